@@ -1,0 +1,87 @@
+/* bus.h — ZeroMQ messaging between jiesu services, one protobuf Envelope per frame.
+ *
+ * Three roles:
+ *   bus_pub / bus_sub   events. The publisher numbers its events (Envelope.seq)
+ *                       so a subscriber notices gaps and re-reads PostgreSQL.
+ *                       Frames: [type][Envelope]; subscribers filter on type prefix.
+ *   bus_server          a ROUTER socket answering requests (ZMQ_ROUTER_MANDATORY,
+ *                       so an unroutable reply is an error, not a silent drop).
+ *   bus_client          a DEALER socket making requests the Lazy Pirate way:
+ *                       a request id, a timeout, and on timeout a fresh socket and
+ *                       a retry. Replies with a stale id are discarded.
+ * Request frames: [empty][Envelope] from the client, [identity][empty][Envelope]
+ * at the server. ZMTP heartbeats are on for every socket.
+ *
+ * Envelopes returned to the caller are the caller's to free with
+ * jiesu__envelope__free_unpacked(env, NULL). The zmq context is borrowed.
+ */
+#ifndef JIESU_BUS_H
+#define JIESU_BUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <protobuf-c/protobuf-c.h>
+#include "jiesu.pb-c.h"
+
+/* Unpacks an envelope's payload as message type T (jiesu__T__unpack). NULL if malformed. */
+#define BUS_UNPACK(T, env) jiesu__##T##__unpack(NULL, (env)->payload.len, (env)->payload.data)
+
+/* ---- events ---- */
+typedef struct bus_pub bus_pub;
+
+/* Binds a PUB socket at endpoint. sender (copied) names this service in envelopes. */
+bus_pub *bus_pub_new(void *zctx, const char *endpoint, const char *sender, char *err, size_t errlen);
+/* Publishes msg under type; trace_id may be NULL. 0 or -1. Never blocks. */
+int bus_pub_send(bus_pub *self, const char *type, const ProtobufCMessage *msg, const char *trace_id);
+void bus_pub_destroy(bus_pub **self);
+
+typedef struct bus_sub bus_sub;
+
+/* Connects a SUB socket to endpoint, subscribed to types starting with prefix ("" = all). */
+bus_sub *bus_sub_new(void *zctx, const char *endpoint, const char *prefix, char *err, size_t errlen);
+void *bus_sub_socket(bus_sub *self);
+/* Waits up to timeout_ms for an event. Returns 1 with *env set, 0 on timeout, -1 on error.
+ * *gap is set to 1 when one or more events from that sender were missed. */
+int bus_sub_recv(bus_sub *self, int timeout_ms, Jiesu__Envelope **env, int *gap);
+void bus_sub_destroy(bus_sub **self);
+
+/* ---- requests ---- */
+typedef struct bus_server bus_server;
+
+typedef struct {
+    uint8_t          identity[256];
+    size_t           identity_len;
+    Jiesu__Envelope *env;          /* owned by the request; freed by bus_request_clear() */
+} bus_request;
+
+bus_server *bus_server_new(void *zctx, const char *endpoint, const char *sender, char *err, size_t errlen);
+/* The raw socket, for zmq_poll(). */
+void *bus_server_socket(bus_server *self);
+/* Reads one request without blocking. 1 with *req filled, 0 when none is waiting,
+ * -1 on error. A frame that is not a valid Envelope is answered with an error and skipped. */
+int bus_server_recv(bus_server *self, bus_request *req);
+/* Answers req with msg under type, echoing its id and trace id. 0 or -1. */
+int bus_server_reply(bus_server *self, const bus_request *req, const char *type, const ProtobufCMessage *msg);
+/* Answers req with a Jiesu__Error (type "error"). */
+int bus_server_reply_error(bus_server *self, const bus_request *req, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void bus_request_clear(bus_request *req);
+void bus_server_destroy(bus_server **self);
+
+typedef struct bus_client bus_client;
+
+bus_client *bus_client_new(void *zctx, const char *endpoint, const char *sender, char *err, size_t errlen);
+/* Sends msg under type and waits for the matching reply, trying up to tries
+ * times, each waiting timeout_ms. Returns 0 with *reply set; -1 on no answer or
+ * when the server answered "error" (its message is then in err). */
+int bus_client_call(bus_client *self, const char *type, const ProtobufCMessage *msg,
+                    int timeout_ms, int tries, Jiesu__Envelope **reply, char *err, size_t errlen);
+void bus_client_destroy(bus_client **self);
+
+/* ---- helpers ---- */
+/* Writes a new random id (32 hex chars + NUL) into out[33]. */
+void bus_new_id(char out[33]);
+/* Unix time in milliseconds. */
+int64_t bus_now_ms(void);
+
+#endif

@@ -1,0 +1,51 @@
+/* db.h — small helpers over libpq: connect, run, transactions, COPY, migrations.
+ *
+ * Every function logs a message naming what failed (the statement's label and
+ * PostgreSQL's error text) and returns -1 or NULL; callers only check the
+ * return code. PGresult pointers returned to the caller are the caller's to
+ * PQclear().
+ */
+#ifndef JIESU_DB_H
+#define JIESU_DB_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+
+/* Connects with a libpq conninfo string ("host=... dbname=..."). Retries for
+ * up to wait_ms while the server is starting. NULL (and a reason in err) on failure. */
+PGconn *db_connect(const char *conninfo, int wait_ms, char *err, size_t errlen);
+
+/* Runs a statement that returns no rows. 0 or -1. */
+int db_exec(PGconn *conn, const char *sql);
+
+/* Runs a parameterised statement; label names it in error messages.
+ * Returns the result (PGRES_COMMAND_OK or PGRES_TUPLES_OK) or NULL. */
+PGresult *db_query(PGconn *conn, const char *label, const char *sql,
+                   int nparams, const char *const *params);
+
+/* Like db_query for statements without rows: 0 or -1; *affected gets the row
+ * count when not NULL. */
+int db_command(PGconn *conn, const char *label, const char *sql,
+               int nparams, const char *const *params, long *affected);
+
+int db_begin(PGconn *conn);
+int db_commit(PGconn *conn);
+/* Rolls back; safe to call when no transaction is open. */
+void db_rollback(PGconn *conn);
+
+/* COPY ... FROM STDIN in text format. Start, put any number of buffers, end.
+ * db_copy_end() returns -1 and logs PostgreSQL's message if the COPY failed. */
+int db_copy_start(PGconn *conn, const char *copy_sql);
+int db_copy_put(PGconn *conn, const char *buf, size_t len);
+int db_copy_end(PGconn *conn);
+
+/* Appends s to buf (of capacity cap, current length *len) escaped for COPY
+ * text format (backslash, tab, newline, carriage return). NULL s writes \N.
+ * Returns 0, or -1 if it would not fit (buf unchanged past *len). */
+int db_copy_escape(char *buf, size_t cap, size_t *len, const char *s);
+
+/* Applies every NNN_name.sql file in dir not yet recorded in schema_migrations,
+ * in order, each in its own transaction. Sets *applied to how many ran. */
+int db_migrate(PGconn *conn, const char *dir, int *applied);
+
+#endif

@@ -1,0 +1,35 @@
+/* text.h — UTF-8 text utilities shared by intake, assignment and reporting.
+ *
+ * All functions work on byte buffers; none allocates. Output buffers are always
+ * NUL-terminated when cap > 0; a result that does not fit is truncated at a
+ * character boundary and the function reports it.
+ */
+#ifndef JIESU_TEXT_H
+#define JIESU_TEXT_H
+
+#include <stddef.h>
+
+/* 1 if s[0..len) is valid UTF-8 (no overlongs, no surrogates, ≤ U+10FFFF), else 0.
+ * *bad_offset (when not NULL) gets the byte offset of the first invalid byte. */
+int text_utf8_valid(const char *s, size_t len, size_t *bad_offset);
+
+/* Number of code points in valid UTF-8 s[0..len). */
+size_t text_utf8_chars(const char *s, size_t len);
+
+/* Normalises s[0..len) into dst: full-width ASCII (U+FF01..U+FF5E) → ASCII,
+ * ideographic space U+3000 and all ASCII whitespace runs → one space, trimmed at
+ * both ends. Returns the output length, or (size_t)-1 if it did not fit in cap. */
+size_t text_normalize(char *dst, size_t cap, const char *s, size_t len);
+
+/* Masks a phone number: keeps the first 3 and last 4 digits ("138****5678");
+ * shorter numbers keep only their last 2. */
+void text_mask_phone(char *dst, size_t cap, const char *phone);
+
+/* Masks a name: keeps the first character ("张**"). */
+void text_mask_name(char *dst, size_t cap, const char *name);
+
+/* Copies s into dst so a spreadsheet will not treat it as a formula: a leading
+ * '=', '+', '-', '@', tab or CR gets a "'" prefix. Returns 0, -1 if truncated. */
+int text_defuse_formula(char *dst, size_t cap, const char *s);
+
+#endif

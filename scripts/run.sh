@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# run.sh — the main job on this machine (`make run`): start Redis and PostgreSQL
+# under var/, migrate, start the four services, import the bundled sample and
+# print the per-street summary. `scripts/run.sh stop` (make stop) stops it all.
+#
+# Ports (change with the environment): JIESU_RUN_REDIS_PORT (16379),
+# JIESU_RUN_PG_PORT (15432); services listen on ipc:// sockets under var/run/.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+VAR=$REPO/var
+BIN=$REPO/build/release/bin
+SERVICES="intake assignment escalation reporting"
+redis_port=${JIESU_RUN_REDIS_PORT:-16379}
+pg_port=${JIESU_RUN_PG_PORT:-15432}
+
+stop_services() {
+    local s pid
+    for s in $SERVICES; do
+        [ -f "$VAR/run/$s.pid" ] || continue
+        pid=$(cat "$VAR/run/$s.pid")
+        kill -TERM "$pid" 2>/dev/null && timeout 15 tail --pid="$pid" -f /dev/null || true
+        rm -f "$VAR/run/$s.pid"
+    done
+}
+
+if [ "${1:-}" = stop ]; then
+    stop_services
+    "$REPO/scripts/stack.sh" stop "$VAR/stack"
+    echo "jiesu stopped"
+    exit 0
+fi
+
+mkdir -p "$VAR/run" "$VAR/log" "$VAR/rejects"
+"$REPO/scripts/stack.sh" start "$VAR/stack" "$redis_port" "$pg_port" >/dev/null
+
+conf=$VAR/jiesu.conf
+cat >"$conf" <<CONF
+# Written by scripts/run.sh for the local stack under var/.
+[redis]
+addr = 127.0.0.1:$redis_port
+[pg]
+conninfo = host=127.0.0.1 port=$pg_port dbname=jiesu user=jiesu
+[intake]
+router = ipc://$VAR/run/intake.router
+pub = ipc://$VAR/run/intake.pub
+rejects_dir = $VAR/rejects
+[assignment]
+router = ipc://$VAR/run/assignment.router
+pub = ipc://$VAR/run/assignment.pub
+[escalation]
+router = ipc://$VAR/run/escalation.router
+pub = ipc://$VAR/run/escalation.pub
+[reporting]
+router = ipc://$VAR/run/reporting.router
+pub = ipc://$VAR/run/reporting.pub
+[data]
+dir = $REPO/data
+[db]
+migrations_dir = $REPO/db/migrations
+CONF
+export JIESU_CONFIG=$conf
+
+"$BIN/jiesu" migrate
+
+stop_services
+for s in $SERVICES; do
+    "$BIN/jiesu-$s" >>"$VAR/log/$s.log" 2>&1 &
+    echo $! >"$VAR/run/$s.pid"
+done
+"$BIN/jiesu" status --wait 20 >/dev/null || { "$BIN/jiesu" status; exit 1; }
+
+"$BIN/jiesu" import "$REPO/data/sample/complaints.csv"
+for _ in $(seq 100); do
+    [ "$("$BIN/jiesu" report --json | jq '.unrouted')" = 0 ] && break
+    sleep 0.2
+done
+echo
+"$BIN/jiesu" report
+cat <<TXT
+
+The services keep running (logs in var/log/). Try:
+  export JIESU_CONFIG=$conf
+  $BIN/jiesu status
+  $BIN/jiesu show <ticket number>
+  make stop
+TXT

@@ -1,0 +1,127 @@
+# harness.sh — shared test harness: real Redis, PostgreSQL and service processes.
+#
+# Sourced by tests/run.sh and every tests/integration/test_*.sh. A test calls
+#   harness_services_start [extra config lines...]   start the four services
+#   harness_services_stop                            stop them
+#   svc_kill9 NAME / svc_start NAME                  crash and restart one
+#   check "what" COMMAND... / check_eq "what" EXPECTED ACTUAL
+#   sql "SELECT ..."                                 one value from PostgreSQL
+#   wait_for "what" SECONDS COMMAND...               poll until COMMAND succeeds
+# The stack (Redis + PostgreSQL) is started once by tests/run.sh and shared;
+# each integration test gets its own database schema state via `jiesu migrate`
+# on a database of its own.
+
+: "${JIESU_BIN:?JIESU_BIN must name the directory of the built binaries}"
+: "${HARNESS_DIR:?HARNESS_DIR must name the test run directory}"
+
+HARNESS_PASSED=${HARNESS_PASSED:-0}
+HARNESS_FAILED=${HARNESS_FAILED:-0}
+SERVICES="intake assignment escalation reporting"
+
+check() {
+    local what=$1; shift
+    if "$@" >/dev/null 2>&1; then
+        HARNESS_PASSED=$((HARNESS_PASSED + 1)); echo "  ok   $what"
+    else
+        HARNESS_FAILED=$((HARNESS_FAILED + 1)); echo "  FAIL $what"
+    fi
+}
+
+check_eq() {
+    local what=$1 want=$2 got=$3
+    if [ "$want" = "$got" ]; then
+        HARNESS_PASSED=$((HARNESS_PASSED + 1)); echo "  ok   $what ($got)"
+    else
+        HARNESS_FAILED=$((HARNESS_FAILED + 1)); echo "  FAIL $what: expected '$want', got '$got'"
+    fi
+}
+
+sql() {
+    psql "$JIESU_PG_CONNINFO" -XtAq -v ON_ERROR_STOP=1 -c "$1"
+}
+
+wait_for() {
+    local what=$1 secs=$2; shift 2
+    local deadline=$((SECONDS + secs))
+    while [ $SECONDS -lt $deadline ]; do
+        "$@" >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    echo "  (timed out after ${secs}s waiting for: $what)"
+    return 1
+}
+
+# Creates a fresh database for one test and points the environment at it.
+harness_fresh_db() {
+    local db=$1 base=${JIESU_STACK_PG:?}
+    psql "$base dbname=postgres" -XqAt -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+    export JIESU_PG_CONNINFO="$base dbname=$db"
+    redis-cli -h 127.0.0.1 -p "${JIESU_STACK_REDIS_PORT:?}" FLUSHALL >/dev/null
+    "$JIESU_BIN/jiesu" migrate >"$HARNESS_DIR/migrate-$db.log" 2>&1
+}
+
+# Writes the services' config: ipc endpoints private to this run, short
+# deadlines for tests, and any extra "key = value" lines given.
+harness_config() {
+    local conf=$HARNESS_DIR/jiesu.conf run=$HARNESS_DIR/run
+    mkdir -p "$run" "$HARNESS_DIR/rejects"
+    {
+        echo "log.level = info"
+        for s in $SERVICES; do
+            echo "$s.router = ipc://$run/$s.router"
+            echo "$s.pub = ipc://$run/$s.pub"
+        done
+        echo "intake.rejects_dir = $HARNESS_DIR/rejects"
+        echo "data.dir = $REPO/data"
+        echo "db.migrations_dir = $REPO/db/migrations"
+        for line in "$@"; do echo "$line"; done
+    } >"$conf"
+    export JIESU_CONFIG=$conf
+}
+
+svc_start() {
+    local s=$1
+    "$JIESU_BIN/jiesu-$s" >>"$HARNESS_DIR/$s.log" 2>&1 &
+    echo $! >"$HARNESS_DIR/$s.pid"
+}
+
+svc_ready() {
+    local s=$1
+    grep -q "ready" "$HARNESS_DIR/$s.log" 2>/dev/null && kill -0 "$(cat "$HARNESS_DIR/$s.pid")" 2>/dev/null
+}
+
+svc_kill9() {
+    local s=$1
+    kill -9 "$(cat "$HARNESS_DIR/$s.pid")" 2>/dev/null || true
+    wait "$(cat "$HARNESS_DIR/$s.pid")" 2>/dev/null || true
+    mv "$HARNESS_DIR/$s.log" "$HARNESS_DIR/$s.log.killed.$(date +%s%N)"
+}
+
+harness_services_start() {
+    harness_config "$@"
+    local s
+    for s in $SERVICES; do
+        rm -f "$HARNESS_DIR/$s.log"
+        svc_start "$s"
+    done
+    for s in $SERVICES; do
+        wait_for "$s ready" 20 svc_ready "$s" || { echo "--- $s.log"; cat "$HARNESS_DIR/$s.log"; return 1; }
+    done
+}
+
+# Stops the services with SIGTERM; a service that does not exit in 10 s, or
+# exits non-zero (a sanitizer report, say), fails the test.
+harness_services_stop() {
+    local s pid rc
+    for s in $SERVICES; do
+        [ -f "$HARNESS_DIR/$s.pid" ] || continue
+        pid=$(cat "$HARNESS_DIR/$s.pid")
+        kill -TERM "$pid" 2>/dev/null || continue
+        rc=0
+        timeout 10 tail --pid="$pid" -f /dev/null || rc=124
+        wait "$pid" 2>/dev/null || rc=$?
+        check_eq "$s stopped cleanly on SIGTERM" 0 "$rc"
+        [ "$rc" = 0 ] || tail -n 30 "$HARNESS_DIR/$s.log"
+        rm -f "$HARNESS_DIR/$s.pid"
+    done
+}

@@ -1,0 +1,82 @@
+# test_pipeline.sh — the whole path with real processes: import the bundled
+# sample, every complaint routed, overdue alerts raised exactly once, the
+# report agrees with the database, re-import changes nothing, and a kill -9 of
+# an assignment worker mid-stream loses and duplicates nothing.
+# Sourced by tests/run.sh (uses tests/harness.sh).
+
+harness_fresh_db jiesu_pipeline
+harness_services_start "deadline.accept_seconds = 3" "deadline.resolve_seconds = 600" \
+    "escalation.reconcile_seconds = 2" "assignment.claim_idle_ms = 2000"
+
+jiesu() { "$JIESU_BIN/jiesu" "$@"; }
+sample=$REPO/data/sample/complaints.csv
+
+jiesu import "$sample" >"$HARNESS_DIR/import1.out" 2>&1
+check "jiesu import of the bundled sample succeeds" test $? -eq 0
+read -r total inserted dups rejected <<<"$(sql "SELECT rows_total, inserted, duplicates, rejected FROM imports ORDER BY id LIMIT 1" | tr '|' ' ')"
+check_eq "import accounts for every data row" "$(($(grep -c '' "$sample") - 1))" "$total"
+check_eq "inserted + duplicates + rejected = rows" "$total" "$((inserted + dups + rejected))"
+check_eq "complaints in the database = inserted" "$inserted" "$(sql "SELECT count(*) FROM complaints")"
+check "the sample's bad rows were rejected" test "$rejected" -ge 3
+rejects=$(ls "$HARNESS_DIR"/rejects/*.csv 2>/dev/null | head -n 1)
+check_eq "rejects file lists each rejected row" "$rejected" "$(($(grep -c '' "$rejects") - 1))"
+
+wait_for "every complaint routed" 60 test "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")" = 0
+check_eq "no complaint left unrouted" 0 "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")"
+dispatched=$(sql "SELECT count(*) FROM complaints WHERE status = 'dispatched'")
+check "most complaints dispatched to a street office" test "$dispatched" -ge $((inserted * 3 / 4))
+check "complaints with no place wait for manual dispatch" test "$(sql "SELECT count(*) FROM complaints WHERE status = 'manual'")" -ge 1
+check_eq "one active assignment per complaint" "$inserted" \
+    "$(sql "SELECT count(DISTINCT complaint_id) FROM assignments WHERE active")"
+check_eq "no complaint assigned twice" 0 \
+    "$(sql "SELECT count(*) FROM (SELECT complaint_id FROM assignments WHERE active GROUP BY 1 HAVING count(*) > 1) d")"
+check_eq "every dispatched order's owner is its street office" "$dispatched" \
+    "$(sql "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.active AND u.kind = 'street' AND u.code = a.street_code")"
+check_eq "an 'imported' event per complaint" "$inserted" "$(sql "SELECT count(*) FROM complaint_events WHERE event = 'imported'")"
+check_eq "a routing event per complaint" "$inserted" "$(sql "SELECT count(*) FROM complaint_events WHERE event IN ('routed', 'manual')")"
+check "the decision keeps its reasons" test "$(sql "SELECT count(*) FROM assignments WHERE reasons = ''")" = 0
+
+wait_for "accept deadlines fire" 60 test "$(sql "SELECT count(*) FROM alerts WHERE rung = 'accept_overdue'")" = "$dispatched"
+check_eq "an accept-overdue alert for every dispatched order" "$dispatched" \
+    "$(sql "SELECT count(*) FROM alerts WHERE rung = 'accept_overdue'")"
+check_eq "no alert fired early" 0 "$(sql "SELECT count(*) FROM alerts a JOIN deadlines d ON d.id = a.deadline_id WHERE a.created_at < d.due_at")"
+check_eq "no resolve alert before its deadline" 0 "$(sql "SELECT count(*) FROM alerts WHERE rung = 'resolve_overdue'")"
+
+jiesu report --json >"$HARNESS_DIR/report.json" 2>"$HARNESS_DIR/report.err"
+check "jiesu report answers" test -s "$HARNESS_DIR/report.json"
+check_eq "report total = orders owned by streets" "$dispatched" "$(jq '[.streets[].total] | add' "$HARNESS_DIR/report.json")"
+check_eq "report manual = manual queue" "$(sql "SELECT count(*) FROM complaints WHERE status = 'manual'")" "$(jq '.manual' "$HARNESS_DIR/report.json")"
+check_eq "report alerts = alerts on street orders" \
+    "$(sql "SELECT count(*) FROM alerts a JOIN assignments s ON s.complaint_id = a.complaint_id AND s.active AND s.role = 'owner'")" \
+    "$(jq '[.streets[].alerts] | add' "$HARNESS_DIR/report.json")"
+for code in $(sql "SELECT code FROM units WHERE kind = 'street'"); do
+    check_eq "report count for street $code" \
+        "$(sql "SELECT count(*) FROM assignments WHERE active AND role = 'owner' AND street_code = '$code'")" \
+        "$(jq --arg c "$code" '[.streets[] | select(.street_code == $c) | .total] | add // 0' "$HARNESS_DIR/report.json")"
+done
+
+jiesu import "$sample" >"$HARNESS_DIR/import2.out" 2>&1
+check "re-import of the same file succeeds" test $? -eq 0
+check_eq "re-import inserts nothing" 0 "$(sql "SELECT inserted FROM imports ORDER BY id DESC LIMIT 1")"
+check_eq "re-import leaves the complaint count alone" "$inserted" "$(sql "SELECT count(*) FROM complaints")"
+
+# A worker killed mid-batch: its entries are claimed by the next, nothing twice.
+big=$HARNESS_DIR/big.csv
+"$JIESU_BIN/../tools/gen_complaints" 50000 7 >"$big"
+svc_kill9 assignment
+jiesu import "$big" >"$HARNESS_DIR/import3.out" 2>&1
+check "import of 50,000 generated rows succeeds" test $? -eq 0
+before=$(sql "SELECT count(*) FROM complaints WHERE status <> 'new'")
+svc_start assignment
+wait_for "routing under way" 60 test "$(sql "SELECT count(*) FROM complaints WHERE status <> 'new'")" -gt "$before"
+svc_kill9 assignment
+check "killed while orders were still waiting" test "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")" -gt 0
+svc_start assignment
+wait_for "assignment back" 20 svc_ready assignment
+all=$(sql "SELECT count(*) FROM complaints")
+wait_for "every complaint routed after the crash" 120 test "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")" = 0
+check_eq "after kill -9: every complaint routed" 0 "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")"
+check_eq "after kill -9: exactly one active assignment each" "$all" "$(sql "SELECT count(*) FROM assignments WHERE active")"
+check_eq "after kill -9: one routing event each" "$all" "$(sql "SELECT count(*) FROM complaint_events WHERE event IN ('routed', 'manual')")"
+
+harness_services_stop

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# run.sh — the test suite: starts a private Redis + PostgreSQL, runs every unit
+# test binary and every integration test against them, validates compose.yaml,
+# and ends with one line "N passed, N failed".
+#
+#   tests/run.sh BUILD_DIR      (make test calls it with build/san)
+set -uo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(cd "${1:?usage: tests/run.sh BUILD_DIR}" && pwd)
+export REPO JIESU_BIN=$BUILD/bin
+export HARNESS_DIR=$REPO/var/test
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+free_port() {
+    local p
+    for _ in $(seq 100); do
+        p=$((20000 + RANDOM % 20000))
+        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+    done
+    echo "tests: no free port found" >&2; exit 1
+}
+
+stack_dir=$HARNESS_DIR/stack
+cleanup() { "$REPO/scripts/stack.sh" stop "$stack_dir" >/dev/null 2>&1; }
+trap cleanup EXIT
+rm -rf "$HARNESS_DIR"; mkdir -p "$HARNESS_DIR"
+redis_port=$(free_port); pg_port=$(free_port)
+STACK_FAST=1 "$REPO/scripts/stack.sh" start "$stack_dir" "$redis_port" "$pg_port" >/dev/null || exit 1
+export JIESU_STACK_PG="host=127.0.0.1 port=$pg_port user=jiesu"
+export JIESU_STACK_REDIS_PORT=$redis_port
+export JIESU_REDIS_ADDR=127.0.0.1:$redis_port JIESU_TEST_REDIS=127.0.0.1:$redis_port
+export JIESU_DATA_DIR=$REPO/data JIESU_DB_MIGRATIONS_DIR=$REPO/db/migrations
+
+# shellcheck source=tests/harness.sh
+. "$REPO/tests/harness.sh"
+
+echo "== unit tests (real Redis on :$redis_port, PostgreSQL on :$pg_port)"
+harness_fresh_db jiesu_unit || { echo "migrate failed:"; cat "$HARNESS_DIR/migrate-jiesu_unit.log"; exit 1; }
+export JIESU_TEST_PG=$JIESU_PG_CONNINFO
+for t in "$BUILD"/tests/test_*; do
+    name=$(basename "$t")
+    out=$HARNESS_DIR/$name.out
+    (cd "$REPO" && "$t") >"$out" 2>&1
+    rc=$?
+    passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{s+=$1} END {print s+0}')
+    failed=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{s+=$1} END {print s+0}')
+    if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+    HARNESS_PASSED=$((HARNESS_PASSED + passed)); HARNESS_FAILED=$((HARNESS_FAILED + failed))
+    if [ "$rc" -eq 0 ]; then echo "  ok   $name: $passed passed"
+    else echo "  FAIL $name (exit $rc): $passed passed, $failed failed"; tail -n 40 "$out" | sed 's/^/       /'
+    fi
+done
+
+for t in "$REPO"/tests/integration/test_*.sh; do
+    echo "== integration: $(basename "$t" .sh)"
+    # shellcheck disable=SC1090
+    . "$t"
+done
+
+echo "== containers"
+check "compose.yaml is valid (docker-compose config)" docker-compose -f "$REPO/compose.yaml" config -q
+
+echo
+echo "$HARNESS_PASSED passed, $HARNESS_FAILED failed"
+[ "$HARNESS_FAILED" -eq 0 ]

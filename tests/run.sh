@@ -44,8 +44,8 @@ for t in "$BUILD"/tests/test_*; do
     out=$HARNESS_DIR/$name.out
     (cd "$REPO" && "$t") >"$out" 2>&1
     rc=$?
-    passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{s+=$1} END {print s+0}')
-    failed=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{s+=$1} END {print s+0}')
+    passed=$(grep -o '\[  PASSED  \] [0-9]*' "$out" | awk '{s+=$NF} END {print s+0}')
+    failed=$(grep -o '\[  FAILED  \] [0-9]*' "$out" | awk '{s+=$NF} END {print s+0}')
     if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
     HARNESS_PASSED=$((HARNESS_PASSED + passed)); HARNESS_FAILED=$((HARNESS_FAILED + failed))
     if [ "$rc" -eq 0 ]; then echo "  ok   $name: $passed passed"

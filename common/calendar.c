@@ -1,0 +1,296 @@
+/* calendar.c — working days from the official holiday notices, and deadlines
+ * counted in working time. See calendar.h.
+ *
+ * Dates are handled as day numbers (days since 1970-01-01 in local time) with
+ * Howard Hinnant's civil-date algorithms, so nothing depends on the process's
+ * time zone. Overrides (holidays, adjusted working days) are kept in a sorted
+ * array searched by bisection: a few dozen entries a year.
+ */
+#include "calendar.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY_SECONDS 86400
+
+typedef struct {
+    int32_t day;    /* local day number */
+    int8_t  off;    /* 1 = day off, 0 = working day */
+} cal_override;
+
+struct calendar {
+    int           offset_s;     /* local time = UTC + offset_s */
+    int           start_s;      /* working hours within a day, seconds */
+    int           end_s;
+    cal_override *days;
+    size_t        ndays, cap;
+};
+
+static int32_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const int yoe = y - era * 400;
+    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int valid_date(int y, int m, int d)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return !(m == 2 && d == 29 && !leap);
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+calendar *cal_new(int utc_offset_min, int day_start_min, int day_end_min)
+{
+    if (day_start_min < 0 || day_end_min > 1440 || day_start_min >= day_end_min)
+        return NULL;
+    if (utc_offset_min < -14 * 60 || utc_offset_min > 14 * 60)
+        return NULL;
+    calendar *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->offset_s = utc_offset_min * 60;
+    self->start_s = day_start_min * 60;
+    self->end_s = day_end_min * 60;
+    return self;
+}
+
+void cal_destroy(calendar **self)
+{
+    if (!self || !*self)
+        return;
+    free((*self)->days);
+    free(*self);
+    *self = NULL;
+}
+
+static const cal_override *find_day(const calendar *self, int32_t day)
+{
+    size_t lo = 0, hi = self->ndays;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (self->days[mid].day < day)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < self->ndays && self->days[lo].day == day ? &self->days[lo] : NULL;
+}
+
+int cal_set_day(calendar *self, int year, int month, int day, int off)
+{
+    if (!valid_date(year, month, day))
+        return -1;
+    int32_t n = days_from_civil(year, month, day);
+    cal_override *hit = (cal_override *)find_day(self, n);
+    if (hit) {
+        hit->off = (int8_t)(off != 0);
+        return 0;
+    }
+    if (self->ndays == self->cap) {
+        size_t cap = self->cap ? self->cap * 2 : 64;
+        cal_override *grown = realloc(self->days, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        self->days = grown;
+        self->cap = cap;
+    }
+    size_t i = self->ndays;
+    while (i > 0 && self->days[i - 1].day > n) {
+        self->days[i] = self->days[i - 1];
+        i--;
+    }
+    self->days[i] = (cal_override){.day = n, .off = (int8_t)(off != 0)};
+    self->ndays++;
+    return 0;
+}
+
+static int workday_number(const calendar *self, int32_t day)
+{
+    const cal_override *o = find_day(self, day);
+    if (o)
+        return !o->off;
+    int weekday = (int)((day % 7 + 7 + 3) % 7);   /* 0 = Monday; 1970-01-01 was a Thursday */
+    return weekday < 5;
+}
+
+int cal_is_workday(const calendar *self, int64_t t)
+{
+    return workday_number(self, (int32_t)floor_div(t + self->offset_s, DAY_SECONDS));
+}
+
+/* Reads the pairs "date": "YYYY-MM-DD" ... "isOffDay": true|false in order.
+ * The holiday-cn files are machine-written with that key order per entry. */
+static int parse_holiday_json(calendar *self, const char *text, const char *path, char *err, size_t errlen)
+{
+    int count = 0;
+    const char *p = text;
+    while ((p = strstr(p, "\"date\"")) != NULL) {
+        int y, m, d;
+        const char *q = strchr(p + 6, '"');
+        if (!q || sscanf(q, "\"%4d-%2d-%2d\"", &y, &m, &d) != 3 || !valid_date(y, m, d)) {
+            snprintf(err, errlen, "%s: entry %d: bad \"date\"", path, count + 1);
+            return -1;
+        }
+        const char *flag = strstr(q, "\"isOffDay\"");
+        const char *next = strstr(q, "\"date\"");
+        if (!flag || (next && flag > next)) {
+            snprintf(err, errlen, "%s: entry %d (%04d-%02d-%02d): no \"isOffDay\"", path, count + 1, y, m, d);
+            return -1;
+        }
+        flag += strlen("\"isOffDay\"");
+        flag += strspn(flag, " \t\r\n:");
+        int off = strncmp(flag, "true", 4) == 0;
+        if (!off && strncmp(flag, "false", 5) != 0) {
+            snprintf(err, errlen, "%s: entry %d: \"isOffDay\" is neither true nor false", path, count + 1);
+            return -1;
+        }
+        if (cal_set_day(self, y, m, d, off) != 0) {
+            snprintf(err, errlen, "%s: out of memory", path);
+            return -1;
+        }
+        count++;
+        p = flag;
+    }
+    return count;
+}
+
+int cal_load_file(calendar *self, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open", path);
+        return -1;
+    }
+    char *text = NULL;
+    int rc = -1;
+    if (fseek(f, 0, SEEK_END) != 0)
+        goto cleanup;
+    long size = ftell(f);
+    if (size < 0 || size > (1L << 20) || fseek(f, 0, SEEK_SET) != 0) {
+        snprintf(err, errlen, "%s: unreadable or larger than 1 MiB", path);
+        goto cleanup;
+    }
+    text = malloc((size_t)size + 1);
+    if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
+        snprintf(err, errlen, "%s: read failed", path);
+        goto cleanup;
+    }
+    text[size] = '\0';
+    rc = parse_holiday_json(self, text, path, err, errlen);
+cleanup:
+    free(text);
+    fclose(f);
+    return rc;
+}
+
+static int is_year_file(const char *name)
+{
+    return strlen(name) == 9 && strspn(name, "0123456789") == 4 && strcmp(name + 4, ".json") == 0;
+}
+
+int cal_load_dir(calendar *self, const char *dir, char *err, size_t errlen)
+{
+    struct dirent **list = NULL;
+    int n = scandir(dir, &list, NULL, alphasort);
+    if (n < 0) {
+        snprintf(err, errlen, "%s: cannot read directory", dir);
+        return -1;
+    }
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+        if (total >= 0 && is_year_file(list[i]->d_name)) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", dir, list[i]->d_name);
+            int got = cal_load_file(self, path, err, errlen);
+            total = got < 0 ? -1 : total + got;
+        }
+        free(list[i]);
+    }
+    free(list);
+    return total;
+}
+
+/* Start of the working interval of local day `day`, as Unix seconds. */
+static int64_t work_start(const calendar *self, int32_t day)
+{
+    return (int64_t)day * DAY_SECONDS + self->start_s - self->offset_s;
+}
+
+static int64_t work_end(const calendar *self, int32_t day)
+{
+    return (int64_t)day * DAY_SECONDS + self->end_s - self->offset_s;
+}
+
+static int32_t local_day(const calendar *self, int64_t t)
+{
+    return (int32_t)floor_div(t + self->offset_s, DAY_SECONDS);
+}
+
+/* Moves t forward to the first instant that is inside working hours (t itself
+ * when it already is). Sets *day to that working day. */
+static int64_t next_working_instant(const calendar *self, int64_t t, int32_t *day)
+{
+    int32_t d = local_day(self, t);
+    for (int guard = 0; guard < 3660; guard++, d++) {
+        if (workday_number(self, d) && t < work_end(self, d)) {
+            *day = d;
+            return t > work_start(self, d) ? t : work_start(self, d);
+        }
+    }
+    *day = d;
+    return t;   /* unreachable with a sane calendar: ten years without a working day */
+}
+
+int64_t cal_add_work_minutes(const calendar *self, int64_t start, long minutes)
+{
+    int64_t left = (int64_t)minutes * 60;
+    int32_t day;
+    int64_t t = next_working_instant(self, start, &day);
+    while (left > 0) {
+        int64_t room = work_end(self, day) - t;
+        if (left <= room)
+            return t + left;
+        left -= room;
+        t = next_working_instant(self, work_end(self, day), &day);
+    }
+    return t;
+}
+
+int64_t cal_add_work_days(const calendar *self, int64_t start, int days)
+{
+    int32_t day;
+    int64_t t = next_working_instant(self, start, &day);
+    int64_t time_of_day = t - work_start(self, day);
+    for (int i = 0; i < days; i++) {
+        int32_t next;
+        next_working_instant(self, work_start(self, day + 1), &next);
+        day = next;
+    }
+    return work_start(self, day) + time_of_day;
+}
+
+long cal_work_minutes_between(const calendar *self, int64_t a, int64_t b)
+{
+    int64_t total = 0;
+    int32_t day;
+    int64_t t = next_working_instant(self, a, &day);
+    while (t < b) {
+        int64_t end = work_end(self, day) < b ? work_end(self, day) : b;
+        total += end - t;
+        t = next_working_instant(self, work_end(self, day), &day);
+    }
+    return (long)(total / 60);
+}

@@ -1,0 +1,123 @@
+/* test_calendar.c — working days and working-time deadlines on the real 2026 calendar. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "calendar.h"
+
+/* Unix time of a Beijing (UTC+8) local time. */
+static int64_t bj(int y, int mo, int d, int h, int mi)
+{
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi};
+    return (int64_t)timegm(&tm) - 8 * 3600;
+}
+
+static int setup(void **state)
+{
+    calendar *cal = cal_new(480, 8 * 60 + 30, 17 * 60 + 30);
+    char err[256];
+    assert_non_null(cal);
+    int n = cal_load_dir(cal, "data/holidays", err, sizeof err);
+    if (n < 0)
+        fail_msg("%s", err);
+    assert_true(n > 200);
+    *state = cal;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    calendar *cal = *state;
+    cal_destroy(&cal);
+    assert_null(cal);
+    return 0;
+}
+
+static void test_workdays(void **state)
+{
+    calendar *cal = *state;
+    assert_int_equal(cal_is_workday(cal, bj(2026, 11, 20, 12, 0)), 1);   /* Friday */
+    assert_int_equal(cal_is_workday(cal, bj(2026, 11, 21, 12, 0)), 0);   /* Saturday */
+    assert_int_equal(cal_is_workday(cal, bj(2026, 2, 14, 12, 0)), 1);    /* Saturday, 调休上班 */
+    assert_int_equal(cal_is_workday(cal, bj(2026, 2, 16, 12, 0)), 0);    /* Monday, 春节 */
+    /* 2026-10-01 00:30 in Beijing is still 2026-09-30 in UTC: the local date counts. */
+    assert_int_equal(cal_is_workday(cal, bj(2026, 10, 1, 0, 30)), 0);    /* 国庆 */
+    assert_int_equal(cal_is_workday(cal, bj(2026, 9, 30, 23, 59)), 1);
+}
+
+static void test_add_days_over_holiday(void **state)
+{
+    calendar *cal = *state;
+    /* Wednesday before 国庆 + 1 working day = the Thursday after the week off. */
+    assert_int_equal(cal_add_work_days(cal, bj(2026, 9, 30, 16, 0), 1), bj(2026, 10, 8, 16, 0));
+    /* Friday + 1 working day = the adjusted working Saturday 2026-10-10. */
+    assert_int_equal(cal_add_work_days(cal, bj(2026, 10, 9, 10, 0), 1), bj(2026, 10, 10, 10, 0));
+    /* Received on a Sunday evening: counts from Monday's opening. */
+    assert_int_equal(cal_add_work_days(cal, bj(2026, 11, 22, 20, 0), 3), bj(2026, 11, 26, 8, 30));
+    assert_int_equal(cal_add_work_days(cal, bj(2026, 11, 23, 9, 0), 0), bj(2026, 11, 23, 9, 0));
+}
+
+static void test_add_minutes(void **state)
+{
+    calendar *cal = *state;
+    /* Friday 17:00 + 60 working minutes: 30 on Friday, 30 on Monday. */
+    assert_int_equal(cal_add_work_minutes(cal, bj(2026, 11, 20, 17, 0), 60), bj(2026, 11, 23, 9, 0));
+    /* Saturday: nothing counts until Monday 08:30. */
+    assert_int_equal(cal_add_work_minutes(cal, bj(2026, 11, 21, 10, 0), 30), bj(2026, 11, 23, 9, 0));
+    /* Inside the day. */
+    assert_int_equal(cal_add_work_minutes(cal, bj(2026, 11, 23, 9, 0), 120), bj(2026, 11, 23, 11, 0));
+    /* Before opening. */
+    assert_int_equal(cal_add_work_minutes(cal, bj(2026, 11, 23, 6, 0), 10), bj(2026, 11, 23, 8, 40));
+}
+
+static void test_minutes_between(void **state)
+{
+    calendar *cal = *state;
+    assert_int_equal(cal_work_minutes_between(cal, bj(2026, 11, 20, 17, 0), bj(2026, 11, 23, 9, 0)), 60);
+    assert_int_equal(cal_work_minutes_between(cal, bj(2026, 11, 23, 9, 0), bj(2026, 11, 20, 17, 0)), 0);
+    /* The whole 国庆 week off counts nothing. */
+    assert_int_equal(cal_work_minutes_between(cal, bj(2026, 9, 30, 17, 30), bj(2026, 10, 8, 8, 30)), 0);
+    /* Round trip: the minutes added are the minutes between. */
+    int64_t a = bj(2026, 2, 13, 15, 0);
+    assert_int_equal(cal_work_minutes_between(cal, a, cal_add_work_minutes(cal, a, 1000)), 1000);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    assert_null(cal_new(480, 600, 500));
+    calendar *cal = cal_new(480, 510, 1050);
+    assert_int_equal(cal_set_day(cal, 2026, 2, 30, 1), -1);
+    assert_int_equal(cal_load_file(cal, "data/holidays/missing.json", err, sizeof err), -1);
+    assert_non_null(strstr(err, "missing.json"));
+    char path[] = "/tmp/jiesu-cal-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("{\"days\": [{\"date\": \"2026-13-01\", \"isOffDay\": true}]}", f);
+    fclose(f);
+    assert_int_equal(cal_load_file(cal, path, err, sizeof err), -1);
+    assert_non_null(strstr(err, "bad \"date\""));
+    unlink(path);
+    cal_destroy(&cal);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_workdays),
+        cmocka_unit_test(test_add_days_over_holiday),
+        cmocka_unit_test(test_add_minutes),
+        cmocka_unit_test(test_minutes_between),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests_name("calendar", tests, setup, teardown);
+}

@@ -9,11 +9,12 @@
 # MODE=release (default) builds into build/release, MODE=san into build/san.
 
 MODE    ?= release
+SERVICES := intake assignment escalation reporting
 BUILD   := build/$(MODE)
 CC      ?= gcc
 PKGS    := libzmq libprotobuf-c hiredis libpq libmicrohttpd libcurl libzip expat xlsxwriter
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
-CFLAGS  := -std=c11 -D_GNU_SOURCE -g $(WARN) -Icommon -I$(BUILD)/proto \
+CFLAGS  := -std=c11 -D_GNU_SOURCE -g $(WARN) -Icommon -I$(BUILD)/proto $(addprefix -Iservices/,$(SERVICES) cli) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I/usr/include/postgresql
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 ifeq ($(MODE),san)
@@ -23,7 +24,6 @@ else
 CFLAGS  += -O2
 endif
 
-SERVICES := intake assignment escalation reporting
 PROTO_C  := $(BUILD)/proto/jiesu.pb-c.c
 PROTO_H  := $(BUILD)/proto/jiesu.pb-c.h
 COMMON_O := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c)) $(BUILD)/proto/jiesu.pb-c.o

@@ -1,0 +1,501 @@
+/* xlsx_reader.c — streaming reader of an XLSX workbook's first sheet (see xlsx_reader.h).
+ *
+ * Three XML parts are read: xl/workbook.xml (first <sheet>'s r:id),
+ * xl/_rels/workbook.xml.rels (that id's target part) and xl/sharedStrings.xml
+ * (the string table cells of type "s" index into); then the sheet itself is fed
+ * to expat 64 KiB at a time and completed rows are handed out one by one.
+ */
+#include "xlsx_reader.h"
+
+#include <expat.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+#define CHUNK 65536
+
+typedef struct {
+    char  *data;
+    size_t len, cap;
+} xbuf;
+
+typedef struct {
+    char **cells;
+    size_t n, cap;
+    long   row_no;
+} xrow;
+
+struct xlsx_reader {
+    zip_t        *zip;
+    zip_file_t   *sheet;
+    uint64_t      sheet_left;       /* bytes the sheet may still decompress to */
+    XML_Parser    parser;
+    xlsx_limits   lim;
+    char        **sst;              /* shared strings */
+    size_t        nsst, cap_sst;
+    uint64_t      sst_bytes;
+    xrow         *ready;            /* completed rows not yet handed out */
+    size_t        nready, cap_ready, next_ready;
+    xrow          building;         /* the <row> being parsed */
+    xrow          current;          /* the row last handed out */
+    long          cell_col;         /* column of the <c> being parsed, 0-based */
+    char          cell_type[16];
+    int           in_value, in_phonetic;
+    xbuf          text;             /* text of the <v>/<t> being parsed */
+    int           eof, failed;
+    char          sheet_rid[128];   /* r:id of the first <sheet> in xl/workbook.xml */
+    char          sheet_part[512];  /* its zip member name */
+    char          err[512];
+};
+
+static void set_err(xlsx_reader *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_err(xlsx_reader *self, const char *fmt, ...)
+{
+    if (self->failed)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(self->err, sizeof self->err, fmt, ap);
+    va_end(ap);
+    self->failed = 1;
+    if (self->parser)
+        XML_StopParser(self->parser, XML_FALSE);
+}
+
+static int buf_add(xbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->data, cap);
+        if (!p)
+            return -1;
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+static const char *attr(const XML_Char **atts, const char *name)
+{
+    for (int i = 0; atts[i]; i += 2) {
+        const char *colon = strchr(atts[i], ':');
+        if (strcmp(atts[i], name) == 0 || (colon && strchr(name, ':') && strcmp(colon, strchr(name, ':')) == 0))
+            return atts[i + 1];
+    }
+    return NULL;
+}
+
+/* Element name without a namespace prefix ("x:row" → "row"). */
+static const char *local(const char *name)
+{
+    const char *c = strrchr(name, ':');
+    return c ? c + 1 : name;
+}
+
+static void XMLCALL refuse_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+                                   const XML_Char *pubid, int has_internal)
+{
+    (void)name; (void)sysid; (void)pubid; (void)has_internal;
+    set_err(ud, "XML DOCTYPE refused (XLSX parts have none; entity expansion guard)");
+}
+
+static void XMLCALL refuse_entity(void *ud, const XML_Char *name, int pe, const XML_Char *v, int vlen,
+                                  const XML_Char *base, const XML_Char *sys, const XML_Char *pub,
+                                  const XML_Char *notation)
+{
+    (void)pe; (void)v; (void)vlen; (void)base; (void)sys; (void)pub; (void)notation;
+    set_err(ud, "XML entity declaration '%s' refused (entity expansion guard)", name);
+}
+
+static XML_Parser new_parser(xlsx_reader *self)
+{
+    XML_Parser p = XML_ParserCreate("UTF-8");
+    if (!p)
+        return NULL;
+    XML_SetUserData(p, self);
+    XML_SetStartDoctypeDeclHandler(p, refuse_doctype);
+    XML_SetEntityDeclHandler(p, refuse_entity);
+    return p;
+}
+
+/* Opens a zip member after checking its declared size and compression ratio. */
+static zip_file_t *open_member(xlsx_reader *self, const char *name, uint64_t *size, int required)
+{
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat(self->zip, name, 0, &st) != 0) {
+        if (required)
+            set_err(self, "not an XLSX workbook: no %s", name);
+        return NULL;
+    }
+    if (!(st.valid & ZIP_STAT_SIZE) || st.size > self->lim.max_member_bytes) {
+        set_err(self, "%s unpacks to %llu bytes, over the %llu limit (zip bomb guard)", name,
+                (unsigned long long)st.size, (unsigned long long)self->lim.max_member_bytes);
+        return NULL;
+    }
+    if ((st.valid & ZIP_STAT_COMP_SIZE) && st.size > 1048576 && st.size / (st.comp_size + 1) > self->lim.max_ratio) {
+        set_err(self, "%s compresses %llu:1, over the %u:1 limit (zip bomb guard)", name,
+                (unsigned long long)(st.size / (st.comp_size + 1)), self->lim.max_ratio);
+        return NULL;
+    }
+    zip_file_t *f = zip_fopen(self->zip, name, 0);
+    if (!f)
+        set_err(self, "%s: %s", name, zip_strerror(self->zip));
+    *size = st.size;
+    return f;
+}
+
+/* Feeds one chunk of member f to parser p. 1 more to come, 0 done, -1 error. */
+static int feed_chunk(xlsx_reader *self, zip_file_t *f, XML_Parser p, uint64_t *left, const char *name)
+{
+    char chunk[CHUNK];
+    zip_int64_t n = zip_fread(f, chunk, sizeof chunk);
+    if (n < 0) {
+        set_err(self, "%s: %s", name, zip_file_strerror(f));
+        return -1;
+    }
+    if ((uint64_t)n > *left) {
+        set_err(self, "%s unpacks to more bytes than it declares (zip bomb guard)", name);
+        return -1;
+    }
+    *left -= (uint64_t)n;
+    if (XML_Parse(p, chunk, (int)n, n == 0) == XML_STATUS_ERROR && !self->failed)
+        set_err(self, "%s: XML error at line %lu: %s", name, (unsigned long)XML_GetCurrentLineNumber(p),
+                XML_ErrorString(XML_GetErrorCode(p)));
+    return self->failed ? -1 : n > 0;
+}
+
+/* Parses a whole (small) member with the given handlers. */
+static int parse_member(xlsx_reader *self, const char *name, int required, XML_StartElementHandler start,
+                        XML_EndElementHandler end, XML_CharacterDataHandler chars)
+{
+    uint64_t left = 0;
+    zip_file_t *f = open_member(self, name, &left, required);
+    if (!f)
+        return self->failed ? -1 : 0;
+    XML_Parser p = new_parser(self);
+    int rc = -1;
+    if (!p) {
+        set_err(self, "out of memory");
+        goto cleanup;
+    }
+    self->parser = p;
+    XML_SetElementHandler(p, start, end);
+    XML_SetCharacterDataHandler(p, chars);
+    while ((rc = feed_chunk(self, f, p, &left, name)) > 0)
+        ;
+cleanup:
+    self->parser = NULL;
+    if (p)
+        XML_ParserFree(p);
+    zip_fclose(f);
+    return rc;
+}
+
+/* ---- workbook.xml and its relationships: where the first sheet is ---- */
+
+static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    xlsx_reader *self = ud;
+    const char *id = attr(atts, "r:id");
+    if (strcmp(local(name), "sheet") == 0 && !self->sheet_rid[0] && id)
+        snprintf(self->sheet_rid, sizeof self->sheet_rid, "%s", id);
+}
+
+static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    xlsx_reader *self = ud;
+    const char *id = attr(atts, "Id"), *target = attr(atts, "Target");
+    if (strcmp(local(name), "Relationship") != 0 || !id || !target || strcmp(id, self->sheet_rid) != 0)
+        return;
+    if (target[0] == '/')
+        snprintf(self->sheet_part, sizeof self->sheet_part, "%s", target + 1);
+    else
+        snprintf(self->sheet_part, sizeof self->sheet_part, "xl/%s", target);
+}
+
+static void XMLCALL no_end(void *ud, const XML_Char *name) { (void)ud; (void)name; }
+static void XMLCALL no_chars(void *ud, const XML_Char *s, int len) { (void)ud; (void)s; (void)len; }
+
+static int locate_sheet(xlsx_reader *self)
+{
+    if (parse_member(self, "xl/workbook.xml", 1, wb_start, no_end, no_chars) != 0)
+        return -1;
+    if (!self->sheet_rid[0])
+        set_err(self, "xl/workbook.xml lists no sheet");
+    else if (parse_member(self, "xl/_rels/workbook.xml.rels", 1, rels_start, no_end, no_chars) == 0 &&
+             !self->sheet_part[0])
+        set_err(self, "the first sheet (%s) has no part in xl/_rels/workbook.xml.rels", self->sheet_rid);
+    return self->failed ? -1 : 0;
+}
+
+/* ---- shared strings ---- */
+
+static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    xlsx_reader *self = ud;
+    (void)atts;
+    const char *n = local(name);
+    if (strcmp(n, "si") == 0)
+        self->text.len = 0;
+    else if (strcmp(n, "rPh") == 0)
+        self->in_phonetic = 1;      /* phonetic guides are not part of the value */
+    else if (strcmp(n, "t") == 0 && !self->in_phonetic)
+        self->in_value = 1;
+}
+
+static void XMLCALL text_chars(void *ud, const XML_Char *s, int len)
+{
+    xlsx_reader *self = ud;
+    if (!self->in_value)
+        return;
+    if (self->text.len + (size_t)len > self->lim.max_cell_bytes) {
+        set_err(self, "a cell is longer than %zu bytes", self->lim.max_cell_bytes);
+        return;
+    }
+    if (buf_add(&self->text, s, (size_t)len) != 0)
+        set_err(self, "out of memory");
+}
+
+static void XMLCALL sst_end(void *ud, const XML_Char *name)
+{
+    xlsx_reader *self = ud;
+    const char *n = local(name);
+    if (strcmp(n, "t") == 0) {
+        self->in_value = 0;
+    } else if (strcmp(n, "rPh") == 0) {
+        self->in_phonetic = 0;
+    } else if (strcmp(n, "si") == 0) {
+        self->sst_bytes += self->text.len + 1;
+        if (self->sst_bytes > self->lim.max_shared_bytes) {
+            set_err(self, "shared strings exceed %llu bytes", (unsigned long long)self->lim.max_shared_bytes);
+            return;
+        }
+        if (self->nsst == self->cap_sst) {
+            size_t cap = self->cap_sst ? self->cap_sst * 2 : 1024;
+            char **p = realloc(self->sst, cap * sizeof *p);
+            if (!p) {
+                set_err(self, "out of memory");
+                return;
+            }
+            self->sst = p;
+            self->cap_sst = cap;
+        }
+        self->sst[self->nsst] = strdup(self->text.data ? self->text.data : "");
+        if (!self->sst[self->nsst])
+            set_err(self, "out of memory");
+        else
+            self->nsst++;
+    }
+}
+
+/* ---- the sheet ---- */
+
+static long column_of(const char *ref)
+{
+    long col = 0;
+    for (; *ref >= 'A' && *ref <= 'Z'; ref++)
+        col = col * 26 + (*ref - 'A' + 1);
+    return col - 1;
+}
+
+static int row_put(xrow *row, long col, const char *value)
+{
+    if (col < (long)row->n || col > 16383)
+        return -1;                              /* out of order or past Excel's last column */
+    while ((long)row->n <= col) {
+        if (row->n == row->cap) {
+            size_t cap = row->cap ? row->cap * 2 : 16;
+            char **p = realloc(row->cells, cap * sizeof *p);
+            if (!p)
+                return -1;
+            row->cells = p;
+            row->cap = cap;
+        }
+        row->cells[row->n] = strdup((long)row->n == col ? value : "");
+        if (!row->cells[row->n])
+            return -1;
+        row->n++;
+    }
+    return 0;
+}
+
+static void row_clear(xrow *row)
+{
+    for (size_t i = 0; i < row->n; i++)
+        free(row->cells[i]);
+    row->n = 0;
+}
+
+static void row_free(xrow *row)
+{
+    row_clear(row);
+    free(row->cells);
+    *row = (xrow){0};
+}
+
+static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    xlsx_reader *self = ud;
+    const char *n = local(name);
+    if (strcmp(n, "row") == 0) {
+        const char *r = attr(atts, "r");
+        row_clear(&self->building);
+        self->building.row_no = r ? atol(r) : self->building.row_no + 1;
+    } else if (strcmp(n, "c") == 0) {
+        const char *r = attr(atts, "r"), *t = attr(atts, "t");
+        self->cell_col = r ? column_of(r) : (long)self->building.n;
+        snprintf(self->cell_type, sizeof self->cell_type, "%s", t ? t : "n");
+        self->text.len = 0;
+        if (self->text.data)
+            self->text.data[0] = '\0';
+    } else if (strcmp(n, "v") == 0 || (strcmp(n, "t") == 0 && !self->in_phonetic)) {
+        self->in_value = 1;
+    } else if (strcmp(n, "rPh") == 0) {
+        self->in_phonetic = 1;
+    }
+}
+
+static const char *cell_value(xlsx_reader *self)
+{
+    const char *v = self->text.data ? self->text.data : "";
+    if (strcmp(self->cell_type, "s") != 0)
+        return v;
+    char *end;
+    long idx = strtol(v, &end, 10);
+    if (end == v || *end || idx < 0 || (size_t)idx >= self->nsst) {
+        set_err(self, "row %ld: shared string index '%s' out of range", self->building.row_no, v);
+        return "";
+    }
+    return self->sst[idx];
+}
+
+static void finish_row(xlsx_reader *self)
+{
+    if (self->building.n == 0)
+        return;
+    if (self->nready == self->cap_ready) {
+        size_t cap = self->cap_ready ? self->cap_ready * 2 : 64;
+        xrow *p = realloc(self->ready, cap * sizeof *p);
+        if (!p) {
+            set_err(self, "out of memory");
+            return;
+        }
+        self->ready = p;
+        self->cap_ready = cap;
+    }
+    self->ready[self->nready++] = self->building;
+    self->building = (xrow){.row_no = self->building.row_no};
+}
+
+static void XMLCALL sheet_end(void *ud, const XML_Char *name)
+{
+    xlsx_reader *self = ud;
+    const char *n = local(name);
+    if (strcmp(n, "v") == 0 || strcmp(n, "t") == 0) {
+        self->in_value = 0;
+    } else if (strcmp(n, "rPh") == 0) {
+        self->in_phonetic = 0;
+    } else if (strcmp(n, "c") == 0) {
+        const char *v = cell_value(self);
+        if (!self->failed && v[0] && row_put(&self->building, self->cell_col, v) != 0)
+            set_err(self, "row %ld: cell out of order or past column XFD", self->building.row_no);
+    } else if (strcmp(n, "row") == 0) {
+        finish_row(self);
+    }
+}
+
+xlsx_reader *xlsx_open(const char *path, const xlsx_limits *lim, char *err, size_t errlen)
+{
+    xlsx_reader *self = calloc(1, sizeof *self);
+    if (!self) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    self->lim = lim ? *lim : (xlsx_limits){0};
+    if (!self->lim.max_member_bytes) self->lim.max_member_bytes = 2ULL << 30;
+    if (!self->lim.max_ratio) self->lim.max_ratio = 200;
+    if (!self->lim.max_cell_bytes) self->lim.max_cell_bytes = 32767 * 4;
+    if (!self->lim.max_shared_bytes) self->lim.max_shared_bytes = 512ULL << 20;
+    int zerr = 0;
+    self->zip = zip_open(path, ZIP_RDONLY, &zerr);
+    if (!self->zip) {
+        zip_error_t ze;
+        zip_error_init_with_code(&ze, zerr);
+        snprintf(err, errlen, "%s: not a readable XLSX (zip) file: %s", path, zip_error_strerror(&ze));
+        zip_error_fini(&ze);
+        goto fail;
+    }
+    if (locate_sheet(self) != 0 ||
+        parse_member(self, "xl/sharedStrings.xml", 0, sst_start, sst_end, text_chars) < 0)
+        goto fail_msg;
+    self->sheet = open_member(self, self->sheet_part, &self->sheet_left, 1);
+    self->parser = self->sheet ? new_parser(self) : NULL;
+    if (!self->parser)
+        goto fail_msg;
+    XML_SetElementHandler(self->parser, sheet_start, sheet_end);
+    XML_SetCharacterDataHandler(self->parser, text_chars);
+    return self;
+fail_msg:
+    snprintf(err, errlen, "%s: %s", path, self->failed ? self->err : "out of memory");
+fail:
+    xlsx_close(&self);
+    return NULL;
+}
+
+int xlsx_next_row(xlsx_reader *self, char ***cells, size_t *ncells, long *row_no)
+{
+    row_free(&self->current);
+    while (self->next_ready == self->nready) {
+        self->next_ready = self->nready = 0;
+        if (self->failed)
+            return -1;
+        if (self->eof)
+            return 0;
+        int rc = feed_chunk(self, self->sheet, self->parser, &self->sheet_left, "worksheet");
+        if (rc < 0)
+            return -1;
+        self->eof = rc == 0;
+    }
+    self->current = self->ready[self->next_ready++];
+    *cells = self->current.cells;
+    *ncells = self->current.n;
+    *row_no = self->current.row_no;
+    return 1;
+}
+
+const char *xlsx_errstr(const xlsx_reader *self)
+{
+    return self->err;
+}
+
+void xlsx_close(xlsx_reader **pself)
+{
+    if (!pself || !*pself)
+        return;
+    xlsx_reader *self = *pself;
+    if (self->parser)
+        XML_ParserFree(self->parser);
+    if (self->sheet)
+        zip_fclose(self->sheet);
+    if (self->zip)
+        zip_discard(self->zip);
+    for (size_t i = 0; i < self->nsst; i++)
+        free(self->sst[i]);
+    free(self->sst);
+    for (size_t i = self->next_ready; i < self->nready; i++)
+        row_free(&self->ready[i]);
+    free(self->ready);
+    row_free(&self->building);
+    row_free(&self->current);
+    free(self->text.data);
+    free(self);
+    *pself = NULL;
+}

@@ -1,0 +1,203 @@
+/* test_xlsx.c — XLSX reading: shared and inline strings, gaps, numbers, and
+ * hostile files (zip bomb, entity expansion, not a zip) refused with a reason. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <xlsxwriter.h>
+#include <zip.h>
+
+#include "xlsx_reader.h"
+
+static void tmp_path(char *out, size_t cap, const char *name)
+{
+    snprintf(out, cap, "/tmp/jiesu-xlsx-%d-%s", (int)getpid(), name);
+}
+
+/* A workbook as Excel users make it: header, Chinese text, a number, a gap. */
+static void write_book(const char *path, int constant_memory)
+{
+    lxw_workbook_options opt = {.constant_memory = (uint8_t)constant_memory};
+    lxw_workbook *wb = workbook_new_opt(path, &opt);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "工单");
+    worksheet_write_string(ws, 0, 0, "工单编号", NULL);
+    worksheet_write_string(ws, 0, 1, "来电时间", NULL);
+    worksheet_write_string(ws, 0, 2, "诉求内容", NULL);
+    worksheet_write_string(ws, 1, 0, "2026112200001", NULL);
+    worksheet_write_number(ws, 1, 1, 46348.5, NULL);
+    worksheet_write_string(ws, 1, 2, "沙子口街道占道经营 & <烧烤>", NULL);
+    worksheet_write_string(ws, 3, 0, "2026112200002", NULL);        /* row 3 empty, B4 empty */
+    worksheet_write_string(ws, 3, 2, "路灯不亮", NULL);
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+}
+
+static void check_book(const char *path)
+{
+    char err[512];
+    xlsx_reader *r = xlsx_open(path, NULL, err, sizeof err);
+    if (!r)
+        fail_msg("%s", err);
+    char **cells;
+    size_t n;
+    long row;
+    assert_int_equal(xlsx_next_row(r, &cells, &n, &row), 1);
+    assert_int_equal(row, 1);
+    assert_int_equal(n, 3);
+    assert_string_equal(cells[0], "工单编号");
+    assert_string_equal(cells[2], "诉求内容");
+    assert_int_equal(xlsx_next_row(r, &cells, &n, &row), 1);
+    assert_int_equal(row, 2);
+    assert_string_equal(cells[1], "46348.5");
+    assert_string_equal(cells[2], "沙子口街道占道经营 & <烧烤>");
+    assert_int_equal(xlsx_next_row(r, &cells, &n, &row), 1);
+    assert_int_equal(row, 4);
+    assert_int_equal(n, 3);
+    assert_string_equal(cells[1], "");
+    assert_string_equal(cells[2], "路灯不亮");
+    assert_int_equal(xlsx_next_row(r, &cells, &n, &row), 0);
+    assert_string_equal(xlsx_errstr(r), "");
+    xlsx_close(&r);
+    assert_null(r);
+}
+
+static void test_shared_strings(void **state)
+{
+    (void)state;
+    char path[256];
+    tmp_path(path, sizeof path, "shared.xlsx");
+    write_book(path, 0);
+    check_book(path);
+    unlink(path);
+}
+
+static void test_inline_strings(void **state)
+{
+    (void)state;
+    char path[256];
+    tmp_path(path, sizeof path, "inline.xlsx");
+    write_book(path, 1);
+    check_book(path);
+    unlink(path);
+}
+
+static void add_member(zip_t *z, const char *name, const char *data, size_t len)
+{
+    zip_source_t *src = zip_source_buffer(z, data, len, 0);
+    assert_non_null(src);
+    assert_true(zip_file_add(z, name, src, ZIP_FL_OVERWRITE) >= 0);
+}
+
+static const char WORKBOOK[] =
+    "<workbook xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+    "<sheets><sheet name=\"a\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
+static const char RELS[] =
+    "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/></Relationships>";
+
+/* Writes a minimal workbook whose sheet part is `sheet`. */
+static void write_raw(const char *path, const char *workbook, const char *sheet, size_t sheet_len)
+{
+    int zerr;
+    zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+    assert_non_null(z);
+    add_member(z, "xl/workbook.xml", workbook, strlen(workbook));
+    add_member(z, "xl/_rels/workbook.xml.rels", RELS, strlen(RELS));
+    add_member(z, "xl/worksheets/sheet1.xml", sheet, sheet_len);
+    assert_int_equal(zip_close(z), 0);
+}
+
+static void expect_refused(const char *path, const xlsx_limits *lim, const char *reason)
+{
+    char err[512] = "";
+    xlsx_reader *r = xlsx_open(path, lim, err, sizeof err);
+    if (r) {
+        char **cells;
+        size_t n;
+        long row;
+        int rc;
+        while ((rc = xlsx_next_row(r, &cells, &n, &row)) == 1)
+            ;
+        assert_int_equal(rc, -1);
+        snprintf(err, sizeof err, "%s", xlsx_errstr(r));
+        xlsx_close(&r);
+    }
+    if (!strstr(err, reason))
+        fail_msg("expected '%s' in '%s'", reason, err);
+}
+
+static void test_zip_bomb(void **state)
+{
+    (void)state;
+    char path[256];
+    tmp_path(path, sizeof path, "bomb.xlsx");
+    size_t len = 8u << 20;
+    char *sheet = malloc(len);
+    assert_non_null(sheet);
+    memset(sheet, ' ', len);
+    memcpy(sheet, "<worksheet>", 11);
+    write_raw(path, WORKBOOK, sheet, len);
+    expect_refused(path, &(xlsx_limits){.max_ratio = 50}, "zip bomb guard");
+    expect_refused(path, &(xlsx_limits){.max_member_bytes = 1u << 20}, "zip bomb guard");
+    free(sheet);
+    unlink(path);
+}
+
+static void test_entity_expansion(void **state)
+{
+    (void)state;
+    char path[256];
+    tmp_path(path, sizeof path, "laughs.xlsx");
+    const char *sheet =
+        "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+        "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]>"
+        "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&lol2;</t></is></c></row>"
+        "</sheetData></worksheet>";
+    write_raw(path, WORKBOOK, sheet, strlen(sheet));
+    expect_refused(path, NULL, "entity expansion guard");
+    unlink(path);
+}
+
+static void test_not_xlsx(void **state)
+{
+    (void)state;
+    char path[256];
+    tmp_path(path, sizeof path, "plain.xlsx");
+    FILE *f = fopen(path, "w");
+    fputs("工单编号,内容\n1,2\n", f);
+    fclose(f);
+    expect_refused(path, NULL, "not a readable XLSX");
+    unlink(path);
+    tmp_path(path, sizeof path, "nosheet.xlsx");
+    const char *sheet = "<worksheet><sheetData/></worksheet>";
+    write_raw(path, "<workbook><sheets/></workbook>", sheet, strlen(sheet));
+    expect_refused(path, NULL, "lists no sheet");
+    unlink(path);
+}
+
+static void test_bad_xml(void **state)
+{
+    (void)state;
+    char path[256];
+    tmp_path(path, sizeof path, "badxml.xlsx");
+    const char *sheet = "<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c></row><row></sheetData>";
+    write_raw(path, WORKBOOK, sheet, strlen(sheet));
+    expect_refused(path, NULL, "XML error at line 1");
+    unlink(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shared_strings),
+        cmocka_unit_test(test_inline_strings),
+        cmocka_unit_test(test_zip_bomb),
+        cmocka_unit_test(test_entity_expansion),
+        cmocka_unit_test(test_not_xlsx),
+        cmocka_unit_test(test_bad_xml),
+    };
+    return cmocka_run_group_tests_name("xlsx", tests, NULL, NULL);
+}

@@ -1,0 +1,267 @@
+/* route_category.c — category of a complaint from the hotline's column or
+ * from its text (see route_category.h). */
+#include "route_category.h"
+#include "route_ac.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CATEGORIES 4096
+
+typedef struct {
+    char *name;
+    int   category;
+} cat_alias;
+
+typedef struct {
+    char *text;
+    int   category;
+} cat_term;
+
+struct route_cat {
+    route_category *cats;
+    size_t          ncats, cap_cats;
+    cat_term       *terms;          /* indexed by the automaton's pattern value */
+    size_t          nterms, cap_terms;
+    cat_alias      *aliases;
+    size_t          naliases, cap_aliases;
+    route_ac       *ac;
+};
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap * 2 : 64;
+    void *p = realloc(*arr, n * elem);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = n;
+    return 0;
+}
+
+route_cat *route_cat_new(void)
+{
+    route_cat *self = calloc(1, sizeof *self);
+    if (self && !(self->ac = route_ac_new())) {
+        free(self);
+        return NULL;
+    }
+    return self;
+}
+
+void route_cat_destroy(route_cat **pself)
+{
+    if (!pself || !*pself)
+        return;
+    route_cat *self = *pself;
+    for (size_t i = 0; i < self->ncats; i++) {
+        free(self->cats[i].code);
+        free(self->cats[i].name);
+        free(self->cats[i].dept_kind);
+    }
+    for (size_t i = 0; i < self->nterms; i++)
+        free(self->terms[i].text);
+    for (size_t i = 0; i < self->naliases; i++)
+        free(self->aliases[i].name);
+    free(self->cats);
+    free(self->terms);
+    free(self->aliases);
+    route_ac_destroy(&self->ac);
+    free(self);
+    *pself = NULL;
+}
+
+int route_cat_find(const route_cat *self, const char *code)
+{
+    for (size_t i = 0; i < self->ncats; i++)
+        if (strcmp(self->cats[i].code, code) == 0)
+            return (int)i;
+    return -1;
+}
+
+int route_cat_add(route_cat *self, const char *code, const char *name, const char *parent_code,
+                  const char *dept_kind, int accept_minutes, int resolve_days)
+{
+    int parent = -1;
+    if (parent_code && parent_code[0] && (parent = route_cat_find(self, parent_code)) < 0)
+        return -1;
+    if (route_cat_find(self, code) >= 0 || self->ncats >= MAX_CATEGORIES ||
+        grow((void **)&self->cats, &self->cap_cats, self->ncats + 1, sizeof *self->cats) != 0)
+        return -1;
+    route_category *c = &self->cats[self->ncats];
+    *c = (route_category){.code = strdup(code), .name = strdup(name), .dept_kind = strdup(dept_kind ? dept_kind : ""),
+                          .parent = parent, .accept_minutes = accept_minutes, .resolve_days = resolve_days};
+    if (!c->code || !c->name || !c->dept_kind) {
+        free(c->code); free(c->name); free(c->dept_kind);
+        return -1;
+    }
+    return (int)self->ncats++;
+}
+
+int route_cat_add_term(route_cat *self, int category, const char *term)
+{
+    if (category < 0 || (size_t)category >= self->ncats || !term[0])
+        return -1;
+    if (grow((void **)&self->terms, &self->cap_terms, self->nterms + 1, sizeof *self->terms) != 0)
+        return -1;
+    char *copy = strdup(term);
+    if (!copy || route_ac_add(self->ac, term, strlen(term), (int32_t)self->nterms) != 0) {
+        free(copy);
+        return -1;
+    }
+    self->terms[self->nterms++] = (cat_term){.text = copy, .category = category};
+    return 0;
+}
+
+int route_cat_map(route_cat *self, const char *hotline_name, int category)
+{
+    if (category < 0 || (size_t)category >= self->ncats ||
+        grow((void **)&self->aliases, &self->cap_aliases, self->naliases + 1, sizeof *self->aliases) != 0)
+        return -1;
+    char *copy = strdup(hotline_name);
+    if (!copy)
+        return -1;
+    self->aliases[self->naliases++] = (cat_alias){.name = copy, .category = category};
+    return 0;
+}
+
+int route_cat_build(route_cat *self)
+{
+    return route_ac_build(self->ac);
+}
+
+const route_category *route_cat_get(const route_cat *self, int index)
+{
+    return index >= 0 && (size_t)index < self->ncats ? &self->cats[index] : NULL;
+}
+
+size_t route_cat_count(const route_cat *self)
+{
+    return self->ncats;
+}
+
+/* Per-scan tally: weight per category and which terms hit. */
+typedef struct {
+    const route_cat *cat;
+    double          *weight;
+    int              hit_terms[16];
+    size_t           nhits;
+} tally;
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static int on_term(void *ctx, int32_t value, size_t start, size_t end)
+{
+    tally *t = ctx;
+    (void)start; (void)end;
+    const cat_term *term = &t->cat->terms[value];
+    t->weight[term->category] += (double)utf8_chars(term->text);
+    for (size_t i = 0; i < t->nhits; i++)
+        if (t->hit_terms[i] == value)
+            return 0;
+    if (t->nhits < sizeof t->hit_terms / sizeof t->hit_terms[0])
+        t->hit_terms[t->nhits++] = value;
+    return 0;
+}
+
+static int depth(const route_cat *self, int c)
+{
+    int d = 0;
+    for (; self->cats[c].parent >= 0; c = self->cats[c].parent)
+        d++;
+    return d;
+}
+
+/* A category's weight: its own hits plus its ancestors' (a child term plus
+ * its parent's terms beat a lone parent). */
+static double total_weight(const route_cat *self, const double *weight, int c)
+{
+    double w = weight[c];
+    for (int p = self->cats[c].parent; p >= 0 && w > 0; p = self->cats[p].parent)
+        w += weight[p];
+    return w;
+}
+
+static int is_ancestor(const route_cat *self, int a, int c)
+{
+    for (int p = self->cats[c].parent; p >= 0; p = self->cats[p].parent)
+        if (p == a)
+            return 1;
+    return 0;
+}
+
+/* The heaviest category (a tie goes to the deeper one) and the weight of the
+ * strongest rival that is not one of its ancestors. */
+static int best_category(const route_cat *self, const double *weight, double *best_w, double *rival_w)
+{
+    int best = -1;
+    *best_w = *rival_w = 0;
+    for (size_t i = 0; i < self->ncats; i++) {
+        double w = total_weight(self, weight, (int)i);
+        if (w > *best_w || (w > 0 && w == *best_w && depth(self, (int)i) > depth(self, best))) {
+            best = (int)i;
+            *best_w = w;
+        }
+    }
+    for (size_t i = 0; best >= 0 && i < self->ncats; i++) {
+        double w = total_weight(self, weight, (int)i);
+        if ((int)i != best && !is_ancestor(self, (int)i, best) && w > *rival_w)
+            *rival_w = w;
+    }
+    return best;
+}
+
+static void classify_text(const route_cat *self, const char *text, route_cat_result *out)
+{
+    double stack_weight[64];
+    double *weight = self->ncats <= 64 ? stack_weight : calloc(self->ncats, sizeof *weight);
+    if (!weight)
+        return;
+    memset(weight, 0, self->ncats * sizeof *weight);
+    tally t = {.cat = self, .weight = weight};
+    route_ac_scan(self->ac, text, strlen(text), on_term, &t);
+    double best_w, rival_w;
+    int best = best_category(self, weight, &best_w, &rival_w);
+    if (best >= 0) {
+        out->category = best;
+        out->rule = "terms";
+        out->score = best_w / (best_w + rival_w + 2.0);  /* one 2-char term alone: 0.5 */
+        size_t len = (size_t)snprintf(out->reason, sizeof out->reason, "terms");
+        for (size_t i = 0; i < t.nhits && len < sizeof out->reason; i++)
+            len += (size_t)snprintf(out->reason + len, sizeof out->reason - len, "%s%s", i ? ", " : " ",
+                                    self->terms[t.hit_terms[i]].text);
+        if (len < sizeof out->reason)
+            snprintf(out->reason + len, sizeof out->reason - len, " → %s (%s)", self->cats[best].name,
+                     self->cats[best].code);
+    }
+    if (weight != stack_weight)
+        free(weight);
+}
+
+void route_cat_classify(const route_cat *self, const char *raw_category, const char *text,
+                        route_cat_result *out)
+{
+    *out = (route_cat_result){.category = -1, .score = 0, .rule = "none"};
+    snprintf(out->reason, sizeof out->reason, "no category term found");
+    for (size_t i = 0; raw_category && raw_category[0] && i < self->naliases; i++) {
+        if (strcmp(self->aliases[i].name, raw_category) == 0) {
+            const route_category *c = &self->cats[self->aliases[i].category];
+            out->category = self->aliases[i].category;
+            out->score = 1.0;
+            out->rule = "hotline-category";
+            snprintf(out->reason, sizeof out->reason, "hotline category %s → %s (%s)", raw_category, c->name, c->code);
+            return;
+        }
+    }
+    if (text)
+        classify_text(self, text, out);
+}

@@ -1,0 +1,65 @@
+/* route_category.h — which category a complaint belongs to.
+ *
+ * Two sources, in order: the hotline's own category column, mapped through a
+ * table of hotline names (route_cat_map()); else the complaint's text, scanned
+ * once for every category's terms with an Aho–Corasick automaton. A term hit
+ * weighs its length in characters (longer terms are more specific); a
+ * category's score is the sum of its own hits and its sub-categories' hits go
+ * to the sub-category, which wins a tie with its parent.
+ *
+ * The classifier owns copies of every string given to it.
+ */
+#ifndef JIESU_ROUTE_CATEGORY_H
+#define JIESU_ROUTE_CATEGORY_H
+
+#include <stddef.h>
+
+typedef struct {
+    char *code;             /* "order.stall" */
+    char *name;             /* "占道经营" */
+    char *dept_kind;        /* code of the regulating department kind, e.g. "zhifa" */
+    int   parent;           /* index of the parent category, -1 for a root */
+    int   accept_minutes;   /* accept limit, working minutes */
+    int   resolve_days;     /* resolve limit, working days */
+} route_category;
+
+typedef struct {
+    int    category;        /* index, or -1 when nothing matched */
+    double score;           /* 0..1 confidence */
+    const char *rule;       /* "hotline-category", "terms" or "none" */
+    char   reason[512];     /* e.g. "terms 占道经营, 摆摊 → 占道经营 (order.stall)" */
+} route_cat_result;
+
+typedef struct route_cat route_cat;
+
+route_cat *route_cat_new(void);
+
+/* Adds a category; parent_code NULL or "" for a root (the parent must come first).
+ * Returns its index, or -1 (unknown parent, duplicate code, out of memory). */
+int route_cat_add(route_cat *self, const char *code, const char *name, const char *parent_code,
+                  const char *dept_kind, int accept_minutes, int resolve_days);
+
+/* Adds a term pointing to a category. 0 or -1. */
+int route_cat_add_term(route_cat *self, int category, const char *term);
+
+/* Maps a value of the hotline's category column to a category. 0 or -1. */
+int route_cat_map(route_cat *self, const char *hotline_name, int category);
+
+/* Freezes the term automaton; call once after adding everything. 0 or -1. */
+int route_cat_build(route_cat *self);
+
+/* Classifies one complaint. raw_category may be NULL or "". */
+void route_cat_classify(const route_cat *self, const char *raw_category, const char *text,
+                        route_cat_result *out);
+
+/* The category at index, or NULL. */
+const route_category *route_cat_get(const route_cat *self, int index);
+
+/* The index of a category code, or -1. */
+int route_cat_find(const route_cat *self, const char *code);
+
+size_t route_cat_count(const route_cat *self);
+
+void route_cat_destroy(route_cat **self);
+
+#endif

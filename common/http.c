@@ -1,0 +1,275 @@
+/* http.c — libmicrohttpd wrapped in a route table (see http.h).
+ *
+ * libmicrohttpd calls the access handler several times per request: once with
+ * the headers, then once per body chunk, then with no data. The first call
+ * allocates a per-request record (kept in *con_cls), body chunks go through a
+ * post processor into a small field list, and the last call runs the route's
+ * handler and queues its response.
+ */
+#include "http.h"
+#include "log.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ROUTES 32
+#define MAX_FIELDS 64
+
+typedef struct {
+    char            method[8];
+    char            path[128];
+    http_handler_fn fn;
+    void           *ctx;
+} http_route_entry;
+
+struct http_request {
+    struct MHD_Connection    *conn;
+    struct MHD_PostProcessor *post;
+    const char               *method;
+    const char               *path;
+    char                     *names[MAX_FIELDS];
+    char                     *values[MAX_FIELDS];
+    size_t                    nfields;
+    size_t                    body_bytes;
+    int                       too_large;
+};
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    char               host[64];
+    unsigned short     port;
+    size_t             max_body;
+    http_route_entry   routes[MAX_ROUTES];
+    size_t             nroutes;
+};
+
+void http_reply(http_response *resp, int status, const char *content_type, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *body = NULL;
+    int n = vasprintf(&body, fmt, ap);
+    va_end(ap);
+    free(resp->body);
+    resp->status = n < 0 ? 500 : status;
+    resp->content_type = content_type;
+    resp->body = n < 0 ? NULL : body;
+    resp->len = n < 0 ? 0 : (size_t)n;
+}
+
+http_server *http_server_new(const char *addr, size_t max_body, char *err, size_t errlen)
+{
+    const char *colon = strrchr(addr, ':');
+    char *end;
+    long port = colon ? strtol(colon + 1, &end, 10) : -1;
+    if (!colon || *end || port < 0 || port > 65535 || (size_t)(colon - addr) >= 64) {
+        snprintf(err, errlen, "http address '%s': expected host:port", addr);
+        return NULL;
+    }
+    http_server *self = calloc(1, sizeof *self);
+    if (!self) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    memcpy(self->host, addr, (size_t)(colon - addr));
+    if (!self->host[0])
+        strcpy(self->host, "0.0.0.0");
+    self->port = (unsigned short)port;
+    self->max_body = max_body;
+    return self;
+}
+
+int http_route(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx)
+{
+    if (self->nroutes == MAX_ROUTES || strlen(method) >= 8 || strlen(path) >= 128)
+        return -1;
+    http_route_entry *r = &self->routes[self->nroutes++];
+    snprintf(r->method, sizeof r->method, "%s", method);
+    snprintf(r->path, sizeof r->path, "%s", path);
+    r->fn = fn;
+    r->ctx = ctx;
+    return 0;
+}
+
+static const http_route_entry *find_route(const http_server *self, const char *method, const char *path,
+                                          int *path_known)
+{
+    *path_known = 0;
+    for (size_t i = 0; i < self->nroutes; i++) {
+        const http_route_entry *r = &self->routes[i];
+        size_t n = strlen(r->path);
+        int match = r->path[n - 1] == '*' ? strncmp(path, r->path, n - 1) == 0 : strcmp(path, r->path) == 0;
+        if (!match)
+            continue;
+        *path_known = 1;
+        if (strcmp(method, r->method) == 0)
+            return r;
+    }
+    return NULL;
+}
+
+static int add_field(http_request *req, const char *name, const char *value, size_t len)
+{
+    for (size_t i = 0; i < req->nfields; i++) {
+        if (strcmp(req->names[i], name) == 0) {      /* a field in several chunks */
+            size_t old = strlen(req->values[i]);
+            char *p = realloc(req->values[i], old + len + 1);
+            if (!p)
+                return -1;
+            memcpy(p + old, value, len);
+            p[old + len] = '\0';
+            req->values[i] = p;
+            return 0;
+        }
+    }
+    if (req->nfields == MAX_FIELDS)
+        return -1;
+    req->names[req->nfields] = strdup(name);
+    req->values[req->nfields] = strndup(value, len);
+    if (!req->names[req->nfields] || !req->values[req->nfields])
+        return -1;
+    req->nfields++;
+    return 0;
+}
+
+static enum MHD_Result on_post_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+                                     const char *content_type, const char *encoding, const char *data,
+                                     uint64_t off, size_t size)
+{
+    (void)kind; (void)filename; (void)content_type; (void)encoding; (void)off;
+    return add_field(cls, key, data ? data : "", size) == 0 ? MHD_YES : MHD_NO;
+}
+
+const char *http_param(const http_request *req, const char *name)
+{
+    for (size_t i = 0; i < req->nfields; i++)
+        if (strcmp(req->names[i], name) == 0)
+            return req->values[i];
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_method(const http_request *req) { return req->method; }
+const char *http_path(const http_request *req) { return req->path; }
+
+static enum MHD_Result send_response(struct MHD_Connection *conn, http_response *resp)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(resp->len, resp->body ? resp->body : (char *)"",
+                                                             resp->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!r) {
+        free(resp->body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", resp->content_type ? resp->content_type : "text/plain; charset=utf-8");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    enum MHD_Result rc = MHD_queue_response(conn, (unsigned)resp->status, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+static enum MHD_Result run_handler(http_server *self, http_request *req)
+{
+    http_response resp = {.status = 500};
+    int path_known;
+    const http_route_entry *route = find_route(self, req->method, req->path, &path_known);
+    if (req->too_large)
+        http_reply(&resp, 413, "application/json", "[{\"code\":413,\"description\":\"request body over %zu bytes\"}]",
+                   self->max_body);
+    else if (!route && path_known)
+        http_reply(&resp, 405, "application/json", "[{\"code\":405,\"description\":\"method not allowed\"}]");
+    else if (!route)
+        http_reply(&resp, 404, "application/json", "[{\"code\":404,\"description\":\"no such resource\"}]");
+    else
+        route->fn(route->ctx, req, &resp);
+    return send_response(req->conn, &resp);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_size,
+                                  void **con_cls)
+{
+    http_server *self = cls;
+    (void)version;
+    http_request *req = *con_cls;
+    if (!req) {
+        req = calloc(1, sizeof *req);
+        if (!req)
+            return MHD_NO;
+        req->conn = conn;
+        req->method = method;
+        req->path = url;
+        if (strcmp(method, "POST") == 0)
+            req->post = MHD_create_post_processor(conn, 16384, on_post_field, req);
+        *con_cls = req;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        req->body_bytes += *upload_size;
+        if (req->body_bytes > self->max_body)
+            req->too_large = 1;
+        else if (req->post && MHD_post_process(req->post, upload_data, *upload_size) != MHD_YES)
+            log_warn("http: %s %s: unparsable form body", method, url);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    return run_handler(self, req);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls; (void)conn; (void)toe;
+    http_request *req = *con_cls;
+    if (!req)
+        return;
+    if (req->post)
+        MHD_destroy_post_processor(req->post);
+    for (size_t i = 0; i < req->nfields; i++) {
+        free(req->names[i]);
+        free(req->values[i]);
+    }
+    free(req);
+    *con_cls = NULL;
+}
+
+int http_server_start(http_server *self, char *err, size_t errlen)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(self->port)};
+    if (inet_pton(AF_INET, self->host, &sa.sin_addr) != 1) {
+        snprintf(err, errlen, "http address '%s': not an IPv4 address", self->host);
+        return -1;
+    }
+    self->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, self->port, NULL, NULL,
+                                    on_request, self,
+                                    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                                    MHD_OPTION_NOTIFY_COMPLETED, on_completed, self,
+                                    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+                                    MHD_OPTION_CONNECTION_LIMIT, 256u,
+                                    MHD_OPTION_END);
+    if (!self->daemon) {
+        snprintf(err, errlen, "http: cannot listen on %s:%u (port in use?)", self->host, self->port);
+        return -1;
+    }
+    return 0;
+}
+
+int http_server_port(const http_server *self)
+{
+    if (!self->daemon)
+        return -1;
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(self->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info ? (int)info->port : -1;
+}
+
+void http_server_destroy(http_server **pself)
+{
+    if (!pself || !*pself)
+        return;
+    if ((*pself)->daemon)
+        MHD_stop_daemon((*pself)->daemon);
+    free(*pself);
+    *pself = NULL;
+}

@@ -1,23 +1,96 @@
-/* bus.c — ZeroMQ sockets carrying protobuf Envelopes (see bus.h).
+/* bus.c — ZeroMQ messaging between jiesu services (see bus.h).
  *
- * Every socket gets ZMQ_LINGER 0 (a service stopping never hangs on unsent
- * frames) and ZMTP heartbeats (a dead peer is noticed within seconds, not at
- * the next TCP timeout).
+ * Every message is one Jiesu__Envelope packed with protobuf-c; the payload is
+ * the packed message named by the envelope's type. ZeroMQ keeps nothing and
+ * acknowledges nothing, so:
+ *   - PUB never blocks (a full queue drops the event) and numbers its events,
+ *     1, 2, 3... per event type: a subscriber filtering on a type prefix then
+ *     sees every number of the types it gets, and a jump means a real loss
+ *     (it re-reads PostgreSQL). Event ids start with a 16-hex tag drawn once
+ *     per publisher, so the subscriber follows each publisher on its own: two
+ *     replicas of one service, or a restarted one, are separate streams.
+ *   - ROUTER refuses unroutable replies (ZMQ_ROUTER_MANDATORY) and the failure
+ *     is logged, not fatal: the client has gone or retried on a new socket.
+ *   - DEALER clients retry the Lazy Pirate way: on timeout the socket is
+ *     closed without lingering, a fresh one sends the same request (same id)
+ *     again, and replies whose id is not the request's are dropped.
+ * ZMTP heartbeats on every socket notice dead peers behind quiet TCP links.
  */
 #include "bus.h"
-#include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 #include <zmq.h>
 
-#define MAX_FRAME   (64 * 1024 * 1024)
-#define MAX_SENDERS 32
+#include "log.h"
+
+#define HEARTBEAT_IVL_MS     2000   /* ping a quiet peer this often */
+#define HEARTBEAT_TIMEOUT_MS 6000   /* drop the connection after this long without traffic */
+#define PUB_HWM              10000  /* events queued per subscriber before dropping */
+#define SUB_HWM              10000
+#define SERVER_LINGER_MS     500    /* let queued replies leave when a service stops */
+#define MAX_FRAMES           3      /* [identity][empty][envelope] at most */
+#define TAG_HEX              16     /* publisher tag at the start of event ids */
+#define SUB_STREAMS          64     /* (publisher, type) sequences a subscriber follows */
+#define ERROR_MSG_MAX        1024
+#define MAX_MSG_BYTES        (16L * 1024 * 1024)  /* larger inbound messages cut the connection */
+
+/* ---- helpers ---- */
+
+/* Fills buf with n random bytes: getrandom(2), else /dev/urandom, else the clock. */
+static void random_bytes(uint8_t *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = getrandom(buf + got, n - got, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    if (got == n)
+        return;
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    ssize_t r = fd >= 0 ? read(fd, buf + got, n - got) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (r == (ssize_t)(n - got))
+        return;
+    log_warn("bus: no random source (getrandom, /dev/urandom); ids fall back to the clock");
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40);
+    for (size_t i = got; i < n; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        buf[i] = (uint8_t)(x >> 56);
+    }
+}
+
+/* Writes 2*nbytes random hex digits and a NUL into out. */
+static void random_hex(char *out, size_t nbytes)
+{
+    static const char digits[] = "0123456789abcdef";
+    uint8_t raw[32];
+    random_bytes(raw, nbytes);
+    for (size_t i = 0; i < nbytes; i++) {
+        out[2 * i] = digits[raw[i] >> 4];
+        out[2 * i + 1] = digits[raw[i] & 15];
+    }
+    out[2 * nbytes] = '\0';
+}
+
+void bus_new_id(char out[33])
+{
+    random_hex(out, 16);
+}
 
 int64_t bus_now_ms(void)
 {
@@ -26,40 +99,55 @@ int64_t bus_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void bus_new_id(char out[33])
+/* Milliseconds on a clock that never jumps, for timeouts. */
+static int64_t mono_ms(void)
 {
-    unsigned char raw[16];
-    if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) {
-        static unsigned long counter;
-        snprintf((char *)raw, sizeof raw, "%lx%lx", (unsigned long)bus_now_ms(), ++counter);
-    }
-    for (int i = 0; i < 16; i++)
-        snprintf(out + 2 * i, 3, "%02x", raw[i]);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void tune_socket(void *sock)
+static char *dup_str(const char *s)
 {
-    int linger = 0, ivl = 2000, timeout = 6000, ttl = 10000;
-    zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_setsockopt(sock, ZMQ_HEARTBEAT_IVL, &ivl, sizeof ivl);
-    zmq_setsockopt(sock, ZMQ_HEARTBEAT_TIMEOUT, &timeout, sizeof timeout);
-    zmq_setsockopt(sock, ZMQ_HEARTBEAT_TTL, &ttl, sizeof ttl);
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
 }
 
-/* Creates a socket and binds (bind=1) or connects it. NULL with err on failure. */
-static void *open_socket(void *zctx, int type, const char *endpoint, int bind, char *err, size_t errlen)
+/* A new socket with heartbeats, linger and high-water marks set, or NULL with err. */
+static void *open_socket(void *zctx, int type, int linger_ms, int hwm, const char *endpoint,
+                         char *err, size_t errlen)
 {
+    const int ivl = HEARTBEAT_IVL_MS, timeout = HEARTBEAT_TIMEOUT_MS;
+    const int64_t maxmsg = MAX_MSG_BYTES;
     void *sock = zmq_socket(zctx, type);
     if (!sock) {
-        snprintf(err, errlen, "zmq_socket: %s", zmq_strerror(zmq_errno()));
+        snprintf(err, errlen, "%s: cannot create socket: %s", endpoint, zmq_strerror(zmq_errno()));
         return NULL;
     }
-    tune_socket(sock);
-    if (type == ZMQ_ROUTER) {
-        int on = 1;
-        zmq_setsockopt(sock, ZMQ_ROUTER_MANDATORY, &on, sizeof on);
+    if (zmq_setsockopt(sock, ZMQ_LINGER, &linger_ms, sizeof linger_ms) < 0 ||
+        zmq_setsockopt(sock, ZMQ_HEARTBEAT_IVL, &ivl, sizeof ivl) < 0 ||
+        zmq_setsockopt(sock, ZMQ_HEARTBEAT_TIMEOUT, &timeout, sizeof timeout) < 0 ||
+        zmq_setsockopt(sock, ZMQ_HEARTBEAT_TTL, &timeout, sizeof timeout) < 0 ||
+        zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) < 0 ||
+        (hwm > 0 && zmq_setsockopt(sock, type == ZMQ_SUB ? ZMQ_RCVHWM : ZMQ_SNDHWM, &hwm, sizeof hwm) < 0)) {
+        snprintf(err, errlen, "%s: socket options: %s", endpoint, zmq_strerror(zmq_errno()));
+        zmq_close(sock);
+        return NULL;
     }
-    if ((bind ? zmq_bind(sock, endpoint) : zmq_connect(sock, endpoint)) != 0) {
+    return sock;
+}
+
+/* open_socket(), then bind or connect to endpoint. */
+static void *open_attached(void *zctx, int type, int bind, int linger_ms, int hwm, const char *endpoint,
+                           char *err, size_t errlen)
+{
+    void *sock = open_socket(zctx, type, linger_ms, hwm, endpoint, err, errlen);
+    if (!sock)
+        return NULL;
+    if ((bind ? zmq_bind(sock, endpoint) : zmq_connect(sock, endpoint)) < 0) {
         snprintf(err, errlen, "%s %s: %s", bind ? "bind" : "connect", endpoint, zmq_strerror(zmq_errno()));
         zmq_close(sock);
         return NULL;
@@ -67,144 +155,229 @@ static void *open_socket(void *zctx, int type, const char *endpoint, int bind, c
     return sock;
 }
 
-/* Packs msg into a fresh envelope. *out is malloc'd; the caller frees it. */
-static int pack_envelope(const char *type, const char *id, const char *trace_id, uint64_t seq, const char *sender,
-                         const ProtobufCMessage *msg, uint8_t **out, size_t *len)
+/* Packs an envelope around msg (NULL = empty payload). Returns a malloc'd buffer
+ * the caller frees, with its length in *len, or NULL when out of memory. */
+static uint8_t *envelope_pack(const char *type, const char *id, const char *trace_id, const char *sender,
+                              uint64_t seq, const ProtobufCMessage *msg, size_t *len)
 {
     Jiesu__Envelope env = JIESU__ENVELOPE__INIT;
-    uint8_t *payload = NULL;
+    uint8_t *payload = NULL, *out = NULL;
     size_t plen = msg ? protobuf_c_message_get_packed_size(msg) : 0;
-    if (plen && !(payload = malloc(plen)))
-        return -1;
-    if (plen)
+
+    payload = malloc(plen ? plen : 1);
+    if (!payload)
+        goto cleanup;
+    if (msg)
         protobuf_c_message_pack(msg, payload);
-    char trace[33];
-    if (!trace_id || !*trace_id)
-        bus_new_id(trace);
     env.type = (char *)type;
     env.id = (char *)id;
     env.sent_at_ms = bus_now_ms();
-    env.trace_id = (char *)(trace_id && *trace_id ? trace_id : trace);
+    env.trace_id = (char *)trace_id;
     env.seq = seq;
     env.payload.data = payload;
     env.payload.len = plen;
     env.sender = (char *)sender;
     *len = jiesu__envelope__get_packed_size(&env);
-    *out = malloc(*len ? *len : 1);
-    if (*out)
-        jiesu__envelope__pack(&env, *out);
+    out = malloc(*len ? *len : 1);
+    if (out)
+        jiesu__envelope__pack(&env, out);
+cleanup:
     free(payload);
-    return *out ? 0 : -1;
+    return out;
 }
 
-/* Receives one frame into a malloc'd buffer. 0, or -1 (errno from zmq). */
-static int recv_frame(void *sock, int flags, uint8_t **data, size_t *len, int *more)
+/* Sends n frames as one message; flags (e.g. ZMQ_DONTWAIT) apply to each. 0 or -1 (zmq_errno). */
+static int frames_send(void *sock, const void *const *data, const size_t *len, int n, int flags)
 {
-    zmq_msg_t m;
-    zmq_msg_init(&m);
-    if (zmq_msg_recv(&m, sock, flags) < 0) {
-        zmq_msg_close(&m);
-        return -1;
-    }
-    *len = zmq_msg_size(&m);
-    *data = malloc(*len ? *len : 1);
-    if (*data)
-        memcpy(*data, zmq_msg_data(&m), *len);
-    *more = zmq_msg_more(&m);
-    zmq_msg_close(&m);
-    return *data ? 0 : -1;
+    for (int i = 0; i < n; i++)
+        if (zmq_send(sock, data[i], len[i], flags | (i < n - 1 ? ZMQ_SNDMORE : 0)) < 0)
+            return -1;
+    return 0;
 }
 
-/* Reads and drops the remaining frames of a multipart message. */
-static void drain(void *sock, int more)
+/* One received message, up to MAX_FRAMES frames; extra frames are counted and dropped. */
+typedef struct {
+    zmq_msg_t part[MAX_FRAMES];
+    int       n;
+    int       extra;
+} frames;
+
+static void frames_close(frames *f)
 {
+    for (int i = 0; i < f->n; i++)
+        zmq_msg_close(&f->part[i]);
+    f->n = 0;
+}
+
+/* Receives one whole message. 1, 0 when flags has ZMQ_DONTWAIT and nothing waits, -1 on error. */
+static int frames_recv(void *sock, int flags, frames *f)
+{
+    int more = 1;
+    f->n = 0;
+    f->extra = 0;
     while (more) {
-        zmq_msg_t m;
-        zmq_msg_init(&m);
-        if (zmq_msg_recv(&m, sock, ZMQ_DONTWAIT) < 0)
-            more = 0;
-        else
-            more = zmq_msg_more(&m);
-        zmq_msg_close(&m);
+        zmq_msg_t spill, *m = f->n < MAX_FRAMES ? &f->part[f->n] : &spill;
+        zmq_msg_init(m);
+        /* Later frames of a message arrive with the first: only the first can wait. */
+        if (zmq_msg_recv(m, sock, f->n + f->extra == 0 ? flags : 0) < 0) {
+            int e = zmq_errno();
+            zmq_msg_close(m);
+            frames_close(f);
+            errno = e;
+            return e == EAGAIN ? 0 : -1;
+        }
+        more = zmq_msg_more(m);
+        if (m == &spill) {
+            zmq_msg_close(m);
+            f->extra++;
+        } else {
+            f->n++;
+        }
     }
+    return 1;
 }
 
-/* ---------------- events ---------------- */
+static Jiesu__Envelope *frame_envelope(zmq_msg_t *m)
+{
+    return jiesu__envelope__unpack(NULL, zmq_msg_size(m), zmq_msg_data(m));
+}
+
+/* Waits up to timeout_ms (-1 = forever) for sock to become readable. 1, 0 or -1. */
+static int wait_readable(void *sock, long timeout_ms)
+{
+    zmq_pollitem_t item = {.socket = sock, .events = ZMQ_POLLIN};
+    int rc = zmq_poll(&item, 1, timeout_ms);
+    if (rc < 0)
+        return -1;
+    return rc > 0 && (item.revents & ZMQ_POLLIN) ? 1 : 0;
+}
+
+/* ---- bus_pub ---- */
+
+/* The last sequence number used for one event type. */
+typedef struct {
+    char    *type;
+    uint64_t seq;
+} pub_topic;
 
 struct bus_pub {
-    void    *sock;
-    char     sender[64];
-    uint64_t seq;
+    void      *sock;
+    char      *sender;
+    char       tag[TAG_HEX + 1];
+    pub_topic *topics;
+    size_t     ntopics;
 };
 
 bus_pub *bus_pub_new(void *zctx, const char *endpoint, const char *sender, char *err, size_t errlen)
 {
     bus_pub *self = calloc(1, sizeof *self);
-    if (!self) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
+    if (!self || !(self->sender = dup_str(sender))) {
+        snprintf(err, errlen, "%s: out of memory", endpoint);
+        goto fail;
     }
-    self->sock = open_socket(zctx, ZMQ_PUB, endpoint, 1, err, errlen);
-    if (!self->sock) {
-        free(self);
-        return NULL;
-    }
-    int hwm = 100000;
-    zmq_setsockopt(self->sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
-    snprintf(self->sender, sizeof self->sender, "%s", sender);
+    self->sock = open_attached(zctx, ZMQ_PUB, 1, 0, PUB_HWM, endpoint, err, errlen);
+    if (!self->sock)
+        goto fail;
+    random_hex(self->tag, TAG_HEX / 2);
     return self;
+fail:
+    bus_pub_destroy(&self);
+    return NULL;
+}
+
+/* The next sequence number for type (1 for its first event), or 0 when out of memory. */
+static uint64_t pub_next_seq(bus_pub *self, const char *type)
+{
+    for (size_t i = 0; i < self->ntopics; i++)
+        if (strcmp(self->topics[i].type, type) == 0)
+            return ++self->topics[i].seq;
+    pub_topic *grown = realloc(self->topics, (self->ntopics + 1) * sizeof *grown);
+    if (!grown)
+        return 0;
+    self->topics = grown;
+    if (!(grown[self->ntopics].type = dup_str(type)))
+        return 0;
+    grown[self->ntopics].seq = 1;
+    return grown[self->ntopics++].seq;
 }
 
 int bus_pub_send(bus_pub *self, const char *type, const ProtobufCMessage *msg, const char *trace_id)
 {
-    char id[33];
-    bus_new_id(id);
-    uint8_t *buf;
+    char id[33], trace[33];
     size_t len;
-    if (pack_envelope(type, id, trace_id, ++self->seq, self->sender, msg, &buf, &len) != 0)
+    uint8_t *buf = NULL;
+    /* Numbered before sending: a failed send is a missed event, and the gap says so. */
+    uint64_t seq = pub_next_seq(self, type);
+
+    memcpy(id, self->tag, TAG_HEX);
+    random_hex(id + TAG_HEX, (32 - TAG_HEX) / 2);
+    if (!trace_id) {
+        bus_new_id(trace);
+        trace_id = trace;
+    }
+    if (!seq || !(buf = envelope_pack(type, id, trace_id, self->sender, seq, msg, &len))) {
+        log_error("bus: publishing %s: out of memory", type);
         return -1;
-    /* PUB never blocks: past the high-water mark the event is dropped, which
-     * subscribers see as a sequence gap. */
-    int rc = zmq_send(self->sock, type, strlen(type), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-             zmq_send(self->sock, buf, len, ZMQ_DONTWAIT) < 0 ? -1 : 0;
+    }
+    const void *data[2] = {type, buf};
+    size_t lens[2] = {strlen(type), len};
+    int rc = frames_send(self->sock, data, lens, 2, ZMQ_DONTWAIT);
+    if (rc < 0)
+        log_warn("bus: event %s seq %llu not published: %s", type, (unsigned long long)seq,
+                 zmq_strerror(zmq_errno()));
     free(buf);
     return rc;
 }
 
-void bus_pub_destroy(bus_pub **pself)
+void bus_pub_destroy(bus_pub **self)
 {
-    if (!pself || !*pself)
+    if (!*self)
         return;
-    zmq_close((*pself)->sock);
-    free(*pself);
-    *pself = NULL;
+    if ((*self)->sock)
+        zmq_close((*self)->sock);
+    for (size_t i = 0; i < (*self)->ntopics; i++)
+        free((*self)->topics[i].type);
+    free((*self)->topics);
+    free((*self)->sender);
+    free(*self);
+    *self = NULL;
 }
 
+/* ---- bus_sub ---- */
+
+/* The last sequence number seen from one publisher (sender name + id tag) for one type. */
 typedef struct {
-    char     name[64];
+    char     key[160];
     uint64_t last_seq;
-} sub_sender;
+    uint64_t used;          /* recency, for replacing the stalest entry when full */
+} sub_stream;
 
 struct bus_sub {
     void      *sock;
-    sub_sender senders[MAX_SENDERS];
-    size_t     nsenders;
+    char      *endpoint;
+    sub_stream streams[SUB_STREAMS];
+    int        nstreams;
+    uint64_t   clock;
 };
 
 bus_sub *bus_sub_new(void *zctx, const char *endpoint, const char *prefix, char *err, size_t errlen)
 {
     bus_sub *self = calloc(1, sizeof *self);
-    if (!self) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
+    if (!self || !(self->endpoint = dup_str(endpoint))) {
+        snprintf(err, errlen, "%s: out of memory", endpoint);
+        goto fail;
     }
-    self->sock = open_socket(zctx, ZMQ_SUB, endpoint, 0, err, errlen);
-    if (!self->sock) {
-        free(self);
-        return NULL;
+    self->sock = open_attached(zctx, ZMQ_SUB, 0, 0, SUB_HWM, endpoint, err, errlen);
+    if (!self->sock)
+        goto fail;
+    if (zmq_setsockopt(self->sock, ZMQ_SUBSCRIBE, prefix, strlen(prefix)) < 0) {
+        snprintf(err, errlen, "subscribe '%s' at %s: %s", prefix, endpoint, zmq_strerror(zmq_errno()));
+        goto fail;
     }
-    zmq_setsockopt(self->sock, ZMQ_SUBSCRIBE, prefix ? prefix : "", prefix ? strlen(prefix) : 0);
     return self;
+fail:
+    bus_sub_destroy(&self);
+    return NULL;
 }
 
 void *bus_sub_socket(bus_sub *self)
@@ -212,85 +385,138 @@ void *bus_sub_socket(bus_sub *self)
     return self->sock;
 }
 
-/* Notes env's sequence number; 1 if events from its sender were missed. A
- * sender seen for the first time, or restarted (seq back to 1), is no gap. */
-static int note_seq(bus_sub *self, const Jiesu__Envelope *env)
+/* Records env's seq for its publisher; 1 when events from it were skipped. */
+static int sub_track(bus_sub *self, const Jiesu__Envelope *env)
 {
-    const char *name = env->sender ? env->sender : "";
-    sub_sender *s = NULL;
-    for (size_t i = 0; i < self->nsenders && !s; i++)
-        if (strcmp(self->senders[i].name, name) == 0)
-            s = &self->senders[i];
+    char key[sizeof self->streams[0].key];
+    sub_stream *s = NULL;
+    snprintf(key, sizeof key, "%s/%.*s/%s", env->sender, TAG_HEX, env->id, env->type);
+    for (int i = 0; i < self->nstreams && !s; i++)
+        if (strcmp(self->streams[i].key, key) == 0)
+            s = &self->streams[i];
     if (!s) {
-        if (self->nsenders == MAX_SENDERS)
-            return 0;
-        s = &self->senders[self->nsenders++];
-        snprintf(s->name, sizeof s->name, "%s", name);
+        /* A publisher not seen before: whatever it sent before we joined is not a gap we can tell. */
+        if (self->nstreams < SUB_STREAMS) {
+            s = &self->streams[self->nstreams++];
+        } else {
+            s = &self->streams[0];
+            for (int i = 1; i < SUB_STREAMS; i++)
+                if (self->streams[i].used < s->used)
+                    s = &self->streams[i];
+        }
+        snprintf(s->key, sizeof s->key, "%s", key);
         s->last_seq = env->seq;
+        s->used = ++self->clock;
         return 0;
     }
-    int gap = env->seq > s->last_seq + 1 && env->seq != 1;
+    int gap = env->seq > s->last_seq + 1;
+    if (gap)
+        log_warn("bus: missed %llu %s event(s) from %s at %s (seq %llu after %llu)",
+                 (unsigned long long)(env->seq - s->last_seq - 1), env->type, env->sender, self->endpoint,
+                 (unsigned long long)env->seq, (unsigned long long)s->last_seq);
     s->last_seq = env->seq;
+    s->used = ++self->clock;
     return gap;
+}
+
+/* Unpacks a received [type][envelope] event; NULL (logged) when it is not one. */
+static Jiesu__Envelope *sub_decode(bus_sub *self, frames *f)
+{
+    Jiesu__Envelope *env = NULL;
+    if (f->n != 2 || f->extra) {
+        log_warn("bus: event from %s with %d frames, expected [type][envelope]; skipped",
+                 self->endpoint, f->n + f->extra);
+        return NULL;
+    }
+    env = frame_envelope(&f->part[1]);
+    if (!env) {
+        log_warn("bus: event from %s is not an envelope; skipped", self->endpoint);
+    } else if (strlen(env->type) != zmq_msg_size(&f->part[0]) ||
+               memcmp(env->type, zmq_msg_data(&f->part[0]), zmq_msg_size(&f->part[0])) != 0) {
+        log_warn("bus: event from %s: topic frame does not match envelope type '%s'; skipped",
+                 self->endpoint, env->type);
+        jiesu__envelope__free_unpacked(env, NULL);
+        env = NULL;
+    }
+    return env;
 }
 
 int bus_sub_recv(bus_sub *self, int timeout_ms, Jiesu__Envelope **env, int *gap)
 {
+    int64_t deadline = mono_ms() + timeout_ms;
+    frames f;
+
     *env = NULL;
-    *gap = 0;
-    zmq_pollitem_t item = {.socket = self->sock, .events = ZMQ_POLLIN};
-    int n = zmq_poll(&item, 1, timeout_ms);
-    if (n <= 0)
-        return n < 0 && zmq_errno() != EINTR ? -1 : 0;
-    uint8_t *topic, *data = NULL;
-    size_t tlen, len = 0;
-    int more;
-    if (recv_frame(self->sock, ZMQ_DONTWAIT, &topic, &tlen, &more) != 0)
-        return -1;
-    free(topic);
-    if (!more || recv_frame(self->sock, ZMQ_DONTWAIT, &data, &len, &more) != 0)
-        return 0;
-    drain(self->sock, more);
-    *env = jiesu__envelope__unpack(NULL, len, data);
-    free(data);
-    if (!*env) {
-        log_warn("bus: dropped an event that is not a valid envelope");
-        return 0;
+    if (gap)
+        *gap = 0;
+    for (;;) {
+        int rc = frames_recv(self->sock, ZMQ_DONTWAIT, &f);
+        if (rc < 0) {
+            log_error("bus: receiving an event from %s: %s", self->endpoint, zmq_strerror(zmq_errno()));
+            return -1;
+        }
+        if (rc == 1) {
+            *env = sub_decode(self, &f);
+            frames_close(&f);
+            if (*env) {
+                int g = sub_track(self, *env);
+                if (gap)
+                    *gap = g;
+                return 1;
+            }
+            continue;
+        }
+        int64_t left = timeout_ms < 0 ? -1 : deadline - mono_ms();
+        if (timeout_ms >= 0 && left <= 0)
+            return 0;
+        if (wait_readable(self->sock, (long)left) < 0) {
+            if (zmq_errno() == EINTR)
+                return 0;
+            log_error("bus: waiting for events from %s: %s", self->endpoint, zmq_strerror(zmq_errno()));
+            return -1;
+        }
     }
-    *gap = note_seq(self, *env);
-    return 1;
 }
 
-void bus_sub_destroy(bus_sub **pself)
+void bus_sub_destroy(bus_sub **self)
 {
-    if (!pself || !*pself)
+    if (!*self)
         return;
-    zmq_close((*pself)->sock);
-    free(*pself);
-    *pself = NULL;
+    if ((*self)->sock)
+        zmq_close((*self)->sock);
+    free((*self)->endpoint);
+    free(*self);
+    *self = NULL;
 }
 
-/* ---------------- requests: server ---------------- */
+/* ---- bus_server ---- */
 
 struct bus_server {
     void *sock;
-    char  sender[64];
+    char *sender;
+    char *endpoint;
 };
 
 bus_server *bus_server_new(void *zctx, const char *endpoint, const char *sender, char *err, size_t errlen)
 {
+    const int mandatory = 1;
     bus_server *self = calloc(1, sizeof *self);
-    if (!self) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
+    if (!self || !(self->sender = dup_str(sender)) || !(self->endpoint = dup_str(endpoint))) {
+        snprintf(err, errlen, "%s: out of memory", endpoint);
+        goto fail;
     }
-    self->sock = open_socket(zctx, ZMQ_ROUTER, endpoint, 1, err, errlen);
-    if (!self->sock) {
-        free(self);
-        return NULL;
+    self->sock = open_socket(zctx, ZMQ_ROUTER, SERVER_LINGER_MS, 0, endpoint, err, errlen);
+    if (!self->sock)
+        goto fail;
+    if (zmq_setsockopt(self->sock, ZMQ_ROUTER_MANDATORY, &mandatory, sizeof mandatory) < 0 ||
+        zmq_bind(self->sock, endpoint) < 0) {
+        snprintf(err, errlen, "bind %s: %s", endpoint, zmq_strerror(zmq_errno()));
+        goto fail;
     }
-    snprintf(self->sender, sizeof self->sender, "%s", sender);
     return self;
+fail:
+    bus_server_destroy(&self);
+    return NULL;
 }
 
 void *bus_server_socket(bus_server *self)
@@ -298,64 +524,97 @@ void *bus_server_socket(bus_server *self)
     return self->sock;
 }
 
-static int send_reply(bus_server *self, const bus_request *req, const char *type, const ProtobufCMessage *msg)
+/* Fills req from a received [identity]([empty])[envelope]. 0, or -1 with the reason in why
+ * (req->identity is then set when there was one, so the sender can be told). */
+static int server_decode(frames *f, bus_request *req, char *why, size_t whylen)
 {
-    uint8_t *buf;
-    size_t len;
-    const char *id = req->env && req->env->id ? req->env->id : "";
-    const char *trace = req->env ? req->env->trace_id : NULL;
-    if (pack_envelope(type, id, trace, 0, self->sender, msg, &buf, &len) != 0)
+    size_t idlen = zmq_msg_size(&f->part[0]);
+    if (idlen > sizeof req->identity) {
+        snprintf(why, whylen, "routing id of %zu bytes", idlen);
         return -1;
-    int rc = 0;
-    if (zmq_send(self->sock, req->identity, req->identity_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-        zmq_send(self->sock, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-        zmq_send(self->sock, buf, len, ZMQ_DONTWAIT) < 0) {
-        /* EHOSTUNREACH: the client is gone (it will retry or has given up). */
-        log_warn("bus: reply %s could not be delivered: %s", type, zmq_strerror(zmq_errno()));
-        rc = -1;
+    }
+    memcpy(req->identity, zmq_msg_data(&f->part[0]), idlen);
+    req->identity_len = idlen;
+    req->delimited = f->n > 1 && zmq_msg_size(&f->part[1]) == 0;
+    int body = 1 + req->delimited;
+    if (f->extra || f->n != body + 1) {
+        snprintf(why, whylen, "%d frames, expected [empty][envelope]", f->n + f->extra - 1);
+        return -1;
+    }
+    req->env = frame_envelope(&f->part[body]);
+    if (!req->env) {
+        snprintf(why, whylen, "not a protobuf Envelope (%zu bytes)", zmq_msg_size(&f->part[body]));
+        return -1;
+    }
+    if (!*req->env->type) {
+        snprintf(why, whylen, "envelope %s without a type", req->env->id);
+        return -1;
+    }
+    return 0;
+}
+
+int bus_server_recv(bus_server *self, bus_request *req)
+{
+    char why[128];
+    frames f;
+
+    req->env = NULL;
+    req->identity_len = 0;
+    req->delimited = 0;
+    for (;;) {
+        int rc = frames_recv(self->sock, ZMQ_DONTWAIT, &f);
+        if (rc <= 0) {
+            if (rc < 0)
+                log_error("bus: receiving a request at %s: %s", self->endpoint, zmq_strerror(zmq_errno()));
+            return rc;
+        }
+        rc = server_decode(&f, req, why, sizeof why);
+        frames_close(&f);
+        if (rc == 0)
+            return 1;
+        log_warn("bus: malformed request at %s: %s; answered with an error", self->endpoint, why);
+        if (req->identity_len > 0)
+            bus_server_reply_error(self, req, 400, "malformed request: %s", why);
+        bus_request_clear(req);
+    }
+}
+
+/* Sends one envelope back to req's sender, in the framing the sender used. */
+static int server_send(bus_server *self, const bus_request *req, const char *type, const ProtobufCMessage *msg)
+{
+    size_t len;
+    const char *id = req->env ? req->env->id : "";
+    const char *shown = *id ? id : "(no id)";
+    const char *trace = req->env ? req->env->trace_id : "";
+    uint8_t *buf = envelope_pack(type, id, trace, self->sender, 0, msg, &len);
+    if (!buf) {
+        log_error("bus: reply %s to request %s: out of memory", type, shown);
+        return -1;
+    }
+    const void *data[3] = {req->identity, "", buf};
+    size_t lens[3] = {req->identity_len, 0, len};
+    if (!req->delimited) {
+        data[1] = buf;
+        lens[1] = len;
+    }
+    int rc = frames_send(self->sock, data, lens, req->delimited ? 3 : 2, ZMQ_DONTWAIT);
+    if (rc < 0) {
+        int e = zmq_errno();
+        log_warn("bus: reply %s to request %s at %s dropped: %s", type, shown, self->endpoint,
+                 e == EHOSTUNREACH ? "the client is gone (it retries on a new socket)" : zmq_strerror(e));
     }
     free(buf);
     return rc;
 }
 
-int bus_server_recv(bus_server *self, bus_request *req)
-{
-    memset(req, 0, sizeof *req);
-    uint8_t *frame;
-    size_t len;
-    int more;
-    if (recv_frame(self->sock, ZMQ_DONTWAIT, &frame, &len, &more) != 0)
-        return zmq_errno() == EAGAIN ? 0 : -1;
-    req->identity_len = len < sizeof req->identity ? len : sizeof req->identity;
-    memcpy(req->identity, frame, req->identity_len);
-    free(frame);
-    /* Skip the empty delimiter a REQ or our DEALER client sends, if any. */
-    frame = NULL;
-    len = 0;
-    while (more && recv_frame(self->sock, ZMQ_DONTWAIT, &frame, &len, &more) == 0 && len == 0) {
-        free(frame);
-        frame = NULL;
-    }
-    drain(self->sock, more);
-    if (frame && len <= MAX_FRAME)
-        req->env = jiesu__envelope__unpack(NULL, len, frame);
-    free(frame);
-    if (!req->env || !req->env->type || !req->env->type[0]) {
-        bus_server_reply_error(self, req, 400, "malformed request: not a jiesu envelope");
-        bus_request_clear(req);
-        return 0;
-    }
-    return 1;
-}
-
 int bus_server_reply(bus_server *self, const bus_request *req, const char *type, const ProtobufCMessage *msg)
 {
-    return send_reply(self, req, type, msg);
+    return server_send(self, req, type, msg);
 }
 
 int bus_server_reply_error(bus_server *self, const bus_request *req, int code, const char *fmt, ...)
 {
-    char text[1024];
+    char text[ERROR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
@@ -363,7 +622,7 @@ int bus_server_reply_error(bus_server *self, const bus_request *req, int code, c
     Jiesu__Error e = JIESU__ERROR__INIT;
     e.code = code;
     e.message = text;
-    return send_reply(self, req, "error", &e.base);
+    return server_send(self, req, "error", &e.base);
 }
 
 void bus_request_clear(bus_request *req)
@@ -371,144 +630,170 @@ void bus_request_clear(bus_request *req)
     if (req->env)
         jiesu__envelope__free_unpacked(req->env, NULL);
     req->env = NULL;
+    req->identity_len = 0;
+    req->delimited = 0;
 }
 
-void bus_server_destroy(bus_server **pself)
+void bus_server_destroy(bus_server **self)
 {
-    if (!pself || !*pself)
+    if (!*self)
         return;
-    zmq_close((*pself)->sock);
-    free(*pself);
-    *pself = NULL;
+    if ((*self)->sock)
+        zmq_close((*self)->sock);
+    free((*self)->sender);
+    free((*self)->endpoint);
+    free(*self);
+    *self = NULL;
 }
 
-/* ---------------- requests: client (Lazy Pirate) ---------------- */
+/* ---- bus_client ---- */
 
 struct bus_client {
     void *zctx;
-    void *sock;
-    char  endpoint[256];
-    char  sender[64];
+    void *sock;             /* NULL between a timed-out try and the next one */
+    char *endpoint;
+    char *sender;
 };
+
+static int client_connect(bus_client *self, char *err, size_t errlen)
+{
+    self->sock = open_attached(self->zctx, ZMQ_DEALER, 0, 0, 0, self->endpoint, err, errlen);
+    return self->sock ? 0 : -1;
+}
+
+/* Closes the socket without lingering: whatever it still holds is abandoned. */
+static void client_disconnect(bus_client *self)
+{
+    if (self->sock)
+        zmq_close(self->sock);
+    self->sock = NULL;
+}
 
 bus_client *bus_client_new(void *zctx, const char *endpoint, const char *sender, char *err, size_t errlen)
 {
     bus_client *self = calloc(1, sizeof *self);
-    if (!self) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
+    if (!self || !(self->endpoint = dup_str(endpoint)) || !(self->sender = dup_str(sender))) {
+        snprintf(err, errlen, "%s: out of memory", endpoint);
+        goto fail;
     }
     self->zctx = zctx;
-    snprintf(self->endpoint, sizeof self->endpoint, "%s", endpoint);
-    snprintf(self->sender, sizeof self->sender, "%s", sender);
-    self->sock = open_socket(zctx, ZMQ_DEALER, endpoint, 0, err, errlen);
-    if (!self->sock) {
-        free(self);
-        return NULL;
-    }
+    if (client_connect(self, err, errlen) < 0)
+        goto fail;
     return self;
+fail:
+    bus_client_destroy(&self);
+    return NULL;
 }
 
-/* Waits for the reply with request id `id`. 1 got it, 0 timed out, -1 error. */
-static int await_reply(bus_client *self, const char *id, int timeout_ms, Jiesu__Envelope **reply)
+/* Reads one reply; returns it when its id is want, else NULL (dropped, logged). */
+static Jiesu__Envelope *client_take(bus_client *self, const char *want)
 {
-    int64_t deadline = bus_now_ms() + timeout_ms;
+    frames f;
+    Jiesu__Envelope *env = NULL;
+    if (frames_recv(self->sock, ZMQ_DONTWAIT, &f) <= 0)
+        return NULL;
+    int body = f.n > 1 && zmq_msg_size(&f.part[0]) == 0;
+    if (f.n == body + 1 && !f.extra)
+        env = frame_envelope(&f.part[body]);
+    frames_close(&f);
+    if (!env) {
+        log_warn("bus: malformed reply from %s dropped", self->endpoint);
+    } else if (strcmp(env->id, want) != 0) {
+        log_debug("bus: stale reply %s from %s dropped (waiting for %s)", env->id, self->endpoint, want);
+        jiesu__envelope__free_unpacked(env, NULL);
+        env = NULL;
+    }
+    return env;
+}
+
+/* Sends the packed request and waits up to timeout_ms for its reply.
+ * 1 with *reply, 0 on timeout, -1 on a socket error (in err). */
+static int client_try(bus_client *self, const uint8_t *buf, size_t len, const char *id, int timeout_ms,
+                      Jiesu__Envelope **reply, char *err, size_t errlen)
+{
+    const void *data[2] = {"", buf};
+    size_t lens[2] = {0, len};
+    int64_t deadline = mono_ms() + timeout_ms;
+
+    /* A new DEALER queues until connected; the send only fails if that queue is full. */
+    if (zmq_setsockopt(self->sock, ZMQ_SNDTIMEO, &timeout_ms, sizeof timeout_ms) < 0 ||
+        frames_send(self->sock, data, lens, 2, 0) < 0) {
+        if (zmq_errno() == EAGAIN)
+            return 0;
+        snprintf(err, errlen, "send to %s: %s", self->endpoint, zmq_strerror(zmq_errno()));
+        return -1;
+    }
     for (;;) {
-        int64_t left = deadline - bus_now_ms();
+        int64_t left = deadline - mono_ms();
         if (left <= 0)
             return 0;
-        zmq_pollitem_t item = {.socket = self->sock, .events = ZMQ_POLLIN};
-        int n = zmq_poll(&item, 1, (long)left);
-        if (n < 0 && zmq_errno() == EINTR)
-            return 0;
-        if (n < 0)
+        int rc = wait_readable(self->sock, (long)left);
+        if (rc < 0 && zmq_errno() != EINTR) {
+            snprintf(err, errlen, "poll %s: %s", self->endpoint, zmq_strerror(zmq_errno()));
             return -1;
-        if (n == 0)
-            continue;
-        uint8_t *frame = NULL;
-        size_t len = 0;
-        int more = 1;
-        while (more && recv_frame(self->sock, ZMQ_DONTWAIT, &frame, &len, &more) == 0 && len == 0) {
-            free(frame);
-            frame = NULL;
         }
-        drain(self->sock, more);
-        Jiesu__Envelope *env = frame ? jiesu__envelope__unpack(NULL, len, frame) : NULL;
-        free(frame);
-        if (env && env->id && strcmp(env->id, id) == 0) {
-            *reply = env;
+        if (rc > 0 && (*reply = client_take(self, id)) != NULL)
             return 1;
-        }
-        if (env)
-            jiesu__envelope__free_unpacked(env, NULL);  /* a late answer to an earlier try */
     }
 }
 
-/* Replaces the socket: a DEALER that timed out may still deliver the old request. */
-static int reopen(bus_client *self, char *err, size_t errlen)
+/* Turns an "error" reply into -1 with its message in err; frees it. */
+static int client_error(Jiesu__Envelope **reply, char *err, size_t errlen)
 {
-    zmq_close(self->sock);
-    self->sock = open_socket(self->zctx, ZMQ_DEALER, self->endpoint, 0, err, errlen);
-    return self->sock ? 0 : -1;
-}
-
-/* Turns an "error" reply into -1 with its message. */
-static int check_error_reply(Jiesu__Envelope **reply, const char *endpoint, char *err, size_t errlen)
-{
-    if (strcmp((*reply)->type, "error") != 0)
-        return 0;
     Jiesu__Error *e = BUS_UNPACK(error, *reply);
-    snprintf(err, errlen, "%s", e && e->message ? e->message : "the service answered with an error");
+    snprintf(err, errlen, "%s", e ? e->message : "the server answered with an unreadable error");
     if (e)
         jiesu__error__free_unpacked(e, NULL);
-    else
-        snprintf(err, errlen, "%s answered with a malformed error", endpoint);
     jiesu__envelope__free_unpacked(*reply, NULL);
     *reply = NULL;
     return -1;
 }
 
-int bus_client_call(bus_client *self, const char *type, const ProtobufCMessage *msg, int timeout_ms, int tries,
-                    Jiesu__Envelope **reply, char *err, size_t errlen)
+int bus_client_call(bus_client *self, const char *type, const ProtobufCMessage *msg,
+                    int timeout_ms, int tries, Jiesu__Envelope **reply, char *err, size_t errlen)
 {
-    *reply = NULL;
-    char id[33];
-    bus_new_id(id);
-    uint8_t *buf;
+    char id[33], trace[33];
     size_t len;
-    if (pack_envelope(type, id, NULL, 0, self->sender, msg, &buf, &len) != 0) {
-        snprintf(err, errlen, "out of memory");
+    int rc = -1;
+
+    *reply = NULL;
+    bus_new_id(id);
+    bus_new_id(trace);
+    uint8_t *buf = envelope_pack(type, id, trace, self->sender, 0, msg, &len);
+    if (!buf) {
+        snprintf(err, errlen, "%s to %s: out of memory", type, self->endpoint);
         return -1;
     }
-    int rc = -1;
-    err[0] = '\0';
     for (int attempt = 1; attempt <= tries; attempt++) {
-        if (!self->sock && reopen(self, err, errlen) != 0)
-            break;
-        if (zmq_send(self->sock, "", 0, ZMQ_SNDMORE) < 0 || zmq_send(self->sock, buf, len, 0) < 0) {
-            snprintf(err, errlen, "%s: send failed: %s", self->endpoint, zmq_strerror(zmq_errno()));
-            break;
+        if (!self->sock && client_connect(self, err, errlen) < 0)
+            goto cleanup;
+        int got = client_try(self, buf, len, id, timeout_ms, reply, err, errlen);
+        if (got < 0)
+            goto cleanup;
+        if (got > 0) {
+            rc = strcmp((*reply)->type, "error") == 0 ? client_error(reply, err, errlen) : 0;
+            goto cleanup;
         }
-        int got = await_reply(self, id, timeout_ms, reply);
-        if (got == 1) {
-            rc = check_error_reply(reply, self->endpoint, err, errlen);
-            break;
-        }
-        snprintf(err, errlen, "%s did not answer %s in %d ms (%d %s)", self->endpoint, type, timeout_ms, attempt,
-                 attempt == 1 ? "try" : "tries");
-        if (got < 0 || reopen(self, err + strlen(err), errlen - strlen(err)) != 0)
-            break;
+        /* Lazy Pirate: the old socket may hold a lost request or a late reply; start afresh. */
+        client_disconnect(self);
+        if (attempt < tries)
+            log_warn("bus: no reply to %s from %s in %d ms; retrying (%d of %d)", type, self->endpoint,
+                     timeout_ms, attempt + 1, tries);
     }
+    snprintf(err, errlen, "no reply to %s from %s after %d tr%s of %d ms", type, self->endpoint, tries,
+             tries == 1 ? "y" : "ies", timeout_ms);
+cleanup:
     free(buf);
     return rc;
 }
 
-void bus_client_destroy(bus_client **pself)
+void bus_client_destroy(bus_client **self)
 {
-    if (!pself || !*pself)
+    if (!*self)
         return;
-    if ((*pself)->sock)
-        zmq_close((*pself)->sock);
-    free(*pself);
-    *pself = NULL;
+    client_disconnect(*self);
+    free((*self)->endpoint);
+    free((*self)->sender);
+    free(*self);
+    *self = NULL;
 }

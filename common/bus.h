@@ -1,8 +1,10 @@
 /* bus.h — ZeroMQ messaging between jiesu services, one protobuf Envelope per frame.
  *
  * Three roles:
- *   bus_pub / bus_sub   events. The publisher numbers its events (Envelope.seq)
- *                       so a subscriber notices gaps and re-reads PostgreSQL.
+ *   bus_pub / bus_sub   events. The publisher numbers its events (Envelope.seq,
+ *                       1, 2, 3... per event type; event ids start with a tag
+ *                       fixed per publisher) so a subscriber notices gaps, even
+ *                       when filtering by type, and re-reads PostgreSQL.
  *                       Frames: [type][Envelope]; subscribers filter on type prefix.
  *   bus_server          a ROUTER socket answering requests (ZMQ_ROUTER_MANDATORY,
  *                       so an unroutable reply is an error, not a silent drop).
@@ -51,6 +53,8 @@ typedef struct bus_server bus_server;
 typedef struct {
     uint8_t          identity[256];
     size_t           identity_len;
+    int              delimited;    /* 1 when the request had the empty delimiter frame (REQ,
+                                    * bus_client); the reply repeats the sender's framing */
     Jiesu__Envelope *env;          /* owned by the request; freed by bus_request_clear() */
 } bus_request;
 

@@ -1,4 +1,9 @@
-/* config.c — key/value settings from a file, overridden by the environment (see config.h). */
+/* config.c — key/value settings from a file, overridden by the environment (see config.h).
+ *
+ * A service has a few dozen keys read once at start, so they live in a plain
+ * array searched linearly. The environment is consulted on every lookup, not
+ * copied, so a test can change a variable between two reads.
+ */
 #include "config.h"
 
 #include <ctype.h>
@@ -38,6 +43,8 @@ void config_destroy(config **pself)
 
 int config_set(config *self, const char *key, const char *value)
 {
+    if (!key || !*key || !value)
+        return -1;
     char *v = strdup(value);
     if (!v)
         return -1;
@@ -90,7 +97,10 @@ static int parse_line(config *self, char *line, char *section, size_t section_ca
             return -1;
         }
         *close = '\0';
-        snprintf(section, section_cap, "%s", trim(s + 1));
+        if (snprintf(section, section_cap, "%s", trim(s + 1)) >= (int)section_cap) {
+            *why = "section name too long";
+            return -1;
+        }
         return 0;
     }
     char *eq = strchr(s, '=');
@@ -148,14 +158,22 @@ int config_load_env_file(config *self, char *err, size_t errlen)
     return config_load_file(self, path, err, errlen);
 }
 
+/* The environment variable overriding key: JIESU_ + key upper-cased, '.' and
+ * '-' → '_'. 0, or -1 when the name would not fit. */
+static int env_name(char *name, size_t cap, const char *key)
+{
+    int n = snprintf(name, cap, "JIESU_%s", key);
+    if (n < 0 || (size_t)n >= cap)
+        return -1;
+    for (char *p = name; *p; p++)
+        *p = *p == '.' || *p == '-' ? '_' : (char)toupper((unsigned char)*p);
+    return 0;
+}
+
 const char *config_get(const config *self, const char *key, const char *def)
 {
-    char name[256] = "JIESU_";
-    size_t n = strlen(name);
-    for (const char *k = key; *k && n + 1 < sizeof name; k++)
-        name[n++] = *k == '.' || *k == '-' ? '_' : (char)toupper((unsigned char)*k);
-    name[n] = '\0';
-    const char *env = getenv(name);
+    char name[256];
+    const char *env = env_name(name, sizeof name, key) == 0 ? getenv(name) : NULL;
     if (env)
         return env;
     for (size_t i = 0; i < self->n; i++)

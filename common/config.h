@@ -5,7 +5,9 @@
  * Every key can be overridden by an environment variable: JIESU_ followed by
  * the key upper-cased with '.' turned into '_' (redis.addr → JIESU_REDIS_ADDR).
  * Strings returned by config_get() belong to the config or the environment and
- * stay valid until config_destroy().
+ * stay valid until config_destroy() (or until that key is set or loaded again).
+ * Lines starting with ';' are comments too; a value runs to the end of its line
+ * (a '#' inside it is part of the value), trimmed at both ends.
  */
 #ifndef JIESU_CONFIG_H
 #define JIESU_CONFIG_H

@@ -1,14 +1,24 @@
 /* db.c — libpq helpers: connect with retry, statements, transactions, COPY,
- * numbered migrations (see db.h). Every failure is logged with a label naming
- * the statement and PostgreSQL's own message. */
+ * numbered migrations (see db.h).
+ *
+ * Every failure is logged here, once, with a label naming the statement and
+ * the first line of PostgreSQL's own message, so callers only check return
+ * codes. Migrations take a transaction-scoped advisory lock, so two processes
+ * migrating the same database at once apply each file exactly once.
+ */
 #include "db.h"
 #include "log.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#define CONNECT_RETRY_MS 200
+#define MIGRATE_LOCK_KEY "7243110001"    /* pg_advisory_xact_lock key owned by db_migrate */
 
 static void sleep_ms(long ms)
 {
@@ -16,55 +26,98 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-static long now_ms(void)
+static long mono_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-/* The first line of PostgreSQL's error text, for one-line logs. */
+/* The first line of msg, for one-line logs. */
 static void first_line(char *dst, size_t cap, const char *msg)
 {
     snprintf(dst, cap, "%s", msg ? msg : "");
     dst[strcspn(dst, "\n")] = '\0';
 }
 
+/* Writes PostgreSQL's account of a failed result into dst as one line: the
+ * message, its detail and where it happened ("COPY t, line 2, column id"). */
+static void result_error(char *dst, size_t cap, const PGconn *conn, const PGresult *res)
+{
+    const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (!primary) {
+        const char *msg = res ? PQresultErrorMessage(res) : "";
+        first_line(dst, cap, msg && *msg ? msg : PQerrorMessage(conn));
+        return;
+    }
+    const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+    const char *context = PQresultErrorField(res, PG_DIAG_CONTEXT);
+    /* A COPY context ends with the row's text (": \"...\""), which may hold
+     * personal data: keep only the table, line and column before it. */
+    int context_len = context ? (int)strcspn(context, ":\n") : 0;
+    snprintf(dst, cap, "%s%s%s%s%s%.*s", primary, detail ? " (" : "", detail ? detail : "", detail ? ")" : "",
+             context ? " at " : "", context_len, context ? context : "");
+    for (char *p = dst; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+}
+
+/* Server notices go to the log (warnings as warnings, the rest as debug)
+ * instead of bare lines on stderr. */
+static void notice_to_log(void *arg, const PGresult *res)
+{
+    (void)arg;
+    const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+    char msg[512];
+    result_error(msg, sizeof msg, NULL, res);
+    if (severity && strcmp(severity, "WARNING") == 0)
+        log_warn("db: server warning: %s", msg);
+    else
+        log_debug("db: server notice: %s", msg);
+}
+
 PGconn *db_connect(const char *conninfo, int wait_ms, char *err, size_t errlen)
 {
-    long deadline = now_ms() + wait_ms;
+    long deadline = mono_ms() + (wait_ms > 0 ? wait_ms : 0);
     for (;;) {
         PGconn *conn = PQconnectdb(conninfo);
         if (PQstatus(conn) == CONNECTION_OK) {
-            PQsetErrorVerbosity(conn, PQERRORS_DEFAULT);
+            PQsetNoticeReceiver(conn, notice_to_log, NULL);
             return conn;
         }
+        /* Name the server, not the conninfo: it may hold a password. */
         char msg[512];
         first_line(msg, sizeof msg, PQerrorMessage(conn));
-        PQfinish(conn);
-        if (now_ms() >= deadline) {
-            snprintf(err, errlen, "PostgreSQL (%s): %s", conninfo, msg);
+        const char *host = PQhost(conn), *port = PQport(conn), *db = PQdb(conn);
+        if (mono_ms() >= deadline) {
+            snprintf(err, errlen, "PostgreSQL at %s:%s/%s: %s", host && *host ? host : "localhost",
+                     port && *port ? port : "5432", db ? db : "", msg);
+            PQfinish(conn);
             return NULL;
         }
-        sleep_ms(200);
+        PQfinish(conn);
+        sleep_ms(CONNECT_RETRY_MS);
     }
 }
 
-static int result_ok(PGconn *conn, PGresult *res, const char *label)
+/* 1 when res is a success (or ok_status); else logs "label failed: reason" and returns 0. */
+static int result_ok(PGconn *conn, const PGresult *res, const char *label, ExecStatusType ok_status)
 {
     ExecStatusType st = PQresultStatus(res);
-    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == ok_status)
         return 1;
-    char msg[512];
-    first_line(msg, sizeof msg, res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+    char msg[1024];
+    result_error(msg, sizeof msg, conn, res);
     log_error("db: %s failed: %s", label, msg);
     return 0;
 }
 
 int db_exec(PGconn *conn, const char *sql)
 {
+    char label[64];
+    first_line(label, sizeof label, sql);           /* the statement's start names it */
     PGresult *res = PQexec(conn, sql);
-    int ok = result_ok(conn, res, sql);
+    int ok = result_ok(conn, res, label, PGRES_COMMAND_OK);
     PQclear(res);
     return ok ? 0 : -1;
 }
@@ -72,7 +125,7 @@ int db_exec(PGconn *conn, const char *sql)
 PGresult *db_query(PGconn *conn, const char *label, const char *sql, int nparams, const char *const *params)
 {
     PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
-    if (!result_ok(conn, res, label)) {
+    if (!result_ok(conn, res, label, PGRES_COMMAND_OK)) {
         PQclear(res);
         return NULL;
     }
@@ -91,8 +144,15 @@ int db_command(PGconn *conn, const char *label, const char *sql, int nparams, co
     return 0;
 }
 
-int db_begin(PGconn *conn) { return db_exec(conn, "BEGIN"); }
-int db_commit(PGconn *conn) { return db_exec(conn, "COMMIT"); }
+int db_begin(PGconn *conn)
+{
+    return db_exec(conn, "BEGIN");
+}
+
+int db_commit(PGconn *conn)
+{
+    return db_exec(conn, "COMMIT");
+}
 
 void db_rollback(PGconn *conn)
 {
@@ -100,14 +160,18 @@ void db_rollback(PGconn *conn)
         PQclear(PQexec(conn, "ROLLBACK"));
 }
 
+/* ---- COPY ---- */
+
 int db_copy_start(PGconn *conn, const char *copy_sql)
 {
+    char label[64];
+    first_line(label, sizeof label, copy_sql);
     PGresult *res = PQexec(conn, copy_sql);
     int ok = PQresultStatus(res) == PGRES_COPY_IN;
     if (!ok) {
-        char msg[512];
-        first_line(msg, sizeof msg, PQresultErrorMessage(res));
-        log_error("db: %s failed: %s", copy_sql, msg);
+        char msg[1024];
+        result_error(msg, sizeof msg, conn, res);
+        log_error("db: %s failed: %s", label, msg[0] ? msg : "not a COPY FROM STDIN");
     }
     PQclear(res);
     return ok ? 0 : -1;
@@ -115,8 +179,14 @@ int db_copy_start(PGconn *conn, const char *copy_sql)
 
 int db_copy_put(PGconn *conn, const char *buf, size_t len)
 {
+    if (len > INT_MAX) {
+        log_error("db: COPY data: buffer of %zu bytes too large for one message", len);
+        return -1;
+    }
     if (PQputCopyData(conn, buf, (int)len) != 1) {
-        log_error("db: COPY data: %s", PQerrorMessage(conn));
+        char msg[512];
+        first_line(msg, sizeof msg, PQerrorMessage(conn));
+        log_error("db: COPY data: %s", msg);
         return -1;
     }
     return 0;
@@ -124,47 +194,55 @@ int db_copy_put(PGconn *conn, const char *buf, size_t len)
 
 int db_copy_end(PGconn *conn)
 {
-    if (PQputCopyEnd(conn, NULL) != 1) {
-        log_error("db: COPY end: %s", PQerrorMessage(conn));
-        return -1;
-    }
     int rc = 0;
+    if (PQputCopyEnd(conn, NULL) != 1) {
+        char msg[512];
+        first_line(msg, sizeof msg, PQerrorMessage(conn));
+        log_error("db: COPY end: %s", msg);
+        rc = -1;
+    }
+    /* The COPY's outcome (bad data, constraint violations) arrives only now,
+     * and every result must be read before the connection is usable again. */
     PGresult *res;
     while ((res = PQgetResult(conn)) != NULL) {
-        if (!result_ok(conn, res, "COPY"))
+        if (!result_ok(conn, res, "COPY", PGRES_COMMAND_OK))
             rc = -1;
         PQclear(res);
     }
     return rc;
 }
 
+/* The escape letter for c in COPY text format, or 0 when c goes as it is. */
+static char copy_escape_char(char c)
+{
+    switch (c) {
+    case '\\': return '\\';
+    case '\t': return 't';
+    case '\n': return 'n';
+    case '\r': return 'r';
+    default: return 0;
+    }
+}
+
 int db_copy_escape(char *buf, size_t cap, size_t *len, const char *s)
 {
+    size_t need = s ? 0 : 2;
+    for (const char *p = s; p && *p; p++)
+        need += copy_escape_char(*p) ? 2 : 1;
+    if (*len > cap || need > cap - *len)
+        return -1;
     size_t n = *len;
     if (!s) {
-        if (n + 2 > cap)
-            return -1;
         buf[n++] = '\\';
         buf[n++] = 'N';
-        *len = n;
-        return 0;
     }
-    for (; *s; s++) {
-        char esc = 0;
-        switch (*s) {
-        case '\\': esc = '\\'; break;
-        case '\t': esc = 't'; break;
-        case '\n': esc = 'n'; break;
-        case '\r': esc = 'r'; break;
-        default: break;
-        }
-        if (n + (esc ? 2 : 1) > cap)
-            return -1;
+    for (const char *p = s; p && *p; p++) {
+        char esc = copy_escape_char(*p);
         if (esc) {
             buf[n++] = '\\';
             buf[n++] = esc;
         } else {
-            buf[n++] = *s;
+            buf[n++] = *p;
         }
     }
     *len = n;
@@ -173,73 +251,166 @@ int db_copy_escape(char *buf, size_t cap, size_t *len, const char *s)
 
 /* ---- migrations ---- */
 
-static int is_migration(const struct dirent *d)
+typedef struct {
+    long  version;
+    char *name;
+} migration;
+
+/* The version of a migration file name "NNN_name.sql", or -1 if it is not one. */
+static long migration_version(const char *name)
 {
-    size_t n = strlen(d->d_name);
-    return n > 8 && strspn(d->d_name, "0123456789") == 3 && d->d_name[3] == '_' &&
-           strcmp(d->d_name + n - 4, ".sql") == 0;
+    size_t digits = strspn(name, "0123456789"), n = strlen(name);
+    if (digits == 0 || digits > 9 || name[digits] != '_' || n < digits + 5 || strcmp(name + n - 4, ".sql") != 0)
+        return -1;
+    return strtol(name, NULL, 10);
 }
 
-static char *read_file(const char *path)
+static int migration_cmp(const void *a, const void *b)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *text = NULL;
-    if (fseek(f, 0, SEEK_END) == 0) {
-        long size = ftell(f);
-        if (size >= 0 && fseek(f, 0, SEEK_SET) == 0 && (text = malloc((size_t)size + 1)) != NULL) {
-            if (fread(text, 1, (size_t)size, f) != (size_t)size) {
-                free(text);
-                text = NULL;
-            } else {
-                text[size] = '\0';
-            }
+    const migration *x = a, *y = b;
+    return (x->version > y->version) - (x->version < y->version);
+}
+
+static void migrations_free(migration *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i].name);
+    free(list);
+}
+
+/* Lists the migration files of dir in numeric order into *out (*n entries).
+ * 0, or -1 (logged) when the directory cannot be read or two files share a version. */
+static int migrations_list(const char *dir, migration **out, size_t *n)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        log_error("db: migrations directory %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    migration *list = NULL;
+    size_t cap = 0, count = 0;
+    int rc = -1;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        long version = migration_version(e->d_name);
+        if (version < 0)
+            continue;
+        if (count == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            migration *p = realloc(list, ncap * sizeof *p);
+            if (!p)
+                goto out_of_memory;
+            list = p;
+            cap = ncap;
+        }
+        if (!(list[count].name = strdup(e->d_name)))
+            goto out_of_memory;
+        list[count++].version = version;
+    }
+    qsort(list, count, sizeof *list, migration_cmp);
+    for (size_t i = 1; i < count; i++) {
+        if (list[i].version == list[i - 1].version) {
+            log_error("db: migrations %s/%s and %s share version %ld", dir, list[i - 1].name, list[i].name,
+                      list[i].version);
+            goto cleanup;
         }
     }
+    rc = 0;
+    goto cleanup;
+out_of_memory:
+    log_error("db: migrations directory %s: out of memory", dir);
+cleanup:
+    closedir(d);
+    if (rc != 0) {
+        migrations_free(list, count);
+        list = NULL;
+        count = 0;
+    }
+    *out = list;
+    *n = count;
+    return rc;
+}
+
+/* The whole file as a NUL-terminated string the caller frees, or NULL (logged). */
+static char *read_whole_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        log_error("db: migration %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    int ok = 1;
+    for (;;) {
+        if (len + 1 >= cap) {
+            char *p = realloc(text, cap ? cap * 2 : 65536);
+            if (!p) {
+                ok = 0;
+                break;
+            }
+            text = p;
+            cap = cap ? cap * 2 : 65536;
+        }
+        size_t got = fread(text + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f))
+        ok = 0;
     fclose(f);
+    if (!ok) {
+        log_error("db: migration %s: cannot read", path);
+        free(text);
+        return NULL;
+    }
+    text[len] = '\0';
     return text;
 }
 
-static int migration_applied(PGconn *conn, const char *version, int *applied)
+/* Opens a transaction holding the migration lock. 0 or -1. */
+static int migrate_lock(PGconn *conn)
 {
-    const char *params[] = {version};
-    PGresult *res = db_query(conn, "migration lookup", "SELECT 1 FROM schema_migrations WHERE version = $1", 1,
-                             params);
-    if (!res)
-        return -1;
-    *applied = PQntuples(res) > 0;
-    PQclear(res);
-    return 0;
+    return db_begin(conn) == 0 && db_exec(conn, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK_KEY ")") == 0 ? 0 : -1;
 }
 
-/* Applies one file and records it, in one transaction. */
-static int apply_migration(PGconn *conn, const char *dir, const char *name)
+/* Applies one migration unless it is already recorded: the lock, the check,
+ * the file and its record share one transaction. 1 applied, 0 already there, -1. */
+static int migration_apply(PGconn *conn, const char *dir, const migration *m)
 {
-    char path[4096], version[4];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    memcpy(version, name, 3);
-    version[3] = '\0';
-    char *sql = read_file(path);
-    if (!sql) {
-        log_error("db: migration %s: cannot read", path);
-        return -1;
-    }
-    const char *params[] = {version, name};
+    char path[4096], version[24];
+    snprintf(path, sizeof path, "%s/%s", dir, m->name);
+    snprintf(version, sizeof version, "%ld", m->version);
+    const char *params[] = {version, m->name};
+    char *sql = NULL;
+    PGresult *res = NULL;
     int rc = -1;
-    if (db_begin(conn) != 0)
+
+    if (migrate_lock(conn) != 0)
         goto cleanup;
-    PGresult *res = PQexec(conn, sql);
-    int ok = result_ok(conn, res, name);
+    res = db_query(conn, "migration lookup", "SELECT 1 FROM schema_migrations WHERE version = $1::int", 1, params);
+    if (!res)
+        goto cleanup;
+    if (PQntuples(res) > 0) {
+        rc = 0;
+        goto cleanup;
+    }
     PQclear(res);
-    if (!ok || db_command(conn, "migration record", "INSERT INTO schema_migrations (version, name) VALUES ($1::int, $2)",
-                          2, params, NULL) != 0 || db_commit(conn) != 0)
+    if (!(sql = read_whole_file(path)))
         goto cleanup;
-    log_info("db: applied migration %s", name);
-    rc = 0;
+    res = PQexec(conn, sql);        /* the whole file: many statements, $$ bodies and all */
+    if (!result_ok(conn, res, path, PGRES_EMPTY_QUERY))
+        goto cleanup;
+    if (db_command(conn, "migration record", "INSERT INTO schema_migrations (version, name) VALUES ($1::int, $2)",
+                   2, params, NULL) != 0 || db_commit(conn) != 0)
+        goto cleanup;
+    log_info("db: applied migration %s", m->name);
+    rc = 1;
 cleanup:
-    if (rc != 0)
+    if (rc != 1)
         db_rollback(conn);
+    PQclear(res);
     free(sql);
     return rc;
 }
@@ -247,31 +418,25 @@ cleanup:
 int db_migrate(PGconn *conn, const char *dir, int *applied)
 {
     *applied = 0;
-    if (db_exec(conn, "CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, name text NOT NULL, "
-                      "applied_at timestamptz NOT NULL DEFAULT now())") != 0)
-        return -1;
-    struct dirent **list = NULL;
-    int n = scandir(dir, &list, is_migration, alphasort);
-    if (n < 0) {
-        log_error("db: migrations directory %s cannot be read", dir);
+    if (migrate_lock(conn) != 0 ||
+        db_exec(conn, "CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, name text NOT NULL, "
+                      "applied_at timestamptz NOT NULL DEFAULT now())") != 0 ||
+        db_commit(conn) != 0) {
+        db_rollback(conn);
         return -1;
     }
+    migration *list;
+    size_t n;
+    if (migrations_list(dir, &list, &n) != 0)
+        return -1;
     int rc = 0;
-    for (int i = 0; i < n; i++) {
-        char version[4];
-        memcpy(version, list[i]->d_name, 3);
-        version[3] = '\0';
-        int done = 0;
-        if (rc == 0 && migration_applied(conn, version, &done) != 0)
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        int r = migration_apply(conn, dir, &list[i]);
+        if (r < 0)
             rc = -1;
-        if (rc == 0 && !done) {
-            if (apply_migration(conn, dir, list[i]->d_name) != 0)
-                rc = -1;
-            else
-                (*applied)++;
-        }
-        free(list[i]);
+        else
+            *applied += r;
     }
-    free(list);
+    migrations_free(list, n);
     return rc;
 }

@@ -5,6 +5,7 @@
  */
 #include "log.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +37,7 @@ void log_msg(log_level lvl, const char *fmt, ...)
     static const char *const tags[] = {"DEBUG", "INFO ", "WARN ", "ERROR"};
     if (lvl < log_min || lvl > LOG_LVL_ERROR)
         return;
+    int saved_errno = errno;        /* callers may log and then still look at errno */
     struct timeval tv;
     gettimeofday(&tv, NULL);
     struct tm tm;
@@ -53,5 +55,6 @@ void log_msg(log_level lvl, const char *fmt, ...)
         len = sizeof line - 2;
     line[len++] = '\n';
     ssize_t rc = write(STDERR_FILENO, line, len);
-    (void)rc;
+    (void)rc;                       /* nowhere left to report a failed log write */
+    errno = saved_errno;
 }

@@ -1,6 +1,13 @@
-/* queue.c — a work queue on a Redis Stream with a consumer group (see queue.h). */
+/* queue.c — a work queue on a Redis Stream with a consumer group (see queue.h).
+ *
+ * Handled entries are acknowledged and deleted together (XACK + XDEL in one
+ * pipeline), so the stream only ever holds work not yet done: its length is
+ * the backlog, and a group created late (from id 0) still sees every entry
+ * a producer added before any consumer existed.
+ */
 #include "queue.h"
 #include "log.h"
+#include "rconn.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -43,16 +50,20 @@ const char *queue_errstr(const queue *self)
     return self->err;
 }
 
-/* Records why a reply is bad; returns -1 (and frees the reply) or 0. */
+/* Records "what on stream: reason" as the last error. Returns -1. */
+static int fail(queue *self, const char *what, const char *reason)
+{
+    snprintf(self->err, sizeof self->err, "%s on %s: %s", what, self->stream, reason);
+    return -1;
+}
+
+/* 0 when r is a reply and not an error; else records why, frees r, returns -1. */
 static int check(queue *self, redisReply *r, const char *what)
 {
-    if (!r) {
-        snprintf(self->err, sizeof self->err, "%s on %s: %s", what, self->stream,
-                 self->rc->err ? self->rc->errstr : "no reply");
-        return -1;
-    }
+    if (!r)
+        return fail(self, what, self->rc->err ? self->rc->errstr : "no reply");
     if (r->type == REDIS_REPLY_ERROR) {
-        snprintf(self->err, sizeof self->err, "%s on %s: %s", what, self->stream, r->str);
+        fail(self, what, r->str);
         freeReplyObject(r);
         return -1;
     }
@@ -62,9 +73,11 @@ static int check(queue *self, redisReply *r, const char *what)
 
 int queue_ensure_group(queue *self)
 {
+    /* From id 0, not $: entries added before the group existed are work too. */
     redisReply *r = redisCommand(self->rc, "XGROUP CREATE %s %s 0 MKSTREAM", self->stream, self->group);
     if (r && r->type == REDIS_REPLY_ERROR && strncmp(r->str, "BUSYGROUP", 9) == 0) {
         freeReplyObject(r);
+        self->err[0] = '\0';
         return 0;
     }
     if (check(self, r, "XGROUP CREATE") != 0)
@@ -75,74 +88,88 @@ int queue_ensure_group(queue *self)
 
 int queue_add(queue *self, const int64_t *ids, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
+    size_t sent = 0;
+    for (; sent < n; sent++) {
         char id[24];
-        snprintf(id, sizeof id, "%lld", (long long)ids[i]);
-        if (redisAppendCommand(self->rc, "XADD %s * id %s", self->stream, id) != REDIS_OK) {
-            snprintf(self->err, sizeof self->err, "XADD on %s: %s", self->stream, self->rc->errstr);
-            return -1;
-        }
+        snprintf(id, sizeof id, "%lld", (long long)ids[sent]);
+        if (redisAppendCommand(self->rc, "XADD %s * id %s", self->stream, id) != REDIS_OK)
+            break;
     }
-    int rc = 0;
-    for (size_t i = 0; i < n; i++) {
-        redisReply *r = NULL;
-        if (redisGetReply(self->rc, (void **)&r) != REDIS_OK)
-            r = NULL;
-        if (check(self, r, "XADD") != 0) {
-            rc = -1;
-            if (!r && self->rc->err)
-                return -1;      /* connection lost: the rest of the replies are gone too */
-            continue;
-        }
-        freeReplyObject(r);
-    }
-    return rc;
+    char why[200];
+    if (rconn_drain(self->rc, sent, why, sizeof why) != 0)
+        return fail(self, "XADD", why);
+    if (sent < n)
+        return fail(self, "XADD", self->rc->err ? self->rc->errstr : "out of memory");
+    self->err[0] = '\0';
+    return 0;
 }
 
-/* Parses one stream entry [id, [field, value, ...]] into item. 0, or -1 when
- * the entry has no numeric "id" field (it has been deleted or is malformed). */
+/* The number in a reply string: a whole decimal > 0, else -1. */
+static int64_t parse_id(const redisReply *v)
+{
+    if (!v || v->type != REDIS_REPLY_STRING || v->len == 0)
+        return -1;
+    char *end;
+    errno = 0;
+    long long n = strtoll(v->str, &end, 10);
+    return errno || *end || n <= 0 ? -1 : (int64_t)n;
+}
+
+/* Parses one stream entry [entry-id, [field, value, ...]] into item. 0, or -1
+ * when it has no numeric "id" field (item->entry_id is set when the entry
+ * itself exists; XAUTOCLAIM gives nil for entries deleted meanwhile). */
 static int parse_entry(const redisReply *e, queue_item *item)
 {
-    if (!e || e->type != REDIS_REPLY_ARRAY || e->elements != 2 || e->element[0]->type != REDIS_REPLY_STRING)
+    if (!e || e->type != REDIS_REPLY_ARRAY || e->elements != 2 || e->element[0]->type != REDIS_REPLY_STRING ||
+        e->element[0]->len >= sizeof item->entry_id)
         return -1;
-    snprintf(item->entry_id, sizeof item->entry_id, "%s", e->element[0]->str);
+    memcpy(item->entry_id, e->element[0]->str, e->element[0]->len + 1);
     const redisReply *fields = e->element[1];
     if (fields->type != REDIS_REPLY_ARRAY)
         return -1;
     for (size_t i = 0; i + 1 < fields->elements; i += 2) {
-        if (strcmp(fields->element[i]->str, "id") != 0)
-            continue;
-        char *end;
-        errno = 0;
-        long long v = strtoll(fields->element[i + 1]->str, &end, 10);
-        if (errno || *end || end == fields->element[i + 1]->str || v <= 0)
-            return -1;
-        item->id = v;
-        return 0;
+        const redisReply *name = fields->element[i];
+        if (name->type == REDIS_REPLY_STRING && strcmp(name->str, "id") == 0) {
+            item->id = parse_id(fields->element[i + 1]);
+            return item->id > 0 ? 0 : -1;
+        }
     }
     return -1;
 }
 
 /* Fills items from an array of entries; malformed ones are acked away. */
-static int take_entries(queue *self, const redisReply *entries, queue_item *items, size_t max, size_t *n)
+static void take_entries(queue *self, const redisReply *entries, queue_item *items, size_t max, size_t *n)
 {
+    if (entries->type != REDIS_REPLY_ARRAY)
+        return;
     for (size_t i = 0; i < entries->elements && *n < max; i++) {
         queue_item item = {0};
         if (parse_entry(entries->element[i], &item) == 0) {
             items[(*n)++] = item;
         } else if (item.entry_id[0]) {
             log_warn("queue %s: entry %s has no numeric id field; dropped", self->stream, item.entry_id);
-            queue_ack(self, &item, 1);
+            if (queue_ack(self, &item, 1) != 0)
+                log_warn("queue %s: %s", self->stream, self->err);
         }
     }
-    return 0;
 }
 
 int queue_read(queue *self, queue_item *items, size_t max, int block_ms, size_t *n)
 {
     *n = 0;
-    redisReply *r = redisCommand(self->rc, "XREADGROUP GROUP %s %s COUNT %zu BLOCK %d STREAMS %s >", self->group,
-                                 self->consumer, max, block_ms, self->stream);
+    if (max == 0)
+        return 0;               /* COUNT 0 would mean "no limit" */
+    char count[24], block[24];
+    snprintf(count, sizeof count, "%zu", max);
+    snprintf(block, sizeof block, "%d", block_ms);
+    const char *argv[] = {"XREADGROUP", "GROUP", self->group, self->consumer, "COUNT", count,
+                          "BLOCK", block, "STREAMS", self->stream, ">"};
+    int argc = (int)(sizeof argv / sizeof *argv);
+    if (block_ms <= 0) {        /* BLOCK 0 would mean "forever": leave it out */
+        memmove(&argv[6], &argv[8], 3 * sizeof *argv);
+        argc -= 2;
+    }
+    redisReply *r = redisCommandArgv(self->rc, argc, argv, NULL);
     if (check(self, r, "XREADGROUP") != 0)
         return -1;
     /* Reply: nil on timeout, else [[stream, [entries...]]]. */
@@ -156,17 +183,20 @@ int queue_read(queue *self, queue_item *items, size_t max, int block_ms, size_t 
 int queue_claim_stale(queue *self, long min_idle_ms, queue_item *items, size_t max, size_t *n)
 {
     *n = 0;
-    redisReply *r = redisCommand(self->rc, "XAUTOCLAIM %s %s %s %ld 0-0 COUNT %zu", self->stream, self->group,
-                                 self->consumer, min_idle_ms, max);
+    if (max == 0)
+        return 0;
+    redisReply *r = redisCommand(self->rc, "XAUTOCLAIM %s %s %s %ld 0-0 COUNT %lu", self->stream, self->group,
+                                 self->consumer, min_idle_ms, (unsigned long)max);
     if (check(self, r, "XAUTOCLAIM") != 0)
         return -1;
-    /* Reply (Redis 7): [next-cursor, [entries...], [deleted ids...]]. */
-    if (r->type == REDIS_REPLY_ARRAY && r->elements >= 2 && r->element[1]->type == REDIS_REPLY_ARRAY)
+    /* Reply (Redis 7): [next-cursor, [entries...], [deleted ids...]]; Redis
+     * drops the deleted ids from the pending list itself. */
+    if (r->type == REDIS_REPLY_ARRAY && r->elements >= 2)
         take_entries(self, r->element[1], items, max, n);
-    if (r->type == REDIS_REPLY_ARRAY && r->elements >= 3 && r->element[2]->type == REDIS_REPLY_ARRAY)
-        for (size_t i = 0; i < r->element[2]->elements; i++)
-            log_warn("queue %s: pending entry %s was deleted from the stream", self->stream,
-                     r->element[2]->element[i]->str);
+    if (r->type == REDIS_REPLY_ARRAY && r->elements >= 3 && r->element[2]->type == REDIS_REPLY_ARRAY &&
+        r->element[2]->elements > 0)
+        log_warn("queue %s: %zu pending entries were deleted from the stream", self->stream,
+                 r->element[2]->elements);
     freeReplyObject(r);
     return 0;
 }
@@ -175,33 +205,31 @@ int queue_ack(queue *self, const queue_item *items, size_t n)
 {
     if (n == 0)
         return 0;
+    /* argv holds "XACK stream group id..." ; "XDEL stream id..." reuses its ids. */
     const char **argv = malloc((n + 3) * sizeof *argv);
     if (!argv)
-        return -1;
+        return fail(self, "XACK", "out of memory");
+    argv[0] = "XACK";
     argv[1] = self->stream;
+    argv[2] = self->group;
     for (size_t i = 0; i < n; i++)
         argv[i + 3] = items[i].entry_id;
-    argv[0] = "XACK";
-    argv[2] = self->group;
-    redisAppendCommandArgv(self->rc, (int)n + 3, argv, NULL);
-    argv[1] = "XDEL";           /* XDEL stream id...: the same ids, one slot on */
-    argv[2] = self->stream;
-    redisAppendCommandArgv(self->rc, (int)n + 2, argv + 1, NULL);
-    free(argv);
-    int rc = 0;
-    for (int i = 0; i < 2; i++) {
-        redisReply *r = NULL;
-        if (redisGetReply(self->rc, (void **)&r) != REDIS_OK)
-            r = NULL;
-        if (check(self, r, i == 0 ? "XACK" : "XDEL") != 0) {
-            rc = -1;
-            if (!r)
-                break;
-            continue;
-        }
-        freeReplyObject(r);
+    size_t sent = 0;
+    if (redisAppendCommandArgv(self->rc, (int)n + 3, argv, NULL) == REDIS_OK) {
+        sent++;
+        argv[1] = "XDEL";
+        argv[2] = self->stream;
+        if (redisAppendCommandArgv(self->rc, (int)n + 2, argv + 1, NULL) == REDIS_OK)
+            sent++;
     }
-    return rc;
+    free(argv);
+    char why[200];
+    if (rconn_drain(self->rc, sent, why, sizeof why) != 0)
+        return fail(self, "XACK/XDEL", why);
+    if (sent < 2)
+        return fail(self, "XACK/XDEL", self->rc->err ? self->rc->errstr : "out of memory");
+    self->err[0] = '\0';
+    return 0;
 }
 
 long queue_pending(queue *self)
@@ -209,7 +237,12 @@ long queue_pending(queue *self)
     redisReply *r = redisCommand(self->rc, "XPENDING %s %s", self->stream, self->group);
     if (check(self, r, "XPENDING") != 0)
         return -1;
-    long n = r->type == REDIS_REPLY_ARRAY && r->elements >= 1 ? (long)r->element[0]->integer : -1;
+    /* Summary form: [count, smallest id, largest id, [[consumer, count]...]]. */
+    long n = -1;
+    if (r->type == REDIS_REPLY_ARRAY && r->elements >= 1 && r->element[0]->type == REDIS_REPLY_INTEGER)
+        n = (long)r->element[0]->integer;
+    else
+        fail(self, "XPENDING", "unexpected reply");
     freeReplyObject(r);
     return n;
 }

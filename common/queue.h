@@ -32,12 +32,14 @@ int queue_ensure_group(queue *self);
 /* Appends ids with one pipelined round of XADD. 0 or -1. */
 int queue_add(queue *self, const int64_t *ids, size_t n);
 
-/* Reads up to max new entries for this consumer, blocking up to block_ms.
- * Entries whose id field is not a number are acked and skipped (logged).
- * *n gets the count. 0 or -1. */
+/* Reads up to max new entries for this consumer, blocking up to block_ms
+ * (0 or less: not at all; keep it below the context's command timeout, see
+ * rconn.h). Entries whose id field is not a number are acked and skipped
+ * (logged). *n gets the count. 0 or -1. */
 int queue_read(queue *self, queue_item *items, size_t max, int block_ms, size_t *n);
 
-/* Claims up to max entries idle for at least min_idle_ms from any consumer. */
+/* Claims up to max entries idle for at least min_idle_ms from any consumer
+ * (this one included) and returns them like queue_read(). 0 or -1. */
 int queue_claim_stale(queue *self, long min_idle_ms, queue_item *items, size_t max, size_t *n);
 
 /* Acknowledges and deletes handled entries. 0 or -1. */

@@ -1,10 +1,17 @@
-/* rconn.c — Redis connections from one address string (see rconn.h). */
+/* rconn.c — Redis connections from one address string (see rconn.h).
+ *
+ * A service starting next to its Redis may find it still loading: rconn_open()
+ * keeps trying (every RETRY_MS) until wait_ms has passed, and only hands out a
+ * context that has answered PING.
+ */
 #include "rconn.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#define RETRY_MS 200
 
 static long mono_ms(void)
 {
@@ -13,21 +20,46 @@ static long mono_ms(void)
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-static redisContext *connect_once(const char *addr, struct timeval tv, char *why, size_t cap)
+/* Splits "host:port" or "[v6]:port" into host and port. 0 or -1. */
+static int parse_tcp(const char *addr, char *host, size_t cap, int *port)
 {
+    const char *colon = strrchr(addr, ':');
+    if (!colon)
+        return -1;
+    const char *start = addr, *end = colon;
+    if (*start == '[') {                    /* [::1]:6379 */
+        if (end - start < 2 || end[-1] != ']')
+            return -1;
+        start++;
+        end--;
+    }
+    char *stop;
+    long p = strtol(colon + 1, &stop, 10);
+    if (end == start || (size_t)(end - start) >= cap || *stop || stop == colon + 1 || p <= 0 || p > 65535)
+        return -1;
+    memcpy(host, start, (size_t)(end - start));
+    host[end - start] = '\0';
+    *port = (int)p;
+    return 0;
+}
+
+/* One attempt. NULL with the reason in why; *retry says whether trying again may help. */
+static redisContext *connect_once(const char *addr, int timeout_ms, char *why, size_t cap, int *retry)
+{
+    *retry = 1;
+    struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
     redisContext *rc;
     if (strncmp(addr, "unix:", 5) == 0) {
-        rc = redisConnectUnixWithTimeout(addr + 5, tv);
+        rc = timeout_ms > 0 ? redisConnectUnixWithTimeout(addr + 5, tv) : redisConnectUnix(addr + 5);
     } else {
-        const char *colon = strrchr(addr, ':');
         char host[256];
-        if (!colon || (size_t)(colon - addr) >= sizeof host || atoi(colon + 1) <= 0) {
+        int port;
+        if (parse_tcp(addr, host, sizeof host, &port) != 0) {
             snprintf(why, cap, "expected host:port or unix:/path");
+            *retry = 0;
             return NULL;
         }
-        memcpy(host, addr, (size_t)(colon - addr));
-        host[colon - addr] = '\0';
-        rc = redisConnectWithTimeout(host, atoi(colon + 1), tv);
+        rc = timeout_ms > 0 ? redisConnectWithTimeout(host, port, tv) : redisConnect(host, port);
     }
     if (!rc) {
         snprintf(why, cap, "out of memory");
@@ -38,8 +70,8 @@ static redisContext *connect_once(const char *addr, struct timeval tv, char *why
         redisFree(rc);
         return NULL;
     }
-    if (redisSetTimeout(rc, tv) != REDIS_OK || rconn_ping(rc) != 0) {
-        snprintf(why, cap, "%s", rc->err ? rc->errstr : "no PONG");
+    if ((timeout_ms > 0 && redisSetTimeout(rc, tv) != REDIS_OK) || rconn_ping(rc) != 0) {
+        snprintf(why, cap, "%s", rc->err ? rc->errstr : "no PONG (server loading?)");
         redisFree(rc);
         return NULL;
     }
@@ -48,18 +80,20 @@ static redisContext *connect_once(const char *addr, struct timeval tv, char *why
 
 redisContext *rconn_open(const char *addr, int timeout_ms, int wait_ms, char *err, size_t errlen)
 {
-    struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
-    long deadline = mono_ms() + wait_ms;
+    long deadline = mono_ms() + (wait_ms > 0 ? wait_ms : 0);
     char why[256] = "";
     for (;;) {
-        redisContext *rc = connect_once(addr, tv, why, sizeof why);
+        int retry;
+        redisContext *rc = connect_once(addr, timeout_ms, why, sizeof why, &retry);
         if (rc)
             return rc;
-        if (mono_ms() >= deadline || strstr(why, "expected host:port")) {
-            snprintf(err, errlen, "Redis at %s: %s", addr, why);
+        long left = deadline - mono_ms();
+        if (left <= 0 || !retry) {
+            snprintf(err, errlen, "%s: %s", addr, why);
             return NULL;
         }
-        struct timespec ts = {.tv_sec = 0, .tv_nsec = 200000000L};
+        long nap = left < RETRY_MS ? left : RETRY_MS;
+        struct timespec ts = {.tv_sec = 0, .tv_nsec = nap * 1000000L};
         nanosleep(&ts, NULL);
     }
 }
@@ -71,4 +105,23 @@ int rconn_ping(redisContext *rc)
     if (r)
         freeReplyObject(r);
     return ok ? 0 : -1;
+}
+
+int rconn_drain(redisContext *rc, size_t n, char *err, size_t errlen)
+{
+    int result = 0;
+    for (size_t i = 0; i < n; i++) {
+        redisReply *r = NULL;
+        if (redisGetReply(rc, (void **)&r) != REDIS_OK || !r) {
+            if (result == 0)
+                snprintf(err, errlen, "%s", rc->err ? rc->errstr : "no reply");
+            return -1;
+        }
+        if (r->type == REDIS_REPLY_ERROR && result == 0) {
+            snprintf(err, errlen, "%s", r->str);
+            result = -1;
+        }
+        freeReplyObject(r);
+    }
+    return result;
 }

@@ -1,8 +1,10 @@
 /* rconn.h — opening Redis connections from one address string.
  *
- * Address forms: "host:port", "unix:/path/to/redis.sock". The returned context
- * is the caller's to redisFree(). Commands on it time out after timeout_ms so a
- * stalled server cannot hang a service.
+ * Address forms: "host:port", "[ipv6]:port", "unix:/path/to/redis.sock". The
+ * returned context is the caller's to redisFree(). Commands on it time out
+ * after timeout_ms so a stalled server cannot hang a service; a command that
+ * times out leaves the context unusable (c->err set), so blocking commands
+ * (XREADGROUP BLOCK) must block for less than timeout_ms.
  */
 #ifndef JIESU_RCONN_H
 #define JIESU_RCONN_H
@@ -10,10 +12,16 @@
 #include <hiredis/hiredis.h>
 #include <stddef.h>
 
-/* Connects, retrying for up to wait_ms. NULL (and "addr: reason" in err) on failure. */
+/* Connects, retrying for up to wait_ms. timeout_ms <= 0 means no timeout.
+ * NULL (and "addr: reason" in err) on failure. */
 redisContext *rconn_open(const char *addr, int timeout_ms, int wait_ms, char *err, size_t errlen);
 
 /* Sends PING; 0 when the answer is PONG. */
 int rconn_ping(redisContext *rc);
+
+/* Reads and frees the replies of n pipelined commands (redisAppendCommand...).
+ * 0 when none was an error; else -1 with the first error's text in err. A lost
+ * connection stops the reading early: its remaining replies are gone with it. */
+int rconn_drain(redisContext *rc, size_t n, char *err, size_t errlen);
 
 #endif

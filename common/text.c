@@ -1,29 +1,44 @@
-/* text.c — UTF-8 validation, normalisation and masking of personal data (see text.h). */
+/* text.c — UTF-8 validation, normalisation and masking of personal data (see text.h).
+ *
+ * Complaint text arrives from spreadsheets typed on Chinese input methods:
+ * full-width digits and letters, ideographic spaces and stray line breaks are
+ * common, and a caller's name or phone number must never reach a log line or
+ * an event unmasked. Everything here works on bytes in place, without allocating.
+ */
 #include "text.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+/* Decodes the UTF-8 sequence at s (at most n bytes): returns its length and
+ * sets *cp, or returns 0 when it is invalid (overlong, surrogate, past
+ * U+10FFFF, truncated, or not a lead byte). */
+static size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 {
     unsigned char c = s[0];
-    if (c < 0x80)
-        return 1;
     size_t len;
-    unsigned cp, min;
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; min = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; min = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; min = 0x10000; }
-    else return 0;
+    unsigned min;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2, *cp = c & 0x1F, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3, *cp = c & 0x0F, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4, *cp = c & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
     if (n < len)
         return 0;
     for (size_t i = 1; i < len; i++) {
         if ((s[i] & 0xC0) != 0x80)
             return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
+        *cp = (*cp << 6) | (s[i] & 0x3F);
     }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF))
         return 0;
     return len;
 }
@@ -32,7 +47,8 @@ int text_utf8_valid(const char *s, size_t len, size_t *bad_offset)
 {
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < len;) {
-        size_t n = utf8_seq(u + i, len - i);
+        unsigned cp;
+        size_t n = utf8_decode(u + i, len - i, &cp);
         if (!n) {
             if (bad_offset)
                 *bad_offset = i;
@@ -51,20 +67,23 @@ size_t text_utf8_chars(const char *s, size_t len)
     return n;
 }
 
-/* Decodes the code point at s (valid UTF-8 assumed for multi-byte); *len gets its size. */
+#define NOT_A_CHAR 0xFFFFFFFFu    /* what decode() gives for a byte that starts no valid sequence */
+
+/* The code point at s[0..n); *len gets its size (1 for an invalid byte, which
+ * decodes to NOT_A_CHAR so it is never mistaken for a space). */
 static unsigned decode(const unsigned char *s, size_t n, size_t *len)
 {
-    *len = utf8_seq(s, n);
-    if (*len <= 1) {
+    unsigned cp;
+    *len = utf8_decode(s, n, &cp);
+    if (*len == 0) {
         *len = 1;
-        return s[0];
+        return NOT_A_CHAR;
     }
-    unsigned cp = s[0] & (0xFF >> (*len + 1));
-    for (size_t i = 1; i < *len; i++)
-        cp = (cp << 6) | (s[i] & 0x3F);
     return cp;
 }
 
+/* ASCII whitespace, the ideographic space U+3000 and the no-break space U+00A0
+ * (common in spreadsheet exports). */
 static int is_space(unsigned cp)
 {
     return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
@@ -86,7 +105,8 @@ size_t text_normalize(char *dst, size_t cap, const char *s, size_t len)
             i += n;
             continue;
         }
-        size_t need = (cp >= 0xFF01 && cp <= 0xFF5E) ? 1 : n;
+        int fullwidth = cp >= 0xFF01 && cp <= 0xFF5E;     /* full-width ASCII → ASCII */
+        size_t need = fullwidth ? 1 : n;
         if (out + pending_space + need + 1 > cap) {
             dst[out] = '\0';
             return (size_t)-1;
@@ -94,9 +114,9 @@ size_t text_normalize(char *dst, size_t cap, const char *s, size_t len)
         if (pending_space)
             dst[out++] = ' ';
         pending_space = 0;
-        if (cp >= 0xFF01 && cp <= 0xFF5E)
-            dst[out++] = (char)(cp - 0xFEE0);       /* full-width ASCII → ASCII */
-        else {
+        if (fullwidth) {
+            dst[out++] = (char)(cp - 0xFEE0);
+        } else {
             memcpy(dst + out, u + i, n);
             out += n;
         }
@@ -106,46 +126,58 @@ size_t text_normalize(char *dst, size_t cap, const char *s, size_t len)
     return out;
 }
 
+/* A full number (11 digits: a mobile, or a landline with its area code) shows
+ * its first 3 and last 4 digits; anything shorter would show most of itself
+ * that way, so it shows only its last 2. */
+#define PHONE_FULL_DIGITS 11
+
 void text_mask_phone(char *dst, size_t cap, const char *phone)
 {
-    char digits[32];
+    char head[4] = "", tail[5] = "";
     size_t n = 0;
-    for (const char *p = phone ? phone : ""; *p && n < sizeof digits - 1; p++)
-        if (*p >= '0' && *p <= '9')
-            digits[n++] = *p;
-    digits[n] = '\0';
+    for (const char *p = phone ? phone : ""; *p; p++) {
+        if (*p < '0' || *p > '9')
+            continue;
+        if (n < 3)
+            head[n] = *p;
+        if (n < 4) {
+            tail[n] = *p;
+        } else {                    /* keep the last 4 seen */
+            memmove(tail, tail + 1, 3);
+            tail[3] = *p;
+        }
+        n++;
+    }
     if (cap == 0)
         return;
-    if (n >= 7)
-        snprintf(dst, cap, "%.3s****%s", digits, digits + n - 4);
+    if (n >= PHONE_FULL_DIGITS)
+        snprintf(dst, cap, "%s****%s", head, tail);
     else if (n >= 2)
-        snprintf(dst, cap, "****%s", digits + n - 2);
+        snprintf(dst, cap, "****%s", tail + strlen(tail) - 2);
     else
-        snprintf(dst, cap, "%s", n ? "****" : "");
+        snprintf(dst, cap, "%s", phone && *phone ? "****" : "");
 }
 
 void text_mask_name(char *dst, size_t cap, const char *name)
 {
     if (cap == 0)
         return;
-    const unsigned char *u = (const unsigned char *)(name ? name : "");
-    size_t len = strlen((const char *)u);
-    if (len == 0) {
-        dst[0] = '\0';
+    dst[0] = '\0';
+    size_t len = name ? strlen(name) : 0;
+    if (len == 0)
         return;
-    }
-    size_t first = utf8_seq(u, len);
+    unsigned cp;
+    size_t first = utf8_decode((const unsigned char *)name, len, &cp);
     if (first == 0)
-        first = 1;
-    size_t rest = text_utf8_chars((const char *)u + first, len - first);
-    size_t out = 0;
-    if (first + 1 > cap) {
-        dst[0] = '\0';
+        first = 1;                  /* an invalid byte stands alone */
+    if (first + 1 > cap)
         return;
-    }
-    memcpy(dst, u, first);
-    out = first;
-    for (size_t i = 0; i < (rest ? rest : 1) && out + 2 <= cap; i++)
+    size_t stars = text_utf8_chars(name + first, len - first);
+    if (stars == 0)
+        stars = 1;                  /* "张" → "张*": a one-character name still looks masked */
+    memcpy(dst, name, first);
+    size_t out = first;
+    for (size_t i = 0; i < stars && out + 1 < cap; i++)
         dst[out++] = '*';
     dst[out] = '\0';
 }
@@ -156,7 +188,7 @@ int text_defuse_formula(char *dst, size_t cap, const char *s)
         return -1;
     int risky = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
     size_t len = strlen(s), out = 0;
-    if (risky)
+    if (risky && cap > 1)
         dst[out++] = '\'';
     size_t room = cap - 1 - out;
     size_t copy = len < room ? len : room;
@@ -164,5 +196,5 @@ int text_defuse_formula(char *dst, size_t cap, const char *s)
         copy--;     /* cut at a character boundary */
     memcpy(dst + out, s, copy);
     dst[out + copy] = '\0';
-    return copy == len ? 0 : -1;
+    return copy == len && out == (size_t)risky ? 0 : -1;
 }

@@ -1,19 +1,28 @@
-/* timers.c — due times in a Redis sorted set, claimed atomically (see timers.h). */
+/* timers.c — due times in a Redis sorted set, claimed atomically (see timers.h).
+ *
+ * Claiming is one Lua script: Redis runs it without interleaving any other
+ * command, so the read of due members and their removal cannot be split by a
+ * second claimer.
+ */
 #include "timers.h"
 #include "log.h"
+#include "rconn.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Takes up to ARGV[2] members due at or before ARGV[1] and removes them, in
- * one atomic step: two processes can never both claim a member. */
+/* Takes up to ARGV[2] members due at or before ARGV[1] and removes them.
+ * ZREM goes in slices because Lua's unpack() has a limit of a few thousand. */
 static const char CLAIM_SCRIPT[] =
     "local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))\n"
-    "if #due > 0 then redis.call('ZREM', KEYS[1], unpack(due)) end\n"
+    "for i = 1, #due, 1000 do\n"
+    "  redis.call('ZREM', KEYS[1], unpack(due, i, math.min(i + 999, #due)))\n"
+    "end\n"
     "return due\n";
 
-static int reply_ok(redisContext *rc, redisReply *r, const char *what, const char *key)
+/* 1 when r is a reply and not an error; else logs "what on key: reason". */
+static int reply_ok(const redisContext *rc, const redisReply *r, const char *what, const char *key)
 {
     if (r && r->type != REDIS_REPLY_ERROR)
         return 1;
@@ -23,49 +32,61 @@ static int reply_ok(redisContext *rc, redisReply *r, const char *what, const cha
 
 int timers_add(redisContext *rc, const char *key, char *const *members, const int64_t *due_ms, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (redisAppendCommand(rc, "ZADD %s %lld %s", key, (long long)due_ms[i], members[i]) != REDIS_OK)
-            return -1;
-    int ok = 1;
-    for (size_t i = 0; i < n; i++) {
-        redisReply *r = NULL;
-        if (redisGetReply(rc, (void **)&r) != REDIS_OK)
-            r = NULL;
-        if (!reply_ok(rc, r, "ZADD", key))
-            ok = 0;
-        if (r)
-            freeReplyObject(r);
-        else
-            return -1;      /* connection lost: no more replies to read */
+    size_t sent = 0;
+    for (; sent < n; sent++)
+        if (redisAppendCommand(rc, "ZADD %s %lld %s", key, (long long)due_ms[sent], members[sent]) != REDIS_OK)
+            break;
+    char why[200];
+    if (rconn_drain(rc, sent, why, sizeof why) != 0) {
+        log_error("timers: ZADD on %s: %s", key, why);
+        return -1;
     }
-    return ok ? 0 : -1;
+    if (sent < n) {
+        log_error("timers: ZADD on %s: %s", key, rc->err ? rc->errstr : "out of memory");
+        return -1;
+    }
+    return 0;
 }
 
 int timers_claim_due(redisContext *rc, const char *key, int64_t now_ms, size_t max, char **out, size_t *n)
 {
     *n = 0;
-    redisReply *r = redisCommand(rc, "EVAL %s 1 %s %lld %zu", CLAIM_SCRIPT, key, (long long)now_ms, max);
-    if (!reply_ok(rc, r, "claim", key)) {
-        if (r)
-            freeReplyObject(r);
-        return -1;
+    if (max == 0)
+        return 0;
+    redisReply *r = redisCommand(rc, "EVAL %s 1 %s %lld %lu", CLAIM_SCRIPT, key, (long long)now_ms,
+                                 (unsigned long)max);
+    int rc_out = -1;
+    if (!reply_ok(rc, r, "claim", key))
+        goto cleanup;
+    if (r->type != REDIS_REPLY_ARRAY) {
+        log_error("timers: claim on %s: unexpected reply type %d", key, r->type);
+        goto cleanup;
     }
-    for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements && *n < max; i++) {
+    for (size_t i = 0; i < r->elements && *n < max; i++) {
         if (r->element[i]->type != REDIS_REPLY_STRING)
             continue;
-        out[*n] = strdup(r->element[i]->str);
-        if (out[*n])
-            (*n)++;
+        if (!(out[*n] = strdup(r->element[i]->str))) {
+            /* They are gone from Redis now; the owner's reconciler re-adds them. */
+            log_error("timers: claim on %s: out of memory; %zu claimed members dropped", key, r->elements - i);
+            timers_free(out, *n);
+            *n = 0;
+            goto cleanup;
+        }
+        (*n)++;
     }
-    freeReplyObject(r);
-    return 0;
+    rc_out = 0;
+cleanup:
+    if (r)
+        freeReplyObject(r);
+    return rc_out;
 }
 
 int64_t timers_next_due(redisContext *rc, const char *key)
 {
     redisReply *r = redisCommand(rc, "ZRANGE %s 0 0 WITHSCORES", key);
     int64_t due = -1;
-    if (reply_ok(rc, r, "ZRANGE", key) && r->type == REDIS_REPLY_ARRAY && r->elements == 2)
+    if (reply_ok(rc, r, "ZRANGE", key) && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+        r->element[1]->type == REDIS_REPLY_STRING)
         due = (int64_t)strtoll(r->element[1]->str, NULL, 10);
     if (r)
         freeReplyObject(r);

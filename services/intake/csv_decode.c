@@ -1,0 +1,305 @@
+/* csv_decode.c — raw input to UTF-8 chunks for the CSV parser (see csv_decode.h).
+ *
+ * Unconsumed raw bytes are raw[rstart, rlen). While the input is UTF-8 (or
+ * still only ASCII) chunks point straight into raw; once it is GB18030 they
+ * point into dec, filled by iconv. Detection is lazy: ASCII is the same in
+ * both encodings, so the choice is made at the first non-ASCII byte, on up to
+ * SNIFF_BYTES of input from there.
+ */
+#include "csv_decode.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "text.h"
+
+#define SNIFF_BYTES    16384
+#define UTF8_TOLERANCE 50       /* valid characters per damaged byte still taken as UTF-8 */
+#define BAD_BYTE       0xFF     /* never valid in UTF-8: marks undecodable input */
+
+typedef enum { M_START, M_PENDING, M_UTF8, M_GB18030 } decode_mode;
+
+struct csv_decoder {
+    int            fd;
+    FILE          *fp;
+    size_t         read_size;
+    char           errstr[256];
+    unsigned char *raw;
+    size_t         rcap, rstart, rlen;
+    int            eof;
+    uint64_t       nread;
+    decode_mode    mode;
+    csv_encoding   enc;
+    iconv_t        cd;
+    unsigned char *dec;
+    size_t         dcap, dstart, dlen;
+};
+
+static void set_error(csv_decoder *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void set_error(csv_decoder *self, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(self->errstr, sizeof self->errstr, fmt, ap);
+    va_end(ap);
+}
+
+csv_decoder *csv_decoder_new(int fd, FILE *fp, size_t read_size)
+{
+    csv_decoder *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->fd = fd;
+    self->fp = fp;
+    self->read_size = read_size;
+    self->cd = (iconv_t)-1;
+    self->rcap = read_size + SNIFF_BYTES + 8;
+    self->dcap = 2 * read_size + 16;
+    self->raw = malloc(self->rcap);
+    if (!self->raw)
+        csv_decoder_destroy(&self);
+    return self;
+}
+
+/* Reads more raw input after the unconsumed bytes. 1 read, 0 end, -1 error. */
+static int fill_raw(csv_decoder *self)
+{
+    if (self->eof)
+        return 0;
+    if (self->rstart > 0) {
+        memmove(self->raw, self->raw + self->rstart, self->rlen - self->rstart);
+        self->rlen -= self->rstart;
+        self->rstart = 0;
+    }
+    size_t want = self->rcap - self->rlen;
+    if (want > self->read_size)
+        want = self->read_size;
+    ssize_t got;
+    if (self->fp) {
+        got = (ssize_t)fread(self->raw + self->rlen, 1, want, self->fp);
+        if (got == 0 && ferror(self->fp))
+            got = -1;
+    } else {
+        do
+            got = read(self->fd, self->raw + self->rlen, want);
+        while (got < 0 && errno == EINTR);
+    }
+    if (got < 0) {
+        set_error(self, "read failed: %s", strerror(errno));
+        return -1;
+    }
+    if (got == 0) {
+        self->eof = 1;
+        return 0;
+    }
+    self->rlen += (size_t)got;
+    self->nread += (uint64_t)got;
+    return 1;
+}
+
+/* Reads until at least want bytes are unconsumed or the input ends. 0 or -1. */
+static int fill_to(csv_decoder *self, size_t want)
+{
+    int r = 1;
+    while (self->rlen - self->rstart < want && (r = fill_raw(self)) > 0)
+        ;
+    return r < 0 ? -1 : 0;
+}
+
+/* 1 if s[0..len) reads as UTF-8: every non-ASCII sequence valid, or at most
+ * one damaged byte per UTF8_TOLERANCE valid characters (a UTF-8 export with
+ * one broken cell stays UTF-8; that row is rejected, not the whole file
+ * turned into mojibake). GBK text is far off that: most of its byte pairs are
+ * not UTF-8. A sequence cut off by the end of the window is not counted. */
+static int looks_utf8(const unsigned char *s, size_t len, int at_eof)
+{
+    size_t good = 0, bad = 0, i = 0;
+    while (i < len) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = s[i] >= 0xF0 ? 4 : s[i] >= 0xE0 ? 3 : s[i] >= 0xC0 ? 2 : 1;
+        if (i + n > len && !at_eof)
+            break;
+        if (n > 1 && i + n <= len && text_utf8_valid((const char *)s + i, n, NULL)) {
+            good++;
+            i += n;
+        } else {
+            bad++;
+            i++;
+        }
+    }
+    return bad * UTF8_TOLERANCE <= good;
+}
+
+static int start_decoding(csv_decoder *self)
+{
+    if (fill_to(self, 3) < 0)
+        return -1;
+    const unsigned char *s = self->raw + self->rstart;
+    size_t avail = self->rlen - self->rstart;
+    if (avail >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
+        self->rstart += 3;
+        self->enc = CSV_ENC_UTF8_BOM;
+        self->mode = M_UTF8;
+        return 0;
+    }
+    if (avail >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
+        set_error(self, "UTF-16 text is not supported: save the sheet as CSV (UTF-8 or GBK)");
+        return -1;
+    }
+    self->mode = M_PENDING;
+    return 0;
+}
+
+/* Non-ASCII input at raw[rstart]: choose UTF-8 or GB18030 on what follows. */
+static int choose_encoding(csv_decoder *self)
+{
+    if (fill_to(self, SNIFF_BYTES) < 0)
+        return -1;
+    size_t avail = self->rlen - self->rstart;
+    size_t n = avail < SNIFF_BYTES ? avail : SNIFF_BYTES;
+    if (looks_utf8(self->raw + self->rstart, n, self->eof && n == avail)) {
+        self->mode = M_UTF8;
+        return 0;
+    }
+    self->cd = iconv_open("UTF-8", "GB18030");
+    if (self->cd == (iconv_t)-1) {
+        set_error(self, "input is neither UTF-8 nor convertible: iconv GB18030: %s", strerror(errno));
+        return -1;
+    }
+    self->dec = malloc(self->dcap);
+    if (!self->dec) {
+        set_error(self, "out of memory");
+        return -1;
+    }
+    self->enc = CSV_ENC_GB18030;
+    self->mode = M_GB18030;
+    return 0;
+}
+
+/* Converts raw input into dec. Undecodable bytes become BAD_BYTE. 0 or -1. */
+static int convert(csv_decoder *self)
+{
+    self->dstart = self->dlen = 0;
+    if (self->rstart == self->rlen)
+        return fill_raw(self) < 0 ? -1 : 0;
+    char *in = (char *)self->raw + self->rstart, *out = (char *)self->dec;
+    size_t inleft = self->rlen - self->rstart, outleft = self->dcap;
+    size_t rc = iconv(self->cd, &in, &inleft, &out, &outleft);
+    int why = errno;
+    self->rstart = (size_t)((unsigned char *)in - self->raw);
+    self->dlen = (size_t)((unsigned char *)out - self->dec);
+    if (rc != (size_t)-1 || why == E2BIG || outleft == 0)
+        return 0;
+    if (why == EILSEQ) {
+        self->dec[self->dlen++] = BAD_BYTE;
+        self->rstart++;
+        return 0;
+    }
+    if (why != EINVAL) {
+        set_error(self, "GB18030 conversion failed: %s", strerror(why));
+        return -1;
+    }
+    if (self->eof) {                 /* a character cut off by the end of input */
+        self->dec[self->dlen++] = BAD_BYTE;
+        self->rstart = self->rlen;
+        return 0;
+    }
+    return self->dlen ? 0 : (fill_raw(self) < 0 ? -1 : 0);
+}
+
+/* The next chunk of UTF-8 to parse in *p, *n. 1, 0 at the end, -1 on error. */
+int csv_decoder_next(csv_decoder *self, const unsigned char **p, size_t *n)
+{
+    for (;;) {
+        if (self->mode == M_START) {
+            if (start_decoding(self) < 0)
+                return -1;
+            continue;
+        }
+        if (self->mode == M_GB18030) {
+            if (self->dstart < self->dlen) {
+                *p = self->dec + self->dstart;
+                *n = self->dlen - self->dstart;
+                return 1;
+            }
+            if (self->eof && self->rstart == self->rlen)
+                return 0;
+            if (convert(self) < 0)
+                return -1;
+            continue;
+        }
+        if (self->rstart == self->rlen) {
+            int r = fill_raw(self);
+            if (r <= 0)
+                return r;
+            continue;
+        }
+        size_t end = self->rlen;
+        if (self->mode == M_PENDING) {
+            end = self->rstart;
+            while (end < self->rlen && self->raw[end] < 0x80)
+                end++;
+            if (end == self->rstart) {
+                if (choose_encoding(self) < 0)
+                    return -1;
+                continue;
+            }
+        }
+        *p = self->raw + self->rstart;
+        *n = end - self->rstart;
+        return 1;
+    }
+}
+
+void csv_decoder_consume(csv_decoder *self, size_t n)
+{
+    if (self->mode == M_GB18030)
+        self->dstart += n;
+    else
+        self->rstart += n;
+}
+
+csv_encoding csv_decoder_encoding(const csv_decoder *self)
+{
+    return self->enc;
+}
+
+const char *csv_encoding_name(csv_encoding enc)
+{
+    switch (enc) {
+    case CSV_ENC_UTF8_BOM: return "UTF-8 BOM";
+    case CSV_ENC_GB18030:  return "GB18030";
+    case CSV_ENC_UTF8:     break;
+    }
+    return "UTF-8";
+}
+
+uint64_t csv_decoder_bytes(const csv_decoder *self)
+{
+    return self->nread;
+}
+
+const char *csv_decoder_errstr(const csv_decoder *self)
+{
+    return self->errstr;
+}
+
+void csv_decoder_destroy(csv_decoder **self)
+{
+    if (!self || !*self)
+        return;
+    if ((*self)->cd != (iconv_t)-1)
+        iconv_close((*self)->cd);
+    free((*self)->raw);
+    free((*self)->dec);
+    free(*self);
+    *self = NULL;
+}

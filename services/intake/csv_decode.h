@@ -1,0 +1,58 @@
+/* csv_decode.h — the byte source under csv_reader: reads raw input from a file
+ * descriptor or a FILE*, detects its encoding and hands out chunks of UTF-8.
+ *
+ *   1. a UTF-8 byte order mark is stripped (what Excel's "CSV UTF-8" writes);
+ *   2. otherwise the first 16 KiB from the first non-ASCII byte are checked:
+ *      valid UTF-8 (allowing one damaged byte per 50 characters, so one broken
+ *      cell does not turn a whole file into mojibake) means UTF-8; anything
+ *      else means GB18030 (a superset of GBK/GB2312, what Excel writes on
+ *      Chinese Windows), converted with iconv as it streams, sequences split
+ *      across reads included. Bytes GB18030 cannot decode come out as 0xFF,
+ *      which is never valid UTF-8, so the record holding them is flagged.
+ * UTF-16 (a FF FE / FE FF mark) is refused with a clear error.
+ *
+ * A chunk may end anywhere, even inside a character. Memory: one read buffer
+ * plus the detection window, and a conversion buffer for GB18030.
+ */
+#ifndef JIESU_CSV_DECODE_H
+#define JIESU_CSV_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum {
+    CSV_ENC_UTF8 = 0,   /* UTF-8 without a byte order mark (or plain ASCII) */
+    CSV_ENC_UTF8_BOM,   /* UTF-8 with a byte order mark, stripped */
+    CSV_ENC_GB18030     /* not UTF-8: decoded from GB18030 / GBK */
+} csv_encoding;
+
+typedef struct csv_decoder csv_decoder;
+
+/* A decoder reading read_size bytes at a time from fp when it is not NULL,
+ * else from fd (both borrowed). NULL when out of memory. */
+csv_decoder *csv_decoder_new(int fd, FILE *fp, size_t read_size);
+
+/* The next chunk of UTF-8 in *p, *n (valid until the next call). 1, 0 at the
+ * end of input, -1 on a read or conversion failure (csv_decoder_errstr()). */
+int csv_decoder_next(csv_decoder *self, const unsigned char **p, size_t *n);
+
+/* Marks the first n bytes of the last chunk as used. */
+void csv_decoder_consume(csv_decoder *self, size_t n);
+
+/* The encoding detected so far (CSV_ENC_UTF8 while only ASCII was seen). */
+csv_encoding csv_decoder_encoding(const csv_decoder *self);
+
+/* "UTF-8", "UTF-8 BOM" or "GB18030". */
+const char *csv_encoding_name(csv_encoding enc);
+
+/* Raw bytes read so far. */
+uint64_t csv_decoder_bytes(const csv_decoder *self);
+
+/* The reason of the last -1, "" when none. */
+const char *csv_decoder_errstr(const csv_decoder *self);
+
+/* Frees the decoder (not its input) and sets *self to NULL. */
+void csv_decoder_destroy(csv_decoder **self);
+
+#endif

@@ -1,0 +1,387 @@
+/* csv_reader.c — streaming RFC 4180 CSV (see csv_reader.h).
+ *
+ * The decoder (csv_decode.c) hands out chunks of UTF-8. The parser is a
+ * four-state machine that consumes chunks and stops at the end of each
+ * record; everything it needs to resume (state, current field, line count)
+ * lives in the reader, so a chunk may end anywhere, inside a quoted field or a
+ * multi-byte character. Runs of ordinary bytes are copied in one go.
+ */
+#include "csv_reader.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+#define DEFAULT_READ_SIZE  65536
+#define DEFAULT_MAX_FIELD  32767
+#define DEFAULT_MAX_FIELDS 1024
+#define DEFAULT_MAX_RECORD (4u << 20)
+
+typedef enum { P_FIELD_START, P_UNQUOTED, P_QUOTED, P_QUOTE } parse_state;
+
+struct csv_reader {
+    csv_options    opt;
+    csv_decoder   *in;
+    char           errstr[256];
+    int            failed;            /* csv_read() cannot go on */
+
+    /* parsing */
+    unsigned char  special_plain[256];   /* bytes that end a run in an unquoted field */
+    unsigned char  special_quoted[256];  /* ... in a quoted field */
+    parse_state    state;
+    int            last_cr;
+    uint64_t       line;
+    uint64_t       records;
+
+    /* the record being built: field i is buf[off[i], off[i] + lens[i]) */
+    char          *buf;
+    size_t         bcap, blen;
+    size_t        *off, *lens;
+    const char   **ptrs;
+    size_t         nfields;
+    int            in_record;
+    size_t         field_chars;
+    int            field_full;    /* stop storing the current field */
+    int            discard;       /* field beyond max_fields: not stored */
+    csv_record     cur;
+};
+
+static void init_tables(csv_reader *self)
+{
+    unsigned char d = (unsigned char)self->opt.delimiter;
+    memset(self->special_plain, 0, sizeof self->special_plain);
+    memset(self->special_quoted, 0, sizeof self->special_quoted);
+    self->special_plain[d] = self->special_plain['\r'] = self->special_plain['\n'] = 1;
+    self->special_plain[0] = 1;
+    self->special_quoted['"'] = self->special_quoted['\r'] = self->special_quoted['\n'] = 1;
+    self->special_quoted[0] = 1;
+}
+
+static csv_reader *reader_new(int fd, FILE *fp, const csv_options *opt)
+{
+    csv_reader *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    if (opt)
+        self->opt = *opt;
+    if (!self->opt.read_size)  self->opt.read_size = DEFAULT_READ_SIZE;
+    if (!self->opt.max_field)  self->opt.max_field = DEFAULT_MAX_FIELD;
+    if (!self->opt.max_fields) self->opt.max_fields = DEFAULT_MAX_FIELDS;
+    if (!self->opt.max_record) self->opt.max_record = DEFAULT_MAX_RECORD;
+    if (!self->opt.delimiter)  self->opt.delimiter = ',';
+    self->line = 1;
+    self->bcap = 65536;
+    self->in = csv_decoder_new(fd, fp, self->opt.read_size);
+    self->buf = malloc(self->bcap);
+    self->off = malloc(self->opt.max_fields * sizeof *self->off);
+    self->lens = malloc(self->opt.max_fields * sizeof *self->lens);
+    self->ptrs = malloc(self->opt.max_fields * sizeof *self->ptrs);
+    if (!self->in || !self->buf || !self->off || !self->lens || !self->ptrs) {
+        csv_reader_destroy(&self);
+        return NULL;
+    }
+    init_tables(self);
+    return self;
+}
+
+csv_reader *csv_reader_new(int fd, const csv_options *opt)
+{
+    return reader_new(fd, NULL, opt);
+}
+
+csv_reader *csv_reader_new_file(FILE *fp, const csv_options *opt)
+{
+    return reader_new(-1, fp, opt);
+}
+
+/* ---- the record being built ---- */
+
+static void set_status(csv_reader *self, csv_status status, size_t field)
+{
+    if (self->cur.status == CSV_OK) {
+        self->cur.status = status;
+        self->cur.bad_field = field;
+    }
+}
+
+static int reserve(csv_reader *self, size_t need)
+{
+    if (need <= self->bcap)
+        return 0;
+    size_t cap = self->bcap * 2;
+    while (cap < need)
+        cap *= 2;
+    char *p = realloc(self->buf, cap);
+    if (!p)
+        return -1;
+    self->buf = p;
+    self->bcap = cap;
+    return 0;
+}
+
+static void begin_field(csv_reader *self)
+{
+    self->field_chars = 0;
+    self->field_full = 0;
+    self->discard = self->nfields >= self->opt.max_fields;
+    if (self->discard)
+        set_status(self, CSV_ERR_TOO_MANY_FIELDS, self->opt.max_fields);
+    else
+        self->off[self->nfields] = self->blen;
+}
+
+static int end_field(csv_reader *self)
+{
+    if (self->discard)
+        return 0;
+    if (reserve(self, self->blen + 1) < 0)
+        return -1;
+    self->buf[self->blen++] = '\0';
+    self->lens[self->nfields] = self->blen - 1 - self->off[self->nfields];
+    self->nfields++;
+    return 0;
+}
+
+static void begin_record(csv_reader *self)
+{
+    self->in_record = 1;
+    self->records++;
+    self->cur.record_no = self->records;
+    self->cur.line_no = self->line;
+    self->cur.status = CSV_OK;
+    self->cur.bad_field = 0;
+    self->nfields = 0;
+    self->blen = 0;
+    begin_field(self);
+}
+
+/* Appends n bytes holding chars characters to the current field. */
+static int append(csv_reader *self, const unsigned char *p, size_t n, size_t chars)
+{
+    if (self->discard || self->field_full)
+        return 0;
+    self->field_chars += chars;
+    if (self->field_chars > self->opt.max_field) {
+        set_status(self, CSV_ERR_FIELD_TOO_LONG, self->nfields);
+        self->field_full = 1;
+        return 0;
+    }
+    if (self->blen + n > self->opt.max_record) {
+        set_status(self, CSV_ERR_RECORD_TOO_LONG, self->nfields);
+        self->field_full = 1;
+        return 0;
+    }
+    if (reserve(self, self->blen + n) < 0)
+        return -1;
+    memcpy(self->buf + self->blen, p, n);
+    self->blen += n;
+    return 0;
+}
+
+static void finish_record(csv_reader *self, csv_record *rec)
+{
+    self->in_record = 0;
+    self->state = P_FIELD_START;
+    for (size_t i = 0; i < self->nfields; i++) {
+        self->ptrs[i] = self->buf + self->off[i];
+        if (self->cur.status == CSV_OK && !text_utf8_valid(self->ptrs[i], self->lens[i], NULL))
+            set_status(self, CSV_ERR_ENCODING, i);
+    }
+    self->cur.nfields = self->nfields;
+    self->cur.fields = self->ptrs;
+    self->cur.lens = self->lens;
+    *rec = self->cur;
+}
+
+/* ---- parsing ---- */
+
+static void count_line(csv_reader *self, unsigned char c)
+{
+    if (c == '\r' || !self->last_cr)
+        self->line++;
+    self->last_cr = c == '\r';
+}
+
+/* Handles one byte that is special in the current state. 1 when it ended the
+ * record, 0 to go on, -1 out of memory. *consumed is 0 when the byte must be
+ * looked at again in the new state. */
+static int step(csv_reader *self, unsigned char c, int *consumed)
+{
+    int eol = c == '\r' || c == '\n';
+    *consumed = 1;
+    if (eol)
+        count_line(self, c);
+    else
+        self->last_cr = 0;
+    switch (self->state) {
+    case P_FIELD_START:
+        if (!self->in_record) {
+            if (eol)
+                return 0;                       /* blank line */
+            begin_record(self);
+        }
+        if (c == '"') {
+            self->state = P_QUOTED;
+            return 0;
+        }
+        if (c != (unsigned char)self->opt.delimiter && !eol) {
+            self->state = P_UNQUOTED;
+            *consumed = 0;
+            return 0;
+        }
+        break;
+    case P_UNQUOTED:
+        if (c == '\0') {
+            set_status(self, CSV_ERR_ENCODING, self->nfields);
+            return 0;
+        }
+        break;
+    case P_QUOTED:
+        if (c == '"')
+            self->state = P_QUOTE;
+        else if (c == '\0')
+            set_status(self, CSV_ERR_ENCODING, self->nfields);
+        else if (append(self, &c, 1, 1) < 0)
+            return -1;
+        return 0;
+    case P_QUOTE:
+        if (c == '"') {
+            self->state = P_QUOTED;
+            return append(self, &c, 1, 1);
+        }
+        if (c != (unsigned char)self->opt.delimiter && !eol) {
+            self->state = P_UNQUOTED;           /* text after a closing quote: kept */
+            *consumed = 0;
+            return 0;
+        }
+        break;
+    }
+    /* a delimiter or a line break ends the field */
+    if (end_field(self) < 0)
+        return -1;
+    self->state = P_FIELD_START;
+    if (eol)
+        return 1;
+    begin_field(self);
+    return 0;
+}
+
+/* Parses p[0..n). 1 when a record ended (*used bytes consumed), 0 when the
+ * chunk ran out first, -1 out of memory. */
+static int parse(csv_reader *self, const unsigned char *p, size_t n, size_t *used)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (self->state == P_UNQUOTED || self->state == P_QUOTED) {
+            const unsigned char *special =
+                self->state == P_QUOTED ? self->special_quoted : self->special_plain;
+            size_t j = i, chars = 0;
+            while (j < n && !special[p[j]]) {
+                chars += (p[j] & 0xC0) != 0x80;
+                j++;
+            }
+            if (j > i) {
+                self->last_cr = 0;
+                if (append(self, p + i, j - i, chars) < 0)
+                    return -1;
+                i = j;
+                continue;
+            }
+        }
+        int consumed;
+        int r = step(self, p[i], &consumed);
+        i += (size_t)consumed;
+        if (r != 0) {
+            *used = i;
+            return r;
+        }
+    }
+    *used = n;
+    return 0;
+}
+
+int csv_read(csv_reader *self, csv_record *rec)
+{
+    if (self->failed)
+        return -1;
+    for (;;) {
+        const unsigned char *p;
+        size_t n, used;
+        int r = csv_decoder_next(self->in, &p, &n);
+        if (r < 0) {
+            snprintf(self->errstr, sizeof self->errstr, "%s", csv_decoder_errstr(self->in));
+            self->failed = 1;
+            return -1;
+        }
+        if (r == 0) {
+            if (!self->in_record)
+                return 0;
+            if (self->state == P_QUOTED)
+                set_status(self, CSV_ERR_UNTERMINATED_QUOTE, self->nfields);
+            if (end_field(self) < 0)
+                break;
+            finish_record(self, rec);
+            return 1;
+        }
+        r = parse(self, p, n, &used);
+        if (r < 0)
+            break;
+        csv_decoder_consume(self->in, used);
+        if (r) {
+            finish_record(self, rec);
+            return 1;
+        }
+    }
+    snprintf(self->errstr, sizeof self->errstr, "out of memory");
+    self->failed = 1;
+    return -1;
+}
+
+csv_encoding csv_reader_encoding(const csv_reader *self)
+{
+    return csv_decoder_encoding(self->in);
+}
+
+const char *csv_status_text(csv_status status)
+{
+    switch (status) {
+    case CSV_ERR_FIELD_TOO_LONG:     return "field too long";
+    case CSV_ERR_RECORD_TOO_LONG:    return "record too long";
+    case CSV_ERR_TOO_MANY_FIELDS:    return "too many fields";
+    case CSV_ERR_UNTERMINATED_QUOTE: return "quoted field not closed before the end of the file";
+    case CSV_ERR_ENCODING:           return "not valid UTF-8 or GB18030 text";
+    case CSV_OK:                     break;
+    }
+    return "ok";
+}
+
+const csv_options *csv_reader_options(const csv_reader *self)
+{
+    return &self->opt;
+}
+
+uint64_t csv_reader_bytes(const csv_reader *self)
+{
+    return csv_decoder_bytes(self->in);
+}
+
+const char *csv_reader_errstr(const csv_reader *self)
+{
+    return self->errstr;
+}
+
+void csv_reader_destroy(csv_reader **self)
+{
+    if (!self || !*self)
+        return;
+    csv_reader *r = *self;
+    csv_decoder_destroy(&r->in);
+    free(r->buf);
+    free(r->off);
+    free(r->lens);
+    free(r->ptrs);
+    free(r);
+    *self = NULL;
+}

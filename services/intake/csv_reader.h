@@ -1,0 +1,93 @@
+/* csv_reader.h — a streaming RFC 4180 CSV reader in constant memory.
+ *
+ * Reads records one at a time from a file descriptor or a FILE*: quoted fields,
+ * doubled quotes, delimiters and line breaks (CRLF, LF or CR) inside quotes.
+ * Blank lines are skipped. Each record carries its record number (the header is
+ * record 1, so it equals the row number a spreadsheet shows) and the physical
+ * line it starts on, for messages.
+ *
+ * Encoding is detected while reading (csv_decode.h): a UTF-8 byte order mark
+ * is stripped, UTF-8 is passed through, anything else is converted from
+ * GB18030 / GBK; every field comes out as UTF-8.
+ *
+ * Bad records do not stop the reader: a field over the size limit, a record
+ * over the byte limit, too many fields, an unterminated quote at the end of the
+ * input, or text that is not valid UTF-8 (bytes GB18030 cannot decode, NUL
+ * bytes) set the record's status and the index of the field concerned; the
+ * reader still consumes the record to its end and goes on with the next one.
+ * So a record with status CSV_OK has every field valid UTF-8 without NULs.
+ * An unbalanced quote turns everything up to the end of input into one record
+ * (RFC 4180 allows line breaks in quotes); it is reported, not buffered whole.
+ *
+ * Memory is bounded by the options: one read buffer, one record.
+ */
+#ifndef JIESU_CSV_READER_H
+#define JIESU_CSV_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "csv_decode.h"
+
+typedef enum {
+    CSV_OK = 0,
+    CSV_ERR_FIELD_TOO_LONG,     /* a field has more than max_field characters */
+    CSV_ERR_RECORD_TOO_LONG,    /* the record has more than max_record bytes */
+    CSV_ERR_TOO_MANY_FIELDS,    /* more than max_fields fields */
+    CSV_ERR_UNTERMINATED_QUOTE, /* a quoted field still open at the end of input */
+    CSV_ERR_ENCODING            /* invalid UTF-8, undecodable GB18030 or a NUL byte */
+} csv_status;
+
+typedef struct {
+    size_t read_size;   /* bytes per read; 0 → 64 KiB (tests use tiny sizes) */
+    size_t max_field;   /* characters per field; 0 → 32767 (an Excel cell) */
+    size_t max_fields;  /* fields per record; 0 → 1024 */
+    size_t max_record;  /* bytes per record; 0 → 4 MiB */
+    char   delimiter;   /* 0 → ',' */
+} csv_options;
+
+typedef struct {
+    size_t              nfields;
+    const char *const  *fields;     /* NUL-terminated; owned by the reader */
+    const size_t       *lens;       /* byte lengths of fields */
+    uint64_t            record_no;  /* 1-based; the header is record 1 */
+    uint64_t            line_no;    /* physical line the record starts on, 1-based */
+    csv_status          status;
+    size_t              bad_field;  /* field the status is about (when not CSV_OK);
+                                       max_fields for CSV_ERR_TOO_MANY_FIELDS */
+} csv_record;
+
+typedef struct csv_reader csv_reader;
+
+/* A reader over fd (borrowed, not closed). opt may be NULL for defaults.
+ * Returns NULL only when out of memory. */
+csv_reader *csv_reader_new(int fd, const csv_options *opt);
+
+/* The same over a FILE* (borrowed, not closed). */
+csv_reader *csv_reader_new_file(FILE *fp, const csv_options *opt);
+
+/* Reads the next record into *rec; its strings stay valid until the next call.
+ * Returns 1 for a record, 0 at the end of input, -1 on a read or conversion
+ * failure (csv_reader_errstr() says why; the reader cannot go on). */
+int csv_read(csv_reader *self, csv_record *rec);
+
+/* The encoding detected so far (CSV_ENC_UTF8 while only ASCII was seen). */
+csv_encoding csv_reader_encoding(const csv_reader *self);
+
+/* A short English description of a record status ("field too long" ...). */
+const char *csv_status_text(csv_status status);
+
+/* The limits in force (defaults filled in). */
+const csv_options *csv_reader_options(const csv_reader *self);
+
+/* Raw input bytes read so far (for progress). */
+uint64_t csv_reader_bytes(const csv_reader *self);
+
+/* The reason of the last -1 from csv_read(), "" when none. */
+const char *csv_reader_errstr(const csv_reader *self);
+
+/* Frees the reader (not its input) and sets *self to NULL. */
+void csv_reader_destroy(csv_reader **self);
+
+#endif

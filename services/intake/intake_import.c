@@ -1,0 +1,421 @@
+/* intake_import.c — one import: hash, record, stream, COPY, move, enqueue
+ * (see intake_import.h).
+ *
+ * Each batch is one transaction: BEGIN; COPY rows into complaints_staging;
+ * INSERT INTO complaints ... SELECT DISTINCT ON (ticket_no) ... ON CONFLICT DO
+ * NOTHING RETURNING id, with the 'imported' events in the same statement;
+ * DELETE the batch's staging rows; UPDATE the import's counts; COMMIT. A crash
+ * anywhere before COMMIT leaves nothing of the batch behind (the staging rows
+ * roll back with it); a crash after it leaves committed rows that a re-import
+ * counts as duplicates.
+ *
+ * A running import holds a session advisory lock on its id, so a later
+ * import can tell an import whose process died (lock free: mark it failed,
+ * drop its staging rows) from one another intake process is still running.
+ */
+#include "intake_import.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "db.h"
+#include "intake_columns.h"
+#include "intake_rejects.h"
+#include "intake_row.h"
+#include "log.h"
+
+#define LOCK_CLASS    "7101"    /* advisory lock namespace of imports */
+#define LOCK_KEY      "(" LOCK_CLASS ", ($1::bigint % 2147483647)::int)"
+#define ENQUEUE_CHUNK 1000
+#define HASH_BUF      (1u << 20)
+
+static const char SQL_BEGIN_IMPORT[] =
+    "WITH i AS (INSERT INTO imports (file_name, sha256) VALUES ($1, $2) RETURNING id) "
+    "SELECT id, pg_advisory_lock(" LOCK_CLASS ", (id % 2147483647)::int) FROM i";
+
+/* Room to sort a batch by ticket number in memory. */
+static const char SQL_BATCH_MEMORY[] = "SET LOCAL work_mem = '64MB'";
+
+static const char SQL_COPY[] =
+    "COPY complaints_staging (" INTAKE_STAGING_COLUMNS ") FROM STDIN";
+
+/* First occurrence in the file wins; tickets already stored are left alone. */
+static const char SQL_MOVE[] =
+    "WITH moved AS ("
+    "  INSERT INTO complaints (ticket_no, called_at, caller_name, caller_phone, address, content,"
+    "                          category_raw, urgency, lon, lat, extra, import_id, source_row)"
+    "  SELECT DISTINCT ON (ticket_no) ticket_no, called_at, caller_name, caller_phone,"
+    "         coalesce(address, ''), content, category_raw, urgency, lon, lat,"
+    "         coalesce(extra, '{}'), import_id, source_row"
+    "    FROM complaints_staging WHERE import_id = $1"
+    "   ORDER BY ticket_no, source_row"
+    "  ON CONFLICT (ticket_no) DO NOTHING"
+    "  RETURNING id, source_row"
+    "), logged AS ("
+    "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
+    "  SELECT id, 'intake', 'imported', jsonb_build_object('import_id', $1::bigint, 'row', source_row)"
+    "    FROM moved"
+    ") SELECT id FROM moved ORDER BY id";
+
+static const char SQL_CLEAR_STAGING[] = "DELETE FROM complaints_staging WHERE import_id = $1";
+
+static const char SQL_PROGRESS[] =
+    "UPDATE imports SET rows_total = $2, inserted = $3, duplicates = $4, rejected = $5,"
+    " encoding = $6 WHERE id = $1";
+
+static const char SQL_FINISH[] =
+    "UPDATE imports SET status = $2, error = $3, encoding = $4, finished_at = now() WHERE id = $1";
+
+static const char SQL_UNLOCK[] = "SELECT pg_advisory_unlock" LOCK_KEY;
+
+static const char SQL_FAIL_ORPHANS[] =
+    "UPDATE imports SET status = 'failed', finished_at = now(),"
+    " error = 'interrupted: the importing process stopped before the end'"
+    " WHERE status = 'running' AND pg_try_advisory_xact_lock(" LOCK_CLASS ", (id % 2147483647)::int)";
+
+static const char SQL_CLEAN_STAGING[] =
+    "DELETE FROM complaints_staging"
+    " WHERE import_id NOT IN (SELECT id FROM imports WHERE status = 'running')";
+
+typedef struct {
+    const intake_import_opts *opt;
+    intake_result *res;
+    char           id[24];      /* the import id as text, for parameters */
+    csv_reader    *reader;
+    cols_map      *map;
+    intake_row    *rows;
+    rejects       *rejects;
+    int            eof;
+} import_run;
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* SHA-256 of everything fd reads, as 64 hex digits. 0, or -1 with why. */
+static int hash_fd(int fd, char out[65], char *why, size_t whylen)
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int dlen = 0;
+    int rc = -1;
+    unsigned char *buf = malloc(HASH_BUF);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (!buf || !md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+        snprintf(why, whylen, "SHA-256 unavailable");
+        goto cleanup;
+    }
+    for (;;) {
+        ssize_t n = read(fd, buf, HASH_BUF);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            snprintf(why, whylen, "read failed: %s", strerror(errno));
+            goto cleanup;
+        }
+        if (n == 0)
+            break;
+        EVP_DigestUpdate(md, buf, (size_t)n);
+    }
+    EVP_DigestFinal_ex(md, digest, &dlen);
+    for (unsigned int i = 0; i < dlen && i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", digest[i]);
+    rc = 0;
+cleanup:
+    EVP_MD_CTX_free(md);
+    free(buf);
+    return rc;
+}
+
+int intake_import_cleanup(PGconn *pg)
+{
+    if (db_command(pg, "intake fail orphaned imports", SQL_FAIL_ORPHANS, 0, NULL, NULL) < 0)
+        return -1;
+    return db_command(pg, "intake clean staging", SQL_CLEAN_STAGING, 0, NULL, NULL);
+}
+
+/* Writes the imports row (status running) and takes its lock. 0 or -1. */
+static int begin_import(import_run *r, const char *file_name, char *why, size_t whylen)
+{
+    const char *params[] = {file_name, r->res->sha256};
+    PGresult *res = db_query(r->opt->pg, "intake record import", SQL_BEGIN_IMPORT, 2, params);
+    if (!res || PQntuples(res) != 1) {
+        snprintf(why, whylen, "could not record the import in PostgreSQL");
+        PQclear(res);
+        return -1;
+    }
+    snprintf(r->id, sizeof r->id, "%s", PQgetvalue(res, 0, 0));
+    r->res->import_id = strtoll(r->id, NULL, 10);
+    PQclear(res);
+    return 0;
+}
+
+static void finish_import(import_run *r, const char *status, const char *error)
+{
+    const char *params[] = {r->id, status, error, r->res->encoding};
+    const char *lock[] = {r->id};
+    db_command(r->opt->pg, "intake finish import", SQL_FINISH, 4, params, NULL);
+    db_command(r->opt->pg, "intake unlock import", SQL_UNLOCK, 1, lock, NULL);
+}
+
+/* Reads the header and maps the columns. 0, or -1 with why. */
+static int read_header(import_run *r, char *why, size_t whylen)
+{
+    csv_record rec;
+    int got = csv_read(r->reader, &rec);
+    if (got < 0) {
+        snprintf(why, whylen, "%s", csv_reader_errstr(r->reader));
+        return -1;
+    }
+    if (got == 0) {
+        snprintf(why, whylen, "the file is empty (no header row)");
+        return -1;
+    }
+    if (rec.status != CSV_OK) {
+        snprintf(why, whylen, "header row: %s", csv_status_text(rec.status));
+        return -1;
+    }
+    char reason[400];
+    r->map = cols_map_new(rec.fields, rec.lens, rec.nfields, reason, sizeof reason);
+    if (!r->map) {
+        snprintf(why, whylen, "header row: %s", reason);
+        return -1;
+    }
+    return 0;
+}
+
+/* Handles one row: COPY it or write it to the rejects file. 1 for a data row,
+ * 0 for a blank one, -1 with why. *copying says whether the COPY is open. */
+static int take_row(import_run *r, const csv_record *rec, int *copying, long *copied,
+                    char *why, size_t whylen)
+{
+    const char *line;
+    size_t len;
+    intake_reject rej;
+    int v = intake_row_build(r->rows, r->map, rec, r->res->import_id, &line, &len, &rej);
+    if (v == INTAKE_ROW_EMPTY)
+        return 0;
+    if (v < 0) {
+        snprintf(why, whylen, "row %" PRIu64 ": out of memory", rec->record_no);
+        return -1;
+    }
+    r->res->rows_total++;
+    if (v == INTAKE_ROW_REJECTED) {
+        r->res->rejected++;
+        return rejects_write(r->rejects, &rej, why, whylen) < 0 ? -1 : 1;
+    }
+    if (!*copying && db_copy_start(r->opt->pg, SQL_COPY) < 0) {
+        snprintf(why, whylen, "COPY into complaints_staging could not start");
+        return -1;
+    }
+    *copying = 1;
+    if (db_copy_put(r->opt->pg, line, len) < 0) {
+        snprintf(why, whylen, "row %" PRIu64 ": COPY to PostgreSQL failed", rec->record_no);
+        return -1;
+    }
+    (*copied)++;
+    return 1;
+}
+
+/* Reads up to one batch of rows, COPYing the good ones. 0 or -1 with why. */
+static int fill_batch(import_run *r, long *copied, char *why, size_t whylen)
+{
+    size_t want = r->opt->batch_rows ? r->opt->batch_rows : INTAKE_BATCH_ROWS;
+    size_t seen = 0;
+    int copying = 0, rc = 0;
+    *copied = 0;
+    while (seen < want) {
+        csv_record rec;
+        int got = csv_read(r->reader, &rec);
+        if (got < 0) {
+            snprintf(why, whylen, "%s", csv_reader_errstr(r->reader));
+            rc = -1;
+            break;
+        }
+        if (got == 0) {
+            r->eof = 1;
+            break;
+        }
+        int t = take_row(r, &rec, &copying, copied, why, whylen);
+        if (t < 0) {
+            rc = -1;
+            break;
+        }
+        seen += (size_t)t;
+    }
+    if (copying && db_copy_end(r->opt->pg) < 0 && rc == 0) {
+        snprintf(why, whylen, "COPY into complaints_staging failed (PostgreSQL's reason is logged)");
+        rc = -1;
+    }
+    return rc;
+}
+
+/* Adds committed ids to the routing stream.
+ * The rows are committed before they are enqueued. If this process dies
+ * between the two, or Redis refuses the ids, the complaints stay in status
+ * 'new' with nothing on the stream: the assignment service's start-up
+ * reconciler re-enqueues every complaint still 'new', so none is lost. */
+static void enqueue(import_run *r, PGresult *moved)
+{
+    int n = PQntuples(moved);
+    int64_t chunk[ENQUEUE_CHUNK];
+    if (!r->opt->route)
+        return;
+    for (int i = 0; i < n; i += ENQUEUE_CHUNK) {
+        int k = n - i < ENQUEUE_CHUNK ? n - i : ENQUEUE_CHUNK;
+        for (int j = 0; j < k; j++)
+            chunk[j] = strtoll(PQgetvalue(moved, i + j, 0), NULL, 10);
+        if (queue_add(r->opt->route, chunk, (size_t)k) < 0) {
+            log_error("import %s: %d committed complaints not on the routing stream (%s); "
+                      "the assignment reconciler will pick them up",
+                      r->id, n - i, queue_errstr(r->opt->route));
+            r->res->not_enqueued += n - i;
+            return;
+        }
+    }
+}
+
+static int save_progress(import_run *r)
+{
+    char counts[4][24];
+    const intake_result *s = r->res;
+    snprintf(counts[0], sizeof counts[0], "%" PRId64, s->rows_total);
+    snprintf(counts[1], sizeof counts[1], "%" PRId64, s->inserted);
+    snprintf(counts[2], sizeof counts[2], "%" PRId64, s->duplicates);
+    snprintf(counts[3], sizeof counts[3], "%" PRId64, s->rejected);
+    const char *params[] = {r->id, counts[0], counts[1], counts[2], counts[3], s->encoding};
+    return db_command(r->opt->pg, "intake import progress", SQL_PROGRESS, 6, params, NULL);
+}
+
+/* One batch, one transaction. 0, or -1 with why (the batch rolled back). */
+static int run_batch(import_run *r, char *why, size_t whylen)
+{
+    PGconn *pg = r->opt->pg;
+    const char *params[] = {r->id};
+    PGresult *moved = NULL;
+    long copied;
+    if (db_begin(pg) < 0 || db_exec(pg, SQL_BATCH_MEMORY) < 0) {
+        snprintf(why, whylen, "PostgreSQL: BEGIN failed");
+        db_rollback(pg);
+        return -1;
+    }
+    if (fill_batch(r, &copied, why, whylen) < 0)
+        goto fail;
+    snprintf(r->res->encoding, sizeof r->res->encoding, "%s",
+             csv_encoding_name(csv_reader_encoding(r->reader)));
+    if (copied > 0) {
+        moved = db_query(pg, "intake move batch", SQL_MOVE, 1, params);
+        if (!moved || db_command(pg, "intake clear staging", SQL_CLEAR_STAGING, 1, params, NULL) < 0) {
+            snprintf(why, whylen, "moving the batch into complaints failed (PostgreSQL's reason is logged)");
+            goto fail;
+        }
+        r->res->inserted += PQntuples(moved);
+        r->res->duplicates += copied - PQntuples(moved);
+    }
+    if (save_progress(r) < 0 || db_commit(pg) < 0) {
+        snprintf(why, whylen, "PostgreSQL: committing the batch failed");
+        goto fail;
+    }
+    if (moved)
+        enqueue(r, moved);
+    PQclear(moved);
+    return 0;
+fail:
+    PQclear(moved);
+    db_rollback(pg);
+    return -1;
+}
+
+static int open_input(const char *path, int *fd, char *why, size_t whylen)
+{
+    struct stat st;
+    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0 || fstat(*fd, &st) < 0) {
+        snprintf(why, whylen, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(why, whylen, "not a regular file");
+        return -1;
+    }
+    return 0;
+}
+
+/* Everything after the imports row exists. 0, or -1 with why. */
+static int stream_file(import_run *r, int fd, char *why, size_t whylen)
+{
+    const intake_import_opts *opt = r->opt;
+    r->reader = csv_reader_new(fd, &opt->csv);
+    r->rejects = rejects_new(opt->rejects_dir, r->res->import_id);
+    r->rows = r->reader ? intake_row_new(opt->utc_offset_min, csv_reader_options(r->reader)) : NULL;
+    if (!r->reader || !r->rejects || !r->rows) {
+        snprintf(why, whylen, "out of memory");
+        return -1;
+    }
+    if (read_header(r, why, whylen) < 0)
+        return -1;
+    while (!r->eof) {
+        if (run_batch(r, why, whylen) < 0)
+            return -1;
+        if (!r->eof && opt->stop && *opt->stop) {
+            snprintf(why, whylen, "stopped by shutdown after row %" PRId64 " (import it again to finish)",
+                     r->res->rows_total);
+            return -1;
+        }
+    }
+    return rejects_close(r->rejects, why, whylen);
+}
+
+int intake_import(const intake_import_opts *opt, const char *path, const char *file_name,
+                  intake_result *res, char *err, size_t errlen)
+{
+    import_run r = {.opt = opt, .res = res};
+    char why[600] = "";
+    int fd = -1, rc = -1;
+    int64_t t0 = now_ms();
+    memset(res, 0, sizeof *res);
+    if (!file_name)
+        file_name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    if (open_input(path, &fd, why, sizeof why) < 0 || hash_fd(fd, res->sha256, why, sizeof why) < 0)
+        goto cleanup;
+    if (lseek(fd, 0, SEEK_SET) < 0) {
+        snprintf(why, sizeof why, "cannot rewind: %s", strerror(errno));
+        goto cleanup;
+    }
+    if (intake_import_cleanup(opt->pg) < 0) {
+        snprintf(why, sizeof why, "cleaning up earlier imports in PostgreSQL failed");
+        goto cleanup;
+    }
+    if (begin_import(&r, file_name, why, sizeof why) < 0)
+        goto cleanup;
+    rc = stream_file(&r, fd, why, sizeof why);
+    finish_import(&r, rc == 0 ? "done" : "failed", rc == 0 ? NULL : why);
+cleanup:
+    res->elapsed_ms = now_ms() - t0;
+    if (r.rejects)
+        snprintf(res->rejects_path, sizeof res->rejects_path, "%s", rejects_path(r.rejects));
+    if (rc < 0)
+        snprintf(err, errlen, "%s: %s", path, why);
+    else
+        log_info("import %s file=%s rows=%" PRId64 " inserted=%" PRId64 " duplicates=%" PRId64
+                 " rejected=%" PRId64 " encoding=%s ms=%" PRId64, r.id, file_name, res->rows_total,
+                 res->inserted, res->duplicates, res->rejected, res->encoding, res->elapsed_ms);
+    rejects_destroy(&r.rejects);
+    intake_row_destroy(&r.rows);
+    cols_map_destroy(&r.map);
+    csv_reader_destroy(&r.reader);
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}

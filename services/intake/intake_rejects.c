@@ -1,0 +1,153 @@
+/* intake_rejects.c — writing the rejects CSV of one import (see intake_rejects.h). */
+#include "intake_rejects.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "text.h"
+
+struct rejects {
+    char     dir[PATH_MAX];
+    char     path[PATH_MAX];
+    int64_t  import_id;
+    FILE    *fp;
+};
+
+rejects *rejects_new(const char *dir, int64_t import_id)
+{
+    rejects *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    snprintf(self->dir, sizeof self->dir, "%s", dir);
+    self->import_id = import_id;
+    return self;
+}
+
+/* mkdir -p. 0 or -1 with errno. */
+static int make_dirs(const char *dir)
+{
+    char p[PATH_MAX];
+    snprintf(p, sizeof p, "%s", dir);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0755) < 0 && errno != EEXIST)
+            return -1;
+        *s = '/';
+    }
+    return mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int open_file(rejects *self, char *err, size_t errlen)
+{
+    char path[PATH_MAX];
+    int n = snprintf(path, sizeof path, "%s/import-%lld-rejects.csv", self->dir, (long long)self->import_id);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        snprintf(err, errlen, "rejects directory name too long: %.200s", self->dir);
+        return -1;
+    }
+    if (make_dirs(self->dir) < 0 || !(self->fp = fopen(path, "w"))) {
+        snprintf(err, errlen, "rejects file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    memcpy(self->path, path, (size_t)n + 1);
+    fputs("\xEF\xBB\xBFrow,line,column,reason,value\n", self->fp);
+    return 0;
+}
+
+/* Copies up to max_chars characters of s[0..len) into dst as valid UTF-8:
+ * invalid bytes become U+FFFD, a cut is marked with "…". */
+static void clean_value(char *dst, size_t cap, const char *s, size_t len, size_t max_chars)
+{
+    size_t n = 0, chars = 0, i = 0;
+    while (i < len && chars < max_chars && n + 8 < cap) {
+        size_t step = 1;
+        while (step <= 4 && i + step <= len && !text_utf8_valid(s + i, step, NULL))
+            step++;
+        if (step <= 4 && i + step <= len) {
+            memcpy(dst + n, s + i, step);
+            n += step;
+            i += step;
+        } else {
+            memcpy(dst + n, "\xEF\xBF\xBD", 3);
+            n += 3;
+            i++;
+        }
+        chars++;
+    }
+    if (i < len && n + 4 <= cap) {
+        memcpy(dst + n, "\xE2\x80\xA6", 3);
+        n += 3;
+    }
+    dst[n] = '\0';
+}
+
+/* Writes s as one CSV field, quoted when it needs to be, defused as a formula. */
+static void put_field(FILE *fp, const char *s, int last)
+{
+    char safe[REJECTS_VALUE_CHARS * 4 + 16];
+    text_defuse_formula(safe, sizeof safe, s);
+    if (strpbrk(safe, ",\"\r\n")) {
+        fputc('"', fp);
+        for (const char *p = safe; *p; p++) {
+            if (*p == '"')
+                fputc('"', fp);
+            fputc(*p, fp);
+        }
+        fputc('"', fp);
+    } else {
+        fputs(safe, fp);
+    }
+    fputc(last ? '\n' : ',', fp);
+}
+
+int rejects_write(rejects *self, const intake_reject *rej, char *err, size_t errlen)
+{
+    if (!self->fp && open_file(self, err, errlen) < 0)
+        return -1;
+    char value[REJECTS_VALUE_CHARS * 4 + 8];
+    clean_value(value, sizeof value, rej->value ? rej->value : "", rej->value ? rej->value_len : 0,
+                REJECTS_VALUE_CHARS);
+    fprintf(self->fp, "%llu,%llu,", (unsigned long long)rej->row, (unsigned long long)rej->line);
+    put_field(self->fp, rej->column ? rej->column : "", 0);
+    put_field(self->fp, rej->reason, 0);
+    put_field(self->fp, value, 1);
+    if (ferror(self->fp)) {
+        snprintf(err, errlen, "rejects file %s: write failed", self->path);
+        return -1;
+    }
+    return 0;
+}
+
+int rejects_close(rejects *self, char *err, size_t errlen)
+{
+    if (!self->fp)
+        return 0;
+    int bad = ferror(self->fp) | fclose(self->fp);
+    self->fp = NULL;
+    if (bad) {
+        snprintf(err, errlen, "rejects file %s: write failed", self->path);
+        return -1;
+    }
+    return 0;
+}
+
+const char *rejects_path(const rejects *self)
+{
+    return self->path;
+}
+
+void rejects_destroy(rejects **self)
+{
+    if (!self || !*self)
+        return;
+    if ((*self)->fp)
+        fclose((*self)->fp);
+    free(*self);
+    *self = NULL;
+}

@@ -1,0 +1,38 @@
+/* intake_rejects.h — the rejects file of one import: every refused row with
+ * its row number, column and reason, for the person who fixes the export.
+ *
+ * <dir>/import-<id>-rejects.csv, UTF-8 with a byte order mark (so Excel shows
+ * the Chinese text), columns row,line,column,reason,value. The value is cut
+ * to REJECTS_VALUE_CHARS characters, bytes that are not UTF-8 are shown as
+ * U+FFFD, and a leading = + - @ is neutralised so a spreadsheet does not run
+ * it as a formula. The file is created on the first rejected row only.
+ */
+#ifndef JIESU_INTAKE_REJECTS_H
+#define JIESU_INTAKE_REJECTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "intake_row.h"
+
+#define REJECTS_VALUE_CHARS 200
+
+typedef struct rejects rejects;
+
+/* A rejects file for import import_id under dir (created when missing).
+ * Nothing is written yet. NULL when out of memory. */
+rejects *rejects_new(const char *dir, int64_t import_id);
+
+/* Appends one rejected row. 0, or -1 with the reason in err. */
+int rejects_write(rejects *self, const intake_reject *rej, char *err, size_t errlen);
+
+/* Flushes and closes the file (if one was written). 0, or -1 with err. */
+int rejects_close(rejects *self, char *err, size_t errlen);
+
+/* The file's path ("" while no row was rejected). Owned by self. */
+const char *rejects_path(const rejects *self);
+
+/* Closes (ignoring errors) and frees; sets *self to NULL. */
+void rejects_destroy(rejects **self);
+
+#endif

@@ -1,0 +1,405 @@
+/* test_csv.c — the streaming CSV reader: RFC 4180 quoting, line breaks,
+ * encodings (BOM, UTF-8, GB18030 via iconv), chunk boundaries, limits and
+ * bad records the reader must report and get past. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <iconv.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "csv_reader.h"
+
+#define MAX_RECS 16
+#define MAX_FIELDS 8
+
+/* Every record of one input, copied out of the reader. */
+typedef struct {
+    size_t       n;
+    size_t       nfields[MAX_RECS];
+    char        *field[MAX_RECS][MAX_FIELDS];
+    uint64_t     record_no[MAX_RECS], line_no[MAX_RECS];
+    csv_status   status[MAX_RECS];
+    size_t       bad_field[MAX_RECS];
+    csv_encoding enc;
+    int          rc;                /* last csv_read() result */
+    char         err[256];
+} parsed;
+
+static void parsed_free(parsed *p)
+{
+    for (size_t r = 0; r < p->n; r++)
+        for (size_t f = 0; f < p->nfields[r] && f < MAX_FIELDS; f++)
+            free(p->field[r][f]);
+    memset(p, 0, sizeof *p);
+}
+
+static void read_all(csv_reader *rd, parsed *p)
+{
+    csv_record rec;
+    memset(p, 0, sizeof *p);
+    while ((p->rc = csv_read(rd, &rec)) == 1 && p->n < MAX_RECS) {
+        size_t r = p->n++;
+        p->nfields[r] = rec.nfields;
+        for (size_t f = 0; f < rec.nfields && f < MAX_FIELDS; f++)
+            p->field[r][f] = strndup(rec.fields[f], rec.lens[f]);
+        p->record_no[r] = rec.record_no;
+        p->line_no[r] = rec.line_no;
+        p->status[r] = rec.status;
+        p->bad_field[r] = rec.bad_field;
+    }
+    p->enc = csv_reader_encoding(rd);
+    snprintf(p->err, sizeof p->err, "%s", csv_reader_errstr(rd));
+}
+
+/* Parses len bytes of data through a FILE*, read_size bytes per read. */
+static void parse_mem(const char *data, size_t len, const csv_options *opt, parsed *p)
+{
+    FILE *fp = fmemopen((void *)data, len, "r");
+    assert_non_null(fp);
+    csv_reader *rd = csv_reader_new_file(fp, opt);
+    assert_non_null(rd);
+    read_all(rd, p);
+    csv_reader_destroy(&rd);
+    assert_null(rd);
+    fclose(fp);
+}
+
+static void parse_str(const char *data, size_t read_size, parsed *p)
+{
+    csv_options opt = {.read_size = read_size};
+    parse_mem(data, strlen(data), &opt, p);
+}
+
+/* Converts UTF-8 text to GB18030 with iconv; the caller frees. */
+static char *to_gb18030(const char *utf8, size_t *outlen)
+{
+    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    assert_true(cd != (iconv_t)-1);
+    size_t inleft = strlen(utf8), cap = inleft * 2 + 8, outleft = cap;
+    char *out = malloc(cap), *in = (char *)utf8, *o = out;
+    assert_true(iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1);
+    iconv_close(cd);
+    *outlen = cap - outleft;
+    return out;
+}
+
+static void test_simple_records(void **state)
+{
+    (void)state;
+    parsed p;
+    parse_str("a,b,c\r\n1,,3\n4,5,\n", 0, &p);
+    assert_int_equal(p.rc, 0);
+    assert_int_equal(p.n, 3);
+    assert_int_equal(p.nfields[0], 3);
+    assert_string_equal(p.field[0][2], "c");
+    assert_string_equal(p.field[1][1], "");
+    assert_int_equal(p.nfields[2], 3);
+    assert_string_equal(p.field[2][2], "");
+    assert_int_equal(p.record_no[2], 3);
+    assert_int_equal(p.line_no[2], 3);
+    assert_int_equal(p.enc, CSV_ENC_UTF8);
+    parsed_free(&p);
+}
+
+static void test_quotes_and_doubled_quotes(void **state)
+{
+    (void)state;
+    parsed p;
+    parse_str("\"a,b\",\"he said \"\"hi\"\"\",\"\"\n\"\"\"\",x\n", 0, &p);
+    assert_int_equal(p.n, 2);
+    assert_string_equal(p.field[0][0], "a,b");
+    assert_string_equal(p.field[0][1], "he said \"hi\"");
+    assert_string_equal(p.field[0][2], "");
+    assert_string_equal(p.field[1][0], "\"");
+    assert_int_equal(p.status[0], CSV_OK);
+    parsed_free(&p);
+}
+
+static void test_embedded_newlines_and_line_numbers(void **state)
+{
+    (void)state;
+    parsed p;
+    parse_str("h1,h2\r\n\"line1\r\nline2\nline3\",x\r\n\r\n\nnext,y\rlast,z", 0, &p);
+    assert_int_equal(p.n, 4);
+    assert_string_equal(p.field[1][0], "line1\r\nline2\nline3");
+    assert_int_equal(p.line_no[1], 2);
+    assert_int_equal(p.record_no[2], 3);      /* blank lines are not records */
+    assert_int_equal(p.line_no[2], 7);
+    assert_string_equal(p.field[2][0], "next");
+    assert_string_equal(p.field[3][1], "z");  /* CR alone ends a line; no newline at the end */
+    assert_int_equal(p.line_no[3], 8);
+    parsed_free(&p);
+}
+
+static void test_lenient_stray_quotes(void **state)
+{
+    (void)state;
+    parsed p;
+    parse_str("ab\"c,\"q\"rest,d\n", 0, &p);
+    assert_int_equal(p.n, 1);
+    assert_string_equal(p.field[0][0], "ab\"c");
+    assert_string_equal(p.field[0][1], "qrest");
+    assert_string_equal(p.field[0][2], "d");
+    parsed_free(&p);
+}
+
+static void test_bom_stripped(void **state)
+{
+    (void)state;
+    parsed p;
+    parse_str("\xEF\xBB\xBF工单编号,诉求内容\n1,噪声扰民\n", 0, &p);
+    assert_int_equal(p.enc, CSV_ENC_UTF8_BOM);
+    assert_string_equal(p.field[0][0], "工单编号");
+    assert_string_equal(p.field[1][1], "噪声扰民");
+    assert_string_equal(csv_encoding_name(p.enc), "UTF-8 BOM");
+    parsed_free(&p);
+}
+
+static const char CHINESE[] =
+    "工单编号,来电时间,诉求内容\r\n"
+    "20261001000001,2026-10-01 08:00,\"崂山区中韩街道张村社区附近有商户占道经营，\r\n影响通行\"\r\n"
+    "20261001000002,2026-10-01 09:30,沙子口街道流浪犬伤人，𠀀字也要认得\r\n";
+
+static void check_chinese(const parsed *p)
+{
+    assert_int_equal(p->rc, 0);
+    assert_int_equal(p->n, 3);
+    assert_string_equal(p->field[0][2], "诉求内容");
+    assert_string_equal(p->field[1][2], "崂山区中韩街道张村社区附近有商户占道经营，\r\n影响通行");
+    assert_string_equal(p->field[2][2], "沙子口街道流浪犬伤人，𠀀字也要认得");
+    assert_int_equal(p->line_no[2], 4);
+    for (size_t r = 0; r < p->n; r++)
+        assert_int_equal(p->status[r], CSV_OK);
+}
+
+static void test_utf8_split_across_reads(void **state)
+{
+    (void)state;
+    for (size_t rs = 1; rs <= 9; rs++) {
+        parsed p;
+        parse_str(CHINESE, rs, &p);
+        check_chinese(&p);
+        assert_int_equal(p.enc, CSV_ENC_UTF8);
+        parsed_free(&p);
+    }
+}
+
+static void test_gb18030_detected_and_converted(void **state)
+{
+    (void)state;
+    size_t len;
+    char *gb = to_gb18030(CHINESE, &len);
+    assert_true(len < strlen(CHINESE));        /* two bytes a character, not three */
+    size_t sizes[] = {0, 1, 2, 3, 5, 7, 64};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        parsed p;
+        csv_options opt = {.read_size = sizes[i]};
+        parse_mem(gb, len, &opt, &p);
+        check_chinese(&p);
+        assert_int_equal(p.enc, CSV_ENC_GB18030);
+        parsed_free(&p);
+    }
+    free(gb);
+}
+
+static void test_gb18030_undecodable_bytes(void **state)
+{
+    (void)state;
+    size_t len;
+    char *gb = to_gb18030("a,b\n占道,经营\n", &len);
+    char *bad = malloc(len + 16);
+    memcpy(bad, gb, len);
+    memcpy(bad + len, "x\xFF,y\nz,w\n", 9);       /* 0xFF starts no GB18030 character */
+    parsed p;
+    parse_mem(bad, len + 9, NULL, &p);
+    assert_int_equal(p.n, 4);
+    assert_int_equal(p.enc, CSV_ENC_GB18030);
+    assert_int_equal(p.status[1], CSV_OK);
+    assert_string_equal(p.field[1][0], "占道");
+    assert_int_equal(p.status[2], CSV_ERR_ENCODING);
+    assert_int_equal(p.bad_field[2], 0);
+    assert_int_equal(p.status[3], CSV_OK);
+    parsed_free(&p);
+    free(gb);
+    free(bad);
+}
+
+/* Bad UTF-8 after the stretch the encoding is chosen on: the file stays
+ * UTF-8 and only that record is flagged. */
+static void test_invalid_utf8_later_flags_record(void **state)
+{
+    (void)state;
+    size_t cap = 64 * 1024, len = 0;
+    char *data = malloc(cap);
+    len += (size_t)sprintf(data, "名称,值\n");
+    for (int i = 0; i < 3000; i++)
+        len += (size_t)sprintf(data + len, "好,%d\n", i);
+    len += (size_t)sprintf(data + len, "ok,\xC3\x28\nfine,2\n");
+    FILE *fp = fmemopen(data, len, "r");
+    csv_reader *rd = csv_reader_new_file(fp, NULL);
+    csv_record rec;
+    uint64_t n = 0, bad = 0, bad_field = 0;
+    while (csv_read(rd, &rec) == 1) {
+        n++;
+        if (rec.status != CSV_OK) {
+            assert_int_equal(rec.status, CSV_ERR_ENCODING);
+            bad = rec.record_no;
+            bad_field = rec.bad_field;
+        }
+    }
+    assert_int_equal(csv_reader_encoding(rd), CSV_ENC_UTF8);
+    assert_int_equal(n, 3003);
+    assert_int_equal(bad, 3002);
+    assert_int_equal(bad_field, 1);
+    csv_reader_destroy(&rd);
+    fclose(fp);
+    free(data);
+}
+
+/* One damaged byte among much valid UTF-8 early on: still UTF-8. */
+static void test_damaged_utf8_stays_utf8(void **state)
+{
+    (void)state;
+    char data[2048] = "名称,值\n";
+    for (int i = 0; i < 100; i++)
+        strcat(data, "好,1\n");
+    strcat(data, "ok,\xC3\x28\nfine,好\n");
+    FILE *fp = fmemopen(data, strlen(data), "r");
+    csv_reader *rd = csv_reader_new_file(fp, NULL);
+    csv_record rec;
+    int bad = 0;
+    while (csv_read(rd, &rec) == 1) {
+        bad += rec.status != CSV_OK;
+        if (rec.record_no == 103)
+            assert_string_equal(rec.fields[1], "好");
+    }
+    assert_int_equal(bad, 1);
+    assert_int_equal(csv_reader_encoding(rd), CSV_ENC_UTF8);
+    csv_reader_destroy(&rd);
+    fclose(fp);
+}
+
+static void test_nul_byte_flags_record(void **state)
+{
+    (void)state;
+    static const char data[] = "a,b\nx\0y,z\nc,d\n";
+    parsed p;
+    parse_mem(data, sizeof data - 1, NULL, &p);
+    assert_int_equal(p.n, 3);
+    assert_int_equal(p.status[1], CSV_ERR_ENCODING);
+    assert_int_equal(p.status[2], CSV_OK);
+    parsed_free(&p);
+}
+
+static void test_utf16_refused(void **state)
+{
+    (void)state;
+    static const char data[] = "\xFF\xFE" "a\0,\0b\0";
+    parsed p;
+    parse_mem(data, sizeof data - 1, NULL, &p);
+    assert_int_equal(p.rc, -1);
+    assert_non_null(strstr(p.err, "UTF-16"));
+    parsed_free(&p);
+}
+
+static void test_oversize_field_resynchronises(void **state)
+{
+    (void)state;
+    csv_options opt = {.max_field = 10, .read_size = 3};
+    const char *data = "id,text\n"
+                       "1,一二三四五六七八九十\n"          /* 10 characters: fits */
+                       "2,\"一二三四五六七八九十十\n,\"\"\"\n" /* 11, quoted, spans a line */
+                       "3,ok\n";
+    parsed p;
+    parse_mem(data, strlen(data), &opt, &p);
+    assert_int_equal(p.n, 4);
+    assert_int_equal(p.status[1], CSV_OK);
+    assert_int_equal(p.status[2], CSV_ERR_FIELD_TOO_LONG);
+    assert_int_equal(p.bad_field[2], 1);
+    assert_int_equal(p.record_no[3], 4);
+    assert_int_equal(p.line_no[3], 5);
+    assert_string_equal(p.field[3][1], "ok");
+    assert_int_equal(p.status[3], CSV_OK);
+    parsed_free(&p);
+}
+
+static void test_too_many_fields_and_long_record(void **state)
+{
+    (void)state;
+    csv_options opt = {.max_fields = 3, .max_record = 16};
+    const char *data = "a,b,c\n1,2,3,4,5\nx,y,z\n0123456789,0123456789\nlast,row\n";
+    parsed p;
+    parse_mem(data, strlen(data), &opt, &p);
+    assert_int_equal(p.n, 5);
+    assert_int_equal(p.status[1], CSV_ERR_TOO_MANY_FIELDS);
+    assert_int_equal(p.bad_field[1], 3);
+    assert_int_equal(p.nfields[1], 3);
+    assert_int_equal(p.status[2], CSV_OK);
+    assert_int_equal(p.status[3], CSV_ERR_RECORD_TOO_LONG);
+    assert_int_equal(p.bad_field[3], 1);
+    assert_int_equal(p.status[4], CSV_OK);
+    assert_string_equal(p.field[4][0], "last");
+    parsed_free(&p);
+}
+
+static void test_unterminated_quote_at_eof(void **state)
+{
+    (void)state;
+    parsed p;
+    parse_str("a,b\n1,2\n3,\"never closed\n4,5\n", 0, &p);
+    assert_int_equal(p.rc, 0);
+    assert_int_equal(p.n, 3);
+    assert_int_equal(p.status[2], CSV_ERR_UNTERMINATED_QUOTE);
+    assert_int_equal(p.bad_field[2], 1);
+    assert_int_equal(p.line_no[2], 3);
+    assert_string_equal(p.field[2][1], "never closed\n4,5\n");
+    parsed_free(&p);
+}
+
+static void test_reads_from_fd(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test_csv_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    assert_int_equal(write(fd, CHINESE, strlen(CHINESE)), (ssize_t)strlen(CHINESE));
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    csv_options opt = {.read_size = 4};
+    csv_reader *rd = csv_reader_new(fd, &opt);
+    parsed p;
+    read_all(rd, &p);
+    check_chinese(&p);
+    assert_int_equal(csv_reader_bytes(rd), strlen(CHINESE));
+    csv_reader_destroy(&rd);
+    close(fd);
+    parsed_free(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_simple_records),
+        cmocka_unit_test(test_quotes_and_doubled_quotes),
+        cmocka_unit_test(test_embedded_newlines_and_line_numbers),
+        cmocka_unit_test(test_lenient_stray_quotes),
+        cmocka_unit_test(test_bom_stripped),
+        cmocka_unit_test(test_utf8_split_across_reads),
+        cmocka_unit_test(test_gb18030_detected_and_converted),
+        cmocka_unit_test(test_gb18030_undecodable_bytes),
+        cmocka_unit_test(test_invalid_utf8_later_flags_record),
+        cmocka_unit_test(test_damaged_utf8_stays_utf8),
+        cmocka_unit_test(test_nul_byte_flags_record),
+        cmocka_unit_test(test_utf16_refused),
+        cmocka_unit_test(test_oversize_field_resynchronises),
+        cmocka_unit_test(test_too_many_fields_and_long_record),
+        cmocka_unit_test(test_unterminated_quote_at_eof),
+        cmocka_unit_test(test_reads_from_fd),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,351 @@
+/* test_intake_import.c — whole imports against real PostgreSQL and Redis
+ * (JIESU_TEST_PG, JIESU_TEST_REDIS; migrations applied): good rows kept, bad
+ * rows in the rejects file with their reasons, duplicates counted and never
+ * stored twice, re-imports changing nothing, an import stopped half-way and
+ * run again, stale staging rows cleaned, ids on the routing stream. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ftw.h>
+#include <iconv.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "db.h"
+#include "intake_import.h"
+#include "queue.h"
+#include "rconn.h"
+
+#define HEADER "\xEF\xBB\xBF工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度,备注\r\n"
+
+typedef struct {
+    PGconn       *pg;
+    redisContext *redis;
+    queue        *route;
+    char          stream[64];
+    char          dir[64];
+    int           have_dir;
+    char          rejects[128];
+    char          prefix[48];   /* makes this run's ticket numbers unique */
+    volatile sig_atomic_t stop;
+    intake_import_opts opt;
+} fixture;
+
+static fixture fx;
+
+static int setup(void **state)
+{
+    const char *pg = getenv("JIESU_TEST_PG"), *redis = getenv("JIESU_TEST_REDIS");
+    char err[256];
+    (void)state;
+    if (!pg || !redis) {
+        fprintf(stderr, "test_intake_import: set JIESU_TEST_PG (libpq conninfo) and JIESU_TEST_REDIS "
+                        "(host:port) to a PostgreSQL with the migrations applied and a Redis\n");
+        return -1;
+    }
+    if (!(fx.pg = db_connect(pg, 5000, err, sizeof err))) {
+        fprintf(stderr, "test_intake_import: PostgreSQL %s: %s\n", pg, err);
+        return -1;
+    }
+    if (!(fx.redis = rconn_open(redis, 2000, 5000, err, sizeof err))) {
+        fprintf(stderr, "test_intake_import: Redis %s: %s\n", redis, err);
+        return -1;
+    }
+    snprintf(fx.stream, sizeof fx.stream, "test:intake:%ld", (long)getpid());
+    snprintf(fx.prefix, sizeof fx.prefix, "T%ldx%ld-", (long)getpid(), (long)time(NULL));
+    fx.route = queue_new(fx.redis, fx.stream, "test", "test");
+    snprintf(fx.dir, sizeof fx.dir, "/tmp/test_intake_XXXXXX");
+    if (!fx.route || !mkdtemp(fx.dir))
+        return -1;
+    fx.have_dir = 1;
+    snprintf(fx.rejects, sizeof fx.rejects, "%s/rejects", fx.dir);
+    fx.opt = (intake_import_opts){.pg = fx.pg, .route = fx.route, .rejects_dir = fx.rejects,
+                                  .utc_offset_min = 480, .stop = &fx.stop};
+    return 0;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st; (void)flag; (void)ftw;
+    return remove(path);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    if (fx.redis) {
+        freeReplyObject(redisCommand(fx.redis, "DEL %s", fx.stream));
+        redisFree(fx.redis);
+    }
+    queue_destroy(&fx.route);
+    if (fx.pg)
+        PQfinish(fx.pg);
+    if (fx.have_dir)
+        nftw(fx.dir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+    return 0;
+}
+
+/* Writes a file in the test directory; rows use "@" for this run's prefix. */
+static const char *write_csv(const char *name, const char *text, char path[256])
+{
+    snprintf(path, 256, "%s/%s", fx.dir, name);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    for (const char *p = text; *p; p++) {
+        if (*p == '@')
+            fputs(fx.prefix, fp);
+        else
+            fputc(*p, fp);
+    }
+    assert_int_equal(fclose(fp), 0);
+    return path;
+}
+
+static long sql_long(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static long sql_long(const char *fmt, ...)
+{
+    char sql[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    PGresult *res = db_query(fx.pg, "test", sql, 0, NULL);
+    assert_non_null(res);
+    long v = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return v;
+}
+
+static long stream_len(void)
+{
+    redisReply *r = redisCommand(fx.redis, "XLEN %s", fx.stream);
+    assert_non_null(r);
+    long n = (long)r->integer;
+    freeReplyObject(r);
+    return n;
+}
+
+/* 1 if every complaint of this run is on the stream exactly once. */
+static int stream_matches_db(void)
+{
+    redisReply *r = redisCommand(fx.redis, "XRANGE %s - +", fx.stream);
+    assert_non_null(r);
+    long matched = 0;
+    for (size_t i = 0; i < r->elements; i++) {
+        redisReply *fields = r->element[i]->element[1];
+        matched += sql_long("SELECT count(*) FROM complaints WHERE id = %s AND ticket_no LIKE '%s%%'",
+                            fields->element[1]->str, fx.prefix);
+    }
+    long entries = (long)r->elements;
+    freeReplyObject(r);
+    return matched == entries && entries == sql_long("SELECT count(*) FROM complaints WHERE ticket_no "
+                                                     "LIKE '%s%%'", fx.prefix);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    static char buf[16384];
+    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+static const char FIRST[] =
+    HEADER
+    "@1,2021-05-30 10:57,王先生,13800000001,崂山区中韩街道张村社区,门口占道经营,市容环境,一般,回访\r\n"
+    "@2,2021/5/30 11:00:00,李女士,13800000002,沙子口,\"多行\r\n内容，有\"\"引号\"\"\",,,\r\n"
+    "@3,44346.5,,,,路灯不亮,,,\r\n"
+    "1.23457E+17,2021-05-30 10:57,,,,违章停车,,,\r\n"
+    "@4,2021-02-30 10:57,,,,噪声扰民,,,\r\n"
+    "@5,2021-05-30 12:00,,,,,,,\r\n"
+    "@1,2021-05-30 13:00,,,,重复的工单,,,\r\n"
+    ",,,,,,,,\r\n"
+    "@6,2021-05-30 14:00,,,,垃圾未清运,,,\r\n";
+
+static void test_good_rows_kept_bad_rows_rejected(void **state)
+{
+    (void)state;
+    char path[256], err[512] = "";
+    intake_result res;
+    write_csv("first.csv", FIRST, path);
+    if (intake_import(&fx.opt, path, NULL, &res, err, sizeof err) != 0)
+        fail_msg("import failed: %s", err);
+    assert_int_equal(res.rows_total, 8);
+    assert_int_equal(res.inserted, 4);
+    assert_int_equal(res.duplicates, 1);
+    assert_int_equal(res.rejected, 3);
+    assert_string_equal(res.encoding, "UTF-8 BOM");
+    assert_int_equal(strlen(res.sha256), 64);
+    assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no LIKE '%s%%'", fx.prefix), 4);
+    assert_int_equal(sql_long("SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = "
+                              "e.complaint_id WHERE c.ticket_no LIKE '%s%%' AND e.actor = 'intake' AND "
+                              "e.event = 'imported'", fx.prefix), 4);
+    assert_int_equal(sql_long("SELECT count(*) FROM imports WHERE id = %lld AND status = 'done' AND "
+                              "rows_total = 8 AND inserted = 4 AND duplicates = 1 AND rejected = 3 AND "
+                              "sha256 = '%s' AND file_name = 'first.csv' AND finished_at IS NOT NULL",
+                              (long long)res.import_id, res.sha256), 1);
+    assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%s1' AND source_row = 2 "
+                              "AND content = '门口占道经营' AND extra = '{\"备注\": \"回访\"}' AND "
+                              "called_at = '2021-05-30 10:57+08'", fx.prefix), 1);
+    assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%s2' AND content = "
+                              "'多行 内容,有\"引号\"' AND address = '沙子口' AND category_raw IS NULL",
+                              fx.prefix), 1);
+    assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%s3' AND "
+                              "called_at = '2021-05-30 12:00+08' AND address = ''", fx.prefix), 1);
+    assert_int_equal(sql_long("SELECT count(*) FROM complaints_staging WHERE import_id = %lld",
+                              (long long)res.import_id), 0);
+    char *rej = slurp(res.rejects_path);
+    assert_non_null(strstr(res.rejects_path, "rejects/import-"));
+    assert_non_null(strstr(rej, "row,line,column,reason,value"));
+    assert_non_null(strstr(rej, "5,6,工单编号,ticket number in scientific notation"));
+    assert_non_null(strstr(rej, "6,7,来电时间,\"not a date and time"));
+    assert_non_null(strstr(rej, "7,8,诉求内容,required content is empty"));
+    assert_int_equal(stream_len(), 4);
+    assert_true(stream_matches_db());
+}
+
+static void test_reimport_changes_nothing(void **state)
+{
+    (void)state;
+    char path[256], err[512] = "";
+    intake_result res;
+    write_csv("first.csv", FIRST, path);
+    long before = sql_long("SELECT count(*) FROM complaints WHERE ticket_no LIKE '%s%%'", fx.prefix);
+    assert_int_equal(intake_import(&fx.opt, path, "again.csv", &res, err, sizeof err), 0);
+    assert_int_equal(res.inserted, 0);
+    assert_int_equal(res.duplicates, 5);
+    assert_int_equal(res.rejected, 3);
+    assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no LIKE '%s%%'", fx.prefix), before);
+    assert_int_equal(sql_long("SELECT count(DISTINCT sha256) FROM imports WHERE file_name IN "
+                              "('first.csv', 'again.csv') AND sha256 = '%s'", res.sha256), 1);
+    assert_int_equal(stream_len(), 4);
+}
+
+static void test_duplicates_across_imports_and_batches(void **state)
+{
+    (void)state;
+    char path[256], err[512] = "";
+    intake_result res;
+    write_csv("second.csv", HEADER
+              "@1,2021-05-31 09:00,,,,又一次,,,\r\n"
+              "@7,2021-05-31 09:01,,,,a,,,\r\n"
+              "@8,2021-05-31 09:02,,,,b,,,\r\n"
+              "@7,2021-05-31 09:03,,,,c,,,\r\n"
+              "@9,2021-05-31 09:04,,,,d,,,\r\n", path);
+    intake_import_opts opt = fx.opt;
+    opt.batch_rows = 2;
+    assert_int_equal(intake_import(&opt, path, NULL, &res, err, sizeof err), 0);
+    assert_int_equal(res.rows_total, 5);
+    assert_int_equal(res.inserted, 3);
+    assert_int_equal(res.duplicates, 2);
+    assert_string_equal(res.rejects_path, "");
+    assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%s7' AND content = 'a'",
+                              fx.prefix), 1);
+    assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%s1' AND content = "
+                              "'门口占道经营'", fx.prefix), 1);
+    assert_true(stream_matches_db());
+}
+
+static void test_stopped_import_finishes_on_rerun(void **state)
+{
+    (void)state;
+    char path[256], err[512] = "", rows[2048] = HEADER;
+    intake_result res;
+    for (int i = 20; i < 30; i++)
+        snprintf(rows + strlen(rows), sizeof rows - strlen(rows), "@%d,2021-06-01 08:%02d,,,,内容%d,,,\r\n",
+                 i, i, i);
+    write_csv("stopped.csv", rows, path);
+    intake_import_opts opt = fx.opt;
+    opt.batch_rows = 3;
+    fx.stop = 1;                    /* a SIGTERM arrived: finish the batch, then stop */
+    assert_int_equal(intake_import(&opt, path, NULL, &res, err, sizeof err), -1);
+    fx.stop = 0;
+    assert_non_null(strstr(err, path));
+    assert_non_null(strstr(err, "stopped by shutdown"));
+    assert_int_equal(res.inserted, 3);
+    assert_int_equal(sql_long("SELECT count(*) FROM imports WHERE id = %lld AND status = 'failed' AND "
+                              "inserted = 3", (long long)res.import_id), 1);
+    assert_int_equal(intake_import(&opt, path, NULL, &res, err, sizeof err), 0);
+    assert_int_equal(res.inserted, 7);
+    assert_int_equal(res.duplicates, 3);
+    assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no ~ '^%s2[0-9]$'", fx.prefix), 10);
+    assert_true(stream_matches_db());
+}
+
+static void test_missing_column_and_unreadable_file(void **state)
+{
+    (void)state;
+    char path[256], err[512] = "";
+    intake_result res;
+    write_csv("nocol.csv", "工单编号,诉求地址,诉求内容\n@50,中韩,x\n", path);
+    assert_int_equal(intake_import(&fx.opt, path, NULL, &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, path));
+    assert_non_null(strstr(err, "missing required column called_at"));
+    assert_int_equal(sql_long("SELECT count(*) FROM imports WHERE id = %lld AND status = 'failed' AND "
+                              "error LIKE '%%called_at%%'", (long long)res.import_id), 1);
+    snprintf(path, sizeof path, "%s/no-such-file.csv", fx.dir);
+    assert_int_equal(intake_import(&fx.opt, path, NULL, &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, path));
+    assert_non_null(strstr(err, "cannot open"));
+    assert_int_equal(res.import_id, 0);
+}
+
+static void test_stale_staging_cleaned(void **state)
+{
+    (void)state;
+    char path[256], err[512] = "";
+    intake_result res;
+    long crashed = sql_long("INSERT INTO imports (file_name, sha256) VALUES ('crashed.csv', 'x') RETURNING id");
+    assert_int_equal(sql_long("WITH s AS (INSERT INTO complaints_staging (import_id, source_row, ticket_no, "
+                              "called_at, content) VALUES (%ld, 2, '%sstale', now(), 'x') RETURNING 1) "
+                              "SELECT count(*) FROM s", crashed, fx.prefix), 1);
+    write_csv("after.csv", HEADER "@60,2021-06-02 08:00,,,,x,,,\r\n", path);
+    assert_int_equal(intake_import(&fx.opt, path, NULL, &res, err, sizeof err), 0);
+    assert_int_equal(sql_long("SELECT count(*) FROM imports WHERE id = %ld AND status = 'failed'", crashed), 1);
+    assert_int_equal(sql_long("SELECT count(*) FROM complaints_staging WHERE import_id = %ld", crashed), 0);
+    assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%sstale'", fx.prefix), 0);
+}
+
+static void test_gb18030_file(void **state)
+{
+    (void)state;
+    char path[256], err[512] = "", utf8[512], gb[512];
+    intake_result res;
+    snprintf(utf8, sizeof utf8, "工单编号,来电时间,诉求地址,诉求内容\r\n%s70,2021-06-03 08:00,北宅街道,"
+             "流浪犬追咬行人\r\n", fx.prefix);
+    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    char *in = utf8, *out = gb;
+    size_t inleft = strlen(utf8), outleft = sizeof gb - 1;
+    assert_true(iconv(cd, &in, &inleft, &out, &outleft) != (size_t)-1);
+    iconv_close(cd);
+    *out = '\0';
+    write_csv("gbk.csv", gb, path);
+    assert_int_equal(intake_import(&fx.opt, path, NULL, &res, err, sizeof err), 0);
+    assert_string_equal(res.encoding, "GB18030");
+    assert_int_equal(res.inserted, 1);
+    assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%s70' AND content = "
+                              "'流浪犬追咬行人' AND address = '北宅街道'", fx.prefix), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good_rows_kept_bad_rows_rejected),
+        cmocka_unit_test(test_reimport_changes_nothing),
+        cmocka_unit_test(test_duplicates_across_imports_and_batches),
+        cmocka_unit_test(test_stopped_import_finishes_on_rerun),
+        cmocka_unit_test(test_missing_column_and_unreadable_file),
+        cmocka_unit_test(test_stale_staging_cleaned),
+        cmocka_unit_test(test_gb18030_file),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,70 @@
+/* route_places.h — which street office's area a complaint is in, from its words.
+ *
+ * The places are the NBS streets (街道) and communities (社区/村) of the loaded
+ * districts. Each is known by several written forms: its full NBS name
+ * (沙子口街道, 张村社区居民委员会), its everyday name (张村社区), and its short
+ * name (沙子口, 张村). route_places_match() finds these forms in a complaint's
+ * address and content and decides the street:
+ *   - a community names its parent street;
+ *   - the address is trusted over the content;
+ *   - two different streets in the deciding text is an ambiguity: the street
+ *     with the most mentions is proposed with a low score, never silently;
+ *   - nothing found: no street, score 0 (manual dispatch).
+ * The result carries the rule, a reason a dispatcher can read ("matched
+ * community 张村社区 → 中韩街道 in address") and a score in 0..1.
+ *
+ * Build once (route_places_add_* then route_places_build, or
+ * route_places_load from PostgreSQL); matching is then read-only, allocates
+ * nothing, and is deterministic. The places object owns copies of every string
+ * given to it; result strings point into it and live as long as it does.
+ */
+#ifndef JIESU_ROUTE_PLACES_H
+#define JIESU_ROUTE_PLACES_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+
+#define ROUTE_CODE_MAX   16     /* NBS codes are at most 12 digits */
+#define ROUTE_REASON_MAX 512
+
+typedef struct route_places route_places;
+
+typedef struct {
+    char        street_code[ROUTE_CODE_MAX];     /* "" when no street was found */
+    char        community_code[ROUTE_CODE_MAX];  /* "" when no community of that street was named */
+    const char *street_name;                     /* "中韩街道", or "" (owned by the places) */
+    const char *rule;                            /* "community", "street", "ambiguous" or "none" (static) */
+    char        reason[ROUTE_REASON_MAX];        /* why, for people; truncated at a character boundary */
+    double      score;                           /* confidence, 0..1 */
+} route_place_result;
+
+/* An empty set of places. NULL when out of memory. */
+route_places *route_places_new(void);
+
+/* Adds a street: 9-digit code, NBS name (沙子口街道) and short name (沙子口).
+ * 0, or -1 when out of memory, after build, or on an empty name or too long code. */
+int route_places_add_street(route_places *self, const char *code, const char *name, const char *short_name);
+
+/* Adds a community of the street parent_code (which may be added later).
+ * Communities whose street never comes are dropped at build. 0 or -1 as above. */
+int route_places_add_community(route_places *self, const char *code, const char *name,
+                               const char *short_name, const char *parent_code);
+
+/* Resolves parents and builds the matcher. Call once. 0 or -1 (out of memory). */
+int route_places_build(route_places *self);
+
+/* Loads every street and community in the regions table and builds.
+ * NULL with "regions: reason" in err on failure (or when no street is there). */
+route_places *route_places_load(PGconn *pg, char *err, size_t errlen);
+
+/* Number of streets and communities in use (after build). */
+size_t route_places_count(const route_places *self);
+
+/* Decides the street for one complaint. address and content may be NULL. */
+void route_places_match(const route_places *self, const char *address, const char *content,
+                        route_place_result *out);
+
+/* Frees everything and sets *self to NULL. */
+void route_places_destroy(route_places **self);
+
+#endif

@@ -1,0 +1,64 @@
+/* route_worker.h — one routing batch: stream → decisions → PostgreSQL → timers → events → ack.
+ *
+ * A step takes up to batch_max entries of the routing stream (entries a dead
+ * consumer left idle for claim_idle_ms first, then new ones), loads those
+ * complaints that are still 'new', decides each one's street with
+ * route_places, and writes every decision of the batch in one set-based
+ * statement (so one transaction): the assignment (owner = the street office,
+ * or manual dispatch when the score is under min_score, no street was found or
+ * the street has no unit), the status change, the accept and resolve
+ * deadlines of dispatched orders and one complaint_events row per order. Only
+ * rows still 'new' change, so a re-delivered entry or a second worker changes
+ * nothing. After the commit: the deadlines go into the timers zset, one
+ * "complaint.routed" event per order is published, and the entries are acked.
+ * A failure before the commit acks nothing; the entries are claimed again
+ * after claim_idle_ms.
+ */
+#ifndef JIESU_ROUTE_WORKER_H
+#define JIESU_ROUTE_WORKER_H
+
+#include <hiredis/hiredis.h>
+#include <libpq-fe.h>
+#include <stddef.h>
+
+#include "bus.h"
+#include "queue.h"
+#include "route_places.h"
+
+typedef struct {
+    PGconn             *pg;               /* everything here is borrowed */
+    redisContext       *redis;            /* holds the timers zset */
+    queue              *queue;            /* the routing stream and its group */
+    bus_pub            *pub;              /* NULL: publish nothing */
+    const route_places *places;
+    const char         *timers_key;       /* timers.key */
+    long                accept_seconds;   /* deadline.accept_seconds */
+    long                resolve_seconds;  /* deadline.resolve_seconds */
+    double              min_score;        /* below it: manual dispatch */
+    long                claim_idle_ms;    /* take over entries idle at least this long */
+    size_t              batch_max;        /* entries per batch, > 0 */
+} route_worker_opts;
+
+typedef struct {
+    size_t entries;       /* queue entries taken in this step */
+    size_t claimed;       /* of which taken over from idle consumers */
+    size_t dispatched;    /* orders given to a street office */
+    size_t manual;        /* orders sent to manual dispatch */
+    size_t skipped;       /* entries whose order was not (or no longer) 'new' */
+} route_batch_stats;
+
+typedef struct route_worker route_worker;
+
+/* A worker over opts (copied; what it points to is borrowed and must outlive
+ * the worker). NULL when out of memory or batch_max is 0. */
+route_worker *route_worker_new(const route_worker_opts *opts);
+
+/* Runs one batch, waiting up to block_ms for new entries. 0 with *st filled
+ * (st->entries == 0 when nothing came), or -1 when Redis or PostgreSQL failed
+ * (logged; nothing that was not committed is acked). */
+int route_worker_step(route_worker *self, int block_ms, route_batch_stats *st);
+
+/* Frees the worker (not what it borrows) and sets *self to NULL. */
+void route_worker_destroy(route_worker **self);
+
+#endif

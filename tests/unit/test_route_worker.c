@@ -1,0 +1,314 @@
+/* test_route_worker.c — routing batches end to end over a real Redis stream
+ * and PostgreSQL: decisions, statuses, deadlines, events, timers, published
+ * events, re-delivery, idle entries of a dead consumer, and the reconciler.
+ *
+ * Needs JIESU_TEST_PG (a migrated database) and JIESU_TEST_REDIS. Every run
+ * uses ticket numbers and Redis keys of its own; complaint_events is
+ * append-only, so the orders stay in the database.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <zmq.h>
+
+#include "bus.h"
+#include "fixture_laoshan.h"
+#include "queue.h"
+#include "route_places.h"
+#include "route_reconcile.h"
+#include "route_worker.h"
+#include "timers.h"
+
+#define ACCEPT_S  7200
+#define RESOLVE_S 259200
+
+typedef struct {
+    PGconn            *pg;
+    redisContext      *redis;
+    route_places      *places;
+    queue             *q;
+    void              *zctx;
+    bus_pub           *pub;
+    bus_sub           *sub;
+    route_worker_opts  opts;
+    char               tag[64];
+    char               stream[96];
+    char               timers[96];
+} fixture;
+
+static int setup(void **state)
+{
+    char err[256];
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->pg = fixture_pg();
+    f->redis = fixture_redis();
+    fixture_seed_laoshan(f->pg);
+    f->places = route_places_load(f->pg, err, sizeof err);
+    if (!f->places)
+        fail_msg("%s", err);
+    fixture_tag(f->tag, sizeof f->tag, "RW");
+    snprintf(f->stream, sizeof f->stream, "test:route:%s", f->tag);
+    snprintf(f->timers, sizeof f->timers, "test:timers:%s", f->tag);
+    f->q = queue_new(f->redis, f->stream, "assignment", "worker-1");
+    assert_non_null(f->q);
+    assert_int_equal(queue_ensure_group(f->q), 0);
+    f->zctx = zmq_ctx_new();
+    f->pub = bus_pub_new(f->zctx, "inproc://routed", "assignment", err, sizeof err);
+    f->sub = bus_sub_new(f->zctx, "inproc://routed", "complaint.routed", err, sizeof err);
+    if (!f->pub || !f->sub)
+        fail_msg("bus: %s", err);
+    usleep(100 * 1000);             /* let the subscription reach the publisher */
+    f->opts = (route_worker_opts){.pg = f->pg, .redis = f->redis, .queue = f->q, .pub = f->pub,
+                                  .places = f->places, .timers_key = f->timers, .accept_seconds = ACCEPT_S,
+                                  .resolve_seconds = RESOLVE_S, .min_score = 0.6, .claim_idle_ms = 600000,
+                                  .batch_max = 500};
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    redisReply *r = redisCommand(f->redis, "DEL %s %s", f->stream, f->timers);
+    freeReplyObject(r);
+    queue_destroy(&f->q);
+    bus_sub_destroy(&f->sub);
+    bus_pub_destroy(&f->pub);
+    zmq_ctx_term(f->zctx);
+    route_places_destroy(&f->places);
+    redisFree(f->redis);
+    PQfinish(f->pg);
+    free(f);
+    return 0;
+}
+
+/* A complaint of this run; returns its id. */
+static int64_t complaint(fixture *f, const char *suffix, const char *status, const char *address, const char *content)
+{
+    return fixture_num(f->pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status)"
+                              " VALUES ('%s-%s', now(), '%s', '%s', '%s') RETURNING id",
+                       f->tag, suffix, address, content, status);
+}
+
+static long long count_for(fixture *f, const char *table, int64_t id)
+{
+    return fixture_num(f->pg, "SELECT count(*) FROM %s WHERE complaint_id = %lld", table, (long long)id);
+}
+
+static long long zcard(fixture *f)
+{
+    return timers_count(f->redis, f->timers);
+}
+
+static void step(route_worker *w, route_batch_stats *st)
+{
+    assert_int_equal(route_worker_step(w, 1000, st), 0);
+}
+
+static void test_batch_routes_and_redelivery_changes_nothing(void **state)
+{
+    fixture *f = *state;
+    int64_t ids[4] = {
+        complaint(f, "1", "new", "崂山区张村社区5号楼", "楼道堆放杂物"),
+        complaint(f, "2", "new", "沙子口街道南窑路", "路灯不亮"),
+        complaint(f, "3", "new", "", "有人在小区里遛狗不牵绳"),
+        complaint(f, "4", "new", "沙子口街道与北宅街道交界", "垃圾"),
+    };
+    route_worker *w = route_worker_new(&f->opts);
+    assert_non_null(w);
+    route_batch_stats st;
+    assert_int_equal(queue_add(f->q, ids, 4), 0);
+    step(w, &st);
+    assert_int_equal(st.entries, 4);
+    assert_int_equal(st.dispatched, 2);
+    assert_int_equal(st.manual, 2);
+    assert_int_equal(st.skipped, 0);
+
+    /* statuses, owners, decisions */
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints c JOIN assignments a ON a.complaint_id = c.id"
+                                        " JOIN units u ON u.id = a.unit_id WHERE c.id = %lld AND c.status = 'dispatched'"
+                                        " AND a.role = 'owner' AND u.code = '370212001' AND a.rule = 'community'"
+                                        " AND a.community_code = '370212001019' AND a.score = 1", (long long)ids[0]), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id"
+                                        " WHERE a.complaint_id = %lld AND u.code = '370212002'", (long long)ids[1]), 1);
+    for (int i = 2; i < 4; i++)
+        assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints c JOIN assignments a ON a.complaint_id = c.id"
+                                            " WHERE c.id = %lld AND c.status = 'manual' AND a.role = 'manual'"
+                                            " AND a.unit_id IS NULL", (long long)ids[i]), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld"
+                                        " AND rule = 'ambiguous' AND street_code = '370212002'"
+                                        " AND reasons LIKE '%%manual dispatch%%'", (long long)ids[3]), 1);
+    /* deadlines of dispatched orders only, due after the configured times */
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(count_for(f, "deadlines", ids[i]), i < 2 ? 2 : 0);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM deadlines WHERE complaint_id = %lld AND cycle = 1"
+                                        " AND ((kind = 'accept' AND due_at - now() BETWEEN interval '7100 s' AND interval '7200 s')"
+                                        "   OR (kind = 'resolve' AND due_at - now() > interval '259100 s'))",
+                                 (long long)ids[0]), 2);
+    /* one event each */
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"
+                                        " AND actor = 'assignment' AND event = 'routed' AND detail->>'rule' = 'community'"
+                                        " AND detail->>'unit' = '370212001'", (long long)ids[0]), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"
+                                        " AND event = 'manual' AND detail->>'rule' = 'none'", (long long)ids[2]), 1);
+    /* timers: member = deadline id, score = due ms */
+    assert_int_equal(zcard(f), 4);
+    long long due = fixture_num(f->pg, "SELECT ceil(extract(epoch FROM due_at) * 1000)::bigint FROM deadlines"
+                                       " WHERE complaint_id = %lld AND kind = 'accept'", (long long)ids[1]);
+    long long did = fixture_num(f->pg, "SELECT id FROM deadlines WHERE complaint_id = %lld AND kind = 'accept'",
+                                (long long)ids[1]);
+    redisReply *r = redisCommand(f->redis, "ZSCORE %s %lld", f->timers, did);
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_STRING);
+    assert_int_equal(strtoll(r->str, NULL, 10), due);
+    freeReplyObject(r);
+    /* acked: nothing pending, nothing left */
+    assert_int_equal(queue_pending(f->q), 0);
+
+    /* the same entries again: nothing changes */
+    assert_int_equal(queue_add(f->q, ids, 4), 0);
+    step(w, &st);
+    assert_int_equal(st.entries, 4);
+    assert_int_equal(st.skipped, 4);
+    assert_int_equal(st.dispatched + st.manual, 0);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(count_for(f, "assignments", ids[i]), 1);
+        assert_int_equal(count_for(f, "complaint_events", ids[i]), 1);
+        assert_int_equal(count_for(f, "deadlines", ids[i]), i < 2 ? 2 : 0);
+    }
+    assert_int_equal(zcard(f), 4);
+    assert_int_equal(queue_pending(f->q), 0);
+    route_worker_destroy(&w);
+    assert_null(w);
+}
+
+/* Drops events published by earlier tests; returns how many. */
+static int drain(fixture *f)
+{
+    Jiesu__Envelope *env = NULL;
+    int gap = 0, n = 0;
+    while (bus_sub_recv(f->sub, 100, &env, &gap) == 1) {
+        jiesu__envelope__free_unpacked(env, NULL);
+        n++;
+    }
+    return n;
+}
+
+static void test_events_published(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(drain(f), 4);          /* one per order of the first test */
+    int64_t id = complaint(f, "5", "new", "北宅街道卧龙村", "占道经营");
+    route_worker *w = route_worker_new(&f->opts);
+    route_batch_stats st;
+    assert_int_equal(queue_add(f->q, &id, 1), 0);
+    step(w, &st);
+    assert_int_equal(st.dispatched, 1);
+    Jiesu__Envelope *env = NULL;
+    int gap = 0;
+    assert_int_equal(bus_sub_recv(f->sub, 2000, &env, &gap), 1);
+    Jiesu__Assignment *a = BUS_UNPACK(assignment, env);
+    assert_non_null(a);
+    assert_int_equal(a->complaint_id, id);
+    assert_string_equal(a->unit_code, "370212004");
+    assert_string_equal(a->street_code, "370212004");
+    assert_string_equal(a->rule, "community");
+    assert_false(a->manual);
+    assert_true(a->accept_by_ms > bus_now_ms() + (ACCEPT_S - 100) * 1000LL);
+    assert_true(a->resolve_by_ms > a->accept_by_ms);
+    jiesu__assignment__free_unpacked(a, NULL);
+    jiesu__envelope__free_unpacked(env, NULL);
+    route_worker_destroy(&w);
+}
+
+static void test_only_new_orders_move(void **state)
+{
+    fixture *f = *state;
+    int64_t id = complaint(f, "6", "accepted", "沙子口街道", "已签收的工单");
+    route_worker *w = route_worker_new(&f->opts);
+    route_batch_stats st;
+    assert_int_equal(queue_add(f->q, &id, 1), 0);
+    step(w, &st);
+    assert_int_equal(st.skipped, 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE id = %lld AND status = 'accepted'",
+                                 (long long)id), 1);
+    assert_int_equal(count_for(f, "assignments", id), 0);
+    assert_int_equal(count_for(f, "complaint_events", id), 0);
+    route_worker_destroy(&w);
+}
+
+static void test_idle_entries_of_a_dead_consumer(void **state)
+{
+    fixture *f = *state;
+    int64_t ids[2] = {complaint(f, "7", "new", "金家岭街道", "噪音"), complaint(f, "8", "new", "王哥庄", "油烟")};
+    queue *dead = queue_new(f->redis, f->stream, "assignment", "worker-dead");
+    queue_item items[4];
+    size_t n = 0;
+    assert_int_equal(queue_add(f->q, ids, 2), 0);
+    assert_int_equal(queue_read(dead, items, 4, 1000, &n), 0);
+    assert_int_equal(n, 2);                     /* read, never acked: the consumer died */
+    route_worker_opts opts = f->opts;
+    opts.claim_idle_ms = 0;
+    route_worker *w = route_worker_new(&opts);
+    route_batch_stats st;
+    step(w, &st);
+    assert_int_equal(st.claimed, 2);
+    assert_int_equal(st.dispatched, 2);
+    assert_int_equal(queue_pending(f->q), 0);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE id IN (%lld, %lld)"
+                                        " AND status = 'dispatched'", (long long)ids[0], (long long)ids[1]), 2);
+    queue_destroy(&dead);
+    route_worker_destroy(&w);
+}
+
+static int stream_has(fixture *f, const char *stream, int64_t id)
+{
+    char want[32];
+    int found = 0;
+    snprintf(want, sizeof want, "%lld", (long long)id);
+    redisReply *r = redisCommand(f->redis, "XRANGE %s - +", stream);
+    assert_non_null(r);
+    for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        redisReply *fields = r->element[i]->element[1];
+        for (size_t k = 0; k + 1 < fields->elements; k += 2)
+            found |= strcmp(fields->element[k + 1]->str, want) == 0;
+    }
+    freeReplyObject(r);
+    return found;
+}
+
+static void test_reconcile_enqueues_lost_orders(void **state)
+{
+    fixture *f = *state;
+    char stream[128];
+    snprintf(stream, sizeof stream, "%s:reconcile", f->stream);
+    queue *q = queue_new(f->redis, stream, "assignment", "reconciler");
+    assert_int_equal(queue_ensure_group(q), 0);
+    int64_t lost = complaint(f, "9", "new", "中韩街道", "入队丢失");
+    int64_t fresh = complaint(f, "10", "new", "中韩街道", "刚刚导入");
+    fixture_exec(f->pg, "UPDATE complaints SET created_at = now() - interval '1 minute' WHERE id = %lld", (long long)lost);
+    assert_true(route_reconcile(f->pg, f->redis, q, stream, 10, 2) >= 1);   /* pages of 2 */
+    assert_true(stream_has(f, stream, lost));
+    assert_false(stream_has(f, stream, fresh));           /* may still be on its way from intake */
+    /* while the stream still holds entries, the reconciler leaves it alone */
+    assert_int_equal(route_reconcile(f->pg, f->redis, q, stream, 10, 2), 0);
+    redisReply *r = redisCommand(f->redis, "DEL %s", stream);
+    freeReplyObject(r);
+    queue_destroy(&q);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_batch_routes_and_redelivery_changes_nothing),
+        cmocka_unit_test(test_events_published),
+        cmocka_unit_test(test_only_new_orders_move),
+        cmocka_unit_test(test_idle_entries_of_a_dead_consumer),
+        cmocka_unit_test(test_reconcile_enqueues_lost_orders),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

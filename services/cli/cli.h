@@ -1,0 +1,58 @@
+/* cli.h — the jiesu operator tool: its shared context and subcommands.
+ *
+ * main.c parses the global options, fills a cli_ctx and hands argc/argv
+ * (starting at the subcommand's name) to one of the *_main functions below,
+ * each in its own cli_<name>.c. Connections are opened on first use and
+ * closed by cli_ctx_close(). Errors are printed to stderr as
+ * "jiesu: <what>: <reason>", naming the endpoint or file that failed.
+ */
+#ifndef JIESU_CLI_H
+#define JIESU_CLI_H
+
+#include <libpq-fe.h>
+#include <protobuf-c/protobuf-c.h>
+#include "config.h"
+#include "jiesu.pb-c.h"
+
+typedef struct {
+    config *cfg;        /* borrowed from main */
+    void   *zctx;       /* zmq context, created by cli_call() */
+    PGconn *pg;         /* connected by cli_pg() */
+} cli_ctx;
+
+/* The subcommands. Each returns the process exit status. */
+int cli_import_main(cli_ctx *ctx, int argc, char **argv);
+int cli_report_main(cli_ctx *ctx, int argc, char **argv);
+int cli_migrate_main(cli_ctx *ctx, int argc, char **argv);
+int cli_show_main(cli_ctx *ctx, int argc, char **argv);
+int cli_status_main(cli_ctx *ctx, int argc, char **argv);
+
+/* Prints "jiesu: " and the message, and a newline, to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* PostgreSQL's last error on conn without its trailing newline, for "%.*s". */
+#define CLI_PQ_MSG(conn) (int)strcspn(PQerrorMessage(conn), "\n"), PQerrorMessage(conn)
+
+/* The ROUTER endpoint of service svc ("intake", "assignment", "escalation",
+ * "reporting"): config key <svc>.router, else its default port. */
+const char *cli_endpoint(const cli_ctx *ctx, const char *svc);
+
+/* Sends msg as `type` to service svc and waits for the reply, up to tries
+ * attempts of timeout_ms each. Returns 0 with *reply set (free it with
+ * jiesu__envelope__free_unpacked); -2 when nobody answered in time (err then
+ * names the service, its endpoint and the wait); -1 when the call failed or
+ * the service answered "error" (err has its message). Unless quiet, also
+ * prints "jiesu: <what>: <err>". */
+int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
+             const ProtobufCMessage *msg, int timeout_ms, int tries, int quiet,
+             Jiesu__Envelope **reply, char *err, size_t errlen);
+
+/* The PostgreSQL connection (pg.conninfo), opened on first use; NULL after
+ * printing "jiesu: PostgreSQL ...: reason". wait_ms: how long to retry while
+ * the server is starting. */
+PGconn *cli_pg(cli_ctx *ctx, int wait_ms);
+
+/* Closes the connections the context opened. */
+void cli_ctx_close(cli_ctx *ctx);
+
+#endif

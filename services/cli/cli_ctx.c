@@ -1,0 +1,123 @@
+/* cli_ctx.c — what every jiesu subcommand shares: error printing, service
+ * endpoints, one request/reply call, the PostgreSQL connection (see cli.h).
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "bus.h"
+#include "db.h"
+
+typedef struct {
+    const char *svc;
+    const char *endpoint;
+} cli_default;
+
+/* The defaults every service binds when its <svc>.router key is not set. */
+static const cli_default ROUTERS[] = {
+    {"intake", "tcp://127.0.0.1:7101"},
+    {"assignment", "tcp://127.0.0.1:7111"},
+    {"escalation", "tcp://127.0.0.1:7121"},
+    {"reporting", "tcp://127.0.0.1:7131"},
+};
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("jiesu: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+const char *cli_endpoint(const cli_ctx *ctx, const char *svc)
+{
+    char key[64];
+    const char *def = NULL;
+    for (size_t i = 0; i < sizeof ROUTERS / sizeof ROUTERS[0]; i++)
+        if (strcmp(ROUTERS[i].svc, svc) == 0)
+            def = ROUTERS[i].endpoint;
+    snprintf(key, sizeof key, "%s.router", svc);
+    return config_get(ctx->cfg, key, def ? def : "");
+}
+
+/* "5 s", "0.5 s", "2 tries of 5 s" */
+static void describe_wait(char *buf, size_t len, int timeout_ms, int tries)
+{
+    char one[32];
+    if (timeout_ms % 1000 == 0)
+        snprintf(one, sizeof one, "%d s", timeout_ms / 1000);
+    else
+        snprintf(one, sizeof one, "%.1f s", timeout_ms / 1000.0);
+    if (tries > 1)
+        snprintf(buf, len, "%d tries of %s", tries, one);
+    else
+        snprintf(buf, len, "%s", one);
+}
+
+int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
+             const ProtobufCMessage *msg, int timeout_ms, int tries, int quiet,
+             Jiesu__Envelope **reply, char *err, size_t errlen)
+{
+    char why[512] = "", wait[64];
+    const char *ep = cli_endpoint(ctx, svc);
+    bus_client *client = NULL;
+    int rc = -1;
+
+    *reply = NULL;
+    if (!ctx->zctx && !(ctx->zctx = zmq_ctx_new())) {
+        snprintf(err, errlen, "cannot create a ZeroMQ context: %s", zmq_strerror(zmq_errno()));
+        goto done;
+    }
+    client = bus_client_new(ctx->zctx, ep, "jiesu", why, sizeof why);
+    if (!client) {
+        snprintf(err, errlen, "%s at %s: %s", svc, ep, why);
+        goto done;
+    }
+    int64_t t0 = bus_now_ms();
+    if (bus_client_call(client, type, msg, timeout_ms, tries, reply, why, sizeof why) == 0) {
+        rc = 0;
+    } else if (bus_now_ms() - t0 >= (int64_t)(timeout_ms - 20) * tries) {
+        /* Every try was waited out (give or take the poll's rounding): nobody
+         * answered. An error reply or a failed send returns well before. */
+        rc = -2;
+        describe_wait(wait, sizeof wait, timeout_ms, tries);
+        snprintf(err, errlen, "%s at %s did not answer in %s (is it running? `make run` starts it)",
+                 svc, ep, wait);
+    } else {
+        snprintf(err, errlen, "%s", why);   /* the service's own message, or the failed send */
+    }
+done:
+    bus_client_destroy(&client);
+    if (rc < 0 && !quiet)
+        cli_error("%s%s%s", what ? what : "", what ? ": " : "", err);
+    return rc;
+}
+
+PGconn *cli_pg(cli_ctx *ctx, int wait_ms)
+{
+    char err[512] = "";
+    if (ctx->pg)
+        return ctx->pg;
+    const char *conninfo = config_get(ctx->cfg, "pg.conninfo", "dbname=jiesu");
+    ctx->pg = db_connect(conninfo, wait_ms, err, sizeof err);
+    if (!ctx->pg)
+        cli_error("%s (is it running? `make run` starts it; pg.conninfo sets where)", err);
+    return ctx->pg;
+}
+
+void cli_ctx_close(cli_ctx *ctx)
+{
+    if (ctx->pg) {
+        PQfinish(ctx->pg);
+        ctx->pg = NULL;
+    }
+    if (ctx->zctx) {
+        zmq_ctx_term(ctx->zctx);
+        ctx->zctx = NULL;
+    }
+}

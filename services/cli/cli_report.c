@@ -1,0 +1,177 @@
+/* cli_report.c — `jiesu report [streets] [--json] [--from DATE] [--to DATE]`:
+ * asks the reporting service for the per-street summary and prints it as an
+ * aligned table with a total row, or as JSON.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "bus.h"
+#include "cli_table.h"
+
+#define REPORT_TRIES 2
+
+typedef struct {
+    const char *kind;
+    const char *from, *to;
+    int         json;
+} report_args;
+
+static int parse_args(report_args *a, int argc, char **argv)
+{
+    memset(a, 0, sizeof *a);
+    a->kind = "streets";
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            a->json = 1;
+        else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
+            a->from = argv[++i];
+        else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
+            a->to = argv[++i];
+        else if (argv[i][0] != '-' && i == 1)
+            a->kind = argv[i];
+        else
+            return -1;
+    }
+    return 0;
+}
+
+/* Writes s as a JSON string, or null when s is NULL. */
+static void json_string(FILE *out, const char *s)
+{
+    if (!s) {
+        fputs("null", out);
+        return;
+    }
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+static void json_counts(FILE *out, const Jiesu__StreetSummary *s)
+{
+    fprintf(out, "\"total\": %lld, \"routed\": %lld, \"open\": %lld, \"resolved\": %lld, "
+                 "\"overdue\": %lld, \"alerts\": %lld",
+            (long long)s->total, (long long)s->routed, (long long)s->open, (long long)s->resolved,
+            (long long)s->overdue, (long long)s->alerts);
+}
+
+static void add_counts(Jiesu__StreetSummary *sum, const Jiesu__StreetSummary *s)
+{
+    sum->total += s->total;
+    sum->routed += s->routed;
+    sum->open += s->open;
+    sum->resolved += s->resolved;
+    sum->overdue += s->overdue;
+    sum->alerts += s->alerts;
+}
+
+static void print_json(FILE *out, const Jiesu__ReportReply *r, const report_args *a)
+{
+    Jiesu__StreetSummary sum = JIESU__STREET_SUMMARY__INIT;
+    fputs("{\"kind\": ", out);
+    json_string(out, r->kind);
+    fprintf(out, ", \"generated_at_ms\": %lld, \"from\": ", (long long)r->generated_at_ms);
+    json_string(out, a->from);
+    fputs(", \"to\": ", out);
+    json_string(out, a->to);
+    fputs(",\n \"streets\": [", out);
+    for (size_t i = 0; i < r->n_streets; i++) {
+        const Jiesu__StreetSummary *s = r->streets[i];
+        fputs(i ? ",\n  {\"code\": " : "\n  {\"code\": ", out);
+        json_string(out, s->street_code);
+        fputs(", \"name\": ", out);
+        json_string(out, s->street_name);
+        fputs(", ", out);
+        json_counts(out, s);
+        fputc('}', out);
+        add_counts(&sum, s);
+    }
+    fputs("],\n \"total\": {", out);
+    json_counts(out, &sum);
+    fprintf(out, "},\n \"manual\": %lld, \"unrouted\": %lld}\n", (long long)r->manual, (long long)r->unrouted);
+}
+
+/* Adds one table row: a name, a code and the six counts. */
+static int add_row(cli_table *t, const char *name, const char *code, const Jiesu__StreetSummary *s)
+{
+    char n[5][24];
+    const long long v[5] = {s->total, s->open, s->resolved, s->overdue, s->alerts};
+    for (int i = 0; i < 5; i++)
+        snprintf(n[i], sizeof n[i], "%lld", v[i]);
+    const char *cells[] = {name, code, n[0], n[1], n[2], n[3], n[4]};
+    return cli_table_add(t, cells);
+}
+
+static int print_table(FILE *out, const Jiesu__ReportReply *r, const report_args *a)
+{
+    static const char *const HEAD[] = {"street", "code", "total", "open", "resolved", "overdue", "alerts"};
+    Jiesu__StreetSummary sum = JIESU__STREET_SUMMARY__INIT;
+    cli_table *t = cli_table_new(7, "llrrrrr");
+    int rc = -1;
+
+    if (!t || cli_table_add(t, HEAD) < 0)
+        goto cleanup;
+    for (size_t i = 0; i < r->n_streets; i++) {
+        if (add_row(t, r->streets[i]->street_name, r->streets[i]->street_code, r->streets[i]) < 0)
+            goto cleanup;
+        add_counts(&sum, r->streets[i]);
+    }
+    if (cli_table_add_rule(t) < 0 || add_row(t, "total", "", &sum) < 0)
+        goto cleanup;
+    if (a->from || a->to)
+        fprintf(out, "orders called %s .. %s\n", a->from ? a->from : "", a->to ? a->to : "");
+    cli_table_print(t, out);
+    fprintf(out, "\nmanual dispatch queue: %lld    not yet routed: %lld\n", (long long)r->manual,
+            (long long)r->unrouted);
+    rc = 0;
+cleanup:
+    cli_table_destroy(&t);
+    if (rc < 0)
+        cli_error("report: out of memory");
+    return rc;
+}
+
+int cli_report_main(cli_ctx *ctx, int argc, char **argv)
+{
+    report_args a;
+    char err[1024];
+    Jiesu__Envelope *env = NULL;
+    Jiesu__ReportReply *reply = NULL;
+    int rc = 1;
+
+    if (parse_args(&a, argc, argv) < 0) {
+        fprintf(stderr, "usage: jiesu report [streets] [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n");
+        return 2;
+    }
+    Jiesu__ReportRequest req = JIESU__REPORT_REQUEST__INIT;
+    req.kind = (char *)a.kind;
+    req.from_date = (char *)(a.from ? a.from : "");
+    req.to_date = (char *)(a.to ? a.to : "");
+    long secs = config_get_long(ctx->cfg, "cli.timeout_seconds", 5);
+    if (cli_call(ctx, "reporting", "report", "report.request", &req.base,
+                 (int)(secs > 0 && secs < 3600 ? secs : 5) * 1000, REPORT_TRIES, 0, &env, err, sizeof err) < 0)
+        return 1;
+    if (strcmp(env->type, "report.reply") != 0 || !(reply = BUS_UNPACK(report_reply, env))) {
+        cli_error("report: reporting answered '%s', not a valid report.reply", env->type);
+        goto cleanup;
+    }
+    if (a.json)
+        print_json(stdout, reply, &a);
+    else if (print_table(stdout, reply, &a) < 0)
+        goto cleanup;
+    rc = fflush(stdout) == 0 ? 0 : 1;
+cleanup:
+    if (reply)
+        jiesu__report_reply__free_unpacked(reply, NULL);
+    jiesu__envelope__free_unpacked(env, NULL);
+    return rc;
+}

@@ -1,0 +1,408 @@
+/* cli_seed.c — regions and units of the configured districts (see cli_seed.h).
+ *
+ * The three CSV files are read in order (districts, streets, communities) and
+ * the rows of the configured districts are streamed with COPY into a
+ * temporary table; two set-based upserts then move them into `regions` and
+ * `units`. Doing the upsert from a table lets PostgreSQL pick one row per code
+ * (districts.csv lists a district once per NBS edition: the newest wins) and
+ * count only rows that really changed (the DO UPDATE is skipped when nothing
+ * differs). Communities whose street code no longer exists in streets.csv
+ * (NBS renumbered the street) are skipped and counted.
+ */
+#include "cli_seed.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "text.h"
+
+#define MAX_FIELDS 32
+#define NAME_MAX_BYTES 512
+
+/* Columns located by header name. */
+enum { C_CODE, C_NAME, C_PARENT, C_YEAR, C_DISTRICT, NCOLS };
+static const char *const COL_NAMES[NCOLS] = {"code", "name", "parent_code", "nbs_year", "district_code"};
+
+#define COL(c) (1u << (c))
+
+typedef struct {
+    const char *file;
+    const char *level;
+    size_t      code_len;       /* digits in this level's codes */
+    int         district_col;   /* column holding the row's district code */
+    unsigned    need;           /* COL() bits of the columns the file must have */
+} seed_file;
+
+static const seed_file SEED_FILES[] = {
+    {"districts.csv", "district", 6, C_CODE, COL(C_CODE) | COL(C_NAME) | COL(C_YEAR)},
+    {"streets.csv", "street", 9, C_PARENT, COL(C_CODE) | COL(C_NAME) | COL(C_YEAR) | COL(C_PARENT)},
+    {"communities.csv", "community", 12, C_DISTRICT,
+     COL(C_CODE) | COL(C_NAME) | COL(C_YEAR) | COL(C_PARENT) | COL(C_DISTRICT)},
+};
+
+typedef struct {
+    char  **v;
+    size_t  n, cap;
+} strset;
+
+typedef struct {
+    PGconn *conn;
+    strset  wanted;     /* configured district codes */
+    strset  found;      /* those seen in districts.csv */
+    strset  streets;    /* street codes loaded */
+    long    skipped;
+} seed_run;
+
+static const char SEED_TEMP_SQL[] =
+    "CREATE TEMP TABLE seed_regions (code text, name text, short_name text, level text,"
+    " parent_code text, nbs_year int) ON COMMIT DROP";
+
+static const char SEED_COUNT_SQL[] =
+    "SELECT count(DISTINCT code) FILTER (WHERE level = 'district'),"
+    "       count(DISTINCT code) FILTER (WHERE level = 'street'),"
+    "       count(DISTINCT code) FILTER (WHERE level = 'community') FROM seed_regions";
+
+static const char SEED_REGIONS_SQL[] =
+    "INSERT INTO regions (code, name, short_name, level, parent_code)"
+    " SELECT DISTINCT ON (code) code, name, short_name, level, parent_code"
+    "   FROM seed_regions ORDER BY code, nbs_year DESC NULLS LAST"
+    " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, short_name = EXCLUDED.short_name,"
+    "   level = EXCLUDED.level, parent_code = EXCLUDED.parent_code"
+    " WHERE (regions.name, regions.short_name, regions.level, regions.parent_code)"
+    "   IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.short_name, EXCLUDED.level, EXCLUDED.parent_code)";
+
+static const char SEED_UNITS_SQL[] =
+    "INSERT INTO units (code, name, kind, region_code)"
+    " SELECT DISTINCT code, name, 'street', code FROM seed_regions WHERE level = 'street'"
+    " UNION ALL VALUES ('campaign', '区创城办', 'campaign', NULL), ('discipline', '区纪委监委', 'discipline', NULL)"
+    " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind,"
+    "   region_code = EXCLUDED.region_code"
+    " WHERE (units.name, units.kind, units.region_code)"
+    "   IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.region_code)";
+
+/* ---- short names ---- */
+
+static const char *const DISTRICT_SUFFIXES[] = {"区", "县", "市", NULL};
+static const char *const STREET_SUFFIXES[] = {"街道办事处", "街道", "镇", "乡", NULL};
+static const char *const COMMUNITY_SUFFIXES[] = {"社区居民委员会", "社区居委会", "居民委员会",
+                                                 "村民委员会", "村委会", "居委会", "社区", NULL};
+
+void cli_seed_short_name(char *dst, size_t cap, const char *name, const char *level)
+{
+    const char *const *sfx = strcmp(level, "street") == 0      ? STREET_SUFFIXES
+                             : strcmp(level, "community") == 0 ? COMMUNITY_SUFFIXES
+                                                               : DISTRICT_SUFFIXES;
+    size_t len = strlen(name), keep = len;
+    for (; *sfx; sfx++) {
+        size_t sl = strlen(*sfx);
+        if (sl < len && memcmp(name + len - sl, *sfx, sl) == 0) {
+            if (text_utf8_chars(name, len - sl) >= 2)
+                keep = len - sl;
+            break;      /* suffixes are listed longest first: the first match decides */
+        }
+    }
+    if (cap == 0)
+        return;
+    if (keep >= cap) {
+        keep = cap - 1;
+        while (keep > 0 && ((unsigned char)name[keep] & 0xC0) == 0x80)
+            keep--;     /* cut at a character boundary */
+    }
+    memcpy(dst, name, keep);
+    dst[keep] = '\0';
+}
+
+/* ---- a small set of codes ---- */
+
+static int strset_has(const strset *s, const char *v)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->v[i], v) == 0)
+            return 1;
+    return 0;
+}
+
+static int strset_add(strset *s, const char *v)
+{
+    if (strset_has(s, v))
+        return 0;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 16;
+        char **p = realloc(s->v, cap * sizeof *p);
+        if (!p)
+            return -1;
+        s->v = p;
+        s->cap = cap;
+    }
+    if (!(s->v[s->n] = strdup(v)))
+        return -1;
+    s->n++;
+    return 0;
+}
+
+static void strset_free(strset *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+static int all_digits(const char *s, size_t want_len)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!isdigit((unsigned char)s[n]))
+            return 0;
+    return want_len ? n == want_len : n > 0;
+}
+
+/* Parses the configured district list ("370212, 370203"). */
+static int parse_districts(strset *out, const char *list, char *err, size_t errlen)
+{
+    char buf[1024];
+    if (snprintf(buf, sizeof buf, "%s", list) >= (int)sizeof buf) {
+        snprintf(err, errlen, "regions.districts: list too long");
+        return -1;
+    }
+    for (char *save = NULL, *tok = strtok_r(buf, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+        if (!all_digits(tok, 6)) {
+            snprintf(err, errlen, "regions.districts: '%s' is not a 6-digit NBS district code", tok);
+            return -1;
+        }
+        if (strset_add(out, tok) < 0) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+    }
+    if (out->n == 0) {
+        snprintf(err, errlen, "regions.districts is empty");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- CSV reading ---- */
+
+/* Splits line in place at commas. Returns the field count (MAX_FIELDS + 1 when more). */
+static int split(char *line, char **fields)
+{
+    int n = 0;
+    for (char *p = line;; p++) {
+        if (n == MAX_FIELDS)
+            return MAX_FIELDS + 1;
+        fields[n++] = p;
+        p = strchr(p, ',');
+        if (!p)
+            return n;
+        *p = '\0';
+    }
+}
+
+static void chomp(char *line)
+{
+    size_t len = strlen(line);
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        line[--len] = '\0';
+}
+
+/* Maps header names to column indexes; unused columns get -1. */
+static int map_header(char *line, int *cols, const char *path, char *err, size_t errlen)
+{
+    char *fields[MAX_FIELDS];
+    if (strncmp(line, "\xEF\xBB\xBF", 3) == 0)
+        memmove(line, line + 3, strlen(line + 3) + 1);
+    int n = split(line, fields);
+    if (n > MAX_FIELDS) {
+        snprintf(err, errlen, "%s:1: more than %d columns", path, MAX_FIELDS);
+        return -1;
+    }
+    for (int c = 0; c < NCOLS; c++) {
+        cols[c] = -1;
+        for (int i = 0; i < n; i++)
+            if (strcmp(fields[i], COL_NAMES[c]) == 0)
+                cols[c] = i;
+    }
+    return n;
+}
+
+/* Streams one data row of a configured district into the COPY. */
+static int seed_row(seed_run *run, const seed_file *f, char **col, const char *where,
+                    char *err, size_t errlen)
+{
+    char line[4 * NAME_MAX_BYTES], short_name[NAME_MAX_BYTES];
+    size_t len = 0;
+    int is_district = strcmp(f->level, "district") == 0, is_street = strcmp(f->level, "street") == 0;
+    const char *parent = is_district ? NULL : col[C_PARENT];
+    strset *seen = is_district ? &run->found : is_street ? &run->streets : NULL;
+
+    if (!strset_has(&run->wanted, col[f->district_col]))
+        return 0;
+    if (!all_digits(col[C_CODE], f->code_len) || (parent && !all_digits(parent, f->code_len - 3)) ||
+        !all_digits(col[C_YEAR], 0) || !*col[C_NAME] || strlen(col[C_NAME]) >= NAME_MAX_BYTES) {
+        snprintf(err, errlen, "%s: bad %s row (code '%s', name '%s', parent '%s', year '%s')", where,
+                 f->level, col[C_CODE], col[C_NAME], parent ? parent : "", col[C_YEAR]);
+        return -1;
+    }
+    if (!seen && !strset_has(&run->streets, parent)) {
+        run->skipped++;     /* a community of a street NBS has since renumbered */
+        return 0;
+    }
+    if (seen && strset_add(seen, col[C_CODE]) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    cli_seed_short_name(short_name, sizeof short_name, col[C_NAME], f->level);
+    const char *vals[] = {col[C_CODE], col[C_NAME], short_name, f->level, parent, col[C_YEAR]};
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        if (db_copy_escape(line, sizeof line - 1, &len, vals[i]) < 0) {     /* - 1: room for the separator */
+            snprintf(err, errlen, "%s: row too long", where);
+            return -1;
+        }
+        line[len++] = i + 1 < sizeof vals / sizeof vals[0] ? '\t' : '\n';
+    }
+    if (db_copy_put(run->conn, line, len) < 0) {
+        snprintf(err, errlen, "%s: COPY into seed_regions failed", where);
+        return -1;
+    }
+    return 0;
+}
+
+static int seed_file_rows(seed_run *run, const char *dir, const seed_file *f, char *err, size_t errlen)
+{
+    char path[1024], where[1100], *line = NULL, *fields[MAX_FIELDS];
+    size_t cap = 0;
+    int cols[NCOLS], ncols = -1, rc = -1;
+    long lineno = 0;
+
+    snprintf(path, sizeof path, "%s/%s", dir, f->file);
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    while (getline(&line, &cap, fp) != -1) {
+        lineno++;
+        chomp(line);
+        snprintf(where, sizeof where, "%s:%ld", path, lineno);
+        if (lineno == 1) {
+            if ((ncols = map_header(line, cols, path, err, errlen)) < 0)
+                goto cleanup;
+            for (int c = 0; c < NCOLS; c++)
+                if (cols[c] < 0 && (f->need & COL(c))) {
+                    snprintf(err, errlen, "%s: no column '%s' in the header", where, COL_NAMES[c]);
+                    goto cleanup;
+                }
+            continue;
+        }
+        if (!*line)
+            continue;
+        int n = split(line, fields);
+        if (n != ncols) {
+            if (n > MAX_FIELDS)
+                snprintf(err, errlen, "%s: more than %d fields, the header has %d", where, MAX_FIELDS, ncols);
+            else
+                snprintf(err, errlen, "%s: %d fields, the header has %d", where, n, ncols);
+            goto cleanup;
+        }
+        char *col[NCOLS];
+        for (int c = 0; c < NCOLS; c++)
+            col[c] = cols[c] >= 0 ? fields[cols[c]] : NULL;
+        if (seed_row(run, f, col, where, err, errlen) < 0)
+            goto cleanup;
+    }
+    if (ferror(fp)) {
+        snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
+        goto cleanup;
+    }
+    if (lineno == 0) {
+        snprintf(err, errlen, "%s: empty file", path);
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    free(line);
+    fclose(fp);
+    return rc;
+}
+
+/* ---- the transaction ---- */
+
+static int seed_load(seed_run *run, const char *dir, char *err, size_t errlen)
+{
+    if (db_exec(run->conn, SEED_TEMP_SQL) < 0 ||
+        db_copy_start(run->conn, "COPY seed_regions FROM STDIN") < 0) {
+        snprintf(err, errlen, "cannot stage regions: %s", PQerrorMessage(run->conn));
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof SEED_FILES / sizeof SEED_FILES[0]; i++) {
+        if (seed_file_rows(run, dir, &SEED_FILES[i], err, errlen) < 0) {
+            db_copy_end(run->conn);
+            return -1;
+        }
+    }
+    if (db_copy_end(run->conn) < 0) {
+        snprintf(err, errlen, "COPY into seed_regions failed: %s", PQerrorMessage(run->conn));
+        return -1;
+    }
+    for (size_t i = 0; i < run->wanted.n; i++) {
+        if (!strset_has(&run->found, run->wanted.v[i])) {
+            snprintf(err, errlen, "district %s (regions.districts) is not in %s/districts.csv",
+                     run->wanted.v[i], dir);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int seed_upsert(seed_run *run, cli_seed_stats *st, char *err, size_t errlen)
+{
+    PGresult *res = db_query(run->conn, "seed count", SEED_COUNT_SQL, 0, NULL);
+    if (!res)
+        goto failed;
+    st->districts = atol(PQgetvalue(res, 0, 0));
+    st->streets = atol(PQgetvalue(res, 0, 1));
+    st->communities = atol(PQgetvalue(res, 0, 2));
+    PQclear(res);
+    if (db_command(run->conn, "seed regions", SEED_REGIONS_SQL, 0, NULL, &st->regions_changed) < 0 ||
+        db_command(run->conn, "seed units", SEED_UNITS_SQL, 0, NULL, &st->units_changed) < 0)
+        goto failed;
+    st->skipped = run->skipped;
+    return 0;
+failed:
+    snprintf(err, errlen, "seeding regions failed: %s", PQerrorMessage(run->conn));
+    return -1;
+}
+
+int cli_seed_regions(PGconn *conn, const char *dir, const char *districts,
+                     cli_seed_stats *st, char *err, size_t errlen)
+{
+    seed_run run = {.conn = conn};
+    int rc = -1;
+
+    memset(st, 0, sizeof *st);
+    if (parse_districts(&run.wanted, districts, err, errlen) < 0)
+        goto cleanup;
+    if (db_begin(conn) < 0) {
+        snprintf(err, errlen, "BEGIN failed: %s", PQerrorMessage(conn));
+        goto cleanup;
+    }
+    if (seed_load(&run, dir, err, errlen) < 0 || seed_upsert(&run, st, err, errlen) < 0) {
+        db_rollback(conn);
+        goto cleanup;
+    }
+    if (db_commit(conn) < 0) {
+        snprintf(err, errlen, "COMMIT failed: %s", PQerrorMessage(conn));
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    strset_free(&run.wanted);
+    strset_free(&run.found);
+    strset_free(&run.streets);
+    return rc;
+}

@@ -1,0 +1,183 @@
+/* report_streets.c — the per-street summary in one PostgreSQL query (see report_streets.h).
+ *
+ * Formulas, over the orders called inside the scope's dates (all when unbounded)
+ * whose active owner assignment (assignments.active, role 'owner') is the street's unit:
+ *   total    = those orders; routed = total (every such order has been routed)
+ *   open     = status 'dispatched' or 'accepted'
+ *   resolved = status 'resolved' or 'closed'
+ *   overdue  = open, and in the order's current deadline cycle (its highest
+ *              deadlines.cycle) either the resolve deadline has passed, or the
+ *              order is still 'dispatched' and the accept deadline has passed;
+ *              "passed" means due_at < now() on the database clock
+ *   alerts   = alerts rows of those orders (any rung, any cycle)
+ * and, over all orders in the scope whatever their street:
+ *   manual   = status 'manual' (waiting in the manual dispatch queue)
+ *   unrouted = status 'new' (not routed yet)
+ * Every street unit of the districts gets a row, with zeros when it has no orders.
+ */
+#include "report_streets.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bus.h"
+#include "db.h"
+
+/* $1 districts (comma list), $2 from date, $3 to date (inclusive), $4 time zone. */
+static const char REPORT_STREETS_SQL[] =
+    "WITH scope AS ("
+    "    SELECT c.id, c.status FROM complaints c"
+    "    WHERE ($2::date IS NULL OR c.called_at >= $2::date::timestamp AT TIME ZONE $4)"
+    "      AND ($3::date IS NULL OR c.called_at < ($3::date + 1)::timestamp AT TIME ZONE $4)"
+    "), streets AS ("
+    "    SELECT u.id, u.code, u.name FROM units u JOIN regions r ON r.code = u.region_code"
+    "    WHERE u.kind = 'street' AND r.parent_code = ANY (string_to_array(replace($1, ' ', ''), ','))"
+    "), owned AS ("
+    "    SELECT a.unit_id, s.status,"
+    "           s.status IN ('dispatched', 'accepted')"
+    "             AND (dl.resolve_past OR (s.status = 'dispatched' AND dl.accept_past)) AS overdue,"
+    "           (SELECT count(*) FROM alerts al WHERE al.complaint_id = s.id) AS alerts"
+    "    FROM scope s"
+    "    JOIN assignments a ON a.complaint_id = s.id AND a.active AND a.role = 'owner'"
+    "    LEFT JOIN LATERAL ("
+    "        SELECT coalesce(bool_or(d.kind = 'resolve' AND d.due_at < now()), false) AS resolve_past,"
+    "               coalesce(bool_or(d.kind = 'accept' AND d.due_at < now()), false) AS accept_past"
+    "        FROM deadlines d"
+    "        WHERE d.complaint_id = s.id"
+    "          AND d.cycle = (SELECT max(d2.cycle) FROM deadlines d2 WHERE d2.complaint_id = s.id)"
+    "    ) dl ON true"
+    "), per_street AS ("
+    "    SELECT st.code, st.name,"
+    "           count(o.unit_id) AS total,"
+    "           count(*) FILTER (WHERE o.status IN ('dispatched', 'accepted')) AS open,"
+    "           count(*) FILTER (WHERE o.status IN ('resolved', 'closed')) AS resolved,"
+    "           count(*) FILTER (WHERE o.overdue) AS overdue,"
+    "           coalesce(sum(o.alerts), 0) AS alerts"
+    "    FROM streets st LEFT JOIN owned o ON o.unit_id = st.id"
+    "    GROUP BY st.code, st.name"
+    ")"
+    "SELECT q.manual, q.unrouted, p.code, p.name, p.total, p.open, p.resolved, p.overdue, p.alerts"
+    "  FROM (SELECT count(*) FILTER (WHERE status = 'manual') AS manual,"
+    "               count(*) FILTER (WHERE status = 'new') AS unrouted"
+    "          FROM scope) q"
+    "  LEFT JOIN per_street p ON true"
+    " ORDER BY p.code";
+
+enum { COL_MANUAL, COL_UNROUTED, COL_CODE, COL_NAME, COL_TOTAL, COL_OPEN, COL_RESOLVED,
+       COL_OVERDUE, COL_ALERTS };
+
+int report_date_valid(const char *s)
+{
+    int y, m, d, used = 0;
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10)
+        return 0;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12};
+    time_t t = timegm(&tm);
+    struct tm back;
+    if (t == (time_t)-1 || !gmtime_r(&t, &back))
+        return 0;
+    return back.tm_year == y - 1900 && back.tm_mon == m - 1 && back.tm_mday == d;
+}
+
+/* NULL for an absent bound, else the date after checking it. */
+static int date_param(const char *name, const char *value, const char **param, char *err, size_t errlen)
+{
+    *param = NULL;
+    if (!value || !*value)
+        return 0;
+    if (!report_date_valid(value)) {
+        snprintf(err, errlen, "%s '%s' is not a date (want YYYY-MM-DD)", name, value);
+        return -1;
+    }
+    *param = value;
+    return 0;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+static long long get_ll(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+/* Appends the street in result row `row` to reply. 0 or -1 (out of memory). */
+static int add_street(Jiesu__ReportReply *reply, const PGresult *res, int row)
+{
+    Jiesu__StreetSummary *s = malloc(sizeof *s);
+    if (!s)
+        return -1;
+    jiesu__street_summary__init(s);
+    s->street_code = dup_or_null(PQgetvalue(res, row, COL_CODE));
+    s->street_name = dup_or_null(PQgetvalue(res, row, COL_NAME));
+    reply->streets[reply->n_streets++] = s;     /* owned by reply from here on */
+    if (!s->street_code || !s->street_name)
+        return -1;
+    s->total = get_ll(res, row, COL_TOTAL);
+    s->routed = s->total;
+    s->open = get_ll(res, row, COL_OPEN);
+    s->resolved = get_ll(res, row, COL_RESOLVED);
+    s->overdue = get_ll(res, row, COL_OVERDUE);
+    s->alerts = get_ll(res, row, COL_ALERTS);
+    return 0;
+}
+
+Jiesu__ReportReply *report_streets(PGconn *conn, const report_scope *scope, char *err, size_t errlen)
+{
+    Jiesu__ReportReply *reply = NULL;
+    PGresult *res = NULL;
+    const char *params[4] = {scope->districts ? scope->districts : "", NULL, NULL,
+                             scope->timezone ? scope->timezone : "UTC"};
+
+    if (date_param("from date", scope->from_date, &params[1], err, errlen) < 0 ||
+        date_param("to date", scope->to_date, &params[2], err, errlen) < 0)
+        return NULL;
+    res = db_query(conn, "report streets", REPORT_STREETS_SQL, 4, params);
+    if (!res) {
+        const char *msg = PQerrorMessage(conn);
+        snprintf(err, errlen, "the street summary query failed: %.*s", (int)strcspn(msg, "\n"), msg);
+        return NULL;
+    }
+    int rows = PQntuples(res);
+    reply = malloc(sizeof *reply);
+    if (!reply)
+        goto oom;
+    jiesu__report_reply__init(reply);
+    reply->kind = strdup("streets");
+    reply->streets = calloc(rows > 0 ? (size_t)rows : 1, sizeof *reply->streets);
+    if (!reply->kind || !reply->streets)
+        goto oom;
+    reply->generated_at_ms = bus_now_ms();
+    for (int i = 0; i < rows; i++) {
+        if (i == 0) {
+            reply->manual = get_ll(res, 0, COL_MANUAL);
+            reply->unrouted = get_ll(res, 0, COL_UNROUTED);
+        }
+        if (!PQgetisnull(res, i, COL_CODE) && add_street(reply, res, i) < 0)
+            goto oom;
+    }
+    PQclear(res);
+    return reply;
+oom:
+    snprintf(err, errlen, "out of memory building the street summary");
+    PQclear(res);
+    report_reply_free(&reply);
+    return NULL;
+}
+
+void report_reply_free(Jiesu__ReportReply **reply)
+{
+    if (!reply || !*reply)
+        return;
+    /* Every string and array of the reply was malloc'd, and unset strings
+     * still point at protobuf-c's shared empty string, which free_unpacked
+     * skips: so the library's own deep free releases exactly what was built. */
+    jiesu__report_reply__free_unpacked(*reply, NULL);
+    *reply = NULL;
+}

@@ -1,0 +1,35 @@
+/* report_streets.h — the per-street summary, computed from PostgreSQL.
+ *
+ * One row per street office (units of kind 'street') of the loaded districts,
+ * counting the orders whose active owner assignment is that street, plus the
+ * orders waiting in the manual dispatch queue and those not yet routed. The
+ * formulas are written once, in report_streets.c (and in the README).
+ *
+ * The reply and everything it points to are malloc'd; the caller frees them
+ * with report_reply_free().
+ */
+#ifndef JIESU_REPORT_STREETS_H
+#define JIESU_REPORT_STREETS_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+#include "jiesu.pb-c.h"
+
+typedef struct {
+    const char *districts;  /* comma list of district codes ("370212,370203") */
+    const char *from_date;  /* YYYY-MM-DD: orders called on or after that day; NULL or "" = no bound */
+    const char *to_date;    /* YYYY-MM-DD: orders called on or before that day; NULL or "" = no bound */
+    const char *timezone;   /* IANA zone the dates are days in ("Asia/Shanghai") */
+} report_scope;
+
+/* Runs the summary in one query. Returns a new reply of kind "streets", or
+ * NULL with the reason in err (a bad date, or the database failing). */
+Jiesu__ReportReply *report_streets(PGconn *conn, const report_scope *scope, char *err, size_t errlen);
+
+/* 1 if s is a real calendar date written YYYY-MM-DD, else 0. */
+int report_date_valid(const char *s);
+
+/* Frees a reply built by report_streets() and sets *reply to NULL. */
+void report_reply_free(Jiesu__ReportReply **reply);
+
+#endif

@@ -1,0 +1,323 @@
+/* test_report.c — the per-street summary against a real PostgreSQL, and the
+ * live event counters.
+ *
+ * Needs JIESU_TEST_PG (libpq conninfo of a migrated database). The fixture
+ * lives in two districts of its own with codes made up per run (9xxxxx), and
+ * its orders are called on one day of their own, so other tests sharing the
+ * database do not change the counts; teardown deletes what it inserted.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "db.h"
+#include "report_live.h"
+#include "report_streets.h"
+
+typedef struct {
+    PGconn *pg;
+    char    d1[8], d2[8];       /* the fixture's districts */
+    char    day[11];            /* the day the window covers, YYYY-MM-DD */
+    char    prev[11];           /* the day before */
+} fixture;
+
+static void exec_fmt(PGconn *pg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void exec_fmt(PGconn *pg, const char *fmt, ...)
+{
+    char sql[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    assert_true(n > 0 && n < (int)sizeof sql);
+    PGresult *res = PQexec(pg, sql);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+        fail_msg("%s\n-- in: %s", PQerrorMessage(pg), sql);
+    PQclear(res);
+}
+
+/* One complaint: ticket suffix, status, local call time "YYYY-MM-DD HH:MI". */
+static void complaint(fixture *f, const char *t, const char *status, const char *day, const char *hm)
+{
+    exec_fmt(f->pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status)"
+                    " VALUES ('R%s-%s', '%s %s+08', '', 'fixture', '%s')",
+             f->d1, t, day, hm, status);
+}
+
+static void owner(fixture *f, const char *t, const char *street, const char *role, int active)
+{
+    exec_fmt(f->pg, "INSERT INTO assignments (complaint_id, unit_id, role, rule, reasons, active)"
+                    " SELECT c.id, u.id, '%s', 'fixture', 'fixture', %s FROM complaints c, units u"
+                    " WHERE c.ticket_no = 'R%s-%s' AND u.code = '%s'",
+             role, active ? "true" : "false", f->d1, t, street);
+}
+
+/* A deadline `hours` from now (negative: past). */
+static void deadline(fixture *f, const char *t, const char *kind, int cycle, int hours)
+{
+    exec_fmt(f->pg, "INSERT INTO deadlines (complaint_id, kind, cycle, due_at)"
+                    " SELECT id, '%s', %d, now() + interval '%d hours' FROM complaints WHERE ticket_no = 'R%s-%s'",
+             kind, cycle, hours, f->d1, t);
+}
+
+static void alert(fixture *f, const char *t, const char *rung)
+{
+    exec_fmt(f->pg, "INSERT INTO alerts (complaint_id, rung, target, reason)"
+                    " SELECT id, '%s', 'fixture', 'fixture' FROM complaints WHERE ticket_no = 'R%s-%s'",
+             rung, f->d1, t);
+}
+
+static void cleanup_fixture(fixture *f)
+{
+    const char *like = f->d1;
+    exec_fmt(f->pg, "DELETE FROM alerts WHERE complaint_id IN (SELECT id FROM complaints WHERE ticket_no LIKE 'R%s-%%')", like);
+    exec_fmt(f->pg, "DELETE FROM deadlines WHERE complaint_id IN (SELECT id FROM complaints WHERE ticket_no LIKE 'R%s-%%')", like);
+    exec_fmt(f->pg, "DELETE FROM assignments WHERE complaint_id IN (SELECT id FROM complaints WHERE ticket_no LIKE 'R%s-%%')", like);
+    exec_fmt(f->pg, "DELETE FROM complaints WHERE ticket_no LIKE 'R%s-%%'", like);
+    exec_fmt(f->pg, "DELETE FROM units WHERE code LIKE '%s%%' OR code LIKE '%s%%'", f->d1, f->d2);
+    exec_fmt(f->pg, "DELETE FROM regions WHERE parent_code IN ('%s', '%s')", f->d1, f->d2);
+    exec_fmt(f->pg, "DELETE FROM regions WHERE code IN ('%s', '%s')", f->d1, f->d2);
+}
+
+static void build_fixture(fixture *f)
+{
+    exec_fmt(f->pg, "INSERT INTO regions (code, name, short_name, level) VALUES"
+                    " ('%s', '测试一区', '测试一', 'district'), ('%s', '测试二区', '测试二', 'district')",
+             f->d1, f->d2);
+    exec_fmt(f->pg, "INSERT INTO regions (code, name, short_name, level, parent_code) VALUES"
+                    " ('%s001', '甲街道', '甲', 'street', '%s'), ('%s002', '乙街道', '乙', 'street', '%s'),"
+                    " ('%s001', '丙街道', '丙', 'street', '%s')",
+             f->d1, f->d1, f->d1, f->d1, f->d2, f->d2);
+    exec_fmt(f->pg, "INSERT INTO units (code, name, kind, region_code) VALUES"
+                    " ('%s001', '甲街道', 'street', '%s001'), ('%s002', '乙街道', 'street', '%s002'),"
+                    " ('%s001', '丙街道', 'street', '%s001')",
+             f->d1, f->d1, f->d1, f->d1, f->d2, f->d2);
+    char a[16], b[16], c[16];
+    snprintf(a, sizeof a, "%s001", f->d1);
+    snprintf(b, sizeof b, "%s002", f->d1);
+    snprintf(c, sizeof c, "%s001", f->d2);
+
+    /* Street 甲, inside the day. */
+    complaint(f, "1", "dispatched", f->day, "10:00");     /* accept deadline passed: overdue */
+    owner(f, "1", a, "owner", 1);
+    owner(f, "1", b, "co", 1);                          /* co-handler: not 乙's order */
+    deadline(f, "1", "accept", 1, -1);
+    deadline(f, "1", "resolve", 1, 48);
+    alert(f, "1", "remind");
+    alert(f, "1", "supervise");
+    complaint(f, "2", "accepted", f->day, "10:05");       /* accepted: a passed accept deadline no longer counts */
+    owner(f, "2", a, "owner", 1);
+    deadline(f, "2", "accept", 1, -5);
+    deadline(f, "2", "resolve", 1, 24);
+    complaint(f, "3", "accepted", f->day, "10:10");       /* resolve deadline passed: overdue */
+    owner(f, "3", a, "owner", 1);
+    deadline(f, "3", "resolve", 1, -2);
+    complaint(f, "4", "resolved", f->day, "10:15");       /* resolved late: not open, so not overdue */
+    owner(f, "4", a, "owner", 1);
+    deadline(f, "4", "resolve", 1, -3);
+    alert(f, "4", "accountability");
+    complaint(f, "5", "closed", f->day, "10:20");
+    owner(f, "5", a, "owner", 1);
+    complaint(f, "6", "dispatched", f->day, "10:25");     /* returned and re-routed: cycle 2 is current */
+    owner(f, "6", a, "owner", 1);
+    deadline(f, "6", "resolve", 1, -10);
+    deadline(f, "6", "accept", 2, 2);
+    deadline(f, "6", "resolve", 2, 72);
+    /* Street 乙: one order that 甲 held before. */
+    complaint(f, "7", "dispatched", f->day, "11:00");
+    owner(f, "7", a, "owner", 0);
+    owner(f, "7", b, "owner", 1);
+    /* Street 丙 of the other district. */
+    complaint(f, "8", "dispatched", f->day, "11:05");
+    owner(f, "8", c, "owner", 1);
+    /* Not routed to a street. */
+    complaint(f, "9", "manual", f->day, "12:00");
+    complaint(f, "10", "new", f->day, "12:05");
+    complaint(f, "11", "new", f->day, "23:59");
+    complaint(f, "13", "new", f->day, "00:30");           /* the previous day in UTC: still inside */
+    /* Outside the day (23:30 the day before, local time). */
+    complaint(f, "12", "dispatched", f->prev, "23:30");
+    owner(f, "12", a, "owner", 1);
+}
+
+static int setup(void **state)
+{
+    const char *conninfo = getenv("JIESU_TEST_PG");
+    char err[256];
+    if (!conninfo || !*conninfo) {
+        fprintf(stderr, "JIESU_TEST_PG is not set: give the conninfo of a migrated test database "
+                        "(scripts/stack.sh start DIR REDIS_PORT PG_PORT prints it)\n");
+        return -1;
+    }
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->pg = db_connect(conninfo, 5000, err, sizeof err);
+    if (!f->pg)
+        fail_msg("PostgreSQL (%s): %s", conninfo, err);
+    srand((unsigned)(time(NULL) ^ getpid()));
+    int tag = 10000 + rand() % 90000;
+    snprintf(f->d1, sizeof f->d1, "9%05d", tag);
+    snprintf(f->d2, sizeof f->d2, "9%05d", tag == 99999 ? 10000 : tag + 1);
+    time_t t = 946684800 + (time_t)(tag % 3650) * 86400 + 86400;     /* a day in 2000–2010 */
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(f->day, sizeof f->day, "%Y-%m-%d", &tm);
+    t -= 86400;
+    gmtime_r(&t, &tm);
+    strftime(f->prev, sizeof f->prev, "%Y-%m-%d", &tm);
+    cleanup_fixture(f);
+    build_fixture(f);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    if (!f)
+        return 0;       /* setup failed */
+    cleanup_fixture(f);
+    PQfinish(f->pg);
+    free(f);
+    return 0;
+}
+
+static const Jiesu__StreetSummary *street(const Jiesu__ReportReply *r, const char *code)
+{
+    for (size_t i = 0; i < r->n_streets; i++)
+        if (strcmp(r->streets[i]->street_code, code) == 0)
+            return r->streets[i];
+    fail_msg("street %s missing from the report", code);
+    return NULL;
+}
+
+static void assert_counts(const Jiesu__StreetSummary *s, long total, long open, long resolved,
+                          long overdue, long alerts)
+{
+    assert_int_equal(s->total, total);
+    assert_int_equal(s->routed, total);
+    assert_int_equal(s->open, open);
+    assert_int_equal(s->resolved, resolved);
+    assert_int_equal(s->overdue, overdue);
+    assert_int_equal(s->alerts, alerts);
+}
+
+static Jiesu__ReportReply *run(fixture *f, const char *districts, const char *from, const char *to)
+{
+    char err[512] = "";
+    report_scope scope = {.districts = districts, .from_date = from, .to_date = to, .timezone = "Asia/Shanghai"};
+    Jiesu__ReportReply *r = report_streets(f->pg, &scope, err, sizeof err);
+    if (!r)
+        fail_msg("report_streets: %s", err);
+    assert_string_equal(r->kind, "streets");
+    assert_true(r->generated_at_ms > 0);
+    return r;
+}
+
+static void test_one_day(void **state)
+{
+    fixture *f = *state;
+    char code[16];
+    Jiesu__ReportReply *r = run(f, f->d1, f->day, f->day);
+    assert_int_equal(r->n_streets, 2);                  /* 丙 is in the other district */
+    snprintf(code, sizeof code, "%s001", f->d1);
+    assert_string_equal(r->streets[0]->street_code, code);      /* ordered by code */
+    assert_string_equal(r->streets[0]->street_name, "甲街道");
+    assert_counts(street(r, code), 6, 4, 2, 2, 3);
+    snprintf(code, sizeof code, "%s002", f->d1);
+    assert_counts(street(r, code), 1, 1, 0, 0, 0);
+    assert_int_equal(r->manual, 1);
+    assert_int_equal(r->unrouted, 3);
+    report_reply_free(&r);
+    assert_null(r);
+}
+
+static void test_all_time_and_two_districts(void **state)
+{
+    fixture *f = *state;
+    char list[32], code[16];
+    snprintf(list, sizeof list, "%s, %s", f->d1, f->d2);
+    Jiesu__ReportReply *r = run(f, list, NULL, "");
+    assert_int_equal(r->n_streets, 3);
+    snprintf(code, sizeof code, "%s001", f->d1);
+    assert_counts(street(r, code), 7, 5, 2, 2, 3);      /* + the order of the day before */
+    snprintf(code, sizeof code, "%s001", f->d2);
+    assert_counts(street(r, code), 1, 1, 0, 0, 0);
+    assert_true(r->manual >= 1);                        /* other tests' orders count too */
+    assert_true(r->unrouted >= 3);
+    report_reply_free(&r);
+}
+
+static void test_streets_without_orders(void **state)
+{
+    fixture *f = *state;
+    Jiesu__ReportReply *r = run(f, f->d2, f->prev, f->prev);
+    assert_int_equal(r->n_streets, 1);
+    assert_counts(r->streets[0], 0, 0, 0, 0, 0);
+    assert_int_equal(r->manual, 0);
+    assert_int_equal(r->unrouted, 0);
+    report_reply_free(&r);
+    /* No street at all: the manual and unrouted counts still come back. */
+    r = run(f, "000000", f->day, f->day);
+    assert_int_equal(r->n_streets, 0);
+    assert_int_equal(r->unrouted, 3);
+    report_reply_free(&r);
+}
+
+static void test_bad_dates(void **state)
+{
+    fixture *f = *state;
+    char err[256] = "";
+    report_scope scope = {.districts = f->d1, .from_date = "2026-02-30", .timezone = "Asia/Shanghai"};
+    assert_null(report_streets(f->pg, &scope, err, sizeof err));
+    assert_non_null(strstr(err, "from date '2026-02-30'"));
+    assert_int_equal(report_date_valid("2024-02-29"), 1);
+    assert_int_equal(report_date_valid("2023-02-29"), 0);
+    assert_int_equal(report_date_valid("2024-2-9"), 0);
+    assert_int_equal(report_date_valid("2024-02-09x"), 0);
+    assert_int_equal(report_date_valid(""), 0);
+}
+
+static void test_live_counters(void **state)
+{
+    (void)state;
+    report_live live = {0};
+    report_live_note(&live, "complaint.imported", 20261122, 0);
+    report_live_note(&live, "complaint.routed", 20261122, 0);
+    report_live_note(&live, "complaint.routed", 20261122, 1);
+    report_live_note(&live, "alert.raised", 20261122, 0);
+    report_live_note(&live, "something.else", 20261122, 0);
+    assert_int_equal(live.events, 5);
+    assert_int_equal(live.imported, 1);
+    assert_int_equal(live.routed, 2);
+    assert_int_equal(live.alerts, 1);
+    assert_int_equal(live.gaps, 1);
+    report_live_note(&live, "complaint.status", 20261123, 0);   /* a new day starts over */
+    assert_int_equal(live.day, 20261123);
+    assert_int_equal(live.events, 1);
+    assert_int_equal(live.status, 1);
+    assert_int_equal(live.routed, 0);
+    setenv("TZ", "Asia/Shanghai", 1);
+    tzset();
+    assert_int_equal(report_live_day(1763827200), 20251123);   /* 16:00 UTC is past midnight in Beijing */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_one_day),
+        cmocka_unit_test(test_all_time_and_two_districts),
+        cmocka_unit_test(test_streets_without_orders),
+        cmocka_unit_test(test_bad_dates),
+        cmocka_unit_test(test_live_counters),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,235 @@
+/* test_config.c — config files ([section]s, comments, whitespace, bad lines
+ * reported as "path:line: reason"), environment overrides, numbers, and
+ * $JIESU_CONFIG. Files are written to a temporary directory; every key used
+ * here starts with "t" so the JIESU_* variables of a test stack cannot clash.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+typedef struct {
+    char    dir[64];
+    char    path[128];
+    config *cfg;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/test_config_%ld_XXXXXX", (long)getpid());
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/jiesu.conf", f->dir);
+    f->cfg = config_new();
+    assert_non_null(f->cfg);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    config_destroy(&f->cfg);
+    assert_null(f->cfg);
+    unlink(f->path);
+    rmdir(f->dir);
+    unsetenv("JIESU_TREDIS_ADDR");
+    unsetenv("JIESU_TLIMIT");
+    unsetenv("JIESU_CONFIG");
+    free(f);
+    return 0;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *out = fopen(path, "w");
+    assert_non_null(out);
+    fputs(text, out);
+    fclose(out);
+}
+
+static void test_sections_comments_whitespace(void **state)
+{
+    fixture *f = *state;
+    char err[256] = "";
+    write_file(f->path,
+               "# jiesu settings\n"
+               "tlog.level = debug\n"
+               "\n"
+               "   ; another comment style\n"
+               "[tredis]\n"
+               "  addr   =   127.0.0.1:6380   \n"
+               "\t[ tpg ]\t\n"
+               "conninfo = host=db port=5432 dbname=jiesu\n"
+               "empty =\n"
+               "anchor = page#top\n"
+               "[tintake]\n"
+               "rejects_dir = var/拒收\n"
+               "\n");
+    assert_int_equal(config_load_file(f->cfg, f->path, err, sizeof err), 0);
+    assert_string_equal(config_get(f->cfg, "tlog.level", NULL), "debug");
+    assert_string_equal(config_get(f->cfg, "tredis.addr", NULL), "127.0.0.1:6380");
+    /* only the first '=' splits; the rest belongs to the value */
+    assert_string_equal(config_get(f->cfg, "tpg.conninfo", NULL), "host=db port=5432 dbname=jiesu");
+    assert_string_equal(config_get(f->cfg, "tpg.empty", "def"), "");
+    assert_string_equal(config_get(f->cfg, "tpg.anchor", NULL), "page#top");   /* '#' mid-value stays */
+    assert_string_equal(config_get(f->cfg, "tintake.rejects_dir", NULL), "var/拒收");
+    assert_null(config_get(f->cfg, "addr", NULL));                 /* keys carry their section */
+    assert_string_equal(config_get(f->cfg, "tmissing", "fallback"), "fallback");
+}
+
+static void test_later_keys_replace_earlier(void **state)
+{
+    fixture *f = *state;
+    char err[256] = "";
+    write_file(f->path, "tk = one\ntk = two\n[ts]\nk = a\n");
+    assert_int_equal(config_load_file(f->cfg, f->path, err, sizeof err), 0);
+    assert_string_equal(config_get(f->cfg, "tk", NULL), "two");
+    assert_string_equal(config_get(f->cfg, "ts.k", NULL), "a");
+    write_file(f->path, "[ts]\nk = b\n");
+    assert_int_equal(config_load_file(f->cfg, f->path, err, sizeof err), 0);
+    assert_string_equal(config_get(f->cfg, "ts.k", NULL), "b");
+    assert_string_equal(config_get(f->cfg, "tk", NULL), "two");
+}
+
+/* Loads text and expects failure with exactly "path:line: reason". */
+static void expect_bad(fixture *f, const char *text, int line, const char *reason)
+{
+    char err[256] = "", want[256];
+    write_file(f->path, text);
+    assert_int_equal(config_load_file(f->cfg, f->path, err, sizeof err), -1);
+    snprintf(want, sizeof want, "%s:%d: %s", f->path, line, reason);
+    assert_string_equal(err, want);
+}
+
+static void test_bad_lines_name_file_and_line(void **state)
+{
+    fixture *f = *state;
+    expect_bad(f, "ta = 1\n\njust words\n", 3, "expected 'key = value'");
+    expect_bad(f, "# ok\n[tredis\naddr = x\n", 2, "bad [section] header");
+    expect_bad(f, "[tredis] trailing\n", 1, "bad [section] header");
+    expect_bad(f, "[]\n", 1, "bad [section] header");
+    expect_bad(f, "ta = 1\n   = value\n", 2, "empty key");
+
+    char text[6000];
+    memset(text, 'x', sizeof text);
+    memcpy(text, "ta = 1\ntb = ", 12);
+    strcpy(text + sizeof text - 2, "\n");
+    expect_bad(f, text, 2, "line longer than 4095 bytes");
+    memset(text, 's', 300);
+    text[0] = '[';
+    strcpy(text + 300, "]\n");
+    expect_bad(f, text, 1, "section name too long");
+}
+
+static void test_missing_file(void **state)
+{
+    fixture *f = *state;
+    char err[256] = "";
+    assert_int_equal(config_load_file(f->cfg, "/nonexistent/jiesu.conf", err, sizeof err), -1);
+    assert_string_equal(err, "/nonexistent/jiesu.conf: No such file or directory");
+}
+
+static void test_environment_wins(void **state)
+{
+    fixture *f = *state;
+    char err[256] = "";
+    write_file(f->path, "[tredis]\naddr = from-file:1\n");
+    assert_int_equal(config_load_file(f->cfg, f->path, err, sizeof err), 0);
+    assert_int_equal(config_set(f->cfg, "tlimit", "5"), 0);
+    assert_string_equal(config_get(f->cfg, "tredis.addr", NULL), "from-file:1");
+    setenv("JIESU_TREDIS_ADDR", "from-env:2", 1);
+    setenv("JIESU_TLIMIT", "9", 1);
+    assert_string_equal(config_get(f->cfg, "tredis.addr", NULL), "from-env:2");
+    assert_string_equal(config_get(f->cfg, "tlimit", NULL), "9");
+    assert_int_equal(config_set(f->cfg, "tredis.addr", "set:3"), 0);
+    assert_string_equal(config_get(f->cfg, "tredis.addr", NULL), "from-env:2");  /* still the environment */
+    unsetenv("JIESU_TREDIS_ADDR");
+    assert_string_equal(config_get(f->cfg, "tredis.addr", NULL), "set:3");
+    /* an absent key with an environment value needs no file entry */
+    setenv("JIESU_TREDIS_ADDR", "only-env:4", 1);
+    config *empty = config_new();
+    assert_string_equal(config_get(empty, "tredis.addr", "def"), "only-env:4");
+    config_destroy(&empty);
+}
+
+static void test_get_long(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(config_set(f->cfg, "tn.plain", "7200"), 0);
+    assert_int_equal(config_set(f->cfg, "tn.negative", "-15"), 0);
+    assert_int_equal(config_set(f->cfg, "tn.spaces", " 42 "), 0);
+    assert_int_equal(config_set(f->cfg, "tn.word", "many"), 0);
+    assert_int_equal(config_set(f->cfg, "tn.suffix", "12s"), 0);
+    assert_int_equal(config_set(f->cfg, "tn.empty", ""), 0);
+    assert_int_equal(config_set(f->cfg, "tn.huge", "99999999999999999999999"), 0);
+    assert_int_equal(config_get_long(f->cfg, "tn.plain", 1), 7200);
+    assert_int_equal(config_get_long(f->cfg, "tn.negative", 1), -15);
+    assert_int_equal(config_get_long(f->cfg, "tn.spaces", 1), 42);
+    assert_int_equal(config_get_long(f->cfg, "tn.word", 3), 3);
+    assert_int_equal(config_get_long(f->cfg, "tn.suffix", 3), 3);
+    assert_int_equal(config_get_long(f->cfg, "tn.empty", 3), 3);
+    assert_int_equal(config_get_long(f->cfg, "tn.huge", 3), 3);
+    assert_int_equal(config_get_long(f->cfg, "tn.absent", 259200), 259200);
+    setenv("JIESU_TLIMIT", "250", 1);
+    assert_int_equal(config_get_long(f->cfg, "tlimit", 0), 250);
+}
+
+static void test_env_file(void **state)
+{
+    fixture *f = *state;
+    char err[256] = "";
+    unsetenv("JIESU_CONFIG");
+    assert_int_equal(config_load_env_file(f->cfg, err, sizeof err), 0);     /* unset: nothing to load */
+    write_file(f->path, "[tintake]\nrouter = tcp://127.0.0.1:7101\n");
+    setenv("JIESU_CONFIG", f->path, 1);
+    assert_int_equal(config_load_env_file(f->cfg, err, sizeof err), 0);
+    assert_string_equal(config_get(f->cfg, "tintake.router", NULL), "tcp://127.0.0.1:7101");
+    char missing[160];
+    snprintf(missing, sizeof missing, "%s/absent.conf", f->dir);
+    setenv("JIESU_CONFIG", missing, 1);
+    assert_int_equal(config_load_env_file(f->cfg, err, sizeof err), -1);
+    assert_non_null(strstr(err, missing));
+}
+
+static void test_set_and_destroy(void **state)
+{
+    (void)state;
+    config *cfg = config_new();
+    assert_non_null(cfg);
+    char key[32];
+    for (int i = 0; i < 200; i++) {                 /* grows past the first allocation */
+        snprintf(key, sizeof key, "tmany.k%d", i);
+        assert_int_equal(config_set(cfg, key, key), 0);
+    }
+    assert_string_equal(config_get(cfg, "tmany.k199", NULL), "tmany.k199");
+    assert_int_equal(config_set(cfg, "", "x"), -1);
+    assert_int_equal(config_set(cfg, NULL, "x"), -1);
+    config_destroy(&cfg);
+    assert_null(cfg);
+    config_destroy(&cfg);                           /* twice is harmless */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_sections_comments_whitespace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_later_keys_replace_earlier, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_lines_name_file_and_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_environment_wins, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_get_long, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_env_file, setup, teardown),
+        cmocka_unit_test(test_set_and_destroy),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,421 @@
+/* test_db.c — the libpq helpers against a real PostgreSQL (JIESU_TEST_PG):
+ * connecting and giving up, statements and transactions, COPY round trips of
+ * awkward text, failing COPYs, and migrations applied once, in numeric order,
+ * each file all or nothing.
+ *
+ * Every test works in a schema of its own (search_path), so the database may
+ * also hold the real migrations; the schema is dropped afterwards.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+
+typedef struct {
+    PGconn *pg;
+    char    schema[64];
+    char    dir[64];            /* migrations directory, "" until made */
+} fixture;
+
+static void sql_ok(PGconn *pg, const char *sql)
+{
+    PGresult *res = PQexec(pg, sql);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", sql, PQresultErrorMessage(res));
+    PQclear(res);
+}
+
+/* The single value of a query, as a number. */
+static long sql_num(PGconn *pg, const char *sql)
+{
+    PGresult *res = PQexec(pg, sql);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+        fail_msg("%s: %s", sql, PQresultErrorMessage(res));
+    long n = atol(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return n;
+}
+
+static int setup(void **state)
+{
+    const char *conninfo = getenv("JIESU_TEST_PG");
+    if (!conninfo || !*conninfo)
+        fail_msg("JIESU_TEST_PG is not set: point it at a PostgreSQL database "
+                 "(scripts/stack.sh start prints it)");
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    char err[512] = "", sql[160];
+    f->pg = db_connect(conninfo, 5000, err, sizeof err);
+    if (!f->pg)
+        fail_msg("db_connect: %s", err);
+    snprintf(f->schema, sizeof f->schema, "test_db_%ld_%ld", (long)getpid(), (long)time(NULL));
+    snprintf(sql, sizeof sql, "CREATE SCHEMA %s", f->schema);
+    sql_ok(f->pg, sql);
+    snprintf(sql, sizeof sql, "SET search_path TO %s", f->schema);
+    sql_ok(f->pg, sql);
+    *state = f;
+    return 0;
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *out = fopen(path, "w");
+    assert_non_null(out);
+    fputs(text, out);
+    fclose(out);
+}
+
+static void remove_dir(const char *dir)
+{
+    static const char *const names[] = {"001_first.sql", "002_second.sql", "9_nine.sql", "10_ten.sql",
+                                        "003_broken.sql", "notes.txt", "readme.sql"};
+    char path[256];
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    char sql[160];
+    db_rollback(f->pg);
+    snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", f->schema);
+    sql_ok(f->pg, sql);
+    PQfinish(f->pg);
+    if (f->dir[0])
+        remove_dir(f->dir);
+    free(f);
+    return 0;
+}
+
+static void make_dir(fixture *f)
+{
+    snprintf(f->dir, sizeof f->dir, "/tmp/test_db_%ld_XXXXXX", (long)getpid());
+    assert_non_null(mkdtemp(f->dir));
+}
+
+/* ---- connecting ---- */
+
+static long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void test_connect_gives_up_after_wait(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    long start = mono_ms();
+    PGconn *pg = db_connect("host=127.0.0.1 port=1 dbname=nowhere user=jiesu password=secret connect_timeout=2",
+                            400, err, sizeof err);
+    long took = mono_ms() - start;
+    assert_null(pg);
+    assert_true(took >= 400);                       /* it kept trying for wait_ms */
+    assert_true(took < 10000);
+    assert_non_null(strstr(err, "PostgreSQL at 127.0.0.1:1/nowhere: "));
+    assert_null(strstr(err, "secret"));             /* the password stays out of messages */
+    assert_null(strchr(err, '\n'));
+}
+
+/* ---- statements and transactions ---- */
+
+static void test_query_and_command(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(db_exec(f->pg, "CREATE TABLE t (id int PRIMARY KEY, name text)"), 0);
+    const char *p1[] = {"1", "张三"}, *p2[] = {"2", NULL};
+    long affected = -1;
+    assert_int_equal(db_command(f->pg, "insert one", "INSERT INTO t VALUES ($1, $2)", 2, p1, &affected), 0);
+    assert_int_equal(affected, 1);
+    assert_int_equal(db_command(f->pg, "insert two", "INSERT INTO t VALUES ($1, $2)", 2, p2, NULL), 0);
+    assert_int_equal(db_command(f->pg, "rename", "UPDATE t SET name = 'x'", 0, NULL, &affected), 0);
+    assert_int_equal(affected, 2);
+
+    const char *id[] = {"1"};
+    PGresult *res = db_query(f->pg, "lookup", "SELECT name FROM t WHERE id = $1", 1, id);
+    assert_non_null(res);
+    assert_int_equal(PQntuples(res), 1);
+    assert_string_equal(PQgetvalue(res, 0, 0), "x");
+    PQclear(res);
+
+    /* failures: NULL / -1, and the connection still works afterwards */
+    assert_null(db_query(f->pg, "bad syntax", "SELEC nothing", 0, NULL));
+    assert_null(db_query(f->pg, "missing table", "SELECT * FROM no_such_table", 0, NULL));
+    assert_int_equal(db_command(f->pg, "duplicate", "INSERT INTO t VALUES ($1, $2)", 2, p1, &affected), -1);
+    assert_int_equal(db_exec(f->pg, "DROP TABLE no_such_table"), -1);
+    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM t"), 2);
+}
+
+static void test_transactions(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(db_exec(f->pg, "CREATE TABLE t (id int PRIMARY KEY)"), 0);
+    db_rollback(f->pg);                             /* nothing open: harmless */
+
+    assert_int_equal(db_begin(f->pg), 0);
+    assert_int_equal(db_exec(f->pg, "INSERT INTO t VALUES (1)"), 0);
+    db_rollback(f->pg);
+    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM t"), 0);
+
+    assert_int_equal(db_begin(f->pg), 0);
+    assert_int_equal(db_exec(f->pg, "INSERT INTO t VALUES (2)"), 0);
+    assert_int_equal(db_commit(f->pg), 0);
+    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM t"), 1);
+
+    /* a failed statement aborts the transaction; rollback recovers it */
+    assert_int_equal(db_begin(f->pg), 0);
+    assert_int_equal(db_exec(f->pg, "INSERT INTO t VALUES (2)"), -1);
+    assert_int_equal(PQtransactionStatus(f->pg), PQTRANS_INERROR);
+    db_rollback(f->pg);
+    assert_int_equal(PQtransactionStatus(f->pg), PQTRANS_IDLE);
+    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM t"), 1);
+}
+
+/* ---- COPY ---- */
+
+static void test_copy_escape(void **state)
+{
+    (void)state;
+    char buf[32];
+    size_t len = 0;
+    assert_int_equal(db_copy_escape(buf, sizeof buf, &len, "a\tb\nc\\d\re"), 0);
+    assert_int_equal(len, 13);
+    assert_memory_equal(buf, "a\\tb\\nc\\\\d\\re", 13);
+    assert_int_equal(db_copy_escape(buf, sizeof buf, &len, NULL), 0);
+    assert_memory_equal(buf + 13, "\\N", 2);
+    assert_int_equal(len, 15);
+    assert_int_equal(db_copy_escape(buf, sizeof buf, &len, ""), 0);
+    assert_int_equal(len, 15);
+    assert_int_equal(db_copy_escape(buf, sizeof buf, &len, "崂山"), 0);   /* UTF-8 goes as it is */
+    assert_int_equal(len, 21);
+
+    /* does not fit: -1, *len unchanged and nothing written past it */
+    char small[8];
+    memset(small, '#', sizeof small);
+    len = 2;
+    assert_int_equal(db_copy_escape(small, sizeof small, &len, "abcde\t"), -1);  /* needs 7, 6 left */
+    assert_int_equal(len, 2);
+    assert_int_equal(db_copy_escape(small, sizeof small, &len, "a\t\t\t"), -1);  /* needs 7 */
+    assert_int_equal(len, 2);
+    for (size_t i = 2; i < sizeof small; i++)
+        assert_int_equal(small[i], '#');
+    assert_int_equal(db_copy_escape(small, sizeof small, &len, "ab\tc"), 0);    /* exactly 5 */
+    assert_int_equal(len, 7);
+    assert_int_equal(db_copy_escape(small, sizeof small, &len, NULL), -1);
+    len = 6;
+    assert_int_equal(db_copy_escape(small, sizeof small, &len, NULL), 0);
+    assert_int_equal(len, 8);
+}
+
+static const char *const AWKWARD[] = {
+    "plain",
+    "tab\there",
+    "line\nbreak",
+    "carriage\rreturn",
+    "back\\slash\\N",
+    "\\.",                      /* the old end-of-data marker, on a line of its own */
+    NULL,
+    "",
+    "噪音扰民\t金家岭街道\n晚上十点后",
+    "ends with backslash\\",
+};
+#define N_AWKWARD (sizeof AWKWARD / sizeof *AWKWARD)
+
+static void test_copy_round_trip(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(db_exec(f->pg, "CREATE TABLE c (id int PRIMARY KEY, body text)"), 0);
+    assert_int_equal(db_copy_start(f->pg, "COPY c (id, body) FROM STDIN"), 0);
+    for (size_t i = 0; i < N_AWKWARD; i++) {
+        char line[256];
+        size_t len = (size_t)snprintf(line, sizeof line, "%zu\t", i);
+        assert_int_equal(db_copy_escape(line, sizeof line - 1, &len, AWKWARD[i]), 0);
+        line[len++] = '\n';
+        assert_int_equal(db_copy_put(f->pg, line, len), 0);
+    }
+    assert_int_equal(db_copy_end(f->pg), 0);
+
+    PGresult *res = db_query(f->pg, "read back", "SELECT id, body FROM c ORDER BY id", 0, NULL);
+    assert_non_null(res);
+    assert_int_equal(PQntuples(res), N_AWKWARD);
+    for (int i = 0; i < (int)N_AWKWARD; i++) {
+        assert_int_equal(atoi(PQgetvalue(res, i, 0)), i);
+        if (!AWKWARD[i])
+            assert_true(PQgetisnull(res, i, 1));
+        else
+            assert_string_equal(PQgetvalue(res, i, 1), AWKWARD[i]);
+    }
+    PQclear(res);
+}
+
+static void test_copy_many_rows_in_buffers(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(db_exec(f->pg, "CREATE TABLE c (id int PRIMARY KEY, body text)"), 0);
+    assert_int_equal(db_copy_start(f->pg, "COPY c FROM STDIN"), 0);
+    char buf[8192];
+    size_t len = 0;
+    for (int i = 1; i <= 5000; i++) {
+        char row[64];
+        int n = snprintf(row, sizeof row, "%d\t第%d行\n", i, i);
+        if (len + (size_t)n > sizeof buf) {
+            assert_int_equal(db_copy_put(f->pg, buf, len), 0);
+            len = 0;
+        }
+        memcpy(buf + len, row, (size_t)n);
+        len += (size_t)n;
+    }
+    assert_int_equal(db_copy_put(f->pg, buf, len), 0);
+    assert_int_equal(db_copy_end(f->pg), 0);
+    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c"), 5000);
+    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c WHERE body = '第' || id || '行'"), 5000);
+}
+
+static void test_copy_failures(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(db_exec(f->pg, "CREATE TABLE c (id int PRIMARY KEY, body text)"), 0);
+
+    /* bad data: the error arrives only at the end */
+    assert_int_equal(db_copy_start(f->pg, "COPY c FROM STDIN"), 0);
+    assert_int_equal(db_copy_put(f->pg, "1\tfine\n", 7), 0);
+    assert_int_equal(db_copy_put(f->pg, "two\tnot a number\n", 17), 0);
+    assert_int_equal(db_copy_end(f->pg), -1);
+    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c"), 0);
+
+    /* a constraint violation inside a transaction aborts it */
+    assert_int_equal(db_begin(f->pg), 0);
+    assert_int_equal(db_copy_start(f->pg, "COPY c FROM STDIN"), 0);
+    assert_int_equal(db_copy_put(f->pg, "1\ta\n1\tb\n", 8), 0);
+    assert_int_equal(db_copy_end(f->pg), -1);
+    db_rollback(f->pg);
+
+    /* too many columns */
+    assert_int_equal(db_copy_start(f->pg, "COPY c FROM STDIN"), 0);
+    assert_int_equal(db_copy_put(f->pg, "1\ta\textra\n", 11), 0);
+    assert_int_equal(db_copy_end(f->pg), -1);
+
+    /* not a COPY, or a COPY of a missing table */
+    assert_int_equal(db_copy_start(f->pg, "SELECT 1"), -1);
+    assert_int_equal(db_copy_start(f->pg, "COPY no_such_table FROM STDIN"), -1);
+
+    /* the connection is usable after all of that */
+    assert_int_equal(PQtransactionStatus(f->pg), PQTRANS_IDLE);
+    assert_int_equal(db_copy_start(f->pg, "COPY c FROM STDIN"), 0);
+    assert_int_equal(db_copy_put(f->pg, "7\tok\n", 5), 0);
+    assert_int_equal(db_copy_end(f->pg), 0);
+    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c"), 1);
+}
+
+/* ---- migrations ---- */
+
+static const char FIRST_SQL[] =
+    "-- 001: a table and a function whose body holds semicolons\n"
+    "CREATE TABLE items (id int PRIMARY KEY, label text NOT NULL);\n"
+    "CREATE FUNCTION item_label(n int) RETURNS text LANGUAGE plpgsql AS $$\n"
+    "DECLARE s text;\n"
+    "BEGIN\n"
+    "    s := 'item ' || n || ';';\n"
+    "    RETURN s;\n"
+    "END $$;\n";
+
+static const char SECOND_SQL[] =
+    "INSERT INTO items SELECT g, item_label(g) FROM generate_series(1, 3) g;\n"
+    "CREATE INDEX items_label ON items (label);\n";
+
+static void test_migrate_twice(void **state)
+{
+    fixture *f = *state;
+    make_dir(f);
+    write_file(f->dir, "001_first.sql", FIRST_SQL);
+    write_file(f->dir, "002_second.sql", SECOND_SQL);
+    write_file(f->dir, "notes.txt", "not a migration");
+    write_file(f->dir, "readme.sql", "not a migration either;");
+    int applied = -1;
+    assert_int_equal(db_migrate(f->pg, f->dir, &applied), 0);
+    assert_int_equal(applied, 2);
+    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM items WHERE label LIKE 'item _;'"), 3);
+    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM schema_migrations"), 2);
+    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM schema_migrations WHERE version = 2 AND "
+                                    "name = '002_second.sql' AND applied_at <= now()"), 1);
+
+    assert_int_equal(db_migrate(f->pg, f->dir, &applied), 0);
+    assert_int_equal(applied, 0);
+    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM items"), 3);
+}
+
+static void test_migrate_numeric_order(void **state)
+{
+    fixture *f = *state;
+    make_dir(f);
+    /* "10" sorts before "9" as text; 10 needs 9's table */
+    write_file(f->dir, "10_ten.sql", "INSERT INTO nine VALUES (10);");
+    write_file(f->dir, "9_nine.sql", "CREATE TABLE nine (n int);");
+    int applied = -1;
+    assert_int_equal(db_migrate(f->pg, f->dir, &applied), 0);
+    assert_int_equal(applied, 2);
+    assert_int_equal(sql_num(f->pg, "SELECT n FROM nine"), 10);
+}
+
+static void test_migrate_failure_is_all_or_nothing(void **state)
+{
+    fixture *f = *state;
+    make_dir(f);
+    write_file(f->dir, "001_first.sql", FIRST_SQL);
+    write_file(f->dir, "002_second.sql", SECOND_SQL);
+    write_file(f->dir, "003_broken.sql", "CREATE TABLE later (id int);\nINSERT INTO later VALUES ('x');\n");
+    int applied = -1;
+    assert_int_equal(db_migrate(f->pg, f->dir, &applied), -1);
+    assert_int_equal(applied, 2);                   /* the files before it stay applied */
+    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM schema_migrations"), 2);
+    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM pg_tables WHERE tablename = 'later' "
+                                    "AND schemaname = current_schema()"), 0);
+    assert_int_equal(PQtransactionStatus(f->pg), PQTRANS_IDLE);
+
+    write_file(f->dir, "003_broken.sql", "CREATE TABLE later (id int);\nINSERT INTO later VALUES (1);\n");
+    assert_int_equal(db_migrate(f->pg, f->dir, &applied), 0);
+    assert_int_equal(applied, 1);
+    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM later"), 1);
+}
+
+static void test_migrate_bad_directory(void **state)
+{
+    fixture *f = *state;
+    int applied = -1;
+    assert_int_equal(db_migrate(f->pg, "/nonexistent/migrations", &applied), -1);
+    assert_int_equal(applied, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_connect_gives_up_after_wait),
+        cmocka_unit_test_setup_teardown(test_query_and_command, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+        cmocka_unit_test(test_copy_escape),
+        cmocka_unit_test_setup_teardown(test_copy_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_copy_many_rows_in_buffers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_copy_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_twice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_numeric_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_failure_is_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_bad_directory, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -12,7 +12,7 @@ MODE    ?= release
 SERVICES := intake assignment escalation reporting
 BUILD   := build/$(MODE)
 CC      ?= gcc
-PKGS    := libzmq libprotobuf-c hiredis libpq libmicrohttpd libcurl libzip expat xlsxwriter
+PKGS    := libzmq libprotobuf-c hiredis libpq libmicrohttpd libcurl libzip expat xlsxwriter libcrypto
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
 CFLAGS  := -std=c11 -D_GNU_SOURCE -g $(WARN) -Icommon -I$(BUILD)/proto $(addprefix -Iservices/,$(SERVICES) cli) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I/usr/include/postgresql
@@ -51,7 +51,7 @@ all: $(BINS) $(TOOLS)
 deps:
 	@scripts/deps.sh
 
-$(PROTO_C) $(PROTO_H): proto/jiesu.proto
+$(PROTO_C) $(PROTO_H) &: proto/jiesu.proto
 	@mkdir -p $(BUILD)/proto
 	protoc-c --proto_path=proto --c_out=$(BUILD)/proto $<
 
@@ -60,7 +60,7 @@ $(BUILD)/proto/jiesu.pb-c.o: $(PROTO_C)
 
 $(BUILD)/%.o: %.c $(PROTO_H)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC  $<"; $(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(COMMON_A): $(COMMON_O)
 	@mkdir -p $(@D); rm -f $@; ar rcs $@ $^

@@ -51,6 +51,10 @@ wait_for() {
     return 1
 }
 
+# Conditions for wait_for: the query is re-run on every try.
+sql_eq() { [ "$(sql "$1")" = "$2" ]; }
+sql_gt() { [ "$(sql "$1")" -gt "$2" ]; }
+
 # Creates a fresh database for one test and points the environment at it.
 harness_fresh_db() {
     local db=$1 base=${JIESU_STACK_PG:?}

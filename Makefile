@@ -86,7 +86,7 @@ unit-tests: $(UNIT)
 
 bench: deps
 	@$(MAKE) --no-print-directory MODE=release all
-	@tests/bench/run.sh build/release
+	@tests/bench/run.sh build/release $(BENCH)
 
 clean:
 	rm -rf build

@@ -10,19 +10,7 @@
 
 #include "bus.h"
 #include "db.h"
-
-typedef struct {
-    const char *svc;
-    const char *endpoint;
-} cli_default;
-
-/* The defaults every service binds when its <svc>.router key is not set. */
-static const cli_default ROUTERS[] = {
-    {"intake", "tcp://127.0.0.1:7101"},
-    {"assignment", "tcp://127.0.0.1:7111"},
-    {"escalation", "tcp://127.0.0.1:7121"},
-    {"reporting", "tcp://127.0.0.1:7131"},
-};
+#include "svc.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -37,10 +25,7 @@ void cli_error(const char *fmt, ...)
 const char *cli_endpoint(const cli_ctx *ctx, const char *svc)
 {
     char key[64];
-    const char *def = NULL;
-    for (size_t i = 0; i < sizeof ROUTERS / sizeof ROUTERS[0]; i++)
-        if (strcmp(ROUTERS[i].svc, svc) == 0)
-            def = ROUTERS[i].endpoint;
+    const char *def = svc_default_endpoint(svc, "router");
     snprintf(key, sizeof key, "%s.router", svc);
     return config_get(ctx->cfg, key, def ? def : "");
 }

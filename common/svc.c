@@ -1,0 +1,218 @@
+/* svc.c — the start-up, request loop and shutdown every jiesu service shares
+ * (see svc.h). A service's main.c keeps only its own wiring and handlers. */
+#include "svc.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "db.h"
+#include "log.h"
+
+#define CONNECT_WAIT_MS 30000
+
+static volatile sig_atomic_t g_stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;      /* no SA_RESTART: zmq_poll returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+}
+
+int svc_stopping(void)
+{
+    return g_stop != 0;
+}
+
+static int load_config(service *s, int argc, char **argv)
+{
+    char err[512] = "";
+    const char *file = NULL;
+    int opt;
+    optind = 1;
+    while ((opt = getopt(argc, argv, "c:")) != -1) {
+        if (opt != 'c') {
+            fprintf(stderr, "usage: jiesu-%s [-c FILE]\n", s->name);
+            return -1;
+        }
+        file = optarg;
+    }
+    if (!(s->cfg = config_new()))
+        return -1;
+    int rc = file ? config_load_file(s->cfg, file, err, sizeof err)
+                  : config_load_env_file(s->cfg, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "jiesu-%s: %s\n", s->name, err);
+        return -1;
+    }
+    log_init(s->name, log_level_parse(config_get(s->cfg, "log.level", "info")));
+    return 0;
+}
+
+typedef struct {
+    const char *name;
+    const char *router;
+    const char *pub;
+} default_endpoints;
+
+static const default_endpoints DEFAULTS[] = {
+    {"intake", "tcp://127.0.0.1:7101", "tcp://127.0.0.1:7102"},
+    {"assignment", "tcp://127.0.0.1:7111", "tcp://127.0.0.1:7112"},
+    {"escalation", "tcp://127.0.0.1:7121", "tcp://127.0.0.1:7122"},
+    {"reporting", "tcp://127.0.0.1:7131", "tcp://127.0.0.1:7132"},
+};
+
+const char *svc_default_endpoint(const char *name, const char *what)
+{
+    for (size_t i = 0; i < sizeof DEFAULTS / sizeof DEFAULTS[0]; i++)
+        if (strcmp(DEFAULTS[i].name, name) == 0)
+            return strcmp(what, "pub") == 0 ? DEFAULTS[i].pub : DEFAULTS[i].router;
+    return NULL;
+}
+
+/* <service>.<what> from the config, e.g. intake.router, else the default. */
+static const char *endpoint(const service *s, const char *what)
+{
+    char key[64];
+    snprintf(key, sizeof key, "%s.%s", s->name, what);
+    const char *v = config_get(s->cfg, key, svc_default_endpoint(s->name, what));
+    if (!v)
+        log_error("configuration key %s is not set", key);
+    return v;
+}
+
+static int bind_sockets(service *s)
+{
+    char err[512] = "";
+    const char *router = endpoint(s, "router"), *pub = endpoint(s, "pub");
+    if (!router || !pub)
+        return -1;
+    if (!(s->zctx = zmq_ctx_new())) {
+        log_error("zmq_ctx_new: %s", zmq_strerror(errno));
+        return -1;
+    }
+    s->server = bus_server_new(s->zctx, router, s->name, err, sizeof err);
+    if (s->server)
+        s->pub = bus_pub_new(s->zctx, pub, s->name, err, sizeof err);
+    if (!s->pub) {
+        log_error("%s", err);
+        return -1;
+    }
+    log_info("listening router=%s pub=%s", router, pub);
+    return 0;
+}
+
+int svc_start(service *s, const char *name, int argc, char **argv, const svc_route *routes, void *user)
+{
+    char err[512] = "";
+    memset(s, 0, sizeof *s);
+    s->name = name;
+    s->routes = routes;
+    s->user = user;
+    s->started_ms = bus_now_ms();
+    install_signals();
+    if (load_config(s, argc, argv) < 0)
+        return -1;
+    s->pg = db_connect(config_get(s->cfg, "pg.conninfo", "dbname=jiesu"), CONNECT_WAIT_MS, err, sizeof err);
+    if (!s->pg) {
+        log_error("PostgreSQL: %s", err);
+        return -1;
+    }
+    return bind_sockets(s);
+}
+
+int svc_ensure_pg(service *s)
+{
+    if (PQstatus(s->pg) == CONNECTION_OK)
+        return 0;
+    log_warn("PostgreSQL connection lost; reconnecting");
+    PQreset(s->pg);
+    if (PQstatus(s->pg) == CONNECTION_OK)
+        return 0;
+    log_error("PostgreSQL: %s", PQerrorMessage(s->pg));
+    return -1;
+}
+
+static void answer_ping(service *s, const bus_request *req)
+{
+    Jiesu__Pong pong = JIESU__PONG__INIT;
+    pong.service = (char *)s->name;
+    pong.started_at_ms = s->started_ms;
+    pong.pid = getpid();
+    bus_server_reply(s->server, req, "pong", &pong.base);
+}
+
+/* "ping, import.request, ..." for the error naming what this service answers. */
+static void known_types(const service *s, char *out, size_t cap)
+{
+    size_t len = (size_t)snprintf(out, cap, "ping");
+    for (const svc_route *r = s->routes; r && r->type && len < cap; r++)
+        len += (size_t)snprintf(out + len, cap - len, ", %s", r->type);
+}
+
+static void dispatch(service *s, const bus_request *req)
+{
+    const char *type = req->env->type;
+    if (strcmp(type, "ping") == 0) {
+        answer_ping(s, req);
+        return;
+    }
+    for (const svc_route *r = s->routes; r && r->type; r++)
+        if (strcmp(type, r->type) == 0) {
+            r->fn(s, req);
+            return;
+        }
+    char known[256];
+    known_types(s, known, sizeof known);
+    bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "unknown request type '%s' (%s answers %s)",
+                           type, s->name, known);
+}
+
+void svc_drain(service *s)
+{
+    bus_request req;
+    memset(&req, 0, sizeof req);
+    while (!g_stop && bus_server_recv(s->server, &req) == 1) {
+        dispatch(s, &req);
+        bus_request_clear(&req);
+    }
+}
+
+int svc_poll(service *s, int timeout_ms)
+{
+    zmq_pollitem_t item = {.socket = bus_server_socket(s->server), .events = ZMQ_POLLIN};
+    if (zmq_poll(&item, 1, timeout_ms) < 0) {
+        if (errno == EINTR)
+            return 0;
+        log_error("zmq_poll: %s", zmq_strerror(errno));
+        return -1;
+    }
+    svc_drain(s);
+    return 0;
+}
+
+void svc_finish(service *s)
+{
+    bus_pub_destroy(&s->pub);
+    bus_server_destroy(&s->server);
+    if (s->zctx)
+        zmq_ctx_term(s->zctx);
+    s->zctx = NULL;
+    if (s->pg)
+        PQfinish(s->pg);
+    s->pg = NULL;
+    config_destroy(&s->cfg);
+}

@@ -1,0 +1,73 @@
+/* svc.h — what every jiesu service process shares, written once: the command
+ * line (-c FILE), configuration and logging, SIGTERM/SIGINT, the PostgreSQL
+ * connection (reset when it breaks), the ROUTER + PUB sockets named by
+ * <service>.router and <service>.pub, and answering requests through a
+ * table of handlers ("ping" is answered here for every service).
+ *
+ *   static const svc_route ROUTES[] = {{"import.request", on_import}, {NULL, NULL}};
+ *   service s;
+ *   if (svc_start(&s, "intake", argc, argv, ROUTES, &my_state) == 0)
+ *       while (!svc_stopping())
+ *           svc_poll(&s, 1000);
+ *   svc_finish(&s);
+ */
+#ifndef JIESU_SVC_H
+#define JIESU_SVC_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "bus.h"
+#include "config.h"
+
+#define SVC_ERR_BAD_REQUEST 400
+#define SVC_ERR_INTERNAL 500
+
+typedef struct service service;
+
+/* Answers one request of the type it is registered for. */
+typedef void (*svc_handler)(service *s, const bus_request *req);
+
+typedef struct {
+    const char  *type;
+    svc_handler  fn;
+} svc_route;
+
+struct service {
+    const char      *name;
+    config          *cfg;
+    PGconn          *pg;
+    void            *zctx;
+    bus_server      *server;
+    bus_pub         *pub;
+    int64_t          started_ms;
+    const svc_route *routes;    /* ends with {NULL, NULL} */
+    void            *user;      /* the service's own state, for its handlers */
+};
+
+/* Parses -c FILE (else $JIESU_CONFIG), loads the config, starts logging,
+ * installs the signal handlers, connects PostgreSQL and binds the sockets.
+ * 0, or -1 after logging why (svc_finish() still cleans up). */
+int svc_start(service *s, const char *name, int argc, char **argv, const svc_route *routes, void *user);
+
+/* The endpoint a service binds when <name>.<what> ("router" or "pub") is not
+ * configured, e.g. tcp://127.0.0.1:7101 for intake's router; NULL for a name
+ * that has no default. */
+const char *svc_default_endpoint(const char *name, const char *what);
+
+/* 1 once SIGTERM or SIGINT arrived. */
+int svc_stopping(void);
+
+/* Resets the PostgreSQL connection when it broke. 0 when usable, else -1. */
+int svc_ensure_pg(service *s);
+
+/* Waits up to timeout_ms for requests and answers all that are waiting.
+ * 0, or -1 when polling itself failed. */
+int svc_poll(service *s, int timeout_ms);
+
+/* Answers every request already waiting, without blocking. */
+void svc_drain(service *s);
+
+void svc_finish(service *s);
+
+#endif

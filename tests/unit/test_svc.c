@@ -1,0 +1,172 @@
+/* test_svc.c — the shared service skeleton: start-up from a config file,
+ * ping answered for every service, requests dispatched by type, unknown types
+ * refused with the list of known ones, a missing endpoint key refused.
+ * Needs JIESU_TEST_PG (tests/run.sh sets it). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zmq.h>
+
+#include "svc.h"
+
+typedef struct {
+    char dir[64];
+    char conf[128];
+    char router[128];
+} fixture;
+
+static int handled;
+
+static void on_echo(service *s, const bus_request *req)
+{
+    handled++;
+    Jiesu__Pong pong = JIESU__PONG__INIT;
+    pong.service = "echo";
+    bus_server_reply(s->server, req, "echo.reply", &pong.base);
+}
+
+static const svc_route ROUTES[] = {{"echo", on_echo}, {NULL, NULL}};
+
+static void write_conf(fixture *f, int with_pub)
+{
+    const char *pg = getenv("JIESU_TEST_PG");
+    if (!pg || !*pg)
+        fail_msg("JIESU_TEST_PG is not set");
+    FILE *out = fopen(f->conf, "w");
+    assert_non_null(out);
+    fprintf(out, "[pg]\nconninfo = %s\n[test]\nrouter = %s\n", pg, f->router);
+    if (with_pub)
+        fprintf(out, "pub = ipc://%s/pub\n", f->dir);
+    fclose(out);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/test_svc.XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->conf, sizeof f->conf, "%s/svc.conf", f->dir);
+    snprintf(f->router, sizeof f->router, "ipc://%s/router", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    char path[160];
+    snprintf(path, sizeof path, "%s/pub", f->dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/router", f->dir);
+    unlink(path);
+    unlink(f->conf);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+typedef struct {
+    const char *endpoint;
+    const char *type;
+    int         rc;
+    char        reply_type[64];
+    char        err[256];
+} call;
+
+static void *client_main(void *arg)
+{
+    call *c = arg;
+    void *zctx = zmq_ctx_new();
+    char err[256] = "";
+    bus_client *cl = bus_client_new(zctx, c->endpoint, "test", err, sizeof err);
+    Jiesu__Ping ping = JIESU__PING__INIT;
+    Jiesu__Envelope *reply = NULL;
+    c->rc = cl ? bus_client_call(cl, c->type, &ping.base, 3000, 1, &reply, c->err, sizeof c->err) : -1;
+    if (reply) {
+        snprintf(c->reply_type, sizeof c->reply_type, "%s", reply->type);
+        jiesu__envelope__free_unpacked(reply, NULL);
+    }
+    bus_client_destroy(&cl);
+    zmq_ctx_term(zctx);
+    return NULL;
+}
+
+/* Sends one request of `type` from a thread while the service polls. */
+static void roundtrip(service *s, call *c)
+{
+    pthread_t tid;
+    assert_int_equal(pthread_create(&tid, NULL, client_main, c), 0);
+    for (int i = 0; i < 40 && !*c->reply_type && !*c->err; i++)
+        assert_int_equal(svc_poll(s, 100), 0);
+    assert_int_equal(pthread_join(tid, NULL), 0);
+}
+
+static void test_dispatch(void **state)
+{
+    fixture *f = *state;
+    write_conf(f, 1);
+    char *argv[] = {"jiesu-test", "-c", f->conf, NULL};
+    service s;
+    assert_int_equal(svc_start(&s, "test", 3, argv, ROUTES, NULL), 0);
+    assert_int_equal(svc_ensure_pg(&s), 0);
+
+    call ping = {.endpoint = f->router, .type = "ping"};
+    roundtrip(&s, &ping);
+    assert_int_equal(ping.rc, 0);
+    assert_string_equal(ping.reply_type, "pong");
+
+    handled = 0;
+    call echo = {.endpoint = f->router, .type = "echo"};
+    roundtrip(&s, &echo);
+    assert_int_equal(echo.rc, 0);
+    assert_string_equal(echo.reply_type, "echo.reply");
+    assert_int_equal(handled, 1);
+
+    call unknown = {.endpoint = f->router, .type = "nonsense"};
+    roundtrip(&s, &unknown);
+    assert_int_equal(unknown.rc, -1);
+    assert_non_null(strstr(unknown.err, "unknown request type 'nonsense'"));
+    assert_non_null(strstr(unknown.err, "ping, echo"));
+    assert_false(svc_stopping());
+    svc_finish(&s);
+}
+
+static void test_missing_endpoint(void **state)
+{
+    fixture *f = *state;
+    write_conf(f, 0);
+    char *argv[] = {"jiesu-test", "-c", f->conf, NULL};
+    service s;
+    assert_int_equal(svc_start(&s, "test", 3, argv, ROUTES, NULL), -1);
+    assert_null(s.server);
+    svc_finish(&s);
+}
+
+static void test_missing_file(void **state)
+{
+    (void)state;
+    char *argv[] = {"jiesu-test", "-c", "/nonexistent/jiesu.conf", NULL};
+    service s;
+    assert_int_equal(svc_start(&s, "test", 3, argv, ROUTES, NULL), -1);
+    assert_null(s.pg);
+    svc_finish(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_dispatch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_endpoint, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

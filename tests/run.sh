@@ -4,6 +4,7 @@
 # and ends with one line "N passed, N failed".
 #
 #   tests/run.sh BUILD_DIR      (make test calls it with build/san)
+#   JIESU_TESTS=REGEX tests/run.sh BUILD_DIR   only the tests whose name matches
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,8 +40,11 @@ export JIESU_DATA_DIR=$REPO/data JIESU_DB_MIGRATIONS_DIR=$REPO/db/migrations
 echo "== unit tests (real Redis on :$redis_port, PostgreSQL on :$pg_port)"
 harness_fresh_db jiesu_unit || { echo "migrate failed:"; cat "$HARNESS_DIR/migrate-jiesu_unit.log"; exit 1; }
 export JIESU_TEST_PG=$JIESU_PG_CONNINFO
+selected() { [[ $1 =~ ${JIESU_TESTS:-.} ]]; }
+
 for t in "$BUILD"/tests/test_*; do
     name=$(basename "$t")
+    selected "$name" || continue
     out=$HARNESS_DIR/$name.out
     (cd "$REPO" && "$t") >"$out" 2>&1
     rc=$?
@@ -54,13 +58,15 @@ for t in "$BUILD"/tests/test_*; do
 done
 
 for t in "$REPO"/tests/integration/test_*.sh; do
+    selected "$(basename "$t" .sh)" || continue
     echo "== integration: $(basename "$t" .sh)"
     # shellcheck disable=SC1090
     . "$t"
 done
 
 echo "== containers"
-check "compose.yaml is valid (docker-compose config)" docker-compose -f "$REPO/compose.yaml" config -q
+selected compose &&
+    check "compose.yaml is valid (docker-compose config)" docker-compose -f "$REPO/compose.yaml" config -q
 
 echo
 echo "$HARNESS_PASSED passed, $HARNESS_FAILED failed"

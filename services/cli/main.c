@@ -25,6 +25,7 @@ static const cli_command COMMANDS[] = {
     {"show", cli_show_main},
     {"status", cli_status_main},
     {"migrate", cli_migrate_main},
+    {"gazetteer", cli_gazetteer_main},
 };
 
 static void usage(FILE *out)
@@ -42,6 +43,8 @@ static void usage(FILE *out)
           "                          --wait retries until all are up\n"
           "  migrate                 apply db/migrations, then load the regions and units of the\n"
           "                          districts in regions.districts\n"
+          "  gazetteer add NAME STREET_CODE [--landmark] [--community CODE] [--numbers FROM-TO]\n"
+          "  gazetteer list [NAME]   extend or show the road/landmark gazetteer routing uses\n"
           "  help                    this text\n"
           "\n"
           "configuration: -c FILE, else the file named by $JIESU_CONFIG (key = value lines,\n"

@@ -58,4 +58,5 @@ CREATE UNIQUE INDEX gazetteer_entry ON gazetteer (name, street_code, coalesce(nu
 -- A returned order is re-routed without every unit that returned it in the
 -- same cycle; after assignment.max_returns returns it goes to manual arbitration.
 ALTER TABLE assignments ADD COLUMN cycle integer NOT NULL DEFAULT 1;
+CREATE INDEX assignments_complaint ON assignments(complaint_id, cycle);   -- a returned order's history
 ALTER TABLE complaints ADD COLUMN returns integer NOT NULL DEFAULT 0;   -- returns in the current cycle

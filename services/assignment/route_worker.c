@@ -271,7 +271,7 @@ static void decide_one(route_worker *self, PGresult *orders, int r)
                       .exclude = &ex};
     route_decide(self->o.decider, &in, d);
     long returns = atol(PQgetvalue(orders, r, L_RETURNS));
-    if (self->o.max_returns > 0 && returns >= self->o.max_returns && d->owner != ROUTE_TO_MANUAL) {
+    if (self->o.max_returns > 0 && returns >= self->o.max_returns) {
         size_t len = strlen(d->reasons);
         route_say(d->reasons, sizeof d->reasons, &len,
                   "; returned %ld times (assignment.max_returns %ld): manual arbitration", returns,

@@ -250,14 +250,6 @@ static void returned_by(char *buf, size_t cap, const char *list, const char **co
             codes[ex->n++] = c;
 }
 
-/* Due time in ms: flat seconds when configured, else working time on the calendar. */
-static int64_t due_ms(const route_worker *self, int64_t now_ms, long flat_seconds, long work_minutes)
-{
-    if (flat_seconds > 0 || !self->o.calendar)
-        return now_ms + 1000 * (int64_t)(flat_seconds > 0 ? flat_seconds : work_minutes * 60);
-    return 1000 * cal_add_work_minutes(self->o.calendar, now_ms / 1000, work_minutes);
-}
-
 /* Decides order r of the loaded batch into self->results[r]. */
 static void decide_one(route_worker *self, PGresult *orders, int r)
 {
@@ -269,7 +261,7 @@ static void decide_one(route_worker *self, PGresult *orders, int r)
     route_input in = {.address = PQgetvalue(orders, r, L_ADDRESS), .content = PQgetvalue(orders, r, L_CONTENT),
                       .category_raw = PQgetvalue(orders, r, L_CATEGORY), .urgency = PQgetvalue(orders, r, L_URGENCY),
                       .exclude = &ex};
-    route_decide(self->o.decider, &in, d);
+    route_decide(&self->o.rules->decider, &in, d);
     long returns = atol(PQgetvalue(orders, r, L_RETURNS));
     if (self->o.max_returns > 0 && returns >= self->o.max_returns) {
         size_t len = strlen(d->reasons);
@@ -292,10 +284,10 @@ static int decide(route_worker *self, PGresult *orders)
         decide_one(self, orders, r);
         const route_decision *d = &self->results[r];
         int64_t now = strtoll(PQgetvalue(orders, r, L_NOW_MS), NULL, 10);
-        long resolve_min = (long)(d->resolve_days * self->o.day_minutes + 0.5);
+        long resolve_min = (long)(d->resolve_days * self->o.rules->day_minutes + 0.5);
         snprintf(score, sizeof score, "%.3f", d->score);
-        snprintf(accept, sizeof accept, "%" PRId64, due_ms(self, now, self->o.accept_seconds, d->accept_minutes));
-        snprintf(resolve, sizeof resolve, "%" PRId64, due_ms(self, now, self->o.resolve_seconds, resolve_min));
+        snprintf(accept, sizeof accept, "%" PRId64, route_rules_due_ms(self->o.rules, now, self->o.accept_seconds, d->accept_minutes));
+        snprintf(resolve, sizeof resolve, "%" PRId64, route_rules_due_ms(self->o.rules, now, self->o.resolve_seconds, resolve_min));
         const char *street = d->place.street_code, *community = d->place.community_code;
         if (arr_elem(&self->arr[ARR_ID], PQgetvalue(orders, r, L_ID), 0) != 0 ||
             arr_elem(&self->arr[ARR_STREET], *street ? street : NULL, 1) != 0 ||

@@ -108,7 +108,7 @@ static void test_bad_requests(void **state)
     route_action_result res;
     char err[256] = "", ticket[128];
     assert_int_equal(act(f, f->ticket, "approve", "", &res, err, sizeof err), -1);
-    assert_string_equal(err, "unknown action 'approve' (accept, return, progress, wait, resume, resolve, callback)");
+    assert_string_equal(err, "unknown action 'approve' (accept, return, progress, wait, resume, resolve, callback, dispatch)");
     assert_int_equal(act(f, "", "accept", "", &res, err, sizeof err), -1);
     assert_string_equal(err, "accept: no ticket number given");
     snprintf(ticket, sizeof ticket, "%s-none", f->tag);
@@ -209,6 +209,34 @@ static void test_callback(void **state)
     assert_int_equal(fixture_num(f->pg, "SELECT cycle FROM complaints WHERE id = %lld", idb), 2);
 }
 
+static void test_dispatch_by_hand(void **state)
+{
+    fixture *f = *state;
+    route_action_result res;
+    char err[256] = "", ticket[128];
+    snprintf(ticket, sizeof ticket, "%s-man", f->tag);
+    long long id = fixture_num(f->pg, "INSERT INTO complaints (ticket_no, called_at, content, status)"
+                                      " VALUES ('%s', now(), '不知道在哪', 'manual') RETURNING id", ticket);
+    fixture_exec(f->pg, "INSERT INTO assignments (complaint_id, role, rule, reasons) VALUES (%lld, 'manual', 'none', 'x')", id);
+    long long now_ms = fixture_num(f->pg, "SELECT (extract(epoch FROM now()) * 1000)::bigint");
+    route_action_req req = {.ticket_no = ticket, .action = "dispatch", .target_unit = "no-such-unit",
+                            .accept_due_ms = now_ms + 3600000, .resolve_due_ms = now_ms + 86400000};
+    assert_int_equal(route_action(f->pg, &req, &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "no street office, department or discipline unit with code 'no-such-unit'"));
+    req.target_unit = "370212004";
+    req.actor = "调度员甲";
+    assert_int_equal(route_action(f->pg, &req, &res, err, sizeof err), 0);
+    assert_string_equal(res.to, "dispatched");
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id"
+                                        " WHERE a.complaint_id = %lld AND a.active AND a.role = 'owner'"
+                                        " AND u.code = '370212004' AND a.rule = 'dispatcher'", id), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active", id), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM deadlines WHERE complaint_id = %lld"
+                                        " AND abs(extract(epoch FROM due_at) * 1000 - %lld) < 2", id, now_ms + 3600000), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld AND event = 'routed'"
+                                        " AND actor = '调度员甲' AND detail->>'unit' = '370212004'", id), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_return_releases_the_order),
         cmocka_unit_test(test_wait_resume_progress),
         cmocka_unit_test(test_callback),
+        cmocka_unit_test(test_dispatch_by_hand),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

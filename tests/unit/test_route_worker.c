@@ -67,8 +67,7 @@ static int setup(void **state)
         fail_msg("bus: %s", err);
     usleep(100 * 1000);             /* let the subscription reach the publisher */
     f->opts = (route_worker_opts){.pg = f->pg, .redis = f->redis, .queue = f->q, .pub = f->pub,
-                                  .decider = &f->rules->decider, .calendar = f->rules->calendar,
-                                  .day_minutes = f->rules->day_minutes, .timers_key = f->timers,
+                                  .rules = f->rules, .timers_key = f->timers,
                                   .accept_seconds = ACCEPT_S, .resolve_seconds = RESOLVE_S, .max_returns = 3,
                                   .claim_idle_ms = 600000, .batch_max = 500};
     *state = f;

@@ -310,6 +310,30 @@ void route_cat_classify(const route_cat *self, const char *raw_category, const c
         classify_text(self, text, -1, out);
 }
 
+typedef struct {
+    const route_cat *cat;
+    int              category;
+    const char      *found;
+} first_term;
+
+static int on_first_term(void *ctx, int32_t value, size_t start, size_t end)
+{
+    first_term *f = ctx;
+    (void)start; (void)end;
+    if (f->cat->terms[value].category != f->category)
+        return 0;
+    f->found = f->cat->terms[value].text;
+    return 1;
+}
+
+const char *route_cat_first_term(const route_cat *self, const char *text, int category)
+{
+    first_term f = {.cat = self, .category = category, .found = NULL};
+    if (text && category >= 0)
+        route_ac_scan(self->ac, text, strlen(text), on_first_term, &f);
+    return f.found;
+}
+
 void route_cat_classify_without(const route_cat *self, const char *text, int without, route_cat_result *out)
 {
     *out = (route_cat_result){.category = -1, .score = 0, .rule = "none"};

@@ -66,6 +66,9 @@ int route_cat_build(route_cat *self);
 void route_cat_classify(const route_cat *self, const char *raw_category, const char *text,
                         route_cat_result *out);
 
+/* The first term of category (an index) in text, or NULL (owned by the classifier). */
+const char *route_cat_first_term(const route_cat *self, const char *text, int category);
+
 /* Classifies the text as if category `without` (an index) had no terms. */
 void route_cat_classify_without(const route_cat *self, const char *text, int without, route_cat_result *out);
 

@@ -6,7 +6,6 @@
 
 #include "route_say.h"
 
-#define CONDUCT_CODE "conduct"
 #define DISCIPLINE_UNIT "discipline"
 #define DISTRICT_DIGITS 6
 
@@ -35,16 +34,16 @@ static const char *office_named(const char *text)
  * hotline's say-so) for a conduct complaint, else NULL. */
 static const char *categorize(const route_decider *d, const route_input *in, route_decision *out)
 {
-    int conduct = route_cat_find(d->cats, CONDUCT_CODE);
-    const char *office = office_named(in->content), *term;
+    int conduct = d->conduct;
+    const char *office;
     route_cat_classify(d->cats, in->category_raw, in->content, &out->cat);
     if (strcmp(out->cat.rule, "hotline-category") == 0)
         return out->cat.category == conduct && conduct >= 0 ? "the hotline's category" : NULL;
-    if (office && (term = route_cat_first_term(d->cats, in->content, conduct)) != NULL) {
+    if (out->cat.watch_term && (office = office_named(in->content)) != NULL) {
+        snprintf(out->cat.reason, sizeof out->cat.reason, "conduct term %s", out->cat.watch_term);
         out->cat.category = conduct;
         out->cat.score = 1.0;
         out->cat.rule = "terms";
-        snprintf(out->cat.reason, sizeof out->cat.reason, "conduct term %s", term);
         return office;
     }
     if (out->cat.category == conduct && conduct >= 0)

@@ -48,9 +48,12 @@ route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t e
         route_rules_destroy(&self);
         return NULL;
     }
+    int conduct = route_cat_find(self->cats, "conduct");
+    route_cat_watch(self->cats, conduct);
     self->decider = (route_decider){
         .places = self->places,
         .cats = self->cats,
+        .conduct = conduct,
         .min_score = strtod(config_get(cfg, "assignment.min_score", "0.6"), NULL),
         .default_accept_minutes = (int)config_get_long(cfg, "deadline.default_accept_minutes", 120),
         .default_resolve_days = strtod(config_get(cfg, "deadline.default_resolve_days", "3"), NULL),

@@ -1,47 +1,40 @@
-/* main.c — jiesu-escalation: fires deadlines and raises overdue alerts.
+/* main.c — jiesu-escalation: fires the escalation ladder of every deadline,
+ * raises pattern alerts and delivers alerts to webhooks.
  *
  *   jiesu-escalation [-c FILE]        (else the file named by $JIESU_CONFIG)
  *
  * Wiring only: config → PostgreSQL → Redis (timers.key) → ROUTER
- * (escalation.router) and PUB (escalation.pub) → one loop: answer requests
- * ("ping" → "pong"), fire every due timer (esc_timers.c), re-add pending
- * deadlines every escalation.reconcile_seconds, then wait for a request until
- * the next timer is due, at most TICK_MS, so a timer fires well within a
- * second of its due time. Everything overdue fires right after start-up,
- * because the first reconcile puts it back. SIGTERM/SIGINT stop the loop
- * after the current firing.
+ * (escalation.router) and PUB (escalation.pub) → the delivery thread → one
+ * loop: a tick of the engine (esc_engine.h), then answer requests ("ping" →
+ * "pong") until the wait it asked for is over. SIGTERM/SIGINT stop the loop
+ * after the current tick.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <curl/curl.h>
 #include <zmq.h>
 
 #include "bus.h"
 #include "config.h"
 #include "db.h"
-#include "esc_timers.h"
+#include "esc_engine.h"
 #include "log.h"
 #include "rconn.h"
-#include "timers.h"
 
 #define SERVICE "escalation"
 #define ERR_BAD_REQUEST 400
 #define REDIS_TIMEOUT_MS 5000
 #define CONNECT_WAIT_MS 30000
-#define TICK_MS 200             /* longest wait between two looks at the timers */
-#define FIRE_BATCH 100
-#define RECONCILE_BATCH 1000
 #define RETRY_PAUSE_MS 1000
-#define MIN_WAIT_MS 10          /* what is still due now was put back as early: let the clocks agree */
 
 typedef struct {
     config       *cfg;
-    esc_ctx       ctx;          /* PostgreSQL, Redis, the timers key and the publisher */
+    esc_engine    engine;       /* its ctx holds PostgreSQL, Redis, the timers key and the publisher */
     void         *zctx;
     bus_server   *server;
-    long          reconcile_ms;
     int64_t       started_ms;
 } escalation;
 
@@ -84,9 +77,10 @@ static int load_config(escalation *s, int argc, char **argv)
         return -1;
     }
     log_init(SERVICE, log_level_parse(config_get(s->cfg, "log.level", "info")));
-    s->ctx.key = config_get(s->cfg, "timers.key", "jiesu:timers");
-    s->ctx.utc_offset_min = (int)config_get_long(s->cfg, "escalation.utc_offset_minutes", 480);
-    s->reconcile_ms = 1000 * config_get_long(s->cfg, "escalation.reconcile_seconds", 30);
+    if (esc_engine_init(&s->engine, s->cfg, err, sizeof err) < 0) {
+        log_error("%s", err);
+        return -1;
+    }
     return 0;
 }
 
@@ -94,13 +88,13 @@ static int load_config(escalation *s, int argc, char **argv)
 static int ensure_redis(escalation *s)
 {
     char err[512] = "";
-    if (s->ctx.redis && !s->ctx.redis->err)
+    if (s->engine.ctx.redis && !s->engine.ctx.redis->err)
         return 0;
-    if (s->ctx.redis)
-        redisFree(s->ctx.redis);
-    s->ctx.redis = rconn_open(config_get(s->cfg, "redis.addr", "127.0.0.1:6379"), REDIS_TIMEOUT_MS,
+    if (s->engine.ctx.redis)
+        redisFree(s->engine.ctx.redis);
+    s->engine.ctx.redis = rconn_open(config_get(s->cfg, "redis.addr", "127.0.0.1:6379"), REDIS_TIMEOUT_MS,
                               CONNECT_WAIT_MS, err, sizeof err);
-    if (!s->ctx.redis) {
+    if (!s->engine.ctx.redis) {
         log_error("Redis: %s", err);
         return -1;
     }
@@ -110,8 +104,8 @@ static int ensure_redis(escalation *s)
 static int connect_all(escalation *s)
 {
     char err[512] = "";
-    s->ctx.pg = db_connect(config_get(s->cfg, "pg.conninfo", "dbname=jiesu"), CONNECT_WAIT_MS, err, sizeof err);
-    if (!s->ctx.pg) {
+    s->engine.ctx.pg = db_connect(config_get(s->cfg, "pg.conninfo", "dbname=jiesu"), CONNECT_WAIT_MS, err, sizeof err);
+    if (!s->engine.ctx.pg) {
         log_error("PostgreSQL: %s", err);
         return -1;
     }
@@ -125,12 +119,12 @@ static int connect_all(escalation *s)
     }
     s->server = bus_server_new(s->zctx, router, SERVICE, err, sizeof err);
     if (s->server)
-        s->ctx.pub = bus_pub_new(s->zctx, pub, SERVICE, err, sizeof err);
-    if (!s->ctx.pub) {
+        s->engine.ctx.pub = bus_pub_new(s->zctx, pub, SERVICE, err, sizeof err);
+    if (!s->engine.ctx.pub) {
         log_error("%s", err);
         return -1;
     }
-    log_info("listening router=%s pub=%s timers=%s", router, pub, s->ctx.key);
+    log_info("listening router=%s pub=%s timers=%s", router, pub, s->engine.ctx.key);
     return 0;
 }
 
@@ -168,42 +162,22 @@ static int serve_requests(escalation *s, int timeout_ms)
     return 0;
 }
 
-/* Reconciles when due, then fires due timers until none is left.
- * Returns how long to wait before the next look (ms), or -1 on failure. */
-static int fire_once(escalation *s, int64_t *next_reconcile)
+/* Reconnects what broke, then runs one tick. The wait before the next, or -1. */
+static int tick(escalation *s)
 {
-    esc_fire_stats st;
     if (ensure_redis(s) < 0)
         return -1;
-    if (PQstatus(s->ctx.pg) != CONNECTION_OK) {
+    if (PQstatus(s->engine.ctx.pg) != CONNECTION_OK) {
         log_warn("PostgreSQL connection lost; reconnecting");
-        PQreset(s->ctx.pg);
+        PQreset(s->engine.ctx.pg);
     }
-    if (bus_now_ms() >= *next_reconcile) {
-        long n = esc_reconcile(&s->ctx, RECONCILE_BATCH);
-        if (n < 0)
-            return -1;
-        *next_reconcile = bus_now_ms() + s->reconcile_ms;
-        log_debug("reconciled %ld pending deadlines into %s", n, s->ctx.key);
-    }
-    do {
-        if (esc_fire_due(&s->ctx, bus_now_ms(), FIRE_BATCH, &st) < 0)
-            return -1;
-        if (st.claimed)
-            log_info("fired claimed=%zu alerts=%zu quiet=%zu early=%zu stale=%zu", st.claimed, st.alerts,
-                     st.quiet, st.early, st.stale);
-    } while (st.claimed == FIRE_BATCH && !g_stop);
-    int64_t next = timers_next_due(s->ctx.redis, s->ctx.key), wait = TICK_MS;
-    if (next >= 0 && next - bus_now_ms() < wait)
-        wait = next - bus_now_ms();
-    return wait > MIN_WAIT_MS ? (int)wait : MIN_WAIT_MS;
+    return esc_engine_tick(&s->engine);
 }
 
 static int serve(escalation *s)
 {
-    int64_t next_reconcile = 0;
     while (!g_stop) {
-        int wait = fire_once(s, &next_reconcile);
+        int wait = tick(s);
         if (serve_requests(s, wait < 0 ? RETRY_PAUSE_MS : wait) < 0)
             return -1;
     }
@@ -217,21 +191,24 @@ int main(int argc, char **argv)
     memset(&s, 0, sizeof s);
     s.started_ms = bus_now_ms();
     install_signals();
-    if (load_config(&s, argc, argv) < 0 || connect_all(&s) < 0)
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (load_config(&s, argc, argv) < 0 || connect_all(&s) < 0 || esc_engine_start_delivery(&s.engine) < 0)
         goto cleanup;
     log_info("escalation ready");
     if (serve(&s) == 0)
         rc = 0;
     log_info("stopping");
 cleanup:
-    bus_pub_destroy(&s.ctx.pub);
+    esc_engine_finish(&s.engine);
+    bus_pub_destroy(&s.engine.ctx.pub);
     bus_server_destroy(&s.server);
     if (s.zctx)
         zmq_ctx_term(s.zctx);
-    if (s.ctx.redis)
-        redisFree(s.ctx.redis);
-    if (s.ctx.pg)
-        PQfinish(s.ctx.pg);
+    if (s.engine.ctx.redis)
+        redisFree(s.engine.ctx.redis);
+    if (s.engine.ctx.pg)
+        PQfinish(s.engine.ctx.pg);
     config_destroy(&s.cfg);
+    curl_global_cleanup();
     return rc;
 }

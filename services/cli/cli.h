@@ -26,6 +26,8 @@ int cli_report_main(cli_ctx *ctx, int argc, char **argv);
 int cli_migrate_main(cli_ctx *ctx, int argc, char **argv);
 int cli_show_main(cli_ctx *ctx, int argc, char **argv);
 int cli_status_main(cli_ctx *ctx, int argc, char **argv);
+int cli_alerts_main(cli_ctx *ctx, int argc, char **argv);
+int cli_ack_main(cli_ctx *ctx, int argc, char **argv);
 
 /* Prints "jiesu: " and the message, and a newline, to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -26,6 +26,8 @@ static const cli_command COMMANDS[] = {
     {"status", cli_status_main},
     {"migrate", cli_migrate_main},
     {"gazetteer", cli_gazetteer_main},
+    {"alerts", cli_alerts_main},
+    {"ack", cli_ack_main},
 };
 
 static void usage(FILE *out)
@@ -41,6 +43,10 @@ static void usage(FILE *out)
           "                          and reasons, deadlines, alerts and its event history\n"
           "  status [--wait SECONDS] every service, Redis and PostgreSQL: ok or DOWN, with latency;\n"
           "                          --wait retries until all are up\n"
+          "  alerts [--all] [--rung RUNG] [--limit N]\n"
+          "                          alerts not yet acknowledged (--all: every one), newest first,\n"
+          "                          with target, webhook delivery state and reason\n"
+          "  ack ID [--by NAME]      acknowledge alert ID\n"
           "  migrate                 apply db/migrations, then load the regions and units of the\n"
           "                          districts in regions.districts\n"
           "  gazetteer add NAME STREET_CODE [--landmark] [--community CODE] [--numbers FROM-TO]\n"

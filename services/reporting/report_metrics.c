@@ -227,6 +227,19 @@ static void flag_bottom(report_table *t, const char *kind, const report_settings
     }
 }
 
+/* Streets before departments; within a kind by composite rank, unranked last, then by code. */
+static int table_order(const void *a, const void *b)
+{
+    const report_unit *x = a, *y = b;
+    int kx = strcmp(x->kind, "dept") == 0, ky = strcmp(y->kind, "dept") == 0;
+    if (kx != ky)
+        return kx - ky;
+    int rx = x->rank ? x->rank : 1 << 30, ry = y->rank ? y->rank : 1 << 30;
+    if (rx != ry)
+        return rx < ry ? -1 : 1;
+    return strcmp(x->code, y->code);
+}
+
 void report_metrics_compute(report_table *t, const report_settings *s)
 {
     static const char *const KINDS[] = {"street", "dept"};
@@ -238,6 +251,7 @@ void report_metrics_compute(report_table *t, const report_settings *s)
             rank_by(t, KINDS[k], REPORT_RATES[r].higher_better, rate_of, r, set_rate_rank);
         flag_bottom(t, KINDS[k], s);
     }
+    qsort(t->units, t->n, sizeof *t->units, table_order);
 }
 
 static void read_unit(report_unit *u, const PGresult *res, int row)

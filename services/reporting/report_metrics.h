@@ -58,7 +58,7 @@ typedef struct {
 
 typedef struct {
     report_period period;
-    report_unit  *units;        /* streets first, then departments, each by code */
+    report_unit  *units;        /* streets, then departments; each by composite rank (unranked last), then code */
     size_t        n;
 } report_table;
 
@@ -87,7 +87,8 @@ int report_settings_load(report_settings *s, const config *cfg, char *err, size_
 report_table *report_metrics_run(PGconn *pg, const char *districts, const char *tz, const report_period *p,
                                  const report_settings *s, char *err, size_t errlen);
 
-/* Fills rates, overdue, composite, ranks and flags from the counts. Called by
+/* Fills rates, overdue, composite, ranks and flags from the counts and sorts
+ * the units in table order. Called by
  * report_metrics_run(); public so the formulas can be tested on their own. */
 void report_metrics_compute(report_table *t, const report_settings *s);
 

@@ -40,6 +40,7 @@ static void fill(report_period *p, const char *label, long long first, int ndays
     snprintf(p->label, sizeof p->label, "%s", label);
     date_of(p->from, first);
     date_of(p->to, first + ndays);
+    date_of(p->last, first + ndays - 1);
 }
 
 int report_period_week(report_period *p, const char *week, char *err, size_t errlen)

@@ -13,6 +13,7 @@ typedef struct {
     char label[16];     /* "2026-W47" or "2026-11-16" */
     char from[11];      /* first day, YYYY-MM-DD */
     char to[11];        /* the day after the last day, YYYY-MM-DD */
+    char last[11];      /* the last day, YYYY-MM-DD */
 } report_period;
 
 /* The ISO week written "YYYY-Www" (2026-W47): Monday to Sunday.

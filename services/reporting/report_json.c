@@ -142,3 +142,37 @@ void report_json_live(FILE *f, const report_live *l)
                "\"alerts\": %ld, \"gaps\": %ld, \"reloads\": %ld}\n",
             l->day, l->events, l->imported, l->routed, l->status, l->alerts, l->gaps, l->reloads);
 }
+
+static void streets_counts(FILE *f, const Jiesu__StreetSummary *s)
+{
+    fprintf(f, "\"total\": %lld, \"routed\": %lld, \"open\": %lld, \"resolved\": %lld, "
+               "\"overdue\": %lld, \"alerts\": %lld",
+            (long long)s->total, (long long)s->routed, (long long)s->open, (long long)s->resolved,
+            (long long)s->overdue, (long long)s->alerts);
+}
+
+void report_json_streets(FILE *f, const Jiesu__ReportReply *r, const char *from, const char *to)
+{
+    Jiesu__StreetSummary sum = JIESU__STREET_SUMMARY__INIT;
+    fputs("{\"kind\": ", f);
+    report_json_string(f, r->kind);
+    fprintf(f, ", \"generated_at_ms\": %lld, \"from\": ", (long long)r->generated_at_ms);
+    report_json_string(f, from);
+    fputs(", \"to\": ", f);
+    report_json_string(f, to);
+    fputs(",\n \"streets\": [", f);
+    for (size_t i = 0; i < r->n_streets; i++) {
+        const Jiesu__StreetSummary *s = r->streets[i];
+        fputs(i ? ",\n  {\"code\": " : "\n  {\"code\": ", f);
+        report_json_string(f, s->street_code);
+        fputs(", \"name\": ", f);
+        report_json_string(f, s->street_name);
+        fputs(", ", f);
+        streets_counts(f, s);
+        fputc('}', f);
+        report_streets_add(&sum, s);
+    }
+    fputs("],\n \"total\": {", f);
+    streets_counts(f, &sum);
+    fprintf(f, "},\n \"manual\": %lld, \"unrouted\": %lld}\n", (long long)r->manual, (long long)r->unrouted);
+}

@@ -59,19 +59,20 @@ static PGconn *pg_for(report_http *h, http_response *resp)
     return h->pg;
 }
 
-/* Gives resp the text written to a memory stream by the caller. */
-static void take_stream(http_response *resp, FILE *mem, char *buf, size_t len, const char *type)
+/* Closes a memory stream the caller wrote and gives resp its text (*buf and
+ * *len are only final after fclose). */
+static void take_stream(http_response *resp, FILE *mem, char **buf, size_t *len, const char *type)
 {
     if (fclose(mem) != 0) {
-        free(buf);
+        free(*buf);
         http_reply(resp, 500, JSON, "{\"error\": \"out of memory\"}\n");
         return;
     }
     free(resp->body);
     resp->status = 200;
     resp->content_type = type;
-    resp->body = buf;
-    resp->len = len;
+    resp->body = *buf;
+    resp->len = *len;
 }
 
 static void error_json(http_response *resp, int status, const char *msg)
@@ -86,7 +87,7 @@ static void error_json(http_response *resp, int status, const char *msg)
     fputs("{\"error\": ", mem);
     report_json_string(mem, msg);
     fputs("}\n", mem);
-    take_stream(resp, mem, buf, len, JSON);
+    take_stream(resp, mem, &buf, &len, JSON);
     resp->status = status;
 }
 
@@ -131,7 +132,7 @@ static void respond_with(http_response *resp, const char *type, void (*write)(FI
         return;
     }
     write(mem, b);
-    take_stream(resp, mem, buf, len, type);
+    take_stream(resp, mem, &buf, &len, type);
 }
 
 static void on_bulletin_json(void *ctx, const http_request *req, http_response *resp)
@@ -184,7 +185,7 @@ static void on_dashboard(void *ctx, const http_request *req, http_response *resp
     FILE *mem = open_memstream(&buf, &len);
     if (mem) {
         report_html_dashboard(mem, b, (const report_table *const *)weeks, n);
-        take_stream(resp, mem, buf, len, HTML);
+        take_stream(resp, mem, &buf, &len, HTML);
     } else {
         http_reply(resp, 500, JSON, "{\"error\": \"out of memory\"}\n");
     }
@@ -219,7 +220,7 @@ static void on_daily(void *ctx, const http_request *req, http_response *resp)
     FILE *mem = open_memstream(&buf, &len);
     if (mem) {
         report_json_daily(mem, d);
-        take_stream(resp, mem, buf, len, JSON);
+        take_stream(resp, mem, &buf, &len, JSON);
     }
     report_daily_free(&d);
 }
@@ -242,7 +243,7 @@ static void on_streets(void *ctx, const http_request *req, http_response *resp)
     FILE *mem = open_memstream(&buf, &len);
     if (mem) {
         report_json_streets(mem, r, scope.from_date, scope.to_date);
-        take_stream(resp, mem, buf, len, JSON);
+        take_stream(resp, mem, &buf, &len, JSON);
     }
     report_reply_free(&r);
 }
@@ -260,7 +261,7 @@ static void on_live(void *ctx, const http_request *req, http_response *resp)
     FILE *mem = open_memstream(&buf, &len);
     if (mem) {
         report_json_live(mem, &copy);
-        take_stream(resp, mem, buf, len, JSON);
+        take_stream(resp, mem, &buf, &len, JSON);
     }
 }
 

@@ -23,6 +23,8 @@ typedef struct {
 /* The subcommands. Each returns the process exit status. */
 int cli_import_main(cli_ctx *ctx, int argc, char **argv);
 int cli_report_main(cli_ctx *ctx, int argc, char **argv);
+int cli_daily_main(cli_ctx *ctx, int argc, char **argv);
+int cli_bulletin_main(cli_ctx *ctx, int argc, char **argv);
 int cli_migrate_main(cli_ctx *ctx, int argc, char **argv);
 int cli_show_main(cli_ctx *ctx, int argc, char **argv);
 int cli_status_main(cli_ctx *ctx, int argc, char **argv);

@@ -34,6 +34,7 @@
 #include "intake_columns.h"
 #include "intake_rejects.h"
 #include "intake_row.h"
+#include "intake_source.h"
 #include "log.h"
 
 #define LOCK_CLASS    "7101"    /* advisory lock namespace of imports */
@@ -90,7 +91,7 @@ typedef struct {
     intake_result *res;
     char           id[24];      /* the import id as text, for parameters */
     char           event[48];   /* detail of its 'imported' events */
-    csv_reader    *reader;
+    intake_source *source;
     cols_map      *map;
     intake_row    *rows;
     rejects       *rejects;
@@ -176,9 +177,9 @@ static void finish_import(import_run *r, const char *status, const char *error)
 static int read_header(import_run *r, char *why, size_t whylen)
 {
     csv_record rec;
-    int got = csv_read(r->reader, &rec);
+    int got = intake_source_read(r->source, &rec);
     if (got < 0) {
-        snprintf(why, whylen, "%s", csv_reader_errstr(r->reader));
+        snprintf(why, whylen, "%s", intake_source_errstr(r->source));
         return -1;
     }
     if (got == 0) {
@@ -240,9 +241,9 @@ static int fill_batch(import_run *r, long *copied, char *why, size_t whylen)
     *copied = 0;
     while (seen < want) {
         csv_record rec;
-        int got = csv_read(r->reader, &rec);
+        int got = intake_source_read(r->source, &rec);
         if (got < 0) {
-            snprintf(why, whylen, "%s", csv_reader_errstr(r->reader));
+            snprintf(why, whylen, "%s", intake_source_errstr(r->source));
             rc = -1;
             break;
         }
@@ -316,7 +317,7 @@ static int run_batch(import_run *r, char *why, size_t whylen)
     if (fill_batch(r, &copied, why, whylen) < 0)
         goto fail;
     snprintf(r->res->encoding, sizeof r->res->encoding, "%s",
-             csv_encoding_name(csv_reader_encoding(r->reader)));
+             intake_source_format(r->source));
     if (copied > 0) {
         moved = db_query(pg, "intake move batch", SQL_MOVE, 1, params);
         if (!moved) {
@@ -356,13 +357,14 @@ static int open_input(const char *path, int *fd, char *why, size_t whylen)
 }
 
 /* Everything after the imports row exists. 0, or -1 with why. */
-static int stream_file(import_run *r, int fd, char *why, size_t whylen)
+static int stream_file(import_run *r, int fd, const char *path, char *why, size_t whylen)
 {
     const intake_import_opts *opt = r->opt;
-    r->reader = csv_reader_new(fd, &opt->csv);
+    if (!(r->source = intake_source_open(fd, path, &opt->csv, why, whylen)))
+        return -1;
     r->rejects = rejects_new(opt->rejects_dir, r->res->import_id);
-    r->rows = r->reader ? intake_row_new(opt->utc_offset_min, csv_reader_options(r->reader)) : NULL;
-    if (!r->reader || !r->rejects || !r->rows) {
+    r->rows = intake_row_new(opt->utc_offset_min, intake_source_options(r->source));
+    if (!r->rejects || !r->rows) {
         snprintf(why, whylen, "out of memory");
         return -1;
     }
@@ -402,7 +404,7 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
     }
     if (begin_import(&r, file_name, why, sizeof why) < 0)
         goto cleanup;
-    rc = stream_file(&r, fd, why, sizeof why);
+    rc = stream_file(&r, fd, path, why, sizeof why);
     finish_import(&r, rc == 0 ? "done" : "failed", rc == 0 ? NULL : why);
 cleanup:
     res->elapsed_ms = now_ms() - t0;
@@ -417,7 +419,7 @@ cleanup:
     rejects_destroy(&r.rejects);
     intake_row_destroy(&r.rows);
     cols_map_destroy(&r.map);
-    csv_reader_destroy(&r.reader);
+    intake_source_destroy(&r.source);
     if (fd >= 0)
         close(fd);
     return rc;

@@ -11,8 +11,10 @@
 
 #include "db.h"
 #include "log.h"
+#include "rconn.h"
 
 #define CONNECT_WAIT_MS 30000
+#define REDIS_TIMEOUT_MS 5000
 
 static volatile sig_atomic_t g_stop;
 
@@ -35,6 +37,11 @@ static void install_signals(void)
 int svc_stopping(void)
 {
     return g_stop != 0;
+}
+
+const volatile sig_atomic_t *svc_stop_flag(void)
+{
+    return &g_stop;
 }
 
 static int load_config(service *s, int argc, char **argv)
@@ -146,6 +153,25 @@ int svc_ensure_pg(service *s)
     return -1;
 }
 
+int svc_ensure_redis(service *s)
+{
+    char err[512] = "";
+    if (s->redis && !s->redis->err)
+        return 0;
+    if (s->redis) {
+        log_warn("Redis connection lost (%s); reconnecting", s->redis->errstr);
+        redisFree(s->redis);
+    }
+    s->redis = rconn_open(config_get(s->cfg, "redis.addr", "127.0.0.1:6379"), REDIS_TIMEOUT_MS, CONNECT_WAIT_MS,
+                          err, sizeof err);
+    if (s->redis) {
+        s->redis_epoch++;
+        return 0;
+    }
+    log_error("Redis: %s", err);
+    return -1;
+}
+
 static void answer_ping(service *s, const bus_request *req)
 {
     Jiesu__Pong pong = JIESU__PONG__INIT;
@@ -191,17 +217,29 @@ void svc_drain(service *s)
     }
 }
 
-int svc_poll(service *s, int timeout_ms)
+int svc_poll_also(service *s, void *const *socks, int n, int *ready, int timeout_ms)
 {
-    zmq_pollitem_t item = {.socket = bus_server_socket(s->server), .events = ZMQ_POLLIN};
-    if (zmq_poll(&item, 1, timeout_ms) < 0) {
-        if (errno == EINTR)
-            return 0;
+    zmq_pollitem_t items[1 + SVC_MAX_EXTRA];
+    if (n < 0 || n > SVC_MAX_EXTRA)
+        return -1;
+    memset(items, 0, sizeof items);
+    items[0] = (zmq_pollitem_t){.socket = bus_server_socket(s->server), .events = ZMQ_POLLIN};
+    for (int i = 0; i < n; i++)
+        items[1 + i] = (zmq_pollitem_t){.socket = socks[i], .events = ZMQ_POLLIN};
+    int rc = zmq_poll(items, 1 + n, timeout_ms);
+    for (int i = 0; i < n; i++)
+        ready[i] = rc > 0 && (items[1 + i].revents & ZMQ_POLLIN);
+    if (rc < 0 && errno != EINTR) {
         log_error("zmq_poll: %s", zmq_strerror(errno));
         return -1;
     }
-    svc_drain(s);
+    svc_drain(s);       /* non-blocking: also catches what arrived while polling the others */
     return 0;
+}
+
+int svc_poll(service *s, int timeout_ms)
+{
+    return svc_poll_also(s, NULL, 0, NULL, timeout_ms);
 }
 
 void svc_finish(service *s)
@@ -214,5 +252,8 @@ void svc_finish(service *s)
     if (s->pg)
         PQfinish(s->pg);
     s->pg = NULL;
+    if (s->redis)
+        redisFree(s->redis);
+    s->redis = NULL;
     config_destroy(&s->cfg);
 }

@@ -1,6 +1,6 @@
 /* svc.h — what every jiesu service process shares, written once: the command
  * line (-c FILE), configuration and logging, SIGTERM/SIGINT, the PostgreSQL
- * connection (reset when it breaks), the ROUTER + PUB sockets named by
+ * connection (reset when it breaks), Redis on demand, the ROUTER + PUB sockets named by
  * <service>.router and <service>.pub, and answering requests through a
  * table of handlers ("ping" is answered here for every service).
  *
@@ -14,7 +14,9 @@
 #ifndef JIESU_SVC_H
 #define JIESU_SVC_H
 
+#include <hiredis/hiredis.h>
 #include <libpq-fe.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "bus.h"
@@ -37,6 +39,8 @@ struct service {
     const char      *name;
     config          *cfg;
     PGconn          *pg;
+    redisContext    *redis;     /* NULL until svc_ensure_redis() */
+    unsigned         redis_epoch;   /* +1 on every (re)connect: objects bound to the old one must go */
     void            *zctx;
     bus_server      *server;
     bus_pub         *pub;
@@ -58,12 +62,23 @@ const char *svc_default_endpoint(const char *name, const char *what);
 /* 1 once SIGTERM or SIGINT arrived. */
 int svc_stopping(void);
 
+/* The flag behind svc_stopping(), for long work that checks it between steps. */
+const volatile sig_atomic_t *svc_stop_flag(void);
+
 /* Resets the PostgreSQL connection when it broke. 0 when usable, else -1. */
 int svc_ensure_pg(service *s);
+
+/* Connects Redis (redis.addr) when not connected or broken. 0 when usable, else -1. */
+int svc_ensure_redis(service *s);
 
 /* Waits up to timeout_ms for requests and answers all that are waiting.
  * 0, or -1 when polling itself failed. */
 int svc_poll(service *s, int timeout_ms);
+
+/* svc_poll() that also waits on up to SVC_MAX_EXTRA more sockets (subscribers,
+ * say): ready[i] is set to 1 when socks[i] has something to read, else 0. */
+#define SVC_MAX_EXTRA 8
+int svc_poll_also(service *s, void *const *socks, int n, int *ready, int timeout_ms);
 
 /* Answers every request already waiting, without blocking. */
 void svc_drain(service *s);

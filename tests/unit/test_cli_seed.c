@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "test_servers.h"
+
 #include "cli_seed.h"
 #include "db.h"
 
@@ -80,18 +82,9 @@ static void remove_fake(fixture *f)
 
 static int setup(void **state)
 {
-    const char *conninfo = getenv("JIESU_TEST_PG");
-    char err[256];
-    if (!conninfo || !*conninfo) {
-        fprintf(stderr, "JIESU_TEST_PG is not set: give the conninfo of a migrated test database "
-                        "(scripts/stack.sh start DIR REDIS_PORT PG_PORT prints it)\n");
-        return -1;
-    }
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    f->pg = db_connect(conninfo, 5000, err, sizeof err);
-    if (!f->pg)
-        fail_msg("PostgreSQL (%s): %s", conninfo, err);
+    f->pg = test_pg();
     snprintf(f->dir, sizeof f->dir, "/tmp/jiesu-seed-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
     srand((unsigned)(time(NULL) ^ getpid()));

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_servers.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,16 +49,10 @@ static long sql_num(PGconn *pg, const char *sql)
 
 static int setup(void **state)
 {
-    const char *conninfo = getenv("JIESU_TEST_PG");
-    if (!conninfo || !*conninfo)
-        fail_msg("JIESU_TEST_PG is not set: point it at a PostgreSQL database "
-                 "(scripts/stack.sh start prints it)");
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    char err[512] = "", sql[160];
-    f->pg = db_connect(conninfo, 5000, err, sizeof err);
-    if (!f->pg)
-        fail_msg("db_connect: %s", err);
+    char sql[160];
+    f->pg = test_pg();
     snprintf(f->schema, sizeof f->schema, "test_db_%ld_%ld", (long)getpid(), (long)time(NULL));
     snprintf(sql, sizeof sql, "CREATE SCHEMA %s", f->schema);
     sql_ok(f->pg, sql);

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_servers.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,16 +31,9 @@ static int test_counter;
 
 static int setup(void **state)
 {
-    const char *addr = getenv("JIESU_TEST_REDIS");
-    if (!addr || !*addr)
-        fail_msg("JIESU_TEST_REDIS is not set: point it at a Redis server (host:port; "
-                 "scripts/stack.sh start prints it)");
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    char err[256];
-    f->rc = rconn_open(addr, 5000, 2000, err, sizeof err);
-    if (!f->rc)
-        fail_msg("Redis at JIESU_TEST_REDIS: %s", err);
+    f->rc = test_redis();
     snprintf(f->stream, sizeof f->stream, "test:queue:%ld:%ld:%d", (long)getpid(), (long)time(NULL), ++test_counter);
     f->q = queue_new(f->rc, f->stream, "g", "c1");
     assert_non_null(f->q);

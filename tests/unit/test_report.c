@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "test_servers.h"
+
 #include "db.h"
 #include "report_live.h"
 #include "report_streets.h"
@@ -150,18 +152,9 @@ static void build_fixture(fixture *f)
 
 static int setup(void **state)
 {
-    const char *conninfo = getenv("JIESU_TEST_PG");
-    char err[256];
-    if (!conninfo || !*conninfo) {
-        fprintf(stderr, "JIESU_TEST_PG is not set: give the conninfo of a migrated test database "
-                        "(scripts/stack.sh start DIR REDIS_PORT PG_PORT prints it)\n");
-        return -1;
-    }
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    f->pg = db_connect(conninfo, 5000, err, sizeof err);
-    if (!f->pg)
-        fail_msg("PostgreSQL (%s): %s", conninfo, err);
+    f->pg = test_pg();
     srand((unsigned)(time(NULL) ^ getpid()));
     int tag = 10000 + rand() % 90000;
     snprintf(f->d1, sizeof f->d1, "9%05d", tag);

@@ -1,0 +1,49 @@
+/* route_api.c — answers the assignment service's requests (see route_api.h). */
+#include "route_api.h"
+
+#include "log.h"
+#include "route_actions.h"
+
+#define ERR_REFUSED 409
+
+static void publish_move(service *s, const bus_request *req, const Jiesu__ActionRequest *rq,
+                         const route_action_result *res)
+{
+    Jiesu__StatusChange ev = JIESU__STATUS_CHANGE__INIT;
+    ev.complaint_id = res->complaint_id;
+    ev.ticket_no = rq->ticket_no;
+    ev.from_status = (char *)res->from;
+    ev.to_status = (char *)res->to;
+    ev.actor = *rq->actor ? rq->actor : rq->unit_code;
+    ev.reason = rq->reason;
+    ev.at_ms = res->at_ms;
+    bus_pub_send(s->pub, "complaint.status", &ev.base, req->env->trace_id);
+}
+
+void route_api_action(service *s, const bus_request *req)
+{
+    char err[512] = "";
+    route_action_result res;
+    Jiesu__ActionRequest *rq = BUS_UNPACK(action_request, req->env);
+    if (!rq) {
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "action.request: malformed payload");
+        return;
+    }
+    route_action_req ar = {.ticket_no = rq->ticket_no, .action = rq->action, .unit_code = rq->unit_code,
+                           .actor = rq->actor, .reason = rq->reason};
+    if (svc_ensure_pg(s) < 0) {
+        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database unavailable; try again");
+    } else if (route_action(s->pg, &ar, &res, err, sizeof err) != 0) {
+        log_info("refused %s of order %s by '%s': %s", rq->action, rq->ticket_no, rq->unit_code, err);
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "%s", err);
+    } else {
+        Jiesu__ActionReply reply = JIESU__ACTION_REPLY__INIT;
+        reply.ticket_no = rq->ticket_no;
+        reply.status = res.to;
+        reply.message = res.changed ? "done" : "already done; nothing changed";
+        bus_server_reply(s->server, req, "action.reply", &reply.base);
+        if (res.changed)
+            publish_move(s, req, rq, &res);
+    }
+    jiesu__action_request__free_unpacked(rq, NULL);
+}

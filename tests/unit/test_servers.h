@@ -1,0 +1,46 @@
+/* test_servers.h — the real PostgreSQL and Redis a unit test runs against.
+ *
+ * tests/run.sh starts both and names them in JIESU_TEST_PG (libpq conninfo
+ * of a migrated database) and JIESU_TEST_REDIS (host:port). A test that needs
+ * one and finds it unset or unreachable fails saying so. Include once per
+ * test file, after cmocka.h.
+ */
+#ifndef JIESU_TEST_SERVERS_H
+#define JIESU_TEST_SERVERS_H
+
+#include <hiredis/hiredis.h>
+#include <libpq-fe.h>
+#include <stdlib.h>
+
+#include "db.h"
+#include "rconn.h"
+
+/* A connection to the test database; fails the test when there is none. */
+static inline PGconn *test_pg(void)
+{
+    const char *conninfo = getenv("JIESU_TEST_PG");
+    char err[512] = "";
+    if (!conninfo || !*conninfo)
+        fail_msg("JIESU_TEST_PG is not set: give the conninfo of a migrated test database "
+                 "(scripts/stack.sh start DIR REDIS_PORT PG_PORT prints it)");
+    PGconn *pg = db_connect(conninfo, 5000, err, sizeof err);
+    if (!pg)
+        fail_msg("PostgreSQL (%s): %s", conninfo, err);
+    return pg;
+}
+
+/* A connection to the test Redis; fails the test when there is none. */
+static inline redisContext *test_redis(void)
+{
+    const char *addr = getenv("JIESU_TEST_REDIS");
+    char err[512] = "";
+    if (!addr || !*addr)
+        fail_msg("JIESU_TEST_REDIS is not set: point it at a Redis server (host:port; "
+                 "scripts/stack.sh start prints it)");
+    redisContext *rc = rconn_open(addr, 5000, 2000, err, sizeof err);
+    if (!rc)
+        fail_msg("Redis at %s: %s", addr, err);
+    return rc;
+}
+
+#endif

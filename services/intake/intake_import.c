@@ -14,7 +14,8 @@
  *
  * A running import holds a session advisory lock on its id, so a later
  * import can tell an import whose process died (lock free: mark it failed)
- * from one another intake process is still running.
+ * from one another intake process is still running. The check runs when an
+ * import starts and when it ends.
  */
 #include "intake_import.h"
 
@@ -74,7 +75,7 @@ static const char SQL_MOVE[] =
 
 static const char SQL_PROGRESS[] =
     "UPDATE imports SET rows_total = $2, inserted = $3, duplicates = $4, rejected = $5,"
-    " encoding = $6 WHERE id = $1";
+    " encoding = $6, bytes_read = $7 WHERE id = $1";
 
 static const char SQL_FINISH[] =
     "UPDATE imports SET status = $2, error = $3, encoding = $4, finished_at = now() WHERE id = $1";
@@ -292,14 +293,15 @@ static void enqueue(import_run *r, PGresult *moved)
 
 static int save_progress(import_run *r)
 {
-    char counts[4][24];
+    char counts[5][24];
     const intake_result *s = r->res;
     snprintf(counts[0], sizeof counts[0], "%" PRId64, s->rows_total);
     snprintf(counts[1], sizeof counts[1], "%" PRId64, s->inserted);
     snprintf(counts[2], sizeof counts[2], "%" PRId64, s->duplicates);
     snprintf(counts[3], sizeof counts[3], "%" PRId64, s->rejected);
-    const char *params[] = {r->id, counts[0], counts[1], counts[2], counts[3], s->encoding};
-    return db_command(r->opt->pg, "intake import progress", SQL_PROGRESS, 6, params, NULL);
+    snprintf(counts[4], sizeof counts[4], "%" PRIu64, intake_source_bytes(r->source));
+    const char *params[] = {r->id, counts[0], counts[1], counts[2], counts[3], s->encoding, counts[4]};
+    return db_command(r->opt->pg, "intake import progress", SQL_PROGRESS, 7, params, NULL);
 }
 
 /* One batch, one transaction. 0, or -1 with why (the batch rolled back). */
@@ -406,6 +408,9 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
         goto cleanup;
     rc = stream_file(&r, fd, path, why, sizeof why);
     finish_import(&r, rc == 0 ? "done" : "failed", rc == 0 ? NULL : why);
+    /* Again at the end: a killed process's server session may have held its
+     * lock for a while after the kill (until its last statement finished). */
+    intake_import_cleanup(opt->pg);
 cleanup:
     res->elapsed_ms = now_ms() - t0;
     if (r.rejects)

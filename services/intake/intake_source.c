@@ -112,6 +112,11 @@ const char *intake_source_format(const intake_source *self)
     return self->csv ? csv_encoding_name(csv_reader_encoding(self->csv)) : "XLSX";
 }
 
+uint64_t intake_source_bytes(const intake_source *self)
+{
+    return self->csv ? csv_reader_bytes(self->csv) : 0;
+}
+
 const csv_options *intake_source_options(const intake_source *self)
 {
     return &self->opt;

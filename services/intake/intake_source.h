@@ -30,6 +30,9 @@ const char *intake_source_errstr(const intake_source *self);
 /* "XLSX", or the CSV encoding detected so far ("UTF-8", "GB18030" ...). */
 const char *intake_source_format(const intake_source *self);
 
+/* Bytes of the file read so far (CSV), 0 when unknown (XLSX). */
+uint64_t intake_source_bytes(const intake_source *self);
+
 /* The field limits in force. */
 const csv_options *intake_source_options(const intake_source *self);
 

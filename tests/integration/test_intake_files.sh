@@ -17,6 +17,7 @@ last_import() { sql "SELECT $1 FROM imports ORDER BY id DESC LIMIT 1"; }
 "$JIESU_BIN/../tools/csv2xlsx" "$files/x.csv" "$files/x.xlsx"
 jiesu import "$files/x.xlsx" >"$files/x.out" 2>&1
 check "jiesu import FILE.xlsx succeeds" test $? -eq 0
+check_eq "off a terminal: one summary line, no progress bar" "1 0" "$(grep -c '' "$files/x.out") $(grep -c ETA "$files/x.out")"
 check_eq "the workbook is read as XLSX" XLSX "$(last_import encoding)"
 check_eq "every sheet row read" 600 "$(last_import rows_total)"
 x_inserted=$(last_import inserted)

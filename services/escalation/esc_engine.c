@@ -10,6 +10,7 @@
 #include "esc_ladder.h"
 #include "esc_timers.h"
 #include "log.h"
+#include "svc.h"
 #include "timers.h"
 
 #define FIRE_BATCH 100
@@ -165,7 +166,7 @@ int esc_engine_tick(esc_engine *e)
         if (st.claimed)
             log_info("fired claimed=%zu alerts=%zu quiet=%zu early=%zu paused=%zu stale=%zu", st.claimed,
                      st.alerts, st.quiet, st.early, st.paused, st.stale);
-    } while (st.claimed == FIRE_BATCH && !e->stop);
+    } while (st.claimed == FIRE_BATCH && !e->stop && !svc_stopping());
     if (run_patterns(e, bus_now_ms()) != 0)
         return -1;
     int64_t next = timers_next_due(e->ctx.redis, e->ctx.key), wait = ESC_TICK_MS;

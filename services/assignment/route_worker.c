@@ -104,7 +104,7 @@ static const char SQL_WRITE[] =
     "  WHERE m.status = 'dispatched'"
     "  ON CONFLICT (complaint_id, kind, cycle) DO UPDATE SET due_at = EXCLUDED.due_at,"
     "     started_at = EXCLUDED.started_at, unit_id = EXCLUDED.unit_id, fired_at = NULL, paused_at = NULL,"
-    "     met_at = NULL"
+    "     met_at = NULL, rung_next = NULL, rung_at = NULL"
     "  RETURNING id, complaint_id, kind, ceil(extract(epoch FROM due_at) * 1000)::bigint AS due_ms"
     "), logged AS ("
     "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"

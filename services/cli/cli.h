@@ -23,6 +23,8 @@ typedef struct {
 /* The subcommands. Each returns the process exit status. */
 int cli_import_main(cli_ctx *ctx, int argc, char **argv);
 int cli_report_main(cli_ctx *ctx, int argc, char **argv);
+int cli_daily_main(cli_ctx *ctx, int argc, char **argv);
+int cli_bulletin_main(cli_ctx *ctx, int argc, char **argv);
 int cli_migrate_main(cli_ctx *ctx, int argc, char **argv);
 int cli_show_main(cli_ctx *ctx, int argc, char **argv);
 int cli_status_main(cli_ctx *ctx, int argc, char **argv);
@@ -35,6 +37,8 @@ int cli_action_main(cli_ctx *ctx, int argc, char **argv);
  * printing "jiesu: <label>: reason". (cli_show.c) */
 int cli_print_query(PGconn *pg, const char *label, const char *align, const char *sql, int nparams,
                     const char *const *params);
+int cli_alerts_main(cli_ctx *ctx, int argc, char **argv);
+int cli_ack_main(cli_ctx *ctx, int argc, char **argv);
 
 /* Prints "jiesu: " and the message, and a newline, to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,17 +1,21 @@
 /* intake_import.c — one import: hash, record, stream, COPY, move, enqueue
  * (see intake_import.h).
  *
- * Each batch is one transaction: BEGIN; COPY rows into complaints_staging;
- * INSERT INTO complaints ... SELECT DISTINCT ON (ticket_no) ... ON CONFLICT DO
- * NOTHING RETURNING id, with the 'imported' events in the same statement;
- * DELETE the batch's staging rows; UPDATE the import's counts; COMMIT. A crash
- * anywhere before COMMIT leaves nothing of the batch behind (the staging rows
- * roll back with it); a crash after it leaves committed rows that a re-import
- * counts as duplicates.
+ * Rows are staged in intake_staging, a temporary table of this connection
+ * shaped like complaints_staging (001) with ON COMMIT DELETE ROWS: no WAL, no
+ * index, no other session's rows, nothing to clean up after a crash.
+ * Each batch is one transaction: BEGIN; COPY rows into intake_staging;
+ * INSERT INTO complaints ... SELECT ... ORDER BY source_row ON CONFLICT DO
+ * NOTHING RETURNING id (within the batch the first occurrence of a ticket wins,
+ * later ones conflict with it), with the 'imported' events in the same
+ * statement; UPDATE the import's counts; COMMIT. A crash anywhere before
+ * COMMIT leaves nothing of the batch behind; a crash after it leaves committed
+ * rows that a re-import counts as duplicates.
  *
  * A running import holds a session advisory lock on its id, so a later
- * import can tell an import whose process died (lock free: mark it failed,
- * drop its staging rows) from one another intake process is still running.
+ * import can tell an import whose process died (lock free: mark it failed)
+ * from one another intake process is still running. The check runs when an
+ * import starts and when it ends.
  */
 #include "intake_import.h"
 
@@ -31,6 +35,7 @@
 #include "intake_columns.h"
 #include "intake_rejects.h"
 #include "intake_row.h"
+#include "intake_source.h"
 #include "log.h"
 
 #define LOCK_CLASS    "7101"    /* advisory lock namespace of imports */
@@ -45,32 +50,32 @@ static const char SQL_BEGIN_IMPORT[] =
 /* Room to sort a batch by ticket number in memory. */
 static const char SQL_BATCH_MEMORY[] = "SET LOCAL work_mem = '64MB'";
 
-static const char SQL_COPY[] =
-    "COPY complaints_staging (" INTAKE_STAGING_COLUMNS ") FROM STDIN";
+static const char SQL_STAGING[] =
+    "CREATE TEMP TABLE IF NOT EXISTS intake_staging (LIKE complaints_staging) ON COMMIT DELETE ROWS";
 
-/* First occurrence in the file wins; tickets already stored are left alone. */
+static const char SQL_COPY[] =
+    "COPY intake_staging (" INTAKE_STAGING_COLUMNS ") FROM STDIN";
+
+/* First occurrence in the file wins; tickets already stored are left alone.
+ * The row number is on the complaint (source_row); the event names the import. */
 static const char SQL_MOVE[] =
     "WITH moved AS ("
     "  INSERT INTO complaints (ticket_no, called_at, caller_name, caller_phone, address, content,"
     "                          category_raw, urgency, lon, lat, extra, import_id, source_row)"
-    "  SELECT DISTINCT ON (ticket_no) ticket_no, called_at, caller_name, caller_phone,"
+    "  SELECT ticket_no, called_at, caller_name, caller_phone,"
     "         coalesce(address, ''), content, category_raw, urgency, lon, lat,"
     "         coalesce(extra, '{}'), import_id, source_row"
-    "    FROM complaints_staging WHERE import_id = $1"
-    "   ORDER BY ticket_no, source_row"
+    "    FROM intake_staging ORDER BY source_row"
     "  ON CONFLICT (ticket_no) DO NOTHING"
-    "  RETURNING id, source_row"
+    "  RETURNING id"
     "), logged AS ("
     "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
-    "  SELECT id, 'intake', 'imported', jsonb_build_object('import_id', $1::bigint, 'row', source_row)"
-    "    FROM moved"
+    "  SELECT id, 'intake', 'imported', $1::jsonb FROM moved"
     ") SELECT id FROM moved ORDER BY id";
-
-static const char SQL_CLEAR_STAGING[] = "DELETE FROM complaints_staging WHERE import_id = $1";
 
 static const char SQL_PROGRESS[] =
     "UPDATE imports SET rows_total = $2, inserted = $3, duplicates = $4, rejected = $5,"
-    " encoding = $6 WHERE id = $1";
+    " encoding = $6, bytes_read = $7 WHERE id = $1";
 
 static const char SQL_FINISH[] =
     "UPDATE imports SET status = $2, error = $3, encoding = $4, finished_at = now() WHERE id = $1";
@@ -82,15 +87,12 @@ static const char SQL_FAIL_ORPHANS[] =
     " error = 'interrupted: the importing process stopped before the end'"
     " WHERE status = 'running' AND pg_try_advisory_xact_lock(" LOCK_CLASS ", (id % 2147483647)::int)";
 
-static const char SQL_CLEAN_STAGING[] =
-    "DELETE FROM complaints_staging"
-    " WHERE import_id NOT IN (SELECT id FROM imports WHERE status = 'running')";
-
 typedef struct {
     const intake_import_opts *opt;
     intake_result *res;
     char           id[24];      /* the import id as text, for parameters */
-    csv_reader    *reader;
+    char           event[48];   /* detail of its 'imported' events */
+    intake_source *source;
     cols_map      *map;
     intake_row    *rows;
     rejects       *rejects;
@@ -140,9 +142,7 @@ cleanup:
 
 int intake_import_cleanup(PGconn *pg)
 {
-    if (db_command(pg, "intake fail orphaned imports", SQL_FAIL_ORPHANS, 0, NULL, NULL) < 0)
-        return -1;
-    return db_command(pg, "intake clean staging", SQL_CLEAN_STAGING, 0, NULL, NULL);
+    return db_command(pg, "intake fail orphaned imports", SQL_FAIL_ORPHANS, 0, NULL, NULL);
 }
 
 /* Writes the imports row (status running) and takes its lock. 0 or -1. */
@@ -156,8 +156,13 @@ static int begin_import(import_run *r, const char *file_name, char *why, size_t 
         return -1;
     }
     snprintf(r->id, sizeof r->id, "%s", PQgetvalue(res, 0, 0));
+    snprintf(r->event, sizeof r->event, "{\"import_id\": %s}", r->id);
     r->res->import_id = strtoll(r->id, NULL, 10);
     PQclear(res);
+    if (db_command(r->opt->pg, "intake staging table", SQL_STAGING, 0, NULL, NULL) < 0) {
+        snprintf(why, whylen, "could not create the staging table in PostgreSQL");
+        return -1;
+    }
     return 0;
 }
 
@@ -173,9 +178,9 @@ static void finish_import(import_run *r, const char *status, const char *error)
 static int read_header(import_run *r, char *why, size_t whylen)
 {
     csv_record rec;
-    int got = csv_read(r->reader, &rec);
+    int got = intake_source_read(r->source, &rec);
     if (got < 0) {
-        snprintf(why, whylen, "%s", csv_reader_errstr(r->reader));
+        snprintf(why, whylen, "%s", intake_source_errstr(r->source));
         return -1;
     }
     if (got == 0) {
@@ -216,7 +221,7 @@ static int take_row(import_run *r, const csv_record *rec, int *copying, long *co
         return rejects_write(r->rejects, &rej, why, whylen) < 0 ? -1 : 1;
     }
     if (!*copying && db_copy_start(r->opt->pg, SQL_COPY) < 0) {
-        snprintf(why, whylen, "COPY into complaints_staging could not start");
+        snprintf(why, whylen, "COPY into intake_staging could not start");
         return -1;
     }
     *copying = 1;
@@ -237,9 +242,9 @@ static int fill_batch(import_run *r, long *copied, char *why, size_t whylen)
     *copied = 0;
     while (seen < want) {
         csv_record rec;
-        int got = csv_read(r->reader, &rec);
+        int got = intake_source_read(r->source, &rec);
         if (got < 0) {
-            snprintf(why, whylen, "%s", csv_reader_errstr(r->reader));
+            snprintf(why, whylen, "%s", intake_source_errstr(r->source));
             rc = -1;
             break;
         }
@@ -255,7 +260,7 @@ static int fill_batch(import_run *r, long *copied, char *why, size_t whylen)
         seen += (size_t)t;
     }
     if (copying && db_copy_end(r->opt->pg) < 0 && rc == 0) {
-        snprintf(why, whylen, "COPY into complaints_staging failed (PostgreSQL's reason is logged)");
+        snprintf(why, whylen, "COPY into intake_staging failed (PostgreSQL's reason is logged)");
         rc = -1;
     }
     return rc;
@@ -288,21 +293,22 @@ static void enqueue(import_run *r, PGresult *moved)
 
 static int save_progress(import_run *r)
 {
-    char counts[4][24];
+    char counts[5][24];
     const intake_result *s = r->res;
     snprintf(counts[0], sizeof counts[0], "%" PRId64, s->rows_total);
     snprintf(counts[1], sizeof counts[1], "%" PRId64, s->inserted);
     snprintf(counts[2], sizeof counts[2], "%" PRId64, s->duplicates);
     snprintf(counts[3], sizeof counts[3], "%" PRId64, s->rejected);
-    const char *params[] = {r->id, counts[0], counts[1], counts[2], counts[3], s->encoding};
-    return db_command(r->opt->pg, "intake import progress", SQL_PROGRESS, 6, params, NULL);
+    snprintf(counts[4], sizeof counts[4], "%" PRIu64, intake_source_bytes(r->source));
+    const char *params[] = {r->id, counts[0], counts[1], counts[2], counts[3], s->encoding, counts[4]};
+    return db_command(r->opt->pg, "intake import progress", SQL_PROGRESS, 7, params, NULL);
 }
 
 /* One batch, one transaction. 0, or -1 with why (the batch rolled back). */
 static int run_batch(import_run *r, char *why, size_t whylen)
 {
     PGconn *pg = r->opt->pg;
-    const char *params[] = {r->id};
+    const char *params[] = {r->event};
     PGresult *moved = NULL;
     long copied;
     if (db_begin(pg) < 0 || db_exec(pg, SQL_BATCH_MEMORY) < 0) {
@@ -313,10 +319,10 @@ static int run_batch(import_run *r, char *why, size_t whylen)
     if (fill_batch(r, &copied, why, whylen) < 0)
         goto fail;
     snprintf(r->res->encoding, sizeof r->res->encoding, "%s",
-             csv_encoding_name(csv_reader_encoding(r->reader)));
+             intake_source_format(r->source));
     if (copied > 0) {
         moved = db_query(pg, "intake move batch", SQL_MOVE, 1, params);
-        if (!moved || db_command(pg, "intake clear staging", SQL_CLEAR_STAGING, 1, params, NULL) < 0) {
+        if (!moved) {
             snprintf(why, whylen, "moving the batch into complaints failed (PostgreSQL's reason is logged)");
             goto fail;
         }
@@ -353,13 +359,14 @@ static int open_input(const char *path, int *fd, char *why, size_t whylen)
 }
 
 /* Everything after the imports row exists. 0, or -1 with why. */
-static int stream_file(import_run *r, int fd, char *why, size_t whylen)
+static int stream_file(import_run *r, int fd, const char *path, char *why, size_t whylen)
 {
     const intake_import_opts *opt = r->opt;
-    r->reader = csv_reader_new(fd, &opt->csv);
+    if (!(r->source = intake_source_open(fd, path, &opt->csv, why, whylen)))
+        return -1;
     r->rejects = rejects_new(opt->rejects_dir, r->res->import_id);
-    r->rows = r->reader ? intake_row_new(opt->utc_offset_min, csv_reader_options(r->reader)) : NULL;
-    if (!r->reader || !r->rejects || !r->rows) {
+    r->rows = intake_row_new(opt->utc_offset_min, intake_source_options(r->source));
+    if (!r->rejects || !r->rows) {
         snprintf(why, whylen, "out of memory");
         return -1;
     }
@@ -399,8 +406,11 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
     }
     if (begin_import(&r, file_name, why, sizeof why) < 0)
         goto cleanup;
-    rc = stream_file(&r, fd, why, sizeof why);
+    rc = stream_file(&r, fd, path, why, sizeof why);
     finish_import(&r, rc == 0 ? "done" : "failed", rc == 0 ? NULL : why);
+    /* Again at the end: a killed process's server session may have held its
+     * lock for a while after the kill (until its last statement finished). */
+    intake_import_cleanup(opt->pg);
 cleanup:
     res->elapsed_ms = now_ms() - t0;
     if (r.rejects)
@@ -414,7 +424,7 @@ cleanup:
     rejects_destroy(&r.rejects);
     intake_row_destroy(&r.rows);
     cols_map_destroy(&r.map);
-    csv_reader_destroy(&r.reader);
+    intake_source_destroy(&r.source);
     if (fd >= 0)
         close(fd);
     return rc;

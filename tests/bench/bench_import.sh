@@ -2,9 +2,12 @@
 # bench_import.sh — import speed, as a ratio against a reference measured in
 # the same run on the same machine.
 #
-#  jiesu import of a generated 1M-row export (through the routing
-#            stream being filled) vs plain `psql \copy` of the same file into a
-#            table of text columns.
+# jiesu import of a generated 1M-row export (through the routing stream being
+# filled) vs plain `psql \copy` of the same file into a table identical to
+# complaints (LIKE complaints INCLUDING ALL: same types, defaults, checks and
+# indexes). A second reference, \copy into a table of text columns without
+# indexes, shows the cost of the table itself. The intake process's resident
+# memory is sampled during the import: it must not grow with the file.
 #
 #   tests/bench/bench_import.sh BUILD_DIR [ROWS]
 set -euo pipefail
@@ -37,23 +40,41 @@ csv=$DIR/complaints.csv
 "$BUILD/tools/gen_complaints" "$ROWS" 1 >"$csv"
 echo "   file: $(du -h "$csv" | cut -f1)"
 
-psql "$JIESU_PG_CONNINFO" -Xq -c "CREATE TABLE bench_copy (ticket_no text, called_at text, caller_name text,
-    caller_phone text, address text, content text, category text, urgency text)"
-t0=$(now)
-psql "$JIESU_PG_CONNINFO" -Xq -c "\\copy bench_copy FROM '$csv' WITH (FORMAT csv, HEADER true)"
-t1=$(now)
-copy_s=$(secs "$t0" "$t1")
+copy_into() {
+    local t0 t1
+    t0=$(now)
+    psql "$JIESU_PG_CONNINFO" -Xq -c "\\copy $1 FROM '$csv' WITH (FORMAT csv, HEADER true, FORCE_NOT_NULL (address))"
+    t1=$(now)
+    secs "$t0" "$t1"
+}
+psql "$JIESU_PG_CONNINFO" -Xq -c "CREATE TABLE bench_text (ticket_no text, called_at text, caller_name text,
+    caller_phone text, address text, content text, category text, urgency text)" \
+    -c "CREATE TABLE bench_same (LIKE complaints INCLUDING ALL)"
+text_s=$(copy_into bench_text)
+copy_s=$(copy_into "bench_same (ticket_no, called_at, caller_name, caller_phone, address, content, category_raw, urgency)")
 
 "$BIN/jiesu-intake" >"$DIR/intake.log" 2>&1 &
 intake_pid=$!
 for _ in $(seq 100); do grep -q ready "$DIR/intake.log" && break; sleep 0.1; done
+rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$intake_pid/status"; }
+rss_start=$(rss_kb)
 t0=$(now)
-"$BIN/jiesu" import "$csv" >"$DIR/import.out"
+"$BIN/jiesu" import "$csv" >"$DIR/import.out" &
+import_pid=$!
+while kill -0 "$import_pid" 2>/dev/null; do rss_kb >>"$DIR/rss.kb"; sleep 0.2; done
+wait "$import_pid"
 t1=$(now)
 import_s=$(secs "$t0" "$t1")
 queued=$(redis-cli -p 26379 XLEN jiesu:route)
+rss_half=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' "$DIR/rss.kb")
+rss_peak=$(sort -n "$DIR/rss.kb" | tail -n 1)
 
-printf "   psql \\\\copy (reference): %8.2f s  %9.0f rows/s\n" "$copy_s" "$(awk -v n="$ROWS" -v s="$copy_s" 'BEGIN{print n/s}')"
-printf "   jiesu import:            %8.2f s  %9.0f rows/s  (%s ids on the routing stream)\n" \
-    "$import_s" "$(awk -v n="$ROWS" -v s="$import_s" 'BEGIN{print n/s}')" "$queued"
-echo "   import / COPY = $(ratio "$import_s" "$copy_s")   (target <= 2.00)"
+rate() { awk -v n="$ROWS" -v s="$1" 'BEGIN { print n / s }'; }
+printf "   psql \\\\copy, table like complaints (reference): %8.2f s  %9.0f rows/s\n" "$copy_s" "$(rate "$copy_s")"
+printf "   psql \\\\copy, text columns, no index:             %8.2f s  %9.0f rows/s\n" "$text_s" "$(rate "$text_s")"
+printf "   jiesu import:                                 %8.2f s  %9.0f rows/s  (%s ids on the routing stream)\n" \
+    "$import_s" "$(rate "$import_s")" "$queued"
+echo "   import / COPY like complaints = $(ratio "$import_s" "$copy_s")   (target <= 2.00)"
+echo "   import / COPY text columns    = $(ratio "$import_s" "$text_s")"
+echo "   intake RSS: $((rss_start / 1024)) MB idle, $((rss_half / 1024)) MB half-way, $((rss_peak / 1024)) MB peak" \
+     "(file $(($(stat -c %s "$csv") / 1048576)) MB)"

@@ -38,11 +38,11 @@ check_eq "an 'imported' event per complaint" "$inserted" "$(sql "SELECT count(*)
 check_eq "a routing event per complaint" "$inserted" "$(sql "SELECT count(*) FROM complaint_events WHERE event IN ('routed', 'manual')")"
 check "the decision keeps its reasons" test "$(sql "SELECT count(*) FROM assignments WHERE reasons = ''")" = 0
 
-wait_for "accept deadlines fire" 60 sql_eq "SELECT count(*) FROM alerts WHERE rung = 'accept_overdue'" "$dispatched"
-check_eq "an accept-overdue alert for every dispatched order" "$dispatched" \
-    "$(sql "SELECT count(*) FROM alerts WHERE rung = 'accept_overdue'")"
-check_eq "no alert fired early" 0 "$(sql "SELECT count(*) FROM alerts a JOIN deadlines d ON d.id = a.deadline_id WHERE a.created_at < d.due_at")"
-check_eq "no resolve alert before its deadline" 0 "$(sql "SELECT count(*) FROM alerts WHERE rung = 'resolve_overdue'")"
+wait_for "accept deadlines fire" 60 sql_eq "SELECT count(*) FROM alerts WHERE rung = 'supervise' AND subject = 'accept'" "$dispatched"
+check_eq "an accept supervise alert for every dispatched order" "$dispatched" \
+    "$(sql "SELECT count(*) FROM alerts WHERE rung = 'supervise' AND subject = 'accept'")"
+check_eq "no alert fired early" 0 "$(sql "SELECT count(*) FROM alerts a JOIN deadlines d ON d.id = a.deadline_id WHERE a.created_at < a.due_at OR (a.rung = 'supervise' AND a.created_at < d.due_at)")"
+check_eq "no resolve alert before its deadline" 0 "$(sql "SELECT count(*) FROM alerts WHERE subject = 'resolve'")"
 
 jiesu report --json >"$HARNESS_DIR/report.json" 2>"$HARNESS_DIR/report.err"
 check "jiesu report answers" test -s "$HARNESS_DIR/report.json"

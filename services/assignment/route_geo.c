@@ -8,6 +8,7 @@
  * islands alike.
  */
 #include "route_geo.h"
+#include "route_mem.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -35,21 +36,6 @@ struct route_geo {
     geo_pt       *pts;   size_t npts, cap_pts;
 };
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap * 2 : 256;
-    while (n < need)
-        n *= 2;
-    void *p = realloc(*arr, n * elem);
-    if (!p)
-        return -1;
-    *arr = p;
-    *cap = n;
-    return 0;
-}
-
 static const char *skip_space(const char *p, const char *end)
 {
     while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
@@ -75,13 +61,13 @@ static const char *parse_point(const char *p, const char *end, geo_pt *pt)
 static int add_point(route_geo *self, geo_district *d, int *ring_open, geo_pt pt)
 {
     if (!*ring_open) {
-        if (grow((void **)&self->rings, &self->cap_rings, self->nrings + 1, sizeof *self->rings) != 0)
+        if (route_grow((void **)&self->rings, &self->cap_rings, self->nrings + 1, sizeof *self->rings) != 0)
             return -1;
         self->rings[self->nrings++] = (geo_ring){.first = self->npts, .n = 0};
         d->nrings++;
         *ring_open = 1;
     }
-    if (grow((void **)&self->pts, &self->cap_pts, self->npts + 1, sizeof *self->pts) != 0)
+    if (route_grow((void **)&self->pts, &self->cap_pts, self->npts + 1, sizeof *self->pts) != 0)
         return -1;
     self->pts[self->npts++] = pt;
     self->rings[self->nrings - 1].n++;
@@ -125,7 +111,7 @@ int route_geo_add_json(route_geo *self, const char *json, size_t len)
         const char *coords = memmem(p, (size_t)(end - p), "\"coordinates\":", 14);
         if (!code || !coords)
             break;
-        if (grow((void **)&self->d, &self->cap_d, self->nd + 1, sizeof *self->d) != 0)
+        if (route_grow((void **)&self->d, &self->cap_d, self->nd + 1, sizeof *self->d) != 0)
             return -1;
         geo_district *d = &self->d[self->nd];
         *d = (geo_district){.first_ring = self->nrings, .min_x = 1e9, .min_y = 1e9, .max_x = -1e9, .max_y = -1e9};

@@ -28,6 +28,7 @@
 #define RETRY_PAUSE_MS 1000
 
 typedef struct {
+    route_api_state    api;         /* the request handlers' view (svc user pointer) */
     route_rules       *rules;
     queue             *route;
     route_worker      *worker;
@@ -49,6 +50,8 @@ static void configure(assignment *a, const config *cfg)
     a->reconcile_ms = 1000 * config_get_long(cfg, "assignment.reconcile_seconds", 60);
     a->reconcile_min_age_s = config_get_long(cfg, "assignment.reconcile_min_age_seconds", 10);
     a->reload_ms = 1000 * config_get_long(cfg, "assignment.reload_seconds", 60);
+    a->api.accept_seconds = config_get_long(cfg, "deadline.accept_seconds", 0);
+    a->api.resolve_seconds = config_get_long(cfg, "deadline.resolve_seconds", 0);
     a->wopts = (route_worker_opts){
         .timers_key = config_get(cfg, "timers.key", "jiesu:timers"),
         .accept_seconds = config_get_long(cfg, "deadline.accept_seconds", 0),
@@ -107,9 +110,8 @@ static int load_rules(assignment *a, service *s)
              route_cat_count(rules->cats));
     a->wopts.pg = s->pg;
     a->wopts.pub = s->pub;
-    a->wopts.decider = &rules->decider;
-    a->wopts.calendar = rules->calendar;
-    a->wopts.day_minutes = rules->day_minutes;
+    a->wopts.rules = rules;
+    a->api.rules = rules;
     return ensure_worker(a, s);
 }
 
@@ -139,7 +141,7 @@ int main(int argc, char **argv)
     assignment a = {0};
     service s;
     int rc = 1;
-    if (svc_start(&s, "assignment", argc, argv, ROUTES, &a) == 0 && (configure(&a, s.cfg), load_rules(&a, &s)) == 0) {
+    if (svc_start(&s, "assignment", argc, argv, ROUTES, &a.api) == 0 && (configure(&a, s.cfg), load_rules(&a, &s)) == 0) {
         log_info("assignment ready (stream %s)", a.stream);
         rc = 0;
         while (!svc_stopping() && rc == 0) {

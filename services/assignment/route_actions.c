@@ -13,8 +13,10 @@
 #include <string.h>
 
 #include "db.h"
+#include "log.h"
 
-typedef enum { FX_NONE, FX_MEET_ACCEPT, FX_MEET_BOTH, FX_PAUSE, FX_RESUME, FX_RETURN, FX_CLOSE, FX_REOPEN } effect;
+typedef enum { FX_NONE, FX_MEET_ACCEPT, FX_MEET_BOTH, FX_PAUSE, FX_RESUME, FX_RETURN, FX_CLOSE, FX_REOPEN,
+               FX_DISPATCH } effect;
 
 typedef struct {
     const char *action;
@@ -33,6 +35,7 @@ static const action_rule RULES[] = {
     {"resume", "accepted", "{waiting}", "resumed", FX_RESUME, 0},
     {"resolve", "resolved", "{dispatched,accepted}", "resolved", FX_MEET_BOTH, 0},
     {"callback", "closed", "{resolved}", "callback", FX_CLOSE, 0},
+    {"dispatch", "dispatched", "{manual,returned,new}", "routed", FX_DISPATCH, 0},
 };
 static const action_rule REOPEN = {"callback", "new", "{resolved}", "callback", FX_REOPEN, 0};
 
@@ -60,12 +63,14 @@ static const char SQL_ACT[] =
     "        (extract(epoch FROM now()) * 1000)::bigint"
     " FROM target t";
 
-#define CYCLE_DEADLINES "complaint_id = $1 AND cycle = (SELECT cycle FROM complaints WHERE id = $1)"
+#define NFX_PARAMS 6
+#define CYCLE_DEADLINES "complaint_id = $1::bigint AND cycle = (SELECT cycle FROM complaints WHERE id = $1::bigint)"
 #define PAUSE_SQL "UPDATE deadlines SET paused_at = now() WHERE " CYCLE_DEADLINES " AND met_at IS NULL AND paused_at IS NULL"
-#define RELEASE_SQL "UPDATE assignments SET active = false WHERE complaint_id = $1 AND active"
-#define EVENT_SQL(ev) "INSERT INTO complaint_events (complaint_id, actor, event, detail) VALUES ($1, $2, '" ev "', $3::jsonb)"
+#define RELEASE_SQL "UPDATE assignments SET active = false WHERE complaint_id = $1::bigint AND active"
+#define EVENT_SQL(ev) "INSERT INTO complaint_events (complaint_id, actor, event, detail) VALUES ($1::bigint, $2, '" ev "', $3::jsonb)"
 
-/* Effect statements, $1 = complaint id, $2 = actor, $3 = detail; NULL-terminated lists. */
+/* Effect statements, $1 = complaint id, $2 = actor, $3 = detail, $4 = target
+ * unit, $5/$6 = accept/resolve due ms; NULL-terminated lists. */
 static const char *const FX_SQL[][4] = {
     [FX_NONE] = {NULL},
     [FX_MEET_ACCEPT] = {"UPDATE deadlines SET met_at = now() WHERE " CYCLE_DEADLINES " AND kind = 'accept' AND met_at IS NULL", NULL},
@@ -73,16 +78,37 @@ static const char *const FX_SQL[][4] = {
     [FX_PAUSE] = {PAUSE_SQL, NULL},
     [FX_RESUME] = {"UPDATE deadlines SET due_at = due_at + (now() - paused_at), paused_at = NULL"
                    " WHERE " CYCLE_DEADLINES " AND paused_at IS NOT NULL", NULL},
-    [FX_RETURN] = {PAUSE_SQL, RELEASE_SQL, "UPDATE complaints SET returns = returns + 1 WHERE id = $1", NULL},
+    [FX_RETURN] = {PAUSE_SQL, RELEASE_SQL, "UPDATE complaints SET returns = returns + 1 WHERE id = $1::bigint", NULL},
     [FX_CLOSE] = {EVENT_SQL("closed"), NULL},
-    [FX_REOPEN] = {RELEASE_SQL, "UPDATE complaints SET cycle = cycle + 1, returns = 0 WHERE id = $1",
+    [FX_REOPEN] = {RELEASE_SQL, "UPDATE complaints SET cycle = cycle + 1, returns = 0 WHERE id = $1::bigint",
                    EVENT_SQL("reopened"), NULL},
+    [FX_DISPATCH] = {RELEASE_SQL,
+                     "INSERT INTO assignments (complaint_id, unit_id, role, street_code, category, rule, reasons, score, cycle)"
+                     " SELECT c.id, u.id, 'owner', CASE WHEN u.kind = 'street' THEN u.code END, c.category, 'dispatcher',"
+                     "        'dispatched by hand by ' || $2 || coalesce(': ' || nullif($3::jsonb->>'reason', ''), ''),"
+                     "        1, c.cycle"
+                     "   FROM complaints c JOIN units u ON u.code = $4 WHERE c.id = $1::bigint",
+                     "INSERT INTO deadlines (complaint_id, kind, cycle, due_at, started_at, unit_id)"
+                     " SELECT c.id, k.kind, c.cycle, to_timestamp(k.ms / 1000.0), now(), u.id"
+                     "   FROM complaints c JOIN units u ON u.code = $4"
+                     "  CROSS JOIN (VALUES ('accept', $5::bigint), ('resolve', $6::bigint)) AS k(kind, ms) WHERE c.id = $1::bigint"
+                     " ON CONFLICT (complaint_id, kind, cycle) DO UPDATE SET due_at = EXCLUDED.due_at,"
+                     "   started_at = EXCLUDED.started_at, unit_id = EXCLUDED.unit_id, fired_at = NULL, paused_at = NULL,"
+                     "   met_at = NULL",
+                     NULL},
 };
 
-/* Which statements need the actor and detail parameters. */
-static int takes_event_params(const char *sql)
+/* Runs one effect statement. Every parameter is sent as text (cast where
+ * used), so a statement need not use all of them. 0 or -1 (logged). */
+static int exec_effect(PGconn *pg, const char *label, const char *sql, const char *const *params)
 {
-    return strstr(sql, "$3") != NULL;
+    static const Oid TEXT[NFX_PARAMS] = {25, 25, 25, 25, 25, 25};    /* PostgreSQL's text type */
+    PGresult *res = PQexecParams(pg, sql, NFX_PARAMS, TEXT, params, NULL, NULL, 0);
+    int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok)
+        log_error("db: %s: %s", label, PQresultErrorMessage(res));
+    PQclear(res);
+    return ok ? 0 : -1;
 }
 
 static const action_rule *find_rule(const char *action, const char *result)
@@ -99,12 +125,17 @@ static const action_rule *find_rule(const char *action, const char *result)
 static int check_request(const route_action_req *req, const action_rule *rule, char *err, size_t errlen)
 {
     if (!rule) {
-        snprintf(err, errlen, "unknown action '%s' (accept, return, progress, wait, resume, resolve, callback)",
+        snprintf(err, errlen, "unknown action '%s' (accept, return, progress, wait, resume, resolve, callback,"
+                              " dispatch)",
                  req->action);
         return -1;
     }
     if (!*req->ticket_no) {
         snprintf(err, errlen, "%s: no ticket number given", req->action);
+        return -1;
+    }
+    if (rule->fx == FX_DISPATCH && !*req->target_unit) {
+        snprintf(err, errlen, "dispatch %s: no unit given", req->ticket_no);
         return -1;
     }
     if (rule->need_reason && !*req->reason) {
@@ -118,6 +149,21 @@ static int check_request(const route_action_req *req, const action_rule *rule, c
         return -1;
     }
     return 0;
+}
+
+/* A dispatch names a unit that exists and can own orders. 0 or -1 with err. */
+static int check_unit(PGconn *pg, const route_action_req *req, char *err, size_t errlen)
+{
+    const char *params[] = {req->target_unit};
+    PGresult *res = db_query(pg, "dispatch unit", "SELECT 1 FROM units WHERE code = $1 AND kind IN ('street', 'dept', 'discipline')",
+                             1, params);
+    int found = res && PQntuples(res) == 1;
+    if (!found)
+        snprintf(err, errlen, res ? "dispatch %s: no street office, department or discipline unit with code '%s'"
+                                  : "dispatch %s: database error looking up unit '%s'",
+                 req->ticket_no, req->target_unit);
+    PQclear(res);
+    return found ? 0 : -1;
 }
 
 /* Explains why the order found in res did not move; 0 if it already had moved. */
@@ -152,15 +198,21 @@ static void detail_json(char *buf, size_t cap, const route_action_req *req)
     if (strcmp(req->action, "callback") == 0)
         snprintf(buf + n, cap - n, "\",\"result\":\"%s\",\"satisfied\":%s}", req->result,
                  strcmp(req->result, "unsatisfied") != 0 ? "true" : "false");
+    else if (strcmp(req->action, "dispatch") == 0)
+        snprintf(buf + n, cap - n, "\",\"unit\":\"%s\",\"manual\":true}", req->target_unit);
     else
         snprintf(buf + n, cap - n, "\"}");
 }
 
-static int apply_effects(PGconn *pg, const action_rule *rule, const char *id, const char *actor, const char *detail)
+static int apply_effects(PGconn *pg, const route_action_req *req, const action_rule *rule, const char *id,
+                         const char *actor, const char *detail)
 {
-    const char *params[] = {id, actor, detail};
+    char accept[24], resolve[24];
+    snprintf(accept, sizeof accept, "%lld", (long long)req->accept_due_ms);
+    snprintf(resolve, sizeof resolve, "%lld", (long long)req->resolve_due_ms);
+    const char *params[] = {id, actor, detail, req->target_unit, accept, resolve};
     for (const char *const *sql = FX_SQL[rule->fx]; *sql; sql++)
-        if (db_command(pg, rule->action, *sql, takes_event_params(*sql) ? 3 : 1, params, NULL) != 0)
+        if (exec_effect(pg, rule->action, *sql, params) != 0)
             return -1;
     return 0;
 }
@@ -189,7 +241,7 @@ static int act(PGconn *pg, const route_action_req *req, const action_rule *rule,
     snprintf(out->to, sizeof out->to, "%s", rule->to ? rule->to : out->from);
     out->at_ms = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
     out->reroute = out->changed && (rule->fx == FX_RETURN || rule->fx == FX_REOPEN);
-    rc = out->changed && apply_effects(pg, rule, PQgetvalue(res, 0, 0), actor, detail) != 0 ? -1 : 0;
+    rc = out->changed && apply_effects(pg, req, rule, PQgetvalue(res, 0, 0), actor, detail) != 0 ? -1 : 0;
 cleanup:
     PQclear(res);
     return rc;
@@ -198,13 +250,13 @@ cleanup:
 int route_action(PGconn *pg, const route_action_req *in, route_action_result *out, char *err, size_t errlen)
 {
     route_action_req r = *in, *req = &r;     /* NULL strings read as "" */
-    const char **fields[] = {&r.ticket_no, &r.action, &r.unit_code, &r.actor, &r.reason, &r.result};
+    const char **fields[] = {&r.ticket_no, &r.action, &r.unit_code, &r.actor, &r.reason, &r.result, &r.target_unit};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (!*fields[i])
             *fields[i] = "";
     memset(out, 0, sizeof *out);
     const action_rule *rule = find_rule(req->action, req->result);
-    if (check_request(req, rule, err, errlen) != 0)
+    if (check_request(req, rule, err, errlen) != 0 || (rule->fx == FX_DISPATCH && check_unit(pg, req, err, errlen) != 0))
         return -1;
     if (db_begin(pg) != 0) {
         snprintf(err, errlen, "%s %s: database unavailable (see the assignment log)", req->action, req->ticket_no);

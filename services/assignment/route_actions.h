@@ -1,5 +1,8 @@
-/* route_actions.h — what units and the hotline do with an order.
+/* route_actions.h — what units, dispatchers and the hotline do with an order.
  *
+ *   dispatch  manual|returned|new → dispatched to the unit named by a
+ *             dispatcher (target_unit): earlier assignments end, the unit
+ *             owns it with the deadlines given (accept_due_ms, resolve_due_ms)
  *   accept    dispatched → accepted (the accept deadline is met)
  *   return    dispatched|accepted → returned, with a reason: the unit gives the
  *             order back; its assignments end, the deadlines pause, the
@@ -30,11 +33,13 @@
 
 typedef struct {
     const char *ticket_no;
-    const char *action;       /* accept | return | progress | wait | resume | resolve | callback */
+    const char *action;       /* accept | return | progress | wait | resume | resolve | callback | dispatch */
     const char *unit_code;    /* the acting unit; "" = a dispatcher or the hotline acting for the owner */
     const char *actor;        /* who, for the audit trail; "" = the unit code */
     const char *reason;       /* free text; required for return and progress */
     const char *result;       /* callback: satisfied | basic | unsatisfied */
+    const char *target_unit;  /* dispatch: the unit code that gets the order */
+    int64_t     accept_due_ms, resolve_due_ms;   /* dispatch: its deadlines */
 } route_action_req;
 
 typedef struct {

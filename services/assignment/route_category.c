@@ -36,6 +36,7 @@ struct route_cat {
     cat_urgency    *urgencies;
     size_t          nurgencies, cap_urgencies;
     route_ac       *ac;
+    int             watch;          /* category whose first term is reported, -1 */
 };
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
@@ -58,6 +59,8 @@ route_cat *route_cat_new(void)
         free(self);
         return NULL;
     }
+    if (self)
+        self->watch = -1;
     return self;
 }
 
@@ -191,6 +194,7 @@ typedef struct {
     double          *weight;
     int              hit_terms[16];
     size_t           nhits;
+    const char      *watch_term;
 } tally;
 
 static size_t utf8_chars(const char *s)
@@ -207,6 +211,8 @@ static int on_term(void *ctx, int32_t value, size_t start, size_t end)
     (void)start; (void)end;
     const cat_term *term = &t->cat->terms[value];
     t->weight[term->category] += (double)utf8_chars(term->text);
+    if (term->category == t->cat->watch && !t->watch_term)
+        t->watch_term = term->text;
     for (size_t i = 0; i < t->nhits; i++)
         if (t->hit_terms[i] == value)
             return 0;
@@ -273,6 +279,7 @@ static void classify_text(const route_cat *self, const char *text, int without, 
     memset(weight, 0, self->ncats * sizeof *weight);
     tally t = {.cat = self, .weight = weight};
     route_ac_scan(self->ac, text, strlen(text), on_term, &t);
+    out->watch_term = t.watch_term;
     double best_w, rival_w;
     int best = best_category(self, weight, without, &best_w, &rival_w);
     if (best >= 0) {
@@ -308,6 +315,11 @@ void route_cat_classify(const route_cat *self, const char *raw_category, const c
     }
     if (text)
         classify_text(self, text, -1, out);
+}
+
+void route_cat_watch(route_cat *self, int category)
+{
+    self->watch = category;
 }
 
 void route_cat_classify_without(const route_cat *self, const char *text, int without, route_cat_result *out)

@@ -32,6 +32,7 @@ typedef struct {
     double score;           /* 0..1 confidence */
     const char *rule;       /* "hotline-category", "terms" or "none" */
     char   reason[512];     /* e.g. "terms 占道经营, 摆摊 → 占道经营 (order.stall)" */
+    const char *watch_term; /* the first term of the watched category in the text, or NULL */
 } route_cat_result;
 
 typedef struct route_cat route_cat;
@@ -65,6 +66,11 @@ int route_cat_build(route_cat *self);
 /* Classifies one complaint. raw_category may be NULL or "". */
 void route_cat_classify(const route_cat *self, const char *raw_category, const char *text,
                         route_cat_result *out);
+
+/* Has classification report the first term of category (an index, -1 for
+ * none) in watch_term, whatever category wins: routing watches the conduct
+ * terms, which decide together with an office named. */
+void route_cat_watch(route_cat *self, int category);
 
 /* Classifies the text as if category `without` (an index) had no terms. */
 void route_cat_classify_without(const route_cat *self, const char *text, int without, route_cat_result *out);

@@ -6,7 +6,6 @@
 
 #include "route_say.h"
 
-#define CONDUCT_CODE "conduct"
 #define DISCIPLINE_UNIT "discipline"
 #define DISTRICT_DIGITS 6
 
@@ -29,18 +28,26 @@ static const char *office_named(const char *text)
     return NULL;
 }
 
-/* Category: from the column or the terms; a conduct term without an office
- * named is not a conduct complaint. Returns the office word, or NULL. */
+/* Category: from the column or the terms. A conduct term and an office
+ * named make a conduct complaint whatever else the text is about; a conduct
+ * term without an office does not count. Returns the office word (or the
+ * hotline's say-so) for a conduct complaint, else NULL. */
 static const char *categorize(const route_decider *d, const route_input *in, route_decision *out)
 {
+    int conduct = d->conduct;
+    const char *office;
     route_cat_classify(d->cats, in->category_raw, in->content, &out->cat);
-    const route_category *c = route_cat_get(d->cats, out->cat.category);
-    if (!c || strcmp(c->code, CONDUCT_CODE) != 0)
-        return NULL;
-    const char *office = office_named(in->content);
-    if (office || strcmp(out->cat.rule, "hotline-category") == 0)
-        return office ? office : "the hotline's category";
-    route_cat_classify_without(d->cats, in->content, out->cat.category, &out->cat);
+    if (strcmp(out->cat.rule, "hotline-category") == 0)
+        return out->cat.category == conduct && conduct >= 0 ? "the hotline's category" : NULL;
+    if (out->cat.watch_term && (office = office_named(in->content)) != NULL) {
+        snprintf(out->cat.reason, sizeof out->cat.reason, "conduct term %s", out->cat.watch_term);
+        out->cat.category = conduct;
+        out->cat.score = 1.0;
+        out->cat.rule = "terms";
+        return office;
+    }
+    if (out->cat.category == conduct && conduct >= 0)
+        route_cat_classify_without(d->cats, in->content, conduct, &out->cat);
     return NULL;
 }
 

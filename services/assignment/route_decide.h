@@ -28,7 +28,8 @@
 
 typedef struct {
     const route_places *places;              /* borrowed */
-    const route_cat    *cats;                /* borrowed */
+    const route_cat    *cats;                /* borrowed; watching the conduct category */
+    int                 conduct;             /* index of the conduct category, -1 when none */
     double              min_score;           /* assignment.min_score */
     int                 default_accept_minutes;
     double              default_resolve_days;

@@ -133,13 +133,16 @@ static int on_hit(void *ctx, int32_t value, size_t start, size_t end)
 }
 
 /* 1 if g covers h and is longer, or covers exactly the same words in a
- * stronger form meaning the same street. */
+ * stronger form meaning the same street, or is a road with a house number
+ * where h is a bare short name (海口路120号 is an address on the road, not
+ * the community 海口路; 香港中路150号 not the street 香港中路街道). */
 static int dominates(const hit *g, const hit *h)
 {
     if (g->start > h->start || g->end < h->end)
         return 0;
     size_t gl = g->end - g->start, hl = h->end - h->start;
-    return gl > hl || (gl == hl && g->form > h->form && g->street == h->street);
+    return gl > hl || (gl == hl && g->form > h->form && g->street == h->street) ||
+           (gl == hl && g->number >= 0 && (h->form == FORM_COMMUNITY_SHORT || h->form == FORM_STREET_SHORT));
 }
 
 /* Finds the places in text, without hits on the excluded streets. */

@@ -48,14 +48,35 @@ route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t e
         route_rules_destroy(&self);
         return NULL;
     }
+    int conduct = route_cat_find(self->cats, "conduct");
+    route_cat_watch(self->cats, conduct);
     self->decider = (route_decider){
         .places = self->places,
         .cats = self->cats,
+        .conduct = conduct,
         .min_score = strtod(config_get(cfg, "assignment.min_score", "0.6"), NULL),
         .default_accept_minutes = (int)config_get_long(cfg, "deadline.default_accept_minutes", 120),
         .default_resolve_days = strtod(config_get(cfg, "deadline.default_resolve_days", "3"), NULL),
     };
     return self;
+}
+
+int64_t route_rules_due_ms(const route_rules *self, int64_t now_ms, long flat_seconds, long work_minutes)
+{
+    if (flat_seconds > 0)
+        return now_ms + 1000 * (int64_t)flat_seconds;
+    return 1000 * cal_add_work_minutes(self->calendar, now_ms / 1000, work_minutes);
+}
+
+void route_rules_limits(const route_rules *self, const char *category, const char *urgency, long *accept_minutes,
+                        long *resolve_minutes)
+{
+    int accept;
+    double days;
+    route_cat_limits(self->cats, category ? route_cat_find(self->cats, category) : -1, urgency,
+                     self->decider.default_accept_minutes, self->decider.default_resolve_days, &accept, &days);
+    *accept_minutes = accept;
+    *resolve_minutes = (long)(days * self->day_minutes + 0.5);
 }
 
 void route_rules_destroy(route_rules **self)

@@ -31,6 +31,16 @@ typedef struct {
 /* Loads everything. NULL with the reason in err. */
 route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t errlen);
 
+/* When a limit of work_minutes working minutes from now_ms runs out, in ms:
+ * now_ms + flat_seconds when flat_seconds > 0 (deadline.*_seconds), else on
+ * the working calendar. */
+int64_t route_rules_due_ms(const route_rules *self, int64_t now_ms, long flat_seconds, long work_minutes);
+
+/* The accept and resolve limits, in working minutes, of a category code (NULL
+ * or "" or unknown: the defaults) at an urgency. */
+void route_rules_limits(const route_rules *self, const char *category, const char *urgency, long *accept_minutes,
+                        long *resolve_minutes);
+
 /* Frees everything and sets *self to NULL. */
 void route_rules_destroy(route_rules **self);
 

@@ -75,8 +75,8 @@ static const char SQL_WRITE[] =
     "  LEFT JOIN units u ON u.code = t.owner"
     "  LEFT JOIN units cu ON cu.code = t.co AND u.id IS NOT NULL"
     "), locked AS ("
-    "  SELECT c.id FROM complaints c JOIN input i ON i.complaint_id = c.id"
-    "  WHERE c.status IN ('new', 'returned') ORDER BY c.id FOR UPDATE OF c"
+    "  SELECT c.id FROM complaints c"
+    "  WHERE c.id = ANY($1::bigint[]) AND c.status IN ('new', 'returned') ORDER BY c.id FOR UPDATE"
     "), moved AS ("
     "  UPDATE complaints c SET status = CASE WHEN i.dispatch THEN 'dispatched' ELSE 'manual' END,"
     "         category = i.category, updated_at = now()"
@@ -113,12 +113,17 @@ static const char SQL_WRITE[] =
     "                            'street', i.street_code, 'community', i.community_code, 'unit', i.unit_code,"
     "                            'co', i.co_code, 'cycle', m.cycle)"
     "  FROM moved m JOIN input i ON i.complaint_id = m.id"
+    "), due_by AS ("
+    "  SELECT complaint_id, max(id) FILTER (WHERE kind = 'accept') AS accept_id,"
+    "         max(due_ms) FILTER (WHERE kind = 'accept') AS accept_ms,"
+    "         max(id) FILTER (WHERE kind = 'resolve') AS resolve_id,"
+    "         max(due_ms) FILTER (WHERE kind = 'resolve') AS resolve_ms"
+    "  FROM due GROUP BY complaint_id"
     ")"
     " SELECT i.idx, m.status, coalesce(i.unit_code, ''), coalesce(i.unit_name, ''), i.reasons,"
-    "        a.id, a.due_ms, r.id, r.due_ms"
+    "        d.accept_id, d.accept_ms, d.resolve_id, d.resolve_ms"
     " FROM moved m JOIN input i ON i.complaint_id = m.id"
-    " LEFT JOIN due a ON a.complaint_id = m.id AND a.kind = 'accept'"
-    " LEFT JOIN due r ON r.complaint_id = m.id AND r.kind = 'resolve'"
+    " LEFT JOIN due_by d ON d.complaint_id = m.id"
     " ORDER BY i.idx";
 
 enum { W_IDX, W_STATUS, W_UNIT_CODE, W_UNIT_NAME, W_REASONS, W_ACCEPT_ID, W_ACCEPT_MS, W_RESOLVE_ID, W_RESOLVE_MS };
@@ -250,14 +255,6 @@ static void returned_by(char *buf, size_t cap, const char *list, const char **co
             codes[ex->n++] = c;
 }
 
-/* Due time in ms: flat seconds when configured, else working time on the calendar. */
-static int64_t due_ms(const route_worker *self, int64_t now_ms, long flat_seconds, long work_minutes)
-{
-    if (flat_seconds > 0 || !self->o.calendar)
-        return now_ms + 1000 * (int64_t)(flat_seconds > 0 ? flat_seconds : work_minutes * 60);
-    return 1000 * cal_add_work_minutes(self->o.calendar, now_ms / 1000, work_minutes);
-}
-
 /* Decides order r of the loaded batch into self->results[r]. */
 static void decide_one(route_worker *self, PGresult *orders, int r)
 {
@@ -269,9 +266,9 @@ static void decide_one(route_worker *self, PGresult *orders, int r)
     route_input in = {.address = PQgetvalue(orders, r, L_ADDRESS), .content = PQgetvalue(orders, r, L_CONTENT),
                       .category_raw = PQgetvalue(orders, r, L_CATEGORY), .urgency = PQgetvalue(orders, r, L_URGENCY),
                       .exclude = &ex};
-    route_decide(self->o.decider, &in, d);
+    route_decide(&self->o.rules->decider, &in, d);
     long returns = atol(PQgetvalue(orders, r, L_RETURNS));
-    if (self->o.max_returns > 0 && returns >= self->o.max_returns && d->owner != ROUTE_TO_MANUAL) {
+    if (self->o.max_returns > 0 && returns >= self->o.max_returns) {
         size_t len = strlen(d->reasons);
         route_say(d->reasons, sizeof d->reasons, &len,
                   "; returned %ld times (assignment.max_returns %ld): manual arbitration", returns,
@@ -292,10 +289,10 @@ static int decide(route_worker *self, PGresult *orders)
         decide_one(self, orders, r);
         const route_decision *d = &self->results[r];
         int64_t now = strtoll(PQgetvalue(orders, r, L_NOW_MS), NULL, 10);
-        long resolve_min = (long)(d->resolve_days * self->o.day_minutes + 0.5);
+        long resolve_min = (long)(d->resolve_days * self->o.rules->day_minutes + 0.5);
         snprintf(score, sizeof score, "%.3f", d->score);
-        snprintf(accept, sizeof accept, "%" PRId64, due_ms(self, now, self->o.accept_seconds, d->accept_minutes));
-        snprintf(resolve, sizeof resolve, "%" PRId64, due_ms(self, now, self->o.resolve_seconds, resolve_min));
+        snprintf(accept, sizeof accept, "%" PRId64, route_rules_due_ms(self->o.rules, now, self->o.accept_seconds, d->accept_minutes));
+        snprintf(resolve, sizeof resolve, "%" PRId64, route_rules_due_ms(self->o.rules, now, self->o.resolve_seconds, resolve_min));
         const char *street = d->place.street_code, *community = d->place.community_code;
         if (arr_elem(&self->arr[ARR_ID], PQgetvalue(orders, r, L_ID), 0) != 0 ||
             arr_elem(&self->arr[ARR_STREET], *street ? street : NULL, 1) != 0 ||

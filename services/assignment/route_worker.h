@@ -27,17 +27,14 @@
 
 #include "bus.h"
 #include "queue.h"
-#include "calendar.h"
-#include "route_decide.h"
+#include "route_rules.h"
 
 typedef struct {
     PGconn             *pg;               /* everything here is borrowed */
     redisContext       *redis;            /* holds the timers zset */
     queue              *queue;            /* the routing stream and its group */
     bus_pub            *pub;              /* NULL: publish nothing */
-    const route_decider *decider;
-    const calendar     *calendar;         /* working time for deadlines */
-    int                 day_minutes;      /* working minutes in a day: resolve days → minutes */
+    const route_rules  *rules;            /* the decider, calendar and limits */
     const char         *timers_key;       /* timers.key */
     long                accept_seconds;   /* deadline.accept_seconds: > 0 overrides the calendar */
     long                resolve_seconds;  /* deadline.resolve_seconds: > 0 overrides the calendar */

@@ -30,7 +30,6 @@ int cli_show_main(cli_ctx *ctx, int argc, char **argv);
 int cli_status_main(cli_ctx *ctx, int argc, char **argv);
 int cli_gazetteer_main(cli_ctx *ctx, int argc, char **argv);
 int cli_manual_main(cli_ctx *ctx, int argc, char **argv);
-int cli_dispatch_main(cli_ctx *ctx, int argc, char **argv);
 int cli_action_main(cli_ctx *ctx, int argc, char **argv);
 
 /* Runs sql and prints its rows as an aligned table under the column names

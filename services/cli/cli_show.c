@@ -18,10 +18,11 @@
 static const char SHOW_COMPLAINT_SQL[] =
     "SELECT id, ticket_no, status, to_char(called_at, " TIME_FMT "), caller_name, caller_phone,"
     "       address, content, coalesce(category_raw, ''), coalesce(urgency, ''),"
-    "       coalesce(import_id::text, ''), coalesce(source_row::text, ''), to_char(updated_at, " TIME_FMT ")"
+    "       coalesce(import_id::text, ''), coalesce(source_row::text, ''), to_char(updated_at, " TIME_FMT "),"
+    "       coalesce(category, ''), cycle, returns"
     "  FROM complaints WHERE ticket_no = $1";
 enum { F_ID, F_TICKET, F_STATUS, F_CALLED, F_NAME, F_PHONE, F_ADDRESS, F_CONTENT, F_CATEGORY,
-       F_URGENCY, F_IMPORT, F_ROW, F_UPDATED };
+       F_URGENCY, F_IMPORT, F_ROW, F_UPDATED, F_DECIDED, F_CYCLE, F_RETURNS };
 
 typedef struct {
     const char *heading;
@@ -30,13 +31,19 @@ typedef struct {
 } show_section;
 
 static const show_section SECTIONS[] = {
-    {"assignment", "llllrll",
+    {"assignment (owner, co-handler; the reasons are routing's)", "llllrll",
      "SELECT a.role, coalesce(u.name || ' (' || u.code || ')', '-') AS unit,"
-     "       coalesce(a.community_code, a.street_code, '') AS place, a.rule,"
+     "       coalesce(rc.name, rs.name, '') AS place, a.rule,"
      "       to_char(a.score, 'FM0.00') AS score, to_char(a.created_at, " TIME_FMT ") AS at,"
      "       a.reasons"
      "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
+     "  LEFT JOIN regions rs ON rs.code = a.street_code LEFT JOIN regions rc ON rc.code = a.community_code"
      " WHERE a.complaint_id = $1 AND a.active ORDER BY a.id"},
+    {"earlier assignments (returned, reopened or dispatched again)", "lrllll",
+     "SELECT a.role, a.cycle, coalesce(u.name || ' (' || u.code || ')', '-') AS unit, a.rule,"
+     "       to_char(a.created_at, " TIME_FMT ") AS at, a.reasons"
+     "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
+     " WHERE a.complaint_id = $1 AND NOT a.active ORDER BY a.id"},
     {"deadlines", "lrll",
      "SELECT kind, cycle, to_char(due_at, " TIME_FMT ") AS due,"
      "       CASE WHEN fired_at IS NOT NULL THEN 'fired ' || to_char(fired_at, " TIME_FMT ")"
@@ -114,7 +121,10 @@ static void print_complaint(const PGresult *res)
     printf("called at  %s\n", PQgetvalue(res, 0, F_CALLED));
     printf("caller     %s  %s\n", name, phone);
     printf("address    %s\n", PQgetvalue(res, 0, F_ADDRESS));
-    printf("category   %s\n", *PQgetvalue(res, 0, F_CATEGORY) ? PQgetvalue(res, 0, F_CATEGORY) : "-");
+    printf("category   %s (hotline)  →  %s (routing)\n",
+           *PQgetvalue(res, 0, F_CATEGORY) ? PQgetvalue(res, 0, F_CATEGORY) : "-",
+           *PQgetvalue(res, 0, F_DECIDED) ? PQgetvalue(res, 0, F_DECIDED) : "-");
+    printf("cycle      %s  (returns this cycle: %s)\n", PQgetvalue(res, 0, F_CYCLE), PQgetvalue(res, 0, F_RETURNS));
     if (*PQgetvalue(res, 0, F_URGENCY))
         printf("urgency    %s\n", PQgetvalue(res, 0, F_URGENCY));
     if (*PQgetvalue(res, 0, F_IMPORT))

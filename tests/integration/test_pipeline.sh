@@ -24,7 +24,9 @@ check_eq "rejects file lists each rejected row" "$rejected" "$(($(grep -c '' "$r
 wait_for "every complaint routed" 60 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
 check_eq "no complaint left unrouted" 0 "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")"
 dispatched=$(sql "SELECT count(*) FROM complaints WHERE status = 'dispatched'")
-check "most complaints dispatched to a street office" test "$dispatched" -ge $((inserted / 2))
+# About one sample row in ten names no place at all (data/sample/README.md); the
+# rest name a street, community, road or landmark routing knows: at least 85% go out.
+check "most complaints dispatched to a street office" test "$dispatched" -ge $((inserted * 85 / 100))
 check "complaints with no place wait for manual dispatch" test "$(sql "SELECT count(*) FROM complaints WHERE status = 'manual'")" -ge 1
 check_eq "one active assignment per complaint" "$inserted" \
     "$(sql "SELECT count(DISTINCT complaint_id) FROM assignments WHERE active")"

@@ -28,20 +28,22 @@
     "           OR u.region_code = ANY (string_to_array(replace($1, ' ', ''), ','))))"                  \
     ")"
 
+/* Period bounds as expressions of the parameters, so they serve as index bounds. */
+#define HS_P0 "($2::date::timestamp AT TIME ZONE $5)"
+#define HS_T0 "($3::date::timestamp AT TIME ZONE $5)"
+#define HS_T1 "($4::date::timestamp AT TIME ZONE $5)"
+
 /* $1 districts, $2 first day of the week before, $3 first day, $4 day after, $5 time zone. */
 static const char HOTSPOTS_SQL[] =
-    "WITH b AS ("
-    "    SELECT $2::date::timestamp AT TIME ZONE $5 AS p0, $3::date::timestamp AT TIME ZONE $5 AS t0,"
-    "           $4::date::timestamp AT TIME ZONE $5 AS t1"
-    "), " UNITS_IN_SCOPE ", o AS ("
-    "    SELECT c.called_at >= b.t0 AS cur, coalesce(c.category, c.category_raw, '') AS category,"
+    "WITH " UNITS_IN_SCOPE ", o AS ("
+    "    SELECT c.called_at >= " HS_T0 " AS cur, coalesce(c.category, c.category_raw, '') AS category,"
     "           coalesce(cr.name, sr.name, u.name) AS place"
-    "    FROM b CROSS JOIN complaints c"
+    "    FROM complaints c"
     "    JOIN assignments a ON a.complaint_id = coalesce(c.parent_id, c.id) AND a.active AND a.role = 'owner'"
     "    JOIN u ON u.id = a.unit_id"
     "    LEFT JOIN regions cr ON cr.code = a.community_code"
     "    LEFT JOIN regions sr ON sr.code = a.street_code"
-    "    WHERE c.called_at >= b.p0 AND c.called_at < b.t1"
+    "    WHERE c.called_at >= " HS_P0 " AND c.called_at < " HS_T1
     "), g AS ("
     "    SELECT 'category' AS kind, category AS name, count(*) FILTER (WHERE cur) AS n,"
     "           count(*) FILTER (WHERE NOT cur) AS prev FROM o GROUP BY category"
@@ -52,27 +54,37 @@ static const char HOTSPOTS_SQL[] =
     "    SELECT g.*, row_number() OVER (PARTITION BY kind ORDER BY n DESC, name) AS rn FROM g WHERE n > 0"
     ") r WHERE rn <= 10 ORDER BY kind, rn";
 
-/* $1 districts, $2 first day, $3 day after, $4 time zone, $5 row limit. */
+#define OR_T0 "($2::date::timestamp AT TIME ZONE $4)"
+#define OR_T1 "($3::date::timestamp AT TIME ZONE $4)"
+#define OR_TN "least($3::date::timestamp AT TIME ZONE $4, now())"
+
+/* $1 districts, $2 first day, $3 day after, $4 time zone, $5 row limit.
+ * A deadline or alert without a unit counts for the order's active units. */
 static const char ORDERS_SQL[] =
-    "WITH b AS ("
-    "    SELECT $2::date::timestamp AT TIME ZONE $4 AS t0, $3::date::timestamp AT TIME ZONE $4 AS t1,"
-    "           least($3::date::timestamp AT TIME ZONE $4, now()) AS tn"
-    "), " UNITS_IN_SCOPE ", ov AS ("
-    "    SELECT d.complaint_id, coalesce(d.unit_id, a.unit_id) AS unit_id, d.due_at, d.met_at"
-    "    FROM b CROSS JOIN deadlines d"
-    "    LEFT JOIN assignments a ON d.unit_id IS NULL AND a.complaint_id = d.complaint_id"
-    "                           AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE d.kind = 'resolve' AND d.due_at >= b.t0 AND d.due_at < b.tn"
+    "WITH " UNITS_IN_SCOPE ", d0 AS ("
+    "    SELECT d.complaint_id, d.unit_id, d.due_at, d.met_at FROM deadlines d"
+    "    WHERE d.kind = 'resolve' AND d.due_at >= " OR_T0 " AND d.due_at < " OR_TN
     "      AND (d.met_at IS NULL OR d.met_at > d.due_at)"
+    "), ov AS ("
+    "    SELECT complaint_id, unit_id, due_at, met_at FROM d0 WHERE unit_id IS NOT NULL"
+    "    UNION ALL"
+    "    SELECT d0.complaint_id, a.unit_id, d0.due_at, d0.met_at FROM d0"
+    "    JOIN assignments a ON a.complaint_id = d0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
+    "    WHERE d0.unit_id IS NULL"
+    "), x0 AS ("
+    "    SELECT x.complaint_id, x.unit_id, x.rung FROM alerts x"
+    "    WHERE x.created_at >= " OR_T0 " AND x.created_at < " OR_T1
+    "), x1 AS ("
+    "    SELECT complaint_id, unit_id, rung FROM x0 WHERE unit_id IS NOT NULL"
+    "    UNION ALL"
+    "    SELECT x0.complaint_id, a.unit_id, x0.rung FROM x0"
+    "    JOIN assignments a ON a.complaint_id = x0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
+    "    WHERE x0.unit_id IS NULL"
     "), al AS ("
-    "    SELECT x.complaint_id, coalesce(x.unit_id, a.unit_id) AS unit_id, count(*) AS n,"
-    "           (array_agg(x.rung ORDER BY array_position(ARRAY['remind', 'supervise', 'accountability'], x.rung)"
+    "    SELECT complaint_id, unit_id, count(*) AS n,"
+    "           (array_agg(rung ORDER BY array_position(ARRAY['remind', 'supervise', 'accountability'], rung)"
     "                      DESC NULLS LAST))[1] AS rung"
-    "    FROM b CROSS JOIN alerts x"
-    "    LEFT JOIN assignments a ON x.unit_id IS NULL AND a.complaint_id = x.complaint_id"
-    "                           AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE x.created_at >= b.t0 AND x.created_at < b.t1"
-    "    GROUP BY 1, 2"
+    "    FROM x1 GROUP BY 1, 2"
     ")"
     "SELECT u.code, u.name, c.ticket_no, coalesce(c.category, c.category_raw, ''),"
     "       coalesce(c.caller_name, ''), coalesce(c.caller_phone, ''),"

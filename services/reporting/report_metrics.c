@@ -66,39 +66,50 @@ static const double DEFAULT_WEIGHTS[RATE_COUNT] = {
 
 /* $1 districts (comma list), $2 first day, $3 day after the last, $4 time zone.
  * One row per unit: code, name, kind and the counts in report_counts order. */
+#define T0 "($2::date::timestamp AT TIME ZONE $4)"
+#define T1 "($3::date::timestamp AT TIME ZONE $4)"
+#define TN "least($3::date::timestamp AT TIME ZONE $4, now())"
+
+/* The period's bounds are written out as expressions of the parameters (not
+ * read from a CTE) so the planner can use them as index bounds. */
 static const char METRICS_SQL[] =
-    "WITH b AS ("
-    "    SELECT $2::date::timestamp AT TIME ZONE $4 AS t0, $3::date::timestamp AT TIME ZONE $4 AS t1,"
-    "           least($3::date::timestamp AT TIME ZONE $4, now()) AS tn"
-    "), u AS ("
+    "WITH u AS ("
     "    SELECT u.id, u.code, u.name, u.kind FROM units u LEFT JOIN regions r ON r.code = u.region_code"
     "    WHERE (u.kind = 'street' AND r.parent_code = ANY (string_to_array(replace($1, ' ', ''), ',')))"
     "       OR (u.kind = 'dept' AND (u.region_code IS NULL"
     "           OR u.region_code = ANY (string_to_array(replace($1, ' ', ''), ','))))"
-    "), dl AS ("
-    "    SELECT coalesce(d.unit_id, a.unit_id) AS unit_id, d.kind, d.due_at, d.met_at,"
-    "           d.started_at >= b.t0 AND d.started_at < b.t1 AS started,"
-    "           d.due_at >= b.t0 AND d.due_at < b.tn AS fell_due, b.t1"
-    "    FROM b CROSS JOIN deadlines d"
-    "    LEFT JOIN assignments a ON d.unit_id IS NULL AND a.complaint_id = d.complaint_id"
-    "                           AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE (d.started_at >= b.t0 AND d.started_at < b.t1) OR (d.due_at >= b.t0 AND d.due_at < b.tn)"
+    "), d0 AS ("
+    "    SELECT d.complaint_id, d.unit_id, d.kind, d.due_at, d.met_at,"
+    "           d.started_at >= " T0 " AND d.started_at < " T1 " AS started,"
+    "           d.due_at >= " T0 " AND d.due_at < " TN " AS fell_due"
+    "    FROM deadlines d"
+    "    WHERE (d.started_at >= " T0 " AND d.started_at < " T1 ")"
+    "       OR (d.due_at >= " T0 " AND d.due_at < " TN ")"
+    "), dl AS ("          /* a deadline without a unit counts for the order's active units */
+    "    SELECT unit_id, kind, due_at, met_at, started, fell_due FROM d0 WHERE unit_id IS NOT NULL"
+    "    UNION ALL"
+    "    SELECT a.unit_id, d0.kind, d0.due_at, d0.met_at, d0.started, d0.fell_due FROM d0"
+    "    JOIN assignments a ON a.complaint_id = d0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
+    "    WHERE d0.unit_id IS NULL"
     "), dla AS ("
     "    SELECT unit_id,"
     "           count(*) FILTER (WHERE kind = 'accept' AND started) AS dispatched,"
     "           count(*) FILTER (WHERE kind = 'accept' AND started AND met_at <= due_at) AS accepted_on_time,"
     "           count(*) FILTER (WHERE kind = 'resolve' AND started) AS assigned,"
-    "           count(*) FILTER (WHERE kind = 'resolve' AND started AND met_at < t1) AS resolved,"
+    "           count(*) FILTER (WHERE kind = 'resolve' AND started AND met_at < " T1 ") AS resolved,"
     "           count(*) FILTER (WHERE kind = 'resolve' AND fell_due) AS due,"
     "           count(*) FILTER (WHERE kind = 'resolve' AND fell_due AND met_at <= due_at) AS on_time"
     "    FROM dl GROUP BY unit_id"
-    "), ev AS ("
-    "    SELECT coalesce(eu.id, a.unit_id) AS unit_id, e.event, e.detail"
-    "    FROM b CROSS JOIN complaint_events e"
-    "    LEFT JOIN units eu ON eu.code = e.detail->>'unit'"
-    "    LEFT JOIN assignments a ON eu.id IS NULL AND a.complaint_id = e.complaint_id"
-    "                           AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE e.event IN ('callback', 'returned') AND e.at >= b.t0 AND e.at < b.t1"
+    "), e0 AS ("
+    "    SELECT e.complaint_id, eu.id AS unit_id, e.event, e.detail"
+    "    FROM complaint_events e LEFT JOIN units eu ON eu.code = e.detail->>'unit'"
+    "    WHERE e.event IN ('callback', 'returned') AND e.at >= " T0 " AND e.at < " T1
+    "), ev AS ("          /* an event naming no unit counts for the order's active units */
+    "    SELECT unit_id, event, detail FROM e0 WHERE unit_id IS NOT NULL"
+    "    UNION ALL"
+    "    SELECT a.unit_id, e0.event, e0.detail FROM e0"
+    "    JOIN assignments a ON a.complaint_id = e0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
+    "    WHERE e0.unit_id IS NULL"
     "), eva AS ("
     "    SELECT unit_id,"
     "           count(*) FILTER (WHERE event = 'callback') AS callbacks,"
@@ -107,10 +118,10 @@ static const char METRICS_SQL[] =
     "    FROM ev GROUP BY unit_id"
     "), ca AS ("
     "    SELECT a.unit_id, count(*) AS called, count(*) FILTER (WHERE c.parent_id IS NOT NULL) AS repeats"
-    "    FROM b CROSS JOIN complaints c"
+    "    FROM complaints c"
     "    JOIN assignments a ON a.complaint_id = coalesce(c.parent_id, c.id) AND a.active"
     "                      AND a.role IN ('owner', 'co')"
-    "    WHERE c.called_at >= b.t0 AND c.called_at < b.t1"
+    "    WHERE c.called_at >= " T0 " AND c.called_at < " T1
     "    GROUP BY a.unit_id"
     ")"
     "SELECT u.code, u.name, u.kind,"
@@ -264,10 +275,16 @@ static void read_unit(report_unit *u, const PGresult *res, int row)
         counts[c] = strtol(PQgetvalue(res, row, FIRST_COUNT_COL + (int)c), NULL, 10);
 }
 
+int report_session(PGconn *pg)
+{
+    return db_exec(pg, "SET jit = off");
+}
+
 report_table *report_metrics_run(PGconn *pg, const char *districts, const char *tz, const report_period *p,
                                  const report_settings *s, char *err, size_t errlen)
 {
     const char *params[4] = {districts, p->from, p->to, tz};
+    report_session(pg);
     PGresult *res = db_query(pg, "report metrics", METRICS_SQL, 4, params);
     if (!res) {
         snprintf(err, errlen, "the metrics query for %s failed: %.*s", p->label,

@@ -92,6 +92,11 @@ report_table *report_metrics_run(PGconn *pg, const char *districts, const char *
  * report_metrics_run(); public so the formulas can be tested on their own. */
 void report_metrics_compute(report_table *t, const report_settings *s);
 
+/* Prepares a connection for the report queries: JIT compilation off (it
+ * costs more than these short aggregate queries take). Every report_*_run
+ * calls it. 0 or -1. */
+int report_session(PGconn *pg);
+
 /* The unit with this code, or NULL. */
 const report_unit *report_table_find(const report_table *t, const char *code);
 

@@ -28,22 +28,22 @@
     "           OR u.region_code = ANY (string_to_array(replace($1, ' ', ''), ','))))"                  \
     ")"
 
-/* Period bounds as expressions of the parameters, so they serve as index bounds. */
-#define HS_P0 "($2::date::timestamp AT TIME ZONE $5)"
-#define HS_T0 "($3::date::timestamp AT TIME ZONE $5)"
-#define HS_T1 "($4::date::timestamp AT TIME ZONE $5)"
-
-/* $1 districts, $2 first day of the week before, $3 first day, $4 day after, $5 time zone. */
+/* $1 districts, $2 start of the week before, $3 start of the week, $4 its end.
+ * w is read first (by called_at, then each order's owner by index) and only
+ * then matched to the scope's units: joining from the units would read every
+ * assignment they ever had. */
 static const char HOTSPOTS_SQL[] =
-    "WITH " UNITS_IN_SCOPE ", o AS ("
-    "    SELECT c.called_at >= " HS_T0 " AS cur, coalesce(c.category, c.category_raw, '') AS category,"
-    "           coalesce(cr.name, sr.name, u.name) AS place"
+    "WITH " UNITS_IN_SCOPE ", w AS MATERIALIZED ("
+    "    SELECT c.called_at >= $3::timestamptz AS cur, coalesce(c.category, c.category_raw, '') AS category,"
+    "           a.unit_id, a.community_code, a.street_code"
     "    FROM complaints c"
     "    JOIN assignments a ON a.complaint_id = coalesce(c.parent_id, c.id) AND a.active AND a.role = 'owner'"
-    "    JOIN u ON u.id = a.unit_id"
-    "    LEFT JOIN regions cr ON cr.code = a.community_code"
-    "    LEFT JOIN regions sr ON sr.code = a.street_code"
-    "    WHERE c.called_at >= " HS_P0 " AND c.called_at < " HS_T1
+    "    WHERE c.called_at >= $2::timestamptz AND c.called_at < $4::timestamptz"
+    "), o AS ("
+    "    SELECT w.cur, w.category, coalesce(cr.name, sr.name, u.name) AS place"
+    "    FROM w JOIN u ON u.id = w.unit_id"
+    "    LEFT JOIN regions cr ON cr.code = w.community_code"
+    "    LEFT JOIN regions sr ON sr.code = w.street_code"
     "), g AS ("
     "    SELECT 'category' AS kind, category AS name, count(*) FILTER (WHERE cur) AS n,"
     "           count(*) FILTER (WHERE NOT cur) AS prev FROM o GROUP BY category"
@@ -54,11 +54,11 @@ static const char HOTSPOTS_SQL[] =
     "    SELECT g.*, row_number() OVER (PARTITION BY kind ORDER BY n DESC, name) AS rn FROM g WHERE n > 0"
     ") r WHERE rn <= 10 ORDER BY kind, rn";
 
-#define OR_T0 "($2::date::timestamp AT TIME ZONE $4)"
-#define OR_T1 "($3::date::timestamp AT TIME ZONE $4)"
-#define OR_TN "least($3::date::timestamp AT TIME ZONE $4, now())"
+#define OR_T0 "$2::timestamptz"
+#define OR_T1 "$3::timestamptz"
+#define OR_TN "$6::timestamptz"
 
-/* $1 districts, $2 first day, $3 day after, $4 time zone, $5 row limit.
+/* $1 districts, $2 start, $3 end, $4 time zone, $5 row limit, $6 min(end, now()).
  * A deadline or alert without a unit counts for the order's active units. */
 static const char ORDERS_SQL[] =
     "WITH " UNITS_IN_SCOPE ", d0 AS ("
@@ -107,11 +107,12 @@ static void copy_col(char *dst, size_t cap, const PGresult *res, int row, int co
     snprintf(dst, cap, "%s", PQgetvalue(res, row, col));
 }
 
-static int read_hotspots(report_bulletin *b, PGconn *pg, const char *districts, const char *tz,
-                         const report_period *p, char *err, size_t errlen)
+static int read_hotspots(report_bulletin *b, PGconn *pg, const char *districts, const report_bounds *prev,
+                         const report_bounds *cur, char *err, size_t errlen)
 {
-    const char *params[5] = {districts, b->prev->period.from, p->from, p->to, tz};
-    PGresult *res = db_query(pg, "report hot spots", HOTSPOTS_SQL, 5, params);
+    const report_period *p = &b->cur->period;
+    const char *params[4] = {districts, prev->t0, cur->t0, cur->t1};
+    PGresult *res = db_query(pg, "report hot spots", HOTSPOTS_SQL, 4, params);
     if (!res) {
         snprintf(err, errlen, "the hot spots query for %s failed: %.*s", p->label,
                  (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
@@ -157,12 +158,13 @@ static void read_order(report_order *o, const PGresult *res, int i)
 }
 
 static int read_orders(report_bulletin *b, PGconn *pg, const char *districts, const char *tz,
-                       const report_period *p, char *err, size_t errlen)
+                       const report_bounds *cur, char *err, size_t errlen)
 {
+    const report_period *p = &b->cur->period;
     char limit[16];
     snprintf(limit, sizeof limit, "%d", REPORT_MAX_ORDERS);
-    const char *params[5] = {districts, p->from, p->to, tz, limit};
-    PGresult *res = db_query(pg, "report orders", ORDERS_SQL, 5, params);
+    const char *params[6] = {districts, cur->t0, cur->t1, tz, limit, cur->tn};
+    PGresult *res = db_query(pg, "report orders", ORDERS_SQL, 6, params);
     if (!res) {
         snprintf(err, errlen, "the overdue orders query for %s failed: %.*s", p->label,
                  (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
@@ -185,6 +187,7 @@ report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const 
                                        const report_settings *s, char *err, size_t errlen)
 {
     report_period prev;
+    report_bounds prev_b, cur_b;
     report_bulletin *b = calloc(1, sizeof *b);
     if (!b) {
         snprintf(err, errlen, "out of memory");
@@ -197,8 +200,10 @@ report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const 
     report_period_previous(&prev, p);
     if (!(b->cur = report_metrics_run(pg, districts, tz, p, s, err, errlen)) ||
         !(b->prev = report_metrics_run(pg, districts, tz, &prev, s, err, errlen)) ||
-        read_hotspots(b, pg, districts, tz, p, err, errlen) < 0 ||
-        read_orders(b, pg, districts, tz, p, err, errlen) < 0)
+        report_query_start(pg, &prev, tz, &prev_b, err, errlen) < 0 ||
+        report_query_start(pg, p, tz, &cur_b, err, errlen) < 0 ||
+        read_hotspots(b, pg, districts, &prev_b, &cur_b, err, errlen) < 0 ||
+        read_orders(b, pg, districts, tz, &cur_b, err, errlen) < 0)
         report_bulletin_free(&b);
     return b;
 }

@@ -8,13 +8,13 @@
 #include "db.h"
 #include "report_metrics.h"
 
-#define T0 "($2::date::timestamp AT TIME ZONE $4)"
-#define T1 "($3::date::timestamp AT TIME ZONE $4)"
-#define TE "least($3::date::timestamp AT TIME ZONE $4, now())"
+#define T0 "$2::timestamptz"
+#define T1 "$3::timestamptz"
+#define TE "$4::timestamptz"
 
-/* $1 districts, $2 the day, $3 the day after, $4 time zone. Bounds are
- * expressions of the parameters so they serve as index bounds; a deadline,
- * event or alert without a unit counts for the order's active units. */
+/* $1 districts, $2 start of the day, $3 its end, $4 min(end, now())
+ * (report_bounds). A deadline, event or alert without a unit counts for the
+ * order's active units. */
 static const char DAILY_SQL[] =
     "WITH u AS ("
     "    SELECT u.id, u.code, u.name FROM units u JOIN regions r ON r.code = u.region_code"
@@ -78,8 +78,10 @@ static void read_row(report_daily_row *r, const PGresult *res, int i)
 report_daily *report_daily_run(PGconn *pg, const char *districts, const char *tz, const report_period *p,
                                char *err, size_t errlen)
 {
-    const char *params[4] = {districts, p->from, p->to, tz};
-    report_session(pg);
+    report_bounds b;
+    if (report_query_start(pg, p, tz, &b, err, errlen) < 0)
+        return NULL;
+    const char *params[4] = {districts, b.t0, b.t1, b.tn};
     PGresult *res = db_query(pg, "report daily", DAILY_SQL, 4, params);
     if (!res) {
         snprintf(err, errlen, "the daily sheet query for %s failed: %.*s", p->label,

@@ -64,14 +64,12 @@ static const double DEFAULT_WEIGHTS[RATE_COUNT] = {
     [RATE_RECTIFICATION] = 30, [RATE_RETURN] = 0, [RATE_REPEAT] = 0,
 };
 
-/* $1 districts (comma list), $2 first day, $3 day after the last, $4 time zone.
+/* $1 districts (comma list), $2 start, $3 end, $4 min(end, now()) (report_bounds).
  * One row per unit: code, name, kind and the counts in report_counts order. */
-#define T0 "($2::date::timestamp AT TIME ZONE $4)"
-#define T1 "($3::date::timestamp AT TIME ZONE $4)"
-#define TN "least($3::date::timestamp AT TIME ZONE $4, now())"
+#define T0 "$2::timestamptz"
+#define T1 "$3::timestamptz"
+#define TN "$4::timestamptz"
 
-/* The period's bounds are written out as expressions of the parameters (not
- * read from a CTE) so the planner can use them as index bounds. */
 static const char METRICS_SQL[] =
     "WITH u AS ("
     "    SELECT u.id, u.code, u.name, u.kind FROM units u LEFT JOIN regions r ON r.code = u.region_code"
@@ -275,16 +273,36 @@ static void read_unit(report_unit *u, const PGresult *res, int row)
         counts[c] = strtol(PQgetvalue(res, row, FIRST_COUNT_COL + (int)c), NULL, 10);
 }
 
-int report_session(PGconn *pg)
+static const char BOUNDS_SQL[] =
+    "SELECT $1::date::timestamp AT TIME ZONE $3, $2::date::timestamp AT TIME ZONE $3,"
+    "       least($2::date::timestamp AT TIME ZONE $3, now())";
+
+int report_query_start(PGconn *pg, const report_period *p, const char *tz, report_bounds *b, char *err,
+                       size_t errlen)
 {
-    return db_exec(pg, "SET jit = off");
+    const char *params[3] = {p->from, p->to, tz};
+    PGresult *res = db_exec(pg, "SET jit = off") < 0 || db_exec(pg, "SET random_page_cost = 1.1") < 0
+                        ? NULL
+                        : db_query(pg, "report bounds", BOUNDS_SQL, 3, params);
+    if (!res) {
+        snprintf(err, errlen, "the bounds of %s in time zone '%s': %.*s", p->label, tz,
+                 (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+        return -1;
+    }
+    snprintf(b->t0, sizeof b->t0, "%s", PQgetvalue(res, 0, 0));
+    snprintf(b->t1, sizeof b->t1, "%s", PQgetvalue(res, 0, 1));
+    snprintf(b->tn, sizeof b->tn, "%s", PQgetvalue(res, 0, 2));
+    PQclear(res);
+    return 0;
 }
 
 report_table *report_metrics_run(PGconn *pg, const char *districts, const char *tz, const report_period *p,
                                  const report_settings *s, char *err, size_t errlen)
 {
-    const char *params[4] = {districts, p->from, p->to, tz};
-    report_session(pg);
+    report_bounds b;
+    if (report_query_start(pg, p, tz, &b, err, errlen) < 0)
+        return NULL;
+    const char *params[4] = {districts, b.t0, b.t1, b.tn};
     PGresult *res = db_query(pg, "report metrics", METRICS_SQL, 4, params);
     if (!res) {
         snprintf(err, errlen, "the metrics query for %s failed: %.*s", p->label,

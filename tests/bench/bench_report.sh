@@ -37,6 +37,7 @@ echo "== report: generating $N orders over 52 weeks (2025-11-24 .. 2026-11-22), 
 t0=$(now)
 psqlq -v n="$N" <<'SQL'
 SET synchronous_commit = off;
+SET session_replication_role = replica;     -- generated rows are consistent: skip the per-row FK checks
 INSERT INTO regions (code, name, short_name, level) VALUES ('880200', '基准区', '基准', 'district');
 INSERT INTO regions (code, name, short_name, level, parent_code)
 SELECT '880200' || lpad(g::text, 3, '0'), '基准' || g || '街道', '基准' || g, 'street', '880200' FROM generate_series(1, 20) g;

@@ -112,12 +112,9 @@ static int read_hotspots(report_bulletin *b, PGconn *pg, const char *districts, 
 {
     const report_period *p = &b->cur->period;
     const char *params[4] = {districts, prev->t0, cur->t0, cur->t1};
-    PGresult *res = db_query(pg, "report hot spots", HOTSPOTS_SQL, 4, params);
-    if (!res) {
-        snprintf(err, errlen, "the hot spots query for %s failed: %.*s", p->label,
-                 (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+    PGresult *res = report_query(pg, "hot spots", p, HOTSPOTS_SQL, 4, params, err, errlen);
+    if (!res)
         return -1;
-    }
     for (int i = 0; i < PQntuples(res); i++) {
         int is_cat = strcmp(PQgetvalue(res, i, 0), "category") == 0;
         size_t *n = is_cat ? &b->n_categories : &b->n_places;
@@ -164,12 +161,9 @@ static int read_orders(report_bulletin *b, PGconn *pg, const char *districts, co
     char limit[16];
     snprintf(limit, sizeof limit, "%d", REPORT_MAX_ORDERS);
     const char *params[6] = {districts, cur->t0, cur->t1, tz, limit, cur->tn};
-    PGresult *res = db_query(pg, "report orders", ORDERS_SQL, 6, params);
-    if (!res) {
-        snprintf(err, errlen, "the overdue orders query for %s failed: %.*s", p->label,
-                 (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+    PGresult *res = report_query(pg, "overdue orders", p, ORDERS_SQL, 6, params, err, errlen);
+    if (!res)
         return -1;
-    }
     int rows = PQntuples(res);
     b->orders = calloc(rows > 0 ? (size_t)rows : 1, sizeof *b->orders);
     if (!b->orders) {

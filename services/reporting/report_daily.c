@@ -82,12 +82,9 @@ report_daily *report_daily_run(PGconn *pg, const char *districts, const char *tz
     if (report_query_start(pg, p, tz, &b, err, errlen) < 0)
         return NULL;
     const char *params[4] = {districts, b.t0, b.t1, b.tn};
-    PGresult *res = db_query(pg, "report daily", DAILY_SQL, 4, params);
-    if (!res) {
-        snprintf(err, errlen, "the daily sheet query for %s failed: %.*s", p->label,
-                 (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+    PGresult *res = report_query(pg, "daily sheet", p, DAILY_SQL, 4, params, err, errlen);
+    if (!res)
         return NULL;
-    }
     int rows = PQntuples(res);
     report_daily *d = calloc(1, sizeof *d);
     if (d)

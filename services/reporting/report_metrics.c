@@ -296,6 +296,16 @@ int report_query_start(PGconn *pg, const report_period *p, const char *tz, repor
     return 0;
 }
 
+PGresult *report_query(PGconn *pg, const char *what, const report_period *p, const char *sql, int nparams,
+                       const char *const *params, char *err, size_t errlen)
+{
+    PGresult *res = db_query(pg, what, sql, nparams, params);
+    if (!res)
+        snprintf(err, errlen, "the %s query for %s failed: %.*s", what, p->label,
+                 (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+    return res;
+}
+
 report_table *report_metrics_run(PGconn *pg, const char *districts, const char *tz, const report_period *p,
                                  const report_settings *s, char *err, size_t errlen)
 {
@@ -303,12 +313,9 @@ report_table *report_metrics_run(PGconn *pg, const char *districts, const char *
     if (report_query_start(pg, p, tz, &b, err, errlen) < 0)
         return NULL;
     const char *params[4] = {districts, b.t0, b.t1, b.tn};
-    PGresult *res = db_query(pg, "report metrics", METRICS_SQL, 4, params);
-    if (!res) {
-        snprintf(err, errlen, "the metrics query for %s failed: %.*s", p->label,
-                 (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+    PGresult *res = report_query(pg, "metrics", p, METRICS_SQL, 4, params, err, errlen);
+    if (!res)
         return NULL;
-    }
     int rows = PQntuples(res);
     report_table *t = calloc(1, sizeof *t);
     if (t)

@@ -109,6 +109,12 @@ typedef struct {
 int report_query_start(PGconn *pg, const report_period *p, const char *tz, report_bounds *b, char *err,
                        size_t errlen);
 
+/* Runs one report query (what names it: "metrics", "daily sheet"...) for
+ * period p. The result, or NULL with "the <what> query for <period> failed:
+ * <PostgreSQL's reason>" in err. */
+PGresult *report_query(PGconn *pg, const char *what, const report_period *p, const char *sql, int nparams,
+                       const char *const *params, char *err, size_t errlen);
+
 /* The unit with this code, or NULL. */
 const report_unit *report_table_find(const report_table *t, const char *code);
 

@@ -38,6 +38,7 @@
 #include <openssl/evp.h>
 
 #include "db.h"
+#include "intake_buf.h"
 #include "intake_columns.h"
 #include "intake_rejects.h"
 #include "intake_row.h"
@@ -114,8 +115,7 @@ typedef struct {
     cols_map      *map;
     intake_row    *rows;
     rejects       *rejects;
-    char          *copy;        /* COPY text of the batch read last */
-    size_t         copy_len, copy_cap;
+    intake_buf     copy;        /* COPY text of the batch read last */
 } import_run;
 
 static int64_t now_ms(void)
@@ -219,24 +219,6 @@ static int read_header(import_run *r, char *why, size_t whylen)
     return 0;
 }
 
-/* Appends a COPY line to the batch's text. 0, or -1 when out of memory. */
-static int copy_append(import_run *r, const char *line, size_t len)
-{
-    if (r->copy_len + len > r->copy_cap) {
-        size_t cap = r->copy_cap ? r->copy_cap : COPY_BUF;
-        while (cap < r->copy_len + len)
-            cap *= 2;
-        char *p = realloc(r->copy, cap);
-        if (!p)
-            return -1;
-        r->copy = p;
-        r->copy_cap = cap;
-    }
-    memcpy(r->copy + r->copy_len, line, len);
-    r->copy_len += len;
-    return 0;
-}
-
 /* Handles one row: adds it to the batch's COPY text or writes it to the
  * rejects file. 1 for a data row, 0 for a blank one, -1 with why. */
 static int take_row(import_run *r, const csv_record *rec, batch *b, char *why, size_t whylen)
@@ -247,7 +229,7 @@ static int take_row(import_run *r, const csv_record *rec, batch *b, char *why, s
     int v = intake_row_build(r->rows, r->map, rec, r->res->import_id, &line, &len, &rej);
     if (v == INTAKE_ROW_EMPTY)
         return 0;
-    if (v < 0 || (v == INTAKE_ROW_OK && copy_append(r, line, len) < 0)) {
+    if (v < 0 || (v == INTAKE_ROW_OK && intake_buf_add(&r->copy, line, len) < 0)) {
         snprintf(why, whylen, "row %" PRIu64 ": out of memory", rec->record_no);
         return -1;
     }
@@ -267,8 +249,8 @@ static int read_batch(import_run *r, batch *b, char *why, size_t whylen)
     size_t want = r->opt->batch_rows ? r->opt->batch_rows : INTAKE_BATCH_ROWS;
     size_t seen = 0;
     memset(b, 0, sizeof *b);
-    r->copy_len = 0;
-    while (seen < want && r->copy_len < BATCH_BYTES) {
+    r->copy.len = 0;
+    while (seen < want && r->copy.len < BATCH_BYTES) {
         csv_record rec;
         int got = intake_source_read(r->source, &rec);
         if (got < 0) {
@@ -347,8 +329,8 @@ static int start_batch(import_run *r, const batch *b, char *why, size_t whylen)
         snprintf(why, whylen, "COPY into intake_staging could not start");
         goto fail;
     }
-    for (size_t off = 0; rc == 0 && off < r->copy_len; off += COPY_BUF)
-        rc = db_copy_put(pg, r->copy + off, r->copy_len - off < COPY_BUF ? r->copy_len - off : COPY_BUF);
+    for (size_t off = 0; rc == 0 && off < r->copy.len; off += COPY_BUF)
+        rc = db_copy_put(pg, r->copy.data + off, r->copy.len - off < COPY_BUF ? r->copy.len - off : COPY_BUF);
     if (db_copy_end(pg) < 0 || rc < 0) {
         snprintf(why, whylen, "COPY into intake_staging failed (PostgreSQL's reason is logged)");
         goto fail;
@@ -509,7 +491,7 @@ cleanup:
     intake_row_destroy(&r.rows);
     cols_map_destroy(&r.map);
     intake_source_destroy(&r.source);
-    free(r.copy);
+    intake_buf_free(&r.copy);
     if (fd >= 0)
         close(fd);
     return rc;

@@ -35,9 +35,11 @@ define service_rules
 $(1)_MODS := $$(filter-out services/$(1)/main.c,$$(wildcard services/$(1)/*.c))
 $(BUILD)/lib$(1).a: $$(patsubst %.c,$(BUILD)/%.o,$$($(1)_MODS))
 	@mkdir -p $$(@D); rm -f $$@; ar rcs $$@ $$^
-$(BUILD)/bin/$(2): $(BUILD)/services/$(1)/main.o $(BUILD)/lib$(1).a $(COMMON_A)
+$(BUILD)/bin/$(2): $(BUILD)/services/$(1)/main.o $(BUILD)/lib$(1).a $$(addprefix $(BUILD)/lib,$$(addsuffix .a,$$($(1)_USES))) $(COMMON_A)
 	@mkdir -p $$(@D); $(CC) $(LDFLAGS) -o $$@ $$^ $(LDLIBS)
 endef
+# The jiesu tool builds the daily sheet and the bulletin with the reporting modules.
+cli_USES := reporting
 $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s),jiesu-$(s))))
 $(eval $(call service_rules,cli,jiesu))
 

@@ -1,7 +1,9 @@
 /* route_api.c — answers the assignment service's requests (see route_api.h). */
 #include "route_api.h"
 
+#include "config.h"
 #include "log.h"
+#include "queue.h"
 #include "route_actions.h"
 
 #define ERR_REFUSED 409
@@ -20,6 +22,20 @@ static void publish_move(service *s, const bus_request *req, const Jiesu__Action
     bus_pub_send(s->pub, "complaint.status", &ev.base, req->env->trace_id);
 }
 
+/* Puts a returned or reopened order on the routing stream. When Redis fails
+ * the reconciler finds it within assignment.reconcile_seconds. */
+static void enqueue(service *s, int64_t id)
+{
+    const char *stream = config_get(s->cfg, "queue.route_stream", "jiesu:route");
+    queue *q = svc_ensure_redis(s) == 0
+                   ? queue_new(s->redis, stream, config_get(s->cfg, "queue.route_group", "assignment"), "api")
+                   : NULL;
+    if (!q || queue_add(q, &id, 1) != 0)
+        log_warn("Redis: order %lld waits for routing but could not be enqueued on %s; the reconciler will",
+                 (long long)id, stream);
+    queue_destroy(&q);
+}
+
 void route_api_action(service *s, const bus_request *req)
 {
     char err[512] = "";
@@ -30,7 +46,7 @@ void route_api_action(service *s, const bus_request *req)
         return;
     }
     route_action_req ar = {.ticket_no = rq->ticket_no, .action = rq->action, .unit_code = rq->unit_code,
-                           .actor = rq->actor, .reason = rq->reason};
+                           .actor = rq->actor, .reason = rq->reason, .result = rq->result};
     if (svc_ensure_pg(s) < 0) {
         bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database unavailable; try again");
     } else if (route_action(s->pg, &ar, &res, err, sizeof err) != 0) {
@@ -42,6 +58,8 @@ void route_api_action(service *s, const bus_request *req)
         reply.status = res.to;
         reply.message = res.changed ? "done" : "already done; nothing changed";
         bus_server_reply(s->server, req, "action.reply", &reply.base);
+        if (res.reroute)
+            enqueue(s, res.complaint_id);
         if (res.changed)
             publish_move(s, req, rq, &res);
     }

@@ -54,19 +54,17 @@ static const show_section SECTIONS[] = {
      "  FROM complaint_events WHERE complaint_id = $1 ORDER BY id"},
 };
 
-/* Prints one section's rows as a table with the column names as header. */
-static int print_section(PGconn *pg, const show_section *s, const char *id)
+int cli_print_query(PGconn *pg, const char *label, const char *align, const char *sql, int nparams,
+                    const char *const *params)
 {
-    const char *params[1] = {id};
-    PGresult *res = db_query(pg, s->heading, s->sql, 1, params);
+    PGresult *res = db_query(pg, label, sql, nparams, params);
     cli_table *t = NULL;
     int rc = -1;
 
     if (!res) {
-        cli_error("show: reading %s: %.*s", s->heading, CLI_PQ_MSG(pg));
+        cli_error("%s: %.*s", label, CLI_PQ_MSG(pg));
         return -1;
     }
-    printf("\n%s:\n", s->heading);
     int rows = PQntuples(res), cols = PQnfields(res);
     if (rows == 0) {
         printf("  (none)\n");
@@ -74,7 +72,7 @@ static int print_section(PGconn *pg, const show_section *s, const char *id)
         goto cleanup;
     }
     const char *cells[16];
-    if (cols > 16 || !(t = cli_table_new((size_t)cols, s->align)))
+    if (cols > 16 || !(t = cli_table_new((size_t)cols, align)))
         goto cleanup;
     for (int c = 0; c < cols; c++)
         cells[c] = PQfname(res, c);
@@ -90,10 +88,18 @@ static int print_section(PGconn *pg, const show_section *s, const char *id)
     rc = 0;
 cleanup:
     if (rc < 0)
-        cli_error("show: %s: out of memory", s->heading);
+        cli_error("%s: out of memory", label);
     cli_table_destroy(&t);
     PQclear(res);
     return rc;
+}
+
+/* Prints one section's rows as a table with the column names as header. */
+static int print_section(PGconn *pg, const show_section *s, const char *id)
+{
+    const char *params[1] = {id};
+    printf("\n%s:\n", s->heading);
+    return cli_print_query(pg, s->heading, s->align, s->sql, 1, params);
 }
 
 static void print_complaint(const PGresult *res)

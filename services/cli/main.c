@@ -22,9 +22,14 @@ typedef struct {
 static const cli_command COMMANDS[] = {
     {"import", cli_import_main},
     {"report", cli_report_main},
+    {"daily", cli_daily_main},
+    {"bulletin", cli_bulletin_main},
     {"show", cli_show_main},
     {"status", cli_status_main},
     {"migrate", cli_migrate_main},
+    {"gazetteer", cli_gazetteer_main},
+    {"alerts", cli_alerts_main},
+    {"ack", cli_ack_main},
 };
 
 static void usage(FILE *out)
@@ -36,12 +41,22 @@ static void usage(FILE *out)
           "                          one summary line per file (rows, inserted, duplicates, rejected)\n"
           "  report [streets] [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
           "                          the per-street summary from the reporting service\n"
+          "  daily [--date YYYY-MM-DD] [--json]\n"
+          "                          the daily dispatch sheet per street (default today)\n"
+          "  bulletin [--week YYYY-Www] (--out DIR | --json)\n"
+          "                          the weekly bulletin as CSV, XLSX and HTML (default last week)\n"
           "  show TICKET             one order: complaint (personal data masked), routing decision\n"
           "                          and reasons, deadlines, alerts and its event history\n"
           "  status [--wait SECONDS] every service, Redis and PostgreSQL: ok or DOWN, with latency;\n"
           "                          --wait retries until all are up\n"
+          "  alerts [--all] [--rung RUNG] [--limit N]\n"
+          "                          alerts not yet acknowledged (--all: every one), newest first,\n"
+          "                          with target, webhook delivery state and reason\n"
+          "  ack ID [--by NAME]      acknowledge alert ID\n"
           "  migrate                 apply db/migrations, then load the regions and units of the\n"
           "                          districts in regions.districts\n"
+          "  gazetteer add NAME STREET_CODE [--landmark] [--community CODE] [--numbers FROM-TO]\n"
+          "  gazetteer list [NAME]   extend or show the road/landmark gazetteer routing uses\n"
           "  help                    this text\n"
           "\n"
           "configuration: -c FILE, else the file named by $JIESU_CONFIG (key = value lines,\n"

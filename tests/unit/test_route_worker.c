@@ -17,7 +17,8 @@
 #include "bus.h"
 #include "fixture_laoshan.h"
 #include "queue.h"
-#include "route_places.h"
+#include "config.h"
+#include "route_rules.h"
 #include "route_reconcile.h"
 #include "route_worker.h"
 #include "timers.h"
@@ -28,7 +29,8 @@
 typedef struct {
     PGconn            *pg;
     redisContext      *redis;
-    route_places      *places;
+    config            *cfg;
+    route_rules       *rules;
     queue             *q;
     void              *zctx;
     bus_pub           *pub;
@@ -47,8 +49,9 @@ static int setup(void **state)
     f->pg = fixture_pg();
     f->redis = fixture_redis();
     fixture_seed_laoshan(f->pg);
-    f->places = route_places_load(f->pg, err, sizeof err);
-    if (!f->places)
+    f->cfg = config_new();
+    f->rules = route_rules_load(f->pg, f->cfg, err, sizeof err);
+    if (!f->rules)
         fail_msg("%s", err);
     fixture_tag(f->tag, sizeof f->tag, "RW");
     snprintf(f->stream, sizeof f->stream, "test:route:%s", f->tag);
@@ -63,9 +66,10 @@ static int setup(void **state)
         fail_msg("bus: %s", err);
     usleep(100 * 1000);             /* let the subscription reach the publisher */
     f->opts = (route_worker_opts){.pg = f->pg, .redis = f->redis, .queue = f->q, .pub = f->pub,
-                                  .places = f->places, .timers_key = f->timers, .accept_seconds = ACCEPT_S,
-                                  .resolve_seconds = RESOLVE_S, .min_score = 0.6, .claim_idle_ms = 600000,
-                                  .batch_max = 500};
+                                  .decider = &f->rules->decider, .calendar = f->rules->calendar,
+                                  .day_minutes = f->rules->day_minutes, .timers_key = f->timers,
+                                  .accept_seconds = ACCEPT_S, .resolve_seconds = RESOLVE_S, .max_returns = 3,
+                                  .claim_idle_ms = 600000, .batch_max = 500};
     *state = f;
     return 0;
 }
@@ -79,7 +83,8 @@ static int teardown(void **state)
     bus_sub_destroy(&f->sub);
     bus_pub_destroy(&f->pub);
     zmq_ctx_term(f->zctx);
-    route_places_destroy(&f->places);
+    route_rules_destroy(&f->rules);
+    config_destroy(&f->cfg);
     redisFree(f->redis);
     PQfinish(f->pg);
     free(f);
@@ -142,6 +147,14 @@ static void test_batch_routes_and_redelivery_changes_nothing(void **state)
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld"
                                         " AND rule = 'ambiguous' AND street_code = '370212002'"
                                         " AND reasons LIKE '%%manual dispatch%%'", (long long)ids[3]), 1);
+    /* the category's department co-handles dispatched orders; manual ones wait for the dispatcher */
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id"
+                                        " WHERE a.complaint_id = %lld AND a.role = 'co' AND u.code = '370212.zhifa'"
+                                        " AND a.category = 'order'", (long long)ids[0]), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE id = %lld AND category = 'utility.light'",
+                                 (long long)ids[1]), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND role = 'co'",
+                                 (long long)ids[2]), 0);
     /* deadlines of dispatched orders only, due after the configured times */
     for (int i = 0; i < 4; i++)
         assert_int_equal(count_for(f, "deadlines", ids[i]), i < 2 ? 2 : 0);
@@ -176,7 +189,7 @@ static void test_batch_routes_and_redelivery_changes_nothing(void **state)
     assert_int_equal(st.skipped, 4);
     assert_int_equal(st.dispatched + st.manual, 0);
     for (int i = 0; i < 4; i++) {
-        assert_int_equal(count_for(f, "assignments", ids[i]), 1);
+        assert_int_equal(count_for(f, "assignments", ids[i]), i < 2 ? 2 : 1);     /* owner + co-handler */
         assert_int_equal(count_for(f, "complaint_events", ids[i]), 1);
         assert_int_equal(count_for(f, "deadlines", ids[i]), i < 2 ? 2 : 0);
     }
@@ -290,7 +303,7 @@ static void test_reconcile_enqueues_lost_orders(void **state)
     assert_int_equal(queue_ensure_group(q), 0);
     int64_t lost = complaint(f, "9", "new", "中韩街道", "入队丢失");
     int64_t fresh = complaint(f, "10", "new", "中韩街道", "刚刚导入");
-    fixture_exec(f->pg, "UPDATE complaints SET created_at = now() - interval '1 minute' WHERE id = %lld", (long long)lost);
+    fixture_exec(f->pg, "UPDATE complaints SET updated_at = now() - interval '1 minute' WHERE id = %lld", (long long)lost);
     assert_true(route_reconcile(f->pg, f->redis, q, stream, 10, 2) >= 1);   /* pages of 2 */
     assert_true(stream_has(f, stream, lost));
     assert_false(stream_has(f, stream, fresh));           /* may still be on its way from intake */

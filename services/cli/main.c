@@ -28,6 +28,8 @@ static const cli_command COMMANDS[] = {
     {"status", cli_status_main},
     {"migrate", cli_migrate_main},
     {"gazetteer", cli_gazetteer_main},
+    {"alerts", cli_alerts_main},
+    {"ack", cli_ack_main},
     {"manual", cli_manual_main},
     {"dispatch", cli_action_main},
     {"accept", cli_action_main},
@@ -37,8 +39,6 @@ static const cli_command COMMANDS[] = {
     {"resume", cli_action_main},
     {"resolve", cli_action_main},
     {"callback", cli_action_main},
-    {"alerts", cli_alerts_main},
-    {"ack", cli_ack_main},
 };
 
 static void usage(FILE *out)

@@ -10,10 +10,10 @@
 #include "esc_ladder.h"
 #include "esc_timers.h"
 #include "log.h"
-#include "svc.h"
 #include "timers.h"
 
 #define FIRE_BATCH 100
+#define FIRE_SLICE_MS 500     /* longest run of firing before requests and signals are looked at */
 #define PLAN_BATCH 1000
 #define RECONCILE_BATCH 1000
 #define SWEEP_MS 1000
@@ -157,7 +157,7 @@ static int run_patterns(esc_engine *e, int64_t real_now)
 int esc_engine_tick(esc_engine *e)
 {
     esc_fire_stats st;
-    int64_t now;
+    int64_t now, slice_end = bus_now_ms() + FIRE_SLICE_MS;
     if (housekeeping(e, bus_now_ms()) != 0)
         return -1;
     do {
@@ -166,7 +166,7 @@ int esc_engine_tick(esc_engine *e)
         if (st.claimed)
             log_info("fired claimed=%zu alerts=%zu quiet=%zu early=%zu paused=%zu stale=%zu", st.claimed,
                      st.alerts, st.quiet, st.early, st.paused, st.stale);
-    } while (st.claimed == FIRE_BATCH && !e->stop && !svc_stopping());
+    } while (st.claimed == FIRE_BATCH && bus_now_ms() < slice_end);
     if (run_patterns(e, bus_now_ms()) != 0)
         return -1;
     int64_t next = timers_next_due(e->ctx.redis, e->ctx.key), wait = ESC_TICK_MS;

@@ -3,7 +3,8 @@
  * A tick: re-arm every pending deadline every escalation.reconcile_seconds
  * (and at the first tick, so everything overdue fires right after start-up);
  * every second plan new deadlines and stop or restart paused clocks; fire
- * every due rung by esc_now(); every escalation.patterns_seconds run the
+ * every due rung by esc_now() (for at most half a second, then the caller
+ * answers requests and sees signals); every escalation.patterns_seconds run the
  * pattern detectors. It returns how long the caller may wait before the next
  * tick (until the next timer, at most ESC_TICK_MS), so a rung fires well
  * within a second of its due time. Webhook deliveries run beside the ticks in
@@ -14,6 +15,7 @@
 #define JIESU_ESC_ENGINE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -33,7 +35,7 @@ typedef struct {
     char            *conninfo;      /* for the delivery thread */
     pthread_t        thread;
     int              thread_started;
-    volatile int     stop;
+    atomic_int       stop;          /* set by esc_engine_finish() for the thread */
 } esc_engine;
 
 /* Reads the escalation.* and calendar.* keys and loads the holiday calendar

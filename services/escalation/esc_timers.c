@@ -9,6 +9,8 @@
  */
 #include "esc_timers.h"
 
+#include <stdint.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,17 +28,19 @@ static const char SQL_PENDING[] =
     " WHERE fired_at IS NULL AND paused_at IS NULL AND rung_next IN ('remind', 'supervise', 'accountability')"
     "   AND id > $1::bigint ORDER BY id LIMIT $2::int";
 
+/* The claimed deadlines, locked in id order (two processes that claimed the
+ * same ids lock them in the same order: no deadlock). */
 static const char SQL_LOCK[] =
-    "SELECT d.complaint_id, d.kind, d.cycle, d.rung_next, d.paused_at IS NOT NULL,"
+    "SELECT d.id, d.complaint_id, d.kind, d.cycle, d.rung_next, d.paused_at IS NOT NULL,"
     "       d.met_at IS NULL AND d.cycle = c.cycle, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ","
     "       coalesce(l.remind_share, 0.75), coalesce(l.accountability_days, 2), c.status, c.ticket_no,"
     "       u.id, coalesce(u.code, ''), coalesce(u.name, '')"
     " FROM deadlines d JOIN complaints c ON c.id = d.complaint_id"
     " LEFT JOIN assignments a ON a.complaint_id = d.complaint_id AND a.active AND a.role = 'owner'"
     " LEFT JOIN units u ON u.id = coalesce(d.unit_id, a.unit_id)" ESC_SQL_LADDER
-    " WHERE d.id = $1::bigint AND d.fired_at IS NULL FOR UPDATE OF d";
+    " WHERE d.id = ANY($1::bigint[]) AND d.fired_at IS NULL ORDER BY d.id FOR UPDATE OF d";
 
-enum { L_COMPLAINT, L_KIND, L_CYCLE, L_RUNG, L_PAUSED, L_UNMET, L_STARTED, L_DUE, L_SHARE, L_DAYS, L_STATUS,
+enum { L_ID, L_COMPLAINT, L_KIND, L_CYCLE, L_RUNG, L_PAUSED, L_UNMET, L_STARTED, L_DUE, L_SHARE, L_DAYS, L_STATUS,
        L_TICKET, L_UNIT_ID, L_UNIT_CODE, L_UNIT_NAME };
 
 static const char SQL_ADVANCE[] =
@@ -101,37 +105,48 @@ cleanup:
 
 /* ---- firing ---- */
 
+/* One locked deadline (row r of the batch) being fired. */
+typedef struct {
+    PGresult    *d;
+    int          r;
+    esc_span     span;
+    int64_t      arm_at;        /* -1: nothing to arm */
+    esc_alert_in in;
+    esc_raised   out;
+    char         due_ms[24], orders[32];
+} firing;
+
+#define V(f, col) PQgetvalue((f)->d, (f)->r, (col))
+
 /* 1 if the order is still open for a deadline of this kind. */
-static int still_open(PGresult *d)
+static int still_open(const firing *f)
 {
-    const char *kind = PQgetvalue(d, 0, L_KIND), *status = PQgetvalue(d, 0, L_STATUS);
-    if (strcmp(PQgetvalue(d, 0, L_UNMET), "t") != 0)
+    const char *kind = V(f, L_KIND), *status = V(f, L_STATUS);
+    if (strcmp(V(f, L_UNMET), "t") != 0)
         return 0;
     if (strcmp(kind, "accept") == 0)
         return strcmp(status, "dispatched") == 0;
     return strcmp(status, "resolved") != 0 && strcmp(status, "closed") != 0;
 }
 
-static void format_reason(char *dst, size_t cap, const esc_ctx *ctx, PGresult *d, const esc_span *s)
+static void format_reason(char *dst, size_t cap, const esc_ctx *ctx, const firing *f)
 {
     char due[64], who[256];
-    const char *kind = PQgetvalue(d, 0, L_KIND), *rung = PQgetvalue(d, 0, L_RUNG);
+    const char *kind = V(f, L_KIND), *rung = V(f, L_RUNG), *status = V(f, L_STATUS);
     const char *verb = strcmp(kind, "accept") == 0 ? "accepted" : "resolved";
-    esc_format_time(due, sizeof due, s->due_ms, ctx->utc_offset_min);
-    if (*PQgetvalue(d, 0, L_UNIT_NAME))
-        snprintf(who, sizeof who, "%s has not %s order %s", PQgetvalue(d, 0, L_UNIT_NAME), verb,
-                 PQgetvalue(d, 0, L_TICKET));
+    esc_format_time(due, sizeof due, f->span.due_ms, ctx->utc_offset_min);
+    if (*V(f, L_UNIT_NAME))
+        snprintf(who, sizeof who, "%s has not %s order %s", V(f, L_UNIT_NAME), verb, V(f, L_TICKET));
     else
-        snprintf(who, sizeof who, "order %s has no owner unit and is not %s", PQgetvalue(d, 0, L_TICKET), verb);
+        snprintf(who, sizeof who, "order %s has no owner unit and is not %s", V(f, L_TICKET), verb);
     if (strcmp(rung, "remind") == 0)
-        snprintf(dst, cap, "remind: %.0f%% of the %s time used, due %s: %s (status %s)", s->remind_share * 100,
-                 kind, due, who, PQgetvalue(d, 0, L_STATUS));
+        snprintf(dst, cap, "remind: %.0f%% of the %s time used, due %s: %s (status %s)",
+                 f->span.remind_share * 100, kind, due, who, status);
     else if (strcmp(rung, "supervise") == 0)
-        snprintf(dst, cap, "supervise: %s overdue since %s: %s (status %s)", kind, due, who,
-                 PQgetvalue(d, 0, L_STATUS));
+        snprintf(dst, cap, "supervise: %s overdue since %s: %s (status %s)", kind, due, who, status);
     else
         snprintf(dst, cap, "accountability: %s overdue since %s and %d working days later still open: %s (status %s)",
-                 kind, due, s->accountability_days, who, PQgetvalue(d, 0, L_STATUS));
+                 kind, due, f->span.accountability_days, who, status);
 }
 
 static const char *rung_target(const char *rung)
@@ -141,21 +156,20 @@ static const char *rung_target(const char *rung)
     return strcmp(rung, "supervise") == 0 ? "campaign" : "discipline";
 }
 
-/* Raises the alert of the current rung of locked deadline d (row 0). */
-static int raise_rung(const esc_ctx *ctx, const char *id, PGresult *d, const esc_span *s, int64_t at,
-                      esc_alert_in *in, esc_raised *out, char *due_ms, char *orders)
+/* Raises the alert of the current rung, due at `at`. */
+static int raise_rung(const esc_ctx *ctx, firing *f, int64_t at)
 {
     char reason[ESC_REASON_BYTES];
-    format_reason(reason, sizeof reason, ctx, d, s);
-    snprintf(due_ms, 24, "%lld", (long long)at);
-    snprintf(orders, 32, "{%s}", PQgetvalue(d, 0, L_COMPLAINT));
-    const char *rung = PQgetvalue(d, 0, L_RUNG);
-    *in = (esc_alert_in){.complaint_id = PQgetvalue(d, 0, L_COMPLAINT), .deadline_id = id, .rung = rung,
-                         .cycle = PQgetvalue(d, 0, L_CYCLE), .subject = PQgetvalue(d, 0, L_KIND),
-                         .unit_id = PQgetisnull(d, 0, L_UNIT_ID) ? NULL : PQgetvalue(d, 0, L_UNIT_ID),
-                         .target = rung_target(rung), .orders = orders, .due_ms = due_ms, .reason = reason,
-                         .ticket_no = PQgetvalue(d, 0, L_TICKET), .unit_code = PQgetvalue(d, 0, L_UNIT_CODE)};
-    return esc_alert_raise(ctx, in, out);
+    const char *rung = V(f, L_RUNG);
+    format_reason(reason, sizeof reason, ctx, f);
+    snprintf(f->due_ms, sizeof f->due_ms, "%lld", (long long)at);
+    snprintf(f->orders, sizeof f->orders, "{%s}", V(f, L_COMPLAINT));
+    f->in = (esc_alert_in){.complaint_id = V(f, L_COMPLAINT), .deadline_id = V(f, L_ID), .rung = rung,
+                           .cycle = V(f, L_CYCLE), .subject = V(f, L_KIND),
+                           .unit_id = PQgetisnull(f->d, f->r, L_UNIT_ID) ? NULL : V(f, L_UNIT_ID),
+                           .target = rung_target(rung), .orders = f->orders, .due_ms = f->due_ms,
+                           .reason = reason, .ticket_no = V(f, L_TICKET), .unit_code = V(f, L_UNIT_CODE)};
+    return esc_alert_raise(ctx, &f->in, &f->out);
 }
 
 static int advance(const esc_ctx *ctx, const char *id, const char *rung, int64_t at)
@@ -166,83 +180,94 @@ static int advance(const esc_ctx *ctx, const char *id, const char *rung, int64_t
     return db_command(ctx->pg, "advance deadline rung", SQL_ADVANCE, 3, params, NULL);
 }
 
-static void span_of_row(PGresult *d, esc_span *s)
+/* Decides for one locked deadline: fire (raise + advance), put back, or done. */
+static int fire_locked(const esc_ctx *ctx, firing *f, int64_t now_ms, esc_fire_stats *st)
 {
-    s->started_ms = strtoll(PQgetvalue(d, 0, L_STARTED), NULL, 10);
-    s->due_ms = strtoll(PQgetvalue(d, 0, L_DUE), NULL, 10);
-    s->remind_share = atof(PQgetvalue(d, 0, L_SHARE));
-    s->accountability_days = atoi(PQgetvalue(d, 0, L_DAYS));
-}
-
-/* Decides for locked deadline d: fire (raise + advance), put back, or done. */
-static int fire_locked(const esc_ctx *ctx, const char *id, PGresult *d, int64_t now_ms, esc_fire_stats *st,
-                       int64_t *arm_at, esc_alert_in *in, esc_raised *out, char *due_ms, char *orders)
-{
-    esc_span s;
-    const char *rung = PQgetvalue(d, 0, L_RUNG);
-    span_of_row(d, &s);
+    const char *rung = V(f, L_RUNG), *id = V(f, L_ID);
+    f->span = (esc_span){.started_ms = strtoll(V(f, L_STARTED), NULL, 10), .due_ms = strtoll(V(f, L_DUE), NULL, 10),
+                         .remind_share = atof(V(f, L_SHARE)), .accountability_days = atoi(V(f, L_DAYS))};
     if (!*rung || strcmp(rung, "done") == 0) {
         st->stale++;
         return 0;
     }
-    if (strcmp(PQgetvalue(d, 0, L_PAUSED), "t") == 0) {
+    if (strcmp(V(f, L_PAUSED), "t") == 0) {
         st->paused++;
         return 0;
     }
-    if (!still_open(d)) {
+    if (!still_open(f)) {
         st->quiet++;
         return advance(ctx, id, "done", 0);
     }
-    int64_t at = esc_rung_at(ctx->cal, rung, &s);
+    int64_t at = esc_rung_at(ctx->cal, rung, &f->span);
     if (at > now_ms) {
         st->early++;
-        *arm_at = at;
+        f->arm_at = at;
         return 0;
     }
-    if (raise_rung(ctx, id, d, &s, at, in, out, due_ms, orders) != 0)
+    if (raise_rung(ctx, f, at) != 0)
         return -1;
-    if (out->id)
+    if (f->out.id)
         st->alerts++;
     else
         st->quiet++;
     const char *next = esc_rung_next(rung);
     if (strcmp(next, "done") != 0)
-        *arm_at = esc_rung_at(ctx->cal, next, &s);
-    return advance(ctx, id, next, *arm_at);
+        f->arm_at = esc_rung_at(ctx->cal, next, &f->span);
+    return advance(ctx, id, next, f->arm_at);
 }
 
-/* Fires one deadline in one transaction. 0 or -1 (rolled back). */
-static int fire_one(const esc_ctx *ctx, const char *id, int64_t now_ms, esc_fire_stats *st)
+/* After the commit: arms the next rungs and publishes the alerts. */
+static void after_commit(const esc_ctx *ctx, firing *fs, size_t n)
 {
-    esc_alert_in in;
-    esc_raised out = {0};
-    char due_ms[24], orders[32], member[ESC_MEMBER_BYTES];
-    int64_t arm_at = -1;
+    char (*ids)[ESC_MEMBER_BYTES] = calloc(n ? n : 1, sizeof *ids);
+    int64_t *at = calloc(n ? n : 1, sizeof *at);
+    size_t armed = 0;
+    for (size_t i = 0; ids && at && i < n; i++) {
+        if (fs[i].arm_at < 0)
+            continue;
+        snprintf(ids[armed], ESC_MEMBER_BYTES, "%s", V(&fs[i], L_ID));
+        at[armed++] = fs[i].arm_at;
+    }
+    if (!ids || !at || esc_arm(ctx, ids, at, armed) != 0)
+        log_warn("next rungs of %zu deadlines not armed; the reconciler will", n);
+    for (size_t i = 0; i < n; i++)
+        esc_alert_publish(ctx, &fs[i].in, &fs[i].out);
+    free(ids);
+    free(at);
+}
+
+/* Fires the deadlines in ids ("{1,2}") in one transaction. 0 or -1 (rolled back). */
+static int fire_batch(const esc_ctx *ctx, const char *ids, size_t n, int64_t now_ms, esc_fire_stats *st)
+{
+    int rc = -1;
+    size_t raised = 0, rows = 0;
+    const char *params[] = {ids};
+    firing *fs = calloc(n ? n : 1, sizeof *fs);
     PGresult *d = NULL;
-    const char *params[] = {id};
-    if (db_begin(ctx->pg) != 0 || !(d = db_query(ctx->pg, "lock deadline", SQL_LOCK, 1, params)))
-        goto fail;
-    if (PQntuples(d) == 0)
-        st->stale++;
-    else if (fire_locked(ctx, id, d, now_ms, st, &arm_at, &in, &out, due_ms, orders) != 0)
-        goto fail;
-    if (out.id)
+    if (!fs || db_begin(ctx->pg) != 0 || !(d = db_query(ctx->pg, "lock deadlines", SQL_LOCK, 1, params)))
+        goto cleanup;
+    rows = (size_t)PQntuples(d);
+    st->stale += n - rows;                  /* fired already, or no such deadline */
+    for (size_t i = 0; i < rows; i++) {
+        fs[i] = (firing){.d = d, .r = (int)i, .arm_at = -1};
+        if (fire_locked(ctx, &fs[i], now_ms, st) != 0)
+            goto cleanup;
+        raised += fs[i].out.id != 0;
+    }
+    if (raised)
         esc_failpoint("before_commit");
     if (db_commit(ctx->pg) != 0)
-        goto fail;
-    if (out.id)
+        goto cleanup;
+    if (raised)
         esc_failpoint("after_commit");
-    if (arm_at >= 0) {
-        snprintf(member, sizeof member, "%s", id);
-        esc_arm(ctx, &member, &arm_at, 1);
-    }
-    esc_alert_publish(ctx, &in, &out);
+    after_commit(ctx, fs, rows);
+    rc = 0;
+cleanup:
+    if (rc != 0)
+        db_rollback(ctx->pg);
     PQclear(d);
-    return 0;
-fail:
-    db_rollback(ctx->pg);
-    PQclear(d);
-    return -1;
+    free(fs);
+    return rc;
 }
 
 /* Puts members back to be retried RETRY_MS after now_ms. */
@@ -258,32 +283,70 @@ static void put_back(const esc_ctx *ctx, char **members, size_t n, int64_t now_m
     free(due);
 }
 
-/* 1 if s is a positive decimal id. */
-static int is_id(const char *s)
+/* The id in member m ("r<id>" to fire, "<id>" to plan), or 0 for junk. */
+static long long member_id(const char *m, int *fire)
 {
     char *end = NULL;
-    long long v = strtoll(s, &end, 10);
-    return v > 0 && *s != '+' && *s != '-' && end && *end == '\0';
+    *fire = m[0] == 'r';
+    const char *num = m + *fire;
+    if (*num < '1' || *num > '9')
+        return 0;
+    long long v = strtoll(num, &end, 10);
+    return end && *end == '\0' ? v : 0;
 }
 
-/* One claimed member: "r<id>" fires, "<id>" asks for planning. 0 or -1. */
-static int handle_member(const esc_ctx *ctx, const char *m, int64_t now_ms, esc_fire_stats *st)
+static int cmp_ll(const void *a, const void *b)
 {
-    char ids[ESC_MEMBER_BYTES + 2];
-    if (m[0] == 'r' && is_id(m + 1))
-        return fire_one(ctx, m + 1, now_ms, st);
-    st->stale++;
-    if (!is_id(m)) {
-        log_warn("timer member '%.40s' in %s is not a deadline; dropped", m, ctx->key);
-        return 0;
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
+/* Writes "{a,b,...}" of the sorted ids into buf (capacity n * 21 + 3). */
+static void id_array(char *buf, long long *ids, size_t n)
+{
+    size_t len = 0;
+    qsort(ids, n, sizeof *ids, cmp_ll);
+    buf[len++] = '{';
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)sprintf(buf + len, "%s%lld", i ? "," : "", ids[i]);
+    strcpy(buf + len, "}");
+}
+
+/* Fires the "r<id>" members in one transaction and plans the bare ids. */
+static int handle_members(const esc_ctx *ctx, char **members, size_t n, int64_t now_ms, esc_fire_stats *st)
+{
+    int rc = -1;
+    size_t nf = 0, np = 0;
+    long long *fire_ids = calloc(n, sizeof *fire_ids), *plan_ids = calloc(n, sizeof *plan_ids);
+    char *fire_arr = malloc(n * 21 + 3), *plan_arr = malloc(n * 21 + 3);
+    if (!fire_ids || !plan_ids || !fire_arr || !plan_arr)
+        goto cleanup;
+    for (size_t i = 0; i < n; i++) {
+        int fire;
+        long long id = member_id(members[i], &fire);
+        if (!id) {
+            log_warn("timer member '%.40s' in %s is not a deadline; dropped", members[i], ctx->key);
+            st->stale++;
+        } else if (fire) {
+            fire_ids[nf++] = id;
+        } else {
+            plan_ids[np++] = id;
+            st->stale++;
+        }
     }
-    snprintf(ids, sizeof ids, "{%s}", m);
-    return esc_plan(ctx, ids, 1) < 0 ? -1 : 0;
+    id_array(fire_arr, fire_ids, nf);
+    id_array(plan_arr, plan_ids, np);
+    rc = (nf && fire_batch(ctx, fire_arr, nf, now_ms, st) != 0) || (np && esc_plan(ctx, plan_arr, np) < 0) ? -1 : 0;
+cleanup:
+    free(fire_ids);
+    free(plan_ids);
+    free(fire_arr);
+    free(plan_arr);
+    return rc;
 }
 
 int esc_fire_due(const esc_ctx *ctx, int64_t now_ms, size_t max, esc_fire_stats *st)
 {
-    int rc = 0;
     size_t n = 0;
     memset(st, 0, sizeof *st);
     char **members = calloc(max ? max : 1, sizeof *members);
@@ -297,13 +360,9 @@ int esc_fire_due(const esc_ctx *ctx, int64_t now_ms, size_t max, esc_fire_stats 
         return -1;
     }
     st->claimed = n;
-    for (size_t i = 0; i < n; i++) {
-        if (handle_member(ctx, members[i], now_ms, st) != 0) {
-            put_back(ctx, members + i, n - i, now_ms);
-            rc = -1;
-            break;
-        }
-    }
+    int rc = n ? handle_members(ctx, members, n, now_ms, st) : 0;
+    if (rc != 0)
+        put_back(ctx, members, n, now_ms);
     timers_free(members, n);
     free(members);
     return rc;

@@ -7,8 +7,8 @@
  * esc_reconcile() plans every unplanned deadline and re-arms every planned
  * pending one — at start-up, every escalation.reconcile_seconds, and so also
  * after a Redis wipe or a claim by a process that died before its commit.
- * esc_fire_due() claims the due members atomically and fires each in its own
- * transaction: the deadline row is locked; a deadline already done is skipped,
+ * esc_fire_due() claims the due members atomically and fires them in one
+ * transaction: the deadline rows are locked (in id order); one already done is skipped,
  * a paused one waits for its resume, one whose rung is not due yet by
  * esc_now() goes back into the zset (never early); if the order is still open
  * for it (accept: not yet accepted; resolve: not resolved or closed; same

@@ -12,6 +12,12 @@
  * COMMIT leaves nothing of the batch behind; a crash after it leaves committed
  * rows that a re-import counts as duplicates.
  *
+ * A batch is first read whole into memory as COPY text (bounded by
+ * intake.batch_rows and BATCH_BYTES); the move is sent without waiting, and
+ * the next batch is read while PostgreSQL works on it, so reading the file
+ * and storing it overlap. The counts a batch records are those as of its own
+ * last row.
+ *
  * A running import holds a session advisory lock on its id, so a later
  * import can tell an import whose process died (lock free: mark it failed)
  * from one another intake process is still running. The check runs when an
@@ -32,6 +38,7 @@
 #include <openssl/evp.h>
 
 #include "db.h"
+#include "intake_buf.h"
 #include "intake_columns.h"
 #include "intake_rejects.h"
 #include "intake_row.h"
@@ -41,6 +48,8 @@
 #define LOCK_CLASS    "7101"    /* advisory lock namespace of imports */
 #define LOCK_KEY      "(" LOCK_CLASS ", ($1::bigint % 2147483647)::int)"
 #define ENQUEUE_CHUNK 1000
+#define COPY_BUF      (1u << 20)    /* bytes per COPY message */
+#define BATCH_BYTES   (64u << 20)   /* a batch ends early past this much COPY text */
 #define HASH_BUF      (1u << 20)
 
 static const char SQL_BEGIN_IMPORT[] =
@@ -87,6 +96,16 @@ static const char SQL_FAIL_ORPHANS[] =
     " error = 'interrupted: the importing process stopped before the end'"
     " WHERE status = 'running' AND pg_try_advisory_xact_lock(" LOCK_CLASS ", (id % 2147483647)::int)";
 
+/* One batch as read from the file: how many good rows its COPY text holds
+ * and the import's counts up to its last row. */
+typedef struct {
+    long     copied;
+    int64_t  rows_total;
+    int64_t  rejected;
+    uint64_t bytes;
+    int      eof;
+} batch;
+
 typedef struct {
     const intake_import_opts *opt;
     intake_result *res;
@@ -96,7 +115,7 @@ typedef struct {
     cols_map      *map;
     intake_row    *rows;
     rejects       *rejects;
-    int            eof;
+    intake_buf     copy;        /* COPY text of the batch read last */
 } import_run;
 
 static int64_t now_ms(void)
@@ -200,10 +219,9 @@ static int read_header(import_run *r, char *why, size_t whylen)
     return 0;
 }
 
-/* Handles one row: COPY it or write it to the rejects file. 1 for a data row,
- * 0 for a blank one, -1 with why. *copying says whether the COPY is open. */
-static int take_row(import_run *r, const csv_record *rec, int *copying, long *copied,
-                    char *why, size_t whylen)
+/* Handles one row: adds it to the batch's COPY text or writes it to the
+ * rejects file. 1 for a data row, 0 for a blank one, -1 with why. */
+static int take_row(import_run *r, const csv_record *rec, batch *b, char *why, size_t whylen)
 {
     const char *line;
     size_t len;
@@ -211,7 +229,7 @@ static int take_row(import_run *r, const csv_record *rec, int *copying, long *co
     int v = intake_row_build(r->rows, r->map, rec, r->res->import_id, &line, &len, &rej);
     if (v == INTAKE_ROW_EMPTY)
         return 0;
-    if (v < 0) {
+    if (v < 0 || (v == INTAKE_ROW_OK && intake_buf_add(&r->copy, line, len) < 0)) {
         snprintf(why, whylen, "row %" PRIu64 ": out of memory", rec->record_no);
         return -1;
     }
@@ -220,50 +238,39 @@ static int take_row(import_run *r, const csv_record *rec, int *copying, long *co
         r->res->rejected++;
         return rejects_write(r->rejects, &rej, why, whylen) < 0 ? -1 : 1;
     }
-    if (!*copying && db_copy_start(r->opt->pg, SQL_COPY) < 0) {
-        snprintf(why, whylen, "COPY into intake_staging could not start");
-        return -1;
-    }
-    *copying = 1;
-    if (db_copy_put(r->opt->pg, line, len) < 0) {
-        snprintf(why, whylen, "row %" PRIu64 ": COPY to PostgreSQL failed", rec->record_no);
-        return -1;
-    }
-    (*copied)++;
+    b->copied++;
     return 1;
 }
 
-/* Reads up to one batch of rows, COPYing the good ones. 0 or -1 with why. */
-static int fill_batch(import_run *r, long *copied, char *why, size_t whylen)
+/* Reads the next batch: up to batch_rows rows, or fewer once its COPY text
+ * passes BATCH_BYTES (memory stays bounded). 0 or -1 with why. */
+static int read_batch(import_run *r, batch *b, char *why, size_t whylen)
 {
     size_t want = r->opt->batch_rows ? r->opt->batch_rows : INTAKE_BATCH_ROWS;
     size_t seen = 0;
-    int copying = 0, rc = 0;
-    *copied = 0;
-    while (seen < want) {
+    memset(b, 0, sizeof *b);
+    r->copy.len = 0;
+    while (seen < want && r->copy.len < BATCH_BYTES) {
         csv_record rec;
         int got = intake_source_read(r->source, &rec);
         if (got < 0) {
             snprintf(why, whylen, "%s", intake_source_errstr(r->source));
-            rc = -1;
-            break;
+            return -1;
         }
         if (got == 0) {
-            r->eof = 1;
+            b->eof = 1;
             break;
         }
-        int t = take_row(r, &rec, &copying, copied, why, whylen);
-        if (t < 0) {
-            rc = -1;
-            break;
-        }
+        int t = take_row(r, &rec, b, why, whylen);
+        if (t < 0)
+            return -1;
         seen += (size_t)t;
     }
-    if (copying && db_copy_end(r->opt->pg) < 0 && rc == 0) {
-        snprintf(why, whylen, "COPY into intake_staging failed (PostgreSQL's reason is logged)");
-        rc = -1;
-    }
-    return rc;
+    b->rows_total = r->res->rows_total;
+    b->rejected = r->res->rejected;
+    b->bytes = intake_source_bytes(r->source);
+    snprintf(r->res->encoding, sizeof r->res->encoding, "%s", intake_source_format(r->source));
+    return 0;
 }
 
 /* Adds committed ids to the routing stream.
@@ -291,45 +298,89 @@ static void enqueue(import_run *r, PGresult *moved)
     }
 }
 
-static int save_progress(import_run *r)
+/* The import's counts as of the end of batch b. */
+static int save_progress(import_run *r, const batch *b)
 {
     char counts[5][24];
     const intake_result *s = r->res;
-    snprintf(counts[0], sizeof counts[0], "%" PRId64, s->rows_total);
+    snprintf(counts[0], sizeof counts[0], "%" PRId64, b->rows_total);
     snprintf(counts[1], sizeof counts[1], "%" PRId64, s->inserted);
     snprintf(counts[2], sizeof counts[2], "%" PRId64, s->duplicates);
-    snprintf(counts[3], sizeof counts[3], "%" PRId64, s->rejected);
-    snprintf(counts[4], sizeof counts[4], "%" PRIu64, intake_source_bytes(r->source));
+    snprintf(counts[3], sizeof counts[3], "%" PRId64, b->rejected);
+    snprintf(counts[4], sizeof counts[4], "%" PRIu64, b->bytes);
     const char *params[] = {r->id, counts[0], counts[1], counts[2], counts[3], s->encoding, counts[4]};
     return db_command(r->opt->pg, "intake import progress", SQL_PROGRESS, 7, params, NULL);
 }
 
-/* One batch, one transaction. 0, or -1 with why (the batch rolled back). */
-static int run_batch(import_run *r, char *why, size_t whylen)
+/* Opens the batch's transaction, COPYs its text into intake_staging and
+ * sends the move without waiting for it. 0, or -1 with why (rolled back). */
+static int start_batch(import_run *r, const batch *b, char *why, size_t whylen)
 {
     PGconn *pg = r->opt->pg;
     const char *params[] = {r->event};
-    PGresult *moved = NULL;
-    long copied;
     if (db_begin(pg) < 0 || db_exec(pg, SQL_BATCH_MEMORY) < 0) {
         snprintf(why, whylen, "PostgreSQL: BEGIN failed");
-        db_rollback(pg);
-        return -1;
-    }
-    if (fill_batch(r, &copied, why, whylen) < 0)
         goto fail;
-    snprintf(r->res->encoding, sizeof r->res->encoding, "%s",
-             intake_source_format(r->source));
-    if (copied > 0) {
-        moved = db_query(pg, "intake move batch", SQL_MOVE, 1, params);
-        if (!moved) {
+    }
+    if (b->copied == 0)
+        return 0;
+    int rc = 0;
+    if (db_copy_start(pg, SQL_COPY) < 0) {
+        snprintf(why, whylen, "COPY into intake_staging could not start");
+        goto fail;
+    }
+    for (size_t off = 0; rc == 0 && off < r->copy.len; off += COPY_BUF)
+        rc = db_copy_put(pg, r->copy.data + off, r->copy.len - off < COPY_BUF ? r->copy.len - off : COPY_BUF);
+    if (db_copy_end(pg) < 0 || rc < 0) {
+        snprintf(why, whylen, "COPY into intake_staging failed (PostgreSQL's reason is logged)");
+        goto fail;
+    }
+    if (!PQsendQueryParams(pg, SQL_MOVE, 1, NULL, params, NULL, NULL, 0)) {
+        snprintf(why, whylen, "PostgreSQL: sending the move failed: %.200s", PQerrorMessage(pg));
+        goto fail;
+    }
+    return 0;
+fail:
+    db_rollback(pg);
+    return -1;
+}
+
+/* Waits for the move sent by start_batch(): its ids, or NULL (logged). */
+static PGresult *move_result(PGconn *pg)
+{
+    PGresult *res, *moved = NULL;
+    int failed = 0;
+    while ((res = PQgetResult(pg)) != NULL) {
+        if (PQresultStatus(res) == PGRES_TUPLES_OK && !moved) {
+            moved = res;
+            continue;
+        }
+        log_error("db: intake move batch failed: %.300s", PQresultErrorMessage(res));
+        failed = 1;
+        PQclear(res);
+    }
+    if (failed) {
+        PQclear(moved);
+        moved = NULL;
+    }
+    return moved;
+}
+
+/* Takes the move's result, records the counts, commits, enqueues the new
+ * ids. 0, or -1 with why (the batch rolled back). */
+static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
+{
+    PGconn *pg = r->opt->pg;
+    PGresult *moved = NULL;
+    if (b->copied > 0) {
+        if (!(moved = move_result(pg))) {
             snprintf(why, whylen, "moving the batch into complaints failed (PostgreSQL's reason is logged)");
             goto fail;
         }
         r->res->inserted += PQntuples(moved);
-        r->res->duplicates += copied - PQntuples(moved);
+        r->res->duplicates += b->copied - PQntuples(moved);
     }
-    if (save_progress(r) < 0 || db_commit(pg) < 0) {
+    if (save_progress(r, b) < 0 || db_commit(pg) < 0) {
         snprintf(why, whylen, "PostgreSQL: committing the batch failed");
         goto fail;
     }
@@ -372,14 +423,29 @@ static int stream_file(import_run *r, int fd, const char *path, char *why, size_
     }
     if (read_header(r, why, whylen) < 0)
         return -1;
-    while (!r->eof) {
-        if (run_batch(r, why, whylen) < 0)
+    batch cur, next;
+    if (read_batch(r, &cur, why, whylen) < 0)
+        return -1;
+    for (;;) {
+        /* While PostgreSQL moves this batch, the next one is read. */
+        char read_why[600] = "";
+        if (start_batch(r, &cur, why, whylen) < 0)
             return -1;
-        if (!r->eof && opt->stop && *opt->stop) {
-            snprintf(why, whylen, "stopped by shutdown after row %" PRId64 " (import it again to finish)",
-                     r->res->rows_total);
+        int read = cur.eof ? 0 : read_batch(r, &next, read_why, sizeof read_why);
+        if (finish_batch(r, &cur, why, whylen) < 0)
+            return -1;
+        if (read < 0) {
+            snprintf(why, whylen, "%s", read_why);
             return -1;
         }
+        if (cur.eof)
+            break;
+        if (opt->stop && *opt->stop) {
+            snprintf(why, whylen, "stopped by shutdown after row %" PRId64 " (import it again to finish)",
+                     cur.rows_total);
+            return -1;
+        }
+        cur = next;
     }
     return rejects_close(r->rejects, why, whylen);
 }
@@ -425,6 +491,7 @@ cleanup:
     intake_row_destroy(&r.rows);
     cols_map_destroy(&r.map);
     intake_source_destroy(&r.source);
+    intake_buf_free(&r.copy);
     if (fd >= 0)
         close(fd);
     return rc;

@@ -28,20 +28,22 @@
     "           OR u.region_code = ANY (string_to_array(replace($1, ' ', ''), ','))))"                  \
     ")"
 
-/* $1 districts, $2 first day of the week before, $3 first day, $4 day after, $5 time zone. */
+/* $1 districts, $2 start of the week before, $3 start of the week, $4 its end.
+ * w is read first (by called_at, then each order's owner by index) and only
+ * then matched to the scope's units: joining from the units would read every
+ * assignment they ever had. */
 static const char HOTSPOTS_SQL[] =
-    "WITH b AS ("
-    "    SELECT $2::date::timestamp AT TIME ZONE $5 AS p0, $3::date::timestamp AT TIME ZONE $5 AS t0,"
-    "           $4::date::timestamp AT TIME ZONE $5 AS t1"
-    "), " UNITS_IN_SCOPE ", o AS ("
-    "    SELECT c.called_at >= b.t0 AS cur, coalesce(c.category, c.category_raw, '') AS category,"
-    "           coalesce(cr.name, sr.name, u.name) AS place"
-    "    FROM b CROSS JOIN complaints c"
+    "WITH " UNITS_IN_SCOPE ", w AS MATERIALIZED ("
+    "    SELECT c.called_at >= $3::timestamptz AS cur, coalesce(c.category, c.category_raw, '') AS category,"
+    "           a.unit_id, a.community_code, a.street_code"
+    "    FROM complaints c"
     "    JOIN assignments a ON a.complaint_id = coalesce(c.parent_id, c.id) AND a.active AND a.role = 'owner'"
-    "    JOIN u ON u.id = a.unit_id"
-    "    LEFT JOIN regions cr ON cr.code = a.community_code"
-    "    LEFT JOIN regions sr ON sr.code = a.street_code"
-    "    WHERE c.called_at >= b.p0 AND c.called_at < b.t1"
+    "    WHERE c.called_at >= $2::timestamptz AND c.called_at < $4::timestamptz"
+    "), o AS ("
+    "    SELECT w.cur, w.category, coalesce(cr.name, sr.name, u.name) AS place"
+    "    FROM w JOIN u ON u.id = w.unit_id"
+    "    LEFT JOIN regions cr ON cr.code = w.community_code"
+    "    LEFT JOIN regions sr ON sr.code = w.street_code"
     "), g AS ("
     "    SELECT 'category' AS kind, category AS name, count(*) FILTER (WHERE cur) AS n,"
     "           count(*) FILTER (WHERE NOT cur) AS prev FROM o GROUP BY category"
@@ -52,27 +54,37 @@ static const char HOTSPOTS_SQL[] =
     "    SELECT g.*, row_number() OVER (PARTITION BY kind ORDER BY n DESC, name) AS rn FROM g WHERE n > 0"
     ") r WHERE rn <= 10 ORDER BY kind, rn";
 
-/* $1 districts, $2 first day, $3 day after, $4 time zone, $5 row limit. */
+#define OR_T0 "$2::timestamptz"
+#define OR_T1 "$3::timestamptz"
+#define OR_TN "$6::timestamptz"
+
+/* $1 districts, $2 start, $3 end, $4 time zone, $5 row limit, $6 min(end, now()).
+ * A deadline or alert without a unit counts for the order's active units. */
 static const char ORDERS_SQL[] =
-    "WITH b AS ("
-    "    SELECT $2::date::timestamp AT TIME ZONE $4 AS t0, $3::date::timestamp AT TIME ZONE $4 AS t1,"
-    "           least($3::date::timestamp AT TIME ZONE $4, now()) AS tn"
-    "), " UNITS_IN_SCOPE ", ov AS ("
-    "    SELECT d.complaint_id, coalesce(d.unit_id, a.unit_id) AS unit_id, d.due_at, d.met_at"
-    "    FROM b CROSS JOIN deadlines d"
-    "    LEFT JOIN assignments a ON d.unit_id IS NULL AND a.complaint_id = d.complaint_id"
-    "                           AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE d.kind = 'resolve' AND d.due_at >= b.t0 AND d.due_at < b.tn"
+    "WITH " UNITS_IN_SCOPE ", d0 AS ("
+    "    SELECT d.complaint_id, d.unit_id, d.due_at, d.met_at FROM deadlines d"
+    "    WHERE d.kind = 'resolve' AND d.due_at >= " OR_T0 " AND d.due_at < " OR_TN
     "      AND (d.met_at IS NULL OR d.met_at > d.due_at)"
+    "), ov AS ("
+    "    SELECT complaint_id, unit_id, due_at, met_at FROM d0 WHERE unit_id IS NOT NULL"
+    "    UNION ALL"
+    "    SELECT d0.complaint_id, a.unit_id, d0.due_at, d0.met_at FROM d0"
+    "    JOIN assignments a ON a.complaint_id = d0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
+    "    WHERE d0.unit_id IS NULL"
+    "), x0 AS ("
+    "    SELECT x.complaint_id, x.unit_id, x.rung FROM alerts x"
+    "    WHERE x.created_at >= " OR_T0 " AND x.created_at < " OR_T1
+    "), x1 AS ("
+    "    SELECT complaint_id, unit_id, rung FROM x0 WHERE unit_id IS NOT NULL"
+    "    UNION ALL"
+    "    SELECT x0.complaint_id, a.unit_id, x0.rung FROM x0"
+    "    JOIN assignments a ON a.complaint_id = x0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
+    "    WHERE x0.unit_id IS NULL"
     "), al AS ("
-    "    SELECT x.complaint_id, coalesce(x.unit_id, a.unit_id) AS unit_id, count(*) AS n,"
-    "           (array_agg(x.rung ORDER BY array_position(ARRAY['remind', 'supervise', 'accountability'], x.rung)"
+    "    SELECT complaint_id, unit_id, count(*) AS n,"
+    "           (array_agg(rung ORDER BY array_position(ARRAY['remind', 'supervise', 'accountability'], rung)"
     "                      DESC NULLS LAST))[1] AS rung"
-    "    FROM b CROSS JOIN alerts x"
-    "    LEFT JOIN assignments a ON x.unit_id IS NULL AND a.complaint_id = x.complaint_id"
-    "                           AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE x.created_at >= b.t0 AND x.created_at < b.t1"
-    "    GROUP BY 1, 2"
+    "    FROM x1 GROUP BY 1, 2"
     ")"
     "SELECT u.code, u.name, c.ticket_no, coalesce(c.category, c.category_raw, ''),"
     "       coalesce(c.caller_name, ''), coalesce(c.caller_phone, ''),"
@@ -95,16 +107,14 @@ static void copy_col(char *dst, size_t cap, const PGresult *res, int row, int co
     snprintf(dst, cap, "%s", PQgetvalue(res, row, col));
 }
 
-static int read_hotspots(report_bulletin *b, PGconn *pg, const char *districts, const char *tz,
-                         const report_period *p, char *err, size_t errlen)
+static int read_hotspots(report_bulletin *b, PGconn *pg, const char *districts, const report_bounds *prev,
+                         const report_bounds *cur, char *err, size_t errlen)
 {
-    const char *params[5] = {districts, b->prev->period.from, p->from, p->to, tz};
-    PGresult *res = db_query(pg, "report hot spots", HOTSPOTS_SQL, 5, params);
-    if (!res) {
-        snprintf(err, errlen, "the hot spots query for %s failed: %.*s", p->label,
-                 (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+    const report_period *p = &b->cur->period;
+    const char *params[4] = {districts, prev->t0, cur->t0, cur->t1};
+    PGresult *res = report_query(pg, "hot spots", p, HOTSPOTS_SQL, 4, params, err, errlen);
+    if (!res)
         return -1;
-    }
     for (int i = 0; i < PQntuples(res); i++) {
         int is_cat = strcmp(PQgetvalue(res, i, 0), "category") == 0;
         size_t *n = is_cat ? &b->n_categories : &b->n_places;
@@ -145,17 +155,15 @@ static void read_order(report_order *o, const PGresult *res, int i)
 }
 
 static int read_orders(report_bulletin *b, PGconn *pg, const char *districts, const char *tz,
-                       const report_period *p, char *err, size_t errlen)
+                       const report_bounds *cur, char *err, size_t errlen)
 {
+    const report_period *p = &b->cur->period;
     char limit[16];
     snprintf(limit, sizeof limit, "%d", REPORT_MAX_ORDERS);
-    const char *params[5] = {districts, p->from, p->to, tz, limit};
-    PGresult *res = db_query(pg, "report orders", ORDERS_SQL, 5, params);
-    if (!res) {
-        snprintf(err, errlen, "the overdue orders query for %s failed: %.*s", p->label,
-                 (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+    const char *params[6] = {districts, cur->t0, cur->t1, tz, limit, cur->tn};
+    PGresult *res = report_query(pg, "overdue orders", p, ORDERS_SQL, 6, params, err, errlen);
+    if (!res)
         return -1;
-    }
     int rows = PQntuples(res);
     b->orders = calloc(rows > 0 ? (size_t)rows : 1, sizeof *b->orders);
     if (!b->orders) {
@@ -173,6 +181,7 @@ report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const 
                                        const report_settings *s, char *err, size_t errlen)
 {
     report_period prev;
+    report_bounds prev_b, cur_b;
     report_bulletin *b = calloc(1, sizeof *b);
     if (!b) {
         snprintf(err, errlen, "out of memory");
@@ -185,8 +194,10 @@ report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const 
     report_period_previous(&prev, p);
     if (!(b->cur = report_metrics_run(pg, districts, tz, p, s, err, errlen)) ||
         !(b->prev = report_metrics_run(pg, districts, tz, &prev, s, err, errlen)) ||
-        read_hotspots(b, pg, districts, tz, p, err, errlen) < 0 ||
-        read_orders(b, pg, districts, tz, p, err, errlen) < 0)
+        report_query_start(pg, &prev, tz, &prev_b, err, errlen) < 0 ||
+        report_query_start(pg, p, tz, &cur_b, err, errlen) < 0 ||
+        read_hotspots(b, pg, districts, &prev_b, &cur_b, err, errlen) < 0 ||
+        read_orders(b, pg, districts, tz, &cur_b, err, errlen) < 0)
         report_bulletin_free(&b);
     return b;
 }

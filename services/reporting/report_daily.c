@@ -6,55 +6,64 @@
 #include <string.h>
 
 #include "db.h"
+#include "report_metrics.h"
 
-/* $1 districts, $2 the day, $3 the day after, $4 time zone. */
+#define T0 "$2::timestamptz"
+#define T1 "$3::timestamptz"
+#define TE "$4::timestamptz"
+
+/* $1 districts, $2 start of the day, $3 its end, $4 min(end, now())
+ * (report_bounds). A deadline, event or alert without a unit counts for the
+ * order's active units. */
 static const char DAILY_SQL[] =
-    "WITH b AS ("
-    "    SELECT $2::date::timestamp AT TIME ZONE $4 AS t0, $3::date::timestamp AT TIME ZONE $4 AS t1,"
-    "           least($3::date::timestamp AT TIME ZONE $4, now()) AS te"
-    "), u AS ("
+    "WITH u AS ("
     "    SELECT u.id, u.code, u.name FROM units u JOIN regions r ON r.code = u.region_code"
     "    WHERE u.kind = 'street' AND r.parent_code = ANY (string_to_array(replace($1, ' ', ''), ','))"
+    "), d0 AS ("
+    "    SELECT d.complaint_id, d.unit_id,"
+    "           d.kind = 'accept' AND d.started_at >= " T0 " AS is_new,"
+    "           d.kind = 'resolve' AND d.cycle = c.cycle AND d.started_at < " TE
+    "             AND (d.met_at IS NULL OR d.met_at >= " TE ") AS open_at_end,"
+    "           d.kind = 'resolve' AND d.due_at >= " T0 " AND d.due_at < " T1 " AS due_today,"
+    "           d.due_at < " TE " AS past_due"
+    "    FROM deadlines d JOIN complaints c ON c.id = d.complaint_id"
+    "    WHERE d.started_at < " T1 " AND (d.met_at IS NULL OR d.met_at >= " T0 ")"
     "), dl AS ("
-    "    SELECT coalesce(d.unit_id, a.unit_id) AS unit_id,"
-    "           d.kind = 'accept' AND d.started_at >= b.t0 AND d.started_at < b.t1 AS is_new,"
-    "           d.kind = 'resolve' AND d.cycle = c.cycle AND d.started_at < b.te"
-    "             AND (d.met_at IS NULL OR d.met_at >= b.te) AS open_at_end,"
-    "           d.kind = 'resolve' AND d.due_at >= b.t0 AND d.due_at < b.t1"
-    "             AND (d.met_at IS NULL OR d.met_at >= b.t0) AS due_today,"
-    "           d.due_at < b.te AS past_due"
-    "    FROM b CROSS JOIN deadlines d"
-    "    JOIN complaints c ON c.id = d.complaint_id"
-    "    LEFT JOIN assignments a ON d.unit_id IS NULL AND a.complaint_id = d.complaint_id"
-    "                           AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE d.started_at < b.t1 AND (d.met_at IS NULL OR d.met_at >= b.t0)"
+    "    SELECT unit_id, is_new, open_at_end, due_today, past_due FROM d0 WHERE unit_id IS NOT NULL"
+    "    UNION ALL"
+    "    SELECT a.unit_id, is_new, open_at_end, due_today, past_due FROM d0"
+    "    JOIN assignments a ON a.complaint_id = d0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
+    "    WHERE d0.unit_id IS NULL"
     "), dla AS ("
     "    SELECT unit_id, count(*) FILTER (WHERE is_new) AS new_orders,"
     "           count(*) FILTER (WHERE open_at_end) AS in_progress,"
     "           count(*) FILTER (WHERE due_today) AS due_today,"
     "           count(*) FILTER (WHERE open_at_end AND past_due) AS overdue"
     "    FROM dl GROUP BY unit_id"
-    "), cl AS ("
-    "    SELECT coalesce(eu.id, a.unit_id) AS unit_id, count(*) AS closed"
-    "    FROM b CROSS JOIN complaint_events e"
+    "), e0 AS ("
+    "    SELECT e.complaint_id, eu.id AS unit_id FROM complaint_events e"
     "    LEFT JOIN units eu ON eu.code = e.detail->>'unit'"
-    "    LEFT JOIN assignments a ON eu.id IS NULL AND a.complaint_id = e.complaint_id"
-    "                           AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE e.event = 'closed' AND e.at >= b.t0 AND e.at < b.t1"
-    "    GROUP BY 1"
-    "), al AS ("
-    "    SELECT coalesce(x.unit_id, a.unit_id) AS unit_id, count(*) AS escalated"
-    "    FROM b CROSS JOIN alerts x"
-    "    LEFT JOIN assignments a ON x.unit_id IS NULL AND a.complaint_id = x.complaint_id"
-    "                           AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE x.created_at >= b.t0 AND x.created_at < b.t1"
-    "    GROUP BY 1"
+    "    WHERE e.event = 'closed' AND e.at >= " T0 " AND e.at < " T1
+    "), x0 AS ("
+    "    SELECT x.complaint_id, x.unit_id FROM alerts x WHERE x.created_at >= " T0 " AND x.created_at < " T1
+    "), tagged AS ("
+    "    SELECT 'closed' AS what, complaint_id, unit_id FROM e0"
+    "    UNION ALL SELECT 'escalated', complaint_id, unit_id FROM x0"
+    "), tg AS ("
+    "    SELECT what, unit_id FROM tagged WHERE unit_id IS NOT NULL"
+    "    UNION ALL"
+    "    SELECT t.what, a.unit_id FROM tagged t"
+    "    JOIN assignments a ON a.complaint_id = t.complaint_id AND a.active AND a.role IN ('owner', 'co')"
+    "    WHERE t.unit_id IS NULL"
+    "), tga AS ("
+    "    SELECT unit_id, count(*) FILTER (WHERE what = 'closed') AS closed,"
+    "           count(*) FILTER (WHERE what = 'escalated') AS escalated"
+    "    FROM tg GROUP BY unit_id"
     ")"
     "SELECT u.code, u.name, coalesce(dla.new_orders, 0), coalesce(dla.in_progress, 0),"
-    "       coalesce(dla.due_today, 0), coalesce(dla.overdue, 0), coalesce(cl.closed, 0),"
-    "       coalesce(al.escalated, 0)"
-    "  FROM u LEFT JOIN dla ON dla.unit_id = u.id LEFT JOIN cl ON cl.unit_id = u.id"
-    "  LEFT JOIN al ON al.unit_id = u.id"
+    "       coalesce(dla.due_today, 0), coalesce(dla.overdue, 0), coalesce(tga.closed, 0),"
+    "       coalesce(tga.escalated, 0)"
+    "  FROM u LEFT JOIN dla ON dla.unit_id = u.id LEFT JOIN tga ON tga.unit_id = u.id"
     " ORDER BY u.code";
 
 static void read_row(report_daily_row *r, const PGresult *res, int i)
@@ -69,13 +78,13 @@ static void read_row(report_daily_row *r, const PGresult *res, int i)
 report_daily *report_daily_run(PGconn *pg, const char *districts, const char *tz, const report_period *p,
                                char *err, size_t errlen)
 {
-    const char *params[4] = {districts, p->from, p->to, tz};
-    PGresult *res = db_query(pg, "report daily", DAILY_SQL, 4, params);
-    if (!res) {
-        snprintf(err, errlen, "the daily sheet query for %s failed: %.*s", p->label,
-                 (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+    report_bounds b;
+    if (report_query_start(pg, p, tz, &b, err, errlen) < 0)
         return NULL;
-    }
+    const char *params[4] = {districts, b.t0, b.t1, b.tn};
+    PGresult *res = report_query(pg, "daily sheet", p, DAILY_SQL, 4, params, err, errlen);
+    if (!res)
+        return NULL;
     int rows = PQntuples(res);
     report_daily *d = calloc(1, sizeof *d);
     if (d)

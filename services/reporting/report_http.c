@@ -59,36 +59,46 @@ static PGconn *pg_for(report_http *h, http_response *resp)
     return h->pg;
 }
 
-/* Closes a memory stream the caller wrote and gives resp its text (*buf and
- * *len are only final after fclose). */
-static void take_stream(http_response *resp, FILE *mem, char **buf, size_t *len, const char *type)
+/* A response body written with stdio into memory: mem_open(), fprintf to m.f
+ * (when not NULL), mem_reply(). */
+typedef struct {
+    FILE  *f;
+    char  *buf;
+    size_t len;
+} mem_out;
+
+static FILE *mem_open(mem_out *m)
 {
-    if (fclose(mem) != 0) {
-        free(*buf);
+    m->buf = NULL;
+    m->len = 0;
+    m->f = open_memstream(&m->buf, &m->len);
+    return m->f;
+}
+
+/* Closes m and makes its text the response (buf and len are final only after fclose). */
+static void mem_reply(http_response *resp, mem_out *m, int status, const char *type)
+{
+    if (!m->f || fclose(m->f) != 0) {
+        free(m->buf);
         http_reply(resp, 500, JSON, "{\"error\": \"out of memory\"}\n");
         return;
     }
     free(resp->body);
-    resp->status = 200;
+    resp->status = status;
     resp->content_type = type;
-    resp->body = *buf;
-    resp->len = *len;
+    resp->body = m->buf;
+    resp->len = m->len;
 }
 
 static void error_json(http_response *resp, int status, const char *msg)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    if (!mem) {
-        http_reply(resp, 500, JSON, "{\"error\": \"out of memory\"}\n");
-        return;
+    mem_out m;
+    if (mem_open(&m)) {
+        fputs("{\"error\": ", m.f);
+        report_json_string(m.f, msg);
+        fputs("}\n", m.f);
     }
-    fputs("{\"error\": ", mem);
-    report_json_string(mem, msg);
-    fputs("}\n", mem);
-    take_stream(resp, mem, &buf, &len, JSON);
-    resp->status = status;
+    mem_reply(resp, &m, status, JSON);
 }
 
 /* The week named by ?week=, else this week (back = 0) or last week (back = 1). */
@@ -124,15 +134,10 @@ static report_bulletin *bulletin_for(report_http *h, const http_request *req, in
 static void respond_with(http_response *resp, const char *type, void (*write)(FILE *, const report_bulletin *),
                          const report_bulletin *b)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    if (!mem) {
-        http_reply(resp, 500, JSON, "{\"error\": \"out of memory\"}\n");
-        return;
-    }
-    write(mem, b);
-    take_stream(resp, mem, &buf, &len, type);
+    mem_out m;
+    if (mem_open(&m))
+        write(m.f, b);
+    mem_reply(resp, &m, 200, type);
 }
 
 static void on_bulletin_json(void *ctx, const http_request *req, http_response *resp)
@@ -180,15 +185,10 @@ static void on_dashboard(void *ctx, const http_request *req, http_response *resp
     if (!b)
         return;
     size_t n = trend(h, b, weeks);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    if (mem) {
-        report_html_dashboard(mem, b, (const report_table *const *)weeks, n);
-        take_stream(resp, mem, &buf, &len, HTML);
-    } else {
-        http_reply(resp, 500, JSON, "{\"error\": \"out of memory\"}\n");
-    }
+    mem_out m;
+    if (mem_open(&m))
+        report_html_dashboard(m.f, b, (const report_table *const *)weeks, n);
+    mem_reply(resp, &m, 200, HTML);
     for (size_t i = 0; i < n; i++)
         report_table_free(&weeks[i]);
     report_bulletin_free(&b);
@@ -215,13 +215,10 @@ static void on_daily(void *ctx, const http_request *req, http_response *resp)
             error_json(resp, 503, err);
         return;
     }
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    if (mem) {
-        report_json_daily(mem, d);
-        take_stream(resp, mem, &buf, &len, JSON);
-    }
+    mem_out m;
+    if (mem_open(&m))
+        report_json_daily(m.f, d);
+    mem_reply(resp, &m, 200, JSON);
     report_daily_free(&d);
 }
 
@@ -238,13 +235,10 @@ static void on_streets(void *ctx, const http_request *req, http_response *resp)
         error_json(resp, strstr(err, "is not a date") ? 400 : 503, err);
         return;
     }
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    if (mem) {
-        report_json_streets(mem, r, scope.from_date, scope.to_date);
-        take_stream(resp, mem, &buf, &len, JSON);
-    }
+    mem_out m;
+    if (mem_open(&m))
+        report_json_streets(m.f, r, scope.from_date, scope.to_date);
+    mem_reply(resp, &m, 200, JSON);
     report_reply_free(&r);
 }
 
@@ -256,13 +250,10 @@ static void on_live(void *ctx, const http_request *req, http_response *resp)
     pthread_mutex_lock(&h->lock);
     copy = h->live;
     pthread_mutex_unlock(&h->lock);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    if (mem) {
-        report_json_live(mem, &copy);
-        take_stream(resp, mem, &buf, &len, JSON);
-    }
+    mem_out m;
+    if (mem_open(&m))
+        report_json_live(m.f, &copy);
+    mem_reply(resp, &m, 200, JSON);
 }
 
 static void on_open311_list(void *ctx, const http_request *req, http_response *resp)

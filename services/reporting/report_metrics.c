@@ -64,41 +64,50 @@ static const double DEFAULT_WEIGHTS[RATE_COUNT] = {
     [RATE_RECTIFICATION] = 30, [RATE_RETURN] = 0, [RATE_REPEAT] = 0,
 };
 
-/* $1 districts (comma list), $2 first day, $3 day after the last, $4 time zone.
+/* $1 districts (comma list), $2 start, $3 end, $4 min(end, now()) (report_bounds).
  * One row per unit: code, name, kind and the counts in report_counts order. */
+#define T0 "$2::timestamptz"
+#define T1 "$3::timestamptz"
+#define TN "$4::timestamptz"
+
 static const char METRICS_SQL[] =
-    "WITH b AS ("
-    "    SELECT $2::date::timestamp AT TIME ZONE $4 AS t0, $3::date::timestamp AT TIME ZONE $4 AS t1,"
-    "           least($3::date::timestamp AT TIME ZONE $4, now()) AS tn"
-    "), u AS ("
+    "WITH u AS ("
     "    SELECT u.id, u.code, u.name, u.kind FROM units u LEFT JOIN regions r ON r.code = u.region_code"
     "    WHERE (u.kind = 'street' AND r.parent_code = ANY (string_to_array(replace($1, ' ', ''), ',')))"
     "       OR (u.kind = 'dept' AND (u.region_code IS NULL"
     "           OR u.region_code = ANY (string_to_array(replace($1, ' ', ''), ','))))"
-    "), dl AS ("
-    "    SELECT coalesce(d.unit_id, a.unit_id) AS unit_id, d.kind, d.due_at, d.met_at,"
-    "           d.started_at >= b.t0 AND d.started_at < b.t1 AS started,"
-    "           d.due_at >= b.t0 AND d.due_at < b.tn AS fell_due, b.t1"
-    "    FROM b CROSS JOIN deadlines d"
-    "    LEFT JOIN assignments a ON d.unit_id IS NULL AND a.complaint_id = d.complaint_id"
-    "                           AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE (d.started_at >= b.t0 AND d.started_at < b.t1) OR (d.due_at >= b.t0 AND d.due_at < b.tn)"
+    "), d0 AS ("
+    "    SELECT d.complaint_id, d.unit_id, d.kind, d.due_at, d.met_at,"
+    "           d.started_at >= " T0 " AND d.started_at < " T1 " AS started,"
+    "           d.due_at >= " T0 " AND d.due_at < " TN " AS fell_due"
+    "    FROM deadlines d"
+    "    WHERE (d.started_at >= " T0 " AND d.started_at < " T1 ")"
+    "       OR (d.due_at >= " T0 " AND d.due_at < " TN ")"
+    "), dl AS ("          /* a deadline without a unit counts for the order's active units */
+    "    SELECT unit_id, kind, due_at, met_at, started, fell_due FROM d0 WHERE unit_id IS NOT NULL"
+    "    UNION ALL"
+    "    SELECT a.unit_id, d0.kind, d0.due_at, d0.met_at, d0.started, d0.fell_due FROM d0"
+    "    JOIN assignments a ON a.complaint_id = d0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
+    "    WHERE d0.unit_id IS NULL"
     "), dla AS ("
     "    SELECT unit_id,"
     "           count(*) FILTER (WHERE kind = 'accept' AND started) AS dispatched,"
     "           count(*) FILTER (WHERE kind = 'accept' AND started AND met_at <= due_at) AS accepted_on_time,"
     "           count(*) FILTER (WHERE kind = 'resolve' AND started) AS assigned,"
-    "           count(*) FILTER (WHERE kind = 'resolve' AND started AND met_at < t1) AS resolved,"
+    "           count(*) FILTER (WHERE kind = 'resolve' AND started AND met_at < " T1 ") AS resolved,"
     "           count(*) FILTER (WHERE kind = 'resolve' AND fell_due) AS due,"
     "           count(*) FILTER (WHERE kind = 'resolve' AND fell_due AND met_at <= due_at) AS on_time"
     "    FROM dl GROUP BY unit_id"
-    "), ev AS ("
-    "    SELECT coalesce(eu.id, a.unit_id) AS unit_id, e.event, e.detail"
-    "    FROM b CROSS JOIN complaint_events e"
-    "    LEFT JOIN units eu ON eu.code = e.detail->>'unit'"
-    "    LEFT JOIN assignments a ON eu.id IS NULL AND a.complaint_id = e.complaint_id"
-    "                           AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE e.event IN ('callback', 'returned') AND e.at >= b.t0 AND e.at < b.t1"
+    "), e0 AS ("
+    "    SELECT e.complaint_id, eu.id AS unit_id, e.event, e.detail"
+    "    FROM complaint_events e LEFT JOIN units eu ON eu.code = e.detail->>'unit'"
+    "    WHERE e.event IN ('callback', 'returned') AND e.at >= " T0 " AND e.at < " T1
+    "), ev AS ("          /* an event naming no unit counts for the order's active units */
+    "    SELECT unit_id, event, detail FROM e0 WHERE unit_id IS NOT NULL"
+    "    UNION ALL"
+    "    SELECT a.unit_id, e0.event, e0.detail FROM e0"
+    "    JOIN assignments a ON a.complaint_id = e0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
+    "    WHERE e0.unit_id IS NULL"
     "), eva AS ("
     "    SELECT unit_id,"
     "           count(*) FILTER (WHERE event = 'callback') AS callbacks,"
@@ -107,10 +116,10 @@ static const char METRICS_SQL[] =
     "    FROM ev GROUP BY unit_id"
     "), ca AS ("
     "    SELECT a.unit_id, count(*) AS called, count(*) FILTER (WHERE c.parent_id IS NOT NULL) AS repeats"
-    "    FROM b CROSS JOIN complaints c"
+    "    FROM complaints c"
     "    JOIN assignments a ON a.complaint_id = coalesce(c.parent_id, c.id) AND a.active"
     "                      AND a.role IN ('owner', 'co')"
-    "    WHERE c.called_at >= b.t0 AND c.called_at < b.t1"
+    "    WHERE c.called_at >= " T0 " AND c.called_at < " T1
     "    GROUP BY a.unit_id"
     ")"
     "SELECT u.code, u.name, u.kind,"
@@ -264,16 +273,49 @@ static void read_unit(report_unit *u, const PGresult *res, int row)
         counts[c] = strtol(PQgetvalue(res, row, FIRST_COUNT_COL + (int)c), NULL, 10);
 }
 
+static const char BOUNDS_SQL[] =
+    "SELECT $1::date::timestamp AT TIME ZONE $3, $2::date::timestamp AT TIME ZONE $3,"
+    "       least($2::date::timestamp AT TIME ZONE $3, now())";
+
+int report_query_start(PGconn *pg, const report_period *p, const char *tz, report_bounds *b, char *err,
+                       size_t errlen)
+{
+    const char *params[3] = {p->from, p->to, tz};
+    PGresult *res = db_exec(pg, "SET jit = off") < 0 || db_exec(pg, "SET random_page_cost = 1.1") < 0
+                        ? NULL
+                        : db_query(pg, "report bounds", BOUNDS_SQL, 3, params);
+    if (!res) {
+        snprintf(err, errlen, "the bounds of %s in time zone '%s': %.*s", p->label, tz,
+                 (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+        return -1;
+    }
+    snprintf(b->t0, sizeof b->t0, "%s", PQgetvalue(res, 0, 0));
+    snprintf(b->t1, sizeof b->t1, "%s", PQgetvalue(res, 0, 1));
+    snprintf(b->tn, sizeof b->tn, "%s", PQgetvalue(res, 0, 2));
+    PQclear(res);
+    return 0;
+}
+
+PGresult *report_query(PGconn *pg, const char *what, const report_period *p, const char *sql, int nparams,
+                       const char *const *params, char *err, size_t errlen)
+{
+    PGresult *res = db_query(pg, what, sql, nparams, params);
+    if (!res)
+        snprintf(err, errlen, "the %s query for %s failed: %.*s", what, p->label,
+                 (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+    return res;
+}
+
 report_table *report_metrics_run(PGconn *pg, const char *districts, const char *tz, const report_period *p,
                                  const report_settings *s, char *err, size_t errlen)
 {
-    const char *params[4] = {districts, p->from, p->to, tz};
-    PGresult *res = db_query(pg, "report metrics", METRICS_SQL, 4, params);
-    if (!res) {
-        snprintf(err, errlen, "the metrics query for %s failed: %.*s", p->label,
-                 (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+    report_bounds b;
+    if (report_query_start(pg, p, tz, &b, err, errlen) < 0)
         return NULL;
-    }
+    const char *params[4] = {districts, b.t0, b.t1, b.tn};
+    PGresult *res = report_query(pg, "metrics", p, METRICS_SQL, 4, params, err, errlen);
+    if (!res)
+        return NULL;
     int rows = PQntuples(res);
     report_table *t = calloc(1, sizeof *t);
     if (t)

@@ -92,6 +92,29 @@ report_table *report_metrics_run(PGconn *pg, const char *districts, const char *
  * report_metrics_run(); public so the formulas can be tested on their own. */
 void report_metrics_compute(report_table *t, const report_settings *s);
 
+/* A period as instants, computed once by PostgreSQL so the report queries
+ * compare plain timestamptz parameters (index bounds, nothing converted per row). */
+typedef struct {
+    char t0[48];        /* the period's start */
+    char t1[48];        /* its end (exclusive) */
+    char tn[48];        /* min(end, now()): "up to now" */
+} report_bounds;
+
+/* Prepares pg for the report queries (JIT compilation off: it costs more than
+ * these short aggregate queries take; random_page_cost 1.1: the rows a report
+ * reads are few and usually cached, so following an index to each order's
+ * assignment beats hashing the whole table) and computes p's bounds in time zone
+ * tz. Every report_*_run calls it. 0, or -1 with the reason (an unknown time
+ * zone, say) in err. */
+int report_query_start(PGconn *pg, const report_period *p, const char *tz, report_bounds *b, char *err,
+                       size_t errlen);
+
+/* Runs one report query (what names it: "metrics", "daily sheet"...) for
+ * period p. The result, or NULL with "the <what> query for <period> failed:
+ * <PostgreSQL's reason>" in err. */
+PGresult *report_query(PGconn *pg, const char *what, const report_period *p, const char *sql, int nparams,
+                       const char *const *params, char *err, size_t errlen);
+
 /* The unit with this code, or NULL. */
 const report_unit *report_table_find(const report_table *t, const char *code);
 

@@ -116,6 +116,10 @@ static void line_series(FILE *f, const report_series *s, size_t k, size_t nx)
         pen_down = 1;
     }
     fputs("\"/>", f);
+    for (size_t i = 0; i < nx; i++)     /* a point alone (a week between gaps) still shows */
+        if (!isnan(s->values[i]))
+            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>", x_at(i, nx),
+                    y_at(s->values[i]), color);
     double ly = 30 + (double)k * 16;
     fprintf(f, "<rect x=\"%d\" y=\"%.0f\" width=\"10\" height=\"10\" fill=\"%s\"/>"
                "<text x=\"%d\" y=\"%.0f\" font-size=\"11\">",

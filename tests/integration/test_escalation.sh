@@ -51,17 +51,18 @@ check_eq "every supervise within 1 s of its deadline, none early" 5 \
     "$(sql "SELECT count(*) FROM alerts a JOIN deadlines d ON d.id = a.deadline_id WHERE a.rung = 'supervise'
             AND a.created_at >= d.due_at AND a.created_at < d.due_at + interval '1 second'")"
 
-# 2. Down while 20 orders fall overdue; kill -9 before the 3rd alert commits.
+# 2. Down while 20 orders fall overdue; kill -9 before the first alert commit
+# (the batch of reminds is lost with the transaction) ...
 svc_kill9 escalation
 orders 20 DOWN 14days -1hour
-JIESU_ESC_FAILPOINT=before_commit:3 svc_start escalation
-wait_for "killed before the 3rd commit" 20 esc_dead
-check_eq "killed before a commit: 2 of the overdue alerts stored" 12 "$(alerts)"
-# ... and kill -9 right after the 4th commit (before re-arming and publishing).
+JIESU_ESC_FAILPOINT=before_commit:1 svc_start escalation
+wait_for "killed before the commit" 20 esc_dead
+check_eq "killed before a commit: nothing of its batch stored" 10 "$(alerts)"
+# ... and kill -9 right after it (committed, not yet re-armed or published).
 svc_kill9 escalation
-JIESU_ESC_FAILPOINT=after_commit:4 svc_start escalation
-wait_for "killed after the 4th commit" 20 esc_dead
-check_eq "killed after a commit: 4 more stored" 16 "$(alerts)"
+JIESU_ESC_FAILPOINT=after_commit:1 svc_start escalation
+wait_for "killed after the commit" 20 esc_dead
+check "killed after a commit: its alerts stored" test "$(alerts)" -gt 10
 svc_kill9 escalation
 svc_start escalation
 wait_for "everything overdue fires at start-up" 30 sql_eq "SELECT count(*) FROM alerts WHERE deadline_id IS NOT NULL" 50
@@ -76,23 +77,23 @@ wait_for "due alerts fire after FLUSHALL" 30 sql_eq "SELECT count(*) FROM alerts
 check_eq "after FLUSHALL: each supervise once" 35 "$(alerts "AND rung = 'supervise'")"
 
 # 4. Two escalation processes, 40 days later: accountability for the 35, and
-# all three rungs for 40 new orders, once each: 75 orders x 3 rungs.
+# all three rungs for 300 new orders, once each: 335 orders x 3 rungs.
 cp "$HARNESS_DIR/escalation.pid" "$esc_dir/first.pid"
 JIESU_ESCALATION_ROUTER=ipc://$esc_dir/second.router JIESU_ESCALATION_PUB=ipc://$esc_dir/second.pub \
     "$JIESU_BIN/jiesu-escalation" >>"$esc_dir/second.log" 2>&1 &
 second=$!
 wait_for "second escalation ready" 20 grep -q ready "$esc_dir/second.log"
-orders 40 TWO 14days 2hours
+orders 300 TWO 14days 2hours
 set_clock 3456000 >/dev/null
-wait_for "every rung of every order fired" 60 sql_eq "SELECT count(*) FROM alerts WHERE deadline_id IS NOT NULL" 225
-check_eq "two processes: remind + supervise + accountability once per order (75 orders)" 225 "$(alerts)"
+wait_for "every rung of every order fired" 60 sql_eq "SELECT count(*) FROM alerts WHERE deadline_id IS NOT NULL" 1005
+check_eq "two processes: remind + supervise + accountability once per order (335 orders)" 1005 "$(alerts)"
 check_eq "no order, rung and cycle alerted twice" 0 \
     "$(sql "SELECT count(*) FROM (SELECT complaint_id, rung, cycle, subject FROM alerts GROUP BY 1, 2, 3, 4 HAVING count(*) > 1) d")"
-check_eq "one alert event per ladder alert" 225 "$(sql "SELECT count(*) FROM complaint_events WHERE event = 'alert'")"
-check_eq "中韩街道 missed 20 of its 25 deadlines this week: one unit_overdue alert" 1 \
+check_eq "one alert event per ladder alert" 1005 "$(sql "SELECT count(*) FROM complaint_events WHERE event = 'alert'")"
+check_eq "中韩街道 missed most of its deadlines this week: one unit_overdue alert" 1 \
     "$(sql "SELECT count(*) FROM alerts a JOIN units u ON u.id = a.unit_id WHERE a.rung = 'unit_overdue' AND u.code = '370212001'")"
 total=$(sql "SELECT count(*) FROM alerts")
-check_eq "accountability goes to discipline inspection" 75 \
+check_eq "accountability goes to discipline inspection" 335 \
     "$(sql "SELECT count(*) FROM alerts a JOIN units u ON u.id = a.target_unit_id WHERE a.rung = 'accountability' AND u.kind = 'discipline'")"
 check_eq "never early by the escalation clock" 0 "$(alerts "AND clock_at < due_at")"
 check "both processes fired alerts" test "$(grep -c 'alert [0-9]* ' "$esc_dir/second.log")" -gt 0
@@ -102,7 +103,10 @@ check_eq "second escalation stopped cleanly" 0 "$?"
 # 5. Webhooks: each alert delivered once after two failures; the dead one failed.
 wait_for "deliveries settle" 60 sql_eq "SELECT count(*) FROM deliveries WHERE state = 'pending'" 0
 check_eq "every alert has one delivery" "$total" "$(sql "SELECT count(*) FROM deliveries")"
-check_eq "delivered on the 3rd attempt" "$total" "$(sql "SELECT count(*) FROM deliveries WHERE state = 'delivered' AND attempts = 3")"
+# (a process killed mid-POST posts again: attempts in the table can be one short of the receiver's count)
+check_eq "every delivery delivered" "$total" "$(sql "SELECT count(*) FROM deliveries WHERE state = 'delivered' AND attempts >= 2")"
+check_eq "each alert answered 500 twice before its 200" "$total" \
+    "$(grep ' 500$' "$esc_dir/requests" | cut -d' ' -f1 | sort | uniq -c | awk '$1 == 2' | wc -l)"
 check_eq "the receiver accepted each alert once" "$total" "$(cut -d' ' -f1 <(grep ' 200$' "$esc_dir/requests") | sort -u | wc -l)"
 check "no caller's phone or name in clear" bash -c "! grep -q -e 13900001111 -e 李四 '$esc_dir/delivered.jsonl'"
 check "the caller masked in the payload" grep -qE '"caller": "李\*+ 139\*{4}1111"' "$esc_dir/delivered.jsonl"
@@ -114,14 +118,14 @@ check_eq "a delivery that keeps failing stays, as failed" 1 \
     "$(sql "SELECT count(*) FROM deliveries WHERE state = 'failed' AND attempts = 3 AND url LIKE '%/dead'")"
 
 # 6. The CLI.
-jiesu alerts --all --rung accountability --limit 500 >"$esc_dir/alerts.out" 2>&1
-check_eq "jiesu alerts lists the accountability alerts (75 + the dead one's)" 76 "$(grep -c ' accountability ' "$esc_dir/alerts.out")"
+jiesu alerts --all --rung accountability --limit 1000 >"$esc_dir/alerts.out" 2>&1
+check_eq "jiesu alerts lists the accountability alerts (335 + the dead one's)" 336 "$(grep -c ' accountability ' "$esc_dir/alerts.out")"
 first=$(sql "SELECT min(id) FROM alerts")
 jiesu ack "$first" --by 督查专班 >/dev/null 2>&1
 check "jiesu ack acknowledges" test "$(sql "SELECT acked_by FROM alerts WHERE id = $first")" = 督查专班
 jiesu ack "$first" >/dev/null 2>&1
 check "a second ack is refused" test $? -eq 1
-check "acknowledged alerts leave the open list" bash -c "! '$JIESU_BIN/jiesu' alerts --limit 500 | grep -q '^ *$first '"
+check "acknowledged alerts leave the open list" bash -c "! '$JIESU_BIN/jiesu' alerts --limit 2000 | grep -q '^ *$first '"
 
 harness_services_stop
 kill "$hook_pid" 2>/dev/null; wait "$hook_pid" 2>/dev/null

@@ -80,11 +80,12 @@ long=$(head -c 40000 /dev/zero | tr '\0' 'x')
     printf 'B10,2021-05-31 11:00,沙子口,重复的工单编号,\r\n'
     printf 'B18,2021-05-30 10:57,沙子口,=HYPERLINK("http://x"),\r\n'
     printf 'B19,2021-05-30 10:57,ＡＢＣ１２３　路,全角　　文字,保留\r\n'
+    printf 'B21,=1+2,沙子口,公式,\r\n'
     printf 'B20,2021-05-30 10:57,沙子口,"未结束的引号\r\n'
 } >"$files/bad.csv"
 jiesu import "$files/bad.csv" >"$files/bad.out" 2>&1
 check "a file with bad rows still imports" test $? -eq 0
-check_eq "rows, inserted, duplicates, rejected" "12 5 1 6" \
+check_eq "rows, inserted, duplicates, rejected" "13 5 1 7" \
     "$(last_import "rows_total || ' ' || inserted || ' ' || duplicates || ' ' || rejected")"
 rej=$(ls -t "$HARNESS_DIR"/rejects/*.csv | head -n 1)    # row (sheet row), line (where it starts), column, reason
 check "rejects: mangled ticket number with row and column" grep -q '^5,6,工单编号,ticket number in scientific notation' "$rej"
@@ -92,7 +93,8 @@ check "rejects: a call time that is not one" grep -q '^6,7,来电时间,"\?not a
 check "rejects: required content empty" grep -q '^7,8,诉求内容,required content is empty' "$rej"
 check "rejects: a field over the limit" grep -q '^8,9,诉求内容,longer than 32767 characters' "$rej"
 check "rejects: invalid UTF-8" grep -q '^9,10,诉求内容,.*UTF-8' "$rej"
-check "rejects: an unterminated quote" grep -q '^13,14,诉求内容,.*quote' "$rej"
+check "rejects: a formula in a value is defused in the rejects file" grep -q "^13,14,来电时间,.*,'=1+2\$" "$rej"
+check "rejects: an unterminated quote" grep -q '^14,15,诉求内容,.*quote' "$rej"
 check_eq "first occurrence of a repeated ticket kept" "好的一行" "$(sql "SELECT content FROM complaints WHERE ticket_no = 'B10'")"
 check_eq "quoted field with a line break and doubled quotes" '多行 内容,"引号"' "$(sql "SELECT content FROM complaints WHERE ticket_no = 'B11'")"
 check_eq "Excel serial time" "2021-05-30 10:57:04+08" "$(sql "SET TIME ZONE 'Asia/Shanghai'; SELECT called_at::text FROM complaints WHERE ticket_no = 'B12'")"
@@ -104,5 +106,8 @@ printf '工单编号,来电时间,诉求内容\r\nG1,2021-06-01 08:00,流浪犬�
 jiesu import "$files/gbk.csv" >"$files/gbk.out" 2>&1
 check_eq "a GB18030 file without BOM is detected and decoded" "GB18030 流浪犬追咬行人" \
     "$(sql "SELECT i.encoding || ' ' || c.content FROM complaints c JOIN imports i ON i.id = c.import_id WHERE c.ticket_no = 'G1'")"
+printf '工单编号,来电时间,诉求内容\nU1,2021-06-01 08:00,没有字节顺序标记\n' >"$files/nobom.csv"
+jiesu import "$files/nobom.csv" >"$files/nobom.out" 2>&1
+check_eq "UTF-8 without a byte order mark" "UTF-8 1" "$(last_import "encoding || ' ' || inserted")"
 check "intake still answers after all of it" jiesu status
 harness_services_stop

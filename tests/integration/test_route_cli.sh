@@ -6,7 +6,6 @@
 # new cycle with new deadlines.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
-harness_config                  # migrate with this run's defaults, not an earlier test's settings
 harness_fresh_db jiesu_route_cli
 harness_services_start "assignment.max_returns = 2"
 

@@ -4,7 +4,6 @@
 # assignment, one routing event, deadlines only once per dispatched order).
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
-harness_config                  # migrate with this run's defaults, not an earlier test's settings
 harness_fresh_db jiesu_route_workers
 harness_services_start "assignment.claim_idle_ms = 1500" "assignment.batch = 100" \
     "deadline.accept_seconds = 3600" "deadline.resolve_seconds = 7200"

@@ -164,10 +164,15 @@ int intake_import_cleanup(PGconn *pg)
     return db_command(pg, "intake fail orphaned imports", SQL_FAIL_ORPHANS, 0, NULL, NULL);
 }
 
-/* Writes the imports row (status running) and takes its lock. 0 or -1. */
+/* Makes sure the staging table exists, then writes the imports row (status
+ * running) and takes its lock. 0 or -1 with why. */
 static int begin_import(import_run *r, const char *file_name, char *why, size_t whylen)
 {
     const char *params[] = {file_name, r->res->sha256};
+    if (db_command(r->opt->pg, "intake staging table", SQL_STAGING, 0, NULL, NULL) < 0) {
+        snprintf(why, whylen, "could not create the staging table in PostgreSQL");
+        return -1;
+    }
     PGresult *res = db_query(r->opt->pg, "intake record import", SQL_BEGIN_IMPORT, 2, params);
     if (!res || PQntuples(res) != 1) {
         snprintf(why, whylen, "could not record the import in PostgreSQL");
@@ -178,10 +183,6 @@ static int begin_import(import_run *r, const char *file_name, char *why, size_t 
     snprintf(r->event, sizeof r->event, "{\"import_id\": %s}", r->id);
     r->res->import_id = strtoll(r->id, NULL, 10);
     PQclear(res);
-    if (db_command(r->opt->pg, "intake staging table", SQL_STAGING, 0, NULL, NULL) < 0) {
-        snprintf(why, whylen, "could not create the staging table in PostgreSQL");
-        return -1;
-    }
     return 0;
 }
 

@@ -44,7 +44,6 @@ static const char *const EXTRA_FIELDS[] = {"email", "device_id", "account_id", "
 struct intake_open311 {
     intake_open311_opts opt;
     http_server        *http;
-    intake_services    *services;
     PGconn             *pg;
     redisContext       *redis;
     queue              *route;
@@ -159,8 +158,9 @@ static int take_extra(const http_request *req, const char *code, web_complaint *
     return 0;
 }
 
-/* Validates the form into *c. 0, or -1 with "field: why". */
-static int validate(const intake_open311 *self, const http_request *req, web_complaint *c, char *why, size_t whylen)
+/* Validates the form into *c against the services. 0, or -1 with "field: why". */
+static int validate(const intake_open311 *self, const intake_services *services, const http_request *req,
+                    web_complaint *c, char *why, size_t whylen)
 {
     const char *code = http_param(req, "service_code");
     size_t max_desc = self->opt.max_field < DESCRIPTION_CHARS ? self->opt.max_field : DESCRIPTION_CHARS;
@@ -168,7 +168,7 @@ static int validate(const intake_open311 *self, const http_request *req, web_com
         snprintf(why, whylen, "service_code: required (GET /services.json lists them)");
         return -1;
     }
-    if (!(c->category = intake_services_category(self->services, code))) {
+    if (!(c->category = intake_services_category(services, code))) {
         snprintf(why, whylen, "service_code: '%.64s' is not a service (GET /services.json lists them)", code);
         return -1;
     }
@@ -217,8 +217,6 @@ static int store(intake_open311 *self, const web_complaint *c, char *ticket, siz
     const char *params[] = {c->name[0] ? c->name : NULL, c->phone[0] ? c->phone : NULL, c->address,
                             c->content, c->category, c->lon[0] ? c->lon : NULL, c->lat[0] ? c->lat : NULL,
                             c->extra, offset};
-    if (ensure_pg(self) < 0)
-        return -1;
     PGresult *res = db_query(self->pg, "open311 insert complaint", SQL_INSERT, 9, params);
     if (!res || PQntuples(res) != 1) {
         PQclear(res);
@@ -243,14 +241,28 @@ static void reply_error(http_response *resp, int status, const char *why)
     http_reply(resp, status, JSON_TYPE, "%s", body);
 }
 
-static void on_post_request(void *ctx, const http_request *req, http_response *resp)
+/* The current services (categories change with `jiesu migrate`), or NULL
+ * after answering 500. */
+static intake_services *services_now(intake_open311 *self, http_response *resp)
 {
-    intake_open311 *self = ctx;
+    char why[300] = "PostgreSQL unavailable";
+    intake_services *services = ensure_pg(self) == 0 ? intake_services_load(self->pg, why, sizeof why) : NULL;
+    if (!services) {
+        log_error("open311: %s", why);
+        reply_error(resp, 500, "the service list is unavailable; try again");
+    }
+    return services;
+}
+
+/* Validates, stores and answers one POST /requests.json. */
+static void file_complaint(intake_open311 *self, const intake_services *services, const http_request *req,
+                           http_response *resp)
+{
     web_complaint *c = calloc(1, sizeof *c);
     char why[300], ticket[64];
     if (!c) {
         reply_error(resp, 500, "out of memory");
-    } else if (validate(self, req, c, why, sizeof why) < 0) {
+    } else if (validate(self, services, req, c, why, sizeof why) < 0) {
         log_info("open311: request refused: %s", why);
         reply_error(resp, 400, why);
     } else if (store(self, c, ticket, sizeof ticket) < 0) {
@@ -263,11 +275,21 @@ static void on_post_request(void *ctx, const http_request *req, http_response *r
     free(c);
 }
 
+static void on_post_request(void *ctx, const http_request *req, http_response *resp)
+{
+    intake_services *services = services_now(ctx, resp);
+    if (services)
+        file_complaint(ctx, services, req, resp);
+    intake_services_destroy(&services);
+}
+
 static void on_get_services(void *ctx, const http_request *req, http_response *resp)
 {
-    const intake_open311 *self = ctx;
+    intake_services *services = services_now(ctx, resp);
     (void)req;
-    http_reply(resp, 200, JSON_TYPE, "%s", intake_services_json(self->services));
+    if (services)
+        http_reply(resp, 200, JSON_TYPE, "%s", intake_services_json(services));
+    intake_services_destroy(&services);
 }
 
 intake_open311 *intake_open311_start(const intake_open311_opts *opt, char *err, size_t errlen)
@@ -277,15 +299,14 @@ intake_open311 *intake_open311_start(const intake_open311_opts *opt, char *err, 
     if (!self)
         goto fail;
     self->opt = *opt;
-    if (!(self->services = intake_services_load(opt->services_csv, why, sizeof why)) ||
-        !(self->pg = db_connect(opt->pg_conninfo, 30000, why, sizeof why)) ||
+    if (!(self->pg = db_connect(opt->pg_conninfo, 30000, why, sizeof why)) ||
         !(self->http = http_server_new(opt->http_addr, MAX_BODY, why, sizeof why)))
         goto fail;
     if (http_route(self->http, "GET", "/services.json", on_get_services, self) < 0 ||
         http_route(self->http, "POST", "/requests.json", on_post_request, self) < 0 ||
         http_server_start(self->http, why, sizeof why) < 0)
         goto fail;
-    log_info("open311: listening on %s (%zu services)", opt->http_addr, intake_services_count(self->services));
+    log_info("open311: listening on %s", opt->http_addr);
     return self;
 fail:
     snprintf(err, errlen, "Open311 server: %s", why);
@@ -309,7 +330,6 @@ void intake_open311_stop(intake_open311 **pself)
         redisFree(self->redis);
     if (self->pg)
         PQfinish(self->pg);
-    intake_services_destroy(&self->services);
     free(self);
     *pself = NULL;
 }

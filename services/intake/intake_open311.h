@@ -1,6 +1,6 @@
 /* intake_open311.h — single complaints over HTTP: Open311 GeoReport v2.
  *
- *   GET  /services.json   the categories (intake_services.h)
+ *   GET  /services.json   the categories (intake_services.h), read afresh each request
  *   POST /requests.json   one complaint, form fields service_code (required),
  *                         description (required), address_string and/or
  *                         lat + long (one of them required), first_name,
@@ -29,7 +29,6 @@ typedef struct {
     const char *redis_addr;
     const char *route_stream;
     const char *route_group;
-    const char *services_csv;   /* the category tree */
     int         utc_offset_min; /* the hotline's local time (ticket dates) */
     size_t      max_field;      /* characters per field */
 } intake_open311_opts;

@@ -24,7 +24,6 @@
 typedef struct {
     queue              *route;
     intake_open311     *open311;        /* NULL when intake.http_addr is empty */
-    char                services_csv[4096];
     unsigned            redis_epoch;    /* of the connection route is bound to */
     intake_import_opts  opts;
 } intake;
@@ -39,12 +38,9 @@ static int start_open311(intake *in, service *s)
         .redis_addr = config_get(s->cfg, "redis.addr", "127.0.0.1:6379"),
         .route_stream = config_get(s->cfg, "queue.route_stream", "jiesu:route"),
         .route_group = config_get(s->cfg, "queue.route_group", "assignment"),
-        .services_csv = in->services_csv,
         .utc_offset_min = in->opts.utc_offset_min,
         .max_field = in->opts.csv.max_field,
     };
-    snprintf(in->services_csv, sizeof in->services_csv, "%s/categories/categories.csv",
-             config_get(s->cfg, "data.dir", "data"));
     if (!*o.http_addr)
         return 0;
     if (!(in->open311 = intake_open311_start(&o, err, sizeof err)))

@@ -57,6 +57,8 @@ fresh_tables() {
         -c "TRUNCATE complaints, imports CASCADE" -c "CHECKPOINT"
     redis-cli -p 26379 XTRIM jiesu:route MAXLEN 0 >/dev/null
 }
+# Each timed run starts after a checkpoint, so none pays for the WAL of the one before.
+checkpoint() { psql "$JIESU_PG_CONNINFO" -Xq -c "CHECKPOINT"; }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$intake_pid/status"; }
 import_file() {
     local t0 t1 pid
@@ -81,7 +83,9 @@ texts=() sames=() imports=()
 for round in $(seq "$ROUNDS"); do
     fresh_tables
     texts+=("$(copy_into bench_text)")
+    checkpoint
     sames+=("$(copy_into "bench_same (ticket_no, called_at, caller_name, caller_phone, address, content, category_raw, urgency)")")
+    checkpoint
     : >"$DIR/rss.kb"
     imports+=("$(import_file)")
     echo "   round $round: COPY like complaints ${sames[-1]} s, COPY text ${texts[-1]} s, import ${imports[-1]} s" \

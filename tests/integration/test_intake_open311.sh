@@ -20,7 +20,7 @@ post() {
 }
 
 curl -s -o "$o311/services.json" "$api/services.json"
-check_eq "GET /services.json lists every category" "$(($(grep -c '' "$REPO/data/categories/categories.csv") - 1))" \
+check_eq "GET /services.json lists every category" "$(sql "SELECT count(*) FROM categories")" \
     "$(jq length "$o311/services.json")"
 check_eq "a service has code, name and group" "垃圾清运 环境卫生" \
     "$(jq -r '.[] | select(.service_code == "env.garbage") | .service_name + " " + .group' "$o311/services.json")"
@@ -35,7 +35,8 @@ check_eq "the complaint is stored once, normalised, with its category" \
     "$(sql "SELECT count(*) || '|' || min(content) || '|' || min(category_raw) || '|' || min(caller_name) || '|' || min(extra->>'email') FROM complaints WHERE ticket_no = '$ticket'")"
 check_eq "with its 'imported' event" 1 "$(sql "SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$ticket' AND e.event = 'imported' AND e.detail->>'source' = 'open311'")"
 wait_for "the web complaint routed" 30 sql_eq "SELECT status <> 'new' FROM complaints WHERE ticket_no = '$ticket'" t
-check_eq "and routed like any other" t "$(sql "SELECT status <> 'new' FROM complaints WHERE ticket_no = '$ticket'")"
+check_eq "and routed like any other, under the category filed" "true env.garbage" \
+    "$(sql "SELECT (status <> 'new') || ' ' || coalesce(category, '') FROM complaints WHERE ticket_no = '$ticket'")"
 status=$(post geo service_code=order "description=占道经营" lat=36.1 long=120.6)
 check_eq "coordinates alone are a location" "200 36.1 120.6" \
     "$status $(sql "SELECT lat || ' ' || lon FROM complaints WHERE ticket_no = '$(jq -r '.[0].service_request_id' "$o311/geo.json")'")"

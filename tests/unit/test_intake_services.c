@@ -1,37 +1,38 @@
-/* test_intake_services.c — the Open311 services list from the category tree
- * (the bundled data/categories/categories.csv and broken copies of it), and
- * the JSON writing it relies on. Run from the repository root. */
+/* test_intake_services.c — the Open311 services list from the categories
+ * table of the migrated test database (JIESU_TEST_PG), and the JSON writing
+ * it relies on. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include <cmocka.h>
 
 #include "intake_json.h"
 #include "intake_services.h"
+#include "test_servers.h"
 
-static void write_file(char *path, size_t cap, const char *name, const char *text)
+static long count_of(PGconn *pg, const char *sql)
 {
-    snprintf(path, cap, "/tmp/jiesu-services-%d-%s", (int)getpid(), name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    PGresult *res = db_query(pg, "count", sql, 0, NULL);
+    assert_non_null(res);
+    long n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return n;
 }
 
-static void test_bundled_tree(void **state)
+static void test_categories_table(void **state)
 {
     (void)state;
     char err[512] = "";
-    intake_services *s = intake_services_load("data/categories/categories.csv", err, sizeof err);
+    PGconn *pg = test_pg();
+    intake_services *s = intake_services_load(pg, err, sizeof err);
     if (!s)
         fail_msg("%s", err);
-    assert_int_equal(intake_services_count(s), 21);     /* the rows of the bundled tree */
-    assert_string_equal(intake_services_category(s, "env.garbage"), "环境卫生-垃圾清运");
-    assert_string_equal(intake_services_category(s, "env"), "环境卫生");
+    assert_true(intake_services_count(s) > 0);
+    assert_int_equal(intake_services_count(s), count_of(pg, "SELECT count(*) FROM categories"));
+    assert_string_equal(intake_services_category(s, "env.garbage"), "环境卫生-垃圾清运");  /* its alias */
     assert_null(intake_services_category(s, "no.such"));
     assert_null(intake_services_category(s, NULL));
     const char *json = intake_services_json(s);
@@ -42,28 +43,35 @@ static void test_bundled_tree(void **state)
                                  "\"type\":\"realtime\",\"keywords\":\"\",\"group\":\"环境卫生\"}"));
     intake_services_destroy(&s);
     assert_null(s);
+    PQfinish(pg);
 }
 
-static void expect_error(const char *name, const char *text, const char *reason)
-{
-    char path[256], err[512] = "";
-    write_file(path, sizeof path, name, text);
-    assert_null(intake_services_load(path, err, sizeof err));
-    if (!strstr(err, path) || !strstr(err, reason))
-        fail_msg("expected '%s' and the path in '%s'", reason, err);
-    unlink(path);
-}
-
-static void test_broken_trees(void **state)
+static void test_category_without_alias(void **state)
 {
     (void)state;
-    expect_error("noname.csv", "code,parent\nenv,\n", "no column 'name'");
-    expect_error("orphan.csv", "code,parent,name\nenv.x,env,子类\n", "row 2");
-    expect_error("twice.csv", "code,parent,name\nenv,,环境\nenv,,又一个\n", "row 3");
-    expect_error("empty.csv", "", "empty file");
     char err[512] = "";
-    assert_null(intake_services_load("/nonexistent/categories.csv", err, sizeof err));
-    assert_non_null(strstr(err, "/nonexistent/categories.csv: No such file"));
+    PGconn *pg = test_pg();
+    assert_int_equal(db_begin(pg), 0);
+    assert_int_equal(db_exec(pg, "INSERT INTO categories (code, parent_code, name, accept_minutes, resolve_days)"
+                                 " VALUES ('env.unit_test', 'env', '测试子类', 60, 1)"), 0);
+    intake_services *s = intake_services_load(pg, err, sizeof err);
+    assert_non_null(s);
+    assert_string_equal(intake_services_category(s, "env.unit_test"), "环境卫生-测试子类");
+    intake_services_destroy(&s);
+    db_rollback(pg);
+    PQfinish(pg);
+}
+
+static void test_database_gone(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    PGconn *pg = test_pg();
+    PQfinish(pg);
+    pg = PQconnectdb("host=127.0.0.1 port=1 connect_timeout=1");
+    assert_null(intake_services_load(pg, err, sizeof err));
+    assert_non_null(strstr(err, "could not be read from PostgreSQL"));
+    PQfinish(pg);
 }
 
 static void test_json_escapes_and_measures(void **state)
@@ -89,8 +97,9 @@ static void test_json_escapes_and_measures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bundled_tree),
-        cmocka_unit_test(test_broken_trees),
+        cmocka_unit_test(test_categories_table),
+        cmocka_unit_test(test_category_without_alias),
+        cmocka_unit_test(test_database_gone),
         cmocka_unit_test(test_json_escapes_and_measures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "esc_sqlarr.h"
 #include "log.h"
 #include "timers.h"
 
@@ -105,44 +106,6 @@ const char *esc_rung_next(const char *rung)
 
 /* ---- batches ---- */
 
-/* A PostgreSQL array literal being built: "{a,b,c}". */
-typedef struct {
-    char  *s;
-    size_t len, cap;
-} sqlarr;
-
-static int arr_add(sqlarr *a, const char *v)
-{
-    size_t need = a->len + strlen(v) + 3;
-    if (need > a->cap) {
-        size_t cap = need * 2;
-        char *s = realloc(a->s, cap);
-        if (!s)
-            return -1;
-        a->s = s;
-        a->cap = cap;
-    }
-    a->len += (size_t)sprintf(a->s + a->len, "%s%s", a->len ? "," : "{", v);
-    return 0;
-}
-
-static const char *arr_text(sqlarr *a)
-{
-    if (arr_add(a, "") != 0)
-        return NULL;
-    a->s[a->len - 1] = '}';         /* the "," (or "{" when empty) written by arr_add("") */
-    if (a->len == 1)
-        return "{}";
-    return a->s;
-}
-
-static int arr_add_ms(sqlarr *a, int64_t ms)
-{
-    char num[24];
-    snprintf(num, sizeof num, "%lld", (long long)ms);
-    return arr_add(a, num);
-}
-
 static void span_of(PGresult *res, int r, esc_span *s)
 {
     s->started_ms = strtoll(PQgetvalue(res, r, S_STARTED), NULL, 10);
@@ -176,7 +139,7 @@ typedef struct {
     char  (*ids)[ESC_MEMBER_BYTES];
     int64_t *arm_ms;
     size_t  armed;
-    sqlarr  a[3];
+    esc_sqlarr a[3];
 } batch;
 
 static int batch_init(batch *b, size_t n)
@@ -193,7 +156,7 @@ static void batch_free(batch *b)
     free(b->ids);
     free(b->arm_ms);
     for (int i = 0; i < 3; i++)
-        free(b->a[i].s);
+        esc_sqlarr_free(&b->a[i]);
 }
 
 /* Adds "r<id>" at ms to the timers armed after the commit. */
@@ -208,7 +171,7 @@ static long batch_finish(const esc_ctx *ctx, batch *b, const char *label, const 
 {
     const char *params[3];
     for (int i = 0; i < 3; i++)
-        if (!(params[i] = arr_text(&b->a[i])))
+        if (!(params[i] = esc_sqlarr_text(&b->a[i])))
             return -1;
     if (db_command(ctx->pg, label, sql, 3, params, NULL) != 0 || db_commit(ctx->pg) != 0)
         return -1;
@@ -234,7 +197,7 @@ long esc_plan(const esc_ctx *ctx, const char *ids, size_t max)
         const char *rung = esc_rung_first(ctx->cal, &s);
         int64_t at = esc_rung_at(ctx->cal, rung, &s);
         const char *id = PQgetvalue(res, (int)r, S_ID);
-        if (arr_add(&b.a[0], id) || arr_add(&b.a[1], rung) || arr_add_ms(&b.a[2], at))
+        if (esc_sqlarr_add(&b.a[0], id) || esc_sqlarr_add(&b.a[1], rung) || esc_sqlarr_add_ms(&b.a[2], at))
             goto cleanup;
         batch_arm(&b, id, at);
     }
@@ -265,7 +228,7 @@ static int resume_row(const esc_ctx *ctx, PGresult *res, int r, batch *b)
     int64_t at = planned ? esc_rung_at(ctx->cal, rung, &s) : 0;
     if (planned)
         batch_arm(b, id, at);
-    return arr_add(&b->a[0], id) || arr_add_ms(&b->a[1], s.due_ms) || arr_add_ms(&b->a[2], at) ? -1 : 0;
+    return esc_sqlarr_add(&b->a[0], id) || esc_sqlarr_add_ms(&b->a[1], s.due_ms) || esc_sqlarr_add_ms(&b->a[2], at) ? -1 : 0;
 }
 
 static long resume_batch(const esc_ctx *ctx)

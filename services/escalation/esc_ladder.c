@@ -179,29 +179,27 @@ static long batch_finish(const esc_ctx *ctx, batch *b, const char *label, const 
     return (long)b->n;
 }
 
-long esc_plan(const esc_ctx *ctx, const char *ids, size_t max)
+/* A kind of batch: the rows it takes, what it makes of each, how it writes them. */
+typedef struct {
+    const char *select_label, *select_sql, *update_label, *update_sql;
+    int (*row)(const esc_ctx *ctx, PGresult *res, int r, batch *b);
+} batch_kind;
+
+/* Selects rows (locked), turns each into the three arrays, writes them in
+ * one statement, commits and arms the timers. Returns rows or -1. */
+static long run_batch(const esc_ctx *ctx, const batch_kind *k, int nparams, const char *const *params)
 {
-    char limit[24];
     batch b;
     long rc = -1;
-    snprintf(limit, sizeof limit, "%zu", max);
-    const char *params[] = {ids, limit};
     if (db_begin(ctx->pg) != 0)
         return -1;
-    PGresult *res = db_query(ctx->pg, "select unplanned deadlines", SQL_UNPLANNED, 2, params);
+    PGresult *res = db_query(ctx->pg, k->select_label, k->select_sql, nparams, params);
     if (!res || batch_init(&b, (size_t)PQntuples(res)) != 0)
         goto cleanup;
-    for (size_t r = 0; r < b.n; r++) {
-        esc_span s;
-        span_of(res, (int)r, &s);
-        const char *rung = esc_rung_first(ctx->cal, &s);
-        int64_t at = esc_rung_at(ctx->cal, rung, &s);
-        const char *id = PQgetvalue(res, (int)r, S_ID);
-        if (esc_sqlarr_add(&b.a[0], id) || esc_sqlarr_add(&b.a[1], rung) || esc_sqlarr_add_ms(&b.a[2], at))
+    for (size_t r = 0; r < b.n; r++)
+        if (k->row(ctx, res, (int)r, &b) != 0)
             goto cleanup;
-        batch_arm(&b, id, at);
-    }
-    rc = b.n ? batch_finish(ctx, &b, "plan deadlines", SQL_SET_RUNGS) : 0;
+    rc = b.n ? batch_finish(ctx, &b, k->update_label, k->update_sql) : 0;
 cleanup:
     if (rc <= 0)
         db_rollback(ctx->pg);
@@ -209,6 +207,28 @@ cleanup:
         batch_free(&b);
     PQclear(res);
     return rc;
+}
+
+/* Plans one deadline: its first rung and when it falls due. */
+static int plan_row(const esc_ctx *ctx, PGresult *res, int r, batch *b)
+{
+    esc_span s;
+    span_of(res, r, &s);
+    const char *rung = esc_rung_first(ctx->cal, &s), *id = PQgetvalue(res, r, S_ID);
+    int64_t at = esc_rung_at(ctx->cal, rung, &s);
+    batch_arm(b, id, at);
+    return esc_sqlarr_add(&b->a[0], id) || esc_sqlarr_add(&b->a[1], rung) || esc_sqlarr_add_ms(&b->a[2], at) ? -1 : 0;
+}
+
+static const batch_kind PLAN = {"select unplanned deadlines", SQL_UNPLANNED, "plan deadlines", SQL_SET_RUNGS,
+                                plan_row};
+
+long esc_plan(const esc_ctx *ctx, const char *ids, size_t max)
+{
+    char limit[24];
+    snprintf(limit, sizeof limit, "%zu", max);
+    const char *params[] = {ids, limit};
+    return run_batch(ctx, &PLAN, 2, params);
 }
 
 /* ---- pausing ---- */
@@ -228,32 +248,19 @@ static int resume_row(const esc_ctx *ctx, PGresult *res, int r, batch *b)
     int64_t at = planned ? esc_rung_at(ctx->cal, rung, &s) : 0;
     if (planned)
         batch_arm(b, id, at);
-    return esc_sqlarr_add(&b->a[0], id) || esc_sqlarr_add_ms(&b->a[1], s.due_ms) || esc_sqlarr_add_ms(&b->a[2], at) ? -1 : 0;
+    return esc_sqlarr_add(&b->a[0], id) || esc_sqlarr_add_ms(&b->a[1], s.due_ms) ||
+                   esc_sqlarr_add_ms(&b->a[2], at) ? -1 : 0;
 }
+
+static const batch_kind RESUME = {"select deadlines to resume", SQL_TO_RESUME, "resume deadlines", SQL_RESUME,
+                                  resume_row};
 
 static long resume_batch(const esc_ctx *ctx)
 {
     char limit[24];
-    batch b;
-    long rc = -1;
     snprintf(limit, sizeof limit, "%d", PAUSE_BATCH);
     const char *params[] = {limit};
-    if (db_begin(ctx->pg) != 0)
-        return -1;
-    PGresult *res = db_query(ctx->pg, "select deadlines to resume", SQL_TO_RESUME, 1, params);
-    if (!res || batch_init(&b, (size_t)PQntuples(res)) != 0)
-        goto cleanup;
-    for (size_t r = 0; r < b.n; r++)
-        if (resume_row(ctx, res, (int)r, &b) != 0)
-            goto cleanup;
-    rc = b.n ? batch_finish(ctx, &b, "resume deadlines", SQL_RESUME) : 0;
-cleanup:
-    if (rc <= 0)
-        db_rollback(ctx->pg);
-    if (res)
-        batch_free(&b);
-    PQclear(res);
-    return rc;
+    return run_batch(ctx, &RESUME, 1, params);
 }
 
 int esc_pause_sweep(const esc_ctx *ctx, long *paused, long *resumed)

@@ -13,6 +13,8 @@ PKGS=(
     libmicrohttpd-dev libcurl4-openssl-dev              # HTTP API, webhook delivery
     libzip-dev libexpat1-dev libxlsxwriter-dev          # XLSX in and out
     docker-compose jq                                   # compose.yaml validation, JSON checks in tests
+    chromium fonts-noto-cjk                             # the dashboard rendered headless in tests
+    curl zip clang                                      # Open311 and hostile-XLSX tests, make fuzz (libFuzzer)
 )
 
 missing=()

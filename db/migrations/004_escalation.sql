@@ -52,6 +52,7 @@ ALTER TABLE alerts ADD COLUMN orders bigint[] NOT NULL DEFAULT '{}';
 ALTER TABLE alerts ADD COLUMN due_at timestamptz;
 ALTER TABLE alerts ADD COLUMN clock_at timestamptz;
 CREATE UNIQUE INDEX alerts_once ON alerts (coalesce(complaint_id, 0), rung, cycle, subject);
+CREATE INDEX alerts_complaint ON alerts (complaint_id);   -- an order's alerts (reports, jiesu show)
 CREATE INDEX alerts_open ON alerts (id) WHERE acked_at IS NULL;
 
 -- One delivery per alert and webhook; pending until a 2xx answer, failed

@@ -39,6 +39,7 @@ struct route_ac {
     ac_out  *outs;   size_t nouts, cap_outs;
     size_t   npatterns;
     int      built;
+    int32_t  root_next[256];                    /* the root's transitions, dense: most failure paths end there */
 };
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
@@ -184,14 +185,13 @@ static int32_t child_of(const route_ac *self, int32_t node, uint8_t byte)
 /* The state reached from `node` on `byte`, following failure links. */
 static int32_t step(const route_ac *self, int32_t node, uint8_t byte)
 {
-    for (;;) {
+    while (node != 0) {
         int32_t next = child_of(self, node, byte);
         if (next >= 0)
             return next;
-        if (node == 0)
-            return 0;
         node = self->nodes[node].fail;
     }
+    return self->root_next[byte];
 }
 
 int route_ac_build(route_ac *self)
@@ -200,6 +200,10 @@ int route_ac_build(route_ac *self)
         return 0;
     if (flatten_edges(self) != 0)
         return -1;
+    for (int b = 0; b < 256; b++) {
+        int32_t next = child_of(self, 0, (uint8_t)b);
+        self->root_next[b] = next >= 0 ? next : 0;
+    }
     int32_t *queue = malloc(self->nnodes * sizeof *queue);
     if (!queue)
         return -1;

@@ -9,6 +9,8 @@
 
 #include "bus.h"
 #include "cli_table.h"
+#include "report_json.h"
+#include "report_streets.h"
 
 #define REPORT_TRIES 2
 
@@ -37,69 +39,6 @@ static int parse_args(report_args *a, int argc, char **argv)
     return 0;
 }
 
-/* Writes s as a JSON string, or null when s is NULL. */
-static void json_string(FILE *out, const char *s)
-{
-    if (!s) {
-        fputs("null", out);
-        return;
-    }
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
-
-static void json_counts(FILE *out, const Jiesu__StreetSummary *s)
-{
-    fprintf(out, "\"total\": %lld, \"routed\": %lld, \"open\": %lld, \"resolved\": %lld, "
-                 "\"overdue\": %lld, \"alerts\": %lld",
-            (long long)s->total, (long long)s->routed, (long long)s->open, (long long)s->resolved,
-            (long long)s->overdue, (long long)s->alerts);
-}
-
-static void add_counts(Jiesu__StreetSummary *sum, const Jiesu__StreetSummary *s)
-{
-    sum->total += s->total;
-    sum->routed += s->routed;
-    sum->open += s->open;
-    sum->resolved += s->resolved;
-    sum->overdue += s->overdue;
-    sum->alerts += s->alerts;
-}
-
-static void print_json(FILE *out, const Jiesu__ReportReply *r, const report_args *a)
-{
-    Jiesu__StreetSummary sum = JIESU__STREET_SUMMARY__INIT;
-    fputs("{\"kind\": ", out);
-    json_string(out, r->kind);
-    fprintf(out, ", \"generated_at_ms\": %lld, \"from\": ", (long long)r->generated_at_ms);
-    json_string(out, a->from);
-    fputs(", \"to\": ", out);
-    json_string(out, a->to);
-    fputs(",\n \"streets\": [", out);
-    for (size_t i = 0; i < r->n_streets; i++) {
-        const Jiesu__StreetSummary *s = r->streets[i];
-        fputs(i ? ",\n  {\"code\": " : "\n  {\"code\": ", out);
-        json_string(out, s->street_code);
-        fputs(", \"name\": ", out);
-        json_string(out, s->street_name);
-        fputs(", ", out);
-        json_counts(out, s);
-        fputc('}', out);
-        add_counts(&sum, s);
-    }
-    fputs("],\n \"total\": {", out);
-    json_counts(out, &sum);
-    fprintf(out, "},\n \"manual\": %lld, \"unrouted\": %lld}\n", (long long)r->manual, (long long)r->unrouted);
-}
-
 /* Adds one table row: a name, a code and the six counts. */
 static int add_row(cli_table *t, const char *name, const char *code, const Jiesu__StreetSummary *s)
 {
@@ -123,7 +62,7 @@ static int print_table(FILE *out, const Jiesu__ReportReply *r, const report_args
     for (size_t i = 0; i < r->n_streets; i++) {
         if (add_row(t, r->streets[i]->street_name, r->streets[i]->street_code, r->streets[i]) < 0)
             goto cleanup;
-        add_counts(&sum, r->streets[i]);
+        report_streets_add(&sum, r->streets[i]);
     }
     if (cli_table_add_rule(t) < 0 || add_row(t, "total", "", &sum) < 0)
         goto cleanup;
@@ -165,7 +104,7 @@ int cli_report_main(cli_ctx *ctx, int argc, char **argv)
         goto cleanup;
     }
     if (a.json)
-        print_json(stdout, reply, &a);
+        report_json_streets(stdout, reply, a.from, a.to);
     else if (print_table(stdout, reply, &a) < 0)
         goto cleanup;
     rc = fflush(stdout) == 0 ? 0 : 1;

@@ -38,8 +38,9 @@ typedef struct {
     atomic_int       stop;          /* set by esc_engine_finish() for the thread */
 } esc_engine;
 
-/* Reads the escalation.* and calendar.* keys and loads the holiday calendar
- * from data.dir. 0, or -1 with the reason in err. */
+/* Reads the escalation.* keys and loads the working calendar from the
+ * calendar.* keys routing uses (day_start, day_end, utc_offset_minutes, dir).
+ * 0, or -1 with the reason in err. */
 int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen);
 
 /* Starts the delivery thread. 0 or -1 (logged). */

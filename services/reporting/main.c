@@ -4,15 +4,19 @@
  *   jiesu-reporting [-c FILE]        (else the file named by $JIESU_CONFIG)
  *
  * Wiring only (common/svc does the start-up and requests): SUB to intake,
- * assignment and escalation events, one loop until SIGTERM/SIGINT. Reports
- * come from report_streets.c, the live counters from report_live.c.
+ * assignment and escalation events, the HTTP dashboard and JSON
+ * (report.http_addr, report_http.c), one loop until SIGTERM/SIGINT. Reports
+ * come from report_streets.c, the live counters from report_live.c. The
+ * process runs in report.timezone, so "today" is the reports' day.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "config.h"
 #include "log.h"
+#include "report_http.h"
 #include "report_live.h"
 #include "report_streets.h"
 #include "svc.h"
@@ -24,6 +28,7 @@ static const char *const PUBLISHERS[NSUBS] = {"intake", "assignment", "escalatio
 typedef struct {
     bus_sub     *subs[NSUBS];
     report_live  live;
+    report_http *http;
 } reporting;
 
 /* Runs the street summary, reconnecting once if the database connection broke. */
@@ -82,21 +87,28 @@ static int subscribe(reporting *r, service *s)
     return 0;
 }
 
-static void drain_events(reporting *r, bus_sub *sub)
+/* Serves HTTP when report.http_addr is not "off". A failure to bind is
+ * logged and the service runs on without it: the requests over ZeroMQ and
+ * the live counters do not depend on it. */
+static void start_http(reporting *r, service *s)
 {
-    Jiesu__Envelope *env = NULL;
-    int gap = 0;
-    while (bus_sub_recv(sub, 0, &env, &gap) == 1) {
-        if (gap)
-            log_info("missed events from %s before seq %llu; reports re-read PostgreSQL, "
-                     "live counters are approximate for today", env->sender, (unsigned long long)env->seq);
-        report_live_note(&r->live, env->type, report_live_day(time(NULL)), gap);
-        log_debug("event %s from %s seq=%llu; today events=%ld imported=%ld routed=%ld status=%ld alerts=%ld",
-                  env->type, env->sender, (unsigned long long)env->seq, r->live.events, r->live.imported,
-                  r->live.routed, r->live.status, r->live.alerts);
-        jiesu__envelope__free_unpacked(env, NULL);
-        env = NULL;
-    }
+    char err[512] = "";
+    const char *addr = config_get(s->cfg, "report.http_addr", "127.0.0.1:7133");
+    if (strcmp(addr, "off") == 0)
+        return;
+    r->http = report_http_start(s->cfg, err, sizeof err);
+    if (r->http)
+        log_info("http on %s (port %d)", addr, report_http_port(r->http));
+    else
+        log_error("http on %s: %s; serving without the dashboard", addr, err);
+}
+
+static void follow_events(reporting *r, service *s, int i)
+{
+    const char *tz = config_get(s->cfg, "report.timezone", "Asia/Shanghai");
+    svc_ensure_pg(s);       /* a gap re-reads PostgreSQL */
+    if (report_live_drain(&r->live, r->subs[i], s->pg, tz) > 0)
+        report_http_set_live(r->http, &r->live);
 }
 
 int main(int argc, char **argv)
@@ -106,6 +118,9 @@ int main(int argc, char **argv)
     void *socks[NSUBS];
     int ready[NSUBS], rc = 1;
     if (svc_start(&s, "reporting", argc, argv, ROUTES, &r) == 0 && subscribe(&r, &s) == 0) {
+        setenv("TZ", config_get(s.cfg, "report.timezone", "Asia/Shanghai"), 1);
+        tzset();
+        start_http(&r, &s);
         log_info("reporting ready");
         for (int i = 0; i < NSUBS; i++)
             socks[i] = bus_sub_socket(r.subs[i]);
@@ -114,10 +129,11 @@ int main(int argc, char **argv)
             rc = svc_poll_also(&s, socks, NSUBS, ready, 1000) < 0;
             for (int i = 0; i < NSUBS; i++)
                 if (ready[i])
-                    drain_events(&r, r.subs[i]);
+                    follow_events(&r, &s, i);
         }
         log_info("stopping");
     }
+    report_http_stop(&r.http);
     for (int i = 0; i < NSUBS; i++)
         bus_sub_destroy(&r.subs[i]);
     svc_finish(&s);

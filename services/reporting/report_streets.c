@@ -171,6 +171,16 @@ oom:
     return NULL;
 }
 
+void report_streets_add(Jiesu__StreetSummary *sum, const Jiesu__StreetSummary *s)
+{
+    sum->total += s->total;
+    sum->routed += s->routed;
+    sum->open += s->open;
+    sum->resolved += s->resolved;
+    sum->overdue += s->overdue;
+    sum->alerts += s->alerts;
+}
+
 void report_reply_free(Jiesu__ReportReply **reply)
 {
     if (!reply || !*reply)

@@ -29,6 +29,9 @@ Jiesu__ReportReply *report_streets(PGconn *conn, const report_scope *scope, char
 /* 1 if s is a real calendar date written YYYY-MM-DD, else 0. */
 int report_date_valid(const char *s);
 
+/* Adds the counts of s to sum (for a total row). */
+void report_streets_add(Jiesu__StreetSummary *sum, const Jiesu__StreetSummary *s);
+
 /* Frees a reply built by report_streets() and sets *reply to NULL. */
 void report_reply_free(Jiesu__ReportReply **reply);
 

@@ -1,5 +1,4 @@
-/* test_report.c — the per-street summary against a real PostgreSQL, and the
- * live event counters.
+/* test_report.c — the per-street summary against a real PostgreSQL.
  *
  * Needs JIESU_TEST_PG (libpq conninfo of a migrated database). The fixture
  * lives in two districts of its own with codes made up per run (9xxxxx), and
@@ -20,7 +19,6 @@
 #include "test_servers.h"
 
 #include "db.h"
-#include "report_live.h"
 #include "report_streets.h"
 
 typedef struct {
@@ -279,30 +277,6 @@ static void test_bad_dates(void **state)
     assert_int_equal(report_date_valid(""), 0);
 }
 
-static void test_live_counters(void **state)
-{
-    (void)state;
-    report_live live = {0};
-    report_live_note(&live, "complaint.imported", 20261122, 0);
-    report_live_note(&live, "complaint.routed", 20261122, 0);
-    report_live_note(&live, "complaint.routed", 20261122, 1);
-    report_live_note(&live, "alert.raised", 20261122, 0);
-    report_live_note(&live, "something.else", 20261122, 0);
-    assert_int_equal(live.events, 5);
-    assert_int_equal(live.imported, 1);
-    assert_int_equal(live.routed, 2);
-    assert_int_equal(live.alerts, 1);
-    assert_int_equal(live.gaps, 1);
-    report_live_note(&live, "complaint.status", 20261123, 0);   /* a new day starts over */
-    assert_int_equal(live.day, 20261123);
-    assert_int_equal(live.events, 1);
-    assert_int_equal(live.status, 1);
-    assert_int_equal(live.routed, 0);
-    setenv("TZ", "Asia/Shanghai", 1);
-    tzset();
-    assert_int_equal(report_live_day(1763827200), 20251123);   /* 16:00 UTC is past midnight in Beijing */
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,7 +284,6 @@ int main(void)
         cmocka_unit_test(test_all_time_and_two_districts),
         cmocka_unit_test(test_streets_without_orders),
         cmocka_unit_test(test_bad_dates),
-        cmocka_unit_test(test_live_counters),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

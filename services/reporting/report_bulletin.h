@@ -1,0 +1,66 @@
+/* report_bulletin.h — everything the weekly bulletin (周通报) shows, read from
+ * PostgreSQL: the ranked metrics of the week and of the week before, the
+ * overdue and escalated orders by unit, and the hot spots by category and by
+ * place. The writers (report_csv.c, report_xlsx.c, report_html.c,
+ * report_json.c) only format what is gathered here.
+ *
+ * Personal data is masked here, once: caller names and phone numbers never
+ * leave this module unmasked.
+ *
+ * report_bulletin_build() returns a malloc'd bulletin; free it with
+ * report_bulletin_free().
+ */
+#ifndef JIESU_REPORT_BULLETIN_H
+#define JIESU_REPORT_BULLETIN_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+
+#include "report_metrics.h"
+
+#define REPORT_HOTSPOTS 10          /* rows kept per kind of hot spot */
+#define REPORT_MAX_ORDERS 2000      /* overdue / escalated orders listed at most */
+
+typedef struct {
+    char name[128];
+    long count;                     /* orders called in the week */
+    long prev;                      /* in the week before */
+} report_hotspot;
+
+typedef struct {
+    char   unit_code[32];
+    char   unit_name[96];
+    char   ticket[64];
+    char   category[64];
+    char   caller[96];              /* masked: "张** 138****5678" */
+    char   place[128];
+    char   due_at[20];              /* resolve deadline due in the week, local "YYYY-MM-DD HH:MI", or "" */
+    char   state[16];               /* "overdue" (still open), "late" (resolved late) or "" (alerts only) */
+    double hours_late;              /* past the deadline (to the fix, or to now) */
+    char   rung[24];                /* highest alert rung raised in the week, or "" */
+    long   alerts;                  /* alerts raised in the week */
+} report_order;
+
+typedef struct {
+    report_table   *cur;            /* the week */
+    report_table   *prev;           /* the week before, for the week-on-week change */
+    report_hotspot  categories[REPORT_HOTSPOTS];
+    size_t          n_categories;
+    report_hotspot  places[REPORT_HOTSPOTS];
+    size_t          n_places;
+    report_order   *orders;
+    size_t          n_orders;
+    char            generated_at[20];   /* local "YYYY-MM-DD HH:MI" */
+} report_bulletin;
+
+/* Gathers the bulletin of period p (usually a week) for the units of
+ * districts, days in time zone tz. NULL with the reason in err. */
+report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const char *tz, const report_period *p,
+                                       const report_settings *s, char *err, size_t errlen);
+
+/* The same unit in the previous week's table, or NULL. */
+const report_unit *report_bulletin_prev(const report_bulletin *b, const report_unit *u);
+
+void report_bulletin_free(report_bulletin **b);
+
+#endif

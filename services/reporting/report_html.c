@@ -1,0 +1,254 @@
+/* report_html.c — the bulletin page and the dashboard (see report_html.h).
+ * Every text from the database goes through report_html_escape(). */
+#include "report_html.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "report_svg.h"
+
+#define RED "#c0392b"
+#define YELLOW "#e0a800"
+#define GREEN "#2e8b57"
+#define TREND_SERIES 10
+
+static const char CSS[] =
+    "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:24px;color:#222}"
+    "h1{font-size:22px}h2{font-size:17px;border-bottom:2px solid #c0392b;padding-bottom:4px;margin-top:28px}"
+    "table{border-collapse:collapse;margin:8px 0;font-size:13px}"
+    "th,td{border:1px solid #bbb;padding:3px 7px;text-align:right}th{background:#f2f2f2}"
+    "td.t,th.t{text-align:left}tr.flag-R td{background:#ffc7ce}tr.flag-Y td{background:#ffeb9c}"
+    "tr.unit th{text-align:left;background:#e8eef7}.up{color:#2e8b57}.down{color:#c0392b}"
+    ".note{color:#666;font-size:12px}svg.chart{display:block;margin:8px 0}"
+    "@media print{body{margin:0}h2{page-break-after:avoid}table,svg{page-break-inside:avoid}}";
+
+static void page_start(FILE *f, const char *title)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>", f);
+    report_html_escape(f, title);
+    fprintf(f, "</title><style>%s</style></head><body>\n<h1>", CSS);
+    report_html_escape(f, title);
+    fputs("</h1>\n", f);
+}
+
+static void cell_text(FILE *f, const char *s)
+{
+    fputs("<td class=\"t\">", f);
+    report_html_escape(f, s);
+    fputs("</td>", f);
+}
+
+static void cell_num(FILE *f, double v, const char *fmt)
+{
+    fputs("<td>", f);
+    if (isnan(v))
+        fputs("–", f);
+    else
+        fprintf(f, fmt, v);
+    fputs("</td>", f);
+}
+
+static void cell_change(FILE *f, double now, double before)
+{
+    double d = now - before;
+    if (isnan(d)) {
+        fputs("<td>–</td>", f);
+        return;
+    }
+    fprintf(f, "<td class=\"%s\">%s%.2f</td>", d > 0 ? "up" : d < 0 ? "down" : "", d > 0 ? "+" : "", d);
+}
+
+static const char *kind_title(const char *kind)
+{
+    return strcmp(kind, "dept") == 0 ? "部门" : "街道";
+}
+
+static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
+{
+    fprintf(f, "<table class=\"ranking\" data-kind=\"%s\"><tr><th>排名</th><th class=\"t\">%s</th>"
+               "<th>综合得分</th><th>环比</th><th>上周排名</th>", kind, kind_title(kind));
+    for (int r = 0; r < RATE_COUNT; r++)
+        fprintf(f, "<th>%s</th>", REPORT_RATES[r].label);
+    fputs("<th>超期数</th></tr>\n", f);
+    for (size_t i = 0; i < b->cur->n; i++) {
+        const report_unit *u = &b->cur->units[i];
+        if (strcmp(u->kind, kind) != 0)
+            continue;
+        const report_unit *p = report_bulletin_prev(b, u);
+        fprintf(f, "<tr class=\"flag-%c\">", u->flag ? u->flag : 'N');
+        cell_num(f, u->rank ? u->rank : NAN, "%.0f");
+        cell_text(f, u->name);
+        cell_num(f, u->composite, "%.2f");
+        cell_change(f, u->composite, p ? p->composite : NAN);
+        cell_num(f, p && p->rank ? p->rank : NAN, "%.0f");
+        for (int r = 0; r < RATE_COUNT; r++)
+            cell_num(f, isnan(u->rate[r]) ? NAN : 100 * u->rate[r], "%.1f%%");
+        cell_num(f, (double)u->overdue, "%.0f");
+        fputs("</tr>\n", f);
+    }
+    fputs("</table>\n", f);
+}
+
+static const char *flag_color(char flag)
+{
+    return flag == 'R' ? RED : flag == 'Y' ? YELLOW : GREEN;
+}
+
+static void composite_chart(FILE *f, const report_bulletin *b, const char *kind)
+{
+    report_bar bars[256];
+    size_t n = 0;
+    char title[64];
+    for (size_t i = 0; i < b->cur->n && n < 256; i++) {
+        const report_unit *u = &b->cur->units[i];
+        if (strcmp(u->kind, kind) != 0)
+            continue;
+        const report_unit *p = report_bulletin_prev(b, u);
+        bars[n++] = (report_bar){u->name, u->composite, p ? p->composite : NAN, flag_color(u->flag)};
+    }
+    snprintf(title, sizeof title, "%s综合得分(灰线为上周)", kind_title(kind));
+    if (n)
+        report_svg_bars(f, title, bars, n, 100, "%.1f");
+}
+
+/* One table per kind: for each rate, the units in rank order ("1 南街道 100.0%"). */
+static void rate_rank_table(FILE *f, const report_bulletin *b, const char *kind)
+{
+    fputs("<table class=\"rate-ranks\"><tr><th>名次</th>", f);
+    for (int r = 0; r < RATE_COUNT; r++)
+        fprintf(f, "<th class=\"t\">%s</th>", REPORT_RATES[r].label);
+    fputs("</tr>\n", f);
+    for (int place = 1; place <= (int)b->cur->n; place++) {
+        int any = 0;
+        for (size_t i = 0; i < b->cur->n; i++)
+            for (int r = 0; r < RATE_COUNT; r++)
+                any |= strcmp(b->cur->units[i].kind, kind) == 0 && b->cur->units[i].rate_rank[r] == place;
+        if (!any)
+            continue;
+        fprintf(f, "<tr><td>%d</td>", place);
+        for (int r = 0; r < RATE_COUNT; r++) {
+            fputs("<td class=\"t\">", f);
+            for (size_t i = 0; i < b->cur->n; i++) {
+                const report_unit *u = &b->cur->units[i];
+                if (strcmp(u->kind, kind) != 0 || u->rate_rank[r] != place)
+                    continue;
+                report_html_escape(f, u->name);
+                fprintf(f, " %.1f%% ", 100 * u->rate[r]);
+            }
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</table>\n", f);
+}
+
+static void orders_table(FILE *f, const report_bulletin *b)
+{
+    fputs("<table class=\"orders\"><tr><th class=\"t\">工单号</th><th class=\"t\">类别</th><th class=\"t\">地点</th>"
+          "<th class=\"t\">来电人</th><th class=\"t\">办结时限</th><th class=\"t\">状态</th><th>超时(小时)</th>"
+          "<th class=\"t\">最高预警</th><th>预警数</th></tr>\n", f);
+    for (size_t i = 0; i < b->n_orders; i++) {
+        const report_order *o = &b->orders[i];
+        if (i == 0 || strcmp(o->unit_code, b->orders[i - 1].unit_code) != 0) {
+            fputs("<tr class=\"unit\"><th colspan=\"9\">", f);
+            report_html_escape(f, o->unit_name);
+            fputs("</th></tr>\n", f);
+        }
+        fprintf(f, "<tr class=\"flag-%c\">", strcmp(o->state, "overdue") == 0 ? 'R' : 'N');
+        cell_text(f, o->ticket);
+        cell_text(f, o->category);
+        cell_text(f, o->place);
+        cell_text(f, o->caller);
+        cell_text(f, o->due_at);
+        cell_text(f, strcmp(o->state, "overdue") == 0 ? "超期未办结" : strcmp(o->state, "late") == 0 ? "超期办结" : "");
+        cell_num(f, o->state[0] ? o->hours_late : NAN, "%.1f");
+        cell_text(f, o->rung);
+        cell_num(f, (double)o->alerts, "%.0f");
+        fputs("</tr>\n", f);
+    }
+    if (b->n_orders == 0)
+        fputs("<tr><td class=\"t\" colspan=\"9\">本周无超期或预警工单</td></tr>\n", f);
+    fputs("</table>\n", f);
+}
+
+static void hotspot_chart(FILE *f, const char *title, const report_hotspot *h, size_t n)
+{
+    report_bar bars[REPORT_HOTSPOTS];
+    for (size_t i = 0; i < n; i++)
+        bars[i] = (report_bar){h[i].name, (double)h[i].count, (double)h[i].prev, NULL};
+    if (n)
+        report_svg_bars(f, title, bars, n, 0, "%.0f");
+    else
+        fputs("<p class=\"note\">本周无工单</p>\n", f);
+}
+
+static void period_line(FILE *f, const report_table *t, const char *generated_at)
+{
+    fprintf(f, "<p class=\"note\">统计周期 %s 至 %s;生成时间 %s。"
+               "红色、黄色为综合得分排名末位;个人信息已脱敏。</p>\n",
+            t->period.from, t->period.last, generated_at);
+}
+
+void report_html_bulletin(FILE *f, const report_bulletin *b)
+{
+    char title[96];
+    snprintf(title, sizeof title, "接诉即办工作周通报 %s", b->cur->period.label);
+    page_start(f, title);
+    period_line(f, b->cur, b->generated_at);
+    static const char *const KINDS[] = {"street", "dept"};
+    for (int k = 0; k < 2; k++) {
+        fprintf(f, "<h2>%s综合排名</h2>\n", kind_title(KINDS[k]));
+        ranking_table(f, b, KINDS[k]);
+        composite_chart(f, b, KINDS[k]);
+        fprintf(f, "<h2>%s分项指标排名</h2>\n", kind_title(KINDS[k]));
+        rate_rank_table(f, b, KINDS[k]);
+    }
+    fputs("<h2>超期及预警工单(按单位)</h2>\n", f);
+    orders_table(f, b);
+    fputs("<h2>热点</h2>\n", f);
+    hotspot_chart(f, "热点类别(灰线为上周)", b->categories, b->n_categories);
+    hotspot_chart(f, "热点地点(灰线为上周)", b->places, b->n_places);
+    fputs("</body></html>\n", f);
+}
+
+static void trend_chart(FILE *f, const report_table *const *weeks, size_t nweeks)
+{
+    const char *labels[64];
+    double values[TREND_SERIES][64];
+    report_series series[TREND_SERIES];
+    size_t ns = 0;
+    const report_table *last = weeks[nweeks - 1];
+    for (size_t i = 0; i < last->n && ns < TREND_SERIES; i++) {
+        const report_unit *u = &last->units[i];
+        if (strcmp(u->kind, "street") != 0)
+            continue;
+        for (size_t w = 0; w < nweeks && w < 64; w++) {
+            const report_unit *x = report_table_find(weeks[w], u->code);
+            values[ns][w] = x ? x->composite : NAN;
+        }
+        series[ns] = (report_series){u->name, values[ns]};
+        ns++;
+    }
+    for (size_t w = 0; w < nweeks && w < 64; w++)
+        labels[w] = weeks[w]->period.label;
+    report_svg_lines(f, "街道综合得分趋势", labels, nweeks < 64 ? nweeks : 64, series, ns);
+}
+
+void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks)
+{
+    char title[96];
+    snprintf(title, sizeof title, "接诉即办 看板 %s", b->cur->period.label);
+    page_start(f, title);
+    period_line(f, b->cur, b->generated_at);
+    fputs("<h2>街道排名</h2>\n", f);
+    ranking_table(f, b, "street");
+    fputs("<h2>部门排名</h2>\n", f);
+    ranking_table(f, b, "dept");
+    fputs("<h2>趋势</h2>\n", f);
+    if (nweeks > 0)
+        trend_chart(f, weeks, nweeks);
+    fputs("<h2>类别</h2>\n", f);
+    hotspot_chart(f, "本周热点类别(灰线为上周)", b->categories, b->n_categories);
+    fputs("<p class=\"note\">JSON: /api/bulletin?week=YYYY-Www, /api/daily?date=YYYY-MM-DD, /api/live;"
+          " Open311: /requests.json, /requests/{id}.json</p>\n</body></html>\n", f);
+}

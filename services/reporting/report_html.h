@@ -1,0 +1,21 @@
+/* report_html.h — HTML pages of the reports: the printable weekly bulletin and
+ * the dashboard. Self-contained pages (inline CSS and SVG, no script, no
+ * external assets), written into a FILE.
+ */
+#ifndef JIESU_REPORT_HTML_H
+#define JIESU_REPORT_HTML_H
+
+#include <stdio.h>
+
+#include "report_bulletin.h"
+
+/* The printable bulletin: rankings by composite and by each rate with the
+ * week-on-week change and flags, charts, overdue and escalated orders by
+ * unit, hot spots. */
+void report_html_bulletin(FILE *f, const report_bulletin *b);
+
+/* The dashboard: the ranking table of b's week, the composite trend of the
+ * streets over weeks[0..nweeks) (oldest first), and the category chart. */
+void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks);
+
+#endif

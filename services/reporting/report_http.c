@@ -1,0 +1,347 @@
+/* report_http.c — the dashboard, JSON reports and Open311 over HTTP (see report_http.h). */
+#include "report_http.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "report_bulletin.h"
+#include "report_daily.h"
+#include "report_html.h"
+#include "report_json.h"
+#include "report_open311.h"
+#include "report_streets.h"
+
+#define HTML "text/html; charset=utf-8"
+#define JSON "application/json; charset=utf-8"
+#define TREND_WEEKS_MAX 26
+
+struct report_http {
+    http_server    *server;
+    char            conninfo[1024];
+    char            districts[256];
+    char            tz[64];
+    report_settings settings;
+    int             trend_weeks;
+    PGconn         *pg;             /* the HTTP thread's own */
+    pthread_mutex_t lock;           /* guards live */
+    report_live     live;
+};
+
+/* The handler thread's connection, reconnected when broken; NULL after answering 503. */
+static PGconn *pg_for(report_http *h, http_response *resp)
+{
+    char err[512] = "";
+    if (h->pg && PQstatus(h->pg) == CONNECTION_BAD) {
+        PQreset(h->pg);
+        if (PQstatus(h->pg) != CONNECTION_OK) {
+            PQfinish(h->pg);
+            h->pg = NULL;
+        }
+    }
+    if (!h->pg) {
+        h->pg = db_connect(h->conninfo, 2000, err, sizeof err);
+        char set_tz[128];
+        snprintf(set_tz, sizeof set_tz, "SET TIME ZONE '%s'", h->tz);
+        if (h->pg && db_exec(h->pg, set_tz) < 0) {
+            PQfinish(h->pg);
+            h->pg = NULL;
+            snprintf(err, sizeof err, "time zone '%s' refused", h->tz);
+        }
+    }
+    if (!h->pg)
+        http_reply(resp, 503, JSON, "{\"error\": \"PostgreSQL unavailable\"}\n");
+    return h->pg;
+}
+
+/* A response body written with stdio into memory: mem_open(), fprintf to m.f
+ * (when not NULL), mem_reply(). */
+typedef struct {
+    FILE  *f;
+    char  *buf;
+    size_t len;
+} mem_out;
+
+static FILE *mem_open(mem_out *m)
+{
+    m->buf = NULL;
+    m->len = 0;
+    m->f = open_memstream(&m->buf, &m->len);
+    return m->f;
+}
+
+/* Closes m and makes its text the response (buf and len are final only after fclose). */
+static void mem_reply(http_response *resp, mem_out *m, int status, const char *type)
+{
+    if (!m->f || fclose(m->f) != 0) {
+        free(m->buf);
+        http_reply(resp, 500, JSON, "{\"error\": \"out of memory\"}\n");
+        return;
+    }
+    free(resp->body);
+    resp->status = status;
+    resp->content_type = type;
+    resp->body = m->buf;
+    resp->len = m->len;
+}
+
+static void error_json(http_response *resp, int status, const char *msg)
+{
+    mem_out m;
+    if (mem_open(&m)) {
+        fputs("{\"error\": ", m.f);
+        report_json_string(m.f, msg);
+        fputs("}\n", m.f);
+    }
+    mem_reply(resp, &m, status, JSON);
+}
+
+/* The week named by ?week=, else this week (back = 0) or last week (back = 1). */
+static int week_param(report_http *h, const http_request *req, int back, report_period *p, http_response *resp)
+{
+    char err[256];
+    const char *w = http_param(req, "week");
+    if (w && *w) {
+        if (report_period_week(p, w, err, sizeof err) == 0)
+            return 0;
+        error_json(resp, 400, err);
+        return -1;
+    }
+    (void)h;
+    report_period_current(p, (long long)time(NULL) - back * 7 * 86400LL, 7);
+    return 0;
+}
+
+static report_bulletin *bulletin_for(report_http *h, const http_request *req, int back, http_response *resp)
+{
+    report_period p;
+    char err[512] = "";
+    PGconn *pg;
+    if (week_param(h, req, back, &p, resp) < 0 || !(pg = pg_for(h, resp)))
+        return NULL;
+    report_bulletin *b = report_bulletin_build(pg, h->districts, h->tz, &p, &h->settings, err, sizeof err);
+    if (!b)
+        error_json(resp, 503, err);
+    return b;
+}
+
+/* Runs write(f, b) into the response as type. */
+static void respond_with(http_response *resp, const char *type, void (*write)(FILE *, const report_bulletin *),
+                         const report_bulletin *b)
+{
+    mem_out m;
+    if (mem_open(&m))
+        write(m.f, b);
+    mem_reply(resp, &m, 200, type);
+}
+
+static void on_bulletin_json(void *ctx, const http_request *req, http_response *resp)
+{
+    report_bulletin *b = bulletin_for(ctx, req, 1, resp);
+    if (b)
+        respond_with(resp, JSON, report_json_bulletin, b);
+    report_bulletin_free(&b);
+}
+
+static void on_bulletin_html(void *ctx, const http_request *req, http_response *resp)
+{
+    report_bulletin *b = bulletin_for(ctx, req, 1, resp);
+    if (b)
+        respond_with(resp, HTML, report_html_bulletin, b);
+    report_bulletin_free(&b);
+}
+
+/* The composite of the trend_weeks weeks up to b's, oldest first. NULL entries on failure. */
+static size_t trend(report_http *h, const report_bulletin *b, report_table **weeks)
+{
+    char err[512];
+    report_period p = b->cur->period;
+    size_t n = (size_t)h->trend_weeks;
+    for (size_t i = n; i-- > 0;) {
+        weeks[i] = report_metrics_run(h->pg, h->districts, h->tz, &p, &h->settings, err, sizeof err);
+        if (!weeks[i])
+            log_warn("dashboard trend: %s", err);
+        report_period prev;
+        report_period_previous(&prev, &p);
+        p = prev;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (weeks[i])
+            weeks[kept++] = weeks[i];
+    return kept;
+}
+
+static void on_dashboard(void *ctx, const http_request *req, http_response *resp)
+{
+    report_http *h = ctx;
+    report_table *weeks[TREND_WEEKS_MAX] = {0};
+    report_bulletin *b = bulletin_for(h, req, 0, resp);
+    if (!b)
+        return;
+    size_t n = trend(h, b, weeks);
+    mem_out m;
+    if (mem_open(&m))
+        report_html_dashboard(m.f, b, (const report_table *const *)weeks, n);
+    mem_reply(resp, &m, 200, HTML);
+    for (size_t i = 0; i < n; i++)
+        report_table_free(&weeks[i]);
+    report_bulletin_free(&b);
+}
+
+static void on_daily(void *ctx, const http_request *req, http_response *resp)
+{
+    report_http *h = ctx;
+    report_period p;
+    char err[512] = "";
+    const char *date = http_param(req, "date");
+    if (date && *date) {
+        if (report_period_day(&p, date, err, sizeof err) < 0) {
+            error_json(resp, 400, err);
+            return;
+        }
+    } else {
+        report_period_current(&p, (long long)time(NULL), 1);
+    }
+    PGconn *pg = pg_for(h, resp);
+    report_daily *d = pg ? report_daily_run(pg, h->districts, h->tz, &p, err, sizeof err) : NULL;
+    if (!d) {
+        if (pg)
+            error_json(resp, 503, err);
+        return;
+    }
+    mem_out m;
+    if (mem_open(&m))
+        report_json_daily(m.f, d);
+    mem_reply(resp, &m, 200, JSON);
+    report_daily_free(&d);
+}
+
+static void on_streets(void *ctx, const http_request *req, http_response *resp)
+{
+    report_http *h = ctx;
+    char err[512] = "";
+    report_scope scope = {h->districts, http_param(req, "from"), http_param(req, "to"), h->tz};
+    PGconn *pg = pg_for(h, resp);
+    if (!pg)
+        return;
+    Jiesu__ReportReply *r = report_streets(pg, &scope, err, sizeof err);
+    if (!r) {
+        error_json(resp, strstr(err, "is not a date") ? 400 : 503, err);
+        return;
+    }
+    mem_out m;
+    if (mem_open(&m))
+        report_json_streets(m.f, r, scope.from_date, scope.to_date);
+    mem_reply(resp, &m, 200, JSON);
+    report_reply_free(&r);
+}
+
+static void on_live(void *ctx, const http_request *req, http_response *resp)
+{
+    report_http *h = ctx;
+    report_live copy;
+    (void)req;
+    pthread_mutex_lock(&h->lock);
+    copy = h->live;
+    pthread_mutex_unlock(&h->lock);
+    mem_out m;
+    if (mem_open(&m))
+        report_json_live(m.f, &copy);
+    mem_reply(resp, &m, 200, JSON);
+}
+
+static void on_open311_list(void *ctx, const http_request *req, http_response *resp)
+{
+    PGconn *pg = pg_for(ctx, resp);
+    if (pg)
+        report_open311_list(pg, req, resp);
+}
+
+static void on_open311_one(void *ctx, const http_request *req, http_response *resp)
+{
+    PGconn *pg = pg_for(ctx, resp);
+    if (pg)
+        report_open311_one(pg, req, resp);
+}
+
+static const struct {
+    const char     *path;
+    http_handler_fn fn;
+} ROUTES[] = {
+    {"/api/bulletin", on_bulletin_json}, {"/bulletin.html", on_bulletin_html}, {"/api/daily", on_daily},
+    {"/api/streets", on_streets},        {"/api/live", on_live},               {"/requests.json", on_open311_list},
+    {"/requests/*", on_open311_one},     {"/", on_dashboard},
+};
+
+static int load(report_http *h, const config *cfg, char *err, size_t errlen)
+{
+    snprintf(h->conninfo, sizeof h->conninfo, "%s", config_get(cfg, "pg.conninfo", "dbname=jiesu"));
+    snprintf(h->districts, sizeof h->districts, "%s", config_get(cfg, "regions.districts", "370212"));
+    snprintf(h->tz, sizeof h->tz, "%s", config_get(cfg, "report.timezone", "Asia/Shanghai"));
+    if (strchr(h->tz, '\'')) {
+        snprintf(err, errlen, "report.timezone '%s' is not a time zone name", h->tz);
+        return -1;
+    }
+    h->trend_weeks = (int)config_get_long(cfg, "report.trend_weeks", 8);
+    if (h->trend_weeks < 1 || h->trend_weeks > TREND_WEEKS_MAX) {
+        snprintf(err, errlen, "report.trend_weeks must be 1..%d", TREND_WEEKS_MAX);
+        return -1;
+    }
+    return report_settings_load(&h->settings, cfg, err, errlen);
+}
+
+report_http *report_http_start(const config *cfg, char *err, size_t errlen)
+{
+    report_http *h = calloc(1, sizeof *h);
+    if (!h) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&h->lock, NULL);
+    if (load(h, cfg, err, errlen) < 0 ||
+        !(h->server = http_server_new(config_get(cfg, "report.http_addr", "127.0.0.1:7133"), 4096, err, errlen)))
+        goto failed;
+    for (size_t i = 0; i < sizeof ROUTES / sizeof ROUTES[0]; i++)
+        if (http_route(h->server, "GET", ROUTES[i].path, ROUTES[i].fn, h) < 0) {
+            snprintf(err, errlen, "too many HTTP routes");
+            goto failed;
+        }
+    if (http_server_start(h->server, err, errlen) < 0)
+        goto failed;
+    return h;
+failed:
+    report_http_stop(&h);
+    return NULL;
+}
+
+int report_http_port(const report_http *self)
+{
+    return self ? http_server_port(self->server) : -1;
+}
+
+void report_http_set_live(report_http *self, const report_live *live)
+{
+    if (!self)
+        return;
+    pthread_mutex_lock(&self->lock);
+    self->live = *live;
+    pthread_mutex_unlock(&self->lock);
+}
+
+void report_http_stop(report_http **self)
+{
+    if (!self || !*self)
+        return;
+    http_server_destroy(&(*self)->server);      /* waits for a running handler */
+    if ((*self)->pg)
+        PQfinish((*self)->pg);
+    pthread_mutex_destroy(&(*self)->lock);
+    free(*self);
+    *self = NULL;
+}

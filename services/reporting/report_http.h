@@ -1,0 +1,39 @@
+/* report_http.h — the reporting service's HTTP side (report.http_addr):
+ *
+ *   GET /                    the dashboard (?week=YYYY-Www, default this week)
+ *   GET /bulletin.html       the printable weekly bulletin (?week=, default last week)
+ *   GET /api/bulletin        the bulletin as JSON (?week=, default last week)
+ *   GET /api/daily           the daily dispatch sheet as JSON (?date=YYYY-MM-DD, default today)
+ *   GET /api/streets         the per-street summary as JSON (?from=, ?to=)
+ *   GET /api/live            today's live counters as JSON
+ *   GET /requests.json, GET /requests/{id}.json   Open311 GeoReport v2
+ *
+ * Handlers run in libmicrohttpd's thread with a PostgreSQL connection of
+ * their own (opened on first use, reset when broken); the live counters are
+ * handed over under a mutex (report_http_set_live). Bad parameters get 400
+ * with the reason, database trouble 503.
+ */
+#ifndef JIESU_REPORT_HTTP_H
+#define JIESU_REPORT_HTTP_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "report_live.h"
+
+typedef struct report_http report_http;
+
+/* Starts listening on report.http_addr. NULL with the reason in err (bad
+ * settings, or the address cannot be bound). */
+report_http *report_http_start(const config *cfg, char *err, size_t errlen);
+
+/* The port bound (tests bind port 0), or -1. */
+int report_http_port(const report_http *self);
+
+/* Copies the live counters for /api/live. */
+void report_http_set_live(report_http *self, const report_live *live);
+
+/* Stops the server, closes its connection and sets *self to NULL. */
+void report_http_stop(report_http **self);
+
+#endif

@@ -1,0 +1,352 @@
+/* report_metrics.c — the metrics of the bulletin, each formula written once
+ * (see report_metrics.h; the README's Metrics section says the same in words).
+ *
+ * Period P = [from, to) in the report time zone; "up to now" = before
+ * min(to, now()). A unit is a street office of the configured districts or a
+ * department. A deadline counts for deadlines.unit_id, or when that is empty
+ * for every unit actively assigned to the order (owner or co-handler); an
+ * event counts for the unit named in detail.unit, else the same way; an order
+ * called in P counts for the units of the order it was merged into (its
+ * parent), else its own.
+ *
+ *   response rate       = accepted_on_time / dispatched
+ *                         (accept deadlines started in P; met_at <= due_at)
+ *   resolution rate     = resolved / assigned
+ *                         (resolve deadlines started in P; met_at before the end of P)
+ *   satisfaction rate   = satisfied / callbacks      (callback events in P)
+ *   rectification rate  = on_time / due              (整改率: resolve deadlines due in P
+ *                         up to now; met_at <= due_at)
+ *   overdue count       = due - on_time              (due in P, not resolved by the deadline)
+ *   return rate         = returns / dispatched       (returned events in P)
+ *   repeat rate         = repeats / called           (orders called in P with parent_id set)
+ *   composite score     = 100 * sum(w_i * s_i) / sum(w_i) over the rates i that are
+ *                         defined (denominator > 0), s_i = rate, or 1 - rate for the
+ *                         return and repeat rates; w_i = report.weight.<rate>
+ * Ranks: among units of the same kind, by composite (higher first) and by each
+ * defined rate in its better direction; equal values share a rank (1, 2, 2, 4);
+ * a unit whose value is undefined is not ranked (0). Flags: the units whose
+ * composite rank is among the bottom report.flag_red ranks are red, the
+ * report.flag_yellow ranks above them yellow.
+ */
+#include "report_metrics.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+
+const report_rate_info REPORT_RATES[RATE_COUNT] = {
+    [RATE_RESPONSE] = {"response", "响应率", 1},
+    [RATE_RESOLUTION] = {"resolution", "解决率", 1},
+    [RATE_SATISFACTION] = {"satisfaction", "满意率", 1},
+    [RATE_RECTIFICATION] = {"rectification", "整改率", 1},
+    [RATE_RETURN] = {"return", "退单率", 0},
+    [RATE_REPEAT] = {"repeat", "重复率", 0},
+};
+
+/* Numerator and denominator of each rate, as offsets into report_counts. */
+static const struct {
+    size_t num, den;
+} RATE_PARTS[RATE_COUNT] = {
+    [RATE_RESPONSE] = {offsetof(report_counts, accepted_on_time), offsetof(report_counts, dispatched)},
+    [RATE_RESOLUTION] = {offsetof(report_counts, resolved), offsetof(report_counts, assigned)},
+    [RATE_SATISFACTION] = {offsetof(report_counts, satisfied), offsetof(report_counts, callbacks)},
+    [RATE_RECTIFICATION] = {offsetof(report_counts, on_time), offsetof(report_counts, due)},
+    [RATE_RETURN] = {offsetof(report_counts, returns), offsetof(report_counts, dispatched)},
+    [RATE_REPEAT] = {offsetof(report_counts, repeats), offsetof(report_counts, called)},
+};
+
+static const double DEFAULT_WEIGHTS[RATE_COUNT] = {
+    [RATE_RESPONSE] = 20, [RATE_RESOLUTION] = 20, [RATE_SATISFACTION] = 30,
+    [RATE_RECTIFICATION] = 30, [RATE_RETURN] = 0, [RATE_REPEAT] = 0,
+};
+
+/* $1 districts (comma list), $2 start, $3 end, $4 min(end, now()) (report_bounds).
+ * One row per unit: code, name, kind and the counts in report_counts order. */
+#define T0 "$2::timestamptz"
+#define T1 "$3::timestamptz"
+#define TN "$4::timestamptz"
+
+static const char METRICS_SQL[] =
+    "WITH u AS ("
+    "    SELECT u.id, u.code, u.name, u.kind FROM units u LEFT JOIN regions r ON r.code = u.region_code"
+    "    WHERE (u.kind = 'street' AND r.parent_code = ANY (string_to_array(replace($1, ' ', ''), ',')))"
+    "       OR (u.kind = 'dept' AND (u.region_code IS NULL"
+    "           OR u.region_code = ANY (string_to_array(replace($1, ' ', ''), ','))))"
+    "), d0 AS ("
+    "    SELECT d.complaint_id, d.unit_id, d.kind, d.due_at, d.met_at,"
+    "           d.started_at >= " T0 " AND d.started_at < " T1 " AS started,"
+    "           d.due_at >= " T0 " AND d.due_at < " TN " AS fell_due"
+    "    FROM deadlines d"
+    "    WHERE (d.started_at >= " T0 " AND d.started_at < " T1 ")"
+    "       OR (d.due_at >= " T0 " AND d.due_at < " TN ")"
+    "), dl AS ("          /* a deadline without a unit counts for the order's active units */
+    "    SELECT unit_id, kind, due_at, met_at, started, fell_due FROM d0 WHERE unit_id IS NOT NULL"
+    "    UNION ALL"
+    "    SELECT a.unit_id, d0.kind, d0.due_at, d0.met_at, d0.started, d0.fell_due FROM d0"
+    "    JOIN assignments a ON a.complaint_id = d0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
+    "    WHERE d0.unit_id IS NULL"
+    "), dla AS ("
+    "    SELECT unit_id,"
+    "           count(*) FILTER (WHERE kind = 'accept' AND started) AS dispatched,"
+    "           count(*) FILTER (WHERE kind = 'accept' AND started AND met_at <= due_at) AS accepted_on_time,"
+    "           count(*) FILTER (WHERE kind = 'resolve' AND started) AS assigned,"
+    "           count(*) FILTER (WHERE kind = 'resolve' AND started AND met_at < " T1 ") AS resolved,"
+    "           count(*) FILTER (WHERE kind = 'resolve' AND fell_due) AS due,"
+    "           count(*) FILTER (WHERE kind = 'resolve' AND fell_due AND met_at <= due_at) AS on_time"
+    "    FROM dl GROUP BY unit_id"
+    "), e0 AS ("
+    "    SELECT e.complaint_id, eu.id AS unit_id, e.event, e.detail"
+    "    FROM complaint_events e LEFT JOIN units eu ON eu.code = e.detail->>'unit'"
+    "    WHERE e.event IN ('callback', 'returned') AND e.at >= " T0 " AND e.at < " T1
+    "), ev AS ("          /* an event naming no unit counts for the order's active units */
+    "    SELECT unit_id, event, detail FROM e0 WHERE unit_id IS NOT NULL"
+    "    UNION ALL"
+    "    SELECT a.unit_id, e0.event, e0.detail FROM e0"
+    "    JOIN assignments a ON a.complaint_id = e0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
+    "    WHERE e0.unit_id IS NULL"
+    "), eva AS ("
+    "    SELECT unit_id,"
+    "           count(*) FILTER (WHERE event = 'callback') AS callbacks,"
+    "           count(*) FILTER (WHERE event = 'callback' AND detail->'satisfied' = 'true'::jsonb) AS satisfied,"
+    "           count(*) FILTER (WHERE event = 'returned') AS returns"
+    "    FROM ev GROUP BY unit_id"
+    "), ca AS ("
+    "    SELECT a.unit_id, count(*) AS called, count(*) FILTER (WHERE c.parent_id IS NOT NULL) AS repeats"
+    "    FROM complaints c"
+    "    JOIN assignments a ON a.complaint_id = coalesce(c.parent_id, c.id) AND a.active"
+    "                      AND a.role IN ('owner', 'co')"
+    "    WHERE c.called_at >= " T0 " AND c.called_at < " T1
+    "    GROUP BY a.unit_id"
+    ")"
+    "SELECT u.code, u.name, u.kind,"
+    "       coalesce(dla.dispatched, 0), coalesce(dla.accepted_on_time, 0), coalesce(dla.assigned, 0),"
+    "       coalesce(dla.resolved, 0), coalesce(eva.callbacks, 0), coalesce(eva.satisfied, 0),"
+    "       coalesce(dla.due, 0), coalesce(dla.on_time, 0), coalesce(eva.returns, 0),"
+    "       coalesce(ca.called, 0), coalesce(ca.repeats, 0)"
+    "  FROM u LEFT JOIN dla ON dla.unit_id = u.id LEFT JOIN eva ON eva.unit_id = u.id"
+    "  LEFT JOIN ca ON ca.unit_id = u.id"
+    " ORDER BY u.kind = 'dept', u.code";
+
+#define FIRST_COUNT_COL 3
+
+int report_settings_load(report_settings *s, const config *cfg, char *err, size_t errlen)
+{
+    char key[64];
+    for (int i = 0; i < RATE_COUNT; i++) {
+        snprintf(key, sizeof key, "report.weight.%s", REPORT_RATES[i].key);
+        const char *v = config_get(cfg, key, NULL);
+        char *end = NULL;
+        s->weight[i] = v ? strtod(v, &end) : DEFAULT_WEIGHTS[i];
+        if (v && (end == v || *end || !(s->weight[i] >= 0) || isinf(s->weight[i]))) {
+            snprintf(err, errlen, "%s = '%s': want a number >= 0", key, v);
+            return -1;
+        }
+    }
+    s->red = (int)config_get_long(cfg, "report.flag_red", 1);
+    s->yellow = (int)config_get_long(cfg, "report.flag_yellow", 2);
+    if (s->red < 0 || s->yellow < 0) {
+        snprintf(err, errlen, "report.flag_red and report.flag_yellow must be >= 0 (got %d, %d)", s->red, s->yellow);
+        return -1;
+    }
+    return 0;
+}
+
+static long count_at(const report_counts *n, size_t off)
+{
+    return *(const long *)((const char *)n + off);
+}
+
+static void compute_rates(report_unit *u, const report_settings *s)
+{
+    double sum = 0, wsum = 0;
+    for (int i = 0; i < RATE_COUNT; i++) {
+        long den = count_at(&u->n, RATE_PARTS[i].den);
+        u->rate[i] = den > 0 ? (double)count_at(&u->n, RATE_PARTS[i].num) / (double)den : NAN;
+        if (isnan(u->rate[i]) || s->weight[i] <= 0)
+            continue;
+        sum += s->weight[i] * (REPORT_RATES[i].higher_better ? u->rate[i] : 1 - u->rate[i]);
+        wsum += s->weight[i];
+    }
+    u->overdue = u->n.due - u->n.on_time;
+    u->composite = wsum > 0 ? 100 * sum / wsum : NAN;
+}
+
+/* Ranks value(u) among the units of t of kind `kind`: 1 + the number of units
+ * strictly better. Undefined values get 0. */
+static void rank_by(report_table *t, const char *kind, int higher_better, double (*value)(const report_unit *, int),
+                    int which, void (*set)(report_unit *, int, int))
+{
+    for (size_t i = 0; i < t->n; i++) {
+        report_unit *u = &t->units[i];
+        if (strcmp(u->kind, kind) != 0)
+            continue;
+        double v = value(u, which);
+        int rank = 0;
+        if (!isnan(v)) {
+            rank = 1;
+            for (size_t j = 0; j < t->n; j++) {
+                double o = value(&t->units[j], which);
+                if (strcmp(t->units[j].kind, kind) == 0 && !isnan(o) && (higher_better ? o > v : o < v))
+                    rank++;
+            }
+        }
+        set(u, which, rank);
+    }
+}
+
+static double composite_of(const report_unit *u, int which)
+{
+    (void)which;
+    return u->composite;
+}
+
+static double rate_of(const report_unit *u, int which)
+{
+    return u->rate[which];
+}
+
+static void set_rank(report_unit *u, int which, int rank)
+{
+    (void)which;
+    u->rank = rank;
+}
+
+static void set_rate_rank(report_unit *u, int which, int rank)
+{
+    u->rate_rank[which] = rank;
+}
+
+/* Red for the bottom s->red composite ranks of the kind, yellow for the s->yellow above. */
+static void flag_bottom(report_table *t, const char *kind, const report_settings *s)
+{
+    int worst = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->units[i].kind, kind) == 0 && t->units[i].rank > worst)
+            worst = t->units[i].rank;
+    for (size_t i = 0; i < t->n; i++) {
+        report_unit *u = &t->units[i];
+        if (strcmp(u->kind, kind) != 0 || u->rank == 0)
+            continue;
+        int from_bottom = worst - u->rank;     /* 0 for the last */
+        u->flag = from_bottom < s->red ? 'R' : from_bottom < s->red + s->yellow ? 'Y' : 0;
+    }
+}
+
+/* Streets before departments; within a kind by composite rank, unranked last, then by code. */
+static int table_order(const void *a, const void *b)
+{
+    const report_unit *x = a, *y = b;
+    int kx = strcmp(x->kind, "dept") == 0, ky = strcmp(y->kind, "dept") == 0;
+    if (kx != ky)
+        return kx - ky;
+    int rx = x->rank ? x->rank : 1 << 30, ry = y->rank ? y->rank : 1 << 30;
+    if (rx != ry)
+        return rx < ry ? -1 : 1;
+    return strcmp(x->code, y->code);
+}
+
+void report_metrics_compute(report_table *t, const report_settings *s)
+{
+    static const char *const KINDS[] = {"street", "dept"};
+    for (size_t i = 0; i < t->n; i++)
+        compute_rates(&t->units[i], s);
+    for (int k = 0; k < 2; k++) {
+        rank_by(t, KINDS[k], 1, composite_of, 0, set_rank);
+        for (int r = 0; r < RATE_COUNT; r++)
+            rank_by(t, KINDS[k], REPORT_RATES[r].higher_better, rate_of, r, set_rate_rank);
+        flag_bottom(t, KINDS[k], s);
+    }
+    qsort(t->units, t->n, sizeof *t->units, table_order);
+}
+
+static void read_unit(report_unit *u, const PGresult *res, int row)
+{
+    snprintf(u->code, sizeof u->code, "%s", PQgetvalue(res, row, 0));
+    snprintf(u->name, sizeof u->name, "%s", PQgetvalue(res, row, 1));
+    snprintf(u->kind, sizeof u->kind, "%s", PQgetvalue(res, row, 2));
+    long *counts = (long *)&u->n;
+    for (size_t c = 0; c < sizeof u->n / sizeof(long); c++)
+        counts[c] = strtol(PQgetvalue(res, row, FIRST_COUNT_COL + (int)c), NULL, 10);
+}
+
+static const char BOUNDS_SQL[] =
+    "SELECT $1::date::timestamp AT TIME ZONE $3, $2::date::timestamp AT TIME ZONE $3,"
+    "       least($2::date::timestamp AT TIME ZONE $3, now())";
+
+int report_query_start(PGconn *pg, const report_period *p, const char *tz, report_bounds *b, char *err,
+                       size_t errlen)
+{
+    const char *params[3] = {p->from, p->to, tz};
+    PGresult *res = db_exec(pg, "SET jit = off") < 0 || db_exec(pg, "SET random_page_cost = 1.1") < 0
+                        ? NULL
+                        : db_query(pg, "report bounds", BOUNDS_SQL, 3, params);
+    if (!res) {
+        snprintf(err, errlen, "the bounds of %s in time zone '%s': %.*s", p->label, tz,
+                 (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+        return -1;
+    }
+    snprintf(b->t0, sizeof b->t0, "%s", PQgetvalue(res, 0, 0));
+    snprintf(b->t1, sizeof b->t1, "%s", PQgetvalue(res, 0, 1));
+    snprintf(b->tn, sizeof b->tn, "%s", PQgetvalue(res, 0, 2));
+    PQclear(res);
+    return 0;
+}
+
+PGresult *report_query(PGconn *pg, const char *what, const report_period *p, const char *sql, int nparams,
+                       const char *const *params, char *err, size_t errlen)
+{
+    PGresult *res = db_query(pg, what, sql, nparams, params);
+    if (!res)
+        snprintf(err, errlen, "the %s query for %s failed: %.*s", what, p->label,
+                 (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+    return res;
+}
+
+report_table *report_metrics_run(PGconn *pg, const char *districts, const char *tz, const report_period *p,
+                                 const report_settings *s, char *err, size_t errlen)
+{
+    report_bounds b;
+    if (report_query_start(pg, p, tz, &b, err, errlen) < 0)
+        return NULL;
+    const char *params[4] = {districts, b.t0, b.t1, b.tn};
+    PGresult *res = report_query(pg, "metrics", p, METRICS_SQL, 4, params, err, errlen);
+    if (!res)
+        return NULL;
+    int rows = PQntuples(res);
+    report_table *t = calloc(1, sizeof *t);
+    if (t)
+        t->units = calloc(rows > 0 ? (size_t)rows : 1, sizeof *t->units);
+    if (!t || !t->units) {
+        snprintf(err, errlen, "out of memory for %d units", rows);
+        PQclear(res);
+        report_table_free(&t);
+        return NULL;
+    }
+    t->period = *p;
+    for (int i = 0; i < rows; i++)
+        read_unit(&t->units[t->n++], res, i);
+    PQclear(res);
+    report_metrics_compute(t, s);
+    return t;
+}
+
+const report_unit *report_table_find(const report_table *t, const char *code)
+{
+    for (size_t i = 0; t && i < t->n; i++)
+        if (strcmp(t->units[i].code, code) == 0)
+            return &t->units[i];
+    return NULL;
+}
+
+void report_table_free(report_table **t)
+{
+    if (!t || !*t)
+        return;
+    free((*t)->units);
+    free(*t);
+    *t = NULL;
+}

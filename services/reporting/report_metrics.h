@@ -1,0 +1,123 @@
+/* report_metrics.h — the ranked metrics of streets and departments over a period.
+ *
+ * For each street office of the configured districts and each department,
+ * the counts behind every rate are read from PostgreSQL in one query; the
+ * rates, the overdue count, the composite score, the ranks and the flags are
+ * computed here. Every formula is written once, in report_metrics.c (and in
+ * the README's Metrics section).
+ *
+ * report_metrics_run() returns a malloc'd table the caller frees with
+ * report_table_free().
+ */
+#ifndef JIESU_REPORT_METRICS_H
+#define JIESU_REPORT_METRICS_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "report_period.h"
+
+typedef enum {
+    RATE_RESPONSE,          /* 响应率 */
+    RATE_RESOLUTION,        /* 解决率 */
+    RATE_SATISFACTION,      /* 满意率 */
+    RATE_RECTIFICATION,     /* 整改率 */
+    RATE_RETURN,            /* 退单率 (lower is better) */
+    RATE_REPEAT,            /* 重复诉求率 (lower is better) */
+    RATE_COUNT
+} report_rate;
+
+/* The counts one unit's rates are made of, for one period. */
+typedef struct {
+    long dispatched;        /* accept deadlines started in the period */
+    long accepted_on_time;  /*   of those, accepted by their deadline */
+    long assigned;          /* resolve deadlines started in the period */
+    long resolved;          /*   of those, resolved before the period ended */
+    long callbacks;         /* callback events in the period */
+    long satisfied;         /*   of those, with detail.satisfied = true */
+    long due;               /* resolve deadlines falling due in the period (up to now) */
+    long on_time;           /*   of those, resolved by the deadline */
+    long returns;           /* returned events in the period */
+    long called;            /* orders called in the period */
+    long repeats;           /*   of those, merged into an earlier order (parent_id set) */
+} report_counts;
+
+typedef struct {
+    char          code[32];
+    char          name[96];
+    char          kind[8];              /* "street" or "dept" */
+    report_counts n;
+    double        rate[RATE_COUNT];     /* 0..1, NAN when the denominator is 0 */
+    long          overdue;
+    double        composite;            /* 0..100, NAN when no rate is defined */
+    int           rank;                 /* by composite among units of its kind, 1 = best; 0 = unranked */
+    int           rate_rank[RATE_COUNT];
+    char          flag;                 /* 'R' red, 'Y' yellow (bottom of the table) or 0 */
+} report_unit;
+
+typedef struct {
+    report_period period;
+    report_unit  *units;        /* streets, then departments; each by composite rank (unranked last), then code */
+    size_t        n;
+} report_table;
+
+/* Weights of the composite score and the flag counts, from configuration. */
+typedef struct {
+    double weight[RATE_COUNT];
+    int    red;                 /* the bottom `red` ranks of each kind are flagged red */
+    int    yellow;              /* the `yellow` ranks above them yellow */
+} report_settings;
+
+/* Static facts about each rate: its key, Chinese name, and direction. */
+typedef struct {
+    const char *key;            /* "response": config key report.weight.<key>, JSON name <key>_rate */
+    const char *label;          /* 响应率 */
+    int         higher_better;
+} report_rate_info;
+
+extern const report_rate_info REPORT_RATES[RATE_COUNT];
+
+/* Reads report.weight.<rate>, report.flag_red and report.flag_yellow.
+ * 0, or -1 naming the key whose value is not a non-negative number. */
+int report_settings_load(report_settings *s, const config *cfg, char *err, size_t errlen);
+
+/* Runs the metrics for the units of districts (comma list) over period p,
+ * dates as days in time zone tz. NULL with the reason in err. */
+report_table *report_metrics_run(PGconn *pg, const char *districts, const char *tz, const report_period *p,
+                                 const report_settings *s, char *err, size_t errlen);
+
+/* Fills rates, overdue, composite, ranks and flags from the counts and sorts
+ * the units in table order. Called by
+ * report_metrics_run(); public so the formulas can be tested on their own. */
+void report_metrics_compute(report_table *t, const report_settings *s);
+
+/* A period as instants, computed once by PostgreSQL so the report queries
+ * compare plain timestamptz parameters (index bounds, nothing converted per row). */
+typedef struct {
+    char t0[48];        /* the period's start */
+    char t1[48];        /* its end (exclusive) */
+    char tn[48];        /* min(end, now()): "up to now" */
+} report_bounds;
+
+/* Prepares pg for the report queries (JIT compilation off: it costs more than
+ * these short aggregate queries take; random_page_cost 1.1: the rows a report
+ * reads are few and usually cached, so following an index to each order's
+ * assignment beats hashing the whole table) and computes p's bounds in time zone
+ * tz. Every report_*_run calls it. 0, or -1 with the reason (an unknown time
+ * zone, say) in err. */
+int report_query_start(PGconn *pg, const report_period *p, const char *tz, report_bounds *b, char *err,
+                       size_t errlen);
+
+/* Runs one report query (what names it: "metrics", "daily sheet"...) for
+ * period p. The result, or NULL with "the <what> query for <period> failed:
+ * <PostgreSQL's reason>" in err. */
+PGresult *report_query(PGconn *pg, const char *what, const report_period *p, const char *sql, int nparams,
+                       const char *const *params, char *err, size_t errlen);
+
+/* The unit with this code, or NULL. */
+const report_unit *report_table_find(const report_table *t, const char *code);
+
+void report_table_free(report_table **t);
+
+#endif

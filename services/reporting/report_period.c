@@ -1,0 +1,123 @@
+/* report_period.c — days and ISO weeks as date ranges (see report_period.h).
+ *
+ * Date arithmetic is done on days since 1970-01-01 through timegm/gmtime_r at
+ * noon, so no time zone or daylight saving shift can move a date.
+ */
+#include "report_period.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "report_streets.h"
+
+#define DAY 86400LL
+
+static long long days_of(int y, int m, int d)
+{
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12};
+    return (long long)timegm(&tm) / DAY;
+}
+
+static void date_of(char out[11], long long days)
+{
+    time_t t = (time_t)(days * DAY + DAY / 2);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* Day number of the Monday of ISO week 1 of year y (the week holding 4 January). */
+static long long iso_week1_monday(int y)
+{
+    long long jan4 = days_of(y, 1, 4);
+    long long weekday = (jan4 + 3) % 7;     /* 1970-01-01 was a Thursday: Monday = 0 */
+    return jan4 - weekday;
+}
+
+static void fill(report_period *p, const char *label, long long first, int ndays)
+{
+    snprintf(p->label, sizeof p->label, "%s", label);
+    date_of(p->from, first);
+    date_of(p->to, first + ndays);
+    date_of(p->last, first + ndays - 1);
+}
+
+int report_period_week(report_period *p, const char *week, char *err, size_t errlen)
+{
+    int y, w, used = 0;
+    if (!week || sscanf(week, "%4d-W%2d%n", &y, &w, &used) != 2 || used != 8 || strlen(week) != 8 ||
+        y < 1971 || y > 9998) {
+        snprintf(err, errlen, "week '%s' is not an ISO week (want YYYY-Www, e.g. 2026-W47)", week ? week : "");
+        return -1;
+    }
+    long long monday = iso_week1_monday(y) + 7LL * (w - 1);
+    if (w < 1 || monday >= iso_week1_monday(y + 1)) {
+        snprintf(err, errlen, "week '%s': %d has no week %d", week, y, w);
+        return -1;
+    }
+    fill(p, week, monday, 7);
+    return 0;
+}
+
+int report_period_day(report_period *p, const char *day, char *err, size_t errlen)
+{
+    int y, m, d;
+    if (!report_date_valid(day) || sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3) {
+        snprintf(err, errlen, "date '%s' is not a date (want YYYY-MM-DD)", day ? day : "");
+        return -1;
+    }
+    fill(p, day, days_of(y, m, d), 1);
+    return 0;
+}
+
+/* Day numbers of the period's first day and length in days. */
+static void span(const report_period *p, long long *first, int *ndays)
+{
+    int y, m, d, y2, m2, d2;
+    sscanf(p->from, "%4d-%2d-%2d", &y, &m, &d);
+    sscanf(p->to, "%4d-%2d-%2d", &y2, &m2, &d2);
+    *first = days_of(y, m, d);
+    *ndays = (int)(days_of(y2, m2, d2) - *first);
+}
+
+/* The ISO week label of the week starting on day number monday. */
+static void week_label(char *out, size_t cap, long long monday)
+{
+    long long thursday = monday + 3;
+    char date[11];
+    date_of(date, thursday);
+    int y = 0;
+    sscanf(date, "%4d", &y);
+    snprintf(out, cap, "%04d-W%02d", y, (int)((thursday - iso_week1_monday(y)) / 7 + 1));
+}
+
+static void label_for(char *out, size_t cap, long long first, int ndays)
+{
+    if (ndays == 7 && (first + 3) % 7 == 0)
+        week_label(out, cap, first);
+    else
+        date_of(out, first);
+}
+
+void report_period_previous(report_period *prev, const report_period *p)
+{
+    long long first;
+    int ndays;
+    char label[16];
+    span(p, &first, &ndays);
+    label_for(label, sizeof label, first - ndays, ndays);
+    fill(prev, label, first - ndays, ndays);
+}
+
+void report_period_current(report_period *p, long long t, int days)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    char label[16];
+    localtime_r(&tt, &tm);
+    long long today = days_of(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    long long first = days == 7 ? today - (today + 3) % 7 : today;
+    label_for(label, sizeof label, first, days);
+    fill(p, label, first, days);
+}

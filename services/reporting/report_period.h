@@ -1,0 +1,33 @@
+/* report_period.h — the time windows reports cover: one day or one ISO week.
+ *
+ * A period is a half-open range of local dates [from, to) in the report's
+ * time zone, written YYYY-MM-DD; queries turn them into instants with
+ * "date::timestamp AT TIME ZONE tz". A plain struct; nothing allocates.
+ */
+#ifndef JIESU_REPORT_PERIOD_H
+#define JIESU_REPORT_PERIOD_H
+
+#include <stddef.h>
+
+typedef struct {
+    char label[16];     /* "2026-W47" or "2026-11-16" */
+    char from[11];      /* first day, YYYY-MM-DD */
+    char to[11];        /* the day after the last day, YYYY-MM-DD */
+    char last[11];      /* the last day, YYYY-MM-DD */
+} report_period;
+
+/* The ISO week written "YYYY-Www" (2026-W47): Monday to Sunday.
+ * 0, or -1 with what was wrong in err. */
+int report_period_week(report_period *p, const char *week, char *err, size_t errlen);
+
+/* One day, written YYYY-MM-DD. 0, or -1 with the reason in err. */
+int report_period_day(report_period *p, const char *day, char *err, size_t errlen);
+
+/* The period of the same length just before p (last week, yesterday). */
+void report_period_previous(report_period *prev, const report_period *p);
+
+/* The ISO week (or day, when days is 1) containing Unix time t in the
+ * process's local time zone. */
+void report_period_current(report_period *p, long long t, int days);
+
+#endif

@@ -1,0 +1,165 @@
+/* report_sheet.c — the bulletin's three tables, column by column (see report_sheet.h). */
+#include "report_sheet.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "text.h"
+
+static void text(report_cell *c, const char *s)
+{
+    c->is_num = 0;
+    text_defuse_formula(c->text, sizeof c->text, s ? s : "");
+}
+
+static void num(report_cell *c, double v)
+{
+    c->is_num = 1;
+    c->num = v;
+    c->text[0] = '\0';
+}
+
+double report_pct(double rate)
+{
+    return isnan(rate) ? NAN : round(rate * 1000) / 10;
+}
+
+static double rounded(double v, double scale)
+{
+    return isnan(v) ? NAN : round(v * scale) / scale;
+}
+
+/* ---- ranking: one row per unit, in table order ---- */
+
+static const char *const RANK_HEAD[] = {"类别", "排名", "标记", "单位编码", "单位", "综合得分", "上周得分", "环比",
+                                        "上周排名", "超期数"};
+#define RANK_FIXED (sizeof RANK_HEAD / sizeof RANK_HEAD[0])
+
+static size_t rank_ncols(void)
+{
+    return RANK_FIXED + 2 * RATE_COUNT;
+}
+
+static void rank_header(size_t col, report_cell *c)
+{
+    char h[64];
+    if (col < RANK_FIXED) {
+        text(c, RANK_HEAD[col]);
+        return;
+    }
+    size_t r = (col - RANK_FIXED) / 2;
+    snprintf(h, sizeof h, "%s%s", REPORT_RATES[r].label, (col - RANK_FIXED) % 2 ? "排名" : "(%)");
+    text(c, h);
+}
+
+static size_t rank_nrows(const report_bulletin *b)
+{
+    return b->cur->n;
+}
+
+static const char *flag_name(char flag)
+{
+    return flag == 'R' ? "红" : flag == 'Y' ? "黄" : "";
+}
+
+static char rank_row(const report_bulletin *b, size_t i, report_cell *c)
+{
+    const report_unit *u = &b->cur->units[i];
+    const report_unit *p = report_bulletin_prev(b, u);
+    double prev = p ? p->composite : NAN;
+    text(&c[0], strcmp(u->kind, "dept") == 0 ? "部门" : "街道");
+    num(&c[1], u->rank ? u->rank : NAN);
+    text(&c[2], flag_name(u->flag));
+    text(&c[3], u->code);
+    text(&c[4], u->name);
+    num(&c[5], rounded(u->composite, 100));
+    num(&c[6], rounded(prev, 100));
+    num(&c[7], rounded(u->composite - prev, 100));
+    num(&c[8], p && p->rank ? p->rank : NAN);
+    num(&c[9], (double)u->overdue);
+    for (int r = 0; r < RATE_COUNT; r++) {
+        num(&c[RANK_FIXED + 2 * r], report_pct(u->rate[r]));
+        num(&c[RANK_FIXED + 2 * r + 1], u->rate_rank[r] ? u->rate_rank[r] : NAN);
+    }
+    return u->flag;
+}
+
+/* ---- overdue and escalated orders, by unit ---- */
+
+static const char *const ORDER_HEAD[] = {"单位", "工单号", "类别", "地点", "来电人", "办结时限", "状态",
+                                         "超时(小时)", "最高预警", "预警数"};
+
+static size_t order_ncols(void)
+{
+    return sizeof ORDER_HEAD / sizeof ORDER_HEAD[0];
+}
+
+static void order_header(size_t col, report_cell *c)
+{
+    text(c, ORDER_HEAD[col]);
+}
+
+static size_t order_nrows(const report_bulletin *b)
+{
+    return b->n_orders;
+}
+
+static const char *state_name(const char *state)
+{
+    return strcmp(state, "overdue") == 0 ? "超期未办结" : strcmp(state, "late") == 0 ? "超期办结" : "";
+}
+
+static char order_row(const report_bulletin *b, size_t i, report_cell *c)
+{
+    const report_order *o = &b->orders[i];
+    text(&c[0], o->unit_name);
+    text(&c[1], o->ticket);
+    text(&c[2], o->category);
+    text(&c[3], o->place);
+    text(&c[4], o->caller);
+    text(&c[5], o->due_at);
+    text(&c[6], state_name(o->state));
+    num(&c[7], o->state[0] ? o->hours_late : NAN);
+    text(&c[8], o->rung);
+    num(&c[9], (double)o->alerts);
+    return strcmp(o->state, "overdue") == 0 ? 'R' : 0;
+}
+
+/* ---- hot spots: categories, then places ---- */
+
+static const char *const HOT_HEAD[] = {"类型", "名称", "本周", "上周", "环比"};
+
+static size_t hot_ncols(void)
+{
+    return sizeof HOT_HEAD / sizeof HOT_HEAD[0];
+}
+
+static void hot_header(size_t col, report_cell *c)
+{
+    text(c, HOT_HEAD[col]);
+}
+
+static size_t hot_nrows(const report_bulletin *b)
+{
+    return b->n_categories + b->n_places;
+}
+
+static char hot_row(const report_bulletin *b, size_t i, report_cell *c)
+{
+    int is_cat = i < b->n_categories;
+    const report_hotspot *h = is_cat ? &b->categories[i] : &b->places[i - b->n_categories];
+    text(&c[0], is_cat ? "类别" : "地点");
+    text(&c[1], h->name);
+    num(&c[2], (double)h->count);
+    num(&c[3], (double)h->prev);
+    num(&c[4], (double)(h->count - h->prev));
+    return 0;
+}
+
+const report_sheet REPORT_SHEETS[] = {
+    {"ranking", "排名", rank_ncols, rank_header, rank_nrows, rank_row},
+    {"orders", "超期及预警工单", order_ncols, order_header, order_nrows, order_row},
+    {"hotspots", "热点", hot_ncols, hot_header, hot_nrows, hot_row},
+};
+const size_t REPORT_NSHEETS = sizeof REPORT_SHEETS / sizeof REPORT_SHEETS[0];

@@ -1,0 +1,40 @@
+/* report_sheet.h — the bulletin's tables as rows of cells, defined once for
+ * every tabular output (CSV files, XLSX sheets): the ranking, the overdue and
+ * escalated orders, and the hot spots.
+ *
+ * Text cells are already neutralised for spreadsheets (a leading = + - @
+ * gets a "'" prefix, see text_defuse_formula); numeric cells are numbers.
+ * Nothing allocates.
+ */
+#ifndef JIESU_REPORT_SHEET_H
+#define JIESU_REPORT_SHEET_H
+
+#include <stddef.h>
+
+#include "report_bulletin.h"
+
+#define REPORT_SHEET_MAX_COLS 24
+
+typedef struct {
+    int    is_num;      /* 1: num (NAN = empty cell); 0: text */
+    double num;
+    char   text[192];
+} report_cell;
+
+typedef struct {
+    const char *name;                       /* file suffix / sheet name: "ranking", "orders", "hotspots" */
+    const char *title;                      /* 排名, 超期及预警工单, 热点 */
+    size_t (*ncols)(void);
+    void (*header)(size_t col, report_cell *cell);
+    size_t (*nrows)(const report_bulletin *b);
+    /* Fills the cells of row i; returns the row's flag ('R', 'Y' or 0). */
+    char (*row)(const report_bulletin *b, size_t i, report_cell *cells);
+} report_sheet;
+
+extern const report_sheet REPORT_SHEETS[];
+extern const size_t REPORT_NSHEETS;
+
+/* A rate as a percentage with one decimal (75.0), NAN stays NAN. */
+double report_pct(double rate);
+
+#endif

@@ -1,0 +1,130 @@
+# test_report_http.sh — the reports from the fixture fortnight
+# (tests/fixtures/report_week.sql) through the real tools: `jiesu bulletin`
+# writing CSV, XLSX and HTML (figures, masking, formula neutralising),
+# `jiesu daily`, the reporting service's HTTP JSON and Open311 endpoints, the
+# dashboard rendered in headless Chromium (screenshot and DOM), and a kill -9
+# of the service changing nothing. Sourced by tests/run.sh (tests/harness.sh).
+
+harness_fresh_db jiesu_report
+psql "$JIESU_PG_CONNINFO" -XqA -1 -v ON_ERROR_STOP=1 -f "$REPO/tests/fixtures/report_week.sql" >/dev/null
+check "the fixture fortnight loads" test "$(sql "SELECT count(*) FROM complaints WHERE ticket_no LIKE 'FX-%'")" = 15
+# A category written as a spreadsheet formula must come out as text.
+sql "UPDATE complaints SET category = '=HYPERLINK(\"http://x\")' WHERE ticket_no = 'FX-W4'"
+
+http_port=$(free_port)
+harness_config "regions.districts = 880100" "report.http_addr = 127.0.0.1:$http_port"
+rm -f "$HARNESS_DIR/reporting.log"
+svc_start reporting
+wait_for "reporting ready" 20 svc_ready reporting || cat "$HARNESS_DIR/reporting.log"
+base=http://127.0.0.1:$http_port
+out=$HARNESS_DIR/bulletin
+jiesu() { "$JIESU_BIN/jiesu" "$@"; }
+
+# ---- jiesu bulletin: the files and their figures (default weights 20/20/30/30/0/0) ----
+jiesu bulletin --week 2026-W47 --out "$out" >"$HARNESS_DIR/bulletin.out" 2>&1
+check "jiesu bulletin --week 2026-W47 succeeds" test $? -eq 0
+for f in bulletin-2026-W47.html bulletin-2026-W47.xlsx bulletin-2026-W47-ranking.csv \
+         bulletin-2026-W47-orders.csv bulletin-2026-W47-hotspots.csv; do
+    check "bulletin wrote $f" test -s "$out/$f"
+done
+rank_csv=$out/bulletin-2026-W47-ranking.csv
+csv_field() {   # csv_field FILE CODE COLUMN: a field of the row of unit CODE (no commas inside these fields)
+    awk -F, -v c="\"$2\"" -v n="$3" '$4 == c { gsub(/"/, "", $n); print $n }' "$1"
+}
+# 南 (20*.6667 + 20*.6667 + 30 + 30) / 100 = 86.67, 东 72.50, 西 (13.33 + 10) / 100 = 23.33.
+check_eq "南街道 ranks first" 1 "$(csv_field "$rank_csv" 880100003 2)"
+check_eq "南街道 composite" 86.67 "$(csv_field "$rank_csv" 880100003 6)"
+check_eq "东街道 composite" 72.5 "$(csv_field "$rank_csv" 880100001 6)"
+check_eq "西街道 is last and flagged red" "3 红" "$(csv_field "$rank_csv" 880100002 2) $(csv_field "$rank_csv" 880100002 3)"
+check_eq "东街道 week-on-week change (W46: 20*1 + 20*0 over 40 = 50)" 22.5 "$(csv_field "$rank_csv" 880100001 8)"
+check_eq "北街道 has no orders: not ranked" "" "$(csv_field "$rank_csv" 880100004 2)"
+check_eq "城管局 ranks first of the departments" 1 "$(csv_field "$rank_csv" 880100-CG 2)"
+orders_csv=$out/bulletin-2026-W47-orders.csv
+check_eq "three overdue or escalated orders listed (E0, W2, W4)" 3 "$(($(grep -c '' "$orders_csv") - 1))"
+check "callers are masked in the orders list" grep -q '张\*\* 138\*\*\*\*5678' "$orders_csv"
+check_eq "no phone number in any output" 0 "$(cat "$out"/*.csv "$out"/*.html | grep -c 13812345678)"
+check_eq "no caller name in any output" 0 "$(cat "$out"/*.csv "$out"/*.html | grep -c 张三丰)"
+check "a formula-like cell is neutralised in the CSV" grep -q "\"'=HYPERLINK(\"\"http://x\"\")\"" "$orders_csv"
+check_eq "no cell starts a formula in any CSV" 0 "$(cat "$out"/*.csv | grep -c '\(^\|,\)"\?[=+@]')"
+xlsx_sheets=$(python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(sum(n.startswith("xl/worksheets/sheet") for n in z.namelist()))' "$out/bulletin-2026-W47.xlsx")
+check_eq "the XLSX is a workbook of three sheets" 3 "$xlsx_sheets"
+check "the XLSX holds the formula-like text as a string" python3 -c '
+import sys, zipfile
+s = zipfile.ZipFile(sys.argv[1]).read("xl/sharedStrings.xml").decode()
+sys.exit(0 if "&apos;=HYPERLINK" in s or "'"'"'=HYPERLINK" in s else 1)' "$out/bulletin-2026-W47.xlsx"
+html=$out/bulletin-2026-W47.html
+check "the HTML bulletin has the ranking and inline SVG charts" \
+    sh -c "grep -q 'class=\"ranking\"' '$html' && test \$(grep -c '<svg' '$html') -ge 3"
+check_eq "the HTML loads nothing from outside" 0 "$(grep -c 'src=\|href=' "$html")"
+jiesu bulletin --week 2026-W60 --out "$out" >/dev/null 2>"$HARNESS_DIR/bulletin-bad.err"
+check_eq "a week that does not exist is a usage error" 2 "$?"
+check "... saying which" grep -q "2026 has no week 60" "$HARNESS_DIR/bulletin-bad.err"
+
+# ---- jiesu daily (hand-worked in tests/unit/test_report_metrics.c's fixture notes) ----
+jiesu daily --date 2026-11-20 --json >"$HARNESS_DIR/daily.json" 2>&1
+check_eq "daily 2026-11-20 西街道: new, in progress, due today, overdue, closed, escalated" "1 2 1 1 0 1" \
+    "$(jq -r '.streets[] | select(.code == "880100002") | "\(.new) \(.in_progress) \(.due_today) \(.overdue) \(.closed) \(.escalated)"' "$HARNESS_DIR/daily.json")"
+check_eq "daily 2026-11-20 东街道" "0 1 0 0 1 0" \
+    "$(jq -r '.streets[] | select(.code == "880100001") | "\(.new) \(.in_progress) \(.due_today) \(.overdue) \(.closed) \(.escalated)"' "$HARNESS_DIR/daily.json")"
+check_eq "daily 2026-11-20 南街道" "0 1 0 0 1 0" \
+    "$(jq -r '.streets[] | select(.code == "880100003") | "\(.new) \(.in_progress) \(.due_today) \(.overdue) \(.closed) \(.escalated)"' "$HARNESS_DIR/daily.json")"
+jiesu daily --date 2026-11-22 --json >"$HARNESS_DIR/daily22.json" 2>&1
+check_eq "daily 2026-11-22 西街道 (W4 falls due and overdue, two alerts)" "0 1 1 1 0 2" \
+    "$(jq -r '.streets[] | select(.code == "880100002") | "\(.new) \(.in_progress) \(.due_today) \(.overdue) \(.closed) \(.escalated)"' "$HARNESS_DIR/daily22.json")"
+check "jiesu daily prints a table with a total row" sh -c "'$JIESU_BIN/jiesu' daily --date 2026-11-20 | grep -q '^total'"
+
+# ---- HTTP JSON and Open311 ----
+get() { curl -s -o "$HARNESS_DIR/http.body" -w '%{http_code}' "$base$1"; }
+check_eq "GET /api/bulletin?week=2026-W47" 200 "$(get '/api/bulletin?week=2026-W47')"
+check_eq "the JSON bulletin ranks 南街道 first" 1 "$(jq '.units[] | select(.code == "880100003") | .rank' "$HARNESS_DIR/http.body")"
+check_eq "the JSON bulletin's rectification rate of 东街道 (3 of 4)" 0.750000 \
+    "$(jq -r '.units[] | select(.code == "880100001") | .rectification_rate' "$HARNESS_DIR/http.body" | xargs printf '%.6f')"
+check_eq "and agrees with the CLI's JSON" "$(jiesu bulletin --week 2026-W47 --json | jq -c '[.units[] | {code, rank, composite}]')" \
+    "$(jq -c '[.units[] | {code, rank, composite}]' "$HARNESS_DIR/http.body")"
+check_eq "GET /api/bulletin with a bad week is 400" 400 "$(get '/api/bulletin?week=2026-W99')"
+check "... with the reason" grep -q "no week 99" "$HARNESS_DIR/http.body"
+check_eq "GET /api/daily?date=2026-11-20" 200 "$(get '/api/daily?date=2026-11-20')"
+check_eq "the HTTP daily sheet equals the CLI's" "$(jq -c . "$HARNESS_DIR/daily.json")" "$(jq -c . "$HARNESS_DIR/http.body")"
+check_eq "GET /api/streets" 200 "$(get '/api/streets?from=2026-11-16&to=2026-11-22')"
+check_eq "the street summary counts W47's orders of 西街道 (W2, W4)" 2 \
+    "$(jq '.streets[] | select(.code == "880100002") | .total' "$HARNESS_DIR/http.body")"
+check_eq "GET /api/live" 200 "$(get /api/live)"
+check "the live counters are JSON" jq -e '.reloads >= 0' "$HARNESS_DIR/http.body"
+check_eq "GET /requests.json?limit=5" 200 "$(get '/requests.json?limit=5')"
+check_eq "Open311 list honours the limit" 5 "$(jq length "$HARNESS_DIR/http.body")"
+check_eq "GET /requests.json?status=open&start_date=2026-11-16T00:00:00+08:00" 200 \
+    "$(get '/requests.json?status=open&start_date=2026-11-16T00:00:00%2B08:00')"
+check_eq "open requests called from W47 on (E4, W1 waiting for dispatch, W4, S3)" "FX-E4 FX-S3 FX-W1 FX-W4" \
+    "$(jq -r '[.[].service_request_id] | sort | join(" ")' "$HARNESS_DIR/http.body")"
+check_eq "GET /requests/FX-E1.json" 200 "$(get /requests/FX-E1.json)"
+check_eq "one request, closed, owned by 东街道" "FX-E1 closed 东街道" \
+    "$(jq -r '.[0] | "\(.service_request_id) \(.status) \(.agency_responsible)"' "$HARNESS_DIR/http.body")"
+check_eq "Open311 gives no caller data" 0 "$(grep -c '13812345678\|张三丰' "$HARNESS_DIR/http.body")"
+check_eq "GET /requests/NOPE.json is 404" 404 "$(get /requests/NOPE.json)"
+check_eq "a bad start_date is 400" 400 "$(get '/requests.json?start_date=yesterday-ish')"
+
+# ---- the dashboard in headless Chromium ----
+check_eq "GET / (dashboard)" 200 "$(get '/?week=2026-W47')"
+shot=$HARNESS_DIR/dashboard.png
+chrome() {
+    timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars \
+        --user-data-dir="$HARNESS_DIR/chromium" "$@" 2>>"$HARNESS_DIR/chromium.log"
+}
+chrome --window-size=1280,1800 --screenshot="$shot" "$base/?week=2026-W47" >/dev/null
+check "Chromium took a screenshot of the dashboard" test -s "$shot"
+check "the screenshot is a real page (> 40 KB)" test "$(stat -c %s "$shot" 2>/dev/null || echo 0)" -gt 40000
+chrome --dump-dom "$base/?week=2026-W47" >"$HARNESS_DIR/dashboard.dom"
+check "the rendered DOM holds the ranking table with 南街道" \
+    sh -c "grep -q 'class=\"ranking\"' '$HARNESS_DIR/dashboard.dom' && grep -q '南街道' '$HARNESS_DIR/dashboard.dom'"
+check "the rendered DOM holds the trend and category charts" \
+    sh -c "grep -q '街道综合得分趋势' '$HARNESS_DIR/dashboard.dom' && grep -q 'class=\"series\"' '$HARNESS_DIR/dashboard.dom'"
+
+# ---- kill -9: the service keeps no state of its own ----
+before=$(curl -s "$base/api/bulletin?week=2026-W47" | jq -c '[.units[] | {code, rank, composite}]')
+svc_kill9 reporting
+svc_start reporting
+wait_for "reporting back" 20 svc_ready reporting
+wait_for "HTTP back" 20 curl -sf "$base/api/live"
+check_eq "after kill -9 the bulletin is the same" "$before" \
+    "$(curl -s "$base/api/bulletin?week=2026-W47" | jq -c '[.units[] | {code, rank, composite}]')"
+harness_services_stop

@@ -10,6 +10,7 @@
 #include "esc_ladder.h"
 #include "esc_timers.h"
 #include "log.h"
+#include "svc.h"
 #include "timers.h"
 
 #define FIRE_BATCH 100
@@ -135,7 +136,9 @@ static int housekeeping(esc_engine *e, int64_t real_now)
     if (real_now >= e->next_sweep) {
         if (esc_pause_sweep(&e->ctx, &paused, &resumed) != 0)
             return -1;
-        while ((n = esc_plan(&e->ctx, NULL, PLAN_BATCH)) == PLAN_BATCH)
+        int64_t slice_end = bus_now_ms() + FIRE_SLICE_MS;
+        while ((n = esc_plan(&e->ctx, NULL, PLAN_BATCH)) == PLAN_BATCH && bus_now_ms() < slice_end &&
+               !svc_stopping())
             ;
         if (n < 0)
             return -1;
@@ -178,7 +181,7 @@ int esc_engine_tick(esc_engine *e)
         if (st.claimed)
             log_info("fired claimed=%zu alerts=%zu quiet=%zu early=%zu paused=%zu stale=%zu", st.claimed,
                      st.alerts, st.quiet, st.early, st.paused, st.stale);
-    } while (st.claimed == FIRE_BATCH && bus_now_ms() < slice_end);
+    } while (st.claimed == FIRE_BATCH && bus_now_ms() < slice_end && !svc_stopping());
     if (run_patterns(e, bus_now_ms()) != 0)
         return -1;
     int64_t next = timers_next_due(e->ctx.redis, e->ctx.key), wait = ESC_TICK_MS;

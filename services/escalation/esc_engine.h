@@ -2,7 +2,8 @@
  *
  * A tick: re-arm every pending deadline every escalation.reconcile_seconds
  * (and at the first tick, so everything overdue fires right after start-up);
- * every second plan new deadlines and stop or restart paused clocks; fire
+ * every second stop or restart paused clocks and plan new deadlines (for at
+ * most half a second; a backlog goes on in the next ticks); fire
  * every due rung by esc_now() (for at most half a second, then the caller
  * answers requests and sees signals); every escalation.patterns_seconds run the
  * pattern detectors. It returns how long the caller may wait before the next

@@ -39,19 +39,19 @@ static const char SQL_PAUSE[] =
     "   AND d.fired_at IS NULL AND d.paused_at IS NULL";
 
 static const char SQL_TO_RESUME[] =
-    "SELECT d.id, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ","
-    "       coalesce(l.remind_share, 0.75), coalesce(l.accountability_days, 2),"
-    "       " ESC_SQL_MS("d.paused_at") ", " ESC_SQL_MS("esc_now()") ", coalesce(d.rung_next, '')"
-    " FROM deadlines d JOIN complaints c ON c.id = d.complaint_id" ESC_SQL_LADDER
+    "SELECT d.id, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ", 0, 0,"
+    "       " ESC_SQL_MS("d.paused_at") ", " ESC_SQL_MS("esc_now()")
+    " FROM deadlines d JOIN complaints c ON c.id = d.complaint_id"
     " WHERE d.paused_at IS NOT NULL AND c.status NOT IN ('waiting', 'returned')"
     " ORDER BY d.id LIMIT $1::int FOR UPDATE OF d SKIP LOCKED";
 
+/* Clearing paused_at sends the deadline back to planning (trigger
+ * deadlines_replan, migration 004): its rungs are planned from the new due_at. */
 static const char SQL_RESUME[] =
-    "UPDATE deadlines d SET paused_at = NULL, due_at = to_timestamp(u.due / 1000.0),"
-    "       rung_at = CASE WHEN u.rung_ms > 0 THEN to_timestamp(u.rung_ms / 1000.0) END"
-    " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS u(id, due, rung_ms) WHERE d.id = u.id";
+    "UPDATE deadlines d SET paused_at = NULL, due_at = to_timestamp(u.due / 1000.0)"
+    " FROM unnest($1::bigint[], $2::bigint[]) AS u(id, due) WHERE d.id = u.id";
 
-enum { S_ID, S_STARTED, S_DUE, S_SHARE, S_DAYS, S_PAUSED, S_NOW, S_RUNG };
+enum { S_ID, S_STARTED, S_DUE, S_SHARE, S_DAYS, S_PAUSED, S_NOW };
 
 /* ---- rung times ---- */
 
@@ -133,7 +133,7 @@ int esc_arm(const esc_ctx *ctx, char (*ids)[ESC_MEMBER_BYTES], const int64_t *du
     return rc;
 }
 
-/* Reads the selected rows into ids/due and the three arrays of the update. */
+/* The selected rows: the timers to arm after the commit and the arrays of the update. */
 typedef struct {
     size_t  n;
     char  (*ids)[ESC_MEMBER_BYTES];
@@ -166,14 +166,14 @@ static void batch_arm(batch *b, const char *id, int64_t ms)
     b->arm_ms[b->armed++] = ms;
 }
 
-/* Runs sql with the batch's three arrays, commits, arms. Returns rows or -1. */
-static long batch_finish(const esc_ctx *ctx, batch *b, const char *label, const char *sql)
+/* Runs sql with the batch's arrays, commits, arms. Returns rows or -1. */
+static long batch_finish(const esc_ctx *ctx, batch *b, const char *label, const char *sql, int narrays)
 {
     const char *params[3];
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < narrays; i++)
         if (!(params[i] = esc_sqlarr_text(&b->a[i])))
             return -1;
-    if (db_command(ctx->pg, label, sql, 3, params, NULL) != 0 || db_commit(ctx->pg) != 0)
+    if (db_command(ctx->pg, label, sql, narrays, params, NULL) != 0 || db_commit(ctx->pg) != 0)
         return -1;
     esc_arm(ctx, b->ids, b->arm_ms, b->armed);
     return (long)b->n;
@@ -183,6 +183,7 @@ static long batch_finish(const esc_ctx *ctx, batch *b, const char *label, const 
 typedef struct {
     const char *select_label, *select_sql, *update_label, *update_sql;
     int (*row)(const esc_ctx *ctx, PGresult *res, int r, batch *b);
+    int narrays;                /* arrays the update takes (up to 3) */
 } batch_kind;
 
 /* Selects rows (locked), turns each into the three arrays, writes them in
@@ -199,7 +200,7 @@ static long run_batch(const esc_ctx *ctx, const batch_kind *k, int nparams, cons
     for (size_t r = 0; r < b.n; r++)
         if (k->row(ctx, res, (int)r, &b) != 0)
             goto cleanup;
-    rc = b.n ? batch_finish(ctx, &b, k->update_label, k->update_sql) : 0;
+    rc = b.n ? batch_finish(ctx, &b, k->update_label, k->update_sql, k->narrays) : 0;
 cleanup:
     if (rc <= 0)
         db_rollback(ctx->pg);
@@ -221,7 +222,7 @@ static int plan_row(const esc_ctx *ctx, PGresult *res, int r, batch *b)
 }
 
 static const batch_kind PLAN = {"select unplanned deadlines", SQL_UNPLANNED, "plan deadlines", SQL_SET_RUNGS,
-                                plan_row};
+                                plan_row, 3};
 
 long esc_plan(const esc_ctx *ctx, const char *ids, size_t max)
 {
@@ -243,17 +244,11 @@ static int resume_row(const esc_ctx *ctx, PGresult *res, int r, batch *b)
     int64_t stood = work_ms_between(ctx->cal, paused, now);
     if (stood > 0)
         s.due_ms = add_work_ms(ctx->cal, s.due_ms, stood);
-    const char *rung = PQgetvalue(res, r, S_RUNG), *id = PQgetvalue(res, r, S_ID);
-    int planned = *rung && strcmp(rung, "done") != 0;
-    int64_t at = planned ? esc_rung_at(ctx->cal, rung, &s) : 0;
-    if (planned)
-        batch_arm(b, id, at);
-    return esc_sqlarr_add(&b->a[0], id) || esc_sqlarr_add_ms(&b->a[1], s.due_ms) ||
-                   esc_sqlarr_add_ms(&b->a[2], at) ? -1 : 0;
+    return esc_sqlarr_add(&b->a[0], PQgetvalue(res, r, S_ID)) || esc_sqlarr_add_ms(&b->a[1], s.due_ms) ? -1 : 0;
 }
 
 static const batch_kind RESUME = {"select deadlines to resume", SQL_TO_RESUME, "resume deadlines", SQL_RESUME,
-                                  resume_row};
+                                  resume_row, 2};
 
 static long resume_batch(const esc_ctx *ctx)
 {

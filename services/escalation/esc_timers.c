@@ -81,10 +81,6 @@ long esc_reconcile(const esc_ctx *ctx, size_t batch)
     long total = 0, n;
     char after[ESC_MEMBER_BYTES] = "0";
     batch = batch ? batch : 1;
-    while ((n = esc_plan(ctx, NULL, batch)) == (long)batch)
-        ;
-    if (n < 0)
-        return -1;
     char (*ids)[ESC_MEMBER_BYTES] = calloc(batch, sizeof *ids);
     int64_t *due = calloc(batch, sizeof *due);
     if (!ids || !due) {

@@ -7,5 +7,8 @@ CREATE INDEX deadlines_started ON deadlines(started_at);
 CREATE INDEX deadlines_due ON deadlines(due_at);
 CREATE INDEX complaint_events_event_at ON complaint_events(event, at);
 CREATE INDEX alerts_created ON alerts(created_at);
--- The units an order is handled by: its active owner and co-handlers.
-CREATE INDEX assignments_active_complaint ON assignments(complaint_id) WHERE active;
+-- The units an order is handled by (its active owner and co-handlers), read
+-- for every order, event and deadline a report attributes: covering, so the
+-- lookup never visits the table.
+CREATE INDEX assignments_active_cover ON assignments(complaint_id)
+    INCLUDE (unit_id, role, street_code, community_code) WHERE active;

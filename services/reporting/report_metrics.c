@@ -98,16 +98,12 @@ static const char METRICS_SQL[] =
     "           count(*) FILTER (WHERE kind = 'resolve' AND fell_due) AS due,"
     "           count(*) FILTER (WHERE kind = 'resolve' AND fell_due AND met_at <= due_at) AS on_time"
     "    FROM dl GROUP BY unit_id"
-    "), e0 AS ("
-    "    SELECT e.complaint_id, eu.id AS unit_id, e.event, e.detail"
+    "), ev AS ("         /* an event naming no unit counts for the order's active units */
+    "    SELECT coalesce(eu.id, a.unit_id) AS unit_id, e.event, e.detail"
     "    FROM complaint_events e LEFT JOIN units eu ON eu.code = e.detail->>'unit'"
+    "    LEFT JOIN LATERAL (SELECT a.unit_id FROM assignments a WHERE eu.id IS NULL"
+    "                       AND a.complaint_id = e.complaint_id AND a.active AND a.role IN ('owner', 'co')) a ON true"
     "    WHERE e.event IN ('callback', 'returned') AND e.at >= " T0 " AND e.at < " T1
-    "), ev AS ("          /* an event naming no unit counts for the order's active units */
-    "    SELECT unit_id, event, detail FROM e0 WHERE unit_id IS NOT NULL"
-    "    UNION ALL"
-    "    SELECT a.unit_id, e0.event, e0.detail FROM e0"
-    "    JOIN assignments a ON a.complaint_id = e0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE e0.unit_id IS NULL"
     "), eva AS ("
     "    SELECT unit_id,"
     "           count(*) FILTER (WHERE event = 'callback') AS callbacks,"
@@ -281,7 +277,8 @@ int report_query_start(PGconn *pg, const report_period *p, const char *tz, repor
                        size_t errlen)
 {
     const char *params[3] = {p->from, p->to, tz};
-    PGresult *res = db_exec(pg, "SET jit = off") < 0 || db_exec(pg, "SET random_page_cost = 1.1") < 0
+    PGresult *res = db_exec(pg, "SET jit = off") < 0 || db_exec(pg, "SET random_page_cost = 1.1") < 0 ||
+                            db_exec(pg, "SET work_mem = '64MB'") < 0
                         ? NULL
                         : db_query(pg, "report bounds", BOUNDS_SQL, 3, params);
     if (!res) {

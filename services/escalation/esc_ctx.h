@@ -31,8 +31,9 @@ int64_t esc_now_ms(const esc_ctx *ctx);
 
 /* Failpoints for crash tests: when $JIESU_ESC_FAILPOINT is "NAME:N", the Nth
  * time esc_failpoint(NAME) is reached the process kills itself with SIGKILL.
- * Names used: "before_commit" (an alert is inserted, not committed) and
- * "after_commit" (committed, not yet re-armed or published). */
+ * Names used, once per firing transaction that raised alerts:
+ * "before_commit" (alerts inserted, not committed) and "after_commit"
+ * (committed, next rungs not yet armed, alerts not yet published). */
 void esc_failpoint(const char *name);
 
 /* Formats Unix ms as local time "2026-11-22 10:00 UTC+08:00". */

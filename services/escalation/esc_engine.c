@@ -57,6 +57,36 @@ static int load_calendar(esc_engine *e, const config *cfg, char *err, size_t err
     return 0;
 }
 
+/* Refuses settings that would make nonsense (every unit overdue, no retry...). */
+static int check_ranges(const esc_engine *e, char *err, size_t errlen)
+{
+    const struct {
+        const char *key;
+        double      value, min, max;
+    } r[] = {
+        {"escalation.reconcile_seconds", (double)e->reconcile_ms / 1000, 1, 86400},
+        {"escalation.patterns_seconds", (double)e->patterns_ms / 1000, 1, 604800},
+        {"escalation.repeat_count", e->patterns.repeat_count, 2, 1000},
+        {"escalation.repeat_window_days", e->patterns.repeat_window_days, 1, 366},
+        {"escalation.rebound_window_days", e->patterns.rebound_window_days, 1, 366},
+        {"escalation.bounce_count", e->patterns.bounce_count, 1, 1000},
+        {"escalation.unit_overdue_rate", e->patterns.unit_overdue_rate, 0, 1},
+        {"escalation.unit_overdue_min", e->patterns.unit_overdue_min, 1, 1000000},
+        {"escalation.webhook_timeout_ms", e->deliver.timeout_ms, 100, 600000},
+        {"escalation.webhook_max_attempts", e->deliver.max_attempts, 1, 100},
+        {"escalation.webhook_backoff_ms", (double)e->deliver.base_ms, 1, 86400000},
+        {"escalation.webhook_max_backoff_ms", (double)e->deliver.max_backoff_ms, 1, 86400000},
+    };
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
+        if (r[i].value < r[i].min || r[i].value > r[i].max) {
+            snprintf(err, errlen, "configuration: %s = %g is out of range (%g to %g)", r[i].key, r[i].value,
+                     r[i].min, r[i].max);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen)
 {
     memset(e, 0, sizeof *e);
@@ -77,6 +107,8 @@ int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen)
         .max_attempts = (int)config_get_long(cfg, "escalation.webhook_max_attempts", 8),
         .base_ms = config_get_long(cfg, "escalation.webhook_backoff_ms", 1000),
         .max_backoff_ms = config_get_long(cfg, "escalation.webhook_max_backoff_ms", 600000)};
+    if (check_ranges(e, err, errlen) != 0)
+        return -1;
     e->conninfo = strdup(config_get(cfg, "pg.conninfo", "dbname=jiesu"));
     if (!e->conninfo) {
         snprintf(err, errlen, "out of memory");

@@ -128,4 +128,6 @@ check "a second ack is refused" test $? -eq 1
 check "acknowledged alerts leave the open list" bash -c "! '$JIESU_BIN/jiesu' alerts --limit 10000 | grep -q '^ *$first '"
 
 harness_services_stop
+JIESU_ESCALATION_UNIT_OVERDUE_RATE=7 timeout 20 "$JIESU_BIN/jiesu-escalation" >"$esc_dir/bad.log" 2>&1
+check "a bad setting stops start-up, naming it" grep -q 'escalation.unit_overdue_rate = 7 is out of range' "$esc_dir/bad.log"
 kill "$hook_pid" 2>/dev/null; wait "$hook_pid" 2>/dev/null

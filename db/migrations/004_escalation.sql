@@ -75,3 +75,20 @@ CREATE INDEX deliveries_pending ON deliveries (next_at) WHERE state = 'pending';
 -- For the pattern detectors.
 CREATE INDEX complaints_place ON complaints (category, address, called_at);
 CREATE INDEX complaint_events_bounce ON complaint_events (complaint_id) WHERE event IN ('returned', 'reopened');
+
+-- A deadline routing restarts (re-dispatched after a return: new started_at,
+-- fired_at cleared) or resumes (paused_at cleared, due_at moved) climbs its
+-- ladder again from a fresh plan: escalation re-plans it within a second.
+-- Rungs that already fired in this cycle stay single through alerts_once.
+CREATE FUNCTION deadlines_replan() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.started_at IS DISTINCT FROM OLD.started_at
+       OR (OLD.fired_at IS NOT NULL AND NEW.fired_at IS NULL)
+       OR (OLD.paused_at IS NOT NULL AND NEW.paused_at IS NULL) THEN
+        NEW.rung_next := NULL;
+        NEW.rung_at := NULL;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER deadlines_replan BEFORE UPDATE ON deadlines
+    FOR EACH ROW EXECUTE FUNCTION deadlines_replan();

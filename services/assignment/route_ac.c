@@ -9,6 +9,7 @@
  * walks states without any.
  */
 #include "route_ac.h"
+#include "route_mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -42,24 +43,9 @@ struct route_ac {
     int32_t  root_next[256];                    /* the root's transitions, dense: most failure paths end there */
 };
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap * 2 : 256;
-    while (n < need)
-        n *= 2;
-    void *p = realloc(*arr, n * elem);
-    if (!p)
-        return -1;
-    *arr = p;
-    *cap = n;
-    return 0;
-}
-
 static int32_t new_node(route_ac *self, uint32_t depth)
 {
-    if (grow((void **)&self->nodes, &self->cap_nodes, self->nnodes + 1, sizeof(ac_node)) != 0)
+    if (route_grow((void **)&self->nodes, &self->cap_nodes, self->nnodes + 1, sizeof(ac_node)) != 0)
         return -1;
     self->nodes[self->nnodes] = (ac_node){.first_edge = -1, .fail = 0, .dict = -1, .first_out = -1, .depth = depth};
     return (int32_t)self->nnodes++;
@@ -107,7 +93,7 @@ static int32_t add_child(route_ac *self, int32_t node, uint8_t byte)
     if (child < 0)
         return -1;
     size_t cap_next = self->cap_edges;
-    if (grow((void **)&self->edges, &self->cap_edges, self->nedges + 1, sizeof(ac_edge)) != 0)
+    if (route_grow((void **)&self->edges, &self->cap_edges, self->nedges + 1, sizeof(ac_edge)) != 0)
         return -1;
     if (self->cap_edges != cap_next || !self->next_in_list) {
         int32_t *p = realloc(self->next_in_list, self->cap_edges * sizeof *p);
@@ -134,7 +120,7 @@ int route_ac_add(route_ac *self, const char *pattern, size_t len, int32_t value)
             return -1;
         node = child;
     }
-    if (grow((void **)&self->outs, &self->cap_outs, self->nouts + 1, sizeof(ac_out)) != 0)
+    if (route_grow((void **)&self->outs, &self->cap_outs, self->nouts + 1, sizeof(ac_out)) != 0)
         return -1;
     self->outs[self->nouts] = (ac_out){.value = value, .next = self->nodes[node].first_out};
     self->nodes[node].first_out = (int32_t)self->nouts++;

@@ -15,8 +15,7 @@
 #include "db.h"
 #include "log.h"
 
-typedef enum { FX_NONE, FX_MEET_ACCEPT, FX_MEET_BOTH, FX_PAUSE, FX_RESUME, FX_RETURN, FX_CLOSE, FX_REOPEN,
-               FX_DISPATCH } effect;
+typedef enum { FX_NONE, FX_MEET_ACCEPT, FX_MEET_BOTH, FX_RETURN, FX_CLOSE, FX_REOPEN, FX_DISPATCH } effect;
 
 typedef struct {
     const char *action;
@@ -31,8 +30,8 @@ static const action_rule RULES[] = {
     {"accept", "accepted", "{dispatched}", "accepted", FX_MEET_ACCEPT, 0},
     {"return", "returned", "{dispatched,accepted}", "returned", FX_RETURN, 1},
     {"progress", NULL, "{dispatched,accepted,waiting}", "progress", FX_NONE, 1},
-    {"wait", "waiting", "{accepted}", "waiting", FX_PAUSE, 0},
-    {"resume", "accepted", "{waiting}", "resumed", FX_RESUME, 0},
+    {"wait", "waiting", "{accepted}", "waiting", FX_NONE, 0},
+    {"resume", "accepted", "{waiting}", "resumed", FX_NONE, 0},
     {"resolve", "resolved", "{dispatched,accepted}", "resolved", FX_MEET_BOTH, 0},
     {"callback", "closed", "{resolved}", "callback", FX_CLOSE, 0},
     {"dispatch", "dispatched", "{manual,returned,new}", "routed", FX_DISPATCH, 0},
@@ -65,7 +64,6 @@ static const char SQL_ACT[] =
 
 #define NFX_PARAMS 6
 #define CYCLE_DEADLINES "complaint_id = $1::bigint AND cycle = (SELECT cycle FROM complaints WHERE id = $1::bigint)"
-#define PAUSE_SQL "UPDATE deadlines SET paused_at = now() WHERE " CYCLE_DEADLINES " AND met_at IS NULL AND paused_at IS NULL"
 #define RELEASE_SQL "UPDATE assignments SET active = false WHERE complaint_id = $1::bigint AND active"
 #define EVENT_SQL(ev) "INSERT INTO complaint_events (complaint_id, actor, event, detail) VALUES ($1::bigint, $2, '" ev "', $3::jsonb)"
 
@@ -75,10 +73,7 @@ static const char *const FX_SQL[][4] = {
     [FX_NONE] = {NULL},
     [FX_MEET_ACCEPT] = {"UPDATE deadlines SET met_at = now() WHERE " CYCLE_DEADLINES " AND kind = 'accept' AND met_at IS NULL", NULL},
     [FX_MEET_BOTH] = {"UPDATE deadlines SET met_at = now() WHERE " CYCLE_DEADLINES " AND met_at IS NULL", NULL},
-    [FX_PAUSE] = {PAUSE_SQL, NULL},
-    [FX_RESUME] = {"UPDATE deadlines SET due_at = due_at + (now() - paused_at), paused_at = NULL"
-                   " WHERE " CYCLE_DEADLINES " AND paused_at IS NOT NULL", NULL},
-    [FX_RETURN] = {PAUSE_SQL, RELEASE_SQL, "UPDATE complaints SET returns = returns + 1 WHERE id = $1::bigint", NULL},
+    [FX_RETURN] = {RELEASE_SQL, "UPDATE complaints SET returns = returns + 1 WHERE id = $1::bigint", NULL},
     [FX_CLOSE] = {EVENT_SQL("closed"), NULL},
     [FX_REOPEN] = {RELEASE_SQL, "UPDATE complaints SET cycle = cycle + 1, returns = 0 WHERE id = $1::bigint",
                    EVENT_SQL("reopened"), NULL},
@@ -94,7 +89,7 @@ static const char *const FX_SQL[][4] = {
                      "  CROSS JOIN (VALUES ('accept', $5::bigint), ('resolve', $6::bigint)) AS k(kind, ms) WHERE c.id = $1::bigint"
                      " ON CONFLICT (complaint_id, kind, cycle) DO UPDATE SET due_at = EXCLUDED.due_at,"
                      "   started_at = EXCLUDED.started_at, unit_id = EXCLUDED.unit_id, fired_at = NULL, paused_at = NULL,"
-                     "   met_at = NULL",
+                     "   met_at = NULL, rung_next = NULL, rung_at = NULL",
                      NULL},
 };
 

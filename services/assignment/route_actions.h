@@ -5,13 +5,15 @@
  *             owns it with the deadlines given (accept_due_ms, resolve_due_ms)
  *   accept    dispatched → accepted (the accept deadline is met)
  *   return    dispatched|accepted → returned, with a reason: the unit gives the
- *             order back; its assignments end, the deadlines pause, the
- *             return count of the cycle goes up, and the caller enqueues it so
+ *             order back; its assignments end, the return count of the
+ *             cycle goes up, and the caller enqueues it so
  *             routing decides again without that unit (after
  *             assignment.max_returns returns: manual arbitration)
  *   progress  a note on an open order; the status stays
- *   wait      accepted → waiting (for the citizen): the deadlines pause
- *   resume    waiting → accepted: the deadlines move on by the pause
+ *   wait      accepted → waiting (for the citizen)
+ *   resume    waiting → accepted
+ *             (escalation pauses the deadlines of waiting and returned
+ *             orders and moves them on by the working time paused)
  *   resolve   dispatched|accepted → resolved (both deadlines met)
  *   callback  resolved → closed when the citizen is satisfied (result
  *             satisfied or basic); unsatisfied reopens it: cycle + 1, status

@@ -1,6 +1,7 @@
 /* route_category.c — category of a complaint from the hotline's column or
  * from its text (see route_category.h). */
 #include "route_category.h"
+#include "route_mem.h"
 #include "db.h"
 #include "route_ac.h"
 #include "route_say.h"
@@ -38,19 +39,6 @@ struct route_cat {
     route_ac       *ac;
     int             watch;          /* category whose first term is reported, -1 */
 };
-
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap * 2 : 64;
-    void *p = realloc(*arr, n * elem);
-    if (!p)
-        return -1;
-    *arr = p;
-    *cap = n;
-    return 0;
-}
 
 route_cat *route_cat_new(void)
 {
@@ -104,7 +92,7 @@ int route_cat_add(route_cat *self, const char *code, const char *name, const cha
     if (parent_code && parent_code[0] && (parent = route_cat_find(self, parent_code)) < 0)
         return -1;
     if (route_cat_find(self, code) >= 0 || self->ncats >= MAX_CATEGORIES ||
-        grow((void **)&self->cats, &self->cap_cats, self->ncats + 1, sizeof *self->cats) != 0)
+        route_grow((void **)&self->cats, &self->cap_cats, self->ncats + 1, sizeof *self->cats) != 0)
         return -1;
     route_category *c = &self->cats[self->ncats];
     *c = (route_category){.code = strdup(code), .name = strdup(name), .dept_kind = strdup(dept_kind ? dept_kind : ""),
@@ -120,7 +108,7 @@ int route_cat_add_term(route_cat *self, int category, const char *term)
 {
     if (category < 0 || (size_t)category >= self->ncats || !term[0])
         return -1;
-    if (grow((void **)&self->terms, &self->cap_terms, self->nterms + 1, sizeof *self->terms) != 0)
+    if (route_grow((void **)&self->terms, &self->cap_terms, self->nterms + 1, sizeof *self->terms) != 0)
         return -1;
     char *copy = strdup(term);
     if (!copy || route_ac_add(self->ac, term, strlen(term), (int32_t)self->nterms) != 0) {
@@ -134,7 +122,7 @@ int route_cat_add_term(route_cat *self, int category, const char *term)
 int route_cat_map(route_cat *self, const char *hotline_name, int category)
 {
     if (category < 0 || (size_t)category >= self->ncats ||
-        grow((void **)&self->aliases, &self->cap_aliases, self->naliases + 1, sizeof *self->aliases) != 0)
+        route_grow((void **)&self->aliases, &self->cap_aliases, self->naliases + 1, sizeof *self->aliases) != 0)
         return -1;
     char *copy = strdup(hotline_name);
     if (!copy)
@@ -146,7 +134,7 @@ int route_cat_map(route_cat *self, const char *hotline_name, int category)
 int route_cat_add_urgency(route_cat *self, const char *name, double accept_factor, double resolve_factor)
 {
     if (!*name || accept_factor <= 0 || resolve_factor <= 0 ||
-        grow((void **)&self->urgencies, &self->cap_urgencies, self->nurgencies + 1, sizeof *self->urgencies) != 0)
+        route_grow((void **)&self->urgencies, &self->cap_urgencies, self->nurgencies + 1, sizeof *self->urgencies) != 0)
         return -1;
     char *copy = strdup(name);
     if (!copy)

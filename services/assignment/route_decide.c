@@ -85,16 +85,28 @@ static void to_street(const route_decider *d, route_decision *out, size_t *len)
     }
 }
 
+/* The place, within the district of the coordinates when they fall in one. Returns that district or NULL. */
+static const char *locate(const route_decider *d, const route_input *in, route_decision *out)
+{
+    route_exclude ex = in->exclude ? *in->exclude : (route_exclude){0};
+    ex.district = in->has_coords ? route_geo_district(d->geo, in->lon, in->lat) : NULL;
+    route_places_match_excluding(d->places, in->address, in->content, &ex, &out->place);
+    return ex.district;
+}
+
 void route_decide(const route_decider *d, const route_input *in, route_decision *out)
 {
     size_t len = 0;
     memset(out, 0, sizeof *out);
     const char *office = categorize(d, in, out);
-    route_places_match_excluding(d->places, in->address, in->content, in->exclude, &out->place);
+    const char *district = locate(d, in, out);
     if (office)
         to_discipline(out, office, &len);
     else
         to_street(d, out, &len);
+    if (in->has_coords)
+        say(out, &len, "; coordinates %.5f,%.5f %s%s", in->lon, in->lat,
+            district ? "in district " : "outside the loaded district boundaries", district ? district : "");
     const route_category *c = route_cat_get(d->cats, out->cat.category);
     out->category_code = c ? c->code : NULL;
     if (!route_cat_limits(d->cats, out->cat.category, in->urgency, d->default_accept_minutes,

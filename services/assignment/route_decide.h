@@ -3,7 +3,9 @@
  *   1. category: the hotline's own category column through the alias table,
  *      else the complaint's content by terms (route_category.h);
  *   2. place: the street (and community) from the address, else the content,
- *      without the streets that returned the order (route_places.h);
+ *      without the streets that returned the order, and only in the district
+ *      the complaint's coordinates lie in when it has coordinates inside a
+ *      loaded boundary (route_places.h, route_geo.h);
  *   3. units: a complaint about officials' conduct (a conduct term and an
  *      office or official named: 街道办, 城管, 工作人员 of 社区 ...) goes to
  *      discipline inspection, and the office it names is never given it;
@@ -21,6 +23,7 @@
 #define JIESU_ROUTE_DECIDE_H
 
 #include "route_category.h"
+#include "route_geo.h"
 #include "route_places.h"
 
 #define ROUTE_UNIT_CODE_MAX 48
@@ -28,6 +31,7 @@
 
 typedef struct {
     const route_places *places;              /* borrowed */
+    const route_geo    *geo;                 /* district boundaries, borrowed; NULL: none */
     const route_cat    *cats;                /* borrowed; watching the conduct category */
     int                 conduct;             /* index of the conduct category, -1 when none */
     double              min_score;           /* assignment.min_score */
@@ -40,6 +44,8 @@ typedef struct {
     const char          *category_raw;       /* the hotline's category column, may be NULL */
     const char          *urgency;            /* 一般, 紧急 ..., may be NULL */
     const route_exclude *exclude;            /* streets that returned it; NULL for none */
+    int                  has_coords;         /* lon, lat given (GCJ-02) */
+    double               lon, lat;
 } route_input;
 
 typedef enum { ROUTE_TO_STREET, ROUTE_TO_DISCIPLINE, ROUTE_TO_MANUAL } route_owner;

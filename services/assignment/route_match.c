@@ -157,6 +157,7 @@ static void scan(const route_places *self, const char *text, const route_exclude
     route_ac_scan(self->ac, text, h->len, on_hit, h);
     unsigned char drop[MAX_HITS] = {0};
     for (size_t i = 0; i < h->n; i++) {
+        drop[i] = ex && ex->district && strncmp(self->places[h->hits[i].street].code, ex->district, 6) != 0;
         for (size_t k = 0; ex && k < ex->n && !drop[i]; k++)
             drop[i] = strcmp(self->places[h->hits[i].street].code, ex->street_codes[k]) == 0;
         for (size_t j = 0; j < h->n && !drop[i]; j++)

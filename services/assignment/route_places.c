@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "route_mem.h"
 #include "route_places_int.h"
 #include "text.h"
 
@@ -62,19 +63,6 @@ void route_places_destroy(route_places **self)
     route_ac_destroy(&(*self)->ac);
     free(*self);
     *self = NULL;
-}
-
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap * 2 : 64;
-    void *p = realloc(*arr, n * elem);
-    if (!p)
-        return -1;
-    *arr = p;
-    *cap = n;
-    return 0;
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -145,7 +133,7 @@ static int add_place(route_places *self, int level, const char *code, const char
     if (self->built || !*name || strlen(code) >= ROUTE_CODE_MAX ||
         strlen(parent_code) >= ROUTE_CODE_MAX || !*short_name)
         return -1;
-    if (grow((void **)&self->places, &self->cap_places, self->nplaces + 1, sizeof(place)) != 0)
+    if (route_grow((void **)&self->places, &self->cap_places, self->nplaces + 1, sizeof(place)) != 0)
         return -1;
     place *p = &self->places[self->nplaces];
     memset(p, 0, sizeof *p);
@@ -167,7 +155,7 @@ static int add_place(route_places *self, int level, const char *code, const char
         form_add(&f, FORM_GAZETTEER, name, "");
     int32_t idx = (int32_t)self->nplaces++;   /* kept even on failure below: destroy frees its name */
     for (size_t i = 0; i < f.n; i++) {
-        if (grow((void **)&self->pats, &self->cap_pats, self->npats + 1, sizeof(pattern)) != 0 ||
+        if (route_grow((void **)&self->pats, &self->cap_pats, self->npats + 1, sizeof(pattern)) != 0 ||
             route_ac_add(self->ac, f.text[i], strlen(f.text[i]), (int32_t)self->npats) != 0)
             return -1;
         self->pats[self->npats++] = (pattern){.place = idx, .form = f.form[i]};
@@ -207,7 +195,7 @@ int route_places_add_gazetteer(route_places *self, const char *name, const char 
             return -1;
         p = (int32_t)self->nplaces - 1;
     }
-    if (grow((void **)&self->ranges, &self->cap_ranges, self->nranges + 1, sizeof(gaz_range)) != 0)
+    if (route_grow((void **)&self->ranges, &self->cap_ranges, self->nranges + 1, sizeof(gaz_range)) != 0)
         return -1;
     gaz_range *r = &self->ranges[self->nranges];
     *r = (gaz_range){.from = num_from < 0 ? -1 : num_from, .to = num_to, .street = -1,

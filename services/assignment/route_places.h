@@ -71,10 +71,13 @@ size_t route_places_count(const route_places *self);
 void route_places_match(const route_places *self, const char *address, const char *content,
                         route_place_result *out);
 
-/* Streets a decision must not name (units that returned the order). */
+/* Streets a decision must not name: those of units that returned the order,
+ * and, when district is set, every street outside that district (the one
+ * the complaint's coordinates lie in). */
 typedef struct {
     const char *const *street_codes;
     size_t             n;
+    const char        *district;    /* 6-digit code, or NULL */
 } route_exclude;
 
 /* route_places_match as if the excluded streets' names were not there. ex may be NULL. */

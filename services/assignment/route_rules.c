@@ -43,8 +43,11 @@ route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t e
         snprintf(err, errlen, "routing rules: out of memory");
         return NULL;
     }
+    char geo_dir[1024];
+    snprintf(geo_dir, sizeof geo_dir, "%s/geo", config_get(cfg, "data.dir", "data"));
     if (!(self->places = route_places_load(pg, err, errlen)) || !(self->cats = route_cat_load(pg, err, errlen)) ||
-        !(self->calendar = load_calendar(cfg, &self->day_minutes, err, errlen))) {
+        !(self->calendar = load_calendar(cfg, &self->day_minutes, err, errlen)) ||
+        !(self->geo = route_geo_load_dir(config_get(cfg, "geo.dir", geo_dir), err, errlen))) {
         route_rules_destroy(&self);
         return NULL;
     }
@@ -52,6 +55,7 @@ route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t e
     route_cat_watch(self->cats, conduct);
     self->decider = (route_decider){
         .places = self->places,
+        .geo = self->geo,
         .cats = self->cats,
         .conduct = conduct,
         .min_score = strtod(config_get(cfg, "assignment.min_score", "0.6"), NULL),
@@ -86,6 +90,7 @@ void route_rules_destroy(route_rules **self)
     route_places_destroy(&(*self)->places);
     route_cat_destroy(&(*self)->cats);
     cal_destroy(&(*self)->calendar);
+    route_geo_destroy(&(*self)->geo);
     free(*self);
     *self = NULL;
 }

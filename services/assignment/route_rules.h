@@ -6,6 +6,7 @@
  *   assignment.min_score (0.6), deadline.default_accept_minutes (120),
  *   deadline.default_resolve_days (3): limits when no category is found,
  *   calendar.dir (<data.dir>/holidays), calendar.utc_offset_minutes (480),
+ *   geo.dir (<data.dir>/geo): district boundaries for coordinates,
  *   calendar.day_start (08:30), calendar.day_end (17:30).
  * The service loads them at start and again every assignment.reload_seconds,
  * so a gazetteer entry an operator added is used without a restart.
@@ -23,6 +24,7 @@
 typedef struct {
     route_places *places;
     route_cat    *cats;
+    route_geo    *geo;
     calendar     *calendar;
     int           day_minutes;     /* length of the working day */
     route_decider decider;         /* over places and cats */

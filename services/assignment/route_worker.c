@@ -52,10 +52,12 @@ static const char SQL_LOAD[] =
     "       c.returns,"
     "       (SELECT coalesce(string_agg(DISTINCT u.code, ','), '') FROM assignments a JOIN units u ON u.id = a.unit_id"
     "         WHERE a.complaint_id = c.id AND NOT a.active AND a.role = 'owner' AND a.cycle = c.cycle),"
-    "       (extract(epoch FROM now()) * 1000)::bigint"
+    "       (extract(epoch FROM now()) * 1000)::bigint, c.lon IS NOT NULL AND c.lat IS NOT NULL,"
+    "       coalesce(c.lon, 0), coalesce(c.lat, 0)"
     "  FROM complaints c WHERE c.id = ANY($1::bigint[]) AND c.status IN ('new', 'returned') ORDER BY c.id";
 
-enum { L_ID, L_TICKET, L_ADDRESS, L_CONTENT, L_CATEGORY, L_URGENCY, L_RETURNS, L_RETURNED_BY, L_NOW_MS };
+enum { L_ID, L_TICKET, L_ADDRESS, L_CONTENT, L_CATEGORY, L_URGENCY, L_RETURNS, L_RETURNED_BY, L_NOW_MS, L_HAS_COORDS,
+       L_LON, L_LAT };
 
 /* $1..$11 the batch's arrays. Returns one row per order that moved: idx
  * (1-based position in the arrays), status, unit code and name, reasons,
@@ -104,8 +106,12 @@ static const char SQL_WRITE[] =
     "  WHERE m.status = 'dispatched'"
     "  ON CONFLICT (complaint_id, kind, cycle) DO UPDATE SET due_at = EXCLUDED.due_at,"
     "     started_at = EXCLUDED.started_at, unit_id = EXCLUDED.unit_id, fired_at = NULL, paused_at = NULL,"
-    "     met_at = NULL"
+    "     met_at = NULL, rung_next = NULL, rung_at = NULL"
     "  RETURNING id, complaint_id, kind, ceil(extract(epoch FROM due_at) * 1000)::bigint AS due_ms"
+    "), unowned AS ("
+    "  UPDATE deadlines d SET unit_id = NULL FROM moved m"
+    "  WHERE m.status = 'manual' AND d.complaint_id = m.id AND d.cycle = m.cycle AND d.met_at IS NULL"
+    "    AND d.unit_id IS NOT NULL"
     "), logged AS ("
     "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
     "  SELECT m.id, 'assignment', CASE WHEN m.status = 'dispatched' THEN 'routed' ELSE 'manual' END,"
@@ -265,7 +271,8 @@ static void decide_one(route_worker *self, PGresult *orders, int r)
     returned_by(buf, sizeof buf, PQgetvalue(orders, r, L_RETURNED_BY), codes, &ex);
     route_input in = {.address = PQgetvalue(orders, r, L_ADDRESS), .content = PQgetvalue(orders, r, L_CONTENT),
                       .category_raw = PQgetvalue(orders, r, L_CATEGORY), .urgency = PQgetvalue(orders, r, L_URGENCY),
-                      .exclude = &ex};
+                      .exclude = &ex, .has_coords = strcmp(PQgetvalue(orders, r, L_HAS_COORDS), "t") == 0,
+                      .lon = atof(PQgetvalue(orders, r, L_LON)), .lat = atof(PQgetvalue(orders, r, L_LAT))};
     route_decide(&self->o.rules->decider, &in, d);
     long returns = atol(PQgetvalue(orders, r, L_RETURNS));
     if (self->o.max_returns > 0 && returns >= self->o.max_returns) {

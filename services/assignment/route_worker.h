@@ -11,7 +11,9 @@
  * not exist), the co-handling department, the status and category, the
  * accept and resolve deadlines of dispatched orders (in working time on the
  * calendar from the category's limits at the order's urgency, or flat
- * seconds when configured) and one complaint_events row per order. Only rows
+ * seconds when configured; a returned order that goes to manual dispatch
+ * keeps its cycle's deadlines with no unit: it is nobody's until a
+ * dispatcher gives it to one) and one complaint_events row per order. Only rows
  * still 'new' or 'returned' change, so a re-delivered entry or a second
  * worker changes nothing. After the commit: the deadlines go into the timers zset, one
  * "complaint.routed" event per order is published, and the entries are acked.

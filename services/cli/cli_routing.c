@@ -37,7 +37,7 @@ static const routing_step STEPS[] = {
       "   region_code = EXCLUDED.region_code, dept_kind = EXCLUDED.dept_kind"
       " WHERE (units.name, units.kind, units.region_code, units.dept_kind)"
       "   IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.region_code, EXCLUDED.dept_kind)"}},
-    {"categories.csv",
+    {"../categories/categories.csv",     /* the one category tree: intake's Open311 services list it too */
      "CREATE TEMP TABLE load_categories (code text, parent text, name text, dept_kind text,"
      " accept_minutes integer, resolve_days numeric, terms text) ON COMMIT DROP",
      "COPY load_categories FROM STDIN (FORMAT csv, HEADER true)",

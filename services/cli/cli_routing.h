@@ -2,7 +2,8 @@
  *
  * `jiesu migrate` calls this after the regions are seeded: department kinds
  * and one department unit per kind and loaded district, the category tree
- * with its terms and limits, urgency levels, the hotline's category names and
+ * with its terms and limits (data/categories/categories.csv, the one tree
+ * intake's Open311 service list also reads), urgency levels, the hotline's category names and
  * the shipped gazetteer rows whose street is loaded. Each file is streamed
  * with COPY (CSV, header line) into a temporary table and upserted from there
  * in one transaction, so a bad row rolls everything back and PostgreSQL's

@@ -6,22 +6,29 @@
 #include <string.h>
 
 #include "db.h"
+#include "esc_sqlarr.h"
 #include "log.h"
 #include "mask.h"
 
-/* $1 complaint, $2 deadline, $3 rung, $4 cycle, $5 subject, $6 unit, $7 target,
- * $8 orders, $9 due ms, $10 reason, $11 default webhook url. */
+/* One row per alert to raise: $1 complaint, $2 deadline, $3 rung, $4 cycle,
+ * $5 subject, $6 unit, $7 target, $8 orders (array literals), $9 due ms,
+ * $10 reason, all arrays of one length; $11 the default webhook url. Returns
+ * the position (1-based) of each alert raised, its id and creation time. */
 static const char SQL_RAISE[] =
-    "WITH tgt AS ("
-    "  SELECT CASE WHEN $7::text = 'unit' THEN $6::int"
-    "              ELSE (SELECT id FROM units WHERE kind = $7::text ORDER BY id LIMIT 1) END AS unit_id"
+    "WITH src AS ("
+    "  SELECT s.*, CASE WHEN s.target = 'unit' THEN s.unit_id"
+    "                   ELSE (SELECT id FROM units WHERE kind = s.target ORDER BY id LIMIT 1) END AS target_unit_id"
+    "  FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[],"
+    "              $8::text[], $9::bigint[], $10::text[]) WITH ORDINALITY"
+    "       AS s(complaint_id, deadline_id, rung, cycle, subject, unit_id, target, orders, due_ms, reason, idx)"
     "), raised AS ("
     "  INSERT INTO alerts (complaint_id, deadline_id, rung, cycle, subject, unit_id, target, target_unit_id,"
     "                      orders, due_at, clock_at, reason)"
-    "  SELECT $1::bigint, $2::bigint, $3::text, $4::int, $5::text, $6::int, $7::text, tgt.unit_id,"
-    "         $8::bigint[], to_timestamp($9::bigint / 1000.0), esc_now(), $10::text FROM tgt"
+    "  SELECT complaint_id, deadline_id, rung, cycle, subject, unit_id, target, target_unit_id,"
+    "         orders::bigint[], to_timestamp(due_ms / 1000.0), esc_now(), reason FROM src ORDER BY idx"
     "  ON CONFLICT DO NOTHING"
-    "  RETURNING id, target_unit_id, ceil(extract(epoch FROM created_at) * 1000)::bigint AS at_ms"
+    "  RETURNING id, complaint_id, rung, cycle, subject, target_unit_id, orders, reason, target,"
+    "            ceil(extract(epoch FROM created_at) * 1000)::bigint AS at_ms"
     "), delivery AS ("
     "  INSERT INTO deliveries (alert_id, url)"
     "  SELECT r.id, coalesce(nullif(u.webhook_url, ''), $11::text) FROM raised r"
@@ -29,29 +36,67 @@ static const char SQL_RAISE[] =
     "  WHERE coalesce(nullif(u.webhook_url, ''), $11::text) <> ''"
     "), logged AS ("
     "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
-    "  SELECT $1::bigint, 'escalation', 'alert',"
-    "         jsonb_build_object('alert_id', id, 'rung', $3::text, 'cycle', $4::int, 'subject', $5::text,"
-    "                            'target', $7::text, 'orders', $8::bigint[], 'reason', $10::text)"
-    "  FROM raised WHERE $1::bigint IS NOT NULL"
+    "  SELECT complaint_id, 'escalation', 'alert',"
+    "         jsonb_build_object('alert_id', id, 'rung', rung, 'cycle', cycle, 'subject', subject,"
+    "                            'target', target, 'orders', orders, 'reason', reason)"
+    "  FROM raised WHERE complaint_id IS NOT NULL"
     ")"
-    " SELECT id, at_ms FROM raised";
+    " SELECT s.idx, r.id, r.at_ms FROM raised r JOIN src s ON coalesce(s.complaint_id, 0) = coalesce(r.complaint_id, 0)"
+    "   AND s.rung = r.rung AND s.cycle = r.cycle AND s.subject = r.subject";
 
-int esc_alert_raise(const esc_ctx *ctx, const esc_alert_in *in, esc_raised *out)
+enum { COLS = 10 };
+
+/* Appends alert in (its reason masked into out->reason) to the ten arrays. */
+static int add_row(esc_sqlarr *a, const esc_alert_in *in, esc_raised *out)
 {
     memset(out, 0, sizeof *out);
     mask_text(out->reason, sizeof out->reason, in->reason);
-    const char *params[] = {in->complaint_id, in->deadline_id, in->rung, in->cycle, in->subject,
-                            in->unit_id, in->target, in->orders, in->due_ms, out->reason,
-                            ctx->webhook_url ? ctx->webhook_url : ""};
-    PGresult *res = db_query(ctx->pg, "raise alert", SQL_RAISE, 11, params);
-    if (!res)
-        return -1;
-    if (PQntuples(res) == 1) {
-        out->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-        out->created_at_ms = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-    }
-    PQclear(res);
+    const char *v[COLS] = {in->complaint_id, in->deadline_id, in->rung, in->cycle, in->subject,
+                           in->unit_id, in->target, in->orders, in->due_ms, out->reason};
+    for (int c = 0; c < COLS; c++)
+        if (esc_sqlarr_add_text(&a[c], v[c]) != 0)
+            return -1;
     return 0;
+}
+
+int esc_alert_raise_many(const esc_ctx *ctx, const esc_alert_in *in, size_t n, esc_raised *out)
+{
+    esc_sqlarr a[COLS];
+    const char *params[COLS + 1];
+    PGresult *res = NULL;
+    int rc = -1;
+    memset(a, 0, sizeof a);
+    for (size_t i = 0; i < n; i++)
+        if (add_row(a, &in[i], &out[i]) != 0)
+            goto cleanup;
+    for (int c = 0; c < COLS; c++)
+        if (!(params[c] = esc_sqlarr_text(&a[c])))
+            goto cleanup;
+    params[COLS] = ctx->webhook_url ? ctx->webhook_url : "";
+    if (!n || !(res = db_query(ctx->pg, "raise alerts", SQL_RAISE, COLS + 1, params))) {
+        rc = n ? -1 : 0;
+        goto cleanup;
+    }
+    for (int r = 0; r < PQntuples(res); r++) {
+        size_t i = (size_t)strtoul(PQgetvalue(res, r, 0), NULL, 10) - 1;
+        if (i < n) {
+            out[i].id = strtoll(PQgetvalue(res, r, 1), NULL, 10);
+            out[i].created_at_ms = strtoll(PQgetvalue(res, r, 2), NULL, 10);
+        }
+    }
+    rc = 0;
+cleanup:
+    if (rc != 0 && n)
+        log_error("raising %zu alerts failed", n);
+    for (int c = 0; c < COLS; c++)
+        esc_sqlarr_free(&a[c]);
+    PQclear(res);
+    return rc;
+}
+
+int esc_alert_raise(const esc_ctx *ctx, const esc_alert_in *in, esc_raised *out)
+{
+    return esc_alert_raise_many(ctx, in, 1, out);
 }
 
 void esc_alert_publish(const esc_ctx *ctx, const esc_alert_in *in, const esc_raised *out)

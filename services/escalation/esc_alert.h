@@ -44,6 +44,9 @@ typedef struct {
  * existed) or -1 (logged; the caller rolls back). */
 int esc_alert_raise(const esc_ctx *ctx, const esc_alert_in *in, esc_raised *out);
 
+/* The same for in[0..n) in one statement; out[i] answers in[i]. */
+int esc_alert_raise_many(const esc_ctx *ctx, const esc_alert_in *in, size_t n, esc_raised *out);
+
 /* Logs and publishes a raised alert (nothing when out->id is 0). */
 void esc_alert_publish(const esc_ctx *ctx, const esc_alert_in *in, const esc_raised *out);
 

@@ -10,6 +10,7 @@
 #include "esc_ladder.h"
 #include "esc_timers.h"
 #include "log.h"
+#include "svc.h"
 #include "timers.h"
 
 #define FIRE_BATCH 100
@@ -28,17 +29,29 @@ static double get_double(const config *cfg, const char *key, double def)
     return v && *v ? atof(v) : def;
 }
 
+/* Minutes after midnight of "HH:MM" (calendar.day_start / day_end), or -1. */
+static int clock_minutes(const char *hhmm)
+{
+    unsigned h = 0, m = 0;
+    int used = -1;
+    sscanf(hhmm, "%2u:%2u%n", &h, &m, &used);
+    return used == (int)strlen(hhmm) && used > 0 && m < 60 && h * 60 + m <= 1440 ? (int)(h * 60 + m) : -1;
+}
+
+/* The working calendar routing counts deadlines in (the same calendar.* keys). */
 static int load_calendar(esc_engine *e, const config *cfg, char *err, size_t errlen)
 {
     char dir[1024];
-    e->cal = cal_new(e->ctx.utc_offset_min, (int)config_get_long(cfg, "calendar.day_start_minutes", 510),
-                     (int)config_get_long(cfg, "calendar.day_end_minutes", 1050));
+    const char *from = config_get(cfg, "calendar.day_start", "08:30"), *to = config_get(cfg, "calendar.day_end", "17:30");
+    int start = clock_minutes(from), end = clock_minutes(to);
+    e->cal = start >= 0 && end > start
+                 ? cal_new((int)config_get_long(cfg, "calendar.utc_offset_minutes", 480), start, end) : NULL;
     if (!e->cal) {
-        snprintf(err, errlen, "calendar.day_start_minutes / calendar.day_end_minutes: not a working day");
+        snprintf(err, errlen, "calendar.day_start %s / calendar.day_end %s: want HH:MM, start before end", from, to);
         return -1;
     }
     snprintf(dir, sizeof dir, "%s/holidays", config_get(cfg, "data.dir", "data"));
-    if (cal_load_dir(e->cal, dir, err, errlen) < 0)
+    if (cal_load_dir(e->cal, config_get(cfg, "calendar.dir", dir), err, errlen) < 0)
         return -1;
     e->ctx.cal = e->cal;
     return 0;
@@ -123,7 +136,9 @@ static int housekeeping(esc_engine *e, int64_t real_now)
     if (real_now >= e->next_sweep) {
         if (esc_pause_sweep(&e->ctx, &paused, &resumed) != 0)
             return -1;
-        while ((n = esc_plan(&e->ctx, NULL, PLAN_BATCH)) == PLAN_BATCH)
+        int64_t slice_end = bus_now_ms() + FIRE_SLICE_MS;
+        while ((n = esc_plan(&e->ctx, NULL, PLAN_BATCH)) == PLAN_BATCH && bus_now_ms() < slice_end &&
+               !svc_stopping())
             ;
         if (n < 0)
             return -1;
@@ -166,7 +181,7 @@ int esc_engine_tick(esc_engine *e)
         if (st.claimed)
             log_info("fired claimed=%zu alerts=%zu quiet=%zu early=%zu paused=%zu stale=%zu", st.claimed,
                      st.alerts, st.quiet, st.early, st.paused, st.stale);
-    } while (st.claimed == FIRE_BATCH && bus_now_ms() < slice_end);
+    } while (st.claimed == FIRE_BATCH && bus_now_ms() < slice_end && !svc_stopping());
     if (run_patterns(e, bus_now_ms()) != 0)
         return -1;
     int64_t next = timers_next_due(e->ctx.redis, e->ctx.key), wait = ESC_TICK_MS;

@@ -2,7 +2,8 @@
  *
  * A tick: re-arm every pending deadline every escalation.reconcile_seconds
  * (and at the first tick, so everything overdue fires right after start-up);
- * every second plan new deadlines and stop or restart paused clocks; fire
+ * every second stop or restart paused clocks and plan new deadlines (for at
+ * most half a second; a backlog goes on in the next ticks); fire
  * every due rung by esc_now() (for at most half a second, then the caller
  * answers requests and sees signals); every escalation.patterns_seconds run the
  * pattern detectors. It returns how long the caller may wait before the next
@@ -38,8 +39,9 @@ typedef struct {
     atomic_int       stop;          /* set by esc_engine_finish() for the thread */
 } esc_engine;
 
-/* Reads the escalation.* and calendar.* keys and loads the holiday calendar
- * from data.dir. 0, or -1 with the reason in err. */
+/* Reads the escalation.* keys and loads the working calendar from the
+ * calendar.* keys routing uses (day_start, day_end, utc_offset_minutes, dir).
+ * 0, or -1 with the reason in err. */
 int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen);
 
 /* Starts the delivery thread. 0 or -1 (logged). */

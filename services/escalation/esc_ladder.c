@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "esc_sqlarr.h"
 #include "log.h"
 #include "timers.h"
 
@@ -38,19 +39,19 @@ static const char SQL_PAUSE[] =
     "   AND d.fired_at IS NULL AND d.paused_at IS NULL";
 
 static const char SQL_TO_RESUME[] =
-    "SELECT d.id, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ","
-    "       coalesce(l.remind_share, 0.75), coalesce(l.accountability_days, 2),"
-    "       " ESC_SQL_MS("d.paused_at") ", " ESC_SQL_MS("esc_now()") ", coalesce(d.rung_next, '')"
-    " FROM deadlines d JOIN complaints c ON c.id = d.complaint_id" ESC_SQL_LADDER
+    "SELECT d.id, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ", 0, 0,"
+    "       " ESC_SQL_MS("d.paused_at") ", " ESC_SQL_MS("esc_now()")
+    " FROM deadlines d JOIN complaints c ON c.id = d.complaint_id"
     " WHERE d.paused_at IS NOT NULL AND c.status NOT IN ('waiting', 'returned')"
     " ORDER BY d.id LIMIT $1::int FOR UPDATE OF d SKIP LOCKED";
 
+/* Clearing paused_at sends the deadline back to planning (trigger
+ * deadlines_replan, migration 004): its rungs are planned from the new due_at. */
 static const char SQL_RESUME[] =
-    "UPDATE deadlines d SET paused_at = NULL, due_at = to_timestamp(u.due / 1000.0),"
-    "       rung_at = CASE WHEN u.rung_ms > 0 THEN to_timestamp(u.rung_ms / 1000.0) END"
-    " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS u(id, due, rung_ms) WHERE d.id = u.id";
+    "UPDATE deadlines d SET paused_at = NULL, due_at = to_timestamp(u.due / 1000.0)"
+    " FROM unnest($1::bigint[], $2::bigint[]) AS u(id, due) WHERE d.id = u.id";
 
-enum { S_ID, S_STARTED, S_DUE, S_SHARE, S_DAYS, S_PAUSED, S_NOW, S_RUNG };
+enum { S_ID, S_STARTED, S_DUE, S_SHARE, S_DAYS, S_PAUSED, S_NOW };
 
 /* ---- rung times ---- */
 
@@ -105,44 +106,6 @@ const char *esc_rung_next(const char *rung)
 
 /* ---- batches ---- */
 
-/* A PostgreSQL array literal being built: "{a,b,c}". */
-typedef struct {
-    char  *s;
-    size_t len, cap;
-} sqlarr;
-
-static int arr_add(sqlarr *a, const char *v)
-{
-    size_t need = a->len + strlen(v) + 3;
-    if (need > a->cap) {
-        size_t cap = need * 2;
-        char *s = realloc(a->s, cap);
-        if (!s)
-            return -1;
-        a->s = s;
-        a->cap = cap;
-    }
-    a->len += (size_t)sprintf(a->s + a->len, "%s%s", a->len ? "," : "{", v);
-    return 0;
-}
-
-static const char *arr_text(sqlarr *a)
-{
-    if (arr_add(a, "") != 0)
-        return NULL;
-    a->s[a->len - 1] = '}';         /* the "," (or "{" when empty) written by arr_add("") */
-    if (a->len == 1)
-        return "{}";
-    return a->s;
-}
-
-static int arr_add_ms(sqlarr *a, int64_t ms)
-{
-    char num[24];
-    snprintf(num, sizeof num, "%lld", (long long)ms);
-    return arr_add(a, num);
-}
-
 static void span_of(PGresult *res, int r, esc_span *s)
 {
     s->started_ms = strtoll(PQgetvalue(res, r, S_STARTED), NULL, 10);
@@ -170,13 +133,13 @@ int esc_arm(const esc_ctx *ctx, char (*ids)[ESC_MEMBER_BYTES], const int64_t *du
     return rc;
 }
 
-/* Reads the selected rows into ids/due and the three arrays of the update. */
+/* The selected rows: the timers to arm after the commit and the arrays of the update. */
 typedef struct {
     size_t  n;
     char  (*ids)[ESC_MEMBER_BYTES];
     int64_t *arm_ms;
     size_t  armed;
-    sqlarr  a[3];
+    esc_sqlarr a[3];
 } batch;
 
 static int batch_init(batch *b, size_t n)
@@ -193,7 +156,7 @@ static void batch_free(batch *b)
     free(b->ids);
     free(b->arm_ms);
     for (int i = 0; i < 3; i++)
-        free(b->a[i].s);
+        esc_sqlarr_free(&b->a[i]);
 }
 
 /* Adds "r<id>" at ms to the timers armed after the commit. */
@@ -203,42 +166,41 @@ static void batch_arm(batch *b, const char *id, int64_t ms)
     b->arm_ms[b->armed++] = ms;
 }
 
-/* Runs sql with the batch's three arrays, commits, arms. Returns rows or -1. */
-static long batch_finish(const esc_ctx *ctx, batch *b, const char *label, const char *sql)
+/* Runs sql with the batch's arrays, commits, arms. Returns rows or -1. */
+static long batch_finish(const esc_ctx *ctx, batch *b, const char *label, const char *sql, int narrays)
 {
     const char *params[3];
-    for (int i = 0; i < 3; i++)
-        if (!(params[i] = arr_text(&b->a[i])))
+    for (int i = 0; i < narrays; i++)
+        if (!(params[i] = esc_sqlarr_text(&b->a[i])))
             return -1;
-    if (db_command(ctx->pg, label, sql, 3, params, NULL) != 0 || db_commit(ctx->pg) != 0)
+    if (db_command(ctx->pg, label, sql, narrays, params, NULL) != 0 || db_commit(ctx->pg) != 0)
         return -1;
     esc_arm(ctx, b->ids, b->arm_ms, b->armed);
     return (long)b->n;
 }
 
-long esc_plan(const esc_ctx *ctx, const char *ids, size_t max)
+/* A kind of batch: the rows it takes, what it makes of each, how it writes them. */
+typedef struct {
+    const char *select_label, *select_sql, *update_label, *update_sql;
+    int (*row)(const esc_ctx *ctx, PGresult *res, int r, batch *b);
+    int narrays;                /* arrays the update takes (up to 3) */
+} batch_kind;
+
+/* Selects rows (locked), turns each into the three arrays, writes them in
+ * one statement, commits and arms the timers. Returns rows or -1. */
+static long run_batch(const esc_ctx *ctx, const batch_kind *k, int nparams, const char *const *params)
 {
-    char limit[24];
     batch b;
     long rc = -1;
-    snprintf(limit, sizeof limit, "%zu", max);
-    const char *params[] = {ids, limit};
     if (db_begin(ctx->pg) != 0)
         return -1;
-    PGresult *res = db_query(ctx->pg, "select unplanned deadlines", SQL_UNPLANNED, 2, params);
+    PGresult *res = db_query(ctx->pg, k->select_label, k->select_sql, nparams, params);
     if (!res || batch_init(&b, (size_t)PQntuples(res)) != 0)
         goto cleanup;
-    for (size_t r = 0; r < b.n; r++) {
-        esc_span s;
-        span_of(res, (int)r, &s);
-        const char *rung = esc_rung_first(ctx->cal, &s);
-        int64_t at = esc_rung_at(ctx->cal, rung, &s);
-        const char *id = PQgetvalue(res, (int)r, S_ID);
-        if (arr_add(&b.a[0], id) || arr_add(&b.a[1], rung) || arr_add_ms(&b.a[2], at))
+    for (size_t r = 0; r < b.n; r++)
+        if (k->row(ctx, res, (int)r, &b) != 0)
             goto cleanup;
-        batch_arm(&b, id, at);
-    }
-    rc = b.n ? batch_finish(ctx, &b, "plan deadlines", SQL_SET_RUNGS) : 0;
+    rc = b.n ? batch_finish(ctx, &b, k->update_label, k->update_sql, k->narrays) : 0;
 cleanup:
     if (rc <= 0)
         db_rollback(ctx->pg);
@@ -246,6 +208,28 @@ cleanup:
         batch_free(&b);
     PQclear(res);
     return rc;
+}
+
+/* Plans one deadline: its first rung and when it falls due. */
+static int plan_row(const esc_ctx *ctx, PGresult *res, int r, batch *b)
+{
+    esc_span s;
+    span_of(res, r, &s);
+    const char *rung = esc_rung_first(ctx->cal, &s), *id = PQgetvalue(res, r, S_ID);
+    int64_t at = esc_rung_at(ctx->cal, rung, &s);
+    batch_arm(b, id, at);
+    return esc_sqlarr_add(&b->a[0], id) || esc_sqlarr_add(&b->a[1], rung) || esc_sqlarr_add_ms(&b->a[2], at) ? -1 : 0;
+}
+
+static const batch_kind PLAN = {"select unplanned deadlines", SQL_UNPLANNED, "plan deadlines", SQL_SET_RUNGS,
+                                plan_row, 3};
+
+long esc_plan(const esc_ctx *ctx, const char *ids, size_t max)
+{
+    char limit[24];
+    snprintf(limit, sizeof limit, "%zu", max);
+    const char *params[] = {ids, limit};
+    return run_batch(ctx, &PLAN, 2, params);
 }
 
 /* ---- pausing ---- */
@@ -260,37 +244,18 @@ static int resume_row(const esc_ctx *ctx, PGresult *res, int r, batch *b)
     int64_t stood = work_ms_between(ctx->cal, paused, now);
     if (stood > 0)
         s.due_ms = add_work_ms(ctx->cal, s.due_ms, stood);
-    const char *rung = PQgetvalue(res, r, S_RUNG), *id = PQgetvalue(res, r, S_ID);
-    int planned = *rung && strcmp(rung, "done") != 0;
-    int64_t at = planned ? esc_rung_at(ctx->cal, rung, &s) : 0;
-    if (planned)
-        batch_arm(b, id, at);
-    return arr_add(&b->a[0], id) || arr_add_ms(&b->a[1], s.due_ms) || arr_add_ms(&b->a[2], at) ? -1 : 0;
+    return esc_sqlarr_add(&b->a[0], PQgetvalue(res, r, S_ID)) || esc_sqlarr_add_ms(&b->a[1], s.due_ms) ? -1 : 0;
 }
+
+static const batch_kind RESUME = {"select deadlines to resume", SQL_TO_RESUME, "resume deadlines", SQL_RESUME,
+                                  resume_row, 2};
 
 static long resume_batch(const esc_ctx *ctx)
 {
     char limit[24];
-    batch b;
-    long rc = -1;
     snprintf(limit, sizeof limit, "%d", PAUSE_BATCH);
     const char *params[] = {limit};
-    if (db_begin(ctx->pg) != 0)
-        return -1;
-    PGresult *res = db_query(ctx->pg, "select deadlines to resume", SQL_TO_RESUME, 1, params);
-    if (!res || batch_init(&b, (size_t)PQntuples(res)) != 0)
-        goto cleanup;
-    for (size_t r = 0; r < b.n; r++)
-        if (resume_row(ctx, res, (int)r, &b) != 0)
-            goto cleanup;
-    rc = b.n ? batch_finish(ctx, &b, "resume deadlines", SQL_RESUME) : 0;
-cleanup:
-    if (rc <= 0)
-        db_rollback(ctx->pg);
-    if (res)
-        batch_free(&b);
-    PQclear(res);
-    return rc;
+    return run_batch(ctx, &RESUME, 1, params);
 }
 
 int esc_pause_sweep(const esc_ctx *ctx, long *paused, long *resumed)

@@ -79,6 +79,15 @@ static const char SQL_UNIT_OVERDUE[] =
 
 enum { U_ID, U_CODE, U_NAME, U_TOTAL, U_LATE, U_ORDERS, U_SUBJECT };
 
+/* Raises the alert and counts it in *count when it is new. */
+static int raise_counted(const esc_ctx *ctx, const esc_alert_in *in, esc_raised *out, size_t *count)
+{
+    int rc = esc_alert_raise(ctx, in, out);
+    if (rc == 0 && out->id)
+        (*count)++;
+    return rc;
+}
+
 typedef int (*candidate_fn)(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *res, int r,
                             esc_alert_in *in, esc_raised *out, esc_pattern_stats *st);
 
@@ -126,10 +135,7 @@ static int on_repeat(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *r
     *in = (esc_alert_in){.complaint_id = parent, .rung = "repeat", .cycle = PQgetvalue(res, r, R_CYCLE),
                          .subject = "", .target = "campaign", .orders = PQgetvalue(res, r, R_ALL),
                          .reason = reason, .ticket_no = PQgetvalue(res, r, R_TICKET), .unit_code = ""};
-    int rc = esc_alert_raise(ctx, in, out);
-    if (rc == 0 && out->id)
-        st->repeat++;
-    return rc;
+    return raise_counted(ctx, in, out, &st->repeat);
 }
 
 static int on_rebound(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *res, int r, esc_alert_in *in,
@@ -145,10 +151,7 @@ static int on_rebound(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *
                          .cycle = PQgetvalue(res, r, B_CYCLE), .subject = "", .target = "campaign",
                          .orders = orders, .reason = reason, .ticket_no = PQgetvalue(res, r, B_TICKET),
                          .unit_code = ""};
-    int rc = esc_alert_raise(ctx, in, out);
-    if (rc == 0 && out->id)
-        st->rebound++;
-    return rc;
+    return raise_counted(ctx, in, out, &st->rebound);
 }
 
 static int on_bounce(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *res, int r, esc_alert_in *in,
@@ -161,10 +164,7 @@ static int on_bounce(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *r
     *in = (esc_alert_in){.complaint_id = PQgetvalue(res, r, 0), .rung = "bounce", .cycle = PQgetvalue(res, r, 1),
                          .subject = "", .target = "campaign", .orders = orders, .reason = reason,
                          .ticket_no = PQgetvalue(res, r, 2), .unit_code = ""};
-    int rc = esc_alert_raise(ctx, in, out);
-    if (rc == 0 && out->id)
-        st->bounce++;
-    return rc;
+    return raise_counted(ctx, in, out, &st->bounce);
 }
 
 static int on_unit_overdue(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *res, int r,
@@ -179,10 +179,7 @@ static int on_unit_overdue(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGres
                          .unit_id = PQgetvalue(res, r, U_ID), .target = "discipline",
                          .orders = PQgetvalue(res, r, U_ORDERS), .reason = reason, .ticket_no = "",
                          .unit_code = PQgetvalue(res, r, U_CODE)};
-    int rc = esc_alert_raise(ctx, in, out);
-    if (rc == 0 && out->id)
-        st->unit_overdue++;
-    return rc;
+    return raise_counted(ctx, in, out, &st->unit_overdue);
 }
 
 int esc_patterns_run(const esc_ctx *ctx, const esc_pattern_cfg *cfg, esc_pattern_stats *st)

@@ -18,6 +18,7 @@
 #include "db.h"
 #include "esc_alert.h"
 #include "esc_ladder.h"
+#include "esc_sqlarr.h"
 #include "log.h"
 #include "timers.h"
 
@@ -43,11 +44,12 @@ static const char SQL_LOCK[] =
 enum { L_ID, L_COMPLAINT, L_KIND, L_CYCLE, L_RUNG, L_PAUSED, L_UNMET, L_STARTED, L_DUE, L_SHARE, L_DAYS, L_STATUS,
        L_TICKET, L_UNIT_ID, L_UNIT_CODE, L_UNIT_NAME };
 
+/* $1 ids, $2 their next rungs, $3 when those fall due (ms). */
 static const char SQL_ADVANCE[] =
-    "UPDATE deadlines SET rung_next = $2::text,"
-    "       rung_at = CASE WHEN $2::text = 'done' THEN NULL ELSE to_timestamp($3::bigint / 1000.0) END,"
-    "       fired_at = CASE WHEN $2::text = 'done' THEN now() END"
-    " WHERE id = $1::bigint";
+    "UPDATE deadlines d SET rung_next = u.rung,"
+    "       rung_at = CASE WHEN u.rung = 'done' THEN NULL ELSE to_timestamp(u.ms / 1000.0) END,"
+    "       fired_at = CASE WHEN u.rung = 'done' THEN now() END"
+    " FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS u(id, rung, ms) WHERE d.id = u.id";
 
 /* ---- reconcile ---- */
 
@@ -79,10 +81,6 @@ long esc_reconcile(const esc_ctx *ctx, size_t batch)
     long total = 0, n;
     char after[ESC_MEMBER_BYTES] = "0";
     batch = batch ? batch : 1;
-    while ((n = esc_plan(ctx, NULL, batch)) == (long)batch)
-        ;
-    if (n < 0)
-        return -1;
     char (*ids)[ESC_MEMBER_BYTES] = calloc(batch, sizeof *ids);
     int64_t *due = calloc(batch, sizeof *due);
     if (!ids || !due) {
@@ -107,13 +105,14 @@ cleanup:
 
 /* One locked deadline (row r of the batch) being fired. */
 typedef struct {
-    PGresult    *d;
-    int          r;
-    esc_span     span;
-    int64_t      arm_at;        /* -1: nothing to arm */
-    esc_alert_in in;
-    esc_raised   out;
-    char         due_ms[24], orders[32];
+    PGresult   *d;
+    int         r;
+    esc_span    span;
+    const char *next;           /* the rung it moves to, NULL: stays */
+    int64_t     arm_at;         /* -1: nothing to arm */
+    int         raise;          /* its alert is in[] at this index + 1 (0: none) */
+    char        due_ms[24], orders[32];
+    char        reason[ESC_REASON_BYTES];
 } firing;
 
 #define V(f, col) PQgetvalue((f)->d, (f)->r, (col))
@@ -156,68 +155,74 @@ static const char *rung_target(const char *rung)
     return strcmp(rung, "supervise") == 0 ? "campaign" : "discipline";
 }
 
-/* Raises the alert of the current rung, due at `at`. */
-static int raise_rung(const esc_ctx *ctx, firing *f, int64_t at)
+/* Prepares the alert of the current rung, due at `at`, in *in. */
+static void prepare_alert(const esc_ctx *ctx, firing *f, int64_t at, esc_alert_in *in)
 {
-    char reason[ESC_REASON_BYTES];
     const char *rung = V(f, L_RUNG);
-    format_reason(reason, sizeof reason, ctx, f);
+    format_reason(f->reason, sizeof f->reason, ctx, f);
     snprintf(f->due_ms, sizeof f->due_ms, "%lld", (long long)at);
     snprintf(f->orders, sizeof f->orders, "{%s}", V(f, L_COMPLAINT));
-    f->in = (esc_alert_in){.complaint_id = V(f, L_COMPLAINT), .deadline_id = V(f, L_ID), .rung = rung,
-                           .cycle = V(f, L_CYCLE), .subject = V(f, L_KIND),
-                           .unit_id = PQgetisnull(f->d, f->r, L_UNIT_ID) ? NULL : V(f, L_UNIT_ID),
-                           .target = rung_target(rung), .orders = f->orders, .due_ms = f->due_ms,
-                           .reason = reason, .ticket_no = V(f, L_TICKET), .unit_code = V(f, L_UNIT_CODE)};
-    return esc_alert_raise(ctx, &f->in, &f->out);
+    *in = (esc_alert_in){.complaint_id = V(f, L_COMPLAINT), .deadline_id = V(f, L_ID), .rung = rung,
+                         .cycle = V(f, L_CYCLE), .subject = V(f, L_KIND),
+                         .unit_id = PQgetisnull(f->d, f->r, L_UNIT_ID) ? NULL : V(f, L_UNIT_ID),
+                         .target = rung_target(rung), .orders = f->orders, .due_ms = f->due_ms,
+                         .reason = f->reason, .ticket_no = V(f, L_TICKET), .unit_code = V(f, L_UNIT_CODE)};
 }
 
-static int advance(const esc_ctx *ctx, const char *id, const char *rung, int64_t at)
+/* Decides for one locked deadline: raise its rung's alert and move on, put
+ * it back (not due yet), end its ladder (the order moved on), or leave it. */
+static void decide(const esc_ctx *ctx, firing *f, int64_t now_ms, esc_fire_stats *st, esc_alert_in *in,
+                   size_t *n_in)
 {
-    char ms[24];
-    snprintf(ms, sizeof ms, "%lld", (long long)at);
-    const char *params[] = {id, rung, ms};
-    return db_command(ctx->pg, "advance deadline rung", SQL_ADVANCE, 3, params, NULL);
-}
-
-/* Decides for one locked deadline: fire (raise + advance), put back, or done. */
-static int fire_locked(const esc_ctx *ctx, firing *f, int64_t now_ms, esc_fire_stats *st)
-{
-    const char *rung = V(f, L_RUNG), *id = V(f, L_ID);
+    const char *rung = V(f, L_RUNG);
     f->span = (esc_span){.started_ms = strtoll(V(f, L_STARTED), NULL, 10), .due_ms = strtoll(V(f, L_DUE), NULL, 10),
                          .remind_share = atof(V(f, L_SHARE)), .accountability_days = atoi(V(f, L_DAYS))};
     if (!*rung || strcmp(rung, "done") == 0) {
         st->stale++;
-        return 0;
-    }
-    if (strcmp(V(f, L_PAUSED), "t") == 0) {
+    } else if (strcmp(V(f, L_PAUSED), "t") == 0) {
         st->paused++;
-        return 0;
-    }
-    if (!still_open(f)) {
+    } else if (!still_open(f)) {
         st->quiet++;
-        return advance(ctx, id, "done", 0);
+        f->next = "done";
+    } else {
+        int64_t at = esc_rung_at(ctx->cal, rung, &f->span);
+        if (at > now_ms) {
+            st->early++;
+            f->arm_at = at;
+            return;
+        }
+        prepare_alert(ctx, f, at, &in[*n_in]);
+        f->raise = (int)++*n_in;
+        f->next = esc_rung_next(rung);
+        if (strcmp(f->next, "done") != 0)
+            f->arm_at = esc_rung_at(ctx->cal, f->next, &f->span);
     }
-    int64_t at = esc_rung_at(ctx->cal, rung, &f->span);
-    if (at > now_ms) {
-        st->early++;
-        f->arm_at = at;
-        return 0;
+}
+
+/* Moves every decided deadline to its next rung in one statement. */
+static int advance_all(const esc_ctx *ctx, const firing *fs, size_t n)
+{
+    esc_sqlarr a[3];
+    const char *params[3];
+    int rc = -1;
+    memset(a, 0, sizeof a);
+    for (size_t i = 0; i < n; i++) {
+        if (fs[i].next && (esc_sqlarr_add(&a[0], V(&fs[i], L_ID)) || esc_sqlarr_add(&a[1], fs[i].next) ||
+                           esc_sqlarr_add_ms(&a[2], fs[i].arm_at)))
+            goto cleanup;
     }
-    if (raise_rung(ctx, f, at) != 0)
-        return -1;
-    if (f->out.id)
-        st->alerts++;
-    else
-        st->quiet++;
-    const char *next = esc_rung_next(rung);
-    if (strcmp(next, "done") != 0)
-        f->arm_at = esc_rung_at(ctx->cal, next, &f->span);
-    return advance(ctx, id, next, f->arm_at);
+    for (int c = 0; c < 3; c++)
+        if (!(params[c] = esc_sqlarr_text(&a[c])))
+            goto cleanup;
+    rc = a[0].n ? db_command(ctx->pg, "advance deadline rungs", SQL_ADVANCE, 3, params, NULL) : 0;
+cleanup:
+    for (int c = 0; c < 3; c++)
+        esc_sqlarr_free(&a[c]);
+    return rc;
 }
 
 /* After the commit: arms the next rungs and publishes the alerts. */
-static void after_commit(const esc_ctx *ctx, firing *fs, size_t n)
+static void after_commit(const esc_ctx *ctx, firing *fs, size_t n, const esc_alert_in *in, const esc_raised *out)
 {
     char (*ids)[ESC_MEMBER_BYTES] = calloc(n ? n : 1, sizeof *ids);
     int64_t *at = calloc(n ? n : 1, sizeof *at);
@@ -231,42 +236,64 @@ static void after_commit(const esc_ctx *ctx, firing *fs, size_t n)
     if (!ids || !at || esc_arm(ctx, ids, at, armed) != 0)
         log_warn("next rungs of %zu deadlines not armed; the reconciler will", n);
     for (size_t i = 0; i < n; i++)
-        esc_alert_publish(ctx, &fs[i].in, &fs[i].out);
+        if (fs[i].raise)
+            esc_alert_publish(ctx, &in[fs[i].raise - 1], &out[fs[i].raise - 1]);
     free(ids);
     free(at);
 }
 
-/* Fires the deadlines in ids ("{1,2}") in one transaction. 0 or -1 (rolled back). */
+/* Raises the prepared alerts and counts them. 0 or -1. */
+static int raise_all(const esc_ctx *ctx, const esc_alert_in *in, esc_raised *out, size_t n, esc_fire_stats *st)
+{
+    if (!n || esc_alert_raise_many(ctx, in, n, out) != 0)
+        return n ? -1 : 0;
+    for (size_t i = 0; i < n; i++) {
+        if (out[i].id)
+            st->alerts++;
+        else
+            st->quiet++;        /* raised before: the unique key held */
+    }
+    return 0;
+}
+
+/* Fires the deadlines in ids ("{1,2}") in one transaction: one statement
+ * locks them, one raises every alert, one moves every deadline on.
+ * 0 or -1 (rolled back). */
 static int fire_batch(const esc_ctx *ctx, const char *ids, size_t n, int64_t now_ms, esc_fire_stats *st)
 {
     int rc = -1;
-    size_t raised = 0, rows = 0;
+    size_t rows = 0, n_in = 0;
     const char *params[] = {ids};
     firing *fs = calloc(n ? n : 1, sizeof *fs);
+    esc_alert_in *in = calloc(n ? n : 1, sizeof *in);
+    esc_raised *out = calloc(n ? n : 1, sizeof *out);
     PGresult *d = NULL;
-    if (!fs || db_begin(ctx->pg) != 0 || !(d = db_query(ctx->pg, "lock deadlines", SQL_LOCK, 1, params)))
+    if (!fs || !in || !out || db_begin(ctx->pg) != 0 ||
+        !(d = db_query(ctx->pg, "lock deadlines", SQL_LOCK, 1, params)))
         goto cleanup;
     rows = (size_t)PQntuples(d);
     st->stale += n - rows;                  /* fired already, or no such deadline */
     for (size_t i = 0; i < rows; i++) {
         fs[i] = (firing){.d = d, .r = (int)i, .arm_at = -1};
-        if (fire_locked(ctx, &fs[i], now_ms, st) != 0)
-            goto cleanup;
-        raised += fs[i].out.id != 0;
+        decide(ctx, &fs[i], now_ms, st, in, &n_in);
     }
-    if (raised)
+    if (raise_all(ctx, in, out, n_in, st) != 0 || advance_all(ctx, fs, rows) != 0)
+        goto cleanup;
+    if (st->alerts)
         esc_failpoint("before_commit");
     if (db_commit(ctx->pg) != 0)
         goto cleanup;
-    if (raised)
+    if (st->alerts)
         esc_failpoint("after_commit");
-    after_commit(ctx, fs, rows);
+    after_commit(ctx, fs, rows, in, out);
     rc = 0;
 cleanup:
     if (rc != 0)
         db_rollback(ctx->pg);
     PQclear(d);
     free(fs);
+    free(in);
+    free(out);
     return rc;
 }
 

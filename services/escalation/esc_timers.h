@@ -4,8 +4,8 @@
  * fired_at is NULL, and its next rung and when that falls due are
  * deadlines.rung_next / rung_at (esc_ladder.h). The Redis zset (timers.key;
  * member "r<deadline id>", score = due Unix ms) only says when to look.
- * esc_reconcile() plans every unplanned deadline and re-arms every planned
- * pending one — at start-up, every escalation.reconcile_seconds, and so also
+ * Planning new deadlines is esc_plan() (esc_ladder.h); esc_reconcile()
+ * re-arms every planned pending one — at start-up, every escalation.reconcile_seconds, and so also
  * after a Redis wipe or a claim by a process that died before its commit.
  * esc_fire_due() claims the due members atomically and fires them in one
  * transaction: the deadline rows are locked (in id order); one already done is skipped,
@@ -35,8 +35,8 @@ typedef struct {
     size_t stale;       /* already done, no such deadline, or a planning request */
 } esc_fire_stats;
 
-/* Plans unplanned deadlines and re-arms every planned pending one, batch at
- * a time. Returns how many timers were armed, or -1 (logged). */
+/* Re-arms every planned pending deadline, batch at a time. Returns how many
+ * timers were armed, or -1 (logged). */
 long esc_reconcile(const esc_ctx *ctx, size_t batch);
 
 /* Claims up to max timers due at now_ms (esc_now_ms()) and fires them. 0 with

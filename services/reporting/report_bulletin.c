@@ -29,26 +29,28 @@
     ")"
 
 /* $1 districts, $2 start of the week before, $3 start of the week, $4 its end.
- * w is read first (by called_at, then each order's owner by index) and only
- * then matched to the scope's units: joining from the units would read every
- * assignment they ever had. */
+ * w is read first (by called_at, then each order's owner by index) and
+ * counted, and only then matched to the scope's units and places: joining
+ * from the units would read every assignment they ever had. */
 static const char HOTSPOTS_SQL[] =
     "WITH " UNITS_IN_SCOPE ", w AS MATERIALIZED ("
     "    SELECT c.called_at >= $3::timestamptz AS cur, coalesce(c.category, c.category_raw, '') AS category,"
-    "           a.unit_id, a.community_code, a.street_code"
+    "           a.unit_id, a.community_code, a.street_code, count(*) AS n"
     "    FROM complaints c"
     "    JOIN assignments a ON a.complaint_id = coalesce(c.parent_id, c.id) AND a.active AND a.role = 'owner'"
     "    WHERE c.called_at >= $2::timestamptz AND c.called_at < $4::timestamptz"
+    "    GROUP BY 1, 2, 3, 4, 5"
     "), o AS ("
-    "    SELECT w.cur, w.category, coalesce(cr.name, sr.name, u.name) AS place"
+    "    SELECT w.cur, w.category, coalesce(cr.name, sr.name, u.name) AS place, w.n"
     "    FROM w JOIN u ON u.id = w.unit_id"
     "    LEFT JOIN regions cr ON cr.code = w.community_code"
     "    LEFT JOIN regions sr ON sr.code = w.street_code"
     "), g AS ("
-    "    SELECT 'category' AS kind, category AS name, count(*) FILTER (WHERE cur) AS n,"
-    "           count(*) FILTER (WHERE NOT cur) AS prev FROM o GROUP BY category"
+    "    SELECT 'category' AS kind, category AS name, coalesce(sum(n) FILTER (WHERE cur), 0) AS n,"
+    "           coalesce(sum(n) FILTER (WHERE NOT cur), 0) AS prev FROM o GROUP BY category"
     "    UNION ALL"
-    "    SELECT 'place', place, count(*) FILTER (WHERE cur), count(*) FILTER (WHERE NOT cur) FROM o GROUP BY place"
+    "    SELECT 'place', place, coalesce(sum(n) FILTER (WHERE cur), 0), coalesce(sum(n) FILTER (WHERE NOT cur), 0)"
+    "    FROM o GROUP BY place"
     ")"
     "SELECT kind, name, n, prev FROM ("
     "    SELECT g.*, row_number() OVER (PARTITION BY kind ORDER BY n DESC, name) AS rn FROM g WHERE n > 0"
@@ -85,22 +87,26 @@ static const char ORDERS_SQL[] =
     "           (array_agg(rung ORDER BY array_position(ARRAY['remind', 'supervise', 'accountability'], rung)"
     "                      DESC NULLS LAST))[1] AS rung"
     "    FROM x1 GROUP BY 1, 2"
+    "), top AS ("         /* the rows kept, before reading each one's order */
+    "    SELECT u.code, u.name, u.kind, coalesce(ov.complaint_id, al.complaint_id) AS complaint_id,"
+    "           ov.due_at, ov.met_at, al.rung, al.n"
+    "    FROM ov FULL JOIN al ON al.complaint_id = ov.complaint_id AND al.unit_id = ov.unit_id"
+    "    JOIN u ON u.id = coalesce(ov.unit_id, al.unit_id)"
+    "    ORDER BY u.kind = 'dept', u.code, ov.due_at NULLS LAST, 4"
+    "    LIMIT $5::int"
     ")"
-    "SELECT u.code, u.name, c.ticket_no, coalesce(c.category, c.category_raw, ''),"
+    "SELECT t.code, t.name, c.ticket_no, coalesce(c.category, c.category_raw, ''),"
     "       coalesce(c.caller_name, ''), coalesce(c.caller_phone, ''),"
     "       coalesce(cr.name, sr.name, ''),"
-    "       coalesce(to_char(ov.due_at AT TIME ZONE $4, 'YYYY-MM-DD HH24:MI'), ''),"
-    "       CASE WHEN ov.due_at IS NULL THEN '' WHEN ov.met_at IS NULL THEN 'overdue' ELSE 'late' END,"
-    "       coalesce(round((extract(epoch FROM coalesce(ov.met_at, now()) - ov.due_at) / 3600)::numeric, 1), 0),"
-    "       coalesce(al.rung, ''), coalesce(al.n, 0)"
-    "  FROM ov FULL JOIN al ON al.complaint_id = ov.complaint_id AND al.unit_id = ov.unit_id"
-    "  JOIN u ON u.id = coalesce(ov.unit_id, al.unit_id)"
-    "  JOIN complaints c ON c.id = coalesce(ov.complaint_id, al.complaint_id)"
+    "       coalesce(to_char(t.due_at AT TIME ZONE $4, 'YYYY-MM-DD HH24:MI'), ''),"
+    "       CASE WHEN t.due_at IS NULL THEN '' WHEN t.met_at IS NULL THEN 'overdue' ELSE 'late' END,"
+    "       coalesce(round((extract(epoch FROM coalesce(t.met_at, now()) - t.due_at) / 3600)::numeric, 1), 0),"
+    "       coalesce(t.rung, ''), coalesce(t.n, 0)"
+    "  FROM top t JOIN complaints c ON c.id = t.complaint_id"
     "  LEFT JOIN assignments oa ON oa.complaint_id = c.id AND oa.active AND oa.role = 'owner'"
     "  LEFT JOIN regions cr ON cr.code = oa.community_code"
     "  LEFT JOIN regions sr ON sr.code = oa.street_code"
-    " ORDER BY u.kind = 'dept', u.code, ov.due_at NULLS LAST, c.ticket_no"
-    " LIMIT $5::int";
+    " ORDER BY t.kind = 'dept', t.code, t.due_at NULLS LAST, t.complaint_id";
 
 static void copy_col(char *dst, size_t cap, const PGresult *res, int row, int col)
 {

@@ -102,7 +102,7 @@ static void error_json(http_response *resp, int status, const char *msg)
 }
 
 /* The week named by ?week=, else this week (back = 0) or last week (back = 1). */
-static int week_param(report_http *h, const http_request *req, int back, report_period *p, http_response *resp)
+static int week_param(const http_request *req, int back, report_period *p, http_response *resp)
 {
     char err[256];
     const char *w = http_param(req, "week");
@@ -112,7 +112,6 @@ static int week_param(report_http *h, const http_request *req, int back, report_
         error_json(resp, 400, err);
         return -1;
     }
-    (void)h;
     report_period_current(p, (long long)time(NULL) - back * 7 * 86400LL, 7);
     return 0;
 }
@@ -122,7 +121,7 @@ static report_bulletin *bulletin_for(report_http *h, const http_request *req, in
     report_period p;
     char err[512] = "";
     PGconn *pg;
-    if (week_param(h, req, back, &p, resp) < 0 || !(pg = pg_for(h, resp)))
+    if (week_param(req, back, &p, resp) < 0 || !(pg = pg_for(h, resp)))
         return NULL;
     report_bulletin *b = report_bulletin_build(pg, h->districts, h->tz, &p, &h->settings, err, sizeof err);
     if (!b)

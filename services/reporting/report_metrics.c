@@ -70,44 +70,47 @@ static const double DEFAULT_WEIGHTS[RATE_COUNT] = {
 #define T1 "$3::timestamptz"
 #define TN "$4::timestamptz"
 
+/* The deadlines a period reads: started in it, or falling due in it up to now. */
+#define IN_PERIOD                                                                                       \
+    "(d.started_at >= " T0 " AND d.started_at < " T1 ") OR (d.due_at >= " T0 " AND d.due_at < " TN ")"
+
+/* The deadline counts of report_counts, over deadlines d. */
+#define DEADLINE_COUNTS                                                                                 \
+    "count(*) FILTER (WHERE d.kind = 'accept' AND d.started_at >= " T0 " AND d.started_at < " T1 ")"    \
+    " AS dispatched,"                                                                                   \
+    " count(*) FILTER (WHERE d.kind = 'accept' AND d.started_at >= " T0 " AND d.started_at < " T1       \
+    "                  AND d.met_at <= d.due_at) AS accepted_on_time,"                                  \
+    " count(*) FILTER (WHERE d.kind = 'resolve' AND d.started_at >= " T0 " AND d.started_at < " T1 ")" \
+    " AS assigned,"                                                                                     \
+    " count(*) FILTER (WHERE d.kind = 'resolve' AND d.started_at >= " T0 " AND d.started_at < " T1      \
+    "                  AND d.met_at < " T1 ") AS resolved,"                                             \
+    " count(*) FILTER (WHERE d.kind = 'resolve' AND d.due_at >= " T0 " AND d.due_at < " TN ") AS due,"  \
+    " count(*) FILTER (WHERE d.kind = 'resolve' AND d.due_at >= " T0 " AND d.due_at < " TN              \
+    "                  AND d.met_at <= d.due_at) AS on_time"
+
 static const char METRICS_SQL[] =
     "WITH u AS ("
     "    SELECT u.id, u.code, u.name, u.kind FROM units u LEFT JOIN regions r ON r.code = u.region_code"
     "    WHERE (u.kind = 'street' AND r.parent_code = ANY (string_to_array(replace($1, ' ', ''), ',')))"
     "       OR (u.kind = 'dept' AND (u.region_code IS NULL"
     "           OR u.region_code = ANY (string_to_array(replace($1, ' ', ''), ','))))"
-    "), d0 AS ("
-    "    SELECT d.complaint_id, d.unit_id, d.kind, d.due_at, d.met_at,"
-    "           d.started_at >= " T0 " AND d.started_at < " T1 " AS started,"
-    "           d.due_at >= " T0 " AND d.due_at < " TN " AS fell_due"
-    "    FROM deadlines d"
-    "    WHERE (d.started_at >= " T0 " AND d.started_at < " T1 ")"
-    "       OR (d.due_at >= " T0 " AND d.due_at < " TN ")"
-    "), dl AS ("          /* a deadline without a unit counts for the order's active units */
-    "    SELECT unit_id, kind, due_at, met_at, started, fell_due FROM d0 WHERE unit_id IS NOT NULL"
-    "    UNION ALL"
-    "    SELECT a.unit_id, d0.kind, d0.due_at, d0.met_at, d0.started, d0.fell_due FROM d0"
-    "    JOIN assignments a ON a.complaint_id = d0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE d0.unit_id IS NULL"
-    "), dla AS ("
-    "    SELECT unit_id,"
-    "           count(*) FILTER (WHERE kind = 'accept' AND started) AS dispatched,"
-    "           count(*) FILTER (WHERE kind = 'accept' AND started AND met_at <= due_at) AS accepted_on_time,"
-    "           count(*) FILTER (WHERE kind = 'resolve' AND started) AS assigned,"
-    "           count(*) FILTER (WHERE kind = 'resolve' AND started AND met_at < " T1 ") AS resolved,"
-    "           count(*) FILTER (WHERE kind = 'resolve' AND fell_due) AS due,"
-    "           count(*) FILTER (WHERE kind = 'resolve' AND fell_due AND met_at <= due_at) AS on_time"
-    "    FROM dl GROUP BY unit_id"
-    "), e0 AS ("
-    "    SELECT e.complaint_id, eu.id AS unit_id, e.event, e.detail"
+    "), dla AS ("         /* a deadline without a unit counts for the order's active units */
+    "    SELECT unit_id, sum(dispatched) AS dispatched, sum(accepted_on_time) AS accepted_on_time,"
+    "           sum(assigned) AS assigned, sum(resolved) AS resolved, sum(due) AS due, sum(on_time) AS on_time"
+    "    FROM ("
+    "        SELECT d.unit_id, " DEADLINE_COUNTS " FROM deadlines d"
+    "        WHERE d.unit_id IS NOT NULL AND (" IN_PERIOD ") GROUP BY d.unit_id"
+    "        UNION ALL"
+    "        SELECT a.unit_id, " DEADLINE_COUNTS " FROM deadlines d"
+    "        JOIN assignments a ON a.complaint_id = d.complaint_id AND a.active AND a.role IN ('owner', 'co')"
+    "        WHERE d.unit_id IS NULL AND (" IN_PERIOD ") GROUP BY a.unit_id"
+    "    ) x GROUP BY unit_id"
+    "), ev AS ("         /* an event naming no unit counts for the order's active units */
+    "    SELECT coalesce(eu.id, a.unit_id) AS unit_id, e.event, e.detail"
     "    FROM complaint_events e LEFT JOIN units eu ON eu.code = e.detail->>'unit'"
+    "    LEFT JOIN LATERAL (SELECT a.unit_id FROM assignments a WHERE eu.id IS NULL"
+    "                       AND a.complaint_id = e.complaint_id AND a.active AND a.role IN ('owner', 'co')) a ON true"
     "    WHERE e.event IN ('callback', 'returned') AND e.at >= " T0 " AND e.at < " T1
-    "), ev AS ("          /* an event naming no unit counts for the order's active units */
-    "    SELECT unit_id, event, detail FROM e0 WHERE unit_id IS NOT NULL"
-    "    UNION ALL"
-    "    SELECT a.unit_id, e0.event, e0.detail FROM e0"
-    "    JOIN assignments a ON a.complaint_id = e0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE e0.unit_id IS NULL"
     "), eva AS ("
     "    SELECT unit_id,"
     "           count(*) FILTER (WHERE event = 'callback') AS callbacks,"
@@ -281,7 +284,8 @@ int report_query_start(PGconn *pg, const report_period *p, const char *tz, repor
                        size_t errlen)
 {
     const char *params[3] = {p->from, p->to, tz};
-    PGresult *res = db_exec(pg, "SET jit = off") < 0 || db_exec(pg, "SET random_page_cost = 1.1") < 0
+    PGresult *res = db_exec(pg, "SET jit = off") < 0 || db_exec(pg, "SET random_page_cost = 1.1") < 0 ||
+                            db_exec(pg, "SET work_mem = '64MB'") < 0
                         ? NULL
                         : db_query(pg, "report bounds", BOUNDS_SQL, 3, params);
     if (!res) {

@@ -3,11 +3,12 @@
 # decision's reasons, `jiesu manual` lists what routing could not place and
 # `jiesu dispatch` gives it to a unit; a unit accepts, returns (the order is
 # re-routed without it), and an unsatisfied callback reopens the order in a
-# new cycle with new deadlines.
+# new cycle with new deadlines; a road an operator adds to the gazetteer is
+# used for the next orders without a restart.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_route_cli
-harness_services_start "assignment.max_returns = 2"
+harness_services_start "assignment.max_returns = 2" "assignment.reload_seconds = 1"
 
 jiesu() { "$JIESU_BIN/jiesu" "$@"; }
 csv=$HARNESS_DIR/route-cli.csv
@@ -75,5 +76,18 @@ check_eq "RC-1's events tell its life" "imported routed accepted progress resolv
     "$(sql "SELECT string_agg(event, ' ' ORDER BY e.id) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = 'RC-1'")"
 jiesu callback RC-1 maybe >"$HARNESS_DIR/callback-bad.out" 2>&1
 check "a callback result other than satisfied/basic/unsatisfied is refused" test $? -ne 0
+
+jiesu gazetteer add 樱桃大道 370212004 --numbers 1-500 >"$HARNESS_DIR/gazetteer.out" 2>&1
+check "jiesu gazetteer add" test $? -eq 0
+jiesu gazetteer add 樱桃大道 999999999 >/dev/null 2>&1
+check "a gazetteer entry for an unknown street is refused" test $? -ne 0
+check "jiesu gazetteer list shows the operator's entry" sh -c "'$JIESU_BIN/jiesu' gazetteer list 樱桃大道 | grep -q operator"
+sleep 2                                   # assignment.reload_seconds = 1
+printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
+    "RC-5,2026/10/2 9:00,钱先生,13800000005,樱桃大道88号,路边有人摆摊卖樱桃占道,,一般" >"$HARNESS_DIR/route-cli-2.csv"
+jiesu import "$HARNESS_DIR/route-cli-2.csv" >/dev/null 2>&1
+wait_for "RC-5 routed" 20 sql_eq "SELECT count(*) FROM complaints WHERE ticket_no = 'RC-5' AND status <> 'new'" 1
+check_eq "RC-5 routed by the new gazetteer entry to 北宅街道" "370212004 gazetteer" \
+    "$(sql "SELECT u.code || ' ' || a.rule FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-5' AND a.active AND a.role = 'owner'")"
 
 harness_services_stop

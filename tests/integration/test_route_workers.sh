@@ -19,9 +19,19 @@ rows=$HARNESS_DIR/route-workers.csv
 check "import of 20,000 generated rows succeeds" test $? -eq 0
 all=$(sql "SELECT count(*) FROM complaints")
 
+# Entries a consumer has read and not yet acknowledged (XINFO CONSUMERS): > 0 inside a batch.
+pending_of() {
+    redis-cli -h 127.0.0.1 -p "$JIESU_STACK_REDIS_PORT" XINFO CONSUMERS jiesu:route assignment |
+        awk -v c="$1" '$0 == c {getline; getline; print; exit}'
+}
+first=assignment-$(cat "$HARNESS_DIR/assignment.pid")
+first_in_batch() { [ "$(pending_of "$first")" -gt 0 ] 2>/dev/null; }
 wait_for "both workers routing" 60 sql_gt "SELECT count(*) FROM complaints WHERE status <> 'new'" 1000
+wait_for "the first worker inside a batch" 30 first_in_batch
 first_log=$HARNESS_DIR/assignment.log
 svc_kill9 assignment
+left=$(pending_of "$first")
+check "killed mid-batch: $left entries read and not acknowledged" test "${left:-0}" -gt 0
 check "killed while orders were still waiting" test "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")" -gt 0
 check "the killed worker had routed batches" grep -q "batch entries" "$(ls -t "$first_log".killed.* | head -n 1)"
 

@@ -221,14 +221,23 @@ static void test_waiting_stops_the_clock(void **state)
     assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
     assert_true(resumed >= 1);
     int64_t due1 = fixture_num(f->ctx.pg, "SELECT " ESC_SQL_MS("due_at") " FROM deadlines WHERE id = %lld"
-                                          " AND paused_at IS NULL", d);
+                                          " AND paused_at IS NULL AND rung_next IS NULL", d);
     assert_true(due1 - due0 >= 299000 && due1 - due0 <= 302000);
+    /* resumed deadlines go back to planning (trigger deadlines_replan) */
+    char ids[40];
+    snprintf(ids, sizeof ids, "{%lld}", d);
+    assert_int_equal(esc_plan(&f->ctx, ids, 10), 1);
     assert_true(timer_score(f, d) > 0);
     fire(f, &st);
     assert_int_equal(alerts_of(f, d, "supervise"), 0);
     set_clock(f, 402);
+    fire(f, &st);                                   /* the remind, 75 % of the longer time */
     fire(f, &st);
     assert_int_equal(alerts_of(f, d, "supervise"), 1);
+    /* routing re-dispatches the order (new start, fired_at cleared): planned afresh */
+    fixture_exec(f->ctx.pg, "UPDATE deadlines SET started_at = now(), due_at = now() + interval '1 hour',"
+                            " fired_at = NULL WHERE id = %lld", d);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND rung_next IS NULL", d), 1);
 }
 
 static void test_order_that_moved_on_raises_nothing(void **state)

@@ -10,11 +10,11 @@
 
 #include "route_category.h"
 
-/* Loads data/routing/categories.csv (no quoted fields in that file). */
+/* Loads data/categories/categories.csv (no quoted fields in that file). */
 static int setup(void **state)
 {
     route_cat *rc = route_cat_new();
-    FILE *f = fopen("data/routing/categories.csv", "r");
+    FILE *f = fopen("data/categories/categories.csv", "r");
     assert_non_null(f);
     char line[4096];
     assert_non_null(fgets(line, sizeof line, f));     /* header */

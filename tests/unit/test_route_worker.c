@@ -368,6 +368,9 @@ static void test_returned_order_rerouted_without_the_unit(void **state)
     assert_string_equal(owner(f, id, buf, sizeof buf), "manual");
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active"
                                         " AND rule = 'arbitration' AND reasons LIKE '%%returned 2 times%%'", (long long)id), 1);
+    /* its deadlines run on, but blame no unit that gave it back */
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM deadlines WHERE complaint_id = %lld AND unit_id IS NULL",
+                                 (long long)id), 2);
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"
                                         " AND event IN ('routed', 'manual')", (long long)id), 3);
     route_worker_destroy(&w);

@@ -1,6 +1,6 @@
 # test_escalation.sh — the escalation service as it runs, with the clock moved
 # instead of slept: rungs fire within a second of due; everything overdue
-# fires at start-up; kill -9 before and after an alert commit, a Redis
+# fires at start-up; waiting stops the clock; kill -9 before and after an alert commit, a Redis
 # FLUSHALL, and two escalation processes at once each end with every due
 # alert exactly once; webhooks that fail twice get every alert on the third
 # try and a dead one ends as failed; `jiesu alerts` and `jiesu ack`.
@@ -30,10 +30,10 @@ sql "UPDATE units SET webhook_url = 'http://127.0.0.1:1/dead' WHERE code = '3702
 # N orders owned by UNIT (中韩街道 by default): resolve deadline started
 # `started` ago, due `due` from now.
 orders() {
-    local n=$1 tag=$2 started=$3 due=$4 unit=${5:-370212001}
+    local n=$1 tag=$2 started=$3 due=$4 unit=${5:-370212001} status=${6:-dispatched}
     sql "WITH c AS (
            INSERT INTO complaints (ticket_no, called_at, address, content, status, caller_name, caller_phone)
-           SELECT '$tag-' || i, now(), '张村社区', '垃圾未清运', 'dispatched', '李四', '13900001111'
+           SELECT '$tag-' || i, now(), '张村社区', '垃圾未清运', '$status', '李四', '13900001111'
            FROM generate_series(1, $n) i RETURNING id),
          a AS (INSERT INTO assignments (complaint_id, unit_id, role, street_code, rule, reasons)
            SELECT c.id, u.id, 'owner', u.code, 'test', 'test' FROM c, units u WHERE u.code = '$unit')
@@ -52,30 +52,44 @@ check_eq "every supervise within 1 s of its deadline, none early" 5 \
     "$(sql "SELECT count(*) FROM alerts a JOIN deadlines d ON d.id = a.deadline_id WHERE a.rung = 'supervise'
             AND a.created_at >= d.due_at AND a.created_at < d.due_at + interval '1 second'")"
 
+# 1b. Waiting for the citizen stops the clock: nothing fires past the deadline
+# until the order is back at work, then the ladder goes on.
+orders 1 WAIT 14days 2seconds 370212001 waiting
+wait_for "the waiting order's clock stopped" 10 sql_eq "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'WAIT-1' AND d.paused_at IS NOT NULL" 1
+sleep 3
+check_eq "no supervise alert while waiting, past the deadline" 0 \
+    "$(sql "SELECT count(*) FROM alerts a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'WAIT-1' AND a.rung = 'supervise'")"
+resumed_at=$(sql "UPDATE complaints SET status = 'accepted' WHERE ticket_no = 'WAIT-1' RETURNING now()")
+wait_for "back at work: the ladder goes on" 20 sql_eq "SELECT count(*) FROM alerts a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'WAIT-1' AND a.rung = 'supervise'" 1
+check_eq "the deadline moved by the stopped time and fired after the resume, once" 1 \
+    "$(sql "SELECT count(*) FROM alerts a JOIN deadlines d ON d.id = a.deadline_id JOIN complaints c ON c.id = a.complaint_id
+            WHERE c.ticket_no = 'WAIT-1' AND a.rung = 'supervise' AND a.created_at > '$resumed_at' AND d.paused_at IS NULL")"
+sql "UPDATE complaints SET status = 'resolved' WHERE ticket_no = 'WAIT-1'" >/dev/null
+
 # 2. Down while 20 orders fall overdue; kill -9 before the first alert commit
 # (the batch of reminds is lost with the transaction) ...
 svc_kill9 escalation
 orders 20 DOWN 14days -1hour
 JIESU_ESC_FAILPOINT=before_commit:1 svc_start escalation
 wait_for "killed before the commit" 20 esc_dead
-check_eq "killed before a commit: nothing of its batch stored" 10 "$(alerts)"
+check_eq "killed before a commit: nothing of its batch stored" 12 "$(alerts)"
 # ... and kill -9 right after it (committed, not yet re-armed or published).
 svc_kill9 escalation
 JIESU_ESC_FAILPOINT=after_commit:1 svc_start escalation
 wait_for "killed after the commit" 20 esc_dead
-check "killed after a commit: its alerts stored" test "$(alerts)" -gt 10
+check "killed after a commit: its alerts stored" test "$(alerts)" -gt 12
 svc_kill9 escalation
 svc_start escalation
-wait_for "everything overdue fires at start-up" 30 sql_eq "SELECT count(*) FROM alerts WHERE deadline_id IS NOT NULL" 50
-check_eq "after both crashes: remind + supervise once per order" 50 "$(alerts)"
+wait_for "everything overdue fires at start-up" 30 sql_eq "SELECT count(*) FROM alerts WHERE deadline_id IS NOT NULL" 52
+check_eq "after both crashes: remind + supervise once per order (26 orders)" 52 "$(alerts)"
 
 # 3. Redis wiped while 10 planned orders wait: the reconciler re-arms them.
 orders 10 WIPE 14days 1hour
-wait_for "new deadlines planned and reminded" 20 sql_eq "SELECT count(*) FROM alerts WHERE rung = 'remind'" 35
+wait_for "new deadlines planned and reminded" 20 sql_eq "SELECT count(*) FROM alerts WHERE rung = 'remind'" 36
 redis-cli -p "$JIESU_STACK_REDIS_PORT" FLUSHALL >/dev/null
 set_clock 7200 >/dev/null
-wait_for "due alerts fire after FLUSHALL" 30 sql_eq "SELECT count(*) FROM alerts WHERE rung = 'supervise'" 35
-check_eq "after FLUSHALL: each supervise once" 35 "$(alerts "AND rung = 'supervise'")"
+wait_for "due alerts fire after FLUSHALL" 30 sql_eq "SELECT count(*) FROM alerts WHERE rung = 'supervise'" 36
+check_eq "after FLUSHALL: each supervise once" 36 "$(alerts "AND rung = 'supervise'")"
 
 # 4. Two escalation processes, 40 days later: accountability for the 35, and
 # all three rungs for 1,500 new orders (enough work for both), once each.
@@ -85,7 +99,7 @@ JIESU_ESCALATION_ROUTER=ipc://$esc_dir/second.router JIESU_ESCALATION_PUB=ipc://
 second=$!
 wait_for "second escalation ready" 20 grep -q ready "$esc_dir/second.log"
 orders 1500 TWO 14days 2hours
-ladder=$((3 * (35 + 1500))) orders_all=$((35 + 1500))
+ladder=$((3 * (35 + 1500) + 2)) orders_all=$((35 + 1500))   # + the resolved waiting order's 2
 set_clock 3456000 >/dev/null
 wait_for "every rung of every order fired" 60 sql_eq "SELECT count(*) FROM alerts WHERE deadline_id IS NOT NULL" "$ladder"
 check_eq "two processes: remind + supervise + accountability once per order" "$ladder" "$(alerts)"

@@ -4,6 +4,7 @@
 #                migrate, start the four services, import the sample, show the result
 #   make test    build with AddressSanitizer + UBSan, run unit and integration tests
 #   make bench   benchmarks, printed as ratios against a reference run alongside
+#   make fuzz    libFuzzer on the CSV reader for FUZZ_SECONDS (30)
 #   make stop    stop everything `make run` started
 #
 # MODE=release (default) builds into build/release, MODE=san into build/san.
@@ -89,6 +90,20 @@ unit-tests: $(UNIT)
 bench: deps
 	@$(MAKE) --no-print-directory MODE=release all
 	@tests/bench/run.sh build/release $(BENCH)
+
+# libFuzzer (clang) on the CSV reader and its encoding detection; the corpus
+# grows under var/fuzz from the seeds in tests/fuzz/corpus_csv.
+FUZZ_SECONDS ?= 30
+FUZZ_SRCS := tests/fuzz/fuzz_csv.c services/intake/csv_reader.c services/intake/csv_decode.c common/text.c
+build/fuzz/fuzz_csv: $(FUZZ_SRCS)
+	@mkdir -p $(@D)
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	    $(WARN) -Icommon -Iservices/intake -o $@ $(FUZZ_SRCS)
+
+fuzz: build/fuzz/fuzz_csv
+	@mkdir -p var/fuzz/corpus_csv var/fuzz/crashes
+	build/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+	    -artifact_prefix=var/fuzz/crashes/ var/fuzz/corpus_csv tests/fuzz/corpus_csv
 
 clean:
 	rm -rf build

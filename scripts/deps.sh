@@ -14,6 +14,7 @@ PKGS=(
     libzip-dev libexpat1-dev libxlsxwriter-dev          # XLSX in and out
     docker-compose jq                                   # compose.yaml validation, JSON checks in tests
     chromium fonts-noto-cjk                             # the dashboard rendered headless in tests
+    curl zip clang                                      # Open311 and hostile-XLSX tests, make fuzz (libFuzzer)
 )
 
 missing=()

@@ -45,6 +45,7 @@ conninfo = host=127.0.0.1 port=$pg_port dbname=jiesu user=jiesu
 router = ipc://$VAR/run/intake.router
 pub = ipc://$VAR/run/intake.pub
 rejects_dir = $VAR/rejects
+http_addr = 127.0.0.1:7103
 [assignment]
 router = ipc://$VAR/run/assignment.router
 pub = ipc://$VAR/run/assignment.pub
@@ -77,11 +78,18 @@ for _ in $(seq 100); do
 done
 echo
 "$BIN/jiesu" report
+echo
+"$BIN/jiesu" manual --limit 5
 cat <<TXT
 
-The services keep running (logs in var/log/). Try:
+The services keep running (logs in var/log/).
+  dashboard:        http://127.0.0.1:7133/        Open311: http://127.0.0.1:7103/services.json
+Try:
   export JIESU_CONFIG=$conf
   $BIN/jiesu status
-  $BIN/jiesu show <ticket number>
+  $BIN/jiesu show <ticket number>       # the routing decision and its reasons
+  $BIN/jiesu daily                      # today's dispatch sheet per street
+  $BIN/jiesu bulletin --out var/bulletin   # last week's bulletin: CSV, XLSX, HTML
+  $BIN/jiesu alerts
   make stop
 TXT

@@ -55,11 +55,14 @@ wait_for() {
 sql_eq() { [ "$(sql "$1")" = "$2" ]; }
 sql_gt() { [ "$(sql "$1")" -gt "$2" ]; }
 
-# Creates a fresh database for one test and points the environment at it.
+# Creates a fresh database for one test and points the environment at it;
+# the configuration of an earlier test (JIESU_CONFIG) is dropped.
 harness_fresh_db() {
     local db=$1 base=${JIESU_STACK_PG:?}
+    unset JIESU_CONFIG
     psql "$base dbname=postgres" -XqAt -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
     export JIESU_PG_CONNINFO="$base dbname=$db"
+    unset JIESU_CONFIG      # an earlier test's config (regions.districts, say) must not seed this one
     redis-cli -h 127.0.0.1 -p "${JIESU_STACK_REDIS_PORT:?}" FLUSHALL >/dev/null
     "$JIESU_BIN/jiesu" migrate >"$HARNESS_DIR/migrate-$db.log" 2>&1
 }

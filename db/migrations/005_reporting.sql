@@ -1,10 +1,9 @@
 -- 005_reporting.sql — indexes the reports read by period.
 --
--- Every report selects by time window first: deadlines that started or fell
--- due in the period, events of a kind in the period, alerts raised in it.
+-- Every report selects by time window first: deadlines that started (deadlines_due,
+-- for those that fell due, comes with 004), events of a kind in the period, alerts raised in it.
 -- Without these the weekly bulletin scans whole tables (see tests/bench/bench_report.sh).
 CREATE INDEX deadlines_started ON deadlines(started_at);
-CREATE INDEX deadlines_due ON deadlines(due_at);
 -- Deadlines stored without their unit are attributed through the order's
 -- assignments: these find the few of them without reading the rest again.
 CREATE INDEX deadlines_started_nounit ON deadlines(started_at) WHERE unit_id IS NULL;

@@ -2,10 +2,11 @@
  *
  *   jiesu-assignment [-c FILE]        (else the file named by $JIESU_CONFIG)
  *
- * Wiring only (common/svc does the start-up and requests): the places in
- * `regions` are loaded once, then one loop answers requests, runs the
- * reconciler every assignment.reconcile_seconds and routes a batch
- * (route_worker.c), until SIGTERM/SIGINT ends it after the current batch. Any
+ * Wiring only (common/svc does the start-up and requests): the routing rules
+ * (route_rules.c) are loaded at start and every assignment.reload_seconds,
+ * then one loop answers requests, runs the reconciler every
+ * assignment.reconcile_seconds and routes a batch (route_worker.c), until
+ * SIGTERM/SIGINT ends it after the current batch. Any
  * number of these processes may share one stream: the consumer group hands
  * each entry to one of them and the status check in the write makes a second
  * routing a no-op. Requests: "action.request" (route_api.c).
@@ -18,7 +19,7 @@
 #include "log.h"
 #include "queue.h"
 #include "route_api.h"
-#include "route_places.h"
+#include "route_rules.h"
 #include "route_reconcile.h"
 #include "route_worker.h"
 #include "svc.h"
@@ -27,7 +28,8 @@
 #define RETRY_PAUSE_MS 1000
 
 typedef struct {
-    route_places      *places;
+    route_api_state    api;         /* the request handlers' view (svc user pointer) */
+    route_rules       *rules;
     queue             *route;
     route_worker      *worker;
     route_worker_opts  wopts;
@@ -36,6 +38,8 @@ typedef struct {
     long               reconcile_ms;
     long               reconcile_min_age_s;
     int64_t            next_reconcile;
+    long               reload_ms;
+    int64_t            next_reload;
 } assignment;
 
 static const svc_route ROUTES[] = {{"action.request", route_api_action}, {NULL, NULL}};
@@ -45,11 +49,14 @@ static void configure(assignment *a, const config *cfg)
     a->stream = config_get(cfg, "queue.route_stream", "jiesu:route");
     a->reconcile_ms = 1000 * config_get_long(cfg, "assignment.reconcile_seconds", 60);
     a->reconcile_min_age_s = config_get_long(cfg, "assignment.reconcile_min_age_seconds", 10);
+    a->reload_ms = 1000 * config_get_long(cfg, "assignment.reload_seconds", 60);
+    a->api.accept_seconds = config_get_long(cfg, "deadline.accept_seconds", 0);
+    a->api.resolve_seconds = config_get_long(cfg, "deadline.resolve_seconds", 0);
     a->wopts = (route_worker_opts){
         .timers_key = config_get(cfg, "timers.key", "jiesu:timers"),
-        .accept_seconds = config_get_long(cfg, "deadline.accept_seconds", 7200),
-        .resolve_seconds = config_get_long(cfg, "deadline.resolve_seconds", 259200),
-        .min_score = strtod(config_get(cfg, "assignment.min_score", "0.6"), NULL),
+        .accept_seconds = config_get_long(cfg, "deadline.accept_seconds", 0),
+        .resolve_seconds = config_get_long(cfg, "deadline.resolve_seconds", 0),
+        .max_returns = config_get_long(cfg, "assignment.max_returns", 3),
         .claim_idle_ms = config_get_long(cfg, "assignment.claim_idle_ms", 30000),
         .batch_max = (size_t)config_get_long(cfg, "assignment.batch", 500),
     };
@@ -86,17 +93,25 @@ static int ensure_worker(assignment *a, service *s)
     return 0;
 }
 
-static int load_places(assignment *a, service *s)
+/* Loads the routing rules (again, when reloading: the old ones stay on failure). 0 or -1. */
+static int load_rules(assignment *a, service *s)
 {
     char err[512] = "";
-    if (!(a->places = route_places_load(s->pg, err, sizeof err))) {
+    route_rules *rules = route_rules_load(s->pg, s->cfg, err, sizeof err);
+    a->next_reload = bus_now_ms() + a->reload_ms;
+    if (!rules) {
         log_error("%s", err);
-        return -1;
+        return a->rules ? 0 : -1;
     }
-    log_info("loaded %zu streets and communities", route_places_count(a->places));
+    route_worker_destroy(&a->worker);     /* rebuilt over the new rules by ensure_worker */
+    route_rules_destroy(&a->rules);
+    a->rules = rules;
+    log_info("routing rules: %zu places, %zu categories", route_places_count(rules->places),
+             route_cat_count(rules->cats));
     a->wopts.pg = s->pg;
     a->wopts.pub = s->pub;
-    a->wopts.places = a->places;
+    a->wopts.rules = rules;
+    a->api.rules = rules;
     return ensure_worker(a, s);
 }
 
@@ -104,7 +119,8 @@ static int load_places(assignment *a, service *s)
 static int route_once(assignment *a, service *s)
 {
     route_batch_stats st;
-    if (ensure_worker(a, s) < 0 || svc_ensure_pg(s) < 0)
+    if (svc_ensure_pg(s) < 0 || (bus_now_ms() >= a->next_reload && load_rules(a, s) < 0) ||
+        ensure_worker(a, s) < 0)
         return -1;
     if (bus_now_ms() >= a->next_reconcile) {
         a->next_reconcile = bus_now_ms() + a->reconcile_ms;
@@ -125,7 +141,7 @@ int main(int argc, char **argv)
     assignment a = {0};
     service s;
     int rc = 1;
-    if (svc_start(&s, "assignment", argc, argv, ROUTES, &a) == 0 && (configure(&a, s.cfg), load_places(&a, &s)) == 0) {
+    if (svc_start(&s, "assignment", argc, argv, ROUTES, &a.api) == 0 && (configure(&a, s.cfg), load_rules(&a, &s)) == 0) {
         log_info("assignment ready (stream %s)", a.stream);
         rc = 0;
         while (!svc_stopping() && rc == 0) {
@@ -136,7 +152,7 @@ int main(int argc, char **argv)
         log_info("stopping");
     }
     drop_worker(&a);
-    route_places_destroy(&a.places);
+    route_rules_destroy(&a.rules);
     svc_finish(&s);
     return rc;
 }

@@ -9,6 +9,7 @@
  * walks states without any.
  */
 #include "route_ac.h"
+#include "route_mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,26 +40,12 @@ struct route_ac {
     ac_out  *outs;   size_t nouts, cap_outs;
     size_t   npatterns;
     int      built;
+    int32_t  root_next[256];                    /* the root's transitions, dense: most failure paths end there */
 };
-
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap * 2 : 256;
-    while (n < need)
-        n *= 2;
-    void *p = realloc(*arr, n * elem);
-    if (!p)
-        return -1;
-    *arr = p;
-    *cap = n;
-    return 0;
-}
 
 static int32_t new_node(route_ac *self, uint32_t depth)
 {
-    if (grow((void **)&self->nodes, &self->cap_nodes, self->nnodes + 1, sizeof(ac_node)) != 0)
+    if (route_grow((void **)&self->nodes, &self->cap_nodes, self->nnodes + 1, sizeof(ac_node)) != 0)
         return -1;
     self->nodes[self->nnodes] = (ac_node){.first_edge = -1, .fail = 0, .dict = -1, .first_out = -1, .depth = depth};
     return (int32_t)self->nnodes++;
@@ -106,7 +93,7 @@ static int32_t add_child(route_ac *self, int32_t node, uint8_t byte)
     if (child < 0)
         return -1;
     size_t cap_next = self->cap_edges;
-    if (grow((void **)&self->edges, &self->cap_edges, self->nedges + 1, sizeof(ac_edge)) != 0)
+    if (route_grow((void **)&self->edges, &self->cap_edges, self->nedges + 1, sizeof(ac_edge)) != 0)
         return -1;
     if (self->cap_edges != cap_next || !self->next_in_list) {
         int32_t *p = realloc(self->next_in_list, self->cap_edges * sizeof *p);
@@ -133,7 +120,7 @@ int route_ac_add(route_ac *self, const char *pattern, size_t len, int32_t value)
             return -1;
         node = child;
     }
-    if (grow((void **)&self->outs, &self->cap_outs, self->nouts + 1, sizeof(ac_out)) != 0)
+    if (route_grow((void **)&self->outs, &self->cap_outs, self->nouts + 1, sizeof(ac_out)) != 0)
         return -1;
     self->outs[self->nouts] = (ac_out){.value = value, .next = self->nodes[node].first_out};
     self->nodes[node].first_out = (int32_t)self->nouts++;
@@ -184,14 +171,13 @@ static int32_t child_of(const route_ac *self, int32_t node, uint8_t byte)
 /* The state reached from `node` on `byte`, following failure links. */
 static int32_t step(const route_ac *self, int32_t node, uint8_t byte)
 {
-    for (;;) {
+    while (node != 0) {
         int32_t next = child_of(self, node, byte);
         if (next >= 0)
             return next;
-        if (node == 0)
-            return 0;
         node = self->nodes[node].fail;
     }
+    return self->root_next[byte];
 }
 
 int route_ac_build(route_ac *self)
@@ -200,6 +186,10 @@ int route_ac_build(route_ac *self)
         return 0;
     if (flatten_edges(self) != 0)
         return -1;
+    for (int b = 0; b < 256; b++) {
+        int32_t next = child_of(self, 0, (uint8_t)b);
+        self->root_next[b] = next >= 0 ? next : 0;
+    }
     int32_t *queue = malloc(self->nnodes * sizeof *queue);
     if (!queue)
         return -1;

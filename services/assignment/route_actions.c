@@ -1,9 +1,10 @@
-/* route_actions.c — accept and resolve (see route_actions.h).
+/* route_actions.c — the unit and hotline actions (see route_actions.h).
  *
- * The statement locks the order, moves it only from an allowed state and only
- * for its owner unit, and logs the event from the row it moved; then the
+ * The first statement locks the order, moves it only from an allowed state
+ * and only for its owner unit, and logs the event from the row it moved; the
  * caller gets back the state it found, the owner and whether anything moved,
- * which is all it needs to explain a refusal.
+ * which is all it needs to explain a refusal. When it moved, the action's
+ * effect statements run in the same transaction.
  */
 #include "route_actions.h"
 
@@ -12,21 +13,34 @@
 #include <string.h>
 
 #include "db.h"
+#include "log.h"
+
+typedef enum { FX_NONE, FX_MEET_ACCEPT, FX_MEET_BOTH, FX_RETURN, FX_CLOSE, FX_REOPEN, FX_DISPATCH } effect;
 
 typedef struct {
     const char *action;
-    const char *to;        /* status after, also the event name */
+    const char *to;        /* status after; NULL: unchanged */
     const char *from;      /* allowed statuses, as an array literal */
+    const char *event;
+    effect      fx;
+    int         need_reason;
 } action_rule;
 
 static const action_rule RULES[] = {
-    {"accept", "accepted", "{dispatched}"},
-    {"resolve", "resolved", "{dispatched,accepted}"},
+    {"accept", "accepted", "{dispatched}", "accepted", FX_MEET_ACCEPT, 0},
+    {"return", "returned", "{dispatched,accepted}", "returned", FX_RETURN, 1},
+    {"progress", NULL, "{dispatched,accepted,waiting}", "progress", FX_NONE, 1},
+    {"wait", "waiting", "{accepted}", "waiting", FX_NONE, 0},
+    {"resume", "accepted", "{waiting}", "resumed", FX_NONE, 0},
+    {"resolve", "resolved", "{dispatched,accepted}", "resolved", FX_MEET_BOTH, 0},
+    {"callback", "closed", "{resolved}", "callback", FX_CLOSE, 0},
+    {"dispatch", "dispatched", "{manual,returned,new}", "routed", FX_DISPATCH, 0},
 };
+static const action_rule REOPEN = {"callback", "new", "{resolved}", "callback", FX_REOPEN, 0};
 
-/* $1 ticket, $2 new status, $3 allowed statuses, $4 unit code or '', $5 actor,
- * $6 event, $7 reason. One row per ticket found: id, status before, owner unit
- * code, moved, now in ms. */
+/* $1 ticket, $2 new status or NULL, $3 allowed statuses, $4 unit code or '',
+ * $5 actor, $6 event, $7 detail (jsonb). One row per ticket found: id,
+ * status before, owner unit code, moved, now in ms. */
 static const char SQL_ACT[] =
     "WITH target AS ("
     "  SELECT id, status FROM complaints WHERE ticket_no = $1 FOR UPDATE"
@@ -35,25 +49,116 @@ static const char SQL_ACT[] =
     "  JOIN assignments a ON a.complaint_id = t.id AND a.active AND a.role = 'owner'"
     "  JOIN units u ON u.id = a.unit_id"
     "), moved AS ("
-    "  UPDATE complaints c SET status = $2, updated_at = now() FROM target t"
+    "  UPDATE complaints c SET status = coalesce($2, c.status), updated_at = now() FROM target t"
     "  WHERE c.id = t.id AND c.status = ANY($3::text[]) AND ($4 = '' OR $4 IN (SELECT code FROM owner))"
     "  RETURNING c.id"
     "), logged AS ("
     "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
-    "  SELECT m.id, $5, $6, jsonb_build_object('from', t.status, 'to', $2::text, 'unit', nullif($4, ''),"
-    "                                          'reason', nullif($7, ''))"
+    "  SELECT m.id, $5, $6, jsonb_build_object('from', t.status, 'to', coalesce($2, t.status), 'unit', nullif($4, ''))"
+    "                       || $7::jsonb"
     "  FROM moved m JOIN target t ON t.id = m.id"
     ")"
     " SELECT t.id, t.status, coalesce((SELECT code FROM owner), ''), EXISTS (SELECT 1 FROM moved),"
     "        (extract(epoch FROM now()) * 1000)::bigint"
     " FROM target t";
 
-static const action_rule *find_rule(const char *action)
+#define NFX_PARAMS 6
+#define CYCLE_DEADLINES "complaint_id = $1::bigint AND cycle = (SELECT cycle FROM complaints WHERE id = $1::bigint)"
+#define RELEASE_SQL "UPDATE assignments SET active = false WHERE complaint_id = $1::bigint AND active"
+#define EVENT_SQL(ev) "INSERT INTO complaint_events (complaint_id, actor, event, detail) VALUES ($1::bigint, $2, '" ev "', $3::jsonb)"
+
+/* Effect statements, $1 = complaint id, $2 = actor, $3 = detail, $4 = target
+ * unit, $5/$6 = accept/resolve due ms; NULL-terminated lists. */
+static const char *const FX_SQL[][4] = {
+    [FX_NONE] = {NULL},
+    [FX_MEET_ACCEPT] = {"UPDATE deadlines SET met_at = now() WHERE " CYCLE_DEADLINES " AND kind = 'accept' AND met_at IS NULL", NULL},
+    [FX_MEET_BOTH] = {"UPDATE deadlines SET met_at = now() WHERE " CYCLE_DEADLINES " AND met_at IS NULL", NULL},
+    [FX_RETURN] = {RELEASE_SQL, "UPDATE complaints SET returns = returns + 1 WHERE id = $1::bigint", NULL},
+    [FX_CLOSE] = {EVENT_SQL("closed"), NULL},
+    [FX_REOPEN] = {RELEASE_SQL, "UPDATE complaints SET cycle = cycle + 1, returns = 0 WHERE id = $1::bigint",
+                   EVENT_SQL("reopened"), NULL},
+    [FX_DISPATCH] = {RELEASE_SQL,
+                     "INSERT INTO assignments (complaint_id, unit_id, role, street_code, category, rule, reasons, score, cycle)"
+                     " SELECT c.id, u.id, 'owner', CASE WHEN u.kind = 'street' THEN u.code END, c.category, 'dispatcher',"
+                     "        'dispatched by hand by ' || $2 || coalesce(': ' || nullif($3::jsonb->>'reason', ''), ''),"
+                     "        1, c.cycle"
+                     "   FROM complaints c JOIN units u ON u.code = $4 WHERE c.id = $1::bigint",
+                     "INSERT INTO deadlines (complaint_id, kind, cycle, due_at, started_at, unit_id)"
+                     " SELECT c.id, k.kind, c.cycle, to_timestamp(k.ms / 1000.0), now(), u.id"
+                     "   FROM complaints c JOIN units u ON u.code = $4"
+                     "  CROSS JOIN (VALUES ('accept', $5::bigint), ('resolve', $6::bigint)) AS k(kind, ms) WHERE c.id = $1::bigint"
+                     " ON CONFLICT (complaint_id, kind, cycle) DO UPDATE SET due_at = EXCLUDED.due_at,"
+                     "   started_at = EXCLUDED.started_at, unit_id = EXCLUDED.unit_id, fired_at = NULL, paused_at = NULL,"
+                     "   met_at = NULL, rung_next = NULL, rung_at = NULL",
+                     NULL},
+};
+
+/* Runs one effect statement. Every parameter is sent as text (cast where
+ * used), so a statement need not use all of them. 0 or -1 (logged). */
+static int exec_effect(PGconn *pg, const char *label, const char *sql, const char *const *params)
 {
+    static const Oid TEXT[NFX_PARAMS] = {25, 25, 25, 25, 25, 25};    /* PostgreSQL's text type */
+    PGresult *res = PQexecParams(pg, sql, NFX_PARAMS, TEXT, params, NULL, NULL, 0);
+    int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok)
+        log_error("db: %s: %s", label, PQresultErrorMessage(res));
+    PQclear(res);
+    return ok ? 0 : -1;
+}
+
+static const action_rule *find_rule(const char *action, const char *result)
+{
+    if (strcmp(action, "callback") == 0 && strcmp(result, "unsatisfied") == 0)
+        return &REOPEN;
     for (size_t i = 0; i < sizeof RULES / sizeof RULES[0]; i++)
         if (strcmp(RULES[i].action, action) == 0)
             return &RULES[i];
     return NULL;
+}
+
+/* Checks what the request must carry. 0 or -1 with err. */
+static int check_request(const route_action_req *req, const action_rule *rule, char *err, size_t errlen)
+{
+    if (!rule) {
+        snprintf(err, errlen, "unknown action '%s' (accept, return, progress, wait, resume, resolve, callback,"
+                              " dispatch)",
+                 req->action);
+        return -1;
+    }
+    if (!*req->ticket_no) {
+        snprintf(err, errlen, "%s: no ticket number given", req->action);
+        return -1;
+    }
+    if (rule->fx == FX_DISPATCH && !*req->target_unit) {
+        snprintf(err, errlen, "dispatch %s: no unit given", req->ticket_no);
+        return -1;
+    }
+    if (rule->need_reason && !*req->reason) {
+        snprintf(err, errlen, "%s %s: a reason is required", req->action, req->ticket_no);
+        return -1;
+    }
+    if (strcmp(req->action, "callback") == 0 && strcmp(req->result, "satisfied") != 0 &&
+        strcmp(req->result, "basic") != 0 && strcmp(req->result, "unsatisfied") != 0) {
+        snprintf(err, errlen, "callback %s: result '%s' must be satisfied, basic or unsatisfied", req->ticket_no,
+                 req->result);
+        return -1;
+    }
+    return 0;
+}
+
+/* A dispatch names a unit that exists and can own orders. 0 or -1 with err. */
+static int check_unit(PGconn *pg, const route_action_req *req, char *err, size_t errlen)
+{
+    const char *params[] = {req->target_unit};
+    PGresult *res = db_query(pg, "dispatch unit", "SELECT 1 FROM units WHERE code = $1 AND kind IN ('street', 'dept', 'discipline')",
+                             1, params);
+    int found = res && PQntuples(res) == 1;
+    if (!found)
+        snprintf(err, errlen, res ? "dispatch %s: no street office, department or discipline unit with code '%s'"
+                                  : "dispatch %s: database error looking up unit '%s'",
+                 req->ticket_no, req->target_unit);
+    PQclear(res);
+    return found ? 0 : -1;
 }
 
 /* Explains why the order found in res did not move; 0 if it already had moved. */
@@ -67,32 +172,58 @@ static int refusal(const route_action_req *req, const action_rule *rule, PGresul
             snprintf(err, errlen, "order %s has no owner unit (status %s)", req->ticket_no, status);
         return -1;
     }
-    if (strcmp(status, rule->to) == 0)
+    if (rule->to && strcmp(status, rule->to) == 0)
         return 0;
     snprintf(err, errlen, "order %s is %s: cannot %s it", req->ticket_no, status, req->action);
     return -1;
 }
 
-int route_action(PGconn *pg, const route_action_req *req, route_action_result *out, char *err, size_t errlen)
+/* The event detail: reason, and the callback's result. Escapes for JSON. */
+static void detail_json(char *buf, size_t cap, const route_action_req *req)
 {
-    int rc = -1;
-    memset(out, 0, sizeof *out);
-    const action_rule *rule = find_rule(req->action);
-    if (!rule) {
-        snprintf(err, errlen, "unknown action '%s' (accept, resolve)", req->action);
-        return -1;
+    size_t n = (size_t)snprintf(buf, cap, "{\"reason\":\"");
+    for (const char *p = req->reason; *p && n + 8 < cap; p++) {
+        if (*p == '"' || *p == '\\')
+            buf[n++] = '\\';
+        if ((unsigned char)*p < 0x20)
+            n += (size_t)snprintf(buf + n, cap - n, "\\u%04x", (unsigned char)*p);
+        else
+            buf[n++] = *p;
     }
-    if (!*req->ticket_no) {
-        snprintf(err, errlen, "%s: no ticket number given", req->action);
-        return -1;
-    }
+    if (strcmp(req->action, "callback") == 0)
+        snprintf(buf + n, cap - n, "\",\"result\":\"%s\",\"satisfied\":%s}", req->result,
+                 strcmp(req->result, "unsatisfied") != 0 ? "true" : "false");
+    else if (strcmp(req->action, "dispatch") == 0)
+        snprintf(buf + n, cap - n, "\",\"unit\":\"%s\",\"manual\":true}", req->target_unit);
+    else
+        snprintf(buf + n, cap - n, "\"}");
+}
+
+static int apply_effects(PGconn *pg, const route_action_req *req, const action_rule *rule, const char *id,
+                         const char *actor, const char *detail)
+{
+    char accept[24], resolve[24];
+    snprintf(accept, sizeof accept, "%lld", (long long)req->accept_due_ms);
+    snprintf(resolve, sizeof resolve, "%lld", (long long)req->resolve_due_ms);
+    const char *params[] = {id, actor, detail, req->target_unit, accept, resolve};
+    for (const char *const *sql = FX_SQL[rule->fx]; *sql; sql++)
+        if (exec_effect(pg, rule->action, *sql, params) != 0)
+            return -1;
+    return 0;
+}
+
+/* The move and its effects, in the open transaction. 0, 1 (refused: err), -1 (database). */
+static int act(PGconn *pg, const route_action_req *req, const action_rule *rule, route_action_result *out,
+               char *err, size_t errlen)
+{
+    char detail[2048];
     const char *actor = *req->actor ? req->actor : *req->unit_code ? req->unit_code : "dispatch";
-    const char *params[] = {req->ticket_no, rule->to, rule->from, req->unit_code, actor, rule->to, req->reason};
+    detail_json(detail, sizeof detail, req);
+    const char *params[] = {req->ticket_no, rule->to, rule->from, req->unit_code, actor, rule->event, detail};
     PGresult *res = db_query(pg, "unit action", SQL_ACT, 7, params);
-    if (!res) {
-        snprintf(err, errlen, "%s %s: database error (see the assignment log)", req->action, req->ticket_no);
+    if (!res)
         return -1;
-    }
+    int rc = 1;
     if (PQntuples(res) == 0) {
         snprintf(err, errlen, "no order with ticket %s", req->ticket_no);
         goto cleanup;
@@ -102,10 +233,35 @@ int route_action(PGconn *pg, const route_action_req *req, route_action_result *o
         goto cleanup;
     out->complaint_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     snprintf(out->from, sizeof out->from, "%s", PQgetvalue(res, 0, 1));
-    snprintf(out->to, sizeof out->to, "%s", rule->to);
+    snprintf(out->to, sizeof out->to, "%s", rule->to ? rule->to : out->from);
     out->at_ms = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
-    rc = 0;
+    out->reroute = out->changed && (rule->fx == FX_RETURN || rule->fx == FX_REOPEN);
+    rc = out->changed && apply_effects(pg, req, rule, PQgetvalue(res, 0, 0), actor, detail) != 0 ? -1 : 0;
 cleanup:
     PQclear(res);
     return rc;
+}
+
+int route_action(PGconn *pg, const route_action_req *in, route_action_result *out, char *err, size_t errlen)
+{
+    route_action_req r = *in, *req = &r;     /* NULL strings read as "" */
+    const char **fields[] = {&r.ticket_no, &r.action, &r.unit_code, &r.actor, &r.reason, &r.result, &r.target_unit};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (!*fields[i])
+            *fields[i] = "";
+    memset(out, 0, sizeof *out);
+    const action_rule *rule = find_rule(req->action, req->result);
+    if (check_request(req, rule, err, errlen) != 0 || (rule->fx == FX_DISPATCH && check_unit(pg, req, err, errlen) != 0))
+        return -1;
+    if (db_begin(pg) != 0) {
+        snprintf(err, errlen, "%s %s: database unavailable (see the assignment log)", req->action, req->ticket_no);
+        return -1;
+    }
+    int rc = act(pg, req, rule, out, err, errlen);
+    if (rc == 0 && db_commit(pg) == 0)
+        return 0;
+    db_rollback(pg);
+    if (rc != 1)
+        snprintf(err, errlen, "%s %s: database error (see the assignment log)", req->action, req->ticket_no);
+    return -1;
 }

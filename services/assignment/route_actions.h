@@ -1,11 +1,30 @@
-/* route_actions.h — what units do with their orders: accept, resolve.
+/* route_actions.h — what units, dispatchers and the hotline do with an order.
  *
- * One action is one statement (one transaction): the order is locked by its
- * ticket number, its state and owner are checked, the status moves and a
- * complaint_events row records who did it and why. Repeating an action that
- * already took effect (accepting an accepted order) succeeds and changes
- * nothing, so a client may retry safely. Return, progress and the callback
- * result come with the full routing work.
+ *   dispatch  manual|returned|new → dispatched to the unit named by a
+ *             dispatcher (target_unit): earlier assignments end, the unit
+ *             owns it with the deadlines given (accept_due_ms, resolve_due_ms)
+ *   accept    dispatched → accepted (the accept deadline is met)
+ *   return    dispatched|accepted → returned, with a reason: the unit gives the
+ *             order back; its assignments end, the return count of the
+ *             cycle goes up, and the caller enqueues it so
+ *             routing decides again without that unit (after
+ *             assignment.max_returns returns: manual arbitration)
+ *   progress  a note on an open order; the status stays
+ *   wait      accepted → waiting (for the citizen)
+ *   resume    waiting → accepted
+ *             (escalation pauses the deadlines of waiting and returned
+ *             orders and moves them on by the working time paused)
+ *   resolve   dispatched|accepted → resolved (both deadlines met)
+ *   callback  resolved → closed when the citizen is satisfied (result
+ *             satisfied or basic); unsatisfied reopens it: cycle + 1, status
+ *             new, assignments end, and the caller enqueues it for routing,
+ *             which gives it new deadlines
+ * One action is one transaction: the order is locked by its ticket number,
+ * its state and owner are checked, the status moves, the effects above are
+ * applied and complaint_events rows record who did it and why. Repeating an
+ * action that already took effect (accepting an accepted order) succeeds and
+ * changes nothing, so a client may retry safely; a repeated progress note is
+ * recorded again.
  */
 #ifndef JIESU_ROUTE_ACTIONS_H
 #define JIESU_ROUTE_ACTIONS_H
@@ -16,10 +35,13 @@
 
 typedef struct {
     const char *ticket_no;
-    const char *action;       /* "accept" | "resolve" */
-    const char *unit_code;    /* the acting unit; "" = a dispatcher acting for the owner */
+    const char *action;       /* accept | return | progress | wait | resume | resolve | callback | dispatch */
+    const char *unit_code;    /* the acting unit; "" = a dispatcher or the hotline acting for the owner */
     const char *actor;        /* who, for the audit trail; "" = the unit code */
-    const char *reason;       /* free text, may be "" */
+    const char *reason;       /* free text; required for return and progress */
+    const char *result;       /* callback: satisfied | basic | unsatisfied */
+    const char *target_unit;  /* dispatch: the unit code that gets the order */
+    int64_t     accept_due_ms, resolve_due_ms;   /* dispatch: its deadlines */
 } route_action_req;
 
 typedef struct {
@@ -27,11 +49,13 @@ typedef struct {
     char    from[16];         /* status before */
     char    to[16];           /* status after */
     int     changed;          /* 1 if this call moved the order, 0 if it already was there */
+    int     reroute;          /* 1 when the order now waits for routing (returned, reopened) */
     int64_t at_ms;            /* when (database clock) */
 } route_action_result;
 
 /* Carries out req. 0 with *out filled, or -1 with a message for the caller in
- * err (unknown action or ticket, wrong state, not the owner, database failure). */
+ * err (unknown action or ticket, wrong state, not the owner, missing reason,
+ * database failure). */
 int route_action(PGconn *pg, const route_action_req *req, route_action_result *out, char *err, size_t errlen);
 
 #endif

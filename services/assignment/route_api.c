@@ -1,7 +1,14 @@
 /* route_api.c — answers the assignment service's requests (see route_api.h). */
 #include "route_api.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+
+#include "config.h"
+#include "db.h"
 #include "log.h"
+#include "queue.h"
 #include "route_actions.h"
 
 #define ERR_REFUSED 409
@@ -20,6 +27,41 @@ static void publish_move(service *s, const bus_request *req, const Jiesu__Action
     bus_pub_send(s->pub, "complaint.status", &ev.base, req->env->trace_id);
 }
 
+/* Puts a returned or reopened order on the routing stream. When Redis fails
+ * the reconciler finds it within assignment.reconcile_seconds. */
+static void enqueue(service *s, int64_t id)
+{
+    const char *stream = config_get(s->cfg, "queue.route_stream", "jiesu:route");
+    queue *q = svc_ensure_redis(s) == 0
+                   ? queue_new(s->redis, stream, config_get(s->cfg, "queue.route_group", "assignment"), "api")
+                   : NULL;
+    if (!q || queue_add(q, &id, 1) != 0)
+        log_warn("Redis: order %lld waits for routing but could not be enqueued on %s; the reconciler will",
+                 (long long)id, stream);
+    queue_destroy(&q);
+}
+
+/* Deadlines for a dispatch by hand: the order's category and urgency limits from now. 0 or -1. */
+static int dispatch_deadlines(service *s, route_action_req *ar)
+{
+    const route_api_state *st = s->user;
+    const char *params[] = {ar->ticket_no};
+    PGresult *res = db_query(s->pg, "dispatch limits",
+                             "SELECT coalesce(category, ''), coalesce(urgency, ''), (extract(epoch FROM now()) * 1000)::bigint"
+                             "  FROM complaints WHERE ticket_no = $1", 1, params);
+    if (!res || PQntuples(res) != 1) {
+        PQclear(res);
+        return -1;
+    }
+    long accept, resolve;
+    int64_t now = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+    route_rules_limits(st->rules, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), &accept, &resolve);
+    ar->accept_due_ms = route_rules_due_ms(st->rules, now, st->accept_seconds, accept);
+    ar->resolve_due_ms = route_rules_due_ms(st->rules, now, st->resolve_seconds, resolve);
+    PQclear(res);
+    return 0;
+}
+
 void route_api_action(service *s, const bus_request *req)
 {
     char err[512] = "";
@@ -29,10 +71,14 @@ void route_api_action(service *s, const bus_request *req)
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "action.request: malformed payload");
         return;
     }
-    route_action_req ar = {.ticket_no = rq->ticket_no, .action = rq->action, .unit_code = rq->unit_code,
-                           .actor = rq->actor, .reason = rq->reason};
+    int dispatch = strcmp(rq->action, "dispatch") == 0;
+    route_action_req ar = {.ticket_no = rq->ticket_no, .action = rq->action, .unit_code = dispatch ? "" : rq->unit_code,
+                           .actor = rq->actor, .reason = rq->reason, .result = rq->result,
+                           .target_unit = dispatch ? rq->unit_code : ""};
     if (svc_ensure_pg(s) < 0) {
         bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database unavailable; try again");
+    } else if (dispatch && dispatch_deadlines(s, &ar) != 0) {
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "dispatch: no order with ticket %s", rq->ticket_no);
     } else if (route_action(s->pg, &ar, &res, err, sizeof err) != 0) {
         log_info("refused %s of order %s by '%s': %s", rq->action, rq->ticket_no, rq->unit_code, err);
         bus_server_reply_error(s->server, req, ERR_REFUSED, "%s", err);
@@ -42,6 +88,8 @@ void route_api_action(service *s, const bus_request *req)
         reply.status = res.to;
         reply.message = res.changed ? "done" : "already done; nothing changed";
         bus_server_reply(s->server, req, "action.reply", &reply.base);
+        if (res.reroute)
+            enqueue(s, res.complaint_id);
         if (res.changed)
             publish_move(s, req, rq, &res);
     }

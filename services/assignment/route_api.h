@@ -1,14 +1,25 @@
 /* route_api.h — the assignment service's requests over ZeroMQ.
  *
- * "action.request" (a unit accepts, resolves ... an order; route_actions.c)
- * answers "action.reply", or "error" 400 for a malformed request and 409 with
- * the reason an action was refused. Each move is published as
- * "complaint.status" after its commit.
+ * "action.request" (a unit accepts, returns, resolves ... an order, the
+ * hotline reports a callback; route_actions.c) answers "action.reply", or
+ * "error" 400 for a malformed request and 409 with the reason an action was
+ * refused. Each move is published as "complaint.status" after its commit; a
+ * returned or reopened order is put on the routing stream for the workers.
+ * "dispatch" (a dispatcher gives a manual order to a unit, target in
+ * unit_code) gets deadlines from the order's category and urgency.
  */
 #ifndef JIESU_ROUTE_API_H
 #define JIESU_ROUTE_API_H
 
+#include "route_rules.h"
 #include "svc.h"
+
+/* What the handlers need besides the service: the service's user pointer. */
+typedef struct {
+    const route_rules *rules;           /* the current rules (swapped on reload) */
+    long               accept_seconds;  /* deadline.accept_seconds: > 0 overrides the calendar */
+    long               resolve_seconds;
+} route_api_state;
 
 void route_api_action(service *s, const bus_request *req);
 

@@ -1,7 +1,10 @@
 /* route_category.c — category of a complaint from the hotline's column or
  * from its text (see route_category.h). */
 #include "route_category.h"
+#include "route_mem.h"
+#include "db.h"
 #include "route_ac.h"
+#include "route_say.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +22,11 @@ typedef struct {
     int   category;
 } cat_term;
 
+typedef struct {
+    char  *name;
+    double accept, resolve;
+} cat_urgency;
+
 struct route_cat {
     route_category *cats;
     size_t          ncats, cap_cats;
@@ -26,21 +34,11 @@ struct route_cat {
     size_t          nterms, cap_terms;
     cat_alias      *aliases;
     size_t          naliases, cap_aliases;
+    cat_urgency    *urgencies;
+    size_t          nurgencies, cap_urgencies;
     route_ac       *ac;
+    int             watch;          /* category whose first term is reported, -1 */
 };
-
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap * 2 : 64;
-    void *p = realloc(*arr, n * elem);
-    if (!p)
-        return -1;
-    *arr = p;
-    *cap = n;
-    return 0;
-}
 
 route_cat *route_cat_new(void)
 {
@@ -49,6 +47,8 @@ route_cat *route_cat_new(void)
         free(self);
         return NULL;
     }
+    if (self)
+        self->watch = -1;
     return self;
 }
 
@@ -66,6 +66,9 @@ void route_cat_destroy(route_cat **pself)
         free(self->terms[i].text);
     for (size_t i = 0; i < self->naliases; i++)
         free(self->aliases[i].name);
+    for (size_t i = 0; i < self->nurgencies; i++)
+        free(self->urgencies[i].name);
+    free(self->urgencies);
     free(self->cats);
     free(self->terms);
     free(self->aliases);
@@ -83,13 +86,13 @@ int route_cat_find(const route_cat *self, const char *code)
 }
 
 int route_cat_add(route_cat *self, const char *code, const char *name, const char *parent_code,
-                  const char *dept_kind, int accept_minutes, int resolve_days)
+                  const char *dept_kind, int accept_minutes, double resolve_days)
 {
     int parent = -1;
     if (parent_code && parent_code[0] && (parent = route_cat_find(self, parent_code)) < 0)
         return -1;
     if (route_cat_find(self, code) >= 0 || self->ncats >= MAX_CATEGORIES ||
-        grow((void **)&self->cats, &self->cap_cats, self->ncats + 1, sizeof *self->cats) != 0)
+        route_grow((void **)&self->cats, &self->cap_cats, self->ncats + 1, sizeof *self->cats) != 0)
         return -1;
     route_category *c = &self->cats[self->ncats];
     *c = (route_category){.code = strdup(code), .name = strdup(name), .dept_kind = strdup(dept_kind ? dept_kind : ""),
@@ -105,7 +108,7 @@ int route_cat_add_term(route_cat *self, int category, const char *term)
 {
     if (category < 0 || (size_t)category >= self->ncats || !term[0])
         return -1;
-    if (grow((void **)&self->terms, &self->cap_terms, self->nterms + 1, sizeof *self->terms) != 0)
+    if (route_grow((void **)&self->terms, &self->cap_terms, self->nterms + 1, sizeof *self->terms) != 0)
         return -1;
     char *copy = strdup(term);
     if (!copy || route_ac_add(self->ac, term, strlen(term), (int32_t)self->nterms) != 0) {
@@ -119,13 +122,43 @@ int route_cat_add_term(route_cat *self, int category, const char *term)
 int route_cat_map(route_cat *self, const char *hotline_name, int category)
 {
     if (category < 0 || (size_t)category >= self->ncats ||
-        grow((void **)&self->aliases, &self->cap_aliases, self->naliases + 1, sizeof *self->aliases) != 0)
+        route_grow((void **)&self->aliases, &self->cap_aliases, self->naliases + 1, sizeof *self->aliases) != 0)
         return -1;
     char *copy = strdup(hotline_name);
     if (!copy)
         return -1;
     self->aliases[self->naliases++] = (cat_alias){.name = copy, .category = category};
     return 0;
+}
+
+int route_cat_add_urgency(route_cat *self, const char *name, double accept_factor, double resolve_factor)
+{
+    if (!*name || accept_factor <= 0 || resolve_factor <= 0 ||
+        route_grow((void **)&self->urgencies, &self->cap_urgencies, self->nurgencies + 1, sizeof *self->urgencies) != 0)
+        return -1;
+    char *copy = strdup(name);
+    if (!copy)
+        return -1;
+    self->urgencies[self->nurgencies++] = (cat_urgency){.name = copy, .accept = accept_factor,
+                                                        .resolve = resolve_factor};
+    return 0;
+}
+
+int route_cat_limits(const route_cat *self, int category, const char *urgency, int default_accept_minutes,
+                     double default_resolve_days, int *accept_minutes, double *resolve_days)
+{
+    const route_category *c = route_cat_get(self, category);
+    double accept = c ? c->accept_minutes : default_accept_minutes, resolve = c ? c->resolve_days : default_resolve_days;
+    int known = !urgency || !*urgency;
+    for (size_t i = 0; !known && i < self->nurgencies; i++)
+        if (strcmp(self->urgencies[i].name, urgency) == 0) {
+            accept *= self->urgencies[i].accept;
+            resolve *= self->urgencies[i].resolve;
+            known = 1;
+        }
+    *accept_minutes = accept < 1 ? 1 : (int)(accept + 0.5);
+    *resolve_days = resolve;
+    return known;
 }
 
 int route_cat_build(route_cat *self)
@@ -149,6 +182,7 @@ typedef struct {
     double          *weight;
     int              hit_terms[16];
     size_t           nhits;
+    const char      *watch_term;
 } tally;
 
 static size_t utf8_chars(const char *s)
@@ -165,6 +199,8 @@ static int on_term(void *ctx, int32_t value, size_t start, size_t end)
     (void)start; (void)end;
     const cat_term *term = &t->cat->terms[value];
     t->weight[term->category] += (double)utf8_chars(term->text);
+    if (term->category == t->cat->watch && !t->watch_term)
+        t->watch_term = term->text;
     for (size_t i = 0; i < t->nhits; i++)
         if (t->hit_terms[i] == value)
             return 0;
@@ -201,10 +237,12 @@ static int is_ancestor(const route_cat *self, int a, int c)
 
 /* The heaviest category (a tie goes to the deeper one) and the weight of the
  * strongest rival that is not one of its ancestors. */
-static int best_category(const route_cat *self, const double *weight, double *best_w, double *rival_w)
+static int best_category(const route_cat *self, double *weight, int without, double *best_w, double *rival_w)
 {
     int best = -1;
     *best_w = *rival_w = 0;
+    if (without >= 0)
+        weight[without] = 0;
     for (size_t i = 0; i < self->ncats; i++) {
         double w = total_weight(self, weight, (int)i);
         if (w > *best_w || (w > 0 && w == *best_w && depth(self, (int)i) > depth(self, best))) {
@@ -220,7 +258,7 @@ static int best_category(const route_cat *self, const double *weight, double *be
     return best;
 }
 
-static void classify_text(const route_cat *self, const char *text, route_cat_result *out)
+static void classify_text(const route_cat *self, const char *text, int without, route_cat_result *out)
 {
     double stack_weight[64];
     double *weight = self->ncats <= 64 ? stack_weight : calloc(self->ncats, sizeof *weight);
@@ -229,19 +267,20 @@ static void classify_text(const route_cat *self, const char *text, route_cat_res
     memset(weight, 0, self->ncats * sizeof *weight);
     tally t = {.cat = self, .weight = weight};
     route_ac_scan(self->ac, text, strlen(text), on_term, &t);
+    out->watch_term = t.watch_term;
     double best_w, rival_w;
-    int best = best_category(self, weight, &best_w, &rival_w);
+    int best = best_category(self, weight, without, &best_w, &rival_w);
     if (best >= 0) {
         out->category = best;
         out->rule = "terms";
         out->score = best_w / (best_w + rival_w + 2.0);  /* one 2-char term alone: 0.5 */
-        size_t len = (size_t)snprintf(out->reason, sizeof out->reason, "terms");
-        for (size_t i = 0; i < t.nhits && len < sizeof out->reason; i++)
-            len += (size_t)snprintf(out->reason + len, sizeof out->reason - len, "%s%s", i ? ", " : " ",
-                                    self->terms[t.hit_terms[i]].text);
-        if (len < sizeof out->reason)
-            snprintf(out->reason + len, sizeof out->reason - len, " → %s (%s)", self->cats[best].name,
-                     self->cats[best].code);
+        size_t len = 0, shown = 0;
+        route_say(out->reason, sizeof out->reason, &len, "terms");
+        for (size_t i = 0; i < t.nhits; i++)
+            if (self->terms[t.hit_terms[i]].category != without)
+                route_say(out->reason, sizeof out->reason, &len, "%s%s", shown++ ? ", " : " ",
+                          self->terms[t.hit_terms[i]].text);
+        route_say(out->reason, sizeof out->reason, &len, " → %s (%s)", self->cats[best].name, self->cats[best].code);
     }
     if (weight != stack_weight)
         free(weight);
@@ -263,5 +302,105 @@ void route_cat_classify(const route_cat *self, const char *raw_category, const c
         }
     }
     if (text)
-        classify_text(self, text, out);
+        classify_text(self, text, -1, out);
+}
+
+void route_cat_watch(route_cat *self, int category)
+{
+    self->watch = category;
+}
+
+void route_cat_classify_without(const route_cat *self, const char *text, int without, route_cat_result *out)
+{
+    *out = (route_cat_result){.category = -1, .score = 0, .rule = "none"};
+    snprintf(out->reason, sizeof out->reason, "no category term found");
+    if (text)
+        classify_text(self, text, without, out);
+}
+
+/* ---- loading from PostgreSQL ---- */
+
+static const char SQL_CATEGORIES[] =
+    "WITH RECURSIVE tree AS ("
+    "  SELECT code, 0 AS depth FROM categories WHERE parent_code IS NULL"
+    "  UNION ALL SELECT c.code, t.depth + 1 FROM categories c JOIN tree t ON c.parent_code = t.code"
+    ") SELECT c.code, c.name, coalesce(c.parent_code, ''), coalesce(c.dept_kind, ''), c.accept_minutes,"
+    "         c.resolve_days, array_to_string(c.terms, '|')"
+    "    FROM categories c JOIN tree t USING (code) ORDER BY t.depth, c.code";
+
+static const char SQL_ALIASES[] = "SELECT hotline_name, category_code FROM category_aliases ORDER BY 1";
+static const char SQL_URGENCY[] = "SELECT name, accept_factor, resolve_factor FROM urgency_levels ORDER BY 1";
+
+/* Adds one category row and its |-separated terms. 0 or -1. */
+static int load_category(route_cat *self, PGresult *res, int r)
+{
+    int c = route_cat_add(self, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), PQgetvalue(res, r, 2),
+                          PQgetvalue(res, r, 3), atoi(PQgetvalue(res, r, 4)), atof(PQgetvalue(res, r, 5)));
+    if (c < 0)
+        return -1;
+    char *terms = strdup(PQgetvalue(res, r, 6)), *p = terms;
+    if (!terms)
+        return -1;
+    int rc = 0;
+    for (char *t; rc == 0 && (t = strsep(&p, "|")) != NULL;)
+        if (*t)
+            rc = route_cat_add_term(self, c, t);
+    free(terms);
+    return rc;
+}
+
+/* Runs the three queries and adds their rows. 0 or -1 with err. */
+static int load_rows(route_cat *self, PGconn *pg, char *err, size_t errlen)
+{
+    PGresult *cats = db_query(pg, "load categories", SQL_CATEGORIES, 0, NULL);
+    PGresult *aliases = cats ? db_query(pg, "load category aliases", SQL_ALIASES, 0, NULL) : NULL;
+    PGresult *urg = aliases ? db_query(pg, "load urgency levels", SQL_URGENCY, 0, NULL) : NULL;
+    int rc = -1;
+    if (!urg) {
+        snprintf(err, errlen, "categories: query failed (see log)");
+        goto cleanup;
+    }
+    for (int r = 0; r < PQntuples(cats); r++)
+        if (load_category(self, cats, r) != 0) {
+            snprintf(err, errlen, "categories: cannot add %s (bad parent, duplicate or out of memory)",
+                     PQgetvalue(cats, r, 0));
+            goto cleanup;
+        }
+    for (int r = 0; r < PQntuples(aliases); r++)
+        if (route_cat_map(self, PQgetvalue(aliases, r, 0), route_cat_find(self, PQgetvalue(aliases, r, 1))) != 0) {
+            snprintf(err, errlen, "categories: hotline name %s: unknown category %s", PQgetvalue(aliases, r, 0),
+                     PQgetvalue(aliases, r, 1));
+            goto cleanup;
+        }
+    for (int r = 0; r < PQntuples(urg); r++)
+        if (route_cat_add_urgency(self, PQgetvalue(urg, r, 0), atof(PQgetvalue(urg, r, 1)),
+                                  atof(PQgetvalue(urg, r, 2))) != 0) {
+            snprintf(err, errlen, "categories: urgency level %s: bad factors", PQgetvalue(urg, r, 0));
+            goto cleanup;
+        }
+    rc = 0;
+cleanup:
+    PQclear(cats);
+    PQclear(aliases);
+    PQclear(urg);
+    return rc;
+}
+
+route_cat *route_cat_load(PGconn *pg, char *err, size_t errlen)
+{
+    route_cat *self = route_cat_new();
+    if (!self) {
+        snprintf(err, errlen, "categories: out of memory");
+        return NULL;
+    }
+    if (load_rows(self, pg, err, errlen) != 0)
+        goto fail;
+    if (route_cat_build(self) != 0) {
+        snprintf(err, errlen, "categories: out of memory");
+        goto fail;
+    }
+    return self;
+fail:
+    route_cat_destroy(&self);
+    return NULL;
 }

@@ -33,7 +33,7 @@ typedef struct {
     char        street_code[ROUTE_CODE_MAX];     /* "" when no street was found */
     char        community_code[ROUTE_CODE_MAX];  /* "" when no community of that street was named */
     const char *street_name;                     /* "中韩街道", or "" (owned by the places) */
-    const char *rule;                            /* "community", "street", "ambiguous" or "none" (static) */
+    const char *rule;                            /* "community", "street", "gazetteer", "ambiguous" or "none" (static) */
     char        reason[ROUTE_REASON_MAX];        /* why, for people; truncated at a character boundary */
     double      score;                           /* confidence, 0..1 */
 } route_place_result;
@@ -50,10 +50,17 @@ int route_places_add_street(route_places *self, const char *code, const char *na
 int route_places_add_community(route_places *self, const char *code, const char *name,
                                const char *short_name, const char *parent_code);
 
+/* Adds a gazetteer row: road or landmark `name` → street (and community,
+ * "" for none); house numbers num_from..num_to, or num_from < 0 for every
+ * number no other row of the name covers. Rows of the same name make one
+ * place. 0, or -1 on an empty name, a bad range, after build or out of memory. */
+int route_places_add_gazetteer(route_places *self, const char *name, const char *street_code,
+                               const char *community_code, long num_from, long num_to);
+
 /* Resolves parents and builds the matcher. Call once. 0 or -1 (out of memory). */
 int route_places_build(route_places *self);
 
-/* Loads every street and community in the regions table and builds.
+/* Loads every street and community in the regions table, and the gazetteer, and builds.
  * NULL with "regions: reason" in err on failure (or when no street is there). */
 route_places *route_places_load(PGconn *pg, char *err, size_t errlen);
 
@@ -63,6 +70,19 @@ size_t route_places_count(const route_places *self);
 /* Decides the street for one complaint. address and content may be NULL. */
 void route_places_match(const route_places *self, const char *address, const char *content,
                         route_place_result *out);
+
+/* Streets a decision must not name: those of units that returned the order,
+ * and, when district is set, every street outside that district (the one
+ * the complaint's coordinates lie in). */
+typedef struct {
+    const char *const *street_codes;
+    size_t             n;
+    const char        *district;    /* 6-digit code, or NULL */
+} route_exclude;
+
+/* route_places_match as if the excluded streets' names were not there. ex may be NULL. */
+void route_places_match_excluding(const route_places *self, const char *address, const char *content,
+                                  const route_exclude *ex, route_place_result *out);
 
 /* Frees everything and sets *self to NULL. */
 void route_places_destroy(route_places **self);

@@ -1,6 +1,6 @@
-/* route_reconcile.c — re-enqueueing 'new' orders without a routing entry (see route_reconcile.h).
+/* route_reconcile.c — re-enqueueing 'new' and 'returned' orders without a routing entry (see route_reconcile.h).
  *
- * Walks the 'new' orders by id (keyset pages of `batch`, over the partial
+ * Walks the orders waiting for routing by id (keyset pages of `batch`, over the partial
  * index complaints_status) so a large backlog never sits in memory at once.
  */
 #include "route_reconcile.h"
@@ -14,7 +14,7 @@
 
 static const char SQL_NEW[] =
     "SELECT id FROM complaints"
-    " WHERE status = 'new' AND created_at < now() - make_interval(secs => $1::float8) AND id > $2::bigint"
+    " WHERE status IN ('new', 'returned') AND updated_at < now() - make_interval(secs => $1::float8) AND id > $2::bigint"
     " ORDER BY id LIMIT $3::int";
 
 /* Entries in the stream, or -1. */

@@ -19,11 +19,14 @@
 
 #include "db.h"
 #include "log.h"
+#include "route_say.h"
 #include "timers.h"
 
 #define MEMBER_BYTES 24     /* a deadline id in decimal */
+#define MAX_EXCLUDED 16     /* streets that returned one order in one cycle */
 
-enum { ARR_ID, ARR_STREET, ARR_COMMUNITY, ARR_RULE, ARR_REASONS, ARR_SCORE, ARR_MANUAL, NARRAYS };
+enum { ARR_ID, ARR_STREET, ARR_COMMUNITY, ARR_RULE, ARR_REASONS, ARR_SCORE, ARR_OWNER, ARR_CO, ARR_CATEGORY,
+       ARR_ACCEPT_MS, ARR_RESOLVE_MS, NARRAYS };
 
 /* A growing string for PostgreSQL array literals. */
 typedef struct {
@@ -34,7 +37,7 @@ typedef struct {
 struct route_worker {
     route_worker_opts   o;
     queue_item         *items;
-    route_place_result *results;
+    route_decision     *results;
     strbuf              arr[NARRAYS];
     char               (*members)[MEMBER_BYTES];   /* deadline ids of the batch, 2 per order */
     char              **member_ptrs;
@@ -42,56 +45,91 @@ struct route_worker {
     int64_t             last_claim_ms;
 };
 
+/* The orders of the batch still to route, the units that returned each in
+ * its current cycle (comma list) and the database clock in ms. */
 static const char SQL_LOAD[] =
-    "SELECT id, ticket_no, address, content FROM complaints"
-    " WHERE id = ANY($1::bigint[]) AND status = 'new' ORDER BY id";
+    "SELECT c.id, c.ticket_no, c.address, c.content, coalesce(c.category_raw, ''), coalesce(c.urgency, ''),"
+    "       c.returns,"
+    "       (SELECT coalesce(string_agg(DISTINCT u.code, ','), '') FROM assignments a JOIN units u ON u.id = a.unit_id"
+    "         WHERE a.complaint_id = c.id AND NOT a.active AND a.role = 'owner' AND a.cycle = c.cycle),"
+    "       (extract(epoch FROM now()) * 1000)::bigint, c.lon IS NOT NULL AND c.lat IS NOT NULL,"
+    "       coalesce(c.lon, 0), coalesce(c.lat, 0)"
+    "  FROM complaints c WHERE c.id = ANY($1::bigint[]) AND c.status IN ('new', 'returned') ORDER BY c.id";
 
-/* $1..$7 the batch's arrays, $8/$9 accept/resolve seconds. Returns one row per
- * order that moved: idx (1-based position in the arrays), status, unit code
- * and name, reasons, accept deadline id and due ms, resolve deadline id and due ms. */
+enum { L_ID, L_TICKET, L_ADDRESS, L_CONTENT, L_CATEGORY, L_URGENCY, L_RETURNS, L_RETURNED_BY, L_NOW_MS, L_HAS_COORDS,
+       L_LON, L_LAT };
+
+/* $1..$11 the batch's arrays. Returns one row per order that moved: idx
+ * (1-based position in the arrays), status, unit code and name, reasons,
+ * accept deadline id and due ms, resolve deadline id and due ms. */
 static const char SQL_WRITE[] =
     "WITH input AS ("
-    "  SELECT t.idx, t.complaint_id, t.street_code, t.community_code, t.rule, t.score,"
-    "         u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, u.id IS NOT NULL AS dispatch,"
-    "         CASE WHEN NOT t.manual AND u.id IS NULL"
-    "              THEN t.reasons || '; no street office unit for ' || t.street_code || ', manual dispatch'"
+    "  SELECT t.idx, t.complaint_id, t.street_code, t.community_code, t.rule, t.score, t.category,"
+    "         t.accept_ms, t.resolve_ms, u.id AS unit_id, u.code AS unit_code, u.name AS unit_name,"
+    "         u.id IS NOT NULL AS dispatch, cu.id AS co_id, cu.code AS co_code,"
+    "         CASE WHEN t.owner IS NOT NULL AND u.id IS NULL"
+    "              THEN t.reasons || '; no unit ' || t.owner || ', manual dispatch'"
     "              ELSE t.reasons END AS reasons"
-    "  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::bool[])"
-    "       WITH ORDINALITY AS t(complaint_id, street_code, community_code, rule, reasons, score, manual, idx)"
-    "  LEFT JOIN units u ON NOT t.manual AND u.code = t.street_code AND u.kind = 'street'"
+    "  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[],"
+    "              $8::text[], $9::text[], $10::bigint[], $11::bigint[])"
+    "       WITH ORDINALITY AS t(complaint_id, street_code, community_code, rule, reasons, score, owner, co,"
+    "                            category, accept_ms, resolve_ms, idx)"
+    "  LEFT JOIN units u ON u.code = t.owner"
+    "  LEFT JOIN units cu ON cu.code = t.co AND u.id IS NOT NULL"
     "), locked AS ("
-    "  SELECT c.id FROM complaints c JOIN input i ON i.complaint_id = c.id"
-    "  WHERE c.status = 'new' ORDER BY c.id FOR UPDATE OF c"
+    "  SELECT c.id FROM complaints c"
+    "  WHERE c.id = ANY($1::bigint[]) AND c.status IN ('new', 'returned') ORDER BY c.id FOR UPDATE"
     "), moved AS ("
     "  UPDATE complaints c SET status = CASE WHEN i.dispatch THEN 'dispatched' ELSE 'manual' END,"
-    "         updated_at = now()"
-    "  FROM input i WHERE c.id = i.complaint_id AND c.id IN (SELECT id FROM locked) AND c.status = 'new'"
-    "  RETURNING c.id, c.status"
+    "         category = i.category, updated_at = now()"
+    "  FROM input i WHERE c.id = i.complaint_id AND c.id IN (SELECT id FROM locked)"
+    "    AND c.status IN ('new', 'returned')"
+    "  RETURNING c.id, c.status, c.cycle"
     "), owner AS ("
-    "  INSERT INTO assignments (complaint_id, unit_id, role, street_code, community_code, rule, reasons, score)"
+    "  INSERT INTO assignments (complaint_id, unit_id, role, street_code, community_code, category, rule, reasons,"
+    "                           score, cycle)"
     "  SELECT i.complaint_id, i.unit_id, CASE WHEN i.dispatch THEN 'owner' ELSE 'manual' END,"
-    "         i.street_code, i.community_code, i.rule, i.reasons, i.score"
+    "         i.street_code, i.community_code, i.category, i.rule, i.reasons, i.score, m.cycle"
     "  FROM moved m JOIN input i ON i.complaint_id = m.id"
     "  ON CONFLICT DO NOTHING"
+    "), co AS ("
+    "  INSERT INTO assignments (complaint_id, unit_id, role, street_code, community_code, category, rule, reasons,"
+    "                           score, cycle)"
+    "  SELECT i.complaint_id, i.co_id, 'co', i.street_code, i.community_code, i.category, 'category',"
+    "         'department regulating ' || i.category, i.score, m.cycle"
+    "  FROM moved m JOIN input i ON i.complaint_id = m.id WHERE m.status = 'dispatched' AND i.co_id IS NOT NULL"
     "), due AS ("
-    "  INSERT INTO deadlines (complaint_id, kind, cycle, due_at)"
-    "  SELECT m.id, k.kind, 1, now() + make_interval(secs => k.secs)"
-    "  FROM moved m CROSS JOIN (VALUES ('accept', $8::float8), ('resolve', $9::float8)) AS k(kind, secs)"
+    "  INSERT INTO deadlines (complaint_id, kind, cycle, due_at, started_at, unit_id)"
+    "  SELECT m.id, k.kind, m.cycle, to_timestamp(k.ms / 1000.0), now(), i.unit_id"
+    "  FROM moved m JOIN input i ON i.complaint_id = m.id"
+    "  CROSS JOIN LATERAL (VALUES ('accept', i.accept_ms), ('resolve', i.resolve_ms)) AS k(kind, ms)"
     "  WHERE m.status = 'dispatched'"
-    "  ON CONFLICT DO NOTHING"
+    "  ON CONFLICT (complaint_id, kind, cycle) DO UPDATE SET due_at = EXCLUDED.due_at,"
+    "     started_at = EXCLUDED.started_at, unit_id = EXCLUDED.unit_id, fired_at = NULL, paused_at = NULL,"
+    "     met_at = NULL, rung_next = NULL, rung_at = NULL"
     "  RETURNING id, complaint_id, kind, ceil(extract(epoch FROM due_at) * 1000)::bigint AS due_ms"
+    "), unowned AS ("
+    "  UPDATE deadlines d SET unit_id = NULL FROM moved m"
+    "  WHERE m.status = 'manual' AND d.complaint_id = m.id AND d.cycle = m.cycle AND d.met_at IS NULL"
+    "    AND d.unit_id IS NOT NULL"
     "), logged AS ("
     "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
     "  SELECT m.id, 'assignment', CASE WHEN m.status = 'dispatched' THEN 'routed' ELSE 'manual' END,"
-    "         jsonb_build_object('rule', i.rule, 'reasons', i.reasons, 'score', i.score,"
-    "                            'street', i.street_code, 'community', i.community_code, 'unit', i.unit_code)"
+    "         jsonb_build_object('rule', i.rule, 'reasons', i.reasons, 'score', i.score, 'category', i.category,"
+    "                            'street', i.street_code, 'community', i.community_code, 'unit', i.unit_code,"
+    "                            'co', i.co_code, 'cycle', m.cycle)"
     "  FROM moved m JOIN input i ON i.complaint_id = m.id"
+    "), due_by AS ("
+    "  SELECT complaint_id, max(id) FILTER (WHERE kind = 'accept') AS accept_id,"
+    "         max(due_ms) FILTER (WHERE kind = 'accept') AS accept_ms,"
+    "         max(id) FILTER (WHERE kind = 'resolve') AS resolve_id,"
+    "         max(due_ms) FILTER (WHERE kind = 'resolve') AS resolve_ms"
+    "  FROM due GROUP BY complaint_id"
     ")"
     " SELECT i.idx, m.status, coalesce(i.unit_code, ''), coalesce(i.unit_name, ''), i.reasons,"
-    "        a.id, a.due_ms, r.id, r.due_ms"
+    "        d.accept_id, d.accept_ms, d.resolve_id, d.resolve_ms"
     " FROM moved m JOIN input i ON i.complaint_id = m.id"
-    " LEFT JOIN due a ON a.complaint_id = m.id AND a.kind = 'accept'"
-    " LEFT JOIN due r ON r.complaint_id = m.id AND r.kind = 'resolve'"
+    " LEFT JOIN due_by d ON d.complaint_id = m.id"
     " ORDER BY i.idx";
 
 enum { W_IDX, W_STATUS, W_UNIT_CODE, W_UNIT_NAME, W_REASONS, W_ACCEPT_ID, W_ACCEPT_MS, W_RESOLVE_ID, W_RESOLVE_MS };
@@ -212,29 +250,68 @@ static PGresult *load_orders(route_worker *self, size_t n)
     return db_query(self->o.pg, "load complaints to route", SQL_LOAD, 1, params);
 }
 
+/* Splits the comma list of units that returned an order into ex (pointing into buf). */
+static void returned_by(char *buf, size_t cap, const char *list, const char **codes, route_exclude *ex)
+{
+    snprintf(buf, cap, "%s", list);
+    ex->street_codes = codes;
+    ex->n = 0;
+    for (char *p = buf, *c; ex->n < MAX_EXCLUDED && (c = strsep(&p, ",")) != NULL;)
+        if (*c)
+            codes[ex->n++] = c;
+}
+
+/* Decides order r of the loaded batch into self->results[r]. */
+static void decide_one(route_worker *self, PGresult *orders, int r)
+{
+    char buf[512];
+    const char *codes[MAX_EXCLUDED];
+    route_exclude ex;
+    route_decision *d = &self->results[r];
+    returned_by(buf, sizeof buf, PQgetvalue(orders, r, L_RETURNED_BY), codes, &ex);
+    route_input in = {.address = PQgetvalue(orders, r, L_ADDRESS), .content = PQgetvalue(orders, r, L_CONTENT),
+                      .category_raw = PQgetvalue(orders, r, L_CATEGORY), .urgency = PQgetvalue(orders, r, L_URGENCY),
+                      .exclude = &ex, .has_coords = strcmp(PQgetvalue(orders, r, L_HAS_COORDS), "t") == 0,
+                      .lon = atof(PQgetvalue(orders, r, L_LON)), .lat = atof(PQgetvalue(orders, r, L_LAT))};
+    route_decide(&self->o.rules->decider, &in, d);
+    long returns = atol(PQgetvalue(orders, r, L_RETURNS));
+    if (self->o.max_returns > 0 && returns >= self->o.max_returns) {
+        size_t len = strlen(d->reasons);
+        route_say(d->reasons, sizeof d->reasons, &len,
+                  "; returned %ld times (assignment.max_returns %ld): manual arbitration", returns,
+                  self->o.max_returns);
+        d->owner = ROUTE_TO_MANUAL;
+        d->owner_code[0] = d->co_code[0] = '\0';
+        d->rule = "arbitration";
+    }
+}
+
 /* Decides every loaded order and fills the arrays of the write. 0 or -1 (out of memory). */
 static int decide(route_worker *self, PGresult *orders)
 {
-    char num[32];
+    char score[32], accept[32], resolve[32];
     if (arrays_start(self) != 0)
         return -1;
     for (int r = 0; r < PQntuples(orders); r++) {
-        route_place_result *res = &self->results[r];
-        route_places_match(self->o.places, PQgetvalue(orders, r, 2), PQgetvalue(orders, r, 3), res);
-        int manual = !*res->street_code || res->score < self->o.min_score;
-        if (manual && *res->street_code) {
-            size_t len = strlen(res->reason);   /* ASCII appended: a cut cannot split a character */
-            snprintf(res->reason + len, sizeof res->reason - len, "; score %.2f under %.2f, manual dispatch",
-                     res->score, self->o.min_score);
-        }
-        snprintf(num, sizeof num, "%.3f", res->score);
-        if (arr_elem(&self->arr[ARR_ID], PQgetvalue(orders, r, 0), 0) != 0 ||
-            arr_elem(&self->arr[ARR_STREET], *res->street_code ? res->street_code : NULL, 1) != 0 ||
-            arr_elem(&self->arr[ARR_COMMUNITY], *res->community_code ? res->community_code : NULL, 1) != 0 ||
-            arr_elem(&self->arr[ARR_RULE], res->rule, 1) != 0 ||
-            arr_elem(&self->arr[ARR_REASONS], res->reason, 1) != 0 ||
-            arr_elem(&self->arr[ARR_SCORE], num, 0) != 0 ||
-            arr_elem(&self->arr[ARR_MANUAL], manual ? "t" : "f", 0) != 0)
+        decide_one(self, orders, r);
+        const route_decision *d = &self->results[r];
+        int64_t now = strtoll(PQgetvalue(orders, r, L_NOW_MS), NULL, 10);
+        long resolve_min = (long)(d->resolve_days * self->o.rules->day_minutes + 0.5);
+        snprintf(score, sizeof score, "%.3f", d->score);
+        snprintf(accept, sizeof accept, "%" PRId64, route_rules_due_ms(self->o.rules, now, self->o.accept_seconds, d->accept_minutes));
+        snprintf(resolve, sizeof resolve, "%" PRId64, route_rules_due_ms(self->o.rules, now, self->o.resolve_seconds, resolve_min));
+        const char *street = d->place.street_code, *community = d->place.community_code;
+        if (arr_elem(&self->arr[ARR_ID], PQgetvalue(orders, r, L_ID), 0) != 0 ||
+            arr_elem(&self->arr[ARR_STREET], *street ? street : NULL, 1) != 0 ||
+            arr_elem(&self->arr[ARR_COMMUNITY], *community ? community : NULL, 1) != 0 ||
+            arr_elem(&self->arr[ARR_RULE], d->rule, 1) != 0 ||
+            arr_elem(&self->arr[ARR_REASONS], d->reasons, 1) != 0 ||
+            arr_elem(&self->arr[ARR_SCORE], score, 0) != 0 ||
+            arr_elem(&self->arr[ARR_OWNER], *d->owner_code ? d->owner_code : NULL, 1) != 0 ||
+            arr_elem(&self->arr[ARR_CO], *d->co_code ? d->co_code : NULL, 1) != 0 ||
+            arr_elem(&self->arr[ARR_CATEGORY], d->category_code, 1) != 0 ||
+            arr_elem(&self->arr[ARR_ACCEPT_MS], accept, 0) != 0 ||
+            arr_elem(&self->arr[ARR_RESOLVE_MS], resolve, 0) != 0)
             return -1;
     }
     return arrays_close(self);
@@ -242,13 +319,10 @@ static int decide(route_worker *self, PGresult *orders)
 
 static PGresult *write_decisions(route_worker *self)
 {
-    char accept[32], resolve[32];
-    snprintf(accept, sizeof accept, "%ld", self->o.accept_seconds);
-    snprintf(resolve, sizeof resolve, "%ld", self->o.resolve_seconds);
-    const char *params[] = {self->arr[ARR_ID].s,      self->arr[ARR_STREET].s, self->arr[ARR_COMMUNITY].s,
-                            self->arr[ARR_RULE].s,    self->arr[ARR_REASONS].s, self->arr[ARR_SCORE].s,
-                            self->arr[ARR_MANUAL].s,  accept,                   resolve};
-    return db_query(self->o.pg, "write routing decisions", SQL_WRITE, 9, params);
+    const char *params[NARRAYS];
+    for (int a = 0; a < NARRAYS; a++)
+        params[a] = self->arr[a].s;
+    return db_query(self->o.pg, "write routing decisions", SQL_WRITE, NARRAYS, params);
 }
 
 /* Adds a deadline (columns id_col, ms_col of row r) to the batch's timers. */
@@ -284,7 +358,7 @@ static void publish(route_worker *self, PGresult *orders, PGresult *w, route_bat
 {
     for (int r = 0; r < PQntuples(w); r++) {
         int o = atoi(PQgetvalue(w, r, W_IDX)) - 1;
-        const route_place_result *res = &self->results[o];
+        const route_decision *res = &self->results[o];
         int manual = strcmp(PQgetvalue(w, r, W_STATUS), "manual") == 0;
         if (manual)
             st->manual++;
@@ -297,7 +371,7 @@ static void publish(route_worker *self, PGresult *orders, PGresult *w, route_bat
         a.ticket_no = PQgetvalue(orders, o, 1);
         a.unit_code = PQgetvalue(w, r, W_UNIT_CODE);
         a.unit_name = PQgetvalue(w, r, W_UNIT_NAME);
-        a.street_code = (char *)res->street_code;
+        a.street_code = (char *)res->place.street_code;
         a.rule = (char *)res->rule;
         a.reasons = PQgetvalue(w, r, W_REASONS);
         a.score = res->score;

@@ -2,14 +2,20 @@
  *
  * A step takes up to batch_max entries of the routing stream (entries a dead
  * consumer left idle for claim_idle_ms first, then new ones), loads those
- * complaints that are still 'new', decides each one's street with
- * route_places, and writes every decision of the batch in one set-based
- * statement (so one transaction): the assignment (owner = the street office,
- * or manual dispatch when the score is under min_score, no street was found or
- * the street has no unit), the status change, the accept and resolve
- * deadlines of dispatched orders and one complaint_events row per order. Only
- * rows still 'new' change, so a re-delivered entry or a second worker changes
- * nothing. After the commit: the deadlines go into the timers zset, one
+ * complaints that are 'new' (imported or reopened) or 'returned', decides
+ * each one with route_decide (a returned order without the streets that
+ * returned it in this cycle; after max_returns returns straight to manual
+ * arbitration), and writes every decision of the batch in one set-based
+ * statement (so one transaction): the owner assignment (street office,
+ * discipline inspection, or manual dispatch — also when the owner unit does
+ * not exist), the co-handling department, the status and category, the
+ * accept and resolve deadlines of dispatched orders (in working time on the
+ * calendar from the category's limits at the order's urgency, or flat
+ * seconds when configured; a returned order that goes to manual dispatch
+ * keeps its cycle's deadlines with no unit: it is nobody's until a
+ * dispatcher gives it to one) and one complaint_events row per order. Only rows
+ * still 'new' or 'returned' change, so a re-delivered entry or a second
+ * worker changes nothing. After the commit: the deadlines go into the timers zset, one
  * "complaint.routed" event per order is published, and the entries are acked.
  * A failure before the commit acks nothing; the entries are claimed again
  * after claim_idle_ms.
@@ -23,18 +29,18 @@
 
 #include "bus.h"
 #include "queue.h"
-#include "route_places.h"
+#include "route_rules.h"
 
 typedef struct {
     PGconn             *pg;               /* everything here is borrowed */
     redisContext       *redis;            /* holds the timers zset */
     queue              *queue;            /* the routing stream and its group */
     bus_pub            *pub;              /* NULL: publish nothing */
-    const route_places *places;
+    const route_rules  *rules;            /* the decider, calendar and limits */
     const char         *timers_key;       /* timers.key */
-    long                accept_seconds;   /* deadline.accept_seconds */
-    long                resolve_seconds;  /* deadline.resolve_seconds */
-    double              min_score;        /* below it: manual dispatch */
+    long                accept_seconds;   /* deadline.accept_seconds: > 0 overrides the calendar */
+    long                resolve_seconds;  /* deadline.resolve_seconds: > 0 overrides the calendar */
+    long                max_returns;      /* assignment.max_returns */
     long                claim_idle_ms;    /* take over entries idle at least this long */
     size_t              batch_max;        /* entries per batch, > 0 */
 } route_worker_opts;

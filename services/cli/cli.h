@@ -28,6 +28,17 @@ int cli_bulletin_main(cli_ctx *ctx, int argc, char **argv);
 int cli_migrate_main(cli_ctx *ctx, int argc, char **argv);
 int cli_show_main(cli_ctx *ctx, int argc, char **argv);
 int cli_status_main(cli_ctx *ctx, int argc, char **argv);
+int cli_gazetteer_main(cli_ctx *ctx, int argc, char **argv);
+int cli_manual_main(cli_ctx *ctx, int argc, char **argv);
+int cli_action_main(cli_ctx *ctx, int argc, char **argv);
+
+/* Runs sql and prints its rows as an aligned table under the column names
+ * ("  (none)" when empty); align has one 'l'/'r' per column. 0, or -1 after
+ * printing "jiesu: <label>: reason". (cli_show.c) */
+int cli_print_query(PGconn *pg, const char *label, const char *align, const char *sql, int nparams,
+                    const char *const *params);
+int cli_alerts_main(cli_ctx *ctx, int argc, char **argv);
+int cli_ack_main(cli_ctx *ctx, int argc, char **argv);
 
 /* Prints "jiesu: " and the message, and a newline, to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,5 +1,6 @@
 /* cli_import.c — `jiesu import FILE...`: asks the intake service to import
- * each file and prints one summary line per file.
+ * each file and prints one summary line per file; on a terminal a progress
+ * bar (rows/s, ETA) runs on stderr while the intake works (cli_progress.h).
  *
  * The intake service reads the file itself (it must see the same
  * filesystem), so the path sent is the absolute, resolved one. A big file can
@@ -15,8 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bus.h"
+#include "cli_progress.h"
 
 #define IMPORT_TRIES 2
 
@@ -47,9 +51,16 @@ static int import_one(cli_ctx *ctx, const char *file, int timeout_ms)
     Jiesu__ImportRequest req = JIESU__IMPORT_REQUEST__INIT;
     req.path = abs;
     req.file_name = basename(base_buf);
-    if (cli_call(ctx, "intake", what, "import.request", &req.base, timeout_ms, IMPORT_TRIES, 0,
-                 &env, err, sizeof err) < 0)
+    struct stat st;
+    cli_progress *bar = isatty(STDERR_FILENO) && stat(abs, &st) == 0
+                            ? cli_progress_start(cli_pg(ctx, 0), req.file_name, (uint64_t)st.st_size) : NULL;
+    int called = cli_call(ctx, "intake", what, "import.request", &req.base, timeout_ms, IMPORT_TRIES, 1,
+                          &env, err, sizeof err);
+    cli_progress_stop(&bar);
+    if (called < 0) {
+        cli_error("%s: %s", what, err);
         return -1;
+    }
     if (strcmp(env->type, "import.reply") != 0 || !(reply = BUS_UNPACK(import_reply, env))) {
         cli_error("%s: intake answered '%s', not a valid import.reply", what, env->type);
         goto cleanup;

@@ -1,19 +1,21 @@
 /* cli_migrate.c — `jiesu migrate`: applies the numbered SQL migrations not yet
  * recorded, then loads the configured districts' regions and units
- * (cli_seed.c). Both steps are safe to repeat.
+ * (cli_seed.c) and the routing data (cli_routing.c). Every step is safe to repeat.
  */
 #include "cli.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_routing.h"
 #include "cli_seed.h"
 #include "db.h"
 
 int cli_migrate_main(cli_ctx *ctx, int argc, char **argv)
 {
-    char err[1024] = "", regions_dir[1024];
+    char err[1024] = "", regions_dir[1024], routing_dir[1024];
     cli_seed_stats st;
+    cli_routing_stats rt;
     int applied = 0;
 
     (void)argv;
@@ -46,5 +48,12 @@ int cli_migrate_main(cli_ctx *ctx, int argc, char **argv)
                st.skipped, regions_dir);
     printf("units: %ld street offices, campaign office, discipline inspection (%ld new or changed)\n",
            st.streets, st.units_changed);
+    snprintf(routing_dir, sizeof routing_dir, "%s/routing", config_get(ctx->cfg, "data.dir", "data"));
+    if (cli_routing_load(pg, routing_dir, &rt, err, sizeof err) < 0) {
+        cli_error("migrate: loading routing data: %s", err);
+        return 1;
+    }
+    printf("routing: %ld categories, %ld hotline category names, %ld department units, %ld gazetteer entries"
+           " (%ld rows new or changed)\n", rt.categories, rt.aliases, rt.dept_units, rt.gazetteer, rt.changed);
     return 0;
 }

@@ -18,10 +18,11 @@
 static const char SHOW_COMPLAINT_SQL[] =
     "SELECT id, ticket_no, status, to_char(called_at, " TIME_FMT "), caller_name, caller_phone,"
     "       address, content, coalesce(category_raw, ''), coalesce(urgency, ''),"
-    "       coalesce(import_id::text, ''), coalesce(source_row::text, ''), to_char(updated_at, " TIME_FMT ")"
+    "       coalesce(import_id::text, ''), coalesce(source_row::text, ''), to_char(updated_at, " TIME_FMT "),"
+    "       coalesce(category, ''), cycle, returns"
     "  FROM complaints WHERE ticket_no = $1";
 enum { F_ID, F_TICKET, F_STATUS, F_CALLED, F_NAME, F_PHONE, F_ADDRESS, F_CONTENT, F_CATEGORY,
-       F_URGENCY, F_IMPORT, F_ROW, F_UPDATED };
+       F_URGENCY, F_IMPORT, F_ROW, F_UPDATED, F_DECIDED, F_CYCLE, F_RETURNS };
 
 typedef struct {
     const char *heading;
@@ -30,13 +31,19 @@ typedef struct {
 } show_section;
 
 static const show_section SECTIONS[] = {
-    {"assignment", "llllrll",
+    {"assignment (owner, co-handler; the reasons are routing's)", "llllrll",
      "SELECT a.role, coalesce(u.name || ' (' || u.code || ')', '-') AS unit,"
-     "       coalesce(a.community_code, a.street_code, '') AS place, a.rule,"
+     "       coalesce(rc.name, rs.name, '') AS place, a.rule,"
      "       to_char(a.score, 'FM0.00') AS score, to_char(a.created_at, " TIME_FMT ") AS at,"
      "       a.reasons"
      "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
+     "  LEFT JOIN regions rs ON rs.code = a.street_code LEFT JOIN regions rc ON rc.code = a.community_code"
      " WHERE a.complaint_id = $1 AND a.active ORDER BY a.id"},
+    {"earlier assignments (returned, reopened or dispatched again)", "lrllll",
+     "SELECT a.role, a.cycle, coalesce(u.name || ' (' || u.code || ')', '-') AS unit, a.rule,"
+     "       to_char(a.created_at, " TIME_FMT ") AS at, a.reasons"
+     "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
+     " WHERE a.complaint_id = $1 AND NOT a.active ORDER BY a.id"},
     {"deadlines", "lrll",
      "SELECT kind, cycle, to_char(due_at, " TIME_FMT ") AS due,"
      "       CASE WHEN fired_at IS NOT NULL THEN 'fired ' || to_char(fired_at, " TIME_FMT ")"
@@ -54,19 +61,17 @@ static const show_section SECTIONS[] = {
      "  FROM complaint_events WHERE complaint_id = $1 ORDER BY id"},
 };
 
-/* Prints one section's rows as a table with the column names as header. */
-static int print_section(PGconn *pg, const show_section *s, const char *id)
+int cli_print_query(PGconn *pg, const char *label, const char *align, const char *sql, int nparams,
+                    const char *const *params)
 {
-    const char *params[1] = {id};
-    PGresult *res = db_query(pg, s->heading, s->sql, 1, params);
+    PGresult *res = db_query(pg, label, sql, nparams, params);
     cli_table *t = NULL;
     int rc = -1;
 
     if (!res) {
-        cli_error("show: reading %s: %.*s", s->heading, CLI_PQ_MSG(pg));
+        cli_error("%s: %.*s", label, CLI_PQ_MSG(pg));
         return -1;
     }
-    printf("\n%s:\n", s->heading);
     int rows = PQntuples(res), cols = PQnfields(res);
     if (rows == 0) {
         printf("  (none)\n");
@@ -74,7 +79,7 @@ static int print_section(PGconn *pg, const show_section *s, const char *id)
         goto cleanup;
     }
     const char *cells[16];
-    if (cols > 16 || !(t = cli_table_new((size_t)cols, s->align)))
+    if (cols > 16 || !(t = cli_table_new((size_t)cols, align)))
         goto cleanup;
     for (int c = 0; c < cols; c++)
         cells[c] = PQfname(res, c);
@@ -90,10 +95,18 @@ static int print_section(PGconn *pg, const show_section *s, const char *id)
     rc = 0;
 cleanup:
     if (rc < 0)
-        cli_error("show: %s: out of memory", s->heading);
+        cli_error("%s: out of memory", label);
     cli_table_destroy(&t);
     PQclear(res);
     return rc;
+}
+
+/* Prints one section's rows as a table with the column names as header. */
+static int print_section(PGconn *pg, const show_section *s, const char *id)
+{
+    const char *params[1] = {id};
+    printf("\n%s:\n", s->heading);
+    return cli_print_query(pg, s->heading, s->align, s->sql, 1, params);
 }
 
 static void print_complaint(const PGresult *res)
@@ -108,7 +121,10 @@ static void print_complaint(const PGresult *res)
     printf("called at  %s\n", PQgetvalue(res, 0, F_CALLED));
     printf("caller     %s  %s\n", name, phone);
     printf("address    %s\n", PQgetvalue(res, 0, F_ADDRESS));
-    printf("category   %s\n", *PQgetvalue(res, 0, F_CATEGORY) ? PQgetvalue(res, 0, F_CATEGORY) : "-");
+    printf("category   %s (hotline)  →  %s (routing)\n",
+           *PQgetvalue(res, 0, F_CATEGORY) ? PQgetvalue(res, 0, F_CATEGORY) : "-",
+           *PQgetvalue(res, 0, F_DECIDED) ? PQgetvalue(res, 0, F_DECIDED) : "-");
+    printf("cycle      %s  (returns this cycle: %s)\n", PQgetvalue(res, 0, F_CYCLE), PQgetvalue(res, 0, F_RETURNS));
     if (*PQgetvalue(res, 0, F_URGENCY))
         printf("urgency    %s\n", PQgetvalue(res, 0, F_URGENCY));
     if (*PQgetvalue(res, 0, F_IMPORT))

@@ -27,6 +27,18 @@ static const cli_command COMMANDS[] = {
     {"show", cli_show_main},
     {"status", cli_status_main},
     {"migrate", cli_migrate_main},
+    {"gazetteer", cli_gazetteer_main},
+    {"alerts", cli_alerts_main},
+    {"ack", cli_ack_main},
+    {"manual", cli_manual_main},
+    {"dispatch", cli_action_main},
+    {"accept", cli_action_main},
+    {"return", cli_action_main},
+    {"progress", cli_action_main},
+    {"wait", cli_action_main},
+    {"resume", cli_action_main},
+    {"resolve", cli_action_main},
+    {"callback", cli_action_main},
 };
 
 static void usage(FILE *out)
@@ -46,8 +58,20 @@ static void usage(FILE *out)
           "                          and reasons, deadlines, alerts and its event history\n"
           "  status [--wait SECONDS] every service, Redis and PostgreSQL: ok or DOWN, with latency;\n"
           "                          --wait retries until all are up\n"
+          "  alerts [--all] [--rung RUNG] [--limit N]\n"
+          "                          alerts not yet acknowledged (--all: every one), newest first,\n"
+          "                          with target, webhook delivery state and reason\n"
+          "  ack ID [--by NAME]      acknowledge alert ID\n"
           "  migrate                 apply db/migrations, then load the regions and units of the\n"
           "                          districts in regions.districts\n"
+          "  manual [--limit N]      the manual dispatch queue with routing's reasons\n"
+          "  dispatch TICKET UNIT [REASON]   give a manual order to a unit by hand\n"
+          "  accept|resume TICKET, return|progress TICKET TEXT, wait|resolve TICKET [TEXT]\n"
+          "                          a unit's action on its order (--unit CODE, --actor NAME)\n"
+          "  callback TICKET satisfied|basic|unsatisfied [NOTE]\n"
+          "                          the citizen's verdict; unsatisfied reopens the order\n"
+          "  gazetteer add NAME STREET_CODE [--landmark] [--community CODE] [--numbers FROM-TO]\n"
+          "  gazetteer list [NAME]   extend or show the road/landmark gazetteer routing uses\n"
           "  help                    this text\n"
           "\n"
           "configuration: -c FILE, else the file named by $JIESU_CONFIG (key = value lines,\n"

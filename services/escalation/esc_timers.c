@@ -1,66 +1,61 @@
-/* esc_timers.c — firing deadlines exactly once in effect (see esc_timers.h).
+/* esc_timers.c — firing the rungs of deadlines exactly once in effect (see esc_timers.h).
  *
  * Why the lock and the checks: a timer can be claimed twice (a reconciler
  * re-added it while another process was firing it, or Redis returned an old
  * member after a failover). The second firing waits on the row lock of the
- * first, then reads fired_at set and does nothing; the unique key of alerts
- * backs that up should fired_at ever be cleared by hand.
+ * first, then reads the rung already advanced and either finds the next rung
+ * not yet due (put back) or fires that next rung; the unique key of alerts
+ * backs that up should rung_next ever be reset by hand.
  */
 #include "esc_timers.h"
 
-#include <inttypes.h>
+#include <stdint.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "db.h"
+#include "esc_alert.h"
+#include "esc_ladder.h"
+#include "esc_sqlarr.h"
 #include "log.h"
 #include "timers.h"
 
 #define RETRY_MS 1000           /* a timer whose firing failed is retried this much later */
-#define MEMBER_BYTES 24
-#define REASON_BYTES 512
 
 static const char SQL_PENDING[] =
-    "SELECT id, ceil(extract(epoch FROM due_at) * 1000)::bigint FROM deadlines"
-    " WHERE fired_at IS NULL AND id > $1::bigint ORDER BY id LIMIT $2::int";
+    "SELECT id, " ESC_SQL_MS("rung_at") " FROM deadlines"
+    " WHERE fired_at IS NULL AND paused_at IS NULL AND rung_next IN ('remind', 'supervise', 'accountability')"
+    "   AND id > $1::bigint ORDER BY id LIMIT $2::int";
 
+/* The claimed deadlines, locked in id order (two processes that claimed the
+ * same ids lock them in the same order: no deadlock). */
 static const char SQL_LOCK[] =
-    "SELECT d.complaint_id, d.kind, d.cycle, d.fired_at IS NOT NULL, d.due_at > now(),"
-    "       ceil(extract(epoch FROM d.due_at) * 1000)::bigint, c.status, c.ticket_no,"
+    "SELECT d.id, d.complaint_id, d.kind, d.cycle, d.rung_next, d.paused_at IS NOT NULL,"
+    "       d.met_at IS NULL AND d.cycle = c.cycle, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ","
+    "       coalesce(l.remind_share, 0.75), coalesce(l.accountability_days, 2), c.status, c.ticket_no,"
     "       u.id, coalesce(u.code, ''), coalesce(u.name, '')"
     " FROM deadlines d JOIN complaints c ON c.id = d.complaint_id"
     " LEFT JOIN assignments a ON a.complaint_id = d.complaint_id AND a.active AND a.role = 'owner'"
-    " LEFT JOIN units u ON u.id = a.unit_id"
-    " WHERE d.id = $1::bigint FOR UPDATE OF d";
+    " LEFT JOIN units u ON u.id = coalesce(d.unit_id, a.unit_id)" ESC_SQL_LADDER
+    " WHERE d.id = ANY($1::bigint[]) AND d.fired_at IS NULL ORDER BY d.id FOR UPDATE OF d";
 
-enum { L_COMPLAINT, L_KIND, L_CYCLE, L_FIRED, L_EARLY, L_DUE_MS, L_STATUS, L_TICKET, L_UNIT_ID, L_UNIT_CODE,
-       L_UNIT_NAME };
+enum { L_ID, L_COMPLAINT, L_KIND, L_CYCLE, L_RUNG, L_PAUSED, L_UNMET, L_STARTED, L_DUE, L_SHARE, L_DAYS, L_STATUS,
+       L_TICKET, L_UNIT_ID, L_UNIT_CODE, L_UNIT_NAME };
 
-/* $1 complaint, $2 deadline, $3 rung, $4 cycle, $5 unit id (or NULL), $6 reason, $7 unit code. */
-static const char SQL_ALERT[] =
-    "WITH raised AS ("
-    "  INSERT INTO alerts (complaint_id, deadline_id, rung, cycle, unit_id, target, reason)"
-    "  VALUES ($1::bigint, $2::bigint, $3::text, $4::int, $5::int, 'campaign', $6::text)"
-    "  ON CONFLICT DO NOTHING"
-    "  RETURNING id, ceil(extract(epoch FROM created_at) * 1000)::bigint AS at_ms"
-    "), logged AS ("
-    "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
-    "  SELECT $1::bigint, 'escalation', 'alert',"
-    "         jsonb_build_object('alert_id', id, 'rung', $3::text, 'cycle', $4::int, 'deadline_id', $2::bigint,"
-    "                            'target', 'campaign', 'unit', $7::text, 'reason', $6::text)"
-    "  FROM raised"
-    ")"
-    " SELECT id, at_ms FROM raised";
-
-static const char SQL_FIRED[] = "UPDATE deadlines SET fired_at = now() WHERE id = $1::bigint";
+/* $1 ids, $2 their next rungs, $3 when those fall due (ms). */
+static const char SQL_ADVANCE[] =
+    "UPDATE deadlines d SET rung_next = u.rung,"
+    "       rung_at = CASE WHEN u.rung = 'done' THEN NULL ELSE to_timestamp(u.ms / 1000.0) END,"
+    "       fired_at = CASE WHEN u.rung = 'done' THEN now() END"
+    " FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS u(id, rung, ms) WHERE d.id = u.id";
 
 /* ---- reconcile ---- */
 
-/* Adds one page of pending deadlines after id *after. Returns the page size or -1. */
-static long reconcile_page(const esc_ctx *ctx, char after[MEMBER_BYTES], size_t batch,
-                           char (*members)[MEMBER_BYTES], char **ptrs, int64_t *due)
+/* Arms one page of pending deadlines after id *after. Returns the page size or -1. */
+static long reconcile_page(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], size_t batch,
+                           char (*ids)[ESC_MEMBER_BYTES], int64_t *due)
 {
     char limit[32];
     snprintf(limit, sizeof limit, "%zu", batch);
@@ -70,34 +65,30 @@ static long reconcile_page(const esc_ctx *ctx, char after[MEMBER_BYTES], size_t 
         return -1;
     size_t n = (size_t)PQntuples(res);
     for (size_t i = 0; i < n; i++) {
-        snprintf(members[i], MEMBER_BYTES, "%s", PQgetvalue(res, (int)i, 0));
-        ptrs[i] = members[i];
+        snprintf(ids[i], ESC_MEMBER_BYTES, "%s", PQgetvalue(res, (int)i, 0));
         due[i] = strtoll(PQgetvalue(res, (int)i, 1), NULL, 10);
     }
     PQclear(res);
-    if (n && timers_add(ctx->redis, ctx->key, ptrs, due, n) != 0) {
-        log_error("Redis: adding %zu pending deadlines to %s failed", n, ctx->key);
+    if (n && esc_arm(ctx, ids, due, n) != 0)
         return -1;
-    }
     if (n)
-        snprintf(after, MEMBER_BYTES, "%s", members[n - 1]);
+        snprintf(after, ESC_MEMBER_BYTES, "%s", ids[n - 1]);
     return (long)n;
 }
 
 long esc_reconcile(const esc_ctx *ctx, size_t batch)
 {
     long total = 0, n;
-    char after[MEMBER_BYTES] = "0";
+    char after[ESC_MEMBER_BYTES] = "0";
     batch = batch ? batch : 1;
-    char (*members)[MEMBER_BYTES] = calloc(batch, sizeof *members);
-    char **ptrs = calloc(batch, sizeof *ptrs);
+    char (*ids)[ESC_MEMBER_BYTES] = calloc(batch, sizeof *ids);
     int64_t *due = calloc(batch, sizeof *due);
-    if (!members || !ptrs || !due) {
+    if (!ids || !due) {
         log_error("timer reconcile: out of memory");
         total = -1;
         goto cleanup;
     }
-    while ((n = reconcile_page(ctx, after, batch, members, ptrs, due)) > 0) {
+    while ((n = reconcile_page(ctx, after, batch, ids, due)) > 0) {
         total += n;
         if ((size_t)n < batch)
             break;
@@ -105,120 +96,205 @@ long esc_reconcile(const esc_ctx *ctx, size_t batch)
     if (n < 0)
         total = -1;
 cleanup:
-    free(members);
-    free(ptrs);
+    free(ids);
     free(due);
     return total;
 }
 
 /* ---- firing ---- */
 
-/* The deadline in local time: "2026-11-22 10:00 UTC+08:00". */
-static void format_due(char *dst, size_t cap, int64_t due_ms, int offset_min)
-{
-    time_t t = (time_t)(due_ms / 1000) + (time_t)offset_min * 60;
-    struct tm tm;
-    int off = offset_min < 0 ? -offset_min : offset_min;
-    char day[32] = "?";
-    if (gmtime_r(&t, &tm))
-        strftime(day, sizeof day, "%Y-%m-%d %H:%M", &tm);
-    snprintf(dst, cap, "%s UTC%c%02d:%02d", day, offset_min < 0 ? '-' : '+', off / 60, off % 60);
-}
+/* One locked deadline (row r of the batch) being fired. */
+typedef struct {
+    PGresult   *d;
+    int         r;
+    esc_span    span;
+    const char *next;           /* the rung it moves to, NULL: stays */
+    int64_t     arm_at;         /* -1: nothing to arm */
+    int         raise;          /* its alert is in[] at this index + 1 (0: none) */
+    char        due_ms[24], orders[32];
+    char        reason[ESC_REASON_BYTES];
+} firing;
+
+#define V(f, col) PQgetvalue((f)->d, (f)->r, (col))
 
 /* 1 if the order is still open for a deadline of this kind. */
-static int still_open(const char *kind, const char *status)
+static int still_open(const firing *f)
 {
+    const char *kind = V(f, L_KIND), *status = V(f, L_STATUS);
+    if (strcmp(V(f, L_UNMET), "t") != 0)
+        return 0;
     if (strcmp(kind, "accept") == 0)
         return strcmp(status, "dispatched") == 0;
     return strcmp(status, "resolved") != 0 && strcmp(status, "closed") != 0;
 }
 
-static void format_reason(char *dst, size_t cap, PGresult *d, int offset_min)
+static void format_reason(char *dst, size_t cap, const esc_ctx *ctx, const firing *f)
 {
-    char due[64];
-    const char *kind = PQgetvalue(d, 0, L_KIND), *unit = PQgetvalue(d, 0, L_UNIT_NAME);
+    char due[64], who[256];
+    const char *kind = V(f, L_KIND), *rung = V(f, L_RUNG), *status = V(f, L_STATUS);
     const char *verb = strcmp(kind, "accept") == 0 ? "accepted" : "resolved";
-    format_due(due, sizeof due, strtoll(PQgetvalue(d, 0, L_DUE_MS), NULL, 10), offset_min);
-    if (*unit)
-        snprintf(dst, cap, "%s overdue since %s: %s has not %s order %s (status %s)", kind, due, unit, verb,
-                 PQgetvalue(d, 0, L_TICKET), PQgetvalue(d, 0, L_STATUS));
+    esc_format_time(due, sizeof due, f->span.due_ms, ctx->utc_offset_min);
+    if (*V(f, L_UNIT_NAME))
+        snprintf(who, sizeof who, "%s has not %s order %s", V(f, L_UNIT_NAME), verb, V(f, L_TICKET));
     else
-        snprintf(dst, cap, "%s overdue since %s: order %s has no owner unit and is not %s (status %s)", kind,
-                 due, PQgetvalue(d, 0, L_TICKET), verb, PQgetvalue(d, 0, L_STATUS));
+        snprintf(who, sizeof who, "order %s has no owner unit and is not %s", V(f, L_TICKET), verb);
+    if (strcmp(rung, "remind") == 0)
+        snprintf(dst, cap, "remind: %.0f%% of the %s time used, due %s: %s (status %s)",
+                 f->span.remind_share * 100, kind, due, who, status);
+    else if (strcmp(rung, "supervise") == 0)
+        snprintf(dst, cap, "supervise: %s overdue since %s: %s (status %s)", kind, due, who, status);
+    else
+        snprintf(dst, cap, "accountability: %s overdue since %s and %d working days later still open: %s (status %s)",
+                 kind, due, f->span.accountability_days, who, status);
 }
 
-/* Inserts the alert of locked deadline d (row 0). *alert gets the new alert
- * (complaint_id, rung, reason … filled), or keeps id 0 when one existed. 0 or -1. */
-static int raise_alert(const esc_ctx *ctx, const char *deadline_id, PGresult *d, Jiesu__Alert *alert,
-                       char *rung, size_t rung_cap, char *reason, size_t reason_cap)
+static const char *rung_target(const char *rung)
 {
-    snprintf(rung, rung_cap, "%s_overdue", PQgetvalue(d, 0, L_KIND));
-    format_reason(reason, reason_cap, d, ctx->utc_offset_min);
-    const char *params[] = {PQgetvalue(d, 0, L_COMPLAINT), deadline_id, rung, PQgetvalue(d, 0, L_CYCLE),
-                            PQgetisnull(d, 0, L_UNIT_ID) ? NULL : PQgetvalue(d, 0, L_UNIT_ID), reason,
-                            PQgetvalue(d, 0, L_UNIT_CODE)};
-    PGresult *res = db_query(ctx->pg, "raise overdue alert", SQL_ALERT, 7, params);
-    if (!res)
-        return -1;
-    if (PQntuples(res) == 1) {
-        alert->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-        alert->created_at_ms = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-        alert->complaint_id = strtoll(PQgetvalue(d, 0, L_COMPLAINT), NULL, 10);
-        alert->ticket_no = PQgetvalue(d, 0, L_TICKET);
-        alert->rung = rung;
-        alert->cycle = atoi(PQgetvalue(d, 0, L_CYCLE));
-        alert->unit_code = PQgetvalue(d, 0, L_UNIT_CODE);
-        alert->target = "campaign";
-        alert->reason = reason;
-    }
-    PQclear(res);
-    return 0;
+    if (strcmp(rung, "remind") == 0)
+        return "unit";
+    return strcmp(rung, "supervise") == 0 ? "campaign" : "discipline";
 }
 
-/* Fires one deadline in one transaction. 0 or -1 (rolled back). */
-static int fire_one(const esc_ctx *ctx, const char *id, esc_fire_stats *st)
+/* Prepares the alert of the current rung, due at `at`, in *in. */
+static void prepare_alert(const esc_ctx *ctx, firing *f, int64_t at, esc_alert_in *in)
 {
-    char rung[32], reason[REASON_BYTES];
-    Jiesu__Alert alert = JIESU__ALERT__INIT;
-    int64_t requeue_ms = -1;
-    PGresult *d = NULL;
-    const char *params[] = {id};
-    if (db_begin(ctx->pg) != 0 || !(d = db_query(ctx->pg, "lock deadline", SQL_LOCK, 1, params)))
-        goto fail;
-    if (PQntuples(d) == 0 || strcmp(PQgetvalue(d, 0, L_FIRED), "t") == 0) {
+    const char *rung = V(f, L_RUNG);
+    format_reason(f->reason, sizeof f->reason, ctx, f);
+    snprintf(f->due_ms, sizeof f->due_ms, "%lld", (long long)at);
+    snprintf(f->orders, sizeof f->orders, "{%s}", V(f, L_COMPLAINT));
+    *in = (esc_alert_in){.complaint_id = V(f, L_COMPLAINT), .deadline_id = V(f, L_ID), .rung = rung,
+                         .cycle = V(f, L_CYCLE), .subject = V(f, L_KIND),
+                         .unit_id = PQgetisnull(f->d, f->r, L_UNIT_ID) ? NULL : V(f, L_UNIT_ID),
+                         .target = rung_target(rung), .orders = f->orders, .due_ms = f->due_ms,
+                         .reason = f->reason, .ticket_no = V(f, L_TICKET), .unit_code = V(f, L_UNIT_CODE)};
+}
+
+/* Decides for one locked deadline: raise its rung's alert and move on, put
+ * it back (not due yet), end its ladder (the order moved on), or leave it. */
+static void decide(const esc_ctx *ctx, firing *f, int64_t now_ms, esc_fire_stats *st, esc_alert_in *in,
+                   size_t *n_in)
+{
+    const char *rung = V(f, L_RUNG);
+    f->span = (esc_span){.started_ms = strtoll(V(f, L_STARTED), NULL, 10), .due_ms = strtoll(V(f, L_DUE), NULL, 10),
+                         .remind_share = atof(V(f, L_SHARE)), .accountability_days = atoi(V(f, L_DAYS))};
+    if (!*rung || strcmp(rung, "done") == 0) {
         st->stale++;
-    } else if (strcmp(PQgetvalue(d, 0, L_EARLY), "t") == 0) {
-        st->early++;
-        requeue_ms = strtoll(PQgetvalue(d, 0, L_DUE_MS), NULL, 10);
+    } else if (strcmp(V(f, L_PAUSED), "t") == 0) {
+        st->paused++;
+    } else if (!still_open(f)) {
+        st->quiet++;
+        f->next = "done";
     } else {
-        if (still_open(PQgetvalue(d, 0, L_KIND), PQgetvalue(d, 0, L_STATUS)) &&
-            raise_alert(ctx, id, d, &alert, rung, sizeof rung, reason, sizeof reason) != 0)
-            goto fail;
-        if (db_command(ctx->pg, "mark deadline fired", SQL_FIRED, 1, params, NULL) != 0)
-            goto fail;
-        if (alert.id)
+        int64_t at = esc_rung_at(ctx->cal, rung, &f->span);
+        if (at > now_ms) {
+            st->early++;
+            f->arm_at = at;
+            return;
+        }
+        prepare_alert(ctx, f, at, &in[*n_in]);
+        f->raise = (int)++*n_in;
+        f->next = esc_rung_next(rung);
+        if (strcmp(f->next, "done") != 0)
+            f->arm_at = esc_rung_at(ctx->cal, f->next, &f->span);
+    }
+}
+
+/* Moves every decided deadline to its next rung in one statement. */
+static int advance_all(const esc_ctx *ctx, const firing *fs, size_t n)
+{
+    esc_sqlarr a[3];
+    const char *params[3];
+    int rc = -1;
+    memset(a, 0, sizeof a);
+    for (size_t i = 0; i < n; i++) {
+        if (fs[i].next && (esc_sqlarr_add(&a[0], V(&fs[i], L_ID)) || esc_sqlarr_add(&a[1], fs[i].next) ||
+                           esc_sqlarr_add_ms(&a[2], fs[i].arm_at)))
+            goto cleanup;
+    }
+    for (int c = 0; c < 3; c++)
+        if (!(params[c] = esc_sqlarr_text(&a[c])))
+            goto cleanup;
+    rc = a[0].n ? db_command(ctx->pg, "advance deadline rungs", SQL_ADVANCE, 3, params, NULL) : 0;
+cleanup:
+    for (int c = 0; c < 3; c++)
+        esc_sqlarr_free(&a[c]);
+    return rc;
+}
+
+/* After the commit: arms the next rungs and publishes the alerts. */
+static void after_commit(const esc_ctx *ctx, firing *fs, size_t n, const esc_alert_in *in, const esc_raised *out)
+{
+    char (*ids)[ESC_MEMBER_BYTES] = calloc(n ? n : 1, sizeof *ids);
+    int64_t *at = calloc(n ? n : 1, sizeof *at);
+    size_t armed = 0;
+    for (size_t i = 0; ids && at && i < n; i++) {
+        if (fs[i].arm_at < 0)
+            continue;
+        snprintf(ids[armed], ESC_MEMBER_BYTES, "%s", V(&fs[i], L_ID));
+        at[armed++] = fs[i].arm_at;
+    }
+    if (!ids || !at || esc_arm(ctx, ids, at, armed) != 0)
+        log_warn("next rungs of %zu deadlines not armed; the reconciler will", n);
+    for (size_t i = 0; i < n; i++)
+        if (fs[i].raise)
+            esc_alert_publish(ctx, &in[fs[i].raise - 1], &out[fs[i].raise - 1]);
+    free(ids);
+    free(at);
+}
+
+/* Raises the prepared alerts and counts them. 0 or -1. */
+static int raise_all(const esc_ctx *ctx, const esc_alert_in *in, esc_raised *out, size_t n, esc_fire_stats *st)
+{
+    if (!n || esc_alert_raise_many(ctx, in, n, out) != 0)
+        return n ? -1 : 0;
+    for (size_t i = 0; i < n; i++) {
+        if (out[i].id)
             st->alerts++;
         else
-            st->quiet++;
+            st->quiet++;        /* raised before: the unique key held */
     }
-    if (db_commit(ctx->pg) != 0)
-        goto fail;
-    if (requeue_ms >= 0) {
-        char *member = (char *)id;
-        if (timers_add(ctx->redis, ctx->key, &member, &requeue_ms, 1) != 0)
-            log_warn("Redis: putting back deadline %s (not due yet) failed; the reconciler will", id);
-    }
-    if (alert.id) {
-        log_info("alert %" PRId64 " %s order %s: %s", alert.id, alert.rung, alert.ticket_no, alert.reason);
-        if (ctx->pub)
-            bus_pub_send(ctx->pub, "alert.raised", &alert.base, NULL);
-    }
-    PQclear(d);
     return 0;
-fail:
-    db_rollback(ctx->pg);
+}
+
+/* Fires the deadlines in ids ("{1,2}") in one transaction: one statement
+ * locks them, one raises every alert, one moves every deadline on.
+ * 0 or -1 (rolled back). */
+static int fire_batch(const esc_ctx *ctx, const char *ids, size_t n, int64_t now_ms, esc_fire_stats *st)
+{
+    int rc = -1;
+    size_t rows = 0, n_in = 0;
+    const char *params[] = {ids};
+    firing *fs = calloc(n ? n : 1, sizeof *fs);
+    esc_alert_in *in = calloc(n ? n : 1, sizeof *in);
+    esc_raised *out = calloc(n ? n : 1, sizeof *out);
+    PGresult *d = NULL;
+    if (!fs || !in || !out || db_begin(ctx->pg) != 0 ||
+        !(d = db_query(ctx->pg, "lock deadlines", SQL_LOCK, 1, params)))
+        goto cleanup;
+    rows = (size_t)PQntuples(d);
+    st->stale += n - rows;                  /* fired already, or no such deadline */
+    for (size_t i = 0; i < rows; i++) {
+        fs[i] = (firing){.d = d, .r = (int)i, .arm_at = -1};
+        decide(ctx, &fs[i], now_ms, st, in, &n_in);
+    }
+    if (raise_all(ctx, in, out, n_in, st) != 0 || advance_all(ctx, fs, rows) != 0)
+        goto cleanup;
+    if (st->alerts)
+        esc_failpoint("before_commit");
+    if (db_commit(ctx->pg) != 0)
+        goto cleanup;
+    if (st->alerts)
+        esc_failpoint("after_commit");
+    after_commit(ctx, fs, rows, in, out);
+    rc = 0;
+cleanup:
+    if (rc != 0)
+        db_rollback(ctx->pg);
     PQclear(d);
-    return -1;
+    free(fs);
+    free(in);
+    free(out);
+    return rc;
 }
 
 /* Puts members back to be retried RETRY_MS after now_ms. */
@@ -234,9 +310,70 @@ static void put_back(const esc_ctx *ctx, char **members, size_t n, int64_t now_m
     free(due);
 }
 
+/* The id in member m ("r<id>" to fire, "<id>" to plan), or 0 for junk. */
+static long long member_id(const char *m, int *fire)
+{
+    char *end = NULL;
+    *fire = m[0] == 'r';
+    const char *num = m + *fire;
+    if (*num < '1' || *num > '9')
+        return 0;
+    long long v = strtoll(num, &end, 10);
+    return end && *end == '\0' ? v : 0;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
+/* Writes "{a,b,...}" of the sorted ids into buf (capacity n * 21 + 3). */
+static void id_array(char *buf, long long *ids, size_t n)
+{
+    size_t len = 0;
+    qsort(ids, n, sizeof *ids, cmp_ll);
+    buf[len++] = '{';
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)sprintf(buf + len, "%s%lld", i ? "," : "", ids[i]);
+    strcpy(buf + len, "}");
+}
+
+/* Fires the "r<id>" members in one transaction and plans the bare ids. */
+static int handle_members(const esc_ctx *ctx, char **members, size_t n, int64_t now_ms, esc_fire_stats *st)
+{
+    int rc = -1;
+    size_t nf = 0, np = 0;
+    long long *fire_ids = calloc(n, sizeof *fire_ids), *plan_ids = calloc(n, sizeof *plan_ids);
+    char *fire_arr = malloc(n * 21 + 3), *plan_arr = malloc(n * 21 + 3);
+    if (!fire_ids || !plan_ids || !fire_arr || !plan_arr)
+        goto cleanup;
+    for (size_t i = 0; i < n; i++) {
+        int fire;
+        long long id = member_id(members[i], &fire);
+        if (!id) {
+            log_warn("timer member '%.40s' in %s is not a deadline; dropped", members[i], ctx->key);
+            st->stale++;
+        } else if (fire) {
+            fire_ids[nf++] = id;
+        } else {
+            plan_ids[np++] = id;
+            st->stale++;
+        }
+    }
+    id_array(fire_arr, fire_ids, nf);
+    id_array(plan_arr, plan_ids, np);
+    rc = (nf && fire_batch(ctx, fire_arr, nf, now_ms, st) != 0) || (np && esc_plan(ctx, plan_arr, np) < 0) ? -1 : 0;
+cleanup:
+    free(fire_ids);
+    free(plan_ids);
+    free(fire_arr);
+    free(plan_arr);
+    return rc;
+}
+
 int esc_fire_due(const esc_ctx *ctx, int64_t now_ms, size_t max, esc_fire_stats *st)
 {
-    int rc = 0;
     size_t n = 0;
     memset(st, 0, sizeof *st);
     char **members = calloc(max ? max : 1, sizeof *members);
@@ -250,18 +387,9 @@ int esc_fire_due(const esc_ctx *ctx, int64_t now_ms, size_t max, esc_fire_stats 
         return -1;
     }
     st->claimed = n;
-    for (size_t i = 0; i < n; i++) {
-        char *end = NULL;
-        long long id = strtoll(members[i], &end, 10);
-        if (id <= 0 || *end) {
-            log_warn("timer member '%.40s' in %s is not a deadline id; dropped", members[i], ctx->key);
-            st->stale++;
-        } else if (fire_one(ctx, members[i], st) != 0) {
-            put_back(ctx, members + i, n - i, now_ms);
-            rc = -1;
-            break;
-        }
-    }
+    int rc = n ? handle_members(ctx, members, n, now_ms, st) : 0;
+    if (rc != 0)
+        put_back(ctx, members, n, now_ms);
     timers_free(members, n);
     free(members);
     return rc;

@@ -59,6 +59,15 @@ static void init_tables(csv_reader *self)
     self->special_quoted[0] = 1;
 }
 
+void csv_options_fill(csv_options *opt)
+{
+    if (!opt->read_size)  opt->read_size = DEFAULT_READ_SIZE;
+    if (!opt->max_field)  opt->max_field = DEFAULT_MAX_FIELD;
+    if (!opt->max_fields) opt->max_fields = DEFAULT_MAX_FIELDS;
+    if (!opt->max_record) opt->max_record = DEFAULT_MAX_RECORD;
+    if (!opt->delimiter)  opt->delimiter = ',';
+}
+
 static csv_reader *reader_new(int fd, FILE *fp, const csv_options *opt)
 {
     csv_reader *self = calloc(1, sizeof *self);
@@ -66,11 +75,7 @@ static csv_reader *reader_new(int fd, FILE *fp, const csv_options *opt)
         return NULL;
     if (opt)
         self->opt = *opt;
-    if (!self->opt.read_size)  self->opt.read_size = DEFAULT_READ_SIZE;
-    if (!self->opt.max_field)  self->opt.max_field = DEFAULT_MAX_FIELD;
-    if (!self->opt.max_fields) self->opt.max_fields = DEFAULT_MAX_FIELDS;
-    if (!self->opt.max_record) self->opt.max_record = DEFAULT_MAX_RECORD;
-    if (!self->opt.delimiter)  self->opt.delimiter = ',';
+    csv_options_fill(&self->opt);
     self->line = 1;
     self->bcap = 65536;
     self->in = csv_decoder_new(fd, fp, self->opt.read_size);

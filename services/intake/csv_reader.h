@@ -78,6 +78,9 @@ csv_encoding csv_reader_encoding(const csv_reader *self);
 /* A short English description of a record status ("field too long" ...). */
 const char *csv_status_text(csv_status status);
 
+/* Replaces the zeros in *opt by the defaults above. */
+void csv_options_fill(csv_options *opt);
+
 /* The limits in force (defaults filled in). */
 const csv_options *csv_reader_options(const csv_reader *self);
 

@@ -5,6 +5,7 @@
  * lower case) because headers are normalised the same way before comparing.
  */
 #include "intake_columns.h"
+#include "intake_json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,55 +153,25 @@ int cols_is_extra(const cols_map *self, size_t col)
     return col < self->ncols && self->field_of[col] < 0;
 }
 
-static void json_char(char *dst, size_t cap, size_t *n, char c)
-{
-    if (*n + 1 < cap)
-        dst[*n] = c;
-    (*n)++;
-}
-
-/* Appends s[0..len) as a JSON string, quotes included, at dst + *n; *n also
- * counts what does not fit. */
-static void json_string(char *dst, size_t cap, size_t *n, const char *s, size_t len)
-{
-    static const char hex[] = "0123456789abcdef";
-    json_char(dst, cap, n, '"');
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            json_char(dst, cap, n, '\\');
-            json_char(dst, cap, n, (char)c);
-        } else if (c < 0x20) {
-            const char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            for (size_t j = 0; j < sizeof esc; j++)
-                json_char(dst, cap, n, esc[j]);
-        } else {
-            json_char(dst, cap, n, (char)c);
-        }
-    }
-    json_char(dst, cap, n, '"');
-}
-
 size_t cols_extra_json(const cols_map *self, const char *const *fields, const size_t *lens,
                        size_t n, char *dst, size_t cap)
 {
     size_t len = 0;
     int first = 1;
-    json_char(dst, cap, &len, '{');
+    intake_json_char(dst, cap, &len, '{');
     for (size_t c = 0; c < n && c < self->ncols; c++) {
         if (self->field_of[c] >= 0 || lens[c] == 0)
             continue;
         if (!first)
-            json_char(dst, cap, &len, ',');
+            intake_json_char(dst, cap, &len, ',');
         first = 0;
         const char *key = cols_header(self, c);
-        json_string(dst, cap, &len, key, strlen(key));
-        json_char(dst, cap, &len, ':');
-        json_string(dst, cap, &len, fields[c], lens[c]);
+        intake_json_string(dst, cap, &len, key, strlen(key));
+        intake_json_char(dst, cap, &len, ':');
+        intake_json_string(dst, cap, &len, fields[c], lens[c]);
     }
-    json_char(dst, cap, &len, '}');
-    if (cap > 0)
-        dst[len < cap ? len : cap - 1] = '\0';
+    intake_json_char(dst, cap, &len, '}');
+    intake_json_end(dst, cap, len);
     return len;
 }
 

@@ -1,17 +1,27 @@
 /* intake_import.c — one import: hash, record, stream, COPY, move, enqueue
  * (see intake_import.h).
  *
- * Each batch is one transaction: BEGIN; COPY rows into complaints_staging;
- * INSERT INTO complaints ... SELECT DISTINCT ON (ticket_no) ... ON CONFLICT DO
- * NOTHING RETURNING id, with the 'imported' events in the same statement;
- * DELETE the batch's staging rows; UPDATE the import's counts; COMMIT. A crash
- * anywhere before COMMIT leaves nothing of the batch behind (the staging rows
- * roll back with it); a crash after it leaves committed rows that a re-import
- * counts as duplicates.
+ * Rows are staged in intake_staging, a temporary table of this connection
+ * shaped like complaints_staging (001) with ON COMMIT DELETE ROWS: no WAL, no
+ * index, no other session's rows, nothing to clean up after a crash.
+ * Each batch is one transaction: BEGIN; COPY rows into intake_staging;
+ * INSERT INTO complaints ... SELECT ... ORDER BY source_row ON CONFLICT DO
+ * NOTHING RETURNING id (within the batch the first occurrence of a ticket wins,
+ * later ones conflict with it), with the 'imported' events in the same
+ * statement; UPDATE the import's counts; COMMIT. A crash anywhere before
+ * COMMIT leaves nothing of the batch behind; a crash after it leaves committed
+ * rows that a re-import counts as duplicates.
+ *
+ * A batch is first read whole into memory as COPY text (bounded by
+ * intake.batch_rows and BATCH_BYTES); the move is sent without waiting, and
+ * the next batch is read while PostgreSQL works on it, so reading the file
+ * and storing it overlap. The counts a batch records are those as of its own
+ * last row.
  *
  * A running import holds a session advisory lock on its id, so a later
- * import can tell an import whose process died (lock free: mark it failed,
- * drop its staging rows) from one another intake process is still running.
+ * import can tell an import whose process died (lock free: mark it failed)
+ * from one another intake process is still running. The check runs when an
+ * import starts and when it ends.
  */
 #include "intake_import.h"
 
@@ -28,14 +38,18 @@
 #include <openssl/evp.h>
 
 #include "db.h"
+#include "intake_buf.h"
 #include "intake_columns.h"
 #include "intake_rejects.h"
 #include "intake_row.h"
+#include "intake_source.h"
 #include "log.h"
 
 #define LOCK_CLASS    "7101"    /* advisory lock namespace of imports */
 #define LOCK_KEY      "(" LOCK_CLASS ", ($1::bigint % 2147483647)::int)"
 #define ENQUEUE_CHUNK 1000
+#define COPY_BUF      (1u << 20)    /* bytes per COPY message */
+#define BATCH_BYTES   (64u << 20)   /* a batch ends early past this much COPY text */
 #define HASH_BUF      (1u << 20)
 
 static const char SQL_BEGIN_IMPORT[] =
@@ -45,32 +59,32 @@ static const char SQL_BEGIN_IMPORT[] =
 /* Room to sort a batch by ticket number in memory. */
 static const char SQL_BATCH_MEMORY[] = "SET LOCAL work_mem = '64MB'";
 
-static const char SQL_COPY[] =
-    "COPY complaints_staging (" INTAKE_STAGING_COLUMNS ") FROM STDIN";
+static const char SQL_STAGING[] =
+    "CREATE TEMP TABLE IF NOT EXISTS intake_staging (LIKE complaints_staging) ON COMMIT DELETE ROWS";
 
-/* First occurrence in the file wins; tickets already stored are left alone. */
+static const char SQL_COPY[] =
+    "COPY intake_staging (" INTAKE_STAGING_COLUMNS ") FROM STDIN";
+
+/* First occurrence in the file wins; tickets already stored are left alone.
+ * The row number is on the complaint (source_row); the event names the import. */
 static const char SQL_MOVE[] =
     "WITH moved AS ("
     "  INSERT INTO complaints (ticket_no, called_at, caller_name, caller_phone, address, content,"
     "                          category_raw, urgency, lon, lat, extra, import_id, source_row)"
-    "  SELECT DISTINCT ON (ticket_no) ticket_no, called_at, caller_name, caller_phone,"
+    "  SELECT ticket_no, called_at, caller_name, caller_phone,"
     "         coalesce(address, ''), content, category_raw, urgency, lon, lat,"
     "         coalesce(extra, '{}'), import_id, source_row"
-    "    FROM complaints_staging WHERE import_id = $1"
-    "   ORDER BY ticket_no, source_row"
+    "    FROM intake_staging ORDER BY source_row"
     "  ON CONFLICT (ticket_no) DO NOTHING"
-    "  RETURNING id, source_row"
+    "  RETURNING id"
     "), logged AS ("
     "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
-    "  SELECT id, 'intake', 'imported', jsonb_build_object('import_id', $1::bigint, 'row', source_row)"
-    "    FROM moved"
+    "  SELECT id, 'intake', 'imported', $1::jsonb FROM moved"
     ") SELECT id FROM moved ORDER BY id";
-
-static const char SQL_CLEAR_STAGING[] = "DELETE FROM complaints_staging WHERE import_id = $1";
 
 static const char SQL_PROGRESS[] =
     "UPDATE imports SET rows_total = $2, inserted = $3, duplicates = $4, rejected = $5,"
-    " encoding = $6 WHERE id = $1";
+    " encoding = $6, bytes_read = $7 WHERE id = $1";
 
 static const char SQL_FINISH[] =
     "UPDATE imports SET status = $2, error = $3, encoding = $4, finished_at = now() WHERE id = $1";
@@ -82,19 +96,26 @@ static const char SQL_FAIL_ORPHANS[] =
     " error = 'interrupted: the importing process stopped before the end'"
     " WHERE status = 'running' AND pg_try_advisory_xact_lock(" LOCK_CLASS ", (id % 2147483647)::int)";
 
-static const char SQL_CLEAN_STAGING[] =
-    "DELETE FROM complaints_staging"
-    " WHERE import_id NOT IN (SELECT id FROM imports WHERE status = 'running')";
+/* One batch as read from the file: how many good rows its COPY text holds
+ * and the import's counts up to its last row. */
+typedef struct {
+    long     copied;
+    int64_t  rows_total;
+    int64_t  rejected;
+    uint64_t bytes;
+    int      eof;
+} batch;
 
 typedef struct {
     const intake_import_opts *opt;
     intake_result *res;
     char           id[24];      /* the import id as text, for parameters */
-    csv_reader    *reader;
+    char           event[48];   /* detail of its 'imported' events */
+    intake_source *source;
     cols_map      *map;
     intake_row    *rows;
     rejects       *rejects;
-    int            eof;
+    intake_buf     copy;        /* COPY text of the batch read last */
 } import_run;
 
 static int64_t now_ms(void)
@@ -140,15 +161,18 @@ cleanup:
 
 int intake_import_cleanup(PGconn *pg)
 {
-    if (db_command(pg, "intake fail orphaned imports", SQL_FAIL_ORPHANS, 0, NULL, NULL) < 0)
-        return -1;
-    return db_command(pg, "intake clean staging", SQL_CLEAN_STAGING, 0, NULL, NULL);
+    return db_command(pg, "intake fail orphaned imports", SQL_FAIL_ORPHANS, 0, NULL, NULL);
 }
 
-/* Writes the imports row (status running) and takes its lock. 0 or -1. */
+/* Makes sure the staging table exists, then writes the imports row (status
+ * running) and takes its lock. 0 or -1 with why. */
 static int begin_import(import_run *r, const char *file_name, char *why, size_t whylen)
 {
     const char *params[] = {file_name, r->res->sha256};
+    if (db_command(r->opt->pg, "intake staging table", SQL_STAGING, 0, NULL, NULL) < 0) {
+        snprintf(why, whylen, "could not create the staging table in PostgreSQL");
+        return -1;
+    }
     PGresult *res = db_query(r->opt->pg, "intake record import", SQL_BEGIN_IMPORT, 2, params);
     if (!res || PQntuples(res) != 1) {
         snprintf(why, whylen, "could not record the import in PostgreSQL");
@@ -156,6 +180,7 @@ static int begin_import(import_run *r, const char *file_name, char *why, size_t 
         return -1;
     }
     snprintf(r->id, sizeof r->id, "%s", PQgetvalue(res, 0, 0));
+    snprintf(r->event, sizeof r->event, "{\"import_id\": %s}", r->id);
     r->res->import_id = strtoll(r->id, NULL, 10);
     PQclear(res);
     return 0;
@@ -173,9 +198,9 @@ static void finish_import(import_run *r, const char *status, const char *error)
 static int read_header(import_run *r, char *why, size_t whylen)
 {
     csv_record rec;
-    int got = csv_read(r->reader, &rec);
+    int got = intake_source_read(r->source, &rec);
     if (got < 0) {
-        snprintf(why, whylen, "%s", csv_reader_errstr(r->reader));
+        snprintf(why, whylen, "%s", intake_source_errstr(r->source));
         return -1;
     }
     if (got == 0) {
@@ -195,10 +220,9 @@ static int read_header(import_run *r, char *why, size_t whylen)
     return 0;
 }
 
-/* Handles one row: COPY it or write it to the rejects file. 1 for a data row,
- * 0 for a blank one, -1 with why. *copying says whether the COPY is open. */
-static int take_row(import_run *r, const csv_record *rec, int *copying, long *copied,
-                    char *why, size_t whylen)
+/* Handles one row: adds it to the batch's COPY text or writes it to the
+ * rejects file. 1 for a data row, 0 for a blank one, -1 with why. */
+static int take_row(import_run *r, const csv_record *rec, batch *b, char *why, size_t whylen)
 {
     const char *line;
     size_t len;
@@ -206,7 +230,7 @@ static int take_row(import_run *r, const csv_record *rec, int *copying, long *co
     int v = intake_row_build(r->rows, r->map, rec, r->res->import_id, &line, &len, &rej);
     if (v == INTAKE_ROW_EMPTY)
         return 0;
-    if (v < 0) {
+    if (v < 0 || (v == INTAKE_ROW_OK && intake_buf_add(&r->copy, line, len) < 0)) {
         snprintf(why, whylen, "row %" PRIu64 ": out of memory", rec->record_no);
         return -1;
     }
@@ -215,50 +239,39 @@ static int take_row(import_run *r, const csv_record *rec, int *copying, long *co
         r->res->rejected++;
         return rejects_write(r->rejects, &rej, why, whylen) < 0 ? -1 : 1;
     }
-    if (!*copying && db_copy_start(r->opt->pg, SQL_COPY) < 0) {
-        snprintf(why, whylen, "COPY into complaints_staging could not start");
-        return -1;
-    }
-    *copying = 1;
-    if (db_copy_put(r->opt->pg, line, len) < 0) {
-        snprintf(why, whylen, "row %" PRIu64 ": COPY to PostgreSQL failed", rec->record_no);
-        return -1;
-    }
-    (*copied)++;
+    b->copied++;
     return 1;
 }
 
-/* Reads up to one batch of rows, COPYing the good ones. 0 or -1 with why. */
-static int fill_batch(import_run *r, long *copied, char *why, size_t whylen)
+/* Reads the next batch: up to batch_rows rows, or fewer once its COPY text
+ * passes BATCH_BYTES (memory stays bounded). 0 or -1 with why. */
+static int read_batch(import_run *r, batch *b, char *why, size_t whylen)
 {
     size_t want = r->opt->batch_rows ? r->opt->batch_rows : INTAKE_BATCH_ROWS;
     size_t seen = 0;
-    int copying = 0, rc = 0;
-    *copied = 0;
-    while (seen < want) {
+    memset(b, 0, sizeof *b);
+    r->copy.len = 0;
+    while (seen < want && r->copy.len < BATCH_BYTES) {
         csv_record rec;
-        int got = csv_read(r->reader, &rec);
+        int got = intake_source_read(r->source, &rec);
         if (got < 0) {
-            snprintf(why, whylen, "%s", csv_reader_errstr(r->reader));
-            rc = -1;
-            break;
+            snprintf(why, whylen, "%s", intake_source_errstr(r->source));
+            return -1;
         }
         if (got == 0) {
-            r->eof = 1;
+            b->eof = 1;
             break;
         }
-        int t = take_row(r, &rec, &copying, copied, why, whylen);
-        if (t < 0) {
-            rc = -1;
-            break;
-        }
+        int t = take_row(r, &rec, b, why, whylen);
+        if (t < 0)
+            return -1;
         seen += (size_t)t;
     }
-    if (copying && db_copy_end(r->opt->pg) < 0 && rc == 0) {
-        snprintf(why, whylen, "COPY into complaints_staging failed (PostgreSQL's reason is logged)");
-        rc = -1;
-    }
-    return rc;
+    b->rows_total = r->res->rows_total;
+    b->rejected = r->res->rejected;
+    b->bytes = intake_source_bytes(r->source);
+    snprintf(r->res->encoding, sizeof r->res->encoding, "%s", intake_source_format(r->source));
+    return 0;
 }
 
 /* Adds committed ids to the routing stream.
@@ -286,44 +299,89 @@ static void enqueue(import_run *r, PGresult *moved)
     }
 }
 
-static int save_progress(import_run *r)
+/* The import's counts as of the end of batch b. */
+static int save_progress(import_run *r, const batch *b)
 {
-    char counts[4][24];
+    char counts[5][24];
     const intake_result *s = r->res;
-    snprintf(counts[0], sizeof counts[0], "%" PRId64, s->rows_total);
+    snprintf(counts[0], sizeof counts[0], "%" PRId64, b->rows_total);
     snprintf(counts[1], sizeof counts[1], "%" PRId64, s->inserted);
     snprintf(counts[2], sizeof counts[2], "%" PRId64, s->duplicates);
-    snprintf(counts[3], sizeof counts[3], "%" PRId64, s->rejected);
-    const char *params[] = {r->id, counts[0], counts[1], counts[2], counts[3], s->encoding};
-    return db_command(r->opt->pg, "intake import progress", SQL_PROGRESS, 6, params, NULL);
+    snprintf(counts[3], sizeof counts[3], "%" PRId64, b->rejected);
+    snprintf(counts[4], sizeof counts[4], "%" PRIu64, b->bytes);
+    const char *params[] = {r->id, counts[0], counts[1], counts[2], counts[3], s->encoding, counts[4]};
+    return db_command(r->opt->pg, "intake import progress", SQL_PROGRESS, 7, params, NULL);
 }
 
-/* One batch, one transaction. 0, or -1 with why (the batch rolled back). */
-static int run_batch(import_run *r, char *why, size_t whylen)
+/* Opens the batch's transaction, COPYs its text into intake_staging and
+ * sends the move without waiting for it. 0, or -1 with why (rolled back). */
+static int start_batch(import_run *r, const batch *b, char *why, size_t whylen)
 {
     PGconn *pg = r->opt->pg;
-    const char *params[] = {r->id};
-    PGresult *moved = NULL;
-    long copied;
+    const char *params[] = {r->event};
     if (db_begin(pg) < 0 || db_exec(pg, SQL_BATCH_MEMORY) < 0) {
         snprintf(why, whylen, "PostgreSQL: BEGIN failed");
-        db_rollback(pg);
-        return -1;
-    }
-    if (fill_batch(r, &copied, why, whylen) < 0)
         goto fail;
-    snprintf(r->res->encoding, sizeof r->res->encoding, "%s",
-             csv_encoding_name(csv_reader_encoding(r->reader)));
-    if (copied > 0) {
-        moved = db_query(pg, "intake move batch", SQL_MOVE, 1, params);
-        if (!moved || db_command(pg, "intake clear staging", SQL_CLEAR_STAGING, 1, params, NULL) < 0) {
+    }
+    if (b->copied == 0)
+        return 0;
+    int rc = 0;
+    if (db_copy_start(pg, SQL_COPY) < 0) {
+        snprintf(why, whylen, "COPY into intake_staging could not start");
+        goto fail;
+    }
+    for (size_t off = 0; rc == 0 && off < r->copy.len; off += COPY_BUF)
+        rc = db_copy_put(pg, r->copy.data + off, r->copy.len - off < COPY_BUF ? r->copy.len - off : COPY_BUF);
+    if (db_copy_end(pg) < 0 || rc < 0) {
+        snprintf(why, whylen, "COPY into intake_staging failed (PostgreSQL's reason is logged)");
+        goto fail;
+    }
+    if (!PQsendQueryParams(pg, SQL_MOVE, 1, NULL, params, NULL, NULL, 0)) {
+        snprintf(why, whylen, "PostgreSQL: sending the move failed: %.200s", PQerrorMessage(pg));
+        goto fail;
+    }
+    return 0;
+fail:
+    db_rollback(pg);
+    return -1;
+}
+
+/* Waits for the move sent by start_batch(): its ids, or NULL (logged). */
+static PGresult *move_result(PGconn *pg)
+{
+    PGresult *res, *moved = NULL;
+    int failed = 0;
+    while ((res = PQgetResult(pg)) != NULL) {
+        if (PQresultStatus(res) == PGRES_TUPLES_OK && !moved) {
+            moved = res;
+            continue;
+        }
+        log_error("db: intake move batch failed: %.300s", PQresultErrorMessage(res));
+        failed = 1;
+        PQclear(res);
+    }
+    if (failed) {
+        PQclear(moved);
+        moved = NULL;
+    }
+    return moved;
+}
+
+/* Takes the move's result, records the counts, commits, enqueues the new
+ * ids. 0, or -1 with why (the batch rolled back). */
+static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
+{
+    PGconn *pg = r->opt->pg;
+    PGresult *moved = NULL;
+    if (b->copied > 0) {
+        if (!(moved = move_result(pg))) {
             snprintf(why, whylen, "moving the batch into complaints failed (PostgreSQL's reason is logged)");
             goto fail;
         }
         r->res->inserted += PQntuples(moved);
-        r->res->duplicates += copied - PQntuples(moved);
+        r->res->duplicates += b->copied - PQntuples(moved);
     }
-    if (save_progress(r) < 0 || db_commit(pg) < 0) {
+    if (save_progress(r, b) < 0 || db_commit(pg) < 0) {
         snprintf(why, whylen, "PostgreSQL: committing the batch failed");
         goto fail;
     }
@@ -353,26 +411,42 @@ static int open_input(const char *path, int *fd, char *why, size_t whylen)
 }
 
 /* Everything after the imports row exists. 0, or -1 with why. */
-static int stream_file(import_run *r, int fd, char *why, size_t whylen)
+static int stream_file(import_run *r, int fd, const char *path, char *why, size_t whylen)
 {
     const intake_import_opts *opt = r->opt;
-    r->reader = csv_reader_new(fd, &opt->csv);
+    if (!(r->source = intake_source_open(fd, path, &opt->csv, why, whylen)))
+        return -1;
     r->rejects = rejects_new(opt->rejects_dir, r->res->import_id);
-    r->rows = r->reader ? intake_row_new(opt->utc_offset_min, csv_reader_options(r->reader)) : NULL;
-    if (!r->reader || !r->rejects || !r->rows) {
+    r->rows = intake_row_new(opt->utc_offset_min, intake_source_options(r->source));
+    if (!r->rejects || !r->rows) {
         snprintf(why, whylen, "out of memory");
         return -1;
     }
     if (read_header(r, why, whylen) < 0)
         return -1;
-    while (!r->eof) {
-        if (run_batch(r, why, whylen) < 0)
+    batch cur, next;
+    if (read_batch(r, &cur, why, whylen) < 0)
+        return -1;
+    for (;;) {
+        /* While PostgreSQL moves this batch, the next one is read. */
+        char read_why[600] = "";
+        if (start_batch(r, &cur, why, whylen) < 0)
             return -1;
-        if (!r->eof && opt->stop && *opt->stop) {
-            snprintf(why, whylen, "stopped by shutdown after row %" PRId64 " (import it again to finish)",
-                     r->res->rows_total);
+        int read = cur.eof ? 0 : read_batch(r, &next, read_why, sizeof read_why);
+        if (finish_batch(r, &cur, why, whylen) < 0)
+            return -1;
+        if (read < 0) {
+            snprintf(why, whylen, "%s", read_why);
             return -1;
         }
+        if (cur.eof)
+            break;
+        if (opt->stop && *opt->stop) {
+            snprintf(why, whylen, "stopped by shutdown after row %" PRId64 " (import it again to finish)",
+                     cur.rows_total);
+            return -1;
+        }
+        cur = next;
     }
     return rejects_close(r->rejects, why, whylen);
 }
@@ -399,8 +473,11 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
     }
     if (begin_import(&r, file_name, why, sizeof why) < 0)
         goto cleanup;
-    rc = stream_file(&r, fd, why, sizeof why);
+    rc = stream_file(&r, fd, path, why, sizeof why);
     finish_import(&r, rc == 0 ? "done" : "failed", rc == 0 ? NULL : why);
+    /* Again at the end: a killed process's server session may have held its
+     * lock for a while after the kill (until its last statement finished). */
+    intake_import_cleanup(opt->pg);
 cleanup:
     res->elapsed_ms = now_ms() - t0;
     if (r.rejects)
@@ -414,7 +491,8 @@ cleanup:
     rejects_destroy(&r.rejects);
     intake_row_destroy(&r.rows);
     cols_map_destroy(&r.map);
-    csv_reader_destroy(&r.reader);
+    intake_source_destroy(&r.source);
+    intake_buf_free(&r.copy);
     if (fd >= 0)
         close(fd);
     return rc;

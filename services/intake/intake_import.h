@@ -1,10 +1,10 @@
 /* intake_import.h — one import of a hotline export into PostgreSQL.
  *
  * The file is hashed (SHA-256) and recorded in `imports` (status running),
- * then streamed: good rows are COPYed into complaints_staging in batches; each
- * batch moves on into `complaints` with one set-based INSERT ... ON CONFLICT
- * (ticket_no) DO NOTHING, writes an 'imported' event per new complaint, empties
- * its staging rows and updates the import's counts, all in one transaction.
+ * then streamed: good rows are COPYed into a temporary staging table in
+ * batches; each batch moves on into `complaints` with one set-based INSERT ...
+ * ON CONFLICT (ticket_no) DO NOTHING, writes an 'imported' event per new
+ * complaint and updates the import's counts, all in one transaction.
  * After the commit the new ids go to the routing stream. Rejected rows go to
  * the rejects file (intake_rejects.h). Memory does not grow with the file.
  *
@@ -55,8 +55,7 @@ typedef struct {
 int intake_import(const intake_import_opts *opt, const char *path, const char *file_name,
                   intake_result *res, char *err, size_t errlen);
 
-/* Marks imports left 'running' by a process that is gone as failed and
- * deletes staging rows of every import not running. 0 or -1. */
+/* Marks imports left 'running' by a process that is gone as failed. 0 or -1. */
 int intake_import_cleanup(PGconn *pg);
 
 #endif

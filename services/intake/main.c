@@ -5,13 +5,16 @@
  * Wiring only (common/svc does the start-up and requests): "import.request"
  * → "import.reply" (or "error" naming the file), and each finished import is
  * published as "complaint.imported". The import itself is intake_import.c; a
- * signal during an import stops it after the current batch.
+ * signal during an import stops it after the current batch. With
+ * intake.http_addr set, single complaints also arrive over Open311 HTTP
+ * (intake_open311.c).
  */
 #include <stdio.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "intake_import.h"
+#include "intake_open311.h"
 #include "log.h"
 #include "queue.h"
 #include "svc.h"
@@ -20,9 +23,30 @@
 
 typedef struct {
     queue              *route;
+    intake_open311     *open311;        /* NULL when intake.http_addr is empty */
     unsigned            redis_epoch;    /* of the connection route is bound to */
     intake_import_opts  opts;
 } intake;
+
+/* Starts the Open311 server when intake.http_addr is set. 0 or -1. */
+static int start_open311(intake *in, service *s)
+{
+    char err[700];
+    intake_open311_opts o = {
+        .http_addr = config_get(s->cfg, "intake.http_addr", ""),
+        .pg_conninfo = config_get(s->cfg, "pg.conninfo", "dbname=jiesu"),
+        .redis_addr = config_get(s->cfg, "redis.addr", "127.0.0.1:6379"),
+        .route_stream = config_get(s->cfg, "queue.route_stream", "jiesu:route"),
+        .route_group = config_get(s->cfg, "queue.route_group", "assignment"),
+        .utc_offset_min = in->opts.utc_offset_min,
+        .max_field = in->opts.csv.max_field,
+    };
+    if (!*o.http_addr)
+        return 0;
+    if (!(in->open311 = intake_open311_start(&o, err, sizeof err)))
+        log_error("%s", err);
+    return in->open311 ? 0 : -1;
+}
 
 static void configure(intake *in, service *s)
 {
@@ -107,14 +131,16 @@ int main(int argc, char **argv)
     int rc = 1;
     if (svc_start(&s, "intake", argc, argv, ROUTES, &in) == 0) {
         configure(&in, &s);
+        rc = start_open311(&in, &s) < 0;
         if (ensure_route(&in, &s) < 0)
             log_warn("starting without Redis; imports will still be routed by the reconciler");
-        log_info("intake ready");
-        rc = 0;
+        if (rc == 0)
+            log_info("intake ready");
         while (!svc_stopping() && rc == 0)
             rc = svc_poll(&s, 1000) < 0;
         log_info("stopping");
     }
+    intake_open311_stop(&in.open311);
     queue_destroy(&in.route);
     svc_finish(&s);
     return rc;

@@ -14,12 +14,9 @@
 #include <string.h>
 #include <zip.h>
 
-#define CHUNK 65536
+#include "intake_buf.h"
 
-typedef struct {
-    char  *data;
-    size_t len, cap;
-} xbuf;
+#define CHUNK 65536
 
 typedef struct {
     char **cells;
@@ -43,7 +40,7 @@ struct xlsx_reader {
     long          cell_col;         /* column of the <c> being parsed, 0-based */
     char          cell_type[16];
     int           in_value, in_phonetic;
-    xbuf          text;             /* text of the <v>/<t> being parsed */
+    intake_buf    text;             /* text of the <v>/<t> being parsed */
     int           eof, failed;
     char          sheet_rid[128];   /* r:id of the first <sheet> in xl/workbook.xml */
     char          sheet_part[512];  /* its zip member name */
@@ -62,24 +59,6 @@ static void set_err(xlsx_reader *self, const char *fmt, ...)
     self->failed = 1;
     if (self->parser)
         XML_StopParser(self->parser, XML_FALSE);
-}
-
-static int buf_add(xbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->data, cap);
-        if (!p)
-            return -1;
-        b->data = p;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-    return 0;
 }
 
 static const char *attr(const XML_Char **atts, const char *name)
@@ -260,7 +239,7 @@ static void XMLCALL text_chars(void *ud, const XML_Char *s, int len)
         set_err(self, "a cell is longer than %zu bytes", self->lim.max_cell_bytes);
         return;
     }
-    if (buf_add(&self->text, s, (size_t)len) != 0)
+    if (intake_buf_add(&self->text, s, (size_t)len) != 0)
         set_err(self, "out of memory");
 }
 
@@ -495,7 +474,7 @@ void xlsx_close(xlsx_reader **pself)
     free(self->ready);
     row_free(&self->building);
     row_free(&self->current);
-    free(self->text.data);
+    intake_buf_free(&self->text);
     free(self);
     *pself = NULL;
 }

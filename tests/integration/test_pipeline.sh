@@ -24,23 +24,25 @@ check_eq "rejects file lists each rejected row" "$rejected" "$(($(grep -c '' "$r
 wait_for "every complaint routed" 60 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
 check_eq "no complaint left unrouted" 0 "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")"
 dispatched=$(sql "SELECT count(*) FROM complaints WHERE status = 'dispatched'")
-check "most complaints dispatched to a street office" test "$dispatched" -ge $((inserted / 2))
+# About one sample row in ten names no place at all (data/sample/README.md); the
+# rest name a street, community, road or landmark routing knows: at least 85% go out.
+check "most complaints dispatched to a street office" test "$dispatched" -ge $((inserted * 85 / 100))
 check "complaints with no place wait for manual dispatch" test "$(sql "SELECT count(*) FROM complaints WHERE status = 'manual'")" -ge 1
 check_eq "one active assignment per complaint" "$inserted" \
     "$(sql "SELECT count(DISTINCT complaint_id) FROM assignments WHERE active")"
 check_eq "no complaint assigned twice" 0 \
-    "$(sql "SELECT count(*) FROM (SELECT complaint_id FROM assignments WHERE active GROUP BY 1 HAVING count(*) > 1) d")"
+    "$(sql "SELECT count(*) FROM (SELECT complaint_id FROM assignments WHERE active AND role IN ('owner', 'manual') GROUP BY 1 HAVING count(*) > 1) d")"
 check_eq "every dispatched order's owner is its street office" "$dispatched" \
     "$(sql "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.active AND u.kind = 'street' AND u.code = a.street_code")"
 check_eq "an 'imported' event per complaint" "$inserted" "$(sql "SELECT count(*) FROM complaint_events WHERE event = 'imported'")"
 check_eq "a routing event per complaint" "$inserted" "$(sql "SELECT count(*) FROM complaint_events WHERE event IN ('routed', 'manual')")"
 check "the decision keeps its reasons" test "$(sql "SELECT count(*) FROM assignments WHERE reasons = ''")" = 0
 
-wait_for "accept deadlines fire" 60 sql_eq "SELECT count(*) FROM alerts WHERE rung = 'accept_overdue'" "$dispatched"
-check_eq "an accept-overdue alert for every dispatched order" "$dispatched" \
-    "$(sql "SELECT count(*) FROM alerts WHERE rung = 'accept_overdue'")"
-check_eq "no alert fired early" 0 "$(sql "SELECT count(*) FROM alerts a JOIN deadlines d ON d.id = a.deadline_id WHERE a.created_at < d.due_at")"
-check_eq "no resolve alert before its deadline" 0 "$(sql "SELECT count(*) FROM alerts WHERE rung = 'resolve_overdue'")"
+wait_for "accept deadlines fire" 60 sql_eq "SELECT count(*) FROM alerts WHERE rung = 'supervise' AND subject = 'accept'" "$dispatched"
+check_eq "an accept supervise alert for every dispatched order" "$dispatched" \
+    "$(sql "SELECT count(*) FROM alerts WHERE rung = 'supervise' AND subject = 'accept'")"
+check_eq "no alert fired early" 0 "$(sql "SELECT count(*) FROM alerts a JOIN deadlines d ON d.id = a.deadline_id WHERE a.created_at < a.due_at OR (a.rung = 'supervise' AND a.created_at < d.due_at)")"
+check_eq "no resolve alert before its deadline" 0 "$(sql "SELECT count(*) FROM alerts WHERE subject = 'resolve'")"
 
 jiesu report --json >"$HARNESS_DIR/report.json" 2>"$HARNESS_DIR/report.err"
 check "jiesu report answers" test -s "$HARNESS_DIR/report.json"
@@ -76,7 +78,8 @@ wait_for "assignment back" 20 svc_ready assignment
 all=$(sql "SELECT count(*) FROM complaints")
 wait_for "every complaint routed after the crash" 120 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
 check_eq "after kill -9: every complaint routed" 0 "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")"
-check_eq "after kill -9: exactly one active assignment each" "$all" "$(sql "SELECT count(*) FROM assignments WHERE active")"
+check_eq "after kill -9: exactly one active owner or manual assignment each" "$all" \
+    "$(sql "SELECT count(*) FROM assignments WHERE active AND role IN ('owner', 'manual')")"
 check_eq "after kill -9: one routing event each" "$all" "$(sql "SELECT count(*) FROM complaint_events WHERE event IN ('routed', 'manual')")"
 
 harness_services_stop

@@ -1,12 +1,14 @@
-/* test_esc.c — deadline timers firing against a real Redis and PostgreSQL:
- * a due deadline raises one alert, a future one waits (also when its timer
- * says otherwise), an order that moved on raises nothing, a timer fired twice
- * raises one alert, and a Redis wipe is repaired by the reconciler.
+/* test_esc.c — the escalation ladder against a real Redis and PostgreSQL:
+ * rungs fire in order (remind the unit, supervise to the campaign office,
+ * accountability to discipline inspection) each at its time by the
+ * escalation clock and never before, a stopped clock (waiting) fires nothing
+ * and moves the deadline on resume, an order that moved on raises nothing, a
+ * timer fired twice raises one alert, a Redis wipe is repaired by the
+ * reconciler, and rung times follow the working calendar.
  *
  * Needs JIESU_TEST_PG (a migrated database) and JIESU_TEST_REDIS. Each run
- * has its own ticket numbers and timers key. The tests put their own timers
- * in the zset and fire only those; the reconcile test adds every pending
- * deadline of the database, so it checks the zset and fires nothing.
+ * has its own ticket numbers and timers key; the clock offset is reset after
+ * each test. Tests fire only the timers they armed in their own key.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,17 +19,18 @@
 #include <zmq.h>
 
 #include "bus.h"
+#include "esc_ladder.h"
 #include "esc_timers.h"
 #include "fixture_laoshan.h"
 #include "timers.h"
 
 typedef struct {
-    esc_ctx ctx;
-    void   *zctx;
+    esc_ctx  ctx;
+    void    *zctx;
     bus_sub *sub;
-    char    tag[64];
-    char    key[96];
-    int     orders;
+    char     tag[64];
+    char     key[96];
+    int      orders;
 } fixture;
 
 static int setup(void **state)
@@ -38,6 +41,8 @@ static int setup(void **state)
     f->ctx.pg = fixture_pg();
     f->ctx.redis = fixture_redis();
     fixture_seed_laoshan(f->ctx.pg);
+    fixture_exec(f->ctx.pg, "INSERT INTO units (code, name, kind) VALUES ('discipline', '崂山区纪委监委', 'discipline')"
+                            " ON CONFLICT (code) DO NOTHING");
     fixture_tag(f->tag, sizeof f->tag, "ES");
     snprintf(f->key, sizeof f->key, "test:timers:%s", f->tag);
     f->ctx.key = f->key;
@@ -66,119 +71,173 @@ static int teardown(void **state)
     return 0;
 }
 
+static int reset_clock(void **state)
+{
+    fixture *f = *state;
+    fixture_exec(f->ctx.pg, "UPDATE esc_clock SET offset_seconds = 0");
+    return 0;
+}
+
+static void set_clock(fixture *f, double offset_s)
+{
+    fixture_exec(f->ctx.pg, "UPDATE esc_clock SET offset_seconds = %f", offset_s);
+}
+
 /* An order of this run owned by 中韩街道, in `status`, with one deadline of
- * `kind` due `due_s` seconds from now (negative: past). Returns the deadline id. */
+ * `kind` started now and due `due_s` seconds from now (negative: past).
+ * Returns the deadline id, planned and armed. */
 static long long order(fixture *f, const char *status, const char *kind, int due_s)
 {
+    char ids[40];
     long long cid = fixture_num(f->ctx.pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status)"
                                            " VALUES ('%s-%d', now(), '张村社区', '垃圾', '%s') RETURNING id",
                                 f->tag, ++f->orders, status);
     fixture_exec(f->ctx.pg, "INSERT INTO assignments (complaint_id, unit_id, role, street_code, rule, reasons, score)"
                             " SELECT %lld, id, 'owner', code, 'community', 'test', 1 FROM units WHERE code = '370212001'",
                  cid);
-    return fixture_num(f->ctx.pg, "INSERT INTO deadlines (complaint_id, kind, due_at)"
-                                  " VALUES (%lld, '%s', now() + make_interval(secs => %d)) RETURNING id",
-                       cid, kind, due_s);
-}
-
-static int64_t due_ms(fixture *f, long long deadline)
-{
-    return fixture_num(f->ctx.pg, "SELECT ceil(extract(epoch FROM due_at) * 1000)::bigint FROM deadlines"
-                                  " WHERE id = %lld", deadline);
-}
-
-static void add_timer(fixture *f, long long deadline, int64_t score)
-{
-    char member[32], *m = member;
-    snprintf(member, sizeof member, "%lld", deadline);
-    assert_int_equal(timers_add(f->ctx.redis, f->key, &m, &score, 1), 0);
+    long long d = fixture_num(f->ctx.pg, "INSERT INTO deadlines (complaint_id, kind, started_at, due_at)"
+                                         " VALUES (%lld, '%s', now() - make_interval(secs => %d),"
+                                         " now() + make_interval(secs => %d)) RETURNING id",
+                              cid, kind, (due_s < 0 ? -due_s : 0) + 100, due_s);
+    snprintf(ids, sizeof ids, "{%lld}", d);
+    assert_int_equal(esc_plan(&f->ctx, ids, 10), 1);
+    return d;
 }
 
 /* The timer's score, or -1 when it is not in the zset. */
 static int64_t timer_score(fixture *f, long long deadline)
 {
-    redisReply *r = redisCommand(f->ctx.redis, "ZSCORE %s %lld", f->key, deadline);
+    redisReply *r = redisCommand(f->ctx.redis, "ZSCORE %s r%lld", f->key, deadline);
     assert_non_null(r);
     int64_t score = r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : -1;
     freeReplyObject(r);
     return score;
 }
 
-static long long alerts_of(fixture *f, long long deadline)
+static long long alerts_of(fixture *f, long long deadline, const char *rung)
 {
-    return fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts a JOIN deadlines d ON d.complaint_id = a.complaint_id"
-                                  " WHERE d.id = %lld", deadline);
-}
-
-static int fired(fixture *f, long long deadline)
-{
-    return (int)fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND fired_at IS NOT NULL",
-                            deadline);
+    return fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE deadline_id = %lld AND rung LIKE '%s'",
+                       deadline, rung);
 }
 
 static void fire(fixture *f, esc_fire_stats *st)
 {
-    assert_int_equal(esc_fire_due(&f->ctx, bus_now_ms(), 100, st), 0);
+    int64_t now = esc_now_ms(&f->ctx);
+    assert_true(now > 0);
+    assert_int_equal(esc_fire_due(&f->ctx, now, 100, st), 0);
 }
 
-static void test_due_deadline_fires_once(void **state)
+static void expect_published(fixture *f, const char *rung, const char *target)
 {
-    fixture *f = *state;
-    esc_fire_stats st;
-    long long d = order(f, "dispatched", "accept", -2);
-    add_timer(f, d, due_ms(f, d));
-    fire(f, &st);
-    assert_int_equal(st.claimed, 1);
-    assert_int_equal(st.alerts, 1);
-    assert_true(fired(f, d));
-    assert_int_equal(timer_score(f, d), -1);
-    assert_int_equal(fixture_num(f->ctx.pg,
-                                 "SELECT count(*) FROM alerts a JOIN units u ON u.id = a.unit_id"
-                                 " WHERE a.deadline_id = %lld AND a.rung = 'accept_overdue' AND a.cycle = 1"
-                                 " AND a.target = 'campaign' AND u.code = '370212001'"
-                                 " AND a.reason LIKE 'accept overdue since %% UTC+08:00: 中韩街道 has not accepted order %s-%%'",
-                                 d, f->tag), 1);
-    assert_int_equal(fixture_num(f->ctx.pg,
-                                 "SELECT count(*) FROM complaint_events e JOIN deadlines d ON d.complaint_id = e.complaint_id"
-                                 " WHERE d.id = %lld AND e.actor = 'escalation' AND e.event = 'alert'"
-                                 " AND e.detail->>'rung' = 'accept_overdue'", d), 1);
-    /* published after the commit */
     Jiesu__Envelope *env = NULL;
     int gap = 0;
     assert_int_equal(bus_sub_recv(f->sub, 2000, &env, &gap), 1);
     Jiesu__Alert *a = BUS_UNPACK(alert, env);
     assert_non_null(a);
     assert_true(a->id > 0);
-    assert_string_equal(a->rung, "accept_overdue");
+    assert_string_equal(a->rung, rung);
+    assert_string_equal(a->target, target);
     assert_string_equal(a->unit_code, "370212001");
-    assert_string_equal(a->target, "campaign");
     jiesu__alert__free_unpacked(a, NULL);
     jiesu__envelope__free_unpacked(env, NULL);
-    /* nothing left to fire */
-    fire(f, &st);
-    assert_int_equal(st.claimed, 0);
-    assert_int_equal(alerts_of(f, d), 1);
 }
 
-static void test_future_deadline_waits(void **state)
+static void test_ladder_fires_each_rung_on_time(void **state)
 {
     fixture *f = *state;
     esc_fire_stats st;
-    long long d = order(f, "dispatched", "accept", 3600);
-    int64_t due = due_ms(f, d);
-    add_timer(f, d, due);
+    long long d = order(f, "dispatched", "resolve", 100);   /* started 100 s ago: remind at +50 s */
+    assert_string_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld"
+                                               " AND rung_next = 'remind'", d) ? "remind" : "-", "remind");
     fire(f, &st);
     assert_int_equal(st.claimed, 0);
-    assert_int_equal(timer_score(f, d), due);
-    /* a timer that claims to be due while the database says not yet: put back, never early */
-    add_timer(f, d, bus_now_ms() - 1000);
+    /* just before the remind share: a timer claimed early is put back, nothing raised */
+    set_clock(f, 40);
+    char member[32], *m = member;
+    int64_t now = esc_now_ms(&f->ctx);
+    snprintf(member, sizeof member, "r%lld", d);
+    assert_int_equal(timers_add(f->ctx.redis, f->key, &m, &now, 1), 0);
     fire(f, &st);
-    assert_int_equal(st.claimed, 1);
     assert_int_equal(st.early, 1);
+    assert_int_equal(alerts_of(f, d, "%"), 0);
+    /* 75 % of the time: remind the unit */
+    set_clock(f, 55);
+    fire(f, &st);
+    assert_int_equal(st.alerts, 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts a JOIN units u ON u.id = a.target_unit_id"
+                                            " WHERE a.deadline_id = %lld AND a.rung = 'remind' AND a.target = 'unit'"
+                                            " AND u.code = '370212001' AND a.subject = 'resolve'"
+                                            " AND a.clock_at >= a.due_at AND a.reason LIKE 'remind: 75%% of the resolve time%%'",
+                                 d), 1);
+    expect_published(f, "remind", "unit");
+    /* the deadline: supervise, to the campaign office */
+    set_clock(f, 101);
+    fire(f, &st);
+    assert_int_equal(st.alerts, 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts a JOIN units u ON u.id = a.target_unit_id"
+                                            " WHERE a.deadline_id = %lld AND a.rung = 'supervise' AND u.kind = 'campaign'"
+                                            " AND a.reason LIKE 'supervise: resolve overdue since %% UTC+08:00: 中韩街道 has not resolved order %s-%%'",
+                                 d, f->tag), 1);
+    expect_published(f, "supervise", "campaign");
+    /* 2 days later (no calendar here: days of 24 h): accountability, to discipline inspection */
+    set_clock(f, 100 + 2 * 86400 - 30);
+    fire(f, &st);
+    assert_int_equal(st.claimed, 0);
+    set_clock(f, 101 + 2 * 86400);
+    fire(f, &st);
+    assert_int_equal(st.alerts, 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts a JOIN units u ON u.id = a.target_unit_id"
+                                            " WHERE a.deadline_id = %lld AND a.rung = 'accountability'"
+                                            " AND u.kind = 'discipline'", d), 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND rung_next = 'done'"
+                                            " AND fired_at IS NOT NULL", d), 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM complaint_events e JOIN deadlines d"
+                                            " ON d.complaint_id = e.complaint_id WHERE d.id = %lld"
+                                            " AND e.event = 'alert'", d), 3);
+    assert_int_equal(timer_score(f, d), -1);
+    /* never early by the escalation clock */
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE deadline_id = %lld"
+                                            " AND clock_at < due_at", d), 0);
+}
+
+static void test_waiting_stops_the_clock(void **state)
+{
+    fixture *f = *state;
+    esc_fire_stats st;
+    long paused, resumed;
+    long long d = order(f, "accepted", "resolve", 100);
+    long long cid = fixture_num(f->ctx.pg, "SELECT complaint_id FROM deadlines WHERE id = %lld", d);
+    int64_t due0 = fixture_num(f->ctx.pg, "SELECT " ESC_SQL_MS("due_at") " FROM deadlines WHERE id = %lld", d);
+    fixture_exec(f->ctx.pg, "UPDATE complaints SET status = 'waiting' WHERE id = %lld", cid);
+    assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
+    assert_true(paused >= 1);
+    /* far past the deadline while waiting: nothing fires */
+    set_clock(f, 300);
+    fire(f, &st);
     assert_int_equal(st.alerts, 0);
-    assert_false(fired(f, d));
-    assert_int_equal(timer_score(f, d), due);
-    assert_int_equal(alerts_of(f, d), 0);
+    assert_int_equal(alerts_of(f, d, "%"), 0);
+    /* back to work: the deadline moves by the 300 s the clock stood still */
+    fixture_exec(f->ctx.pg, "UPDATE complaints SET status = 'accepted' WHERE id = %lld", cid);
+    assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
+    assert_true(resumed >= 1);
+    int64_t due1 = fixture_num(f->ctx.pg, "SELECT " ESC_SQL_MS("due_at") " FROM deadlines WHERE id = %lld"
+                                          " AND paused_at IS NULL AND rung_next IS NULL", d);
+    assert_true(due1 - due0 >= 299000 && due1 - due0 <= 302000);
+    /* resumed deadlines go back to planning (trigger deadlines_replan) */
+    char ids[40];
+    snprintf(ids, sizeof ids, "{%lld}", d);
+    assert_int_equal(esc_plan(&f->ctx, ids, 10), 1);
+    assert_true(timer_score(f, d) > 0);
+    fire(f, &st);
+    assert_int_equal(alerts_of(f, d, "supervise"), 0);
+    set_clock(f, 402);
+    fire(f, &st);                                   /* the remind, 75 % of the longer time */
+    fire(f, &st);
+    assert_int_equal(alerts_of(f, d, "supervise"), 1);
+    /* routing re-dispatches the order (new start, fired_at cleared): planned afresh */
+    fixture_exec(f->ctx.pg, "UPDATE deadlines SET started_at = now(), due_at = now() + interval '1 hour',"
+                            " fired_at = NULL WHERE id = %lld", d);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND rung_next IS NULL", d), 1);
 }
 
 static void test_order_that_moved_on_raises_nothing(void **state)
@@ -187,23 +246,19 @@ static void test_order_that_moved_on_raises_nothing(void **state)
     esc_fire_stats st;
     long long resolved = order(f, "resolved", "resolve", -5);
     long long accepted = order(f, "accepted", "accept", -5);
-    add_timer(f, resolved, due_ms(f, resolved));
-    add_timer(f, accepted, due_ms(f, accepted));
     fire(f, &st);
     assert_int_equal(st.claimed, 2);
     assert_int_equal(st.quiet, 2);
     assert_int_equal(st.alerts, 0);
-    assert_true(fired(f, resolved));
-    assert_true(fired(f, accepted));
-    assert_int_equal(alerts_of(f, resolved), 0);
-    assert_int_equal(alerts_of(f, accepted), 0);
+    assert_int_equal(alerts_of(f, resolved, "%") + alerts_of(f, accepted, "%"), 0);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id IN (%lld, %lld)"
+                                            " AND rung_next = 'done' AND fired_at IS NOT NULL", resolved, accepted), 2);
     /* an accepted order is still open for its resolve deadline */
     long long late = order(f, "accepted", "resolve", -1);
-    add_timer(f, late, due_ms(f, late));
     fire(f, &st);
-    assert_int_equal(st.alerts, 1);
-    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE deadline_id = %lld"
-                                            " AND rung = 'resolve_overdue'", late), 1);
+    assert_int_equal(alerts_of(f, late, "remind"), 1);
+    fire(f, &st);
+    assert_int_equal(alerts_of(f, late, "supervise"), 1);
 }
 
 static void test_fired_twice_raises_one_alert(void **state)
@@ -211,26 +266,26 @@ static void test_fired_twice_raises_one_alert(void **state)
     fixture *f = *state;
     esc_fire_stats st;
     long long d = order(f, "dispatched", "accept", -1);
-    add_timer(f, d, due_ms(f, d));
+    fire(f, &st);                                   /* remind */
+    fire(f, &st);                                   /* supervise */
+    assert_int_equal(alerts_of(f, d, "%"), 2);
+    /* re-armed (a reconciler raced the firing, or Redis returned an old member) */
+    char member[32], *m = member;
+    int64_t now = esc_now_ms(&f->ctx);
+    snprintf(member, sizeof member, "r%lld", d);
+    assert_int_equal(timers_add(f->ctx.redis, f->key, &m, &now, 1), 0);
     fire(f, &st);
-    assert_int_equal(st.alerts, 1);
-    /* re-added (a reconciler raced the firing, or Redis returned an old member) */
-    add_timer(f, d, due_ms(f, d));
-    fire(f, &st);
-    assert_int_equal(st.claimed, 1);
-    assert_int_equal(st.stale, 1);
-    assert_int_equal(st.alerts, 0);
-    /* even with fired_at cleared by hand, the alert's unique key holds */
-    fixture_exec(f->ctx.pg, "UPDATE deadlines SET fired_at = NULL WHERE id = %lld", d);
-    add_timer(f, d, due_ms(f, d));
+    assert_int_equal(st.early, 1);
+    /* even with the rung reset by hand, the alert's unique key holds */
+    fixture_exec(f->ctx.pg, "UPDATE deadlines SET rung_next = 'supervise' WHERE id = %lld", d);
+    assert_int_equal(timers_add(f->ctx.redis, f->key, &m, &now, 1), 0);
     fire(f, &st);
     assert_int_equal(st.alerts, 0);
     assert_int_equal(st.quiet, 1);
-    assert_int_equal(alerts_of(f, d), 1);
-    assert_true(fired(f, d));
-    /* a member that is not a deadline id is dropped */
-    char junk[] = "not-a-number", *m = junk;
-    int64_t now = bus_now_ms();
+    assert_int_equal(alerts_of(f, d, "supervise"), 1);
+    /* a member that is not a deadline is dropped; a bare id asks for planning */
+    char junk[] = "not-a-number";
+    m = junk;
     assert_int_equal(timers_add(f->ctx.redis, f->key, &m, &now, 1), 0);
     fire(f, &st);
     assert_int_equal(st.stale, 1);
@@ -239,34 +294,87 @@ static void test_fired_twice_raises_one_alert(void **state)
     freeReplyObject(r);
 }
 
-static void test_redis_wipe_then_reconcile(void **state)
+static void test_planning_request_and_redis_wipe(void **state)
 {
     fixture *f = *state;
     esc_fire_stats st;
-    long long overdue = order(f, "dispatched", "accept", -30);
-    long long later = order(f, "dispatched", "resolve", 7200);
-    long long done = order(f, "dispatched", "accept", -60);
-    add_timer(f, done, due_ms(f, done));
+    long long cid = fixture_num(f->ctx.pg, "SELECT complaint_id FROM deadlines WHERE id = %lld",
+                                order(f, "dispatched", "accept", 3600));
+    long long d = fixture_num(f->ctx.pg, "INSERT INTO deadlines (complaint_id, kind, due_at)"
+                                         " VALUES (%lld, 'resolve', now() + interval '1 hour') RETURNING id", cid);
+    /* a bare deadline id, as assignment arms it: planned and armed as "r<id>" */
+    char member[32], *m = member;
+    int64_t now = esc_now_ms(&f->ctx);
+    snprintf(member, sizeof member, "%lld", d);
+    assert_int_equal(timers_add(f->ctx.redis, f->key, &m, &now, 1), 0);
     fire(f, &st);
-    assert_true(fired(f, done));
-    /* the zset is lost (a claim by a process that died before its commit looks the same) */
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND rung_next = 'remind'",
+                                 d), 1);
+    int64_t armed = timer_score(f, d);
+    assert_true(armed > now);
+    /* the zset is lost: the reconciler re-arms every planned pending deadline */
     redisReply *r = redisCommand(f->ctx.redis, "DEL %s", f->key);
     freeReplyObject(r);
     assert_true(esc_reconcile(&f->ctx, 2) >= 2);          /* pages of 2 */
-    assert_int_equal(timer_score(f, overdue), due_ms(f, overdue));
-    assert_int_equal(timer_score(f, later), due_ms(f, later));
-    assert_int_equal(timer_score(f, done), -1);
-    assert_false(fired(f, overdue));
+    assert_int_equal(timer_score(f, d), armed);
+    assert_int_equal(alerts_of(f, d, "%"), 0);
+}
+
+static void test_rungs_in_working_time(void **state)
+{
+    (void)state;
+    calendar *cal = cal_new(480, 510, 1050);                /* 08:30–17:30 UTC+8, weekdays */
+    assert_non_null(cal);
+    /* started Friday 2026-03-06 16:30, due 4 working days later: Thursday 03-12 16:30 */
+    esc_span s = {.started_ms = 1772785800000LL, .due_ms = 1773304200000LL, .remind_share = 0.75,
+                  .accountability_days = 2};
+    assert_string_equal(esc_rung_first(cal, &s), "remind");
+    assert_int_equal(esc_rung_at(cal, "remind", &s), 1773217800000LL);          /* Wednesday 16:30 */
+    assert_int_equal(esc_rung_at(cal, "supervise", &s), s.due_ms);
+    assert_int_equal(esc_rung_at(cal, "accountability", &s), 1773649800000LL);  /* Monday 03-16 16:30 */
+    s.remind_share = 1;
+    assert_string_equal(esc_rung_first(cal, &s), "supervise");
+    assert_string_equal(esc_rung_next("remind"), "supervise");
+    assert_string_equal(esc_rung_next("supervise"), "accountability");
+    assert_string_equal(esc_rung_next("accountability"), "done");
+    cal_destroy(&cal);
+}
+
+static void test_ladder_per_category_and_urgency(void **state)
+{
+    fixture *f = *state;
+    fixture_exec(f->ctx.pg, "INSERT INTO esc_ladder (category, urgency, remind_share, accountability_days)"
+                            " VALUES ('%s-cat', NULL, 0.5, 5), ('%s-cat', '紧急', 0, 1)", f->tag, f->tag);
+    long long plain = order(f, "dispatched", "resolve", 100);
+    fixture_exec(f->ctx.pg, "UPDATE complaints c SET category = '%s-cat' FROM deadlines d"
+                            " WHERE d.complaint_id = c.id AND d.id = %lld", f->tag, plain);
+    fixture_exec(f->ctx.pg, "UPDATE deadlines SET rung_next = NULL WHERE id = %lld", plain);
+    char ids[40];
+    snprintf(ids, sizeof ids, "{%lld}", plain);
+    assert_int_equal(esc_plan(&f->ctx, ids, 10), 1);
+    /* started 100 s ago, due in 100 s, share 0.5: remind now */
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND rung_next = 'remind'"
+                                            " AND abs(extract(epoch FROM rung_at - now())) < 2", plain), 1);
+    fixture_exec(f->ctx.pg, "UPDATE complaints c SET urgency = '紧急' FROM deadlines d"
+                            " WHERE d.complaint_id = c.id AND d.id = %lld", plain);
+    fixture_exec(f->ctx.pg, "UPDATE deadlines SET rung_next = NULL WHERE id = %lld", plain);
+    assert_int_equal(esc_plan(&f->ctx, ids, 10), 1);
+    /* share 0: no remind, straight to supervise at the deadline */
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld"
+                                            " AND rung_next = 'supervise' AND abs(extract(epoch FROM rung_at - due_at)) < 0.01", plain), 1);
+    fixture_exec(f->ctx.pg, "DELETE FROM esc_ladder WHERE category = '%s-cat'", f->tag);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_due_deadline_fires_once),
-        cmocka_unit_test(test_future_deadline_waits),
-        cmocka_unit_test(test_order_that_moved_on_raises_nothing),
-        cmocka_unit_test(test_fired_twice_raises_one_alert),
-        cmocka_unit_test(test_redis_wipe_then_reconcile),
+        cmocka_unit_test_teardown(test_ladder_fires_each_rung_on_time, reset_clock),
+        cmocka_unit_test_teardown(test_waiting_stops_the_clock, reset_clock),
+        cmocka_unit_test_teardown(test_order_that_moved_on_raises_nothing, reset_clock),
+        cmocka_unit_test_teardown(test_fired_twice_raises_one_alert, reset_clock),
+        cmocka_unit_test_teardown(test_planning_request_and_redis_wipe, reset_clock),
+        cmocka_unit_test(test_rungs_in_working_time),
+        cmocka_unit_test_teardown(test_ladder_per_category_and_urgency, reset_clock),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,7 +2,7 @@
  * (JIESU_TEST_PG, JIESU_TEST_REDIS; migrations applied): good rows kept, bad
  * rows in the rejects file with their reasons, duplicates counted and never
  * stored twice, re-imports changing nothing, an import stopped half-way and
- * run again, stale staging rows cleaned, ids on the routing stream. */
+ * run again, imports of a dead process marked failed, ids on the routing stream. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -201,8 +201,6 @@ static void test_good_rows_kept_bad_rows_rejected(void **state)
                               fx.prefix), 1);
     assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%s3' AND "
                               "called_at = '2021-05-30 12:00+08' AND address = ''", fx.prefix), 1);
-    assert_int_equal(sql_long("SELECT count(*) FROM complaints_staging WHERE import_id = %lld",
-                              (long long)res.import_id), 0);
     char *rej = slurp(res.rejects_path);
     assert_non_null(strstr(res.rejects_path, "rejects/import-"));
     assert_non_null(strstr(rej, "row,line,column,reason,value"));
@@ -299,20 +297,18 @@ static void test_missing_column_and_unreadable_file(void **state)
     assert_int_equal(res.import_id, 0);
 }
 
-static void test_stale_staging_cleaned(void **state)
+static void test_orphaned_import_marked_failed(void **state)
 {
     (void)state;
     char path[256], err[512] = "";
     intake_result res;
     long crashed = sql_long("INSERT INTO imports (file_name, sha256) VALUES ('crashed.csv', 'x') RETURNING id");
-    assert_int_equal(sql_long("WITH s AS (INSERT INTO complaints_staging (import_id, source_row, ticket_no, "
-                              "called_at, content) VALUES (%ld, 2, '%sstale', now(), 'x') RETURNING 1) "
-                              "SELECT count(*) FROM s", crashed, fx.prefix), 1);
     write_csv("after.csv", HEADER "@60,2021-06-02 08:00,,,,x,,,\r\n", path);
     assert_int_equal(intake_import(&fx.opt, path, NULL, &res, err, sizeof err), 0);
-    assert_int_equal(sql_long("SELECT count(*) FROM imports WHERE id = %ld AND status = 'failed'", crashed), 1);
-    assert_int_equal(sql_long("SELECT count(*) FROM complaints_staging WHERE import_id = %ld", crashed), 0);
-    assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%sstale'", fx.prefix), 0);
+    assert_int_equal(sql_long("SELECT count(*) FROM imports WHERE id = %ld AND status = 'failed' AND "
+                              "error LIKE 'interrupted%%'", crashed), 1);
+    assert_int_equal(sql_long("SELECT count(*) FROM imports WHERE id = %lld AND status = 'done'",
+                              (long long)res.import_id), 1);
 }
 
 static void test_gb18030_file(void **state)
@@ -344,7 +340,7 @@ int main(void)
         cmocka_unit_test(test_duplicates_across_imports_and_batches),
         cmocka_unit_test(test_stopped_import_finishes_on_rerun),
         cmocka_unit_test(test_missing_column_and_unreadable_file),
-        cmocka_unit_test(test_stale_staging_cleaned),
+        cmocka_unit_test(test_orphaned_import_marked_failed),
         cmocka_unit_test(test_gb18030_file),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -70,7 +70,7 @@ static void test_street_full_name(void **state)
 static void test_street_short_name(void **state)
 {
     /* 王哥庄 is a street and a community: the street reading wins */
-    route_place_result r = match(state, "王哥庄仰口景区停车场", "乱收费");
+    route_place_result r = match(state, "王哥庄渔港停车场", "乱收费");
     assert_string_equal(r.street_code, WANGGEZHUANG);
     assert_string_equal(r.community_code, "");
     assert_string_equal(r.rule, "street");
@@ -96,7 +96,7 @@ static void test_community_implies_street(void **state)
 static void test_community_short_forms(void **state)
 {
     /* three characters: the bare short name counts */
-    route_place_result r = match(state, "石老人海水浴场东侧", "");
+    route_place_result r = match(state, "石老人观光园东侧", "");
     assert_string_equal(r.street_code, JINJIALING);
     assert_string_equal(r.community_code, "370212005008");
     assert_string_equal(r.reason, "matched community 石老人社区 (as 石老人) → 金家岭街道 in address");
@@ -218,6 +218,42 @@ static void test_built_by_hand(void **state)
     route_places_destroy(&p);
 }
 
+static void test_gazetteer_house_numbers(void **state)
+{
+    (void)state;
+    route_places *p = route_places_new();
+    assert_int_equal(route_places_add_street(p, "999999001", "甲街道", "甲甲"), 0);
+    assert_int_equal(route_places_add_street(p, "999999002", "乙街道", "乙乙"), 0);
+    assert_int_equal(route_places_add_community(p, "999999002007", "海边社区居民委员会", "海边", "999999002"), 0);
+    assert_int_equal(route_places_add_gazetteer(p, "长江路", "999999001", "", 1, 99), 0);
+    assert_int_equal(route_places_add_gazetteer(p, "长江路", "999999002", "", 100, 999), 0);
+    assert_int_equal(route_places_add_gazetteer(p, "海水浴场", "999999002", "999999002007", -1, -1), 0);
+    assert_int_equal(route_places_add_gazetteer(p, "坏路", "999999002", "", 9, 1), -1);    /* from > to */
+    assert_int_equal(route_places_build(p), 0);
+    route_place_result r;
+    route_places_match(p, "长江路178号", NULL, &r);       /* the number picks the street */
+    assert_string_equal(r.street_code, "999999002");
+    assert_string_equal(r.rule, "gazetteer");
+    assert_string_equal(r.reason, "matched gazetteer 长江路 178号 (numbers 100-999) → 乙街道 in address");
+    route_places_match(p, "长江路 12-3号楼下", NULL, &r);
+    assert_string_equal(r.street_code, "999999001");
+    route_places_match(p, "长江路边", NULL, &r);          /* no number: both streets, never a silent pick */
+    assert_string_equal(r.rule, "ambiguous");
+    assert_true(r.score < 0.6);
+    assert_non_null(strstr(r.reason, "甲街道 (长江路)"));
+    assert_non_null(strstr(r.reason, "乙街道 (长江路)"));
+    route_places_match(p, "长江路边", "就在甲甲这边", &r); /* the content does not rescue the address */
+    assert_string_equal(r.rule, "ambiguous");
+    route_places_match(p, "海水浴场门口", NULL, &r);      /* a landmark names its community */
+    assert_string_equal(r.community_code, "999999002007");
+    assert_string_equal(r.reason, "matched gazetteer 海水浴场 → 乙街道 in address");
+    const char *ex[] = {"999999001"};
+    route_exclude x = {.street_codes = ex, .n = 1};
+    route_places_match_excluding(p, "长江路12号，甲甲", NULL, &x, &r);   /* a street that returned it */
+    assert_string_equal(r.rule, "none");
+    route_places_destroy(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -233,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_nothing),
         cmocka_unit_test(test_long_reason_is_cut_cleanly),
         cmocka_unit_test(test_built_by_hand),
+        cmocka_unit_test(test_gazetteer_house_numbers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

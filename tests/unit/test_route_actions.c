@@ -108,12 +108,128 @@ static void test_bad_requests(void **state)
     route_action_result res;
     char err[256] = "", ticket[128];
     assert_int_equal(act(f, f->ticket, "approve", "", &res, err, sizeof err), -1);
-    assert_string_equal(err, "unknown action 'approve' (accept, resolve)");
+    assert_string_equal(err, "unknown action 'approve' (accept, return, progress, wait, resume, resolve, callback, dispatch)");
     assert_int_equal(act(f, "", "accept", "", &res, err, sizeof err), -1);
     assert_string_equal(err, "accept: no ticket number given");
     snprintf(ticket, sizeof ticket, "%s-none", f->tag);
     assert_int_equal(act(f, ticket, "accept", "", &res, err, sizeof err), -1);
     assert_non_null(strstr(err, "no order with ticket"));
+}
+
+/* An order dispatched to 中韩街道 with its two deadlines (cycle 1); returns its ticket. */
+static long long dispatched(fixture *f, const char *suffix, char *ticket, size_t cap)
+{
+    snprintf(ticket, cap, "%s-%s", f->tag, suffix);
+    long long id = fixture_num(f->pg, "INSERT INTO complaints (ticket_no, called_at, content, status)"
+                                      " VALUES ('%s', now(), '垃圾', 'dispatched') RETURNING id", ticket);
+    fixture_exec(f->pg, "INSERT INTO assignments (complaint_id, unit_id, role, rule, reasons)"
+                        " SELECT %lld, id, 'owner', 'street', 'test' FROM units WHERE code = '370212001'", id);
+    fixture_exec(f->pg, "INSERT INTO deadlines (complaint_id, kind, due_at) VALUES (%lld, 'accept', now() + interval '1 hour'),"
+                        " (%lld, 'resolve', now() + interval '3 days')", id, id);
+    return id;
+}
+
+static int full_act(fixture *f, const char *ticket, const char *action, const char *unit, const char *reason,
+                    const char *result, route_action_result *res, char *err, size_t errlen)
+{
+    route_action_req req = {.ticket_no = ticket, .action = action, .unit_code = unit, .reason = reason,
+                            .result = result};
+    return route_action(f->pg, &req, res, err, errlen);
+}
+
+static void test_return_releases_the_order(void **state)
+{
+    fixture *f = *state;
+    route_action_result res;
+    char err[256] = "", ticket[128];
+    long long id = dispatched(f, "ret", ticket, sizeof ticket);
+    assert_int_equal(full_act(f, ticket, "return", "370212001", "", NULL, &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "a reason is required"));
+    assert_int_equal(full_act(f, ticket, "return", "370212001", "不在本街道辖区", NULL, &res, err, sizeof err), 0);
+    assert_int_equal(res.changed, 1);
+    assert_int_equal(res.reroute, 1);
+    assert_string_equal(res.to, "returned");
+    assert_int_equal(fixture_num(f->pg, "SELECT returns FROM complaints WHERE id = %lld AND status = 'returned'", id), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active", id), 0);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld AND event = 'returned'"
+                                        " AND detail->>'reason' = '不在本街道辖区' AND detail->>'unit' = '370212001'", id), 1);
+    /* again: nothing changes, nothing re-enqueued */
+    assert_int_equal(full_act(f, ticket, "return", "", "重复", NULL, &res, err, sizeof err), 0);
+    assert_int_equal(res.changed, 0);
+    assert_int_equal(res.reroute, 0);
+}
+
+static void test_wait_resume_progress(void **state)
+{
+    fixture *f = *state;
+    route_action_result res;
+    char err[256] = "", ticket[128];
+    long long id = dispatched(f, "wait", ticket, sizeof ticket);
+    assert_int_equal(full_act(f, ticket, "wait", "370212001", "", NULL, &res, err, sizeof err), -1);   /* not accepted */
+    assert_int_equal(full_act(f, ticket, "accept", "370212001", "", NULL, &res, err, sizeof err), 0);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM deadlines WHERE complaint_id = %lld AND met_at IS NOT NULL", id), 1);
+    assert_int_equal(full_act(f, ticket, "progress", "370212001", "已联系环卫", NULL, &res, err, sizeof err), 0);
+    assert_string_equal(res.to, "accepted");
+    assert_int_equal(full_act(f, ticket, "wait", "370212001", "等待来电人提供照片", NULL, &res, err, sizeof err), 0);
+    assert_string_equal(res.to, "waiting");
+    assert_int_equal(full_act(f, ticket, "resume", "370212001", "", NULL, &res, err, sizeof err), 0);
+    assert_string_equal(res.to, "accepted");
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"
+                                        " AND event IN ('progress', 'waiting', 'resumed')", id), 3);
+}
+
+static void test_callback(void **state)
+{
+    fixture *f = *state;
+    route_action_result res;
+    char err[256] = "", a[128], b[128];
+    long long ida = dispatched(f, "cb-ok", a, sizeof a), idb = dispatched(f, "cb-no", b, sizeof b);
+    assert_int_equal(full_act(f, a, "callback", "", "", "satisfied", &res, err, sizeof err), -1);   /* not resolved */
+    assert_int_equal(full_act(f, a, "resolve", "370212001", "", NULL, &res, err, sizeof err), 0);
+    assert_int_equal(full_act(f, a, "callback", "", "", "maybe", &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "must be satisfied, basic or unsatisfied"));
+    assert_int_equal(full_act(f, a, "callback", "", "", "satisfied", &res, err, sizeof err), 0);
+    assert_string_equal(res.to, "closed");
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld AND"
+                                        " ((event = 'callback' AND detail->>'satisfied' = 'true') OR event = 'closed')", ida), 2);
+    assert_int_equal(full_act(f, b, "resolve", "370212001", "", NULL, &res, err, sizeof err), 0);
+    assert_int_equal(full_act(f, b, "callback", "", "路灯还是不亮", "unsatisfied", &res, err, sizeof err), 0);
+    assert_string_equal(res.to, "new");
+    assert_int_equal(res.reroute, 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT cycle FROM complaints WHERE id = %lld AND status = 'new'", idb), 2);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld AND"
+                                        " ((event = 'callback' AND detail->>'satisfied' = 'false') OR event = 'reopened')", idb), 2);
+    assert_int_equal(full_act(f, b, "callback", "", "", "unsatisfied", &res, err, sizeof err), 0);   /* a retry */
+    assert_int_equal(res.changed, 0);
+    assert_int_equal(fixture_num(f->pg, "SELECT cycle FROM complaints WHERE id = %lld", idb), 2);
+}
+
+static void test_dispatch_by_hand(void **state)
+{
+    fixture *f = *state;
+    route_action_result res;
+    char err[256] = "", ticket[128];
+    snprintf(ticket, sizeof ticket, "%s-man", f->tag);
+    long long id = fixture_num(f->pg, "INSERT INTO complaints (ticket_no, called_at, content, status)"
+                                      " VALUES ('%s', now(), '不知道在哪', 'manual') RETURNING id", ticket);
+    fixture_exec(f->pg, "INSERT INTO assignments (complaint_id, role, rule, reasons) VALUES (%lld, 'manual', 'none', 'x')", id);
+    long long now_ms = fixture_num(f->pg, "SELECT (extract(epoch FROM now()) * 1000)::bigint");
+    route_action_req req = {.ticket_no = ticket, .action = "dispatch", .target_unit = "no-such-unit",
+                            .accept_due_ms = now_ms + 3600000, .resolve_due_ms = now_ms + 86400000};
+    assert_int_equal(route_action(f->pg, &req, &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "no street office, department or discipline unit with code 'no-such-unit'"));
+    req.target_unit = "370212004";
+    req.actor = "调度员甲";
+    assert_int_equal(route_action(f->pg, &req, &res, err, sizeof err), 0);
+    assert_string_equal(res.to, "dispatched");
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id"
+                                        " WHERE a.complaint_id = %lld AND a.active AND a.role = 'owner'"
+                                        " AND u.code = '370212004' AND a.rule = 'dispatcher'", id), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active", id), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM deadlines WHERE complaint_id = %lld"
+                                        " AND abs(extract(epoch FROM due_at) * 1000 - %lld) < 2", id, now_ms + 3600000), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld AND event = 'routed'"
+                                        " AND actor = '调度员甲' AND detail->>'unit' = '370212004'", id), 1);
 }
 
 int main(void)
@@ -122,6 +238,10 @@ int main(void)
         cmocka_unit_test(test_other_unit_is_refused),
         cmocka_unit_test(test_accept_then_resolve),
         cmocka_unit_test(test_bad_requests),
+        cmocka_unit_test(test_return_releases_the_order),
+        cmocka_unit_test(test_wait_resume_progress),
+        cmocka_unit_test(test_callback),
+        cmocka_unit_test(test_dispatch_by_hand),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -65,7 +65,7 @@ static void test_text_terms(void **state)
     assert_string_equal(classify(rc, NULL, "有人遛狗不牵绳，大型犬吓到孩子", &r), "dogs");
     assert_string_equal(classify(rc, NULL, "社区工作人员态度恶劣，推诿扯皮不作为", &r), "conduct");
     const route_category *c = route_cat_get(rc, r.category);
-    assert_string_equal(c->dept_kind, "discipline");
+    assert_string_equal(c->dept_kind, "");     /* no co-handler: conduct goes to discipline inspection */
 }
 
 static void test_hotline_column_wins(void **state)

@@ -17,7 +17,9 @@
 #include "bus.h"
 #include "fixture_laoshan.h"
 #include "queue.h"
-#include "route_places.h"
+#include "config.h"
+#include "route_rules.h"
+#include "route_actions.h"
 #include "route_reconcile.h"
 #include "route_worker.h"
 #include "timers.h"
@@ -28,7 +30,8 @@
 typedef struct {
     PGconn            *pg;
     redisContext      *redis;
-    route_places      *places;
+    config            *cfg;
+    route_rules       *rules;
     queue             *q;
     void              *zctx;
     bus_pub           *pub;
@@ -47,8 +50,9 @@ static int setup(void **state)
     f->pg = fixture_pg();
     f->redis = fixture_redis();
     fixture_seed_laoshan(f->pg);
-    f->places = route_places_load(f->pg, err, sizeof err);
-    if (!f->places)
+    f->cfg = config_new();
+    f->rules = route_rules_load(f->pg, f->cfg, err, sizeof err);
+    if (!f->rules)
         fail_msg("%s", err);
     fixture_tag(f->tag, sizeof f->tag, "RW");
     snprintf(f->stream, sizeof f->stream, "test:route:%s", f->tag);
@@ -63,9 +67,9 @@ static int setup(void **state)
         fail_msg("bus: %s", err);
     usleep(100 * 1000);             /* let the subscription reach the publisher */
     f->opts = (route_worker_opts){.pg = f->pg, .redis = f->redis, .queue = f->q, .pub = f->pub,
-                                  .places = f->places, .timers_key = f->timers, .accept_seconds = ACCEPT_S,
-                                  .resolve_seconds = RESOLVE_S, .min_score = 0.6, .claim_idle_ms = 600000,
-                                  .batch_max = 500};
+                                  .rules = f->rules, .timers_key = f->timers,
+                                  .accept_seconds = ACCEPT_S, .resolve_seconds = RESOLVE_S, .max_returns = 3,
+                                  .claim_idle_ms = 600000, .batch_max = 500};
     *state = f;
     return 0;
 }
@@ -79,7 +83,8 @@ static int teardown(void **state)
     bus_sub_destroy(&f->sub);
     bus_pub_destroy(&f->pub);
     zmq_ctx_term(f->zctx);
-    route_places_destroy(&f->places);
+    route_rules_destroy(&f->rules);
+    config_destroy(&f->cfg);
     redisFree(f->redis);
     PQfinish(f->pg);
     free(f);
@@ -142,6 +147,14 @@ static void test_batch_routes_and_redelivery_changes_nothing(void **state)
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld"
                                         " AND rule = 'ambiguous' AND street_code = '370212002'"
                                         " AND reasons LIKE '%%manual dispatch%%'", (long long)ids[3]), 1);
+    /* the category's department co-handles dispatched orders; manual ones wait for the dispatcher */
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id"
+                                        " WHERE a.complaint_id = %lld AND a.role = 'co' AND u.code = '370212.zhifa'"
+                                        " AND a.category = 'order'", (long long)ids[0]), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE id = %lld AND category = 'utility.light'",
+                                 (long long)ids[1]), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND role = 'co'",
+                                 (long long)ids[2]), 0);
     /* deadlines of dispatched orders only, due after the configured times */
     for (int i = 0; i < 4; i++)
         assert_int_equal(count_for(f, "deadlines", ids[i]), i < 2 ? 2 : 0);
@@ -176,7 +189,7 @@ static void test_batch_routes_and_redelivery_changes_nothing(void **state)
     assert_int_equal(st.skipped, 4);
     assert_int_equal(st.dispatched + st.manual, 0);
     for (int i = 0; i < 4; i++) {
-        assert_int_equal(count_for(f, "assignments", ids[i]), 1);
+        assert_int_equal(count_for(f, "assignments", ids[i]), i < 2 ? 2 : 1);     /* owner + co-handler */
         assert_int_equal(count_for(f, "complaint_events", ids[i]), 1);
         assert_int_equal(count_for(f, "deadlines", ids[i]), i < 2 ? 2 : 0);
     }
@@ -290,7 +303,7 @@ static void test_reconcile_enqueues_lost_orders(void **state)
     assert_int_equal(queue_ensure_group(q), 0);
     int64_t lost = complaint(f, "9", "new", "中韩街道", "入队丢失");
     int64_t fresh = complaint(f, "10", "new", "中韩街道", "刚刚导入");
-    fixture_exec(f->pg, "UPDATE complaints SET created_at = now() - interval '1 minute' WHERE id = %lld", (long long)lost);
+    fixture_exec(f->pg, "UPDATE complaints SET updated_at = now() - interval '1 minute' WHERE id = %lld", (long long)lost);
     assert_true(route_reconcile(f->pg, f->redis, q, stream, 10, 2) >= 1);   /* pages of 2 */
     assert_true(stream_has(f, stream, lost));
     assert_false(stream_has(f, stream, fresh));           /* may still be on its way from intake */
@@ -301,6 +314,98 @@ static void test_reconcile_enqueues_lost_orders(void **state)
     queue_destroy(&q);
 }
 
+/* The unit code of the order's active owner, or "manual". */
+static const char *owner(fixture *f, int64_t id, char *buf, size_t cap)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%lld", (long long)id);
+    const char *params[] = {num};
+    PGresult *r = PQexecParams(f->pg, "SELECT coalesce(u.code, a.role) FROM assignments a"
+                                      " LEFT JOIN units u ON u.id = a.unit_id WHERE a.complaint_id = $1::bigint"
+                                      " AND a.active AND a.role IN ('owner', 'manual')",
+                               1, NULL, params, NULL, NULL, 0);
+    snprintf(buf, cap, "%s", PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "?");
+    PQclear(r);
+    return buf;
+}
+
+static void route_one(fixture *f, route_worker *w, int64_t id)
+{
+    route_batch_stats st;
+    assert_int_equal(queue_add(f->q, &id, 1), 0);
+    step(w, &st);
+    assert_int_equal(st.dispatched + st.manual, 1);
+}
+
+static void give_back(fixture *f, const char *suffix, const char *unit)
+{
+    char ticket[128], err[256] = "";
+    route_action_result res;
+    snprintf(ticket, sizeof ticket, "%s-%s", f->tag, suffix);
+    route_action_req req = {.ticket_no = ticket, .action = "return", .unit_code = unit, .reason = "不属于本单位"};
+    assert_int_equal(route_action(f->pg, &req, &res, err, sizeof err), 0);
+    assert_int_equal(res.reroute, 1);
+}
+
+static void test_returned_order_rerouted_without_the_unit(void **state)
+{
+    fixture *f = *state;
+    char buf[64];
+    route_worker_opts opts = f->opts;
+    opts.max_returns = 2;
+    route_worker *w = route_worker_new(&opts);
+    int64_t id = complaint(f, "11", "new", "张村社区", "垃圾堆在金家岭街道和张村交界处");
+    route_one(f, w, id);
+    assert_string_equal(owner(f, id, buf, sizeof buf), "370212001");
+    give_back(f, "11", "370212001");
+    route_one(f, w, id);             /* the address named only 中韩: the content's 金家岭 now decides */
+    assert_string_equal(owner(f, id, buf, sizeof buf), "370212005");
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM deadlines WHERE complaint_id = %lld AND paused_at IS NULL"
+                                        " AND fired_at IS NULL AND unit_id = (SELECT id FROM units WHERE code = '370212005')",
+                                 (long long)id), 2);
+    give_back(f, "11", "370212005");
+    route_one(f, w, id);             /* second return: manual arbitration */
+    assert_string_equal(owner(f, id, buf, sizeof buf), "manual");
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active"
+                                        " AND rule = 'arbitration' AND reasons LIKE '%%returned 2 times%%'", (long long)id), 1);
+    /* its deadlines run on, but blame no unit that gave it back */
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM deadlines WHERE complaint_id = %lld AND unit_id IS NULL",
+                                 (long long)id), 2);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"
+                                        " AND event IN ('routed', 'manual')", (long long)id), 3);
+    route_worker_destroy(&w);
+}
+
+static void test_conduct_category_and_working_time(void **state)
+{
+    fixture *f = *state;
+    char buf[64];
+    route_worker_opts opts = f->opts;
+    opts.accept_seconds = opts.resolve_seconds = 0;      /* the calendar and the category's limits */
+    route_worker *w = route_worker_new(&opts);
+    int64_t conduct = complaint(f, "12", "new", "沙子口街道", "沙子口街道办工作人员态度恶劣，办事推诿");
+    route_one(f, w, conduct);
+    assert_string_equal(owner(f, conduct, buf, sizeof buf), "discipline");
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id"
+                                        " WHERE a.complaint_id = %lld AND u.code = '370212002'", (long long)conduct), 0);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND rule = 'conduct'"
+                                        " AND reasons LIKE '%%not given the order%%'", (long long)conduct), 1);
+    int64_t stall = complaint(f, "13", "new", "北宅街道", "门口很乱");
+    fixture_exec(f->pg, "UPDATE complaints SET category_raw = '城市管理-占道经营', urgency = '紧急' WHERE id = %lld",
+                 (long long)stall);
+    route_one(f, w, stall);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE id = %lld AND category = 'order.stall'",
+                                 (long long)stall), 1);
+    /* accept within 30 working minutes (60 halved for 紧急), inside working hours of a working day */
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM deadlines WHERE complaint_id = %lld AND kind = 'accept'"
+                                        " AND (due_at AT TIME ZONE 'Asia/Shanghai')::time BETWEEN '08:30' AND '17:30'"
+                                        " AND due_at > now() AND due_at < now() + interval '12 days'", (long long)stall), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM deadlines a JOIN deadlines r USING (complaint_id)"
+                                        " WHERE a.complaint_id = %lld AND a.kind = 'accept' AND r.kind = 'resolve'"
+                                        " AND r.due_at > a.due_at", (long long)stall), 1);
+    route_worker_destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -309,6 +414,8 @@ int main(void)
         cmocka_unit_test(test_only_new_orders_move),
         cmocka_unit_test(test_idle_entries_of_a_dead_consumer),
         cmocka_unit_test(test_reconcile_enqueues_lost_orders),
+        cmocka_unit_test(test_returned_order_rerouted_without_the_unit),
+        cmocka_unit_test(test_conduct_category_and_working_time),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,216 @@
+/* route_geo.c — district boundaries and point-in-polygon (see route_geo.h).
+ *
+ * The parser reads only what it needs: after each "type":"Feature" the first
+ * "adcode" (the district's own; "parent" comes later) and the "coordinates"
+ * array, walked bracket by bracket: an array whose first element is a number
+ * is a point, an array of points is a ring. Every ring of a district goes
+ * into one list; the even-odd rule over all of them handles holes and
+ * islands alike.
+ */
+#include "route_geo.h"
+#include "route_mem.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    double x, y;
+} geo_pt;
+
+typedef struct {
+    char   code[8];
+    size_t first_ring, nrings;
+    double min_x, min_y, max_x, max_y;      /* bounding box: most points are outside most districts */
+} geo_district;
+
+typedef struct {
+    size_t first, n;                        /* points */
+} geo_ring;
+
+struct route_geo {
+    geo_district *d;     size_t nd, cap_d;
+    geo_ring     *rings; size_t nrings, cap_rings;
+    geo_pt       *pts;   size_t npts, cap_pts;
+};
+
+static const char *skip_space(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+        p++;
+    return p;
+}
+
+/* Parses "x, y]" at p (after the '['). Returns the position after ']' or NULL. */
+static const char *parse_point(const char *p, const char *end, geo_pt *pt)
+{
+    char *e;
+    pt->x = strtod(p, &e);
+    p = skip_space(e, end);
+    if (p >= end || *p != ',')
+        return NULL;
+    pt->y = strtod(p + 1, &e);
+    p = skip_space(e, end);
+    while (p < end && *p != ']')      /* an altitude, if any */
+        p++;
+    return p < end ? p + 1 : NULL;
+}
+
+static int add_point(route_geo *self, geo_district *d, int *ring_open, geo_pt pt)
+{
+    if (!*ring_open) {
+        if (route_grow((void **)&self->rings, &self->cap_rings, self->nrings + 1, sizeof *self->rings) != 0)
+            return -1;
+        self->rings[self->nrings++] = (geo_ring){.first = self->npts, .n = 0};
+        d->nrings++;
+        *ring_open = 1;
+    }
+    if (route_grow((void **)&self->pts, &self->cap_pts, self->npts + 1, sizeof *self->pts) != 0)
+        return -1;
+    self->pts[self->npts++] = pt;
+    self->rings[self->nrings - 1].n++;
+    if (pt.x < d->min_x) d->min_x = pt.x;
+    if (pt.x > d->max_x) d->max_x = pt.x;
+    if (pt.y < d->min_y) d->min_y = pt.y;
+    if (pt.y > d->max_y) d->max_y = pt.y;
+    return 0;
+}
+
+/* Reads the coordinates array starting at p ('['). Returns the end or NULL. */
+static const char *parse_rings(route_geo *self, geo_district *d, const char *p, const char *end)
+{
+    int depth = 0, ring_open = 0;
+    geo_pt pt;
+    while (p < end) {
+        if (*p == '[') {
+            const char *q = skip_space(p + 1, end);
+            if (q < end && (*q == '-' || (*q >= '0' && *q <= '9'))) {
+                if (!(p = parse_point(q, end, &pt)) || add_point(self, d, &ring_open, pt) != 0)
+                    return NULL;
+                continue;
+            }
+            depth++;
+        } else if (*p == ']') {
+            ring_open = 0;
+            if (--depth == 0)
+                return p + 1;
+        }
+        p++;
+    }
+    return NULL;
+}
+
+int route_geo_add_json(route_geo *self, const char *json, size_t len)
+{
+    const char *end = json + len, *p = json;
+    int added = 0;
+    while ((p = memmem(p, (size_t)(end - p), "\"Feature\"", 9)) != NULL) {
+        const char *code = memmem(p, (size_t)(end - p), "\"adcode\":", 9);
+        const char *coords = memmem(p, (size_t)(end - p), "\"coordinates\":", 14);
+        if (!code || !coords)
+            break;
+        if (route_grow((void **)&self->d, &self->cap_d, self->nd + 1, sizeof *self->d) != 0)
+            return -1;
+        geo_district *d = &self->d[self->nd];
+        *d = (geo_district){.first_ring = self->nrings, .min_x = 1e9, .min_y = 1e9, .max_x = -1e9, .max_y = -1e9};
+        snprintf(d->code, sizeof d->code, "%ld", strtol(code + 9, NULL, 10));
+        const char *arr = memchr(coords, '[', (size_t)(end - coords));
+        if (!arr || !(p = parse_rings(self, d, arr, end)))
+            return -1;
+        self->nd++;
+        added++;
+    }
+    return added;
+}
+
+static int inside(const route_geo *self, const geo_district *d, double x, double y)
+{
+    int in = 0;
+    if (x < d->min_x || x > d->max_x || y < d->min_y || y > d->max_y)
+        return 0;
+    for (size_t r = d->first_ring; r < d->first_ring + d->nrings; r++) {
+        const geo_pt *pt = self->pts + self->rings[r].first;
+        size_t n = self->rings[r].n;
+        for (size_t i = 0, j = n - 1; i < n; j = i++)
+            if ((pt[i].y > y) != (pt[j].y > y) &&
+                x < (pt[j].x - pt[i].x) * (y - pt[i].y) / (pt[j].y - pt[i].y) + pt[i].x)
+                in = !in;
+    }
+    return in;
+}
+
+const char *route_geo_district(const route_geo *self, double lon, double lat)
+{
+    for (size_t i = 0; self && i < self->nd; i++)
+        if (inside(self, &self->d[i], lon, lat))
+            return self->d[i].code;
+    return NULL;
+}
+
+size_t route_geo_count(const route_geo *self)
+{
+    return self ? self->nd : 0;
+}
+
+/* Reads a whole file. NULL on failure (errno set). */
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+    if (!fp)
+        return NULL;
+    if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)n + 1)) != NULL && fread(buf, 1, (size_t)n, fp) == (size_t)n) {
+        buf[n] = '\0';
+        *len = (size_t)n;
+    } else {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(fp);
+    return buf;
+}
+
+route_geo *route_geo_load_dir(const char *dir, char *err, size_t errlen)
+{
+    char path[1024];
+    route_geo *self = calloc(1, sizeof *self);
+    DIR *dh = self ? opendir(dir) : NULL;
+    if (!self) {
+        snprintf(err, errlen, "geo: out of memory");
+        return NULL;
+    }
+    for (struct dirent *e; dh && (e = readdir(dh)) != NULL;) {
+        size_t len, nlen = strlen(e->d_name);
+        if (nlen < 6 || strcmp(e->d_name + nlen - 5, ".json") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        char *json = read_file(path, &len);
+        const char *why = json ? "malformed GeoJSON" : strerror(errno);
+        int rc = json ? route_geo_add_json(self, json, len) : -1;
+        free(json);
+        if (rc < 0) {
+            snprintf(err, errlen, "geo: %s: %s", path, why);
+            closedir(dh);
+            route_geo_destroy(&self);
+            return NULL;
+        }
+    }
+    if (dh)
+        closedir(dh);
+    return self;
+}
+
+void route_geo_destroy(route_geo **self)
+{
+    if (!self || !*self)
+        return;
+    free((*self)->d);
+    free((*self)->rings);
+    free((*self)->pts);
+    free(*self);
+    *self = NULL;
+}

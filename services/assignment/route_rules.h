@@ -1,0 +1,49 @@
+/* route_rules.h — everything a routing decision is made by, loaded together.
+ *
+ * The places (regions and gazetteer), the categories (tree, terms, hotline
+ * names, urgency levels), the working calendar (data/holidays) and the
+ * decider over them, from PostgreSQL and configuration:
+ *   assignment.min_score (0.6), deadline.default_accept_minutes (120),
+ *   deadline.default_resolve_days (3): limits when no category is found,
+ *   calendar.dir (<data.dir>/holidays), calendar.utc_offset_minutes (480),
+ *   geo.dir (<data.dir>/geo): district boundaries for coordinates,
+ *   calendar.day_start (08:30), calendar.day_end (17:30).
+ * The service loads them at start and again every assignment.reload_seconds,
+ * so a gazetteer entry an operator added is used without a restart.
+ */
+#ifndef JIESU_ROUTE_RULES_H
+#define JIESU_ROUTE_RULES_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+
+#include "calendar.h"
+#include "config.h"
+#include "route_decide.h"
+
+typedef struct {
+    route_places *places;
+    route_cat    *cats;
+    route_geo    *geo;
+    calendar     *calendar;
+    int           day_minutes;     /* length of the working day */
+    route_decider decider;         /* over places and cats */
+} route_rules;
+
+/* Loads everything. NULL with the reason in err. */
+route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t errlen);
+
+/* When a limit of work_minutes working minutes from now_ms runs out, in ms:
+ * now_ms + flat_seconds when flat_seconds > 0 (deadline.*_seconds), else on
+ * the working calendar. */
+int64_t route_rules_due_ms(const route_rules *self, int64_t now_ms, long flat_seconds, long work_minutes);
+
+/* The accept and resolve limits, in working minutes, of a category code (NULL
+ * or "" or unknown: the defaults) at an urgency. */
+void route_rules_limits(const route_rules *self, const char *category, const char *urgency, long *accept_minutes,
+                        long *resolve_minutes);
+
+/* Frees everything and sets *self to NULL. */
+void route_rules_destroy(route_rules **self);
+
+#endif

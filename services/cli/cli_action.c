@@ -1,0 +1,115 @@
+/* cli_action.c — what a unit (or the hotline) does with an order, through
+ * the assignment service's "action.request":
+ *
+ *   jiesu accept   TICKET [--unit CODE] [--actor NAME]
+ *   jiesu return   TICKET REASON [--unit CODE] [--actor NAME]
+ *   jiesu progress TICKET NOTE [--unit CODE] [--actor NAME]
+ *   jiesu wait     TICKET [REASON] [--unit CODE] [--actor NAME]
+ *   jiesu resume   TICKET [--unit CODE] [--actor NAME]
+ *   jiesu resolve  TICKET [NOTE] [--unit CODE] [--actor NAME]
+ *   jiesu callback TICKET satisfied|basic|unsatisfied [NOTE] [--actor NAME]
+ *   jiesu dispatch TICKET UNIT [REASON] [--actor NAME]
+ *
+ * --unit names the acting unit, which must own the order (without it the
+ * dispatcher acts for the owner). Prints the order's new status, or the
+ * service's reason for refusing.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "bus.h"
+
+#define ACTION_TRIES 2
+
+typedef struct {
+    const char *name;
+    int         text_args;      /* positional arguments after TICKET */
+    int         text_required;  /* how many of them are required */
+    const char *usage;
+} action_cmd;
+
+static const action_cmd CMDS[] = {
+    {"accept", 0, 0, "accept TICKET [--unit CODE] [--actor NAME]"},
+    {"return", 1, 1, "return TICKET REASON [--unit CODE] [--actor NAME]"},
+    {"progress", 1, 1, "progress TICKET NOTE [--unit CODE] [--actor NAME]"},
+    {"wait", 1, 0, "wait TICKET [REASON] [--unit CODE] [--actor NAME]"},
+    {"resume", 0, 0, "resume TICKET [--unit CODE] [--actor NAME]"},
+    {"resolve", 1, 0, "resolve TICKET [NOTE] [--unit CODE] [--actor NAME]"},
+    {"callback", 2, 1, "callback TICKET satisfied|basic|unsatisfied [NOTE] [--actor NAME]"},
+    {"dispatch", 2, 1, "dispatch TICKET UNIT [REASON] [--actor NAME]"},
+};
+
+static const action_cmd *find_cmd(const char *name)
+{
+    for (size_t i = 0; i < sizeof CMDS / sizeof CMDS[0]; i++)
+        if (strcmp(CMDS[i].name, name) == 0)
+            return &CMDS[i];
+    return NULL;
+}
+
+/* Splits argv (after the command name) into TICKET, texts and options. 0 or -1 (usage). */
+static int parse(const action_cmd *c, int argc, char **argv, Jiesu__ActionRequest *rq)
+{
+    const char *text[2] = {"", ""};
+    int ntext = 0;
+    rq->ticket_no = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc && strcmp(c->name, "dispatch") != 0)
+            rq->unit_code = argv[++i];
+        else if (strcmp(argv[i], "--actor") == 0 && i + 1 < argc)
+            rq->actor = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1] == '-')
+            return -1;
+        else if (!rq->ticket_no)
+            rq->ticket_no = argv[i];
+        else if (ntext < c->text_args)
+            text[ntext++] = argv[i];
+        else
+            return -1;
+    }
+    if (!rq->ticket_no || ntext < c->text_required)
+        return -1;
+    if (strcmp(c->name, "callback") == 0) {
+        rq->result = (char *)text[0];
+        rq->reason = (char *)text[1];
+    } else if (strcmp(c->name, "dispatch") == 0) {
+        rq->unit_code = (char *)text[0];
+        rq->reason = (char *)text[1];
+    } else {
+        rq->reason = (char *)text[0];
+    }
+    return 0;
+}
+
+int cli_action_main(cli_ctx *ctx, int argc, char **argv)
+{
+    char what[256], err[1024];
+    Jiesu__Envelope *env = NULL;
+    Jiesu__ActionReply *reply = NULL;
+    const action_cmd *c = find_cmd(argv[0]);
+    Jiesu__ActionRequest rq = JIESU__ACTION_REQUEST__INIT;
+    rq.action = (char *)argv[0];
+    if (!c || parse(c, argc, argv, &rq) != 0) {
+        fprintf(stderr, "usage: jiesu %s\n", c ? c->usage : "ACTION TICKET ...");
+        return 2;
+    }
+    snprintf(what, sizeof what, "%s %s", c->name, rq.ticket_no);
+    int timeout_ms = (int)(1000 * config_get_long(ctx->cfg, "cli.timeout_seconds", 5));
+    if (cli_call(ctx, "assignment", what, "action.request", &rq.base, timeout_ms, ACTION_TRIES, 0, &env, err,
+                 sizeof err) < 0)
+        return 1;
+    int rc = 1;
+    if (strcmp(env->type, "action.reply") != 0 || !(reply = BUS_UNPACK(action_reply, env))) {
+        cli_error("%s: assignment answered '%s', not a valid action.reply", what, env->type);
+        goto cleanup;
+    }
+    printf("%s: %s (%s)\n", what, reply->status, reply->message);
+    rc = 0;
+cleanup:
+    if (reply)
+        jiesu__action_reply__free_unpacked(reply, NULL);
+    jiesu__envelope__free_unpacked(env, NULL);
+    return rc;
+}

@@ -1,0 +1,30 @@
+/* cli_routing.h — loading the routing data (the data/routing files) into PostgreSQL.
+ *
+ * `jiesu migrate` calls this after the regions are seeded: department kinds
+ * and one department unit per kind and loaded district, the category tree
+ * with its terms and limits (data/categories/categories.csv, the one tree
+ * intake's Open311 service list also reads), urgency levels, the hotline's category names and
+ * the shipped gazetteer rows whose street is loaded. Each file is streamed
+ * with COPY (CSV, header line) into a temporary table and upserted from there
+ * in one transaction, so a bad row rolls everything back and PostgreSQL's
+ * message names the file's line. Gazetteer rows operators added
+ * (`jiesu gazetteer add`) are never overwritten.
+ */
+#ifndef JIESU_CLI_ROUTING_H
+#define JIESU_CLI_ROUTING_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+
+typedef struct {
+    long dept_units;        /* department units of the loaded districts */
+    long categories;
+    long aliases;
+    long gazetteer;         /* shipped gazetteer rows whose street is loaded */
+    long changed;           /* rows inserted or updated, all tables */
+} cli_routing_stats;
+
+/* Loads the files of dir. 0, or -1 with "file: reason" in err. */
+int cli_routing_load(PGconn *conn, const char *dir, cli_routing_stats *st, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,121 @@
+/* esc_alert.c — one alert stored once, with its delivery and audit event (see esc_alert.h). */
+#include "esc_alert.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "esc_sqlarr.h"
+#include "log.h"
+#include "mask.h"
+
+/* One row per alert to raise: $1 complaint, $2 deadline, $3 rung, $4 cycle,
+ * $5 subject, $6 unit, $7 target, $8 orders (array literals), $9 due ms,
+ * $10 reason, all arrays of one length; $11 the default webhook url. Returns
+ * the position (1-based) of each alert raised, its id and creation time. */
+static const char SQL_RAISE[] =
+    "WITH src AS ("
+    "  SELECT s.*, CASE WHEN s.target = 'unit' THEN s.unit_id"
+    "                   ELSE (SELECT id FROM units WHERE kind = s.target ORDER BY id LIMIT 1) END AS target_unit_id"
+    "  FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[],"
+    "              $8::text[], $9::bigint[], $10::text[]) WITH ORDINALITY"
+    "       AS s(complaint_id, deadline_id, rung, cycle, subject, unit_id, target, orders, due_ms, reason, idx)"
+    "), raised AS ("
+    "  INSERT INTO alerts (complaint_id, deadline_id, rung, cycle, subject, unit_id, target, target_unit_id,"
+    "                      orders, due_at, clock_at, reason)"
+    "  SELECT complaint_id, deadline_id, rung, cycle, subject, unit_id, target, target_unit_id,"
+    "         orders::bigint[], to_timestamp(due_ms / 1000.0), esc_now(), reason FROM src ORDER BY idx"
+    "  ON CONFLICT DO NOTHING"
+    "  RETURNING id, complaint_id, rung, cycle, subject, target_unit_id, orders, reason, target,"
+    "            ceil(extract(epoch FROM created_at) * 1000)::bigint AS at_ms"
+    "), delivery AS ("
+    "  INSERT INTO deliveries (alert_id, url)"
+    "  SELECT r.id, coalesce(nullif(u.webhook_url, ''), $11::text) FROM raised r"
+    "  LEFT JOIN units u ON u.id = r.target_unit_id"
+    "  WHERE coalesce(nullif(u.webhook_url, ''), $11::text) <> ''"
+    "), logged AS ("
+    "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
+    "  SELECT complaint_id, 'escalation', 'alert',"
+    "         jsonb_build_object('alert_id', id, 'rung', rung, 'cycle', cycle, 'subject', subject,"
+    "                            'target', target, 'orders', orders, 'reason', reason)"
+    "  FROM raised WHERE complaint_id IS NOT NULL"
+    ")"
+    " SELECT s.idx, r.id, r.at_ms FROM raised r JOIN src s ON coalesce(s.complaint_id, 0) = coalesce(r.complaint_id, 0)"
+    "   AND s.rung = r.rung AND s.cycle = r.cycle AND s.subject = r.subject";
+
+enum { COLS = 10 };
+
+/* Appends alert in (its reason masked into out->reason) to the ten arrays. */
+static int add_row(esc_sqlarr *a, const esc_alert_in *in, esc_raised *out)
+{
+    memset(out, 0, sizeof *out);
+    mask_text(out->reason, sizeof out->reason, in->reason);
+    const char *v[COLS] = {in->complaint_id, in->deadline_id, in->rung, in->cycle, in->subject,
+                           in->unit_id, in->target, in->orders, in->due_ms, out->reason};
+    for (int c = 0; c < COLS; c++)
+        if (esc_sqlarr_add_text(&a[c], v[c]) != 0)
+            return -1;
+    return 0;
+}
+
+int esc_alert_raise_many(const esc_ctx *ctx, const esc_alert_in *in, size_t n, esc_raised *out)
+{
+    esc_sqlarr a[COLS];
+    const char *params[COLS + 1];
+    PGresult *res = NULL;
+    int rc = -1;
+    memset(a, 0, sizeof a);
+    for (size_t i = 0; i < n; i++)
+        if (add_row(a, &in[i], &out[i]) != 0)
+            goto cleanup;
+    for (int c = 0; c < COLS; c++)
+        if (!(params[c] = esc_sqlarr_text(&a[c])))
+            goto cleanup;
+    params[COLS] = ctx->webhook_url ? ctx->webhook_url : "";
+    if (!n || !(res = db_query(ctx->pg, "raise alerts", SQL_RAISE, COLS + 1, params))) {
+        rc = n ? -1 : 0;
+        goto cleanup;
+    }
+    for (int r = 0; r < PQntuples(res); r++) {
+        size_t i = (size_t)strtoul(PQgetvalue(res, r, 0), NULL, 10) - 1;
+        if (i < n) {
+            out[i].id = strtoll(PQgetvalue(res, r, 1), NULL, 10);
+            out[i].created_at_ms = strtoll(PQgetvalue(res, r, 2), NULL, 10);
+        }
+    }
+    rc = 0;
+cleanup:
+    if (rc != 0 && n)
+        log_error("raising %zu alerts failed", n);
+    for (int c = 0; c < COLS; c++)
+        esc_sqlarr_free(&a[c]);
+    PQclear(res);
+    return rc;
+}
+
+int esc_alert_raise(const esc_ctx *ctx, const esc_alert_in *in, esc_raised *out)
+{
+    return esc_alert_raise_many(ctx, in, 1, out);
+}
+
+void esc_alert_publish(const esc_ctx *ctx, const esc_alert_in *in, const esc_raised *out)
+{
+    if (!out->id)
+        return;
+    log_info("alert %" PRId64 " %s %s: %s", out->id, in->rung, *in->ticket_no ? in->ticket_no : in->subject,
+             out->reason);
+    if (!ctx->pub)
+        return;
+    Jiesu__Alert a = JIESU__ALERT__INIT;
+    a.id = out->id;
+    a.complaint_id = in->complaint_id ? strtoll(in->complaint_id, NULL, 10) : 0;
+    a.ticket_no = (char *)in->ticket_no;
+    a.rung = (char *)in->rung;
+    a.cycle = atoi(in->cycle);
+    a.unit_code = (char *)in->unit_code;
+    a.target = (char *)in->target;
+    a.reason = (char *)out->reason;
+    a.created_at_ms = out->created_at_ms;
+    bus_pub_send(ctx->pub, "alert.raised", &a.base, NULL);
+}

@@ -1,0 +1,47 @@
+/* esc_ctx.c — the escalation clock, failpoints and time formatting (see esc_ctx.h). */
+#include "esc_ctx.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "log.h"
+
+static const char SQL_NOW[] = "SELECT floor(extract(epoch FROM esc_now()) * 1000)::bigint";
+
+int64_t esc_now_ms(const esc_ctx *ctx)
+{
+    PGresult *res = db_query(ctx->pg, "read the escalation clock", SQL_NOW, 0, NULL);
+    if (!res)
+        return -1;
+    int64_t ms = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return ms;
+}
+
+void esc_failpoint(const char *name)
+{
+    static long hits;
+    const char *spec = getenv("JIESU_ESC_FAILPOINT");
+    size_t len = strlen(name);
+    if (!spec || strncmp(spec, name, len) != 0 || spec[len] != ':')
+        return;
+    if (++hits == atol(spec + len + 1)) {
+        log_warn("failpoint %s reached %ld times: killing this process", name, hits);
+        raise(SIGKILL);
+    }
+}
+
+void esc_format_time(char *dst, size_t cap, int64_t ms, int offset_min)
+{
+    time_t t = (time_t)(ms / 1000) + (time_t)offset_min * 60;
+    struct tm tm;
+    int off = offset_min < 0 ? -offset_min : offset_min;
+    char day[32] = "?";
+    if (gmtime_r(&t, &tm))
+        strftime(day, sizeof day, "%Y-%m-%d %H:%M", &tm);
+    snprintf(dst, cap, "%s UTC%c%02d:%02d", day, offset_min < 0 ? '-' : '+', off / 60, off % 60);
+}

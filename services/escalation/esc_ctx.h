@@ -1,0 +1,41 @@
+/* esc_ctx.h — what every escalation module works with: the connections, the
+ * working calendar, the clock escalation fires by, and test failpoints.
+ *
+ * The clock: esc_now() in PostgreSQL (migration 004) is the database clock
+ * plus esc_clock.offset_seconds, 0 in production; tests move it forward to
+ * let days pass without sleeping. Every "is it due yet" decision compares
+ * against it, so nothing fires early by that clock.
+ */
+#ifndef JIESU_ESC_CTX_H
+#define JIESU_ESC_CTX_H
+
+#include <hiredis/hiredis.h>
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "bus.h"
+#include "calendar.h"
+
+typedef struct {
+    PGconn         *pg;             /* all borrowed */
+    redisContext   *redis;
+    const char     *key;            /* timers.key */
+    bus_pub        *pub;            /* NULL: publish nothing */
+    const calendar *cal;            /* working time; NULL: every minute counts */
+    const char     *webhook_url;    /* for targets without units.webhook_url; "" or NULL: none */
+    int             utc_offset_min; /* local time used in alert reasons (480 = UTC+8) */
+} esc_ctx;
+
+/* esc_now() in Unix ms, or -1 (logged). */
+int64_t esc_now_ms(const esc_ctx *ctx);
+
+/* Failpoints for crash tests: when $JIESU_ESC_FAILPOINT is "NAME:N", the Nth
+ * time esc_failpoint(NAME) is reached the process kills itself with SIGKILL.
+ * Names used: "before_commit" (an alert is inserted, not committed) and
+ * "after_commit" (committed, not yet re-armed or published). */
+void esc_failpoint(const char *name);
+
+/* Formats Unix ms as local time "2026-11-22 10:00 UTC+08:00". */
+void esc_format_time(char *dst, size_t cap, int64_t ms, int offset_min);
+
+#endif

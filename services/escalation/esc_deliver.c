@@ -1,0 +1,145 @@
+/* esc_deliver.c — webhook delivery of alerts with retry and backoff (see esc_deliver.h). */
+#include "esc_deliver.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "text.h"
+
+#define ERR_BYTES 256
+#define MASK_BYTES 64
+
+static const char SQL_DUE[] =
+    "SELECT d.id, d.url, d.attempts, a.id,"
+    "       jsonb_build_object('alert_id', a.id, 'rung', a.rung, 'reason', a.reason, 'ticket_no', c.ticket_no,"
+    "                          'cycle', a.cycle, 'target', a.target, 'unit', u.code, 'orders', to_jsonb(a.orders),"
+    "                          'created_at', a.created_at)::text,"
+    "       coalesce(c.caller_name, ''), coalesce(c.caller_phone, '')"
+    " FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
+    " LEFT JOIN complaints c ON c.id = a.complaint_id LEFT JOIN units u ON u.id = a.unit_id"
+    " WHERE d.state = 'pending' AND d.next_at <= now()"
+    " ORDER BY d.next_at LIMIT $1::int FOR UPDATE OF d SKIP LOCKED";
+
+enum { D_ID, D_URL, D_ATTEMPTS, D_ALERT, D_JSON, D_NAME, D_PHONE };
+
+/* The caller, masked here, joins the JSON of the first statement. */
+static const char SQL_CALLER[] = "SELECT jsonb_set($1::jsonb, '{caller}', to_jsonb($2::text))::text";
+
+/* $1 id, $2 state, $3 http status, $4 error, $5 backoff ms. */
+static const char SQL_OUTCOME[] =
+    "UPDATE deliveries SET state = $2::text, attempts = attempts + 1, last_status = $3::int, last_error = $4::text,"
+    "       next_at = now() + make_interval(secs => $5::bigint / 1000.0),"
+    "       delivered_at = CASE WHEN $2::text = 'delivered' THEN now() END"
+    " WHERE id = $1::bigint";
+
+static size_t discard(char *ptr, size_t size, size_t nmemb, void *user)
+{
+    (void)ptr;
+    (void)user;
+    return size * nmemb;
+}
+
+/* POSTs json to url. Returns the HTTP status (0 when none) and err on failure. */
+static long post(const char *url, const char *json, const char *alert_id, int timeout_ms, char *err)
+{
+    long status = 0;
+    char key[64];
+    struct curl_slist *hdr = NULL;
+    CURL *h = curl_easy_init();
+    if (!h) {
+        snprintf(err, ERR_BYTES, "curl_easy_init failed");
+        return 0;
+    }
+    snprintf(key, sizeof key, "Idempotency-Key: alert-%s", alert_id);
+    hdr = curl_slist_append(hdr, "Content-Type: application/json");
+    hdr = curl_slist_append(hdr, key);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, json);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
+    err[0] = '\0';
+    CURLcode rc = curl_easy_perform(h);
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    else if (!err[0])
+        snprintf(err, ERR_BYTES, "%s", curl_easy_strerror(rc));
+    curl_slist_free_all(hdr);
+    curl_easy_cleanup(h);
+    return status;
+}
+
+static long backoff_ms(const esc_deliver_cfg *cfg, int attempts)
+{
+    long ms = cfg->base_ms;
+    for (int i = 1; i < attempts && ms < cfg->max_backoff_ms; i++)
+        ms *= 2;
+    return ms < cfg->max_backoff_ms ? ms : cfg->max_backoff_ms;
+}
+
+/* The payload of row r with the caller masked; caller PQclear()s. */
+static PGresult *payload(const esc_ctx *ctx, PGresult *res, int r)
+{
+    char name[MASK_BYTES], phone[MASK_BYTES], caller[2 * MASK_BYTES + 2];
+    text_mask_name(name, sizeof name, PQgetvalue(res, r, D_NAME));
+    text_mask_phone(phone, sizeof phone, PQgetvalue(res, r, D_PHONE));
+    snprintf(caller, sizeof caller, "%s%s%s", name, *name && *phone ? " " : "", phone);
+    const char *params[] = {PQgetvalue(res, r, D_JSON), caller};
+    return db_query(ctx->pg, "mask webhook payload", SQL_CALLER, 2, params);
+}
+
+/* Posts row r and records the outcome. 0 or -1. */
+static int deliver_one(const esc_ctx *ctx, const esc_deliver_cfg *cfg, PGresult *res, int r,
+                       esc_deliver_stats *st)
+{
+    char err[ERR_BYTES] = "", code[16], wait[24];
+    PGresult *body = payload(ctx, res, r);
+    if (!body)
+        return -1;
+    const char *url = PQgetvalue(res, r, D_URL), *id = PQgetvalue(res, r, D_ID);
+    long status = post(url, PQgetvalue(body, 0, 0), PQgetvalue(res, r, D_ALERT), cfg->timeout_ms, err);
+    PQclear(body);
+    int attempts = atoi(PQgetvalue(res, r, D_ATTEMPTS)) + 1;
+    const char *state = status >= 200 && status < 300 ? "delivered" : attempts >= cfg->max_attempts ? "failed"
+                                                                                                    : "pending";
+    if (status && !(status >= 200 && status < 300))
+        snprintf(err, sizeof err, "HTTP %ld", status);
+    snprintf(code, sizeof code, "%ld", status);
+    snprintf(wait, sizeof wait, "%ld", backoff_ms(cfg, attempts));
+    if (strcmp(state, "delivered") == 0) {
+        st->delivered++;
+    } else if (strcmp(state, "failed") == 0) {
+        st->failed++;
+        log_warn("alert %s: delivery to %s failed for good after %d attempts: %s", PQgetvalue(res, r, D_ALERT),
+                 url, attempts, err);
+    } else {
+        st->retried++;
+    }
+    const char *params[] = {id, state, status ? code : NULL, *err ? err : NULL, wait};
+    return db_command(ctx->pg, "record delivery", SQL_OUTCOME, 5, params, NULL);
+}
+
+int esc_deliver_due(const esc_ctx *ctx, const esc_deliver_cfg *cfg, size_t max, esc_deliver_stats *st)
+{
+    char limit[24];
+    memset(st, 0, sizeof *st);
+    snprintf(limit, sizeof limit, "%zu", max);
+    const char *params[] = {limit};
+    if (db_begin(ctx->pg) != 0)
+        return -1;
+    PGresult *res = db_query(ctx->pg, "take due deliveries", SQL_DUE, 1, params);
+    int rc = res ? 0 : -1;
+    for (int r = 0; rc == 0 && r < (res ? PQntuples(res) : 0); r++)
+        rc = deliver_one(ctx, cfg, res, r, st);
+    PQclear(res);
+    if (rc == 0 && db_commit(ctx->pg) == 0)
+        return 0;
+    db_rollback(ctx->pg);
+    return -1;
+}

@@ -1,0 +1,38 @@
+/* esc_deliver.h — alerts POSTed to webhooks, with retry and exponential backoff.
+ *
+ * Each alert's delivery row (table deliveries, created with the alert) is
+ * pending until its webhook answers 2xx. A batch of due deliveries is taken
+ * with FOR UPDATE SKIP LOCKED (two processes never post the same delivery at
+ * once), each is POSTed as JSON with libcurl, and the outcome is written in
+ * the same transaction: delivered, or attempts + 1 and next_at pushed back by
+ * base_ms * 2^(attempts - 1) (capped at max_backoff_ms), or failed after
+ * max_attempts — a failed delivery stays in the table and in `jiesu alerts`.
+ * A crash after the POST and before the commit posts it again: receivers get
+ * it at least once and tell repeats apart by "alert_id" (also sent as the
+ * Idempotency-Key header).
+ *
+ * The JSON: {"alert_id", "rung", "reason", "ticket_no", "cycle", "target",
+ * "unit", "orders": [ids], "caller": masked name and phone, "created_at"}.
+ */
+#ifndef JIESU_ESC_DELIVER_H
+#define JIESU_ESC_DELIVER_H
+
+#include <stddef.h>
+
+#include "esc_ctx.h"
+
+typedef struct {
+    int  timeout_ms;            /* escalation.webhook_timeout_ms */
+    int  max_attempts;          /* escalation.webhook_max_attempts */
+    long base_ms;               /* escalation.webhook_backoff_ms */
+    long max_backoff_ms;        /* escalation.webhook_max_backoff_ms */
+} esc_deliver_cfg;
+
+typedef struct {
+    size_t delivered, retried, failed;
+} esc_deliver_stats;
+
+/* Posts up to max due deliveries. 0 with *st filled, or -1 (logged). */
+int esc_deliver_due(const esc_ctx *ctx, const esc_deliver_cfg *cfg, size_t max, esc_deliver_stats *st);
+
+#endif

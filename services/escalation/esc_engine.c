@@ -1,0 +1,202 @@
+/* esc_engine.c — ticks of the escalation service and its delivery thread (see esc_engine.h). */
+#include "esc_engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "esc_ladder.h"
+#include "esc_timers.h"
+#include "log.h"
+#include "svc.h"
+#include "timers.h"
+
+#define FIRE_BATCH 100
+#define FIRE_SLICE_MS 500     /* longest run of firing before requests and signals are looked at */
+#define PLAN_BATCH 1000
+#define RECONCILE_BATCH 1000
+#define SWEEP_MS 1000
+#define MIN_WAIT_MS 10          /* what is still due now was put back as early: let the clocks agree */
+#define DELIVER_BATCH 20
+#define DELIVER_IDLE_MS 200
+#define CONNECT_WAIT_MS 30000
+
+static double get_double(const config *cfg, const char *key, double def)
+{
+    const char *v = config_get(cfg, key, NULL);
+    return v && *v ? atof(v) : def;
+}
+
+/* Minutes after midnight of "HH:MM" (calendar.day_start / day_end), or -1. */
+static int clock_minutes(const char *hhmm)
+{
+    unsigned h = 0, m = 0;
+    int used = -1;
+    sscanf(hhmm, "%2u:%2u%n", &h, &m, &used);
+    return used == (int)strlen(hhmm) && used > 0 && m < 60 && h * 60 + m <= 1440 ? (int)(h * 60 + m) : -1;
+}
+
+/* The working calendar routing counts deadlines in (the same calendar.* keys). */
+static int load_calendar(esc_engine *e, const config *cfg, char *err, size_t errlen)
+{
+    char dir[1024];
+    const char *from = config_get(cfg, "calendar.day_start", "08:30"), *to = config_get(cfg, "calendar.day_end", "17:30");
+    int start = clock_minutes(from), end = clock_minutes(to);
+    e->cal = start >= 0 && end > start
+                 ? cal_new((int)config_get_long(cfg, "calendar.utc_offset_minutes", 480), start, end) : NULL;
+    if (!e->cal) {
+        snprintf(err, errlen, "calendar.day_start %s / calendar.day_end %s: want HH:MM, start before end", from, to);
+        return -1;
+    }
+    snprintf(dir, sizeof dir, "%s/holidays", config_get(cfg, "data.dir", "data"));
+    if (cal_load_dir(e->cal, config_get(cfg, "calendar.dir", dir), err, errlen) < 0)
+        return -1;
+    e->ctx.cal = e->cal;
+    return 0;
+}
+
+int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen)
+{
+    memset(e, 0, sizeof *e);
+    e->ctx.key = config_get(cfg, "timers.key", "jiesu:timers");
+    e->ctx.utc_offset_min = (int)config_get_long(cfg, "escalation.utc_offset_minutes", 480);
+    e->ctx.webhook_url = config_get(cfg, "escalation.webhook_url", "");
+    e->reconcile_ms = 1000 * config_get_long(cfg, "escalation.reconcile_seconds", 30);
+    e->patterns_ms = 1000 * config_get_long(cfg, "escalation.patterns_seconds", 60);
+    e->patterns = (esc_pattern_cfg){
+        .repeat_count = (int)config_get_long(cfg, "escalation.repeat_count", 3),
+        .repeat_window_days = (int)config_get_long(cfg, "escalation.repeat_window_days", 7),
+        .rebound_window_days = (int)config_get_long(cfg, "escalation.rebound_window_days", 30),
+        .bounce_count = (int)config_get_long(cfg, "escalation.bounce_count", 3),
+        .unit_overdue_rate = get_double(cfg, "escalation.unit_overdue_rate", 0.3),
+        .unit_overdue_min = (int)config_get_long(cfg, "escalation.unit_overdue_min", 10)};
+    e->deliver = (esc_deliver_cfg){
+        .timeout_ms = (int)config_get_long(cfg, "escalation.webhook_timeout_ms", 5000),
+        .max_attempts = (int)config_get_long(cfg, "escalation.webhook_max_attempts", 8),
+        .base_ms = config_get_long(cfg, "escalation.webhook_backoff_ms", 1000),
+        .max_backoff_ms = config_get_long(cfg, "escalation.webhook_max_backoff_ms", 600000)};
+    e->conninfo = strdup(config_get(cfg, "pg.conninfo", "dbname=jiesu"));
+    if (!e->conninfo) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return load_calendar(e, cfg, err, errlen);
+}
+
+/* ---- delivery thread ---- */
+
+static void pause_ms(esc_engine *e, long ms)
+{
+    struct timespec ts = {0, 50 * 1000000L};
+    for (long waited = 0; waited < ms && !e->stop; waited += 50)
+        nanosleep(&ts, NULL);
+}
+
+static void *delivery_main(void *arg)
+{
+    esc_engine *e = arg;
+    char err[512] = "";
+    esc_ctx ctx = e->ctx;
+    esc_deliver_stats st;
+    ctx.pg = db_connect(e->conninfo, CONNECT_WAIT_MS, err, sizeof err);
+    if (!ctx.pg) {
+        log_error("webhook delivery: PostgreSQL: %s; no deliveries from this process", err);
+        return NULL;
+    }
+    while (!e->stop) {
+        if (PQstatus(ctx.pg) != CONNECTION_OK)
+            PQreset(ctx.pg);
+        int rc = esc_deliver_due(&ctx, &e->deliver, DELIVER_BATCH, &st);
+        if (rc == 0 && st.delivered + st.retried + st.failed)
+            log_info("webhooks delivered=%zu retry=%zu failed=%zu", st.delivered, st.retried, st.failed);
+        if (rc != 0 || st.delivered + st.retried + st.failed < DELIVER_BATCH)
+            pause_ms(e, rc != 0 ? 1000 : DELIVER_IDLE_MS);
+    }
+    PQfinish(ctx.pg);
+    return NULL;
+}
+
+int esc_engine_start_delivery(esc_engine *e)
+{
+    if (pthread_create(&e->thread, NULL, delivery_main, e) != 0) {
+        log_error("webhook delivery: cannot start its thread");
+        return -1;
+    }
+    e->thread_started = 1;
+    return 0;
+}
+
+/* ---- ticks ---- */
+
+static int housekeeping(esc_engine *e, int64_t real_now)
+{
+    long paused = 0, resumed = 0, n;
+    if (real_now >= e->next_sweep) {
+        if (esc_pause_sweep(&e->ctx, &paused, &resumed) != 0)
+            return -1;
+        int64_t slice_end = bus_now_ms() + FIRE_SLICE_MS;
+        while ((n = esc_plan(&e->ctx, NULL, PLAN_BATCH)) == PLAN_BATCH && bus_now_ms() < slice_end &&
+               !svc_stopping())
+            ;
+        if (n < 0)
+            return -1;
+        if (paused || resumed)
+            log_info("clocks stopped=%ld restarted=%ld", paused, resumed);
+        e->next_sweep = real_now + SWEEP_MS;
+    }
+    if (real_now >= e->next_reconcile) {
+        if ((n = esc_reconcile(&e->ctx, RECONCILE_BATCH)) < 0)
+            return -1;
+        log_debug("re-armed %ld pending deadlines in %s", n, e->ctx.key);
+        e->next_reconcile = real_now + e->reconcile_ms;
+    }
+    return 0;
+}
+
+static int run_patterns(esc_engine *e, int64_t real_now)
+{
+    esc_pattern_stats st;
+    if (real_now < e->next_patterns)
+        return 0;
+    if (esc_patterns_run(&e->ctx, &e->patterns, &st) != 0)
+        return -1;
+    if (st.repeat + st.rebound + st.bounce + st.unit_overdue)
+        log_info("patterns repeat=%zu (merged %zu) rebound=%zu bounce=%zu unit_overdue=%zu", st.repeat, st.merged,
+                 st.rebound, st.bounce, st.unit_overdue);
+    e->next_patterns = real_now + e->patterns_ms;
+    return 0;
+}
+
+int esc_engine_tick(esc_engine *e)
+{
+    esc_fire_stats st;
+    int64_t now, slice_end = bus_now_ms() + FIRE_SLICE_MS;
+    if (housekeeping(e, bus_now_ms()) != 0)
+        return -1;
+    do {
+        if ((now = esc_now_ms(&e->ctx)) < 0 || esc_fire_due(&e->ctx, now, FIRE_BATCH, &st) < 0)
+            return -1;
+        if (st.claimed)
+            log_info("fired claimed=%zu alerts=%zu quiet=%zu early=%zu paused=%zu stale=%zu", st.claimed,
+                     st.alerts, st.quiet, st.early, st.paused, st.stale);
+    } while (st.claimed == FIRE_BATCH && bus_now_ms() < slice_end && !svc_stopping());
+    if (run_patterns(e, bus_now_ms()) != 0)
+        return -1;
+    int64_t next = timers_next_due(e->ctx.redis, e->ctx.key), wait = ESC_TICK_MS;
+    if (next >= 0 && next - now < wait)
+        wait = next - now;
+    return wait > MIN_WAIT_MS ? (int)wait : MIN_WAIT_MS;
+}
+
+void esc_engine_finish(esc_engine *e)
+{
+    e->stop = 1;
+    if (e->thread_started)
+        pthread_join(e->thread, NULL);
+    e->thread_started = 0;
+    cal_destroy(&e->cal);
+    free(e->conninfo);
+    e->conninfo = NULL;
+}

@@ -1,0 +1,56 @@
+/* esc_engine.h — the escalation service's work, one tick at a time.
+ *
+ * A tick: re-arm every pending deadline every escalation.reconcile_seconds
+ * (and at the first tick, so everything overdue fires right after start-up);
+ * every second stop or restart paused clocks and plan new deadlines (for at
+ * most half a second; a backlog goes on in the next ticks); fire
+ * every due rung by esc_now() (for at most half a second, then the caller
+ * answers requests and sees signals); every escalation.patterns_seconds run the
+ * pattern detectors. It returns how long the caller may wait before the next
+ * tick (until the next timer, at most ESC_TICK_MS), so a rung fires well
+ * within a second of its due time. Webhook deliveries run beside the ticks in
+ * a thread of their own with its own PostgreSQL connection, so a slow webhook
+ * never delays a timer.
+ */
+#ifndef JIESU_ESC_ENGINE_H
+#define JIESU_ESC_ENGINE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "esc_ctx.h"
+#include "esc_deliver.h"
+#include "esc_patterns.h"
+
+#define ESC_TICK_MS 200
+
+typedef struct {
+    esc_ctx          ctx;           /* pg, redis, pub filled by the caller after init */
+    calendar        *cal;
+    esc_pattern_cfg  patterns;
+    esc_deliver_cfg  deliver;
+    long             reconcile_ms, patterns_ms;
+    int64_t          next_reconcile, next_sweep, next_patterns;
+    char            *conninfo;      /* for the delivery thread */
+    pthread_t        thread;
+    int              thread_started;
+    atomic_int       stop;          /* set by esc_engine_finish() for the thread */
+} esc_engine;
+
+/* Reads the escalation.* keys and loads the working calendar from the
+ * calendar.* keys routing uses (day_start, day_end, utc_offset_minutes, dir).
+ * 0, or -1 with the reason in err. */
+int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen);
+
+/* Starts the delivery thread. 0 or -1 (logged). */
+int esc_engine_start_delivery(esc_engine *e);
+
+/* One tick. Returns the wait in ms before the next, or -1 on failure. */
+int esc_engine_tick(esc_engine *e);
+
+/* Stops the delivery thread and frees what init allocated. */
+void esc_engine_finish(esc_engine *e);
+
+#endif

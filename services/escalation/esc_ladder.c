@@ -1,0 +1,273 @@
+/* esc_ladder.c — rung times, planning new deadlines, pausing and resuming
+ * their clocks (see esc_ladder.h).
+ *
+ * Planning and resuming take their rows with FOR UPDATE SKIP LOCKED, so two
+ * escalation processes share the work instead of waiting on each other, and
+ * arm the timers only after the commit (a crash in between is repaired by the
+ * reconciler, which re-arms every planned pending deadline).
+ */
+#include "esc_ladder.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "esc_sqlarr.h"
+#include "log.h"
+#include "timers.h"
+
+#define MS_PER_MIN 60000
+#define MS_PER_DAY 86400000LL
+#define PAUSE_BATCH 1000
+
+static const char SQL_UNPLANNED[] =
+    "SELECT d.id, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ","
+    "       coalesce(l.remind_share, 0.75), coalesce(l.accountability_days, 2)"
+    " FROM deadlines d JOIN complaints c ON c.id = d.complaint_id" ESC_SQL_LADDER
+    " WHERE d.fired_at IS NULL AND d.rung_next IS NULL AND d.paused_at IS NULL"
+    "   AND ($1::bigint[] IS NULL OR d.id = ANY($1::bigint[]))"
+    " ORDER BY d.id LIMIT $2::int FOR UPDATE OF d SKIP LOCKED";
+
+static const char SQL_SET_RUNGS[] =
+    "UPDATE deadlines d SET rung_next = u.rung, rung_at = to_timestamp(u.ms / 1000.0)"
+    " FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS u(id, rung, ms) WHERE d.id = u.id";
+
+static const char SQL_PAUSE[] =
+    "UPDATE deadlines d SET paused_at = esc_now() FROM complaints c"
+    " WHERE c.id = d.complaint_id AND c.status IN ('waiting', 'returned')"
+    "   AND d.fired_at IS NULL AND d.paused_at IS NULL";
+
+static const char SQL_TO_RESUME[] =
+    "SELECT d.id, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ", 0, 0,"
+    "       " ESC_SQL_MS("d.paused_at") ", " ESC_SQL_MS("esc_now()")
+    " FROM deadlines d JOIN complaints c ON c.id = d.complaint_id"
+    " WHERE d.paused_at IS NOT NULL AND c.status NOT IN ('waiting', 'returned')"
+    " ORDER BY d.id LIMIT $1::int FOR UPDATE OF d SKIP LOCKED";
+
+/* Clearing paused_at sends the deadline back to planning (trigger
+ * deadlines_replan, migration 004): its rungs are planned from the new due_at. */
+static const char SQL_RESUME[] =
+    "UPDATE deadlines d SET paused_at = NULL, due_at = to_timestamp(u.due / 1000.0)"
+    " FROM unnest($1::bigint[], $2::bigint[]) AS u(id, due) WHERE d.id = u.id";
+
+enum { S_ID, S_STARTED, S_DUE, S_SHARE, S_DAYS, S_PAUSED, S_NOW };
+
+/* ---- rung times ---- */
+
+static int64_t add_work_ms(const calendar *cal, int64_t from_ms, int64_t span_ms)
+{
+    if (!cal)
+        return from_ms + span_ms;
+    long minutes = (long)(span_ms / MS_PER_MIN);
+    return cal_add_work_minutes(cal, from_ms / 1000, minutes) * 1000;
+}
+
+static int64_t work_ms_between(const calendar *cal, int64_t a_ms, int64_t b_ms)
+{
+    if (!cal)
+        return b_ms > a_ms ? b_ms - a_ms : 0;
+    return (int64_t)cal_work_minutes_between(cal, a_ms / 1000, b_ms / 1000) * MS_PER_MIN;
+}
+
+static int64_t remind_at(const calendar *cal, const esc_span *s)
+{
+    if (s->remind_share <= 0 || s->remind_share >= 1)
+        return s->due_ms;
+    int64_t work = work_ms_between(cal, s->started_ms, s->due_ms);
+    return add_work_ms(cal, s->started_ms, (int64_t)(s->remind_share * (double)work));
+}
+
+int64_t esc_rung_at(const calendar *cal, const char *rung, const esc_span *s)
+{
+    if (strcmp(rung, "remind") == 0)
+        return remind_at(cal, s);
+    if (strcmp(rung, "accountability") == 0) {
+        int64_t at = cal ? cal_add_work_days(cal, (s->due_ms + 999) / 1000, s->accountability_days) * 1000
+                         : s->due_ms + s->accountability_days * MS_PER_DAY;
+        return at > s->due_ms ? at : s->due_ms;
+    }
+    return s->due_ms;
+}
+
+const char *esc_rung_first(const calendar *cal, const esc_span *s)
+{
+    return remind_at(cal, s) < s->due_ms ? "remind" : "supervise";
+}
+
+const char *esc_rung_next(const char *rung)
+{
+    if (strcmp(rung, "remind") == 0)
+        return "supervise";
+    if (strcmp(rung, "supervise") == 0)
+        return "accountability";
+    return "done";
+}
+
+/* ---- batches ---- */
+
+static void span_of(PGresult *res, int r, esc_span *s)
+{
+    s->started_ms = strtoll(PQgetvalue(res, r, S_STARTED), NULL, 10);
+    s->due_ms = strtoll(PQgetvalue(res, r, S_DUE), NULL, 10);
+    s->remind_share = atof(PQgetvalue(res, r, S_SHARE));
+    s->accountability_days = atoi(PQgetvalue(res, r, S_DAYS));
+}
+
+int esc_arm(const esc_ctx *ctx, char (*ids)[ESC_MEMBER_BYTES], const int64_t *due_ms, size_t n)
+{
+    int rc = -1;
+    char (*members)[ESC_MEMBER_BYTES + 1] = calloc(n ? n : 1, sizeof *members);
+    char **ptrs = calloc(n ? n : 1, sizeof *ptrs);
+    if (members && ptrs) {
+        for (size_t i = 0; i < n; i++) {
+            snprintf(members[i], sizeof members[i], "r%s", ids[i]);
+            ptrs[i] = members[i];
+        }
+        rc = n ? timers_add(ctx->redis, ctx->key, ptrs, due_ms, n) : 0;
+    }
+    if (rc != 0)
+        log_warn("Redis: arming %zu escalation timers in %s failed; the reconciler will", n, ctx->key);
+    free(members);
+    free(ptrs);
+    return rc;
+}
+
+/* The selected rows: the timers to arm after the commit and the arrays of the update. */
+typedef struct {
+    size_t  n;
+    char  (*ids)[ESC_MEMBER_BYTES];
+    int64_t *arm_ms;
+    size_t  armed;
+    esc_sqlarr a[3];
+} batch;
+
+static int batch_init(batch *b, size_t n)
+{
+    memset(b, 0, sizeof *b);
+    b->n = n;
+    b->ids = calloc(n ? n : 1, sizeof *b->ids);
+    b->arm_ms = calloc(n ? n : 1, sizeof *b->arm_ms);
+    return b->ids && b->arm_ms ? 0 : -1;
+}
+
+static void batch_free(batch *b)
+{
+    free(b->ids);
+    free(b->arm_ms);
+    for (int i = 0; i < 3; i++)
+        esc_sqlarr_free(&b->a[i]);
+}
+
+/* Adds "r<id>" at ms to the timers armed after the commit. */
+static void batch_arm(batch *b, const char *id, int64_t ms)
+{
+    snprintf(b->ids[b->armed], ESC_MEMBER_BYTES, "%s", id);
+    b->arm_ms[b->armed++] = ms;
+}
+
+/* Runs sql with the batch's arrays, commits, arms. Returns rows or -1. */
+static long batch_finish(const esc_ctx *ctx, batch *b, const char *label, const char *sql, int narrays)
+{
+    const char *params[3];
+    for (int i = 0; i < narrays; i++)
+        if (!(params[i] = esc_sqlarr_text(&b->a[i])))
+            return -1;
+    if (db_command(ctx->pg, label, sql, narrays, params, NULL) != 0 || db_commit(ctx->pg) != 0)
+        return -1;
+    esc_arm(ctx, b->ids, b->arm_ms, b->armed);
+    return (long)b->n;
+}
+
+/* A kind of batch: the rows it takes, what it makes of each, how it writes them. */
+typedef struct {
+    const char *select_label, *select_sql, *update_label, *update_sql;
+    int (*row)(const esc_ctx *ctx, PGresult *res, int r, batch *b);
+    int narrays;                /* arrays the update takes (up to 3) */
+} batch_kind;
+
+/* Selects rows (locked), turns each into the three arrays, writes them in
+ * one statement, commits and arms the timers. Returns rows or -1. */
+static long run_batch(const esc_ctx *ctx, const batch_kind *k, int nparams, const char *const *params)
+{
+    batch b;
+    long rc = -1;
+    if (db_begin(ctx->pg) != 0)
+        return -1;
+    PGresult *res = db_query(ctx->pg, k->select_label, k->select_sql, nparams, params);
+    if (!res || batch_init(&b, (size_t)PQntuples(res)) != 0)
+        goto cleanup;
+    for (size_t r = 0; r < b.n; r++)
+        if (k->row(ctx, res, (int)r, &b) != 0)
+            goto cleanup;
+    rc = b.n ? batch_finish(ctx, &b, k->update_label, k->update_sql, k->narrays) : 0;
+cleanup:
+    if (rc <= 0)
+        db_rollback(ctx->pg);
+    if (res)
+        batch_free(&b);
+    PQclear(res);
+    return rc;
+}
+
+/* Plans one deadline: its first rung and when it falls due. */
+static int plan_row(const esc_ctx *ctx, PGresult *res, int r, batch *b)
+{
+    esc_span s;
+    span_of(res, r, &s);
+    const char *rung = esc_rung_first(ctx->cal, &s), *id = PQgetvalue(res, r, S_ID);
+    int64_t at = esc_rung_at(ctx->cal, rung, &s);
+    batch_arm(b, id, at);
+    return esc_sqlarr_add(&b->a[0], id) || esc_sqlarr_add(&b->a[1], rung) || esc_sqlarr_add_ms(&b->a[2], at) ? -1 : 0;
+}
+
+static const batch_kind PLAN = {"select unplanned deadlines", SQL_UNPLANNED, "plan deadlines", SQL_SET_RUNGS,
+                                plan_row, 3};
+
+long esc_plan(const esc_ctx *ctx, const char *ids, size_t max)
+{
+    char limit[24];
+    snprintf(limit, sizeof limit, "%zu", max);
+    const char *params[] = {ids, limit};
+    return run_batch(ctx, &PLAN, 2, params);
+}
+
+/* ---- pausing ---- */
+
+/* Moves one resumed deadline: due_at later by the working time it stood still. */
+static int resume_row(const esc_ctx *ctx, PGresult *res, int r, batch *b)
+{
+    esc_span s;
+    span_of(res, r, &s);
+    int64_t paused = strtoll(PQgetvalue(res, r, S_PAUSED), NULL, 10);
+    int64_t now = strtoll(PQgetvalue(res, r, S_NOW), NULL, 10);
+    int64_t stood = work_ms_between(ctx->cal, paused, now);
+    if (stood > 0)
+        s.due_ms = add_work_ms(ctx->cal, s.due_ms, stood);
+    return esc_sqlarr_add(&b->a[0], PQgetvalue(res, r, S_ID)) || esc_sqlarr_add_ms(&b->a[1], s.due_ms) ? -1 : 0;
+}
+
+static const batch_kind RESUME = {"select deadlines to resume", SQL_TO_RESUME, "resume deadlines", SQL_RESUME,
+                                  resume_row, 2};
+
+static long resume_batch(const esc_ctx *ctx)
+{
+    char limit[24];
+    snprintf(limit, sizeof limit, "%d", PAUSE_BATCH);
+    const char *params[] = {limit};
+    return run_batch(ctx, &RESUME, 1, params);
+}
+
+int esc_pause_sweep(const esc_ctx *ctx, long *paused, long *resumed)
+{
+    long n;
+    *resumed = 0;
+    if (db_command(ctx->pg, "pause deadlines", SQL_PAUSE, 0, NULL, paused) != 0)
+        return -1;
+    while ((n = resume_batch(ctx)) > 0) {
+        *resumed += n;
+        if (n < PAUSE_BATCH)
+            break;
+    }
+    return n < 0 ? -1 : 0;
+}

@@ -1,0 +1,205 @@
+/* esc_patterns.c — repeat, rebound, bounce and unit_overdue alerts (see esc_patterns.h).
+ *
+ * Each detector is one query returning the candidates; each candidate is then
+ * handled in its own transaction (merge + alert), so a crash loses at most the
+ * candidate in hand, which the next run finds again.
+ */
+#include "esc_patterns.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "esc_alert.h"
+#include "log.h"
+
+/* Groups with at least 2 orders not merged yet. Columns: parent id, parent
+ * ticket, parent cycle, all ids, unmerged ids, count, category, address. */
+static const char SQL_REPEAT[] =
+    "SELECT g.p, p.ticket_no, p.cycle, g.all_ids, g.unmerged, g.n, g.category, g.address FROM ("
+    "  SELECT coalesce(min(parent_id), (array_agg(id ORDER BY called_at, id) FILTER (WHERE parent_id IS NULL))[1]) AS p,"
+    "         array_agg(id ORDER BY called_at, id) AS all_ids, array_agg(id) FILTER (WHERE parent_id IS NULL) AS unmerged,"
+    "         count(*) AS n, category, address"
+    "  FROM complaints"
+    "  WHERE called_at >= esc_now() - make_interval(days => $1::int) AND category IS NOT NULL AND address <> ''"
+    "    AND status <> 'closed'"
+    "  GROUP BY category, address"
+    "  HAVING count(*) >= $2::int AND count(*) FILTER (WHERE parent_id IS NULL) >= 2"
+    ") g JOIN complaints p ON p.id = g.p";
+
+enum { R_PARENT, R_TICKET, R_CYCLE, R_ALL, R_UNMERGED, R_COUNT, R_CATEGORY, R_ADDRESS };
+
+/* $1 parent, $2 ids to merge, $3 reason. */
+static const char SQL_MERGE[] =
+    "WITH parent AS (SELECT id, ticket_no FROM complaints WHERE id = $1::bigint),"
+    " merged AS ("
+    "  UPDATE complaints c SET parent_id = $1::bigint, updated_at = now()"
+    "  WHERE c.id = ANY($2::bigint[]) AND c.id <> $1::bigint AND c.parent_id IS NULL RETURNING c.id"
+    ")"
+    " INSERT INTO complaint_events (complaint_id, actor, event, detail)"
+    " SELECT m.id, 'escalation', 'merged',"
+    "        jsonb_build_object('parent_id', p.id, 'parent_ticket', p.ticket_no, 'reason', $3::text)"
+    " FROM merged m CROSS JOIN parent p";
+
+static const char SQL_REBOUND[] =
+    "SELECT DISTINCT ON (n.id) n.id, n.cycle, n.ticket_no, o.id, o.ticket_no, n.category, n.address,"
+    "       to_char(o.closed_at AT TIME ZONE 'UTC' + make_interval(mins => $2::int), 'YYYY-MM-DD HH24:MI'),"
+    "       to_char(n.called_at AT TIME ZONE 'UTC' + make_interval(mins => $2::int), 'YYYY-MM-DD HH24:MI')"
+    " FROM complaints n"
+    " JOIN LATERAL ("
+    "   SELECT o.id, o.ticket_no, coalesce((SELECT max(e.at) FROM complaint_events e"
+    "                                        WHERE e.complaint_id = o.id AND e.event = 'closed'), o.updated_at) AS closed_at"
+    "   FROM complaints o WHERE o.category = n.category AND o.address = n.address AND o.status = 'closed'"
+    "     AND o.id <> n.id) o ON o.closed_at <= n.called_at AND o.closed_at >= n.called_at - make_interval(days => $1::int)"
+    " WHERE n.called_at >= esc_now() - make_interval(days => $1::int) AND n.status <> 'closed'"
+    "   AND n.category IS NOT NULL AND n.address <> ''"
+    "   AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.complaint_id = n.id AND a.rung = 'rebound' AND a.cycle = n.cycle)"
+    " ORDER BY n.id, o.closed_at DESC";
+
+enum { B_ID, B_CYCLE, B_TICKET, B_OLD_ID, B_OLD_TICKET, B_CATEGORY, B_ADDRESS, B_CLOSED, B_CALLED };
+
+static const char SQL_BOUNCE[] =
+    "SELECT c.id, c.cycle, c.ticket_no, count(*) FILTER (WHERE e.event = 'returned'),"
+    "       count(*) FILTER (WHERE e.event = 'reopened')"
+    " FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id"
+    " WHERE e.event IN ('returned', 'reopened') AND c.status <> 'closed'"
+    "   AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.complaint_id = c.id AND a.rung = 'bounce' AND a.cycle = c.cycle)"
+    " GROUP BY c.id HAVING count(*) >= $1::int";
+
+static const char SQL_UNIT_OVERDUE[] =
+    "SELECT u.id, u.code, u.name, count(*), count(*) FILTER (WHERE x.late),"
+    "       ((array_agg(d.complaint_id ORDER BY d.due_at) FILTER (WHERE x.late))[1:50])::text,"
+    "       'unit:' || u.id || ':' || to_char(esc_now(), 'IYYY-\"W\"IW')"
+    " FROM deadlines d JOIN units u ON u.id = d.unit_id"
+    " CROSS JOIN LATERAL (SELECT coalesce(d.met_at, esc_now()) > d.due_at AS late) x"
+    " WHERE d.due_at >= esc_now() - interval '7 days' AND d.due_at < esc_now()"
+    " GROUP BY u.id"
+    " HAVING count(*) >= $2::int AND count(*) FILTER (WHERE x.late) > $1::float8 * count(*)";
+
+enum { U_ID, U_CODE, U_NAME, U_TOTAL, U_LATE, U_ORDERS, U_SUBJECT };
+
+/* Raises the alert and counts it in *count when it is new. */
+static int raise_counted(const esc_ctx *ctx, const esc_alert_in *in, esc_raised *out, size_t *count)
+{
+    int rc = esc_alert_raise(ctx, in, out);
+    if (rc == 0 && out->id)
+        (*count)++;
+    return rc;
+}
+
+typedef int (*candidate_fn)(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *res, int r,
+                            esc_alert_in *in, esc_raised *out, esc_pattern_stats *st);
+
+/* Handles every row of res in its own transaction and publishes after each commit. */
+static int each_candidate(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *res, candidate_fn fn,
+                          esc_pattern_stats *st)
+{
+    for (int r = 0; r < PQntuples(res); r++) {
+        esc_alert_in in;
+        esc_raised out = {0};
+        if (db_begin(ctx->pg) != 0 || fn(ctx, cfg, res, r, &in, &out, st) != 0 || db_commit(ctx->pg) != 0) {
+            db_rollback(ctx->pg);
+            return -1;
+        }
+        esc_alert_publish(ctx, &in, &out);
+    }
+    return 0;
+}
+
+/* Runs a detector query and handles its candidates. */
+static int detect(const esc_ctx *ctx, const esc_pattern_cfg *cfg, const char *label, const char *sql,
+                  int nparams, const char *const *params, candidate_fn fn, esc_pattern_stats *st)
+{
+    PGresult *res = db_query(ctx->pg, label, sql, nparams, params);
+    if (!res)
+        return -1;
+    int rc = each_candidate(ctx, cfg, res, fn, st);
+    PQclear(res);
+    return rc;
+}
+
+static int on_repeat(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *res, int r, esc_alert_in *in,
+                     esc_raised *out, esc_pattern_stats *st)
+{
+    char reason[ESC_REASON_BYTES];
+    const char *parent = PQgetvalue(res, r, R_PARENT);
+    snprintf(reason, sizeof reason, "repeat: %s orders of category %s at %s within %d days, merged into one",
+             PQgetvalue(res, r, R_COUNT), PQgetvalue(res, r, R_CATEGORY), PQgetvalue(res, r, R_ADDRESS),
+             cfg->repeat_window_days);
+    const char *params[] = {parent, PQgetvalue(res, r, R_UNMERGED), reason};
+    long merged = 0;
+    if (db_command(ctx->pg, "merge repeat orders", SQL_MERGE, 3, params, &merged) != 0)
+        return -1;
+    st->merged += (size_t)merged;
+    *in = (esc_alert_in){.complaint_id = parent, .rung = "repeat", .cycle = PQgetvalue(res, r, R_CYCLE),
+                         .subject = "", .target = "campaign", .orders = PQgetvalue(res, r, R_ALL),
+                         .reason = reason, .ticket_no = PQgetvalue(res, r, R_TICKET), .unit_code = ""};
+    return raise_counted(ctx, in, out, &st->repeat);
+}
+
+static int on_rebound(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *res, int r, esc_alert_in *in,
+                      esc_raised *out, esc_pattern_stats *st)
+{
+    char reason[ESC_REASON_BYTES], orders[64];
+    snprintf(reason, sizeof reason, "rebound: order %s (category %s at %s, called %s) came back within %d days"
+             " of order %s being closed on %s", PQgetvalue(res, r, B_TICKET), PQgetvalue(res, r, B_CATEGORY),
+             PQgetvalue(res, r, B_ADDRESS), PQgetvalue(res, r, B_CALLED), cfg->rebound_window_days,
+             PQgetvalue(res, r, B_OLD_TICKET), PQgetvalue(res, r, B_CLOSED));
+    snprintf(orders, sizeof orders, "{%s,%s}", PQgetvalue(res, r, B_OLD_ID), PQgetvalue(res, r, B_ID));
+    *in = (esc_alert_in){.complaint_id = PQgetvalue(res, r, B_ID), .rung = "rebound",
+                         .cycle = PQgetvalue(res, r, B_CYCLE), .subject = "", .target = "campaign",
+                         .orders = orders, .reason = reason, .ticket_no = PQgetvalue(res, r, B_TICKET),
+                         .unit_code = ""};
+    return raise_counted(ctx, in, out, &st->rebound);
+}
+
+static int on_bounce(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *res, int r, esc_alert_in *in,
+                     esc_raised *out, esc_pattern_stats *st)
+{
+    char reason[ESC_REASON_BYTES], orders[32];
+    snprintf(reason, sizeof reason, "bounce: order %s returned %s times and reopened %s times (bar %d)",
+             PQgetvalue(res, r, 2), PQgetvalue(res, r, 3), PQgetvalue(res, r, 4), cfg->bounce_count);
+    snprintf(orders, sizeof orders, "{%s}", PQgetvalue(res, r, 0));
+    *in = (esc_alert_in){.complaint_id = PQgetvalue(res, r, 0), .rung = "bounce", .cycle = PQgetvalue(res, r, 1),
+                         .subject = "", .target = "campaign", .orders = orders, .reason = reason,
+                         .ticket_no = PQgetvalue(res, r, 2), .unit_code = ""};
+    return raise_counted(ctx, in, out, &st->bounce);
+}
+
+static int on_unit_overdue(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *res, int r,
+                           esc_alert_in *in, esc_raised *out, esc_pattern_stats *st)
+{
+    char reason[ESC_REASON_BYTES];
+    double late = atof(PQgetvalue(res, r, U_LATE)), total = atof(PQgetvalue(res, r, U_TOTAL));
+    snprintf(reason, sizeof reason, "unit_overdue: %s missed %s of its %s deadlines due in the last 7 days"
+             " (%.0f%%, bar %.0f%%)", PQgetvalue(res, r, U_NAME), PQgetvalue(res, r, U_LATE),
+             PQgetvalue(res, r, U_TOTAL), 100 * late / total, 100 * cfg->unit_overdue_rate);
+    *in = (esc_alert_in){.rung = "unit_overdue", .cycle = "1", .subject = PQgetvalue(res, r, U_SUBJECT),
+                         .unit_id = PQgetvalue(res, r, U_ID), .target = "discipline",
+                         .orders = PQgetvalue(res, r, U_ORDERS), .reason = reason, .ticket_no = "",
+                         .unit_code = PQgetvalue(res, r, U_CODE)};
+    return raise_counted(ctx, in, out, &st->unit_overdue);
+}
+
+int esc_patterns_run(const esc_ctx *ctx, const esc_pattern_cfg *cfg, esc_pattern_stats *st)
+{
+    char a[32], b[32], c[32], d[32], e[32];
+    memset(st, 0, sizeof *st);
+    snprintf(a, sizeof a, "%d", cfg->repeat_window_days);
+    snprintf(b, sizeof b, "%d", cfg->repeat_count);
+    snprintf(c, sizeof c, "%d", cfg->rebound_window_days);
+    snprintf(d, sizeof d, "%d", ctx->utc_offset_min);
+    snprintf(e, sizeof e, "%d", cfg->bounce_count);
+    const char *repeat[] = {a, b}, *rebound[] = {c, d}, *bounce[] = {e};
+    char rate[32], min[32];
+    snprintf(rate, sizeof rate, "%g", cfg->unit_overdue_rate);
+    snprintf(min, sizeof min, "%d", cfg->unit_overdue_min);
+    const char *unit[] = {rate, min};
+    if (detect(ctx, cfg, "find repeat orders", SQL_REPEAT, 2, repeat, on_repeat, st) != 0 ||
+        detect(ctx, cfg, "find rebounds", SQL_REBOUND, 2, rebound, on_rebound, st) != 0 ||
+        detect(ctx, cfg, "find bouncing orders", SQL_BOUNCE, 1, bounce, on_bounce, st) != 0 ||
+        detect(ctx, cfg, "find overdue units", SQL_UNIT_OVERDUE, 2, unit, on_unit_overdue, st) != 0)
+        return -1;
+    return 0;
+}

@@ -1,0 +1,335 @@
+/* intake_open311.c — Open311 GeoReport v2 over common/http (see intake_open311.h). */
+#include "intake_open311.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "http.h"
+#include "intake_json.h"
+#include "intake_services.h"
+#include "log.h"
+#include "queue.h"
+#include "rconn.h"
+#include "text.h"
+
+#define MAX_BODY          (256 * 1024)
+#define DESCRIPTION_CHARS 4000     /* Open311's limit on description */
+#define SHORT_CHARS       200      /* names, address, email ... */
+#define REDIS_TIMEOUT_MS  2000
+#define JSON_TYPE         "application/json; charset=utf-8"
+
+/* One statement: the complaint, its ticket number and its 'imported' event. */
+static const char SQL_INSERT[] =
+    "WITH c AS ("
+    "  INSERT INTO complaints (ticket_no, called_at, caller_name, caller_phone, address, content,"
+    "                          category_raw, lon, lat, extra)"
+    "  VALUES ('W' || to_char(now() AT TIME ZONE 'UTC' + make_interval(mins => $9::int), 'YYYYMMDD')"
+    "              || lpad(nextval('intake_web_ticket_seq')::text, 7, '0'),"
+    "          now(), $1, $2, $3, $4, $5, $6::float8, $7::float8, $8::jsonb)"
+    "  RETURNING id, ticket_no"
+    "), e AS ("
+    "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
+    "  SELECT id, 'intake', 'imported', '{\"source\": \"open311\"}' FROM c"
+    ") SELECT id, ticket_no FROM c";
+
+/* Optional fields kept in extra, as they came. */
+static const char *const EXTRA_FIELDS[] = {"email", "device_id", "account_id", "media_url", NULL};
+
+struct intake_open311 {
+    intake_open311_opts opt;
+    http_server        *http;
+    PGconn             *pg;
+    redisContext       *redis;
+    queue              *route;
+};
+
+/* A validated request, strings normalised into buf. */
+typedef struct {
+    const char *category;
+    char        name[2 * SHORT_CHARS * 4 + 1];
+    char        phone[64];
+    char        address[SHORT_CHARS * 4 + 1];
+    char        content[DESCRIPTION_CHARS * 4 + 1];
+    char        lon[32], lat[32];
+    char        extra[4096];
+} web_complaint;
+
+/* Checks an optional text field; copies it normalised into dst. 0 or -1 with why. */
+static int take_text(const http_request *req, const char *field, size_t max_chars, int required,
+                     char *dst, size_t cap, char *why, size_t whylen)
+{
+    const char *v = http_param(req, field);
+    size_t len = v ? strlen(v) : 0;
+    dst[0] = '\0';
+    if (len && !text_utf8_valid(v, len, NULL)) {
+        snprintf(why, whylen, "%s: not valid UTF-8 text", field);
+        return -1;
+    }
+    if (len && text_utf8_chars(v, len) > max_chars) {
+        snprintf(why, whylen, "%s: longer than %zu characters", field, max_chars);
+        return -1;
+    }
+    if (len)
+        text_normalize(dst, cap, v, len);
+    if (required && !dst[0]) {
+        snprintf(why, whylen, "%s: required", field);
+        return -1;
+    }
+    return 0;
+}
+
+/* lat and long: both or neither, numbers in range. 0 or -1 with why. */
+static int take_point(const http_request *req, web_complaint *c, char *why, size_t whylen)
+{
+    static const char *const name[2] = {"lat", "long"};
+    static const double limit[2] = {90, 180};
+    char *out[2] = {c->lat, c->lon};
+    int given = 0;
+    for (int i = 0; i < 2; i++) {
+        const char *v = http_param(req, name[i]);
+        out[i][0] = '\0';
+        if (!v || !*v)
+            continue;
+        char *end;
+        errno = 0;
+        double d = strtod(v, &end);
+        if (errno || *end || !isfinite(d) || fabs(d) > limit[i]) {
+            snprintf(why, whylen, "%s: '%.40s' is not a number between -%g and %g", name[i], v, limit[i], limit[i]);
+            return -1;
+        }
+        snprintf(out[i], sizeof c->lat, "%.7f", d);
+        given++;
+    }
+    if (given == 1) {
+        snprintf(why, whylen, "lat, long: give both or neither");
+        return -1;
+    }
+    return 0;
+}
+
+static int take_phone(const http_request *req, web_complaint *c, char *why, size_t whylen)
+{
+    const char *v = http_param(req, "phone");
+    size_t len = v ? strlen(v) : 0;
+    if (len > 32 || (len && strspn(v, "0123456789+-() ") != len)) {
+        snprintf(why, whylen, "phone: only digits, spaces and + - ( ), at most 32");
+        return -1;
+    }
+    snprintf(c->phone, sizeof c->phone, "%s", len ? v : "");
+    return 0;
+}
+
+/* The caller's name, 姓 + 名. 0 or -1 with why. */
+static int take_name(const http_request *req, web_complaint *c, char *why, size_t whylen)
+{
+    char first[SHORT_CHARS * 4 + 1], last[SHORT_CHARS * 4 + 1];
+    if (take_text(req, "first_name", SHORT_CHARS, 0, first, sizeof first, why, whylen) < 0 ||
+        take_text(req, "last_name", SHORT_CHARS, 0, last, sizeof last, why, whylen) < 0)
+        return -1;
+    snprintf(c->name, sizeof c->name, "%s%s", last, first);
+    return 0;
+}
+
+/* extra: {"source":"open311","service_code":...,<EXTRA_FIELDS given>}. 0 or -1 with why. */
+static int take_extra(const http_request *req, const char *code, web_complaint *c, char *why, size_t whylen)
+{
+    size_t n = 0, cap = sizeof c->extra;
+    intake_json_raw(c->extra, cap, &n, "{\"source\":\"open311\",\"service_code\":");
+    intake_json_string(c->extra, cap, &n, code, strlen(code));
+    for (const char *const *f = EXTRA_FIELDS; *f; f++) {
+        char v[SHORT_CHARS * 4 + 1];
+        if (take_text(req, *f, SHORT_CHARS, 0, v, sizeof v, why, whylen) < 0)
+            return -1;
+        if (!v[0])
+            continue;
+        intake_json_char(c->extra, cap, &n, ',');
+        intake_json_string(c->extra, cap, &n, *f, strlen(*f));
+        intake_json_char(c->extra, cap, &n, ':');
+        intake_json_string(c->extra, cap, &n, v, strlen(v));
+    }
+    intake_json_char(c->extra, cap, &n, '}');
+    intake_json_end(c->extra, cap, n);
+    return 0;
+}
+
+/* Validates the form into *c against the services. 0, or -1 with "field: why". */
+static int validate(const intake_open311 *self, const intake_services *services, const http_request *req,
+                    web_complaint *c, char *why, size_t whylen)
+{
+    const char *code = http_param(req, "service_code");
+    size_t max_desc = self->opt.max_field < DESCRIPTION_CHARS ? self->opt.max_field : DESCRIPTION_CHARS;
+    if (!code || !*code) {
+        snprintf(why, whylen, "service_code: required (GET /services.json lists them)");
+        return -1;
+    }
+    if (!(c->category = intake_services_category(services, code))) {
+        snprintf(why, whylen, "service_code: '%.64s' is not a service (GET /services.json lists them)", code);
+        return -1;
+    }
+    if (take_text(req, "description", max_desc, 1, c->content, sizeof c->content, why, whylen) < 0 ||
+        take_text(req, "address_string", SHORT_CHARS, 0, c->address, sizeof c->address, why, whylen) < 0 ||
+        take_point(req, c, why, whylen) < 0 || take_name(req, c, why, whylen) < 0 ||
+        take_phone(req, c, why, whylen) < 0 || take_extra(req, code, c, why, whylen) < 0)
+        return -1;
+    if (!c->address[0] && !c->lat[0]) {
+        snprintf(why, whylen, "address_string or lat + long: a location is required");
+        return -1;
+    }
+    return 0;
+}
+
+static int ensure_pg(intake_open311 *self)
+{
+    if (PQstatus(self->pg) != CONNECTION_OK) {
+        log_warn("open311: PostgreSQL connection lost; reconnecting");
+        PQreset(self->pg);
+    }
+    return PQstatus(self->pg) == CONNECTION_OK ? 0 : -1;
+}
+
+/* Puts id on the routing stream; on failure the reconciler will. */
+static void enqueue(intake_open311 *self, int64_t id)
+{
+    char err[300] = "";
+    if (self->redis && self->redis->err) {
+        queue_destroy(&self->route);
+        redisFree(self->redis);
+        self->redis = NULL;
+    }
+    if (!self->redis && (self->redis = rconn_open(self->opt.redis_addr, REDIS_TIMEOUT_MS, 0, err, sizeof err)))
+        self->route = queue_new(self->redis, self->opt.route_stream, self->opt.route_group, "intake-open311");
+    if (!self->route || queue_add(self->route, &id, 1) < 0)
+        log_warn("open311: complaint %lld not on the routing stream (%s); the assignment reconciler will enqueue it",
+                 (long long)id, self->route ? queue_errstr(self->route) : err);
+}
+
+/* Stores c. 0 with its ticket number in ticket, or -1 (logged). */
+static int store(intake_open311 *self, const web_complaint *c, char *ticket, size_t cap)
+{
+    char offset[16];
+    snprintf(offset, sizeof offset, "%d", self->opt.utc_offset_min);
+    const char *params[] = {c->name[0] ? c->name : NULL, c->phone[0] ? c->phone : NULL, c->address,
+                            c->content, c->category, c->lon[0] ? c->lon : NULL, c->lat[0] ? c->lat : NULL,
+                            c->extra, offset};
+    PGresult *res = db_query(self->pg, "open311 insert complaint", SQL_INSERT, 9, params);
+    if (!res || PQntuples(res) != 1) {
+        PQclear(res);
+        return -1;
+    }
+    int64_t id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    snprintf(ticket, cap, "%s", PQgetvalue(res, 0, 1));
+    PQclear(res);
+    enqueue(self, id);
+    return 0;
+}
+
+static void reply_error(http_response *resp, int status, const char *why)
+{
+    char body[1024];
+    size_t n = 0;
+    intake_json_raw(body, sizeof body, &n, status == 400 ? "[{\"code\":400,\"description\":"
+                                                         : "[{\"code\":500,\"description\":");
+    intake_json_string(body, sizeof body, &n, why, strlen(why));
+    intake_json_raw(body, sizeof body, &n, "}]");
+    intake_json_end(body, sizeof body, n);
+    http_reply(resp, status, JSON_TYPE, "%s", body);
+}
+
+/* The current services (categories change with `jiesu migrate`), or NULL
+ * after answering 500. */
+static intake_services *services_now(intake_open311 *self, http_response *resp)
+{
+    char why[300] = "PostgreSQL unavailable";
+    intake_services *services = ensure_pg(self) == 0 ? intake_services_load(self->pg, why, sizeof why) : NULL;
+    if (!services) {
+        log_error("open311: %s", why);
+        reply_error(resp, 500, "the service list is unavailable; try again");
+    }
+    return services;
+}
+
+/* Validates, stores and answers one POST /requests.json. */
+static void file_complaint(intake_open311 *self, const intake_services *services, const http_request *req,
+                           http_response *resp)
+{
+    web_complaint *c = calloc(1, sizeof *c);
+    char why[300], ticket[64];
+    if (!c) {
+        reply_error(resp, 500, "out of memory");
+    } else if (validate(self, services, req, c, why, sizeof why) < 0) {
+        log_info("open311: request refused: %s", why);
+        reply_error(resp, 400, why);
+    } else if (store(self, c, ticket, sizeof ticket) < 0) {
+        reply_error(resp, 500, "the complaint could not be stored; try again");
+    } else {
+        log_info("open311: complaint %s filed (%s)", ticket, c->category);
+        http_reply(resp, 200, JSON_TYPE, "[{\"service_request_id\":\"%s\",\"service_notice\":\"\","
+                   "\"account_id\":null}]", ticket);
+    }
+    free(c);
+}
+
+static void on_post_request(void *ctx, const http_request *req, http_response *resp)
+{
+    intake_services *services = services_now(ctx, resp);
+    if (services)
+        file_complaint(ctx, services, req, resp);
+    intake_services_destroy(&services);
+}
+
+static void on_get_services(void *ctx, const http_request *req, http_response *resp)
+{
+    intake_services *services = services_now(ctx, resp);
+    (void)req;
+    if (services)
+        http_reply(resp, 200, JSON_TYPE, "%s", intake_services_json(services));
+    intake_services_destroy(&services);
+}
+
+intake_open311 *intake_open311_start(const intake_open311_opts *opt, char *err, size_t errlen)
+{
+    char why[600] = "out of memory";
+    intake_open311 *self = calloc(1, sizeof *self);
+    if (!self)
+        goto fail;
+    self->opt = *opt;
+    if (!(self->pg = db_connect(opt->pg_conninfo, 30000, why, sizeof why)) ||
+        !(self->http = http_server_new(opt->http_addr, MAX_BODY, why, sizeof why)))
+        goto fail;
+    if (http_route(self->http, "GET", "/services.json", on_get_services, self) < 0 ||
+        http_route(self->http, "POST", "/requests.json", on_post_request, self) < 0 ||
+        http_server_start(self->http, why, sizeof why) < 0)
+        goto fail;
+    log_info("open311: listening on %s", opt->http_addr);
+    return self;
+fail:
+    snprintf(err, errlen, "Open311 server: %s", why);
+    intake_open311_stop(&self);
+    return NULL;
+}
+
+int intake_open311_port(const intake_open311 *self)
+{
+    return http_server_port(self->http);
+}
+
+void intake_open311_stop(intake_open311 **pself)
+{
+    if (!pself || !*pself)
+        return;
+    intake_open311 *self = *pself;
+    http_server_destroy(&self->http);     /* first: no handler runs after this */
+    queue_destroy(&self->route);
+    if (self->redis)
+        redisFree(self->redis);
+    if (self->pg)
+        PQfinish(self->pg);
+    free(self);
+    *pself = NULL;
+}

@@ -1,0 +1,48 @@
+/* intake_open311.h — single complaints over HTTP: Open311 GeoReport v2.
+ *
+ *   GET  /services.json   the categories (intake_services.h), read afresh each request
+ *   POST /requests.json   one complaint, form fields service_code (required),
+ *                         description (required), address_string and/or
+ *                         lat + long (one of them required), first_name,
+ *                         last_name, phone, email, device_id, account_id,
+ *                         media_url; answers 200 [{"service_request_id": ...}]
+ *                         or 400 [{"code": 400, "description": "field: why"}]
+ *
+ * A complaint is validated and normalised like an imported row (UTF-8, field
+ * limits, full-width → half-width, whitespace), stored with a new 'W' ticket
+ * number (006_intake.sql) and its 'imported' event in one statement, and put
+ * on the routing stream after the commit (if Redis is down the assignment
+ * reconciler enqueues it). The caller's name is 姓 + 名 (last_name first_name);
+ * the other fields go to the complaint's `extra`.
+ *
+ * The server runs in libmicrohttpd's own thread with its own PostgreSQL and
+ * Redis connections, so it never touches the service loop's.
+ */
+#ifndef JIESU_INTAKE_OPEN311_H
+#define JIESU_INTAKE_OPEN311_H
+
+#include <stddef.h>
+
+typedef struct {
+    const char *http_addr;      /* "127.0.0.1:7103" */
+    const char *pg_conninfo;
+    const char *redis_addr;
+    const char *route_stream;
+    const char *route_group;
+    int         utc_offset_min; /* the hotline's local time (ticket dates) */
+    size_t      max_field;      /* characters per field */
+} intake_open311_opts;
+
+typedef struct intake_open311 intake_open311;
+
+/* Loads the services, connects PostgreSQL and starts listening. The strings
+ * in opt must outlive the server. NULL with the reason in err. */
+intake_open311 *intake_open311_start(const intake_open311_opts *opt, char *err, size_t errlen);
+
+/* The port listened on (for tests that ask for port 0), or -1. */
+int intake_open311_port(const intake_open311 *self);
+
+/* Stops the server, closes its connections and sets *self to NULL. */
+void intake_open311_stop(intake_open311 **self);
+
+#endif

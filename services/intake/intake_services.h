@@ -1,0 +1,33 @@
+/* intake_services.h — the categories a citizen can file under over Open311
+ * (GET /services.json), read from the `categories` table routing owns
+ * (003_routing.sql, loaded by `jiesu migrate`).
+ *
+ * Every category is a service: service_code is its code ("env.garbage"),
+ * service_name its name, group the name of its root category. A complaint
+ * filed under a service gets as its hotline category (complaints.category_raw)
+ * the first hotline name that category_aliases maps to that code, so routing
+ * reads it as it reads an export; without an alias, "group-name"
+ * (环境卫生-垃圾清运), as hotline exports write categories.
+ */
+#ifndef JIESU_INTAKE_SERVICES_H
+#define JIESU_INTAKE_SERVICES_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+
+typedef struct intake_services intake_services;
+
+/* Reads the current list. NULL with the reason in err (PostgreSQL's is logged). */
+intake_services *intake_services_load(PGconn *pg, char *err, size_t errlen);
+
+/* The GET /services.json body (NUL-terminated, owned by the list). */
+const char *intake_services_json(const intake_services *self);
+
+/* The hotline category of service code, or NULL when there is no such service. */
+const char *intake_services_category(const intake_services *self, const char *code);
+
+size_t intake_services_count(const intake_services *self);
+
+void intake_services_destroy(intake_services **self);
+
+#endif

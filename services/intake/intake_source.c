@@ -1,0 +1,135 @@
+/* intake_source.c — CSV or XLSX rows as csv_records (see intake_source.h). */
+#include "intake_source.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "text.h"
+#include "xlsx_reader.h"
+
+#define ZIP_MAGIC "PK\003\004"
+
+struct intake_source {
+    csv_options  opt;
+    csv_reader  *csv;           /* one of csv, xlsx */
+    xlsx_reader *xlsx;
+    size_t      *lens;          /* XLSX: the current row's cell lengths */
+    size_t       cap;
+    char         err[600];
+};
+
+/* 1 when the file at fd starts with the zip signature; the offset is kept. */
+static int is_zip(int fd)
+{
+    char head[4];
+    off_t at = lseek(fd, 0, SEEK_CUR);
+    ssize_t n = pread(fd, head, sizeof head, at < 0 ? 0 : at);
+    return n == (ssize_t)sizeof head && memcmp(head, ZIP_MAGIC, sizeof head) == 0;
+}
+
+intake_source *intake_source_open(int fd, const char *path, const csv_options *opt,
+                                  char *why, size_t whylen)
+{
+    intake_source *self = calloc(1, sizeof *self);
+    if (!self) {
+        snprintf(why, whylen, "out of memory");
+        return NULL;
+    }
+    if (opt)
+        self->opt = *opt;
+    csv_options_fill(&self->opt);
+    if (!is_zip(fd)) {
+        if (!(self->csv = csv_reader_new(fd, &self->opt)))
+            snprintf(why, whylen, "out of memory");
+    } else {
+        xlsx_limits lim = {.max_cell_bytes = self->opt.max_field * 4};
+        char err[600];
+        if (!(self->xlsx = xlsx_open(path, &lim, err, sizeof err))) {
+            const char *reason = strncmp(err, path, strlen(path)) == 0 ? err + strlen(path) : err;
+            snprintf(why, whylen, "XLSX%s", reason);
+        }
+    }
+    if (!self->csv && !self->xlsx)
+        intake_source_destroy(&self);
+    return self;
+}
+
+/* Fills rec from the XLSX row. 1, or -1 when out of memory. */
+static int xlsx_record(intake_source *self, char **cells, size_t n, long row_no, csv_record *rec)
+{
+    if (n > self->cap) {
+        size_t *l = realloc(self->lens, n * sizeof *l);
+        if (!l) {
+            snprintf(self->err, sizeof self->err, "row %ld: out of memory", row_no);
+            return -1;
+        }
+        self->lens = l;
+        self->cap = n;
+    }
+    memset(rec, 0, sizeof *rec);
+    rec->nfields = n;
+    rec->fields = (const char *const *)cells;
+    rec->lens = self->lens;
+    rec->record_no = rec->line_no = (uint64_t)row_no;
+    for (size_t i = 0; i < n; i++) {
+        self->lens[i] = strlen(cells[i]);
+        if (rec->status == CSV_OK && text_utf8_chars(cells[i], self->lens[i]) > self->opt.max_field) {
+            rec->status = CSV_ERR_FIELD_TOO_LONG;
+            rec->bad_field = i;
+        }
+    }
+    if (n > self->opt.max_fields) {
+        rec->status = CSV_ERR_TOO_MANY_FIELDS;
+        rec->bad_field = self->opt.max_fields;
+        rec->nfields = self->opt.max_fields;
+    }
+    return 1;
+}
+
+int intake_source_read(intake_source *self, csv_record *rec)
+{
+    if (self->csv)
+        return csv_read(self->csv, rec);
+    char **cells;
+    size_t n;
+    long row_no;
+    int got = xlsx_next_row(self->xlsx, &cells, &n, &row_no);
+    if (got < 0)
+        snprintf(self->err, sizeof self->err, "XLSX: %s", xlsx_errstr(self->xlsx));
+    return got == 1 ? xlsx_record(self, cells, n, row_no, rec) : got;
+}
+
+const char *intake_source_errstr(const intake_source *self)
+{
+    return self->csv ? csv_reader_errstr(self->csv) : self->err;
+}
+
+const char *intake_source_format(const intake_source *self)
+{
+    return self->csv ? csv_encoding_name(csv_reader_encoding(self->csv)) : "XLSX";
+}
+
+uint64_t intake_source_bytes(const intake_source *self)
+{
+    return self->csv ? csv_reader_bytes(self->csv) : 0;
+}
+
+const csv_options *intake_source_options(const intake_source *self)
+{
+    return &self->opt;
+}
+
+void intake_source_destroy(intake_source **pself)
+{
+    if (!pself || !*pself)
+        return;
+    intake_source *self = *pself;
+    csv_reader_destroy(&self->csv);
+    xlsx_close(&self->xlsx);
+    free(self->lens);
+    free(self);
+    *pself = NULL;
+}

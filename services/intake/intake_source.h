@@ -1,0 +1,41 @@
+/* intake_source.h — the rows of an import file, whatever its format.
+ *
+ * A file starting with the zip signature "PK\3\4" is read as an XLSX workbook
+ * (first sheet, xlsx_reader.h); anything else as CSV (csv_reader.h, encoding
+ * detected). Either way each row comes out as a csv_record, so validation
+ * (intake_row.h) does not care where it came from. For XLSX the record number
+ * is the sheet's row number and a cell over the field limit gets the same
+ * CSV_ERR_FIELD_TOO_LONG status a CSV field would.
+ */
+#ifndef JIESU_INTAKE_SOURCE_H
+#define JIESU_INTAKE_SOURCE_H
+
+#include <stdint.h>
+
+#include "csv_reader.h"
+
+typedef struct intake_source intake_source;
+
+/* Opens the rows of the file at path, already open as fd (borrowed, read
+ * from its current offset for CSV). NULL with the reason in why. */
+intake_source *intake_source_open(int fd, const char *path, const csv_options *opt,
+                                  char *why, size_t whylen);
+
+/* Next row: 1 with *rec (valid until the next call), 0 at the end, -1 when
+ * the file cannot be read on (intake_source_errstr() says why). */
+int intake_source_read(intake_source *self, csv_record *rec);
+
+const char *intake_source_errstr(const intake_source *self);
+
+/* "XLSX", or the CSV encoding detected so far ("UTF-8", "GB18030" ...). */
+const char *intake_source_format(const intake_source *self);
+
+/* Bytes of the file read so far (CSV), 0 when unknown (XLSX). */
+uint64_t intake_source_bytes(const intake_source *self);
+
+/* The field limits in force. */
+const csv_options *intake_source_options(const intake_source *self);
+
+void intake_source_destroy(intake_source **self);
+
+#endif

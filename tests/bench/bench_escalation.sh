@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# bench_escalation.sh — escalation throughput and lag, as ratios against
+# references measured in the same run on the same machine.
+#
+#   fire: N open orders whose resolve deadlines are all overdue when
+#         jiesu-escalation starts (one rung each: the ladder's remind is off);
+#         time until every deadline is planned and its supervise alert stored,
+#         against the same work as two set-based statements (INSERT the N
+#         alerts ... SELECT, UPDATE the N deadlines) in one transaction.
+#   lag:  1,000 deadlines falling due 5 s after they are created while the
+#         service runs: alert time - due time, against the 1 s the service
+#         promises.
+#   claim: claiming N due timers from the Redis sorted set (what escalation
+#         uses) against a FOR UPDATE SKIP LOCKED poll of a table (the
+#         alternative), tests/tools/bench_claim.
+#
+#   tests/bench/bench_escalation.sh BUILD_DIR [N]      (N default 1,000,000; BENCH_ROWS too)
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=$(cd "${1:?usage: tests/bench/bench_escalation.sh BUILD_DIR [N]}" && pwd)
+N=${2:-${BENCH_ROWS:-1000000}}
+DIR=$REPO/var/bench/escalation
+BIN=$BUILD/bin
+
+cleanup() {
+    [ -n "${esc_pid:-}" ] && kill "$esc_pid" 2>/dev/null && wait "$esc_pid" 2>/dev/null
+    "$REPO/scripts/stack.sh" stop "$DIR/stack" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+rm -rf "$DIR"; mkdir -p "$DIR"
+"$REPO/scripts/stack.sh" start "$DIR/stack" 26381 25434 >/dev/null
+export JIESU_REDIS_ADDR=127.0.0.1:26381
+export JIESU_PG_CONNINFO="host=127.0.0.1 port=25434 dbname=jiesu user=jiesu"
+export JIESU_ESCALATION_ROUTER=ipc://$DIR/esc.router JIESU_ESCALATION_PUB=ipc://$DIR/esc.pub
+export JIESU_DATA_DIR=$REPO/data JIESU_DB_MIGRATIONS_DIR=$REPO/db/migrations JIESU_LOG_LEVEL=warn
+export JIESU_ESCALATION_PATTERNS_SECONDS=86400
+"$BIN/jiesu" migrate >/dev/null
+
+sql() { psql "$JIESU_PG_CONNINFO" -XtAq -v ON_ERROR_STOP=1 -c "$1"; }
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
+wait_sql() {   # wait_sql QUERY VALUE: until the query returns VALUE
+    while [ "$(sql "$1")" != "$2" ]; do sleep 0.2; done
+}
+
+# N open orders owned by 中韩街道, resolve deadline started 14 days ago, due
+# `due` from now (remind off: one alert per order).
+orders() {
+    local n=$1 tag=$2 due=$3
+    sql "WITH c AS (
+           INSERT INTO complaints (ticket_no, called_at, address, content, status)
+           SELECT '$tag' || i, now(), '张村社区', '垃圾未清运', 'dispatched' FROM generate_series(1, $n) i RETURNING id)
+         INSERT INTO deadlines (complaint_id, kind, unit_id, started_at, due_at)
+         SELECT c.id, 'resolve', u.id, now() - interval '14 days', now() + interval '$due'
+         FROM c, units u WHERE u.code = '370212001'" >/dev/null
+}
+sql "UPDATE esc_ladder SET remind_share = 0" >/dev/null
+
+echo "== escalation: $N overdue orders"
+orders "$N" B -1minute
+sql "VACUUM ANALYZE" >/dev/null
+
+t0=$(now)
+sql "BEGIN;
+     INSERT INTO alerts (complaint_id, deadline_id, rung, cycle, subject, unit_id, target, target_unit_id, orders,
+                         due_at, clock_at, reason)
+     SELECT d.complaint_id, d.id, 'supervise', d.cycle, d.kind, d.unit_id, 'campaign',
+            (SELECT id FROM units WHERE kind = 'campaign' LIMIT 1), ARRAY[d.complaint_id], d.due_at, esc_now(),
+            'supervise: ' || d.kind || ' overdue since ' || d.due_at || ': order ' || c.ticket_no
+     FROM deadlines d JOIN complaints c ON c.id = d.complaint_id;
+     UPDATE deadlines SET rung_next = 'accountability', rung_at = due_at + interval '2 days';
+     ROLLBACK" >/dev/null
+t1=$(now)
+ref_s=$(secs "$t0" "$t1")
+
+t0=$(now)
+"$BIN/jiesu-escalation" >"$DIR/escalation.log" 2>&1 &
+esc_pid=$!
+wait_sql "SELECT count(*) FROM deadlines WHERE rung_next IS NULL" 0
+t1=$(now)
+wait_sql "SELECT count(*) FROM alerts WHERE deadline_id IS NOT NULL" "$N"
+t2=$(now)
+plan_s=$(secs "$t0" "$t1"); all_s=$(secs "$t0" "$t2"); fire_s=$(secs "$t1" "$t2")
+
+printf "   set-based INSERT + UPDATE (reference): %8.2f s  %9s alerts/s\n" "$ref_s" "$(rate "$N" "$ref_s")"
+printf "   escalation, start to last alert:       %8.2f s  %9s alerts/s  (planning %.2f s, firing %.2f s)\n" \
+    "$all_s" "$(rate "$N" "$all_s")" "$plan_s" "$fire_s"
+echo "   escalation / set-based = $(ratio "$all_s" "$ref_s")"
+
+echo "== lag: 1000 deadlines due 5 s after creation, service running"
+orders 1000 L 5seconds
+wait_sql "SELECT count(*) FROM alerts WHERE rung = 'supervise'" "$((N + 1000))"
+read -r avg p99 max <<<"$(sql "SELECT round(avg(ms)), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)), round(max(ms))
+    FROM (SELECT extract(epoch FROM a.created_at - a.due_at) * 1000 AS ms FROM alerts a JOIN complaints c ON c.id = a.complaint_id
+          WHERE c.ticket_no LIKE 'L%') l" | tr '|' ' ')"
+early=$(sql "SELECT count(*) FROM alerts WHERE created_at < due_at")
+echo "   lag avg ${avg} ms, p99 ${p99} ms, max ${max} ms; fired early: ${early}"
+echo "   max lag / 1 s bound = $(ratio "$max" 1000)   (target < 1.00)"
+
+kill "$esc_pid"; wait "$esc_pid" 2>/dev/null || true; esc_pid=
+
+echo "== claim: $N due timers, 100 per claim"
+"$BUILD/tools/bench_claim" "$JIESU_REDIS_ADDR" "$JIESU_PG_CONNINFO" "$N" >"$DIR/claim.out"
+r_s=$(awk '/redis_zset/ {print $2}' "$DIR/claim.out"); p_s=$(awk '/skip_locked/ {print $2}' "$DIR/claim.out")
+printf "   FOR UPDATE SKIP LOCKED poll (reference): %8.2f s  %9s claims/s\n" "$p_s" "$(rate "$N" "$p_s")"
+printf "   Redis sorted set (escalation):           %8.2f s  %9s claims/s\n" "$r_s" "$(rate "$N" "$r_s")"
+echo "   zset / SKIP LOCKED time = $(ratio "$r_s" "$p_s")"

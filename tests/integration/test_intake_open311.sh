@@ -1,0 +1,71 @@
+# test_intake_open311.sh — single complaints over HTTP (Open311 GeoReport v2)
+# against the real intake service, checked with curl: the services list, a
+# complaint filed, stored once with its event and routed, and every kind of
+# bad request answered 400 with Open311 error JSON naming the field.
+# Sourced by tests/run.sh (uses tests/harness.sh).
+
+harness_fresh_db jiesu_open311
+http_port=$(free_port)
+harness_services_start "intake.http_addr = 127.0.0.1:$http_port"
+api=http://127.0.0.1:$http_port
+o311=$HARNESS_DIR/open311
+rm -rf "$o311"; mkdir -p "$o311"
+
+# post NAME FIELD=VALUE...: POSTs the form, keeps the body in NAME.json, prints the status.
+post() {
+    local name=$1; shift
+    local args=() f
+    for f in "$@"; do args+=(--data-urlencode "$f"); done
+    curl -s -o "$o311/$name.json" -w '%{http_code}' "${args[@]}" "$api/requests.json"
+}
+
+curl -s -o "$o311/services.json" "$api/services.json"
+check_eq "GET /services.json lists every category" "$(sql "SELECT count(*) FROM categories")" \
+    "$(jq length "$o311/services.json")"
+check_eq "a service has code, name and group" "垃圾清运 环境卫生" \
+    "$(jq -r '.[] | select(.service_code == "env.garbage") | .service_name + " " + .group' "$o311/services.json")"
+
+status=$(post ok service_code=env.garbage "description=小区门口垃圾桶满了，　三天没人清运" \
+    "address_string=崂山区沙子口街道南姜社区" first_name=先生 last_name=王 phone=13912345678 email=w@example.com)
+check_eq "a valid POST /requests.json answers 200" 200 "$status"
+ticket=$(jq -r '.[0].service_request_id' "$o311/ok.json")
+check "it returns a W ticket number as service_request_id" grep -Eq '^W[0-9]{15}$' <<<"$ticket"
+check_eq "the complaint is stored once, normalised, with its category" \
+    "1|小区门口垃圾桶满了, 三天没人清运|环境卫生-垃圾清运|王先生|w@example.com" \
+    "$(sql "SELECT count(*) || '|' || min(content) || '|' || min(category_raw) || '|' || min(caller_name) || '|' || min(extra->>'email') FROM complaints WHERE ticket_no = '$ticket'")"
+check_eq "with its 'imported' event" 1 "$(sql "SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$ticket' AND e.event = 'imported' AND e.detail->>'source' = 'open311'")"
+wait_for "the web complaint routed" 30 sql_eq "SELECT status <> 'new' FROM complaints WHERE ticket_no = '$ticket'" t
+check_eq "and routed like any other, under the category filed" "true env.garbage" \
+    "$(sql "SELECT (status <> 'new') || ' ' || coalesce(category, '') FROM complaints WHERE ticket_no = '$ticket'")"
+status=$(post geo service_code=order "description=占道经营" lat=36.1 long=120.6)
+check_eq "coordinates alone are a location" "200 36.1 120.6" \
+    "$status $(sql "SELECT lat || ' ' || lon FROM complaints WHERE ticket_no = '$(jq -r '.[0].service_request_id' "$o311/geo.json")'")"
+
+before=$(sql "SELECT count(*) FROM complaints")
+# bad NAME "what" EXPECTED-IN-DESCRIPTION FIELD=VALUE...
+bad() {
+    local name=$1 what=$2 want=$3; shift 3
+    local status
+    status=$(post "$name" "$@")
+    check_eq "$what: 400" 400 "$status"
+    check "$what: Open311 error JSON naming '$want'" \
+        jq -e --arg w "$want" '.[0].code == 400 and (.[0].description | contains($w))' "$o311/$name.json"
+}
+bad nocode "no service_code" "service_code: required" "description=x" "address_string=a"
+bad unknown "unknown service_code" "service_code: 'nope' is not a service" service_code=nope "description=x" "address_string=a"
+bad nodesc "no description" "description: required" service_code=env "address_string=a"
+bad blank "a description of blanks" "description: required" service_code=env "description=　 " "address_string=a"
+bad noloc "no location" "a location is required" service_code=env "description=x"
+bad badlat "lat not a number" "lat: 'north'" service_code=env "description=x" lat=north long=120
+bad farlat "lat out of range" "lat: '91'" service_code=env "description=x" lat=91 long=120
+bad onlylat "lat without long" "give both or neither" service_code=env "description=x" lat=36
+bad phone "a phone that is not one" "phone:" service_code=env "description=x" "address_string=a" "phone=call me"
+bad long "a description over 4000 characters" "longer than 4000" service_code=env \
+    "description=$(head -c 4001 /dev/zero | tr '\0' x)" "address_string=a"
+status=$(curl -s -o "$o311/utf8.json" -w '%{http_code}' --data $'service_code=env&address_string=a&description=bad\xff' "$api/requests.json")
+check_eq "invalid UTF-8: 400" 400 "$status"
+check "invalid UTF-8: the error says so" jq -e '.[0].description | contains("not valid UTF-8")' "$o311/utf8.json"
+check_eq "GET /requests.json: 405" 405 "$(curl -s -o /dev/null -w '%{http_code}' "$api/requests.json")"
+check_eq "refused requests store nothing" "$before" "$(sql "SELECT count(*) FROM complaints")"
+check "intake still answers after them" "$JIESU_BIN/jiesu" status
+harness_services_stop

@@ -1,0 +1,57 @@
+# test_route_workers.sh — two assignment workers on one routing stream, one
+# killed with kill -9 in the middle of its batches: the other claims what it
+# left pending, and every order is routed exactly once (one owner or manual
+# assignment, one routing event, deadlines only once per dispatched order).
+# Sourced by tests/run.sh (uses tests/harness.sh).
+
+harness_fresh_db jiesu_route_workers
+harness_services_start "assignment.claim_idle_ms = 1500" "assignment.batch = 100" \
+    "deadline.accept_seconds = 3600" "deadline.resolve_seconds = 7200"
+
+"$JIESU_BIN/jiesu-assignment" >>"$HARNESS_DIR/assignment-2.log" 2>&1 &
+second=$!
+wait_for "second worker ready" 20 grep -q ready "$HARNESS_DIR/assignment-2.log"
+check "two assignment workers run on one stream" kill -0 "$second"
+
+rows=$HARNESS_DIR/route-workers.csv
+"$JIESU_BIN/../tools/gen_complaints" 20000 11 >"$rows"
+"$JIESU_BIN/jiesu" import "$rows" >"$HARNESS_DIR/route-workers-import.out" 2>&1
+check "import of 20,000 generated rows succeeds" test $? -eq 0
+all=$(sql "SELECT count(*) FROM complaints")
+
+# Entries a consumer has read and not yet acknowledged (XINFO CONSUMERS): > 0 inside a batch.
+pending_of() {
+    redis-cli -h 127.0.0.1 -p "$JIESU_STACK_REDIS_PORT" XINFO CONSUMERS jiesu:route assignment |
+        awk -v c="$1" '$0 == c {getline; getline; print; exit}'
+}
+first=assignment-$(cat "$HARNESS_DIR/assignment.pid")
+first_in_batch() { [ "$(pending_of "$first")" -gt 0 ] 2>/dev/null; }
+wait_for "both workers routing" 60 sql_gt "SELECT count(*) FROM complaints WHERE status <> 'new'" 1000
+wait_for "the first worker inside a batch" 30 first_in_batch
+first_log=$HARNESS_DIR/assignment.log
+svc_kill9 assignment
+left=$(pending_of "$first")
+check "killed mid-batch: $left entries read and not acknowledged" test "${left:-0}" -gt 0
+check "killed while orders were still waiting" test "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")" -gt 0
+check "the killed worker had routed batches" grep -q "batch entries" "$(ls -t "$first_log".killed.* | head -n 1)"
+
+wait_for "every order routed by the survivor" 120 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
+check "the surviving worker took over entries the dead one left pending" \
+    grep -q "claimed=[1-9]" "$HARNESS_DIR/assignment-2.log"
+check_eq "every order routed" 0 "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")"
+check_eq "one active owner or manual assignment per order" "$all" \
+    "$(sql "SELECT count(*) FROM assignments WHERE active AND role IN ('owner', 'manual')")"
+check_eq "no order routed twice (assignments)" 0 \
+    "$(sql "SELECT count(*) FROM (SELECT complaint_id FROM assignments WHERE role IN ('owner', 'manual') GROUP BY 1 HAVING count(*) > 1) d")"
+check_eq "one routing event per order" "$all" "$(sql "SELECT count(*) FROM complaint_events WHERE event IN ('routed', 'manual')")"
+check_eq "at most one co-handler per order" 0 \
+    "$(sql "SELECT count(*) FROM (SELECT complaint_id FROM assignments WHERE role = 'co' GROUP BY 1 HAVING count(*) > 1) d")"
+check_eq "two deadlines per dispatched order, none for manual ones" \
+    "$((2 * $(sql "SELECT count(*) FROM complaints WHERE status = 'dispatched'")))" "$(sql "SELECT count(*) FROM deadlines")"
+
+kill -TERM "$second"
+rc=0; wait "$second" || rc=$?
+check_eq "second worker stopped cleanly on SIGTERM" 0 "$rc"
+svc_start assignment
+wait_for "assignment back" 20 svc_ready assignment
+harness_services_stop

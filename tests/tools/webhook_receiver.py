@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""webhook_receiver.py — a webhook for the escalation tests that fails, then succeeds.
+
+    webhook_receiver.py DIR FAIL_FIRST
+
+Listens on 127.0.0.1 (a free port, written to DIR/port). Each POSTed alert
+(JSON with "alert_id") is answered 500 for its first FAIL_FIRST attempts and
+200 after; every request is appended to DIR/requests (alert id, status) and
+every accepted body to DIR/delivered.jsonl. Stops on SIGTERM.
+"""
+import http.server
+import json
+import os
+import sys
+
+DIR, FAIL_FIRST = sys.argv[1], int(sys.argv[2])
+attempts = {}
+
+
+class Hook(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        try:
+            alert = json.loads(body)["alert_id"]
+        except (ValueError, KeyError):
+            self.send_response(400)
+            self.end_headers()
+            return
+        attempts[alert] = attempts.get(alert, 0) + 1
+        status = 500 if attempts[alert] <= FAIL_FIRST else 200
+        with open(os.path.join(DIR, "requests"), "a") as f:
+            f.write(f"{alert} {status}\n")
+        if status == 200:
+            with open(os.path.join(DIR, "delivered.jsonl"), "ab") as f:
+                f.write(body + b"\n")
+        self.send_response(status)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+with open(os.path.join(DIR, "port.tmp"), "w") as f:
+    f.write(str(server.server_address[1]))
+os.rename(os.path.join(DIR, "port.tmp"), os.path.join(DIR, "port"))
+server.serve_forever()

@@ -1,0 +1,171 @@
+/* test_esc_patterns.c — repeat (merged into one parent), rebound, bounce and
+ * unit_overdue alerts against a real PostgreSQL: each raised once, with the
+ * orders behind it and a reason that says why, personal numbers masked.
+ *
+ * Needs JIESU_TEST_PG (a migrated database). Categories, addresses and unit
+ * codes carry a tag of this run, so other rows of the database never match.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "esc_patterns.h"
+#include "fixture_laoshan.h"
+
+typedef struct {
+    esc_ctx         ctx;
+    esc_pattern_cfg cfg;
+    char            tag[64];
+    int             orders;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->ctx.pg = fixture_pg();
+    fixture_seed_laoshan(f->ctx.pg);
+    fixture_exec(f->ctx.pg, "INSERT INTO units (code, name, kind) VALUES ('discipline', '崂山区纪委监委', 'discipline')"
+                            " ON CONFLICT (code) DO NOTHING");
+    fixture_tag(f->tag, sizeof f->tag, "EP");
+    f->ctx.utc_offset_min = 480;
+    f->cfg = (esc_pattern_cfg){.repeat_count = 3, .repeat_window_days = 7, .rebound_window_days = 30,
+                               .bounce_count = 3, .unit_overdue_rate = 0.3, .unit_overdue_min = 10};
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    PQfinish(f->ctx.pg);
+    free(f);
+    return 0;
+}
+
+/* An order of category cat at address addr, called `ago` ago, in status. */
+static long long order(fixture *f, const char *cat, const char *addr, const char *ago, const char *status)
+{
+    return fixture_num(f->ctx.pg, "INSERT INTO complaints (ticket_no, called_at, address, content, category, status)"
+                                  " VALUES ('%s-%d', now() - interval '%s', '%s', '路灯不亮', '%s-%s', '%s') RETURNING id",
+                       f->tag, ++f->orders, ago, addr, f->tag, cat, status);
+}
+
+static void run(fixture *f, esc_pattern_stats *st)
+{
+    assert_int_equal(esc_patterns_run(&f->ctx, &f->cfg, st), 0);
+}
+
+static void test_repeat_merges_into_one_parent(void **state)
+{
+    fixture *f = *state;
+    esc_pattern_stats st;
+    char addr[128];
+    snprintf(addr, sizeof addr, "%s 沙子口路1号 电话13812345678", f->tag);
+    long long a = order(f, "light", addr, "3 days", "dispatched");
+    long long b = order(f, "light", addr, "2 days", "accepted");
+    order(f, "light", addr, "20 days", "dispatched");          /* outside the window */
+    order(f, "water", addr, "1 day", "dispatched");            /* another category */
+    run(f, &st);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE complaint_id = %lld", a), 0);
+    long long c = order(f, "light", addr, "1 hour", "dispatched");
+    run(f, &st);
+    assert_int_equal(st.repeat, 1);
+    assert_int_equal(st.merged, 2);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM complaints WHERE parent_id = %lld AND id IN (%lld, %lld)",
+                                 a, b, c), 2);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM complaint_events WHERE event = 'merged'"
+                                            " AND complaint_id IN (%lld, %lld) AND (detail->>'parent_id')::bigint = %lld",
+                                 b, c, a), 2);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE complaint_id = %lld AND rung = 'repeat'"
+                                            " AND target = 'campaign' AND orders = ARRAY[%lld, %lld, %lld]::bigint[]"
+                                            " AND reason LIKE 'repeat: 3 orders of category %s-light at %%138****5678%%'"
+                                            " AND reason NOT LIKE '%%13812345678%%'", a, a, b, c, f->tag), 1);
+    /* nothing new: nothing raised; a fourth joins the same parent without a second alert */
+    run(f, &st);
+    assert_int_equal(st.repeat + st.merged, 0);
+    long long d = order(f, "light", addr, "10 minutes", "dispatched");
+    run(f, &st);
+    assert_int_equal(st.merged, 1);
+    assert_int_equal(st.repeat, 0);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT parent_id FROM complaints WHERE id = %lld", d), a);
+}
+
+static void test_rebound_after_closing(void **state)
+{
+    fixture *f = *state;
+    esc_pattern_stats st;
+    long long old = order(f, "road", "坑洼 1", "20 days", "closed");
+    fixture_exec(f->ctx.pg, "INSERT INTO complaint_events (complaint_id, actor, event, at)"
+                            " VALUES (%lld, 'test', 'closed', now() - interval '10 days')", old);
+    long long again = order(f, "road", "坑洼 1", "1 day", "dispatched");
+    long long other = order(f, "road", "坑洼 2", "1 day", "dispatched");
+    run(f, &st);
+    assert_true(st.rebound >= 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE complaint_id = %lld AND rung = 'rebound'"
+                                            " AND orders = ARRAY[%lld, %lld]::bigint[] AND reason LIKE 'rebound: order %s-%%"
+                                            " came back within 30 days of order %s-%% being closed on %%'",
+                                 again, old, again, f->tag, f->tag), 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE complaint_id = %lld", other), 0);
+    run(f, &st);
+    assert_int_equal(st.rebound, 0);
+}
+
+static void test_bounce_returned_and_reopened(void **state)
+{
+    fixture *f = *state;
+    esc_pattern_stats st;
+    long long o = order(f, "noise", "楼下 1", "1 day", "dispatched");
+    fixture_exec(f->ctx.pg, "INSERT INTO complaint_events (complaint_id, actor, event)"
+                            " VALUES (%lld, 'u', 'returned'), (%lld, 'u', 'returned')", o, o);
+    run(f, &st);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE complaint_id = %lld", o), 0);
+    fixture_exec(f->ctx.pg, "INSERT INTO complaint_events (complaint_id, actor, event) VALUES (%lld, 'h', 'reopened')", o);
+    run(f, &st);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE complaint_id = %lld AND rung = 'bounce'"
+                                            " AND reason LIKE 'bounce: order %%returned 2 times and reopened 1 times%%'", o), 1);
+    run(f, &st);
+    assert_int_equal(st.bounce, 0);
+}
+
+static void test_unit_overdue_rate(void **state)
+{
+    fixture *f = *state;
+    esc_pattern_stats st;
+    long long unit = fixture_num(f->ctx.pg, "INSERT INTO units (code, name, kind) VALUES ('%s', '%s 城管', 'dept')"
+                                            " RETURNING id", f->tag, f->tag);
+    for (int i = 0; i < 10; i++) {
+        long long o = order(f, "dept", "x", "3 days", "accepted");
+        fixture_exec(f->ctx.pg, "INSERT INTO deadlines (complaint_id, kind, unit_id, due_at, met_at)"
+                                " VALUES (%lld, 'resolve', %lld, now() - interval '2 days', %s)",
+                     o, unit, i < 7 ? "now() - interval '3 days'" : "NULL");
+    }
+    run(f, &st);        /* 3 of 10 late: 30 %, not above the bar */
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE unit_id = %lld", unit), 0);
+    fixture_exec(f->ctx.pg, "UPDATE deadlines SET met_at = NULL WHERE id = (SELECT min(id) FROM deadlines"
+                            " WHERE unit_id = %lld AND met_at IS NOT NULL)", unit);
+    run(f, &st);
+    assert_int_equal(st.unit_overdue, 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts a JOIN units t ON t.id = a.target_unit_id"
+                                            " WHERE a.unit_id = %lld AND a.rung = 'unit_overdue' AND a.complaint_id IS NULL"
+                                            " AND t.kind = 'discipline' AND cardinality(a.orders) = 4"
+                                            " AND a.subject LIKE 'unit:%lld:%%'"
+                                            " AND a.reason LIKE 'unit_overdue: %s 城管 missed 4 of its 10 deadlines%%'",
+                                 unit, unit, f->tag), 1);
+    run(f, &st);
+    assert_int_equal(st.unit_overdue, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_repeat_merges_into_one_parent),
+        cmocka_unit_test(test_rebound_after_closing),
+        cmocka_unit_test(test_bounce_returned_and_reopened),
+        cmocka_unit_test(test_unit_overdue_rate),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

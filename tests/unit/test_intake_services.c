@@ -1,0 +1,106 @@
+/* test_intake_services.c — the Open311 services list from the categories
+ * table of the migrated test database (JIESU_TEST_PG), and the JSON writing
+ * it relies on. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "intake_json.h"
+#include "intake_services.h"
+#include "test_servers.h"
+
+static long count_of(PGconn *pg, const char *sql)
+{
+    PGresult *res = db_query(pg, "count", sql, 0, NULL);
+    assert_non_null(res);
+    long n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return n;
+}
+
+static void test_categories_table(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    PGconn *pg = test_pg();
+    intake_services *s = intake_services_load(pg, err, sizeof err);
+    if (!s)
+        fail_msg("%s", err);
+    assert_true(intake_services_count(s) > 0);
+    assert_int_equal(intake_services_count(s), count_of(pg, "SELECT count(*) FROM categories"));
+    assert_string_equal(intake_services_category(s, "env.garbage"), "环境卫生-垃圾清运");  /* its alias */
+    assert_null(intake_services_category(s, "no.such"));
+    assert_null(intake_services_category(s, NULL));
+    const char *json = intake_services_json(s);
+    assert_int_equal(json[0], '[');
+    assert_int_equal(json[strlen(json) - 1], ']');
+    assert_non_null(strstr(json, "{\"service_code\":\"env.garbage\",\"service_name\":\"垃圾清运\","
+                                 "\"description\":\"环境卫生-垃圾清运\",\"metadata\":false,"
+                                 "\"type\":\"realtime\",\"keywords\":\"\",\"group\":\"环境卫生\"}"));
+    intake_services_destroy(&s);
+    assert_null(s);
+    PQfinish(pg);
+}
+
+static void test_category_without_alias(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    PGconn *pg = test_pg();
+    assert_int_equal(db_begin(pg), 0);
+    assert_int_equal(db_exec(pg, "INSERT INTO categories (code, parent_code, name, accept_minutes, resolve_days)"
+                                 " VALUES ('env.unit_test', 'env', '测试子类', 60, 1)"), 0);
+    intake_services *s = intake_services_load(pg, err, sizeof err);
+    assert_non_null(s);
+    assert_string_equal(intake_services_category(s, "env.unit_test"), "环境卫生-测试子类");
+    intake_services_destroy(&s);
+    db_rollback(pg);
+    PQfinish(pg);
+}
+
+static void test_database_gone(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    PGconn *pg = test_pg();
+    PQfinish(pg);
+    pg = PQconnectdb("host=127.0.0.1 port=1 connect_timeout=1");
+    assert_null(intake_services_load(pg, err, sizeof err));
+    assert_non_null(strstr(err, "could not be read from PostgreSQL"));
+    PQfinish(pg);
+}
+
+static void test_json_escapes_and_measures(void **state)
+{
+    (void)state;
+    const char s[] = "a\"b\\c\n\x01中";
+    size_t need = 0;
+    intake_json_string(NULL, 0, &need, s, strlen(s));
+    char out[64];
+    size_t n = 0;
+    intake_json_string(out, sizeof out, &n, s, strlen(s));
+    intake_json_end(out, sizeof out, n);
+    assert_int_equal(n, need);
+    assert_string_equal(out, "\"a\\\"b\\\\c\\u000a\\u0001中\"");
+    char small[5];
+    n = 0;
+    intake_json_raw(small, sizeof small, &n, "abcdefgh");
+    intake_json_end(small, sizeof small, n);
+    assert_int_equal(n, 8);
+    assert_string_equal(small, "abcd");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_categories_table),
+        cmocka_unit_test(test_category_without_alias),
+        cmocka_unit_test(test_database_gone),
+        cmocka_unit_test(test_json_escapes_and_measures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -6,8 +6,9 @@
 #   ref B  the week's orders counted per owner unit (the least any weekly report must read)
 # Timed: `jiesu bulletin --week W --out DIR` end to end (process start, the
 # week's and the week before's metrics, hot spots, overdue orders, writing
-# CSV, XLSX and HTML). Target: under 2 s. Each figure is the best of 3 runs
-# with warm caches.
+# CSV, XLSX and HTML). Target: under 2 s. Also shown: `jiesu daily` for one
+# day (it counts every order still open, and the generated year leaves 30% of
+# its orders open). Each figure is the best of 3 runs with warm caches.
 #
 #   tests/bench/bench_report.sh BUILD_DIR [ORDERS]      (default 10000000, or $BENCH_ORDERS)
 set -euo pipefail
@@ -110,6 +111,7 @@ ref_b=$(best_of3 psqlq -c "SELECT a.unit_id, count(*) FROM complaints c
     WHERE c.called_at >= timestamptz '2026-11-16 00:00+08' AND c.called_at < timestamptz '2026-11-23 00:00+08'
     GROUP BY 1")
 bulletin=$(best_of3 "$BIN/jiesu" bulletin --week "$WEEK" --out "$DIR/out")
+daily=$(best_of3 "$BIN/jiesu" daily --date 2026-11-20)
 week_orders=$(psqlq -c "SELECT count(*) FROM complaints WHERE called_at >= timestamptz '2026-11-16 00:00+08'
     AND called_at < timestamptz '2026-11-23 00:00+08'")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -118,5 +120,6 @@ printf "   ref A  GROUP BY status over all %s orders:      %7.3f s\n" "$N" "$ref
 printf "   ref B  the week's %s orders per owner unit:     %7.3f s\n" "$week_orders" "$ref_b"
 printf "   jiesu bulletin --week %s (5 files):           %7.3f s   (target < 2 s)\n" "$WEEK" "$bulletin"
 echo "   bulletin / ref A = $(ratio "$bulletin" "$ref_a")   bulletin / ref B = $(ratio "$bulletin" "$ref_b")"
+printf "   jiesu daily --date 2026-11-20 (for information): %7.3f s   daily / ref A = %s\n" "$daily" "$(ratio "$daily" "$ref_a")"
 check=$(head -3 "$DIR/out/bulletin-$WEEK-ranking.csv" | tail -2 | cut -d, -f1-6 | tr '\n' ' ')
 echo "   first rows of the ranking: $check"

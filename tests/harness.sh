@@ -62,7 +62,6 @@ harness_fresh_db() {
     unset JIESU_CONFIG
     psql "$base dbname=postgres" -XqAt -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
     export JIESU_PG_CONNINFO="$base dbname=$db"
-    unset JIESU_CONFIG      # an earlier test's config (regions.districts, say) must not seed this one
     redis-cli -h 127.0.0.1 -p "${JIESU_STACK_REDIS_PORT:?}" FLUSHALL >/dev/null
     "$JIESU_BIN/jiesu" migrate >"$HARNESS_DIR/migrate-$db.log" 2>&1
 }

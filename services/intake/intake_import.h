@@ -1,10 +1,11 @@
 /* intake_import.h — one import of a hotline export into PostgreSQL.
  *
- * The file is hashed (SHA-256) and recorded in `imports` (status running),
- * then streamed: good rows are COPYed into a temporary staging table in
- * batches; each batch moves on into `complaints` with one set-based INSERT ...
- * ON CONFLICT (ticket_no) DO NOTHING, writes an 'imported' event per new
- * complaint and updates the import's counts, all in one transaction.
+ * The file (CSV or XLSX, intake_source.h) is hashed (SHA-256) and recorded
+ * in `imports` (status running), then streamed: good rows are COPYed into a
+ * temporary staging table in batches; each batch moves on into `complaints`
+ * with one set-based INSERT ... ON CONFLICT (ticket_no) DO NOTHING, writes an
+ * 'imported' event per new complaint and updates the import's counts, all in
+ * one transaction.
  * After the commit the new ids go to the routing stream. Rejected rows go to
  * the rejects file (intake_rejects.h). Memory does not grow with the file.
  *

@@ -1,5 +1,5 @@
 /* intake_row.h — one data row of a hotline export: validated, normalised, and
- * written as a line of COPY text for complaints_staging.
+ * written as a line of COPY text for the staging table (intake_import.c).
  *
  * Checks: the CSV reader's verdict (field or record too long, bad encoding,
  * unterminated quote), no non-empty fields past the header, the required

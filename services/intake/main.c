@@ -5,11 +5,12 @@
  * Wiring only (common/svc does the start-up and requests): "import.request"
  * → "import.reply" (or "error" naming the file), and each finished import is
  * published as "complaint.imported". The import itself is intake_import.c; a
- * signal during an import stops it after the current batch. With
- * intake.http_addr set, single complaints also arrive over Open311 HTTP
+ * signal during an import stops it after the current batch. Single
+ * complaints also arrive over Open311 HTTP on intake.http_addr
  * (intake_open311.c).
  */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -28,12 +29,14 @@ typedef struct {
     intake_import_opts  opts;
 } intake;
 
-/* Starts the Open311 server when intake.http_addr is set. 0 or -1. */
-static int start_open311(intake *in, service *s)
+/* Starts the Open311 server on intake.http_addr unless it is "off". Like
+ * reporting's HTTP, a server that cannot start is logged and the service runs
+ * on without it: file imports do not depend on it. */
+static void start_open311(intake *in, service *s)
 {
     char err[700];
     intake_open311_opts o = {
-        .http_addr = config_get(s->cfg, "intake.http_addr", ""),
+        .http_addr = config_get(s->cfg, "intake.http_addr", "127.0.0.1:7103"),
         .pg_conninfo = config_get(s->cfg, "pg.conninfo", "dbname=jiesu"),
         .redis_addr = config_get(s->cfg, "redis.addr", "127.0.0.1:6379"),
         .route_stream = config_get(s->cfg, "queue.route_stream", "jiesu:route"),
@@ -41,11 +44,10 @@ static int start_open311(intake *in, service *s)
         .utc_offset_min = in->opts.utc_offset_min,
         .max_field = in->opts.csv.max_field,
     };
-    if (!*o.http_addr)
-        return 0;
+    if (!*o.http_addr || strcmp(o.http_addr, "off") == 0)
+        return;
     if (!(in->open311 = intake_open311_start(&o, err, sizeof err)))
-        log_error("%s", err);
-    return in->open311 ? 0 : -1;
+        log_error("%s; running without it", err);
 }
 
 static void configure(intake *in, service *s)
@@ -131,11 +133,11 @@ int main(int argc, char **argv)
     int rc = 1;
     if (svc_start(&s, "intake", argc, argv, ROUTES, &in) == 0) {
         configure(&in, &s);
-        rc = start_open311(&in, &s) < 0;
+        start_open311(&in, &s);
         if (ensure_route(&in, &s) < 0)
             log_warn("starting without Redis; imports will still be routed by the reconciler");
-        if (rc == 0)
-            log_info("intake ready");
+        log_info("intake ready");
+        rc = 0;
         while (!svc_stopping() && rc == 0)
             rc = svc_poll(&s, 1000) < 0;
         log_info("stopping");

@@ -13,22 +13,11 @@
 #   tests/bench/bench_report.sh BUILD_DIR [ORDERS]      (default 10000000, or $BENCH_ORDERS)
 set -euo pipefail
 
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=$(cd "${1:?usage: tests/bench/bench_report.sh BUILD_DIR [ORDERS]}" && pwd)
+. "$(dirname "$0")/bench_lib.sh"
 N=${2:-${BENCH_ORDERS:-10000000}}
-DIR=$REPO/var/bench/report
-BIN=$BUILD/bin
 WEEK=2026-W47
-
-cleanup() { "$REPO/scripts/stack.sh" stop "$DIR/stack" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-rm -rf "$DIR"; mkdir -p "$DIR"
-STACK_FAST=1 "$REPO/scripts/stack.sh" start "$DIR/stack" 26382 25435 >/dev/null
-export JIESU_REDIS_ADDR=127.0.0.1:26382
-export JIESU_PG_CONNINFO="host=127.0.0.1 port=25435 dbname=jiesu user=jiesu"
-export JIESU_DATA_DIR=$REPO/data JIESU_DB_MIGRATIONS_DIR=$REPO/db/migrations
 export JIESU_REGIONS_DISTRICTS=370212
-"$BIN/jiesu" migrate >/dev/null
+bench_stack report 26382 25435 STACK_FAST=1
 export JIESU_REGIONS_DISTRICTS=880200
 
 now() { date +%s.%N; }

@@ -12,25 +12,10 @@
 #   tests/bench/bench_import.sh BUILD_DIR [ROWS]   (BENCH_ROWS, BENCH_ROUNDS=3 from the environment)
 set -euo pipefail
 
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=$(cd "${1:?usage: tests/bench/bench_import.sh BUILD_DIR [ROWS]}" && pwd)
+. "$(dirname "$0")/bench_lib.sh"
 ROWS=${2:-${BENCH_ROWS:-1000000}}
 ROUNDS=${BENCH_ROUNDS:-3}
-DIR=$REPO/var/bench/import
-BIN=$BUILD/bin
-
-cleanup() {
-    [ -n "${intake_pid:-}" ] && kill "$intake_pid" 2>/dev/null && wait "$intake_pid" 2>/dev/null
-    "$REPO/scripts/stack.sh" stop "$DIR/stack" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-rm -rf "$DIR"; mkdir -p "$DIR"
-"$REPO/scripts/stack.sh" start "$DIR/stack" 26379 25432 >/dev/null
-export JIESU_REDIS_ADDR=127.0.0.1:26379
-export JIESU_PG_CONNINFO="host=127.0.0.1 port=25432 dbname=jiesu user=jiesu"
-export JIESU_INTAKE_ROUTER=ipc://$DIR/intake.router JIESU_INTAKE_PUB=ipc://$DIR/intake.pub
-export JIESU_INTAKE_REJECTS_DIR=$DIR/rejects JIESU_DATA_DIR=$REPO/data JIESU_DB_MIGRATIONS_DIR=$REPO/db/migrations
-"$BIN/jiesu" migrate >/dev/null
+bench_stack import 26379 25432
 
 now() { date +%s.%N; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -74,6 +59,7 @@ min() { tr ' ' '\n' | sort -n | head -n 1; }
 
 "$BIN/jiesu-intake" >"$DIR/intake.log" 2>&1 &
 intake_pid=$!
+bench_track "$intake_pid"
 for _ in $(seq 100); do grep -q ready "$DIR/intake.log" && break; sleep 0.1; done
 rss_start=$(rss_kb)
 

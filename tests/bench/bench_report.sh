@@ -6,28 +6,18 @@
 #   ref B  the week's orders counted per owner unit (the least any weekly report must read)
 # Timed: `jiesu bulletin --week W --out DIR` end to end (process start, the
 # week's and the week before's metrics, hot spots, overdue orders, writing
-# CSV, XLSX and HTML). Target: under 2 s. Each figure is the best of 3 runs
-# with warm caches.
+# CSV, XLSX and HTML). Target: under 2 s. Also shown: `jiesu daily` for one
+# day (it counts every order still open, and the generated year leaves 30% of
+# its orders open). Each figure is the best of 3 runs with warm caches.
 #
 #   tests/bench/bench_report.sh BUILD_DIR [ORDERS]      (default 10000000, or $BENCH_ORDERS)
 set -euo pipefail
 
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=$(cd "${1:?usage: tests/bench/bench_report.sh BUILD_DIR [ORDERS]}" && pwd)
+. "$(dirname "$0")/bench_lib.sh"
 N=${2:-${BENCH_ORDERS:-10000000}}
-DIR=$REPO/var/bench/report
-BIN=$BUILD/bin
 WEEK=2026-W47
-
-cleanup() { "$REPO/scripts/stack.sh" stop "$DIR/stack" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-rm -rf "$DIR"; mkdir -p "$DIR"
-STACK_FAST=1 "$REPO/scripts/stack.sh" start "$DIR/stack" 26382 25435 >/dev/null
-export JIESU_REDIS_ADDR=127.0.0.1:26382
-export JIESU_PG_CONNINFO="host=127.0.0.1 port=25435 dbname=jiesu user=jiesu"
-export JIESU_DATA_DIR=$REPO/data JIESU_DB_MIGRATIONS_DIR=$REPO/db/migrations
 export JIESU_REGIONS_DISTRICTS=370212
-"$BIN/jiesu" migrate >/dev/null
+bench_stack report 26382 25435 STACK_FAST=1
 export JIESU_REGIONS_DISTRICTS=880200
 
 now() { date +%s.%N; }
@@ -110,6 +100,7 @@ ref_b=$(best_of3 psqlq -c "SELECT a.unit_id, count(*) FROM complaints c
     WHERE c.called_at >= timestamptz '2026-11-16 00:00+08' AND c.called_at < timestamptz '2026-11-23 00:00+08'
     GROUP BY 1")
 bulletin=$(best_of3 "$BIN/jiesu" bulletin --week "$WEEK" --out "$DIR/out")
+daily=$(best_of3 "$BIN/jiesu" daily --date 2026-11-20)
 week_orders=$(psqlq -c "SELECT count(*) FROM complaints WHERE called_at >= timestamptz '2026-11-16 00:00+08'
     AND called_at < timestamptz '2026-11-23 00:00+08'")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -118,5 +109,6 @@ printf "   ref A  GROUP BY status over all %s orders:      %7.3f s\n" "$N" "$ref
 printf "   ref B  the week's %s orders per owner unit:     %7.3f s\n" "$week_orders" "$ref_b"
 printf "   jiesu bulletin --week %s (5 files):           %7.3f s   (target < 2 s)\n" "$WEEK" "$bulletin"
 echo "   bulletin / ref A = $(ratio "$bulletin" "$ref_a")   bulletin / ref B = $(ratio "$bulletin" "$ref_b")"
+printf "   jiesu daily --date 2026-11-20 (for information): %7.3f s   daily / ref A = %s\n" "$daily" "$(ratio "$daily" "$ref_a")"
 check=$(head -3 "$DIR/out/bulletin-$WEEK-ranking.csv" | tail -2 | cut -d, -f1-6 | tr '\n' ' ')
 echo "   first rows of the ranking: $check"

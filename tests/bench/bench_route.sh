@@ -13,29 +13,12 @@
 #   tests/bench/bench_route.sh BUILD_DIR [ROWS]
 set -euo pipefail
 
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=$(cd "${1:?usage: tests/bench/bench_route.sh BUILD_DIR [ROWS]}" && pwd)
+. "$(dirname "$0")/bench_lib.sh"
 ROWS=${2:-${BENCH_ROWS:-100000}}
 BATCH=500
-DIR=$REPO/var/bench/route
-BIN=$BUILD/bin
-pids=()
-
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-    "$REPO/scripts/stack.sh" stop "$DIR/stack" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-rm -rf "$DIR"; mkdir -p "$DIR"
-"$REPO/scripts/stack.sh" start "$DIR/stack" 26380 25433 >/dev/null
-export JIESU_REDIS_ADDR=127.0.0.1:26380
-export JIESU_PG_CONNINFO="host=127.0.0.1 port=25433 dbname=jiesu user=jiesu"
-export JIESU_INTAKE_ROUTER=ipc://$DIR/intake.router JIESU_INTAKE_PUB=ipc://$DIR/intake.pub
-export JIESU_ASSIGNMENT_ROUTER=ipc://$DIR/assignment.router JIESU_ASSIGNMENT_PUB=ipc://$DIR/assignment.pub
-export JIESU_INTAKE_REJECTS_DIR=$DIR/rejects JIESU_DATA_DIR=$REPO/data JIESU_DB_MIGRATIONS_DIR=$REPO/db/migrations
+bench_stack route 26380 25433
 export JIESU_REGIONS_DISTRICTS=370212,370202 JIESU_ASSIGNMENT_BATCH=$BATCH
-"$BIN/jiesu" migrate >/dev/null
-sql() { psql "$JIESU_PG_CONNINFO" -XtAq -c "$1"; }
+"$BIN/jiesu" migrate >/dev/null     # again, for the second district
 
 csv=$DIR/complaints.csv
 "$BUILD/tools/gen_complaints" "$ROWS" 5 >"$csv"
@@ -44,11 +27,11 @@ echo "== route in memory: $ROWS generated complaints, cycled to 1,000,000 decisi
 "$BUILD/tools/bench_route" "$JIESU_PG_CONNINFO" "$csv" 1000000
 
 echo "== route end to end: $ROWS complaints from the stream, batches of $BATCH"
-"$BIN/jiesu-intake" >"$DIR/intake.log" 2>&1 & pids+=($!)
+"$BIN/jiesu-intake" >"$DIR/intake.log" 2>&1 & bench_track $!
 for _ in $(seq 100); do grep -q ready "$DIR/intake.log" && break; sleep 0.1; done
 "$BIN/jiesu" import "$csv" >"$DIR/import.out"      # no assignment running yet: the stream fills
 t0=$(date +%s.%N)
-"$BIN/jiesu-assignment" >"$DIR/assignment.log" 2>&1 & pids+=($!)
+"$BIN/jiesu-assignment" >"$DIR/assignment.log" 2>&1 & bench_track $!
 while [ "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")" != 0 ]; do sleep 0.2; done
 t1=$(date +%s.%N)
 routed=$(sql "SELECT count(*) FROM complaints")

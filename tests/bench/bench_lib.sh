@@ -1,0 +1,44 @@
+# bench_lib.sh — what every benchmark script shares, sourced after
+# `set -euo pipefail`:
+#
+#   bench_stack NAME REDIS_PORT PG_PORT [STACK_ENV...]
+#       a private Redis + PostgreSQL under var/bench/NAME (DIR), the
+#       environment every jiesu process of the run reads (servers, data,
+#       migrations, every service's endpoints as ipc sockets under DIR),
+#       migrated; stopped again when the script exits.
+#   bench_track PID      a process to stop when the script exits
+#   sql "SELECT ..."     one value from the benchmark's database
+#
+# REPO, BUILD (from the script's first argument) and BIN are set on sourcing.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=$(cd "${1:?usage: $(basename "$0") BUILD_DIR [N]}" && pwd)
+BIN=$BUILD/bin
+BENCH_PIDS=()
+
+bench_cleanup() {
+    local p
+    for p in "${BENCH_PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+    [ -n "${DIR:-}" ] && "$REPO/scripts/stack.sh" stop "$DIR/stack" >/dev/null 2>&1
+    return 0
+}
+trap bench_cleanup EXIT
+
+bench_track() { BENCH_PIDS+=("$1"); }
+
+bench_stack() {
+    local name=$1 redis_port=$2 pg_port=$3 s; shift 3
+    DIR=$REPO/var/bench/$name
+    rm -rf "$DIR"; mkdir -p "$DIR"
+    env "$@" "$REPO/scripts/stack.sh" start "$DIR/stack" "$redis_port" "$pg_port" >/dev/null
+    export JIESU_REDIS_ADDR=127.0.0.1:$redis_port
+    export JIESU_PG_CONNINFO="host=127.0.0.1 port=$pg_port dbname=jiesu user=jiesu"
+    export JIESU_DATA_DIR=$REPO/data JIESU_DB_MIGRATIONS_DIR=$REPO/db/migrations
+    export JIESU_INTAKE_REJECTS_DIR=$DIR/rejects JIESU_INTAKE_HTTP_ADDR=off JIESU_REPORT_HTTP_ADDR=off
+    for s in intake assignment escalation reporting; do
+        export "JIESU_${s^^}_ROUTER=ipc://$DIR/$s.router" "JIESU_${s^^}_PUB=ipc://$DIR/$s.pub"
+    done
+    "$BIN/jiesu" migrate >/dev/null
+}
+
+sql() { psql "$JIESU_PG_CONNINFO" -XtAq -v ON_ERROR_STOP=1 -c "$1"; }

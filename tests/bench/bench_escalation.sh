@@ -16,28 +16,12 @@
 #
 #   tests/bench/bench_escalation.sh BUILD_DIR [N]      (N default 1,000,000; BENCH_ROWS too)
 set -euo pipefail
-
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=$(cd "${1:?usage: tests/bench/bench_escalation.sh BUILD_DIR [N]}" && pwd)
+. "$(dirname "$0")/bench_lib.sh"
 N=${2:-${BENCH_ROWS:-1000000}}
-DIR=$REPO/var/bench/escalation
-BIN=$BUILD/bin
 
-cleanup() {
-    [ -n "${esc_pid:-}" ] && kill "$esc_pid" 2>/dev/null && wait "$esc_pid" 2>/dev/null
-    "$REPO/scripts/stack.sh" stop "$DIR/stack" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-rm -rf "$DIR"; mkdir -p "$DIR"
-"$REPO/scripts/stack.sh" start "$DIR/stack" 26381 25434 >/dev/null
-export JIESU_REDIS_ADDR=127.0.0.1:26381
-export JIESU_PG_CONNINFO="host=127.0.0.1 port=25434 dbname=jiesu user=jiesu"
-export JIESU_ESCALATION_ROUTER=ipc://$DIR/esc.router JIESU_ESCALATION_PUB=ipc://$DIR/esc.pub
-export JIESU_DATA_DIR=$REPO/data JIESU_DB_MIGRATIONS_DIR=$REPO/db/migrations JIESU_LOG_LEVEL=warn
-export JIESU_ESCALATION_PATTERNS_SECONDS=86400
-"$BIN/jiesu" migrate >/dev/null
+bench_stack escalation 26381 25434
+export JIESU_LOG_LEVEL=warn JIESU_ESCALATION_PATTERNS_SECONDS=86400
 
-sql() { psql "$JIESU_PG_CONNINFO" -XtAq -v ON_ERROR_STOP=1 -c "$1"; }
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -79,6 +63,7 @@ ref_s=$(secs "$t0" "$t1")
 t0=$(now)
 "$BIN/jiesu-escalation" >"$DIR/escalation.log" 2>&1 &
 esc_pid=$!
+bench_track "$esc_pid"
 wait_sql "SELECT count(*) FROM deadlines WHERE rung_next IS NULL" 0
 t1=$(now)
 wait_sql "SELECT count(*) FROM alerts WHERE deadline_id IS NOT NULL" "$N"
@@ -100,7 +85,7 @@ early=$(sql "SELECT count(*) FROM alerts WHERE created_at < due_at")
 echo "   lag avg ${avg} ms, p99 ${p99} ms, max ${max} ms; fired early: ${early}"
 echo "   max lag / 1 s bound = $(ratio "$max" 1000)   (target < 1.00)"
 
-kill "$esc_pid"; wait "$esc_pid" 2>/dev/null || true; esc_pid=
+kill "$esc_pid"; wait "$esc_pid" 2>/dev/null || true
 
 echo "== claim: $N due timers, 100 per claim"
 "$BUILD/tools/bench_claim" "$JIESU_REDIS_ADDR" "$JIESU_PG_CONNINFO" "$N" >"$DIR/claim.out"

@@ -194,15 +194,22 @@ static void finish_import(import_run *r, const char *status, const char *error)
     db_command(r->opt->pg, "intake unlock import", SQL_UNLOCK, 1, lock, NULL);
 }
 
+/* The next record of the file: 1, 0 at its end, or -1 with why. */
+static int next_record(import_run *r, csv_record *rec, char *why, size_t whylen)
+{
+    int got = intake_source_read(r->source, rec);
+    if (got < 0)
+        snprintf(why, whylen, "%s", intake_source_errstr(r->source));
+    return got;
+}
+
 /* Reads the header and maps the columns. 0, or -1 with why. */
 static int read_header(import_run *r, char *why, size_t whylen)
 {
     csv_record rec;
-    int got = intake_source_read(r->source, &rec);
-    if (got < 0) {
-        snprintf(why, whylen, "%s", intake_source_errstr(r->source));
+    int got = next_record(r, &rec, why, whylen);
+    if (got < 0)
         return -1;
-    }
     if (got == 0) {
         snprintf(why, whylen, "the file is empty (no header row)");
         return -1;
@@ -253,11 +260,9 @@ static int read_batch(import_run *r, batch *b, char *why, size_t whylen)
     r->copy.len = 0;
     while (seen < want && r->copy.len < BATCH_BYTES) {
         csv_record rec;
-        int got = intake_source_read(r->source, &rec);
-        if (got < 0) {
-            snprintf(why, whylen, "%s", intake_source_errstr(r->source));
+        int got = next_record(r, &rec, why, whylen);
+        if (got < 0)
             return -1;
-        }
         if (got == 0) {
             b->eof = 1;
             break;

@@ -78,11 +78,7 @@ static void read_row(report_daily_row *r, const PGresult *res, int i)
 report_daily *report_daily_run(PGconn *pg, const char *districts, const char *tz, const report_period *p,
                                char *err, size_t errlen)
 {
-    report_bounds b;
-    if (report_query_start(pg, p, tz, &b, err, errlen) < 0)
-        return NULL;
-    const char *params[4] = {districts, b.t0, b.t1, b.tn};
-    PGresult *res = report_query(pg, "daily sheet", p, DAILY_SQL, 4, params, err, errlen);
+    PGresult *res = report_query_period(pg, "daily sheet", p, districts, tz, DAILY_SQL, err, errlen);
     if (!res)
         return NULL;
     int rows = PQntuples(res);

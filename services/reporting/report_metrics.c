@@ -310,14 +310,20 @@ PGresult *report_query(PGconn *pg, const char *what, const report_period *p, con
     return res;
 }
 
-report_table *report_metrics_run(PGconn *pg, const char *districts, const char *tz, const report_period *p,
-                                 const report_settings *s, char *err, size_t errlen)
+PGresult *report_query_period(PGconn *pg, const char *what, const report_period *p, const char *districts,
+                              const char *tz, const char *sql, char *err, size_t errlen)
 {
     report_bounds b;
     if (report_query_start(pg, p, tz, &b, err, errlen) < 0)
         return NULL;
     const char *params[4] = {districts, b.t0, b.t1, b.tn};
-    PGresult *res = report_query(pg, "metrics", p, METRICS_SQL, 4, params, err, errlen);
+    return report_query(pg, what, p, sql, 4, params, err, errlen);
+}
+
+report_table *report_metrics_run(PGconn *pg, const char *districts, const char *tz, const report_period *p,
+                                 const report_settings *s, char *err, size_t errlen)
+{
+    PGresult *res = report_query_period(pg, "metrics", p, districts, tz, METRICS_SQL, err, errlen);
     if (!res)
         return NULL;
     int rows = PQntuples(res);

@@ -115,6 +115,12 @@ int report_query_start(PGconn *pg, const report_period *p, const char *tz, repor
 PGresult *report_query(PGconn *pg, const char *what, const report_period *p, const char *sql, int nparams,
                        const char *const *params, char *err, size_t errlen);
 
+/* report_query_start() then report_query() of sql with the parameters every
+ * period query takes: $1 districts (comma-separated NBS codes), $2 the
+ * period's start, $3 its end, $4 min(end, now()). */
+PGresult *report_query_period(PGconn *pg, const char *what, const report_period *p, const char *districts,
+                              const char *tz, const char *sql, char *err, size_t errlen);
+
 /* The unit with this code, or NULL. */
 const report_unit *report_table_find(const report_table *t, const char *code);
 

@@ -294,3 +294,35 @@ long cal_work_minutes_between(const calendar *self, int64_t a, int64_t b)
     }
     return (long)(total / 60);
 }
+
+/* "08:30" → 510; -1 when malformed. */
+static int minutes_of_day(const char *hhmm)
+{
+    int h, m;
+    char tail;
+    if (sscanf(hhmm, "%d:%d%c", &h, &m, &tail) != 2 || h < 0 || h > 24 || m < 0 || m > 59 || h * 60 + m > 1440)
+        return -1;
+    return h * 60 + m;
+}
+
+calendar *cal_from_config(const config *cfg, int *day_minutes, char *err, size_t errlen)
+{
+    char dir[1024], why[512];
+    const char *start = config_get(cfg, "calendar.day_start", "08:30"), *end = config_get(cfg, "calendar.day_end", "17:30");
+    int s = minutes_of_day(start), e = minutes_of_day(end);
+    calendar *cal = s >= 0 && e > s ? cal_new((int)config_get_long(cfg, "calendar.utc_offset_minutes", 480), s, e) : NULL;
+    if (!cal) {
+        snprintf(err, errlen, "calendar: working day %s–%s (calendar.day_start, calendar.day_end) is not HH:MM"
+                              " with start before end", start, end);
+        return NULL;
+    }
+    snprintf(dir, sizeof dir, "%s/holidays", config_get(cfg, "data.dir", "data"));
+    if (cal_load_dir(cal, config_get(cfg, "calendar.dir", dir), why, sizeof why) < 0) {
+        snprintf(err, errlen, "calendar: %s", why);
+        cal_destroy(&cal);
+        return NULL;
+    }
+    if (day_minutes)
+        *day_minutes = e - s;
+    return cal;
+}

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
+
 typedef struct calendar calendar;
 
 /* A calendar for local time UTC+utc_offset_min with working hours
@@ -48,6 +50,13 @@ int64_t cal_add_work_days(const calendar *self, int64_t start, int days);
 long cal_work_minutes_between(const calendar *self, int64_t a, int64_t b);
 
 /* Frees the calendar and sets *self to NULL. */
+/* The calendar the configuration describes: calendar.day_start and
+ * calendar.day_end ("08:30", "17:30"), calendar.utc_offset_minutes (480) and
+ * the holiday files in calendar.dir (default <data.dir>/holidays). Sets
+ * *day_minutes to the length of a working day when not NULL. NULL with
+ * "calendar: reason" in err. */
+calendar *cal_from_config(const config *cfg, int *day_minutes, char *err, size_t errlen);
+
 void cal_destroy(calendar **self);
 
 #endif

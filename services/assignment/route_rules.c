@@ -4,38 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* "08:30" → 510. -1 when malformed. */
-static int minutes_of_day(const char *hhmm)
-{
-    int h, m;
-    char tail;
-    if (sscanf(hhmm, "%d:%d%c", &h, &m, &tail) != 2 || h < 0 || h > 24 || m < 0 || m > 59 || h * 60 + m > 1440)
-        return -1;
-    return h * 60 + m;
-}
-
-static calendar *load_calendar(const config *cfg, int *day_minutes, char *err, size_t errlen)
-{
-    char dir[1024], cal_err[512];
-    const char *start = config_get(cfg, "calendar.day_start", "08:30"), *end = config_get(cfg, "calendar.day_end", "17:30");
-    int s = minutes_of_day(start), e = minutes_of_day(end);
-    calendar *cal = s >= 0 && e > s ? cal_new((int)config_get_long(cfg, "calendar.utc_offset_minutes", 480), s, e) : NULL;
-    if (!cal) {
-        snprintf(err, errlen, "calendar: working day %s–%s (calendar.day_start, calendar.day_end) is not HH:MM"
-                              " with start before end", start, end);
-        return NULL;
-    }
-    snprintf(dir, sizeof dir, "%s/holidays", config_get(cfg, "data.dir", "data"));
-    const char *holidays = config_get(cfg, "calendar.dir", dir);
-    if (cal_load_dir(cal, holidays, cal_err, sizeof cal_err) < 0) {
-        snprintf(err, errlen, "calendar: %s", cal_err);
-        cal_destroy(&cal);
-        return NULL;
-    }
-    *day_minutes = e - s;
-    return cal;
-}
-
 route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t errlen)
 {
     route_rules *self = calloc(1, sizeof *self);
@@ -46,7 +14,7 @@ route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t e
     char geo_dir[1024];
     snprintf(geo_dir, sizeof geo_dir, "%s/geo", config_get(cfg, "data.dir", "data"));
     if (!(self->places = route_places_load(pg, err, errlen)) || !(self->cats = route_cat_load(pg, err, errlen)) ||
-        !(self->calendar = load_calendar(cfg, &self->day_minutes, err, errlen)) ||
+        !(self->calendar = cal_from_config(cfg, &self->day_minutes, err, errlen)) ||
         !(self->geo = route_geo_load_dir(config_get(cfg, "geo.dir", geo_dir), err, errlen))) {
         route_rules_destroy(&self);
         return NULL;

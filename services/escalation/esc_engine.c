@@ -29,29 +29,10 @@ static double get_double(const config *cfg, const char *key, double def)
     return v && *v ? atof(v) : def;
 }
 
-/* Minutes after midnight of "HH:MM" (calendar.day_start / day_end), or -1. */
-static int clock_minutes(const char *hhmm)
-{
-    unsigned h = 0, m = 0;
-    int used = -1;
-    sscanf(hhmm, "%2u:%2u%n", &h, &m, &used);
-    return used == (int)strlen(hhmm) && used > 0 && m < 60 && h * 60 + m <= 1440 ? (int)(h * 60 + m) : -1;
-}
-
 /* The working calendar routing counts deadlines in (the same calendar.* keys). */
 static int load_calendar(esc_engine *e, const config *cfg, char *err, size_t errlen)
 {
-    char dir[1024];
-    const char *from = config_get(cfg, "calendar.day_start", "08:30"), *to = config_get(cfg, "calendar.day_end", "17:30");
-    int start = clock_minutes(from), end = clock_minutes(to);
-    e->cal = start >= 0 && end > start
-                 ? cal_new((int)config_get_long(cfg, "calendar.utc_offset_minutes", 480), start, end) : NULL;
-    if (!e->cal) {
-        snprintf(err, errlen, "calendar.day_start %s / calendar.day_end %s: want HH:MM, start before end", from, to);
-        return -1;
-    }
-    snprintf(dir, sizeof dir, "%s/holidays", config_get(cfg, "data.dir", "data"));
-    if (cal_load_dir(e->cal, config_get(cfg, "calendar.dir", dir), err, errlen) < 0)
+    if (!(e->cal = cal_from_config(cfg, NULL, err, errlen)))
         return -1;
     e->ctx.cal = e->cal;
     return 0;

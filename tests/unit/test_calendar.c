@@ -110,6 +110,36 @@ static void test_bad_input(void **state)
     cal_destroy(&cal);
 }
 
+/* The calendar.* keys: a working day of 09:00–17:00 on the bundled holidays,
+ * and a malformed or reversed working day refused naming both keys. */
+static void test_from_config(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    int minutes = 0;
+    config *cfg = config_new();
+    assert_non_null(cfg);
+    assert_int_equal(config_set(cfg, "calendar.day_start", "09:00"), 0);
+    assert_int_equal(config_set(cfg, "calendar.day_end", "17:00"), 0);
+    calendar *cal = cal_from_config(cfg, &minutes, err, sizeof err);
+    if (!cal)
+        fail_msg("%s", err);
+    assert_int_equal(minutes, 480);
+    assert_int_equal(cal_is_workday(cal, bj(2026, 2, 14, 12, 0)), 1);    /* 调休上班 from data/holidays */
+    cal_destroy(&cal);
+    assert_int_equal(config_set(cfg, "calendar.day_start", "18:00"), 0);
+    assert_null(cal_from_config(cfg, NULL, err, sizeof err));
+    assert_non_null(strstr(err, "calendar.day_start, calendar.day_end"));
+    assert_int_equal(config_set(cfg, "calendar.day_start", "9h"), 0);
+    assert_null(cal_from_config(cfg, NULL, err, sizeof err));
+    assert_non_null(strstr(err, "9h"));
+    assert_int_equal(config_set(cfg, "calendar.day_start", "09:00"), 0);
+    assert_int_equal(config_set(cfg, "calendar.dir", "no/such/dir"), 0);
+    assert_null(cal_from_config(cfg, NULL, err, sizeof err));
+    assert_non_null(strstr(err, "calendar: "));
+    config_destroy(&cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -118,6 +148,7 @@ int main(void)
         cmocka_unit_test(test_add_minutes),
         cmocka_unit_test(test_minutes_between),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_from_config),
     };
     return cmocka_run_group_tests_name("calendar", tests, setup, teardown);
 }

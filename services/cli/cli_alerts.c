@@ -38,9 +38,16 @@ static const char LIST_SQL[] =
 static const char *const HEADER[COLS] = {"id", "at", "rung", "about", "cycle", "target", "delivery", "acked",
                                          "reason"};
 
+/* The acknowledgement goes into the order's history too (event 'acked'). */
 static const char ACK_SQL[] =
-    "UPDATE alerts SET acked_at = now(), acked_by = $2::text WHERE id = $1::bigint AND acked_at IS NULL"
-    " RETURNING id";
+    "WITH a AS ("
+    "  UPDATE alerts SET acked_at = now(), acked_by = $2::text WHERE id = $1::bigint AND acked_at IS NULL"
+    "  RETURNING id, complaint_id, rung, cycle"
+    "), logged AS ("
+    "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
+    "  SELECT complaint_id, $2::text, 'acked', jsonb_build_object('alert_id', id, 'rung', rung, 'cycle', cycle)"
+    "  FROM a WHERE complaint_id IS NOT NULL"
+    ") SELECT id FROM a";
 
 static const char ACKED_SQL[] =
     "SELECT coalesce(acked_by, ''), to_char(acked_at, 'YYYY-MM-DD HH24:MI') FROM alerts WHERE id = $1::bigint";

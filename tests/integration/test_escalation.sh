@@ -137,6 +137,8 @@ check_eq "jiesu alerts lists the accountability alerts (and the dead one's)" "$(
 first=$(sql "SELECT min(id) FROM alerts")
 jiesu ack "$first" --by 督查专班 >/dev/null 2>&1
 check "jiesu ack acknowledges" test "$(sql "SELECT acked_by FROM alerts WHERE id = $first")" = 督查专班
+check_eq "… and the order's history says who acknowledged which alert" "督查专班 $first" \
+    "$(sql "SELECT e.actor || ' ' || (e.detail->>'alert_id') FROM complaint_events e JOIN alerts a ON a.complaint_id = e.complaint_id WHERE a.id = $first AND e.event = 'acked'")"
 jiesu ack "$first" >/dev/null 2>&1
 check "a second ack is refused" test $? -eq 1
 check "acknowledged alerts leave the open list" bash -c "! '$JIESU_BIN/jiesu' alerts --limit 10000 | grep -q '^ *$first '"

@@ -76,6 +76,33 @@ for _ in $(seq 100); do
     [ "$("$BIN/jiesu" report --json | jq '.unrouted')" = 0 ] && break
     sleep 0.2
 done
+
+# A morning of the street offices' work on the sample, through the same
+# commands a unit uses, so the dashboard and the bulletin have something to
+# rank: each street accepts, resolves and gets callbacks at its own pace.
+# Only on the first run (a re-run finds nothing dispatched to act on).
+demo_tickets() {   # demo_tickets STATUS "n1 n2 n3 n4 n5": the first n of each street, by street code
+    psql "host=127.0.0.1 port=$pg_port dbname=jiesu user=jiesu" -XtA -v ON_ERROR_STOP=1 -c "
+        SELECT ticket_no FROM (
+            SELECT c.ticket_no, a.street_code, row_number() OVER (PARTITION BY a.street_code ORDER BY c.id) AS n
+            FROM complaints c JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'
+            WHERE c.status = '$1' AND a.street_code IS NOT NULL) t
+        JOIN (SELECT code, ord FROM unnest(string_to_array('$2', ' ')::int[]) WITH ORDINALITY AS q(quota, ord)
+              JOIN LATERAL (SELECT code FROM regions WHERE level = 'street' ORDER BY code OFFSET ord - 1 LIMIT 1) r ON true
+              ) s ON s.code = t.street_code
+        WHERE t.n <= (string_to_array('$2', ' ')::int[])[s.ord]"
+}
+demo_act() {       # demo_act ACTION STATUS QUOTAS [ARGS...]
+    local action=$1 status=$2 quotas=$3; shift 3
+    demo_tickets "$status" "$quotas" | xargs -r -P 3 -I{} "$BIN/jiesu" "$action" {} "$@" >/dev/null || true
+}
+if [ -n "$(demo_tickets dispatched "1 1 1 1 1")" ] && [ -z "$(demo_tickets accepted "1 1 1 1 1")" ]; then
+    echo "simulating a morning of the street offices' work (jiesu accept, resolve, callback) ..."
+    demo_act accept dispatched "30 22 14 8 4"
+    demo_act resolve accepted "16 9 5 2 1" "已处理"
+    demo_act callback resolved "1 1 0 0 0" unsatisfied "仍未解决"
+    demo_act callback resolved "12 6 3 1 0" satisfied
+fi
 echo
 "$BIN/jiesu" report
 echo

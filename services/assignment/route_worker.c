@@ -20,6 +20,7 @@
 #include "db.h"
 #include "log.h"
 #include "route_say.h"
+#include "sqlarr.h"
 #include "timers.h"
 
 #define MEMBER_BYTES 24     /* a deadline id in decimal */
@@ -28,17 +29,11 @@
 enum { ARR_ID, ARR_STREET, ARR_COMMUNITY, ARR_RULE, ARR_REASONS, ARR_SCORE, ARR_OWNER, ARR_CO, ARR_CATEGORY,
        ARR_ACCEPT_MS, ARR_RESOLVE_MS, NARRAYS };
 
-/* A growing string for PostgreSQL array literals. */
-typedef struct {
-    char  *s;
-    size_t len, cap;
-} strbuf;
-
 struct route_worker {
     route_worker_opts   o;
     queue_item         *items;
     route_decision     *results;
-    strbuf              arr[NARRAYS];
+    sqlarr              arr[NARRAYS];
     char               (*members)[MEMBER_BYTES];   /* deadline ids of the batch, 2 per order */
     char              **member_ptrs;
     int64_t            *due_ms;
@@ -136,62 +131,11 @@ enum { W_IDX, W_STATUS, W_UNIT_CODE, W_UNIT_NAME, W_REASONS, W_ACCEPT_ID, W_ACCE
 
 /* ---- array literals ---- */
 
-static int sb_put(strbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (b->len + n + 1 > cap)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p)
-            return -1;
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-    return 0;
-}
-
-/* Appends one element (a separator first unless it is the first): NULL for
- * NULL, quoted text with " and \ escaped when quote, else raw. */
-static int arr_elem(strbuf *b, const char *v, int quote)
-{
-    if (sb_put(b, b->len > 1 ? "," : "", b->len > 1) != 0)
-        return -1;
-    if (!v)
-        return sb_put(b, "NULL", 4);
-    if (!quote)
-        return sb_put(b, v, strlen(v));
-    if (sb_put(b, "\"", 1) != 0)
-        return -1;
-    for (const char *p = v; *p; p++) {
-        if ((*p == '"' || *p == '\\') && sb_put(b, "\\", 1) != 0)
-            return -1;
-        if (sb_put(b, p, 1) != 0)
-            return -1;
-    }
-    return sb_put(b, "\"", 1);
-}
-
-/* Empties every array and opens it with "{". */
-static int arrays_start(route_worker *self)
-{
-    for (int a = 0; a < NARRAYS; a++) {
-        self->arr[a].len = 0;
-        if (sb_put(&self->arr[a], "{", 1) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int arrays_close(route_worker *self)
+/* Empties every array for the next batch. */
+static void arrays_start(route_worker *self)
 {
     for (int a = 0; a < NARRAYS; a++)
-        if (sb_put(&self->arr[a], "}", 1) != 0)
-            return -1;
-    return 0;
+        sqlarr_reset(&self->arr[a]);
 }
 
 /* ---- life cycle ---- */
@@ -221,7 +165,7 @@ void route_worker_destroy(route_worker **self)
         return;
     route_worker *w = *self;
     for (int a = 0; a < NARRAYS; a++)
-        free(w->arr[a].s);
+        sqlarr_free(&w->arr[a]);
     free(w->items);
     free(w->results);
     free(w->members);
@@ -237,16 +181,15 @@ void route_worker_destroy(route_worker **self)
 static PGresult *load_orders(route_worker *self, size_t n)
 {
     char id[32];
-    if (arrays_start(self) != 0)
-        return NULL;
+    arrays_start(self);
     for (size_t i = 0; i < n; i++) {
         snprintf(id, sizeof id, "%" PRId64, self->items[i].id);
-        if (arr_elem(&self->arr[ARR_ID], id, 0) != 0)
+        if (sqlarr_add(&self->arr[ARR_ID], id) != 0)
             return NULL;
     }
-    if (sb_put(&self->arr[ARR_ID], "}", 1) != 0)
+    const char *params[] = {sqlarr_text(&self->arr[ARR_ID])};
+    if (!params[0])
         return NULL;
-    const char *params[] = {self->arr[ARR_ID].s};
     return db_query(self->o.pg, "load complaints to route", SQL_LOAD, 1, params);
 }
 
@@ -290,8 +233,7 @@ static void decide_one(route_worker *self, PGresult *orders, int r)
 static int decide(route_worker *self, PGresult *orders)
 {
     char score[32], accept[32], resolve[32];
-    if (arrays_start(self) != 0)
-        return -1;
+    arrays_start(self);
     for (int r = 0; r < PQntuples(orders); r++) {
         decide_one(self, orders, r);
         const route_decision *d = &self->results[r];
@@ -301,27 +243,28 @@ static int decide(route_worker *self, PGresult *orders)
         snprintf(accept, sizeof accept, "%" PRId64, route_rules_due_ms(self->o.rules, now, self->o.accept_seconds, d->accept_minutes));
         snprintf(resolve, sizeof resolve, "%" PRId64, route_rules_due_ms(self->o.rules, now, self->o.resolve_seconds, resolve_min));
         const char *street = d->place.street_code, *community = d->place.community_code;
-        if (arr_elem(&self->arr[ARR_ID], PQgetvalue(orders, r, L_ID), 0) != 0 ||
-            arr_elem(&self->arr[ARR_STREET], *street ? street : NULL, 1) != 0 ||
-            arr_elem(&self->arr[ARR_COMMUNITY], *community ? community : NULL, 1) != 0 ||
-            arr_elem(&self->arr[ARR_RULE], d->rule, 1) != 0 ||
-            arr_elem(&self->arr[ARR_REASONS], d->reasons, 1) != 0 ||
-            arr_elem(&self->arr[ARR_SCORE], score, 0) != 0 ||
-            arr_elem(&self->arr[ARR_OWNER], *d->owner_code ? d->owner_code : NULL, 1) != 0 ||
-            arr_elem(&self->arr[ARR_CO], *d->co_code ? d->co_code : NULL, 1) != 0 ||
-            arr_elem(&self->arr[ARR_CATEGORY], d->category_code, 1) != 0 ||
-            arr_elem(&self->arr[ARR_ACCEPT_MS], accept, 0) != 0 ||
-            arr_elem(&self->arr[ARR_RESOLVE_MS], resolve, 0) != 0)
+        if (sqlarr_add(&self->arr[ARR_ID], PQgetvalue(orders, r, L_ID)) != 0 ||
+            sqlarr_add_text(&self->arr[ARR_STREET], *street ? street : NULL) != 0 ||
+            sqlarr_add_text(&self->arr[ARR_COMMUNITY], *community ? community : NULL) != 0 ||
+            sqlarr_add_text(&self->arr[ARR_RULE], d->rule) != 0 ||
+            sqlarr_add_text(&self->arr[ARR_REASONS], d->reasons) != 0 ||
+            sqlarr_add(&self->arr[ARR_SCORE], score) != 0 ||
+            sqlarr_add_text(&self->arr[ARR_OWNER], *d->owner_code ? d->owner_code : NULL) != 0 ||
+            sqlarr_add_text(&self->arr[ARR_CO], *d->co_code ? d->co_code : NULL) != 0 ||
+            sqlarr_add_text(&self->arr[ARR_CATEGORY], d->category_code) != 0 ||
+            sqlarr_add(&self->arr[ARR_ACCEPT_MS], accept) != 0 ||
+            sqlarr_add(&self->arr[ARR_RESOLVE_MS], resolve) != 0)
             return -1;
     }
-    return arrays_close(self);
+    return 0;
 }
 
 static PGresult *write_decisions(route_worker *self)
 {
     const char *params[NARRAYS];
     for (int a = 0; a < NARRAYS; a++)
-        params[a] = self->arr[a].s;
+        if (!(params[a] = sqlarr_text(&self->arr[a])))
+            return NULL;
     return db_query(self->o.pg, "write routing decisions", SQL_WRITE, NARRAYS, params);
 }
 

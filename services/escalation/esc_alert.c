@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "db.h"
-#include "esc_sqlarr.h"
+#include "sqlarr.h"
 #include "log.h"
 #include "mask.h"
 
@@ -47,21 +47,21 @@ static const char SQL_RAISE[] =
 enum { COLS = 10 };
 
 /* Appends alert in (its reason masked into out->reason) to the ten arrays. */
-static int add_row(esc_sqlarr *a, const esc_alert_in *in, esc_raised *out)
+static int add_row(sqlarr *a, const esc_alert_in *in, esc_raised *out)
 {
     memset(out, 0, sizeof *out);
     mask_text(out->reason, sizeof out->reason, in->reason);
     const char *v[COLS] = {in->complaint_id, in->deadline_id, in->rung, in->cycle, in->subject,
                            in->unit_id, in->target, in->orders, in->due_ms, out->reason};
     for (int c = 0; c < COLS; c++)
-        if (esc_sqlarr_add_text(&a[c], v[c]) != 0)
+        if (sqlarr_add_text(&a[c], v[c]) != 0)
             return -1;
     return 0;
 }
 
 int esc_alert_raise_many(const esc_ctx *ctx, const esc_alert_in *in, size_t n, esc_raised *out)
 {
-    esc_sqlarr a[COLS];
+    sqlarr a[COLS];
     const char *params[COLS + 1];
     PGresult *res = NULL;
     int rc = -1;
@@ -70,7 +70,7 @@ int esc_alert_raise_many(const esc_ctx *ctx, const esc_alert_in *in, size_t n, e
         if (add_row(a, &in[i], &out[i]) != 0)
             goto cleanup;
     for (int c = 0; c < COLS; c++)
-        if (!(params[c] = esc_sqlarr_text(&a[c])))
+        if (!(params[c] = sqlarr_text(&a[c])))
             goto cleanup;
     params[COLS] = ctx->webhook_url ? ctx->webhook_url : "";
     if (!n || !(res = db_query(ctx->pg, "raise alerts", SQL_RAISE, COLS + 1, params))) {
@@ -89,7 +89,7 @@ cleanup:
     if (rc != 0 && n)
         log_error("raising %zu alerts failed", n);
     for (int c = 0; c < COLS; c++)
-        esc_sqlarr_free(&a[c]);
+        sqlarr_free(&a[c]);
     PQclear(res);
     return rc;
 }

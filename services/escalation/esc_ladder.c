@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "db.h"
-#include "esc_sqlarr.h"
+#include "sqlarr.h"
 #include "log.h"
 #include "timers.h"
 
@@ -139,7 +139,7 @@ typedef struct {
     char  (*ids)[ESC_MEMBER_BYTES];
     int64_t *arm_ms;
     size_t  armed;
-    esc_sqlarr a[3];
+    sqlarr a[3];
 } batch;
 
 static int batch_init(batch *b, size_t n)
@@ -156,7 +156,7 @@ static void batch_free(batch *b)
     free(b->ids);
     free(b->arm_ms);
     for (int i = 0; i < 3; i++)
-        esc_sqlarr_free(&b->a[i]);
+        sqlarr_free(&b->a[i]);
 }
 
 /* Adds "r<id>" at ms to the timers armed after the commit. */
@@ -171,7 +171,7 @@ static long batch_finish(const esc_ctx *ctx, batch *b, const char *label, const 
 {
     const char *params[3];
     for (int i = 0; i < narrays; i++)
-        if (!(params[i] = esc_sqlarr_text(&b->a[i])))
+        if (!(params[i] = sqlarr_text(&b->a[i])))
             return -1;
     if (db_command(ctx->pg, label, sql, narrays, params, NULL) != 0 || db_commit(ctx->pg) != 0)
         return -1;
@@ -218,7 +218,7 @@ static int plan_row(const esc_ctx *ctx, PGresult *res, int r, batch *b)
     const char *rung = esc_rung_first(ctx->cal, &s), *id = PQgetvalue(res, r, S_ID);
     int64_t at = esc_rung_at(ctx->cal, rung, &s);
     batch_arm(b, id, at);
-    return esc_sqlarr_add(&b->a[0], id) || esc_sqlarr_add(&b->a[1], rung) || esc_sqlarr_add_ms(&b->a[2], at) ? -1 : 0;
+    return sqlarr_add(&b->a[0], id) || sqlarr_add(&b->a[1], rung) || sqlarr_add_ms(&b->a[2], at) ? -1 : 0;
 }
 
 static const batch_kind PLAN = {"select unplanned deadlines", SQL_UNPLANNED, "plan deadlines", SQL_SET_RUNGS,
@@ -244,7 +244,7 @@ static int resume_row(const esc_ctx *ctx, PGresult *res, int r, batch *b)
     int64_t stood = work_ms_between(ctx->cal, paused, now);
     if (stood > 0)
         s.due_ms = add_work_ms(ctx->cal, s.due_ms, stood);
-    return esc_sqlarr_add(&b->a[0], PQgetvalue(res, r, S_ID)) || esc_sqlarr_add_ms(&b->a[1], s.due_ms) ? -1 : 0;
+    return sqlarr_add(&b->a[0], PQgetvalue(res, r, S_ID)) || sqlarr_add_ms(&b->a[1], s.due_ms) ? -1 : 0;
 }
 
 static const batch_kind RESUME = {"select deadlines to resume", SQL_TO_RESUME, "resume deadlines", SQL_RESUME,

@@ -18,7 +18,7 @@
 #include "db.h"
 #include "esc_alert.h"
 #include "esc_ladder.h"
-#include "esc_sqlarr.h"
+#include "sqlarr.h"
 #include "log.h"
 #include "timers.h"
 
@@ -202,22 +202,22 @@ static void decide(const esc_ctx *ctx, firing *f, int64_t now_ms, esc_fire_stats
 /* Moves every decided deadline to its next rung in one statement. */
 static int advance_all(const esc_ctx *ctx, const firing *fs, size_t n)
 {
-    esc_sqlarr a[3];
+    sqlarr a[3];
     const char *params[3];
     int rc = -1;
     memset(a, 0, sizeof a);
     for (size_t i = 0; i < n; i++) {
-        if (fs[i].next && (esc_sqlarr_add(&a[0], V(&fs[i], L_ID)) || esc_sqlarr_add(&a[1], fs[i].next) ||
-                           esc_sqlarr_add_ms(&a[2], fs[i].arm_at)))
+        if (fs[i].next && (sqlarr_add(&a[0], V(&fs[i], L_ID)) || sqlarr_add(&a[1], fs[i].next) ||
+                           sqlarr_add_ms(&a[2], fs[i].arm_at)))
             goto cleanup;
     }
     for (int c = 0; c < 3; c++)
-        if (!(params[c] = esc_sqlarr_text(&a[c])))
+        if (!(params[c] = sqlarr_text(&a[c])))
             goto cleanup;
     rc = a[0].n ? db_command(ctx->pg, "advance deadline rungs", SQL_ADVANCE, 3, params, NULL) : 0;
 cleanup:
     for (int c = 0; c < 3; c++)
-        esc_sqlarr_free(&a[c]);
+        sqlarr_free(&a[c]);
     return rc;
 }
 

@@ -1,11 +1,11 @@
-/* esc_sqlarr.c — PostgreSQL array literals (see esc_sqlarr.h). */
-#include "esc_sqlarr.h"
+/* sqlarr.c — PostgreSQL array literals (see sqlarr.h). */
+#include "sqlarr.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int reserve(esc_sqlarr *a, size_t more)
+static int reserve(sqlarr *a, size_t more)
 {
     if (a->len + more + 3 <= a->cap)
         return 0;
@@ -19,12 +19,12 @@ static int reserve(esc_sqlarr *a, size_t more)
 }
 
 /* Writes the separator ('{' first, ',' after). */
-static void separate(esc_sqlarr *a)
+static void separate(sqlarr *a)
 {
     a->s[a->len++] = a->n++ ? ',' : '{';
 }
 
-int esc_sqlarr_add(esc_sqlarr *a, const char *v)
+int sqlarr_add(sqlarr *a, const char *v)
 {
     size_t len = strlen(v);
     if (reserve(a, len) != 0)
@@ -35,10 +35,10 @@ int esc_sqlarr_add(esc_sqlarr *a, const char *v)
     return 0;
 }
 
-int esc_sqlarr_add_text(esc_sqlarr *a, const char *v)
+int sqlarr_add_text(sqlarr *a, const char *v)
 {
     if (!v)
-        return esc_sqlarr_add(a, "NULL");
+        return sqlarr_add(a, "NULL");
     if (reserve(a, 2 * strlen(v) + 2) != 0)
         return -1;
     separate(a);
@@ -52,14 +52,14 @@ int esc_sqlarr_add_text(esc_sqlarr *a, const char *v)
     return 0;
 }
 
-int esc_sqlarr_add_ms(esc_sqlarr *a, int64_t ms)
+int sqlarr_add_ms(sqlarr *a, int64_t ms)
 {
     char num[24];
     snprintf(num, sizeof num, "%lld", (long long)ms);
-    return esc_sqlarr_add(a, num);
+    return sqlarr_add(a, num);
 }
 
-const char *esc_sqlarr_text(esc_sqlarr *a)
+const char *sqlarr_text(sqlarr *a)
 {
     if (reserve(a, 0) != 0)
         return NULL;
@@ -72,7 +72,12 @@ const char *esc_sqlarr_text(esc_sqlarr *a)
     return a->s;
 }
 
-void esc_sqlarr_free(esc_sqlarr *a)
+void sqlarr_reset(sqlarr *a)
+{
+    a->len = a->n = 0;
+}
+
+void sqlarr_free(sqlarr *a)
 {
     free(a->s);
     memset(a, 0, sizeof *a);

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "json.h"
+
 void intake_json_char(char *dst, size_t cap, size_t *n, char c)
 {
     if (*n + 1 < cap)
@@ -18,21 +20,10 @@ void intake_json_raw(char *dst, size_t cap, size_t *n, const char *s)
 
 void intake_json_string(char *dst, size_t cap, size_t *n, const char *s, size_t len)
 {
-    static const char hex[] = "0123456789abcdef";
+    char esc[JSON_ESCAPE_MAX];
     intake_json_char(dst, cap, n, '"');
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            intake_json_char(dst, cap, n, '\\');
-            intake_json_char(dst, cap, n, (char)c);
-        } else if (c < 0x20) {
-            const char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            for (size_t j = 0; j < sizeof esc; j++)
-                intake_json_char(dst, cap, n, esc[j]);
-        } else {
-            intake_json_char(dst, cap, n, (char)c);
-        }
-    }
+    for (size_t i = 0; i < len; i++)
+        intake_json_raw(dst, cap, n, json_escape_byte((unsigned char)s[i], esc));
     intake_json_char(dst, cap, n, '"');
 }
 

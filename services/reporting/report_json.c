@@ -4,21 +4,18 @@
 #include <math.h>
 #include <string.h>
 
+#include "json.h"
+
 void report_json_string(FILE *f, const char *s)
 {
     if (!s) {
         fputs("null", f);
         return;
     }
+    char esc[JSON_ESCAPE_MAX];
     fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        fputs(json_escape_byte(*p, esc), f);
     fputc('"', f);
 }
 

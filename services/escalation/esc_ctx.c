@@ -1,10 +1,8 @@
-/* esc_ctx.c — the escalation clock, failpoints and time formatting (see esc_ctx.h). */
+/* esc_ctx.c — the escalation clock and time formatting (see esc_ctx.h). */
 #include "esc_ctx.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "db.h"
@@ -20,19 +18,6 @@ int64_t esc_now_ms(const esc_ctx *ctx)
     int64_t ms = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
     return ms;
-}
-
-void esc_failpoint(const char *name)
-{
-    static long hits;
-    const char *spec = getenv("JIESU_ESC_FAILPOINT");
-    size_t len = strlen(name);
-    if (!spec || strncmp(spec, name, len) != 0 || spec[len] != ':')
-        return;
-    if (++hits == atol(spec + len + 1)) {
-        log_warn("failpoint %s reached %ld times: killing this process", name, hits);
-        raise(SIGKILL);
-    }
 }
 
 void esc_format_time(char *dst, size_t cap, int64_t ms, int offset_min)

@@ -1,5 +1,5 @@
 /* esc_ctx.h — what every escalation module works with: the connections, the
- * working calendar, the clock escalation fires by, and test failpoints.
+ * working calendar and the clock escalation fires by.
  *
  * The clock: esc_now() in PostgreSQL (migration 004) is the database clock
  * plus esc_clock.offset_seconds, 0 in production; tests move it forward to
@@ -28,13 +28,6 @@ typedef struct {
 
 /* esc_now() in Unix ms, or -1 (logged). */
 int64_t esc_now_ms(const esc_ctx *ctx);
-
-/* Failpoints for crash tests: when $JIESU_ESC_FAILPOINT is "NAME:N", the Nth
- * time esc_failpoint(NAME) is reached the process kills itself with SIGKILL.
- * Names used, once per firing transaction that raised alerts:
- * "before_commit" (alerts inserted, not committed) and "after_commit"
- * (committed, next rungs not yet armed, alerts not yet published). */
-void esc_failpoint(const char *name);
 
 /* Formats Unix ms as local time "2026-11-22 10:00 UTC+08:00". */
 void esc_format_time(char *dst, size_t cap, int64_t ms, int offset_min);

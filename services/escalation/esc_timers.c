@@ -18,6 +18,7 @@
 #include "db.h"
 #include "esc_alert.h"
 #include "esc_ladder.h"
+#include "failpoint.h"
 #include "sqlarr.h"
 #include "log.h"
 #include "timers.h"
@@ -280,11 +281,11 @@ static int fire_batch(const esc_ctx *ctx, const char *ids, size_t n, int64_t now
     if (raise_all(ctx, in, out, n_in, st) != 0 || advance_all(ctx, fs, rows) != 0)
         goto cleanup;
     if (st->alerts)
-        esc_failpoint("before_commit");
+        failpoint("before_commit");
     if (db_commit(ctx->pg) != 0)
         goto cleanup;
     if (st->alerts)
-        esc_failpoint("after_commit");
+        failpoint("after_commit");
     after_commit(ctx, fs, rows, in, out);
     rc = 0;
 cleanup:

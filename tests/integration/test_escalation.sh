@@ -70,12 +70,12 @@ sql "UPDATE complaints SET status = 'resolved' WHERE ticket_no = 'WAIT-1'" >/dev
 # (the batch of reminds is lost with the transaction) ...
 svc_kill9 escalation
 orders 20 DOWN 14days -1hour
-JIESU_ESC_FAILPOINT=before_commit:1 svc_start escalation
+JIESU_FAILPOINT=before_commit:1 svc_start escalation
 wait_for "killed before the commit" 20 esc_dead
 check_eq "killed before a commit: nothing of its batch stored" 12 "$(alerts)"
 # ... and kill -9 right after it (committed, not yet re-armed or published).
 svc_kill9 escalation
-JIESU_ESC_FAILPOINT=after_commit:1 svc_start escalation
+JIESU_FAILPOINT=after_commit:1 svc_start escalation
 wait_for "killed after the commit" 20 esc_dead
 check "killed after a commit: its alerts stored" test "$(alerts)" -gt 12
 svc_kill9 escalation

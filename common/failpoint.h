@@ -1,0 +1,16 @@
+/* failpoint.h — kill points for crash tests. When $JIESU_FAILPOINT is
+ * "NAME:N", the Nth time failpoint(NAME) is reached the process logs it and
+ * kills itself with SIGKILL, at exactly that point of its work. Unset (as in
+ * production) or naming another point, failpoint() does nothing.
+ *
+ * Points in use:
+ *   escalation  "before_commit"      alerts of a firing inserted, not committed
+ *               "after_commit"       committed, next rungs not armed, not published
+ *   assignment  "route_before_ack"   a batch's decisions committed, stream entries not acknowledged
+ */
+#ifndef JIESU_FAILPOINT_H
+#define JIESU_FAILPOINT_H
+
+void failpoint(const char *name);
+
+#endif

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "failpoint.h"
 #include "log.h"
 #include "route_say.h"
 #include "sqlarr.h"
@@ -343,6 +344,7 @@ static int handle(route_worker *self, size_t n, route_batch_stats *st)
         publish(self, orders, w, st);
     }
     st->skipped = n - st->dispatched - st->manual;
+    failpoint("route_before_ack");
     if (queue_ack(self->o.queue, self->items, n) != 0) {
         log_warn("Redis: ack of %zu routed entries failed (%s); they will be re-delivered harmlessly",
                  n, queue_errstr(self->o.queue));

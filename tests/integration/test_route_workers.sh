@@ -1,12 +1,19 @@
 # test_route_workers.sh — two assignment workers on one routing stream, one
-# killed with kill -9 in the middle of its batches: the other claims what it
-# left pending, and every order is routed exactly once (one owner or manual
-# assignment, one routing event, deadlines only once per dispatched order).
+# killed (SIGKILL, by the route_before_ack failpoint) in the middle of its
+# batches, after a batch's decisions were committed and before its stream
+# entries were acknowledged: the other claims what it left pending, and every
+# order is routed exactly once (one owner or manual assignment, one routing
+# event, deadlines only once per dispatched order).
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
+BATCH=100
 harness_fresh_db jiesu_route_workers
-harness_services_start "assignment.claim_idle_ms = 1500" "assignment.batch = 100" \
+harness_services_start "assignment.claim_idle_ms = 3000" "assignment.batch = $BATCH" \
     "deadline.accept_seconds = 3600" "deadline.resolve_seconds = 7200"
+# The first worker again, to die at its 5th batch.
+svc_kill9 assignment
+JIESU_FAILPOINT=route_before_ack:5 svc_start assignment
+wait_for "first worker ready" 20 svc_ready assignment
 
 "$JIESU_BIN/jiesu-assignment" >>"$HARNESS_DIR/assignment-2.log" 2>&1 &
 second=$!
@@ -25,19 +32,25 @@ pending_of() {
         awk -v c="$1" '$0 == c {getline; getline; print; exit}'
 }
 first=assignment-$(cat "$HARNESS_DIR/assignment.pid")
-first_in_batch() { [ "$(pending_of "$first")" -gt 0 ] 2>/dev/null; }
-wait_for "both workers routing" 60 sql_gt "SELECT count(*) FROM complaints WHERE status <> 'new'" 1000
-wait_for "the first worker inside a batch" 30 first_in_batch
-first_log=$HARNESS_DIR/assignment.log
-svc_kill9 assignment
+first_dead() { ! kill -0 "$(cat "$HARNESS_DIR/assignment.pid")" 2>/dev/null; }
+wait_for "the first worker killed at its failpoint" 60 first_dead
 left=$(pending_of "$first")
-check "killed mid-batch: $left entries read and not acknowledged" test "${left:-0}" -gt 0
+first_log=$HARNESS_DIR/assignment.log
+check "the failpoint killed it after a commit, before the acknowledgement" \
+    grep -q "failpoint route_before_ack reached 5 times" "$first_log"
+check "the killed worker had routed batches" grep -q "batch entries" "$first_log"
+check_eq "killed mid-batch: a batch's entries read and not acknowledged" "$BATCH" "$left"
+svc_kill9 assignment
 check "killed while orders were still waiting" test "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")" -gt 0
-check "the killed worker had routed batches" grep -q "batch entries" "$(ls -t "$first_log".killed.* | head -n 1)"
 
 wait_for "every order routed by the survivor" 120 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
+# The dead worker's batch was committed: its orders are routed, but its
+# entries wait for the survivor to claim them (and skip them as routed).
+nothing_pending() { [ "$(pending_of "$first")" = 0 ]; }
+wait_for "the dead worker's entries claimed" 30 nothing_pending
 check "the surviving worker took over entries the dead one left pending" \
     grep -q "claimed=[1-9]" "$HARNESS_DIR/assignment-2.log"
+check "… and skipped them as already routed" grep -q "claimed=[1-9][0-9]* .*skipped=[1-9]" "$HARNESS_DIR/assignment-2.log"
 check_eq "every order routed" 0 "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")"
 check_eq "one active owner or manual assignment per order" "$all" \
     "$(sql "SELECT count(*) FROM assignments WHERE active AND role IN ('owner', 'manual')")"

@@ -82,7 +82,10 @@ check "jiesu gazetteer add" test $? -eq 0
 jiesu gazetteer add 樱桃大道 999999999 >/dev/null 2>&1
 check "a gazetteer entry for an unknown street is refused" test $? -ne 0
 check "jiesu gazetteer list shows the operator's entry" sh -c "'$JIESU_BIN/jiesu' gazetteer list 樱桃大道 | grep -q operator"
-sleep 2                                   # assignment.reload_seconds = 1
+# assignment.reload_seconds = 1: wait for a reload begun after the entry was added.
+loads=$(grep -c "routing rules:" "$HARNESS_DIR/assignment.log")
+reloaded() { [ "$(grep -c "routing rules:" "$HARNESS_DIR/assignment.log")" -ge $((loads + 2)) ]; }
+wait_for "the rules reloaded" 20 reloaded
 printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
     "RC-5,2026/10/2 9:00,钱先生,13800000005,樱桃大道88号,路边有人摆摊卖樱桃占道,,一般" >"$HARNESS_DIR/route-cli-2.csv"
 jiesu import "$HARNESS_DIR/route-cli-2.csv" >/dev/null 2>&1

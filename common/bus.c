@@ -11,9 +11,7 @@
  *     replicas of one service, or a restarted one, are separate streams.
  *   - ROUTER refuses unroutable replies (ZMQ_ROUTER_MANDATORY) and the failure
  *     is logged, not fatal: the client has gone or retried on a new socket.
- *   - DEALER clients retry the Lazy Pirate way: on timeout the socket is
- *     closed without lingering, a fresh one sends the same request (same id)
- *     again, and replies whose id is not the request's are dropped.
+ *   - DEALER clients retry the Lazy Pirate way (bus_client.c).
  * ZMTP heartbeats on every socket notice dead peers behind quiet TCP links.
  */
 #include "bus.h"
@@ -29,6 +27,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "bus_int.h"
 #include "log.h"
 
 #define HEARTBEAT_IVL_MS     2000   /* ping a quiet peer this often */
@@ -36,13 +35,12 @@
 #define PUB_HWM              10000  /* events queued per subscriber before dropping */
 #define SUB_HWM              10000
 #define SERVER_LINGER_MS     500    /* let queued replies leave when a service stops */
-#define MAX_FRAMES           3      /* [identity][empty][envelope] at most */
 #define TAG_HEX              16     /* publisher tag at the start of event ids */
 #define SUB_STREAMS          64     /* (publisher, type) sequences a subscriber follows */
 #define ERROR_MSG_MAX        1024
 #define MAX_MSG_BYTES        (16L * 1024 * 1024)  /* larger inbound messages cut the connection */
 
-/* ---- helpers ---- */
+/* ---- helpers (shared with bus_client.c through bus_int.h) ---- */
 
 /* Fills buf with n random bytes: getrandom(2), else /dev/urandom, else the clock. */
 static void random_bytes(uint8_t *buf, size_t n)
@@ -99,15 +97,14 @@ int64_t bus_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Milliseconds on a clock that never jumps, for timeouts. */
-static int64_t mono_ms(void)
+int64_t bus_mono_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static char *dup_str(const char *s)
+char *bus_dup_str(const char *s)
 {
     size_t n = strlen(s) + 1;
     char *d = malloc(n);
@@ -116,9 +113,8 @@ static char *dup_str(const char *s)
     return d;
 }
 
-/* A new socket with heartbeats, linger and high-water marks set, or NULL with err. */
-static void *open_socket(void *zctx, int type, int linger_ms, int hwm, const char *endpoint,
-                         char *err, size_t errlen)
+void *bus_open_socket(void *zctx, int type, int linger_ms, int hwm, const char *endpoint,
+                      char *err, size_t errlen)
 {
     const int ivl = HEARTBEAT_IVL_MS, timeout = HEARTBEAT_TIMEOUT_MS;
     const int64_t maxmsg = MAX_MSG_BYTES;
@@ -140,11 +136,11 @@ static void *open_socket(void *zctx, int type, int linger_ms, int hwm, const cha
     return sock;
 }
 
-/* open_socket(), then bind or connect to endpoint. */
+/* bus_open_socket(), then bind or connect to endpoint. */
 static void *open_attached(void *zctx, int type, int bind, int linger_ms, int hwm, const char *endpoint,
                            char *err, size_t errlen)
 {
-    void *sock = open_socket(zctx, type, linger_ms, hwm, endpoint, err, errlen);
+    void *sock = bus_open_socket(zctx, type, linger_ms, hwm, endpoint, err, errlen);
     if (!sock)
         return NULL;
     if ((bind ? zmq_bind(sock, endpoint) : zmq_connect(sock, endpoint)) < 0) {
@@ -155,10 +151,8 @@ static void *open_attached(void *zctx, int type, int bind, int linger_ms, int hw
     return sock;
 }
 
-/* Packs an envelope around msg (NULL = empty payload). Returns a malloc'd buffer
- * the caller frees, with its length in *len, or NULL when out of memory. */
-static uint8_t *envelope_pack(const char *type, const char *id, const char *trace_id, const char *sender,
-                              uint64_t seq, const ProtobufCMessage *msg, size_t *len)
+uint8_t *bus_envelope_pack(const char *type, const char *id, const char *trace_id, const char *sender,
+                           uint64_t seq, const ProtobufCMessage *msg, size_t *len)
 {
     Jiesu__Envelope env = JIESU__ENVELOPE__INIT;
     uint8_t *payload = NULL, *out = NULL;
@@ -186,8 +180,7 @@ cleanup:
     return out;
 }
 
-/* Sends n frames as one message; flags (e.g. ZMQ_DONTWAIT) apply to each. 0 or -1 (zmq_errno). */
-static int frames_send(void *sock, const void *const *data, const size_t *len, int n, int flags)
+int bus_frames_send(void *sock, const void *const *data, const size_t *len, int n, int flags)
 {
     for (int i = 0; i < n; i++)
         if (zmq_send(sock, data[i], len[i], flags | (i < n - 1 ? ZMQ_SNDMORE : 0)) < 0)
@@ -195,34 +188,26 @@ static int frames_send(void *sock, const void *const *data, const size_t *len, i
     return 0;
 }
 
-/* One received message, up to MAX_FRAMES frames; extra frames are counted and dropped. */
-typedef struct {
-    zmq_msg_t part[MAX_FRAMES];
-    int       n;
-    int       extra;
-} frames;
-
-static void frames_close(frames *f)
+void bus_frames_close(bus_frames *f)
 {
     for (int i = 0; i < f->n; i++)
         zmq_msg_close(&f->part[i]);
     f->n = 0;
 }
 
-/* Receives one whole message. 1, 0 when flags has ZMQ_DONTWAIT and nothing waits, -1 on error. */
-static int frames_recv(void *sock, int flags, frames *f)
+int bus_frames_recv(void *sock, int flags, bus_frames *f)
 {
     int more = 1;
     f->n = 0;
     f->extra = 0;
     while (more) {
-        zmq_msg_t spill, *m = f->n < MAX_FRAMES ? &f->part[f->n] : &spill;
+        zmq_msg_t spill, *m = f->n < BUS_MAX_FRAMES ? &f->part[f->n] : &spill;
         zmq_msg_init(m);
         /* Later frames of a message arrive with the first: only the first can wait. */
         if (zmq_msg_recv(m, sock, f->n + f->extra == 0 ? flags : 0) < 0) {
             int e = zmq_errno();
             zmq_msg_close(m);
-            frames_close(f);
+            bus_frames_close(f);
             errno = e;
             return e == EAGAIN ? 0 : -1;
         }
@@ -237,7 +222,7 @@ static int frames_recv(void *sock, int flags, frames *f)
     return 1;
 }
 
-static Jiesu__Envelope *frame_envelope(zmq_msg_t *m)
+Jiesu__Envelope *bus_frame_envelope(zmq_msg_t *m)
 {
     return jiesu__envelope__unpack(NULL, zmq_msg_size(m), zmq_msg_data(m));
 }
@@ -271,7 +256,7 @@ struct bus_pub {
 bus_pub *bus_pub_new(void *zctx, const char *endpoint, const char *sender, char *err, size_t errlen)
 {
     bus_pub *self = calloc(1, sizeof *self);
-    if (!self || !(self->sender = dup_str(sender))) {
+    if (!self || !(self->sender = bus_dup_str(sender))) {
         snprintf(err, errlen, "%s: out of memory", endpoint);
         goto fail;
     }
@@ -295,7 +280,7 @@ static uint64_t pub_next_seq(bus_pub *self, const char *type)
     if (!grown)
         return 0;
     self->topics = grown;
-    if (!(grown[self->ntopics].type = dup_str(type)))
+    if (!(grown[self->ntopics].type = bus_dup_str(type)))
         return 0;
     grown[self->ntopics].seq = 1;
     return grown[self->ntopics++].seq;
@@ -315,13 +300,13 @@ int bus_pub_send(bus_pub *self, const char *type, const ProtobufCMessage *msg, c
         bus_new_id(trace);
         trace_id = trace;
     }
-    if (!seq || !(buf = envelope_pack(type, id, trace_id, self->sender, seq, msg, &len))) {
+    if (!seq || !(buf = bus_envelope_pack(type, id, trace_id, self->sender, seq, msg, &len))) {
         log_error("bus: publishing %s: out of memory", type);
         return -1;
     }
     const void *data[2] = {type, buf};
     size_t lens[2] = {strlen(type), len};
-    int rc = frames_send(self->sock, data, lens, 2, ZMQ_DONTWAIT);
+    int rc = bus_frames_send(self->sock, data, lens, 2, ZMQ_DONTWAIT);
     if (rc < 0)
         log_warn("bus: event %s seq %llu not published: %s", type, (unsigned long long)seq,
                  zmq_strerror(zmq_errno()));
@@ -363,7 +348,7 @@ struct bus_sub {
 bus_sub *bus_sub_new(void *zctx, const char *endpoint, const char *prefix, char *err, size_t errlen)
 {
     bus_sub *self = calloc(1, sizeof *self);
-    if (!self || !(self->endpoint = dup_str(endpoint))) {
+    if (!self || !(self->endpoint = bus_dup_str(endpoint))) {
         snprintf(err, errlen, "%s: out of memory", endpoint);
         goto fail;
     }
@@ -420,7 +405,7 @@ static int sub_track(bus_sub *self, const Jiesu__Envelope *env)
 }
 
 /* Unpacks a received [type][envelope] event; NULL (logged) when it is not one. */
-static Jiesu__Envelope *sub_decode(bus_sub *self, frames *f)
+static Jiesu__Envelope *sub_decode(bus_sub *self, bus_frames *f)
 {
     Jiesu__Envelope *env = NULL;
     if (f->n != 2 || f->extra) {
@@ -428,7 +413,7 @@ static Jiesu__Envelope *sub_decode(bus_sub *self, frames *f)
                  self->endpoint, f->n + f->extra);
         return NULL;
     }
-    env = frame_envelope(&f->part[1]);
+    env = bus_frame_envelope(&f->part[1]);
     if (!env) {
         log_warn("bus: event from %s is not an envelope; skipped", self->endpoint);
     } else if (strlen(env->type) != zmq_msg_size(&f->part[0]) ||
@@ -443,21 +428,21 @@ static Jiesu__Envelope *sub_decode(bus_sub *self, frames *f)
 
 int bus_sub_recv(bus_sub *self, int timeout_ms, Jiesu__Envelope **env, int *gap)
 {
-    int64_t deadline = mono_ms() + timeout_ms;
-    frames f;
+    int64_t deadline = bus_mono_ms() + timeout_ms;
+    bus_frames f;
 
     *env = NULL;
     if (gap)
         *gap = 0;
     for (;;) {
-        int rc = frames_recv(self->sock, ZMQ_DONTWAIT, &f);
+        int rc = bus_frames_recv(self->sock, ZMQ_DONTWAIT, &f);
         if (rc < 0) {
             log_error("bus: receiving an event from %s: %s", self->endpoint, zmq_strerror(zmq_errno()));
             return -1;
         }
         if (rc == 1) {
             *env = sub_decode(self, &f);
-            frames_close(&f);
+            bus_frames_close(&f);
             if (*env) {
                 int g = sub_track(self, *env);
                 if (gap)
@@ -466,7 +451,7 @@ int bus_sub_recv(bus_sub *self, int timeout_ms, Jiesu__Envelope **env, int *gap)
             }
             continue;
         }
-        int64_t left = timeout_ms < 0 ? -1 : deadline - mono_ms();
+        int64_t left = timeout_ms < 0 ? -1 : deadline - bus_mono_ms();
         if (timeout_ms >= 0 && left <= 0)
             return 0;
         if (wait_readable(self->sock, (long)left) < 0) {
@@ -501,11 +486,11 @@ bus_server *bus_server_new(void *zctx, const char *endpoint, const char *sender,
 {
     const int mandatory = 1;
     bus_server *self = calloc(1, sizeof *self);
-    if (!self || !(self->sender = dup_str(sender)) || !(self->endpoint = dup_str(endpoint))) {
+    if (!self || !(self->sender = bus_dup_str(sender)) || !(self->endpoint = bus_dup_str(endpoint))) {
         snprintf(err, errlen, "%s: out of memory", endpoint);
         goto fail;
     }
-    self->sock = open_socket(zctx, ZMQ_ROUTER, SERVER_LINGER_MS, 0, endpoint, err, errlen);
+    self->sock = bus_open_socket(zctx, ZMQ_ROUTER, SERVER_LINGER_MS, 0, endpoint, err, errlen);
     if (!self->sock)
         goto fail;
     if (zmq_setsockopt(self->sock, ZMQ_ROUTER_MANDATORY, &mandatory, sizeof mandatory) < 0 ||
@@ -526,7 +511,7 @@ void *bus_server_socket(bus_server *self)
 
 /* Fills req from a received [identity]([empty])[envelope]. 0, or -1 with the reason in why
  * (req->identity is then set when there was one, so the sender can be told). */
-static int server_decode(frames *f, bus_request *req, char *why, size_t whylen)
+static int server_decode(bus_frames *f, bus_request *req, char *why, size_t whylen)
 {
     size_t idlen = zmq_msg_size(&f->part[0]);
     if (idlen > sizeof req->identity) {
@@ -541,7 +526,7 @@ static int server_decode(frames *f, bus_request *req, char *why, size_t whylen)
         snprintf(why, whylen, "%d frames, expected [empty][envelope]", f->n + f->extra - 1);
         return -1;
     }
-    req->env = frame_envelope(&f->part[body]);
+    req->env = bus_frame_envelope(&f->part[body]);
     if (!req->env) {
         snprintf(why, whylen, "not a protobuf Envelope (%zu bytes)", zmq_msg_size(&f->part[body]));
         return -1;
@@ -556,20 +541,20 @@ static int server_decode(frames *f, bus_request *req, char *why, size_t whylen)
 int bus_server_recv(bus_server *self, bus_request *req)
 {
     char why[128];
-    frames f;
+    bus_frames f;
 
     req->env = NULL;
     req->identity_len = 0;
     req->delimited = 0;
     for (;;) {
-        int rc = frames_recv(self->sock, ZMQ_DONTWAIT, &f);
+        int rc = bus_frames_recv(self->sock, ZMQ_DONTWAIT, &f);
         if (rc <= 0) {
             if (rc < 0)
                 log_error("bus: receiving a request at %s: %s", self->endpoint, zmq_strerror(zmq_errno()));
             return rc;
         }
         rc = server_decode(&f, req, why, sizeof why);
-        frames_close(&f);
+        bus_frames_close(&f);
         if (rc == 0)
             return 1;
         log_warn("bus: malformed request at %s: %s; answered with an error", self->endpoint, why);
@@ -586,7 +571,7 @@ static int server_send(bus_server *self, const bus_request *req, const char *typ
     const char *id = req->env ? req->env->id : "";
     const char *shown = *id ? id : "(no id)";
     const char *trace = req->env ? req->env->trace_id : "";
-    uint8_t *buf = envelope_pack(type, id, trace, self->sender, 0, msg, &len);
+    uint8_t *buf = bus_envelope_pack(type, id, trace, self->sender, 0, msg, &len);
     if (!buf) {
         log_error("bus: reply %s to request %s: out of memory", type, shown);
         return -1;
@@ -597,7 +582,7 @@ static int server_send(bus_server *self, const bus_request *req, const char *typ
         data[1] = buf;
         lens[1] = len;
     }
-    int rc = frames_send(self->sock, data, lens, req->delimited ? 3 : 2, ZMQ_DONTWAIT);
+    int rc = bus_frames_send(self->sock, data, lens, req->delimited ? 3 : 2, ZMQ_DONTWAIT);
     if (rc < 0) {
         int e = zmq_errno();
         log_warn("bus: reply %s to request %s at %s dropped: %s", type, shown, self->endpoint,
@@ -642,158 +627,6 @@ void bus_server_destroy(bus_server **self)
         zmq_close((*self)->sock);
     free((*self)->sender);
     free((*self)->endpoint);
-    free(*self);
-    *self = NULL;
-}
-
-/* ---- bus_client ---- */
-
-struct bus_client {
-    void *zctx;
-    void *sock;             /* NULL between a timed-out try and the next one */
-    char *endpoint;
-    char *sender;
-};
-
-static int client_connect(bus_client *self, char *err, size_t errlen)
-{
-    self->sock = open_attached(self->zctx, ZMQ_DEALER, 0, 0, 0, self->endpoint, err, errlen);
-    return self->sock ? 0 : -1;
-}
-
-/* Closes the socket without lingering: whatever it still holds is abandoned. */
-static void client_disconnect(bus_client *self)
-{
-    if (self->sock)
-        zmq_close(self->sock);
-    self->sock = NULL;
-}
-
-bus_client *bus_client_new(void *zctx, const char *endpoint, const char *sender, char *err, size_t errlen)
-{
-    bus_client *self = calloc(1, sizeof *self);
-    if (!self || !(self->endpoint = dup_str(endpoint)) || !(self->sender = dup_str(sender))) {
-        snprintf(err, errlen, "%s: out of memory", endpoint);
-        goto fail;
-    }
-    self->zctx = zctx;
-    if (client_connect(self, err, errlen) < 0)
-        goto fail;
-    return self;
-fail:
-    bus_client_destroy(&self);
-    return NULL;
-}
-
-/* Reads one reply; returns it when its id is want, else NULL (dropped, logged). */
-static Jiesu__Envelope *client_take(bus_client *self, const char *want)
-{
-    frames f;
-    Jiesu__Envelope *env = NULL;
-    if (frames_recv(self->sock, ZMQ_DONTWAIT, &f) <= 0)
-        return NULL;
-    int body = f.n > 1 && zmq_msg_size(&f.part[0]) == 0;
-    if (f.n == body + 1 && !f.extra)
-        env = frame_envelope(&f.part[body]);
-    frames_close(&f);
-    if (!env) {
-        log_warn("bus: malformed reply from %s dropped", self->endpoint);
-    } else if (strcmp(env->id, want) != 0) {
-        log_debug("bus: stale reply %s from %s dropped (waiting for %s)", env->id, self->endpoint, want);
-        jiesu__envelope__free_unpacked(env, NULL);
-        env = NULL;
-    }
-    return env;
-}
-
-/* Sends the packed request and waits up to timeout_ms for its reply.
- * 1 with *reply, 0 on timeout, -1 on a socket error (in err). */
-static int client_try(bus_client *self, const uint8_t *buf, size_t len, const char *id, int timeout_ms,
-                      Jiesu__Envelope **reply, char *err, size_t errlen)
-{
-    const void *data[2] = {"", buf};
-    size_t lens[2] = {0, len};
-    int64_t deadline = mono_ms() + timeout_ms;
-
-    /* A new DEALER queues until connected; the send only fails if that queue is full. */
-    if (zmq_setsockopt(self->sock, ZMQ_SNDTIMEO, &timeout_ms, sizeof timeout_ms) < 0 ||
-        frames_send(self->sock, data, lens, 2, 0) < 0) {
-        if (zmq_errno() == EAGAIN)
-            return 0;
-        snprintf(err, errlen, "send to %s: %s", self->endpoint, zmq_strerror(zmq_errno()));
-        return -1;
-    }
-    for (;;) {
-        int64_t left = deadline - mono_ms();
-        if (left <= 0)
-            return 0;
-        int rc = wait_readable(self->sock, (long)left);
-        if (rc < 0 && zmq_errno() != EINTR) {
-            snprintf(err, errlen, "poll %s: %s", self->endpoint, zmq_strerror(zmq_errno()));
-            return -1;
-        }
-        if (rc > 0 && (*reply = client_take(self, id)) != NULL)
-            return 1;
-    }
-}
-
-/* Turns an "error" reply into -1 with its message in err; frees it. */
-static int client_error(Jiesu__Envelope **reply, char *err, size_t errlen)
-{
-    Jiesu__Error *e = BUS_UNPACK(error, *reply);
-    snprintf(err, errlen, "%s", e ? e->message : "the server answered with an unreadable error");
-    if (e)
-        jiesu__error__free_unpacked(e, NULL);
-    jiesu__envelope__free_unpacked(*reply, NULL);
-    *reply = NULL;
-    return -1;
-}
-
-int bus_client_call(bus_client *self, const char *type, const ProtobufCMessage *msg,
-                    int timeout_ms, int tries, Jiesu__Envelope **reply, char *err, size_t errlen)
-{
-    char id[33], trace[33];
-    size_t len;
-    int rc = -1;
-
-    *reply = NULL;
-    bus_new_id(id);
-    bus_new_id(trace);
-    uint8_t *buf = envelope_pack(type, id, trace, self->sender, 0, msg, &len);
-    if (!buf) {
-        snprintf(err, errlen, "%s to %s: out of memory", type, self->endpoint);
-        return -1;
-    }
-    for (int attempt = 1; attempt <= tries; attempt++) {
-        if (!self->sock && client_connect(self, err, errlen) < 0)
-            goto cleanup;
-        int got = client_try(self, buf, len, id, timeout_ms, reply, err, errlen);
-        if (got < 0)
-            goto cleanup;
-        if (got > 0) {
-            rc = strcmp((*reply)->type, "error") == 0 ? client_error(reply, err, errlen) : 0;
-            goto cleanup;
-        }
-        /* Lazy Pirate: the old socket may hold a lost request or a late reply; start afresh. */
-        client_disconnect(self);
-        if (attempt < tries)
-            log_warn("bus: no reply to %s from %s in %d ms; retrying (%d of %d)", type, self->endpoint,
-                     timeout_ms, attempt + 1, tries);
-    }
-    snprintf(err, errlen, "no reply to %s from %s after %d tr%s of %d ms", type, self->endpoint, tries,
-             tries == 1 ? "y" : "ies", timeout_ms);
-cleanup:
-    free(buf);
-    return rc;
-}
-
-void bus_client_destroy(bus_client **self)
-{
-    if (!*self)
-        return;
-    client_disconnect(*self);
-    free((*self)->endpoint);
-    free((*self)->sender);
     free(*self);
     *self = NULL;
 }

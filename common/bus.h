@@ -10,7 +10,9 @@
  *                       so an unroutable reply is an error, not a silent drop).
  *   bus_client          a DEALER socket making requests the Lazy Pirate way:
  *                       a request id, a timeout, and on timeout a fresh socket and
- *                       a retry. Replies with a stale id are discarded.
+ *                       a retry. Replies with a stale id are discarded. A server
+ *                       that goes away mid-request ends the try at once; nobody
+ *                       there after the connect wait ends the call (bus_client.c).
  * Request frames: [empty][Envelope] from the client, [identity][empty][Envelope]
  * at the server. ZMTP heartbeats are on for every socket.
  *
@@ -75,9 +77,15 @@ void bus_server_destroy(bus_server **self);
 typedef struct bus_client bus_client;
 
 bus_client *bus_client_new(void *zctx, const char *endpoint, const char *sender, char *err, size_t errlen);
+/* How long a try waits for a connection before deciding nobody is there
+ * (default 10 s; ms <= 0 restores it). Tries shorter than this just time out. */
+void bus_client_set_connect_wait(bus_client *self, int ms);
 /* Sends msg under type and waits for the matching reply, trying up to tries
- * times, each waiting timeout_ms. Returns 0 with *reply set; -1 on no answer or
- * when the server answered "error" (its message is then in err). */
+ * times, each waiting timeout_ms. A try ends early when the server's
+ * connection drops (the next try sends again) or when nothing accepted the
+ * connection within the connect wait (no further tries). Returns 0 with
+ * *reply set; -1 on no answer (err says which of these) or when the server
+ * answered "error" (its message is then in err). */
 int bus_client_call(bus_client *self, const char *type, const ProtobufCMessage *msg,
                     int timeout_ms, int tries, Jiesu__Envelope **reply, char *err, size_t errlen);
 void bus_client_destroy(bus_client **self);

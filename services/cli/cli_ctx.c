@@ -63,6 +63,7 @@ int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
         snprintf(err, errlen, "%s at %s: %s", svc, ep, why);
         goto done;
     }
+    bus_client_set_connect_wait(client, (int)(1000 * config_get_long(ctx->cfg, "cli.connect_seconds", 10)));
     int64_t t0 = bus_now_ms();
     if (bus_client_call(client, type, msg, timeout_ms, tries, reply, why, sizeof why) == 0) {
         rc = 0;

@@ -1,5 +1,6 @@
 /* test_bus.c — the ZeroMQ bus: events with sequence numbers and gap detection,
- * requests and replies, Lazy Pirate retries, stale and malformed messages.
+ * requests and replies, Lazy Pirate retries, a server gone mid-request or not
+ * there at all, stale and malformed messages.
  *
  * Everything runs in this process over ipc:// (and tcp:// on 127.0.0.1) sockets;
  * servers that must answer while a client waits run in a second thread.
@@ -326,19 +327,33 @@ static void test_sub_gap(void **state)
 
 /* ---- requests ---- */
 
-/* A bus_server answering in its own thread: ping → pong, fail → error. */
+/* A bus_server answering in its own thread: ping → pong, fail → error,
+ * vanish → the first time for a request id, the server closes its socket
+ * without answering (as if it crashed) and, when back_ms >= 0, binds again
+ * after back_ms (as if restarted); a retry with the same id gets a pong. */
 typedef struct {
     void       *zctx;
     char        endpoint[128];  /* in: where to bind; out: the bound endpoint */
     long        delay_ms;       /* wait this long before binding */
+    atomic_long back_ms;        /* after a vanish: rebind after this long; < 0: never */
+    char        vanished[33];   /* the request id last vanished on */
     atomic_int  ready;
     atomic_int  stop;
     atomic_int  served;
 } server_thread;
 
+/* 1 when req is a vanish request seen for the first time (remembered). */
+static int vanish_now(server_thread *t, const bus_request *req)
+{
+    if (strcmp(req->env->type, "vanish") != 0 || strcmp(t->vanished, req->env->id) == 0)
+        return 0;
+    snprintf(t->vanished, sizeof t->vanished, "%s", req->env->id);
+    return 1;
+}
+
 static void serve_one(bus_server *server, const bus_request *req)
 {
-    if (strcmp(req->env->type, "ping") == 0) {
+    if (strcmp(req->env->type, "ping") == 0 || strcmp(req->env->type, "vanish") == 0) {
         Jiesu__Pong pong = JIESU__PONG__INIT;
         pong.service = "test";
         pong.pid = getpid();
@@ -350,33 +365,48 @@ static void serve_one(bus_server *server, const bus_request *req)
     }
 }
 
-static void *server_main(void *arg)
+/* Serves until stopped (0) or asked to vanish (1). */
+static int serve(server_thread *t, bus_server *server)
 {
-    server_thread *t = arg;
-    char err[256] = "";
-    size_t len = sizeof t->endpoint;
     bus_request req;
     memset(&req, 0, sizeof req);
-    sleep_ms(t->delay_ms);
-    bus_server *server = bus_server_new(t->zctx, t->endpoint, "test", err, sizeof err);
-    if (!server) {
-        fprintf(stderr, "test server: %s\n", err);
-        atomic_store(&t->ready, -1);
-        return NULL;
-    }
-    zmq_getsockopt(bus_server_socket(server), ZMQ_LAST_ENDPOINT, t->endpoint, &len);
-    atomic_store(&t->ready, 1);
     zmq_pollitem_t item = {.socket = bus_server_socket(server), .events = ZMQ_POLLIN};
     while (!atomic_load(&t->stop)) {
         zmq_poll(&item, 1, 20);
         while (bus_server_recv(server, &req) == 1) {
             atomic_fetch_add(&t->served, 1);   /* before replying: the client checks it on return */
-            serve_one(server, &req);
+            int vanish = vanish_now(t, &req);
+            if (!vanish)
+                serve_one(server, &req);
             bus_request_clear(&req);
+            if (vanish)
+                return 1;
         }
     }
-    bus_server_destroy(&server);
-    return NULL;
+    return 0;
+}
+
+static void *server_main(void *arg)
+{
+    server_thread *t = arg;
+    char err[256] = "";
+    size_t len = sizeof t->endpoint;
+    sleep_ms(t->delay_ms);
+    for (;;) {
+        bus_server *server = bus_server_new(t->zctx, t->endpoint, "test", err, sizeof err);
+        if (!server) {
+            fprintf(stderr, "test server: %s\n", err);
+            atomic_store(&t->ready, -1);
+            return NULL;
+        }
+        zmq_getsockopt(bus_server_socket(server), ZMQ_LAST_ENDPOINT, t->endpoint, &len);
+        atomic_store(&t->ready, 1);
+        int vanished = serve(t, server);
+        bus_server_destroy(&server);
+        if (!vanished || atomic_load(&t->back_ms) < 0)
+            return NULL;
+        sleep_ms(atomic_load(&t->back_ms));
+    }
 }
 
 static void server_start(server_thread *t, pthread_t *tid, void *zctx, const char *endpoint, long delay_ms)
@@ -480,6 +510,76 @@ static void test_client_retry(void **state)
     bus_client_destroy(&client);
     server_stop(&t, tid);
     ipc_remove(ep);
+    finish(state);
+}
+
+/* Calls "vanish" with a long timeout; returns how long the call took, err set. */
+static int64_t call_vanish(bus_client *client, int tries, char *err, size_t errlen)
+{
+    Jiesu__Ping ping = JIESU__PING__INIT;
+    Jiesu__Envelope *reply = NULL;
+    int64_t t0 = bus_now_ms();
+    int rc = bus_client_call(client, "vanish", &ping.base, 60000, tries, &reply, err, errlen);
+    if (rc == 0) {
+        assert_string_equal(reply->type, "pong");
+        jiesu__envelope__free_unpacked(reply, NULL);
+    }
+    return rc == 0 ? bus_now_ms() - t0 : -(bus_now_ms() - t0);
+}
+
+/* The server goes away while a request waits for its reply: the try ends at
+ * once instead of after its 60 s; restarted, the retry gets the answer; not
+ * restarted, the call ends after the connect wait, saying so. */
+static void test_client_server_gone(void **state)
+{
+    server_thread t;
+    pthread_t tid;
+    char ep[128], err[256] = "";
+    ipc_endpoint(ep, sizeof ep, "gone");
+    server_start(&t, &tid, zctx_of(state), ep, 0);
+    atomic_store(&t.back_ms, 200);
+    server_wait_ready(&t);
+    bus_client *client = bus_client_new(zctx_of(state), ep, "jiesu", err, sizeof err);
+    assert_non_null(client);
+    bus_client_set_connect_wait(client, 1000);
+
+    int64_t took = call_vanish(client, 1, err, sizeof err);
+    assert_true(took < 0 && -took < 5000);
+    assert_non_null(strstr(err, "went away while answering vanish"));
+    assert_non_null(strstr(err, ep));
+
+    took = call_vanish(client, 2, err, sizeof err);        /* restarted after 200 ms */
+    assert_true(took > 0 && took < 5000);
+    assert_int_equal(atomic_load(&t.served), 3);
+
+    atomic_store(&t.back_ms, -1);                            /* now for good */
+    took = call_vanish(client, 3, err, sizeof err);
+    assert_true(took < 0 && -took >= 1000 && -took < 6000);
+    assert_non_null(strstr(err, "went away while answering vanish and is not back after 1000 ms"));
+    assert_int_equal(pthread_join(tid, NULL), 0);
+    bus_client_destroy(&client);
+    ipc_remove(ep);
+    finish(state);
+}
+
+/* Nobody there: a call with a long timeout ends after the connect wait, without more tries. */
+static void test_client_nobody_there(void **state)
+{
+    char ep[128], err[256] = "";
+    ipc_endpoint(ep, sizeof ep, "nobody");
+    bus_client *client = bus_client_new(zctx_of(state), ep, "jiesu", err, sizeof err);
+    assert_non_null(client);
+    bus_client_set_connect_wait(client, 300);
+    Jiesu__Ping ping = JIESU__PING__INIT;
+    Jiesu__Envelope *reply = NULL;
+    int64_t t0 = bus_now_ms();
+    assert_int_equal(bus_client_call(client, "ping", &ping.base, 60000, 3, &reply, err, sizeof err), -1);
+    int64_t took = bus_now_ms() - t0;
+    assert_true(took >= 300 && took < 3000);
+    assert_null(reply);
+    assert_non_null(strstr(err, "nothing answers at"));
+    assert_non_null(strstr(err, ep));
+    bus_client_destroy(&client);
     finish(state);
 }
 
@@ -681,6 +781,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sub_gap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request_reply, setup, teardown),
         cmocka_unit_test_setup_teardown(test_client_retry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_client_server_gone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_client_nobody_there, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_reply_ignored, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_malformed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_endpoints, setup, teardown),

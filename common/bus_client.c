@@ -1,0 +1,267 @@
+/* bus_client.c — requests to a jiesu service the Lazy Pirate way (see bus.h).
+ *
+ * A DEALER socket sends [empty][Envelope] and waits for the reply carrying
+ * the request's id; on timeout the socket is closed without lingering and a
+ * fresh one sends the same request (same id) again; replies whose id is not
+ * the request's are dropped.
+ *
+ * A monitor on the socket tells how the wait is going, so a caller is not
+ * left waiting out a long timeout for nothing:
+ *   - the server went away (its connection dropped) while the request was
+ *     out: no reply can come on that connection; the try ends at once and
+ *     the next try (if any) sends the request again, to the server restarted
+ *     in its place;
+ *   - nothing accepted the connection within the connect wait (10 s unless
+ *     set): nobody is there; the call ends without further tries.
+ */
+#include "bus.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "bus_int.h"
+#include "log.h"
+
+#define CONNECT_WAIT_MS 10000
+
+struct bus_client {
+    void    *zctx;
+    void    *sock;          /* NULL between a timed-out try and the next one */
+    void    *mon;           /* PAIR socket receiving sock's connect/disconnect events */
+    int      connected;
+    unsigned generation;    /* sockets opened so far: names each monitor endpoint */
+    int      connect_wait_ms;
+    char    *endpoint;
+    char    *sender;
+};
+
+/* How a try ended. */
+typedef enum { TRY_ERROR = -1, TRY_TIMEOUT, TRY_REPLY, TRY_GONE, TRY_ABSENT } try_end;
+
+/* Closes the socket and its monitor without lingering: whatever they still hold is abandoned. */
+static void client_disconnect(bus_client *self)
+{
+    if (self->sock) {
+        zmq_socket_monitor(self->sock, NULL, 0);
+        zmq_close(self->sock);
+    }
+    if (self->mon)
+        zmq_close(self->mon);
+    self->sock = self->mon = NULL;
+    self->connected = 0;
+}
+
+/* A fresh DEALER, monitored from before its connect so no event is missed. 0 or -1 with err. */
+static int client_connect(bus_client *self, char *err, size_t errlen)
+{
+    char mon_ep[96];
+    const int linger = 0;
+    snprintf(mon_ep, sizeof mon_ep, "inproc://bus-client-%p-%u", (void *)self, self->generation++);
+    self->sock = bus_open_socket(self->zctx, ZMQ_DEALER, 0, 0, self->endpoint, err, errlen);
+    if (!self->sock)
+        return -1;
+    if (zmq_socket_monitor(self->sock, mon_ep, ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED) < 0 ||
+        !(self->mon = zmq_socket(self->zctx, ZMQ_PAIR)) ||
+        zmq_setsockopt(self->mon, ZMQ_LINGER, &linger, sizeof linger) < 0 ||
+        zmq_connect(self->mon, mon_ep) < 0 || zmq_connect(self->sock, self->endpoint) < 0) {
+        snprintf(err, errlen, "connect %s: %s", self->endpoint, zmq_strerror(zmq_errno()));
+        client_disconnect(self);
+        return -1;
+    }
+    return 0;
+}
+
+bus_client *bus_client_new(void *zctx, const char *endpoint, const char *sender, char *err, size_t errlen)
+{
+    bus_client *self = calloc(1, sizeof *self);
+    if (!self || !(self->endpoint = bus_dup_str(endpoint)) || !(self->sender = bus_dup_str(sender))) {
+        snprintf(err, errlen, "%s: out of memory", endpoint);
+        goto fail;
+    }
+    self->zctx = zctx;
+    self->connect_wait_ms = CONNECT_WAIT_MS;
+    if (client_connect(self, err, errlen) < 0)
+        goto fail;
+    return self;
+fail:
+    bus_client_destroy(&self);
+    return NULL;
+}
+
+void bus_client_set_connect_wait(bus_client *self, int ms)
+{
+    self->connect_wait_ms = ms > 0 ? ms : CONNECT_WAIT_MS;
+}
+
+/* Reads the monitor's waiting events. 1 when the connection dropped, else 0. */
+static int client_events(bus_client *self)
+{
+    bus_frames f;
+    int dropped = 0;
+    while (bus_frames_recv(self->mon, ZMQ_DONTWAIT, &f) > 0) {
+        uint16_t event = 0;
+        if (zmq_msg_size(&f.part[0]) >= sizeof event)
+            memcpy(&event, zmq_msg_data(&f.part[0]), sizeof event);
+        bus_frames_close(&f);
+        if (event == ZMQ_EVENT_CONNECTED) {
+            self->connected = 1;
+        } else if (event == ZMQ_EVENT_DISCONNECTED) {
+            dropped = 1;
+            self->connected = 0;
+        }
+    }
+    return dropped;
+}
+
+/* Reads one reply; returns it when its id is want, else NULL (dropped, logged). */
+static Jiesu__Envelope *client_take(bus_client *self, const char *want)
+{
+    bus_frames f;
+    Jiesu__Envelope *env = NULL;
+    if (bus_frames_recv(self->sock, ZMQ_DONTWAIT, &f) <= 0)
+        return NULL;
+    int body = f.n > 1 && zmq_msg_size(&f.part[0]) == 0;
+    if (f.n == body + 1 && !f.extra)
+        env = bus_frame_envelope(&f.part[body]);
+    bus_frames_close(&f);
+    if (!env) {
+        log_warn("bus: malformed reply from %s dropped", self->endpoint);
+    } else if (strcmp(env->id, want) != 0) {
+        log_debug("bus: stale reply %s from %s dropped (waiting for %s)", env->id, self->endpoint, want);
+        jiesu__envelope__free_unpacked(env, NULL);
+        env = NULL;
+    }
+    return env;
+}
+
+/* Waits for the reply to request id until deadline; gives up at connect_by
+ * if still not connected then. */
+static try_end client_wait(bus_client *self, const char *id, int64_t deadline, int64_t connect_by,
+                           Jiesu__Envelope **reply, char *err, size_t errlen)
+{
+    for (;;) {
+        int64_t now = bus_mono_ms();
+        if (!self->connected && now >= connect_by)
+            return connect_by < deadline ? TRY_ABSENT : TRY_TIMEOUT;
+        if (now >= deadline)
+            return TRY_TIMEOUT;
+        int64_t until = !self->connected && connect_by < deadline ? connect_by : deadline;
+        zmq_pollitem_t items[2] = {{.socket = self->sock, .events = ZMQ_POLLIN},
+                                   {.socket = self->mon, .events = ZMQ_POLLIN}};
+        int rc = zmq_poll(items, 2, (long)(until - now));
+        if (rc < 0 && zmq_errno() != EINTR) {
+            snprintf(err, errlen, "poll %s: %s", self->endpoint, zmq_strerror(zmq_errno()));
+            return TRY_ERROR;
+        }
+        if (rc > 0 && (items[0].revents & ZMQ_POLLIN) && (*reply = client_take(self, id)) != NULL)
+            return TRY_REPLY;
+        if (rc > 0 && (items[1].revents & ZMQ_POLLIN) && client_events(self))
+            return TRY_GONE;
+    }
+}
+
+/* Sends the packed request and waits up to timeout_ms for its reply. */
+static try_end client_try(bus_client *self, const uint8_t *buf, size_t len, const char *id, int timeout_ms,
+                          Jiesu__Envelope **reply, char *err, size_t errlen)
+{
+    const void *data[2] = {"", buf};
+    size_t lens[2] = {0, len};
+    int64_t start = bus_mono_ms();
+    int connect_ms = timeout_ms < self->connect_wait_ms ? timeout_ms : self->connect_wait_ms;
+
+    /* A new DEALER queues until connected; the send only fails if that queue is full. */
+    if (zmq_setsockopt(self->sock, ZMQ_SNDTIMEO, &timeout_ms, sizeof timeout_ms) < 0 ||
+        bus_frames_send(self->sock, data, lens, 2, 0) < 0) {
+        if (zmq_errno() == EAGAIN)
+            return TRY_TIMEOUT;
+        snprintf(err, errlen, "send to %s: %s", self->endpoint, zmq_strerror(zmq_errno()));
+        return TRY_ERROR;
+    }
+    return client_wait(self, id, start + timeout_ms, start + connect_ms, reply, err, errlen);
+}
+
+/* Turns an "error" reply into -1 with its message in err; frees it. */
+static int client_error(Jiesu__Envelope **reply, char *err, size_t errlen)
+{
+    Jiesu__Error *e = BUS_UNPACK(error, *reply);
+    snprintf(err, errlen, "%s", e ? e->message : "the server answered with an unreadable error");
+    if (e)
+        jiesu__error__free_unpacked(e, NULL);
+    jiesu__envelope__free_unpacked(*reply, NULL);
+    *reply = NULL;
+    return -1;
+}
+
+/* The error for a call that got no reply: how its tries ended. */
+static void no_reply(const bus_client *self, const char *type, int tries, int timeout_ms, try_end last,
+                     int went_away, char *err, size_t errlen)
+{
+    if (last == TRY_ABSENT && went_away)
+        snprintf(err, errlen, "%s went away while answering %s and is not back after %d ms (stopped or crashed? "
+                 "its log says why)", self->endpoint, type, self->connect_wait_ms);
+    else if (last == TRY_ABSENT)
+        snprintf(err, errlen, "nothing answers at %s after %d ms (is the service running?)", self->endpoint,
+                 self->connect_wait_ms);
+    else if (last == TRY_GONE)
+        snprintf(err, errlen, "%s went away while answering %s (stopped or crashed? its log says why)",
+                 self->endpoint, type);
+    else
+        snprintf(err, errlen, "no reply to %s from %s after %d tr%s of %d ms", type, self->endpoint, tries,
+                 tries == 1 ? "y" : "ies", timeout_ms);
+}
+
+int bus_client_call(bus_client *self, const char *type, const ProtobufCMessage *msg,
+                    int timeout_ms, int tries, Jiesu__Envelope **reply, char *err, size_t errlen)
+{
+    char id[33], trace[33];
+    size_t len;
+    int rc = -1, went_away = 0;
+    try_end got = TRY_TIMEOUT;
+
+    *reply = NULL;
+    bus_new_id(id);
+    bus_new_id(trace);
+    uint8_t *buf = bus_envelope_pack(type, id, trace, self->sender, 0, msg, &len);
+    if (!buf) {
+        snprintf(err, errlen, "%s to %s: out of memory", type, self->endpoint);
+        return -1;
+    }
+    for (int attempt = 1; attempt <= tries && got != TRY_ABSENT; attempt++) {
+        if (!self->sock && client_connect(self, err, errlen) < 0)
+            goto cleanup;
+        got = client_try(self, buf, len, id, timeout_ms, reply, err, errlen);
+        if (got == TRY_ERROR)
+            goto cleanup;
+        if (got == TRY_REPLY) {
+            rc = strcmp((*reply)->type, "error") == 0 ? client_error(reply, err, errlen) : 0;
+            goto cleanup;
+        }
+        went_away |= got == TRY_GONE;
+        /* Lazy Pirate: the old socket may hold a lost request or a late reply; start afresh. */
+        client_disconnect(self);
+        if (attempt < tries && got == TRY_GONE)
+            log_warn("bus: %s went away while answering %s; sending it again (%d of %d)", self->endpoint, type,
+                     attempt + 1, tries);
+        else if (attempt < tries && got == TRY_TIMEOUT)
+            log_warn("bus: no reply to %s from %s in %d ms; retrying (%d of %d)", type, self->endpoint,
+                     timeout_ms, attempt + 1, tries);
+    }
+    no_reply(self, type, tries, timeout_ms, got, went_away, err, errlen);
+cleanup:
+    free(buf);
+    return rc;
+}
+
+void bus_client_destroy(bus_client **self)
+{
+    if (!*self)
+        return;
+    client_disconnect(*self);
+    free((*self)->endpoint);
+    free((*self)->sender);
+    free(*self);
+    *self = NULL;
+}

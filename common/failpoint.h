@@ -7,6 +7,7 @@
  *   escalation  "before_commit"      alerts of a firing inserted, not committed
  *               "after_commit"       committed, next rungs not armed, not published
  *   assignment  "route_before_ack"   a batch's decisions committed, stream entries not acknowledged
+ *   intake      "import_before_enqueue"  a batch committed, its ids not yet on the routing stream
  */
 #ifndef JIESU_FAILPOINT_H
 #define JIESU_FAILPOINT_H

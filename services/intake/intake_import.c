@@ -38,6 +38,7 @@
 #include <openssl/evp.h>
 
 #include "db.h"
+#include "failpoint.h"
 #include "intake_buf.h"
 #include "intake_columns.h"
 #include "intake_rejects.h"
@@ -390,6 +391,7 @@ static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
         snprintf(why, whylen, "PostgreSQL: committing the batch failed");
         goto fail;
     }
+    failpoint("import_before_enqueue");
     if (moved)
         enqueue(r, moved);
     PQclear(moved);

@@ -1,39 +1,62 @@
-# test_intake_crash.sh — kill -9 of the intake service in the middle of a big
-# file, restart, import the file again: every row ends up exactly once (one
+# test_intake_crash.sh — the intake service killed (SIGKILL, by a failpoint) in
+# the middle of a big file, between a batch's commit and its enqueue for
+# routing. Not restarted: `jiesu import` says intake went away, in seconds.
+# Killed again and restarted while the command waits: the same command sends
+# the import again and finishes the file. Every row ends up exactly once (one
 # complaint, one 'imported' event, one routing decision each), the killed
-# import is recorded as interrupted, and the re-run, on a terminal, draws the
-# progress bar (rows/s, ETA).
+# imports are recorded as interrupted, the command on a terminal draws the
+# progress bar (rows/s, ETA), and importing the file once more changes nothing.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_intake_crash
-harness_services_start "intake.batch_rows = 5000"
+batch=5000
+harness_services_start "intake.batch_rows = $batch" \
+    "assignment.reconcile_seconds = 2" "assignment.reconcile_min_age_seconds = 1"
 crash=$HARNESS_DIR/intake_crash
 rm -rf "$crash"; mkdir -p "$crash"
 rows=60000
 "$JIESU_BIN/../tools/gen_complaints" "$rows" 11 --days 60 >"$crash/big.csv"
 
-"$JIESU_BIN/jiesu" import "$crash/big.csv" >"$crash/first.out" 2>&1 &
-cli_pid=$!
-wait_for "the first batches committed" 60 sql_gt "SELECT coalesce(max(inserted), 0) FROM imports" 0
-committed=$(sql "SELECT inserted FROM imports ORDER BY id DESC LIMIT 1")
+# Intake again, to die after its third batch's commit, before those ids reach
+# the routing stream (the assignment reconciler has to find them).
 svc_kill9 intake
-kill "$cli_pid" 2>/dev/null; wait "$cli_pid" 2>/dev/null
-check "intake was killed mid-file" test "$committed" -gt 0 -a "$committed" -lt "$rows"
-check_eq "what was committed before the kill is all there" 1 \
-    "$(sql "SELECT (count(*) >= $committed)::int FROM complaints")"
+JIESU_FAILPOINT=import_before_enqueue:3 svc_start intake
+wait_for "intake ready" 20 svc_ready intake
+started=$SECONDS
+"$JIESU_BIN/jiesu" import "$crash/big.csv" >"$crash/first.out" 2>&1
+check "the import fails when intake dies under it" test $? -ne 0
+check "… saying intake went away and is not back" \
+    grep -q "intake.router went away while answering import.request and is not back" "$crash/first.out"
+check "… within seconds, not after the import timeout" test $((SECONDS - started)) -lt 60
+check "intake was killed by its failpoint" grep -q "failpoint import_before_enqueue reached 3" "$HARNESS_DIR/intake.log"
+committed=$(sql "SELECT inserted FROM imports ORDER BY id DESC LIMIT 1")
+check_eq "killed mid-file, after three batches" $((3 * batch)) "$committed"
+check_eq "what was committed before the kill is all there" "$committed" "$(sql "SELECT count(*) FROM complaints")"
+svc_kill9 intake
 
-svc_start intake
+# Killed after its fifth batch this time (two of them new rows), and restarted
+# while the command waits: the command's second try finishes the file.
+JIESU_FAILPOINT=import_before_enqueue:5 svc_start intake
 wait_for "intake ready again" 20 svc_ready intake
-script -qc "'$JIESU_BIN/jiesu' import '$crash/big.csv'" /dev/null >"$crash/second.out" 2>&1
-check "the re-run succeeds" grep -q "big.csv: $rows rows" "$crash/second.out"
+script -qc "'$JIESU_BIN/jiesu' import '$crash/big.csv'" /dev/null >"$crash/second.out" 2>&1 &
+cli_pid=$!
+intake_dead() { ! kill -0 "$(cat "$HARNESS_DIR/intake.pid")" 2>/dev/null; }
+wait_for "intake killed again" 60 intake_dead
+check "killed again, after two batches of new rows" test "$(sql "SELECT count(*) FROM complaints")" -eq $((5 * batch))
+svc_kill9 intake
+svc_start intake
+rc=0; wait "$cli_pid" || rc=$?
+check_eq "restarted in time, the same import command finishes the file" 0 "$rc"
+check "… having said it sent the import again" grep -q "went away while answering import.request; sending it again" "$crash/second.out"
+check "… and printed the file's summary" grep -q "big.csv: $rows rows, $((rows - 5 * batch)) inserted, $((5 * batch)) duplicates" "$crash/second.out"
 check "on a terminal it shows a progress bar with rows/s and an ETA" grep -q 'rows/s  ETA' "$crash/second.out"
 check_eq "every row exactly once" "$rows $rows" "$(sql "SELECT count(*) || ' ' || count(DISTINCT ticket_no) FROM complaints")"
 check_eq "one 'imported' event per complaint" "$rows" \
     "$(sql "SELECT count(DISTINCT complaint_id) FROM complaint_events WHERE event = 'imported' HAVING count(*) = count(DISTINCT complaint_id)")"
-check_eq "the killed import is recorded as interrupted" 1 \
+check_eq "both killed imports are recorded as interrupted" 2 \
     "$(sql "SELECT count(*) FROM imports WHERE status = 'failed' AND error LIKE 'interrupted%'")"
-check_eq "the re-run counts the earlier rows as duplicates" "$rows" \
-    "$(sql "SELECT inserted + duplicates FROM imports WHERE status = 'done'")"
+"$JIESU_BIN/jiesu" import "$crash/big.csv" >"$crash/third.out" 2>&1
+check "importing the file once more inserts nothing" grep -q "big.csv: $rows rows, 0 inserted, $rows duplicates" "$crash/third.out"
 wait_for "every complaint routed" 120 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
 check_eq "each routed exactly once" "$rows" \
     "$(sql "SELECT count(DISTINCT complaint_id) FROM assignments WHERE active AND role IN ('owner', 'manual') HAVING count(*) = count(DISTINCT complaint_id)")"

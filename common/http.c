@@ -152,6 +152,11 @@ const char *http_param(const http_request *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+const char *http_header(const http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
 const char *http_method(const http_request *req) { return req->method; }
 const char *http_path(const http_request *req) { return req->path; }
 

@@ -51,6 +51,9 @@ const char *http_path(const http_request *req);
 /* A query-string or form field, or NULL. Valid during the handler only. */
 const char *http_param(const http_request *req, const char *name);
 
+/* A request header (name matched without regard to case), or NULL. Valid during the handler only. */
+const char *http_header(const http_request *req, const char *name);
+
 /* Sets resp to status with a malloc'd copy of the printf-formatted body. */
 void http_reply(http_response *resp, int status, const char *content_type, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

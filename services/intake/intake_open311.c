@@ -21,22 +21,31 @@
 #define MAX_BODY          (256 * 1024)
 #define DESCRIPTION_CHARS 4000     /* Open311's limit on description */
 #define SHORT_CHARS       200      /* names, address, email ... */
+#define KEY_CHARS         200      /* Idempotency-Key */
 #define REDIS_TIMEOUT_MS  2000
 #define JSON_TYPE         "application/json; charset=utf-8"
 
-/* One statement: the complaint, its ticket number and its 'imported' event. */
+/* One statement: the complaint, its ticket number and its 'imported' event;
+ * nothing when its Idempotency-Key ($10) is already stored. */
 static const char SQL_INSERT[] =
     "WITH c AS ("
     "  INSERT INTO complaints (ticket_no, called_at, caller_name, caller_phone, address, content,"
-    "                          category_raw, lon, lat, extra)"
+    "                          category_raw, lon, lat, extra, request_key)"
     "  VALUES ('W' || to_char(now() AT TIME ZONE 'UTC' + make_interval(mins => $9::int), 'YYYYMMDD')"
     "              || lpad(nextval('intake_web_ticket_seq')::text, 7, '0'),"
-    "          now(), $1, $2, $3, $4, $5, $6::float8, $7::float8, $8::jsonb)"
+    "          now(), $1, $2, $3, $4, $5, $6::float8, $7::float8, $8::jsonb, $10)"
+    "  ON CONFLICT (request_key) WHERE request_key IS NOT NULL DO NOTHING"
     "  RETURNING id, ticket_no"
     "), e AS ("
     "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
     "  SELECT id, 'intake', 'imported', '{\"source\": \"open311\"}' FROM c"
     ") SELECT id, ticket_no FROM c";
+
+/* The complaint stored under an Idempotency-Key, and whether it is the same request. */
+static const char SQL_BY_KEY[] =
+    "SELECT ticket_no, address IS NOT DISTINCT FROM $2 AND content IS NOT DISTINCT FROM $3"
+    "                  AND category_raw IS NOT DISTINCT FROM $4"
+    " FROM complaints WHERE request_key = $1";
 
 /* Optional fields kept in extra, as they came. */
 static const char *const EXTRA_FIELDS[] = {"email", "device_id", "account_id", "media_url", NULL};
@@ -58,7 +67,11 @@ typedef struct {
     char        content[DESCRIPTION_CHARS * 4 + 1];
     char        lon[32], lat[32];
     char        extra[4096];
+    char        key[KEY_CHARS + 1];   /* Idempotency-Key header, "" when none */
 } web_complaint;
+
+/* How storing a complaint went. */
+typedef enum { STORE_FAILED = -1, STORE_NEW, STORE_REPEATED, STORE_KEY_REUSED } store_end;
 
 /* Checks an optional text field; copies it normalised into dst. 0 or -1 with why. */
 static int take_text(const http_request *req, const char *field, size_t max_chars, int required,
@@ -158,6 +171,22 @@ static int take_extra(const http_request *req, const char *code, web_complaint *
     return 0;
 }
 
+/* The optional Idempotency-Key header: 1 to KEY_CHARS visible ASCII characters. 0 or -1 with why. */
+static int take_key(const http_request *req, web_complaint *c, char *why, size_t whylen)
+{
+    const char *v = http_header(req, "Idempotency-Key");
+    size_t len = v ? strlen(v) : 0;
+    for (size_t i = 0; i < len; i++)
+        if (v[i] < '!' || v[i] > '~')
+            len = KEY_CHARS + 1;
+    if (v && (len == 0 || len > KEY_CHARS)) {
+        snprintf(why, whylen, "Idempotency-Key: 1 to %d visible ASCII characters (a UUID, say)", KEY_CHARS);
+        return -1;
+    }
+    snprintf(c->key, sizeof c->key, "%s", v ? v : "");
+    return 0;
+}
+
 /* Validates the form into *c against the services. 0, or -1 with "field: why". */
 static int validate(const intake_open311 *self, const intake_services *services, const http_request *req,
                     web_complaint *c, char *why, size_t whylen)
@@ -175,7 +204,8 @@ static int validate(const intake_open311 *self, const intake_services *services,
     if (take_text(req, "description", max_desc, 1, c->content, sizeof c->content, why, whylen) < 0 ||
         take_text(req, "address_string", SHORT_CHARS, 0, c->address, sizeof c->address, why, whylen) < 0 ||
         take_point(req, c, why, whylen) < 0 || take_name(req, c, why, whylen) < 0 ||
-        take_phone(req, c, why, whylen) < 0 || take_extra(req, code, c, why, whylen) < 0)
+        take_phone(req, c, why, whylen) < 0 || take_extra(req, code, c, why, whylen) < 0 ||
+        take_key(req, c, why, whylen) < 0)
         return -1;
     if (!c->address[0] && !c->lat[0]) {
         snprintf(why, whylen, "address_string or lat + long: a location is required");
@@ -209,32 +239,51 @@ static void enqueue(intake_open311 *self, int64_t id)
                  (long long)id, self->route ? queue_errstr(self->route) : err);
 }
 
-/* Stores c. 0 with its ticket number in ticket, or -1 (logged). */
-static int store(intake_open311 *self, const web_complaint *c, char *ticket, size_t cap)
+/* The complaint stored earlier under c's key: its ticket, and whether c is the same request. */
+static store_end stored_before(intake_open311 *self, const web_complaint *c, char *ticket, size_t cap)
+{
+    const char *params[] = {c->key, c->address, c->content, c->category};
+    PGresult *res = db_query(self->pg, "open311 complaint by Idempotency-Key", SQL_BY_KEY, 4, params);
+    store_end end = STORE_FAILED;
+    if (res && PQntuples(res) == 1) {
+        snprintf(ticket, cap, "%s", PQgetvalue(res, 0, 0));
+        end = strcmp(PQgetvalue(res, 0, 1), "t") == 0 ? STORE_REPEATED : STORE_KEY_REUSED;
+    }
+    PQclear(res);
+    return end;
+}
+
+/* Stores c, or finds it stored under its key; ticket is set unless STORE_FAILED (logged). */
+static store_end store(intake_open311 *self, const web_complaint *c, char *ticket, size_t cap)
 {
     char offset[16];
     snprintf(offset, sizeof offset, "%d", self->opt.utc_offset_min);
     const char *params[] = {c->name[0] ? c->name : NULL, c->phone[0] ? c->phone : NULL, c->address,
                             c->content, c->category, c->lon[0] ? c->lon : NULL, c->lat[0] ? c->lat : NULL,
-                            c->extra, offset};
-    PGresult *res = db_query(self->pg, "open311 insert complaint", SQL_INSERT, 9, params);
-    if (!res || PQntuples(res) != 1) {
+                            c->extra, offset, c->key[0] ? c->key : NULL};
+    PGresult *res = db_query(self->pg, "open311 insert complaint", SQL_INSERT, 10, params);
+    if (!res || PQntuples(res) > 1 || (PQntuples(res) == 0 && !c->key[0])) {
         PQclear(res);
-        return -1;
+        return STORE_FAILED;
+    }
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return stored_before(self, c, ticket, cap);
     }
     int64_t id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     snprintf(ticket, cap, "%s", PQgetvalue(res, 0, 1));
     PQclear(res);
     enqueue(self, id);
-    return 0;
+    return STORE_NEW;
 }
 
 static void reply_error(http_response *resp, int status, const char *why)
 {
     char body[1024];
     size_t n = 0;
-    intake_json_raw(body, sizeof body, &n, status == 400 ? "[{\"code\":400,\"description\":"
-                                                         : "[{\"code\":500,\"description\":");
+    char head[48];
+    snprintf(head, sizeof head, "[{\"code\":%d,\"description\":", status);
+    intake_json_raw(body, sizeof body, &n, head);
     intake_json_string(body, sizeof body, &n, why, strlen(why));
     intake_json_raw(body, sizeof body, &n, "}]");
     intake_json_end(body, sizeof body, n);
@@ -254,6 +303,29 @@ static intake_services *services_now(intake_open311 *self, http_response *resp)
     return services;
 }
 
+/* Answers a POST by how storing it went. */
+static void answer_stored(http_response *resp, const web_complaint *c, store_end end, const char *ticket)
+{
+    char why[KEY_CHARS + 160];
+    if (end == STORE_FAILED) {
+        reply_error(resp, 500, "the complaint could not be stored; try again");
+        return;
+    }
+    if (end == STORE_KEY_REUSED) {
+        log_info("open311: Idempotency-Key %s reused for another complaint; refused", c->key);
+        snprintf(why, sizeof why, "Idempotency-Key: '%s' was used for complaint %s, which says something else",
+                 c->key, ticket);
+        reply_error(resp, 409, why);
+        return;
+    }
+    if (end == STORE_NEW)
+        log_info("open311: complaint %s filed (%s)", ticket, c->category);
+    else
+        log_info("open311: complaint %s sent again (Idempotency-Key %s): not filed twice", ticket, c->key);
+    http_reply(resp, 200, JSON_TYPE, "[{\"service_request_id\":\"%s\",\"service_notice\":\"\","
+               "\"account_id\":null}]", ticket);
+}
+
 /* Validates, stores and answers one POST /requests.json. */
 static void file_complaint(intake_open311 *self, const intake_services *services, const http_request *req,
                            http_response *resp)
@@ -265,12 +337,8 @@ static void file_complaint(intake_open311 *self, const intake_services *services
     } else if (validate(self, services, req, c, why, sizeof why) < 0) {
         log_info("open311: request refused: %s", why);
         reply_error(resp, 400, why);
-    } else if (store(self, c, ticket, sizeof ticket) < 0) {
-        reply_error(resp, 500, "the complaint could not be stored; try again");
     } else {
-        log_info("open311: complaint %s filed (%s)", ticket, c->category);
-        http_reply(resp, 200, JSON_TYPE, "[{\"service_request_id\":\"%s\",\"service_notice\":\"\","
-                   "\"account_id\":null}]", ticket);
+        answer_stored(resp, c, store(self, c, ticket, sizeof ticket), ticket);
     }
     free(c);
 }

@@ -1,7 +1,8 @@
 # test_intake_open311.sh — single complaints over HTTP (Open311 GeoReport v2)
 # against the real intake service, checked with curl: the services list, a
-# complaint filed, stored once with its event and routed, and every kind of
-# bad request answered 400 with Open311 error JSON naming the field.
+# complaint filed, stored once with its event and routed, sent again with its
+# Idempotency-Key and not filed twice, and every kind of bad request answered
+# 400 (409 for a reused key) with Open311 error JSON naming the field.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_open311
@@ -11,11 +12,13 @@ api=http://127.0.0.1:$http_port
 o311=$HARNESS_DIR/open311
 rm -rf "$o311"; mkdir -p "$o311"
 
-# post NAME FIELD=VALUE...: POSTs the form, keeps the body in NAME.json, prints the status.
+# post NAME FIELD=VALUE|-HHEADER...: POSTs the form, keeps the body in NAME.json, prints the status.
 post() {
     local name=$1; shift
     local args=() f
-    for f in "$@"; do args+=(--data-urlencode "$f"); done
+    for f in "$@"; do
+        case $f in -H*) args+=(-H "${f#-H}") ;; *) args+=(--data-urlencode "$f") ;; esac
+    done
     curl -s -o "$o311/$name.json" -w '%{http_code}' "${args[@]}" "$api/requests.json"
 }
 
@@ -41,6 +44,22 @@ status=$(post geo service_code=order "description=占道经营" lat=36.1 long=12
 check_eq "coordinates alone are a location" "200 36.1 120.6" \
     "$status $(sql "SELECT lat || ' ' || lon FROM complaints WHERE ticket_no = '$(jq -r '.[0].service_request_id' "$o311/geo.json")'")"
 
+# A client that lost the answer sends the same request again with the same
+# Idempotency-Key: the first ticket back, nothing filed twice; the key reused
+# for something else is refused.
+key=-H"Idempotency-Key: 6f1c2a9e-5b7d-4e21-9a0f-3c8d2e1b7a64"
+post key1 "$key" service_code=order "description=夜市占道经营到凌晨" "address_string=崂山区中韩街道" >/dev/null
+post key2 "$key" service_code=order "description=夜市占道经营到凌晨" "address_string=崂山区中韩街道" >"$o311/key2.status"
+keyed=$(jq -r '.[0].service_request_id' "$o311/key1.json")
+check_eq "a request sent again with its Idempotency-Key: 200 and the first ticket" "200 $keyed" \
+    "$(cat "$o311/key2.status") $(jq -r '.[0].service_request_id' "$o311/key2.json")"
+check_eq "… stored once, with one 'imported' event" "1 1" \
+    "$(sql "SELECT count(DISTINCT c.id) || ' ' || count(e.id) FROM complaints c JOIN complaint_events e ON e.complaint_id = c.id AND e.event = 'imported' WHERE c.content = '夜市占道经营到凌晨'")"
+check_eq "the key reused for another complaint: 409" 409 \
+    "$(post key3 "$key" service_code=order "description=另一件事" "address_string=崂山区中韩街道")"
+check "… Open311 error JSON naming the key and the first ticket" \
+    jq -e --arg t "$keyed" '.[0].code == 409 and (.[0].description | contains("Idempotency-Key") and contains($t))' "$o311/key3.json"
+
 before=$(sql "SELECT count(*) FROM complaints")
 # bad NAME "what" EXPECTED-IN-DESCRIPTION FIELD=VALUE...
 bad() {
@@ -62,6 +81,8 @@ bad onlylat "lat without long" "give both or neither" service_code=env "descript
 bad phone "a phone that is not one" "phone:" service_code=env "description=x" "address_string=a" "phone=call me"
 bad long "a description over 4000 characters" "longer than 4000" service_code=env \
     "description=$(head -c 4001 /dev/zero | tr '\0' x)" "address_string=a"
+bad badkey "an Idempotency-Key with spaces" "Idempotency-Key: 1 to 200" "-HIdempotency-Key: two words" \
+    service_code=env "description=x" "address_string=a"
 status=$(curl -s -o "$o311/utf8.json" -w '%{http_code}' --data $'service_code=env&address_string=a&description=bad\xff' "$api/requests.json")
 check_eq "invalid UTF-8: 400" 400 "$status"
 check "invalid UTF-8: the error says so" jq -e '.[0].description | contains("not valid UTF-8")' "$o311/utf8.json"

@@ -30,8 +30,8 @@
 struct bus_client {
     void    *zctx;
     void    *sock;          /* NULL between a timed-out try and the next one */
-    void    *mon;           /* PAIR socket receiving sock's connect/disconnect events */
-    int      connected;
+    void    *mon;           /* PAIR socket receiving sock's handshake/disconnect events */
+    int      connected;     /* a ZMTP handshake succeeded on the current connection */
     unsigned generation;    /* sockets opened so far: names each monitor endpoint */
     int      connect_wait_ms;
     char    *endpoint;
@@ -54,7 +54,11 @@ static void client_disconnect(bus_client *self)
     self->connected = 0;
 }
 
-/* A fresh DEALER, monitored from before its connect so no event is missed. 0 or -1 with err. */
+/* A fresh DEALER, monitored from before its connect so no event is missed.
+ * A connection counts once its ZMTP handshake succeeded: a dying server's
+ * socket may still accept a connection that then drops without a word, and
+ * the request, never sent on it, waits in the socket for the next one.
+ * 0 or -1 with err. */
 static int client_connect(bus_client *self, char *err, size_t errlen)
 {
     char mon_ep[96];
@@ -63,7 +67,7 @@ static int client_connect(bus_client *self, char *err, size_t errlen)
     self->sock = bus_open_socket(self->zctx, ZMQ_DEALER, 0, 0, self->endpoint, err, errlen);
     if (!self->sock)
         return -1;
-    if (zmq_socket_monitor(self->sock, mon_ep, ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED) < 0 ||
+    if (zmq_socket_monitor(self->sock, mon_ep, ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED) < 0 ||
         !(self->mon = zmq_socket(self->zctx, ZMQ_PAIR)) ||
         zmq_setsockopt(self->mon, ZMQ_LINGER, &linger, sizeof linger) < 0 ||
         zmq_connect(self->mon, mon_ep) < 0 || zmq_connect(self->sock, self->endpoint) < 0) {
@@ -96,7 +100,8 @@ void bus_client_set_connect_wait(bus_client *self, int ms)
     self->connect_wait_ms = ms > 0 ? ms : CONNECT_WAIT_MS;
 }
 
-/* Reads the monitor's waiting events. 1 when the connection dropped, else 0. */
+/* Reads the monitor's waiting events. 1 when a connection that had
+ * completed its handshake dropped, else 0. */
 static int client_events(bus_client *self)
 {
     bus_frames f;
@@ -106,10 +111,10 @@ static int client_events(bus_client *self)
         if (zmq_msg_size(&f.part[0]) >= sizeof event)
             memcpy(&event, zmq_msg_data(&f.part[0]), sizeof event);
         bus_frames_close(&f);
-        if (event == ZMQ_EVENT_CONNECTED) {
+        if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
             self->connected = 1;
         } else if (event == ZMQ_EVENT_DISCONNECTED) {
-            dropped = 1;
+            dropped |= self->connected;
             self->connected = 0;
         }
     }

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,19 @@ void db_rollback(PGconn *conn)
 
 /* ---- COPY ---- */
 
+/* Reads every pending result; -1 (logged) when one is not PGRES_COMMAND_OK. */
+static int drain_results(PGconn *conn, const char *label)
+{
+    PGresult *res;
+    int rc = 0;
+    while ((res = PQgetResult(conn)) != NULL) {
+        if (!result_ok(conn, res, label, PGRES_COMMAND_OK))
+            rc = -1;
+        PQclear(res);
+    }
+    return rc;
+}
+
 int db_copy_start(PGconn *conn, const char *copy_sql)
 {
     char label[64];
@@ -175,6 +189,43 @@ int db_copy_start(PGconn *conn, const char *copy_sql)
     }
     PQclear(res);
     return ok ? 0 : -1;
+}
+
+int db_copy_start_queued(PGconn *conn, const char *copy_sql)
+{
+    if (db_copy_start(conn, copy_sql) < 0)
+        return -1;
+    if (PQsetnonblocking(conn, 1) == 0)
+        return 0;
+    log_error("db: COPY: cannot switch to non-blocking: %s", PQerrorMessage(conn));
+    PQputCopyEnd(conn, "client could not queue its data");
+    drain_results(conn, "COPY");
+    return -1;
+}
+
+void db_copy_pump(PGconn *conn)
+{
+    PQflush(conn);      /* a failure shows again, and is reported, in db_copy_end() */
+}
+
+/* Sends what a queued COPY still holds, waiting for the socket, and returns
+ * to blocking mode. 0 or -1 (logged). */
+static int copy_drain_queue(PGconn *conn)
+{
+    int left;
+    while ((left = PQflush(conn)) == 1) {
+        struct pollfd p = {.fd = PQsocket(conn), .events = POLLOUT | POLLIN};
+        if (poll(&p, 1, -1) < 0 && errno != EINTR)
+            break;
+        if ((p.revents & POLLIN) && !PQconsumeInput(conn))
+            break;
+    }
+    if (left != 0 || PQsetnonblocking(conn, 0) != 0) {
+        log_error("db: COPY data: %s", PQerrorMessage(conn));
+        PQsetnonblocking(conn, 0);
+        return -1;
+    }
+    return 0;
 }
 
 int db_copy_put(PGconn *conn, const char *buf, size_t len)
@@ -194,8 +245,8 @@ int db_copy_put(PGconn *conn, const char *buf, size_t len)
 
 int db_copy_end(PGconn *conn)
 {
-    int rc = 0;
-    if (PQputCopyEnd(conn, NULL) != 1) {
+    int rc = PQisnonblocking(conn) ? copy_drain_queue(conn) : 0;
+    if (PQputCopyEnd(conn, rc == 0 ? NULL : "client could not send its data") != 1) {
         char msg[512];
         first_line(msg, sizeof msg, PQerrorMessage(conn));
         log_error("db: COPY end: %s", msg);
@@ -203,13 +254,7 @@ int db_copy_end(PGconn *conn)
     }
     /* The COPY's outcome (bad data, constraint violations) arrives only now,
      * and every result must be read before the connection is usable again. */
-    PGresult *res;
-    while ((res = PQgetResult(conn)) != NULL) {
-        if (!result_ok(conn, res, "COPY", PGRES_COMMAND_OK))
-            rc = -1;
-        PQclear(res);
-    }
-    return rc;
+    return drain_results(conn, "COPY") < 0 ? -1 : rc;
 }
 
 /* The escape letter for c in COPY text format, or 0 when c goes as it is. */

@@ -34,9 +34,17 @@ int db_commit(PGconn *conn);
 void db_rollback(PGconn *conn);
 
 /* COPY ... FROM STDIN in text format. Start, put any number of buffers, end.
- * db_copy_end() returns -1 and logs PostgreSQL's message if the COPY failed. */
+ * db_copy_end() returns -1 and logs PostgreSQL's message if the COPY failed.
+ *
+ * Overlapped: after db_copy_start_queued() puts never block: the data waits
+ * in libpq's buffer (memory grows by what is put) and goes out as PostgreSQL
+ * takes it, on each db_copy_pump() — call it now and then while doing other
+ * work — and finally in db_copy_end(), which sends the rest (blocking) and
+ * puts the connection back in blocking mode. */
 int db_copy_start(PGconn *conn, const char *copy_sql);
+int db_copy_start_queued(PGconn *conn, const char *copy_sql);
 int db_copy_put(PGconn *conn, const char *buf, size_t len);
+void db_copy_pump(PGconn *conn);
 int db_copy_end(PGconn *conn);
 
 /* Appends s to buf (of capacity cap, current length *len) escaped for COPY

@@ -1,22 +1,32 @@
-/* intake_import.c — one import: hash, record, stream, COPY, move, enqueue
+/* intake_import.c — one import: hash, record, stream, COPY, enqueue
  * (see intake_import.h).
  *
- * Rows are staged in intake_staging, a temporary table of this connection
- * shaped like complaints_staging (001) with ON COMMIT DELETE ROWS: no WAL, no
- * index, no other session's rows, nothing to clean up after a crash.
- * Each batch is one transaction: BEGIN; COPY rows into intake_staging;
- * INSERT INTO complaints ... SELECT ... ORDER BY source_row ON CONFLICT DO
- * NOTHING RETURNING id (within the batch the first occurrence of a ticket wins,
- * later ones conflict with it), with the 'imported' events in the same
- * statement; UPDATE the import's counts; COMMIT. A crash anywhere before
- * COMMIT leaves nothing of the batch behind; a crash after it leaves committed
- * rows that a re-import counts as duplicates.
+ * Each batch is one transaction:
+ *   BEGIN; take the import batch lock;
+ *   ask which of the batch's ticket numbers complaints already holds (one
+ *     index probe per ticket, one statement); of the rest, the first
+ *     occurrence in the file is new, later ones are duplicates;
+ *   reserve ids for the new rows from the complaints sequence;
+ *   COPY the new rows, id in front, straight into complaints;
+ *   INSERT their 'imported' events (one set-based statement);
+ *   UPDATE the import's counts; COMMIT; add the ids to the routing stream.
+ * A crash anywhere before COMMIT leaves nothing of the batch behind; a crash
+ * after it leaves committed rows that a re-import counts as duplicates.
+ *
+ * The lock (a transaction-level advisory lock every import batch takes)
+ * keeps two intake processes from both finding a ticket new and both
+ * storing it: the second probes after the first committed. Only imports
+ * write hotline ticket numbers; Open311 numbers (W + date + sequence) are
+ * made up by PostgreSQL and cannot be in a file before they exist. Should a
+ * COPY still meet a stored ticket, the unique index refuses it and the batch
+ * fails as a whole, nothing half-stored.
  *
  * A batch is first read whole into memory as COPY text (bounded by
- * intake.batch_rows and BATCH_BYTES); the move is sent without waiting, and
- * the next batch is read while PostgreSQL works on it, so reading the file
- * and storing it overlap. The counts a batch records are those as of its own
- * last row.
+ * intake.batch_rows and BATCH_BYTES). Its new rows are queued in libpq
+ * without waiting, and go out to PostgreSQL while the next batch is read
+ * (pushed every PUMP_ROWS rows), so reading the file and storing it overlap;
+ * the COPY ends, and the events are stored, before that batch starts. The
+ * counts a batch records are those as of its own last row.
  *
  * A running import holds a session advisory lock on its id, so a later
  * import can tell an import whose process died (lock free: mark it failed)
@@ -44,44 +54,36 @@
 #include "intake_rejects.h"
 #include "intake_row.h"
 #include "intake_source.h"
+#include "intake_tickets.h"
 #include "log.h"
+#include "sqlarr.h"
 
 #define LOCK_CLASS    "7101"    /* advisory lock namespace of imports */
+#define BATCH_LOCK    "7102, 0" /* the one advisory lock of import batches */
 #define LOCK_KEY      "(" LOCK_CLASS ", ($1::bigint % 2147483647)::int)"
 #define ENQUEUE_CHUNK 1000
 #define COPY_BUF      (1u << 20)    /* bytes per COPY message */
 #define BATCH_BYTES   (64u << 20)   /* a batch ends early past this much COPY text */
 #define HASH_BUF      (1u << 20)
+#define PUMP_ROWS     256           /* rows read between pushes of queued COPY data */
 
 static const char SQL_BEGIN_IMPORT[] =
     "WITH i AS (INSERT INTO imports (file_name, sha256) VALUES ($1, $2) RETURNING id) "
     "SELECT id, pg_advisory_lock(" LOCK_CLASS ", (id % 2147483647)::int) FROM i";
 
-/* Room to sort a batch by ticket number in memory. */
-static const char SQL_BATCH_MEMORY[] = "SET LOCAL work_mem = '64MB'";
+/* Held by every import batch until its COMMIT (see above). */
+static const char SQL_BATCH_LOCK[] = "SELECT pg_advisory_xact_lock(" BATCH_LOCK ")";
 
-static const char SQL_STAGING[] =
-    "CREATE TEMP TABLE IF NOT EXISTS intake_staging (LIKE complaints_staging) ON COMMIT DELETE ROWS";
+static const char SQL_PROBE[] = "SELECT ticket_no FROM complaints WHERE ticket_no = ANY($1::text[])";
 
-static const char SQL_COPY[] =
-    "COPY intake_staging (" INTAKE_STAGING_COLUMNS ") FROM STDIN";
+static const char SQL_IDS[] = "SELECT nextval('complaints_id_seq') FROM generate_series(1, $1::int)";
 
-/* First occurrence in the file wins; tickets already stored are left alone.
- * The row number is on the complaint (source_row); the event names the import. */
-static const char SQL_MOVE[] =
-    "WITH moved AS ("
-    "  INSERT INTO complaints (ticket_no, called_at, caller_name, caller_phone, address, content,"
-    "                          category_raw, urgency, lon, lat, extra, import_id, source_row)"
-    "  SELECT ticket_no, called_at, caller_name, caller_phone,"
-    "         coalesce(address, ''), content, category_raw, urgency, lon, lat,"
-    "         coalesce(extra, '{}'), import_id, source_row"
-    "    FROM intake_staging ORDER BY source_row"
-    "  ON CONFLICT (ticket_no) DO NOTHING"
-    "  RETURNING id"
-    "), logged AS ("
-    "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
-    "  SELECT id, 'intake', 'imported', $1::jsonb FROM moved"
-    ") SELECT id FROM moved ORDER BY id";
+static const char SQL_COPY[] = "COPY complaints (id, " INTAKE_COPY_COLUMNS ") FROM STDIN";
+
+/* The event names the import; the row number is on the complaint (source_row). */
+static const char SQL_EVENTS[] =
+    "INSERT INTO complaint_events (complaint_id, actor, event, detail)"
+    " SELECT unnest($1::bigint[]), 'intake', 'imported', $2::jsonb";
 
 static const char SQL_PROGRESS[] =
     "UPDATE imports SET rows_total = $2, inserted = $3, duplicates = $4, rejected = $5,"
@@ -116,7 +118,13 @@ typedef struct {
     cols_map      *map;
     intake_row    *rows;
     rejects       *rejects;
-    intake_buf     copy;        /* COPY text of the batch read last */
+    intake_buf     copy;        /* COPY text of the batch read last, one line per row */
+    intake_tickets *tickets;    /* its ticket numbers, row by row */
+    int64_t       *ids;         /* ids of its new rows, in file order */
+    long           n_ids, ids_cap;
+    sqlarr         id_list;     /* the same, for the events statement */
+    intake_buf     out;         /* COPY text going to PostgreSQL */
+    int            copying;     /* a COPY into complaints is under way */
 } import_run;
 
 static int64_t now_ms(void)
@@ -165,15 +173,10 @@ int intake_import_cleanup(PGconn *pg)
     return db_command(pg, "intake fail orphaned imports", SQL_FAIL_ORPHANS, 0, NULL, NULL);
 }
 
-/* Makes sure the staging table exists, then writes the imports row (status
- * running) and takes its lock. 0 or -1 with why. */
+/* Writes the imports row (status running) and takes its lock. 0 or -1 with why. */
 static int begin_import(import_run *r, const char *file_name, char *why, size_t whylen)
 {
     const char *params[] = {file_name, r->res->sha256};
-    if (db_command(r->opt->pg, "intake staging table", SQL_STAGING, 0, NULL, NULL) < 0) {
-        snprintf(why, whylen, "could not create the staging table in PostgreSQL");
-        return -1;
-    }
     PGresult *res = db_query(r->opt->pg, "intake record import", SQL_BEGIN_IMPORT, 2, params);
     if (!res || PQntuples(res) != 1) {
         snprintf(why, whylen, "could not record the import in PostgreSQL");
@@ -238,7 +241,8 @@ static int take_row(import_run *r, const csv_record *rec, batch *b, char *why, s
     int v = intake_row_build(r->rows, r->map, rec, r->res->import_id, &line, &len, &rej);
     if (v == INTAKE_ROW_EMPTY)
         return 0;
-    if (v < 0 || (v == INTAKE_ROW_OK && intake_buf_add(&r->copy, line, len) < 0)) {
+    if (v < 0 || (v == INTAKE_ROW_OK && (intake_buf_add(&r->copy, line, len) < 0 ||
+                                         intake_tickets_add(r->tickets, intake_row_ticket(r->rows)) < 0))) {
         snprintf(why, whylen, "row %" PRIu64 ": out of memory", rec->record_no);
         return -1;
     }
@@ -251,6 +255,13 @@ static int take_row(import_run *r, const csv_record *rec, batch *b, char *why, s
     return 1;
 }
 
+/* Lets the queued COPY data go out while the next batch is read. */
+static void pump(import_run *r)
+{
+    if (r->copying)
+        db_copy_pump(r->opt->pg);
+}
+
 /* Reads the next batch: up to batch_rows rows, or fewer once its COPY text
  * passes BATCH_BYTES (memory stays bounded). 0 or -1 with why. */
 static int read_batch(import_run *r, batch *b, char *why, size_t whylen)
@@ -259,6 +270,7 @@ static int read_batch(import_run *r, batch *b, char *why, size_t whylen)
     size_t seen = 0;
     memset(b, 0, sizeof *b);
     r->copy.len = 0;
+    intake_tickets_reset(r->tickets);
     while (seen < want && r->copy.len < BATCH_BYTES) {
         csv_record rec;
         int got = next_record(r, &rec, why, whylen);
@@ -272,6 +284,8 @@ static int read_batch(import_run *r, batch *b, char *why, size_t whylen)
         if (t < 0)
             return -1;
         seen += (size_t)t;
+        if (seen % PUMP_ROWS == 0)
+            pump(r);
     }
     b->rows_total = r->res->rows_total;
     b->rejected = r->res->rejected;
@@ -280,26 +294,22 @@ static int read_batch(import_run *r, batch *b, char *why, size_t whylen)
     return 0;
 }
 
-/* Adds committed ids to the routing stream.
+/* Adds the batch's committed ids to the routing stream.
  * The rows are committed before they are enqueued. If this process dies
  * between the two, or Redis refuses the ids, the complaints stay in status
- * 'new' with nothing on the stream: the assignment service's start-up
- * reconciler re-enqueues every complaint still 'new', so none is lost. */
-static void enqueue(import_run *r, PGresult *moved)
+ * 'new' with nothing on the stream: the assignment service's reconciler
+ * re-enqueues every complaint still 'new', so none is lost. */
+static void enqueue(import_run *r)
 {
-    int n = PQntuples(moved);
-    int64_t chunk[ENQUEUE_CHUNK];
     if (!r->opt->route)
         return;
-    for (int i = 0; i < n; i += ENQUEUE_CHUNK) {
-        int k = n - i < ENQUEUE_CHUNK ? n - i : ENQUEUE_CHUNK;
-        for (int j = 0; j < k; j++)
-            chunk[j] = strtoll(PQgetvalue(moved, i + j, 0), NULL, 10);
-        if (queue_add(r->opt->route, chunk, (size_t)k) < 0) {
-            log_error("import %s: %d committed complaints not on the routing stream (%s); "
+    for (long i = 0; i < r->n_ids; i += ENQUEUE_CHUNK) {
+        long k = r->n_ids - i < ENQUEUE_CHUNK ? r->n_ids - i : ENQUEUE_CHUNK;
+        if (queue_add(r->opt->route, r->ids + i, (size_t)k) < 0) {
+            log_error("import %s: %ld committed complaints not on the routing stream (%s); "
                       "the assignment reconciler will pick them up",
-                      r->id, n - i, queue_errstr(r->opt->route));
-            r->res->not_enqueued += n - i;
+                      r->id, r->n_ids - i, queue_errstr(r->opt->route));
+            r->res->not_enqueued += r->n_ids - i;
             return;
         }
     }
@@ -319,86 +329,174 @@ static int save_progress(import_run *r, const batch *b)
     return db_command(r->opt->pg, "intake import progress", SQL_PROGRESS, 7, params, NULL);
 }
 
-/* Opens the batch's transaction, COPYs its text into intake_staging and
- * sends the move without waiting for it. 0, or -1 with why (rolled back). */
+/* Asks which tickets of the batch are stored and marks the new rows.
+ * Their number, or -1 with why. */
+static long probe(import_run *r, char *why, size_t whylen)
+{
+    const char *literal = intake_tickets_literal(r->tickets);
+    PGresult *res = literal ? db_query(r->opt->pg, "intake probe tickets", SQL_PROBE, 1, &literal) : NULL;
+    long fresh = -1;
+    if (res) {
+        int n = PQntuples(res);
+        const char **stored = malloc(((size_t)n + 1) * sizeof *stored);
+        for (int i = 0; stored && i < n; i++)
+            stored[i] = PQgetvalue(res, i, 0);
+        fresh = stored ? intake_tickets_mark(r->tickets, stored, (size_t)n) : -1;
+        free(stored);
+    }
+    PQclear(res);
+    if (fresh < 0)
+        snprintf(why, whylen, "asking PostgreSQL for the batch's stored ticket numbers failed");
+    return fresh;
+}
+
+/* Reserves ids for the n new rows into r->ids and r->id_list. 0 or -1 with why. */
+static int reserve_ids(import_run *r, long n, char *why, size_t whylen)
+{
+    char count[24];
+    const char *params[] = {count};
+    snprintf(count, sizeof count, "%ld", n);
+    r->n_ids = 0;
+    sqlarr_reset(&r->id_list);
+    if (n == 0)
+        return 0;
+    if (n > r->ids_cap) {
+        int64_t *ids = realloc(r->ids, (size_t)n * sizeof *ids);
+        if (!ids)
+            goto fail;
+        r->ids = ids;
+        r->ids_cap = n;
+    }
+    PGresult *res = db_query(r->opt->pg, "intake reserve ids", SQL_IDS, 1, params);
+    int ok = res && PQntuples(res) == n;
+    for (int i = 0; ok && i < n; i++) {
+        r->ids[i] = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+        ok = sqlarr_add(&r->id_list, PQgetvalue(res, i, 0)) == 0;
+    }
+    PQclear(res);
+    if (ok && sqlarr_text(&r->id_list)) {
+        r->n_ids = n;
+        return 0;
+    }
+fail:
+    snprintf(why, whylen, "reserving %ld complaint ids in PostgreSQL failed", n);
+    return -1;
+}
+
+/* Sends what r->out holds to the COPY under way and empties it. 0 or -1. */
+static int copy_flush(import_run *r)
+{
+    int rc = db_copy_put(r->opt->pg, r->out.data, r->out.len);
+    r->out.len = 0;
+    return rc;
+}
+
+/* Streams the new rows of the batch, each line with its id in front. 0 or -1. */
+static int copy_new_rows(import_run *r)
+{
+    const char *line = r->copy.data, *end = r->copy.data + r->copy.len;
+    long k = 0;
+    int rc = 0;
+    r->out.len = 0;
+    for (size_t i = 0; rc == 0 && line < end; i++) {
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        size_t len = (size_t)(nl - line) + 1;
+        if (intake_tickets_is_new(r->tickets, i)) {
+            char id[24];
+            int n = snprintf(id, sizeof id, "%" PRId64 "\t", r->ids[k++]);
+            rc = intake_buf_add(&r->out, id, (size_t)n) < 0 || intake_buf_add(&r->out, line, len) < 0 ? -1 : 0;
+            if (rc == 0 && r->out.len >= COPY_BUF)
+                rc = copy_flush(r);
+        }
+        line = nl + 1;
+    }
+    return rc == 0 && r->out.len ? copy_flush(r) : rc;
+}
+
+/* Starts the COPY of the new rows into complaints and queues all of them;
+ * they go out while the next batch is read (pump()) and the COPY ends in
+ * finish_batch(). 0, or -1 with why. */
+static int queue_new_rows(import_run *r, char *why, size_t whylen)
+{
+    PGconn *pg = r->opt->pg;
+    if (db_copy_start_queued(pg, SQL_COPY) < 0) {
+        snprintf(why, whylen, "COPY into complaints could not start");
+        return -1;
+    }
+    r->copying = 1;
+    if (copy_new_rows(r) < 0) {
+        snprintf(why, whylen, "COPY into complaints: queueing the rows failed");
+        return -1;
+    }
+    return 0;
+}
+
+/* Rolls the batch back, ending a COPY under way first. */
+static void abandon_batch(import_run *r)
+{
+    if (r->copying)
+        db_copy_end(r->opt->pg);
+    r->copying = 0;
+    db_rollback(r->opt->pg);
+}
+
+/* Ends the COPY and stores the new rows' events. 0, or -1 with why. */
+static int store_new_rows(import_run *r, char *why, size_t whylen)
+{
+    PGconn *pg = r->opt->pg;
+    const char *params[] = {sqlarr_text(&r->id_list), r->event};
+    r->copying = 0;
+    if (db_copy_end(pg) < 0) {
+        snprintf(why, whylen, "COPY into complaints failed (PostgreSQL's reason is logged)");
+        return -1;
+    }
+    if (db_command(pg, "intake imported events", SQL_EVENTS, 2, params, NULL) < 0) {
+        snprintf(why, whylen, "storing the batch's 'imported' events failed (PostgreSQL's reason is logged)");
+        return -1;
+    }
+    return 0;
+}
+
+/* Opens the batch's transaction, finds its new rows and queues their COPY
+ * into complaints. 0, or -1 with why (rolled back). */
 static int start_batch(import_run *r, const batch *b, char *why, size_t whylen)
 {
     PGconn *pg = r->opt->pg;
-    const char *params[] = {r->event};
-    if (db_begin(pg) < 0 || db_exec(pg, SQL_BATCH_MEMORY) < 0) {
+    r->n_ids = 0;
+    if (db_begin(pg) < 0 || db_exec(pg, SQL_BATCH_LOCK) < 0) {
         snprintf(why, whylen, "PostgreSQL: BEGIN failed");
         goto fail;
     }
     if (b->copied == 0)
         return 0;
-    int rc = 0;
-    if (db_copy_start(pg, SQL_COPY) < 0) {
-        snprintf(why, whylen, "COPY into intake_staging could not start");
+    long fresh = probe(r, why, whylen);
+    if (fresh < 0 || reserve_ids(r, fresh, why, whylen) < 0)
         goto fail;
-    }
-    for (size_t off = 0; rc == 0 && off < r->copy.len; off += COPY_BUF)
-        rc = db_copy_put(pg, r->copy.data + off, r->copy.len - off < COPY_BUF ? r->copy.len - off : COPY_BUF);
-    if (db_copy_end(pg) < 0 || rc < 0) {
-        snprintf(why, whylen, "COPY into intake_staging failed (PostgreSQL's reason is logged)");
+    if (fresh > 0 && queue_new_rows(r, why, whylen) < 0)
         goto fail;
-    }
-    if (!PQsendQueryParams(pg, SQL_MOVE, 1, NULL, params, NULL, NULL, 0)) {
-        snprintf(why, whylen, "PostgreSQL: sending the move failed: %.200s", PQerrorMessage(pg));
-        goto fail;
-    }
     return 0;
 fail:
-    db_rollback(pg);
+    abandon_batch(r);
     return -1;
 }
 
-/* Waits for the move sent by start_batch(): its ids, or NULL (logged). */
-static PGresult *move_result(PGconn *pg)
-{
-    PGresult *res, *moved = NULL;
-    int failed = 0;
-    while ((res = PQgetResult(pg)) != NULL) {
-        if (PQresultStatus(res) == PGRES_TUPLES_OK && !moved) {
-            moved = res;
-            continue;
-        }
-        log_error("db: intake move batch failed: %.300s", PQresultErrorMessage(res));
-        failed = 1;
-        PQclear(res);
-    }
-    if (failed) {
-        PQclear(moved);
-        moved = NULL;
-    }
-    return moved;
-}
-
-/* Takes the move's result, records the counts, commits, enqueues the new
- * ids. 0, or -1 with why (the batch rolled back). */
+/* Ends the COPY, stores the events, records the counts, commits, enqueues
+ * the new ids. 0, or -1 with why (the batch rolled back). */
 static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
 {
-    PGconn *pg = r->opt->pg;
-    PGresult *moved = NULL;
-    if (b->copied > 0) {
-        if (!(moved = move_result(pg))) {
-            snprintf(why, whylen, "moving the batch into complaints failed (PostgreSQL's reason is logged)");
-            goto fail;
-        }
-        r->res->inserted += PQntuples(moved);
-        r->res->duplicates += b->copied - PQntuples(moved);
-    }
-    if (save_progress(r, b) < 0 || db_commit(pg) < 0) {
+    if (r->n_ids > 0 && store_new_rows(r, why, whylen) < 0)
+        goto fail;
+    r->res->inserted += r->n_ids;
+    r->res->duplicates += b->copied - r->n_ids;
+    if (save_progress(r, b) < 0 || db_commit(r->opt->pg) < 0) {
         snprintf(why, whylen, "PostgreSQL: committing the batch failed");
         goto fail;
     }
     failpoint("import_before_enqueue");
-    if (moved)
-        enqueue(r, moved);
-    PQclear(moved);
+    enqueue(r);
     return 0;
 fail:
-    PQclear(moved);
-    db_rollback(pg);
+    abandon_batch(r);
     return -1;
 }
 
@@ -425,7 +523,8 @@ static int stream_file(import_run *r, int fd, const char *path, char *why, size_
         return -1;
     r->rejects = rejects_new(opt->rejects_dir, r->res->import_id);
     r->rows = intake_row_new(opt->utc_offset_min, intake_source_options(r->source));
-    if (!r->rejects || !r->rows) {
+    r->tickets = intake_tickets_new();
+    if (!r->rejects || !r->rows || !r->tickets) {
         snprintf(why, whylen, "out of memory");
         return -1;
     }
@@ -435,7 +534,7 @@ static int stream_file(import_run *r, int fd, const char *path, char *why, size_
     if (read_batch(r, &cur, why, whylen) < 0)
         return -1;
     for (;;) {
-        /* While PostgreSQL moves this batch, the next one is read. */
+        /* While PostgreSQL takes this batch's rows, the next one is read. */
         char read_why[600] = "";
         if (start_batch(r, &cur, why, whylen) < 0)
             return -1;
@@ -500,6 +599,10 @@ cleanup:
     cols_map_destroy(&r.map);
     intake_source_destroy(&r.source);
     intake_buf_free(&r.copy);
+    intake_buf_free(&r.out);
+    intake_tickets_destroy(&r.tickets);
+    sqlarr_free(&r.id_list);
+    free(r.ids);
     if (fd >= 0)
         close(fd);
     return rc;

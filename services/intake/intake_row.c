@@ -30,6 +30,7 @@ struct intake_row {
     size_t       extra_cap;
     char        *line;      /* the COPY line */
     size_t       line_cap;
+    const char  *ticket;    /* the ticket of that line, in norm */
 };
 
 intake_row *intake_row_new(int utc_offset_min, const csv_options *limits)
@@ -397,11 +398,11 @@ static int write_line(intake_row *self, const csv_record *rec, int64_t import_id
                       const char *val[COL_COUNT], const char *when, const char *lon,
                       const char *lat, size_t *len)
 {
-    const char *extra = strcmp(self->extra, "{}") ? self->extra : NULL;
+    /* address and extra are NOT NULL in complaints: '' and {} when absent. */
     const char *cols[] = {val[COL_TICKET_NO], when, or_null(val[COL_CALLER_NAME]),
-                          or_null(val[COL_CALLER_PHONE]), or_null(val[COL_ADDRESS]),
+                          or_null(val[COL_CALLER_PHONE]), val[COL_ADDRESS],
                           val[COL_CONTENT], or_null(val[COL_CATEGORY]), or_null(val[COL_URGENCY]),
-                          or_null(lon), or_null(lat), extra};
+                          or_null(lon), or_null(lat), self->extra};
     size_t need = 320 + 2 * strlen(self->extra);    /* ids, time, coordinates, tabs */
     for (int f = 0; f < COL_COUNT; f++)
         need += 2 * strlen(val[f]) + 4;
@@ -448,5 +449,11 @@ int intake_row_build(intake_row *self, const cols_map *map, const csv_record *re
     if (extra_json(self, map, rec) < 0 || write_line(self, rec, import_id, val, when, lon, lat, len) < 0)
         return -1;
     *line = self->line;
+    self->ticket = val[COL_TICKET_NO];
     return INTAKE_ROW_OK;
+}
+
+const char *intake_row_ticket(const intake_row *self)
+{
+    return self->ticket;
 }

@@ -1,5 +1,6 @@
 /* intake_row.h — one data row of a hotline export: validated, normalised, and
- * written as a line of COPY text for the staging table (intake_import.c).
+ * written as a line of COPY text for complaints (intake_import.c puts the
+ * complaint's id in front of it).
  *
  * Checks: the CSV reader's verdict (field or record too long, bad encoding,
  * unterminated quote), no non-empty fields past the header, the required
@@ -23,8 +24,8 @@
 #include "csv_reader.h"
 #include "intake_columns.h"
 
-/* Columns of each COPY line, in order. */
-#define INTAKE_STAGING_COLUMNS \
+/* Columns of each COPY line, in order (complaints columns). */
+#define INTAKE_COPY_COLUMNS \
     "import_id, source_row, ticket_no, called_at, caller_name, caller_phone, " \
     "address, content, category_raw, urgency, lon, lat, extra"
 
@@ -56,6 +57,10 @@ intake_row *intake_row_new(int utc_offset_min, const csv_options *limits);
  * -1 when out of memory. */
 int intake_row_build(intake_row *self, const cols_map *map, const csv_record *rec,
                      int64_t import_id, const char **line, size_t *len, intake_reject *rej);
+
+/* The ticket number of the row built last with INTAKE_ROW_OK (normalised),
+ * valid until the next intake_row_build(). */
+const char *intake_row_ticket(const intake_row *self);
 
 /* Parses a timestamp (formats above) into "YYYY-MM-DD HH:MM:SS+HH:MM".
  * 0, or -1 when s[0..len) is not one. */

@@ -6,6 +6,7 @@
 # complaint, one 'imported' event, one routing decision each), the killed
 # imports are recorded as interrupted, the command on a terminal draws the
 # progress bar (rows/s, ETA), and importing the file once more changes nothing.
+# Two intake processes importing one file at once store each row once.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_intake_crash
@@ -60,4 +61,30 @@ check "importing the file once more inserts nothing" grep -q "big.csv: $rows row
 wait_for "every complaint routed" 120 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
 check_eq "each routed exactly once" "$rows" \
     "$(sql "SELECT count(DISTINCT complaint_id) FROM assignments WHERE active AND role IN ('owner', 'manual') HAVING count(*) = count(DISTINCT complaint_id)")"
+
+# Two intake processes import the same new file at once: the import batch
+# lock lets only one of them store each ticket.
+both=$crash/both.csv
+"$JIESU_BIN/../tools/gen_complaints" 20000 12 >"$both"
+before=$(sql "SELECT count(*) FROM complaints")
+other="ipc://$HARNESS_DIR/run/intake-2.router"
+JIESU_INTAKE_ROUTER=$other JIESU_INTAKE_PUB=ipc://$HARNESS_DIR/run/intake-2.pub JIESU_INTAKE_HTTP_ADDR=off \
+    "$JIESU_BIN/jiesu-intake" >"$HARNESS_DIR/intake-2.log" 2>&1 &
+second=$!
+wait_for "second intake ready" 20 grep -q ready "$HARNESS_DIR/intake-2.log"
+"$JIESU_BIN/jiesu" import "$both" >"$crash/both-1.out" 2>&1 &
+one=$!
+JIESU_INTAKE_ROUTER=$other "$JIESU_BIN/jiesu" import "$both" >"$crash/both-2.out" 2>&1
+rc2=$?
+rc1=0; wait "$one" || rc1=$?
+check_eq "two intakes import one file at once, both succeed" "0 0" "$rc1 $rc2"
+check_eq "… no ticket stored twice" 0 "$(sql "SELECT count(*) - count(DISTINCT ticket_no) FROM complaints")"
+awk -F, '/^[0-9]+,/ { print $1 }' "$both" | sort -u >"$crash/both.tickets"
+check_eq "… every ticket of the file stored" 0 \
+    "$(psql "$JIESU_PG_CONNINFO" -XtAq -v ON_ERROR_STOP=1 -c "CREATE TEMP TABLE f (t text)" \
+        -c "\\copy f FROM '$crash/both.tickets'" -c "SELECT count(*) FROM f WHERE t NOT IN (SELECT ticket_no FROM complaints)")"
+check_eq "… the two imports inserted what was new between them, the rest counted as duplicates" \
+    "$(($(sql "SELECT count(*) FROM complaints") - before)) 40000" \
+    "$(sql "SELECT sum(inserted) || ' ' || sum(inserted + duplicates) FROM (SELECT * FROM imports ORDER BY id DESC LIMIT 2) i")"
+kill -TERM "$second"; wait "$second"
 harness_services_stop

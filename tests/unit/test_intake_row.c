@@ -128,7 +128,8 @@ static void test_normalised_escaped_and_nulls(void **state)
     intake_reject rej;
     assert_int_equal(build(fx, f, 10, CSV_OK, 0, &line, &rej), INTAKE_ROW_OK);
     assert_string_equal(line, "7\t2\t20210530002\t2021-05-30 10:57:04+08:00\t\\N\t\\N\t"
-                              "中韩街道 张村\tABC\\\\路灯 不亮\t\\N\t\\N\t\\N\t\\N\t\\N\n");
+                              "中韩街道 张村\tABC\\\\路灯 不亮\t\\N\t\\N\t\\N\t\\N\t{}\n");
+    assert_string_equal(intake_row_ticket(fx->rows), "20210530002");
 }
 
 static void expect_reject(fixture *fx, const char *const *f, size_t n, const char *column,

@@ -42,6 +42,13 @@ static const char SQL_MERGE[] =
     "        jsonb_build_object('parent_id', p.id, 'parent_ticket', p.ticket_no, 'reason', $3::text)"
     " FROM merged m CROSS JOIN parent p";
 
+/* A repeat alert raised before: the orders behind it and its reason as they
+ * are now. $1 parent, $2 cycle, $3 all ids, $4 masked reason. */
+static const char SQL_REPEAT_GROWN[] =
+    "UPDATE alerts SET orders = $3::bigint[], reason = $4"
+    " WHERE complaint_id = $1::bigint AND rung = 'repeat' AND cycle = $2::int AND subject = ''"
+    "   AND orders <> $3::bigint[]";
+
 static const char SQL_REBOUND[] =
     "SELECT DISTINCT ON (n.id) n.id, n.cycle, n.ticket_no, o.id, o.ticket_no, n.category, n.address,"
     "       to_char(o.closed_at AT TIME ZONE 'UTC' + make_interval(mins => $2::int), 'YYYY-MM-DD HH24:MI'),"
@@ -135,7 +142,13 @@ static int on_repeat(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *r
     *in = (esc_alert_in){.complaint_id = parent, .rung = "repeat", .cycle = PQgetvalue(res, r, R_CYCLE),
                          .subject = "", .target = "campaign", .orders = PQgetvalue(res, r, R_ALL),
                          .reason = reason, .ticket_no = PQgetvalue(res, r, R_TICKET), .unit_code = ""};
-    return raise_counted(ctx, in, out, &st->repeat);
+    if (raise_counted(ctx, in, out, &st->repeat) != 0)
+        return -1;
+    if (out->id)
+        return 0;
+    /* Raised before, with fewer orders: the stored alert lists them all now. */
+    const char *grown[] = {parent, in->cycle, in->orders, out->reason};
+    return db_command(ctx->pg, "update repeat alert", SQL_REPEAT_GROWN, 4, grown, NULL);
 }
 
 static int on_rebound(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *res, int r, esc_alert_in *in,

@@ -92,6 +92,12 @@ static void test_repeat_merges_into_one_parent(void **state)
     assert_int_equal(st.merged, 1);
     assert_int_equal(st.repeat, 0);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT parent_id FROM complaints WHERE id = %lld", d), a);
+    /* … and the one alert now lists all four, its reason counting them */
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE complaint_id = %lld AND rung = 'repeat'"
+                                            " AND orders = ARRAY[%lld, %lld, %lld, %lld]::bigint[]"
+                                            " AND reason LIKE 'repeat: 4 orders of category %s-light at %%138****5678%%'",
+                                 a, a, b, c, d, f->tag), 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE complaint_id = %lld", a), 1);
 }
 
 static void test_rebound_after_closing(void **state)

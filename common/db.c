@@ -41,6 +41,12 @@ static void first_line(char *dst, size_t cap, const char *msg)
     dst[strcspn(dst, "\n")] = '\0';
 }
 
+const char *db_error(PGconn *conn, char *buf, size_t cap)
+{
+    first_line(buf, cap, PQerrorMessage(conn));
+    return buf;
+}
+
 /* Writes PostgreSQL's account of a failed result into dst as one line: the
  * message, its detail and where it happened ("COPY t, line 2, column id"). */
 static void result_error(char *dst, size_t cap, const PGconn *conn, const PGresult *res)

@@ -28,6 +28,9 @@ PGresult *db_query(PGconn *conn, const char *label, const char *sql,
 int db_command(PGconn *conn, const char *label, const char *sql,
                int nparams, const char *const *params, long *affected);
 
+/* The first line of the connection's last error message ("" when none), in buf. */
+const char *db_error(PGconn *conn, char *buf, size_t cap);
+
 int db_begin(PGconn *conn);
 int db_commit(PGconn *conn);
 /* Rolls back; safe to call when no transaction is open. */

@@ -445,13 +445,15 @@ static int store_new_rows(import_run *r, char *why, size_t whylen)
 {
     PGconn *pg = r->opt->pg;
     const char *params[] = {sqlarr_text(&r->id_list), r->event};
+    char pg_why[300];
     r->copying = 0;
     if (db_copy_end(pg) < 0) {
-        snprintf(why, whylen, "COPY into complaints failed (PostgreSQL's reason is logged)");
+        snprintf(why, whylen, "storing the batch in complaints failed: %s", db_error(pg, pg_why, sizeof pg_why));
         return -1;
     }
     if (db_command(pg, "intake imported events", SQL_EVENTS, 2, params, NULL) < 0) {
-        snprintf(why, whylen, "storing the batch's 'imported' events failed (PostgreSQL's reason is logged)");
+        snprintf(why, whylen, "storing the batch's 'imported' events failed: %s",
+                 db_error(pg, pg_why, sizeof pg_why));
         return -1;
     }
     return 0;

@@ -283,6 +283,35 @@ static void test_copy_many_rows_in_buffers(void **state)
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c WHERE body = '第' || id || '行'"), 5000);
 }
 
+/* Queued: 200,000 rows put without blocking (pumped now and then), sent
+ * at the end; a failing queued COPY leaves the connection blocking and usable. */
+static void test_copy_queued(void **state)
+{
+    fixture *f = *state;
+    char why[200];
+    assert_int_equal(db_exec(f->pg, "CREATE TABLE c (id int PRIMARY KEY, body text)"), 0);
+    assert_int_equal(db_copy_start_queued(f->pg, "COPY c FROM STDIN"), 0);
+    assert_int_equal(PQisnonblocking(f->pg), 1);
+    for (int i = 1; i <= 200000; i++) {
+        char row[64];
+        int n = snprintf(row, sizeof row, "%d\tqueued row %d\n", i, i);
+        assert_int_equal(db_copy_put(f->pg, row, (size_t)n), 0);
+        if (i % 1000 == 0)
+            db_copy_pump(f->pg);
+    }
+    assert_int_equal(db_copy_end(f->pg), 0);
+    assert_int_equal(PQisnonblocking(f->pg), 0);
+    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c"), 200000);
+
+    assert_int_equal(db_copy_start_queued(f->pg, "COPY c FROM STDIN"), 0);
+    const char *rows = "200001\tnew\n7\tstored already\n";
+    assert_int_equal(db_copy_put(f->pg, rows, strlen(rows)), 0);
+    assert_int_equal(db_copy_end(f->pg), -1);
+    assert_non_null(strstr(db_error(f->pg, why, sizeof why), "duplicate key"));
+    assert_int_equal(PQisnonblocking(f->pg), 0);
+    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c"), 200000);
+}
+
 static void test_copy_failures(void **state)
 {
     fixture *f = *state;
@@ -295,11 +324,14 @@ static void test_copy_failures(void **state)
     assert_int_equal(db_copy_end(f->pg), -1);
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c"), 0);
 
-    /* a constraint violation inside a transaction aborts it */
+    /* a constraint violation inside a transaction aborts it, and db_error says why */
+    char why[200];
     assert_int_equal(db_begin(f->pg), 0);
     assert_int_equal(db_copy_start(f->pg, "COPY c FROM STDIN"), 0);
     assert_int_equal(db_copy_put(f->pg, "1\ta\n1\tb\n", 8), 0);
     assert_int_equal(db_copy_end(f->pg), -1);
+    assert_non_null(strstr(db_error(f->pg, why, sizeof why), "duplicate key"));
+    assert_null(strchr(why, '\n'));
     db_rollback(f->pg);
 
     /* too many columns */
@@ -407,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_copy_escape),
         cmocka_unit_test_setup_teardown(test_copy_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_copy_many_rows_in_buffers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_copy_queued, setup, teardown),
         cmocka_unit_test_setup_teardown(test_copy_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_twice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_numeric_order, setup, teardown),

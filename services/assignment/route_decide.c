@@ -6,7 +6,7 @@
 
 #include "route_say.h"
 
-#define DISCIPLINE_UNIT "discipline"
+#define DISCIPLINE_UNIT "discipline"     /* for a district not known: unit <district>.discipline otherwise */
 #define DISTRICT_DIGITS 6
 
 /* Words that name an office or an official: with a conduct term they make a
@@ -51,13 +51,22 @@ static const char *categorize(const route_decider *d, const route_input *in, rou
     return NULL;
 }
 
-static void to_discipline(route_decision *out, const char *office, size_t *len)
+/* To the discipline inspection of the place's district (else of the
+ * coordinates' district, else the one for a district not known). */
+static void to_discipline(route_decision *out, const char *office, const char *district, size_t *len)
 {
     out->owner = ROUTE_TO_DISCIPLINE;
     out->rule = "conduct";
     out->score = out->cat.score > 0.6 ? out->cat.score : 0.6;
-    snprintf(out->owner_code, sizeof out->owner_code, "%s", DISCIPLINE_UNIT);
-    say(out, len, "conduct complaint (%s; names %s) → discipline inspection", out->cat.reason, office);
+    if (*out->place.street_code)
+        snprintf(out->owner_code, sizeof out->owner_code, "%.*s.%s", DISTRICT_DIGITS, out->place.street_code,
+                 DISCIPLINE_UNIT);
+    else if (district)
+        snprintf(out->owner_code, sizeof out->owner_code, "%s.%s", district, DISCIPLINE_UNIT);
+    else
+        snprintf(out->owner_code, sizeof out->owner_code, "%s", DISCIPLINE_UNIT);
+    say(out, len, "conduct complaint (%s; names %s) → discipline inspection %s", out->cat.reason, office,
+        out->owner_code);
     if (*out->place.street_code)
         say(out, len, "; the office complained about, %s, is not given the order", out->place.street_name);
 }
@@ -101,7 +110,7 @@ void route_decide(const route_decider *d, const route_input *in, route_decision 
     const char *office = categorize(d, in, out);
     const char *district = locate(d, in, out);
     if (office)
-        to_discipline(out, office, &len);
+        to_discipline(out, office, district, &len);
     else
         to_street(d, out, &len);
     if (in->has_coords)

@@ -52,7 +52,8 @@ typedef enum { ROUTE_TO_STREET, ROUTE_TO_DISCIPLINE, ROUTE_TO_MANUAL } route_own
 
 typedef struct {
     route_owner        owner;
-    char               owner_code[ROUTE_UNIT_CODE_MAX];  /* street code, "discipline", or "" (manual) */
+    char               owner_code[ROUTE_UNIT_CODE_MAX];  /* street code, "370212.discipline" ("discipline":
+                                                            district not known), or "" (manual) */
     char               co_code[ROUTE_UNIT_CODE_MAX];     /* co-handling department unit code, or "" */
     const char        *category_code;                    /* NULL when none (owned by the categories) */
     const char        *rule;                             /* "conduct", or the place rule (static) */

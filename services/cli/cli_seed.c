@@ -75,9 +75,15 @@ static const char SEED_REGIONS_SQL[] =
     " WHERE (regions.name, regions.short_name, regions.level, regions.parent_code)"
     "   IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.short_name, EXCLUDED.level, EXCLUDED.parent_code)";
 
+/* Street offices; each loaded district's campaign office and discipline
+ * inspection (370212.campaign, 370212.discipline); and one of each for
+ * orders whose district is not known. */
 static const char SEED_UNITS_SQL[] =
     "INSERT INTO units (code, name, kind, region_code)"
     " SELECT DISTINCT code, name, 'street', code FROM seed_regions WHERE level = 'street'"
+    " UNION ALL SELECT code || '.' || k.kind, name || k.suffix, k.kind, code FROM regions"
+    "   CROSS JOIN (VALUES ('campaign', '创城办'), ('discipline', '纪委监委')) k(kind, suffix)"
+    "   WHERE level = 'district'"
     " UNION ALL VALUES ('campaign', '区创城办', 'campaign', NULL), ('discipline', '区纪委监委', 'discipline', NULL)"
     " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind,"
     "   region_code = EXCLUDED.region_code"

@@ -13,11 +13,21 @@
 /* One row per alert to raise: $1 complaint, $2 deadline, $3 rung, $4 cycle,
  * $5 subject, $6 unit, $7 target, $8 orders (array literals), $9 due ms,
  * $10 reason, all arrays of one length; $11 the default webhook url. Returns
- * the position (1-based) of each alert raised, its id and creation time. */
+ * the position (1-based) of each alert raised, its id and creation time.
+ * An alert for the campaign office or discipline inspection goes to the one
+ * of the district of the unit responsible (for pattern alerts: of the order's
+ * active owner), else to the one kept for a district not known. */
 static const char SQL_RAISE[] =
     "WITH src AS ("
     "  SELECT s.*, CASE WHEN s.target = 'unit' THEN s.unit_id"
-    "                   ELSE (SELECT id FROM units WHERE kind = s.target ORDER BY id LIMIT 1) END AS target_unit_id"
+    "                   ELSE coalesce((SELECT t.id FROM units t WHERE t.kind = s.target AND t.region_code = ("
+    "                                    SELECT CASE WHEN r.level = 'street' THEN r.parent_code ELSE r.code END"
+    "                                    FROM units o JOIN regions r ON r.code = o.region_code"
+    "                                    WHERE o.id = coalesce(s.unit_id, (SELECT a.unit_id FROM assignments a"
+    "                                      WHERE a.complaint_id = s.complaint_id AND a.active"
+    "                                        AND a.role IN ('owner', 'discipline') ORDER BY a.id DESC LIMIT 1)))),"
+    "                                 (SELECT id FROM units WHERE kind = s.target ORDER BY region_code NULLS FIRST, id"
+    "                                  LIMIT 1)) END AS target_unit_id"
     "  FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[],"
     "              $8::text[], $9::bigint[], $10::text[]) WITH ORDINALITY"
     "       AS s(complaint_id, deadline_id, rung, cycle, subject, unit_id, target, orders, due_ms, reason, idx)"

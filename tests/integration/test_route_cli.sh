@@ -25,8 +25,8 @@ check_eq "RC-1: owned by 中韩街道" "370212001" \
     "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-1' AND a.active AND a.role = 'owner'")"
 check_eq "RC-1: co-handled by the district's enforcement bureau" "370212.zhifa" \
     "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-1' AND a.active AND a.role = 'co'")"
-check_eq "RC-2: conduct complaint owned by discipline inspection" "discipline" \
-    "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-2' AND a.active AND a.role = 'owner'")"
+check_eq "RC-2: conduct complaint owned by the district's discipline inspection" "370212.discipline 崂山区纪委监委" \
+    "$(sql "SELECT u.code || ' ' || u.name FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-2' AND a.active AND a.role = 'owner'")"
 check_eq "RC-2: never given to the office complained about" 0 \
     "$(sql "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-2' AND u.code = '370212002'")"
 check_eq "RC-3: no place, manual queue" "manual" "$(sql "SELECT status FROM complaints WHERE ticket_no = 'RC-3'")"

@@ -208,10 +208,12 @@ static void test_hand_made_files(void **state)
     assert_int_equal(st.communities, 1);
     assert_int_equal(st.skipped, 1);                        /* 丁街道 is not in streets.csv */
     assert_int_equal(st.regions_changed, 4);
-    assert_int_equal(st.units_changed, 2);
+    assert_int_equal(st.units_changed, 4);                 /* 2 street offices, the district's 创城办 and 纪委监委 */
     assert_string_equal(value(f->pg, "SELECT name FROM regions WHERE code = '%s'", f->d, buf, sizeof buf), "新名区");
     assert_int_equal(count(f->pg, "SELECT count(*) FROM regions WHERE code LIKE '%s%%'", f->d), 4);
-    assert_int_equal(count(f->pg, "SELECT count(*) FROM units WHERE region_code LIKE '%s%%'", f->d), 2);
+    assert_int_equal(count(f->pg, "SELECT count(*) FROM units WHERE region_code LIKE '%s%%'", f->d), 4);
+    assert_int_equal(count(f->pg, "SELECT count(*) FROM units WHERE code IN ('%1$s.campaign', '%1$s.discipline')"
+                                  " AND region_code = '%1$s' AND name IN ('新名区创城办', '新名区纪委监委')", f->d), 2);
 
     /* A line with a field missing: the file and line are named, nothing changes. */
     snprintf(line, sizeof line, "%s001,甲街道,street,%s,新名区,3702,2023", f->d, f->d);

@@ -4,7 +4,8 @@
  * escalation clock and never before, a stopped clock (waiting) fires nothing
  * and moves the deadline on resume, an order that moved on raises nothing, a
  * timer fired twice raises one alert, a Redis wipe is repaired by the
- * reconciler, and rung times follow the working calendar.
+ * reconciler, rung times follow the working calendar, and campaign and
+ * discipline alerts go to the offices of the order's district.
  *
  * Needs JIESU_TEST_PG (a migrated database) and JIESU_TEST_REDIS. Each run
  * has its own ticket numbers and timers key; the clock offset is reset after
@@ -19,6 +20,8 @@
 #include <zmq.h>
 
 #include "bus.h"
+#include "db.h"
+#include "esc_alert.h"
 #include "esc_ladder.h"
 #include "esc_timers.h"
 #include "fixture_laoshan.h"
@@ -365,6 +368,57 @@ static void test_ladder_per_category_and_urgency(void **state)
     fixture_exec(f->ctx.pg, "DELETE FROM esc_ladder WHERE category = '%s-cat'", f->tag);
 }
 
+/* An order of this run owned by street office `unit`; returns its id. */
+static long long owned_by(fixture *f, const char *unit)
+{
+    long long cid = fixture_num(f->ctx.pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status)"
+                                           " VALUES ('%s-%d', now(), '某路1号', '垃圾', 'dispatched') RETURNING id",
+                                f->tag, ++f->orders);
+    fixture_exec(f->ctx.pg, "INSERT INTO assignments (complaint_id, unit_id, role, street_code, rule, reasons, score)"
+                            " SELECT %lld, id, 'owner', code, 'community', 'test', 1 FROM units WHERE code = '%s'",
+                 cid, unit);
+    return cid;
+}
+
+/* Raises a bounce alert on order cid for target (the unit responsible:
+ * unit_code, or none); 1 when it went to one of the units listed in codes. */
+static long long raised_to(fixture *f, long long cid, const char *unit_code, const char *target, const char *codes)
+{
+    char id[24], unit[24] = "", orders[40];
+    snprintf(id, sizeof id, "%lld", cid);
+    snprintf(orders, sizeof orders, "{%lld}", cid);
+    if (unit_code)
+        snprintf(unit, sizeof unit, "%lld", fixture_num(f->ctx.pg, "SELECT id FROM units WHERE code = '%s'", unit_code));
+    esc_alert_in in = {.complaint_id = id, .rung = "bounce", .cycle = "1", .subject = "",
+                       .unit_id = unit_code ? unit : NULL, .target = target, .orders = orders,
+                       .reason = "bounce: returned 3 times", .ticket_no = "", .unit_code = ""};
+    esc_raised out;
+    assert_int_equal(db_begin(f->ctx.pg), 0);
+    assert_int_equal(esc_alert_raise(&f->ctx, &in, &out), 0);
+    assert_int_equal(db_commit(f->ctx.pg), 0);
+    assert_true(out.id > 0);
+    return fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts a JOIN units u ON u.id = a.target_unit_id"
+                                  " WHERE a.id = %lld AND u.code IN (%s)", (long long)out.id, codes);
+}
+
+/* Campaign and discipline alerts go to the offices of the order's district;
+ * a district without its own goes to the ones kept for a district not known. */
+static void test_alerts_go_to_the_district_offices(void **state)
+{
+    fixture *f = *state;
+    fixture_exec(f->ctx.pg, "INSERT INTO regions (code, name, short_name, level) VALUES ('370202', '市南区', '市南', 'district'),"
+                            " ('370202001', '八大关街道', '八大关', 'street') ON CONFLICT (code) DO NOTHING");
+    fixture_exec(f->ctx.pg, "UPDATE regions SET parent_code = '370202' WHERE code = '370202001'");
+    fixture_exec(f->ctx.pg, "INSERT INTO units (code, name, kind, region_code) VALUES"
+                            " ('370202001', '八大关街道', 'street', '370202001'),"
+                            " ('370202.campaign', '市南区创城办', 'campaign', '370202'),"
+                            " ('370202.discipline', '市南区纪委监委', 'discipline', '370202') ON CONFLICT (code) DO NOTHING");
+    long long shinan = owned_by(f, "370202001"), other = owned_by(f, "370202001"), laoshan = owned_by(f, "370212001");
+    assert_int_equal(raised_to(f, shinan, "370202001", "campaign", "'370202.campaign'"), 1);
+    assert_int_equal(raised_to(f, other, NULL, "discipline", "'370202.discipline'"), 1);
+    assert_int_equal(raised_to(f, laoshan, NULL, "campaign", "'campaign', '370212.campaign'"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -375,6 +429,7 @@ int main(void)
         cmocka_unit_test_teardown(test_planning_request_and_redis_wipe, reset_clock),
         cmocka_unit_test(test_rungs_in_working_time),
         cmocka_unit_test_teardown(test_ladder_per_category_and_urgency, reset_clock),
+        cmocka_unit_test(test_alerts_go_to_the_district_offices),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -85,7 +85,15 @@ static case_tally *case_of(tally *t, const char *name)
 /* What the decision says, in the labels' words: a street code, manual or discipline. */
 static const char *decided(const route_decision *d)
 {
-    return d->owner == ROUTE_TO_MANUAL ? "manual" : d->owner_code;
+    return d->owner == ROUTE_TO_MANUAL ? "manual" : d->owner == ROUTE_TO_DISCIPLINE ? "discipline" : d->owner_code;
+}
+
+/* Discipline inspection of the district of the office complained about, when its street was found. */
+static int discipline_of_district(const route_decision *d)
+{
+    char want[ROUTE_UNIT_CODE_MAX];
+    snprintf(want, sizeof want, "%.6s.discipline", d->place.street_code);
+    return !*d->place.street_code || strcmp(d->owner_code, want) == 0;
 }
 
 static void score_row(tally *t, const route_rules *rules, char **f)
@@ -108,7 +116,7 @@ static void score_row(tally *t, const route_rules *rules, char **f)
         t->conduct_ok += street_ok;
         /* never the office complained about: discipline owns it, no co-handler */
         t->office_rows++;
-        t->office_ok += d.owner == ROUTE_TO_DISCIPLINE && !*d.co_code;
+        t->office_ok += d.owner == ROUTE_TO_DISCIPLINE && !*d.co_code && discipline_of_district(&d);
     }
     if (!street_ok || !cat_ok)
         printf("  miss [%s] %s | %s → %s %s (want %s %s): %s\n", f[0], f[1], f[2], decided(&d), cat, f[4], f[5],

@@ -385,7 +385,7 @@ static void test_conduct_category_and_working_time(void **state)
     route_worker *w = route_worker_new(&opts);
     int64_t conduct = complaint(f, "12", "new", "沙子口街道", "沙子口街道办工作人员态度恶劣，办事推诿");
     route_one(f, w, conduct);
-    assert_string_equal(owner(f, conduct, buf, sizeof buf), "discipline");
+    assert_string_equal(owner(f, conduct, buf, sizeof buf), "370212.discipline");
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id"
                                         " WHERE a.complaint_id = %lld AND u.code = '370212002'", (long long)conduct), 0);
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND rule = 'conduct'"

@@ -17,6 +17,7 @@
 #define FIRE_SLICE_MS 500     /* longest run of firing before requests and signals are looked at */
 #define PLAN_BATCH 1000
 #define RECONCILE_BATCH 1000
+#define RECONCILE_SLICE_MS 100  /* longest run of re-arming per tick */
 #define SWEEP_MS 1000
 #define MIN_WAIT_MS 10          /* what is still due now was put back as early: let the clocks agree */
 #define DELIVER_BATCH 20
@@ -71,6 +72,7 @@ static int check_ranges(const esc_engine *e, char *err, size_t errlen)
 int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen)
 {
     memset(e, 0, sizeof *e);
+    snprintf(e->reconcile_after, sizeof e->reconcile_after, "0");
     e->ctx.key = config_get(cfg, "timers.key", "jiesu:timers");
     e->ctx.utc_offset_min = (int)config_get_long(cfg, "escalation.utc_offset_minutes", 480);
     e->ctx.webhook_url = config_get(cfg, "escalation.webhook_url", "");
@@ -143,29 +145,49 @@ int esc_engine_start_delivery(esc_engine *e)
 
 /* ---- ticks ---- */
 
-static int housekeeping(esc_engine *e, int64_t real_now)
+/* Re-arms pending deadlines for at most RECONCILE_SLICE_MS when a walk is due or under way. */
+static int reconcile(esc_engine *e, int64_t real_now)
 {
-    long paused = 0, resumed = 0, n;
-    if (real_now >= e->next_sweep) {
-        if (esc_pause_sweep(&e->ctx, &paused, &resumed) != 0)
-            return -1;
-        int64_t slice_end = bus_now_ms() + FIRE_SLICE_MS;
-        while ((n = esc_plan(&e->ctx, NULL, PLAN_BATCH)) == PLAN_BATCH && bus_now_ms() < slice_end &&
-               !svc_stopping())
-            ;
-        if (n < 0)
-            return -1;
-        if (paused || resumed)
-            log_info("clocks stopped=%ld restarted=%ld", paused, resumed);
-        e->next_sweep = real_now + SWEEP_MS;
-    }
-    if (real_now >= e->next_reconcile) {
-        if ((n = esc_reconcile(&e->ctx, RECONCILE_BATCH)) < 0)
-            return -1;
-        log_debug("re-armed %ld pending deadlines in %s", n, e->ctx.key);
+    long n;
+    if (real_now < e->next_reconcile)
+        return 0;
+    int64_t slice_end = bus_now_ms() + RECONCILE_SLICE_MS;
+    while ((n = esc_reconcile_step(&e->ctx, e->reconcile_after, RECONCILE_BATCH)) == RECONCILE_BATCH &&
+           bus_now_ms() < slice_end && !svc_stopping())
+        ;
+    if (n < 0)
+        return -1;
+    if (n < RECONCILE_BATCH) {          /* the walk is done; else it goes on next tick */
+        log_debug("re-armed the pending deadlines in %s", e->ctx.key);
         e->next_reconcile = real_now + e->reconcile_ms;
     }
     return 0;
+}
+
+/* Every SWEEP_MS: stops and restarts paused clocks, plans new deadlines. */
+static int sweep(esc_engine *e, int64_t real_now)
+{
+    long paused = 0, resumed = 0, n;
+    if (real_now < e->next_sweep)
+        return 0;
+    if (esc_pause_sweep(&e->ctx, &paused, &resumed) != 0)
+        return -1;
+    int64_t slice_end = bus_now_ms() + FIRE_SLICE_MS;
+    while ((n = esc_plan(&e->ctx, NULL, PLAN_BATCH)) == PLAN_BATCH && bus_now_ms() < slice_end && !svc_stopping())
+        ;
+    if (n < 0)
+        return -1;
+    if (paused || resumed)
+        log_info("clocks stopped=%ld restarted=%ld", paused, resumed);
+    e->next_sweep = real_now + SWEEP_MS;
+    return 0;
+}
+
+/* The re-arming walk first: at start-up it then covers what was planned
+ * before, not every deadline the first sweeps plan (they arm those themselves). */
+static int housekeeping(esc_engine *e, int64_t real_now)
+{
+    return reconcile(e, real_now) != 0 || sweep(e, real_now) != 0 ? -1 : 0;
 }
 
 static int run_patterns(esc_engine *e, int64_t real_now)

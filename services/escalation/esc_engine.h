@@ -1,7 +1,9 @@
 /* esc_engine.h — the escalation service's work, one tick at a time.
  *
  * A tick: re-arm every pending deadline every escalation.reconcile_seconds
- * (and at the first tick, so everything overdue fires right after start-up);
+ * (starting at the first tick, so everything overdue fires right after
+ * start-up), a page at a time for at most RECONCILE_SLICE_MS per tick so a
+ * million pending deadlines never hold up a timer that falls due;
  * every second stop or restart paused clocks and plan new deadlines (for at
  * most half a second; a backlog goes on in the next ticks); fire
  * every due rung by esc_now() (for at most half a second, then the caller
@@ -23,6 +25,7 @@
 #include "esc_ctx.h"
 #include "esc_deliver.h"
 #include "esc_patterns.h"
+#include "esc_timers.h"
 
 #define ESC_TICK_MS 200
 
@@ -33,6 +36,7 @@ typedef struct {
     esc_deliver_cfg  deliver;
     long             reconcile_ms, patterns_ms;
     int64_t          next_reconcile, next_sweep, next_patterns;
+    char             reconcile_after[ESC_MEMBER_BYTES];  /* where the walk of pending deadlines is */
     char            *conninfo;      /* for the delivery thread */
     pthread_t        thread;
     int              thread_started;

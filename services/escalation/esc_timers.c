@@ -77,29 +77,31 @@ static long reconcile_page(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], siz
     return (long)n;
 }
 
-long esc_reconcile(const esc_ctx *ctx, size_t batch)
+long esc_reconcile_step(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], size_t batch)
 {
-    long total = 0, n;
-    char after[ESC_MEMBER_BYTES] = "0";
+    long n = -1;
     batch = batch ? batch : 1;
     char (*ids)[ESC_MEMBER_BYTES] = calloc(batch, sizeof *ids);
     int64_t *due = calloc(batch, sizeof *due);
-    if (!ids || !due) {
+    if (ids && due)
+        n = reconcile_page(ctx, after, batch, ids, due);
+    else
         log_error("timer reconcile: out of memory");
-        total = -1;
-        goto cleanup;
-    }
-    while ((n = reconcile_page(ctx, after, batch, ids, due)) > 0) {
-        total += n;
-        if ((size_t)n < batch)
-            break;
-    }
-    if (n < 0)
-        total = -1;
-cleanup:
     free(ids);
     free(due);
-    return total;
+    if (n >= 0 && (size_t)n < batch)
+        snprintf(after, ESC_MEMBER_BYTES, "0");
+    return n;
+}
+
+long esc_reconcile(const esc_ctx *ctx, size_t batch)
+{
+    char after[ESC_MEMBER_BYTES] = "0";
+    long total = 0, n;
+    batch = batch ? batch : 1;
+    while ((n = esc_reconcile_step(ctx, after, batch)) == (long)batch)
+        total += n;
+    return n < 0 ? -1 : total + n;
 }
 
 /* ---- firing ---- */

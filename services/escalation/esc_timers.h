@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "esc_ctx.h"
+#include "esc_ladder.h"
 
 typedef struct {
     size_t claimed;     /* timers taken from the zset */
@@ -38,6 +39,11 @@ typedef struct {
 /* Re-arms every planned pending deadline, batch at a time. Returns how many
  * timers were armed, or -1 (logged). */
 long esc_reconcile(const esc_ctx *ctx, size_t batch);
+
+/* One page of that walk: re-arms up to batch pending deadlines with ids after
+ * *after ("0" to begin) and moves *after on. Returns how many; fewer than
+ * batch ends the walk (*after back to "0"); -1 (logged). */
+long esc_reconcile_step(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], size_t batch);
 
 /* Claims up to max timers due at now_ms (esc_now_ms()) and fires them. 0 with
  * *st filled, or -1 when PostgreSQL or Redis failed (logged); timers claimed

@@ -321,6 +321,19 @@ static void test_planning_request_and_redis_wipe(void **state)
     assert_true(esc_reconcile(&f->ctx, 2) >= 2);          /* pages of 2 */
     assert_int_equal(timer_score(f, d), armed);
     assert_int_equal(alerts_of(f, d, "%"), 0);
+    /* the same walk a page per call, as the service does it between firings */
+    r = redisCommand(f->ctx.redis, "DEL %s", f->key);
+    freeReplyObject(r);
+    char after[ESC_MEMBER_BYTES] = "0";
+    long n, pages = 0, armed_total = 0;
+    while ((n = esc_reconcile_step(&f->ctx, after, 2)) == 2) {
+        pages++;
+        armed_total += n;
+        assert_string_not_equal(after, "0");
+    }
+    assert_true(n >= 0 && pages >= 1 && armed_total + n >= 2);
+    assert_string_equal(after, "0");                        /* walk done: the next one starts over */
+    assert_int_equal(timer_score(f, d), armed);
 }
 
 static void test_rungs_in_working_time(void **state)

@@ -94,16 +94,6 @@ long esc_reconcile_step(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], size_t
     return n;
 }
 
-long esc_reconcile(const esc_ctx *ctx, size_t batch)
-{
-    char after[ESC_MEMBER_BYTES] = "0";
-    long total = 0, n;
-    batch = batch ? batch : 1;
-    while ((n = esc_reconcile_step(ctx, after, batch)) == (long)batch)
-        total += n;
-    return n < 0 ? -1 : total + n;
-}
-
 /* ---- firing ---- */
 
 /* One locked deadline (row r of the batch) being fired. */

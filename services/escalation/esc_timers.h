@@ -4,7 +4,7 @@
  * fired_at is NULL, and its next rung and when that falls due are
  * deadlines.rung_next / rung_at (esc_ladder.h). The Redis zset (timers.key;
  * member "r<deadline id>", score = due Unix ms) only says when to look.
- * Planning new deadlines is esc_plan() (esc_ladder.h); esc_reconcile()
+ * Planning new deadlines is esc_plan() (esc_ladder.h); esc_reconcile_step(), page by page,
  * re-arms every planned pending one — at start-up, every escalation.reconcile_seconds, and so also
  * after a Redis wipe or a claim by a process that died before its commit.
  * esc_fire_due() claims the due members atomically and fires them in one
@@ -36,11 +36,8 @@ typedef struct {
     size_t stale;       /* already done, no such deadline, or a planning request */
 } esc_fire_stats;
 
-/* Re-arms every planned pending deadline, batch at a time. Returns how many
- * timers were armed, or -1 (logged). */
-long esc_reconcile(const esc_ctx *ctx, size_t batch);
-
-/* One page of that walk: re-arms up to batch pending deadlines with ids after
+/* One page of the walk that re-arms every planned pending deadline (the
+ * reconciler): re-arms up to batch pending deadlines with ids after
  * *after ("0" to begin) and moves *after on. Returns how many; fewer than
  * batch ends the walk (*after back to "0"); -1 (logged). */
 long esc_reconcile_step(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], size_t batch);

@@ -13,7 +13,7 @@ MODE    ?= release
 SERVICES := intake assignment escalation reporting
 BUILD   := build/$(MODE)
 CC      ?= gcc
-PKGS    := libzmq libprotobuf-c hiredis libpq libmicrohttpd libcurl libzip expat xlsxwriter libcrypto
+PKGS    := libzmq libprotobuf-c hiredis libpq libmicrohttpd libcurl libzip expat xlsxwriter libcrypto libsodium
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
 CFLAGS  := -std=c11 -D_GNU_SOURCE -g $(WARN) -Icommon -I$(BUILD)/proto $(addprefix -Iservices/,$(SERVICES) cli) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I/usr/include/postgresql

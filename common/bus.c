@@ -136,13 +136,41 @@ void *bus_open_socket(void *zctx, int type, int linger_ms, int hwm, const char *
     return sock;
 }
 
-/* bus_open_socket(), then bind or connect to endpoint. */
+int bus_set_curve(void *sock, const keys_pair *keys, const char *server_key, const char *zap_domain,
+                  const char *endpoint, char *err, size_t errlen)
+{
+    const int as_server = 1;
+    if (!keys || !keys_valid(keys->public_key) || !keys_valid(keys->secret_key) ||
+        (server_key && !keys_valid(server_key))) {
+        snprintf(err, errlen, "%s: no valid CURVE %s (every bus socket is encrypted and authenticated)", endpoint,
+                 keys && server_key && !keys_valid(server_key) ? "public key of the server" : "key pair");
+        return -1;
+    }
+    int rc = server_key
+                 ? (zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, server_key, KEYS_Z85_LEN + 1) |
+                    zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, keys->public_key, KEYS_Z85_LEN + 1) |
+                    zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, keys->secret_key, KEYS_Z85_LEN + 1))
+                 : (zmq_setsockopt(sock, ZMQ_CURVE_SERVER, &as_server, sizeof as_server) |
+                    zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, keys->secret_key, KEYS_Z85_LEN + 1) |
+                    zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, zap_domain, strlen(zap_domain)));
+    if (rc != 0) {
+        snprintf(err, errlen, "%s: CURVE: %s", endpoint, zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    return 0;
+}
+
+/* bus_open_socket() with CURVE (see bus_set_curve), then bind or connect to endpoint. */
 static void *open_attached(void *zctx, int type, int bind, int linger_ms, int hwm, const char *endpoint,
-                           char *err, size_t errlen)
+                           const keys_pair *keys, const char *server_key, char *err, size_t errlen)
 {
     void *sock = bus_open_socket(zctx, type, linger_ms, hwm, endpoint, err, errlen);
     if (!sock)
         return NULL;
+    if (bus_set_curve(sock, keys, server_key, BUS_ZAP_EVENTS, endpoint, err, errlen) < 0) {
+        zmq_close(sock);
+        return NULL;
+    }
     if ((bind ? zmq_bind(sock, endpoint) : zmq_connect(sock, endpoint)) < 0) {
         snprintf(err, errlen, "%s %s: %s", bind ? "bind" : "connect", endpoint, zmq_strerror(zmq_errno()));
         zmq_close(sock);
@@ -253,14 +281,15 @@ struct bus_pub {
     size_t     ntopics;
 };
 
-bus_pub *bus_pub_new(void *zctx, const char *endpoint, const char *sender, char *err, size_t errlen)
+bus_pub *bus_pub_new(void *zctx, const char *endpoint, const char *sender, const keys_pair *keys, char *err,
+                     size_t errlen)
 {
     bus_pub *self = calloc(1, sizeof *self);
     if (!self || !(self->sender = bus_dup_str(sender))) {
         snprintf(err, errlen, "%s: out of memory", endpoint);
         goto fail;
     }
-    self->sock = open_attached(zctx, ZMQ_PUB, 1, 0, PUB_HWM, endpoint, err, errlen);
+    self->sock = open_attached(zctx, ZMQ_PUB, 1, 0, PUB_HWM, endpoint, keys, NULL, err, errlen);
     if (!self->sock)
         goto fail;
     random_hex(self->tag, TAG_HEX / 2);
@@ -345,14 +374,19 @@ struct bus_sub {
     uint64_t   clock;
 };
 
-bus_sub *bus_sub_new(void *zctx, const char *endpoint, const char *prefix, char *err, size_t errlen)
+bus_sub *bus_sub_new(void *zctx, const char *endpoint, const char *prefix, const keys_pair *keys,
+                     const char *server_key, char *err, size_t errlen)
 {
     bus_sub *self = calloc(1, sizeof *self);
     if (!self || !(self->endpoint = bus_dup_str(endpoint))) {
         snprintf(err, errlen, "%s: out of memory", endpoint);
         goto fail;
     }
-    self->sock = open_attached(zctx, ZMQ_SUB, 0, 0, SUB_HWM, endpoint, err, errlen);
+    if (!server_key) {
+        snprintf(err, errlen, "%s: no public key of the publisher given", endpoint);
+        goto fail;
+    }
+    self->sock = open_attached(zctx, ZMQ_SUB, 0, 0, SUB_HWM, endpoint, keys, server_key, err, errlen);
     if (!self->sock)
         goto fail;
     if (zmq_setsockopt(self->sock, ZMQ_SUBSCRIBE, prefix, strlen(prefix)) < 0) {
@@ -482,7 +516,8 @@ struct bus_server {
     char *endpoint;
 };
 
-bus_server *bus_server_new(void *zctx, const char *endpoint, const char *sender, char *err, size_t errlen)
+bus_server *bus_server_new(void *zctx, const char *endpoint, const char *sender, const keys_pair *keys, char *err,
+                           size_t errlen)
 {
     const int mandatory = 1;
     bus_server *self = calloc(1, sizeof *self);
@@ -491,7 +526,7 @@ bus_server *bus_server_new(void *zctx, const char *endpoint, const char *sender,
         goto fail;
     }
     self->sock = bus_open_socket(zctx, ZMQ_ROUTER, SERVER_LINGER_MS, 0, endpoint, err, errlen);
-    if (!self->sock)
+    if (!self->sock || bus_set_curve(self->sock, keys, NULL, BUS_ZAP_REQUESTS, endpoint, err, errlen) < 0)
         goto fail;
     if (zmq_setsockopt(self->sock, ZMQ_ROUTER_MANDATORY, &mandatory, sizeof mandatory) < 0 ||
         zmq_bind(self->sock, endpoint) < 0) {
@@ -526,6 +561,8 @@ static int server_decode(bus_frames *f, bus_request *req, char *why, size_t whyl
         snprintf(why, whylen, "%d frames, expected [empty][envelope]", f->n + f->extra - 1);
         return -1;
     }
+    const char *user = zmq_msg_gets(&f->part[body], "User-Id");
+    snprintf(req->user_id, sizeof req->user_id, "%s", user ? user : "");
     req->env = bus_frame_envelope(&f->part[body]);
     if (!req->env) {
         snprintf(why, whylen, "not a protobuf Envelope (%zu bytes)", zmq_msg_size(&f->part[body]));
@@ -546,6 +583,7 @@ int bus_server_recv(bus_server *self, bus_request *req)
     req->env = NULL;
     req->identity_len = 0;
     req->delimited = 0;
+    req->user_id[0] = '\0';
     for (;;) {
         int rc = bus_frames_recv(self->sock, ZMQ_DONTWAIT, &f);
         if (rc <= 0) {
@@ -617,6 +655,7 @@ void bus_request_clear(bus_request *req)
     req->env = NULL;
     req->identity_len = 0;
     req->delimited = 0;
+    req->user_id[0] = '\0';
 }
 
 void bus_server_destroy(bus_server **self)

@@ -16,6 +16,14 @@
  * Request frames: [empty][Envelope] from the client, [identity][empty][Envelope]
  * at the server. ZMTP heartbeats are on for every socket.
  *
+ * Every socket is CURVE (keys.h): the binding end (bus_pub, bus_server) is
+ * the CURVE server with its service's key pair and asks the context's ZAP
+ * handler (zap.h) about every client, in ZAP domain BUS_ZAP_EVENTS or
+ * BUS_ZAP_REQUESTS; the connecting end (bus_sub, bus_client) proves its own
+ * key pair and checks the server's public key, so neither a stranger nor a
+ * forged service gets through. A request carries the user id the ZAP handler
+ * gave its connection (bus_request.user_id), never a field the client wrote.
+ *
  * Envelopes returned to the caller are the caller's to free with
  * jiesu__envelope__free_unpacked(env, NULL). The zmq context is borrowed.
  */
@@ -26,6 +34,11 @@
 #include <stdint.h>
 #include <protobuf-c/protobuf-c.h>
 #include "jiesu.pb-c.h"
+#include "keys.h"
+#include "zap.h"
+
+#define BUS_ZAP_EVENTS   "events"      /* ZAP domain of PUB sockets */
+#define BUS_ZAP_REQUESTS "requests"    /* ZAP domain of ROUTER sockets */
 
 /* Unpacks an envelope's payload as message type T (jiesu__T__unpack). NULL if malformed. */
 #define BUS_UNPACK(T, env) jiesu__##T##__unpack(NULL, (env)->payload.len, (env)->payload.data)
@@ -33,16 +46,21 @@
 /* ---- events ---- */
 typedef struct bus_pub bus_pub;
 
-/* Binds a PUB socket at endpoint. sender (copied) names this service in envelopes. */
-bus_pub *bus_pub_new(void *zctx, const char *endpoint, const char *sender, char *err, size_t errlen);
+/* Binds a PUB socket at endpoint as CURVE server with keys (borrowed for the
+ * call). sender (copied) names this service in envelopes. */
+bus_pub *bus_pub_new(void *zctx, const char *endpoint, const char *sender, const keys_pair *keys, char *err,
+                     size_t errlen);
 /* Publishes msg under type; trace_id may be NULL. 0 or -1. Never blocks. */
 int bus_pub_send(bus_pub *self, const char *type, const ProtobufCMessage *msg, const char *trace_id);
 void bus_pub_destroy(bus_pub **self);
 
 typedef struct bus_sub bus_sub;
 
-/* Connects a SUB socket to endpoint, subscribed to types starting with prefix ("" = all). */
-bus_sub *bus_sub_new(void *zctx, const char *endpoint, const char *prefix, char *err, size_t errlen);
+/* Connects a SUB socket to endpoint, subscribed to types starting with prefix
+ * ("" = all), as CURVE client with keys, to the publisher whose public key is
+ * server_key. */
+bus_sub *bus_sub_new(void *zctx, const char *endpoint, const char *prefix, const keys_pair *keys,
+                     const char *server_key, char *err, size_t errlen);
 void *bus_sub_socket(bus_sub *self);
 /* Waits up to timeout_ms for an event. Returns 1 with *env set, 0 on timeout, -1 on error.
  * *gap is set to 1 when one or more events from that sender were missed. */
@@ -57,10 +75,14 @@ typedef struct {
     size_t           identity_len;
     int              delimited;    /* 1 when the request had the empty delimiter frame (REQ,
                                     * bus_client); the reply repeats the sender's framing */
+    char             user_id[ZAP_USER_ID_MAX];   /* who sent it, as the ZAP handler admitted its
+                                                  * connection; "" if no handler decided */
     Jiesu__Envelope *env;          /* owned by the request; freed by bus_request_clear() */
 } bus_request;
 
-bus_server *bus_server_new(void *zctx, const char *endpoint, const char *sender, char *err, size_t errlen);
+/* Binds a ROUTER socket at endpoint as CURVE server with keys. */
+bus_server *bus_server_new(void *zctx, const char *endpoint, const char *sender, const keys_pair *keys, char *err,
+                           size_t errlen);
 /* The raw socket, for zmq_poll(). */
 void *bus_server_socket(bus_server *self);
 /* Reads one request without blocking. 1 with *req filled, 0 when none is waiting,
@@ -76,7 +98,22 @@ void bus_server_destroy(bus_server **self);
 
 typedef struct bus_client bus_client;
 
-bus_client *bus_client_new(void *zctx, const char *endpoint, const char *sender, char *err, size_t errlen);
+/* A DEALER for requests to endpoint, as CURVE client with keys (copied), to
+ * the server whose public key is server_key. A server that refuses the key
+ * (ZAP) ends every call at once with err saying so. */
+bus_client *bus_client_new(void *zctx, const char *endpoint, const char *sender, const keys_pair *keys,
+                           const char *server_key, char *err, size_t errlen);
+/* The code of the "error" the server answered the last call with (its
+ * Jiesu__Error.code), 0 when the last call got no such answer. */
+int bus_client_error_code(const bus_client *self);
+
+/* Hands interim reports to fn: a reply of type "<x>.progress" carrying the
+ * request's id is passed to fn (the envelope is freed after it returns)
+ * instead of ending the call, and the wait for the real reply starts again:
+ * a server that reports progress is alive. */
+typedef void (*bus_progress_fn)(void *ctx, const Jiesu__Envelope *env);
+void bus_client_on_progress(bus_client *self, bus_progress_fn fn, void *ctx);
+
 /* How long a try waits for a connection before deciding nobody is there
  * (default 10 s; ms <= 0 restores it). Tries shorter than this just time out. */
 void bus_client_set_connect_wait(bus_client *self, int ms);

@@ -12,7 +12,10 @@
  *     the next try (if any) sends the request again, to the server restarted
  *     in its place;
  *   - nothing accepted the connection within the connect wait (10 s unless
- *     set): nobody is there; the call ends without further tries.
+ *     set): nobody is there; the call ends without further tries;
+ *   - the server refused our key (its ZAP handler does not know it, or its
+ *     user is disabled) or the handshake failed (the server is not the one
+ *     whose public key we hold): no try can succeed; the call ends at once.
  */
 #include "bus.h"
 
@@ -34,12 +37,21 @@ struct bus_client {
     int      connected;     /* a ZMTP handshake succeeded on the current connection */
     unsigned generation;    /* sockets opened so far: names each monitor endpoint */
     int      connect_wait_ms;
+    int      refused;       /* the handshake failed: 1 refused by ZAP, 2 CURVE itself failed */
     char    *endpoint;
     char    *sender;
+    keys_pair keys;
+    char     server_key[KEYS_Z85_LEN + 1];
+    bus_progress_fn on_progress;
+    void    *progress_ctx;
+    int      error_code;    /* the code of the last "error" reply, 0 when none */
 };
 
 /* How a try ended. */
-typedef enum { TRY_ERROR = -1, TRY_TIMEOUT, TRY_REPLY, TRY_GONE, TRY_ABSENT } try_end;
+typedef enum { TRY_ERROR = -1, TRY_TIMEOUT, TRY_REPLY, TRY_GONE, TRY_ABSENT, TRY_REFUSED } try_end;
+
+#define HANDSHAKE_FAILED (ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | \
+                          ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
 
 /* Closes the socket and its monitor without lingering: whatever they still hold is abandoned. */
 static void client_disconnect(bus_client *self)
@@ -64,10 +76,16 @@ static int client_connect(bus_client *self, char *err, size_t errlen)
     char mon_ep[96];
     const int linger = 0;
     snprintf(mon_ep, sizeof mon_ep, "inproc://bus-client-%p-%u", (void *)self, self->generation++);
+    self->refused = 0;
     self->sock = bus_open_socket(self->zctx, ZMQ_DEALER, 0, 0, self->endpoint, err, errlen);
     if (!self->sock)
         return -1;
-    if (zmq_socket_monitor(self->sock, mon_ep, ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED) < 0 ||
+    if (bus_set_curve(self->sock, &self->keys, self->server_key, NULL, self->endpoint, err, errlen) < 0) {
+        client_disconnect(self);
+        return -1;
+    }
+    if (zmq_socket_monitor(self->sock, mon_ep,
+                           ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED | HANDSHAKE_FAILED) < 0 ||
         !(self->mon = zmq_socket(self->zctx, ZMQ_PAIR)) ||
         zmq_setsockopt(self->mon, ZMQ_LINGER, &linger, sizeof linger) < 0 ||
         zmq_connect(self->mon, mon_ep) < 0 || zmq_connect(self->sock, self->endpoint) < 0) {
@@ -78,13 +96,17 @@ static int client_connect(bus_client *self, char *err, size_t errlen)
     return 0;
 }
 
-bus_client *bus_client_new(void *zctx, const char *endpoint, const char *sender, char *err, size_t errlen)
+bus_client *bus_client_new(void *zctx, const char *endpoint, const char *sender, const keys_pair *keys,
+                           const char *server_key, char *err, size_t errlen)
 {
     bus_client *self = calloc(1, sizeof *self);
     if (!self || !(self->endpoint = bus_dup_str(endpoint)) || !(self->sender = bus_dup_str(sender))) {
         snprintf(err, errlen, "%s: out of memory", endpoint);
         goto fail;
     }
+    if (keys)
+        self->keys = *keys;
+    snprintf(self->server_key, sizeof self->server_key, "%s", server_key ? server_key : "");
     self->zctx = zctx;
     self->connect_wait_ms = CONNECT_WAIT_MS;
     if (client_connect(self, err, errlen) < 0)
@@ -95,13 +117,31 @@ fail:
     return NULL;
 }
 
+int bus_client_error_code(const bus_client *self)
+{
+    return self->error_code;
+}
+
+void bus_client_on_progress(bus_client *self, bus_progress_fn fn, void *ctx)
+{
+    self->on_progress = fn;
+    self->progress_ctx = ctx;
+}
+
+/* 1 when env is an interim report ("<something>.progress"). */
+static int is_progress(const Jiesu__Envelope *env)
+{
+    size_t n = strlen(env->type);
+    return n > 9 && strcmp(env->type + n - 9, ".progress") == 0;
+}
+
 void bus_client_set_connect_wait(bus_client *self, int ms)
 {
     self->connect_wait_ms = ms > 0 ? ms : CONNECT_WAIT_MS;
 }
 
 /* Reads the monitor's waiting events. 1 when a connection that had
- * completed its handshake dropped, else 0. */
+ * completed its handshake dropped, else 0; a failed handshake sets refused. */
 static int client_events(bus_client *self)
 {
     bus_frames f;
@@ -116,6 +156,8 @@ static int client_events(bus_client *self)
         } else if (event == ZMQ_EVENT_DISCONNECTED) {
             dropped |= self->connected;
             self->connected = 0;
+        } else if (event & HANDSHAKE_FAILED) {
+            self->refused = event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH ? 1 : 2;
         }
     }
     return dropped;
@@ -143,8 +185,9 @@ static Jiesu__Envelope *client_take(bus_client *self, const char *want)
 }
 
 /* Waits for the reply to request id until deadline; gives up at connect_by
- * if still not connected then. */
-static try_end client_wait(bus_client *self, const char *id, int64_t deadline, int64_t connect_by,
+ * if still not connected then. A progress report is handed on and gives the
+ * server timeout_ms more. */
+static try_end client_wait(bus_client *self, const char *id, int timeout_ms, int64_t deadline, int64_t connect_by,
                            Jiesu__Envelope **reply, char *err, size_t errlen)
 {
     for (;;) {
@@ -161,10 +204,19 @@ static try_end client_wait(bus_client *self, const char *id, int64_t deadline, i
             snprintf(err, errlen, "poll %s: %s", self->endpoint, zmq_strerror(zmq_errno()));
             return TRY_ERROR;
         }
-        if (rc > 0 && (items[0].revents & ZMQ_POLLIN) && (*reply = client_take(self, id)) != NULL)
-            return TRY_REPLY;
+        if (rc > 0 && (items[0].revents & ZMQ_POLLIN) && (*reply = client_take(self, id)) != NULL) {
+            if (!is_progress(*reply))
+                return TRY_REPLY;
+            if (self->on_progress)
+                self->on_progress(self->progress_ctx, *reply);
+            jiesu__envelope__free_unpacked(*reply, NULL);
+            *reply = NULL;
+            deadline = bus_mono_ms() + timeout_ms;
+        }
         if (rc > 0 && (items[1].revents & ZMQ_POLLIN) && client_events(self))
             return TRY_GONE;
+        if (self->refused)
+            return TRY_REFUSED;
     }
 }
 
@@ -185,14 +237,15 @@ static try_end client_try(bus_client *self, const uint8_t *buf, size_t len, cons
         snprintf(err, errlen, "send to %s: %s", self->endpoint, zmq_strerror(zmq_errno()));
         return TRY_ERROR;
     }
-    return client_wait(self, id, start + timeout_ms, start + connect_ms, reply, err, errlen);
+    return client_wait(self, id, timeout_ms, start + timeout_ms, start + connect_ms, reply, err, errlen);
 }
 
 /* Turns an "error" reply into -1 with its message in err; frees it. */
-static int client_error(Jiesu__Envelope **reply, char *err, size_t errlen)
+static int client_error(bus_client *self, Jiesu__Envelope **reply, char *err, size_t errlen)
 {
     Jiesu__Error *e = BUS_UNPACK(error, *reply);
     snprintf(err, errlen, "%s", e ? e->message : "the server answered with an unreadable error");
+    self->error_code = e ? e->code : -1;
     if (e)
         jiesu__error__free_unpacked(e, NULL);
     jiesu__envelope__free_unpacked(*reply, NULL);
@@ -204,7 +257,14 @@ static int client_error(Jiesu__Envelope **reply, char *err, size_t errlen)
 static void no_reply(const bus_client *self, const char *type, int tries, int timeout_ms, try_end last,
                      int went_away, char *err, size_t errlen)
 {
-    if (last == TRY_ABSENT && went_away)
+    if (last == TRY_REFUSED && self->refused == 1)
+        snprintf(err, errlen, "%s refused this key (%.8s…): it is not registered, or its user is disabled "
+                 "(an admin checks with `jiesu user list`)", self->endpoint, self->keys.public_key);
+    else if (last == TRY_REFUSED)
+        snprintf(err, errlen, "the CURVE handshake with %s failed: the public key we hold for it (%.8s…) is not "
+                 "its key, or it does not speak CURVE (check the service's .pub file)", self->endpoint,
+                 self->server_key);
+    else if (last == TRY_ABSENT && went_away)
         snprintf(err, errlen, "%s went away while answering %s and is not back after %d ms (stopped or crashed? "
                  "its log says why)", self->endpoint, type, self->connect_wait_ms);
     else if (last == TRY_ABSENT)
@@ -227,6 +287,7 @@ int bus_client_call(bus_client *self, const char *type, const ProtobufCMessage *
     try_end got = TRY_TIMEOUT;
 
     *reply = NULL;
+    self->error_code = 0;
     bus_new_id(id);
     bus_new_id(trace);
     uint8_t *buf = bus_envelope_pack(type, id, trace, self->sender, 0, msg, &len);
@@ -234,14 +295,14 @@ int bus_client_call(bus_client *self, const char *type, const ProtobufCMessage *
         snprintf(err, errlen, "%s to %s: out of memory", type, self->endpoint);
         return -1;
     }
-    for (int attempt = 1; attempt <= tries && got != TRY_ABSENT; attempt++) {
+    for (int attempt = 1; attempt <= tries && got != TRY_ABSENT && got != TRY_REFUSED; attempt++) {
         if (!self->sock && client_connect(self, err, errlen) < 0)
             goto cleanup;
         got = client_try(self, buf, len, id, timeout_ms, reply, err, errlen);
         if (got == TRY_ERROR)
             goto cleanup;
         if (got == TRY_REPLY) {
-            rc = strcmp((*reply)->type, "error") == 0 ? client_error(reply, err, errlen) : 0;
+            rc = strcmp((*reply)->type, "error") == 0 ? client_error(self, reply, err, errlen) : 0;
             goto cleanup;
         }
         went_away |= got == TRY_GONE;

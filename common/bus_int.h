@@ -31,6 +31,12 @@ char *bus_dup_str(const char *s);
 void *bus_open_socket(void *zctx, int type, int linger_ms, int hwm, const char *endpoint, char *err,
                       size_t errlen);
 
+/* Makes sock a CURVE server (server_key NULL: keys are its own, zap_domain
+ * names it to the ZAP handler) or a CURVE client of the server whose public
+ * key is server_key. 0, or -1 with err naming endpoint. */
+int bus_set_curve(void *sock, const keys_pair *keys, const char *server_key, const char *zap_domain,
+                  const char *endpoint, char *err, size_t errlen);
+
 /* Packs an envelope around msg (NULL = empty payload). Returns a malloc'd buffer
  * the caller frees, with its length in *len, or NULL when out of memory. */
 uint8_t *bus_envelope_pack(const char *type, const char *id, const char *trace_id, const char *sender,

@@ -82,6 +82,11 @@ static const default_endpoints DEFAULTS[] = {
     {"reporting", "tcp://127.0.0.1:7131", "tcp://127.0.0.1:7132"},
 };
 
+const char *svc_name(size_t i)
+{
+    return i < sizeof DEFAULTS / sizeof DEFAULTS[0] ? DEFAULTS[i].name : NULL;
+}
+
 const char *svc_default_endpoint(const char *name, const char *what)
 {
     for (size_t i = 0; i < sizeof DEFAULTS / sizeof DEFAULTS[0]; i++)
@@ -101,6 +106,34 @@ static const char *endpoint(const service *s, const char *what)
     return v;
 }
 
+/* The service's key pair and, before any socket is bound, the ZAP handler
+ * that admits only keys of enabled principals. 0 or -1 (logged). */
+static int start_security(service *s)
+{
+    char path[4096], err[700] = "";
+    s->keys_dir = config_get(s->cfg, "keys.dir", "var/keys");
+    keys_path(path, sizeof path, s->keys_dir, s->name, "key");
+    if (keys_load(path, &s->keys, 1, err, sizeof err) < 0) {
+        log_error("CURVE key: %s (`jiesu keys` makes the services' keys; `jiesu migrate` registers them)", err);
+        return -1;
+    }
+    if (!(s->zap_auth = auth_zap_new(config_get(s->cfg, "pg.conninfo", "dbname=jiesu"))) ||
+        !(s->zap = zap_start(s->zctx, auth_zap_decide, s->zap_auth, err, sizeof err))) {
+        log_error("%s", *err ? err : "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+int svc_peer_key(const service *s, const char *peer, char out[KEYS_Z85_LEN + 1])
+{
+    char err[700];
+    if (keys_load_peer(s->keys_dir, peer, out, err, sizeof err) == 0)
+        return 0;
+    log_error("public key of %s: %s", peer, err);
+    return -1;
+}
+
 static int bind_sockets(service *s)
 {
     char err[512] = "";
@@ -111,9 +144,11 @@ static int bind_sockets(service *s)
         log_error("zmq_ctx_new: %s", zmq_strerror(errno));
         return -1;
     }
-    s->server = bus_server_new(s->zctx, router, s->name, err, sizeof err);
+    if (start_security(s) < 0)
+        return -1;
+    s->server = bus_server_new(s->zctx, router, s->name, &s->keys, err, sizeof err);
     if (s->server)
-        s->pub = bus_pub_new(s->zctx, pub, s->name, err, sizeof err);
+        s->pub = bus_pub_new(s->zctx, pub, s->name, &s->keys, err, sizeof err);
     if (!s->pub) {
         log_error("%s", err);
         return -1;
@@ -172,8 +207,9 @@ int svc_ensure_redis(service *s)
     return -1;
 }
 
-static void answer_ping(service *s, const bus_request *req)
+static void answer_ping(service *s, const bus_request *req, const auth_principal *who)
 {
+    (void)who;
     Jiesu__Pong pong = JIESU__PONG__INIT;
     pong.service = (char *)s->name;
     pong.started_at_ms = s->started_ms;
@@ -189,18 +225,58 @@ static void known_types(const service *s, char *out, size_t cap)
         len += (size_t)snprintf(out + len, cap - len, ", %s", r->type);
 }
 
+static const svc_route PING = {"ping", answer_ping, AUTH_ANYONE};
+
+static const svc_route *find_route(const service *s, const char *type)
+{
+    if (strcmp(type, PING.type) == 0)
+        return &PING;
+    for (const svc_route *r = s->routes; r && r->type; r++)
+        if (strcmp(type, r->type) == 0)
+            return r;
+    return NULL;
+}
+
+/* Loads the principal behind req and checks its role against route. 0 with
+ * *who filled, or -1 after answering the client why not. */
+static int admit(service *s, const bus_request *req, const svc_route *route, auth_principal *who)
+{
+    char err[512], roles[256];
+    int found = *req->user_id && svc_ensure_pg(s) == 0
+                    ? auth_principal_load(s->pg, req->user_id, who, err, sizeof err) : -1;
+    if (found < 0 && !*req->user_id) {
+        log_error("request %s came without a user id: is the ZAP handler running?", req->env->type);
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s: who you are is not known; refused",
+                               req->env->type);
+    } else if (found < 0) {
+        log_error("%s", err);
+        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "%s: cannot check who you are now (%s)",
+                               req->env->type, s->name);
+    } else if (!found) {
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN,
+                               "%s: user %s is disabled or no longer exists; ask an admin", req->env->type,
+                               req->user_id);
+    } else if (!(who->role & route->roles)) {
+        auth_roles_say(route->roles, roles, sizeof roles);
+        log_warn("refused %s to %s (%s)", req->env->type, who->name, auth_role_title(who->role));
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s: %s is %s; only %s may do this",
+                               req->env->type, who->name, auth_role_title(who->role), roles);
+    } else {
+        return 0;
+    }
+    return -1;
+}
+
 static void dispatch(service *s, const bus_request *req)
 {
     const char *type = req->env->type;
-    if (strcmp(type, "ping") == 0) {
-        answer_ping(s, req);
+    const svc_route *route = find_route(s, type);
+    auth_principal who;
+    if (route) {
+        if (admit(s, req, route, &who) == 0)
+            route->fn(s, req, &who);
         return;
     }
-    for (const svc_route *r = s->routes; r && r->type; r++)
-        if (strcmp(type, r->type) == 0) {
-            r->fn(s, req);
-            return;
-        }
     char known[256];
     known_types(s, known, sizeof known);
     bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "unknown request type '%s' (%s answers %s)",
@@ -246,6 +322,8 @@ void svc_finish(service *s)
 {
     bus_pub_destroy(&s->pub);
     bus_server_destroy(&s->server);
+    zap_stop(&s->zap);
+    auth_zap_destroy(&s->zap_auth);
     if (s->zctx)
         zmq_ctx_term(s->zctx);
     s->zctx = NULL;

@@ -1,10 +1,17 @@
 /* svc.h — what every jiesu service process shares, written once: the command
  * line (-c FILE), configuration and logging, SIGTERM/SIGINT, the PostgreSQL
- * connection (reset when it breaks), Redis on demand, the ROUTER + PUB sockets named by
- * <service>.router and <service>.pub, and answering requests through a
- * table of handlers ("ping" is answered here for every service).
+ * connection (reset when it breaks), Redis on demand, the service's CURVE key
+ * pair (<keys.dir>/<service>.key) and the ZAP handler that admits only keys
+ * of enabled principals, the ROUTER + PUB sockets named by <service>.router
+ * and <service>.pub, and answering requests through a table of handlers
+ * ("ping" is answered here for every service).
  *
- *   static const svc_route ROUTES[] = {{"import.request", on_import}, {NULL, NULL}};
+ * Every request is answered for a principal: the one its connection's key
+ * belongs to, loaded afresh from PostgreSQL for each request (so disabling a
+ * user takes effect at once), and only when its role is among the route's
+ * roles; otherwise the client hears why, and the handler never runs.
+ *
+ *   static const svc_route ROUTES[] = {{"import.upload", on_upload, AUTH_CLERK}, {NULL, NULL, 0}};
  *   service s;
  *   if (svc_start(&s, "intake", argc, argv, ROUTES, &my_state) == 0)
  *       while (!svc_stopping())
@@ -19,20 +26,25 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "auth.h"
 #include "bus.h"
 #include "config.h"
+#include "keys.h"
+#include "zap.h"
 
 #define SVC_ERR_BAD_REQUEST 400
+#define SVC_ERR_FORBIDDEN 403
 #define SVC_ERR_INTERNAL 500
 
 typedef struct service service;
 
-/* Answers one request of the type it is registered for. */
-typedef void (*svc_handler)(service *s, const bus_request *req);
+/* Answers one request of the type it is registered for, made by who. */
+typedef void (*svc_handler)(service *s, const bus_request *req, const auth_principal *who);
 
 typedef struct {
     const char  *type;
     svc_handler  fn;
+    auth_role    roles;     /* who may make this request */
 } svc_route;
 
 struct service {
@@ -44,13 +56,18 @@ struct service {
     void            *zctx;
     bus_server      *server;
     bus_pub         *pub;
+    keys_pair        keys;      /* this service's CURVE key pair */
+    const char      *keys_dir;  /* keys.dir: the services' key files */
+    zap             *zap;
+    auth_zap        *zap_auth;
     int64_t          started_ms;
-    const svc_route *routes;    /* ends with {NULL, NULL} */
+    const svc_route *routes;    /* ends with {NULL, NULL, 0} */
     void            *user;      /* the service's own state, for its handlers */
 };
 
 /* Parses -c FILE (else $JIESU_CONFIG), loads the config, starts logging,
- * installs the signal handlers, connects PostgreSQL and binds the sockets.
+ * installs the signal handlers, connects PostgreSQL, loads the key pair,
+ * starts the ZAP handler and binds the sockets.
  * 0, or -1 after logging why (svc_finish() still cleans up). */
 int svc_start(service *s, const char *name, int argc, char **argv, const svc_route *routes, void *user);
 
@@ -58,6 +75,14 @@ int svc_start(service *s, const char *name, int argc, char **argv, const svc_rou
  * configured, e.g. tcp://127.0.0.1:7101 for intake's router; NULL for a name
  * that has no default. */
 const char *svc_default_endpoint(const char *name, const char *what);
+
+/* The name of the i-th jiesu service ("intake", "assignment", "escalation",
+ * "reporting"), NULL past the last. */
+const char *svc_name(size_t i);
+
+/* The public key of service peer ("intake"...) from keys.dir into out. 0,
+ * or -1 after logging why. */
+int svc_peer_key(const service *s, const char *peer, char out[KEYS_Z85_LEN + 1]);
 
 /* 1 once SIGTERM or SIGINT arrived. */
 int svc_stopping(void);

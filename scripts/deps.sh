@@ -10,6 +10,7 @@ PKGS=(
     libpq-dev postgresql postgresql-client              # system of record
     libcmocka-dev                                       # unit tests
     libssl-dev                                          # SHA-256 of imported files
+    libsodium-dev                                       # password hashing (Argon2id), API token hashes
     libmicrohttpd-dev libcurl4-openssl-dev              # HTTP API, webhook delivery
     libzip-dev libexpat1-dev libxlsxwriter-dev          # XLSX in and out
     docker-compose jq                                   # compose.yaml validation, JSON checks in tests

@@ -45,6 +45,7 @@ conninfo = host=127.0.0.1 port=$pg_port dbname=jiesu user=jiesu
 router = ipc://$VAR/run/intake.router
 pub = ipc://$VAR/run/intake.pub
 rejects_dir = $VAR/rejects
+spool_dir = $VAR/spool
 http_addr = 127.0.0.1:7103
 [assignment]
 router = ipc://$VAR/run/assignment.router
@@ -59,9 +60,14 @@ pub = ipc://$VAR/run/reporting.pub
 dir = $REPO/data
 [db]
 migrations_dir = $REPO/db/migrations
+[keys]
+dir = $VAR/keys
+[cli]
+key_file = $VAR/keys/admin.key
 CONF
 export JIESU_CONFIG=$conf
 
+"$BIN/jiesu" keys
 "$BIN/jiesu" migrate
 
 stop_services
@@ -71,7 +77,25 @@ for s in $SERVICES; do
 done
 "$BIN/jiesu" status --wait 20 >/dev/null || { "$BIN/jiesu" status; exit 1; }
 
-"$BIN/jiesu" import "$REPO/data/sample/complaints.csv"
+# The people of the demo, each with a key of their own (var/keys/users/):
+# a hotline clerk, a dispatcher, a callback agent, the district's campaign
+# office and discipline inspector, and one handler per street office.
+USERS=$VAR/keys/users
+mkdir -p "$USERS"
+user() {   # user NAME ROLE [UNIT] [DISPLAY]: added once, by the administrator
+    [ -f "$USERS/$1.key" ] && return 0
+    "$BIN/jiesu" user add "$1" --role "$2" ${3:+--unit "$3"} ${4:+--display "$4"} --key-out "$USERS/$1.key" >/dev/null
+}
+user clerk clerk "" "话务员 小王"
+user dispatcher dispatcher "" "派单员 小李"
+user callback callback "" "回访员 小赵"
+user campaign campaign 370212.campaign "崂山区创城办 督查专班"
+user discipline discipline 370212.discipline "崂山区纪委监委 监督室"
+streets=$(psql "host=127.0.0.1 port=$pg_port dbname=jiesu user=jiesu" -XtA -c "SELECT code FROM units WHERE kind = 'street' ORDER BY code")
+for code in $streets; do user "h$code" handler "$code"; done
+act_as() { local name=$1; shift; "$BIN/jiesu" -k "$USERS/$name.key" "$@"; }
+
+act_as clerk import "$REPO/data/sample/complaints.csv"
 for _ in $(seq 100); do
     [ "$("$BIN/jiesu" report --json | jq '.unrouted')" = 0 ] && break
     sleep 0.2
@@ -83,18 +107,21 @@ done
 # Only on the first run (a re-run finds nothing dispatched to act on).
 demo_tickets() {   # demo_tickets STATUS "n1 n2 n3 n4 n5": the first n of each street, by street code
     psql "host=127.0.0.1 port=$pg_port dbname=jiesu user=jiesu" -XtA -v ON_ERROR_STOP=1 -c "
-        SELECT ticket_no FROM (
+        SELECT ticket_no, street_code FROM (
             SELECT c.ticket_no, a.street_code, row_number() OVER (PARTITION BY a.street_code ORDER BY c.id) AS n
             FROM complaints c JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'
             WHERE c.status = '$1' AND a.street_code IS NOT NULL) t
         JOIN (SELECT code, ord FROM unnest(string_to_array('$2', ' ')::int[]) WITH ORDINALITY AS q(quota, ord)
               JOIN LATERAL (SELECT code FROM regions WHERE level = 'street' ORDER BY code OFFSET ord - 1 LIMIT 1) r ON true
               ) s ON s.code = t.street_code
-        WHERE t.n <= (string_to_array('$2', ' ')::int[])[s.ord]"
+        WHERE t.n <= (string_to_array('$2', ' ')::int[])[s.ord]" | tr '|' ' '
 }
-demo_act() {       # demo_act ACTION STATUS QUOTAS [ARGS...]
-    local action=$1 status=$2 quotas=$3; shift 3
-    demo_tickets "$status" "$quotas" | xargs -r -P 3 -I{} "$BIN/jiesu" "$action" {} "$@" >/dev/null || true
+demo_act() {       # demo_act ACTION STATUS QUOTAS [ARGS...]: each order by its own street's handler
+    local action=$1 status=$2 quotas=$3 ticket street; shift 3
+    demo_tickets "$status" "$quotas" | while read -r ticket street; do
+        who=h$street; [ "$action" = callback ] && who=callback
+        act_as "$who" "$action" "$ticket" "$@" </dev/null >/dev/null || true
+    done
 }
 if [ -n "$(demo_tickets dispatched "1 1 1 1 1")" ] && [ -z "$(demo_tickets accepted "1 1 1 1 1")" ]; then
     echo "simulating a morning of the street offices' work (jiesu accept, resolve, callback) ..."
@@ -106,17 +133,18 @@ fi
 echo
 "$BIN/jiesu" report
 echo
-"$BIN/jiesu" manual --limit 5
+act_as dispatcher manual --limit 5
 cat <<TXT
 
 The services keep running (logs in var/log/).
   dashboard:        http://127.0.0.1:7133/        Open311: http://127.0.0.1:7103/services.json
 Try:
   export JIESU_CONFIG=$conf
-  $BIN/jiesu status
-  $BIN/jiesu show <ticket number>       # the routing decision and its reasons
+  $BIN/jiesu status                     # as the administrator (cli.key_file: var/keys/admin.key)
+  $BIN/jiesu -k var/keys/users/dispatcher.key show <ticket number>   # the routing decision and its reasons
+  $BIN/jiesu -k var/keys/users/h370212001.key alerts                # a street office's alerts
+  $BIN/jiesu user list                  # who may act (keys of the demo's people: var/keys/users/)
   $BIN/jiesu daily                      # today's dispatch sheet per street
   $BIN/jiesu bulletin --out var/bulletin   # last week's bulletin: CSV, XLSX, HTML
-  $BIN/jiesu alerts
   make stop
 TXT

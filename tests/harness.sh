@@ -7,6 +7,8 @@
 #   check "what" COMMAND... / check_eq "what" EXPECTED ACTUAL
 #   sql "SELECT ..."                                 one value from PostgreSQL
 #   wait_for "what" SECONDS COMMAND...               poll until COMMAND succeeds
+#   as_role ROLE COMMAND... / as_unit CODE COMMAND...  run a command with the key of a
+#                                                    user of that role (of that unit's)
 # The stack (Redis + PostgreSQL) is started once by tests/run.sh and shared;
 # each integration test gets its own database schema state via `jiesu migrate`
 # on a database of its own.
@@ -55,6 +57,36 @@ wait_for() {
 sql_eq() { [ "$(sql "$1")" = "$2" ]; }
 sql_gt() { [ "$(sql "$1")" -gt "$2" ]; }
 
+# The key file of user NAME (ROLE, UNIT), added through the running
+# services on first use in the current database.
+user_key() {
+    local name=$1 role=$2 unit=${3:-} file=$HARNESS_DIR/users/$1.key
+    mkdir -p "$HARNESS_DIR/users"
+    if [ "$(sql "SELECT count(*) FROM principals WHERE name = '$name' AND disabled_at IS NULL")" != 1 ]; then
+        rm -f "$file"
+        "$JIESU_BIN/jiesu" -k "$JIESU_KEYS_DIR/admin.key" user add "$name" --role "$role" ${unit:+--unit "$unit"} \
+            --key-out "$file" >"$HARNESS_DIR/users/$name.out" 2>&1 || { cat "$HARNESS_DIR/users/$name.out" >&2; return 1; }
+    fi
+    echo "$file"
+}
+
+# as_role clerk jiesu import F: the command acts as a user with that role.
+as_role() {
+    local role=$1 key; shift
+    key=$(user_key "test-$role" "$role") || return 1
+    JIESU_CLI_KEY_FILE=$key "$@"
+}
+
+# as_unit 370212001 jiesu accept T: the command acts as a user of that unit
+# (a handler; for 370212.campaign / 370212.discipline a campaign office or
+# discipline inspector).
+as_unit() {
+    local unit=$1 role=handler key; shift
+    case $unit in *.campaign|campaign) role=campaign ;; *.discipline|discipline) role=discipline ;; esac
+    key=$(user_key "u-$unit" "$role" "$unit") || return 1
+    JIESU_CLI_KEY_FILE=$key "$@"
+}
+
 # Creates a fresh database for one test and points the environment at it;
 # the configuration of an earlier test (JIESU_CONFIG) is dropped.
 harness_fresh_db() {
@@ -78,6 +110,10 @@ harness_config() {
             echo "$s.pub = ipc://$run/$s.pub"
         done
         echo "intake.rejects_dir = $HARNESS_DIR/rejects"
+        echo "intake.spool_dir = $HARNESS_DIR/spool"
+        # HTTP on a port the system picks, unless the test gives one below.
+        echo "intake.http_addr = 127.0.0.1:0"
+        echo "report.http_addr = 127.0.0.1:0"
         echo "data.dir = $REPO/data"
         echo "db.migrations_dir = $REPO/db/migrations"
         for line in "$@"; do echo "$line"; done

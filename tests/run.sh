@@ -33,6 +33,11 @@ export JIESU_STACK_PG="host=127.0.0.1 port=$pg_port user=jiesu"
 export JIESU_STACK_REDIS_PORT=$redis_port
 export JIESU_REDIS_ADDR=127.0.0.1:$redis_port JIESU_TEST_REDIS=127.0.0.1:$redis_port
 export JIESU_DATA_DIR=$REPO/data JIESU_DB_MIGRATIONS_DIR=$REPO/db/migrations
+# The services' keys and the first administrator's, registered by every
+# `jiesu migrate`; commands run as that administrator unless a test says
+# otherwise (as_role, as_unit in tests/harness.sh).
+export JIESU_KEYS_DIR=$HARNESS_DIR/keys JIESU_CLI_KEY_FILE=$HARNESS_DIR/keys/admin.key
+"$BUILD/bin/jiesu" keys >/dev/null || { echo "tests: jiesu keys failed"; exit 1; }
 
 # shellcheck source=tests/harness.sh
 . "$REPO/tests/harness.sh"

@@ -19,10 +19,12 @@
 #include "log.h"
 #include "queue.h"
 #include "route_api.h"
+#include "route_gazetteer.h"
 #include "route_rules.h"
 #include "route_reconcile.h"
 #include "route_worker.h"
 #include "svc.h"
+#include "users.h"
 
 #define READ_BLOCK_MS 200       /* longest a request waits behind an idle stream read */
 #define RETRY_PAUSE_MS 1000
@@ -42,7 +44,18 @@ typedef struct {
     int64_t            next_reload;
 } assignment;
 
-static const svc_route ROUTES[] = {{"action.request", route_api_action}, {NULL, NULL}};
+static void on_view(service *s, const bus_request *req, const auth_principal *who)
+{
+    view_answer(s, req, who, ROUTE_VIEWS);
+}
+
+static const svc_route ROUTES[] = {
+    {"action.request", route_api_action, AUTH_HANDLER | AUTH_DISCIPLINE | AUTH_DISPATCHER | AUTH_CALLBACK},
+    {"user.request", users_request, AUTH_ADMIN},
+    {"gazetteer.request", route_gazetteer_request, AUTH_ADMIN},
+    {"view.request", on_view, AUTH_PEOPLE},
+    {NULL, NULL, 0},
+};
 
 static void configure(assignment *a, const config *cfg)
 {

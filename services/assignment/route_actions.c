@@ -93,17 +93,25 @@ static const char *const FX_SQL[][4] = {
                      NULL},
 };
 
+#define SQLSTATE_CHECK_VIOLATION "23514"
+
 /* Runs one effect statement. Every parameter is sent as text (cast where
- * used), so a statement need not use all of them. 0 or -1 (logged). */
-static int exec_effect(PGconn *pg, const char *label, const char *sql, const char *const *params)
+ * used), so a statement need not use all of them. 0; 1 when a rule of the
+ * database refused it (the conduct guard, say: its message in err); -1
+ * (logged) on any other failure. */
+static int exec_effect(PGconn *pg, const char *label, const char *sql, const char *const *params, char *err,
+                       size_t errlen)
 {
     static const Oid TEXT[NFX_PARAMS] = {25, 25, 25, 25, 25, 25};    /* PostgreSQL's text type */
     PGresult *res = PQexecParams(pg, sql, NFX_PARAMS, TEXT, params, NULL, NULL, 0);
-    int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-    if (!ok)
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : state && strcmp(state, SQLSTATE_CHECK_VIOLATION) == 0 ? 1 : -1;
+    if (rc == 1)
+        snprintf(err, errlen, "%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+    else if (rc < 0)
         log_error("db: %s: %s", label, PQresultErrorMessage(res));
     PQclear(res);
-    return ok ? 0 : -1;
+    return rc;
 }
 
 static const action_rule *find_rule(const char *action, const char *result)
@@ -199,16 +207,19 @@ static void detail_json(char *buf, size_t cap, const route_action_req *req)
         snprintf(buf + n, cap - n, "\"}");
 }
 
+/* 0, 1 when the database refused (err says why), -1 on a database error. */
 static int apply_effects(PGconn *pg, const route_action_req *req, const action_rule *rule, const char *id,
-                         const char *actor, const char *detail)
+                         const char *actor, const char *detail, char *err, size_t errlen)
 {
     char accept[24], resolve[24];
     snprintf(accept, sizeof accept, "%lld", (long long)req->accept_due_ms);
     snprintf(resolve, sizeof resolve, "%lld", (long long)req->resolve_due_ms);
     const char *params[] = {id, actor, detail, req->target_unit, accept, resolve};
-    for (const char *const *sql = FX_SQL[rule->fx]; *sql; sql++)
-        if (exec_effect(pg, rule->action, *sql, params) != 0)
-            return -1;
+    for (const char *const *sql = FX_SQL[rule->fx]; *sql; sql++) {
+        int rc = exec_effect(pg, rule->action, *sql, params, err, errlen);
+        if (rc != 0)
+            return rc;
+    }
     return 0;
 }
 
@@ -236,7 +247,7 @@ static int act(PGconn *pg, const route_action_req *req, const action_rule *rule,
     snprintf(out->to, sizeof out->to, "%s", rule->to ? rule->to : out->from);
     out->at_ms = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
     out->reroute = out->changed && (rule->fx == FX_RETURN || rule->fx == FX_REOPEN);
-    rc = out->changed && apply_effects(pg, req, rule, PQgetvalue(res, 0, 0), actor, detail) != 0 ? -1 : 0;
+    rc = out->changed ? apply_effects(pg, req, rule, PQgetvalue(res, 0, 0), actor, detail, err, errlen) : 0;
 cleanup:
     PQclear(res);
     return rc;

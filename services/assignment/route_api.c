@@ -14,14 +14,14 @@
 #define ERR_REFUSED 409
 
 static void publish_move(service *s, const bus_request *req, const Jiesu__ActionRequest *rq,
-                         const route_action_result *res)
+                         const auth_principal *who, const route_action_result *res)
 {
     Jiesu__StatusChange ev = JIESU__STATUS_CHANGE__INIT;
     ev.complaint_id = res->complaint_id;
     ev.ticket_no = rq->ticket_no;
     ev.from_status = (char *)res->from;
     ev.to_status = (char *)res->to;
-    ev.actor = *rq->actor ? rq->actor : rq->unit_code;
+    ev.actor = (char *)who->name;
     ev.reason = rq->reason;
     ev.at_ms = res->at_ms;
     bus_pub_send(s->pub, "complaint.status", &ev.base, req->env->trace_id);
@@ -62,7 +62,33 @@ static int dispatch_deadlines(service *s, route_action_req *ar)
     return 0;
 }
 
-void route_api_action(service *s, const bus_request *req)
+/* Who may take each action: a dispatcher dispatches, a callback agent
+ * records callbacks, the unit holding an order does the rest (as its own
+ * unit, never one it names). */
+static auth_role action_roles(const char *action)
+{
+    if (strcmp(action, "dispatch") == 0)
+        return AUTH_DISPATCHER;
+    if (strcmp(action, "callback") == 0)
+        return AUTH_CALLBACK;
+    return AUTH_HANDLER | AUTH_DISCIPLINE;
+}
+
+/* 0 when who may take rq's action, else -1 after answering why not. */
+static int check_actor(service *s, const bus_request *req, const Jiesu__ActionRequest *rq, const auth_principal *who)
+{
+    char roles[128];
+    auth_role allowed = action_roles(rq->action);
+    if (who->role & allowed)
+        return 0;
+    auth_roles_say(allowed, roles, sizeof roles);
+    log_warn("refused %s of order %s to %s (%s)", rq->action, rq->ticket_no, who->name, auth_role_title(who->role));
+    bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s %s: %s is %s; only %s may do this", rq->action,
+                           rq->ticket_no, who->name, auth_role_title(who->role), roles);
+    return -1;
+}
+
+void route_api_action(service *s, const bus_request *req, const auth_principal *who)
 {
     char err[512] = "";
     route_action_result res;
@@ -72,15 +98,18 @@ void route_api_action(service *s, const bus_request *req)
         return;
     }
     int dispatch = strcmp(rq->action, "dispatch") == 0;
-    route_action_req ar = {.ticket_no = rq->ticket_no, .action = rq->action, .unit_code = dispatch ? "" : rq->unit_code,
-                           .actor = rq->actor, .reason = rq->reason, .result = rq->result,
+    route_action_req ar = {.ticket_no = rq->ticket_no, .action = rq->action,
+                           .unit_code = who->role & AUTH_UNIT_ROLES ? who->unit_code : "",
+                           .actor = who->name, .reason = rq->reason, .result = rq->result,
                            .target_unit = dispatch ? rq->unit_code : ""};
-    if (svc_ensure_pg(s) < 0) {
+    if (check_actor(s, req, rq, who) < 0) {
+        /* answered */
+    } else if (svc_ensure_pg(s) < 0) {
         bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database unavailable; try again");
     } else if (dispatch && dispatch_deadlines(s, &ar) != 0) {
         bus_server_reply_error(s->server, req, ERR_REFUSED, "dispatch: no order with ticket %s", rq->ticket_no);
     } else if (route_action(s->pg, &ar, &res, err, sizeof err) != 0) {
-        log_info("refused %s of order %s by '%s': %s", rq->action, rq->ticket_no, rq->unit_code, err);
+        log_info("refused %s of order %s by %s: %s", rq->action, rq->ticket_no, who->name, err);
         bus_server_reply_error(s->server, req, ERR_REFUSED, "%s", err);
     } else {
         Jiesu__ActionReply reply = JIESU__ACTION_REPLY__INIT;
@@ -91,7 +120,7 @@ void route_api_action(service *s, const bus_request *req)
         if (res.reroute)
             enqueue(s, res.complaint_id);
         if (res.changed)
-            publish_move(s, req, rq, &res);
+            publish_move(s, req, rq, who, &res);
     }
     jiesu__action_request__free_unpacked(rq, NULL);
 }

@@ -7,6 +7,9 @@
  * returned or reopened order is put on the routing stream for the workers.
  * "dispatch" (a dispatcher gives a manual order to a unit, target in
  * unit_code) gets deadlines from the order's category and urgency.
+ * The actor is always the principal behind the request: a unit acts as the
+ * unit its user belongs to, a dispatcher dispatches, a callback agent
+ * records callbacks; anyone else is refused (403) before anything is read.
  */
 #ifndef JIESU_ROUTE_API_H
 #define JIESU_ROUTE_API_H
@@ -21,6 +24,6 @@ typedef struct {
     long               resolve_seconds;
 } route_api_state;
 
-void route_api_action(service *s, const bus_request *req);
+void route_api_action(service *s, const bus_request *req, const auth_principal *who);
 
 #endif

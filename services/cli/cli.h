@@ -12,12 +12,20 @@
 #include <libpq-fe.h>
 #include <protobuf-c/protobuf-c.h>
 #include "config.h"
+#include "bus.h"
+#include "keys.h"
 #include "jiesu.pb-c.h"
 
 typedef struct {
-    config *cfg;        /* borrowed from main */
-    void   *zctx;       /* zmq context, created by cli_call() */
-    PGconn *pg;         /* connected by cli_pg() */
+    config   *cfg;       /* borrowed from main */
+    void     *zctx;      /* zmq context, created by cli_call() */
+    PGconn   *pg;        /* connected by cli_pg() */
+    const char *key_file;   /* -k KEYFILE, else cli.key_file */
+    keys_pair keys;      /* the operator's CURVE key pair, loaded by cli_load_key() */
+    int       have_keys;
+    bus_progress_fn progress;   /* interim reports of the calls made, if set */
+    void     *progress_ctx;
+    int       error_code;       /* the code of the service's "error" answer to the last call, else 0 */
 } cli_ctx;
 
 /* The subcommands. Each returns the process exit status. */
@@ -31,12 +39,19 @@ int cli_status_main(cli_ctx *ctx, int argc, char **argv);
 int cli_gazetteer_main(cli_ctx *ctx, int argc, char **argv);
 int cli_manual_main(cli_ctx *ctx, int argc, char **argv);
 int cli_action_main(cli_ctx *ctx, int argc, char **argv);
+int cli_keys_main(cli_ctx *ctx, int argc, char **argv);
+int cli_user_main(cli_ctx *ctx, int argc, char **argv);
 
-/* Runs sql and prints its rows as an aligned table under the column names
- * ("  (none)" when empty); align has one 'l'/'r' per column. 0, or -1 after
- * printing "jiesu: <label>: reason". (cli_show.c) */
-int cli_print_query(PGconn *pg, const char *label, const char *align, const char *sql, int nparams,
-                    const char *const *params);
+/* Registers the public keys in dir (the services', the first
+ * administrator's) as principals; *registered counts the files found.
+ * 0, or -1 with err. (cli_keys.c) */
+int cli_keys_register(PGconn *pg, const char *dir, int *registered, char *err, size_t errlen);
+
+int cli_units_main(cli_ctx *ctx, int argc, char **argv);
+
+/* Asks service svc for view name with args, prints its tables; what names
+ * the command in errors. The exit status. (cli_view.c) */
+int cli_view(cli_ctx *ctx, const char *svc, const char *what, const char *name, char **args, int nargs);
 int cli_alerts_main(cli_ctx *ctx, int argc, char **argv);
 int cli_ack_main(cli_ctx *ctx, int argc, char **argv);
 
@@ -49,6 +64,10 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The ROUTER endpoint of service svc ("intake", "assignment", "escalation",
  * "reporting"): config key <svc>.router, else its default port. */
 const char *cli_endpoint(const cli_ctx *ctx, const char *svc);
+
+/* Loads the operator's key pair from key_file once. 0, or -1
+ * with err saying what to do. */
+int cli_load_key(cli_ctx *ctx, char *err, size_t errlen);
 
 /* Sends msg as `type` to service svc and waits for the reply, up to tries
  * attempts of timeout_ms each. Returns 0 with *reply set (free it with

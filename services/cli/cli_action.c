@@ -1,17 +1,19 @@
 /* cli_action.c — what a unit (or the hotline) does with an order, through
  * the assignment service's "action.request":
  *
- *   jiesu accept   TICKET [--unit CODE] [--actor NAME]
- *   jiesu return   TICKET REASON [--unit CODE] [--actor NAME]
- *   jiesu progress TICKET NOTE [--unit CODE] [--actor NAME]
- *   jiesu wait     TICKET [REASON] [--unit CODE] [--actor NAME]
- *   jiesu resume   TICKET [--unit CODE] [--actor NAME]
- *   jiesu resolve  TICKET [NOTE] [--unit CODE] [--actor NAME]
- *   jiesu callback TICKET satisfied|basic|unsatisfied [NOTE] [--actor NAME]
- *   jiesu dispatch TICKET UNIT [REASON] [--actor NAME]
+ *   jiesu accept   TICKET
+ *   jiesu return   TICKET REASON
+ *   jiesu progress TICKET NOTE
+ *   jiesu wait     TICKET [REASON]
+ *   jiesu resume   TICKET
+ *   jiesu resolve  TICKET [NOTE]
+ *   jiesu callback TICKET satisfied|basic|unsatisfied [NOTE]
+ *   jiesu dispatch TICKET UNIT [REASON]
  *
- * --unit names the acting unit, which must own the order (without it the
- * dispatcher acts for the owner). Prints the order's new status, or the
+ * Who acts is the owner of the key the command runs with (-k KEYFILE): a
+ * handler acts for its own unit, which must hold the order; a dispatcher
+ * dispatches; a callback agent records callbacks. Nothing on the command
+ * line can name another actor. Prints the order's new status, or the
  * service's reason for refusing.
  */
 #include "cli.h"
@@ -31,14 +33,14 @@ typedef struct {
 } action_cmd;
 
 static const action_cmd CMDS[] = {
-    {"accept", 0, 0, "accept TICKET [--unit CODE] [--actor NAME]"},
-    {"return", 1, 1, "return TICKET REASON [--unit CODE] [--actor NAME]"},
-    {"progress", 1, 1, "progress TICKET NOTE [--unit CODE] [--actor NAME]"},
-    {"wait", 1, 0, "wait TICKET [REASON] [--unit CODE] [--actor NAME]"},
-    {"resume", 0, 0, "resume TICKET [--unit CODE] [--actor NAME]"},
-    {"resolve", 1, 0, "resolve TICKET [NOTE] [--unit CODE] [--actor NAME]"},
-    {"callback", 2, 1, "callback TICKET satisfied|basic|unsatisfied [NOTE] [--actor NAME]"},
-    {"dispatch", 2, 1, "dispatch TICKET UNIT [REASON] [--actor NAME]"},
+    {"accept", 0, 0, "accept TICKET"},
+    {"return", 1, 1, "return TICKET REASON"},
+    {"progress", 1, 1, "progress TICKET NOTE"},
+    {"wait", 1, 0, "wait TICKET [REASON]"},
+    {"resume", 0, 0, "resume TICKET"},
+    {"resolve", 1, 0, "resolve TICKET [NOTE]"},
+    {"callback", 2, 1, "callback TICKET satisfied|basic|unsatisfied [NOTE]"},
+    {"dispatch", 2, 1, "dispatch TICKET UNIT [REASON]"},
 };
 
 static const action_cmd *find_cmd(const char *name)
@@ -56,11 +58,7 @@ static int parse(const action_cmd *c, int argc, char **argv, Jiesu__ActionReques
     int ntext = 0;
     rq->ticket_no = NULL;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc && strcmp(c->name, "dispatch") != 0)
-            rq->unit_code = argv[++i];
-        else if (strcmp(argv[i], "--actor") == 0 && i + 1 < argc)
-            rq->actor = argv[++i];
-        else if (argv[i][0] == '-' && argv[i][1] == '-')
+        if (argv[i][0] == '-' && argv[i][1] == '-')
             return -1;
         else if (!rq->ticket_no)
             rq->ticket_no = argv[i];

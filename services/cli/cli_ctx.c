@@ -10,6 +10,7 @@
 
 #include "bus.h"
 #include "db.h"
+#include "keys.h"
 #include "svc.h"
 
 void cli_error(const char *fmt, ...)
@@ -44,6 +45,25 @@ static void describe_wait(char *buf, size_t len, int timeout_ms, int tries)
         snprintf(buf, len, "%s", one);
 }
 
+int cli_load_key(cli_ctx *ctx, char *err, size_t errlen)
+{
+    char why[700];
+    if (ctx->have_keys)
+        return 0;
+    const char *file = ctx->key_file;
+    if (!file || !*file) {
+        snprintf(err, errlen, "no key to act with: give -k KEYFILE, or set cli.key_file (JIESU_CLI_KEY_FILE); "
+                              "`make run` prints where the operator's key is, `jiesu user add` makes one");
+        return -1;
+    }
+    if (keys_load(file, &ctx->keys, 1, why, sizeof why) < 0) {
+        snprintf(err, errlen, "your key: %s", why);
+        return -1;
+    }
+    ctx->have_keys = 1;
+    return 0;
+}
+
 int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
              const ProtobufCMessage *msg, int timeout_ms, int tries, int quiet,
              Jiesu__Envelope **reply, char *err, size_t errlen)
@@ -53,21 +73,32 @@ int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
     bus_client *client = NULL;
     int rc = -1;
 
+    char server_key[KEYS_Z85_LEN + 1];
     *reply = NULL;
+    ctx->error_code = 0;
+    if (cli_load_key(ctx, err, errlen) < 0)
+        goto done;
+    if (keys_load_peer(config_get(ctx->cfg, "keys.dir", "var/keys"), svc, server_key, why, sizeof why) < 0) {
+        snprintf(err, errlen, "public key of %s: %s", svc, why);
+        goto done;
+    }
     if (!ctx->zctx && !(ctx->zctx = zmq_ctx_new())) {
         snprintf(err, errlen, "cannot create a ZeroMQ context: %s", zmq_strerror(zmq_errno()));
         goto done;
     }
-    client = bus_client_new(ctx->zctx, ep, "jiesu", why, sizeof why);
+    client = bus_client_new(ctx->zctx, ep, "jiesu", &ctx->keys, server_key, why, sizeof why);
     if (!client) {
         snprintf(err, errlen, "%s at %s: %s", svc, ep, why);
         goto done;
     }
     bus_client_set_connect_wait(client, (int)(1000 * config_get_long(ctx->cfg, "cli.connect_seconds", 10)));
+    bus_client_on_progress(client, ctx->progress, ctx->progress_ctx);
     int64_t t0 = bus_now_ms();
-    if (bus_client_call(client, type, msg, timeout_ms, tries, reply, why, sizeof why) == 0) {
+    int called = bus_client_call(client, type, msg, timeout_ms, tries, reply, why, sizeof why);
+    ctx->error_code = bus_client_error_code(client);
+    if (called == 0) {
         rc = 0;
-    } else if (bus_now_ms() - t0 >= (int64_t)(timeout_ms - 20) * tries) {
+    } else if (!ctx->error_code && bus_now_ms() - t0 >= (int64_t)(timeout_ms - 20) * tries) {
         /* Every try was waited out (give or take the poll's rounding): nobody
          * answered. An error reply or a failed send returns well before. */
         rc = -2;

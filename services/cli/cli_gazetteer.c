@@ -1,12 +1,13 @@
-/* cli_gazetteer.c — `jiesu gazetteer add|list`: operators extend the road and
- * landmark gazetteer routing uses (road → street office, with house-number
- * ranges where a road crosses streets).
+/* cli_gazetteer.c — `jiesu gazetteer`: administrators edit the road and
+ * landmark gazetteer routing uses, through the assignment service
+ * (route_gazetteer.h); dispatchers and administrators list it.
  *
- *   jiesu gazetteer add NAME STREET_CODE [--landmark] [--community CODE] [--numbers FROM-TO]
- *   jiesu gazetteer list [NAME]
+ *   jiesu gazetteer add NAME STREET [--landmark] [--community CODE] [--numbers FROM-TO] [--replace]
+ *   jiesu gazetteer remove NAME [--numbers FROM-TO]
+ *   jiesu gazetteer list [TEXT]
  *
- * Writes PostgreSQL directly; the assignment service picks new entries up
- * when it reloads its routing tables (assignment.reload_seconds).
+ * STREET is a street office's code or name. An entry whose numbers overlap
+ * another of the same name is refused, naming it, unless --replace.
  */
 #include "cli.h"
 
@@ -14,35 +15,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
+#include "bus.h"
 
-static const char ADD_SQL[] =
-    "INSERT INTO gazetteer (name, kind, street_code, community_code, num_from, num_to, source)"
-    " SELECT $1, $2, s.code, $4, $5::int, $6::int, 'operator'"
-    "   FROM regions s WHERE s.code = $3 AND s.level = 'street'"
-    "    AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM regions c WHERE c.code = $4 AND c.parent_code = s.code))"
-    " ON CONFLICT (name, street_code, coalesce(num_from, -1)) DO UPDATE SET kind = EXCLUDED.kind,"
-    "   community_code = EXCLUDED.community_code, num_to = EXCLUDED.num_to, source = 'operator',"
-    "   added_at = now()"
-    " RETURNING id";
-
-static const char LIST_SQL[] =
-    "SELECT g.name, g.kind, r.name || ' (' || g.street_code || ')' AS street,"
-    "       coalesce(g.community_code, '') AS community,"
-    "       coalesce(g.num_from || '-' || g.num_to, 'all') AS numbers, g.source"
-    "  FROM gazetteer g JOIN regions r ON r.code = g.street_code"
-    " WHERE $1 = '' OR g.name = $1 ORDER BY g.name, g.num_from NULLS FIRST";
+#define GAZETTEER_TRIES 1
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: jiesu gazetteer add NAME STREET_CODE [--landmark] [--community CODE]"
-                    " [--numbers FROM-TO]\n"
-                    "       jiesu gazetteer list [NAME]\n");
+    fprintf(stderr, "usage: jiesu gazetteer add NAME STREET [--landmark] [--community CODE] [--numbers FROM-TO]"
+                    " [--replace]\n"
+                    "       jiesu gazetteer remove NAME [--numbers FROM-TO]\n"
+                    "       jiesu gazetteer list [TEXT]\n"
+                    "STREET: a street office's code or name (`jiesu units 街道`)\n");
     return 2;
 }
 
-/* Parses "FROM-TO" into two decimal strings. 0 or -1. */
-static int parse_numbers(const char *s, char *from, char *to, size_t cap)
+/* "FROM-TO" into rq. 0 or -1. */
+static int parse_numbers(const char *s, Jiesu__GazetteerRequest *rq)
 {
     char *end;
     long a = strtol(s, &end, 10);
@@ -50,69 +38,69 @@ static int parse_numbers(const char *s, char *from, char *to, size_t cap)
         return -1;
     const char *b_start = end + 1;
     long b = strtol(b_start, &end, 10);
-    if (end == b_start || *end || b < a)
+    if (end == b_start || *end || b < a || b > 1000000)
         return -1;
-    snprintf(from, cap, "%ld", a);
-    snprintf(to, cap, "%ld", b);
+    rq->has_numbers = 1;
+    rq->num_from = (int32_t)a;
+    rq->num_to = (int32_t)b;
     return 0;
 }
 
-static int gazetteer_add(PGconn *pg, int argc, char **argv)
+/* The options after NAME [STREET]. 0, or -1 (usage). */
+static int parse(int argc, char **argv, int first, Jiesu__GazetteerRequest *rq)
 {
-    char from[24], to[24];
-    const char *kind = "road", *community = NULL, *num_from = NULL, *num_to = NULL;
-    if (argc < 4 || argv[2][0] == '-' || argv[3][0] == '-')
-        return usage();
-    for (int i = 4; i < argc; i++) {
-        if (strcmp(argv[i], "--landmark") == 0) {
-            kind = "landmark";
-        } else if (strcmp(argv[i], "--community") == 0 && i + 1 < argc) {
-            community = argv[++i];
-        } else if (strcmp(argv[i], "--numbers") == 0 && i + 1 < argc) {
-            if (parse_numbers(argv[++i], from, to, sizeof from) != 0) {
-                cli_error("gazetteer add: --numbers '%s': expected FROM-TO with FROM <= TO, e.g. 1-99", argv[i]);
-                return 2;
-            }
-            num_from = from;
-            num_to = to;
-        } else {
-            return usage();
-        }
+    for (int i = first; i < argc; i++) {
+        if (strcmp(argv[i], "--landmark") == 0)
+            rq->kind = "landmark";
+        else if (strcmp(argv[i], "--replace") == 0)
+            rq->replace = 1;
+        else if (strcmp(argv[i], "--community") == 0 && i + 1 < argc)
+            rq->community = argv[++i];
+        else if (strcmp(argv[i], "--numbers") == 0 && i + 1 < argc && parse_numbers(argv[i + 1], rq) == 0)
+            i++;
+        else
+            return -1;
     }
-    const char *params[] = {argv[2], kind, argv[3], community, num_from, num_to};
-    PGresult *res = db_query(pg, "gazetteer add", ADD_SQL, 6, params);
-    if (!res) {
-        cli_error("gazetteer add %s: %.*s", argv[2], CLI_PQ_MSG(pg));
-        return 1;
-    }
-    int found = PQntuples(res) == 1;
-    PQclear(res);
-    if (!found) {
-        cli_error("gazetteer add %s: %s is not a loaded street code%s%s", argv[2], argv[3],
-                  community ? ", or community " : "", community ? community : "");
-        if (community)
-            fprintf(stderr, "  (the community must belong to that street)\n");
-        return 1;
-    }
-    printf("gazetteer: %s %s → %s%s%s%s%s\n", kind, argv[2], argv[3], num_from ? " numbers " : "",
-           num_from ? num_from : "", num_from ? "-" : "", num_to ? num_to : "");
     return 0;
+}
+
+static int send_change(cli_ctx *ctx, Jiesu__GazetteerRequest *rq)
+{
+    char what[256], err[2048];
+    Jiesu__Envelope *env = NULL;
+    Jiesu__Done *done = NULL;
+    snprintf(what, sizeof what, "gazetteer %s %s", rq->op, rq->name);
+    int timeout_ms = (int)(1000 * config_get_long(ctx->cfg, "cli.timeout_seconds", 5));
+    if (cli_call(ctx, "assignment", what, "gazetteer.request", &rq->base, timeout_ms, GAZETTEER_TRIES, 0, &env, err,
+                 sizeof err) < 0)
+        return 1;
+    int rc = 1;
+    if (strcmp(env->type, "done") != 0 || !(done = BUS_UNPACK(done, env))) {
+        cli_error("%s: assignment answered '%s'", what, env->type);
+    } else {
+        printf("%s\n", done->message);
+        rc = 0;
+    }
+    if (done)
+        jiesu__done__free_unpacked(done, NULL);
+    jiesu__envelope__free_unpacked(env, NULL);
+    return rc;
 }
 
 int cli_gazetteer_main(cli_ctx *ctx, int argc, char **argv)
 {
-    if (argc < 2)
+    Jiesu__GazetteerRequest rq = JIESU__GAZETTEER_REQUEST__INIT;
+    if (argc >= 2 && strcmp(argv[1], "list") == 0 && argc <= 3)
+        return cli_view(ctx, "assignment", "gazetteer list", "gazetteer", argv + 2, argc - 2);
+    int add = argc >= 4 && strcmp(argv[1], "add") == 0;
+    int remove = argc >= 3 && strcmp(argv[1], "remove") == 0;
+    if ((!add && !remove) || argv[2][0] == '-' || (add && argv[3][0] == '-'))
         return usage();
-    int list = strcmp(argv[1], "list") == 0;
-    if (!list && strcmp(argv[1], "add") != 0)
+    rq.op = argv[1];
+    rq.name = argv[2];
+    rq.street = add ? argv[3] : "";
+    rq.kind = "road";
+    if (parse(argc, argv, add ? 4 : 3, &rq) < 0 || (remove && (rq.replace || *rq.community)))
         return usage();
-    if (list && argc > 3)
-        return usage();
-    PGconn *pg = cli_pg(ctx, 0);
-    if (!pg)
-        return 1;
-    if (!list)
-        return gazetteer_add(pg, argc, argv);
-    const char *params[] = {argc == 3 ? argv[2] : ""};
-    return cli_print_query(pg, "gazetteer", "llllll", LIST_SQL, 1, params) == 0 ? 0 : 1;
+    return send_change(ctx, &rq);
 }

@@ -55,5 +55,13 @@ int cli_migrate_main(cli_ctx *ctx, int argc, char **argv)
     }
     printf("routing: %ld categories, %ld hotline category names, %ld department units, %ld gazetteer entries"
            " (%ld rows new or changed)\n", rt.categories, rt.aliases, rt.dept_units, rt.gazetteer, rt.changed);
+    const char *keys_dir = config_get(ctx->cfg, "keys.dir", "var/keys");
+    int keys = 0;
+    if (cli_keys_register(pg, keys_dir, &keys, err, sizeof err) < 0) {
+        cli_error("migrate: registering keys: %s", err);
+        return 1;
+    }
+    printf("keys: %d public key%s registered from %s%s\n", keys, keys == 1 ? "" : "s", keys_dir,
+           keys ? "" : " (none there: `jiesu keys` makes them)");
     return 0;
 }

@@ -1,28 +1,30 @@
 /* cli_progress.h — a progress bar for `jiesu import` on a terminal.
  *
- * The import runs in the intake service; the CLI waits for its reply. While
- * it waits, a thread polls the imports row the intake commits after every
- * batch (rows read, bytes read) and redraws one line on stderr:
+ * The file goes to the intake service in chunks, then intake imports it and
+ * reports after every batch it commits ("import.progress"). The import
+ * command feeds both here and one line on stderr is redrawn, at most five
+ * times a second:
  *
+ *   complaints.csv  sending   [#######-------------]  35%  78.2 MB/s
  *   complaints.csv [##########----------]  48%  480,000 rows  95,012 rows/s  ETA 0:05
- *
- * The import is the first one of that file name with an id above the last
- * id before the request. The thread uses the PostgreSQL connection it is
- * given alone: the caller must not touch it until cli_progress_stop().
  */
 #ifndef JIESU_CLI_PROGRESS_H
 #define JIESU_CLI_PROGRESS_H
 
-#include <libpq-fe.h>
 #include <stdint.h>
 
 typedef struct cli_progress cli_progress;
 
-/* Starts showing the progress of the next import of file_name, whose size is
- * file_bytes. NULL (and nothing shown) when the bar cannot run. */
-cli_progress *cli_progress_start(PGconn *pg, const char *file_name, uint64_t file_bytes);
+/* A bar for file_name of file_bytes bytes. NULL (and nothing shown) when out of memory. */
+cli_progress *cli_progress_new(const char *file_name, uint64_t file_bytes);
 
-/* Stops the thread, clears the line and sets *self to NULL. */
-void cli_progress_stop(cli_progress **self);
+/* bytes of the file sent so far. */
+void cli_progress_sent(cli_progress *self, uint64_t bytes);
+
+/* The import has read bytes of the file and rows rows. */
+void cli_progress_imported(cli_progress *self, uint64_t bytes, int64_t rows);
+
+/* Clears the line and frees; sets *self to NULL. */
+void cli_progress_destroy(cli_progress **self);
 
 #endif

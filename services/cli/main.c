@@ -27,10 +27,13 @@ static const cli_command COMMANDS[] = {
     {"show", cli_show_main},
     {"status", cli_status_main},
     {"migrate", cli_migrate_main},
+    {"keys", cli_keys_main},
+    {"user", cli_user_main},
     {"gazetteer", cli_gazetteer_main},
     {"alerts", cli_alerts_main},
     {"ack", cli_ack_main},
     {"manual", cli_manual_main},
+    {"units", cli_units_main},
     {"dispatch", cli_action_main},
     {"accept", cli_action_main},
     {"return", cli_action_main},
@@ -43,7 +46,7 @@ static const cli_command COMMANDS[] = {
 
 static void usage(FILE *out)
 {
-    fputs("usage: jiesu [-c FILE] COMMAND [ARGS...]\n"
+    fputs("usage: jiesu [-c FILE] [-k KEYFILE] COMMAND [ARGS...]\n"
           "\n"
           "commands:\n"
           "  import FILE...          import hotline exports (CSV or XLSX) through the intake service;\n"
@@ -61,17 +64,25 @@ static void usage(FILE *out)
           "  alerts [--all] [--rung RUNG] [--limit N]\n"
           "                          alerts not yet acknowledged (--all: every one), newest first,\n"
           "                          with target, webhook delivery state and reason\n"
-          "  ack ID [--by NAME]      acknowledge alert ID\n"
+          "  ack ID [NOTE]           acknowledge alert ID (addressed to your unit), as yourself\n"
           "  migrate                 apply db/migrations, then load the regions and units of the\n"
-          "                          districts in regions.districts\n"
+          "                          districts in regions.districts and register the keys in keys.dir\n"
+          "                          (the database owner's command: it runs SQL itself)\n"
+          "  keys                    make the services' and the first administrator's key pairs in\n"
+          "                          keys.dir (files only; existing ones are kept)\n"
           "  manual [--limit N]      the manual dispatch queue with routing's reasons\n"
+          "  units [TEXT]            units by code and name (street offices, departments, offices)\n"
           "  dispatch TICKET UNIT [REASON]   give a manual order to a unit by hand\n"
           "  accept|resume TICKET, return|progress TICKET TEXT, wait|resolve TICKET [TEXT]\n"
-          "                          a unit's action on its order (--unit CODE, --actor NAME)\n"
+          "                          a unit's action on its order (as the unit of the key's user)\n"
           "  callback TICKET satisfied|basic|unsatisfied [NOTE]\n"
           "                          the citizen's verdict; unsatisfied reopens the order\n"
-          "  gazetteer add NAME STREET_CODE [--landmark] [--community CODE] [--numbers FROM-TO]\n"
-          "  gazetteer list [NAME]   extend or show the road/landmark gazetteer routing uses\n"
+          "  gazetteer add NAME STREET [--landmark] [--community CODE] [--numbers FROM-TO] [--replace]\n"
+          "  gazetteer remove NAME [--numbers FROM-TO]\n"
+          "  gazetteer list [TEXT]   edit or show the road/landmark gazetteer routing uses\n"
+          "  user add|list|disable|enable|key|token|password ...\n"
+          "                          who may act, with which role and unit (administrators; `jiesu user`\n"
+          "                          prints the options)\n"
           "  help                    this text\n"
           "\n"
           "configuration: -c FILE, else the file named by $JIESU_CONFIG (key = value lines,\n"
@@ -86,14 +97,16 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
     char err[512] = "";
-    const char *file = NULL;
+    const char *file = NULL, *key_file = NULL;
     int opt, rc = 2;
     cli_ctx ctx;
 
     memset(&ctx, 0, sizeof ctx);
-    while ((opt = getopt(argc, argv, "+c:h")) != -1) {
+    while ((opt = getopt(argc, argv, "+c:k:h")) != -1) {
         if (opt == 'c') {
             file = optarg;
+        } else if (opt == 'k') {
+            key_file = optarg;
         } else {
             usage(opt == 'h' ? stdout : stderr);
             return opt == 'h' ? 0 : 2;
@@ -128,6 +141,7 @@ int main(int argc, char **argv)
         rc = 1;
         goto cleanup;
     }
+    ctx.key_file = key_file ? key_file : config_get(ctx.cfg, "cli.key_file", NULL);
     log_init("jiesu", log_level_parse(config_get(ctx.cfg, "cli.log_level", "warn")));
     rc = cmd->run(&ctx, argc - optind, argv + optind);
 cleanup:

@@ -13,13 +13,17 @@
 #include <curl/curl.h>
 
 #include "config.h"
+#include "esc_ack.h"
 #include "esc_engine.h"
 #include "log.h"
 #include "svc.h"
 
 #define RETRY_PAUSE_MS 1000
 
-static const svc_route ROUTES[] = {{NULL, NULL}};
+static const svc_route ROUTES[] = {
+    {"alert.ack", esc_ack_request, AUTH_HANDLER | AUTH_CAMPAIGN | AUTH_DISCIPLINE},
+    {NULL, NULL, 0},
+};
 
 /* Reconnects what broke, then runs one tick. The wait before the next, or -1. */
 static int tick(esc_engine *e, service *s)

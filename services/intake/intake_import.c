@@ -68,7 +68,7 @@
 #define PUMP_ROWS     256           /* rows read between pushes of queued COPY data */
 
 static const char SQL_BEGIN_IMPORT[] =
-    "WITH i AS (INSERT INTO imports (file_name, sha256) VALUES ($1, $2) RETURNING id) "
+    "WITH i AS (INSERT INTO imports (file_name, sha256, imported_by) VALUES ($1, $2, $3) RETURNING id) "
     "SELECT id, pg_advisory_lock(" LOCK_CLASS ", (id % 2147483647)::int) FROM i";
 
 /* Held by every import batch until its COMMIT (see above). */
@@ -83,7 +83,7 @@ static const char SQL_COPY[] = "COPY complaints (id, " INTAKE_COPY_COLUMNS ") FR
 /* The event names the import; the row number is on the complaint (source_row). */
 static const char SQL_EVENTS[] =
     "INSERT INTO complaint_events (complaint_id, actor, event, detail)"
-    " SELECT unnest($1::bigint[]), 'intake', 'imported', $2::jsonb";
+    " SELECT unnest($1::bigint[]), $3, 'imported', $2::jsonb";
 
 static const char SQL_PROGRESS[] =
     "UPDATE imports SET rows_total = $2, inserted = $3, duplicates = $4, rejected = $5,"
@@ -174,10 +174,16 @@ int intake_import_cleanup(PGconn *pg)
 }
 
 /* Writes the imports row (status running) and takes its lock. 0 or -1 with why. */
+/* Who the import's rows are recorded as imported by. */
+static const char *actor(const intake_import_opts *opt)
+{
+    return opt->actor && *opt->actor ? opt->actor : "intake";
+}
+
 static int begin_import(import_run *r, const char *file_name, char *why, size_t whylen)
 {
-    const char *params[] = {file_name, r->res->sha256};
-    PGresult *res = db_query(r->opt->pg, "intake record import", SQL_BEGIN_IMPORT, 2, params);
+    const char *params[] = {file_name, r->res->sha256, actor(r->opt)};
+    PGresult *res = db_query(r->opt->pg, "intake record import", SQL_BEGIN_IMPORT, 3, params);
     if (!res || PQntuples(res) != 1) {
         snprintf(why, whylen, "could not record the import in PostgreSQL");
         PQclear(res);
@@ -444,14 +450,14 @@ static void abandon_batch(import_run *r)
 static int store_new_rows(import_run *r, char *why, size_t whylen)
 {
     PGconn *pg = r->opt->pg;
-    const char *params[] = {sqlarr_text(&r->id_list), r->event};
+    const char *params[] = {sqlarr_text(&r->id_list), r->event, actor(r->opt)};
     char pg_why[300];
     r->copying = 0;
     if (db_copy_end(pg) < 0) {
         snprintf(why, whylen, "storing the batch in complaints failed: %s", db_error(pg, pg_why, sizeof pg_why));
         return -1;
     }
-    if (db_command(pg, "intake imported events", SQL_EVENTS, 2, params, NULL) < 0) {
+    if (db_command(pg, "intake imported events", SQL_EVENTS, 3, params, NULL) < 0) {
         snprintf(why, whylen, "storing the batch's 'imported' events failed: %s",
                  db_error(pg, pg_why, sizeof pg_why));
         return -1;
@@ -496,6 +502,8 @@ static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
     }
     failpoint("import_before_enqueue");
     enqueue(r);
+    if (r->opt->progress)
+        r->opt->progress(r->opt->progress_ctx, b->rows_total, b->bytes);
     return 0;
 fail:
     abandon_batch(r);
@@ -591,7 +599,7 @@ cleanup:
     if (r.rejects)
         snprintf(res->rejects_path, sizeof res->rejects_path, "%s", rejects_path(r.rejects));
     if (rc < 0)
-        snprintf(err, errlen, "%s: %s", path, why);
+        snprintf(err, errlen, "%s: %s", file_name, why);
     else
         log_info("import %s file=%s rows=%" PRId64 " inserted=%" PRId64 " duplicates=%" PRId64
                  " rejected=%" PRId64 " encoding=%s ms=%" PRId64, r.id, file_name, res->rows_total,

@@ -34,6 +34,11 @@ typedef struct {
     int         utc_offset_min; /* the hotline's local time, minutes east of UTC */
     csv_options csv;            /* reader limits; zeros → defaults */
     const volatile sig_atomic_t *stop;  /* when set: stop after the current batch; may be NULL */
+    const char *actor;          /* who imports (the clerk): the rows' 'imported' events and
+                                 * imports.imported_by; NULL: "intake" */
+    /* After each committed batch: rows and bytes of the file read so far. May be NULL. */
+    void      (*progress)(void *ctx, int64_t rows, uint64_t bytes);
+    void       *progress_ctx;
 } intake_import_opts;
 
 typedef struct {

@@ -2,8 +2,10 @@
  *
  *   jiesu-intake [-c FILE]        (else the file named by $JIESU_CONFIG)
  *
- * Wiring only (common/svc does the start-up and requests): "import.request"
- * → "import.reply" (or "error" naming the file), and each finished import is
+ * Wiring only (common/svc does the start-up and requests): a clerk's file
+ * arrives in "import.upload" chunks (intake_upload.c); the last one imports
+ * it, reporting "import.progress" after each batch and answering
+ * "import.reply" (or "error" naming the file), and each finished import is
  * published as "complaint.imported". The import itself is intake_import.c; a
  * signal during an import stops it after the current batch. Single
  * complaints also arrive over Open311 HTTP on intake.http_addr
@@ -16,6 +18,7 @@
 #include "config.h"
 #include "intake_import.h"
 #include "intake_open311.h"
+#include "intake_upload.h"
 #include "log.h"
 #include "queue.h"
 #include "svc.h"
@@ -25,6 +28,7 @@
 typedef struct {
     queue              *route;
     intake_open311     *open311;        /* NULL when intake.http_addr is empty */
+    intake_uploads     *uploads;        /* files being sent by clerks */
     unsigned            redis_epoch;    /* of the connection route is bound to */
     intake_import_opts  opts;
 } intake;
@@ -48,6 +52,18 @@ static void start_open311(intake *in, service *s)
         return;
     if (!(in->open311 = intake_open311_start(&o, err, sizeof err)))
         log_error("%s; running without it", err);
+}
+
+/* Where uploads are spooled, and how big one may be. 0 or -1 (logged). */
+static int start_uploads(intake *in, service *s)
+{
+    char err[512];
+    long long max = (long long)config_get_long(s->cfg, "intake.max_upload_bytes", 4LL << 30);
+    in->uploads = intake_uploads_new(config_get(s->cfg, "intake.spool_dir", "var/spool"), max > 0 ? max : 4LL << 30,
+                                     err, sizeof err);
+    if (!in->uploads)
+        log_error("%s", err);
+    return in->uploads ? 0 : -1;
 }
 
 static void configure(intake *in, service *s)
@@ -99,49 +115,92 @@ static void reply_import(service *s, const bus_request *req, const intake_result
     bus_pub_send(s->pub, "complaint.imported", &reply.base, req->env->trace_id);
 }
 
-static void on_import(service *s, const bus_request *req)
+/* Reports a committed batch to the clerk waiting for the import. */
+typedef struct {
+    service          *s;
+    const bus_request *req;
+} progress_to;
+
+static void report_progress(void *ctx, int64_t rows, uint64_t bytes)
+{
+    progress_to *to = ctx;
+    Jiesu__ImportProgress p = JIESU__IMPORT_PROGRESS__INIT;
+    p.rows = rows;
+    p.bytes = (int64_t)bytes;
+    bus_server_reply(to->s->server, to->req, "import.progress", &p.base);
+}
+
+/* Imports a whole uploaded file for who and answers. */
+static void import_upload(service *s, const bus_request *req, const auth_principal *who,
+                          const intake_upload_state *st)
 {
     intake *in = s->user;
     char err[1024] = "";
     intake_result res;
-    Jiesu__ImportRequest *rq = BUS_UNPACK(import_request, req->env);
-    if (!rq || !*rq->path) {
-        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "import.request without a file path");
-    } else if (svc_ensure_pg(s) < 0) {
+    progress_to to = {s, req};
+    if (svc_ensure_pg(s) < 0) {
         bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "import failed: database unavailable");
-    } else {
-        if (ensure_route(in, s) < 0)
-            log_warn("importing %s without Redis: the assignment reconciler will enqueue its rows", rq->path);
-        in->opts.pg = s->pg;
-        if (intake_import(&in->opts, rq->path, *rq->file_name ? rq->file_name : NULL, &res, err, sizeof err) < 0) {
-            log_error("import failed: %s", err);
-            bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "import failed: %s", err);
-        } else {
-            reply_import(s, req, &res);
-        }
+        return;
     }
-    if (rq)
-        jiesu__import_request__free_unpacked(rq, NULL);
+    if (ensure_route(in, s) < 0)
+        log_warn("importing %s without Redis: the assignment reconciler will enqueue its rows", st->file_name);
+    intake_import_opts opts = in->opts;
+    opts.pg = s->pg;
+    opts.actor = who->name;
+    opts.progress = report_progress;
+    opts.progress_ctx = &to;
+    if (intake_import(&opts, st->path, st->file_name, &res, err, sizeof err) < 0) {
+        log_error("import by %s failed: %s", who->name, err);
+        bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "import failed: %s", err);
+    } else {
+        reply_import(s, req, &res);
+    }
 }
 
-static const svc_route ROUTES[] = {{"import.request", on_import}, {NULL, NULL}};
+static void on_upload(service *s, const bus_request *req, const auth_principal *who)
+{
+    intake *in = s->user;
+    char err[1024] = "";
+    int code = SVC_ERR_BAD_REQUEST;
+    intake_upload_state st;
+    Jiesu__ImportUpload *rq = BUS_UNPACK(import_upload, req->env);
+    int rc = rq ? intake_uploads_put(in->uploads, who->name, rq, &st, &code, err, sizeof err) : -1;
+    if (rc < 0) {
+        bus_server_reply_error(s->server, req, code, "%s", rq ? err : "import.upload: malformed payload");
+    } else if (rc == 0) {
+        Jiesu__UploadReply reply = JIESU__UPLOAD_REPLY__INIT;
+        reply.upload_id = st.id;
+        reply.received = st.received;
+        bus_server_reply(s->server, req, "import.uploaded", &reply.base);
+    } else {
+        import_upload(s, req, who, &st);
+        intake_uploads_done(in->uploads, st.id);
+    }
+    if (rq)
+        jiesu__import_upload__free_unpacked(rq, NULL);
+}
+
+static const svc_route ROUTES[] = {{"import.upload", on_upload, AUTH_CLERK}, {NULL, NULL, 0}};
 
 int main(int argc, char **argv)
 {
     intake in = {0};
     service s;
     int rc = 1;
-    if (svc_start(&s, "intake", argc, argv, ROUTES, &in) == 0) {
+    if (svc_start(&s, "intake", argc, argv, ROUTES, &in) == 0 && start_uploads(&in, &s) == 0) {
         configure(&in, &s);
         start_open311(&in, &s);
         if (ensure_route(&in, &s) < 0)
             log_warn("starting without Redis; imports will still be routed by the reconciler");
         log_info("intake ready");
         rc = 0;
-        while (!svc_stopping() && rc == 0)
+        while (!svc_stopping() && rc == 0) {
             rc = svc_poll(&s, 1000) < 0;
+            intake_uploads_expire(in.uploads);
+        }
         log_info("stopping");
     }
+    intake_uploads_destroy(&in.uploads);
     intake_open311_stop(&in.open311);
     queue_destroy(&in.route);
     svc_finish(&s);

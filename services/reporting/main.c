@@ -19,6 +19,7 @@
 #include "report_http.h"
 #include "report_live.h"
 #include "report_streets.h"
+#include "report_views.h"
 #include "svc.h"
 
 #define NSUBS 3
@@ -46,8 +47,9 @@ static Jiesu__ReportReply *run_streets(service *s, const Jiesu__ReportRequest *r
     return reply;
 }
 
-static void on_report(service *s, const bus_request *req)
+static void on_report(service *s, const bus_request *req, const auth_principal *who)
 {
+    (void)who;
     char err[512] = "";
     Jiesu__ReportRequest *rq = BUS_UNPACK(report_request, req->env);
     if (!rq) {
@@ -71,15 +73,26 @@ static void on_report(service *s, const bus_request *req)
     jiesu__report_request__free_unpacked(rq, NULL);
 }
 
-static const svc_route ROUTES[] = {{"report.request", on_report}, {NULL, NULL}};
+static void on_view(service *s, const bus_request *req, const auth_principal *who)
+{
+    view_answer(s, req, who, REPORT_VIEWS);
+}
+
+static const svc_route ROUTES[] = {
+    {"report.request", on_report, AUTH_PEOPLE},
+    {"view.request", on_view, AUTH_PEOPLE},
+    {NULL, NULL, 0},
+};
 
 static int subscribe(reporting *r, service *s)
 {
-    char err[512] = "", key[64];
+    char err[512] = "", key[64], server_key[KEYS_Z85_LEN + 1];
     for (int i = 0; i < NSUBS; i++) {
         snprintf(key, sizeof key, "%s.pub", PUBLISHERS[i]);
         const char *ep = config_get(s->cfg, key, svc_default_endpoint(PUBLISHERS[i], "pub"));
-        if (!(r->subs[i] = bus_sub_new(s->zctx, ep, "", err, sizeof err))) {
+        if (svc_peer_key(s, PUBLISHERS[i], server_key) < 0)
+            return -1;
+        if (!(r->subs[i] = bus_sub_new(s->zctx, ep, "", &s->keys, server_key, err, sizeof err))) {
             log_error("%s", err);
             return -1;
         }

@@ -131,17 +131,28 @@ wait_for "the dead webhook gives up" 30 sql_eq "SELECT count(*) FROM deliveries 
 check_eq "a delivery that keeps failing stays, as failed" 1 \
     "$(sql "SELECT count(*) FROM deliveries WHERE state = 'failed' AND attempts = 3 AND url LIKE '%/dead'")"
 
-# 6. The CLI.
-jiesu alerts --all --rung accountability --limit 5000 >"$esc_dir/alerts.out" 2>&1
+# 6. The CLI: users are added through assignment, alerts read through reporting.
+svc_start assignment
+svc_start reporting
+wait_for "assignment ready" 20 svc_ready assignment
+wait_for "reporting ready" 20 svc_ready reporting
+as_unit 370212.discipline jiesu alerts --all --rung accountability --limit 5000 >"$esc_dir/alerts.out" 2>&1
 check_eq "jiesu alerts lists the accountability alerts (and the dead one's)" "$((orders_all + 1))" "$(grep -c ' accountability ' "$esc_dir/alerts.out")"
-first=$(sql "SELECT min(id) FROM alerts")
-jiesu ack "$first" --by 督查专班 >/dev/null 2>&1
-check "jiesu ack acknowledges" test "$(sql "SELECT acked_by FROM alerts WHERE id = $first")" = 督查专班
-check_eq "… and the order's history says who acknowledged which alert" "督查专班 $first" \
+as_unit 370212.campaign jiesu alerts --all --rung accountability --limit 5000 >"$esc_dir/alerts-campaign.out" 2>&1
+check_eq "… which the campaign office does not see" 0 "$(grep -c ' accountability ' "$esc_dir/alerts-campaign.out")"
+first=$(sql "SELECT min(id) FROM alerts WHERE rung = 'accountability'")
+as_unit 370212.campaign jiesu ack "$first" >"$esc_dir/ack-campaign.out" 2>&1
+check "an alert addressed to another unit cannot be acknowledged" grep -q "no alert $first addressed to 崂山区创城办" "$esc_dir/ack-campaign.out"
+as_unit 370212.discipline jiesu ack "$first" "已约谈" >/dev/null 2>&1
+check "jiesu ack acknowledges, as the user of the key" test "$(sql "SELECT acked_by FROM alerts WHERE id = $first")" = u-370212.discipline
+check_eq "… and the order's history says who acknowledged which alert" "u-370212.discipline $first" \
     "$(sql "SELECT e.actor || ' ' || (e.detail->>'alert_id') FROM complaint_events e JOIN alerts a ON a.complaint_id = e.complaint_id WHERE a.id = $first AND e.event = 'acked'")"
-jiesu ack "$first" >/dev/null 2>&1
+as_unit 370212.discipline jiesu ack "$first" >"$esc_dir/ack-again.out" 2>&1
 check "a second ack is refused" test $? -eq 1
-check "acknowledged alerts leave the open list" bash -c "! '$JIESU_BIN/jiesu' alerts --limit 10000 | grep -q '^ *$first '"
+check "… saying by whom" grep -q "already acknowledged by u-370212.discipline" "$esc_dir/ack-again.out"
+as_unit 370212.discipline jiesu alerts --limit 10000 >"$esc_dir/alerts-open.out" 2>&1
+check "acknowledged alerts leave the open list" test $? -eq 0 -a -s "$esc_dir/alerts-open.out"
+check "… (the acknowledged one is not in it)" bash -c "! grep -q '^ *$first ' '$esc_dir/alerts-open.out'"
 
 harness_services_stop
 JIESU_ESCALATION_UNIT_OVERDUE_RATE=7 timeout 20 "$JIESU_BIN/jiesu-escalation" >"$esc_dir/bad.log" 2>&1

@@ -24,10 +24,10 @@ svc_kill9 intake
 JIESU_FAILPOINT=import_before_enqueue:3 svc_start intake
 wait_for "intake ready" 20 svc_ready intake
 started=$SECONDS
-"$JIESU_BIN/jiesu" import "$crash/big.csv" >"$crash/first.out" 2>&1
+as_role clerk "$JIESU_BIN/jiesu" import "$crash/big.csv" >"$crash/first.out" 2>&1
 check "the import fails when intake dies under it" test $? -ne 0
 check "… saying intake went away and is not back" \
-    grep -q "intake.router went away while answering import.request and is not back" "$crash/first.out"
+    grep -q "intake.router went away while answering import.upload and is not back" "$crash/first.out"
 check "… within seconds, not after the import timeout" test $((SECONDS - started)) -lt 60
 check "intake was killed by its failpoint" grep -q "failpoint import_before_enqueue reached 3" "$HARNESS_DIR/intake.log"
 committed=$(sql "SELECT inserted FROM imports ORDER BY id DESC LIMIT 1")
@@ -39,7 +39,7 @@ svc_kill9 intake
 # while the command waits: the command's second try finishes the file.
 JIESU_FAILPOINT=import_before_enqueue:5 svc_start intake
 wait_for "intake ready again" 20 svc_ready intake
-script -qc "'$JIESU_BIN/jiesu' import '$crash/big.csv'" /dev/null >"$crash/second.out" 2>&1 &
+script -qc "'$JIESU_BIN/jiesu' -k '$(user_key test-clerk clerk)' import '$crash/big.csv'" /dev/null >"$crash/second.out" 2>&1 &
 cli_pid=$!
 intake_dead() { ! kill -0 "$(cat "$HARNESS_DIR/intake.pid")" 2>/dev/null; }
 wait_for "intake killed again" 60 intake_dead
@@ -48,7 +48,7 @@ svc_kill9 intake
 svc_start intake
 rc=0; wait "$cli_pid" || rc=$?
 check_eq "restarted in time, the same import command finishes the file" 0 "$rc"
-check "… having said it sent the import again" grep -q "went away while answering import.request; sending it again" "$crash/second.out"
+check "… having said it sent the file again" grep -q "intake lost the upload (restarted?); sending the file again" "$crash/second.out"
 check "… and printed the file's summary" grep -q "big.csv: $rows rows, $((rows - 5 * batch)) inserted, $((5 * batch)) duplicates" "$crash/second.out"
 check "on a terminal it shows a progress bar with rows/s and an ETA" grep -q 'rows/s  ETA' "$crash/second.out"
 check_eq "every row exactly once" "$rows $rows" "$(sql "SELECT count(*) || ' ' || count(DISTINCT ticket_no) FROM complaints")"
@@ -56,7 +56,7 @@ check_eq "one 'imported' event per complaint" "$rows" \
     "$(sql "SELECT count(DISTINCT complaint_id) FROM complaint_events WHERE event = 'imported' HAVING count(*) = count(DISTINCT complaint_id)")"
 check_eq "both killed imports are recorded as interrupted" 2 \
     "$(sql "SELECT count(*) FROM imports WHERE status = 'failed' AND error LIKE 'interrupted%'")"
-"$JIESU_BIN/jiesu" import "$crash/big.csv" >"$crash/third.out" 2>&1
+as_role clerk "$JIESU_BIN/jiesu" import "$crash/big.csv" >"$crash/third.out" 2>&1
 check "importing the file once more inserts nothing" grep -q "big.csv: $rows rows, 0 inserted, $rows duplicates" "$crash/third.out"
 wait_for "every complaint routed" 120 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
 check_eq "each routed exactly once" "$rows" \
@@ -72,9 +72,10 @@ JIESU_INTAKE_ROUTER=$other JIESU_INTAKE_PUB=ipc://$HARNESS_DIR/run/intake-2.pub 
     "$JIESU_BIN/jiesu-intake" >"$HARNESS_DIR/intake-2.log" 2>&1 &
 second=$!
 wait_for "second intake ready" 20 grep -q ready "$HARNESS_DIR/intake-2.log"
-"$JIESU_BIN/jiesu" import "$both" >"$crash/both-1.out" 2>&1 &
+user_key test-clerk clerk >/dev/null     # made once, before the two imports race for it
+as_role clerk "$JIESU_BIN/jiesu" import "$both" >"$crash/both-1.out" 2>&1 &
 one=$!
-JIESU_INTAKE_ROUTER=$other "$JIESU_BIN/jiesu" import "$both" >"$crash/both-2.out" 2>&1
+JIESU_INTAKE_ROUTER=$other as_role clerk "$JIESU_BIN/jiesu" import "$both" >"$crash/both-2.out" 2>&1
 rc2=$?
 rc1=0; wait "$one" || rc1=$?
 check_eq "two intakes import one file at once, both succeed" "0 0" "$rc1 $rc2"

@@ -15,7 +15,7 @@ last_import() { sql "SELECT $1 FROM imports ORDER BY id DESC LIMIT 1"; }
 # --- XLSX: the same 600 rows as a CSV, bad rows included -------------------
 "$JIESU_BIN/../tools/gen_complaints" 600 7 --bad >"$files/x.csv"
 "$JIESU_BIN/../tools/csv2xlsx" "$files/x.csv" "$files/x.xlsx"
-jiesu import "$files/x.xlsx" >"$files/x.out" 2>&1
+as_role clerk jiesu import "$files/x.xlsx" >"$files/x.out" 2>&1
 check "jiesu import FILE.xlsx succeeds" test $? -eq 0
 check_eq "off a terminal: one summary line, no progress bar" "1 0" "$(grep -c '' "$files/x.out") $(grep -c ETA "$files/x.out")"
 check_eq "the workbook is read as XLSX" XLSX "$(last_import encoding)"
@@ -24,7 +24,7 @@ x_inserted=$(last_import inserted)
 x_rejected=$(last_import rejected)
 check "the workbook's bad rows rejected" test "$x_rejected" -ge 5
 check_eq "inserted + duplicates + rejected = rows" 600 "$((x_inserted + $(last_import duplicates) + x_rejected))"
-jiesu import "$files/x.csv" >"$files/xcsv.out" 2>&1
+as_role clerk jiesu import "$files/x.csv" >"$files/xcsv.out" 2>&1
 check_eq "the CSV of the same rows adds nothing (same tickets, same verdicts)" "0 $x_rejected" \
     "$(last_import "inserted || ' ' || rejected")"
 check_eq "a workbook row equals its CSV row" 1 "$(sql "SELECT count(*) FROM complaints WHERE ticket_no = '$(sed -n 2p "$files/x.csv" | cut -d, -f1)' AND content <> ''")"
@@ -42,7 +42,7 @@ hostile() {
 complaints_before=$(sql "SELECT count(*) FROM complaints")
 { printf '<worksheet><sheetData>'; head -c 60000000 /dev/zero | tr '\0' ' '; printf '</sheetData></worksheet>'; } >"$files/bomb.xml"
 hostile bomb "$files/bomb.xml"
-jiesu import "$files/bomb.xlsx" >"$files/bomb.out" 2>&1
+as_role clerk jiesu import "$files/bomb.xlsx" >"$files/bomb.out" 2>&1
 check "a zip bomb is refused" test $? -ne 0
 check "the error names the file and the zip bomb guard" grep -q "bomb.xlsx.*zip bomb guard" "$files/bomb.out"
 check_eq "the refused import is recorded as failed with its reason" "failed" "$(last_import "status || CASE WHEN error LIKE '%zip bomb%' THEN '' ELSE ' no reason' END")"
@@ -50,20 +50,20 @@ cat >"$files/lol.xml" <<'XML'
 <?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>
 XML
 hostile lol "$files/lol.xml"
-jiesu import "$files/lol.xlsx" >"$files/lol.out" 2>&1
+as_role clerk jiesu import "$files/lol.xlsx" >"$files/lol.out" 2>&1
 check "XML entity expansion is refused" test $? -ne 0
 check "the error names the file and the entity guard" grep -q "lol.xlsx.*entity expansion guard" "$files/lol.out"
 check_eq "hostile workbooks add no complaint" "$complaints_before" "$(sql "SELECT count(*) FROM complaints")"
 
 # --- bad CSV input ---------------------------------------------------------
 printf '工单编号,诉求地址,诉求内容\r\nB1,中韩,x\r\n' >"$files/nocol.csv"
-jiesu import "$files/nocol.csv" >"$files/nocol.out" 2>&1
+as_role clerk jiesu import "$files/nocol.csv" >"$files/nocol.out" 2>&1
 check "a missing required column is an error" test $? -ne 0
 check "the error names the file and the missing column" grep -q "nocol.csv.*missing required column called_at" "$files/nocol.out"
 : >"$files/empty.csv"
-jiesu import "$files/empty.csv" >"$files/empty.out" 2>&1
+as_role clerk jiesu import "$files/empty.csv" >"$files/empty.out" 2>&1
 check "an empty file is an error saying so" grep -q "empty.csv.*empty" "$files/empty.out"
-jiesu import "$files/no-such.csv" >"$files/nofile.out" 2>&1
+as_role clerk jiesu import "$files/no-such.csv" >"$files/nofile.out" 2>&1
 check "a missing file is an error naming it" grep -q "no-such.csv" "$files/nofile.out"
 
 long=$(head -c 40000 /dev/zero | tr '\0' 'x')
@@ -83,7 +83,7 @@ long=$(head -c 40000 /dev/zero | tr '\0' 'x')
     printf 'B21,=1+2,沙子口,公式,\r\n'
     printf 'B20,2021-05-30 10:57,沙子口,"未结束的引号\r\n'
 } >"$files/bad.csv"
-jiesu import "$files/bad.csv" >"$files/bad.out" 2>&1
+as_role clerk jiesu import "$files/bad.csv" >"$files/bad.out" 2>&1
 check "a file with bad rows still imports" test $? -eq 0
 check_eq "rows, inserted, duplicates, rejected" "13 5 1 7" \
     "$(last_import "rows_total || ' ' || inserted || ' ' || duplicates || ' ' || rejected")"
@@ -103,11 +103,11 @@ check_eq "an unknown column kept in extra" '{"备注": "保留"}' "$(sql "SELECT
 check_eq "a formula-looking cell stored as it came" '=HYPERLINK("http://x")' "$(sql "SELECT content FROM complaints WHERE ticket_no = 'B18'")"
 
 printf '工单编号,来电时间,诉求内容\r\nG1,2021-06-01 08:00,流浪犬追咬行人\r\n' | iconv -f UTF-8 -t GB18030 >"$files/gbk.csv"
-jiesu import "$files/gbk.csv" >"$files/gbk.out" 2>&1
+as_role clerk jiesu import "$files/gbk.csv" >"$files/gbk.out" 2>&1
 check_eq "a GB18030 file without BOM is detected and decoded" "GB18030 流浪犬追咬行人" \
     "$(sql "SELECT i.encoding || ' ' || c.content FROM complaints c JOIN imports i ON i.id = c.import_id WHERE c.ticket_no = 'G1'")"
 printf '工单编号,来电时间,诉求内容\nU1,2021-06-01 08:00,没有字节顺序标记\n' >"$files/nobom.csv"
-jiesu import "$files/nobom.csv" >"$files/nobom.out" 2>&1
+as_role clerk jiesu import "$files/nobom.csv" >"$files/nobom.out" 2>&1
 check_eq "UTF-8 without a byte order mark" "UTF-8 1" "$(last_import "encoding || ' ' || inserted")"
 check "intake still answers after all of it" jiesu status
 harness_services_stop

@@ -11,7 +11,7 @@ harness_services_start "deadline.accept_seconds = 3" "deadline.resolve_seconds =
 jiesu() { "$JIESU_BIN/jiesu" "$@"; }
 sample=$REPO/data/sample/complaints.csv
 
-jiesu import "$sample" >"$HARNESS_DIR/import1.out" 2>&1
+as_role clerk jiesu import "$sample" >"$HARNESS_DIR/import1.out" 2>&1
 check "jiesu import of the bundled sample succeeds" test $? -eq 0
 read -r total inserted dups rejected <<<"$(sql "SELECT rows_total, inserted, duplicates, rejected FROM imports ORDER BY id LIMIT 1" | tr '|' ' ')"
 check_eq "import reads all 300 rows of the sample" 300 "$total"
@@ -57,7 +57,7 @@ for code in $(sql "SELECT code FROM units WHERE kind = 'street'"); do
         "$(jq --arg c "$code" '[.streets[] | select(.code == $c) | .total] | add // 0' "$HARNESS_DIR/report.json")"
 done
 
-jiesu import "$sample" >"$HARNESS_DIR/import2.out" 2>&1
+as_role clerk jiesu import "$sample" >"$HARNESS_DIR/import2.out" 2>&1
 check "re-import of the same file succeeds" test $? -eq 0
 check_eq "re-import inserts nothing" 0 "$(sql "SELECT inserted FROM imports ORDER BY id DESC LIMIT 1")"
 check_eq "re-import leaves the complaint count alone" "$inserted" "$(sql "SELECT count(*) FROM complaints")"
@@ -66,7 +66,7 @@ check_eq "re-import leaves the complaint count alone" "$inserted" "$(sql "SELECT
 big=$HARNESS_DIR/big.csv
 "$JIESU_BIN/../tools/gen_complaints" 50000 7 >"$big"
 svc_kill9 assignment
-jiesu import "$big" >"$HARNESS_DIR/import3.out" 2>&1
+as_role clerk jiesu import "$big" >"$HARNESS_DIR/import3.out" 2>&1
 check "import of 50,000 generated rows succeeds" test $? -eq 0
 before=$(sql "SELECT count(*) FROM complaints WHERE status <> 'new'")
 svc_start assignment

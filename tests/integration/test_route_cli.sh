@@ -17,7 +17,7 @@ printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,�
     "RC-2,2026/10/1 9:05,李女士,13800000002,沙子口街道,沙子口街道办工作人员态度恶劣，办事推诿,,一般" \
     "RC-3,2026/10/1 9:10,张先生,13800000003,来电人未提供,楼下饭店油烟太大,,紧急" \
     "RC-4,2026/10/1 9:15,赵女士,13800000004,张村社区,垃圾堆在张村社区和金家岭街道交界处,环境卫生-垃圾清运,一般" >"$csv"
-jiesu import "$csv" >"$HARNESS_DIR/route-cli-import.out" 2>&1
+as_role clerk jiesu import "$csv" >"$HARNESS_DIR/route-cli-import.out" 2>&1
 check "import of four complaints" test $? -eq 0
 wait_for "all four routed" 30 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
 
@@ -31,42 +31,46 @@ check_eq "RC-2: never given to the office complained about" 0 \
     "$(sql "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-2' AND u.code = '370212002'")"
 check_eq "RC-3: no place, manual queue" "manual" "$(sql "SELECT status FROM complaints WHERE ticket_no = 'RC-3'")"
 
-jiesu show RC-1 >"$HARNESS_DIR/show-rc1.out" 2>&1
+as_role dispatcher jiesu show RC-1 >"$HARNESS_DIR/show-rc1.out" 2>&1
 check "jiesu show prints the matched community and street" grep -q "matched community 张村社区 → 中韩街道 in address" "$HARNESS_DIR/show-rc1.out"
 check "jiesu show prints the matched terms and category" grep -q "terms .*占道经营.*order.stall" "$HARNESS_DIR/show-rc1.out"
 check "jiesu show prints the co-handler" grep -q "崂山区综合行政执法局" "$HARNESS_DIR/show-rc1.out"
-jiesu show RC-2 >"$HARNESS_DIR/show-rc2.out" 2>&1
+as_unit 370212.discipline jiesu show RC-2 >"$HARNESS_DIR/show-rc2.out" 2>&1
 check "jiesu show explains the conduct rule" grep -q "not given the order" "$HARNESS_DIR/show-rc2.out"
 
-jiesu manual >"$HARNESS_DIR/manual.out" 2>&1
+as_unit 370212001 jiesu show RC-2 >"$HARNESS_DIR/show-rc2-street.out" 2>&1
+check "the street office a conduct complaint names cannot read it" grep -q "no order RC-2 that you may see" "$HARNESS_DIR/show-rc2-street.out"
+as_role dispatcher jiesu show RC-2 >"$HARNESS_DIR/show-rc2-dispatcher.out" 2>&1
+check "… nor can a dispatcher" grep -q "no order RC-2 that you may see" "$HARNESS_DIR/show-rc2-dispatcher.out"
+as_role dispatcher jiesu manual >"$HARNESS_DIR/manual.out" 2>&1
 check "jiesu manual lists the order routing could not place" grep -q "RC-3" "$HARNESS_DIR/manual.out"
 check "jiesu manual says why" grep -q "no street or community name" "$HARNESS_DIR/manual.out"
-jiesu dispatch RC-3 no-such-unit >"$HARNESS_DIR/dispatch-bad.out" 2>&1
+as_role dispatcher jiesu dispatch RC-3 no-such-unit >"$HARNESS_DIR/dispatch-bad.out" 2>&1
 check "dispatch to an unknown unit is refused" test $? -ne 0
 check "… saying which unit" grep -q "no-such-unit" "$HARNESS_DIR/dispatch-bad.out"
-jiesu dispatch RC-3 370212004 "来电人补充：在北宅" --actor 调度员 >"$HARNESS_DIR/dispatch.out" 2>&1
+as_role dispatcher jiesu dispatch RC-3 370212004 "来电人补充：在北宅" >"$HARNESS_DIR/dispatch.out" 2>&1
 check "jiesu dispatch gives the manual order to 北宅街道" grep -q "dispatched" "$HARNESS_DIR/dispatch.out"
 check_eq "RC-3 has its two deadlines" 2 "$(sql "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'RC-3'")"
 
-jiesu accept RC-1 --unit 370212005 >"$HARNESS_DIR/accept-wrong.out" 2>&1
+as_unit 370212005 jiesu accept RC-1 >"$HARNESS_DIR/accept-wrong.out" 2>&1
 check "a unit that does not own the order cannot accept it" test $? -ne 0
 check "… and is told who does" grep -q "owned by 370212001" "$HARNESS_DIR/accept-wrong.out"
-jiesu return RC-4 "垃圾在金家岭一侧" --unit 370212001 >"$HARNESS_DIR/return.out" 2>&1
+as_unit 370212001 jiesu return RC-4 "垃圾在金家岭一侧" >"$HARNESS_DIR/return.out" 2>&1
 check "jiesu return by the owner" grep -q "returned" "$HARNESS_DIR/return.out"
 wait_for "RC-4 re-routed" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'RC-4'" dispatched
 check_eq "RC-4 re-routed without the returning unit: 金家岭街道" "370212005" \
     "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-4' AND a.active AND a.role = 'owner'")"
-jiesu return RC-4 "不是我们的" --unit 370212005 >/dev/null 2>&1
+as_unit 370212005 jiesu return RC-4 "不是我们的" >/dev/null 2>&1
 wait_for "RC-4 to arbitration" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'RC-4'" manual
 check_eq "after assignment.max_returns returns: manual arbitration" "arbitration" \
     "$(sql "SELECT a.rule FROM assignments a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-4' AND a.active")"
 
-jiesu accept RC-1 --unit 370212001 >/dev/null 2>&1
+as_unit 370212001 jiesu accept RC-1 >/dev/null 2>&1
 check_eq "RC-1 accepted" accepted "$(sql "SELECT status FROM complaints WHERE ticket_no = 'RC-1'")"
-jiesu progress RC-1 "已联系执法中队" --unit 370212001 >/dev/null 2>&1
-jiesu resolve RC-1 "摊贩已劝离" --unit 370212001 >/dev/null 2>&1
+as_unit 370212001 jiesu progress RC-1 "已联系执法中队" >/dev/null 2>&1
+as_unit 370212001 jiesu resolve RC-1 "摊贩已劝离" >/dev/null 2>&1
 check_eq "RC-1 resolved" resolved "$(sql "SELECT status FROM complaints WHERE ticket_no = 'RC-1'")"
-jiesu callback RC-1 unsatisfied "第二天又来了" >"$HARNESS_DIR/callback.out" 2>&1
+as_role callback jiesu callback RC-1 unsatisfied "第二天又来了" >"$HARNESS_DIR/callback.out" 2>&1
 check "an unsatisfied callback reopens" grep -q "RC-1: new" "$HARNESS_DIR/callback.out"
 wait_for "RC-1 routed again" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'RC-1'" dispatched
 check_eq "RC-1 is in cycle 2" 2 "$(sql "SELECT cycle FROM complaints WHERE ticket_no = 'RC-1'")"
@@ -74,13 +78,25 @@ check_eq "RC-1 has new deadlines for cycle 2" 2 \
     "$(sql "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'RC-1' AND d.cycle = 2")"
 check_eq "RC-1's events tell its life" "imported routed accepted progress resolved callback reopened routed" \
     "$(sql "SELECT string_agg(event, ' ' ORDER BY e.id) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = 'RC-1'")"
-jiesu callback RC-1 maybe >"$HARNESS_DIR/callback-bad.out" 2>&1
+as_role callback jiesu callback RC-1 maybe >"$HARNESS_DIR/callback-bad.out" 2>&1
 check "a callback result other than satisfied/basic/unsatisfied is refused" test $? -ne 0
 
 jiesu gazetteer add 樱桃大道 370212004 --numbers 1-500 >"$HARNESS_DIR/gazetteer.out" 2>&1
 check "jiesu gazetteer add" test $? -eq 0
-jiesu gazetteer add 樱桃大道 999999999 >/dev/null 2>&1
+jiesu gazetteer add 樱桃大道 999999999 --numbers 800-900 >"$HARNESS_DIR/gazetteer-bad.out" 2>&1
 check "a gazetteer entry for an unknown street is refused" test $? -ne 0
+check "… saying so" grep -q "'999999999' is not a loaded street office" "$HARNESS_DIR/gazetteer-bad.out"
+jiesu gazetteer add 樱桃大道 中韩街道 --numbers 450-700 >"$HARNESS_DIR/gazetteer-overlap.out" 2>&1
+check "an entry overlapping another street's numbers is refused" test $? -ne 0
+check "… naming the entry it overlaps" grep -q "北宅街道 (370212004) 1-500" "$HARNESS_DIR/gazetteer-overlap.out"
+jiesu gazetteer add 樱桃大道 中韩街道 --numbers 501-700 >/dev/null 2>&1
+check "the street by its name, numbers not overlapping: added" test $? -eq 0
+jiesu gazetteer remove 樱桃大道 --numbers 600-650 >"$HARNESS_DIR/gazetteer-remove.out" 2>&1
+check "remove takes the entry covering those numbers" grep -q "1 entry of 樱桃大道 removed" "$HARNESS_DIR/gazetteer-remove.out"
+check_eq "… and records who did it" "admin gazetteer.remove" \
+    "$(sql "SELECT actor || ' ' || action FROM admin_events WHERE subject = '樱桃大道' ORDER BY id DESC LIMIT 1")"
+as_unit 370212001 jiesu gazetteer add 樱桃大道 370212001 --numbers 900-999 >"$HARNESS_DIR/gazetteer-handler.out" 2>&1
+check "a street office's handler may not edit the gazetteer" grep -q "only 系统管理员 may do this" "$HARNESS_DIR/gazetteer-handler.out"
 check "jiesu gazetteer list shows the operator's entry" sh -c "'$JIESU_BIN/jiesu' gazetteer list 樱桃大道 | grep -q operator"
 # assignment.reload_seconds = 1: wait for a reload begun after the entry was added.
 loads=$(grep -c "routing rules:" "$HARNESS_DIR/assignment.log")
@@ -88,7 +104,7 @@ reloaded() { [ "$(grep -c "routing rules:" "$HARNESS_DIR/assignment.log")" -ge $
 wait_for "the rules reloaded" 20 reloaded
 printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
     "RC-5,2026/10/2 9:00,钱先生,13800000005,樱桃大道88号,路边有人摆摊卖樱桃占道,,一般" >"$HARNESS_DIR/route-cli-2.csv"
-jiesu import "$HARNESS_DIR/route-cli-2.csv" >/dev/null 2>&1
+as_role clerk jiesu import "$HARNESS_DIR/route-cli-2.csv" >/dev/null 2>&1
 wait_for "RC-5 routed" 20 sql_eq "SELECT count(*) FROM complaints WHERE ticket_no = 'RC-5' AND status <> 'new'" 1
 check_eq "RC-5 routed by the new gazetteer entry to 北宅街道" "370212004 gazetteer" \
     "$(sql "SELECT u.code || ' ' || a.rule FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-5' AND a.active AND a.role = 'owner'")"

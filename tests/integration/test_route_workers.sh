@@ -22,7 +22,7 @@ check "two assignment workers run on one stream" kill -0 "$second"
 
 rows=$HARNESS_DIR/route-workers.csv
 "$JIESU_BIN/../tools/gen_complaints" 20000 11 >"$rows"
-"$JIESU_BIN/jiesu" import "$rows" >"$HARNESS_DIR/route-workers-import.out" 2>&1
+as_role clerk "$JIESU_BIN/jiesu" import "$rows" >"$HARNESS_DIR/route-workers-import.out" 2>&1
 check "import of 20,000 generated rows succeeds" test $? -eq 0
 all=$(sql "SELECT count(*) FROM complaints")
 

@@ -1,6 +1,8 @@
 /* test_bus.c — the ZeroMQ bus: events with sequence numbers and gap detection,
  * requests and replies, Lazy Pirate retries, a server gone mid-request or not
- * there at all, stale and malformed messages.
+ * there at all, stale and malformed messages; CURVE on every socket, with a
+ * ZAP handler that admits only the test's client key: strangers refused at
+ * the handshake, a forged publisher unheard, the user id on every request.
  *
  * Everything runs in this process over ipc:// (and tcp:// on 127.0.0.1) sockets;
  * servers that must answer while a client waits run in a second thread.
@@ -20,24 +22,48 @@
 #include <cmocka.h>
 
 #include "bus.h"
+#include "bus_int.h"
+#include "keys.h"
+#include "zap.h"
 
 #define TAG_A "aaaaaaaaaaaaaaaa"
 #define TAG_B "bbbbbbbbbbbbbbbb"
 
 /* ---- fixtures ---- */
 
-/* Each test gets its own context; it sets done when it has closed all its sockets. */
+#define TEST_USER "tester"
+
+/* The services' pair, the one admitted client's, and a stranger's (made in main). */
+static keys_pair SERVER_KEYS, CLIENT_KEYS, STRANGER_KEYS;
+
+/* The test's ZAP decisions: the client key is TEST_USER, everything else is refused. */
+static int test_decide(void *ctx, const char *domain, const char *key, const char *address, char *user,
+                       size_t idcap, char *why, size_t whycap)
+{
+    (void)ctx, (void)domain, (void)address;
+    if (strcmp(key, CLIENT_KEYS.public_key) == 0)
+        return snprintf(user, idcap, TEST_USER) > 0;
+    snprintf(why, whycap, "is not the test's client key");
+    return 0;
+}
+
+/* Each test gets its own context with a ZAP handler; it sets done when it has
+ * closed all its sockets. */
 typedef struct {
     void *zctx;
+    zap  *zap;
     int   done;
 } fixture;
 
 static int setup(void **state)
 {
+    char err[256];
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
     f->zctx = zmq_ctx_new();
     assert_non_null(f->zctx);
+    f->zap = zap_start(f->zctx, test_decide, NULL, err, sizeof err);
+    assert_non_null(f->zap);
     *state = f;
     return 0;
 }
@@ -47,6 +73,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
+    zap_stop(&f->zap);
     if (f->done)
         assert_int_equal(zmq_ctx_term(f->zctx), 0);
     free(f);
@@ -86,13 +113,29 @@ static int is_hex32(const char *s)
     return strlen(s) == 32 && strspn(s, "0123456789abcdef") == 32;
 }
 
-static void *raw_socket(void *zctx, int type)
+/* A raw socket of the given type, CURVE server (the services' keys) when it
+ * will bind, else CURVE client with the admitted key. */
+static void *raw_socket(void *zctx, int type, int server)
 {
+    char err[256];
     int linger = 0;
     void *sock = zmq_socket(zctx, type);
     assert_non_null(sock);
     assert_int_equal(zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger), 0);
+    assert_int_equal(bus_set_curve(sock, server ? &SERVER_KEYS : &CLIENT_KEYS, server ? NULL : SERVER_KEYS.public_key,
+                                   BUS_ZAP_EVENTS, "raw", err, sizeof err), 0);
     return sock;
+}
+
+/* The bus ends as the tests use them: the services' key pair and the admitted client's. */
+static bus_server *test_server(void *zctx, const char *ep, char *err, size_t errlen)
+{
+    return bus_server_new(zctx, ep, "test", &SERVER_KEYS, err, errlen);
+}
+
+static bus_client *test_client(void *zctx, const char *ep, char *err, size_t errlen)
+{
+    return bus_client_new(zctx, ep, "jiesu", &CLIENT_KEYS, SERVER_KEYS.public_key, err, errlen);
 }
 
 /* Packs an envelope by hand, as a foreign or misbehaving peer would. Caller frees. */
@@ -226,9 +269,9 @@ static void test_pubsub_round_trip(void **state)
 {
     char ep[128], err[256] = "";
     ipc_endpoint(ep, sizeof ep, "events");
-    bus_pub *pub = bus_pub_new(zctx_of(state), ep, "assignment", err, sizeof err);
+    bus_pub *pub = bus_pub_new(zctx_of(state), ep, "assignment", &SERVER_KEYS, err, sizeof err);
     assert_non_null(pub);
-    bus_sub *sub = bus_sub_new(zctx_of(state), ep, "complaint.", err, sizeof err);
+    bus_sub *sub = bus_sub_new(zctx_of(state), ep, "complaint.", &CLIENT_KEYS, SERVER_KEYS.public_key, err, sizeof err);
     assert_non_null(sub);
     assert_non_null(bus_sub_socket(sub));
     pub_warm_up(pub, sub);
@@ -289,9 +332,9 @@ static void test_sub_gap(void **state)
     Jiesu__Envelope *env = NULL;
     int gap = 0;
     ipc_endpoint(ep, sizeof ep, "gap");
-    void *pub = raw_socket(zctx_of(state), ZMQ_PUB);
+    void *pub = raw_socket(zctx_of(state), ZMQ_PUB, 1);
     assert_int_equal(zmq_bind(pub, ep), 0);
-    bus_sub *sub = bus_sub_new(zctx_of(state), ep, "", err, sizeof err);
+    bus_sub *sub = bus_sub_new(zctx_of(state), ep, "", &CLIENT_KEYS, SERVER_KEYS.public_key, err, sizeof err);
     assert_non_null(sub);
     for (uint64_t i = 1; i <= 200 && !env; i++) {
         raw_event(pub, "warmup", TAG_B, i);
@@ -337,6 +380,7 @@ typedef struct {
     long        delay_ms;       /* wait this long before binding */
     atomic_long back_ms;        /* after a vanish: rebind after this long; < 0: never */
     char        vanished[33];   /* the request id last vanished on */
+    char        user_id[ZAP_USER_ID_MAX];   /* who sent the last request, as the server saw it */
     atomic_int  ready;
     atomic_int  stop;
     atomic_int  served;
@@ -374,6 +418,7 @@ static int serve(server_thread *t, bus_server *server)
     while (!atomic_load(&t->stop)) {
         zmq_poll(&item, 1, 20);
         while (bus_server_recv(server, &req) == 1) {
+            snprintf(t->user_id, sizeof t->user_id, "%s", req.user_id);
             atomic_fetch_add(&t->served, 1);   /* before replying: the client checks it on return */
             int vanish = vanish_now(t, &req);
             if (!vanish)
@@ -393,7 +438,7 @@ static void *server_main(void *arg)
     size_t len = sizeof t->endpoint;
     sleep_ms(t->delay_ms);
     for (;;) {
-        bus_server *server = bus_server_new(t->zctx, t->endpoint, "test", err, sizeof err);
+        bus_server *server = test_server(t->zctx, t->endpoint, err, sizeof err);
         if (!server) {
             fprintf(stderr, "test server: %s\n", err);
             atomic_store(&t->ready, -1);
@@ -461,7 +506,7 @@ static void test_request_reply(void **state)
 
     server_start(&t, &tid, zctx_of(state), "tcp://127.0.0.1:*", 0);
     server_wait_ready(&t);
-    bus_client *client = bus_client_new(zctx_of(state), t.endpoint, "jiesu", err, sizeof err);
+    bus_client *client = test_client(zctx_of(state), t.endpoint, err, sizeof err);
     assert_non_null(client);
     call_ping(client, 2000, 1);
     call_ping(client, 2000, 1);
@@ -473,6 +518,7 @@ static void test_request_reply(void **state)
     assert_string_equal(err, "unknown request type 'what'");
     call_ping(client, 2000, 1);   /* the client is still usable after errors */
     assert_int_equal(atomic_load(&t.served), 5);
+    assert_string_equal(t.user_id, TEST_USER);   /* from the handshake, not from anything sent */
 
     bus_client_destroy(&client);
     assert_null(client);
@@ -487,7 +533,7 @@ static void test_client_retry(void **state)
     pthread_t tid;
     char ep[128], err[256] = "";
     ipc_endpoint(ep, sizeof ep, "retry");
-    bus_client *client = bus_client_new(zctx_of(state), ep, "jiesu", err, sizeof err);
+    bus_client *client = test_client(zctx_of(state), ep, err, sizeof err);
     assert_non_null(client);
 
     /* No server, one try: a clear error naming the endpoint. */
@@ -542,7 +588,7 @@ static void test_client_server_gone(void **state)
     server_start(&t, &tid, zctx_of(state), ep, 0);
     atomic_store(&t.back_ms, 200);
     server_wait_ready(&t);
-    bus_client *client = bus_client_new(zctx_of(state), ep, "jiesu", err, sizeof err);
+    bus_client *client = test_client(zctx_of(state), ep, err, sizeof err);
     assert_non_null(client);
     bus_client_set_connect_wait(client, 1000);
 
@@ -570,7 +616,7 @@ static void test_client_nobody_there(void **state)
 {
     char ep[128], err[256] = "";
     ipc_endpoint(ep, sizeof ep, "nobody");
-    bus_client *client = bus_client_new(zctx_of(state), ep, "jiesu", err, sizeof err);
+    bus_client *client = test_client(zctx_of(state), ep, err, sizeof err);
     assert_non_null(client);
     bus_client_set_connect_wait(client, 300);
     Jiesu__Ping ping = JIESU__PING__INIT;
@@ -629,11 +675,11 @@ static void test_stale_reply_ignored(void **state)
 {
     char ep[128], err[256] = "";
     pthread_t tid;
-    stale_router r = {.sock = raw_socket(zctx_of(state), ZMQ_ROUTER)};
+    stale_router r = {.sock = raw_socket(zctx_of(state), ZMQ_ROUTER, 1)};
     ipc_endpoint(ep, sizeof ep, "stale");
     assert_int_equal(zmq_bind(r.sock, ep), 0);
     assert_int_equal(pthread_create(&tid, NULL, stale_main, &r), 0);
-    bus_client *client = bus_client_new(zctx_of(state), ep, "jiesu", err, sizeof err);
+    bus_client *client = test_client(zctx_of(state), ep, err, sizeof err);
     assert_non_null(client);
     call_ping(client, 2000, 1);   /* checks the payload came from the right reply */
     call_ping(client, 2000, 1);
@@ -695,9 +741,9 @@ static void test_server_malformed(void **state)
     bus_request req;
     memset(&req, 0, sizeof req);
     ipc_endpoint(ep, sizeof ep, "malformed");
-    bus_server *server = bus_server_new(zctx_of(state), ep, "test", err, sizeof err);
+    bus_server *server = test_server(zctx_of(state), ep, err, sizeof err);
     assert_non_null(server);
-    void *dealer = raw_socket(zctx_of(state), ZMQ_DEALER);
+    void *dealer = raw_socket(zctx_of(state), ZMQ_DEALER, 0);
     assert_int_equal(zmq_connect(dealer, ep), 0);
 
     Jiesu__Ping ping = JIESU__PING__INIT;
@@ -716,6 +762,7 @@ static void test_server_malformed(void **state)
     assert_int_equal(server_next(server, &req), 1);
     assert_string_equal(req.env->type, "ping");
     assert_string_equal(req.env->id, "id-good");
+    assert_string_equal(req.user_id, TEST_USER);
     assert_int_equal(req.delimited, 0);
     assert_true(req.identity_len > 0);
     serve_one(server, &req);
@@ -756,19 +803,19 @@ static void test_bad_endpoints(void **state)
 {
     char err[256] = "", ep[128];
     size_t len = sizeof ep;
-    assert_null(bus_server_new(zctx_of(state), "nonsense://x", "test", err, sizeof err));
+    assert_null(test_server(zctx_of(state), "nonsense://x", err, sizeof err));
     assert_non_null(strstr(err, "nonsense://x"));
-    assert_null(bus_client_new(zctx_of(state), "tcp://", "test", err, sizeof err));
+    assert_null(test_client(zctx_of(state), "tcp://", err, sizeof err));
     assert_non_null(strstr(err, "tcp://"));
-    assert_null(bus_sub_new(zctx_of(state), "nonsense://y", "", err, sizeof err));
+    assert_null(bus_sub_new(zctx_of(state), "nonsense://y", "", &CLIENT_KEYS, SERVER_KEYS.public_key, err, sizeof err));
 
-    bus_pub *pub = bus_pub_new(zctx_of(state), "tcp://127.0.0.1:*", "test", err, sizeof err);
+    bus_pub *pub = bus_pub_new(zctx_of(state), "tcp://127.0.0.1:*", "test", &SERVER_KEYS, err, sizeof err);
     assert_non_null(pub);
     /* Bind a server to a free port, then try to publish on the same one. */
-    bus_server *server = bus_server_new(zctx_of(state), "tcp://127.0.0.1:*", "test", err, sizeof err);
+    bus_server *server = test_server(zctx_of(state), "tcp://127.0.0.1:*", err, sizeof err);
     assert_non_null(server);
     assert_int_equal(zmq_getsockopt(bus_server_socket(server), ZMQ_LAST_ENDPOINT, ep, &len), 0);
-    assert_null(bus_pub_new(zctx_of(state), ep, "test", err, sizeof err));
+    assert_null(bus_pub_new(zctx_of(state), ep, "test", &SERVER_KEYS, err, sizeof err));
     assert_non_null(strstr(err, ep));
     bus_server_destroy(&server);
     bus_pub_destroy(&pub);
@@ -776,8 +823,116 @@ static void test_bad_endpoints(void **state)
     finish(state);
 }
 
+/* ---- who may connect ---- */
+
+/* A key the ZAP handler does not admit is refused at the handshake: the call
+ * ends at once, saying so, and the server never sees the request. */
+static void test_unknown_key_refused(void **state)
+{
+    server_thread t;
+    pthread_t tid;
+    char err[256] = "";
+    Jiesu__Ping ping = JIESU__PING__INIT;
+    Jiesu__Envelope *reply = NULL;
+    server_start(&t, &tid, zctx_of(state), "tcp://127.0.0.1:*", 0);
+    server_wait_ready(&t);
+    bus_client *client = bus_client_new(zctx_of(state), t.endpoint, "jiesu", &STRANGER_KEYS, SERVER_KEYS.public_key,
+                                        err, sizeof err);
+    assert_non_null(client);
+    int64_t t0 = bus_now_ms();
+    assert_int_equal(bus_client_call(client, "ping", &ping.base, 30000, 3, &reply, err, sizeof err), -1);
+    assert_true(bus_now_ms() - t0 < 5000);
+    assert_null(reply);
+    assert_non_null(strstr(err, "refused this key"));
+    assert_int_equal(atomic_load(&t.served), 0);
+    bus_client_destroy(&client);
+
+    /* Without keys there is no socket at all. */
+    bus_client *keyless = bus_client_new(zctx_of(state), t.endpoint, "jiesu", NULL, SERVER_KEYS.public_key, err,
+                                         sizeof err);
+    assert_null(keyless);
+    assert_non_null(strstr(err, "CURVE"));
+    assert_null(bus_server_new(zctx_of(state), "tcp://127.0.0.1:*", "test", NULL, err, sizeof err));
+    server_stop(&t, tid);
+    finish(state);
+}
+
+/* A client that holds the wrong public key for the server (an impostor
+ * listening there) gets no reply: the handshake fails and the call says so. */
+static void test_wrong_server_key(void **state)
+{
+    server_thread t;
+    pthread_t tid;
+    char err[256] = "";
+    Jiesu__Ping ping = JIESU__PING__INIT;
+    Jiesu__Envelope *reply = NULL;
+    server_start(&t, &tid, zctx_of(state), "tcp://127.0.0.1:*", 0);
+    server_wait_ready(&t);
+    bus_client *client = bus_client_new(zctx_of(state), t.endpoint, "jiesu", &CLIENT_KEYS,
+                                        STRANGER_KEYS.public_key, err, sizeof err);
+    assert_non_null(client);
+    bus_client_set_connect_wait(client, 1000);
+    assert_int_equal(bus_client_call(client, "ping", &ping.base, 5000, 2, &reply, err, sizeof err), -1);
+    assert_non_null(strstr(err, "CURVE handshake"));
+    assert_null(reply);
+    assert_int_equal(atomic_load(&t.served), 0);
+    bus_client_destroy(&client);
+    server_stop(&t, tid);
+    finish(state);
+}
+
+/* Counts the events sub receives while pub sends n (none expected: the
+ * handshake between them fails). */
+static int events_heard(bus_pub *pub, bus_sub *sub, int n)
+{
+    Jiesu__Ping ping = JIESU__PING__INIT;
+    Jiesu__Envelope *env = NULL;
+    int heard = 0, gap;
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(bus_pub_send(pub, "complaint.warmup", &ping.base, NULL), 0);
+        if (bus_sub_recv(sub, 5, &env, &gap) == 1) {
+            heard++;
+            jiesu__envelope__free_unpacked(env, NULL);
+        }
+    }
+    return heard;
+}
+
+/* A forged publisher (not holding the service's secret key) cannot feed a
+ * subscriber, and a subscriber whose key is not admitted hears nothing. */
+static void test_forged_publisher(void **state)
+{
+    char ep[128], err[256] = "";
+    ipc_endpoint(ep, sizeof ep, "forged");
+    bus_pub *forged = bus_pub_new(zctx_of(state), ep, "intake", &STRANGER_KEYS, err, sizeof err);
+    assert_non_null(forged);
+    bus_sub *sub = bus_sub_new(zctx_of(state), ep, "", &CLIENT_KEYS, SERVER_KEYS.public_key, err, sizeof err);
+    assert_non_null(sub);
+    assert_int_equal(events_heard(forged, sub, 100), 0);
+    bus_sub_destroy(&sub);
+    bus_pub_destroy(&forged);
+    ipc_remove(ep);
+
+    bus_pub *pub = bus_pub_new(zctx_of(state), ep, "intake", &SERVER_KEYS, err, sizeof err);
+    assert_non_null(pub);
+    bus_sub *eavesdropper = bus_sub_new(zctx_of(state), ep, "", &STRANGER_KEYS, SERVER_KEYS.public_key, err,
+                                        sizeof err);
+    assert_non_null(eavesdropper);
+    assert_int_equal(events_heard(pub, eavesdropper, 100), 0);
+    bus_sub *admitted = bus_sub_new(zctx_of(state), ep, "", &CLIENT_KEYS, SERVER_KEYS.public_key, err, sizeof err);
+    assert_non_null(admitted);
+    pub_warm_up(pub, admitted);     /* the same publisher reaches the admitted key */
+    bus_sub_destroy(&admitted);
+    bus_sub_destroy(&eavesdropper);
+    bus_pub_destroy(&pub);
+    ipc_remove(ep);
+    finish(state);
+}
+
 int main(void)
 {
+    assert_true(keys_generate(&SERVER_KEYS) == 0 && keys_generate(&CLIENT_KEYS) == 0 &&
+                keys_generate(&STRANGER_KEYS) == 0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ids),
         cmocka_unit_test_setup_teardown(test_pubsub_round_trip, setup, teardown),
@@ -789,6 +944,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stale_reply_ignored, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_malformed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_endpoints, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_key_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_server_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_forged_publisher, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

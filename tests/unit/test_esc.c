@@ -26,6 +26,7 @@
 #include "esc_timers.h"
 #include "fixture_laoshan.h"
 #include "timers.h"
+#include "test_keys.h"
 
 typedef struct {
     esc_ctx  ctx;
@@ -51,8 +52,9 @@ static int setup(void **state)
     f->ctx.key = f->key;
     f->ctx.utc_offset_min = 480;
     f->zctx = zmq_ctx_new();
-    f->ctx.pub = bus_pub_new(f->zctx, "inproc://alerts", "escalation", err, sizeof err);
-    f->sub = bus_sub_new(f->zctx, "inproc://alerts", "alert.raised", err, sizeof err);
+    keys_pair kp = test_keys();
+    f->ctx.pub = bus_pub_new(f->zctx, "inproc://alerts", "escalation", &kp, err, sizeof err);
+    f->sub = bus_sub_new(f->zctx, "inproc://alerts", "alert.raised", &kp, kp.public_key, err, sizeof err);
     if (!f->ctx.pub || !f->sub)
         fail_msg("bus: %s", err);
     usleep(100 * 1000);             /* let the subscription reach the publisher */

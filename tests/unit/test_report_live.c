@@ -22,6 +22,8 @@
 
 #include "bus.h"
 #include "report_live.h"
+#include "bus_int.h"
+#include "test_keys.h"
 
 #define TZ_NAME "Asia/Shanghai"
 #define ENDPOINT "inproc://report-live-test"
@@ -126,8 +128,10 @@ static void test_gap_rereads_postgresql(void **state)
     PGconn *pg = test_pg();
     void *zctx = zmq_ctx_new();
     void *pub = zmq_socket(zctx, ZMQ_PUB);
+    keys_pair kp = test_keys();
+    assert_int_equal(bus_set_curve(pub, &kp, NULL, BUS_ZAP_EVENTS, ENDPOINT, err, sizeof err), 0);
     assert_int_equal(zmq_bind(pub, ENDPOINT), 0);
-    bus_sub *sub = bus_sub_new(zctx, ENDPOINT, "", err, sizeof err);
+    bus_sub *sub = bus_sub_new(zctx, ENDPOINT, "", &kp, kp.public_key, err, sizeof err);
     assert_non_null(sub);
     setenv("TZ", TZ_NAME, 1);
     tzset();

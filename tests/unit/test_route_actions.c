@@ -1,6 +1,8 @@
 /* test_route_actions.c — accept and resolve against a real PostgreSQL: the
  * owner moves its order, a repeat changes nothing, another unit and a wrong
- * state are refused with a reason, and every move leaves one event row.
+ * state are refused with a reason, and every move leaves one event row; a
+ * conduct complaint never reaches a unit that is not discipline inspection,
+ * nor any order a unit it accuses, by return and dispatch by hand.
  *
  * Needs JIESU_TEST_PG (a migrated database); ticket numbers are per run.
  */
@@ -232,6 +234,61 @@ static void test_dispatch_by_hand(void **state)
                                         " AND actor = '调度员甲' AND detail->>'unit' = '370212004'", id), 1);
 }
 
+/* A manual order (category, accused units) waiting for a dispatcher; its id. */
+static long long manual_order(fixture *f, const char *suffix, const char *category, const char *accused, char *ticket,
+                              size_t cap)
+{
+    snprintf(ticket, cap, "%s-%s", f->tag, suffix);
+    long long id = fixture_num(f->pg, "INSERT INTO complaints (ticket_no, called_at, content, status, category,"
+                                      " accused_units) VALUES ('%s', now(), '网格员态度恶劣', 'manual', '%s', '%s')"
+                                      " RETURNING id", ticket, category, accused);
+    fixture_exec(f->pg, "INSERT INTO assignments (complaint_id, role, rule, reasons) VALUES (%lld, 'manual', 'none', 'x')", id);
+    return id;
+}
+
+static int dispatch_to(fixture *f, const char *ticket, const char *unit, route_action_result *res, char *err,
+                       size_t errlen)
+{
+    long long now_ms = fixture_num(f->pg, "SELECT (extract(epoch FROM now()) * 1000)::bigint");
+    route_action_req req = {.ticket_no = ticket, .action = "dispatch", .target_unit = unit, .actor = "调度员乙",
+                            .accept_due_ms = now_ms + 3600000, .resolve_due_ms = now_ms + 86400000};
+    return route_action(f->pg, &req, res, err, errlen);
+}
+
+/* The database's own rule, whatever path the order takes: a conduct
+ * complaint goes to discipline inspection only, and no order to a unit it
+ * accuses; the refusal says why and leaves the order as it was. */
+static void test_conduct_never_to_the_accused(void **state)
+{
+    fixture *f = *state;
+    route_action_result res;
+    char err[256] = "", conduct[128], problem[128];
+    fixture_exec(f->pg, "INSERT INTO units (code, name, kind) VALUES ('discipline', '区纪委监委', 'discipline')"
+                        " ON CONFLICT (code) DO NOTHING");
+    long long id = manual_order(f, "conduct", "conduct", "{370212001}", conduct, sizeof conduct);
+    assert_int_equal(dispatch_to(f, conduct, "370212001", &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "only discipline inspection may have it"));
+    assert_int_equal(dispatch_to(f, conduct, "370212002", &res, err, sizeof err), -1);   /* not accused, still not theirs */
+    assert_non_null(strstr(err, "only discipline inspection may have it"));
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE id = %lld AND status = 'manual'", id), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND unit_id IS NOT NULL",
+                                 id), 0);
+    assert_int_equal(dispatch_to(f, conduct, "discipline", &res, err, sizeof err), 0);
+    /* the discipline unit returns it; a dispatcher then tries the accused office again */
+    route_action_req back = {.ticket_no = conduct, .action = "return", .unit_code = "discipline", .actor = "纪检",
+                             .reason = "请核实"};
+    assert_int_equal(route_action(f->pg, &back, &res, err, sizeof err), 0);
+    assert_int_equal(dispatch_to(f, conduct, "370212001", &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "only discipline inspection may have it"));
+
+    long long pid = manual_order(f, "problem", "env.garbage", "{370212001}", problem, sizeof problem);
+    assert_int_equal(dispatch_to(f, problem, "370212001", &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "cannot be given to the unit it complains about"));
+    assert_int_equal(dispatch_to(f, problem, "370212002", &res, err, sizeof err), 0);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id"
+                                        " WHERE a.complaint_id = %lld AND a.active AND u.code = '370212002'", pid), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_wait_resume_progress),
         cmocka_unit_test(test_callback),
         cmocka_unit_test(test_dispatch_by_hand),
+        cmocka_unit_test(test_conduct_never_to_the_accused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

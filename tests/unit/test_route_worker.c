@@ -23,6 +23,7 @@
 #include "route_reconcile.h"
 #include "route_worker.h"
 #include "timers.h"
+#include "test_keys.h"
 
 #define ACCEPT_S  7200
 #define RESOLVE_S 259200
@@ -61,8 +62,9 @@ static int setup(void **state)
     assert_non_null(f->q);
     assert_int_equal(queue_ensure_group(f->q), 0);
     f->zctx = zmq_ctx_new();
-    f->pub = bus_pub_new(f->zctx, "inproc://routed", "assignment", err, sizeof err);
-    f->sub = bus_sub_new(f->zctx, "inproc://routed", "complaint.routed", err, sizeof err);
+    keys_pair kp = test_keys();
+    f->pub = bus_pub_new(f->zctx, "inproc://routed", "assignment", &kp, err, sizeof err);
+    f->sub = bus_sub_new(f->zctx, "inproc://routed", "complaint.routed", &kp, kp.public_key, err, sizeof err);
     if (!f->pub || !f->sub)
         fail_msg("bus: %s", err);
     usleep(100 * 1000);             /* let the subscription reach the publisher */

@@ -1,7 +1,10 @@
 /* test_svc.c — the shared service skeleton: start-up from a config file,
  * ping answered for every service, requests dispatched by type, unknown types
- * refused with the list of known ones, a missing endpoint key refused.
- * Needs JIESU_TEST_PG (tests/run.sh sets it). */
+ * refused with the list of known ones, a missing endpoint key refused; and
+ * who may ask: the handler runs for the principal of the connection's key,
+ * only when its role is the route's; a key not registered is refused at the
+ * handshake, a disabled user at the next request; a service without its key
+ * file does not start. Needs JIESU_TEST_PG (tests/run.sh sets it). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +19,8 @@
 #include <zmq.h>
 
 #include "svc.h"
+#include "test_keys.h"
+#include "test_servers.h"
 
 typedef struct {
     char dir[64];
@@ -23,17 +28,23 @@ typedef struct {
     char router[128];
 } fixture;
 
-static int handled;
+/* The service's pair (written to <dir>/test.key), a clerk's, a handler's
+ * (both registered) and a stranger's (not registered). */
+static keys_pair SERVICE, CLERK, HANDLER, STRANGER;
 
-static void on_echo(service *s, const bus_request *req)
+static int handled;
+static char handled_for[AUTH_NAME_MAX];
+
+static void on_echo(service *s, const bus_request *req, const auth_principal *who)
 {
     handled++;
+    snprintf(handled_for, sizeof handled_for, "%s", who->name);
     Jiesu__Pong pong = JIESU__PONG__INIT;
     pong.service = "echo";
     bus_server_reply(s->server, req, "echo.reply", &pong.base);
 }
 
-static const svc_route ROUTES[] = {{"echo", on_echo}, {NULL, NULL}};
+static const svc_route ROUTES[] = {{"echo", on_echo, AUTH_CLERK}, {NULL, NULL, 0}};
 
 static void write_conf(fixture *f, int with_pub)
 {
@@ -42,7 +53,7 @@ static void write_conf(fixture *f, int with_pub)
         fail_msg("JIESU_TEST_PG is not set");
     FILE *out = fopen(f->conf, "w");
     assert_non_null(out);
-    fprintf(out, "[pg]\nconninfo = %s\n[test]\nrouter = %s\n", pg, f->router);
+    fprintf(out, "[pg]\nconninfo = %s\n[keys]\ndir = %s\n[test]\nrouter = %s\n", pg, f->dir, f->router);
     if (with_pub)
         fprintf(out, "pub = ipc://%s/pub\n", f->dir);
     fclose(out);
@@ -56,6 +67,9 @@ static int setup(void **state)
     assert_non_null(mkdtemp(f->dir));
     snprintf(f->conf, sizeof f->conf, "%s/svc.conf", f->dir);
     snprintf(f->router, sizeof f->router, "ipc://%s/router", f->dir);
+    char path[160], err[256];
+    keys_path(path, sizeof path, f->dir, "test", "key");
+    assert_int_equal(keys_save(path, &SERVICE, 1, "service test", err, sizeof err), 0);
     *state = f;
     return 0;
 }
@@ -64,6 +78,8 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     char path[160];
+    keys_path(path, sizeof path, f->dir, "test", "key");
+    unlink(path);
     snprintf(path, sizeof path, "%s/pub", f->dir);
     unlink(path);
     snprintf(path, sizeof path, "%s/router", f->dir);
@@ -76,6 +92,7 @@ static int teardown(void **state)
 
 typedef struct {
     const char *endpoint;
+    const keys_pair *keys;  /* who calls */
     const char *type;
     int         rc;
     char        reply_type[64];
@@ -87,7 +104,7 @@ static void *client_main(void *arg)
     call *c = arg;
     void *zctx = zmq_ctx_new();
     char err[256] = "";
-    bus_client *cl = bus_client_new(zctx, c->endpoint, "test", err, sizeof err);
+    bus_client *cl = bus_client_new(zctx, c->endpoint, "test", c->keys, SERVICE.public_key, err, sizeof err);
     Jiesu__Ping ping = JIESU__PING__INIT;
     Jiesu__Envelope *reply = NULL;
     c->rc = cl ? bus_client_call(cl, c->type, &ping.base, 3000, 1, &reply, c->err, sizeof c->err) : -1;
@@ -119,24 +136,75 @@ static void test_dispatch(void **state)
     assert_int_equal(svc_start(&s, "test", 3, argv, ROUTES, NULL), 0);
     assert_int_equal(svc_ensure_pg(&s), 0);
 
-    call ping = {.endpoint = f->router, .type = "ping"};
+    call ping = {.endpoint = f->router, .keys = &CLERK, .type = "ping"};
     roundtrip(&s, &ping);
     assert_int_equal(ping.rc, 0);
     assert_string_equal(ping.reply_type, "pong");
 
     handled = 0;
-    call echo = {.endpoint = f->router, .type = "echo"};
+    call echo = {.endpoint = f->router, .keys = &CLERK, .type = "echo"};
     roundtrip(&s, &echo);
     assert_int_equal(echo.rc, 0);
     assert_string_equal(echo.reply_type, "echo.reply");
     assert_int_equal(handled, 1);
+    assert_string_equal(handled_for, "svc-test-clerk");
 
-    call unknown = {.endpoint = f->router, .type = "nonsense"};
+    call unknown = {.endpoint = f->router, .keys = &CLERK, .type = "nonsense"};
     roundtrip(&s, &unknown);
     assert_int_equal(unknown.rc, -1);
     assert_non_null(strstr(unknown.err, "unknown request type 'nonsense'"));
     assert_non_null(strstr(unknown.err, "ping, echo"));
     assert_false(svc_stopping());
+    svc_finish(&s);
+}
+
+/* The role decides, the key names who; a stranger never gets past the
+ * handshake; disabling a user refuses its next request on the same key. */
+static void test_who_may_ask(void **state)
+{
+    fixture *f = *state;
+    PGconn *pg = test_pg();
+    write_conf(f, 1);
+    char *argv[] = {"jiesu-test", "-c", f->conf, NULL};
+    service s;
+    assert_int_equal(svc_start(&s, "test", 3, argv, ROUTES, NULL), 0);
+    handled = 0;
+
+    call handler = {.endpoint = f->router, .keys = &HANDLER, .type = "echo"};
+    roundtrip(&s, &handler);
+    assert_int_equal(handler.rc, -1);
+    assert_non_null(strstr(handler.err, "svc-test-handler is 承办人员; only 话务员 may do this"));
+    call handler_ping = {.endpoint = f->router, .keys = &HANDLER, .type = "ping"};
+    roundtrip(&s, &handler_ping);
+    assert_int_equal(handler_ping.rc, 0);     /* anyone registered may ping */
+
+    call stranger = {.endpoint = f->router, .keys = &STRANGER, .type = "ping"};
+    roundtrip(&s, &stranger);
+    assert_int_equal(stranger.rc, -1);
+    assert_non_null(strstr(stranger.err, "refused this key"));
+
+    PQclear(PQexec(pg, "UPDATE principals SET disabled_at = now() WHERE name = 'svc-test-clerk'"));
+    call disabled = {.endpoint = f->router, .keys = &CLERK, .type = "echo"};
+    roundtrip(&s, &disabled);
+    assert_int_equal(disabled.rc, -1);
+    assert_int_equal(handled, 0);
+    PQclear(PQexec(pg, "UPDATE principals SET disabled_at = NULL WHERE name = 'svc-test-clerk'"));
+    svc_finish(&s);
+    PQfinish(pg);
+}
+
+/* Without its key file a service does not start, and says which file. */
+static void test_missing_key(void **state)
+{
+    fixture *f = *state;
+    char path[160];
+    write_conf(f, 1);
+    keys_path(path, sizeof path, f->dir, "test", "key");
+    unlink(path);
+    char *argv[] = {"jiesu-test", "-c", f->conf, NULL};
+    service s;
+    assert_int_equal(svc_start(&s, "test", 3, argv, ROUTES, NULL), -1);
+    assert_null(s.server);
     svc_finish(&s);
 }
 
@@ -163,8 +231,19 @@ static void test_missing_file(void **state)
 
 int main(void)
 {
+    unsetenv("JIESU_KEYS_DIR");     /* the environment would win over the file's keys.dir */
+    SERVICE = test_keys();
+    CLERK = test_keys();
+    HANDLER = test_keys();
+    STRANGER = test_keys();
+    PGconn *pg = test_pg();
+    test_principal(pg, "svc-test-clerk", "clerk", "", &CLERK);
+    test_principal(pg, "svc-test-handler", "handler", "370212001", &HANDLER);
+    PQfinish(pg);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_dispatch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_who_may_ask, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_endpoint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
     };

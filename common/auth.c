@@ -1,0 +1,199 @@
+/* auth.c — principals, roles and the ZAP decisions (see auth.h). */
+#include "auth.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus.h"
+#include "db.h"
+#include "log.h"
+
+#define ZAP_CONNECT_WAIT_MS 5000
+
+typedef struct {
+    auth_role   role;
+    const char *name;
+    const char *title;
+} role_row;
+
+static const role_row ROLES[] = {
+    {AUTH_SERVICE, "service", "系统服务"},   {AUTH_CLERK, "clerk", "话务员"},
+    {AUTH_DISPATCHER, "dispatcher", "派单员"}, {AUTH_HANDLER, "handler", "承办人员"},
+    {AUTH_CAMPAIGN, "campaign", "创城办"},     {AUTH_DISCIPLINE, "discipline", "纪委监委"},
+    {AUTH_CALLBACK, "callback", "回访员"},     {AUTH_ADMIN, "admin", "系统管理员"},
+};
+#define NROLES (sizeof ROLES / sizeof ROLES[0])
+
+const char *auth_role_name(auth_role role)
+{
+    for (size_t i = 0; i < NROLES; i++)
+        if (ROLES[i].role == role)
+            return ROLES[i].name;
+    return NULL;
+}
+
+const char *auth_role_title(auth_role role)
+{
+    for (size_t i = 0; i < NROLES; i++)
+        if (ROLES[i].role == role)
+            return ROLES[i].title;
+    return "?";
+}
+
+int auth_role_parse(const char *name, auth_role *out)
+{
+    for (size_t i = 0; i < NROLES; i++)
+        if (strcmp(ROLES[i].name, name) == 0 || strcmp(ROLES[i].title, name) == 0) {
+            *out = ROLES[i].role;
+            return 0;
+        }
+    return -1;
+}
+
+void auth_roles_say(auth_role mask, char *out, size_t cap)
+{
+    size_t len = 0;
+    if (cap)
+        out[0] = '\0';
+    for (size_t i = 0; i < NROLES && len < cap; i++)
+        if (mask & ROLES[i].role)
+            len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "、" : "", ROLES[i].title);
+}
+
+/* id, name, display name, role, unit id, code, name and district of the enabled principal $1. */
+static const char SQL_PRINCIPAL[] =
+    "SELECT p.id, p.name, p.display_name, p.role, coalesce(u.id, 0), coalesce(u.code, ''), coalesce(u.name, ''),"
+    "       coalesce(unit_district(u), '')"
+    "  FROM principals p LEFT JOIN units u ON u.id = p.unit_id"
+    " WHERE p.name = $1 AND p.disabled_at IS NULL";
+enum { P_ID, P_NAME, P_DISPLAY, P_ROLE, P_UNIT_ID, P_UNIT_CODE, P_UNIT_NAME, P_DISTRICT };
+
+int auth_principal_load(PGconn *pg, const char *name, auth_principal *out, char *err, size_t errlen)
+{
+    const char *params[] = {name};
+    memset(out, 0, sizeof *out);
+    char why[256];
+    PGresult *res = PQexecParams(pg, SQL_PRINCIPAL, 1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        snprintf(err, errlen, "looking up user %s: %s", name, db_error(pg, why, sizeof why));
+        PQclear(res);
+        return -1;
+    }
+    int found = PQntuples(res) == 1 && auth_role_parse(PQgetvalue(res, 0, P_ROLE), &out->role) == 0;
+    if (found) {
+        out->id = atoi(PQgetvalue(res, 0, P_ID));
+        snprintf(out->name, sizeof out->name, "%s", PQgetvalue(res, 0, P_NAME));
+        snprintf(out->display_name, sizeof out->display_name, "%s", PQgetvalue(res, 0, P_DISPLAY));
+        out->unit_id = atoi(PQgetvalue(res, 0, P_UNIT_ID));
+        snprintf(out->unit_code, sizeof out->unit_code, "%s", PQgetvalue(res, 0, P_UNIT_CODE));
+        snprintf(out->unit_name, sizeof out->unit_name, "%s", PQgetvalue(res, 0, P_UNIT_NAME));
+        snprintf(out->district, sizeof out->district, "%s", PQgetvalue(res, 0, P_DISTRICT));
+    }
+    PQclear(res);
+    return found;
+}
+
+/* ---- passwords and tokens ---- */
+
+int auth_password_hash(const char *password, char out[AUTH_HASH_MAX])
+{
+    if (sodium_init() < 0)
+        return -1;
+    return crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                             crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0 ? 0 : -1;
+}
+
+int auth_password_verify(const char *hash, const char *password)
+{
+    return sodium_init() >= 0 && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+void auth_token_hash(const char *token, char hash[AUTH_TOKEN_HASH_LEN + 1])
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
+    sodium_bin2hex(hash, AUTH_TOKEN_HASH_LEN + 1, digest, sizeof digest);
+}
+
+int auth_token_new(char token[AUTH_TOKEN_LEN + 1], char hash[AUTH_TOKEN_HASH_LEN + 1])
+{
+    unsigned char raw[32];
+    if (sodium_init() < 0)
+        return -1;
+    randombytes_buf(raw, sizeof raw);
+    memcpy(token, "jsk_", 4);
+    sodium_bin2hex(token + 4, AUTH_TOKEN_LEN - 4 + 1, raw, sizeof raw);
+    auth_token_hash(token, hash);
+    return 0;
+}
+
+/* ---- ZAP ---- */
+
+struct auth_zap {
+    char   *conninfo;
+    PGconn *pg;
+};
+
+auth_zap *auth_zap_new(const char *conninfo)
+{
+    auth_zap *self = calloc(1, sizeof *self);
+    if (self && !(self->conninfo = strdup(conninfo)))
+        auth_zap_destroy(&self);
+    return self;
+}
+
+/* The handler's own connection, (re)opened when needed; NULL with why. */
+static PGconn *zap_pg(auth_zap *self, char *why, size_t whycap)
+{
+    char err[512];
+    if (self->pg && PQstatus(self->pg) == CONNECTION_OK)
+        return self->pg;
+    if (self->pg)
+        PQfinish(self->pg);
+    self->pg = db_connect(self->conninfo, ZAP_CONNECT_WAIT_MS, err, sizeof err);
+    if (!self->pg) {
+        snprintf(why, whycap, "cannot check keys: PostgreSQL unavailable");
+        log_error("bus: ZAP handler: PostgreSQL: %s", err);
+    }
+    return self->pg;
+}
+
+static const char SQL_KEY[] = "SELECT name, role FROM principals WHERE curve_key = $1 AND disabled_at IS NULL";
+
+int auth_zap_decide(void *ctx, const char *domain, const char *client_key, const char *address, char *user_id,
+                    size_t idcap, char *why, size_t whycap)
+{
+    auth_zap *self = ctx;
+    const char *params[] = {client_key};
+    (void)address;
+    PGconn *pg = zap_pg(self, why, whycap);
+    if (!pg)
+        return 0;
+    char dberr[256];
+    PGresult *res = PQexecParams(pg, SQL_KEY, 1, NULL, params, NULL, NULL, 0);
+    int admit = 0;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        snprintf(why, whycap, "cannot check keys: %s", db_error(pg, dberr, sizeof dberr));
+    else if (PQntuples(res) != 1)
+        snprintf(why, whycap, "is not registered, or its user is disabled");
+    else if (strcmp(domain, BUS_ZAP_EVENTS) == 0 && strcmp(PQgetvalue(res, 0, 1), "service") != 0)
+        snprintf(why, whycap, "belongs to %s, not a service: only services subscribe to events",
+                 PQgetvalue(res, 0, 0));
+    else
+        admit = snprintf(user_id, idcap, "%s", PQgetvalue(res, 0, 0)) > 0;
+    PQclear(res);
+    return admit;
+}
+
+void auth_zap_destroy(auth_zap **self)
+{
+    if (!*self)
+        return;
+    if ((*self)->pg)
+        PQfinish((*self)->pg);
+    free((*self)->conninfo);
+    free(*self);
+    *self = NULL;
+}

@@ -1,0 +1,136 @@
+/* keys.c — CURVE key pairs and their files (see keys.h).
+ *
+ * Keys are made by libzmq (zmq_curve_keypair, libsodium underneath). A
+ * secret file is written to a temporary name created 0600 and renamed over
+ * the old one, so no reader ever sees half a key or a key others could read.
+ */
+#include "keys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#define LINE_MAX_LEN 256
+
+int keys_generate(keys_pair *kp)
+{
+    memset(kp, 0, sizeof *kp);
+    return zmq_curve_keypair(kp->public_key, kp->secret_key) == 0 ? 0 : -1;
+}
+
+int keys_valid(const char *s)
+{
+    uint8_t raw[32];
+    return s && strlen(s) == KEYS_Z85_LEN && zmq_z85_decode(raw, s) != NULL;
+}
+
+void keys_path(char *out, size_t cap, const char *dir, const char *name, const char *ext)
+{
+    snprintf(out, cap, "%s/%s.%s", dir, name, ext);
+}
+
+int keys_save(const char *path, const keys_pair *kp, int with_secret, const char *who, char *err, size_t errlen)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, with_secret ? 0600 : 0644);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    fchmod(fd, with_secret ? 0600 : 0644);      /* whatever the umask made of it */
+    fprintf(f, "# jiesu CURVE key of %s%s\npublic = %s\n", who,
+            with_secret ? " (secret: keep this file to its owner, mode 0600)" : " (public)", kp->public_key);
+    if (with_secret)
+        fprintf(f, "secret = %s\n", kp->secret_key);
+    int bad = fflush(f) != 0 || fsync(fd) != 0;
+    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* Copies the value of a "name = value" line into out when its name is name. */
+static void take_line(const char *line, const char *name, char *out, size_t cap)
+{
+    size_t n = strlen(name);
+    if (strncmp(line, name, n) != 0)
+        return;
+    line += n;
+    line += strspn(line, " \t");
+    if (*line != '=')
+        return;
+    line++;
+    line += strspn(line, " \t");
+    snprintf(out, cap, "%.*s", (int)strcspn(line, " \t\r\n"), line);
+}
+
+/* A secret file must be its owner's alone. 0, or -1 with err. */
+static int check_private(FILE *f, const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (st.st_mode & 077) {
+        snprintf(err, errlen, "%s holds a secret key but is readable by others (mode %03o): chmod 600 %s", path,
+                 (unsigned)(st.st_mode & 0777), path);
+        return -1;
+    }
+    return 0;
+}
+
+int keys_load(const char *path, keys_pair *kp, int need_secret, char *err, size_t errlen)
+{
+    char line[LINE_MAX_LEN];
+    memset(kp, 0, sizeof *kp);
+    FILE *f = fopen(path, "re");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = need_secret ? check_private(f, path, err, errlen) : 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        take_line(line, "public", kp->public_key, sizeof kp->public_key);
+        take_line(line, "secret", kp->secret_key, sizeof kp->secret_key);
+    }
+    fclose(f);
+    if (rc < 0)
+        return -1;
+    if (!keys_valid(kp->public_key)) {
+        snprintf(err, errlen, "%s: no valid 'public = <40 Z85 characters>' line", path);
+        return -1;
+    }
+    if (need_secret && !keys_valid(kp->secret_key)) {
+        snprintf(err, errlen, "%s: no valid 'secret = <40 Z85 characters>' line (a .pub file cannot act)", path);
+        return -1;
+    }
+    char derived[KEYS_Z85_LEN + 1];
+    if (need_secret && (zmq_curve_public(derived, kp->secret_key) != 0 || strcmp(derived, kp->public_key) != 0)) {
+        snprintf(err, errlen, "%s: its public and secret keys are not a pair", path);
+        return -1;
+    }
+    return 0;
+}
+
+int keys_load_peer(const char *dir, const char *name, char out[KEYS_Z85_LEN + 1], char *err, size_t errlen)
+{
+    char path[4096];
+    keys_pair kp;
+    keys_path(path, sizeof path, dir, name, "pub");
+    if (keys_load(path, &kp, 0, err, errlen) < 0)
+        return -1;
+    memcpy(out, kp.public_key, KEYS_Z85_LEN + 1);
+    return 0;
+}

@@ -1,0 +1,190 @@
+/* view.c — answering "view.request" from a service's table of views (see view.h).
+ *
+ * The reply is built from malloc'd parts only, so protobuf-c's
+ * free_unpacked frees it whole, as it would a received one.
+ */
+#include "view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "mask.h"
+#include "text.h"
+
+#define ERR_NOT_FOUND 404
+#define CELL_MAX 65536
+
+static const view_def *find_view(const view_def *defs, const char *name)
+{
+    for (const view_def *d = defs; d->name; d++)
+        if (strcmp(d->name, name) == 0)
+            return d;
+    return NULL;
+}
+
+/* A copy of a cell's value, masked as the section says for column c. */
+static char *cell_value(const view_section *sec, int c, const char *v)
+{
+    char letter = sec->mask && (size_t)c < strlen(sec->mask) ? sec->mask[c] : '-';
+    if (letter == '-' || !*v)
+        return strdup(v);
+    size_t cap = strlen(v) * 2 + 64 < CELL_MAX ? strlen(v) * 2 + 64 : CELL_MAX;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    if (letter == 'n')
+        text_mask_name(out, cap, v);
+    else if (letter == 'p')
+        text_mask_phone(out, cap, v);
+    else if (mask_text(out, cap, v) < 0)
+        snprintf(out, cap, "(masked)");
+    return out;
+}
+
+static Jiesu__Row *row_from(PGresult *res, int r, const view_section *sec)
+{
+    int cols = PQnfields(res);
+    Jiesu__Row *row = malloc(sizeof *row);
+    if (!row)
+        return NULL;
+    jiesu__row__init(row);
+    row->cells = calloc((size_t)cols, sizeof *row->cells);
+    for (int c = 0; row->cells && c < cols; c++) {
+        if (!(row->cells[c] = cell_value(sec, c, PQgetvalue(res, r, c))))
+            break;
+        row->n_cells++;
+    }
+    return row;
+}
+
+/* The section's rows as a Table; NULL when out of memory. */
+static Jiesu__Table *table_from(PGresult *res, const view_section *sec)
+{
+    int cols = PQnfields(res), rows = PQntuples(res);
+    Jiesu__Table *t = malloc(sizeof *t);
+    if (!t)
+        return NULL;
+    jiesu__table__init(t);
+    t->title = strdup(sec->title);
+    t->align = strdup(sec->align);
+    t->fields = sec->fields;
+    t->columns = calloc((size_t)cols + 1, sizeof *t->columns);
+    t->rows = calloc((size_t)rows + 1, sizeof *t->rows);
+    int ok = t->title && t->align && t->columns && t->rows;
+    for (int c = 0; ok && c < cols; c++)
+        ok = (t->columns[t->n_columns++] = strdup(PQfname(res, c))) != NULL;
+    for (int r = 0; ok && r < rows; r++)
+        ok = (t->rows[t->n_rows++] = row_from(res, r, sec)) != NULL;
+    if (!ok) {
+        jiesu__table__free_unpacked(t, NULL);
+        return NULL;
+    }
+    return t;
+}
+
+/* Runs every section into reply. 1 done, 0 when the first section found
+ * nothing and the view says that is "not found", -1 with err. */
+static int run_sections(PGconn *pg, const view_def *def, const char *const *params, int nparams,
+                        Jiesu__ViewReply *reply, char *err, size_t errlen)
+{
+    size_t n = 0;
+    while (def->sections[n].title)
+        n++;
+    reply->tables = calloc(n + 1, sizeof *reply->tables);
+    if (!reply->tables) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        PGresult *res = db_query(pg, def->sections[i].title, def->sections[i].sql, nparams, params);
+        if (!res) {
+            db_error(pg, err, errlen);
+            return -1;
+        }
+        int none = i == 0 && def->not_found && PQntuples(res) == 0;
+        Jiesu__Table *t = none ? NULL : table_from(res, &def->sections[i]);
+        PQclear(res);
+        if (none)
+            return 0;
+        if (!t) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        reply->tables[reply->n_tables++] = t;
+    }
+    return 1;
+}
+
+/* Sets this connection's time zone to report.timezone. 0 or -1 with err. */
+static int use_timezone(service *s, char *err, size_t errlen)
+{
+    const char *tz[] = {config_get(s->cfg, "report.timezone", "Asia/Shanghai")};
+    PGresult *res = db_query(s->pg, "view timezone", "SELECT set_config('TimeZone', $1, false)", 1, tz);
+    if (!res) {
+        snprintf(err, errlen, "time zone '%s' (report.timezone) refused by PostgreSQL", tz[0]);
+        return -1;
+    }
+    PQclear(res);
+    return 0;
+}
+
+/* Checks the view may be asked for, by who, with these arguments. 0, or -1 after answering. */
+static int check_call(service *s, const bus_request *req, const auth_principal *who, const view_def *def,
+                      const Jiesu__ViewRequest *rq)
+{
+    char roles[256];
+    if (!def) {
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s has no view '%s'", s->name, rq->name);
+    } else if (!(who->role & def->roles)) {
+        auth_roles_say(def->roles, roles, sizeof roles);
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s is %s; only %s may see this",
+                               who->name, auth_role_title(who->role), roles);
+    } else if ((int)rq->n_args < def->min_args || (int)rq->n_args > def->max_args) {
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "usage: jiesu %s", def->usage);
+    } else {
+        return 0;
+    }
+    return -1;
+}
+
+void view_answer(service *s, const bus_request *req, const auth_principal *who, const view_def *defs)
+{
+    char err[512] = "", id[16];
+    const char *params[1 + VIEW_MAX_ARGS];
+    Jiesu__ViewReply *reply = calloc(1, sizeof *reply);
+    Jiesu__ViewRequest *rq = BUS_UNPACK(view_request, req->env);
+    if (!rq || !reply) {
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "view.request: malformed payload");
+        goto cleanup;
+    }
+    jiesu__view_reply__init(reply);
+    const view_def *def = find_view(defs, rq->name);
+    if (check_call(s, req, who, def, rq) < 0)
+        goto cleanup;
+    snprintf(id, sizeof id, "%d", who->id);
+    params[0] = id;
+    for (size_t i = 0; i < rq->n_args && i < VIEW_MAX_ARGS; i++)
+        params[1 + i] = *rq->args[i] ? rq->args[i] : NULL;
+    for (int i = (int)rq->n_args; i < def->max_args; i++)
+        params[1 + i] = NULL;
+    int rc = svc_ensure_pg(s) == 0 && use_timezone(s, err, sizeof err) == 0
+                 ? run_sections(s->pg, def, params, 1 + def->max_args, reply, err, sizeof err) : -1;
+    if (rc == 1) {
+        reply->note = def->note ? strdup(def->note) : NULL;
+        bus_server_reply(s->server, req, "view.reply", &reply->base);
+    } else if (rc == 0) {
+        bus_server_reply_error(s->server, req, ERR_NOT_FOUND, def->not_found, rq->n_args ? rq->args[0] : "");
+    } else {
+        log_error("view %s for %s: %s", rq->name, who->name, *err ? err : "database unavailable");
+        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "%s: %s", rq->name,
+                               *err ? err : "database unavailable; try again");
+    }
+cleanup:
+    if (reply)
+        jiesu__view_reply__free_unpacked(reply, NULL);
+    if (rq)
+        jiesu__view_request__free_unpacked(rq, NULL);
+}

@@ -1,0 +1,364 @@
+/* users.c — the administrator's requests about users (see users.h).
+ *
+ * Each change is one statement: the change to `principals` and its
+ * admin_events row together, so a user is never changed without the record
+ * of who changed it. A refusal (unknown user, name taken, wrong unit for the
+ * role) answers 409 with the reason; a database failure 500.
+ */
+#include "users.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+
+#define ERR_REFUSED 409
+#define MAX_USERS 10000
+
+typedef struct {
+    PGconn                   *pg;
+    const Jiesu__UserRequest *rq;
+    const auth_principal     *who;
+    Jiesu__UserReply         *reply;
+    char                      token[AUTH_TOKEN_LEN + 1];   /* a new token, for the reply */
+    char                      message[512];
+    char                      err[512];
+} users_call;
+
+/* Returns 0 done, 1 refused (err), -1 database error (err). */
+typedef int (*users_op_fn)(users_call *c);
+
+/* Runs a change: $1 is always the subject's name, the admin_events row is
+ * written by the statement itself. Fills err from PostgreSQL on failure.
+ * Returns the rows changed, or -1 (database), -2 (refused by a constraint). */
+static long change(users_call *c, const char *sql, int n, const char *const *params)
+{
+    PGresult *res = PQexecParams(c->pg, sql, n, NULL, params, NULL, NULL, 0);
+    long rows = -1;
+    if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+        rows = PQntuples(res);
+    } else {
+        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+        int refused = state && strncmp(state, "23", 2) == 0;
+        if (refused && constraint && strcmp(constraint, "principals_name_key") == 0)
+            snprintf(c->err, sizeof c->err, "a user called %s exists already", params[0]);
+        else if (refused && constraint && strcmp(constraint, "principals_curve_key_key") == 0)
+            snprintf(c->err, sizeof c->err, "that key belongs to another user already");
+        else if (refused && constraint && strcmp(constraint, "principals_name_check") == 0)
+            snprintf(c->err, sizeof c->err, "user name '%s': use lower-case letters, digits, '.', '_' and '-' "
+                     "(at most 63, starting with a letter or digit)", params[0]);
+        else
+            snprintf(c->err, sizeof c->err, "%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+        rows = refused ? -2 : -1;
+    }
+    PQclear(res);
+    return rows;
+}
+
+/* change() for statements on one existing user: 0, 1 refused, -1. */
+static int change_one(users_call *c, const char *sql, int n, const char *const *params)
+{
+    long rows = change(c, sql, n, params);
+    if (rows == 0)
+        snprintf(c->err, sizeof c->err, "no user called %s (`jiesu user list` shows them)", params[0]);
+    return rows == 1 ? 0 : rows == -1 ? -1 : 1;
+}
+
+#define AUDIT(action, detail)                                                                       \
+    ", ev AS (INSERT INTO admin_events (actor, action, subject, detail)"                            \
+    " SELECT $2, '" action "', name, " detail " FROM changed) SELECT name FROM changed"
+
+/* $1 name, $2 actor, $3 display, $4 role, $5 unit id, $6 key, $7 password hash, $8 token hash, $9 rate. */
+static const char SQL_ADD[] =
+    "WITH changed AS (INSERT INTO principals (name, created_by, display_name, role, unit_id, curve_key,"
+    "                 password_hash, token_hash, rate_per_minute)"
+    " VALUES ($1, $2, $3, $4, nullif($5, '')::int, nullif($6, ''), nullif($7, ''), nullif($8, ''),"
+    "         nullif($9, '0')::int) RETURNING name)"
+    AUDIT("user.add", "jsonb_build_object('role', $4, 'unit', nullif($5, ''), 'key', $6 <> '',"
+                      " 'password', $7 <> '', 'token', $8 <> '')");
+
+/* The unit named by code or name: id, kind, name. */
+static const char SQL_UNIT[] = "SELECT id, kind, name FROM units WHERE code = $1 OR name = $1 ORDER BY code = $1 DESC LIMIT 1";
+
+/* Checks the role and the unit it needs; fills unit_id. 0 or 1 (refused). */
+static int check_role(users_call *c, auth_role *role, char unit_id[16])
+{
+    const char *unit = c->rq->unit;
+    unit_id[0] = '\0';
+    if (auth_role_parse(c->rq->role, role) < 0 || *role == AUTH_SERVICE) {
+        snprintf(c->err, sizeof c->err, "role '%s': one of clerk (话务员), dispatcher (派单员), handler (承办人员), "
+                 "campaign (创城办), discipline (纪委监委), callback (回访员), admin (系统管理员)", c->rq->role);
+        return 1;
+    }
+    if (!(*role & AUTH_UNIT_ROLES) != !*unit) {
+        snprintf(c->err, sizeof c->err, *unit ? "a %s belongs to no unit: leave out --unit"
+                                              : "a %s belongs to a unit: give --unit CODE or its name (`jiesu units`)",
+                 auth_role_title(*role));
+        return 1;
+    }
+    if (!*unit)
+        return 0;
+    PGresult *res = db_query(c->pg, "user unit", SQL_UNIT, 1, &unit);
+    int found = res && PQntuples(res) == 1;
+    if (found)
+        snprintf(unit_id, 16, "%s", PQgetvalue(res, 0, 0));
+    else
+        snprintf(c->err, sizeof c->err, "no unit with code or name '%s' (`jiesu units` lists them)", unit);
+    PQclear(res);
+    return found ? 0 : 1;
+}
+
+/* The password hash, the token (made into c->token) and key checks for add. 0, 1 or -1. */
+static int prepare_secrets(users_call *c, char hash[AUTH_HASH_MAX], char token_hash[AUTH_TOKEN_HASH_LEN + 1])
+{
+    hash[0] = token_hash[0] = '\0';
+    if (*c->rq->curve_key && !keys_valid(c->rq->curve_key)) {
+        snprintf(c->err, sizeof c->err, "the public key is not 40 characters of Z85");
+        return 1;
+    }
+    if (*c->rq->password && auth_password_hash(c->rq->password, hash) < 0) {
+        snprintf(c->err, sizeof c->err, "hashing the password failed (out of memory?)");
+        return -1;
+    }
+    if (c->rq->token && auth_token_new(c->token, token_hash) < 0) {
+        snprintf(c->err, sizeof c->err, "making a token failed");
+        return -1;
+    }
+    return 0;
+}
+
+static int op_add(users_call *c)
+{
+    char unit_id[16], hash[AUTH_HASH_MAX], token_hash[AUTH_TOKEN_HASH_LEN + 1], rate[16];
+    auth_role role;
+    int rc = check_role(c, &role, unit_id);
+    if (rc == 0)
+        rc = prepare_secrets(c, hash, token_hash);
+    if (rc != 0)
+        return rc;
+    if (!*c->rq->curve_key && !*hash && !*token_hash) {
+        snprintf(c->err, sizeof c->err, "a user needs a key, a password or a token to act with");
+        return 1;
+    }
+    snprintf(rate, sizeof rate, "%d", c->rq->rate_per_minute > 0 ? c->rq->rate_per_minute : 0);
+    const char *params[] = {c->rq->name, c->who->name, *c->rq->display_name ? c->rq->display_name : c->rq->name,
+                            auth_role_name(role), unit_id, c->rq->curve_key, hash, token_hash, rate};
+    long rows = change(c, SQL_ADD, 9, params);
+    if (rows == 1)
+        snprintf(c->message, sizeof c->message, "user %s added (%s)", c->rq->name, auth_role_title(role));
+    return rows == 1 ? 0 : rows == -1 ? -1 : 1;
+}
+
+/* $1 name, $2 actor. */
+static const char SQL_DISABLE[] =
+    "WITH changed AS (UPDATE principals SET disabled_at = now() WHERE name = $1 AND disabled_at IS NULL"
+    "   RETURNING id, name),"
+    " gone AS (DELETE FROM sessions WHERE principal_id IN (SELECT id FROM changed))"
+    AUDIT("user.disable", "'{}'::jsonb");
+static const char SQL_ENABLE[] =
+    "WITH changed AS (UPDATE principals SET disabled_at = NULL, failed_logins = 0, locked_until = NULL"
+    "   WHERE name = $1 RETURNING name)"
+    AUDIT("user.enable", "'{}'::jsonb");
+/* $3 the new public key. */
+static const char SQL_KEY[] =
+    "WITH changed AS (UPDATE principals SET curve_key = $3 WHERE name = $1 RETURNING name)"
+    AUDIT("user.key", "'{}'::jsonb");
+/* $3 the token's hash, $4 rate per minute ('0': keep). */
+static const char SQL_TOKEN[] =
+    "WITH changed AS (UPDATE principals SET token_hash = $3,"
+    "   rate_per_minute = coalesce(nullif($4, '0')::int, rate_per_minute) WHERE name = $1 RETURNING name)"
+    AUDIT("user.token", "'{}'::jsonb");
+/* $3 the password hash. */
+static const char SQL_PASSWORD[] =
+    "WITH changed AS (UPDATE principals SET password_hash = $3, failed_logins = 0, locked_until = NULL"
+    "   WHERE name = $1 RETURNING id, name),"
+    " gone AS (DELETE FROM sessions WHERE principal_id IN (SELECT id FROM changed))"
+    AUDIT("user.password", "'{}'::jsonb");
+
+static int op_disable(users_call *c)
+{
+    if (strcmp(c->rq->name, c->who->name) == 0) {
+        snprintf(c->err, sizeof c->err, "you cannot disable yourself (another administrator can)");
+        return 1;
+    }
+    const char *params[] = {c->rq->name, c->who->name};
+    long rows = change(c, SQL_DISABLE, 2, params);
+    if (rows == 0)
+        snprintf(c->message, sizeof c->message, "user %s: already disabled, or no such user", c->rq->name);
+    else if (rows == 1)
+        snprintf(c->message, sizeof c->message, "user %s disabled: refused from now on", c->rq->name);
+    return rows >= 0 ? 0 : rows == -1 ? -1 : 1;
+}
+
+static int op_enable(users_call *c)
+{
+    const char *params[] = {c->rq->name, c->who->name};
+    int rc = change_one(c, SQL_ENABLE, 2, params);
+    snprintf(c->message, sizeof c->message, "user %s enabled", c->rq->name);
+    return rc;
+}
+
+static int op_key(users_call *c)
+{
+    if (!keys_valid(c->rq->curve_key)) {
+        snprintf(c->err, sizeof c->err, "the public key is not 40 characters of Z85");
+        return 1;
+    }
+    const char *params[] = {c->rq->name, c->who->name, c->rq->curve_key};
+    int rc = change_one(c, SQL_KEY, 3, params);
+    snprintf(c->message, sizeof c->message, "user %s has a new key; the old one is refused from now on", c->rq->name);
+    return rc;
+}
+
+static int op_token(users_call *c)
+{
+    char hash[AUTH_TOKEN_HASH_LEN + 1], rate[16];
+    if (auth_token_new(c->token, hash) < 0) {
+        snprintf(c->err, sizeof c->err, "making a token failed");
+        return -1;
+    }
+    snprintf(rate, sizeof rate, "%d", c->rq->rate_per_minute > 0 ? c->rq->rate_per_minute : 0);
+    const char *params[] = {c->rq->name, c->who->name, hash, rate};
+    int rc = change_one(c, SQL_TOKEN, 4, params);
+    snprintf(c->message, sizeof c->message, "user %s has a new token; the old one stops working now", c->rq->name);
+    return rc;
+}
+
+static int op_password(users_call *c)
+{
+    char hash[AUTH_HASH_MAX];
+    if (strlen(c->rq->password) < 8) {
+        snprintf(c->err, sizeof c->err, "a password needs at least 8 characters");
+        return 1;
+    }
+    if (auth_password_hash(c->rq->password, hash) < 0) {
+        snprintf(c->err, sizeof c->err, "hashing the password failed (out of memory?)");
+        return -1;
+    }
+    const char *params[] = {c->rq->name, c->who->name, hash};
+    int rc = change_one(c, SQL_PASSWORD, 3, params);
+    snprintf(c->message, sizeof c->message, "user %s has a new password; their sessions have ended", c->rq->name);
+    return rc;
+}
+
+/* ---- list ---- */
+
+static const char SQL_LIST[] =
+    "SELECT p.name, p.display_name, p.role, coalesce(u.code, ''), coalesce(u.name, ''), p.curve_key IS NOT NULL,"
+    "       p.password_hash IS NOT NULL, p.token_hash IS NOT NULL, p.disabled_at IS NOT NULL,"
+    "       (extract(epoch FROM p.created_at) * 1000)::bigint, p.created_by"
+    "  FROM principals p LEFT JOIN units u ON u.id = p.unit_id"
+    " WHERE $1 OR p.disabled_at IS NULL ORDER BY p.role = 'service', p.role, p.name LIMIT 10000";
+enum { L_NAME, L_DISPLAY, L_ROLE, L_UNIT_CODE, L_UNIT_NAME, L_KEY, L_PASSWORD, L_TOKEN, L_DISABLED, L_CREATED,
+       L_BY };
+
+static char *dup_value(PGresult *res, int row, int col)
+{
+    return strdup(PQgetvalue(res, row, col));
+}
+
+static void fill_user(Jiesu__UserInfo *u, PGresult *res, int row)
+{
+    auth_role role = 0;
+    jiesu__user_info__init(u);
+    u->name = dup_value(res, row, L_NAME);
+    u->display_name = dup_value(res, row, L_DISPLAY);
+    u->role = dup_value(res, row, L_ROLE);
+    u->role_title = strdup(auth_role_parse(u->role, &role) == 0 ? auth_role_title(role) : "?");
+    u->unit_code = dup_value(res, row, L_UNIT_CODE);
+    u->unit_name = dup_value(res, row, L_UNIT_NAME);
+    u->has_key = *PQgetvalue(res, row, L_KEY) == 't';
+    u->has_password = *PQgetvalue(res, row, L_PASSWORD) == 't';
+    u->has_token = *PQgetvalue(res, row, L_TOKEN) == 't';
+    u->disabled = *PQgetvalue(res, row, L_DISABLED) == 't';
+    u->created_at_ms = strtoll(PQgetvalue(res, row, L_CREATED), NULL, 10);
+    u->created_by = dup_value(res, row, L_BY);
+}
+
+static int op_list(users_call *c)
+{
+    const char *params[] = {c->rq->all ? "true" : "false"};
+    PGresult *res = db_query(c->pg, "user list", SQL_LIST, 1, params);
+    if (!res) {
+        snprintf(c->err, sizeof c->err, "listing users failed (see the assignment log)");
+        return -1;
+    }
+    int n = PQntuples(res);
+    c->reply->users = calloc((size_t)n + 1, sizeof *c->reply->users);
+    for (int i = 0; c->reply->users && i < n && i < MAX_USERS; i++) {
+        c->reply->users[i] = malloc(sizeof *c->reply->users[i]);
+        if (!c->reply->users[i])
+            break;
+        fill_user(c->reply->users[i], res, i);
+        c->reply->n_users++;
+    }
+    PQclear(res);
+    return 0;
+}
+
+/* ---- the request ---- */
+
+static const struct {
+    const char *op;
+    users_op_fn fn;
+    int         needs_name;
+} OPS[] = {
+    {"add", op_add, 1},       {"list", op_list, 0},   {"disable", op_disable, 1}, {"enable", op_enable, 1},
+    {"key", op_key, 1},       {"token", op_token, 1}, {"password", op_password, 1},
+};
+
+static void free_reply(Jiesu__UserReply *reply)
+{
+    for (size_t i = 0; i < reply->n_users; i++) {
+        Jiesu__UserInfo *u = reply->users[i];
+        char *fields[] = {u->name, u->display_name, u->role, u->role_title, u->unit_code, u->unit_name, u->created_by};
+        for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+            free(fields[f]);
+        free(u);
+    }
+    free(reply->users);
+}
+
+/* Runs the op named in c->rq; answers the client either way. */
+static void run_op(service *s, const bus_request *req, users_call *c)
+{
+    for (size_t i = 0; i < sizeof OPS / sizeof OPS[0]; i++) {
+        if (strcmp(OPS[i].op, c->rq->op) != 0)
+            continue;
+        int rc = OPS[i].needs_name && !*c->rq->name ? 1 : OPS[i].fn(c);
+        if (rc == 0) {
+            c->reply->token = c->token;
+            c->reply->message = c->message;
+            bus_server_reply(s->server, req, "user.reply", &c->reply->base);
+            log_info("user %s %s by %s", c->rq->op, c->rq->name, c->who->name);
+        } else {
+            if (!*c->err)
+                snprintf(c->err, sizeof c->err, "user %s: no user name given", c->rq->op);
+            bus_server_reply_error(s->server, req, rc == 1 ? ERR_REFUSED : SVC_ERR_INTERNAL, "%s", c->err);
+        }
+        return;
+    }
+    bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST,
+                           "user: unknown op '%s' (add, list, disable, enable, key, token, password)", c->rq->op);
+}
+
+void users_request(service *s, const bus_request *req, const auth_principal *who)
+{
+    Jiesu__UserReply reply = JIESU__USER_REPLY__INIT;
+    users_call c = {.pg = s->pg, .who = who, .reply = &reply};
+    Jiesu__UserRequest *rq = BUS_UNPACK(user_request, req->env);
+    if (!rq) {
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "user.request: malformed payload");
+        return;
+    }
+    c.rq = rq;
+    if (svc_ensure_pg(s) < 0)
+        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database unavailable; try again");
+    else
+        run_op(s, req, &c);
+    free_reply(&reply);
+    jiesu__user_request__free_unpacked(rq, NULL);
+}

@@ -1,0 +1,24 @@
+/* users.h — the administrator's requests about users, answered by the
+ * assignment service ("user.request" → "user.reply").
+ *
+ *   add       a person or program with one role (and, for handlers, campaign
+ *             offices and discipline inspectors, their unit, by code or name),
+ *             a CURVE public key for the bus, and optionally a password for
+ *             signing in over HTTP and an API token (shown once)
+ *   list      everyone (with `all`, the disabled too)
+ *   disable   at once: the key is refused at the next connection and at the
+ *             next request on an open one, sessions end, the token stops
+ *   enable, key (a new public key), token (a new token), password
+ *
+ * Only administrators may (the route's roles); an administrator cannot
+ * disable themselves. Every change is recorded in admin_events as done by
+ * the administrator who asked.
+ */
+#ifndef JIESU_USERS_H
+#define JIESU_USERS_H
+
+#include "svc.h"
+
+void users_request(service *s, const bus_request *req, const auth_principal *who);
+
+#endif

@@ -1,0 +1,117 @@
+/* cli_keys.c — `jiesu keys`: the installation's own CURVE keys, and their
+ * registration by `jiesu migrate`.
+ *
+ * `jiesu keys` makes, in keys.dir, a key pair for each service and one for
+ * the first administrator (admin.key), keeping any that exist; it writes
+ * files only and needs no server. `jiesu migrate` (which runs with the
+ * database owner's credentials) then registers the services' public keys and
+ * the administrator's as principals; every other user is added by that
+ * administrator over the bus (`jiesu user add`). Replacing a key file and
+ * migrating again replaces the registered key.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "db.h"
+#include "keys.h"
+#include "svc.h"
+
+#define ADMIN_NAME "admin"
+
+/* Makes name's key pair in dir unless its .key file exists. 1 made, 0 kept, -1 (printed). */
+static int make_pair(const char *dir, const char *name, const char *who)
+{
+    char key[4096], pub[4096], err[700];
+    keys_pair kp;
+    struct stat st;
+    keys_path(key, sizeof key, dir, name, "key");
+    keys_path(pub, sizeof pub, dir, name, "pub");
+    if (stat(key, &st) == 0)
+        return 0;
+    if (keys_generate(&kp) < 0) {
+        cli_error("keys: this libzmq has no CURVE support (Debian's libzmq5 has it)");
+        return -1;
+    }
+    if (keys_save(key, &kp, 1, who, err, sizeof err) < 0 || keys_save(pub, &kp, 0, who, err, sizeof err) < 0) {
+        cli_error("keys: %s", err);
+        return -1;
+    }
+    return 1;
+}
+
+int cli_keys_main(cli_ctx *ctx, int argc, char **argv)
+{
+    char who[128];
+    int made = 0, rc;
+    (void)argv;
+    if (argc != 1) {
+        fprintf(stderr, "usage: jiesu keys     (makes the missing key pairs in keys.dir)\n");
+        return 2;
+    }
+    const char *dir = config_get(ctx->cfg, "keys.dir", "var/keys");
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        cli_error("keys: %s: %s", dir, strerror(errno));
+        return 1;
+    }
+    for (size_t i = 0; svc_name(i); i++) {
+        snprintf(who, sizeof who, "service %s", svc_name(i));
+        if ((rc = make_pair(dir, svc_name(i), who)) < 0)
+            return 1;
+        made += rc;
+    }
+    if ((rc = make_pair(dir, ADMIN_NAME, "the first administrator")) < 0)
+        return 1;
+    made += rc;
+    printf("keys: %d key pair%s made in %s (the others kept)\n", made, made == 1 ? "" : "s", dir);
+    return 0;
+}
+
+/* $1 name, $2 display name, $3 role, $4 public key. */
+static const char SQL_REGISTER[] =
+    "INSERT INTO principals (name, display_name, role, curve_key, created_by) VALUES ($1, $2, $3, $4, 'migrate')"
+    " ON CONFLICT (name) DO UPDATE SET curve_key = EXCLUDED.curve_key"
+    " WHERE principals.curve_key IS DISTINCT FROM EXCLUDED.curve_key";
+
+/* Registers name's public key from dir when its .pub file exists. 1 (registered or
+ * unchanged), 0 (no file), -1 with err. */
+static int register_one(PGconn *pg, const char *dir, const char *name, const char *display, const char *role,
+                        char *err, size_t errlen)
+{
+    char path[4096], why[700];
+    keys_pair kp;
+    struct stat st;
+    keys_path(path, sizeof path, dir, name, "pub");
+    if (stat(path, &st) != 0)
+        return 0;
+    if (keys_load(path, &kp, 0, why, sizeof why) < 0) {
+        snprintf(err, errlen, "%s", why);
+        return -1;
+    }
+    const char *params[] = {name, display, role, kp.public_key};
+    if (db_command(pg, "register key", SQL_REGISTER, 4, params, NULL) < 0) {
+        snprintf(err, errlen, "registering %s: %s", name, db_error(pg, why, sizeof why));
+        return -1;
+    }
+    return 1;
+}
+
+int cli_keys_register(PGconn *pg, const char *dir, int *registered, char *err, size_t errlen)
+{
+    char display[64];
+    int rc;
+    *registered = 0;
+    for (size_t i = 0; svc_name(i); i++) {
+        snprintf(display, sizeof display, "jiesu-%s", svc_name(i));
+        if ((rc = register_one(pg, dir, svc_name(i), display, "service", err, errlen)) < 0)
+            return -1;
+        *registered += rc;
+    }
+    if ((rc = register_one(pg, dir, ADMIN_NAME, "系统管理员", "admin", err, errlen)) < 0)
+        return -1;
+    *registered += rc;
+    return 0;
+}

@@ -1,0 +1,198 @@
+/* cli_user.c — `jiesu user`: an administrator manages who may act, through
+ * the assignment service's "user.request" (users.h).
+ *
+ *   jiesu user add NAME --role ROLE [--unit UNIT] [--display 张三] [--key-out FILE]
+ *                  [--no-key] [--password-stdin] [--token] [--rate N]
+ *   jiesu user list [--all]
+ *   jiesu user disable|enable NAME
+ *   jiesu user key NAME [--key-out FILE]       a new key pair (the old key is refused at once)
+ *   jiesu user token NAME [--rate N]           a new API token (Open311 api_key, bearer)
+ *   jiesu user password NAME                   a new password, read from standard input
+ *
+ * A key pair is made here and its secret written to FILE (default
+ * ./NAME.key, mode 0600, never overwritten); only the public key goes to the
+ * service. A token is printed once and never stored anywhere readable.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "auth.h"
+#include "bus.h"
+#include "cli_table.h"
+#include "keys.h"
+
+#define USER_TRIES 1
+#define PASSWORD_MAX 256
+
+typedef struct {
+    const char *key_out;
+    int         no_key, password_stdin;
+} user_opts;
+
+static void usage(void)
+{
+    fputs("usage: jiesu user add NAME --role ROLE [--unit UNIT] [--display NAME] [--key-out FILE] [--no-key]\n"
+          "                      [--password-stdin] [--token] [--rate N]\n"
+          "       jiesu user list [--all]\n"
+          "       jiesu user disable|enable NAME\n"
+          "       jiesu user key NAME [--key-out FILE]\n"
+          "       jiesu user token NAME [--rate N]\n"
+          "       jiesu user password NAME          (the password on standard input)\n"
+          "roles: clerk 话务员, dispatcher 派单员, handler 承办人员, campaign 创城办, discipline 纪委监委,\n"
+          "       callback 回访员, admin 系统管理员 (handler, campaign and discipline need --unit)\n",
+          stderr);
+}
+
+/* Parses the options after "user OP [NAME]". 0 or -1 (usage). */
+static int parse(int argc, char **argv, int first, Jiesu__UserRequest *rq, user_opts *o)
+{
+    for (int i = first; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--role") == 0 && v)
+            rq->role = argv[++i];
+        else if (strcmp(a, "--unit") == 0 && v)
+            rq->unit = argv[++i];
+        else if (strcmp(a, "--display") == 0 && v)
+            rq->display_name = argv[++i];
+        else if (strcmp(a, "--key-out") == 0 && v)
+            o->key_out = argv[++i];
+        else if (strcmp(a, "--rate") == 0 && v)
+            rq->rate_per_minute = atoi(argv[++i]);
+        else if (strcmp(a, "--no-key") == 0)
+            o->no_key = 1;
+        else if (strcmp(a, "--password-stdin") == 0)
+            o->password_stdin = 1;
+        else if (strcmp(a, "--token") == 0)
+            rq->token = 1;
+        else if (strcmp(a, "--all") == 0)
+            rq->all = 1;
+        else
+            return -1;
+    }
+    return 0;
+}
+
+/* Reads one line from standard input into buf. 0, or -1 after printing why. */
+static int read_password(char *buf, size_t cap)
+{
+    if (!fgets(buf, (int)cap, stdin)) {
+        cli_error("user: no password on standard input");
+        return -1;
+    }
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return 0;
+}
+
+/* Makes a key pair and writes its secret file (never over an existing one).
+ * 0, or -1 after printing why. */
+static int make_key(const char *name, const char *path, keys_pair *kp)
+{
+    char err[700], who[128];
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        cli_error("user: %s exists; give --key-out FILE to write the new key elsewhere", path);
+        return -1;
+    }
+    snprintf(who, sizeof who, "user %s", name);
+    if (keys_generate(kp) < 0 || keys_save(path, kp, 1, who, err, sizeof err) < 0) {
+        cli_error("user: key for %s: %s", name, kp->public_key[0] ? err : "no CURVE support in libzmq");
+        return -1;
+    }
+    return 0;
+}
+
+static void print_users(const Jiesu__UserReply *r)
+{
+    static const char *const HEAD[] = {"user", "name", "role", "unit", "key", "password", "token", "state",
+                                       "added", "by"};
+    cli_table *t = cli_table_new(10, "llllllllll");
+    if (t)
+        cli_table_add(t, HEAD);
+    for (size_t i = 0; t && i < r->n_users; i++) {
+        const Jiesu__UserInfo *u = r->users[i];
+        char unit[256], added[32];
+        time_t at = (time_t)(u->created_at_ms / 1000);
+        strftime(added, sizeof added, "%Y-%m-%d", localtime(&at));
+        snprintf(unit, sizeof unit, "%s%s%s", u->unit_name, *u->unit_code ? " " : "", u->unit_code);
+        const char *row[] = {u->name, u->display_name, u->role_title, unit, u->has_key ? "yes" : "-",
+                             u->has_password ? "yes" : "-", u->has_token ? "yes" : "-",
+                             u->disabled ? "disabled" : "active", added, u->created_by};
+        cli_table_add(t, row);
+    }
+    cli_table_print(t, stdout);
+    cli_table_destroy(&t);
+}
+
+/* Sends rq; prints what came back. 0 or 1. */
+static int send_request(cli_ctx *ctx, Jiesu__UserRequest *rq, const char *key_path)
+{
+    char what[160], err[1024];
+    Jiesu__Envelope *env = NULL;
+    Jiesu__UserReply *reply = NULL;
+    snprintf(what, sizeof what, "user %s%s%s", rq->op, *rq->name ? " " : "", rq->name);
+    int timeout_ms = (int)(1000 * config_get_long(ctx->cfg, "cli.timeout_seconds", 5));
+    if (cli_call(ctx, "assignment", what, "user.request", &rq->base, timeout_ms, USER_TRIES, 0, &env, err,
+                 sizeof err) < 0)
+        return 1;
+    int rc = 1;
+    if (strcmp(env->type, "user.reply") != 0 || !(reply = BUS_UNPACK(user_reply, env))) {
+        cli_error("%s: assignment answered '%s', not a valid user.reply", what, env->type);
+    } else {
+        if (strcmp(rq->op, "list") == 0)
+            print_users(reply);
+        else
+            printf("%s\n", reply->message);
+        if (key_path)
+            printf("key: %s (give it to %s only; it acts as them: jiesu -k %s ...)\n", key_path, rq->name, key_path);
+        if (*reply->token)
+            printf("token: %s\n(shown only now: the Open311 api_key / HTTP bearer token of %s)\n", reply->token,
+                   rq->name);
+        rc = 0;
+    }
+    if (reply)
+        jiesu__user_reply__free_unpacked(reply, NULL);
+    jiesu__envelope__free_unpacked(env, NULL);
+    return rc;
+}
+
+int cli_user_main(cli_ctx *ctx, int argc, char **argv)
+{
+    Jiesu__UserRequest rq = JIESU__USER_REQUEST__INIT;
+    user_opts o = {0};
+    char key_path[4096] = "", password[PASSWORD_MAX] = "";
+    keys_pair kp;
+    if (argc < 2) {
+        usage();
+        return 2;
+    }
+    rq.op = argv[1];
+    int named = strcmp(rq.op, "list") != 0;
+    if ((named && (argc < 3 || argv[2][0] == '-')) || parse(argc, argv, named ? 3 : 2, &rq, &o) < 0) {
+        usage();
+        return 2;
+    }
+    rq.name = named ? argv[2] : "";
+    int wants_key = (strcmp(rq.op, "add") == 0 && !o.no_key) || strcmp(rq.op, "key") == 0;
+    if (wants_key) {
+        if (o.key_out)
+            snprintf(key_path, sizeof key_path, "%s", o.key_out);
+        else
+            keys_path(key_path, sizeof key_path, ".", rq.name, "key");
+        if (make_key(rq.name, key_path, &kp) < 0)
+            return 1;
+        rq.curve_key = kp.public_key;
+    }
+    if ((o.password_stdin || strcmp(rq.op, "password") == 0) && read_password(password, sizeof password) < 0)
+        return 1;
+    rq.password = password;
+    int rc = send_request(ctx, &rq, wants_key ? key_path : NULL);
+    if (rc != 0 && wants_key)
+        remove(key_path);           /* nobody registered it: do not leave a key that looks usable */
+    return rc;
+}

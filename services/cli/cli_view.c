@@ -1,0 +1,138 @@
+/* cli_view.c — the read commands: each asks a service for one of its views
+ * ("view.request", common/view.h) with the operator's key and prints the
+ * tables that come back. The service decides what this key's user may see
+ * and masks personal data before it leaves; the tool only prints.
+ *
+ *   jiesu show TICKET                          one order (reporting)
+ *   jiesu alerts [--all] [--rung RUNG] [--limit N]   alerts for your unit (reporting)
+ *   jiesu manual [--limit N]                   the manual dispatch queue (reporting)
+ *   jiesu units [TEXT]                         units, by code or name (reporting)
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus.h"
+#include "cli_table.h"
+
+#define VIEW_TRIES 2
+
+/* Prints a one-record table as "column  value" lines. */
+static void print_fields(const Jiesu__Table *t)
+{
+    size_t width = 0;
+    for (size_t c = 0; c < t->n_columns; c++)
+        if (cli_table_width(t->columns[c]) > width)
+            width = cli_table_width(t->columns[c]);
+    for (size_t r = 0; r < t->n_rows; r++)
+        for (size_t c = 0; c < t->n_columns && c < t->rows[r]->n_cells; c++) {
+            cli_table_pad(stdout, t->columns[c], width + 2, 0);
+            printf("%s\n", t->rows[r]->cells[c]);
+        }
+}
+
+/* Prints a table under its title: header and rows, or "(none)". */
+static void print_table(const Jiesu__Table *t, int titled)
+{
+    if (titled)
+        printf("\n%s:\n", t->title);
+    if (t->fields) {
+        print_fields(t);
+        return;
+    }
+    if (t->n_rows == 0) {
+        printf("  (none)\n");
+        return;
+    }
+    cli_table *out = cli_table_new(t->n_columns, t->align);
+    int ok = out && cli_table_add(out, (const char *const *)t->columns) == 0;
+    for (size_t r = 0; ok && r < t->n_rows; r++)
+        ok = t->rows[r]->n_cells == t->n_columns && cli_table_add(out, (const char *const *)t->rows[r]->cells) == 0;
+    if (ok)
+        cli_table_print(out, stdout);
+    else
+        cli_error("%s: a malformed table came back", t->title);
+    cli_table_destroy(&out);
+}
+
+int cli_view(cli_ctx *ctx, const char *svc, const char *what, const char *name, char **args, int nargs)
+{
+    char err[1024];
+    Jiesu__Envelope *env = NULL;
+    Jiesu__ViewReply *reply = NULL;
+    Jiesu__ViewRequest rq = JIESU__VIEW_REQUEST__INIT;
+    rq.name = (char *)name;
+    rq.args = args;
+    rq.n_args = (size_t)nargs;
+    int timeout_ms = (int)(1000 * config_get_long(ctx->cfg, "cli.timeout_seconds", 5));
+    if (cli_call(ctx, svc, what, "view.request", &rq.base, timeout_ms, VIEW_TRIES, 0, &env, err, sizeof err) < 0)
+        return 1;
+    int rc = 1;
+    if (strcmp(env->type, "view.reply") != 0 || !(reply = BUS_UNPACK(view_reply, env))) {
+        cli_error("%s: %s answered '%s', not a valid view.reply", what, svc, env->type);
+    } else {
+        for (size_t i = 0; i < reply->n_tables; i++)
+            print_table(reply->tables[i], reply->n_tables > 1 && !reply->tables[i]->fields);
+        if (*reply->note)
+            printf("%s\n", reply->note);
+        rc = 0;
+    }
+    if (reply)
+        jiesu__view_reply__free_unpacked(reply, NULL);
+    jiesu__envelope__free_unpacked(env, NULL);
+    return rc;
+}
+
+/* ---- the commands ---- */
+
+int cli_show_main(cli_ctx *ctx, int argc, char **argv)
+{
+    char what[160];
+    if (argc != 2 || argv[1][0] == '-') {
+        fprintf(stderr, "usage: jiesu show TICKET\n");
+        return 2;
+    }
+    snprintf(what, sizeof what, "show %s", argv[1]);
+    return cli_view(ctx, "reporting", what, "order", argv + 1, 1);
+}
+
+int cli_alerts_main(cli_ctx *ctx, int argc, char **argv)
+{
+    char *args[3] = {"", "", ""};       /* all, rung, limit */
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--all") == 0)
+            args[0] = "all";
+        else if (strcmp(argv[i], "--rung") == 0 && i + 1 < argc)
+            args[1] = argv[++i];
+        else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc && atoi(argv[i + 1]) > 0)
+            args[2] = argv[++i];
+        else {
+            fprintf(stderr, "usage: jiesu alerts [--all] [--rung RUNG] [--limit N]\n");
+            return 2;
+        }
+    }
+    return cli_view(ctx, "reporting", "alerts", "alerts", args, 3);
+}
+
+int cli_manual_main(cli_ctx *ctx, int argc, char **argv)
+{
+    char *args[1] = {""};
+    if (argc == 3 && strcmp(argv[1], "--limit") == 0 && atoi(argv[2]) > 0)
+        args[0] = argv[2];
+    else if (argc != 1) {
+        fprintf(stderr, "usage: jiesu manual [--limit N]\n");
+        return 2;
+    }
+    return cli_view(ctx, "reporting", "manual", "manual", args, 1);
+}
+
+int cli_units_main(cli_ctx *ctx, int argc, char **argv)
+{
+    if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+        fprintf(stderr, "usage: jiesu units [TEXT]    (units whose code or name contains TEXT)\n");
+        return 2;
+    }
+    return cli_view(ctx, "reporting", "units", "units", argv + 1, argc - 1);
+}

@@ -1,0 +1,81 @@
+/* esc_ack.c — acknowledging an alert (see esc_ack.h). One statement moves
+ * the alert and writes the order's event, so neither happens alone. */
+#include "esc_ack.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+
+#define ERR_REFUSED 409
+
+/* $1 alert id, $2 the principal's name, $3 their unit id, $4 note. */
+static const char SQL_ACK[] =
+    "WITH a AS ("
+    "  UPDATE alerts SET acked_at = now(), acked_by = $2"
+    "   WHERE id = $1::bigint AND acked_at IS NULL AND target_unit_id = $3::int"
+    "  RETURNING id, complaint_id, rung, cycle"
+    "), logged AS ("
+    "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
+    "  SELECT complaint_id, $2, 'acked', jsonb_build_object('alert_id', id, 'rung', rung, 'cycle', cycle,"
+    "                                                      'note', nullif($4, ''))"
+    "  FROM a WHERE complaint_id IS NOT NULL"
+    ") SELECT id FROM a";
+
+/* Why alert $1 was not acknowledged by unit $2: who acked it when, or whose it is. */
+static const char SQL_WHY[] =
+    "SELECT coalesce(a.acked_by, ''), coalesce(to_char(a.acked_at, 'YYYY-MM-DD HH24:MI'), ''),"
+    "       a.target_unit_id IS NOT DISTINCT FROM $2::int, coalesce(t.name, a.target)"
+    "  FROM alerts a LEFT JOIN units t ON t.id = a.target_unit_id WHERE a.id = $1::bigint";
+
+static void explain(service *s, const bus_request *req, const char *id, const auth_principal *who)
+{
+    char unit[16];
+    snprintf(unit, sizeof unit, "%d", who->unit_id);
+    const char *params[] = {id, unit};
+    PGresult *res = db_query(s->pg, "alert ack refusal", SQL_WHY, 2, params);
+    if (!res || PQntuples(res) == 0 || *PQgetvalue(res, 0, 2) != 't')
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "no alert %s addressed to %s (`jiesu alerts` lists yours)",
+                               id, who->unit_name);
+    else
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "alert %s was already acknowledged by %s at %s", id,
+                               PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
+    PQclear(res);
+}
+
+void esc_ack_request(service *s, const bus_request *req, const auth_principal *who)
+{
+    char id[24], unit[16];
+    Jiesu__AckRequest *rq = BUS_UNPACK(ack_request, req->env);
+    if (!rq || rq->alert_id <= 0) {
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "alert.ack: no alert id");
+        goto cleanup;
+    }
+    if (svc_ensure_pg(s) < 0) {
+        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database unavailable; try again");
+        goto cleanup;
+    }
+    snprintf(id, sizeof id, "%lld", (long long)rq->alert_id);
+    snprintf(unit, sizeof unit, "%d", who->unit_id);
+    const char *params[] = {id, who->name, unit, rq->note};
+    PGresult *res = db_query(s->pg, "alert ack", SQL_ACK, 4, params);
+    if (!res) {
+        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "acknowledging alert %s failed (see the log)", id);
+    } else if (PQntuples(res) == 0) {
+        explain(s, req, id, who);
+    } else {
+        char msg[256];
+        Jiesu__AckReply reply = JIESU__ACK_REPLY__INIT;
+        snprintf(msg, sizeof msg, "alert %s acknowledged by %s (%s)", id, who->name, who->unit_name);
+        reply.alert_id = rq->alert_id;
+        reply.message = msg;
+        bus_server_reply(s->server, req, "alert.acked", &reply.base);
+        log_info("%s", msg);
+    }
+    PQclear(res);
+cleanup:
+    if (rq)
+        jiesu__ack_request__free_unpacked(rq, NULL);
+}

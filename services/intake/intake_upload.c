@@ -1,0 +1,214 @@
+/* intake_upload.c — spooling uploaded files (see intake_upload.h).
+ *
+ * A fixed table of UPLOADS_MAX slots: a clerk's upload takes one until it is
+ * imported or goes idle. Chunks are written with pwrite at their offset, so
+ * a chunk that comes twice (the client retried after a lost reply) lands on
+ * the same bytes; one that would leave a hole is refused.
+ */
+#include "intake_upload.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bus.h"
+#include "log.h"
+
+#define UPLOADS_MAX 16
+
+typedef struct {
+    char    id[33];             /* "" when the slot is free */
+    char    owner[ZAP_USER_ID_MAX];
+    char    file_name[256];
+    char    path[4096];
+    int     fd;
+    int64_t received, size;
+    int64_t touched_ms;
+} upload;
+
+struct intake_uploads {
+    char    dir[3072];
+    int64_t max_bytes;
+    upload  slot[UPLOADS_MAX];
+};
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+intake_uploads *intake_uploads_new(const char *dir, int64_t max_bytes, char *err, size_t errlen)
+{
+    struct stat st;
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "spool directory %s: %s", dir, strerror(errno));
+        return NULL;
+    }
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || chmod(dir, 0700) != 0) {
+        snprintf(err, errlen, "spool directory %s: not a directory this service owns", dir);
+        return NULL;
+    }
+    intake_uploads *self = calloc(1, sizeof *self);
+    if (!self) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (strlen(dir) >= sizeof self->dir) {
+        snprintf(err, errlen, "spool directory %s: path too long", dir);
+        free(self);
+        return NULL;
+    }
+    snprintf(self->dir, sizeof self->dir, "%s", dir);
+    self->max_bytes = max_bytes;
+    for (int i = 0; i < UPLOADS_MAX; i++)
+        self->slot[i].fd = -1;
+    return self;
+}
+
+static void forget(upload *u)
+{
+    if (u->fd >= 0)
+        close(u->fd);
+    if (*u->path)
+        unlink(u->path);
+    memset(u, 0, sizeof *u);
+    u->fd = -1;
+}
+
+static upload *find(intake_uploads *self, const char *id)
+{
+    for (int i = 0; i < UPLOADS_MAX; i++)
+        if (*self->slot[i].id && strcmp(self->slot[i].id, id) == 0)
+            return &self->slot[i];
+    return NULL;
+}
+
+/* A new upload for chunk's file, in a free slot. NULL with code and err. */
+static upload *open_upload(intake_uploads *self, const char *owner, const Jiesu__ImportUpload *chunk, int *code,
+                           char *err, size_t errlen)
+{
+    upload *u = NULL;
+    intake_uploads_expire(self);
+    for (int i = 0; i < UPLOADS_MAX && !u; i++)
+        if (!*self->slot[i].id)
+            u = &self->slot[i];
+    if (!u) {
+        *code = 503;
+        snprintf(err, errlen, "intake is taking %d files already; try again in a while", UPLOADS_MAX);
+        return NULL;
+    }
+    if (chunk->size < 0 || chunk->size > self->max_bytes) {
+        *code = UPLOAD_TOO_BIG;
+        snprintf(err, errlen, "the file has %lld bytes; intake takes at most %lld (intake.max_upload_bytes)",
+                 (long long)chunk->size, (long long)self->max_bytes);
+        return NULL;
+    }
+    bus_new_id(u->id);
+    snprintf(u->path, sizeof u->path, "%s/upload-%s", self->dir, u->id);
+    if ((u->fd = open(u->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+        *code = 500;
+        snprintf(err, errlen, "spooling the file: %s: %s", u->path, strerror(errno));
+        u->path[0] = '\0';
+        forget(u);
+        return NULL;
+    }
+    snprintf(u->owner, sizeof u->owner, "%s", owner);
+    snprintf(u->file_name, sizeof u->file_name, "%s", *chunk->file_name ? chunk->file_name : "upload");
+    u->size = chunk->size;
+    return u;
+}
+
+/* Writes the chunk at its offset. 0, or -1 with code and err. */
+static int write_chunk(intake_uploads *self, upload *u, const Jiesu__ImportUpload *chunk, int *code, char *err,
+                       size_t errlen)
+{
+    int64_t end = chunk->offset + (int64_t)chunk->data.len;
+    if (chunk->offset < 0 || chunk->offset > u->received) {
+        *code = 409;
+        snprintf(err, errlen, "chunk at byte %lld, but intake holds %lld: send from there",
+                 (long long)chunk->offset, (long long)u->received);
+        return -1;
+    }
+    if (end > self->max_bytes) {
+        *code = UPLOAD_TOO_BIG;
+        snprintf(err, errlen, "the file passes intake.max_upload_bytes (%lld bytes)", (long long)self->max_bytes);
+        return -1;
+    }
+    for (size_t done = 0; done < chunk->data.len;) {
+        ssize_t n = pwrite(u->fd, chunk->data.data + done, chunk->data.len - done, chunk->offset + (off_t)done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            *code = 507;
+            snprintf(err, errlen, "spooling the file: %s", strerror(errno));
+            return -1;
+        }
+        done += (size_t)n;
+    }
+    if (end > u->received)
+        u->received = end;
+    return 0;
+}
+
+int intake_uploads_put(intake_uploads *self, const char *owner, const Jiesu__ImportUpload *chunk,
+                       intake_upload_state *st, int *code, char *err, size_t errlen)
+{
+    upload *u = *chunk->upload_id ? find(self, chunk->upload_id) : open_upload(self, owner, chunk, code, err, errlen);
+    if (!u && *chunk->upload_id) {
+        *code = UPLOAD_GONE;
+        snprintf(err, errlen, "upload %s is not known here (intake restarted, or it sat idle): send the file again",
+                 chunk->upload_id);
+    } else if (u && strcmp(u->owner, owner) != 0) {
+        *code = 403;
+        snprintf(err, errlen, "upload %s is another user's", chunk->upload_id);
+        u = NULL;
+    }
+    if (!u || write_chunk(self, u, chunk, code, err, errlen) < 0)
+        return -1;
+    u->touched_ms = mono_ms();
+    snprintf(st->id, sizeof st->id, "%s", u->id);
+    st->received = u->received;
+    if (!chunk->last)
+        return 0;
+    if (fsync(u->fd) != 0)
+        log_warn("upload %s: fsync: %s", u->id, strerror(errno));
+    snprintf(st->path, sizeof st->path, "%s", u->path);
+    snprintf(st->file_name, sizeof st->file_name, "%s", u->file_name);
+    return 1;
+}
+
+void intake_uploads_done(intake_uploads *self, const char *id)
+{
+    upload *u = find(self, id);
+    if (u)
+        forget(u);
+}
+
+void intake_uploads_expire(intake_uploads *self)
+{
+    int64_t now = mono_ms();
+    for (int i = 0; i < UPLOADS_MAX; i++)
+        if (*self->slot[i].id && now - self->slot[i].touched_ms > UPLOAD_IDLE_MS) {
+            log_warn("upload %s (%s) idle for %d minutes: dropped", self->slot[i].id, self->slot[i].file_name,
+                     UPLOAD_IDLE_MS / 60000);
+            forget(&self->slot[i]);
+        }
+}
+
+void intake_uploads_destroy(intake_uploads **self)
+{
+    if (!*self)
+        return;
+    for (int i = 0; i < UPLOADS_MAX; i++)
+        if (*(*self)->slot[i].id)
+            forget(&(*self)->slot[i]);
+    free(*self);
+    *self = NULL;
+}

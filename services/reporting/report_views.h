@@ -1,0 +1,10 @@
+/* report_views.h — the views people read through the reporting service
+ * (`jiesu show`, `alerts`, `manual`, `units`), answered by view_answer(). */
+#ifndef JIESU_REPORT_VIEWS_H
+#define JIESU_REPORT_VIEWS_H
+
+#include "view.h"
+
+extern const view_def REPORT_VIEWS[];
+
+#endif

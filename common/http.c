@@ -61,6 +61,28 @@ void http_reply(http_response *resp, int status, const char *content_type, const
     resp->len = n < 0 ? 0 : (size_t)n;
 }
 
+FILE *http_body_open(http_body *b)
+{
+    b->buf = NULL;
+    b->len = 0;
+    b->f = open_memstream(&b->buf, &b->len);
+    return b->f;
+}
+
+void http_body_reply(http_body *b, http_response *resp, int status, const char *content_type)
+{
+    if (!b->f || fclose(b->f) != 0) {       /* buf and len are final only after fclose */
+        free(b->buf);
+        http_reply(resp, 500, "application/json", "{\"error\": \"out of memory\"}\n");
+        return;
+    }
+    free(resp->body);
+    resp->status = status;
+    resp->content_type = content_type;
+    resp->body = b->buf;
+    resp->len = b->len;
+}
+
 http_server *http_server_new(const char *addr, size_t max_body, char *err, size_t errlen)
 {
     const char *colon = strrchr(addr, ':');

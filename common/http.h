@@ -14,6 +14,7 @@
 #define JIESU_HTTP_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct http_server http_server;
 typedef struct http_request http_request;
@@ -53,6 +54,18 @@ const char *http_param(const http_request *req, const char *name);
 
 /* A request header (name matched without regard to case), or NULL. Valid during the handler only. */
 const char *http_header(const http_request *req, const char *name);
+
+/* A response body written with stdio: f = http_body_open(&b), fprintf(f, ...)
+ * (when f is not NULL), then http_body_reply() closes it and makes it resp's
+ * body (500 when memory ran out). */
+typedef struct {
+    FILE  *f;
+    char  *buf;
+    size_t len;
+} http_body;
+
+FILE *http_body_open(http_body *b);
+void http_body_reply(http_body *b, http_response *resp, int status, const char *content_type);
 
 /* Sets resp to status with a malloc'd copy of the printf-formatted body. */
 void http_reply(http_response *resp, int status, const char *content_type, const char *fmt, ...)

@@ -59,46 +59,15 @@ static PGconn *pg_for(report_http *h, http_response *resp)
     return h->pg;
 }
 
-/* A response body written with stdio into memory: mem_open(), fprintf to m.f
- * (when not NULL), mem_reply(). */
-typedef struct {
-    FILE  *f;
-    char  *buf;
-    size_t len;
-} mem_out;
-
-static FILE *mem_open(mem_out *m)
-{
-    m->buf = NULL;
-    m->len = 0;
-    m->f = open_memstream(&m->buf, &m->len);
-    return m->f;
-}
-
-/* Closes m and makes its text the response (buf and len are final only after fclose). */
-static void mem_reply(http_response *resp, mem_out *m, int status, const char *type)
-{
-    if (!m->f || fclose(m->f) != 0) {
-        free(m->buf);
-        http_reply(resp, 500, JSON, "{\"error\": \"out of memory\"}\n");
-        return;
-    }
-    free(resp->body);
-    resp->status = status;
-    resp->content_type = type;
-    resp->body = m->buf;
-    resp->len = m->len;
-}
-
 static void error_json(http_response *resp, int status, const char *msg)
 {
-    mem_out m;
-    if (mem_open(&m)) {
+    http_body m;
+    if (http_body_open(&m)) {
         fputs("{\"error\": ", m.f);
         report_json_string(m.f, msg);
         fputs("}\n", m.f);
     }
-    mem_reply(resp, &m, status, JSON);
+    http_body_reply(&m, resp, status, JSON);
 }
 
 /* The week named by ?week=, else this week (back = 0) or last week (back = 1). */
@@ -133,10 +102,10 @@ static report_bulletin *bulletin_for(report_http *h, const http_request *req, in
 static void respond_with(http_response *resp, const char *type, void (*write)(FILE *, const report_bulletin *),
                          const report_bulletin *b)
 {
-    mem_out m;
-    if (mem_open(&m))
+    http_body m;
+    if (http_body_open(&m))
         write(m.f, b);
-    mem_reply(resp, &m, 200, type);
+    http_body_reply(&m, resp, 200, type);
 }
 
 static void on_bulletin_json(void *ctx, const http_request *req, http_response *resp)
@@ -184,10 +153,10 @@ static void on_dashboard(void *ctx, const http_request *req, http_response *resp
     if (!b)
         return;
     size_t n = trend(h, b, weeks);
-    mem_out m;
-    if (mem_open(&m))
+    http_body m;
+    if (http_body_open(&m))
         report_html_dashboard(m.f, b, (const report_table *const *)weeks, n);
-    mem_reply(resp, &m, 200, HTML);
+    http_body_reply(&m, resp, 200, HTML);
     for (size_t i = 0; i < n; i++)
         report_table_free(&weeks[i]);
     report_bulletin_free(&b);
@@ -214,10 +183,10 @@ static void on_daily(void *ctx, const http_request *req, http_response *resp)
             error_json(resp, 503, err);
         return;
     }
-    mem_out m;
-    if (mem_open(&m))
+    http_body m;
+    if (http_body_open(&m))
         report_json_daily(m.f, d);
-    mem_reply(resp, &m, 200, JSON);
+    http_body_reply(&m, resp, 200, JSON);
     report_daily_free(&d);
 }
 
@@ -234,10 +203,10 @@ static void on_streets(void *ctx, const http_request *req, http_response *resp)
         error_json(resp, strstr(err, "is not a date") ? 400 : 503, err);
         return;
     }
-    mem_out m;
-    if (mem_open(&m))
+    http_body m;
+    if (http_body_open(&m))
         report_json_streets(m.f, r, scope.from_date, scope.to_date);
-    mem_reply(resp, &m, 200, JSON);
+    http_body_reply(&m, resp, 200, JSON);
     report_reply_free(&r);
 }
 
@@ -249,10 +218,10 @@ static void on_live(void *ctx, const http_request *req, http_response *resp)
     pthread_mutex_lock(&h->lock);
     copy = h->live;
     pthread_mutex_unlock(&h->lock);
-    mem_out m;
-    if (mem_open(&m))
+    http_body m;
+    if (http_body_open(&m))
         report_json_live(m.f, &copy);
-    mem_reply(resp, &m, 200, JSON);
+    http_body_reply(&m, resp, 200, JSON);
 }
 
 static void on_open311_list(void *ctx, const http_request *req, http_response *resp)

@@ -10,8 +10,9 @@
  * libmicrohttpd closes idle connections and refuses too many from one
  * address, but has no deadline for a whole request: a client sending a byte
  * every few seconds keeps a connection forever. So every connection is
- * tracked (connection notifications) with the time its current request began
- * and whether it is being answered, and a watcher thread shuts down the
+ * tracked (connection notifications) with its client's address, the time its
+ * current request began and whether it is being answered (which also counts
+ * the requests of one address being answered), and a watcher thread shuts down the
  * socket of one past the deadline; libmicrohttpd then sees the end of the
  * stream and closes it. The record is unlinked, under the same lock, in the
  * "closed" notification, which libmicrohttpd sends before it closes the
@@ -59,6 +60,7 @@ struct http_request {
 typedef struct http_conn {
     struct http_conn *prev, *next;
     int               fd;
+    char              ip[INET6_ADDRSTRLEN];     /* the client's address */
     long long         since_ms;     /* when the request being received began (monotonic) */
     int               busy;         /* being answered: its handler runs or its response goes out */
     int               cut;          /* shut down by the watcher */
@@ -99,6 +101,7 @@ static const struct {
     {"http.threads", offsetof(http_limits, threads), 4, 1, HTTP_MAX_THREADS},
     {"http.max_connections", offsetof(http_limits, max_connections), 256, 1, 65536},
     {"http.per_ip_connections", offsetof(http_limits, per_ip_connections), 32, 1, 65536},
+    {"http.per_ip_busy", offsetof(http_limits, per_ip_busy), 2, 1, 65536},
     {"http.idle_timeout_seconds", offsetof(http_limits, idle_seconds), 10, 1, 3600},
     {"http.request_timeout_seconds", offsetof(http_limits, request_seconds), 30, 1, 3600},
     {"http.connection_memory_kib", offsetof(http_limits, memory_kib), 32, 8, 1024},
@@ -298,7 +301,9 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, http_response 
     return rc;
 }
 
-static enum MHD_Result run_handler(http_server *self, http_request *req)
+/* Answers req: its route's handler, or an error. crowded: the client's
+ * address has http.per_ip_busy requests being answered already. */
+static enum MHD_Result run_handler(http_server *self, http_request *req, int crowded)
 {
     http_response resp = {.status = 500};
     int path_known;
@@ -306,6 +311,9 @@ static enum MHD_Result run_handler(http_server *self, http_request *req)
     if (req->too_large)
         http_reply(&resp, 413, "application/json", "[{\"code\":413,\"description\":\"request body over %zu bytes\"}]",
                    self->max_body);
+    else if (crowded)
+        http_reply(&resp, 503, "application/json", "[{\"code\":503,\"description\":\"%u requests from your address "
+                   "are being answered already; send this one again when one is done\"}]", self->limits.per_ip_busy);
     else if (!route && path_known)
         http_reply(&resp, 405, "application/json", "[{\"code\":405,\"description\":\"method not allowed\"}]");
     else if (!route)
@@ -323,16 +331,49 @@ static http_conn *conn_record(struct MHD_Connection *conn)
     return ci ? ci->socket_context : NULL;
 }
 
-/* A request is being answered (busy) or done (its connection waits for the next one). */
-static void conn_busy(http_server *self, struct MHD_Connection *conn, int busy)
+/* The request on conn is about to be answered: 0, or -1 when its address
+ * has per_ip_busy requests being answered already (and this one is not). */
+static int conn_start(http_server *self, struct MHD_Connection *conn)
+{
+    http_conn *c = conn_record(conn);
+    unsigned busy = 0;
+    if (!c)
+        return 0;
+    pthread_mutex_lock(&self->lock);
+    for (const http_conn *o = self->conns; o; o = o->next)
+        busy += o->busy && strcmp(o->ip, c->ip) == 0;
+    int crowded = busy >= self->limits.per_ip_busy;
+    if (!crowded) {
+        c->busy = 1;
+        c->since_ms = mono_ms();
+    }
+    pthread_mutex_unlock(&self->lock);
+    return crowded ? -1 : 0;
+}
+
+/* The request on conn is done: the next one on the connection starts its clock. */
+static void conn_done(http_server *self, struct MHD_Connection *conn)
 {
     http_conn *c = conn_record(conn);
     if (!c)
         return;
     pthread_mutex_lock(&self->lock);
-    c->busy = busy;
+    c->busy = 0;
     c->since_ms = mono_ms();
     pthread_mutex_unlock(&self->lock);
+}
+
+/* The client's address as text ("" when unknown). */
+static void client_ip(struct MHD_Connection *conn, char *ip, size_t cap)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    const void *a = !sa                       ? NULL
+                    : sa->sa_family == AF_INET  ? (const void *)&((const struct sockaddr_in *)sa)->sin_addr
+                    : sa->sa_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
+                                                : NULL;
+    if (!a || !inet_ntop(sa->sa_family, a, ip, (socklen_t)cap))
+        ip[0] = '\0';
 }
 
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
@@ -346,6 +387,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
             return;                 /* untracked: only the idle timeout applies to it */
         c->fd = ci->connect_fd;
         c->since_ms = mono_ms();
+        client_ip(conn, c->ip, sizeof c->ip);
         pthread_mutex_lock(&self->lock);
         c->next = self->conns;
         if (c->next)
@@ -434,15 +476,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
-    conn_busy(self, conn, 1);
-    return run_handler(self, req);
+    return run_handler(self, req, conn_start(self, conn) < 0);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     (void)toe;
-    conn_busy(cls, conn, 0);        /* the next request on this connection starts its clock */
+    conn_done(cls, conn);
     http_request *req = *con_cls;
     if (!req)
         return;

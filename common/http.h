@@ -11,7 +11,9 @@
  *
  * What one client can take (http_limits): at most per_ip_connections
  * connections from one address (more are closed as soon as they are
- * accepted), max_connections in all, connection_memory bytes each for its
+ * accepted), per_ip_busy of its requests answered at once (more get 503 at
+ * once, so one client's slow requests never take every thread),
+ * max_connections in all, connection_memory bytes each for its
  * headers; a connection silent for idle_seconds is closed, and so is one that
  * has not sent a whole request — headers and body — within request_seconds of
  * connecting or of its previous answer, however it trickles in (a watcher
@@ -49,6 +51,7 @@ typedef struct {
     unsigned threads;               /* http.threads 4: handler threads (1..HTTP_MAX_THREADS) */
     unsigned max_connections;       /* http.max_connections 256: all clients together */
     unsigned per_ip_connections;    /* http.per_ip_connections 32: one client address */
+    unsigned per_ip_busy;           /* http.per_ip_busy 2: requests of one address answered at once */
     unsigned idle_seconds;          /* http.idle_timeout_seconds 10: a silent connection is closed */
     unsigned request_seconds;       /* http.request_timeout_seconds 30: a whole request must arrive within */
     unsigned memory_kib;            /* http.connection_memory_kib 32: per connection, headers included */

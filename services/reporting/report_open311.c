@@ -8,10 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "mask.h"
 #include "report_json.h"
 
 #define JSON "application/json; charset=utf-8"
+#define QUERY_CANCELED "57014"
+
+/* An anonymous request costs the database at most this. */
+static const char QUERY_LIMIT_SQL[] = "SET LOCAL statement_timeout = 2000";
 
 /* The columns of one request, over complaints c and its owner's assignment a and unit u. */
 #define REQUEST_COLUMNS                                                                             \
@@ -39,7 +44,7 @@ static const char LIST_SQL[] =
     "   AND ($1::timestamptz IS NULL OR c.called_at >= $1::timestamptz)"
     "   AND ($2::timestamptz IS NULL OR c.called_at <= $2::timestamptz)"
     "   AND ($3::text IS NULL OR (c.status IN ('resolved', 'closed')) = ($3 = 'closed'))"
-    "   AND ($4::text IS NULL OR coalesce(c.category, c.category_raw) = $4)"
+    "   AND ($4::text IS NULL OR coalesce(c.category, c.category_raw) = $4) AND $4 IS DISTINCT FROM 'conduct'"
     " ORDER BY c.called_at DESC, c.id DESC LIMIT $5::int OFFSET $6::int";
 
 /* $1 ticket number. */
@@ -110,19 +115,38 @@ static void write_request(FILE *f, const PGresult *res, int row)
     fputc('}', f);
 }
 
-/* Runs sql and answers with its rows as a JSON array. A data error in the
- * parameters (a bad date, say) is the caller's: 400. With missing_is_404 no
+/* Answers a failed query: a data error in the parameters (a bad date, say)
+ * is the caller's, 400; a query over its time, 503. */
+static void query_failed(const PGresult *res, http_response *resp)
+{
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    if (state && strncmp(state, "22", 2) == 0)
+        open311_error(resp, 400, "bad parameter", PQresultErrorMessage(res));
+    else if (state && strcmp(state, QUERY_CANCELED) == 0)
+        open311_error(resp, 503, "the query took too long; narrow it with start_date, end_date or service_code", NULL);
+    else
+        open311_error(resp, 500, "database error", PQresultErrorMessage(res));
+}
+
+/* Runs sql within the time limit, in a transaction of its own. */
+static PGresult *run_limited(PGconn *pg, const char *sql, int n, const char *const *params)
+{
+    PGresult *res = NULL;
+    if (db_exec(pg, "BEGIN") == 0 && db_exec(pg, QUERY_LIMIT_SQL) == 0)
+        res = PQexecParams(pg, sql, n, NULL, params, NULL, NULL, 0);
+    db_exec(pg, "ROLLBACK");            /* it only read */
+    return res;
+}
+
+/* Runs sql and answers with its rows as a JSON array. With missing_is_404 no
  * row answers 404, worded alike for a ticket that does not exist and one that
  * is not published. */
 static void answer(PGconn *pg, const char *sql, int n, const char *const *params, http_response *resp,
                    int missing_is_404)
 {
-    PGresult *res = PQexecParams(pg, sql, n, NULL, params, NULL, NULL, 0);
+    PGresult *res = run_limited(pg, sql, n, params);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-        int bad_input = state && strncmp(state, "22", 2) == 0;
-        open311_error(resp, bad_input ? 400 : 500, bad_input ? "bad parameter" : "database error",
-                      PQresultErrorMessage(res));
+        query_failed(res, resp);
     } else if (PQntuples(res) == 0 && missing_is_404) {
         open311_error(resp, 404, "no such service request", params[0]);
     } else {

@@ -30,12 +30,14 @@
 
 #define OPEN311_DEFAULT_LIMIT 50
 #define OPEN311_MAX_LIMIT 200
-#define OPEN311_MAX_DEPTH 10000     /* page × limit at most: older requests by start_date/end_date */
+#define OPEN311_MAX_DEPTH 2000      /* page × limit at most: older requests by start_date/end_date */
 
 /* GET /requests.json, newest first, with the optional filters start_date,
  * end_date (ISO 8601), status (open|closed), service_code (category code),
- * limit (1..200, default 50) and page (1.., while page × limit ≤ 10,000).
- * The connection's TimeZone gives the times' offsets. */
+ * limit (1..200, default 50) and page (1.., while page × limit ≤ 2,000).
+ * The connection's TimeZone gives the times' offsets. Each query may take
+ * the database 2 s at most (then 503): an anonymous caller cannot make it
+ * work longer. */
 void report_open311_list(PGconn *pg, const http_request *req, http_response *resp);
 
 /* GET /requests/{id}.json: a one-element array, or 404. */

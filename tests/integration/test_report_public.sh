@@ -96,8 +96,9 @@ check_eq "an address that starts with its number gives the community" "东一社
 check_eq "limit=1000 is refused" 400 "$(get '/requests.json?limit=1000')"
 check "… saying the range" grep -q '1 to 200' "$body"
 check_eq "limit=200 is the most" 200 "$(get '/requests.json?limit=200')"
-check_eq "page 51 of 200 (past 10,000 rows) is refused" 400 "$(get '/requests.json?limit=200&page=51')"
+check_eq "page 11 of 200 (past 2,000 rows) is refused" 400 "$(get '/requests.json?limit=200&page=11')"
 check "… pointing to start_date and end_date" grep -q 'start_date and end_date' "$body"
+check_eq "page 10 of 200 is the deepest" 200 "$(get '/requests.json?limit=200&page=10')"
 check_eq "page=0 is refused" 400 "$(get '/requests.json?page=0')"
 check_eq "without limit a page holds at most 50" 200 "$(get '/requests.json')"
 check "… and here all 17" test "$(jq length "$body")" -eq 17

@@ -1,7 +1,8 @@
 /* test_http.c — the route table, form and query fields, and the error replies,
  * over real HTTP with libcurl on loopback; the limits read from the config; a
  * handler blocked (on the database, say) holding up no other client, and not
- * cut by the request deadline that cuts a stalled client meanwhile.
+ * cut by the request deadline that cuts a stalled client meanwhile, and a
+ * second request of its client's address refused at once.
  * (tests/integration/test_http_limits.sh tries the per-client limits on the
  * reporting service.) */
 #include <setjmp.h>
@@ -39,9 +40,10 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
     return size * n;
 }
 
-/* Performs a request (header: one "Name: value" line, or NULL); returns the
- * status, *body the malloc'd body. */
-static long fetch(int port, const char *path, const char *post, const char *header, char **body)
+/* Performs a request from local address src (NULL: any; header: one
+ * "Name: value" line, or NULL); returns the status, *body the malloc'd body. */
+static long fetch_from(const char *src, int port, const char *path, const char *post, const char *header,
+                       char **body)
 {
     char url[256];
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
@@ -53,6 +55,8 @@ static long fetch(int port, const char *path, const char *post, const char *head
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
+    if (src)
+        curl_easy_setopt(c, CURLOPT_INTERFACE, src);
     if (post)
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
     assert_int_equal(curl_easy_perform(c), CURLE_OK);
@@ -62,6 +66,11 @@ static long fetch(int port, const char *path, const char *post, const char *head
     curl_slist_free_all(headers);
     *body = s.data ? s.data : strdup("");
     return status;
+}
+
+static long fetch(int port, const char *path, const char *post, const char *header, char **body)
+{
+    return fetch_from(NULL, port, path, post, header, body);
 }
 
 static void echo(void *ctx, const http_request *req, http_response *resp)
@@ -135,6 +144,7 @@ static void test_limits_from_config(void **state)
     assert_int_equal(l.threads, 4);
     assert_int_equal(l.max_connections, 256);
     assert_int_equal(l.per_ip_connections, 32);
+    assert_int_equal(l.per_ip_busy, 2);
     assert_int_equal(l.idle_seconds, 10);
     assert_int_equal(l.request_seconds, 30);
     assert_int_equal(l.memory_kib, 32);
@@ -178,7 +188,7 @@ static void *fetch_slow(void *arg)
 {
     slow_gate *g = arg;
     char *body;
-    g->status = fetch(g->port, "/slow", NULL, NULL, &body);
+    g->status = fetch_from("127.0.0.1", g->port, "/slow", NULL, NULL, &body);
     free(body);
     return NULL;
 }
@@ -219,6 +229,7 @@ static void test_slow_handler_holds_up_no_one(void **state)
     http_limits_default(&l);
     l.threads = 2;
     l.request_seconds = 1;
+    l.per_ip_busy = 1;
     http_server *srv = http_server_new("127.0.0.1:0", 1024, err, sizeof err);
     assert_non_null(srv);
     http_server_limits(srv, &l);
@@ -233,12 +244,15 @@ static void test_slow_handler_holds_up_no_one(void **state)
         pthread_cond_wait(&g.cond, &g.lock);
     pthread_mutex_unlock(&g.lock);
 
+    assert_int_equal(fetch_from("127.0.0.1", g.port, "/fast", NULL, NULL, &body), 503);
+    assert_non_null(strstr(body, "1 requests from your address are being answered"));
+    free(body);
     long long t0 = ms_now();
-    assert_int_equal(fetch(g.port, "/fast", NULL, NULL, &body), 200);
+    assert_int_equal(fetch_from("127.0.0.2", g.port, "/fast", NULL, NULL, &body), 200);
     long long fast_ms = ms_now() - t0;
     free(body);
     if (fast_ms > 1000)
-        fail_msg("a request took %lld ms while another handler was blocked", fast_ms);
+        fail_msg("a request took %lld ms while another client's handler was blocked", fast_ms);
     long long stalled = stalled_for(g.port);
     if (stalled < 900 || stalled > 2500)
         fail_msg("a stalled request was closed after %lld ms (request deadline 1 s)", stalled);

@@ -341,7 +341,8 @@ static void put_masked(mask_out *o, const char *from, const char *to, const mask
 
 static const char *const HOUSE_WORDS[] = {"号", "栋", "幢", "座", "单元", "室", "户", "楼", "层", "弄", "#", "＃", NULL};
 
-/* Is the text at s a house word (号 but not 号线)? prev: the text before the number. */
+/* Does a house word follow the number at `number`, at s? 号 counts but not
+ * 号线 (a metro line), nor after 月 (5月1号 is a date). */
 static int house_word(const char *text, const char *number, const char *s)
 {
     if (!starts_any(s, HOUSE_WORDS) || starts(s, "号线"))

@@ -1,23 +1,41 @@
-/* http.c — libmicrohttpd wrapped in a route table (see http.h).
+/* http.c — libmicrohttpd wrapped in a route table, with per-client limits
+ * (see http.h).
  *
  * libmicrohttpd calls the access handler several times per request: once with
  * the headers, then once per body chunk, then with no data. The first call
  * allocates a per-request record (kept in *con_cls), body chunks go through a
  * post processor into a small field list, and the last call runs the route's
  * handler and queues its response.
+ *
+ * libmicrohttpd closes idle connections and refuses too many from one
+ * address, but has no deadline for a whole request: a client sending a byte
+ * every few seconds keeps a connection forever. So every connection is
+ * tracked (connection notifications) with its client's address, the time its
+ * current request began and whether it is being answered (which also counts
+ * the requests of one address being answered), and a watcher thread shuts down the
+ * socket of one past the deadline; libmicrohttpd then sees the end of the
+ * stream and closes it. The record is unlinked, under the same lock, in the
+ * "closed" notification, which libmicrohttpd sends before it closes the
+ * descriptor — so the watcher never shuts down a reused descriptor.
  */
 #include "http.h"
 #include "log.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #define MAX_ROUTES 32
 #define MAX_FIELDS 64
+#define WATCH_TICK_MS 250           /* how late past its deadline a slow request may be cut */
+#define CUT_LOG_MS 60000            /* cut connections are logged at most once a minute, counted */
 
 typedef struct {
     char            method[8];
@@ -38,14 +56,88 @@ struct http_request {
     int                       too_large;
 };
 
+/* One open connection, for the request deadline. Guarded by the server's lock. */
+typedef struct http_conn {
+    struct http_conn *prev, *next;
+    int               fd;
+    char              ip[INET6_ADDRSTRLEN];     /* the client's address */
+    long long         since_ms;     /* when the request being received began (monotonic) */
+    int               busy;         /* being answered: its handler runs or its response goes out */
+    int               cut;          /* shut down by the watcher */
+} http_conn;
+
 struct http_server {
     struct MHD_Daemon *daemon;
     char               host[64];
     unsigned short     port;
     size_t             max_body;
+    http_limits        limits;
     http_route_entry   routes[MAX_ROUTES];
     size_t             nroutes;
+    pthread_mutex_t    lock;        /* guards conns, the records and the fields below */
+    pthread_cond_t     wake;        /* tells the watcher to stop */
+    http_conn         *conns;
+    pthread_t          watcher;
+    int                watching;    /* the watcher thread runs */
+    int                stopping;
+    unsigned long      cut, cut_logged;
+    long long          cut_log_ms;
 };
+
+static long long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- limits ---- */
+
+static const struct {
+    const char *key;
+    size_t      offset;
+    unsigned    def, min, max;
+} LIMIT_KEYS[] = {
+    {"http.threads", offsetof(http_limits, threads), 4, 1, HTTP_MAX_THREADS},
+    {"http.max_connections", offsetof(http_limits, max_connections), 256, 1, 65536},
+    {"http.per_ip_connections", offsetof(http_limits, per_ip_connections), 32, 1, 65536},
+    {"http.per_ip_busy", offsetof(http_limits, per_ip_busy), 2, 1, 65536},
+    {"http.idle_timeout_seconds", offsetof(http_limits, idle_seconds), 10, 1, 3600},
+    {"http.request_timeout_seconds", offsetof(http_limits, request_seconds), 30, 1, 3600},
+    {"http.connection_memory_kib", offsetof(http_limits, memory_kib), 32, 8, 1024},
+};
+#define NLIMITS (sizeof LIMIT_KEYS / sizeof LIMIT_KEYS[0])
+
+static unsigned *limit_field(http_limits *l, size_t i)
+{
+    return (unsigned *)((char *)l + LIMIT_KEYS[i].offset);
+}
+
+void http_limits_default(http_limits *l)
+{
+    for (size_t i = 0; i < NLIMITS; i++)
+        *limit_field(l, i) = LIMIT_KEYS[i].def;
+}
+
+int http_limits_load(http_limits *l, const config *cfg, char *err, size_t errlen)
+{
+    http_limits_default(l);
+    for (size_t i = 0; i < NLIMITS; i++) {
+        const char *v = config_get(cfg, LIMIT_KEYS[i].key, NULL);
+        char *end;
+        if (!v)
+            continue;
+        errno = 0;
+        long n = strtol(v, &end, 10);
+        if (errno || end == v || *end || n < LIMIT_KEYS[i].min || n > LIMIT_KEYS[i].max) {
+            snprintf(err, errlen, "%s = '%s': want a whole number from %u to %u", LIMIT_KEYS[i].key, v,
+                     LIMIT_KEYS[i].min, LIMIT_KEYS[i].max);
+            return -1;
+        }
+        *limit_field(l, i) = (unsigned)n;
+    }
+    return 0;
+}
 
 void http_reply(http_response *resp, int status, const char *content_type, const char *fmt, ...)
 {
@@ -59,6 +151,28 @@ void http_reply(http_response *resp, int status, const char *content_type, const
     resp->content_type = content_type;
     resp->body = n < 0 ? NULL : body;
     resp->len = n < 0 ? 0 : (size_t)n;
+}
+
+FILE *http_body_open(http_body *b)
+{
+    b->buf = NULL;
+    b->len = 0;
+    b->f = open_memstream(&b->buf, &b->len);
+    return b->f;
+}
+
+void http_body_reply(http_body *b, http_response *resp, int status, const char *content_type)
+{
+    if (!b->f || fclose(b->f) != 0) {       /* buf and len are final only after fclose */
+        free(b->buf);
+        http_reply(resp, 500, "application/json", "{\"error\": \"out of memory\"}\n");
+        return;
+    }
+    free(resp->body);
+    resp->status = status;
+    resp->content_type = content_type;
+    resp->body = b->buf;
+    resp->len = b->len;
 }
 
 http_server *http_server_new(const char *addr, size_t max_body, char *err, size_t errlen)
@@ -80,7 +194,19 @@ http_server *http_server_new(const char *addr, size_t max_body, char *err, size_
         strcpy(self->host, "0.0.0.0");
     self->port = (unsigned short)port;
     self->max_body = max_body;
+    http_limits_default(&self->limits);
+    pthread_mutex_init(&self->lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&self->wake, &ca);
+    pthread_condattr_destroy(&ca);
     return self;
+}
+
+void http_server_limits(http_server *self, const http_limits *limits)
+{
+    self->limits = *limits;
 }
 
 int http_route(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx)
@@ -175,7 +301,9 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, http_response 
     return rc;
 }
 
-static enum MHD_Result run_handler(http_server *self, http_request *req)
+/* Answers req: its route's handler, or an error. crowded: the client's
+ * address has http.per_ip_busy requests being answered already. */
+static enum MHD_Result run_handler(http_server *self, http_request *req, int crowded)
 {
     http_response resp = {.status = 500};
     int path_known;
@@ -183,6 +311,9 @@ static enum MHD_Result run_handler(http_server *self, http_request *req)
     if (req->too_large)
         http_reply(&resp, 413, "application/json", "[{\"code\":413,\"description\":\"request body over %zu bytes\"}]",
                    self->max_body);
+    else if (crowded)
+        http_reply(&resp, 503, "application/json", "[{\"code\":503,\"description\":\"%u requests from your address "
+                   "are being answered already; send this one again when one is done\"}]", self->limits.per_ip_busy);
     else if (!route && path_known)
         http_reply(&resp, 405, "application/json", "[{\"code\":405,\"description\":\"method not allowed\"}]");
     else if (!route)
@@ -190,6 +321,131 @@ static enum MHD_Result run_handler(http_server *self, http_request *req)
     else
         route->fn(route->ctx, req, &resp);
     return send_response(req->conn, &resp);
+}
+
+/* ---- the request deadline ---- */
+
+static http_conn *conn_record(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+/* The request on conn is about to be answered: 0, or -1 when its address
+ * has per_ip_busy requests being answered already (and this one is not). */
+static int conn_start(http_server *self, struct MHD_Connection *conn)
+{
+    http_conn *c = conn_record(conn);
+    unsigned busy = 0;
+    if (!c)
+        return 0;
+    pthread_mutex_lock(&self->lock);
+    for (const http_conn *o = self->conns; o; o = o->next)
+        busy += o->busy && strcmp(o->ip, c->ip) == 0;
+    int crowded = busy >= self->limits.per_ip_busy;
+    if (!crowded) {
+        c->busy = 1;
+        c->since_ms = mono_ms();
+    }
+    pthread_mutex_unlock(&self->lock);
+    return crowded ? -1 : 0;
+}
+
+/* The request on conn is done: the next one on the connection starts its clock. */
+static void conn_done(http_server *self, struct MHD_Connection *conn)
+{
+    http_conn *c = conn_record(conn);
+    if (!c)
+        return;
+    pthread_mutex_lock(&self->lock);
+    c->busy = 0;
+    c->since_ms = mono_ms();
+    pthread_mutex_unlock(&self->lock);
+}
+
+/* The client's address as text ("" when unknown). */
+static void client_ip(struct MHD_Connection *conn, char *ip, size_t cap)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    const void *a = !sa                       ? NULL
+                    : sa->sa_family == AF_INET  ? (const void *)&((const struct sockaddr_in *)sa)->sin_addr
+                    : sa->sa_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
+                                                : NULL;
+    if (!a || !inet_ntop(sa->sa_family, a, ip, (socklen_t)cap))
+        ip[0] = '\0';
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    http_server *self = cls;
+    http_conn *c = *socket_context;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (!ci || !(c = calloc(1, sizeof *c)))
+            return;                 /* untracked: only the idle timeout applies to it */
+        c->fd = ci->connect_fd;
+        c->since_ms = mono_ms();
+        client_ip(conn, c->ip, sizeof c->ip);
+        pthread_mutex_lock(&self->lock);
+        c->next = self->conns;
+        if (c->next)
+            c->next->prev = c;
+        self->conns = c;
+        pthread_mutex_unlock(&self->lock);
+        *socket_context = c;
+    } else if (c) {                 /* closed: before libmicrohttpd closes the descriptor */
+        pthread_mutex_lock(&self->lock);
+        if (c->prev)
+            c->prev->next = c->next;
+        else
+            self->conns = c->next;
+        if (c->next)
+            c->next->prev = c->prev;
+        pthread_mutex_unlock(&self->lock);
+        free(c);
+        *socket_context = NULL;
+    }
+}
+
+/* Shuts down every connection whose request is overdue; logs the count now
+ * and then. Called with the lock held. */
+static void cut_overdue(http_server *self, long long now)
+{
+    long long limit_ms = (long long)self->limits.request_seconds * 1000;
+    for (http_conn *c = self->conns; c; c = c->next) {
+        if (c->busy || c->cut || now - c->since_ms < limit_ms)
+            continue;
+        shutdown(c->fd, SHUT_RDWR);
+        c->cut = 1;
+        self->cut++;
+    }
+    if (self->cut > self->cut_logged && now - self->cut_log_ms >= CUT_LOG_MS) {
+        log_warn("http %s:%u: closed %lu connections that had not sent a whole request within %u s "
+                 "(slow or stalled clients; http.request_timeout_seconds)",
+                 self->host, self->port, self->cut - self->cut_logged, self->limits.request_seconds);
+        self->cut_logged = self->cut;
+        self->cut_log_ms = now;
+    }
+}
+
+static void *watch(void *arg)
+{
+    http_server *self = arg;
+    pthread_mutex_lock(&self->lock);
+    self->cut_log_ms = mono_ms() - CUT_LOG_MS;
+    while (!self->stopping) {
+        cut_overdue(self, mono_ms());
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_nsec += WATCH_TICK_MS * 1000000L;
+        ts.tv_sec += ts.tv_nsec / 1000000000L;
+        ts.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&self->wake, &self->lock, &ts);
+    }
+    pthread_mutex_unlock(&self->lock);
+    return NULL;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -220,13 +476,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
-    return run_handler(self, req);
+    return run_handler(self, req, conn_start(self, conn) < 0);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls; (void)conn; (void)toe;
+    (void)toe;
+    conn_done(cls, conn);
     http_request *req = *con_cls;
     if (!req)
         return;
@@ -242,22 +499,39 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 int http_server_start(http_server *self, char *err, size_t errlen)
 {
+    const http_limits *l = &self->limits;
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(self->port)};
     if (inet_pton(AF_INET, self->host, &sa.sin_addr) != 1) {
         snprintf(err, errlen, "http address '%s': not an IPv4 address", self->host);
         return -1;
     }
-    self->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, self->port, NULL, NULL,
-                                    on_request, self,
+    struct MHD_OptionItem pool[] = {
+        {l->threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, l->threads, NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    self->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG, self->port,
+                                    NULL, NULL, on_request, self,
                                     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                                     MHD_OPTION_NOTIFY_COMPLETED, on_completed, self,
-                                    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-                                    MHD_OPTION_CONNECTION_LIMIT, 256u,
+                                    MHD_OPTION_NOTIFY_CONNECTION, on_connection, self,
+                                    MHD_OPTION_CONNECTION_TIMEOUT, l->idle_seconds,
+                                    MHD_OPTION_CONNECTION_LIMIT, l->max_connections < l->threads ? l->threads
+                                                                                                 : l->max_connections,
+                                    MHD_OPTION_PER_IP_CONNECTION_LIMIT, l->per_ip_connections,
+                                    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)l->memory_kib * 1024,
+                                    MHD_OPTION_ARRAY, pool,
                                     MHD_OPTION_END);
     if (!self->daemon) {
         snprintf(err, errlen, "http: cannot listen on %s:%u (port in use?)", self->host, self->port);
         return -1;
     }
+    if (pthread_create(&self->watcher, NULL, watch, self) != 0) {
+        snprintf(err, errlen, "http: cannot start the request deadline watcher");
+        MHD_stop_daemon(self->daemon);
+        self->daemon = NULL;
+        return -1;
+    }
+    self->watching = 1;
     return 0;
 }
 
@@ -271,10 +545,20 @@ int http_server_port(const http_server *self)
 
 void http_server_destroy(http_server **pself)
 {
-    if (!pself || !*pself)
+    http_server *self = pself ? *pself : NULL;
+    if (!self)
         return;
-    if ((*pself)->daemon)
-        MHD_stop_daemon((*pself)->daemon);
-    free(*pself);
+    if (self->watching) {
+        pthread_mutex_lock(&self->lock);
+        self->stopping = 1;
+        pthread_cond_signal(&self->wake);
+        pthread_mutex_unlock(&self->lock);
+        pthread_join(self->watcher, NULL);
+    }
+    if (self->daemon)
+        MHD_stop_daemon(self->daemon);     /* closes every connection: their records go */
+    pthread_cond_destroy(&self->wake);
+    pthread_mutex_destroy(&self->lock);
+    free(self);
     *pself = NULL;
 }

@@ -1,10 +1,23 @@
-/* http.h — a small HTTP server over libmicrohttpd with a route table.
+/* http.h — a small HTTP server over libmicrohttpd with a route table, and
+ * limits that keep one client from exhausting it.
  *
  * Used for the Open311 endpoints (intake) and the dashboard and JSON reports
- * (reporting). libmicrohttpd runs one internal thread; every handler runs in
- * that thread, one request at a time, so a handler may use resources (a
- * database connection, say) that belong to that thread only — never ones the
- * service's main loop also uses.
+ * (reporting). Handlers run on libmicrohttpd's threads: limits.threads of
+ * them (a pool, each polling with epoll), so a handler waiting on the
+ * database holds up only the connections of its own thread, while the others
+ * accept and answer. With more than one thread handlers run concurrently and
+ * must share nothing unguarded (report_http keeps a pool of PostgreSQL
+ * connections); with one thread they run one at a time.
+ *
+ * What one client can take (http_limits): at most per_ip_connections
+ * connections from one address (more are closed as soon as they are
+ * accepted), per_ip_busy of its requests answered at once (more get 503 at
+ * once, so one client's slow requests never take every thread),
+ * max_connections in all, connection_memory bytes each for its
+ * headers; a connection silent for idle_seconds is closed, and so is one that
+ * has not sent a whole request — headers and body — within request_seconds of
+ * connecting or of its previous answer, however it trickles in (a watcher
+ * thread shuts such sockets down; the time a handler takes does not count).
  *
  * Request bodies are limited (http_server_new's max_body) and parsed as
  * application/x-www-form-urlencoded or multipart form fields; query string and
@@ -14,6 +27,9 @@
 #define JIESU_HTTP_H
 
 #include <stddef.h>
+#include <stdio.h>
+
+#include "config.h"
 
 typedef struct http_server http_server;
 typedef struct http_request http_request;
@@ -29,6 +45,27 @@ typedef struct {
 
 typedef void (*http_handler_fn)(void *ctx, const http_request *req, http_response *resp);
 
+/* What one server grants its clients; the config keys that set them (shared
+ * by every HTTP server of the process) and their defaults. */
+typedef struct {
+    unsigned threads;               /* http.threads 4: handler threads (1..HTTP_MAX_THREADS) */
+    unsigned max_connections;       /* http.max_connections 256: all clients together */
+    unsigned per_ip_connections;    /* http.per_ip_connections 32: one client address */
+    unsigned per_ip_busy;           /* http.per_ip_busy 2: requests of one address answered at once */
+    unsigned idle_seconds;          /* http.idle_timeout_seconds 10: a silent connection is closed */
+    unsigned request_seconds;       /* http.request_timeout_seconds 30: a whole request must arrive within */
+    unsigned memory_kib;            /* http.connection_memory_kib 32: per connection, headers included */
+} http_limits;
+
+#define HTTP_MAX_THREADS 64
+
+/* The defaults above. */
+void http_limits_default(http_limits *l);
+
+/* The defaults, overridden by the http.* keys of cfg. 0, or -1 naming the
+ * key and its range in err. */
+int http_limits_load(http_limits *l, const config *cfg, char *err, size_t errlen);
+
 /* A server that will listen on addr ("127.0.0.1:8080", ":8080" or "0.0.0.0:8080").
  * NULL with the reason in err. Nothing listens until http_server_start(). */
 http_server *http_server_new(const char *addr, size_t max_body, char *err, size_t errlen);
@@ -37,13 +74,16 @@ http_server *http_server_new(const char *addr, size_t max_body, char *err, size_
  * prefix (e.g. "/requests/" followed by a star). First match wins. 0 or -1. */
 int http_route(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx);
 
+/* Sets the limits (before http_server_start; else the defaults apply). */
+void http_server_limits(http_server *self, const http_limits *limits);
+
 /* Starts listening. 0, or -1 with the reason in err. */
 int http_server_start(http_server *self, char *err, size_t errlen);
 
 /* The port actually bound (useful with port 0), or -1. */
 int http_server_port(const http_server *self);
 
-/* Stops (waiting for the running handler) and frees; sets *self to NULL. */
+/* Stops (waiting for running handlers) and frees; sets *self to NULL. */
 void http_server_destroy(http_server **self);
 
 const char *http_method(const http_request *req);
@@ -53,6 +93,18 @@ const char *http_param(const http_request *req, const char *name);
 
 /* A request header (name matched without regard to case), or NULL. Valid during the handler only. */
 const char *http_header(const http_request *req, const char *name);
+
+/* A response body written with stdio: f = http_body_open(&b), fprintf(f, ...)
+ * (when f is not NULL), then http_body_reply() closes it and makes it resp's
+ * body (500 when memory ran out). */
+typedef struct {
+    FILE  *f;
+    char  *buf;
+    size_t len;
+} http_body;
+
+FILE *http_body_open(http_body *b);
+void http_body_reply(http_body *b, http_response *resp, int status, const char *content_type);
 
 /* Sets resp to status with a malloc'd copy of the printf-formatted body. */
 void http_reply(http_response *resp, int status, const char *content_type, const char *fmt, ...)

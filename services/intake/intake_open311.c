@@ -370,6 +370,9 @@ intake_open311 *intake_open311_start(const intake_open311_opts *opt, char *err, 
     if (!(self->pg = db_connect(opt->pg_conninfo, 30000, why, sizeof why)) ||
         !(self->http = http_server_new(opt->http_addr, MAX_BODY, why, sizeof why)))
         goto fail;
+    http_limits limits = *opt->limits;
+    limits.threads = 1;                 /* the handlers share one PostgreSQL and one Redis connection */
+    http_server_limits(self->http, &limits);
     if (http_route(self->http, "GET", "/services.json", on_get_services, self) < 0 ||
         http_route(self->http, "POST", "/requests.json", on_post_request, self) < 0 ||
         http_server_start(self->http, why, sizeof why) < 0)

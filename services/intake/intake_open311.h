@@ -15,13 +15,16 @@
  * reconciler enqueues it). The caller's name is 姓 + 名 (last_name first_name);
  * the other fields go to the complaint's `extra`.
  *
- * The server runs in libmicrohttpd's own thread with its own PostgreSQL and
- * Redis connections, so it never touches the service loop's.
+ * The server runs in one libmicrohttpd thread with its own PostgreSQL and
+ * Redis connections, so it never touches the service loop's; the other
+ * limits (connections per client, timeouts) are the http.* settings.
  */
 #ifndef JIESU_INTAKE_OPEN311_H
 #define JIESU_INTAKE_OPEN311_H
 
 #include <stddef.h>
+
+#include "http.h"
 
 typedef struct {
     const char *http_addr;      /* "127.0.0.1:7103" */
@@ -31,6 +34,7 @@ typedef struct {
     const char *route_group;
     int         utc_offset_min; /* the hotline's local time (ticket dates) */
     size_t      max_field;      /* characters per field */
+    const http_limits *limits;  /* http.*; its threads is taken as 1 */
 } intake_open311_opts;
 
 typedef struct intake_open311 intake_open311;

@@ -39,6 +39,7 @@ typedef struct {
 static void start_open311(intake *in, service *s)
 {
     char err[700];
+    http_limits limits;
     intake_open311_opts o = {
         .http_addr = config_get(s->cfg, "intake.http_addr", "127.0.0.1:7103"),
         .pg_conninfo = config_get(s->cfg, "pg.conninfo", "dbname=jiesu"),
@@ -47,10 +48,12 @@ static void start_open311(intake *in, service *s)
         .route_group = config_get(s->cfg, "queue.route_group", "assignment"),
         .utc_offset_min = in->opts.utc_offset_min,
         .max_field = in->opts.csv.max_field,
+        .limits = &limits,
     };
     if (!*o.http_addr || strcmp(o.http_addr, "off") == 0)
         return;
-    if (!(in->open311 = intake_open311_start(&o, err, sizeof err)))
+    if (http_limits_load(&limits, s->cfg, err, sizeof err) < 0 ||
+        !(in->open311 = intake_open311_start(&o, err, sizeof err)))
         log_error("%s; running without it", err);
 }
 

@@ -7,7 +7,9 @@
  * assignment's community, else its street, else the owner unit's name).
  * Orders listed: an order of a unit in scope whose resolve deadline fell due
  * in the week (up to now) and was not met by it, or on which alerts were
- * raised in the week; one row per order and unit.
+ * raised in the week; one row per order and unit; never a complaint for
+ * discipline inspection (complaint_for_discipline, migration 013), which the
+ * bulletin counts but does not name.
  */
 #include "report_bulletin.h"
 
@@ -106,6 +108,7 @@ static const char ORDERS_SQL[] =
     "  LEFT JOIN assignments oa ON oa.complaint_id = c.id AND oa.active AND oa.role = 'owner'"
     "  LEFT JOIN regions cr ON cr.code = oa.community_code"
     "  LEFT JOIN regions sr ON sr.code = oa.street_code"
+    " WHERE NOT complaint_for_discipline(c)"
     " ORDER BY t.kind = 'dept', t.code, t.due_at NULLS LAST, t.complaint_id";
 
 static void copy_col(char *dst, size_t cap, const PGresult *res, int row, int col)

@@ -5,7 +5,9 @@
  * report_json.c) only format what is gathered here.
  *
  * Personal data is masked here, once: caller names and phone numbers never
- * leave this module unmasked.
+ * leave this module unmasked. A complaint about officials' conduct (for
+ * discipline inspection alone) is counted in the metrics and hot spots but
+ * never listed: no ticket, place or caller of one leaves this module.
  *
  * report_bulletin_build() returns a malloc'd bulletin; free it with
  * report_bulletin_free().

@@ -21,6 +21,16 @@
 #define JSON "application/json; charset=utf-8"
 #define TREND_WEEKS_MAX 26
 
+/* A handler that reads PostgreSQL, given a connection of its own for the request. */
+typedef void (*pg_handler)(report_http *h, PGconn *pg, const http_request *req, http_response *resp);
+
+typedef struct {
+    report_http *h;
+    pg_handler   fn;
+} pg_route;
+
+#define NPG_ROUTES 7
+
 struct report_http {
     http_server    *server;
     char            conninfo[1024];
@@ -28,77 +38,78 @@ struct report_http {
     char            tz[64];
     report_settings settings;
     int             trend_weeks;
-    PGconn         *pg;             /* the HTTP thread's own */
-    pthread_mutex_t lock;           /* guards live */
+    http_limits     limits;
+    pg_route        routes[NPG_ROUTES];
+    pthread_mutex_t lock;           /* guards live and idle */
     report_live     live;
+    PGconn         *idle[HTTP_MAX_THREADS];     /* connections no handler holds */
+    size_t          nidle;
 };
 
-/* The handler thread's connection, reconnected when broken; NULL after answering 503. */
-static PGconn *pg_for(report_http *h, http_response *resp)
+/* A new connection in the report time zone, or NULL. */
+static PGconn *pg_open(const report_http *h)
 {
-    char err[512] = "";
-    if (h->pg && PQstatus(h->pg) == CONNECTION_BAD) {
-        PQreset(h->pg);
-        if (PQstatus(h->pg) != CONNECTION_OK) {
-            PQfinish(h->pg);
-            h->pg = NULL;
-        }
+    char err[512] = "", set_tz[128];
+    PGconn *pg = db_connect(h->conninfo, 2000, err, sizeof err);
+    snprintf(set_tz, sizeof set_tz, "SET TIME ZONE '%s'", h->tz);
+    if (pg && db_exec(pg, set_tz) < 0) {
+        PQfinish(pg);
+        pg = NULL;
     }
-    if (!h->pg) {
-        h->pg = db_connect(h->conninfo, 2000, err, sizeof err);
-        char set_tz[128];
-        snprintf(set_tz, sizeof set_tz, "SET TIME ZONE '%s'", h->tz);
-        if (h->pg && db_exec(h->pg, set_tz) < 0) {
-            PQfinish(h->pg);
-            h->pg = NULL;
-            snprintf(err, sizeof err, "time zone '%s' refused", h->tz);
-        }
+    return pg;
+}
+
+/* A connection for one handler: an idle one (reset when broken) or a new
+ * one. NULL after answering 503. At most one per handler thread is ever
+ * open, as each thread runs one handler at a time. */
+static PGconn *pg_take(report_http *h, http_response *resp)
+{
+    PGconn *pg = NULL;
+    pthread_mutex_lock(&h->lock);
+    if (h->nidle > 0)
+        pg = h->idle[--h->nidle];
+    pthread_mutex_unlock(&h->lock);
+    if (pg && PQstatus(pg) == CONNECTION_BAD)
+        PQreset(pg);
+    if (pg && PQstatus(pg) != CONNECTION_OK) {
+        PQfinish(pg);
+        pg = NULL;
     }
-    if (!h->pg)
+    if (!pg && !(pg = pg_open(h)))
         http_reply(resp, 503, JSON, "{\"error\": \"PostgreSQL unavailable\"}\n");
-    return h->pg;
+    return pg;
 }
 
-/* A response body written with stdio into memory: mem_open(), fprintf to m.f
- * (when not NULL), mem_reply(). */
-typedef struct {
-    FILE  *f;
-    char  *buf;
-    size_t len;
-} mem_out;
-
-static FILE *mem_open(mem_out *m)
+static void pg_give(report_http *h, PGconn *pg)
 {
-    m->buf = NULL;
-    m->len = 0;
-    m->f = open_memstream(&m->buf, &m->len);
-    return m->f;
+    pthread_mutex_lock(&h->lock);
+    if (h->nidle < HTTP_MAX_THREADS)
+        h->idle[h->nidle++] = pg;
+    else
+        PQfinish(pg);
+    pthread_mutex_unlock(&h->lock);
 }
 
-/* Closes m and makes its text the response (buf and len are final only after fclose). */
-static void mem_reply(http_response *resp, mem_out *m, int status, const char *type)
+/* The route's handler with a connection taken for the request and given back after it. */
+static void with_pg(void *ctx, const http_request *req, http_response *resp)
 {
-    if (!m->f || fclose(m->f) != 0) {
-        free(m->buf);
-        http_reply(resp, 500, JSON, "{\"error\": \"out of memory\"}\n");
+    pg_route *r = ctx;
+    PGconn *pg = pg_take(r->h, resp);
+    if (!pg)
         return;
-    }
-    free(resp->body);
-    resp->status = status;
-    resp->content_type = type;
-    resp->body = m->buf;
-    resp->len = m->len;
+    r->fn(r->h, pg, req, resp);
+    pg_give(r->h, pg);
 }
 
 static void error_json(http_response *resp, int status, const char *msg)
 {
-    mem_out m;
-    if (mem_open(&m)) {
+    http_body m;
+    if (http_body_open(&m)) {
         fputs("{\"error\": ", m.f);
         report_json_string(m.f, msg);
         fputs("}\n", m.f);
     }
-    mem_reply(resp, &m, status, JSON);
+    http_body_reply(&m, resp, status, JSON);
 }
 
 /* The week named by ?week=, else this week (back = 0) or last week (back = 1). */
@@ -116,12 +127,12 @@ static int week_param(const http_request *req, int back, report_period *p, http_
     return 0;
 }
 
-static report_bulletin *bulletin_for(report_http *h, const http_request *req, int back, http_response *resp)
+static report_bulletin *bulletin_for(report_http *h, PGconn *pg, const http_request *req, int back,
+                                     http_response *resp)
 {
     report_period p;
     char err[512] = "";
-    PGconn *pg;
-    if (week_param(req, back, &p, resp) < 0 || !(pg = pg_for(h, resp)))
+    if (week_param(req, back, &p, resp) < 0)
         return NULL;
     report_bulletin *b = report_bulletin_build(pg, h->districts, h->tz, &p, &h->settings, err, sizeof err);
     if (!b)
@@ -133,36 +144,36 @@ static report_bulletin *bulletin_for(report_http *h, const http_request *req, in
 static void respond_with(http_response *resp, const char *type, void (*write)(FILE *, const report_bulletin *),
                          const report_bulletin *b)
 {
-    mem_out m;
-    if (mem_open(&m))
+    http_body m;
+    if (http_body_open(&m))
         write(m.f, b);
-    mem_reply(resp, &m, 200, type);
+    http_body_reply(&m, resp, 200, type);
 }
 
-static void on_bulletin_json(void *ctx, const http_request *req, http_response *resp)
+static void on_bulletin_json(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
 {
-    report_bulletin *b = bulletin_for(ctx, req, 1, resp);
+    report_bulletin *b = bulletin_for(h, pg, req, 1, resp);
     if (b)
         respond_with(resp, JSON, report_json_bulletin, b);
     report_bulletin_free(&b);
 }
 
-static void on_bulletin_html(void *ctx, const http_request *req, http_response *resp)
+static void on_bulletin_html(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
 {
-    report_bulletin *b = bulletin_for(ctx, req, 1, resp);
+    report_bulletin *b = bulletin_for(h, pg, req, 1, resp);
     if (b)
         respond_with(resp, HTML, report_html_bulletin, b);
     report_bulletin_free(&b);
 }
 
 /* The composite of the trend_weeks weeks up to b's, oldest first. NULL entries on failure. */
-static size_t trend(report_http *h, const report_bulletin *b, report_table **weeks)
+static size_t trend(report_http *h, PGconn *pg, const report_bulletin *b, report_table **weeks)
 {
     char err[512];
     report_period p = b->cur->period;
     size_t n = (size_t)h->trend_weeks;
     for (size_t i = n; i-- > 0;) {
-        weeks[i] = report_metrics_run(h->pg, h->districts, h->tz, &p, &h->settings, err, sizeof err);
+        weeks[i] = report_metrics_run(pg, h->districts, h->tz, &p, &h->settings, err, sizeof err);
         if (!weeks[i])
             log_warn("dashboard trend: %s", err);
         report_period prev;
@@ -176,26 +187,24 @@ static size_t trend(report_http *h, const report_bulletin *b, report_table **wee
     return kept;
 }
 
-static void on_dashboard(void *ctx, const http_request *req, http_response *resp)
+static void on_dashboard(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
 {
-    report_http *h = ctx;
     report_table *weeks[TREND_WEEKS_MAX] = {0};
-    report_bulletin *b = bulletin_for(h, req, 0, resp);
+    report_bulletin *b = bulletin_for(h, pg, req, 0, resp);
     if (!b)
         return;
-    size_t n = trend(h, b, weeks);
-    mem_out m;
-    if (mem_open(&m))
+    size_t n = trend(h, pg, b, weeks);
+    http_body m;
+    if (http_body_open(&m))
         report_html_dashboard(m.f, b, (const report_table *const *)weeks, n);
-    mem_reply(resp, &m, 200, HTML);
+    http_body_reply(&m, resp, 200, HTML);
     for (size_t i = 0; i < n; i++)
         report_table_free(&weeks[i]);
     report_bulletin_free(&b);
 }
 
-static void on_daily(void *ctx, const http_request *req, http_response *resp)
+static void on_daily(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
 {
-    report_http *h = ctx;
     report_period p;
     char err[512] = "";
     const char *date = http_param(req, "date");
@@ -207,37 +216,31 @@ static void on_daily(void *ctx, const http_request *req, http_response *resp)
     } else {
         report_period_current(&p, (long long)time(NULL), 1);
     }
-    PGconn *pg = pg_for(h, resp);
-    report_daily *d = pg ? report_daily_run(pg, h->districts, h->tz, &p, err, sizeof err) : NULL;
+    report_daily *d = report_daily_run(pg, h->districts, h->tz, &p, err, sizeof err);
     if (!d) {
-        if (pg)
-            error_json(resp, 503, err);
+        error_json(resp, 503, err);
         return;
     }
-    mem_out m;
-    if (mem_open(&m))
+    http_body m;
+    if (http_body_open(&m))
         report_json_daily(m.f, d);
-    mem_reply(resp, &m, 200, JSON);
+    http_body_reply(&m, resp, 200, JSON);
     report_daily_free(&d);
 }
 
-static void on_streets(void *ctx, const http_request *req, http_response *resp)
+static void on_streets(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
 {
-    report_http *h = ctx;
     char err[512] = "";
     report_scope scope = {h->districts, http_param(req, "from"), http_param(req, "to"), h->tz};
-    PGconn *pg = pg_for(h, resp);
-    if (!pg)
-        return;
     Jiesu__ReportReply *r = report_streets(pg, &scope, err, sizeof err);
     if (!r) {
         error_json(resp, strstr(err, "is not a date") ? 400 : 503, err);
         return;
     }
-    mem_out m;
-    if (mem_open(&m))
+    http_body m;
+    if (http_body_open(&m))
         report_json_streets(m.f, r, scope.from_date, scope.to_date);
-    mem_reply(resp, &m, 200, JSON);
+    http_body_reply(&m, resp, 200, JSON);
     report_reply_free(&r);
 }
 
@@ -249,34 +252,45 @@ static void on_live(void *ctx, const http_request *req, http_response *resp)
     pthread_mutex_lock(&h->lock);
     copy = h->live;
     pthread_mutex_unlock(&h->lock);
-    mem_out m;
-    if (mem_open(&m))
+    http_body m;
+    if (http_body_open(&m))
         report_json_live(m.f, &copy);
-    mem_reply(resp, &m, 200, JSON);
+    http_body_reply(&m, resp, 200, JSON);
 }
 
-static void on_open311_list(void *ctx, const http_request *req, http_response *resp)
+static void on_open311_list(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
 {
-    PGconn *pg = pg_for(ctx, resp);
-    if (pg)
-        report_open311_list(pg, req, resp);
+    (void)h;
+    report_open311_list(pg, req, resp);
 }
 
-static void on_open311_one(void *ctx, const http_request *req, http_response *resp)
+static void on_open311_one(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
 {
-    PGconn *pg = pg_for(ctx, resp);
-    if (pg)
-        report_open311_one(pg, req, resp);
+    (void)h;
+    report_open311_one(pg, req, resp);
 }
 
 static const struct {
-    const char     *path;
-    http_handler_fn fn;
-} ROUTES[] = {
-    {"/api/bulletin", on_bulletin_json}, {"/bulletin.html", on_bulletin_html}, {"/api/daily", on_daily},
-    {"/api/streets", on_streets},        {"/api/live", on_live},               {"/requests.json", on_open311_list},
-    {"/requests/*", on_open311_one},     {"/", on_dashboard},
+    const char *path;
+    pg_handler  fn;
+} PG_ROUTES[NPG_ROUTES] = {
+    {"/api/bulletin", on_bulletin_json}, {"/bulletin.html", on_bulletin_html},  {"/api/daily", on_daily},
+    {"/api/streets", on_streets},        {"/requests.json", on_open311_list},   {"/requests/*", on_open311_one},
+    {"/", on_dashboard},
 };
+
+/* Every route: /api/live needs no database. */
+static int add_routes(report_http *h)
+{
+    if (http_route(h->server, "GET", "/api/live", on_live, h) < 0)
+        return -1;
+    for (size_t i = 0; i < NPG_ROUTES; i++) {
+        h->routes[i] = (pg_route){h, PG_ROUTES[i].fn};
+        if (http_route(h->server, "GET", PG_ROUTES[i].path, with_pg, &h->routes[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
 
 static int load(report_http *h, const config *cfg, char *err, size_t errlen)
 {
@@ -292,6 +306,8 @@ static int load(report_http *h, const config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "report.trend_weeks must be 1..%d", TREND_WEEKS_MAX);
         return -1;
     }
+    if (http_limits_load(&h->limits, cfg, err, errlen) < 0)
+        return -1;
     return report_settings_load(&h->settings, cfg, err, errlen);
 }
 
@@ -306,11 +322,11 @@ report_http *report_http_start(const config *cfg, char *err, size_t errlen)
     if (load(h, cfg, err, errlen) < 0 ||
         !(h->server = http_server_new(config_get(cfg, "report.http_addr", "127.0.0.1:7133"), 4096, err, errlen)))
         goto failed;
-    for (size_t i = 0; i < sizeof ROUTES / sizeof ROUTES[0]; i++)
-        if (http_route(h->server, "GET", ROUTES[i].path, ROUTES[i].fn, h) < 0) {
-            snprintf(err, errlen, "too many HTTP routes");
-            goto failed;
-        }
+    http_server_limits(h->server, &h->limits);
+    if (add_routes(h) < 0) {
+        snprintf(err, errlen, "too many HTTP routes");
+        goto failed;
+    }
     if (http_server_start(h->server, err, errlen) < 0)
         goto failed;
     return h;
@@ -337,9 +353,9 @@ void report_http_stop(report_http **self)
 {
     if (!self || !*self)
         return;
-    http_server_destroy(&(*self)->server);      /* waits for a running handler */
-    if ((*self)->pg)
-        PQfinish((*self)->pg);
+    http_server_destroy(&(*self)->server);      /* waits for running handlers: every connection is idle */
+    for (size_t i = 0; i < (*self)->nidle; i++)
+        PQfinish((*self)->idle[i]);
     pthread_mutex_destroy(&(*self)->lock);
     free(*self);
     *self = NULL;

@@ -8,10 +8,13 @@
  *   GET /api/live            today's live counters as JSON
  *   GET /requests.json, GET /requests/{id}.json   Open311 GeoReport v2
  *
- * Handlers run in libmicrohttpd's thread with a PostgreSQL connection of
- * their own (opened on first use, reset when broken); the live counters are
- * handed over under a mutex (report_http_set_live). Bad parameters get 400
- * with the reason, database trouble 503.
+ * Handlers run on the server's http.threads threads (common/http: a handler
+ * waiting on the database holds up only its own thread's connections), each
+ * request with a PostgreSQL connection of its own, taken from a pool of idle
+ * ones (opened when none is idle, reset when broken; at most one per
+ * thread); the live counters are handed over under a mutex
+ * (report_http_set_live). Bad parameters get 400 with the reason, database
+ * trouble 503. The http.* limits apply (see http.h).
  */
 #ifndef JIESU_REPORT_HTTP_H
 #define JIESU_REPORT_HTTP_H

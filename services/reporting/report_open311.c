@@ -1,70 +1,164 @@
-/* report_open311.c — Open311 GeoReport v2 reads (see report_open311.h).
- * The JSON is built by PostgreSQL (json_agg), so every value is escaped there. */
+/* report_open311.c — the public Open311 view (see report_open311.h).
+ *
+ * PostgreSQL chooses the rows (what is published, the filters, the page) and
+ * rounds the coordinates; the text is masked here, with common/mask, row by
+ * row, and the JSON written with the reports' JSON strings. */
 #include "report_open311.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_LIMIT 50
-#define MAX_LIMIT 1000
+#include "db.h"
+#include "mask.h"
+#include "report_json.h"
+
 #define JSON "application/json; charset=utf-8"
+#define QUERY_CANCELED "57014"
 
-/* The select list of one request, over complaints c and the owner unit u. */
-#define REQUEST_JSON                                                                                   \
-    "json_build_object('service_request_id', c.ticket_no,"                                             \
-    " 'status', CASE WHEN c.status IN ('resolved', 'closed') THEN 'closed' ELSE 'open' END,"           \
-    " 'status_notes', c.status, 'service_code', coalesce(c.category, c.category_raw),"                 \
-    " 'service_name', coalesce(c.category_raw, c.category),"                                           \
-    " 'description', regexp_replace(c.content, '([0-9]{3})[0-9]{1,8}([0-9]{4})', '\\1****\\2', 'g')," \
-    " 'agency_responsible', u.name, 'requested_datetime', c.called_at,"                                \
-    " 'updated_datetime', c.updated_at, 'address', c.address, 'lat', c.lat, 'long', c.lon)"
+/* An anonymous request costs the database at most this. */
+static const char QUERY_LIMIT_SQL[] = "SET LOCAL statement_timeout = 2000";
 
-#define OWNER_JOIN                                                                                     \
-    " LEFT JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'"              \
-    " LEFT JOIN units u ON u.id = a.unit_id"
+/* The columns of one request, over complaints c and its owner's assignment a and unit u. */
+#define REQUEST_COLUMNS                                                                             \
+    "c.ticket_no, CASE WHEN c.status IN ('resolved', 'closed') THEN 'closed' ELSE 'open' END,"      \
+    " c.status, coalesce(c.category, c.category_raw), coalesce(c.category_raw, c.category),"        \
+    " c.content, u.name, to_json(c.called_at) #>> '{}', to_json(c.updated_at) #>> '{}', c.address," \
+    " coalesce(cr.name, sr.name), round(c.lat::numeric, 3), round(c.lon::numeric, 3)"
+enum { R_TICKET, R_STATUS, R_NOTES, R_CODE, R_NAME, R_CONTENT, R_AGENCY, R_CALLED, R_UPDATED, R_ADDRESS,
+       R_PLACE, R_LAT, R_LON };
 
-/* $1 start, $2 end (timestamptz or NULL), $3 'open' / 'closed' / NULL, $4 service code or NULL, $5 limit. */
+#define OWNER_JOIN                                                                        \
+    " LEFT JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'" \
+    " LEFT JOIN units u ON u.id = a.unit_id"                                              \
+    " LEFT JOIN regions cr ON cr.code = a.community_code"                                 \
+    " LEFT JOIN regions sr ON sr.code = a.street_code"
+
+/* What may be published at all: decided by routing, and not for discipline inspection. */
+#define PUBLISHED " c.status <> 'new' AND NOT complaint_for_discipline(c)"
+
+/* $1 start, $2 end (timestamptz or NULL), $3 'open' / 'closed' / NULL, $4 service code or NULL,
+ * $5 limit, $6 offset. */
 static const char LIST_SQL[] =
-    "SELECT coalesce(json_agg(r.j ORDER BY r.called_at DESC, r.id DESC), '[]') FROM ("
-    "  SELECT c.id, c.called_at, " REQUEST_JSON " AS j FROM complaints c" OWNER_JOIN
-    "  WHERE ($1::timestamptz IS NULL OR c.called_at >= $1::timestamptz)"
-    "    AND ($2::timestamptz IS NULL OR c.called_at <= $2::timestamptz)"
-    "    AND ($3::text IS NULL OR (c.status IN ('resolved', 'closed')) = ($3 = 'closed'))"
-    "    AND ($4::text IS NULL OR coalesce(c.category, c.category_raw) = $4)"
-    "  ORDER BY c.called_at DESC, c.id DESC LIMIT $5::int"
-    ") r";
+    "SELECT " REQUEST_COLUMNS " FROM complaints c" OWNER_JOIN
+    " WHERE" PUBLISHED
+    "   AND ($1::timestamptz IS NULL OR c.called_at >= $1::timestamptz)"
+    "   AND ($2::timestamptz IS NULL OR c.called_at <= $2::timestamptz)"
+    "   AND ($3::text IS NULL OR (c.status IN ('resolved', 'closed')) = ($3 = 'closed'))"
+    "   AND ($4::text IS NULL OR coalesce(c.category, c.category_raw) = $4) AND $4 IS DISTINCT FROM 'conduct'"
+    " ORDER BY c.called_at DESC, c.id DESC LIMIT $5::int OFFSET $6::int";
 
+/* $1 ticket number. */
 static const char ONE_SQL[] =
-    "SELECT json_build_array(" REQUEST_JSON ") FROM complaints c" OWNER_JOIN " WHERE c.ticket_no = $1";
+    "SELECT " REQUEST_COLUMNS " FROM complaints c" OWNER_JOIN " WHERE c.ticket_no = $1 AND" PUBLISHED;
 
-/* An Open311 error body: [{"code": N, "description": "..."}]. */
+/* The fields copied as they are stored. */
+static const struct {
+    const char *key;
+    int         col;
+} PLAIN[] = {
+    {"service_request_id", R_TICKET},   {"status", R_STATUS},         {"status_notes", R_NOTES},
+    {"service_code", R_CODE},           {"service_name", R_NAME},     {"agency_responsible", R_AGENCY},
+    {"requested_datetime", R_CALLED},   {"updated_datetime", R_UPDATED},
+};
+
+/* An Open311 error body: [{"code": N, "description": "what: detail"}]. */
 static void open311_error(http_response *resp, int code, const char *what, const char *detail)
 {
     char msg[512];
+    http_body b;
     snprintf(msg, sizeof msg, "%s%s%.*s", what, detail ? ": " : "", detail ? (int)strcspn(detail, "\n") : 0,
              detail ? detail : "");
-    for (char *p = msg; *p; p++)
-        if (*p == '"' || *p == '\\')
-            *p = '\'';
-    http_reply(resp, code, JSON, "[{\"code\": %d, \"description\": \"%s\"}]\n", code, msg);
+    FILE *f = http_body_open(&b);
+    if (f) {
+        fprintf(f, "[{\"code\": %d, \"description\": ", code);
+        report_json_string(f, msg);
+        fputs("}]\n", f);
+    }
+    http_body_reply(&b, resp, code, JSON);
 }
 
-/* Runs sql and answers with its single JSON value. A data error in the
- * parameters (a bad date, say) is the caller's: 400. */
-static void answer_json(PGconn *pg, const char *sql, int n, const char *const *params, http_response *resp,
-                        int missing_is_404)
+static const char *col(const PGresult *res, int row, int c)
 {
-    PGresult *res = PQexecParams(pg, sql, n, NULL, params, NULL, NULL, 0);
+    return PQgetisnull(res, row, c) ? NULL : PQgetvalue(res, row, c);
+}
+
+/* Writes "key": the masked copy of s (fn: mask_public_text or mask_address),
+ * or fallback when that leaves nothing. Masking never lengthens a text. */
+static void masked_field(FILE *f, const char *key, const char *s, int (*fn)(char *, size_t, const char *),
+                         const char *fallback)
+{
+    size_t cap = s ? strlen(s) + 1 : 1;
+    char *m = malloc(cap);
+    fprintf(f, ", \"%s\": ", key);
+    if (m && s)
+        fn(m, cap, s);
+    report_json_string(f, m && s && *m ? m : fallback);
+    free(m);
+}
+
+/* A rounded coordinate (PostgreSQL's numeric text is a JSON number), or null. */
+static void number_field(FILE *f, const char *key, const char *v)
+{
+    fprintf(f, ", \"%s\": %s", key, v ? v : "null");
+}
+
+static void write_request(FILE *f, const PGresult *res, int row)
+{
+    for (size_t i = 0; i < sizeof PLAIN / sizeof PLAIN[0]; i++) {
+        fprintf(f, "%s\"%s\": ", i ? ", " : "{", PLAIN[i].key);
+        report_json_string(f, col(res, row, PLAIN[i].col));
+    }
+    masked_field(f, "description", col(res, row, R_CONTENT), mask_public_text, NULL);
+    masked_field(f, "address", col(res, row, R_ADDRESS), mask_address, col(res, row, R_PLACE));
+    number_field(f, "lat", col(res, row, R_LAT));
+    number_field(f, "long", col(res, row, R_LON));
+    fputc('}', f);
+}
+
+/* Answers a failed query: a data error in the parameters (a bad date, say)
+ * is the caller's, 400; a query over its time, 503. */
+static void query_failed(const PGresult *res, http_response *resp)
+{
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    if (state && strncmp(state, "22", 2) == 0)
+        open311_error(resp, 400, "bad parameter", PQresultErrorMessage(res));
+    else if (state && strcmp(state, QUERY_CANCELED) == 0)
+        open311_error(resp, 503, "the query took too long; narrow it with start_date, end_date or service_code", NULL);
+    else
+        open311_error(resp, 500, "database error", PQresultErrorMessage(res));
+}
+
+/* Runs sql within the time limit, in a transaction of its own. */
+static PGresult *run_limited(PGconn *pg, const char *sql, int n, const char *const *params)
+{
+    PGresult *res = NULL;
+    if (db_exec(pg, "BEGIN") == 0 && db_exec(pg, QUERY_LIMIT_SQL) == 0)
+        res = PQexecParams(pg, sql, n, NULL, params, NULL, NULL, 0);
+    db_exec(pg, "ROLLBACK");            /* it only read */
+    return res;
+}
+
+/* Runs sql and answers with its rows as a JSON array. With missing_is_404 no
+ * row answers 404, worded alike for a ticket that does not exist and one that
+ * is not published. */
+static void answer(PGconn *pg, const char *sql, int n, const char *const *params, http_response *resp,
+                   int missing_is_404)
+{
+    PGresult *res = run_limited(pg, sql, n, params);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-        int bad_input = state && strncmp(state, "22", 2) == 0;
-        open311_error(resp, bad_input ? 400 : 500, bad_input ? "bad parameter" : "database error",
-                      PQresultErrorMessage(res));
+        query_failed(res, resp);
     } else if (PQntuples(res) == 0 && missing_is_404) {
         open311_error(resp, 404, "no such service request", params[0]);
     } else {
-        http_reply(resp, 200, JSON, "%s\n", PQgetvalue(res, 0, 0));
+        http_body b;
+        FILE *f = http_body_open(&b);
+        for (int r = 0; f && r < PQntuples(res); r++) {
+            fputs(r ? ",\n " : "[", f);
+            write_request(f, res, r);
+        }
+        if (f)
+            fputs(PQntuples(res) ? "]\n" : "[]\n", f);
+        http_body_reply(&b, resp, 200, JSON);
     }
     PQclear(res);
 }
@@ -75,25 +169,43 @@ static const char *param_or_null(const http_request *req, const char *name)
     return v && *v ? v : NULL;
 }
 
+/* A whole-number parameter in [1, max], or def when absent. 0, or -1 having answered 400. */
+static int count_param(const http_request *req, const char *name, long def, long max, long *out,
+                       http_response *resp)
+{
+    const char *v = param_or_null(req, name);
+    char *end = NULL, what[96];
+    *out = v ? strtol(v, &end, 10) : def;
+    if (!v || (!*end && *out >= 1 && *out <= max))
+        return 0;
+    snprintf(what, sizeof what, "%s must be a whole number from 1 to %ld", name, max);
+    open311_error(resp, 400, what, v);
+    return -1;
+}
+
 void report_open311_list(PGconn *pg, const http_request *req, http_response *resp)
 {
-    char limit[16];
+    char limit_s[16], offset_s[16], what[160];
+    long limit, page;
     const char *status = param_or_null(req, "status");
-    const char *lim = param_or_null(req, "limit");
-    char *end = NULL;
-    long n = lim ? strtol(lim, &end, 10) : DEFAULT_LIMIT;
-    if (lim && (*end || n < 1 || n > MAX_LIMIT)) {
-        open311_error(resp, 400, "limit must be a whole number from 1 to 1000", lim);
+    if (count_param(req, "limit", OPEN311_DEFAULT_LIMIT, OPEN311_MAX_LIMIT, &limit, resp) < 0 ||
+        count_param(req, "page", 1, OPEN311_MAX_DEPTH, &page, resp) < 0)
+        return;
+    if (page * limit > OPEN311_MAX_DEPTH) {
+        snprintf(what, sizeof what, "page × limit may be at most %d; ask for older requests with start_date and end_date",
+                 OPEN311_MAX_DEPTH);
+        open311_error(resp, 400, what, param_or_null(req, "page"));
         return;
     }
     if (status && strcmp(status, "open") != 0 && strcmp(status, "closed") != 0) {
         open311_error(resp, 400, "status must be open or closed", status);
         return;
     }
-    snprintf(limit, sizeof limit, "%ld", n);
-    const char *params[5] = {param_or_null(req, "start_date"), param_or_null(req, "end_date"), status,
-                             param_or_null(req, "service_code"), limit};
-    answer_json(pg, LIST_SQL, 5, params, resp, 0);
+    snprintf(limit_s, sizeof limit_s, "%ld", limit);
+    snprintf(offset_s, sizeof offset_s, "%ld", (page - 1) * limit);
+    const char *params[6] = {param_or_null(req, "start_date"), param_or_null(req, "end_date"), status,
+                             param_or_null(req, "service_code"), limit_s, offset_s};
+    answer(pg, LIST_SQL, 6, params, resp, 0);
 }
 
 void report_open311_one(PGconn *pg, const http_request *req, http_response *resp)
@@ -108,5 +220,5 @@ void report_open311_one(PGconn *pg, const http_request *req, http_response *resp
     }
     snprintf(id, sizeof id, "%.*s", (int)(len - pre - suf), path + pre);
     const char *params[1] = {id};
-    answer_json(pg, ONE_SQL, 1, params, resp, 1);
+    answer(pg, ONE_SQL, 1, params, resp, 1);
 }

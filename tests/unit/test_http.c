@@ -1,5 +1,10 @@
 /* test_http.c — the route table, form and query fields, and the error replies,
- * over real HTTP with libcurl on loopback. */
+ * over real HTTP with libcurl on loopback; the limits read from the config; a
+ * handler blocked (on the database, say) holding up no other client, and not
+ * cut by the request deadline that cuts a stalled client meanwhile, and a
+ * second request of its client's address refused at once.
+ * (tests/integration/test_http_limits.sh tries the per-client limits on the
+ * reporting service.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +13,14 @@
 #include <string.h>
 #include <cmocka.h>
 #include <curl/curl.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "config.h"
 #include "http.h"
 
 typedef struct {
@@ -28,9 +40,10 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
     return size * n;
 }
 
-/* Performs a request (header: one "Name: value" line, or NULL); returns the
- * status, *body the malloc'd body. */
-static long fetch(int port, const char *path, const char *post, const char *header, char **body)
+/* Performs a request from local address src (NULL: any; header: one
+ * "Name: value" line, or NULL); returns the status, *body the malloc'd body. */
+static long fetch_from(const char *src, int port, const char *path, const char *post, const char *header,
+                       char **body)
 {
     char url[256];
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
@@ -41,6 +54,9 @@ static long fetch(int port, const char *path, const char *post, const char *head
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
+    if (src)
+        curl_easy_setopt(c, CURLOPT_INTERFACE, src);
     if (post)
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
     assert_int_equal(curl_easy_perform(c), CURLE_OK);
@@ -50,6 +66,11 @@ static long fetch(int port, const char *path, const char *post, const char *head
     curl_slist_free_all(headers);
     *body = s.data ? s.data : strdup("");
     return status;
+}
+
+static long fetch(int port, const char *path, const char *post, const char *header, char **body)
+{
+    return fetch_from(NULL, port, path, post, header, body);
 }
 
 static void echo(void *ctx, const http_request *req, http_response *resp)
@@ -113,12 +134,146 @@ static void test_bad_address(void **state)
     http_server_destroy(&srv);
 }
 
+static void test_limits_from_config(void **state)
+{
+    (void)state;
+    char err[256];
+    http_limits l;
+    config *cfg = config_new();
+    assert_int_equal(http_limits_load(&l, cfg, err, sizeof err), 0);
+    assert_int_equal(l.threads, 4);
+    assert_int_equal(l.max_connections, 256);
+    assert_int_equal(l.per_ip_connections, 32);
+    assert_int_equal(l.per_ip_busy, 2);
+    assert_int_equal(l.idle_seconds, 10);
+    assert_int_equal(l.request_seconds, 30);
+    assert_int_equal(l.memory_kib, 32);
+    config_set(cfg, "http.threads", "8");
+    config_set(cfg, "http.request_timeout_seconds", "5");
+    assert_int_equal(http_limits_load(&l, cfg, err, sizeof err), 0);
+    assert_int_equal(l.threads, 8);
+    assert_int_equal(l.request_seconds, 5);
+    config_set(cfg, "http.per_ip_connections", "many");
+    assert_int_equal(http_limits_load(&l, cfg, err, sizeof err), -1);
+    assert_non_null(strstr(err, "http.per_ip_connections = 'many'"));
+    config_set(cfg, "http.per_ip_connections", "0");
+    assert_int_equal(http_limits_load(&l, cfg, err, sizeof err), -1);
+    assert_non_null(strstr(err, "from 1 to"));
+    config_destroy(&cfg);
+}
+
+/* A handler that waits until the test lets it go. */
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t  cond;
+    int             entered, released;
+    int             port;
+    long            status;         /* of the slow request, once answered */
+} slow_gate;
+
+static void slow(void *ctx, const http_request *req, http_response *resp)
+{
+    slow_gate *g = ctx;
+    (void)req;
+    pthread_mutex_lock(&g->lock);
+    g->entered = 1;
+    pthread_cond_broadcast(&g->cond);
+    while (!g->released)
+        pthread_cond_wait(&g->cond, &g->lock);
+    pthread_mutex_unlock(&g->lock);
+    http_reply(resp, 200, "text/plain", "slow");
+}
+
+static void *fetch_slow(void *arg)
+{
+    slow_gate *g = arg;
+    char *body;
+    g->status = fetch_from("127.0.0.1", g->port, "/slow", NULL, NULL, &body);
+    free(body);
+    return NULL;
+}
+
+static long long ms_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds until the server closes a connection that sent half a header, or -1 after 5 s. */
+static long long stalled_for(int port)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
+    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    static const char half[] = "GET /fast HTTP/1.1\r\nHo";
+    long long t0 = ms_now(), closed = -1;
+    assert_true(send(fd, half, sizeof half - 1, MSG_NOSIGNAL) == (ssize_t)(sizeof half - 1));
+    struct pollfd p = {fd, POLLIN, 0};
+    char c;
+    while (closed < 0 && ms_now() - t0 < 5000 && poll(&p, 1, 5000) >= 0)
+        if (p.revents && recv(fd, &c, 1, 0) <= 0)
+            closed = ms_now() - t0;
+    close(fd);
+    return closed;
+}
+
+static void test_slow_handler_holds_up_no_one(void **state)
+{
+    (void)state;
+    char err[256], *body;
+    slow_gate g = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0};
+    http_limits l;
+    http_limits_default(&l);
+    l.threads = 2;
+    l.request_seconds = 1;
+    l.per_ip_busy = 1;
+    http_server *srv = http_server_new("127.0.0.1:0", 1024, err, sizeof err);
+    assert_non_null(srv);
+    http_server_limits(srv, &l);
+    assert_int_equal(http_route(srv, "GET", "/slow", slow, &g), 0);
+    assert_int_equal(http_route(srv, "GET", "/fast", echo, "fast"), 0);
+    assert_int_equal(http_server_start(srv, err, sizeof err), 0);
+    g.port = http_server_port(srv);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, fetch_slow, &g), 0);
+    pthread_mutex_lock(&g.lock);
+    while (!g.entered)
+        pthread_cond_wait(&g.cond, &g.lock);
+    pthread_mutex_unlock(&g.lock);
+
+    assert_int_equal(fetch_from("127.0.0.1", g.port, "/fast", NULL, NULL, &body), 503);
+    assert_non_null(strstr(body, "1 requests from your address are being answered"));
+    free(body);
+    long long t0 = ms_now();
+    assert_int_equal(fetch_from("127.0.0.2", g.port, "/fast", NULL, NULL, &body), 200);
+    long long fast_ms = ms_now() - t0;
+    free(body);
+    if (fast_ms > 1000)
+        fail_msg("a request took %lld ms while another client's handler was blocked", fast_ms);
+    long long stalled = stalled_for(g.port);
+    if (stalled < 900 || stalled > 2500)
+        fail_msg("a stalled request was closed after %lld ms (request deadline 1 s)", stalled);
+
+    pthread_mutex_lock(&g.lock);            /* the slow handler has now run past the deadline */
+    g.released = 1;
+    pthread_cond_broadcast(&g.cond);
+    pthread_mutex_unlock(&g.lock);
+    pthread_join(t, NULL);
+    assert_int_equal(g.status, 200);        /* a request being answered is not cut */
+    http_server_destroy(&srv);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_routes_and_fields),
         cmocka_unit_test(test_bad_address),
+        cmocka_unit_test(test_limits_from_config),
+        cmocka_unit_test(test_slow_handler_holds_up_no_one),
     };
     int rc = cmocka_run_group_tests_name("http", tests, NULL, NULL);
     curl_global_cleanup();

@@ -1,0 +1,118 @@
+# test_report_public.sh — what an anonymous caller and the bulletin see of
+# the fixture fortnight (tests/fixtures/report_week.sql) with complaints about
+# officials' conduct added: the public Open311 view never shows one (not by
+# list, service_code or id; 404 by id like an unknown ticket), never the
+# caller, masks the description, coarsens the address and coordinates and
+# caps the page; the bulletin and dashboard never name one. Sourced by
+# tests/run.sh (tests/harness.sh).
+
+harness_fresh_db jiesu_public
+psql "$JIESU_PG_CONNINFO" -XqA -1 -v ON_ERROR_STOP=1 -f "$REPO/tests/fixtures/report_week.sql" >/dev/null
+# Conduct complaints, each one way of being for discipline inspection only:
+#   C1 routed as conduct to discipline inspection; C2 the hotline's category is
+#   a conduct one, waiting for manual dispatch; C3 first given to 东街道 (its
+#   resolve deadline there overdue in W47), then by hand to discipline
+#   inspection, its category left as routing first had it; C4 a repeat merged
+#   into C1. N1 not routed yet. P1 and P2 public.
+psql "$JIESU_PG_CONNINFO" -XqA -1 -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+INSERT INTO units (code, name, kind, region_code) VALUES ('880100.discipline', '样例区纪委监委', 'discipline', '880100');
+INSERT INTO complaints (ticket_no, called_at, caller_name, caller_phone, address, content, status, category, category_raw, lat, lon) VALUES
+ ('FX-C1', '2026-11-18 09:00+08', '李四光', '13900001111', '样例路9号', '网格员吃拿卡要 样例指控一', 'dispatched', 'conduct', NULL, NULL, NULL),
+ ('FX-C2', '2026-11-18 10:00+08', '李四光', '13900001111', '样例路10号', '街道办推诿 样例指控二', 'manual', NULL, '纪检监察-工作作风', NULL, NULL),
+ ('FX-C3', '2026-11-17 09:00+08', '李四光', '13900001111', '样例路11号', '城管态度恶劣 样例指控三', 'dispatched', 'garbage', NULL, NULL, NULL),
+ ('FX-C4', '2026-11-19 09:00+08', '李四光', '13900001111', '样例路9号', '网格员吃拿卡要 样例指控四', 'closed', 'garbage', NULL, NULL, NULL),
+ ('FX-N1', '2026-11-20 09:00+08', '王五', '13900002222', '样例路12号', '社区主任不作为 样例指控五', 'new', NULL, NULL, NULL, NULL),
+ ('FX-P1', '2026-11-18 11:00+08', '赵六', '13800003333', '样例区海尔路178号3单元502室',
+  '海尔路178号3单元502室门口堆放垃圾，联系电话138-1234-5678，身份证370212199001011234', 'dispatched', 'garbage', NULL,
+  36.1234567, 120.4567891),
+ ('FX-P2', '2026-11-18 12:00+08', '赵六', '13800003333', '12号楼', '楼道堆物', 'dispatched', 'garbage', NULL, NULL, NULL);
+UPDATE complaints SET parent_id = (SELECT id FROM complaints WHERE ticket_no = 'FX-C1') WHERE ticket_no = 'FX-C4';
+INSERT INTO assignments (complaint_id, unit_id, role, street_code, community_code, rule, reasons, active, cycle)
+SELECT c.id, u.id, 'owner', a.street, a.community, 'fixture', 'fixture', a.active, a.cycle
+  FROM (VALUES ('FX-C1', '880100.discipline', NULL, NULL, true, 1),
+               ('FX-C3', '880100001', '880100001', NULL, false, 1),
+               ('FX-C3', '880100.discipline', NULL, NULL, true, 2),
+               ('FX-P1', '880100001', '880100001', '880100001001', true, 1),
+               ('FX-P2', '880100001', '880100001', '880100001001', true, 1)) AS a(t, unit, street, community, active, cycle)
+  JOIN complaints c ON c.ticket_no = a.t JOIN units u ON u.code = a.unit;
+INSERT INTO deadlines (complaint_id, kind, cycle, started_at, due_at, unit_id)
+SELECT c.id, 'resolve', 1, '2026-11-17 09:10+08', '2026-11-20 09:10+08', u.id
+  FROM complaints c, units u WHERE c.ticket_no = 'FX-C3' AND u.code = '880100001';
+SQL
+check "the fixture with conduct complaints loads" test "$(sql "SELECT count(*) FROM complaints WHERE ticket_no LIKE 'FX-%'")" = 22
+check_eq "the hotline category 纪检监察-工作作风 means conduct" conduct \
+    "$(sql "SELECT category_code FROM category_aliases WHERE hotline_name = '纪检监察-工作作风'")"
+
+http_port=$(free_port)
+harness_config "regions.districts = 880100" "report.http_addr = 127.0.0.1:$http_port"
+rm -f "$HARNESS_DIR/reporting.log"
+svc_start reporting
+wait_for "reporting ready" 20 svc_ready reporting || cat "$HARNESS_DIR/reporting.log"
+base=http://127.0.0.1:$http_port
+body=$HARNESS_DIR/public.body
+get() { curl -s -o "$body" -w '%{http_code}' "$base$1"; }
+conduct_words='样例指控\|吃拿卡要\|推诿\|态度恶劣\|不作为\|李四光\|13900001111\|FX-C\|FX-N1'
+
+# ---- lists: every page, every filter ----
+all=$HARNESS_DIR/public.all
+: >"$all"
+for page in 1 2 3; do
+    check_eq "GET /requests.json?limit=10&page=$page" 200 "$(get "/requests.json?limit=10&page=$page")"
+    jq -c '.[]' "$body" >>"$all"
+done
+check_eq "the pages hold every published request once" \
+    "$(sql "SELECT count(*) FROM complaints WHERE ticket_no LIKE 'FX-%' AND ticket_no NOT IN ('FX-C1','FX-C2','FX-C3','FX-C4','FX-N1')")" \
+    "$(jq -r .service_request_id "$all" | sort -u | wc -l)"
+check_eq "no conduct complaint, its text, caller or an unrouted one in any page" 0 "$(grep -c "$conduct_words" "$all")"
+check_eq "no caller in any page" 0 "$(grep -c '张三丰\|赵六\|13812345678\|13800003333' "$all")"
+check_eq "GET /requests.json?service_code=conduct" 200 "$(get '/requests.json?service_code=conduct')"
+check_eq "… lists nothing" "[]" "$(jq -c . "$body")"
+check_eq "GET /requests.json?start_date=2026-11-17T00:00:00+08:00&end_date=2026-11-20T00:00:00+08:00&limit=200" 200 \
+    "$(get '/requests.json?start_date=2026-11-17T00:00:00%2B08:00&end_date=2026-11-20T00:00:00%2B08:00&limit=200')"
+check_eq "… no conduct complaint in the days they were called" 0 "$(grep -c "$conduct_words" "$body")"
+
+# ---- by id: a conduct complaint is a ticket that does not exist ----
+get /requests/FX-ZZ.json >/dev/null
+unknown=$(sed 's/FX-ZZ/ID/' "$body")
+for t in FX-C1 FX-C2 FX-C3 FX-C4 FX-N1; do
+    check_eq "GET /requests/$t.json is 404" 404 "$(get "/requests/$t.json")"
+    check_eq "… worded like an unknown ticket's" "$unknown" "$(sed "s/$t/ID/" "$body")"
+done
+
+# ---- one published request: masked and coarsened ----
+check_eq "GET /requests/FX-P1.json" 200 "$(get /requests/FX-P1.json)"
+check_eq "the description has no phone, ID or house number" \
+    "海尔路*号*单元*室门口堆放垃圾，联系电话138-****-5678，身份证370**************4" "$(jq -r '.[0].description' "$body")"
+check_eq "the address is the road, without house, unit and room" "样例区海尔路" "$(jq -r '.[0].address' "$body")"
+check_eq "lat and long rounded to 3 decimals (~100 m)" "36.123 120.457" "$(jq -r '.[0] | "\(.lat) \(.long)"' "$body")"
+check_eq "the GeoReport v2 fields are there" \
+    "address,agency_responsible,description,lat,long,requested_datetime,service_code,service_name,service_request_id,status,status_notes,updated_datetime" \
+    "$(jq -r '.[0] | keys | join(",")' "$body")"
+check_eq "no caller field or value" 0 "$(grep -c '赵六\|13800003333\|caller\|phone' "$body")"
+check_eq "an address that starts with its number gives the community" "东一社区居民委员会" \
+    "$(get /requests/FX-P2.json >/dev/null; jq -r '.[0].address' "$body")"
+
+# ---- the page is capped ----
+check_eq "limit=1000 is refused" 400 "$(get '/requests.json?limit=1000')"
+check "… saying the range" grep -q '1 to 200' "$body"
+check_eq "limit=200 is the most" 200 "$(get '/requests.json?limit=200')"
+check_eq "page 11 of 200 (past 2,000 rows) is refused" 400 "$(get '/requests.json?limit=200&page=11')"
+check "… pointing to start_date and end_date" grep -q 'start_date and end_date' "$body"
+check_eq "page 10 of 200 is the deepest" 200 "$(get '/requests.json?limit=200&page=10')"
+check_eq "page=0 is refused" 400 "$(get '/requests.json?page=0')"
+check_eq "without limit a page holds at most 50" 200 "$(get '/requests.json')"
+check "… and here all 17" test "$(jq length "$body")" -eq 17
+
+# ---- the bulletin and the dashboard never name a conduct complaint ----
+out=$HARNESS_DIR/public-bulletin
+"$JIESU_BIN/jiesu" bulletin --week 2026-W47 --out "$out" >/dev/null 2>&1
+check "jiesu bulletin --week 2026-W47 succeeds" test -s "$out/bulletin-2026-W47-orders.csv"
+check_eq "the orders list names no conduct complaint (C3 was overdue at 东街道)" 0 \
+    "$(cat "$out"/*.csv "$out"/*.html | grep -c "$conduct_words\|李\*\*")"
+check_eq "GET /api/bulletin?week=2026-W47" 200 "$(get '/api/bulletin?week=2026-W47')"
+check_eq "… no conduct complaint in the JSON" 0 "$(grep -c "$conduct_words\|李\*\*" "$body")"
+check_eq "… its orders still those of the fixture (E0, W2, W4)" "FX-E0 FX-W2 FX-W4" \
+    "$(jq -r '[.orders[].ticket] | sort | join(" ")' "$body")"
+check_eq "GET /?week=2026-W47 (dashboard)" 200 "$(get '/?week=2026-W47')"
+check_eq "… no conduct complaint on the dashboard" 0 "$(grep -c "$conduct_words\|李\*\*" "$body")"
+harness_services_stop

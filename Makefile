@@ -38,7 +38,7 @@ $(BUILD)/lib$(1).a: $$(patsubst %.c,$(BUILD)/%.o,$$($(1)_MODS))
 $(BUILD)/bin/$(2): $(BUILD)/services/$(1)/main.o $(BUILD)/lib$(1).a $$(addprefix $(BUILD)/lib,$$(addsuffix .a,$$($(1)_USES))) $(COMMON_A)
 	@mkdir -p $$(@D); $(CC) $(LDFLAGS) -o $$@ $$^ $(LDLIBS)
 endef
-# The jiesu tool builds the daily sheet and the bulletin with the reporting modules.
+# The jiesu tool prints the street summary's JSON with reporting's writer.
 cli_USES := reporting
 $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s),jiesu-$(s))))
 $(eval $(call service_rules,cli,jiesu))

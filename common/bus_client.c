@@ -38,6 +38,7 @@ struct bus_client {
     unsigned generation;    /* sockets opened so far: names each monitor endpoint */
     int      connect_wait_ms;
     int      refused;       /* the handshake failed: 1 refused by ZAP, 2 CURVE itself failed */
+    int      dropped_handshakes;    /* handshakes cut short in a row on this socket */
     char    *endpoint;
     char    *sender;
     keys_pair keys;
@@ -50,8 +51,15 @@ struct bus_client {
 /* How a try ended. */
 typedef enum { TRY_ERROR = -1, TRY_TIMEOUT, TRY_REPLY, TRY_GONE, TRY_ABSENT, TRY_REFUSED } try_end;
 
+/* A handshake that failed for good: the server's ZAP handler refused our
+ * key, or the CURVE exchange itself failed. When the key we hold for the
+ * server is not its key, the server just drops the connection, which the
+ * client sees as ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL — as it does when a
+ * server goes down in the middle of a handshake. One of those is a server
+ * going away; NO_DETAIL_LIMIT of them in a row is a key that will never do. */
 #define HANDSHAKE_FAILED (ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | \
                           ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
+#define NO_DETAIL_LIMIT 3
 
 /* Closes the socket and its monitor without lingering: whatever they still hold is abandoned. */
 static void client_disconnect(bus_client *self)
@@ -77,6 +85,7 @@ static int client_connect(bus_client *self, char *err, size_t errlen)
     const int linger = 0;
     snprintf(mon_ep, sizeof mon_ep, "inproc://bus-client-%p-%u", (void *)self, self->generation++);
     self->refused = 0;
+    self->dropped_handshakes = 0;
     self->sock = bus_open_socket(self->zctx, ZMQ_DEALER, 0, 0, self->endpoint, err, errlen);
     if (!self->sock)
         return -1;
@@ -153,9 +162,13 @@ static int client_events(bus_client *self)
         bus_frames_close(&f);
         if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
             self->connected = 1;
+            self->dropped_handshakes = 0;
         } else if (event == ZMQ_EVENT_DISCONNECTED) {
             dropped |= self->connected;
             self->connected = 0;
+        } else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
+            if (++self->dropped_handshakes >= NO_DETAIL_LIMIT)
+                self->refused = 2;
         } else if (event & HANDSHAKE_FAILED) {
             self->refused = event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH ? 1 : 2;
         }

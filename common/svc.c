@@ -207,13 +207,39 @@ int svc_ensure_redis(service *s)
     return -1;
 }
 
+/* "ok", or why this service cannot use PostgreSQL now, into out. */
+static const char *pg_health(service *s, char *out, size_t cap)
+{
+    char why[256];
+    PGresult *res = svc_ensure_pg(s) == 0 ? PQexec(s->pg, "SELECT 1") : NULL;
+    if (PQresultStatus(res) == PGRES_TUPLES_OK)
+        snprintf(out, cap, "ok");
+    else
+        snprintf(out, cap, "%s", db_error(s->pg, why, sizeof why));
+    PQclear(res);
+    return out;
+}
+
+/* The same for Redis; "" when the service keeps no connection to it. */
+static const char *redis_health(service *s, char *out, size_t cap)
+{
+    if (!s->redis)
+        return "";
+    snprintf(out, cap, "%s", svc_ensure_redis(s) == 0 && rconn_ping(s->redis) == 0 ? "ok"
+                             : s->redis ? s->redis->errstr : "cannot connect");
+    return out;
+}
+
 static void answer_ping(service *s, const bus_request *req, const auth_principal *who)
 {
+    char pg[300], redis[300];
     (void)who;
     Jiesu__Pong pong = JIESU__PONG__INIT;
     pong.service = (char *)s->name;
     pong.started_at_ms = s->started_ms;
     pong.pid = getpid();
+    pong.postgresql = (char *)pg_health(s, pg, sizeof pg);
+    pong.redis = (char *)redis_health(s, redis, sizeof redis);
     bus_server_reply(s->server, req, "pong", &pong.base);
 }
 

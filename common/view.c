@@ -44,43 +44,82 @@ static char *cell_value(const view_section *sec, int c, const char *v)
     return out;
 }
 
-static Jiesu__Row *row_from(PGresult *res, int r, const view_section *sec)
+Jiesu__Table *view_table_new(const char *title, const char *align, const char *const *columns, size_t ncols)
 {
-    int cols = PQnfields(res);
-    Jiesu__Row *row = malloc(sizeof *row);
-    if (!row)
-        return NULL;
-    jiesu__row__init(row);
-    row->cells = calloc((size_t)cols, sizeof *row->cells);
-    for (int c = 0; row->cells && c < cols; c++) {
-        if (!(row->cells[c] = cell_value(sec, c, PQgetvalue(res, r, c))))
-            break;
-        row->n_cells++;
-    }
-    return row;
-}
-
-/* The section's rows as a Table; NULL when out of memory. */
-static Jiesu__Table *table_from(PGresult *res, const view_section *sec)
-{
-    int cols = PQnfields(res), rows = PQntuples(res);
     Jiesu__Table *t = malloc(sizeof *t);
     if (!t)
         return NULL;
     jiesu__table__init(t);
-    t->title = strdup(sec->title);
-    t->align = strdup(sec->align);
-    t->fields = sec->fields;
-    t->columns = calloc((size_t)cols + 1, sizeof *t->columns);
-    t->rows = calloc((size_t)rows + 1, sizeof *t->rows);
-    int ok = t->title && t->align && t->columns && t->rows;
-    for (int c = 0; ok && c < cols; c++)
-        ok = (t->columns[t->n_columns++] = strdup(PQfname(res, c))) != NULL;
-    for (int r = 0; ok && r < rows; r++)
-        ok = (t->rows[t->n_rows++] = row_from(res, r, sec)) != NULL;
+    t->title = strdup(title);
+    t->align = strdup(align);
+    t->columns = calloc(ncols + 1, sizeof *t->columns);
+    int ok = t->title && t->align && t->columns;
+    for (size_t c = 0; ok && c < ncols; c++)
+        ok = (t->columns[t->n_columns++] = strdup(columns[c])) != NULL;
     if (!ok) {
         jiesu__table__free_unpacked(t, NULL);
         return NULL;
+    }
+    return t;
+}
+
+int view_table_take_row(Jiesu__Table *t, char **cells)
+{
+    Jiesu__Row **rows = realloc(t->rows, (t->n_rows + 1) * sizeof *rows);
+    Jiesu__Row *row = rows ? malloc(sizeof *row) : NULL;
+    int ok = row != NULL;
+    if (rows)
+        t->rows = rows;
+    for (size_t c = 0; c < t->n_columns; c++)
+        ok = ok && cells[c];
+    if (!ok) {
+        for (size_t c = 0; c < t->n_columns; c++)
+            free(cells[c]);
+        free(row);
+        return -1;
+    }
+    jiesu__row__init(row);
+    row->cells = cells;
+    row->n_cells = t->n_columns;
+    t->rows[t->n_rows++] = row;
+    return 0;
+}
+
+int view_table_add(Jiesu__Table *t, const char *const *cells)
+{
+    char **copy = calloc(t->n_columns + 1, sizeof *copy);
+    if (!copy)
+        return -1;
+    for (size_t c = 0; c < t->n_columns; c++)
+        copy[c] = strdup(cells[c] ? cells[c] : "");
+    if (view_table_take_row(t, copy) == 0)
+        return 0;
+    free(copy);
+    return -1;
+}
+
+/* The section's rows as a Table, masked; NULL when out of memory. */
+static Jiesu__Table *table_from(PGresult *res, const view_section *sec)
+{
+    int cols = PQnfields(res), rows = PQntuples(res);
+    const char *names[64];
+    if (cols > 64)
+        return NULL;
+    for (int c = 0; c < cols; c++)
+        names[c] = PQfname(res, c);
+    Jiesu__Table *t = view_table_new(sec->title, sec->align, names, (size_t)cols);
+    if (!t)
+        return NULL;
+    t->fields = sec->fields;
+    for (int r = 0; r < rows; r++) {
+        char **cells = calloc((size_t)cols + 1, sizeof *cells);
+        for (int c = 0; cells && c < cols; c++)
+            cells[c] = cell_value(sec, c, PQgetvalue(res, r, c));
+        if (!cells || view_table_take_row(t, cells) < 0) {
+            free(cells);
+            jiesu__table__free_unpacked(t, NULL);
+            return NULL;
+        }
     }
     return t;
 }

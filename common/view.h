@@ -44,6 +44,19 @@ typedef struct {
     const char         *note;       /* printed after the tables, or NULL */
 } view_def;
 
+/* A table to send: title, align and ncols column names copied. NULL when
+ * out of memory. Free with jiesu__table__free_unpacked(t, NULL). */
+Jiesu__Table *view_table_new(const char *title, const char *align, const char *const *columns, size_t ncols);
+
+/* Appends a row of as many malloc'd cells as the table has columns. On
+ * success the array and its strings belong to the table; on failure (out of
+ * memory, or a NULL cell) the strings are freed and the array stays the
+ * caller's. 0 or -1. */
+int view_table_take_row(Jiesu__Table *t, char **cells);
+
+/* view_table_take_row() with copies of cells. 0 or -1. */
+int view_table_add(Jiesu__Table *t, const char *const *cells);
+
 /* Answers req (a ViewRequest) from defs (ending with {NULL}) for who. Times
  * in the statements are in the service's report.timezone. */
 void view_answer(service *s, const bus_request *req, const auth_principal *who, const view_def *defs);

@@ -154,15 +154,21 @@ static int check_request(const route_action_req *req, const action_rule *rule, c
     return 0;
 }
 
-/* A dispatch names a unit that exists and can own orders. 0 or -1 with err. */
-static int check_unit(PGconn *pg, const route_action_req *req, char *err, size_t errlen)
+/* A dispatch names a unit, by code or name, that exists and can own orders;
+ * its code goes into code. 0 or -1 with err. */
+static int check_unit(PGconn *pg, const route_action_req *req, char *code, size_t cap, char *err, size_t errlen)
 {
     const char *params[] = {req->target_unit};
-    PGresult *res = db_query(pg, "dispatch unit", "SELECT 1 FROM units WHERE code = $1 AND kind IN ('street', 'dept', 'discipline')",
+    PGresult *res = db_query(pg, "dispatch unit",
+                             "SELECT code FROM units WHERE (code = $1 OR name = $1) AND kind IN ('street', 'dept', 'discipline')"
+                             " ORDER BY code = $1 DESC LIMIT 1",
                              1, params);
     int found = res && PQntuples(res) == 1;
-    if (!found)
-        snprintf(err, errlen, res ? "dispatch %s: no street office, department or discipline unit with code '%s'"
+    if (found)
+        snprintf(code, cap, "%s", PQgetvalue(res, 0, 0));
+    else
+        snprintf(err, errlen, res ? "dispatch %s: no street office, department or discipline unit with code or name '%s'"
+                                    " (`jiesu units` lists them)"
                                   : "dispatch %s: database error looking up unit '%s'",
                  req->ticket_no, req->target_unit);
     PQclear(res);
@@ -261,9 +267,13 @@ int route_action(PGconn *pg, const route_action_req *in, route_action_result *ou
         if (!*fields[i])
             *fields[i] = "";
     memset(out, 0, sizeof *out);
+    char target[64];
     const action_rule *rule = find_rule(req->action, req->result);
-    if (check_request(req, rule, err, errlen) != 0 || (rule->fx == FX_DISPATCH && check_unit(pg, req, err, errlen) != 0))
+    if (check_request(req, rule, err, errlen) != 0 ||
+        (rule->fx == FX_DISPATCH && check_unit(pg, req, target, sizeof target, err, errlen) != 0))
         return -1;
+    if (rule->fx == FX_DISPATCH)
+        r.target_unit = target;
     if (db_begin(pg) != 0) {
         snprintf(err, errlen, "%s %s: database unavailable (see the assignment log)", req->action, req->ticket_no);
         return -1;

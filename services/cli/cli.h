@@ -49,6 +49,10 @@ int cli_keys_register(PGconn *pg, const char *dir, int *registered, char *err, s
 
 int cli_units_main(cli_ctx *ctx, int argc, char **argv);
 
+/* Prints a table a service sent: under its title when titled, header and
+ * rows (or "  (none)"), or "column  value" lines for a one-record table. */
+void cli_print_table(const Jiesu__Table *t, int titled);
+
 /* Asks service svc for view name with args, prints its tables; what names
  * the command in errors. The exit status. (cli_view.c) */
 int cli_view(cli_ctx *ctx, const char *svc, const char *what, const char *name, char **args, int nargs);
@@ -81,7 +85,9 @@ int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
 
 /* The PostgreSQL connection (pg.conninfo), opened on first use; NULL after
  * printing "jiesu: PostgreSQL ...: reason". wait_ms: how long to retry while
- * the server is starting. */
+ * the server is starting. Only `jiesu migrate`, the database owner's
+ * command, talks to PostgreSQL; every other command goes through a service
+ * with the operator's key. */
 PGconn *cli_pg(cli_ctx *ctx, int wait_ms);
 
 /* Closes the connections the context opened. */

@@ -1,27 +1,24 @@
-/* cli_status.c — `jiesu status [--wait SECONDS]`: pings the four services,
- * Redis and PostgreSQL and prints one line each: ok or DOWN, the round-trip
- * time, where it was reached and what answered. Exit status 1 when anything
- * is down. --wait keeps checking (quietly) until everything is up or the
- * time is over, then prints the last round: start-up scripts use it.
+/* cli_status.c — `jiesu status [--wait SECONDS]`: pings the four services
+ * and prints one line each: ok or DOWN, the round-trip time, where it was
+ * reached and what answered; then PostgreSQL and Redis as the services see
+ * them (the tool itself holds no password of either). Exit status 1 when
+ * anything is down. --wait keeps checking (quietly) until everything is up
+ * or the time is over, then prints the last round: start-up scripts use it.
  */
 #include "cli.h"
 
-#include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "bus.h"
 #include "cli_table.h"
-#include "db.h"
-#include "rconn.h"
+#include "svc.h"
 
 #define PING_TIMEOUT_MS 1000
-#define NCOMPONENTS 6
-
-static const char *const SERVICES[] = {"intake", "assignment", "escalation", "reporting"};
+#define NSERVICES 4
+#define NLINES (NSERVICES + 2)
 
 typedef struct {
     const char *name;
@@ -29,6 +26,7 @@ typedef struct {
     long        ms;
     char        where[256];
     char        detail[512];
+    char        pg[300], redis[300];    /* services: what they said of each */
 } status_line;
 
 static void ping_service(cli_ctx *ctx, const char *svc, status_line *s)
@@ -47,6 +45,8 @@ static void ping_service(cli_ctx *ctx, const char *svc, status_line *s)
         long up_s = (long)((bus_now_ms() - pong->started_at_ms) / 1000);
         snprintf(s->detail, sizeof s->detail, "pid %lld, up %ldh%02ldm%02lds", (long long)pong->pid,
                  up_s / 3600, up_s / 60 % 60, up_s % 60);
+        snprintf(s->pg, sizeof s->pg, "%s", pong->postgresql);
+        snprintf(s->redis, sizeof s->redis, "%s", pong->redis);
         s->up = 1;
         jiesu__pong__free_unpacked(pong, NULL);
     } else {
@@ -55,76 +55,47 @@ static void ping_service(cli_ctx *ctx, const char *svc, status_line *s)
     jiesu__envelope__free_unpacked(env, NULL);
 }
 
-static void ping_redis(cli_ctx *ctx, status_line *s)
+/* A store (PostgreSQL or Redis) as the services that answered see it:
+ * up when every one using it says ok. */
+static void store_line(status_line *out, const char *name, const char *where, const status_line *svc, int redis)
 {
-    const char *addr = config_get(ctx->cfg, "redis.addr", "127.0.0.1:6379");
-    snprintf(s->where, sizeof s->where, "%s", addr);
-    redisContext *rc = rconn_open(addr, PING_TIMEOUT_MS, 0, s->detail, sizeof s->detail);
-    if (!rc)
-        return;
-    s->up = rconn_ping(rc) == 0;
-    snprintf(s->detail, sizeof s->detail, "%s", s->up ? "PONG" : rc->err ? rc->errstr : "no PONG");
-    redisFree(rc);
-}
-
-/* "host:port/dbname" from a conninfo, leaving out anything secret. */
-static void pg_where(char *buf, size_t len, const char *conninfo)
-{
-    const char *host = "localhost", *port = "5432", *db = "";
-    PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
-    for (PQconninfoOption *o = opts; o && o->keyword; o++) {
-        if (!o->val || !*o->val)
+    size_t len = 0;
+    int using = 0, bad = 0;
+    out->name = name;
+    snprintf(out->where, sizeof out->where, "%s", where);
+    for (int i = 0; i < NSERVICES; i++) {
+        const char *said = redis ? svc[i].redis : svc[i].pg;
+        if (!svc[i].up || !*said)
             continue;
-        if (strcmp(o->keyword, "host") == 0 || (strcmp(o->keyword, "hostaddr") == 0 && !strcmp(host, "localhost")))
-            host = o->val;
-        else if (strcmp(o->keyword, "port") == 0)
-            port = o->val;
-        else if (strcmp(o->keyword, "dbname") == 0)
-            db = o->val;
+        using++;
+        if (strcmp(said, "ok") != 0 && len < sizeof out->detail) {
+            bad++;
+            len += (size_t)snprintf(out->detail + len, sizeof out->detail - len, "%s%s: %s", bad > 1 ? "; " : "",
+                                    svc[i].name, said);
+        }
     }
-    snprintf(buf, len, "%s:%s/%s", host, port, db);
-    PQconninfoFree(opts);
-}
-
-static void ping_pg(cli_ctx *ctx, status_line *s)
-{
-    const char *conninfo = config_get(ctx->cfg, "pg.conninfo", "dbname=jiesu");
-    pg_where(s->where, sizeof s->where, conninfo);
-    PGconn *pg = db_connect(conninfo, 0, s->detail, sizeof s->detail);
-    if (!pg)
-        return;
-    PGresult *res = db_query(pg, "status", "SHOW server_version", 0, NULL);
-    if (res) {
-        snprintf(s->detail, sizeof s->detail, "PostgreSQL %s", PQgetvalue(res, 0, 0));
-        s->up = 1;
-        PQclear(res);
-    } else {
-        snprintf(s->detail, sizeof s->detail, "%.*s", CLI_PQ_MSG(pg));
-    }
-    PQfinish(pg);
+    out->up = using > 0 && !bad;
+    if (!using)
+        snprintf(out->detail, sizeof out->detail, "no service answered to say");
+    else if (!bad)
+        snprintf(out->detail, sizeof out->detail, "ok for the %d service%s using it", using, using == 1 ? "" : "s");
 }
 
 /* Checks every component once. Returns how many are down. */
 static int check_all(cli_ctx *ctx, status_line *lines)
 {
     int down = 0;
-    for (int i = 0; i < NCOMPONENTS; i++) {
-        status_line *s = &lines[i];
-        memset(s, 0, sizeof *s);
+    memset(lines, 0, NLINES * sizeof *lines);
+    for (int i = 0; i < NSERVICES; i++) {
         int64_t t0 = bus_now_ms();
-        if (i < 4) {
-            s->name = SERVICES[i];
-            ping_service(ctx, SERVICES[i], s);
-        } else if (i == 4) {
-            s->name = "redis";
-            ping_redis(ctx, s);
-        } else {
-            s->name = "postgresql";
-            ping_pg(ctx, s);
-        }
-        s->ms = (long)(bus_now_ms() - t0);
-        down += !s->up;
+        lines[i].name = svc_name((size_t)i);
+        ping_service(ctx, lines[i].name, &lines[i]);
+        lines[i].ms = (long)(bus_now_ms() - t0);
     }
+    store_line(&lines[NSERVICES], "postgresql", "(as the services see it)", lines, 0);
+    store_line(&lines[NSERVICES + 1], "redis", config_get(ctx->cfg, "redis.addr", "(through the services)"), lines, 1);
+    for (int i = 0; i < NLINES; i++)
+        down += !lines[i].up;
     return down;
 }
 
@@ -135,12 +106,11 @@ static int print_lines(const status_line *lines)
         cli_error("status: out of memory");
         return -1;
     }
-    for (int i = 0; i < NCOMPONENTS; i++) {
+    for (int i = 0; i < NLINES; i++) {
         char ms[32] = "";
-        if (lines[i].up)
+        if (lines[i].up && i < NSERVICES)
             snprintf(ms, sizeof ms, "%ld ms", lines[i].ms);
-        const char *cells[] = {lines[i].name, lines[i].up ? "ok" : "DOWN", ms, lines[i].where,
-                               lines[i].detail};
+        const char *cells[] = {lines[i].name, lines[i].up ? "ok" : "DOWN", ms, lines[i].where, lines[i].detail};
         if (cli_table_add(t, cells) < 0) {
             cli_table_destroy(&t);
             cli_error("status: out of memory");
@@ -154,7 +124,7 @@ static int print_lines(const status_line *lines)
 
 int cli_status_main(cli_ctx *ctx, int argc, char **argv)
 {
-    status_line lines[NCOMPONENTS];
+    status_line lines[NLINES];
     long wait_s = 0;
     char *end = NULL;
 

@@ -33,8 +33,7 @@ static void print_fields(const Jiesu__Table *t)
         }
 }
 
-/* Prints a table under its title: header and rows, or "(none)". */
-static void print_table(const Jiesu__Table *t, int titled)
+void cli_print_table(const Jiesu__Table *t, int titled)
 {
     if (titled)
         printf("\n%s:\n", t->title);
@@ -74,7 +73,7 @@ int cli_view(cli_ctx *ctx, const char *svc, const char *what, const char *name, 
         cli_error("%s: %s answered '%s', not a valid view.reply", what, svc, env->type);
     } else {
         for (size_t i = 0; i < reply->n_tables; i++)
-            print_table(reply->tables[i], reply->n_tables > 1 && !reply->tables[i]->fields);
+            cli_print_table(reply->tables[i], reply->n_tables > 1 && !reply->tables[i]->fields);
         if (*reply->note)
             printf("%s\n", reply->note);
         rc = 0;

@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "report_documents.h"
 #include "report_http.h"
 #include "report_live.h"
 #include "report_streets.h"
@@ -81,6 +82,7 @@ static void on_view(service *s, const bus_request *req, const auth_principal *wh
 static const svc_route ROUTES[] = {
     {"report.request", on_report, AUTH_PEOPLE},
     {"view.request", on_view, AUTH_PEOPLE},
+    {"document.request", report_documents_request, AUTH_PEOPLE & ~AUTH_CLERK},
     {NULL, NULL, 0},
 };
 

@@ -219,7 +219,7 @@ static void test_dispatch_by_hand(void **state)
     route_action_req req = {.ticket_no = ticket, .action = "dispatch", .target_unit = "no-such-unit",
                             .accept_due_ms = now_ms + 3600000, .resolve_due_ms = now_ms + 86400000};
     assert_int_equal(route_action(f->pg, &req, &res, err, sizeof err), -1);
-    assert_non_null(strstr(err, "no street office, department or discipline unit with code 'no-such-unit'"));
+    assert_non_null(strstr(err, "no street office, department or discipline unit with code or name 'no-such-unit'"));
     req.target_unit = "370212004";
     req.actor = "调度员甲";
     assert_int_equal(route_action(f->pg, &req, &res, err, sizeof err), 0);

@@ -1,0 +1,140 @@
+/* cli_documents.c — `jiesu daily` and `jiesu bulletin`: the reporting
+ * service builds the document ("document.request", report_documents.h) and
+ * sends it whole; this prints its summary, or its JSON, or writes its files.
+ *
+ *   jiesu daily [--date YYYY-MM-DD] [--json]         today's dispatch sheet per street
+ *   jiesu bulletin [--week YYYY-Www] (--out DIR | --json)   last week's bulletin
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bus.h"
+#include "report_period.h"
+
+#define DOC_TRIES 1
+#define DOC_TIMEOUT_MS 120000     /* a bulletin over millions of orders takes seconds */
+
+/* Writes one file of the document into dir (mode 0644: a bulletin is for circulating). 0 or -1. */
+static int write_file(const char *dir, const Jiesu__DocFile *f)
+{
+    char path[4096];
+    if (strchr(f->name, '/') || f->name[0] == '.') {
+        cli_error("bulletin: refusing a file named '%s'", f->name);
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, f->name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int ok = fd >= 0 && write(fd, f->content.data, f->content.len) == (ssize_t)f->content.len;
+    if (fd >= 0 && close(fd) != 0)
+        ok = 0;
+    if (!ok)
+        cli_error("bulletin: writing %s: %s", path, strerror(errno));
+    return ok ? 0 : -1;
+}
+
+/* Prints or writes what came back. 0 or 1. */
+static int show(const Jiesu__DocumentReply *r, const char *format, const char *out)
+{
+    int failed = 0;
+    if (strcmp(format, "json") == 0) {
+        for (size_t i = 0; i < r->n_files; i++)
+            fwrite(r->files[i]->content.data, 1, r->files[i]->content.len, stdout);
+        return 0;
+    }
+    printf("%s\n", r->title);
+    for (size_t i = 0; i < r->n_tables; i++)
+        cli_print_table(r->tables[i], 0);
+    if (!out)
+        return 0;
+    for (size_t i = 0; i < r->n_files; i++)
+        failed += write_file(out, r->files[i]) < 0;
+    if (!failed)
+        printf("wrote %zu files to %s\n", r->n_files, out);
+    return failed ? 1 : 0;
+}
+
+/* A period the service could not read is a usage error, told before asking. 0 or 2. */
+static int check_period(const char *kind, const char *period)
+{
+    char err[256];
+    report_period p;
+    if (!*period || (strcmp(kind, "daily") == 0 ? report_period_day(&p, period, err, sizeof err)
+                                                 : report_period_week(&p, period, err, sizeof err)) == 0)
+        return 0;
+    cli_error("%s: %s", kind, err);
+    return 2;
+}
+
+/* Asks for a document and shows it. The exit status. */
+static int fetch(cli_ctx *ctx, const char *kind, const char *period, const char *format, const char *out)
+{
+    char what[64], err[1024];
+    Jiesu__Envelope *env = NULL;
+    Jiesu__DocumentReply *reply = NULL;
+    Jiesu__DocumentRequest rq = JIESU__DOCUMENT_REQUEST__INIT;
+    rq.kind = (char *)kind;
+    rq.period = (char *)period;
+    rq.format = (char *)format;
+    if (check_period(kind, period) != 0)
+        return 2;
+    snprintf(what, sizeof what, "%s%s%s", kind, *period ? " " : "", period);
+    if (out && mkdir(out, 0755) != 0 && errno != EEXIST) {
+        cli_error("%s: cannot create %s: %s", what, out, strerror(errno));
+        return 1;
+    }
+    if (cli_call(ctx, "reporting", what, "document.request", &rq.base, DOC_TIMEOUT_MS, DOC_TRIES, 0, &env, err,
+                 sizeof err) < 0)
+        return 1;
+    int rc = 1;
+    if (strcmp(env->type, "document.reply") != 0 || !(reply = BUS_UNPACK(document_reply, env)))
+        cli_error("%s: reporting answered '%s', not a document", what, env->type);
+    else
+        rc = show(reply, format, out);
+    if (reply)
+        jiesu__document_reply__free_unpacked(reply, NULL);
+    jiesu__envelope__free_unpacked(env, NULL);
+    return rc || fflush(stdout) != 0;
+}
+
+int cli_daily_main(cli_ctx *ctx, int argc, char **argv)
+{
+    const char *date = "", *format = "text";
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--date") == 0 && i + 1 < argc)
+            date = argv[++i];
+        else if (strcmp(argv[i], "--json") == 0)
+            format = "json";
+        else {
+            fprintf(stderr, "usage: jiesu daily [--date YYYY-MM-DD] [--json]\n");
+            return 2;
+        }
+    }
+    return fetch(ctx, "daily", date, format, NULL);
+}
+
+int cli_bulletin_main(cli_ctx *ctx, int argc, char **argv)
+{
+    const char *week = "", *out = NULL;
+    int json = 0, bad = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--week") == 0 && i + 1 < argc)
+            week = argv[++i];
+        else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+            out = argv[++i];
+        else if (strcmp(argv[i], "--json") == 0)
+            json = 1;
+        else
+            bad = 1;
+    }
+    if (bad || (!out && !json)) {
+        fprintf(stderr, "usage: jiesu bulletin [--week YYYY-Www] (--out DIR | --json)\n");
+        return 2;
+    }
+    return fetch(ctx, "bulletin", week, json ? "json" : "files", json ? NULL : out);
+}

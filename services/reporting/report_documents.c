@@ -1,0 +1,270 @@
+/* report_documents.c — the daily sheet and the bulletin sent as documents
+ * (see report_documents.h). The bulletin's files are written by
+ * report_files.c into a private temporary directory (0700) and read back
+ * into the reply; nothing is left behind. */
+#include "report_documents.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "report_bulletin.h"
+#include "report_daily.h"
+#include "report_files.h"
+#include "report_json.h"
+#include "view.h"
+
+#define DOC_MAX_BYTES (12L << 20)    /* under the bus's 16 MiB message limit */
+
+typedef struct {
+    service                     *s;
+    const Jiesu__DocumentRequest *rq;
+    Jiesu__DocumentReply        *reply;
+    const char                  *tz, *districts;
+    char                         err[1024];
+} doc_call;
+
+/* Adds a file of len bytes (taken over) to the reply. 0 or -1. */
+static int add_file(doc_call *c, const char *name, uint8_t *data, size_t len)
+{
+    Jiesu__DocFile **files = realloc(c->reply->files, (c->reply->n_files + 1) * sizeof *files);
+    Jiesu__DocFile *f = files ? malloc(sizeof *f) : NULL;
+    if (files)
+        c->reply->files = files;
+    if (f)
+        jiesu__doc_file__init(f);
+    if (!f || !(f->name = strdup(name))) {
+        free(f);
+        free(data);
+        snprintf(c->err, sizeof c->err, "out of memory");
+        return -1;
+    }
+    f->content.data = data;
+    f->content.len = len;
+    c->reply->files[c->reply->n_files++] = f;
+    return 0;
+}
+
+/* What write() writes to a memory stream, as a file of the reply. 0 or -1. */
+static int add_written(doc_call *c, const char *name, void (*write)(FILE *, const void *), const void *doc)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
+        snprintf(c->err, sizeof c->err, "out of memory");
+        return -1;
+    }
+    write(f, doc);
+    fclose(f);
+    return add_file(c, name, (uint8_t *)buf, len);
+}
+
+static void write_daily(FILE *f, const void *d)
+{
+    report_json_daily(f, d);
+}
+
+static void write_bulletin(FILE *f, const void *b)
+{
+    report_json_bulletin(f, b);
+}
+
+static int add_table(doc_call *c, Jiesu__Table *t)
+{
+    Jiesu__Table **tables = t ? realloc(c->reply->tables, (c->reply->n_tables + 1) * sizeof *tables) : NULL;
+    if (!tables) {
+        if (t)
+            jiesu__table__free_unpacked(t, NULL);
+        snprintf(c->err, sizeof c->err, "out of memory");
+        return -1;
+    }
+    c->reply->tables = tables;
+    tables[c->reply->n_tables++] = t;
+    return 0;
+}
+
+/* ---- the daily sheet ---- */
+
+#define NCOUNTS 6
+
+static int daily_row(Jiesu__Table *t, const char *name, const char *code, const long v[NCOUNTS])
+{
+    char n[NCOUNTS][24];
+    for (int i = 0; i < NCOUNTS; i++)
+        snprintf(n[i], sizeof n[i], "%ld", v[i]);
+    const char *cells[] = {name, code, n[0], n[1], n[2], n[3], n[4], n[5]};
+    return view_table_add(t, cells);
+}
+
+static Jiesu__Table *daily_table(const report_daily *d)
+{
+    static const char *const HEAD[] = {"street", "code", "new", "in progress", "due today", "overdue", "closed",
+                                       "escalated"};
+    long sum[NCOUNTS] = {0};
+    Jiesu__Table *t = view_table_new("daily dispatch sheet", "llrrrrrr", HEAD, 8);
+    for (size_t i = 0; t && i < d->n; i++) {
+        const report_daily_row *r = &d->rows[i];
+        const long v[NCOUNTS] = {r->new_orders, r->in_progress, r->due_today, r->overdue, r->closed, r->escalated};
+        for (int k = 0; k < NCOUNTS; k++)
+            sum[k] += v[k];
+        if (daily_row(t, r->name, r->code, v) < 0) {
+            jiesu__table__free_unpacked(t, NULL);
+            return NULL;
+        }
+    }
+    if (t && daily_row(t, "total", "", sum) < 0) {
+        jiesu__table__free_unpacked(t, NULL);
+        return NULL;
+    }
+    return t;
+}
+
+static int run_daily(doc_call *c)
+{
+    report_period p;
+    char name[64];
+    if (*c->rq->period ? report_period_day(&p, c->rq->period, c->err, sizeof c->err) < 0
+                       : (report_period_current(&p, (long long)time(NULL), 1), 0))
+        return -1;
+    report_daily *d = report_daily_run(c->s->pg, c->districts, c->tz, &p, c->err, sizeof c->err);
+    if (!d)
+        return -1;
+    snprintf(name, sizeof name, "daily-%s.json", p.label);
+    c->reply->title = malloc(96);
+    if (c->reply->title)
+        snprintf(c->reply->title, 96, "daily dispatch sheet %s", d->day.from);
+    int rc = strcmp(c->rq->format, "json") == 0 ? add_written(c, name, write_daily, d) : add_table(c, daily_table(d));
+    report_daily_free(&d);
+    return rc;
+}
+
+/* ---- the bulletin ---- */
+
+static int ranking_row(Jiesu__Table *t, const report_bulletin *b, const report_unit *u)
+{
+    char rank[16], score[32], change[32];
+    const report_unit *p = report_bulletin_prev(b, u);
+    double d = p ? u->composite - p->composite : NAN;
+    snprintf(rank, sizeof rank, u->rank ? "%d" : "–", u->rank);
+    snprintf(score, sizeof score, isnan(u->composite) ? "–" : "%.2f", u->composite);
+    snprintf(change, sizeof change, isnan(d) ? "–" : "%+.2f", d);
+    const char *cells[] = {rank, u->name, score, change, u->flag == 'R' ? "red" : u->flag == 'Y' ? "yellow" : ""};
+    return view_table_add(t, cells);
+}
+
+static Jiesu__Table *ranking_table(const report_bulletin *b)
+{
+    static const char *const HEAD[] = {"rank", "unit", "composite", "change", "flag"};
+    Jiesu__Table *t = view_table_new("ranking", "rlrrl", HEAD, 5);
+    for (size_t i = 0; t && i < b->cur->n; i++)
+        if (ranking_row(t, b, &b->cur->units[i]) < 0) {
+            jiesu__table__free_unpacked(t, NULL);
+            return NULL;
+        }
+    return t;
+}
+
+/* Reads one regular file of dir into the reply and removes it. 0 or -1. */
+static int take_file(doc_call *c, const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    long len = -1;
+    uint8_t *buf = NULL;
+    if (f && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && len < DOC_MAX_BYTES && fseek(f, 0, SEEK_SET) == 0)
+        buf = malloc((size_t)len + 1);
+    int ok = buf && fread(buf, 1, (size_t)len, f) == (size_t)len;
+    if (f)
+        fclose(f);
+    unlink(path);
+    if (!ok) {
+        free(buf);
+        snprintf(c->err, sizeof c->err, "%s: %s", name, len >= DOC_MAX_BYTES ? "too big to send" : "cannot read it back");
+        return -1;
+    }
+    return add_file(c, name, buf, (size_t)len);
+}
+
+/* The bulletin's files, written into a private directory and read back. 0 or -1. */
+static int add_bulletin_files(doc_call *c, const report_bulletin *b)
+{
+    char dir[] = "/tmp/jiesu-bulletin-XXXXXX";
+    int written = 0, rc = 0;
+    if (!mkdtemp(dir)) {
+        snprintf(c->err, sizeof c->err, "no temporary directory for the files");
+        return -1;
+    }
+    if (report_files_write(b, dir, &written, c->err, sizeof c->err) < 0)
+        rc = -1;
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));)
+        if (e->d_name[0] != '.' && take_file(c, dir, e->d_name) < 0)
+            rc = -1;
+    if (d)
+        closedir(d);
+    rmdir(dir);
+    return rc;
+}
+
+static int run_bulletin(doc_call *c)
+{
+    report_period p;
+    report_settings st;
+    char name[64];
+    if (*c->rq->period ? report_period_week(&p, c->rq->period, c->err, sizeof c->err) < 0
+                       : (report_period_current(&p, (long long)time(NULL) - 7 * 86400LL, 7), 0))
+        return -1;
+    if (report_settings_load(&st, c->s->cfg, c->err, sizeof c->err) < 0)
+        return -1;
+    report_bulletin *b = report_bulletin_build(c->s->pg, c->districts, c->tz, &p, &st, c->err, sizeof c->err);
+    if (!b)
+        return -1;
+    c->reply->title = malloc(160);
+    if (c->reply->title)
+        snprintf(c->reply->title, 160, "bulletin %s (%s .. %s), compared with %s; %zu overdue or escalated orders",
+                 b->cur->period.label, b->cur->period.from, b->cur->period.last, b->prev->period.label, b->n_orders);
+    snprintf(name, sizeof name, "bulletin-%s.json", p.label);
+    int rc = strcmp(c->rq->format, "json") == 0 ? add_written(c, name, write_bulletin, b)
+             : add_table(c, ranking_table(b)) < 0 ? -1
+             : strcmp(c->rq->format, "files") == 0 ? add_bulletin_files(c, b) : 0;
+    report_bulletin_free(&b);
+    return rc;
+}
+
+void report_documents_request(service *s, const bus_request *req, const auth_principal *who)
+{
+    Jiesu__DocumentReply *reply = calloc(1, sizeof *reply);
+    Jiesu__DocumentRequest *rq = BUS_UNPACK(document_request, req->env);
+    doc_call c = {.s = s, .rq = rq, .reply = reply,
+                  .tz = config_get(s->cfg, "report.timezone", "Asia/Shanghai"),
+                  .districts = config_get(s->cfg, "regions.districts", "370212")};
+    if (!rq || !reply) {
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "document.request: malformed payload");
+        goto cleanup;
+    }
+    jiesu__document_reply__init(reply);
+    int daily = strcmp(rq->kind, "daily") == 0;
+    if (!daily && strcmp(rq->kind, "bulletin") != 0) {
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "no document '%s' (daily, bulletin)", rq->kind);
+    } else if (svc_ensure_pg(s) < 0) {
+        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database unavailable; try again");
+    } else if ((daily ? run_daily(&c) : run_bulletin(&c)) < 0) {
+        log_error("%s %s for %s: %s", rq->kind, rq->period, who->name, c.err);
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", c.err);
+    } else {
+        bus_server_reply(s->server, req, "document.reply", &reply->base);
+    }
+cleanup:
+    if (reply)
+        jiesu__document_reply__free_unpacked(reply, NULL);
+    if (rq)
+        jiesu__document_request__free_unpacked(rq, NULL);
+}

@@ -1,0 +1,93 @@
+# test_security.sh — the attacks that once worked, replayed against real
+# services, each refused: a key nobody registered, a user acting outside its
+# role or unit (whatever its request says), a disabled user, a request that
+# names a server path to read, a conduct complaint given back and then
+# dispatched to the office it accuses, a reader who may not see an order.
+# Sourced by tests/run.sh (uses tests/harness.sh).
+
+harness_fresh_db jiesu_security
+harness_services_start "assignment.max_returns = 2"
+
+jiesu() { "$JIESU_BIN/jiesu" "$@"; }
+sec=$HARNESS_DIR/security
+mkdir -p "$sec"
+bus_call() { "$JIESU_BIN/../tools/bus_call" "$@"; }
+
+printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
+    "SEC-1,2026/10/1 9:00,王先生,13800000001,崂山区张村社区3号楼,张村社区门口流动摊贩占道经营,,一般" \
+    "SEC-2,2026/10/1 9:05,李女士,13800000002,沙子口街道,沙子口街道办工作人员态度恶劣，办事推诿,,一般" >"$sec/in.csv"
+as_role clerk jiesu import "$sec/in.csv" >"$sec/import.out" 2>&1
+check "the clerk's import" test $? -eq 0
+wait_for "both routed" 30 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
+check_eq "the rows are recorded as imported by the clerk who sent them" "test-clerk test-clerk" \
+    "$(sql "SELECT (SELECT imported_by FROM imports ORDER BY id DESC LIMIT 1) || ' ' || min(actor) FROM complaint_events WHERE event = 'imported'")"
+
+# 1. A key nobody registered is refused at the handshake, by every service.
+(JIESU_KEYS_DIR=$sec/stranger "$JIESU_BIN/jiesu" keys >/dev/null)
+jiesu -k "$sec/stranger/admin.key" status >"$sec/stranger.out" 2>&1
+check "an unregistered key: status fails" test $? -ne 0
+check_eq "… every service refused the key" 4 "$(grep -c 'refused this key' "$sec/stranger.out")"
+bus_call "$sec/stranger/admin.key" assignment action.request ticket_no=SEC-1 action=accept >"$sec/stranger-call.out" 2>&1
+check "… and a hand-written request with it gets nothing done" grep -q "refused this key" "$sec/stranger-call.out"
+
+# 2. Who acts is the key's user, not a field of the request.
+as_unit 370212005 true                                  # the user exists
+key5=$(user_key u-370212005 handler 370212005)
+bus_call "$key5" assignment action.request ticket_no=SEC-1 action=accept unit_code=370212001 >"$sec/forged.out" 2>&1
+check "a unit naming another unit in its request is refused" grep -q "owned by 370212001, not 370212005" "$sec/forged.out"
+as_role clerk jiesu accept SEC-1 >"$sec/clerk-accept.out" 2>&1
+check "a clerk cannot act as a unit" grep -q "test-clerk is 话务员; only 承办人员、纪委监委 may do this" "$sec/clerk-accept.out"
+as_role clerk jiesu callback SEC-1 satisfied >"$sec/clerk-callback.out" 2>&1
+check "… nor record a callback" grep -q "only 回访员 may do this" "$sec/clerk-callback.out"
+as_unit 370212001 jiesu dispatch SEC-1 370212005 >"$sec/handler-dispatch.out" 2>&1
+check "a handler cannot dispatch" grep -q "only 派单员 may do this" "$sec/handler-dispatch.out"
+as_unit 370212001 jiesu user add mallory --role admin --key-out "$sec/mallory.key" >"$sec/escalate.out" 2>&1
+check "nor make itself an administrator" grep -q "only 系统管理员 may do this" "$sec/escalate.out"
+check "… and no key file is left behind" test ! -e "$sec/mallory.key"
+as_unit 370212001 jiesu accept SEC-1 >/dev/null 2>&1
+check_eq "the owner's accept is recorded as its user" "u-370212001" \
+    "$(sql "SELECT actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = 'SEC-1' AND event = 'accepted'")"
+
+# 3. Disabling a user takes effect at once.
+jiesu user disable u-370212001 >/dev/null 2>&1
+check "the administrator disables a user" test $? -eq 0
+jiesu -k "$(echo "$HARNESS_DIR/users/u-370212001.key")" progress SEC-1 "还在处理" >"$sec/disabled.out" 2>&1
+check "the disabled user's next command is refused" grep -q "refused this key" "$sec/disabled.out"
+jiesu user disable admin >"$sec/self.out" 2>&1
+check "an administrator cannot disable themselves" grep -q "cannot disable yourself" "$sec/self.out"
+
+# 4. No request reads a path on the server.
+bus_call "$(user_key test-clerk clerk)" intake import.request >"$sec/path.out" 2>&1
+check "the old import.request that opened any server path is gone" grep -q "unknown request type 'import.request'" "$sec/path.out"
+as_unit 370212002 jiesu import "$sec/in.csv" >"$sec/handler-import.out" 2>&1
+check "only a clerk imports" grep -q "only 话务员 may do this" "$sec/handler-import.out"
+
+# 5. A conduct complaint never reaches the office it accuses: given back by
+# discipline inspection until it lands in arbitration, then dispatched by hand.
+as_unit 370212.discipline jiesu return SEC-2 "请核实" >/dev/null 2>&1
+wait_for "SEC-2 routed again to discipline inspection" 20 \
+    sql_eq "SELECT status FROM complaints WHERE ticket_no = 'SEC-2'" dispatched
+as_unit 370212.discipline jiesu return SEC-2 "请再核实" >/dev/null 2>&1
+wait_for "SEC-2 in arbitration" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'SEC-2'" manual
+as_role dispatcher jiesu dispatch SEC-2 沙子口街道 "派给街道" >"$sec/conduct-dispatch.out" 2>&1
+check "dispatching it to the street office it accuses is refused" grep -q "only discipline inspection may have it" "$sec/conduct-dispatch.out"
+as_role dispatcher jiesu dispatch SEC-2 370212001 >"$sec/conduct-other.out" 2>&1
+check "… so is any other street office" grep -q "only discipline inspection may have it" "$sec/conduct-other.out"
+check_eq "… and it was never assigned to a street" 0 \
+    "$(sql "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'SEC-2' AND u.kind <> 'discipline'")"
+as_role dispatcher jiesu dispatch SEC-2 370212.discipline "回纪委" >/dev/null 2>&1
+check_eq "discipline inspection may have it back" dispatched "$(sql "SELECT status FROM complaints WHERE ticket_no = 'SEC-2'")"
+
+# 6. Reading: only whom the rule lets see an order.
+as_unit 370212002 jiesu show SEC-2 >"$sec/accused-show.out" 2>&1
+check "the accused office cannot read the complaint about it" grep -q "no order SEC-2 that you may see" "$sec/accused-show.out"
+as_unit 370212.campaign jiesu show SEC-2 >"$sec/campaign-show.out" 2>&1
+check "nor can the campaign office" grep -q "no order SEC-2 that you may see" "$sec/campaign-show.out"
+as_unit 370212.discipline jiesu show SEC-2 >"$sec/discipline-show.out" 2>&1
+check "discipline inspection can" grep -q "态度恶劣" "$sec/discipline-show.out"
+check "… with the caller's phone masked" grep -q "138\*\*\*\*0002" "$sec/discipline-show.out"
+as_unit 370212005 jiesu show SEC-1 >"$sec/other-show.out" 2>&1
+check "another street office cannot read a street's order" grep -q "no order SEC-1 that you may see" "$sec/other-show.out"
+check "the administrator reads no orders" sh -c "'$JIESU_BIN/jiesu' show SEC-1 2>&1 | grep -q 'only'"
+
+harness_services_stop

@@ -1,5 +1,7 @@
 /* cli_keys.c — `jiesu keys`: the installation's own CURVE keys, and their
- * registration by `jiesu migrate`.
+ * registration by `jiesu migrate`; `jiesu keys new FILE`: a person's own key
+ * pair, made where they work, whose public half they give an administrator
+ * (`jiesu user add NAME --public-key KEY`, `jiesu user key NAME --public-key KEY`).
  *
  * `jiesu keys` makes, in keys.dir, a key pair for each service and one for
  * the first administrator (admin.key), keeping any that exist; it writes
@@ -43,13 +45,37 @@ static int make_pair(const char *dir, const char *name, const char *who)
     return 1;
 }
 
+/* `jiesu keys new FILE`: a key pair of one's own; FILE is never overwritten. */
+static int new_pair(const char *file)
+{
+    char err[700], pub[4096];
+    keys_pair kp;
+    struct stat st;
+    if (stat(file, &st) == 0) {
+        cli_error("keys new: %s exists; choose another file", file);
+        return 1;
+    }
+    snprintf(pub, sizeof pub, "%s.pub", file);
+    if (keys_generate(&kp) < 0 || keys_save(file, &kp, 1, "its holder", err, sizeof err) < 0 ||
+        keys_save(pub, &kp, 0, "its holder", err, sizeof err) < 0) {
+        cli_error("keys new: %s", kp.public_key[0] ? err : "no CURVE support in libzmq");
+        return 1;
+    }
+    printf("%s\n", kp.public_key);
+    fprintf(stderr, "secret key in %s (mode 0600: keep it to yourself); give the public key above to an "
+                    "administrator\n", file);
+    return 0;
+}
+
 int cli_keys_main(cli_ctx *ctx, int argc, char **argv)
 {
     char who[128];
     int made = 0, rc;
-    (void)argv;
+    if (argc == 3 && strcmp(argv[1], "new") == 0)
+        return new_pair(argv[2]);
     if (argc != 1) {
-        fprintf(stderr, "usage: jiesu keys     (makes the missing key pairs in keys.dir)\n");
+        fprintf(stderr, "usage: jiesu keys            (makes the missing key pairs in keys.dir)\n"
+                        "       jiesu keys new FILE   (a key pair of your own; prints its public key)\n");
         return 2;
     }
     const char *dir = config_get(ctx->cfg, "keys.dir", "var/keys");

@@ -5,13 +5,14 @@
  *                  [--no-key] [--password-stdin] [--token] [--rate N]
  *   jiesu user list [--all]
  *   jiesu user disable|enable NAME
- *   jiesu user key NAME [--key-out FILE]       a new key pair (the old key is refused at once)
+ *   jiesu user key NAME [--key-out FILE | --public-key KEY]   a new key (the old one is refused at once)
  *   jiesu user token NAME [--rate N]           a new API token (Open311 api_key, bearer)
  *   jiesu user password NAME                   a new password, read from standard input
  *
  * A key pair is made here and its secret written to FILE (default
- * ./NAME.key, mode 0600, never overwritten); only the public key goes to the
- * service. A token is printed once and never stored anywhere readable.
+ * ./NAME.key, mode 0600, never overwritten), unless the user made their own
+ * (`jiesu keys new`) and gave its public key; only the public key goes to
+ * the service. A token is printed once and never stored anywhere readable.
  */
 #include "cli.h"
 
@@ -32,16 +33,17 @@
 
 typedef struct {
     const char *key_out;
+    const char *public_key;     /* a key the user made themselves (jiesu keys new) */
     int         no_key, password_stdin;
 } user_opts;
 
 static void usage(void)
 {
-    fputs("usage: jiesu user add NAME --role ROLE [--unit UNIT] [--display NAME] [--key-out FILE] [--no-key]\n"
-          "                      [--password-stdin] [--token] [--rate N]\n"
+    fputs("usage: jiesu user add NAME --role ROLE [--unit UNIT] [--display NAME] [--key-out FILE | --public-key KEY]\n"
+          "                      [--no-key] [--password-stdin] [--token] [--rate N]\n"
           "       jiesu user list [--all]\n"
           "       jiesu user disable|enable NAME\n"
-          "       jiesu user key NAME [--key-out FILE]\n"
+          "       jiesu user key NAME [--key-out FILE | --public-key KEY]\n"
           "       jiesu user token NAME [--rate N]\n"
           "       jiesu user password NAME          (the password on standard input)\n"
           "roles: clerk 话务员, dispatcher 派单员, handler 承办人员, campaign 创城办, discipline 纪委监委,\n"
@@ -62,6 +64,8 @@ static int parse(int argc, char **argv, int first, Jiesu__UserRequest *rq, user_
             rq->display_name = argv[++i];
         else if (strcmp(a, "--key-out") == 0 && v)
             o->key_out = argv[++i];
+        else if (strcmp(a, "--public-key") == 0 && v)
+            o->public_key = argv[++i];
         else if (strcmp(a, "--rate") == 0 && v)
             rq->rate_per_minute = atoi(argv[++i]);
         else if (strcmp(a, "--no-key") == 0)
@@ -178,7 +182,9 @@ int cli_user_main(cli_ctx *ctx, int argc, char **argv)
         return 2;
     }
     rq.name = named ? argv[2] : "";
-    int wants_key = (strcmp(rq.op, "add") == 0 && !o.no_key) || strcmp(rq.op, "key") == 0;
+    int wants_key = ((strcmp(rq.op, "add") == 0 && !o.no_key) || strcmp(rq.op, "key") == 0) && !o.public_key;
+    if (o.public_key)
+        rq.curve_key = (char *)o.public_key;
     if (wants_key) {
         if (o.key_out)
             snprintf(key_path, sizeof key_path, "%s", o.key_out);

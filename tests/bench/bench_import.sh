@@ -16,6 +16,7 @@ set -euo pipefail
 ROWS=${2:-${BENCH_ROWS:-1000000}}
 ROUNDS=${BENCH_ROUNDS:-3}
 bench_stack import 26379 25432
+clerk=$(bench_user clerk clerk)
 
 now() { date +%s.%N; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -48,7 +49,7 @@ rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$intake_pid/status"; }
 import_file() {
     local t0 t1 pid
     t0=$(now)
-    "$BIN/jiesu" import "$csv" >"$DIR/import.out" &
+    "$BIN/jiesu" -k "$clerk" import "$csv" >"$DIR/import.out" &
     pid=$!
     while kill -0 "$pid" 2>/dev/null; do rss_kb >>"$DIR/rss.kb"; sleep 0.2; done
     wait "$pid"

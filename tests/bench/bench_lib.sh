@@ -7,6 +7,9 @@
 #       migrations, every service's endpoints as ipc sockets under DIR),
 #       migrated; stopped again when the script exits.
 #   bench_track PID      a process to stop when the script exits
+#   bench_service NAME   starts service NAME, waits until it is ready
+#   bench_user NAME ROLE [UNIT]   a user registered in the benchmark's
+#                        database (no assignment service needed); prints its key file
 #   sql "SELECT ..."     one value from the benchmark's database
 #
 # REPO, BUILD (from the script's first argument) and BIN are set on sourcing.
@@ -38,7 +41,26 @@ bench_stack() {
     for s in intake assignment escalation reporting; do
         export "JIESU_${s^^}_ROUTER=ipc://$DIR/$s.router" "JIESU_${s^^}_PUB=ipc://$DIR/$s.pub"
     done
+    export JIESU_KEYS_DIR=$DIR/keys JIESU_INTAKE_SPOOL_DIR=$DIR/spool JIESU_CLI_KEY_FILE=$DIR/keys/admin.key
+    "$BIN/jiesu" keys >/dev/null
     "$BIN/jiesu" migrate >/dev/null
+}
+
+bench_service() {
+    "$BIN/jiesu-$1" >"$DIR/$1.log" 2>&1 &
+    bench_track $!
+    for _ in $(seq 200); do grep -q ready "$DIR/$1.log" && return 0; sleep 0.1; done
+    echo "bench: $1 did not start (see $DIR/$1.log)" >&2
+    return 1
+}
+
+bench_user() {
+    local key=$DIR/users/$1.key pub
+    mkdir -p "$DIR/users"
+    [ -f "$key" ] || pub=$("$BIN/jiesu" keys new "$key" 2>/dev/null)
+    [ -n "${pub:-}" ] && sql "INSERT INTO principals (name, display_name, role, unit_id, curve_key, created_by)
+        SELECT '$1', '$1', '$2', (SELECT id FROM units WHERE code = nullif('${3:-}', '')), '$pub', 'bench'" >/dev/null
+    echo "$key"
 }
 
 sql() { psql "$JIESU_PG_CONNINFO" -XtAq -v ON_ERROR_STOP=1 -c "$1"; }

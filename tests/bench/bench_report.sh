@@ -99,6 +99,7 @@ ref_b=$(best_of3 psqlq -c "SELECT a.unit_id, count(*) FROM complaints c
     JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'
     WHERE c.called_at >= timestamptz '2026-11-16 00:00+08' AND c.called_at < timestamptz '2026-11-23 00:00+08'
     GROUP BY 1")
+bench_service reporting
 bulletin=$(best_of3 "$BIN/jiesu" bulletin --week "$WEEK" --out "$DIR/out")
 daily=$(best_of3 "$BIN/jiesu" daily --date 2026-11-20)
 week_orders=$(psqlq -c "SELECT count(*) FROM complaints WHERE called_at >= timestamptz '2026-11-16 00:00+08'

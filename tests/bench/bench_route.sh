@@ -29,7 +29,7 @@ echo "== route in memory: $ROWS generated complaints, cycled to 1,000,000 decisi
 echo "== route end to end: $ROWS complaints from the stream, batches of $BATCH"
 "$BIN/jiesu-intake" >"$DIR/intake.log" 2>&1 & bench_track $!
 for _ in $(seq 100); do grep -q ready "$DIR/intake.log" && break; sleep 0.1; done
-"$BIN/jiesu" import "$csv" >"$DIR/import.out"      # no assignment running yet: the stream fills
+"$BIN/jiesu" -k "$(bench_user clerk clerk)" import "$csv" >"$DIR/import.out"      # no assignment running yet: the stream fills
 t0=$(date +%s.%N)
 "$BIN/jiesu-assignment" >"$DIR/assignment.log" 2>&1 & bench_track $!
 while [ "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")" != 0 ]; do sleep 0.2; done

@@ -75,7 +75,7 @@ cleanup:
 
 static int make_dir(const char *dir)
 {
-    if (mkdir(dir, 0755) == 0 || errno == EEXIST)
+    if (mkdir(dir, 0700) == 0 || errno == EEXIST)
         return 0;
     cli_error("bulletin: cannot create %s: %s", dir, strerror(errno));
     return -1;

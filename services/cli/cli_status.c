@@ -59,7 +59,8 @@ static void ping_redis(cli_ctx *ctx, status_line *s)
 {
     const char *addr = config_get(ctx->cfg, "redis.addr", "127.0.0.1:6379");
     snprintf(s->where, sizeof s->where, "%s", addr);
-    redisContext *rc = rconn_open(addr, PING_TIMEOUT_MS, 0, s->detail, sizeof s->detail);
+    redisContext *rc = rconn_open(addr, config_get(ctx->cfg, "redis.password_file", ""), PING_TIMEOUT_MS, 0,
+                                  s->detail, sizeof s->detail);
     if (!rc)
         return;
     s->up = rconn_ping(rc) == 0;

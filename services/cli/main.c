@@ -5,9 +5,11 @@
  *
  * Configuration comes from -c FILE, else the file named by $JIESU_CONFIG,
  * with every key overridable from the environment (see common/config.h).
+ * Files it writes (bulletins) are its user's only, whatever the umask.
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -91,6 +93,7 @@ int main(int argc, char **argv)
     cli_ctx ctx;
 
     memset(&ctx, 0, sizeof ctx);
+    umask(077);
     while ((opt = getopt(argc, argv, "+c:h")) != -1) {
         if (opt == 'c') {
             file = optarg;

@@ -37,7 +37,7 @@ static inline redisContext *test_redis(void)
     if (!addr || !*addr)
         fail_msg("JIESU_TEST_REDIS is not set: point it at a Redis server (host:port; "
                  "scripts/stack.sh start prints it)");
-    redisContext *rc = rconn_open(addr, 5000, 2000, err, sizeof err);
+    redisContext *rc = rconn_open(addr, getenv("JIESU_TEST_REDIS_PASSWORD_FILE"), 5000, 2000, err, sizeof err);
     if (!rc)
         fail_msg("Redis at %s: %s", addr, err);
     return rc;

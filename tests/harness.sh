@@ -5,6 +5,7 @@
 #   harness_services_stop                            stop them
 #   svc_kill9 NAME / svc_start NAME                  crash and restart one
 #   check "what" COMMAND... / check_eq "what" EXPECTED ACTUAL
+#   check "what" fails COMMAND...                    COMMAND must fail
 #   sql "SELECT ..."                                 one value from PostgreSQL
 #   wait_for "what" SECONDS COMMAND...               poll until COMMAND succeeds
 # The stack (Redis + PostgreSQL, scripts/stack.sh in JIESU_STACK_DIR) is
@@ -37,6 +38,8 @@ check_eq() {
         HARNESS_FAILED=$((HARNESS_FAILED + 1)); echo "  FAIL $what: expected '$want', got '$got'"
     fi
 }
+
+fails() { ! "$@"; }
 
 sql() {
     psql "$JIESU_PG_OWNER_CONNINFO" -XtAq -v ON_ERROR_STOP=1 -c "$1"

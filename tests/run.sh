@@ -35,7 +35,7 @@ stack_dir=$HARNESS_DIR/stack
 cleanup() { "$REPO/scripts/stack.sh" stop "$stack_dir" >/dev/null 2>&1; }
 trap cleanup EXIT
 "$REPO/scripts/stack.sh" clean "$stack_dir"     # the last run's, with its cluster (outside var/ as root)
-rm -rf "$HARNESS_DIR"; mkdir -p "$HARNESS_DIR"
+rm -rf "$HARNESS_DIR"; mkdir -p "$HARNESS_DIR"; chmod 700 "$REPO/var"
 redis_port=$(free_port); pg_port=$(free_port)
 stack_env=$(STACK_FAST=1 "$REPO/scripts/stack.sh" start "$stack_dir" "$redis_port" "$pg_port") || exit 1
 eval "$stack_env"

@@ -287,6 +287,9 @@ createdb)
 stop)
     stop_redis
     stop_pg
+    if is_root && [ -f "$DIR/pg/PG_VERSION" ]; then      # a cluster of the layout before /var/lib/jiesu
+        as_pg "$(pg_bin)/pg_ctl" -D "$DIR/pg" -m fast -w stop >/dev/null 2>&1 || true
+    fi
     ;;
 clean)
     stop_redis

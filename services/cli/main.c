@@ -64,8 +64,9 @@ static void usage(FILE *out)
           "                          alerts not yet acknowledged (--all: every one), newest first,\n"
           "                          with target, webhook delivery state and reason\n"
           "  ack ID [--by NAME]      acknowledge alert ID\n"
-          "  migrate                 apply db/migrations, then load the regions and units of the\n"
-          "                          districts in regions.districts\n"
+          "  migrate                 apply db/migrations and the service role's grants (as the\n"
+          "                          owner), then load the regions and units of the districts in\n"
+          "                          regions.districts\n"
           "  manual [--limit N]      the manual dispatch queue with routing's reasons\n"
           "  dispatch TICKET UNIT [REASON]   give a manual order to a unit by hand\n"
           "  accept|resume TICKET, return|progress TICKET TEXT, wait|resolve TICKET [TEXT]\n"
@@ -78,8 +79,9 @@ static void usage(FILE *out)
           "\n"
           "configuration: -c FILE, else the file named by $JIESU_CONFIG (key = value lines,\n"
           "[section] headers); any key can be overridden as JIESU_<KEY> (pg.conninfo ->\n"
-          "JIESU_PG_CONNINFO). Keys used here: pg.conninfo, redis.addr, <service>.router,\n"
-          "data.dir, db.migrations_dir, regions.districts, report.timezone,\n"
+          "JIESU_PG_CONNINFO). Keys used here: pg.conninfo, redis.addr, redis.password_file,\n"
+          "<service>.router, data.dir, db.migrations_dir, regions.districts, report.timezone;\n"
+          "migrate: pg.owner_conninfo, pg.service_role, db.grants_file;\n"
           "cli.timeout_seconds (5), cli.import_timeout_seconds (1800), cli.log_level (warn).\n"
           "exit status: 0 on success, 1 when anything failed, 2 on a usage error.\n",
           out);

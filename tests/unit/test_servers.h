@@ -1,7 +1,9 @@
 /* test_servers.h — the real PostgreSQL and Redis a unit test runs against.
  *
  * tests/run.sh starts both and names them in JIESU_TEST_PG (libpq conninfo
- * of a migrated database) and JIESU_TEST_REDIS (host:port). A test that needs
+ * of a migrated database, as the stack's superuser: tests create schemas and
+ * databases) and JIESU_TEST_REDIS (host:port), with Redis's password in the
+ * file JIESU_TEST_REDIS_PASSWORD_FILE. A test that needs
  * one and finds it unset or unreachable fails saying so. Include once per
  * test file, after cmocka.h.
  */

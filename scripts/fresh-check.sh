@@ -16,8 +16,9 @@
 #   scripts/fresh-check.sh [WORKDIR]      as root; needs debootstrap (apt-get install debootstrap)
 #
 # The logs of each step stay in WORKDIR. FRESH_MIRROR sets the archive
-# (http://deb.debian.org/debian); FRESH_KEEP=1 keeps the root too. Everything started inside the
-# chroot is stopped and /proc, /sys, /dev/shm unmounted when it ends.
+# (http://deb.debian.org/debian); FRESH_KEEP=1 keeps the root too. Everything
+# started inside the chroot is stopped and /proc, /sys, /dev/shm, /dev/pts
+# unmounted when it ends.
 set -euo pipefail
 
 die() { echo "fresh-check: $*" >&2; exit 1; }
@@ -40,8 +41,8 @@ cleanup() {
         [ "$(readlink "$p/root" 2>/dev/null)" = "$ROOT" ] && kill -9 "${p#/proc/}" 2>/dev/null
     done
     sleep 1
-    for m in dev/shm sys proc; do
-        if mountpoint -q "$ROOT/$m" 2>/dev/null; then umount "$ROOT/$m" || umount -l "$ROOT/$m" || true; fi
+    for m in dev/ptmx dev/pts dev/shm sys proc; do
+        if findmnt -rn --mountpoint "$ROOT/$m" >/dev/null; then umount "$ROOT/$m" || umount -l "$ROOT/$m" || true; fi
     done
     if grep -q " $ROOT/" /proc/mounts; then
         echo "fresh-check: something is still mounted under $ROOT: left in place" >&2
@@ -85,6 +86,9 @@ printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"; chmod 755 "$ROOT/u
 mount -t proc proc "$ROOT/proc"
 mount -t sysfs -o ro sysfs "$ROOT/sys"
 mkdir -p "$ROOT/dev/shm"; mount -t tmpfs -o mode=1777 shm "$ROOT/dev/shm"
+# terminals of its own (the tests drive jiesu on one with script(1))
+mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts "$ROOT/dev/pts"
+mount --bind "$ROOT/dev/pts/ptmx" "$ROOT/dev/ptmx"
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
 chroot "$ROOT" useradd -m -s /bin/bash "$USER_"
 copy_checkout "$CHECKOUT" root

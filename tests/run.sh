@@ -32,8 +32,14 @@ free_port() {
 }
 
 stack_dir=$HARNESS_DIR/stack
-cleanup() { "$REPO/scripts/stack.sh" stop "$stack_dir" >/dev/null 2>&1; }
-trap cleanup EXIT
+# A run that passed deletes its servers' data (as root a cluster outside var/,
+# one per checkout path); a failed one only stops them, for a look.
+cleanup() {
+    local how=stop
+    [ "$1" = 0 ] && how=clean
+    "$REPO/scripts/stack.sh" "$how" "$stack_dir" >/dev/null 2>&1
+}
+trap 'cleanup $?' EXIT
 "$REPO/scripts/stack.sh" clean "$stack_dir"     # the last run's, with its cluster (outside var/ as root)
 rm -rf "$HARNESS_DIR"; mkdir -p "$HARNESS_DIR"; chmod 700 "$REPO/var"
 redis_port=$(free_port); pg_port=$(free_port)

@@ -4,7 +4,8 @@
  * Every failure is logged here, once, with a label naming the statement and
  * the first line of PostgreSQL's own message, so callers only check return
  * codes. Migrations take a transaction-scoped advisory lock, so two processes
- * migrating the same database at once apply each file exactly once.
+ * migrating the same database at once apply each file exactly once; the
+ * grants file runs under the same lock.
  */
 #include "db.h"
 #include "log.h"
@@ -387,7 +388,7 @@ static char *read_whole_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        log_error("db: migration %s: %s", path, strerror(errno));
+        log_error("db: %s: %s", path, strerror(errno));
         return NULL;
     }
     char *text = NULL;
@@ -412,7 +413,7 @@ static char *read_whole_file(const char *path)
         ok = 0;
     fclose(f);
     if (!ok) {
-        log_error("db: migration %s: cannot read", path);
+        log_error("db: %s: cannot read", path);
         free(text);
         return NULL;
     }
@@ -489,5 +490,31 @@ int db_migrate(PGconn *conn, const char *dir, int *applied)
             *applied += r;
     }
     migrations_free(list, n);
+    return rc;
+}
+
+int db_grant(PGconn *conn, const char *path, const char *role)
+{
+    const char *params[] = {role};
+    char *sql = read_whole_file(path);
+    PGresult *res = NULL;
+    int rc = -1;
+
+    if (!sql || migrate_lock(conn) != 0)
+        goto cleanup;
+    res = db_query(conn, "grants role", "SELECT set_config('jiesu.service_role', $1, true)", 1, params);
+    if (!res)
+        goto cleanup;
+    PQclear(res);
+    res = PQexec(conn, sql);
+    if (!result_ok(conn, res, path, PGRES_EMPTY_QUERY) || db_commit(conn) != 0)
+        goto cleanup;
+    log_info("db: applied %s for role %s", path, role);
+    rc = 0;
+cleanup:
+    if (rc != 0)
+        db_rollback(conn);
+    PQclear(res);
+    free(sql);
     return rc;
 }

@@ -59,4 +59,11 @@ int db_copy_escape(char *buf, size_t cap, size_t *len, const char *s);
  * in order, each in its own transaction. Sets *applied to how many ran. */
 int db_migrate(PGconn *conn, const char *dir, int *applied);
 
+/* Runs the grants file at path (db/grants.sql: what the services' role may
+ * do) for role, in one transaction under the migration lock; the file reads
+ * the role's name from the setting jiesu.service_role. Meant to run after
+ * db_migrate every time, so tables of later migrations are covered. 0 or -1
+ * (logged). */
+int db_grant(PGconn *conn, const char *path, const char *role);
+
 #endif

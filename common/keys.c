@@ -38,7 +38,7 @@ int keys_save(const char *path, const keys_pair *kp, int with_secret, const char
 {
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, with_secret ? 0600 : 0644);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -46,7 +46,7 @@ int keys_save(const char *path, const keys_pair *kp, int with_secret, const char
             close(fd);
         return -1;
     }
-    fchmod(fd, with_secret ? 0600 : 0644);      /* whatever the umask made of it */
+    fchmod(fd, 0600);      /* whatever the umask made of it */
     fprintf(f, "# jiesu CURVE key of %s%s\npublic = %s\n", who,
             with_secret ? " (secret: keep this file to its owner, mode 0600)" : " (public)", kp->public_key);
     if (with_secret)

@@ -8,7 +8,7 @@
  *   <name>.key   public = <z85>   secret = <z85>     mode 0600, refused when
  *                                                    group or others may read it
  *   <name>.pub   public = <z85>                      what clients of a service
- *                                                    need to reach it
+ *                                                    need to reach it (0600 too)
  * A key directory (config keys.dir) holds the services' files; a person's
  * key file lives wherever its owner keeps it (cli.key_file).
  */
@@ -32,8 +32,9 @@ int keys_generate(keys_pair *kp);
 /* 1 when s is a well-formed Z85 CURVE key (40 characters that decode). */
 int keys_valid(const char *s);
 
-/* Writes kp to path: the secret file (mode 0600, with secret) when
- * with_secret, else the public one (0644). who names the owner in the file's
+/* Writes kp to path: the secret file (with secret) when with_secret, else
+ * the public one; mode 0600 either way (everything under var/ is its
+ * owner's; copy a .pub file to give it away). who names the owner in the file's
  * comment. Replaces an existing file atomically. 0, or -1 with err. */
 int keys_save(const char *path, const keys_pair *kp, int with_secret, const char *who, char *err, size_t errlen);
 

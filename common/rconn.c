@@ -2,16 +2,20 @@
  *
  * A service starting next to its Redis may find it still loading: rconn_open()
  * keeps trying (every RETRY_MS) until wait_ms has passed, and only hands out a
- * context that has answered PING.
+ * context that has authenticated (when the server has a password) and answered
+ * PING. The password stays in a file (0600) and is read at each connection:
+ * never in the configuration, the environment or a command line.
  */
 #include "rconn.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #define RETRY_MS 200
+#define PASSWORD_MAX 512
 
 static long mono_ms(void)
 {
@@ -43,8 +47,57 @@ static int parse_tcp(const char *addr, char *host, size_t cap, int *port)
     return 0;
 }
 
+/* The first line of file into buf, without its line end. 0, or -1 with the reason in why. */
+static int read_password(const char *file, char *buf, size_t cap, char *why, size_t whycap)
+{
+    FILE *f = fopen(file, "r");
+    if (!f) {
+        snprintf(why, whycap, "password file %s: %s", file, strerror(errno));
+        return -1;
+    }
+    int ok = fgets(buf, (int)cap, f) != NULL;
+    fclose(f);
+    buf[ok ? strcspn(buf, "\r\n") : 0] = '\0';
+    if (!*buf) {
+        snprintf(why, whycap, "password file %s: empty", file);
+        return -1;
+    }
+    return 0;
+}
+
+/* Sends AUTH arg (PING when arg is NULL) and checks the answer. 0, or -1 with
+ * the reason in why (the server's own error text when it answered one). */
+static int expect_reply(redisContext *rc, const char *arg, char *why, size_t cap)
+{
+    redisReply *r = arg ? redisCommand(rc, "AUTH %s", arg) : redisCommand(rc, "PING");
+    int ok = r && r->type == REDIS_REPLY_STATUS && strcmp(r->str, arg ? "OK" : "PONG") == 0;
+    if (!ok)
+        snprintf(why, cap, "%s", !r ? (rc->err ? rc->errstr : "no reply")
+                                    : r->type == REDIS_REPLY_ERROR ? r->str : "no PONG (server loading?)");
+    if (r)
+        freeReplyObject(r);
+    return ok ? 0 : -1;
+}
+
+/* AUTH with the password in file, when there is one. 0, or -1 with the reason
+ * in why; a refused password or an unreadable file is not worth retrying. */
+static int authenticate(redisContext *rc, const char *file, char *why, size_t cap, int *retry)
+{
+    char password[PASSWORD_MAX];
+    if (!file || !*file)
+        return 0;
+    int result = read_password(file, password, sizeof password, why, cap);
+    if (result == 0 && expect_reply(rc, password, why, cap) != 0)
+        result = -1;
+    memset(password, 0, sizeof password);
+    if (result != 0 && !rc->err)
+        *retry = 0;
+    return result;
+}
+
 /* One attempt. NULL with the reason in why; *retry says whether trying again may help. */
-static redisContext *connect_once(const char *addr, int timeout_ms, char *why, size_t cap, int *retry)
+static redisContext *connect_once(const char *addr, const char *password_file, int timeout_ms, char *why,
+                                  size_t cap, int *retry)
 {
     *retry = 1;
     struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
@@ -70,21 +123,30 @@ static redisContext *connect_once(const char *addr, int timeout_ms, char *why, s
         redisFree(rc);
         return NULL;
     }
-    if ((timeout_ms > 0 && redisSetTimeout(rc, tv) != REDIS_OK) || rconn_ping(rc) != 0) {
-        snprintf(why, cap, "%s", rc->err ? rc->errstr : "no PONG (server loading?)");
+    if (timeout_ms > 0 && redisSetTimeout(rc, tv) != REDIS_OK) {
+        snprintf(why, cap, "%s", rc->errstr);
+        redisFree(rc);
+        return NULL;
+    }
+    if (authenticate(rc, password_file, why, cap, retry) != 0 || expect_reply(rc, NULL, why, cap) != 0) {
+        if (strncmp(why, "NOAUTH", 6) == 0) {
+            snprintf(why + strlen(why), cap - strlen(why), " (the server has a password: set redis.password_file)");
+            *retry = 0;
+        }
         redisFree(rc);
         return NULL;
     }
     return rc;
 }
 
-redisContext *rconn_open(const char *addr, int timeout_ms, int wait_ms, char *err, size_t errlen)
+redisContext *rconn_open(const char *addr, const char *password_file, int timeout_ms, int wait_ms,
+                         char *err, size_t errlen)
 {
     long deadline = mono_ms() + (wait_ms > 0 ? wait_ms : 0);
     char why[256] = "";
     for (;;) {
         int retry;
-        redisContext *rc = connect_once(addr, timeout_ms, why, sizeof why, &retry);
+        redisContext *rc = connect_once(addr, password_file, timeout_ms, why, sizeof why, &retry);
         if (rc)
             return rc;
         long left = deadline - mono_ms();
@@ -100,11 +162,8 @@ redisContext *rconn_open(const char *addr, int timeout_ms, int wait_ms, char *er
 
 int rconn_ping(redisContext *rc)
 {
-    redisReply *r = redisCommand(rc, "PING");
-    int ok = r && r->type == REDIS_REPLY_STATUS && strcmp(r->str, "PONG") == 0;
-    if (r)
-        freeReplyObject(r);
-    return ok ? 0 : -1;
+    char why[256];
+    return expect_reply(rc, NULL, why, sizeof why);
 }
 
 int rconn_drain(redisContext *rc, size_t n, char *err, size_t errlen)

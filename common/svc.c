@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -165,6 +166,7 @@ int svc_start(service *s, const char *name, int argc, char **argv, const svc_rou
     s->routes = routes;
     s->user = user;
     s->started_ms = bus_now_ms();
+    umask(077);
     install_signals();
     if (load_config(s, argc, argv) < 0)
         return -1;
@@ -197,7 +199,8 @@ int svc_ensure_redis(service *s)
         log_warn("Redis connection lost (%s); reconnecting", s->redis->errstr);
         redisFree(s->redis);
     }
-    s->redis = rconn_open(config_get(s->cfg, "redis.addr", "127.0.0.1:6379"), REDIS_TIMEOUT_MS, CONNECT_WAIT_MS,
+    s->redis = rconn_open(config_get(s->cfg, "redis.addr", "127.0.0.1:6379"),
+                          config_get(s->cfg, "redis.password_file", ""), REDIS_TIMEOUT_MS, CONNECT_WAIT_MS,
                           err, sizeof err);
     if (s->redis) {
         s->redis_epoch++;

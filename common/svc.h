@@ -66,8 +66,9 @@ struct service {
 };
 
 /* Parses -c FILE (else $JIESU_CONFIG), loads the config, starts logging,
- * installs the signal handlers, connects PostgreSQL, loads the key pair,
- * starts the ZAP handler and binds the sockets.
+ * sets umask 077 (whatever the service creates is its user's only), installs
+ * the signal handlers, connects PostgreSQL, loads the key pair, starts the
+ * ZAP handler and binds the sockets.
  * 0, or -1 after logging why (svc_finish() still cleans up). */
 int svc_start(service *s, const char *name, int argc, char **argv, const svc_route *routes, void *user);
 

@@ -16,6 +16,7 @@ PKGS=(
     docker-compose jq                                   # compose.yaml validation, JSON checks in tests
     chromium fonts-noto-cjk                             # the dashboard rendered headless in tests
     curl zip clang                                      # Open311 and hostile-XLSX tests, make fuzz (libFuzzer)
+    python3                                             # the webhook receiver of the escalation tests
 )
 
 missing=()
@@ -24,10 +25,21 @@ for p in "${PKGS[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
+# As root apt-get runs as it is; otherwise through sudo (which may ask for the
+# password); without either, the message names what to install.
+sudo_=()
+if [ "$(id -u)" != 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1 || ! { [ -t 0 ] || sudo -n true 2>/dev/null; }; then
+        echo "deps: these Debian packages are missing: ${missing[*]}" >&2
+        echo "deps: install them as root (or give $(id -un) sudo), then run make again:" >&2
+        echo "  apt-get install ${missing[*]}" >&2
+        exit 1
+    fi
+    sudo_=(sudo)
+fi
 echo "deps: installing ${missing[*]}"
-SUDO=
-[ "$(id -u)" = 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# Debian's postgresql package starts a system cluster on 5432; jiesu runs its own under var/.
+{ "${sudo_[@]}" apt-get update -qq && "${sudo_[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } ||
+    { echo "deps: apt-get failed; as root run: apt-get install ${missing[*]}" >&2; exit 1; }
+# Debian's postgresql and redis-server packages start system servers on 5432 and
+# 6379; jiesu runs its own (scripts/stack.sh), on other ports, and leaves those alone.

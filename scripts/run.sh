@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
 # run.sh — the main job on this machine (`make run`): start Redis and PostgreSQL
 # under var/, migrate, start the four services, import the bundled sample and
-# print the per-street summary. `scripts/run.sh stop` (make stop) stops it all.
+# print the per-street summary. A second run restarts it all; a run that fails
+# stops whatever it had started.
 #
-# Ports (change with the environment): JIESU_RUN_REDIS_PORT (16379),
-# JIESU_RUN_PG_PORT (15432); services listen on ipc:// sockets under var/run/.
+#   scripts/run.sh          (make run)
+#   scripts/run.sh stop     (make stop) stop it all
+#   scripts/run.sh clean    stop it all and delete its data and secrets
+#
+# Ports: Redis JIESU_RUN_REDIS_PORT (16379), PostgreSQL JIESU_RUN_PG_PORT
+# (15432), Open311 JIESU_RUN_INTAKE_HTTP_PORT (7103), dashboard
+# JIESU_RUN_REPORT_HTTP_PORT (7133). A port set there must be free; a default
+# one taken (by another checkout's make run, say) gives way to the next free
+# one, and the closing lines say which. The services talk over ipc:// sockets
+# under var/run/. Everything under var/ is its user's only (0700, files 0600).
 set -euo pipefail
+umask 077
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 VAR=$REPO/var
 BIN=$REPO/build/release/bin
+STACK=$VAR/stack
 SERVICES="intake assignment escalation reporting"
-redis_port=${JIESU_RUN_REDIS_PORT:-16379}
-pg_port=${JIESU_RUN_PG_PORT:-15432}
+
+die() { echo "run: $*" >&2; exit 1; }
 
 stop_services() {
     local s pid
@@ -24,38 +35,98 @@ stop_services() {
     done
 }
 
-if [ "${1:-}" = stop ]; then
+stop_all() {
     stop_services
-    "$REPO/scripts/stack.sh" stop "$VAR/stack"
-    echo "jiesu stopped"
-    exit 0
-fi
+    "$REPO/scripts/stack.sh" stop "$STACK"
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# choose_port WHAT VAR DEFAULT: the port $VAR names (refused when taken), else
+# DEFAULT when free, else the next free one above it not chosen already.
+CHOSEN=" "
+choose_port() {
+    local what=$1 var=$2 def=$3 p
+    if [ -n "${!var:-}" ]; then
+        p=${!var}
+        [[ $p =~ ^[0-9]+$ ]] && [ "$p" -ge 1 ] && [ "$p" -le 65535 ] || die "$var=$p is not a port number"
+        port_free "$p" || die "port $p ($var, for $what) is in use by another program: set $var to a free port"
+    else
+        for p in $(seq "$def" $((def + 100))) none; do
+            [[ $CHOSEN == *" $p "* ]] || ! port_free "$p" || break
+        done
+        [ "$p" != none ] || die "ports $def-$((def + 100)) for $what are all in use: set $var to a free port"
+        [ "$p" = "$def" ] || echo "run: port $def for $what is in use (another checkout's make run?); using $p" \
+                                  "(set $var to choose)" >&2
+    fi
+    CHOSEN="$CHOSEN$p "
+    PORT=$p
+}
+
+# Where the services' ipc sockets go: var/run, unless its path is too long for
+# a Unix socket (108 bytes), then a private directory under /tmp.
+socket_dir() {
+    local dir=$VAR/run
+    if [ $(( $(printf '%s' "$dir" | wc -c) + 20 )) -gt 107 ]; then
+        dir=${TMPDIR:-/tmp}/jiesu-$(id -u)-$(printf '%s' "$VAR" | sha256sum | cut -c1-12)
+        mkdir -p "$dir"
+        [ -O "$dir" ] && [ "$(stat -c %a "$dir")" = 700 ] || die "$dir is not private to $(id -un): remove it"
+    fi
+    echo "$dir"
+}
+
+case ${1:-} in
+stop) stop_all; echo "jiesu stopped"; exit 0 ;;
+clean) stop_services; "$REPO/scripts/stack.sh" clean "$STACK"; rm -rf "$VAR/run" "$VAR/log" "$VAR/rejects" "$VAR/jiesu.conf"
+       echo "jiesu stopped, its data and secrets deleted"; exit 0 ;;
+"") ;;
+*) die "usage: scripts/run.sh [stop|clean]" ;;
+esac
+
+mkdir -p "$VAR"
+[ "$(stat -c %a "$VAR")" = 700 ] || chmod -R go= "$VAR"    # var/ of an older checkout: make it private
+stop_all >/dev/null
+ok=0
+trap '[ $ok = 1 ] || { echo "run: make run failed; stopping what it had started" >&2; stop_all >/dev/null 2>&1; }' EXIT
+
+choose_port Redis JIESU_RUN_REDIS_PORT 16379; redis_port=$PORT
+choose_port PostgreSQL JIESU_RUN_PG_PORT 15432; pg_port=$PORT
+intake_http=${JIESU_INTAKE_HTTP_ADDR:-}
+[ -n "$intake_http" ] || { choose_port "the Open311 HTTP API" JIESU_RUN_INTAKE_HTTP_PORT 7103; intake_http=127.0.0.1:$PORT; }
+report_http=${JIESU_REPORT_HTTP_ADDR:-}
+[ -n "$report_http" ] || { choose_port "the dashboard" JIESU_RUN_REPORT_HTTP_PORT 7133; report_http=127.0.0.1:$PORT; }
+sock=$(socket_dir)
 
 mkdir -p "$VAR/run" "$VAR/log" "$VAR/rejects"
-"$REPO/scripts/stack.sh" start "$VAR/stack" "$redis_port" "$pg_port" >/dev/null
+"$REPO/scripts/stack.sh" start "$STACK" "$redis_port" "$pg_port" >/dev/null
 
 conf=$VAR/jiesu.conf
+rm -f "$conf"
 cat >"$conf" <<CONF
 # Written by scripts/run.sh for the local stack under var/.
 [redis]
 addr = 127.0.0.1:$redis_port
+password_file = $VAR/secrets/redis.password
 [pg]
-conninfo = host=127.0.0.1 port=$pg_port dbname=jiesu user=jiesu
+conninfo = $("$REPO/scripts/stack.sh" conninfo "$STACK" service)
+owner_conninfo = $("$REPO/scripts/stack.sh" conninfo "$STACK" owner)
 [intake]
-router = ipc://$VAR/run/intake.router
-pub = ipc://$VAR/run/intake.pub
+router = ipc://$sock/intake.router
+pub = ipc://$sock/intake.pub
 rejects_dir = $VAR/rejects
 spool_dir = $VAR/spool
-http_addr = 127.0.0.1:7103
+http_addr = $intake_http
 [assignment]
-router = ipc://$VAR/run/assignment.router
-pub = ipc://$VAR/run/assignment.pub
+router = ipc://$sock/assignment.router
+pub = ipc://$sock/assignment.pub
 [escalation]
-router = ipc://$VAR/run/escalation.router
-pub = ipc://$VAR/run/escalation.pub
+router = ipc://$sock/escalation.router
+pub = ipc://$sock/escalation.pub
 [reporting]
-router = ipc://$VAR/run/reporting.router
-pub = ipc://$VAR/run/reporting.pub
+router = ipc://$sock/reporting.router
+pub = ipc://$sock/reporting.pub
+[report]
+http_addr = $report_http
 [data]
 dir = $REPO/data
 [db]
@@ -70,12 +141,11 @@ export JIESU_CONFIG=$conf
 "$BIN/jiesu" keys
 "$BIN/jiesu" migrate
 
-stop_services
 for s in $SERVICES; do
     "$BIN/jiesu-$s" >>"$VAR/log/$s.log" 2>&1 &
     echo $! >"$VAR/run/$s.pid"
 done
-"$BIN/jiesu" status --wait 20 >/dev/null || { "$BIN/jiesu" status; exit 1; }
+"$BIN/jiesu" status --wait 20 >/dev/null || { "$BIN/jiesu" status; die "a service did not come up (logs in var/log/)"; }
 
 # The people of the demo, each with a key of their own (var/keys/users/):
 # a hotline clerk, a dispatcher, a callback agent, the district's campaign
@@ -91,7 +161,8 @@ user dispatcher dispatcher "" "派单员 小李"
 user callback callback "" "回访员 小赵"
 user campaign campaign 370212.campaign "崂山区创城办 督查专班"
 user discipline discipline 370212.discipline "崂山区纪委监委 监督室"
-streets=$(psql "host=127.0.0.1 port=$pg_port dbname=jiesu user=jiesu" -XtA -c "SELECT code FROM units WHERE kind = 'street' ORDER BY code")
+pg_service=$("$REPO/scripts/stack.sh" conninfo "$STACK" service)
+streets=$(psql "$pg_service" -XtA -c "SELECT code FROM units WHERE kind = 'street' ORDER BY code")
 for code in $streets; do user "h$code" handler "$code"; done
 act_as() { local name=$1; shift; "$BIN/jiesu" -k "$USERS/$name.key" "$@"; }
 
@@ -106,7 +177,7 @@ done
 # rank: each street accepts, resolves and gets callbacks at its own pace.
 # Only on the first run (a re-run finds nothing dispatched to act on).
 demo_tickets() {   # demo_tickets STATUS "n1 n2 n3 n4 n5": the first n of each street, by street code
-    psql "host=127.0.0.1 port=$pg_port dbname=jiesu user=jiesu" -XtA -v ON_ERROR_STOP=1 -c "
+    psql "$pg_service" -XtA -v ON_ERROR_STOP=1 -c "
         SELECT ticket_no, street_code FROM (
             SELECT c.ticket_no, a.street_code, row_number() OVER (PARTITION BY a.street_code ORDER BY c.id) AS n
             FROM complaints c JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'
@@ -134,17 +205,20 @@ echo
 "$BIN/jiesu" report
 echo
 act_as dispatcher manual --limit 5
+ok=1
+url() { [ "$1" = off ] && echo "off" || echo "http://$1$2"; }
 cat <<TXT
 
 The services keep running (logs in var/log/).
-  dashboard:        http://127.0.0.1:7133/        Open311: http://127.0.0.1:7103/services.json
+  dashboard:        $(url "$report_http" /)        Open311: $(url "$intake_http" /services.json)
+  Redis:            127.0.0.1:$redis_port        PostgreSQL: 127.0.0.1:$pg_port (passwords in var/secrets/)
 Try:
-  export JIESU_CONFIG=$conf
-  $BIN/jiesu status                     # as the administrator (cli.key_file: var/keys/admin.key)
-  $BIN/jiesu -k var/keys/users/dispatcher.key show <ticket number>   # the routing decision and its reasons
-  $BIN/jiesu -k var/keys/users/h370212001.key alerts                # a street office's alerts
-  $BIN/jiesu user list                  # who may act (keys of the demo's people: var/keys/users/)
-  $BIN/jiesu daily                      # today's dispatch sheet per street
-  $BIN/jiesu bulletin --out var/bulletin   # last week's bulletin: CSV, XLSX, HTML
+  export JIESU_CONFIG=$(printf '%q' "$conf")
+  $(printf '%q' "$BIN/jiesu") status          # as the administrator (cli.key_file: var/keys/admin.key)
+  $(printf '%q' "$BIN/jiesu") user list       # who may act; the demo's people's keys are in var/keys/users/
+  $(printf '%q' "$BIN/jiesu") -k var/keys/users/dispatcher.key show <ticket number>   # the routing decision and its reasons
+  $(printf '%q' "$BIN/jiesu") -k var/keys/users/h370212001.key alerts                # a street office's open alerts
+  $(printf '%q' "$BIN/jiesu") daily                      # today's dispatch sheet per street
+  $(printf '%q' "$BIN/jiesu") bulletin --out var/bulletin   # last week's bulletin: CSV, XLSX, HTML
   make stop
 TXT

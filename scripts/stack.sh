@@ -1,18 +1,43 @@
 #!/usr/bin/env bash
-# stack.sh — start and stop a private Redis + PostgreSQL pair under one directory.
+# stack.sh — a private Redis + PostgreSQL pair for one directory (make run's
+# var/stack, a test run's, a benchmark's), with generated passwords and roles
+# that may do only what they need.
 #
-#   scripts/stack.sh start DIR REDIS_PORT PG_PORT   start both (initialising on first use)
-#   scripts/stack.sh env DIR                        print the environment lines for the pair
-#   scripts/stack.sh migrate DIR                    apply db/migrations with psql (bootstrap only)
+#   scripts/stack.sh start DIR REDIS_PORT PG_PORT   start both (set up on first use) and print the
+#                                                   environment lines for them; a failed start
+#                                                   stops what it had started
+#   scripts/stack.sh conninfo DIR ROLE [DB]         libpq conninfo of ROLE (admin, owner, service)
+#                                                   on database DB (jiesu)
+#   scripts/stack.sh createdb DIR NAME              (re)create database NAME owned by the owner role
 #   scripts/stack.sh stop DIR                       stop both
+#   scripts/stack.sh clean DIR                      stop both and delete their data and secrets
 #
-# PostgreSQL refuses to run as root, so when run as root the cluster is owned by and
-# run as the unprivileged 'postgres' system user (created by Debian's package).
+# Roles: jiesu_admin, the cluster's bootstrap superuser, is used by this script
+# only (roles, databases); jiesu_owner owns the schema and runs `jiesu migrate`
+# (no superuser, cannot create roles or databases); jiesu_service is what the
+# services connect as: rows only, as db/grants.sql says. Each role's password
+# is generated at set-up and kept in a pgpass file of its own (libpq's
+# passfile=) in DIR/../secrets (0700, files 0600), with Redis's password
+# (redis.password), which Redis reads from DIR/redis.conf (0600), never from
+# its command line. PostgreSQL listens on 127.0.0.1 only and checks every
+# connection's password with SCRAM (pg_hba.conf has no trust line); Redis
+# binds 127.0.0.1 in protected mode.
+#
+# PostgreSQL refuses to run as root, so as root the cluster is owned by and run
+# as Debian's unprivileged 'postgres' user, in a directory that user owns
+# whatever the checkout's path and permissions (a 0700 home, say):
+# /var/lib/jiesu/<first 16 hex digits of the SHA-256 of DIR>/ (0700), named in
+# DIR/pg.home so that stop and clean find it. Otherwise the cluster is in DIR.
+# A cluster whose secrets are gone (DIR deleted, or set up before passwords) is
+# deleted and set up anew.
 # Set STACK_FAST=1 to turn off fsync (tests: a killed process still loses nothing,
 # only an operating-system crash could).
 set -euo pipefail
+umask 077
 
 die() { echo "stack: $*" >&2; exit 1; }
+
+is_root() { [ "$(id -u)" = 0 ]; }
 
 pg_bin() {
     local d
@@ -21,89 +46,257 @@ pg_bin() {
     echo "$d"
 }
 
-# Runs a command as the cluster's owner.
+# Runs a command as the cluster's owner, from / (the checkout may be out of its reach).
 as_pg() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    if is_root; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
+}
+
+# Where the cluster of DIR lives (pg/ and pg.log): see the top of this file.
+pg_home_for() {
+    if is_root; then
+        echo "/var/lib/jiesu/$(printf '%s' "$1" | sha256sum | cut -c1-16)"
+    else
+        echo "$1"
+    fi
+}
+
+secret() { od -An -tx1 -N24 /dev/urandom | tr -d ' \n'; }
+
+# Replaces file $1 with standard input, 0600 even when an older file was not.
+write_private() { rm -f "$1"; cat >"$1"; }
+
+pgpass_file() { echo "$SECRETS/pg-$1.pgpass"; }
+
+have_secrets() {
+    local r
+    for r in admin owner service; do [ -s "$(pgpass_file "$r")" ] || return 1; done
+    [ -s "$SECRETS/redis.password" ]
+}
+
+new_secrets() {
+    local r
+    mkdir -p "$SECRETS"; chmod 700 "$SECRETS"
+    for r in admin owner service; do
+        printf '127.0.0.1:*:*:jiesu_%s:%s\n' "$r" "$(secret)" | write_private "$(pgpass_file "$r")"
+    done
+    secret | write_private "$SECRETS/redis.password"
+}
+
+pg_password() { cut -d: -f5 "$(pgpass_file "$1")"; }
+
+# conninfo ROLE DB: the libpq conninfo of ROLE on DB (values quoted for libpq).
+conninfo() {
+    local file
+    file=$(pgpass_file "$1" | sed "s/[\\\\']/\\\\&/g")
+    printf "host=127.0.0.1 port=%s dbname=%s user=jiesu_%s passfile='%s'\n" "$(cat "$DIR/pg.port")" "$2" "$1" "$file"
+}
+
+admin_psql() { psql "$(conninfo admin postgres)" -XqAt -v ON_ERROR_STOP=1 "$@"; }
+
+# ---- Redis ----
+
+redis_conf_string() { printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')"; }
+
+redis_up() { REDISCLI_AUTH=$(cat "$SECRETS/redis.password") redis-cli -p "$1" ping 2>/dev/null | grep -q PONG; }
+
+redis_running() { [ -f "$DIR/redis.pid" ] && kill -0 "$(cat "$DIR/redis.pid")" 2>/dev/null; }
+
+stop_redis() {
+    local pid
+    redis_running || { rm -f "$DIR/redis.pid"; return 0; }
+    pid=$(cat "$DIR/redis.pid")
+    kill "$pid" 2>/dev/null || true
+    timeout 15 tail --pid="$pid" -f /dev/null || kill -9 "$pid" 2>/dev/null || true
+    rm -f "$DIR/redis.pid"
 }
 
 start_redis() {
-    local dir=$1 port=$2
-    mkdir -p "$dir/redis"
-    if [ -f "$dir/redis.pid" ] && kill -0 "$(cat "$dir/redis.pid")" 2>/dev/null; then return 0; fi
-    redis-server --port "$port" --bind 127.0.0.1 --dir "$dir/redis" --daemonize yes \
-        --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
-        --appendonly yes --appendfsync everysec --maxmemory-policy noeviction --save "" \
-        || die "redis-server failed to start on port $port (see $dir/redis.log)"
+    local port=$1
+    if redis_running; then
+        [ "$(cat "$DIR/redis.port" 2>/dev/null)" = "$port" ] && redis_up "$port" && return 0
+        stop_redis
+    fi
+    mkdir -p "$DIR/redis"
+    echo "$port" >"$DIR/redis.port"
+    write_private "$DIR/redis.conf" <<CONF
+# Written by scripts/stack.sh: loopback only, a password, work queues that are never evicted.
+port $port
+bind 127.0.0.1
+protected-mode yes
+requirepass $(cat "$SECRETS/redis.password")
+dir $(redis_conf_string "$DIR/redis")
+pidfile $(redis_conf_string "$DIR/redis.pid")
+logfile $(redis_conf_string "$DIR/redis.log")
+daemonize yes
+appendonly yes
+appendfsync everysec
+maxmemory-policy noeviction
+save ""
+CONF
+    redis-server "$DIR/redis.conf" || die "redis-server failed to start on port $port (see $DIR/redis.log)"
+    STARTED+=(redis)
     for _ in $(seq 50); do
-        redis-cli -p "$port" ping >/dev/null 2>&1 && return 0
+        redis_up "$port" && return 0
         sleep 0.1
     done
-    die "redis-server on port $port did not answer PING (see $dir/redis.log)"
+    die "redis-server on port $port did not answer PING: $(tail -n 1 "$DIR/redis.log" 2>/dev/null) (see $DIR/redis.log)"
+}
+
+# ---- PostgreSQL ----
+
+pg_running() { [ -f "$PG_HOME/pg/PG_VERSION" ] && as_pg "$(pg_bin)/pg_ctl" -D "$PG_HOME/pg" status >/dev/null 2>&1; }
+
+stop_pg() {
+    pg_running || return 0
+    as_pg "$(pg_bin)/pg_ctl" -D "$PG_HOME/pg" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# Stops and deletes the cluster in home (its secrets are gone).
+drop_pg() {
+    local home=$1
+    [ -d "$home/pg" ] || return 0
+    as_pg "$(pg_bin)/pg_ctl" -D "$home/pg" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "${home:?}/pg" "$home/pg.log"
+}
+
+# The pg_hba.conf of every cluster: TCP from 127.0.0.1, every role's password checked with SCRAM.
+write_hba() {
+    as_pg tee "$PG_HOME/pg/pg_hba.conf" >/dev/null <<'HBA'
+# Written by scripts/stack.sh: connections over TCP from 127.0.0.1 only (no Unix
+# socket), each with its role's password, checked with SCRAM. No trust anywhere.
+# TYPE  DATABASE  USER  ADDRESS       METHOD
+host    all       all   127.0.0.1/32  scram-sha-256
+HBA
+}
+
+# Makes PG_HOME the directory of a new cluster (as root: /var/lib/jiesu/<hash>, the postgres user's).
+make_pg_home() {
+    if is_root; then
+        id postgres >/dev/null 2>&1 || die "user 'postgres' missing (install the 'postgresql' package: make deps)"
+        install -d -m 0755 /var/lib/jiesu
+        install -d -m 0700 -o postgres -g postgres "$PG_HOME"
+        printf 'the PostgreSQL cluster of %s (scripts/stack.sh)\n' "$DIR" >"$PG_HOME/checkout"
+    fi
+    echo "$PG_HOME" >"$DIR/pg.home"
 }
 
 init_pg() {
-    local dir=$1 bin=$2
-    [ -f "$dir/pg/PG_VERSION" ] && return 0
-    mkdir -p "$dir/pg"
-    if [ "$(id -u)" = 0 ]; then
-        id postgres >/dev/null 2>&1 || die "user 'postgres' missing (install the 'postgresql' package)"
-        chown postgres: "$dir/pg"
-        as_pg test -w "$dir/pg" || die "user 'postgres' cannot reach $dir/pg: make its parent directories searchable (chmod o+x)"
-    fi
-    as_pg "$bin/initdb" -D "$dir/pg" -U jiesu -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
-        || die "initdb failed (see $dir/initdb.log)"
+    local bin=$1 pwfile recorded
+    recorded=$(cat "$DIR/pg.home" 2>/dev/null || true)
+    if [ -f "$PG_HOME/pg/PG_VERSION" ] && [ "$recorded" = "$PG_HOME" ] && have_secrets; then return 0; fi
+    drop_pg "$PG_HOME"
+    drop_pg "$DIR"                  # as root: a cluster of the layout before /var/lib/jiesu
+    stop_redis                      # its password is about to change too
+    new_secrets
+    make_pg_home
+    pwfile=$PG_HOME/initdb.pw
+    pg_password admin >"$pwfile"
+    is_root && chown postgres: "$pwfile"
+    as_pg "$bin/initdb" -D "$PG_HOME/pg" -U jiesu_admin --auth=scram-sha-256 --pwfile="$pwfile" \
+        -E UTF8 --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 || { rm -f "$pwfile"; die "initdb failed (see $DIR/initdb.log)"; }
+    rm -f "$pwfile"
+    write_hba
+}
+
+# The owner and service roles, with their passwords and no more rights than they need; database jiesu.
+bootstrap_pg() {
+    admin_psql -f - <<SQL >/dev/null
+SELECT format('CREATE ROLE %I', r) FROM unnest(ARRAY['jiesu_owner', 'jiesu_service']) r
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) \gexec
+ALTER ROLE jiesu_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS
+    PASSWORD '$(pg_password owner)';
+ALTER ROLE jiesu_service LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS
+    PASSWORD '$(pg_password service)';
+SQL
+    [ "$(admin_psql -c "SELECT count(*) FROM pg_database WHERE datname = 'jiesu'")" = 1 ] || create_db jiesu
+}
+
+# (Re)creates database $1 owned by the owner role; besides the owner only the service role may connect.
+create_db() {
+    [[ $1 =~ ^[a-z_][a-z0-9_]*$ ]] || die "database name '$1': lower-case letters, digits and _ only"
+    admin_psql -f - <<SQL >/dev/null
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS $1 WITH (FORCE);
+CREATE DATABASE $1 OWNER jiesu_owner;
+REVOKE ALL ON DATABASE $1 FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE $1 TO jiesu_service;
+SQL
 }
 
 start_pg() {
-    local dir=$1 port=$2 bin opts
+    local port=$1 bin opts
     bin=$(pg_bin)
-    init_pg "$dir" "$bin"
-    echo "$port" >"$dir/pg.port"
-    if as_pg "$bin/pg_ctl" -D "$dir/pg" status >/dev/null 2>&1; then return 0; fi
+    init_pg "$bin"
+    if pg_running; then
+        [ "$(cat "$DIR/pg.port" 2>/dev/null)" = "$port" ] && return 0
+        stop_pg
+    fi
+    echo "$port" >"$DIR/pg.port"
     opts="-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200"
+    opts="$opts -c password_encryption=scram-sha-256"
     [ "${STACK_FAST:-0}" = 1 ] && opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    touch "$dir/pg.log"; [ "$(id -u)" = 0 ] && chown postgres: "$dir/pg.log"
-    as_pg "$bin/pg_ctl" -D "$dir/pg" -o "$opts" -l "$dir/pg.log" -w -t 60 start >/dev/null \
-        || die "PostgreSQL failed to start on port $port (see $dir/pg.log)"
-    psql -h 127.0.0.1 -p "$port" -U jiesu -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='jiesu'" | grep -q 1 \
-        || psql -h 127.0.0.1 -p "$port" -U jiesu -d postgres -qc "CREATE DATABASE jiesu" >/dev/null
+    as_pg "$bin/pg_ctl" -D "$PG_HOME/pg" -o "$opts" -l "$PG_HOME/pg.log" -w -t 60 start >/dev/null \
+        || die "PostgreSQL failed to start on port $port (see $PG_HOME/pg.log)"
+    STARTED+=(pg)
+    bootstrap_pg
+}
+
+# Stops what this run started when it fails.
+on_exit() {
+    local rc=$? what
+    [ "$rc" = 0 ] && return 0
+    for what in "${STARTED[@]}"; do "stop_$what"; done
+    return "$rc"
 }
 
 print_env() {
-    local dir=$1 rport pport
-    rport=$(sed -n 's/^port //p' "$dir/redis.port")
-    pport=$(cat "$dir/pg.port")
-    echo "export JIESU_REDIS_ADDR=127.0.0.1:$rport JIESU_TEST_REDIS=127.0.0.1:$rport"
-    echo "export JIESU_PG_CONNINFO='host=127.0.0.1 port=$pport dbname=jiesu user=jiesu' JIESU_TEST_PG='host=127.0.0.1 port=$pport dbname=jiesu user=jiesu'"
+    local rport
+    rport=$(cat "$DIR/redis.port")
+    printf 'export JIESU_REDIS_ADDR=127.0.0.1:%s JIESU_REDIS_PASSWORD_FILE=%q\n' "$rport" "$SECRETS/redis.password"
+    printf 'export JIESU_PG_CONNINFO=%q\n' "$(conninfo service jiesu)"
+    printf 'export JIESU_PG_OWNER_CONNINFO=%q\n' "$(conninfo owner jiesu)"
+    printf 'export JIESU_TEST_REDIS=127.0.0.1:%s JIESU_TEST_REDIS_PASSWORD_FILE=%q\n' "$rport" "$SECRETS/redis.password"
+    printf 'export JIESU_TEST_PG=%q\n' "$(conninfo admin jiesu)"
 }
 
-cmd=${1:-}; dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || die "usage: stack.sh start|env|migrate|stop DIR [REDIS_PORT PG_PORT]"
+cmd=${1:-}
+[ -n "$cmd" ] && [ -n "${2:-}" ] || die "usage: stack.sh start|conninfo|createdb|stop|clean DIR [ARGS...]"
+[ "$cmd" = start ] && mkdir -p "$2"
+DIR=$(realpath -m -- "$2")
+SECRETS=$(dirname "$DIR")/secrets
+PG_HOME=$(cat "$DIR/pg.home" 2>/dev/null || pg_home_for "$DIR")
+STARTED=()
 case $cmd in
 start)
     [ $# -eq 4 ] || die "usage: stack.sh start DIR REDIS_PORT PG_PORT"
-    mkdir -p "$dir"; dir=$(cd "$dir" && pwd)
-    echo "port $3" >"$dir/redis.port"
-    start_redis "$dir" "$3"
-    start_pg "$dir" "$4"
-    print_env "$dir"
+    chmod 700 "$DIR"
+    PG_HOME=$(pg_home_for "$DIR")
+    trap on_exit EXIT
+    start_pg "$4"
+    start_redis "$3"
+    print_env
     ;;
-env) print_env "$(cd "$dir" && pwd)" ;;
-migrate)
-    pport=$(cat "$dir/pg.port")
-    for f in "$(dirname "$0")"/../db/migrations/*.sql; do
-        psql -h 127.0.0.1 -p "$pport" -U jiesu -d jiesu -v ON_ERROR_STOP=1 -q -f "$f" >/dev/null
-    done
+conninfo)
+    [ $# -ge 3 ] && [[ $3 =~ ^(admin|owner|service)$ ]] || die "usage: stack.sh conninfo DIR admin|owner|service [DB]"
+    conninfo "$3" "${4:-jiesu}"
+    ;;
+createdb)
+    [ $# -eq 3 ] || die "usage: stack.sh createdb DIR NAME"
+    create_db "$3"
     ;;
 stop)
-    dir=$(cd "$dir" 2>/dev/null && pwd) || exit 0
-    if [ -f "$dir/redis.pid" ]; then
-        kill "$(cat "$dir/redis.pid")" 2>/dev/null || true
-        rm -f "$dir/redis.pid"
+    stop_redis
+    stop_pg
+    if is_root && [ -f "$DIR/pg/PG_VERSION" ]; then      # a cluster of the layout before /var/lib/jiesu
+        as_pg "$(pg_bin)/pg_ctl" -D "$DIR/pg" -m fast -w stop >/dev/null 2>&1 || true
     fi
-    if [ -f "$dir/pg/PG_VERSION" ]; then
-        as_pg "$(pg_bin)/pg_ctl" -D "$dir/pg" -m fast -w stop >/dev/null 2>&1 || true
-    fi
+    ;;
+clean)
+    stop_redis
+    stop_pg
+    drop_pg "$PG_HOME"
+    case $PG_HOME in /var/lib/jiesu/????????????????) rm -rf "$PG_HOME" ;; esac
+    rm -rf "$DIR" "$SECRETS"
     ;;
 *) die "unknown command '$cmd'" ;;
 esac

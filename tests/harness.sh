@@ -5,13 +5,16 @@
 #   harness_services_stop                            stop them
 #   svc_kill9 NAME / svc_start NAME                  crash and restart one
 #   check "what" COMMAND... / check_eq "what" EXPECTED ACTUAL
+#   check "what" fails COMMAND...                    COMMAND must fail
 #   sql "SELECT ..."                                 one value from PostgreSQL
 #   wait_for "what" SECONDS COMMAND...               poll until COMMAND succeeds
 #   as_role ROLE COMMAND... / as_unit CODE COMMAND...  run a command with the key of a
 #                                                    user of that role (of that unit's)
-# The stack (Redis + PostgreSQL) is started once by tests/run.sh and shared;
-# each integration test gets its own database schema state via `jiesu migrate`
-# on a database of its own.
+# The stack (Redis + PostgreSQL, scripts/stack.sh in JIESU_STACK_DIR) is
+# started once by tests/run.sh and shared; each integration test gets its own
+# database schema state via `jiesu migrate` on a database of its own. The
+# services connect as the stack's service role (JIESU_PG_CONNINFO), migrate
+# and `sql` as the owner (JIESU_PG_OWNER_CONNINFO).
 
 : "${JIESU_BIN:?JIESU_BIN must name the directory of the built binaries}"
 : "${HARNESS_DIR:?HARNESS_DIR must name the test run directory}"
@@ -38,8 +41,10 @@ check_eq() {
     fi
 }
 
+fails() { ! "$@"; }
+
 sql() {
-    psql "$JIESU_PG_CONNINFO" -XtAq -v ON_ERROR_STOP=1 -c "$1"
+    psql "$JIESU_PG_OWNER_CONNINFO" -XtAq -v ON_ERROR_STOP=1 -c "$1"
 }
 
 wait_for() {
@@ -90,10 +95,12 @@ as_unit() {
 # Creates a fresh database for one test and points the environment at it;
 # the configuration of an earlier test (JIESU_CONFIG) is dropped.
 harness_fresh_db() {
-    local db=$1 base=${JIESU_STACK_PG:?}
+    local db=$1 stack="$REPO/scripts/stack.sh"
     unset JIESU_CONFIG
-    psql "$base dbname=postgres" -XqAt -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
-    export JIESU_PG_CONNINFO="$base dbname=$db"
+    "$stack" createdb "${JIESU_STACK_DIR:?}" "$db" || return 1
+    JIESU_PG_CONNINFO=$("$stack" conninfo "$JIESU_STACK_DIR" service "$db")
+    JIESU_PG_OWNER_CONNINFO=$("$stack" conninfo "$JIESU_STACK_DIR" owner "$db")
+    export JIESU_PG_CONNINFO JIESU_PG_OWNER_CONNINFO
     redis-cli -h 127.0.0.1 -p "${JIESU_STACK_REDIS_PORT:?}" FLUSHALL >/dev/null
     "$JIESU_BIN/jiesu" migrate >"$HARNESS_DIR/migrate-$db.log" 2>&1
 }

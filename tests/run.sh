@@ -5,7 +5,15 @@
 #
 #   tests/run.sh BUILD_DIR      (make test calls it with build/san)
 #   JIESU_TESTS=REGEX tests/run.sh BUILD_DIR   only the tests whose name matches
+#
+# The suite runs on its own servers whatever the caller exported (for make
+# run, say): every JIESU_* variable but JIESU_TESTS is dropped, and so are
+# libpq's PG* variables and REDISCLI_AUTH.
 set -uo pipefail
+umask 077
+while read -r v; do
+    [ "$v" = JIESU_TESTS ] || unset "$v"
+done < <(compgen -e | grep -E '^(JIESU_|PG|REDISCLI_AUTH$)')
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:?usage: tests/run.sh BUILD_DIR}" && pwd)
@@ -24,14 +32,21 @@ free_port() {
 }
 
 stack_dir=$HARNESS_DIR/stack
-cleanup() { "$REPO/scripts/stack.sh" stop "$stack_dir" >/dev/null 2>&1; }
-trap cleanup EXIT
-rm -rf "$HARNESS_DIR"; mkdir -p "$HARNESS_DIR"
+# A run that passed deletes its servers' data (as root a cluster outside var/,
+# one per checkout path); a failed one only stops them, for a look.
+cleanup() {
+    local how=stop
+    [ "$1" = 0 ] && how=clean
+    "$REPO/scripts/stack.sh" "$how" "$stack_dir" >/dev/null 2>&1
+}
+trap 'cleanup $?' EXIT
+"$REPO/scripts/stack.sh" clean "$stack_dir"     # the last run's, with its cluster (outside var/ as root)
+rm -rf "$HARNESS_DIR"; mkdir -p "$HARNESS_DIR"; chmod 700 "$REPO/var"
 redis_port=$(free_port); pg_port=$(free_port)
-STACK_FAST=1 "$REPO/scripts/stack.sh" start "$stack_dir" "$redis_port" "$pg_port" >/dev/null || exit 1
-export JIESU_STACK_PG="host=127.0.0.1 port=$pg_port user=jiesu"
-export JIESU_STACK_REDIS_PORT=$redis_port
-export JIESU_REDIS_ADDR=127.0.0.1:$redis_port JIESU_TEST_REDIS=127.0.0.1:$redis_port
+stack_env=$(STACK_FAST=1 "$REPO/scripts/stack.sh" start "$stack_dir" "$redis_port" "$pg_port") || exit 1
+eval "$stack_env"
+REDISCLI_AUTH=$(cat "$JIESU_REDIS_PASSWORD_FILE")
+export REDISCLI_AUTH JIESU_STACK_DIR=$stack_dir JIESU_STACK_REDIS_PORT=$redis_port
 export JIESU_DATA_DIR=$REPO/data JIESU_DB_MIGRATIONS_DIR=$REPO/db/migrations
 # The services' keys and the first administrator's, registered by every
 # `jiesu migrate`; commands run as that administrator unless a test says
@@ -44,7 +59,8 @@ export JIESU_KEYS_DIR=$HARNESS_DIR/keys JIESU_CLI_KEY_FILE=$HARNESS_DIR/keys/adm
 
 echo "== unit tests (real Redis on :$redis_port, PostgreSQL on :$pg_port)"
 harness_fresh_db jiesu_unit || { echo "migrate failed:"; cat "$HARNESS_DIR/migrate-jiesu_unit.log"; exit 1; }
-export JIESU_TEST_PG=$JIESU_PG_CONNINFO
+JIESU_TEST_PG=$("$REPO/scripts/stack.sh" conninfo "$stack_dir" admin jiesu_unit)
+export JIESU_TEST_PG
 selected() { [[ $1 =~ ${JIESU_TESTS:-.} ]]; }
 
 for t in "$BUILD"/tests/test_*; do

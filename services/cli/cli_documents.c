@@ -20,7 +20,7 @@
 #define DOC_TRIES 1
 #define DOC_TIMEOUT_MS 120000     /* a bulletin over millions of orders takes seconds */
 
-/* Writes one file of the document into dir (mode 0644: a bulletin is for circulating). 0 or -1. */
+/* Writes one file of the document into dir (mode 0600, like everything jiesu writes). 0 or -1. */
 static int write_file(const char *dir, const Jiesu__DocFile *f)
 {
     char path[4096];
@@ -29,7 +29,7 @@ static int write_file(const char *dir, const Jiesu__DocFile *f)
         return -1;
     }
     snprintf(path, sizeof path, "%s/%s", dir, f->name);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     int ok = fd >= 0 && write(fd, f->content.data, f->content.len) == (ssize_t)f->content.len;
     if (fd >= 0 && close(fd) != 0)
         ok = 0;
@@ -84,7 +84,7 @@ static int fetch(cli_ctx *ctx, const char *kind, const char *period, const char 
     if (check_period(kind, period) != 0)
         return 2;
     snprintf(what, sizeof what, "%s%s%s", kind, *period ? " " : "", period);
-    if (out && mkdir(out, 0755) != 0 && errno != EEXIST) {
+    if (out && mkdir(out, 0700) != 0 && errno != EEXIST) {
         cli_error("%s: cannot create %s: %s", what, out, strerror(errno));
         return 1;
     }

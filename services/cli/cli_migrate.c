@@ -1,6 +1,12 @@
 /* cli_migrate.c — `jiesu migrate`: applies the numbered SQL migrations not yet
- * recorded, then loads the configured districts' regions and units
- * (cli_seed.c) and the routing data (cli_routing.c). Every step is safe to repeat.
+ * recorded, then the grants of the services' role (db/grants.sql), then loads
+ * the configured districts' regions and units (cli_seed.c) and the routing
+ * data (cli_routing.c). Every step is safe to repeat.
+ *
+ * It connects as the schema's owner (pg.owner_conninfo; pg.conninfo when that
+ * is not set), not as the services' role (pg.conninfo), which may only read
+ * and write rows. The grants go to pg.service_role, by default the user that
+ * pg.conninfo names; none when that is the owner itself.
  */
 #include "cli.h"
 
@@ -11,34 +17,68 @@
 #include "cli_seed.h"
 #include "db.h"
 
-int cli_migrate_main(cli_ctx *ctx, int argc, char **argv)
+/* The role the services connect as into role (cap bytes): pg.service_role,
+ * else the user named in pg.conninfo; "" when neither names one. */
+static void service_role(const config *cfg, char *role, size_t cap)
+{
+    snprintf(role, cap, "%s", config_get(cfg, "pg.service_role", ""));
+    if (*role)
+        return;
+    PQconninfoOption *opts = PQconninfoParse(config_get(cfg, "pg.conninfo", "dbname=jiesu"), NULL);
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if (strcmp(o->keyword, "user") == 0 && o->val)
+            snprintf(role, cap, "%s", o->val);
+    PQconninfoFree(opts);
+}
+
+/* Applies db/grants.sql (db.grants_file) for the services' role unless they
+ * connect as the owner. 0 or -1 after printing why. */
+static int apply_grants(const cli_ctx *ctx, PGconn *pg, const char *migrations_dir)
+{
+    char role[256], path[2048];
+    service_role(ctx->cfg, role, sizeof role);
+    if (!*role || strcmp(role, PQuser(pg)) == 0) {
+        printf("grants: none (the services connect as the owner %s)\n", PQuser(pg));
+        return 0;
+    }
+    snprintf(path, sizeof path, "%s/../grants.sql", migrations_dir);
+    const char *file = config_get(ctx->cfg, "db.grants_file", path);
+    if (db_grant(pg, file, role) < 0) {
+        cli_error("migrate: applying %s for role %s failed%s%.*s (does the role exist? pg.service_role names it)",
+                  file, role, *PQerrorMessage(pg) ? ": " : "", CLI_PQ_MSG(pg));
+        return -1;
+    }
+    printf("grants: %s applied for the services' role %s\n", file, role);
+    return 0;
+}
+
+/* The connection migrations run on: pg.owner_conninfo, else pg.conninfo.
+ * NULL after printing why. */
+static PGconn *owner_connect(const cli_ctx *ctx)
+{
+    char err[512] = "";
+    const char *conninfo = config_get(ctx->cfg, "pg.owner_conninfo", "");
+    if (!*conninfo)
+        conninfo = config_get(ctx->cfg, "pg.conninfo", "dbname=jiesu");
+    PGconn *pg = db_connect(conninfo, 30000, err, sizeof err);
+    if (!pg)
+        cli_error("migrate: %s (pg.owner_conninfo names the schema owner's connection)", err);
+    return pg;
+}
+
+/* Loads the regions and units of the configured districts and the routing
+ * tables. 0 or -1 after printing why. */
+static int load_data(const cli_ctx *ctx, PGconn *pg)
 {
     char err[1024] = "", regions_dir[1024], routing_dir[1024];
     cli_seed_stats st;
     cli_routing_stats rt;
-    int applied = 0;
-
-    (void)argv;
-    if (argc != 1) {
-        fprintf(stderr, "usage: jiesu migrate\n");
-        return 2;
-    }
-    PGconn *pg = cli_pg(ctx, 30000);
-    if (!pg)
-        return 1;
-    const char *dir = config_get(ctx->cfg, "db.migrations_dir", "db/migrations");
-    if (db_migrate(pg, dir, &applied) < 0) {
-        cli_error("migrate: applying the migrations in %s failed%s%.*s", dir,
-                  *PQerrorMessage(pg) ? ": " : "", CLI_PQ_MSG(pg));
-        return 1;
-    }
-    printf("migrations: %d applied from %s\n", applied, dir);
 
     const char *districts = config_get(ctx->cfg, "regions.districts", "370212");
     snprintf(regions_dir, sizeof regions_dir, "%s/regions", config_get(ctx->cfg, "data.dir", "data"));
     if (cli_seed_regions(pg, regions_dir, districts, &st, err, sizeof err) < 0) {
         cli_error("migrate: loading regions: %s", err);
-        return 1;
+        return -1;
     }
     printf("regions %s: %ld district%s, %ld streets, %ld communities (%ld rows new or changed)\n",
            districts, st.districts, st.districts == 1 ? "" : "s", st.streets, st.communities,
@@ -51,7 +91,7 @@ int cli_migrate_main(cli_ctx *ctx, int argc, char **argv)
     snprintf(routing_dir, sizeof routing_dir, "%s/routing", config_get(ctx->cfg, "data.dir", "data"));
     if (cli_routing_load(pg, routing_dir, &rt, err, sizeof err) < 0) {
         cli_error("migrate: loading routing data: %s", err);
-        return 1;
+        return -1;
     }
     printf("routing: %ld categories, %ld hotline category names, %ld department units, %ld gazetteer entries"
            " (%ld rows new or changed)\n", rt.categories, rt.aliases, rt.dept_units, rt.gazetteer, rt.changed);
@@ -64,4 +104,30 @@ int cli_migrate_main(cli_ctx *ctx, int argc, char **argv)
     printf("keys: %d public key%s registered from %s%s\n", keys, keys == 1 ? "" : "s", keys_dir,
            keys ? "" : " (none there: `jiesu keys` makes them)");
     return 0;
+}
+
+int cli_migrate_main(cli_ctx *ctx, int argc, char **argv)
+{
+    int applied = 0, rc = 1;
+
+    (void)argv;
+    if (argc != 1) {
+        fprintf(stderr, "usage: jiesu migrate\n");
+        return 2;
+    }
+    PGconn *pg = owner_connect(ctx);
+    if (!pg)
+        return 1;
+    const char *dir = config_get(ctx->cfg, "db.migrations_dir", "db/migrations");
+    if (db_migrate(pg, dir, &applied) < 0) {
+        cli_error("migrate: applying the migrations in %s failed%s%.*s", dir,
+                  *PQerrorMessage(pg) ? ": " : "", CLI_PQ_MSG(pg));
+        goto done;
+    }
+    printf("migrations: %d applied from %s\n", applied, dir);
+    if (apply_grants(ctx, pg, dir) == 0 && load_data(ctx, pg) == 0)
+        rc = 0;
+done:
+    PQfinish(pg);
+    return rc;
 }

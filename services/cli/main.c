@@ -5,9 +5,11 @@
  *
  * Configuration comes from -c FILE, else the file named by $JIESU_CONFIG,
  * with every key overridable from the environment (see common/config.h).
+ * Files it writes (bulletins) are its user's only, whatever the umask.
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -65,11 +67,13 @@ static void usage(FILE *out)
           "                          alerts not yet acknowledged (--all: every one), newest first,\n"
           "                          with target, webhook delivery state and reason\n"
           "  ack ID [NOTE]           acknowledge alert ID (addressed to your unit), as yourself\n"
-          "  migrate                 apply db/migrations, then load the regions and units of the\n"
-          "                          districts in regions.districts and register the keys in keys.dir\n"
+          "  migrate                 apply db/migrations and the service role's grants (as the\n"
+          "                          owner), load the regions and units of the districts in\n"
+          "                          regions.districts and register the keys in keys.dir\n"
           "                          (the database owner's command: it runs SQL itself)\n"
           "  keys                    make the services' and the first administrator's key pairs in\n"
           "                          keys.dir (files only; existing ones are kept)\n"
+          "  keys new FILE           a key pair of your own; prints the public key for an administrator\n"
           "  manual [--limit N]      the manual dispatch queue with routing's reasons\n"
           "  units [TEXT]            units by code and name (street offices, departments, offices)\n"
           "  dispatch TICKET UNIT [REASON]   give a manual order to a unit by hand\n"
@@ -87,8 +91,9 @@ static void usage(FILE *out)
           "\n"
           "configuration: -c FILE, else the file named by $JIESU_CONFIG (key = value lines,\n"
           "[section] headers); any key can be overridden as JIESU_<KEY> (pg.conninfo ->\n"
-          "JIESU_PG_CONNINFO). Keys used here: pg.conninfo, redis.addr, <service>.router,\n"
-          "data.dir, db.migrations_dir, regions.districts, report.timezone,\n"
+          "JIESU_PG_CONNINFO). Keys used here: pg.conninfo, redis.addr, redis.password_file,\n"
+          "<service>.router, data.dir, db.migrations_dir, regions.districts, report.timezone;\n"
+          "migrate: pg.owner_conninfo, pg.service_role, db.grants_file;\n"
           "cli.timeout_seconds (5), cli.import_timeout_seconds (1800), cli.log_level (warn).\n"
           "exit status: 0 on success, 1 when anything failed, 2 on a usage error.\n",
           out);
@@ -102,6 +107,7 @@ int main(int argc, char **argv)
     cli_ctx ctx;
 
     memset(&ctx, 0, sizeof ctx);
+    umask(077);
     while ((opt = getopt(argc, argv, "+c:k:h")) != -1) {
         if (opt == 'c') {
             file = optarg;

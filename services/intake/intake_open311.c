@@ -232,7 +232,8 @@ static void enqueue(intake_open311 *self, int64_t id)
         redisFree(self->redis);
         self->redis = NULL;
     }
-    if (!self->redis && (self->redis = rconn_open(self->opt.redis_addr, REDIS_TIMEOUT_MS, 0, err, sizeof err)))
+    if (!self->redis && (self->redis = rconn_open(self->opt.redis_addr, self->opt.redis_password_file,
+                                                  REDIS_TIMEOUT_MS, 0, err, sizeof err)))
         self->route = queue_new(self->redis, self->opt.route_stream, self->opt.route_group, "intake-open311");
     if (!self->route || queue_add(self->route, &id, 1) < 0)
         log_warn("open311: complaint %lld not on the routing stream (%s); the assignment reconciler will enqueue it",

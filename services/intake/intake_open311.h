@@ -30,6 +30,7 @@ typedef struct {
     const char *http_addr;      /* "127.0.0.1:7103" */
     const char *pg_conninfo;
     const char *redis_addr;
+    const char *redis_password_file;    /* "" when Redis has no password */
     const char *route_stream;
     const char *route_group;
     int         utc_offset_min; /* the hotline's local time (ticket dates) */

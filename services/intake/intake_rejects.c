@@ -1,12 +1,19 @@
-/* intake_rejects.c — writing the rejects CSV of one import (see intake_rejects.h). */
+/* intake_rejects.c — writing the rejects CSV of one import (see intake_rejects.h).
+ *
+ * A rejects file quotes the rows it refused, callers' names and phone numbers
+ * included: it is created 0600 (directories 0700) whatever the umask, and a
+ * file left from an earlier run is made 0600 again when rewritten.
+ */
 #include "intake_rejects.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "text.h"
 
@@ -36,11 +43,11 @@ static int make_dirs(const char *dir)
         if (*s != '/')
             continue;
         *s = '\0';
-        if (mkdir(p, 0755) < 0 && errno != EEXIST)
+        if (mkdir(p, 0700) < 0 && errno != EEXIST)
             return -1;
         *s = '/';
     }
-    return mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
+    return mkdir(p, 0700) < 0 && errno != EEXIST ? -1 : 0;
 }
 
 static int open_file(rejects *self, char *err, size_t errlen)
@@ -51,8 +58,12 @@ static int open_file(rejects *self, char *err, size_t errlen)
         snprintf(err, errlen, "rejects directory name too long: %.200s", self->dir);
         return -1;
     }
-    if (make_dirs(self->dir) < 0 || !(self->fp = fopen(path, "w"))) {
+    int fd = -1;
+    if (make_dirs(self->dir) < 0 || (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 ||
+        fchmod(fd, 0600) < 0 || !(self->fp = fdopen(fd, "w"))) {
         snprintf(err, errlen, "rejects file %s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return -1;
     }
     memcpy(self->path, path, (size_t)n + 1);

@@ -44,6 +44,7 @@ static void start_open311(intake *in, service *s)
         .http_addr = config_get(s->cfg, "intake.http_addr", "127.0.0.1:7103"),
         .pg_conninfo = config_get(s->cfg, "pg.conninfo", "dbname=jiesu"),
         .redis_addr = config_get(s->cfg, "redis.addr", "127.0.0.1:6379"),
+        .redis_password_file = config_get(s->cfg, "redis.password_file", ""),
         .route_stream = config_get(s->cfg, "queue.route_stream", "jiesu:route"),
         .route_group = config_get(s->cfg, "queue.route_group", "assignment"),
         .utc_offset_min = in->opts.utc_offset_min,

@@ -96,7 +96,7 @@ echo "   max lag / 1 s bound = $(ratio "$max" 1000)   (target < 1.00)"
 kill "$esc_pid"; wait "$esc_pid" 2>/dev/null || true
 
 echo "== claim: $N due timers, 100 per claim"
-"$BUILD/tools/bench_claim" "$JIESU_REDIS_ADDR" "$JIESU_PG_CONNINFO" "$N" >"$DIR/claim.out"
+"$BUILD/tools/bench_claim" "$JIESU_REDIS_ADDR" "$BENCH_PG" "$N" >"$DIR/claim.out"
 r_s=$(awk '/redis_zset/ {print $2}' "$DIR/claim.out"); p_s=$(awk '/skip_locked/ {print $2}' "$DIR/claim.out")
 printf "   FOR UPDATE SKIP LOCKED poll (reference): %8.2f s  %9s claims/s\n" "$p_s" "$(rate "$N" "$p_s")"
 printf "   Redis sorted set (escalation):           %8.2f s  %9s claims/s\n" "$r_s" "$(rate "$N" "$r_s")"

@@ -30,13 +30,13 @@ echo "   file: $(du -h "$csv" | cut -f1)"
 copy_into() {
     local t0 t1
     t0=$(now)
-    psql "$JIESU_PG_CONNINFO" -Xq -c "\\copy $1 FROM '$csv' WITH (FORMAT csv, HEADER true, FORCE_NOT_NULL (address))"
+    psql "$BENCH_PG" -Xq -c "\\copy $1 FROM '$csv' WITH (FORMAT csv, HEADER true, FORCE_NOT_NULL (address))"
     t1=$(now)
     secs "$t0" "$t1"
 }
 # Fresh, empty tables for every round, so each measure starts alike.
 fresh_tables() {
-    psql "$JIESU_PG_CONNINFO" -Xq -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS bench_text, bench_same" \
+    psql "$BENCH_PG" -Xq -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS bench_text, bench_same" \
         -c "CREATE TABLE bench_text (ticket_no text, called_at text, caller_name text, caller_phone text,
             address text, content text, category text, urgency text)" \
         -c "CREATE TABLE bench_same (LIKE complaints INCLUDING ALL)" \
@@ -44,7 +44,7 @@ fresh_tables() {
     redis-cli -p 26379 XTRIM jiesu:route MAXLEN 0 >/dev/null
 }
 # Each timed run starts after a checkpoint, so none pays for the WAL of the one before.
-checkpoint() { psql "$JIESU_PG_CONNINFO" -Xq -c "CHECKPOINT"; }
+checkpoint() { psql "$BENCH_PG" -Xq -c "CHECKPOINT"; }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$intake_pid/status"; }
 import_file() {
     local t0 t1 pid

@@ -5,12 +5,14 @@
 #       a private Redis + PostgreSQL under var/bench/NAME (DIR), the
 #       environment every jiesu process of the run reads (servers, data,
 #       migrations, every service's endpoints as ipc sockets under DIR),
-#       migrated; stopped again when the script exits.
+#       migrated; stopped again when the script exits. The services connect
+#       as the stack's service role; BENCH_PG is the superuser's conninfo, for
+#       the benchmark's own statements (reference tables, CHECKPOINT).
 #   bench_track PID      a process to stop when the script exits
 #   bench_service NAME   starts service NAME, waits until it is ready
 #   bench_user NAME ROLE [UNIT]   a user registered in the benchmark's
 #                        database (no assignment service needed); prints its key file
-#   sql "SELECT ..."     one value from the benchmark's database
+#   sql "SELECT ..."     one value from the benchmark's database (as BENCH_PG)
 #
 # REPO, BUILD (from the script's first argument) and BIN are set on sourcing.
 
@@ -32,10 +34,12 @@ bench_track() { BENCH_PIDS+=("$1"); }
 bench_stack() {
     local name=$1 redis_port=$2 pg_port=$3 s; shift 3
     DIR=$REPO/var/bench/$name
+    "$REPO/scripts/stack.sh" clean "$DIR/stack" >/dev/null 2>&1
     rm -rf "$DIR"; mkdir -p "$DIR"
-    env "$@" "$REPO/scripts/stack.sh" start "$DIR/stack" "$redis_port" "$pg_port" >/dev/null
-    export JIESU_REDIS_ADDR=127.0.0.1:$redis_port
-    export JIESU_PG_CONNINFO="host=127.0.0.1 port=$pg_port dbname=jiesu user=jiesu"
+    eval "$(env "$@" "$REPO/scripts/stack.sh" start "$DIR/stack" "$redis_port" "$pg_port")"
+    REDISCLI_AUTH=$(cat "$JIESU_REDIS_PASSWORD_FILE")
+    BENCH_PG=$("$REPO/scripts/stack.sh" conninfo "$DIR/stack" admin)
+    export REDISCLI_AUTH BENCH_PG
     export JIESU_DATA_DIR=$REPO/data JIESU_DB_MIGRATIONS_DIR=$REPO/db/migrations
     export JIESU_INTAKE_REJECTS_DIR=$DIR/rejects JIESU_INTAKE_HTTP_ADDR=off JIESU_REPORT_HTTP_ADDR=off
     for s in intake assignment escalation reporting; do
@@ -63,4 +67,4 @@ bench_user() {
     echo "$key"
 }
 
-sql() { psql "$JIESU_PG_CONNINFO" -XtAq -v ON_ERROR_STOP=1 -c "$1"; }
+sql() { psql "$BENCH_PG" -XtAq -v ON_ERROR_STOP=1 -c "$1"; }

@@ -21,7 +21,7 @@ bench_stack report 26382 25435 STACK_FAST=1
 export JIESU_REGIONS_DISTRICTS=880200
 
 now() { date +%s.%N; }
-psqlq() { psql "$JIESU_PG_CONNINFO" -XqAt -v ON_ERROR_STOP=1 "$@"; }
+psqlq() { psql "$BENCH_PG" -XqAt -v ON_ERROR_STOP=1 "$@"; }
 
 echo "== report: generating $N orders over 52 weeks (2025-11-24 .. 2026-11-22), 20 streets, 5 departments"
 t0=$(now)

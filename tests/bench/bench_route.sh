@@ -24,7 +24,7 @@ csv=$DIR/complaints.csv
 "$BUILD/tools/gen_complaints" "$ROWS" 5 >"$csv"
 
 echo "== route in memory: $ROWS generated complaints, cycled to 1,000,000 decisions"
-"$BUILD/tools/bench_route" "$JIESU_PG_CONNINFO" "$csv" 1000000
+"$BUILD/tools/bench_route" "$BENCH_PG" "$csv" 1000000
 
 echo "== route end to end: $ROWS complaints from the stream, batches of $BATCH"
 "$BIN/jiesu-intake" >"$DIR/intake.log" 2>&1 & bench_track $!
@@ -39,7 +39,7 @@ stats=$(grep -o 'entries=[0-9]* .* ms=[0-9]*' "$DIR/assignment.log" | awk '{spli
 read -r batches batch_ms batch_rows <<<"$stats"
 
 ids=$(sql "SELECT string_agg(id::text, ',') FROM (SELECT id FROM complaints ORDER BY id LIMIT $BATCH) x")
-ref_ms=$(psql "$JIESU_PG_CONNINFO" -XtAq -c '\timing on' \
+ref_ms=$(psql "$BENCH_PG" -XtAq -c '\timing on' \
     -c "BEGIN" -c "UPDATE complaints SET updated_at = updated_at WHERE id = ANY('{$ids}'::bigint[])" -c "ROLLBACK" \
     | grep -o 'Time: [0-9.]*' | sed -n 2p | awk '{print $2}')
 

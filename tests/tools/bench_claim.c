@@ -111,7 +111,7 @@ int main(int argc, char **argv)
         return 2;
     }
     long n = atol(argv[3]);
-    redisContext *rc = rconn_open(argv[1], 10000, 5000, err, sizeof err);
+    redisContext *rc = rconn_open(argv[1], getenv("JIESU_REDIS_PASSWORD_FILE"), 10000, 5000, err, sizeof err);
     PGconn *pg = rc ? db_connect(argv[2], 5000, err, sizeof err) : NULL;
     if (!rc || !pg) {
         fprintf(stderr, "bench_claim: %s\n", err);

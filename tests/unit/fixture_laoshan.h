@@ -42,7 +42,7 @@ static inline redisContext *fixture_redis(void)
     const char *addr = getenv("JIESU_TEST_REDIS");
     if (!addr || !*addr)
         fail_msg("JIESU_TEST_REDIS is not set: point it at a Redis server (host:port)");
-    redisContext *rc = rconn_open(addr, 5000, 5000, err, sizeof err);
+    redisContext *rc = rconn_open(addr, getenv("JIESU_TEST_REDIS_PASSWORD_FILE"), 5000, 5000, err, sizeof err);
     if (!rc)
         fail_msg("Redis at JIESU_TEST_REDIS: %s", err);
     return rc;

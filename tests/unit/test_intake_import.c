@@ -52,7 +52,7 @@ static int setup(void **state)
         fprintf(stderr, "test_intake_import: PostgreSQL %s: %s\n", pg, err);
         return -1;
     }
-    if (!(fx.redis = rconn_open(redis, 2000, 5000, err, sizeof err))) {
+    if (!(fx.redis = rconn_open(redis, getenv("JIESU_TEST_REDIS_PASSWORD_FILE"), 2000, 5000, err, sizeof err))) {
         fprintf(stderr, "test_intake_import: Redis %s: %s\n", redis, err);
         return -1;
     }

@@ -1,6 +1,8 @@
 /* test_rconn.c — Redis connections from address strings against a real Redis
- * (JIESU_TEST_REDIS): good and bad addresses, retrying until wait_ms, the
- * command timeout, and reading the replies of a pipeline.
+ * (JIESU_TEST_REDIS, its password in the file JIESU_TEST_REDIS_PASSWORD_FILE):
+ * good and bad addresses, retrying until wait_ms, the password (none, wrong,
+ * missing file: refused at once), the command timeout, and reading the
+ * replies of a pipeline.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,6 +27,13 @@ static const char *test_addr(void)
     return addr;
 }
 
+/* The test server's password file; NULL when it has none. */
+static const char *test_password_file(void)
+{
+    const char *file = getenv("JIESU_TEST_REDIS_PASSWORD_FILE");
+    return file && *file ? file : NULL;
+}
+
 static long mono_ms(void)
 {
     struct timespec ts;
@@ -36,12 +45,12 @@ static void test_open_and_ping(void **state)
 {
     (void)state;
     char err[256] = "";
-    redisContext *rc = rconn_open(test_addr(), 2000, 2000, err, sizeof err);
+    redisContext *rc = rconn_open(test_addr(), test_password_file(), 2000, 2000, err, sizeof err);
     if (!rc)
         fail_msg("%s", err);
     assert_int_equal(rconn_ping(rc), 0);
     redisFree(rc);
-    rc = rconn_open(test_addr(), 0, 0, err, sizeof err);   /* no timeout at all */
+    rc = rconn_open(test_addr(), test_password_file(), 0, 0, err, sizeof err);   /* no timeout at all */
     assert_non_null(rc);
     assert_int_equal(rconn_ping(rc), 0);
     redisFree(rc);
@@ -51,7 +60,7 @@ static void test_open_and_ping(void **state)
 static void expect_refused(const char *addr, int wait_ms, const char *why)
 {
     char err[256] = "", want[256];
-    assert_null(rconn_open(addr, 500, wait_ms, err, sizeof err));
+    assert_null(rconn_open(addr, NULL, 500, wait_ms, err, sizeof err));
     snprintf(want, sizeof want, "%s: %s", addr, why);
     if (strncmp(err, want, strlen(want)) != 0)
         fail_msg("expected \"%s...\", got \"%s\"", want, err);
@@ -79,18 +88,47 @@ static void test_retries_until_wait(void **state)
     assert_true(took < 5000);
     /* well-formed but unreachable forms get the server's reason, not a format complaint */
     char err[256] = "";
-    assert_null(rconn_open("[::1]:1", 200, 0, err, sizeof err));
+    assert_null(rconn_open("[::1]:1", NULL, 200, 0, err, sizeof err));
     assert_null(strstr(err, "expected host:port"));
-    assert_null(rconn_open("unix:/nonexistent/redis.sock", 200, 0, err, sizeof err));
+    assert_null(rconn_open("unix:/nonexistent/redis.sock", NULL, 200, 0, err, sizeof err));
     assert_non_null(strstr(err, "unix:/nonexistent/redis.sock: "));
     assert_null(strstr(err, "expected host:port"));
+}
+
+/* Opens the test server with password_file expecting a refusal at once whose
+ * reason contains want. */
+static void expect_auth_refused(const char *password_file, const char *want)
+{
+    char err[512] = "";
+    long start = mono_ms();
+    assert_null(rconn_open(test_addr(), password_file, 500, 5000, err, sizeof err));
+    assert_true(mono_ms() - start < 1000);              /* a refusal is not retried */
+    if (!strstr(err, want))
+        fail_msg("expected \"%s\" in \"%s\"", want, err);
+}
+
+static void test_password(void **state)
+{
+    (void)state;
+    char wrong[] = "/tmp/test_rconn_wrong_XXXXXX";
+    if (!test_password_file())
+        skip();                                         /* the test server has no password */
+    expect_auth_refused(NULL, "NOAUTH");
+    expect_auth_refused(NULL, "set redis.password_file");
+    expect_auth_refused("/nonexistent/redis.password", "password file /nonexistent/redis.password: ");
+    int fd = mkstemp(wrong);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "not-the-password\n", 17), 17);
+    close(fd);
+    expect_auth_refused(wrong, "WRONGPASS");
+    unlink(wrong);
 }
 
 static void test_command_timeout(void **state)
 {
     (void)state;
     char err[256] = "", key[64];
-    redisContext *rc = rconn_open(test_addr(), 200, 0, err, sizeof err);
+    redisContext *rc = rconn_open(test_addr(), test_password_file(), 200, 0, err, sizeof err);
     assert_non_null(rc);
     snprintf(key, sizeof key, "test:rconn:%ld:empty", (long)getpid());
     long start = mono_ms();
@@ -105,7 +143,7 @@ static void test_drain(void **state)
 {
     (void)state;
     char err[256] = "", key[64];
-    redisContext *rc = rconn_open(test_addr(), 2000, 0, err, sizeof err);
+    redisContext *rc = rconn_open(test_addr(), test_password_file(), 2000, 0, err, sizeof err);
     assert_non_null(rc);
     snprintf(key, sizeof key, "test:rconn:%ld:str", (long)getpid());
     assert_int_equal(redisAppendCommand(rc, "SET %s hello", key), REDIS_OK);
@@ -135,6 +173,7 @@ int main(void)
         cmocka_unit_test(test_open_and_ping),
         cmocka_unit_test(test_bad_addresses),
         cmocka_unit_test(test_retries_until_wait),
+        cmocka_unit_test(test_password),
         cmocka_unit_test(test_command_timeout),
         cmocka_unit_test(test_drain),
     };

@@ -1,7 +1,9 @@
 /* test_servers.h — the real PostgreSQL and Redis a unit test runs against.
  *
  * tests/run.sh starts both and names them in JIESU_TEST_PG (libpq conninfo
- * of a migrated database) and JIESU_TEST_REDIS (host:port). A test that needs
+ * of a migrated database, as the stack's superuser: tests create schemas and
+ * databases) and JIESU_TEST_REDIS (host:port), with Redis's password in the
+ * file JIESU_TEST_REDIS_PASSWORD_FILE. A test that needs
  * one and finds it unset or unreachable fails saying so. Include once per
  * test file, after cmocka.h.
  */
@@ -37,7 +39,7 @@ static inline redisContext *test_redis(void)
     if (!addr || !*addr)
         fail_msg("JIESU_TEST_REDIS is not set: point it at a Redis server (host:port; "
                  "scripts/stack.sh start prints it)");
-    redisContext *rc = rconn_open(addr, 5000, 2000, err, sizeof err);
+    redisContext *rc = rconn_open(addr, getenv("JIESU_TEST_REDIS_PASSWORD_FILE"), 5000, 2000, err, sizeof err);
     if (!rc)
         fail_msg("Redis at %s: %s", addr, err);
     return rc;

@@ -32,7 +32,7 @@ static int test_counter;
 static redisContext *connect_test(const char *addr)
 {
     char err[256];
-    redisContext *rc = rconn_open(addr, 5000, 2000, err, sizeof err);
+    redisContext *rc = rconn_open(addr, getenv("JIESU_TEST_REDIS_PASSWORD_FILE"), 5000, 2000, err, sizeof err);
     if (!rc)
         fail_msg("Redis at JIESU_TEST_REDIS: %s", err);
     return rc;
@@ -193,7 +193,7 @@ static void *claim_until_empty(void *arg)
 {
     claimer *c = arg;
     char err[256];
-    redisContext *rc = rconn_open(c->addr, 5000, 2000, err, sizeof err);
+    redisContext *rc = rconn_open(c->addr, getenv("JIESU_TEST_REDIS_PASSWORD_FILE"), 5000, 2000, err, sizeof err);
     if (!rc)
         return NULL;
     c->rounds_ok = 1;

@@ -1,0 +1,95 @@
+# test_run_clone.sh — make run's script (scripts/run.sh) in a clone inside a
+# private directory (mktemp -d, 0700; a path with a space and Chinese
+# characters), run with none of the caller's environment:
+#   - a start that fails half-way (migrations missing, after Redis and
+#     PostgreSQL started) stops what it had started;
+#   - the next run works, on other ports than the defaults when those are
+#     taken (held here), and its closing lines name the addresses in use,
+#     which answer; everything under var/ is private (0700, files 0600); as
+#     root the cluster lives in /var/lib/jiesu/<hash>, the postgres user's,
+#     and the private directory stays 0700;
+#   - a second run restarts it; stop leaves nothing listening; clean deletes
+#     the cluster.
+# Sourced by tests/run.sh (uses tests/harness.sh).
+
+priv=$(mktemp -d)
+clone="$priv/工单 clone"
+mkdir -p "$clone/build/release"
+cp -r "$REPO/scripts" "$clone/"
+ln -s "$REPO/data" "$clone/data"
+ln -s "$REPO/db" "$clone/db"
+ln -s "$JIESU_BIN" "$clone/build/release/bin"
+out=$HARNESS_DIR/run-clone
+mkdir -p "$out"
+
+# clone_env [VAR=VALUE...] COMMAND...: COMMAND with a clean environment.
+clone_env() {
+    env -i PATH="$PATH" HOME="$HOME" LANG=C.UTF-8 ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" "$@"
+}
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_closed() { ! port_open "$1"; }
+held=()
+hold_port() {      # keeps a listener on port $1 when it is free
+    port_open "$1" && return 0
+    python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(600)' "$1" &
+    held+=($!)
+    wait_for "a listener on $1" 10 port_open "$1"
+}
+
+# 1. a start that fails after the servers are up
+rp=$(free_port); pp=$(free_port)
+clone_env JIESU_RUN_REDIS_PORT="$rp" JIESU_RUN_PG_PORT="$pp" JIESU_DB_MIGRATIONS_DIR=/nonexistent \
+    "$clone/scripts/run.sh" >"$out/failed.out" 2>&1
+rc=$?
+check "a run whose migrations are missing fails" test "$rc" -ne 0
+check "... after starting Redis and PostgreSQL (their data is there)" test -s "$clone/var/stack/redis.conf"
+check "... and says it stops what it had started" grep -q "stopping what it had started" "$out/failed.out"
+check "... Redis is stopped" port_closed "$rp"
+check "... PostgreSQL is stopped" port_closed "$pp"
+check "... no service was left" test -z "$(ls "$clone/var/run/"*.pid 2>/dev/null)"
+
+# 2. the next run, the default ports held by someone else
+hold_port 16379
+hold_port 7133
+clone_env "$clone/scripts/run.sh" >"$out/run.out" 2>&1
+rc=$?
+check_eq "the next run works" 0 "$rc"
+redis_port=$(sed -n 's/^ *Redis: *127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out/run.out")
+pg_port=$(sed -n 's/.*PostgreSQL: 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out/run.out")
+dashboard=$(sed -n 's/^ *dashboard: *\(http:[^ ]*\).*/\1/p' "$out/run.out")
+open311=$(sed -n 's/.*Open311: \(http:[^ ]*\).*/\1/p' "$out/run.out")
+check "the closing lines name Redis on a port other than the held 16379" test -n "$redis_port" -a "$redis_port" != 16379
+check "... and say why" grep -q "port 16379 for Redis is in use" "$out/run.out"
+check "the dashboard named there answers (not the held 7133)" curl -sf -o /dev/null "$dashboard"
+check_eq "... on another port" 1 "$(grep -c -v ':7133/' <<<"$dashboard")"
+check "the Open311 address named there answers" curl -sf -o /dev/null "$open311"
+check "PostgreSQL is where it says" port_open "$pg_port"
+check "every service up (jiesu status)" clone_env JIESU_CONFIG="$clone/var/jiesu.conf" "$JIESU_BIN/jiesu" status
+check_eq "var/ is 0700" 700 "$(stat -c %a "$clone/var")"
+check_eq "no file or directory under var/ open to group or others" "" \
+    "$(find "$clone/var" ! -type l -perm /077 -printf '%m %P\n' | head -n 5)"
+check "the sample's rejects file is there (0600 with the rest)" test -n "$(ls "$clone/var/rejects/"*.csv)"
+if [ "$(id -u)" = 0 ]; then
+    home=$(cat "$clone/var/stack/pg.home")
+    check "as root the cluster is in /var/lib/jiesu/<hash>" grep -Eq '^/var/lib/jiesu/[0-9a-f]{16}$' <<<"$home"
+    check_eq "... owned by postgres, 0700" "postgres 700" "$(stat -c '%U %a' "$home")"
+    check_eq "the private directory was left 0700" 700 "$(stat -c %a "$priv")"
+else
+    echo "  skip the checks of the cluster's place as root: not root"
+fi
+
+# 3. again, then stop and clean
+clone_env "$clone/scripts/run.sh" >"$out/rerun.out" 2>&1
+rc=$?
+check_eq "a second run restarts it all" 0 "$rc"
+check "... and it answers" clone_env JIESU_CONFIG="$clone/var/jiesu.conf" "$JIESU_BIN/jiesu" status
+clone_env "$clone/scripts/run.sh" stop >"$out/stop.out" 2>&1
+check "stop: Redis no longer listens" port_closed "$redis_port"
+check "stop: PostgreSQL no longer listens" port_closed "$pg_port"
+check "stop: the dashboard no longer answers" fails curl -sf -o /dev/null "$dashboard"
+clone_env "$clone/scripts/run.sh" clean >"$out/clean.out" 2>&1
+check "clean deletes the cluster and the secrets" test ! -e "${home:-$clone/var/stack}" -a ! -e "$clone/var/secrets"
+
+for p in "${held[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+rm -rf "$priv"

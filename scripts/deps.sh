@@ -12,6 +12,7 @@ PKGS=(
     libssl-dev                                          # SHA-256 of imported files
     libmicrohttpd-dev libcurl4-openssl-dev              # HTTP API, webhook delivery
     libzip-dev libexpat1-dev libxlsxwriter-dev          # XLSX in and out
+    liblinear-dev                                       # the text model routing learns (logistic regression)
     docker-compose jq                                   # compose.yaml validation, JSON checks in tests
     chromium fonts-noto-cjk                             # the dashboard rendered headless in tests
     curl zip clang                                      # Open311 and hostile-XLSX tests, make fuzz (libFuzzer)

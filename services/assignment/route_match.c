@@ -20,6 +20,7 @@ static const double FORM_SCORE[] = {0.85, 0.9, 0.9, 0.95, 1.0};
 #define DISAGREE_FACTOR  0.9    /* the address names one street, the content another */
 #define AMBIGUOUS_FACTOR 0.5    /* the deciding text names two or more streets */
 #define CONTENT_FACTOR   0.8    /* the place is only in the content, not the address */
+#define VILLAGE_FACTOR   0.5    /* ... and only through community or village names */
 typedef struct {
     int32_t     place;
     place_form  form;
@@ -44,6 +45,7 @@ typedef struct {
     int     mentions;
     size_t  best;         /* index of its strongest (then earliest) hit */
     int32_t community;    /* index of its strongest hit naming a community, or -1 */
+    int     beyond;       /* hits that are not community names (a street, a road, a landmark) */
 } tally;
 
 typedef struct {
@@ -186,10 +188,11 @@ static void count_streets(const hit_list *h, tally_set *ts)
             k++;
         tally *t = &ts->t[k];
         if (k == ts->n) {
-            *t = (tally){.street = x->street, .mentions = 0, .best = i, .community = -1};
+            *t = (tally){.street = x->street, .mentions = 0, .best = i, .community = -1, .beyond = 0};
             ts->n++;
         }
         t->mentions++;
+        t->beyond += h->self->places[x->place].level != LEVEL_COMMUNITY;
         if (stronger(x, &h->hits[t->best]))
             t->best = i;
         if (x->community && (t->community < 0 || stronger(x, &h->hits[t->community])))
@@ -297,6 +300,10 @@ void route_places_match_excluding(const route_places *self, const char *address,
     if (w->community >= 0)
         snprintf(out->community_code, sizeof out->community_code, "%s", h->hits[w->community].community);
     out->score = FORM_SCORE[h->hits[w->best].form] * (in_address ? 1.0 : CONTENT_FACTOR);
+    out->in_address = in_address;
+    int villages_only = !in_address && !w->beyond;
+    if (villages_only)
+        out->score *= VILLAGE_FACTOR;
     if (ts->n > 1) {
         out->rule = "ambiguous";
         out->score *= AMBIGUOUS_FACTOR;
@@ -308,6 +315,8 @@ void route_places_match_excluding(const route_places *self, const char *address,
                 : w->community >= 0                             ? "community"
                                                                 : "street";
     say_match(self, h, w, where, out, &len);
+    if (villages_only)
+        say(out, &len, "; only a community or village name, in the content, no address or street");
     for (size_t k = 0; in_address && k < tc.n; k++)
         if (tc.t[k].street != w->street) {
             out->score *= DISAGREE_FACTOR;

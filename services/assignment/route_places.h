@@ -9,6 +9,9 @@
  *   - the address is trusted over the content;
  *   - two different streets in the deciding text is an ambiguity: the street
  *     with the most mentions is proposed with a low score, never silently;
+ *   - a place found only in the content through community or village names
+ *     (青山村, 北村), with no street named, is proposed with a score under
+ *     any dispatch bar: such names recur in other cities;
  *   - nothing found: no street, score 0 (manual dispatch).
  * The result carries the rule, a reason a dispatcher can read ("matched
  * community 张村社区 → 中韩街道 in address") and a score in 0..1.
@@ -36,6 +39,7 @@ typedef struct {
     const char *rule;                            /* "community", "street", "gazetteer", "ambiguous" or "none" (static) */
     char        reason[ROUTE_REASON_MAX];        /* why, for people; truncated at a character boundary */
     double      score;                           /* confidence, 0..1 */
+    int         in_address;                      /* 1 when the address decided, 0 the content (or nothing) */
 } route_place_result;
 
 /* An empty set of places. NULL when out of memory. */

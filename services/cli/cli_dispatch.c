@@ -13,9 +13,10 @@
 
 static const char MANUAL_SQL[] =
     "SELECT c.ticket_no AS ticket, to_char(c.called_at AT TIME ZONE $2, 'YYYY-MM-DD HH24:MI') AS called,"
-    "       left(c.address, 24) AS address, left(c.content, 30) AS content, coalesce(c.category, '-') AS category,"
+    "       left(c.address, 24) AS address, left(c.content, 30) AS content, coalesce(cat.name, '-') AS category,"
     "       c.returns, a.rule, to_char(a.score, 'FM0.00') AS score, a.reasons"
     "  FROM complaints c JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'manual'"
+    "  LEFT JOIN categories cat ON cat.code = c.category"
     " WHERE c.status = 'manual' ORDER BY c.called_at, c.id LIMIT $1::int";
 
 int cli_manual_main(cli_ctx *ctx, int argc, char **argv)

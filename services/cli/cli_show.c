@@ -19,10 +19,13 @@ static const char SHOW_COMPLAINT_SQL[] =
     "SELECT id, ticket_no, status, to_char(called_at, " TIME_FMT "), caller_name, caller_phone,"
     "       address, content, coalesce(category_raw, ''), coalesce(urgency, ''),"
     "       coalesce(import_id::text, ''), coalesce(source_row::text, ''), to_char(updated_at, " TIME_FMT "),"
-    "       coalesce(category, ''), cycle, returns"
-    "  FROM complaints WHERE ticket_no = $1";
+    "       coalesce((SELECT name FROM categories WHERE code = c.category), c.category, ''), cycle, returns,"
+    "       coalesce(array_to_string(accused_units, ', '), ''),"
+    "       coalesce((SELECT ticket_no FROM complaints l WHERE l.id = c.link_id), ''),"
+    "       coalesce((SELECT ticket_no FROM complaints l WHERE l.link_id = c.id), '')"
+    "  FROM complaints c WHERE ticket_no = $1";
 enum { F_ID, F_TICKET, F_STATUS, F_CALLED, F_NAME, F_PHONE, F_ADDRESS, F_CONTENT, F_CATEGORY,
-       F_URGENCY, F_IMPORT, F_ROW, F_UPDATED, F_DECIDED, F_CYCLE, F_RETURNS };
+       F_URGENCY, F_IMPORT, F_ROW, F_UPDATED, F_DECIDED, F_CYCLE, F_RETURNS, F_ACCUSED, F_PART_OF, F_PART };
 
 typedef struct {
     const char *heading;
@@ -125,6 +128,12 @@ static void print_complaint(const PGresult *res)
            *PQgetvalue(res, 0, F_CATEGORY) ? PQgetvalue(res, 0, F_CATEGORY) : "-",
            *PQgetvalue(res, 0, F_DECIDED) ? PQgetvalue(res, 0, F_DECIDED) : "-");
     printf("cycle      %s  (returns this cycle: %s)\n", PQgetvalue(res, 0, F_CYCLE), PQgetvalue(res, 0, F_RETURNS));
+    if (*PQgetvalue(res, 0, F_ACCUSED))
+        printf("accuses    %s (never given this order)\n", PQgetvalue(res, 0, F_ACCUSED));
+    if (*PQgetvalue(res, 0, F_PART_OF))
+        printf("conduct    the conduct part of %s\n", PQgetvalue(res, 0, F_PART_OF));
+    if (*PQgetvalue(res, 0, F_PART))
+        printf("conduct    its conduct part is %s (discipline inspection)\n", PQgetvalue(res, 0, F_PART));
     if (*PQgetvalue(res, 0, F_URGENCY))
         printf("urgency    %s\n", PQgetvalue(res, 0, F_URGENCY));
     if (*PQgetvalue(res, 0, F_IMPORT))

@@ -443,16 +443,19 @@ route_model *route_learn_train(const route_learn_set *self, const route_learn_op
     *st = (route_learn_stats){.texts = self->n, .classes = self->nclasses, .temperature = 1.0};
     if (check_set(self, err, errlen) != 0)
         return NULL;
-    if (opts->holdout) {
+    if (opts->holdout)
         m = train_measured(self, c, st, err, errlen);
-    } else {
+    if (!opts->holdout || (m && self->n < ROUTE_LEARN_SMALL)) {
         char *use = malloc(self->n);
         subset all = {.set = self, .use = use, .n = self->n};
         if (use)
             memset(use, 1, self->n);
+        route_model_destroy(&m);
         m = use ? train_subset(&all, c, err, errlen) : NULL;
         if (!use)
             snprintf(err, errlen, "learn: out of memory");
+        else if (m)
+            route_model_set_temperature(m, st->temperature);
         free(use);
     }
     st->seconds = wall_s() - t0;

@@ -2,7 +2,7 @@
  * learned from the city's own history (route_learn.h trains it).
  *
  * Features: the characters of the text (digits folded to one symbol, ASCII
- * letters to lower case, whitespace dropped), every run of 1 to 3 of them
+ * letters to lower case, whitespace dropped), every run of 1 or 2 of them
  * hashed into 2^bits buckets; each bucket weighs (1 + log tf) × idf, and the
  * vector is scaled to length 1. Buckets seen in fewer than two training
  * texts have idf 0 and count for nothing.
@@ -28,7 +28,7 @@
 
 #define ROUTE_MODEL_TOP      3      /* likeliest classes reported */
 #define ROUTE_MODEL_EVIDENCE 3      /* n-grams reported */
-#define ROUTE_MODEL_NGRAM    3      /* longest n-gram, in characters */
+#define ROUTE_MODEL_NGRAM    2      /* longest n-gram, in characters */
 
 typedef struct route_model route_model;
 

@@ -39,6 +39,7 @@ static const cli_command COMMANDS[] = {
     {"resume", cli_action_main},
     {"resolve", cli_action_main},
     {"callback", cli_action_main},
+    {"learn", cli_learn_main},
 };
 
 static void usage(FILE *out)
@@ -72,13 +73,17 @@ static void usage(FILE *out)
           "                          the citizen's verdict; unsatisfied reopens the order\n"
           "  gazetteer add NAME STREET_CODE [--landmark] [--community CODE] [--numbers FROM-TO]\n"
           "  gazetteer list [NAME]   extend or show the road/landmark gazetteer routing uses\n"
+          "  learn [FILE]            train routing's text model from a labelled export (CSV or XLSX with\n"
+          "                          content and category columns), or from the settled orders; prints\n"
+          "                          its macro-F1 on a held-back fifth\n"
           "  help                    this text\n"
           "\n"
           "configuration: -c FILE, else the file named by $JIESU_CONFIG (key = value lines,\n"
           "[section] headers); any key can be overridden as JIESU_<KEY> (pg.conninfo ->\n"
           "JIESU_PG_CONNINFO). Keys used here: pg.conninfo, redis.addr, <service>.router,\n"
           "data.dir, db.migrations_dir, regions.districts, report.timezone,\n"
-          "cli.timeout_seconds (5), cli.import_timeout_seconds (1800), cli.log_level (warn).\n"
+          "cli.timeout_seconds (5), cli.import_timeout_seconds (1800), cli.learn_timeout_seconds (600),\n"
+          "cli.log_level (warn).\n"
           "exit status: 0 on success, 1 when anything failed, 2 on a usage error.\n",
           out);
 }

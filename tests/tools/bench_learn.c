@@ -5,6 +5,12 @@
  *   bench_learn --speed ROWS FILE.csv    training on ROWS texts cycled from
  *                                        FILE (gen_complaints' export), and
  *                                        classification speed
+ *   bench_learn --split FILE.csv FOLD DIR   writes fold FOLD's split for the
+ *                                        end-to-end run: DIR/train.csv (content,
+ *                                        label: the other folds), DIR/export.csv
+ *                                        (a hotline export of the fold's texts,
+ *                                        no address, no category) and
+ *                                        DIR/labels.csv (ticket, label)
  *
  * FILE has a text column and a label column, found by header as `jiesu
  * learn` finds them (content/内容/…, label/category/一级分类/…). Folds are
@@ -140,9 +146,70 @@ static int speed(const rows *r, size_t n)
     return chars ? 0 : -1;
 }
 
+/* Writes s as one CSV field (quoted, quotes doubled). */
+static void csv_field(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* The fold of each text: the i-th text of a label goes to fold i mod FOLDS. */
+static int *folds_of(const rows *r)
+{
+    int *fold = calloc(r->n ? r->n : 1, sizeof *fold);
+    for (size_t i = 0; fold && i < r->n; i++) {
+        size_t seen = 0;
+        for (size_t j = 0; j < i; j++)
+            seen += strcmp(r->label[j], r->label[i]) == 0;
+        fold[i] = (int)(seen % FOLDS);
+    }
+    return fold;
+}
+
+static int split(const rows *r, int fold, const char *dir)
+{
+    char path[3][1024];
+    FILE *f[3];
+    const char *names[3] = {"train.csv", "export.csv", "labels.csv"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(path[k], sizeof path[k], "%s/%s", dir, names[k]);
+        if (!(f[k] = fopen(path[k], "w"))) {
+            perror(path[k]);
+            return -1;
+        }
+    }
+    int *of = folds_of(r);
+    fputs("content,label\n", f[0]);
+    fputs("工单编号,来电时间,诉求内容\n", f[1]);
+    fputs("ticket_no,label\n", f[2]);
+    for (size_t i = 0; of && i < r->n; i++) {
+        FILE *out = of[i] == fold ? f[1] : f[0];
+        if (of[i] == fold) {
+            fprintf(out, "TC%05zu,2026/10/1 9:00,", i + 1);
+            fprintf(f[2], "TC%05zu,%s\n", i + 1, r->label[i]);
+            csv_field(out, r->text[i]);
+        } else {
+            csv_field(out, r->text[i]);
+            fprintf(out, ",%s", r->label[i]);
+        }
+        fputc('\n', out);
+    }
+    free(of);
+    for (int k = 0; k < 3; k++)
+        fclose(f[k]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     rows r = {0};
+    if (argc >= 5 && strcmp(argv[1], "--split") == 0)
+        return read_file(argv[2], &r) == 0 && split(&r, atoi(argv[3]), argv[4]) == 0 ? 0 : 1;
     if (argc >= 4 && strcmp(argv[1], "--speed") == 0)
         return read_file(argv[3], &r) == 0 && speed(&r, strtoul(argv[2], NULL, 10)) == 0 ? 0 : 1;
     if (argc < 2) {

@@ -225,7 +225,7 @@ static route_model *train_subset(const subset *sub, double c, char *err, size_t 
     if (m)
         fill_idf(sub, m);
     if (!label || !weight || !m || problem_build(sub, m, &p, &pool) != 0) {
-        snprintf(err, errlen, "learn: out of memory for %zu texts", sub->n);
+        snprintf(err, errlen, "out of memory for %zu texts", sub->n);
         goto fail;
     }
     class_weights(sub, label, weight);
@@ -234,7 +234,7 @@ static route_model *train_subset(const subset *sub, double c, char *err, size_t 
     const char *bad = check_parameter(&p, &par);
     set_print_string_function(quiet);
     if (bad || !(lm = train(&p, &par))) {
-        snprintf(err, errlen, "learn: liblinear refused the problem: %s", bad ? bad : "out of memory");
+        snprintf(err, errlen, "liblinear refused the problem: %s", bad ? bad : "out of memory");
         goto fail;
     }
     copy_weights(lm, m);
@@ -333,7 +333,7 @@ int route_learn_fold(const route_learn_set *self, const route_learn_opts *opts, 
     double *scores = malloc((self->n ? self->n : 1) * self->nclasses * sizeof *scores);
     int rc = -1;
     if (!use || !scores) {
-        snprintf(err, errlen, "learn: out of memory");
+        snprintf(err, errlen, "out of memory");
         goto done;
     }
     subset sub = {.set = self, .use = use};
@@ -377,7 +377,7 @@ static route_model *train_measured(const route_learn_set *s, double c, route_lea
     int *truth = malloc(s->n * sizeof *truth), *pred = malloc(s->n * sizeof *pred);
     route_model *m = NULL;
     if (!use || !scores || !truth || !pred) {
-        snprintf(err, errlen, "learn: out of memory");
+        snprintf(err, errlen, "out of memory");
         goto done;
     }
     subset sub = {.set = s, .use = use};
@@ -408,19 +408,19 @@ static int check_set(const route_learn_set *s, char *err, size_t errlen)
     size_t *count = calloc(s->nclasses ? s->nclasses : 1, sizeof *count);
     int rc = 0;
     if (!count) {
-        snprintf(err, errlen, "learn: out of memory");
+        snprintf(err, errlen, "out of memory");
         return -1;
     }
     for (size_t i = 0; i < s->n; i++)
         count[s->items[i].label]++;
     if (s->nclasses < 2) {
-        snprintf(err, errlen, "learn: %zu texts in %zu categories; at least two categories are needed", s->n,
+        snprintf(err, errlen, "%zu texts in %zu categories; at least two categories are needed", s->n,
                  s->nclasses);
         rc = -1;
     }
     for (size_t c = 0; rc == 0 && c < s->nclasses; c++)
         if (count[c] < 2) {
-            snprintf(err, errlen, "learn: category %s has %zu text; give it more or leave it out", s->classes[c],
+            snprintf(err, errlen, "category %s has %zu text; give it more or leave it out", s->classes[c],
                      count[c]);
             rc = -1;
         }
@@ -453,7 +453,7 @@ route_model *route_learn_train(const route_learn_set *self, const route_learn_op
         route_model_destroy(&m);
         m = use ? train_subset(&all, c, err, errlen) : NULL;
         if (!use)
-            snprintf(err, errlen, "learn: out of memory");
+            snprintf(err, errlen, "out of memory");
         else if (m)
             route_model_set_temperature(m, st->temperature);
         free(use);

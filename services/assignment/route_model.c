@@ -40,7 +40,7 @@ typedef struct {
     uint32_t count;
     uint32_t start;        /* first occurrence, bytes */
     uint16_t len;
-    uint16_t pad;
+    uint16_t chars;        /* characters in the n-gram */
     float    x;            /* its weight in the vector, once scored */
 } slot;
 
@@ -91,14 +91,15 @@ static uint32_t mix(uint32_t h)
     return h ^ (h >> 16);
 }
 
-static void table_add(gram_table *t, uint32_t bucket, size_t start, size_t len)
+static void table_add(gram_table *t, uint32_t bucket, size_t start, size_t len, size_t chars)
 {
     uint32_t i = mix(bucket) & t->mask;
     while (t->t[i].key && t->t[i].key != bucket + 1)
         i = (i + 1) & t->mask;
     slot *s = &t->t[i];
     if (!s->key) {
-        *s = (slot){.key = bucket + 1, .count = 0, .start = (uint32_t)start, .len = (uint16_t)len};
+        *s = (slot){.key = bucket + 1, .count = 0, .start = (uint32_t)start, .len = (uint16_t)len,
+                    .chars = (uint16_t)chars};
         t->used[t->nused++] = i;
     }
     s->count++;
@@ -149,7 +150,7 @@ static gram_table *collect(const char *text, size_t len, unsigned bits)
         uint32_t h = 2166136261u;
         for (size_t k = 0; k < ROUTE_MODEL_NGRAM && k < chars; k++) {
             h = (h ^ cps[k]) * 16777619u;
-            table_add(t, mix(h + (uint32_t)k * 0x9e3779b9u) & mask, starts[k], i + n - starts[k]);
+            table_add(t, mix(h + (uint32_t)k * 0x9e3779b9u) & mask, starts[k], i + n - starts[k], k + 1);
         }
     }
     return t;
@@ -336,7 +337,8 @@ static int overlaps(size_t a, size_t alen, size_t b, size_t blen)
     return a < b + blen && b < a + alen;
 }
 
-/* The n-grams that added most to class best's score, not overlapping each other. */
+/* The n-grams that added most to class best's score, not overlapping each
+ * other; longer ones first (音响 says more to a dispatcher than 音). */
 static void pick_evidence(const route_model *self, const gram_table *t, int best, double norm,
                           route_model_result *out)
 {
@@ -357,7 +359,10 @@ static void pick_evidence(const route_model *self, const gram_table *t, int best
         val[k] = v;
     }
     out->nevidence = 0;
-    for (size_t i = 0; i < npool && out->nevidence < ROUTE_MODEL_EVIDENCE; i++) {
+    for (size_t k = 0; k < 2 * npool && out->nevidence < ROUTE_MODEL_EVIDENCE; k++) {
+        size_t i = k % npool;
+        if ((k < npool) != (pool[i]->chars > 1))
+            continue;                     /* first pass: n-grams of two characters or more; then the rest */
         int clash = 0;
         for (int e = 0; e < out->nevidence && !clash; e++)
             clash = overlaps(pool[i]->start, pool[i]->len, out->evidence[e].start, out->evidence[e].len);

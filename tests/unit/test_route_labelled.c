@@ -1,11 +1,14 @@
 /* test_route_labelled.c — routing accuracy on the labelled set
- * tests/data/routing_labelled.csv: 327 addresses and texts of 崂山区 (370212)
+ * tests/data/routing_labelled.csv: 353 addresses and texts of 崂山区 (370212)
  * and 市南区 (370202) written by hand, each with the street (or "manual",
  * or "discipline") and the category a careful dispatcher would choose. Hard
  * cases are tagged in the first column: community names only, short forms,
  * roads crossing streets (with and without a house number), landmarks, no
  * place, two places, community names that are everyday words, a community
- * named only in the content (manual: such names recur in other cities), the
+ * named only in the content (manual: such names recur in other cities), a
+ * road's name alone or a community's bare name that is also a road's
+ * (寿张路: manual; with a house number the gazetteer covers, or with 社区, the
+ * street), the
  * hotline's own category column, conduct complaints, letters that report a
  * problem and accuse officials (conduct-split: "discipline" is right when
  * the conduct part goes there and the problem, labelled by its category,

@@ -333,15 +333,13 @@ void route_cat_classify(const route_cat *self, const char *raw_category, const c
 {
     *out = (route_cat_result){.category = -1, .score = 0, .rule = "none"};
     snprintf(out->reason, sizeof out->reason, "no category term found");
-    for (size_t i = 0; raw_category && raw_category[0] && i < self->naliases; i++) {
-        if (strcmp(self->aliases[i].name, raw_category) == 0) {
-            const route_category *c = &self->cats[self->aliases[i].category];
-            out->category = self->aliases[i].category;
-            out->score = 1.0;
-            out->rule = "hotline-category";
-            snprintf(out->reason, sizeof out->reason, "hotline category %s → %s", raw_category, c->name);
-            return;
-        }
+    int c = route_cat_resolve(self, raw_category);
+    if (c >= 0) {
+        out->category = c;
+        out->score = 1.0;
+        out->rule = "hotline-category";
+        snprintf(out->reason, sizeof out->reason, "hotline category %s → %s", raw_category, self->cats[c].name);
+        return;
     }
     if (text)
         classify_text(self, text, -1, out);

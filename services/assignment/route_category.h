@@ -1,7 +1,7 @@
 /* route_category.h — which category a complaint belongs to.
  *
  * Two sources, in order: the hotline's own category column, mapped through a
- * table of hotline names (route_cat_map()); else the complaint's text, scanned
+ * table of hotline names (route_cat_map()) or naming a category (route_cat_resolve()); else the complaint's text, scanned
  * once for every category's terms with an Aho–Corasick automaton. A term hit
  * weighs its length in characters (longer terms are more specific); a
  * category's score is the sum of its own hits and its sub-categories' hits go

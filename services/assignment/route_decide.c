@@ -11,6 +11,8 @@
 #define REST_MAX        8192             /* bytes of a letter's problem part looked at */
 #define REST_MIN        6                /* fewer bytes left beside the accusing clauses: no problem part */
 #define OUTSIDE_MAX     64
+#define HISTORY_SCORE   0.85             /* an address's unanimous history places an order by itself */
+#define HISTORY_CONFLICT 0.7             /* history names another street, or several */
 
 #define say(out, len, ...) route_say((out)->reasons, sizeof (out)->reasons, (len), __VA_ARGS__)
 #define say_cat(cat, len, ...) route_say((cat)->reason, sizeof (cat)->reason, (len), __VA_ARGS__)
@@ -256,6 +258,43 @@ static const char *locate(const route_decider *d, const route_input *in, route_d
     return ex.district;
 }
 
+/* 1 if the street returned the order in this cycle. */
+static int excluded(const route_input *in, const char *street)
+{
+    for (size_t k = 0; in->exclude && k < in->exclude->n; k++)
+        if (strcmp(in->exclude->street_codes[k], street) == 0)
+            return 1;
+    return 0;
+}
+
+/* The address's history as evidence for the place: it places an order
+ * nothing else placed (or lifts a weak place it agrees with) when it is
+ * unanimous and long enough; naming another street, or several, lowers the score. */
+static void use_history(const route_decider *d, const route_input *in, route_place_result *p)
+{
+    route_history_hit h;
+    if (!d->history || !route_history_find(d->history, in->address, &h))
+        return;
+    size_t len = strlen(p->reason);
+    int unanimous = h.streets == 1 && h.orders >= ROUTE_HISTORY_MIN && !excluded(in, h.street_code);
+    const char *name = route_places_street_name(d->places, h.street_code);
+    route_say(p->reason, sizeof p->reason, &len, "; history: %ld of the address's %ld settled orders kept by %s",
+              h.orders, h.total, name);
+    if (!*p->street_code && unanimous) {
+        snprintf(p->street_code, sizeof p->street_code, "%s", h.street_code);
+        p->street_name = name;
+        p->score = HISTORY_SCORE;
+        p->rule = "history";
+        p->in_address = 1;
+    } else if (*p->street_code && (strcmp(p->street_code, h.street_code) != 0 || h.streets > 1)) {
+        p->score *= HISTORY_CONFLICT;
+        route_say(p->reason, sizeof p->reason, &len, ", against the words: score × %.1f", HISTORY_CONFLICT);
+    } else if (*p->street_code && unanimous && p->score < HISTORY_SCORE) {
+        p->score = HISTORY_SCORE;
+        route_say(p->reason, sizeof p->reason, &len, ", as the words say: score %.2f", HISTORY_SCORE);
+    }
+}
+
 /* A place outside the jurisdiction named in the address, or in the content when the address names no
  * loaded place: into buf, else NULL. */
 static const char *outside_named(const route_decider *d, const route_input *in, const route_decision *out,
@@ -276,6 +315,7 @@ void route_decide(const route_decider *d, const route_input *in, route_decision 
     route_conduct_result cr;
     memset(out, 0, sizeof *out);
     const char *coords = locate(d, in, out), *text = in->content ? in->content : "";
+    use_history(d, in, &out->place);
     const char *district = district_of(out, coords, district_buf);
     const char *outside = outside_named(d, in, out, outside_buf, sizeof outside_buf);
     route_cat_classify(d->cats, in->category_raw, NULL, &out->cat);

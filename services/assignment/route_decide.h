@@ -11,7 +11,9 @@
  *   2. place: the street (and community) from the address, else the content,
  *      without the streets that returned the order, and only in the district
  *      the complaint's coordinates lie in when it has coordinates inside a
- *      loaded boundary (route_places.h, route_geo.h). A complaint naming a
+ *      loaded boundary (route_places.h, route_geo.h); the address's own
+ *      history (route_history.h) places an order nothing else does, or
+ *      lowers the score when it names another street. A complaint naming a
  *      city, district or county outside the loaded ones is outside the
  *      jurisdiction: manual dispatch, with that reason (route_juris.h);
  *   3. units: a complaint about officials' conduct (route_conduct.h: a
@@ -37,6 +39,7 @@
 #include "route_category.h"
 #include "route_conduct.h"
 #include "route_geo.h"
+#include "route_history.h"
 #include "route_juris.h"
 #include "route_model.h"
 #include "route_places.h"
@@ -50,6 +53,7 @@ typedef struct {
     const route_cat    *cats;                /* borrowed */
     const route_conduct *conduct_words;      /* borrowed */
     const route_juris  *juris;               /* places outside the jurisdiction, borrowed; NULL: none */
+    const route_history *history;            /* places learned from settled orders, borrowed; NULL: none */
     const route_model  *model;               /* the text model, borrowed; NULL: dictionary only */
     const int          *model_cat;           /* category index of each model class (-1: not in the tree) */
     int                 model_version;

@@ -274,6 +274,14 @@ int route_places_build(route_places *self)
     return 0;
 }
 
+const char *route_places_street_name(const route_places *self, const char *code)
+{
+    for (size_t i = 0; i < self->nplaces; i++)
+        if (self->places[i].level == LEVEL_STREET && strcmp(self->places[i].code, code) == 0)
+            return self->places[i].name;
+    return code;
+}
+
 size_t route_places_count(const route_places *self)
 {
     return self->nused;

@@ -68,6 +68,9 @@ int route_places_build(route_places *self);
  * NULL with "regions: reason" in err on failure (or when no street is there). */
 route_places *route_places_load(PGconn *pg, char *err, size_t errlen);
 
+/* The name of the street with this code (中韩街道), or the code itself when it is not loaded. */
+const char *route_places_street_name(const route_places *self, const char *code);
+
 /* Number of streets and communities in use (after build). */
 size_t route_places_count(const route_places *self);
 

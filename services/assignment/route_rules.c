@@ -138,7 +138,8 @@ route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t e
     int conduct = -1;
     if (!(self->places = route_places_load(pg, err, errlen)) || !(self->cats = route_cat_load(pg, err, errlen)) ||
         !(self->conduct = load_conduct(self->cats, conduct = route_cat_find(self->cats, "conduct"), err, errlen)) ||
-        !(self->juris = load_juris(pg, cfg, err, errlen)) || load_model(self, pg, err, errlen) != 0 ||
+        !(self->juris = load_juris(pg, cfg, err, errlen)) || !(self->history = route_history_load(pg, err, errlen)) ||
+        load_model(self, pg, err, errlen) != 0 ||
         !(self->calendar = cal_from_config(cfg, &self->day_minutes, err, errlen)) ||
         !(self->geo = route_geo_load_dir(config_get(cfg, "geo.dir", geo_dir), err, errlen))) {
         route_rules_destroy(&self);
@@ -150,6 +151,7 @@ route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t e
         .cats = self->cats,
         .conduct_words = self->conduct,
         .juris = self->juris,
+        .history = self->history,
         .model = self->model,
         .model_cat = self->model_cat,
         .model_version = self->model_version,
@@ -188,6 +190,7 @@ void route_rules_destroy(route_rules **self)
     route_cat_destroy(&(*self)->cats);
     route_conduct_destroy(&(*self)->conduct);
     route_juris_destroy(&(*self)->juris);
+    route_history_destroy(&(*self)->history);
     route_model_destroy(&(*self)->model);
     free((*self)->model_cat);
     cal_destroy(&(*self)->calendar);

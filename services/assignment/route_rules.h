@@ -2,7 +2,8 @@
  *
  * The places (regions and gazetteer), the categories (tree, terms, hotline
  * names, urgency levels), the newest text model (table models), the conduct
- * words, the places outside the jurisdiction (the districts and cities of
+ * words, the places learned from settled orders (route_history.h), the
+ * places outside the jurisdiction (the districts and cities of
  * <data.dir>/regions/districts.csv that are not loaded), the working
  * calendar (data/holidays) and the decider over them, from PostgreSQL and
  * configuration:
@@ -31,6 +32,7 @@ typedef struct {
     route_cat    *cats;
     route_conduct *conduct;
     route_juris  *juris;
+    route_history *history;
     route_model  *model;           /* NULL until a model was trained */
     int          *model_cat;       /* category of each model class */
     int           model_version;

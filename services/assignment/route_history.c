@@ -92,7 +92,8 @@ static int cmp_entry(const void *a, const void *b)
 
 int route_history_build(route_history *self)
 {
-    qsort(self->e, self->n, sizeof *self->e, cmp_entry);
+    if (self->n)
+        qsort(self->e, self->n, sizeof *self->e, cmp_entry);
     self->built = 1;
     return 0;
 }

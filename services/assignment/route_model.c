@@ -178,7 +178,8 @@ int route_model_featurize(const char *text, size_t len, unsigned bits, route_mod
     f->n = t->nused;
     for (size_t i = 0; i < t->nused; i++)
         f->bucket[i] = t->t[t->used[i]].key - 1;
-    qsort(f->bucket, f->n, sizeof *f->bucket, cmp_u32);
+    if (f->n)
+        qsort(f->bucket, f->n, sizeof *f->bucket, cmp_u32);
     for (size_t i = 0; i < f->n; i++) {     /* counts looked up again, in bucket order */
         uint32_t j = mix(f->bucket[i]) & t->mask;
         while (t->t[j].key != f->bucket[i] + 1)

@@ -15,7 +15,8 @@
     "json_build_object('service_request_id', c.ticket_no,"                                             \
     " 'status', CASE WHEN c.status IN ('resolved', 'closed') THEN 'closed' ELSE 'open' END,"           \
     " 'status_notes', c.status, 'service_code', coalesce(c.category, c.category_raw),"                 \
-    " 'service_name', coalesce(c.category_raw, c.category),"                                           \
+    " 'service_name', coalesce(c.category_raw, (SELECT name FROM categories WHERE code = c.category),"  \
+    "                          c.category),"                                                           \
     " 'description', regexp_replace(c.content, '([0-9]{3})[0-9]{1,8}([0-9]{4})', '\\1****\\2', 'g')," \
     " 'agency_responsible', u.name, 'requested_datetime', c.called_at,"                                \
     " 'updated_datetime', c.updated_at, 'address', c.address, 'lat', c.lat, 'long', c.lon)"

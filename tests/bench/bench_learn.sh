@@ -66,30 +66,23 @@ sql "CREATE VIEW bench_pred AS
        FROM bench_labels l JOIN complaints c USING (ticket_no)
        LEFT JOIN up ON up.code = c.category AND up.parent_code IS NULL
        LEFT JOIN categories top ON top.code = up.top"
+# Per true class of the view's (label, pred): F1 = 2tp / (2tp + fp + fn).
+f1_sql() {
+    echo "SELECT k.label, 2.0 * count(*) FILTER (WHERE p.label = k.label AND p.pred = k.label)
+                 / nullif(2 * count(*) FILTER (WHERE p.label = k.label AND p.pred = k.label)
+                          + count(*) FILTER (WHERE p.label <> k.label AND p.pred = k.label)
+                          + count(*) FILTER (WHERE p.label = k.label AND p.pred <> k.label), 0) AS f1
+            FROM (SELECT DISTINCT label FROM bench_labels) k CROSS JOIN $1 p GROUP BY k.label"
+}
 printf "   macro-F1 over the 7 level-1 classes, %s messages: " "$(sql "SELECT count(*) FROM bench_pred")"
-sql "SELECT round(avg(2.0 * tp / nullif(2 * tp + fp + fn, 0)), 4) FROM (
-       SELECT k.label,
-              count(*) FILTER (WHERE p.label = k.label AND p.pred = k.label) AS tp,
-              count(*) FILTER (WHERE p.label <> k.label AND p.pred = k.label) AS fp,
-              count(*) FILTER (WHERE p.label = k.label AND p.pred <> k.label) AS fn
-         FROM (SELECT DISTINCT label FROM bench_labels) k CROSS JOIN bench_pred p GROUP BY k.label) f"
-sql "SELECT '     ' || f.label || ': F1 ' || round(2.0 * tp / nullif(2 * tp + fp + fn, 0), 3) FROM (
-       SELECT k.label,
-              count(*) FILTER (WHERE p.label = k.label AND p.pred = k.label) AS tp,
-              count(*) FILTER (WHERE p.label <> k.label AND p.pred = k.label) AS fp,
-              count(*) FILTER (WHERE p.label = k.label AND p.pred <> k.label) AS fn
-         FROM (SELECT DISTINCT label FROM bench_labels) k CROSS JOIN bench_pred p GROUP BY k.label) f ORDER BY 1"
+sql "SELECT round(avg(f1), 4) FROM ($(f1_sql bench_pred)) f"
+sql "SELECT '     ' || label || ': F1 ' || round(f1, 3) FROM ($(f1_sql bench_pred)) f ORDER BY 1"
 # The same for the model's own likeliest class, as the reasons show it ("model v3: 城乡建设 0.87, ...").
 sql "CREATE VIEW bench_model AS
      SELECT p.label, coalesce(substring(a.reasons from 'model v[0-9]+: ([^ ]+) '), '-') AS pred
        FROM bench_pred p JOIN assignments a ON a.complaint_id = p.id AND a.active AND a.role IN ('owner', 'manual')"
 printf "   the model's own likeliest class alone (before the dictionary): "
-sql "SELECT round(avg(2.0 * tp / nullif(2 * tp + fp + fn, 0)), 4) FROM (
-       SELECT k.label,
-              count(*) FILTER (WHERE p.label = k.label AND p.pred = k.label) AS tp,
-              count(*) FILTER (WHERE p.label <> k.label AND p.pred = k.label) AS fp,
-              count(*) FILTER (WHERE p.label = k.label AND p.pred <> k.label) AS fn
-         FROM (SELECT DISTINCT label FROM bench_labels) k CROSS JOIN bench_model p GROUP BY k.label) f"
+sql "SELECT round(avg(f1), 4) FROM ($(f1_sql bench_model)) f"
 total=$(sql "SELECT count(*) FROM bench_pred")
 discipline=$(sql "SELECT count(*) FROM bench_pred p JOIN assignments a ON a.complaint_id = p.id AND a.active
                   JOIN units u ON u.id = a.unit_id WHERE u.kind = 'discipline'")

@@ -1,5 +1,5 @@
 /* test_route_labelled.c — routing accuracy on the labelled set
- * tests/data/routing_labelled.csv: 353 addresses and texts of 崂山区 (370212)
+ * tests/data/routing_labelled.csv: 359 addresses and texts of 崂山区 (370212)
  * and 市南区 (370202) written by hand, each with the street (or "manual",
  * or "discipline") and the category a careful dispatcher would choose. Hard
  * cases are tagged in the first column: community names only, short forms,
@@ -14,7 +14,9 @@
  * the conduct part goes there and the problem, labelled by its category,
  * never to an accused office), conduct words about people who are not
  * officials, and conduct words and offices in different clauses
- * (conduct-apart: no conduct complaint).
+ * (conduct-apart: no conduct complaint), and places outside the loaded
+ * districts (黄岛区, 德州市, A市, K8县: manual; named only in the content of
+ * an address that is inside: no matter).
  *
  * The real path: a database of its own is migrated, both districts' regions
  * and the routing data are loaded as `jiesu migrate` loads them, and the

@@ -19,8 +19,9 @@ CREATE TABLE models (
 
 -- The units a conduct complaint accuses (unit codes: a street office, a
 -- department such as 370212.zhifa). No order of the complaint may be given to
--- one of them; routing fills it, a database rule may check it.
-ALTER TABLE complaints ADD COLUMN accused_units text[] NOT NULL DEFAULT '{}';
+-- one of them; routing fills it, the database rule of 010 checks it (010
+-- adds the same column: whichever runs first makes it).
+ALTER TABLE complaints ADD COLUMN IF NOT EXISTS accused_units text[] NOT NULL DEFAULT '{}';
 
 -- A letter that reports a problem and also accuses officials is split: the
 -- complaint keeps the problem; its conduct part becomes a second complaint,

@@ -31,6 +31,7 @@ typedef struct {
     int32_t     range;        /* gazetteer range it fell in, or -1 */
     long        number;       /* house number after a road name, or -1 */
     int         covered;      /* a gazetteer range (or a row for every number) holds that number */
+    int         approximate;  /* ... and it is a shipped range, right for the main stretch only */
 } hit;
 
 typedef struct {
@@ -103,6 +104,7 @@ static int gazetteer_hit(hit_list *h, hit x)
             pick = r;
     }
     x.covered = x.number >= 0 && (pick >= 0 || rest >= 0);
+    x.approximate = pick >= 0 && self->ranges[pick].approximate;
     if (pick < 0)
         pick = rest >= 0 ? rest : p->street != STREET_BY_NUMBER ? first : -1;
     if (pick >= 0) {
@@ -188,13 +190,15 @@ static int road_like(const char *text, size_t start, size_t end)
 }
 
 /* 1 if hit x is a road's name alone: a gazetteer road without a house number
- * its rows cover, or a community's bare name that is a road's name too. */
+ * its rows cover (or with one in an approximate range), or a community's
+ * bare name that is a road's name too. */
 static int road_alone(const hit_list *h, const hit *x)
 {
     int level = h->self->places[x->place].level;
     if (!road_like(h->text, x->start, x->end))
         return 0;
-    return (level == LEVEL_GAZETTEER && !x->covered) || (level == LEVEL_COMMUNITY && x->form == FORM_COMMUNITY_SHORT);
+    return (level == LEVEL_GAZETTEER && (!x->covered || x->approximate)) ||
+           (level == LEVEL_COMMUNITY && x->form == FORM_COMMUNITY_SHORT);
 }
 
 /* 1 if hit a is better evidence than hit b: stronger form, then earlier. */
@@ -345,7 +349,8 @@ void route_places_match_excluding(const route_places *self, const char *address,
     if (villages_only)
         say(out, &len, "; only a community or village name, in the content, no address or street");
     if (road)
-        say(out, &len, "; a road's name without a house number the gazetteer covers");
+        say(out, &len, h->hits[w->best].approximate ? "; a house number in an approximate range of the shipped gazetteer"
+                                                    : "; a road's name without a house number the gazetteer covers");
     for (size_t k = 0; in_address && k < tc.n; k++)
         if (tc.t[k].street != w->street) {
             out->score *= DISAGREE_FACTOR;

@@ -61,10 +61,17 @@ int route_places_add_community(route_places *self, const char *code, const char 
 int route_places_add_gazetteer(route_places *self, const char *name, const char *street_code,
                                const char *community_code, long num_from, long num_to);
 
+/* The same for a range known to be approximate (the shipped gazetteer's
+ * house-number ranges of roads that cross streets): a number in it alone
+ * does not dispatch. */
+int route_places_add_gazetteer_approx(route_places *self, const char *name, const char *street_code,
+                                      const char *community_code, long num_from, long num_to);
+
 /* Resolves parents and builds the matcher. Call once. 0 or -1 (out of memory). */
 int route_places_build(route_places *self);
 
-/* Loads every street and community in the regions table, and the gazetteer, and builds.
+/* Loads every street and community in the regions table, and the gazetteer
+ * (shipped rows with house numbers as approximate ranges), and builds.
  * NULL with "regions: reason" in err on failure (or when no street is there). */
 route_places *route_places_load(PGconn *pg, char *err, size_t errlen);
 

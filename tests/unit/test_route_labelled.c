@@ -8,7 +8,8 @@
  * named only in the content (manual: such names recur in other cities), a
  * road's name alone or a community's bare name that is also a road's
  * (寿张路: manual; with a house number the gazetteer covers, or with 社区, the
- * street), the
+ * street), a house number in a shipped range of a road crossing streets
+ * (海尔路178号: manual, the shipped ranges are approximate), the
  * hotline's own category column, conduct complaints, letters that report a
  * problem and accuse officials (conduct-split: "discipline" is right when
  * the conduct part goes there and the problem, labelled by its category,

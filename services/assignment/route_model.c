@@ -35,12 +35,12 @@ struct route_model {
     double   temperature;
 };
 
-typedef struct {
+typedef struct {           /* 16 bytes: a text's table stays small in the cache */
     uint32_t key;          /* bucket + 1; 0 = empty */
-    uint32_t count;
     uint32_t start;        /* first occurrence, bytes */
-    uint16_t len;
-    uint16_t chars;        /* characters in the n-gram */
+    uint16_t count;        /* occurrences (at most 65535 counted) */
+    uint8_t  len;          /* bytes of the first occurrence */
+    uint8_t  chars;        /* characters in the n-gram */
     float    x;            /* its weight in the vector, once scored */
 } slot;
 
@@ -98,11 +98,11 @@ static void table_add(gram_table *t, uint32_t bucket, size_t start, size_t len, 
         i = (i + 1) & t->mask;
     slot *s = &t->t[i];
     if (!s->key) {
-        *s = (slot){.key = bucket + 1, .count = 0, .start = (uint32_t)start, .len = (uint16_t)len,
-                    .chars = (uint16_t)chars};
+        *s = (slot){.key = bucket + 1, .start = (uint32_t)start, .count = 0, .len = (uint8_t)len,
+                    .chars = (uint8_t)chars};
         t->used[t->nused++] = i;
     }
-    s->count++;
+    s->count += s->count < UINT16_MAX;
 }
 
 /* Empties the slots the previous text used (the table is empty between
@@ -347,6 +347,8 @@ static void pick_evidence(const route_model *self, const gram_table *t, int best
     double val[EVIDENCE_POOL];
     size_t npool = 0;
     for (size_t i = 0; i < t->nused; i++) {
+        if (i + PREFETCH < t->nused)
+            __builtin_prefetch(self->rows + (size_t)(t->t[t->used[i + PREFETCH]].key - 1) * self->stride);
         const slot *s = &t->t[t->used[i]];
         double v = s->x * self->rows[(size_t)(s->key - 1) * self->stride + 1 + (size_t)best] / norm;
         if (v <= 0 || (npool == EVIDENCE_POOL && v <= val[npool - 1]))

@@ -17,7 +17,7 @@ PKGS    := libzmq libprotobuf-c hiredis libpq libmicrohttpd libcurl libzip expat
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
 CFLAGS  := -std=c11 -D_GNU_SOURCE -g $(WARN) -Icommon -I$(BUILD)/proto $(addprefix -Iservices/,$(SERVICES) cli) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I/usr/include/postgresql
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llinear -lm -lpthread
 ifeq ($(MODE),san)
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
@@ -40,11 +40,13 @@ $(BUILD)/bin/$(2): $(BUILD)/services/$(1)/main.o $(BUILD)/lib$(1).a $$(addprefix
 endef
 # The jiesu tool prints the street summary's JSON with reporting's writer.
 cli_USES := reporting
+# Routing learns from historical exports read as intake reads imports.
+assignment_USES := intake
 $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s),jiesu-$(s))))
 $(eval $(call service_rules,cli,jiesu))
 
 BINS     := $(foreach s,$(SERVICES),$(BUILD)/bin/jiesu-$(s)) $(BUILD)/bin/jiesu
-SVC_LIBS := $(foreach s,$(SERVICES) cli,$(BUILD)/lib$(s).a)
+SVC_LIBS := $(foreach s,cli assignment escalation reporting intake,$(BUILD)/lib$(s).a)   # users before what they use
 UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 

@@ -13,6 +13,7 @@ PKGS=(
     libsodium-dev                                       # password hashing (Argon2id), API token hashes
     libmicrohttpd-dev libcurl4-openssl-dev              # HTTP API, webhook delivery
     libzip-dev libexpat1-dev libxlsxwriter-dev          # XLSX in and out
+    liblinear-dev                                       # the text model routing learns (logistic regression)
     docker-compose jq                                   # compose.yaml validation, JSON checks in tests
     chromium fonts-noto-cjk                             # the dashboard rendered headless in tests
     curl zip clang                                      # Open311 and hostile-XLSX tests, make fuzz (libFuzzer)

@@ -9,7 +9,7 @@
  * SIGTERM/SIGINT ends it after the current batch. Any
  * number of these processes may share one stream: the consumer group hands
  * each entry to one of them and the status check in the write makes a second
- * routing a no-op. Requests: "action.request" (route_api.c).
+ * routing a no-op. Requests: "action.request", "model.learn" (route_api.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +54,7 @@ static const svc_route ROUTES[] = {
     {"user.request", users_request, AUTH_ADMIN},
     {"gazetteer.request", route_gazetteer_request, AUTH_ADMIN},
     {"view.request", on_view, AUTH_PEOPLE},
+    {"model.learn", route_api_learn, AUTH_ADMIN | AUTH_DISPATCHER},
     {NULL, NULL, 0},
 };
 
@@ -119,8 +120,12 @@ static int load_rules(assignment *a, service *s)
     route_worker_destroy(&a->worker);     /* rebuilt over the new rules by ensure_worker */
     route_rules_destroy(&a->rules);
     a->rules = rules;
-    log_info("routing rules: %zu places, %zu categories", route_places_count(rules->places),
-             route_cat_count(rules->cats));
+    if (rules->model)
+        log_info("routing rules: %zu places, %zu categories, text model v%d", route_places_count(rules->places),
+                 route_cat_count(rules->cats), rules->model_version);
+    else
+        log_info("routing rules: %zu places, %zu categories, no text model (`jiesu learn` trains one)",
+                 route_places_count(rules->places), route_cat_count(rules->cats));
     a->wopts.pg = s->pg;
     a->wopts.pub = s->pub;
     a->wopts.rules = rules;
@@ -132,6 +137,9 @@ static int load_rules(assignment *a, service *s)
 static int route_once(assignment *a, service *s)
 {
     route_batch_stats st;
+    if (a->api.reload_now)
+        a->next_reload = 0;                 /* a model was just trained here */
+    a->api.reload_now = 0;
     if (svc_ensure_pg(s) < 0 || (bus_now_ms() >= a->next_reload && load_rules(a, s) < 0) ||
         ensure_worker(a, s) < 0)
         return -1;

@@ -10,6 +10,8 @@
 #include "log.h"
 #include "queue.h"
 #include "route_actions.h"
+#include "route_learn_db.h"
+#include "route_learn_file.h"
 
 #define ERR_REFUSED 409
 
@@ -123,4 +125,79 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
             publish_move(s, req, rq, who, &res);
     }
     jiesu__action_request__free_unpacked(rq, NULL);
+}
+
+/* ---- model.learn ---- */
+
+typedef struct {
+    route_learn_set     *set;
+    const route_cat     *cats;
+    route_learn_unknown  unknown;
+} learn_rows;
+
+static int on_labelled(void *ctx, const char *text, const char *label)
+{
+    learn_rows *l = ctx;
+    return route_learn_add_labelled(l->set, l->cats, text, label, &l->unknown);
+}
+
+/* Reads the texts (the file sent, else the settled orders). -1 with err. */
+static long learn_read(service *s, const Jiesu__LearnRequest *rq, learn_rows *l, char *err, size_t errlen)
+{
+    if (rq->file.len)
+        return route_learn_file_read_bytes(rq->file.data, rq->file.len, on_labelled, l, err, errlen);
+    return route_learn_db_settled(s->pg, l->cats, l->set, &l->unknown, err, errlen);
+}
+
+static void learn_reply(service *s, const bus_request *req, int version, const route_learn_stats *st,
+                        const learn_rows *l, const char *source)
+{
+    Jiesu__LearnReply r = JIESU__LEARN_REPLY__INIT;
+    r.version = version;
+    r.texts = (int64_t)st->texts;
+    r.skipped = l->unknown.skipped;
+    r.classes = (int32_t)st->classes;
+    r.macro_f1 = st->macro_f1;
+    r.accuracy = st->accuracy;
+    r.train = (int64_t)st->train;
+    r.test = (int64_t)st->test;
+    r.seconds = st->seconds;
+    r.source = (char *)source;
+    r.unknown_labels = (char *)l->unknown.examples;
+    bus_server_reply(s->server, req, "model.learned", &r.base);
+}
+
+void route_api_learn(service *s, const bus_request *req, const auth_principal *who)
+{
+    char err[1024] = "", source[512];
+    route_api_state *st = s->user;
+    route_learn_stats stats;
+    route_model *m = NULL;
+    Jiesu__LearnRequest *rq = BUS_UNPACK(learn_request, req->env);
+    learn_rows l = {.set = route_learn_set_new(0), .cats = st->rules->cats};
+    snprintf(source, sizeof source, "%s, by %s",
+             rq && rq->file.len ? (*rq->file_name ? rq->file_name : "a file") : "settled orders", who->name);
+    if (!rq || !l.set) {
+        bus_server_reply_error(s->server, req, rq ? SVC_ERR_INTERNAL : SVC_ERR_BAD_REQUEST,
+                               rq ? "model.learn: out of memory" : "model.learn: malformed payload");
+    } else if (svc_ensure_pg(s) < 0) {
+        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database unavailable; try again");
+    } else if (learn_read(s, rq, &l, err, sizeof err) < 0 ||
+               !(m = route_learn_train(l.set, &(route_learn_opts){.holdout = 1}, &stats, err, sizeof err))) {
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", err);
+    } else {
+        int version = route_learn_db_store(s->pg, m, &stats, source, err, sizeof err);
+        if (version < 0) {
+            bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "%s", err);
+        } else {
+            log_info("model v%d from %s: %zu texts, %zu categories, held-back macro-F1 %.3f, %.1f s", version, source,
+                     stats.texts, stats.classes, stats.macro_f1, stats.seconds);
+            learn_reply(s, req, version, &stats, &l, source);
+            st->reload_now = 1;
+        }
+    }
+    route_model_destroy(&m);
+    route_learn_set_destroy(&l.set);
+    if (rq)
+        jiesu__learn_request__free_unpacked(rq, NULL);
 }

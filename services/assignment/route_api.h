@@ -10,6 +10,15 @@
  * The actor is always the principal behind the request: a unit acts as the
  * unit its user belongs to, a dispatcher dispatches, a callback agent
  * records callbacks; anyone else is refused (403) before anything is read.
+ *
+ * "model.learn" (route_learn.h) trains the text model from the file sent
+ * (a labelled export) or, when none is sent, from the settled orders, stores
+ * it as a new version and answers "model.learned" with its held-back
+ * macro-F1; this process reloads its rules at once, the others within
+ * assignment.reload_seconds. Training runs in the service's loop: routing
+ * and other requests wait for it (seconds for a few thousand texts, under a
+ * minute for 100,000). Administrators and dispatchers may train; the model
+ * records who did, with its source.
  */
 #ifndef JIESU_ROUTE_API_H
 #define JIESU_ROUTE_API_H
@@ -22,8 +31,10 @@ typedef struct {
     const route_rules *rules;           /* the current rules (swapped on reload) */
     long               accept_seconds;  /* deadline.accept_seconds: > 0 overrides the calendar */
     long               resolve_seconds;
+    int                reload_now;      /* set by model.learn: reload the rules before the next batch */
 } route_api_state;
 
 void route_api_action(service *s, const bus_request *req, const auth_principal *who);
+void route_api_learn(service *s, const bus_request *req, const auth_principal *who);
 
 #endif

@@ -37,7 +37,6 @@ struct route_cat {
     cat_urgency    *urgencies;
     size_t          nurgencies, cap_urgencies;
     route_ac       *ac;
-    int             watch;          /* category whose first term is reported, -1 */
 };
 
 route_cat *route_cat_new(void)
@@ -47,8 +46,6 @@ route_cat *route_cat_new(void)
         free(self);
         return NULL;
     }
-    if (self)
-        self->watch = -1;
     return self;
 }
 
@@ -83,6 +80,40 @@ int route_cat_find(const route_cat *self, const char *code)
         if (strcmp(self->cats[i].code, code) == 0)
             return (int)i;
     return -1;
+}
+
+int route_cat_resolve(const route_cat *self, const char *label)
+{
+    if (!label || !*label)
+        return -1;
+    for (size_t i = 0; i < self->naliases; i++)
+        if (strcmp(self->aliases[i].name, label) == 0)
+            return self->aliases[i].category;
+    for (size_t i = 0; i < self->ncats; i++)
+        if (strcmp(self->cats[i].name, label) == 0)
+            return (int)i;
+    return route_cat_find(self, label);
+}
+
+int route_cat_within(const route_cat *self, int c, int a)
+{
+    for (; c >= 0 && (size_t)c < self->ncats; c = self->cats[c].parent)
+        if (c == a)
+            return 1;
+    return 0;
+}
+
+size_t route_cat_term_count(const route_cat *self)
+{
+    return self->nterms;
+}
+
+const char *route_cat_term(const route_cat *self, size_t i, int *category)
+{
+    if (i >= self->nterms)
+        return NULL;
+    *category = self->terms[i].category;
+    return self->terms[i].text;
 }
 
 int route_cat_add(route_cat *self, const char *code, const char *name, const char *parent_code,
@@ -176,13 +207,17 @@ size_t route_cat_count(const route_cat *self)
     return self->ncats;
 }
 
-/* Per-scan tally: weight per category and which terms hit. */
+/* Per-scan tally: weight per category hit and which terms hit. */
+#define MAX_HIT_TERMS 16
+#define MAX_HIT_CATS  16
+
 typedef struct {
     const route_cat *cat;
-    double          *weight;
-    int              hit_terms[16];
+    int              cats[MAX_HIT_CATS];     /* categories with hits */
+    double           weight[MAX_HIT_CATS];   /* their own hits' weight */
+    size_t           ncats;
+    int              hit_terms[MAX_HIT_TERMS];
     size_t           nhits;
-    const char      *watch_term;
 } tally;
 
 static size_t utf8_chars(const char *s)
@@ -193,18 +228,32 @@ static size_t utf8_chars(const char *s)
     return n;
 }
 
+/* The slot of category c in the tally (added when new), or -1 when full. */
+static int tally_slot(tally *t, int c)
+{
+    for (size_t i = 0; i < t->ncats; i++)
+        if (t->cats[i] == c)
+            return (int)i;
+    if (t->ncats == MAX_HIT_CATS)
+        return -1;
+    t->cats[t->ncats] = c;
+    t->weight[t->ncats] = 0;
+    return (int)t->ncats++;
+}
+
 static int on_term(void *ctx, int32_t value, size_t start, size_t end)
 {
     tally *t = ctx;
-    (void)start; (void)end;
+    (void)start;
+    (void)end;
     const cat_term *term = &t->cat->terms[value];
-    t->weight[term->category] += (double)utf8_chars(term->text);
-    if (term->category == t->cat->watch && !t->watch_term)
-        t->watch_term = term->text;
+    int k = tally_slot(t, term->category);
+    if (k >= 0)
+        t->weight[k] += (double)utf8_chars(term->text);
     for (size_t i = 0; i < t->nhits; i++)
         if (t->hit_terms[i] == value)
             return 0;
-    if (t->nhits < sizeof t->hit_terms / sizeof t->hit_terms[0])
+    if (t->nhits < MAX_HIT_TERMS)
         t->hit_terms[t->nhits++] = value;
     return 0;
 }
@@ -212,19 +261,9 @@ static int on_term(void *ctx, int32_t value, size_t start, size_t end)
 static int depth(const route_cat *self, int c)
 {
     int d = 0;
-    for (; self->cats[c].parent >= 0; c = self->cats[c].parent)
+    for (; c >= 0 && self->cats[c].parent >= 0; c = self->cats[c].parent)
         d++;
     return d;
-}
-
-/* A category's weight: its own hits plus its ancestors' (a child term plus
- * its parent's terms beat a lone parent). */
-static double total_weight(const route_cat *self, const double *weight, int c)
-{
-    double w = weight[c];
-    for (int p = self->cats[c].parent; p >= 0 && w > 0; p = self->cats[p].parent)
-        w += weight[p];
-    return w;
 }
 
 static int is_ancestor(const route_cat *self, int a, int c)
@@ -235,24 +274,35 @@ static int is_ancestor(const route_cat *self, int a, int c)
     return 0;
 }
 
-/* The heaviest category (a tie goes to the deeper one) and the weight of the
- * strongest rival that is not one of its ancestors. */
-static int best_category(const route_cat *self, double *weight, int without, double *best_w, double *rival_w)
+/* A hit category's weight: its own hits plus its ancestors' (a child term
+ * plus its parent's terms beat a lone parent). */
+static double total_weight(const route_cat *self, const tally *t, size_t k, int without)
+{
+    if (t->cats[k] == without)
+        return 0;
+    double w = t->weight[k];
+    for (size_t j = 0; j < t->ncats; j++)
+        if (t->cats[j] != without && is_ancestor(self, t->cats[j], t->cats[k]))
+            w += t->weight[j];
+    return w;
+}
+
+/* The heaviest hit category (a tie goes to the deeper one) and the weight of
+ * the strongest rival that is not one of its ancestors. */
+static int best_category(const route_cat *self, const tally *t, int without, double *best_w, double *rival_w)
 {
     int best = -1;
     *best_w = *rival_w = 0;
-    if (without >= 0)
-        weight[without] = 0;
-    for (size_t i = 0; i < self->ncats; i++) {
-        double w = total_weight(self, weight, (int)i);
-        if (w > *best_w || (w > 0 && w == *best_w && depth(self, (int)i) > depth(self, best))) {
-            best = (int)i;
+    for (size_t k = 0; k < t->ncats; k++) {
+        double w = total_weight(self, t, k, without);
+        if (w > *best_w || (w > 0 && w == *best_w && depth(self, t->cats[k]) > depth(self, best))) {
+            best = t->cats[k];
             *best_w = w;
         }
     }
-    for (size_t i = 0; best >= 0 && i < self->ncats; i++) {
-        double w = total_weight(self, weight, (int)i);
-        if ((int)i != best && !is_ancestor(self, (int)i, best) && w > *rival_w)
+    for (size_t k = 0; best >= 0 && k < t->ncats; k++) {
+        double w = total_weight(self, t, k, without);
+        if (t->cats[k] != best && !is_ancestor(self, t->cats[k], best) && w > *rival_w)
             *rival_w = w;
     }
     return best;
@@ -260,16 +310,10 @@ static int best_category(const route_cat *self, double *weight, int without, dou
 
 static void classify_text(const route_cat *self, const char *text, int without, route_cat_result *out)
 {
-    double stack_weight[64];
-    double *weight = self->ncats <= 64 ? stack_weight : calloc(self->ncats, sizeof *weight);
-    if (!weight)
-        return;
-    memset(weight, 0, self->ncats * sizeof *weight);
-    tally t = {.cat = self, .weight = weight};
+    tally t = {.cat = self};
     route_ac_scan(self->ac, text, strlen(text), on_term, &t);
-    out->watch_term = t.watch_term;
     double best_w, rival_w;
-    int best = best_category(self, weight, without, &best_w, &rival_w);
+    int best = best_category(self, &t, without, &best_w, &rival_w);
     if (best >= 0) {
         out->category = best;
         out->rule = "terms";
@@ -280,10 +324,8 @@ static void classify_text(const route_cat *self, const char *text, int without, 
             if (self->terms[t.hit_terms[i]].category != without)
                 route_say(out->reason, sizeof out->reason, &len, "%s%s", shown++ ? ", " : " ",
                           self->terms[t.hit_terms[i]].text);
-        route_say(out->reason, sizeof out->reason, &len, " → %s (%s)", self->cats[best].name, self->cats[best].code);
+        route_say(out->reason, sizeof out->reason, &len, " → %s", self->cats[best].name);
     }
-    if (weight != stack_weight)
-        free(weight);
 }
 
 void route_cat_classify(const route_cat *self, const char *raw_category, const char *text,
@@ -291,23 +333,16 @@ void route_cat_classify(const route_cat *self, const char *raw_category, const c
 {
     *out = (route_cat_result){.category = -1, .score = 0, .rule = "none"};
     snprintf(out->reason, sizeof out->reason, "no category term found");
-    for (size_t i = 0; raw_category && raw_category[0] && i < self->naliases; i++) {
-        if (strcmp(self->aliases[i].name, raw_category) == 0) {
-            const route_category *c = &self->cats[self->aliases[i].category];
-            out->category = self->aliases[i].category;
-            out->score = 1.0;
-            out->rule = "hotline-category";
-            snprintf(out->reason, sizeof out->reason, "hotline category %s → %s (%s)", raw_category, c->name, c->code);
-            return;
-        }
+    int c = route_cat_resolve(self, raw_category);
+    if (c >= 0) {
+        out->category = c;
+        out->score = 1.0;
+        out->rule = "hotline-category";
+        snprintf(out->reason, sizeof out->reason, "hotline category %s → %s", raw_category, self->cats[c].name);
+        return;
     }
     if (text)
         classify_text(self, text, -1, out);
-}
-
-void route_cat_watch(route_cat *self, int category)
-{
-    self->watch = category;
 }
 
 void route_cat_classify_without(const route_cat *self, const char *text, int without, route_cat_result *out)

@@ -1,7 +1,7 @@
 /* route_category.h — which category a complaint belongs to.
  *
  * Two sources, in order: the hotline's own category column, mapped through a
- * table of hotline names (route_cat_map()); else the complaint's text, scanned
+ * table of hotline names (route_cat_map()) or naming a category (route_cat_resolve()); else the complaint's text, scanned
  * once for every category's terms with an Aho–Corasick automaton. A term hit
  * weighs its length in characters (longer terms are more specific); a
  * category's score is the sum of its own hits and its sub-categories' hits go
@@ -9,6 +9,11 @@
  *
  * Each category has accept and resolve limits for urgency 一般; urgency levels
  * (紧急, 特急 ...) scale them by their factors (route_cat_limits()).
+ *
+ * The categories are the official 12345 tree (15 classes, 3 levels, names
+ * written as their path: 城乡建设/城乡规划/违章建筑) with the city's own
+ * inspection items inside it (垃圾清运 under 城乡建设/城市建设和市政管理/环境卫生);
+ * data/categories/categories.csv.
  *
  * The classifier owns copies of every string given to it.
  */
@@ -31,8 +36,7 @@ typedef struct {
     int    category;        /* index, or -1 when nothing matched */
     double score;           /* 0..1 confidence */
     const char *rule;       /* "hotline-category", "terms" or "none" */
-    char   reason[512];     /* e.g. "terms 占道经营, 摆摊 → 占道经营 (order.stall)" */
-    const char *watch_term; /* the first term of the watched category in the text, or NULL */
+    char   reason[512];     /* e.g. "terms 占道经营, 摆摊 → 占道经营" */
 } route_cat_result;
 
 typedef struct route_cat route_cat;
@@ -67,11 +71,6 @@ int route_cat_build(route_cat *self);
 void route_cat_classify(const route_cat *self, const char *raw_category, const char *text,
                         route_cat_result *out);
 
-/* Has classification report the first term of category (an index, -1 for
- * none) in watch_term, whatever category wins: routing watches the conduct
- * terms, which decide together with an office named. */
-void route_cat_watch(route_cat *self, int category);
-
 /* Classifies the text as if category `without` (an index) had no terms. */
 void route_cat_classify_without(const route_cat *self, const char *text, int without, route_cat_result *out);
 
@@ -85,6 +84,18 @@ const route_category *route_cat_get(const route_cat *self, int index);
 
 /* The index of a category code, or -1. */
 int route_cat_find(const route_cat *self, const char *code);
+
+/* The category a label means: a hotline category name (the alias table),
+ * else a category's name (城乡建设, 城乡建设/城乡规划/违章建筑, 垃圾清运), else a
+ * code. -1 when none. */
+int route_cat_resolve(const route_cat *self, const char *label);
+
+/* 1 if category c is category a or lies under it. */
+int route_cat_within(const route_cat *self, int c, int a);
+
+/* The i-th term (i < route_cat_term_count) and its category into *category. */
+size_t      route_cat_term_count(const route_cat *self);
+const char *route_cat_term(const route_cat *self, size_t i, int *category);
 
 size_t route_cat_count(const route_cat *self);
 

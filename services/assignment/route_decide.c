@@ -8,91 +8,246 @@
 
 #define DISCIPLINE_UNIT "discipline"     /* for a district not known: unit <district>.discipline otherwise */
 #define DISTRICT_DIGITS 6
-
-/* Words that name an office or an official: with a conduct term they make a
- * complaint about conduct. 物业 staff, shop owners and neighbours are not in it. */
-static const char *const OFFICE_WORDS[] = {
-    "街道办", "办事处", "街道工作人员", "社区工作人员", "居委会", "村委会", "社区书记", "社区主任",
-    "网格员", "城管", "执法人员", "执法队员", "执法局", "公务员", "干部", "窗口", "民警", "政府",
-    NULL,
-};
+#define REST_MAX        8192             /* bytes of a letter's problem part looked at */
+#define REST_MIN        6                /* fewer bytes left beside the accusing clauses: no problem part */
+#define OUTSIDE_MAX     64
+#define HISTORY_SCORE   0.85             /* an address's unanimous history places an order by itself */
+#define HISTORY_CONFLICT 0.7             /* history names another street, or several */
 
 #define say(out, len, ...) route_say((out)->reasons, sizeof (out)->reasons, (len), __VA_ARGS__)
+#define say_cat(cat, len, ...) route_say((cat)->reason, sizeof (cat)->reason, (len), __VA_ARGS__)
 
-/* The first office word in text, or NULL. */
-static const char *office_named(const char *text)
-{
-    for (const char *const *w = OFFICE_WORDS; text && *w; w++)
-        if (strstr(text, *w))
-            return *w;
-    return NULL;
-}
+/* ---- category ---- */
 
-/* Category: from the column or the terms. A conduct term and an office
- * named make a conduct complaint whatever else the text is about; a conduct
- * term without an office does not count. Returns the office word (or the
- * hotline's say-so) for a conduct complaint, else NULL. */
-static const char *categorize(const route_decider *d, const route_input *in, route_decision *out)
+/* "城乡建设 0.87, 环境保护 0.06" — the model's likeliest categories. */
+static void say_top(const route_decider *d, const route_model_result *mr, route_cat_result *cat, size_t *len)
 {
-    int conduct = d->conduct;
-    const char *office;
-    route_cat_classify(d->cats, in->category_raw, in->content, &out->cat);
-    if (strcmp(out->cat.rule, "hotline-category") == 0)
-        return out->cat.category == conduct && conduct >= 0 ? "the hotline's category" : NULL;
-    if (out->cat.watch_term && (office = office_named(in->content)) != NULL) {
-        snprintf(out->cat.reason, sizeof out->cat.reason, "conduct term %s", out->cat.watch_term);
-        out->cat.category = conduct;
-        out->cat.score = 1.0;
-        out->cat.rule = "terms";
-        return office;
+    for (int k = 0; k < mr->ntop; k++) {
+        const route_category *c = route_cat_get(d->cats, d->model_cat[mr->top[k]]);
+        say_cat(cat, len, "%s%s %.2f", k ? ", " : "", c ? c->name : route_model_class(d->model, (size_t)mr->top[k]),
+                mr->prob[k]);
     }
-    if (out->cat.category == conduct && conduct >= 0)
-        route_cat_classify_without(d->cats, in->content, conduct, &out->cat);
-    return NULL;
 }
 
-/* To the discipline inspection of the place's district (else of the
- * coordinates' district, else the one for a district not known). */
-static void to_discipline(route_decision *out, const char *office, const char *district, size_t *len)
+/* " (n-grams 物业, 楼道漏水)" — what weighed most for the best class. */
+static void say_evidence(const route_model_result *mr, const char *text, route_cat_result *cat, size_t *len)
+{
+    for (int e = 0; e < mr->nevidence; e++)
+        say_cat(cat, len, "%s%.*s", e ? ", " : " (n-grams ", (int)mr->evidence[e].len, text + mr->evidence[e].start);
+    if (mr->nevidence)
+        say_cat(cat, len, ")");
+}
+
+/* The model's likeliest class that is a category of the tree and not conduct (which only the clause
+ * rule decides): its index, probability in *p. -1 when none. */
+static int model_pick(const route_decider *d, const route_model_result *mr, double *p)
+{
+    for (int k = 0; k < mr->ntop; k++) {
+        int c = d->model_cat[mr->top[k]];
+        if (c >= 0 && !route_cat_within(d->cats, c, d->conduct)) {
+            *p = mr->prob[k];
+            return c;
+        }
+    }
+    return -1;
+}
+
+/* Combines the model with the dictionary's result already in out->cat.
+ * Returns 1 when the category is too unsure to dispatch by. */
+static int combine(const route_decider *d, const char *text, route_cat_result *cat)
+{
+    route_model_result mr;
+    route_cat_result terms = *cat;
+    double pm = 0;
+    size_t len = 0;
+    route_model_classify(d->model, text, &mr);
+    int mc = model_pick(d, &mr, &pm), dc = terms.category;
+    if (mc < 0)
+        return 0;                                   /* the model knows none of the tree's categories */
+    if (dc >= 0 && route_cat_within(d->cats, dc, mc)) {
+        cat->category = dc;
+        cat->score = 1 - (1 - pm) * (1 - terms.score);
+        cat->rule = "model+terms";
+    } else if (dc >= 0 && pm < d->min_prob && terms.score > pm) {
+        cat->rule = "terms";                        /* the dictionary is surer than an unsure model */
+    } else {
+        cat->category = mc;
+        cat->score = pm;
+        cat->rule = "model";
+    }
+    say_cat(cat, &len, "model v%d: ", d->model_version);
+    say_top(d, &mr, cat, &len);
+    say_evidence(&mr, text, cat, &len);
+    if (strcmp(cat->rule, "model") != 0 && dc >= 0)
+        say_cat(cat, &len, "; %s%s", terms.reason, cat->category == dc && cat->rule[0] == 'm' ? " within it" : "");
+    int unsure = strcmp(cat->rule, "model") == 0 && pm < d->min_prob;
+    if (unsure)
+        say_cat(cat, &len, "; probability %.2f under %.2f: the dispatcher chooses", pm, d->min_prob);
+    return unsure;
+}
+
+/* The category of a text: the hotline's column in out->cat already, else
+ * dictionary and model. Returns 1 when it is too unsure to dispatch by. */
+static int categorize(const route_decider *d, const char *text, route_cat_result *cat)
+{
+    if (strcmp(cat->rule, "hotline-category") == 0)
+        return 0;
+    route_cat_classify_without(d->cats, text, d->conduct, cat);
+    return d->model && text && *text ? combine(d, text, cat) : 0;
+}
+
+/* ---- conduct ---- */
+
+/* The letter without its accusing clauses, into buf. */
+static const char *problem_text(const char *text, const route_conduct_result *cr, char *buf, size_t cap)
+{
+    size_t at = 0, n = 0, len = strlen(text);
+    for (size_t from = 0; from < len && n + 1 < cap;) {
+        size_t to = len;
+        for (int k = 0; k < cr->n; k++)
+            if (cr->hit[k].clause_start >= from && cr->hit[k].clause_start < to)
+                to = cr->hit[k].clause_start;
+        size_t take = to - from < cap - 1 - n ? to - from : cap - 1 - n;
+        memcpy(buf + n, text + from, take);
+        n += take;
+        for (int k = 0; k < cr->n; k++)
+            if (cr->hit[k].clause_start == to)
+                at = cr->hit[k].clause_end;
+        from = to == len ? len : at > to ? at : to + 1;
+    }
+    while (n > 0 && ((unsigned char)buf[n - 1] & 0xC0) == 0x80)
+        n--;                                        /* a character cut at the end of buf */
+    buf[n] = '\0';
+    return buf;
+}
+
+/* The district of the decision: its street's, else the coordinates'. NULL when neither. */
+static const char *district_of(const route_decision *out, const char *coords_district, char *buf)
+{
+    if (*out->place.street_code) {
+        snprintf(buf, DISTRICT_DIGITS + 1, "%s", out->place.street_code);
+        return buf;
+    }
+    return coords_district;
+}
+
+/* Records the unit each accusing clause names, when it can be told (the street office of the place,
+ * a department of its district). */
+static void fill_accused(const route_conduct_result *cr, const char *district, route_decision *out)
+{
+    char code[ROUTE_UNIT_CODE_MAX];
+    for (int k = 0; k < cr->n; k++) {
+        const char *kind = cr->hit[k].accused_kind, *as = cr->hit[k].office;
+        if (strcmp(kind, "street") == 0 && *out->place.street_code) {
+            snprintf(code, sizeof code, "%s", out->place.street_code);
+            as = out->place.street_name;
+        } else if (*kind && strcmp(kind, "street") != 0 && district) {
+            snprintf(code, sizeof code, "%s.%s", district, kind);
+        } else {
+            continue;
+        }
+        int seen = 0;
+        for (int j = 0; j < out->naccused && !seen; j++)
+            seen = strcmp(out->accused[j], code) == 0;
+        if (!seen) {
+            out->accused_as[out->naccused] = as;
+            snprintf(out->accused[out->naccused++], ROUTE_UNIT_CODE_MAX, "%s", code);
+        }
+    }
+}
+
+static void say_accusation(const route_conduct_result *cr, route_decision *out, size_t *len)
+{
+    for (int k = 0; k < cr->n; k++)
+        say(out, len, "%s%s about %s", k ? ", " : "conduct term ", cr->hit[k].term, cr->hit[k].office);
+    say(out, len, cr->n ? " in one clause" : "the hotline's category");
+}
+
+/* "; accused, not given the order: 沙子口街道 (370212002), 城管 (370212.zhifa)" */
+static void say_accused(route_decision *out, size_t *len)
+{
+    for (int k = 0; k < out->naccused; k++)
+        say(out, len, "%s%s (%s)", k ? ", " : "; accused, not given the order: ", out->accused_as[k], out->accused[k]);
+}
+
+/* To the discipline inspection of the district (else the one for a district not known). */
+static void to_discipline(const route_decider *d, const route_conduct_result *cr, const char *district,
+                          route_decision *out, size_t *len)
 {
     out->owner = ROUTE_TO_DISCIPLINE;
     out->rule = "conduct";
+    out->cat.category = d->conduct;
     out->score = out->cat.score > 0.6 ? out->cat.score : 0.6;
-    if (*out->place.street_code)
-        snprintf(out->owner_code, sizeof out->owner_code, "%.*s.%s", DISTRICT_DIGITS, out->place.street_code,
-                 DISCIPLINE_UNIT);
-    else if (district)
+    if (district)
         snprintf(out->owner_code, sizeof out->owner_code, "%s.%s", district, DISCIPLINE_UNIT);
     else
         snprintf(out->owner_code, sizeof out->owner_code, "%s", DISCIPLINE_UNIT);
-    say(out, len, "conduct complaint (%s; names %s) → discipline inspection %s", out->cat.reason, office,
-        out->owner_code);
-    if (*out->place.street_code)
-        say(out, len, "; the office complained about, %s, is not given the order", out->place.street_name);
+    say(out, len, "conduct complaint (");
+    say_accusation(cr, out, len);
+    say(out, len, ") → discipline inspection %s", out->owner_code);
+    say_accused(out, len);
 }
 
-static void to_street(const route_decider *d, route_decision *out, size_t *len)
+/* ---- units ---- */
+
+static int accused(const route_decision *out, const char *code)
+{
+    for (int k = 0; k < out->naccused; k++)
+        if (strcmp(out->accused[k], code) == 0)
+            return 1;
+    return 0;
+}
+
+/* Sends the order to manual dispatch (once) with why. */
+static void to_manual(route_decision *out, size_t *len, const char *why)
+{
+    if (out->owner != ROUTE_TO_MANUAL)
+        say(out, len, "; %s: manual dispatch", why);
+    out->owner = ROUTE_TO_MANUAL;
+    out->owner_code[0] = out->co_code[0] = '\0';
+}
+
+/* The co-handler: the category's department kind in the street's district. */
+static void co_handler(const route_category *c, route_decision *out, size_t *len)
+{
+    if (out->owner != ROUTE_TO_STREET || !c || !*c->dept_kind)
+        return;
+    snprintf(out->co_code, sizeof out->co_code, "%.*s.%s", DISTRICT_DIGITS, out->place.street_code, c->dept_kind);
+    if (accused(out, out->co_code)) {
+        say(out, len, "; co-handler %s is accused: left to the dispatcher", out->co_code);
+        out->co_code[0] = '\0';
+    } else {
+        say(out, len, "; co-handler %s", out->co_code);
+    }
+}
+
+static void to_street(const route_decider *d, int unsure, const char *outside, route_decision *out, size_t *len)
 {
     const route_category *c = route_cat_get(d->cats, out->cat.category);
     out->rule = out->place.rule;
     out->score = out->place.score;
+    out->owner = ROUTE_TO_STREET;
+    snprintf(out->owner_code, sizeof out->owner_code, "%s", out->place.street_code);
     say(out, len, "%s", out->place.reason);
-    if (!*out->place.street_code || out->place.score < d->min_score) {
-        out->owner = ROUTE_TO_MANUAL;
-        if (*out->place.street_code)
-            say(out, len, "; score %.2f under %.2f", out->place.score, d->min_score);
-        say(out, len, "; manual dispatch");
-    } else {
-        out->owner = ROUTE_TO_STREET;
-        snprintf(out->owner_code, sizeof out->owner_code, "%s", out->place.street_code);
+    if (outside)
+        to_manual(out, len, "outside the jurisdiction");
+    else if (!*out->place.street_code)
+        to_manual(out, len, "no place");
+    else if (out->place.score < d->min_score) {
+        say(out, len, "; score %.2f under %.2f", out->place.score, d->min_score);
+        to_manual(out, len, "weak place");
     }
     say(out, len, "; %s", out->cat.reason);
-    if (out->owner == ROUTE_TO_STREET && c && *c->dept_kind) {
-        snprintf(out->co_code, sizeof out->co_code, "%.*s.%s", DISTRICT_DIGITS, out->place.street_code,
-                 c->dept_kind);
-        say(out, len, "; co-handler %s", out->co_code);
-    }
+    if (unsure)
+        to_manual(out, len, "category unsure");
+    else if (c && !*c->dept_kind && out->cat.category != d->conduct)
+        to_manual(out, len, "no local department handles this category");
+    else if (out->owner == ROUTE_TO_STREET && accused(out, out->owner_code))
+        to_manual(out, len, "the office accused would own it");
+    co_handler(c, out, len);
 }
+
+/* ---- the decision ---- */
 
 /* The place, within the district of the coordinates when they fall in one. Returns that district or NULL. */
 static const char *locate(const route_decider *d, const route_input *in, route_decision *out)
@@ -103,19 +258,98 @@ static const char *locate(const route_decider *d, const route_input *in, route_d
     return ex.district;
 }
 
+/* 1 if the street returned the order in this cycle. */
+static int excluded(const route_input *in, const char *street)
+{
+    for (size_t k = 0; in->exclude && k < in->exclude->n; k++)
+        if (strcmp(in->exclude->street_codes[k], street) == 0)
+            return 1;
+    return 0;
+}
+
+/* The address's history as evidence for the place: it places an order
+ * nothing else placed (or lifts a weak place it agrees with) when it is
+ * unanimous and long enough; naming another street, or several, lowers the score. */
+static void use_history(const route_decider *d, const route_input *in, route_place_result *p)
+{
+    route_history_hit h;
+    if (!d->history || !route_history_find(d->history, in->address, &h))
+        return;
+    size_t len = strlen(p->reason);
+    int unanimous = h.streets == 1 && h.orders >= ROUTE_HISTORY_MIN && !excluded(in, h.street_code);
+    const char *name = route_places_street_name(d->places, h.street_code);
+    route_say(p->reason, sizeof p->reason, &len, "; history: %ld of the address's %ld settled orders kept by %s",
+              h.orders, h.total, name);
+    if (!*p->street_code && unanimous) {
+        snprintf(p->street_code, sizeof p->street_code, "%s", h.street_code);
+        p->street_name = name;
+        p->score = HISTORY_SCORE;
+        p->rule = "history";
+        p->in_address = 1;
+    } else if (*p->street_code && (strcmp(p->street_code, h.street_code) != 0 || h.streets > 1)) {
+        p->score *= HISTORY_CONFLICT;
+        route_say(p->reason, sizeof p->reason, &len, ", against the words: score × %.1f", HISTORY_CONFLICT);
+    } else if (*p->street_code && unanimous && p->score < HISTORY_SCORE) {
+        p->score = HISTORY_SCORE;
+        route_say(p->reason, sizeof p->reason, &len, ", as the words say: score %.2f", HISTORY_SCORE);
+    }
+}
+
+/* A place outside the jurisdiction named in the address, or in the content when the address names no
+ * loaded place: into buf, else NULL. */
+static const char *outside_named(const route_decider *d, const route_input *in, const route_decision *out,
+                                 char *buf, size_t cap)
+{
+    if (!d->juris)
+        return NULL;
+    if (route_juris_find(d->juris, in->address, buf, cap) ||
+        (!out->place.in_address && route_juris_find(d->juris, in->content, buf, cap)))
+        return buf;
+    return NULL;
+}
+
 void route_decide(const route_decider *d, const route_input *in, route_decision *out)
 {
+    char rest[REST_MAX], district_buf[DISTRICT_DIGITS + 1], outside_buf[OUTSIDE_MAX];
     size_t len = 0;
+    route_conduct_result cr;
     memset(out, 0, sizeof *out);
-    const char *office = categorize(d, in, out);
-    const char *district = locate(d, in, out);
-    if (office)
-        to_discipline(out, office, district, &len);
+    const char *coords = locate(d, in, out), *text = in->content ? in->content : "";
+    use_history(d, in, &out->place);
+    const char *district = district_of(out, coords, district_buf);
+    const char *outside = outside_named(d, in, out, outside_buf, sizeof outside_buf);
+    route_cat_classify(d->cats, in->category_raw, NULL, &out->cat);
+    if (d->conduct_words)
+        route_conduct_find(d->conduct_words, text, &cr);
     else
-        to_street(d, out, &len);
+        memset(&cr, 0, sizeof cr);
+    fill_accused(&cr, district, out);
+    int hotline_conduct = strcmp(out->cat.rule, "hotline-category") == 0 && d->conduct >= 0 &&
+                          route_cat_within(d->cats, out->cat.category, d->conduct);
+    int conduct = in->conduct_part || hotline_conduct, unsure = 0;
+    if (!conduct && cr.n) {
+        const char *problem = problem_text(text, &cr, rest, sizeof rest);
+        unsure = strlen(problem) >= REST_MIN ? categorize(d, problem, &out->cat) : 0;
+        conduct = out->cat.category < 0 || unsure;        /* nothing else reported: all of it is conduct */
+        out->split = !conduct;
+    } else if (!conduct) {
+        unsure = categorize(d, text, &out->cat);
+    }
+    if (conduct) {
+        to_discipline(d, &cr, district, out, &len);
+    } else {
+        to_street(d, unsure, outside, out, &len);
+        if (outside)
+            say(out, &len, "; names %s, not a loaded district", outside);
+        if (out->split) {
+            say(out, &len, "; conduct part (%s about %s) → a linked order for discipline inspection", cr.hit[0].term,
+                cr.hit[0].office);
+            say_accused(out, &len);
+        }
+    }
     if (in->has_coords)
         say(out, &len, "; coordinates %.5f,%.5f %s%s", in->lon, in->lat,
-            district ? "in district " : "outside the loaded district boundaries", district ? district : "");
+            coords ? "in district " : "outside the loaded district boundaries", coords ? coords : "");
     const route_category *c = route_cat_get(d->cats, out->cat.category);
     out->category_code = c ? c->code : NULL;
     if (!route_cat_limits(d->cats, out->cat.category, in->urgency, d->default_accept_minutes,

@@ -20,6 +20,8 @@ static const double FORM_SCORE[] = {0.85, 0.9, 0.9, 0.95, 1.0};
 #define DISAGREE_FACTOR  0.9    /* the address names one street, the content another */
 #define AMBIGUOUS_FACTOR 0.5    /* the deciding text names two or more streets */
 #define CONTENT_FACTOR   0.8    /* the place is only in the content, not the address */
+#define VILLAGE_FACTOR   0.5    /* ... and only through community or village names */
+#define ROAD_FACTOR      0.6    /* the deciding words are a road name without a house number the tables cover */
 typedef struct {
     int32_t     place;
     place_form  form;
@@ -28,6 +30,8 @@ typedef struct {
     const char *community;    /* community code it names, or NULL */
     int32_t     range;        /* gazetteer range it fell in, or -1 */
     long        number;       /* house number after a road name, or -1 */
+    int         covered;      /* a gazetteer range (or a row for every number) holds that number */
+    int         approximate;  /* ... and it is a shipped range, right for the main stretch only */
 } hit;
 
 typedef struct {
@@ -44,6 +48,7 @@ typedef struct {
     int     mentions;
     size_t  best;         /* index of its strongest (then earliest) hit */
     int32_t community;    /* index of its strongest hit naming a community, or -1 */
+    int     beyond;       /* hits that are not community names (a street, a road, a landmark) */
 } tally;
 
 typedef struct {
@@ -98,6 +103,8 @@ static int gazetteer_hit(hit_list *h, hit x)
         else if (x.number >= g->from && x.number <= g->to)
             pick = r;
     }
+    x.covered = x.number >= 0 && (pick >= 0 || rest >= 0);
+    x.approximate = pick >= 0 && self->ranges[pick].approximate;
     if (pick < 0)
         pick = rest >= 0 ? rest : p->street != STREET_BY_NUMBER ? first : -1;
     if (pick >= 0) {
@@ -170,6 +177,30 @@ static void scan(const route_places *self, const char *text, const route_exclude
     h->n = keep;
 }
 
+/* 1 if the words end like a road's name (泰州路 is a road and a community of 市南区). */
+static int road_like(const char *text, size_t start, size_t end)
+{
+    static const char *const SUFFIX[] = {"路", "街", "道", "巷", "线", NULL};
+    for (const char *const *x = SUFFIX; *x; x++) {
+        size_t k = strlen(*x);
+        if (end - start >= k && memcmp(text + end - k, *x, k) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 if hit x is a road's name alone: a gazetteer road without a house number
+ * its rows cover (or with one in an approximate range), or a community's
+ * bare name that is a road's name too. */
+static int road_alone(const hit_list *h, const hit *x)
+{
+    int level = h->self->places[x->place].level;
+    if (!road_like(h->text, x->start, x->end))
+        return 0;
+    return (level == LEVEL_GAZETTEER && (!x->covered || x->approximate)) ||
+           (level == LEVEL_COMMUNITY && x->form == FORM_COMMUNITY_SHORT);
+}
+
 /* 1 if hit a is better evidence than hit b: stronger form, then earlier. */
 static int stronger(const hit *a, const hit *b)
 {
@@ -186,10 +217,11 @@ static void count_streets(const hit_list *h, tally_set *ts)
             k++;
         tally *t = &ts->t[k];
         if (k == ts->n) {
-            *t = (tally){.street = x->street, .mentions = 0, .best = i, .community = -1};
+            *t = (tally){.street = x->street, .mentions = 0, .best = i, .community = -1, .beyond = 0};
             ts->n++;
         }
         t->mentions++;
+        t->beyond += h->self->places[x->place].level != LEVEL_COMMUNITY;
         if (stronger(x, &h->hits[t->best]))
             t->best = i;
         if (x->community && (t->community < 0 || stronger(x, &h->hits[t->community])))
@@ -297,6 +329,12 @@ void route_places_match_excluding(const route_places *self, const char *address,
     if (w->community >= 0)
         snprintf(out->community_code, sizeof out->community_code, "%s", h->hits[w->community].community);
     out->score = FORM_SCORE[h->hits[w->best].form] * (in_address ? 1.0 : CONTENT_FACTOR);
+    out->in_address = in_address;
+    int villages_only = !in_address && !w->beyond, road = road_alone(h, &h->hits[w->best]);
+    if (villages_only)
+        out->score *= VILLAGE_FACTOR;
+    if (road)
+        out->score *= ROAD_FACTOR;
     if (ts->n > 1) {
         out->rule = "ambiguous";
         out->score *= AMBIGUOUS_FACTOR;
@@ -308,6 +346,11 @@ void route_places_match_excluding(const route_places *self, const char *address,
                 : w->community >= 0                             ? "community"
                                                                 : "street";
     say_match(self, h, w, where, out, &len);
+    if (villages_only)
+        say(out, &len, "; only a community or village name, in the content, no address or street");
+    if (road)
+        say(out, &len, h->hits[w->best].approximate ? "; a house number in an approximate range of the shipped gazetteer"
+                                                    : "; a road's name without a house number the gazetteer covers");
     for (size_t k = 0; in_address && k < tc.n; k++)
         if (tc.t[k].street != w->street) {
             out->score *= DISAGREE_FACTOR;

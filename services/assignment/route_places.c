@@ -183,8 +183,8 @@ static int32_t find_gazetteer(const route_places *self, const char *name)
     return -1;
 }
 
-int route_places_add_gazetteer(route_places *self, const char *name, const char *street_code,
-                               const char *community_code, long num_from, long num_to)
+static int add_gazetteer(route_places *self, const char *name, const char *street_code,
+                         const char *community_code, long num_from, long num_to, int approximate)
 {
     if (self->built || !*name || strlen(street_code) >= ROUTE_CODE_MAX ||
         strlen(community_code) >= ROUTE_CODE_MAX || (num_from >= 0 && num_to < num_from))
@@ -199,11 +199,23 @@ int route_places_add_gazetteer(route_places *self, const char *name, const char 
         return -1;
     gaz_range *r = &self->ranges[self->nranges];
     *r = (gaz_range){.from = num_from < 0 ? -1 : num_from, .to = num_to, .street = -1,
-                     .next = self->places[p].ranges};
+                     .next = self->places[p].ranges, .approximate = approximate && num_from >= 0};
     snprintf(r->street_code, sizeof r->street_code, "%s", street_code);
     snprintf(r->community, sizeof r->community, "%s", community_code);
     self->places[p].ranges = (int32_t)self->nranges++;
     return 0;
+}
+
+int route_places_add_gazetteer(route_places *self, const char *name, const char *street_code,
+                               const char *community_code, long num_from, long num_to)
+{
+    return add_gazetteer(self, name, street_code, community_code, num_from, num_to, 0);
+}
+
+int route_places_add_gazetteer_approx(route_places *self, const char *name, const char *street_code,
+                                      const char *community_code, long num_from, long num_to)
+{
+    return add_gazetteer(self, name, street_code, community_code, num_from, num_to, 1);
 }
 
 typedef struct {
@@ -274,6 +286,14 @@ int route_places_build(route_places *self)
     return 0;
 }
 
+const char *route_places_street_name(const route_places *self, const char *code)
+{
+    for (size_t i = 0; i < self->nplaces; i++)
+        if (self->places[i].level == LEVEL_STREET && strcmp(self->places[i].code, code) == 0)
+            return self->places[i].name;
+    return code;
+}
+
 size_t route_places_count(const route_places *self)
 {
     return self->nused;
@@ -309,16 +329,16 @@ static int load_gazetteer(route_places *self, PGconn *pg, char *err, size_t errl
 {
     PGresult *res = db_query(pg, "load gazetteer",
                              "SELECT name, street_code, coalesce(community_code, ''), coalesce(num_from, -1),"
-                             "       coalesce(num_to, -1) FROM gazetteer ORDER BY id", 0, NULL);
+                             "       coalesce(num_to, -1), source = 'shipped' FROM gazetteer ORDER BY id", 0, NULL);
     if (!res) {
         snprintf(err, errlen, "gazetteer: query failed (see log)");
         return -1;
     }
     int rc = 0;
     for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
-        rc = route_places_add_gazetteer(self, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1),
-                                        PQgetvalue(res, r, 2), atol(PQgetvalue(res, r, 3)),
-                                        atol(PQgetvalue(res, r, 4)));
+        rc = add_gazetteer(self, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), PQgetvalue(res, r, 2),
+                           atol(PQgetvalue(res, r, 3)), atol(PQgetvalue(res, r, 4)),
+                           strcmp(PQgetvalue(res, r, 5), "t") == 0);
         if (rc != 0)
             snprintf(err, errlen, "gazetteer: cannot add %s (empty name, bad range or out of memory)",
                      PQgetvalue(res, r, 0));

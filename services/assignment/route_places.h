@@ -9,6 +9,9 @@
  *   - the address is trusted over the content;
  *   - two different streets in the deciding text is an ambiguity: the street
  *     with the most mentions is proposed with a low score, never silently;
+ *   - a place found only in the content through community or village names
+ *     (青山村, 北村), with no street named, is proposed with a score under
+ *     any dispatch bar: such names recur in other cities;
  *   - nothing found: no street, score 0 (manual dispatch).
  * The result carries the rule, a reason a dispatcher can read ("matched
  * community 张村社区 → 中韩街道 in address") and a score in 0..1.
@@ -36,6 +39,7 @@ typedef struct {
     const char *rule;                            /* "community", "street", "gazetteer", "ambiguous" or "none" (static) */
     char        reason[ROUTE_REASON_MAX];        /* why, for people; truncated at a character boundary */
     double      score;                           /* confidence, 0..1 */
+    int         in_address;                      /* 1 when the address decided, 0 the content (or nothing) */
 } route_place_result;
 
 /* An empty set of places. NULL when out of memory. */
@@ -57,12 +61,22 @@ int route_places_add_community(route_places *self, const char *code, const char 
 int route_places_add_gazetteer(route_places *self, const char *name, const char *street_code,
                                const char *community_code, long num_from, long num_to);
 
+/* The same for a range known to be approximate (the shipped gazetteer's
+ * house-number ranges of roads that cross streets): a number in it alone
+ * does not dispatch. */
+int route_places_add_gazetteer_approx(route_places *self, const char *name, const char *street_code,
+                                      const char *community_code, long num_from, long num_to);
+
 /* Resolves parents and builds the matcher. Call once. 0 or -1 (out of memory). */
 int route_places_build(route_places *self);
 
-/* Loads every street and community in the regions table, and the gazetteer, and builds.
+/* Loads every street and community in the regions table, and the gazetteer
+ * (shipped rows with house numbers as approximate ranges), and builds.
  * NULL with "regions: reason" in err on failure (or when no street is there). */
 route_places *route_places_load(PGconn *pg, char *err, size_t errlen);
+
+/* The name of the street with this code (中韩街道), or the code itself when it is not loaded. */
+const char *route_places_street_name(const route_places *self, const char *code);
 
 /* Number of streets and communities in use (after build). */
 size_t route_places_count(const route_places *self);

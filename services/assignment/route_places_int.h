@@ -35,6 +35,7 @@ typedef struct {
     char    community[ROUTE_CODE_MAX];  /* "" when none */
     int32_t street;                     /* resolved at build; -1 when not loaded */
     int32_t next;                       /* next range of the same place, -1 */
+    int     approximate;                /* a shipped range: right for the road's main stretch only */
 } gaz_range;
 
 typedef struct {

@@ -1,9 +1,15 @@
 /* route_rules.h — everything a routing decision is made by, loaded together.
  *
  * The places (regions and gazetteer), the categories (tree, terms, hotline
- * names, urgency levels), the working calendar (data/holidays) and the
- * decider over them, from PostgreSQL and configuration:
- *   assignment.min_score (0.6), deadline.default_accept_minutes (120),
+ * names, urgency levels), the newest text model (table models), the conduct
+ * words, the places learned from settled orders (route_history.h), the
+ * places outside the jurisdiction (the districts and cities of
+ * <data.dir>/regions/districts.csv that are not loaded), the working
+ * calendar (data/holidays) and the decider over them, from PostgreSQL and
+ * configuration:
+ *   assignment.min_score (0.6), assignment.min_category_prob (0.5): a model
+ *   probability under it leaves the category to a dispatcher,
+ *   deadline.default_accept_minutes (120),
  *   deadline.default_resolve_days (3): limits when no category is found,
  *   calendar.dir (<data.dir>/holidays), calendar.utc_offset_minutes (480),
  *   geo.dir (<data.dir>/geo): district boundaries for coordinates,
@@ -24,6 +30,12 @@
 typedef struct {
     route_places *places;
     route_cat    *cats;
+    route_conduct *conduct;
+    route_juris  *juris;
+    route_history *history;
+    route_model  *model;           /* NULL until a model was trained */
+    int          *model_cat;       /* category of each model class */
+    int           model_version;
     route_geo    *geo;
     calendar     *calendar;
     int           day_minutes;     /* length of the working day */

@@ -28,7 +28,7 @@
 #define MAX_EXCLUDED 16     /* streets that returned one order in one cycle */
 
 enum { ARR_ID, ARR_STREET, ARR_COMMUNITY, ARR_RULE, ARR_REASONS, ARR_SCORE, ARR_OWNER, ARR_CO, ARR_CATEGORY,
-       ARR_ACCEPT_MS, ARR_RESOLVE_MS, NARRAYS };
+       ARR_ACCEPT_MS, ARR_RESOLVE_MS, ARR_ACCUSED, ARR_SPLIT, NARRAYS };
 
 struct route_worker {
     route_worker_opts   o;
@@ -38,6 +38,7 @@ struct route_worker {
     char               (*members)[MEMBER_BYTES];   /* deadline ids of the batch, 2 per order */
     char              **member_ptrs;
     int64_t            *due_ms;
+    int64_t            *linked;                    /* conduct parts created by the batch, to route */
     int64_t             last_claim_ms;
 };
 
@@ -49,27 +50,33 @@ static const char SQL_LOAD[] =
     "       (SELECT coalesce(string_agg(DISTINCT u.code, ','), '') FROM assignments a JOIN units u ON u.id = a.unit_id"
     "         WHERE a.complaint_id = c.id AND NOT a.active AND a.role = 'owner' AND a.cycle = c.cycle),"
     "       (extract(epoch FROM now()) * 1000)::bigint, c.lon IS NOT NULL AND c.lat IS NOT NULL,"
-    "       coalesce(c.lon, 0), coalesce(c.lat, 0)"
+    "       coalesce(c.lon, 0), coalesce(c.lat, 0), c.link_id IS NOT NULL"
     "  FROM complaints c WHERE c.id = ANY($1::bigint[]) AND c.status IN ('new', 'returned') ORDER BY c.id";
 
 enum { L_ID, L_TICKET, L_ADDRESS, L_CONTENT, L_CATEGORY, L_URGENCY, L_RETURNS, L_RETURNED_BY, L_NOW_MS, L_HAS_COORDS,
-       L_LON, L_LAT };
+       L_LON, L_LAT, L_CONDUCT_PART };
 
-/* $1..$11 the batch's arrays. Returns one row per order that moved: idx
+/* $1..$13 the batch's arrays. Returns one row per order that moved: idx
  * (1-based position in the arrays), status, unit code and name, reasons,
- * accept deadline id and due ms, resolve deadline id and due ms. */
+ * accept deadline id and due ms, resolve deadline id and due ms, and the id
+ * of the conduct part created for a split letter (NULL when none). The
+ * conduct part is a complaint of its own, ticket '<ticket>-J', link_id the
+ * letter's, status 'new': the worker puts it on the routing stream after the
+ * commit (the reconciler would find it otherwise), and routing sends it to
+ * discipline inspection. The unique ticket and link_id make it once per letter. */
 static const char SQL_WRITE[] =
     "WITH input AS ("
     "  SELECT t.idx, t.complaint_id, t.street_code, t.community_code, t.rule, t.score, t.category,"
-    "         t.accept_ms, t.resolve_ms, u.id AS unit_id, u.code AS unit_code, u.name AS unit_name,"
+    "         t.accept_ms, t.resolve_ms, t.split, coalesce(string_to_array(nullif(t.accused, ''), ','), '{}') AS accused,"
+    "         u.id AS unit_id, u.code AS unit_code, u.name AS unit_name,"
     "         u.id IS NOT NULL AS dispatch, cu.id AS co_id, cu.code AS co_code,"
     "         CASE WHEN t.owner IS NOT NULL AND u.id IS NULL"
     "              THEN t.reasons || '; no unit ' || t.owner || ', manual dispatch'"
     "              ELSE t.reasons END AS reasons"
     "  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[],"
-    "              $8::text[], $9::text[], $10::bigint[], $11::bigint[])"
+    "              $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::boolean[])"
     "       WITH ORDINALITY AS t(complaint_id, street_code, community_code, rule, reasons, score, owner, co,"
-    "                            category, accept_ms, resolve_ms, idx)"
+    "                            category, accept_ms, resolve_ms, accused, split, idx)"
     "  LEFT JOIN units u ON u.code = t.owner"
     "  LEFT JOIN units cu ON cu.code = t.co AND u.id IS NOT NULL"
     "), locked AS ("
@@ -77,7 +84,7 @@ static const char SQL_WRITE[] =
     "  WHERE c.id = ANY($1::bigint[]) AND c.status IN ('new', 'returned') ORDER BY c.id FOR UPDATE"
     "), moved AS ("
     "  UPDATE complaints c SET status = CASE WHEN i.dispatch THEN 'dispatched' ELSE 'manual' END,"
-    "         category = i.category, updated_at = now()"
+    "         category = i.category, accused_units = i.accused, updated_at = now()"
     "  FROM input i WHERE c.id = i.complaint_id AND c.id IN (SELECT id FROM locked)"
     "    AND c.status IN ('new', 'returned')"
     "  RETURNING c.id, c.status, c.cycle"
@@ -92,7 +99,8 @@ static const char SQL_WRITE[] =
     "  INSERT INTO assignments (complaint_id, unit_id, role, street_code, community_code, category, rule, reasons,"
     "                           score, cycle)"
     "  SELECT i.complaint_id, i.co_id, 'co', i.street_code, i.community_code, i.category, 'category',"
-    "         'department regulating ' || i.category, i.score, m.cycle"
+    "         'department regulating ' || coalesce((SELECT name FROM categories WHERE code = i.category), i.category),"
+    "         i.score, m.cycle"
     "  FROM moved m JOIN input i ON i.complaint_id = m.id WHERE m.status = 'dispatched' AND i.co_id IS NOT NULL"
     "), due AS ("
     "  INSERT INTO deadlines (complaint_id, kind, cycle, due_at, started_at, unit_id)"
@@ -115,6 +123,17 @@ static const char SQL_WRITE[] =
     "                            'street', i.street_code, 'community', i.community_code, 'unit', i.unit_code,"
     "                            'co', i.co_code, 'cycle', m.cycle)"
     "  FROM moved m JOIN input i ON i.complaint_id = m.id"
+    "), linked AS ("
+    "  INSERT INTO complaints (ticket_no, called_at, caller_name, caller_phone, address, content, urgency, lon, lat,"
+    "                          extra, import_id, source_row, request_key, link_id, accused_units)"
+    "  SELECT c.ticket_no || '-J', c.called_at, c.caller_name, c.caller_phone, c.address, c.content, c.urgency,"
+    "         c.lon, c.lat, c.extra, c.import_id, c.source_row, NULL, c.id, i.accused"
+    "  FROM moved m JOIN input i ON i.complaint_id = m.id JOIN complaints c ON c.id = m.id WHERE i.split"
+    "  ON CONFLICT DO NOTHING"
+    "  RETURNING id, link_id"
+    "), linked_logged AS ("
+    "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
+    "  SELECT l.id, 'assignment', 'created', jsonb_build_object('conduct_part_of', l.link_id) FROM linked l"
     "), due_by AS ("
     "  SELECT complaint_id, max(id) FILTER (WHERE kind = 'accept') AS accept_id,"
     "         max(due_ms) FILTER (WHERE kind = 'accept') AS accept_ms,"
@@ -123,12 +142,13 @@ static const char SQL_WRITE[] =
     "  FROM due GROUP BY complaint_id"
     ")"
     " SELECT i.idx, m.status, coalesce(i.unit_code, ''), coalesce(i.unit_name, ''), i.reasons,"
-    "        d.accept_id, d.accept_ms, d.resolve_id, d.resolve_ms"
+    "        d.accept_id, d.accept_ms, d.resolve_id, d.resolve_ms, l.id"
     " FROM moved m JOIN input i ON i.complaint_id = m.id"
-    " LEFT JOIN due_by d ON d.complaint_id = m.id"
+    " LEFT JOIN due_by d ON d.complaint_id = m.id LEFT JOIN linked l ON l.link_id = m.id"
     " ORDER BY i.idx";
 
-enum { W_IDX, W_STATUS, W_UNIT_CODE, W_UNIT_NAME, W_REASONS, W_ACCEPT_ID, W_ACCEPT_MS, W_RESOLVE_ID, W_RESOLVE_MS };
+enum { W_IDX, W_STATUS, W_UNIT_CODE, W_UNIT_NAME, W_REASONS, W_ACCEPT_ID, W_ACCEPT_MS, W_RESOLVE_ID, W_RESOLVE_MS,
+       W_LINKED };
 
 /* ---- array literals ---- */
 
@@ -155,7 +175,8 @@ route_worker *route_worker_new(const route_worker_opts *opts)
     self->members = calloc(2 * n, sizeof *self->members);
     self->member_ptrs = calloc(2 * n, sizeof *self->member_ptrs);
     self->due_ms = calloc(2 * n, sizeof *self->due_ms);
-    if (!self->items || !self->results || !self->members || !self->member_ptrs || !self->due_ms)
+    self->linked = calloc(n, sizeof *self->linked);
+    if (!self->items || !self->results || !self->members || !self->member_ptrs || !self->due_ms || !self->linked)
         route_worker_destroy(&self);
     return self;
 }
@@ -172,6 +193,7 @@ void route_worker_destroy(route_worker **self)
     free(w->members);
     free(w->member_ptrs);
     free(w->due_ms);
+    free(w->linked);
     free(w);
     *self = NULL;
 }
@@ -216,7 +238,8 @@ static void decide_one(route_worker *self, PGresult *orders, int r)
     route_input in = {.address = PQgetvalue(orders, r, L_ADDRESS), .content = PQgetvalue(orders, r, L_CONTENT),
                       .category_raw = PQgetvalue(orders, r, L_CATEGORY), .urgency = PQgetvalue(orders, r, L_URGENCY),
                       .exclude = &ex, .has_coords = strcmp(PQgetvalue(orders, r, L_HAS_COORDS), "t") == 0,
-                      .lon = atof(PQgetvalue(orders, r, L_LON)), .lat = atof(PQgetvalue(orders, r, L_LAT))};
+                      .lon = atof(PQgetvalue(orders, r, L_LON)), .lat = atof(PQgetvalue(orders, r, L_LAT)),
+                      .conduct_part = strcmp(PQgetvalue(orders, r, L_CONDUCT_PART), "t") == 0};
     route_decide(&self->o.rules->decider, &in, d);
     long returns = atol(PQgetvalue(orders, r, L_RETURNS));
     if (self->o.max_returns > 0 && returns >= self->o.max_returns) {
@@ -230,10 +253,20 @@ static void decide_one(route_worker *self, PGresult *orders, int r)
     }
 }
 
+/* The accused unit codes of d as one comma list into buf. */
+static const char *accused_list(const route_decision *d, char *buf, size_t cap)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < d->naccused; k++)
+        route_say(buf, cap, &n, "%s%s", k ? "," : "", d->accused[k]);
+    return buf;
+}
+
 /* Decides every loaded order and fills the arrays of the write. 0 or -1 (out of memory). */
 static int decide(route_worker *self, PGresult *orders)
 {
-    char score[32], accept[32], resolve[32];
+    char score[32], accept[32], resolve[32], accused[ROUTE_CONDUCT_MAX * ROUTE_UNIT_CODE_MAX];
     arrays_start(self);
     for (int r = 0; r < PQntuples(orders); r++) {
         decide_one(self, orders, r);
@@ -254,7 +287,9 @@ static int decide(route_worker *self, PGresult *orders)
             sqlarr_add_text(&self->arr[ARR_CO], *d->co_code ? d->co_code : NULL) != 0 ||
             sqlarr_add_text(&self->arr[ARR_CATEGORY], d->category_code) != 0 ||
             sqlarr_add(&self->arr[ARR_ACCEPT_MS], accept) != 0 ||
-            sqlarr_add(&self->arr[ARR_RESOLVE_MS], resolve) != 0)
+            sqlarr_add(&self->arr[ARR_RESOLVE_MS], resolve) != 0 ||
+            sqlarr_add_text(&self->arr[ARR_ACCUSED], accused_list(d, accused, sizeof accused)) != 0 ||
+            sqlarr_add(&self->arr[ARR_SPLIT], d->split ? "t" : "f") != 0)
             return -1;
     }
     return 0;
@@ -326,6 +361,19 @@ static void publish(route_worker *self, PGresult *orders, PGresult *w, route_bat
     }
 }
 
+/* Puts the conduct parts the batch created on the routing stream. When Redis
+ * fails the reconciler finds them (they are 'new'). */
+static void enqueue_linked(route_worker *self, PGresult *w)
+{
+    size_t n = 0;
+    for (int r = 0; r < PQntuples(w); r++)
+        if (!PQgetisnull(w, r, W_LINKED))
+            self->linked[n++] = strtoll(PQgetvalue(w, r, W_LINKED), NULL, 10);
+    if (n && queue_add(self->o.queue, self->linked, n) != 0)
+        log_warn("Redis: %zu conduct parts wait for routing but could not be enqueued (%s); the reconciler will",
+                 n, queue_errstr(self->o.queue));
+}
+
 /* Routes the n entries in self->items. 0 or -1. */
 static int handle(route_worker *self, size_t n, route_batch_stats *st)
 {
@@ -341,6 +389,7 @@ static int handle(route_worker *self, size_t n, route_batch_stats *st)
         goto cleanup;       /* one statement: nothing of it was committed */
     if (w) {
         add_timers(self, w);
+        enqueue_linked(self, w);
         publish(self, orders, w, st);
     }
     st->skipped = n - st->dispatched - st->manual;

@@ -44,6 +44,7 @@ static const cli_command COMMANDS[] = {
     {"resume", cli_action_main},
     {"resolve", cli_action_main},
     {"callback", cli_action_main},
+    {"learn", cli_learn_main},
 };
 
 static void usage(FILE *out)
@@ -87,14 +88,17 @@ static void usage(FILE *out)
           "  user add|list|disable|enable|key|token|password ...\n"
           "                          who may act, with which role and unit (administrators; `jiesu user`\n"
           "                          prints the options)\n"
+          "  learn [FILE]            train routing's text model from a labelled export (CSV or XLSX with\n"
+          "                          content and category columns), or from the settled orders; prints\n"
+          "                          its macro-F1 on a held-back fifth (administrators, dispatchers)\n"
           "  help                    this text\n"
           "\n"
           "configuration: -c FILE, else the file named by $JIESU_CONFIG (key = value lines,\n"
           "[section] headers); any key can be overridden as JIESU_<KEY> (pg.conninfo ->\n"
-          "JIESU_PG_CONNINFO). Keys used here: pg.conninfo, redis.addr, redis.password_file,\n"
-          "<service>.router, data.dir, db.migrations_dir, regions.districts, report.timezone;\n"
-          "migrate: pg.owner_conninfo, pg.service_role, db.grants_file;\n"
-          "cli.timeout_seconds (5), cli.import_timeout_seconds (1800), cli.log_level (warn).\n"
+          "JIESU_PG_CONNINFO). Keys used here: cli.key_file (-k), keys.dir, <service>.router,\n"
+          "cli.timeout_seconds (5), cli.import_timeout_seconds (1800), cli.learn_timeout_seconds (600),\n"
+          "cli.connect_seconds (10), cli.log_level (warn); migrate: pg.owner_conninfo, pg.service_role,\n"
+          "db.grants_file, db.migrations_dir, data.dir, regions.districts.\n"
           "exit status: 0 on success, 1 when anything failed, 2 on a usage error.\n",
           out);
 }

@@ -17,7 +17,8 @@
 /* Groups with at least 2 orders not merged yet. Columns: parent id, parent
  * ticket, parent cycle, all ids, unmerged ids, count, category, address. */
 static const char SQL_REPEAT[] =
-    "SELECT g.p, p.ticket_no, p.cycle, g.all_ids, g.unmerged, g.n, g.category, g.address FROM ("
+    "SELECT g.p, p.ticket_no, p.cycle, g.all_ids, g.unmerged, g.n,"
+    "       coalesce((SELECT name FROM categories WHERE code = g.category), g.category), g.address FROM ("
     "  SELECT coalesce(min(parent_id), (array_agg(id ORDER BY called_at, id) FILTER (WHERE parent_id IS NULL))[1]) AS p,"
     "         array_agg(id ORDER BY called_at, id) AS all_ids, array_agg(id) FILTER (WHERE parent_id IS NULL) AS unmerged,"
     "         count(*) AS n, category, address"
@@ -50,7 +51,8 @@ static const char SQL_REPEAT_GROWN[] =
     "   AND orders <> $3::bigint[]";
 
 static const char SQL_REBOUND[] =
-    "SELECT DISTINCT ON (n.id) n.id, n.cycle, n.ticket_no, o.id, o.ticket_no, n.category, n.address,"
+    "SELECT DISTINCT ON (n.id) n.id, n.cycle, n.ticket_no, o.id, o.ticket_no,"
+    "       coalesce((SELECT name FROM categories WHERE code = n.category), n.category), n.address,"
     "       to_char(o.closed_at AT TIME ZONE 'UTC' + make_interval(mins => $2::int), 'YYYY-MM-DD HH24:MI'),"
     "       to_char(n.called_at AT TIME ZONE 'UTC' + make_interval(mins => $2::int), 'YYYY-MM-DD HH24:MI')"
     " FROM complaints n"

@@ -133,6 +133,15 @@ oom:
     return NULL;
 }
 
+int cols_field_of(const char *header, size_t len)
+{
+    char *key, *shown = normalise_header(header, len, 0, &key);
+    int f = shown && key[0] ? field_for(key) : -1;
+    free(shown);
+    free(key);
+    return f;
+}
+
 int cols_index(const cols_map *self, cols_field f)
 {
     return f < COL_COUNT ? self->index[f] : -1;

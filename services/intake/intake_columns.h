@@ -35,6 +35,10 @@ typedef struct cols_map cols_map;
 cols_map *cols_map_new(const char *const *headers, const size_t *lens, size_t n,
                        char *err, size_t errlen);
 
+/* The field a header names (after the same normalisation), or -1: for
+ * readers of other files that take the same columns (training exports). */
+int cols_field_of(const char *header, size_t len);
+
 /* The column holding field f, or -1 when the file has none. */
 int cols_index(const cols_map *self, cols_field f);
 

@@ -8,15 +8,15 @@
 #include "db.h"
 #include "intake_json.h"
 
-/* code, name, root name, hotline category; parents before their children. */
+/* code, name, root name (the official class), hotline category (an alias the
+ * hotline uses, else the category's name, which routing resolves too). */
 static const char SQL_SERVICES[] =
     "WITH RECURSIVE t AS ("
     "  SELECT code, name, parent_code, name AS root_name FROM categories WHERE parent_code IS NULL"
     "  UNION ALL"
     "  SELECT c.code, c.name, c.parent_code, t.root_name FROM categories c JOIN t ON c.parent_code = t.code"
     ") SELECT t.code, t.name, t.root_name,"
-    "         coalesce((SELECT min(a.hotline_name) FROM category_aliases a WHERE a.category_code = t.code),"
-    "                  CASE WHEN t.parent_code IS NULL THEN t.name ELSE t.root_name || '-' || t.name END)"
+    "         coalesce((SELECT min(a.hotline_name) FROM category_aliases a WHERE a.category_code = t.code), t.name)"
     "    FROM t ORDER BY t.code";
 
 enum { COL_CODE, COL_NAME, COL_GROUP, COL_CATEGORY };

@@ -21,7 +21,8 @@ static const char QUERY_LIMIT_SQL[] = "SET LOCAL statement_timeout = 2000";
 /* The columns of one request, over complaints c and its owner's assignment a and unit u. */
 #define REQUEST_COLUMNS                                                                             \
     "c.ticket_no, CASE WHEN c.status IN ('resolved', 'closed') THEN 'closed' ELSE 'open' END,"      \
-    " c.status, coalesce(c.category, c.category_raw), coalesce(c.category_raw, c.category),"        \
+    " c.status, coalesce(c.category, c.category_raw),"                                            \
+    " coalesce(c.category_raw, (SELECT name FROM categories WHERE code = c.category), c.category),"        \
     " c.content, u.name, to_json(c.called_at) #>> '{}', to_json(c.updated_at) #>> '{}', c.address," \
     " coalesce(cr.name, sr.name), round(c.lat::numeric, 3), round(c.lon::numeric, 3)"
 enum { R_TICKET, R_STATUS, R_NOTES, R_CODE, R_NAME, R_CONTENT, R_AGENCY, R_CALLED, R_UPDATED, R_ADDRESS,

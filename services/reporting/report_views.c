@@ -17,7 +17,7 @@
 #define SEEN_ORDER "(SELECT id FROM complaints WHERE ticket_no = $2 AND principal_sees($1::int, id))"
 
 static const view_section ORDER[] = {
-    {"order", "ll", "---np-t-------t", 1,
+    {"order", "ll", "---np-t----------t", 1,
      "SELECT c.ticket_no AS ticket, c.status || ' (since ' || to_char(c.updated_at, " TIME_FMT ") || ')' AS status,"
      "       to_char(c.called_at, " TIME_FMT ") AS called, coalesce(c.caller_name, '') AS caller,"
      "       coalesce(c.caller_phone, '') AS phone, c.address,"
@@ -25,7 +25,14 @@ static const view_section ORDER[] = {
      "       coalesce(cat.name || ' (' || c.category || ')', '-') AS category,"
      "       c.cycle || ' (returns this cycle: ' || c.returns || ')' AS cycle,"
      "       coalesce(nullif(c.urgency, ''), '-') AS urgency,"
-     "       coalesce('import ' || c.import_id || ', row ' || c.source_row, '-') AS imported, c.content"
+     "       coalesce('import ' || c.import_id || ', row ' || c.source_row, '-') AS imported,"
+     "       coalesce(CASE WHEN (SELECT role FROM principals WHERE id = $1::int) = 'discipline'"
+     "                     THEN nullif(array_to_string(c.accused_units, ', '), '') || ' (never given this order)' END,"
+     "                '-') AS accuses,"
+     "       coalesce((SELECT 'the conduct part of ' || l.ticket_no FROM complaints l WHERE l.id = c.link_id),"
+     "                (SELECT 'its conduct part is ' || l.ticket_no || ' (discipline inspection)' FROM complaints l"
+     "                  WHERE l.link_id = c.id AND principal_sees($1::int, l.id)), '-') AS conduct,"
+     "       c.content"
      "  FROM complaints c LEFT JOIN categories cat ON cat.code = c.category"
      " WHERE c.id = " SEEN_ORDER},
     {"assignment (owner, co-handler; the reasons are routing's)", "llllrll", "------t",

@@ -25,7 +25,7 @@ post() {
 curl -s -o "$o311/services.json" "$api/services.json"
 check_eq "GET /services.json lists every category" "$(sql "SELECT count(*) FROM categories")" \
     "$(jq length "$o311/services.json")"
-check_eq "a service has code, name and group" "垃圾清运 环境卫生" \
+check_eq "a service has code, name and group (its official class)" "垃圾清运 城乡建设" \
     "$(jq -r '.[] | select(.service_code == "env.garbage") | .service_name + " " + .group' "$o311/services.json")"
 
 status=$(post ok service_code=env.garbage "description=小区门口垃圾桶满了，　三天没人清运" \

@@ -25,8 +25,11 @@ wait_for "every complaint routed" 60 sql_eq "SELECT count(*) FROM complaints WHE
 check_eq "no complaint left unrouted" 0 "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")"
 dispatched=$(sql "SELECT count(*) FROM complaints WHERE status = 'dispatched'")
 # About one sample row in ten names no place at all (data/sample/README.md); the
-# rest name a street, community, road or landmark routing knows: at least 85% go out.
-check "most complaints dispatched to a street office" test "$dispatched" -ge $((inserted * 85 / 100))
+# rest name a street, community, road or landmark routing knows. Those placed
+# only by a community in the content, a road's name alone or a house number in
+# a shipped (approximate) range wait for a dispatcher too (about one in ten
+# more): at least 70% go out.
+check "most complaints dispatched to a street office" test "$dispatched" -ge $((inserted * 70 / 100))
 check "complaints with no place wait for manual dispatch" test "$(sql "SELECT count(*) FROM complaints WHERE status = 'manual'")" -ge 1
 check_eq "one active assignment per complaint" "$inserted" \
     "$(sql "SELECT count(DISTINCT complaint_id) FROM assignments WHERE active")"

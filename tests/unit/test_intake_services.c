@@ -40,7 +40,7 @@ static void test_categories_table(void **state)
     assert_int_equal(json[strlen(json) - 1], ']');
     assert_non_null(strstr(json, "{\"service_code\":\"env.garbage\",\"service_name\":\"垃圾清运\","
                                  "\"description\":\"环境卫生-垃圾清运\",\"metadata\":false,"
-                                 "\"type\":\"realtime\",\"keywords\":\"\",\"group\":\"环境卫生\"}"));
+                                 "\"type\":\"realtime\",\"keywords\":\"\",\"group\":\"城乡建设\"}"));
     intake_services_destroy(&s);
     assert_null(s);
     PQfinish(pg);
@@ -56,7 +56,7 @@ static void test_category_without_alias(void **state)
                                  " VALUES ('env.unit_test', 'env', '测试子类', 60, 1)"), 0);
     intake_services *s = intake_services_load(pg, err, sizeof err);
     assert_non_null(s);
-    assert_string_equal(intake_services_category(s, "env.unit_test"), "环境卫生-测试子类");
+    assert_string_equal(intake_services_category(s, "env.unit_test"), "测试子类");   /* its name */
     intake_services_destroy(&s);
     db_rollback(pg);
     PQfinish(pg);

@@ -26,7 +26,7 @@ static int setup(void **state)
         assert_non_null(field[6]);
         int c = route_cat_add(rc, field[0], field[2], field[1], field[3], atoi(field[4]), atoi(field[5]));
         assert_true(c >= 0);
-        for (char *t = field[6], *term; (term = strsep(&t, "|")) != NULL;)
+        for (char *t = field[6], *term; *field[6] && (term = strsep(&t, "|")) != NULL;)
             assert_int_equal(route_cat_add_term(rc, c, term), 0);
     }
     fclose(f);

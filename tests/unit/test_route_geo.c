@@ -58,14 +58,30 @@ static void test_coordinates_decide_the_district(void **state)
     in.has_coords = 1;
     in.lon = LAOSHAN_LON;
     in.lat = LAOSHAN_LAT;
+    /* the point settles the district; a road's name without a house number still does not dispatch */
+    route_decide(&d, &in, &out);
+    assert_string_equal(out.place.street_code, "370212005");
+    assert_string_equal(out.place.rule, "gazetteer");
+    assert_non_null(strstr(out.reasons, "in district 370212"));
+    in.address = "海口路120号边上";
     route_decide(&d, &in, &out);
     assert_int_equal(out.owner, ROUTE_TO_STREET);
     assert_string_equal(out.owner_code, "370212005");
-    assert_non_null(strstr(out.reasons, "in district 370212"));
+    route_places *shipped = route_places_new();               /* the same ranges, as shipped: approximate */
+    assert_int_equal(route_places_add_street(shipped, "370212005", "金家岭街道", "金家岭"), 0);
+    assert_int_equal(route_places_add_gazetteer_approx(shipped, "海口路", "370212005", "", 100, 999), 0);
+    assert_int_equal(route_places_build(shipped), 0);
+    route_decider ds = d;
+    ds.places = shipped;
+    route_decide(&ds, &in, &out);
+    assert_int_equal(out.owner, ROUTE_TO_MANUAL);
+    assert_non_null(strstr(out.reasons, "approximate range"));
+    route_places_destroy(&shipped);
+    in.address = "海口路边上";
     in.lon = SHINAN_LON;
     in.lat = SHINAN_LAT;
     route_decide(&d, &in, &out);
-    assert_string_equal(out.owner_code, "370202014");
+    assert_string_equal(out.place.street_code, "370202014");
     in.lon = 121.2;
     in.lat = 35.8;
     route_decide(&d, &in, &out);                                /* outside every boundary: names alone */

@@ -408,6 +408,36 @@ static void test_conduct_category_and_working_time(void **state)
     route_worker_destroy(&w);
 }
 
+/* A letter that reports a problem and accuses the office that would own it:
+ * the problem goes to the dispatcher, a linked conduct part to discipline
+ * inspection, once, with the accused office recorded on both. */
+static void test_split_letter_links_a_conduct_part(void **state)
+{
+    fixture *f = *state;
+    char buf[64];
+    route_batch_stats st;
+    route_worker *w = route_worker_new(&f->opts);
+    int64_t letter = complaint(f, "20", "new", "张村社区", "楼下有人私搭乱建彩钢房，村委会不作为");
+    route_one(f, w, letter);
+    assert_string_equal(owner(f, letter, buf, sizeof buf), "manual");
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE id = %lld AND category = 'building'"
+                                        " AND accused_units = '{370212001}'", (long long)letter), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active"
+                                        " AND reasons LIKE '%%the office accused would own it%%'", (long long)letter), 1);
+    int64_t part = fixture_num(f->pg, "SELECT id FROM complaints WHERE link_id = %lld AND ticket_no = '%s-20-J'"
+                                      " AND status = 'new' AND accused_units = '{370212001}'", (long long)letter, f->tag);
+    assert_true(part > letter);
+    step(w, &st);                                      /* the worker put the part on the stream */
+    assert_int_equal(st.entries, 1);
+    assert_string_equal(owner(f, part, buf, sizeof buf), "370212.discipline");
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE id = %lld AND category = 'conduct'",
+                                 (long long)part), 1);
+    fixture_exec(f->pg, "UPDATE complaints SET status = 'new' WHERE id = %lld", (long long)letter);
+    route_one(f, w, letter);                           /* routed again: still one conduct part */
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE link_id = %lld", (long long)letter), 1);
+    route_worker_destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -418,6 +448,7 @@ int main(void)
         cmocka_unit_test(test_reconcile_enqueues_lost_orders),
         cmocka_unit_test(test_returned_order_rerouted_without_the_unit),
         cmocka_unit_test(test_conduct_category_and_working_time),
+        cmocka_unit_test(test_split_letter_links_a_conduct_part),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

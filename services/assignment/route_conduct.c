@@ -1,0 +1,166 @@
+/* route_conduct.c — conduct terms and office words in the same clause (see route_conduct.h).
+ *
+ * One Aho–Corasick pass finds every conduct term and office word; for each
+ * conduct term the clause around it is found by walking to the nearest
+ * separators, and the office words inside it are the ones it is about.
+ */
+#include "route_conduct.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "route_ac.h"
+#include "route_mem.h"
+
+#define MAX_HITS    64
+#define OFFICE_BASE 100000      /* automaton values: terms below, office words from here */
+
+/* Words that name an office or an official, and whom they accuse. */
+static const struct {
+    const char *word;
+    const char *kind;
+} OFFICES[] = {
+    {"街道办", "street"}, {"办事处", "street"}, {"街道工作人员", "street"}, {"社区工作人员", "street"},
+    {"居委会", "street"}, {"村委会", "street"}, {"社区书记", "street"}, {"社区主任", "street"},
+    {"村支书", "street"}, {"村主任", "street"}, {"网格员", "street"},
+    {"城管", "zhifa"}, {"执法人员", "zhifa"}, {"执法队员", "zhifa"}, {"执法局", "zhifa"},
+    {"民警", "gongan"}, {"派出所", "gongan"}, {"交警", "jiaojing"},
+    {"公务员", ""}, {"干部", ""}, {"窗口", ""}, {"政府", ""},
+};
+#define NOFFICES (sizeof OFFICES / sizeof OFFICES[0])
+
+/* Clause separators: 。！？；， and their ASCII forms (intake folds full-width ones), line ends. */
+static const char *const SEPARATORS[] = {"。", "！", "？", "；", "，", "!", "?", ";", ",", "\n", "\r", NULL};
+
+struct route_conduct {
+    route_ac *ac;
+    char    **terms;
+    size_t    nterms, cap;
+};
+
+typedef struct {
+    int32_t value;
+    size_t  start, end;
+} hit;
+
+typedef struct {
+    hit    h[MAX_HITS];
+    size_t n;
+} hit_list;
+
+route_conduct *route_conduct_new(void)
+{
+    route_conduct *self = calloc(1, sizeof *self);
+    if (!self || !(self->ac = route_ac_new())) {
+        free(self);
+        return NULL;
+    }
+    for (size_t i = 0; i < NOFFICES; i++)
+        if (route_ac_add(self->ac, OFFICES[i].word, strlen(OFFICES[i].word), (int32_t)(OFFICE_BASE + i)) != 0) {
+            route_conduct_destroy(&self);
+            return NULL;
+        }
+    return self;
+}
+
+void route_conduct_destroy(route_conduct **self)
+{
+    if (!self || !*self)
+        return;
+    for (size_t i = 0; i < (*self)->nterms; i++)
+        free((*self)->terms[i]);
+    free((*self)->terms);
+    route_ac_destroy(&(*self)->ac);
+    free(*self);
+    *self = NULL;
+}
+
+int route_conduct_add_term(route_conduct *self, const char *term)
+{
+    if (!*term || route_grow((void **)&self->terms, &self->cap, self->nterms + 1, sizeof *self->terms) != 0)
+        return -1;
+    char *copy = strdup(term);
+    if (!copy || route_ac_add(self->ac, term, strlen(term), (int32_t)self->nterms) != 0) {
+        free(copy);
+        return -1;
+    }
+    self->terms[self->nterms++] = copy;
+    return 0;
+}
+
+int route_conduct_build(route_conduct *self)
+{
+    return route_ac_build(self->ac);
+}
+
+static int on_hit(void *ctx, int32_t value, size_t start, size_t end)
+{
+    hit_list *l = ctx;
+    if (l->n < MAX_HITS)
+        l->h[l->n++] = (hit){value, start, end};
+    return 0;
+}
+
+/* The length of the separator at text[i], or 0. */
+static size_t separator_at(const char *text, size_t i)
+{
+    for (const char *const *s = SEPARATORS; *s; s++) {
+        size_t k = strlen(*s);
+        if (strncmp(text + i, *s, k) == 0)
+            return k;
+    }
+    return 0;
+}
+
+/* The clause around text[start, end): [*from, *to). */
+static void clause_of(const char *text, size_t len, size_t start, size_t end, size_t *from, size_t *to)
+{
+    size_t a = 0, b = end, k;
+    for (size_t p = start; p-- > 0;)
+        if (((unsigned char)text[p] & 0xC0) != 0x80 && (k = separator_at(text, p)) != 0) {
+            a = p + k;
+            break;
+        }
+    while (b < len && !separator_at(text, b))
+        b++;
+    *from = a;
+    *to = b;
+}
+
+/* Records the clause [from, to) of conduct term t if an office word lies inside it. */
+static void judge(const route_conduct *self, const hit_list *l, const hit *t, size_t from, size_t to,
+                  route_conduct_result *out)
+{
+    for (int k = 0; k < out->n; k++)
+        if (out->hit[k].clause_start == from)
+            return;                               /* this clause is already counted */
+    for (size_t j = 0; j < l->n && out->n < ROUTE_CONDUCT_MAX; j++) {
+        const hit *o = &l->h[j];
+        if (o->value < OFFICE_BASE || o->start < from || o->end > to)
+            continue;
+        size_t i = (size_t)(o->value - OFFICE_BASE);
+        out->hit[out->n++] = (route_conduct_hit){.term = self->terms[t->value], .office = OFFICES[i].word,
+                                                 .accused_kind = OFFICES[i].kind, .clause_start = from,
+                                                 .clause_end = to};
+        out->clause_bytes += to - from;
+        return;
+    }
+}
+
+void route_conduct_find(const route_conduct *self, const char *text, route_conduct_result *out)
+{
+    hit_list l = {.n = 0};
+    memset(out, 0, sizeof *out);
+    if (!text)
+        return;
+    size_t len = strlen(text);
+    route_ac_scan(self->ac, text, len, on_hit, &l);
+    for (size_t i = 0; i < l.n && out->n < ROUTE_CONDUCT_MAX; i++) {
+        if (l.h[i].value >= OFFICE_BASE)
+            continue;
+        size_t from, to;
+        clause_of(text, len, l.h[i].start, l.h[i].end, &from, &to);
+        judge(self, &l, &l.h[i], from, to, out);
+    }
+}

@@ -1,0 +1,55 @@
+/* route_conduct.h — does a complaint accuse officials, and whom.
+ *
+ * A complaint is about officials' conduct when a conduct term (不作为,
+ * 吃拿卡要, 态度恶劣, 推诿 ... — the terms of the conduct category) and a word
+ * naming an office or an official (街道办, 居委会, 城管, 网格员, 民警 ...) stand
+ * in the same clause: the text between two of 。！？；， (or their ASCII
+ * forms) or line ends. Anywhere in a long letter is not enough: "政府" in the
+ * first paragraph and "不作为" in the fifth accuse nobody. Conduct words about
+ * shop owners, neighbours or 物业 never count (those are not office words).
+ *
+ * Each office word says which unit it accuses: the street office of the
+ * place (街道办, 居委会, 村委会, 网格员: communities belong to their street),
+ * a department kind of the place's district (城管 → zhifa, 民警 → gongan), or
+ * no unit in particular (政府, 干部, 窗口).
+ *
+ * Build once (route_conduct_add_term for every conduct term, then
+ * route_conduct_build); finding is read-only, allocates nothing. Strings in
+ * results are owned by the detector.
+ */
+#ifndef JIESU_ROUTE_CONDUCT_H
+#define JIESU_ROUTE_CONDUCT_H
+
+#include <stddef.h>
+
+#define ROUTE_CONDUCT_MAX 4     /* accusing clauses reported */
+
+typedef struct {
+    const char *term;           /* the conduct term */
+    const char *office;         /* the office word in the same clause */
+    const char *accused_kind;   /* "street", a department kind ("zhifa"), or "" (no unit in particular) */
+    size_t      clause_start, clause_end;   /* bytes of the clause */
+} route_conduct_hit;
+
+typedef struct {
+    int               n;                       /* accusing clauses found (at most ROUTE_CONDUCT_MAX) */
+    route_conduct_hit hit[ROUTE_CONDUCT_MAX];
+    size_t            clause_bytes;            /* bytes of the text in accusing clauses */
+} route_conduct_result;
+
+typedef struct route_conduct route_conduct;
+
+route_conduct *route_conduct_new(void);
+
+/* Adds a conduct term. 0 or -1 (empty, after build, out of memory). */
+int route_conduct_add_term(route_conduct *self, const char *term);
+
+/* Freezes the automaton. 0 or -1. */
+int route_conduct_build(route_conduct *self);
+
+/* Finds the accusing clauses of text (may be NULL). */
+void route_conduct_find(const route_conduct *self, const char *text, route_conduct_result *out);
+
+void route_conduct_destroy(route_conduct **self);
+
+#endif

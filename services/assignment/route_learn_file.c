@@ -1,0 +1,139 @@
+/* route_learn_file.c — reading a labelled export for training (see route_learn_file.h). */
+#include "route_learn_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "intake_columns.h"
+#include "intake_source.h"
+#include "text.h"
+
+/* Header names of a label column besides intake's category column. */
+static const char *const LABEL_HEADERS[] = {"label", "一级分类", "分类", "类别", "最终分类", "一级标签", NULL};
+
+typedef struct {
+    int text, label;     /* column indices, -1 until found */
+} columns;
+
+static int is_label_header(const char *h, size_t len)
+{
+    char norm[128];
+    size_t n = text_normalize(norm, sizeof norm, h, len);
+    if (n == (size_t)-1)
+        return 0;
+    for (char *p = norm; *p; p++)
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    for (const char *const *l = LABEL_HEADERS; *l; l++)
+        if (strcmp(norm, *l) == 0)
+            return 1;
+    return 0;
+}
+
+static int find_columns(const csv_record *rec, columns *c, char *err, size_t errlen)
+{
+    *c = (columns){-1, -1};
+    for (size_t i = 0; i < rec->nfields; i++) {
+        int f = cols_field_of(rec->fields[i], rec->lens[i]);
+        if (f == COL_CONTENT && c->text < 0)
+            c->text = (int)i;
+        else if ((f == COL_CATEGORY || is_label_header(rec->fields[i], rec->lens[i])) && c->label < 0)
+            c->label = (int)i;
+    }
+    if (c->text >= 0 && c->label >= 0)
+        return 0;
+    snprintf(err, errlen, "no %s column in the header (a text column: 诉求内容, 内容, content; a label column: "
+             "诉求类型, 问题类型, category, label, 一级分类)", c->text < 0 ? "text" : "label");
+    return -1;
+}
+
+/* Reads the rows of an open file. */
+static long read_rows(int fd, const char *path, route_learn_row_fn fn, void *ctx, char *err, size_t errlen)
+{
+    char why[512];
+    intake_source *src = intake_source_open(fd, path, NULL, why, sizeof why);
+    if (!src) {
+        snprintf(err, errlen, "%s", why);
+        return -1;
+    }
+    csv_record rec;
+    columns c = {-1, -1};
+    long rows = 0;
+    int r;
+    while ((r = intake_source_read(src, &rec)) == 1) {
+        if (c.text < 0) {
+            if (find_columns(&rec, &c, err, errlen) != 0)
+                break;
+            continue;
+        }
+        if (rec.status != CSV_OK || (size_t)c.text >= rec.nfields || (size_t)c.label >= rec.nfields ||
+            !rec.lens[c.text] || !rec.lens[c.label])
+            continue;
+        if (fn(ctx, rec.fields[c.text], rec.fields[c.label]) != 0) {
+            snprintf(err, errlen, "row %llu: cannot keep it (out of memory)", (unsigned long long)rec.record_no);
+            break;
+        }
+        rows++;
+    }
+    if (r < 0)
+        snprintf(err, errlen, "%s", intake_source_errstr(src));
+    long out = r == 0 && c.text >= 0 ? rows : -1;
+    if (r == 0 && c.text < 0)
+        snprintf(err, errlen, "the file is empty (no header row)");
+    intake_source_destroy(&src);
+    return out;
+}
+
+/* Prefixes err with the file's name. */
+static void name_error(const char *name, char *err, size_t errlen)
+{
+    char tmp[1024];
+    snprintf(tmp, sizeof tmp, "%s", err);
+    snprintf(err, errlen, "%s: %s", name, tmp);
+}
+
+long route_learn_file_read(const char *path, route_learn_row_fn fn, void *ctx, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    long n = read_rows(fd, path, fn, ctx, err, errlen);
+    close(fd);
+    if (n < 0)
+        name_error(path, err, errlen);
+    return n;
+}
+
+long route_learn_file_read_bytes(const void *data, size_t len, route_learn_row_fn fn, void *ctx, char *err,
+                                 size_t errlen)
+{
+    char path[64];
+    int fd = memfd_create("jiesu-learn", MFD_CLOEXEC);
+    const char *p = data;
+    for (size_t done = 0; fd >= 0 && done < len;) {
+        ssize_t w = write(fd, p + done, len - done);
+        if (w <= 0) {
+            close(fd);
+            fd = -1;
+        } else {
+            done += (size_t)w;
+        }
+    }
+    if (fd < 0 || lseek(fd, 0, SEEK_SET) != 0) {
+        snprintf(err, errlen, "the file sent: cannot hold %zu bytes in memory (%s)", len, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);   /* XLSX is opened by name */
+    long n = read_rows(fd, path, fn, ctx, err, errlen);
+    close(fd);
+    if (n < 0)
+        name_error("the file sent", err, errlen);
+    return n;
+}

@@ -1,0 +1,28 @@
+/* route_learn_file.h — the labelled texts of a historical export, for training.
+ *
+ * The file is read like an import (services/intake: CSV in UTF-8 or
+ * GB18030, or the first sheet of an XLSX workbook). Its columns are found by
+ * header: the text is the complaint's content column as intake names it
+ * (诉求内容, 内容, content ...); the label is the category column as intake
+ * names it (诉求类型, 问题类型, category ...) or one of the names
+ * classification exports use (label, 一级分类, 分类, 类别, 最终分类). Rows
+ * without a text or a label are skipped.
+ */
+#ifndef JIESU_ROUTE_LEARN_FILE_H
+#define JIESU_ROUTE_LEARN_FILE_H
+
+#include <stddef.h>
+
+/* Called for each labelled row; non-zero stops the reading with an error. */
+typedef int (*route_learn_row_fn)(void *ctx, const char *text, const char *label);
+
+/* Reads the file at path. Returns the number of rows handed to fn, or -1
+ * with "file: reason" in err (unreadable, no text or label column, bad
+ * format, fn failed). */
+long route_learn_file_read(const char *path, route_learn_row_fn fn, void *ctx, char *err, size_t errlen);
+
+/* The same for a file's bytes held in memory (a request's payload). */
+long route_learn_file_read_bytes(const void *data, size_t len, route_learn_row_fn fn, void *ctx, char *err,
+                                 size_t errlen);
+
+#endif

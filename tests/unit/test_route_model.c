@@ -1,0 +1,164 @@
+/* test_route_model.c — the text model: features, training on a small set
+ * written here, calibrated probabilities, evidence, the stored blob, and
+ * reading a labelled export the way `jiesu learn FILE` does. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "route_learn.h"
+#include "route_learn_file.h"
+#include "route_model.h"
+
+/* Three categories, texts made of a place, a problem of the category and a plea. */
+static const char *const PLACES[] = {"小区门口", "楼下", "路口", "菜市场旁", "学校附近", "公园里", "广场上", "河边"};
+static const char *const PROBLEMS[3][4] = {
+    {"晚上噪音扰民", "广场舞音响太吵", "装修噪声很大", "半夜施工吵得睡不着"},
+    {"垃圾堆积没人清运", "垃圾桶满溢发臭", "生活垃圾散落一地", "垃圾好几天没清"},
+    {"车辆乱停占道", "违章停车堵住消防通道", "僵尸车长期占用车位", "乱停车导致拥堵"},
+};
+static const char *const CODES[3] = {"noise", "env.garbage", "traffic.parking"};
+static const char *const PLEAS[] = {"请尽快处理", "希望有关部门管一管", "多次反映无果"};
+
+static route_learn_set *written_set(void)
+{
+    char text[256];
+    route_learn_set *s = route_learn_set_new(14);
+    assert_non_null(s);
+    for (int c = 0; c < 3; c++)
+        for (int p = 0; p < 8; p++)
+            for (int k = 0; k < 4; k++) {
+                snprintf(text, sizeof text, "%s%s，%s", PLACES[p], PROBLEMS[c][k], PLEAS[(p + k) % 3]);
+                assert_int_equal(route_learn_set_add(s, text, CODES[c]), 0);
+            }
+    assert_int_equal(route_learn_set_add(s, "", "noise"), 1);           /* empty texts are skipped */
+    assert_int_equal(route_learn_set_count(s), 96);
+    return s;
+}
+
+static void test_features_fold_digits_and_case(void **state)
+{
+    (void)state;
+    route_model_feats a = {0}, b = {0};
+    assert_int_equal(route_model_featurize("3号楼ABC", strlen("3号楼ABC"), 16, &a), 0);
+    assert_int_equal(route_model_featurize("7 号楼abc", strlen("7 号楼abc"), 16, &b), 0);
+    assert_int_equal(a.n, b.n);                       /* digits are one symbol, case and spaces do not count */
+    assert_memory_equal(a.bucket, b.bucket, a.n * sizeof a.bucket[0]);
+    assert_int_equal(a.n, 6 + 5);                    /* 6 characters, 5 pairs */
+    for (size_t i = 1; i < a.n; i++)
+        assert_true(a.bucket[i - 1] < a.bucket[i]);   /* increasing, as liblinear needs */
+    route_model_feats_free(&a);
+    route_model_feats_free(&b);
+}
+
+static void test_trains_measures_and_classifies(void **state)
+{
+    (void)state;
+    char err[256];
+    route_learn_stats st;
+    route_learn_set *s = written_set();
+    route_model *m = route_learn_train(s, &(route_learn_opts){.holdout = 1}, &st, err, sizeof err);
+    assert_non_null(m);
+    assert_int_equal(st.texts, 96);
+    assert_int_equal(st.classes, 3);
+    assert_int_equal(st.test, 18);                   /* every fifth text of each class: 6 of 32, three times */
+    assert_int_equal(st.train, 78);
+    assert_true(st.macro_f1 > 0.9);
+    assert_true(st.temperature > 0);
+    route_model_result r;
+    const char *text = "河边有人乱停车，堵住消防通道";
+    route_model_classify(m, text, &r);
+    assert_int_equal(r.ntop, 3);
+    assert_string_equal(route_model_class(m, (size_t)r.top[0]), "traffic.parking");
+    assert_true(r.prob[0] > r.prob[1] && r.prob[1] >= r.prob[2]);
+    assert_true(r.prob[0] + r.prob[1] + r.prob[2] > 0.999 && r.prob[0] + r.prob[1] + r.prob[2] < 1.001);
+    assert_true(r.nevidence >= 1);                    /* the n-grams that weighed most are words of the text */
+    for (int e = 0; e < r.nevidence; e++) {
+        assert_true(r.evidence[e].start + r.evidence[e].len <= strlen(text));
+        assert_true(r.evidence[e].weight > 0);
+    }
+    route_model_destroy(&m);
+    assert_null(m);
+    route_learn_set_destroy(&s);
+}
+
+static void test_blob_round_trip(void **state)
+{
+    (void)state;
+    char err[256];
+    route_learn_stats st;
+    route_learn_set *s = written_set();
+    route_model *m = route_learn_train(s, &(route_learn_opts){.holdout = 1}, &st, err, sizeof err);
+    unsigned char *blob;
+    size_t len;
+    assert_int_equal(route_model_blob(m, &blob, &len), 0);
+    route_model *back = route_model_from_blob(blob, len, err, sizeof err);
+    assert_non_null(back);
+    double a[3], b[3];
+    route_model_scores(m, "楼下垃圾桶满溢发臭", a);
+    route_model_scores(back, "楼下垃圾桶满溢发臭", b);
+    assert_memory_equal(a, b, sizeof a);
+    assert_null(route_model_from_blob(blob, len - 1, err, sizeof err));     /* cut short */
+    assert_non_null(strstr(err, "do not hold"));
+    blob[0] = 'X';
+    assert_null(route_model_from_blob(blob, len, err, sizeof err));
+    assert_non_null(strstr(err, "bad header"));
+    free(blob);
+    route_model_destroy(&back);
+    route_model_destroy(&m);
+    route_learn_set_destroy(&s);
+}
+
+static void test_refuses_what_it_cannot_learn(void **state)
+{
+    (void)state;
+    char err[256];
+    route_learn_stats st;
+    route_learn_set *s = route_learn_set_new(0);
+    assert_int_equal(route_learn_set_add(s, "噪音扰民", "noise"), 0);
+    assert_int_equal(route_learn_set_add(s, "晚上很吵", "noise"), 0);
+    assert_null(route_learn_train(s, &(route_learn_opts){.holdout = 1}, &st, err, sizeof err));
+    assert_non_null(strstr(err, "at least two categories"));
+    assert_int_equal(route_learn_set_add(s, "垃圾没人清", "env.garbage"), 0);
+    assert_null(route_learn_train(s, &(route_learn_opts){.holdout = 1}, &st, err, sizeof err));
+    assert_non_null(strstr(err, "category env.garbage has 1 text"));
+    route_learn_set_destroy(&s);
+    assert_null(route_learn_set_new(9));
+}
+
+static int count_row(void *ctx, const char *text, const char *label)
+{
+    int *n = ctx;
+    (*n)++;
+    return strlen(text) && strlen(label) ? 0 : -1;
+}
+
+static void test_reads_a_labelled_export(void **state)
+{
+    (void)state;
+    char err[512];
+    int n = 0;
+    const char csv[] = "工单编号,诉求内容,诉求类型\r\n1,\"楼下噪音,很大\",环境保护\r\n2,,城乡建设\r\n3,垃圾没人清,城乡建设\r\n";
+    assert_int_equal(route_learn_file_read_bytes(csv, strlen(csv), count_row, &n, err, sizeof err), 2);
+    assert_int_equal(n, 2);                            /* the row without a text is skipped */
+    const char bad[] = "工单编号,诉求内容\n1,楼下噪音\n";
+    assert_int_equal(route_learn_file_read_bytes(bad, strlen(bad), count_row, &n, err, sizeof err), -1);
+    assert_non_null(strstr(err, "no label column"));
+    assert_int_equal(route_learn_file_read("/nonexistent/x.csv", count_row, &n, err, sizeof err), -1);
+    assert_non_null(strstr(err, "/nonexistent/x.csv"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_features_fold_digits_and_case),
+        cmocka_unit_test(test_trains_measures_and_classifies),
+        cmocka_unit_test(test_blob_round_trip),
+        cmocka_unit_test(test_refuses_what_it_cannot_learn),
+        cmocka_unit_test(test_reads_a_labelled_export),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

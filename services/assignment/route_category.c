@@ -303,6 +303,15 @@ void route_cat_classify(const route_cat *self, const char *raw_category, const c
     }
     if (text)
         classify_text(self, text, -1, out);
+    if (raw_category && raw_category[0]) {
+        /* The hotline named a category category_aliases lacks: say so, so the
+         * reason shows why the text decided (and what to add to the table). */
+        char text_reason[sizeof out->reason];
+        size_t len = 0;
+        snprintf(text_reason, sizeof text_reason, "%s", out->reason);
+        route_say(out->reason, sizeof out->reason, &len, "hotline category %s not mapped; %s", raw_category,
+                  text_reason);
+    }
 }
 
 void route_cat_watch(route_cat *self, int category)

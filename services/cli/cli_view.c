@@ -7,6 +7,7 @@
  *   jiesu alerts [--all] [--rung RUNG] [--limit N]   alerts for your unit (reporting)
  *   jiesu manual [--limit N]                   the manual dispatch queue (reporting)
  *   jiesu units [TEXT]                         units, by code or name (reporting)
+ *   jiesu profiles [NAME]                      import profiles, or one's text (intake)
  */
 #include "cli.h"
 
@@ -33,8 +34,7 @@ static void print_fields(const Jiesu__Table *t)
         }
 }
 
-/* Prints a table under its title: header and rows, or "(none)". */
-static void print_table(const Jiesu__Table *t, int titled)
+void cli_print_table(const Jiesu__Table *t, int titled)
 {
     if (titled)
         printf("\n%s:\n", t->title);
@@ -74,7 +74,7 @@ int cli_view(cli_ctx *ctx, const char *svc, const char *what, const char *name, 
         cli_error("%s: %s answered '%s', not a valid view.reply", what, svc, env->type);
     } else {
         for (size_t i = 0; i < reply->n_tables; i++)
-            print_table(reply->tables[i], reply->n_tables > 1 && !reply->tables[i]->fields);
+            cli_print_table(reply->tables[i], reply->n_tables > 1 && !reply->tables[i]->fields);
         if (*reply->note)
             printf("%s\n", reply->note);
         rc = 0;
@@ -135,4 +135,13 @@ int cli_units_main(cli_ctx *ctx, int argc, char **argv)
         return 2;
     }
     return cli_view(ctx, "reporting", "units", "units", argv + 1, argc - 1);
+}
+
+int cli_profiles_main(cli_ctx *ctx, int argc, char **argv)
+{
+    if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+        fprintf(stderr, "usage: jiesu profiles [NAME]\n");
+        return 2;
+    }
+    return cli_view(ctx, "intake", "profiles", "profiles", argv + 1, argc - 1);
 }

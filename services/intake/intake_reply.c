@@ -74,24 +74,22 @@ static Jiesu__Table *mapping_table(const intake_result *res)
     return t;
 }
 
+/* One record: the fields as columns, printed as "field  value" lines. */
 static Jiesu__Table *row_table(const intake_result *res, const intake_preview_row *p)
 {
-    static const char *const cols[] = {"field", "stored"};
-    char title[120], when[120];
+    const char *cols[COL_COUNT + 1], *cells[COL_COUNT + 1];
+    char title[120], when[sizeof p->value[0] + sizeof res->timezone + sizeof p->called_utc + 8];
     snprintf(title, sizeof title, "row %llu as it would be stored", (unsigned long long)p->row);
-    Jiesu__Table *t = table_new(title, "ll", cols, 2, COL_COUNT + 1, 1);
-    for (int f = 0; t && f < COL_COUNT; f++) {
-        const char *v = p->value[f];
-        if (f == COL_CALLED_AT) {
-            snprintf(when, sizeof when, "%s (%s) = %s", v, res->timezone, p->called_utc);
-            v = when;
-        }
-        const char *cells[] = {cols_field_name((cols_field)f), *v ? v : "-"};
-        if (table_add(t, cells) < 0)
-            jiesu__table__free_unpacked(t, NULL), t = NULL;
+    for (int f = 0; f < COL_COUNT; f++) {
+        cols[f] = cols_field_name((cols_field)f);
+        cells[f] = *p->value[f] ? p->value[f] : "-";
     }
-    const char *extra[] = {"extra", p->extra};
-    if (t && table_add(t, extra) < 0)
+    snprintf(when, sizeof when, "%s (%s) = %s", p->value[COL_CALLED_AT], res->timezone, p->called_utc);
+    cells[COL_CALLED_AT] = when;
+    cols[COL_COUNT] = "extra";
+    cells[COL_COUNT] = p->extra;
+    Jiesu__Table *t = table_new(title, "ll", cols, COL_COUNT + 1, 1, 1);
+    if (t && table_add(t, cells) < 0)
         jiesu__table__free_unpacked(t, NULL), t = NULL;
     return t;
 }

@@ -220,7 +220,9 @@ static int normalise_fields(intake_row *self, const cols_map *map, const csv_rec
     return 0;
 }
 
-/* Parses a coordinate in [-limit, limit] into out ("" when empty). 0 or -1. */
+/* Checks a coordinate in [-limit, limit] and writes it into out as the file
+ * gives it, every digit kept ("" when empty; a longer one than fits, at
+ * double precision). 0 or -1. */
 static int coordinate(const char *s, double limit, char out[32])
 {
     out[0] = '\0';
@@ -228,9 +230,12 @@ static int coordinate(const char *s, double limit, char out[32])
         return 0;
     char *end;
     double v = strtod(s, &end);
-    if (end == s || *end || !isfinite(v) || fabs(v) > limit)
-        return -1;
-    snprintf(out, 32, "%.10g", v);
+    if (end == s || *end || strspn(s, "0123456789.+-eE") != strlen(s) || !isfinite(v) || fabs(v) > limit)
+        return -1;          /* decimal only: strtod's hex and "nan" are no coordinates for PostgreSQL */
+    if (strlen(s) < 32)
+        memcpy(out, s, strlen(s) + 1);
+    else
+        snprintf(out, 32, "%.17g", v);
     return 0;
 }
 

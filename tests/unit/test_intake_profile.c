@@ -44,7 +44,7 @@ static void test_shipped_profiles(void **state)
     assert_string_equal(cn->timezone, "Asia/Shanghai");
     assert_int_equal(cn->dates, DATES_YMD | DATES_CN | DATES_EXCEL);
     assert_string_equal(nyc->timezone, "America/New_York");
-    assert_int_equal(nyc->dates, DATES_MDY | DATES_YMD);
+    assert_int_equal(nyc->dates, DATES_MDY | DATES_YMD | DATES_EXCEL);
     assert_int_equal(nyc->encoding, CSV_FORCE_UTF8);
     char alts[600];
     assert_string_equal(intake_profile_alts_text(nyc, COL_CONTENT, alts, sizeof alts),

@@ -140,6 +140,8 @@ static void test_rejections(void **state)
     expect_reject(fx, bad_lat, 10, "纬度", "not a latitude");
     const char *bad_lon[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "东经120", ""};
     expect_reject(fx, bad_lon, 10, "经度", "not a longitude");
+    const char *hex_lon[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "0x78", ""};
+    expect_reject(fx, hex_lon, 10, "经度", "not a longitude");
     const char *too_many[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "", "", "", "", "stray"};
     expect_reject(fx, too_many, 13, "(past the last header)", "13 fields, the header has 11");
     char long_id[80];
@@ -231,7 +233,7 @@ static void test_joined_fields(void **state)
     assert_string_equal(intake_row_value(fx->rows, COL_CATEGORY), "Noise - Residential");
     assert_string_equal(intake_row_value(fx->rows, COL_ADDRESS), "1006 GERARD AVENUE, BRONX, 10452");
     assert_string_equal(intake_row_value(fx->rows, COL_CALLED_AT), "2022-05-01 00:00:03");
-    assert_string_equal(intake_row_value(fx->rows, COL_LAT), "40.83065332");
+    assert_string_equal(intake_row_value(fx->rows, COL_LAT), "40.83065331987539");
     assert_string_equal(intake_row_extra(fx->rows), "{\"Status\":\"In Progress\"}");
     for (int i = 0; i < 14; i++)
         rl[i] = strlen(junction[i]);

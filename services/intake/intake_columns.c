@@ -66,8 +66,8 @@ struct cols_map {
 
 enum {
     USED_NOT = 0,
-    USED_FIELD,               /* by a field's first alternative: not in extra */
-    USED_EXTRA,               /* listed under extra, or in a later alternative: in extra, no warning */
+    USED_FIELD,               /* by a field's first alternative */
+    USED_EXTRA,               /* listed under extra, or in a later alternative: no warning */
 };
 
 const char *cols_field_name(cols_field f)
@@ -423,13 +423,13 @@ int cols_is_extra(const cols_map *self, size_t col)
 }
 
 size_t cols_extra_json(const cols_map *self, const char *const *fields, const size_t *lens,
-                       size_t n, char *dst, size_t cap)
+                       size_t n, const char *taken, char *dst, size_t cap)
 {
     size_t len = 0;
     int first = 1;
     intake_json_char(dst, cap, &len, '{');
     for (size_t c = 0; c < n && c < self->ncols; c++) {
-        if (self->used[c] == USED_FIELD || lens[c] == 0)
+        if ((taken ? taken[c] != 0 : self->used[c] == USED_FIELD) || lens[c] == 0)
             continue;
         if (!first)
             intake_json_char(dst, cap, &len, ',');

@@ -94,12 +94,14 @@ const char *cols_field_name(cols_field f);
 int cols_is_extra(const cols_map *self, size_t col);
 
 /* Writes the extra columns of one record (fields[0..n), valid UTF-8) as a
- * JSON object {"header":"value",...} into dst, leaving out empty values.
+ * JSON object {"header":"value",...} into dst: every column whose value no
+ * field of this row took (taken[c] == 0, taken NULL: by the map's first
+ * alternatives), leaving out empty values.
  * Returns the length the whole object needs, without the NUL, like
  * snprintf(): when it is >= cap, the output was cut and the caller retries
  * with a larger buffer. dst is NUL-terminated when cap > 0. */
 size_t cols_extra_json(const cols_map *self, const char *const *fields, const size_t *lens,
-                       size_t n, char *dst, size_t cap);
+                       size_t n, const char *taken, char *dst, size_t cap);
 
 /* Frees the map and sets *self to NULL. */
 void cols_map_destroy(cols_map **self);

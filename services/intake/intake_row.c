@@ -26,6 +26,8 @@ struct intake_row {
     size_t       extra_cap;
     char        *line;      /* the COPY line */
     size_t       line_cap;
+    char        *taken;     /* per column: its value went into a field of this row */
+    size_t       taken_cap;
     const char  *val[COL_COUNT];    /* the values of that line: in norm, or below */
     char         when[32], lon[32], lat[32];
 };
@@ -47,6 +49,7 @@ void intake_row_destroy(intake_row **self)
     free((*self)->norm);
     free((*self)->extra);
     free((*self)->line);
+    free((*self)->taken);
     free(*self);
     *self = NULL;
 }
@@ -176,6 +179,8 @@ static void normalise_field(intake_row *self, const cols_map *map, const csv_rec
     size_t jlen = strlen(join);
     for (size_t i = 0; i < ncols; i++) {
         size_t c = (size_t)cols[i], len = c < rec->nfields ? rec->lens[c] : 0;
+        if (c < rec->nfields)
+            self->taken[c] = 1;
         char *dst = self->norm + *at + (*at > start ? jlen : 0);
         size_t n = len ? text_normalize(dst, len + 1, rec->fields[c], len) : 0;
         if (n == (size_t)-1) {          /* cannot happen (normalising never lengthens); keep the text */
@@ -209,8 +214,10 @@ static int normalise_fields(intake_row *self, const cols_map *map, const csv_rec
         }
         need += longest;
     }
-    if (grow(&self->norm, &self->norm_cap, need) < 0)
+    if (grow(&self->norm, &self->norm_cap, need) < 0
+        || grow(&self->taken, &self->taken_cap, rec->nfields + 1) < 0)
         return -1;
+    memset(self->taken, 0, rec->nfields + 1);
     for (int f = 0; f < COL_COUNT; f++) {
         offs[f] = at;
         normalise_field(self, map, rec, (cols_field)f, &at);
@@ -283,7 +290,7 @@ static int check_fields(intake_row *self, const cols_map *map, const csv_record 
 static int extra_json(intake_row *self, const cols_map *map, const csv_record *rec)
 {
     for (;;) {
-        size_t need = cols_extra_json(map, rec->fields, rec->lens, rec->nfields, self->extra,
+        size_t need = cols_extra_json(map, rec->fields, rec->lens, rec->nfields, self->taken, self->extra,
                                       self->extra_cap);
         if (need < self->extra_cap)
             return 0;

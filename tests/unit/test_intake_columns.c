@@ -133,14 +133,14 @@ static void test_extra_json_escaped(void **state)
     for (int i = 0; i < 6; i++)
         lens[i] = strlen(f[i]);
     char out[256];
-    size_t need = cols_extra_json(m, f, lens, 6, out, sizeof out);
+    size_t need = cols_extra_json(m, f, lens, 6, NULL, out, sizeof out);
     const char *want = "{\"备注\":\"他说\\\"快\\\"\\\\\\u0009\\u000a\",\"承办\\\"单位\\\"\":\"沙子口\"}";
     assert_string_equal(out, want);
     assert_int_equal(need, strlen(want));
     char tiny[8];
-    assert_int_equal(cols_extra_json(m, f, lens, 6, tiny, sizeof tiny), need);
+    assert_int_equal(cols_extra_json(m, f, lens, 6, NULL, tiny, sizeof tiny), need);
     assert_int_equal(strlen(tiny), 7);
-    assert_int_equal(cols_extra_json(m, f, lens, 3, out, sizeof out), 2);
+    assert_int_equal(cols_extra_json(m, f, lens, 3, NULL, out, sizeof out), 2);
     assert_string_equal(out, "{}");
     cols_map_destroy(&m);
 }

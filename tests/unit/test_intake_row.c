@@ -219,7 +219,7 @@ static void test_joined_fields(void **state)
                          "Residential Building/House", "10452", "1006 GERARD AVENUE", "BRONX", "", "",
                          "In Progress", "40.83065331987539", "-73.92308231033165", ""};
     const char *junction[] = {"54046999", "05/01/2022 12:30:00 PM", "Illegal Parking", "", "Street/Sidewalk",
-                              "", "", "BROOKLYN", "81 STREET", "17 AVENUE", "Closed", "", "", "JFK"};
+                              "11214", "", "BROOKLYN", "81 STREET", "17 AVENUE", "Closed", "", "", "JFK"};
     size_t rl[14];
     const char *line;
     size_t len;
@@ -240,6 +240,7 @@ static void test_joined_fields(void **state)
     rec.fields = junction;
     assert_int_equal(intake_row_build(fx->rows, m, &rec, 1, &line, &len, &rej), INTAKE_ROW_OK);
     assert_string_equal(intake_row_value(fx->rows, COL_ADDRESS), "81 STREET, 17 AVENUE, BROOKLYN");
+    assert_non_null(strstr(intake_row_extra(fx->rows), "\"Incident Zip\":\"11214\""));   /* not lost */
     assert_string_equal(intake_row_value(fx->rows, COL_CONTENT), "Illegal Parking / Street/Sidewalk");
     assert_string_equal(intake_row_value(fx->rows, COL_CALLED_AT), "2022-05-01 12:30:00");
     assert_non_null(strstr(intake_row_extra(fx->rows), "\"Taxi Pick Up Location\":\"JFK\""));

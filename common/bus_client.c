@@ -20,6 +20,7 @@
 #include "bus.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,6 @@ struct bus_client {
     void    *sock;          /* NULL between a timed-out try and the next one */
     void    *mon;           /* PAIR socket receiving sock's handshake/disconnect events */
     int      connected;     /* a ZMTP handshake succeeded on the current connection */
-    unsigned generation;    /* sockets opened so far: names each monitor endpoint */
     int      connect_wait_ms;
     int      refused;       /* the handshake failed: 1 refused by ZAP, 2 CURVE itself failed */
     char    *endpoint;
@@ -75,7 +75,11 @@ static int client_connect(bus_client *self, char *err, size_t errlen)
 {
     char mon_ep[96];
     const int linger = 0;
-    snprintf(mon_ep, sizeof mon_ep, "inproc://bus-client-%p-%u", (void *)self, self->generation++);
+    /* A name never used before in this process: a closed monitor's inproc
+     * name stays taken until libzmq's reaper gets to it, and a client made
+     * right after another may sit at the same address. */
+    static atomic_uint monitors;
+    snprintf(mon_ep, sizeof mon_ep, "inproc://bus-client-monitor-%u", atomic_fetch_add(&monitors, 1));
     self->refused = 0;
     self->sock = bus_open_socket(self->zctx, ZMQ_DEALER, 0, 0, self->endpoint, err, errlen);
     if (!self->sock)

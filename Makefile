@@ -4,7 +4,7 @@
 #                migrate, start the four services, import the sample, show the result
 #   make test    build with AddressSanitizer + UBSan, run unit and integration tests
 #   make bench   benchmarks, printed as ratios against a reference run alongside
-#   make fuzz    libFuzzer on the CSV reader for FUZZ_SECONDS (30)
+#   make fuzz    libFuzzer on the CSV and XLSX readers and row validation, FUZZ_SECONDS (30) each
 #   make stop    stop everything `make run` started
 #
 # MODE=release (default) builds into build/release, MODE=san into build/san.
@@ -51,6 +51,7 @@ UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/tes
 TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 
 .PHONY: all deps run stop test unit-tests bench fuzz clean
+.SECONDEXPANSION:
 all: $(BINS) $(TOOLS)
 
 deps:
@@ -93,19 +94,31 @@ bench: deps
 	@$(MAKE) --no-print-directory MODE=release all
 	@tests/bench/run.sh build/release $(BENCH)
 
-# libFuzzer (clang) on the CSV reader and its encoding detection; the corpus
-# grows under var/fuzz from the seeds in tests/fuzz/corpus_csv.
+# libFuzzer (clang): the CSV reader and its encoding detection, the XLSX
+# reader, row validation and date parsing. Each target runs FUZZ_SECONDS; its
+# corpus grows under var/fuzz from the seeds committed in tests/fuzz/corpus_*.
 FUZZ_SECONDS ?= 30
-FUZZ_SRCS := tests/fuzz/fuzz_csv.c services/intake/csv_reader.c services/intake/csv_decode.c common/text.c
-build/fuzz/fuzz_csv: $(FUZZ_SRCS)
+FUZZ_TARGETS := csv xlsx row
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+              $(WARN) -Icommon -Iservices/intake
+fuzz_csv_SRCS  := services/intake/csv_reader.c services/intake/csv_decode.c common/text.c
+fuzz_xlsx_SRCS := services/intake/xlsx_reader.c services/intake/intake_buf.c
+fuzz_xlsx_LIBS := $(shell pkg-config --libs libzip expat 2>/dev/null)
+fuzz_row_SRCS  := services/intake/intake_row.c services/intake/intake_dates.c services/intake/intake_columns.c \
+                  services/intake/intake_profile.c services/intake/intake_json.c services/intake/csv_reader.c \
+                  services/intake/csv_decode.c common/db.c common/json.c common/log.c common/text.c
+fuzz_row_LIBS  := -lpq -lm
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(fuzz_%_SRCS)
 	@mkdir -p $(@D)
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	    $(WARN) -Icommon -Iservices/intake -o $@ $(FUZZ_SRCS)
+	clang $(FUZZ_FLAGS) -I/usr/include/postgresql -o $@ $^ $(fuzz_$*_LIBS)
 
-fuzz: build/fuzz/fuzz_csv
-	@mkdir -p var/fuzz/corpus_csv var/fuzz/crashes
-	build/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
-	    -artifact_prefix=var/fuzz/crashes/ var/fuzz/corpus_csv tests/fuzz/corpus_csv
+fuzz: $(addprefix build/fuzz/fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p var/fuzz/corpus_$$t var/fuzz/crashes; \
+	    echo "== fuzz_$$t ($(FUZZ_SECONDS) s)"; \
+	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
+	        -artifact_prefix=var/fuzz/crashes/$$t- var/fuzz/corpus_$$t tests/fuzz/corpus_$$t || exit 1; \
+	done
 
 clean:
 	rm -rf build

@@ -37,7 +37,7 @@
 #define SERVER_LINGER_MS     500    /* let queued replies leave when a service stops */
 #define TAG_HEX              16     /* publisher tag at the start of event ids */
 #define SUB_STREAMS          64     /* (publisher, type) sequences a subscriber follows */
-#define ERROR_MSG_MAX        1024
+#define ERROR_MSG_MAX        4096    /* an import refused names every missing column */
 #define MAX_MSG_BYTES        (16L * 1024 * 1024)  /* larger inbound messages cut the connection */
 
 /* ---- helpers (shared with bus_client.c through bus_int.h) ---- */

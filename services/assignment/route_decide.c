@@ -87,13 +87,22 @@ static int combine(const route_decider *d, const char *text, route_cat_result *c
 }
 
 /* The category of a text: the hotline's column in out->cat already, else
- * dictionary and model. Returns 1 when it is too unsure to dispatch by. */
-static int categorize(const route_decider *d, const char *text, route_cat_result *cat)
+ * dictionary and model — saying so first when the hotline named a category
+ * category_aliases does not know (raw), so the clerk sees what to add.
+ * Returns 1 when it is too unsure to dispatch by. */
+static int categorize(const route_decider *d, const char *text, const char *raw, route_cat_result *cat)
 {
+    char reason[sizeof cat->reason];
+    size_t len = 0;
     if (strcmp(cat->rule, "hotline-category") == 0)
         return 0;
     route_cat_classify_without(d->cats, text, d->conduct, cat);
-    return d->model && text && *text ? combine(d, text, cat) : 0;
+    int unsure = d->model && text && *text ? combine(d, text, cat) : 0;
+    if (raw && *raw) {
+        snprintf(reason, sizeof reason, "%s", cat->reason);
+        say_cat(cat, &len, "hotline category %s not mapped; %s", raw, reason);
+    }
+    return unsure;
 }
 
 /* ---- conduct ---- */
@@ -329,11 +338,11 @@ void route_decide(const route_decider *d, const route_input *in, route_decision 
     int conduct = in->conduct_part || hotline_conduct, unsure = 0;
     if (!conduct && cr.n) {
         const char *problem = problem_text(text, &cr, rest, sizeof rest);
-        unsure = strlen(problem) >= REST_MIN ? categorize(d, problem, &out->cat) : 0;
+        unsure = strlen(problem) >= REST_MIN ? categorize(d, problem, in->category_raw, &out->cat) : 0;
         conduct = out->cat.category < 0 || unsure;        /* nothing else reported: all of it is conduct */
         out->split = !conduct;
     } else if (!conduct) {
-        unsure = categorize(d, text, &out->cat);
+        unsure = categorize(d, text, in->category_raw, &out->cat);
     }
     if (conduct) {
         to_discipline(d, &cr, district, out, &len);

@@ -8,18 +8,22 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "intake_columns.h"
 #include "intake_source.h"
 #include "text.h"
 
-/* Header names of a label column besides intake's category column. */
-static const char *const LABEL_HEADERS[] = {"label", "一级分类", "分类", "类别", "最终分类", "一级标签", NULL};
+/* Header names of the text and the label column (compared folded to lower
+ * case, full-width to half-width): a hotline export's own names and those of
+ * labelled training sets. */
+static const char *const TEXT_HEADERS[] = {"诉求内容", "内容", "来电内容", "工单内容", "问题描述", "留言详情",
+                                           "content", "description", "text", NULL};
+static const char *const LABEL_HEADERS[] = {"诉求类型", "问题类型", "诉求类别", "工单类型", "category", "label",
+                                            "一级分类", "分类", "类别", "最终分类", "一级标签", NULL};
 
 typedef struct {
     int text, label;     /* column indices, -1 until found */
 } columns;
 
-static int is_label_header(const char *h, size_t len)
+static int header_in(const char *h, size_t len, const char *const *names)
 {
     char norm[128];
     size_t n = text_normalize(norm, sizeof norm, h, len);
@@ -27,7 +31,7 @@ static int is_label_header(const char *h, size_t len)
         return 0;
     for (char *p = norm; *p; p++)
         *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-    for (const char *const *l = LABEL_HEADERS; *l; l++)
+    for (const char *const *l = names; *l; l++)
         if (strcmp(norm, *l) == 0)
             return 1;
     return 0;
@@ -37,15 +41,14 @@ static int find_columns(const csv_record *rec, columns *c, char *err, size_t err
 {
     *c = (columns){-1, -1};
     for (size_t i = 0; i < rec->nfields; i++) {
-        int f = cols_field_of(rec->fields[i], rec->lens[i]);
-        if (f == COL_CONTENT && c->text < 0)
+        if (c->text < 0 && header_in(rec->fields[i], rec->lens[i], TEXT_HEADERS))
             c->text = (int)i;
-        else if ((f == COL_CATEGORY || is_label_header(rec->fields[i], rec->lens[i])) && c->label < 0)
+        else if (c->label < 0 && header_in(rec->fields[i], rec->lens[i], LABEL_HEADERS))
             c->label = (int)i;
     }
     if (c->text >= 0 && c->label >= 0)
         return 0;
-    snprintf(err, errlen, "no %s column in the header (a text column: 诉求内容, 内容, content; a label column: "
+    snprintf(err, errlen, "no %s column in the header (a text column: 诉求内容, 内容, 留言详情, content; a label column: "
              "诉求类型, 问题类型, category, label, 一级分类)", c->text < 0 ? "text" : "label");
     return -1;
 }

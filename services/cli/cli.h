@@ -57,6 +57,10 @@ void cli_print_table(const Jiesu__Table *t, int titled);
 /* Asks service svc for view name with args, prints its tables; what names
  * the command in errors. The exit status. (cli_view.c) */
 int cli_view(cli_ctx *ctx, const char *svc, const char *what, const char *name, char **args, int nargs);
+/* Prints a table of a reply (under its title when titled, or as "column
+ * value" lines when it is one record). (cli_view.c) */
+void cli_print_table(const Jiesu__Table *t, int titled);
+int cli_profiles_main(cli_ctx *ctx, int argc, char **argv);
 int cli_alerts_main(cli_ctx *ctx, int argc, char **argv);
 int cli_ack_main(cli_ctx *ctx, int argc, char **argv);
 

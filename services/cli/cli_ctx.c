@@ -68,7 +68,7 @@ int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
              const ProtobufCMessage *msg, int timeout_ms, int tries, int quiet,
              Jiesu__Envelope **reply, char *err, size_t errlen)
 {
-    char why[512] = "", wait[64];
+    char why[4096] = "", wait[64];
     const char *ep = cli_endpoint(ctx, svc);
     bus_client *client = NULL;
     int rc = -1;

@@ -1,7 +1,12 @@
-/* cli_import.c — `jiesu import FILE...`: sends each file to the intake
- * service, which imports it, and prints one summary line per file; on a
- * terminal a progress bar (sending, then rows/s and an ETA) runs on stderr
- * (cli_progress.h).
+/* cli_import.c — `jiesu import [--profile NAME|FILE.conf] [--dry-run] FILE...`:
+ * sends each file to the intake service, which imports it, and prints one
+ * summary line per file, the warnings intake sends before the first row
+ * (columns the profile leaves unused) and after the summary the hotline
+ * categories routing will not find in category_aliases; on a terminal a
+ * progress bar (sending, then rows/s and an ETA) runs on stderr
+ * (cli_progress.h). --profile names an import profile of the intake service,
+ * or a profile file of the clerk's own, sent with the import; --dry-run
+ * prints the mapping and the first rows as they would be stored.
  *
  * The file's bytes travel over the bus ("import.upload", 1 MiB a chunk, each
  * acknowledged): intake reads nothing but what the clerk sends, so the clerk
@@ -33,24 +38,77 @@
 #define IMPORT_TRIES 2
 #define SENDS 3                 /* whole sends of one file when intake restarts under it */
 #define UPLOAD_GONE 410         /* intake's "upload not known": send the file again */
+#define PROFILE_MAX_BYTES (256 * 1024)
+#define UNMAPPED_SHOWN 10
 
-static void print_summary(const char *file, const Jiesu__ImportReply *r)
+/* How the files are to be imported (the command's options). */
+typedef struct {
+    const char *profile;        /* a profile's name, or NULL */
+    char       *profile_text;   /* a profile file's text (profile names it), or NULL */
+    int         dry_run;
+} import_how;
+
+/* What the progress reports of one file go to. */
+typedef struct {
+    const char   *file;
+    cli_progress *bar;
+    int           warned;       /* the warnings came before the first row */
+} watch;
+
+static void print_warnings(const char *file, char **warnings, size_t n)
 {
-    printf("%s: %lld rows, %lld inserted, %lld duplicates, %lld rejected", file,
-           (long long)r->rows_total, (long long)r->inserted, (long long)r->duplicates,
-           (long long)r->rejected);
+    for (size_t i = 0; i < n; i++)
+        printf("%s: warning: %s\n", file, warnings[i]);
+    fflush(stdout);
+}
+
+static void print_unmapped(const char *file, const Jiesu__ImportReply *r)
+{
+    if (r->unmapped_rows == 0)
+        return;
+    printf("%s: %lld row%s with %lld hotline categor%s not in category_aliases (routing classifies them by "
+           "their text; add the names to data/routing/category_aliases.csv): ", file, (long long)r->unmapped_rows,
+           r->unmapped_rows == 1 ? "" : "s", (long long)r->unmapped_distinct, r->unmapped_distinct == 1 ? "y" : "ies");
+    for (size_t i = 0; i < r->n_unmapped && i < UNMAPPED_SHOWN; i++)
+        printf("%s%s (%lld)", i ? ", " : "", r->unmapped[i]->name, (long long)r->unmapped[i]->rows);
+    if ((int64_t)r->n_unmapped < r->unmapped_distinct || r->n_unmapped > UNMAPPED_SHOWN)
+        printf(", …");
+    printf("\n");
+}
+
+static void print_summary(const char *file, const Jiesu__ImportReply *r, const watch *w)
+{
+    if (!w->warned)
+        print_warnings(file, r->warnings, r->n_warnings);
+    if (r->dry_run)
+        printf("%s: dry run, nothing stored: %lld rows, %lld would be stored (tickets already stored not "
+               "checked), %lld rejected", file, (long long)r->rows_total, (long long)(r->rows_total - r->rejected),
+               (long long)r->rejected);
+    else
+        printf("%s: %lld rows, %lld inserted, %lld duplicates, %lld rejected", file, (long long)r->rows_total,
+               (long long)r->inserted, (long long)r->duplicates, (long long)r->rejected);
     if (r->rejected > 0 && *r->rejects_path)
         printf(" (rejects: %s)", r->rejects_path);
-    printf(", %.1f s, %s\n", r->elapsed_ms / 1000.0, *r->encoding ? r->encoding : "unknown encoding");
+    printf(", %.1f s, %s, profile %s (%s)\n", r->elapsed_ms / 1000.0, *r->encoding ? r->encoding : "unknown encoding",
+           r->profile, r->profile_how);
+    print_unmapped(file, r);
+    for (size_t i = 0; i < r->n_preview; i++)
+        cli_print_table(r->preview[i], 1);
 }
 
 static void on_progress(void *ctx, const Jiesu__Envelope *env)
 {
+    watch *w = ctx;
     Jiesu__ImportProgress *p = BUS_UNPACK(import_progress, env);
-    if (p) {
-        cli_progress_imported(ctx, (uint64_t)p->bytes, p->rows);
-        jiesu__import_progress__free_unpacked(p, NULL);
+    if (!p)
+        return;
+    if (*p->profile) {
+        print_warnings(w->file, p->warnings, p->n_warnings);
+        w->warned = 1;
+    } else {
+        cli_progress_imported(w->bar, (uint64_t)p->bytes, p->rows);
     }
+    jiesu__import_progress__free_unpacked(p, NULL);
 }
 
 typedef struct {
@@ -58,7 +116,8 @@ typedef struct {
     int           fd;
     int64_t       size;
     int           timeout_ms, import_timeout_ms;
-    cli_progress *bar;
+    const import_how *how;
+    watch         watch;
     uint8_t      *buf;
 } upload;
 
@@ -85,6 +144,9 @@ static int send_once(cli_ctx *ctx, upload *u, const char *name, Jiesu__Envelope 
     Jiesu__ImportUpload up = JIESU__IMPORT_UPLOAD__INIT;
     up.file_name = (char *)name;
     up.size = u->size;
+    up.profile = (char *)(u->how->profile ? u->how->profile : "");
+    up.profile_text = u->how->profile_text ? u->how->profile_text : "";
+    up.dry_run = u->how->dry_run;
     for (;;) {
         ssize_t n = pread(u->fd, u->buf, CHUNK_BYTES, offset);
         if (n < 0) {
@@ -110,7 +172,7 @@ static int send_once(cli_ctx *ctx, upload *u, const char *name, Jiesu__Envelope 
         *reply = NULL;
         if (rc < 0)
             return -1;
-        cli_progress_sent(u->bar, (uint64_t)offset);
+        cli_progress_sent(u->watch.bar, (uint64_t)offset);
     }
 }
 
@@ -130,12 +192,12 @@ static int send_file(cli_ctx *ctx, upload *u, const char *file, const char *name
         cli_error("%s: intake lost the upload %d times; giving up", u->what, SENDS);
     if (rc != 0)
         return -1;
-    cli_progress_destroy(&u->bar);
+    cli_progress_destroy(&u->watch.bar);
     rc = -1;
     if (strcmp(env->type, "import.reply") != 0 || !(reply = BUS_UNPACK(import_reply, env))) {
         cli_error("%s: intake answered '%s', not a valid import.reply", u->what, env->type);
     } else {
-        print_summary(file, reply);
+        print_summary(file, reply, &u->watch);
         rc = 0;
     }
     if (reply)
@@ -145,11 +207,12 @@ static int send_file(cli_ctx *ctx, upload *u, const char *file, const char *name
 }
 
 /* Imports one file. 0 on success, -1 after printing the error. */
-static int import_one(cli_ctx *ctx, const char *file, int timeout_ms, int import_timeout_ms)
+static int import_one(cli_ctx *ctx, const char *file, const import_how *how, int timeout_ms, int import_timeout_ms)
 {
     char what[PATH_MAX + 16], base[PATH_MAX];
     struct stat st;
-    upload u = {.what = what, .timeout_ms = timeout_ms, .import_timeout_ms = import_timeout_ms};
+    upload u = {.what = what, .timeout_ms = timeout_ms, .import_timeout_ms = import_timeout_ms, .how = how,
+                .watch = {.file = file}};
     snprintf(what, sizeof what, "import %s", file);
     snprintf(base, sizeof base, "%s", file);
     if ((u.fd = open(file, O_RDONLY | O_CLOEXEC)) < 0 || fstat(u.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -160,29 +223,78 @@ static int import_one(cli_ctx *ctx, const char *file, int timeout_ms, int import
     }
     u.size = st.st_size;
     u.buf = malloc(CHUNK_BYTES);
-    u.bar = isatty(STDERR_FILENO) ? cli_progress_new(basename(base), (uint64_t)st.st_size) : NULL;
+    u.watch.bar = isatty(STDERR_FILENO) ? cli_progress_new(basename(base), (uint64_t)st.st_size) : NULL;
     ctx->progress = on_progress;
-    ctx->progress_ctx = u.bar;
+    ctx->progress_ctx = &u.watch;
     int rc = u.buf ? send_file(ctx, &u, file, basename(base)) : (cli_error("%s: out of memory", what), -1);
     ctx->progress = NULL;
-    cli_progress_destroy(&u.bar);
+    cli_progress_destroy(&u.watch.bar);
     free(u.buf);
     close(u.fd);
     return rc;
 }
 
+/* --profile FILE.conf: the file's text, named by its base name without
+ * .conf. 0, or -1 after printing why. */
+static int read_profile(const char *path, import_how *how, char *name, size_t namelen)
+{
+    FILE *fp = fopen(path, "r");
+    char *text = malloc(PROFILE_MAX_BYTES + 1);
+    size_t n = fp && text ? fread(text, 1, PROFILE_MAX_BYTES + 1, fp) : 0;
+    int ok = fp && text && !ferror(fp) && n <= PROFILE_MAX_BYTES;
+    if (!ok)
+        cli_error("profile %s: %s", path, !fp ? strerror(errno) : !text ? "out of memory"
+                                                : n > PROFILE_MAX_BYTES ? "larger than 256 KiB" : "read failed");
+    if (fp)
+        fclose(fp);
+    if (!ok) {
+        free(text);
+        return -1;
+    }
+    text[n] = '\0';
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    size_t len = strlen(base);
+    if (len > 5 && strcmp(base + len - 5, ".conf") == 0)
+        len -= 5;
+    snprintf(name, namelen, "%.*s", (int)len, base);
+    how->profile = name;
+    how->profile_text = text;
+    return 0;
+}
+
+/* A --profile value that names a file of the clerk's, not a profile of the service. */
+static int is_profile_file(const char *v)
+{
+    size_t n = strlen(v);
+    return strchr(v, '/') || (n > 5 && strcmp(v + n - 5, ".conf") == 0);
+}
+
 int cli_import_main(cli_ctx *ctx, int argc, char **argv)
 {
-    if (argc < 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: jiesu import FILE...\n");
+    import_how how = {0};
+    char name[256];
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--dry-run") == 0)
+            how.dry_run = 1;
+        else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc && !how.profile)
+            how.profile = argv[++i];
+        else
+            break;
+    }
+    if (i >= argc || argv[i][0] == '-') {
+        fprintf(stderr, "usage: jiesu import [--profile NAME|FILE.conf] [--dry-run] FILE...\n");
         return 2;
     }
+    if (how.profile && is_profile_file(how.profile) && read_profile(how.profile, &how, name, sizeof name) < 0)
+        return 1;
     long secs = config_get_long(ctx->cfg, "cli.import_timeout_seconds", 1800);
     int import_timeout_ms = (int)((secs > 0 && secs < 86400 ? secs : 1800) * 1000);
     int timeout_ms = (int)(1000 * config_get_long(ctx->cfg, "cli.timeout_seconds", 5));
     int failed = 0;
-    for (int i = 1; i < argc; i++)
-        failed += import_one(ctx, argv[i], timeout_ms, import_timeout_ms) < 0;
+    for (; i < argc; i++)
+        failed += import_one(ctx, argv[i], &how, timeout_ms, import_timeout_ms) < 0;
     fflush(stdout);
+    free(how.profile_text);
     return failed ? 1 : 0;
 }

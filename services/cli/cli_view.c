@@ -7,6 +7,7 @@
  *   jiesu alerts [--all] [--rung RUNG] [--limit N]   alerts for your unit (reporting)
  *   jiesu manual [--limit N]                   the manual dispatch queue (reporting)
  *   jiesu units [TEXT]                         units, by code or name (reporting)
+ *   jiesu profiles [NAME]                      import profiles, or one's text (intake)
  */
 #include "cli.h"
 
@@ -134,4 +135,13 @@ int cli_units_main(cli_ctx *ctx, int argc, char **argv)
         return 2;
     }
     return cli_view(ctx, "reporting", "units", "units", argv + 1, argc - 1);
+}
+
+int cli_profiles_main(cli_ctx *ctx, int argc, char **argv)
+{
+    if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+        fprintf(stderr, "usage: jiesu profiles [NAME]\n");
+        return 2;
+    }
+    return cli_view(ctx, "intake", "profiles", "profiles", argv + 1, argc - 1);
 }

@@ -36,6 +36,7 @@ static const cli_command COMMANDS[] = {
     {"ack", cli_ack_main},
     {"manual", cli_manual_main},
     {"units", cli_units_main},
+    {"profiles", cli_profiles_main},
     {"dispatch", cli_action_main},
     {"accept", cli_action_main},
     {"return", cli_action_main},
@@ -52,8 +53,12 @@ static void usage(FILE *out)
     fputs("usage: jiesu [-c FILE] [-k KEYFILE] COMMAND [ARGS...]\n"
           "\n"
           "commands:\n"
-          "  import FILE...          import hotline exports (CSV or XLSX) through the intake service;\n"
-          "                          one summary line per file (rows, inserted, duplicates, rejected)\n"
+          "  import [--profile NAME|FILE.conf] [--dry-run] FILE...\n"
+          "                          import hotline exports (CSV or XLSX) through the intake service;\n"
+          "                          one summary line per file (rows, inserted, duplicates, rejected,\n"
+          "                          the import profile), warnings before it; --dry-run shows the\n"
+          "                          column mapping and the first rows as stored, storing nothing\n"
+          "  profiles [NAME]         the import profiles (column names, dates, time zone), or one's text\n"
           "  report [streets] [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
           "                          the per-street summary from the reporting service\n"
           "  daily [--date YYYY-MM-DD] [--json]\n"

@@ -19,6 +19,7 @@
 
 #define SNIFF_BYTES    16384
 #define UTF8_TOLERANCE 50       /* valid characters per damaged byte still taken as UTF-8 */
+#define CJK_PER_BAD    4        /* ... or valid three-byte characters per damaged byte */
 #define BAD_BYTE       0xFF     /* never valid in UTF-8: marks undecodable input */
 
 typedef enum { M_START, M_PENDING, M_UTF8, M_GB18030 } decode_mode;
@@ -33,6 +34,7 @@ struct csv_decoder {
     int            eof;
     uint64_t       nread;
     decode_mode    mode;
+    csv_encoding_choice choice;
     csv_encoding   enc;
     iconv_t        cd;
     unsigned char *dec;
@@ -49,7 +51,7 @@ static void set_error(csv_decoder *self, const char *fmt, ...)
     va_end(ap);
 }
 
-csv_decoder *csv_decoder_new(int fd, FILE *fp, size_t read_size)
+csv_decoder *csv_decoder_new(int fd, FILE *fp, size_t read_size, csv_encoding_choice choice)
 {
     csv_decoder *self = calloc(1, sizeof *self);
     if (!self)
@@ -57,6 +59,7 @@ csv_decoder *csv_decoder_new(int fd, FILE *fp, size_t read_size)
     self->fd = fd;
     self->fp = fp;
     self->read_size = read_size;
+    self->choice = choice;
     self->cd = (iconv_t)-1;
     self->rcap = read_size + SNIFF_BYTES + 8;
     self->dcap = 2 * read_size + 16;
@@ -112,30 +115,39 @@ static int fill_to(csv_decoder *self, size_t want)
 }
 
 /* 1 if s[0..len) reads as UTF-8: every non-ASCII sequence valid, or at most
- * one damaged byte per UTF8_TOLERANCE valid characters (a UTF-8 export with
- * one broken cell stays UTF-8; that row is rejected, not the whole file
- * turned into mojibake). GBK text is far off that: most of its byte pairs are
- * not UTF-8. A sequence cut off by the end of the window is not counted. */
-static int looks_utf8(const unsigned char *s, size_t len, int at_eof)
+ * one damaged byte per UTF8_TOLERANCE valid characters, or at least
+ * CJK_PER_BAD valid three-byte characters (the shape of Chinese in UTF-8) per
+ * damaged byte — so a UTF-8 export with one broken cell stays UTF-8, however
+ * short, and that row is rejected instead of the whole file turned into
+ * mojibake. GBK text is far off both: most of its byte pairs are not UTF-8,
+ * and hardly any make a three-byte sequence. A sequence cut off by the end of
+ * the window, or of the input (a file cut short), is not counted. */
+static int looks_utf8(const unsigned char *s, size_t len)
 {
-    size_t good = 0, bad = 0, i = 0;
+    size_t good = 0, good3 = 0, bad = 0, i = 0;
     while (i < len) {
         if (s[i] < 0x80) {
             i++;
             continue;
         }
         size_t n = s[i] >= 0xF0 ? 4 : s[i] >= 0xE0 ? 3 : s[i] >= 0xC0 ? 2 : 1;
-        if (i + n > len && !at_eof)
-            break;
+        if (n > 1 && i + n > len) {
+            size_t k = i + 1;
+            while (k < len && (s[k] & 0xC0) == 0x80)
+                k++;
+            if (k == len)
+                break;              /* a lead byte and its continuations, cut off */
+        }
         if (n > 1 && i + n <= len && text_utf8_valid((const char *)s + i, n, NULL)) {
             good++;
+            good3 += n == 3;
             i += n;
         } else {
             bad++;
             i++;
         }
     }
-    return bad * UTF8_TOLERANCE <= good;
+    return bad * UTF8_TOLERANCE <= good || good3 >= CJK_PER_BAD * bad;
 }
 
 static int start_decoding(csv_decoder *self)
@@ -158,14 +170,14 @@ static int start_decoding(csv_decoder *self)
     return 0;
 }
 
-/* Non-ASCII input at raw[rstart]: choose UTF-8 or GB18030 on what follows. */
+/* Non-ASCII input at raw[rstart]: UTF-8 or GB18030, as told or on what follows. */
 static int choose_encoding(csv_decoder *self)
 {
-    if (fill_to(self, SNIFF_BYTES) < 0)
+    if (self->choice == CSV_DETECT && fill_to(self, SNIFF_BYTES) < 0)
         return -1;
     size_t avail = self->rlen - self->rstart;
     size_t n = avail < SNIFF_BYTES ? avail : SNIFF_BYTES;
-    if (looks_utf8(self->raw + self->rstart, n, self->eof && n == avail)) {
+    if (self->choice == CSV_FORCE_UTF8 || (self->choice == CSV_DETECT && looks_utf8(self->raw + self->rstart, n))) {
         self->mode = M_UTF8;
         return 0;
     }

@@ -3,8 +3,10 @@
  *
  *   1. a UTF-8 byte order mark is stripped (what Excel's "CSV UTF-8" writes);
  *   2. otherwise the first 16 KiB from the first non-ASCII byte are checked:
- *      valid UTF-8 (allowing one damaged byte per 50 characters, so one broken
- *      cell does not turn a whole file into mojibake) means UTF-8; anything
+ *      valid UTF-8 (allowing one damaged byte per 50 characters, or per 4
+ *      three-byte characters, so one broken cell does not turn a whole file
+ *      into mojibake, and a character cut off at the end of the input does
+ *      not count) means UTF-8; anything
  *      else means GB18030 (a superset of GBK/GB2312, what Excel writes on
  *      Chinese Windows), converted with iconv as it streams, sequences split
  *      across reads included. Bytes GB18030 cannot decode come out as 0xFF,
@@ -27,11 +29,20 @@ typedef enum {
     CSV_ENC_GB18030     /* not UTF-8: decoded from GB18030 / GBK */
 } csv_encoding;
 
+/* What the input is taken to be: detected as above, or told (an import
+ * profile that knows its system writes GBK, say). A byte order mark still
+ * wins: UTF-8 with one is read as UTF-8, UTF-16 refused. */
+typedef enum {
+    CSV_DETECT = 0,
+    CSV_FORCE_UTF8,
+    CSV_FORCE_GB18030
+} csv_encoding_choice;
+
 typedef struct csv_decoder csv_decoder;
 
 /* A decoder reading read_size bytes at a time from fp when it is not NULL,
  * else from fd (both borrowed). NULL when out of memory. */
-csv_decoder *csv_decoder_new(int fd, FILE *fp, size_t read_size);
+csv_decoder *csv_decoder_new(int fd, FILE *fp, size_t read_size, csv_encoding_choice choice);
 
 /* The next chunk of UTF-8 in *p, *n (valid until the next call). 1, 0 at the
  * end of input, -1 on a read or conversion failure (csv_decoder_errstr()). */

@@ -78,7 +78,7 @@ static csv_reader *reader_new(int fd, FILE *fp, const csv_options *opt)
     csv_options_fill(&self->opt);
     self->line = 1;
     self->bcap = 65536;
-    self->in = csv_decoder_new(fd, fp, self->opt.read_size);
+    self->in = csv_decoder_new(fd, fp, self->opt.read_size, self->opt.encoding);
     self->buf = malloc(self->bcap);
     self->off = malloc(self->opt.max_fields * sizeof *self->off);
     self->lens = malloc(self->opt.max_fields * sizeof *self->lens);
@@ -157,6 +157,7 @@ static void begin_record(csv_reader *self)
     self->cur.line_no = self->line;
     self->cur.status = CSV_OK;
     self->cur.bad_field = 0;
+    self->cur.cut = 0;
     self->nfields = 0;
     self->blen = 0;
     begin_field(self);
@@ -325,6 +326,7 @@ int csv_read(csv_reader *self, csv_record *rec)
                 return 0;
             if (self->state == P_QUOTED)
                 set_status(self, CSV_ERR_UNTERMINATED_QUOTE, self->nfields);
+            self->cur.cut = 1;
             if (end_field(self) < 0)
                 break;
             finish_record(self, rec);

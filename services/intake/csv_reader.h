@@ -45,6 +45,7 @@ typedef struct {
     size_t max_fields;  /* fields per record; 0 → 1024 */
     size_t max_record;  /* bytes per record; 0 → 4 MiB */
     char   delimiter;   /* 0 → ',' */
+    csv_encoding_choice encoding;   /* CSV_DETECT (0), or the encoding the file is known to have */
 } csv_options;
 
 typedef struct {
@@ -56,6 +57,9 @@ typedef struct {
     csv_status          status;
     size_t              bad_field;  /* field the status is about (when not CSV_OK);
                                        max_fields for CSV_ERR_TOO_MANY_FIELDS */
+    int                 cut;        /* the input ended inside this record, before a line
+                                       break: the last record of a file cut short, or of
+                                       one whose last line has no line break */
 } csv_record;
 
 typedef struct csv_reader csv_reader;

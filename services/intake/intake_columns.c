@@ -1,150 +1,410 @@
-/* intake_columns.c — header aliases and the extra-columns JSON (see intake_columns.h).
+/* intake_columns.c — a header mapped through an import profile, the messages
+ * about what it lacks or leaves unused, and the extra-columns JSON (see
+ * intake_columns.h).
  *
- * The alias table below is the only place that knows what hotline systems
- * call their columns. Aliases are written already normalised (half-width,
- * lower case) because headers are normalised the same way before comparing.
+ * "Looks like" is a score of a header against a field: one point for each
+ * word of the field's hints the header contains (HINTS below: 时间, date,
+ * created ... for called_at), plus the bigram likeness (Dice coefficient over
+ * characters) of the header to the names the profile accepts. 诉求类别 scores
+ * against category by both its 类别 and its likeness to 诉求类型.
  */
 #include "intake_columns.h"
 #include "intake_json.h"
+#include "intake_profile.h"
 
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
 
-#define MAX_ALIASES 8
+#define KEY_MAX 256
+#define LIKE_MIN 0.5        /* a header scoring less does not look like the field */
+#define CLOSEST_MAX 3
+#define GRAMS_MAX 64
+#define HINTS_MAX 10
 
-static const struct {
-    const char *name;
-    int         required;
-    const char *aliases[MAX_ALIASES];
-} FIELDS[COL_COUNT] = {
-    [COL_TICKET_NO]    = {"ticket_no", 1, {"工单编号", "工单号", "ticket_no", "service_request_id"}},
-    [COL_CALLED_AT]    = {"called_at", 1, {"来电时间", "受理时间", "called_at", "requested_datetime"}},
-    [COL_CALLER_NAME]  = {"caller_name", 0, {"来电人", "姓名", "联系人", "caller_name"}},
-    [COL_CALLER_PHONE] = {"caller_phone", 0, {"联系电话", "电话", "来电号码", "caller_phone", "phone"}},
-    [COL_ADDRESS]      = {"address", 0, {"诉求地址", "地址", "事发地址", "address"}},
-    [COL_CONTENT]      = {"content", 1, {"诉求内容", "内容", "问题描述", "content", "description"}},
-    [COL_CATEGORY]     = {"category", 0, {"诉求类型", "问题类型", "诉求分类", "category", "service_name"}},
-    [COL_URGENCY]      = {"urgency", 0, {"紧急程度", "urgency"}},
-    [COL_LON]          = {"lon", 0, {"经度", "lon", "lng", "longitude"}},
-    [COL_LAT]          = {"lat", 0, {"纬度", "lat", "latitude"}},
+static const char *const NAMES[COL_COUNT] = {
+    "ticket_no", "called_at", "caller_name", "caller_phone", "address",
+    "content", "category", "urgency", "lon", "lat",
 };
 
+static const int REQUIRED[COL_COUNT] = {[COL_TICKET_NO] = 1, [COL_CALLED_AT] = 1, [COL_CONTENT] = 1};
+
+/* Words that suggest a field, in any system's language (keys: lower case). */
+static const char *const HINTS[COL_COUNT][HINTS_MAX] = {
+    [COL_TICKET_NO]    = {"编号", "单号", "key", "id", "number", "no", "ticket"},
+    [COL_CALLED_AT]    = {"时间", "日期", "date", "time", "created", "opened", "reported"},
+    [COL_CALLER_NAME]  = {"姓名", "来电人", "联系人", "name", "caller"},
+    [COL_CALLER_PHONE] = {"电话", "手机", "号码", "phone", "tel", "mobile"},
+    [COL_ADDRESS]      = {"地址", "地点", "位置", "address", "location", "street"},
+    [COL_CONTENT]      = {"内容", "描述", "诉求", "description", "descriptor", "complaint", "detail", "details",
+                          "problem", "text"},
+    [COL_CATEGORY]     = {"类型", "类别", "分类", "type", "category", "kind"},
+    [COL_URGENCY]      = {"紧急", "urgency", "priority"},
+    [COL_LON]          = {"经度", "longitude", "lon", "lng"},
+    [COL_LAT]          = {"纬度", "latitude", "lat"},
+};
+
+typedef struct {
+    int    cols[PROFILE_MAX_PARTS];
+    size_t n;
+} field_cols;
+
 struct cols_map {
-    int     index[COL_COUNT];
-    size_t  ncols;
-    char  **headers;      /* normalised header of each column */
-    int    *field_of;     /* field of each column, -1 for extra */
+    const intake_profile *profile;
+    field_cols  field[COL_COUNT][PROFILE_MAX_ALTS];  /* the alternatives the file has */
+    size_t      nalts[COL_COUNT];
+    size_t      ncols;
+    char      **headers;      /* normalised header of each column */
+    char      **keys;         /* its comparison key */
+    char      **words;        /* lower case, words apart: " unique key " */
+    int        *used;         /* USED_* */
+};
+
+enum {
+    USED_NOT = 0,
+    USED_FIELD,               /* by a field's first alternative */
+    USED_EXTRA,               /* listed under extra, or in a later alternative: no warning */
 };
 
 const char *cols_field_name(cols_field f)
 {
-    return f < COL_COUNT ? FIELDS[f].name : "?";
+    return f < COL_COUNT ? NAMES[f] : "?";
 }
 
-/* The field whose alias equals key, or -1. */
-static int field_for(const char *key)
+/* ---- looking alike ---- */
+
+/* Code points of a UTF-8 key (at most max). */
+static size_t code_points(const char *s, uint32_t *out, size_t max)
 {
-    for (int f = 0; f < COL_COUNT; f++)
-        for (int a = 0; a < MAX_ALIASES && FIELDS[f].aliases[a]; a++)
-            if (strcmp(FIELDS[f].aliases[a], key) == 0)
-                return f;
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && n < max) {
+        uint32_t c = *p++;
+        int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+        c &= more == 3 ? 0x07 : more == 2 ? 0x0F : more == 1 ? 0x1F : 0x7F;
+        for (; more > 0 && (*p & 0xC0) == 0x80; more--)
+            c = (c << 6) | (*p++ & 0x3F);
+        out[n++] = c;
+    }
+    return n;
+}
+
+/* Dice coefficient of the character bigrams of two keys (0..1). */
+static double likeness(const char *a, const char *b)
+{
+    uint32_t ca[GRAMS_MAX + 1], cb[GRAMS_MAX + 1];
+    size_t na = code_points(a, ca, GRAMS_MAX + 1), nb = code_points(b, cb, GRAMS_MAX + 1);
+    if (na < 2 || nb < 2)
+        return 0;
+    int taken[GRAMS_MAX] = {0};
+    size_t common = 0;
+    for (size_t i = 0; i + 1 < na; i++)
+        for (size_t j = 0; j + 1 < nb; j++)
+            if (!taken[j] && ca[i] == cb[j] && ca[i + 1] == cb[j + 1]) {
+                taken[j] = 1;
+                common++;
+                break;
+            }
+    return 2.0 * (double)common / (double)(na - 1 + nb - 1);
+}
+
+/* How much column col looks like field f (see the top of the file). */
+static double score(const cols_map *self, size_t col, cols_field f)
+{
+    double s = 0, best = 0;
+    for (size_t h = 0; h < HINTS_MAX && HINTS[f][h]; h++) {
+        const char *hint = HINTS[f][h];
+        if ((unsigned char)hint[0] >= 0x80) {
+            s += strstr(self->keys[col], hint) != NULL;
+        } else {
+            char word[64];
+            snprintf(word, sizeof word, " %s ", hint);
+            s += strstr(self->words[col], word) != NULL;
+        }
+    }
+    const profile_field *pf = &self->profile->fields[f];
+    for (size_t a = 0; a < pf->nalts; a++)
+        for (size_t p = 0; p < pf->alts[a].nparts; p++) {
+            char key[KEY_MAX];
+            intake_profile_key(pf->alts[a].parts[p], strlen(pf->alts[a].parts[p]), key, sizeof key);
+            double l = likeness(self->keys[col], key);
+            if (l > best)
+                best = l;
+        }
+    return s + best;
+}
+
+/* ---- mapping ---- */
+
+/* The first column whose key is that of header h, or -1. */
+static int column_named(const cols_map *self, const char *h)
+{
+    char key[KEY_MAX];
+    intake_profile_key(h, strlen(h), key, sizeof key);
+    for (size_t c = 0; c < self->ncols; c++)
+        if (self->keys[c][0] && strcmp(self->keys[c], key) == 0)
+            return (int)c;
     return -1;
 }
 
-static void describe_missing(cols_field f, char *err, size_t errlen)
+/* The alternatives of field f whose columns are all in the file, in the
+ * profile's order. The first one's columns are the field's; a later one's
+ * are kept in extra too, since a row takes it only when the first is empty. */
+static void map_field(cols_map *self, cols_field f)
 {
-    int n = snprintf(err, errlen, "missing required column %s (headers accepted:", FIELDS[f].name);
-    for (int a = 0; a < MAX_ALIASES && FIELDS[f].aliases[a] && n > 0 && (size_t)n < errlen; a++)
-        n += snprintf(err + n, errlen - (size_t)n, " %s", FIELDS[f].aliases[a]);
-    if (n > 0 && (size_t)n < errlen)
-        snprintf(err + n, errlen - (size_t)n, ")");
+    const profile_field *pf = &self->profile->fields[f];
+    for (size_t a = 0; a < pf->nalts; a++) {
+        field_cols fc = {.n = 0};
+        for (size_t p = 0; p < pf->alts[a].nparts; p++) {
+            int c = column_named(self, pf->alts[a].parts[p]);
+            if (c < 0)
+                break;
+            fc.cols[fc.n++] = c;
+        }
+        if (fc.n < pf->alts[a].nparts)
+            continue;
+        for (size_t i = 0; i < fc.n; i++)
+            if (self->used[fc.cols[i]] != USED_FIELD)
+                self->used[fc.cols[i]] = self->nalts[f] ? USED_EXTRA : USED_FIELD;
+        self->field[f][self->nalts[f]++] = fc;
+    }
 }
 
-/* Normalises the header of column col into a new string ("column N" when
- * empty); *key gets a lower-cased copy for matching ("" when empty). */
-static char *normalise_header(const char *h, size_t len, size_t col, char **key)
+/* Fills the normalised header, key and words of column col. 0 or -1. */
+static int describe_column(cols_map *self, size_t col, const char *h, size_t len)
 {
-    char *out = malloc(len + 32);
-    *key = NULL;
-    if (!out)
-        return NULL;
-    size_t n = text_normalize(out, len + 32, h, len);
+    size_t cap = len + 32;
+    char *norm = malloc(cap), *key = malloc(KEY_MAX), *words = malloc(cap + 2);
+    self->headers[col] = norm;
+    self->keys[col] = key;
+    self->words[col] = words;
+    if (!norm || !key || !words)
+        return -1;
+    size_t n = text_normalize(norm, cap, h, len);
     if (n == (size_t)-1)
         n = 0;
-    out[n] = '\0';
-    *key = strdup(out);
-    if (n == 0)
-        snprintf(out, len + 32, "column %zu", col + 1);
-    if (!*key) {
-        free(out);
-        return NULL;
+    norm[n] = '\0';
+    intake_profile_key(norm, n, key, KEY_MAX);
+    size_t w = 0;
+    words[w++] = ' ';
+    for (size_t i = 0; i < n; i++) {
+        char c = norm[i];
+        int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (unsigned char)c >= 0x80;
+        if (c >= 'A' && c <= 'Z')
+            words[w++] = (char)(c - 'A' + 'a');
+        else if (alnum)
+            words[w++] = c;
+        else if (words[w - 1] != ' ')
+            words[w++] = ' ';
     }
-    for (char *p = *key; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
-    return out;
+    if (words[w - 1] != ' ')
+        words[w++] = ' ';
+    words[w] = '\0';
+    if (n == 0)
+        snprintf(norm, cap, "column %zu", col + 1);
+    return 0;
 }
 
-cols_map *cols_map_new(const char *const *headers, const size_t *lens, size_t n,
-                       char *err, size_t errlen)
+cols_map *cols_map_new(const intake_profile *p, const char *const *headers, const size_t *lens, size_t n)
 {
     cols_map *self = calloc(1, sizeof *self);
     if (!self)
-        goto oom;
+        return NULL;
+    self->profile = p;
     self->ncols = n;
-    self->headers = calloc(n ? n : 1, sizeof *self->headers);
-    self->field_of = calloc(n ? n : 1, sizeof *self->field_of);
-    if (!self->headers || !self->field_of)
-        goto oom;
-    for (int f = 0; f < COL_COUNT; f++)
-        self->index[f] = -1;
-    for (size_t c = 0; c < n; c++) {
-        char *key;
-        self->headers[c] = normalise_header(headers[c], lens[c], c, &key);
-        if (!self->headers[c])
-            goto oom;
-        int f = key[0] ? field_for(key) : -1;
-        free(key);
-        self->field_of[c] = f;
-        if (f < 0)
-            continue;
-        if (self->index[f] >= 0) {
-            snprintf(err, errlen, "columns %d (%s) and %zu (%s) both hold %s", self->index[f] + 1,
-                     self->headers[self->index[f]], c + 1, self->headers[c], FIELDS[f].name);
-            cols_map_destroy(&self);
-            return NULL;
-        }
-        self->index[f] = (int)c;
+    size_t slots = n ? n : 1;
+    self->headers = calloc(slots, sizeof *self->headers);
+    self->keys = calloc(slots, sizeof *self->keys);
+    self->words = calloc(slots, sizeof *self->words);
+    self->used = calloc(slots, sizeof *self->used);
+    int ok = self->headers && self->keys && self->words && self->used;
+    for (size_t c = 0; ok && c < n; c++)
+        ok = describe_column(self, c, headers[c], lens[c]) == 0;
+    if (!ok) {
+        cols_map_destroy(&self);
+        return NULL;
     }
-    for (int f = 0; f < COL_COUNT; f++) {
-        if (FIELDS[f].required && self->index[f] < 0) {
-            describe_missing((cols_field)f, err, errlen);
-            cols_map_destroy(&self);
-            return NULL;
-        }
+    for (int f = 0; f < COL_COUNT; f++)
+        map_field(self, (cols_field)f);
+    for (size_t e = 0; e < p->nextra; e++) {
+        int c = column_named(self, p->extra[e]);
+        if (c >= 0 && self->used[c] == USED_NOT)
+            self->used[c] = USED_EXTRA;
     }
     return self;
-oom:
-    snprintf(err, errlen, "out of memory mapping %zu columns", n);
-    cols_map_destroy(&self);
-    return NULL;
 }
 
-int cols_field_of(const char *header, size_t len)
+const intake_profile *cols_profile(const cols_map *self)
 {
-    char *key, *shown = normalise_header(header, len, 0, &key);
-    int f = shown && key[0] ? field_for(key) : -1;
-    free(shown);
-    free(key);
-    return f;
+    return self->profile;
+}
+
+int cols_missing(const cols_map *self)
+{
+    int n = 0;
+    for (int f = 0; f < COL_COUNT; f++)
+        n += REQUIRED[f] && self->nalts[f] == 0;
+    return n;
+}
+
+int cols_found(const cols_map *self)
+{
+    int n = 0;
+    for (int f = 0; f < COL_COUNT; f++)
+        n += self->nalts[f] > 0;
+    return n;
+}
+
+/* Appends to out at *n, never past outlen. */
+static void put(char *out, size_t outlen, size_t *n, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void put(char *out, size_t outlen, size_t *n, const char *fmt, ...)
+{
+    if (*n >= outlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(out + *n, outlen - *n, fmt, ap);
+    va_end(ap);
+    *n += w > 0 ? (size_t)w : 0;
+    if (*n >= outlen)
+        *n = outlen - 1;
+}
+
+/* The unused columns that look most like field f, best first, in cols. */
+static size_t closest(const cols_map *self, cols_field f, size_t cols[CLOSEST_MAX])
+{
+    double best[CLOSEST_MAX] = {0};
+    size_t k = 0;
+    for (size_t c = 0; c < self->ncols; c++) {
+        double s = self->used[c] == USED_FIELD ? 0 : score(self, c, f);
+        if (s < LIKE_MIN)
+            continue;
+        size_t at = k < CLOSEST_MAX ? k++ : CLOSEST_MAX;
+        if (at == CLOSEST_MAX && s <= best[CLOSEST_MAX - 1])
+            continue;
+        if (at == CLOSEST_MAX)
+            at--;
+        while (at > 0 && best[at - 1] < s) {
+            best[at] = best[at - 1];
+            cols[at] = cols[at - 1];
+            at--;
+        }
+        best[at] = s;
+        cols[at] = c;
+    }
+    return k;
+}
+
+double cols_closeness(const cols_map *self)
+{
+    double sum = cols_found(self);
+    for (int f = 0; f < COL_COUNT; f++) {
+        size_t near[CLOSEST_MAX];
+        if (REQUIRED[f] && !self->nalts[f] && closest(self, (cols_field)f, near) > 0)
+            sum += score(self, near[0], (cols_field)f) / 100;
+    }
+    return sum;
+}
+
+void cols_describe_missing(const cols_map *self, char *out, size_t outlen)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (int f = 0; f < COL_COUNT; f++) {
+        if (!REQUIRED[f] || self->nalts[f])
+            continue;
+        char alts[600];
+        size_t near[CLOSEST_MAX];
+        size_t k = closest(self, (cols_field)f, near);
+        put(out, outlen, &n, "%s  %s: accepted %s; closest in the file: ", n ? "\n" : "", NAMES[f],
+            intake_profile_alts_text(self->profile, (cols_field)f, alts, sizeof alts));
+        for (size_t i = 0; i < k; i++)
+            put(out, outlen, &n, "%s%s", i ? ", " : "", self->headers[near[i]]);
+        if (k == 0)
+            put(out, outlen, &n, "none alike");
+    }
+}
+
+/* The field column col looks most like, or -1. */
+static int looks_like(const cols_map *self, size_t col)
+{
+    double best = LIKE_MIN;
+    int field = -1;
+    for (int f = 0; f < COL_COUNT; f++) {
+        double s = score(self, col, (cols_field)f);
+        if (s >= best) {
+            best = s;
+            field = f;
+        }
+    }
+    return field;
+}
+
+int cols_describe_ignored(const cols_map *self, char *out, size_t outlen)
+{
+    size_t n = 0;
+    int count = 0, example = -1;
+    size_t example_col = 0;
+    out[0] = '\0';
+    for (size_t c = 0; c < self->ncols; c++) {
+        if (self->used[c] || !self->keys[c][0])
+            continue;
+        int f = looks_like(self, c);
+        put(out, outlen, &n, "%s%s", count++ ? ", " : "", self->headers[c]);
+        if (f >= 0)
+            put(out, outlen, &n, " (looks like %s)", NAMES[f]);
+        if (f >= 0 && example < 0) {
+            example = f;
+            example_col = c;
+        }
+    }
+    if (count == 0)
+        return 0;
+    char head[200], alts[600];
+    snprintf(head, sizeof head, "%d column%s not used by profile %s, kept in extra only: ", count,
+             count == 1 ? "" : "s", self->profile->name);
+    size_t hl = strlen(head);
+    if (hl + n + 1 < outlen) {
+        memmove(out + hl, out, n + 1);
+        memcpy(out, head, hl);
+        n += hl;
+    }
+    if (example >= 0)
+        put(out, outlen, &n, ". To use one, add it to the field in a copy of the profile (jiesu profiles %s), "
+            "e.g. `%s = %s | %s`, and import with --profile FILE.conf", self->profile->name, NAMES[example],
+            self->profile->fields[example].nalts
+                ? intake_profile_alts_text(self->profile, (cols_field)example, alts, sizeof alts) : "",
+            self->headers[example_col]);
+    put(out, outlen, &n, "%s; list a column under `extra =` to keep it without this warning",
+        example >= 0 ? "" : ". To use one, map it to a field in a copy of the profile");
+    return count;
+}
+
+size_t cols_alternatives(const cols_map *self, cols_field f)
+{
+    return f < COL_COUNT ? self->nalts[f] : 0;
+}
+
+size_t cols_columns(const cols_map *self, cols_field f, size_t alt, const int **cols)
+{
+    if (f >= COL_COUNT || alt >= self->nalts[f])
+        return 0;
+    *cols = self->field[f][alt].cols;
+    return self->field[f][alt].n;
 }
 
 int cols_index(const cols_map *self, cols_field f)
 {
-    return f < COL_COUNT ? self->index[f] : -1;
+    return f < COL_COUNT && self->nalts[f] ? self->field[f][0].cols[0] : -1;
+}
+
+const char *cols_join(const cols_map *self, cols_field f)
+{
+    return f < COL_COUNT && self->profile->fields[f].join ? self->profile->fields[f].join : "; ";
 }
 
 size_t cols_count(const cols_map *self)
@@ -159,17 +419,17 @@ const char *cols_header(const cols_map *self, size_t col)
 
 int cols_is_extra(const cols_map *self, size_t col)
 {
-    return col < self->ncols && self->field_of[col] < 0;
+    return col < self->ncols && self->used[col] != USED_FIELD;
 }
 
 size_t cols_extra_json(const cols_map *self, const char *const *fields, const size_t *lens,
-                       size_t n, char *dst, size_t cap)
+                       size_t n, const char *taken, char *dst, size_t cap)
 {
     size_t len = 0;
     int first = 1;
     intake_json_char(dst, cap, &len, '{');
     for (size_t c = 0; c < n && c < self->ncols; c++) {
-        if (self->field_of[c] >= 0 || lens[c] == 0)
+        if ((taken ? taken[c] != 0 : self->used[c] == USED_FIELD) || lens[c] == 0)
             continue;
         if (!first)
             intake_json_char(dst, cap, &len, ',');
@@ -189,10 +449,15 @@ void cols_map_destroy(cols_map **self)
     if (!self || !*self)
         return;
     cols_map *m = *self;
-    for (size_t c = 0; m->headers && c < m->ncols; c++)
-        free(m->headers[c]);
+    for (size_t c = 0; c < m->ncols; c++) {
+        free(m->headers ? m->headers[c] : NULL);
+        free(m->keys ? m->keys[c] : NULL);
+        free(m->words ? m->words[c] : NULL);
+    }
     free(m->headers);
-    free(m->field_of);
+    free(m->keys);
+    free(m->words);
+    free(m->used);
     free(m);
     *self = NULL;
 }

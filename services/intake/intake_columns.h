@@ -1,11 +1,18 @@
-/* intake_columns.h — which column of a hotline export holds which field.
+/* intake_columns.h — which columns of a hotline export give which field,
+ * as an import profile says (intake_profile.h).
  *
  * Columns are found by their header, never by position: exports from
- * different hotline systems order and name them differently. Each field has
- * Chinese and English aliases (one table in intake_columns.c); headers are
- * compared after normalisation (full-width → half-width, whitespace trimmed)
- * and ASCII case folding. Columns matching no alias are kept as "extra" and
- * stored as a JSON object keyed by their header.
+ * different hotline systems order and name them differently. A field comes
+ * from one column or from several joined (NYC 311's "Complaint Type" and
+ * "Descriptor" make the content), and a row whose first choice is empty takes
+ * the next the profile names (a junction's two streets for its address).
+ * Columns no field uses are kept as "extra"
+ * and stored as a JSON object keyed by their header; those the profile does
+ * not list under extra are reported, so a clerk learns of a column the
+ * profile should map (a 诉求类别 that ought to be the category).
+ *
+ * When required fields are missing the map says which, all at once, with the
+ * names the profile accepts and the headers of the file that look closest.
  */
 #ifndef JIESU_INTAKE_COLUMNS_H
 #define JIESU_INTAKE_COLUMNS_H
@@ -26,21 +33,51 @@ typedef enum {
     COL_COUNT
 } cols_field;
 
+typedef struct intake_profile intake_profile;
 typedef struct cols_map cols_map;
 
-/* Maps a header record of n columns. Returns NULL with the reason in err when
- * a required column is missing ("missing required column called_at (headers
- * accepted: 来电时间 受理时间 ...)"), when two columns mean the same field, or when out of memory.
- * The map copies what it needs; cols_map_destroy() frees it. */
-cols_map *cols_map_new(const char *const *headers, const size_t *lens, size_t n,
-                       char *err, size_t errlen);
+/* Maps a header record of n columns through profile p (borrowed: it must
+ * outlive the map). NULL only when out of memory. */
+cols_map *cols_map_new(const intake_profile *p, const char *const *headers, const size_t *lens, size_t n);
 
-/* The field a header names (after the same normalisation), or -1: for
- * readers of other files that take the same columns (training exports). */
-int cols_field_of(const char *header, size_t len);
+/* The profile the map was made with. */
+const intake_profile *cols_profile(const cols_map *self);
 
-/* The column holding field f, or -1 when the file has none. */
+/* Required fields the header lacks: 0 when the profile fits the file. */
+int cols_missing(const cols_map *self);
+
+/* Fields the header has (for telling which profile comes closest). */
+int cols_found(const cols_map *self);
+
+/* How close the header comes to the profile: the fields it has, and a
+ * fraction for how much its other headers look like the missing required
+ * fields (for naming the closest profile when none fits). */
+double cols_closeness(const cols_map *self);
+
+/* The missing required fields, a line each: "  called_at: accepted 来电时间 | 受理时间;
+ * closest in the file: Created Date, Closed Date". */
+void cols_describe_missing(const cols_map *self, char *out, size_t outlen);
+
+/* Columns no field uses and the profile does not list under extra, with the
+ * field each looks like and how to map it; "" when there are none. The
+ * number of such columns. */
+int cols_describe_ignored(const cols_map *self, char *out, size_t outlen);
+
+/* How many of the profile's alternatives for field f the file has (0: the
+ * field is not in the file). A row takes the first whose first column is not
+ * empty in it, else the first. */
+size_t cols_alternatives(const cols_map *self, cols_field f);
+
+/* The columns of alternative alt of field f (their values are joined): their
+ * number, the indexes in *cols (borrowed from the map). */
+size_t cols_columns(const cols_map *self, cols_field f, size_t alt, const int **cols);
+
+/* The first column giving field f (its first alternative's), or -1 when the
+ * file has none. */
 int cols_index(const cols_map *self, cols_field f);
+
+/* What joins the columns of field f. */
+const char *cols_join(const cols_map *self, cols_field f);
 
 /* Number of header columns. */
 size_t cols_count(const cols_map *self);
@@ -57,12 +94,14 @@ const char *cols_field_name(cols_field f);
 int cols_is_extra(const cols_map *self, size_t col);
 
 /* Writes the extra columns of one record (fields[0..n), valid UTF-8) as a
- * JSON object {"header":"value",...} into dst, leaving out empty values.
+ * JSON object {"header":"value",...} into dst: every column whose value no
+ * field of this row took (taken[c] == 0, taken NULL: by the map's first
+ * alternatives), leaving out empty values.
  * Returns the length the whole object needs, without the NUL, like
  * snprintf(): when it is >= cap, the output was cut and the caller retries
  * with a larger buffer. dst is NUL-terminated when cap > 0. */
 size_t cols_extra_json(const cols_map *self, const char *const *fields, const size_t *lens,
-                       size_t n, char *dst, size_t cap);
+                       size_t n, const char *taken, char *dst, size_t cap);
 
 /* Frees the map and sets *self to NULL. */
 void cols_map_destroy(cols_map **self);

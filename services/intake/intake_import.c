@@ -51,10 +51,13 @@
 #include "failpoint.h"
 #include "intake_buf.h"
 #include "intake_columns.h"
+#include "intake_pick.h"
+#include "intake_preview.h"
 #include "intake_rejects.h"
 #include "intake_row.h"
 #include "intake_source.h"
 #include "intake_tickets.h"
+#include "intake_unmapped.h"
 #include "log.h"
 #include "sqlarr.h"
 
@@ -87,10 +90,18 @@ static const char SQL_EVENTS[] =
 
 static const char SQL_PROGRESS[] =
     "UPDATE imports SET rows_total = $2, inserted = $3, duplicates = $4, rejected = $5,"
-    " encoding = $6, bytes_read = $7 WHERE id = $1";
+    " encoding = $6, bytes_read = $7, profile = nullif($8, '') WHERE id = $1";
+
+/* Local times of the file are read in the profile's zone, for this batch's
+ * transaction only. */
+static const char SQL_TIMEZONE[] = "SELECT set_config('TimeZone', $1, true)";
+
+/* A zone PostgreSQL does not know fails here, before any row is read. */
+static const char SQL_CHECK_ZONE[] = "SELECT now() AT TIME ZONE $1";
 
 static const char SQL_FINISH[] =
-    "UPDATE imports SET status = $2, error = $3, encoding = $4, finished_at = now() WHERE id = $1";
+    "UPDATE imports SET status = $2, error = $3, encoding = $4, profile = nullif($5, ''), finished_at = now()"
+    " WHERE id = $1";
 
 static const char SQL_UNLOCK[] = "SELECT pg_advisory_unlock" LOCK_KEY;
 
@@ -115,7 +126,11 @@ typedef struct {
     char           id[24];      /* the import id as text, for parameters */
     char           event[48];   /* detail of its 'imported' events */
     intake_source *source;
-    cols_map      *map;
+    int            fd;
+    const char    *path;
+    intake_picked  picked;      /* the profile and the header mapped through it */
+    cols_map      *map;         /* = picked.map */
+    intake_unmapped *unmapped;  /* category values category_aliases lacks */
     intake_row    *rows;
     rejects       *rejects;
     intake_buf     copy;        /* COPY text of the batch read last, one line per row */
@@ -198,9 +213,9 @@ static int begin_import(import_run *r, const char *file_name, char *why, size_t 
 
 static void finish_import(import_run *r, const char *status, const char *error)
 {
-    const char *params[] = {r->id, status, error, r->res->encoding};
+    const char *params[] = {r->id, status, error, r->res->encoding, r->res->profile};
     const char *lock[] = {r->id};
-    db_command(r->opt->pg, "intake finish import", SQL_FINISH, 4, params, NULL);
+    db_command(r->opt->pg, "intake finish import", SQL_FINISH, 5, params, NULL);
     db_command(r->opt->pg, "intake unlock import", SQL_UNLOCK, 1, lock, NULL);
 }
 
@@ -213,28 +228,108 @@ static int next_record(import_run *r, csv_record *rec, char *why, size_t whylen)
     return got;
 }
 
-/* Reads the header and maps the columns. 0, or -1 with why. */
-static int read_header(import_run *r, char *why, size_t whylen)
+/* The header record. 0, or -1 with why. */
+static int header_record(import_run *r, csv_record *rec, char *why, size_t whylen)
 {
-    csv_record rec;
-    int got = next_record(r, &rec, why, whylen);
+    int got = next_record(r, rec, why, whylen);
     if (got < 0)
         return -1;
     if (got == 0) {
         snprintf(why, whylen, "the file is empty (no header row)");
         return -1;
     }
-    if (rec.status != CSV_OK) {
-        snprintf(why, whylen, "header row: %s", csv_status_text(rec.status));
-        return -1;
-    }
-    char reason[400];
-    r->map = cols_map_new(rec.fields, rec.lens, rec.nfields, reason, sizeof reason);
-    if (!r->map) {
-        snprintf(why, whylen, "header row: %s", reason);
+    if (rec->status != CSV_OK) {
+        snprintf(why, whylen, "header row: %s", csv_status_text(rec->status));
         return -1;
     }
     return 0;
+}
+
+/* (Re)opens the file's rows, CSV in the given encoding. 0, or -1 with why. */
+static int open_source(import_run *r, csv_encoding_choice encoding, char *why, size_t whylen)
+{
+    csv_options csv = r->opt->csv;
+    csv.encoding = encoding;
+    intake_source_destroy(&r->source);
+    if (lseek(r->fd, 0, SEEK_SET) < 0) {
+        snprintf(why, whylen, "cannot rewind: %s", strerror(errno));
+        return -1;
+    }
+    return (r->source = intake_source_open(r->fd, r->path, &csv, why, whylen)) ? 0 : -1;
+}
+
+/* What the result tells of the profile, and the warnings about the header. */
+static void note_profile(import_run *r)
+{
+    const intake_profile *p = cols_profile(r->map);
+    intake_result *res = r->res;
+    snprintf(res->profile, sizeof res->profile, "%s", p->name);
+    snprintf(res->profile_how, sizeof res->profile_how, "%s", r->picked.how);
+    snprintf(res->timezone, sizeof res->timezone, "%s", p->timezone);
+    for (int f = 0; f < COL_COUNT; f++) {
+        size_t at = 0, cap = sizeof res->mapping[f];
+        res->mapping[f][0] = '\0';
+        for (size_t a = 0; a < cols_alternatives(r->map, (cols_field)f) && at < cap; a++) {
+            const int *cols;
+            size_t n = cols_columns(r->map, (cols_field)f, a, &cols);
+            for (size_t i = 0; i < n && at < cap; i++) {
+                int w = snprintf(res->mapping[f] + at, cap - at, "%s%s", i ? " + " : a ? " | " : "",
+                                 cols_header(r->map, (size_t)cols[i]));
+                at += w > 0 ? (size_t)w : 0;
+            }
+        }
+    }
+    if (cols_describe_ignored(r->map, res->warnings[res->nwarnings], IMPORT_WARNING_BYTES) > 0)
+        res->nwarnings++;
+}
+
+/* Reads the header, picks the profile and maps the columns through it; a
+ * profile that names the file's encoding has the file read again in it.
+ * 0, or -1 with why. */
+static int read_header(import_run *r, char *why, size_t whylen)
+{
+    csv_record rec;
+    intake_pick_opts po = {r->opt->profiles_dir, r->opt->profile, r->opt->profile_text};
+    if (header_record(r, &rec, why, whylen) < 0 || intake_pick(&po, &rec, &r->picked, why, whylen) < 0)
+        return -1;
+    r->map = r->picked.map;
+    csv_encoding_choice enc = cols_profile(r->map)->encoding;
+    if (enc != CSV_DETECT && strcmp(intake_source_format(r->source), "XLSX") != 0) {
+        if (open_source(r, enc, why, whylen) < 0 || header_record(r, &rec, why, whylen) < 0
+            || intake_pick_remap(&r->picked, &rec, why, whylen) < 0)
+            return -1;
+        r->map = r->picked.map;
+    }
+    const char *zone[] = {cols_profile(r->map)->timezone};
+    PGresult *ok = db_query(r->opt->pg, "intake check time zone", SQL_CHECK_ZONE, 1, zone);
+    PQclear(ok);
+    if (!ok) {
+        snprintf(why, whylen, "profile %s: time zone %s is not known to PostgreSQL (an IANA name such as "
+                 "America/New_York or Asia/Shanghai)", cols_profile(r->map)->name, zone[0]);
+        return -1;
+    }
+    note_profile(r);
+    if (r->opt->started)
+        r->opt->started(r->opt->progress_ctx, r->res);
+    return 0;
+}
+
+/* Builds one row and counts it: rows, rejected, unmapped categories.
+ * INTAKE_ROW_*, or -1 with why. */
+static int build_row(import_run *r, const csv_record *rec, const char **line, size_t *len, intake_reject *rej,
+                     char *why, size_t whylen)
+{
+    int v = intake_row_build(r->rows, r->map, rec, r->res->import_id, line, len, rej);
+    if (v == INTAKE_ROW_EMPTY)
+        return v;
+    if (v < 0 || (v == INTAKE_ROW_OK
+                  && intake_unmapped_see(r->unmapped, intake_row_value(r->rows, COL_CATEGORY)) < 0)) {
+        snprintf(why, whylen, "row %" PRIu64 ": out of memory", rec->record_no);
+        return -1;
+    }
+    r->res->rows_total++;
+    r->res->rejected += v == INTAKE_ROW_REJECTED;
+    return v;
 }
 
 /* Handles one row: adds it to the batch's COPY text or writes it to the
@@ -244,21 +339,61 @@ static int take_row(import_run *r, const csv_record *rec, batch *b, char *why, s
     const char *line;
     size_t len;
     intake_reject rej;
-    int v = intake_row_build(r->rows, r->map, rec, r->res->import_id, &line, &len, &rej);
-    if (v == INTAKE_ROW_EMPTY)
-        return 0;
-    if (v < 0 || (v == INTAKE_ROW_OK && (intake_buf_add(&r->copy, line, len) < 0 ||
-                                         intake_tickets_add(r->tickets, intake_row_ticket(r->rows)) < 0))) {
+    int v = build_row(r, rec, &line, &len, &rej, why, whylen);
+    if (v < 0 || v == INTAKE_ROW_EMPTY)
+        return v < 0 ? -1 : 0;
+    if (v == INTAKE_ROW_REJECTED)
+        return rejects_write(r->rejects, &rej, why, whylen) < 0 ? -1 : 1;
+    if (intake_buf_add(&r->copy, line, len) < 0
+        || intake_tickets_add(r->tickets, intake_row_value(r->rows, COL_TICKET_NO)) < 0) {
         snprintf(why, whylen, "row %" PRIu64 ": out of memory", rec->record_no);
         return -1;
     }
-    r->res->rows_total++;
-    if (v == INTAKE_ROW_REJECTED) {
-        r->res->rejected++;
-        return rejects_write(r->rejects, &rej, why, whylen) < 0 ? -1 : 1;
-    }
     b->copied++;
     return 1;
+}
+
+/* A dry run: every row read and checked, the first ones kept to be shown,
+ * nothing stored. 0, or -1 with why. */
+static int dry_run(import_run *r, char *why, size_t whylen)
+{
+    for (;;) {
+        csv_record rec;
+        const char *line;
+        size_t len;
+        intake_reject rej;
+        int got = next_record(r, &rec, why, whylen);
+        if (got <= 0) {
+            snprintf(r->res->encoding, sizeof r->res->encoding, "%s", intake_source_format(r->source));
+            if (got == 0 && intake_preview_instants(r->opt->pg, r->res) < 0)
+                log_warn("dry run: PostgreSQL could not show the stored instants");
+            return got;
+        }
+        int v = build_row(r, &rec, &line, &len, &rej, why, whylen);
+        if (v < 0)
+            return -1;
+        if (v == INTAKE_ROW_OK)
+            intake_preview_keep(r->res, r->rows, rec.record_no);
+        else if (v == INTAKE_ROW_REJECTED)
+            intake_preview_keep_reject(r->res, &rej);
+    }
+}
+
+/* The category values category_aliases lacks, most rows first, into the result. */
+static void note_unmapped(import_run *r)
+{
+    intake_result *res = r->res;
+    int64_t rows;
+    const char *name;
+    if (!r->unmapped)
+        return;
+    res->unmapped_rows = intake_unmapped_rows(r->unmapped);
+    res->unmapped_distinct = intake_unmapped_distinct(r->unmapped);
+    for (res->nunmapped = 0; res->nunmapped < IMPORT_UNMAPPED_SHOWN
+                             && (name = intake_unmapped_at(r->unmapped, res->nunmapped, &rows)); res->nunmapped++) {
+        snprintf(res->unmapped[res->nunmapped].name, sizeof res->unmapped[0].name, "%s", name);
+        res->unmapped[res->nunmapped].rows = rows;
+    }
 }
 
 /* Lets the queued COPY data go out while the next batch is read. */
@@ -331,8 +466,8 @@ static int save_progress(import_run *r, const batch *b)
     snprintf(counts[2], sizeof counts[2], "%" PRId64, s->duplicates);
     snprintf(counts[3], sizeof counts[3], "%" PRId64, b->rejected);
     snprintf(counts[4], sizeof counts[4], "%" PRIu64, b->bytes);
-    const char *params[] = {r->id, counts[0], counts[1], counts[2], counts[3], s->encoding, counts[4]};
-    return db_command(r->opt->pg, "intake import progress", SQL_PROGRESS, 7, params, NULL);
+    const char *params[] = {r->id, counts[0], counts[1], counts[2], counts[3], s->encoding, counts[4], s->profile};
+    return db_command(r->opt->pg, "intake import progress", SQL_PROGRESS, 8, params, NULL);
 }
 
 /* Asks which tickets of the batch are stored and marks the new rows.
@@ -471,7 +606,9 @@ static int start_batch(import_run *r, const batch *b, char *why, size_t whylen)
 {
     PGconn *pg = r->opt->pg;
     r->n_ids = 0;
-    if (db_begin(pg) < 0 || db_exec(pg, SQL_BATCH_LOCK) < 0) {
+    const char *zone[] = {r->res->timezone};
+    if (db_begin(pg) < 0 || db_exec(pg, SQL_BATCH_LOCK) < 0
+        || db_command(pg, "intake batch time zone", SQL_TIMEZONE, 1, zone, NULL) < 0) {
         snprintf(why, whylen, "PostgreSQL: BEGIN failed");
         goto fail;
     }
@@ -526,20 +663,22 @@ static int open_input(const char *path, int *fd, char *why, size_t whylen)
 }
 
 /* Everything after the imports row exists. 0, or -1 with why. */
-static int stream_file(import_run *r, int fd, const char *path, char *why, size_t whylen)
+static int stream_file(import_run *r, char *why, size_t whylen)
 {
     const intake_import_opts *opt = r->opt;
-    if (!(r->source = intake_source_open(fd, path, &opt->csv, why, whylen)))
+    if (!(r->source = intake_source_open(r->fd, r->path, &opt->csv, why, whylen)))
         return -1;
-    r->rejects = rejects_new(opt->rejects_dir, r->res->import_id);
-    r->rows = intake_row_new(opt->utc_offset_min, intake_source_options(r->source));
+    r->rejects = opt->dry_run ? NULL : rejects_new(opt->rejects_dir, r->res->import_id);
+    r->rows = intake_row_new(intake_source_options(r->source));
     r->tickets = intake_tickets_new();
-    if (!r->rejects || !r->rows || !r->tickets) {
+    if ((!r->rejects && !opt->dry_run) || !r->rows || !r->tickets) {
         snprintf(why, whylen, "out of memory");
         return -1;
     }
-    if (read_header(r, why, whylen) < 0)
+    if (read_header(r, why, whylen) < 0 || !(r->unmapped = intake_unmapped_load(opt->pg, why, whylen)))
         return -1;
+    if (opt->dry_run)
+        return dry_run(r, why, whylen);
     batch cur, next;
     if (read_batch(r, &cur, why, whylen) < 0)
         return -1;
@@ -567,53 +706,65 @@ static int stream_file(import_run *r, int fd, const char *path, char *why, size_
     return rejects_close(r->rejects, why, whylen);
 }
 
+/* Hashes the file and records the import (not for a dry run). 0, or -1 with why. */
+static int open_import(import_run *r, const char *file_name, char *why, size_t whylen)
+{
+    if (open_input(r->path, &r->fd, why, whylen) < 0 || hash_fd(r->fd, r->res->sha256, why, whylen) < 0)
+        return -1;
+    if (lseek(r->fd, 0, SEEK_SET) < 0) {
+        snprintf(why, whylen, "cannot rewind: %s", strerror(errno));
+        return -1;
+    }
+    if (r->opt->dry_run)
+        return 0;
+    if (intake_import_cleanup(r->opt->pg) < 0) {
+        snprintf(why, whylen, "cleaning up earlier imports in PostgreSQL failed");
+        return -1;
+    }
+    return begin_import(r, file_name, why, whylen);
+}
+
 int intake_import(const intake_import_opts *opt, const char *path, const char *file_name,
                   intake_result *res, char *err, size_t errlen)
 {
-    import_run r = {.opt = opt, .res = res};
-    char why[600] = "";
-    int fd = -1, rc = -1;
+    import_run r = {.opt = opt, .res = res, .fd = -1, .path = path};
+    char why[4096] = "";
+    int rc = -1;
     int64_t t0 = now_ms();
     memset(res, 0, sizeof *res);
     if (!file_name)
         file_name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    if (open_input(path, &fd, why, sizeof why) < 0 || hash_fd(fd, res->sha256, why, sizeof why) < 0)
-        goto cleanup;
-    if (lseek(fd, 0, SEEK_SET) < 0) {
-        snprintf(why, sizeof why, "cannot rewind: %s", strerror(errno));
-        goto cleanup;
+    if (open_import(&r, file_name, why, sizeof why) == 0) {
+        rc = stream_file(&r, why, sizeof why);
+        note_unmapped(&r);
     }
-    if (intake_import_cleanup(opt->pg) < 0) {
-        snprintf(why, sizeof why, "cleaning up earlier imports in PostgreSQL failed");
-        goto cleanup;
+    if (res->import_id) {
+        finish_import(&r, rc == 0 ? "done" : "failed", rc == 0 ? NULL : why);
+        /* Again at the end: a killed process's server session may have held its
+         * lock for a while after the kill (until its last statement finished). */
+        intake_import_cleanup(opt->pg);
     }
-    if (begin_import(&r, file_name, why, sizeof why) < 0)
-        goto cleanup;
-    rc = stream_file(&r, fd, path, why, sizeof why);
-    finish_import(&r, rc == 0 ? "done" : "failed", rc == 0 ? NULL : why);
-    /* Again at the end: a killed process's server session may have held its
-     * lock for a while after the kill (until its last statement finished). */
-    intake_import_cleanup(opt->pg);
-cleanup:
     res->elapsed_ms = now_ms() - t0;
     if (r.rejects)
         snprintf(res->rejects_path, sizeof res->rejects_path, "%s", rejects_path(r.rejects));
     if (rc < 0)
         snprintf(err, errlen, "%s: %s", file_name, why);
     else
-        log_info("import %s file=%s rows=%" PRId64 " inserted=%" PRId64 " duplicates=%" PRId64
-                 " rejected=%" PRId64 " encoding=%s ms=%" PRId64, r.id, file_name, res->rows_total,
-                 res->inserted, res->duplicates, res->rejected, res->encoding, res->elapsed_ms);
+        log_info("import %s file=%s profile=%s rows=%" PRId64 " inserted=%" PRId64 " duplicates=%" PRId64
+                 " rejected=%" PRId64 " unmapped_categories=%" PRId64 " encoding=%s ms=%" PRId64 "%s",
+                 *r.id ? r.id : "-", file_name, res->profile, res->rows_total, res->inserted, res->duplicates,
+                 res->rejected, res->unmapped_rows, res->encoding, res->elapsed_ms, opt->dry_run ? " (dry run)" : "");
     rejects_destroy(&r.rejects);
     intake_row_destroy(&r.rows);
-    cols_map_destroy(&r.map);
+    intake_pick_free(&r.picked);
+    intake_unmapped_destroy(&r.unmapped);
     intake_source_destroy(&r.source);
     intake_buf_free(&r.copy);
     intake_buf_free(&r.out);
     intake_tickets_destroy(&r.tickets);
     sqlarr_free(&r.id_list);
     free(r.ids);
-    if (fd >= 0)
-        close(fd);
+    if (r.fd >= 0)
+        close(r.fd);
     return rc;
 }

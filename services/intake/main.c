@@ -18,6 +18,8 @@
 #include "config.h"
 #include "intake_import.h"
 #include "intake_open311.h"
+#include "intake_profile.h"
+#include "intake_reply.h"
 #include "intake_upload.h"
 #include "log.h"
 #include "queue.h"
@@ -31,6 +33,8 @@ typedef struct {
     intake_uploads     *uploads;        /* files being sent by clerks */
     unsigned            redis_epoch;    /* of the connection route is bound to */
     intake_import_opts  opts;
+    int                 utc_offset_min; /* local time of Open311 complaints */
+    char                profiles_dir[1024];
 } intake;
 
 /* Starts the Open311 server on intake.http_addr unless it is "off". Like
@@ -47,7 +51,7 @@ static void start_open311(intake *in, service *s)
         .redis_password_file = config_get(s->cfg, "redis.password_file", ""),
         .route_stream = config_get(s->cfg, "queue.route_stream", "jiesu:route"),
         .route_group = config_get(s->cfg, "queue.route_group", "assignment"),
-        .utc_offset_min = in->opts.utc_offset_min,
+        .utc_offset_min = in->utc_offset_min,
         .max_field = in->opts.csv.max_field,
         .limits = &limits,
     };
@@ -74,7 +78,9 @@ static void configure(intake *in, service *s)
 {
     in->opts.rejects_dir = config_get(s->cfg, "intake.rejects_dir", "var/rejects");
     in->opts.batch_rows = (size_t)config_get_long(s->cfg, "intake.batch_rows", INTAKE_BATCH_ROWS);
-    in->opts.utc_offset_min = (int)config_get_long(s->cfg, "intake.utc_offset_minutes", 480);
+    in->utc_offset_min = (int)config_get_long(s->cfg, "intake.utc_offset_minutes", 480);
+    snprintf(in->profiles_dir, sizeof in->profiles_dir, "%s/profiles", config_get(s->cfg, "data.dir", "data"));
+    in->opts.profiles_dir = config_get(s->cfg, "intake.profiles_dir", in->profiles_dir);
     in->opts.csv.max_field = (size_t)config_get_long(s->cfg, "intake.max_field_chars", 32767);
     in->opts.stop = svc_stop_flag();
 }
@@ -103,20 +109,17 @@ static int ensure_route(intake *in, service *s)
     return 0;
 }
 
-static void reply_import(service *s, const bus_request *req, const intake_result *res)
+static void reply_import(service *s, const bus_request *req, const intake_result *res, int dry_run)
 {
-    Jiesu__ImportReply reply = JIESU__IMPORT_REPLY__INIT;
-    reply.import_id = res->import_id;
-    reply.rows_total = res->rows_total;
-    reply.inserted = res->inserted;
-    reply.duplicates = res->duplicates;
-    reply.rejected = res->rejected;
-    reply.rejects_path = (char *)res->rejects_path;
-    reply.sha256 = (char *)res->sha256;
-    reply.elapsed_ms = res->elapsed_ms;
-    reply.encoding = (char *)res->encoding;
-    bus_server_reply(s->server, req, "import.reply", &reply.base);
-    bus_pub_send(s->pub, "complaint.imported", &reply.base, req->env->trace_id);
+    Jiesu__ImportReply *reply = intake_reply_import(res, dry_run);
+    if (!reply) {
+        bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "import answered: out of memory");
+        return;
+    }
+    bus_server_reply(s->server, req, "import.reply", &reply->base);
+    if (!dry_run)
+        bus_pub_send(s->pub, "complaint.imported", &reply->base, req->env->trace_id);
+    jiesu__import_reply__free_unpacked(reply, NULL);
 }
 
 /* Reports a committed batch to the clerk waiting for the import. */
@@ -124,6 +127,16 @@ typedef struct {
     service          *s;
     const bus_request *req;
 } progress_to;
+
+/* Tells the clerk the profile and the warnings before the first row. */
+static void report_start(void *ctx, const intake_result *res)
+{
+    progress_to *to = ctx;
+    Jiesu__ImportProgress *p = intake_reply_started(res);
+    if (p)
+        bus_server_reply(to->s->server, to->req, "import.progress", &p->base);
+    jiesu__import_progress__free_unpacked(p, NULL);
+}
 
 static void report_progress(void *ctx, int64_t rows, uint64_t bytes)
 {
@@ -134,12 +147,12 @@ static void report_progress(void *ctx, int64_t rows, uint64_t bytes)
     bus_server_reply(to->s->server, to->req, "import.progress", &p.base);
 }
 
-/* Imports a whole uploaded file for who and answers. */
+/* Imports a whole uploaded file for who, as its last chunk asks, and answers. */
 static void import_upload(service *s, const bus_request *req, const auth_principal *who,
-                          const intake_upload_state *st)
+                          const intake_upload_state *st, const Jiesu__ImportUpload *last)
 {
     intake *in = s->user;
-    char err[1024] = "";
+    char err[6000] = "";
     intake_result res;
     progress_to to = {s, req};
     if (svc_ensure_pg(s) < 0) {
@@ -152,12 +165,16 @@ static void import_upload(service *s, const bus_request *req, const auth_princip
     opts.pg = s->pg;
     opts.actor = who->name;
     opts.progress = report_progress;
+    opts.started = report_start;
     opts.progress_ctx = &to;
+    opts.profile = last->profile;
+    opts.profile_text = *last->profile_text ? last->profile_text : NULL;
+    opts.dry_run = last->dry_run;
     if (intake_import(&opts, st->path, st->file_name, &res, err, sizeof err) < 0) {
         log_error("import by %s failed: %s", who->name, err);
         bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "import failed: %s", err);
     } else {
-        reply_import(s, req, &res);
+        reply_import(s, req, &res, opts.dry_run);
     }
 }
 
@@ -177,14 +194,40 @@ static void on_upload(service *s, const bus_request *req, const auth_principal *
         reply.received = st.received;
         bus_server_reply(s->server, req, "import.uploaded", &reply.base);
     } else {
-        import_upload(s, req, who, &st);
+        import_upload(s, req, who, &st, rq);
         intake_uploads_done(in->uploads, st.id);
     }
     if (rq)
         jiesu__import_upload__free_unpacked(rq, NULL);
 }
 
-static const svc_route ROUTES[] = {{"import.upload", on_upload, AUTH_CLERK}, {NULL, NULL, 0}};
+/* `jiesu profiles [NAME]`: the import profiles, or one of them, as a view. */
+static void on_view(service *s, const bus_request *req, const auth_principal *who)
+{
+    intake *in = s->user;
+    char why[1024] = "";
+    Jiesu__ViewRequest *rq = BUS_UNPACK(view_request, req->env);
+    intake_profiles *set = NULL;
+    Jiesu__ViewReply *reply = NULL;
+    (void)who;
+    if (!rq || strcmp(rq->name, "profiles") != 0 || rq->n_args > 1)
+        snprintf(why, sizeof why, "intake has one view: profiles [NAME]");
+    else if ((set = intake_profiles_load(in->opts.profiles_dir, why, sizeof why)))
+        reply = intake_reply_profiles(set, rq->n_args ? rq->args[0] : NULL, why, sizeof why);
+    if (reply)
+        bus_server_reply(s->server, req, "view.reply", &reply->base);
+    else
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", why);
+    if (reply)
+        jiesu__view_reply__free_unpacked(reply, NULL);
+    intake_profiles_destroy(&set);
+    if (rq)
+        jiesu__view_request__free_unpacked(rq, NULL);
+}
+
+static const svc_route ROUTES[] = {{"import.upload", on_upload, AUTH_CLERK},
+                                   {"view.request", on_view, AUTH_CLERK | AUTH_ADMIN},
+                                   {NULL, NULL, 0}};
 
 int main(int argc, char **argv)
 {

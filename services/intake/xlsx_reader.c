@@ -391,42 +391,70 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
     }
 }
 
-xlsx_reader *xlsx_open(const char *path, const xlsx_limits *lim, char *err, size_t errlen)
+/* The reader over an opened zip (taken over, also on failure). NULL with
+ * "name: reason" in err. */
+static xlsx_reader *open_zip(zip_t *zip, const char *name, const xlsx_limits *lim, char *err, size_t errlen)
 {
     xlsx_reader *self = calloc(1, sizeof *self);
     if (!self) {
-        snprintf(err, errlen, "%s: out of memory", path);
+        zip_discard(zip);
+        snprintf(err, errlen, "%s: out of memory", name);
         return NULL;
     }
+    self->zip = zip;
     self->lim = lim ? *lim : (xlsx_limits){0};
     if (!self->lim.max_member_bytes) self->lim.max_member_bytes = 2ULL << 30;
     if (!self->lim.max_ratio) self->lim.max_ratio = 200;
     if (!self->lim.max_cell_bytes) self->lim.max_cell_bytes = 32767 * 4;
     if (!self->lim.max_shared_bytes) self->lim.max_shared_bytes = 512ULL << 20;
-    int zerr = 0;
-    self->zip = zip_open(path, ZIP_RDONLY, &zerr);
-    if (!self->zip) {
-        zip_error_t ze;
-        zip_error_init_with_code(&ze, zerr);
-        snprintf(err, errlen, "%s: not a readable XLSX (zip) file: %s", path, zip_error_strerror(&ze));
-        zip_error_fini(&ze);
-        goto fail;
-    }
     if (locate_sheet(self) != 0 ||
         parse_member(self, "xl/sharedStrings.xml", 0, sst_start, sst_end, text_chars) < 0)
-        goto fail_msg;
+        goto fail;
     self->sheet = open_member(self, self->sheet_part, &self->sheet_left, 1);
     self->parser = self->sheet ? new_parser(self) : NULL;
     if (!self->parser)
-        goto fail_msg;
+        goto fail;
     XML_SetElementHandler(self->parser, sheet_start, sheet_end);
     XML_SetCharacterDataHandler(self->parser, text_chars);
     return self;
-fail_msg:
-    snprintf(err, errlen, "%s: %s", path, self->failed ? self->err : "out of memory");
 fail:
+    snprintf(err, errlen, "%s: %s", name, self->failed ? self->err : "out of memory");
     xlsx_close(&self);
     return NULL;
+}
+
+static void zip_failed(zip_error_t *ze, const char *name, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "%s: not a readable XLSX (zip) file: %s", name, zip_error_strerror(ze));
+    zip_error_fini(ze);
+}
+
+xlsx_reader *xlsx_open(const char *path, const xlsx_limits *lim, char *err, size_t errlen)
+{
+    int zerr = 0;
+    zip_t *zip = zip_open(path, ZIP_RDONLY, &zerr);
+    if (!zip) {
+        zip_error_t ze;
+        zip_error_init_with_code(&ze, zerr);
+        zip_failed(&ze, path, err, errlen);
+        return NULL;
+    }
+    return open_zip(zip, path, lim, err, errlen);
+}
+
+xlsx_reader *xlsx_open_buffer(const void *data, size_t len, const xlsx_limits *lim, char *err, size_t errlen)
+{
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
+    zip_t *zip = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
+    if (!zip) {
+        zip_source_free(src);
+        zip_failed(&ze, "workbook", err, errlen);
+        return NULL;
+    }
+    zip_error_fini(&ze);
+    return open_zip(zip, "workbook", lim, err, errlen);
 }
 
 int xlsx_next_row(xlsx_reader *self, char ***cells, size_t *ncells, long *row_no)

@@ -28,6 +28,10 @@ typedef struct xlsx_reader xlsx_reader;
 /* Opens path. lim may be NULL for the defaults. NULL with "path: reason" in err on failure. */
 xlsx_reader *xlsx_open(const char *path, const xlsx_limits *lim, char *err, size_t errlen);
 
+/* The same over a workbook in memory (data[0..len), borrowed until
+ * xlsx_close()); messages name it "workbook". */
+xlsx_reader *xlsx_open_buffer(const void *data, size_t len, const xlsx_limits *lim, char *err, size_t errlen);
+
 /* Next non-empty row: 1 with *cells (ncells strings, "" for empty cells, owned
  * by the reader and valid until the next call) and *row_no (the sheet's 1-based
  * row number); 0 at the end; -1 on error (see xlsx_errstr()). */

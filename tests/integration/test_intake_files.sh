@@ -59,7 +59,8 @@ check_eq "hostile workbooks add no complaint" "$complaints_before" "$(sql "SELEC
 printf '工单编号,诉求地址,诉求内容\r\nB1,中韩,x\r\n' >"$files/nocol.csv"
 as_role clerk jiesu import "$files/nocol.csv" >"$files/nocol.out" 2>&1
 check "a missing required column is an error" test $? -ne 0
-check "the error names the file and the missing column" grep -q "nocol.csv.*missing required column called_at" "$files/nocol.out"
+check "the error names the file and the missing column" grep -q "nocol.csv: .*1 required field missing" "$files/nocol.out"
+check "... with the names it accepts" grep -q "^  called_at: accepted 来电时间 | 受理时间" "$files/nocol.out"
 : >"$files/empty.csv"
 as_role clerk jiesu import "$files/empty.csv" >"$files/empty.out" 2>&1
 check "an empty file is an error saying so" grep -q "empty.csv.*empty" "$files/empty.out"

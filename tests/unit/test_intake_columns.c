@@ -1,4 +1,6 @@
-/* test_intake_columns.c — header aliases, required columns, the extra JSON. */
+/* test_intake_columns.c — a header mapped through the 12345 profile: Chinese
+ * and English names, loose comparison, alternatives, the warning about
+ * unused columns, the extra JSON. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,13 +9,31 @@
 #include <cmocka.h>
 
 #include "intake_columns.h"
+#include "intake_profile.h"
 
-static cols_map *map_of(const char *const *headers, size_t n, char *err, size_t errlen)
+static intake_profiles *set;
+
+static int setup(void **state)
+{
+    char why[600];
+    (void)state;
+    set = intake_profiles_load("data/profiles", why, sizeof why);
+    return set ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    intake_profiles_destroy(&set);
+    return 0;
+}
+
+static cols_map *map_of(const char *const *headers, size_t n)
 {
     size_t lens[32];
     for (size_t i = 0; i < n; i++)
         lens[i] = strlen(headers[i]);
-    return cols_map_new(headers, lens, n, err, errlen);
+    return cols_map_new(intake_profiles_find(set, "12345"), headers, lens, n);
 }
 
 static void test_chinese_headers(void **state)
@@ -21,13 +41,17 @@ static void test_chinese_headers(void **state)
     (void)state;
     const char *h[] = {"工单编号", "来电时间", "来电人", "联系电话", "诉求地址", "诉求内容",
                        "诉求类型", "紧急程度", "经度", "纬度"};
-    char err[256] = "";
-    cols_map *m = map_of(h, 10, err, sizeof err);
+    cols_map *m = map_of(h, 10);
     assert_non_null(m);
+    assert_int_equal(cols_missing(m), 0);
+    assert_int_equal(cols_found(m), COL_COUNT);
     for (int f = 0; f < COL_COUNT; f++)
         assert_int_equal(cols_index(m, (cols_field)f), f);
     assert_string_equal(cols_header(m, 5), "诉求内容");
     assert_int_equal(cols_is_extra(m, 0), 0);
+    char warn[1000];
+    assert_int_equal(cols_describe_ignored(m, warn, sizeof warn), 0);
+    assert_string_equal(warn, "");
     cols_map_destroy(&m);
     assert_null(m);
 }
@@ -35,9 +59,8 @@ static void test_chinese_headers(void **state)
 static void test_aliases_case_and_full_width(void **state)
 {
     (void)state;
-    const char *h[] = {" 内容 ", "TICKET_NO", "受理时间", "ｌａｔ", "地址", "备注"};
-    char err[256] = "";
-    cols_map *m = map_of(h, 6, err, sizeof err);
+    const char *h[] = {" 内容 ", "ＴＩＣＫＥＴ＿ＮＯ", "受理时间", "ｌａｔ", "地址", "备注"};
+    cols_map *m = map_of(h, 6);
     assert_non_null(m);
     assert_int_equal(cols_index(m, COL_CONTENT), 0);
     assert_int_equal(cols_index(m, COL_TICKET_NO), 1);
@@ -50,32 +73,59 @@ static void test_aliases_case_and_full_width(void **state)
     cols_map_destroy(&m);
 }
 
-static void test_missing_required_column_named(void **state)
+static void test_missing_required_columns_all_named(void **state)
 {
     (void)state;
-    const char *h[] = {"工单编号", "诉求地址", "诉求内容"};
-    char err[256] = "";
-    assert_null(map_of(h, 3, err, sizeof err));
-    assert_non_null(strstr(err, "called_at"));
-    assert_non_null(strstr(err, "来电时间"));
+    const char *h[] = {"编号", "诉求地址", "反映内容"};
+    char why[2000];
+    cols_map *m = map_of(h, 3);
+    assert_int_equal(cols_missing(m), 3);
+    cols_describe_missing(m, why, sizeof why);
+    assert_non_null(strstr(why, "ticket_no: accepted 工单编号 | 工单号 | ticket_no | service_request_id; "
+                                "closest in the file: 编号"));
+    assert_non_null(strstr(why, "called_at: accepted 来电时间"));
+    assert_non_null(strstr(why, "none alike"));
+    assert_non_null(strstr(why, "content: accepted 诉求内容 | 内容 | 问题描述 | content | description; "
+                                "closest in the file: 反映内容"));
+    cols_map_destroy(&m);
 }
 
+/* Two columns for one field: the first alternative gives it, the other is
+ * kept in extra without a warning. */
 static void test_two_columns_for_one_field(void **state)
 {
     (void)state;
-    const char *h[] = {"工单编号", "工单号", "来电时间", "诉求内容"};
-    char err[256] = "";
-    assert_null(map_of(h, 4, err, sizeof err));
-    assert_non_null(strstr(err, "ticket_no"));
-    assert_non_null(strstr(err, "工单号"));
+    const char *h[] = {"工单号", "工单编号", "来电时间", "诉求内容"};
+    cols_map *m = map_of(h, 4);
+    assert_int_equal(cols_missing(m), 0);
+    assert_int_equal(cols_index(m, COL_TICKET_NO), 1);
+    assert_int_equal(cols_alternatives(m, COL_TICKET_NO), 2);
+    assert_int_equal(cols_is_extra(m, 0), 1);
+    char warn[1000];
+    assert_int_equal(cols_describe_ignored(m, warn, sizeof warn), 0);
+    cols_map_destroy(&m);
+}
+
+static void test_unused_columns_warned_with_how_to_map(void **state)
+{
+    (void)state;
+    const char *h[] = {"工单编号", "来电时间", "诉求内容", "反映类别", "承办单位"};
+    char warn[2000];
+    cols_map *m = map_of(h, 5);
+    assert_int_equal(cols_describe_ignored(m, warn, sizeof warn), 2);
+    assert_non_null(strstr(warn, "2 columns not used by profile 12345, kept in extra only: "
+                                 "反映类别 (looks like category), 承办单位"));
+    assert_non_null(strstr(warn, "`category = 诉求类型 | 问题类型 | 诉求分类 | 诉求类别 | category | service_name | 反映类别`"));
+    assert_non_null(strstr(warn, "--profile FILE.conf"));
+    assert_non_null(strstr(warn, "`extra =`"));
+    cols_map_destroy(&m);
 }
 
 static void test_extra_json_escaped(void **state)
 {
     (void)state;
     const char *h[] = {"工单编号", "来电时间", "诉求内容", "备注", "", "承办\"单位\""};
-    char err[256] = "";
-    cols_map *m = map_of(h, 6, err, sizeof err);
+    cols_map *m = map_of(h, 6);
     assert_non_null(m);
     assert_string_equal(cols_header(m, 4), "column 5");
     const char *f[] = {"1", "2021-05-30 10:57", "x", "他说\"快\"\\\t\n", "", "沙子口"};
@@ -83,14 +133,14 @@ static void test_extra_json_escaped(void **state)
     for (int i = 0; i < 6; i++)
         lens[i] = strlen(f[i]);
     char out[256];
-    size_t need = cols_extra_json(m, f, lens, 6, out, sizeof out);
+    size_t need = cols_extra_json(m, f, lens, 6, NULL, out, sizeof out);
     const char *want = "{\"备注\":\"他说\\\"快\\\"\\\\\\u0009\\u000a\",\"承办\\\"单位\\\"\":\"沙子口\"}";
     assert_string_equal(out, want);
     assert_int_equal(need, strlen(want));
     char tiny[8];
-    assert_int_equal(cols_extra_json(m, f, lens, 6, tiny, sizeof tiny), need);
+    assert_int_equal(cols_extra_json(m, f, lens, 6, NULL, tiny, sizeof tiny), need);
     assert_int_equal(strlen(tiny), 7);
-    assert_int_equal(cols_extra_json(m, f, lens, 3, out, sizeof out), 2);
+    assert_int_equal(cols_extra_json(m, f, lens, 3, NULL, out, sizeof out), 2);
     assert_string_equal(out, "{}");
     cols_map_destroy(&m);
 }
@@ -100,9 +150,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chinese_headers),
         cmocka_unit_test(test_aliases_case_and_full_width),
-        cmocka_unit_test(test_missing_required_column_named),
+        cmocka_unit_test(test_missing_required_columns_all_named),
         cmocka_unit_test(test_two_columns_for_one_field),
+        cmocka_unit_test(test_unused_columns_warned_with_how_to_map),
         cmocka_unit_test(test_extra_json_escaped),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }

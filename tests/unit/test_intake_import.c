@@ -65,7 +65,7 @@ static int setup(void **state)
     fx.have_dir = 1;
     snprintf(fx.rejects, sizeof fx.rejects, "%s/rejects", fx.dir);
     fx.opt = (intake_import_opts){.pg = fx.pg, .route = fx.route, .rejects_dir = fx.rejects,
-                                  .utc_offset_min = 480, .stop = &fx.stop};
+                                  .profiles_dir = "data/profiles", .stop = &fx.stop};
     return 0;
 }
 
@@ -282,12 +282,12 @@ static void test_stopped_import_finishes_on_rerun(void **state)
 static void test_missing_column_and_unreadable_file(void **state)
 {
     (void)state;
-    char path[256], err[512] = "";
+    char path[256], err[4096] = "";
     intake_result res;
     write_csv("nocol.csv", "工单编号,诉求地址,诉求内容\n@50,中韩,x\n", path);
     assert_int_equal(intake_import(&fx.opt, path, NULL, &res, err, sizeof err), -1);
     assert_non_null(strstr(err, "nocol.csv: "));
-    assert_non_null(strstr(err, "missing required column called_at"));
+    assert_non_null(strstr(err, "called_at: accepted 来电时间"));
     assert_int_equal(sql_long("SELECT count(*) FROM imports WHERE id = %lld AND status = 'failed' AND "
                               "error LIKE '%%called_at%%'", (long long)res.import_id), 1);
     snprintf(path, sizeof path, "%s/no-such-file.csv", fx.dir);

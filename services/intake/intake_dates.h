@@ -1,0 +1,60 @@
+/* intake_dates.h — the date and time formats hotline exports write, read
+ * into a civil date and time (and the offset, when the text gives one).
+ *
+ * An import profile names the formats its system writes (intake_profile.h);
+ * a value is read only in those, so day and month are never guessed row by
+ * row: "05/01/2022" is 1 May under mdy and 5 January under dmy, and a profile
+ * naming both is refused. The formats:
+ *
+ *   ymd    2024-04-15 22:51[:30[.250]], 2024/4/15 22:51, 2024.4.15, a date
+ *          alone (midnight), ISO 8601 with 'T' and a zone: 2024-04-15T22:51:30Z,
+ *          2024-04-15T22:51:30.000, 2024-04-15T22:51:30+08:00 (or +0800, +08)
+ *   cn     2024年4月15日 22时51分[30秒], 2024年4月15日 22:51[:30]
+ *   mdy    04/15/2024 10:51[:30] PM, 4/15/2024 22:51 (US; '-' or '.' too)
+ *   dmy    15/04/2024 22:51[:30] (most of Europe; '-' or '.' too)
+ *   excel  Excel serial day numbers: 45397.9521 (days since 1899-12-30, the
+ *          fraction the time of day), as a workbook stores a date cell
+ *
+ * Hours are 0-23, or 1-12 with AM/PM (12 AM is midnight). Years 1970-2099.
+ * A time without a zone is local time of the profile's time zone; the
+ * conversion to an instant is PostgreSQL's (the import sets the session's
+ * TimeZone, see intake_import.c), with the system tz database.
+ */
+#ifndef JIESU_INTAKE_DATES_H
+#define JIESU_INTAKE_DATES_H
+
+#include <stddef.h>
+
+enum {
+    DATES_YMD   = 1 << 0,
+    DATES_CN    = 1 << 1,
+    DATES_MDY   = 1 << 2,
+    DATES_DMY   = 1 << 3,
+    DATES_EXCEL = 1 << 4,
+};
+
+typedef struct {
+    int y, mo, d, h, mi, s;
+    int has_offset;         /* the text named its zone */
+    int offset_min;         /* then: minutes east of UTC */
+} intake_time;
+
+/* Reads s[0..len) (surrounding spaces ignored) in one of formats (DATES_*).
+ * 0 with *t, or -1 when it is none of them or not a real date and time. */
+int intake_date_parse(const char *s, size_t len, unsigned formats, intake_time *t);
+
+/* Writes t as PostgreSQL reads a timestamptz: "2024-04-15 22:51:30" (local
+ * time of the session's TimeZone) or "2024-04-15 22:51:30+08:00". */
+void intake_date_text(const intake_time *t, char out[32]);
+
+/* Reads a list of format names ("ymd cn excel", separated by spaces or
+ * commas) into *formats. 0, or -1 with why (an unknown name, none at all,
+ * both mdy and dmy). */
+int intake_date_formats_parse(const char *list, unsigned *formats, char *why, size_t whylen);
+
+/* The names of formats, with an example each when examples is set, for
+ * messages: "ymd (2022-05-01 00:00:03 ...); mdy (05/01/2022 12:00:03 AM)",
+ * else "ymd mdy". */
+void intake_date_formats_text(unsigned formats, int examples, char *out, size_t outlen);
+
+#endif

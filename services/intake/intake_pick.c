@@ -1,0 +1,124 @@
+/* intake_pick.c — the profile for a header (see intake_pick.h). */
+#include "intake_pick.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HOW_TO_MAP "map them in a copy of the profile (`jiesu profiles NAME` prints one) and import with " \
+                   "--profile FILE.conf, or ask for a profile of the directory with --profile NAME"
+
+/* "a, b, c": the names of the directory's profiles. */
+static void names(const intake_profiles *set, char *out, size_t outlen)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < intake_profiles_count(set) && n < outlen; i++) {
+        int w = snprintf(out + n, outlen - n, "%s%s", i ? ", " : "", intake_profiles_at(set, i)->name);
+        n += w > 0 ? (size_t)w : 0;
+    }
+}
+
+/* The header mapped through p: NULL with why when out of memory or when
+ * required fields are missing. */
+static cols_map *map_or_say(const intake_profile *p, const csv_record *header, const char *how, char *why,
+                            size_t whylen)
+{
+    cols_map *map = cols_map_new(p, header->fields, header->lens, header->nfields);
+    if (!map) {
+        snprintf(why, whylen, "out of memory mapping %zu columns", header->nfields);
+        return NULL;
+    }
+    if (cols_missing(map) == 0)
+        return map;
+    char missing[2400];
+    cols_describe_missing(map, missing, sizeof missing);
+    snprintf(why, whylen, "profile %s (%s) does not fit the header: %d required field%s missing:\n%s\n" HOW_TO_MAP,
+             p->name, how, cols_missing(map), cols_missing(map) == 1 ? "" : "s", missing);
+    cols_map_destroy(&map);
+    return NULL;
+}
+
+/* No profile was named: the one whose required columns the header has. */
+static int pick_any(intake_picked *out, const csv_record *header, char *why, size_t whylen)
+{
+    const intake_profile *fit = NULL, *closest = NULL;
+    int fits = 0, best_missing = 1 << 20;
+    double best_close = -1;
+    char fitting[600] = "", all[600];
+    for (size_t i = 0; i < intake_profiles_count(out->set); i++) {
+        const intake_profile *p = intake_profiles_at(out->set, i);
+        cols_map *map = cols_map_new(p, header->fields, header->lens, header->nfields);
+        if (!map) {
+            snprintf(why, whylen, "out of memory mapping %zu columns", header->nfields);
+            return -1;
+        }
+        int missing = cols_missing(map);
+        double close = cols_closeness(map);
+        if (missing == 0) {
+            size_t n = strlen(fitting);
+            snprintf(fitting + n, sizeof fitting - n, "%s%s", fits++ ? ", " : "", p->name);
+            fit = p;
+        }
+        if (missing < best_missing || (missing == best_missing && close > best_close)) {
+            best_missing = missing;
+            best_close = close;
+            closest = p;
+        }
+        cols_map_destroy(&map);
+    }
+    names(out->set, all, sizeof all);
+    if (fits > 1) {
+        snprintf(why, whylen, "the header fits %d profiles (%s): say which with --profile NAME", fits, fitting);
+        return -1;
+    }
+    if (fits == 1) {
+        snprintf(out->how, sizeof out->how, "picked by its header");
+        return (out->map = map_or_say(fit, header, out->how, why, whylen)) ? 0 : -1;
+    }
+    char closest_why[3000];
+    map_or_say(closest, header, "the closest", closest_why, sizeof closest_why);
+    snprintf(why, whylen, "no import profile fits the header (profiles: %s); %s", all, closest_why);
+    return -1;
+}
+
+int intake_pick(const intake_pick_opts *o, const csv_record *header, intake_picked *out, char *why,
+                size_t whylen)
+{
+    memset(out, 0, sizeof *out);
+    const char *name = o->name && *o->name ? o->name : NULL;
+    if (o->text) {
+        out->own = intake_profile_parse(name ? name : "sent", o->text, strlen(o->text), "sent with the file",
+                                        why, whylen);
+        snprintf(out->how, sizeof out->how, "sent with the file");
+        return out->own && (out->map = map_or_say(out->own, header, out->how, why, whylen)) ? 0 : -1;
+    }
+    if (!(out->set = intake_profiles_load(o->dir, why, whylen)))
+        return -1;
+    if (!name)
+        return pick_any(out, header, why, whylen);
+    const intake_profile *p = intake_profiles_find(out->set, name);
+    if (!p) {
+        char all[600];
+        names(out->set, all, sizeof all);
+        snprintf(why, whylen, "no import profile %s (profiles: %s; or --profile FILE.conf for one of your own)",
+                 name, all);
+        return -1;
+    }
+    snprintf(out->how, sizeof out->how, "asked for");
+    return (out->map = map_or_say(p, header, out->how, why, whylen)) ? 0 : -1;
+}
+
+int intake_pick_remap(intake_picked *p, const csv_record *header, char *why, size_t whylen)
+{
+    const intake_profile *profile = cols_profile(p->map);
+    cols_map_destroy(&p->map);
+    return (p->map = map_or_say(profile, header, p->how, why, whylen)) ? 0 : -1;
+}
+
+void intake_pick_free(intake_picked *p)
+{
+    cols_map_destroy(&p->map);
+    intake_profiles_destroy(&p->set);
+    intake_profile_destroy(&p->own);
+}

@@ -1,0 +1,44 @@
+/* intake_pick.h — choosing the import profile of a file from its header.
+ *
+ * A profile sent with the file is used as it is; a profile asked for by name
+ * is taken from the profiles directory; otherwise every profile there is
+ * tried on the header, and the one whose required columns the header has is
+ * used, when exactly one has them. When none fits, the message names the
+ * profile that came closest and every required field it lacks, with the
+ * headers that look like it; when several fit, it names them.
+ */
+#ifndef JIESU_INTAKE_PICK_H
+#define JIESU_INTAKE_PICK_H
+
+#include <stddef.h>
+
+#include "csv_reader.h"
+#include "intake_columns.h"
+#include "intake_profile.h"
+
+typedef struct {
+    const char *dir;        /* the profiles directory */
+    const char *name;       /* the profile asked for, or NULL / "" for any */
+    const char *text;       /* a profile sent with the file (named name), or NULL */
+} intake_pick_opts;
+
+typedef struct {
+    intake_profiles *set;   /* the directory's profiles, when read */
+    intake_profile  *own;   /* the profile sent with the file */
+    cols_map        *map;   /* the header mapped through the chosen profile */
+    char             how[48];   /* "asked for", "picked by its header", "sent with the file" */
+} intake_picked;
+
+/* Chooses the profile for header and maps it into *out. 0, or -1 with why
+ * (a multi-line message, see above). *out is to be freed with
+ * intake_pick_free() either way. */
+int intake_pick(const intake_pick_opts *o, const csv_record *header, intake_picked *out, char *why,
+                size_t whylen);
+
+/* Maps header anew through the profile already chosen (the file was read
+ * again in the profile's encoding). 0, or -1 with why. */
+int intake_pick_remap(intake_picked *p, const csv_record *header, char *why, size_t whylen);
+
+void intake_pick_free(intake_picked *p);
+
+#endif

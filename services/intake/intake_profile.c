@@ -1,0 +1,475 @@
+/* intake_profile.c — parsing import profiles and reading a directory of them
+ * (see intake_profile.h).
+ */
+#include "intake_profile.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intake_dates.h"
+#include "text.h"
+
+#define PROFILE_MAX_BYTES (256 * 1024)
+#define PROFILES_MAX 256
+#define DEFAULT_JOIN "; "
+
+static void say(char *why, size_t whylen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(char *why, size_t whylen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, whylen, fmt, ap);
+    va_end(ap);
+}
+
+size_t intake_profile_key(const char *header, size_t len, char *out, size_t outlen)
+{
+    char norm[512];
+    size_t take = len < sizeof norm - 1 ? len : sizeof norm - 1;
+    size_t n = text_normalize(norm, sizeof norm, header, take);
+    size_t k = 0;
+    if (n == (size_t)-1)
+        n = 0;
+    for (size_t i = 0; i < n && k + 1 < outlen; i++) {
+        char c = norm[i];
+        if (strchr(" _-.()\t", c))
+            continue;
+        out[k++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    if (outlen)
+        out[k] = '\0';
+    return k;
+}
+
+void intake_profile_destroy(intake_profile **pself)
+{
+    if (!pself || !*pself)
+        return;
+    intake_profile *self = *pself;
+    for (int f = 0; f < COL_COUNT; f++) {
+        for (size_t a = 0; a < self->fields[f].nalts; a++)
+            for (size_t p = 0; p < self->fields[f].alts[a].nparts; p++)
+                free(self->fields[f].alts[a].parts[p]);
+        free(self->fields[f].join);
+    }
+    for (size_t i = 0; i < self->nextra; i++)
+        free(self->extra[i]);
+    free(self->description);
+    free(self->origin);
+    free(self->text);
+    free(self);
+    *pself = NULL;
+}
+
+/* ---- values ---- */
+
+static char *trimmed_dup(const char *s, size_t len)
+{
+    while (len && isspace((unsigned char)*s)) {
+        s++;
+        len--;
+    }
+    while (len && isspace((unsigned char)s[len - 1]))
+        len--;
+    return strndup(s, len);
+}
+
+/* The next header of a list at *p: quoted or up to '|', '+' or the end.
+ * *sep gets the character after it ('|', '+' or 0). NULL with why. */
+static char *next_header(const char **p, char *sep, char *why, size_t whylen)
+{
+    const char *s = *p + strspn(*p, " \t");
+    char *h;
+    if (*s == '"') {
+        const char *close = strchr(s + 1, '"');
+        if (!close) {
+            say(why, whylen, "a quote opened and not closed");
+            return NULL;
+        }
+        h = strndup(s + 1, (size_t)(close - s - 1));
+        s = close + 1 + strspn(close + 1, " \t");
+        if (*s && *s != '|' && *s != '+') {
+            say(why, whylen, "text after a quoted header: '%s'", s);
+            free(h);
+            return NULL;
+        }
+    } else {
+        size_t n = strcspn(s, "|+");
+        h = trimmed_dup(s, n);
+        s += n;
+    }
+    if (h && !*h) {
+        say(why, whylen, "an empty header in the list");
+        free(h);
+        return NULL;
+    }
+    *sep = *s;
+    *p = *s ? s + 1 : s;
+    if (!h)
+        say(why, whylen, "out of memory");
+    return h;
+}
+
+/* "A + B | C" into the alternatives of field. 0 or -1 with why. */
+static int parse_field(profile_field *field, const char *value, char *why, size_t whylen)
+{
+    const char *p = value;
+    char sep = '|';
+    if (field->nalts) {
+        say(why, whylen, "given twice");
+        return -1;
+    }
+    while (sep) {
+        if (sep == '|' && field->nalts == PROFILE_MAX_ALTS) {
+            say(why, whylen, "more than %d alternatives", PROFILE_MAX_ALTS);
+            return -1;
+        }
+        profile_alt *alt = &field->alts[sep == '|' ? field->nalts++ : field->nalts - 1];
+        if (alt->nparts == PROFILE_MAX_PARTS) {
+            say(why, whylen, "more than %d columns joined", PROFILE_MAX_PARTS);
+            return -1;
+        }
+        char *h = next_header(&p, &sep, why, whylen);
+        if (!h)
+            return -1;
+        alt->parts[alt->nparts++] = h;
+    }
+    return 0;
+}
+
+static int parse_extra(intake_profile *self, const char *value, char *why, size_t whylen)
+{
+    const char *p = value;
+    char sep = '|';
+    while (sep) {
+        if (self->nextra == PROFILE_MAX_EXTRA) {
+            say(why, whylen, "more than %d columns", PROFILE_MAX_EXTRA);
+            return -1;
+        }
+        char *h = next_header(&p, &sep, why, whylen);
+        if (!h)
+            return -1;
+        self->extra[self->nextra++] = h;
+        if (sep == '+') {
+            say(why, whylen, "extra lists columns with '|', not '+'");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* A quoted or bare separator text. */
+static char *parse_join(const char *value)
+{
+    size_t n = strlen(value);
+    if (n >= 2 && value[0] == '"' && value[n - 1] == '"')
+        return strndup(value + 1, n - 2);
+    return strdup(value);
+}
+
+static int zone_name_ok(const char *z)
+{
+    if (!*z || strlen(z) >= 64 || strstr(z, "..") || z[0] == '/')
+        return 0;
+    for (const char *p = z; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("_+-/", *p))
+            return 0;
+    return 1;
+}
+
+static int set_encoding(intake_profile *self, const char *v, char *why, size_t whylen)
+{
+    if (strcasecmp(v, "auto") == 0)
+        self->encoding = CSV_DETECT;
+    else if (strcasecmp(v, "utf-8") == 0 || strcasecmp(v, "utf8") == 0)
+        self->encoding = CSV_FORCE_UTF8;
+    else if (strcasecmp(v, "gb18030") == 0 || strcasecmp(v, "gbk") == 0 || strcasecmp(v, "gb2312") == 0)
+        self->encoding = CSV_FORCE_GB18030;
+    else {
+        say(why, whylen, "encoding '%s': auto, utf-8 or gb18030", v);
+        return -1;
+    }
+    return 0;
+}
+
+/* The field named key (with n bytes of it compared), or -1. */
+static int field_named(const char *key, size_t n)
+{
+    for (int f = 0; f < COL_COUNT; f++) {
+        const char *name = cols_field_name((cols_field)f);
+        if (strlen(name) == n && strncmp(name, key, n) == 0)
+            return f;
+    }
+    return -1;
+}
+
+/* One "key = value" of the profile. 0 or -1 with why. */
+static int set_key(intake_profile *self, const char *key, const char *value, char *why, size_t whylen)
+{
+    const char *dot = strchr(key, '.');
+    int f = field_named(key, dot ? (size_t)(dot - key) : strlen(key));
+    if (f >= 0 && !dot)
+        return parse_field(&self->fields[f], value, why, whylen);
+    if (f >= 0 && strcmp(dot, ".join") == 0) {
+        free(self->fields[f].join);
+        return (self->fields[f].join = parse_join(value)) ? 0 : (say(why, whylen, "out of memory"), -1);
+    }
+    if (strcmp(key, "description") == 0) {
+        free(self->description);
+        return (self->description = strdup(value)) ? 0 : (say(why, whylen, "out of memory"), -1);
+    }
+    if (strcmp(key, "timezone") == 0) {
+        if (!zone_name_ok(value)) {
+            say(why, whylen, "timezone '%s' is not an IANA zone name (America/New_York, Asia/Shanghai)", value);
+            return -1;
+        }
+        snprintf(self->timezone, sizeof self->timezone, "%s", value);
+        return 0;
+    }
+    if (strcmp(key, "dates") == 0)
+        return intake_date_formats_parse(value, &self->dates, why, whylen);
+    if (strcmp(key, "encoding") == 0)
+        return set_encoding(self, value, why, whylen);
+    if (strcmp(key, "extra") == 0)
+        return parse_extra(self, value, why, whylen);
+    say(why, whylen, "unknown key '%s' (description, timezone, dates, encoding, extra, a field: ticket_no "
+                     "called_at caller_name caller_phone address content category urgency lon lat, or FIELD.join)",
+        key);
+    return -1;
+}
+
+/* One line (comments and blank lines skipped). 0 or -1 with why. */
+static int parse_line(intake_profile *self, char *line, char *why, size_t whylen)
+{
+    int quoted = 0;
+    for (char *p = line; *p; p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        else if (*p == '#' && !quoted) {
+            *p = '\0';
+            break;
+        }
+    }
+    char *eq = strchr(line, '=');
+    char *key = trimmed_dup(line, eq ? (size_t)(eq - line) : strlen(line));
+    char *value = eq ? trimmed_dup(eq + 1, strlen(eq + 1)) : NULL;
+    int rc = 0;
+    if (!key || (eq && !value)) {
+        say(why, whylen, "out of memory");
+        rc = -1;
+    } else if (!eq && *key) {
+        say(why, whylen, "'%s' is not a 'key = value' line", key);
+        rc = -1;
+    } else if (eq && !*value) {
+        say(why, whylen, "%s has no value", key);
+        rc = -1;
+    } else if (eq) {
+        rc = set_key(self, key, value, why, whylen);
+    }
+    free(key);
+    free(value);
+    return rc;
+}
+
+/* What every profile must say. 0 or -1 with why. */
+static int check_complete(const intake_profile *self, char *why, size_t whylen)
+{
+    static const cols_field required[] = {COL_TICKET_NO, COL_CALLED_AT, COL_CONTENT};
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+        if (!self->fields[required[i]].nalts) {
+            say(why, whylen, "no columns for the required field %s", cols_field_name(required[i]));
+            return -1;
+        }
+    if (!self->timezone[0]) {
+        say(why, whylen, "no timezone (the IANA zone of the times in the file, e.g. Asia/Shanghai)");
+        return -1;
+    }
+    if (!self->dates) {
+        say(why, whylen, "no dates (the date formats of the file: ymd cn mdy dmy excel)");
+        return -1;
+    }
+    return 0;
+}
+
+static int name_ok(const char *name)
+{
+    if (!*name || strlen(name) >= PROFILE_NAME_MAX)
+        return 0;
+    for (const char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("_-.", *p))
+            return 0;
+    return 1;
+}
+
+intake_profile *intake_profile_parse(const char *name, const char *text, size_t len, const char *origin,
+                                     char *why, size_t whylen)
+{
+    char reason[400] = "";
+    if (!name_ok(name)) {
+        say(why, whylen, "%s: '%s' is not a profile name (letters, digits, '_', '-', '.')", origin, name);
+        return NULL;
+    }
+    intake_profile *self = calloc(1, sizeof *self);
+    char *copy = strndup(text, len);
+    int rc = self && copy && (self->origin = strdup(origin)) && (self->text = strndup(text, len)) ? 0 : -1;
+    if (rc < 0)
+        snprintf(reason, sizeof reason, "out of memory");
+    else
+        snprintf(self->name, sizeof self->name, "%s", name);
+    if (rc == 0 && (strlen(copy) != len || !text_utf8_valid(copy, len, NULL))) {
+        snprintf(reason, sizeof reason, "not UTF-8 text");
+        rc = -1;
+    }
+    int line_no = 0;
+    for (char *line = copy, *next; rc == 0 && line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        line[strcspn(line, "\r")] = '\0';
+        line_no++;
+        char lwhy[300];
+        if (parse_line(self, line, lwhy, sizeof lwhy) < 0) {
+            snprintf(reason, sizeof reason, "line %d: %s", line_no, lwhy);
+            rc = -1;
+        }
+    }
+    if (rc == 0)
+        rc = check_complete(self, reason, sizeof reason);
+    for (int f = 0; rc == 0 && f < COL_COUNT; f++)
+        if (!self->fields[f].join && !(self->fields[f].join = strdup(DEFAULT_JOIN))) {
+            snprintf(reason, sizeof reason, "out of memory");
+            rc = -1;
+        }
+    free(copy);
+    if (rc < 0) {
+        say(why, whylen, "profile %s (%s): %s", name, origin, reason);
+        intake_profile_destroy(&self);
+    }
+    return self;
+}
+
+char *intake_profile_alts_text(const intake_profile *self, cols_field f, char *out, size_t outlen)
+{
+    size_t n = 0;
+    const profile_field *pf = &self->fields[f];
+    out[0] = '\0';
+    for (size_t a = 0; a < pf->nalts && n < outlen; a++)
+        for (size_t p = 0; p < pf->alts[a].nparts && n < outlen; p++) {
+            int w = snprintf(out + n, outlen - n, "%s%s", a == 0 && p == 0 ? "" : p ? " + " : " | ",
+                             pf->alts[a].parts[p]);
+            n += w > 0 ? (size_t)w : 0;
+        }
+    return out;
+}
+
+/* ---- a directory of profiles ---- */
+
+struct intake_profiles {
+    intake_profile *all[PROFILES_MAX];
+    size_t          n;
+};
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp((*(intake_profile *const *)a)->name, (*(intake_profile *const *)b)->name);
+}
+
+/* Reads the profile file dir/file. NULL with why. */
+static intake_profile *load_file(const char *dir, const char *file, char *why, size_t whylen)
+{
+    char path[4096], name[PROFILE_NAME_MAX + 8];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    snprintf(name, sizeof name, "%.*s", (int)(strlen(file) - strlen(".conf")), file);
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        say(why, whylen, "profile %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *text = malloc(PROFILE_MAX_BYTES + 1);
+    size_t len = text ? fread(text, 1, PROFILE_MAX_BYTES + 1, fp) : 0;
+    intake_profile *p = NULL;
+    if (!text)
+        say(why, whylen, "out of memory");
+    else if (ferror(fp) || len > PROFILE_MAX_BYTES)
+        say(why, whylen, "profile %s: %s", path, ferror(fp) ? "read failed" : "larger than 256 KiB");
+    else
+        p = intake_profile_parse(name, text, len, path, why, whylen);
+    free(text);
+    fclose(fp);
+    return p;
+}
+
+static int is_conf(const char *file)
+{
+    size_t n = strlen(file);
+    return n > 5 && file[0] != '.' && strcmp(file + n - 5, ".conf") == 0;
+}
+
+intake_profiles *intake_profiles_load(const char *dir, char *why, size_t whylen)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        say(why, whylen, "profiles directory %s: %s (intake.profiles_dir)", dir, strerror(errno));
+        return NULL;
+    }
+    intake_profiles *self = calloc(1, sizeof *self);
+    int ok = self != NULL;
+    if (!ok)
+        say(why, whylen, "out of memory");
+    for (struct dirent *e; ok && (e = readdir(d));) {
+        if (!is_conf(e->d_name))
+            continue;
+        if (self->n == PROFILES_MAX) {
+            say(why, whylen, "profiles directory %s: more than %d profiles", dir, PROFILES_MAX);
+            ok = 0;
+        } else if (!(self->all[self->n] = load_file(dir, e->d_name, why, whylen))) {
+            ok = 0;
+        } else {
+            self->n++;
+        }
+    }
+    closedir(d);
+    if (ok && self->n == 0) {
+        say(why, whylen, "profiles directory %s holds no NAME.conf profile", dir);
+        ok = 0;
+    }
+    if (!ok) {
+        intake_profiles_destroy(&self);
+        return NULL;
+    }
+    qsort(self->all, self->n, sizeof self->all[0], by_name);
+    return self;
+}
+
+size_t intake_profiles_count(const intake_profiles *self)
+{
+    return self->n;
+}
+
+const intake_profile *intake_profiles_at(const intake_profiles *self, size_t i)
+{
+    return i < self->n ? self->all[i] : NULL;
+}
+
+const intake_profile *intake_profiles_find(const intake_profiles *self, const char *name)
+{
+    for (size_t i = 0; i < self->n; i++)
+        if (strcmp(self->all[i]->name, name) == 0)
+            return self->all[i];
+    return NULL;
+}
+
+void intake_profiles_destroy(intake_profiles **pself)
+{
+    if (!pself || !*pself)
+        return;
+    for (size_t i = 0; i < (*pself)->n; i++)
+        intake_profile_destroy(&(*pself)->all[i]);
+    free(*pself);
+    *pself = NULL;
+}

@@ -1,0 +1,95 @@
+/* intake_profile.h — import profiles: how one hotline system lays out its
+ * exports, so that intake can read any system's file.
+ *
+ * A profile is a small text file (data/profiles/NAME.conf, `key = value`
+ * lines, '#' comments):
+ *
+ *   description = NYC 311 service requests (NYC Open Data, erm2-nwe9)
+ *   timezone    = America/New_York        # IANA name: local times in the file
+ *   dates       = mdy ymd                 # formats, intake_dates.h; never both mdy and dmy
+ *   encoding    = auto                    # auto | utf-8 | gb18030 (CSV only)
+ *   ticket_no   = Unique Key | service_request_id     # alternatives: the first the file has
+ *   content     = Complaint Type + Descriptor          # columns joined (empty ones left out)
+ *   content.join = " - "                              # what joins them (default "; ")
+ *   extra       = Agency | Status                      # known columns kept in extra, no warning
+ *
+ * The fields are those of intake_columns.h (ticket_no, called_at and content
+ * required). A header may be written in double quotes when it holds '|' or
+ * '+'. Headers are compared loosely (intake_profile_key()): case, spaces,
+ * '_', '-', '.', '(' and ')' and full-width forms do not count, so "Unique
+ * Key" also finds the API's "unique_key" and "X Coordinate (State Plane)"
+ * finds "x_coordinate_state_plane".
+ *
+ * A profile set is every *.conf of a directory (intake.profiles_dir), read
+ * anew for every import so an edited profile counts at once; a clerk may also
+ * send a profile of their own with the file (jiesu import --profile F.conf).
+ */
+#ifndef JIESU_INTAKE_PROFILE_H
+#define JIESU_INTAKE_PROFILE_H
+
+#include <stddef.h>
+
+#include "csv_decode.h"
+#include "intake_columns.h"
+
+#define PROFILE_NAME_MAX 64
+#define PROFILE_MAX_ALTS 12     /* alternatives of one field */
+#define PROFILE_MAX_PARTS 6     /* columns joined in one alternative */
+#define PROFILE_MAX_EXTRA 128   /* columns listed under extra */
+
+typedef struct {
+    char  *parts[PROFILE_MAX_PARTS];    /* headers as written in the profile */
+    size_t nparts;
+} profile_alt;
+
+typedef struct {
+    profile_alt alts[PROFILE_MAX_ALTS];
+    size_t      nalts;
+    char       *join;                   /* between joined columns */
+} profile_field;
+
+struct intake_profile {
+    char           name[PROFILE_NAME_MAX];
+    char          *description;
+    char           timezone[64];
+    unsigned       dates;               /* DATES_* */
+    csv_encoding_choice encoding;
+    profile_field  fields[COL_COUNT];
+    char          *extra[PROFILE_MAX_EXTRA];
+    size_t         nextra;
+    char          *origin;              /* where it was read from, for messages */
+    char          *text;                /* the profile as written */
+};
+
+/* Parses profile text[0..len) named name, read from origin. NULL with why
+ * ("line 7: unknown key 'tiket_no' (fields: ...)") when it is not a valid
+ * profile or memory ran out. */
+intake_profile *intake_profile_parse(const char *name, const char *text, size_t len, const char *origin,
+                                     char *why, size_t whylen);
+
+void intake_profile_destroy(intake_profile **self);
+
+/* The comparison key of a header into out: normalised (full-width to
+ * half-width), ASCII lower case, without spaces, '_', '-', '.', '(' and ')'.
+ * The length written (cut to outlen - 1). */
+size_t intake_profile_key(const char *header, size_t len, char *out, size_t outlen);
+
+/* The alternatives of field f as text: "工单编号 | 工单号 | ticket_no"; joined
+ * columns with " + ". Returns out. */
+char *intake_profile_alts_text(const intake_profile *self, cols_field f, char *out, size_t outlen);
+
+typedef struct intake_profiles intake_profiles;
+
+/* Every *.conf of dir, in name order. NULL with why when the directory
+ * cannot be read, a profile is broken (its file and line named) or memory
+ * ran out. */
+intake_profiles *intake_profiles_load(const char *dir, char *why, size_t whylen);
+
+size_t intake_profiles_count(const intake_profiles *self);
+const intake_profile *intake_profiles_at(const intake_profiles *self, size_t i);
+/* The profile called name, or NULL. */
+const intake_profile *intake_profiles_find(const intake_profiles *self, const char *name);
+
+void intake_profiles_destroy(intake_profiles **self);
+
+#endif

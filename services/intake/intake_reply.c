@@ -1,0 +1,222 @@
+/* intake_reply.c — intake's answers to the clerk as bus messages (see intake_reply.h). */
+#include "intake_reply.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intake_dates.h"
+#include "view.h"
+
+/* ---- tables (common/view.h builds them) ---- */
+
+/* A table; fields: one record, printed as "column  value" lines. NULL when out of memory. */
+static Jiesu__Table *table_new(const char *title, const char *align, const char *const *columns, size_t ncols,
+                               int fields)
+{
+    Jiesu__Table *t = view_table_new(title, align, columns, ncols);
+    if (t)
+        t->fields = fields;
+    return t;
+}
+
+/* ---- an import ---- */
+
+static int put_warnings(char ***out, size_t *n, const intake_result *res)
+{
+    *out = calloc((size_t)res->nwarnings + 1, sizeof **out);
+    if (!*out)
+        return -1;
+    for (int i = 0; i < res->nwarnings; i++)
+        if (!((*out)[(*n)++] = strdup(res->warnings[i])))
+            return -1;
+    return 0;
+}
+
+static Jiesu__Table *mapping_table(const intake_result *res)
+{
+    static const char *const cols[] = {"field", "columns of the file"};
+    char title[sizeof res->profile + sizeof res->profile_how + sizeof res->timezone + 32];
+    snprintf(title, sizeof title, "profile %s (%s), local times in %s", res->profile, res->profile_how,
+             res->timezone);
+    Jiesu__Table *t = table_new(title, "ll", cols, 2, 0);
+    for (int f = 0; t && f < COL_COUNT; f++) {
+        const char *cells[] = {cols_field_name((cols_field)f), *res->mapping[f] ? res->mapping[f] : "-"};
+        if (view_table_add(t, cells) < 0)
+            jiesu__table__free_unpacked(t, NULL), t = NULL;
+    }
+    return t;
+}
+
+/* One record: the fields as columns, printed as "field  value" lines. */
+static Jiesu__Table *row_table(const intake_result *res, const intake_preview_row *p)
+{
+    const char *cols[COL_COUNT + 1], *cells[COL_COUNT + 1];
+    char title[120], when[sizeof p->value[0] + sizeof res->timezone + sizeof p->called_utc + 8];
+    snprintf(title, sizeof title, "row %llu as it would be stored", (unsigned long long)p->row);
+    for (int f = 0; f < COL_COUNT; f++) {
+        cols[f] = cols_field_name((cols_field)f);
+        cells[f] = *p->value[f] ? p->value[f] : "-";
+    }
+    snprintf(when, sizeof when, "%s (%s) = %s", p->value[COL_CALLED_AT], res->timezone, p->called_utc);
+    cells[COL_CALLED_AT] = when;
+    cols[COL_COUNT] = "extra";
+    cells[COL_COUNT] = p->extra;
+    Jiesu__Table *t = table_new(title, "ll", cols, COL_COUNT + 1, 1);
+    if (t && view_table_add(t, cells) < 0)
+        jiesu__table__free_unpacked(t, NULL), t = NULL;
+    return t;
+}
+
+static Jiesu__Table *rejects_table(const intake_result *res)
+{
+    static const char *const cols[] = {"rejected row"};
+    Jiesu__Table *t = table_new("the first rejected rows", "l", cols, 1, 0);
+    for (int i = 0; t && i < res->nrejects_shown; i++) {
+        const char *cells[] = {res->rejects_shown[i]};
+        if (view_table_add(t, cells) < 0)
+            jiesu__table__free_unpacked(t, NULL), t = NULL;
+    }
+    return t;
+}
+
+static int put_preview(Jiesu__ImportReply *r, const intake_result *res)
+{
+    r->preview = calloc((size_t)res->npreview + 3, sizeof *r->preview);
+    if (!r->preview || !(r->preview[r->n_preview++] = mapping_table(res)))
+        return -1;
+    for (int i = 0; i < res->npreview; i++)
+        if (!(r->preview[r->n_preview++] = row_table(res, &res->preview[i])))
+            return -1;
+    if (res->nrejects_shown && !(r->preview[r->n_preview++] = rejects_table(res)))
+        return -1;
+    return 0;
+}
+
+static int put_unmapped(Jiesu__ImportReply *r, const intake_result *res)
+{
+    r->unmapped_rows = res->unmapped_rows;
+    r->unmapped_distinct = (int64_t)res->unmapped_distinct;
+    r->unmapped = calloc(res->nunmapped + 1, sizeof *r->unmapped);
+    if (!r->unmapped)
+        return -1;
+    for (size_t i = 0; i < res->nunmapped; i++) {
+        Jiesu__CategoryCount *c = malloc(sizeof *c);
+        if (!c)
+            return -1;
+        jiesu__category_count__init(c);
+        r->unmapped[r->n_unmapped++] = c;
+        c->rows = res->unmapped[i].rows;
+        if (!(c->name = strdup(res->unmapped[i].name)))
+            return -1;
+    }
+    return 0;
+}
+
+/* strdup that takes "" as the protobuf default, which free_unpacked leaves alone. */
+static char *text(const char *s)
+{
+    return *s ? strdup(s) : (char *)protobuf_c_empty_string;
+}
+
+Jiesu__ImportReply *intake_reply_import(const intake_result *res, int dry_run)
+{
+    Jiesu__ImportReply *r = malloc(sizeof *r);
+    if (!r)
+        return NULL;
+    jiesu__import_reply__init(r);
+    r->import_id = res->import_id;
+    r->rows_total = res->rows_total;
+    r->inserted = res->inserted;
+    r->duplicates = res->duplicates;
+    r->rejected = res->rejected;
+    r->elapsed_ms = res->elapsed_ms;
+    r->dry_run = dry_run;
+    r->rejects_path = text(res->rejects_path);
+    r->sha256 = text(res->sha256);
+    r->encoding = text(res->encoding);
+    r->profile = text(res->profile);
+    r->profile_how = text(res->profile_how);
+    int ok = r->rejects_path && r->sha256 && r->encoding && r->profile && r->profile_how
+             && put_warnings(&r->warnings, &r->n_warnings, res) == 0 && put_unmapped(r, res) == 0
+             && (!dry_run || put_preview(r, res) == 0);
+    if (!ok)
+        jiesu__import_reply__free_unpacked(r, NULL);
+    return ok ? r : NULL;
+}
+
+Jiesu__ImportProgress *intake_reply_started(const intake_result *res)
+{
+    Jiesu__ImportProgress *p = malloc(sizeof *p);
+    if (!p)
+        return NULL;
+    jiesu__import_progress__init(p);
+    p->profile = text(res->profile);
+    p->profile_how = text(res->profile_how);
+    int ok = p->profile && p->profile_how && put_warnings(&p->warnings, &p->n_warnings, res) == 0;
+    if (!ok)
+        jiesu__import_progress__free_unpacked(p, NULL);
+    return ok ? p : NULL;
+}
+
+/* ---- the profiles view ---- */
+
+static Jiesu__Table *profiles_table(const intake_profiles *set)
+{
+    static const char *const cols[] = {"profile", "time zone", "dates", "ticket_no", "called_at", "content",
+                                       "description"};
+    Jiesu__Table *t = table_new("import profiles", "lllllll", cols, 7, 0);
+    for (size_t i = 0; t && i < intake_profiles_count(set); i++) {
+        const intake_profile *p = intake_profiles_at(set, i);
+        char dates[64], tk[300], ca[300], co[300];
+        intake_date_formats_text(p->dates, 0, dates, sizeof dates);
+        const char *cells[] = {p->name, p->timezone, dates,
+                               intake_profile_alts_text(p, COL_TICKET_NO, tk, sizeof tk),
+                               intake_profile_alts_text(p, COL_CALLED_AT, ca, sizeof ca),
+                               intake_profile_alts_text(p, COL_CONTENT, co, sizeof co),
+                               p->description ? p->description : ""};
+        if (view_table_add(t, cells) < 0)
+            jiesu__table__free_unpacked(t, NULL), t = NULL;
+    }
+    return t;
+}
+
+static Jiesu__Table *profile_text_table(const intake_profile *p)
+{
+    static const char *const cols[] = {"line"};
+    size_t lines = 1;
+    for (const char *c = p->text; *c; c++)
+        lines += *c == '\n';
+    char title[PROFILE_NAME_MAX + 64];
+    snprintf(title, sizeof title, "%s.conf (copy it, edit, import with --profile FILE.conf)", p->name);
+    Jiesu__Table *t = table_new(title, "l", cols, 1, 0);
+    for (const char *line = p->text; t && *line;) {
+        size_t n = strcspn(line, "\n");
+        char *copy = strndup(line, n);
+        const char *cells[] = {copy ? copy : ""};
+        if (!copy || view_table_add(t, cells) < 0)
+            jiesu__table__free_unpacked(t, NULL), t = NULL;
+        free(copy);
+        line += n + (line[n] == '\n');
+    }
+    return t;
+}
+
+Jiesu__ViewReply *intake_reply_profiles(const intake_profiles *set, const char *name, char *why, size_t whylen)
+{
+    const intake_profile *p = name ? intake_profiles_find(set, name) : NULL;
+    if (name && !p) {
+        snprintf(why, whylen, "no import profile %s (jiesu profiles lists them)", name);
+        return NULL;
+    }
+    Jiesu__ViewReply *r = malloc(sizeof *r);
+    if (!r || !(jiesu__view_reply__init(r), r->tables = calloc(2, sizeof *r->tables))
+        || !(r->tables[r->n_tables++] = p ? profile_text_table(p) : profiles_table(set))) {
+        snprintf(why, whylen, "out of memory");
+        if (r)
+            jiesu__view_reply__free_unpacked(r, NULL);
+        return NULL;
+    }
+    r->note = strdup(p ? "" : "a file whose header fits one profile is read with it; else: jiesu import --profile NAME FILE");
+    return r;
+}

@@ -1,0 +1,27 @@
+/* intake_reply.h — what intake tells the clerk, as bus messages: an import's
+ * answer (counts, profile, warnings, unmapped categories, a dry run's
+ * preview), the note sent before the first row, and the profiles view
+ * (`jiesu profiles [NAME]`).
+ *
+ * Every message returned is allocated whole (strings, arrays, tables) and is
+ * freed with its protobuf-c free_unpacked(msg, NULL).
+ */
+#ifndef JIESU_INTAKE_REPLY_H
+#define JIESU_INTAKE_REPLY_H
+
+#include "intake_import.h"
+#include "intake_profile.h"
+#include "jiesu.pb-c.h"
+
+/* The import.reply of res (dry_run: nothing was stored). NULL when out of memory. */
+Jiesu__ImportReply *intake_reply_import(const intake_result *res, int dry_run);
+
+/* The import.progress sent once the header is mapped: profile and warnings. */
+Jiesu__ImportProgress *intake_reply_started(const intake_result *res);
+
+/* The profiles of set as a view: all of them, or the one called name (its
+ * fields and its text, to copy into a profile of one's own). NULL with why
+ * (no such profile, out of memory). */
+Jiesu__ViewReply *intake_reply_profiles(const intake_profiles *set, const char *name, char *why, size_t whylen);
+
+#endif

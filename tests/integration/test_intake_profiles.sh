@@ -1,0 +1,151 @@
+# test_intake_profiles.sh — exports of other hotline systems, as a clerk
+# imports them (`as_role clerk jiesu import`): the real NYC 311 export of
+# ../shared/data/foreign (public data, see its README) with --profile nyc311
+# and with its profile picked by the header, every row stored once, the
+# times right in UTC (New York is UTC-4 in May), no value lost; the API's
+# snake_case layout with ISO times and quoted line breaks; and every message
+# a clerk acts on: all missing columns at once with the closest headers, the
+# unused columns, unmapped hotline categories (and routing's reason), a dry
+# run that stores nothing, a damaged file losing only its damaged rows.
+# Sourced by tests/run.sh (uses tests/harness.sh).
+
+harness_fresh_db jiesu_intake_profiles
+harness_services_start
+jiesu() { as_role clerk "$JIESU_BIN/jiesu" "$@"; }
+dir=$HARNESS_DIR/intake_profiles
+rm -rf "$dir"; mkdir -p "$dir"
+last_import() { sql "SELECT $1 FROM imports ORDER BY id DESC LIMIT 1"; }
+nyc=$REPO/../shared/data/foreign/nyc311_2022-05.csv
+
+# --- the messages a clerk acts on ------------------------------------------
+printf 'Key,Opened,Closed,Agency,Problem,Problem Detail,Incident Address\n1,05/01/2022 12:00:03 AM,,NYPD,Noise,Loud,1 MAIN ST\n' >"$dir/renamed.csv"
+jiesu import "$dir/renamed.csv" >"$dir/renamed.out" 2>&1
+check "a file no profile fits is refused" test $? -ne 0
+check "the refusal names the closest profile" grep -q "renamed.csv: no import profile fits the header (profiles: 12345, nyc311); profile nyc311 (the closest)" "$dir/renamed.out"
+check_eq "every missing field at once, each with its closest headers" 3 \
+    "$(grep -c -e '^  ticket_no: accepted Unique Key; closest in the file: Key$' \
+               -e '^  called_at: accepted Created Date; closest in the file: Opened$' \
+               -e '^  content: accepted Complaint Type + Descriptor + Location Type; closest in the file: Problem Detail, Problem$' "$dir/renamed.out")"
+check "the refusal says how to map them" grep -q -- "--profile FILE.conf" "$dir/renamed.out"
+sed -e 's/^ticket_no = .*/ticket_no = Key/' -e 's/^called_at = .*/called_at = Opened/' \
+    -e 's/^content = .*/content = Problem + Problem Detail/' "$REPO/data/profiles/nyc311.conf" >"$dir/mine.conf"
+jiesu import --profile "$dir/mine.conf" "$dir/renamed.csv" >"$dir/mine.out" 2>&1
+check "with a profile of the clerk's own the same file imports" grep -q "renamed.csv: 1 rows, 1 inserted, .*profile mine (sent with the file)" "$dir/mine.out"
+check_eq "... read as its profile says" "Noise / Loud|2022-05-01 04:00:03" \
+    "$(sql "SELECT content || '|' || to_char(called_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM complaints WHERE ticket_no = '1'")"
+
+# A GBK export: 诉求类别 is the category now; 承办意见 no field uses (warned
+# before the rows, kept in extra); 市场监管-价格 is not in category_aliases.
+printf '工单编号,来电时间,诉求内容,诉求类别,承办意见\nP1,2024-04-15 22:51,停车场乱收费，每小时收二十元,市场监管-价格,\nP2,2024年4月15日 22时52分,门口占道经营,城市管理-占道经营,已处理\nP3,2024/4/15 22:53,停车场收费太贵,市场监管-价格,\n' |
+    iconv -f UTF-8 -t GB18030 >"$dir/gbk.csv"
+jiesu import "$dir/gbk.csv" >"$dir/gbk.out" 2>&1
+check "a GBK export imports" grep -q "gbk.csv: 3 rows, 3 inserted, 0 duplicates, 0 rejected, .*GB18030, profile 12345 (picked by its header)" "$dir/gbk.out"
+check "the unused column is warned of first, with how to map it" grep -q "^.*gbk.csv: warning: 1 column not used by profile 12345, kept in extra only: 承办意见" "$dir/gbk.out"
+check "the warning comes before the summary" sh -c "head -n 1 '$dir/gbk.out' | grep -q ': warning: '"
+check_eq "诉求类别 is the category" "市场监管-价格" "$(sql "SELECT category_raw FROM complaints WHERE ticket_no = 'P1'")"
+check_eq "the unused column is kept in extra" '{"承办意见": "已处理"}' "$(sql "SELECT extra FROM complaints WHERE ticket_no = 'P2'")"
+check "the unmapped hotline category is counted and named" grep -q "gbk.csv: 2 rows with 1 hotline category not in category_aliases .*: 市场监管-价格 (2)" "$dir/gbk.out"
+wait_for "P1 routed" 20 sql_eq "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'P1'" 1
+check "routing says the hotline category was not mapped" \
+    sql_eq "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'P1' AND a.reasons LIKE '%hotline category 市场监管-价格 not mapped%'" 1
+
+# A small UTF-8 file whose last character was cut: the good rows stay, the
+# last one is rejected with why; bad bytes in a middle row lose that row.
+printf '工单编号,来电时间,诉求内容\nD1,2024-04-15 22:51,路灯不亮\nD2,2024-04-15 22:52,bad \xff\xfe bytes\nD3,2024-04-15 22:53,噪音扰民\nD4,2024/4/15 22:54,夜间施工噪音' | head -c -2 >"$dir/cut.csv"
+jiesu import "$dir/cut.csv" >"$dir/cut.out" 2>&1
+check "a cut-off file still imports" test $? -eq 0
+check_eq "its whole rows are stored, the damaged ones rejected" "4 2 2" "$(last_import "rows_total || ' ' || inserted || ' ' || rejected")"
+rej=$(ls -t "$HARNESS_DIR"/rejects/*.csv | head -n 1)
+check "rejects: bad bytes, with where they start" grep -q '^3,3,诉求内容,"\?bytes that are not UTF-8 or GB18030 text at character 5 of this field' "$rej"
+check "rejects: the cut-off last row, said to be cut off" grep -q '^5,5,诉求内容,the file ends in the middle of a character at character 6 of this field: cut off?' "$rej"
+printf '工单编号,来电时间,诉求内容,诉求地址\nE1,2024-04-15 22:51,路灯不亮,沙子口\nE2,2024-04-15 22:52' >"$dir/short.csv"
+jiesu import "$dir/short.csv" >"$dir/short.out" 2>&1
+check_eq "a file cut inside its last row keeps the rows before" "2 1 1" "$(last_import "rows_total || ' ' || inserted || ' ' || rejected")"
+rej=$(ls -t "$HARNESS_DIR"/rejects/*.csv | head -n 1)
+check "rejects: the row the file ends inside of" grep -q '^3,3,来电时间,"the file ends inside this row, after 2 of its 4 fields: cut off?' "$rej"
+
+# --- the NYC 311 export (real, public; read from ../shared when present) ------
+if [ ! -f "$nyc" ]; then
+    echo "  skip NYC 311 checks: $nyc is not there (../shared/data/foreign)"
+else
+    before=$(sql "SELECT count(*) FROM imports")
+    jiesu import --dry-run "$nyc" >"$dir/dry.out" 2>&1
+    check "a dry run succeeds" test $? -eq 0
+    check "the dry run names the profile it picked" grep -q "nyc311_2022-05.csv: dry run, nothing stored: 924 rows, 924 would be stored.*profile nyc311 (picked by its header)" "$dir/dry.out"
+    check "the dry run shows the mapping" grep -q "^content  *Complaint Type + Descriptor + Location Type$" "$dir/dry.out"
+    check "the dry run shows the first row as stored, its time in UTC" \
+        grep -q "^called_at  *2022-05-01 00:00:03 (America/New_York) = 2022-05-01 04:00:03 UTC$" "$dir/dry.out"
+    check_eq "the dry run stores nothing" "$before 0" "$(sql "SELECT count(*) FROM imports") $(sql "SELECT count(*) FROM complaints WHERE ticket_no = '54049402'")"
+
+    jiesu import --profile nyc311 "$nyc" >"$dir/nyc.out" 2>&1
+    check "--profile nyc311 imports the NYC export" grep -q "nyc311_2022-05.csv: 924 rows, 924 inserted, 0 duplicates, 0 rejected, .*profile nyc311 (asked for)" "$dir/nyc.out"
+    check_eq "... recorded with its profile" "nyc311 done" "$(last_import "profile || ' ' || status")"
+    check "its hotline categories are reported as not mapped" grep -q "924 rows with 37 hotline categories not in category_aliases .*Noise - Residential (379)" "$dir/nyc.out"
+    # Times checked by hand against the file: New York is on EDT (UTC-4) in
+    # May, so 05/01/2022 12:00:03 AM (row 2) is 04:00:03 UTC, 12:00:09 AM
+    # (row 3) 04:00:09 and 02:06:26 AM (the last row) 06:06:26.
+    check_eq "times right in UTC" "54049402 04:00:03|54048300 06:06:26|54046813 04:00:09" \
+        "$(sql "SELECT string_agg(ticket_no || ' ' || to_char(called_at AT TIME ZONE 'UTC', 'HH24:MI:SS'), '|' ORDER BY ticket_no DESC) FROM complaints WHERE ticket_no IN ('54049402', '54046813', '54048300') AND called_at::date = '2022-05-01'")"
+    check_eq "the file's first and last call, in UTC" "2022-05-01 04:00:03 2022-05-01 06:06:26" \
+        "$(sql "SELECT to_char(min(called_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' ' || to_char(max(called_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM complaints c JOIN imports i ON i.id = c.import_id WHERE i.profile = 'nyc311' AND c.ticket_no ~ '^[0-9]{8}$'")"
+    # Nothing lost: every cell of the file is stored, as a field or in extra.
+    psql "$JIESU_PG_CONNINFO" -XAtq -F $'\t' -c "SELECT ticket_no, content, coalesce(category_raw, ''), address, coalesce(lat::text, ''), coalesce(lon::text, ''), to_char(called_at AT TIME ZONE 'America/New_York', 'MM/DD/YYYY HH12:MI:SS AM'), extra::text FROM complaints WHERE import_id = (SELECT id FROM imports WHERE profile = 'nyc311' ORDER BY id LIMIT 1)" >"$dir/stored.tsv"
+    python3 - "$nyc" "$dir/stored.tsv" >"$dir/lost.out" 2>&1 <<'PY'
+import csv, json, sys
+stored = {}
+for line in open(sys.argv[2], encoding='utf-8'):
+    t, content, cat, addr, lat, lon, when, extra = line.rstrip('\n').split('\t')
+    stored[t] = (content, cat, addr, lat, lon, when, json.loads(extra))
+rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8')))
+lost = 0
+for r in rows:
+    content, cat, addr, lat, lon, when, extra = stored[r['Unique Key']]
+    fields = ' '.join([content, cat, addr])
+    for k, v in r.items():
+        v = ' '.join(v.split())
+        if not v or k == 'Unique Key':
+            continue
+        if k == 'Created Date':
+            ok = v == when
+        elif k in ('Latitude', 'Longitude'):
+            ok = float(v) == float(lat if k == 'Latitude' else lon)
+        else:
+            ok = ' '.join(extra.get(k, '').split()) == v or v in fields
+        if not ok:
+            lost += 1
+            print('lost', r['Unique Key'], k, repr(v))
+print(len(rows), len(stored), lost)
+PY
+    check_eq "every row stored once, no value lost" "924 924 0" "$(tail -n 1 "$dir/lost.out")"
+
+    jiesu import "$nyc" >"$dir/nyc2.out" 2>&1
+    check "the same file picks its profile by itself and adds nothing" grep -q "924 rows, 0 inserted, 924 duplicates, 0 rejected, .*profile nyc311 (picked by its header)" "$dir/nyc2.out"
+    check_eq "no ticket twice" 0 "$(sql "SELECT count(*) FROM (SELECT ticket_no FROM complaints GROUP BY 1 HAVING count(*) > 1) d")"
+
+    # The Socrata API's layout of the same data: snake_case headers, ISO
+    # times without a zone (New York's), a line break inside a quoted field.
+    python3 - "$nyc" "$dir/api.csv" <<'PY'
+import csv, datetime, re, sys
+rows = list(csv.reader(open(sys.argv[1], encoding='utf-8')))
+head = [re.sub(r'[^a-z0-9]+', '_', h.lower()).strip('_') for h in rows[0]]
+out = csv.writer(open(sys.argv[2], 'w', encoding='utf-8', newline=''))
+out.writerow(head)
+for i, r in enumerate(rows[1:21]):
+    r = list(r)
+    r[0] = '9' + r[0]           # other tickets than the website file's
+    for c in (1, 2, 20, 22):
+        if r[c]:
+            r[c] = datetime.datetime.strptime(r[c], '%m/%d/%Y %I:%M:%S %p').strftime('%Y-%m-%dT%H:%M:%S.000')
+    if i == 3:
+        r[21] = 'The Police Department responded.\nNo action was necessary.'
+    out.writerow(r)
+PY
+    jiesu import "$dir/api.csv" >"$dir/api.out" 2>&1
+    check "the API layout picks nyc311 by itself" grep -q "api.csv: 20 rows, 20 inserted, 0 duplicates, 0 rejected, .*profile nyc311 (picked by its header)" "$dir/api.out"
+    check_eq "its ISO times are New York's, stored right in UTC" "2022-05-01 04:00:03" \
+        "$(sql "SELECT to_char(called_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM complaints WHERE ticket_no = '954049402'")"
+    check_eq "the quoted line break stays inside its row" 1 \
+        "$(sql "SELECT count(*) FROM complaints WHERE extra->>'resolution_description' LIKE 'The Police Department responded.%No action was necessary.'")"
+fi
+check "intake still answers after all of it" as_role clerk "$JIESU_BIN/jiesu" profiles
+harness_services_stop

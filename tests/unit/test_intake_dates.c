@@ -1,0 +1,147 @@
+/* test_intake_dates.c — every date format hotline exports write, read only in
+ * the formats a profile names; day and month never guessed; AM/PM; zones;
+ * Excel serials; the text PostgreSQL is given. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "intake_dates.h"
+
+#define ALL (DATES_YMD | DATES_CN | DATES_MDY | DATES_EXCEL)
+
+static void expect(const char *in, unsigned formats, const char *want)
+{
+    intake_time t;
+    char out[32];
+    if (intake_date_parse(in, strlen(in), formats, &t) != 0)
+        fail_msg("'%s' was not read as a time", in);
+    intake_date_text(&t, out);
+    if (strcmp(out, want) != 0)
+        fail_msg("'%s' read as %s, not %s", in, out, want);
+}
+
+static void refuse(const char *in, unsigned formats)
+{
+    intake_time t;
+    char out[32];
+    if (intake_date_parse(in, strlen(in), formats, &t) == 0) {
+        intake_date_text(&t, out);
+        fail_msg("'%s' was read as %s", in, out);
+    }
+}
+
+static void test_ymd_and_iso(void **state)
+{
+    (void)state;
+    expect("2021-05-30 10:57", DATES_YMD, "2021-05-30 10:57:00");
+    expect("2021-05-30 10:57:09", DATES_YMD, "2021-05-30 10:57:09");
+    expect("2021/5/30 10:57", DATES_YMD, "2021-05-30 10:57:00");
+    expect(" 2021/5/3 9:05 ", DATES_YMD, "2021-05-03 09:05:00");
+    expect("2021.05.30 10:57:09.250", DATES_YMD, "2021-05-30 10:57:09");
+    expect("2021-05-30", DATES_YMD, "2021-05-30 00:00:00");
+    expect("2024-02-29 23:59:59", DATES_YMD, "2024-02-29 23:59:59");
+    /* ISO 8601: the Socrata API's floating times, and with zones */
+    expect("2022-05-01T00:00:03.000", DATES_YMD, "2022-05-01 00:00:03");
+    expect("2021-05-30T10:57:00Z", DATES_YMD, "2021-05-30 10:57:00+00:00");
+    expect("2021-05-30T10:57:00+09:00", DATES_YMD, "2021-05-30 10:57:00+09:00");
+    expect("2022-05-01T00:00:03-0400", DATES_YMD, "2022-05-01 00:00:03-04:00");
+    expect("2022-05-01T00:00:03.123+05:30", DATES_YMD, "2022-05-01 00:00:03+05:30");
+    expect("2022-05-01 00:00:03 +08", DATES_YMD, "2022-05-01 00:00:03+08:00");
+    expect("2022/5/1 12:30 PM", DATES_YMD, "2022-05-01 12:30:00");
+    refuse("2021-05/30 10:57", DATES_YMD);
+    refuse("2021-05-30T10:57:00+15:00", DATES_YMD);
+    refuse("2021-05-30 10", DATES_YMD);
+    refuse("2021-05-30 10:57:00 extra", DATES_YMD);
+    refuse("2021-05-30 10:5", DATES_YMD);
+}
+
+static void test_chinese(void **state)
+{
+    (void)state;
+    expect("2024年4月15日 22时51分", DATES_CN, "2024-04-15 22:51:00");
+    expect("2024年4月15日22时51分30秒", DATES_CN, "2024-04-15 22:51:30");
+    expect("2024年4月15日 22:51", DATES_CN, "2024-04-15 22:51:00");
+    expect("2021年5月30日", DATES_CN, "2021-05-30 00:00:00");
+    refuse("2024年4月15日 22时", DATES_CN);
+    refuse("2024年13月15日", DATES_CN);
+    refuse("2024年4月15日 22时51分", DATES_YMD);    /* not a format the profile names */
+}
+
+static void test_us_and_day_first(void **state)
+{
+    (void)state;
+    expect("05/01/2022 12:00:03 AM", DATES_MDY, "2022-05-01 00:00:03");
+    expect("05/01/2022 12:07:46 PM", DATES_MDY, "2022-05-01 12:07:46");
+    expect("05/01/2022 01:01:47 AM", DATES_MDY, "2022-05-01 01:01:47");
+    expect("5/1/2022 11:59 pm", DATES_MDY, "2022-05-01 23:59:00");
+    expect("12/31/2021 23:05", DATES_MDY, "2021-12-31 23:05:00");
+    expect("05/01/2022", DATES_MDY, "2022-05-01 00:00:00");
+    /* the profile decides: the same text is 5 January day first */
+    expect("05/01/2022 10:00", DATES_DMY, "2022-01-05 10:00:00");
+    expect("31.12.2021 23:05:09", DATES_DMY, "2021-12-31 23:05:09");
+    refuse("31/12/2021 10:00", DATES_MDY);       /* no 31st month: never turned round */
+    refuse("12/31/2021 10:00", DATES_DMY);
+    refuse("05/01/2022 13:00 PM", DATES_MDY);
+    refuse("05/01/2022 00:10 AM", DATES_MDY);
+    refuse("05/01/2022 12:00:03 AM", DATES_YMD | DATES_CN | DATES_EXCEL);
+    refuse("05-01/2022 10:00", DATES_MDY);
+}
+
+static void test_excel_serials(void **state)
+{
+    (void)state;
+    expect("44346.4563", DATES_EXCEL, "2021-05-30 10:57:04");
+    expect("44346", DATES_EXCEL, "2021-05-30 00:00:00");
+    expect("44346.99999999", DATES_EXCEL, "2021-05-31 00:00:00");
+    expect("44682.0000347", ALL, "2022-05-01 00:00:03");
+    refuse("12345", DATES_EXCEL);
+    refuse("99999", DATES_EXCEL);
+    refuse("44346.", DATES_EXCEL);
+    refuse("44346.45", DATES_YMD);
+}
+
+static void test_never_a_date(void **state)
+{
+    (void)state;
+    const char *bad[] = {"", "   ", "yesterday", "2021-02-29 10:00", "2021-13-01 10:00", "2021-05-30 24:00",
+                         "2021-05-30 10:60", "1.23457E+17", "1969-12-31 10:00", "2100-01-01 00:00",
+                         "2021-05-30T", "0/0/2021", "2021-05-30 10:57:60", "=1+2"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        refuse(bad[i], ALL);
+}
+
+static void test_format_lists(void **state)
+{
+    (void)state;
+    unsigned f;
+    char why[200], text[300];
+    assert_int_equal(intake_date_formats_parse("mdy ymd", &f, why, sizeof why), 0);
+    assert_int_equal(f, DATES_MDY | DATES_YMD);
+    assert_int_equal(intake_date_formats_parse("ymd,cn, excel", &f, why, sizeof why), 0);
+    assert_int_equal(f, DATES_YMD | DATES_CN | DATES_EXCEL);
+    assert_int_equal(intake_date_formats_parse("mdy dmy", &f, why, sizeof why), -1);
+    assert_non_null(strstr(why, "both mdy and dmy"));
+    assert_int_equal(intake_date_formats_parse("ymd us", &f, why, sizeof why), -1);
+    assert_non_null(strstr(why, "'us'"));
+    assert_int_equal(intake_date_formats_parse(" , ", &f, why, sizeof why), -1);
+    intake_date_formats_text(DATES_MDY | DATES_YMD, 0, text, sizeof text);
+    assert_string_equal(text, "ymd mdy");
+    intake_date_formats_text(DATES_MDY, 1, text, sizeof text);
+    assert_string_equal(text, "mdy (05/01/2022 12:00:03 AM)");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ymd_and_iso),
+        cmocka_unit_test(test_chinese),
+        cmocka_unit_test(test_us_and_day_first),
+        cmocka_unit_test(test_excel_serials),
+        cmocka_unit_test(test_never_a_date),
+        cmocka_unit_test(test_format_lists),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,225 @@
+/* test_intake_profile.c — import profiles: the shipped ones parse and say
+ * what they should; a broken profile is refused naming its line; headers are
+ * compared loosely; the profile of a file is picked by its header, or the
+ * message names every missing column with the closest headers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "intake_dates.h"
+#include "intake_pick.h"
+#include "intake_profile.h"
+
+#define PROFILES_DIR "data/profiles"
+
+static intake_profile *parse(const char *text, char *why, size_t whylen)
+{
+    return intake_profile_parse("t", text, strlen(text), "test", why, whylen);
+}
+
+static void refused(const char *text, const char *reason_part)
+{
+    char why[600] = "";
+    intake_profile *p = parse(text, why, sizeof why);
+    if (p)
+        fail_msg("profile accepted:\n%s", text);
+    if (!strstr(why, reason_part))
+        fail_msg("reason '%s' lacks '%s'", why, reason_part);
+}
+
+static void test_shipped_profiles(void **state)
+{
+    (void)state;
+    char why[600] = "";
+    intake_profiles *set = intake_profiles_load(PROFILES_DIR, why, sizeof why);
+    if (!set)
+        fail_msg("%s", why);
+    const intake_profile *cn = intake_profiles_find(set, "12345"), *nyc = intake_profiles_find(set, "nyc311");
+    assert_non_null(cn);
+    assert_non_null(nyc);
+    assert_string_equal(cn->timezone, "Asia/Shanghai");
+    assert_int_equal(cn->dates, DATES_YMD | DATES_CN | DATES_EXCEL);
+    assert_string_equal(nyc->timezone, "America/New_York");
+    assert_int_equal(nyc->dates, DATES_MDY | DATES_YMD | DATES_EXCEL);
+    assert_int_equal(nyc->encoding, CSV_FORCE_UTF8);
+    char alts[600];
+    assert_string_equal(intake_profile_alts_text(nyc, COL_CONTENT, alts, sizeof alts),
+                        "Complaint Type + Descriptor + Location Type");
+    assert_string_equal(nyc->fields[COL_CONTENT].join, " / ");
+    assert_string_equal(cn->fields[COL_CONTENT].join, "; ");
+    assert_non_null(strstr(intake_profile_alts_text(cn, COL_CATEGORY, alts, sizeof alts), "诉求类别"));
+    assert_null(intake_profiles_find(set, "nyc"));
+    intake_profiles_destroy(&set);
+    assert_null(set);
+}
+
+static void test_parse(void **state)
+{
+    (void)state;
+    char why[600] = "";
+    intake_profile *p = parse("# a comment\n"
+                              "timezone = Europe/Paris   # trailing comment\r\n"
+                              "dates = dmy, ymd\n"
+                              "encoding = GBK\n"
+                              "ticket_no = \"No | Nr\" | id\n"
+                              "called_at = Date + Time\n"
+                              "called_at.join = \" \"\n"
+                              "content = Text\n"
+                              "extra = A | \"B + C\"\n", why, sizeof why);
+    if (!p)
+        fail_msg("%s", why);
+    assert_int_equal(p->fields[COL_TICKET_NO].nalts, 2);
+    assert_string_equal(p->fields[COL_TICKET_NO].alts[0].parts[0], "No | Nr");
+    assert_int_equal(p->fields[COL_CALLED_AT].alts[0].nparts, 2);
+    assert_string_equal(p->fields[COL_CALLED_AT].join, " ");
+    assert_int_equal(p->encoding, CSV_FORCE_GB18030);
+    assert_int_equal(p->dates, DATES_DMY | DATES_YMD);
+    assert_int_equal(p->nextra, 2);
+    assert_string_equal(p->extra[1], "B + C");
+    assert_string_equal(p->timezone, "Europe/Paris");
+    intake_profile_destroy(&p);
+}
+
+static void test_broken_profiles(void **state)
+{
+    (void)state;
+    const char *base = "timezone = UTC\ndates = ymd\nticket_no = a\ncalled_at = b\n";
+    char text[400];
+    snprintf(text, sizeof text, "%scontent = c\ntiket_no = x\n", base);
+    refused(text, "line 6: unknown key 'tiket_no'");
+    snprintf(text, sizeof text, "%s", base);
+    refused(text, "required field content");
+    refused("dates = ymd\nticket_no = a\ncalled_at = b\ncontent = c\n", "no timezone");
+    refused("timezone = UTC\nticket_no = a\ncalled_at = b\ncontent = c\n", "no dates");
+    refused("timezone = ../../etc/passwd\n", "not an IANA zone name");
+    refused("timezone = UTC\ndates = mdy dmy\n", "both mdy and dmy");
+    refused("timezone = UTC\ncontent = a | | b\n", "empty header");
+    refused("timezone = UTC\ncontent = \"a\n", "not closed");
+    refused("timezone = UTC\ncontent = a\ncontent = b\n", "given twice");
+    refused("timezone = UTC\nencoding = latin1\n", "encoding 'latin1'");
+    refused("timezone = UTC\nextra = a + b\n", "extra lists columns with '|'");
+    refused("timezone\n", "not a 'key = value' line");
+    char why[200];
+    assert_null(intake_profile_parse("../x", base, strlen(base), "test", why, sizeof why));
+    assert_non_null(strstr(why, "not a profile name"));
+}
+
+static void test_loose_keys(void **state)
+{
+    (void)state;
+    char a[64], b[64];
+    intake_profile_key("X Coordinate (State Plane)", 26, a, sizeof a);
+    intake_profile_key("x_coordinate_state_plane", 24, b, sizeof b);
+    assert_string_equal(a, b);
+    intake_profile_key(" 诉求　内容 ", strlen(" 诉求　内容 "), a, sizeof a);
+    assert_string_equal(a, "诉求内容");
+    intake_profile_key("ＵＮＩＱＵＥ－ＫＥＹ", strlen("ＵＮＩＱＵＥ－ＫＥＹ"), a, sizeof a);
+    assert_string_equal(a, "uniquekey");
+}
+
+/* A header record of the given columns. */
+static csv_record header_of(const char *const *h, size_t n, size_t *lens)
+{
+    for (size_t i = 0; i < n; i++)
+        lens[i] = strlen(h[i]);
+    return (csv_record){.nfields = n, .fields = h, .lens = lens, .record_no = 1, .line_no = 1};
+}
+
+static void test_picked_by_header(void **state)
+{
+    (void)state;
+    const char *web[] = {"Unique Key", "Created Date", "Closed Date", "Agency", "Complaint Type", "Descriptor",
+                         "Location Type", "Incident Zip", "Incident Address", "City", "Latitude", "Longitude"};
+    const char *api[] = {"unique_key", "created_date", "complaint_type", "descriptor", "location_type",
+                         "incident_address", "city", "incident_zip", "latitude", "longitude"};
+    const char *cn[] = {"工单编号", "来电时间", "诉求内容", "诉求类别"};
+    size_t lens[16];
+    char why[4000] = "";
+    intake_pick_opts o = {.dir = PROFILES_DIR};
+    intake_picked p;
+    csv_record h = header_of(web, 12, lens);
+    assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), 0);
+    assert_string_equal(cols_profile(p.map)->name, "nyc311");
+    assert_string_equal(p.how, "picked by its header");
+    intake_pick_free(&p);
+    h = header_of(api, 10, lens);
+    assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), 0);
+    assert_string_equal(cols_profile(p.map)->name, "nyc311");
+    assert_int_equal(cols_index(p.map, COL_CALLED_AT), 1);
+    intake_pick_free(&p);
+    h = header_of(cn, 4, lens);
+    assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), 0);
+    assert_string_equal(cols_profile(p.map)->name, "12345");
+    assert_int_equal(cols_index(p.map, COL_CATEGORY), 3);
+    intake_pick_free(&p);
+    o.name = "nyc311";
+    assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), -1);
+    assert_non_null(strstr(why, "profile nyc311 (asked for) does not fit the header: 3 required fields missing"));
+    intake_pick_free(&p);
+    o.name = "nosuch";
+    assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), -1);
+    assert_non_null(strstr(why, "no import profile nosuch (profiles: 12345, nyc311"));
+    intake_pick_free(&p);
+}
+
+/* NYC's header with its columns renamed (a clerk's version of the file):
+ * no profile fits; the message names all three missing fields at once, with
+ * the headers that look like each. */
+static void test_nothing_fits(void **state)
+{
+    (void)state;
+    const char *h[] = {"Key", "Created On", "Closed On", "Problem", "Problem Detail", "Incident Address"};
+    size_t lens[8];
+    char why[4000] = "";
+    intake_pick_opts o = {.dir = PROFILES_DIR};
+    intake_picked p;
+    csv_record rec = header_of(h, 6, lens);
+    assert_int_equal(intake_pick(&o, &rec, &p, why, sizeof why), -1);
+    intake_pick_free(&p);
+    assert_non_null(strstr(why, "no import profile fits the header (profiles: 12345, nyc311)"));
+    assert_non_null(strstr(why, "profile nyc311 (the closest) does not fit the header: 3 required fields missing"));
+    assert_non_null(strstr(why, "ticket_no: accepted Unique Key; closest in the file: Key"));
+    assert_non_null(strstr(why, "called_at: accepted Created Date; closest in the file: Created On\n"));
+    assert_non_null(strstr(why, "content: accepted Complaint Type + Descriptor + Location Type; "
+                                "closest in the file: Problem Detail, Problem\n"));
+    assert_non_null(strstr(why, "--profile FILE.conf"));
+}
+
+static void test_profile_sent_with_the_file(void **state)
+{
+    (void)state;
+    const char *h[] = {"Key", "Created On", "Problem"};
+    size_t lens[4];
+    char why[4000] = "";
+    intake_pick_opts o = {.dir = "/nonexistent", .name = "mine",
+                          .text = "timezone = UTC\ndates = ymd\nticket_no = key\ncalled_at = created on\n"
+                                  "content = problem\n"};
+    intake_picked p;
+    csv_record rec = header_of(h, 3, lens);
+    assert_int_equal(intake_pick(&o, &rec, &p, why, sizeof why), 0);
+    assert_string_equal(cols_profile(p.map)->name, "mine");
+    assert_string_equal(p.how, "sent with the file");
+    intake_pick_free(&p);
+    o.text = "timezone = UTC\n";
+    assert_int_equal(intake_pick(&o, &rec, &p, why, sizeof why), -1);
+    assert_non_null(strstr(why, "profile mine (sent with the file)"));
+    intake_pick_free(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shipped_profiles),
+        cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_broken_profiles),
+        cmocka_unit_test(test_loose_keys),
+        cmocka_unit_test(test_picked_by_header),
+        cmocka_unit_test(test_nothing_fits),
+        cmocka_unit_test(test_profile_sent_with_the_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -3,6 +3,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "holidays.h"
+#include "log.h"
 
 route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t errlen)
 {
@@ -15,6 +19,8 @@ route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t e
     snprintf(geo_dir, sizeof geo_dir, "%s/geo", config_get(cfg, "data.dir", "data"));
     if (!(self->places = route_places_load(pg, err, errlen)) || !(self->cats = route_cat_load(pg, err, errlen)) ||
         !(self->calendar = cal_from_config(cfg, &self->day_minutes, err, errlen)) ||
+        holidays_load(pg, self->calendar, err, errlen) < 0 ||
+        holidays_version(pg, self->holidays_version, sizeof self->holidays_version, err, errlen) < 0 ||
         !(self->geo = route_geo_load_dir(config_get(cfg, "geo.dir", geo_dir), err, errlen))) {
         route_rules_destroy(&self);
         return NULL;
@@ -38,6 +44,16 @@ int64_t route_rules_due_ms(const route_rules *self, int64_t now_ms, long flat_se
     if (flat_seconds > 0)
         return now_ms + 1000 * (int64_t)flat_seconds;
     return 1000 * cal_add_work_minutes(self->calendar, now_ms / 1000, work_minutes);
+}
+
+int route_rules_calendar_changed(const route_rules *self, PGconn *pg)
+{
+    char version[64], err[256];
+    if (holidays_version(pg, version, sizeof version, err, sizeof err) < 0) {
+        log_warn("%s", err);
+        return 0;
+    }
+    return strcmp(version, self->holidays_version) != 0;
 }
 
 void route_rules_limits(const route_rules *self, const char *category, const char *urgency, long *accept_minutes,

@@ -31,6 +31,7 @@ int cli_status_main(cli_ctx *ctx, int argc, char **argv);
 int cli_gazetteer_main(cli_ctx *ctx, int argc, char **argv);
 int cli_manual_main(cli_ctx *ctx, int argc, char **argv);
 int cli_action_main(cli_ctx *ctx, int argc, char **argv);
+int cli_holidays_main(cli_ctx *ctx, int argc, char **argv);
 
 /* Runs sql and prints its rows as an aligned table under the column names
  * ("  (none)" when empty); align has one 'l'/'r' per column. 0, or -1 after

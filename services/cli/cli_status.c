@@ -1,7 +1,9 @@
 /* cli_status.c — `jiesu status [--wait SECONDS]`: pings the four services,
  * Redis and PostgreSQL and prints one line each: ok or DOWN, the round-trip
- * time, where it was reached and what answered. Exit status 1 when anything
- * is down. --wait keeps checking (quietly) until everything is up or the
+ * time, where it was reached and what answered; then a WARNING when the
+ * official holiday calendar runs out (common/holidays.h), read from
+ * PostgreSQL so it shows with the services down too. Exit status 1 when
+ * anything is down. --wait keeps checking (quietly) until everything is up or the
  * time is over, then prints the last round: start-up scripts use it.
  */
 #include "cli.h"
@@ -16,6 +18,7 @@
 #include "bus.h"
 #include "cli_table.h"
 #include "db.h"
+#include "holidays.h"
 #include "rconn.h"
 
 #define PING_TIMEOUT_MS 1000
@@ -152,6 +155,21 @@ static int print_lines(const status_line *lines)
     return 0;
 }
 
+/* Prints the calendar's warning, if any ("calendar: ..." when it cannot be checked). */
+static void warn_calendar(cli_ctx *ctx)
+{
+    char warning[1024], err[512];
+    PGconn *pg = db_connect(config_get(ctx->cfg, "pg.conninfo", "dbname=jiesu"), 0, err, sizeof err);
+    if (!pg)
+        return;
+    if (holidays_warning(pg, (int64_t)time(NULL), (int)config_get_long(ctx->cfg, "calendar.utc_offset_minutes", 480),
+                         warning, sizeof warning, err, sizeof err) < 0)
+        printf("%s\n", err);
+    else if (*warning)
+        printf("\nWARNING: %s\n", warning);
+    PQfinish(pg);
+}
+
 int cli_status_main(cli_ctx *ctx, int argc, char **argv)
 {
     status_line lines[NCOMPONENTS];
@@ -176,5 +194,7 @@ int cli_status_main(cli_ctx *ctx, int argc, char **argv)
     }
     if (print_lines(lines) < 0)
         return 1;
+    if (lines[NCOMPONENTS - 1].up)
+        warn_calendar(ctx);
     return down ? 1 : 0;
 }

@@ -28,6 +28,7 @@ static const cli_command COMMANDS[] = {
     {"status", cli_status_main},
     {"migrate", cli_migrate_main},
     {"gazetteer", cli_gazetteer_main},
+    {"holidays", cli_holidays_main},
     {"alerts", cli_alerts_main},
     {"ack", cli_ack_main},
     {"manual", cli_manual_main},
@@ -57,7 +58,8 @@ static void usage(FILE *out)
           "  show TICKET             one order: complaint (personal data masked), routing decision\n"
           "                          and reasons, deadlines, alerts and its event history\n"
           "  status [--wait SECONDS] every service, Redis and PostgreSQL: ok or DOWN, with latency;\n"
-          "                          --wait retries until all are up\n"
+          "                          --wait retries until all are up; warns when the holiday\n"
+          "                          calendar runs out\n"
           "  alerts [--all] [--rung RUNG] [--limit N]\n"
           "                          alerts not yet acknowledged (--all: every one), newest first,\n"
           "                          with target, webhook delivery state and reason\n"
@@ -72,6 +74,10 @@ static void usage(FILE *out)
           "                          the citizen's verdict; unsatisfied reopens the order\n"
           "  gazetteer add NAME STREET_CODE [--landmark] [--community CODE] [--numbers FROM-TO]\n"
           "  gazetteer list [NAME]   extend or show the road/landmark gazetteer routing uses\n"
+          "  holidays [load FILE | add YYYY-MM-DD NAME --off|--work] [--actor NAME]\n"
+          "                          the official holiday calendar (escalation service): days per\n"
+          "                          year; store the State Council's notice (holiday-cn JSON) or a\n"
+          "                          day typed in; pending deadlines it changes are re-timed\n"
           "  help                    this text\n"
           "\n"
           "configuration: -c FILE, else the file named by $JIESU_CONFIG (key = value lines,\n"

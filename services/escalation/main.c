@@ -7,19 +7,21 @@
  * work): start the webhook delivery thread, then one loop of engine ticks,
  * answering requests while waiting for the next timer (at most ESC_TICK_MS),
  * so a rung fires well within a second of its due time. Everything overdue
- * fires right after start-up, because the first tick re-arms it.
+ * fires right after start-up, because the first tick re-arms it. Requests:
+ * "holidays.request" (esc_api.c: the official calendar, which escalation owns).
  * SIGTERM/SIGINT stop the loop after the current tick.
  */
 #include <curl/curl.h>
 
 #include "config.h"
+#include "esc_api.h"
 #include "esc_engine.h"
 #include "log.h"
 #include "svc.h"
 
 #define RETRY_PAUSE_MS 1000
 
-static const svc_route ROUTES[] = {{NULL, NULL}};
+static const svc_route ROUTES[] = {{"holidays.request", esc_api_holidays}, {NULL, NULL}};
 
 /* Reconnects what broke, then runs one tick. The wait before the next, or -1. */
 static int tick(esc_engine *e, service *s)

@@ -20,6 +20,7 @@ static const char CSS[] =
     "td.t,th.t{text-align:left}tr.flag-R td{background:#ffc7ce}tr.flag-Y td{background:#ffeb9c}"
     "tr.unit th{text-align:left;background:#e8eef7}.up{color:#2e8b57}.down{color:#c0392b}"
     ".note{color:#666;font-size:12px}svg.chart{display:block;margin:8px 0}"
+    ".warning{background:#c0392b;color:#fff;padding:10px 14px;font-size:15px;font-weight:bold}"
     "@media print{body{margin:0}h2{page-break-after:avoid}table,svg{page-break-inside:avoid}}";
 
 static void page_start(FILE *f, const char *title)
@@ -234,11 +235,25 @@ static void trend_chart(FILE *f, const report_table *const *weeks, size_t nweeks
     report_svg_lines(f, "街道综合得分趋势", labels, nweeks < 64 ? nweeks : 64, series, ns);
 }
 
-void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks)
+/* The calendar's warning: deadlines counted over holidays as working days. */
+static void calendar_warning(FILE *f, const holidays_gap *gap)
+{
+    fprintf(f, "<p class=\"warning\" id=\"calendar-warning\">节假日安排缺失:%d 年的国务院节假日安排尚未载入,"
+               "该年每个周一至周五(含元旦、春节)都按工作日计算办理时限", gap->year);
+    if (gap->pending > 0)
+        fprintf(f, ";已有 %ld 个未到期时限落在 %d 年及以后", gap->pending, gap->year);
+    fprintf(f, "。请管理员载入通知:jiesu holidays load %d.json(或 jiesu holidays add 日期 名称 --off|--work)。</p>\n",
+            gap->year);
+}
+
+void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks,
+                           const holidays_gap *gap)
 {
     char title[96];
     snprintf(title, sizeof title, "接诉即办 看板 %s", b->cur->period.label);
     page_start(f, title);
+    if (gap)
+        calendar_warning(f, gap);
     period_line(f, b->cur, b->generated_at);
     fputs("<h2>街道排名</h2>\n", f);
     ranking_table(f, b, "street");

@@ -28,6 +28,7 @@ struct report_http {
     char            tz[64];
     report_settings settings;
     int             trend_weeks;
+    int             utc_offset_min; /* calendar.utc_offset_minutes: whose year the calendar must cover */
     PGconn         *pg;             /* the HTTP thread's own */
     pthread_mutex_t lock;           /* guards live */
     report_live     live;
@@ -184,9 +185,14 @@ static void on_dashboard(void *ctx, const http_request *req, http_response *resp
     if (!b)
         return;
     size_t n = trend(h, b, weeks);
+    holidays_gap gap;
+    char err[512];
+    int warn = holidays_gap_check(h->pg, (int64_t)time(NULL), h->utc_offset_min, &gap, err, sizeof err);
+    if (warn < 0)
+        log_warn("dashboard: %s", err);
     mem_out m;
     if (mem_open(&m))
-        report_html_dashboard(m.f, b, (const report_table *const *)weeks, n);
+        report_html_dashboard(m.f, b, (const report_table *const *)weeks, n, warn > 0 ? &gap : NULL);
     mem_reply(resp, &m, 200, HTML);
     for (size_t i = 0; i < n; i++)
         report_table_free(&weeks[i]);
@@ -288,6 +294,7 @@ static int load(report_http *h, const config *cfg, char *err, size_t errlen)
         return -1;
     }
     h->trend_weeks = (int)config_get_long(cfg, "report.trend_weeks", 8);
+    h->utc_offset_min = (int)config_get_long(cfg, "calendar.utc_offset_minutes", 480);
     if (h->trend_weeks < 1 || h->trend_weeks > TREND_WEEKS_MAX) {
         snprintf(err, errlen, "report.trend_weeks must be 1..%d", TREND_WEEKS_MAX);
         return -1;

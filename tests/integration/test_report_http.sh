@@ -118,6 +118,13 @@ check "the rendered DOM holds the ranking table with 南街道" \
     sh -c "grep -q 'class=\"ranking\"' '$HARNESS_DIR/dashboard.dom' && grep -q '南街道' '$HARNESS_DIR/dashboard.dom'"
 check "the rendered DOM holds the trend and category charts" \
     sh -c "grep -q '街道综合得分趋势' '$HARNESS_DIR/dashboard.dom' && grep -q 'class=\"series\"' '$HARNESS_DIR/dashboard.dom'"
+# This year's official holidays missing (as 2027's were on 2026-12-03): the dashboard says so, on top.
+year=$(TZ=Asia/Shanghai date +%Y)
+sql "DELETE FROM holidays WHERE day >= make_date($year, 1, 1)" >/dev/null
+get '/?week=2026-W47' >/dev/null
+check "the dashboard warns, under its title, that this year's holidays are missing" \
+    sh -c "grep -A1 '</h1>' '$HARNESS_DIR/http.body' | grep -q 'id=\"calendar-warning\">节假日安排缺失:$year 年'"
+check "… and says how to load them" grep -q "jiesu holidays load $year.json" "$HARNESS_DIR/http.body"
 
 # ---- kill -9: the service keeps no state of its own ----
 before=$(curl -s "$base/api/bulletin?week=2026-W47" | jq -c '[.units[] | {code, rank, composite}]')

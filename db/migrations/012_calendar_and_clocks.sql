@@ -1,5 +1,6 @@
 -- 012_calendar_and_clocks.sql — the official holiday calendar kept in
--- PostgreSQL, and the working time a deadline's clock stood still.
+-- PostgreSQL, the working time a deadline's clock stood still, and an index
+-- for the return rate.
 --
 -- Holidays: one row per local date that the State Council's notice makes a
 -- day off (元旦, 春节 ...) or an adjusted working day (调休上班, off = false).
@@ -39,3 +40,7 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
+
+-- The return rate counts the dispatches to an owner made in a period (and
+-- which of them the unit returned): owner assignments by creation time.
+CREATE INDEX assignments_owner_created ON assignments (created_at) INCLUDE (unit_id) WHERE role = 'owner';

@@ -38,10 +38,10 @@ static void json_rank(FILE *f, int rank)
 static void json_counts(FILE *f, const report_counts *n)
 {
     fprintf(f, "{\"dispatched\": %ld, \"accepted_on_time\": %ld, \"assigned\": %ld, \"resolved\": %ld, "
-               "\"callbacks\": %ld, \"satisfied\": %ld, \"due\": %ld, \"on_time\": %ld, \"returns\": %ld, "
-               "\"called\": %ld, \"repeats\": %ld}",
+               "\"callbacks\": %ld, \"satisfied\": %ld, \"due\": %ld, \"on_time\": %ld, \"owned\": %ld, "
+               "\"returned\": %ld, \"called\": %ld, \"repeats\": %ld}",
             n->dispatched, n->accepted_on_time, n->assigned, n->resolved, n->callbacks, n->satisfied, n->due,
-            n->on_time, n->returns, n->called, n->repeats);
+            n->on_time, n->owned, n->returned, n->called, n->repeats);
 }
 
 static void json_unit(FILE *f, const report_unit *u, const report_unit *prev)

@@ -17,16 +17,24 @@
  *   rectification rate  = on_time / due              (整改率: resolve deadlines due in P
  *                         up to now; met_at <= due_at)
  *   overdue count       = due - on_time              (due in P, not resolved by the deadline)
- *   return rate         = returns / dispatched       (returned events in P)
+ *   return rate         = returned / owned           (dispatches to the unit as owner made in P,
+ *                         and of those the ones it returned before the end of P:
+ *                         the same orders above and below the line; a return
+ *                         counts for the unit whose dispatch it ended, the owner
+ *                         assignment active when it came)
  *   repeat rate         = repeats / called           (orders called in P with parent_id set)
  *   composite score     = 100 * sum(w_i * s_i) / sum(w_i) over the rates i that are
  *                         defined (denominator > 0), s_i = rate, or 1 - rate for the
- *                         return and repeat rates; w_i = report.weight.<rate>
+ *                         return and repeat rates; w_i = report.weight.<rate>;
+ *                         rounded to 0.01 (half up), the score as published
  * Ranks: among units of the same kind, by composite (higher first) and by each
- * defined rate in its better direction; equal values share a rank (1, 2, 2, 4);
- * a unit whose value is undefined is not ranked (0). Flags: the units whose
- * composite rank is among the bottom report.flag_red ranks are red, the
- * report.flag_yellow ranks above them yellow.
+ * defined rate in its better direction; equal values share a rank (1, 2, 2, 4):
+ * composites equal as published (66.67 and 66.67, whatever rates made them),
+ * rates equal as fractions (2/3 and 4/6); a unit whose value is undefined is
+ * not ranked (0). Flags, by the number of ranked units of the kind below a
+ * unit: red when fewer than report.flag_red are below it, yellow when fewer
+ * than flag_red + flag_yellow; a tie is never split (all of it is flagged or
+ * none), and a unit ranked first (alone or tied) is never flagged.
  */
 #include "report_metrics.h"
 
@@ -55,7 +63,7 @@ static const struct {
     [RATE_RESOLUTION] = {offsetof(report_counts, resolved), offsetof(report_counts, assigned)},
     [RATE_SATISFACTION] = {offsetof(report_counts, satisfied), offsetof(report_counts, callbacks)},
     [RATE_RECTIFICATION] = {offsetof(report_counts, on_time), offsetof(report_counts, due)},
-    [RATE_RETURN] = {offsetof(report_counts, returns), offsetof(report_counts, dispatched)},
+    [RATE_RETURN] = {offsetof(report_counts, returned), offsetof(report_counts, owned)},
     [RATE_REPEAT] = {offsetof(report_counts, repeats), offsetof(report_counts, called)},
 };
 
@@ -110,13 +118,22 @@ static const char METRICS_SQL[] =
     "    FROM complaint_events e LEFT JOIN units eu ON eu.code = e.detail->>'unit'"
     "    LEFT JOIN LATERAL (SELECT a.unit_id FROM assignments a WHERE eu.id IS NULL"
     "                       AND a.complaint_id = e.complaint_id AND a.active AND a.role IN ('owner', 'co')) a ON true"
-    "    WHERE e.event IN ('callback', 'returned') AND e.at >= " T0 " AND e.at < " T1
+    "    WHERE e.event = 'callback' AND e.at >= " T0 " AND e.at < " T1
     "), eva AS ("
-    "    SELECT unit_id,"
-    "           count(*) FILTER (WHERE event = 'callback') AS callbacks,"
-    "           count(*) FILTER (WHERE event = 'callback' AND detail->'satisfied' = 'true'::jsonb) AS satisfied,"
-    "           count(*) FILTER (WHERE event = 'returned') AS returns"
+    "    SELECT unit_id, count(*) AS callbacks,"
+    "           count(*) FILTER (WHERE detail->'satisfied' = 'true'::jsonb) AS satisfied"
     "    FROM ev GROUP BY unit_id"
+    "), own AS ("         /* dispatches to an owner made in P */
+    "    SELECT a.unit_id, count(*) AS owned FROM assignments a"
+    "    WHERE a.role = 'owner' AND a.created_at >= " T0 " AND a.created_at < " T1 " GROUP BY a.unit_id"
+    "), ret AS ("         /* returns in P of those: the owner assignment each return ended */
+    "    SELECT x.unit_id, count(*) AS returned FROM complaint_events e"
+    "    CROSS JOIN LATERAL (SELECT b.unit_id, b.role, b.created_at FROM assignments b"
+    "                        WHERE b.complaint_id = e.complaint_id AND b.role IN ('owner', 'manual')"
+    "                          AND b.created_at <= e.at ORDER BY b.created_at DESC, b.id DESC LIMIT 1) x"
+    "    WHERE e.event = 'returned' AND e.at >= " T0 " AND e.at < " T1
+    "      AND x.role = 'owner' AND x.created_at >= " T0
+    "    GROUP BY x.unit_id"
     "), ca AS ("
     "    SELECT a.unit_id, count(*) AS called, count(*) FILTER (WHERE c.parent_id IS NOT NULL) AS repeats"
     "    FROM complaints c"
@@ -128,10 +145,10 @@ static const char METRICS_SQL[] =
     "SELECT u.code, u.name, u.kind,"
     "       coalesce(dla.dispatched, 0), coalesce(dla.accepted_on_time, 0), coalesce(dla.assigned, 0),"
     "       coalesce(dla.resolved, 0), coalesce(eva.callbacks, 0), coalesce(eva.satisfied, 0),"
-    "       coalesce(dla.due, 0), coalesce(dla.on_time, 0), coalesce(eva.returns, 0),"
+    "       coalesce(dla.due, 0), coalesce(dla.on_time, 0), coalesce(own.owned, 0), coalesce(ret.returned, 0),"
     "       coalesce(ca.called, 0), coalesce(ca.repeats, 0)"
     "  FROM u LEFT JOIN dla ON dla.unit_id = u.id LEFT JOIN eva ON eva.unit_id = u.id"
-    "  LEFT JOIN ca ON ca.unit_id = u.id"
+    "  LEFT JOIN own ON own.unit_id = u.id LEFT JOIN ret ON ret.unit_id = u.id LEFT JOIN ca ON ca.unit_id = u.id"
     " ORDER BY u.kind = 'dept', u.code";
 
 #define FIRST_COUNT_COL 3
@@ -163,6 +180,12 @@ static long count_at(const report_counts *n, size_t off)
     return *(const long *)((const char *)n + off);
 }
 
+/* v rounded to 0.01, half up: 66.665 (stored as 66.66499...) gives 66.67. */
+static double to_hundredths(double v)
+{
+    return floor(v * 100 + 0.5 + 1e-6) / 100;
+}
+
 static void compute_rates(report_unit *u, const report_settings *s)
 {
     double sum = 0, wsum = 0;
@@ -175,7 +198,7 @@ static void compute_rates(report_unit *u, const report_settings *s)
         wsum += s->weight[i];
     }
     u->overdue = u->n.due - u->n.on_time;
-    u->composite = wsum > 0 ? 100 * sum / wsum : NAN;
+    u->composite = wsum > 0 ? to_hundredths(100 * sum / wsum) : NAN;
 }
 
 /* Ranks value(u) among the units of t of kind `kind`: 1 + the number of units
@@ -223,19 +246,25 @@ static void set_rate_rank(report_unit *u, int which, int rank)
     u->rate_rank[which] = rank;
 }
 
-/* Red for the bottom s->red composite ranks of the kind, yellow for the s->yellow above. */
+/* The ranked units of the kind ranked below u. */
+static int ranked_below(const report_table *t, const report_unit *u)
+{
+    int n = 0;
+    for (size_t i = 0; i < t->n; i++)
+        n += strcmp(t->units[i].kind, u->kind) == 0 && t->units[i].rank > u->rank;
+    return n;
+}
+
+/* Red when fewer than s->red ranked units of the kind are below, yellow when
+ * fewer than s->red + s->yellow; never the first. */
 static void flag_bottom(report_table *t, const char *kind, const report_settings *s)
 {
-    int worst = 0;
-    for (size_t i = 0; i < t->n; i++)
-        if (strcmp(t->units[i].kind, kind) == 0 && t->units[i].rank > worst)
-            worst = t->units[i].rank;
     for (size_t i = 0; i < t->n; i++) {
         report_unit *u = &t->units[i];
-        if (strcmp(u->kind, kind) != 0 || u->rank == 0)
+        if (strcmp(u->kind, kind) != 0 || u->rank <= 1)
             continue;
-        int from_bottom = worst - u->rank;     /* 0 for the last */
-        u->flag = from_bottom < s->red ? 'R' : from_bottom < s->red + s->yellow ? 'Y' : 0;
+        int below = ranked_below(t, u);
+        u->flag = below < s->red ? 'R' : below < s->red + s->yellow ? 'Y' : 0;
     }
 }
 

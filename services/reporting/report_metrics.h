@@ -38,7 +38,8 @@ typedef struct {
     long satisfied;         /*   of those, with detail.satisfied = true */
     long due;               /* resolve deadlines falling due in the period (up to now) */
     long on_time;           /*   of those, resolved by the deadline */
-    long returns;           /* returned events in the period */
+    long owned;             /* dispatches to the unit as owner made in the period */
+    long returned;          /*   of those, returned by it before the period ended */
     long called;            /* orders called in the period */
     long repeats;           /*   of those, merged into an earlier order (parent_id set) */
 } report_counts;
@@ -50,7 +51,7 @@ typedef struct {
     report_counts n;
     double        rate[RATE_COUNT];     /* 0..1, NAN when the denominator is 0 */
     long          overdue;
-    double        composite;            /* 0..100, NAN when no rate is defined */
+    double        composite;            /* 0..100 rounded to 0.01 (as published, ranked and flagged), NAN when no rate is defined */
     int           rank;                 /* by composite among units of its kind, 1 = best; 0 = unranked */
     int           rate_rank[RATE_COUNT];
     char          flag;                 /* 'R' red, 'Y' yellow (bottom of the table) or 0 */

@@ -7,35 +7,37 @@
  *
  * Hand computation for 2026-W47 (Mon 11-16 00:00 .. Mon 11-23 00:00 +08):
  *
- *   unit  dispatched/on time  assigned/resolved  callbacks/satisfied  due/on time  returns  called/repeats
- *   东     4 (E1-E4) / 3       4 / 3 (E1,E2,E3)   3 / 2                4 / 3        0        4 / 0
+ *   unit  dispatched/on time  assigned/resolved  callbacks/satisfied  due/on time  owned/returned  called/repeats
+ *   东     4 (E1-E4) / 3       4 / 3 (E1,E2,E3)   3 / 2                4 / 3        4 / 0    4 / 0
  *          (E3 accepted late; due: E0 due 11-16 18:00 met late, E1, E2, E3 on time)
- *   西     3 (W1,W2,W4) / 2    2 (W2,W4) / 1      1 / 0                2 / 0        1 (W1)   3 / 1
+ *   西     3 (W1,W2,W4) / 2    2 (W2,W4) / 1      1 / 0                2 / 0        3 / 1 (W1) 3 / 1
  *          (W1 never accepted; W2 resolved late; W4 still open; called: W2, W3
  *           through its parent W2, W4 — W1 has no active unit any more)
- *   南     3 / 2 (S2 late)     3 / 2              2 / 2                2 / 2        0        3 / 0
+ *   南     3 / 2 (S2 late)     3 / 2              2 / 2                2 / 2        3 / 0    3 / 0
  *   北     0                   0                  0                    0            0        0      -> no rate, unranked
  *   城管   2 (S1,S2: their deadlines have no unit, so count for owner and co) / 1
- *                              2 / 2              2 / 2                2 / 2        0        2 / 0
- *   市场监管 1 / 1             1 / 1              1 / 0                1 / 1        0        1 / 0
+ *                              2 / 2              2 / 2                2 / 2        0 / 0    2 / 0
+ *          (a co-handler is never dispatched as owner: no return rate)
+ *   市场监管 1 / 1             1 / 1              1 / 0                1 / 1        1 / 0    1 / 0
  *
  *   rates (response, resolution, satisfaction, rectification, return, repeat):
  *   东  .75   .75   .6667 .75  0     0      overdue 1
  *   西  .6667 .5    0     0    .3333 .3333  overdue 2
  *   南  .6667 .6667 1     1    0     0      overdue 0
- *   城管 .5   1     1     1    0     0
+ *   城管 .5   1     1     1    -     0
  *   市场 1    1     0     1    0     0
  *
  *   composite with every weight 1 = 100 * mean(rate, or 1 - rate for return and repeat):
  *   东  (.75+.75+.6667+.75+1+1)/6    = 4.9167/6 = 81.94
  *   西  (.6667+.5+0+0+.6667+.6667)/6 = 2.5/6    = 41.67
  *   南  (.6667+.6667+1+1+1+1)/6      = 5.3333/6 = 88.89
- *   城管 (.5+1+1+1+1+1)/6            = 5.5/6    = 91.67
+ *   城管 (.5+1+1+1+1)/5              = 4.5/5    = 90.00
  *   市场 (1+1+0+1+1+1)/6             = 5/6      = 83.33
  *   streets: 南 1, 东 2, 西 3, 北 unranked; with flag_red 1 and flag_yellow 1: 西 red, 东 yellow.
- *   departments: 城管 1 (yellow), 市场监管 2 (red).
+ *   departments: 城管 1 (first: never flagged), 市场监管 2 (red).
  *   rate ranks (streets): response 东 1, 西 2, 南 2 (tie); resolution 东 1, 南 2, 西 3;
  *   satisfaction 南 1, 东 2, 西 3; rectification 南 1, 东 2, 西 3; return and repeat 东 1, 南 1, 西 3.
+ *   return rates of the departments: 市场监管 1, 城管 unranked.
  *
  * 2026-W46 (11-09 .. 11-16): 东 dispatched 1 on time 1, assigned 1 resolved 0 (E0 met 11-17,
  * after the week), no callback, nothing due, called 1 -> rates 1, 0, -, -, 0, 0 ->
@@ -147,12 +149,14 @@ static const report_unit *unit(const report_table *t, const char *code)
     return u;
 }
 
-static void assert_counts(const report_unit *u, const long want[11])
+#define NCOUNTS 12
+
+static void assert_counts(const report_unit *u, const long want[NCOUNTS])
 {
-    const long got[11] = {u->n.dispatched, u->n.accepted_on_time, u->n.assigned, u->n.resolved,
-                          u->n.callbacks, u->n.satisfied, u->n.due, u->n.on_time,
-                          u->n.returns, u->n.called, u->n.repeats};
-    for (int i = 0; i < 11; i++)
+    const long got[NCOUNTS] = {u->n.dispatched, u->n.accepted_on_time, u->n.assigned, u->n.resolved,
+                               u->n.callbacks, u->n.satisfied, u->n.due, u->n.on_time,
+                               u->n.owned, u->n.returned, u->n.called, u->n.repeats};
+    for (int i = 0; i < NCOUNTS; i++)
         if (got[i] != want[i])
             fail_msg("%s count #%d: expected %ld, got %ld", u->code, i, want[i], got[i]);
 }
@@ -180,12 +184,12 @@ static void test_counts_w47(void **state)
 {
     report_settings s = equal_weights();
     report_table *t = run_week(*state, "2026-W47", &s);
-    assert_counts(unit(t, EAST), (long[]){4, 3, 4, 3, 3, 2, 4, 3, 0, 4, 0});
-    assert_counts(unit(t, WEST), (long[]){3, 2, 2, 1, 1, 0, 2, 0, 1, 3, 1});
-    assert_counts(unit(t, SOUTH), (long[]){3, 2, 3, 2, 2, 2, 2, 2, 0, 3, 0});
-    assert_counts(unit(t, NORTH), (long[]){0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
-    assert_counts(unit(t, CG), (long[]){2, 1, 2, 2, 2, 2, 2, 2, 0, 2, 0});
-    assert_counts(unit(t, SJ), (long[]){1, 1, 1, 1, 1, 0, 1, 1, 0, 1, 0});
+    assert_counts(unit(t, EAST), (long[]){4, 3, 4, 3, 3, 2, 4, 3, 4, 0, 4, 0});
+    assert_counts(unit(t, WEST), (long[]){3, 2, 2, 1, 1, 0, 2, 0, 3, 1, 3, 1});
+    assert_counts(unit(t, SOUTH), (long[]){3, 2, 3, 2, 2, 2, 2, 2, 3, 0, 3, 0});
+    assert_counts(unit(t, NORTH), (long[]){0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+    assert_counts(unit(t, CG), (long[]){2, 1, 2, 2, 2, 2, 2, 2, 0, 0, 2, 0});
+    assert_counts(unit(t, SJ), (long[]){1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0});
     /* Table order: streets by rank (南 1, 东 2, 西 3, 北 unranked), then departments. */
     static const char *const ORDER[] = {SOUTH, EAST, WEST, NORTH, CG, SJ};
     for (size_t i = 0; i < 6; i++)
@@ -202,7 +206,7 @@ static void test_rates_w47(void **state)
     assert_rates(unit(t, WEST), (double[]){2.0 / 3, .5, 0, 0, 1.0 / 3, 1.0 / 3});
     assert_rates(unit(t, SOUTH), (double[]){2.0 / 3, 2.0 / 3, 1, 1, 0, 0});
     assert_rates(unit(t, NORTH), (double[]){-1, -1, -1, -1, -1, -1});
-    assert_rates(unit(t, CG), (double[]){.5, 1, 1, 1, 0, 0});
+    assert_rates(unit(t, CG), (double[]){.5, 1, 1, 1, -1, 0});
     assert_rates(unit(t, SJ), (double[]){1, 1, 0, 1, 0, 0});
     assert_int_equal(unit(t, EAST)->overdue, 1);
     assert_int_equal(unit(t, WEST)->overdue, 2);
@@ -218,7 +222,7 @@ static void test_composite_ranks_flags_w47(void **state)
     assert_near(41.67, unit(t, WEST)->composite);
     assert_near(88.89, unit(t, SOUTH)->composite);
     assert_true(isnan(unit(t, NORTH)->composite));
-    assert_near(91.67, unit(t, CG)->composite);
+    assert_near(90.00, unit(t, CG)->composite);
     assert_near(83.33, unit(t, SJ)->composite);
     assert_int_equal(unit(t, SOUTH)->rank, 1);
     assert_int_equal(unit(t, EAST)->rank, 2);
@@ -231,11 +235,11 @@ static void test_composite_ranks_flags_w47(void **state)
     assert_int_equal(unit(t, SOUTH)->flag, 0);
     assert_int_equal(unit(t, NORTH)->flag, 0);
     assert_int_equal(unit(t, SJ)->flag, 'R');
-    assert_int_equal(unit(t, CG)->flag, 'Y');
+    assert_int_equal(unit(t, CG)->flag, 0);              /* ranked first: never flagged */
     /* Rank by each rate: ties share a rank; lower is better for return and repeat. */
     static const struct { const char *code; int ranks[RATE_COUNT]; } WANT[] = {
         {EAST, {1, 1, 2, 2, 1, 1}}, {WEST, {2, 3, 3, 3, 3, 3}}, {SOUTH, {2, 2, 1, 1, 1, 1}},
-        {NORTH, {0, 0, 0, 0, 0, 0}}, {CG, {2, 1, 1, 1, 1, 1}}, {SJ, {1, 1, 2, 1, 1, 1}},
+        {NORTH, {0, 0, 0, 0, 0, 0}}, {CG, {2, 1, 1, 1, 0, 1}}, {SJ, {1, 1, 2, 1, 1, 1}},
     };
     for (size_t i = 0; i < sizeof WANT / sizeof WANT[0]; i++)
         for (int r = 0; r < RATE_COUNT; r++)
@@ -249,7 +253,7 @@ static void test_previous_week_w46(void **state)
 {
     report_settings s = equal_weights();
     report_table *t = run_week(*state, "2026-W46", &s);
-    assert_counts(unit(t, EAST), (long[]){1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0});
+    assert_counts(unit(t, EAST), (long[]){1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0});
     assert_rates(unit(t, EAST), (double[]){1, 0, -1, -1, 0, 0});
     assert_near(75.0, unit(t, EAST)->composite);
     assert_near(100.0, unit(t, WEST)->composite);
@@ -276,6 +280,150 @@ static void test_weights_from_config(void **state)
     assert_int_equal(config_set(cfg, "report.weight.repeat", "3x"), 0);
     assert_int_equal(report_settings_load(&s, cfg, err, sizeof err), -1);
     config_destroy(&cfg);
+}
+
+/* ---- ranks and flags on tables made by hand ---- */
+
+/* A unit whose four rates are the fractions given (numerator, denominator). */
+static report_unit made(const char *code, long acc, long disp, long res, long asg, long sat, long cb, long ot,
+                        long due)
+{
+    report_unit u = {.n = {.dispatched = disp, .accepted_on_time = acc, .assigned = asg, .resolved = res,
+                           .callbacks = cb, .satisfied = sat, .due = due, .on_time = ot}};
+    snprintf(u.code, sizeof u.code, "%s", code);
+    snprintf(u.name, sizeof u.name, "%s", code);
+    snprintf(u.kind, sizeof u.kind, "dept");
+    return u;
+}
+
+static report_settings default_weights(void)
+{
+    report_settings s = {.weight = {20, 20, 30, 30, 0, 0}, .red = 1, .yellow = 2};
+    return s;
+}
+
+static const report_unit *in(const report_table *t, const char *code)
+{
+    const report_unit *u = report_table_find(t, code);
+    assert_non_null(u);
+    return u;
+}
+
+/* Two departments at 66⅔ through different rates (all four 2/3; or 0/6,
+ * 5/6, 1/1, 2/3) share rank 1; as doubles they differed in the last bit and
+ * were ranked 1 and 2, one of them flagged. */
+static void test_equal_composites_share_a_rank(void **state)
+{
+    (void)state;
+    report_settings s = default_weights();
+    report_unit units[] = {made("A", 2, 3, 2, 3, 2, 3, 2, 3), made("B", 0, 6, 5, 6, 1, 1, 2, 3),
+                           made("C", 1, 2, 1, 2, 1, 2, 1, 2)};
+    report_table t = {.units = units, .n = 3};
+    report_metrics_compute(&t, &s);
+    assert_int_equal(in(&t, "A")->rank, 1);
+    assert_int_equal(in(&t, "B")->rank, 1);
+    assert_true(in(&t, "A")->composite == 66.67 && in(&t, "B")->composite == 66.67);
+    assert_int_equal(in(&t, "C")->rank, 3);
+    assert_int_equal(in(&t, "A")->flag, 0);
+    assert_int_equal(in(&t, "B")->flag, 0);
+    assert_int_equal(in(&t, "C")->flag, 'R');
+}
+
+static void check_flags(const report_table *t, const char *want)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        char got = t->units[i].flag ? t->units[i].flag : '-';
+        if (got != want[i])
+            fail_msg("unit %s (rank %d): flag %c, expected %c", t->units[i].code, t->units[i].rank, got, want[i]);
+    }
+}
+
+/* The flag rule (red 1, yellow 2): by how many ranked units are below;
+ * ties flagged whole; the first never. */
+static void test_flags_when_ranks_tie(void **state)
+{
+    (void)state;
+    report_settings s = default_weights();
+    char code[16];
+    report_unit units[10];
+    report_table t = {.units = units};
+    /* eight at 100 above one: the one red, nobody yellow (the eight are first) */
+    for (t.n = 0; t.n < 8; t.n++) {
+        snprintf(code, sizeof code, "P%zu", t.n);
+        units[t.n] = made(code, 1, 1, 1, 1, 1, 1, 1, 1);
+    }
+    units[t.n++] = made("Z", 0, 1, 0, 1, 0, 1, 0, 1);
+    report_metrics_compute(&t, &s);
+    check_flags(&t, "--------R");
+    /* everyone tied: nobody is behind anybody, no flags (all red before) */
+    for (t.n = 0; t.n < 4; t.n++) {
+        snprintf(code, sizeof code, "Q%zu", t.n);
+        units[t.n] = made(code, 1, 2, 1, 2, 1, 2, 1, 2);
+    }
+    report_metrics_compute(&t, &s);
+    check_flags(&t, "----");
+    /* 1..6, three tied at 7, one last: the last red; the tie reaches into
+     * the two yellow places and is flagged whole (none of it before) */
+    t.n = 0;
+    for (int i = 0; i < 6; i++) {
+        snprintf(code, sizeof code, "R%d", i);
+        units[t.n++] = made(code, 10 - i, 10, 1, 1, 1, 1, 1, 1);
+    }
+    for (int i = 0; i < 3; i++) {
+        snprintf(code, sizeof code, "T%d", i);
+        units[t.n++] = made(code, 3, 10, 1, 1, 1, 1, 1, 1);
+    }
+    units[t.n++] = made("L", 0, 10, 1, 1, 1, 1, 1, 1);
+    report_metrics_compute(&t, &s);
+    check_flags(&t, "------YYYR");
+    /* two units: the first is not flagged yellow for coming first of two */
+    units[0] = made("X", 1, 1, 1, 1, 1, 1, 1, 1);
+    units[1] = made("Y", 0, 1, 0, 1, 0, 1, 0, 1);
+    t.n = 2;
+    report_metrics_compute(&t, &s);
+    check_flags(&t, "-R");
+}
+
+/* The return rate counts the dispatches of the week and which of those the
+ * unit returned: R1 dispatched to 东 on 11-17 and returned an hour later by
+ * a clerk who named no unit (then dispatched to 南) counts for 东, not for
+ * 南, its owner now; R2, dispatched to 东 in W46 and returned in W47, is not
+ * a W47 dispatch and counts in neither week (returned after W46 ended). */
+static void test_return_rate_counts_dispatches_returned(void **state)
+{
+    PGconn *pg = *state;
+    report_settings s = equal_weights();
+    exec_ok(pg, "SAVEPOINT returns");
+    exec_ok(pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status) VALUES"
+                " ('FX-R1', '2026-11-17 09:50+08', '样例路', '样例', 'dispatched'),"
+                " ('FX-R2', '2026-11-13 09:50+08', '样例路', '样例', 'dispatched')");
+    exec_ok(pg, "INSERT INTO assignments (complaint_id, unit_id, role, rule, reasons, active, created_at)"
+                " SELECT c.id, u.id, 'owner', 'fixture', 'fixture', x.active, x.at::timestamptz"
+                " FROM (VALUES ('FX-R1', '" EAST "', false, '2026-11-17 10:00+08'),"
+                "              ('FX-R1', '" SOUTH "', true, '2026-11-17 12:00+08'),"
+                "              ('FX-R2', '" EAST "', false, '2026-11-13 10:00+08'),"
+                "              ('FX-R2', '" WEST "', true, '2026-11-16 10:00+08')) x(t, unit, active, at)"
+                " JOIN complaints c ON c.ticket_no = x.t JOIN units u ON u.code = x.unit");
+    exec_ok(pg, "INSERT INTO complaint_events (complaint_id, at, actor, event, detail)"
+                " SELECT c.id, x.at::timestamptz, 'fixture', 'returned', x.detail::jsonb"
+                " FROM (VALUES ('FX-R1', '2026-11-17 11:00+08', '{\"from\": \"dispatched\", \"to\": \"returned\"}'),"
+                "              ('FX-R2', '2026-11-16 09:00+08', '{\"unit\": \"" EAST "\"}')) x(t, at, detail)"
+                " JOIN complaints c ON c.ticket_no = x.t");
+    report_table *t = run_week(pg, "2026-W47", &s);
+    const report_unit *e = unit(t, EAST), *so = unit(t, SOUTH), *w = unit(t, WEST);
+    assert_int_equal(e->n.owned, 5);
+    assert_int_equal(e->n.returned, 1);
+    assert_int_equal(so->n.owned, 4);
+    assert_int_equal(so->n.returned, 0);
+    assert_int_equal(w->n.owned, 4);
+    assert_int_equal(w->n.returned, 1);
+    assert_rates(e, (double[]){.75, .75, 2.0 / 3, .75, .2, 0});
+    report_table_free(&t);
+    t = run_week(pg, "2026-W46", &s);
+    assert_int_equal(unit(t, EAST)->n.owned, 2);
+    assert_int_equal(unit(t, EAST)->n.returned, 0);
+    report_table_free(&t);
+    exec_ok(pg, "ROLLBACK TO SAVEPOINT returns");
 }
 
 static void test_periods(void **state)
@@ -320,6 +468,9 @@ int main(void)
         cmocka_unit_test(test_composite_ranks_flags_w47),
         cmocka_unit_test(test_previous_week_w46),
         cmocka_unit_test(test_weights_from_config),
+        cmocka_unit_test(test_equal_composites_share_a_rank),
+        cmocka_unit_test(test_flags_when_ranks_tie),
+        cmocka_unit_test(test_return_rate_counts_dispatches_returned),
         cmocka_unit_test(test_periods),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

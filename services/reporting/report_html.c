@@ -161,8 +161,8 @@ static void orders_table(FILE *f, const report_bulletin *b)
         cell_text(f, o->place);
         cell_text(f, o->caller);
         cell_text(f, o->due_at);
-        cell_text(f, strcmp(o->state, "overdue") == 0 ? "超期未办结" : strcmp(o->state, "late") == 0 ? "超期办结" : "");
-        cell_num(f, o->state[0] ? o->hours_late : NAN, "%.1f");
+        cell_text(f, report_state_label(o->state));
+        cell_num(f, o->hours_late > 0 ? o->hours_late : NAN, "%.1f");
         cell_text(f, o->rung);
         cell_num(f, (double)o->alerts, "%.0f");
         fputs("</tr>\n", f);
@@ -172,15 +172,27 @@ static void orders_table(FILE *f, const report_bulletin *b)
     fputs("</table>\n", f);
 }
 
+/* The ranked rows as bars; the rest of the list (其他, the unplaced or
+ * unknown, 合计) as a line under the chart, so every order is accounted for. */
 static void hotspot_chart(FILE *f, const char *title, const report_hotspot *h, size_t n)
 {
-    report_bar bars[REPORT_HOTSPOTS];
+    report_bar bars[REPORT_HOTSPOT_ROWS];
+    size_t nbars = 0;
     for (size_t i = 0; i < n; i++)
-        bars[i] = (report_bar){h[i].name, (double)h[i].count, (double)h[i].prev, NULL};
-    if (n)
-        report_svg_bars(f, title, bars, n, 0, "%.0f");
+        if (h[i].kind == HOT_RANKED)
+            bars[nbars++] = (report_bar){h[i].name, (double)h[i].count, (double)h[i].prev, NULL};
+    if (nbars)
+        report_svg_bars(f, title, bars, nbars, 0, "%.0f");
     else
         fputs("<p class=\"note\">本周无工单</p>\n", f);
+    fputs("<p class=\"note hot-rest\">", f);
+    for (size_t i = 0, first = 1; i < n; i++) {
+        if (h[i].kind == HOT_RANKED)
+            continue;
+        fprintf(f, "%s%s %ld 件(上周 %ld)", first ? "" : ";", report_hot_label(h[i].kind), h[i].count, h[i].prev);
+        first = 0;
+    }
+    fputs("</p>\n", f);
 }
 
 static void period_line(FILE *f, const report_table *t, const char *generated_at)

@@ -89,7 +89,8 @@ static void json_hotspots(FILE *f, const report_hotspot *h, size_t n)
     for (size_t i = 0; i < n; i++) {
         fputs(i ? ", {\"name\": " : "{\"name\": ", f);
         report_json_string(f, h[i].name);
-        fprintf(f, ", \"count\": %ld, \"prev\": %ld}", h[i].count, h[i].prev);
+        fprintf(f, ", \"kind\": \"%s\", \"count\": %ld, \"prev\": %ld}", report_hot_key(h[i].kind), h[i].count,
+                h[i].prev);
     }
     fputc(']', f);
 }

@@ -105,11 +105,6 @@ static size_t order_nrows(const report_bulletin *b)
     return b->n_orders;
 }
 
-static const char *state_name(const char *state)
-{
-    return strcmp(state, "overdue") == 0 ? "超期未办结" : strcmp(state, "late") == 0 ? "超期办结" : "";
-}
-
 static char order_row(const report_bulletin *b, size_t i, report_cell *c)
 {
     const report_order *o = &b->orders[i];
@@ -119,8 +114,8 @@ static char order_row(const report_bulletin *b, size_t i, report_cell *c)
     text(&c[3], o->place);
     text(&c[4], o->caller);
     text(&c[5], o->due_at);
-    text(&c[6], state_name(o->state));
-    num(&c[7], o->state[0] ? o->hours_late : NAN);
+    text(&c[6], report_state_label(o->state));
+    num(&c[7], o->hours_late > 0 ? o->hours_late : NAN);
     text(&c[8], o->rung);
     num(&c[9], (double)o->alerts);
     return strcmp(o->state, "overdue") == 0 ? 'R' : 0;

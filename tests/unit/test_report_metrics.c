@@ -57,70 +57,9 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "db.h"
+#include "fixture_report_week.h"
 #include "report_metrics.h"
 #include "report_period.h"
-
-#define FIXTURE "tests/fixtures/report_week.sql"
-#define EAST "880100001"
-#define WEST "880100002"
-#define SOUTH "880100003"
-#define NORTH "880100004"
-#define CG "880100-CG"
-#define SJ "880100-SJ"
-
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s (run from the repository root)", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static void exec_ok(PGconn *pg, const char *sql)
-{
-    PGresult *res = PQexec(pg, sql);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
-        fail_msg("%s", PQerrorMessage(pg));
-    PQclear(res);
-}
-
-static int setup(void **state)
-{
-    const char *conninfo = getenv("JIESU_TEST_PG");
-    char err[256];
-    if (!conninfo || !*conninfo) {
-        fprintf(stderr, "JIESU_TEST_PG is not set: give the conninfo of a migrated test database\n");
-        return -1;
-    }
-    PGconn *pg = db_connect(conninfo, 5000, err, sizeof err);
-    if (!pg)
-        fail_msg("PostgreSQL (%s): %s", conninfo, err);
-    exec_ok(pg, "BEGIN");
-    char *sql = read_all(FIXTURE);
-    exec_ok(pg, sql);
-    free(sql);
-    *state = pg;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    PGconn *pg = *state;
-    if (pg) {
-        exec_ok(pg, "ROLLBACK");
-        PQfinish(pg);
-    }
-    return 0;
-}
 
 static report_settings equal_weights(void)
 {
@@ -393,7 +332,6 @@ static void test_return_rate_counts_dispatches_returned(void **state)
 {
     PGconn *pg = *state;
     report_settings s = equal_weights();
-    exec_ok(pg, "SAVEPOINT returns");
     exec_ok(pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status) VALUES"
                 " ('FX-R1', '2026-11-17 09:50+08', '样例路', '样例', 'dispatched'),"
                 " ('FX-R2', '2026-11-13 09:50+08', '样例路', '样例', 'dispatched')");
@@ -423,7 +361,6 @@ static void test_return_rate_counts_dispatches_returned(void **state)
     assert_int_equal(unit(t, EAST)->n.owned, 2);
     assert_int_equal(unit(t, EAST)->n.returned, 0);
     report_table_free(&t);
-    exec_ok(pg, "ROLLBACK TO SAVEPOINT returns");
 }
 
 static void test_periods(void **state)
@@ -470,7 +407,8 @@ int main(void)
         cmocka_unit_test(test_weights_from_config),
         cmocka_unit_test(test_equal_composites_share_a_rank),
         cmocka_unit_test(test_flags_when_ranks_tie),
-        cmocka_unit_test(test_return_rate_counts_dispatches_returned),
+        cmocka_unit_test_setup_teardown(test_return_rate_counts_dispatches_returned, savepoint,
+                                        rollback_to_savepoint),
         cmocka_unit_test(test_periods),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

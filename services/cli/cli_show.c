@@ -1,16 +1,21 @@
 /* cli_show.c — `jiesu show TICKET`: one order as the database has it — the
  * complaint (caller's name and phone masked), its current assignment with the
- * routing rule, reasons and score, its deadlines, its alerts and its event
+ * routing rule, reasons and score, its deadlines each with its true state
+ * (met on time or late, paused, overdue or pending, in working time on the
+ * official calendar, by the escalation clock), its alerts and its event
  * history in order. Reads PostgreSQL directly, so it works while services
  * are down. Times are shown in report.timezone (Asia/Shanghai).
  */
 #include "cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cli_deadline.h"
 #include "cli_table.h"
 #include "db.h"
+#include "holidays.h"
 #include "text.h"
 
 #define TIME_FMT "'YYYY-MM-DD HH24:MI'"
@@ -28,7 +33,10 @@ typedef struct {
     const char *heading;
     const char *align;
     const char *sql;        /* $1 = the complaint id */
+    int (*print)(cli_ctx *ctx, PGconn *pg, const char *sql, const char *id);    /* NULL: the rows as they are */
 } show_section;
+
+static int print_deadlines(cli_ctx *ctx, PGconn *pg, const char *sql, const char *id);
 
 static const show_section SECTIONS[] = {
     {"assignment (owner, co-handler; the reasons are routing's)", "llllrll",
@@ -44,11 +52,13 @@ static const show_section SECTIONS[] = {
      "       to_char(a.created_at, " TIME_FMT ") AS at, a.reasons"
      "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
      " WHERE a.complaint_id = $1 AND NOT a.active ORDER BY a.id"},
-    {"deadlines", "lrll",
-     "SELECT kind, cycle, to_char(due_at, " TIME_FMT ") AS due,"
-     "       CASE WHEN fired_at IS NOT NULL THEN 'fired ' || to_char(fired_at, " TIME_FMT ")"
-     "            WHEN due_at < now() THEN 'passed, not fired yet' ELSE 'pending' END AS state"
-     "  FROM deadlines WHERE complaint_id = $1 ORDER BY cycle, due_at"},
+    {"deadlines", "lrlll",
+     "SELECT kind, cycle, to_char(due_at, " TIME_FMT "), coalesce(to_char(met_at, " TIME_FMT "), ''),"
+     "       extract(epoch FROM due_at)::bigint, coalesce(extract(epoch FROM met_at)::bigint, 0),"
+     "       coalesce(extract(epoch FROM paused_at)::bigint, 0), coalesce(to_char(paused_at, " TIME_FMT "), ''),"
+     "       extract(epoch FROM esc_now())::bigint, coalesce(rung_next, '')"
+     "  FROM deadlines WHERE complaint_id = $1 ORDER BY cycle, due_at",
+     print_deadlines},
     {"alerts", "lllrlll",
      "SELECT to_char(al.created_at, " TIME_FMT ") AS at, al.rung, coalesce(u.name, '-') AS unit,"
      "       al.cycle, al.target,"
@@ -101,11 +111,67 @@ cleanup:
     return rc;
 }
 
+enum { D_KIND, D_CYCLE, D_DUE, D_MET, D_DUE_S, D_MET_S, D_PAUSED_S, D_PAUSED, D_NOW_S, D_RUNG };
+
+/* The official calendar, as escalation counts in it. NULL after printing why. */
+static calendar *show_calendar(cli_ctx *ctx, PGconn *pg, int *day_minutes)
+{
+    char err[512];
+    calendar *cal = cal_from_config(ctx->cfg, day_minutes, err, sizeof err);
+    if (cal && holidays_load(pg, cal, err, sizeof err) < 0)
+        cal_destroy(&cal);
+    if (!cal)
+        cli_error("show: %s", err);
+    return cal;
+}
+
+/* One row of the deadlines table, its state worked out on cal. */
+static int add_deadline(cli_table *t, const PGresult *res, int r, const calendar *cal, int day_minutes)
+{
+    char state[256];
+    cli_deadline d = {.due = strtoll(PQgetvalue(res, r, D_DUE_S), NULL, 10),
+                      .met = strtoll(PQgetvalue(res, r, D_MET_S), NULL, 10),
+                      .paused = strtoll(PQgetvalue(res, r, D_PAUSED_S), NULL, 10),
+                      .paused_text = PQgetvalue(res, r, D_PAUSED),
+                      .now = strtoll(PQgetvalue(res, r, D_NOW_S), NULL, 10)};
+    cli_deadline_state(state, sizeof state, cal, day_minutes, &d);
+    const char *cells[] = {PQgetvalue(res, r, D_KIND), PQgetvalue(res, r, D_CYCLE), PQgetvalue(res, r, D_DUE),
+                           PQgetvalue(res, r, D_MET), state, PQgetvalue(res, r, D_RUNG)};
+    return cli_table_add(t, cells);
+}
+
+static int print_deadlines(cli_ctx *ctx, PGconn *pg, const char *sql, const char *id)
+{
+    static const char *const HEAD[] = {"kind", "cycle", "due", "met", "state (working time)", "next rung"};
+    const char *params[1] = {id};
+    int day_minutes = 0, rc = -1;
+    calendar *cal = show_calendar(ctx, pg, &day_minutes);
+    PGresult *res = cal ? db_query(pg, "show deadlines", sql, 1, params) : NULL;
+    cli_table *t = res ? cli_table_new(6, "lrllll") : NULL;
+    if (t && cli_table_add(t, HEAD) == 0) {
+        rc = 0;
+        for (int r = 0; r < PQntuples(res) && rc == 0; r++)
+            rc = add_deadline(t, res, r, cal, day_minutes);
+    }
+    if (rc == 0 && PQntuples(res) == 0)
+        printf("  (none)\n");
+    else if (rc == 0)
+        cli_table_print(t, stdout);
+    else if (cal)
+        cli_error("show deadlines: %.*s", CLI_PQ_MSG(pg));
+    cli_table_destroy(&t);
+    PQclear(res);
+    cal_destroy(&cal);
+    return rc;
+}
+
 /* Prints one section's rows as a table with the column names as header. */
-static int print_section(PGconn *pg, const show_section *s, const char *id)
+static int print_section(cli_ctx *ctx, PGconn *pg, const show_section *s, const char *id)
 {
     const char *params[1] = {id};
     printf("\n%s:\n", s->heading);
+    if (s->print)
+        return s->print(ctx, pg, s->sql, id);
     return cli_print_query(pg, s->heading, s->align, s->sql, 1, params);
 }
 
@@ -163,7 +229,7 @@ int cli_show_main(cli_ctx *ctx, int argc, char **argv)
     }
     print_complaint(res);
     for (size_t i = 0; i < sizeof SECTIONS / sizeof SECTIONS[0]; i++)
-        if (print_section(pg, &SECTIONS[i], PQgetvalue(res, 0, F_ID)) < 0)
+        if (print_section(ctx, pg, &SECTIONS[i], PQgetvalue(res, 0, F_ID)) < 0)
             goto cleanup;
     rc = 0;
 cleanup:

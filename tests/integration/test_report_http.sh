@@ -42,6 +42,9 @@ check_eq "城管局 ranks first of the departments" 1 "$(csv_field "$rank_csv" 8
 orders_csv=$out/bulletin-2026-W47-orders.csv
 check_eq "three overdue or escalated orders listed (E0, W2, W4)" 3 "$(($(grep -c '' "$orders_csv") - 1))"
 check "callers are masked in the orders list" grep -q '张\*\* 138\*\*\*\*5678' "$orders_csv"
+check "categories by their names, not codes (噪声扰民, not noise)" \
+    sh -c "grep -q '\"噪声扰民\"' '$out/bulletin-2026-W47-hotspots.csv' && ! grep -q '\"noise\"' '$out'/*.csv"
+check "every listed order has its deadline's state" sh -c "! grep -q ',\"\",\"\",' '$orders_csv'"
 check_eq "no phone number in any output" 0 "$(cat "$out"/*.csv "$out"/*.html | grep -c 13812345678)"
 check_eq "no caller name in any output" 0 "$(cat "$out"/*.csv "$out"/*.html | grep -c 张三丰)"
 check "a formula-like cell is neutralised in the CSV" grep -q "\"'=HYPERLINK(\"\"http://x\"\")\"" "$orders_csv"

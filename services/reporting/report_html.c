@@ -77,17 +77,22 @@ static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
             continue;
         const report_unit *p = report_bulletin_prev(b, u);
         fprintf(f, "<tr class=\"flag-%c\">", u->flag ? u->flag : 'N');
-        cell_num(f, u->rank ? u->rank : NAN, "%.0f");
+        if (u->thin_all)
+            cell_text(f, "样本不足");
+        else
+            cell_num(f, u->rank ? u->rank : NAN, "%.0f");
         cell_text(f, u->name);
         cell_num(f, u->composite, "%.2f");
         cell_change(f, u->composite, p ? p->composite : NAN);
         cell_num(f, p && p->rank ? p->rank : NAN, "%.0f");
         for (int r = 0; r < RATE_COUNT; r++)
-            cell_num(f, isnan(u->rate[r]) ? NAN : 100 * u->rate[r], "%.1f%%");
+            cell_num(f, isnan(u->rate[r]) ? NAN : 100 * u->rate[r], u->thin[r] ? "%.1f%%*" : "%.1f%%");
         cell_num(f, (double)u->overdue, "%.0f");
         fputs("</tr>\n", f);
     }
     fputs("</table>\n", f);
+    fprintf(f, "<p class=\"note\">* 样本不足:不足 %ld 件的比率只作展示,不参与排名和综合得分。</p>\n",
+            b->cur->min_cases);
 }
 
 static const char *flag_color(char flag)

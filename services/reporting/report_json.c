@@ -52,6 +52,7 @@ static void json_unit(FILE *f, const report_unit *u, const report_unit *prev)
     report_json_string(f, u->name);
     fprintf(f, ", \"kind\": \"%s\", \"rank\": ", u->kind);
     json_rank(f, u->rank);
+    fprintf(f, ", \"too_few_cases\": %s", u->thin_all ? "true" : "false");
     fprintf(f, ", \"flag\": %s, \"composite\": ", u->flag == 'R' ? "\"red\"" : u->flag == 'Y' ? "\"yellow\"" : "null");
     json_number(f, u->composite, "%.4f");
     fputs(", \"prev_composite\": ", f);
@@ -64,6 +65,8 @@ static void json_unit(FILE *f, const report_unit *u, const report_unit *prev)
         json_number(f, u->rate[r], "%.6f");
         fprintf(f, ", \"%s_rank\": ", REPORT_RATES[r].key);
         json_rank(f, u->rate_rank[r]);
+        if (u->thin[r])
+            fprintf(f, ", \"%s_too_few_cases\": true", REPORT_RATES[r].key);
     }
     fputs(", \"counts\": ", f);
     json_counts(f, &u->n);

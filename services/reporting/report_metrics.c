@@ -27,6 +27,13 @@
  *                         defined (denominator > 0), s_i = rate, or 1 - rate for the
  *                         return and repeat rates; w_i = report.weight.<rate>;
  *                         rounded to 0.01 (half up), the score as published
+ * A rate on fewer cases (its denominator) than report.min_cases is shown
+ * but not ranked and left out of the composite (样本不足); a unit none of
+ * whose rates has enough cases is not ranked at all.
+ * Attribution: a deadline counts for its unit (deadlines.unit_id), else for
+ * the order's active owner; a callback for the unit it names, else the
+ * order's active owner: units are ranked on what they handled, and a
+ * department that only co-handles orders has no rates of its own.
  * Ranks: among units of the same kind, by composite (higher first) and by each
  * defined rate in its better direction; equal values share a rank (1, 2, 2, 4):
  * composites equal as published (66.67 and 66.67, whatever rates made them),
@@ -102,7 +109,7 @@ static const char METRICS_SQL[] =
     "    WHERE (u.kind = 'street' AND r.parent_code = ANY (string_to_array(replace($1, ' ', ''), ',')))"
     "       OR (u.kind = 'dept' AND (u.region_code IS NULL"
     "           OR u.region_code = ANY (string_to_array(replace($1, ' ', ''), ','))))"
-    "), dla AS ("         /* a deadline without a unit counts for the order's active units */
+    "), dla AS ("         /* a deadline without a unit counts for the order's active owner */
     "    SELECT unit_id, sum(dispatched) AS dispatched, sum(accepted_on_time) AS accepted_on_time,"
     "           sum(assigned) AS assigned, sum(resolved) AS resolved, sum(due) AS due, sum(on_time) AS on_time"
     "    FROM ("
@@ -110,14 +117,14 @@ static const char METRICS_SQL[] =
     "        WHERE d.unit_id IS NOT NULL AND (" IN_PERIOD ") GROUP BY d.unit_id"
     "        UNION ALL"
     "        SELECT a.unit_id, " DEADLINE_COUNTS " FROM deadlines d"
-    "        JOIN assignments a ON a.complaint_id = d.complaint_id AND a.active AND a.role IN ('owner', 'co')"
+    "        JOIN assignments a ON a.complaint_id = d.complaint_id AND a.active AND a.role = 'owner'"
     "        WHERE d.unit_id IS NULL AND (" IN_PERIOD ") GROUP BY a.unit_id"
     "    ) x GROUP BY unit_id"
-    "), ev AS ("         /* an event naming no unit counts for the order's active units */
+    "), ev AS ("         /* a callback naming no unit counts for the order's active owner */
     "    SELECT coalesce(eu.id, a.unit_id) AS unit_id, e.event, e.detail"
     "    FROM complaint_events e LEFT JOIN units eu ON eu.code = e.detail->>'unit'"
     "    LEFT JOIN LATERAL (SELECT a.unit_id FROM assignments a WHERE eu.id IS NULL"
-    "                       AND a.complaint_id = e.complaint_id AND a.active AND a.role IN ('owner', 'co')) a ON true"
+    "                       AND a.complaint_id = e.complaint_id AND a.active AND a.role = 'owner') a ON true"
     "    WHERE e.event = 'callback' AND e.at >= " T0 " AND e.at < " T1
     "), eva AS ("
     "    SELECT unit_id, count(*) AS callbacks,"
@@ -137,8 +144,7 @@ static const char METRICS_SQL[] =
     "), ca AS ("
     "    SELECT a.unit_id, count(*) AS called, count(*) FILTER (WHERE c.parent_id IS NOT NULL) AS repeats"
     "    FROM complaints c"
-    "    JOIN assignments a ON a.complaint_id = coalesce(c.parent_id, c.id) AND a.active"
-    "                      AND a.role IN ('owner', 'co')"
+    "    JOIN assignments a ON a.complaint_id = coalesce(c.parent_id, c.id) AND a.active AND a.role = 'owner'"
     "    WHERE c.called_at >= " T0 " AND c.called_at < " T1
     "    GROUP BY a.unit_id"
     ")"
@@ -168,8 +174,13 @@ int report_settings_load(report_settings *s, const config *cfg, char *err, size_
     }
     s->red = (int)config_get_long(cfg, "report.flag_red", 1);
     s->yellow = (int)config_get_long(cfg, "report.flag_yellow", 2);
+    s->min_cases = config_get_long(cfg, "report.min_cases", 10);
     if (s->red < 0 || s->yellow < 0) {
         snprintf(err, errlen, "report.flag_red and report.flag_yellow must be >= 0 (got %d, %d)", s->red, s->yellow);
+        return -1;
+    }
+    if (s->min_cases < 1) {
+        snprintf(err, errlen, "report.min_cases = %ld: want at least 1 case per ranked rate", s->min_cases);
         return -1;
     }
     return 0;
@@ -189,16 +200,21 @@ static double to_hundredths(double v)
 static void compute_rates(report_unit *u, const report_settings *s)
 {
     double sum = 0, wsum = 0;
+    int defined = 0, enough = 0;
     for (int i = 0; i < RATE_COUNT; i++) {
         long den = count_at(&u->n, RATE_PARTS[i].den);
         u->rate[i] = den > 0 ? (double)count_at(&u->n, RATE_PARTS[i].num) / (double)den : NAN;
-        if (isnan(u->rate[i]) || s->weight[i] <= 0)
+        u->thin[i] = den > 0 && den < s->min_cases;
+        defined += den > 0;
+        enough += den > 0 && !u->thin[i];
+        if (isnan(u->rate[i]) || u->thin[i] || s->weight[i] <= 0)
             continue;
         sum += s->weight[i] * (REPORT_RATES[i].higher_better ? u->rate[i] : 1 - u->rate[i]);
         wsum += s->weight[i];
     }
     u->overdue = u->n.due - u->n.on_time;
     u->composite = wsum > 0 ? to_hundredths(100 * sum / wsum) : NAN;
+    u->thin_all = defined > 0 && enough == 0;
 }
 
 /* Ranks value(u) among the units of t of kind `kind`: 1 + the number of units
@@ -230,9 +246,10 @@ static double composite_of(const report_unit *u, int which)
     return u->composite;
 }
 
+/* A rate on too few cases is not ranked. */
 static double rate_of(const report_unit *u, int which)
 {
-    return u->rate[which];
+    return u->thin[which] ? NAN : u->rate[which];
 }
 
 static void set_rank(report_unit *u, int which, int rank)
@@ -284,6 +301,7 @@ static int table_order(const void *a, const void *b)
 void report_metrics_compute(report_table *t, const report_settings *s)
 {
     static const char *const KINDS[] = {"street", "dept"};
+    t->min_cases = s->min_cases;
     for (size_t i = 0; i < t->n; i++)
         compute_rates(&t->units[i], s);
     for (int k = 0; k < 2; k++) {

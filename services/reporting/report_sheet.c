@@ -69,7 +69,10 @@ static char rank_row(const report_bulletin *b, size_t i, report_cell *c)
     const report_unit *p = report_bulletin_prev(b, u);
     double prev = p ? p->composite : NAN;
     text(&c[0], strcmp(u->kind, "dept") == 0 ? "部门" : "街道");
-    num(&c[1], u->rank ? u->rank : NAN);
+    if (u->thin_all)
+        text(&c[1], "样本不足");
+    else
+        num(&c[1], u->rank ? u->rank : NAN);
     text(&c[2], flag_name(u->flag));
     text(&c[3], u->code);
     text(&c[4], u->name);
@@ -80,7 +83,10 @@ static char rank_row(const report_bulletin *b, size_t i, report_cell *c)
     num(&c[9], (double)u->overdue);
     for (int r = 0; r < RATE_COUNT; r++) {
         num(&c[RANK_FIXED + 2 * r], report_pct(u->rate[r]));
-        num(&c[RANK_FIXED + 2 * r + 1], u->rate_rank[r] ? u->rate_rank[r] : NAN);
+        if (u->thin[r])
+            text(&c[RANK_FIXED + 2 * r + 1], "样本不足");
+        else
+            num(&c[RANK_FIXED + 2 * r + 1], u->rate_rank[r] ? u->rate_rank[r] : NAN);
     }
     return u->flag;
 }

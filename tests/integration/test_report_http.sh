@@ -12,7 +12,8 @@ check "the fixture fortnight loads" test "$(sql "SELECT count(*) FROM complaints
 sql "UPDATE complaints SET category = '=HYPERLINK(\"http://x\")' WHERE ticket_no = 'FX-W4'"
 
 http_port=$(free_port)
-harness_config "regions.districts = 880100" "report.http_addr = 127.0.0.1:$http_port"
+# The fixture's units have a handful of cases each: rank on one.
+harness_config "regions.districts = 880100" "report.http_addr = 127.0.0.1:$http_port" "report.min_cases = 1"
 rm -f "$HARNESS_DIR/reporting.log"
 svc_start reporting
 wait_for "reporting ready" 20 svc_ready reporting || cat "$HARNESS_DIR/reporting.log"
@@ -38,7 +39,11 @@ check_eq "东街道 composite" 72.5 "$(csv_field "$rank_csv" 880100001 6)"
 check_eq "西街道 is last and flagged red" "3 红" "$(csv_field "$rank_csv" 880100002 2) $(csv_field "$rank_csv" 880100002 3)"
 check_eq "东街道 week-on-week change (W46: 20*1 + 20*0 over 40 = 50)" 22.5 "$(csv_field "$rank_csv" 880100001 8)"
 check_eq "北街道 has no orders: not ranked" "" "$(csv_field "$rank_csv" 880100004 2)"
-check_eq "城管局 ranks first of the departments" 1 "$(csv_field "$rank_csv" 880100-CG 2)"
+check_eq "市场监管局 ranks first of the departments" 1 "$(csv_field "$rank_csv" 880100-SJ 2)"
+check_eq "城管局 only co-handles: no rate of its own, not ranked" "" "$(csv_field "$rank_csv" 880100-CG 2)"
+JIESU_REPORT_MIN_CASES=10 jiesu bulletin --week 2026-W47 --json >"$HARNESS_DIR/bulletin-min10.json" 2>&1
+check_eq "with report.min_cases = 10 no street has enough cases: 样本不足, not ranked" "true null" \
+    "$(jq -r '.units[] | select(.code == "880100003") | "\(.too_few_cases) \(.rank)"' "$HARNESS_DIR/bulletin-min10.json")"
 orders_csv=$out/bulletin-2026-W47-orders.csv
 check_eq "three overdue or escalated orders listed (E0, W2, W4)" 3 "$(($(grep -c '' "$orders_csv") - 1))"
 check "callers are masked in the orders list" grep -q '张\*\* 138\*\*\*\*5678' "$orders_csv"

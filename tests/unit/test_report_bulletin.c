@@ -20,7 +20,7 @@
 static report_bulletin *build(PGconn *pg, const char *week)
 {
     report_period p;
-    report_settings s = {.weight = {20, 20, 30, 30, 0, 0}, .red = 1, .yellow = 2};
+    report_settings s = {.weight = {20, 20, 30, 30, 0, 0}, .red = 1, .yellow = 2, .min_cases = 1};
     char err[512] = "";
     assert_int_equal(report_period_week(&p, week, err, sizeof err), 0);
     report_bulletin *b = report_bulletin_build(pg, "880100", "Asia/Shanghai", &p, &s, err, sizeof err);

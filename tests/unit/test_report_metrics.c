@@ -15,29 +15,26 @@
  *           through its parent W2, W4 — W1 has no active unit any more)
  *   南     3 / 2 (S2 late)     3 / 2              2 / 2                2 / 2        3 / 0    3 / 0
  *   北     0                   0                  0                    0            0        0      -> no rate, unranked
- *   城管   2 (S1,S2: their deadlines have no unit, so count for owner and co) / 1
- *                              2 / 2              2 / 2                2 / 2        0 / 0    2 / 0
- *          (a co-handler is never dispatched as owner: no return rate)
+ *   城管   0: it only co-handles S1 and S2, whose deadlines (without a unit) and callbacks
+ *          count for their owner 南: units are ranked on what they handled -> unranked
  *   市场监管 1 / 1             1 / 1              1 / 0                1 / 1        1 / 0    1 / 0
  *
  *   rates (response, resolution, satisfaction, rectification, return, repeat):
  *   东  .75   .75   .6667 .75  0     0      overdue 1
  *   西  .6667 .5    0     0    .3333 .3333  overdue 2
  *   南  .6667 .6667 1     1    0     0      overdue 0
- *   城管 .5   1     1     1    -     0
  *   市场 1    1     0     1    0     0
  *
  *   composite with every weight 1 = 100 * mean(rate, or 1 - rate for return and repeat):
  *   东  (.75+.75+.6667+.75+1+1)/6    = 4.9167/6 = 81.94
  *   西  (.6667+.5+0+0+.6667+.6667)/6 = 2.5/6    = 41.67
  *   南  (.6667+.6667+1+1+1+1)/6      = 5.3333/6 = 88.89
- *   城管 (.5+1+1+1+1)/5              = 4.5/5    = 90.00
  *   市场 (1+1+0+1+1+1)/6             = 5/6      = 83.33
  *   streets: 南 1, 东 2, 西 3, 北 unranked; with flag_red 1 and flag_yellow 1: 西 red, 东 yellow.
- *   departments: 城管 1 (first: never flagged), 市场监管 2 (red).
+ *   departments: 市场监管 1 (alone; first: never flagged), 城管 unranked.
  *   rate ranks (streets): response 东 1, 西 2, 南 2 (tie); resolution 东 1, 南 2, 西 3;
  *   satisfaction 南 1, 东 2, 西 3; rectification 南 1, 东 2, 西 3; return and repeat 东 1, 南 1, 西 3.
- *   return rates of the departments: 市场监管 1, 城管 unranked.
+ *   Every rate of 城管 undefined, so unranked by each.
  *
  * 2026-W46 (11-09 .. 11-16): 东 dispatched 1 on time 1, assigned 1 resolved 0 (E0 met 11-17,
  * after the week), no callback, nothing due, called 1 -> rates 1, 0, -, -, 0, 0 ->
@@ -63,7 +60,7 @@
 
 static report_settings equal_weights(void)
 {
-    report_settings s = {.red = 1, .yellow = 1};
+    report_settings s = {.red = 1, .yellow = 1, .min_cases = 1};
     for (int i = 0; i < RATE_COUNT; i++)
         s.weight[i] = 1;
     return s;
@@ -127,10 +124,10 @@ static void test_counts_w47(void **state)
     assert_counts(unit(t, WEST), (long[]){3, 2, 2, 1, 1, 0, 2, 0, 3, 1, 3, 1});
     assert_counts(unit(t, SOUTH), (long[]){3, 2, 3, 2, 2, 2, 2, 2, 3, 0, 3, 0});
     assert_counts(unit(t, NORTH), (long[]){0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
-    assert_counts(unit(t, CG), (long[]){2, 1, 2, 2, 2, 2, 2, 2, 0, 0, 2, 0});
+    assert_counts(unit(t, CG), (long[]){0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
     assert_counts(unit(t, SJ), (long[]){1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0});
     /* Table order: streets by rank (南 1, 东 2, 西 3, 北 unranked), then departments. */
-    static const char *const ORDER[] = {SOUTH, EAST, WEST, NORTH, CG, SJ};
+    static const char *const ORDER[] = {SOUTH, EAST, WEST, NORTH, SJ, CG};
     for (size_t i = 0; i < 6; i++)
         assert_string_equal(t->units[i].code, ORDER[i]);
     report_table_free(&t);
@@ -145,7 +142,7 @@ static void test_rates_w47(void **state)
     assert_rates(unit(t, WEST), (double[]){2.0 / 3, .5, 0, 0, 1.0 / 3, 1.0 / 3});
     assert_rates(unit(t, SOUTH), (double[]){2.0 / 3, 2.0 / 3, 1, 1, 0, 0});
     assert_rates(unit(t, NORTH), (double[]){-1, -1, -1, -1, -1, -1});
-    assert_rates(unit(t, CG), (double[]){.5, 1, 1, 1, -1, 0});
+    assert_rates(unit(t, CG), (double[]){-1, -1, -1, -1, -1, -1});
     assert_rates(unit(t, SJ), (double[]){1, 1, 0, 1, 0, 0});
     assert_int_equal(unit(t, EAST)->overdue, 1);
     assert_int_equal(unit(t, WEST)->overdue, 2);
@@ -161,24 +158,24 @@ static void test_composite_ranks_flags_w47(void **state)
     assert_near(41.67, unit(t, WEST)->composite);
     assert_near(88.89, unit(t, SOUTH)->composite);
     assert_true(isnan(unit(t, NORTH)->composite));
-    assert_near(90.00, unit(t, CG)->composite);
+    assert_true(isnan(unit(t, CG)->composite));
     assert_near(83.33, unit(t, SJ)->composite);
     assert_int_equal(unit(t, SOUTH)->rank, 1);
     assert_int_equal(unit(t, EAST)->rank, 2);
     assert_int_equal(unit(t, WEST)->rank, 3);
     assert_int_equal(unit(t, NORTH)->rank, 0);
-    assert_int_equal(unit(t, CG)->rank, 1);
-    assert_int_equal(unit(t, SJ)->rank, 2);
+    assert_int_equal(unit(t, CG)->rank, 0);
+    assert_int_equal(unit(t, SJ)->rank, 1);
     assert_int_equal(unit(t, WEST)->flag, 'R');
     assert_int_equal(unit(t, EAST)->flag, 'Y');
     assert_int_equal(unit(t, SOUTH)->flag, 0);
     assert_int_equal(unit(t, NORTH)->flag, 0);
-    assert_int_equal(unit(t, SJ)->flag, 'R');
-    assert_int_equal(unit(t, CG)->flag, 0);              /* ranked first: never flagged */
+    assert_int_equal(unit(t, SJ)->flag, 0);              /* ranked first (alone): never flagged */
+    assert_int_equal(unit(t, CG)->flag, 0);
     /* Rank by each rate: ties share a rank; lower is better for return and repeat. */
     static const struct { const char *code; int ranks[RATE_COUNT]; } WANT[] = {
         {EAST, {1, 1, 2, 2, 1, 1}}, {WEST, {2, 3, 3, 3, 3, 3}}, {SOUTH, {2, 2, 1, 1, 1, 1}},
-        {NORTH, {0, 0, 0, 0, 0, 0}}, {CG, {2, 1, 1, 1, 0, 1}}, {SJ, {1, 1, 2, 1, 1, 1}},
+        {NORTH, {0, 0, 0, 0, 0, 0}}, {CG, {0, 0, 0, 0, 0, 0}}, {SJ, {1, 1, 1, 1, 1, 1}},
     };
     for (size_t i = 0; i < sizeof WANT / sizeof WANT[0]; i++)
         for (int r = 0; r < RATE_COUNT; r++)
@@ -210,6 +207,9 @@ static void test_weights_from_config(void **state)
     report_settings s;
     config *cfg = config_new();
     assert_int_equal(report_settings_load(&s, cfg, err, sizeof err), 0);       /* the defaults */
+    assert_int_equal(s.min_cases, 10);
+    assert_int_equal(config_set(cfg, "report.min_cases", "1"), 0);             /* the fixture's units are small */
+    assert_int_equal(report_settings_load(&s, cfg, err, sizeof err), 0);
     report_table *t = run_week(*state, "2026-W47", &s);
     assert_near(72.50, unit(t, EAST)->composite);
     report_table_free(&t);
@@ -218,6 +218,10 @@ static void test_weights_from_config(void **state)
     assert_non_null(strstr(err, "report.weight.repeat = '-1'"));
     assert_int_equal(config_set(cfg, "report.weight.repeat", "3x"), 0);
     assert_int_equal(report_settings_load(&s, cfg, err, sizeof err), -1);
+    assert_int_equal(config_set(cfg, "report.weight.repeat", "0"), 0);
+    assert_int_equal(config_set(cfg, "report.min_cases", "0"), 0);
+    assert_int_equal(report_settings_load(&s, cfg, err, sizeof err), -1);
+    assert_non_null(strstr(err, "report.min_cases = 0"));
     config_destroy(&cfg);
 }
 
@@ -237,7 +241,7 @@ static report_unit made(const char *code, long acc, long disp, long res, long as
 
 static report_settings default_weights(void)
 {
-    report_settings s = {.weight = {20, 20, 30, 30, 0, 0}, .red = 1, .yellow = 2};
+    report_settings s = {.weight = {20, 20, 30, 30, 0, 0}, .red = 1, .yellow = 2, .min_cases = 1};
     return s;
 }
 
@@ -363,6 +367,34 @@ static void test_return_rate_counts_dispatches_returned(void **state)
     report_table_free(&t);
 }
 
+/* 城管局 was flagged red at 80 % on five callbacks: with report.min_cases
+ * 10 that rate is shown but not ranked nor counted, and a unit with no rate
+ * on enough cases gets 样本不足 instead of a rank (and no flag). */
+static void test_too_few_cases(void **state)
+{
+    (void)state;
+    report_settings s = default_weights();
+    s.min_cases = 10;
+    report_unit units[] = {made("A", 0, 0, 0, 0, 4, 5, 0, 0), made("B", 18, 20, 18, 20, 18, 20, 18, 20),
+                           made("C", 17, 20, 17, 20, 17, 20, 17, 20), made("D", 16, 20, 16, 20, 4, 5, 16, 20)};
+    report_table t = {.units = units, .n = 4};
+    report_metrics_compute(&t, &s);
+    const report_unit *a = in(&t, "A"), *d = in(&t, "D");
+    assert_true(a->thin_all && a->thin[RATE_SATISFACTION]);
+    assert_true(fabs(a->rate[RATE_SATISFACTION] - .8) < 1e-9);             /* still shown */
+    assert_int_equal(a->rank, 0);
+    assert_int_equal(a->rate_rank[RATE_SATISFACTION], 0);
+    assert_int_equal(a->flag, 0);
+    /* D: satisfaction on 5 callbacks left out; its composite is (20 × .8 + 20 × .8 + 30 × .8) / 70 */
+    assert_true(d->thin[RATE_SATISFACTION] && !d->thin_all);
+    assert_true(d->composite == 80.00);
+    assert_int_equal(in(&t, "B")->rank, 1);
+    assert_int_equal(in(&t, "C")->rank, 2);
+    assert_int_equal(d->rank, 3);
+    assert_int_equal(d->flag, 'R');
+    assert_int_equal(in(&t, "C")->flag, 'Y');
+}
+
 static void test_periods(void **state)
 {
     (void)state;
@@ -407,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_weights_from_config),
         cmocka_unit_test(test_equal_composites_share_a_rank),
         cmocka_unit_test(test_flags_when_ranks_tie),
+        cmocka_unit_test(test_too_few_cases),
         cmocka_unit_test_setup_teardown(test_return_rate_counts_dispatches_returned, savepoint,
                                         rollback_to_savepoint),
         cmocka_unit_test(test_periods),

@@ -29,6 +29,17 @@ static report_bulletin *build(PGconn *pg, const char *week)
     return b;
 }
 
+/* Other tests' orders called in the fortnight (imports not routed, say:
+ * unplaced orders count everywhere) are moved out of it for this test. */
+static int only_fixture_orders(void **state)
+{
+    savepoint(state);
+    exec_ok(*state, "UPDATE complaints SET called_at = called_at - interval '20 years'"
+                    " WHERE ticket_no NOT LIKE 'FX-%' AND called_at >= '2026-11-09 00:00+08'"
+                    " AND called_at < '2026-11-23 00:00+08'");
+    return 0;
+}
+
 /* The row named name (or, for a row that is not ranked, of that kind). */
 static const report_hotspot *row(const report_hotspot *h, size_t n, report_hot_kind kind, const char *name)
 {
@@ -153,8 +164,8 @@ static void test_orders_show_deadline_and_state(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_hot_spots_count_every_order, savepoint, rollback_to_savepoint),
-        cmocka_unit_test_setup_teardown(test_hot_spots_beyond_ten, savepoint, rollback_to_savepoint),
+        cmocka_unit_test_setup_teardown(test_hot_spots_count_every_order, only_fixture_orders, rollback_to_savepoint),
+        cmocka_unit_test_setup_teardown(test_hot_spots_beyond_ten, only_fixture_orders, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_orders_show_deadline_and_state, savepoint, rollback_to_savepoint),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

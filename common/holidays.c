@@ -202,8 +202,10 @@ static int read_day(parser *ps, holidays_day *day)
             snprintf(date, sizeof date, "%s", value);
         else if (strcmp(key, "name") == 0)
             snprintf(day->name, sizeof day->name, "%s", value);
-        else if (strcmp(key, "isOffDay") == 0 && flag >= 0)
-            day->off = flag, have_off = 1;
+        else if (strcmp(key, "isOffDay") == 0 && flag >= 0) {
+            day->off = flag;
+            have_off = 1;
+        }
         ps->p = skip_ws(ps->p);
         if (*ps->p == ',')
             ps->p = skip_ws(ps->p + 1);

@@ -41,6 +41,9 @@ BEGIN
     RETURN NEW;
 END $$;
 
--- The return rate counts the dispatches to an owner made in a period (and
--- which of them the unit returned): owner assignments by creation time.
-CREATE INDEX assignments_owner_created ON assignments (created_at) INCLUDE (unit_id) WHERE role = 'owner';
+-- The return rate counts the dispatches to an owner made in a period and
+-- which of them the unit returned (the dispatch a return ended is the last
+-- owner or manual assignment before it): assignments by creation time,
+-- covering, so the period's are read without visiting the table.
+CREATE INDEX assignments_dispatched ON assignments (created_at) INCLUDE (complaint_id, unit_id, role)
+    WHERE role IN ('owner', 'manual');

@@ -44,25 +44,27 @@
 
 /* $1 districts, $2 start of the week before, $3 start of the week, $4 its
  * end. w is read first (by called_at, then each order's owner by index) and
- * only then named and matched to the scope. Rows: kind ('category' or
+ * counted, and only then named and matched to the scope: joining from the
+ * units would read every assignment they ever had, and naming each order
+ * before counting costs twice the counting. Rows: kind ('category' or
  * 'place'), row kind (HOT_KINDS), name, this week, the week before. */
 static const char HOTSPOTS_SQL[] =
     "WITH w AS MATERIALIZED ("
-    "    SELECT c.called_at >= $3::timestamptz AS cur, c.status, coalesce(c.category, al.category_code) AS cat,"
-    "           c.category_raw, coalesce(oa.unit_id, pa.unit_id) AS unit_id,"
-    "           coalesce(oa.community_code, pa.community_code) AS community_code,"
-    "           coalesce(oa.street_code, pa.street_code) AS street_code"
+    "    SELECT c.called_at >= $3::timestamptz AS cur, c.status = 'manual' AS manual,"
+    "           coalesce(c.category, al.category_code) AS cat, c.category_raw,"
+    "           coalesce(oa.unit_id, pa.unit_id) AS unit_id, coalesce(oa.community_code, pa.community_code) AS community_code,"
+    "           coalesce(oa.street_code, pa.street_code) AS street_code, count(*) AS n"
     "    FROM complaints c"
     "    LEFT JOIN category_aliases al ON c.category IS NULL AND al.hotline_name = c.category_raw"
     "    LEFT JOIN assignments oa ON oa.complaint_id = c.id AND oa.active AND oa.role = 'owner'"
     "    LEFT JOIN assignments pa ON oa.unit_id IS NULL AND pa.complaint_id = c.parent_id AND pa.active"
     "                            AND pa.role = 'owner'"
     "    WHERE c.called_at >= $2::timestamptz AND c.called_at < $4::timestamptz"
+    "    GROUP BY 1, 2, 3, 4, 5, 6, 7"
     "), o AS ("
-    "    SELECT w.cur, coalesce(k.name, w.cat, w.category_raw) AS category,"
-    "           CASE WHEN w.unit_id IS NOT NULL THEN coalesce(cr.name, sr.name, un.name)"
-    "                WHEN w.status = 'manual' THEN NULL END AS place,"
-    "           CASE WHEN w.unit_id IS NOT NULL THEN 'ranked' WHEN w.status = 'manual' THEN 'manual'"
+    "    SELECT w.cur, w.n, coalesce(k.name, w.cat, w.category_raw) AS category,"
+    "           CASE WHEN w.unit_id IS NOT NULL THEN coalesce(cr.name, sr.name, un.name) END AS place,"
+    "           CASE WHEN w.unit_id IS NOT NULL THEN 'ranked' WHEN w.manual THEN 'manual'"
     "                ELSE 'unrouted' END AS place_kind"
     "    FROM w"
     "    LEFT JOIN categories k ON k.code = w.cat"
@@ -75,10 +77,12 @@ static const char HOTSPOTS_SQL[] =
     "           OR un.region_code = ANY (string_to_array(replace($1, ' ', ''), ','))))"
     "), g AS ("
     "    SELECT 'category' AS kind, CASE WHEN category IS NULL THEN 'unknown' ELSE 'ranked' END AS row_kind,"
-    "           coalesce(category, '') AS name, count(*) FILTER (WHERE cur) AS n, count(*) FILTER (WHERE NOT cur) AS prev"
+    "           coalesce(category, '') AS name, coalesce(sum(n) FILTER (WHERE cur), 0) AS n,"
+    "           coalesce(sum(n) FILTER (WHERE NOT cur), 0) AS prev"
     "    FROM o GROUP BY 1, 2, 3"
     "    UNION ALL"
-    "    SELECT 'place', place_kind, coalesce(place, ''), count(*) FILTER (WHERE cur), count(*) FILTER (WHERE NOT cur)"
+    "    SELECT 'place', place_kind, coalesce(place, ''), coalesce(sum(n) FILTER (WHERE cur), 0),"
+    "           coalesce(sum(n) FILTER (WHERE NOT cur), 0)"
     "    FROM o GROUP BY 1, 2, 3"
     "), r AS ("
     "    SELECT g.*, row_number() OVER (PARTITION BY kind, row_kind ORDER BY n DESC, name) AS rn FROM g"

@@ -130,17 +130,18 @@ static const char METRICS_SQL[] =
     "    SELECT unit_id, count(*) AS callbacks,"
     "           count(*) FILTER (WHERE detail->'satisfied' = 'true'::jsonb) AS satisfied"
     "    FROM ev GROUP BY unit_id"
-    "), own AS ("         /* dispatches to an owner made in P */
-    "    SELECT a.unit_id, count(*) AS owned FROM assignments a"
-    "    WHERE a.role = 'owner' AND a.created_at >= " T0 " AND a.created_at < " T1 " GROUP BY a.unit_id"
-    "), ret AS ("         /* returns in P of those: the owner assignment each return ended */
-    "    SELECT x.unit_id, count(*) AS returned FROM complaint_events e"
-    "    CROSS JOIN LATERAL (SELECT b.unit_id, b.role, b.created_at FROM assignments b"
-    "                        WHERE b.complaint_id = e.complaint_id AND b.role IN ('owner', 'manual')"
-    "                          AND b.created_at <= e.at ORDER BY b.created_at DESC, b.id DESC LIMIT 1) x"
+    "), da AS NOT MATERIALIZED ("  /* dispatches made in P, to an owner or to the queue: read twice, each time index-only */
+    "    SELECT a.complaint_id, a.unit_id, a.role, a.created_at FROM assignments a"
+    "    WHERE a.role IN ('owner', 'manual') AND a.created_at >= " T0 " AND a.created_at < " T1
+    "), own AS ("
+    "    SELECT unit_id, count(*) AS owned FROM da WHERE role = 'owner' GROUP BY unit_id"
+    "), ended AS ("       /* each return in P and the dispatch it ended: the last one before it */
+    "    SELECT DISTINCT ON (e.id) da.unit_id, da.role FROM complaint_events e"
+    "    JOIN da ON da.complaint_id = e.complaint_id AND da.created_at <= e.at"
     "    WHERE e.event = 'returned' AND e.at >= " T0 " AND e.at < " T1
-    "      AND x.role = 'owner' AND x.created_at >= " T0
-    "    GROUP BY x.unit_id"
+    "    ORDER BY e.id, da.created_at DESC"
+    "), ret AS ("
+    "    SELECT unit_id, count(*) AS returned FROM ended WHERE role = 'owner' GROUP BY unit_id"
     "), ca AS ("
     "    SELECT a.unit_id, count(*) AS called, count(*) FILTER (WHERE c.parent_id IS NOT NULL) AS repeats"
     "    FROM complaints c"

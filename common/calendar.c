@@ -8,7 +8,6 @@
  */
 #include "calendar.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +75,8 @@ void cal_destroy(calendar **self)
     *self = NULL;
 }
 
-static const cal_override *find_day(const calendar *self, int32_t day)
+/* Index of the first override on or after local day `day` (ndays if none). */
+static size_t lower_bound(const calendar *self, int32_t day)
 {
     size_t lo = 0, hi = self->ndays;
     while (lo < hi) {
@@ -86,7 +86,13 @@ static const cal_override *find_day(const calendar *self, int32_t day)
         else
             hi = mid;
     }
-    return lo < self->ndays && self->days[lo].day == day ? &self->days[lo] : NULL;
+    return lo;
+}
+
+static const cal_override *find_day(const calendar *self, int32_t day)
+{
+    size_t i = lower_bound(self, day);
+    return i < self->ndays && self->days[i].day == day ? &self->days[i] : NULL;
 }
 
 int cal_set_day(calendar *self, int year, int month, int day, int off)
@@ -131,98 +137,6 @@ int cal_is_workday(const calendar *self, int64_t t)
     return workday_number(self, (int32_t)floor_div(t + self->offset_s, DAY_SECONDS));
 }
 
-/* Reads the pairs "date": "YYYY-MM-DD" ... "isOffDay": true|false in order.
- * The holiday-cn files are machine-written with that key order per entry. */
-static int parse_holiday_json(calendar *self, const char *text, const char *path, char *err, size_t errlen)
-{
-    int count = 0;
-    const char *p = text;
-    while ((p = strstr(p, "\"date\"")) != NULL) {
-        int y, m, d;
-        const char *q = strchr(p + 6, '"');
-        if (!q || sscanf(q, "\"%4d-%2d-%2d\"", &y, &m, &d) != 3 || !valid_date(y, m, d)) {
-            snprintf(err, errlen, "%s: entry %d: bad \"date\"", path, count + 1);
-            return -1;
-        }
-        const char *flag = strstr(q, "\"isOffDay\"");
-        const char *next = strstr(q, "\"date\"");
-        if (!flag || (next && flag > next)) {
-            snprintf(err, errlen, "%s: entry %d (%04d-%02d-%02d): no \"isOffDay\"", path, count + 1, y, m, d);
-            return -1;
-        }
-        flag += strlen("\"isOffDay\"");
-        flag += strspn(flag, " \t\r\n:");
-        int off = strncmp(flag, "true", 4) == 0;
-        if (!off && strncmp(flag, "false", 5) != 0) {
-            snprintf(err, errlen, "%s: entry %d: \"isOffDay\" is neither true nor false", path, count + 1);
-            return -1;
-        }
-        if (cal_set_day(self, y, m, d, off) != 0) {
-            snprintf(err, errlen, "%s: out of memory", path);
-            return -1;
-        }
-        count++;
-        p = flag;
-    }
-    return count;
-}
-
-int cal_load_file(calendar *self, const char *path, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open", path);
-        return -1;
-    }
-    char *text = NULL;
-    int rc = -1;
-    if (fseek(f, 0, SEEK_END) != 0)
-        goto cleanup;
-    long size = ftell(f);
-    if (size < 0 || size > (1L << 20) || fseek(f, 0, SEEK_SET) != 0) {
-        snprintf(err, errlen, "%s: unreadable or larger than 1 MiB", path);
-        goto cleanup;
-    }
-    text = malloc((size_t)size + 1);
-    if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
-        snprintf(err, errlen, "%s: read failed", path);
-        goto cleanup;
-    }
-    text[size] = '\0';
-    rc = parse_holiday_json(self, text, path, err, errlen);
-cleanup:
-    free(text);
-    fclose(f);
-    return rc;
-}
-
-static int is_year_file(const char *name)
-{
-    return strlen(name) == 9 && strspn(name, "0123456789") == 4 && strcmp(name + 4, ".json") == 0;
-}
-
-int cal_load_dir(calendar *self, const char *dir, char *err, size_t errlen)
-{
-    struct dirent **list = NULL;
-    int n = scandir(dir, &list, NULL, alphasort);
-    if (n < 0) {
-        snprintf(err, errlen, "%s: cannot read directory", dir);
-        return -1;
-    }
-    int total = 0;
-    for (int i = 0; i < n; i++) {
-        if (total >= 0 && is_year_file(list[i]->d_name)) {
-            char path[4096];
-            snprintf(path, sizeof path, "%s/%s", dir, list[i]->d_name);
-            int got = cal_load_file(self, path, err, errlen);
-            total = got < 0 ? -1 : total + got;
-        }
-        free(list[i]);
-    }
-    free(list);
-    return total;
-}
-
 /* Start of the working interval of local day `day`, as Unix seconds. */
 static int64_t work_start(const calendar *self, int32_t day)
 {
@@ -254,9 +168,21 @@ static int64_t next_working_instant(const calendar *self, int64_t t, int32_t *da
     return t;   /* unreachable with a sane calendar: ten years without a working day */
 }
 
-int64_t cal_add_work_minutes(const calendar *self, int64_t start, long minutes)
+/* Like next_working_instant(), except that the very end of a working day
+ * stays on that day: a deadline due at 17:30 is due on its own day. */
+static int64_t working_instant_closing(const calendar *self, int64_t t, int32_t *day)
 {
-    int64_t left = (int64_t)minutes * 60;
+    int32_t d = local_day(self, t);
+    if (workday_number(self, d) && t == work_end(self, d)) {
+        *day = d;
+        return t;
+    }
+    return next_working_instant(self, t, day);
+}
+
+int64_t cal_add_work_seconds(const calendar *self, int64_t start, int64_t seconds)
+{
+    int64_t left = seconds;
     int32_t day;
     int64_t t = next_working_instant(self, start, &day);
     while (left > 0) {
@@ -269,10 +195,15 @@ int64_t cal_add_work_minutes(const calendar *self, int64_t start, long minutes)
     return t;
 }
 
+int64_t cal_add_work_minutes(const calendar *self, int64_t start, long minutes)
+{
+    return cal_add_work_seconds(self, start, (int64_t)minutes * 60);
+}
+
 int64_t cal_add_work_days(const calendar *self, int64_t start, int days)
 {
     int32_t day;
-    int64_t t = next_working_instant(self, start, &day);
+    int64_t t = working_instant_closing(self, start, &day);
     int64_t time_of_day = t - work_start(self, day);
     for (int i = 0; i < days; i++) {
         int32_t next;
@@ -282,7 +213,7 @@ int64_t cal_add_work_days(const calendar *self, int64_t start, int days)
     return work_start(self, day) + time_of_day;
 }
 
-long cal_work_minutes_between(const calendar *self, int64_t a, int64_t b)
+int64_t cal_work_seconds_between(const calendar *self, int64_t a, int64_t b)
 {
     int64_t total = 0;
     int32_t day;
@@ -292,7 +223,34 @@ long cal_work_minutes_between(const calendar *self, int64_t a, int64_t b)
         total += end - t;
         t = next_working_instant(self, work_end(self, day), &day);
     }
-    return (long)(total / 60);
+    return total;
+}
+
+long cal_work_minutes_between(const calendar *self, int64_t a, int64_t b)
+{
+    return (long)(cal_work_seconds_between(self, a, b) / 60);
+}
+
+int cal_year_known(const calendar *self, int year)
+{
+    if (year < 1970 || year > 9999)
+        return 0;
+    int32_t first = days_from_civil(year, 1, 1), last = days_from_civil(year, 12, 31);
+    for (size_t i = lower_bound(self, first); i < self->ndays && self->days[i].day <= last; i++)
+        if (self->days[i].off)
+            return 1;
+    return 0;
+}
+
+int cal_local_year(const calendar *self, int64_t t)
+{
+    int32_t z = local_day(self, t) + 719468;
+    const int era = (z >= 0 ? z : z - 146096) / 146097;
+    const int doe = z - era * 146097;
+    const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int mp = (5 * doy + 2) / 153;
+    return yoe + era * 400 + (mp >= 10);
 }
 
 /* "08:30" → 510; -1 when malformed. */
@@ -307,19 +265,12 @@ static int minutes_of_day(const char *hhmm)
 
 calendar *cal_from_config(const config *cfg, int *day_minutes, char *err, size_t errlen)
 {
-    char dir[1024], why[512];
     const char *start = config_get(cfg, "calendar.day_start", "08:30"), *end = config_get(cfg, "calendar.day_end", "17:30");
     int s = minutes_of_day(start), e = minutes_of_day(end);
     calendar *cal = s >= 0 && e > s ? cal_new((int)config_get_long(cfg, "calendar.utc_offset_minutes", 480), s, e) : NULL;
     if (!cal) {
         snprintf(err, errlen, "calendar: working day %s–%s (calendar.day_start, calendar.day_end) is not HH:MM"
                               " with start before end", start, end);
-        return NULL;
-    }
-    snprintf(dir, sizeof dir, "%s/holidays", config_get(cfg, "data.dir", "data"));
-    if (cal_load_dir(cal, config_get(cfg, "calendar.dir", dir), why, sizeof why) < 0) {
-        snprintf(err, errlen, "calendar: %s", why);
-        cal_destroy(&cal);
         return NULL;
     }
     if (day_minutes)

@@ -243,6 +243,10 @@ static void answer_ping(service *s, const bus_request *req, const auth_principal
     pong.pid = getpid();
     pong.postgresql = (char *)pg_health(s, pg, sizeof pg);
     pong.redis = (char *)redis_health(s, redis, sizeof redis);
+    char warning[1024] = "";
+    if (s->warning)
+        s->warning(s, warning, sizeof warning);
+    pong.warning = warning;
     bus_server_reply(s->server, req, "pong", &pong.base);
 }
 

@@ -38,6 +38,10 @@
 
 typedef struct service service;
 
+/* Fills out with what people must act on now ("" when nothing), for the
+ * service's answer to ping (`jiesu status`). */
+typedef void (*svc_warning_fn)(service *s, char *out, size_t cap);
+
 /* Answers one request of the type it is registered for, made by who. */
 typedef void (*svc_handler)(service *s, const bus_request *req, const auth_principal *who);
 
@@ -63,6 +67,7 @@ struct service {
     int64_t          started_ms;
     const svc_route *routes;    /* ends with {NULL, NULL, 0} */
     void            *user;      /* the service's own state, for its handlers */
+    svc_warning_fn   warning;   /* set by a service with something to warn of in its pong; may be NULL */
 };
 
 /* Parses -c FILE (else $JIESU_CONFIG), loads the config, starts logging,

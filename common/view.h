@@ -23,14 +23,22 @@
 
 #define VIEW_MAX_ARGS 4
 
-typedef struct {
+typedef struct view_section view_section;
+
+/* Makes a section's table from its statement's rows itself, for what SQL
+ * cannot say (a deadline's state in working time). NULL with err. */
+typedef Jiesu__Table *(*view_table_fn)(service *s, const view_section *sec, PGresult *res, char *err,
+                                       size_t errlen);
+
+struct view_section {
     const char *title;
     const char *align;      /* one 'l' or 'r' per column */
     const char *mask;       /* NULL, or one letter per column: '-' as is, 'n' a person's name,
                              * 'p' a phone number, 't' free text (numbers inside it masked) */
     int         fields;     /* one record, printed as "column  value" lines */
     const char *sql;        /* $1 the principal's id, then the arguments ("" sent as NULL) */
-} view_section;
+    view_table_fn table;    /* NULL: the statement's columns as they are, masked as above */
+};
 
 typedef struct {
     const char         *name;

@@ -3,7 +3,8 @@
  *   jiesu-assignment [-c FILE]        (else the file named by $JIESU_CONFIG)
  *
  * Wiring only (common/svc does the start-up and requests): the routing rules
- * (route_rules.c) are loaded at start and every assignment.reload_seconds,
+ * (route_rules.c) are loaded at start, every assignment.reload_seconds and
+ * as soon as the holidays change (a version read before each batch),
  * then one loop answers requests, runs the reconciler every
  * assignment.reconcile_seconds and routes a batch (route_worker.c), until
  * SIGTERM/SIGINT ends it after the current batch. Any
@@ -13,9 +14,12 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "holidays.h"
 #include "log.h"
 #include "queue.h"
 #include "route_api.h"
@@ -107,6 +111,17 @@ static int ensure_worker(assignment *a, service *s)
     return 0;
 }
 
+/* Logs, loudly, when the calendar the rules were loaded with runs out. */
+static void warn_calendar(service *s)
+{
+    char warning[1024], err[512];
+    if (holidays_warning(s->pg, (int64_t)time(NULL), (int)config_get_long(s->cfg, "calendar.utc_offset_minutes", 480),
+                         warning, sizeof warning, err, sizeof err) < 0)
+        log_warn("%s", err);
+    else if (*warning)
+        log_warn("CALENDAR: %s", warning);
+}
+
 /* Loads the routing rules (again, when reloading: the old ones stay on failure). 0 or -1. */
 static int load_rules(assignment *a, service *s)
 {
@@ -118,14 +133,15 @@ static int load_rules(assignment *a, service *s)
         return a->rules ? 0 : -1;
     }
     route_worker_destroy(&a->worker);     /* rebuilt over the new rules by ensure_worker */
+    char model[64] = "no text model (`jiesu learn` trains one)";
+    if (rules->model)
+        snprintf(model, sizeof model, "text model v%d", rules->model_version);
+    log_info("routing rules: %zu places, %zu categories, %s, holidays %s", route_places_count(rules->places),
+             route_cat_count(rules->cats), model, rules->holidays_version);
+    if (!a->rules || strcmp(a->rules->holidays_version, rules->holidays_version) != 0)
+        warn_calendar(s);
     route_rules_destroy(&a->rules);
     a->rules = rules;
-    if (rules->model)
-        log_info("routing rules: %zu places, %zu categories, text model v%d", route_places_count(rules->places),
-                 route_cat_count(rules->cats), rules->model_version);
-    else
-        log_info("routing rules: %zu places, %zu categories, no text model (`jiesu learn` trains one)",
-                 route_places_count(rules->places), route_cat_count(rules->cats));
     a->wopts.pg = s->pg;
     a->wopts.pub = s->pub;
     a->wopts.rules = rules;
@@ -140,7 +156,8 @@ static int route_once(assignment *a, service *s)
     if (a->api.reload_now)
         a->next_reload = 0;                 /* a model was just trained here */
     a->api.reload_now = 0;
-    if (svc_ensure_pg(s) < 0 || (bus_now_ms() >= a->next_reload && load_rules(a, s) < 0) ||
+    if (svc_ensure_pg(s) < 0 ||
+        ((bus_now_ms() >= a->next_reload || route_rules_calendar_changed(a->rules, s->pg)) && load_rules(a, s) < 0) ||
         ensure_worker(a, s) < 0)
         return -1;
     if (bus_now_ms() >= a->next_reconcile) {

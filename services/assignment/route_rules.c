@@ -7,6 +7,7 @@
 
 #include "csv_reader.h"
 #include "db.h"
+#include "holidays.h"
 #include "log.h"
 
 #define MAX_DISTRICT_ROWS 4096
@@ -141,6 +142,8 @@ route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t e
         !(self->juris = load_juris(pg, cfg, err, errlen)) || !(self->history = route_history_load(pg, err, errlen)) ||
         load_model(self, pg, err, errlen) != 0 ||
         !(self->calendar = cal_from_config(cfg, &self->day_minutes, err, errlen)) ||
+        holidays_load(pg, self->calendar, err, errlen) < 0 ||
+        holidays_version(pg, self->holidays_version, sizeof self->holidays_version, err, errlen) < 0 ||
         !(self->geo = route_geo_load_dir(config_get(cfg, "geo.dir", geo_dir), err, errlen))) {
         route_rules_destroy(&self);
         return NULL;
@@ -169,6 +172,16 @@ int64_t route_rules_due_ms(const route_rules *self, int64_t now_ms, long flat_se
     if (flat_seconds > 0)
         return now_ms + 1000 * (int64_t)flat_seconds;
     return 1000 * cal_add_work_minutes(self->calendar, now_ms / 1000, work_minutes);
+}
+
+int route_rules_calendar_changed(const route_rules *self, PGconn *pg)
+{
+    char version[64], err[256];
+    if (holidays_version(pg, version, sizeof version, err, sizeof err) < 0) {
+        log_warn("%s", err);
+        return 0;
+    }
+    return strcmp(version, self->holidays_version) != 0;
 }
 
 void route_rules_limits(const route_rules *self, const char *category, const char *urgency, long *accept_minutes,

@@ -5,17 +5,18 @@
  * words, the places learned from settled orders (route_history.h), the
  * places outside the jurisdiction (the districts and cities of
  * <data.dir>/regions/districts.csv that are not loaded), the working
- * calendar (data/holidays) and the decider over them, from PostgreSQL and
+ * calendar (table holidays) and the decider over them, from PostgreSQL and
  * configuration:
  *   assignment.min_score (0.6), assignment.min_category_prob (0.5): a model
  *   probability under it leaves the category to a dispatcher,
  *   deadline.default_accept_minutes (120),
  *   deadline.default_resolve_days (3): limits when no category is found,
- *   calendar.dir (<data.dir>/holidays), calendar.utc_offset_minutes (480),
+ *   calendar.utc_offset_minutes (480),
  *   geo.dir (<data.dir>/geo): district boundaries for coordinates,
  *   calendar.day_start (08:30), calendar.day_end (17:30).
  * The service loads them at start and again every assignment.reload_seconds,
- * so a gazetteer entry an operator added is used without a restart.
+ * so a gazetteer entry an operator added is used without a restart, and at
+ * once when the holidays changed (route_rules_calendar_changed()).
  */
 #ifndef JIESU_ROUTE_RULES_H
 #define JIESU_ROUTE_RULES_H
@@ -39,6 +40,7 @@ typedef struct {
     route_geo    *geo;
     calendar     *calendar;
     int           day_minutes;     /* length of the working day */
+    char          holidays_version[64];    /* holidays_version() of the calendar's days */
     route_decider decider;         /* over places and cats */
 } route_rules;
 
@@ -49,6 +51,9 @@ route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t e
  * now_ms + flat_seconds when flat_seconds > 0 (deadline.*_seconds), else on
  * the working calendar. */
 int64_t route_rules_due_ms(const route_rules *self, int64_t now_ms, long flat_seconds, long work_minutes);
+
+/* 1 when table holidays changed since the rules were loaded (reload them). */
+int route_rules_calendar_changed(const route_rules *self, PGconn *pg);
 
 /* The accept and resolve limits, in working minutes, of a category code (NULL
  * or "" or unknown: the defaults) at an urgency. */

@@ -1,7 +1,10 @@
 /* cli_migrate.c — `jiesu migrate`: applies the numbered SQL migrations not yet
  * recorded, then the grants of the services' role (db/grants.sql), then loads
- * the configured districts' regions and units (cli_seed.c) and the routing
- * data (cli_routing.c). Every step is safe to repeat.
+ * the configured districts' regions and units (cli_seed.c), the routing data
+ * (cli_routing.c), the bundled official holidays (calendar.dir, default
+ * <data.dir>/holidays, into table holidays: days stored by an operator are
+ * kept) and registers the installation's keys (cli_keys.c). Every step is
+ * safe to repeat. It says loudly when the calendar runs out (common/holidays.h).
  *
  * It connects as the schema's owner (pg.owner_conninfo; pg.conninfo when that
  * is not set), not as the services' role (pg.conninfo), which may only read
@@ -11,11 +14,43 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli_routing.h"
 #include "cli_seed.h"
 #include "db.h"
+#include "holidays.h"
+
+#define BUNDLED_SOURCE "bundled data/holidays"
+
+/* Stores the bundled holiday files and says what the calendar holds. 0 or -1 (printed). */
+static int load_holidays(const cli_ctx *ctx, PGconn *pg)
+{
+    char dir[1024], err[1024] = "", warning[1024];
+    holidays_day *days;
+    size_t n;
+    int files;
+    snprintf(dir, sizeof dir, "%s/holidays", config_get(ctx->cfg, "data.dir", "data"));
+    const char *from = config_get(ctx->cfg, "calendar.dir", dir);
+    if (holidays_read_dir(from, &days, &n, &files, err, sizeof err) < 0) {
+        cli_error("migrate: loading holidays: %s", err);
+        return -1;
+    }
+    long changed = holidays_store(pg, days, n, BUNDLED_SOURCE, 0, err, sizeof err);
+    free(days);
+    if (changed < 0 || holidays_warning(pg, (int64_t)time(NULL),
+                                        (int)config_get_long(ctx->cfg, "calendar.utc_offset_minutes", 480), warning,
+                                        sizeof warning, err, sizeof err) < 0) {
+        cli_error("migrate: loading holidays: %s", err);
+        return -1;
+    }
+    printf("holidays: %zu days from %d files in %s (%ld rows new or changed)\n", n, files, from, changed);
+    if (*warning)
+        printf("WARNING: %s\n", warning);
+    return 0;
+}
 
 /* The role the services connect as into role (cap bytes): pg.service_role,
  * else the user named in pg.conninfo; "" when neither names one. */
@@ -103,7 +138,7 @@ static int load_data(const cli_ctx *ctx, PGconn *pg)
     }
     printf("keys: %d public key%s registered from %s%s\n", keys, keys == 1 ? "" : "s", keys_dir,
            keys ? "" : " (none there: `jiesu keys` makes them)");
-    return 0;
+    return load_holidays(ctx, pg) < 0 ? 1 : 0;
 }
 
 int cli_migrate_main(cli_ctx *ctx, int argc, char **argv)

@@ -1,8 +1,9 @@
 /* cli_status.c — `jiesu status [--wait SECONDS]`: pings the four services
  * and prints one line each: ok or DOWN, the round-trip time, where it was
  * reached and what answered; then PostgreSQL and Redis as the services see
- * them (the tool itself holds no password of either). Exit status 1 when
- * anything is down. --wait keeps checking (quietly) until everything is up
+ * them (the tool itself holds no password of either), and any WARNING a
+ * service gives (escalation: the official holiday calendar running out).
+ * Exit status 1 when anything is down. --wait keeps checking (quietly) until everything is up
  * or the time is over, then prints the last round: start-up scripts use it.
  */
 #include "cli.h"
@@ -27,6 +28,7 @@ typedef struct {
     char        where[256];
     char        detail[512];
     char        pg[300], redis[300];    /* services: what they said of each */
+    char        warning[1024];
 } status_line;
 
 static void ping_service(cli_ctx *ctx, const char *svc, status_line *s)
@@ -47,6 +49,7 @@ static void ping_service(cli_ctx *ctx, const char *svc, status_line *s)
                  up_s / 3600, up_s / 60 % 60, up_s % 60);
         snprintf(s->pg, sizeof s->pg, "%s", pong->postgresql);
         snprintf(s->redis, sizeof s->redis, "%s", pong->redis);
+        snprintf(s->warning, sizeof s->warning, "%s", pong->warning);
         s->up = 1;
         jiesu__pong__free_unpacked(pong, NULL);
     } else {
@@ -119,6 +122,13 @@ static int print_lines(const status_line *lines)
     }
     cli_table_print(t, stdout);
     cli_table_destroy(&t);
+    for (int i = 0; i < NSERVICES; i++) {
+        int said = 0;
+        for (int j = 0; j < i; j++)
+            said |= strcmp(lines[j].warning, lines[i].warning) == 0;
+        if (*lines[i].warning && !said)
+            printf("\nWARNING (%s): %s\n", lines[i].name, lines[i].warning);
+    }
     return 0;
 }
 

@@ -32,6 +32,7 @@ static const cli_command COMMANDS[] = {
     {"keys", cli_keys_main},
     {"user", cli_user_main},
     {"gazetteer", cli_gazetteer_main},
+    {"holidays", cli_holidays_main},
     {"alerts", cli_alerts_main},
     {"ack", cli_ack_main},
     {"manual", cli_manual_main},
@@ -68,7 +69,8 @@ static void usage(FILE *out)
           "  show TICKET             one order: complaint (personal data masked), routing decision\n"
           "                          and reasons, deadlines, alerts and its event history\n"
           "  status [--wait SECONDS] every service, Redis and PostgreSQL: ok or DOWN, with latency;\n"
-          "                          --wait retries until all are up\n"
+          "                          --wait retries until all are up; warns when the holiday\n"
+          "                          calendar runs out\n"
           "  alerts [--all] [--rung RUNG] [--limit N]\n"
           "                          alerts not yet acknowledged (--all: every one), newest first,\n"
           "                          with target, webhook delivery state and reason\n"
@@ -96,6 +98,10 @@ static void usage(FILE *out)
           "  learn [FILE]            train routing's text model from a labelled export (CSV or XLSX with\n"
           "                          content and category columns), or from the settled orders; prints\n"
           "                          its macro-F1 on a held-back fifth (administrators, dispatchers)\n"
+          "  holidays [load FILE | add YYYY-MM-DD NAME --off|--work]\n"
+          "                          the official holiday calendar (escalation service): days per\n"
+          "                          year; administrators store the State Council's notice (holiday-cn\n"
+          "                          JSON) or a day typed in; pending deadlines it changes are re-timed\n"
           "  help                    this text\n"
           "\n"
           "configuration: -c FILE, else the file named by $JIESU_CONFIG (key = value lines,\n"

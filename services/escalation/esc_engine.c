@@ -30,15 +30,6 @@ static double get_double(const config *cfg, const char *key, double def)
     return v && *v ? atof(v) : def;
 }
 
-/* The working calendar routing counts deadlines in (the same calendar.* keys). */
-static int load_calendar(esc_engine *e, const config *cfg, char *err, size_t errlen)
-{
-    if (!(e->cal = cal_from_config(cfg, NULL, err, errlen)))
-        return -1;
-    e->ctx.cal = e->cal;
-    return 0;
-}
-
 /* Refuses settings that would make nonsense (every unit overdue, no retry...). */
 static int check_ranges(const esc_engine *e, char *err, size_t errlen)
 {
@@ -97,7 +88,7 @@ int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    return load_calendar(e, cfg, err, errlen);
+    return esc_calendar_init(&e->calendar, cfg, err, errlen);
 }
 
 /* ---- delivery thread ---- */
@@ -164,13 +155,14 @@ static int reconcile(esc_engine *e, int64_t real_now)
     return 0;
 }
 
-/* Every SWEEP_MS: stops and restarts paused clocks, plans new deadlines. */
+/* Every SWEEP_MS: reloads a changed calendar, stops and restarts paused
+ * clocks, plans new deadlines. */
 static int sweep(esc_engine *e, int64_t real_now)
 {
     long paused = 0, resumed = 0, n;
     if (real_now < e->next_sweep)
         return 0;
-    if (esc_pause_sweep(&e->ctx, &paused, &resumed) != 0)
+    if (esc_calendar_refresh(&e->calendar, &e->ctx, real_now) != 0 || esc_pause_sweep(&e->ctx, &paused, &resumed) != 0)
         return -1;
     int64_t slice_end = bus_now_ms() + FIRE_SLICE_MS;
     while ((n = esc_plan(&e->ctx, NULL, PLAN_BATCH)) == PLAN_BATCH && bus_now_ms() < slice_end && !svc_stopping())
@@ -184,10 +176,11 @@ static int sweep(esc_engine *e, int64_t real_now)
 }
 
 /* The re-arming walk first: at start-up it then covers what was planned
- * before, not every deadline the first sweeps plan (they arm those themselves). */
+ * before, not every deadline the first sweeps plan (they arm those themselves).
+ * Nothing is planned or fired before the calendar is loaded. */
 static int housekeeping(esc_engine *e, int64_t real_now)
 {
-    return reconcile(e, real_now) != 0 || sweep(e, real_now) != 0 ? -1 : 0;
+    return reconcile(e, real_now) != 0 || sweep(e, real_now) != 0 || !e->ctx.cal ? -1 : 0;
 }
 
 static int run_patterns(esc_engine *e, int64_t real_now)
@@ -231,7 +224,8 @@ void esc_engine_finish(esc_engine *e)
     if (e->thread_started)
         pthread_join(e->thread, NULL);
     e->thread_started = 0;
-    cal_destroy(&e->cal);
+    esc_calendar_finish(&e->calendar);
+    e->ctx.cal = NULL;
     free(e->conninfo);
     e->conninfo = NULL;
 }

@@ -4,8 +4,9 @@
  * (starting at the first tick, so everything overdue fires right after
  * start-up), a page at a time for at most RECONCILE_SLICE_MS per tick so a
  * million pending deadlines never hold up a timer that falls due;
- * every second stop or restart paused clocks and plan new deadlines (for at
- * most half a second; a backlog goes on in the next ticks); fire
+ * every second reload the calendar if its days changed, stop or restart
+ * paused clocks and plan new deadlines (for at most half a second; a backlog
+ * goes on in the next ticks); fire
  * every due rung by esc_now() (for at most half a second, then the caller
  * answers requests and sees signals); every escalation.patterns_seconds run the
  * pattern detectors. It returns how long the caller may wait before the next
@@ -22,6 +23,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "esc_calendar.h"
 #include "esc_ctx.h"
 #include "esc_deliver.h"
 #include "esc_patterns.h"
@@ -30,8 +32,8 @@
 #define ESC_TICK_MS 200
 
 typedef struct {
-    esc_ctx          ctx;           /* pg, redis, pub filled by the caller after init */
-    calendar        *cal;
+    esc_ctx          ctx;           /* pg, redis, pub filled by the caller after init; cal by calendar */
+    esc_calendar     calendar;      /* loaded from PostgreSQL by the first tick, reloaded when it changes */
     esc_pattern_cfg  patterns;
     esc_deliver_cfg  deliver;
     long             reconcile_ms, patterns_ms;
@@ -43,9 +45,9 @@ typedef struct {
     atomic_int       stop;          /* set by esc_engine_finish() for the thread */
 } esc_engine;
 
-/* Reads the escalation.* keys and loads the working calendar from the
- * calendar.* keys routing uses (day_start, day_end, utc_offset_minutes, dir).
- * 0, or -1 with the reason in err. */
+/* Reads the escalation.* keys and the calendar.* keys routing uses
+ * (day_start, day_end, utc_offset_minutes); the calendar's days are loaded
+ * from table holidays by the first tick. 0, or -1 with the reason in err. */
 int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen);
 
 /* Starts the delivery thread. 0 or -1 (logged). */

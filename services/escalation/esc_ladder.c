@@ -23,7 +23,7 @@
 
 static const char SQL_UNPLANNED[] =
     "SELECT d.id, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ","
-    "       coalesce(l.remind_share, 0.75), coalesce(l.accountability_days, 2)"
+    "       coalesce(l.remind_share, 0.75), coalesce(l.accountability_days, 2), d.paused_seconds * 1000"
     " FROM deadlines d JOIN complaints c ON c.id = d.complaint_id" ESC_SQL_LADDER
     " WHERE d.fired_at IS NULL AND d.rung_next IS NULL AND d.paused_at IS NULL"
     "   AND ($1::bigint[] IS NULL OR d.id = ANY($1::bigint[]))"
@@ -33,14 +33,17 @@ static const char SQL_SET_RUNGS[] =
     "UPDATE deadlines d SET rung_next = u.rung, rung_at = to_timestamp(u.ms / 1000.0)"
     " FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS u(id, rung, ms) WHERE d.id = u.id";
 
+/* A deadline met already keeps its due_at: it never pauses. */
 static const char SQL_PAUSE[] =
     "UPDATE deadlines d SET paused_at = esc_now() FROM complaints c"
     " WHERE c.id = d.complaint_id AND c.status IN ('waiting', 'returned')"
-    "   AND d.fired_at IS NULL AND d.paused_at IS NULL";
+    "   AND d.fired_at IS NULL AND d.paused_at IS NULL AND d.met_at IS NULL";
 
+/* The clock stood still from paused_at until now, or until the deadline was
+ * met if that came first (before the pause: not at all). */
 static const char SQL_TO_RESUME[] =
-    "SELECT d.id, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ", 0, 0,"
-    "       " ESC_SQL_MS("d.paused_at") ", " ESC_SQL_MS("esc_now()")
+    "SELECT d.id, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ", 0, 0, d.paused_seconds * 1000,"
+    "       " ESC_SQL_MS("d.paused_at") ", " ESC_SQL_MS("least(esc_now(), coalesce(d.met_at, esc_now()))")
     " FROM deadlines d JOIN complaints c ON c.id = d.complaint_id"
     " WHERE d.paused_at IS NOT NULL AND c.status NOT IN ('waiting', 'returned')"
     " ORDER BY d.id LIMIT $1::int FOR UPDATE OF d SKIP LOCKED";
@@ -48,34 +51,49 @@ static const char SQL_TO_RESUME[] =
 /* Clearing paused_at sends the deadline back to planning (trigger
  * deadlines_replan, migration 004): its rungs are planned from the new due_at. */
 static const char SQL_RESUME[] =
-    "UPDATE deadlines d SET paused_at = NULL, due_at = to_timestamp(u.due / 1000.0)"
-    " FROM unnest($1::bigint[], $2::bigint[]) AS u(id, due) WHERE d.id = u.id";
+    "UPDATE deadlines d SET paused_at = NULL, due_at = to_timestamp(u.due / 1000.0),"
+    "       paused_seconds = d.paused_seconds + u.stood / 1000"
+    " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS u(id, due, stood) WHERE d.id = u.id";
 
-enum { S_ID, S_STARTED, S_DUE, S_SHARE, S_DAYS, S_PAUSED, S_NOW };
+enum { S_ID, S_STARTED, S_DUE, S_SHARE, S_DAYS, S_STOOD, S_PAUSED, S_NOW };
 
-/* ---- rung times ---- */
+/* ---- rung times ----
+ *
+ * Working time is counted to the second and always rounded later: a rung is
+ * never early and a pause never gives back less time than the clock stood. */
 
+/* Whole seconds, rounded up (ms >= 0). */
+static int64_t ceil_s(int64_t ms)
+{
+    return (ms + 999) / 1000;
+}
+
+/* from_ms + span_ms of working time. */
 static int64_t add_work_ms(const calendar *cal, int64_t from_ms, int64_t span_ms)
 {
     if (!cal)
         return from_ms + span_ms;
-    long minutes = (long)(span_ms / MS_PER_MIN);
-    return cal_add_work_minutes(cal, from_ms / 1000, minutes) * 1000;
+    return cal_add_work_seconds(cal, ceil_s(from_ms), ceil_s(span_ms)) * 1000;
 }
 
+/* Working time between a_ms and b_ms. */
 static int64_t work_ms_between(const calendar *cal, int64_t a_ms, int64_t b_ms)
 {
     if (!cal)
         return b_ms > a_ms ? b_ms - a_ms : 0;
-    return (int64_t)cal_work_minutes_between(cal, a_ms / 1000, b_ms / 1000) * MS_PER_MIN;
+    return cal_work_seconds_between(cal, a_ms / 1000, ceil_s(b_ms)) * 1000;
 }
 
+/* When the unit has used remind_share of its own working time: the span's
+ * working time less the pauses, then the pauses added back. */
 static int64_t remind_at(const calendar *cal, const esc_span *s)
 {
     if (s->remind_share <= 0 || s->remind_share >= 1)
         return s->due_ms;
-    int64_t work = work_ms_between(cal, s->started_ms, s->due_ms);
-    return add_work_ms(cal, s->started_ms, (int64_t)(s->remind_share * (double)work));
+    int64_t own = work_ms_between(cal, s->started_ms, s->due_ms) - s->paused_ms;
+    int64_t used = (int64_t)(s->remind_share * (double)(own > 0 ? own : 0) + 0.999);
+    int64_t at = add_work_ms(cal, s->started_ms, used + s->paused_ms);
+    return at < s->due_ms ? at : s->due_ms;
 }
 
 int64_t esc_rung_at(const calendar *cal, const char *rung, const esc_span *s)
@@ -83,7 +101,7 @@ int64_t esc_rung_at(const calendar *cal, const char *rung, const esc_span *s)
     if (strcmp(rung, "remind") == 0)
         return remind_at(cal, s);
     if (strcmp(rung, "accountability") == 0) {
-        int64_t at = cal ? cal_add_work_days(cal, (s->due_ms + 999) / 1000, s->accountability_days) * 1000
+        int64_t at = cal ? cal_add_work_days(cal, ceil_s(s->due_ms), s->accountability_days) * 1000
                          : s->due_ms + s->accountability_days * MS_PER_DAY;
         return at > s->due_ms ? at : s->due_ms;
     }
@@ -112,6 +130,7 @@ static void span_of(PGresult *res, int r, esc_span *s)
     s->due_ms = strtoll(PQgetvalue(res, r, S_DUE), NULL, 10);
     s->remind_share = atof(PQgetvalue(res, r, S_SHARE));
     s->accountability_days = atoi(PQgetvalue(res, r, S_DAYS));
+    s->paused_ms = strtoll(PQgetvalue(res, r, S_STOOD), NULL, 10);
 }
 
 int esc_arm(const esc_ctx *ctx, char (*ids)[ESC_MEMBER_BYTES], const int64_t *due_ms, size_t n)
@@ -240,15 +259,18 @@ static int resume_row(const esc_ctx *ctx, PGresult *res, int r, batch *b)
     esc_span s;
     span_of(res, r, &s);
     int64_t paused = strtoll(PQgetvalue(res, r, S_PAUSED), NULL, 10);
-    int64_t now = strtoll(PQgetvalue(res, r, S_NOW), NULL, 10);
-    int64_t stood = work_ms_between(ctx->cal, paused, now);
+    int64_t until = strtoll(PQgetvalue(res, r, S_NOW), NULL, 10);
+    int64_t stood = until > paused ? work_ms_between(ctx->cal, paused, until) : 0;
     if (stood > 0)
         s.due_ms = add_work_ms(ctx->cal, s.due_ms, stood);
-    return sqlarr_add(&b->a[0], PQgetvalue(res, r, S_ID)) || sqlarr_add_ms(&b->a[1], s.due_ms) ? -1 : 0;
+    return sqlarr_add(&b->a[0], PQgetvalue(res, r, S_ID)) || sqlarr_add_ms(&b->a[1], s.due_ms) ||
+                   sqlarr_add_ms(&b->a[2], stood)
+               ? -1
+               : 0;
 }
 
 static const batch_kind RESUME = {"select deadlines to resume", SQL_TO_RESUME, "resume deadlines", SQL_RESUME,
-                                  resume_row, 2};
+                                  resume_row, 3};
 
 static long resume_batch(const esc_ctx *ctx)
 {

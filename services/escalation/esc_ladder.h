@@ -3,14 +3,22 @@
  * Each deadline climbs remind → supervise → accountability → done. When each
  * rung falls due follows from the deadline and the ladder row of its order's
  * category and urgency (table esc_ladder, the most specific row wins):
- *   remind          started_at + remind_share of the working time to due_at
- *                   (skipped when the share is 0 or 1);
+ *   remind          when the unit has used remind_share of its own working
+ *                   time: started_at + share × (work(started_at, due_at) −
+ *                   paused) + paused (skipped when the share is 0 or 1);
  *   supervise       due_at;
- *   accountability  due_at + accountability_days working days.
+ *   accountability  due_at + accountability_days working days (due at 17:30:
+ *                   17:30 that many working days on).
+ * Working time is counted to the second, rounded later, never earlier.
  * Planning sets a new deadline's first rung (deadlines.rung_next, rung_at) and
  * arms its timer. Pausing: while its order is waiting or returned a deadline
- * has paused_at set and does not fire; on resume due_at moves later by the
- * working time it stood still and the timer is re-armed.
+ * not met yet has paused_at set and does not fire (a met deadline never
+ * pauses and never moves); on resume due_at moves later by the working time
+ * the clock stood still (until the resume, or until the deadline was met if
+ * that came first), paused_seconds adds it up, and the deadline is planned
+ * again: rungs not raised yet move with it, so a remind that would have
+ * fallen inside the pause falls due when the unit has used its share of its
+ * own time, never at once on the resume.
  *
  * Timer members in the zset: "r<deadline id>" is the next rung of a planned
  * deadline; a bare "<deadline id>" (as assignment arms it) asks for planning.
@@ -33,9 +41,10 @@
 
 typedef struct {
     int64_t started_ms;
-    int64_t due_ms;
+    int64_t due_ms;             /* moved later by every pause already */
     double  remind_share;
     int     accountability_days;
+    int64_t paused_ms;          /* working time the clock stood still (deadlines.paused_seconds) */
 } esc_span;
 
 /* When `rung` of a deadline with span s falls due (Unix ms). */

@@ -36,14 +36,14 @@ static const char SQL_LOCK[] =
     "SELECT d.id, d.complaint_id, d.kind, d.cycle, d.rung_next, d.paused_at IS NOT NULL,"
     "       d.met_at IS NULL AND d.cycle = c.cycle, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ","
     "       coalesce(l.remind_share, 0.75), coalesce(l.accountability_days, 2), c.status, c.ticket_no,"
-    "       u.id, coalesce(u.code, ''), coalesce(u.name, '')"
+    "       u.id, coalesce(u.code, ''), coalesce(u.name, ''), d.paused_seconds * 1000"
     " FROM deadlines d JOIN complaints c ON c.id = d.complaint_id"
     " LEFT JOIN assignments a ON a.complaint_id = d.complaint_id AND a.active AND a.role = 'owner'"
     " LEFT JOIN units u ON u.id = coalesce(d.unit_id, a.unit_id)" ESC_SQL_LADDER
     " WHERE d.id = ANY($1::bigint[]) AND d.fired_at IS NULL ORDER BY d.id FOR UPDATE OF d";
 
 enum { L_ID, L_COMPLAINT, L_KIND, L_CYCLE, L_RUNG, L_PAUSED, L_UNMET, L_STARTED, L_DUE, L_SHARE, L_DAYS, L_STATUS,
-       L_TICKET, L_UNIT_ID, L_UNIT_CODE, L_UNIT_NAME };
+       L_TICKET, L_UNIT_ID, L_UNIT_CODE, L_UNIT_NAME, L_STOOD };
 
 /* $1 ids, $2 their next rungs, $3 when those fall due (ms). */
 static const char SQL_ADVANCE[] =
@@ -169,7 +169,8 @@ static void decide(const esc_ctx *ctx, firing *f, int64_t now_ms, esc_fire_stats
 {
     const char *rung = V(f, L_RUNG);
     f->span = (esc_span){.started_ms = strtoll(V(f, L_STARTED), NULL, 10), .due_ms = strtoll(V(f, L_DUE), NULL, 10),
-                         .remind_share = atof(V(f, L_SHARE)), .accountability_days = atoi(V(f, L_DAYS))};
+                         .remind_share = atof(V(f, L_SHARE)), .accountability_days = atoi(V(f, L_DAYS)),
+                         .paused_ms = strtoll(V(f, L_STOOD), NULL, 10)};
     if (!*rung || strcmp(rung, "done") == 0) {
         st->stale++;
     } else if (strcmp(V(f, L_PAUSED), "t") == 0) {

@@ -7,13 +7,18 @@
  * work): start the webhook delivery thread, then one loop of engine ticks,
  * answering requests while waiting for the next timer (at most ESC_TICK_MS),
  * so a rung fires well within a second of its due time. Everything overdue
- * fires right after start-up, because the first tick re-arms it.
+ * fires right after start-up, because the first tick re-arms it. Requests:
+ * "holidays.request" (esc_api.c: the official calendar, which escalation owns).
  * SIGTERM/SIGINT stop the loop after the current tick.
  */
 #include <curl/curl.h>
+#include <stdio.h>
+#include <time.h>
 
 #include "config.h"
 #include "esc_ack.h"
+#include "esc_api.h"
+#include "holidays.h"
 #include "esc_engine.h"
 #include "log.h"
 #include "svc.h"
@@ -22,6 +27,7 @@
 
 static const svc_route ROUTES[] = {
     {"alert.ack", esc_ack_request, AUTH_HANDLER | AUTH_CAMPAIGN | AUTH_DISCIPLINE},
+    {"holidays.request", esc_api_holidays, AUTH_PEOPLE},     /* esc_api.c: only administrators change it */
     {NULL, NULL, 0},
 };
 
@@ -35,6 +41,16 @@ static int tick(esc_engine *e, service *s)
     return esc_engine_tick(e);
 }
 
+/* The ping's warning (`jiesu status`): the official holiday calendar running out. */
+static void calendar_warning(service *s, char *out, size_t cap)
+{
+    char err[256];
+    esc_engine *e = s->user;
+    if (svc_ensure_pg(s) < 0 ||
+        holidays_warning(s->pg, (int64_t)time(NULL), e->calendar.utc_offset_min, out, cap, err, sizeof err) < 0)
+        snprintf(out, cap, "cannot tell whether the holiday calendar reaches far enough (PostgreSQL)");
+}
+
 int main(int argc, char **argv)
 {
     char err[512] = "";
@@ -43,6 +59,7 @@ int main(int argc, char **argv)
     int rc = 1;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     if (svc_start(&s, "escalation", argc, argv, ROUTES, &e) == 0) {
+        s.warning = calendar_warning;
         if (esc_engine_init(&e, s.cfg, err, sizeof err) < 0)
             log_error("%s", err);
         else if (esc_engine_start_delivery(&e) == 0)

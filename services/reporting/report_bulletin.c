@@ -1,15 +1,25 @@
 /* report_bulletin.c — gathers the weekly bulletin (see report_bulletin.h).
  *
- * Hot spots: the orders called in the week (and the week before, for the
- * change) that count for a unit of the scope through their owner assignment
- * (a merged repeat through its parent's), grouped by category code
- * (complaints.category, else the hotline's category_raw) and by place (the
- * assignment's community, else its street, else the owner unit's name).
+ * Hot spots count every order called in the week (and the week before, for
+ * the change) once in each list, complete:
+ *   - category: routing's category, else the one the hotline's category
+ *     column names (category_aliases), by its name in `categories`; conduct
+ *     complaints too, as a count (their text stays with discipline
+ *     inspection); no category known: the row 未分类;
+ *   - place: the order's own active owner assignment (community, else street,
+ *     else the owner unit's name), a merged repeat never routed itself its
+ *     parent's; in the manual dispatch queue: the row 待人工派单; not routed
+ *     (yet, or again after a return): the row 尚未派单.
+ * Orders placed in another district's streets (or owned by another
+ * district's units) are left out; unplaced ones are the deployment's own.
+ * The ten with the most orders this week are ranked; all others are summed
+ * in 其他, so the rows add up to the total (合计).
  * Orders listed: an order of a unit in scope whose resolve deadline fell due
  * in the week (up to now) and was not met by it, or on which alerts were
- * raised in the week; one row per order and unit; never a complaint for
- * discipline inspection (complaint_for_discipline, migration 013), which the
- * bulletin counts but does not name.
+ * raised in the week; one row per order and unit, each with its resolve
+ * deadline (of the week's, else of its current cycle) and that deadline's
+ * state; never a complaint for discipline inspection (complaint_for_discipline,
+ * migration 013), which the bulletin counts but does not name.
  */
 #include "report_bulletin.h"
 
@@ -21,6 +31,10 @@
 #include "db.h"
 #include "text.h"
 
+/* A number macro as the text of an SQL literal. */
+#define SQL_NUM(x) SQL_NUM_(x)
+#define SQL_NUM_(x) #x
+
 /* The scope's units, shared by both queries: $1 districts. */
 #define UNITS_IN_SCOPE                                                                                  \
     "u AS ("                                                                                            \
@@ -30,41 +44,69 @@
     "           OR u.region_code = ANY (string_to_array(replace($1, ' ', ''), ','))))"                  \
     ")"
 
-/* $1 districts, $2 start of the week before, $3 start of the week, $4 its end.
- * w is read first (by called_at, then each order's owner by index) and
- * counted, and only then matched to the scope's units and places: joining
- * from the units would read every assignment they ever had. */
+/* $1 districts, $2 start of the week before, $3 start of the week, $4 its
+ * end. w is read first (by called_at, then each order's owner by index) and
+ * counted, and only then named and matched to the scope: joining from the
+ * units would read every assignment they ever had, and naming each order
+ * before counting costs twice the counting. Rows: kind ('category' or
+ * 'place'), row kind (HOT_KINDS), name, this week, the week before. */
 static const char HOTSPOTS_SQL[] =
-    "WITH " UNITS_IN_SCOPE ", w AS MATERIALIZED ("
-    "    SELECT c.called_at >= $3::timestamptz AS cur, coalesce(c.category, c.category_raw, '') AS category,"
-    "           a.unit_id, a.community_code, a.street_code, count(*) AS n"
+    "WITH w AS MATERIALIZED ("
+    "    SELECT c.called_at >= $3::timestamptz AS cur, c.status = 'manual' AS manual,"
+    "           coalesce(c.category, al.category_code) AS cat, c.category_raw,"
+    "           coalesce(oa.unit_id, pa.unit_id) AS unit_id, coalesce(oa.community_code, pa.community_code) AS community_code,"
+    "           coalesce(oa.street_code, pa.street_code) AS street_code, count(*) AS n"
     "    FROM complaints c"
-    "    JOIN assignments a ON a.complaint_id = coalesce(c.parent_id, c.id) AND a.active AND a.role = 'owner'"
+    "    LEFT JOIN category_aliases al ON c.category IS NULL AND al.hotline_name = c.category_raw"
+    "    LEFT JOIN assignments oa ON oa.complaint_id = c.id AND oa.active AND oa.role = 'owner'"
+    "    LEFT JOIN assignments pa ON oa.unit_id IS NULL AND pa.complaint_id = c.parent_id AND pa.active"
+    "                            AND pa.role = 'owner'"
     "    WHERE c.called_at >= $2::timestamptz AND c.called_at < $4::timestamptz"
-    "    GROUP BY 1, 2, 3, 4, 5"
+    "    GROUP BY 1, 2, 3, 4, 5, 6, 7"
     "), o AS ("
-    "    SELECT w.cur, coalesce(cat.name, w.category) AS category, coalesce(cr.name, sr.name, u.name) AS place, w.n"
-    "    FROM w JOIN u ON u.id = w.unit_id"
-    "    LEFT JOIN categories cat ON cat.code = w.category"
+    "    SELECT w.cur, w.n, coalesce(k.name, w.cat, w.category_raw) AS category,"
+    "           CASE WHEN w.unit_id IS NOT NULL THEN coalesce(cr.name, sr.name, un.name) END AS place,"
+    "           CASE WHEN w.unit_id IS NOT NULL THEN 'ranked' WHEN w.manual THEN 'manual'"
+    "                ELSE 'unrouted' END AS place_kind"
+    "    FROM w"
+    "    LEFT JOIN categories k ON k.code = w.cat"
+    "    LEFT JOIN units un ON un.id = w.unit_id"
     "    LEFT JOIN regions cr ON cr.code = w.community_code"
     "    LEFT JOIN regions sr ON sr.code = w.street_code"
+    "    WHERE w.unit_id IS NULL"
+    "       OR sr.parent_code = ANY (string_to_array(replace($1, ' ', ''), ','))"
+    "       OR (w.street_code IS NULL AND (un.region_code IS NULL"
+    "           OR un.region_code = ANY (string_to_array(replace($1, ' ', ''), ','))))"
     "), g AS ("
-    "    SELECT 'category' AS kind, category AS name, coalesce(sum(n) FILTER (WHERE cur), 0) AS n,"
-    "           coalesce(sum(n) FILTER (WHERE NOT cur), 0) AS prev FROM o GROUP BY category"
+    "    SELECT 'category' AS kind, CASE WHEN category IS NULL THEN 'unknown' ELSE 'ranked' END AS row_kind,"
+    "           coalesce(category, '') AS name, coalesce(sum(n) FILTER (WHERE cur), 0) AS n,"
+    "           coalesce(sum(n) FILTER (WHERE NOT cur), 0) AS prev"
+    "    FROM o GROUP BY 1, 2, 3"
     "    UNION ALL"
-    "    SELECT 'place', place, coalesce(sum(n) FILTER (WHERE cur), 0), coalesce(sum(n) FILTER (WHERE NOT cur), 0)"
-    "    FROM o GROUP BY place"
+    "    SELECT 'place', place_kind, coalesce(place, ''), coalesce(sum(n) FILTER (WHERE cur), 0),"
+    "           coalesce(sum(n) FILTER (WHERE NOT cur), 0)"
+    "    FROM o GROUP BY 1, 2, 3"
+    "), r AS ("
+    "    SELECT g.*, row_number() OVER (PARTITION BY kind, row_kind ORDER BY n DESC, name) AS rn FROM g"
+    "), top AS ("
+    "    SELECT kind, CASE WHEN row_kind = 'ranked' AND (rn > " SQL_NUM(REPORT_HOTSPOTS) " OR n = 0)"
+    "                      THEN 'other' ELSE row_kind END AS rk,"
+    "           CASE WHEN row_kind = 'ranked' AND (rn > " SQL_NUM(REPORT_HOTSPOTS) " OR n = 0)"
+    "                THEN '' ELSE name END AS nm, n, prev"
+    "    FROM r"
     ")"
-    "SELECT kind, name, n, prev FROM ("
-    "    SELECT g.*, row_number() OVER (PARTITION BY kind ORDER BY n DESC, name) AS rn FROM g WHERE n > 0"
-    ") r WHERE rn <= 10 ORDER BY kind, rn";
+    "SELECT kind, rk, nm, sum(n) AS n, sum(prev) FROM top GROUP BY 1, 2, 3"
+    " ORDER BY 1, array_position(ARRAY['ranked', 'other', 'manual', 'unrouted', 'unknown'], rk), n DESC, 3";
 
 #define OR_T0 "$2::timestamptz"
 #define OR_T1 "$3::timestamptz"
 #define OR_TN "$6::timestamptz"
 
 /* $1 districts, $2 start, $3 end, $4 time zone, $5 row limit, $6 min(end, now()).
- * A deadline or alert without a unit counts for the order's active units. */
+ * A deadline or alert without a unit counts for the order's active units.
+ * Each row shows its order's resolve deadline — the one that fell due in the
+ * week, else the current cycle's — and its state at the end of the week (or
+ * now, if earlier). */
 static const char ORDERS_SQL[] =
     "WITH " UNITS_IN_SCOPE ", d0 AS ("
     "    SELECT d.complaint_id, d.unit_id, d.due_at, d.met_at FROM deadlines d"
@@ -98,15 +140,23 @@ static const char ORDERS_SQL[] =
     "    ORDER BY u.kind = 'dept', u.code, ov.due_at NULLS LAST, 4"
     "    LIMIT $5::int"
     ")"
-    "SELECT t.code, t.name, c.ticket_no,"
-    "       coalesce((SELECT name FROM categories WHERE code = c.category), c.category_raw, c.category, ''),"
+    "SELECT t.code, t.name, c.ticket_no, coalesce(k.name, c.category, c.category_raw, ''),"
     "       coalesce(c.caller_name, ''), coalesce(c.caller_phone, ''),"
     "       coalesce(cr.name, sr.name, ''),"
-    "       coalesce(to_char(t.due_at AT TIME ZONE $4, 'YYYY-MM-DD HH24:MI'), ''),"
-    "       CASE WHEN t.due_at IS NULL THEN '' WHEN t.met_at IS NULL THEN 'overdue' ELSE 'late' END,"
-    "       coalesce(round((extract(epoch FROM coalesce(t.met_at, now()) - t.due_at) / 3600)::numeric, 1), 0),"
+    "       coalesce(to_char(rd.due_at AT TIME ZONE $4, 'YYYY-MM-DD HH24:MI'), ''),"
+    "       CASE WHEN rd.due_at IS NULL THEN ''"
+    "            WHEN rd.met_at <= " OR_TN " THEN CASE WHEN rd.met_at > rd.due_at THEN 'late' ELSE 'on_time' END"
+    "            WHEN rd.paused_at IS NOT NULL THEN 'paused'"
+    "            WHEN rd.due_at < " OR_TN " THEN 'overdue' ELSE 'open' END,"
+    "       greatest(round((extract(epoch FROM least(coalesce(rd.met_at, " OR_TN "), " OR_TN ") - rd.due_at)"
+    "                       / 3600)::numeric, 1), 0),"
     "       coalesce(t.rung, ''), coalesce(t.n, 0)"
     "  FROM top t JOIN complaints c ON c.id = t.complaint_id"
+    "  LEFT JOIN categories k ON k.code = c.category"
+    "  LEFT JOIN LATERAL (SELECT d.due_at, d.met_at, d.paused_at FROM deadlines d"   /* the week's, else the cycle's */
+    "                     WHERE d.complaint_id = c.id AND d.kind = 'resolve'"
+    "                       AND (d.due_at = t.due_at OR (t.due_at IS NULL AND d.cycle = c.cycle))"
+    "                     ORDER BY d.cycle DESC LIMIT 1) rd ON true"
     "  LEFT JOIN assignments oa ON oa.complaint_id = c.id AND oa.active AND oa.role = 'owner'"
     "  LEFT JOIN regions cr ON cr.code = oa.community_code"
     "  LEFT JOIN regions sr ON sr.code = oa.street_code"
@@ -116,6 +166,63 @@ static const char ORDERS_SQL[] =
 static void copy_col(char *dst, size_t cap, const PGresult *res, int row, int col)
 {
     snprintf(dst, cap, "%s", PQgetvalue(res, row, col));
+}
+
+static const char *const HOT_KINDS[] = {[HOT_RANKED] = "ranked", [HOT_OTHER] = "other", [HOT_MANUAL] = "manual",
+                                        [HOT_UNROUTED] = "unrouted", [HOT_UNKNOWN] = "unknown", [HOT_TOTAL] = "total"};
+
+static const char *const HOT_LABELS[] = {[HOT_RANKED] = "", [HOT_OTHER] = "其他", [HOT_MANUAL] = "待人工派单",
+                                         [HOT_UNROUTED] = "尚未派单", [HOT_UNKNOWN] = "未分类", [HOT_TOTAL] = "合计"};
+
+const char *report_hot_label(report_hot_kind kind)
+{
+    return HOT_LABELS[kind];
+}
+
+const char *report_hot_key(report_hot_kind kind)
+{
+    return HOT_KINDS[kind];
+}
+
+const char *report_state_label(const char *state)
+{
+    static const char *const STATES[][2] = {{"overdue", "超期未办结"}, {"late", "超期办结"}, {"on_time", "按期办结"},
+                                            {"open", "办理中"},       {"paused", "暂停计时"}};
+    for (size_t i = 0; i < sizeof STATES / sizeof STATES[0]; i++)
+        if (strcmp(STATES[i][0], state) == 0)
+            return STATES[i][1];
+    return "无办结时限";
+}
+
+static report_hot_kind hot_kind(const char *name)
+{
+    for (int k = 0; k < HOT_TOTAL; k++)
+        if (strcmp(HOT_KINDS[k], name) == 0)
+            return (report_hot_kind)k;
+    return HOT_OTHER;
+}
+
+/* Appends one row to a list (room for every kind of row is kept). */
+static void add_hotspot(report_hotspot *list, size_t *n, report_hot_kind kind, const char *name, long count, long prev)
+{
+    if (*n >= REPORT_HOTSPOT_ROWS)
+        return;
+    report_hotspot *h = &list[(*n)++];
+    h->kind = kind;
+    snprintf(h->name, sizeof h->name, "%s", kind == HOT_RANKED ? name : HOT_LABELS[kind]);
+    h->count = count;
+    h->prev = prev;
+}
+
+/* Closes a list with its total row. */
+static void add_total(report_hotspot *list, size_t *n)
+{
+    long count = 0, prev = 0;
+    for (size_t i = 0; i < *n; i++) {
+        count += list[i].count;
+        prev += list[i].prev;
+    }
+    add_hotspot(list, n, HOT_TOTAL, "", count, prev);
 }
 
 static int read_hotspots(report_bulletin *b, PGconn *pg, const char *districts, const report_bounds *prev,
@@ -128,16 +235,13 @@ static int read_hotspots(report_bulletin *b, PGconn *pg, const char *districts, 
         return -1;
     for (int i = 0; i < PQntuples(res); i++) {
         int is_cat = strcmp(PQgetvalue(res, i, 0), "category") == 0;
-        size_t *n = is_cat ? &b->n_categories : &b->n_places;
-        report_hotspot *h = is_cat ? &b->categories[*n] : &b->places[*n];
-        if (*n >= REPORT_HOTSPOTS)
-            continue;
-        copy_col(h->name, sizeof h->name, res, i, 1);
-        h->count = strtol(PQgetvalue(res, i, 2), NULL, 10);
-        h->prev = strtol(PQgetvalue(res, i, 3), NULL, 10);
-        (*n)++;
+        add_hotspot(is_cat ? b->categories : b->places, is_cat ? &b->n_categories : &b->n_places,
+                    hot_kind(PQgetvalue(res, i, 1)), PQgetvalue(res, i, 2), strtol(PQgetvalue(res, i, 3), NULL, 10),
+                    strtol(PQgetvalue(res, i, 4), NULL, 10));
     }
     PQclear(res);
+    add_total(b->categories, &b->n_categories);
+    add_total(b->places, &b->n_places);
     return 0;
 }
 

@@ -20,25 +20,39 @@
 
 #include "report_metrics.h"
 
-#define REPORT_HOTSPOTS 10          /* rows kept per kind of hot spot */
+#define REPORT_HOTSPOTS 10          /* ranked rows per kind of hot spot */
+#define REPORT_HOTSPOT_ROWS (REPORT_HOTSPOTS + 4)   /* + the rest, two kinds of unplaced or unknown, the total */
 #define REPORT_MAX_ORDERS 2000      /* overdue / escalated orders listed at most */
 
+/* What a hot spot row is: every order called in the week is in exactly one
+ * row of each list (categories, places), so the rows add up to the total. */
+typedef enum {
+    HOT_RANKED,                     /* one of the ten with the most orders */
+    HOT_OTHER,                      /* 其他: every other category or place */
+    HOT_MANUAL,                     /* places: 待人工派单, in the manual dispatch queue */
+    HOT_UNROUTED,                   /* places: 尚未派单, not routed yet (or returned, waiting to be again) */
+    HOT_UNKNOWN,                    /* categories: 未分类, no category known */
+    HOT_TOTAL                       /* 合计 */
+} report_hot_kind;
+
 typedef struct {
-    char name[128];
-    long count;                     /* orders called in the week */
-    long prev;                      /* in the week before */
+    char            name[128];      /* category name (categories.name), place name, or the row's label */
+    long            count;          /* orders called in the week */
+    long            prev;           /* in the week before */
+    report_hot_kind kind;
 } report_hotspot;
 
 typedef struct {
     char   unit_code[32];
     char   unit_name[96];
     char   ticket[64];
-    char   category[64];
+    char   category[64];            /* its name (categories.name), else the code or the hotline's category */
     char   caller[96];              /* masked: "张** 138****5678" */
     char   place[128];
-    char   due_at[20];              /* resolve deadline due in the week, local "YYYY-MM-DD HH:MI", or "" */
-    char   state[16];               /* "overdue" (still open), "late" (resolved late) or "" (alerts only) */
-    double hours_late;              /* past the deadline (to the fix, or to now) */
+    char   due_at[20];              /* its resolve deadline, local "YYYY-MM-DD HH:MI" ("" when it has none) */
+    char   state[16];               /* that deadline: "overdue" (open, past due), "late" (met after due),
+                                       "on_time", "open" (not due yet), "paused" (waiting), "" (none) */
+    double hours_late;              /* past the deadline (to the fix, or to now); 0 when not late */
     char   rung[24];                /* highest alert rung raised in the week, or "" */
     long   alerts;                  /* alerts raised in the week */
 } report_order;
@@ -46,9 +60,9 @@ typedef struct {
 typedef struct {
     report_table   *cur;            /* the week */
     report_table   *prev;           /* the week before, for the week-on-week change */
-    report_hotspot  categories[REPORT_HOTSPOTS];
+    report_hotspot  categories[REPORT_HOTSPOT_ROWS];
     size_t          n_categories;
-    report_hotspot  places[REPORT_HOTSPOTS];
+    report_hotspot  places[REPORT_HOTSPOT_ROWS];
     size_t          n_places;
     report_order   *orders;
     size_t          n_orders;
@@ -59,6 +73,15 @@ typedef struct {
  * districts, days in time zone tz. NULL with the reason in err. */
 report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const char *tz, const report_period *p,
                                        const report_settings *s, char *err, size_t errlen);
+
+/* The Chinese label of a row kind ("其他", "待人工派单" ...; "" for ranked
+ * rows), and its key in JSON ("ranked", "other", "manual", "unrouted",
+ * "unknown", "total"). */
+const char *report_hot_label(report_hot_kind kind);
+const char *report_hot_key(report_hot_kind kind);
+
+/* The Chinese name of an order's deadline state ("超期未办结" ..., "无办结时限" for ""). */
+const char *report_state_label(const char *state);
 
 /* The same unit in the previous week's table, or NULL. */
 const report_unit *report_bulletin_prev(const report_bulletin *b, const report_unit *u);

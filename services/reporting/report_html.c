@@ -20,6 +20,7 @@ static const char CSS[] =
     "td.t,th.t{text-align:left}tr.flag-R td{background:#ffc7ce}tr.flag-Y td{background:#ffeb9c}"
     "tr.unit th{text-align:left;background:#e8eef7}.up{color:#2e8b57}.down{color:#c0392b}"
     ".note{color:#666;font-size:12px}svg.chart{display:block;margin:8px 0}"
+    ".warning{background:#c0392b;color:#fff;padding:10px 14px;font-size:15px;font-weight:bold}"
     "@media print{body{margin:0}h2{page-break-after:avoid}table,svg{page-break-inside:avoid}}";
 
 static void page_start(FILE *f, const char *title)
@@ -76,17 +77,22 @@ static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
             continue;
         const report_unit *p = report_bulletin_prev(b, u);
         fprintf(f, "<tr class=\"flag-%c\">", u->flag ? u->flag : 'N');
-        cell_num(f, u->rank ? u->rank : NAN, "%.0f");
+        if (u->thin_all)
+            cell_text(f, "样本不足");
+        else
+            cell_num(f, u->rank ? u->rank : NAN, "%.0f");
         cell_text(f, u->name);
         cell_num(f, u->composite, "%.2f");
         cell_change(f, u->composite, p ? p->composite : NAN);
         cell_num(f, p && p->rank ? p->rank : NAN, "%.0f");
         for (int r = 0; r < RATE_COUNT; r++)
-            cell_num(f, isnan(u->rate[r]) ? NAN : 100 * u->rate[r], "%.1f%%");
+            cell_num(f, isnan(u->rate[r]) ? NAN : 100 * u->rate[r], u->thin[r] ? "%.1f%%*" : "%.1f%%");
         cell_num(f, (double)u->overdue, "%.0f");
         fputs("</tr>\n", f);
     }
     fputs("</table>\n", f);
+    fprintf(f, "<p class=\"note\">* 样本不足:不足 %ld 件的比率只作展示,不参与排名和综合得分。</p>\n",
+            b->cur->min_cases);
 }
 
 static const char *flag_color(char flag)
@@ -160,8 +166,8 @@ static void orders_table(FILE *f, const report_bulletin *b)
         cell_text(f, o->place);
         cell_text(f, o->caller);
         cell_text(f, o->due_at);
-        cell_text(f, strcmp(o->state, "overdue") == 0 ? "超期未办结" : strcmp(o->state, "late") == 0 ? "超期办结" : "");
-        cell_num(f, o->state[0] ? o->hours_late : NAN, "%.1f");
+        cell_text(f, report_state_label(o->state));
+        cell_num(f, o->hours_late > 0 ? o->hours_late : NAN, "%.1f");
         cell_text(f, o->rung);
         cell_num(f, (double)o->alerts, "%.0f");
         fputs("</tr>\n", f);
@@ -171,15 +177,27 @@ static void orders_table(FILE *f, const report_bulletin *b)
     fputs("</table>\n", f);
 }
 
+/* The ranked rows as bars; the rest of the list (其他, the unplaced or
+ * unknown, 合计) as a line under the chart, so every order is accounted for. */
 static void hotspot_chart(FILE *f, const char *title, const report_hotspot *h, size_t n)
 {
-    report_bar bars[REPORT_HOTSPOTS];
+    report_bar bars[REPORT_HOTSPOT_ROWS];
+    size_t nbars = 0;
     for (size_t i = 0; i < n; i++)
-        bars[i] = (report_bar){h[i].name, (double)h[i].count, (double)h[i].prev, NULL};
-    if (n)
-        report_svg_bars(f, title, bars, n, 0, "%.0f");
+        if (h[i].kind == HOT_RANKED)
+            bars[nbars++] = (report_bar){h[i].name, (double)h[i].count, (double)h[i].prev, NULL};
+    if (nbars)
+        report_svg_bars(f, title, bars, nbars, 0, "%.0f");
     else
         fputs("<p class=\"note\">本周无工单</p>\n", f);
+    fputs("<p class=\"note hot-rest\">", f);
+    for (size_t i = 0, first = 1; i < n; i++) {
+        if (h[i].kind == HOT_RANKED)
+            continue;
+        fprintf(f, "%s%s %ld 件(上周 %ld)", first ? "" : ";", report_hot_label(h[i].kind), h[i].count, h[i].prev);
+        first = 0;
+    }
+    fputs("</p>\n", f);
 }
 
 static void period_line(FILE *f, const report_table *t, const char *generated_at)
@@ -234,11 +252,25 @@ static void trend_chart(FILE *f, const report_table *const *weeks, size_t nweeks
     report_svg_lines(f, "街道综合得分趋势", labels, nweeks < 64 ? nweeks : 64, series, ns);
 }
 
-void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks)
+/* The calendar's warning: deadlines counted over holidays as working days. */
+static void calendar_warning(FILE *f, const holidays_gap *gap)
+{
+    fprintf(f, "<p class=\"warning\" id=\"calendar-warning\">节假日安排缺失:%d 年的国务院节假日安排尚未载入,"
+               "该年每个周一至周五(含元旦、春节)都按工作日计算办理时限", gap->year);
+    if (gap->pending > 0)
+        fprintf(f, ";已有 %ld 个未到期时限落在 %d 年及以后", gap->pending, gap->year);
+    fprintf(f, "。请管理员载入通知:jiesu holidays load %d.json(或 jiesu holidays add 日期 名称 --off|--work)。</p>\n",
+            gap->year);
+}
+
+void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks,
+                           const holidays_gap *gap)
 {
     char title[96];
     snprintf(title, sizeof title, "接诉即办 看板 %s", b->cur->period.label);
     page_start(f, title);
+    if (gap)
+        calendar_warning(f, gap);
     period_line(f, b->cur, b->generated_at);
     fputs("<h2>街道排名</h2>\n", f);
     ranking_table(f, b, "street");

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "holidays.h"
 #include "report_bulletin.h"
 
 /* The printable bulletin: rankings by composite and by each rate with the
@@ -14,8 +15,10 @@
  * unit, hot spots. */
 void report_html_bulletin(FILE *f, const report_bulletin *b);
 
-/* The dashboard: the ranking table of b's week, the composite trend of the
- * streets over weeks[0..nweeks) (oldest first), and the category chart. */
-void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks);
+/* The dashboard: a warning at the top when the official holiday calendar
+ * runs out (gap; NULL: none), the ranking table of b's week, the composite
+ * trend of the streets over weeks[0..nweeks) (oldest first), and the category chart. */
+void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks,
+                           const holidays_gap *gap);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "db.h"
 #include "http.h"
+#include "holidays.h"
 #include "log.h"
 #include "report_bulletin.h"
 #include "report_daily.h"
@@ -38,6 +39,7 @@ struct report_http {
     char            tz[64];
     report_settings settings;
     int             trend_weeks;
+    int             utc_offset_min; /* calendar.utc_offset_minutes: whose year the calendar must cover */
     http_limits     limits;
     pg_route        routes[NPG_ROUTES];
     pthread_mutex_t lock;           /* guards live and idle */
@@ -194,9 +196,14 @@ static void on_dashboard(report_http *h, PGconn *pg, const http_request *req, ht
     if (!b)
         return;
     size_t n = trend(h, pg, b, weeks);
+    holidays_gap gap;
+    char err[512];
+    int warn = holidays_gap_check(pg, (int64_t)time(NULL), h->utc_offset_min, &gap, err, sizeof err);
+    if (warn < 0)
+        log_warn("dashboard: %s", err);
     http_body m;
     if (http_body_open(&m))
-        report_html_dashboard(m.f, b, (const report_table *const *)weeks, n);
+        report_html_dashboard(m.f, b, (const report_table *const *)weeks, n, warn > 0 ? &gap : NULL);
     http_body_reply(&m, resp, 200, HTML);
     for (size_t i = 0; i < n; i++)
         report_table_free(&weeks[i]);
@@ -302,6 +309,7 @@ static int load(report_http *h, const config *cfg, char *err, size_t errlen)
         return -1;
     }
     h->trend_weeks = (int)config_get_long(cfg, "report.trend_weeks", 8);
+    h->utc_offset_min = (int)config_get_long(cfg, "calendar.utc_offset_minutes", 480);
     if (h->trend_weeks < 1 || h->trend_weeks > TREND_WEEKS_MAX) {
         snprintf(err, errlen, "report.trend_weeks must be 1..%d", TREND_WEEKS_MAX);
         return -1;

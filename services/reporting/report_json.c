@@ -38,10 +38,10 @@ static void json_rank(FILE *f, int rank)
 static void json_counts(FILE *f, const report_counts *n)
 {
     fprintf(f, "{\"dispatched\": %ld, \"accepted_on_time\": %ld, \"assigned\": %ld, \"resolved\": %ld, "
-               "\"callbacks\": %ld, \"satisfied\": %ld, \"due\": %ld, \"on_time\": %ld, \"returns\": %ld, "
-               "\"called\": %ld, \"repeats\": %ld}",
+               "\"callbacks\": %ld, \"satisfied\": %ld, \"due\": %ld, \"on_time\": %ld, \"owned\": %ld, "
+               "\"returned\": %ld, \"called\": %ld, \"repeats\": %ld}",
             n->dispatched, n->accepted_on_time, n->assigned, n->resolved, n->callbacks, n->satisfied, n->due,
-            n->on_time, n->returns, n->called, n->repeats);
+            n->on_time, n->owned, n->returned, n->called, n->repeats);
 }
 
 static void json_unit(FILE *f, const report_unit *u, const report_unit *prev)
@@ -52,6 +52,7 @@ static void json_unit(FILE *f, const report_unit *u, const report_unit *prev)
     report_json_string(f, u->name);
     fprintf(f, ", \"kind\": \"%s\", \"rank\": ", u->kind);
     json_rank(f, u->rank);
+    fprintf(f, ", \"too_few_cases\": %s", u->thin_all ? "true" : "false");
     fprintf(f, ", \"flag\": %s, \"composite\": ", u->flag == 'R' ? "\"red\"" : u->flag == 'Y' ? "\"yellow\"" : "null");
     json_number(f, u->composite, "%.4f");
     fputs(", \"prev_composite\": ", f);
@@ -64,6 +65,8 @@ static void json_unit(FILE *f, const report_unit *u, const report_unit *prev)
         json_number(f, u->rate[r], "%.6f");
         fprintf(f, ", \"%s_rank\": ", REPORT_RATES[r].key);
         json_rank(f, u->rate_rank[r]);
+        if (u->thin[r])
+            fprintf(f, ", \"%s_too_few_cases\": true", REPORT_RATES[r].key);
     }
     fputs(", \"counts\": ", f);
     json_counts(f, &u->n);
@@ -89,7 +92,8 @@ static void json_hotspots(FILE *f, const report_hotspot *h, size_t n)
     for (size_t i = 0; i < n; i++) {
         fputs(i ? ", {\"name\": " : "{\"name\": ", f);
         report_json_string(f, h[i].name);
-        fprintf(f, ", \"count\": %ld, \"prev\": %ld}", h[i].count, h[i].prev);
+        fprintf(f, ", \"kind\": \"%s\", \"count\": %ld, \"prev\": %ld}", report_hot_key(h[i].kind), h[i].count,
+                h[i].prev);
     }
     fputc(']', f);
 }

@@ -17,16 +17,31 @@
  *   rectification rate  = on_time / due              (整改率: resolve deadlines due in P
  *                         up to now; met_at <= due_at)
  *   overdue count       = due - on_time              (due in P, not resolved by the deadline)
- *   return rate         = returns / dispatched       (returned events in P)
+ *   return rate         = returned / owned           (dispatches to the unit as owner made in P,
+ *                         and of those the ones it returned before the end of P:
+ *                         the same orders above and below the line; a return
+ *                         counts for the unit whose dispatch it ended, the owner
+ *                         assignment active when it came)
  *   repeat rate         = repeats / called           (orders called in P with parent_id set)
  *   composite score     = 100 * sum(w_i * s_i) / sum(w_i) over the rates i that are
  *                         defined (denominator > 0), s_i = rate, or 1 - rate for the
- *                         return and repeat rates; w_i = report.weight.<rate>
+ *                         return and repeat rates; w_i = report.weight.<rate>;
+ *                         rounded to 0.01 (half up), the score as published
+ * A rate on fewer cases (its denominator) than report.min_cases is shown
+ * but not ranked and left out of the composite (样本不足); a unit none of
+ * whose rates has enough cases is not ranked at all.
+ * Attribution: a deadline counts for its unit (deadlines.unit_id), else for
+ * the order's active owner; a callback for the unit it names, else the
+ * order's active owner: units are ranked on what they handled, and a
+ * department that only co-handles orders has no rates of its own.
  * Ranks: among units of the same kind, by composite (higher first) and by each
- * defined rate in its better direction; equal values share a rank (1, 2, 2, 4);
- * a unit whose value is undefined is not ranked (0). Flags: the units whose
- * composite rank is among the bottom report.flag_red ranks are red, the
- * report.flag_yellow ranks above them yellow.
+ * defined rate in its better direction; equal values share a rank (1, 2, 2, 4):
+ * composites equal as published (66.67 and 66.67, whatever rates made them),
+ * rates equal as fractions (2/3 and 4/6); a unit whose value is undefined is
+ * not ranked (0). Flags, by the number of ranked units of the kind below a
+ * unit: red when fewer than report.flag_red are below it, yellow when fewer
+ * than flag_red + flag_yellow; a tie is never split (all of it is flagged or
+ * none), and a unit ranked first (alone or tied) is never flagged.
  */
 #include "report_metrics.h"
 
@@ -55,7 +70,7 @@ static const struct {
     [RATE_RESOLUTION] = {offsetof(report_counts, resolved), offsetof(report_counts, assigned)},
     [RATE_SATISFACTION] = {offsetof(report_counts, satisfied), offsetof(report_counts, callbacks)},
     [RATE_RECTIFICATION] = {offsetof(report_counts, on_time), offsetof(report_counts, due)},
-    [RATE_RETURN] = {offsetof(report_counts, returns), offsetof(report_counts, dispatched)},
+    [RATE_RETURN] = {offsetof(report_counts, returned), offsetof(report_counts, owned)},
     [RATE_REPEAT] = {offsetof(report_counts, repeats), offsetof(report_counts, called)},
 };
 
@@ -94,7 +109,7 @@ static const char METRICS_SQL[] =
     "    WHERE (u.kind = 'street' AND r.parent_code = ANY (string_to_array(replace($1, ' ', ''), ',')))"
     "       OR (u.kind = 'dept' AND (u.region_code IS NULL"
     "           OR u.region_code = ANY (string_to_array(replace($1, ' ', ''), ','))))"
-    "), dla AS ("         /* a deadline without a unit counts for the order's active units */
+    "), dla AS ("         /* a deadline without a unit counts for the order's active owner */
     "    SELECT unit_id, sum(dispatched) AS dispatched, sum(accepted_on_time) AS accepted_on_time,"
     "           sum(assigned) AS assigned, sum(resolved) AS resolved, sum(due) AS due, sum(on_time) AS on_time"
     "    FROM ("
@@ -102,36 +117,45 @@ static const char METRICS_SQL[] =
     "        WHERE d.unit_id IS NOT NULL AND (" IN_PERIOD ") GROUP BY d.unit_id"
     "        UNION ALL"
     "        SELECT a.unit_id, " DEADLINE_COUNTS " FROM deadlines d"
-    "        JOIN assignments a ON a.complaint_id = d.complaint_id AND a.active AND a.role IN ('owner', 'co')"
+    "        JOIN assignments a ON a.complaint_id = d.complaint_id AND a.active AND a.role = 'owner'"
     "        WHERE d.unit_id IS NULL AND (" IN_PERIOD ") GROUP BY a.unit_id"
     "    ) x GROUP BY unit_id"
-    "), ev AS ("         /* an event naming no unit counts for the order's active units */
+    "), ev AS ("         /* a callback naming no unit counts for the order's active owner */
     "    SELECT coalesce(eu.id, a.unit_id) AS unit_id, e.event, e.detail"
     "    FROM complaint_events e LEFT JOIN units eu ON eu.code = e.detail->>'unit'"
     "    LEFT JOIN LATERAL (SELECT a.unit_id FROM assignments a WHERE eu.id IS NULL"
-    "                       AND a.complaint_id = e.complaint_id AND a.active AND a.role IN ('owner', 'co')) a ON true"
-    "    WHERE e.event IN ('callback', 'returned') AND e.at >= " T0 " AND e.at < " T1
+    "                       AND a.complaint_id = e.complaint_id AND a.active AND a.role = 'owner') a ON true"
+    "    WHERE e.event = 'callback' AND e.at >= " T0 " AND e.at < " T1
     "), eva AS ("
-    "    SELECT unit_id,"
-    "           count(*) FILTER (WHERE event = 'callback') AS callbacks,"
-    "           count(*) FILTER (WHERE event = 'callback' AND detail->'satisfied' = 'true'::jsonb) AS satisfied,"
-    "           count(*) FILTER (WHERE event = 'returned') AS returns"
+    "    SELECT unit_id, count(*) AS callbacks,"
+    "           count(*) FILTER (WHERE detail->'satisfied' = 'true'::jsonb) AS satisfied"
     "    FROM ev GROUP BY unit_id"
+    "), da AS NOT MATERIALIZED ("  /* dispatches made in P, to an owner or to the queue: read twice, each time index-only */
+    "    SELECT a.complaint_id, a.unit_id, a.role, a.created_at FROM assignments a"
+    "    WHERE a.role IN ('owner', 'manual') AND a.created_at >= " T0 " AND a.created_at < " T1
+    "), own AS ("
+    "    SELECT unit_id, count(*) AS owned FROM da WHERE role = 'owner' GROUP BY unit_id"
+    "), ended AS ("       /* each return in P and the dispatch it ended: the last one before it */
+    "    SELECT DISTINCT ON (e.id) da.unit_id, da.role FROM complaint_events e"
+    "    JOIN da ON da.complaint_id = e.complaint_id AND da.created_at <= e.at"
+    "    WHERE e.event = 'returned' AND e.at >= " T0 " AND e.at < " T1
+    "    ORDER BY e.id, da.created_at DESC"
+    "), ret AS ("
+    "    SELECT unit_id, count(*) AS returned FROM ended WHERE role = 'owner' GROUP BY unit_id"
     "), ca AS ("
     "    SELECT a.unit_id, count(*) AS called, count(*) FILTER (WHERE c.parent_id IS NOT NULL) AS repeats"
     "    FROM complaints c"
-    "    JOIN assignments a ON a.complaint_id = coalesce(c.parent_id, c.id) AND a.active"
-    "                      AND a.role IN ('owner', 'co')"
+    "    JOIN assignments a ON a.complaint_id = coalesce(c.parent_id, c.id) AND a.active AND a.role = 'owner'"
     "    WHERE c.called_at >= " T0 " AND c.called_at < " T1
     "    GROUP BY a.unit_id"
     ")"
     "SELECT u.code, u.name, u.kind,"
     "       coalesce(dla.dispatched, 0), coalesce(dla.accepted_on_time, 0), coalesce(dla.assigned, 0),"
     "       coalesce(dla.resolved, 0), coalesce(eva.callbacks, 0), coalesce(eva.satisfied, 0),"
-    "       coalesce(dla.due, 0), coalesce(dla.on_time, 0), coalesce(eva.returns, 0),"
+    "       coalesce(dla.due, 0), coalesce(dla.on_time, 0), coalesce(own.owned, 0), coalesce(ret.returned, 0),"
     "       coalesce(ca.called, 0), coalesce(ca.repeats, 0)"
     "  FROM u LEFT JOIN dla ON dla.unit_id = u.id LEFT JOIN eva ON eva.unit_id = u.id"
-    "  LEFT JOIN ca ON ca.unit_id = u.id"
+    "  LEFT JOIN own ON own.unit_id = u.id LEFT JOIN ret ON ret.unit_id = u.id LEFT JOIN ca ON ca.unit_id = u.id"
     " ORDER BY u.kind = 'dept', u.code";
 
 #define FIRST_COUNT_COL 3
@@ -151,8 +175,13 @@ int report_settings_load(report_settings *s, const config *cfg, char *err, size_
     }
     s->red = (int)config_get_long(cfg, "report.flag_red", 1);
     s->yellow = (int)config_get_long(cfg, "report.flag_yellow", 2);
+    s->min_cases = config_get_long(cfg, "report.min_cases", 10);
     if (s->red < 0 || s->yellow < 0) {
         snprintf(err, errlen, "report.flag_red and report.flag_yellow must be >= 0 (got %d, %d)", s->red, s->yellow);
+        return -1;
+    }
+    if (s->min_cases < 1) {
+        snprintf(err, errlen, "report.min_cases = %ld: want at least 1 case per ranked rate", s->min_cases);
         return -1;
     }
     return 0;
@@ -163,19 +192,30 @@ static long count_at(const report_counts *n, size_t off)
     return *(const long *)((const char *)n + off);
 }
 
+/* v rounded to 0.01, half up: 66.665 (stored as 66.66499...) gives 66.67. */
+static double to_hundredths(double v)
+{
+    return floor(v * 100 + 0.5 + 1e-6) / 100;
+}
+
 static void compute_rates(report_unit *u, const report_settings *s)
 {
     double sum = 0, wsum = 0;
+    int defined = 0, enough = 0;
     for (int i = 0; i < RATE_COUNT; i++) {
         long den = count_at(&u->n, RATE_PARTS[i].den);
         u->rate[i] = den > 0 ? (double)count_at(&u->n, RATE_PARTS[i].num) / (double)den : NAN;
-        if (isnan(u->rate[i]) || s->weight[i] <= 0)
+        u->thin[i] = den > 0 && den < s->min_cases;
+        defined += den > 0;
+        enough += den > 0 && !u->thin[i];
+        if (isnan(u->rate[i]) || u->thin[i] || s->weight[i] <= 0)
             continue;
         sum += s->weight[i] * (REPORT_RATES[i].higher_better ? u->rate[i] : 1 - u->rate[i]);
         wsum += s->weight[i];
     }
     u->overdue = u->n.due - u->n.on_time;
-    u->composite = wsum > 0 ? 100 * sum / wsum : NAN;
+    u->composite = wsum > 0 ? to_hundredths(100 * sum / wsum) : NAN;
+    u->thin_all = defined > 0 && enough == 0;
 }
 
 /* Ranks value(u) among the units of t of kind `kind`: 1 + the number of units
@@ -207,9 +247,10 @@ static double composite_of(const report_unit *u, int which)
     return u->composite;
 }
 
+/* A rate on too few cases is not ranked. */
 static double rate_of(const report_unit *u, int which)
 {
-    return u->rate[which];
+    return u->thin[which] ? NAN : u->rate[which];
 }
 
 static void set_rank(report_unit *u, int which, int rank)
@@ -223,19 +264,25 @@ static void set_rate_rank(report_unit *u, int which, int rank)
     u->rate_rank[which] = rank;
 }
 
-/* Red for the bottom s->red composite ranks of the kind, yellow for the s->yellow above. */
+/* The ranked units of the kind ranked below u. */
+static int ranked_below(const report_table *t, const report_unit *u)
+{
+    int n = 0;
+    for (size_t i = 0; i < t->n; i++)
+        n += strcmp(t->units[i].kind, u->kind) == 0 && t->units[i].rank > u->rank;
+    return n;
+}
+
+/* Red when fewer than s->red ranked units of the kind are below, yellow when
+ * fewer than s->red + s->yellow; never the first. */
 static void flag_bottom(report_table *t, const char *kind, const report_settings *s)
 {
-    int worst = 0;
-    for (size_t i = 0; i < t->n; i++)
-        if (strcmp(t->units[i].kind, kind) == 0 && t->units[i].rank > worst)
-            worst = t->units[i].rank;
     for (size_t i = 0; i < t->n; i++) {
         report_unit *u = &t->units[i];
-        if (strcmp(u->kind, kind) != 0 || u->rank == 0)
+        if (strcmp(u->kind, kind) != 0 || u->rank <= 1)
             continue;
-        int from_bottom = worst - u->rank;     /* 0 for the last */
-        u->flag = from_bottom < s->red ? 'R' : from_bottom < s->red + s->yellow ? 'Y' : 0;
+        int below = ranked_below(t, u);
+        u->flag = below < s->red ? 'R' : below < s->red + s->yellow ? 'Y' : 0;
     }
 }
 
@@ -255,6 +302,7 @@ static int table_order(const void *a, const void *b)
 void report_metrics_compute(report_table *t, const report_settings *s)
 {
     static const char *const KINDS[] = {"street", "dept"};
+    t->min_cases = s->min_cases;
     for (size_t i = 0; i < t->n; i++)
         compute_rates(&t->units[i], s);
     for (int k = 0; k < 2; k++) {

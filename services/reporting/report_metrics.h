@@ -38,7 +38,8 @@ typedef struct {
     long satisfied;         /*   of those, with detail.satisfied = true */
     long due;               /* resolve deadlines falling due in the period (up to now) */
     long on_time;           /*   of those, resolved by the deadline */
-    long returns;           /* returned events in the period */
+    long owned;             /* dispatches to the unit as owner made in the period */
+    long returned;          /*   of those, returned by it before the period ended */
     long called;            /* orders called in the period */
     long repeats;           /*   of those, merged into an earlier order (parent_id set) */
 } report_counts;
@@ -49,9 +50,13 @@ typedef struct {
     char          kind[8];              /* "street" or "dept" */
     report_counts n;
     double        rate[RATE_COUNT];     /* 0..1, NAN when the denominator is 0 */
+    unsigned char thin[RATE_COUNT];     /* 1: defined, but on fewer cases than report.min_cases (样本不足):
+                                           shown, not ranked, left out of the composite */
     long          overdue;
-    double        composite;            /* 0..100, NAN when no rate is defined */
+    double        composite;            /* 0..100 rounded to 0.01 (as published, ranked and flagged), NAN when
+                                           no rate is defined on enough cases */
     int           rank;                 /* by composite among units of its kind, 1 = best; 0 = unranked */
+    int           thin_all;             /* 1: it has rates, but none on enough cases (样本不足 instead of a rank) */
     int           rate_rank[RATE_COUNT];
     char          flag;                 /* 'R' red, 'Y' yellow (bottom of the table) or 0 */
 } report_unit;
@@ -60,6 +65,7 @@ typedef struct {
     report_period period;
     report_unit  *units;        /* streets, then departments; each by composite rank (unranked last), then code */
     size_t        n;
+    long          min_cases;    /* the settings' min_cases the ranks were made with */
 } report_table;
 
 /* Weights of the composite score and the flag counts, from configuration. */
@@ -67,6 +73,7 @@ typedef struct {
     double weight[RATE_COUNT];
     int    red;                 /* the bottom `red` ranks of each kind are flagged red */
     int    yellow;              /* the `yellow` ranks above them yellow */
+    long   min_cases;           /* a rate on fewer cases (its denominator) is not ranked (样本不足) */
 } report_settings;
 
 /* Static facts about each rate: its key, Chinese name, and direction. */
@@ -78,8 +85,8 @@ typedef struct {
 
 extern const report_rate_info REPORT_RATES[RATE_COUNT];
 
-/* Reads report.weight.<rate>, report.flag_red and report.flag_yellow.
- * 0, or -1 naming the key whose value is not a non-negative number. */
+/* Reads report.weight.<rate>, report.flag_red, report.flag_yellow and
+ * report.min_cases (10). 0, or -1 naming the key whose value is out of range. */
 int report_settings_load(report_settings *s, const config *cfg, char *err, size_t errlen);
 
 /* Runs the metrics for the units of districts (comma list) over period p,

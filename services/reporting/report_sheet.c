@@ -69,7 +69,10 @@ static char rank_row(const report_bulletin *b, size_t i, report_cell *c)
     const report_unit *p = report_bulletin_prev(b, u);
     double prev = p ? p->composite : NAN;
     text(&c[0], strcmp(u->kind, "dept") == 0 ? "部门" : "街道");
-    num(&c[1], u->rank ? u->rank : NAN);
+    if (u->thin_all)
+        text(&c[1], "样本不足");
+    else
+        num(&c[1], u->rank ? u->rank : NAN);
     text(&c[2], flag_name(u->flag));
     text(&c[3], u->code);
     text(&c[4], u->name);
@@ -80,7 +83,10 @@ static char rank_row(const report_bulletin *b, size_t i, report_cell *c)
     num(&c[9], (double)u->overdue);
     for (int r = 0; r < RATE_COUNT; r++) {
         num(&c[RANK_FIXED + 2 * r], report_pct(u->rate[r]));
-        num(&c[RANK_FIXED + 2 * r + 1], u->rate_rank[r] ? u->rate_rank[r] : NAN);
+        if (u->thin[r])
+            text(&c[RANK_FIXED + 2 * r + 1], "样本不足");
+        else
+            num(&c[RANK_FIXED + 2 * r + 1], u->rate_rank[r] ? u->rate_rank[r] : NAN);
     }
     return u->flag;
 }
@@ -105,11 +111,6 @@ static size_t order_nrows(const report_bulletin *b)
     return b->n_orders;
 }
 
-static const char *state_name(const char *state)
-{
-    return strcmp(state, "overdue") == 0 ? "超期未办结" : strcmp(state, "late") == 0 ? "超期办结" : "";
-}
-
 static char order_row(const report_bulletin *b, size_t i, report_cell *c)
 {
     const report_order *o = &b->orders[i];
@@ -119,8 +120,8 @@ static char order_row(const report_bulletin *b, size_t i, report_cell *c)
     text(&c[3], o->place);
     text(&c[4], o->caller);
     text(&c[5], o->due_at);
-    text(&c[6], state_name(o->state));
-    num(&c[7], o->state[0] ? o->hours_late : NAN);
+    text(&c[6], report_state_label(o->state));
+    num(&c[7], o->hours_late > 0 ? o->hours_late : NAN);
     text(&c[8], o->rung);
     num(&c[9], (double)o->alerts);
     return strcmp(o->state, "overdue") == 0 ? 'R' : 0;

@@ -11,7 +11,48 @@
  */
 #include "report_views.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "calendar.h"
+#include "holidays.h"
+#include "report_deadline.h"
+
 #define TIME_FMT "'YYYY-MM-DD HH24:MI'"
+
+/* ---- deadlines, in working time ---- */
+
+enum { D_KIND, D_CYCLE, D_DUE, D_MET, D_DUE_S, D_MET_S, D_PAUSED_S, D_PAUSED, D_NOW_S, D_RUNG };
+
+/* The deadlines with their true state, counted on the official calendar as
+ * escalation counts (report_deadline.h). */
+static Jiesu__Table *deadlines_table(service *s, const view_section *sec, PGresult *res, char *err, size_t errlen)
+{
+    static const char *const HEAD[] = {"kind", "cycle", "due", "met", "state (working time)", "next rung"};
+    char state[256];
+    int day_minutes = 0;
+    calendar *cal = cal_from_config(s->cfg, &day_minutes, err, errlen);
+    if (cal && holidays_load(s->pg, cal, err, errlen) < 0)
+        cal_destroy(&cal);
+    Jiesu__Table *t = cal ? view_table_new(sec->title, sec->align, HEAD, 6) : NULL;
+    for (int r = 0; t && r < PQntuples(res); r++) {
+        report_deadline d = {.due = strtoll(PQgetvalue(res, r, D_DUE_S), NULL, 10),
+                             .met = strtoll(PQgetvalue(res, r, D_MET_S), NULL, 10),
+                             .paused = strtoll(PQgetvalue(res, r, D_PAUSED_S), NULL, 10),
+                             .paused_text = PQgetvalue(res, r, D_PAUSED),
+                             .now = strtoll(PQgetvalue(res, r, D_NOW_S), NULL, 10)};
+        report_deadline_state(state, sizeof state, cal, day_minutes, &d);
+        const char *cells[] = {PQgetvalue(res, r, D_KIND), PQgetvalue(res, r, D_CYCLE), PQgetvalue(res, r, D_DUE),
+                               PQgetvalue(res, r, D_MET), state, PQgetvalue(res, r, D_RUNG)};
+        if (view_table_add(t, cells) < 0) {
+            jiesu__table__free_unpacked(t, NULL);
+            t = NULL;
+            snprintf(err, errlen, "out of memory");
+        }
+    }
+    cal_destroy(&cal);
+    return t;
+}
 
 /* The order of ticket $2, when $1 may see it. */
 #define SEEN_ORDER "(SELECT id FROM complaints WHERE ticket_no = $2 AND principal_sees($1::int, id))"
@@ -48,11 +89,13 @@ static const view_section ORDER[] = {
      "       to_char(a.created_at, " TIME_FMT ") AS at, a.reasons"
      "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
      " WHERE a.complaint_id = " SEEN_ORDER " AND NOT a.active ORDER BY a.id"},
-    {"deadlines", "lrll", NULL, 0,
-     "SELECT kind, cycle, to_char(due_at, " TIME_FMT ") AS due,"
-     "       CASE WHEN fired_at IS NOT NULL THEN 'fired ' || to_char(fired_at, " TIME_FMT ")"
-     "            WHEN due_at < now() THEN 'passed, not fired yet' ELSE 'pending' END AS state"
-     "  FROM deadlines WHERE complaint_id = " SEEN_ORDER " ORDER BY cycle, due_at"},
+    {"deadlines", "lrllll", NULL, 0,
+     "SELECT kind, cycle, to_char(due_at, " TIME_FMT "), coalesce(to_char(met_at, " TIME_FMT "), ''),"
+     "       extract(epoch FROM due_at)::bigint, coalesce(extract(epoch FROM met_at)::bigint, 0),"
+     "       coalesce(extract(epoch FROM paused_at)::bigint, 0), coalesce(to_char(paused_at, " TIME_FMT "), ''),"
+     "       extract(epoch FROM esc_now())::bigint, coalesce(rung_next, '')"
+     "  FROM deadlines WHERE complaint_id = " SEEN_ORDER " ORDER BY cycle, due_at",
+     deadlines_table},
     {"alerts", "lllrlll", "------t", 0,
      "SELECT to_char(al.created_at, " TIME_FMT ") AS at, al.rung, coalesce(u.name, '-') AS unit,"
      "       al.cycle, al.target,"

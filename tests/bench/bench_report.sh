@@ -47,11 +47,13 @@ SELECT 'B' || g, timestamptz '2025-11-24 00:00+08' + (g - 1) * (interval '364 da
        CASE WHEN g % 50 = 0 THEN g - 1 END
 FROM generate_series(1, :n) g;
 
-INSERT INTO assignments (complaint_id, unit_id, role, street_code, rule, reasons)
-SELECT c.id, st.s[1 + c.id % 20], 'owner', '880200' || lpad((1 + c.id % 20)::text, 3, '0'), 'bench', 'bench'
+INSERT INTO assignments (complaint_id, unit_id, role, street_code, rule, reasons, created_at)
+SELECT c.id, st.s[1 + c.id % 20], 'owner', '880200' || lpad((1 + c.id % 20)::text, 3, '0'), 'bench', 'bench',
+       c.called_at + interval '10 min'
 FROM complaints c, st WHERE c.parent_id IS NULL;
-INSERT INTO assignments (complaint_id, unit_id, role, rule, reasons)
-SELECT c.id, dp.d[1 + c.id % 5], 'co', 'bench', 'bench' FROM complaints c, dp WHERE c.id % 10 = 3;
+INSERT INTO assignments (complaint_id, unit_id, role, rule, reasons, created_at)
+SELECT c.id, dp.d[1 + c.id % 5], 'co', 'bench', 'bench', c.called_at + interval '10 min'
+FROM complaints c, dp WHERE c.id % 10 = 3;
 
 -- Accept within 2 h (80% on time, 15% late, 5% never); resolve within 3 days (85% on time).
 INSERT INTO deadlines (complaint_id, kind, cycle, started_at, due_at, met_at, unit_id)

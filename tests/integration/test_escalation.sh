@@ -3,7 +3,10 @@
 # fires at start-up; waiting stops the clock; kill -9 before and after an alert commit, a Redis
 # FLUSHALL, and two escalation processes at once each end with every due
 # alert exactly once; webhooks that fail twice get every alert on the third
-# try and a dead one ends as failed; `jiesu alerts` and `jiesu ack`.
+# try and a dead one ends as failed; `jiesu alerts` and `jiesu ack`; the
+# official calendar: a year without holidays is warned about (log, `jiesu
+# status`), `jiesu holidays add` / `load` store days through the service and
+# re-time the deadlines they change.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_escalation
@@ -153,6 +156,45 @@ check "… saying by whom" grep -q "already acknowledged by u-370212.discipline"
 as_unit 370212.discipline jiesu alerts --limit 10000 >"$esc_dir/alerts-open.out" 2>&1
 check "acknowledged alerts leave the open list" test $? -eq 0 -a -s "$esc_dir/alerts-open.out"
 check "… (the acknowledged one is not in it)" bash -c "! grep -q '^ *$first ' '$esc_dir/alerts-open.out'"
+
+# 7. The official calendar. This year's days gone (as 2027's were missing on
+# 2026-12-03): the service says so, and so does `jiesu status`. The clock is
+# back at today, so the ladder of the deadline below is still to climb.
+set_clock 0 >/dev/null
+year=$(TZ=Asia/Shanghai date +%Y)
+sql "DELETE FROM holidays WHERE day >= make_date($year, 1, 1)" >/dev/null
+wait_for "escalation warns about the missing year" 10 grep -q "CALENDAR: no official holidays on record for $year" "$HARNESS_DIR/escalation.log"
+jiesu status >"$esc_dir/status.out" 2>&1
+check "jiesu status warns about the missing year" grep -q "^WARNING (escalation): no official holidays on record for $year" "$esc_dir/status.out"
+# A deadline of 1 working day from 2031-12-31 17:00 falls due on 元旦 2032
+# while 2032 is not known; typing 元旦 in moves it to the next working day.
+orders 1 HOL 1day 1day
+sql "UPDATE deadlines d SET started_at = '2031-12-31 17:00+08', due_at = '2032-01-01 17:00+08' FROM complaints c
+     WHERE c.id = d.complaint_id AND c.ticket_no = 'HOL-1'" >/dev/null
+as_unit 370212001 jiesu holidays add 2032-01-01 元旦 --off >"$esc_dir/holidays-refused.out" 2>&1
+check "only an administrator changes the calendar" grep -q "only 系统管理员 may change the official calendar" "$esc_dir/holidays-refused.out"
+jiesu holidays add 2032-01-01 元旦 --off >"$esc_dir/holidays-add.out" 2>&1
+check "jiesu holidays add stores the day and re-times the deadline" grep -q "stored: 1 days new or changed, 0 unchanged; 1 pending deadlines re-timed" "$esc_dir/holidays-add.out"
+check_eq "… to the next working day, 2032-01-02 17:00" 1 \
+    "$(sql "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'HOL-1' AND d.due_at = '2032-01-02 17:00+08'")"
+wait_for "the re-timed deadline is planned again" 10 sql_eq "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'HOL-1' AND d.rung_next IS NOT NULL" 1
+check_eq "stored as typed in, by whom" 1 "$(sql "SELECT count(*) FROM holidays WHERE day = '2032-01-01' AND off AND source = 'typed in by admin'")"
+# The notice as a holiday-cn file, for this year and the next: the gap is now
+# two years on, and the pending deadline in 2032 is what it warns about.
+printf '{"year": %d, "days": [{"name": "元旦", "date": "%d-01-01", "isOffDay": true},
+ {"name": "元旦", "date": "%d-01-01", "isOffDay": true}]}' "$year" "$year" "$((year + 1))" >"$esc_dir/notice.json"
+jiesu holidays load "$esc_dir/notice.json" >"$esc_dir/holidays-load.out" 2>&1
+check "jiesu holidays load stores the file" grep -q "stored: 2 days new or changed" "$esc_dir/holidays-load.out"
+check "… lists the years" grep -qE "^$year +1 +0$" "$esc_dir/holidays-load.out"
+check "… and warns about the deadline due after the calendar ends" grep -q "^WARNING: .*1 pending deadline falls due in $((year + 2)) or later" "$esc_dir/holidays-load.out"
+sql "UPDATE deadlines d SET met_at = now() FROM complaints c WHERE c.id = d.complaint_id AND c.ticket_no = 'HOL-1'" >/dev/null
+jiesu status >"$esc_dir/status2.out" 2>&1
+check "no warning once the calendar reaches far enough" bash -c "! grep -q WARNING '$esc_dir/status2.out'"
+printf '{"days": [{"date": "%d-02-30", "isOffDay": true}]}' "$year" >"$esc_dir/bad.json"
+jiesu holidays load "$esc_dir/bad.json" >"$esc_dir/holidays-bad.out" 2>&1
+check "a bad file is refused, naming the entry" grep -q "file bad.json: entry 1: bad or missing \"date\"" "$esc_dir/holidays-bad.out"
+jiesu holidays add 2032-13-01 元旦 --off >"$esc_dir/holidays-bad2.out" 2>&1
+check "a bad date is refused" grep -q "'2032-13-01' is not a date" "$esc_dir/holidays-bad2.out"
 
 harness_services_stop
 JIESU_ESCALATION_UNIT_OVERDUE_RATE=7 timeout 20 "$JIESU_BIN/jiesu-escalation" >"$esc_dir/bad.log" 2>&1

@@ -12,7 +12,8 @@ check "the fixture fortnight loads" test "$(sql "SELECT count(*) FROM complaints
 sql "UPDATE complaints SET category = '=HYPERLINK(\"http://x\")' WHERE ticket_no = 'FX-W4'"
 
 http_port=$(free_port)
-harness_config "regions.districts = 880100" "report.http_addr = 127.0.0.1:$http_port"
+# The fixture's units have a handful of cases each: rank on one.
+harness_config "regions.districts = 880100" "report.http_addr = 127.0.0.1:$http_port" "report.min_cases = 1"
 rm -f "$HARNESS_DIR/reporting.log"
 svc_start reporting
 wait_for "reporting ready" 20 svc_ready reporting || cat "$HARNESS_DIR/reporting.log"
@@ -38,10 +39,24 @@ check_eq "东街道 composite" 72.5 "$(csv_field "$rank_csv" 880100001 6)"
 check_eq "西街道 is last and flagged red" "3 红" "$(csv_field "$rank_csv" 880100002 2) $(csv_field "$rank_csv" 880100002 3)"
 check_eq "东街道 week-on-week change (W46: 20*1 + 20*0 over 40 = 50)" 22.5 "$(csv_field "$rank_csv" 880100001 8)"
 check_eq "北街道 has no orders: not ranked" "" "$(csv_field "$rank_csv" 880100004 2)"
-check_eq "城管局 ranks first of the departments" 1 "$(csv_field "$rank_csv" 880100-CG 2)"
+check_eq "市场监管局 ranks first of the departments" 1 "$(csv_field "$rank_csv" 880100-SJ 2)"
+check_eq "城管局 only co-handles: no rate of its own, not ranked" "" "$(csv_field "$rank_csv" 880100-CG 2)"
+# The reporting service builds the bulletin: started again with report.min_cases = 10.
+svc_kill9 reporting
+JIESU_REPORT_MIN_CASES=10 svc_start reporting
+wait_for "reporting ready with min_cases 10" 20 svc_ready reporting
+jiesu bulletin --week 2026-W47 --json >"$HARNESS_DIR/bulletin-min10.json" 2>&1
+svc_kill9 reporting
+svc_start reporting
+wait_for "reporting ready again" 20 svc_ready reporting
+check_eq "with report.min_cases = 10 no street has enough cases: 样本不足, not ranked" "true null" \
+    "$(jq -r '.units[] | select(.code == "880100003") | "\(.too_few_cases) \(.rank)"' "$HARNESS_DIR/bulletin-min10.json")"
 orders_csv=$out/bulletin-2026-W47-orders.csv
 check_eq "three overdue or escalated orders listed (E0, W2, W4)" 3 "$(($(grep -c '' "$orders_csv") - 1))"
 check "callers are masked in the orders list" grep -q '张\*\* 138\*\*\*\*5678' "$orders_csv"
+check "categories by their names, not codes (噪声扰民, not noise)" \
+    sh -c "grep -q '\"噪声扰民\"' '$out/bulletin-2026-W47-hotspots.csv' && ! grep -q '\"noise\"' '$out'/*.csv"
+check "every listed order has its deadline's state" sh -c "! grep -q ',\"\",\"\",' '$orders_csv'"
 check_eq "no phone number in any output" 0 "$(cat "$out"/*.csv "$out"/*.html | grep -c 13812345678)"
 check_eq "no caller name in any output" 0 "$(cat "$out"/*.csv "$out"/*.html | grep -c 张三丰)"
 check "a formula-like cell is neutralised in the CSV" grep -q "\"'=HYPERLINK(\"\"http://x\"\")\"" "$orders_csv"
@@ -118,6 +133,13 @@ check "the rendered DOM holds the ranking table with 南街道" \
     sh -c "grep -q 'class=\"ranking\"' '$HARNESS_DIR/dashboard.dom' && grep -q '南街道' '$HARNESS_DIR/dashboard.dom'"
 check "the rendered DOM holds the trend and category charts" \
     sh -c "grep -q '街道综合得分趋势' '$HARNESS_DIR/dashboard.dom' && grep -q 'class=\"series\"' '$HARNESS_DIR/dashboard.dom'"
+# This year's official holidays missing (as 2027's were on 2026-12-03): the dashboard says so, on top.
+year=$(TZ=Asia/Shanghai date +%Y)
+sql "DELETE FROM holidays WHERE day >= make_date($year, 1, 1)" >/dev/null
+get '/?week=2026-W47' >/dev/null
+check "the dashboard warns, under its title, that this year's holidays are missing" \
+    sh -c "grep -A1 '</h1>' '$HARNESS_DIR/http.body' | grep -q 'id=\"calendar-warning\">节假日安排缺失:$year 年'"
+check "… and says how to load them" grep -q "jiesu holidays load $year.json" "$HARNESS_DIR/http.body"
 
 # ---- kill -9: the service keeps no state of its own ----
 before=$(curl -s "$base/api/bulletin?week=2026-W47" | jq -c '[.units[] | {code, rank, composite}]')

@@ -71,6 +71,11 @@ check_eq "RC-1 accepted" accepted "$(sql "SELECT status FROM complaints WHERE ti
 as_unit 370212001 jiesu progress RC-1 "已联系执法中队" >/dev/null 2>&1
 as_unit 370212001 jiesu resolve RC-1 "摊贩已劝离" >/dev/null 2>&1
 check_eq "RC-1 resolved" resolved "$(sql "SELECT status FROM complaints WHERE ticket_no = 'RC-1'")"
+as_role dispatcher jiesu show RC-1 >"$HARNESS_DIR/show-rc1-resolved.out" 2>&1
+check "jiesu show: both deadlines of the resolved order met on time, in working time" \
+    test "$(grep -cE '^(accept|resolve) +1 .* met on time, .* before due' "$HARNESS_DIR/show-rc1-resolved.out")" -eq 2
+check "… none of them 'pending' or 'passed, not fired yet'" \
+    bash -c "! grep -qE 'pending|not fired yet' '$HARNESS_DIR/show-rc1-resolved.out'"
 as_role callback jiesu callback RC-1 unsatisfied "第二天又来了" >"$HARNESS_DIR/callback.out" 2>&1
 check "an unsatisfied callback reopens" grep -q "RC-1: new" "$HARNESS_DIR/callback.out"
 wait_for "RC-1 routed again" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'RC-1'" dispatched

@@ -4,8 +4,11 @@
  * escalation clock and never before, a stopped clock (waiting) fires nothing
  * and moves the deadline on resume, an order that moved on raises nothing, a
  * timer fired twice raises one alert, a Redis wipe is repaired by the
- * reconciler, rung times follow the working calendar, and campaign and
- * discipline alerts go to the offices of the order's district.
+ * reconciler, rung times follow the working calendar to the second, and campaign and
+ * discipline alerts go to the offices of the order's district. A deadline
+ * met already never pauses or moves; a remind that would have fallen inside
+ * a pause falls due when the unit has used its share of its own time; days
+ * stored into the official calendar re-time the deadlines they change.
  *
  * Needs JIESU_TEST_PG (a migrated database) and JIESU_TEST_REDIS. Each run
  * has its own ticket numbers and timers key; the clock offset is reset after
@@ -16,12 +19,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 #include <zmq.h>
 
 #include "bus.h"
 #include "db.h"
 #include "esc_alert.h"
+#include "esc_calendar.h"
 #include "esc_ladder.h"
 #include "esc_timers.h"
 #include "fixture_laoshan.h"
@@ -333,6 +338,193 @@ static void test_planning_request_and_redis_wipe(void **state)
     assert_int_equal(alerts_of(f, d, "%"), 0);
 }
 
+/* The deadline of order o's deadline d: its due_at in ms. */
+static int64_t due_ms(fixture *f, long long d)
+{
+    return fixture_num(f->ctx.pg, "SELECT " ESC_SQL_MS("due_at") " FROM deadlines WHERE id = %lld", d);
+}
+
+static void set_status(fixture *f, long long d, const char *status)
+{
+    fixture_exec(f->ctx.pg, "UPDATE complaints c SET status = '%s' FROM deadlines d WHERE d.complaint_id = c.id"
+                            " AND d.id = %lld", status, d);
+}
+
+/* An acceptance 4 s late stays late however long the order waits afterwards:
+ * only the deadline not met yet (resolve) stops and moves. */
+static void test_met_deadline_never_moves(void **state)
+{
+    fixture *f = *state;
+    long paused, resumed;
+    long long acc = order(f, "accepted", "accept", -60);
+    fixture_exec(f->ctx.pg, "UPDATE deadlines SET met_at = due_at + interval '4 seconds' WHERE id = %lld", acc);
+    long long res = fixture_num(f->ctx.pg, "INSERT INTO deadlines (complaint_id, kind, started_at, due_at)"
+                                           " SELECT complaint_id, 'resolve', now(), now() + interval '1 hour'"
+                                           " FROM deadlines WHERE id = %lld RETURNING id", acc);
+    int64_t acc_due = due_ms(f, acc), res_due = due_ms(f, res);
+    set_status(f, acc, "waiting");
+    assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND paused_at IS NULL",
+                                 acc), 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND paused_at IS NOT NULL",
+                                 res), 1);
+    set_clock(f, 7200);                                 /* two hours waiting */
+    set_status(f, acc, "accepted");
+    assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
+    assert_int_equal(due_ms(f, acc), acc_due);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND met_at > due_at", acc), 1);
+    assert_true(due_ms(f, res) - res_due >= 7200000 && due_ms(f, res) - res_due <= 7202000);
+    /* a met deadline paused by an older build is resumed without moving */
+    fixture_exec(f->ctx.pg, "UPDATE deadlines SET paused_at = met_at + interval '1 second' WHERE id = %lld", acc);
+    assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
+    assert_int_equal(due_ms(f, acc), acc_due);
+}
+
+/* The rule after a pause: the remind falls due when the unit has used
+ * remind_share of its own working time. Started 100 s ago, due in 100: the
+ * remind is 50 s away; paused now for 300 s, it falls due 50 s after the
+ * resume — not at once (75 % of the longer span, 275 s, lies inside the pause). */
+static void test_remind_after_a_pause(void **state)
+{
+    fixture *f = *state;
+    esc_fire_stats st;
+    long paused, resumed;
+    char ids[40];
+    long long d = order(f, "accepted", "resolve", 100);
+    set_status(f, d, "waiting");
+    assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
+    set_clock(f, 300);
+    set_status(f, d, "accepted");
+    assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
+    snprintf(ids, sizeof ids, "{%lld}", d);
+    assert_int_equal(esc_plan(&f->ctx, ids, 10), 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND rung_next = 'remind'"
+                                            " AND paused_seconds BETWEEN 299 AND 302"
+                                            " AND extract(epoch FROM rung_at - now()) BETWEEN 345 AND 352", d), 1);
+    fire(f, &st);
+    assert_int_equal(alerts_of(f, d, "remind"), 0);
+    set_clock(f, 353);
+    fire(f, &st);
+    assert_int_equal(alerts_of(f, d, "remind"), 1);
+}
+
+/* Unix ms of a Beijing (UTC+8) local time. */
+static int64_t bj_ms(int y, int mo, int d, int h, int mi, int sec)
+{
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = sec};
+    return ((int64_t)timegm(&tm) - 8 * 3600) * 1000;
+}
+
+/* To the second: the remind is not rounded down to whole minutes (it fell
+ * 15–30 s early), and a deadline due at 17:30 gets its accountability rung at
+ * 17:30 two working days on, not at 08:30 the day after. */
+static void test_rung_times_to_the_second(void **state)
+{
+    (void)state;
+    calendar *cal = cal_new(480, 510, 1050);
+    esc_span s = {.started_ms = bj_ms(2026, 11, 23, 9, 0, 17), .due_ms = bj_ms(2026, 11, 23, 10, 0, 41),
+                  .remind_share = 0.75, .accountability_days = 2};
+    assert_int_equal(esc_rung_at(cal, "remind", &s), bj_ms(2026, 11, 23, 9, 45, 35));   /* 3624 s × 0.75 */
+    s.due_ms = bj_ms(2026, 11, 23, 17, 30, 0);
+    assert_int_equal(esc_rung_at(cal, "accountability", &s), bj_ms(2026, 11, 25, 17, 30, 0));
+    /* a pause of 600 s before the remind moves it by 600 s of working time */
+    s = (esc_span){.started_ms = bj_ms(2026, 11, 23, 9, 0, 0), .due_ms = bj_ms(2026, 11, 23, 10, 10, 0),
+                   .remind_share = 0.75, .accountability_days = 2, .paused_ms = 600000};
+    assert_int_equal(esc_rung_at(cal, "remind", &s), bj_ms(2026, 11, 23, 9, 55, 0));
+    cal_destroy(&cal);
+}
+
+/* A calendar whose every hour of the days around today is working time. */
+static calendar *all_day_calendar(void)
+{
+    calendar *cal = cal_new(480, 0, 1440);
+    time_t now = time(NULL);
+    for (int i = -2; i <= 3; i++) {
+        time_t t = now + 8 * 3600 + i * 86400;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        assert_int_equal(cal_set_day(cal, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, 0), 0);
+    }
+    return cal;
+}
+
+/* A pause of 50.4 s moves the deadline by 50.4 s of working time, rounded
+ * up to whole seconds at each end (at most 53 s), not by the whole minutes
+ * in it (none, before). */
+static void test_pause_counts_seconds(void **state)
+{
+    fixture *f = *state;
+    long paused, resumed;
+    calendar *cal = all_day_calendar();
+    f->ctx.cal = cal;
+    long long d = order(f, "accepted", "resolve", 3600);
+    int64_t due0 = due_ms(f, d);
+    set_status(f, d, "waiting");
+    assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
+    fixture_exec(f->ctx.pg, "UPDATE deadlines SET paused_at = esc_now() WHERE id = %lld", d);
+    set_clock(f, 50.4);
+    set_status(f, d, "accepted");
+    assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
+    f->ctx.cal = NULL;
+    cal_destroy(&cal);
+    int64_t moved = due_ms(f, d) - due0;
+    if (moved < 50400 || moved > 53000)
+        fail_msg("the deadline moved by %lld ms for a pause of 50.4 s", (long long)moved);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld"
+                                            " AND paused_seconds BETWEEN 50 AND 53", d), 1);
+}
+
+/* 2027's notice was missing: a deadline of 1 working day from 2026-12-31
+ * 17:00 fell due on 元旦 (2027-01-01 17:00). Storing 元旦 through escalation
+ * moves it to 2027-01-04 17:00 and plans it again; a met deadline and one
+ * the new days do not touch stay as they were. */
+static void test_stored_holidays_retime_deadlines(void **state)
+{
+    fixture *f = *state;
+    char err[512] = "";
+    esc_calendar c;
+    esc_calendar_stats st;
+    config *cfg = config_new();
+    assert_int_equal(esc_calendar_init(&c, cfg, err, sizeof err), 0);
+    assert_int_equal(esc_calendar_refresh(&c, &f->ctx, 0), 0);
+    assert_int_equal(cal_year_known(f->ctx.cal, 2027), 0);
+    long long p = order(f, "accepted", "resolve", 3600), m = order(f, "accepted", "resolve", 3600),
+              q = order(f, "accepted", "resolve", 3600);
+    fixture_exec(f->ctx.pg, "UPDATE deadlines SET started_at = '2026-12-31 17:00+08', due_at = '2027-01-01 17:00+08'"
+                            " WHERE id IN (%lld, %lld)", p, m);
+    fixture_exec(f->ctx.pg, "UPDATE deadlines SET met_at = '2027-01-01 16:00+08' WHERE id = %lld", m);
+    fixture_exec(f->ctx.pg, "UPDATE deadlines SET started_at = '2026-12-28 09:00+08', due_at = '2026-12-29 09:00+08'"
+                            " WHERE id = %lld", q);
+    int64_t q_due = due_ms(f, q);
+    holidays_day days[] = {{"2027-01-01", 1, "元旦"}, {"2027-01-02", 1, "元旦"}, {"2027-01-03", 1, "元旦"}};
+    assert_int_equal(esc_calendar_store(&c, &f->ctx, days, 3, "test 2027", &st, err, sizeof err), 0);
+    assert_int_equal(st.stored, 3);
+    assert_true(st.retimed >= 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld"
+                                            " AND due_at = '2027-01-04 17:00+08' AND rung_next IS NULL", p), 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld"
+                                            " AND due_at = '2027-01-01 17:00+08'", m), 1);
+    assert_int_equal(due_ms(f, q), q_due);
+    assert_int_equal(cal_year_known(f->ctx.cal, 2027), 1);
+    /* stored again: nothing changes, nothing moves */
+    assert_int_equal(esc_calendar_store(&c, &f->ctx, days, 3, "test 2027", &st, err, sizeof err), 0);
+    assert_int_equal(st.stored, 0);
+    assert_int_equal(st.unchanged, 3);
+    assert_int_equal(st.retimed, 0);
+    esc_calendar_finish(&c);
+    f->ctx.cal = NULL;
+    config_destroy(&cfg);
+}
+
+/* Leaves the official calendar as the bundled files have it. */
+static int drop_test_holidays(void **state)
+{
+    fixture *f = *state;
+    fixture_exec(f->ctx.pg, "DELETE FROM holidays WHERE source = 'test 2027'");
+    f->ctx.cal = NULL;
+    return reset_clock(state);
+}
+
 static void test_rungs_in_working_time(void **state)
 {
     (void)state;
@@ -438,6 +630,11 @@ int main(void)
         cmocka_unit_test_teardown(test_fired_twice_raises_one_alert, reset_clock),
         cmocka_unit_test_teardown(test_planning_request_and_redis_wipe, reset_clock),
         cmocka_unit_test(test_rungs_in_working_time),
+        cmocka_unit_test_teardown(test_met_deadline_never_moves, reset_clock),
+        cmocka_unit_test_teardown(test_remind_after_a_pause, reset_clock),
+        cmocka_unit_test(test_rung_times_to_the_second),
+        cmocka_unit_test_teardown(test_pause_counts_seconds, reset_clock),
+        cmocka_unit_test_teardown(test_stored_holidays_retime_deadlines, drop_test_holidays),
         cmocka_unit_test_teardown(test_ladder_per_category_and_urgency, reset_clock),
         cmocka_unit_test(test_alerts_go_to_the_district_offices),
     };

@@ -1,0 +1,490 @@
+/* holidays.c — holiday-cn files, the holidays table and the calendar's reach
+ * (see holidays.h).
+ *
+ * The parser reads only what a holiday-cn file holds: an object with a
+ * "days" array of flat objects whose values are strings, booleans, numbers
+ * or null. It is not a general JSON parser and refuses anything nested inside
+ * a day.
+ */
+#include "holidays.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "sqlarr.h"
+
+#define MAX_FILE_BYTES (1L << 20)
+
+/* $1 dates, $2 off flags, $3 names, $4 source, $5 overwrite. The last of
+ * a date given twice wins. */
+static const char SQL_STORE[] =
+    "INSERT INTO holidays (day, off, name, source)"
+    " SELECT DISTINCT ON (u.day) u.day, u.off, u.name, $4"
+    "   FROM unnest($1::date[], $2::boolean[], $3::text[]) WITH ORDINALITY AS u(day, off, name, i)"
+    "  ORDER BY u.day, u.i DESC"
+    " ON CONFLICT (day) DO UPDATE SET off = EXCLUDED.off, name = EXCLUDED.name, source = EXCLUDED.source,"
+    "                                 changed_at = now()"
+    "  WHERE (holidays.off, holidays.name) IS DISTINCT FROM (EXCLUDED.off, EXCLUDED.name)"
+    "    AND ($5::boolean OR holidays.source = EXCLUDED.source)";
+
+static const char SQL_LOAD[] =
+    "SELECT extract(year FROM day)::int, extract(month FROM day)::int, extract(day FROM day)::int, off"
+    "  FROM holidays ORDER BY day";
+
+static const char SQL_YEARS[] =
+    "SELECT extract(year FROM day)::int, count(*) FILTER (WHERE off), count(*) FILTER (WHERE NOT off)"
+    "  FROM holidays GROUP BY 1 ORDER BY 1";
+
+static const char SQL_VERSION[] =
+    "SELECT count(*) || '@' || coalesce(extract(epoch FROM max(changed_at))::text, '') FROM holidays";
+
+/* $1 now (Unix seconds), $2 UTC offset in minutes. One row: the first year
+ * from this one on without a day off, the pending deadlines due in it or
+ * later, and whether it is this year or next year seen from November on. */
+static const char SQL_GAP[] =
+    "WITH t AS (SELECT to_timestamp($1::double precision) AT TIME ZONE 'UTC'"
+    "                  + make_interval(mins => $2::int) AS local),"
+    " y AS (SELECT extract(year FROM local)::int AS this_year, extract(month FROM local)::int AS month FROM t),"
+    " gap AS (SELECT min(g) AS year FROM y, generate_series(y.this_year, y.this_year + 50) g"
+    "          WHERE NOT EXISTS (SELECT 1 FROM holidays h WHERE h.off"
+    "                              AND h.day >= make_date(g, 1, 1) AND h.day < make_date(g + 1, 1, 1)))"
+    " SELECT gap.year,"
+    "        (SELECT count(*) FROM deadlines d WHERE d.fired_at IS NULL AND d.met_at IS NULL"
+    "            AND d.due_at >= make_timestamptz(gap.year, 1, 1, 0, 0, 0, 'UTC')"
+    "                            - make_interval(mins => $2::int)),"
+    "        gap.year = y.this_year OR (gap.year = y.this_year + 1 AND y.month >= 11)"
+    "   FROM gap, y";
+
+/* ---- dates ---- */
+
+int holidays_valid_date(const char *date)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, m, d, used = 0;
+    if (strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 ||
+        date[4] != '-' || date[7] != '-')
+        return 0;
+    if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return !(m == 2 && d == 29 && !leap);
+}
+
+int holidays_apply(calendar *cal, const holidays_day *days, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int y, m, d;
+        if (sscanf(days[i].date, "%4d-%2d-%2d", &y, &m, &d) != 3 || cal_set_day(cal, y, m, d, days[i].off) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- parsing ---- */
+
+typedef struct {
+    const char *p;
+    const char *what;
+    char       *err;
+    size_t      errlen;
+    int         entry;      /* 1-based, for messages */
+} parser;
+
+static const char *skip_ws(const char *p)
+{
+    return p + strspn(p, " \t\r\n");
+}
+
+static int fail(parser *ps, const char *why)
+{
+    if (ps->entry)
+        snprintf(ps->err, ps->errlen, "%s: entry %d: %s", ps->what, ps->entry, why);
+    else
+        snprintf(ps->err, ps->errlen, "%s: %s", ps->what, why);
+    return -1;
+}
+
+/* Appends code point cp as UTF-8 to dst (length *len, capacity cap), dropping what does not fit. */
+static void put_utf8(char *dst, size_t cap, size_t *len, unsigned cp)
+{
+    char b[4];
+    size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+    if (n == 1) {
+        b[0] = (char)cp;
+    } else if (n == 2) {
+        b[0] = (char)(0xC0 | (cp >> 6));
+        b[1] = (char)(0x80 | (cp & 0x3F));
+    } else {
+        b[0] = (char)(0xE0 | (cp >> 12));
+        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[2] = (char)(0x80 | (cp & 0x3F));
+    }
+    if (*len + n < cap) {
+        memcpy(dst + *len, b, n);
+        *len += n;
+    }
+    dst[*len] = '\0';
+}
+
+/* Reads the JSON string at ps->p (its opening quote) into dst, cut to cap. 0 or -1. */
+static int read_string(parser *ps, char *dst, size_t cap)
+{
+    static const char ESC_IN[] = "\"\\/bfnrt", ESC_OUT[] = "\"\\/\b\f\n\r\t";
+    size_t len = 0;
+    const char *p = ps->p + 1;
+    dst[0] = '\0';
+    while (*p && *p != '"') {
+        unsigned cp = (unsigned char)*p++;
+        if (cp == '\\') {
+            const char *e = *p ? strchr(ESC_IN, *p) : NULL;
+            unsigned u;
+            if (e) {
+                cp = (unsigned char)ESC_OUT[e - ESC_IN];
+                p++;
+            } else if (*p == 'u' && sscanf(p + 1, "%4x", &u) == 1 && strspn(p + 1, "0123456789abcdefABCDEF") >= 4) {
+                cp = u >= 0xD800 && u < 0xE000 ? '?' : u;
+                p += 5;
+            } else {
+                return fail(ps, "bad escape in a string");
+            }
+            put_utf8(dst, cap, &len, cp);
+        } else if (len + 1 < cap) {
+            dst[len++] = (char)cp;
+            dst[len] = '\0';
+        }
+    }
+    if (*p != '"')
+        return fail(ps, "unterminated string");
+    ps->p = p + 1;
+    return 0;
+}
+
+/* One value of a day's field: a string into str, true/false into *flag (1/0), anything else skipped. */
+static int read_value(parser *ps, char *str, size_t cap, int *flag)
+{
+    const char *p = skip_ws(ps->p);
+    *flag = -1;
+    str[0] = '\0';
+    ps->p = p;
+    if (*p == '"')
+        return read_string(ps, str, cap);
+    if (strncmp(p, "true", 4) == 0 || strncmp(p, "false", 5) == 0) {
+        *flag = *p == 't';
+        ps->p = p + (*p == 't' ? 4 : 5);
+        return 0;
+    }
+    if (*p == '{' || *p == '[' || !*p)
+        return fail(ps, "a day's values must be plain strings, booleans or numbers");
+    ps->p = p + strcspn(p, ",}");
+    return 0;
+}
+
+/* Reads one day object at ps->p (its '{') into *day. 0 or -1. */
+static int read_day(parser *ps, holidays_day *day)
+{
+    char key[32], value[64], date[64] = "";
+    int flag, have_off = 0;
+    memset(day, 0, sizeof *day);
+    ps->p = skip_ws(ps->p + 1);
+    while (*ps->p == '"') {
+        if (read_string(ps, key, sizeof key) < 0)
+            return -1;
+        ps->p = skip_ws(ps->p);
+        if (*ps->p != ':')
+            return fail(ps, "':' expected after a key");
+        ps->p++;
+        if (read_value(ps, value, sizeof value, &flag) < 0)
+            return -1;
+        if (strcmp(key, "date") == 0)
+            snprintf(date, sizeof date, "%s", value);
+        else if (strcmp(key, "name") == 0)
+            snprintf(day->name, sizeof day->name, "%s", value);
+        else if (strcmp(key, "isOffDay") == 0 && flag >= 0) {
+            day->off = flag;
+            have_off = 1;
+        }
+        ps->p = skip_ws(ps->p);
+        if (*ps->p == ',')
+            ps->p = skip_ws(ps->p + 1);
+    }
+    if (*ps->p != '}')
+        return fail(ps, "'}' or a key expected");
+    ps->p++;
+    if (!holidays_valid_date(date))
+        return fail(ps, "bad or missing \"date\" (want YYYY-MM-DD)");
+    memcpy(day->date, date, sizeof day->date);
+    if (!have_off)
+        return fail(ps, "no \"isOffDay\" true or false");
+    return 0;
+}
+
+/* Appends a day to the list. 0 or -1 (out of memory). */
+static int push(holidays_day **days, size_t *n, size_t *cap, const holidays_day *d)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 64;
+        holidays_day *grown = realloc(*days, c * sizeof *grown);
+        if (!grown)
+            return -1;
+        *days = grown;
+        *cap = c;
+    }
+    (*days)[(*n)++] = *d;
+    return 0;
+}
+
+static int parse_into(parser *ps, holidays_day **days, size_t *n)
+{
+    size_t cap = *n;
+    const char *a = strstr(ps->p, "\"days\"");
+    if (!a)
+        return fail(ps, "no \"days\" array (not a holiday-cn file?)");
+    ps->p = skip_ws(a + 6);
+    if (*ps->p != ':' || *(ps->p = skip_ws(ps->p + 1)) != '[')
+        return fail(ps, "\"days\" is not an array");
+    ps->p = skip_ws(ps->p + 1);
+    while (*ps->p == '{') {
+        holidays_day d;
+        ps->entry++;
+        if (read_day(ps, &d) < 0)
+            return -1;
+        if (push(days, n, &cap, &d) < 0)
+            return fail(ps, "out of memory");
+        ps->p = skip_ws(ps->p);
+        if (*ps->p == ',')
+            ps->p = skip_ws(ps->p + 1);
+    }
+    ps->entry = 0;
+    return *ps->p == ']' ? 0 : fail(ps, "\"days\" array not closed, or an entry is not an object");
+}
+
+/* holidays_parse() appending to a list that may hold days already. */
+static int parse_append(const char *text, const char *what, holidays_day **days, size_t *n, char *err,
+                        size_t errlen)
+{
+    parser ps = {.p = text, .what = what, .err = err, .errlen = errlen};
+    return parse_into(&ps, days, n);
+}
+
+int holidays_parse(const char *text, const char *what, holidays_day **days, size_t *n, char *err, size_t errlen)
+{
+    *days = NULL;
+    *n = 0;
+    if (parse_append(text, what, days, n, err, errlen) == 0)
+        return 0;
+    free(*days);
+    *days = NULL;
+    *n = 0;
+    return -1;
+}
+
+char *holidays_read_text(const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open", path);
+        return NULL;
+    }
+    char *text = NULL;
+    long size = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        size = ftell(f);
+    if (size < 0 || size > MAX_FILE_BYTES || fseek(f, 0, SEEK_SET) != 0) {
+        snprintf(err, errlen, "%s: unreadable or larger than 1 MiB", path);
+    } else if (!(text = malloc((size_t)size + 1)) || fread(text, 1, (size_t)size, f) != (size_t)size) {
+        snprintf(err, errlen, "%s: read failed", path);
+        free(text);
+        text = NULL;
+    } else {
+        text[size] = '\0';
+    }
+    fclose(f);
+    return text;
+}
+
+/* Reads path and appends its days. 0 or -1 with err. */
+static int read_append(const char *path, holidays_day **days, size_t *n, char *err, size_t errlen)
+{
+    char *text = holidays_read_text(path, err, errlen);
+    if (!text)
+        return -1;
+    int rc = parse_append(text, path, days, n, err, errlen);
+    free(text);
+    return rc;
+}
+
+int holidays_read_file(const char *path, holidays_day **days, size_t *n, char *err, size_t errlen)
+{
+    *days = NULL;
+    *n = 0;
+    if (read_append(path, days, n, err, errlen) == 0)
+        return 0;
+    free(*days);
+    *days = NULL;
+    *n = 0;
+    return -1;
+}
+
+static int is_year_file(const char *name)
+{
+    return strlen(name) == 9 && strspn(name, "0123456789") == 4 && strcmp(name + 4, ".json") == 0;
+}
+
+int holidays_read_dir(const char *dir, holidays_day **days, size_t *n, int *files, char *err, size_t errlen)
+{
+    struct dirent **list = NULL;
+    int count = scandir(dir, &list, NULL, alphasort), rc = 0;
+    *days = NULL;
+    *n = 0;
+    *files = 0;
+    if (count < 0) {
+        snprintf(err, errlen, "%s: cannot read directory", dir);
+        return -1;
+    }
+    for (int i = 0; i < count; i++) {
+        if (rc == 0 && is_year_file(list[i]->d_name)) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", dir, list[i]->d_name);
+            rc = read_append(path, days, n, err, errlen);
+            *files += rc == 0;
+        }
+        free(list[i]);
+    }
+    free(list);
+    if (rc != 0) {
+        free(*days);
+        *days = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+/* ---- PostgreSQL ---- */
+
+long holidays_store(PGconn *pg, const holidays_day *days, size_t n, const char *source, int overwrite,
+                    char *err, size_t errlen)
+{
+    sqlarr a[3] = {{0}};
+    char why[256];
+    long changed = -1;
+    const char *params[5];
+    int ok = 1;
+    for (size_t i = 0; i < n && ok; i++)
+        ok = sqlarr_add_text(&a[0], days[i].date) == 0 && sqlarr_add(&a[1], days[i].off ? "t" : "f") == 0 &&
+             sqlarr_add_text(&a[2], days[i].name) == 0;
+    for (int i = 0; i < 3 && ok; i++)
+        ok = (params[i] = n ? sqlarr_text(&a[i]) : "{}") != NULL;
+    params[3] = source;
+    params[4] = overwrite ? "t" : "f";
+    if (!ok)
+        snprintf(err, errlen, "storing %zu holidays from %s: out of memory", n, source);
+    else if (db_command(pg, "store holidays", SQL_STORE, 5, params, &changed) != 0)
+        snprintf(err, errlen, "storing %zu holidays from %s: %s", n, source, db_error(pg, why, sizeof why));
+    for (int i = 0; i < 3; i++)
+        sqlarr_free(&a[i]);
+    return ok ? changed : -1;
+}
+
+long holidays_load(PGconn *pg, calendar *cal, char *err, size_t errlen)
+{
+    char why[256];
+    PGresult *res = db_query(pg, "load holidays", SQL_LOAD, 0, NULL);
+    if (!res) {
+        snprintf(err, errlen, "calendar: reading table holidays: %s", db_error(pg, why, sizeof why));
+        return -1;
+    }
+    long n = PQntuples(res);
+    for (int i = 0; i < (int)n; i++) {
+        if (cal_set_day(cal, atoi(PQgetvalue(res, i, 0)), atoi(PQgetvalue(res, i, 1)), atoi(PQgetvalue(res, i, 2)),
+                        strcmp(PQgetvalue(res, i, 3), "t") == 0) != 0) {
+            snprintf(err, errlen, "calendar: out of memory for %ld holidays", n);
+            n = -1;
+            break;
+        }
+    }
+    PQclear(res);
+    return n;
+}
+
+int holidays_years(PGconn *pg, holidays_year **years, size_t *n, char *err, size_t errlen)
+{
+    char why[256];
+    PGresult *res = db_query(pg, "holiday years", SQL_YEARS, 0, NULL);
+    *years = NULL;
+    *n = 0;
+    if (!res) {
+        snprintf(err, errlen, "calendar: reading table holidays: %s", db_error(pg, why, sizeof why));
+        return -1;
+    }
+    int rows = PQntuples(res);
+    if (rows > 0 && !(*years = calloc((size_t)rows, sizeof **years))) {
+        snprintf(err, errlen, "calendar: out of memory");
+        PQclear(res);
+        return -1;
+    }
+    for (int i = 0; i < rows; i++)
+        (*years)[(*n)++] = (holidays_year){atoi(PQgetvalue(res, i, 0)), atoi(PQgetvalue(res, i, 1)),
+                                           atoi(PQgetvalue(res, i, 2))};
+    PQclear(res);
+    return 0;
+}
+
+int holidays_version(PGconn *pg, char *buf, size_t cap, char *err, size_t errlen)
+{
+    char why[256];
+    PGresult *res = db_query(pg, "holidays version", SQL_VERSION, 0, NULL);
+    if (!res) {
+        snprintf(err, errlen, "calendar: reading table holidays: %s", db_error(pg, why, sizeof why));
+        return -1;
+    }
+    snprintf(buf, cap, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return 0;
+}
+
+int holidays_gap_check(PGconn *pg, int64_t now_s, int utc_offset_min, holidays_gap *gap, char *err,
+                       size_t errlen)
+{
+    char now[32], offset[16], why[256];
+    snprintf(now, sizeof now, "%lld", (long long)now_s);
+    snprintf(offset, sizeof offset, "%d", utc_offset_min);
+    const char *params[] = {now, offset};
+    PGresult *res = db_query(pg, "holidays gap", SQL_GAP, 2, params);
+    if (!res) {
+        snprintf(err, errlen, "calendar: checking table holidays: %s", db_error(pg, why, sizeof why));
+        return -1;
+    }
+    memset(gap, 0, sizeof *gap);
+    gap->year = atoi(PQgetvalue(res, 0, 0));
+    gap->pending = atol(PQgetvalue(res, 0, 1));
+    gap->soon = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
+    PQclear(res);
+    return gap->soon || gap->pending > 0;
+}
+
+void holidays_gap_say(const holidays_gap *gap, char *buf, size_t cap)
+{
+    char pending[160] = "";
+    if (gap->pending > 0)
+        snprintf(pending, sizeof pending, "; %ld pending deadline%s fall%s due in %d or later", gap->pending,
+                 gap->pending == 1 ? "" : "s", gap->pending == 1 ? "s" : "", gap->year);
+    snprintf(buf, cap,
+             "no official holidays on record for %d: every weekday of %d counts as a working day (元旦 and 春节"
+             " included)%s; load the State Council's notice: jiesu holidays load %d.json (holiday-cn format)"
+             " or jiesu holidays add DATE NAME --off|--work",
+             gap->year, gap->year, pending, gap->year);
+}
+
+int holidays_warning(PGconn *pg, int64_t now_s, int utc_offset_min, char *buf, size_t cap, char *err,
+                     size_t errlen)
+{
+    holidays_gap gap;
+    int rc = holidays_gap_check(pg, now_s, utc_offset_min, &gap, err, errlen);
+    buf[0] = '\0';
+    if (rc > 0)
+        holidays_gap_say(&gap, buf, cap);
+    return rc < 0 ? -1 : 0;
+}

@@ -1,0 +1,114 @@
+/* cli_holidays.c — `jiesu holidays`: the official holiday calendar, through
+ * the escalation service's "holidays.request" (escalation owns the calendar
+ * and re-times the deadlines a change moves):
+ *
+ *   jiesu holidays                          days stored per year, and whether the calendar runs out
+ *   jiesu holidays load FILE                the State Council's notice as a holiday-cn JSON file
+ *   jiesu holidays add DATE NAME --off|--work
+ *                                           one day typed in: a day off, or an adjusted working day
+ *
+ * The tool only reads the file and sends its text; the service checks it.
+ */
+#include "cli.h"
+
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus.h"
+#include "holidays.h"
+
+#define TRIES 2             /* storing the same days again changes nothing */
+#define USAGE                                                                                                   \
+    "usage: jiesu holidays [load FILE | add YYYY-MM-DD NAME --off|--work]\n"
+
+/* Splits argv into the request. 0, or -1 (usage). The file's text, when one
+ * is loaded, goes to *text (the caller frees it). */
+static int parse(int argc, char **argv, Jiesu__HolidaysRequest *rq, Jiesu__HolidayDay *day, char **text,
+                 char *source, size_t cap)
+{
+    const char *args[3] = {NULL, NULL, NULL};
+    int nargs = 0, off = -1;
+    char err[512];
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--off") == 0 || strcmp(argv[i], "--work") == 0)
+            off = argv[i][2] == 'o';
+        else if (argv[i][0] == '-' && argv[i][1] == '-')
+            return -1;
+        else if (nargs < 3)
+            args[nargs++] = argv[i];
+        else
+            return -1;
+    }
+    if (nargs == 0)
+        return off < 0 ? 0 : -1;
+    if (strcmp(args[0], "load") == 0 && nargs == 2 && off < 0) {
+        if (!(*text = holidays_read_text(args[1], err, sizeof err))) {
+            cli_error("holidays load: %s", err);
+            return -2;
+        }
+        char *copy = strdup(args[1]);
+        snprintf(source, cap, "file %s", copy ? basename(copy) : args[1]);
+        free(copy);
+        rq->json = *text;
+        rq->source = source;
+        return 0;
+    }
+    if (strcmp(args[0], "add") != 0 || nargs != 3 || off < 0)
+        return -1;
+    day->date = (char *)args[1];
+    day->name = (char *)args[2];
+    day->off = off;
+    return 0;
+}
+
+static void print_reply(const Jiesu__HolidaysReply *r, int changed)
+{
+    if (changed)
+        printf("stored: %d days new or changed, %d unchanged; %lld pending deadlines re-timed\n", r->stored,
+               r->unchanged, (long long)r->retimed);
+    printf("year  days off  adjusted working days\n");
+    for (size_t i = 0; i < r->n_years; i++)
+        printf("%4d  %8d  %21d\n", r->years[i]->year, r->years[i]->days_off, r->years[i]->working_days);
+    if (*r->warning)
+        printf("WARNING: %s\n", r->warning);
+}
+
+int cli_holidays_main(cli_ctx *ctx, int argc, char **argv)
+{
+    char source[512] = "", err[1024];
+    char *text = NULL;
+    Jiesu__Envelope *env = NULL;
+    Jiesu__HolidaysReply *reply = NULL;
+    Jiesu__HolidaysRequest rq = JIESU__HOLIDAYS_REQUEST__INIT;
+    Jiesu__HolidayDay day = JIESU__HOLIDAY_DAY__INIT, *days[1] = {&day};
+    int p = parse(argc, argv, &rq, &day, &text, source, sizeof source);
+    if (p != 0) {
+        if (p == -1)
+            fputs(USAGE, stderr);
+        return p == -1 ? 2 : 1;
+    }
+    if (*day.date) {
+        rq.n_days = 1;
+        rq.days = days;
+    }
+    int rc = 1;
+    int timeout_ms = (int)(1000 * config_get_long(ctx->cfg, "cli.timeout_seconds", 5));
+    if (cli_call(ctx, "escalation", "holidays", "holidays.request", &rq.base, timeout_ms, TRIES, 0, &env, err,
+                 sizeof err) < 0)
+        goto cleanup;
+    if (strcmp(env->type, "holidays.reply") != 0 || !(reply = BUS_UNPACK(holidays_reply, env))) {
+        cli_error("holidays: escalation answered '%s', not a valid holidays.reply", env->type);
+        goto cleanup;
+    }
+    print_reply(reply, *rq.json || rq.n_days);
+    rc = 0;
+cleanup:
+    if (reply)
+        jiesu__holidays_reply__free_unpacked(reply, NULL);
+    if (env)
+        jiesu__envelope__free_unpacked(env, NULL);
+    free(text);
+    return rc;
+}

@@ -1,0 +1,129 @@
+/* esc_api.c — answers the escalation service's requests (see esc_api.h). */
+#include "esc_api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "esc_engine.h"
+#include "log.h"
+
+#define WARNING_BYTES 1024
+
+/* The request's days: the file's, then those typed in. 0, or -1 with err. */
+static int gather_days(const Jiesu__HolidaysRequest *rq, holidays_day **days, size_t *n, char *err, size_t errlen)
+{
+    *days = NULL;
+    *n = 0;
+    if (*rq->json && holidays_parse(rq->json, *rq->source ? rq->source : "the file", days, n, err, errlen) < 0)
+        return -1;
+    if (rq->n_days == 0)
+        return 0;
+    holidays_day *all = realloc(*days, (*n + rq->n_days) * sizeof *all);
+    if (!all) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    *days = all;
+    for (size_t i = 0; i < rq->n_days; i++) {
+        const Jiesu__HolidayDay *d = rq->days[i];
+        if (!holidays_valid_date(d->date)) {
+            snprintf(err, errlen, "day %zu: '%s' is not a date (want YYYY-MM-DD)", i + 1, d->date);
+            return -1;
+        }
+        holidays_day *h = &all[(*n)++];
+        memset(h, 0, sizeof *h);
+        memcpy(h->date, d->date, sizeof h->date);
+        snprintf(h->name, sizeof h->name, "%s", d->name);
+        h->off = d->off;
+    }
+    return 0;
+}
+
+/* Fills the reply's years and warning. 0 or -1 with err. */
+static int describe(esc_engine *e, Jiesu__HolidaysReply *reply, holidays_year **years, Jiesu__HolidayYear **items,
+                    Jiesu__HolidayYear ***ptrs, char *warning, char *err, size_t errlen)
+{
+    size_t n;
+    if (holidays_years(e->ctx.pg, years, &n, err, errlen) < 0 ||
+        holidays_warning(e->ctx.pg, (int64_t)time(NULL), e->calendar.utc_offset_min, warning, WARNING_BYTES, err,
+                         errlen) < 0)
+        return -1;
+    *items = calloc(n ? n : 1, sizeof **items);
+    *ptrs = calloc(n ? n : 1, sizeof **ptrs);
+    if (!*items || !*ptrs) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        jiesu__holiday_year__init(&(*items)[i]);
+        (*items)[i].year = (*years)[i].year;
+        (*items)[i].days_off = (*years)[i].days_off;
+        (*items)[i].working_days = (*years)[i].working_days;
+        (*ptrs)[i] = &(*items)[i];
+    }
+    reply->n_years = n;
+    reply->years = *ptrs;
+    reply->warning = warning;
+    return 0;
+}
+
+/* Stores what the request gives and answers. 0, or -1 with err (code: 400 or 500). */
+static int serve(service *s, const Jiesu__HolidaysRequest *rq, const bus_request *req, const auth_principal *who,
+                 int *code, char *err, size_t errlen)
+{
+    esc_engine *e = s->user;
+    char source[256], warning[WARNING_BYTES];
+    holidays_day *days = NULL;
+    holidays_year *years = NULL;
+    Jiesu__HolidayYear *items = NULL, **ptrs = NULL;
+    Jiesu__HolidaysReply reply = JIESU__HOLIDAYS_REPLY__INIT;
+    esc_calendar_stats st;
+    size_t n;
+    int rc = -1;
+    *code = SVC_ERR_BAD_REQUEST;
+    snprintf(source, sizeof source, "%s by %s", *rq->source ? rq->source : "typed in", who->name);
+    if (gather_days(rq, &days, &n, err, errlen) < 0)
+        goto cleanup;
+    if (n > 0 && who->role != AUTH_ADMIN) {
+        *code = SVC_ERR_FORBIDDEN;
+        snprintf(err, errlen, "%s is %s; only %s may change the official calendar", who->name,
+                 auth_role_title(who->role), auth_role_title(AUTH_ADMIN));
+        goto cleanup;
+    }
+    *code = SVC_ERR_INTERNAL;
+    e->ctx.pg = s->pg;
+    if (esc_calendar_store(&e->calendar, &e->ctx, days, n, source, &st, err, errlen) < 0 ||
+        describe(e, &reply, &years, &items, &ptrs, warning, err, errlen) < 0)
+        goto cleanup;
+    reply.stored = (int32_t)st.stored;
+    reply.unchanged = (int32_t)st.unchanged;
+    reply.retimed = st.retimed;
+    bus_server_reply(s->server, req, "holidays.reply", &reply.base);
+    rc = 0;
+cleanup:
+    free(days);
+    free(years);
+    free(items);
+    free(ptrs);
+    return rc;
+}
+
+void esc_api_holidays(service *s, const bus_request *req, const auth_principal *who)
+{
+    char err[512] = "";
+    int code;
+    Jiesu__HolidaysRequest *rq = BUS_UNPACK(holidays_request, req->env);
+    if (!rq) {
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "holidays.request: malformed payload");
+        return;
+    }
+    if (svc_ensure_pg(s) < 0) {
+        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database unavailable; try again");
+    } else if (serve(s, rq, req, who, &code, err, sizeof err) < 0) {
+        log_warn("holidays.request refused: %s", err);
+        bus_server_reply_error(s->server, req, code, "%s", err);
+    }
+    jiesu__holidays_request__free_unpacked(rq, NULL);
+}

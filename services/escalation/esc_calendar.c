@@ -1,0 +1,218 @@
+/* esc_calendar.c — loading, storing and checking the working calendar (see esc_calendar.h).
+ *
+ * Re-timing: a deadline is moved only when the new days change the working
+ * time between its started_at and its due_at; the working time it had on the
+ * old calendar is then counted from started_at on the new one. Deadlines met
+ * already never move. The store takes a lock on table holidays, so two stores
+ * re-time one after the other, each from the calendar the other left.
+ */
+#include "esc_calendar.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "esc_ladder.h"
+#include "log.h"
+#include "sqlarr.h"
+
+#define WARN_EVERY_MS 3600000LL
+
+/* $1, $2: local midnight before the first day given and after the last. */
+static const char SQL_CANDIDATES[] =
+    "SELECT id, " ESC_SQL_MS("started_at") ", " ESC_SQL_MS("due_at") " FROM deadlines"
+    " WHERE met_at IS NULL AND due_at >= $1::timestamptz AND started_at < $2::timestamptz"
+    " ORDER BY id FOR UPDATE";
+
+/* A deadline still climbing its ladder is planned again (rung_next NULL). */
+static const char SQL_RETIME[] =
+    "UPDATE deadlines d SET due_at = to_timestamp(u.due / 1000.0),"
+    "       rung_next = CASE WHEN d.fired_at IS NULL THEN NULL ELSE d.rung_next END,"
+    "       rung_at = CASE WHEN d.fired_at IS NULL THEN NULL ELSE d.rung_at END"
+    " FROM unnest($1::bigint[], $2::bigint[]) AS u(id, due) WHERE d.id = u.id";
+
+static const char SQL_SPAN[] =
+    "SELECT ($1::date::timestamp - make_interval(mins => $3::int)) AT TIME ZONE 'UTC',"
+    "       ($2::date::timestamp + interval '1 day' - make_interval(mins => $3::int)) AT TIME ZONE 'UTC'";
+
+enum { C_ID, C_STARTED, C_DUE };
+
+int esc_calendar_init(esc_calendar *self, const config *cfg, char *err, size_t errlen)
+{
+    memset(self, 0, sizeof *self);
+    self->cfg = cfg;
+    self->utc_offset_min = (int)config_get_long(cfg, "calendar.utc_offset_minutes", 480);
+    calendar *probe = cal_from_config(cfg, NULL, err, errlen);
+    if (!probe)
+        return -1;
+    cal_destroy(&probe);
+    return 0;
+}
+
+/* A new calendar with the configured hours and every stored day. NULL with err. */
+static calendar *load_new(const esc_calendar *self, PGconn *pg, char *err, size_t errlen)
+{
+    calendar *cal = cal_from_config(self->cfg, NULL, err, errlen);
+    if (cal && holidays_load(pg, cal, err, errlen) < 0)
+        cal_destroy(&cal);
+    return cal;
+}
+
+static void install(esc_calendar *self, esc_ctx *ctx, calendar *cal, const char *version)
+{
+    cal_destroy(&self->cal);
+    self->cal = cal;
+    ctx->cal = cal;
+    snprintf(self->version, sizeof self->version, "%s", version);
+    self->next_warn_ms = 0;         /* say at once whether the new calendar reaches far enough */
+}
+
+static void warn_when_due(esc_calendar *self, PGconn *pg, int64_t real_now_ms)
+{
+    char warning[1024], err[512];
+    if (real_now_ms < self->next_warn_ms)
+        return;
+    self->next_warn_ms = real_now_ms + WARN_EVERY_MS;
+    if (holidays_warning(pg, (int64_t)time(NULL), self->utc_offset_min, warning, sizeof warning, err, sizeof err) < 0)
+        log_warn("%s", err);
+    else if (*warning)
+        log_warn("CALENDAR: %s", warning);
+}
+
+int esc_calendar_refresh(esc_calendar *self, esc_ctx *ctx, int64_t real_now_ms)
+{
+    char version[64], err[512] = "";
+    if (holidays_version(ctx->pg, version, sizeof version, err, sizeof err) < 0) {
+        log_error("%s", err);
+        return -1;
+    }
+    if (!self->cal || strcmp(version, self->version) != 0) {
+        calendar *cal = load_new(self, ctx->pg, err, sizeof err);
+        if (!cal) {
+            log_error("%s", err);
+            return -1;
+        }
+        install(self, ctx, cal, version);
+        log_info("calendar loaded (holidays %s)", version);
+    }
+    warn_when_due(self, ctx->pg, real_now_ms);
+    return 0;
+}
+
+/* The working time a deadline had on the old calendar, counted from its start
+ * on the new one; -1 when the new days leave its working time as it was. */
+static int64_t retimed_due_ms(const calendar *old, const calendar *cal, int64_t started_ms, int64_t due_ms)
+{
+    int64_t start = started_ms / 1000, due = due_ms / 1000;
+    int64_t work = cal_work_seconds_between(old, start, due);
+    if (cal_work_seconds_between(cal, start, due) == work)
+        return -1;
+    return cal_add_work_seconds(cal, start, work) * 1000;
+}
+
+/* The first and last dates of days (YYYY-MM-DD sorts as text). */
+static void date_span(const holidays_day *days, size_t n, const char **first, const char **last)
+{
+    *first = *last = days[0].date;
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(days[i].date, *first) < 0)
+            *first = days[i].date;
+        if (strcmp(days[i].date, *last) > 0)
+            *last = days[i].date;
+    }
+}
+
+/* Moves the deadlines whose working time the new calendar changes. Rows moved, or -1. */
+static long retime(const esc_calendar *self, PGconn *pg, const calendar *old, const calendar *cal,
+                   const holidays_day *days, size_t n)
+{
+    char offset[16];
+    const char *first, *last;
+    date_span(days, n, &first, &last);
+    snprintf(offset, sizeof offset, "%d", self->utc_offset_min);
+    const char *span_params[] = {first, last, offset};
+    PGresult *span = db_query(pg, "holidays span", SQL_SPAN, 3, span_params);
+    if (!span)
+        return -1;
+    const char *params[] = {PQgetvalue(span, 0, 0), PQgetvalue(span, 0, 1)};
+    PGresult *res = db_query(pg, "deadlines to re-time", SQL_CANDIDATES, 2, params);
+    PQclear(span);
+    if (!res)
+        return -1;
+    sqlarr ids = {0}, due = {0};
+    long moved = 0;
+    int ok = 1;
+    for (int r = 0; r < PQntuples(res) && ok; r++) {
+        int64_t at = retimed_due_ms(old, cal, strtoll(PQgetvalue(res, r, C_STARTED), NULL, 10),
+                                    strtoll(PQgetvalue(res, r, C_DUE), NULL, 10));
+        if (at >= 0) {
+            ok = sqlarr_add(&ids, PQgetvalue(res, r, C_ID)) == 0 && sqlarr_add_ms(&due, at) == 0;
+            moved++;
+        }
+    }
+    PQclear(res);
+    const char *up[2] = {ok ? sqlarr_text(&ids) : NULL, ok ? sqlarr_text(&due) : NULL};
+    if (!up[0] || !up[1] || (moved && db_command(pg, "re-time deadlines", SQL_RETIME, 2, up, NULL) != 0))
+        moved = -1;
+    sqlarr_free(&ids);
+    sqlarr_free(&due);
+    return moved;
+}
+
+/* The store inside its transaction: lock, old calendar, days, new calendar, re-timing. */
+static int store_locked(esc_calendar *self, PGconn *pg, const holidays_day *days, size_t n, const char *source,
+                        esc_calendar_stats *st, calendar **out, char *err, size_t errlen)
+{
+    char why[256];
+    calendar *old = NULL;
+    if (db_exec(pg, "LOCK TABLE holidays IN SHARE ROW EXCLUSIVE MODE") != 0 ||
+        !(old = load_new(self, pg, err, errlen)) ||
+        (st->stored = holidays_store(pg, days, n, source, 1, err, errlen)) < 0) {
+        if (!*err)
+            snprintf(err, errlen, "calendar: %s", db_error(pg, why, sizeof why));
+        cal_destroy(&old);
+        return -1;
+    }
+    st->unchanged = (long)n - st->stored;
+    if (st->stored > 0 && (!(*out = load_new(self, pg, err, errlen)) ||
+                           (st->retimed = retime(self, pg, old, *out, days, n)) < 0)) {
+        if (!*err)
+            snprintf(err, errlen, "calendar: re-timing deadlines: %s", db_error(pg, why, sizeof why));
+        cal_destroy(out);
+        cal_destroy(&old);
+        return -1;
+    }
+    cal_destroy(&old);
+    return 0;
+}
+
+int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *days, size_t n, const char *source,
+                       esc_calendar_stats *st, char *err, size_t errlen)
+{
+    char version[64];
+    calendar *cal = NULL;
+    memset(st, 0, sizeof *st);
+    err[0] = '\0';
+    if (n == 0)
+        return 0;
+    if (db_begin(ctx->pg) != 0 || store_locked(self, ctx->pg, days, n, source, st, &cal, err, errlen) != 0 ||
+        holidays_version(ctx->pg, version, sizeof version, err, errlen) != 0 || db_commit(ctx->pg) != 0) {
+        if (!*err)
+            snprintf(err, errlen, "calendar: storing %zu days from %s failed", n, source);
+        db_rollback(ctx->pg);
+        cal_destroy(&cal);
+        return -1;
+    }
+    if (cal) {
+        install(self, ctx, cal, version);
+        log_info("calendar: %ld days stored from %s, %ld deadlines re-timed", st->stored, source, st->retimed);
+    }
+    return 0;
+}
+
+void esc_calendar_finish(esc_calendar *self)
+{
+    cal_destroy(&self->cal);
+}

@@ -1,0 +1,61 @@
+/* esc_calendar.h — the working calendar escalation counts in, and owns.
+ *
+ * What it does:
+ *   - loads the calendar (working hours from calendar.*, days from table
+ *     holidays) and loads it again whenever the table changed;
+ *   - stores days an operator gives (the "holidays.request" of jiesu
+ *     holidays, esc_api.c) and, in the same transaction, moves every deadline
+ *     not yet met whose working time the new days change: its working time
+ *     from started_at to due_at on the old calendar is counted again on the
+ *     new one (2026-12-31 17:00 + 1 working day: 2027-01-01 17:00 before
+ *     元旦 2027 was stored, 2027-01-04 17:00 after); a deadline still climbing
+ *     its ladder is planned again from the new due_at;
+ *   - warns in the log when the calendar runs out (holidays_gap_check): at
+ *     start-up, after each change and every hour while it lasts.
+ * Ownership: the calendar is the module's; ctx->cal is pointed at it after
+ * every load, and a calendar replaced is freed.
+ */
+#ifndef JIESU_ESC_CALENDAR_H
+#define JIESU_ESC_CALENDAR_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "esc_ctx.h"
+#include "holidays.h"
+
+typedef struct {
+    calendar     *cal;              /* NULL until the first load */
+    const config *cfg;              /* borrowed: calendar.* keys */
+    int           utc_offset_min;
+    char          version[64];      /* holidays_version() of the loaded calendar */
+    int64_t       next_warn_ms;
+} esc_calendar;
+
+typedef struct {
+    long stored;                    /* days new or changed */
+    long unchanged;                 /* days given that were already stored as given */
+    long retimed;                   /* deadlines moved onto the new calendar */
+} esc_calendar_stats;
+
+/* Checks the calendar.* keys. 0, or -1 with the reason in err. */
+int esc_calendar_init(esc_calendar *self, const config *cfg, char *err, size_t errlen);
+
+/* Loads the calendar when the table changed since the last load (always the
+ * first time) and points ctx->cal at it; logs the warning when due (real_now_ms
+ * paces it). 0, or -1 (logged) when it could not be read: the calendar loaded
+ * before stays, and without one the caller must not fire anything. */
+int esc_calendar_refresh(esc_calendar *self, esc_ctx *ctx, int64_t real_now_ms);
+
+/* Stores days (from source, overwriting what is stored) and re-times the
+ * deadlines they change, in one transaction, then loads the new calendar.
+ * 0, or -1 with the reason in err (nothing stored). */
+int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *days, size_t n, const char *source,
+                       esc_calendar_stats *st, char *err, size_t errlen);
+
+/* Frees the calendar. */
+void esc_calendar_finish(esc_calendar *self);
+
+#endif

@@ -1,0 +1,46 @@
+/* report_deadline.c — a deadline's state in words and working time (see report_deadline.h). */
+#include "report_deadline.h"
+
+#include <stdio.h>
+
+void report_deadline_span(char *buf, size_t cap, int64_t seconds, int day_minutes)
+{
+    long minutes = (long)(seconds / 60), days = day_minutes > 0 ? minutes / day_minutes : 0;
+    minutes -= days * day_minutes;
+    long hours = minutes / 60;
+    minutes %= 60;
+    int n = 0;
+    buf[0] = '\0';
+    if (days)
+        n = snprintf(buf, cap, "%ld working day%s", days, days == 1 ? "" : "s");
+    if (hours && n >= 0 && (size_t)n < cap)
+        n += snprintf(buf + n, cap - (size_t)n, "%s%ld h", n ? " " : "", hours);
+    if ((minutes || n == 0) && n >= 0 && (size_t)n < cap)
+        snprintf(buf + n, cap - (size_t)n, n ? " %02ld min" : "%ld min", minutes);
+}
+
+void report_deadline_state(char *buf, size_t cap, const calendar *cal, int day_minutes, const report_deadline *d)
+{
+    char span[64];
+    if (d->met) {
+        int late = d->met > d->due;
+        report_deadline_span(span, sizeof span, late ? cal_work_seconds_between(cal, d->due, d->met)
+                                                  : cal_work_seconds_between(cal, d->met, d->due), day_minutes);
+        if (late)
+            snprintf(buf, cap, "met late by %s", span);
+        else
+            snprintf(buf, cap, "met on time, %s before due", span);
+    } else if (d->paused && d->paused < d->due) {
+        report_deadline_span(span, sizeof span, cal_work_seconds_between(cal, d->paused, d->due), day_minutes);
+        snprintf(buf, cap, "paused since %s, %s left", d->paused_text, span);
+    } else if (d->paused) {
+        report_deadline_span(span, sizeof span, cal_work_seconds_between(cal, d->due, d->paused), day_minutes);
+        snprintf(buf, cap, "paused since %s, overdue by %s when it stopped", d->paused_text, span);
+    } else if (d->due <= d->now) {
+        report_deadline_span(span, sizeof span, cal_work_seconds_between(cal, d->due, d->now), day_minutes);
+        snprintf(buf, cap, "overdue by %s", span);
+    } else {
+        report_deadline_span(span, sizeof span, cal_work_seconds_between(cal, d->now, d->due), day_minutes);
+        snprintf(buf, cap, "pending, %s left", span);
+    }
+}

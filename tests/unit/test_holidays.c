@@ -1,0 +1,190 @@
+/* test_holidays.c — the official holiday calendar as data: the bundled
+ * holiday-cn files, what table holidays keeps when a file is stored again or
+ * an operator's day meets a bundled one, the calendar loaded from it, and the
+ * warning when it runs out: on 2026-12-03 the bundled files end with 2026
+ * (2027.json is empty), so 2027 — 元旦 and 春节 — must be warned about now.
+ *
+ * Needs JIESU_TEST_PG (a migrated database: `jiesu migrate` stored the bundled
+ * files). Every test runs in a transaction rolled back at its end.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "fixture_laoshan.h"
+#include "holidays.h"
+
+/* Unix time of a Beijing (UTC+8) local time. */
+static int64_t bj(int y, int mo, int d, int h, int mi)
+{
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi};
+    return (int64_t)timegm(&tm) - 8 * 3600;
+}
+
+static int setup(void **state)
+{
+    PGconn *pg = fixture_pg();
+    fixture_exec(pg, "BEGIN");
+    *state = pg;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    PGconn *pg = *state;
+    fixture_exec(pg, "ROLLBACK");
+    PQfinish(pg);
+    return 0;
+}
+
+static void test_bundled_files(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    holidays_day *days;
+    size_t n;
+    int files;
+    assert_int_equal(holidays_read_file("data/holidays/2026.json", &days, &n, err, sizeof err), 0);
+    assert_true(n > 30);
+    assert_string_equal(days[0].date, "2026-01-01");
+    assert_string_equal(days[0].name, "元旦");
+    assert_int_equal(days[0].off, 1);
+    free(days);
+    assert_int_equal(holidays_read_file("data/holidays/2027.json", &days, &n, err, sizeof err), 0);
+    assert_int_equal(n, 0);                     /* the notice for 2027 is not out in the bundled source */
+    assert_int_equal(holidays_read_dir("data/holidays", &days, &n, &files, err, sizeof err), 0);
+    assert_int_equal(files, 8);
+    assert_true(n > 250);
+    free(days);
+}
+
+static void test_parse_refuses_what_is_not_a_day(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    holidays_day *days = NULL;
+    size_t n;
+    assert_int_equal(holidays_parse("{\"days\": [{\"name\": \"\\u5143\\u65e6\", \"date\": \"2027-01-01\","
+                                    " \"isOffDay\": true}, {\"date\": \"2027-02-20\", \"isOffDay\": false}]}",
+                                    "typed", &days, &n, err, sizeof err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(days[0].name, "元旦");
+    assert_int_equal(days[1].off, 0);
+    free(days);
+    static const struct {
+        const char *json, *why;
+    } BAD[] = {
+        {"{\"year\": 2027}", "no \"days\" array"},
+        {"{\"days\": [{\"date\": \"2027-02-29\", \"isOffDay\": true}]}", "entry 1: bad or missing \"date\""},
+        {"{\"days\": [{\"date\": \"2027-01-01\", \"isOffDay\": true}, {\"date\": \"2027-01-02\"}]}",
+         "entry 2: no \"isOffDay\""},
+        {"{\"days\": [{\"date\": \"2027-01-01\", \"isOffDay\": \"yes\"}]}", "entry 1: no \"isOffDay\""},
+        {"{\"days\": [{\"date\": \"2027-01-01\", \"isOffDay\": true}", "not closed"},
+    };
+    for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
+        assert_int_equal(holidays_parse(BAD[i].json, "f.json", &days, &n, err, sizeof err), -1);
+        if (!strstr(err, BAD[i].why) || strncmp(err, "f.json: ", 8) != 0)
+            fail_msg("case %zu: '%s' does not say '%s'", i, err, BAD[i].why);
+        assert_null(days);
+    }
+}
+
+/* Stored again, a bundled file refreshes its own rows; an operator's day is
+ * kept by a bundled store and overwritten only by another operator's. */
+static void test_store_keeps_what_operators_stored(void **state)
+{
+    PGconn *pg = *state;
+    char err[256] = "";
+    holidays_day day = {"2031-01-01", 1, "元旦"};
+    assert_int_equal(holidays_store(pg, &day, 1, "bundled data/holidays", 0, err, sizeof err), 1);
+    assert_int_equal(holidays_store(pg, &day, 1, "bundled data/holidays", 0, err, sizeof err), 0);
+    day.off = 0;
+    assert_int_equal(holidays_store(pg, &day, 1, "bundled data/holidays", 0, err, sizeof err), 1);
+    day.off = 1;
+    assert_int_equal(holidays_store(pg, &day, 1, "typed in by 值班员", 1, err, sizeof err), 1);
+    day.off = 0;
+    assert_int_equal(holidays_store(pg, &day, 1, "bundled data/holidays", 0, err, sizeof err), 0);
+    assert_int_equal(fixture_num(pg, "SELECT count(*) FROM holidays WHERE day = '2031-01-01' AND off"
+                                     " AND source = 'typed in by 值班员'"), 1);
+    /* a date given twice in one store: the last one counts */
+    holidays_day twice[] = {{"2031-01-02", 1, "元旦"}, {"2031-01-02", 0, "班"}};
+    assert_int_equal(holidays_store(pg, twice, 2, "file 2031.json", 1, err, sizeof err), 1);
+    assert_int_equal(fixture_num(pg, "SELECT count(*) FROM holidays WHERE day = '2031-01-02' AND NOT off"), 1);
+}
+
+static void test_calendar_from_the_table(void **state)
+{
+    PGconn *pg = *state;
+    char err[256] = "", v0[64], v1[64];
+    calendar *cal = cal_new(480, 510, 1050);
+    assert_true(holidays_load(pg, cal, err, sizeof err) > 250);
+    assert_int_equal(cal_is_workday(cal, bj(2026, 2, 14, 12, 0)), 1);      /* 调休上班 */
+    assert_int_equal(cal_year_known(cal, 2026), 1);
+    assert_int_equal(cal_year_known(cal, 2027), 0);
+    cal_destroy(&cal);
+    assert_int_equal(holidays_version(pg, v0, sizeof v0, err, sizeof err), 0);
+    holidays_day day = {"2027-01-01", 1, "元旦"};
+    assert_int_equal(holidays_store(pg, &day, 1, "typed in", 1, err, sizeof err), 1);
+    assert_int_equal(holidays_version(pg, v1, sizeof v1, err, sizeof err), 0);
+    assert_string_not_equal(v0, v1);
+}
+
+/* The defect: on 2026-12-03 with 2027 missing nothing said so. */
+static void test_warning_when_the_calendar_runs_out(void **state)
+{
+    PGconn *pg = *state;
+    char err[256] = "", say[1024];
+    holidays_gap gap;
+    fixture_exec(pg, "DELETE FROM holidays WHERE day >= '2027-01-01'");
+    /* June 2026: 2027 is not due yet, and nothing pending falls in it */
+    fixture_exec(pg, "UPDATE deadlines SET met_at = now() WHERE met_at IS NULL AND due_at >= '2027-01-01'");
+    assert_int_equal(holidays_gap_check(pg, bj(2026, 6, 1, 12, 0), 480, &gap, err, sizeof err), 0);
+    assert_int_equal(gap.year, 2027);
+    assert_int_equal(gap.soon, 0);
+    /* today, 2026-12-03: next year's notice is missing from November on */
+    assert_int_equal(holidays_gap_check(pg, bj(2026, 12, 3, 9, 0), 480, &gap, err, sizeof err), 1);
+    assert_int_equal(gap.year, 2027);
+    assert_int_equal(gap.soon, 1);
+    assert_int_equal(gap.pending, 0);
+    holidays_gap_say(&gap, say, sizeof say);
+    assert_non_null(strstr(say, "no official holidays on record for 2027"));
+    assert_non_null(strstr(say, "jiesu holidays load 2027.json"));
+    /* a pending deadline due in 2027 makes it a warning in June too; a met one does not */
+    long long cid = fixture_num(pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status)"
+                                    " VALUES ('HOL-1', now(), '张村社区', '垃圾', 'accepted') RETURNING id");
+    fixture_exec(pg, "INSERT INTO deadlines (complaint_id, kind, started_at, due_at) VALUES"
+                     " (%lld, 'resolve', '2026-12-17 10:00+08', '2027-01-04 10:00+08'),"
+                     " (%lld, 'accept', '2026-12-17 10:00+08', '2027-01-04 10:00+08')", cid, cid);
+    fixture_exec(pg, "UPDATE deadlines SET met_at = now() WHERE complaint_id = %lld AND kind = 'accept'", cid);
+    assert_int_equal(holidays_gap_check(pg, bj(2026, 6, 1, 12, 0), 480, &gap, err, sizeof err), 1);
+    assert_int_equal(gap.pending, 1);
+    assert_int_equal(holidays_warning(pg, bj(2026, 6, 1, 12, 0), 480, say, sizeof say, err, sizeof err), 0);
+    assert_non_null(strstr(say, "1 pending deadline falls due in 2027 or later"));
+    /* 2027's notice stored: the next gap is 2028, not due before November 2027 */
+    holidays_day day = {"2027-01-01", 1, "元旦"};
+    assert_int_equal(holidays_store(pg, &day, 1, "typed in", 1, err, sizeof err), 1);
+    assert_int_equal(holidays_warning(pg, bj(2026, 12, 3, 9, 0), 480, say, sizeof say, err, sizeof err), 0);
+    assert_string_equal(say, "");
+    assert_int_equal(holidays_gap_check(pg, bj(2027, 11, 1, 9, 0), 480, &gap, err, sizeof err), 1);
+    assert_int_equal(gap.year, 2028);
+    /* the current year itself missing is always a warning */
+    fixture_exec(pg, "DELETE FROM holidays WHERE day >= '2026-01-01'");
+    assert_int_equal(holidays_gap_check(pg, bj(2026, 3, 1, 9, 0), 480, &gap, err, sizeof err), 1);
+    assert_int_equal(gap.year, 2026);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bundled_files),
+        cmocka_unit_test(test_parse_refuses_what_is_not_a_day),
+        cmocka_unit_test_setup_teardown(test_store_keeps_what_operators_stored, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_calendar_from_the_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_warning_when_the_calendar_runs_out, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

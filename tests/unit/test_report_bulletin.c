@@ -1,0 +1,172 @@
+/* test_report_bulletin.c — what the weekly bulletin gathers beside the
+ * metrics, on the fixture fortnight (tests/fixtures/report_week.sql) and a
+ * few orders added per test: hot spots that count every order called in the
+ * week once (the manual queue, orders not routed yet, conduct complaints, a
+ * merged repeat at its own place), category names instead of codes, and the
+ * listed orders' resolve deadline and its state in every row.
+ *
+ * Needs JIESU_TEST_PG (a migrated database); what each test adds is rolled back after it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fixture_report_week.h"
+#include "report_bulletin.h"
+
+static report_bulletin *build(PGconn *pg, const char *week)
+{
+    report_period p;
+    report_settings s = {.weight = {20, 20, 30, 30, 0, 0}, .red = 1, .yellow = 2, .min_cases = 1};
+    char err[512] = "";
+    assert_int_equal(report_period_week(&p, week, err, sizeof err), 0);
+    report_bulletin *b = report_bulletin_build(pg, "880100", "Asia/Shanghai", &p, &s, err, sizeof err);
+    if (!b)
+        fail_msg("report_bulletin_build: %s", err);
+    return b;
+}
+
+/* Other tests' orders called in the fortnight (imports not routed, say:
+ * unplaced orders count everywhere) are moved out of it for this test. */
+static int only_fixture_orders(void **state)
+{
+    savepoint(state);
+    exec_ok(*state, "UPDATE complaints SET called_at = called_at - interval '20 years'"
+                    " WHERE ticket_no NOT LIKE 'FX-%' AND called_at >= '2026-11-09 00:00+08'"
+                    " AND called_at < '2026-11-23 00:00+08'");
+    return 0;
+}
+
+/* The row named name (or, for a row that is not ranked, of that kind). */
+static const report_hotspot *row(const report_hotspot *h, size_t n, report_hot_kind kind, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (h[i].kind == kind && (kind != HOT_RANKED || strcmp(h[i].name, name) == 0))
+            return &h[i];
+    fail_msg("no hot spot row %s (kind %d)", name, (int)kind);
+    return NULL;
+}
+
+static void expect(const report_hotspot *h, size_t n, report_hot_kind kind, const char *name, long count,
+                   long prev)
+{
+    const report_hotspot *r = row(h, n, kind, name);
+    if (r->count != count || r->prev != prev)
+        fail_msg("hot spot %s: %ld (week before %ld), expected %ld (%ld)", r->name, r->count, r->prev, count, prev);
+}
+
+/* The orders of the fixture's W47 plus: U1 not routed yet (the hotline's
+ * category 城市管理-占道经营), U2 not routed and without any category, K1 a
+ * conduct complaint at 南街道 owned by the district's discipline inspection,
+ * R3 a repeat of E1 merged into it but routed itself to 南街道. */
+static void add_orders(PGconn *pg)
+{
+    exec_ok(pg, "INSERT INTO units (code, name, kind, region_code) VALUES"
+                " ('880100.discipline', '样例区纪委监委', 'discipline', '880100')");
+    exec_ok(pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status, category, category_raw)"
+                " VALUES ('FX-U1', '2026-11-20 08:00+08', '样例路', '占道', 'new', NULL, '城市管理-占道经营'),"
+                "        ('FX-U2', '2026-11-20 08:10+08', '样例路', '不明', 'new', NULL, NULL),"
+                "        ('FX-K1', '2026-11-19 08:00+08', '南街道', '街道办不作为', 'dispatched', 'conduct', NULL),"
+                "        ('FX-R3', '2026-11-19 09:00+08', '样例路E1号', '垃圾', 'dispatched', 'garbage', NULL)");
+    exec_ok(pg, "UPDATE complaints SET parent_id = (SELECT id FROM complaints WHERE ticket_no = 'FX-E1')"
+                " WHERE ticket_no = 'FX-R3'");
+    exec_ok(pg, "INSERT INTO assignments (complaint_id, unit_id, role, street_code, rule, reasons)"
+                " SELECT c.id, u.id, 'owner', '880100003', 'fixture', 'fixture' FROM complaints c, units u"
+                " WHERE (c.ticket_no, u.code) IN (('FX-K1', '880100.discipline'), ('FX-R3', '880100003'))");
+}
+
+static void test_hot_spots_count_every_order(void **state)
+{
+    PGconn *pg = *state;
+    add_orders(pg);
+    report_bulletin *b = build(pg, "2026-W47");
+    const report_hotspot *c = b->categories, *p = b->places;
+    size_t nc = b->n_categories, np = b->n_places;
+    expect(c, nc, HOT_RANKED, "garbage", 6, 2);             /* E1, E2, W1 (manual queue), W4, S1, R3 */
+    expect(c, nc, HOT_RANKED, "噪声扰民", 4, 1);             /* noise, by its name: E3, W2, W3, S3 */
+    expect(c, nc, HOT_RANKED, "road", 2, 0);
+    expect(c, nc, HOT_RANKED, "农贸市场", 1, 0);
+    expect(c, nc, HOT_RANKED, "占道经营", 1, 0);             /* U1, through the hotline's category */
+    expect(c, nc, HOT_RANKED, "纪检监察", 1, 0);             /* K1, a count only */
+    expect(c, nc, HOT_UNKNOWN, "", 1, 0);                   /* U2 */
+    expect(c, nc, HOT_TOTAL, "", 16, 3);
+    expect(p, np, HOT_RANKED, "东一社区居民委员会", 2, 0);   /* E1, E2; not R3 */
+    expect(p, np, HOT_RANKED, "东街道", 2, 1);
+    expect(p, np, HOT_RANKED, "西街道", 3, 1);               /* W2, W4 and W3 (never routed: its parent's) */
+    expect(p, np, HOT_RANKED, "南街道", 5, 0);               /* S1-S3, K1, R3 */
+    expect(p, np, HOT_RANKED, "样例区市场监管局", 1, 0);
+    expect(p, np, HOT_MANUAL, "", 1, 0);                    /* W1 */
+    expect(p, np, HOT_UNROUTED, "", 2, 0);                  /* U1, U2 */
+    expect(p, np, HOT_TOTAL, "", 16, 3);
+    assert_string_equal(row(p, np, HOT_MANUAL, "")->name, "待人工派单");
+    assert_string_equal(c[0].name, "garbage");              /* the most orders first */
+    assert_int_equal(c[nc - 1].kind, HOT_TOTAL);
+    report_bulletin_free(&b);
+}
+
+/* Beyond ten, the rest goes to 其他, and the rows still add up. */
+static void test_hot_spots_beyond_ten(void **state)
+{
+    PGconn *pg = *state;
+    exec_ok(pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status, category)"
+                " SELECT 'FX-C' || i, '2026-11-18 08:00+08', '样例路', '样例', 'new', 'cat' || i"
+                " FROM generate_series(1, 12) i");
+    report_bulletin *b = build(pg, "2026-W47");
+    size_t ranked = 0;
+    for (size_t i = 0; i < b->n_categories; i++)
+        ranked += b->categories[i].kind == HOT_RANKED;
+    assert_int_equal(ranked, REPORT_HOTSPOTS);
+    /* 4 + 4 categories of the fixture and 12 new ones: garbage, noise, road
+     * and 7 of the others ranked; the rest in 其他 */
+    expect(b->categories, b->n_categories, HOT_OTHER, "", 24 - (5 + 4 + 2 + 7), 0);
+    expect(b->categories, b->n_categories, HOT_TOTAL, "", 24, 3);
+    report_bulletin_free(&b);
+}
+
+static const report_order *order(const report_bulletin *b, const char *ticket)
+{
+    for (size_t i = 0; i < b->n_orders; i++)
+        if (strcmp(b->orders[i].ticket, ticket) == 0)
+            return &b->orders[i];
+    fail_msg("order %s not listed", ticket);
+    return NULL;
+}
+
+/* Every listed order shows its resolve deadline and that deadline's state:
+ * E4 is listed for an alert only (its deadline falls due the week after) and
+ * had both columns blank. */
+static void test_orders_show_deadline_and_state(void **state)
+{
+    PGconn *pg = *state;
+    exec_ok(pg, "INSERT INTO alerts (complaint_id, rung, cycle, unit_id, target, reason, created_at)"
+                " SELECT c.id, 'remind', 1, u.id, 'fixture', 'fixture', '2026-11-20 10:00+08'"
+                " FROM complaints c, units u WHERE c.ticket_no = 'FX-E4' AND u.code = '880100001'");
+    report_bulletin *b = build(pg, "2026-W47");
+    const report_order *e4 = order(b, "FX-E4"), *w4 = order(b, "FX-W4"), *w2 = order(b, "FX-W2");
+    assert_string_equal(e4->due_at, "2026-11-24 09:10");
+    assert_string_equal(e4->state, "open");
+    assert_string_equal(report_state_label(e4->state), "办理中");
+    assert_string_equal(e4->rung, "remind");
+    assert_string_equal(w4->due_at, "2026-11-22 10:10");
+    assert_string_equal(w4->state, "overdue");
+    assert_true(w4->hours_late > 13.79 && w4->hours_late < 13.81);   /* 13 h 50 min, to the end of the week */
+    assert_string_equal(w2->state, "late");
+    assert_string_equal(w2->category, "噪声扰民");
+    for (size_t i = 0; i < b->n_orders; i++)
+        if (!b->orders[i].due_at[0] || !b->orders[i].state[0])
+            fail_msg("order %s: due '%s', state '%s'", b->orders[i].ticket, b->orders[i].due_at, b->orders[i].state);
+    report_bulletin_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_hot_spots_count_every_order, only_fixture_orders, rollback_to_savepoint),
+        cmocka_unit_test_setup_teardown(test_hot_spots_beyond_ten, only_fixture_orders, rollback_to_savepoint),
+        cmocka_unit_test_setup_teardown(test_orders_show_deadline_and_state, savepoint, rollback_to_savepoint),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

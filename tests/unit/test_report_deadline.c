@@ -1,0 +1,68 @@
+/* test_report_deadline.c — a deadline's state for `jiesu show`: met on time or
+ * late, paused, overdue or pending, each with its working time on the
+ * calendar (a closed order's deadlines were shown as "pending" or "passed,
+ * not fired yet"). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "report_deadline.h"
+
+/* Unix time of a Beijing (UTC+8) local time. */
+static int64_t bj(int d, int h, int mi)
+{
+    struct tm tm = {.tm_year = 2026 - 1900, .tm_mon = 10, .tm_mday = d, .tm_hour = h, .tm_min = mi};
+    return (int64_t)timegm(&tm) - 8 * 3600;
+}
+
+static void state_is(const calendar *cal, report_deadline d, const char *want)
+{
+    char got[256];
+    report_deadline_state(got, sizeof got, cal, 540, &d);
+    assert_string_equal(got, want);
+}
+
+static void test_states(void **state)
+{
+    (void)state;
+    calendar *cal = cal_new(480, 510, 1050);       /* 08:30–17:30, weekdays; 2026-11-20 is a Friday */
+    int64_t due = bj(20, 17, 0);
+    state_is(cal, (report_deadline){.due = due, .met = bj(20, 15, 40), .now = bj(25, 9, 0)},
+             "met on time, 1 h 20 min before due");
+    /* late over the weekend: Friday 30 min, Monday 08:30–09:05 */
+    state_is(cal, (report_deadline){.due = due, .met = bj(23, 9, 5), .now = bj(25, 9, 0)}, "met late by 1 h 05 min");
+    state_is(cal, (report_deadline){.due = due, .paused = bj(20, 14, 0), .paused_text = "2026-11-20 14:00",
+                                 .now = bj(25, 9, 0)},
+             "paused since 2026-11-20 14:00, 3 h left");
+    state_is(cal, (report_deadline){.due = due, .paused = bj(23, 9, 0), .paused_text = "2026-11-23 09:00",
+                                 .now = bj(25, 9, 0)},
+             "paused since 2026-11-23 09:00, overdue by 1 h when it stopped");
+    state_is(cal, (report_deadline){.due = due, .now = bj(24, 10, 0)}, "overdue by 1 working day 2 h");
+    state_is(cal, (report_deadline){.due = due, .now = bj(20, 16, 59)}, "pending, 1 min left");
+    cal_destroy(&cal);
+}
+
+static void test_spans(void **state)
+{
+    (void)state;
+    char buf[64];
+    report_deadline_span(buf, sizeof buf, 0, 540);
+    assert_string_equal(buf, "0 min");
+    report_deadline_span(buf, sizeof buf, 3 * 540 * 60 + 65 * 60, 540);
+    assert_string_equal(buf, "3 working days 1 h 05 min");
+    report_deadline_span(buf, sizeof buf, 540 * 60, 540);
+    assert_string_equal(buf, "1 working day");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_states),
+        cmocka_unit_test(test_spans),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

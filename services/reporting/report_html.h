@@ -15,7 +15,9 @@
 void report_html_bulletin(FILE *f, const report_bulletin *b);
 
 /* The dashboard: the ranking table of b's week, the composite trend of the
- * streets over weeks[0..nweeks) (oldest first), and the category chart. */
-void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks);
+ * streets over weeks[0..nweeks) (oldest first), and the category chart;
+ * bar (HTML: who is signed in, or NULL) at the top. */
+void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks,
+                           const char *bar);
 
 #endif

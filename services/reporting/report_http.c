@@ -16,20 +16,32 @@
 #include "report_json.h"
 #include "report_open311.h"
 #include "report_streets.h"
+#include "web_auth.h"
+#include "web_html.h"
+#include "web_scope.h"
 
 #define HTML "text/html; charset=utf-8"
 #define JSON "application/json; charset=utf-8"
 #define TREND_WEEKS_MAX 26
 
-/* A handler that reads PostgreSQL, given a connection of its own for the request. */
-typedef void (*pg_handler)(report_http *h, PGconn *pg, const http_request *req, http_response *resp);
+/* A handler that reads PostgreSQL, given a connection of its own for the
+ * request and the person asking (NULL on the public routes). */
+typedef void (*pg_handler)(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                           http_response *resp);
 
 typedef struct {
-    report_http *h;
-    pg_handler   fn;
+    const char *method;
+    const char *path;
+    pg_handler  fn;
+    int         signed_in;      /* only for someone signed in (or with a bearer token) */
+} route_def;
+
+typedef struct {
+    report_http     *h;
+    const route_def *def;
 } pg_route;
 
-#define NPG_ROUTES 7
+#define NPG_ROUTES 11
 
 struct report_http {
     http_server    *server;
@@ -37,6 +49,7 @@ struct report_http {
     char            districts[256];
     char            tz[64];
     report_settings settings;
+    web_auth_opts   auth;
     int             trend_weeks;
     http_limits     limits;
     pg_route        routes[NPG_ROUTES];
@@ -90,14 +103,19 @@ static void pg_give(report_http *h, PGconn *pg)
     pthread_mutex_unlock(&h->lock);
 }
 
-/* The route's handler with a connection taken for the request and given back after it. */
+/* The route's handler with a connection taken for the request and given
+ * back after it, for the person asking when the route is not public. */
 static void with_pg(void *ctx, const http_request *req, http_response *resp)
 {
     pg_route *r = ctx;
+    web_user u;
     PGconn *pg = pg_take(r->h, resp);
     if (!pg)
         return;
-    r->fn(r->h, pg, req, resp);
+    if (!r->def->signed_in)
+        r->def->fn(r->h, pg, NULL, req, resp);
+    else if (web_auth_user(pg, req, &u, resp) == 0)
+        r->def->fn(r->h, pg, &u, req, resp);
     pg_give(r->h, pg);
 }
 
@@ -110,6 +128,15 @@ static void error_json(http_response *resp, int status, const char *msg)
         fputs("}\n", m.f);
     }
     http_body_reply(&m, resp, status, JSON);
+}
+
+/* The reports u may read. 0, or -1 after answering 403. */
+static int scope_of(const report_http *h, const web_user *u, web_scope *sc, http_response *resp)
+{
+    if (web_scope_for(&u->who, h->districts, sc) == 0)
+        return 0;
+    error_json(resp, 403, "this user reads no reports");
+    return -1;
 }
 
 /* The week named by ?week=, else this week (back = 0) or last week (back = 1). */
@@ -127,16 +154,20 @@ static int week_param(const http_request *req, int back, report_period *p, http_
     return 0;
 }
 
-static report_bulletin *bulletin_for(report_http *h, PGconn *pg, const http_request *req, int back,
-                                     http_response *resp)
+/* The bulletin of the week asked for, narrowed to what u may read (its
+ * scope into *sc). NULL after answering. */
+static report_bulletin *bulletin_for(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                                     int back, web_scope *sc, http_response *resp)
 {
     report_period p;
     char err[512] = "";
-    if (week_param(req, back, &p, resp) < 0)
+    if (scope_of(h, u, sc, resp) < 0 || week_param(req, back, &p, resp) < 0)
         return NULL;
-    report_bulletin *b = report_bulletin_build(pg, h->districts, h->tz, &p, &h->settings, err, sizeof err);
+    report_bulletin *b = report_bulletin_build(pg, sc->districts, h->tz, &p, &h->settings, err, sizeof err);
     if (!b)
         error_json(resp, 503, err);
+    else
+        web_scope_bulletin(sc, b);
     return b;
 }
 
@@ -150,32 +181,37 @@ static void respond_with(http_response *resp, const char *type, void (*write)(FI
     http_body_reply(&m, resp, 200, type);
 }
 
-static void on_bulletin_json(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
+static void on_bulletin_json(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                             http_response *resp)
 {
-    report_bulletin *b = bulletin_for(h, pg, req, 1, resp);
+    web_scope sc;
+    report_bulletin *b = bulletin_for(h, pg, u, req, 1, &sc, resp);
     if (b)
         respond_with(resp, JSON, report_json_bulletin, b);
     report_bulletin_free(&b);
 }
 
-static void on_bulletin_html(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
+static void on_bulletin_html(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                             http_response *resp)
 {
-    report_bulletin *b = bulletin_for(h, pg, req, 1, resp);
+    web_scope sc;
+    report_bulletin *b = bulletin_for(h, pg, u, req, 1, &sc, resp);
     if (b)
         respond_with(resp, HTML, report_html_bulletin, b);
     report_bulletin_free(&b);
 }
 
-/* The composite of the trend_weeks weeks up to b's, oldest first. NULL entries on failure. */
-static size_t trend(report_http *h, PGconn *pg, const report_bulletin *b, report_table **weeks)
+/* The composite of the trend_weeks weeks up to b's, oldest first, in sc. NULL entries on failure. */
+static size_t trend(report_http *h, PGconn *pg, const web_scope *sc, const report_bulletin *b, report_table **weeks)
 {
     char err[512];
     report_period p = b->cur->period;
     size_t n = (size_t)h->trend_weeks;
     for (size_t i = n; i-- > 0;) {
-        weeks[i] = report_metrics_run(pg, h->districts, h->tz, &p, &h->settings, err, sizeof err);
+        weeks[i] = report_metrics_run(pg, sc->districts, h->tz, &p, &h->settings, err, sizeof err);
         if (!weeks[i])
             log_warn("dashboard trend: %s", err);
+        web_scope_table(sc, weeks[i]);
         report_period prev;
         report_period_previous(&prev, &p);
         p = prev;
@@ -187,26 +223,54 @@ static size_t trend(report_http *h, PGconn *pg, const report_bulletin *b, report
     return kept;
 }
 
-static void on_dashboard(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
+/* The bar of the dashboard: who is signed in, and for discipline
+ * inspection the conduct complaints its unit holds. A malloc'd string or NULL. */
+static char *dashboard_bar(PGconn *pg, const web_user *u, const web_scope *sc)
+{
+    http_body m;
+    long total, open;
+    FILE *f = http_body_open(&m);
+    if (!f)
+        return NULL;
+    web_html_bar_css(f);
+    web_html_bar(f, u);
+    if (sc->unit_id && web_scope_conduct(pg, sc, &total, &open) == 0)
+        fprintf(f, "<p class=\"conduct\">本单位受理的干部作风投诉：共 <b>%ld</b> 件，未办结 <b>%ld</b> 件"
+                   "（仅纪委监委可见）</p>\n", total, open);
+    if (fclose(f) != 0) {
+        free(m.buf);
+        return NULL;
+    }
+    return m.buf;
+}
+
+static void on_dashboard(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                         http_response *resp)
 {
     report_table *weeks[TREND_WEEKS_MAX] = {0};
-    report_bulletin *b = bulletin_for(h, pg, req, 0, resp);
+    web_scope sc;
+    report_bulletin *b = bulletin_for(h, pg, u, req, 0, &sc, resp);
     if (!b)
         return;
-    size_t n = trend(h, pg, b, weeks);
+    size_t n = trend(h, pg, &sc, b, weeks);
+    char *bar = dashboard_bar(pg, u, &sc);
     http_body m;
     if (http_body_open(&m))
-        report_html_dashboard(m.f, b, (const report_table *const *)weeks, n);
+        report_html_dashboard(m.f, b, (const report_table *const *)weeks, n, bar);
     http_body_reply(&m, resp, 200, HTML);
+    free(bar);
     for (size_t i = 0; i < n; i++)
         report_table_free(&weeks[i]);
     report_bulletin_free(&b);
 }
 
-static void on_daily(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
+static void on_daily(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
 {
     report_period p;
+    web_scope sc;
     char err[512] = "";
+    if (scope_of(h, u, &sc, resp) < 0)
+        return;
     const char *date = http_param(req, "date");
     if (date && *date) {
         if (report_period_day(&p, date, err, sizeof err) < 0) {
@@ -216,11 +280,12 @@ static void on_daily(report_http *h, PGconn *pg, const http_request *req, http_r
     } else {
         report_period_current(&p, (long long)time(NULL), 1);
     }
-    report_daily *d = report_daily_run(pg, h->districts, h->tz, &p, err, sizeof err);
+    report_daily *d = report_daily_run(pg, sc.districts, h->tz, &p, err, sizeof err);
     if (!d) {
         error_json(resp, 503, err);
         return;
     }
+    web_scope_daily(&sc, d);
     http_body m;
     if (http_body_open(&m))
         report_json_daily(m.f, d);
@@ -228,15 +293,20 @@ static void on_daily(report_http *h, PGconn *pg, const http_request *req, http_r
     report_daily_free(&d);
 }
 
-static void on_streets(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
+static void on_streets(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                       http_response *resp)
 {
     char err[512] = "";
-    report_scope scope = {h->districts, http_param(req, "from"), http_param(req, "to"), h->tz};
+    web_scope sc;
+    if (scope_of(h, u, &sc, resp) < 0)
+        return;
+    report_scope scope = {sc.districts, http_param(req, "from"), http_param(req, "to"), h->tz};
     Jiesu__ReportReply *r = report_streets(pg, &scope, err, sizeof err);
     if (!r) {
         error_json(resp, strstr(err, "is not a date") ? 400 : 503, err);
         return;
     }
+    web_scope_streets(&sc, r);
     http_body m;
     if (http_body_open(&m))
         report_json_streets(m.f, r, scope.from_date, scope.to_date);
@@ -244,11 +314,19 @@ static void on_streets(report_http *h, PGconn *pg, const http_request *req, http
     report_reply_free(&r);
 }
 
-static void on_live(void *ctx, const http_request *req, http_response *resp)
+/* Today's live counters: citywide, for those who read every district. */
+static void on_live(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
 {
-    report_http *h = ctx;
     report_live copy;
+    web_scope sc;
+    (void)pg;
     (void)req;
+    if (scope_of(h, u, &sc, resp) < 0)
+        return;
+    if (strcmp(sc.districts, h->districts) != 0 || *sc.unit) {
+        error_json(resp, 403, "the live counters are citywide: for dispatchers, callback agents, clerks and admins");
+        return;
+    }
     pthread_mutex_lock(&h->lock);
     copy = h->live;
     pthread_mutex_unlock(&h->lock);
@@ -258,35 +336,58 @@ static void on_live(void *ctx, const http_request *req, http_response *resp)
     http_body_reply(&m, resp, 200, JSON);
 }
 
-static void on_open311_list(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
+static void on_open311_list(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                            http_response *resp)
 {
     (void)h;
+    (void)u;
     report_open311_list(pg, req, resp);
 }
 
-static void on_open311_one(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
+static void on_open311_one(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                           http_response *resp)
 {
     (void)h;
+    (void)u;
     report_open311_one(pg, req, resp);
 }
 
-static const struct {
-    const char *path;
-    pg_handler  fn;
-} PG_ROUTES[NPG_ROUTES] = {
-    {"/api/bulletin", on_bulletin_json}, {"/bulletin.html", on_bulletin_html},  {"/api/daily", on_daily},
-    {"/api/streets", on_streets},        {"/requests.json", on_open311_list},   {"/requests/*", on_open311_one},
-    {"/", on_dashboard},
+static void on_signin_page(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                           http_response *resp)
+{
+    (void)pg;
+    (void)u;
+    web_auth_signin_page(&h->auth, req, resp);
+}
+
+static void on_signin(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                      http_response *resp)
+{
+    (void)u;
+    web_auth_signin(&h->auth, pg, req, resp);
+}
+
+static void on_signout(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                       http_response *resp)
+{
+    web_auth_signout(&h->auth, pg, u, req, resp);
+}
+
+/* Every route; the public ones: Open311 (the public view) and signing in. */
+static const route_def ROUTE_DEFS[NPG_ROUTES] = {
+    {"GET", "/api/bulletin", on_bulletin_json, 1},   {"GET", "/bulletin.html", on_bulletin_html, 1},
+    {"GET", "/api/daily", on_daily, 1},              {"GET", "/api/streets", on_streets, 1},
+    {"GET", "/api/live", on_live, 1},                {"GET", "/requests.json", on_open311_list, 0},
+    {"GET", "/requests/*", on_open311_one, 0},       {"GET", "/signin", on_signin_page, 0},
+    {"POST", "/signin", on_signin, 0},               {"POST", "/signout", on_signout, 1},
+    {"GET", "/", on_dashboard, 1},
 };
 
-/* Every route: /api/live needs no database. */
 static int add_routes(report_http *h)
 {
-    if (http_route(h->server, "GET", "/api/live", on_live, h) < 0)
-        return -1;
     for (size_t i = 0; i < NPG_ROUTES; i++) {
-        h->routes[i] = (pg_route){h, PG_ROUTES[i].fn};
-        if (http_route(h->server, "GET", PG_ROUTES[i].path, with_pg, &h->routes[i]) < 0)
+        h->routes[i] = (pg_route){h, &ROUTE_DEFS[i]};
+        if (http_route(h->server, ROUTE_DEFS[i].method, ROUTE_DEFS[i].path, with_pg, &h->routes[i]) < 0)
             return -1;
     }
     return 0;
@@ -306,7 +407,7 @@ static int load(report_http *h, const config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "report.trend_weeks must be 1..%d", TREND_WEEKS_MAX);
         return -1;
     }
-    if (http_limits_load(&h->limits, cfg, err, errlen) < 0)
+    if (http_limits_load(&h->limits, cfg, err, errlen) < 0 || web_auth_opts_load(&h->auth, cfg, err, errlen) < 0)
         return -1;
     return report_settings_load(&h->settings, cfg, err, errlen);
 }

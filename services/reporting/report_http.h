@@ -1,12 +1,19 @@
 /* report_http.h — the reporting service's HTTP side (report.http_addr):
  *
+ *   GET /signin, POST /signin, POST /signout   signing in and out (web_auth.h)
  *   GET /                    the dashboard (?week=YYYY-Www, default this week)
  *   GET /bulletin.html       the printable weekly bulletin (?week=, default last week)
  *   GET /api/bulletin        the bulletin as JSON (?week=, default last week)
  *   GET /api/daily           the daily dispatch sheet as JSON (?date=YYYY-MM-DD, default today)
  *   GET /api/streets         the per-street summary as JSON (?from=, ?to=)
- *   GET /api/live            today's live counters as JSON
- *   GET /requests.json, GET /requests/{id}.json   Open311 GeoReport v2
+ *   GET /api/live            today's live counters as JSON (citywide readers only)
+ *   GET /requests.json, GET /requests/{id}.json   Open311 GeoReport v2: public
+ *
+ * Every route but Open311's and signing in is for someone signed in (a
+ * session cookie) or a program with an API token (Authorization: Bearer);
+ * each reads what its role may (web_scope.h): a street office its street, a
+ * campaign office or discipline inspection its district, the hotline's
+ * people every district.
  *
  * Handlers run on the server's http.threads threads (common/http: a handler
  * waiting on the database holds up only its own thread's connections), each

@@ -44,6 +44,14 @@ typedef struct {
     const char         *note;       /* printed after the tables, or NULL */
 } view_def;
 
+/* Runs def's sections on pg with params ($1 the principal's id, then the
+ * arguments) into reply (initialised by the caller, freed with
+ * jiesu__view_reply__free_unpacked), masked as each section says. 1 done, 0
+ * when the first section found nothing and def->not_found is set, -1 with
+ * err. For readers that are not the bus (the web pages). */
+int view_build(PGconn *pg, const view_def *def, const char *const *params, int nparams, Jiesu__ViewReply *reply,
+               char *err, size_t errlen);
+
 /* Answers req (a ViewRequest) from defs (ending with {NULL}) for who. Times
  * in the statements are in the service's report.timezone. */
 void view_answer(service *s, const bus_request *req, const auth_principal *who, const view_def *defs);

@@ -16,3 +16,23 @@ CREATE TRIGGER auth_events_no_change BEFORE UPDATE OR DELETE ON auth_events
 
 -- Expired sessions are deleted by the sign-in that finds them; this finds them fast.
 CREATE INDEX sessions_expires ON sessions (expires_at);
+
+-- Photos of the place before and after the fix (整改前后照片), sent with a
+-- unit's resolve (services/assignment/photos.c) and stored in the action's
+-- transaction: JPEG or PNG, told by their first bytes, at most
+-- assignment.photo_max_bytes each, with their SHA-256. Shown on the order's
+-- page to whoever may see the order (principal_sees), the callback agent too.
+CREATE TABLE photos (
+    id           bigserial PRIMARY KEY,
+    complaint_id bigint NOT NULL REFERENCES complaints(id),
+    cycle        integer NOT NULL,
+    kind         text NOT NULL CHECK (kind IN ('before', 'after')),
+    mime         text NOT NULL CHECK (mime IN ('image/jpeg', 'image/png')),
+    sha256       text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+    size         integer NOT NULL CHECK (size > 0),
+    data         bytea NOT NULL,
+    name         text NOT NULL DEFAULT '',
+    uploaded_by  text NOT NULL,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (complaint_id, cycle, kind, sha256)
+);

@@ -19,10 +19,12 @@
 #include "web_auth.h"
 #include "web_html.h"
 #include "web_scope.h"
+#include "web_work.h"
 
 #define HTML "text/html; charset=utf-8"
 #define JSON "application/json; charset=utf-8"
 #define TREND_WEEKS_MAX 26
+#define FORM_BYTES (64 * 1024)      /* a form's fields besides its photos */
 
 /* A handler that reads PostgreSQL, given a connection of its own for the
  * request and the person asking (NULL on the public routes). */
@@ -41,7 +43,7 @@ typedef struct {
     const route_def *def;
 } pg_route;
 
-#define NPG_ROUTES 11
+#define NPG_ROUTES 16
 
 struct report_http {
     http_server    *server;
@@ -50,6 +52,9 @@ struct report_http {
     char            tz[64];
     report_settings settings;
     web_auth_opts   auth;
+    web_bus         bus;            /* acting for the people signed in */
+    calendar       *cal;
+    web_work        work;
     int             trend_weeks;
     http_limits     limits;
     pg_route        routes[NPG_ROUTES];
@@ -373,6 +378,35 @@ static void on_signout(report_http *h, PGconn *pg, const web_user *u, const http
     web_auth_signout(&h->auth, pg, u, req, resp);
 }
 
+static void on_work(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
+{
+    web_work_list(&h->work, pg, u, req, resp);
+}
+
+static void on_work_order(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                          http_response *resp)
+{
+    web_work_order(&h->work, pg, u, req, resp);
+}
+
+static void on_work_photo(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                          http_response *resp)
+{
+    (void)h;
+    web_work_photo(pg, u, req, resp);
+}
+
+static void on_work_act(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
+{
+    web_work_act(&h->work, pg, u, req, resp);
+}
+
+static void on_work_ack(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
+{
+    (void)pg;
+    web_work_ack(&h->work, u, req, resp);
+}
+
 /* Every route; the public ones: Open311 (the public view) and signing in. */
 static const route_def ROUTE_DEFS[NPG_ROUTES] = {
     {"GET", "/api/bulletin", on_bulletin_json, 1},   {"GET", "/bulletin.html", on_bulletin_html, 1},
@@ -380,7 +414,9 @@ static const route_def ROUTE_DEFS[NPG_ROUTES] = {
     {"GET", "/api/live", on_live, 1},                {"GET", "/requests.json", on_open311_list, 0},
     {"GET", "/requests/*", on_open311_one, 0},       {"GET", "/signin", on_signin_page, 0},
     {"POST", "/signin", on_signin, 0},               {"POST", "/signout", on_signout, 1},
-    {"GET", "/", on_dashboard, 1},
+    {"GET", "/work", on_work, 1},                    {"GET", "/work/order", on_work_order, 1},
+    {"GET", "/work/photo", on_work_photo, 1},        {"POST", "/work/act", on_work_act, 1},
+    {"POST", "/work/ack", on_work_ack, 1},           {"GET", "/", on_dashboard, 1},
 };
 
 static int add_routes(report_http *h)
@@ -407,12 +443,22 @@ static int load(report_http *h, const config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "report.trend_weeks must be 1..%d", TREND_WEEKS_MAX);
         return -1;
     }
-    if (http_limits_load(&h->limits, cfg, err, errlen) < 0 || web_auth_opts_load(&h->auth, cfg, err, errlen) < 0)
+    if (http_limits_load(&h->limits, cfg, err, errlen) < 0 || web_auth_opts_load(&h->auth, cfg, err, errlen) < 0 ||
+        !(h->cal = cal_from_config(cfg, &h->work.day_minutes, err, errlen)))
         return -1;
+    long photo_max = config_get_long(cfg, "web.photo_max_bytes", 4L << 20);
+    if (photo_max < 1024 || photo_max > 6L << 20) {
+        snprintf(err, errlen, "web.photo_max_bytes = %ld: want 1024 to %ld (two go in one bus message)", photo_max,
+                 6L << 20);
+        return -1;
+    }
+    h->work.photo_max = (size_t)photo_max;
+    h->work.cal = h->cal;
+    h->work.bus = &h->bus;
     return report_settings_load(&h->settings, cfg, err, errlen);
 }
 
-report_http *report_http_start(const config *cfg, char *err, size_t errlen)
+report_http *report_http_start(const config *cfg, const web_bus *bus, char *err, size_t errlen)
 {
     report_http *h = calloc(1, sizeof *h);
     if (!h) {
@@ -420,8 +466,10 @@ report_http *report_http_start(const config *cfg, char *err, size_t errlen)
         return NULL;
     }
     pthread_mutex_init(&h->lock, NULL);
+    h->bus = *bus;
     if (load(h, cfg, err, errlen) < 0 ||
-        !(h->server = http_server_new(config_get(cfg, "report.http_addr", "127.0.0.1:7133"), 4096, err, errlen)))
+        !(h->server = http_server_new(config_get(cfg, "report.http_addr", "127.0.0.1:7133"),
+                                      2 * h->work.photo_max + FORM_BYTES, err, errlen)))
         goto failed;
     http_server_limits(h->server, &h->limits);
     if (add_routes(h) < 0) {
@@ -457,6 +505,7 @@ void report_http_stop(report_http **self)
     http_server_destroy(&(*self)->server);      /* waits for running handlers: every connection is idle */
     for (size_t i = 0; i < (*self)->nidle; i++)
         PQfinish((*self)->idle[i]);
+    cal_destroy(&(*self)->cal);
     pthread_mutex_destroy(&(*self)->lock);
     free(*self);
     *self = NULL;

@@ -11,7 +11,7 @@
 
 #define SESSION_COOKIE "jiesu_session"
 #define SIGNIN_COOKIE  "jiesu_signin"      /* the sign-in form's CSRF token, before any session */
-#define HOME           "/"
+#define HOME           "/work"
 #define HTML           "text/html; charset=utf-8"
 #define JSON           "application/json; charset=utf-8"
 #define NEXT_MAX       512

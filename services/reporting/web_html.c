@@ -48,7 +48,7 @@ void web_html_csrf(FILE *f, const web_user *u)
 
 void web_html_bar(FILE *f, const web_user *u)
 {
-    fputs("<nav class=\"bar\"><a href=\"/\">看板</a>"
+    fputs("<nav class=\"bar\"><a href=\"/work\">工作台</a><a href=\"/\">看板</a>"
           "<a href=\"/bulletin.html\">周通报</a><span class=\"who\">", f);
     web_html_text(f, u->who.display_name);
     fputs("（", f);

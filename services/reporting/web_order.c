@@ -194,6 +194,8 @@ static void action_form(FILE *f, const web_user *u, const char *ticket, const ch
 static void unit_actions(FILE *f, const web_user *u, const char *ticket, const char *status)
 {
     int dispatched = strcmp(status, "dispatched") == 0, accepted = strcmp(status, "accepted") == 0;
+    if (!dispatched && !accepted && strcmp(status, "waiting") != 0)
+        fprintf(f, "<p>当前状态（%s）下本单位无可办理的操作。</p>", web_status_name(status));
     if (dispatched)
         action_form(f, u, ticket, "accept", "签收", NULL, 0);
     if (dispatched || accepted || strcmp(status, "waiting") == 0)

@@ -36,3 +36,10 @@ CREATE TABLE photos (
     created_at   timestamptz NOT NULL DEFAULT now(),
     UNIQUE (complaint_id, cycle, kind, sha256)
 );
+
+-- Alerts where people work: a unit's channel is the scheme of its
+-- webhook_url (wecom+https://… a 企业微信 group robot, dingtalk+https://… a
+-- 钉钉 group robot, mailto:… e-mail, http(s)://… the JSON webhook;
+-- services/escalation/esc_channel.h); a DingTalk robot with "加签" security
+-- needs its signing secret here.
+ALTER TABLE units ADD COLUMN alert_secret text;

@@ -2,8 +2,8 @@
  *
  * Which orders a person works on is one SQL statement per kind of list,
  * each the same shape: the orders' current open deadline (the earliest not
- * yet met in the current cycle) is joined once, and the list is ordered by
- * it. Working time only ever grows with the wall clock, so ordering by the
+ * yet met in the current cycle) is joined once, the list is ordered by it,
+ * and only the page's rows are dressed (names, place, alerts). Working time only ever grows with the wall clock, so ordering by the
  * due time is ordering by working time left, overdue first; the page then
  * says how much working time is left for the rows it shows.
  */
@@ -20,39 +20,45 @@
 #define PAGE_ROWS 50
 #define HTML_TYPE "text/html; charset=utf-8"
 
-/* Columns of every list. $1 principal, $2 unit id, $3 district, $4 statuses
- * shown by default, $5 one status or NULL, $6 category or NULL, $7 ticket or
- * NULL, $8 rows, $9 offset. */
-#define LIST_COLS                                                                                                \
-    "SELECT c.ticket_no, c.status, coalesce(cat.name, nullif(c.category_raw, ''), '未分类'),"                    \
-    "       coalesce(rc.name, rs.name, ''), c.address, coalesce(d.kind, ''),"                                      \
-    "       coalesce(extract(epoch FROM d.due_at)::bigint::text, ''), d.paused_at IS NOT NULL,"                    \
-    "       (SELECT count(*) FROM alerts al WHERE al.complaint_id = c.id AND al.cycle = c.cycle),"                 \
-    "       a.role, coalesce(a.reasons, ''), count(*) OVER ()"                                                     \
-    "  FROM assignments a JOIN complaints c ON c.id = a.complaint_id"                                              \
-    "  LEFT JOIN categories cat ON cat.code = c.category"                                                          \
-    "  LEFT JOIN regions rs ON rs.code = a.street_code LEFT JOIN regions rc ON rc.code = a.community_code"        \
-    "  LEFT JOIN LATERAL (SELECT dl.kind, dl.due_at, dl.paused_at FROM deadlines dl"                               \
-    "                      WHERE dl.complaint_id = c.id AND dl.cycle = c.cycle AND dl.met_at IS NULL"              \
-    "                      ORDER BY dl.due_at LIMIT 1) d ON true"
-#define LIST_FILTERS                                                                                             \
-    "   AND (CASE WHEN $5::text IS NULL THEN c.status = ANY ($4::text[]) ELSE c.status = $5 END)"                 \
-    "   AND ($6::text IS NULL OR c.category = $6) AND ($7::text IS NULL OR c.ticket_no = $7)"                     \
-    "   AND $1::int IS NOT NULL AND $2::int IS NOT NULL AND $3::text IS NOT NULL"                                 \
-    " ORDER BY d.due_at NULLS LAST, c.called_at, c.id LIMIT $8::int OFFSET $9::int"
+/* Every list: the person's orders with their current open deadline (the
+ * earliest not yet met in the current cycle), then only the page's rows
+ * get their names, place and alerts. $1 principal, $2 unit id, $3
+ * district, $4 statuses shown by default, $5 one status or NULL, $6
+ * category or NULL, $7 ticket or NULL, $8 rows, $9 offset. */
+#define LIST_HEAD                                                                                                \
+    "WITH mine AS ("                                                                                               \
+    "  SELECT c.id, c.ticket_no, c.status, c.category, c.category_raw, c.address, c.cycle, c.called_at,"           \
+    "         a.role, a.reasons, a.street_code, a.community_code, d.kind, d.due_at, d.paused_at"                   \
+    "    FROM assignments a JOIN complaints c ON c.id = a.complaint_id"                                            \
+    "    LEFT JOIN LATERAL (SELECT dl.kind, dl.due_at, dl.paused_at FROM deadlines dl"                             \
+    "                        WHERE dl.complaint_id = c.id AND dl.cycle = c.cycle AND dl.met_at IS NULL"            \
+    "                        ORDER BY dl.due_at LIMIT 1) d ON true"
+#define LIST_TAIL                                                                                                \
+    "     AND (CASE WHEN $5::text IS NULL THEN c.status = ANY ($4::text[]) ELSE c.status = $5 END)"               \
+    "     AND ($6::text IS NULL OR c.category = $6) AND ($7::text IS NULL OR c.ticket_no = $7)"                   \
+    "     AND $1::int IS NOT NULL AND $2::int IS NOT NULL AND $3::text IS NOT NULL"                               \
+    "), page AS (SELECT * FROM mine ORDER BY due_at NULLS LAST, called_at, id LIMIT $8::int OFFSET $9::int)"    \
+    " SELECT p.ticket_no, p.status, coalesce(cat.name, nullif(p.category_raw, ''), '未分类'),"                    \
+    "        coalesce(rc.name, rs.name, ''), p.address, coalesce(p.kind, ''),"                                     \
+    "        coalesce(extract(epoch FROM p.due_at)::bigint::text, ''), p.paused_at IS NOT NULL,"                   \
+    "        (SELECT count(*) FROM alerts al WHERE al.complaint_id = p.id AND al.cycle = p.cycle),"                \
+    "        p.role, coalesce(p.reasons, ''), (SELECT count(*) FROM mine)"                                         \
+    "   FROM page p LEFT JOIN categories cat ON cat.code = p.category"                                             \
+    "   LEFT JOIN regions rs ON rs.code = p.street_code LEFT JOIN regions rc ON rc.code = p.community_code"       \
+    "  ORDER BY p.due_at NULLS LAST, p.called_at, p.id"
 enum { L_TICKET, L_STATUS, L_CATEGORY, L_PLACE, L_ADDRESS, L_KIND, L_DUE, L_PAUSED, L_ALERTS, L_ROLE, L_REASONS,
        L_TOTAL };
 
 /* A unit's own orders: owner or co-handler (handlers, discipline inspection). */
-static const char SQL_UNIT[] = LIST_COLS " WHERE a.unit_id = $2::int AND a.active" LIST_FILTERS;
+static const char SQL_UNIT[] = LIST_HEAD " WHERE a.unit_id = $2::int AND a.active" LIST_TAIL;
 /* A campaign office's district: the orders street offices and departments there own. */
 static const char SQL_DISTRICT[] =
-    LIST_COLS " JOIN units ou ON ou.id = a.unit_id"
+    LIST_HEAD " JOIN units ou ON ou.id = a.unit_id"
     " WHERE a.active AND a.role = 'owner' AND ou.kind IN ('street', 'dept') AND left(ou.region_code, 6) = $3"
-    "   AND principal_sees($1::int, c.id)" LIST_FILTERS;
+    "   AND principal_sees($1::int, c.id)" LIST_TAIL;
 /* Orders waiting for a person of the hotline (the manual queue, callbacks, a search). */
 static const char SQL_HOTLINE[] =
-    LIST_COLS " WHERE a.active AND a.role IN ('owner', 'manual') AND principal_sees($1::int, c.id)" LIST_FILTERS;
+    LIST_HEAD " WHERE a.active AND a.role IN ('owner', 'manual') AND principal_sees($1::int, c.id)" LIST_TAIL;
 
 /* Open alerts addressed to unit $1 about what $2 may see. */
 static const char SQL_ALERTS[] =

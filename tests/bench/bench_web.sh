@@ -18,7 +18,7 @@ set -euo pipefail
 . "$(dirname "$0")/bench_lib.sh"
 N=${2:-${BENCH_REQUESTS:-500}}
 export JIESU_KEYS_DIR=$REPO/var/bench/web.keys JIESU_CLI_KEY_FILE=$REPO/var/bench/web.keys/admin.key
-rm -rf "$JIESU_KEYS_DIR"
+rm -rf "$JIESU_KEYS_DIR"; mkdir -p "$JIESU_KEYS_DIR"
 "$BIN/jiesu" keys >/dev/null
 bench_stack web 26383 25436 STACK_FAST=1
 PORT=27133

@@ -1,6 +1,11 @@
 # web_lib.sh — helpers of the tests of the people's web doors (sourced after
-# tests/harness.sh): users with passwords and tokens, signing in with curl.
+# tests/harness.sh): the services with both HTTP doors open, users with
+# passwords and tokens, complaints filed over Open311, signing in with curl.
 #
+#   web_stack NAME [CONFIG...]       a fresh database NAME, the four services with intake's and
+#                                    reporting's HTTP on free ports; sets WEB_BASE, WEB_DIR
+#                                    (emptied: $HARNESS_DIR/NAME) and OPEN311 (the POST URL)
+#   web_file KEY ADDRESS TEXT [CODE] files a complaint with clerk's api_key KEY; prints its ticket
 #   web_user NAME ROLE [UNIT]        a user with password "pw-NAME" (and no key)
 #   web_token NAME ROLE [UNIT] [N]   a user with an API token (rate N a minute); prints the token
 #   web_sql_token NAME ROLE          the same made straight in PostgreSQL, for tests that run only
@@ -9,6 +14,22 @@
 #   web_csrf JAR PATH                the CSRF token of the form on the page PATH
 #   web_get JAR PATH                 GET with the jar; the body in $WEB_DIR/body, prints the status
 # $WEB_BASE is the reporting service's address, $WEB_DIR a scratch directory.
+
+web_stack() {
+    local name=$1 intake_port web_port; shift
+    harness_fresh_db "$name"
+    intake_port=$(free_port); web_port=$(free_port)
+    harness_services_start "intake.http_addr = 127.0.0.1:$intake_port" "report.http_addr = 127.0.0.1:$web_port" "$@"
+    WEB_BASE=http://127.0.0.1:$web_port WEB_DIR=$HARNESS_DIR/$name
+    OPEN311=http://127.0.0.1:$intake_port/requests.json
+    rm -rf "$WEB_DIR"; mkdir -p "$WEB_DIR"
+}
+
+web_file() {
+    curl -s --data-urlencode "api_key=$1" --data-urlencode "service_code=${4:-env.garbage}" \
+        --data-urlencode "description=$3" --data-urlencode "address_string=$2" "$OPEN311" |
+        jq -r '.[0].service_request_id'
+}
 
 web_user() {
     local name=$1 role=$2 unit=${3:-}

@@ -16,13 +16,8 @@
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
-harness_fresh_db jiesu_web_auth
-intake_port=$(free_port); web_port=$(free_port)
-harness_services_start "intake.http_addr = 127.0.0.1:$intake_port" "report.http_addr = 127.0.0.1:$web_port" \
-    "intake.open311_rate_per_minute = 60"
-WEB_BASE=http://127.0.0.1:$web_port WEB_DIR=$HARNESS_DIR/web_auth
-rm -rf "$WEB_DIR"; mkdir -p "$WEB_DIR"
-api=http://127.0.0.1:$intake_port/requests.json
+web_stack jiesu_web_auth "intake.open311_rate_per_minute = 60"
+api=$OPEN311
 
 # ---- Open311 POST: the api_key ----
 form=(--data-urlencode service_code=env.garbage --data-urlencode "description=小区门口垃圾桶满了"

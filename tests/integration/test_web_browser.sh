@@ -21,17 +21,10 @@ elif [ ! -d "$browser_dir/node_modules/playwright-core" ] &&
     browser_skip "npm ci in tests/browser failed (see $HARNESS_DIR/npm-ci.log)"
 else
     . "$REPO/tests/web_lib.sh"
-    harness_fresh_db jiesu_web_browser
-    intake_port=$(free_port); web_port=$(free_port)
-    harness_services_start "intake.http_addr = 127.0.0.1:$intake_port" "report.http_addr = 127.0.0.1:$web_port"
-    WEB_BASE=http://127.0.0.1:$web_port WEB_DIR=$HARNESS_DIR/web_browser
-    rm -rf "$WEB_DIR"; mkdir -p "$WEB_DIR" "$HARNESS_DIR/screenshots"
+    web_stack jiesu_web_browser
+    mkdir -p "$HARNESS_DIR/screenshots"
     clerk=$(web_token browser-clerk clerk)
-    file() {
-        curl -s --data-urlencode "api_key=$clerk" --data-urlencode "service_code=${3:-env.garbage}" \
-            --data-urlencode "description=$2" --data-urlencode "address_string=$1" \
-            "http://127.0.0.1:$intake_port/requests.json" | jq -r '.[0].service_request_id'
-    }
+    file() { web_file "$clerk" "$@"; }
     a=$(file "崂山区中韩街道海尔路178号" "海尔路178号门口垃圾桶满了三天没人清运")
     b=$(file "崂山区沙子口街道南姜社区" "南姜社区路边垃圾堆积")
     conduct=$(file "崂山区中韩街道" "中韩街道办工作人员态度恶劣，吃拿卡要，推诿不办" conduct)

@@ -9,18 +9,9 @@
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
-harness_fresh_db jiesu_web_work
-intake_port=$(free_port); web_port=$(free_port)
-harness_services_start "intake.http_addr = 127.0.0.1:$intake_port" "report.http_addr = 127.0.0.1:$web_port" \
-    "escalation.reconcile_seconds = 2"
-WEB_BASE=http://127.0.0.1:$web_port WEB_DIR=$HARNESS_DIR/web_work
-rm -rf "$WEB_DIR"; mkdir -p "$WEB_DIR"
+web_stack jiesu_web_work "escalation.reconcile_seconds = 2"
 clerk=$(web_token work-clerk clerk)
-file() {    # file ADDRESS TEXT [SERVICE]: files a complaint, prints its ticket
-    curl -s --data-urlencode "api_key=$clerk" --data-urlencode "service_code=${3:-env.garbage}" \
-        --data-urlencode "description=$2" --data-urlencode "address_string=$1" \
-        "http://127.0.0.1:$intake_port/requests.json" | jq -r '.[0].service_request_id'
-}
+file() { web_file "$clerk" "$@"; }
 routed() { sql_eq "SELECT count(*) FROM complaints WHERE ticket_no = '$1' AND status <> 'new'" 1; }
 status_of() { sql "SELECT status FROM complaints WHERE ticket_no = '$1'"; }
 act() {     # act JAR TICKET ACTION [CURL-ARGS...]: POSTs the action with the jar's CSRF token; prints the status

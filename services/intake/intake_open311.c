@@ -370,7 +370,7 @@ static int within_rate(intake_open311 *self, const auth_principal *who, http_res
         return -1;
     }
     snprintf(after, sizeof after, "%d", wait_s);
-    snprintf(why, sizeof why, "api_key of %s: more than %d requests a minute; send this one again in %d s",
+    snprintf(why, sizeof why, "api_key of %s: its %d requests a minute are used up; send this one again in %d s",
              who->name, per_minute, wait_s);
     http_add_header(resp, "Retry-After", after);
     reply_error(resp, 429, why);

@@ -75,9 +75,13 @@ check "1,000 POSTs with a real clerk's key: its rate filed ($filed in $ms ms: 60
 check_eq "… every other one refused 429" $((1000 - filed)) "$(grep -c '^429$' "$WEB_DIR/real.codes")"
 check_eq "… those filed stored, by that clerk" "$filed" "$(sql "SELECT count(*) FROM complaint_events WHERE actor = 'clerk-flood' AND event = 'imported'")"
 echo "  (flood: made-up key $(cat "$WEB_DIR/any.summary"); real key $(cat "$WEB_DIR/real.summary"))"
-check_eq "the next one: 429" 429 "$(post limited "${form[@]}" --data-urlencode "api_key=$flooder")"
-check "… with Retry-After" grep -qiE '^Retry-After: [0-9]+' "$WEB_DIR/limited.headers"
-check "… saying when to send again" jq -e '.[0].description | contains("more than 60 requests a minute")' "$WEB_DIR/limited.json"
+# A key of its own rate (one a minute): the second POST waits a minute.
+slow=$(web_token clerk-slow clerk "" 1)
+post slow1 "${form[@]}" --data-urlencode "api_key=$slow" >/dev/null
+check_eq "a key with its own rate of 1 a minute: the second POST 429" 429 \
+    "$(post limited "${form[@]}" --data-urlencode "api_key=$slow")"
+check "… with Retry-After in seconds (about 60)" grep -qiE '^Retry-After: (59|60)' "$WEB_DIR/limited.headers"
+check "… saying when to send again" jq -e '.[0].description | contains("its 1 requests a minute are used up")' "$WEB_DIR/limited.json"
 check_eq "another clerk is not held back by it" 200 "$(post other "${form[@]}" --data-urlencode "api_key=$clerk")"
 
 # ---- the dashboard and JSON reports: signing in ----

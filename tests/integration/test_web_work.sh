@@ -35,8 +35,9 @@ web_user sha handler 370212002
 web_user jiwei discipline 370212.discipline
 web_user paidan dispatcher
 web_user huifang callback
+web_user chuangcheng campaign 370212.campaign
 zj=$WEB_DIR/zhong.jar sj=$WEB_DIR/sha.jar jj=$WEB_DIR/jiwei.jar dj=$WEB_DIR/paidan.jar cj=$WEB_DIR/huifang.jar
-for u in zhong sha jiwei paidan huifang; do web_signin "$WEB_DIR/$u.jar" "$u" >/dev/null; done
+for u in zhong sha jiwei paidan huifang chuangcheng; do web_signin "$WEB_DIR/$u.jar" "$u" >/dev/null; done
 
 # ---- my orders ----
 check_eq "中韩街道's workbench" 200 "$(web_get "$zj" /work)"
@@ -47,6 +48,11 @@ check "… with the category in Chinese and the working time left" \
 check_eq "a search by ticket finds one" "1" "$(web_get "$zj" "/work?t=$a" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
 check_eq "a filter by a status it has none of finds none" "0" \
     "$(web_get "$zj" "/work?status=closed" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
+
+check_eq "the campaign office's workbench" 200 "$(web_get "$WEB_DIR/chuangcheng.jar" /work)"
+check "… lists its district's orders, of both streets" sh -c "grep -q '$a' '$WEB_DIR/body' && grep -q '$b' '$WEB_DIR/body'"
+check "… but never the conduct complaint" sh -c "! grep -q '$conduct' '$WEB_DIR/body'"
+check_eq "… which it cannot open either" 404 "$(web_get "$WEB_DIR/chuangcheng.jar" "/work/order?t=$conduct")"
 
 # ---- one order, and the same by another street office's URL ----
 check_eq "中韩 opens its order" 200 "$(web_get "$zj" "/work/order?t=$a")"

@@ -43,6 +43,7 @@ typedef struct {
     char            path[128];
     http_handler_fn fn;
     void           *ctx;
+    size_t          max_body;       /* 0: the server's */
 } http_route_entry;
 
 struct http_request {
@@ -57,6 +58,7 @@ struct http_request {
     char                     *types[MAX_FIELDS];       /* multipart: its Content-Type, or NULL */
     size_t                    nfields;
     size_t                    body_bytes;
+    size_t                    max_body;     /* the route's, else the server's */
     int                       too_large;
 };
 
@@ -213,7 +215,8 @@ void http_server_limits(http_server *self, const http_limits *limits)
     self->limits = *limits;
 }
 
-int http_route(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx)
+int http_route_large(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx,
+                     size_t max_body)
 {
     if (self->nroutes == MAX_ROUTES || strlen(method) >= 8 || strlen(path) >= 128)
         return -1;
@@ -222,7 +225,13 @@ int http_route(http_server *self, const char *method, const char *path, http_han
     snprintf(r->path, sizeof r->path, "%s", path);
     r->fn = fn;
     r->ctx = ctx;
+    r->max_body = max_body;
     return 0;
+}
+
+int http_route(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx)
+{
+    return http_route_large(self, method, path, fn, ctx, 0);
 }
 
 static const http_route_entry *find_route(const http_server *self, const char *method, const char *path,
@@ -378,7 +387,7 @@ static enum MHD_Result run_handler(http_server *self, http_request *req, int cro
     const http_route_entry *route = find_route(self, req->method, req->path, &path_known);
     if (req->too_large)
         http_reply(&resp, 413, "application/json", "[{\"code\":413,\"description\":\"request body over %zu bytes\"}]",
-                   self->max_body);
+                   req->max_body);
     else if (crowded)
         http_reply(&resp, 503, "application/json", "[{\"code\":503,\"description\":\"%u requests from your address "
                    "are being answered already; send this one again when one is done\"}]", self->limits.per_ip_busy);
@@ -535,6 +544,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         req->conn = conn;
         req->method = method;
         req->path = url;
+        int known;
+        const http_route_entry *route = find_route(self, method, url, &known);
+        req->max_body = route && route->max_body ? route->max_body : self->max_body;
         if (strcmp(method, "POST") == 0)
             req->post = MHD_create_post_processor(conn, 16384, on_post_field, req);
         *con_cls = req;
@@ -542,7 +554,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (*upload_size) {
         req->body_bytes += *upload_size;
-        if (req->body_bytes > self->max_body)
+        if (req->body_bytes > req->max_body)
             req->too_large = 1;
         else if (req->post && MHD_post_process(req->post, upload_data, *upload_size) != MHD_YES)
             log_warn("http: %s %s: unparsable form body", method, url);

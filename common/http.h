@@ -19,7 +19,8 @@
  * connecting or of its previous answer, however it trickles in (a watcher
  * thread shuts such sockets down; the time a handler takes does not count).
  *
- * Request bodies are limited (http_server_new's max_body) and parsed as
+ * Request bodies are limited (http_server_new's max_body, or a route's own:
+ * http_route_large) and parsed as
  * application/x-www-form-urlencoded or multipart form fields; query string and
  * form fields are both read with http_param(), files of a multipart form with
  * http_field().
@@ -80,6 +81,11 @@ http_server *http_server_new(const char *addr, size_t max_body, char *err, size_
 /* Routes method + path to fn. A path ending in '*' matches any path with that
  * prefix (e.g. "/requests/" followed by a star). First match wins. 0 or -1. */
 int http_route(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx);
+
+/* http_route() for a route whose bodies may be larger than the server's
+ * max_body (a form with photos): up to max_body bytes, for this route only. */
+int http_route_large(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx,
+                     size_t max_body);
 
 /* Sets the limits (before http_server_start; else the defaults apply). */
 void http_server_limits(http_server *self, const http_limits *limits);

@@ -419,11 +419,14 @@ static const route_def ROUTE_DEFS[NPG_ROUTES] = {
     {"POST", "/work/ack", on_work_ack, 1},           {"GET", "/", on_dashboard, 1},
 };
 
+/* Every route; only the workbench's actions take a large body (photos). */
 static int add_routes(report_http *h)
 {
     for (size_t i = 0; i < NPG_ROUTES; i++) {
-        h->routes[i] = (pg_route){h, &ROUTE_DEFS[i]};
-        if (http_route(h->server, ROUTE_DEFS[i].method, ROUTE_DEFS[i].path, with_pg, &h->routes[i]) < 0)
+        const route_def *d = &ROUTE_DEFS[i];
+        size_t max = d->fn == on_work_act ? 2 * h->work.photo_max + FORM_BYTES : 0;
+        h->routes[i] = (pg_route){h, d};
+        if (http_route_large(h->server, d->method, d->path, with_pg, &h->routes[i], max) < 0)
             return -1;
     }
     return 0;
@@ -468,8 +471,8 @@ report_http *report_http_start(const config *cfg, const web_bus *bus, char *err,
     pthread_mutex_init(&h->lock, NULL);
     h->bus = *bus;
     if (load(h, cfg, err, errlen) < 0 ||
-        !(h->server = http_server_new(config_get(cfg, "report.http_addr", "127.0.0.1:7133"),
-                                      2 * h->work.photo_max + FORM_BYTES, err, errlen)))
+        !(h->server = http_server_new(config_get(cfg, "report.http_addr", "127.0.0.1:7133"), FORM_BYTES, err,
+                                      errlen)))
         goto failed;
     http_server_limits(h->server, &h->limits);
     if (add_routes(h) < 0) {

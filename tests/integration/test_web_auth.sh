@@ -144,6 +144,9 @@ check_eq "every attempt recorded: 4 failures, the lock, the refusal while locked
 sql "UPDATE principals SET locked_until = now() - interval '1 second' WHERE name = 'shazikou'" >/dev/null
 check_eq "once the lock ends the right password works" 303 "$(web_signin "$lj" shazikou)"
 check_eq "a user name that names nobody: the same answer" 401 "$(web_signin "$WEB_DIR/x.jar" nobody-here pw)"
+head -c 100000 /dev/zero | tr '\0' x >"$WEB_DIR/big.form"
+check_eq "a 100 KB sign-in form: 413 (only the workbench's photo form may be large)" 413 \
+    "$(curl -s -o /dev/null -w '%{http_code}' --data-binary "@$WEB_DIR/big.form" "$WEB_BASE/signin")"
 check_eq "a sign-in without the form's CSRF token: 403" 403 \
     "$(curl -s -o /dev/null -w '%{http_code}' --data 'name=zhong&password=pw-zhong' "$WEB_BASE/signin")"
 

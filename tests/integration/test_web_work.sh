@@ -9,7 +9,7 @@
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
-web_stack jiesu_web_work "escalation.reconcile_seconds = 2"
+web_stack jiesu_web_work "escalation.reconcile_seconds = 2" "web.photo_max_bytes = 4096"
 clerk=$(web_token work-clerk clerk)
 file() { web_file "$clerk" "$@"; }
 routed() { sql_eq "SELECT count(*) FROM complaints WHERE ticket_no = '$1' AND status <> 'new'" 1; }
@@ -79,6 +79,10 @@ check_eq "a 'photo' that is not an image: 400" 400 \
     "$(act "$zj" "$a" resolve -F reason=已清运 -F "photo_before=@$WEB_DIR/fake.jpg;type=image/jpeg")"
 check "… saying so" grep -q '不是 JPEG 或 PNG 图片' "$WEB_DIR/act.html"
 check_eq "… and the order is not resolved" accepted "$(status_of "$a")"
+{ printf '\211PNG\r\n\032\n'; head -c 5000 /dev/urandom; } >"$WEB_DIR/huge.png"
+check_eq "a photo over web.photo_max_bytes: 400" 400 \
+    "$(act "$zj" "$a" resolve -F reason=已清运 -F "photo_after=@$WEB_DIR/huge.png")"
+check "… saying it is too large" grep -q '太大' "$WEB_DIR/act.html"
 check_eq "中韩 resolves with photos before and after: 303" 303 \
     "$(act "$zj" "$a" resolve -F "reason=垃圾已清运，垃圾桶已更换" -F "photo_before=@$WEB_DIR/before.png" \
         -F "photo_after=@$WEB_DIR/after.png")"

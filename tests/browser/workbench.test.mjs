@@ -123,7 +123,7 @@ async function lockout(browser) {
 const browser = await chromium.launch({
   executablePath: env('CHROMIUM'),
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync', '--no-first-run'],
+         '--disable-component-update', '--disable-sync', '--no-first-run', '--lang=zh-CN'],
 });
 try {
   for (const step of [streetOffice, otherStreet, discipline, lockout]) {

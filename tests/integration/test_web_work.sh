@@ -5,7 +5,9 @@
 # to the callback agent; another street office cannot open the order by URL
 # nor act on it; discipline inspection alone sees the conduct complaint; the
 # dispatcher dispatches from the manual queue; an alert is acknowledged on
-# the unit's page; what is not a JPEG or PNG is refused.
+# the unit's page; what is not a JPEG or PNG, or too large, is refused; a
+# person's session sent "on behalf" from any key but the web tier's is
+# refused by the assignment service itself.
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"

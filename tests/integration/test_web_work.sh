@@ -158,5 +158,19 @@ check_eq "中韩 acknowledges it: 303" 303 \
 check_eq "… acked by the person, through escalation" zhong "$(sql "SELECT acked_by FROM alerts WHERE id = $alert")"
 web_get "$sj" /work >/dev/null
 check "沙子口's page never shows 中韩's order or its alert" sh -c "! grep -q '$alarm' '$WEB_DIR/body'"
+# Past the deadline: the supervise alert goes to the district's campaign office, acknowledged on its page.
+sql "UPDATE esc_clock SET offset_seconds = (SELECT extract(epoch FROM d.due_at - now())::int + 30 FROM deadlines d
+     JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = '$alarm' AND d.kind = 'accept')" >/dev/null
+wait_for "the supervise alert of $alarm" 30 sql_eq "SELECT count(*) FROM alerts a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = '$alarm' AND a.rung = 'supervise'" 1
+alert=$(sql "SELECT a.id FROM alerts a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = '$alarm' AND a.rung = 'supervise'")
+web_get "$WEB_DIR/chuangcheng.jar" /work >/dev/null
+check "the campaign office's page shows it (督办)" sh -c "grep -q '<b>督办</b>' '$WEB_DIR/body' && grep -q 'name=\"id\" value=\"$alert\"' '$WEB_DIR/body'"
+csrf=$(web_csrf "$zj" /work)
+check_eq "中韩 cannot acknowledge the campaign office's alert: refused" 409 \
+    "$(curl -s -b "$zj" -o /dev/null -w '%{http_code}' --data "csrf=$csrf&id=$alert" "$WEB_BASE/work/ack")"
+check_eq "… still open" "" "$(sql "SELECT acked_by FROM alerts WHERE id = $alert")"
+csrf=$(web_csrf "$WEB_DIR/chuangcheng.jar" /work)
+curl -s -b "$WEB_DIR/chuangcheng.jar" -o /dev/null --data "csrf=$csrf&id=$alert" "$WEB_BASE/work/ack"
+check_eq "… and it acknowledges it there" chuangcheng "$(sql "SELECT acked_by FROM alerts WHERE id = $alert")"
 sql "UPDATE esc_clock SET offset_seconds = 0" >/dev/null
 harness_services_stop

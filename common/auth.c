@@ -62,22 +62,36 @@ void auth_roles_say(auth_role mask, char *out, size_t cap)
             len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "、" : "", ROLES[i].title);
 }
 
-/* id, name, display name, role, unit id, code, name and district of the enabled principal $1. */
-static const char SQL_PRINCIPAL[] =
-    "SELECT p.id, p.name, p.display_name, p.role, coalesce(u.id, 0), coalesce(u.code, ''), coalesce(u.name, ''),"
-    "       coalesce(unit_district(u), '')"
+/* id, name, display name, role, unit id, code, name and district, rate, disabled. */
+#define SQL_PRINCIPAL_COLS                                                                                       \
+    "SELECT p.id, p.name, p.display_name, p.role, coalesce(u.id, 0), coalesce(u.code, ''), coalesce(u.name, ''),"  \
+    "       coalesce(unit_district(u), ''), coalesce(p.rate_per_minute, 0), p.disabled_at IS NOT NULL"            \
     "  FROM principals p LEFT JOIN units u ON u.id = p.unit_id"
-    " WHERE p.name = $1 AND p.disabled_at IS NULL";
-enum { P_ID, P_NAME, P_DISPLAY, P_ROLE, P_UNIT_ID, P_UNIT_CODE, P_UNIT_NAME, P_DISTRICT };
+enum { P_ID, P_NAME, P_DISPLAY, P_ROLE, P_UNIT_ID, P_UNIT_CODE, P_UNIT_NAME, P_DISTRICT, P_RATE, P_DISABLED };
 
-int auth_principal_load(PGconn *pg, const char *name, auth_principal *out, char *err, size_t errlen)
+/* The enabled principal called $1. */
+static const char SQL_BY_NAME[] = SQL_PRINCIPAL_COLS " WHERE p.name = $1 AND p.disabled_at IS NULL";
+/* The principal whose API token hashes to $1, disabled or not. */
+static const char SQL_BY_TOKEN[] = SQL_PRINCIPAL_COLS " WHERE p.token_hash = $1";
+/* The enabled principal of the live session or the API token hashing to $1. */
+static const char SQL_BY_CREDENTIAL[] =
+    SQL_PRINCIPAL_COLS
+    " WHERE p.disabled_at IS NULL"
+    "   AND (p.token_hash = $1"
+    "        OR p.id = (SELECT s.principal_id FROM sessions s WHERE s.token_hash = $1 AND s.expires_at > now()))";
+
+/* Runs sql with the one parameter and fills *out from its single row.
+ * 1 found, 0 not, -1 with err (what names the lookup). *disabled is set. */
+static int load_by(PGconn *pg, const char *sql, const char *param, const char *what, auth_principal *out,
+                   int *disabled, char *err, size_t errlen)
 {
-    const char *params[] = {name};
-    memset(out, 0, sizeof *out);
+    const char *params[] = {param};
     char why[256];
-    PGresult *res = PQexecParams(pg, SQL_PRINCIPAL, 1, NULL, params, NULL, NULL, 0);
+    memset(out, 0, sizeof *out);
+    *disabled = 0;
+    PGresult *res = PQexecParams(pg, sql, 1, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        snprintf(err, errlen, "looking up user %s: %s", name, db_error(pg, why, sizeof why));
+        snprintf(err, errlen, "looking up %s: %s", what, db_error(pg, why, sizeof why));
         PQclear(res);
         return -1;
     }
@@ -90,9 +104,36 @@ int auth_principal_load(PGconn *pg, const char *name, auth_principal *out, char 
         snprintf(out->unit_code, sizeof out->unit_code, "%s", PQgetvalue(res, 0, P_UNIT_CODE));
         snprintf(out->unit_name, sizeof out->unit_name, "%s", PQgetvalue(res, 0, P_UNIT_NAME));
         snprintf(out->district, sizeof out->district, "%s", PQgetvalue(res, 0, P_DISTRICT));
+        out->rate_per_minute = atoi(PQgetvalue(res, 0, P_RATE));
+        *disabled = strcmp(PQgetvalue(res, 0, P_DISABLED), "t") == 0;
     }
     PQclear(res);
     return found;
+}
+
+int auth_principal_load(PGconn *pg, const char *name, auth_principal *out, char *err, size_t errlen)
+{
+    char what[AUTH_NAME_MAX + 16];
+    int disabled;
+    snprintf(what, sizeof what, "user %s", name);
+    return load_by(pg, SQL_BY_NAME, name, what, out, &disabled, err, errlen);
+}
+
+auth_token_state auth_token_load(PGconn *pg, const char *token, auth_principal *out, char *err, size_t errlen)
+{
+    char hash[AUTH_TOKEN_HASH_LEN + 1];
+    int disabled;
+    auth_token_hash(token, hash);
+    int found = load_by(pg, SQL_BY_TOKEN, hash, "an API token", out, &disabled, err, errlen);
+    return found < 0 ? AUTH_TOKEN_ERROR : !found ? AUTH_TOKEN_UNKNOWN : disabled ? AUTH_TOKEN_DISABLED : AUTH_TOKEN_OK;
+}
+
+int auth_credential_load(PGconn *pg, const char *credential, auth_principal *out, char *err, size_t errlen)
+{
+    char hash[AUTH_TOKEN_HASH_LEN + 1];
+    int disabled;
+    auth_token_hash(credential, hash);
+    return load_by(pg, SQL_BY_CREDENTIAL, hash, "a session or token", out, &disabled, err, errlen);
 }
 
 /* ---- passwords and tokens ---- */

@@ -43,6 +43,7 @@ typedef struct {
     char      unit_code[64];
     char      unit_name[128];
     char      district[16];             /* the unit's district code, "" when none */
+    int       rate_per_minute;          /* Open311 POSTs allowed per minute; 0: the default */
 } auth_principal;
 
 /* "clerk", "dispatcher"...; NULL for a value that is not one role. */
@@ -57,6 +58,20 @@ void auth_roles_say(auth_role mask, char *out, size_t cap);
 /* Loads the enabled principal called name. 1 with *out filled, 0 when there
  * is none (or it is disabled), -1 with err on a database error. */
 int auth_principal_load(PGconn *pg, const char *name, auth_principal *out, char *err, size_t errlen);
+
+/* What a presented API token is. */
+typedef enum { AUTH_TOKEN_ERROR = -1, AUTH_TOKEN_UNKNOWN, AUTH_TOKEN_OK, AUTH_TOKEN_DISABLED } auth_token_state;
+
+/* The principal holding API token `token` (only its SHA-256 is looked up):
+ * AUTH_TOKEN_OK with *out filled; AUTH_TOKEN_DISABLED with *out filled, for
+ * a user who is disabled; AUTH_TOKEN_UNKNOWN; AUTH_TOKEN_ERROR with err. */
+auth_token_state auth_token_load(PGconn *pg, const char *token, auth_principal *out, char *err, size_t errlen);
+
+/* The enabled principal a credential stands for: a signed-in session that
+ * has not expired (sessions.token_hash) or an API token. 1 with *out, 0
+ * when it stands for nobody now, -1 with err on a database error. Checked
+ * afresh on every call: a disabled user's sessions and tokens stop at once. */
+int auth_credential_load(PGconn *pg, const char *credential, auth_principal *out, char *err, size_t errlen);
 
 /* ---- secrets people hold: passwords and API tokens (libsodium) ---- */
 

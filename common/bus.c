@@ -180,7 +180,7 @@ static void *open_attached(void *zctx, int type, int bind, int linger_ms, int hw
 }
 
 uint8_t *bus_envelope_pack(const char *type, const char *id, const char *trace_id, const char *sender,
-                           uint64_t seq, const ProtobufCMessage *msg, size_t *len)
+                           uint64_t seq, const char *on_behalf, const ProtobufCMessage *msg, size_t *len)
 {
     Jiesu__Envelope env = JIESU__ENVELOPE__INIT;
     uint8_t *payload = NULL, *out = NULL;
@@ -199,6 +199,7 @@ uint8_t *bus_envelope_pack(const char *type, const char *id, const char *trace_i
     env.payload.data = payload;
     env.payload.len = plen;
     env.sender = (char *)sender;
+    env.on_behalf = (char *)(on_behalf ? on_behalf : "");
     *len = jiesu__envelope__get_packed_size(&env);
     out = malloc(*len ? *len : 1);
     if (out)
@@ -329,7 +330,7 @@ int bus_pub_send(bus_pub *self, const char *type, const ProtobufCMessage *msg, c
         bus_new_id(trace);
         trace_id = trace;
     }
-    if (!seq || !(buf = bus_envelope_pack(type, id, trace_id, self->sender, seq, msg, &len))) {
+    if (!seq || !(buf = bus_envelope_pack(type, id, trace_id, self->sender, seq, NULL, msg, &len))) {
         log_error("bus: publishing %s: out of memory", type);
         return -1;
     }
@@ -609,7 +610,7 @@ static int server_send(bus_server *self, const bus_request *req, const char *typ
     const char *id = req->env ? req->env->id : "";
     const char *shown = *id ? id : "(no id)";
     const char *trace = req->env ? req->env->trace_id : "";
-    uint8_t *buf = bus_envelope_pack(type, id, trace, self->sender, 0, msg, &len);
+    uint8_t *buf = bus_envelope_pack(type, id, trace, self->sender, 0, NULL, msg, &len);
     if (!buf) {
         log_error("bus: reply %s to request %s: out of memory", type, shown);
         return -1;

@@ -114,6 +114,12 @@ int bus_client_error_code(const bus_client *self);
 typedef void (*bus_progress_fn)(void *ctx, const Jiesu__Envelope *env);
 void bus_client_on_progress(bus_client *self, bus_progress_fn fn, void *ctx);
 
+/* Makes the following calls for the person whose session or API token
+ * credential is (copied; NULL or "" ends that): only a service named in
+ * auth.delegates may do this, and the server checks the credential afresh
+ * for every request (svc.c). 0, or -1 when out of memory. */
+int bus_client_set_on_behalf(bus_client *self, const char *credential);
+
 /* How long a try waits for a connection before deciding nobody is there
  * (default 10 s; ms <= 0 restores it). Tries shorter than this just time out. */
 void bus_client_set_connect_wait(bus_client *self, int ms);

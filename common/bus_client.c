@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <zmq.h>
 
 #include "bus_int.h"
@@ -46,6 +47,7 @@ struct bus_client {
     bus_progress_fn on_progress;
     void    *progress_ctx;
     int      error_code;    /* the code of the last "error" reply, 0 when none */
+    char    *on_behalf;     /* the credential of the person the calls are for, or NULL */
 };
 
 /* How a try ended. */
@@ -151,6 +153,18 @@ static int is_progress(const Jiesu__Envelope *env)
 void bus_client_set_connect_wait(bus_client *self, int ms)
 {
     self->connect_wait_ms = ms > 0 ? ms : CONNECT_WAIT_MS;
+}
+
+int bus_client_set_on_behalf(bus_client *self, const char *credential)
+{
+    char *copy = credential && *credential ? strdup(credential) : NULL;
+    if (credential && *credential && !copy)
+        return -1;
+    if (self->on_behalf)
+        sodium_memzero(self->on_behalf, strlen(self->on_behalf));
+    free(self->on_behalf);
+    self->on_behalf = copy;
+    return 0;
 }
 
 /* Reads the monitor's waiting events. 1 when a connection that had
@@ -307,7 +321,7 @@ int bus_client_call(bus_client *self, const char *type, const ProtobufCMessage *
     self->error_code = 0;
     bus_new_id(id);
     bus_new_id(trace);
-    uint8_t *buf = bus_envelope_pack(type, id, trace, self->sender, 0, msg, &len);
+    uint8_t *buf = bus_envelope_pack(type, id, trace, self->sender, 0, self->on_behalf, msg, &len);
     if (!buf) {
         snprintf(err, errlen, "%s to %s: out of memory", type, self->endpoint);
         return -1;
@@ -343,6 +357,7 @@ void bus_client_destroy(bus_client **self)
     if (!*self)
         return;
     client_disconnect(*self);
+    bus_client_set_on_behalf(*self, NULL);
     free((*self)->endpoint);
     free((*self)->sender);
     free(*self);

@@ -37,10 +37,12 @@ void *bus_open_socket(void *zctx, int type, int linger_ms, int hwm, const char *
 int bus_set_curve(void *sock, const keys_pair *keys, const char *server_key, const char *zap_domain,
                   const char *endpoint, char *err, size_t errlen);
 
-/* Packs an envelope around msg (NULL = empty payload). Returns a malloc'd buffer
- * the caller frees, with its length in *len, or NULL when out of memory. */
+/* Packs an envelope around msg (NULL = empty payload); on_behalf (NULL or
+ * "": none) is a person's credential a delegate service sends. Returns a
+ * malloc'd buffer the caller frees, with its length in *len, or NULL when
+ * out of memory. */
 uint8_t *bus_envelope_pack(const char *type, const char *id, const char *trace_id, const char *sender,
-                           uint64_t seq, const ProtobufCMessage *msg, size_t *len);
+                           uint64_t seq, const char *on_behalf, const ProtobufCMessage *msg, size_t *len);
 
 /* Sends n frames as one message; flags (e.g. ZMQ_DONTWAIT) apply to each. 0 or -1 (zmq_errno). */
 int bus_frames_send(void *sock, const void *const *data, const size_t *len, int n, int flags);

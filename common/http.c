@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -42,6 +43,7 @@ typedef struct {
     char            path[128];
     http_handler_fn fn;
     void           *ctx;
+    size_t          max_body;       /* 0: the server's */
 } http_route_entry;
 
 struct http_request {
@@ -50,9 +52,13 @@ struct http_request {
     const char               *method;
     const char               *path;
     char                     *names[MAX_FIELDS];
-    char                     *values[MAX_FIELDS];
+    char                     *values[MAX_FIELDS];      /* bytes, with a '\0' after them */
+    size_t                    lens[MAX_FIELDS];
+    char                     *filenames[MAX_FIELDS];   /* multipart: as the client named it, or NULL */
+    char                     *types[MAX_FIELDS];       /* multipart: its Content-Type, or NULL */
     size_t                    nfields;
     size_t                    body_bytes;
+    size_t                    max_body;     /* the route's, else the server's */
     int                       too_large;
 };
 
@@ -209,7 +215,8 @@ void http_server_limits(http_server *self, const http_limits *limits)
     self->limits = *limits;
 }
 
-int http_route(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx)
+int http_route_large(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx,
+                     size_t max_body)
 {
     if (self->nroutes == MAX_ROUTES || strlen(method) >= 8 || strlen(path) >= 128)
         return -1;
@@ -218,7 +225,13 @@ int http_route(http_server *self, const char *method, const char *path, http_han
     snprintf(r->path, sizeof r->path, "%s", path);
     r->fn = fn;
     r->ctx = ctx;
+    r->max_body = max_body;
     return 0;
+}
+
+int http_route(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx)
+{
+    return http_route_large(self, method, path, fn, ctx, 0);
 }
 
 static const http_route_entry *find_route(const http_server *self, const char *method, const char *path,
@@ -238,36 +251,42 @@ static const http_route_entry *find_route(const http_server *self, const char *m
     return NULL;
 }
 
-static int add_field(http_request *req, const char *name, const char *value, size_t len)
+/* Appends len bytes to field i. 0 or -1. */
+static int field_append(http_request *req, size_t i, const char *value, size_t len)
 {
-    for (size_t i = 0; i < req->nfields; i++) {
-        if (strcmp(req->names[i], name) == 0) {      /* a field in several chunks */
-            size_t old = strlen(req->values[i]);
-            char *p = realloc(req->values[i], old + len + 1);
-            if (!p)
-                return -1;
-            memcpy(p + old, value, len);
-            p[old + len] = '\0';
-            req->values[i] = p;
-            return 0;
-        }
-    }
+    char *p = realloc(req->values[i], req->lens[i] + len + 1);
+    if (!p)
+        return -1;
+    memcpy(p + req->lens[i], value, len);
+    req->lens[i] += len;
+    p[req->lens[i]] = '\0';
+    req->values[i] = p;
+    return 0;
+}
+
+static int add_field(http_request *req, const char *name, const char *filename, const char *type,
+                     const char *value, size_t len)
+{
+    for (size_t i = 0; i < req->nfields; i++)
+        if (strcmp(req->names[i], name) == 0)     /* a field in several chunks */
+            return field_append(req, i, value, len);
     if (req->nfields == MAX_FIELDS)
         return -1;
-    req->names[req->nfields] = strdup(name);
-    req->values[req->nfields] = strndup(value, len);
-    if (!req->names[req->nfields] || !req->values[req->nfields])
+    size_t i = req->nfields++;
+    req->names[i] = strdup(name);
+    req->filenames[i] = filename ? strdup(filename) : NULL;
+    req->types[i] = type ? strdup(type) : NULL;
+    if (!req->names[i] || (filename && !req->filenames[i]) || (type && !req->types[i]))
         return -1;
-    req->nfields++;
-    return 0;
+    return field_append(req, i, value, len);
 }
 
 static enum MHD_Result on_post_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
                                      const char *content_type, const char *encoding, const char *data,
                                      uint64_t off, size_t size)
 {
-    (void)kind; (void)filename; (void)content_type; (void)encoding; (void)off;
-    return add_field(cls, key, data ? data : "", size) == 0 ? MHD_YES : MHD_NO;
+    (void)kind; (void)encoding; (void)off;
+    return add_field(cls, key, filename, content_type, data ? data : "", size) == 0 ? MHD_YES : MHD_NO;
 }
 
 const char *http_param(const http_request *req, const char *name)
@@ -283,6 +302,59 @@ const char *http_header(const http_request *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+const char *http_cookie(const http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *http_bearer(const http_request *req)
+{
+    const char *v = http_header(req, "Authorization");
+    if (!v || strncasecmp(v, "Bearer ", 7) != 0)
+        return NULL;
+    v += 7;
+    while (*v == ' ')
+        v++;
+    return *v ? v : NULL;
+}
+
+const char *http_field(const http_request *req, const char *name, size_t *len, const char **filename,
+                       const char **content_type)
+{
+    for (size_t i = 0; i < req->nfields; i++)
+        if (strcmp(req->names[i], name) == 0) {
+            *len = req->lens[i];
+            *filename = req->filenames[i] ? req->filenames[i] : "";
+            *content_type = req->types[i] ? req->types[i] : "";
+            return req->values[i];
+        }
+    return NULL;
+}
+
+int http_add_header(http_response *resp, const char *name, const char *value)
+{
+    if (resp->nheaders == HTTP_MAX_HEADERS)
+        return -1;
+    char *n = strdup(name), *v = strdup(value);
+    if (!n || !v) {
+        free(n);
+        free(v);
+        return -1;
+    }
+    resp->header_names[resp->nheaders] = n;
+    resp->header_values[resp->nheaders++] = v;
+    return 0;
+}
+
+static void free_headers(http_response *resp)
+{
+    for (size_t i = 0; i < resp->nheaders; i++) {
+        free(resp->header_names[i]);
+        free(resp->header_values[i]);
+    }
+    resp->nheaders = 0;
+}
+
 const char *http_method(const http_request *req) { return req->method; }
 const char *http_path(const http_request *req) { return req->path; }
 
@@ -292,10 +364,15 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, http_response 
                                                              resp->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
     if (!r) {
         free(resp->body);
+        free_headers(resp);
         return MHD_NO;
     }
     MHD_add_response_header(r, "Content-Type", resp->content_type ? resp->content_type : "text/plain; charset=utf-8");
     MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    for (size_t i = 0; i < resp->nheaders; i++)
+        MHD_add_response_header(r, resp->header_names[i], resp->header_values[i]);
+    free_headers(resp);
     enum MHD_Result rc = MHD_queue_response(conn, (unsigned)resp->status, r);
     MHD_destroy_response(r);
     return rc;
@@ -310,7 +387,7 @@ static enum MHD_Result run_handler(http_server *self, http_request *req, int cro
     const http_route_entry *route = find_route(self, req->method, req->path, &path_known);
     if (req->too_large)
         http_reply(&resp, 413, "application/json", "[{\"code\":413,\"description\":\"request body over %zu bytes\"}]",
-                   self->max_body);
+                   req->max_body);
     else if (crowded)
         http_reply(&resp, 503, "application/json", "[{\"code\":503,\"description\":\"%u requests from your address "
                    "are being answered already; send this one again when one is done\"}]", self->limits.per_ip_busy);
@@ -374,6 +451,11 @@ static void client_ip(struct MHD_Connection *conn, char *ip, size_t cap)
                                                 : NULL;
     if (!a || !inet_ntop(sa->sa_family, a, ip, (socklen_t)cap))
         ip[0] = '\0';
+}
+
+void http_client_address(const http_request *req, char *out, size_t cap)
+{
+    client_ip(req->conn, out, cap);
 }
 
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
@@ -462,6 +544,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         req->conn = conn;
         req->method = method;
         req->path = url;
+        int known;
+        const http_route_entry *route = find_route(self, method, url, &known);
+        req->max_body = route && route->max_body ? route->max_body : self->max_body;
         if (strcmp(method, "POST") == 0)
             req->post = MHD_create_post_processor(conn, 16384, on_post_field, req);
         *con_cls = req;
@@ -469,7 +554,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (*upload_size) {
         req->body_bytes += *upload_size;
-        if (req->body_bytes > self->max_body)
+        if (req->body_bytes > req->max_body)
             req->too_large = 1;
         else if (req->post && MHD_post_process(req->post, upload_data, *upload_size) != MHD_YES)
             log_warn("http: %s %s: unparsable form body", method, url);
@@ -492,6 +577,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     for (size_t i = 0; i < req->nfields; i++) {
         free(req->names[i]);
         free(req->values[i]);
+        free(req->filenames[i]);
+        free(req->types[i]);
     }
     free(req);
     *con_cls = NULL;

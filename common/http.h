@@ -19,9 +19,11 @@
  * connecting or of its previous answer, however it trickles in (a watcher
  * thread shuts such sockets down; the time a handler takes does not count).
  *
- * Request bodies are limited (http_server_new's max_body) and parsed as
+ * Request bodies are limited (http_server_new's max_body, or a route's own:
+ * http_route_large) and parsed as
  * application/x-www-form-urlencoded or multipart form fields; query string and
- * form fields are both read with http_param().
+ * form fields are both read with http_param(), files of a multipart form with
+ * http_field().
  */
 #ifndef JIESU_HTTP_H
 #define JIESU_HTTP_H
@@ -34,13 +36,19 @@
 typedef struct http_server http_server;
 typedef struct http_request http_request;
 
+#define HTTP_MAX_HEADERS 6
+
 /* What a handler fills in. body is malloc'd by the handler (or NULL) and freed
- * by the server; content_type must be a static string. */
+ * by the server; content_type must be a static string; extra headers are
+ * added with http_add_header() (copies the server frees). */
 typedef struct {
     int         status;
     const char *content_type;
     char       *body;
     size_t      len;
+    char       *header_names[HTTP_MAX_HEADERS];
+    char       *header_values[HTTP_MAX_HEADERS];
+    size_t      nheaders;
 } http_response;
 
 typedef void (*http_handler_fn)(void *ctx, const http_request *req, http_response *resp);
@@ -74,6 +82,11 @@ http_server *http_server_new(const char *addr, size_t max_body, char *err, size_
  * prefix (e.g. "/requests/" followed by a star). First match wins. 0 or -1. */
 int http_route(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx);
 
+/* http_route() for a route whose bodies may be larger than the server's
+ * max_body (a form with photos): up to max_body bytes, for this route only. */
+int http_route_large(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx,
+                     size_t max_body);
+
 /* Sets the limits (before http_server_start; else the defaults apply). */
 void http_server_limits(http_server *self, const http_limits *limits);
 
@@ -93,6 +106,25 @@ const char *http_param(const http_request *req, const char *name);
 
 /* A request header (name matched without regard to case), or NULL. Valid during the handler only. */
 const char *http_header(const http_request *req, const char *name);
+
+/* A cookie sent with the request, or NULL. Valid during the handler only. */
+const char *http_cookie(const http_request *req, const char *name);
+
+/* The token of an "Authorization: Bearer TOKEN" header, or NULL. */
+const char *http_bearer(const http_request *req);
+
+/* The client's address as text ("" when unknown). */
+void http_client_address(const http_request *req, char *out, size_t cap);
+
+/* A form field as bytes (a file of a multipart form, say): its value and
+ * length, the file name and content type the client gave ("" when none).
+ * NULL when there is no such field. Valid during the handler only. */
+const char *http_field(const http_request *req, const char *name, size_t *len, const char **filename,
+                       const char **content_type);
+
+/* Adds a response header (copied). 0, or -1 when HTTP_MAX_HEADERS are set
+ * already or memory ran out. */
+int http_add_header(http_response *resp, const char *name, const char *value);
 
 /* A response body written with stdio: f = http_body_open(&b), fprintf(f, ...)
  * (when f is not NULL), then http_body_reply() closes it and makes it resp's

@@ -270,8 +270,55 @@ static const svc_route *find_route(const service *s, const char *type)
     return NULL;
 }
 
-/* Loads the principal behind req and checks its role against route. 0 with
- * *who filled, or -1 after answering the client why not. */
+/* 1 when the service principal p is named in auth.delegates (default
+ * "reporting": the web tier acts for the people signed in there). */
+static int may_act_for_people(const service *s, const auth_principal *p)
+{
+    const char *list = config_get(s->cfg, "auth.delegates", "reporting");
+    size_t n = strlen(p->name);
+    if (p->role != AUTH_SERVICE)
+        return 0;
+    for (const char *at = list; (at = strstr(at, p->name)) != NULL; at += n)
+        if ((at == list || strchr(", ", at[-1])) && strchr(", ", at[n]))
+            return 1;
+    return 0;
+}
+
+/* The request carries a person's credential: who (the connection's
+ * principal) must be a delegate, and becomes the person the credential
+ * stands for now. 0, or -1 after answering why not. */
+static int act_for(service *s, const bus_request *req, auth_principal *who)
+{
+    char err[512];
+    auth_principal person;
+    if (!may_act_for_people(s, who)) {
+        log_warn("refused %s from %s (%s): it asked to act for someone else, which only the services in "
+                 "auth.delegates may", req->env->type, who->name, auth_role_title(who->role));
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s: %s may not act on behalf of other people "
+                               "(only the services named in auth.delegates may); refused", req->env->type, who->name);
+        return -1;
+    }
+    int found = auth_credential_load(s->pg, req->env->on_behalf, &person, err, sizeof err);
+    if (found < 0) {
+        log_error("%s", err);
+        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "%s: cannot check who you are now (%s)",
+                               req->env->type, s->name);
+        return -1;
+    }
+    if (!found) {
+        log_warn("refused %s from %s: the credential it acts on stands for nobody now", req->env->type, who->name);
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s: your session has ended or your user is "
+                               "disabled; sign in again", req->env->type);
+        return -1;
+    }
+    log_debug("%s for %s via %s", req->env->type, person.name, who->name);
+    *who = person;
+    return 0;
+}
+
+/* Loads the principal behind req (the connection's, or the person a
+ * delegate acts for) and checks its role against route. 0 with *who
+ * filled, or -1 after answering the client why not. */
 static int admit(service *s, const bus_request *req, const svc_route *route, auth_principal *who)
 {
     char err[512], roles[256];
@@ -289,6 +336,8 @@ static int admit(service *s, const bus_request *req, const svc_route *route, aut
         bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN,
                                "%s: user %s is disabled or no longer exists; ask an admin", req->env->type,
                                req->user_id);
+    } else if (*req->env->on_behalf && act_for(s, req, who) < 0) {
+        /* answered */
     } else if (!(who->role & route->roles)) {
         auth_roles_say(route->roles, roles, sizeof roles);
         log_warn("refused %s to %s (%s)", req->env->type, who->name, auth_role_title(who->role));

@@ -11,6 +11,15 @@
  * user takes effect at once), and only when its role is among the route's
  * roles; otherwise the client hears why, and the handler never runs.
  *
+ * Acting for people: a service named in auth.delegates (default
+ * "reporting", the web tier) may send a request with a person's credential
+ * in Envelope.on_behalf (bus_client_set_on_behalf): the session token of
+ * someone signed in there, or their API token. The request is then answered
+ * for that person — their role checked, their name recorded — and only while
+ * the credential is live (the session not expired, the user not disabled),
+ * checked afresh for each request. The same field from any other key
+ * (another service, a person's own key) is refused with 403.
+ *
  *   static const svc_route ROUTES[] = {{"import.upload", on_upload, AUTH_CLERK}, {NULL, NULL, 0}};
  *   service s;
  *   if (svc_start(&s, "intake", argc, argv, ROUTES, &my_state) == 0)

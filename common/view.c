@@ -124,12 +124,9 @@ static Jiesu__Table *table_from(PGresult *res, const view_section *sec)
     return t;
 }
 
-/* Runs every section into reply. 1 done, 0 when the first section found
- * nothing and the view says that is "not found", -1 with err. */
-static int run_sections(service *s, const view_def *def, const char *const *params, int nparams,
-                        Jiesu__ViewReply *reply, char *err, size_t errlen)
+int view_build(const config *cfg, PGconn *pg, const view_def *def, const char *const *params, int nparams,
+               Jiesu__ViewReply *reply, char *err, size_t errlen)
 {
-    PGconn *pg = s->pg;
     size_t n = 0;
     while (def->sections[n].title)
         n++;
@@ -146,7 +143,7 @@ static int run_sections(service *s, const view_def *def, const char *const *para
         }
         const view_section *sec = &def->sections[i];
         int none = i == 0 && def->not_found && PQntuples(res) == 0;
-        Jiesu__Table *t = none ? NULL : sec->table ? sec->table(s, sec, res, err, errlen) : table_from(res, sec);
+        Jiesu__Table *t = none ? NULL : sec->table ? sec->table(cfg, pg, sec, res, err, errlen) : table_from(res, sec);
         PQclear(res);
         if (none)
             return 0;
@@ -213,7 +210,7 @@ void view_answer(service *s, const bus_request *req, const auth_principal *who, 
     for (int i = (int)rq->n_args; i < def->max_args; i++)
         params[1 + i] = NULL;
     int rc = svc_ensure_pg(s) == 0 && use_timezone(s, err, sizeof err) == 0
-                 ? run_sections(s, def, params, 1 + def->max_args, reply, err, sizeof err) : -1;
+                 ? view_build(s->cfg, s->pg, def, params, 1 + def->max_args, reply, err, sizeof err) : -1;
     if (rc == 1) {
         reply->note = def->note ? strdup(def->note) : NULL;
         bus_server_reply(s->server, req, "view.reply", &reply->base);

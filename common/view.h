@@ -26,9 +26,10 @@
 typedef struct view_section view_section;
 
 /* Makes a section's table from its statement's rows itself, for what SQL
- * cannot say (a deadline's state in working time). NULL with err. */
-typedef Jiesu__Table *(*view_table_fn)(service *s, const view_section *sec, PGresult *res, char *err,
-                                       size_t errlen);
+ * cannot say (a deadline's state in working time), with the reader's
+ * configuration and connection. NULL with err. */
+typedef Jiesu__Table *(*view_table_fn)(const config *cfg, PGconn *pg, const view_section *sec, PGresult *res,
+                                       char *err, size_t errlen);
 
 struct view_section {
     const char *title;
@@ -64,6 +65,15 @@ int view_table_take_row(Jiesu__Table *t, char **cells);
 
 /* view_table_take_row() with copies of cells. 0 or -1. */
 int view_table_add(Jiesu__Table *t, const char *const *cells);
+
+/* Runs def's sections on pg with params ($1 the principal's id, then the
+ * arguments) into reply (initialised by the caller, freed with
+ * jiesu__view_reply__free_unpacked), masked as each section says. 1 done, 0
+ * when the first section found nothing and def->not_found is set, -1 with
+ * err. For readers that are not the bus (the web pages). cfg is what
+ * sections with a table function read (NULL when the view has none). */
+int view_build(const config *cfg, PGconn *pg, const view_def *def, const char *const *params, int nparams,
+               Jiesu__ViewReply *reply, char *err, size_t errlen);
 
 /* Answers req (a ViewRequest) from defs (ending with {NULL}) for who. Times
  * in the statements are in the service's report.timezone. */

@@ -152,9 +152,16 @@ done
 # office and discipline inspector, and one handler per street office.
 USERS=$VAR/keys/users
 mkdir -p "$USERS"
+# Each also gets a password for the dashboard and workbench, generated and
+# kept in var/secrets/web-passwords (0600).
+PASSWORDS=$VAR/secrets/web-passwords
 user() {   # user NAME ROLE [UNIT] [DISPLAY]: added once, by the administrator
+    local pw
     [ -f "$USERS/$1.key" ] && return 0
-    "$BIN/jiesu" user add "$1" --role "$2" ${3:+--unit "$3"} ${4:+--display "$4"} --key-out "$USERS/$1.key" >/dev/null
+    pw=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
+    printf '%s\n' "$pw" | "$BIN/jiesu" user add "$1" --role "$2" ${3:+--unit "$3"} ${4:+--display "$4"} \
+        --key-out "$USERS/$1.key" --password-stdin >/dev/null
+    printf '%-12s %s\n' "$1" "$pw" >>"$PASSWORDS"
 }
 user clerk clerk "" "话务员 小王"
 user dispatcher dispatcher "" "派单员 小李"
@@ -214,6 +221,8 @@ The services keep running (logs in var/log/).
   Redis:            127.0.0.1:$redis_port        PostgreSQL: 127.0.0.1:$pg_port (passwords in var/secrets/)
 Try:
   export JIESU_CONFIG=$(printf '%q' "$conf")
+  workbench:        $(url "$report_http" /work)   sign in as dispatcher, campaign, discipline, callback or h370212001 …
+                    (their passwords: var/secrets/web-passwords)
   $(printf '%q' "$BIN/jiesu") status          # as the administrator (cli.key_file: var/keys/admin.key)
   $(printf '%q' "$BIN/jiesu") user list       # who may act; the demo's people's keys are in var/keys/users/
   $(printf '%q' "$BIN/jiesu") -k var/keys/users/dispatcher.key show <ticket number>   # the routing decision and its reasons

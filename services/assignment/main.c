@@ -70,6 +70,7 @@ static void configure(assignment *a, const config *cfg)
     a->reload_ms = 1000 * config_get_long(cfg, "assignment.reload_seconds", 60);
     a->api.accept_seconds = config_get_long(cfg, "deadline.accept_seconds", 0);
     a->api.resolve_seconds = config_get_long(cfg, "deadline.resolve_seconds", 0);
+    a->api.photo_max_bytes = (size_t)config_get_long(cfg, "assignment.photo_max_bytes", 4L << 20);
     a->wopts = (route_worker_opts){
         .timers_key = config_get(cfg, "timers.key", "jiesu:timers"),
         .accept_seconds = config_get_long(cfg, "deadline.accept_seconds", 0),

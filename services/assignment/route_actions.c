@@ -254,6 +254,8 @@ static int act(PGconn *pg, const route_action_req *req, const action_rule *rule,
     out->at_ms = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
     out->reroute = out->changed && (rule->fx == FX_RETURN || rule->fx == FX_REOPEN);
     rc = out->changed ? apply_effects(pg, req, rule, PQgetvalue(res, 0, 0), actor, detail, err, errlen) : 0;
+    if (rc == 0 && out->changed && req->in_tx && req->in_tx(pg, out->complaint_id, req->in_tx_ctx, err, errlen) < 0)
+        rc = 1;
 cleanup:
     PQclear(res);
     return rc;

@@ -42,6 +42,11 @@ typedef struct {
     const char *result;       /* callback: satisfied | basic | unsatisfied */
     const char *target_unit;  /* dispatch: the unit code that gets the order */
     int64_t     accept_due_ms, resolve_due_ms;   /* dispatch: its deadlines */
+    /* More work in the action's transaction once the order has moved (the
+     * photos of a resolve, say): 0, or -1 with a message in err, which
+     * undoes the whole action. NULL: none. */
+    int       (*in_tx)(PGconn *pg, int64_t complaint_id, void *ctx, char *err, size_t errlen);
+    void       *in_tx_ctx;
 } route_action_req;
 
 typedef struct {

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "photos.h"
 #include "queue.h"
 #include "route_actions.h"
 #include "route_learn_db.h"
@@ -90,6 +91,24 @@ static int check_actor(service *s, const bus_request *req, const Jiesu__ActionRe
     return -1;
 }
 
+/* 0 when rq's photos may go with its action (only a resolve's, each
+ * acceptable), else -1 after answering 400. */
+static int check_photos(service *s, const bus_request *req, const Jiesu__ActionRequest *rq, const photos_set *set)
+{
+    const route_api_state *st = s->user;
+    char err[300];
+    if (rq->n_photos > 0 && strcmp(rq->action, "resolve") != 0) {
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s %s: only a resolve carries photos",
+                               rq->action, rq->ticket_no);
+        return -1;
+    }
+    if (photos_check(set, st->photo_max_bytes, err, sizeof err) < 0) {
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "resolve %s: %s", rq->ticket_no, err);
+        return -1;
+    }
+    return 0;
+}
+
 void route_api_action(service *s, const bus_request *req, const auth_principal *who)
 {
     char err[512] = "";
@@ -100,11 +119,13 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
         return;
     }
     int dispatch = strcmp(rq->action, "dispatch") == 0;
+    photos_set photos = {rq->photos, rq->n_photos, who->name};
     route_action_req ar = {.ticket_no = rq->ticket_no, .action = rq->action,
                            .unit_code = who->role & AUTH_UNIT_ROLES ? who->unit_code : "",
                            .actor = who->name, .reason = rq->reason, .result = rq->result,
-                           .target_unit = dispatch ? rq->unit_code : ""};
-    if (check_actor(s, req, rq, who) < 0) {
+                           .target_unit = dispatch ? rq->unit_code : "",
+                           .in_tx = rq->n_photos ? photos_store : NULL, .in_tx_ctx = &photos};
+    if (check_actor(s, req, rq, who) < 0 || check_photos(s, req, rq, &photos) < 0) {
         /* answered */
     } else if (svc_ensure_pg(s) < 0) {
         bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database unavailable; try again");

@@ -6,7 +6,10 @@
  * refused. Each move is published as "complaint.status" after its commit; a
  * returned or reopened order is put on the routing stream for the workers.
  * "dispatch" (a dispatcher gives a manual order to a unit, target in
- * unit_code) gets deadlines from the order's category and urgency.
+ * unit_code) gets deadlines from the order's category and urgency. A
+ * resolve may carry photos before and after (photos.h), stored in its
+ * transaction; any other action with photos, or a photo that is not a JPEG
+ * or PNG or too large, is refused (400).
  * The actor is always the principal behind the request: a unit acts as the
  * unit its user belongs to, a dispatcher dispatches, a callback agent
  * records callbacks; anyone else is refused (403) before anything is read.
@@ -32,6 +35,7 @@ typedef struct {
     long               accept_seconds;  /* deadline.accept_seconds: > 0 overrides the calendar */
     long               resolve_seconds;
     int                reload_now;      /* set by model.learn: reload the rules before the next batch */
+    size_t             photo_max_bytes; /* assignment.photo_max_bytes: each photo of a resolve */
 } route_api_state;
 
 void route_api_action(service *s, const bus_request *req, const auth_principal *who);

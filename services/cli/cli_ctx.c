@@ -92,6 +92,10 @@ int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
         goto done;
     }
     bus_client_set_connect_wait(client, (int)(1000 * config_get_long(ctx->cfg, "cli.connect_seconds", 10)));
+    if (bus_client_set_on_behalf(client, config_get(ctx->cfg, "cli.on_behalf", NULL)) < 0) {
+        snprintf(err, errlen, "out of memory");
+        goto done;
+    }
     bus_client_on_progress(client, ctx->progress, ctx->progress_ctx);
     int64_t t0 = bus_now_ms();
     int called = bus_client_call(client, type, msg, timeout_ms, tries, reply, why, sizeof why);

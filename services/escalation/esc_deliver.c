@@ -1,33 +1,40 @@
 /* esc_deliver.c — webhook delivery of alerts with retry and backoff (see esc_deliver.h). */
 #include "esc_deliver.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
+#include "esc_channel.h"
 #include "log.h"
+#include "mask.h"
 #include "text.h"
 
-#define ERR_BYTES 256
 #define MASK_BYTES 64
+#define TEXT_BYTES 4096
 
 static const char SQL_DUE[] =
     "SELECT d.id, d.url, d.attempts, a.id,"
     "       jsonb_build_object('alert_id', a.id, 'rung', a.rung, 'reason', a.reason, 'ticket_no', c.ticket_no,"
     "                          'cycle', a.cycle, 'target', a.target, 'unit', u.code, 'orders', to_jsonb(a.orders),"
     "                          'created_at', a.created_at)::text,"
-    "       coalesce(c.caller_name, ''), coalesce(c.caller_phone, '')"
+    "       coalesce(c.caller_name, ''), coalesce(c.caller_phone, ''),"
+    "       '【' || CASE a.rung WHEN 'remind' THEN '催办' WHEN 'supervise' THEN '督办' WHEN 'accountability' THEN '问责预警'"
+    "                 WHEN 'repeat' THEN '重复诉求' WHEN 'rebound' THEN '反弹' WHEN 'bounce' THEN '反复退单'"
+    "                 WHEN 'unit_overdue' THEN '单位超期率过高' ELSE a.rung END || '】'"
+    "           || concat_ws(' ', c.ticket_no, u.name),"
+    "       coalesce(t.alert_secret, '')"
     " FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
     " LEFT JOIN complaints c ON c.id = a.complaint_id LEFT JOIN units u ON u.id = a.unit_id"
+    " LEFT JOIN units t ON t.id = a.target_unit_id"
     " WHERE d.state = 'pending' AND d.next_at <= now()"
     " ORDER BY d.next_at LIMIT $1::int FOR UPDATE OF d SKIP LOCKED";
 
-enum { D_ID, D_URL, D_ATTEMPTS, D_ALERT, D_JSON, D_NAME, D_PHONE };
+enum { D_ID, D_URL, D_ATTEMPTS, D_ALERT, D_JSON, D_NAME, D_PHONE, D_TITLE, D_SECRET };
 
-/* The caller, masked here, joins the JSON of the first statement. */
-static const char SQL_CALLER[] = "SELECT jsonb_set($1::jsonb, '{caller}', to_jsonb($2::text))::text";
+/* The caller, masked here, joins the JSON of the first statement; and the reason, for the text people read. */
+static const char SQL_CALLER[] = "SELECT jsonb_set($1::jsonb, '{caller}', to_jsonb($2::text))::text, $1::jsonb->>'reason'";
 
 /* $1 id, $2 state, $3 http status, $4 error, $5 backoff ms. */
 static const char SQL_OUTCOME[] =
@@ -35,45 +42,6 @@ static const char SQL_OUTCOME[] =
     "       next_at = now() + make_interval(secs => $5::bigint / 1000.0),"
     "       delivered_at = CASE WHEN $2::text = 'delivered' THEN now() END"
     " WHERE id = $1::bigint";
-
-static size_t discard(char *ptr, size_t size, size_t nmemb, void *user)
-{
-    (void)ptr;
-    (void)user;
-    return size * nmemb;
-}
-
-/* POSTs json to url. Returns the HTTP status (0 when none) and err on failure. */
-static long post(const char *url, const char *json, const char *alert_id, int timeout_ms, char *err)
-{
-    long status = 0;
-    char key[64];
-    struct curl_slist *hdr = NULL;
-    CURL *h = curl_easy_init();
-    if (!h) {
-        snprintf(err, ERR_BYTES, "curl_easy_init failed");
-        return 0;
-    }
-    snprintf(key, sizeof key, "Idempotency-Key: alert-%s", alert_id);
-    hdr = curl_slist_append(hdr, "Content-Type: application/json");
-    hdr = curl_slist_append(hdr, key);
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, json);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
-    err[0] = '\0';
-    CURLcode rc = curl_easy_perform(h);
-    if (rc == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    else if (!err[0])
-        snprintf(err, ERR_BYTES, "%s", curl_easy_strerror(rc));
-    curl_slist_free_all(hdr);
-    curl_easy_cleanup(h);
-    return status;
-}
 
 static long backoff_ms(const esc_deliver_cfg *cfg, int attempts)
 {
@@ -98,18 +66,21 @@ static PGresult *payload(const esc_ctx *ctx, PGresult *res, int r)
 static int deliver_one(const esc_ctx *ctx, const esc_deliver_cfg *cfg, PGresult *res, int r,
                        esc_deliver_stats *st)
 {
-    char err[ERR_BYTES] = "", code[16], wait[24];
+    char err[ESC_CHANNEL_ERR] = "", code[16], wait[24], text[TEXT_BYTES];
+    long status;
     PGresult *body = payload(ctx, res, r);
     if (!body)
         return -1;
     const char *url = PQgetvalue(res, r, D_URL), *id = PQgetvalue(res, r, D_ID);
-    long status = post(url, PQgetvalue(body, 0, 0), PQgetvalue(res, r, D_ALERT), cfg->timeout_ms, err);
+    if (mask_text(text, sizeof text, PQgetvalue(body, 0, 1)) < 0)
+        snprintf(text, sizeof text, "（原因过长，见系统）");
+    esc_channel_cfg ch = {cfg->smtp_url, cfg->smtp_from, cfg->timeout_ms};
+    esc_message m = {url, PQgetvalue(body, 0, 0), PQgetvalue(res, r, D_TITLE), text, PQgetvalue(res, r, D_SECRET),
+                     PQgetvalue(res, r, D_ALERT)};
+    int ok = esc_channel_send(&ch, &m, &status, err);
     PQclear(body);
     int attempts = atoi(PQgetvalue(res, r, D_ATTEMPTS)) + 1;
-    const char *state = status >= 200 && status < 300 ? "delivered" : attempts >= cfg->max_attempts ? "failed"
-                                                                                                    : "pending";
-    if (status && !(status >= 200 && status < 300))
-        snprintf(err, sizeof err, "HTTP %ld", status);
+    const char *state = ok ? "delivered" : attempts >= cfg->max_attempts ? "failed" : "pending";
     snprintf(code, sizeof code, "%ld", status);
     snprintf(wait, sizeof wait, "%ld", backoff_ms(cfg, attempts));
     if (strcmp(state, "delivered") == 0) {

@@ -1,4 +1,6 @@
-/* esc_deliver.h — alerts POSTed to webhooks, with retry and exponential backoff.
+/* esc_deliver.h — alerts sent to their target's channel (a webhook, a
+ * 企业微信 or 钉钉 group robot, e-mail: esc_channel.h), with retry and
+ * exponential backoff.
  *
  * Each alert's delivery row (table deliveries, created with the alert) is
  * pending until its webhook answers 2xx. A batch of due deliveries is taken
@@ -26,6 +28,8 @@ typedef struct {
     int  max_attempts;          /* escalation.webhook_max_attempts */
     long base_ms;               /* escalation.webhook_backoff_ms */
     long max_backoff_ms;        /* escalation.webhook_max_backoff_ms */
+    const char *smtp_url;       /* escalation.smtp_url: mail server of mailto: channels, "" none */
+    const char *smtp_from;      /* escalation.smtp_from */
 } esc_deliver_cfg;
 
 typedef struct {

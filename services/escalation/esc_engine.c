@@ -80,7 +80,9 @@ int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen)
         .timeout_ms = (int)config_get_long(cfg, "escalation.webhook_timeout_ms", 5000),
         .max_attempts = (int)config_get_long(cfg, "escalation.webhook_max_attempts", 8),
         .base_ms = config_get_long(cfg, "escalation.webhook_backoff_ms", 1000),
-        .max_backoff_ms = config_get_long(cfg, "escalation.webhook_max_backoff_ms", 600000)};
+        .max_backoff_ms = config_get_long(cfg, "escalation.webhook_max_backoff_ms", 600000),
+        .smtp_url = config_get(cfg, "escalation.smtp_url", ""),
+        .smtp_from = config_get(cfg, "escalation.smtp_from", "jiesu@localhost")};
     if (check_ranges(e, err, errlen) != 0)
         return -1;
     e->conninfo = strdup(config_get(cfg, "pg.conninfo", "dbname=jiesu"));

@@ -7,14 +7,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "db.h"
 #include "http.h"
 #include "intake_json.h"
 #include "intake_services.h"
 #include "log.h"
 #include "queue.h"
+#include "ratelimit.h"
 #include "rconn.h"
 #include "text.h"
 
@@ -25,8 +28,9 @@
 #define REDIS_TIMEOUT_MS  2000
 #define JSON_TYPE         "application/json; charset=utf-8"
 
-/* One statement: the complaint, its ticket number and its 'imported' event;
- * nothing when its Idempotency-Key ($10) is already stored. */
+/* One statement: the complaint, its ticket number and its 'imported' event
+ * naming the clerk who filed it ($11); nothing when its Idempotency-Key ($10)
+ * is already stored. */
 static const char SQL_INSERT[] =
     "WITH c AS ("
     "  INSERT INTO complaints (ticket_no, called_at, caller_name, caller_phone, address, content,"
@@ -38,7 +42,7 @@ static const char SQL_INSERT[] =
     "  RETURNING id, ticket_no"
     "), e AS ("
     "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
-    "  SELECT id, 'intake', 'imported', '{\"source\": \"open311\"}' FROM c"
+    "  SELECT id, $11, 'imported', '{\"source\": \"open311\"}' FROM c"
     ") SELECT id, ticket_no FROM c";
 
 /* The complaint stored under an Idempotency-Key, and whether it is the same request. */
@@ -56,6 +60,7 @@ struct intake_open311 {
     PGconn             *pg;
     redisContext       *redis;
     queue              *route;
+    ratelimit          *rate;           /* POSTs per API token */
 };
 
 /* A validated request, strings normalised into buf. */
@@ -254,15 +259,16 @@ static store_end stored_before(intake_open311 *self, const web_complaint *c, cha
     return end;
 }
 
-/* Stores c, or finds it stored under its key; ticket is set unless STORE_FAILED (logged). */
-static store_end store(intake_open311 *self, const web_complaint *c, char *ticket, size_t cap)
+/* Stores c, filed by clerk, or finds it stored under its key; ticket is set
+ * unless STORE_FAILED (logged). */
+static store_end store(intake_open311 *self, const web_complaint *c, const char *clerk, char *ticket, size_t cap)
 {
     char offset[16];
     snprintf(offset, sizeof offset, "%d", self->opt.utc_offset_min);
     const char *params[] = {c->name[0] ? c->name : NULL, c->phone[0] ? c->phone : NULL, c->address,
                             c->content, c->category, c->lon[0] ? c->lon : NULL, c->lat[0] ? c->lat : NULL,
-                            c->extra, offset, c->key[0] ? c->key : NULL};
-    PGresult *res = db_query(self->pg, "open311 insert complaint", SQL_INSERT, 10, params);
+                            c->extra, offset, c->key[0] ? c->key : NULL, clerk};
+    PGresult *res = db_query(self->pg, "open311 insert complaint", SQL_INSERT, 11, params);
     if (!res || PQntuples(res) > 1 || (PQntuples(res) == 0 && !c->key[0])) {
         PQclear(res);
         return STORE_FAILED;
@@ -305,7 +311,8 @@ static intake_services *services_now(intake_open311 *self, http_response *resp)
 }
 
 /* Answers a POST by how storing it went. */
-static void answer_stored(http_response *resp, const web_complaint *c, store_end end, const char *ticket)
+static void answer_stored(http_response *resp, const web_complaint *c, const char *clerk, store_end end,
+                          const char *ticket)
 {
     char why[KEY_CHARS + 160];
     if (end == STORE_FAILED) {
@@ -320,35 +327,113 @@ static void answer_stored(http_response *resp, const web_complaint *c, store_end
         return;
     }
     if (end == STORE_NEW)
-        log_info("open311: complaint %s filed (%s)", ticket, c->category);
+        log_info("open311: complaint %s filed by %s (%s)", ticket, clerk, c->category);
     else
         log_info("open311: complaint %s sent again (Idempotency-Key %s): not filed twice", ticket, c->key);
     http_reply(resp, 200, JSON_TYPE, "[{\"service_request_id\":\"%s\",\"service_notice\":\"\","
                "\"account_id\":null}]", ticket);
 }
 
-/* Validates, stores and answers one POST /requests.json. */
+/* Validates, stores and answers one POST /requests.json filed by clerk. */
 static void file_complaint(intake_open311 *self, const intake_services *services, const http_request *req,
-                           http_response *resp)
+                           const char *clerk, http_response *resp)
 {
     web_complaint *c = calloc(1, sizeof *c);
     char why[300], ticket[64];
     if (!c) {
         reply_error(resp, 500, "out of memory");
     } else if (validate(self, services, req, c, why, sizeof why) < 0) {
-        log_info("open311: request refused: %s", why);
+        log_info("open311: request of %s refused: %s", clerk, why);
         reply_error(resp, 400, why);
     } else {
-        answer_stored(resp, c, store(self, c, ticket, sizeof ticket), ticket);
+        answer_stored(resp, c, clerk, store(self, c, clerk, ticket, sizeof ticket), ticket);
     }
     free(c);
 }
 
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 0 when who may send one more request now, else -1 after answering 429. */
+static int within_rate(intake_open311 *self, const auth_principal *who, http_response *resp)
+{
+    char why[200], after[16];
+    int per_minute = who->rate_per_minute > 0 ? who->rate_per_minute : self->opt.rate_per_minute, wait_s = 0;
+    int rc = ratelimit_take(self->rate, who->id, per_minute, mono_ms(), &wait_s);
+    if (rc == 1)
+        return 0;
+    if (rc < 0) {
+        reply_error(resp, 500, "out of memory");
+        return -1;
+    }
+    snprintf(after, sizeof after, "%d", wait_s);
+    snprintf(why, sizeof why, "api_key of %s: its %d requests a minute are used up; send this one again in %d s",
+             who->name, per_minute, wait_s);
+    http_add_header(resp, "Retry-After", after);
+    reply_error(resp, 429, why);
+    return -1;
+}
+
+/* Why a presented key may not file complaints, into why; 0 when it may. */
+static int key_refusal(auth_token_state st, const auth_principal *who, char *why, size_t whylen)
+{
+    if (st == AUTH_TOKEN_UNKNOWN)
+        snprintf(why, whylen, "api_key: not a registered key (an admin makes one with "
+                              "`jiesu user add NAME --role clerk --token`)");
+    else if (st == AUTH_TOKEN_DISABLED)
+        snprintf(why, whylen, "api_key: the key of %s, whose user is disabled; ask an admin", who->name);
+    else if (who->role != AUTH_CLERK)
+        snprintf(why, whylen, "api_key: the key of %s (%s); only a clerk (%s) may file complaints", who->name,
+                 auth_role_title(who->role), auth_role_title(AUTH_CLERK));
+    else
+        return 0;
+    return -1;
+}
+
+/* The clerk behind the request's api_key (the GeoReport v2 form field, or
+ * an "Authorization: Bearer" header), within its rate. 0 with *who, or -1
+ * after answering 401 (no key), 403 (unknown, disabled, not a clerk), 429
+ * (over its rate) or 500. */
+static int admit_clerk(intake_open311 *self, const http_request *req, auth_principal *who, http_response *resp)
+{
+    char err[300], why[300], addr[64];
+    const char *key = http_param(req, "api_key");
+    if (!key || !*key)
+        key = http_bearer(req);
+    if (!key) {
+        http_add_header(resp, "WWW-Authenticate", "Bearer realm=\"jiesu Open311\"");
+        reply_error(resp, 401, "api_key: required (the API token of a clerk, as a form field or an "
+                               "Authorization: Bearer header)");
+        return -1;
+    }
+    auth_token_state st = ensure_pg(self) == 0 ? auth_token_load(self->pg, key, who, err, sizeof err)
+                                               : AUTH_TOKEN_ERROR;
+    if (st == AUTH_TOKEN_ERROR) {
+        log_error("open311: %s", ensure_pg(self) == 0 ? err : "PostgreSQL unavailable");
+        reply_error(resp, 500, "cannot check the api_key now; try again");
+        return -1;
+    }
+    if (key_refusal(st, who, why, sizeof why) < 0) {
+        http_client_address(req, addr, sizeof addr);
+        log_warn("open311: refused a POST from %s: %s", *addr ? addr : "?", why);
+        reply_error(resp, 403, why);
+        return -1;
+    }
+    return within_rate(self, who, resp);
+}
+
 static void on_post_request(void *ctx, const http_request *req, http_response *resp)
 {
+    auth_principal clerk;
+    if (admit_clerk(ctx, req, &clerk, resp) < 0)
+        return;
     intake_services *services = services_now(ctx, resp);
     if (services)
-        file_complaint(ctx, services, req, resp);
+        file_complaint(ctx, services, req, clerk.name, resp);
     intake_services_destroy(&services);
 }
 
@@ -368,6 +453,12 @@ intake_open311 *intake_open311_start(const intake_open311_opts *opt, char *err, 
     if (!self)
         goto fail;
     self->opt = *opt;
+    if (opt->rate_per_minute < 1) {
+        snprintf(why, sizeof why, "intake.open311_rate_per_minute = %d: want 1 or more", opt->rate_per_minute);
+        goto fail;
+    }
+    if (!(self->rate = ratelimit_new()))
+        goto fail;
     if (!(self->pg = db_connect(opt->pg_conninfo, 30000, why, sizeof why)) ||
         !(self->http = http_server_new(opt->http_addr, MAX_BODY, why, sizeof why)))
         goto fail;
@@ -398,6 +489,7 @@ void intake_open311_stop(intake_open311 **pself)
     intake_open311 *self = *pself;
     http_server_destroy(&self->http);     /* first: no handler runs after this */
     queue_destroy(&self->route);
+    ratelimit_destroy(&self->rate);
     if (self->redis)
         redisFree(self->redis);
     if (self->pg)

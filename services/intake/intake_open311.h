@@ -1,16 +1,23 @@
 /* intake_open311.h — single complaints over HTTP: Open311 GeoReport v2.
  *
  *   GET  /services.json   the categories (intake_services.h), read afresh each request
- *   POST /requests.json   one complaint, form fields service_code (required),
+ *   POST /requests.json   one complaint, filed by a clerk: api_key (the
+ *                         clerk's API token; or an Authorization: Bearer
+ *                         header), form fields service_code (required),
  *                         description (required), address_string and/or
  *                         lat + long (one of them required), first_name,
  *                         last_name, phone, email, device_id, account_id,
  *                         media_url; answers 200 [{"service_request_id": ...}]
- *                         or 400 [{"code": 400, "description": "field: why"}]
+ *                         or 400 [{"code": 400, "description": "field: why"}];
+ *                         401 without a key, 403 for a key that is unknown,
+ *                         of a disabled user or not a clerk's, 429 with
+ *                         Retry-After past the key's rate (principals.
+ *                         rate_per_minute, else rate_per_minute below)
  *
  * A complaint is validated and normalised like an imported row (UTF-8, field
  * limits, full-width → half-width, whitespace), stored with a new 'W' ticket
- * number (006_intake.sql) and its 'imported' event in one statement, and put
+ * number (006_intake.sql) and its 'imported' event, naming the clerk as its
+ * actor, in one statement, and put
  * on the routing stream after the commit (if Redis is down the assignment
  * reconciler enqueues it). The caller's name is 姓 + 名 (last_name first_name);
  * the other fields go to the complaint's `extra`.
@@ -35,6 +42,7 @@ typedef struct {
     const char *route_group;
     int         utc_offset_min; /* the hotline's local time (ticket dates) */
     size_t      max_field;      /* characters per field */
+    int         rate_per_minute;    /* intake.open311_rate_per_minute: POSTs per key and minute */
     const http_limits *limits;  /* http.*; its threads is taken as 1 */
 } intake_open311_opts;
 

@@ -53,6 +53,7 @@ static void start_open311(intake *in, service *s)
         .route_group = config_get(s->cfg, "queue.route_group", "assignment"),
         .utc_offset_min = in->utc_offset_min,
         .max_field = in->opts.csv.max_field,
+        .rate_per_minute = (int)config_get_long(s->cfg, "intake.open311_rate_per_minute", 60),
         .limits = &limits,
     };
     if (!*o.http_addr || strcmp(o.http_addr, "off") == 0)

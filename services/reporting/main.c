@@ -102,16 +102,37 @@ static int subscribe(reporting *r, service *s)
     return 0;
 }
 
+/* How the workbench reaches the services it acts through for people. 0 or -1 (logged). */
+static int web_peers(service *s, web_bus *b)
+{
+    static const char *const PEERS[WEB_BUS_PEERS] = {"assignment", "escalation"};
+    char key[64];
+    memset(b, 0, sizeof *b);
+    b->zctx = s->zctx;
+    b->keys = s->keys;
+    b->timeout_ms = (int)config_get_long(s->cfg, "web.bus_timeout_ms", 10000);
+    for (int i = 0; i < WEB_BUS_PEERS; i++) {
+        snprintf(b->names[i], sizeof b->names[i], "%s", PEERS[i]);
+        snprintf(key, sizeof key, "%s.router", PEERS[i]);
+        snprintf(b->endpoints[i], sizeof b->endpoints[i], "%s",
+                 config_get(s->cfg, key, svc_default_endpoint(PEERS[i], "router")));
+        if (svc_peer_key(s, PEERS[i], b->server_keys[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Serves HTTP when report.http_addr is not "off". A failure to bind is
  * logged and the service runs on without it: the requests over ZeroMQ and
  * the live counters do not depend on it. */
 static void start_http(reporting *r, service *s)
 {
     char err[512] = "";
+    web_bus bus;
     const char *addr = config_get(s->cfg, "report.http_addr", "127.0.0.1:7133");
-    if (strcmp(addr, "off") == 0)
+    if (strcmp(addr, "off") == 0 || web_peers(s, &bus) < 0)
         return;
-    r->http = report_http_start(s->cfg, err, sizeof err);
+    r->http = report_http_start(s->cfg, &bus, err, sizeof err);
     if (r->http)
         log_info("http on %s (port %d)", addr, report_http_port(r->http));
     else

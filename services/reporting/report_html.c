@@ -23,11 +23,13 @@ static const char CSS[] =
     ".warning{background:#c0392b;color:#fff;padding:10px 14px;font-size:15px;font-weight:bold}"
     "@media print{body{margin:0}h2{page-break-after:avoid}table,svg{page-break-inside:avoid}}";
 
-static void page_start(FILE *f, const char *title)
+/* The page up to its <h1>; bar (HTML, or NULL) first in the body. */
+static void page_start(FILE *f, const char *title, const char *bar)
 {
-    fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>", f);
+    fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>", f);
     report_html_escape(f, title);
-    fprintf(f, "</title><style>%s</style></head><body>\n<h1>", CSS);
+    fprintf(f, "</title><style>%s</style></head><body>\n%s<h1>", CSS, bar ? bar : "");
     report_html_escape(f, title);
     fputs("</h1>\n", f);
 }
@@ -211,7 +213,7 @@ void report_html_bulletin(FILE *f, const report_bulletin *b)
 {
     char title[96];
     snprintf(title, sizeof title, "接诉即办工作周通报 %s", b->cur->period.label);
-    page_start(f, title);
+    page_start(f, title, NULL);
     period_line(f, b->cur, b->generated_at);
     static const char *const KINDS[] = {"street", "dept"};
     for (int k = 0; k < 2; k++) {
@@ -264,11 +266,11 @@ static void calendar_warning(FILE *f, const holidays_gap *gap)
 }
 
 void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks,
-                           const holidays_gap *gap)
+                           const holidays_gap *gap, const char *bar)
 {
     char title[96];
     snprintf(title, sizeof title, "接诉即办 看板 %s", b->cur->period.label);
-    page_start(f, title);
+    page_start(f, title, bar);
     if (gap)
         calendar_warning(f, gap);
     period_line(f, b->cur, b->generated_at);

@@ -15,10 +15,11 @@
  * unit, hot spots. */
 void report_html_bulletin(FILE *f, const report_bulletin *b);
 
-/* The dashboard: a warning at the top when the official holiday calendar
- * runs out (gap; NULL: none), the ranking table of b's week, the composite
- * trend of the streets over weeks[0..nweeks) (oldest first), and the category chart. */
+/* The dashboard: bar (HTML: who is signed in, or NULL) at the top, a
+ * warning when the official holiday calendar runs out (gap; NULL: none), the
+ * ranking table of b's week, the composite trend of the streets over
+ * weeks[0..nweeks) (oldest first), and the category chart. */
 void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks,
-                           const holidays_gap *gap);
+                           const holidays_gap *gap, const char *bar);
 
 #endif

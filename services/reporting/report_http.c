@@ -17,20 +17,34 @@
 #include "report_json.h"
 #include "report_open311.h"
 #include "report_streets.h"
+#include "web_auth.h"
+#include "web_html.h"
+#include "web_scope.h"
+#include "web_work.h"
 
 #define HTML "text/html; charset=utf-8"
 #define JSON "application/json; charset=utf-8"
 #define TREND_WEEKS_MAX 26
+#define FORM_BYTES (64 * 1024)      /* a form's fields besides its photos */
 
-/* A handler that reads PostgreSQL, given a connection of its own for the request. */
-typedef void (*pg_handler)(report_http *h, PGconn *pg, const http_request *req, http_response *resp);
+/* A handler that reads PostgreSQL, given a connection of its own for the
+ * request and the person asking (NULL on the public routes). */
+typedef void (*pg_handler)(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                           http_response *resp);
 
 typedef struct {
-    report_http *h;
-    pg_handler   fn;
+    const char *method;
+    const char *path;
+    pg_handler  fn;
+    int         signed_in;      /* only for someone signed in (or with a bearer token) */
+} route_def;
+
+typedef struct {
+    report_http     *h;
+    const route_def *def;
 } pg_route;
 
-#define NPG_ROUTES 7
+#define NPG_ROUTES 16
 
 struct report_http {
     http_server    *server;
@@ -38,6 +52,10 @@ struct report_http {
     char            districts[256];
     char            tz[64];
     report_settings settings;
+    web_auth_opts   auth;
+    web_bus         bus;            /* acting for the people signed in */
+    calendar       *cal;
+    web_work        work;
     int             trend_weeks;
     int             utc_offset_min; /* calendar.utc_offset_minutes: whose year the calendar must cover */
     http_limits     limits;
@@ -92,14 +110,19 @@ static void pg_give(report_http *h, PGconn *pg)
     pthread_mutex_unlock(&h->lock);
 }
 
-/* The route's handler with a connection taken for the request and given back after it. */
+/* The route's handler with a connection taken for the request and given
+ * back after it, for the person asking when the route is not public. */
 static void with_pg(void *ctx, const http_request *req, http_response *resp)
 {
     pg_route *r = ctx;
+    web_user u;
     PGconn *pg = pg_take(r->h, resp);
     if (!pg)
         return;
-    r->fn(r->h, pg, req, resp);
+    if (!r->def->signed_in)
+        r->def->fn(r->h, pg, NULL, req, resp);
+    else if (web_auth_user(pg, req, &u, resp) == 0)
+        r->def->fn(r->h, pg, &u, req, resp);
     pg_give(r->h, pg);
 }
 
@@ -112,6 +135,15 @@ static void error_json(http_response *resp, int status, const char *msg)
         fputs("}\n", m.f);
     }
     http_body_reply(&m, resp, status, JSON);
+}
+
+/* The reports u may read. 0, or -1 after answering 403. */
+static int scope_of(const report_http *h, const web_user *u, web_scope *sc, http_response *resp)
+{
+    if (web_scope_for(&u->who, h->districts, sc) == 0)
+        return 0;
+    error_json(resp, 403, "this user reads no reports");
+    return -1;
 }
 
 /* The week named by ?week=, else this week (back = 0) or last week (back = 1). */
@@ -129,16 +161,20 @@ static int week_param(const http_request *req, int back, report_period *p, http_
     return 0;
 }
 
-static report_bulletin *bulletin_for(report_http *h, PGconn *pg, const http_request *req, int back,
-                                     http_response *resp)
+/* The bulletin of the week asked for, narrowed to what u may read (its
+ * scope into *sc). NULL after answering. */
+static report_bulletin *bulletin_for(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                                     int back, web_scope *sc, http_response *resp)
 {
     report_period p;
     char err[512] = "";
-    if (week_param(req, back, &p, resp) < 0)
+    if (scope_of(h, u, sc, resp) < 0 || week_param(req, back, &p, resp) < 0)
         return NULL;
-    report_bulletin *b = report_bulletin_build(pg, h->districts, h->tz, &p, &h->settings, err, sizeof err);
+    report_bulletin *b = report_bulletin_build(pg, sc->districts, h->tz, &p, &h->settings, err, sizeof err);
     if (!b)
         error_json(resp, 503, err);
+    else
+        web_scope_bulletin(sc, b);
     return b;
 }
 
@@ -152,32 +188,37 @@ static void respond_with(http_response *resp, const char *type, void (*write)(FI
     http_body_reply(&m, resp, 200, type);
 }
 
-static void on_bulletin_json(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
+static void on_bulletin_json(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                             http_response *resp)
 {
-    report_bulletin *b = bulletin_for(h, pg, req, 1, resp);
+    web_scope sc;
+    report_bulletin *b = bulletin_for(h, pg, u, req, 1, &sc, resp);
     if (b)
         respond_with(resp, JSON, report_json_bulletin, b);
     report_bulletin_free(&b);
 }
 
-static void on_bulletin_html(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
+static void on_bulletin_html(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                             http_response *resp)
 {
-    report_bulletin *b = bulletin_for(h, pg, req, 1, resp);
+    web_scope sc;
+    report_bulletin *b = bulletin_for(h, pg, u, req, 1, &sc, resp);
     if (b)
         respond_with(resp, HTML, report_html_bulletin, b);
     report_bulletin_free(&b);
 }
 
-/* The composite of the trend_weeks weeks up to b's, oldest first. NULL entries on failure. */
-static size_t trend(report_http *h, PGconn *pg, const report_bulletin *b, report_table **weeks)
+/* The composite of the trend_weeks weeks up to b's, oldest first, in sc. NULL entries on failure. */
+static size_t trend(report_http *h, PGconn *pg, const web_scope *sc, const report_bulletin *b, report_table **weeks)
 {
     char err[512];
     report_period p = b->cur->period;
     size_t n = (size_t)h->trend_weeks;
     for (size_t i = n; i-- > 0;) {
-        weeks[i] = report_metrics_run(pg, h->districts, h->tz, &p, &h->settings, err, sizeof err);
+        weeks[i] = report_metrics_run(pg, sc->districts, h->tz, &p, &h->settings, err, sizeof err);
         if (!weeks[i])
             log_warn("dashboard trend: %s", err);
+        web_scope_table(sc, weeks[i]);
         report_period prev;
         report_period_previous(&prev, &p);
         p = prev;
@@ -189,13 +230,37 @@ static size_t trend(report_http *h, PGconn *pg, const report_bulletin *b, report
     return kept;
 }
 
-static void on_dashboard(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
+/* The bar of the dashboard: who is signed in, and for discipline
+ * inspection the conduct complaints its unit holds. A malloc'd string or NULL. */
+static char *dashboard_bar(PGconn *pg, const web_user *u, const web_scope *sc)
+{
+    http_body m;
+    long total, open;
+    FILE *f = http_body_open(&m);
+    if (!f)
+        return NULL;
+    web_html_bar_css(f);
+    web_html_bar(f, u);
+    if (sc->unit_id && web_scope_conduct(pg, sc, &total, &open) == 0)
+        fprintf(f, "<p class=\"conduct\">本单位受理的干部作风投诉：共 <b>%ld</b> 件，未办结 <b>%ld</b> 件"
+                   "（仅纪委监委可见）</p>\n", total, open);
+    if (fclose(f) != 0) {
+        free(m.buf);
+        return NULL;
+    }
+    return m.buf;
+}
+
+static void on_dashboard(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                         http_response *resp)
 {
     report_table *weeks[TREND_WEEKS_MAX] = {0};
-    report_bulletin *b = bulletin_for(h, pg, req, 0, resp);
+    web_scope sc;
+    report_bulletin *b = bulletin_for(h, pg, u, req, 0, &sc, resp);
     if (!b)
         return;
-    size_t n = trend(h, pg, b, weeks);
+    size_t n = trend(h, pg, &sc, b, weeks);
+    char *bar = dashboard_bar(pg, u, &sc);
     holidays_gap gap;
     char err[512];
     int warn = holidays_gap_check(pg, (int64_t)time(NULL), h->utc_offset_min, &gap, err, sizeof err);
@@ -203,17 +268,21 @@ static void on_dashboard(report_http *h, PGconn *pg, const http_request *req, ht
         log_warn("dashboard: %s", err);
     http_body m;
     if (http_body_open(&m))
-        report_html_dashboard(m.f, b, (const report_table *const *)weeks, n, warn > 0 ? &gap : NULL);
+        report_html_dashboard(m.f, b, (const report_table *const *)weeks, n, warn > 0 ? &gap : NULL, bar);
     http_body_reply(&m, resp, 200, HTML);
+    free(bar);
     for (size_t i = 0; i < n; i++)
         report_table_free(&weeks[i]);
     report_bulletin_free(&b);
 }
 
-static void on_daily(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
+static void on_daily(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
 {
     report_period p;
+    web_scope sc;
     char err[512] = "";
+    if (scope_of(h, u, &sc, resp) < 0)
+        return;
     const char *date = http_param(req, "date");
     if (date && *date) {
         if (report_period_day(&p, date, err, sizeof err) < 0) {
@@ -223,11 +292,12 @@ static void on_daily(report_http *h, PGconn *pg, const http_request *req, http_r
     } else {
         report_period_current(&p, (long long)time(NULL), 1);
     }
-    report_daily *d = report_daily_run(pg, h->districts, h->tz, &p, err, sizeof err);
+    report_daily *d = report_daily_run(pg, sc.districts, h->tz, &p, err, sizeof err);
     if (!d) {
         error_json(resp, 503, err);
         return;
     }
+    web_scope_daily(&sc, d);
     http_body m;
     if (http_body_open(&m))
         report_json_daily(m.f, d);
@@ -235,15 +305,20 @@ static void on_daily(report_http *h, PGconn *pg, const http_request *req, http_r
     report_daily_free(&d);
 }
 
-static void on_streets(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
+static void on_streets(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                       http_response *resp)
 {
     char err[512] = "";
-    report_scope scope = {h->districts, http_param(req, "from"), http_param(req, "to"), h->tz};
+    web_scope sc;
+    if (scope_of(h, u, &sc, resp) < 0)
+        return;
+    report_scope scope = {sc.districts, http_param(req, "from"), http_param(req, "to"), h->tz};
     Jiesu__ReportReply *r = report_streets(pg, &scope, err, sizeof err);
     if (!r) {
         error_json(resp, strstr(err, "is not a date") ? 400 : 503, err);
         return;
     }
+    web_scope_streets(&sc, r);
     http_body m;
     if (http_body_open(&m))
         report_json_streets(m.f, r, scope.from_date, scope.to_date);
@@ -251,11 +326,19 @@ static void on_streets(report_http *h, PGconn *pg, const http_request *req, http
     report_reply_free(&r);
 }
 
-static void on_live(void *ctx, const http_request *req, http_response *resp)
+/* Today's live counters: citywide, for those who read every district. */
+static void on_live(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
 {
-    report_http *h = ctx;
     report_live copy;
+    web_scope sc;
+    (void)pg;
     (void)req;
+    if (scope_of(h, u, &sc, resp) < 0)
+        return;
+    if (strcmp(sc.districts, h->districts) != 0 || *sc.unit) {
+        error_json(resp, 403, "the live counters are citywide: for dispatchers, callback agents, clerks and admins");
+        return;
+    }
     pthread_mutex_lock(&h->lock);
     copy = h->live;
     pthread_mutex_unlock(&h->lock);
@@ -265,35 +348,92 @@ static void on_live(void *ctx, const http_request *req, http_response *resp)
     http_body_reply(&m, resp, 200, JSON);
 }
 
-static void on_open311_list(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
+static void on_open311_list(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                            http_response *resp)
 {
     (void)h;
+    (void)u;
     report_open311_list(pg, req, resp);
 }
 
-static void on_open311_one(report_http *h, PGconn *pg, const http_request *req, http_response *resp)
+static void on_open311_one(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                           http_response *resp)
 {
     (void)h;
+    (void)u;
     report_open311_one(pg, req, resp);
 }
 
-static const struct {
-    const char *path;
-    pg_handler  fn;
-} PG_ROUTES[NPG_ROUTES] = {
-    {"/api/bulletin", on_bulletin_json}, {"/bulletin.html", on_bulletin_html},  {"/api/daily", on_daily},
-    {"/api/streets", on_streets},        {"/requests.json", on_open311_list},   {"/requests/*", on_open311_one},
-    {"/", on_dashboard},
+static void on_signin_page(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                           http_response *resp)
+{
+    (void)pg;
+    (void)u;
+    web_auth_signin_page(&h->auth, req, resp);
+}
+
+static void on_signin(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                      http_response *resp)
+{
+    (void)u;
+    web_auth_signin(&h->auth, pg, req, resp);
+}
+
+static void on_signout(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                       http_response *resp)
+{
+    web_auth_signout(&h->auth, pg, u, req, resp);
+}
+
+static void on_work(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
+{
+    web_work_list(&h->work, pg, u, req, resp);
+}
+
+static void on_work_order(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                          http_response *resp)
+{
+    web_work_order(&h->work, pg, u, req, resp);
+}
+
+static void on_work_photo(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                          http_response *resp)
+{
+    (void)h;
+    web_work_photo(pg, u, req, resp);
+}
+
+static void on_work_act(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
+{
+    web_work_act(&h->work, pg, u, req, resp);
+}
+
+static void on_work_ack(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
+{
+    (void)pg;
+    web_work_ack(&h->work, u, req, resp);
+}
+
+/* Every route; the public ones: Open311 (the public view) and signing in. */
+static const route_def ROUTE_DEFS[NPG_ROUTES] = {
+    {"GET", "/api/bulletin", on_bulletin_json, 1},   {"GET", "/bulletin.html", on_bulletin_html, 1},
+    {"GET", "/api/daily", on_daily, 1},              {"GET", "/api/streets", on_streets, 1},
+    {"GET", "/api/live", on_live, 1},                {"GET", "/requests.json", on_open311_list, 0},
+    {"GET", "/requests/*", on_open311_one, 0},       {"GET", "/signin", on_signin_page, 0},
+    {"POST", "/signin", on_signin, 0},               {"POST", "/signout", on_signout, 1},
+    {"GET", "/work", on_work, 1},                    {"GET", "/work/order", on_work_order, 1},
+    {"GET", "/work/photo", on_work_photo, 1},        {"POST", "/work/act", on_work_act, 1},
+    {"POST", "/work/ack", on_work_ack, 1},           {"GET", "/", on_dashboard, 1},
 };
 
-/* Every route: /api/live needs no database. */
+/* Every route; only the workbench's actions take a large body (photos). */
 static int add_routes(report_http *h)
 {
-    if (http_route(h->server, "GET", "/api/live", on_live, h) < 0)
-        return -1;
     for (size_t i = 0; i < NPG_ROUTES; i++) {
-        h->routes[i] = (pg_route){h, PG_ROUTES[i].fn};
-        if (http_route(h->server, "GET", PG_ROUTES[i].path, with_pg, &h->routes[i]) < 0)
+        const route_def *d = &ROUTE_DEFS[i];
+        size_t max = d->fn == on_work_act ? 2 * h->work.photo_max + FORM_BYTES : 0;
+        h->routes[i] = (pg_route){h, d};
+        if (http_route_large(h->server, d->method, d->path, with_pg, &h->routes[i], max) < 0)
             return -1;
     }
     return 0;
@@ -314,12 +454,22 @@ static int load(report_http *h, const config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "report.trend_weeks must be 1..%d", TREND_WEEKS_MAX);
         return -1;
     }
-    if (http_limits_load(&h->limits, cfg, err, errlen) < 0)
+    if (http_limits_load(&h->limits, cfg, err, errlen) < 0 || web_auth_opts_load(&h->auth, cfg, err, errlen) < 0 ||
+        !(h->cal = cal_from_config(cfg, &h->work.day_minutes, err, errlen)))
         return -1;
+    long photo_max = config_get_long(cfg, "web.photo_max_bytes", 4L << 20);
+    if (photo_max < 1024 || photo_max > 6L << 20) {
+        snprintf(err, errlen, "web.photo_max_bytes = %ld: want 1024 to %ld (two go in one bus message)", photo_max,
+                 6L << 20);
+        return -1;
+    }
+    h->work.photo_max = (size_t)photo_max;
+    h->work.cal = h->cal;
+    h->work.bus = &h->bus;
     return report_settings_load(&h->settings, cfg, err, errlen);
 }
 
-report_http *report_http_start(const config *cfg, char *err, size_t errlen)
+report_http *report_http_start(const config *cfg, const web_bus *bus, char *err, size_t errlen)
 {
     report_http *h = calloc(1, sizeof *h);
     if (!h) {
@@ -327,8 +477,10 @@ report_http *report_http_start(const config *cfg, char *err, size_t errlen)
         return NULL;
     }
     pthread_mutex_init(&h->lock, NULL);
+    h->bus = *bus;
     if (load(h, cfg, err, errlen) < 0 ||
-        !(h->server = http_server_new(config_get(cfg, "report.http_addr", "127.0.0.1:7133"), 4096, err, errlen)))
+        !(h->server = http_server_new(config_get(cfg, "report.http_addr", "127.0.0.1:7133"), FORM_BYTES, err,
+                                      errlen)))
         goto failed;
     http_server_limits(h->server, &h->limits);
     if (add_routes(h) < 0) {
@@ -364,6 +516,7 @@ void report_http_stop(report_http **self)
     http_server_destroy(&(*self)->server);      /* waits for running handlers: every connection is idle */
     for (size_t i = 0; i < (*self)->nidle; i++)
         PQfinish((*self)->idle[i]);
+    cal_destroy(&(*self)->cal);
     pthread_mutex_destroy(&(*self)->lock);
     free(*self);
     *self = NULL;

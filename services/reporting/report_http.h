@@ -1,12 +1,20 @@
 /* report_http.h — the reporting service's HTTP side (report.http_addr):
  *
+ *   GET /signin, POST /signin, POST /signout   signing in and out (web_auth.h)
  *   GET /                    the dashboard (?week=YYYY-Www, default this week)
  *   GET /bulletin.html       the printable weekly bulletin (?week=, default last week)
  *   GET /api/bulletin        the bulletin as JSON (?week=, default last week)
  *   GET /api/daily           the daily dispatch sheet as JSON (?date=YYYY-MM-DD, default today)
  *   GET /api/streets         the per-street summary as JSON (?from=, ?to=)
- *   GET /api/live            today's live counters as JSON
- *   GET /requests.json, GET /requests/{id}.json   Open311 GeoReport v2
+ *   GET /api/live            today's live counters as JSON (citywide readers only)
+ *   GET /work..., POST /work/act, /work/ack   the workbench (web_work.h)
+ *   GET /requests.json, GET /requests/{id}.json   Open311 GeoReport v2: public
+ *
+ * Every route but Open311's and signing in is for someone signed in (a
+ * session cookie) or a program with an API token (Authorization: Bearer);
+ * each reads what its role may (web_scope.h): a street office its street, a
+ * campaign office or discipline inspection its district, the hotline's
+ * people every district.
  *
  * Handlers run on the server's http.threads threads (common/http: a handler
  * waiting on the database holds up only its own thread's connections), each
@@ -23,12 +31,14 @@
 
 #include "config.h"
 #include "report_live.h"
+#include "web_bus.h"
 
 typedef struct report_http report_http;
 
-/* Starts listening on report.http_addr. NULL with the reason in err (bad
- * settings, or the address cannot be bound). */
-report_http *report_http_start(const config *cfg, char *err, size_t errlen);
+/* Starts listening on report.http_addr; the workbench acts through bus
+ * (copied). NULL with the reason in err (bad settings, or the address
+ * cannot be bound). */
+report_http *report_http_start(const config *cfg, const web_bus *bus, char *err, size_t errlen);
 
 /* The port bound (tests bind port 0), or -1. */
 int report_http_port(const report_http *self);

@@ -26,13 +26,14 @@ enum { D_KIND, D_CYCLE, D_DUE, D_MET, D_DUE_S, D_MET_S, D_PAUSED_S, D_PAUSED, D_
 
 /* The deadlines with their true state, counted on the official calendar as
  * escalation counts (report_deadline.h). */
-static Jiesu__Table *deadlines_table(service *s, const view_section *sec, PGresult *res, char *err, size_t errlen)
+static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_section *sec, PGresult *res, char *err,
+                                     size_t errlen)
 {
     static const char *const HEAD[] = {"kind", "cycle", "due", "met", "state (working time)", "next rung"};
     char state[256];
     int day_minutes = 0;
-    calendar *cal = cal_from_config(s->cfg, &day_minutes, err, errlen);
-    if (cal && holidays_load(s->pg, cal, err, errlen) < 0)
+    calendar *cal = cal_from_config(cfg, &day_minutes, err, errlen);
+    if (cal && holidays_load(pg, cal, err, errlen) < 0)
         cal_destroy(&cal);
     Jiesu__Table *t = cal ? view_table_new(sec->title, sec->align, HEAD, 6) : NULL;
     for (int r = 0; t && r < PQntuples(res); r++) {

@@ -2,7 +2,8 @@
 # against the real intake service, checked with curl: the services list, a
 # complaint filed, stored once with its event and routed, sent again with its
 # Idempotency-Key and not filed twice, and every kind of bad request answered
-# 400 (409 for a reused key) with Open311 error JSON naming the field.
+# 400 (409 for a reused key) with Open311 error JSON naming the field. Every
+# POST carries a clerk's api_key (test_web_auth.sh tests the key itself).
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_open311
@@ -11,11 +12,13 @@ harness_services_start "intake.http_addr = 127.0.0.1:$http_port"
 api=http://127.0.0.1:$http_port
 o311=$HARNESS_DIR/open311
 rm -rf "$o311"; mkdir -p "$o311"
+"$JIESU_BIN/jiesu" user add open311-clerk --role clerk --token --no-key >"$o311/clerk.out"
+api_key=$(sed -n 's/^token: //p' "$o311/clerk.out")
 
 # post NAME FIELD=VALUE|-HHEADER...: POSTs the form, keeps the body in NAME.json, prints the status.
 post() {
     local name=$1; shift
-    local args=() f
+    local args=(--data-urlencode "api_key=$api_key") f
     for f in "$@"; do
         case $f in -H*) args+=(-H "${f#-H}") ;; *) args+=(--data-urlencode "$f") ;; esac
     done
@@ -83,7 +86,7 @@ bad long "a description over 4000 characters" "longer than 4000" service_code=en
     "description=$(head -c 4001 /dev/zero | tr '\0' x)" "address_string=a"
 bad badkey "an Idempotency-Key with spaces" "Idempotency-Key: 1 to 200" "-HIdempotency-Key: two words" \
     service_code=env "description=x" "address_string=a"
-status=$(curl -s -o "$o311/utf8.json" -w '%{http_code}' --data $'service_code=env&address_string=a&description=bad\xff' "$api/requests.json")
+status=$(curl -s -o "$o311/utf8.json" -w '%{http_code}' --data "api_key=$api_key" --data $'service_code=env&address_string=a&description=bad\xff' "$api/requests.json")
 check_eq "invalid UTF-8: 400" 400 "$status"
 check "invalid UTF-8: the error says so" jq -e '.[0].description | contains("not valid UTF-8")' "$o311/utf8.json"
 check_eq "GET /requests.json: 405" 405 "$(curl -s -o /dev/null -w '%{http_code}' "$api/requests.json")"

@@ -18,6 +18,8 @@ rm -f "$HARNESS_DIR/reporting.log"
 svc_start reporting
 wait_for "reporting ready" 20 svc_ready reporting || cat "$HARNESS_DIR/reporting.log"
 base=http://127.0.0.1:$http_port
+. "$REPO/tests/web_lib.sh"
+reader=$(web_sql_token report-reader dispatcher)
 out=$HARNESS_DIR/bulletin
 jiesu() { "$JIESU_BIN/jiesu" "$@"; }
 
@@ -89,7 +91,7 @@ check_eq "daily 2026-11-22 西街道 (W4 falls due and overdue, two alerts)" "0 
 check "jiesu daily prints a table with a total row" sh -c "'$JIESU_BIN/jiesu' daily --date 2026-11-20 | grep -q '^total'"
 
 # ---- HTTP JSON and Open311 ----
-get() { curl -s -o "$HARNESS_DIR/http.body" -w '%{http_code}' "$base$1"; }
+get() { curl -s -o "$HARNESS_DIR/http.body" -w '%{http_code}' -H "Authorization: Bearer $reader" "$base$1"; }
 check_eq "GET /api/bulletin?week=2026-W47" 200 "$(get '/api/bulletin?week=2026-W47')"
 check_eq "the JSON bulletin ranks 南街道 first" 1 "$(jq '.units[] | select(.code == "880100003") | .rank' "$HARNESS_DIR/http.body")"
 check_eq "the JSON bulletin's rectification rate of 东街道 (3 of 4)" 0.750000 \
@@ -120,15 +122,18 @@ check_eq "a bad start_date is 400" 400 "$(get '/requests.json?start_date=yesterd
 
 # ---- the dashboard in headless Chromium ----
 check_eq "GET / (dashboard)" 200 "$(get '/?week=2026-W47')"
+# As served to the dispatcher (the page loads nothing else, so a copy renders the same).
+cp "$HARNESS_DIR/http.body" "$HARNESS_DIR/dashboard.html"
+page=file://$HARNESS_DIR/dashboard.html
 shot=$HARNESS_DIR/dashboard.png
 chrome() {
     timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars \
         --user-data-dir="$HARNESS_DIR/chromium" "$@" 2>>"$HARNESS_DIR/chromium.log"
 }
-chrome --window-size=1280,1800 --screenshot="$shot" "$base/?week=2026-W47" >/dev/null
+chrome --window-size=1280,1800 --screenshot="$shot" "$page" >/dev/null
 check "Chromium took a screenshot of the dashboard" test -s "$shot"
 check "the screenshot is a real page (> 40 KB)" test "$(stat -c %s "$shot" 2>/dev/null || echo 0)" -gt 40000
-chrome --dump-dom "$base/?week=2026-W47" >"$HARNESS_DIR/dashboard.dom"
+chrome --dump-dom "$page" >"$HARNESS_DIR/dashboard.dom"
 check "the rendered DOM holds the ranking table with 南街道" \
     sh -c "grep -q 'class=\"ranking\"' '$HARNESS_DIR/dashboard.dom' && grep -q '南街道' '$HARNESS_DIR/dashboard.dom'"
 check "the rendered DOM holds the trend and category charts" \
@@ -142,11 +147,11 @@ check "the dashboard warns, under its title, that this year's holidays are missi
 check "… and says how to load them" grep -q "jiesu holidays load $year.json" "$HARNESS_DIR/http.body"
 
 # ---- kill -9: the service keeps no state of its own ----
-before=$(curl -s "$base/api/bulletin?week=2026-W47" | jq -c '[.units[] | {code, rank, composite}]')
+before=$(curl -s -H "Authorization: Bearer $reader" "$base/api/bulletin?week=2026-W47" | jq -c '[.units[] | {code, rank, composite}]')
 svc_kill9 reporting
 svc_start reporting
 wait_for "reporting back" 20 svc_ready reporting
-wait_for "HTTP back" 20 curl -sf "$base/api/live"
+wait_for "HTTP back" 20 curl -sf -H "Authorization: Bearer $reader" "$base/api/live"
 check_eq "after kill -9 the bulletin is the same" "$before" \
-    "$(curl -s "$base/api/bulletin?week=2026-W47" | jq -c '[.units[] | {code, rank, composite}]')"
+    "$(curl -s -H "Authorization: Bearer $reader" "$base/api/bulletin?week=2026-W47" | jq -c '[.units[] | {code, rank, composite}]')"
 harness_services_stop

@@ -51,6 +51,9 @@ wait_for "reporting ready" 20 svc_ready reporting || cat "$HARNESS_DIR/reporting
 base=http://127.0.0.1:$http_port
 body=$HARNESS_DIR/public.body
 get() { curl -s -o "$body" -w '%{http_code}' "$base$1"; }
+. "$REPO/tests/web_lib.sh"
+reader=$(web_sql_token public-reader dispatcher)
+get_signed() { curl -s -o "$body" -w '%{http_code}' -H "Authorization: Bearer $reader" "$base$1"; }
 conduct_words='样例指控\|吃拿卡要\|推诿\|态度恶劣\|不作为\|李四光\|13900001111\|FX-C\|FX-N1'
 
 # ---- lists: every page, every filter ----
@@ -109,10 +112,10 @@ out=$HARNESS_DIR/public-bulletin
 check "jiesu bulletin --week 2026-W47 succeeds" test -s "$out/bulletin-2026-W47-orders.csv"
 check_eq "the orders list names no conduct complaint (C3 was overdue at 东街道)" 0 \
     "$(cat "$out"/*.csv "$out"/*.html | grep -c "$conduct_words\|李\*\*")"
-check_eq "GET /api/bulletin?week=2026-W47" 200 "$(get '/api/bulletin?week=2026-W47')"
+check_eq "GET /api/bulletin?week=2026-W47 (a dispatcher's bearer token)" 200 "$(get_signed '/api/bulletin?week=2026-W47')"
 check_eq "… no conduct complaint in the JSON" 0 "$(grep -c "$conduct_words\|李\*\*" "$body")"
 check_eq "… its orders still those of the fixture (E0, W2, W4)" "FX-E0 FX-W2 FX-W4" \
     "$(jq -r '[.orders[].ticket] | sort | join(" ")' "$body")"
-check_eq "GET /?week=2026-W47 (dashboard)" 200 "$(get '/?week=2026-W47')"
+check_eq "GET /?week=2026-W47 (dashboard)" 200 "$(get_signed '/?week=2026-W47')"
 check_eq "… no conduct complaint on the dashboard" 0 "$(grep -c "$conduct_words\|李\*\*" "$body")"
 harness_services_stop

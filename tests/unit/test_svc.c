@@ -4,7 +4,9 @@
  * who may ask: the handler runs for the principal of the connection's key,
  * only when its role is the route's; a key not registered is refused at the
  * handshake, a disabled user at the next request; a service without its key
- * file does not start. Needs JIESU_TEST_PG (tests/run.sh sets it). */
+ * file does not start; a delegate service (auth.delegates) acts for a person
+ * by their live session or API token, and nobody else may. Needs
+ * JIESU_TEST_PG (tests/run.sh sets it). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,8 +31,12 @@ typedef struct {
 } fixture;
 
 /* The service's pair (written to <dir>/test.key), a clerk's, a handler's
- * (both registered) and a stranger's (not registered). */
-static keys_pair SERVICE, CLERK, HANDLER, STRANGER;
+ * (both registered), a stranger's (not registered), and two services': the
+ * web tier (a delegate) and another. */
+static keys_pair SERVICE, CLERK, HANDLER, STRANGER, WEB, OTHER_SERVICE;
+
+#define CLERK_TOKEN "jsk_test-clerk-api-token"
+#define CLERK_SESSION "jsk_test-clerk-session"
 
 static int handled;
 static char handled_for[AUTH_NAME_MAX];
@@ -53,7 +59,8 @@ static void write_conf(fixture *f, int with_pub)
         fail_msg("JIESU_TEST_PG is not set");
     FILE *out = fopen(f->conf, "w");
     assert_non_null(out);
-    fprintf(out, "[pg]\nconninfo = %s\n[keys]\ndir = %s\n[test]\nrouter = %s\n", pg, f->dir, f->router);
+    fprintf(out, "[pg]\nconninfo = %s\n[keys]\ndir = %s\n[auth]\ndelegates = svc-test-web\n[test]\nrouter = %s\n",
+            pg, f->dir, f->router);
     if (with_pub)
         fprintf(out, "pub = ipc://%s/pub\n", f->dir);
     fclose(out);
@@ -93,6 +100,7 @@ static int teardown(void **state)
 typedef struct {
     const char *endpoint;
     const keys_pair *keys;  /* who calls */
+    const char *on_behalf;  /* a person's credential, or NULL */
     const char *type;
     int         rc;
     char        reply_type[64];
@@ -107,6 +115,8 @@ static void *client_main(void *arg)
     bus_client *cl = bus_client_new(zctx, c->endpoint, "test", c->keys, SERVICE.public_key, err, sizeof err);
     Jiesu__Ping ping = JIESU__PING__INIT;
     Jiesu__Envelope *reply = NULL;
+    if (cl && c->on_behalf)
+        bus_client_set_on_behalf(cl, c->on_behalf);
     c->rc = cl ? bus_client_call(cl, c->type, &ping.base, 3000, 1, &reply, c->err, sizeof c->err) : -1;
     if (reply) {
         snprintf(c->reply_type, sizeof c->reply_type, "%s", reply->type);
@@ -193,6 +203,74 @@ static void test_who_may_ask(void **state)
     PQfinish(pg);
 }
 
+/* Runs one echo from keys on behalf of credential; returns the call. */
+static call echo_for(service *s, fixture *f, const keys_pair *keys, const char *credential)
+{
+    call c = {.endpoint = f->router, .keys = keys, .on_behalf = credential, .type = "echo"};
+    handled = 0;
+    handled_for[0] = '\0';
+    roundtrip(s, &c);
+    return c;
+}
+
+/* The web tier acts for a signed-in clerk (session) or a program (API
+ * token): the handler runs for the clerk. An expired session, a disabled
+ * clerk, a credential from a key that is no delegate (a person's, another
+ * service's): refused, and the handler never runs. */
+static void test_on_behalf(void **state)
+{
+    fixture *f = *state;
+    PGconn *pg = test_pg();
+    char hash[AUTH_TOKEN_HASH_LEN + 1], sql[512];
+    auth_token_hash(CLERK_TOKEN, hash);
+    snprintf(sql, sizeof sql, "UPDATE principals SET token_hash = '%s' WHERE name = 'svc-test-clerk'", hash);
+    PQclear(PQexec(pg, sql));
+    auth_token_hash(CLERK_SESSION, hash);
+    snprintf(sql, sizeof sql, "INSERT INTO sessions (token_hash, principal_id, csrf, expires_at) SELECT '%s', id, 'x',"
+             " now() + interval '1 hour' FROM principals WHERE name = 'svc-test-clerk'", hash);
+    PQclear(PQexec(pg, sql));
+    write_conf(f, 1);
+    char *argv[] = {"jiesu-test", "-c", f->conf, NULL};
+    service s;
+    assert_int_equal(svc_start(&s, "test", 3, argv, ROUTES, NULL), 0);
+
+    call c = echo_for(&s, f, &WEB, CLERK_TOKEN);
+    assert_int_equal(c.rc, 0);
+    assert_string_equal(handled_for, "svc-test-clerk");
+    c = echo_for(&s, f, &WEB, CLERK_SESSION);
+    assert_int_equal(c.rc, 0);
+    assert_string_equal(handled_for, "svc-test-clerk");
+    c = echo_for(&s, f, &WEB, NULL);                /* as itself: a service, not a clerk */
+    assert_int_equal(c.rc, -1);
+    assert_int_equal(handled, 0);
+
+    c = echo_for(&s, f, &HANDLER, CLERK_TOKEN);     /* a person's own key */
+    assert_int_equal(c.rc, -1);
+    assert_non_null(strstr(c.err, "svc-test-handler may not act on behalf of other people"));
+    assert_int_equal(handled, 0);
+    c = echo_for(&s, f, &OTHER_SERVICE, CLERK_SESSION);     /* a service not named in auth.delegates */
+    assert_int_equal(c.rc, -1);
+    assert_non_null(strstr(c.err, "may not act on behalf"));
+    c = echo_for(&s, f, &WEB, "jsk_forged");
+    assert_int_equal(c.rc, -1);
+    assert_non_null(strstr(c.err, "session has ended"));
+    assert_int_equal(handled, 0);
+
+    snprintf(sql, sizeof sql, "UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = '%s'",
+             hash);
+    PQclear(PQexec(pg, sql));
+    c = echo_for(&s, f, &WEB, CLERK_SESSION);
+    assert_int_equal(c.rc, -1);
+    PQclear(PQexec(pg, "UPDATE principals SET disabled_at = now() WHERE name = 'svc-test-clerk'"));
+    c = echo_for(&s, f, &WEB, CLERK_TOKEN);
+    assert_int_equal(c.rc, -1);
+    assert_int_equal(handled, 0);
+    PQclear(PQexec(pg, "UPDATE principals SET disabled_at = NULL WHERE name = 'svc-test-clerk'"));
+    PQclear(PQexec(pg, "DELETE FROM sessions"));
+    svc_finish(&s);
+    PQfinish(pg);
+}
+
 /* Without its key file a service does not start, and says which file. */
 static void test_missing_key(void **state)
 {
@@ -236,13 +314,18 @@ int main(void)
     CLERK = test_keys();
     HANDLER = test_keys();
     STRANGER = test_keys();
+    WEB = test_keys();
+    OTHER_SERVICE = test_keys();
     PGconn *pg = test_pg();
     test_principal(pg, "svc-test-clerk", "clerk", "", &CLERK);
     test_principal(pg, "svc-test-handler", "handler", "370212001", &HANDLER);
+    test_principal(pg, "svc-test-web", "service", "", &WEB);
+    test_principal(pg, "svc-test-other", "service", "", &OTHER_SERVICE);
     PQfinish(pg);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_dispatch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_who_may_ask, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_on_behalf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_endpoint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),

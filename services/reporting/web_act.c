@@ -1,0 +1,141 @@
+/* web_act.c — the workbench's actions, carried out by the services that own
+ * them, as the person signed in (see web_work.h, web_bus.h).
+ *
+ * POST /work/act becomes the assignment service's "action.request" — the
+ * request `jiesu accept` and its siblings send — with the resolve's photos
+ * (整改前后照片) inside it; POST /work/ack the escalation service's
+ * "alert.ack". Both carry the CSRF token of the session. The web tier checks
+ * only what it can say better (a photo too large, not an image): the
+ * service decides everything else and its refusal is shown on the page.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image.h"
+#include "log.h"
+#include "web_html.h"
+#include "web_work.h"
+
+#define HTML_TYPE "text/html; charset=utf-8"
+#define TICKET_MAX 64
+
+/* A photo field of the form, when a file was chosen. 1 with *out filled,
+ * 0 when none was, -1 with why. */
+static int take_photo(const web_work *w, const http_request *req, const char *field, const char *kind,
+                      Jiesu__Photo *out, char *why, size_t whylen)
+{
+    size_t len = 0;
+    const char *name = "", *type = "";
+    const char *data = http_field(req, field, &len, &name, &type);
+    if (!data || len == 0)
+        return 0;
+    if (len > w->photo_max || !image_mime(data, len)) {
+        snprintf(why, whylen, "%s照片“%.60s”%s。", strcmp(kind, "before") == 0 ? "整改前" : "整改后", name,
+                 len > w->photo_max ? "太大" : "不是 JPEG 或 PNG 图片");
+        return -1;
+    }
+    jiesu__photo__init(out);
+    out->kind = (char *)kind;
+    out->name = (char *)name;
+    out->data.data = (uint8_t *)data;
+    out->data.len = len;
+    return 1;
+}
+
+/* What the assignment service answered, in words for the page. */
+static void say_refusal(int code, const char *err, char *out, size_t cap)
+{
+    if (code == 403)
+        snprintf(out, cap, "无权办理：%s", err);
+    else if (code == 0)
+        snprintf(out, cap, "办理服务暂时没有应答，请稍后重试（%s）。", err);
+    else
+        snprintf(out, cap, "未能办理：%s", err);
+}
+
+/* Sends rq for u; answers 303 back to the order, or the order page with the refusal. */
+static void send_action(const web_work *w, PGconn *pg, const web_user *u, Jiesu__ActionRequest *rq,
+                        http_response *resp)
+{
+    char err[600], said[700], location[TICKET_MAX + 64];
+    int code;
+    Jiesu__Envelope *reply = NULL;
+    if (web_bus_call(w->bus, "assignment", u, "action.request", &rq->base, &reply, &code, err, sizeof err) < 0) {
+        log_info("web: %s %s by %s refused: %s", rq->action, rq->ticket_no, u->who.name, err);
+        say_refusal(code, err, said, sizeof said);
+        web_work_order_error(w, pg, u, rq->ticket_no, code == 403 ? 403 : code ? 409 : 503, said, resp);
+        return;
+    }
+    jiesu__envelope__free_unpacked(reply, NULL);
+    snprintf(location, sizeof location, "/work/order?t=%s&done=%s", rq->ticket_no, rq->action);
+    web_auth_redirect(resp, location);
+}
+
+/* A ticket number fit to put in a URL: letters, digits, '-', at most TICKET_MAX. */
+static int ticket_ok(const char *t)
+{
+    static const char OK[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+    return t && *t && strlen(t) < TICKET_MAX && strspn(t, OK) == strlen(t);
+}
+
+void web_work_act(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
+{
+    char why[300];
+    Jiesu__ActionRequest rq = JIESU__ACTION_REQUEST__INIT;
+    Jiesu__Photo photos[2], *list[2];
+    const char *ticket = http_param(req, "t"), *v;
+    if (web_auth_csrf(u, req, resp) < 0)
+        return;
+    if (!ticket_ok(ticket) || !(v = http_param(req, "action"))) {
+        http_reply(resp, 400, HTML_TYPE, "<p>请求不完整：缺少工单号或操作。</p>\n");
+        return;
+    }
+    rq.ticket_no = (char *)ticket;
+    rq.action = (char *)v;
+    rq.reason = (char *)((v = http_param(req, "reason")) ? v : "");
+    rq.result = (char *)((v = http_param(req, "result")) ? v : "");
+    rq.unit_code = (char *)((v = http_param(req, "unit")) ? v : "");
+    static const char *const FIELDS[2][2] = {{"photo_before", "before"}, {"photo_after", "after"}};
+    for (int i = 0; i < 2; i++) {
+        int got = take_photo(w, req, FIELDS[i][0], FIELDS[i][1], &photos[rq.n_photos], why, sizeof why);
+        if (got < 0) {
+            web_work_order_error(w, pg, u, ticket, 400, why, resp);
+            return;
+        }
+        if (got) {
+            list[rq.n_photos] = &photos[rq.n_photos];
+            rq.n_photos++;
+        }
+    }
+    rq.photos = list;
+    send_action(w, pg, u, &rq, resp);
+}
+
+void web_work_ack(const web_work *w, const web_user *u, const http_request *req, http_response *resp)
+{
+    char err[600];
+    int code;
+    Jiesu__AckRequest rq = JIESU__ACK_REQUEST__INIT;
+    Jiesu__Envelope *reply = NULL;
+    const char *id = http_param(req, "id"), *note = http_param(req, "note");
+    if (web_auth_csrf(u, req, resp) < 0)
+        return;
+    rq.alert_id = id ? atoll(id) : 0;
+    rq.note = (char *)(note ? note : "");
+    if (web_bus_call(w->bus, "escalation", u, "alert.ack", &rq.base, &reply, &code, err, sizeof err) < 0) {
+        http_body b;
+        FILE *f = http_body_open(&b);
+        if (f) {
+            web_html_start(f, "未能确认告警", u);
+            fputs("<p class=\"msg err\">", f);
+            web_html_text(f, err);
+            fputs("</p><p><a href=\"/work\">返回工作台</a></p>\n", f);
+            web_html_end(f);
+        }
+        http_body_reply(&b, resp, code == 403 ? 403 : code ? 409 : 503, HTML_TYPE);
+        return;
+    }
+    jiesu__envelope__free_unpacked(reply, NULL);
+    web_auth_redirect(resp, "/work?done=ack");
+}

@@ -1,0 +1,206 @@
+/* web_auth.c — sessions and bearer tokens at the door of every page (see web_auth.h). */
+#include "web_auth.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "web_html.h"
+
+#define SESSION_COOKIE "jiesu_session"
+#define SIGNIN_COOKIE  "jiesu_signin"      /* the sign-in form's CSRF token, before any session */
+#define HOME           "/work"
+#define HTML           "text/html; charset=utf-8"
+#define JSON           "application/json; charset=utf-8"
+#define NEXT_MAX       512
+
+int web_auth_opts_load(web_auth_opts *o, const config *cfg, char *err, size_t errlen)
+{
+    o->cookie_secure = (int)config_get_long(cfg, "web.cookie_secure", 0) != 0;
+    return web_session_opts_load(&o->session, cfg, err, errlen);
+}
+
+void web_auth_redirect(http_response *resp, const char *location)
+{
+    http_add_header(resp, "Location", location);
+    http_reply(resp, 303, HTML, "<a href=\"%s\">继续</a>\n", location);
+}
+
+/* A cookie's header value: name=value with the flags every cookie here has. */
+static void set_cookie(http_response *resp, const web_auth_opts *o, const char *name, const char *value,
+                       int max_age_s)
+{
+    char v[256];
+    snprintf(v, sizeof v, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", name, value, max_age_s,
+             o->cookie_secure ? "; Secure" : "");
+    http_add_header(resp, "Set-Cookie", v);
+}
+
+/* next when it is a path of this server ("/work?x=1"), else HOME. */
+static const char *local_path(const char *next)
+{
+    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) >= NEXT_MAX ||
+        strpbrk(next, "\r\n\"<>"))
+        return HOME;
+    return next;
+}
+
+/* 1 when a and b are the same token (in constant time), 0 otherwise or when either is missing. */
+static int same_token(const char *a, const char *b)
+{
+    size_t n = a ? strlen(a) : 0;
+    return n > 0 && b && strlen(b) == n && sodium_memcmp(a, b, n) == 0;
+}
+
+/* s percent-encoded for a query string into out. */
+static void url_encode(char *out, size_t cap, const char *s)
+{
+    static const char HEX[] = "0123456789ABCDEF";
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && n + 4 < cap; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-_.~/", *p)) {
+            out[n++] = (char)*p;
+        } else {
+            out[n++] = '%';
+            out[n++] = HEX[*p >> 4];
+            out[n++] = HEX[*p & 15];
+        }
+    }
+    out[n] = '\0';
+}
+
+/* Sends the way to sign in: 303 for pages, 401 for JSON. */
+static void not_signed_in(const http_request *req, http_response *resp)
+{
+    const char *path = http_path(req);
+    char next[NEXT_MAX], location[NEXT_MAX + 32];
+    if (strncmp(path, "/api/", 5) == 0) {
+        http_add_header(resp, "WWW-Authenticate", "Bearer realm=\"jiesu\"");
+        http_reply(resp, 401, JSON, "{\"error\": \"sign in first: a session cookie from /signin, or an "
+                   "Authorization: Bearer header with an API token\"}\n");
+        return;
+    }
+    url_encode(next, sizeof next, path);
+    snprintf(location, sizeof location, "/signin?next=%s", next);
+    web_auth_redirect(resp, location);
+}
+
+int web_auth_user(PGconn *pg, const http_request *req, web_user *u, http_response *resp)
+{
+    char err[512];
+    const char *cookie = http_cookie(req, SESSION_COOKIE), *bearer = http_bearer(req);
+    int found = 0;
+    memset(u, 0, sizeof *u);
+    if (bearer) {
+        u->credential = bearer;
+        found = auth_credential_load(pg, bearer, &u->who, err, sizeof err);
+        if (found < 0)
+            log_error("web: %s", err);
+    } else if (cookie && *cookie) {
+        u->credential = cookie;
+        found = web_session_load(pg, cookie, &u->who, u->csrf);
+    }
+    if (found < 0) {
+        http_reply(resp, 503, JSON, "{\"error\": \"cannot check who you are now (PostgreSQL); try again\"}\n");
+        return -1;
+    }
+    if (!found) {
+        not_signed_in(req, resp);
+        return -1;
+    }
+    return 0;
+}
+
+int web_auth_csrf(const web_user *u, const http_request *req, http_response *resp)
+{
+    if (!*u->csrf || same_token(u->csrf, http_param(req, "csrf")))
+        return 0;
+    http_reply(resp, 403, HTML, "<p>表单已过期或来源不明（CSRF 校验未通过）。请返回页面刷新后重试。</p>\n");
+    return -1;
+}
+
+/* The sign-in page, with message (NULL: none) as an error, at status. */
+static void signin_form(const web_auth_opts *o, const http_request *req, http_response *resp, int status,
+                        const char *message)
+{
+    unsigned char raw[16];
+    char token[33];
+    http_body b;
+    if (sodium_init() < 0)
+        abort();
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(token, sizeof token, raw, sizeof raw);
+    set_cookie(resp, o, SIGNIN_COOKIE, token, 3600);
+    FILE *f = http_body_open(&b);
+    if (f) {
+        web_html_start(f, "登录", NULL);
+        fputs("<div class=\"signin card\">", f);
+        if (message) {
+            fputs("<p class=\"msg err\" role=\"alert\">", f);
+            web_html_text(f, message);
+            fputs("</p>", f);
+        }
+        fputs("<form method=\"post\" action=\"/signin\"><input type=\"hidden\" name=\"csrf\" value=\"", f);
+        web_html_text(f, token);
+        fputs("\"><input type=\"hidden\" name=\"next\" value=\"", f);
+        web_html_text(f, local_path(http_param(req, "next")));
+        fputs("\"><label>用户名<input name=\"name\" autocomplete=\"username\" required autofocus></label>"
+              "<label>密码<input name=\"password\" type=\"password\" autocomplete=\"current-password\" required>"
+              "</label><button type=\"submit\">登录</button></form></div>\n", f);
+        web_html_end(f);
+    }
+    http_body_reply(&b, resp, status, HTML);
+}
+
+void web_auth_signin_page(const web_auth_opts *o, const http_request *req, http_response *resp)
+{
+    signin_form(o, req, resp, 200, NULL);
+}
+
+void web_auth_signin(const web_auth_opts *o, PGconn *pg, const http_request *req, http_response *resp)
+{
+    char token[AUTH_TOKEN_LEN + 1], until[16], addr[64], message[160];
+    const char *name = http_param(req, "name"), *password = http_param(req, "password");
+    if (!same_token(http_cookie(req, SIGNIN_COOKIE), http_param(req, "csrf"))) {
+        signin_form(o, req, resp, 403, "登录表单已过期，请重新输入。");
+        return;
+    }
+    if (!name || !*name || !password || !*password) {
+        signin_form(o, req, resp, 400, "请输入用户名和密码。");
+        return;
+    }
+    http_client_address(req, addr, sizeof addr);
+    switch (web_session_signin(pg, &o->session, name, password, addr, token, until)) {
+    case WEB_SIGNIN_OK:
+        set_cookie(resp, o, SESSION_COOKIE, token, o->session.session_minutes * 60);
+        set_cookie(resp, o, SIGNIN_COOKIE, "", 0);
+        sodium_memzero(token, sizeof token);
+        web_auth_redirect(resp, local_path(http_param(req, "next")));
+        break;
+    case WEB_SIGNIN_WRONG:
+        signin_form(o, req, resp, 401, "用户名或密码不对。");
+        break;
+    case WEB_SIGNIN_LOCKED:
+        snprintf(message, sizeof message, "密码连续输错 %d 次，账号已锁定，请于 %s 后再试，或联系系统管理员。",
+                 o->session.failures, until);
+        signin_form(o, req, resp, 403, message);
+        break;
+    default:
+        signin_form(o, req, resp, 503, "暂时无法登录（数据库不可用），请稍后再试。");
+    }
+}
+
+void web_auth_signout(const web_auth_opts *o, PGconn *pg, const web_user *u, const http_request *req,
+                      http_response *resp)
+{
+    char addr[64];
+    if (web_auth_csrf(u, req, resp) < 0)
+        return;
+    http_client_address(req, addr, sizeof addr);
+    if (*u->csrf)
+        web_session_signout(pg, u->credential, u->who.name, addr);
+    set_cookie(resp, o, SESSION_COOKIE, "", 0);
+    web_auth_redirect(resp, "/signin");
+}

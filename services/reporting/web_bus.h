@@ -1,0 +1,37 @@
+/* web_bus.h — the web tier acting for the person signed in: a request to
+ * another service over the bus, made with the reporting service's own key
+ * and the person's credential in Envelope.on_behalf (svc.h, auth.delegates).
+ * The receiving service checks that credential itself and records the
+ * person as the actor, exactly as when they use the jiesu command.
+ *
+ * Called from the HTTP handler threads: each call opens its own DEALER (the
+ * zmq context is thread-safe, sockets are not) and closes it after.
+ */
+#ifndef JIESU_WEB_BUS_H
+#define JIESU_WEB_BUS_H
+
+#include <stddef.h>
+
+#include "bus.h"
+#include "keys.h"
+#include "web_auth.h"
+
+#define WEB_BUS_PEERS 2         /* assignment, escalation */
+
+typedef struct {
+    void     *zctx;                             /* borrowed: the service's */
+    keys_pair keys;                             /* the reporting service's pair */
+    char      names[WEB_BUS_PEERS][16];
+    char      endpoints[WEB_BUS_PEERS][256];
+    char      server_keys[WEB_BUS_PEERS][KEYS_Z85_LEN + 1];
+    int       timeout_ms;                       /* web.bus_timeout_ms 10000 */
+} web_bus;
+
+/* Sends msg as type to service ("assignment", "escalation") for u, once
+ * (an action is not retried behind the person's back). 0 with *reply (the
+ * caller's to free), or -1 with the service's answer or the failure in err
+ * and its error code (403, 409 ...; 0 when nothing answered) in *code. */
+int web_bus_call(const web_bus *b, const char *service, const web_user *u, const char *type,
+                 const ProtobufCMessage *msg, Jiesu__Envelope **reply, int *code, char *err, size_t errlen);
+
+#endif

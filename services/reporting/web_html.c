@@ -1,0 +1,86 @@
+/* web_html.c — the frame of the people's pages (see web_html.h). */
+#include "web_html.h"
+
+#include "report_svg.h"
+
+#define BAR_CSS                                                                                              \
+    ".bar{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;background:#1f3b5a;color:#fff;padding:8px 16px}" \
+    ".bar a{color:#fff;text-decoration:none;font-weight:bold}.bar .who{margin-left:auto}"                      \
+    ".bar form{display:inline;margin:0}"                                                                        \
+    ".bar button{background:none;border:1px solid #fff;color:#fff;border-radius:4px;padding:2px 10px;font-size:14px}"
+
+static const char CSS[] =
+    "*{box-sizing:border-box}"
+    "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:0;color:#222;background:#f6f7f9;"
+    "font-size:16px;line-height:1.5}"
+    "main{max-width:1280px;margin:0 auto;padding:12px 16px}"
+    "h1{font-size:1.4em;margin:.4em 0}h2{font-size:1.15em;margin:1em 0 .4em}"
+    BAR_CSS
+    ".scroll{overflow-x:auto;background:#fff;border:1px solid #ddd;border-radius:6px}"
+    "table{border-collapse:collapse;width:100%}th,td{padding:6px 8px;border-bottom:1px solid #eee;text-align:left;"
+    "vertical-align:top}th{background:#eef2f6;white-space:nowrap}td.n{text-align:right;white-space:nowrap}"
+    "tr.overdue td{background:#fdecea}tr.soon td{background:#fff6e0}"
+    ".card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px 16px;margin:12px 0}"
+    ".msg{padding:8px 12px;border-radius:6px;margin:8px 0}.msg.err{background:#fdecea;color:#8a1c12}"
+    ".msg.ok{background:#e7f6ea;color:#1d5e2c}"
+    "form.inline{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end;margin:8px 0}"
+    "label{display:flex;flex-direction:column;font-size:14px;gap:2px;min-width:0;max-width:100%}"
+    "input,select,textarea,button{font-size:16px;padding:6px 8px;border:1px solid #bbb;border-radius:4px;max-width:100%}"
+    "button{background:#1f6fb2;color:#fff;border-color:#1f6fb2;cursor:pointer}"
+    "textarea{width:100%;min-height:4em}"
+    "dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dt{color:#666}dd{margin:0}"
+    ".photos{display:flex;flex-wrap:wrap;gap:8px}.photos img{max-width:240px;max-height:240px;border:1px solid #ccc}"
+    ".signin{max-width:380px;margin:10vh auto}.signin form{display:flex;flex-direction:column;gap:12px}"
+    "@media (max-width:640px){body{font-size:15px}main{padding:8px}.hide-phone{display:none}"
+    "dl{grid-template-columns:1fr}dt{margin-top:6px}}";
+
+void web_html_text(FILE *f, const char *s)
+{
+    report_html_escape(f, s);
+}
+
+void web_html_csrf(FILE *f, const web_user *u)
+{
+    fputs("<input type=\"hidden\" name=\"csrf\" value=\"", f);
+    web_html_text(f, u->csrf);
+    fputs("\">", f);
+}
+
+void web_html_bar(FILE *f, const web_user *u)
+{
+    fputs("<nav class=\"bar\"><a href=\"/work\">工作台</a><a href=\"/\">看板</a>"
+          "<a href=\"/bulletin.html\">周通报</a><span class=\"who\">", f);
+    web_html_text(f, u->who.display_name);
+    fputs("（", f);
+    web_html_text(f, auth_role_title(u->who.role));
+    fputs("）</span>", f);
+    if (*u->csrf) {
+        fputs("<form method=\"post\" action=\"/signout\">", f);
+        web_html_csrf(f, u);
+        fputs("<button type=\"submit\">退出</button></form>", f);
+    }
+    fputs("</nav>\n", f);
+}
+
+void web_html_bar_css(FILE *f)
+{
+    fputs("<style>" BAR_CSS "</style>", f);
+}
+
+void web_html_start(FILE *f, const char *title, const web_user *u)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>", f);
+    web_html_text(f, title);
+    fprintf(f, " - 接诉即办</title><style>%s</style></head><body>\n", CSS);
+    if (u)
+        web_html_bar(f, u);
+    fputs("<main>\n<h1>", f);
+    web_html_text(f, title);
+    fputs("</h1>\n", f);
+}
+
+void web_html_end(FILE *f)
+{
+    fputs("</main>\n</body></html>\n", f);
+}

@@ -1,0 +1,31 @@
+/* web_html.h — the frame of the pages people work in (sign-in, workbench):
+ * one stylesheet readable on a phone and at 1920×1080, the bar with who is
+ * signed in, the way to the other pages and the sign-out form. Server-rendered,
+ * no script, nothing loaded from elsewhere; Chinese throughout. Every form a
+ * page writes carries the session's CSRF token (web_html_csrf).
+ */
+#ifndef JIESU_WEB_HTML_H
+#define JIESU_WEB_HTML_H
+
+#include <stdio.h>
+
+#include "web_auth.h"
+
+/* The document head, the style and the bar (u NULL: signed out, no bar);
+ * then the page's <h1>title</h1>. */
+void web_html_start(FILE *f, const char *title, const web_user *u);
+
+/* Closes what web_html_start() opened. */
+void web_html_end(FILE *f);
+
+/* Just the bar, and its style (the dashboard puts them into its own page). */
+void web_html_bar(FILE *f, const web_user *u);
+void web_html_bar_css(FILE *f);
+
+/* The hidden CSRF field of a form. */
+void web_html_csrf(FILE *f, const web_user *u);
+
+/* s escaped for HTML text and attributes. */
+void web_html_text(FILE *f, const char *s);
+
+#endif

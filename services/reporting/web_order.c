@@ -1,0 +1,378 @@
+/* web_order.c — one order on the workbench, its photos, and the actions
+ * the person may take on it (see web_work.h).
+ *
+ * The sections are views (common/view.h) run for the person: every
+ * statement finds the order only through principal_sees(), so an order the
+ * person may not see is the same "no such order" as one that does not exist,
+ * and names, phones and numbers in free text are masked by view.c. Which
+ * actions are offered follows the role, the unit and the status; the
+ * service that carries an action out checks all of it again.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "view.h"
+#include "web_html.h"
+#include "web_work.h"
+
+#define HTML_TYPE "text/html; charset=utf-8"
+#define TIME_FMT "'YYYY-MM-DD HH24:MI'"
+
+/* The order of ticket $2, when $1 may see it. */
+#define SEEN "(SELECT id FROM complaints WHERE ticket_no = $2 AND principal_sees($1::int, id))"
+
+static const view_section SECTIONS[] = {
+    {"工单", "ll", "---npt----t", 1,
+     "SELECT c.ticket_no AS 工单号, c.status AS 状态, to_char(c.called_at, " TIME_FMT ") AS 来电时间,"
+     "       coalesce(c.caller_name, '') AS 来电人, coalesce(c.caller_phone, '') AS 联系电话, c.address AS 地址,"
+     "       coalesce(nullif(c.category_raw, ''), '—') AS 热线分类, coalesce(cat.name, '—') AS 分类,"
+     "       coalesce(nullif(c.urgency, ''), '一般') AS 紧急程度, c.cycle || '（本轮退回 ' || c.returns || ' 次）' AS 轮次,"
+     "       c.content AS 诉求内容"
+     "  FROM complaints c LEFT JOIN categories cat ON cat.code = c.category WHERE c.id = " SEEN},
+    {"派单决定与理由", "lllllll", "------t", 0,
+     "SELECT CASE a.role WHEN 'owner' THEN '主办' WHEN 'co' THEN '协办' WHEN 'manual' THEN '待人工派单' ELSE a.role END AS 角色,"
+     "       coalesce(u.name, '—') AS 单位, coalesce(rc.name, rs.name, '') AS 地点, a.rule AS 依据,"
+     "       to_char(a.score, 'FM0.00') AS 得分, to_char(a.created_at, " TIME_FMT ") AS 时间, a.reasons AS 理由"
+     "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
+     "  LEFT JOIN regions rs ON rs.code = a.street_code LEFT JOIN regions rc ON rc.code = a.community_code"
+     " WHERE a.complaint_id = " SEEN " AND a.active ORDER BY a.id"},
+    {"告警", "lllll", "----t", 0,
+     "SELECT to_char(al.created_at, " TIME_FMT ") AS 时间,"
+     "       CASE al.rung WHEN 'remind' THEN '催办' WHEN 'supervise' THEN '督办' WHEN 'accountability' THEN '问责预警'"
+     "            ELSE al.rung END AS 级别, coalesce(t.name, al.target) AS 发给,"
+     "       coalesce(al.acked_by || ' ' || to_char(al.acked_at, " TIME_FMT ") || ' 已确认', '未确认') AS 确认,"
+     "       al.reason AS 原因"
+     "  FROM alerts al LEFT JOIN units t ON t.id = al.target_unit_id"
+     " WHERE al.complaint_id = " SEEN " ORDER BY al.id"},
+    {"处理记录", "llll", "---t", 0,
+     "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS') AS 时间, coalesce(p.display_name, e.actor) AS 操作人,"
+     "       CASE e.event WHEN 'imported' THEN '受理' WHEN 'routed' THEN '派单' WHEN 'manual' THEN '转人工派单'"
+     "            WHEN 'accepted' THEN '签收' WHEN 'returned' THEN '退回' WHEN 'progress' THEN '进展'"
+     "            WHEN 'waiting' THEN '暂缓' WHEN 'resumed' THEN '恢复办理' WHEN 'resolved' THEN '办结'"
+     "            WHEN 'callback' THEN '回访' WHEN 'reopened' THEN '重新办理' WHEN 'closed' THEN '销号'"
+     "            WHEN 'acked' THEN '确认告警' WHEN 'merged' THEN '合并' ELSE e.event END AS 事件,"
+     "       concat_ws(' ', nullif(e.detail->>'reason', ''), CASE e.detail->>'result' WHEN 'satisfied' THEN '满意'"
+     "                 WHEN 'basic' THEN '基本满意' WHEN 'unsatisfied' THEN '不满意' END,"
+     "                 nullif(e.detail->>'note', '')) AS 说明"
+     "  FROM complaint_events e LEFT JOIN principals p ON p.name = e.actor"
+     " WHERE e.complaint_id = " SEEN " ORDER BY e.id"},
+    {NULL},
+};
+
+static const view_def ORDER = {"order", AUTH_PEOPLE, 1, 1, "", SECTIONS, "no order %s", NULL};
+
+/* The deadlines of the order's cycles, with what is true of each now. */
+static const char SQL_DEADLINES[] =
+    "SELECT d.kind, d.cycle, to_char(d.due_at, " TIME_FMT "), extract(epoch FROM d.due_at)::bigint,"
+    "       coalesce(to_char(d.met_at, " TIME_FMT "), ''), d.met_at > d.due_at, d.paused_at IS NOT NULL,"
+    "       coalesce(u.name, '')"
+    "  FROM deadlines d LEFT JOIN units u ON u.id = d.unit_id WHERE d.complaint_id = " SEEN
+    " ORDER BY d.cycle, d.due_at";
+enum { D_KIND, D_CYCLE, D_DUE, D_DUE_S, D_MET, D_LATE, D_PAUSED, D_UNIT };
+
+/* What the person can do to the order: its status, and whether their unit owns it. */
+static const char SQL_STANDING[] =
+    "SELECT c.status, EXISTS (SELECT 1 FROM assignments a WHERE a.complaint_id = c.id AND a.active"
+    "                          AND a.role = 'owner' AND a.unit_id = (SELECT unit_id FROM principals WHERE id = $1::int)),"
+    "       coalesce((SELECT a.street_code FROM assignments a WHERE a.complaint_id = c.id AND a.active"
+    "                  AND a.role = 'manual' LIMIT 1), '')"
+    "  FROM complaints c WHERE c.id = " SEEN;
+enum { S_STATUS, S_OWNS, S_SUGGESTED };
+
+static const char SQL_PHOTOS[] =
+    "SELECT id, kind, name, size, sha256, uploaded_by, to_char(created_at, " TIME_FMT ")"
+    "  FROM photos WHERE complaint_id = " SEEN " ORDER BY cycle, kind DESC, id";
+
+/* Units a dispatcher may give an order to. */
+static const char SQL_UNITS[] =
+    "SELECT code, name FROM units WHERE kind IN ('street', 'dept', 'discipline') ORDER BY kind = 'street' DESC, code";
+
+static const char SQL_PHOTO[] =
+    "SELECT p.mime, p.data FROM photos p WHERE p.id = $2::bigint AND principal_sees($1::int, p.complaint_id)";
+
+/* A table of a view's reply: one record as a list, else rows. */
+static void view_table(FILE *f, const Jiesu__Table *t)
+{
+    fputs("<h2>", f);
+    web_html_text(f, t->title);
+    fputs("</h2>\n", f);
+    if (t->fields && t->n_rows == 1) {
+        fputs("<div class=\"card\"><dl>", f);
+        for (size_t c = 0; c < t->n_columns && c < t->rows[0]->n_cells; c++) {
+            fputs("<dt>", f);
+            web_html_text(f, t->columns[c]);
+            fputs("</dt><dd>", f);
+            const char *v = t->rows[0]->cells[c];
+            web_html_text(f, strcmp(t->columns[c], "状态") == 0 ? web_status_name(v) : v);
+            fputs("</dd>", f);
+        }
+        fputs("</dl></div>\n", f);
+        return;
+    }
+    if (t->n_rows == 0) {
+        fputs("<p>无</p>\n", f);
+        return;
+    }
+    fputs("<div class=\"scroll\"><table><thead><tr>", f);
+    for (size_t c = 0; c < t->n_columns; c++) {
+        fputs("<th>", f);
+        web_html_text(f, t->columns[c]);
+        fputs("</th>", f);
+    }
+    fputs("</tr></thead><tbody>", f);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        fputs("<tr>", f);
+        for (size_t c = 0; c < t->rows[r]->n_cells; c++) {
+            fputs("<td>", f);
+            web_html_text(f, t->rows[r]->cells[c]);
+            fputs("</td>", f);
+        }
+        fputs("</tr>", f);
+    }
+    fputs("</tbody></table></div>\n", f);
+}
+
+/* The deadlines with their true state and working time left. */
+static void deadlines(FILE *f, const web_work *w, PGresult *res)
+{
+    long long now = (long long)time(NULL);
+    char state[128];
+    fputs("<h2>期限</h2>\n<div class=\"scroll\"><table class=\"deadlines\"><thead><tr><th>期限</th><th>轮次</th>"
+          "<th>单位</th><th>到期</th><th>状态</th></tr></thead><tbody>", f);
+    for (int r = 0; r < PQntuples(res); r++) {
+        const char *met = PQgetvalue(res, r, D_MET);
+        if (*met)
+            snprintf(state, sizeof state, "%s %s", *PQgetvalue(res, r, D_LATE) == 't' ? "逾期完成" : "按时完成", met);
+        else
+            web_time_left(w, atoll(PQgetvalue(res, r, D_DUE_S)), *PQgetvalue(res, r, D_PAUSED) == 't', now, state,
+                          sizeof state);
+        fprintf(f, "<tr><td>%s</td><td>%s</td><td>", strcmp(PQgetvalue(res, r, D_KIND), "accept") == 0 ? "签收" : "办结",
+                PQgetvalue(res, r, D_CYCLE));
+        web_html_text(f, PQgetvalue(res, r, D_UNIT));
+        fprintf(f, "</td><td>%s</td><td>%s</td></tr>", PQgetvalue(res, r, D_DUE), state);
+    }
+    fputs("</tbody></table></div>\n", f);
+}
+
+static void photos(FILE *f, PGresult *res)
+{
+    fputs("<h2>整改前后照片</h2>\n", f);
+    if (PQntuples(res) == 0) {
+        fputs("<p>无</p>\n", f);
+        return;
+    }
+    fputs("<div class=\"photos\">", f);
+    for (int r = 0; r < PQntuples(res); r++) {
+        fprintf(f, "<figure><img src=\"/work/photo?id=%s\" alt=\"%s\"><figcaption>%s · ", PQgetvalue(res, r, 0),
+                strcmp(PQgetvalue(res, r, 1), "before") == 0 ? "整改前" : "整改后",
+                strcmp(PQgetvalue(res, r, 1), "before") == 0 ? "整改前" : "整改后");
+        web_html_text(f, PQgetvalue(res, r, 5));
+        fprintf(f, " · %s · SHA-256 %.12s…</figcaption></figure>", PQgetvalue(res, r, 6), PQgetvalue(res, r, 4));
+    }
+    fputs("</div>\n", f);
+}
+
+/* One action's form: a button, with the fields it needs. */
+static void action_form(FILE *f, const web_user *u, const char *ticket, const char *action, const char *label,
+                        const char *fields, int multipart)
+{
+    fprintf(f, "<form class=\"inline action\" method=\"post\" action=\"/work/act\"%s>",
+            multipart ? " enctype=\"multipart/form-data\"" : "");
+    web_html_csrf(f, u);
+    fputs("<input type=\"hidden\" name=\"t\" value=\"", f);
+    web_html_text(f, ticket);
+    fprintf(f, "\"><input type=\"hidden\" name=\"action\" value=\"%s\">%s<button type=\"submit\" name=\"go\" "
+               "value=\"%s\">%s</button></form>\n", action, fields ? fields : "", action, label);
+}
+
+#define REASON(ph) "<label>" ph "<input name=\"reason\" required></label>"
+
+/* The actions of a unit that owns the order, by its status. */
+static void unit_actions(FILE *f, const web_user *u, const char *ticket, const char *status)
+{
+    int dispatched = strcmp(status, "dispatched") == 0, accepted = strcmp(status, "accepted") == 0;
+    if (!dispatched && !accepted && strcmp(status, "waiting") != 0)
+        fprintf(f, "<p>当前状态（%s）下本单位无可办理的操作。</p>", web_status_name(status));
+    if (dispatched)
+        action_form(f, u, ticket, "accept", "签收", NULL, 0);
+    if (dispatched || accepted || strcmp(status, "waiting") == 0)
+        action_form(f, u, ticket, "progress", "记录进展", REASON("进展说明"), 0);
+    if (accepted)
+        action_form(f, u, ticket, "wait", "暂缓办理", REASON("暂缓原因"), 0);
+    if (strcmp(status, "waiting") == 0)
+        action_form(f, u, ticket, "resume", "恢复办理", NULL, 0);
+    if (dispatched || accepted) {
+        action_form(f, u, ticket, "resolve", "办结",
+                    "<label>办结说明<input name=\"reason\"></label>"
+                    "<label>整改前照片<input type=\"file\" name=\"photo_before\" accept=\"image/jpeg,image/png\"></label>"
+                    "<label>整改后照片<input type=\"file\" name=\"photo_after\" accept=\"image/jpeg,image/png\"></label>",
+                    1);
+        action_form(f, u, ticket, "return", "退回（非本单位职责）", REASON("退回原因"), 0);
+    }
+}
+
+/* The dispatcher's form: the units, routing's suggestion first. */
+static void dispatch_form(FILE *f, PGconn *pg, const web_user *u, const char *ticket, const char *suggested)
+{
+    PGresult *res = db_query(pg, "units to dispatch to", SQL_UNITS, 0, NULL);
+    char *fields = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&fields, &len);
+    if (!res || !m) {
+        PQclear(res);
+        if (m)
+            fclose(m);
+        free(fields);
+        return;
+    }
+    fputs("<label>派给<select name=\"unit\">", m);
+    for (int r = 0; r < PQntuples(res); r++) {
+        fputs("<option value=\"", m);
+        web_html_text(m, PQgetvalue(res, r, 0));
+        fprintf(m, "\"%s>", strcmp(PQgetvalue(res, r, 0), suggested) == 0 ? " selected" : "");
+        web_html_text(m, PQgetvalue(res, r, 1));
+        fputs(strcmp(PQgetvalue(res, r, 0), suggested) == 0 ? "（系统建议）</option>" : "</option>", m);
+    }
+    fputs("</select></label><label>派单说明<input name=\"reason\"></label>", m);
+    PQclear(res);
+    if (fclose(m) == 0)
+        action_form(f, u, ticket, "dispatch", "派单", fields, 0);
+    free(fields);
+}
+
+/* Every action u may take on the order now. */
+static void actions(FILE *f, PGconn *pg, const web_user *u, const char *ticket, PGresult *standing)
+{
+    const char *status = PQgetvalue(standing, 0, S_STATUS);
+    int owns = *PQgetvalue(standing, 0, S_OWNS) == 't';
+    fputs("<h2>办理</h2>\n<div class=\"card\">", f);
+    if ((u->who.role & (AUTH_HANDLER | AUTH_DISCIPLINE)) && owns)
+        unit_actions(f, u, ticket, status);
+    else if (u->who.role & (AUTH_HANDLER | AUTH_DISCIPLINE))
+        fputs("<p>本单位协办此单：可查看，由主办单位办理。</p>", f);
+    else if ((u->who.role & AUTH_DISPATCHER) && (strcmp(status, "manual") == 0 || strcmp(status, "returned") == 0))
+        dispatch_form(f, pg, u, ticket, PQgetvalue(standing, 0, S_SUGGESTED));
+    else if ((u->who.role & AUTH_CALLBACK) && strcmp(status, "resolved") == 0)
+        action_form(f, u, ticket, "callback", "记录回访",
+                    "<label>回访结果<select name=\"result\"><option value=\"satisfied\">满意</option>"
+                    "<option value=\"basic\">基本满意</option><option value=\"unsatisfied\">不满意（重新办理）</option>"
+                    "</select></label><label>回访记录<input name=\"reason\"></label>",
+                    0);
+    else
+        fprintf(f, "<p>当前状态（%s）下您无可办理的操作。</p>", web_status_name(status));
+    fputs("</div>\n", f);
+}
+
+/* Runs one statement about the order for u. NULL after logging. */
+static PGresult *about(PGconn *pg, const char *label, const char *sql, const web_user *u, const char *ticket)
+{
+    char id[16];
+    snprintf(id, sizeof id, "%d", u->who.id);
+    const char *params[] = {id, ticket};
+    return db_query(pg, label, sql, 2, params);
+}
+
+/* The page of ticket for u into f; 0, or 404 / 503 when there is none to show. */
+static int order_page(FILE *f, const web_work *w, PGconn *pg, const web_user *u, const char *ticket, const char *note,
+                      int note_ok)
+{
+    char id[16], err[512];
+    Jiesu__ViewReply reply = JIESU__VIEW_REPLY__INIT;
+    snprintf(id, sizeof id, "%d", u->who.id);
+    const char *params[] = {id, ticket};
+    int rc = view_build(NULL, pg, &ORDER, params, 2, &reply, err, sizeof err);     /* ORDER has no table function */
+    PGresult *dl = rc == 1 ? about(pg, "deadlines", SQL_DEADLINES, u, ticket) : NULL;
+    PGresult *st = dl ? about(pg, "standing", SQL_STANDING, u, ticket) : NULL;
+    PGresult *ph = st ? about(pg, "photos", SQL_PHOTOS, u, ticket) : NULL;
+    int status = rc == 0 ? 404 : !ph || PQntuples(st) != 1 ? 503 : 0;
+    web_html_start(f, status == 404 ? "没有这个工单" : ticket, u);
+    if (note) {
+        fprintf(f, "<p class=\"msg %s\" role=\"status\">", note_ok ? "ok" : "err");
+        web_html_text(f, note);
+        fputs("</p>\n", f);
+    }
+    if (status == 404) {
+        fputs("<p>没有您可以查看的工单 ", f);
+        web_html_text(f, ticket);
+        fputs("。</p>\n", f);
+    } else if (status) {
+        fputs("<p>暂时无法读取此工单（数据库不可用），请稍后刷新。</p>\n", f);
+    } else {
+        view_table(f, reply.tables[0]);
+        actions(f, pg, u, ticket, st);
+        deadlines(f, w, dl);
+        for (size_t i = 1; i < reply.n_tables; i++)
+            view_table(f, reply.tables[i]);
+        photos(f, ph);
+    }
+    fputs("<p><a href=\"/work\">返回工作台</a></p>\n", f);
+    web_html_end(f);
+    PQclear(dl);
+    PQclear(st);
+    PQclear(ph);
+    for (size_t i = 0; i < reply.n_tables; i++)
+        jiesu__table__free_unpacked(reply.tables[i], NULL);
+    free(reply.tables);
+    return status;
+}
+
+/* The order page with note (or none) at status (0: what the page finds). */
+static void respond(const web_work *w, PGconn *pg, const web_user *u, const char *ticket, int status,
+                    const char *note, int note_ok, http_response *resp)
+{
+    http_body b;
+    FILE *f = http_body_open(&b);
+    int found = f ? order_page(f, w, pg, u, ticket, note, note_ok) : 0;
+    http_body_reply(&b, resp, status ? status : found ? found : 200, HTML_TYPE);
+}
+
+static const struct {
+    const char *action;
+    const char *said;
+} DONE[] = {
+    {"accept", "已签收。"},   {"progress", "进展已记录。"}, {"wait", "已暂缓办理。"}, {"resume", "已恢复办理。"},
+    {"resolve", "已办结。"}, {"return", "已退回。"},       {"dispatch", "已派单。"}, {"callback", "回访已记录。"},
+};
+
+void web_work_order(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
+{
+    const char *ticket = http_param(req, "t"), *done = http_param(req, "done"), *note = NULL;
+    for (size_t i = 0; done && i < sizeof DONE / sizeof DONE[0]; i++)
+        if (strcmp(DONE[i].action, done) == 0)
+            note = DONE[i].said;
+    respond(w, pg, u, ticket ? ticket : "", 0, note, 1, resp);
+}
+
+void web_work_order_error(const web_work *w, PGconn *pg, const web_user *u, const char *ticket, int status,
+                          const char *message, http_response *resp)
+{
+    respond(w, pg, u, ticket, status, message, 0, resp);
+}
+
+void web_work_photo(PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
+{
+    char id[16];
+    const char *photo = http_param(req, "id");
+    snprintf(id, sizeof id, "%d", u->who.id);
+    const char *params[] = {id, photo && *photo && strspn(photo, "0123456789") == strlen(photo) ? photo : "0"};
+    PGresult *res = PQexecParams(pg, SQL_PHOTO, 2, NULL, params, NULL, NULL, 1);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+        http_reply(resp, PQresultStatus(res) == PGRES_TUPLES_OK ? 404 : 503, HTML_TYPE, "<p>没有这张照片。</p>\n");
+        PQclear(res);
+        return;
+    }
+    int len = PQgetlength(res, 0, 1);
+    char *body = malloc(len ? (size_t)len : 1);
+    if (body) {
+        memcpy(body, PQgetvalue(res, 0, 1), (size_t)len);
+        free(resp->body);
+        resp->status = 200;
+        resp->content_type = strncmp(PQgetvalue(res, 0, 0), "image/png", 9) == 0 ? "image/png" : "image/jpeg";
+        resp->body = body;
+        resp->len = (size_t)len;
+    }
+    PQclear(res);
+}

@@ -1,0 +1,279 @@
+/* web_orders.c — "my orders" and the unit's alerts on the workbench (see web_work.h).
+ *
+ * Which orders a person works on is one SQL statement per kind of list,
+ * each the same shape: the orders' current open deadline (the earliest not
+ * yet met in the current cycle) is joined once, the list is ordered by it,
+ * and only the page's rows are dressed (names, place, alerts). Working time only ever grows with the wall clock, so ordering by the
+ * due time is ordering by working time left, overdue first; the page then
+ * says how much working time is left for the rows it shows.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "mask.h"
+#include "web_html.h"
+#include "web_work.h"
+
+#define PAGE_ROWS 50
+#define HTML_TYPE "text/html; charset=utf-8"
+
+/* Every list: the person's orders with their current open deadline (the
+ * earliest not yet met in the current cycle), then only the page's rows
+ * get their names, place and alerts. $1 principal, $2 unit id, $3
+ * district, $4 statuses shown by default, $5 one status or NULL, $6
+ * category or NULL, $7 ticket or NULL, $8 rows, $9 offset. */
+#define LIST_HEAD                                                                                                \
+    "WITH mine AS ("                                                                                               \
+    "  SELECT c.id, c.ticket_no, c.status, c.category, c.category_raw, c.address, c.cycle, c.called_at,"           \
+    "         a.role, a.reasons, a.street_code, a.community_code, d.kind, d.due_at, d.paused_at"                   \
+    "    FROM assignments a JOIN complaints c ON c.id = a.complaint_id"                                            \
+    "    LEFT JOIN LATERAL (SELECT dl.kind, dl.due_at, dl.paused_at FROM deadlines dl"                             \
+    "                        WHERE dl.complaint_id = c.id AND dl.cycle = c.cycle AND dl.met_at IS NULL"            \
+    "                        ORDER BY dl.due_at LIMIT 1) d ON true"
+#define LIST_TAIL                                                                                                \
+    "     AND (CASE WHEN $5::text IS NULL THEN c.status = ANY ($4::text[]) ELSE c.status = $5 END)"               \
+    "     AND ($6::text IS NULL OR c.category = $6) AND ($7::text IS NULL OR c.ticket_no = $7)"                   \
+    "     AND $1::int IS NOT NULL AND $2::int IS NOT NULL AND $3::text IS NOT NULL"                               \
+    "), page AS (SELECT * FROM mine ORDER BY due_at NULLS LAST, called_at, id LIMIT $8::int OFFSET $9::int)"    \
+    " SELECT p.ticket_no, p.status, coalesce(cat.name, nullif(p.category_raw, ''), '未分类'),"                    \
+    "        coalesce(rc.name, rs.name, ''), p.address, coalesce(p.kind, ''),"                                     \
+    "        coalesce(extract(epoch FROM p.due_at)::bigint::text, ''), p.paused_at IS NOT NULL,"                   \
+    "        (SELECT count(*) FROM alerts al WHERE al.complaint_id = p.id AND al.cycle = p.cycle),"                \
+    "        p.role, coalesce(p.reasons, ''), (SELECT count(*) FROM mine)"                                         \
+    "   FROM page p LEFT JOIN categories cat ON cat.code = p.category"                                             \
+    "   LEFT JOIN regions rs ON rs.code = p.street_code LEFT JOIN regions rc ON rc.code = p.community_code"       \
+    "  ORDER BY p.due_at NULLS LAST, p.called_at, p.id"
+enum { L_TICKET, L_STATUS, L_CATEGORY, L_PLACE, L_ADDRESS, L_KIND, L_DUE, L_PAUSED, L_ALERTS, L_ROLE, L_REASONS,
+       L_TOTAL };
+
+/* A unit's own orders: owner or co-handler (handlers, discipline inspection). */
+static const char SQL_UNIT[] = LIST_HEAD " WHERE a.unit_id = $2::int AND a.active" LIST_TAIL;
+/* A campaign office's district: the orders street offices and departments there own. */
+static const char SQL_DISTRICT[] =
+    LIST_HEAD " JOIN units ou ON ou.id = a.unit_id"
+    " WHERE a.active AND a.role = 'owner' AND ou.kind IN ('street', 'dept') AND left(ou.region_code, 6) = $3"
+    "   AND principal_sees($1::int, c.id)" LIST_TAIL;
+/* Orders waiting for a person of the hotline (the manual queue, callbacks, a search). */
+static const char SQL_HOTLINE[] =
+    LIST_HEAD " WHERE a.active AND a.role IN ('owner', 'manual') AND principal_sees($1::int, c.id)" LIST_TAIL;
+
+/* Open alerts addressed to unit $1 about what $2 may see. */
+static const char SQL_ALERTS[] =
+    "SELECT a.id, to_char(a.created_at, 'MM-DD HH24:MI'), a.rung, coalesce(c.ticket_no, ''),"
+    "       coalesce(u.name, ''), a.reason"
+    "  FROM alerts a LEFT JOIN complaints c ON c.id = a.complaint_id LEFT JOIN units u ON u.id = a.unit_id"
+    " WHERE a.target_unit_id = $1::int AND a.acked_at IS NULL"
+    "   AND (a.complaint_id IS NULL OR principal_sees($2::int, a.complaint_id))"
+    " ORDER BY a.id DESC LIMIT 50";
+enum { A_ID, A_AT, A_RUNG, A_TICKET, A_UNIT, A_REASON };
+
+static const char SQL_CATEGORIES[] = "SELECT code, name FROM categories ORDER BY code";
+
+/* What a role's list is. */
+typedef struct {
+    auth_role   roles;
+    const char *title;
+    const char *sql;
+    const char *statuses;       /* shown by default, an array literal */
+    const char *choices;        /* the status filter's options, comma-separated */
+} list_kind;
+
+static const list_kind LISTS[] = {
+    {AUTH_HANDLER | AUTH_DISCIPLINE, "我的工单", SQL_UNIT, "{dispatched,accepted,waiting}",
+     "dispatched,accepted,waiting,resolved,closed"},
+    {AUTH_CAMPAIGN, "本区工单", SQL_DISTRICT, "{dispatched,accepted,waiting}",
+     "dispatched,accepted,waiting,resolved,closed"},
+    {AUTH_DISPATCHER, "人工派单队列", SQL_HOTLINE, "{manual}", "manual"},
+    {AUTH_CALLBACK, "待回访工单", SQL_HOTLINE, "{resolved}", "resolved,closed"},
+    {AUTH_CLERK | AUTH_ADMIN, "查询工单", SQL_HOTLINE, "{}",
+     "new,manual,dispatched,accepted,waiting,returned,resolved,closed"},
+};
+
+static const list_kind *list_for(auth_role role)
+{
+    for (size_t i = 0; i < sizeof LISTS / sizeof LISTS[0]; i++)
+        if (LISTS[i].roles & role)
+            return &LISTS[i];
+    return NULL;
+}
+
+/* A query parameter: NULL when absent or empty. */
+static const char *param(const http_request *req, const char *name)
+{
+    const char *v = http_param(req, name);
+    return v && *v ? v : NULL;
+}
+
+/* The filter form: status, category, ticket. */
+static void filters(FILE *f, PGconn *pg, const list_kind *k, const http_request *req)
+{
+    const char *status = param(req, "status"), *category = param(req, "category"), *ticket = param(req, "t");
+    fputs("<form class=\"inline\" method=\"get\" action=\"/work\"><label>状态<select name=\"status\">"
+          "<option value=\"\">默认</option>", f);
+    char choices[256];
+    snprintf(choices, sizeof choices, "%s", k->choices);
+    for (char *save = NULL, *c = strtok_r(choices, ",", &save); c; c = strtok_r(NULL, ",", &save))
+        fprintf(f, "<option value=\"%s\"%s>%s</option>", c, status && strcmp(status, c) == 0 ? " selected" : "",
+                web_status_name(c));
+    fputs("</select></label><label>分类<select name=\"category\"><option value=\"\">全部</option>", f);
+    PGresult *res = db_query(pg, "categories", SQL_CATEGORIES, 0, NULL);
+    for (int r = 0; res && r < PQntuples(res); r++) {
+        fputs("<option value=\"", f);
+        web_html_text(f, PQgetvalue(res, r, 0));
+        fprintf(f, "\"%s>", category && strcmp(category, PQgetvalue(res, r, 0)) == 0 ? " selected" : "");
+        web_html_text(f, PQgetvalue(res, r, 1));
+        fputs("</option>", f);
+    }
+    PQclear(res);
+    fputs("</select></label><label>工单号<input name=\"t\" value=\"", f);
+    web_html_text(f, ticket ? ticket : "");
+    fputs("\" size=\"16\"></label><button type=\"submit\">筛选</button></form>\n", f);
+}
+
+/* One row of the list. */
+static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long long now, int manual)
+{
+    char left[96] = "—", masked[512];
+    const char *due = PQgetvalue(res, r, L_DUE);
+    int paused = strcmp(PQgetvalue(res, r, L_PAUSED), "t") == 0;
+    long long due_s = *due ? atoll(due) : 0;
+    if (*due)
+        web_time_left(w, due_s, paused, now, left, sizeof left);
+    const char *cls = !*due || paused ? "" : due_s < now ? " class=\"overdue\"" : due_s - now < 3600 ? " class=\"soon\"" : "";
+    fprintf(f, "<tr%s><td><a href=\"/work/order?t=", cls);
+    web_html_text(f, PQgetvalue(res, r, L_TICKET));
+    fputs("\">", f);
+    web_html_text(f, PQgetvalue(res, r, L_TICKET));
+    fprintf(f, "</a></td><td>%s%s</td><td>", web_status_name(PQgetvalue(res, r, L_STATUS)),
+            strcmp(PQgetvalue(res, r, L_ROLE), "co") == 0 ? "（协办）" : "");
+    web_html_text(f, PQgetvalue(res, r, L_CATEGORY));
+    fputs("</td><td>", f);
+    web_html_text(f, *PQgetvalue(res, r, L_PLACE) ? PQgetvalue(res, r, L_PLACE) : PQgetvalue(res, r, L_ADDRESS));
+    fprintf(f, "</td><td class=\"n\">%s%s</td><td class=\"n\">%s</td>",
+            strcmp(PQgetvalue(res, r, L_KIND), "accept") == 0 ? "签收" : *due ? "办结" : "", left,
+            PQgetvalue(res, r, L_ALERTS));
+    if (manual) {
+        mask_text(masked, sizeof masked, PQgetvalue(res, r, L_REASONS));
+        fputs("<td class=\"hide-phone\">", f);
+        web_html_text(f, masked);
+        fputs("</td>", f);
+    }
+    fputs("</tr>\n", f);
+}
+
+/* Runs the list's query for the page asked for. NULL after logging. */
+static PGresult *run_list(PGconn *pg, const list_kind *k, const web_user *u, const http_request *req, int page)
+{
+    char id[16], unit[16], rows[16], offset[16];
+    snprintf(id, sizeof id, "%d", u->who.id);
+    snprintf(unit, sizeof unit, "%d", u->who.unit_id);
+    snprintf(rows, sizeof rows, "%d", PAGE_ROWS);
+    snprintf(offset, sizeof offset, "%d", (page - 1) * PAGE_ROWS);
+    const char *ticket = param(req, "t");
+    const char *params[] = {id, unit, u->who.district, k->statuses, ticket ? NULL : param(req, "status"),
+                            param(req, "category"), ticket, rows, offset};
+    return db_query(pg, k->title, k->sql, 9, params);
+}
+
+/* The filters of req as a query string for the page links: status and
+ * category are codes ([a-z._]); anything else is left out. */
+static void filter_query(const http_request *req, char *out, size_t cap)
+{
+    const char *status = param(req, "status"), *category = param(req, "category");
+    const char *ok = "abcdefghijklmnopqrstuvwxyz._";
+    snprintf(out, cap, "status=%s&amp;category=%s", status && !status[strspn(status, ok)] ? status : "",
+             category && !category[strspn(category, ok)] ? category : "");
+}
+
+static void orders_table(FILE *f, const web_work *w, const list_kind *k, const http_request *req, PGresult *res,
+                         int page)
+{
+    char keep[160];
+    filter_query(req, keep, sizeof keep);
+    long long now = (long long)time(NULL);
+    int manual = k->sql == SQL_HOTLINE && strcmp(k->statuses, "{manual}") == 0;
+    long total = PQntuples(res) ? atol(PQgetvalue(res, 0, L_TOTAL)) : 0;
+    fprintf(f, "<p>共 <b class=\"total\">%ld</b> 件，逾期的在前，其余按剩余工作时间排列。</p>\n", total);
+    fputs("<div class=\"scroll\"><table class=\"orders\"><thead><tr><th>工单号</th><th>状态</th><th>分类</th>"
+          "<th>地点</th><th>期限</th><th>剩余时间</th><th>告警</th>", f);
+    if (manual)
+        fputs("<th class=\"hide-phone\">派单建议与原因</th>", f);
+    fputs("</tr></thead><tbody>\n", f);
+    for (int r = 0; r < PQntuples(res); r++)
+        order_row(f, w, res, r, now, manual);
+    fputs("</tbody></table></div>\n", f);
+    if (page > 1)
+        fprintf(f, "<a href=\"/work?page=%d&amp;%s\">上一页</a> ", page - 1, keep);
+    if ((long)page * PAGE_ROWS < total)
+        fprintf(f, "<a class=\"next\" href=\"/work?page=%d&amp;%s\">下一页</a>", page + 1, keep);
+}
+
+/* The open alerts addressed to the person's unit, each with its ack button. */
+static void alerts_panel(FILE *f, PGconn *pg, const web_user *u)
+{
+    char unit[16], id[16], masked[1024];
+    if (!u->who.unit_id)
+        return;
+    snprintf(unit, sizeof unit, "%d", u->who.unit_id);
+    snprintf(id, sizeof id, "%d", u->who.id);
+    const char *params[] = {unit, id};
+    PGresult *res = db_query(pg, "unit alerts", SQL_ALERTS, 2, params);
+    if (!res)
+        return;
+    fprintf(f, "<h2>本单位待确认告警（%d）</h2>\n", PQntuples(res));
+    for (int r = 0; r < PQntuples(res); r++) {
+        mask_text(masked, sizeof masked, PQgetvalue(res, r, A_REASON));
+        fprintf(f, "<div class=\"card alert\"><b>%s</b> %s ", web_rung_name(PQgetvalue(res, r, A_RUNG)),
+                PQgetvalue(res, r, A_AT));
+        if (*PQgetvalue(res, r, A_TICKET)) {
+            fputs("<a href=\"/work/order?t=", f);
+            web_html_text(f, PQgetvalue(res, r, A_TICKET));
+            fputs("\">", f);
+            web_html_text(f, PQgetvalue(res, r, A_TICKET));
+            fputs("</a> ", f);
+        }
+        web_html_text(f, PQgetvalue(res, r, A_UNIT));
+        fputs("<br>", f);
+        web_html_text(f, masked);
+        fputs("<form class=\"inline\" method=\"post\" action=\"/work/ack\">", f);
+        web_html_csrf(f, u);
+        fprintf(f, "<input type=\"hidden\" name=\"id\" value=\"%s\"><input name=\"note\" placeholder=\"处理说明（可选）\">"
+                   "<button type=\"submit\">确认收到</button></form></div>\n", PQgetvalue(res, r, A_ID));
+    }
+    PQclear(res);
+}
+
+void web_work_list(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
+{
+    const list_kind *k = list_for(u->who.role);
+    const char *p = http_param(req, "page");
+    int page = p && atoi(p) > 0 && atoi(p) < 100000 ? atoi(p) : 1;
+    if (!k) {
+        http_reply(resp, 403, HTML_TYPE, "<p>此用户没有工作台。</p>\n");
+        return;
+    }
+    PGresult *res = run_list(pg, k, u, req, page);
+    if (!res) {
+        http_reply(resp, 503, HTML_TYPE, "<p>暂时无法读取工单（数据库不可用），请稍后刷新。</p>\n");
+        return;
+    }
+    http_body b;
+    FILE *f = http_body_open(&b);
+    if (f) {
+        char title[160];
+        snprintf(title, sizeof title, "%s · %s", k->title, *u->who.unit_name ? u->who.unit_name : u->who.display_name);
+        web_html_start(f, title, u);
+        if (strcmp(http_param(req, "done") ? http_param(req, "done") : "", "ack") == 0)
+            fputs("<p class=\"msg ok\">告警已确认。</p>\n", f);
+        alerts_panel(f, pg, u);
+        fputs("<h2>工单</h2>\n", f);
+        filters(f, pg, k, req);
+        orders_table(f, w, k, req, res, page);
+        web_html_end(f);
+    }
+    PQclear(res);
+    http_body_reply(&b, resp, 200, HTML_TYPE);
+}

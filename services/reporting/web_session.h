@@ -1,0 +1,58 @@
+/* web_session.h — people signing in to the reporting service's pages:
+ * passwords checked, failures counted and the account locked, sessions kept
+ * in PostgreSQL (migration 010's `sessions`, only a token's SHA-256 stored),
+ * every sign-in, failure, lock and sign-out recorded in auth_events (014).
+ *
+ *   signin   the password is checked with auth_password_verify (Argon2id);
+ *            a user name that names nobody costs the same check, so the
+ *            answer's time does not tell whether the name exists. After
+ *            `failures` wrong passwords in a row the account is locked for
+ *            `lock_minutes` (principals.locked_until; the right password is
+ *            refused too until then). A success starts a session of
+ *            `session_minutes` with a new random token (the cookie) and a
+ *            CSRF token, and clears the count.
+ *   load     the person a cookie's token stands for now, with the session's
+ *            CSRF token: nobody once it expired, was signed out, or the user
+ *            was disabled (auth_credential_load, checked every request).
+ *   signout  the session's row goes; the cookie is worthless from then on.
+ *
+ * Thread-safe as long as each thread uses its own PostgreSQL connection.
+ */
+#ifndef JIESU_WEB_SESSION_H
+#define JIESU_WEB_SESSION_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+
+#include "auth.h"
+#include "config.h"
+
+#define WEB_CSRF_LEN 64         /* hex */
+
+typedef struct {
+    int failures;               /* web.lockout_failures 5: wrong passwords in a row that lock */
+    int lock_minutes;           /* web.lockout_minutes 15 */
+    int session_minutes;        /* web.session_minutes 480: a session's life */
+} web_session_opts;
+
+/* The web.* keys above. 0, or -1 naming the key and its range in err. */
+int web_session_opts_load(web_session_opts *o, const config *cfg, char *err, size_t errlen);
+
+typedef enum { WEB_SIGNIN_ERROR = -1, WEB_SIGNIN_OK, WEB_SIGNIN_WRONG, WEB_SIGNIN_LOCKED } web_signin_end;
+
+/* Signs name in with password from address. WEB_SIGNIN_OK with the new
+ * session's token (the cookie's value) in token; WEB_SIGNIN_WRONG (wrong
+ * name or password, or a disabled user: one answer for all), or
+ * WEB_SIGNIN_LOCKED with the local time it ends ("14:05") in until; or
+ * WEB_SIGNIN_ERROR (logged). */
+web_signin_end web_session_signin(PGconn *pg, const web_session_opts *o, const char *name, const char *password,
+                                  const char *address, char token[AUTH_TOKEN_LEN + 1], char until[16]);
+
+/* The person token stands for now, and the session's CSRF token. 1, 0 for
+ * nobody, -1 (logged) on a database error. */
+int web_session_load(PGconn *pg, const char *token, auth_principal *who, char csrf[WEB_CSRF_LEN + 1]);
+
+/* Ends the session of token (signed in as name) and records it. 0 or -1 (logged). */
+int web_session_signout(PGconn *pg, const char *token, const char *name, const char *address);
+
+#endif

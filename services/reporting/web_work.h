@@ -1,0 +1,69 @@
+/* web_work.h — the workbench (工作台): where street offices, departments,
+ * the campaign office, discipline inspection, the dispatcher and the
+ * callback agent see their orders and act on them, in a browser.
+ *
+ *   GET  /work          my orders (web_orders.c): what the person's role
+ *                       works on — a unit's orders (owner or co-handler), a
+ *                       campaign office's district, discipline inspection's
+ *                       conduct complaints, the dispatcher's manual queue
+ *                       with routing's suggestions, the callback agent's
+ *                       resolved orders — overdue first, then by working
+ *                       time left (common/calendar, escalation's clock);
+ *                       filters by status and category, search by ticket;
+ *                       the unit's open alerts, acknowledged there
+ *   GET  /work/order    one order (?t=TICKET, web_order.c): the complaint
+ *                       (caller masked), the routing decision and reasons,
+ *                       deadlines with their true state, alerts, history,
+ *                       photos, and the actions the person may take
+ *   GET  /work/photo    one photo (?id=N) of an order the person may see
+ *   POST /work/act      an action (web_act.c): accept, return, progress,
+ *                       wait, resume, resolve with photos before and after,
+ *                       dispatch, callback — sent to the assignment service
+ *                       as the person (web_bus.h), the same path as `jiesu`
+ *   POST /work/ack      acknowledge an alert, through the escalation service
+ *
+ * What anyone sees is decided by the database's one rule (principal_sees,
+ * migration 010): an order outside it is "no such order" whatever URL is
+ * typed, and an action outside the person's role or unit is refused by the
+ * service that carries it out.
+ */
+#ifndef JIESU_WEB_WORK_H
+#define JIESU_WEB_WORK_H
+
+#include <libpq-fe.h>
+#include <stdio.h>
+
+#include "calendar.h"
+#include "http.h"
+#include "web_auth.h"
+#include "web_bus.h"
+
+typedef struct {
+    const web_bus  *bus;
+    const calendar *cal;            /* working time, as escalation counts it */
+    int             day_minutes;    /* of a working day */
+    size_t          photo_max;      /* web.photo_max_bytes: each photo */
+} web_work;
+
+void web_work_list(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp);
+void web_work_order(const web_work *w, PGconn *pg, const web_user *u, const http_request *req,
+                    http_response *resp);
+void web_work_photo(PGconn *pg, const web_user *u, const http_request *req, http_response *resp);
+void web_work_act(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp);
+void web_work_ack(const web_work *w, const web_user *u, const http_request *req, http_response *resp);
+
+/* The order page with an error message (after a refused action), at status. */
+void web_work_order_error(const web_work *w, PGconn *pg, const web_user *u, const char *ticket, int status,
+                          const char *message, http_response *resp);
+
+/* ---- shared by the pages (web_text.c) ---- */
+
+/* 已派单 for "dispatched"...; the status itself when unknown. */
+const char *web_status_name(const char *status);
+/* 催办 for "remind"...; the rung itself when unknown. */
+const char *web_rung_name(const char *rung);
+/* "剩余 3小时20分", "已逾期 1个工作日2小时" or "已暂停" for a deadline due at
+ * due (Unix seconds) as of now, in working time. */
+void web_time_left(const web_work *w, long long due, int paused, long long now, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,176 @@
+# test_web_auth.sh — every HTTP door checks who is knocking, against the real
+# services with curl:
+#   Open311 POST (intake): no api_key 401, an unknown one, a disabled user's
+#   and a dispatcher's 403 with Open311 error JSON naming the problem; a
+#   clerk's key (form field or Bearer) files, and the 'imported' event names
+#   the clerk; the flood that once filed 1,000 complaints in 6.4 s with any
+#   key: all 1,000 refused with a made-up key, and with a real one only its
+#   rate goes through, the rest 429 with Retry-After.
+#   Dashboard and JSON (reporting): no session → 303 to /signin (401 for
+#   /api/); a session cookie (HttpOnly, SameSite=Strict) works; each role
+#   reads its scope (a street office its street, discipline inspection the
+#   conduct complaints it holds); five wrong passwords lock the account, even
+#   against the right one; sign-out ends the session (and needs its CSRF
+#   token); a bearer token works; a disabled user's session stops at once;
+#   sign-ins and failures recorded in auth_events. Open311 GETs stay public.
+# Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
+
+. "$REPO/tests/web_lib.sh"
+web_stack jiesu_web_auth "intake.open311_rate_per_minute = 60"
+api=$OPEN311
+
+# ---- Open311 POST: the api_key ----
+form=(--data-urlencode service_code=env.garbage --data-urlencode "description=小区门口垃圾桶满了"
+      --data-urlencode "address_string=崂山区中韩街道")
+post() {    # post NAME CURL-ARGS...: the status; the body in $WEB_DIR/NAME.json
+    local name=$1; shift
+    curl -s -o "$WEB_DIR/$name.json" -D "$WEB_DIR/$name.headers" -w '%{http_code}' "$@" "$api"
+}
+clerk=$(web_token clerk-a clerk)
+check "an admin made a clerk's API token" test -n "$clerk"
+dispatcher=$(web_token disp-a dispatcher)
+gone=$(web_token clerk-gone clerk)
+"$JIESU_BIN/jiesu" user disable clerk-gone >/dev/null
+before=$(sql "SELECT count(*) FROM complaints")
+
+check_eq "POST without api_key: 401" 401 "$(post nokey "${form[@]}")"
+check "… Open311 error JSON naming api_key" jq -e '.[0].code == 401 and (.[0].description | startswith("api_key: required"))' "$WEB_DIR/nokey.json"
+check "… and a WWW-Authenticate header" grep -qi '^WWW-Authenticate: Bearer' "$WEB_DIR/nokey.headers"
+check_eq "an unknown api_key: 403" 403 "$(post unknown "${form[@]}" --data-urlencode api_key=jsk_made_up)"
+check "… 'not a registered key'" jq -e '.[0].description | contains("not a registered key")' "$WEB_DIR/unknown.json"
+check_eq "a disabled clerk's api_key: 403" 403 "$(post disabled "${form[@]}" --data-urlencode "api_key=$gone")"
+check "… naming the disabled user" jq -e '.[0].description | contains("clerk-gone") and contains("disabled")' "$WEB_DIR/disabled.json"
+check_eq "a dispatcher's api_key: 403" 403 "$(post wrongrole "${form[@]}" --data-urlencode "api_key=$dispatcher")"
+check "… only a clerk (话务员) may file" jq -e '.[0].description | contains("disp-a") and contains("only a clerk (话务员)")' "$WEB_DIR/wrongrole.json"
+check_eq "the refused POSTs stored nothing" "$before" "$(sql "SELECT count(*) FROM complaints")"
+
+check_eq "a clerk's api_key files: 200" 200 "$(post good "${form[@]}" --data-urlencode "api_key=$clerk")"
+ticket=$(jq -r '.[0].service_request_id' "$WEB_DIR/good.json")
+check_eq "… its 'imported' event names the clerk" "clerk-a" \
+    "$(sql "SELECT e.actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$ticket' AND e.event = 'imported'")"
+check_eq "an Authorization: Bearer header works too" 200 "$(post bearer "${form[@]}" -H "Authorization: Bearer $clerk")"
+
+# The flood: 1,000 POSTs on one connection, as the attacker sent them.
+flood() {   # flood NAME [CURL-ARGS...]: prints "seconds codes" (codes counted: "940 429, 60 200")
+    local name=$1 cfg=$WEB_DIR/$1.curl start; shift
+    : >"$cfg"
+    for _ in $(seq 1000); do printf 'url = "%s"\noutput = "/dev/null"\n' "$api" >>"$cfg"; done
+    start=$(date +%s%N)
+    curl -s -w '%{http_code}\n' "${form[@]}" "$@" -K "$cfg" >"$WEB_DIR/$name.codes"
+    printf '%d ms: %s\n' "$((($(date +%s%N) - start) / 1000000))" \
+        "$(sort "$WEB_DIR/$name.codes" | uniq -c | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2}')" \
+        | tee "$WEB_DIR/$name.summary"
+}
+before=$(sql "SELECT count(*) FROM complaints")
+flood any --data-urlencode api_key=jsk_any_key_at_all >/dev/null
+check_eq "1,000 POSTs with a made-up key: all refused" "1000 403" "$(sort "$WEB_DIR/any.codes" | uniq -c | awk '{print $1, $2}')"
+check_eq "… nothing filed" "$before" "$(sql "SELECT count(*) FROM complaints")"
+flooder=$(web_token clerk-flood clerk)
+flood real --data-urlencode "api_key=$flooder" >/dev/null
+# 60 at once (a full bucket), then one a second while the flood lasts.
+filed=$(grep -c '^200$' "$WEB_DIR/real.codes")
+ms=$(sed 's/ ms.*//' "$WEB_DIR/real.summary")
+check "1,000 POSTs with a real clerk's key: its rate filed ($filed in $ms ms: 60, then one a second)" \
+    test "$filed" -ge 60 -a "$filed" -le $((60 + ms / 1000 + 1))
+check_eq "… every other one refused 429" $((1000 - filed)) "$(grep -c '^429$' "$WEB_DIR/real.codes")"
+check_eq "… those filed stored, by that clerk" "$filed" "$(sql "SELECT count(*) FROM complaint_events WHERE actor = 'clerk-flood' AND event = 'imported'")"
+echo "  (flood: made-up key $(cat "$WEB_DIR/any.summary"); real key $(cat "$WEB_DIR/real.summary"))"
+# A key of its own rate (one a minute): the second POST waits a minute.
+slow=$(web_token clerk-slow clerk "" 1)
+post slow1 "${form[@]}" --data-urlencode "api_key=$slow" >/dev/null
+check_eq "a key with its own rate of 1 a minute: the second POST 429" 429 \
+    "$(post limited "${form[@]}" --data-urlencode "api_key=$slow")"
+check "… with Retry-After in seconds (about 60)" grep -qiE '^Retry-After: (59|60)' "$WEB_DIR/limited.headers"
+check "… saying when to send again" jq -e '.[0].description | contains("its 1 requests a minute are used up")' "$WEB_DIR/limited.json"
+check_eq "another clerk is not held back by it" 200 "$(post other "${form[@]}" --data-urlencode "api_key=$clerk")"
+
+# ---- the dashboard and JSON reports: signing in ----
+jar=$WEB_DIR/nobody.jar
+check_eq "GET / without a session: 303" 303 "$(web_get "$jar" /)"
+check "… to /signin?next=/" grep -qi '^Location: /signin?next=/' "$WEB_DIR/headers"
+check_eq "GET /api/bulletin without a session: 401" 401 "$(web_get "$jar" /api/bulletin)"
+check_eq "GET /bulletin.html without a session: 303" 303 "$(web_get "$jar" /bulletin.html)"
+check_eq "the public Open311 GET needs no session" 200 "$(web_get "$jar" /requests.json)"
+
+web_user zhong handler 370212001
+web_user shazikou handler 370212002
+web_user disp dispatcher
+web_user jiwei discipline 370212.discipline
+hj=$WEB_DIR/zhong.jar
+check_eq "a street office's handler signs in: 303" 303 "$(web_signin "$hj" zhong)"
+check "… a session cookie, HttpOnly and SameSite=Strict" \
+    grep -qiE '^Set-Cookie: jiesu_session=jsk_[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Strict' "$WEB_DIR/signin.headers"
+check_eq "… the session stored hashed, never the token" 0 \
+    "$(sql "SELECT count(*) FROM sessions WHERE token_hash LIKE 'jsk_%'")"
+check_eq "with the session GET / works" 200 "$(web_get "$hj" /)"
+check "… it shows the handler's street (中韩街道)" grep -q '中韩街道' "$WEB_DIR/body"
+check "… and no other street" sh -c "! grep -q '沙子口街道\|王哥庄街道' '$WEB_DIR/body'"
+check "… with a sign-out form carrying the CSRF token" grep -q 'action="/signout"><input type="hidden" name="csrf" value="[0-9a-f]\{64\}"' "$WEB_DIR/body"
+check_eq "its JSON: one street" "370212001" "$(web_get "$hj" '/api/streets' >/dev/null; jq -r '[.streets[].code] | join(",")' "$WEB_DIR/body")"
+dj=$WEB_DIR/disp.jar
+web_signin "$dj" disp >/dev/null
+web_get "$dj" / >/dev/null
+check "a dispatcher's dashboard shows every street" sh -c "grep -q '沙子口街道' '$WEB_DIR/body' && grep -q '王哥庄街道' '$WEB_DIR/body'"
+check_eq "a handler may not read the citywide live counters" 403 "$(web_get "$hj" /api/live)"
+check_eq "a dispatcher may" 200 "$(web_get "$dj" /api/live)"
+
+# A conduct complaint: discipline inspection counts it; no other dashboard does.
+post conduct --data-urlencode "api_key=$clerk" --data-urlencode service_code=conduct \
+    --data-urlencode "description=中韩街道办工作人员态度恶劣，吃拿卡要，推诿不办" \
+    --data-urlencode "address_string=崂山区中韩街道" >/dev/null
+conduct=$(jq -r '.[0].service_request_id' "$WEB_DIR/conduct.json")
+wait_for "the conduct complaint routed to discipline inspection" 30 \
+    sql_eq "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id JOIN units u ON u.id = a.unit_id WHERE c.ticket_no = '$conduct' AND a.active AND u.code = '370212.discipline'" 1 ||
+    sql "SELECT c.status, a.rule, a.reasons FROM complaints c LEFT JOIN assignments a ON a.complaint_id = c.id WHERE c.ticket_no = '$conduct'"
+jj=$WEB_DIR/jiwei.jar
+web_signin "$jj" jiwei >/dev/null
+web_get "$jj" / >/dev/null
+check "discipline inspection's dashboard counts the conduct complaints it holds" \
+    grep -q '干部作风投诉：共 <b>1</b> 件，未办结 <b>1</b> 件' "$WEB_DIR/body"
+web_get "$dj" / >/dev/null
+check "a dispatcher's does not" sh -c "! grep -q '干部作风投诉' '$WEB_DIR/body'"
+check "no dashboard names the conduct complaint" sh -c "! grep -q '$conduct' '$WEB_DIR/body'"
+
+# ---- lockout ----
+lj=$WEB_DIR/lock.jar
+for i in 1 2 3 4; do web_signin "$lj" shazikou wrong-$i >/dev/null; done
+check "four wrong passwords: told so, not locked" grep -q '用户名或密码不对' "$WEB_DIR/signin-answer.html"
+check_eq "the fifth: 403, locked" 403 "$(web_signin "$lj" shazikou wrong-5)"
+check "… saying until when" grep -q '账号已锁定，请于 [0-9][0-9]:[0-9][0-9] 后再试' "$WEB_DIR/signin-answer.html"
+check_eq "then the right password is refused too" 403 "$(web_signin "$lj" shazikou)"
+check_eq "… no session made" 0 "$(sql "SELECT count(*) FROM sessions s JOIN principals p ON p.id = s.principal_id WHERE p.name = 'shazikou'")"
+check_eq "every attempt recorded: 4 failures, the lock, the refusal while locked" "locked:1 signin_failed:5" \
+    "$(sql "SELECT string_agg(event || ':' || n, ' ' ORDER BY event) FROM (SELECT event, count(*) n FROM auth_events WHERE name = 'shazikou' GROUP BY event) e")"
+sql "UPDATE principals SET locked_until = now() - interval '1 second' WHERE name = 'shazikou'" >/dev/null
+check_eq "once the lock ends the right password works" 303 "$(web_signin "$lj" shazikou)"
+check_eq "a user name that names nobody: the same answer" 401 "$(web_signin "$WEB_DIR/x.jar" nobody-here pw)"
+head -c 100000 /dev/zero | tr '\0' x >"$WEB_DIR/big.form"
+check_eq "a 100 KB sign-in form: 413 (only the workbench's photo form may be large)" 413 \
+    "$(curl -s -o /dev/null -w '%{http_code}' --data-binary "@$WEB_DIR/big.form" "$WEB_BASE/signin")"
+check_eq "a sign-in without the form's CSRF token: 403" 403 \
+    "$(curl -s -o /dev/null -w '%{http_code}' --data 'name=zhong&password=pw-zhong' "$WEB_BASE/signin")"
+
+# ---- sign-out, bearer tokens, disabling ----
+check_eq "sign-out without the CSRF token: 403" 403 \
+    "$(curl -s -b "$hj" -o /dev/null -w '%{http_code}' --data 'x=1' "$WEB_BASE/signout")"
+check_eq "… the session still works" 200 "$(web_get "$hj" /)"
+csrf=$(web_csrf "$hj" /)
+check_eq "sign-out with it: 303 to /signin" 303 \
+    "$(curl -s -b "$hj" -c "$hj" -o /dev/null -w '%{http_code}' --data "csrf=$csrf" "$WEB_BASE/signout")"
+cp "$WEB_DIR/zhong.jar" "$WEB_DIR/zhong-old.jar"
+check_eq "the old cookie no longer signs anyone in" 303 "$(curl -s -o /dev/null -w '%{http_code}' \
+    -H "Cookie: jiesu_session=$(awk '$6 == "jiesu_session" {print $7}' "$WEB_DIR/zhong.jar")" "$WEB_BASE/")"
+check_eq "… its row is gone" 0 "$(sql "SELECT count(*) FROM sessions s JOIN principals p ON p.id = s.principal_id WHERE p.name = 'zhong'")"
+prog=$(web_token prog-a dispatcher)
+check_eq "a program with a bearer token reads the JSON" 200 \
+    "$(curl -s -o "$WEB_DIR/bearer.json" -w '%{http_code}' -H "Authorization: Bearer $prog" "$WEB_BASE/api/streets")"
+check "… every street" test "$(jq '.streets | length' "$WEB_DIR/bearer.json")" -gt 3
+check_eq "a made-up bearer token: 401" 401 \
+    "$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer jsk_nope' "$WEB_BASE/api/streets")"
+check_eq "the dispatcher's session works" 200 "$(web_get "$dj" /)"
+"$JIESU_BIN/jiesu" user disable disp >/dev/null
+check_eq "… and stops at once when the user is disabled" 303 "$(web_get "$dj" /)"
+check_eq "sign-ins recorded with the client's address" "127.0.0.1" \
+    "$(sql "SELECT DISTINCT address FROM auth_events WHERE name = 'zhong' AND event = 'signin'")"
+check_eq "… and the sign-out" 1 "$(sql "SELECT count(*) FROM auth_events WHERE name = 'zhong' AND event = 'signout'")"
+harness_services_stop

@@ -1,0 +1,176 @@
+# test_web_work.sh — the workbench over HTTP against the real services, with
+# curl: a street office sees only its orders and acts on them through the
+# assignment service as the person signed in (the events name them, `jiesu
+# show` agrees), resolves with two photos stored with their SHA-256 and shown
+# to the callback agent; another street office cannot open the order by URL
+# nor act on it; discipline inspection alone sees the conduct complaint; the
+# dispatcher dispatches from the manual queue; an alert is acknowledged on
+# the unit's page; what is not a JPEG or PNG, or too large, is refused; a
+# person's session sent "on behalf" from any key but the web tier's is
+# refused by the assignment service itself.
+# Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
+
+. "$REPO/tests/web_lib.sh"
+web_stack jiesu_web_work "escalation.reconcile_seconds = 2" "web.photo_max_bytes = 4096"
+clerk=$(web_token work-clerk clerk)
+file() { web_file "$clerk" "$@"; }
+routed() { sql_eq "SELECT count(*) FROM complaints WHERE ticket_no = '$1' AND status <> 'new'" 1; }
+status_of() { sql "SELECT status FROM complaints WHERE ticket_no = '$1'"; }
+act() {     # act JAR TICKET ACTION [CURL-ARGS...]: POSTs the action with the jar's CSRF token; prints the status
+    local jar=$1 t=$2 a=$3 csrf; shift 3
+    csrf=$(web_csrf "$jar" "/work/order?t=$t")
+    curl -s -b "$jar" -o "$WEB_DIR/act.html" -D "$WEB_DIR/act.headers" -w '%{http_code}' \
+        -F "csrf=$csrf" -F "t=$t" -F "action=$a" "$@" "$WEB_BASE/work/act"
+}
+
+a=$(file "崂山区中韩街道海尔路178号" "海尔路178号门口垃圾桶满了三天没人清运")
+b=$(file "崂山区沙子口街道南姜社区" "南姜社区路边垃圾堆积")
+alarm=$(file "崂山区中韩街道海尔路178号" "海尔路178号楼下垃圾箱破损")
+conduct=$(file "崂山区中韩街道" "中韩街道办工作人员态度恶劣，吃拿卡要，推诿不办" conduct)
+lost=$(file "某处" "有人乱扔垃圾")
+for t in "$a" "$b" "$alarm" "$conduct" "$lost"; do wait_for "$t routed" 30 routed "$t"; done
+check_eq "the orders: 中韩's, 沙子口's, 中韩's, discipline's, the manual queue's" "dispatched dispatched dispatched dispatched manual" \
+    "$(for t in "$a" "$b" "$alarm" "$conduct" "$lost"; do status_of "$t"; done | xargs)"
+
+web_user zhong handler 370212001
+web_user sha handler 370212002
+web_user jiwei discipline 370212.discipline
+web_user paidan dispatcher
+web_user huifang callback
+web_user chuangcheng campaign 370212.campaign
+zj=$WEB_DIR/zhong.jar sj=$WEB_DIR/sha.jar jj=$WEB_DIR/jiwei.jar dj=$WEB_DIR/paidan.jar cj=$WEB_DIR/huifang.jar
+for u in zhong sha jiwei paidan huifang chuangcheng; do web_signin "$WEB_DIR/$u.jar" "$u" >/dev/null; done
+
+# ---- my orders ----
+check_eq "中韩街道's workbench" 200 "$(web_get "$zj" /work)"
+check "… lists its orders" sh -c "grep -q '$a' '$WEB_DIR/body' && grep -q '$alarm' '$WEB_DIR/body'"
+check "… and not 沙子口's, nor the conduct complaint about it" sh -c "! grep -q '$b\|$conduct' '$WEB_DIR/body'"
+check "… with the category in Chinese and the working time left" \
+    sh -c "grep -q '垃圾清运' '$WEB_DIR/body' && grep -q '剩余 \|已逾期 ' '$WEB_DIR/body'"
+check_eq "a search by ticket finds one" "1" "$(web_get "$zj" "/work?t=$a" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
+check_eq "a filter by a status it has none of finds none" "0" \
+    "$(web_get "$zj" "/work?status=closed" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
+
+check_eq "the campaign office's workbench" 200 "$(web_get "$WEB_DIR/chuangcheng.jar" /work)"
+check "… lists its district's orders, of both streets" sh -c "grep -q '$a' '$WEB_DIR/body' && grep -q '$b' '$WEB_DIR/body'"
+check "… but never the conduct complaint" sh -c "! grep -q '$conduct' '$WEB_DIR/body'"
+check_eq "… which it cannot open either" 404 "$(web_get "$WEB_DIR/chuangcheng.jar" "/work/order?t=$conduct")"
+
+# ---- one order, and the same by another street office's URL ----
+check_eq "中韩 opens its order" 200 "$(web_get "$zj" "/work/order?t=$a")"
+check "… the routing decision with its reasons" sh -c "grep -q '派单决定与理由' '$WEB_DIR/body' && grep -q '中韩街道' '$WEB_DIR/body'"
+check "… and the actions: accept" grep -q 'name="action" value="accept"' "$WEB_DIR/body"
+check_eq "沙子口 cannot open it by URL: 404" 404 "$(web_get "$sj" "/work/order?t=$a")"
+check "… nothing of it shown" sh -c "! grep -q '海尔路178号' '$WEB_DIR/body'"
+csrf=$(web_csrf "$sj" /work)
+check_eq "沙子口 posting an accept of it: refused" 409 \
+    "$(curl -s -b "$sj" -o "$WEB_DIR/forged.html" -w '%{http_code}' -F "csrf=$csrf" -F "t=$a" -F action=accept "$WEB_BASE/work/act")"
+check_eq "… and nothing moved" dispatched "$(status_of "$a")"
+check_eq "an action without the CSRF token: 403" 403 \
+    "$(curl -s -b "$zj" -o /dev/null -w '%{http_code}' -F "t=$a" -F action=accept "$WEB_BASE/work/act")"
+
+# ---- accept, resolve with photos ----
+check_eq "中韩 accepts: 303 back to the order" 303 "$(act "$zj" "$a" accept)"
+check_eq "… accepted" accepted "$(status_of "$a")"
+check_eq "… recorded as the person, through the assignment service" "zhong" \
+    "$(sql "SELECT e.actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$a' AND e.event = 'accepted'")"
+python3 "$REPO/tests/tools/make_png.py" "$WEB_DIR/before.png" 160 60 40
+python3 "$REPO/tests/tools/make_png.py" "$WEB_DIR/after.png" 40 160 60
+printf 'not an image at all' >"$WEB_DIR/fake.jpg"
+check_eq "a 'photo' that is not an image: 400" 400 \
+    "$(act "$zj" "$a" resolve -F reason=已清运 -F "photo_before=@$WEB_DIR/fake.jpg;type=image/jpeg")"
+check "… saying so" grep -q '不是 JPEG 或 PNG 图片' "$WEB_DIR/act.html"
+check_eq "… and the order is not resolved" accepted "$(status_of "$a")"
+{ printf '\211PNG\r\n\032\n'; head -c 5000 /dev/urandom; } >"$WEB_DIR/huge.png"
+check_eq "a photo over web.photo_max_bytes: 400" 400 \
+    "$(act "$zj" "$a" resolve -F reason=已清运 -F "photo_after=@$WEB_DIR/huge.png")"
+check "… saying it is too large" grep -q '太大' "$WEB_DIR/act.html"
+check_eq "中韩 resolves with photos before and after: 303" 303 \
+    "$(act "$zj" "$a" resolve -F "reason=垃圾已清运，垃圾桶已更换" -F "photo_before=@$WEB_DIR/before.png" \
+        -F "photo_after=@$WEB_DIR/after.png")"
+check_eq "… resolved" resolved "$(status_of "$a")"
+check_eq "… both photos stored with their SHA-256, by the person" \
+    "after $(sha256sum "$WEB_DIR/after.png" | cut -c1-64) zhong|before $(sha256sum "$WEB_DIR/before.png" | cut -c1-64) zhong" \
+    "$(sql "SELECT string_agg(p.kind || ' ' || p.sha256 || ' ' || p.uploaded_by, '|' ORDER BY p.kind) FROM photos p JOIN complaints c ON c.id = p.complaint_id WHERE c.ticket_no = '$a'")"
+as_role dispatcher "$JIESU_BIN/jiesu" show "$a" >"$WEB_DIR/show.txt" 2>&1
+check "jiesu show agrees: resolved, by zhong, with the note" \
+    sh -c "grep -q 'resolved' '$WEB_DIR/show.txt' && grep -q 'zhong' '$WEB_DIR/show.txt' && grep -q '垃圾已清运' '$WEB_DIR/show.txt'"
+
+# ---- the callback agent sees the photos and records the callback ----
+check_eq "the callback agent's list holds the resolved order" 200 "$(web_get "$cj" /work)"
+check "… $a in it" grep -q "$a" "$WEB_DIR/body"
+web_get "$cj" "/work/order?t=$a" >/dev/null
+photo=$(sed -n 's/.*src="\/work\/photo?id=\([0-9]*\)" alt="整改后".*/\1/p' "$WEB_DIR/body" | head -1)
+check "… the order shows both photos" test "$(grep -o 'src="/work/photo?id=[0-9]*"' "$WEB_DIR/body" | wc -l)" -eq 2
+curl -s -b "$cj" -o "$WEB_DIR/got.png" -D "$WEB_DIR/photo.headers" "$WEB_BASE/work/photo?id=$photo"
+check "… served as the same bytes, as image/png" \
+    sh -c "cmp -s '$WEB_DIR/got.png' '$WEB_DIR/after.png' && grep -qi '^Content-Type: image/png' '$WEB_DIR/photo.headers'"
+check_eq "沙子口 cannot fetch the photo" 404 "$(curl -s -b "$sj" -o /dev/null -w '%{http_code}' "$WEB_BASE/work/photo?id=$photo")"
+check_eq "the callback agent records 满意: 303" 303 "$(act "$cj" "$a" callback -F result=satisfied -F reason=居民满意)"
+check_eq "… the order is closed" closed "$(status_of "$a")"
+
+# ---- conduct complaints: discipline inspection alone ----
+check_eq "discipline inspection opens the conduct complaint" 200 "$(web_get "$jj" "/work/order?t=$conduct")"
+web_get "$jj" /work >/dev/null
+check "… it is on its list" grep -q "$conduct" "$WEB_DIR/body"
+check_eq "the street office it accuses cannot: 404" 404 "$(web_get "$zj" "/work/order?t=$conduct")"
+check_eq "nor the dispatcher" 404 "$(web_get "$dj" "/work/order?t=$conduct")"
+
+# ---- the dispatcher's manual queue ----
+check_eq "the dispatcher's queue" 200 "$(web_get "$dj" /work)"
+check "… holds the order routing could not place, with routing's reasons" grep -q "$lost" "$WEB_DIR/body"
+check_eq "the dispatcher gives it to 王哥庄街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212003 -F reason=核实地址后派发)"
+check_eq "… dispatched, by the dispatcher" "dispatched paidan" \
+    "$(status_of "$lost") $(sql "SELECT e.actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$lost' AND e.event = 'routed' ORDER BY e.id DESC LIMIT 1")"
+check_eq "a handler cannot dispatch: refused 403" 403 "$(act "$zj" "$alarm" dispatch -F unit=370212002)"
+
+# ---- "on behalf" from any key but the web tier's: refused ----
+token=$(awk '$6 == "jiesu_session" {print $7}' "$zj")
+sha_key=$(user_key u-370212002 handler 370212002)
+JIESU_CLI_ON_BEHALF=$token JIESU_CLI_KEY_FILE=$sha_key "$JIESU_BIN/jiesu" progress "$alarm" 冒充 >"$WEB_DIR/forged1.out" 2>&1
+check_eq "沙子口's own key sending 中韩's session to act for them: refused" 1 \
+    "$(grep -c 'u-370212002 may not act on behalf of other people' "$WEB_DIR/forged1.out")"
+JIESU_CLI_ON_BEHALF=$token JIESU_CLI_KEY_FILE=$JIESU_KEYS_DIR/intake.key "$JIESU_BIN/jiesu" progress "$alarm" 冒充 \
+    >"$WEB_DIR/forged2.out" 2>&1
+check_eq "… another service's key (intake, not in auth.delegates): refused" 1 \
+    "$(grep -c 'intake may not act on behalf of other people' "$WEB_DIR/forged2.out")"
+JIESU_CLI_ON_BEHALF=jsk_made_up JIESU_CLI_KEY_FILE=$JIESU_KEYS_DIR/reporting.key "$JIESU_BIN/jiesu" progress "$alarm" 冒充 \
+    >"$WEB_DIR/forged3.out" 2>&1
+check_eq "… the web tier's key with a made-up session: refused" 1 "$(grep -c 'session has ended' "$WEB_DIR/forged3.out")"
+check_eq "… none of them recorded a thing" 0 \
+    "$(sql "SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$alarm' AND e.event = 'progress'")"
+JIESU_CLI_ON_BEHALF=$token JIESU_CLI_KEY_FILE=$JIESU_KEYS_DIR/reporting.key "$JIESU_BIN/jiesu" progress "$alarm" 已派人核实 \
+    >"$WEB_DIR/delegated.out" 2>&1
+check_eq "the web tier's key with 中韩's live session: done, recorded as zhong" zhong \
+    "$(sql "SELECT e.actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$alarm' AND e.event = 'progress'")"
+
+# ---- an alert on the unit's page, acknowledged there ----
+sql "UPDATE esc_clock SET offset_seconds = (SELECT extract(epoch FROM d.due_at - now())::int - 30 FROM deadlines d
+     JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = '$alarm' AND d.kind = 'accept')" >/dev/null
+wait_for "the remind alert of $alarm" 30 sql_eq "SELECT count(*) FROM alerts a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = '$alarm' AND a.rung = 'remind'" 1
+web_get "$zj" /work >/dev/null
+check "中韩's page shows the alert (催办) with an ack button" \
+    sh -c "grep -q '<b>催办</b>' '$WEB_DIR/body' && grep -q 'action=\"/work/ack\"' '$WEB_DIR/body'"
+alert=$(sql "SELECT a.id FROM alerts a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = '$alarm' AND a.rung = 'remind'")
+csrf=$(web_csrf "$zj" /work)
+check_eq "中韩 acknowledges it: 303" 303 \
+    "$(curl -s -b "$zj" -o /dev/null -w '%{http_code}' --data "csrf=$csrf&id=$alert&note=已安排" "$WEB_BASE/work/ack")"
+check_eq "… acked by the person, through escalation" zhong "$(sql "SELECT acked_by FROM alerts WHERE id = $alert")"
+web_get "$sj" /work >/dev/null
+check "沙子口's page never shows 中韩's order or its alert" sh -c "! grep -q '$alarm' '$WEB_DIR/body'"
+# Past the deadline: the supervise alert goes to the district's campaign office, acknowledged on its page.
+sql "UPDATE esc_clock SET offset_seconds = (SELECT extract(epoch FROM d.due_at - now())::int + 30 FROM deadlines d
+     JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = '$alarm' AND d.kind = 'accept')" >/dev/null
+wait_for "the supervise alert of $alarm" 30 sql_eq "SELECT count(*) FROM alerts a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = '$alarm' AND a.rung = 'supervise'" 1
+alert=$(sql "SELECT a.id FROM alerts a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = '$alarm' AND a.rung = 'supervise'")
+web_get "$WEB_DIR/chuangcheng.jar" /work >/dev/null
+check "the campaign office's page shows it (督办)" sh -c "grep -q '<b>督办</b>' '$WEB_DIR/body' && grep -q 'name=\"id\" value=\"$alert\"' '$WEB_DIR/body'"
+csrf=$(web_csrf "$zj" /work)
+check_eq "中韩 cannot acknowledge the campaign office's alert: refused" 409 \
+    "$(curl -s -b "$zj" -o /dev/null -w '%{http_code}' --data "csrf=$csrf&id=$alert" "$WEB_BASE/work/ack")"
+check_eq "… still open" "" "$(sql "SELECT acked_by FROM alerts WHERE id = $alert")"
+csrf=$(web_csrf "$WEB_DIR/chuangcheng.jar" /work)
+curl -s -b "$WEB_DIR/chuangcheng.jar" -o /dev/null --data "csrf=$csrf&id=$alert" "$WEB_BASE/work/ack"
+check_eq "… and it acknowledges it there" chuangcheng "$(sql "SELECT acked_by FROM alerts WHERE id = $alert")"
+sql "UPDATE esc_clock SET offset_seconds = 0" >/dev/null
+harness_services_stop

@@ -1,0 +1,72 @@
+# web_lib.sh — helpers of the tests of the people's web doors (sourced after
+# tests/harness.sh): the services with both HTTP doors open, users with
+# passwords and tokens, complaints filed over Open311, signing in with curl.
+#
+#   web_stack NAME [CONFIG...]       a fresh database NAME, the four services with intake's and
+#                                    reporting's HTTP on free ports; sets WEB_BASE, WEB_DIR
+#                                    (emptied: $HARNESS_DIR/NAME) and OPEN311 (the POST URL)
+#   web_file KEY ADDRESS TEXT [CODE] files a complaint with clerk's api_key KEY; prints its ticket
+#   web_user NAME ROLE [UNIT]        a user with password "pw-NAME" (and no key)
+#   web_token NAME ROLE [UNIT] [N]   a user with an API token (rate N a minute); prints the token
+#   web_sql_token NAME ROLE          the same made straight in PostgreSQL, for tests that run only
+#                                    the reporting service (no assignment to ask)
+#   web_signin JAR NAME [PASSWORD]   signs in through /signin with a cookie jar; prints the status
+#   web_csrf JAR PATH                the CSRF token of the form on the page PATH
+#   web_get JAR PATH                 GET with the jar; the body in $WEB_DIR/body, prints the status
+# $WEB_BASE is the reporting service's address, $WEB_DIR a scratch directory.
+
+web_stack() {
+    local name=$1 intake_port web_port; shift
+    harness_fresh_db "$name"
+    intake_port=$(free_port); web_port=$(free_port)
+    harness_services_start "intake.http_addr = 127.0.0.1:$intake_port" "report.http_addr = 127.0.0.1:$web_port" "$@"
+    WEB_BASE=http://127.0.0.1:$web_port WEB_DIR=$HARNESS_DIR/$name
+    OPEN311=http://127.0.0.1:$intake_port/requests.json
+    rm -rf "$WEB_DIR"; mkdir -p "$WEB_DIR"
+}
+
+web_file() {
+    curl -s --data-urlencode "api_key=$1" --data-urlencode "service_code=${4:-env.garbage}" \
+        --data-urlencode "description=$3" --data-urlencode "address_string=$2" "$OPEN311" |
+        jq -r '.[0].service_request_id'
+}
+
+web_user() {
+    local name=$1 role=$2 unit=${3:-}
+    printf 'pw-%s\n' "$name" | "$JIESU_BIN/jiesu" user add "$name" --role "$role" ${unit:+--unit "$unit"} \
+        --password-stdin --no-key >"$WEB_DIR/user-$name.out" 2>&1
+}
+
+web_token() {
+    local name=$1 role=$2 unit=${3:-} rate=${4:-}
+    "$JIESU_BIN/jiesu" user add "$name" --role "$role" ${unit:+--unit "$unit"} --token --no-key \
+        ${rate:+--rate "$rate"} >"$WEB_DIR/user-$name.out" 2>&1
+    sed -n 's/^token: //p' "$WEB_DIR/user-$name.out"
+}
+
+web_sql_token() {
+    local token hash
+    token=jsk_$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+    hash=$(printf %s "$token" | sha256sum | cut -d' ' -f1)
+    sql "INSERT INTO principals (name, display_name, role, token_hash, created_by)
+         VALUES ('$1', '$1', '$2', '$hash', 'test')" >/dev/null
+    echo "$token"
+}
+
+web_signin() {
+    local jar=$1 name=$2 password=${3:-pw-$2} csrf
+    curl -s -c "$jar" -b "$jar" -o "$WEB_DIR/signin.html" "$WEB_BASE/signin"
+    csrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$WEB_DIR/signin.html" | head -1)
+    curl -s -c "$jar" -b "$jar" -o "$WEB_DIR/signin-answer.html" -D "$WEB_DIR/signin.headers" -w '%{http_code}' \
+        --data-urlencode "name=$name" --data-urlencode "password=$password" --data-urlencode "csrf=$csrf" \
+        --data-urlencode "next=/" "$WEB_BASE/signin"
+}
+
+web_get() {
+    curl -s -b "$1" -o "$WEB_DIR/body" -D "$WEB_DIR/headers" -w '%{http_code}' "$WEB_BASE$2"
+}
+
+web_csrf() {
+    web_get "$1" "$2" >/dev/null
+    sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$WEB_DIR/body" | head -1
+}

@@ -152,12 +152,18 @@ done
 # office and discipline inspector, and one handler per street office.
 USERS=$VAR/keys/users
 mkdir -p "$USERS"
+pg_service=$("$REPO/scripts/stack.sh" conninfo "$STACK" service)
 # Each also gets a password for the dashboard and workbench, generated and
 # kept in var/secrets/web-passwords (0600).
 PASSWORDS=$VAR/secrets/web-passwords
 user() {   # user NAME ROLE [UNIT] [DISPLAY]: added once, by the administrator
     local pw
-    [ -f "$USERS/$1.key" ] && return 0
+    if [ "$(psql "$pg_service" -XtAc "SELECT count(*) FROM principals WHERE name = '$1'")" = 1 ]; then
+        [ -f "$USERS/$1.key" ] && return 0
+        die "user $1 exists but its key $USERS/$1.key is gone: \`jiesu user key $1 --key-out $USERS/$1.key\` makes a new one"
+    fi
+    rm -f "$USERS/$1.key"           # of a database that is gone
+    sed -i "/^$1 /d" "$PASSWORDS" 2>/dev/null || true
     pw=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
     printf '%s\n' "$pw" | "$BIN/jiesu" user add "$1" --role "$2" ${3:+--unit "$3"} ${4:+--display "$4"} \
         --key-out "$USERS/$1.key" --password-stdin >/dev/null
@@ -168,7 +174,6 @@ user dispatcher dispatcher "" "派单员 小李"
 user callback callback "" "回访员 小赵"
 user campaign campaign 370212.campaign "崂山区创城办 督查专班"
 user discipline discipline 370212.discipline "崂山区纪委监委 监督室"
-pg_service=$("$REPO/scripts/stack.sh" conninfo "$STACK" service)
 streets=$(psql "$pg_service" -XtA -c "SELECT code FROM units WHERE kind = 'street' ORDER BY code")
 for code in $streets; do user "h$code" handler "$code"; done
 act_as() { local name=$1; shift; "$BIN/jiesu" -k "$USERS/$name.key" "$@"; }
@@ -219,10 +224,10 @@ cat <<TXT
 The services keep running (logs in var/log/).
   dashboard:        $(url "$report_http" /)        Open311: $(url "$intake_http" /services.json)
   Redis:            127.0.0.1:$redis_port        PostgreSQL: 127.0.0.1:$pg_port (passwords in var/secrets/)
-Try:
-  export JIESU_CONFIG=$(printf '%q' "$conf")
   workbench:        $(url "$report_http" /work)   sign in as dispatcher, campaign, discipline, callback or h370212001 …
                     (their passwords: var/secrets/web-passwords)
+Try:
+  export JIESU_CONFIG=$(printf '%q' "$conf")
   $(printf '%q' "$BIN/jiesu") status          # as the administrator (cli.key_file: var/keys/admin.key)
   $(printf '%q' "$BIN/jiesu") user list       # who may act; the demo's people's keys are in var/keys/users/
   $(printf '%q' "$BIN/jiesu") -k var/keys/users/dispatcher.key show <ticket number>   # the routing decision and its reasons

@@ -251,6 +251,17 @@ int bus_frames_recv(void *sock, int flags, bus_frames *f)
     return 1;
 }
 
+void *bus_unpack(const Jiesu__Envelope *env, const ProtobufCMessageDescriptor *message)
+{
+    const wire_entry *e = wire_find(env->type);
+    if (!e || e->message != message) {
+        log_warn("bus: a '%s' from %s is not a %s (%s); not read", env->type, env->sender, message->short_name,
+                 e ? e->message->short_name : "no such type on the bus: common/wire.c lists them");
+        return NULL;
+    }
+    return protobuf_c_message_unpack(message, NULL, env->payload.len, env->payload.data);
+}
+
 Jiesu__Envelope *bus_frame_envelope(zmq_msg_t *m)
 {
     return jiesu__envelope__unpack(NULL, zmq_msg_size(m), zmq_msg_data(m));

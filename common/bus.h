@@ -35,13 +35,18 @@
 #include <protobuf-c/protobuf-c.h>
 #include "jiesu.pb-c.h"
 #include "keys.h"
+#include "wire.h"
 #include "zap.h"
 
 #define BUS_ZAP_EVENTS   "events"      /* ZAP domain of PUB sockets */
 #define BUS_ZAP_REQUESTS "requests"    /* ZAP domain of ROUTER sockets */
 
-/* Unpacks an envelope's payload as message type T (jiesu__T__unpack). NULL if malformed. */
-#define BUS_UNPACK(T, env) jiesu__##T##__unpack(NULL, (env)->payload.len, (env)->payload.data)
+/* Unpacks an envelope's payload as message T (import_reply: a Jiesu__ImportReply). NULL if malformed,
+ * or when the envelope's type does not carry a T by the table of every type
+ * on the bus (wire.h) — an ImportReply is never read from an Assignment's
+ * bytes. Free with jiesu__T__free_unpacked(msg, NULL). */
+#define BUS_UNPACK(T, env) bus_unpack((env), &jiesu__##T##__descriptor)
+void *bus_unpack(const Jiesu__Envelope *env, const ProtobufCMessageDescriptor *message);
 
 /* ---- events ---- */
 typedef struct bus_pub bus_pub;

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,6 +250,17 @@ int bus_frames_recv(void *sock, int flags, bus_frames *f)
         }
     }
     return 1;
+}
+
+/* Freed blocks below these sizes stay in the heap for the next message. */
+#define HEAP_MMAP_THRESHOLD (64 << 20)
+#define HEAP_TRIM_THRESHOLD (256 << 20)
+
+void *bus_context_new(void)
+{
+    mallopt(M_MMAP_THRESHOLD, HEAP_MMAP_THRESHOLD);
+    mallopt(M_TRIM_THRESHOLD, HEAP_TRIM_THRESHOLD);
+    return zmq_ctx_new();
 }
 
 void *bus_unpack(const Jiesu__Envelope *env, const ProtobufCMessageDescriptor *message)

@@ -48,6 +48,15 @@
 #define BUS_UNPACK(T, env) bus_unpack((env), &jiesu__##T##__descriptor)
 void *bus_unpack(const Jiesu__Envelope *env, const ProtobufCMessageDescriptor *message);
 
+/* A ZeroMQ context for this process's sockets (zmq_ctx_term it), or NULL
+ * with errno. It also keeps freed heap memory in the process: an import's
+ * file crosses the bus in 1 MiB chunks, each packed, sent, received and
+ * unpacked through a few 1 MiB buffers, and with glibc's default thresholds
+ * every one of them was handed back to the kernel when freed and faulted in
+ * again, page by page, for the next chunk — more than half of an upload's
+ * time (310 MB: 10.0 s before, 4.5 s after, same machine and load). */
+void *bus_context_new(void);
+
 /* ---- events ---- */
 typedef struct bus_pub bus_pub;
 

@@ -141,8 +141,8 @@ static int bind_sockets(service *s)
     const char *router = endpoint(s, "router"), *pub = endpoint(s, "pub");
     if (!router || !pub)
         return -1;
-    if (!(s->zctx = zmq_ctx_new())) {
-        log_error("zmq_ctx_new: %s", zmq_strerror(errno));
+    if (!(s->zctx = bus_context_new())) {
+        log_error("cannot create a ZeroMQ context: %s", zmq_strerror(errno));
         return -1;
     }
     if (start_security(s) < 0)

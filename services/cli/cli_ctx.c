@@ -82,7 +82,7 @@ int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
         snprintf(err, errlen, "public key of %s: %s", svc, why);
         goto done;
     }
-    if (!ctx->zctx && !(ctx->zctx = zmq_ctx_new())) {
+    if (!ctx->zctx && !(ctx->zctx = bus_context_new())) {
         snprintf(err, errlen, "cannot create a ZeroMQ context: %s", zmq_strerror(zmq_errno()));
         goto done;
     }

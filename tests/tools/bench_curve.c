@@ -87,7 +87,7 @@ static result run(int curve, int n, int mib)
 {
     char ep[128], err[256];
     result r = {0};
-    void *zctx = zmq_ctx_new();
+    void *zctx = bus_context_new();
     zap *z = curve ? zap_start(zctx, admit, NULL, err, sizeof err) : NULL;
     void *router = zmq_socket(zctx, ZMQ_ROUTER), *dealer = zmq_socket(zctx, ZMQ_DEALER);
     snprintf(ep, sizeof ep, "ipc:///tmp/jiesu-bench-curve-%d-%ld", curve, (long)getpid());

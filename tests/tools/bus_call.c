@@ -55,7 +55,7 @@ int main(int argc, char **argv)
     for (int i = 4; i < argc; i++)
         set_field(&action, argv[i]);
     snprintf(key, sizeof key, "%s.router", argv[2]);
-    void *zctx = zmq_ctx_new();
+    void *zctx = bus_context_new();
     bus_client *c = bus_client_new(zctx, config_get(cfg, key, svc_default_endpoint(argv[2], "router")), "bus_call",
                                    &kp, server_key, err, sizeof err);
     int rc = c ? bus_client_call(c, argv[3], strcmp(argv[3], "action.request") == 0 ? &action.base : NULL, 5000, 1,

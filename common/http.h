@@ -67,12 +67,9 @@ typedef struct {
 
 #define HTTP_MAX_THREADS 64
 
-/* The defaults above. */
-void http_limits_default(http_limits *l);
-
-/* The defaults, overridden by the http.* keys of cfg. 0, or -1 naming the
- * key and its range in err. */
-int http_limits_load(http_limits *l, const config *cfg, char *err, size_t errlen);
+/* The http.* keys of cfg (checked by config_check), else their defaults
+ * (all of them when cfg is NULL). */
+void http_limits_load(http_limits *l, const config *cfg);
 
 /* A server that will listen on addr ("127.0.0.1:8080", ":8080" or "0.0.0.0:8080").
  * NULL with the reason in err. Nothing listens until http_server_start(). */

@@ -64,20 +64,20 @@ static const svc_route ROUTES[] = {
 
 static void configure(assignment *a, const config *cfg)
 {
-    a->stream = config_get(cfg, "queue.route_stream", "jiesu:route");
-    a->reconcile_ms = 1000 * config_get_long(cfg, "assignment.reconcile_seconds", 60);
-    a->reconcile_min_age_s = config_get_long(cfg, "assignment.reconcile_min_age_seconds", 10);
-    a->reload_ms = 1000 * config_get_long(cfg, "assignment.reload_seconds", 60);
-    a->api.accept_seconds = config_get_long(cfg, "deadline.accept_seconds", 0);
-    a->api.resolve_seconds = config_get_long(cfg, "deadline.resolve_seconds", 0);
-    a->api.photo_max_bytes = (size_t)config_get_long(cfg, "assignment.photo_max_bytes", 4L << 20);
+    a->stream = config_str(cfg, "queue.route_stream");
+    a->reconcile_ms = 1000 * config_long(cfg, "assignment.reconcile_seconds");
+    a->reconcile_min_age_s = config_long(cfg, "assignment.reconcile_min_age_seconds");
+    a->reload_ms = 1000 * config_long(cfg, "assignment.reload_seconds");
+    a->api.accept_seconds = config_long(cfg, "deadline.accept_seconds");
+    a->api.resolve_seconds = config_long(cfg, "deadline.resolve_seconds");
+    a->api.photo_max_bytes = (size_t)config_long(cfg, "assignment.photo_max_bytes");
     a->wopts = (route_worker_opts){
-        .timers_key = config_get(cfg, "timers.key", "jiesu:timers"),
-        .accept_seconds = config_get_long(cfg, "deadline.accept_seconds", 0),
-        .resolve_seconds = config_get_long(cfg, "deadline.resolve_seconds", 0),
-        .max_returns = config_get_long(cfg, "assignment.max_returns", 3),
-        .claim_idle_ms = config_get_long(cfg, "assignment.claim_idle_ms", 30000),
-        .batch_max = (size_t)config_get_long(cfg, "assignment.batch", 500),
+        .timers_key = config_str(cfg, "timers.key"),
+        .accept_seconds = config_long(cfg, "deadline.accept_seconds"),
+        .resolve_seconds = config_long(cfg, "deadline.resolve_seconds"),
+        .max_returns = config_long(cfg, "assignment.max_returns"),
+        .claim_idle_ms = config_long(cfg, "assignment.claim_idle_ms"),
+        .batch_max = (size_t)config_long(cfg, "assignment.batch"),
     };
 }
 
@@ -97,7 +97,7 @@ static int ensure_worker(assignment *a, service *s)
         return 0;
     drop_worker(a);
     snprintf(consumer, sizeof consumer, "assignment-%ld", (long)getpid());
-    a->route = queue_new(s->redis, a->stream, config_get(s->cfg, "queue.route_group", "assignment"), consumer);
+    a->route = queue_new(s->redis, a->stream, config_str(s->cfg, "queue.route_group"), consumer);
     if (!a->route || queue_ensure_group(a->route) < 0) {
         log_error("Redis: routing stream %s: %s", a->stream, a->route ? queue_errstr(a->route) : "out of memory");
         return -1;
@@ -116,7 +116,7 @@ static int ensure_worker(assignment *a, service *s)
 static void warn_calendar(service *s)
 {
     char warning[1024], err[512];
-    if (holidays_warning(s->pg, (int64_t)time(NULL), (int)config_get_long(s->cfg, "calendar.utc_offset_minutes", 480),
+    if (holidays_warning(s->pg, (int64_t)time(NULL), config_utc_offset_min(s->cfg),
                          warning, sizeof warning, err, sizeof err) < 0)
         log_warn("%s", err);
     else if (*warning)

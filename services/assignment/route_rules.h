@@ -11,7 +11,7 @@
  *   probability under it leaves the category to a dispatcher,
  *   deadline.default_accept_minutes (120),
  *   deadline.default_resolve_days (3): limits when no category is found,
- *   calendar.utc_offset_minutes (480),
+ *   timezone (Asia/Shanghai),
  *   geo.dir (<data.dir>/geo): district boundaries for coordinates,
  *   calendar.day_start (08:30), calendar.day_end (17:30).
  * The service loads them at start and again every assignment.reload_seconds,

@@ -43,6 +43,7 @@ int cli_keys_main(cli_ctx *ctx, int argc, char **argv);
 int cli_user_main(cli_ctx *ctx, int argc, char **argv);
 int cli_learn_main(cli_ctx *ctx, int argc, char **argv);
 int cli_holidays_main(cli_ctx *ctx, int argc, char **argv);
+int cli_config_main(cli_ctx *ctx, int argc, char **argv);
 
 /* Registers the public keys in dir (the services', the first
  * administrator's) as principals; *registered counts the files found.

@@ -96,7 +96,7 @@ static int check_all(cli_ctx *ctx, status_line *lines)
         lines[i].ms = (long)(bus_now_ms() - t0);
     }
     store_line(&lines[NSERVICES], "postgresql", "(as the services see it)", lines, 0);
-    store_line(&lines[NSERVICES + 1], "redis", config_get(ctx->cfg, "redis.addr", "(through the services)"), lines, 1);
+    store_line(&lines[NSERVICES + 1], "redis", config_is_set(ctx->cfg, "redis.addr") ? config_str(ctx->cfg, "redis.addr") : "(through the services)", lines, 1);
     for (int i = 0; i < NLINES; i++)
         down += !lines[i].up;
     return down;

@@ -24,68 +24,30 @@
 #define DELIVER_IDLE_MS 200
 #define CONNECT_WAIT_MS 30000
 
-static double get_double(const config *cfg, const char *key, double def)
-{
-    const char *v = config_get(cfg, key, NULL);
-    return v && *v ? atof(v) : def;
-}
-
-/* Refuses settings that would make nonsense (every unit overdue, no retry...). */
-static int check_ranges(const esc_engine *e, char *err, size_t errlen)
-{
-    const struct {
-        const char *key;
-        double      value, min, max;
-    } r[] = {
-        {"escalation.reconcile_seconds", (double)e->reconcile_ms / 1000, 1, 86400},
-        {"escalation.patterns_seconds", (double)e->patterns_ms / 1000, 1, 604800},
-        {"escalation.repeat_count", e->patterns.repeat_count, 2, 1000},
-        {"escalation.repeat_window_days", e->patterns.repeat_window_days, 1, 366},
-        {"escalation.rebound_window_days", e->patterns.rebound_window_days, 1, 366},
-        {"escalation.bounce_count", e->patterns.bounce_count, 1, 1000},
-        {"escalation.unit_overdue_rate", e->patterns.unit_overdue_rate, 0, 1},
-        {"escalation.unit_overdue_min", e->patterns.unit_overdue_min, 1, 1000000},
-        {"escalation.webhook_timeout_ms", e->deliver.timeout_ms, 100, 600000},
-        {"escalation.webhook_max_attempts", e->deliver.max_attempts, 1, 100},
-        {"escalation.webhook_backoff_ms", (double)e->deliver.base_ms, 1, 86400000},
-        {"escalation.webhook_max_backoff_ms", (double)e->deliver.max_backoff_ms, 1, 86400000},
-    };
-    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
-        if (r[i].value < r[i].min || r[i].value > r[i].max) {
-            snprintf(err, errlen, "configuration: %s = %g is out of range (%g to %g)", r[i].key, r[i].value,
-                     r[i].min, r[i].max);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen)
 {
     memset(e, 0, sizeof *e);
     snprintf(e->reconcile_after, sizeof e->reconcile_after, "0");
-    e->ctx.key = config_get(cfg, "timers.key", "jiesu:timers");
-    e->ctx.utc_offset_min = (int)config_get_long(cfg, "escalation.utc_offset_minutes", 480);
-    e->ctx.webhook_url = config_get(cfg, "escalation.webhook_url", "");
-    e->reconcile_ms = 1000 * config_get_long(cfg, "escalation.reconcile_seconds", 30);
-    e->patterns_ms = 1000 * config_get_long(cfg, "escalation.patterns_seconds", 60);
+    e->ctx.key = config_str(cfg, "timers.key");
+    e->ctx.utc_offset_min = config_utc_offset_min(cfg);
+    e->ctx.webhook_url = config_str(cfg, "escalation.webhook_url");
+    e->reconcile_ms = 1000 * config_long(cfg, "escalation.reconcile_seconds");
+    e->patterns_ms = 1000 * config_long(cfg, "escalation.patterns_seconds");
     e->patterns = (esc_pattern_cfg){
-        .repeat_count = (int)config_get_long(cfg, "escalation.repeat_count", 3),
-        .repeat_window_days = (int)config_get_long(cfg, "escalation.repeat_window_days", 7),
-        .rebound_window_days = (int)config_get_long(cfg, "escalation.rebound_window_days", 30),
-        .bounce_count = (int)config_get_long(cfg, "escalation.bounce_count", 3),
-        .unit_overdue_rate = get_double(cfg, "escalation.unit_overdue_rate", 0.3),
-        .unit_overdue_min = (int)config_get_long(cfg, "escalation.unit_overdue_min", 10)};
+        .repeat_count = (int)config_long(cfg, "escalation.repeat_count"),
+        .repeat_window_days = (int)config_long(cfg, "escalation.repeat_window_days"),
+        .rebound_window_days = (int)config_long(cfg, "escalation.rebound_window_days"),
+        .bounce_count = (int)config_long(cfg, "escalation.bounce_count"),
+        .unit_overdue_rate = config_real(cfg, "escalation.unit_overdue_rate"),
+        .unit_overdue_min = (int)config_long(cfg, "escalation.unit_overdue_min")};
     e->deliver = (esc_deliver_cfg){
-        .timeout_ms = (int)config_get_long(cfg, "escalation.webhook_timeout_ms", 5000),
-        .max_attempts = (int)config_get_long(cfg, "escalation.webhook_max_attempts", 8),
-        .base_ms = config_get_long(cfg, "escalation.webhook_backoff_ms", 1000),
-        .max_backoff_ms = config_get_long(cfg, "escalation.webhook_max_backoff_ms", 600000),
-        .smtp_url = config_get(cfg, "escalation.smtp_url", ""),
-        .smtp_from = config_get(cfg, "escalation.smtp_from", "jiesu@localhost")};
-    if (check_ranges(e, err, errlen) != 0)
-        return -1;
-    e->conninfo = strdup(config_get(cfg, "pg.conninfo", "dbname=jiesu"));
+        .timeout_ms = (int)config_long(cfg, "escalation.webhook_timeout_ms"),
+        .max_attempts = (int)config_long(cfg, "escalation.webhook_max_attempts"),
+        .base_ms = config_long(cfg, "escalation.webhook_backoff_ms"),
+        .max_backoff_ms = config_long(cfg, "escalation.webhook_max_backoff_ms"),
+        .smtp_url = config_str(cfg, "escalation.smtp_url"),
+        .smtp_from = config_str(cfg, "escalation.smtp_from")};
+    e->conninfo = strdup(config_str(cfg, "pg.conninfo"));
     if (!e->conninfo) {
         snprintf(err, errlen, "out of memory");
         return -1;

@@ -46,7 +46,7 @@ typedef struct {
 } esc_engine;
 
 /* Reads the escalation.* keys and the calendar.* keys routing uses
- * (day_start, day_end, utc_offset_minutes); the calendar's days are loaded
+ * (day_start, day_end) and `timezone`; the calendar's days are loaded
  * from table holidays by the first tick. 0, or -1 with the reason in err. */
 int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen);
 

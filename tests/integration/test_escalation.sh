@@ -198,5 +198,5 @@ check "a bad date is refused" grep -q "'2032-13-01' is not a date" "$esc_dir/hol
 
 harness_services_stop
 JIESU_ESCALATION_UNIT_OVERDUE_RATE=7 timeout 20 "$JIESU_BIN/jiesu-escalation" >"$esc_dir/bad.log" 2>&1
-check "a bad setting stops start-up, naming it" grep -q 'escalation.unit_overdue_rate = 7 is out of range' "$esc_dir/bad.log"
+check "a bad setting stops start-up, naming it" grep -q "JIESU_ESCALATION_UNIT_OVERDUE_RATE: escalation.unit_overdue_rate = '7': want a number from 0 to 1" "$esc_dir/bad.log"
 kill "$hook_pid" 2>/dev/null; wait "$hook_pid" 2>/dev/null

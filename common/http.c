@@ -19,6 +19,7 @@
  * descriptor — so the watcher never shuts down a reused descriptor.
  */
 #include "http.h"
+#include "clock.h"
 #include "log.h"
 
 #include <arpa/inet.h>
@@ -89,13 +90,6 @@ struct http_server {
     unsigned long      cut, cut_logged;
     long long          cut_log_ms;
 };
-
-static long long mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- limits ---- */
 
@@ -396,7 +390,7 @@ static int conn_start(http_server *self, struct MHD_Connection *conn)
     int crowded = busy >= self->limits.per_ip_busy;
     if (!crowded) {
         c->busy = 1;
-        c->since_ms = mono_ms();
+        c->since_ms = clock_mono_ms();
     }
     pthread_mutex_unlock(&self->lock);
     return crowded ? -1 : 0;
@@ -410,7 +404,7 @@ static void conn_done(http_server *self, struct MHD_Connection *conn)
         return;
     pthread_mutex_lock(&self->lock);
     c->busy = 0;
-    c->since_ms = mono_ms();
+    c->since_ms = clock_mono_ms();
     pthread_mutex_unlock(&self->lock);
 }
 
@@ -442,7 +436,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
         if (!ci || !(c = calloc(1, sizeof *c)))
             return;                 /* untracked: only the idle timeout applies to it */
         c->fd = ci->connect_fd;
-        c->since_ms = mono_ms();
+        c->since_ms = clock_mono_ms();
         client_ip(conn, c->ip, sizeof c->ip);
         pthread_mutex_lock(&self->lock);
         c->next = self->conns;
@@ -490,9 +484,9 @@ static void *watch(void *arg)
 {
     http_server *self = arg;
     pthread_mutex_lock(&self->lock);
-    self->cut_log_ms = mono_ms() - CUT_LOG_MS;
+    self->cut_log_ms = clock_mono_ms() - CUT_LOG_MS;
     while (!self->stopping) {
-        cut_overdue(self, mono_ms());
+        cut_overdue(self, clock_mono_ms());
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
         ts.tv_nsec += WATCH_TICK_MS * 1000000L;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "clock.h"
 #include "db.h"
 #include "log.h"
 #include "rconn.h"
@@ -142,7 +143,7 @@ int svc_start(service *s, const char *name, int argc, char **argv, const svc_rou
     s->name = name;
     s->routes = routes;
     s->user = user;
-    s->started_ms = bus_now_ms();
+    s->started_ms = clock_wall_ms();
     umask(077);
     install_signals();
     if (load_config(s, argc, argv) < 0)

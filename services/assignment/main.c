@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "clock.h"
 #include "holidays.h"
 #include "log.h"
 #include "queue.h"
@@ -128,7 +129,7 @@ static int load_rules(assignment *a, service *s)
 {
     char err[512] = "";
     route_rules *rules = route_rules_load(s->pg, s->cfg, err, sizeof err);
-    a->next_reload = bus_now_ms() + a->reload_ms;
+    a->next_reload = clock_mono_ms() + a->reload_ms;
     if (!rules) {
         log_error("%s", err);
         return a->rules ? 0 : -1;
@@ -158,20 +159,20 @@ static int route_once(assignment *a, service *s)
         a->next_reload = 0;                 /* a model was just trained here */
     a->api.reload_now = 0;
     if (svc_ensure_pg(s) < 0 ||
-        ((bus_now_ms() >= a->next_reload || route_rules_calendar_changed(a->rules, s->pg)) && load_rules(a, s) < 0) ||
+        ((clock_mono_ms() >= a->next_reload || route_rules_calendar_changed(a->rules, s->pg)) && load_rules(a, s) < 0) ||
         ensure_worker(a, s) < 0)
         return -1;
-    if (bus_now_ms() >= a->next_reconcile) {
-        a->next_reconcile = bus_now_ms() + a->reconcile_ms;
+    if (clock_mono_ms() >= a->next_reconcile) {
+        a->next_reconcile = clock_mono_ms() + a->reconcile_ms;
         if (route_reconcile(s->pg, s->redis, a->route, a->stream, a->reconcile_min_age_s, a->wopts.batch_max) < 0)
             return -1;
     }
-    int64_t t0 = bus_now_ms();
+    int64_t t0 = clock_mono_ms();
     if (route_worker_step(a->worker, READ_BLOCK_MS, &st) < 0)
         return -1;
     if (st.entries)
         log_info("batch entries=%zu claimed=%zu dispatched=%zu manual=%zu skipped=%zu ms=%lld", st.entries,
-                 st.claimed, st.dispatched, st.manual, st.skipped, (long long)(bus_now_ms() - t0));
+                 st.claimed, st.dispatched, st.manual, st.skipped, (long long)(clock_mono_ms() - t0));
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <zmq.h>
 
 #include "bus.h"
+#include "clock.h"
 #include "db.h"
 #include "keys.h"
 #include "svc.h"
@@ -94,12 +95,12 @@ int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
         goto done;
     }
     bus_client_on_progress(client, ctx->progress, ctx->progress_ctx);
-    int64_t t0 = bus_now_ms();
+    int64_t t0 = clock_mono_ms();
     int called = bus_client_call(client, type, msg, timeout_ms, tries, reply, why, sizeof why);
     ctx->error_code = bus_client_error_code(client);
     if (called == 0) {
         rc = 0;
-    } else if (!ctx->error_code && bus_now_ms() - t0 >= (int64_t)(timeout_ms - 20) * tries) {
+    } else if (!ctx->error_code && clock_mono_ms() - t0 >= (int64_t)(timeout_ms - 20) * tries) {
         /* Every try was waited out (give or take the poll's rounding): nobody
          * answered. An error reply or a failed send returns well before. */
         rc = -2;

@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "bus.h"
+#include "clock.h"
 #include "db.h"
 
 /* $1 districts (comma list), $2 from date, $3 to date (inclusive), $4 time zone. */
@@ -153,7 +154,7 @@ Jiesu__ReportReply *report_streets(PGconn *conn, const report_scope *scope, char
     reply->streets = calloc(rows > 0 ? (size_t)rows : 1, sizeof *reply->streets);
     if (!reply->kind || !reply->streets)
         goto oom;
-    reply->generated_at_ms = bus_now_ms();
+    reply->generated_at_ms = clock_wall_ms();
     for (int i = 0; i < rows; i++) {
         if (i == 0) {
             reply->manual = get_ll(res, 0, COL_MANUAL);

@@ -26,6 +26,8 @@ typedef struct {
 struct config {
     config_entry *entries;
     size_t        n, cap;
+    int           checked;        /* config_check() passed: utc_offset_min is set */
+    int           utc_offset_min; /* of `timezone`, fixed all year (checked) */
 };
 
 config *config_new(void)
@@ -53,6 +55,7 @@ static int set_at(config *self, const char *key, const char *value, const char *
 {
     if (!key || !*key || !value)
         return -1;
+    self->checked = 0;
     char *v = strdup(value), *w = strdup(where);
     if (!v || !w) {
         free(v);
@@ -363,7 +366,7 @@ static int check_names(const config *self, char *err, size_t errlen)
     return 0;
 }
 
-int config_check(const config *self, char *err, size_t errlen)
+int config_check(config *self, char *err, size_t errlen)
 {
     if (check_names(self, err, errlen) < 0)
         return -1;
@@ -380,6 +383,8 @@ int config_check(const config *self, char *err, size_t errlen)
             return -1;
         }
     }
+    self->utc_offset_min = clock_zone_offset_min(config_str(self, "timezone"), (int64_t)time(NULL));
+    self->checked = 1;
     return 0;
 }
 
@@ -418,7 +423,8 @@ int config_is_set(const config *self, const char *key)
 
 int config_utc_offset_min(const config *self)
 {
-    return clock_zone_offset_min(config_str(self, "timezone"), (int64_t)time(NULL));
+    return self->checked ? self->utc_offset_min
+                         : clock_zone_offset_min(config_str(self, "timezone"), (int64_t)time(NULL));
 }
 
 /* ---- the listing ---- */

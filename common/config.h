@@ -78,8 +78,9 @@ const char *config_get(const config *self, const char *key, const char *def);
 /* 0 when every key set in the file is declared and not retired, and every
  * declared key's value (environment or file) is valid; else -1 with, in err,
  * the key, the value, where it was set (file:line or the variable) and what is
- * allowed. */
-int config_check(const config *self, char *err, size_t errlen);
+ * allowed. On success it also notes the offset of `timezone`. Call at start-up,
+ * before threads (it sets TZ for a moment, see clock_zone_offset_min). */
+int config_check(config *self, char *err, size_t errlen);
 
 /* A declared key's value, else its default (always the default when self is
  * NULL). Reading a key that no table declares is a programming error: it
@@ -91,7 +92,8 @@ double      config_real(const config *self, const char *key);
 /* 1 when the key is set in the file or the environment, 0 when it has its default. */
 int config_is_set(const config *self, const char *key);
 
-/* The offset from UTC, in minutes, of the zone named by `timezone`. */
+/* The offset from UTC, in minutes, of the zone named by `timezone`: the one
+ * noted by config_check(), else worked out now (setting TZ for a moment). */
 int config_utc_offset_min(const config *self);
 
 /* Every declared key as a Markdown table (key, default, meaning), grouped by

@@ -164,7 +164,8 @@ int svc_ensure_pg(service *s)
     PQreset(s->pg);
     if (PQstatus(s->pg) == CONNECTION_OK)
         return 0;
-    log_error("PostgreSQL: %s", PQerrorMessage(s->pg));
+    char why[256];
+    log_error("PostgreSQL: %s", db_error(s->pg, why, sizeof why));
     return -1;
 }
 

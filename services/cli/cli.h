@@ -69,9 +69,6 @@ int cli_ack_main(cli_ctx *ctx, int argc, char **argv);
 /* Prints "jiesu: " and the message, and a newline, to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* PostgreSQL's last error on conn without its trailing newline, for "%.*s". */
-#define CLI_PQ_MSG(conn) (int)strcspn(PQerrorMessage(conn), "\n"), PQerrorMessage(conn)
-
 /* The ROUTER endpoint of service svc ("intake", "assignment", "escalation",
  * "reporting"): config key <svc>.router, else its default port. */
 const char *cli_endpoint(const cli_ctx *ctx, const char *svc);

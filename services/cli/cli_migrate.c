@@ -79,8 +79,9 @@ static int apply_grants(const cli_ctx *ctx, PGconn *pg, const char *migrations_d
     snprintf(path, sizeof path, "%s/../grants.sql", migrations_dir);
     const char *file = *config_str(ctx->cfg, "db.grants_file") ? config_str(ctx->cfg, "db.grants_file") : path;
     if (db_grant(pg, file, role) < 0) {
-        cli_error("migrate: applying %s for role %s failed%s%.*s (does the role exist? pg.service_role names it)",
-                  file, role, *PQerrorMessage(pg) ? ": " : "", CLI_PQ_MSG(pg));
+        char why[256];
+        cli_error("migrate: applying %s for role %s failed%s%s (does the role exist? pg.service_role names it)",
+                  file, role, *db_error(pg, why, sizeof why) ? ": " : "", why);
         return -1;
     }
     printf("grants: %s applied for the services' role %s\n", file, role);
@@ -155,8 +156,9 @@ int cli_migrate_main(cli_ctx *ctx, int argc, char **argv)
         return 1;
     const char *dir = config_str(ctx->cfg, "db.migrations_dir");
     if (db_migrate(pg, dir, &applied) < 0) {
-        cli_error("migrate: applying the migrations in %s failed%s%.*s", dir,
-                  *PQerrorMessage(pg) ? ": " : "", CLI_PQ_MSG(pg));
+        char why[256];
+        cli_error("migrate: applying the migrations in %s failed%s%s", dir, *db_error(pg, why, sizeof why) ? ": " : "",
+                  why);
         goto done;
     }
     printf("migrations: %d applied from %s\n", applied, dir);

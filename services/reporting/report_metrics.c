@@ -317,8 +317,8 @@ int report_query_start(PGconn *pg, const report_period *p, const char *tz, repor
                         ? NULL
                         : db_query(pg, "report bounds", BOUNDS_SQL, 3, params);
     if (!res) {
-        snprintf(err, errlen, "the bounds of %s in time zone '%s': %.*s", p->label, tz,
-                 (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+        char why[256];
+        snprintf(err, errlen, "the bounds of %s in time zone '%s': %s", p->label, tz, db_error(pg, why, sizeof why));
         return -1;
     }
     snprintf(b->t0, sizeof b->t0, "%s", PQgetvalue(res, 0, 0));
@@ -331,10 +331,10 @@ int report_query_start(PGconn *pg, const report_period *p, const char *tz, repor
 PGresult *report_query(PGconn *pg, const char *what, const report_period *p, const char *sql, int nparams,
                        const char *const *params, char *err, size_t errlen)
 {
+    char why[256];
     PGresult *res = db_query(pg, what, sql, nparams, params);
     if (!res)
-        snprintf(err, errlen, "the %s query for %s failed: %.*s", what, p->label,
-                 (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+        snprintf(err, errlen, "the %s query for %s failed: %s", what, p->label, db_error(pg, why, sizeof why));
     return res;
 }
 

@@ -141,8 +141,8 @@ Jiesu__ReportReply *report_streets(PGconn *conn, const report_scope *scope, char
         return NULL;
     res = db_query(conn, "report streets", REPORT_STREETS_SQL, 4, params);
     if (!res) {
-        const char *msg = PQerrorMessage(conn);
-        snprintf(err, errlen, "the street summary query failed: %.*s", (int)strcspn(msg, "\n"), msg);
+        char why[256];
+        snprintf(err, errlen, "the street summary query failed: %s", db_error(conn, why, sizeof why));
         return NULL;
     }
     int rows = PQntuples(res);

@@ -25,7 +25,7 @@ monotime_ms clock_mono_ms(void)
     return ms_of(CLOCK_MONOTONIC);
 }
 
-static int zone_name_ok(const char *z)
+int clock_zone_name_ok(const char *z)
 {
     if (!*z || strlen(z) >= 64 || strstr(z, "..") || z[0] == '/')
         return 0;
@@ -37,7 +37,7 @@ static int zone_name_ok(const char *z)
 
 int clock_zone_known(const char *name)
 {
-    if (!zone_name_ok(name))
+    if (!clock_zone_name_ok(name))
         return 0;
     const char *dir = getenv("TZDIR");
     char path[512];

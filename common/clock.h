@@ -18,8 +18,11 @@ int64_t clock_wall_ms(void);
 /* Milliseconds on the monotonic clock. */
 monotime_ms clock_mono_ms(void);
 
-/* 1 when name looks like an IANA zone name (letters, digits, "_+-/", no "..",
- * not absolute, under 64 bytes) and the system's zone database has it. */
+/* 1 when name looks like an IANA zone name: letters, digits, "_+-/", no "..",
+ * not absolute, under 64 bytes (safe in a path and in SQL text). */
+int clock_zone_name_ok(const char *name);
+
+/* 1 when clock_zone_name_ok(name) and the system's zone database has it. */
 int clock_zone_known(const char *name);
 
 /* The zone's offset from UTC at the given time, in minutes (east positive).

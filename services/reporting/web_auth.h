@@ -33,7 +33,7 @@ typedef struct {
 
 typedef struct {
     web_session_opts session;
-    int              cookie_secure;         /* web.cookie_secure 0: add Secure to the cookies (HTTPS in front) */
+    int              cookie_secure;         /* web.cookie_secure: add Secure to the cookies (HTTPS in front) */
 } web_auth_opts;
 
 /* web_session_opts_load() and web.cookie_secure. */

@@ -30,9 +30,9 @@
 #define WEB_CSRF_LEN 64         /* hex */
 
 typedef struct {
-    int failures;               /* web.lockout_failures 5: wrong passwords in a row that lock */
-    int lock_minutes;           /* web.lockout_minutes 15 */
-    int session_minutes;        /* web.session_minutes 480: a session's life */
+    int failures;               /* web.lockout_failures: wrong passwords in a row that lock */
+    int lock_minutes;           /* web.lockout_minutes */
+    int session_minutes;        /* web.session_minutes: a session's life */
 } web_session_opts;
 
 /* The web.* keys above (bounds in config_keys.c). */

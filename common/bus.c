@@ -29,6 +29,7 @@
 #include <zmq.h>
 
 #include "bus_int.h"
+#include "clock.h"
 #include "log.h"
 
 #define HEARTBEAT_IVL_MS     2000   /* ping a quiet peer this often */
@@ -89,20 +90,6 @@ static void random_hex(char *out, size_t nbytes)
 void bus_new_id(char out[33])
 {
     random_hex(out, 16);
-}
-
-int64_t bus_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t bus_mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 char *bus_dup_str(const char *s)
@@ -194,7 +181,7 @@ uint8_t *bus_envelope_pack(const char *type, const char *id, const char *trace_i
         protobuf_c_message_pack(msg, payload);
     env.type = (char *)type;
     env.id = (char *)id;
-    env.sent_at_ms = bus_now_ms();
+    env.sent_at_ms = clock_wall_ms();
     env.trace_id = (char *)trace_id;
     env.seq = seq;
     env.payload.data = payload;
@@ -486,7 +473,7 @@ static Jiesu__Envelope *sub_decode(bus_sub *self, bus_frames *f)
 
 int bus_sub_recv(bus_sub *self, int timeout_ms, Jiesu__Envelope **env, int *gap)
 {
-    int64_t deadline = bus_mono_ms() + timeout_ms;
+    int64_t deadline = clock_mono_ms() + timeout_ms;
     bus_frames f;
 
     *env = NULL;
@@ -509,7 +496,7 @@ int bus_sub_recv(bus_sub *self, int timeout_ms, Jiesu__Envelope **env, int *gap)
             }
             continue;
         }
-        int64_t left = timeout_ms < 0 ? -1 : deadline - bus_mono_ms();
+        int64_t left = timeout_ms < 0 ? -1 : deadline - clock_mono_ms();
         if (timeout_ms >= 0 && left <= 0)
             return 0;
         if (wait_readable(self->sock, (long)left) < 0) {

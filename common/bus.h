@@ -150,7 +150,5 @@ void bus_client_destroy(bus_client **self);
 /* ---- helpers ---- */
 /* Writes a new random id (32 hex chars + NUL) into out[33]. */
 void bus_new_id(char out[33]);
-/* Unix time in milliseconds. */
-int64_t bus_now_ms(void);
 
 #endif

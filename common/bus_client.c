@@ -28,6 +28,7 @@
 #include <zmq.h>
 
 #include "bus_int.h"
+#include "clock.h"
 #include "log.h"
 
 #define CONNECT_WAIT_MS 10000
@@ -222,7 +223,7 @@ static try_end client_wait(bus_client *self, const char *id, int timeout_ms, int
                            Jiesu__Envelope **reply, char *err, size_t errlen)
 {
     for (;;) {
-        int64_t now = bus_mono_ms();
+        int64_t now = clock_mono_ms();
         if (!self->connected && now >= connect_by)
             return connect_by < deadline ? TRY_ABSENT : TRY_TIMEOUT;
         if (now >= deadline)
@@ -242,7 +243,7 @@ static try_end client_wait(bus_client *self, const char *id, int timeout_ms, int
                 self->on_progress(self->progress_ctx, *reply);
             jiesu__envelope__free_unpacked(*reply, NULL);
             *reply = NULL;
-            deadline = bus_mono_ms() + timeout_ms;
+            deadline = clock_mono_ms() + timeout_ms;
         }
         if (rc > 0 && (items[1].revents & ZMQ_POLLIN) && client_events(self))
             return TRY_GONE;
@@ -257,7 +258,7 @@ static try_end client_try(bus_client *self, const uint8_t *buf, size_t len, cons
 {
     const void *data[2] = {"", buf};
     size_t lens[2] = {0, len};
-    int64_t start = bus_mono_ms();
+    int64_t start = clock_mono_ms();
     int connect_ms = timeout_ms < self->connect_wait_ms ? timeout_ms : self->connect_wait_ms;
 
     /* A new DEALER queues until connected; the send only fails if that queue is full. */

@@ -20,9 +20,6 @@ typedef struct {
     int       extra;
 } bus_frames;
 
-/* Milliseconds on a clock that never jumps, for timeouts. */
-int64_t bus_mono_ms(void);
-
 /* strdup(), NULL when out of memory. */
 char *bus_dup_str(const char *s);
 

@@ -265,9 +265,9 @@ static int minutes_of_day(const char *hhmm)
 
 calendar *cal_from_config(const config *cfg, int *day_minutes, char *err, size_t errlen)
 {
-    const char *start = config_get(cfg, "calendar.day_start", "08:30"), *end = config_get(cfg, "calendar.day_end", "17:30");
+    const char *start = config_str(cfg, "calendar.day_start"), *end = config_str(cfg, "calendar.day_end");
     int s = minutes_of_day(start), e = minutes_of_day(end);
-    calendar *cal = s >= 0 && e > s ? cal_new((int)config_get_long(cfg, "calendar.utc_offset_minutes", 480), s, e) : NULL;
+    calendar *cal = s >= 0 && e > s ? cal_new(config_utc_offset_min(cfg), s, e) : NULL;
     if (!cal) {
         snprintf(err, errlen, "calendar: working day %s–%s (calendar.day_start, calendar.day_end) is not HH:MM"
                               " with start before end", start, end);

@@ -61,7 +61,7 @@ int cal_local_year(const calendar *self, int64_t t);
 
 /* A calendar with the working day of the configuration and no holidays yet:
  * calendar.day_start and calendar.day_end ("08:30", "17:30"),
- * calendar.utc_offset_minutes (480). Sets *day_minutes to the length of a
+ * the offset of `timezone`. Sets *day_minutes to the length of a
  * working day when not NULL. NULL with "calendar: reason" in err. */
 calendar *cal_from_config(const config *cfg, int *day_minutes, char *err, size_t errlen);
 

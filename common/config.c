@@ -1,4 +1,5 @@
-/* config.c — key/value settings from a file, overridden by the environment (see config.h).
+/* config.c — key/value settings from a file, overridden by the environment,
+ * checked against the tables of config_keys.c (see config.h).
  *
  * A service has a few dozen keys read once at start, so they live in a plain
  * array searched linearly. The environment is consulted on every lookup, not
@@ -6,8 +7,12 @@
  */
 #include "config.h"
 
+#include "clock.h"
+
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +20,14 @@
 typedef struct {
     char *key;
     char *value;
+    char *where; /* "file:line", or "config_set" */
 } config_entry;
 
 struct config {
     config_entry *entries;
     size_t        n, cap;
+    int           checked;        /* config_check() passed: utc_offset_min is set */
+    int           utc_offset_min; /* of `timezone`, fixed all year (checked) */
 };
 
 config *config_new(void)
@@ -35,23 +43,31 @@ void config_destroy(config **pself)
     for (size_t i = 0; i < self->n; i++) {
         free(self->entries[i].key);
         free(self->entries[i].value);
+        free(self->entries[i].where);
     }
     free(self->entries);
     free(self);
     *pself = NULL;
 }
 
-int config_set(config *self, const char *key, const char *value)
+/* Sets key to value, remembering where it was set. 0 or -1 (out of memory). */
+static int set_at(config *self, const char *key, const char *value, const char *where)
 {
     if (!key || !*key || !value)
         return -1;
-    char *v = strdup(value);
-    if (!v)
+    self->checked = 0;
+    char *v = strdup(value), *w = strdup(where);
+    if (!v || !w) {
+        free(v);
+        free(w);
         return -1;
+    }
     for (size_t i = 0; i < self->n; i++) {
         if (strcmp(self->entries[i].key, key) == 0) {
             free(self->entries[i].value);
+            free(self->entries[i].where);
             self->entries[i].value = v;
+            self->entries[i].where = w;
             return 0;
         }
     }
@@ -60,6 +76,7 @@ int config_set(config *self, const char *key, const char *value)
         config_entry *p = realloc(self->entries, cap * sizeof *p);
         if (!p) {
             free(v);
+            free(w);
             return -1;
         }
         self->entries = p;
@@ -68,10 +85,16 @@ int config_set(config *self, const char *key, const char *value)
     char *k = strdup(key);
     if (!k) {
         free(v);
+        free(w);
         return -1;
     }
-    self->entries[self->n++] = (config_entry){.key = k, .value = v};
+    self->entries[self->n++] = (config_entry){.key = k, .value = v, .where = w};
     return 0;
+}
+
+int config_set(config *self, const char *key, const char *value)
+{
+    return set_at(self, key, value, "config_set");
 }
 
 static char *trim(char *s)
@@ -85,7 +108,8 @@ static char *trim(char *s)
 }
 
 /* Handles one line; section holds the current [section] name. */
-static int parse_line(config *self, char *line, char *section, size_t section_cap, const char **why)
+static int parse_line(config *self, char *line, const char *where, char *section, size_t section_cap,
+                      const char **why)
 {
     char *s = trim(line);
     if (!*s || *s == '#' || *s == ';')
@@ -119,7 +143,7 @@ static int parse_line(config *self, char *line, char *section, size_t section_ca
         *why = "key too long";
         return -1;
     }
-    if (config_set(self, full, value) != 0) {
+    if (set_at(self, full, value, where) != 0) {
         *why = "out of memory";
         return -1;
     }
@@ -138,9 +162,11 @@ int config_load_file(config *self, const char *path, char *err, size_t errlen)
     while (fgets(line, sizeof line, f)) {
         lineno++;
         const char *why = NULL;
+        char where[4200];
+        snprintf(where, sizeof where, "%s:%d", path, lineno);
         if (!strchr(line, '\n') && !feof(f))
             why = "line longer than 4095 bytes";
-        if (why || parse_line(self, line, section, sizeof section, &why) != 0) {
+        if (why || parse_line(self, line, where, section, sizeof section, &why) != 0) {
             snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
             rc = -1;
             break;
@@ -172,6 +198,8 @@ static int env_name(char *name, size_t cap, const char *key)
 
 const char *config_get(const config *self, const char *key, const char *def)
 {
+    if (!self)
+        return def;
     char name[256];
     const char *env = env_name(name, sizeof name, key) == 0 ? getenv(name) : NULL;
     if (env)
@@ -182,15 +210,240 @@ const char *config_get(const config *self, const char *key, const char *def)
     return def;
 }
 
-long config_get_long(const config *self, const char *key, long def)
+/* ---- the tables ---- */
+
+static const config_key *declared(const char *key)
 {
-    const char *v = config_get(self, key, NULL);
-    if (!v || !*v)
-        return def;
+    for (size_t t = 0; t < CONFIG_NTABLES; t++)
+        for (size_t i = 0; i < CONFIG_TABLES[t].n; i++)
+            if (strcmp(CONFIG_TABLES[t].keys[i].key, key) == 0)
+                return &CONFIG_TABLES[t].keys[i];
+    return NULL;
+}
+
+static const config_retired *retired(const char *key)
+{
+    for (size_t i = 0; i < CONFIG_NRETIRED; i++)
+        if (strcmp(CONFIG_RETIRED[i].key, key) == 0)
+            return &CONFIG_RETIRED[i];
+    return NULL;
+}
+
+static const config_key *must_declare(const char *key)
+{
+    const config_key *k = declared(key);
+    if (!k) {
+        fprintf(stderr, "configuration key '%s' is read but declared in no table (common/config_keys.c)\n", key);
+        abort();
+    }
+    return k;
+}
+
+static const config_entry *entry(const config *self, const char *key)
+{
+    for (size_t i = 0; i < self->n; i++)
+        if (strcmp(self->entries[i].key, key) == 0)
+            return &self->entries[i];
+    return NULL;
+}
+
+/* 0 and the number when v is a whole number, else -1. */
+static int parse_long(const char *v, long *out)
+{
     char *end;
     errno = 0;
     long n = strtol(v, &end, 10);
     while (isspace((unsigned char)*end))
         end++;
-    return errno || *end ? def : n;
+    if (errno || end == v || *end)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+static int parse_real(const char *v, double *out)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    while (isspace((unsigned char)*end))
+        end++;
+    if (errno || end == v || *end || !isfinite(d))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+/* 1 when v is one of the '|'-separated choices. */
+static int one_of(const char *v, const char *choices)
+{
+    size_t n = strlen(v);
+    for (const char *p = choices; p; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL)
+        if (strncmp(p, v, n) == 0 && (p[n] == '|' || p[n] == '\0'))
+            return 1;
+    return 0;
+}
+
+/* A zone's offset is the same all year: the working-time calendar counts in one. */
+static int zone_fixed(const char *zone)
+{
+    int64_t now = (int64_t)time(NULL);
+    int a = clock_zone_offset_min(zone, now);
+    return clock_zone_offset_min(zone, now + 91 * 86400) == a && clock_zone_offset_min(zone, now + 182 * 86400) == a &&
+           clock_zone_offset_min(zone, now + 273 * 86400) == a;
+}
+
+/* "a whole number from 1 to 100", "one of debug, info, …": what k allows. */
+static void allowed(char *buf, size_t cap, const config_key *k)
+{
+    switch (k->type) {
+    case CONFIG_INT: snprintf(buf, cap, "a whole number from %.15g to %.15g", k->min, k->max); break;
+    case CONFIG_REAL: snprintf(buf, cap, "a number from %.15g to %.15g", k->min, k->max); break;
+    case CONFIG_ZONE:
+        snprintf(buf, cap, "an IANA time zone name without daylight saving time, e.g. Asia/Shanghai");
+        break;
+    case CONFIG_TEXT:
+        if (k->choices) {
+            snprintf(buf, cap, "one of %s", k->choices);
+            for (char *p = buf; *p; p++)
+                if (*p == '|')
+                    *p = '/';
+        } else {
+            snprintf(buf, cap, "any text");
+        }
+        break;
+    }
+}
+
+static int valid(const config_key *k, const char *v)
+{
+    long n;
+    double d;
+    switch (k->type) {
+    case CONFIG_INT: return parse_long(v, &n) == 0 && n >= k->min && n <= k->max;
+    case CONFIG_REAL: return parse_real(v, &d) == 0 && d >= k->min && d <= k->max;
+    case CONFIG_ZONE: return clock_zone_known(v) && zone_fixed(v);
+    case CONFIG_TEXT: return !k->choices || one_of(v, k->choices);
+    }
+    return 0;
+}
+
+/* Where key's value comes from: the variable, or the file and line. */
+static void source(char *buf, size_t cap, const config *self, const char *key)
+{
+    char name[256];
+    if (env_name(name, sizeof name, key) == 0 && getenv(name)) {
+        snprintf(buf, cap, "environment variable %s", name);
+        return;
+    }
+    const config_entry *e = entry(self, key);
+    snprintf(buf, cap, "%s", e ? e->where : "(default)");
+}
+
+static int check_names(const config *self, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < self->n; i++) {
+        const config_entry *e = &self->entries[i];
+        const config_retired *r = retired(e->key);
+        if (r) {
+            snprintf(err, errlen, "%s: '%s' is no longer read: set '%s' instead", e->where, e->key, r->instead);
+            return -1;
+        }
+        if (!declared(e->key)) {
+            snprintf(err, errlen, "%s: unknown key '%s' (`jiesu config` lists every key; README, Configuration)",
+                     e->where, e->key);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < CONFIG_NRETIRED; i++) {
+        char name[256];
+        if (env_name(name, sizeof name, CONFIG_RETIRED[i].key) == 0 && getenv(name)) {
+            snprintf(err, errlen, "environment variable %s: '%s' is no longer read: set '%s' instead", name,
+                     CONFIG_RETIRED[i].key, CONFIG_RETIRED[i].instead);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int config_check(config *self, char *err, size_t errlen)
+{
+    if (check_names(self, err, errlen) < 0)
+        return -1;
+    for (size_t t = 0; t < CONFIG_NTABLES; t++) {
+        for (size_t i = 0; i < CONFIG_TABLES[t].n; i++) {
+            const config_key *k = &CONFIG_TABLES[t].keys[i];
+            const char *v = config_get(self, k->key, k->type == CONFIG_ZONE ? k->def : NULL);
+            if (!v || valid(k, v))
+                continue;
+            char where[4300], want[160];
+            source(where, sizeof where, self, k->key);
+            allowed(want, sizeof want, k);
+            snprintf(err, errlen, "%s: %s = '%s': want %s", where, k->key, v, want);
+            return -1;
+        }
+    }
+    self->utc_offset_min = clock_zone_offset_min(config_str(self, "timezone"), (int64_t)time(NULL));
+    self->checked = 1;
+    return 0;
+}
+
+/* ---- typed reads ---- */
+
+const char *config_str(const config *self, const char *key)
+{
+    return config_get(self, key, must_declare(key)->def);
+}
+
+long config_long(const config *self, const char *key)
+{
+    const config_key *k = must_declare(key);
+    long n = 0;
+    const char *v = config_get(self, key, NULL);
+    if (!v || parse_long(v, &n) < 0)
+        parse_long(k->def, &n);
+    return n;
+}
+
+double config_real(const config *self, const char *key)
+{
+    const config_key *k = must_declare(key);
+    double d = 0;
+    const char *v = config_get(self, key, NULL);
+    if (!v || parse_real(v, &d) < 0)
+        parse_real(k->def, &d);
+    return d;
+}
+
+int config_is_set(const config *self, const char *key)
+{
+    must_declare(key);
+    return config_get(self, key, NULL) != NULL;
+}
+
+int config_utc_offset_min(const config *self)
+{
+    return self->checked ? self->utc_offset_min
+                         : clock_zone_offset_min(config_str(self, "timezone"), (int64_t)time(NULL));
+}
+
+/* ---- the listing ---- */
+
+static void print_row(FILE *out, const config_key *k)
+{
+    char want[160] = "";
+    if (k->type != CONFIG_TEXT || k->choices)
+        allowed(want, sizeof want, k);
+    fprintf(out, "| `%s` | %s%s%s | %s | %s |\n", k->key, *k->def ? "`" : "", *k->def ? k->def : "(none)",
+            *k->def ? "`" : "", want, k->meaning);
+}
+
+void config_print_markdown(FILE *out)
+{
+    for (size_t t = 0; t < CONFIG_NTABLES; t++) {
+        fprintf(out, "%sRead by %s:\n\n| key | default | allowed | meaning |\n|---|---|---|---|\n", t ? "\n" : "",
+                CONFIG_TABLES[t].reader);
+        for (size_t i = 0; i < CONFIG_TABLES[t].n; i++)
+            print_row(out, &CONFIG_TABLES[t].keys[i]);
+    }
 }

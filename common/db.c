@@ -8,6 +8,7 @@
  * grants file runs under the same lock.
  */
 #include "db.h"
+#include "clock.h"
 #include "log.h"
 
 #include <dirent.h>
@@ -26,13 +27,6 @@ static void sleep_ms(long ms)
 {
     struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
-}
-
-static long mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 /* The first line of msg, for one-line logs. */
@@ -86,7 +80,7 @@ static void notice_to_log(void *arg, const PGresult *res)
 
 PGconn *db_connect(const char *conninfo, int wait_ms, char *err, size_t errlen)
 {
-    long deadline = mono_ms() + (wait_ms > 0 ? wait_ms : 0);
+    long deadline = clock_mono_ms() + (wait_ms > 0 ? wait_ms : 0);
     for (;;) {
         PGconn *conn = PQconnectdb(conninfo);
         if (PQstatus(conn) == CONNECTION_OK) {
@@ -97,7 +91,7 @@ PGconn *db_connect(const char *conninfo, int wait_ms, char *err, size_t errlen)
         char msg[512];
         first_line(msg, sizeof msg, PQerrorMessage(conn));
         const char *host = PQhost(conn), *port = PQport(conn), *db = PQdb(conn);
-        if (mono_ms() >= deadline) {
+        if (clock_mono_ms() >= deadline) {
             snprintf(err, errlen, "PostgreSQL at %s:%s/%s: %s", host && *host ? host : "localhost",
                      port && *port ? port : "5432", db ? db : "", msg);
             PQfinish(conn);

@@ -19,6 +19,7 @@
  * descriptor — so the watcher never shuts down a reused descriptor.
  */
 #include "http.h"
+#include "clock.h"
 #include "log.h"
 
 #include <arpa/inet.h>
@@ -90,59 +91,26 @@ struct http_server {
     long long          cut_log_ms;
 };
 
-static long long mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---- limits ---- */
 
+/* Each limit's key; its default and bounds are in config_keys.c. */
 static const struct {
     const char *key;
     size_t      offset;
-    unsigned    def, min, max;
 } LIMIT_KEYS[] = {
-    {"http.threads", offsetof(http_limits, threads), 4, 1, HTTP_MAX_THREADS},
-    {"http.max_connections", offsetof(http_limits, max_connections), 256, 1, 65536},
-    {"http.per_ip_connections", offsetof(http_limits, per_ip_connections), 32, 1, 65536},
-    {"http.per_ip_busy", offsetof(http_limits, per_ip_busy), 2, 1, 65536},
-    {"http.idle_timeout_seconds", offsetof(http_limits, idle_seconds), 10, 1, 3600},
-    {"http.request_timeout_seconds", offsetof(http_limits, request_seconds), 30, 1, 3600},
-    {"http.connection_memory_kib", offsetof(http_limits, memory_kib), 32, 8, 1024},
+    {"http.threads", offsetof(http_limits, threads)},
+    {"http.max_connections", offsetof(http_limits, max_connections)},
+    {"http.per_ip_connections", offsetof(http_limits, per_ip_connections)},
+    {"http.per_ip_busy", offsetof(http_limits, per_ip_busy)},
+    {"http.idle_timeout_seconds", offsetof(http_limits, idle_seconds)},
+    {"http.request_timeout_seconds", offsetof(http_limits, request_seconds)},
+    {"http.connection_memory_kib", offsetof(http_limits, memory_kib)},
 };
-#define NLIMITS (sizeof LIMIT_KEYS / sizeof LIMIT_KEYS[0])
 
-static unsigned *limit_field(http_limits *l, size_t i)
+void http_limits_load(http_limits *l, const config *cfg)
 {
-    return (unsigned *)((char *)l + LIMIT_KEYS[i].offset);
-}
-
-void http_limits_default(http_limits *l)
-{
-    for (size_t i = 0; i < NLIMITS; i++)
-        *limit_field(l, i) = LIMIT_KEYS[i].def;
-}
-
-int http_limits_load(http_limits *l, const config *cfg, char *err, size_t errlen)
-{
-    http_limits_default(l);
-    for (size_t i = 0; i < NLIMITS; i++) {
-        const char *v = config_get(cfg, LIMIT_KEYS[i].key, NULL);
-        char *end;
-        if (!v)
-            continue;
-        errno = 0;
-        long n = strtol(v, &end, 10);
-        if (errno || end == v || *end || n < LIMIT_KEYS[i].min || n > LIMIT_KEYS[i].max) {
-            snprintf(err, errlen, "%s = '%s': want a whole number from %u to %u", LIMIT_KEYS[i].key, v,
-                     LIMIT_KEYS[i].min, LIMIT_KEYS[i].max);
-            return -1;
-        }
-        *limit_field(l, i) = (unsigned)n;
-    }
-    return 0;
+    for (size_t i = 0; i < sizeof LIMIT_KEYS / sizeof LIMIT_KEYS[0]; i++)
+        *(unsigned *)((char *)l + LIMIT_KEYS[i].offset) = (unsigned)config_long(cfg, LIMIT_KEYS[i].key);
 }
 
 void http_reply(http_response *resp, int status, const char *content_type, const char *fmt, ...)
@@ -200,7 +168,7 @@ http_server *http_server_new(const char *addr, size_t max_body, char *err, size_
         strcpy(self->host, "0.0.0.0");
     self->port = (unsigned short)port;
     self->max_body = max_body;
-    http_limits_default(&self->limits);
+    http_limits_load(&self->limits, NULL);
     pthread_mutex_init(&self->lock, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -422,7 +390,7 @@ static int conn_start(http_server *self, struct MHD_Connection *conn)
     int crowded = busy >= self->limits.per_ip_busy;
     if (!crowded) {
         c->busy = 1;
-        c->since_ms = mono_ms();
+        c->since_ms = clock_mono_ms();
     }
     pthread_mutex_unlock(&self->lock);
     return crowded ? -1 : 0;
@@ -436,7 +404,7 @@ static void conn_done(http_server *self, struct MHD_Connection *conn)
         return;
     pthread_mutex_lock(&self->lock);
     c->busy = 0;
-    c->since_ms = mono_ms();
+    c->since_ms = clock_mono_ms();
     pthread_mutex_unlock(&self->lock);
 }
 
@@ -468,7 +436,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
         if (!ci || !(c = calloc(1, sizeof *c)))
             return;                 /* untracked: only the idle timeout applies to it */
         c->fd = ci->connect_fd;
-        c->since_ms = mono_ms();
+        c->since_ms = clock_mono_ms();
         client_ip(conn, c->ip, sizeof c->ip);
         pthread_mutex_lock(&self->lock);
         c->next = self->conns;
@@ -516,9 +484,9 @@ static void *watch(void *arg)
 {
     http_server *self = arg;
     pthread_mutex_lock(&self->lock);
-    self->cut_log_ms = mono_ms() - CUT_LOG_MS;
+    self->cut_log_ms = clock_mono_ms() - CUT_LOG_MS;
     while (!self->stopping) {
-        cut_overdue(self, mono_ms());
+        cut_overdue(self, clock_mono_ms());
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
         ts.tv_nsec += WATCH_TICK_MS * 1000000L;

@@ -54,25 +54,22 @@ typedef struct {
 typedef void (*http_handler_fn)(void *ctx, const http_request *req, http_response *resp);
 
 /* What one server grants its clients; the config keys that set them (shared
- * by every HTTP server of the process) and their defaults. */
+ * by every HTTP server of the process); defaults and bounds in config_keys.c. */
 typedef struct {
-    unsigned threads;               /* http.threads 4: handler threads (1..HTTP_MAX_THREADS) */
-    unsigned max_connections;       /* http.max_connections 256: all clients together */
-    unsigned per_ip_connections;    /* http.per_ip_connections 32: one client address */
-    unsigned per_ip_busy;           /* http.per_ip_busy 2: requests of one address answered at once */
-    unsigned idle_seconds;          /* http.idle_timeout_seconds 10: a silent connection is closed */
-    unsigned request_seconds;       /* http.request_timeout_seconds 30: a whole request must arrive within */
-    unsigned memory_kib;            /* http.connection_memory_kib 32: per connection, headers included */
+    unsigned threads;               /* http.threads: handler threads (at most HTTP_MAX_THREADS) */
+    unsigned max_connections;       /* http.max_connections: all clients together */
+    unsigned per_ip_connections;    /* http.per_ip_connections: one client address */
+    unsigned per_ip_busy;           /* http.per_ip_busy: requests of one address answered at once */
+    unsigned idle_seconds;          /* http.idle_timeout_seconds: a silent connection is closed */
+    unsigned request_seconds;       /* http.request_timeout_seconds: a whole request must arrive within */
+    unsigned memory_kib;            /* http.connection_memory_kib: per connection, headers included */
 } http_limits;
 
-#define HTTP_MAX_THREADS 64
+#define HTTP_MAX_THREADS 64 /* http.threads' upper bound in config_keys.c */
 
-/* The defaults above. */
-void http_limits_default(http_limits *l);
-
-/* The defaults, overridden by the http.* keys of cfg. 0, or -1 naming the
- * key and its range in err. */
-int http_limits_load(http_limits *l, const config *cfg, char *err, size_t errlen);
+/* The http.* keys of cfg (checked by config_check), else their defaults
+ * (all of them when cfg is NULL). */
+void http_limits_load(http_limits *l, const config *cfg);
 
 /* A server that will listen on addr ("127.0.0.1:8080", ":8080" or "0.0.0.0:8080").
  * NULL with the reason in err. Nothing listens until http_server_start(). */

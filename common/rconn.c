@@ -8,6 +8,8 @@
  */
 #include "rconn.h"
 
+#include "clock.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,13 +18,6 @@
 
 #define RETRY_MS 200
 #define PASSWORD_MAX 512
-
-static long mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 /* Splits "host:port" or "[v6]:port" into host and port. 0 or -1. */
 static int parse_tcp(const char *addr, char *host, size_t cap, int *port)
@@ -142,14 +137,14 @@ static redisContext *connect_once(const char *addr, const char *password_file, i
 redisContext *rconn_open(const char *addr, const char *password_file, int timeout_ms, int wait_ms,
                          char *err, size_t errlen)
 {
-    long deadline = mono_ms() + (wait_ms > 0 ? wait_ms : 0);
+    long deadline = clock_mono_ms() + (wait_ms > 0 ? wait_ms : 0);
     char why[256] = "";
     for (;;) {
         int retry;
         redisContext *rc = connect_once(addr, password_file, timeout_ms, why, sizeof why, &retry);
         if (rc)
             return rc;
-        long left = deadline - mono_ms();
+        long left = deadline - clock_mono_ms();
         if (left <= 0 || !retry) {
             snprintf(err, errlen, "%s: %s", addr, why);
             return NULL;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "clock.h"
 #include "db.h"
 #include "log.h"
 #include "rconn.h"
@@ -47,7 +48,7 @@ const volatile sig_atomic_t *svc_stop_flag(void)
 
 static int load_config(service *s, int argc, char **argv)
 {
-    char err[512] = "";
+    char err[4600] = "";
     const char *file = NULL;
     int opt;
     optind = 1;
@@ -62,49 +63,26 @@ static int load_config(service *s, int argc, char **argv)
         return -1;
     int rc = file ? config_load_file(s->cfg, file, err, sizeof err)
                   : config_load_env_file(s->cfg, err, sizeof err);
-    if (rc < 0) {
+    if (rc < 0 || config_check(s->cfg, err, sizeof err) < 0) {
         fprintf(stderr, "jiesu-%s: %s\n", s->name, err);
         return -1;
     }
-    log_init(s->name, log_level_parse(config_get(s->cfg, "log.level", "info")));
+    log_init(s->name, log_level_parse(config_str(s->cfg, "log.level")));
     return 0;
 }
 
-typedef struct {
-    const char *name;
-    const char *router;
-    const char *pub;
-} default_endpoints;
-
-static const default_endpoints DEFAULTS[] = {
-    {"intake", "tcp://127.0.0.1:7101", "tcp://127.0.0.1:7102"},
-    {"assignment", "tcp://127.0.0.1:7111", "tcp://127.0.0.1:7112"},
-    {"escalation", "tcp://127.0.0.1:7121", "tcp://127.0.0.1:7122"},
-    {"reporting", "tcp://127.0.0.1:7131", "tcp://127.0.0.1:7132"},
-};
+static const char *const NAMES[] = {"intake", "assignment", "escalation", "reporting"};
 
 const char *svc_name(size_t i)
 {
-    return i < sizeof DEFAULTS / sizeof DEFAULTS[0] ? DEFAULTS[i].name : NULL;
+    return i < sizeof NAMES / sizeof NAMES[0] ? NAMES[i] : NULL;
 }
 
-const char *svc_default_endpoint(const char *name, const char *what)
-{
-    for (size_t i = 0; i < sizeof DEFAULTS / sizeof DEFAULTS[0]; i++)
-        if (strcmp(DEFAULTS[i].name, name) == 0)
-            return strcmp(what, "pub") == 0 ? DEFAULTS[i].pub : DEFAULTS[i].router;
-    return NULL;
-}
-
-/* <service>.<what> from the config, e.g. intake.router, else the default. */
-static const char *endpoint(const service *s, const char *what)
+const char *svc_endpoint(const config *cfg, const char *name, const char *what)
 {
     char key[64];
-    snprintf(key, sizeof key, "%s.%s", s->name, what);
-    const char *v = config_get(s->cfg, key, svc_default_endpoint(s->name, what));
-    if (!v)
-        log_error("configuration key %s is not set", key);
-    return v;
+    snprintf(key, sizeof key, "%s.%s", name, what);
+    return config_str(cfg, key);
 }
 
 /* The service's key pair and, before any socket is bound, the ZAP handler
@@ -112,13 +90,13 @@ static const char *endpoint(const service *s, const char *what)
 static int start_security(service *s)
 {
     char path[4096], err[700] = "";
-    s->keys_dir = config_get(s->cfg, "keys.dir", "var/keys");
+    s->keys_dir = config_str(s->cfg, "keys.dir");
     keys_path(path, sizeof path, s->keys_dir, s->name, "key");
     if (keys_load(path, &s->keys, 1, err, sizeof err) < 0) {
         log_error("CURVE key: %s (`jiesu keys` makes the services' keys; `jiesu migrate` registers them)", err);
         return -1;
     }
-    if (!(s->zap_auth = auth_zap_new(config_get(s->cfg, "pg.conninfo", "dbname=jiesu"))) ||
+    if (!(s->zap_auth = auth_zap_new(config_str(s->cfg, "pg.conninfo"))) ||
         !(s->zap = zap_start(s->zctx, auth_zap_decide, s->zap_auth, err, sizeof err))) {
         log_error("%s", *err ? err : "out of memory");
         return -1;
@@ -138,7 +116,7 @@ int svc_peer_key(const service *s, const char *peer, char out[KEYS_Z85_LEN + 1])
 static int bind_sockets(service *s)
 {
     char err[512] = "";
-    const char *router = endpoint(s, "router"), *pub = endpoint(s, "pub");
+    const char *router = svc_endpoint(s->cfg, s->name, "router"), *pub = svc_endpoint(s->cfg, s->name, "pub");
     if (!router || !pub)
         return -1;
     if (!(s->zctx = bus_context_new())) {
@@ -165,12 +143,12 @@ int svc_start(service *s, const char *name, int argc, char **argv, const svc_rou
     s->name = name;
     s->routes = routes;
     s->user = user;
-    s->started_ms = bus_now_ms();
+    s->started_ms = clock_wall_ms();
     umask(077);
     install_signals();
     if (load_config(s, argc, argv) < 0)
         return -1;
-    s->pg = db_connect(config_get(s->cfg, "pg.conninfo", "dbname=jiesu"), CONNECT_WAIT_MS, err, sizeof err);
+    s->pg = db_connect(config_str(s->cfg, "pg.conninfo"), CONNECT_WAIT_MS, err, sizeof err);
     if (!s->pg) {
         log_error("PostgreSQL: %s", err);
         return -1;
@@ -186,7 +164,8 @@ int svc_ensure_pg(service *s)
     PQreset(s->pg);
     if (PQstatus(s->pg) == CONNECTION_OK)
         return 0;
-    log_error("PostgreSQL: %s", PQerrorMessage(s->pg));
+    char why[256];
+    log_error("PostgreSQL: %s", db_error(s->pg, why, sizeof why));
     return -1;
 }
 
@@ -199,8 +178,8 @@ int svc_ensure_redis(service *s)
         log_warn("Redis connection lost (%s); reconnecting", s->redis->errstr);
         redisFree(s->redis);
     }
-    s->redis = rconn_open(config_get(s->cfg, "redis.addr", "127.0.0.1:6379"),
-                          config_get(s->cfg, "redis.password_file", ""), REDIS_TIMEOUT_MS, CONNECT_WAIT_MS,
+    s->redis = rconn_open(config_str(s->cfg, "redis.addr"),
+                          config_str(s->cfg, "redis.password_file"), REDIS_TIMEOUT_MS, CONNECT_WAIT_MS,
                           err, sizeof err);
     if (s->redis) {
         s->redis_epoch++;
@@ -274,7 +253,7 @@ static const svc_route *find_route(const service *s, const char *type)
  * "reporting": the web tier acts for the people signed in there). */
 static int may_act_for_people(const service *s, const auth_principal *p)
 {
-    const char *list = config_get(s->cfg, "auth.delegates", "reporting");
+    const char *list = config_str(s->cfg, "auth.delegates");
     size_t n = strlen(p->name);
     if (p->role != AUTH_SERVICE)
         return 0;

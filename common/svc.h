@@ -86,10 +86,9 @@ struct service {
  * 0, or -1 after logging why (svc_finish() still cleans up). */
 int svc_start(service *s, const char *name, int argc, char **argv, const svc_route *routes, void *user);
 
-/* The endpoint a service binds when <name>.<what> ("router" or "pub") is not
- * configured, e.g. tcp://127.0.0.1:7101 for intake's router; NULL for a name
- * that has no default. */
-const char *svc_default_endpoint(const char *name, const char *what);
+/* The endpoint <name>.<what> ("router" or "pub") of a service, configured or
+ * its default (tcp://127.0.0.1:7101 for intake's router). Owned by cfg. */
+const char *svc_endpoint(const config *cfg, const char *name, const char *what);
 
 /* The name of the i-th jiesu service ("intake", "assignment", "escalation",
  * "reporting"), NULL past the last. */

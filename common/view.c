@@ -157,13 +157,13 @@ int view_build(const config *cfg, PGconn *pg, const view_def *def, const char *c
     return 1;
 }
 
-/* Sets this connection's time zone to report.timezone. 0 or -1 with err. */
+/* Sets this connection's time zone to `timezone`. 0 or -1 with err. */
 static int use_timezone(service *s, char *err, size_t errlen)
 {
-    const char *tz[] = {config_get(s->cfg, "report.timezone", "Asia/Shanghai")};
+    const char *tz[] = {config_str(s->cfg, "timezone")};
     PGresult *res = db_query(s->pg, "view timezone", "SELECT set_config('TimeZone', $1, false)", 1, tz);
     if (!res) {
-        snprintf(err, errlen, "time zone '%s' (report.timezone) refused by PostgreSQL", tz[0]);
+        snprintf(err, errlen, "time zone '%s' (timezone) refused by PostgreSQL", tz[0]);
         return -1;
     }
     PQclear(res);

@@ -76,7 +76,7 @@ int view_build(const config *cfg, PGconn *pg, const view_def *def, const char *c
                Jiesu__ViewReply *reply, char *err, size_t errlen);
 
 /* Answers req (a ViewRequest) from defs (ending with {NULL}) for who. Times
- * in the statements are in the service's report.timezone. */
+ * in the statements are in the configured `timezone`. */
 void view_answer(service *s, const bus_request *req, const auth_principal *who, const view_def *defs);
 
 #endif

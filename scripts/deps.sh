@@ -18,6 +18,7 @@ PKGS=(
     chromium fonts-noto-cjk                             # the dashboard rendered headless in tests
     curl zip clang                                      # Open311 and hostile-XLSX tests, make fuzz (libFuzzer)
     python3                                             # the webhook receiver of the escalation tests
+    tzdata                                              # the `timezone` setting is checked against it
 )
 
 missing=()

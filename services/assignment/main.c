@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "clock.h"
 #include "holidays.h"
 #include "log.h"
 #include "queue.h"
@@ -64,20 +65,20 @@ static const svc_route ROUTES[] = {
 
 static void configure(assignment *a, const config *cfg)
 {
-    a->stream = config_get(cfg, "queue.route_stream", "jiesu:route");
-    a->reconcile_ms = 1000 * config_get_long(cfg, "assignment.reconcile_seconds", 60);
-    a->reconcile_min_age_s = config_get_long(cfg, "assignment.reconcile_min_age_seconds", 10);
-    a->reload_ms = 1000 * config_get_long(cfg, "assignment.reload_seconds", 60);
-    a->api.accept_seconds = config_get_long(cfg, "deadline.accept_seconds", 0);
-    a->api.resolve_seconds = config_get_long(cfg, "deadline.resolve_seconds", 0);
-    a->api.photo_max_bytes = (size_t)config_get_long(cfg, "assignment.photo_max_bytes", 4L << 20);
+    a->stream = config_str(cfg, "queue.route_stream");
+    a->reconcile_ms = 1000 * config_long(cfg, "assignment.reconcile_seconds");
+    a->reconcile_min_age_s = config_long(cfg, "assignment.reconcile_min_age_seconds");
+    a->reload_ms = 1000 * config_long(cfg, "assignment.reload_seconds");
+    a->api.accept_seconds = config_long(cfg, "deadline.accept_seconds");
+    a->api.resolve_seconds = config_long(cfg, "deadline.resolve_seconds");
+    a->api.photo_max_bytes = (size_t)config_long(cfg, "assignment.photo_max_bytes");
     a->wopts = (route_worker_opts){
-        .timers_key = config_get(cfg, "timers.key", "jiesu:timers"),
-        .accept_seconds = config_get_long(cfg, "deadline.accept_seconds", 0),
-        .resolve_seconds = config_get_long(cfg, "deadline.resolve_seconds", 0),
-        .max_returns = config_get_long(cfg, "assignment.max_returns", 3),
-        .claim_idle_ms = config_get_long(cfg, "assignment.claim_idle_ms", 30000),
-        .batch_max = (size_t)config_get_long(cfg, "assignment.batch", 500),
+        .timers_key = config_str(cfg, "timers.key"),
+        .accept_seconds = config_long(cfg, "deadline.accept_seconds"),
+        .resolve_seconds = config_long(cfg, "deadline.resolve_seconds"),
+        .max_returns = config_long(cfg, "assignment.max_returns"),
+        .claim_idle_ms = config_long(cfg, "assignment.claim_idle_ms"),
+        .batch_max = (size_t)config_long(cfg, "assignment.batch"),
     };
 }
 
@@ -97,7 +98,7 @@ static int ensure_worker(assignment *a, service *s)
         return 0;
     drop_worker(a);
     snprintf(consumer, sizeof consumer, "assignment-%ld", (long)getpid());
-    a->route = queue_new(s->redis, a->stream, config_get(s->cfg, "queue.route_group", "assignment"), consumer);
+    a->route = queue_new(s->redis, a->stream, config_str(s->cfg, "queue.route_group"), consumer);
     if (!a->route || queue_ensure_group(a->route) < 0) {
         log_error("Redis: routing stream %s: %s", a->stream, a->route ? queue_errstr(a->route) : "out of memory");
         return -1;
@@ -116,7 +117,7 @@ static int ensure_worker(assignment *a, service *s)
 static void warn_calendar(service *s)
 {
     char warning[1024], err[512];
-    if (holidays_warning(s->pg, (int64_t)time(NULL), (int)config_get_long(s->cfg, "calendar.utc_offset_minutes", 480),
+    if (holidays_warning(s->pg, (int64_t)time(NULL), config_utc_offset_min(s->cfg),
                          warning, sizeof warning, err, sizeof err) < 0)
         log_warn("%s", err);
     else if (*warning)
@@ -128,7 +129,7 @@ static int load_rules(assignment *a, service *s)
 {
     char err[512] = "";
     route_rules *rules = route_rules_load(s->pg, s->cfg, err, sizeof err);
-    a->next_reload = bus_now_ms() + a->reload_ms;
+    a->next_reload = clock_mono_ms() + a->reload_ms;
     if (!rules) {
         log_error("%s", err);
         return a->rules ? 0 : -1;
@@ -158,20 +159,20 @@ static int route_once(assignment *a, service *s)
         a->next_reload = 0;                 /* a model was just trained here */
     a->api.reload_now = 0;
     if (svc_ensure_pg(s) < 0 ||
-        ((bus_now_ms() >= a->next_reload || route_rules_calendar_changed(a->rules, s->pg)) && load_rules(a, s) < 0) ||
+        ((clock_mono_ms() >= a->next_reload || route_rules_calendar_changed(a->rules, s->pg)) && load_rules(a, s) < 0) ||
         ensure_worker(a, s) < 0)
         return -1;
-    if (bus_now_ms() >= a->next_reconcile) {
-        a->next_reconcile = bus_now_ms() + a->reconcile_ms;
+    if (clock_mono_ms() >= a->next_reconcile) {
+        a->next_reconcile = clock_mono_ms() + a->reconcile_ms;
         if (route_reconcile(s->pg, s->redis, a->route, a->stream, a->reconcile_min_age_s, a->wopts.batch_max) < 0)
             return -1;
     }
-    int64_t t0 = bus_now_ms();
+    int64_t t0 = clock_mono_ms();
     if (route_worker_step(a->worker, READ_BLOCK_MS, &st) < 0)
         return -1;
     if (st.entries)
         log_info("batch entries=%zu claimed=%zu dispatched=%zu manual=%zu skipped=%zu ms=%lld", st.entries,
-                 st.claimed, st.dispatched, st.manual, st.skipped, (long long)(bus_now_ms() - t0));
+                 st.claimed, st.dispatched, st.manual, st.skipped, (long long)(clock_mono_ms() - t0));
     return 0;
 }
 

@@ -34,9 +34,9 @@ static void publish_move(service *s, const bus_request *req, const Jiesu__Action
  * the reconciler finds it within assignment.reconcile_seconds. */
 static void enqueue(service *s, int64_t id)
 {
-    const char *stream = config_get(s->cfg, "queue.route_stream", "jiesu:route");
+    const char *stream = config_str(s->cfg, "queue.route_stream");
     queue *q = svc_ensure_redis(s) == 0
-                   ? queue_new(s->redis, stream, config_get(s->cfg, "queue.route_group", "assignment"), "api")
+                   ? queue_new(s->redis, stream, config_str(s->cfg, "queue.route_group"), "api")
                    : NULL;
     if (!q || queue_add(q, &id, 1) != 0)
         log_warn("Redis: order %lld waits for routing but could not be enqueued on %s; the reconciler will",

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "route_mem.h"
 
 #define DEFAULT_BITS 18
@@ -428,17 +429,10 @@ static int check_set(const route_learn_set *s, char *err, size_t errlen)
     return rc;
 }
 
-static double wall_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 route_model *route_learn_train(const route_learn_set *self, const route_learn_opts *opts, route_learn_stats *st,
                                char *err, size_t errlen)
 {
-    double t0 = wall_s(), c = opts->c > 0 ? opts->c : ROUTE_LEARN_C;
+    double t0 = clock_mono_ms() / 1e3, c = opts->c > 0 ? opts->c : ROUTE_LEARN_C;
     route_model *m = NULL;
     *st = (route_learn_stats){.texts = self->n, .classes = self->nclasses, .temperature = 1.0};
     if (check_set(self, err, errlen) != 0)
@@ -458,6 +452,6 @@ route_model *route_learn_train(const route_learn_set *self, const route_learn_op
             route_model_set_temperature(m, st->temperature);
         free(use);
     }
-    st->seconds = wall_s() - t0;
+    st->seconds = clock_mono_ms() / 1e3 - t0;
     return m;
 }

@@ -83,7 +83,7 @@ static int add_outside(route_juris *j, const district_row *rows, long n, const c
 static route_juris *load_juris(PGconn *pg, const config *cfg, char *err, size_t errlen)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/regions/districts.csv", config_get(cfg, "data.dir", "data"));
+    snprintf(path, sizeof path, "%s/regions/districts.csv", config_str(cfg, "data.dir"));
     district_row *rows = calloc(MAX_DISTRICT_ROWS, sizeof *rows);
     PGresult *res = rows ? db_query(pg, "loaded districts", SQL_LOADED, 0, NULL) : NULL;
     route_juris *j = res ? route_juris_new() : NULL;
@@ -135,7 +135,7 @@ route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t e
         return NULL;
     }
     char geo_dir[1024];
-    snprintf(geo_dir, sizeof geo_dir, "%s/geo", config_get(cfg, "data.dir", "data"));
+    snprintf(geo_dir, sizeof geo_dir, "%s/geo", config_str(cfg, "data.dir"));
     int conduct = -1;
     if (!(self->places = route_places_load(pg, err, errlen)) || !(self->cats = route_cat_load(pg, err, errlen)) ||
         !(self->conduct = load_conduct(self->cats, conduct = route_cat_find(self->cats, "conduct"), err, errlen)) ||
@@ -144,7 +144,7 @@ route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t e
         !(self->calendar = cal_from_config(cfg, &self->day_minutes, err, errlen)) ||
         holidays_load(pg, self->calendar, err, errlen) < 0 ||
         holidays_version(pg, self->holidays_version, sizeof self->holidays_version, err, errlen) < 0 ||
-        !(self->geo = route_geo_load_dir(config_get(cfg, "geo.dir", geo_dir), err, errlen))) {
+        !(self->geo = route_geo_load_dir(*config_str(cfg, "geo.dir") ? config_str(cfg, "geo.dir") : geo_dir, err, errlen))) {
         route_rules_destroy(&self);
         return NULL;
     }
@@ -159,10 +159,10 @@ route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t e
         .model_cat = self->model_cat,
         .model_version = self->model_version,
         .conduct = conduct,
-        .min_score = strtod(config_get(cfg, "assignment.min_score", "0.6"), NULL),
-        .min_prob = strtod(config_get(cfg, "assignment.min_category_prob", "0.5"), NULL),
-        .default_accept_minutes = (int)config_get_long(cfg, "deadline.default_accept_minutes", 120),
-        .default_resolve_days = strtod(config_get(cfg, "deadline.default_resolve_days", "3"), NULL),
+        .min_score = config_real(cfg, "assignment.min_score"),
+        .min_prob = config_real(cfg, "assignment.min_category_prob"),
+        .default_accept_minutes = (int)config_long(cfg, "deadline.default_accept_minutes"),
+        .default_resolve_days = config_real(cfg, "deadline.default_resolve_days"),
     };
     return self;
 }

@@ -7,13 +7,13 @@
  * <data.dir>/regions/districts.csv that are not loaded), the working
  * calendar (table holidays) and the decider over them, from PostgreSQL and
  * configuration:
- *   assignment.min_score (0.6), assignment.min_category_prob (0.5): a model
+ *   assignment.min_score, assignment.min_category_prob: a model
  *   probability under it leaves the category to a dispatcher,
- *   deadline.default_accept_minutes (120),
- *   deadline.default_resolve_days (3): limits when no category is found,
- *   calendar.utc_offset_minutes (480),
+ *   deadline.default_accept_minutes,
+ *   deadline.default_resolve_days: limits when no category is found,
+ *   timezone,
  *   geo.dir (<data.dir>/geo): district boundaries for coordinates,
- *   calendar.day_start (08:30), calendar.day_end (17:30).
+ *   calendar.day_start, calendar.day_end (defaults in config_keys.c).
  * The service loads them at start and again every assignment.reload_seconds,
  * so a gazetteer entry an operator added is used without a restart, and at
  * once when the holidays changed (route_rules_calendar_changed()).

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "db.h"
 #include "failpoint.h"
 #include "log.h"
@@ -410,7 +411,7 @@ int route_worker_step(route_worker *self, int block_ms, route_batch_stats *st)
 {
     size_t n = 0;
     memset(st, 0, sizeof *st);
-    int64_t now = bus_now_ms();
+    int64_t now = clock_mono_ms();
     if (now - self->last_claim_ms >= self->o.claim_idle_ms) {
         if (queue_claim_stale(self->o.queue, self->o.claim_idle_ms, self->items, self->o.batch_max, &n) != 0) {
             log_error("Redis: claiming idle routing entries: %s", queue_errstr(self->o.queue));

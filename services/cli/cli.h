@@ -43,6 +43,7 @@ int cli_keys_main(cli_ctx *ctx, int argc, char **argv);
 int cli_user_main(cli_ctx *ctx, int argc, char **argv);
 int cli_learn_main(cli_ctx *ctx, int argc, char **argv);
 int cli_holidays_main(cli_ctx *ctx, int argc, char **argv);
+int cli_config_main(cli_ctx *ctx, int argc, char **argv);
 
 /* Registers the public keys in dir (the services', the first
  * administrator's) as principals; *registered counts the files found.
@@ -67,9 +68,6 @@ int cli_ack_main(cli_ctx *ctx, int argc, char **argv);
 
 /* Prints "jiesu: " and the message, and a newline, to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* PostgreSQL's last error on conn without its trailing newline, for "%.*s". */
-#define CLI_PQ_MSG(conn) (int)strcspn(PQerrorMessage(conn), "\n"), PQerrorMessage(conn)
 
 /* The ROUTER endpoint of service svc ("intake", "assignment", "escalation",
  * "reporting"): config key <svc>.router, else its default port. */

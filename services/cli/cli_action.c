@@ -94,7 +94,7 @@ int cli_action_main(cli_ctx *ctx, int argc, char **argv)
         return 2;
     }
     snprintf(what, sizeof what, "%s %s", c->name, rq.ticket_no);
-    int timeout_ms = (int)(1000 * config_get_long(ctx->cfg, "cli.timeout_seconds", 5));
+    int timeout_ms = (int)(1000 * config_long(ctx->cfg, "cli.timeout_seconds"));
     if (cli_call(ctx, "assignment", what, "action.request", &rq.base, timeout_ms, ACTION_TRIES, 0, &env, err,
                  sizeof err) < 0)
         return 1;

@@ -25,7 +25,7 @@ int cli_ack_main(cli_ctx *ctx, int argc, char **argv)
     }
     rq.note = argc == 3 ? argv[2] : "";
     snprintf(what, sizeof what, "ack %s", argv[1]);
-    int timeout_ms = (int)(1000 * config_get_long(ctx->cfg, "cli.timeout_seconds", 5));
+    int timeout_ms = (int)(1000 * config_long(ctx->cfg, "cli.timeout_seconds"));
     if (cli_call(ctx, "escalation", what, "alert.ack", &rq.base, timeout_ms, ACK_TRIES, 0, &env, err, sizeof err) < 0)
         return 1;
     int rc = 1;

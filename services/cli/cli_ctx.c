@@ -9,6 +9,7 @@
 #include <zmq.h>
 
 #include "bus.h"
+#include "clock.h"
 #include "db.h"
 #include "keys.h"
 #include "svc.h"
@@ -25,10 +26,7 @@ void cli_error(const char *fmt, ...)
 
 const char *cli_endpoint(const cli_ctx *ctx, const char *svc)
 {
-    char key[64];
-    const char *def = svc_default_endpoint(svc, "router");
-    snprintf(key, sizeof key, "%s.router", svc);
-    return config_get(ctx->cfg, key, def ? def : "");
+    return svc_endpoint(ctx->cfg, svc, "router");
 }
 
 /* "5 s", "0.5 s", "2 tries of 5 s" */
@@ -78,7 +76,7 @@ int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
     ctx->error_code = 0;
     if (cli_load_key(ctx, err, errlen) < 0)
         goto done;
-    if (keys_load_peer(config_get(ctx->cfg, "keys.dir", "var/keys"), svc, server_key, why, sizeof why) < 0) {
+    if (keys_load_peer(config_str(ctx->cfg, "keys.dir"), svc, server_key, why, sizeof why) < 0) {
         snprintf(err, errlen, "public key of %s: %s", svc, why);
         goto done;
     }
@@ -91,18 +89,18 @@ int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
         snprintf(err, errlen, "%s at %s: %s", svc, ep, why);
         goto done;
     }
-    bus_client_set_connect_wait(client, (int)(1000 * config_get_long(ctx->cfg, "cli.connect_seconds", 10)));
-    if (bus_client_set_on_behalf(client, config_get(ctx->cfg, "cli.on_behalf", NULL)) < 0) {
+    bus_client_set_connect_wait(client, (int)(1000 * config_long(ctx->cfg, "cli.connect_seconds")));
+    if (bus_client_set_on_behalf(client, config_str(ctx->cfg, "cli.on_behalf")) < 0) {
         snprintf(err, errlen, "out of memory");
         goto done;
     }
     bus_client_on_progress(client, ctx->progress, ctx->progress_ctx);
-    int64_t t0 = bus_now_ms();
+    int64_t t0 = clock_mono_ms();
     int called = bus_client_call(client, type, msg, timeout_ms, tries, reply, why, sizeof why);
     ctx->error_code = bus_client_error_code(client);
     if (called == 0) {
         rc = 0;
-    } else if (!ctx->error_code && bus_now_ms() - t0 >= (int64_t)(timeout_ms - 20) * tries) {
+    } else if (!ctx->error_code && clock_mono_ms() - t0 >= (int64_t)(timeout_ms - 20) * tries) {
         /* Every try was waited out (give or take the poll's rounding): nobody
          * answered. An error reply or a failed send returns well before. */
         rc = -2;
@@ -124,7 +122,7 @@ PGconn *cli_pg(cli_ctx *ctx, int wait_ms)
     char err[512] = "";
     if (ctx->pg)
         return ctx->pg;
-    const char *conninfo = config_get(ctx->cfg, "pg.conninfo", "dbname=jiesu");
+    const char *conninfo = config_str(ctx->cfg, "pg.conninfo");
     ctx->pg = db_connect(conninfo, wait_ms, err, sizeof err);
     if (!ctx->pg)
         cli_error("%s (is it running? `make run` starts it; pg.conninfo sets where)", err);

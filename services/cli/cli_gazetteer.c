@@ -70,7 +70,7 @@ static int send_change(cli_ctx *ctx, Jiesu__GazetteerRequest *rq)
     Jiesu__Envelope *env = NULL;
     Jiesu__Done *done = NULL;
     snprintf(what, sizeof what, "gazetteer %s %s", rq->op, rq->name);
-    int timeout_ms = (int)(1000 * config_get_long(ctx->cfg, "cli.timeout_seconds", 5));
+    int timeout_ms = (int)(1000 * config_long(ctx->cfg, "cli.timeout_seconds"));
     if (cli_call(ctx, "assignment", what, "gazetteer.request", &rq->base, timeout_ms, GAZETTEER_TRIES, 0, &env, err,
                  sizeof err) < 0)
         return 1;

@@ -94,7 +94,7 @@ int cli_holidays_main(cli_ctx *ctx, int argc, char **argv)
         rq.days = days;
     }
     int rc = 1;
-    int timeout_ms = (int)(1000 * config_get_long(ctx->cfg, "cli.timeout_seconds", 5));
+    int timeout_ms = (int)(1000 * config_long(ctx->cfg, "cli.timeout_seconds"));
     if (cli_call(ctx, "escalation", "holidays", "holidays.request", &rq.base, timeout_ms, TRIES, 0, &env, err,
                  sizeof err) < 0)
         goto cleanup;

@@ -288,9 +288,9 @@ int cli_import_main(cli_ctx *ctx, int argc, char **argv)
     }
     if (how.profile && is_profile_file(how.profile) && read_profile(how.profile, &how, name, sizeof name) < 0)
         return 1;
-    long secs = config_get_long(ctx->cfg, "cli.import_timeout_seconds", 1800);
+    long secs = config_long(ctx->cfg, "cli.import_timeout_seconds");
     int import_timeout_ms = (int)((secs > 0 && secs < 86400 ? secs : 1800) * 1000);
-    int timeout_ms = (int)(1000 * config_get_long(ctx->cfg, "cli.timeout_seconds", 5));
+    int timeout_ms = (int)(1000 * config_long(ctx->cfg, "cli.timeout_seconds"));
     int failed = 0;
     for (; i < argc; i++)
         failed += import_one(ctx, argv[i], &how, timeout_ms, import_timeout_ms) < 0;

@@ -78,7 +78,7 @@ int cli_keys_main(cli_ctx *ctx, int argc, char **argv)
                         "       jiesu keys new FILE   (a key pair of your own; prints its public key)\n");
         return 2;
     }
-    const char *dir = config_get(ctx->cfg, "keys.dir", "var/keys");
+    const char *dir = config_str(ctx->cfg, "keys.dir");
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         cli_error("keys: %s: %s", dir, strerror(errno));
         return 1;

@@ -82,7 +82,7 @@ int cli_learn_main(cli_ctx *ctx, int argc, char **argv)
         snprintf(name_buf, sizeof name_buf, "%s", argv[1]);
         rq.file_name = basename(name_buf);
     }
-    long secs = config_get_long(ctx->cfg, "cli.learn_timeout_seconds", 600);
+    long secs = config_long(ctx->cfg, "cli.learn_timeout_seconds");
     Jiesu__Envelope *env = NULL;
     Jiesu__LearnReply *reply = NULL;
     int rc = 1;

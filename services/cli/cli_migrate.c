@@ -32,8 +32,8 @@ static int load_holidays(const cli_ctx *ctx, PGconn *pg)
     holidays_day *days;
     size_t n;
     int files;
-    snprintf(dir, sizeof dir, "%s/holidays", config_get(ctx->cfg, "data.dir", "data"));
-    const char *from = config_get(ctx->cfg, "calendar.dir", dir);
+    snprintf(dir, sizeof dir, "%s/holidays", config_str(ctx->cfg, "data.dir"));
+    const char *from = *config_str(ctx->cfg, "calendar.dir") ? config_str(ctx->cfg, "calendar.dir") : dir;
     if (holidays_read_dir(from, &days, &n, &files, err, sizeof err) < 0) {
         cli_error("migrate: loading holidays: %s", err);
         return -1;
@@ -41,7 +41,7 @@ static int load_holidays(const cli_ctx *ctx, PGconn *pg)
     long changed = holidays_store(pg, days, n, BUNDLED_SOURCE, 0, err, sizeof err);
     free(days);
     if (changed < 0 || holidays_warning(pg, (int64_t)time(NULL),
-                                        (int)config_get_long(ctx->cfg, "calendar.utc_offset_minutes", 480), warning,
+                                        config_utc_offset_min(ctx->cfg), warning,
                                         sizeof warning, err, sizeof err) < 0) {
         cli_error("migrate: loading holidays: %s", err);
         return -1;
@@ -56,10 +56,10 @@ static int load_holidays(const cli_ctx *ctx, PGconn *pg)
  * else the user named in pg.conninfo; "" when neither names one. */
 static void service_role(const config *cfg, char *role, size_t cap)
 {
-    snprintf(role, cap, "%s", config_get(cfg, "pg.service_role", ""));
+    snprintf(role, cap, "%s", config_str(cfg, "pg.service_role"));
     if (*role)
         return;
-    PQconninfoOption *opts = PQconninfoParse(config_get(cfg, "pg.conninfo", "dbname=jiesu"), NULL);
+    PQconninfoOption *opts = PQconninfoParse(config_str(cfg, "pg.conninfo"), NULL);
     for (PQconninfoOption *o = opts; o && o->keyword; o++)
         if (strcmp(o->keyword, "user") == 0 && o->val)
             snprintf(role, cap, "%s", o->val);
@@ -77,10 +77,11 @@ static int apply_grants(const cli_ctx *ctx, PGconn *pg, const char *migrations_d
         return 0;
     }
     snprintf(path, sizeof path, "%s/../grants.sql", migrations_dir);
-    const char *file = config_get(ctx->cfg, "db.grants_file", path);
+    const char *file = *config_str(ctx->cfg, "db.grants_file") ? config_str(ctx->cfg, "db.grants_file") : path;
     if (db_grant(pg, file, role) < 0) {
-        cli_error("migrate: applying %s for role %s failed%s%.*s (does the role exist? pg.service_role names it)",
-                  file, role, *PQerrorMessage(pg) ? ": " : "", CLI_PQ_MSG(pg));
+        char why[256];
+        cli_error("migrate: applying %s for role %s failed%s%s (does the role exist? pg.service_role names it)",
+                  file, role, *db_error(pg, why, sizeof why) ? ": " : "", why);
         return -1;
     }
     printf("grants: %s applied for the services' role %s\n", file, role);
@@ -92,9 +93,9 @@ static int apply_grants(const cli_ctx *ctx, PGconn *pg, const char *migrations_d
 static PGconn *owner_connect(const cli_ctx *ctx)
 {
     char err[512] = "";
-    const char *conninfo = config_get(ctx->cfg, "pg.owner_conninfo", "");
+    const char *conninfo = config_str(ctx->cfg, "pg.owner_conninfo");
     if (!*conninfo)
-        conninfo = config_get(ctx->cfg, "pg.conninfo", "dbname=jiesu");
+        conninfo = config_str(ctx->cfg, "pg.conninfo");
     PGconn *pg = db_connect(conninfo, 30000, err, sizeof err);
     if (!pg)
         cli_error("migrate: %s (pg.owner_conninfo names the schema owner's connection)", err);
@@ -109,8 +110,8 @@ static int load_data(const cli_ctx *ctx, PGconn *pg)
     cli_seed_stats st;
     cli_routing_stats rt;
 
-    const char *districts = config_get(ctx->cfg, "regions.districts", "370212");
-    snprintf(regions_dir, sizeof regions_dir, "%s/regions", config_get(ctx->cfg, "data.dir", "data"));
+    const char *districts = config_str(ctx->cfg, "regions.districts");
+    snprintf(regions_dir, sizeof regions_dir, "%s/regions", config_str(ctx->cfg, "data.dir"));
     if (cli_seed_regions(pg, regions_dir, districts, &st, err, sizeof err) < 0) {
         cli_error("migrate: loading regions: %s", err);
         return -1;
@@ -123,14 +124,14 @@ static int load_data(const cli_ctx *ctx, PGconn *pg)
                st.skipped, regions_dir);
     printf("units: %ld street offices, campaign office, discipline inspection (%ld new or changed)\n",
            st.streets, st.units_changed);
-    snprintf(routing_dir, sizeof routing_dir, "%s/routing", config_get(ctx->cfg, "data.dir", "data"));
+    snprintf(routing_dir, sizeof routing_dir, "%s/routing", config_str(ctx->cfg, "data.dir"));
     if (cli_routing_load(pg, routing_dir, &rt, err, sizeof err) < 0) {
         cli_error("migrate: loading routing data: %s", err);
         return -1;
     }
     printf("routing: %ld categories, %ld hotline category names, %ld department units, %ld gazetteer entries"
            " (%ld rows new or changed)\n", rt.categories, rt.aliases, rt.dept_units, rt.gazetteer, rt.changed);
-    const char *keys_dir = config_get(ctx->cfg, "keys.dir", "var/keys");
+    const char *keys_dir = config_str(ctx->cfg, "keys.dir");
     int keys = 0;
     if (cli_keys_register(pg, keys_dir, &keys, err, sizeof err) < 0) {
         cli_error("migrate: registering keys: %s", err);
@@ -153,10 +154,11 @@ int cli_migrate_main(cli_ctx *ctx, int argc, char **argv)
     PGconn *pg = owner_connect(ctx);
     if (!pg)
         return 1;
-    const char *dir = config_get(ctx->cfg, "db.migrations_dir", "db/migrations");
+    const char *dir = config_str(ctx->cfg, "db.migrations_dir");
     if (db_migrate(pg, dir, &applied) < 0) {
-        cli_error("migrate: applying the migrations in %s failed%s%.*s", dir,
-                  *PQerrorMessage(pg) ? ": " : "", CLI_PQ_MSG(pg));
+        char why[256];
+        cli_error("migrate: applying the migrations in %s failed%s%s", dir, *db_error(pg, why, sizeof why) ? ": " : "",
+                  why);
         goto done;
     }
     printf("migrations: %d applied from %s\n", applied, dir);

@@ -1,6 +1,8 @@
 /* cli_progress.c — the import progress bar (see cli_progress.h). */
 #include "cli_progress.h"
 
+#include "clock.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +19,6 @@ struct cli_progress {
     int      importing;         /* 0 sending, 1 importing */
     int      drawn;
 };
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* 1234567 → "1,234,567". */
 static void thousands(char *out, size_t cap, long long n)
@@ -53,7 +48,7 @@ static double fill(const cli_progress *self, uint64_t bytes, char bar[BAR_WIDTH 
 /* Starts the phase, or says whether enough time passed to redraw. */
 static int due(cli_progress *self, int importing)
 {
-    int64_t now = mono_ms();
+    int64_t now = clock_mono_ms();
     if (self->importing != importing || !self->started_ms) {
         self->importing = importing;
         self->started_ms = now;
@@ -80,7 +75,7 @@ void cli_progress_sent(cli_progress *self, uint64_t bytes)
     char bar[BAR_WIDTH + 1];
     if (!self || !due(self, 0))
         return;
-    double frac = fill(self, bytes, bar), secs = (double)(mono_ms() - self->started_ms) / 1000.0;
+    double frac = fill(self, bytes, bar), secs = (double)(clock_mono_ms() - self->started_ms) / 1000.0;
     fprintf(stderr, "\r%s  sending   [%s] %3d%%  %.1f MB/s\033[K", self->file_name, bar, (int)(frac * 100),
             secs > 0 ? (double)bytes / secs / 1e6 : 0.0);
     fflush(stderr);
@@ -91,7 +86,7 @@ void cli_progress_imported(cli_progress *self, uint64_t bytes, int64_t rows)
     char bar[BAR_WIDTH + 1], nrows[32], rate[32], eta[32] = "--:--";
     if (!self || !due(self, 1))
         return;
-    double frac = fill(self, bytes, bar), secs = (double)(mono_ms() - self->started_ms) / 1000.0;
+    double frac = fill(self, bytes, bar), secs = (double)(clock_mono_ms() - self->started_ms) / 1000.0;
     thousands(nrows, sizeof nrows, rows);
     thousands(rate, sizeof rate, secs > 0 ? (long long)((double)rows / secs) : 0);
     if (frac > 0.01 && secs > 0) {

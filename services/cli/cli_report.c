@@ -95,7 +95,7 @@ int cli_report_main(cli_ctx *ctx, int argc, char **argv)
     req.kind = (char *)a.kind;
     req.from_date = (char *)(a.from ? a.from : "");
     req.to_date = (char *)(a.to ? a.to : "");
-    long secs = config_get_long(ctx->cfg, "cli.timeout_seconds", 5);
+    long secs = config_long(ctx->cfg, "cli.timeout_seconds");
     if (cli_call(ctx, "reporting", "report", "report.request", &req.base,
                  (int)(secs > 0 && secs < 3600 ? secs : 5) * 1000, REPORT_TRIES, 0, &env, err, sizeof err) < 0)
         return 1;

@@ -99,9 +99,9 @@ static int stream_file(PGconn *conn, const char *path, char *err, size_t errlen)
     if (ferror(fp))
         rc = -1;
     fclose(fp);
+    char why[256];
     if (db_copy_end(conn) != 0 || rc != 0) {
-        snprintf(err, errlen, "%s: %s", path, *PQerrorMessage(conn) ? PQerrorMessage(conn) : "read error");
-        err[strcspn(err, "\n")] = '\0';
+        snprintf(err, errlen, "%s: %s", path, *db_error(conn, why, sizeof why) ? why : "read error");
         return -1;
     }
     return 0;
@@ -110,10 +110,10 @@ static int stream_file(PGconn *conn, const char *path, char *err, size_t errlen)
 static int run_step(PGconn *conn, const char *dir, const routing_step *s, long *changed,
                     char *err, size_t errlen)
 {
-    char path[1024];
+    char path[1024], why[256];
     snprintf(path, sizeof path, "%s/%s", dir, s->file);
     if (db_exec(conn, s->temp) != 0 || db_copy_start(conn, s->copy) != 0) {
-        snprintf(err, errlen, "%s: cannot stage: %s", path, PQerrorMessage(conn));
+        snprintf(err, errlen, "%s: cannot stage: %s", path, db_error(conn, why, sizeof why));
         return -1;
     }
     if (stream_file(conn, path, err, errlen) != 0)
@@ -121,8 +121,7 @@ static int run_step(PGconn *conn, const char *dir, const routing_step *s, long *
     for (int i = 0; i < MAX_UPSERTS && s->upsert[i]; i++) {
         long n = 0;
         if (db_command(conn, s->file, s->upsert[i], 0, NULL, &n) != 0) {
-            snprintf(err, errlen, "%s: %s", path, PQerrorMessage(conn));
-            err[strcspn(err, "\n")] = '\0';
+            snprintf(err, errlen, "%s: %s", path, db_error(conn, why, sizeof why));
             return -1;
         }
         *changed += n;
@@ -132,9 +131,10 @@ static int run_step(PGconn *conn, const char *dir, const routing_step *s, long *
 
 int cli_routing_load(PGconn *conn, const char *dir, cli_routing_stats *st, char *err, size_t errlen)
 {
+    char why[256];
     memset(st, 0, sizeof *st);
     if (db_begin(conn) != 0) {
-        snprintf(err, errlen, "BEGIN failed: %s", PQerrorMessage(conn));
+        snprintf(err, errlen, "BEGIN failed: %s", db_error(conn, why, sizeof why));
         return -1;
     }
     for (size_t i = 0; i < sizeof STEPS / sizeof STEPS[0]; i++)
@@ -144,7 +144,7 @@ int cli_routing_load(PGconn *conn, const char *dir, cli_routing_stats *st, char 
         }
     PGresult *res = db_query(conn, "routing counts", COUNT_SQL, 0, NULL);
     if (!res || db_commit(conn) != 0) {
-        snprintf(err, errlen, "committing the routing data failed: %s", PQerrorMessage(conn));
+        snprintf(err, errlen, "committing the routing data failed: %s", db_error(conn, why, sizeof why));
         PQclear(res);
         db_rollback(conn);
         return -1;

@@ -340,9 +340,10 @@ cleanup:
 
 static int seed_load(seed_run *run, const char *dir, char *err, size_t errlen)
 {
+    char why[256];
     if (db_exec(run->conn, SEED_TEMP_SQL) < 0 ||
         db_copy_start(run->conn, "COPY seed_regions FROM STDIN") < 0) {
-        snprintf(err, errlen, "cannot stage regions: %s", PQerrorMessage(run->conn));
+        snprintf(err, errlen, "cannot stage regions: %s", db_error(run->conn, why, sizeof why));
         return -1;
     }
     for (size_t i = 0; i < sizeof SEED_FILES / sizeof SEED_FILES[0]; i++) {
@@ -352,7 +353,7 @@ static int seed_load(seed_run *run, const char *dir, char *err, size_t errlen)
         }
     }
     if (db_copy_end(run->conn) < 0) {
-        snprintf(err, errlen, "COPY into seed_regions failed: %s", PQerrorMessage(run->conn));
+        snprintf(err, errlen, "COPY into seed_regions failed: %s", db_error(run->conn, why, sizeof why));
         return -1;
     }
     for (size_t i = 0; i < run->wanted.n; i++) {
@@ -367,6 +368,7 @@ static int seed_load(seed_run *run, const char *dir, char *err, size_t errlen)
 
 static int seed_upsert(seed_run *run, cli_seed_stats *st, char *err, size_t errlen)
 {
+    char why[256];
     PGresult *res = db_query(run->conn, "seed count", SEED_COUNT_SQL, 0, NULL);
     if (!res)
         goto failed;
@@ -380,7 +382,7 @@ static int seed_upsert(seed_run *run, cli_seed_stats *st, char *err, size_t errl
     st->skipped = run->skipped;
     return 0;
 failed:
-    snprintf(err, errlen, "seeding regions failed: %s", PQerrorMessage(run->conn));
+    snprintf(err, errlen, "seeding regions failed: %s", db_error(run->conn, why, sizeof why));
     return -1;
 }
 
@@ -389,12 +391,13 @@ int cli_seed_regions(PGconn *conn, const char *dir, const char *districts,
 {
     seed_run run = {.conn = conn};
     int rc = -1;
+    char why[256];
 
     memset(st, 0, sizeof *st);
     if (parse_districts(&run.wanted, districts, err, errlen) < 0)
         goto cleanup;
     if (db_begin(conn) < 0) {
-        snprintf(err, errlen, "BEGIN failed: %s", PQerrorMessage(conn));
+        snprintf(err, errlen, "BEGIN failed: %s", db_error(conn, why, sizeof why));
         goto cleanup;
     }
     if (seed_load(&run, dir, err, errlen) < 0 || seed_upsert(&run, st, err, errlen) < 0) {
@@ -402,7 +405,7 @@ int cli_seed_regions(PGconn *conn, const char *dir, const char *districts,
         goto cleanup;
     }
     if (db_commit(conn) < 0) {
-        snprintf(err, errlen, "COMMIT failed: %s", PQerrorMessage(conn));
+        snprintf(err, errlen, "COMMIT failed: %s", db_error(conn, why, sizeof why));
         goto cleanup;
     }
     rc = 0;

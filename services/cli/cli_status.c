@@ -15,6 +15,7 @@
 
 #include "bus.h"
 #include "cli_table.h"
+#include "clock.h"
 #include "svc.h"
 
 #define PING_TIMEOUT_MS 1000
@@ -44,7 +45,7 @@ static void ping_service(cli_ctx *ctx, const char *svc, status_line *s)
         return;
     Jiesu__Pong *pong = strcmp(env->type, "pong") == 0 ? BUS_UNPACK(pong, env) : NULL;
     if (pong) {
-        long up_s = (long)((bus_now_ms() - pong->started_at_ms) / 1000);
+        long up_s = (long)((clock_wall_ms() - pong->started_at_ms) / 1000);
         snprintf(s->detail, sizeof s->detail, "pid %lld, up %ldh%02ldm%02lds", (long long)pong->pid,
                  up_s / 3600, up_s / 60 % 60, up_s % 60);
         snprintf(s->pg, sizeof s->pg, "%s", pong->postgresql);
@@ -90,13 +91,13 @@ static int check_all(cli_ctx *ctx, status_line *lines)
     int down = 0;
     memset(lines, 0, NLINES * sizeof *lines);
     for (int i = 0; i < NSERVICES; i++) {
-        int64_t t0 = bus_now_ms();
+        int64_t t0 = clock_mono_ms();
         lines[i].name = svc_name((size_t)i);
         ping_service(ctx, lines[i].name, &lines[i]);
-        lines[i].ms = (long)(bus_now_ms() - t0);
+        lines[i].ms = (long)(clock_mono_ms() - t0);
     }
     store_line(&lines[NSERVICES], "postgresql", "(as the services see it)", lines, 0);
-    store_line(&lines[NSERVICES + 1], "redis", config_get(ctx->cfg, "redis.addr", "(through the services)"), lines, 1);
+    store_line(&lines[NSERVICES + 1], "redis", config_is_set(ctx->cfg, "redis.addr") ? config_str(ctx->cfg, "redis.addr") : "(through the services)", lines, 1);
     for (int i = 0; i < NLINES; i++)
         down += !lines[i].up;
     return down;
@@ -148,9 +149,9 @@ int cli_status_main(cli_ctx *ctx, int argc, char **argv)
         fprintf(stderr, "usage: jiesu status [--wait SECONDS]\n");
         return 2;
     }
-    int64_t deadline = bus_now_ms() + wait_s * 1000;
+    int64_t deadline = clock_mono_ms() + wait_s * 1000;
     int down;
-    while ((down = check_all(ctx, lines)) > 0 && bus_now_ms() < deadline) {
+    while ((down = check_all(ctx, lines)) > 0 && clock_mono_ms() < deadline) {
         struct timespec ts = {0, 250 * 1000000L};
         nanosleep(&ts, NULL);
     }

@@ -140,7 +140,7 @@ static int send_request(cli_ctx *ctx, Jiesu__UserRequest *rq, const char *key_pa
     Jiesu__Envelope *env = NULL;
     Jiesu__UserReply *reply = NULL;
     snprintf(what, sizeof what, "user %s%s%s", rq->op, *rq->name ? " " : "", rq->name);
-    int timeout_ms = (int)(1000 * config_get_long(ctx->cfg, "cli.timeout_seconds", 5));
+    int timeout_ms = (int)(1000 * config_long(ctx->cfg, "cli.timeout_seconds"));
     if (cli_call(ctx, "assignment", what, "user.request", &rq->base, timeout_ms, USER_TRIES, 0, &env, err,
                  sizeof err) < 0)
         return 1;

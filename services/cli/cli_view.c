@@ -66,7 +66,7 @@ int cli_view(cli_ctx *ctx, const char *svc, const char *what, const char *name, 
     rq.name = (char *)name;
     rq.args = args;
     rq.n_args = (size_t)nargs;
-    int timeout_ms = (int)(1000 * config_get_long(ctx->cfg, "cli.timeout_seconds", 5));
+    int timeout_ms = (int)(1000 * config_long(ctx->cfg, "cli.timeout_seconds"));
     if (cli_call(ctx, svc, what, "view.request", &rq.base, timeout_ms, VIEW_TRIES, 0, &env, err, sizeof err) < 0)
         return 1;
     int rc = 1;

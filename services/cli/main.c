@@ -47,6 +47,7 @@ static const cli_command COMMANDS[] = {
     {"resolve", cli_action_main},
     {"callback", cli_action_main},
     {"learn", cli_learn_main},
+    {"config", cli_config_main},
 };
 
 static void usage(FILE *out)
@@ -102,14 +103,13 @@ static void usage(FILE *out)
           "                          the official holiday calendar (escalation service): days per\n"
           "                          year; administrators store the State Council's notice (holiday-cn\n"
           "                          JSON) or a day typed in; pending deadlines it changes are re-timed\n"
+          "  config                  every configuration key: default, what is allowed, meaning\n"
           "  help                    this text\n"
           "\n"
           "configuration: -c FILE, else the file named by $JIESU_CONFIG (key = value lines,\n"
           "[section] headers); any key can be overridden as JIESU_<KEY> (pg.conninfo ->\n"
-          "JIESU_PG_CONNINFO). Keys used here: cli.key_file (-k), keys.dir, <service>.router,\n"
-          "cli.timeout_seconds (5), cli.import_timeout_seconds (1800), cli.learn_timeout_seconds (600),\n"
-          "cli.connect_seconds (10), cli.log_level (warn); migrate: pg.owner_conninfo, pg.service_role,\n"
-          "db.grants_file, db.migrations_dir, data.dir, regions.districts.\n"
+          "JIESU_PG_CONNINFO); an unknown key or a bad value stops here, naming it. `jiesu config`\n"
+          "lists every key.\n"
           "exit status: 0 on success, 1 when anything failed, 2 on a usage error.\n",
           out);
 }
@@ -157,13 +157,14 @@ int main(int argc, char **argv)
         return 1;
     }
     if ((file ? config_load_file(ctx.cfg, file, err, sizeof err)
-              : config_load_env_file(ctx.cfg, err, sizeof err)) < 0) {
+              : config_load_env_file(ctx.cfg, err, sizeof err)) < 0 ||
+        config_check(ctx.cfg, err, sizeof err) < 0) {
         cli_error("configuration: %s", err);
         rc = 1;
         goto cleanup;
     }
-    ctx.key_file = key_file ? key_file : config_get(ctx.cfg, "cli.key_file", NULL);
-    log_init("jiesu", log_level_parse(config_get(ctx.cfg, "cli.log_level", "warn")));
+    ctx.key_file = key_file ? key_file : config_str(ctx.cfg, "cli.key_file");
+    log_init("jiesu", log_level_parse(config_str(ctx.cfg, "cli.log_level")));
     rc = cmd->run(&ctx, argc - optind, argv + optind);
 cleanup:
     cli_ctx_close(&ctx);

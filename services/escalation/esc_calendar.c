@@ -43,7 +43,7 @@ int esc_calendar_init(esc_calendar *self, const config *cfg, char *err, size_t e
 {
     memset(self, 0, sizeof *self);
     self->cfg = cfg;
-    self->utc_offset_min = (int)config_get_long(cfg, "calendar.utc_offset_minutes", 480);
+    self->utc_offset_min = config_utc_offset_min(cfg);
     calendar *probe = cal_from_config(cfg, NULL, err, errlen);
     if (!probe)
         return -1;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "json.h"
 
 #define URL_MAX 2048
@@ -104,12 +105,10 @@ static int dingtalk_sign(const char *url, const char *secret, char *out, size_t 
 {
     char ms[24], text[320], sig[sodium_base64_ENCODED_LEN(crypto_auth_hmacsha256_BYTES, sodium_base64_VARIANT_ORIGINAL)];
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    struct timespec ts;
     crypto_auth_hmacsha256_state st;
     if (sodium_init() < 0 || strlen(secret) > 256)
         return -1;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    snprintf(ms, sizeof ms, "%lld", (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+    snprintf(ms, sizeof ms, "%lld", (long long)clock_wall_ms());
     snprintf(text, sizeof text, "%s\n%s", ms, secret);
     crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
     crypto_auth_hmacsha256_update(&st, (const unsigned char *)text, strlen(text));

@@ -10,7 +10,6 @@
 #include "esc_ladder.h"
 #include "esc_timers.h"
 #include "log.h"
-#include "svc.h"
 #include "timers.h"
 
 #define FIRE_BATCH 100
@@ -24,68 +23,30 @@
 #define DELIVER_IDLE_MS 200
 #define CONNECT_WAIT_MS 30000
 
-static double get_double(const config *cfg, const char *key, double def)
-{
-    const char *v = config_get(cfg, key, NULL);
-    return v && *v ? atof(v) : def;
-}
-
-/* Refuses settings that would make nonsense (every unit overdue, no retry...). */
-static int check_ranges(const esc_engine *e, char *err, size_t errlen)
-{
-    const struct {
-        const char *key;
-        double      value, min, max;
-    } r[] = {
-        {"escalation.reconcile_seconds", (double)e->reconcile_ms / 1000, 1, 86400},
-        {"escalation.patterns_seconds", (double)e->patterns_ms / 1000, 1, 604800},
-        {"escalation.repeat_count", e->patterns.repeat_count, 2, 1000},
-        {"escalation.repeat_window_days", e->patterns.repeat_window_days, 1, 366},
-        {"escalation.rebound_window_days", e->patterns.rebound_window_days, 1, 366},
-        {"escalation.bounce_count", e->patterns.bounce_count, 1, 1000},
-        {"escalation.unit_overdue_rate", e->patterns.unit_overdue_rate, 0, 1},
-        {"escalation.unit_overdue_min", e->patterns.unit_overdue_min, 1, 1000000},
-        {"escalation.webhook_timeout_ms", e->deliver.timeout_ms, 100, 600000},
-        {"escalation.webhook_max_attempts", e->deliver.max_attempts, 1, 100},
-        {"escalation.webhook_backoff_ms", (double)e->deliver.base_ms, 1, 86400000},
-        {"escalation.webhook_max_backoff_ms", (double)e->deliver.max_backoff_ms, 1, 86400000},
-    };
-    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
-        if (r[i].value < r[i].min || r[i].value > r[i].max) {
-            snprintf(err, errlen, "configuration: %s = %g is out of range (%g to %g)", r[i].key, r[i].value,
-                     r[i].min, r[i].max);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen)
 {
     memset(e, 0, sizeof *e);
     snprintf(e->reconcile_after, sizeof e->reconcile_after, "0");
-    e->ctx.key = config_get(cfg, "timers.key", "jiesu:timers");
-    e->ctx.utc_offset_min = (int)config_get_long(cfg, "escalation.utc_offset_minutes", 480);
-    e->ctx.webhook_url = config_get(cfg, "escalation.webhook_url", "");
-    e->reconcile_ms = 1000 * config_get_long(cfg, "escalation.reconcile_seconds", 30);
-    e->patterns_ms = 1000 * config_get_long(cfg, "escalation.patterns_seconds", 60);
+    e->ctx.key = config_str(cfg, "timers.key");
+    e->ctx.utc_offset_min = config_utc_offset_min(cfg);
+    e->ctx.webhook_url = config_str(cfg, "escalation.webhook_url");
+    e->reconcile_ms = 1000 * config_long(cfg, "escalation.reconcile_seconds");
+    e->patterns_ms = 1000 * config_long(cfg, "escalation.patterns_seconds");
     e->patterns = (esc_pattern_cfg){
-        .repeat_count = (int)config_get_long(cfg, "escalation.repeat_count", 3),
-        .repeat_window_days = (int)config_get_long(cfg, "escalation.repeat_window_days", 7),
-        .rebound_window_days = (int)config_get_long(cfg, "escalation.rebound_window_days", 30),
-        .bounce_count = (int)config_get_long(cfg, "escalation.bounce_count", 3),
-        .unit_overdue_rate = get_double(cfg, "escalation.unit_overdue_rate", 0.3),
-        .unit_overdue_min = (int)config_get_long(cfg, "escalation.unit_overdue_min", 10)};
+        .repeat_count = (int)config_long(cfg, "escalation.repeat_count"),
+        .repeat_window_days = (int)config_long(cfg, "escalation.repeat_window_days"),
+        .rebound_window_days = (int)config_long(cfg, "escalation.rebound_window_days"),
+        .bounce_count = (int)config_long(cfg, "escalation.bounce_count"),
+        .unit_overdue_rate = config_real(cfg, "escalation.unit_overdue_rate"),
+        .unit_overdue_min = (int)config_long(cfg, "escalation.unit_overdue_min")};
     e->deliver = (esc_deliver_cfg){
-        .timeout_ms = (int)config_get_long(cfg, "escalation.webhook_timeout_ms", 5000),
-        .max_attempts = (int)config_get_long(cfg, "escalation.webhook_max_attempts", 8),
-        .base_ms = config_get_long(cfg, "escalation.webhook_backoff_ms", 1000),
-        .max_backoff_ms = config_get_long(cfg, "escalation.webhook_max_backoff_ms", 600000),
-        .smtp_url = config_get(cfg, "escalation.smtp_url", ""),
-        .smtp_from = config_get(cfg, "escalation.smtp_from", "jiesu@localhost")};
-    if (check_ranges(e, err, errlen) != 0)
-        return -1;
-    e->conninfo = strdup(config_get(cfg, "pg.conninfo", "dbname=jiesu"));
+        .timeout_ms = (int)config_long(cfg, "escalation.webhook_timeout_ms"),
+        .max_attempts = (int)config_long(cfg, "escalation.webhook_max_attempts"),
+        .base_ms = config_long(cfg, "escalation.webhook_backoff_ms"),
+        .max_backoff_ms = config_long(cfg, "escalation.webhook_max_backoff_ms"),
+        .smtp_url = config_str(cfg, "escalation.smtp_url"),
+        .smtp_from = config_str(cfg, "escalation.smtp_from")};
+    e->conninfo = strdup(config_str(cfg, "pg.conninfo"));
     if (!e->conninfo) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -139,71 +100,73 @@ int esc_engine_start_delivery(esc_engine *e)
 /* ---- ticks ---- */
 
 /* Re-arms pending deadlines for at most RECONCILE_SLICE_MS when a walk is due or under way. */
-static int reconcile(esc_engine *e, int64_t real_now)
+static int reconcile(esc_engine *e, monotime_ms now, const volatile sig_atomic_t *stop)
 {
     long n;
-    if (real_now < e->next_reconcile)
+    if (now < e->next_reconcile)
         return 0;
-    int64_t slice_end = bus_now_ms() + RECONCILE_SLICE_MS;
+    monotime_ms slice_end = now + RECONCILE_SLICE_MS;
     while ((n = esc_reconcile_step(&e->ctx, e->reconcile_after, RECONCILE_BATCH)) == RECONCILE_BATCH &&
-           bus_now_ms() < slice_end && !svc_stopping())
+           clock_mono_ms() < slice_end && !*stop)
         ;
     if (n < 0)
         return -1;
     if (n < RECONCILE_BATCH) {          /* the walk is done; else it goes on next tick */
         log_debug("re-armed the pending deadlines in %s", e->ctx.key);
-        e->next_reconcile = real_now + e->reconcile_ms;
+        e->next_reconcile = now + e->reconcile_ms;
     }
     return 0;
 }
 
 /* Every SWEEP_MS: reloads a changed calendar, stops and restarts paused
  * clocks, plans new deadlines. */
-static int sweep(esc_engine *e, int64_t real_now)
+static int sweep(esc_engine *e, monotime_ms now, const volatile sig_atomic_t *stop)
 {
     long paused = 0, resumed = 0, n;
-    if (real_now < e->next_sweep)
+    if (now < e->next_sweep)
         return 0;
-    if (esc_calendar_refresh(&e->calendar, &e->ctx, real_now) != 0 || esc_pause_sweep(&e->ctx, &paused, &resumed) != 0)
+    if (esc_calendar_refresh(&e->calendar, &e->ctx, clock_wall_ms()) != 0 ||
+        esc_pause_sweep(&e->ctx, &paused, &resumed) != 0)
         return -1;
-    int64_t slice_end = bus_now_ms() + FIRE_SLICE_MS;
-    while ((n = esc_plan(&e->ctx, NULL, PLAN_BATCH)) == PLAN_BATCH && bus_now_ms() < slice_end && !svc_stopping())
+    monotime_ms slice_end = now + FIRE_SLICE_MS;
+    while ((n = esc_plan(&e->ctx, NULL, PLAN_BATCH)) == PLAN_BATCH && clock_mono_ms() < slice_end && !*stop)
         ;
     if (n < 0)
         return -1;
     if (paused || resumed)
         log_info("clocks stopped=%ld restarted=%ld", paused, resumed);
-    e->next_sweep = real_now + SWEEP_MS;
+    e->next_sweep = now + SWEEP_MS;
     return 0;
 }
 
 /* The re-arming walk first: at start-up it then covers what was planned
  * before, not every deadline the first sweeps plan (they arm those themselves).
  * Nothing is planned or fired before the calendar is loaded. */
-static int housekeeping(esc_engine *e, int64_t real_now)
+static int housekeeping(esc_engine *e, monotime_ms now, const volatile sig_atomic_t *stop)
 {
-    return reconcile(e, real_now) != 0 || sweep(e, real_now) != 0 || !e->ctx.cal ? -1 : 0;
+    return reconcile(e, now, stop) != 0 || sweep(e, now, stop) != 0 || !e->ctx.cal ? -1 : 0;
 }
 
-static int run_patterns(esc_engine *e, int64_t real_now)
+static int run_patterns(esc_engine *e, monotime_ms now)
 {
     esc_pattern_stats st;
-    if (real_now < e->next_patterns)
+    if (now < e->next_patterns)
         return 0;
     if (esc_patterns_run(&e->ctx, &e->patterns, &st) != 0)
         return -1;
     if (st.repeat + st.rebound + st.bounce + st.unit_overdue)
         log_info("patterns repeat=%zu (merged %zu) rebound=%zu bounce=%zu unit_overdue=%zu", st.repeat, st.merged,
                  st.rebound, st.bounce, st.unit_overdue);
-    e->next_patterns = real_now + e->patterns_ms;
+    e->next_patterns = now + e->patterns_ms;
     return 0;
 }
 
-int esc_engine_tick(esc_engine *e)
+int esc_engine_tick(esc_engine *e, const volatile sig_atomic_t *stop)
 {
     esc_fire_stats st;
-    int64_t now, slice_end = bus_now_ms() + FIRE_SLICE_MS;
-    if (housekeeping(e, bus_now_ms()) != 0)
+    int64_t now;
+    monotime_ms start = clock_mono_ms(), slice_end = start + FIRE_SLICE_MS;
+    if (housekeeping(e, start, stop) != 0)
         return -1;
     do {
         if ((now = esc_now_ms(&e->ctx)) < 0 || esc_fire_due(&e->ctx, now, FIRE_BATCH, &st) < 0)
@@ -211,8 +174,8 @@ int esc_engine_tick(esc_engine *e)
         if (st.claimed)
             log_info("fired claimed=%zu alerts=%zu quiet=%zu early=%zu paused=%zu stale=%zu", st.claimed,
                      st.alerts, st.quiet, st.early, st.paused, st.stale);
-    } while (st.claimed == FIRE_BATCH && bus_now_ms() < slice_end && !svc_stopping());
-    if (run_patterns(e, bus_now_ms()) != 0)
+    } while (st.claimed == FIRE_BATCH && clock_mono_ms() < slice_end && !*stop);
+    if (run_patterns(e, clock_mono_ms()) != 0)
         return -1;
     int64_t next = timers_next_due(e->ctx.redis, e->ctx.key), wait = ESC_TICK_MS;
     if (next >= 0 && next - now < wait)

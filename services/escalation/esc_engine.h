@@ -19,9 +19,11 @@
 #define JIESU_ESC_ENGINE_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "clock.h"
 #include "config.h"
 #include "esc_calendar.h"
 #include "esc_ctx.h"
@@ -37,7 +39,7 @@ typedef struct {
     esc_pattern_cfg  patterns;
     esc_deliver_cfg  deliver;
     long             reconcile_ms, patterns_ms;
-    int64_t          next_reconcile, next_sweep, next_patterns;
+    monotime_ms      next_reconcile, next_sweep, next_patterns;
     char             reconcile_after[ESC_MEMBER_BYTES];  /* where the walk of pending deadlines is */
     char            *conninfo;      /* for the delivery thread */
     pthread_t        thread;
@@ -46,15 +48,16 @@ typedef struct {
 } esc_engine;
 
 /* Reads the escalation.* keys and the calendar.* keys routing uses
- * (day_start, day_end, utc_offset_minutes); the calendar's days are loaded
+ * (day_start, day_end) and `timezone`; the calendar's days are loaded
  * from table holidays by the first tick. 0, or -1 with the reason in err. */
 int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen);
 
 /* Starts the delivery thread. 0 or -1 (logged). */
 int esc_engine_start_delivery(esc_engine *e);
 
-/* One tick. Returns the wait in ms before the next, or -1 on failure. */
-int esc_engine_tick(esc_engine *e);
+/* One tick; its slices end early once *stop is set (the service's signal
+ * flag). Returns the wait in ms before the next, or -1 on failure. */
+int esc_engine_tick(esc_engine *e, const volatile sig_atomic_t *stop);
 
 /* Stops the delivery thread and frees what init allocated. */
 void esc_engine_finish(esc_engine *e);

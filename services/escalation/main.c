@@ -38,7 +38,7 @@ static int tick(esc_engine *e, service *s)
         return -1;
     e->ctx.redis = s->redis;
     e->ctx.pg = s->pg;
-    return esc_engine_tick(e);
+    return esc_engine_tick(e, svc_stop_flag());
 }
 
 /* The ping's warning (`jiesu status`): the official holiday calendar running out. */

@@ -47,6 +47,7 @@
 
 #include <openssl/evp.h>
 
+#include "clock.h"
 #include "db.h"
 #include "failpoint.h"
 #include "intake_buf.h"
@@ -141,13 +142,6 @@ typedef struct {
     intake_buf     out;         /* COPY text going to PostgreSQL */
     int            copying;     /* a COPY into complaints is under way */
 } import_run;
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* SHA-256 of everything fd reads, as 64 hex digits. 0, or -1 with why. */
 static int hash_fd(int fd, char out[65], char *why, size_t whylen)
@@ -730,7 +724,7 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
     import_run r = {.opt = opt, .res = res, .fd = -1, .path = path};
     char why[4096] = "";
     int rc = -1;
-    int64_t t0 = now_ms();
+    int64_t t0 = clock_mono_ms();
     memset(res, 0, sizeof *res);
     if (!file_name)
         file_name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
@@ -744,7 +738,7 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
          * lock for a while after the kill (until its last statement finished). */
         intake_import_cleanup(opt->pg);
     }
-    res->elapsed_ms = now_ms() - t0;
+    res->elapsed_ms = clock_mono_ms() - t0;
     if (r.rejects)
         snprintf(res->rejects_path, sizeof res->rejects_path, "%s", rejects_path(r.rejects));
     if (rc < 0)

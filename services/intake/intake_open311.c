@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "db.h"
 #include "http.h"
 #include "intake_json.h"
@@ -351,19 +352,12 @@ static void file_complaint(intake_open311 *self, const intake_services *services
     free(c);
 }
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* 0 when who may send one more request now, else -1 after answering 429. */
 static int within_rate(intake_open311 *self, const auth_principal *who, http_response *resp)
 {
     char why[200], after[16];
     int per_minute = who->rate_per_minute > 0 ? who->rate_per_minute : self->opt.rate_per_minute, wait_s = 0;
-    int rc = ratelimit_take(self->rate, who->id, per_minute, mono_ms(), &wait_s);
+    int rc = ratelimit_take(self->rate, who->id, per_minute, clock_mono_ms(), &wait_s);
     if (rc == 1)
         return 0;
     if (rc < 0) {

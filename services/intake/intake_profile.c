@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "intake_dates.h"
 #include "text.h"
 
@@ -172,16 +173,6 @@ static char *parse_join(const char *value)
     return strdup(value);
 }
 
-static int zone_name_ok(const char *z)
-{
-    if (!*z || strlen(z) >= 64 || strstr(z, "..") || z[0] == '/')
-        return 0;
-    for (const char *p = z; *p; p++)
-        if (!isalnum((unsigned char)*p) && !strchr("_+-/", *p))
-            return 0;
-    return 1;
-}
-
 static int set_encoding(intake_profile *self, const char *v, char *why, size_t whylen)
 {
     if (strcasecmp(v, "auto") == 0)
@@ -224,7 +215,7 @@ static int set_key(intake_profile *self, const char *key, const char *value, cha
         return (self->description = strdup(value)) ? 0 : (say(why, whylen, "out of memory"), -1);
     }
     if (strcmp(key, "timezone") == 0) {
-        if (!zone_name_ok(value)) {
+        if (!clock_zone_name_ok(value)) {
             say(why, whylen, "timezone '%s' is not an IANA zone name (America/New_York, Asia/Shanghai)", value);
             return -1;
         }

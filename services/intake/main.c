@@ -45,21 +45,21 @@ static void start_open311(intake *in, service *s)
     char err[700];
     http_limits limits;
     intake_open311_opts o = {
-        .http_addr = config_get(s->cfg, "intake.http_addr", "127.0.0.1:7103"),
-        .pg_conninfo = config_get(s->cfg, "pg.conninfo", "dbname=jiesu"),
-        .redis_addr = config_get(s->cfg, "redis.addr", "127.0.0.1:6379"),
-        .redis_password_file = config_get(s->cfg, "redis.password_file", ""),
-        .route_stream = config_get(s->cfg, "queue.route_stream", "jiesu:route"),
-        .route_group = config_get(s->cfg, "queue.route_group", "assignment"),
+        .http_addr = config_str(s->cfg, "intake.http_addr"),
+        .pg_conninfo = config_str(s->cfg, "pg.conninfo"),
+        .redis_addr = config_str(s->cfg, "redis.addr"),
+        .redis_password_file = config_str(s->cfg, "redis.password_file"),
+        .route_stream = config_str(s->cfg, "queue.route_stream"),
+        .route_group = config_str(s->cfg, "queue.route_group"),
         .utc_offset_min = in->utc_offset_min,
         .max_field = in->opts.csv.max_field,
-        .rate_per_minute = (int)config_get_long(s->cfg, "intake.open311_rate_per_minute", 60),
+        .rate_per_minute = (int)config_long(s->cfg, "intake.open311_rate_per_minute"),
         .limits = &limits,
     };
     if (!*o.http_addr || strcmp(o.http_addr, "off") == 0)
         return;
-    if (http_limits_load(&limits, s->cfg, err, sizeof err) < 0 ||
-        !(in->open311 = intake_open311_start(&o, err, sizeof err)))
+    http_limits_load(&limits, s->cfg);
+    if (!(in->open311 = intake_open311_start(&o, err, sizeof err)))
         log_error("%s; running without it", err);
 }
 
@@ -67,8 +67,8 @@ static void start_open311(intake *in, service *s)
 static int start_uploads(intake *in, service *s)
 {
     char err[512];
-    long long max = (long long)config_get_long(s->cfg, "intake.max_upload_bytes", 4LL << 30);
-    in->uploads = intake_uploads_new(config_get(s->cfg, "intake.spool_dir", "var/spool"), max > 0 ? max : 4LL << 30,
+    long long max = (long long)config_long(s->cfg, "intake.max_upload_bytes");
+    in->uploads = intake_uploads_new(config_str(s->cfg, "intake.spool_dir"), max,
                                      err, sizeof err);
     if (!in->uploads)
         log_error("%s", err);
@@ -77,12 +77,12 @@ static int start_uploads(intake *in, service *s)
 
 static void configure(intake *in, service *s)
 {
-    in->opts.rejects_dir = config_get(s->cfg, "intake.rejects_dir", "var/rejects");
-    in->opts.batch_rows = (size_t)config_get_long(s->cfg, "intake.batch_rows", INTAKE_BATCH_ROWS);
-    in->utc_offset_min = (int)config_get_long(s->cfg, "intake.utc_offset_minutes", 480);
-    snprintf(in->profiles_dir, sizeof in->profiles_dir, "%s/profiles", config_get(s->cfg, "data.dir", "data"));
-    in->opts.profiles_dir = config_get(s->cfg, "intake.profiles_dir", in->profiles_dir);
-    in->opts.csv.max_field = (size_t)config_get_long(s->cfg, "intake.max_field_chars", 32767);
+    in->opts.rejects_dir = config_str(s->cfg, "intake.rejects_dir");
+    in->opts.batch_rows = (size_t)config_long(s->cfg, "intake.batch_rows");
+    in->utc_offset_min = config_utc_offset_min(s->cfg);
+    snprintf(in->profiles_dir, sizeof in->profiles_dir, "%s/profiles", config_str(s->cfg, "data.dir"));
+    in->opts.profiles_dir = *config_str(s->cfg, "intake.profiles_dir") ? config_str(s->cfg, "intake.profiles_dir") : in->profiles_dir;
+    in->opts.csv.max_field = (size_t)config_long(s->cfg, "intake.max_field_chars");
     in->opts.stop = svc_stop_flag();
 }
 
@@ -97,8 +97,8 @@ static int ensure_route(intake *in, service *s)
     in->opts.route = NULL;
     queue_destroy(&in->route);
     snprintf(consumer, sizeof consumer, "intake-%ld", (long)getpid());
-    in->route = queue_new(s->redis, config_get(s->cfg, "queue.route_stream", "jiesu:route"),
-                          config_get(s->cfg, "queue.route_group", "assignment"), consumer);
+    in->route = queue_new(s->redis, config_str(s->cfg, "queue.route_stream"),
+                          config_str(s->cfg, "queue.route_group"), consumer);
     /* The group exists before the first entry, so assignment reads every id
      * even when it starts after an import. */
     if (!in->route || queue_ensure_group(in->route) < 0) {

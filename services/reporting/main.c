@@ -7,7 +7,7 @@
  * assignment and escalation events, the HTTP dashboard and JSON
  * (report.http_addr, report_http.c), one loop until SIGTERM/SIGINT. Reports
  * come from report_streets.c, the live counters from report_live.c. The
- * process runs in report.timezone, so "today" is the reports' day.
+ * process runs in `timezone`, so "today" is the reports' day.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,10 +37,10 @@ typedef struct {
 static Jiesu__ReportReply *run_streets(service *s, const Jiesu__ReportRequest *rq, char *err, size_t errlen)
 {
     report_scope scope = {
-        .districts = config_get(s->cfg, "regions.districts", "370212"),
+        .districts = config_str(s->cfg, "regions.districts"),
         .from_date = rq->from_date,
         .to_date = rq->to_date,
-        .timezone = config_get(s->cfg, "report.timezone", "Asia/Shanghai"),
+        .timezone = config_str(s->cfg, "timezone"),
     };
     Jiesu__ReportReply *reply = report_streets(s->pg, &scope, err, errlen);
     if (!reply && PQstatus(s->pg) == CONNECTION_BAD && svc_ensure_pg(s) == 0)
@@ -88,10 +88,9 @@ static const svc_route ROUTES[] = {
 
 static int subscribe(reporting *r, service *s)
 {
-    char err[512] = "", key[64], server_key[KEYS_Z85_LEN + 1];
+    char err[512] = "", server_key[KEYS_Z85_LEN + 1];
     for (int i = 0; i < NSUBS; i++) {
-        snprintf(key, sizeof key, "%s.pub", PUBLISHERS[i]);
-        const char *ep = config_get(s->cfg, key, svc_default_endpoint(PUBLISHERS[i], "pub"));
+        const char *ep = svc_endpoint(s->cfg, PUBLISHERS[i], "pub");
         if (svc_peer_key(s, PUBLISHERS[i], server_key) < 0)
             return -1;
         if (!(r->subs[i] = bus_sub_new(s->zctx, ep, "", &s->keys, server_key, err, sizeof err))) {
@@ -106,16 +105,13 @@ static int subscribe(reporting *r, service *s)
 static int web_peers(service *s, web_bus *b)
 {
     static const char *const PEERS[WEB_BUS_PEERS] = {"assignment", "escalation"};
-    char key[64];
     memset(b, 0, sizeof *b);
     b->zctx = s->zctx;
     b->keys = s->keys;
-    b->timeout_ms = (int)config_get_long(s->cfg, "web.bus_timeout_ms", 10000);
+    b->timeout_ms = (int)config_long(s->cfg, "web.bus_timeout_ms");
     for (int i = 0; i < WEB_BUS_PEERS; i++) {
         snprintf(b->names[i], sizeof b->names[i], "%s", PEERS[i]);
-        snprintf(key, sizeof key, "%s.router", PEERS[i]);
-        snprintf(b->endpoints[i], sizeof b->endpoints[i], "%s",
-                 config_get(s->cfg, key, svc_default_endpoint(PEERS[i], "router")));
+        snprintf(b->endpoints[i], sizeof b->endpoints[i], "%s", svc_endpoint(s->cfg, PEERS[i], "router"));
         if (svc_peer_key(s, PEERS[i], b->server_keys[i]) < 0)
             return -1;
     }
@@ -129,7 +125,7 @@ static void start_http(reporting *r, service *s)
 {
     char err[512] = "";
     web_bus bus;
-    const char *addr = config_get(s->cfg, "report.http_addr", "127.0.0.1:7133");
+    const char *addr = config_str(s->cfg, "report.http_addr");
     if (strcmp(addr, "off") == 0 || web_peers(s, &bus) < 0)
         return;
     r->http = report_http_start(s->cfg, &bus, err, sizeof err);
@@ -141,7 +137,7 @@ static void start_http(reporting *r, service *s)
 
 static void follow_events(reporting *r, service *s, int i)
 {
-    const char *tz = config_get(s->cfg, "report.timezone", "Asia/Shanghai");
+    const char *tz = config_str(s->cfg, "timezone");
     svc_ensure_pg(s);       /* a gap re-reads PostgreSQL */
     if (report_live_drain(&r->live, r->subs[i], s->pg, tz) > 0)
         report_http_set_live(r->http, &r->live);
@@ -154,7 +150,7 @@ int main(int argc, char **argv)
     void *socks[NSUBS];
     int ready[NSUBS], rc = 1;
     if (svc_start(&s, "reporting", argc, argv, ROUTES, &r) == 0 && subscribe(&r, &s) == 0) {
-        setenv("TZ", config_get(s.cfg, "report.timezone", "Asia/Shanghai"), 1);
+        setenv("TZ", config_str(s.cfg, "timezone"), 1);
         tzset();
         start_http(&r, &s);
         log_info("reporting ready");

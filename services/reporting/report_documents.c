@@ -222,8 +222,7 @@ static int run_bulletin(doc_call *c)
     if (*c->rq->period ? report_period_week(&p, c->rq->period, c->err, sizeof c->err) < 0
                        : (report_period_current(&p, (long long)time(NULL) - 7 * 86400LL, 7), 0))
         return -1;
-    if (report_settings_load(&st, c->s->cfg, c->err, sizeof c->err) < 0)
-        return -1;
+    report_settings_load(&st, c->s->cfg);
     report_bulletin *b = report_bulletin_build(c->s->pg, c->districts, c->tz, &p, &st, c->err, sizeof c->err);
     if (!b)
         return -1;
@@ -244,8 +243,8 @@ void report_documents_request(service *s, const bus_request *req, const auth_pri
     Jiesu__DocumentReply *reply = calloc(1, sizeof *reply);
     Jiesu__DocumentRequest *rq = BUS_UNPACK(document_request, req->env);
     doc_call c = {.s = s, .rq = rq, .reply = reply,
-                  .tz = config_get(s->cfg, "report.timezone", "Asia/Shanghai"),
-                  .districts = config_get(s->cfg, "regions.districts", "370212")};
+                  .tz = config_str(s->cfg, "timezone"),
+                  .districts = config_str(s->cfg, "regions.districts")};
     if (!rq || !reply) {
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "document.request: malformed payload");
         goto cleanup;

@@ -24,7 +24,7 @@
 
 #define HTML "text/html; charset=utf-8"
 #define JSON "application/json; charset=utf-8"
-#define TREND_WEEKS_MAX 26
+#define TREND_WEEKS_MAX 26 /* report.trend_weeks' upper bound in config_keys.c */
 #define FORM_BYTES (64 * 1024)      /* a form's fields besides its photos */
 
 /* A handler that reads PostgreSQL, given a connection of its own for the
@@ -57,7 +57,7 @@ struct report_http {
     calendar       *cal;
     web_work        work;
     int             trend_weeks;
-    int             utc_offset_min; /* calendar.utc_offset_minutes: whose year the calendar must cover */
+    int             utc_offset_min; /* of `timezone`: whose year the calendar must cover */
     http_limits     limits;
     pg_route        routes[NPG_ROUTES];
     pthread_mutex_t lock;           /* guards live and idle */
@@ -441,32 +441,20 @@ static int add_routes(report_http *h)
 
 static int load(report_http *h, const config *cfg, char *err, size_t errlen)
 {
-    snprintf(h->conninfo, sizeof h->conninfo, "%s", config_get(cfg, "pg.conninfo", "dbname=jiesu"));
-    snprintf(h->districts, sizeof h->districts, "%s", config_get(cfg, "regions.districts", "370212"));
-    snprintf(h->tz, sizeof h->tz, "%s", config_get(cfg, "report.timezone", "Asia/Shanghai"));
-    if (strchr(h->tz, '\'')) {
-        snprintf(err, errlen, "report.timezone '%s' is not a time zone name", h->tz);
+    snprintf(h->conninfo, sizeof h->conninfo, "%s", config_str(cfg, "pg.conninfo"));
+    snprintf(h->districts, sizeof h->districts, "%s", config_str(cfg, "regions.districts"));
+    snprintf(h->tz, sizeof h->tz, "%s", config_str(cfg, "timezone"));
+    h->trend_weeks = (int)config_long(cfg, "report.trend_weeks");
+    h->utc_offset_min = config_utc_offset_min(cfg);
+    http_limits_load(&h->limits, cfg);
+    web_auth_opts_load(&h->auth, cfg);
+    if (!(h->cal = cal_from_config(cfg, &h->work.day_minutes, err, errlen)))
         return -1;
-    }
-    h->trend_weeks = (int)config_get_long(cfg, "report.trend_weeks", 8);
-    h->utc_offset_min = (int)config_get_long(cfg, "calendar.utc_offset_minutes", 480);
-    if (h->trend_weeks < 1 || h->trend_weeks > TREND_WEEKS_MAX) {
-        snprintf(err, errlen, "report.trend_weeks must be 1..%d", TREND_WEEKS_MAX);
-        return -1;
-    }
-    if (http_limits_load(&h->limits, cfg, err, errlen) < 0 || web_auth_opts_load(&h->auth, cfg, err, errlen) < 0 ||
-        !(h->cal = cal_from_config(cfg, &h->work.day_minutes, err, errlen)))
-        return -1;
-    long photo_max = config_get_long(cfg, "web.photo_max_bytes", 4L << 20);
-    if (photo_max < 1024 || photo_max > 6L << 20) {
-        snprintf(err, errlen, "web.photo_max_bytes = %ld: want 1024 to %ld (two go in one bus message)", photo_max,
-                 6L << 20);
-        return -1;
-    }
-    h->work.photo_max = (size_t)photo_max;
+    h->work.photo_max = (size_t)config_long(cfg, "web.photo_max_bytes");
     h->work.cal = h->cal;
     h->work.bus = &h->bus;
-    return report_settings_load(&h->settings, cfg, err, errlen);
+    report_settings_load(&h->settings, cfg);
+    return 0;
 }
 
 report_http *report_http_start(const config *cfg, const web_bus *bus, char *err, size_t errlen)
@@ -479,7 +467,7 @@ report_http *report_http_start(const config *cfg, const web_bus *bus, char *err,
     pthread_mutex_init(&h->lock, NULL);
     h->bus = *bus;
     if (load(h, cfg, err, errlen) < 0 ||
-        !(h->server = http_server_new(config_get(cfg, "report.http_addr", "127.0.0.1:7133"), FORM_BYTES, err,
+        !(h->server = http_server_new(config_str(cfg, "report.http_addr"), FORM_BYTES, err,
                                       errlen)))
         goto failed;
     http_server_limits(h->server, &h->limits);

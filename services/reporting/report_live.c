@@ -55,10 +55,10 @@ void report_live_note(report_live *self, const Jiesu__Envelope *env, int day)
 int report_live_reload(report_live *self, PGconn *pg, const char *tz, char *err, size_t errlen)
 {
     const char *params[1] = {tz};
+    char why[256];
     PGresult *res = db_query(pg, "live counts", LIVE_SQL, 1, params);
     if (!res) {
-        snprintf(err, errlen, "re-reading today's counts failed: %.*s", (int)strcspn(PQerrorMessage(pg), "\n"),
-                 PQerrorMessage(pg));
+        snprintf(err, errlen, "re-reading today's counts failed: %s", db_error(pg, why, sizeof why));
         return -1;
     }
     self->day = atoi(PQgetvalue(res, 0, 0));

@@ -5,7 +5,7 @@
  * events, and when bus_sub_recv() reports a gap the counters are re-read from
  * PostgreSQL (report_live_reload), which is the record. Counts are of the
  * current day in the process's local time zone (the reporting service sets
- * TZ to report.timezone). A plain struct the caller owns; nothing allocates.
+ * TZ to `timezone`). A plain struct the caller owns; nothing allocates.
  *
  *   counter   event that adds to it                      what a reload counts today
  *   imported  complaint.imported (+ ImportReply.inserted)  complaint_events 'imported'

@@ -74,11 +74,6 @@ static const struct {
     [RATE_REPEAT] = {offsetof(report_counts, repeats), offsetof(report_counts, called)},
 };
 
-static const double DEFAULT_WEIGHTS[RATE_COUNT] = {
-    [RATE_RESPONSE] = 20, [RATE_RESOLUTION] = 20, [RATE_SATISFACTION] = 30,
-    [RATE_RECTIFICATION] = 30, [RATE_RETURN] = 0, [RATE_REPEAT] = 0,
-};
-
 /* $1 districts (comma list), $2 start, $3 end, $4 min(end, now()) (report_bounds).
  * One row per unit: code, name, kind and the counts in report_counts order. */
 #define T0 "$2::timestamptz"
@@ -160,31 +155,16 @@ static const char METRICS_SQL[] =
 
 #define FIRST_COUNT_COL 3
 
-int report_settings_load(report_settings *s, const config *cfg, char *err, size_t errlen)
+void report_settings_load(report_settings *s, const config *cfg)
 {
     char key[64];
     for (int i = 0; i < RATE_COUNT; i++) {
         snprintf(key, sizeof key, "report.weight.%s", REPORT_RATES[i].key);
-        const char *v = config_get(cfg, key, NULL);
-        char *end = NULL;
-        s->weight[i] = v ? strtod(v, &end) : DEFAULT_WEIGHTS[i];
-        if (v && (end == v || *end || !(s->weight[i] >= 0) || isinf(s->weight[i]))) {
-            snprintf(err, errlen, "%s = '%s': want a number >= 0", key, v);
-            return -1;
-        }
+        s->weight[i] = config_real(cfg, key);
     }
-    s->red = (int)config_get_long(cfg, "report.flag_red", 1);
-    s->yellow = (int)config_get_long(cfg, "report.flag_yellow", 2);
-    s->min_cases = config_get_long(cfg, "report.min_cases", 10);
-    if (s->red < 0 || s->yellow < 0) {
-        snprintf(err, errlen, "report.flag_red and report.flag_yellow must be >= 0 (got %d, %d)", s->red, s->yellow);
-        return -1;
-    }
-    if (s->min_cases < 1) {
-        snprintf(err, errlen, "report.min_cases = %ld: want at least 1 case per ranked rate", s->min_cases);
-        return -1;
-    }
-    return 0;
+    s->red = (int)config_long(cfg, "report.flag_red");
+    s->yellow = (int)config_long(cfg, "report.flag_yellow");
+    s->min_cases = config_long(cfg, "report.min_cases");
 }
 
 static long count_at(const report_counts *n, size_t off)
@@ -337,8 +317,8 @@ int report_query_start(PGconn *pg, const report_period *p, const char *tz, repor
                         ? NULL
                         : db_query(pg, "report bounds", BOUNDS_SQL, 3, params);
     if (!res) {
-        snprintf(err, errlen, "the bounds of %s in time zone '%s': %.*s", p->label, tz,
-                 (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+        char why[256];
+        snprintf(err, errlen, "the bounds of %s in time zone '%s': %s", p->label, tz, db_error(pg, why, sizeof why));
         return -1;
     }
     snprintf(b->t0, sizeof b->t0, "%s", PQgetvalue(res, 0, 0));
@@ -351,10 +331,10 @@ int report_query_start(PGconn *pg, const report_period *p, const char *tz, repor
 PGresult *report_query(PGconn *pg, const char *what, const report_period *p, const char *sql, int nparams,
                        const char *const *params, char *err, size_t errlen)
 {
+    char why[256];
     PGresult *res = db_query(pg, what, sql, nparams, params);
     if (!res)
-        snprintf(err, errlen, "the %s query for %s failed: %.*s", what, p->label,
-                 (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+        snprintf(err, errlen, "the %s query for %s failed: %s", what, p->label, db_error(pg, why, sizeof why));
     return res;
 }
 

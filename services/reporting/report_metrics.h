@@ -86,8 +86,8 @@ typedef struct {
 extern const report_rate_info REPORT_RATES[RATE_COUNT];
 
 /* Reads report.weight.<rate>, report.flag_red, report.flag_yellow and
- * report.min_cases (10). 0, or -1 naming the key whose value is out of range. */
-int report_settings_load(report_settings *s, const config *cfg, char *err, size_t errlen);
+ * report.min_cases (defaults and bounds in config_keys.c). */
+void report_settings_load(report_settings *s, const config *cfg);
 
 /* Runs the metrics for the units of districts (comma list) over period p,
  * dates as days in time zone tz. NULL with the reason in err. */

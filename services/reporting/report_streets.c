@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "bus.h"
+#include "clock.h"
 #include "db.h"
 
 /* $1 districts (comma list), $2 from date, $3 to date (inclusive), $4 time zone. */
@@ -140,8 +141,8 @@ Jiesu__ReportReply *report_streets(PGconn *conn, const report_scope *scope, char
         return NULL;
     res = db_query(conn, "report streets", REPORT_STREETS_SQL, 4, params);
     if (!res) {
-        const char *msg = PQerrorMessage(conn);
-        snprintf(err, errlen, "the street summary query failed: %.*s", (int)strcspn(msg, "\n"), msg);
+        char why[256];
+        snprintf(err, errlen, "the street summary query failed: %s", db_error(conn, why, sizeof why));
         return NULL;
     }
     int rows = PQntuples(res);
@@ -153,7 +154,7 @@ Jiesu__ReportReply *report_streets(PGconn *conn, const report_scope *scope, char
     reply->streets = calloc(rows > 0 ? (size_t)rows : 1, sizeof *reply->streets);
     if (!reply->kind || !reply->streets)
         goto oom;
-    reply->generated_at_ms = bus_now_ms();
+    reply->generated_at_ms = clock_wall_ms();
     for (int i = 0; i < rows; i++) {
         if (i == 0) {
             reply->manual = get_ll(res, 0, COL_MANUAL);

@@ -16,10 +16,10 @@
 #define JSON           "application/json; charset=utf-8"
 #define NEXT_MAX       512
 
-int web_auth_opts_load(web_auth_opts *o, const config *cfg, char *err, size_t errlen)
+void web_auth_opts_load(web_auth_opts *o, const config *cfg)
 {
-    o->cookie_secure = (int)config_get_long(cfg, "web.cookie_secure", 0) != 0;
-    return web_session_opts_load(&o->session, cfg, err, errlen);
+    o->cookie_secure = (int)config_long(cfg, "web.cookie_secure") != 0;
+    web_session_opts_load(&o->session, cfg);
 }
 
 void web_auth_redirect(http_response *resp, const char *location)

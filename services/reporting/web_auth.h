@@ -33,11 +33,11 @@ typedef struct {
 
 typedef struct {
     web_session_opts session;
-    int              cookie_secure;         /* web.cookie_secure 0: add Secure to the cookies (HTTPS in front) */
+    int              cookie_secure;         /* web.cookie_secure: add Secure to the cookies (HTTPS in front) */
 } web_auth_opts;
 
-/* web_session_opts_load() and web.cookie_secure. 0, or -1 with err. */
-int web_auth_opts_load(web_auth_opts *o, const config *cfg, char *err, size_t errlen);
+/* web_session_opts_load() and web.cookie_secure. */
+void web_auth_opts_load(web_auth_opts *o, const config *cfg);
 
 /* Fills *u for req. 0, or -1 after answering (303 to sign in, 401 for
  * /api/ paths, 503 when PostgreSQL fails). */

@@ -30,13 +30,13 @@
 #define WEB_CSRF_LEN 64         /* hex */
 
 typedef struct {
-    int failures;               /* web.lockout_failures 5: wrong passwords in a row that lock */
-    int lock_minutes;           /* web.lockout_minutes 15 */
-    int session_minutes;        /* web.session_minutes 480: a session's life */
+    int failures;               /* web.lockout_failures: wrong passwords in a row that lock */
+    int lock_minutes;           /* web.lockout_minutes */
+    int session_minutes;        /* web.session_minutes: a session's life */
 } web_session_opts;
 
-/* The web.* keys above. 0, or -1 naming the key and its range in err. */
-int web_session_opts_load(web_session_opts *o, const config *cfg, char *err, size_t errlen);
+/* The web.* keys above (bounds in config_keys.c). */
+void web_session_opts_load(web_session_opts *o, const config *cfg);
 
 typedef enum { WEB_SIGNIN_ERROR = -1, WEB_SIGNIN_OK, WEB_SIGNIN_WRONG, WEB_SIGNIN_LOCKED } web_signin_end;
 

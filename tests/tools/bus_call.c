@@ -38,7 +38,7 @@ static void set_field(Jiesu__ActionRequest *rq, const char *kv)
 
 int main(int argc, char **argv)
 {
-    char err[1024] = "", key[64], server_key[KEYS_Z85_LEN + 1];
+    char err[1024] = "", server_key[KEYS_Z85_LEN + 1];
     keys_pair kp;
     Jiesu__Envelope *reply = NULL;
     Jiesu__ActionRequest action = JIESU__ACTION_REQUEST__INIT;
@@ -48,15 +48,14 @@ int main(int argc, char **argv)
     }
     config *cfg = config_new();
     if (!cfg || config_load_env_file(cfg, err, sizeof err) < 0 || keys_load(argv[1], &kp, 1, err, sizeof err) < 0 ||
-        keys_load_peer(config_get(cfg, "keys.dir", "var/keys"), argv[2], server_key, err, sizeof err) < 0) {
+        keys_load_peer(config_str(cfg, "keys.dir"), argv[2], server_key, err, sizeof err) < 0) {
         fprintf(stderr, "bus_call: %s\n", err);
         return 2;
     }
     for (int i = 4; i < argc; i++)
         set_field(&action, argv[i]);
-    snprintf(key, sizeof key, "%s.router", argv[2]);
     void *zctx = bus_context_new();
-    bus_client *c = bus_client_new(zctx, config_get(cfg, key, svc_default_endpoint(argv[2], "router")), "bus_call",
+    bus_client *c = bus_client_new(zctx, svc_endpoint(cfg, argv[2], "router"), "bus_call",
                                    &kp, server_key, err, sizeof err);
     int rc = c ? bus_client_call(c, argv[3], strcmp(argv[3], "action.request") == 0 ? &action.base : NULL, 5000, 1,
                                  &reply, err, sizeof err)

@@ -1,7 +1,10 @@
 /* test_config.c — config files ([section]s, comments, whitespace, bad lines
  * reported as "path:line: reason"), environment overrides, numbers, and
- * $JIESU_CONFIG. Files are written to a temporary directory; every key used
- * here starts with "t" so the JIESU_* variables of a test stack cannot clash.
+ * $JIESU_CONFIG; the key tables: typed reads with their defaults, the start-up
+ * check (unknown, retired and bad values named with file:line or variable),
+ * and the README listing every key as the tables do. Files are written to a
+ * temporary directory; the parser's keys start with "t" so the JIESU_*
+ * variables of a test stack cannot clash.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -162,26 +165,120 @@ static void test_environment_wins(void **state)
     config_destroy(&empty);
 }
 
-static void test_get_long(void **state)
+static void test_typed_reads(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(config_set(f->cfg, "tn.plain", "7200"), 0);
-    assert_int_equal(config_set(f->cfg, "tn.negative", "-15"), 0);
-    assert_int_equal(config_set(f->cfg, "tn.spaces", " 42 "), 0);
-    assert_int_equal(config_set(f->cfg, "tn.word", "many"), 0);
-    assert_int_equal(config_set(f->cfg, "tn.suffix", "12s"), 0);
-    assert_int_equal(config_set(f->cfg, "tn.empty", ""), 0);
-    assert_int_equal(config_set(f->cfg, "tn.huge", "99999999999999999999999"), 0);
-    assert_int_equal(config_get_long(f->cfg, "tn.plain", 1), 7200);
-    assert_int_equal(config_get_long(f->cfg, "tn.negative", 1), -15);
-    assert_int_equal(config_get_long(f->cfg, "tn.spaces", 1), 42);
-    assert_int_equal(config_get_long(f->cfg, "tn.word", 3), 3);
-    assert_int_equal(config_get_long(f->cfg, "tn.suffix", 3), 3);
-    assert_int_equal(config_get_long(f->cfg, "tn.empty", 3), 3);
-    assert_int_equal(config_get_long(f->cfg, "tn.huge", 3), 3);
-    assert_int_equal(config_get_long(f->cfg, "tn.absent", 259200), 259200);
-    setenv("JIESU_TLIMIT", "250", 1);
-    assert_int_equal(config_get_long(f->cfg, "tlimit", 0), 250);
+    assert_int_equal(config_long(f->cfg, "escalation.repeat_count"), 3);               /* the table's default */
+    assert_true(config_real(f->cfg, "escalation.unit_overdue_rate") == 0.3);
+    assert_string_equal(config_str(f->cfg, "escalation.smtp_from"), "jiesu@localhost");
+    assert_false(config_is_set(f->cfg, "escalation.repeat_count"));
+    assert_int_equal(config_set(f->cfg, "escalation.repeat_count", " 42 "), 0);
+    assert_int_equal(config_set(f->cfg, "escalation.unit_overdue_rate", "0.25"), 0);
+    assert_int_equal(config_long(f->cfg, "escalation.repeat_count"), 42);
+    assert_true(config_real(f->cfg, "escalation.unit_overdue_rate") == 0.25);
+    assert_true(config_is_set(f->cfg, "escalation.repeat_count"));
+    assert_int_equal(config_long(NULL, "http.threads"), 4);                             /* NULL: the defaults */
+    assert_string_equal(config_str(f->cfg, "timezone"), "Asia/Shanghai");
+    assert_int_equal(config_utc_offset_min(f->cfg), 480);
+}
+
+/* Loads text as the file and expects config_check to refuse it with want in the message. */
+static void expect_refused(fixture *f, const char *text, const char *want)
+{
+    char err[1024] = "";
+    config *cfg = config_new();
+    write_file(f->path, text);
+    assert_int_equal(config_load_file(cfg, f->path, err, sizeof err), 0);
+    assert_int_equal(config_check(cfg, err, sizeof err), -1);
+    if (!strstr(err, want))
+        fail_msg("refused with '%s', expected '%s' in it", err, want);
+    config_destroy(&cfg);
+}
+
+static void test_check_refuses_bad_settings(void **state)
+{
+    fixture *f = *state;
+    char want[512], err[1024] = "";
+    snprintf(want, sizeof want, "%s:3: unknown key 'escalation.repeat_cuont'", f->path);
+    expect_refused(f, "[escalation]\nrepeat_count = 4\nrepeat_cuont = 5\n", want);
+    snprintf(want, sizeof want, "%s:2: escalation.repeat_count = '3x': want a whole number from 2 to 1000", f->path);
+    expect_refused(f, "[escalation]\nrepeat_count = 3x\n", want);
+    expect_refused(f, "escalation.repeat_count = 1\n", "escalation.repeat_count = '1': want a whole number from 2 to 1000");
+    expect_refused(f, "escalation.unit_overdue_rate = 7\n", "'7': want a number from 0 to 1");
+    expect_refused(f, "assignment.batch =\n", "assignment.batch = '': want a whole number");
+    expect_refused(f, "log.level = loud\n", "log.level = 'loud': want one of debug/info/warn/error");
+    snprintf(want, sizeof want, "%s:2: 'calendar.utc_offset_minutes' is no longer read: set 'timezone' instead", f->path);
+    expect_refused(f, "[calendar]\nutc_offset_minutes = 480\n", want);
+    expect_refused(f, "report.timezone = Asia/Shanghai\n", "set 'timezone' instead");
+    expect_refused(f, "timezone = Mars/Olympus_Mons\n", "timezone = 'Mars/Olympus_Mons': want an IANA time zone name");
+    expect_refused(f, "timezone = Europe/Paris\n", "without daylight saving time");
+    expect_refused(f, "timezone = ../../etc/passwd\n", "want an IANA time zone name");
+    setenv("JIESU_ESCALATION_REPEAT_COUNT", "many", 1);
+    assert_int_equal(config_check(f->cfg, err, sizeof err), -1);
+    assert_string_equal(err, "environment variable JIESU_ESCALATION_REPEAT_COUNT: escalation.repeat_count = 'many': "
+                             "want a whole number from 2 to 1000");
+    unsetenv("JIESU_ESCALATION_REPEAT_COUNT");
+    setenv("JIESU_INTAKE_UTC_OFFSET_MINUTES", "480", 1);
+    assert_int_equal(config_check(f->cfg, err, sizeof err), -1);
+    assert_non_null(strstr(err, "JIESU_INTAKE_UTC_OFFSET_MINUTES: 'intake.utc_offset_minutes' is no longer read: "
+                                "set 'timezone' instead"));
+    unsetenv("JIESU_INTAKE_UTC_OFFSET_MINUTES");
+    write_file(f->path, "timezone = UTC\n[escalation]\nrepeat_count = 4\n");
+    assert_int_equal(config_load_file(f->cfg, f->path, err, sizeof err), 0);
+    assert_int_equal(config_check(f->cfg, err, sizeof err), 0);
+    assert_int_equal(config_utc_offset_min(f->cfg), 0);
+}
+
+/* Every default passes its own check, and no key is declared twice. */
+static void test_tables_consistent(void **state)
+{
+    (void)state;
+    char err[1024] = "";
+    config *cfg = config_new();
+    const char *seen[512];
+    size_t nseen = 0;
+    for (size_t t = 0; t < CONFIG_NTABLES; t++) {
+        for (size_t i = 0; i < CONFIG_TABLES[t].n; i++) {
+            const config_key *k = &CONFIG_TABLES[t].keys[i];
+            for (size_t j = 0; j < nseen; j++)
+                if (strcmp(seen[j], k->key) == 0)
+                    fail_msg("%s is declared twice", k->key);
+            assert_true(nseen < sizeof seen / sizeof seen[0]);
+            seen[nseen++] = k->key;
+            assert_int_equal(config_set(cfg, k->key, k->def), 0);
+            assert_true(k->type == CONFIG_TEXT || *k->def); /* only text may default to nothing */
+            assert_non_null(k->meaning);
+        }
+    }
+    int rc = config_check(cfg, err, sizeof err);
+    config_destroy(&cfg);
+    if (rc != 0)
+        fail_msg("a default is refused: %s", err);
+}
+
+/* The README's configuration section is the tables' listing, word for word. */
+static void test_readme_lists_every_key(void **state)
+{
+    (void)state;
+    static const char BEGIN[] = "<!-- config-keys: begin (jiesu config) -->\n", END[] = "<!-- config-keys: end -->";
+    FILE *in = fopen("README.md", "r");
+    assert_non_null(in);
+    static char readme[1 << 20];
+    size_t n = fread(readme, 1, sizeof readme - 1, in);
+    fclose(in);
+    readme[n] = '\0';
+    char *from = strstr(readme, BEGIN), *to = from ? strstr(from, END) : NULL;
+    assert_non_null(to);
+    from += strlen(BEGIN);
+    char *listing = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&listing, &len);
+    config_print_markdown(out);
+    fclose(out);
+    if ((size_t)(to - from) != len || memcmp(from, listing, len) != 0)
+        fail_msg("README.md's configuration table differs from common/config_keys.c: put the output of "
+                 "`jiesu config` between the config-keys markers");
+    free(listing);
 }
 
 static void test_env_file(void **state)
@@ -227,7 +324,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_lines_name_file_and_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_environment_wins, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_get_long, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_typed_reads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_refuses_bad_settings, setup, teardown),
+        cmocka_unit_test(test_tables_consistent),
+        cmocka_unit_test(test_readme_lists_every_key),
         cmocka_unit_test_setup_teardown(test_env_file, setup, teardown),
         cmocka_unit_test(test_set_and_destroy),
     };

@@ -137,10 +137,10 @@ static void test_bad_address(void **state)
 static void test_limits_from_config(void **state)
 {
     (void)state;
-    char err[256];
+    char err[512];
     http_limits l;
     config *cfg = config_new();
-    assert_int_equal(http_limits_load(&l, cfg, err, sizeof err), 0);
+    http_limits_load(&l, cfg);
     assert_int_equal(l.threads, 4);
     assert_int_equal(l.max_connections, 256);
     assert_int_equal(l.per_ip_connections, 32);
@@ -150,14 +150,14 @@ static void test_limits_from_config(void **state)
     assert_int_equal(l.memory_kib, 32);
     config_set(cfg, "http.threads", "8");
     config_set(cfg, "http.request_timeout_seconds", "5");
-    assert_int_equal(http_limits_load(&l, cfg, err, sizeof err), 0);
+    http_limits_load(&l, cfg);
     assert_int_equal(l.threads, 8);
     assert_int_equal(l.request_seconds, 5);
     config_set(cfg, "http.per_ip_connections", "many");
-    assert_int_equal(http_limits_load(&l, cfg, err, sizeof err), -1);
+    assert_int_equal(config_check(cfg, err, sizeof err), -1);
     assert_non_null(strstr(err, "http.per_ip_connections = 'many'"));
     config_set(cfg, "http.per_ip_connections", "0");
-    assert_int_equal(http_limits_load(&l, cfg, err, sizeof err), -1);
+    assert_int_equal(config_check(cfg, err, sizeof err), -1);
     assert_non_null(strstr(err, "from 1 to"));
     config_destroy(&cfg);
 }
@@ -226,7 +226,7 @@ static void test_slow_handler_holds_up_no_one(void **state)
     char err[256], *body;
     slow_gate g = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0};
     http_limits l;
-    http_limits_default(&l);
+    http_limits_load(&l, NULL);
     l.threads = 2;
     l.request_seconds = 1;
     l.per_ip_busy = 1;

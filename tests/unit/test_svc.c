@@ -30,7 +30,7 @@ typedef struct {
     char router[128];
 } fixture;
 
-/* The service's pair (written to <dir>/test.key), a clerk's, a handler's
+/* The service's pair (written to <dir>/intake.key), a clerk's, a handler's
  * (both registered), a stranger's (not registered), and two services': the
  * web tier (a delegate) and another. */
 static keys_pair SERVICE, CLERK, HANDLER, STRANGER, WEB, OTHER_SERVICE;
@@ -52,17 +52,17 @@ static void on_echo(service *s, const bus_request *req, const auth_principal *wh
 
 static const svc_route ROUTES[] = {{"echo", on_echo, AUTH_CLERK}, {NULL, NULL, 0}};
 
-static void write_conf(fixture *f, int with_pub)
+/* The service's configuration, and extra ("" or lines) at its end. */
+static void write_conf(fixture *f, const char *extra)
 {
     const char *pg = getenv("JIESU_TEST_PG");
     if (!pg || !*pg)
         fail_msg("JIESU_TEST_PG is not set");
     FILE *out = fopen(f->conf, "w");
     assert_non_null(out);
-    fprintf(out, "[pg]\nconninfo = %s\n[keys]\ndir = %s\n[auth]\ndelegates = svc-test-web\n[test]\nrouter = %s\n",
-            pg, f->dir, f->router);
-    if (with_pub)
-        fprintf(out, "pub = ipc://%s/pub\n", f->dir);
+    fprintf(out, "[pg]\nconninfo = %s\n[keys]\ndir = %s\n[auth]\ndelegates = svc-test-web\n[intake]\nrouter = %s\n"
+                 "pub = ipc://%s/pub\n%s",
+            pg, f->dir, f->router, f->dir, extra);
     fclose(out);
 }
 
@@ -75,7 +75,7 @@ static int setup(void **state)
     snprintf(f->conf, sizeof f->conf, "%s/svc.conf", f->dir);
     snprintf(f->router, sizeof f->router, "ipc://%s/router", f->dir);
     char path[160], err[256];
-    keys_path(path, sizeof path, f->dir, "test", "key");
+    keys_path(path, sizeof path, f->dir, "intake", "key");
     assert_int_equal(keys_save(path, &SERVICE, 1, "service test", err, sizeof err), 0);
     *state = f;
     return 0;
@@ -85,7 +85,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     char path[160];
-    keys_path(path, sizeof path, f->dir, "test", "key");
+    keys_path(path, sizeof path, f->dir, "intake", "key");
     unlink(path);
     snprintf(path, sizeof path, "%s/pub", f->dir);
     unlink(path);
@@ -140,10 +140,10 @@ static void roundtrip(service *s, call *c)
 static void test_dispatch(void **state)
 {
     fixture *f = *state;
-    write_conf(f, 1);
-    char *argv[] = {"jiesu-test", "-c", f->conf, NULL};
+    write_conf(f, "");
+    char *argv[] = {"jiesu-intake", "-c", f->conf, NULL};
     service s;
-    assert_int_equal(svc_start(&s, "test", 3, argv, ROUTES, NULL), 0);
+    assert_int_equal(svc_start(&s, "intake", 3, argv, ROUTES, NULL), 0);
     assert_int_equal(svc_ensure_pg(&s), 0);
 
     call ping = {.endpoint = f->router, .keys = &CLERK, .type = "ping"};
@@ -174,10 +174,10 @@ static void test_who_may_ask(void **state)
 {
     fixture *f = *state;
     PGconn *pg = test_pg();
-    write_conf(f, 1);
-    char *argv[] = {"jiesu-test", "-c", f->conf, NULL};
+    write_conf(f, "");
+    char *argv[] = {"jiesu-intake", "-c", f->conf, NULL};
     service s;
-    assert_int_equal(svc_start(&s, "test", 3, argv, ROUTES, NULL), 0);
+    assert_int_equal(svc_start(&s, "intake", 3, argv, ROUTES, NULL), 0);
     handled = 0;
 
     call handler = {.endpoint = f->router, .keys = &HANDLER, .type = "echo"};
@@ -229,10 +229,10 @@ static void test_on_behalf(void **state)
     snprintf(sql, sizeof sql, "INSERT INTO sessions (token_hash, principal_id, csrf, expires_at) SELECT '%s', id, 'x',"
              " now() + interval '1 hour' FROM principals WHERE name = 'svc-test-clerk'", hash);
     PQclear(PQexec(pg, sql));
-    write_conf(f, 1);
-    char *argv[] = {"jiesu-test", "-c", f->conf, NULL};
+    write_conf(f, "");
+    char *argv[] = {"jiesu-intake", "-c", f->conf, NULL};
     service s;
-    assert_int_equal(svc_start(&s, "test", 3, argv, ROUTES, NULL), 0);
+    assert_int_equal(svc_start(&s, "intake", 3, argv, ROUTES, NULL), 0);
 
     call c = echo_for(&s, f, &WEB, CLERK_TOKEN);
     assert_int_equal(c.rc, 0);
@@ -276,23 +276,24 @@ static void test_missing_key(void **state)
 {
     fixture *f = *state;
     char path[160];
-    write_conf(f, 1);
-    keys_path(path, sizeof path, f->dir, "test", "key");
+    write_conf(f, "");
+    keys_path(path, sizeof path, f->dir, "intake", "key");
     unlink(path);
-    char *argv[] = {"jiesu-test", "-c", f->conf, NULL};
+    char *argv[] = {"jiesu-intake", "-c", f->conf, NULL};
     service s;
-    assert_int_equal(svc_start(&s, "test", 3, argv, ROUTES, NULL), -1);
+    assert_int_equal(svc_start(&s, "intake", 3, argv, ROUTES, NULL), -1);
     assert_null(s.server);
     svc_finish(&s);
 }
 
-static void test_missing_endpoint(void **state)
+/* A typo'd key stops the service before it binds anything. */
+static void test_unknown_key(void **state)
 {
     fixture *f = *state;
-    write_conf(f, 0);
-    char *argv[] = {"jiesu-test", "-c", f->conf, NULL};
+    write_conf(f, "rejects_dri = /tmp\n");
+    char *argv[] = {"jiesu-intake", "-c", f->conf, NULL};
     service s;
-    assert_int_equal(svc_start(&s, "test", 3, argv, ROUTES, NULL), -1);
+    assert_int_equal(svc_start(&s, "intake", 3, argv, ROUTES, NULL), -1);
     assert_null(s.server);
     svc_finish(&s);
 }
@@ -300,9 +301,9 @@ static void test_missing_endpoint(void **state)
 static void test_missing_file(void **state)
 {
     (void)state;
-    char *argv[] = {"jiesu-test", "-c", "/nonexistent/jiesu.conf", NULL};
+    char *argv[] = {"jiesu-intake", "-c", "/nonexistent/jiesu.conf", NULL};
     service s;
-    assert_int_equal(svc_start(&s, "test", 3, argv, ROUTES, NULL), -1);
+    assert_int_equal(svc_start(&s, "intake", 3, argv, ROUTES, NULL), -1);
     assert_null(s.pg);
     svc_finish(&s);
 }
@@ -327,7 +328,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_who_may_ask, setup, teardown),
         cmocka_unit_test_setup_teardown(test_on_behalf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_key, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_missing_endpoint, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,64 @@
+/* clock.c — wall and monotonic clocks, zone offsets (see clock.h). */
+#include "clock.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static int64_t ms_of(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t clock_wall_ms(void)
+{
+    return ms_of(CLOCK_REALTIME);
+}
+
+monotime_ms clock_mono_ms(void)
+{
+    return ms_of(CLOCK_MONOTONIC);
+}
+
+int clock_zone_name_ok(const char *z)
+{
+    if (!*z || strlen(z) >= 64 || strstr(z, "..") || z[0] == '/')
+        return 0;
+    for (const char *p = z; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("_+-/", *p))
+            return 0;
+    return 1;
+}
+
+int clock_zone_known(const char *name)
+{
+    if (!clock_zone_name_ok(name))
+        return 0;
+    const char *dir = getenv("TZDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", name);
+    return access(path, R_OK) == 0;
+}
+
+int clock_zone_offset_min(const char *name, int64_t at_s)
+{
+    const char *was = getenv("TZ");
+    char *saved = was ? strdup(was) : NULL;
+    setenv("TZ", name, 1);
+    tzset();
+    time_t t = (time_t)at_s;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    if (saved)
+        setenv("TZ", saved, 1);
+    else
+        unsetenv("TZ");
+    tzset();
+    free(saved);
+    return (int)(tm.tm_gmtoff / 60);
+}

@@ -1,0 +1,33 @@
+/* clock.h — the two clocks and the time zone, in one place.
+ *
+ * Wall time (clock_wall_ms) is for times that are stored or shown: it can
+ * jump when the system clock is set. Monotonic time (clock_mono_ms, its own
+ * type monotime_ms so the two are not mixed up) is for slices, timeouts and
+ * intervals: it never goes back. Neither allocates nor fails.
+ */
+#ifndef JIESU_CLOCK_H
+#define JIESU_CLOCK_H
+
+#include <stdint.h>
+
+typedef int64_t monotime_ms; /* milliseconds on the monotonic clock: only differences mean anything */
+
+/* Milliseconds since 1970-01-01 UTC. */
+int64_t clock_wall_ms(void);
+
+/* Milliseconds on the monotonic clock. */
+monotime_ms clock_mono_ms(void);
+
+/* 1 when name looks like an IANA zone name: letters, digits, "_+-/", no "..",
+ * not absolute, under 64 bytes (safe in a path and in SQL text). */
+int clock_zone_name_ok(const char *name);
+
+/* 1 when clock_zone_name_ok(name) and the system's zone database has it. */
+int clock_zone_known(const char *name);
+
+/* The zone's offset from UTC at the given time, in minutes (east positive).
+ * The zone must be known (clock_zone_known). Sets TZ for a moment and puts it
+ * back: call at start-up, before threads. */
+int clock_zone_offset_min(const char *name, int64_t at_s);
+
+#endif

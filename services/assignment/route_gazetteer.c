@@ -79,8 +79,8 @@ static void change(service *s, const bus_request *req, const Jiesu__GazetteerReq
     char overlaps[1024], msg[1400];
     if (add && !rq->replace && describe_overlaps(s->pg, params, overlaps, sizeof overlaps) > 0) {
         bus_server_reply_error(s->server, req, ERR_REFUSED,
-                               "%s: these entries cover the same numbers: %s. Routing could not tell them apart: "
-                               "give --replace to replace them, or other --numbers", rq->name, overlaps);
+                               "these entries cover the same numbers: %s. Routing could not tell them apart: "
+                               "give --replace to replace them, or other --numbers", overlaps);
         return;
     }
     const char *remove_params[] = {params[0], params[1], params[2], params[6]};
@@ -90,11 +90,11 @@ static void change(service *s, const bus_request *req, const Jiesu__GazetteerReq
     long gone = res && PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, 1)) : 0;
     PQclear(res);
     if (done < 0)
-        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "gazetteer: database error (see the assignment log)");
+        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database error (see the assignment log)");
     else if (add && done == 0)
-        bus_server_reply_error(s->server, req, ERR_REFUSED, "%s: '%s' is not a loaded street office%s%s", rq->name,
-                               rq->street, *rq->community ? ", or community " : "",
-                               *rq->community ? "does not belong to it" : "");
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "'%s' is not a loaded street office%s%s%s (`jiesu units"
+                               " 街道` lists them)", rq->street, *rq->community ? ", or community " : "",
+                               rq->community, *rq->community ? " does not belong to it" : "");
     else if (!add && gone == 0)
         bus_server_reply_error(s->server, req, ERR_REFUSED, "no gazetteer entry %s%s", rq->name,
                                rq->has_numbers ? " covering those numbers" : "");

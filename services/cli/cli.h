@@ -68,6 +68,11 @@ int cli_ack_main(cli_ctx *ctx, int argc, char **argv);
 /* Prints "jiesu: " and the message, and a newline, to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Prints "jiesu: what: msg", or "jiesu: msg" when msg already starts with
+ * "what:" (a service that named the command itself): no message says the
+ * same thing twice. */
+void cli_error_about(const char *what, const char *msg);
+
 /* PostgreSQL's last error on conn without its trailing newline, for "%.*s". */
 #define CLI_PQ_MSG(conn) (int)strcspn(PQerrorMessage(conn), "\n"), PQerrorMessage(conn)
 

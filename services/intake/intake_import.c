@@ -748,7 +748,7 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
     if (r.rejects)
         snprintf(res->rejects_path, sizeof res->rejects_path, "%s", rejects_path(r.rejects));
     if (rc < 0)
-        snprintf(err, errlen, "%s: %s", file_name, why);
+        snprintf(err, errlen, "%s", why);
     else
         log_info("import %s file=%s profile=%s rows=%" PRId64 " inserted=%" PRId64 " duplicates=%" PRId64
                  " rejected=%" PRId64 " unmapped_categories=%" PRId64 " encoding=%s ms=%" PRId64 "%s",

@@ -136,6 +136,33 @@ wait_for "RC-5 routed" 20 sql_eq "SELECT count(*) FROM complaints WHERE ticket_n
 check_eq "RC-5 routed by the new gazetteer entry to 北宅街道" "370212004 gazetteer" \
     "$(sql "SELECT u.code || ' ' || a.rule FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-5' AND a.active AND a.role = 'owner'")"
 
+# A shipped entry replaced stays out when migrate loads the shipped list again,
+# until restored. 九水东路: shipped 1-99 中韩街道, 100-999 北宅街道.
+g=$HARNESS_DIR/gazetteer-shipped
+jiesu gazetteer add 九水东路 北宅街道 --numbers 1-99 >"$g-add.out" 2>&1
+check "an entry over a shipped one's numbers is refused without --replace" test $? -eq 1
+check "… naming the shipped entry" grep -q "中韩街道 (370212001) 1-99, shipped" "$g-add.out"
+jiesu gazetteer add 九水东路 北宅街道 --numbers 1-99 --replace >"$g-replace.out" 2>&1
+check "with --replace it is added, saying what it replaces and that it stays out" \
+    grep -q "added, replacing 中韩街道 (370212001) 1-99, shipped (1 shipped: .jiesu migrate. no longer loads it" "$g-replace.out"
+jiesu migrate >"$g-migrate.out" 2>&1
+check "jiesu migrate again" test $? -eq 0
+check "… says a shipped entry is left out" grep -q "1 shipped gazetteer entry left out" "$g-migrate.out"
+check_eq "… and does not load it again (no overlap comes back)" "370212004 operator 1-99|370212004 shipped 100-999" \
+    "$(sql "SELECT string_agg(street_code || ' ' || source || ' ' || num_from || '-' || num_to, '|' ORDER BY num_from) FROM gazetteer WHERE name = '九水东路'")"
+jiesu gazetteer list 九水 >"$g-list.out" 2>&1
+check "list matches part of a name and shows the entry removed, by whom" grep -q "shipped, removed by admin" "$g-list.out"
+jiesu gazetteer restore 九水东路 >"$g-restore-refused.out" 2>&1
+check "restore is refused while an entry in use overlaps" test $? -eq 1
+check "… naming it" grep -q "北宅街道 (370212004) 1-99" "$g-restore-refused.out"
+jiesu gazetteer remove 九水东路 --numbers 1-50 >/dev/null 2>&1
+jiesu gazetteer restore 九水东路 >"$g-restore.out" 2>&1
+check "after the operator's entry is removed, restore puts the shipped one back" \
+    grep -q "1 shipped entry of 九水东路 restored" "$g-restore.out"
+check_eq "… as it was shipped" "370212001 shipped 1-99|370212004 shipped 100-999" \
+    "$(sql "SELECT string_agg(street_code || ' ' || source || ' ' || num_from || '-' || num_to, '|' ORDER BY num_from) FROM gazetteer WHERE name = '九水东路'")"
+check_eq "… and forgets it was removed" 0 "$(sql "SELECT count(*) FROM gazetteer_withdrawn")"
+
 learn=$HARNESS_DIR/learn.csv
 {
     echo "诉求内容,诉求类型"

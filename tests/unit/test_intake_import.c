@@ -207,6 +207,7 @@ static void test_good_rows_kept_bad_rows_rejected(void **state)
     assert_non_null(strstr(rej, "5,6,工单编号,ticket number in scientific notation"));
     assert_non_null(strstr(rej, "6,7,来电时间,\"not a date and time"));
     assert_non_null(strstr(rej, "7,8,诉求内容,required content is empty"));
+    assert_non_null(strstr(rej, "8,9,工单编号,duplicate ticket number: row 2 has it too; only that first one is stored"));
     assert_int_equal(stream_len(), 4);
     assert_true(stream_matches_db());
 }
@@ -245,7 +246,9 @@ static void test_duplicates_across_imports_and_batches(void **state)
     assert_int_equal(res.rows_total, 5);
     assert_int_equal(res.inserted, 3);
     assert_int_equal(res.duplicates, 2);
-    assert_string_equal(res.rejects_path, "");
+    char *rej = slurp(res.rejects_path);       /* @7 twice, in two batches; @1 another import's: not listed */
+    assert_non_null(strstr(rej, "5,5,工单编号,duplicate ticket number: row 3 has it too"));
+    assert_null(strstr(rej, "\n2,2,"));
     assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%s7' AND content = 'a'",
                               fx.prefix), 1);
     assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%s1' AND content = "

@@ -257,6 +257,13 @@ static int dispatch_to(fixture *f, const char *ticket, const char *unit, route_a
     return route_action(f->pg, &req, res, err, errlen);
 }
 
+/* The district's discipline inspection, the one unit a conduct complaint may go to. */
+static void discipline_unit(fixture *f)
+{
+    fixture_exec(f->pg, "INSERT INTO units (code, name, kind) VALUES ('discipline', '区纪委监委', 'discipline')"
+                        " ON CONFLICT (code) DO NOTHING");
+}
+
 /* The database's own rule, whatever path the order takes: a conduct
  * complaint goes to discipline inspection only, and no order to a unit it
  * accuses; the refusal says why and leaves the order as it was. */
@@ -265,8 +272,7 @@ static void test_conduct_never_to_the_accused(void **state)
     fixture *f = *state;
     route_action_result res;
     char err[256] = "", conduct[128], problem[128];
-    fixture_exec(f->pg, "INSERT INTO units (code, name, kind) VALUES ('discipline', '区纪委监委', 'discipline')"
-                        " ON CONFLICT (code) DO NOTHING");
+    discipline_unit(f);
     long long id = manual_order(f, "conduct", "conduct", "{370212001}", conduct, sizeof conduct);
     assert_int_equal(dispatch_to(f, conduct, "370212001", &res, err, sizeof err), -1);
     assert_non_null(strstr(err, "only discipline inspection may have it"));
@@ -358,8 +364,7 @@ static void test_reassign_keeps_the_conduct_rule(void **state)
     fixture *f = *state;
     route_action_result res;
     char err[320] = "", conduct[128], problem[128];
-    fixture_exec(f->pg, "INSERT INTO units (code, name, kind) VALUES ('discipline', '区纪委监委', 'discipline')"
-                        " ON CONFLICT (code) DO NOTHING");
+    discipline_unit(f);
     long long id = manual_order(f, "re-conduct", "conduct", "{370212001}", conduct, sizeof conduct);
     assert_int_equal(dispatch_to(f, conduct, "discipline", &res, err, sizeof err), 0);
     assert_int_equal(reassign(f, conduct, "370212002", "改派街道", &res, err, sizeof err), -1);

@@ -77,7 +77,7 @@ socket_dir() {
 
 case ${1:-} in
 stop) stop_all; echo "jiesu stopped"; exit 0 ;;
-clean) stop_services; "$REPO/scripts/stack.sh" clean "$STACK"; rm -rf "$VAR/run" "$VAR/log" "$VAR/rejects" "$VAR/jiesu.conf"
+clean) stop_services; "$REPO/scripts/stack.sh" clean "$STACK"; rm -rf "$VAR/run" "$VAR/log" "$VAR/rejects" "$VAR/sample" "$VAR/jiesu.conf"
        echo "jiesu stopped, its data and secrets deleted"; exit 0 ;;
 "") ;;
 *) die "usage: scripts/run.sh [stop|clean]" ;;
@@ -178,7 +178,38 @@ streets=$(psql "$pg_service" -XtA -c "SELECT code FROM units WHERE kind = 'stree
 for code in $streets; do user "h$code" handler "$code"; done
 act_as() { local name=$1; shift; "$BIN/jiesu" -k "$USERS/$name.key" "$@"; }
 
-act_as clerk import "$REPO/data/sample/complaints.csv"
+# sample_moved SRC DST: the sample with its calls moved by whole days so that
+# its last day is today in Asia/Shanghai (its zone): the bulletin of last week
+# (the default) and of this week, and the dashboard, show them whatever the
+# day of the run. A call that would come later today than now goes a day
+# earlier; a date that is no date (row 121's, bad on purpose) stays as it is.
+sample_moved() {
+    local src=$1 dst=$2 d s last=0 map="" today yesterday
+    today=$(TZ=Asia/Shanghai date +%Y/%-m/%-d)
+    yesterday=$(TZ=Asia/Shanghai date -d yesterday +%Y/%-m/%-d)
+    declare -A secs
+    for d in $(awk -F, 'NR > 1 { split($2, a, " "); if (a[1] ~ /^[0-9]+\/[0-9]+\/[0-9]+$/) print a[1] }' "$src" | sort -u); do
+        s=$(date -u -d "${d//\//-}" +%s 2>/dev/null) || continue
+        secs[$d]=$s
+        [ "$s" -gt "$last" ] && last=$s
+    done
+    local days=$(( ($(date -u -d "${today//\//-}" +%s) - last) / 86400 ))
+    for d in "${!secs[@]}"; do
+        map+="$d=$(date -u -d "@$((secs[$d] + days * 86400))" +%Y/%-m/%-d);"
+    done
+    awk -F, -v OFS=, -v map="$map" -v today="$today" -v yesterday="$yesterday" \
+        -v now="$(TZ=Asia/Shanghai date +%H:%M)" '
+        BEGIN { n = split(map, kv, ";"); for (i = 1; i <= n; i++) if (split(kv[i], p, "=") == 2) to[p[1]] = p[2]
+                split(now, hm, ":"); now_min = hm[1] * 60 + hm[2] }
+        NR > 1 { split($2, a, " ")
+                 if (a[1] in to) { d = to[a[1]]; split(a[2], t, ":")
+                                   if (d == today && t[1] * 60 + t[2] > now_min) d = yesterday
+                                   $2 = d " " a[2] } }
+        { print }' "$src" >"$dst"
+}
+mkdir -p "$VAR/sample"
+sample_moved "$REPO/data/sample/complaints.csv" "$VAR/sample/complaints.csv"
+act_as clerk import "$VAR/sample/complaints.csv"
 for _ in $(seq 100); do
     [ "$("$BIN/jiesu" report --json | jq '.unrouted')" = 0 ] && break
     sleep 0.2
@@ -233,6 +264,7 @@ Try:
   $(printf '%q' "$BIN/jiesu") -k var/keys/users/dispatcher.key show <ticket number>   # the routing decision and its reasons
   $(printf '%q' "$BIN/jiesu") -k var/keys/users/h370212001.key alerts                # a street office's open alerts
   $(printf '%q' "$BIN/jiesu") daily                      # today's dispatch sheet per street
-  $(printf '%q' "$BIN/jiesu") bulletin --out var/bulletin   # last week's bulletin: CSV, XLSX, HTML
+  $(printf '%q' "$BIN/jiesu") bulletin --out var/bulletin   # last week's bulletin (the default): CSV, XLSX, HTML
+  $(printf '%q' "$BIN/jiesu") bulletin --week this --out var/bulletin   # this week's so far
   make stop
 TXT

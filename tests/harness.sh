@@ -128,10 +128,19 @@ harness_config() {
     export JIESU_CONFIG=$conf
 }
 
+# svc_start S: jiesu-S in the background, its pid in S.pid. A keeper
+# subshell (its pid in S.keeper) starts it and waits for it, writing its exit
+# status to S.rc: a service killed on purpose (svc_kill9, a failpoint) is
+# reaped there quietly, so bash prints no "Killed" line that reads like a
+# failure in the tests' output.
 svc_start() {
-    local s=$1
-    "$JIESU_BIN/jiesu-$s" >>"$HARNESS_DIR/$s.log" 2>&1 &
-    echo $! >"$HARNESS_DIR/$s.pid"
+    local s=$1 pidfile=$HARNESS_DIR/$1.pid
+    rm -f "$pidfile" "$HARNESS_DIR/$s.rc"
+    ( "$JIESU_BIN/jiesu-$s" >>"$HARNESS_DIR/$s.log" 2>&1 &
+      echo $! >"$pidfile.new" && mv "$pidfile.new" "$pidfile"
+      { wait $!; echo $? >"$HARNESS_DIR/$s.rc"; } 2>/dev/null ) &
+    echo $! >"$HARNESS_DIR/$s.keeper"
+    while [ ! -s "$pidfile" ] && kill -0 "$(cat "$HARNESS_DIR/$s.keeper")" 2>/dev/null; do sleep 0.01; done
 }
 
 svc_ready() {
@@ -142,7 +151,7 @@ svc_ready() {
 svc_kill9() {
     local s=$1
     kill -9 "$(cat "$HARNESS_DIR/$s.pid")" 2>/dev/null || true
-    wait "$(cat "$HARNESS_DIR/$s.pid")" 2>/dev/null || true
+    wait "$(cat "$HARNESS_DIR/$s.keeper")" 2>/dev/null || true
     mv "$HARNESS_DIR/$s.log" "$HARNESS_DIR/$s.log.killed.$(date +%s%N)"
 }
 
@@ -168,7 +177,10 @@ harness_services_stop() {
         kill -TERM "$pid" 2>/dev/null || continue
         rc=0
         timeout 10 tail --pid="$pid" -f /dev/null || rc=124
-        wait "$pid" 2>/dev/null || rc=$?
+        if [ "$rc" = 0 ]; then
+            wait "$(cat "$HARNESS_DIR/$s.keeper")" 2>/dev/null
+            rc=$(cat "$HARNESS_DIR/$s.rc" 2>/dev/null || echo "unknown")
+        fi
         check_eq "$s stopped cleanly on SIGTERM" 0 "$rc"
         [ "$rc" = 0 ] || tail -n 30 "$HARNESS_DIR/$s.log"
         rm -f "$HARNESS_DIR/$s.pid"

@@ -15,7 +15,7 @@
 #include "db.h"
 #include "log.h"
 
-typedef enum { FX_NONE, FX_MEET_ACCEPT, FX_MEET_BOTH, FX_RETURN, FX_CLOSE, FX_REOPEN, FX_DISPATCH } effect;
+typedef enum { FX_NONE, FX_MEET_ACCEPT, FX_MEET_BOTH, FX_RETURN, FX_CLOSE, FX_REOPEN, FX_DISPATCH, FX_REASSIGN } effect;
 
 typedef struct {
     const char *action;
@@ -37,15 +37,18 @@ static const action_rule RULES[] = {
     {"dispatch", "dispatched", "{manual,returned,new}", "routed", FX_DISPATCH, 0},
 };
 static const action_rule REOPEN = {"callback", "new", "{resolved}", "callback", FX_REOPEN, 0};
+/* A dispatch of an order a unit already holds: taken from it, with a reason. */
+static const action_rule REASSIGN = {"dispatch", "dispatched", "{dispatched,accepted,waiting}", "reassigned",
+                                     FX_REASSIGN, 1};
 
 /* $1 ticket, $2 new status or NULL, $3 allowed statuses, $4 unit code or '',
  * $5 actor, $6 event, $7 detail (jsonb). One row per ticket found: id,
- * status before, owner unit code, moved, now in ms. */
+ * status before, owner unit code, moved, now in ms, owner unit name. */
 static const char SQL_ACT[] =
     "WITH target AS ("
     "  SELECT id, status FROM complaints WHERE ticket_no = $1 FOR UPDATE"
     "), owner AS ("
-    "  SELECT u.code FROM target t"
+    "  SELECT u.code, u.name FROM target t"
     "  JOIN assignments a ON a.complaint_id = t.id AND a.active AND a.role = 'owner'"
     "  JOIN units u ON u.id = a.unit_id"
     "), moved AS ("
@@ -59,12 +62,31 @@ static const char SQL_ACT[] =
     "  FROM moved m JOIN target t ON t.id = m.id"
     ")"
     " SELECT t.id, t.status, coalesce((SELECT code FROM owner), ''), EXISTS (SELECT 1 FROM moved),"
-    "        (extract(epoch FROM now()) * 1000)::bigint"
+    "        (extract(epoch FROM now()) * 1000)::bigint, coalesce((SELECT name FROM owner), '')"
     " FROM target t";
+enum { A_ID, A_STATUS, A_OWNER, A_MOVED, A_NOW_MS, A_OWNER_NAME };
 
 #define NFX_PARAMS 6
 #define CYCLE_DEADLINES "complaint_id = $1::bigint AND cycle = (SELECT cycle FROM complaints WHERE id = $1::bigint)"
 #define RELEASE_SQL "UPDATE assignments SET active = false WHERE complaint_id = $1::bigint AND active"
+/* The owner's assignment ends; so does one the new unit held as a co-handler. */
+#define RELEASE_OWNER_SQL RELEASE_SQL " AND (role = 'owner' OR unit_id = (SELECT id FROM units WHERE code = $4))"
+#define OWNER_INSERT_SQL(how) \
+    "INSERT INTO assignments (complaint_id, unit_id, role, street_code, category, rule, reasons, score, cycle)" \
+    " SELECT c.id, u.id, 'owner', CASE WHEN u.kind = 'street' THEN u.code END, c.category, 'dispatcher'," \
+    "        '" how " by ' || $2 || coalesce(': ' || nullif($3::jsonb->>'reason', ''), '')," \
+    "        1, c.cycle" \
+    "   FROM complaints c JOIN units u ON u.code = $4 WHERE c.id = $1::bigint"
+/* New deadlines from now for the new unit: whatever the cycle's were (met,
+ * paused, fired) they start again; the trigger deadlines_replan plans them. */
+#define NEW_DEADLINES_SQL \
+    "INSERT INTO deadlines (complaint_id, kind, cycle, due_at, started_at, unit_id)" \
+    " SELECT c.id, k.kind, c.cycle, to_timestamp(k.ms / 1000.0), now(), u.id" \
+    "   FROM complaints c JOIN units u ON u.code = $4" \
+    "  CROSS JOIN (VALUES ('accept', $5::bigint), ('resolve', $6::bigint)) AS k(kind, ms) WHERE c.id = $1::bigint" \
+    " ON CONFLICT (complaint_id, kind, cycle) DO UPDATE SET due_at = EXCLUDED.due_at," \
+    "   started_at = EXCLUDED.started_at, unit_id = EXCLUDED.unit_id, fired_at = NULL, paused_at = NULL," \
+    "   met_at = NULL, rung_next = NULL, rung_at = NULL"
 #define EVENT_SQL(ev) "INSERT INTO complaint_events (complaint_id, actor, event, detail) VALUES ($1::bigint, $2, '" ev "', $3::jsonb)"
 
 /* Effect statements, $1 = complaint id, $2 = actor, $3 = detail, $4 = target
@@ -77,20 +99,8 @@ static const char *const FX_SQL[][4] = {
     [FX_CLOSE] = {EVENT_SQL("closed"), NULL},
     [FX_REOPEN] = {RELEASE_SQL, "UPDATE complaints SET cycle = cycle + 1, returns = 0 WHERE id = $1::bigint",
                    EVENT_SQL("reopened"), NULL},
-    [FX_DISPATCH] = {RELEASE_SQL,
-                     "INSERT INTO assignments (complaint_id, unit_id, role, street_code, category, rule, reasons, score, cycle)"
-                     " SELECT c.id, u.id, 'owner', CASE WHEN u.kind = 'street' THEN u.code END, c.category, 'dispatcher',"
-                     "        'dispatched by hand by ' || $2 || coalesce(': ' || nullif($3::jsonb->>'reason', ''), ''),"
-                     "        1, c.cycle"
-                     "   FROM complaints c JOIN units u ON u.code = $4 WHERE c.id = $1::bigint",
-                     "INSERT INTO deadlines (complaint_id, kind, cycle, due_at, started_at, unit_id)"
-                     " SELECT c.id, k.kind, c.cycle, to_timestamp(k.ms / 1000.0), now(), u.id"
-                     "   FROM complaints c JOIN units u ON u.code = $4"
-                     "  CROSS JOIN (VALUES ('accept', $5::bigint), ('resolve', $6::bigint)) AS k(kind, ms) WHERE c.id = $1::bigint"
-                     " ON CONFLICT (complaint_id, kind, cycle) DO UPDATE SET due_at = EXCLUDED.due_at,"
-                     "   started_at = EXCLUDED.started_at, unit_id = EXCLUDED.unit_id, fired_at = NULL, paused_at = NULL,"
-                     "   met_at = NULL, rung_next = NULL, rung_at = NULL",
-                     NULL},
+    [FX_DISPATCH] = {RELEASE_SQL, OWNER_INSERT_SQL("dispatched by hand"), NEW_DEADLINES_SQL, NULL},
+    [FX_REASSIGN] = {RELEASE_OWNER_SQL, OWNER_INSERT_SQL("reassigned by hand"), NEW_DEADLINES_SQL, NULL},
 };
 
 #define SQLSTATE_CHECK_VIOLATION "23514"
@@ -134,51 +144,112 @@ static int check_request(const route_action_req *req, const action_rule *rule, c
         return -1;
     }
     if (!*req->ticket_no) {
-        snprintf(err, errlen, "%s: no ticket number given", req->action);
+        snprintf(err, errlen, "no ticket number given");
         return -1;
     }
     if (rule->fx == FX_DISPATCH && !*req->target_unit) {
-        snprintf(err, errlen, "dispatch %s: no unit given", req->ticket_no);
+        snprintf(err, errlen, "no unit given: name the unit that gets the order (`jiesu units` lists them)");
         return -1;
     }
     if (rule->need_reason && !*req->reason) {
-        snprintf(err, errlen, "%s %s: a reason is required", req->action, req->ticket_no);
+        snprintf(err, errlen, "a reason is required");
         return -1;
     }
     if (strcmp(req->action, "callback") == 0 && strcmp(req->result, "satisfied") != 0 &&
         strcmp(req->result, "basic") != 0 && strcmp(req->result, "unsatisfied") != 0) {
-        snprintf(err, errlen, "callback %s: result '%s' must be satisfied, basic or unsatisfied", req->ticket_no,
-                 req->result);
+        snprintf(err, errlen, "result '%s' must be satisfied, basic or unsatisfied", req->result);
         return -1;
     }
     return 0;
 }
 
 /* A dispatch names a unit, by code or name, that exists and can own orders;
- * its code goes into code. 0 or -1 with err. */
-static int check_unit(PGconn *pg, const route_action_req *req, char *code, size_t cap, char *err, size_t errlen)
+ * its code goes into code, its name into name. 0 or -1 with err. */
+static int check_unit(PGconn *pg, const route_action_req *req, char code[64], char name[128], char *err,
+                      size_t errlen)
 {
     const char *params[] = {req->target_unit};
     PGresult *res = db_query(pg, "dispatch unit",
-                             "SELECT code FROM units WHERE (code = $1 OR name = $1) AND kind IN ('street', 'dept', 'discipline')"
+                             "SELECT code, name FROM units WHERE (code = $1 OR name = $1)"
+                             "   AND kind IN ('street', 'dept', 'discipline')"
                              " ORDER BY code = $1 DESC LIMIT 1",
                              1, params);
     int found = res && PQntuples(res) == 1;
-    if (found)
-        snprintf(code, cap, "%s", PQgetvalue(res, 0, 0));
-    else
-        snprintf(err, errlen, res ? "dispatch %s: no street office, department or discipline unit with code or name '%s'"
+    if (found) {
+        snprintf(code, 64, "%s", PQgetvalue(res, 0, 0));
+        snprintf(name, 128, "%s", PQgetvalue(res, 0, 1));
+    } else {
+        snprintf(err, errlen, res ? "no street office, department or discipline unit with code or name '%s'"
                                     " (`jiesu units` lists them)"
-                                  : "dispatch %s: database error looking up unit '%s'",
-                 req->ticket_no, req->target_unit);
+                                  : "database error looking up unit '%s' (see the assignment log)",
+                 req->target_unit);
+    }
     PQclear(res);
     return found ? 0 : -1;
+}
+
+/* $1 ticket: the order, locked, with its status and owner unit (code, name). */
+static const char SQL_HOLDER[] =
+    "SELECT c.status, coalesce(u.code, ''), coalesce(u.name, '')"
+    "  FROM complaints c LEFT JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'"
+    "  LEFT JOIN units u ON u.id = a.unit_id"
+    " WHERE c.ticket_no = $1 FOR UPDATE OF c";
+enum { H_STATUS, H_CODE, H_NAME };
+
+static int status_in(const char *status, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(status, *list) == 0)
+            return 1;
+    return 0;
+}
+
+/* Which rule a dispatch takes, read from the order (locked until the
+ * transaction ends): a first dispatch; a reassignment, with a reason, of an
+ * order a unit holds; nothing for a dispatch to the unit that has it (a
+ * retry). A resolved or closed order is refused. 0 with *rule (NULL:
+ * nothing to do, *out says so), 1 refused (err), -1 database. The owner
+ * taken from goes into from (code) and from_name. */
+static int dispatch_rule(PGconn *pg, const route_action_req *req, const char *target_name, const action_rule **rule,
+                         char from[64], char from_name[128], route_action_result *out, char *err, size_t errlen)
+{
+    static const char *const HELD[] = {"dispatched", "accepted", "waiting", NULL};
+    static const char *const DONE[] = {"resolved", "closed", NULL};
+    const char *params[] = {req->ticket_no};
+    PGresult *res = db_query(pg, "dispatch: the order", SQL_HOLDER, 1, params);
+    if (!res)
+        return -1;
+    int rc = 0;
+    const char *status = PQntuples(res) ? PQgetvalue(res, 0, H_STATUS) : "";
+    snprintf(from, 64, "%s", PQntuples(res) ? PQgetvalue(res, 0, H_CODE) : "");
+    snprintf(from_name, 128, "%s", PQntuples(res) ? PQgetvalue(res, 0, H_NAME) : "");
+    if (status_in(status, DONE)) {
+        snprintf(err, errlen, "order %s is %s: a %s order is not reassigned (an unsatisfied callback reopens a"
+                              " resolved order, and routing gives it a unit again)",
+                 req->ticket_no, status, status);
+        rc = 1;
+    } else if (!status_in(status, HELD)) {
+        /* a first dispatch: *rule as it is */
+    } else if (strcmp(from, req->target_unit) == 0) {
+        *rule = NULL;
+        snprintf(out->from, sizeof out->from, "%s", status);
+        snprintf(out->to, sizeof out->to, "%s", status);
+        snprintf(out->note, sizeof out->note, "already with %s; nothing changed", from_name);
+    } else if (!*req->reason) {
+        snprintf(err, errlen, "order %s is with %s (%s, %s): reassigning it to %s needs a reason, which is recorded",
+                 req->ticket_no, from_name, from, status, target_name);
+        rc = 1;
+    } else {
+        *rule = &REASSIGN;
+    }
+    PQclear(res);
+    return rc;
 }
 
 /* Explains why the order found in res did not move; 0 if it already had moved. */
 static int refusal(const route_action_req *req, const action_rule *rule, PGresult *res, char *err, size_t errlen)
 {
-    const char *status = PQgetvalue(res, 0, 1), *owner = PQgetvalue(res, 0, 2);
+    const char *status = PQgetvalue(res, 0, A_STATUS), *owner = PQgetvalue(res, 0, A_OWNER);
     if (*req->unit_code && strcmp(owner, req->unit_code) != 0) {
         if (*owner)
             snprintf(err, errlen, "order %s is owned by %s, not %s", req->ticket_no, owner, req->unit_code);
@@ -192,8 +263,9 @@ static int refusal(const route_action_req *req, const action_rule *rule, PGresul
     return -1;
 }
 
-/* The event detail: reason, and the callback's result. Escapes for JSON. */
-static void detail_json(char *buf, size_t cap, const route_action_req *req)
+/* The event detail: reason, the callback's result, a dispatch's unit and
+ * the unit a reassignment took the order from. Escapes for JSON. */
+static void detail_json(char *buf, size_t cap, const route_action_req *req, const char *from_unit)
 {
     size_t n = (size_t)snprintf(buf, cap, "{\"reason\":\"");
     for (const char *p = req->reason; *p && n + 8 < cap; p++) {
@@ -207,6 +279,9 @@ static void detail_json(char *buf, size_t cap, const route_action_req *req)
     if (strcmp(req->action, "callback") == 0)
         snprintf(buf + n, cap - n, "\",\"result\":\"%s\",\"satisfied\":%s}", req->result,
                  strcmp(req->result, "unsatisfied") != 0 ? "true" : "false");
+    else if (*from_unit)
+        snprintf(buf + n, cap - n, "\",\"unit\":\"%s\",\"from_unit\":\"%s\",\"manual\":true}", req->target_unit,
+                 from_unit);
     else if (strcmp(req->action, "dispatch") == 0)
         snprintf(buf + n, cap - n, "\",\"unit\":\"%s\",\"manual\":true}", req->target_unit);
     else
@@ -229,13 +304,14 @@ static int apply_effects(PGconn *pg, const route_action_req *req, const action_r
     return 0;
 }
 
-/* The move and its effects, in the open transaction. 0, 1 (refused: err), -1 (database). */
-static int act(PGconn *pg, const route_action_req *req, const action_rule *rule, route_action_result *out,
-               char *err, size_t errlen)
+/* The move and its effects, in the open transaction; from_unit: the owner a
+ * reassignment takes the order from, else "". 0, 1 (refused: err), -1 (database). */
+static int act(PGconn *pg, const route_action_req *req, const action_rule *rule, const char *from_unit,
+               route_action_result *out, char *err, size_t errlen)
 {
     char detail[2048];
     const char *actor = *req->actor ? req->actor : *req->unit_code ? req->unit_code : "dispatch";
-    detail_json(detail, sizeof detail, req);
+    detail_json(detail, sizeof detail, req, from_unit);
     const char *params[] = {req->ticket_no, rule->to, rule->from, req->unit_code, actor, rule->event, detail};
     PGresult *res = db_query(pg, "unit action", SQL_ACT, 7, params);
     if (!res)
@@ -245,19 +321,35 @@ static int act(PGconn *pg, const route_action_req *req, const action_rule *rule,
         snprintf(err, errlen, "no order with ticket %s", req->ticket_no);
         goto cleanup;
     }
-    out->changed = strcmp(PQgetvalue(res, 0, 3), "t") == 0;
+    out->changed = strcmp(PQgetvalue(res, 0, A_MOVED), "t") == 0;
     if (!out->changed && refusal(req, rule, res, err, errlen) != 0)
         goto cleanup;
-    out->complaint_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    snprintf(out->from, sizeof out->from, "%s", PQgetvalue(res, 0, 1));
+    out->complaint_id = strtoll(PQgetvalue(res, 0, A_ID), NULL, 10);
+    snprintf(out->from, sizeof out->from, "%s", PQgetvalue(res, 0, A_STATUS));
     snprintf(out->to, sizeof out->to, "%s", rule->to ? rule->to : out->from);
-    out->at_ms = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
+    out->at_ms = strtoll(PQgetvalue(res, 0, A_NOW_MS), NULL, 10);
     out->reroute = out->changed && (rule->fx == FX_RETURN || rule->fx == FX_REOPEN);
-    rc = out->changed ? apply_effects(pg, req, rule, PQgetvalue(res, 0, 0), actor, detail, err, errlen) : 0;
+    rc = out->changed ? apply_effects(pg, req, rule, PQgetvalue(res, 0, A_ID), actor, detail, err, errlen) : 0;
     if (rc == 0 && out->changed && req->in_tx && req->in_tx(pg, out->complaint_id, req->in_tx_ctx, err, errlen) < 0)
         rc = 1;
 cleanup:
     PQclear(res);
+    return rc;
+}
+
+/* A dispatch: which one it is (dispatch_rule), then the move. Codes as act(). */
+static int act_dispatch(PGconn *pg, const route_action_req *req, const action_rule *rule, const char *target_name,
+                        route_action_result *out, char *err, size_t errlen)
+{
+    char from[64], from_name[128];
+    int rc = dispatch_rule(pg, req, target_name, &rule, from, from_name, out, err, errlen);
+    if (rc != 0 || !rule)
+        return rc;
+    if (rule->fx != FX_REASSIGN)
+        return act(pg, req, rule, "", out, err, errlen);
+    rc = act(pg, req, rule, from, out, err, errlen);
+    if (rc == 0)
+        snprintf(out->note, sizeof out->note, "reassigned from %s to %s", from_name, target_name);
     return rc;
 }
 
@@ -269,22 +361,23 @@ int route_action(PGconn *pg, const route_action_req *in, route_action_result *ou
         if (!*fields[i])
             *fields[i] = "";
     memset(out, 0, sizeof *out);
-    char target[64];
+    char target[64], target_name[128];
     const action_rule *rule = find_rule(req->action, req->result);
     if (check_request(req, rule, err, errlen) != 0 ||
-        (rule->fx == FX_DISPATCH && check_unit(pg, req, target, sizeof target, err, errlen) != 0))
+        (rule->fx == FX_DISPATCH && check_unit(pg, req, target, target_name, err, errlen) != 0))
         return -1;
     if (rule->fx == FX_DISPATCH)
         r.target_unit = target;
     if (db_begin(pg) != 0) {
-        snprintf(err, errlen, "%s %s: database unavailable (see the assignment log)", req->action, req->ticket_no);
+        snprintf(err, errlen, "database unavailable (see the assignment log)");
         return -1;
     }
-    int rc = act(pg, req, rule, out, err, errlen);
+    int rc = rule->fx == FX_DISPATCH ? act_dispatch(pg, req, rule, target_name, out, err, errlen)
+                                     : act(pg, req, rule, "", out, err, errlen);
     if (rc == 0 && db_commit(pg) == 0)
         return 0;
     db_rollback(pg);
     if (rc != 1)
-        snprintf(err, errlen, "%s %s: database error (see the assignment log)", req->action, req->ticket_no);
+        snprintf(err, errlen, "database error (see the assignment log)");
     return -1;
 }

@@ -2,7 +2,13 @@
  *
  *   dispatch  manual|returned|new → dispatched to the unit named by a
  *             dispatcher (target_unit): earlier assignments end, the unit
- *             owns it with the deadlines given (accept_due_ms, resolve_due_ms)
+ *             owns it with the deadlines given (accept_due_ms, resolve_due_ms);
+ *             dispatched|accepted|waiting → dispatched to another unit (a
+ *             reassignment, event "reassigned"): only with a reason; the
+ *             owner's assignment ends, the new unit's deadlines start now
+ *             (met, paused or fired, the cycle's start again). To the unit
+ *             that has it: nothing changes. A resolved or closed order is
+ *             refused, and so is any unit the conduct rule forbids
  *   accept    dispatched → accepted (the accept deadline is met)
  *   return    dispatched|accepted → returned, with a reason: the unit gives the
  *             order back; its assignments end, the return count of the
@@ -56,6 +62,7 @@ typedef struct {
     int     changed;          /* 1 if this call moved the order, 0 if it already was there */
     int     reroute;          /* 1 when the order now waits for routing (returned, reopened) */
     int64_t at_ms;            /* when (database clock) */
+    char    note[320];        /* what a dispatch did, in words ("reassigned from A to B"), else "" */
 } route_action_result;
 
 /* Carries out req. 0 with *out filled, or -1 with a message for the caller in

@@ -86,8 +86,8 @@ static int check_actor(service *s, const bus_request *req, const Jiesu__ActionRe
         return 0;
     auth_roles_say(allowed, roles, sizeof roles);
     log_warn("refused %s of order %s to %s (%s)", rq->action, rq->ticket_no, who->name, auth_role_title(who->role));
-    bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s %s: %s is %s; only %s may do this", rq->action,
-                           rq->ticket_no, who->name, auth_role_title(who->role), roles);
+    bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s is %s; only %s may do this", who->name,
+                           auth_role_title(who->role), roles);
     return -1;
 }
 
@@ -98,12 +98,11 @@ static int check_photos(service *s, const bus_request *req, const Jiesu__ActionR
     const route_api_state *st = s->user;
     char err[300];
     if (rq->n_photos > 0 && strcmp(rq->action, "resolve") != 0) {
-        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s %s: only a resolve carries photos",
-                               rq->action, rq->ticket_no);
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "only a resolve carries photos");
         return -1;
     }
     if (photos_check(set, st->photo_max_bytes, err, sizeof err) < 0) {
-        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "resolve %s: %s", rq->ticket_no, err);
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", err);
         return -1;
     }
     return 0;
@@ -130,7 +129,7 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
     } else if (svc_ensure_pg(s) < 0) {
         bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database unavailable; try again");
     } else if (dispatch && dispatch_deadlines(s, &ar) != 0) {
-        bus_server_reply_error(s->server, req, ERR_REFUSED, "dispatch: no order with ticket %s", rq->ticket_no);
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "no order with ticket %s", rq->ticket_no);
     } else if (route_action(s->pg, &ar, &res, err, sizeof err) != 0) {
         log_info("refused %s of order %s by %s: %s", rq->action, rq->ticket_no, who->name, err);
         bus_server_reply_error(s->server, req, ERR_REFUSED, "%s", err);
@@ -138,7 +137,7 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
         Jiesu__ActionReply reply = JIESU__ACTION_REPLY__INIT;
         reply.ticket_no = rq->ticket_no;
         reply.status = res.to;
-        reply.message = res.changed ? "done" : "already done; nothing changed";
+        reply.message = *res.note ? res.note : res.changed ? "done" : "already done; nothing changed";
         bus_server_reply(s->server, req, "action.reply", &reply.base);
         if (res.reroute)
             enqueue(s, res.complaint_id);

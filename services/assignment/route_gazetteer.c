@@ -28,12 +28,24 @@ static const char SQL_OVERLAPS[] =
     "       || CASE WHEN g.source = 'shipped' THEN ', shipped' ELSE '' END"
     "  FROM gazetteer g JOIN regions r ON r.code = g.street_code WHERE g.id IN (" OVERLAPS ") ORDER BY g.id";
 
-/* $1 name, $2/$3 numbers, $4 kind, $5 street code or name, $6 community, $7 actor, $8 replace. */
+/* A shipped entry an operator takes out is kept aside, so that `jiesu
+ * migrate` does not load it again and `restore` can: follows a CTE "gone"
+ * (the deleted rows); actor is a parameter. */
+#define WITHDRAW_GONE(actor)                                                                                   \
+    "), kept AS ("                                                                                             \
+    "  INSERT INTO gazetteer_withdrawn (name, kind, street_code, community_code, num_from, num_to, withdrawn_by)" \
+    "  SELECT name, kind, street_code, community_code, num_from, num_to, " actor                               \
+    "    FROM gone WHERE source = 'shipped'"                                                                   \
+    "  ON CONFLICT (name, street_code, coalesce(num_from, -1)) DO NOTHING RETURNING 1"
+
+/* $1 name, $2/$3 numbers, $4 kind, $5 street code or name, $6 community, $7 actor, $8 replace.
+ * One row: entries added (0 or 1), entries replaced, shipped ones of them kept aside. */
 static const char SQL_ADD[] =
     "WITH street AS ("
     "  SELECT code FROM regions WHERE level = 'street' AND (code = $5 OR name = $5) ORDER BY code = $5 DESC LIMIT 1"
     "), gone AS ("
-    "  DELETE FROM gazetteer WHERE $8::bool AND id IN (" OVERLAPS ") RETURNING id"
+    "  DELETE FROM gazetteer WHERE $8::bool AND id IN (" OVERLAPS ") RETURNING *"
+    WITHDRAW_GONE("$7")
     "), added AS ("
     "  INSERT INTO gazetteer (name, kind, street_code, community_code, num_from, num_to, source)"
     "  SELECT $1, $4, s.code, $6, $2::int, $3::int, 'operator' FROM street s"
@@ -43,14 +55,39 @@ static const char SQL_ADD[] =
     "  INSERT INTO admin_events (actor, action, subject, detail)"
     "  SELECT $7, 'gazetteer.add', $1, jsonb_build_object('street', street_code, 'from', $2::int, 'to', $3::int,"
     "         'replaced', (SELECT count(*) FROM gone)) FROM added"
-    ") SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM gone)";
+    ") SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM gone), (SELECT count(*) FROM kept)";
 
-/* $1 name, $2/$3 numbers, $4 actor. */
+/* $1 name, $2/$3 numbers, $4 actor. One row: 1, entries removed, shipped ones kept aside. */
 static const char SQL_REMOVE[] =
-    "WITH gone AS (DELETE FROM gazetteer WHERE id IN (" OVERLAPS ") RETURNING id), ev AS ("
+    "WITH gone AS (DELETE FROM gazetteer WHERE id IN (" OVERLAPS ") RETURNING *"
+    WITHDRAW_GONE("$4")
+    "), ev AS ("
     "  INSERT INTO admin_events (actor, action, subject, detail)"
     "  SELECT $4, 'gazetteer.remove', $1, jsonb_build_object('removed', count(*)) FROM gone HAVING count(*) > 0"
-    ") SELECT 1, (SELECT count(*) FROM gone)";
+    ") SELECT 1, (SELECT count(*) FROM gone), (SELECT count(*) FROM kept)";
+
+/* The shipped entries of $1 kept aside that cover numbers $2..$3 (NULL: all). */
+#define WITHDRAWN                                                                                         \
+    "w.name = $1 AND ($2::int IS NULL OR w.num_from IS NULL OR (w.num_from <= $3::int AND $2::int <= w.num_to))"
+
+/* The entries in use that a restore of those would overlap, described as SQL_OVERLAPS does. */
+static const char SQL_RESTORE_OVERLAPS[] =
+    "SELECT DISTINCT r.name || ' (' || g.street_code || ') ' || coalesce(g.num_from || '-' || g.num_to, 'all numbers')"
+    "       || CASE WHEN g.source = 'shipped' THEN ', shipped' ELSE '' END"
+    "  FROM gazetteer_withdrawn w JOIN gazetteer g ON g.name = w.name"
+    "   AND (g.num_from IS NULL OR w.num_from IS NULL OR (g.num_from <= w.num_to AND w.num_from <= g.num_to))"
+    "  JOIN regions r ON r.code = g.street_code WHERE " WITHDRAWN;
+
+/* $1 name, $2/$3 numbers, $4 actor. One row: 1, entries restored. */
+static const char SQL_RESTORE[] =
+    "WITH back AS (DELETE FROM gazetteer_withdrawn w WHERE " WITHDRAWN " RETURNING *), put AS ("
+    "  INSERT INTO gazetteer (name, kind, street_code, community_code, num_from, num_to, source)"
+    "  SELECT name, kind, street_code, community_code, num_from, num_to, 'shipped' FROM back"
+    "  ON CONFLICT (name, street_code, coalesce(num_from, -1)) DO NOTHING RETURNING 1"
+    "), ev AS ("
+    "  INSERT INTO admin_events (actor, action, subject, detail)"
+    "  SELECT $4, 'gazetteer.restore', $1, jsonb_build_object('restored', count(*)) FROM put HAVING count(*) > 0"
+    ") SELECT 1, (SELECT count(*) FROM put)";
 
 static void reply_done(service *s, const bus_request *req, const char *msg)
 {
@@ -59,10 +96,10 @@ static void reply_done(service *s, const bus_request *req, const char *msg)
     bus_server_reply(s->server, req, "done", &done.base);
 }
 
-/* "a; b; c" of the overlapping entries into out; their number. */
-static int describe_overlaps(PGconn *pg, const char *const *params, char *out, size_t cap)
+/* "a; b; c" of the entries sql finds (params: name, numbers) into out; their number. */
+static int describe(PGconn *pg, const char *sql, const char *const *params, char *out, size_t cap)
 {
-    PGresult *res = db_query(pg, "gazetteer overlaps", SQL_OVERLAPS, 3, params);
+    PGresult *res = db_query(pg, "gazetteer overlaps", sql, 3, params);
     size_t len = 0;
     int n = res ? PQntuples(res) : 0;
     out[0] = '\0';
@@ -72,38 +109,77 @@ static int describe_overlaps(PGconn *pg, const char *const *params, char *out, s
     return n;
 }
 
-/* Runs add or remove; answers the client. */
-static void change(service *s, const bus_request *req, const Jiesu__GazetteerRequest *rq, const char *const *params,
-                   int add)
+typedef enum { OP_ADD, OP_REMOVE, OP_RESTORE } gazetteer_op;
+
+/* The answer to a change that was made: gone entries replaced, removed or
+ * restored, kept of them shipped ones kept aside, replaced their description. */
+static void done_message(const Jiesu__GazetteerRequest *rq, gazetteer_op op, long gone, long kept,
+                         const char *replaced, char *msg, size_t cap)
 {
-    char overlaps[1024], msg[1400];
-    if (add && !rq->replace && describe_overlaps(s->pg, params, overlaps, sizeof overlaps) > 0) {
+    int n;
+    const char *many = gone == 1 ? "y" : "ies";
+    if (op == OP_ADD)
+        n = snprintf(msg, cap, "gazetteer: %s %s → %s added%s%s", rq->kind, rq->name, rq->street,
+                     gone ? ", replacing " : "", gone ? replaced : "");
+    else if (op == OP_REMOVE)
+        n = snprintf(msg, cap, "gazetteer: %ld entr%s of %s removed", gone, many, rq->name);
+    else
+        n = snprintf(msg, cap, "gazetteer: %ld shipped entr%s of %s restored", gone, many, rq->name);
+    if (kept && n > 0 && (size_t)n < cap)
+        snprintf(msg + n, cap - (size_t)n, " (%ld shipped: `jiesu migrate` no longer loads %s; `jiesu gazetteer"
+                 " restore %s` puts %s back)", kept, kept == 1 ? "it" : "them", rq->name, kept == 1 ? "it" : "them");
+}
+
+/* Refuses an add (unless replace) or a restore that would overlap entries in
+ * use, naming them; for an add with replace, out names those it replaces.
+ * 0 to go on, -1 answered. */
+static int check_overlaps(service *s, const bus_request *req, const Jiesu__GazetteerRequest *rq, gazetteer_op op,
+                          const char *const *params, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (op == OP_REMOVE)
+        return 0;
+    int n = describe(s->pg, op == OP_ADD ? SQL_OVERLAPS : SQL_RESTORE_OVERLAPS, params, out, cap);
+    if (n == 0 || (op == OP_ADD && rq->replace))
+        return 0;
+    if (op == OP_ADD)
         bus_server_reply_error(s->server, req, ERR_REFUSED,
-                               "%s: these entries cover the same numbers: %s. Routing could not tell them apart: "
-                               "give --replace to replace them, or other --numbers", rq->name, overlaps);
+                               "these entries cover the same numbers: %s. Routing could not tell them apart: "
+                               "give --replace to replace them, or other --numbers", out);
+    else
+        bus_server_reply_error(s->server, req, ERR_REFUSED,
+                               "these entries in use cover the same numbers: %s. Routing could not tell them apart:"
+                               " `jiesu gazetteer remove %s --numbers FROM-TO` first", out, rq->name);
+    return -1;
+}
+
+/* Runs add, remove or restore; answers the client. */
+static void change(service *s, const bus_request *req, const Jiesu__GazetteerRequest *rq, const char *const *params,
+                   gazetteer_op op)
+{
+    char overlaps[1024], msg[1600];
+    if (check_overlaps(s, req, rq, op, params, overlaps, sizeof overlaps) < 0)
         return;
-    }
-    const char *remove_params[] = {params[0], params[1], params[2], params[6]};
-    PGresult *res = add ? db_query(s->pg, "gazetteer add", SQL_ADD, 8, params)
-                        : db_query(s->pg, "gazetteer remove", SQL_REMOVE, 4, remove_params);
+    const char *short_params[] = {params[0], params[1], params[2], params[6]};
+    PGresult *res = op == OP_ADD      ? db_query(s->pg, "gazetteer add", SQL_ADD, 8, params)
+                    : op == OP_REMOVE ? db_query(s->pg, "gazetteer remove", SQL_REMOVE, 4, short_params)
+                                      : db_query(s->pg, "gazetteer restore", SQL_RESTORE, 4, short_params);
     long done = res && PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, 0)) : -1;
     long gone = res && PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, 1)) : 0;
+    long kept = res && PQntuples(res) == 1 && PQnfields(res) > 2 ? atol(PQgetvalue(res, 0, 2)) : 0;
     PQclear(res);
     if (done < 0)
-        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "gazetteer: database error (see the assignment log)");
-    else if (add && done == 0)
-        bus_server_reply_error(s->server, req, ERR_REFUSED, "%s: '%s' is not a loaded street office%s%s", rq->name,
-                               rq->street, *rq->community ? ", or community " : "",
-                               *rq->community ? "does not belong to it" : "");
-    else if (!add && gone == 0)
-        bus_server_reply_error(s->server, req, ERR_REFUSED, "no gazetteer entry %s%s", rq->name,
-                               rq->has_numbers ? " covering those numbers" : "");
+        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database error (see the assignment log)");
+    else if (op == OP_ADD && done == 0)
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "'%s' is not a loaded street office%s%s%s (`jiesu units"
+                               " 街道` lists them)", rq->street, *rq->community ? ", or community " : "",
+                               rq->community, *rq->community ? " does not belong to it" : "");
+    else if (op != OP_ADD && gone == 0)
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "no %sgazetteer entry %s%s",
+                               op == OP_RESTORE ? "shipped " : "", rq->name,
+                               op == OP_RESTORE ? " was removed or replaced" : rq->has_numbers ? " covering those numbers" : "");
     else {
-        if (add)
-            snprintf(msg, sizeof msg, "gazetteer: %s %s → %s added%s", rq->kind, rq->name, rq->street,
-                     gone ? " (entries it overlapped replaced)" : "");
-        else
-            snprintf(msg, sizeof msg, "gazetteer: %ld entr%s of %s removed", gone, gone == 1 ? "y" : "ies", rq->name);
+        done_message(rq, op, gone, kept, overlaps, msg, sizeof msg);
         log_info("%s", msg);
         reply_done(s, req, msg);
     }
@@ -114,10 +190,11 @@ void route_gazetteer_request(service *s, const bus_request *req, const auth_prin
     char from[16], to[16];
     Jiesu__GazetteerRequest *rq = BUS_UNPACK(gazetteer_request, req->env);
     int add = rq && strcmp(rq->op, "add") == 0;
-    if (!rq || !*rq->name || (!add && strcmp(rq->op, "remove") != 0) || (add && !*rq->street) ||
+    gazetteer_op op = add ? OP_ADD : rq && strcmp(rq->op, "remove") == 0 ? OP_REMOVE : OP_RESTORE;
+    if (!rq || !*rq->name || (op == OP_RESTORE && strcmp(rq->op, "restore") != 0) || (add && !*rq->street) ||
         (rq->has_numbers && (rq->num_from < 0 || rq->num_from > rq->num_to))) {
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST,
-                               "gazetteer: add NAME STREET or remove NAME, with FROM <= TO numbers");
+                               "add NAME STREET, remove NAME or restore NAME, with FROM <= TO numbers");
         goto cleanup;
     }
     if (svc_ensure_pg(s) < 0) {
@@ -130,7 +207,7 @@ void route_gazetteer_request(service *s, const bus_request *req, const auth_prin
                             add ? (strcmp(rq->kind, "landmark") == 0 ? "landmark" : "road") : NULL,
                             add ? rq->street : NULL, add && *rq->community ? rq->community : NULL, who->name,
                             rq->replace ? "true" : "false"};
-    change(s, req, rq, params, add);
+    change(s, req, rq, params, op);
 cleanup:
     if (rq)
         jiesu__gazetteer_request__free_unpacked(rq, NULL);
@@ -140,11 +217,18 @@ cleanup:
 
 static const view_section GAZETTEER[] = {
     {"gazetteer", "llllll", NULL, 0,
-     "SELECT g.name, g.kind, r.name || ' (' || g.street_code || ')' AS street,"
-     "       coalesce(c.name, '') AS community, coalesce(g.num_from || '-' || g.num_to, 'all') AS numbers, g.source"
-     "  FROM gazetteer g JOIN regions r ON r.code = g.street_code LEFT JOIN regions c ON c.code = g.community_code"
-     " WHERE $1::int IS NOT NULL AND ($2::text IS NULL OR g.name LIKE '%' || $2 || '%' OR r.name LIKE '%' || $2 || '%')"
-     " ORDER BY g.name, g.num_from NULLS FIRST"},
+     "SELECT name, kind, street, community, numbers, source FROM ("
+     "  SELECT g.name, g.kind, r.name || ' (' || g.street_code || ')' AS street, coalesce(c.name, '') AS community,"
+     "         coalesce(g.num_from || '-' || g.num_to, 'all') AS numbers, g.source, g.num_from"
+     "    FROM gazetteer g JOIN regions r ON r.code = g.street_code LEFT JOIN regions c ON c.code = g.community_code"
+     "  UNION ALL"
+     "  SELECT w.name, w.kind, r.name || ' (' || w.street_code || ')', coalesce(c.name, ''),"
+     "         coalesce(w.num_from || '-' || w.num_to, 'all'), 'shipped, removed by ' || w.withdrawn_by"
+     "         || ' (restore puts it back)', w.num_from"
+     "    FROM gazetteer_withdrawn w JOIN regions r ON r.code = w.street_code"
+     "    LEFT JOIN regions c ON c.code = w.community_code"
+     " ) e WHERE $1::int IS NOT NULL AND ($2::text IS NULL OR name LIKE '%' || $2 || '%' OR street LIKE '%' || $2 || '%')"
+     " ORDER BY name, num_from NULLS FIRST"},
     {NULL},
 };
 

@@ -8,10 +8,16 @@
  *           refused and named, unless replace is set: then they are removed
  *           in the same transaction, and the answer says which.
  *   remove  the entries of NAME (those covering the given numbers, if any).
- * Each change is recorded in admin_events as done by the administrator;
- * every assignment process picks it up at its next reload
- * (assignment.reload_seconds). `jiesu migrate` puts removed shipped entries
- * back (data/routing/gazetteer.csv is the shipped list).
+ *   restore the shipped entries of NAME (covering the numbers, if given)
+ *           that a remove or a replace took out: refused, naming them, while
+ *           entries in use overlap them.
+ * A shipped entry (data/routing/gazetteer.csv) taken out by remove or
+ * replace is kept aside in gazetteer_withdrawn: `jiesu migrate` does not
+ * load it again, the list shows it ("shipped, removed by ..."), restore
+ * puts it back. Each change is recorded in admin_events as done by the
+ * administrator; every assignment process picks it up at its next reload
+ * (assignment.reload_seconds). The list matches part of an entry's name or
+ * of its street office's.
  */
 #ifndef JIESU_ROUTE_GAZETTEER_H
 #define JIESU_ROUTE_GAZETTEER_H

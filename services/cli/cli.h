@@ -69,6 +69,11 @@ int cli_ack_main(cli_ctx *ctx, int argc, char **argv);
 /* Prints "jiesu: " and the message, and a newline, to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Prints "jiesu: what: msg", or "jiesu: msg" when msg already starts with
+ * "what:" (a service that named the command itself): no message says the
+ * same thing twice. */
+void cli_error_about(const char *what, const char *msg);
+
 /* The ROUTER endpoint of service svc ("intake", "assignment", "escalation",
  * "reporting"): config key <svc>.router, else its default port. */
 const char *cli_endpoint(const cli_ctx *ctx, const char *svc);

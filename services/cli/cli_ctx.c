@@ -24,6 +24,15 @@ void cli_error(const char *fmt, ...)
     va_end(ap);
 }
 
+void cli_error_about(const char *what, const char *msg)
+{
+    size_t n = what ? strlen(what) : 0;
+    if (!n || (strncmp(msg, what, n) == 0 && msg[n] == ':'))
+        cli_error("%s", msg);
+    else
+        cli_error("%s: %s", what, msg);
+}
+
 const char *cli_endpoint(const cli_ctx *ctx, const char *svc)
 {
     return svc_endpoint(ctx->cfg, svc, "router");
@@ -113,7 +122,7 @@ int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
 done:
     bus_client_destroy(&client);
     if (rc < 0 && !quiet)
-        cli_error("%s%s%s", what ? what : "", what ? ": " : "", err);
+        cli_error_about(what, err);
     return rc;
 }
 

@@ -3,7 +3,8 @@
  * sends it whole; this prints its summary, or its JSON, or writes its files.
  *
  *   jiesu daily [--date YYYY-MM-DD] [--json]         today's dispatch sheet per street
- *   jiesu bulletin [--week YYYY-Www] (--out DIR | --json)   last week's bulletin
+ *   jiesu bulletin [--week last|this|YYYY-Www] (--out DIR | --json)   last week's bulletin,
+ *                                                  this week's so far, or an ISO week's
  */
 #include "cli.h"
 
@@ -65,7 +66,7 @@ static int check_period(const char *kind, const char *period)
     char err[256];
     report_period p;
     if (!*period || (strcmp(kind, "daily") == 0 ? report_period_day(&p, period, err, sizeof err)
-                                                 : report_period_week(&p, period, err, sizeof err)) == 0)
+                                                 : report_period_week_named(&p, period, 0, err, sizeof err)) == 0)
         return 0;
     cli_error("%s: %s", kind, err);
     return 2;
@@ -133,7 +134,8 @@ int cli_bulletin_main(cli_ctx *ctx, int argc, char **argv)
             bad = 1;
     }
     if (bad || (!out && !json)) {
-        fprintf(stderr, "usage: jiesu bulletin [--week YYYY-Www] (--out DIR | --json)\n");
+        fprintf(stderr, "usage: jiesu bulletin [--week last|this|YYYY-Www] (--out DIR | --json)\n"
+                        "       (default: last week, the whole week a bulletin is published for)\n");
         return 2;
     }
     return fetch(ctx, "bulletin", week, json ? "json" : "files", json ? NULL : out);

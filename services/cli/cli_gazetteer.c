@@ -4,10 +4,13 @@
  *
  *   jiesu gazetteer add NAME STREET [--landmark] [--community CODE] [--numbers FROM-TO] [--replace]
  *   jiesu gazetteer remove NAME [--numbers FROM-TO]
+ *   jiesu gazetteer restore NAME [--numbers FROM-TO]
  *   jiesu gazetteer list [TEXT]
  *
  * STREET is a street office's code or name. An entry whose numbers overlap
- * another of the same name is refused, naming it, unless --replace.
+ * another of the same name is refused, naming it, unless --replace. A
+ * shipped entry removed or replaced stays out (migrate does not load it
+ * again) until restore puts it back.
  */
 #include "cli.h"
 
@@ -24,7 +27,8 @@ static int usage(void)
     fprintf(stderr, "usage: jiesu gazetteer add NAME STREET [--landmark] [--community CODE] [--numbers FROM-TO]"
                     " [--replace]\n"
                     "       jiesu gazetteer remove NAME [--numbers FROM-TO]\n"
-                    "       jiesu gazetteer list [TEXT]\n"
+                    "       jiesu gazetteer restore NAME [--numbers FROM-TO]   (shipped entries removed or replaced)\n"
+                    "       jiesu gazetteer list [TEXT]   (TEXT: part of a name or of a street office's)\n"
                     "STREET: a street office's code or name (`jiesu units 街道`)\n");
     return 2;
 }
@@ -93,7 +97,7 @@ int cli_gazetteer_main(cli_ctx *ctx, int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "list") == 0 && argc <= 3)
         return cli_view(ctx, "assignment", "gazetteer list", "gazetteer", argv + 2, argc - 2);
     int add = argc >= 4 && strcmp(argv[1], "add") == 0;
-    int remove = argc >= 3 && strcmp(argv[1], "remove") == 0;
+    int remove = argc >= 3 && (strcmp(argv[1], "remove") == 0 || strcmp(argv[1], "restore") == 0);
     if ((!add && !remove) || argv[2][0] == '-' || (add && argv[3][0] == '-'))
         return usage();
     rq.op = argv[1];

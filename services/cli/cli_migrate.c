@@ -131,6 +131,10 @@ static int load_data(const cli_ctx *ctx, PGconn *pg)
     }
     printf("routing: %ld categories, %ld hotline category names, %ld department units, %ld gazetteer entries"
            " (%ld rows new or changed)\n", rt.categories, rt.aliases, rt.dept_units, rt.gazetteer, rt.changed);
+    if (rt.withdrawn)
+        printf("routing: %ld shipped gazetteer entr%s left out, removed or replaced by an administrator"
+               " (`jiesu gazetteer list` shows them, `jiesu gazetteer restore NAME` puts one back)\n",
+               rt.withdrawn, rt.withdrawn == 1 ? "y" : "ies");
     const char *keys_dir = config_str(ctx->cfg, "keys.dir");
     int keys = 0;
     if (cli_keys_register(pg, keys_dir, &keys, err, sizeof err) < 0) {

@@ -72,6 +72,8 @@ static const routing_step STEPS[] = {
      {"INSERT INTO gazetteer (name, kind, street_code, community_code, num_from, num_to, source)"
       " SELECT g.name, g.kind, g.street_code, nullif(g.community_code, ''), g.num_from, g.num_to, 'shipped'"
       "   FROM load_gazetteer g JOIN regions r ON r.code = g.street_code AND r.level = 'street'"
+      "  WHERE NOT EXISTS (SELECT 1 FROM gazetteer_withdrawn w WHERE w.name = g.name"
+      "                       AND w.street_code = g.street_code AND coalesce(w.num_from, -1) = coalesce(g.num_from, -1))"
       " ON CONFLICT (name, street_code, coalesce(num_from, -1)) DO UPDATE SET kind = EXCLUDED.kind,"
       "   community_code = EXCLUDED.community_code, num_to = EXCLUDED.num_to"
       " WHERE gazetteer.source = 'shipped' AND (gazetteer.kind, gazetteer.community_code, gazetteer.num_to)"
@@ -80,7 +82,8 @@ static const routing_step STEPS[] = {
 
 static const char COUNT_SQL[] =
     "SELECT (SELECT count(*) FROM units WHERE kind = 'dept'), (SELECT count(*) FROM categories),"
-    "       (SELECT count(*) FROM category_aliases), (SELECT count(*) FROM gazetteer WHERE source = 'shipped')";
+    "       (SELECT count(*) FROM category_aliases), (SELECT count(*) FROM gazetteer WHERE source = 'shipped'),"
+    "       (SELECT count(*) FROM gazetteer_withdrawn)";
 
 /* Streams the file at path into the COPY already started. 0 or -1 with err. */
 static int stream_file(PGconn *conn, const char *path, char *err, size_t errlen)
@@ -153,6 +156,7 @@ int cli_routing_load(PGconn *conn, const char *dir, cli_routing_stats *st, char 
     st->categories = atol(PQgetvalue(res, 0, 1));
     st->aliases = atol(PQgetvalue(res, 0, 2));
     st->gazetteer = atol(PQgetvalue(res, 0, 3));
+    st->withdrawn = atol(PQgetvalue(res, 0, 4));
     PQclear(res);
     return 0;
 }

@@ -8,7 +8,8 @@
  * with COPY (CSV, header line) into a temporary table and upserted from there
  * in one transaction, so a bad row rolls everything back and PostgreSQL's
  * message names the file's line. Gazetteer rows operators added
- * (`jiesu gazetteer add`) are never overwritten.
+ * (`jiesu gazetteer add`) are never overwritten, and shipped rows an operator
+ * removed or replaced (gazetteer_withdrawn) are not loaded again.
  */
 #ifndef JIESU_CLI_ROUTING_H
 #define JIESU_CLI_ROUTING_H
@@ -21,6 +22,7 @@ typedef struct {
     long categories;
     long aliases;
     long gazetteer;         /* shipped gazetteer rows whose street is loaded */
+    long withdrawn;         /* shipped gazetteer rows left out: an operator removed or replaced them */
     long changed;           /* rows inserted or updated, all tables */
 } cli_routing_stats;
 

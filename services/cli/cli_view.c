@@ -98,12 +98,29 @@ int cli_show_main(cli_ctx *ctx, int argc, char **argv)
     return cli_view(ctx, "reporting", what, "order", argv + 1, 1);
 }
 
+/* The rungs an alert can have: the ladder's, then the patterns'. */
+static const char *const RUNGS[] = {"remind", "supervise", "accountability", "repeat", "rebound", "bounce",
+                                    "unit_overdue", NULL};
+
+/* 0 when rung names a rung, else -1 after saying which ones do. */
+static int check_rung(const char *rung)
+{
+    for (const char *const *r = RUNGS; *r; r++)
+        if (strcmp(*r, rung) == 0)
+            return 0;
+    cli_error("alerts: no rung '%s': the ladder's are remind (催办), supervise (督办) and accountability (问责预警),"
+              " the patterns' repeat, rebound, bounce and unit_overdue", rung);
+    return -1;
+}
+
 int cli_alerts_main(cli_ctx *ctx, int argc, char **argv)
 {
     char *args[3] = {"", "", ""};       /* all, rung, limit */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--all") == 0)
             args[0] = "all";
+        else if (strcmp(argv[i], "--rung") == 0 && i + 1 < argc && check_rung(argv[i + 1]) < 0)
+            return 2;
         else if (strcmp(argv[i], "--rung") == 0 && i + 1 < argc)
             args[1] = argv[++i];
         else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc && atoi(argv[i + 1]) > 0)

@@ -1,12 +1,13 @@
 /* main.c — jiesu, the operator's tool: global options, configuration and
  * dispatch to the subcommands (cli_<name>.c).
  *
- *   jiesu [-c FILE] COMMAND [ARGS...]
+ *   jiesu [-c FILE] [-k KEYFILE] COMMAND [ARGS...]     (jiesu --help, jiesu help: usage)
  *
  * Configuration comes from -c FILE, else the file named by $JIESU_CONFIG,
  * with every key overridable from the environment (see common/config.h).
  * Files it writes (bulletins) are its user's only, whatever the umask.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -65,8 +66,10 @@ static void usage(FILE *out)
           "                          the per-street summary from the reporting service\n"
           "  daily [--date YYYY-MM-DD] [--json]\n"
           "                          the daily dispatch sheet per street (default today)\n"
-          "  bulletin [--week YYYY-Www] (--out DIR | --json)\n"
-          "                          the weekly bulletin as CSV, XLSX and HTML (default last week)\n"
+          "  bulletin [--week last|this|YYYY-Www] (--out DIR | --json)\n"
+          "                          the weekly bulletin (周通报) as CSV, XLSX and HTML: of last week\n"
+          "                          (the default: a whole week, the one a bulletin is published for),\n"
+          "                          of this week so far (--week this), or of an ISO week (2026-W47)\n"
           "  show TICKET             one order: complaint (personal data masked), routing decision\n"
           "                          and reasons, deadlines, alerts and its event history\n"
           "  status [--wait SECONDS] every service, Redis and PostgreSQL: ok or DOWN, with latency;\n"
@@ -74,7 +77,8 @@ static void usage(FILE *out)
           "                          calendar runs out\n"
           "  alerts [--all] [--rung RUNG] [--limit N]\n"
           "                          alerts not yet acknowledged (--all: every one), newest first,\n"
-          "                          with target, webhook delivery state and reason\n"
+          "                          with target, webhook delivery state and reason; RUNG: remind,\n"
+          "                          supervise, accountability, repeat, rebound, bounce, unit_overdue\n"
           "  ack ID [NOTE]           acknowledge alert ID (addressed to your unit), as yourself\n"
           "  migrate                 apply db/migrations and the service role's grants (as the\n"
           "                          owner), load the regions and units of the districts in\n"
@@ -85,14 +89,18 @@ static void usage(FILE *out)
           "  keys new FILE           a key pair of your own; prints the public key for an administrator\n"
           "  manual [--limit N]      the manual dispatch queue with routing's reasons\n"
           "  units [TEXT]            units by code and name (street offices, departments, offices)\n"
-          "  dispatch TICKET UNIT [REASON]   give a manual order to a unit by hand\n"
+          "  dispatch TICKET UNIT [REASON]   give an order to a unit by hand: one waiting for a\n"
+          "                          dispatcher, or one a unit holds (a reassignment: REASON required\n"
+          "                          and recorded, the new unit's deadlines start now; never a\n"
+          "                          resolved or closed order)\n"
           "  accept|resume TICKET, return|progress TICKET TEXT, wait|resolve TICKET [TEXT]\n"
           "                          a unit's action on its order (as the unit of the key's user)\n"
           "  callback TICKET satisfied|basic|unsatisfied [NOTE]\n"
           "                          the citizen's verdict; unsatisfied reopens the order\n"
           "  gazetteer add NAME STREET [--landmark] [--community CODE] [--numbers FROM-TO] [--replace]\n"
-          "  gazetteer remove NAME [--numbers FROM-TO]\n"
-          "  gazetteer list [TEXT]   edit or show the road/landmark gazetteer routing uses\n"
+          "  gazetteer remove|restore NAME [--numbers FROM-TO]\n"
+          "  gazetteer list [TEXT]   edit or show the road/landmark gazetteer routing uses; a shipped\n"
+          "                          entry removed or replaced stays out until restored\n"
           "  user add|list|disable|enable|key|token|password ...\n"
           "                          who may act, with which role and unit (administrators; `jiesu user`\n"
           "                          prints the options)\n"
@@ -120,10 +128,11 @@ int main(int argc, char **argv)
     const char *file = NULL, *key_file = NULL;
     int opt, rc = 2;
     cli_ctx ctx;
+    static const struct option LONG[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 
     memset(&ctx, 0, sizeof ctx);
     umask(077);
-    while ((opt = getopt(argc, argv, "+c:k:h")) != -1) {
+    while ((opt = getopt_long(argc, argv, "+c:k:h", LONG, NULL)) != -1) {
         if (opt == 'c') {
             file = optarg;
         } else if (opt == 'k') {
@@ -138,7 +147,7 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *name = argv[optind];
-    if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0) {
+    if (strcmp(name, "help") == 0) {
         usage(stdout);
         return 0;
     }

@@ -78,7 +78,11 @@ static const char SQL_BEGIN_IMPORT[] =
 /* Held by every import batch until its COMMIT (see above). */
 static const char SQL_BATCH_LOCK[] = "SELECT pg_advisory_xact_lock(" BATCH_LOCK ")";
 
-static const char SQL_PROBE[] = "SELECT ticket_no FROM complaints WHERE ticket_no = ANY($1::text[])";
+/* $1 the batch's tickets, $2 this import: the stored ones, each with the
+ * file row this import stored it from (0: another import's). */
+static const char SQL_PROBE[] =
+    "SELECT ticket_no, CASE WHEN import_id = $2::bigint THEN source_row ELSE 0 END"
+    "  FROM complaints WHERE ticket_no = ANY($1::text[])";
 
 static const char SQL_IDS[] = "SELECT nextval('complaints_id_seq') FROM generate_series(1, $1::int)";
 
@@ -339,7 +343,7 @@ static int take_row(import_run *r, const csv_record *rec, batch *b, char *why, s
     if (v == INTAKE_ROW_REJECTED)
         return rejects_write(r->rejects, &rej, why, whylen) < 0 ? -1 : 1;
     if (intake_buf_add(&r->copy, line, len) < 0
-        || intake_tickets_add(r->tickets, intake_row_value(r->rows, COL_TICKET_NO)) < 0) {
+        || intake_tickets_add(r->tickets, intake_row_value(r->rows, COL_TICKET_NO), rec->record_no, rec->line_no) < 0) {
         snprintf(why, whylen, "row %" PRIu64 ": out of memory", rec->record_no);
         return -1;
     }
@@ -468,21 +472,46 @@ static int save_progress(import_run *r, const batch *b)
  * Their number, or -1 with why. */
 static long probe(import_run *r, char *why, size_t whylen)
 {
-    const char *literal = intake_tickets_literal(r->tickets);
-    PGresult *res = literal ? db_query(r->opt->pg, "intake probe tickets", SQL_PROBE, 1, &literal) : NULL;
+    const char *params[] = {intake_tickets_literal(r->tickets), r->id};
+    PGresult *res = params[0] ? db_query(r->opt->pg, "intake probe tickets", SQL_PROBE, 2, params) : NULL;
     long fresh = -1;
     if (res) {
         int n = PQntuples(res);
         const char **stored = malloc(((size_t)n + 1) * sizeof *stored);
-        for (int i = 0; stored && i < n; i++)
+        uint64_t *from_row = malloc(((size_t)n + 1) * sizeof *from_row);
+        for (int i = 0; stored && from_row && i < n; i++) {
             stored[i] = PQgetvalue(res, i, 0);
-        fresh = stored ? intake_tickets_mark(r->tickets, stored, (size_t)n) : -1;
+            from_row[i] = strtoull(PQgetvalue(res, i, 1), NULL, 10);
+        }
+        fresh = stored && from_row ? intake_tickets_mark(r->tickets, stored, from_row, (size_t)n) : -1;
         free(stored);
+        free(from_row);
     }
     PQclear(res);
     if (fresh < 0)
         snprintf(why, whylen, "asking PostgreSQL for the batch's stored ticket numbers failed");
     return fresh;
+}
+
+/* The batch's rows whose ticket an earlier row of the file has go to the
+ * rejects file too (they are counted as duplicates): the export has one
+ * order twice, and only the first is stored. 0, or -1 with why. */
+static int reject_repeats(import_run *r, char *why, size_t whylen)
+{
+    const int *cols;
+    const char *column = cols_columns(r->map, COL_TICKET_NO, 0, &cols) ? cols_header(r->map, (size_t)cols[0]) : "";
+    for (size_t i = 0; i < intake_tickets_count(r->tickets); i++) {
+        intake_reject rej = {.column = column};
+        uint64_t first = intake_tickets_repeats(r->tickets, i, &rej.value, &rej.row, &rej.line);
+        if (!first)
+            continue;
+        rej.value_len = strlen(rej.value);
+        snprintf(rej.reason, sizeof rej.reason, "duplicate ticket number: row %" PRIu64 " has it too;"
+                 " only that first one is stored", first);
+        if (rejects_write(r->rejects, &rej, why, whylen) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* Reserves ids for the n new rows into r->ids and r->id_list. 0 or -1 with why. */
@@ -609,7 +638,7 @@ static int start_batch(import_run *r, const batch *b, char *why, size_t whylen)
     if (b->copied == 0)
         return 0;
     long fresh = probe(r, why, whylen);
-    if (fresh < 0 || reserve_ids(r, fresh, why, whylen) < 0)
+    if (fresh < 0 || reject_repeats(r, why, whylen) < 0 || reserve_ids(r, fresh, why, whylen) < 0)
         goto fail;
     if (fresh > 0 && queue_new_rows(r, why, whylen) < 0)
         goto fail;
@@ -742,7 +771,7 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
     if (r.rejects)
         snprintf(res->rejects_path, sizeof res->rejects_path, "%s", rejects_path(r.rejects));
     if (rc < 0)
-        snprintf(err, errlen, "%s: %s", file_name, why);
+        snprintf(err, errlen, "%s", why);
     else
         log_info("import %s file=%s profile=%s rows=%" PRId64 " inserted=%" PRId64 " duplicates=%" PRId64
                  " rejected=%" PRId64 " unmapped_categories=%" PRId64 " encoding=%s ms=%" PRId64 "%s",

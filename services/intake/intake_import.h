@@ -95,9 +95,10 @@ typedef struct intake_result {
 } intake_result;
 
 /* Imports the file at path, recorded under file_name (NULL: path's base name).
- * Returns 0 when the whole file was read (status done), or -1 with a message
- * naming the file in err (status failed when an imports row exists; *res holds
- * the counts committed so far). A dry run reads every row and fills the
+ * Returns 0 when the whole file was read (status done), or -1 with what went
+ * wrong in err, for a caller who names the file (never the path it was read
+ * from; status failed when an imports row exists; *res holds the counts
+ * committed so far). A dry run reads every row and fills the
  * counts, the warnings and the preview, and stores nothing: no imports row,
  * no rejects file, tickets not compared with those stored. */
 int intake_import(const intake_import_opts *opt, const char *path, const char *file_name,

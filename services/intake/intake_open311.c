@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -420,10 +421,26 @@ static int admit_clerk(intake_open311 *self, const http_request *req, auth_princ
     return within_rate(self, who, resp);
 }
 
+/* 0 when the body is a form (or there is none), else -1 after answering
+ * 415: GeoReport v2 takes its fields as a form, not as JSON. */
+static int check_form(const http_request *req, http_response *resp)
+{
+    char why[400];
+    const char *type = http_header(req, "Content-Type");
+    if (!type || strncasecmp(type, "application/x-www-form-urlencoded", 33) == 0 ||
+        strncasecmp(type, "multipart/form-data", 19) == 0)
+        return 0;
+    snprintf(why, sizeof why, "the body is %.80s: Open311 (GeoReport v2) takes its fields as a form"
+             " (Content-Type: application/x-www-form-urlencoded, or multipart/form-data), as curl"
+             " --data-urlencode service_code=... sends them", type);
+    reply_error(resp, 415, why);
+    return -1;
+}
+
 static void on_post_request(void *ctx, const http_request *req, http_response *resp)
 {
     auth_principal clerk;
-    if (admit_clerk(ctx, req, &clerk, resp) < 0)
+    if (check_form(req, resp) < 0 || admit_clerk(ctx, req, &clerk, resp) < 0)
         return;
     intake_services *services = services_now(ctx, resp);
     if (services)

@@ -1,8 +1,10 @@
 /* intake_tickets.c — which rows of an import batch are new (see intake_tickets.h).
  *
  * Tickets are kept NUL-separated in one buffer; the marking pass uses an
- * open-addressing hash set of string pointers (FNV-1a, linear probing) sized
- * to at least twice the tickets it may hold, rebuilt for every batch.
+ * open-addressing hash set (FNV-1a, linear probing) sized to at least twice
+ * the tickets it may hold, rebuilt for every batch. Its slots hold 1 + an
+ * index: below the number of stored tickets one of those, above it a row of
+ * the batch; 0 is empty.
  */
 #include "intake_tickets.h"
 
@@ -17,9 +19,13 @@ struct intake_tickets {
     intake_buf    text;     /* the tickets, each NUL-terminated */
     size_t       *start;    /* where each row's ticket starts in text */
     unsigned char *is_new;
+    uint64_t     *row, *line;   /* each row's place in the file */
+    uint64_t     *repeats;  /* the file row each row repeats, 0 when none */
     size_t        n, cap;
-    const char  **set;      /* the hash set of the marking pass */
+    size_t       *set;      /* the hash set of the marking pass */
     size_t        set_cap;
+    const char *const *stored;  /* during the marking pass */
+    size_t        n_stored;
     sqlarr        literal;
 };
 
@@ -34,22 +40,37 @@ void intake_tickets_reset(intake_tickets *t)
     t->n = 0;
 }
 
-int intake_tickets_add(intake_tickets *t, const char *ticket)
+/* Grows the per-row arrays to cap. 0 or -1. */
+static int grow(intake_tickets *t, size_t cap)
 {
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 1024;
-        size_t *start = realloc(t->start, cap * sizeof *start);
-        if (start)
-            t->start = start;
-        unsigned char *is_new = start ? realloc(t->is_new, cap) : NULL;
-        if (!is_new)
-            return -1;
+    size_t *start = realloc(t->start, cap * sizeof *start);
+    if (start)
+        t->start = start;
+    unsigned char *is_new = start ? realloc(t->is_new, cap) : NULL;
+    if (is_new)
         t->is_new = is_new;
-        t->cap = cap;
+    uint64_t **wide[] = {&t->row, &t->line, &t->repeats};
+    for (size_t i = 0; is_new && i < sizeof wide / sizeof wide[0]; i++) {
+        uint64_t *w = realloc(*wide[i], cap * sizeof *w);
+        if (!w)
+            return -1;
+        *wide[i] = w;
     }
+    if (!is_new)
+        return -1;
+    t->cap = cap;
+    return 0;
+}
+
+int intake_tickets_add(intake_tickets *t, const char *ticket, uint64_t row, uint64_t line)
+{
+    if (t->n == t->cap && grow(t, t->cap ? 2 * t->cap : 1024) < 0)
+        return -1;
     size_t at = t->text.len;
     if (intake_buf_add(&t->text, ticket, strlen(ticket) + 1) < 0)
         return -1;
+    t->row[t->n] = row;
+    t->line[t->n] = line;
     t->start[t->n++] = at;
     return 0;
 }
@@ -81,17 +102,25 @@ static uint64_t hash(const char *s)
     return h;
 }
 
-/* Adds s to the set; 1 when it was not there, 0 when it was. */
-static int set_add(intake_tickets *t, const char *s)
+/* The ticket of set entry k (an index as the set holds it, less 1). */
+static const char *entry(const intake_tickets *t, size_t k)
+{
+    return k < t->n_stored ? t->stored[k] : ticket_at(t, k - t->n_stored);
+}
+
+/* Adds entry k to the set; SIZE_MAX when its ticket was not there, else the
+ * entry that has it. */
+static size_t set_add(intake_tickets *t, size_t k)
 {
     size_t mask = t->set_cap - 1;
+    const char *s = entry(t, k);
     for (size_t i = hash(s) & mask;; i = (i + 1) & mask) {
         if (!t->set[i]) {
-            t->set[i] = s;
-            return 1;
+            t->set[i] = k + 1;
+            return SIZE_MAX;
         }
-        if (strcmp(t->set[i], s) == 0)
-            return 0;
+        if (strcmp(entry(t, t->set[i] - 1), s) == 0)
+            return t->set[i] - 1;
     }
 }
 
@@ -102,7 +131,7 @@ static int set_clear(intake_tickets *t, size_t want)
     while (cap < 2 * want)
         cap *= 2;
     if (cap > t->set_cap) {
-        const char **set = realloc(t->set, cap * sizeof *set);
+        size_t *set = realloc(t->set, cap * sizeof *set);
         if (!set)
             return -1;
         t->set = set;
@@ -112,18 +141,35 @@ static int set_clear(intake_tickets *t, size_t want)
     return 0;
 }
 
-long intake_tickets_mark(intake_tickets *t, const char *const *stored, size_t n)
+long intake_tickets_mark(intake_tickets *t, const char *const *stored, const uint64_t *from_row, size_t n)
 {
     long fresh = 0;
     if (set_clear(t, t->n + n) < 0)
         return -1;
+    t->stored = stored;
+    t->n_stored = n;
     for (size_t i = 0; i < n; i++)
-        set_add(t, stored[i]);
+        set_add(t, i);
     for (size_t i = 0; i < t->n; i++) {
-        t->is_new[i] = (unsigned char)set_add(t, ticket_at(t, i));
+        size_t had = set_add(t, n + i);
+        t->is_new[i] = had == SIZE_MAX;
+        t->repeats[i] = had == SIZE_MAX ? 0 : had >= n ? t->row[had - n] : from_row ? from_row[had] : 0;
         fresh += t->is_new[i];
     }
+    t->stored = NULL;
+    t->n_stored = 0;
     return fresh;
+}
+
+uint64_t intake_tickets_repeats(const intake_tickets *t, size_t i, const char **ticket, uint64_t *row,
+                                uint64_t *line)
+{
+    if (i >= t->n)
+        return 0;
+    *ticket = ticket_at(t, i);
+    *row = t->row[i];
+    *line = t->line[i];
+    return t->repeats[i];
 }
 
 int intake_tickets_is_new(const intake_tickets *t, size_t i)
@@ -138,6 +184,9 @@ void intake_tickets_destroy(intake_tickets **t)
     intake_buf_free(&(*t)->text);
     free((*t)->start);
     free((*t)->is_new);
+    free((*t)->row);
+    free((*t)->line);
+    free((*t)->repeats);
     free((*t)->set);
     sqlarr_free(&(*t)->literal);
     free(*t);

@@ -1,18 +1,23 @@
 /* intake_tickets.h — the ticket numbers of one import batch, and which of
  * its rows are new.
  *
- * The batch's rows are added in file order. The tickets PostgreSQL already
- * holds (asked for with the array literal of all of them) are then marked
- * stored; a row is new unless its ticket is stored or came earlier in the
- * batch (the first occurrence in a file wins).
+ * The batch's rows are added in file order, each with its row and line in
+ * the file. The tickets PostgreSQL already holds (asked for with the array
+ * literal of all of them) are then marked stored, each with the file row it
+ * was stored from when this same import stored it (an earlier batch); a row
+ * is new unless its ticket is stored or came earlier in the batch (the first
+ * occurrence in a file wins). A row whose ticket an earlier row of the same
+ * file has is a repeat, and says which row.
  *
- *   rows "T1", "T2", "T1" added; ANY(intake_tickets_literal(t)) finds "T2" stored;
- *   intake_tickets_mark(t, {"T2"}, 1) returns 1: row 0 new, row 1 stored, row 2 repeats row 0.
+ *   rows "T1" (row 2), "T2" (3), "T1" (4) added; ANY(intake_tickets_literal(t)) finds "T2" stored
+ *   by another import; intake_tickets_mark(t, {"T2"}, {0}, 1) returns 1: row 2 new, row 3 stored,
+ *   row 4 repeats row 2.
  */
 #ifndef JIESU_INTAKE_TICKETS_H
 #define JIESU_INTAKE_TICKETS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct intake_tickets intake_tickets;
 
@@ -21,20 +26,29 @@ intake_tickets *intake_tickets_new(void);
 /* Forgets the batch, keeping the memory for the next. */
 void intake_tickets_reset(intake_tickets *t);
 
-/* Adds the next row's ticket. 0, or -1 when out of memory. */
-int intake_tickets_add(intake_tickets *t, const char *ticket);
+/* Adds the next row's ticket, with the row (record number) and physical line
+ * it starts on. 0, or -1 when out of memory. */
+int intake_tickets_add(intake_tickets *t, const char *ticket, uint64_t row, uint64_t line);
 
 size_t intake_tickets_count(const intake_tickets *t);
 
 /* {"T1","T2",...}: every ticket added, for one query parameter. NULL when out of memory. */
 const char *intake_tickets_literal(intake_tickets *t);
 
-/* Given the n tickets already stored, decides which rows are new.
- * Returns how many are, or -1 when out of memory. */
-long intake_tickets_mark(intake_tickets *t, const char *const *stored, size_t n);
+/* Given the n tickets already stored, decides which rows are new. from_row:
+ * for each stored ticket, the file row this import stored it from, 0 when
+ * another import stored it (NULL: all 0). Returns how many rows are new, or
+ * -1 when out of memory. */
+long intake_tickets_mark(intake_tickets *t, const char *const *stored, const uint64_t *from_row, size_t n);
 
 /* After intake_tickets_mark(): 1 when row i (0-based, in the order added) is new. */
 int intake_tickets_is_new(const intake_tickets *t, size_t i);
+
+/* After intake_tickets_mark(): the file row that row i (0-based) repeats, 0
+ * when it is new or its ticket was stored by another import. Its ticket, row
+ * and line into the pointers given. */
+uint64_t intake_tickets_repeats(const intake_tickets *t, size_t i, const char **ticket, uint64_t *row,
+                                uint64_t *line);
 
 void intake_tickets_destroy(intake_tickets **t);
 

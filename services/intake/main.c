@@ -157,7 +157,7 @@ static void import_upload(service *s, const bus_request *req, const auth_princip
     intake_result res;
     progress_to to = {s, req};
     if (svc_ensure_pg(s) < 0) {
-        bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "import failed: database unavailable");
+        bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "database unavailable; try again");
         return;
     }
     if (ensure_route(in, s) < 0)
@@ -172,8 +172,8 @@ static void import_upload(service *s, const bus_request *req, const auth_princip
     opts.profile_text = *last->profile_text ? last->profile_text : NULL;
     opts.dry_run = last->dry_run;
     if (intake_import(&opts, st->path, st->file_name, &res, err, sizeof err) < 0) {
-        log_error("import by %s failed: %s", who->name, err);
-        bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "import failed: %s", err);
+        log_error("import of %s by %s failed: %s", st->file_name, who->name, err);
+        bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "%s", err);
     } else {
         reply_import(s, req, &res, opts.dry_run);
     }

@@ -219,8 +219,7 @@ static int run_bulletin(doc_call *c)
     report_period p;
     report_settings st;
     char name[64];
-    if (*c->rq->period ? report_period_week(&p, c->rq->period, c->err, sizeof c->err) < 0
-                       : (report_period_current(&p, (long long)time(NULL) - 7 * 86400LL, 7), 0))
+    if (report_period_week_named(&p, c->rq->period, (long long)time(NULL), c->err, sizeof c->err) < 0)
         return -1;
     report_settings_load(&st, c->s->cfg);
     report_bulletin *b = report_bulletin_build(c->s->pg, c->districts, c->tz, &p, &st, c->err, sizeof c->err);

@@ -146,13 +146,14 @@ static int scope_of(const report_http *h, const web_user *u, web_scope *sc, http
     return -1;
 }
 
-/* The week named by ?week=, else this week (back = 0) or last week (back = 1). */
+/* The week named by ?week= (last, this, 2026-W47), else this week (back =
+ * 0) or last week (back = 1). */
 static int week_param(const http_request *req, int back, report_period *p, http_response *resp)
 {
     char err[256];
     const char *w = http_param(req, "week");
     if (w && *w) {
-        if (report_period_week(p, w, err, sizeof err) == 0)
+        if (report_period_week_named(p, w, (long long)time(NULL), err, sizeof err) == 0)
             return 0;
         error_json(resp, 400, err);
         return -1;

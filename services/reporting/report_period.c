@@ -48,7 +48,8 @@ int report_period_week(report_period *p, const char *week, char *err, size_t err
     int y, w, used = 0;
     if (!week || sscanf(week, "%4d-W%2d%n", &y, &w, &used) != 2 || used != 8 || strlen(week) != 8 ||
         y < 1971 || y > 9998) {
-        snprintf(err, errlen, "week '%s' is not an ISO week (want YYYY-Www, e.g. 2026-W47)", week ? week : "");
+        snprintf(err, errlen, "week '%s' is not an ISO week (want last, this or YYYY-Www, e.g. 2026-W47)",
+                 week ? week : "");
         return -1;
     }
     long long monday = iso_week1_monday(y) + 7LL * (w - 1);
@@ -57,6 +58,17 @@ int report_period_week(report_period *p, const char *week, char *err, size_t err
         return -1;
     }
     fill(p, week, monday, 7);
+    return 0;
+}
+
+int report_period_week_named(report_period *p, const char *name, long long now, char *err, size_t errlen)
+{
+    if (!name || !*name || strcmp(name, "last") == 0)
+        report_period_current(p, now - 7 * DAY, 7);
+    else if (strcmp(name, "this") == 0)
+        report_period_current(p, now, 7);
+    else
+        return report_period_week(p, name, err, errlen);
     return 0;
 }
 

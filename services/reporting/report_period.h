@@ -20,6 +20,12 @@ typedef struct {
  * 0, or -1 with what was wrong in err. */
 int report_period_week(report_period *p, const char *week, char *err, size_t errlen);
 
+/* The week a reader names: "last" or "" (last week, the default of the
+ * bulletin), "this" (the current week), or an ISO week as
+ * report_period_week() reads it. now: Unix time, read in the process's local
+ * time zone. 0, or -1 with what was wrong in err. */
+int report_period_week_named(report_period *p, const char *name, long long now, char *err, size_t errlen);
+
 /* One day, written YYYY-MM-DD. 0, or -1 with the reason in err. */
 int report_period_day(report_period *p, const char *day, char *err, size_t errlen);
 

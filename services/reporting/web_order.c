@@ -78,9 +78,12 @@ static const char SQL_STANDING[] =
     "SELECT c.status, EXISTS (SELECT 1 FROM assignments a WHERE a.complaint_id = c.id AND a.active"
     "                          AND a.role = 'owner' AND a.unit_id = (SELECT unit_id FROM principals WHERE id = $1::int)),"
     "       coalesce((SELECT a.street_code FROM assignments a WHERE a.complaint_id = c.id AND a.active"
-    "                  AND a.role = 'manual' LIMIT 1), '')"
+    "                  AND a.role = 'manual' LIMIT 1), ''),"
+    "       CASE WHEN c.status IN ('dispatched', 'accepted', 'waiting') THEN coalesce((SELECT u.code FROM assignments a"
+    "            JOIN units u ON u.id = a.unit_id WHERE a.complaint_id = c.id AND a.active AND a.role = 'owner'), '')"
+    "            ELSE '' END"
     "  FROM complaints c WHERE c.id = " SEEN;
-enum { S_STATUS, S_OWNS, S_SUGGESTED };
+enum { S_STATUS, S_OWNS, S_SUGGESTED, S_HOLDER };
 
 static const char SQL_PHOTOS[] =
     "SELECT id, kind, name, size, sha256, uploaded_by, to_char(created_at, " TIME_FMT ")"
@@ -214,8 +217,9 @@ static void unit_actions(FILE *f, const web_user *u, const char *ticket, const c
     }
 }
 
-/* The dispatcher's form: the units, routing's suggestion first. */
-static void dispatch_form(FILE *f, PGconn *pg, const web_user *u, const char *ticket, const char *suggested)
+/* The dispatcher's form: the units, routing's suggestion (or the unit that
+ * holds it) marked. A reassignment (held: a unit has the order) must say why. */
+static void dispatch_form(FILE *f, PGconn *pg, const web_user *u, const char *ticket, const char *suggested, int held)
 {
     PGresult *res = db_query(pg, "units to dispatch to", SQL_UNITS, 0, NULL);
     char *fields = NULL;
@@ -234,12 +238,13 @@ static void dispatch_form(FILE *f, PGconn *pg, const web_user *u, const char *ti
         web_html_text(m, PQgetvalue(res, r, 0));
         fprintf(m, "\"%s>", strcmp(PQgetvalue(res, r, 0), suggested) == 0 ? " selected" : "");
         web_html_text(m, PQgetvalue(res, r, 1));
-        fputs(strcmp(PQgetvalue(res, r, 0), suggested) == 0 ? "（系统建议）</option>" : "</option>", m);
+        fputs(strcmp(PQgetvalue(res, r, 0), suggested) != 0 ? "</option>" : held ? "（现承办）</option>"
+                                                                               : "（系统建议）</option>", m);
     }
-    fputs("</select></label><label>派单说明<input name=\"reason\"></label>", m);
+    fputs(held ? "</select></label>" REASON("改派原因") : "</select></label><label>派单说明<input name=\"reason\"></label>", m);
     PQclear(res);
     if (fclose(m) == 0)
-        action_form(f, u, ticket, "dispatch", "派单", fields, 0);
+        action_form(f, u, ticket, "dispatch", held ? "改派" : "派单", fields, 0);
     free(fields);
 }
 
@@ -254,7 +259,9 @@ static void actions(FILE *f, PGconn *pg, const web_user *u, const char *ticket, 
     else if (u->who.role & (AUTH_HANDLER | AUTH_DISCIPLINE))
         fputs("<p>本单位协办此单：可查看，由主办单位办理。</p>", f);
     else if ((u->who.role & AUTH_DISPATCHER) && (strcmp(status, "manual") == 0 || strcmp(status, "returned") == 0))
-        dispatch_form(f, pg, u, ticket, PQgetvalue(standing, 0, S_SUGGESTED));
+        dispatch_form(f, pg, u, ticket, PQgetvalue(standing, 0, S_SUGGESTED), 0);
+    else if ((u->who.role & AUTH_DISPATCHER) && *PQgetvalue(standing, 0, S_HOLDER))
+        dispatch_form(f, pg, u, ticket, PQgetvalue(standing, 0, S_HOLDER), 1);
     else if ((u->who.role & AUTH_CALLBACK) && strcmp(status, "resolved") == 0)
         action_form(f, u, ticket, "callback", "记录回访",
                     "<label>回访结果<select name=\"result\"><option value=\"satisfied\">满意</option>"

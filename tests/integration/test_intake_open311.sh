@@ -89,6 +89,11 @@ bad badkey "an Idempotency-Key with spaces" "Idempotency-Key: 1 to 200" "-HIdemp
 status=$(curl -s -o "$o311/utf8.json" -w '%{http_code}' --data "api_key=$api_key" --data $'service_code=env&address_string=a&description=bad\xff' "$api/requests.json")
 check_eq "invalid UTF-8: 400" 400 "$status"
 check "invalid UTF-8: the error says so" jq -e '.[0].description | contains("not valid UTF-8")' "$o311/utf8.json"
+status=$(curl -s -o "$o311/json.json" -w '%{http_code}' -H "Authorization: Bearer $api_key" -H 'Content-Type: application/json' \
+    --data '{"service_code": "env", "description": "x", "address_string": "a"}' "$api/requests.json")
+check_eq "a JSON body: 415" 415 "$status"
+check "… saying a form is wanted, not that service_code is missing" \
+    jq -e '.[0].description | contains("application/json: Open311 (GeoReport v2) takes its fields as a form")' "$o311/json.json"
 check_eq "GET /requests.json: 405" 405 "$(curl -s -o /dev/null -w '%{http_code}' "$api/requests.json")"
 check_eq "refused requests store nothing" "$before" "$(sql "SELECT count(*) FROM complaints")"
 check "intake still answers after them" "$JIESU_BIN/jiesu" status

@@ -12,6 +12,10 @@ harness_fresh_db jiesu_route_cli
 harness_services_start "assignment.max_returns = 2" "assignment.reload_seconds = 1"
 
 jiesu() { "$JIESU_BIN/jiesu" "$@"; }
+jiesu --help >"$HARNESS_DIR/help.out" 2>&1
+check "jiesu --help prints the usage" test $? -eq 0
+check "… with the bulletin's weeks and the alerts' rungs" \
+    bash -c "grep -q 'bulletin \[--week last|this|YYYY-Www\]' '$HARNESS_DIR/help.out' && grep -q 'RUNG: remind,' '$HARNESS_DIR/help.out'"
 csv=$HARNESS_DIR/route-cli.csv
 printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
     "RC-1,2026/10/1 9:00,王先生,13800000001,崂山区张村社区3号楼,张村社区门口流动摊贩占道经营，垃圾遍地,,一般" \
@@ -52,6 +56,20 @@ check "… saying which unit" grep -q "no-such-unit" "$HARNESS_DIR/dispatch-bad.
 as_role dispatcher jiesu dispatch RC-3 370212004 "来电人补充：在北宅" >"$HARNESS_DIR/dispatch.out" 2>&1
 check "jiesu dispatch gives the manual order to 北宅街道" grep -q "dispatched" "$HARNESS_DIR/dispatch.out"
 check_eq "RC-3 has its two deadlines" 2 "$(sql "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'RC-3'")"
+as_role dispatcher jiesu dispatch RC-3 中韩街道 >"$HARNESS_DIR/reassign-noreason.out" 2>&1
+check "dispatching an order a unit holds to another unit, without a reason, is refused" test $? -eq 1
+check "… saying who has it and that a reason is needed" \
+    grep -q "^jiesu: dispatch RC-3: order RC-3 is with 北宅街道 (370212004, dispatched): reassigning it to 中韩街道 needs a reason" \
+    "$HARNESS_DIR/reassign-noreason.out"
+check "… naming the command once" bash -c "! grep -q 'dispatch RC-3: dispatch RC-3' '$HARNESS_DIR/reassign-noreason.out'"
+as_role dispatcher jiesu dispatch RC-3 中韩街道 "地址核实在中韩" >"$HARNESS_DIR/reassign.out" 2>&1
+check "with a reason it is reassigned, the unit given by name" \
+    grep -q "dispatch RC-3: dispatched (reassigned from 北宅街道 to 中韩街道)" "$HARNESS_DIR/reassign.out"
+check_eq "… the reason recorded as the dispatcher's" "test-dispatcher reassigned 地址核实在中韩 370212004" \
+    "$(sql "SELECT e.actor || ' ' || e.event || ' ' || (e.detail->>'reason') || ' ' || (e.detail->>'from_unit') FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = 'RC-3' ORDER BY e.id DESC LIMIT 1")"
+as_role dispatcher jiesu dispatch RC-3 370212001 >"$HARNESS_DIR/reassign-same.out" 2>&1
+check "dispatching it to the unit that has it says nothing changed" \
+    grep -q "dispatch RC-3: dispatched (already with 中韩街道; nothing changed)" "$HARNESS_DIR/reassign-same.out"
 
 as_unit 370212005 jiesu accept RC-1 >"$HARNESS_DIR/accept-wrong.out" 2>&1
 check "a unit that does not own the order cannot accept it" test $? -ne 0
@@ -71,6 +89,9 @@ check_eq "RC-1 accepted" accepted "$(sql "SELECT status FROM complaints WHERE ti
 as_unit 370212001 jiesu progress RC-1 "已联系执法中队" >/dev/null 2>&1
 as_unit 370212001 jiesu resolve RC-1 "摊贩已劝离" >/dev/null 2>&1
 check_eq "RC-1 resolved" resolved "$(sql "SELECT status FROM complaints WHERE ticket_no = 'RC-1'")"
+as_role dispatcher jiesu dispatch RC-1 370212005 "改派" >"$HARNESS_DIR/reassign-resolved.out" 2>&1
+check "a resolved order is not reassigned" test $? -eq 1
+check "… saying why" grep -q "order RC-1 is resolved: a resolved order is not reassigned" "$HARNESS_DIR/reassign-resolved.out"
 as_role dispatcher jiesu show RC-1 >"$HARNESS_DIR/show-rc1-resolved.out" 2>&1
 check "jiesu show: both deadlines of the resolved order met on time, in working time" \
     test "$(grep -cE '^(accept|resolve) +1 .* met on time, .* before due' "$HARNESS_DIR/show-rc1-resolved.out")" -eq 2
@@ -114,6 +135,33 @@ as_role clerk jiesu import "$HARNESS_DIR/route-cli-2.csv" >/dev/null 2>&1
 wait_for "RC-5 routed" 20 sql_eq "SELECT count(*) FROM complaints WHERE ticket_no = 'RC-5' AND status <> 'new'" 1
 check_eq "RC-5 routed by the new gazetteer entry to 北宅街道" "370212004 gazetteer" \
     "$(sql "SELECT u.code || ' ' || a.rule FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-5' AND a.active AND a.role = 'owner'")"
+
+# A shipped entry replaced stays out when migrate loads the shipped list again,
+# until restored. 九水东路: shipped 1-99 中韩街道, 100-999 北宅街道.
+g=$HARNESS_DIR/gazetteer-shipped
+jiesu gazetteer add 九水东路 北宅街道 --numbers 1-99 >"$g-add.out" 2>&1
+check "an entry over a shipped one's numbers is refused without --replace" test $? -eq 1
+check "… naming the shipped entry" grep -q "中韩街道 (370212001) 1-99, shipped" "$g-add.out"
+jiesu gazetteer add 九水东路 北宅街道 --numbers 1-99 --replace >"$g-replace.out" 2>&1
+check "with --replace it is added, saying what it replaces and that it stays out" \
+    grep -q "added, replacing 中韩街道 (370212001) 1-99, shipped (1 shipped: .jiesu migrate. no longer loads it" "$g-replace.out"
+jiesu migrate >"$g-migrate.out" 2>&1
+check "jiesu migrate again" test $? -eq 0
+check "… says a shipped entry is left out" grep -q "1 shipped gazetteer entry left out" "$g-migrate.out"
+check_eq "… and does not load it again (no overlap comes back)" "370212004 operator 1-99|370212004 shipped 100-999" \
+    "$(sql "SELECT string_agg(street_code || ' ' || source || ' ' || num_from || '-' || num_to, '|' ORDER BY num_from) FROM gazetteer WHERE name = '九水东路'")"
+jiesu gazetteer list 九水 >"$g-list.out" 2>&1
+check "list matches part of a name and shows the entry removed, by whom" grep -q "shipped, removed by admin" "$g-list.out"
+jiesu gazetteer restore 九水东路 >"$g-restore-refused.out" 2>&1
+check "restore is refused while an entry in use overlaps" test $? -eq 1
+check "… naming it" grep -q "北宅街道 (370212004) 1-99" "$g-restore-refused.out"
+jiesu gazetteer remove 九水东路 --numbers 1-50 >/dev/null 2>&1
+jiesu gazetteer restore 九水东路 >"$g-restore.out" 2>&1
+check "after the operator's entry is removed, restore puts the shipped one back" \
+    grep -q "1 shipped entry of 九水东路 restored" "$g-restore.out"
+check_eq "… as it was shipped" "370212001 shipped 1-99|370212004 shipped 100-999" \
+    "$(sql "SELECT string_agg(street_code || ' ' || source || ' ' || num_from || '-' || num_to, '|' ORDER BY num_from) FROM gazetteer WHERE name = '九水东路'")"
+check_eq "… and forgets it was removed" 0 "$(sql "SELECT count(*) FROM gazetteer_withdrawn")"
 
 learn=$HARNESS_DIR/learn.csv
 {

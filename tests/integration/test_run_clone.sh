@@ -5,7 +5,7 @@
 #     PostgreSQL started) stops what it had started;
 #   - the next run works, on other ports than the defaults when those are
 #     taken (held here), and its closing lines name the addresses in use,
-#     which answer; everything under var/ is private (0700, files 0600); as
+#     which answer; the bulletin they suggest counts the sample's calls; everything under var/ is private (0700, files 0600); as
 #     root the cluster lives in /var/lib/jiesu/<hash>, the postgres user's,
 #     and the private directory stays 0700;
 #   - a second run restarts it; stop leaves nothing listening; clean deletes
@@ -70,6 +70,21 @@ check_eq "var/ is 0700" 700 "$(stat -c %a "$clone/var")"
 check_eq "no file or directory under var/ open to group or others" "" \
     "$(find "$clone/var" ! -type l -perm /077 -printf '%m %P\n' | head -n 5)"
 check "the sample's rejects file is there (0600 with the rest)" test -n "$(ls "$clone/var/rejects/"*.csv)"
+# The first bulletin a newcomer makes shows the demo: the sample's calls are
+# moved to end today (Asia/Shanghai), so last week's (the default) is full
+# and this week's has the days so far.
+hot_total() { clone_env JIESU_CONFIG="$clone/var/jiesu.conf" "$JIESU_BIN/jiesu" bulletin "$@" --json | jq '[.hotspots.categories[].count] | add // 0'; }
+recent="^($(TZ=Asia/Shanghai date +%Y/%-m/%-d)|$(TZ=Asia/Shanghai date -d yesterday +%Y/%-m/%-d)) "
+check "the sample's calls end today or yesterday in Asia/Shanghai, not in October" \
+    test "$(awk -F, 'NR > 1 { print $2 }' "$clone/var/sample/complaints.csv" | grep -cE "$recent")" -ge 10
+check "the bulletin the closing lines suggest (last week's) counts complaints (ten a day: 70)" \
+    test "$(hot_total)" -ge 60
+check "the closing lines suggest this week's too" grep -q "bulletin --week this --out var/bulletin" "$out/run.out"
+if [ "$(TZ=Asia/Shanghai date +%u)" != 1 ]; then
+    check "this week's bulletin counts the days so far" test "$(hot_total --week this)" -gt 0
+else
+    echo "  skip the check of this week's bulletin: a Monday in Asia/Shanghai (its calls may all be yesterday's)"
+fi
 if [ "$(id -u)" = 0 ]; then
     home=$(cat "$clone/var/stack/pg.home")
     check "as root the cluster is in /var/lib/jiesu/<hash>" grep -Eq '^/var/lib/jiesu/[0-9a-f]{16}$' <<<"$home"

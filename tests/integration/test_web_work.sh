@@ -4,7 +4,8 @@
 # show` agrees), resolves with two photos stored with their SHA-256 and shown
 # to the callback agent; another street office cannot open the order by URL
 # nor act on it; discipline inspection alone sees the conduct complaint; the
-# dispatcher dispatches from the manual queue; an alert is acknowledged on
+# dispatcher dispatches from the manual queue and reassigns, with a reason
+# only; an alert is acknowledged on
 # the unit's page; what is not a JPEG or PNG, or too large, is refused; a
 # person's session sent "on behalf" from any key but the web tier's is
 # refused by the assignment service itself.
@@ -122,6 +123,16 @@ check "… holds the order routing could not place, with routing's reasons" grep
 check_eq "the dispatcher gives it to 王哥庄街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212003 -F reason=核实地址后派发)"
 check_eq "… dispatched, by the dispatcher" "dispatched paidan" \
     "$(status_of "$lost") $(sql "SELECT e.actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$lost' AND e.event = 'routed' ORDER BY e.id DESC LIMIT 1")"
+check_eq "the dispatcher opens it, now with 王哥庄街道" 200 "$(web_get "$dj" "/work/order?t=$lost")"
+check "… and is offered to reassign it (改派), the unit holding it marked, a reason required" \
+    sh -c "grep -q '（现承办）' '$WEB_DIR/body' && grep -q '改派原因<input name=\"reason\" required>' '$WEB_DIR/body'"
+act "$dj" "$lost" dispatch -F unit=370212004 >/dev/null
+check "a reassignment without a reason is refused, saying a reason is needed" grep -q "needs a reason" "$WEB_DIR/act.html"
+check_eq "… and the order stays" "370212003" \
+    "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = '$lost' AND a.active AND a.role = 'owner'")"
+check_eq "with a reason it is reassigned to 北宅街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212004 -F reason=实为北宅辖区)"
+check_eq "… recorded as the dispatcher's, with the reason" "370212004 paidan 实为北宅辖区" \
+    "$(sql "SELECT (SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.complaint_id = c.id AND a.active AND a.role = 'owner') || ' ' || e.actor || ' ' || (e.detail->>'reason') FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$lost' AND e.event = 'reassigned'")"
 check_eq "a handler cannot dispatch: refused 403" 403 "$(act "$zj" "$alarm" dispatch -F unit=370212002)"
 
 # ---- "on behalf" from any key but the web tier's: refused ----

@@ -415,7 +415,7 @@ static void test_periods(void **state)
     assert_int_equal(report_period_week(&p, "2025-W53", err, sizeof err), -1);
     assert_non_null(strstr(err, "2025 has no week 53"));
     assert_int_equal(report_period_week(&p, "2026-47", err, sizeof err), -1);
-    assert_non_null(strstr(err, "want YYYY-Www"));
+    assert_non_null(strstr(err, "want last, this or YYYY-Www"));
     assert_int_equal(report_period_day(&p, "2026-11-21", err, sizeof err), 0);
     assert_string_equal(p.to, "2026-11-22");
     report_period_previous(&prev, &p);
@@ -427,6 +427,16 @@ static void test_periods(void **state)
     assert_string_equal(p.label, "2026-W47");
     report_period_current(&p, 1795017600LL, 1);
     assert_string_equal(p.label, "2026-11-19");
+    assert_int_equal(report_period_week_named(&p, "this", 1795017600LL, err, sizeof err), 0);
+    assert_string_equal(p.label, "2026-W47");
+    assert_int_equal(report_period_week_named(&p, "last", 1795017600LL, err, sizeof err), 0);
+    assert_string_equal(p.label, "2026-W46");
+    assert_int_equal(report_period_week_named(&p, "", 1795017600LL, err, sizeof err), 0);      /* the default */
+    assert_string_equal(p.label, "2026-W46");
+    assert_int_equal(report_period_week_named(&p, "2026-W40", 1795017600LL, err, sizeof err), 0);
+    assert_string_equal(p.from, "2026-09-28");
+    assert_int_equal(report_period_week_named(&p, "next", 1795017600LL, err, sizeof err), -1);
+    assert_non_null(strstr(err, "week 'next' is not an ISO week (want last, this or YYYY-Www"));
 }
 
 int main(void)

@@ -2,7 +2,9 @@
  * owner moves its order, a repeat changes nothing, another unit and a wrong
  * state are refused with a reason, and every move leaves one event row; a
  * conduct complaint never reaches a unit that is not discipline inspection,
- * nor any order a unit it accuses, by return and dispatch by hand.
+ * nor any order a unit it accuses, by return and dispatch by hand; a
+ * dispatcher reassigns an order a unit holds only with a reason, and never a
+ * resolved or closed one.
  *
  * Needs JIESU_TEST_PG (a migrated database); ticket numbers are per run.
  */
@@ -112,7 +114,7 @@ static void test_bad_requests(void **state)
     assert_int_equal(act(f, f->ticket, "approve", "", &res, err, sizeof err), -1);
     assert_string_equal(err, "unknown action 'approve' (accept, return, progress, wait, resume, resolve, callback, dispatch)");
     assert_int_equal(act(f, "", "accept", "", &res, err, sizeof err), -1);
-    assert_string_equal(err, "accept: no ticket number given");
+    assert_string_equal(err, "no ticket number given");
     snprintf(ticket, sizeof ticket, "%s-none", f->tag);
     assert_int_equal(act(f, ticket, "accept", "", &res, err, sizeof err), -1);
     assert_non_null(strstr(err, "no order with ticket"));
@@ -255,6 +257,13 @@ static int dispatch_to(fixture *f, const char *ticket, const char *unit, route_a
     return route_action(f->pg, &req, res, err, errlen);
 }
 
+/* The district's discipline inspection, the one unit a conduct complaint may go to. */
+static void discipline_unit(fixture *f)
+{
+    fixture_exec(f->pg, "INSERT INTO units (code, name, kind) VALUES ('discipline', '区纪委监委', 'discipline')"
+                        " ON CONFLICT (code) DO NOTHING");
+}
+
 /* The database's own rule, whatever path the order takes: a conduct
  * complaint goes to discipline inspection only, and no order to a unit it
  * accuses; the refusal says why and leaves the order as it was. */
@@ -263,8 +272,7 @@ static void test_conduct_never_to_the_accused(void **state)
     fixture *f = *state;
     route_action_result res;
     char err[256] = "", conduct[128], problem[128];
-    fixture_exec(f->pg, "INSERT INTO units (code, name, kind) VALUES ('discipline', '区纪委监委', 'discipline')"
-                        " ON CONFLICT (code) DO NOTHING");
+    discipline_unit(f);
     long long id = manual_order(f, "conduct", "conduct", "{370212001}", conduct, sizeof conduct);
     assert_int_equal(dispatch_to(f, conduct, "370212001", &res, err, sizeof err), -1);
     assert_non_null(strstr(err, "only discipline inspection may have it"));
@@ -289,6 +297,86 @@ static void test_conduct_never_to_the_accused(void **state)
                                         " WHERE a.complaint_id = %lld AND a.active AND u.code = '370212002'", pid), 1);
 }
 
+static int reassign(fixture *f, const char *ticket, const char *unit, const char *reason, route_action_result *res,
+                    char *err, size_t errlen)
+{
+    long long now_ms = fixture_num(f->pg, "SELECT (extract(epoch FROM now()) * 1000)::bigint");
+    route_action_req req = {.ticket_no = ticket, .action = "dispatch", .target_unit = unit, .actor = "调度员丙",
+                            .reason = reason, .accept_due_ms = now_ms + 7200000, .resolve_due_ms = now_ms + 172800000};
+    return route_action(f->pg, &req, res, err, errlen);
+}
+
+static long long owner_count(fixture *f, long long id, const char *unit)
+{
+    return fixture_num(f->pg, "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id"
+                              " WHERE a.complaint_id = %lld AND a.active AND a.role = 'owner' AND u.code = '%s'", id, unit);
+}
+
+/* Dispatching an order a unit holds reassigns it: a reason is required and
+ * recorded, the old owner's assignment ends, the new unit's deadlines start
+ * now (the accept met by the old unit starts again); dispatching it to the
+ * unit that has it changes nothing; a resolved order is refused, saying why. */
+static void test_reassign(void **state)
+{
+    fixture *f = *state;
+    route_action_result res;
+    char err[320] = "", ticket[128];
+    long long id = dispatched(f, "re", ticket, sizeof ticket);
+    assert_int_equal(full_act(f, ticket, "accept", "370212001", "", NULL, &res, err, sizeof err), 0);
+    assert_int_equal(reassign(f, ticket, "370212004", "", &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "is with 中韩街道 (370212001, accepted): reassigning it to 北宅街道 needs a reason"));
+    assert_int_equal(owner_count(f, id, "370212001"), 1);
+
+    assert_int_equal(reassign(f, ticket, "中韩街道", "再派一次", &res, err, sizeof err), 0);
+    assert_int_equal(res.changed, 0);
+    assert_string_equal(res.note, "already with 中韩街道; nothing changed");
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"
+                                        " AND event = 'reassigned'", id), 0);
+
+    long long before = fixture_num(f->pg, "SELECT (extract(epoch FROM max(started_at)) * 1e6)::bigint FROM deadlines"
+                                          " WHERE complaint_id = %lld", id);
+    assert_int_equal(reassign(f, ticket, "370212004", "实际位置在北宅", &res, err, sizeof err), 0);
+    assert_int_equal(res.changed, 1);
+    assert_string_equal(res.from, "accepted");
+    assert_string_equal(res.to, "dispatched");
+    assert_string_equal(res.note, "reassigned from 中韩街道 to 北宅街道");
+    assert_int_equal(owner_count(f, id, "370212001"), 0);
+    assert_int_equal(owner_count(f, id, "370212004"), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE id = %lld AND status = 'dispatched'", id), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM deadlines d JOIN units u ON u.id = d.unit_id"
+                                        " WHERE d.complaint_id = %lld AND u.code = '370212004' AND d.met_at IS NULL"
+                                        " AND extract(epoch FROM d.started_at) * 1e6 > %lld", id, before), 2);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"
+                                        " AND event = 'reassigned' AND actor = '调度员丙' AND detail->>'reason' = '实际位置在北宅'"
+                                        " AND detail->>'from_unit' = '370212001' AND detail->>'unit' = '370212004'"
+                                        " AND detail->>'from' = 'accepted'", id), 1);
+    assert_int_equal(full_act(f, ticket, "accept", "370212001", "", NULL, &res, err, sizeof err), -1);
+    assert_int_equal(full_act(f, ticket, "resolve", "370212004", "已处理", NULL, &res, err, sizeof err), 0);
+    assert_int_equal(reassign(f, ticket, "370212005", "再改派", &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "is resolved: a resolved order is not reassigned"));
+    assert_int_equal(owner_count(f, id, "370212004"), 1);
+}
+
+/* The conduct rule holds for a reassignment too: a conduct complaint stays
+ * with discipline inspection, and no order goes to a unit it accuses. */
+static void test_reassign_keeps_the_conduct_rule(void **state)
+{
+    fixture *f = *state;
+    route_action_result res;
+    char err[320] = "", conduct[128], problem[128];
+    discipline_unit(f);
+    long long id = manual_order(f, "re-conduct", "conduct", "{370212001}", conduct, sizeof conduct);
+    assert_int_equal(dispatch_to(f, conduct, "discipline", &res, err, sizeof err), 0);
+    assert_int_equal(reassign(f, conduct, "370212002", "改派街道", &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "only discipline inspection may have it"));
+    assert_int_equal(owner_count(f, id, "discipline"), 1);
+    long long pid = manual_order(f, "re-problem", "env.garbage", "{370212001}", problem, sizeof problem);
+    assert_int_equal(dispatch_to(f, problem, "370212002", &res, err, sizeof err), 0);
+    assert_int_equal(reassign(f, problem, "370212001", "改派", &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "cannot be given to the unit it complains about"));
+    assert_int_equal(owner_count(f, pid, "370212002"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -300,6 +388,8 @@ int main(void)
         cmocka_unit_test(test_callback),
         cmocka_unit_test(test_dispatch_by_hand),
         cmocka_unit_test(test_conduct_never_to_the_accused),
+        cmocka_unit_test(test_reassign),
+        cmocka_unit_test(test_reassign_keeps_the_conduct_rule),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -368,16 +368,18 @@ int route_action(PGconn *pg, const route_action_req *in, route_action_result *ou
         return -1;
     if (rule->fx == FX_DISPATCH)
         r.target_unit = target;
+    char why[256];
     if (db_begin(pg) != 0) {
-        snprintf(err, errlen, "database unavailable (see the assignment log)");
+        snprintf(err, errlen, "the database did not start the change (%s); try again", db_error(pg, why, sizeof why));
         return -1;
     }
     int rc = rule->fx == FX_DISPATCH ? act_dispatch(pg, req, rule, target_name, out, err, errlen)
                                      : act(pg, req, rule, "", out, err, errlen);
     if (rc == 0 && db_commit(pg) == 0)
         return 0;
+    if (rc != 1)    /* PostgreSQL's reason, read before the rollback clears it */
+        snprintf(err, errlen, "the database refused the change, nothing was stored (%s)",
+                 db_error(pg, why, sizeof why));
     db_rollback(pg);
-    if (rc != 1)
-        snprintf(err, errlen, "database error (see the assignment log)");
     return -1;
 }

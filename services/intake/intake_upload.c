@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bus.h"
+#include "clock.h"
 #include "log.h"
 
 #define UPLOADS_MAX 16
@@ -36,13 +37,6 @@ struct intake_uploads {
     int64_t max_bytes;
     upload  slot[UPLOADS_MAX];
 };
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 intake_uploads *intake_uploads_new(const char *dir, int64_t max_bytes, char *err, size_t errlen)
 {
@@ -172,7 +166,7 @@ int intake_uploads_put(intake_uploads *self, const char *owner, const Jiesu__Imp
     }
     if (!u || write_chunk(self, u, chunk, code, err, errlen) < 0)
         return -1;
-    u->touched_ms = mono_ms();
+    u->touched_ms = clock_mono_ms();
     snprintf(st->id, sizeof st->id, "%s", u->id);
     st->received = u->received;
     if (!chunk->last)
@@ -193,7 +187,7 @@ void intake_uploads_done(intake_uploads *self, const char *id)
 
 void intake_uploads_expire(intake_uploads *self)
 {
-    int64_t now = mono_ms();
+    int64_t now = clock_mono_ms();
     for (int i = 0; i < UPLOADS_MAX; i++)
         if (*self->slot[i].id && now - self->slot[i].touched_ms > UPLOAD_IDLE_MS) {
             log_warn("upload %s (%s) idle for %d minutes: dropped", self->slot[i].id, self->slot[i].file_name,

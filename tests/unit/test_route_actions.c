@@ -4,7 +4,8 @@
  * conduct complaint never reaches a unit that is not discipline inspection,
  * nor any order a unit it accuses, by return and dispatch by hand; a
  * dispatcher reassigns an order a unit holds only with a reason, and never a
- * resolved or closed one.
+ * resolved or closed one; a database that fails the change is named to the
+ * caller with PostgreSQL's reason.
  *
  * Needs JIESU_TEST_PG (a migrated database); ticket numbers are per run.
  */
@@ -104,6 +105,26 @@ static void test_accept_then_resolve(void **state)
     assert_int_equal(act(f, f->ticket, "accept", "370212001", &res, err, sizeof err), -1);
     snprintf(want, sizeof want, "order %s is resolved: cannot accept it", f->ticket);
     assert_string_equal(err, want);
+}
+
+/* A connection the database has dropped: the caller hears PostgreSQL's
+ * reason, not "see the log". */
+static void test_database_reason_reaches_the_caller(void **state)
+{
+    fixture *f = *state;
+    PGconn *gone = fixture_pg();
+    route_action_result res;
+    char err[512] = "";
+    long long before = fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld", f->id);
+    fixture_exec(f->pg, "SELECT pg_terminate_backend(%d)", PQbackendPID(gone));
+    route_action_req req = {.ticket_no = f->ticket, .action = "accept", .unit_code = "370212001", .actor = ""};
+    assert_int_equal(route_action(gone, &req, &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "the database did not start the change ("));
+    assert_null(strstr(err, "log"));
+    assert_true(strlen(err) > strlen("the database did not start the change (); try again"));
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld", f->id),
+                     before);
+    PQfinish(gone);
 }
 
 static void test_bad_requests(void **state)
@@ -382,6 +403,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_other_unit_is_refused),
         cmocka_unit_test(test_accept_then_resolve),
+        cmocka_unit_test(test_database_reason_reaches_the_caller),
         cmocka_unit_test(test_bad_requests),
         cmocka_unit_test(test_return_releases_the_order),
         cmocka_unit_test(test_wait_resume_progress),

@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -148,6 +150,40 @@ int bus_set_curve(void *sock, const keys_pair *keys, const char *server_key, con
     return 0;
 }
 
+/* 1 when a process is listening on the ipc:// endpoint's socket file. Binding
+ * there would silently take the address from it (ZeroMQ removes the file
+ * first), leaving it alive but unreachable. */
+static int ipc_in_use(const char *endpoint)
+{
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    if (strncmp(endpoint, "ipc://", 6) != 0 || strlen(endpoint + 6) >= sizeof a.sun_path)
+        return 0;
+    memcpy(a.sun_path, endpoint + 6, strlen(endpoint + 6) + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return 0;
+    int used = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+    close(fd);
+    return used;
+}
+
+/* Binds sock to endpoint unless another process serves there. 0, or -1 with err. */
+static int bind_endpoint(void *sock, const char *endpoint, char *err, size_t errlen)
+{
+    if (ipc_in_use(endpoint)) {
+        snprintf(err, errlen, "bind %s: another process is serving there (a second copy of this service? each "
+                 "copy needs endpoints of its own: set its <service>.router and <service>.pub)", endpoint);
+        return -1;
+    }
+    if (zmq_bind(sock, endpoint) < 0) {
+        snprintf(err, errlen, "bind %s: %s%s", endpoint, zmq_strerror(zmq_errno()),
+                 zmq_errno() == EADDRINUSE ? " (another process holds this address: stop it, or set another "
+                                             "endpoint)" : "");
+        return -1;
+    }
+    return 0;
+}
+
 /* bus_open_socket() with CURVE (see bus_set_curve), then bind or connect to endpoint. */
 static void *open_attached(void *zctx, int type, int bind, int linger_ms, int hwm, const char *endpoint,
                            const keys_pair *keys, const char *server_key, char *err, size_t errlen)
@@ -159,8 +195,9 @@ static void *open_attached(void *zctx, int type, int bind, int linger_ms, int hw
         zmq_close(sock);
         return NULL;
     }
-    if ((bind ? zmq_bind(sock, endpoint) : zmq_connect(sock, endpoint)) < 0) {
-        snprintf(err, errlen, "%s %s: %s", bind ? "bind" : "connect", endpoint, zmq_strerror(zmq_errno()));
+    if (bind ? bind_endpoint(sock, endpoint, err, errlen) < 0 : zmq_connect(sock, endpoint) < 0) {
+        if (!bind)
+            snprintf(err, errlen, "connect %s: %s", endpoint, zmq_strerror(zmq_errno()));
         zmq_close(sock);
         return NULL;
     }
@@ -539,11 +576,12 @@ bus_server *bus_server_new(void *zctx, const char *endpoint, const char *sender,
     self->sock = bus_open_socket(zctx, ZMQ_ROUTER, SERVER_LINGER_MS, 0, endpoint, err, errlen);
     if (!self->sock || bus_set_curve(self->sock, keys, NULL, BUS_ZAP_REQUESTS, endpoint, err, errlen) < 0)
         goto fail;
-    if (zmq_setsockopt(self->sock, ZMQ_ROUTER_MANDATORY, &mandatory, sizeof mandatory) < 0 ||
-        zmq_bind(self->sock, endpoint) < 0) {
-        snprintf(err, errlen, "bind %s: %s", endpoint, zmq_strerror(zmq_errno()));
+    if (zmq_setsockopt(self->sock, ZMQ_ROUTER_MANDATORY, &mandatory, sizeof mandatory) < 0) {
+        snprintf(err, errlen, "%s: socket options: %s", endpoint, zmq_strerror(zmq_errno()));
         goto fail;
     }
+    if (bind_endpoint(self->sock, endpoint, err, errlen) < 0)
+        goto fail;
     return self;
 fail:
     bus_server_destroy(&self);

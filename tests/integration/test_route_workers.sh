@@ -15,7 +15,13 @@ svc_kill9 assignment
 JIESU_FAILPOINT=route_before_ack:5 svc_start assignment
 wait_for "first worker ready" 20 svc_ready assignment
 
-"$JIESU_BIN/jiesu-assignment" >>"$HARNESS_DIR/assignment-2.log" 2>&1 &
+# The first worker's endpoints are taken: a second copy started on them refuses, saying so.
+check "a second copy on the first one's endpoints refuses to start" bash -c \
+    '! "$JIESU_BIN/jiesu-assignment" >"$HARNESS_DIR/assignment-same.log" 2>&1'
+check "… naming the endpoint in use" grep -q "another process is serving there" "$HARNESS_DIR/assignment-same.log"
+check "… and the first still answers" svc_ready assignment
+JIESU_ASSIGNMENT_ROUTER=ipc://$HARNESS_DIR/assignment-2.router JIESU_ASSIGNMENT_PUB=ipc://$HARNESS_DIR/assignment-2.pub \
+    "$JIESU_BIN/jiesu-assignment" >>"$HARNESS_DIR/assignment-2.log" 2>&1 &
 second=$!
 wait_for "second worker ready" 20 grep -q ready "$HARNESS_DIR/assignment-2.log"
 check "two assignment workers run on one stream" kill -0 "$second"

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -824,6 +826,38 @@ static void test_bad_endpoints(void **state)
     finish(state);
 }
 
+/* A second server on an ipc:// endpoint someone serves is refused, naming
+ * it (ZeroMQ alone would take the address from the first, which then never
+ * hears another request); a socket file nobody listens on is taken. */
+static void test_ipc_endpoint_in_use(void **state)
+{
+    char err[512] = "", ep[128];
+    ipc_endpoint(ep, sizeof ep, "in-use");
+    bus_server *first = test_server(zctx_of(state), ep, err, sizeof err);
+    assert_non_null(first);
+    assert_null(test_server(zctx_of(state), ep, err, sizeof err));
+    assert_non_null(strstr(err, ep));
+    assert_non_null(strstr(err, "another process is serving there"));
+    assert_null(bus_pub_new(zctx_of(state), ep, "test", &SERVER_KEYS, err, sizeof err));
+    assert_non_null(strstr(err, "another process is serving there"));
+    bus_server_destroy(&first);
+
+    /* a file left by a process that died: nobody answers on it */
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    assert_true(strlen(ep + strlen("ipc://")) < sizeof a.sun_path);
+    memcpy(a.sun_path, ep + strlen("ipc://"), strlen(ep + strlen("ipc://")) + 1);
+    ipc_remove(ep);    /* the first's file, if ZeroMQ has not removed it yet */
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    close(fd);
+    bus_server *again = test_server(zctx_of(state), ep, err, sizeof err);
+    assert_non_null(again);
+    bus_server_destroy(&again);
+    ipc_remove(ep);
+    finish(state);
+}
+
 /* ---- who may connect ---- */
 
 /* Pings a fresh test server once with the given client key pair, holding
@@ -946,6 +980,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_client_nobody_there, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_reply_ignored, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_malformed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ipc_endpoint_in_use, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_endpoints, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_key_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_server_key, setup, teardown),

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db.h"
 #include "failpoint.h"
@@ -149,6 +150,21 @@ static const char SQL_WRITE[] =
 
 enum { W_IDX, W_STATUS, W_UNIT_CODE, W_UNIT_NAME, W_REASONS, W_ACCEPT_ID, W_ACCEPT_MS, W_RESOLVE_ID, W_RESOLVE_MS,
        W_LINKED };
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Adds the time since *mark to *acc and moves the mark. */
+static void lap(int64_t *mark, int64_t *acc)
+{
+    int64_t t = now_us();
+    *acc += t - *mark;
+    *mark = t;
+}
 
 /* ---- array literals ---- */
 
@@ -378,15 +394,19 @@ static void enqueue_linked(route_worker *self, PGresult *w)
 static int handle(route_worker *self, size_t n, route_batch_stats *st)
 {
     int rc = -1;
+    int64_t mark = now_us();
     PGresult *w = NULL, *orders = load_orders(self, n);
+    lap(&mark, &st->load_us);
     if (!orders)
         goto cleanup;
     if (decide(self, orders) != 0) {
         log_error("routing a batch of %zu: out of memory", n);
         goto cleanup;
     }
+    lap(&mark, &st->decide_us);
     if (PQntuples(orders) > 0 && !(w = write_decisions(self)))
         goto cleanup;       /* one statement: nothing of it was committed */
+    lap(&mark, &st->write_us);
     if (w) {
         add_timers(self, w);
         enqueue_linked(self, w);
@@ -399,6 +419,7 @@ static int handle(route_worker *self, size_t n, route_batch_stats *st)
                  n, queue_errstr(self->o.queue));
         goto cleanup;
     }
+    lap(&mark, &st->after_us);
     rc = 0;
 cleanup:
     PQclear(w);
@@ -410,7 +431,7 @@ int route_worker_step(route_worker *self, int block_ms, route_batch_stats *st)
 {
     size_t n = 0;
     memset(st, 0, sizeof *st);
-    int64_t now = bus_now_ms();
+    int64_t mark = now_us(), now = bus_now_ms();
     if (now - self->last_claim_ms >= self->o.claim_idle_ms) {
         if (queue_claim_stale(self->o.queue, self->o.claim_idle_ms, self->items, self->o.batch_max, &n) != 0) {
             log_error("Redis: claiming idle routing entries: %s", queue_errstr(self->o.queue));
@@ -425,5 +446,6 @@ int route_worker_step(route_worker *self, int block_ms, route_batch_stats *st)
         return -1;
     }
     st->entries = n;
+    lap(&mark, &st->read_us);
     return n ? handle(self, n, st) : 0;
 }

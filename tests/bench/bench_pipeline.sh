@@ -12,12 +12,16 @@
 # tables, stream and timers, after a checkpoint; the rounds alternate the
 # three runs and the fastest of each counts (the machine is shared).
 #
-#   tests/bench/bench_pipeline.sh BUILD_DIR [ROWS]   (BENCH_ROWS, BENCH_ROUNDS=2 from the environment)
+#   tests/bench/bench_pipeline.sh BUILD_DIR [ROWS]
+#       from the environment: BENCH_ROWS, BENCH_ROUNDS (2), BENCH_WORKERS (the
+#       numbers of assignment processes to measure, "1 2"), and any service
+#       setting (JIESU_ASSIGNMENT_BATCH=2000 …)
 set -euo pipefail
 
 . "$(dirname "$0")/bench_lib.sh"
 ROWS=${2:-${BENCH_ROWS:-1000000}}
 ROUNDS=${BENCH_ROUNDS:-2}
+WORKERS=${BENCH_WORKERS:-1 2}
 bench_stack pipeline 26384 25437
 clerk=$(bench_user clerk clerk)
 STREAM=jiesu:route TIMERS=jiesu:timers
@@ -26,7 +30,7 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 rate() { awk -v n="$ROWS" -v s="$1" 'BEGIN { printf "%.0f", n / s }'; }
-min() { tr ' ' '\n' | sort -n | head -n 1; }
+min() { tr ' ' '\n' | grep . | sort -n | head -n 1; }
 rcli() { redis-cli -p 26384 "$@"; }
 
 echo "== pipeline: $ROWS generated rows, import until every order is routed"
@@ -120,31 +124,30 @@ batch_profile() {
               v["write_us"] / n / 1000, v["after_us"] / n / 1000 }'
 }
 
-copies=() ones=() twos=()
+declare -A times=()
+copies=()
 for round in $(seq "$ROUNDS"); do
     fresh
     copies+=("$(copy_file)")
-    fresh
-    start_assignments 1
-    t=$(pipeline) || exit 1
-    ones+=("$t")
-    echo "   one assignment process:  $(batch_profile)"
-    fresh
-    start_assignments 2
-    t=$(pipeline) || exit 1
-    twos+=("$t")
-    echo "   two assignment processes: $(batch_profile)"
-    echo "   round $round: COPY ${copies[-1]} s, pipeline with 1 assignment ${ones[-1]} s, with 2 ${twos[-1]} s"
+    line="   round $round: COPY ${copies[-1]} s"
+    for w in $WORKERS; do
+        fresh
+        start_assignments "$w"
+        t=$(pipeline) || exit 1
+        times[$w]+="$t "
+        echo "   $w assignment process(es): $(batch_profile)"
+        line+=", pipeline with $w assignment process(es) $t s"
+    done
+    echo "$line"
 done
 stop_assignments
 copy_s=$(echo "${copies[*]}" | min)
-one_s=$(echo "${ones[*]}" | min)
-two_s=$(echo "${twos[*]}" | min)
-best_s=$(printf '%s\n%s\n' "$one_s" "$two_s" | sort -n | head -n 1)
-
 printf "   psql \\\\copy, table like complaints (reference): %8.2f s  %9s rows/s\n" "$copy_s" "$(rate "$copy_s")"
-printf "   import → routed, 1 assignment process:         %8.2f s  %9s orders/s  (%s × COPY)\n" \
-    "$one_s" "$(rate "$one_s")" "$(ratio "$one_s" "$copy_s")"
-printf "   import → routed, 2 assignment processes:       %8.2f s  %9s orders/s  (%s × COPY)\n" \
-    "$two_s" "$(rate "$two_s")" "$(ratio "$two_s" "$copy_s")"
+best_s=
+for w in $WORKERS; do
+    s=$(echo "${times[$w]}" | min)
+    printf "   import → routed, %d assignment process(es):      %8.2f s  %9s orders/s  (%s × COPY)\n" \
+        "$w" "$s" "$(rate "$s")" "$(ratio "$s" "$copy_s")"
+    best_s=$(printf '%s\n%s\n' "$s" "${best_s:-$s}" | sort -n | head -n 1)
+done
 echo "pipeline / COPY = $(ratio "$best_s" "$copy_s")"

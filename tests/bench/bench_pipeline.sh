@@ -42,6 +42,7 @@ bench_service intake
 ASSIGNMENT_PIDS=()
 start_assignments() {
     local k
+    rm -f "$DIR"/assignment-*.log
     for k in $(seq "$1"); do
         "$BIN/jiesu-assignment" >"$DIR/assignment-$k.log" 2>&1 &
         ASSIGNMENT_PIDS+=($!)

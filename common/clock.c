@@ -25,6 +25,13 @@ monotime_ms clock_mono_ms(void)
     return ms_of(CLOCK_MONOTONIC);
 }
 
+int64_t clock_mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 int clock_zone_name_ok(const char *z)
 {
     if (!*z || strlen(z) >= 64 || strstr(z, "..") || z[0] == '/')

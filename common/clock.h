@@ -18,6 +18,9 @@ int64_t clock_wall_ms(void);
 /* Milliseconds on the monotonic clock. */
 monotime_ms clock_mono_ms(void);
 
+/* Microseconds on the monotonic clock, for timing the parts of a piece of work. */
+int64_t clock_mono_us(void);
+
 /* 1 when name looks like an IANA zone name: letters, digits, "_+-/", no "..",
  * not absolute, under 64 bytes (safe in a path and in SQL text). */
 int clock_zone_name_ok(const char *name);

@@ -151,6 +151,14 @@ static const char SQL_WRITE[] =
 enum { W_IDX, W_STATUS, W_UNIT_CODE, W_UNIT_NAME, W_REASONS, W_ACCEPT_ID, W_ACCEPT_MS, W_RESOLVE_ID, W_RESOLVE_MS,
        W_LINKED };
 
+/* Adds the time since *mark to *acc and moves the mark. */
+static void lap(int64_t *mark, int64_t *acc)
+{
+    int64_t t = clock_mono_us();
+    *acc += t - *mark;
+    *mark = t;
+}
+
 /* ---- array literals ---- */
 
 /* Empties every array for the next batch. */
@@ -379,15 +387,19 @@ static void enqueue_linked(route_worker *self, PGresult *w)
 static int handle(route_worker *self, size_t n, route_batch_stats *st)
 {
     int rc = -1;
+    int64_t mark = clock_mono_us();
     PGresult *w = NULL, *orders = load_orders(self, n);
+    lap(&mark, &st->load_us);
     if (!orders)
         goto cleanup;
     if (decide(self, orders) != 0) {
         log_error("routing a batch of %zu: out of memory", n);
         goto cleanup;
     }
+    lap(&mark, &st->decide_us);
     if (PQntuples(orders) > 0 && !(w = write_decisions(self)))
         goto cleanup;       /* one statement: nothing of it was committed */
+    lap(&mark, &st->write_us);
     if (w) {
         add_timers(self, w);
         enqueue_linked(self, w);
@@ -400,6 +412,7 @@ static int handle(route_worker *self, size_t n, route_batch_stats *st)
                  n, queue_errstr(self->o.queue));
         goto cleanup;
     }
+    lap(&mark, &st->after_us);
     rc = 0;
 cleanup:
     PQclear(w);
@@ -411,7 +424,7 @@ int route_worker_step(route_worker *self, int block_ms, route_batch_stats *st)
 {
     size_t n = 0;
     memset(st, 0, sizeof *st);
-    int64_t now = clock_mono_ms();
+    int64_t mark = clock_mono_us(), now = clock_mono_ms();
     if (now - self->last_claim_ms >= self->o.claim_idle_ms) {
         if (queue_claim_stale(self->o.queue, self->o.claim_idle_ms, self->items, self->o.batch_max, &n) != 0) {
             log_error("Redis: claiming idle routing entries: %s", queue_errstr(self->o.queue));
@@ -426,5 +439,6 @@ int route_worker_step(route_worker *self, int block_ms, route_batch_stats *st)
         return -1;
     }
     st->entries = n;
+    lap(&mark, &st->read_us);
     return n ? handle(self, n, st) : 0;
 }

@@ -51,6 +51,11 @@ typedef struct {
     size_t dispatched;    /* orders given to a street office */
     size_t manual;        /* orders sent to manual dispatch */
     size_t skipped;       /* entries whose order was not (or no longer) 'new' */
+    int64_t read_us;      /* where the step's time went, in µs: the stream read (or claim), */
+    int64_t load_us;      /* reading the orders from PostgreSQL, */
+    int64_t decide_us;    /* deciding them, */
+    int64_t write_us;     /* the write and its commit, */
+    int64_t after_us;     /* timers, events, conduct parts enqueued and the ack */
 } route_batch_stats;
 
 typedef struct route_worker route_worker;

@@ -6,7 +6,8 @@
  * Wiring only (common/svc does the start-up and requests): SUB to intake,
  * assignment and escalation events, the HTTP dashboard and JSON
  * (report.http_addr, report_http.c), one loop until SIGTERM/SIGINT. Reports
- * come from report_streets.c, the live counters from report_live.c. The
+ * come from report_streets.c, the live counters from report_live.c (read from
+ * PostgreSQL; the events only make the next read sooner). The
  * process runs in `timezone`, so "today" is the reports' day.
  */
 #include <stdio.h>

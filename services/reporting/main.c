@@ -16,7 +16,6 @@
 #include <time.h>
 
 #include "clock.h"
-
 #include "config.h"
 #include "log.h"
 #include "report_documents.h"

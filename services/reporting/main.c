@@ -6,7 +6,8 @@
  * Wiring only (common/svc does the start-up and requests): SUB to intake,
  * assignment and escalation events, the HTTP dashboard and JSON
  * (report.http_addr, report_http.c), one loop until SIGTERM/SIGINT. Reports
- * come from report_streets.c, the live counters from report_live.c. The
+ * come from report_streets.c, the live counters from report_live.c (read from
+ * PostgreSQL; the events only make the next read sooner). The
  * process runs in `timezone`, so "today" is the reports' day.
  */
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "config.h"
 #include "log.h"
 #include "report_documents.h"
@@ -30,6 +32,7 @@ static const char *const PUBLISHERS[NSUBS] = {"intake", "assignment", "escalatio
 typedef struct {
     bus_sub     *subs[NSUBS];
     report_live  live;
+    int          live_failing;  /* the last read of the counts failed */
     report_http *http;
 } reporting;
 
@@ -135,12 +138,23 @@ static void start_http(reporting *r, service *s)
         log_error("http on %s: %s; serving without the dashboard", addr, err);
 }
 
-static void follow_events(reporting *r, service *s, int i)
+/* Reads today's counts again when report_live_due says so. A failure is
+ * logged once (and the recovery), and /api/live shows the last figures read. */
+static void refresh_live(reporting *r, service *s)
 {
-    const char *tz = config_str(s->cfg, "timezone");
-    svc_ensure_pg(s);       /* a gap re-reads PostgreSQL */
-    if (report_live_drain(&r->live, r->subs[i], s->pg, tz) > 0)
+    char err[512] = "";
+    if (!report_live_due(&r->live, clock_mono_ms()))
+        return;
+    svc_ensure_pg(s);       /* a connection still broken fails the read, which says why */
+    if (report_live_reload(&r->live, s->pg, config_str(s->cfg, "timezone"), err, sizeof err) == 0) {
+        if (r->live_failing)
+            log_info("live counts read from PostgreSQL again");
+        r->live_failing = 0;
         report_http_set_live(r->http, &r->live);
+    } else if (!r->live_failing) {
+        r->live_failing = 1;
+        log_warn("live counts: %s; /api/live shows the last figures read, retried every second", err);
+    }
 }
 
 int main(int argc, char **argv)
@@ -158,10 +172,11 @@ int main(int argc, char **argv)
             socks[i] = bus_sub_socket(r.subs[i]);
         rc = 0;
         while (!svc_stopping() && rc == 0) {
-            rc = svc_poll_also(&s, socks, NSUBS, ready, 1000) < 0;
+            rc = svc_poll_also(&s, socks, NSUBS, ready, REPORT_LIVE_SOON_MS) < 0;
             for (int i = 0; i < NSUBS; i++)
                 if (ready[i])
-                    follow_events(&r, &s, i);
+                    report_live_drain(&r.live, r.subs[i]);
+            refresh_live(&r, &s);
         }
         log_info("stopping");
     }

@@ -139,9 +139,9 @@ void report_json_daily(FILE *f, const report_daily *d)
 
 void report_json_live(FILE *f, const report_live *l)
 {
-    fprintf(f, "{\"day\": %d, \"events\": %ld, \"imported\": %ld, \"routed\": %ld, \"status\": %ld, "
-               "\"alerts\": %ld, \"gaps\": %ld, \"reloads\": %ld}\n",
-            l->day, l->events, l->imported, l->routed, l->status, l->alerts, l->gaps, l->reloads);
+    fprintf(f, "{\"day\": %d, \"imported\": %ld, \"routed\": %ld, \"status\": %ld, \"alerts\": %ld, "
+               "\"events\": %ld, \"reloads\": %ld}\n",
+            l->day, l->imported, l->routed, l->status, l->alerts, l->events, l->reloads);
 }
 
 static void streets_counts(FILE *f, const Jiesu__StreetSummary *s)

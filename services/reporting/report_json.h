@@ -24,7 +24,7 @@ void report_json_daily(FILE *f, const report_daily *d);
  * "total": {...}, "manual", "unrouted"}; from and to may be NULL. */
 void report_json_streets(FILE *f, const Jiesu__ReportReply *r, const char *from, const char *to);
 
-/* {"day": YYYYMMDD, "events": n, ... , "gaps": n, "reloads": n} */
+/* {"day": YYYYMMDD, "imported": n, ..., "events": n, "reloads": n} */
 void report_json_live(FILE *f, const report_live *l);
 
 #endif

@@ -1,18 +1,21 @@
-/* report_live.h — today's counters, kept current from the services' events and
- * re-read from PostgreSQL when events were missed.
+/* report_live.h — today's counters, read from PostgreSQL (the record), re-read
+ * soon after the services' events announce a change and every second anyway.
  *
- * Events are news only (PUB/SUB may drop them): each publisher numbers its
- * events, and when bus_sub_recv() reports a gap the counters are re-read from
- * PostgreSQL (report_live_reload), which is the record. Counts are of the
- * current day in the process's local time zone (the reporting service sets
- * TZ to `timezone`). A plain struct the caller owns; nothing allocates.
+ * The counts never come from adding up events: a service may run as several
+ * processes, each publishing on its own endpoint, and reporting cannot know
+ * them all; PUB/SUB may also drop events. Events only say "something changed,
+ * read again soon" (report_live_drain). Every way a complaint comes in
+ * (a file import, an Open311 request) stores an 'imported' event, so counting
+ * complaint_events counts them all, whichever process wrote them. Counts are
+ * of the current day in time zone `timezone`. A plain struct the caller owns;
+ * nothing allocates.
  *
- *   counter   event that adds to it                      what a reload counts today
- *   imported  complaint.imported (+ ImportReply.inserted)  complaint_events 'imported'
- *   routed    complaint.routed (+1)                        complaint_events 'routed' or 'manual'
- *   status    complaint.status (+1)                        complaint_events accepted, returned, progress,
- *                                                          waiting, resumed, resolved, callback, reopened, closed
- *   alerts    alert.raised (+1)                            alerts raised
+ *   counter   what a read counts today
+ *   imported  complaint_events 'imported'
+ *   routed    complaint_events 'routed' or 'manual'
+ *   status    complaint_events accepted, returned, progress, waiting, resumed,
+ *             resolved, callback, reopened, closed
+ *   alerts    alerts raised
  */
 #ifndef JIESU_REPORT_LIVE_H
 #define JIESU_REPORT_LIVE_H
@@ -21,32 +24,35 @@
 #include <stddef.h>
 
 #include "bus.h"
+#include "clock.h"
+
+/* A re-read at most this often after events, and at least this often without. */
+#define REPORT_LIVE_SOON_MS  200
+#define REPORT_LIVE_EVERY_MS 1000
 
 typedef struct {
-    int  day;           /* local date of the counts as YYYYMMDD; 0 before the first event */
-    long events;        /* events seen that day (since the last reload) */
+    int  day;           /* local date of the counts as YYYYMMDD; 0 before the first read */
     long imported;
     long routed;
     long status;
     long alerts;
-    long gaps;          /* times a publisher's sequence showed missed events */
-    long reloads;       /* times the counts were re-read from PostgreSQL */
+    long events;        /* events seen since the process started (notices only) */
+    long reloads;       /* times the counts were read from PostgreSQL */
+    int  stale;         /* events arrived since the last read */
+    monotime_ms read_at; /* when the counts were last read or tried (0: never) */
 } report_live;
 
-/* Counts one event seen on local date `day` (YYYYMMDD). The first event of a
- * new day starts every count again. */
-void report_live_note(report_live *self, const Jiesu__Envelope *env, int day);
-
-/* Sets the counts to today's figures from PostgreSQL (today in time zone tz).
- * 0, or -1 with the reason in err (the counts are then left as they were). */
+/* Sets the counts to today's figures from PostgreSQL (today in time zone tz)
+ * and notes the time of the attempt. 0, or -1 with the reason in err (the
+ * counts are then left as they were). */
 int report_live_reload(report_live *self, PGconn *pg, const char *tz, char *err, size_t errlen);
 
-/* Reads every event waiting on sub and counts it; when any showed a gap,
- * re-reads the counts from PostgreSQL once, after the last. Returns the
- * number of events read. */
-int report_live_drain(report_live *self, bus_sub *sub, PGconn *pg, const char *tz);
+/* Reads and discards every event waiting on sub, marking the counts stale
+ * when there was any. Returns the number of events read. */
+int report_live_drain(report_live *self, bus_sub *sub);
 
-/* The local date of Unix time t (seconds) as YYYYMMDD, in the process's time zone. */
-int report_live_day(long long t);
+/* Whether the counts should be read again at monotonic time now: stale and
+ * REPORT_LIVE_SOON_MS since the last read, or REPORT_LIVE_EVERY_MS since it. */
+int report_live_due(const report_live *self, monotime_ms now);
 
 #endif

@@ -15,7 +15,7 @@ BUILD   := build/$(MODE)
 CC      ?= gcc
 PKGS    := libzmq libprotobuf-c hiredis libpq libmicrohttpd libcurl libzip expat xlsxwriter libcrypto libsodium
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
-CFLAGS  := -std=c11 -D_GNU_SOURCE -g $(WARN) -Icommon -I$(BUILD)/proto $(addprefix -Iservices/,$(SERVICES) cli) \
+CFLAGS  := -std=c11 -D_GNU_SOURCE -g $(WARN) -Icommon -I$(BUILD)/proto \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I/usr/include/postgresql
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llinear -lm -lpthread
 ifeq ($(MODE),san)
@@ -31,7 +31,10 @@ COMMON_O := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c)) $(BUILD)/proto/j
 COMMON_A := $(BUILD)/libjiesu.a
 
 # Every service: main.c wires up, the other files are its modules (lib<svc>.a).
+# A service's files see common/, their own directory and what it USES, no
+# other service's headers: a wrong include fails to compile.
 define service_rules
+$(BUILD)/services/$(1)/%.o: CFLAGS += $$(addprefix -Iservices/,$(1) $$($(1)_USES))
 $(1)_MODS := $$(filter-out services/$(1)/main.c,$$(wildcard services/$(1)/*.c))
 $(BUILD)/lib$(1).a: $$(patsubst %.c,$(BUILD)/%.o,$$($(1)_MODS))
 	@mkdir -p $$(@D); rm -f $$@; ar rcs $$@ $$^
@@ -46,6 +49,8 @@ $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s),jiesu-$(s))))
 $(eval $(call service_rules,cli,jiesu))
 
 BINS     := $(foreach s,$(SERVICES),$(BUILD)/bin/jiesu-$(s)) $(BUILD)/bin/jiesu
+# Tests and tools reach into every service's modules.
+$(BUILD)/tests/%.o: CFLAGS += $(addprefix -Iservices/,$(SERVICES) cli)
 SVC_LIBS := $(foreach s,cli assignment escalation reporting intake,$(BUILD)/lib$(s).a)   # users before what they use
 UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))

@@ -5,6 +5,16 @@
  * each in its own cli_<name>.c. Connections are opened on first use and
  * closed by cli_ctx_close(). Errors are printed to stderr as
  * "jiesu: <what>: <reason>", naming the endpoint or file that failed.
+ *
+ * The paths a command may take to the system's state, and why:
+ *   - every read and every change goes to a service as a bus request
+ *     (cli_call), signed by the operator's key: the service checks who is
+ *     asking and records them as the actor — the only path for people;
+ *   - `migrate` alone connects to PostgreSQL (as the schema owner):
+ *     it creates what the services then guard, and registers their keys;
+ *   - reporting's modules are linked in only to read and print what the
+ *     reporting service sent (report_period's week names, report_json's
+ *     writer for `report --json`), never to reach the database.
  */
 #ifndef JIESU_CLI_H
 #define JIESU_CLI_H
@@ -19,7 +29,6 @@
 typedef struct {
     config   *cfg;       /* borrowed from main */
     void     *zctx;      /* zmq context, created by cli_call() */
-    PGconn   *pg;        /* connected by cli_pg() */
     const char *key_file;   /* -k KEYFILE, else cli.key_file */
     keys_pair keys;      /* the operator's CURVE key pair, loaded by cli_load_key() */
     int       have_keys;
@@ -91,13 +100,6 @@ int cli_load_key(cli_ctx *ctx, char *err, size_t errlen);
 int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
              const ProtobufCMessage *msg, int timeout_ms, int tries, int quiet,
              Jiesu__Envelope **reply, char *err, size_t errlen);
-
-/* The PostgreSQL connection (pg.conninfo), opened on first use; NULL after
- * printing "jiesu: PostgreSQL ...: reason". wait_ms: how long to retry while
- * the server is starting. Only `jiesu migrate`, the database owner's
- * command, talks to PostgreSQL; every other command goes through a service
- * with the operator's key. */
-PGconn *cli_pg(cli_ctx *ctx, int wait_ms);
 
 /* Closes the connections the context opened. */
 void cli_ctx_close(cli_ctx *ctx);

@@ -126,24 +126,8 @@ done:
     return rc;
 }
 
-PGconn *cli_pg(cli_ctx *ctx, int wait_ms)
-{
-    char err[512] = "";
-    if (ctx->pg)
-        return ctx->pg;
-    const char *conninfo = config_str(ctx->cfg, "pg.conninfo");
-    ctx->pg = db_connect(conninfo, wait_ms, err, sizeof err);
-    if (!ctx->pg)
-        cli_error("%s (is it running? `make run` starts it; pg.conninfo sets where)", err);
-    return ctx->pg;
-}
-
 void cli_ctx_close(cli_ctx *ctx)
 {
-    if (ctx->pg) {
-        PQfinish(ctx->pg);
-        ctx->pg = NULL;
-    }
     if (ctx->zctx) {
         zmq_ctx_term(ctx->zctx);
         ctx->zctx = NULL;

@@ -8,28 +8,27 @@
 #include <time.h>
 #include <unistd.h>
 
-static int64_t ms_of(clockid_t id)
+/* The clock id's time in units of 1/per_second seconds. */
+static int64_t read_clock(clockid_t id, int64_t per_second)
 {
     struct timespec ts;
     clock_gettime(id, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)ts.tv_sec * per_second + ts.tv_nsec / (1000000000 / per_second);
 }
 
 int64_t clock_wall_ms(void)
 {
-    return ms_of(CLOCK_REALTIME);
+    return read_clock(CLOCK_REALTIME, 1000);
 }
 
 monotime_ms clock_mono_ms(void)
 {
-    return ms_of(CLOCK_MONOTONIC);
+    return read_clock(CLOCK_MONOTONIC, 1000);
 }
 
 int64_t clock_mono_us(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    return read_clock(CLOCK_MONOTONIC, 1000000);
 }
 
 int clock_zone_name_ok(const char *z)

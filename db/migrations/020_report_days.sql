@@ -1,8 +1,9 @@
 -- 020_report_days.sql — the ranked metrics' counts per day and unit, kept for
 -- closed days so that a week's metrics (bulletin, dashboard and its trend) add
 -- up a few thousand stored rows instead of attributing every order, deadline
--- and callback of the week again; and the daily sheet's orders in progress by
--- the day they started, so that a day's sheet does not count every open order.
+-- and callback of the week again; the daily sheet's orders in progress by
+-- the day they started, so that a day's sheet does not count every open order;
+-- and the orders called each day by category and place, for the hot spots.
 --
 -- Nothing here runs on the write paths: no trigger, and the one new index
 -- (complaints_children) holds only merged repeats, which import and routing
@@ -15,6 +16,7 @@
 --                                a week is the sum of its days (report_metrics.c)
 --   report_days                  those rows for closed days (before today in tz)
 --   report_sheet_facts, report_sheet_days   the same for the daily sheet
+--   report_hot_facts, report_hot_days       and for the bulletin's hot spots
 --   report_days_state            up to which day they were computed (through),
 --                                the last event they reflect (watermark), the
 --                                orders whose deadlines stood paused then, the
@@ -75,6 +77,22 @@ CREATE TABLE report_sheet_days (
     open      bigint NOT NULL,
     PRIMARY KEY (day, unit_id, until_day, due_day)
 );
+
+-- The bulletin's hot spots, kept the same way: the orders called each day by
+-- what names their category (routing's, else the hotline's) and their place
+-- (their own active owner's, else their parent's), and whether they wait in
+-- the manual dispatch queue.
+CREATE TABLE report_hot_days (
+    day            date NOT NULL,
+    manual         boolean NOT NULL,
+    cat            text,
+    category_raw   text,
+    unit_id        integer,
+    community_code text,
+    street_code    text,
+    n              bigint NOT NULL
+);
+CREATE INDEX report_hot_days_day ON report_hot_days (day);
 
 CREATE TABLE report_days_state (
     one       boolean PRIMARY KEY DEFAULT true CHECK (one),
@@ -205,6 +223,28 @@ SELECT x.day, x.unit_id, x.until_day, x.due_day, count(*) FROM x GROUP BY 1, 2, 
 $q$ USING days, tz;
 END $$;
 
+-- The rows of report_hot_days for the given days (local dates in tz).
+CREATE FUNCTION report_hot_facts(days date[], tz text)
+RETURNS TABLE (day date, manual boolean, cat text, category_raw text, unit_id integer, community_code text,
+               street_code text, n bigint)
+LANGUAGE plpgsql
+SET enable_hashjoin = off SET enable_mergejoin = off SET jit = off
+AS $$
+BEGIN
+    PERFORM report_days_joins(cardinality(days));
+    RETURN QUERY EXECUTE $q$
+SELECT b.day, c.status = 'manual', coalesce(c.category, al.category_code), c.category_raw,
+       coalesce(oa.unit_id, pa.unit_id), coalesce(oa.community_code, pa.community_code),
+       coalesce(oa.street_code, pa.street_code), count(*)
+FROM report_day_bounds($1, $2) b
+JOIN complaints c ON c.called_at >= b.t0 AND c.called_at < b.t1
+LEFT JOIN category_aliases al ON c.category IS NULL AND al.hotline_name = c.category_raw
+LEFT JOIN assignments oa ON oa.complaint_id = c.id AND oa.active AND oa.role = 'owner'
+LEFT JOIN assignments pa ON oa.unit_id IS NULL AND pa.complaint_id = c.parent_id AND pa.active AND pa.role = 'owner'
+GROUP BY 1, 2, 3, 4, 5, 6, 7
+$q$ USING days, tz;
+END $$;
+
 -- The stored days that may be stale, for time zone tz: none stored (no
 -- state, another time zone or calendar: through is NULL); else every day
 -- from dirty_from on, and the days in dirty.
@@ -260,6 +300,7 @@ BEGIN
     IF st.through IS NULL THEN
         DELETE FROM report_days;
         DELETE FROM report_sheet_days;
+        DELETE FROM report_hot_days;
         todo := ARRAY(SELECT generate_series(least(
                     (SELECT timezone(tz, min(called_at))::date FROM complaints),
                     (SELECT timezone(tz, min(started_at))::date FROM deadlines),
@@ -270,9 +311,11 @@ BEGIN
                       UNION SELECT x FROM unnest(st.dirty) x WHERE x < today);
         DELETE FROM report_days WHERE day = ANY (todo);
         DELETE FROM report_sheet_days WHERE day = ANY (todo);
+        DELETE FROM report_hot_days WHERE day = ANY (todo);
     END IF;
     INSERT INTO report_days SELECT * FROM report_day_facts(todo, tz);
     INSERT INTO report_sheet_days SELECT * FROM report_sheet_facts(todo, tz);
+    INSERT INTO report_hot_days SELECT * FROM report_hot_facts(todo, tz);
     INSERT INTO report_days_state (tz, through, watermark, paused, holidays)
     VALUES (tz, today - 1, w, ARRAY(SELECT DISTINCT complaint_id FROM deadlines WHERE paused_at IS NOT NULL),
             report_holidays_version())

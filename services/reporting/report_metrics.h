@@ -124,6 +124,17 @@ int report_query_start(PGconn *pg, const report_period *p, const char *tz, repor
 PGresult *report_query(PGconn *pg, const char *what, const report_period *p, const char *sql, int nparams,
                        const char *const *params, char *err, size_t errlen);
 
+/* The CTEs st and days of a report over the days [F, T) (SQL date
+ * expressions) in time zone TZ: each day and whether the rows stored for it
+ * (report_days, report_sheet_days, report_hot_days; migration 020) are
+ * fresh; the others are counted live. */
+#define REPORT_DAYS_CTES(F, T, TZ)                                                                       \
+    "st AS MATERIALIZED (SELECT * FROM report_days_dirty(" TZ ")),"                                      \
+    " days AS MATERIALIZED ("                                                                            \
+    "    SELECT g::date AS day, coalesce(g::date <= st.through AND g::date < coalesce(st.dirty_from, 'infinity')" \
+    "                                    AND g::date <> ALL (st.dirty), false) AS stored"                \
+    "    FROM generate_series(" F "::date, " T "::date - 1, interval '1 day') g LEFT JOIN st ON true)"
+
 /* The unit with this code, or NULL. */
 const report_unit *report_table_find(const report_table *t, const char *code);
 

@@ -17,16 +17,21 @@ jiesu() { "$JIESU_BIN/jiesu" "$@"; }
 TZ_REPORT=Asia/Shanghai
 day_ago() { TZ=$TZ_REPORT date -d "$1 days ago" +%Y/%-m/%-d; }
 
-# stored_equals_recount: every stored row equals report_day_facts over every
-# stored day (both ways), and dispatched, callbacks and called per day and
-# unit equal a plain recount.
-stored_equals_recount() {
-    [ "$(sql "WITH s AS (SELECT through FROM report_days_state),
-                   d AS (SELECT ARRAY(SELECT DISTINCT day FROM report_days) AS days),
-                   r AS (SELECT f.* FROM d, s, report_day_facts(d.days, '$TZ_REPORT') f),
-                   k AS (SELECT * FROM report_days)
+# stored_equals_recount: every stored row (metrics, daily sheet, hot spots)
+# equals its function over every stored day (both ways), and dispatched,
+# callbacks and called per day and unit equal a plain recount.
+# table_equals_recount TABLE FUNCTION: every row of TABLE equals FUNCTION over every stored day, both ways.
+table_equals_recount() {
+    [ "$(sql "WITH d AS (SELECT ARRAY(SELECT generate_series(least((SELECT min(day) FROM $1), through), through,
+                                                         interval '1 day')::date) AS days FROM report_days_state),
+                   r AS (SELECT f.* FROM d, $2(d.days, '$TZ_REPORT') f),
+                   k AS (SELECT * FROM $1)
               SELECT (SELECT count(*) FROM (TABLE r EXCEPT ALL TABLE k) x)
-                   + (SELECT count(*) FROM (TABLE k EXCEPT ALL TABLE r) y)")" = 0 ] &&
+                   + (SELECT count(*) FROM (TABLE k EXCEPT ALL TABLE r) y)")" = 0 ]
+}
+stored_equals_recount() {
+    table_equals_recount report_days report_day_facts && table_equals_recount report_sheet_days report_sheet_facts &&
+    table_equals_recount report_hot_days report_hot_facts &&
     [ "$(sql "WITH k AS (SELECT day, unit_id, sum(dispatched) AS n, sum(callbacks) AS cb, sum(called) AS called
                          FROM report_days GROUP BY 1, 2),
                    dd AS (SELECT timezone('$TZ_REPORT', d.started_at)::date AS day,

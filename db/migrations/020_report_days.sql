@@ -34,7 +34,8 @@
 -- day and its merged repeats' called days, and every day from its first
 -- dispatch (its earliest assignment or deadline start, callback or return) to
 -- today, since a re-dispatch moves started_at and due_at away from days no
--- row remembers.
+-- row remembers (an order stored today: only its called day, as every other
+-- fact of it is from today).
 --
 -- The watermark is exact: report_events_watermark() takes max(id) while no
 -- transaction that inserted events is still open (a SHARE lock on
@@ -99,6 +100,7 @@ CREATE TABLE report_days_state (
     tz        text NOT NULL,
     through   date NOT NULL,             -- days up to this one are in report_days (a day without rows counts 0)
     watermark bigint NOT NULL,           -- complaint_events up to this id are reflected
+    complaints bigint NOT NULL,          -- the largest complaints.id then (newer ones are read in order)
     paused    bigint[] NOT NULL,         -- orders with a paused deadline at the refresh
     holidays  text NOT NULL,             -- the calendar's version at the refresh
     built_at  timestamptz NOT NULL DEFAULT now()
@@ -249,27 +251,38 @@ END $$;
 -- state, another time zone or calendar: through is NULL); else every day
 -- from dirty_from on, and the days in dirty.
 CREATE FUNCTION report_days_dirty(tz text) RETURNS TABLE (through date, dirty_from date, dirty date[])
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE
+SET jit = off SET enable_hashjoin = off SET enable_mergejoin = off  -- the few orders changed, by index
+AS $$
 #variable_conflict use_column
 BEGIN
 RETURN QUERY
 WITH s AS (
     SELECT * FROM report_days_state WHERE report_days_state.tz = report_days_dirty.tz
                                       AND holidays = report_holidays_version()
-), t AS (
+), today AS (
+    SELECT timezone(report_days_dirty.tz, now())::date::timestamp AT TIME ZONE report_days_dirty.tz AS t0
+), t AS (                   -- orders changed since, stored before the refresh
     SELECT e.complaint_id AS id FROM s JOIN complaint_events e ON e.id > s.watermark
+    WHERE e.complaint_id <= s.complaints
     UNION SELECT d.complaint_id FROM deadlines d WHERE d.paused_at IS NOT NULL
     UNION SELECT unnest(s.paused) FROM s
-), firsts AS (
-    SELECT least((SELECT min(a.created_at) FROM assignments a WHERE a.complaint_id = t.id),
-                 (SELECT min(d.started_at) FROM deadlines d WHERE d.complaint_id = t.id),
-                 (SELECT min(e.at) FROM complaint_events e WHERE e.complaint_id = t.id
-                                                           AND e.event IN ('callback', 'returned'))) AS first
-    FROM t
-), called AS (
-    SELECT c.called_at FROM t JOIN complaints c ON c.id = t.id
+), tc AS MATERIALIZED (     -- those, and every order stored since (read in id order); one stored
+                            -- today has no fact before today but its call
+    SELECT c.id, c.called_at, c.created_at >= today.t0 AS fresh
+    FROM s, today, complaints c WHERE c.id > s.complaints
     UNION ALL
-    SELECT c.called_at FROM t JOIN complaints c ON c.parent_id = t.id
+    SELECT c.id, c.called_at, c.created_at >= today.t0 FROM today, t JOIN complaints c ON c.id = t.id
+), firsts AS (
+    SELECT least((SELECT min(a.created_at) FROM assignments a WHERE a.complaint_id = tc.id),
+                 (SELECT min(d.started_at) FROM deadlines d WHERE d.complaint_id = tc.id),
+                 (SELECT min(e.at) FROM complaint_events e WHERE e.complaint_id = tc.id
+                                                           AND e.event IN ('callback', 'returned'))) AS first
+    FROM tc WHERE NOT tc.fresh
+), called AS (               -- today is never stored
+    SELECT tc.called_at FROM tc, today WHERE tc.called_at < today.t0
+    UNION ALL
+    SELECT c.called_at FROM tc JOIN complaints c ON c.parent_id = tc.id
 )
 SELECT s.through, (SELECT timezone(tz, min(first))::date FROM firsts),
        ARRAY(SELECT DISTINCT timezone(tz, called_at)::date FROM called)
@@ -290,7 +303,7 @@ END $$;
 -- day since the first fact. Run in a REPEATABLE READ transaction begun after
 -- w was taken, after locking report_days_state (one round at a time).
 -- Returns the number of days computed.
-CREATE FUNCTION report_days_refresh(w bigint, tz text) RETURNS integer LANGUAGE plpgsql AS $$
+CREATE FUNCTION report_days_refresh(w bigint, tz text) RETURNS integer LANGUAGE plpgsql SET jit = off AS $$
 DECLARE
     today date := timezone(tz, now())::date;
     st record;
@@ -316,10 +329,11 @@ BEGIN
     INSERT INTO report_days SELECT * FROM report_day_facts(todo, tz);
     INSERT INTO report_sheet_days SELECT * FROM report_sheet_facts(todo, tz);
     INSERT INTO report_hot_days SELECT * FROM report_hot_facts(todo, tz);
-    INSERT INTO report_days_state (tz, through, watermark, paused, holidays)
-    VALUES (tz, today - 1, w, ARRAY(SELECT DISTINCT complaint_id FROM deadlines WHERE paused_at IS NOT NULL),
-            report_holidays_version())
+    INSERT INTO report_days_state (tz, through, watermark, complaints, paused, holidays)
+    VALUES (tz, today - 1, w, (SELECT coalesce(max(id), 0) FROM complaints),
+            ARRAY(SELECT DISTINCT complaint_id FROM deadlines WHERE paused_at IS NOT NULL), report_holidays_version())
     ON CONFLICT (one) DO UPDATE SET tz = EXCLUDED.tz, through = EXCLUDED.through, watermark = EXCLUDED.watermark,
+                                    complaints = EXCLUDED.complaints,
                                     paused = EXCLUDED.paused, holidays = EXCLUDED.holidays, built_at = now();
     RETURN cardinality(todo);
 END $$;

@@ -326,7 +326,7 @@ static void enqueue(const intake_open311 *self, open311_link *l, int64_t id)
 static store_end stored_before(PGconn *pg, const web_complaint *c, char *ticket, size_t cap)
 {
     const char *params[] = {c->key, c->address, c->content, c->category};
-    PGresult *res = db_query(pg, "open311 complaint by Idempotency-Key", SQL_BY_KEY, 4, params);
+    PGresult *res = db_query_prepared(pg, "open311_by_key", SQL_BY_KEY, 4, params);
     store_end end = STORE_FAILED;
     if (res && PQntuples(res) == 1) {
         snprintf(ticket, cap, "%s", PQgetvalue(res, 0, 0));
@@ -346,7 +346,7 @@ static store_end store(const intake_open311 *self, open311_link *l, const web_co
     const char *params[] = {c->name[0] ? c->name : NULL, c->phone[0] ? c->phone : NULL, c->address,
                             c->content, c->category, c->lon[0] ? c->lon : NULL, c->lat[0] ? c->lat : NULL,
                             c->extra, offset, c->key[0] ? c->key : NULL, clerk};
-    PGresult *res = db_query(l->pg, "open311 insert complaint", SQL_INSERT, 11, params);
+    PGresult *res = db_query_prepared(l->pg, "open311_insert", SQL_INSERT, 11, params);
     if (!res || PQntuples(res) > 1 || (PQntuples(res) == 0 && !c->key[0])) {
         PQclear(res);
         return STORE_FAILED;

@@ -84,7 +84,7 @@ const char *intake_services_json(const intake_services *self)
 
 int intake_services_category(PGconn *pg, const char *code, char *category, size_t cap)
 {
-    PGresult *res = db_query(pg, "open311 service", SQL_SERVICE, 1, &code);
+    PGresult *res = db_query_prepared(pg, "open311_service", SQL_SERVICE, 1, &code);
     int found = !res ? -1 : PQntuples(res) == 1;
     if (found == 1)
         snprintf(category, cap, "%s", PQgetvalue(res, 0, 0));

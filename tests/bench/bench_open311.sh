@@ -93,7 +93,7 @@ SELECT (extract(epoch FROM pg_xact_commit_timestamp(e.xmin)) * 1e6 - d.due_us) /
 SQL
 }
 
-line() { printf '   %-34s %7s ms  p99 %7s ms  max %7s ms\n' "$1" "$(pct 50 <"$2")" "$(pct 99 <"$2")" "$(pct 100 <"$2")"; }
+line() { printf '   %-34s p50 %7s ms  p99 %7s ms  max %7s ms\n' "$1" "$(pct 50 <"$2")" "$(pct 99 <"$2")" "$(pct 100 <"$2")"; }
 for rate in $RATES; do
     background "B${rate}r"
     inserts "$rate" >"$DIR/ref.ms"
@@ -101,11 +101,11 @@ for rate in $RATES; do
     posts "$rate" "R$rate"
     r50=$(pct 50 <"$DIR/ref.ms"); r99=$(pct 99 <"$DIR/ref.ms")
     echo "-- $rate/s: $(wc -l <"$DIR/load.out") POSTs, $(wc -l <"$DIR/disp.ms") dispatched, $(sql "SELECT count(*) FROM complaint_events WHERE event = 'merged'") orders merged so far"
-    line "ref: bare INSERT (pgbench -R) p50" "$DIR/ref.ms"
-    line "HTTP round trip p50" "$DIR/rtt.ms"
-    line "POST → dispatched p50" "$DIR/disp.ms"
-    for what in rtt disp; do
-        p50=$(pct 50 <"$DIR/$what.ms"); p99=$(pct 99 <"$DIR/$what.ms")
-        echo "   $what / INSERT: p50 $(ratio "$p50" "$r50")x, p99 $(ratio "$p99" "$r99")x"
+    line "ref: bare INSERT (pgbench -R)" "$DIR/ref.ms"
+    line "HTTP round trip" "$DIR/rtt.ms"
+    line "POST → dispatched" "$DIR/disp.ms"
+    for what in "round trip:rtt" "POST → dispatched:disp"; do
+        f=$DIR/${what#*:}.ms
+        echo "   ${what%:*} / INSERT: p50 $(ratio "$(pct 50 <"$f")" "$r50")x, p99 $(ratio "$(pct 99 <"$f")" "$r99")x"
     done
 done

@@ -24,9 +24,10 @@ PGresult *db_query(PGconn *conn, const char *label, const char *sql,
                    int nparams, const char *const *params);
 
 /* The statement sql run as the prepared statement name (parsed and planned
- * once per connection: the first run on a connection prepares it, and again
- * after a reconnection); as PQexecParams inside a transaction block, where
- * the first run's "no such statement" would abort it. The result unchecked,
+ * once per connection: the first run on a connection finds no such
+ * statement — PostgreSQL logs that error — and prepares it, and again after
+ * a reconnection); as PQexecParams inside a transaction block, where that
+ * first error would abort it. The result unchecked,
  * as PQexecParams returns it. Each name must always stand for the same sql. */
 PGresult *db_prepared(PGconn *conn, const char *name, const char *sql, int nparams, const char *const *params);
 

@@ -85,16 +85,15 @@ static double due_us(const load_run *r, long i)
     return r->rate > 0 ? (double)i * 1e6 / r->rate : 0;
 }
 
+/* "127.0.0.1:7103" into sa. 0 or -1. */
 static int parse_addr(const char *s, struct sockaddr_in *sa)
 {
     char host[64];
-    const char *colon = strrchr(s, ':');
-    if (!colon || (size_t)(colon - s) >= sizeof host)
+    unsigned short port;
+    *sa = (struct sockaddr_in){.sin_family = AF_INET};
+    if (sscanf(s, "%63[^:]:%hu", host, &port) != 2)
         return -1;
-    snprintf(host, sizeof host, "%.*s", (int)(colon - s), s);
-    memset(sa, 0, sizeof *sa);
-    sa->sin_family = AF_INET;
-    sa->sin_port = htons((unsigned short)atoi(colon + 1));
+    sa->sin_port = htons(port);
     return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
 }
 

@@ -29,9 +29,9 @@ set -euo pipefail
 . "$(dirname "$0")/bench_lib.sh"
 SECS=${2:-${BENCH_SECONDS:-60}}
 RATES=${BENCH_RATES:-200 1000}
-PORT=27134
+PORT=27147
 TOKEN=jsk_bench_open311_clerk
-bench_stack open311 26384 25437 STACK_PG_OPTS="-c track_commit_timestamp=on"
+bench_stack open311 26397 25451 STACK_PG_OPTS="-c track_commit_timestamp=on"
 export JIESU_ESCALATION_PATTERNS_SECONDS=5 JIESU_INTAKE_HTTP_ADDR=127.0.0.1:$PORT
 
 pct() { sort -n | awk -v p="$1" '{ v[NR] = $1 } END { i = int(NR * p / 100 + 0.999); if (i < 1) i = 1; printf "%.1f", v[i] }'; }

@@ -70,6 +70,7 @@ typedef struct {
     double      t0_mono_us, t0_epoch_us;
     load_conn   conns[MAX_CONNS];
     int         nconns;
+    int         cursor;         /* the connection to try first for the next request */
     load_result *res;
 } load_run;
 
@@ -222,13 +223,29 @@ static void conn_write(load_run *r, load_conn *c)
     c->out_sent += (size_t)n;
 }
 
-/* Gives every due request an idle connection while there are both. */
+/* Whether the server has closed idle connection c (its idle timeout, say). */
+static int conn_stale(const load_conn *c)
+{
+    char b;
+    ssize_t n = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR);
+}
+
+/* Gives every due request an idle connection while there are both, taking
+ * them in turn so that every connection stays in use. */
 static void send_due(load_run *r, double now_us)
 {
-    for (int k = 0; k < r->nconns && r->next < r->count && due_us(r, r->next) <= now_us; k++) {
-        load_conn *c = &r->conns[k];
-        if (c->req >= 0)
+    int busy = 0;               /* connections in a row found waiting for an answer */
+    while (busy < r->nconns && r->next < r->count && due_us(r, r->next) <= now_us) {
+        load_conn *c = &r->conns[r->cursor];
+        r->cursor = (r->cursor + 1) % r->nconns;
+        if (c->req >= 0) {
+            busy++;
             continue;
+        }
+        busy = 0;
+        if (c->fd >= 0 && conn_stale(c))
+            conn_close(c);
         if (c->fd < 0 && conn_open(r, c) < 0) {
             c->req = r->next++;
             finish(r, c, 0, NULL);

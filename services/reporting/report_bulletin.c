@@ -306,6 +306,7 @@ report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const 
     struct tm tm;
     localtime_r(&now, &tm);
     strftime(b->generated_at, sizeof b->generated_at, "%Y-%m-%d %H:%M", &tm);
+    b->days_begun = report_period_days_begun(p, (long long)now);
     report_period_previous(&prev, p);
     if (!(b->cur = report_metrics_run(pg, districts, tz, p, s, err, errlen)) ||
         !(b->prev = report_metrics_run(pg, districts, tz, &prev, s, err, errlen)) ||

@@ -202,11 +202,13 @@ static void hotspot_chart(FILE *f, const char *title, const report_hotspot *h, s
     fputs("</p>\n", f);
 }
 
-static void period_line(FILE *f, const report_table *t, const char *generated_at)
+static void period_line(FILE *f, const report_bulletin *b)
 {
-    fprintf(f, "<p class=\"note\">统计周期 %s 至 %s;生成时间 %s。"
-               "红色、黄色为综合得分排名末位;个人信息已脱敏。</p>\n",
-            t->period.from, t->period.last, generated_at);
+    const report_period *p = &b->cur->period;
+    fprintf(f, "<p class=\"note period\">统计周期 %s 至 %s", p->from, p->last);
+    if (b->days_begun < 7)
+        fprintf(f, "（本周至今：只含已过的 %d 天，截至生成时间）", b->days_begun);
+    fprintf(f, ";生成时间 %s。红色、黄色为综合得分排名末位;个人信息已脱敏。</p>\n", b->generated_at);
 }
 
 void report_html_bulletin(FILE *f, const report_bulletin *b)
@@ -214,7 +216,7 @@ void report_html_bulletin(FILE *f, const report_bulletin *b)
     char title[96];
     snprintf(title, sizeof title, "接诉即办工作周通报 %s", b->cur->period.label);
     page_start(f, title, NULL);
-    period_line(f, b->cur, b->generated_at);
+    period_line(f, b);
     static const char *const KINDS[] = {"street", "dept"};
     for (int k = 0; k < 2; k++) {
         fprintf(f, "<h2>%s综合排名</h2>\n", kind_title(KINDS[k]));
@@ -273,7 +275,7 @@ void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table
     page_start(f, title, bar);
     if (gap)
         calendar_warning(f, gap);
-    period_line(f, b->cur, b->generated_at);
+    period_line(f, b);
     fputs("<h2>街道排名</h2>\n", f);
     ranking_table(f, b, "street");
     fputs("<h2>部门排名</h2>\n", f);

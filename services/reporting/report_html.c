@@ -19,7 +19,8 @@ static const char CSS[] =
     "th,td{border:1px solid #bbb;padding:3px 7px;text-align:right}th{background:#f2f2f2}"
     "td.t,th.t{text-align:left}tr.flag-R td{background:#ffc7ce}tr.flag-Y td{background:#ffeb9c}"
     "tr.unit th{text-align:left;background:#e8eef7}.up{color:#2e8b57}.down{color:#c0392b}"
-    ".note{color:#666;font-size:12px}svg.chart{display:block;margin:8px 0}"
+    ".note{color:#666;font-size:12px}svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}"
+    ".wide{overflow-x:auto;max-width:100%}"
     ".warning{background:#c0392b;color:#fff;padding:10px 14px;font-size:15px;font-weight:bold}"
     "@media print{body{margin:0}h2{page-break-after:avoid}table,svg{page-break-inside:avoid}}";
 
@@ -68,7 +69,7 @@ static const char *kind_title(const char *kind)
 
 static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
 {
-    fprintf(f, "<table class=\"ranking\" data-kind=\"%s\"><tr><th>排名</th><th class=\"t\">%s</th>"
+    fprintf(f, "<div class=\"wide\"><table class=\"ranking\" data-kind=\"%s\"><tr><th>排名</th><th class=\"t\">%s</th>"
                "<th>综合得分</th><th>环比</th><th>上周排名</th>", kind, kind_title(kind));
     for (int r = 0; r < RATE_COUNT; r++)
         fprintf(f, "<th>%s</th>", REPORT_RATES[r].label);
@@ -92,7 +93,7 @@ static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
         cell_num(f, (double)u->overdue, "%.0f");
         fputs("</tr>\n", f);
     }
-    fputs("</table>\n", f);
+    fputs("</table></div>\n", f);
     fprintf(f, "<p class=\"note\">* 样本不足:不足 %ld 件的比率只作展示,不参与排名和综合得分。</p>\n",
             b->cur->min_cases);
 }
@@ -268,13 +269,14 @@ static void calendar_warning(FILE *f, const holidays_gap *gap)
 }
 
 void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks,
-                           const holidays_gap *gap, const char *bar)
+                           const holidays_gap *gap, const char *bar, const char *board)
 {
     char title[96];
     snprintf(title, sizeof title, "接诉即办 看板 %s", b->cur->period.label);
     page_start(f, title, bar);
     if (gap)
         calendar_warning(f, gap);
+    fputs(board ? board : "", f);
     period_line(f, b);
     fputs("<h2>街道排名</h2>\n", f);
     ranking_table(f, b, "street");

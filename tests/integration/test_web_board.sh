@@ -14,7 +14,6 @@
 web_stack jiesu_web_board "escalation.reconcile_seconds = 1"
 clerk=$(web_token board-clerk clerk)
 file() { web_file "$clerk" "$@"; }
-routed() { sql_eq "SELECT count(*) FROM complaints WHERE ticket_no = '$1' AND status <> 'new'" 1; }
 # Escalation's clock moved 30 s past the latest unmet accept deadline: every order filed so far is overdue.
 past_accept() {
     sql "UPDATE esc_clock SET offset_seconds = (SELECT extract(epoch FROM max(due_at) - now())::int + 30
@@ -30,7 +29,7 @@ a2=$(file "崂山区中韩街道海尔路180号" "海尔路180号垃圾箱破损
 b1=$(file "崂山区沙子口街道南姜社区" "南姜社区路边垃圾堆积")
 conduct=$(file "崂山区中韩街道" "中韩街道办工作人员态度恶劣，吃拿卡要，推诿不办" conduct)
 lost=$(file "某处" "有人乱扔垃圾")
-for t in "$a1" "$a2" "$b1" "$conduct" "$lost"; do wait_for "$t routed" 30 routed "$t"; done
+wait_for "the five orders routed" 30 sql_eq "SELECT count(*) FROM complaints WHERE status <> 'new'" 5
 past_accept
 wait_for "the supervise alerts" 30 supervised
 check "escalation raised them" supervised

@@ -13,10 +13,14 @@
 #include <string.h>
 
 #include "db.h"
+#include "log.h"
 #include "report_json.h"
 #include "report_metrics.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
+#define QUERY_CANCELED "57014"
+#define WEB_BOARD_SECONDS 10        /* a read that takes longer is stopped (a thread and a connection each) */
+#define BOARD_LIMIT_SQL "SET LOCAL statement_timeout = " SQL_NUM(WEB_BOARD_SECONDS) "000"
 #define SQL_NUM(x) SQL_NUM_(x)
 #define SQL_NUM_(x) #x
 
@@ -31,13 +35,16 @@
  * unrouted), time text, order within the section. */
 static const char SQL_BOARD[] =
     "WITH " REPORT_UNITS_IN_SCOPE ", me AS (SELECT unit_id FROM principals WHERE id = $2::int),"
-    " od AS MATERIALIZED ("
-    "    SELECT DISTINCT ON (c.id) c.id, c.ticket_no, c.category, c.category_raw, d.kind, d.due_at,"
-    "           coalesce(d.unit_id, " OWNER_OF("c.id") ") AS unit_id"
-    "      FROM deadlines d JOIN complaints c ON c.id = d.complaint_id AND c.cycle = d.cycle"
-    "     WHERE d.met_at IS NULL AND d.paused_at IS NULL AND d.due_at < esc_now()"
-    "       AND c.status IN ('dispatched', 'accepted', 'waiting') AND principal_sees($2::int, c.id)"
-    "     ORDER BY c.id, d.due_at"
+    " od0 AS MATERIALIZED ("          /* each open order's earliest overdue deadline, before asking whether */
+    "    SELECT c.id, c.ticket_no, c.category, c.category_raw, d.kind, d.due_at, d.unit_id"  /* the reader sees it */
+    "      FROM complaints c CROSS JOIN LATERAL ("
+    "           SELECT dl.kind, dl.due_at, dl.unit_id FROM deadlines dl"
+    "            WHERE dl.complaint_id = c.id AND dl.cycle = c.cycle AND dl.met_at IS NULL AND dl.paused_at IS NULL"
+    "              AND dl.due_at < esc_now() ORDER BY dl.due_at LIMIT 1) d"
+    "     WHERE c.status IN ('dispatched', 'accepted', 'waiting')"
+    "), od AS MATERIALIZED ("
+    "    SELECT id, ticket_no, category, category_raw, kind, due_at, coalesce(unit_id, " OWNER_OF("id") ") AS unit_id"
+    "      FROM od0 WHERE principal_sees($2::int, id)"
     "), al AS MATERIALIZED ("
     "    SELECT a.id, a.rung, a.created_at, c.ticket_no, c.category, c.category_raw,"
     "           coalesce(a.unit_id, " OWNER_OF("a.complaint_id") ") AS unit_id"
@@ -189,22 +196,39 @@ static void board_json(FILE *f, const web_work *w, const PGresult *res)
     fputs("}\n", f);
 }
 
+/* What went wrong, for the page: a read that ran out of time says why. */
+static void board_error(FILE *f, PGconn *pg, const PGresult *res)
+{
+    char why[256];
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    fputs("{\"error\": ", f);
+    if (state && strcmp(state, QUERY_CANCELED) == 0)
+        report_json_string(f, "看板统计超过 " SQL_NUM(WEB_BOARD_SECONDS) " 秒（超期工单过多），已停止；"
+                              "请按街道查看 jiesu daily，或稍后再试");
+    else
+        report_json_string(f, db_error(pg, why, sizeof why));
+    fputs("}\n", f);
+}
+
 void web_board_json(const web_work *w, PGconn *pg, const web_user *u, const web_scope *sc, http_response *resp)
 {
-    char who[16], why[256];
+    char who[16];
     snprintf(who, sizeof who, "%d", u->who.id);
     const char *params[] = {sc->districts, who, *sc->unit ? sc->unit : NULL};
-    PGresult *res = db_query(pg, "the wall board", SQL_BOARD, 3, params);
+    PGresult *res = NULL;
+    if (db_exec(pg, "BEGIN") == 0 && db_exec(pg, BOARD_LIMIT_SQL) == 0)
+        res = PQexecParams(pg, SQL_BOARD, 3, NULL, params, NULL, NULL, 0);
+    int ok = res && PQresultStatus(res) == PGRES_TUPLES_OK;
+    if (!ok)
+        log_warn("the wall board for %s: %s", u->who.name, PQerrorMessage(pg));
     http_body m;
     FILE *f = http_body_open(&m);
-    if (f && res) {
+    if (f && ok)
         board_json(f, w, res);
-    } else if (f) {
-        fputs("{\"error\": ", f);
-        report_json_string(f, db_error(pg, why, sizeof why));
-        fputs("}\n", f);
-    }
-    http_body_reply(&m, resp, res ? 200 : 503, JSON_TYPE);
+    else if (f)
+        board_error(f, pg, res);
+    db_exec(pg, "ROLLBACK");        /* it only read */
+    http_body_reply(&m, resp, ok ? 200 : 503, JSON_TYPE);
     PQclear(res);
 }
 
@@ -259,7 +283,8 @@ static const char BOARD_JS[] =
     "said.textContent='更新于 '+d.updated_at+'（每 '+every/1000+' 秒自动更新）';said.className='updated';}"
     "function load(){fetch('/api/board',{credentials:'same-origin',headers:{Accept:'application/json'}})"
     ".then(function(r){if(r.status===401)throw new Error('登录已过期，请重新登录');"
-    "if(!r.ok)throw new Error('服务器应答 '+r.status);return r.json();})"
+    "if(!r.ok)return r.json().catch(function(){return{};}).then(function(d){"
+    "throw new Error(d.error||('服务器应答 '+r.status));});return r.json();})"
     ".then(show,function(e){said.textContent='更新失败（'+e.message+'），仍显示上次数据，'+every/1000+' 秒后重试';"
     "said.className='updated stale';})"
     ".then(function(){setTimeout(load,every);});}"

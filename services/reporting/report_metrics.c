@@ -84,12 +84,7 @@ static const struct {
  * (today, stale days, days not stored yet) are counted now. resolved and
  * returned count only what was met or returned before the period ended. */
 static const char METRICS_SQL[] =
-    "WITH u AS ("
-    "    SELECT u.id, u.code, u.name, u.kind FROM units u LEFT JOIN regions r ON r.code = u.region_code"
-    "    WHERE (u.kind = 'street' AND r.parent_code = ANY (string_to_array(replace($1, ' ', ''), ',')))"
-    "       OR (u.kind = 'dept' AND (u.region_code IS NULL"
-    "           OR u.region_code = ANY (string_to_array(replace($1, ' ', ''), ','))))"
-    "), " REPORT_DAYS_CTES("$2", "$3", "$4") ","
+    "WITH " REPORT_UNITS_IN_SCOPE ", " REPORT_DAYS_CTES("$2", "$3", "$4") ","
     " f AS ("
     "    SELECT r.* FROM report_days r"
     "    WHERE r.day >= $2::date AND r.day < $3::date AND r.day IN (SELECT day FROM days WHERE stored)"

@@ -11,6 +11,8 @@
 #   daily      `jiesu daily --date D` for a day of that week; target < 1 s
 #   dashboard  GET /?week=W from reporting's HTTP service with a bearer token
 #              (the week's bulletin and the trend of report.trend_weeks weeks); target < 300 ms
+#   board      the wall board (/api/board) as the dispatcher reads it: every
+#              one of the generated year's open orders is overdue
 # The metrics' per-day counts (report_days, migration 020) are built by
 # reporting after the data is generated (the time is printed) and kept by it
 # while the load runs. The load: pgbench inserting complaints with their
@@ -106,11 +108,13 @@ best_of3() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-PORT=26388
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export JIESU_REPORT_HTTP_ADDR=127.0.0.1:$port
+token=jsk_bench_$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 psqlq -c "INSERT INTO principals (name, display_name, role, token_hash, created_by)
-          VALUES ('bench-dispatcher', '调度 基准', 'dispatcher', encode(sha256('jsk_bench_report'::bytea), 'hex'), 'bench')"
+          VALUES ('bench-dispatcher', '调度 基准', 'dispatcher', encode(sha256('$token'), 'hex'), 'bench')" >/dev/null
 t0=$(now)
-JIESU_REPORT_HTTP_ADDR=127.0.0.1:$PORT bench_service reporting
+bench_service reporting
 for _ in $(seq 3600); do
     [ "$(psqlq -c "SELECT count(*) FROM report_days_state")" = 1 ] && break
     sleep 1
@@ -118,9 +122,8 @@ done
 t1=$(now)
 echo "   reporting stored the per-day counts of $(psqlq -c "SELECT count(DISTINCT day) FROM report_days") days" \
      "($(psqlq -c "SELECT count(*) FROM report_days") rows) in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }') s"
-dashboard() {
-    curl -sf -o /dev/null -H 'Authorization: Bearer jsk_bench_report' "http://127.0.0.1:$PORT/?week=$WEEK"
-}
+dashboard() { curl -sf -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$port/?week=$WEEK"; }
+board() { curl -s -o "$DIR/board.json" -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/board"; }
 ref_a_sql="SELECT status, count(*) FROM complaints GROUP BY status"
 ref_b_sql="SELECT a.unit_id, count(*) FROM complaints c
     JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'
@@ -131,12 +134,13 @@ week_orders=$(psqlq -c "SELECT count(*) FROM complaints WHERE called_at >= times
 
 # measure LABEL: every figure once, with its ratios.
 measure() {
-    local a b bulletin daily dash
+    local a b bulletin daily dash board_s
     a=$(best_of3 psqlq -c "$ref_a_sql")
     b=$(best_of3 psqlq -c "$ref_b_sql")
     bulletin=$(best_of3 "$BIN/jiesu" bulletin --week "$WEEK" --out "$DIR/out")
     daily=$(best_of3 "$BIN/jiesu" daily --date 2026-11-20)
     dash=$(best_of3 dashboard)
+    board_s=$(best_of3 board)
     echo "   -- $1 (load average $(cut -d' ' -f1 /proc/loadavg))"
     printf "   ref A  GROUP BY status over all %s orders:      %7.3f s\n" "$N" "$a"
     printf "   ref B  the week's %s orders per owner unit:     %7.3f s\n" "$week_orders" "$b"
@@ -146,6 +150,9 @@ measure() {
         "$daily" "$(ratio "$daily" "$a")" "$(ratio "$daily" "$b")"
     printf "   dashboard GET /?week=%s (bearer token):       %7.3f s   / ref A = %s   / ref B = %s   (target < 0.3 s)\n" \
         "$WEEK" "$dash" "$(ratio "$dash" "$a")" "$(ratio "$dash" "$b")"
+    printf "   board     /api/board (%s):  %7.3f s   / ref A = %s\n" \
+        "$(jq -r 'if .error then .error else "\(.overdue_total) overdue orders" end' "$DIR/board.json")" "$board_s" \
+        "$(ratio "$board_s" "$a")"
 }
 
 measure quiet

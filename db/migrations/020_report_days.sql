@@ -254,23 +254,23 @@ CREATE FUNCTION report_days_dirty(tz text) RETURNS TABLE (through date, dirty_fr
 LANGUAGE plpgsql STABLE
 SET jit = off SET enable_hashjoin = off SET enable_mergejoin = off  -- the few orders changed, by index
 AS $$
-#variable_conflict use_column
+DECLARE
+    s record;
 BEGIN
-RETURN QUERY
-WITH s AS (
-    SELECT * FROM report_days_state WHERE report_days_state.tz = report_days_dirty.tz
-                                      AND holidays = report_holidays_version()
-), today AS (
-    SELECT timezone(report_days_dirty.tz, now())::date::timestamp AT TIME ZONE report_days_dirty.tz AS t0
+    SELECT * INTO s FROM report_days_state r WHERE r.tz = report_days_dirty.tz AND r.holidays = report_holidays_version();
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE $q$    -- planned with the state's values: index ranges from the watermark
+WITH today AS (
+    SELECT timezone($1, now())::date::timestamp AT TIME ZONE $1 AS t0
 ), t AS (                   -- orders changed since, stored before the refresh
-    SELECT e.complaint_id AS id FROM s JOIN complaint_events e ON e.id > s.watermark
-    WHERE e.complaint_id <= s.complaints
+    SELECT e.complaint_id AS id FROM complaint_events e WHERE e.id > $2 AND e.complaint_id <= $3
     UNION SELECT d.complaint_id FROM deadlines d WHERE d.paused_at IS NOT NULL
-    UNION SELECT unnest(s.paused) FROM s
+    UNION SELECT unnest($4::bigint[])
 ), tc AS MATERIALIZED (     -- those, and every order stored since (read in id order); one stored
                             -- today has no fact before today but its call
-    SELECT c.id, c.called_at, c.created_at >= today.t0 AS fresh
-    FROM s, today, complaints c WHERE c.id > s.complaints
+    SELECT c.id, c.called_at, c.created_at >= today.t0 AS fresh FROM today, complaints c WHERE c.id > $3
     UNION ALL
     SELECT c.id, c.called_at, c.created_at >= today.t0 FROM today, t JOIN complaints c ON c.id = t.id
 ), firsts AS (
@@ -284,9 +284,9 @@ WITH s AS (
     UNION ALL
     SELECT c.called_at FROM tc JOIN complaints c ON c.parent_id = tc.id
 )
-SELECT s.through, (SELECT timezone(tz, min(first))::date FROM firsts),
-       ARRAY(SELECT DISTINCT timezone(tz, called_at)::date FROM called)
-FROM s;
+SELECT $5::date, (SELECT timezone($1, min(first))::date FROM firsts),
+       ARRAY(SELECT DISTINCT timezone($1, called_at)::date FROM called)
+$q$ USING tz, s.watermark, s.complaints, s.paused, s.through;
 END $$;
 
 -- The event id every later event exceeds: max(id) taken while no transaction

@@ -25,10 +25,14 @@
 
 #define RETRY_MS 1000           /* a timer whose firing failed is retried this much later */
 
+/* The next page of pending deadlines by id, with when to arm each (NULL: not
+ * planned yet, or paused). A page is so many pending rows whatever they hold:
+ * looking for so many armable ones, a walk past the planned ones (a backlog
+ * being planned in id order) read the rest of the table for every page. */
 static const char SQL_PENDING[] =
-    "SELECT id, " ESC_SQL_MS("rung_at") " FROM deadlines"
-    " WHERE fired_at IS NULL AND paused_at IS NULL AND rung_next IN ('remind', 'supervise', 'accountability')"
-    "   AND id > $1::bigint ORDER BY id LIMIT $2::int";
+    "SELECT id, CASE WHEN paused_at IS NULL AND rung_next IN ('remind', 'supervise', 'accountability')"
+    "                THEN " ESC_SQL_MS("rung_at") " END"
+    " FROM deadlines WHERE fired_at IS NULL AND id > $1::bigint ORDER BY id LIMIT $2::int";
 
 /* The claimed deadlines, locked in id order (two processes that claimed the
  * same ids lock them in the same order: no deadlock). Their orders and
@@ -61,11 +65,12 @@ static const char SQL_ADVANCE[] =
 
 /* ---- reconcile ---- */
 
-/* Arms one page of pending deadlines after id *after. Returns the page size or -1. */
+/* Arms the planned deadlines of one page of pending ones after id *after. Returns the page size or -1. */
 static long reconcile_page(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], size_t batch,
                            char (*ids)[ESC_MEMBER_BYTES], int64_t *due)
 {
     char limit[32];
+    size_t armed = 0;
     snprintf(limit, sizeof limit, "%zu", batch);
     const char *params[] = {after, limit};
     PGresult *res = db_query(ctx->pg, "list pending deadlines", SQL_PENDING, 2, params);
@@ -73,14 +78,16 @@ static long reconcile_page(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], siz
         return -1;
     size_t n = (size_t)PQntuples(res);
     for (size_t i = 0; i < n; i++) {
-        snprintf(ids[i], ESC_MEMBER_BYTES, "%s", PQgetvalue(res, (int)i, 0));
-        due[i] = strtoll(PQgetvalue(res, (int)i, 1), NULL, 10);
+        if (PQgetisnull(res, (int)i, 1))
+            continue;
+        snprintf(ids[armed], ESC_MEMBER_BYTES, "%s", PQgetvalue(res, (int)i, 0));
+        due[armed++] = strtoll(PQgetvalue(res, (int)i, 1), NULL, 10);
     }
-    PQclear(res);
-    if (n && esc_arm(ctx, ids, due, n) != 0)
-        return -1;
     if (n)
-        snprintf(after, ESC_MEMBER_BYTES, "%s", ids[n - 1]);
+        snprintf(after, ESC_MEMBER_BYTES, "%s", PQgetvalue(res, (int)n - 1, 0));
+    PQclear(res);
+    if (armed && esc_arm(ctx, ids, due, armed) != 0)
+        return -1;
     return (long)n;
 }
 

@@ -39,9 +39,10 @@ typedef struct {
 } esc_fire_stats;
 
 /* One page of the walk that re-arms every planned pending deadline (the
- * reconciler): re-arms up to batch pending deadlines with ids after
- * *after ("0" to begin) and moves *after on. Returns how many; fewer than
- * batch ends the walk (*after back to "0"); -1 (logged). */
+ * reconciler): re-arms the planned, unpaused ones among the next batch
+ * pending deadlines with ids after *after ("0" to begin) and moves *after
+ * on. Returns how many pending deadlines the page held; fewer than batch
+ * ends the walk (*after back to "0"); -1 (logged). */
 long esc_reconcile_step(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], size_t batch);
 
 /* Claims up to max timers due at now_ms (esc_now_ms()) and fires them. 0 with

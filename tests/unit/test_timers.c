@@ -132,29 +132,30 @@ static void test_claim_respects_max(void **state)
     assert_int_equal(timers_count(f->rc, f->key), 6);
 }
 
+/* Claims with (newest, max) and expects exactly the members want[0..nwant), in order. */
+static void expect_claim(fixture *f, size_t newest, size_t max, const char *const *want, size_t nwant)
+{
+    char *out[16];
+    size_t n;
+    assert_true(max <= 16);
+    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, newest, max, out, &n), 0);
+    assert_int_equal(n, nwant);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(out[i], want[i]);
+    timers_free(out, n);
+}
+
 /* A backlog of long-overdue members does not hold up those falling due now:
- * half of the claim is the newest, half the oldest. */
+ * up to `newest` of a claim are the most recently due, the rest the oldest. */
 static void test_newest_members_are_not_held_up(void **state)
 {
     fixture *f = *state;
     add_range(f, "old", 0, 6, -600000);         /* ten minutes overdue */
     add_range(f, "new", 0, 3, -200);            /* fell due 200 ms ago */
     add_range(f, "later", 0, 2, 5000);          /* not due */
-    char *out[8];
-    size_t n;
-    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 2, 4, out, &n), 0);
-    assert_int_equal(n, 4);
-    assert_string_equal(out[0], "new2");
-    assert_string_equal(out[1], "new1");
-    assert_string_equal(out[2], "old0");        /* then the oldest */
-    assert_string_equal(out[3], "old1");
-    timers_free(out, n);
-    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 4, 8, out, &n), 0);
-    assert_int_equal(n, 5);                     /* fewer due than asked for: each once */
-    assert_string_equal(out[0], "new0");
-    assert_string_equal(out[1], "old5");
-    assert_string_equal(out[4], "old2");
-    timers_free(out, n);
+    expect_claim(f, 2, 4, (const char *const[]){"new2", "new1", "old0", "old1"}, 4);
+    /* fewer due than asked for: each once */
+    expect_claim(f, 4, 8, (const char *const[]){"new0", "old5", "old4", "old3", "old2"}, 5);
     assert_int_equal(timers_count(f->rc, f->key), 2);
 }
 

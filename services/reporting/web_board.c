@@ -29,9 +29,7 @@
     "(SELECT ow.unit_id FROM assignments ow WHERE ow.complaint_id = " c " AND ow.active AND ow.role = 'owner'"  \
     "  ORDER BY ow.id DESC LIMIT 1)"
 
-/* Of the orders the query ids lists, those the reader ($2) may read:
- * principal_seen (migration 022), the rule asked once for them all. */
-#define SEEN_AMONG(ids) "(SELECT s.id FROM principal_seen($2::int, ARRAY(" ids ")) AS s(id))"
+#define SEEN_AMONG(ids) WEB_SEEN_AMONG("$2", ids)     /* of orders ids, those the reader may read */
 #define OPEN_ALERTS_ORDERS "SELECT complaint_id FROM alerts WHERE acked_at IS NULL AND complaint_id IS NOT NULL"
 #define QUEUE_STATUSES "status IN ('manual', 'new', 'returned')"
 

@@ -7,8 +7,10 @@
  * Planning new deadlines is esc_plan() (esc_ladder.h); esc_reconcile_step(), page by page,
  * re-arms every planned pending one — at start-up, every escalation.reconcile_seconds, and so also
  * after a Redis wipe or a claim by a process that died before its commit.
- * esc_fire_due() claims the due members atomically and fires them in one
- * transaction: the deadline rows are locked (in id order); one already done is skipped,
+ * esc_fire_due() claims a batch of due members atomically (three quarters
+ * of it the most recently due, the rest the oldest: a backlog never holds up
+ * a timer falling due now, and still drains) and fires them in one transaction of three
+ * set-based statements: the deadline rows are locked (in id order); one already done is skipped,
  * a paused one waits for its resume, one whose rung is not due yet by
  * esc_now() goes back into the zset (never early); if the order is still open
  * for it (accept: not yet accepted; resolve: not resolved or closed; same
@@ -33,13 +35,14 @@ typedef struct {
     size_t quiet;       /* deadlines done without an alert: the order had moved on */
     size_t early;       /* put back: not due yet by esc_now() */
     size_t paused;      /* not fired: the order's clock is stopped */
-    size_t stale;       /* already done, no such deadline, or a planning request */
+    size_t stale;       /* already done, no such deadline, or not a deadline member */
 } esc_fire_stats;
 
 /* One page of the walk that re-arms every planned pending deadline (the
- * reconciler): re-arms up to batch pending deadlines with ids after
- * *after ("0" to begin) and moves *after on. Returns how many; fewer than
- * batch ends the walk (*after back to "0"); -1 (logged). */
+ * reconciler): re-arms the planned, unpaused ones among the next batch
+ * pending deadlines with ids after *after ("0" to begin) and moves *after
+ * on. Returns how many pending deadlines the page held; fewer than batch
+ * ends the walk (*after back to "0"); -1 (logged). */
 long esc_reconcile_step(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], size_t batch);
 
 /* Claims up to max timers due at now_ms (esc_now_ms()) and fires them. 0 with

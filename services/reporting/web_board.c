@@ -25,9 +25,13 @@
 #define SQL_NUM_(x) #x
 
 /* The unit that owns order c now. */
-#define OWNER_OF(c)                                                                                    \
-    "(SELECT a.unit_id FROM assignments a WHERE a.complaint_id = " c " AND a.active AND a.role = 'owner'" \
-    "  ORDER BY a.id DESC LIMIT 1)"
+#define OWNER_OF(c)                                                                                     \
+    "(SELECT ow.unit_id FROM assignments ow WHERE ow.complaint_id = " c " AND ow.active AND ow.role = 'owner'"  \
+    "  ORDER BY ow.id DESC LIMIT 1)"
+
+#define SEEN_AMONG(ids) WEB_SEEN_AMONG("$2", ids)     /* of orders ids, those the reader may read */
+#define OPEN_ALERTS_ORDERS "SELECT complaint_id FROM alerts WHERE acked_at IS NULL AND complaint_id IS NOT NULL"
+#define QUEUE_STATUSES "status IN ('manual', 'new', 'returned')"
 
 /* $1 districts, $2 principal, $3 the one unit's code (a handler) or NULL.
  * Columns: section, code or ticket, unit name, kind or category, deadline
@@ -44,14 +48,14 @@ static const char SQL_BOARD[] =
     "     WHERE c.status IN ('dispatched', 'accepted', 'waiting')"
     "), od AS MATERIALIZED ("
     "    SELECT id, ticket_no, category, category_raw, kind, due_at, coalesce(unit_id, " OWNER_OF("id") ") AS unit_id"
-    "      FROM od0 WHERE principal_sees($2::int, id)"
+    "      FROM od0 WHERE id IN " SEEN_AMONG("SELECT id FROM od0")
     "), al AS MATERIALIZED ("
     "    SELECT a.id, a.rung, a.created_at, c.ticket_no, c.category, c.category_raw,"
     "           coalesce(a.unit_id, " OWNER_OF("a.complaint_id") ") AS unit_id"
     "      FROM alerts a LEFT JOIN complaints c ON c.id = a.complaint_id"
     "     WHERE a.acked_at IS NULL"
     "       AND CASE WHEN a.complaint_id IS NULL THEN a.target_unit_id = (SELECT unit_id FROM me)"
-    "                ELSE principal_sees($2::int, a.complaint_id)"
+    "                ELSE a.complaint_id IN " SEEN_AMONG(OPEN_ALERTS_ORDERS)
     "                     AND (a.rung IN ('remind', 'supervise') OR a.target_unit_id = (SELECT unit_id FROM me)) END"
     "), x AS ("
     "    SELECT 'order' AS s, id, ticket_no, category, category_raw, kind AS what, due_at AS at, unit_id FROM od"
@@ -81,7 +85,7 @@ static const char SQL_BOARD[] =
     " UNION ALL"
     " SELECT 'queue', '', '', '', '', count(*) FILTER (WHERE status = 'manual'), count(*) FILTER (WHERE status <> 'manual'),"
     "        '', 0 FROM complaints"
-    "  WHERE $3::text IS NULL AND status IN ('manual', 'new', 'returned') AND principal_sees($2::int, id)"
+    "  WHERE $3::text IS NULL AND " QUEUE_STATUSES " AND id IN " SEEN_AMONG("SELECT id FROM complaints WHERE " QUEUE_STATUSES)
     " HAVING $3::text IS NULL"
     " UNION ALL"
     " SELECT 'now', '', '', '', '', extract(epoch FROM esc_now())::bigint, 0, to_char(now(), 'HH24:MI:SS'), 0"

@@ -26,7 +26,7 @@
  * district, $4 statuses shown by default, $5 one status or NULL, $6
  * category or NULL, $7 ticket or NULL, $8 rows, $9 offset. */
 #define LIST_HEAD                                                                                                \
-    "WITH mine AS ("                                                                                               \
+    "WITH cand AS ("                                                                                               \
     "  SELECT c.id, c.ticket_no, c.status, c.category, c.category_raw, c.address, c.cycle, c.called_at,"           \
     "         a.role, a.reasons, a.street_code, a.community_code, d.kind, d.due_at, d.paused_at"                   \
     "    FROM assignments a JOIN complaints c ON c.id = a.complaint_id"                                            \
@@ -36,7 +36,11 @@
 #define LIST_TAIL                                                                                                \
     "     AND (CASE WHEN $5::text IS NULL THEN c.status = ANY ($4::text[]) ELSE c.status = $5 END)"               \
     "     AND ($6::text IS NULL OR c.category = $6) AND ($7::text IS NULL OR c.ticket_no = $7)"                   \
-    "     AND $1::int IS NOT NULL AND $2::int IS NOT NULL AND $3::text IS NOT NULL"                               \
+    "     AND $1::int IS NOT NULL AND $2::int IS NOT NULL AND $3::text IS NOT NULL"
+/* The list as it stands, or only what principal $1 may read of it (asked once for all). */
+#define LIST_ALL "), mine AS (SELECT * FROM cand"
+#define LIST_SEEN "), mine AS (SELECT * FROM cand WHERE id IN " WEB_SEEN_AMONG("$1", "SELECT id FROM cand")
+#define LIST_PAGE                                                                                                \
     "), page AS (SELECT * FROM mine ORDER BY due_at NULLS LAST, called_at, id LIMIT $8::int OFFSET $9::int)"    \
     " SELECT p.ticket_no, p.status, coalesce(cat.name, nullif(p.category_raw, ''), '未分类'),"                    \
     "        coalesce(rc.name, rs.name, ''), p.address, coalesce(p.kind, ''),"                                     \
@@ -50,15 +54,15 @@ enum { L_TICKET, L_STATUS, L_CATEGORY, L_PLACE, L_ADDRESS, L_KIND, L_DUE, L_PAUS
        L_TOTAL };
 
 /* A unit's own orders: owner or co-handler (handlers, discipline inspection). */
-static const char SQL_UNIT[] = LIST_HEAD " WHERE a.unit_id = $2::int AND a.active" LIST_TAIL;
+static const char SQL_UNIT[] = LIST_HEAD " WHERE a.unit_id = $2::int AND a.active" LIST_TAIL LIST_ALL LIST_PAGE;
 /* A campaign office's district: the orders street offices and departments there own. */
 static const char SQL_DISTRICT[] =
     LIST_HEAD " JOIN units ou ON ou.id = a.unit_id"
     " WHERE a.active AND a.role = 'owner' AND ou.kind IN ('street', 'dept') AND left(ou.region_code, 6) = $3"
-    "   AND principal_sees($1::int, c.id)" LIST_TAIL;
+    LIST_TAIL LIST_SEEN LIST_PAGE;
 /* Orders waiting for a person of the hotline (the manual queue, callbacks, a search). */
 static const char SQL_HOTLINE[] =
-    LIST_HEAD " WHERE a.active AND a.role IN ('owner', 'manual') AND principal_sees($1::int, c.id)" LIST_TAIL;
+    LIST_HEAD " WHERE a.active AND a.role IN ('owner', 'manual')" LIST_TAIL LIST_SEEN LIST_PAGE;
 
 /* Open alerts addressed to unit $1 about what $2 may see. */
 static const char SQL_ALERTS[] =

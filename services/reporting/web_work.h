@@ -38,6 +38,11 @@
 #include "web_auth.h"
 #include "web_bus.h"
 
+/* SQL: of the orders the query ids lists, those principal p (a parameter,
+ * "$1") may read — the rule asked once for them all (principal_seen,
+ * migration 022), for lists of thousands. */
+#define WEB_SEEN_AMONG(p, ids) "(SELECT s.id FROM principal_seen(" p "::int, ARRAY(" ids ")) AS s(id))"
+
 typedef struct {
     const web_bus  *bus;
     const calendar *cal;            /* working time, as escalation counts it */

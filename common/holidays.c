@@ -381,8 +381,8 @@ long holidays_store(PGconn *pg, const holidays_day *days, size_t n, const char *
     params[4] = overwrite ? "t" : "f";
     if (!ok)
         snprintf(err, errlen, "storing %zu holidays from %s: out of memory", n, source);
-    else if (db_command(pg, "store holidays", SQL_STORE, 5, params, &changed) != 0)
-        snprintf(err, errlen, "storing %zu holidays from %s: %s", n, source, db_error(pg, why, sizeof why));
+    else if (db_command(pg, "store holidays", SQL_STORE, 5, params, &changed, why, sizeof why) != 0)
+        snprintf(err, errlen, "storing %zu holidays from %s: %s", n, source, why);
     for (int i = 0; i < 3; i++)
         sqlarr_free(&a[i]);
     return ok ? changed : -1;
@@ -391,9 +391,9 @@ long holidays_store(PGconn *pg, const holidays_day *days, size_t n, const char *
 long holidays_load(PGconn *pg, calendar *cal, char *err, size_t errlen)
 {
     char why[256];
-    PGresult *res = db_query(pg, "load holidays", SQL_LOAD, 0, NULL);
+    PGresult *res = db_query(pg, "load holidays", SQL_LOAD, 0, NULL, why, sizeof why);
     if (!res) {
-        snprintf(err, errlen, "calendar: reading table holidays: %s", db_error(pg, why, sizeof why));
+        snprintf(err, errlen, "calendar: reading table holidays: %s", why);
         return -1;
     }
     long n = PQntuples(res);
@@ -412,11 +412,11 @@ long holidays_load(PGconn *pg, calendar *cal, char *err, size_t errlen)
 int holidays_years(PGconn *pg, holidays_year **years, size_t *n, char *err, size_t errlen)
 {
     char why[256];
-    PGresult *res = db_query(pg, "holiday years", SQL_YEARS, 0, NULL);
+    PGresult *res = db_query(pg, "holiday years", SQL_YEARS, 0, NULL, why, sizeof why);
     *years = NULL;
     *n = 0;
     if (!res) {
-        snprintf(err, errlen, "calendar: reading table holidays: %s", db_error(pg, why, sizeof why));
+        snprintf(err, errlen, "calendar: reading table holidays: %s", why);
         return -1;
     }
     int rows = PQntuples(res);
@@ -435,9 +435,9 @@ int holidays_years(PGconn *pg, holidays_year **years, size_t *n, char *err, size
 int holidays_version(PGconn *pg, char *buf, size_t cap, char *err, size_t errlen)
 {
     char why[256];
-    PGresult *res = db_query(pg, "holidays version", SQL_VERSION, 0, NULL);
+    PGresult *res = db_query(pg, "holidays version", SQL_VERSION, 0, NULL, why, sizeof why);
     if (!res) {
-        snprintf(err, errlen, "calendar: reading table holidays: %s", db_error(pg, why, sizeof why));
+        snprintf(err, errlen, "calendar: reading table holidays: %s", why);
         return -1;
     }
     snprintf(buf, cap, "%s", PQgetvalue(res, 0, 0));
@@ -452,9 +452,9 @@ int holidays_gap_check(PGconn *pg, int64_t now_s, int utc_offset_min, holidays_g
     snprintf(now, sizeof now, "%lld", (long long)now_s);
     snprintf(offset, sizeof offset, "%d", utc_offset_min);
     const char *params[] = {now, offset};
-    PGresult *res = db_query(pg, "holidays gap", SQL_GAP, 2, params);
+    PGresult *res = db_query(pg, "holidays gap", SQL_GAP, 2, params, why, sizeof why);
     if (!res) {
-        snprintf(err, errlen, "calendar: checking table holidays: %s", db_error(pg, why, sizeof why));
+        snprintf(err, errlen, "calendar: checking table holidays: %s", why);
         return -1;
     }
     memset(gap, 0, sizeof *gap);

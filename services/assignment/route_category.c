@@ -387,12 +387,13 @@ static int load_category(route_cat *self, PGresult *res, int r)
 /* Runs the three queries and adds their rows. 0 or -1 with err. */
 static int load_rows(route_cat *self, PGconn *pg, char *err, size_t errlen)
 {
-    PGresult *cats = db_query(pg, "load categories", SQL_CATEGORIES, 0, NULL);
-    PGresult *aliases = cats ? db_query(pg, "load category aliases", SQL_ALIASES, 0, NULL) : NULL;
-    PGresult *urg = aliases ? db_query(pg, "load urgency levels", SQL_URGENCY, 0, NULL) : NULL;
+    char why[512];
+    PGresult *cats = db_query(pg, "load categories", SQL_CATEGORIES, 0, NULL, why, sizeof why);
+    PGresult *aliases = cats ? db_query(pg, "load category aliases", SQL_ALIASES, 0, NULL, why, sizeof why) : NULL;
+    PGresult *urg = aliases ? db_query(pg, "load urgency levels", SQL_URGENCY, 0, NULL, why, sizeof why) : NULL;
     int rc = -1;
     if (!urg) {
-        snprintf(err, errlen, "categories: query failed (see log)");
+        snprintf(err, errlen, "categories: %s", why);
         goto cleanup;
     }
     for (int r = 0; r < PQntuples(cats); r++)

@@ -131,10 +131,12 @@ route_history *route_history_load(PGconn *pg, char *err, size_t errlen)
     char limit[24];
     snprintf(limit, sizeof limit, "%d", ROUTE_HISTORY_ROWS);
     const char *params[] = {limit};
+    char why[512] = "out of memory";
     route_history *self = route_history_new();
-    PGresult *res = self ? db_query(pg, "load places learned from history", SQL_HISTORY, 1, params) : NULL;
+    PGresult *res = self ? db_query(pg, "load places learned from history", SQL_HISTORY, 1, params, why, sizeof why)
+                         : NULL;
     if (!res) {
-        snprintf(err, errlen, "history: %s", self ? "query failed (see log)" : "out of memory");
+        snprintf(err, errlen, "history: %s", why);
         route_history_destroy(&self);
         return NULL;
     }

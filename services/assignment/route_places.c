@@ -304,11 +304,9 @@ static int load_regions(route_places *self, PGconn *pg, char *err, size_t errlen
 {
     PGresult *res = db_query(pg, "load regions",
                              "SELECT code, name, short_name, level, coalesce(parent_code, '') FROM regions"
-                             " WHERE level IN ('street', 'community') ORDER BY code", 0, NULL);
-    if (!res) {
-        snprintf(err, errlen, "regions: query failed (see log)");
+                             " WHERE level IN ('street', 'community') ORDER BY code", 0, NULL, err, errlen);
+    if (!res)
         return -1;
-    }
     int rc = 0;
     for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
         const char *code = PQgetvalue(res, r, 0), *name = PQgetvalue(res, r, 1);
@@ -329,11 +327,10 @@ static int load_gazetteer(route_places *self, PGconn *pg, char *err, size_t errl
 {
     PGresult *res = db_query(pg, "load gazetteer",
                              "SELECT name, street_code, coalesce(community_code, ''), coalesce(num_from, -1),"
-                             "       coalesce(num_to, -1), source = 'shipped' FROM gazetteer ORDER BY id", 0, NULL);
-    if (!res) {
-        snprintf(err, errlen, "gazetteer: query failed (see log)");
+                             "       coalesce(num_to, -1), source = 'shipped' FROM gazetteer ORDER BY id", 0, NULL,
+                             err, errlen);
+    if (!res)
         return -1;
-    }
     int rc = 0;
     for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
         rc = add_gazetteer(self, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), PQgetvalue(res, r, 2),

@@ -85,10 +85,13 @@ static route_juris *load_juris(PGconn *pg, const config *cfg, char *err, size_t 
     char path[1024];
     snprintf(path, sizeof path, "%s/regions/districts.csv", config_str(cfg, "data.dir"));
     district_row *rows = calloc(MAX_DISTRICT_ROWS, sizeof *rows);
-    PGresult *res = rows ? db_query(pg, "loaded districts", SQL_LOADED, 0, NULL) : NULL;
+    char why[512] = "out of memory";
+    PGresult *res = rows ? db_query(pg, "loaded districts", SQL_LOADED, 0, NULL, why, sizeof why) : NULL;
     route_juris *j = res ? route_juris_new() : NULL;
     long n = j ? read_districts(path, rows) : -1;
-    if (n < 0 || add_outside(j, rows, n, PQgetvalue(res, 0, 0)) != 0 || route_juris_build(j) != 0) {
+    if (!res) {
+        snprintf(err, errlen, "jurisdiction: %s", why);
+    } else if (n < 0 || add_outside(j, rows, n, PQgetvalue(res, 0, 0)) != 0 || route_juris_build(j) != 0) {
         snprintf(err, errlen, "jurisdiction: cannot read %s or the loaded districts (out of memory?)", path);
         route_juris_destroy(&j);
     }
@@ -101,15 +104,16 @@ static route_juris *load_juris(PGconn *pg, const config *cfg, char *err, size_t 
  * is logged and routing goes on by the dictionary) or -1 with err. */
 static int load_model(route_rules *self, PGconn *pg, char *err, size_t errlen)
 {
-    PGresult *res = db_query(pg, "load the text model", SQL_MODEL, 0, NULL);
+    char why[512];
+    PGresult *res = db_query(pg, "load the text model", SQL_MODEL, 0, NULL, why, sizeof why);
     if (!res) {
-        snprintf(err, errlen, "model: query failed (see log; run `jiesu migrate`)");
+        snprintf(err, errlen, "model: %s (run `jiesu migrate`?)", why);
         return -1;
     }
     if (PQntuples(res) == 1) {
         size_t len;
         unsigned char *blob = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 1), &len);
-        char why[256] = "out of memory";
+        snprintf(why, sizeof why, "out of memory");
         self->model = blob ? route_model_from_blob(blob, len, why, sizeof why) : NULL;
         self->model_version = atoi(PQgetvalue(res, 0, 0));
         size_t nc = self->model ? route_model_class_count(self->model) : 0;

@@ -221,13 +221,18 @@ static int validate(const intake_open311 *self, const intake_services *services,
     return 0;
 }
 
-static int ensure_pg(intake_open311 *self)
+/* Resets a broken connection. 0, or -1 with PostgreSQL's reason in err. */
+static int ensure_pg(intake_open311 *self, char *err, size_t errlen)
 {
     if (PQstatus(self->pg) != CONNECTION_OK) {
         log_warn("open311: PostgreSQL connection lost; reconnecting");
         PQreset(self->pg);
     }
-    return PQstatus(self->pg) == CONNECTION_OK ? 0 : -1;
+    if (PQstatus(self->pg) == CONNECTION_OK)
+        return 0;
+    char why[256];
+    snprintf(err, errlen, "PostgreSQL: %s", db_error(self->pg, why, sizeof why));
+    return -1;
 }
 
 /* Puts id on the routing stream; on failure the reconciler will. */
@@ -247,37 +252,44 @@ static void enqueue(intake_open311 *self, int64_t id)
                  (long long)id, self->route ? queue_errstr(self->route) : err);
 }
 
-/* The complaint stored earlier under c's key: its ticket, and whether c is the same request. */
-static store_end stored_before(intake_open311 *self, const web_complaint *c, char *ticket, size_t cap)
+/* The complaint stored earlier under c's key: its ticket, and whether c is
+ * the same request; STORE_FAILED with err. */
+static store_end stored_before(intake_open311 *self, const web_complaint *c, char *ticket, size_t cap, char *err,
+                               size_t errlen)
 {
     const char *params[] = {c->key, c->address, c->content, c->category};
-    PGresult *res = db_query(self->pg, "open311 complaint by Idempotency-Key", SQL_BY_KEY, 4, params);
+    PGresult *res = db_query(self->pg, "open311 complaint by Idempotency-Key", SQL_BY_KEY, 4, params, err, errlen);
     store_end end = STORE_FAILED;
     if (res && PQntuples(res) == 1) {
         snprintf(ticket, cap, "%s", PQgetvalue(res, 0, 0));
         end = strcmp(PQgetvalue(res, 0, 1), "t") == 0 ? STORE_REPEATED : STORE_KEY_REUSED;
+    } else if (res) {
+        snprintf(err, errlen, "no complaint under Idempotency-Key %s, yet it was refused as taken", c->key);
     }
     PQclear(res);
     return end;
 }
 
 /* Stores c, filed by clerk, or finds it stored under its key; ticket is set
- * unless STORE_FAILED (logged). */
-static store_end store(intake_open311 *self, const web_complaint *c, const char *clerk, char *ticket, size_t cap)
+ * unless STORE_FAILED (the reason in err). */
+static store_end store(intake_open311 *self, const web_complaint *c, const char *clerk, char *ticket, size_t cap,
+                       char *err, size_t errlen)
 {
     char offset[16];
     snprintf(offset, sizeof offset, "%d", self->opt.utc_offset_min);
     const char *params[] = {c->name[0] ? c->name : NULL, c->phone[0] ? c->phone : NULL, c->address,
                             c->content, c->category, c->lon[0] ? c->lon : NULL, c->lat[0] ? c->lat : NULL,
                             c->extra, offset, c->key[0] ? c->key : NULL, clerk};
-    PGresult *res = db_query(self->pg, "open311 insert complaint", SQL_INSERT, 11, params);
+    PGresult *res = db_query(self->pg, "open311 insert complaint", SQL_INSERT, 11, params, err, errlen);
+    if (res && (PQntuples(res) > 1 || (PQntuples(res) == 0 && !c->key[0])))
+        snprintf(err, errlen, "open311 insert complaint: %d rows returned", PQntuples(res));
     if (!res || PQntuples(res) > 1 || (PQntuples(res) == 0 && !c->key[0])) {
         PQclear(res);
         return STORE_FAILED;
     }
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return stored_before(self, c, ticket, cap);
+        return stored_before(self, c, ticket, cap, err, errlen);
     }
     int64_t id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     snprintf(ticket, cap, "%s", PQgetvalue(res, 0, 1));
@@ -303,22 +315,29 @@ static void reply_error(http_response *resp, int status, const char *why)
  * after answering 500. */
 static intake_services *services_now(intake_open311 *self, http_response *resp)
 {
-    char why[300] = "PostgreSQL unavailable";
-    intake_services *services = ensure_pg(self) == 0 ? intake_services_load(self->pg, why, sizeof why) : NULL;
+    char why[512];
+    intake_services *services = ensure_pg(self, why, sizeof why) == 0 ? intake_services_load(self->pg, why, sizeof why)
+                                                                     : NULL;
     if (!services) {
+        char say[700];
         log_error("open311: %s", why);
-        reply_error(resp, 500, "the service list is unavailable; try again");
+        snprintf(say, sizeof say, "the service list is unavailable (%s); try again", why);
+        reply_error(resp, 500, say);
     }
     return services;
 }
 
-/* Answers a POST by how storing it went. */
+/* Answers a POST by how storing it went (err: why it failed, logged here
+ * and said to the client, as the GET side says a failed query's reason). */
 static void answer_stored(http_response *resp, const web_complaint *c, const char *clerk, store_end end,
-                          const char *ticket)
+                          const char *ticket, const char *err)
 {
     char why[KEY_CHARS + 160];
     if (end == STORE_FAILED) {
-        reply_error(resp, 500, "the complaint could not be stored; try again");
+        char say[700];
+        log_error("open311: a complaint of %s not stored: %s", clerk, err);
+        snprintf(say, sizeof say, "the complaint could not be stored (%s); try again", err);
+        reply_error(resp, 500, say);
         return;
     }
     if (end == STORE_KEY_REUSED) {
@@ -341,14 +360,15 @@ static void file_complaint(intake_open311 *self, const intake_services *services
                            const char *clerk, http_response *resp)
 {
     web_complaint *c = calloc(1, sizeof *c);
-    char why[300], ticket[64];
+    char why[512], ticket[64];
     if (!c) {
         reply_error(resp, 500, "out of memory");
     } else if (validate(self, services, req, c, why, sizeof why) < 0) {
         log_info("open311: request of %s refused: %s", clerk, why);
         reply_error(resp, 400, why);
     } else {
-        answer_stored(resp, c, clerk, store(self, c, clerk, ticket, sizeof ticket), ticket);
+        store_end end = store(self, c, clerk, ticket, sizeof ticket, why, sizeof why);
+        answer_stored(resp, c, clerk, end, ticket, why);
     }
     free(c);
 }
@@ -405,10 +425,10 @@ static int admit_clerk(intake_open311 *self, const http_request *req, auth_princ
                                "Authorization: Bearer header)");
         return -1;
     }
-    auth_token_state st = ensure_pg(self) == 0 ? auth_token_load(self->pg, key, who, err, sizeof err)
-                                               : AUTH_TOKEN_ERROR;
+    auth_token_state st = ensure_pg(self, err, sizeof err) == 0 ? auth_token_load(self->pg, key, who, err, sizeof err)
+                                                                : AUTH_TOKEN_ERROR;
     if (st == AUTH_TOKEN_ERROR) {
-        log_error("open311: %s", ensure_pg(self) == 0 ? err : "PostgreSQL unavailable");
+        log_error("open311: %s", err);
         reply_error(resp, 500, "cannot check the api_key now; try again");
         return -1;
     }

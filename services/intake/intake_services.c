@@ -64,8 +64,9 @@ static size_t render(const intake_services *self, char *dst, size_t cap)
 intake_services *intake_services_load(PGconn *pg, char *err, size_t errlen)
 {
     intake_services *self = calloc(1, sizeof *self);
-    if (!self || !(self->rows = db_query(pg, "open311 services", SQL_SERVICES, 0, NULL))) {
-        snprintf(err, errlen, "%s", self ? "the categories could not be read from PostgreSQL" : "out of memory");
+    char why[512] = "out of memory";
+    if (!self || !(self->rows = db_query(pg, "open311 services", SQL_SERVICES, 0, NULL, why, sizeof why))) {
+        snprintf(err, errlen, "the categories could not be read: %s", why);
         intake_services_destroy(&self);
         return NULL;
     }

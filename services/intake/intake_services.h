@@ -17,7 +17,7 @@
 
 typedef struct intake_services intake_services;
 
-/* Reads the current list. NULL with the reason in err (PostgreSQL's is logged). */
+/* Reads the current list. NULL with the reason (PostgreSQL's) in err. */
 intake_services *intake_services_load(PGconn *pg, char *err, size_t errlen);
 
 /* The GET /services.json body (NUL-terminated, owned by the list). */

@@ -66,13 +66,13 @@ struct report_http {
     size_t          nidle;
 };
 
-/* A new connection in the report time zone, or NULL. */
-static PGconn *pg_open(const report_http *h)
+/* A new connection in the report time zone, or NULL with err. */
+static PGconn *pg_open(const report_http *h, char *err, size_t errlen)
 {
-    char err[512] = "", set_tz[128];
-    PGconn *pg = db_connect(h->conninfo, 2000, err, sizeof err);
+    char set_tz[128];
+    PGconn *pg = db_connect(h->conninfo, 2000, err, errlen);
     snprintf(set_tz, sizeof set_tz, "SET TIME ZONE '%s'", h->tz);
-    if (pg && db_exec(pg, set_tz) < 0) {
+    if (pg && db_exec(pg, set_tz, err, errlen) < 0) {
         PQfinish(pg);
         pg = NULL;
     }
@@ -85,6 +85,7 @@ static PGconn *pg_open(const report_http *h)
 static PGconn *pg_take(report_http *h, http_response *resp)
 {
     PGconn *pg = NULL;
+    char err[512];
     pthread_mutex_lock(&h->lock);
     if (h->nidle > 0)
         pg = h->idle[--h->nidle];
@@ -95,8 +96,10 @@ static PGconn *pg_take(report_http *h, http_response *resp)
         PQfinish(pg);
         pg = NULL;
     }
-    if (!pg && !(pg = pg_open(h)))
+    if (!pg && !(pg = pg_open(h, err, sizeof err))) {
+        log_error("dashboard: %s", err);
         http_reply(resp, 503, JSON, "{\"error\": \"PostgreSQL unavailable\"}\n");
+    }
     return pg;
 }
 
@@ -237,14 +240,18 @@ static char *dashboard_bar(PGconn *pg, const web_user *u, const web_scope *sc)
 {
     http_body m;
     long total, open;
+    char err[512];
     FILE *f = http_body_open(&m);
     if (!f)
         return NULL;
     web_html_bar_css(f);
     web_html_bar(f, u);
-    if (sc->unit_id && web_scope_conduct(pg, sc, &total, &open) == 0)
+    int got = sc->unit_id ? web_scope_conduct(pg, sc, &total, &open, err, sizeof err) : -2;
+    if (got == 0)
         fprintf(f, "<p class=\"conduct\">本单位受理的干部作风投诉：共 <b>%ld</b> 件，未办结 <b>%ld</b> 件"
                    "（仅纪委监委可见）</p>\n", total, open);
+    else if (got == -1)
+        log_warn("dashboard: the conduct complaints left out: %s", err);
     if (fclose(f) != 0) {
         free(m.buf);
         return NULL;

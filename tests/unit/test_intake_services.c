@@ -15,8 +15,10 @@
 
 static long count_of(PGconn *pg, const char *sql)
 {
-    PGresult *res = db_query(pg, "count", sql, 0, NULL);
-    assert_non_null(res);
+    char err[512];
+    PGresult *res = db_query(pg, "count", sql, 0, NULL, err, sizeof err);
+    if (!res)
+        fail_msg("%s", err);
     long n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
     return n;
@@ -51,9 +53,9 @@ static void test_category_without_alias(void **state)
     (void)state;
     char err[512] = "";
     PGconn *pg = test_pg();
-    assert_int_equal(db_begin(pg), 0);
+    assert_int_equal(db_begin(pg, err, sizeof err), 0);
     assert_int_equal(db_exec(pg, "INSERT INTO categories (code, parent_code, name, accept_minutes, resolve_days)"
-                                 " VALUES ('env.unit_test', 'env', '测试子类', 60, 1)"), 0);
+                                 " VALUES ('env.unit_test', 'env', '测试子类', 60, 1)", err, sizeof err), 0);
     intake_services *s = intake_services_load(pg, err, sizeof err);
     assert_non_null(s);
     assert_string_equal(intake_services_category(s, "env.unit_test"), "测试子类");   /* its name */
@@ -70,7 +72,9 @@ static void test_database_gone(void **state)
     PQfinish(pg);
     pg = PQconnectdb("host=127.0.0.1 port=1 connect_timeout=1");
     assert_null(intake_services_load(pg, err, sizeof err));
-    assert_non_null(strstr(err, "could not be read from PostgreSQL"));
+    const char *said = "the categories could not be read: open311 services failed: ";
+    assert_non_null(strstr(err, said));
+    assert_true(strlen(err) > strlen(said));        /* and libpq's reason after it */
     PQfinish(pg);
 }
 

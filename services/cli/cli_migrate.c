@@ -4,7 +4,8 @@
  * (cli_routing.c), the bundled official holidays (calendar.dir, default
  * <data.dir>/holidays, into table holidays: days stored by an operator are
  * kept) and registers the installation's keys (cli_keys.c). Every step is
- * safe to repeat. It says loudly when the calendar runs out (common/holidays.h).
+ * safe to repeat (the order and why: README.md). It says loudly when the
+ * calendar runs out (common/holidays.h).
  *
  * It connects as the schema's owner (pg.owner_conninfo; pg.conninfo when that
  * is not set), not as the services' role (pg.conninfo), which may only read

@@ -1,10 +1,8 @@
 /* esc_ctx.h — what every escalation module works with: the connections, the
  * working calendar and the clock escalation fires by.
  *
- * The clock: esc_now() in PostgreSQL (migration 004) is the database clock
- * plus esc_clock.offset_seconds, 0 in production; tests move it forward to
- * let days pass without sleeping. Every "is it due yet" decision compares
- * against it, so nothing fires early by that clock.
+ * The clock: esc_now() in PostgreSQL (migration 004), which every "is it due
+ * yet" compares against (README.md).
  */
 #ifndef JIESU_ESC_CTX_H
 #define JIESU_ESC_CTX_H

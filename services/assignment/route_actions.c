@@ -164,21 +164,22 @@ static int check_request(const route_action_req *req, const action_rule *rule, c
     return 0;
 }
 
+static const char SQL_UNIT[] =
+    "SELECT code, name FROM units WHERE (code = $1 OR name = $1) AND kind IN ('street', 'dept', 'discipline')"
+    " ORDER BY code = $1 DESC LIMIT 1";
+enum { U_CODE, U_NAME };
+
 /* A dispatch names a unit, by code or name, that exists and can own orders;
  * its code goes into code, its name into name. 0 or -1 with err. */
 static int check_unit(PGconn *pg, const route_action_req *req, char code[64], char name[128], char *err,
                       size_t errlen)
 {
     const char *params[] = {req->target_unit};
-    PGresult *res = db_query(pg, "dispatch unit",
-                             "SELECT code, name FROM units WHERE (code = $1 OR name = $1)"
-                             "   AND kind IN ('street', 'dept', 'discipline')"
-                             " ORDER BY code = $1 DESC LIMIT 1",
-                             1, params, err, errlen);
+    PGresult *res = db_query(pg, "dispatch unit", SQL_UNIT, 1, params, err, errlen);
     int found = res && PQntuples(res) == 1;
     if (found) {
-        snprintf(code, 64, "%s", PQgetvalue(res, 0, 0));
-        snprintf(name, 128, "%s", PQgetvalue(res, 0, 1));
+        snprintf(code, 64, "%s", PQgetvalue(res, 0, U_CODE));
+        snprintf(name, 128, "%s", PQgetvalue(res, 0, U_NAME));
     } else if (res) {
         snprintf(err, errlen, "no street office, department or discipline unit with code or name '%s'"
                               " (`jiesu units` lists them)", req->target_unit);

@@ -44,14 +44,18 @@ static void enqueue(service *s, int64_t id)
     queue_destroy(&q);
 }
 
-/* Deadlines for a dispatch by hand: the order's category and urgency limits from now. 0 or -1. */
+static const char SQL_LIMITS[] =
+    "SELECT coalesce(category, ''), coalesce(urgency, ''), (extract(epoch FROM now()) * 1000)::bigint"
+    "  FROM complaints WHERE ticket_no = $1";
+enum { DL_CATEGORY, DL_URGENCY, DL_NOW_MS };
+
+/* Deadlines for a dispatch by hand: the order's category and urgency limits
+ * from now. 0, 1 when there is no such order, or -1 with err. */
 static int dispatch_deadlines(service *s, route_action_req *ar, char *err, size_t errlen)
 {
     const route_api_state *st = s->user;
     const char *params[] = {ar->ticket_no};
-    PGresult *res = db_query(s->pg, "dispatch limits",
-                             "SELECT coalesce(category, ''), coalesce(urgency, ''), (extract(epoch FROM now()) * 1000)::bigint"
-                             "  FROM complaints WHERE ticket_no = $1", 1, params, err, errlen);
+    PGresult *res = db_query(s->pg, "dispatch limits", SQL_LIMITS, 1, params, err, errlen);
     if (!res)
         return -1;
     if (PQntuples(res) != 1) {
@@ -59,8 +63,8 @@ static int dispatch_deadlines(service *s, route_action_req *ar, char *err, size_
         return 1;
     }
     long accept, resolve;
-    int64_t now = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
-    route_rules_limits(st->rules, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), &accept, &resolve);
+    int64_t now = strtoll(PQgetvalue(res, 0, DL_NOW_MS), NULL, 10);
+    route_rules_limits(st->rules, PQgetvalue(res, 0, DL_CATEGORY), PQgetvalue(res, 0, DL_URGENCY), &accept, &resolve);
     ar->accept_due_ms = route_rules_due_ms(st->rules, now, st->accept_seconds, accept);
     ar->resolve_due_ms = route_rules_due_ms(st->rules, now, st->resolve_seconds, resolve);
     PQclear(res);

@@ -56,6 +56,8 @@ static const char SQL_ADD[] =
     "  SELECT $7, 'gazetteer.add', $1, jsonb_build_object('street', street_code, 'from', $2::int, 'to', $3::int,"
     "         'replaced', (SELECT count(*) FROM gone)) FROM added"
     ") SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM gone), (SELECT count(*) FROM kept)";
+/* The columns SQL_ADD, SQL_REMOVE and SQL_RESTORE answer with (SQL_RESTORE keeps none aside). */
+enum { G_DONE, G_GONE, G_KEPT };
 
 /* $1 name, $2/$3 numbers, $4 actor. One row: 1, entries removed, shipped ones kept aside. */
 static const char SQL_REMOVE[] =
@@ -170,9 +172,9 @@ static void change(service *s, const bus_request *req, const Jiesu__GazetteerReq
                     : op == OP_REMOVE
                         ? db_query(s->pg, "gazetteer remove", SQL_REMOVE, 4, short_params, err, sizeof err)
                         : db_query(s->pg, "gazetteer restore", SQL_RESTORE, 4, short_params, err, sizeof err);
-    long done = res && PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, 0)) : -1;
-    long gone = res && PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, 1)) : 0;
-    long kept = res && PQntuples(res) == 1 && PQnfields(res) > 2 ? atol(PQgetvalue(res, 0, 2)) : 0;
+    long done = res && PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, G_DONE)) : -1;
+    long gone = res && PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, G_GONE)) : 0;
+    long kept = res && PQntuples(res) == 1 && PQnfields(res) > G_KEPT ? atol(PQgetvalue(res, 0, G_KEPT)) : 0;
     PQclear(res);
     if (done < 0)
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);

@@ -22,6 +22,7 @@ static const char SQL_HISTORY[] =
     "  JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner' AND a.street_code IS NOT NULL"
     "  WHERE c.address <> '' AND c.link_id IS NULL AND (c.status = 'closed' OR a.rule = 'dispatcher')"
     "  ORDER BY c.called_at DESC LIMIT $1::int) h GROUP BY 1, 2";
+enum { HI_ADDRESS, HI_STREET, HI_ORDERS };
 
 typedef struct {
     char *address;        /* whitespace removed */
@@ -142,7 +143,8 @@ route_history *route_history_load(PGconn *pg, char *err, size_t errlen)
     }
     int rc = 0;
     for (int r = 0; r < PQntuples(res) && rc >= 0; r++)
-        rc = route_history_add(self, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), atol(PQgetvalue(res, r, 2)));
+        rc = route_history_add(self, PQgetvalue(res, r, HI_ADDRESS), PQgetvalue(res, r, HI_STREET),
+                               atol(PQgetvalue(res, r, HI_ORDERS)));
     PQclear(res);
     if (rc < 0) {
         snprintf(err, errlen, "history: out of memory");

@@ -16,6 +16,7 @@ static const char SQL_SETTLED[] =
     "                        UNION ALL SELECT c.code FROM categories c JOIN t ON c.parent_code = t.code)"
     "                        SELECT code FROM t)"
     " ORDER BY called_at DESC LIMIT $1::int";
+enum { S_CONTENT, S_CATEGORY };
 
 static const char SQL_STORE[] =
     "INSERT INTO models (source, texts, classes, macro_f1, accuracy, temperature, blob)"
@@ -45,7 +46,8 @@ long route_learn_db_settled(PGconn *pg, const route_cat *cats, route_learn_set *
         return -1;
     long n = 0;
     for (int r = 0; r < PQntuples(res) && n >= 0; r++, n++)
-        if (route_learn_add_labelled(set, cats, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), unknown) != 0) {
+        if (route_learn_add_labelled(set, cats, PQgetvalue(res, r, S_CONTENT), PQgetvalue(res, r, S_CATEGORY),
+                                     unknown) != 0) {
             snprintf(err, errlen, "settled orders: out of memory at order %d", r + 1);
             n = -2;
         }

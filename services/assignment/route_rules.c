@@ -13,6 +13,8 @@
 #define MAX_DISTRICT_ROWS 4096
 
 static const char SQL_MODEL[] = "SELECT version, blob FROM models ORDER BY version DESC LIMIT 1";
+enum { M_VERSION, M_BLOB };
+
 static const char SQL_LOADED[] =
     "SELECT coalesce(string_agg(code, ','), '') FROM regions WHERE level = 'district'";
 
@@ -112,10 +114,10 @@ static int load_model(route_rules *self, PGconn *pg, char *err, size_t errlen)
     }
     if (PQntuples(res) == 1) {
         size_t len;
-        unsigned char *blob = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 1), &len);
+        unsigned char *blob = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, M_BLOB), &len);
         snprintf(why, sizeof why, "out of memory");
         self->model = blob ? route_model_from_blob(blob, len, why, sizeof why) : NULL;
-        self->model_version = atoi(PQgetvalue(res, 0, 0));
+        self->model_version = atoi(PQgetvalue(res, 0, M_VERSION));
         size_t nc = self->model ? route_model_class_count(self->model) : 0;
         self->model_cat = self->model ? calloc(nc, sizeof *self->model_cat) : NULL;
         for (size_t c = 0; self->model_cat && c < nc; c++)

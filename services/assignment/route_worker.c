@@ -357,8 +357,8 @@ static void publish(route_worker *self, PGresult *orders, PGresult *w, route_bat
         if (!self->o.pub)
             continue;
         Jiesu__Assignment a = JIESU__ASSIGNMENT__INIT;
-        a.complaint_id = strtoll(PQgetvalue(orders, o, 0), NULL, 10);
-        a.ticket_no = PQgetvalue(orders, o, 1);
+        a.complaint_id = strtoll(PQgetvalue(orders, o, L_ID), NULL, 10);
+        a.ticket_no = PQgetvalue(orders, o, L_TICKET);
         a.unit_code = PQgetvalue(w, r, W_UNIT_CODE);
         a.unit_name = PQgetvalue(w, r, W_UNIT_NAME);
         a.street_code = (char *)res->place.street_code;

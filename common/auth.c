@@ -80,16 +80,17 @@ static const char SQL_BY_CREDENTIAL[] =
     "   AND (p.token_hash = $1"
     "        OR p.id = (SELECT s.principal_id FROM sessions s WHERE s.token_hash = $1 AND s.expires_at > now()))";
 
-/* Runs sql with the one parameter and fills *out from its single row.
- * 1 found, 0 not, -1 with err (what names the lookup). *disabled is set. */
-static int load_by(PGconn *pg, const char *sql, const char *param, const char *what, auth_principal *out,
-                   int *disabled, char *err, size_t errlen)
+/* Runs sql, prepared as stmt, with the one parameter and fills *out from
+ * its single row. 1 found, 0 not, -1 with err (what names the lookup).
+ * *disabled is set. */
+static int load_by(PGconn *pg, const char *stmt, const char *sql, const char *param, const char *what,
+                   auth_principal *out, int *disabled, char *err, size_t errlen)
 {
     const char *params[] = {param};
     char why[256];
     memset(out, 0, sizeof *out);
     *disabled = 0;
-    PGresult *res = PQexecParams(pg, sql, 1, NULL, params, NULL, NULL, 0);
+    PGresult *res = db_prepared(pg, stmt, sql, 1, params);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         snprintf(err, errlen, "looking up %s: %s", what, db_error(pg, why, sizeof why));
         PQclear(res);
@@ -116,7 +117,7 @@ int auth_principal_load(PGconn *pg, const char *name, auth_principal *out, char 
     char what[AUTH_NAME_MAX + 16];
     int disabled;
     snprintf(what, sizeof what, "user %s", name);
-    return load_by(pg, SQL_BY_NAME, name, what, out, &disabled, err, errlen);
+    return load_by(pg, "auth_by_name", SQL_BY_NAME, name, what, out, &disabled, err, errlen);
 }
 
 auth_token_state auth_token_load(PGconn *pg, const char *token, auth_principal *out, char *err, size_t errlen)
@@ -124,7 +125,7 @@ auth_token_state auth_token_load(PGconn *pg, const char *token, auth_principal *
     char hash[AUTH_TOKEN_HASH_LEN + 1];
     int disabled;
     auth_token_hash(token, hash);
-    int found = load_by(pg, SQL_BY_TOKEN, hash, "an API token", out, &disabled, err, errlen);
+    int found = load_by(pg, "auth_by_token", SQL_BY_TOKEN, hash, "an API token", out, &disabled, err, errlen);
     return found < 0 ? AUTH_TOKEN_ERROR : !found ? AUTH_TOKEN_UNKNOWN : disabled ? AUTH_TOKEN_DISABLED : AUTH_TOKEN_OK;
 }
 
@@ -133,7 +134,7 @@ int auth_credential_load(PGconn *pg, const char *credential, auth_principal *out
     char hash[AUTH_TOKEN_HASH_LEN + 1];
     int disabled;
     auth_token_hash(credential, hash);
-    return load_by(pg, SQL_BY_CREDENTIAL, hash, "a session or token", out, &disabled, err, errlen);
+    return load_by(pg, "auth_by_credential", SQL_BY_CREDENTIAL, hash, "a session or token", out, &disabled, err, errlen);
 }
 
 /* ---- passwords and tokens ---- */

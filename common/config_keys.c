@@ -50,7 +50,7 @@ static const config_key SHARED[] = {
     ENDPOINT("assignment", "7111", "7112"),
     ENDPOINT("escalation", "7121", "7122"),
     ENDPOINT("reporting", "7131", "7132"),
-    INT("http.threads", "4", 1, 64, "threads answering HTTP (intake's Open311, reporting's dashboard)"),
+    INT("http.threads", "4", 1, 64, "threads answering reporting's HTTP (the dashboard, workbench and JSON)"),
     INT("http.max_connections", "256", 1, 65536, "open HTTP connections at most"),
     INT("http.per_ip_connections", "32", 1, 65536, "open HTTP connections from one address at most"),
     INT("http.per_ip_busy", "2", 1, 65536, "HTTP requests from one address being answered at once"),
@@ -62,6 +62,8 @@ static const config_key SHARED[] = {
 static const config_key INTAKE[] = {
     TEXT("intake.http_addr", "127.0.0.1:7103",
          "where the intake takes Open311 `POST /requests.json` and `GET /services.json` (`off`: not at all)"),
+    INT("intake.open311_threads", "16", 1, 64,
+        "threads answering Open311, each with its own PostgreSQL connection while it answers"),
     INT("intake.open311_rate_per_minute", "60", 1, 1000000,
         "Open311 POSTs one API key may make a minute, unless its user has its own `rate_per_minute`"),
     TEXT("intake.rejects_dir", "var/rejects", "where rejects files are written"),

@@ -145,6 +145,33 @@ PGresult *db_query(PGconn *conn, const char *label, const char *sql, int nparams
     return res;
 }
 
+PGresult *db_prepared(PGconn *conn, const char *name, const char *sql, int nparams, const char *const *params)
+{
+    if (PQtransactionStatus(conn) != PQTRANS_IDLE)      /* a failed first try would abort the transaction */
+        return PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    PGresult *res = PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    if (!state || strcmp(state, "26000") != 0)          /* 26000: no such prepared statement */
+        return res;
+    PQclear(res);
+    res = PQprepare(conn, name, sql, nparams, NULL);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        return res;
+    PQclear(res);
+    return PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
+}
+
+PGresult *db_query_prepared(PGconn *conn, const char *name, const char *sql, int nparams,
+                            const char *const *params, char *err, size_t errlen)
+{
+    PGresult *res = db_prepared(conn, name, sql, nparams, params);
+    if (!result_ok(conn, res, name, PGRES_COMMAND_OK, err, errlen)) {
+        PQclear(res);
+        return NULL;
+    }
+    return res;
+}
+
 int db_command(PGconn *conn, const char *label, const char *sql, int nparams, const char *const *params,
                long *affected, char *err, size_t errlen)
 {

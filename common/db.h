@@ -27,6 +27,18 @@ int db_exec(PGconn *conn, const char *sql, char *err, size_t errlen);
 PGresult *db_query(PGconn *conn, const char *label, const char *sql,
                    int nparams, const char *const *params, char *err, size_t errlen);
 
+/* The statement sql run as the prepared statement name (parsed and planned
+ * once per connection: the first run on a connection finds no such
+ * statement — PostgreSQL logs that error — and prepares it, and again after
+ * a reconnection); as PQexecParams inside a transaction block, where that
+ * first error would abort it. The result unchecked,
+ * as PQexecParams returns it. Each name must always stand for the same sql. */
+PGresult *db_prepared(PGconn *conn, const char *name, const char *sql, int nparams, const char *const *params);
+
+/* db_query() through db_prepared(); name is the label. */
+PGresult *db_query_prepared(PGconn *conn, const char *name, const char *sql, int nparams,
+                            const char *const *params, char *err, size_t errlen);
+
 /* Like db_query for statements without rows: 0 or -1; *affected gets the row
  * count when not NULL. */
 int db_command(PGconn *conn, const char *label, const char *sql,

@@ -31,7 +31,8 @@
 # A cluster whose secrets are gone (DIR deleted, or set up before passwords) is
 # deleted and set up anew.
 # Set STACK_FAST=1 to turn off fsync (tests: a killed process still loses nothing,
-# only an operating-system crash could).
+# only an operating-system crash could). STACK_PG_OPTS adds server settings
+# ("-c track_commit_timestamp=on": a benchmark reading commit times).
 set -euo pipefail
 umask 077
 
@@ -235,6 +236,7 @@ start_pg() {
     opts="-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200"
     opts="$opts -c password_encryption=scram-sha-256"
     [ "${STACK_FAST:-0}" = 1 ] && opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ -n "${STACK_PG_OPTS:-}" ] && opts="$opts $STACK_PG_OPTS"
     as_pg "$bin/pg_ctl" -D "$PG_HOME/pg" -o "$opts" -l "$PG_HOME/pg.log" -w -t 60 start >/dev/null \
         || die "PostgreSQL failed to start on port $port (see $PG_HOME/pg.log)"
     STARTED+=(pg)

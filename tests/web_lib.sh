@@ -13,6 +13,11 @@
 #   web_signin JAR NAME [PASSWORD]   signs in through /signin with a cookie jar; prints the status
 #   web_csrf JAR PATH                the CSRF token of the form on the page PATH
 #   web_get JAR PATH                 GET with the jar; the body in $WEB_DIR/body, prints the status
+#   browser_ready WHAT               0 when Debian's chromium and tests/browser's playwright-core are
+#                                    there (`npm ci` when missing; sets CHROMIUM), else says WHAT
+#                                    was NOT tested and why: never a silent pass
+#   browser_run SCRIPT [VAR=VALUE...] runs tests/browser/SCRIPT with WEB_BASE, CHROMIUM and SHOTS
+#                                    ($HARNESS_DIR/screenshots), counting its ok / FAIL lines
 # $WEB_BASE is the reporting service's address, $WEB_DIR a scratch directory.
 
 web_stack() {
@@ -69,4 +74,33 @@ web_get() {
 web_csrf() {
     web_get "$1" "$2" >/dev/null
     sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$WEB_DIR/body" | head -1
+}
+
+browser_ready() {
+    local dir=$REPO/tests/browser
+    CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
+    if [ -z "$CHROMIUM" ]; then
+        echo "  SKIP: no Chromium on this machine (scripts/deps.sh installs Debian's chromium) — $1 was NOT tested"
+    elif ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        echo "  SKIP: no node/npm on this machine (Debian's nodejs and npm) — $1 was NOT tested"
+    elif [ ! -d "$dir/node_modules/playwright-core" ] &&
+         ! (cd "$dir" && npm ci --no-audit --no-fund >"$HARNESS_DIR/npm-ci.log" 2>&1); then
+        echo "  SKIP: npm ci in tests/browser failed (see $HARNESS_DIR/npm-ci.log) — $1 was NOT tested"
+    else
+        mkdir -p "$HARNESS_DIR/screenshots"
+        return 0
+    fi
+    return 1
+}
+
+browser_run() {
+    local script=$1 out rc; shift
+    out=$WEB_DIR/${script%%.*}.out
+    env WEB_BASE="$WEB_BASE" CHROMIUM="$CHROMIUM" SHOTS="$HARNESS_DIR/screenshots" "$@" \
+        timeout 180 node "$REPO/tests/browser/$script" >"$out" 2>&1
+    rc=$?
+    cat "$out"
+    HARNESS_PASSED=$((HARNESS_PASSED + $(grep -c '^  ok ' "$out")))
+    HARNESS_FAILED=$((HARNESS_FAILED + $(grep -c '^  FAIL ' "$out")))
+    check_eq "the browser run of $script ended cleanly" 0 "$rc"
 }

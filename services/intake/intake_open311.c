@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@
 #define SHORT_CHARS       200      /* names, address, email ... */
 #define KEY_CHARS         200      /* Idempotency-Key */
 #define REDIS_TIMEOUT_MS  2000
+#define PG_CONNECT_MS     2000     /* a handler's new connection */
+#define PG_START_MS       30000    /* the first, at start */
 #define JSON_TYPE         "application/json; charset=utf-8"
 
 /* One statement: the complaint, its ticket number and its 'imported' event
@@ -56,18 +59,26 @@ static const char SQL_BY_KEY[] =
 /* Optional fields kept in extra, as they came. */
 static const char *const EXTRA_FIELDS[] = {"email", "device_id", "account_id", "media_url", NULL};
 
+/* One handler's connections: PostgreSQL, and Redis with the routing stream
+ * on it (opened when first needed). Taken for one request and given back. */
+typedef struct {
+    PGconn       *pg;
+    redisContext *redis;
+    queue        *route;
+} open311_link;
+
 struct intake_open311 {
     intake_open311_opts opt;
     http_server        *http;
-    PGconn             *pg;
-    redisContext       *redis;
-    queue              *route;
+    pthread_mutex_t     lock;           /* guards rate and idle: handlers run on several threads */
     ratelimit          *rate;           /* POSTs per API token */
+    open311_link       *idle[HTTP_MAX_THREADS];     /* links no handler holds */
+    size_t              nidle;
 };
 
 /* A validated request, strings normalised into buf. */
 typedef struct {
-    const char *category;
+    char        category[256];  /* the hotline category of its service_code */
     char        name[2 * SHORT_CHARS * 4 + 1];
     char        phone[64];
     char        address[SHORT_CHARS * 4 + 1];
@@ -194,20 +205,33 @@ static int take_key(const http_request *req, web_complaint *c, char *why, size_t
     return 0;
 }
 
-/* Validates the form into *c against the services. 0, or -1 with "field: why". */
-static int validate(const intake_open311 *self, const intake_services *services, const http_request *req,
-                    web_complaint *c, char *why, size_t whylen)
+/* The service_code and its hotline category, read afresh (categories change
+ * with `jiesu migrate`). 0, -1 with why, or VALIDATE_DB_FAILED (PostgreSQL's
+ * reason in why). */
+#define VALIDATE_DB_FAILED (-2)
+static int take_service(PGconn *pg, const http_request *req, web_complaint *c, char *why, size_t whylen)
+{
+    const char *code = http_param(req, "service_code");
+    int found = code && *code ? intake_services_category(pg, code, c->category, sizeof c->category, why, whylen) : 0;
+    if (found < 0)
+        return VALIDATE_DB_FAILED;
+    if (!code || !*code)
+        snprintf(why, whylen, "service_code: required (GET /services.json lists them)");
+    else if (!found)
+        snprintf(why, whylen, "service_code: '%.64s' is not a service (GET /services.json lists them)", code);
+    return found ? 0 : -1;
+}
+
+/* Validates the form into *c. 0, -1 with "field: why", or VALIDATE_DB_FAILED
+ * (with PostgreSQL's reason). */
+static int validate(const intake_open311 *self, PGconn *pg, const http_request *req, web_complaint *c,
+                    char *why, size_t whylen)
 {
     const char *code = http_param(req, "service_code");
     size_t max_desc = self->opt.max_field < DESCRIPTION_CHARS ? self->opt.max_field : DESCRIPTION_CHARS;
-    if (!code || !*code) {
-        snprintf(why, whylen, "service_code: required (GET /services.json lists them)");
-        return -1;
-    }
-    if (!(c->category = intake_services_category(services, code))) {
-        snprintf(why, whylen, "service_code: '%.64s' is not a service (GET /services.json lists them)", code);
-        return -1;
-    }
+    int rc = take_service(pg, req, c, why, whylen);
+    if (rc < 0)
+        return rc;
     if (take_text(req, "description", max_desc, 1, c->content, sizeof c->content, why, whylen) < 0 ||
         take_text(req, "address_string", SHORT_CHARS, 0, c->address, sizeof c->address, why, whylen) < 0 ||
         take_point(req, c, why, whylen) < 0 || take_name(req, c, why, whylen) < 0 ||
@@ -221,44 +245,91 @@ static int validate(const intake_open311 *self, const intake_services *services,
     return 0;
 }
 
-/* Resets a broken connection. 0, or -1 with PostgreSQL's reason in err. */
-static int ensure_pg(intake_open311 *self, char *err, size_t errlen)
+static void link_close(open311_link *l)
 {
-    if (PQstatus(self->pg) != CONNECTION_OK) {
-        log_warn("open311: PostgreSQL connection lost; reconnecting");
-        PQreset(self->pg);
+    queue_destroy(&l->route);
+    if (l->redis)
+        redisFree(l->redis);
+    if (l->pg)
+        PQfinish(l->pg);
+    free(l);
+}
+
+/* A new link, connected to PostgreSQL; NULL with the reason in err. */
+static open311_link *link_open(const intake_open311 *self, int connect_ms, char *err, size_t errlen)
+{
+    open311_link *l = calloc(1, sizeof *l);
+    if (!l) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
     }
-    if (PQstatus(self->pg) == CONNECTION_OK)
-        return 0;
-    char why[256];
-    snprintf(err, errlen, "PostgreSQL: %s", db_error(self->pg, why, sizeof why));
-    return -1;
+    if (!(l->pg = db_connect(self->opt.pg_conninfo, connect_ms, err, errlen))) {
+        link_close(l);
+        return NULL;
+    }
+    return l;
+}
+
+/* A link for one handler: an idle one (its PostgreSQL connection reset when
+ * broken) or a new one; NULL (logged) when PostgreSQL cannot be reached. At
+ * most one per handler thread is ever open: each runs one handler at a time. */
+static open311_link *link_take(intake_open311 *self)
+{
+    char err[600] = "PostgreSQL unavailable";
+    open311_link *l = NULL;
+    pthread_mutex_lock(&self->lock);
+    if (self->nidle > 0)
+        l = self->idle[--self->nidle];
+    pthread_mutex_unlock(&self->lock);
+    if (l && PQstatus(l->pg) != CONNECTION_OK) {
+        log_warn("open311: PostgreSQL connection lost; reconnecting");
+        PQreset(l->pg);
+    }
+    if (!l)
+        l = link_open(self, PG_CONNECT_MS, err, sizeof err);
+    if (l && PQstatus(l->pg) == CONNECTION_OK)
+        return l;
+    log_error("open311: %s", err);
+    if (l)
+        link_close(l);
+    return NULL;
+}
+
+static void link_give(intake_open311 *self, open311_link *l)
+{
+    pthread_mutex_lock(&self->lock);
+    if (self->nidle < HTTP_MAX_THREADS) {
+        self->idle[self->nidle++] = l;
+        l = NULL;
+    }
+    pthread_mutex_unlock(&self->lock);
+    if (l)
+        link_close(l);
 }
 
 /* Puts id on the routing stream; on failure the reconciler will. */
-static void enqueue(intake_open311 *self, int64_t id)
+static void enqueue(const intake_open311 *self, open311_link *l, int64_t id)
 {
     char err[300] = "";
-    if (self->redis && self->redis->err) {
-        queue_destroy(&self->route);
-        redisFree(self->redis);
-        self->redis = NULL;
+    if (l->redis && l->redis->err) {
+        queue_destroy(&l->route);
+        redisFree(l->redis);
+        l->redis = NULL;
     }
-    if (!self->redis && (self->redis = rconn_open(self->opt.redis_addr, self->opt.redis_password_file,
-                                                  REDIS_TIMEOUT_MS, 0, err, sizeof err)))
-        self->route = queue_new(self->redis, self->opt.route_stream, self->opt.route_group, "intake-open311");
-    if (!self->route || queue_add(self->route, &id, 1) < 0)
+    if (!l->redis && (l->redis = rconn_open(self->opt.redis_addr, self->opt.redis_password_file,
+                                            REDIS_TIMEOUT_MS, 0, err, sizeof err)))
+        l->route = queue_new(l->redis, self->opt.route_stream, self->opt.route_group, "intake-open311");
+    if (!l->route || queue_add(l->route, &id, 1) < 0)
         log_warn("open311: complaint %lld not on the routing stream (%s); the assignment reconciler will enqueue it",
-                 (long long)id, self->route ? queue_errstr(self->route) : err);
+                 (long long)id, l->route ? queue_errstr(l->route) : err);
 }
 
 /* The complaint stored earlier under c's key: its ticket, and whether c is
  * the same request; STORE_FAILED with err. */
-static store_end stored_before(intake_open311 *self, const web_complaint *c, char *ticket, size_t cap, char *err,
-                               size_t errlen)
+static store_end stored_before(PGconn *pg, const web_complaint *c, char *ticket, size_t cap, char *err, size_t errlen)
 {
     const char *params[] = {c->key, c->address, c->content, c->category};
-    PGresult *res = db_query(self->pg, "open311 complaint by Idempotency-Key", SQL_BY_KEY, 4, params, err, errlen);
+    PGresult *res = db_query_prepared(pg, "open311_by_key", SQL_BY_KEY, 4, params, err, errlen);
     store_end end = STORE_FAILED;
     if (res && PQntuples(res) == 1) {
         snprintf(ticket, cap, "%s", PQgetvalue(res, 0, 0));
@@ -272,15 +343,15 @@ static store_end stored_before(intake_open311 *self, const web_complaint *c, cha
 
 /* Stores c, filed by clerk, or finds it stored under its key; ticket is set
  * unless STORE_FAILED (the reason in err). */
-static store_end store(intake_open311 *self, const web_complaint *c, const char *clerk, char *ticket, size_t cap,
-                       char *err, size_t errlen)
+static store_end store(const intake_open311 *self, open311_link *l, const web_complaint *c, const char *clerk,
+                       char *ticket, size_t cap, char *err, size_t errlen)
 {
     char offset[16];
     snprintf(offset, sizeof offset, "%d", self->opt.utc_offset_min);
     const char *params[] = {c->name[0] ? c->name : NULL, c->phone[0] ? c->phone : NULL, c->address,
                             c->content, c->category, c->lon[0] ? c->lon : NULL, c->lat[0] ? c->lat : NULL,
                             c->extra, offset, c->key[0] ? c->key : NULL, clerk};
-    PGresult *res = db_query(self->pg, "open311 insert complaint", SQL_INSERT, 11, params, err, errlen);
+    PGresult *res = db_query_prepared(l->pg, "open311_insert", SQL_INSERT, 11, params, err, errlen);
     if (res && (PQntuples(res) > 1 || (PQntuples(res) == 0 && !c->key[0])))
         snprintf(err, errlen, "open311 insert complaint: %d rows returned", PQntuples(res));
     if (!res || PQntuples(res) > 1 || (PQntuples(res) == 0 && !c->key[0])) {
@@ -289,12 +360,12 @@ static store_end store(intake_open311 *self, const web_complaint *c, const char 
     }
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return stored_before(self, c, ticket, cap, err, errlen);
+        return stored_before(l->pg, c, ticket, cap, err, errlen);
     }
     int64_t id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     snprintf(ticket, cap, "%s", PQgetvalue(res, 0, 1));
     PQclear(res);
-    enqueue(self, id);
+    enqueue(self, l, id);
     return STORE_NEW;
 }
 
@@ -313,11 +384,10 @@ static void reply_error(http_response *resp, int status, const char *why)
 
 /* The current services (categories change with `jiesu migrate`), or NULL
  * after answering 500. */
-static intake_services *services_now(intake_open311 *self, http_response *resp)
+static intake_services *services_now(PGconn *pg, http_response *resp)
 {
     char why[512];
-    intake_services *services = ensure_pg(self, why, sizeof why) == 0 ? intake_services_load(self->pg, why, sizeof why)
-                                                                     : NULL;
+    intake_services *services = intake_services_load(pg, why, sizeof why);
     if (!services) {
         char say[700];
         log_error("open311: %s", why);
@@ -356,18 +426,24 @@ static void answer_stored(http_response *resp, const web_complaint *c, const cha
 }
 
 /* Validates, stores and answers one POST /requests.json filed by clerk. */
-static void file_complaint(intake_open311 *self, const intake_services *services, const http_request *req,
+static void file_complaint(const intake_open311 *self, open311_link *l, const http_request *req,
                            const char *clerk, http_response *resp)
 {
     web_complaint *c = calloc(1, sizeof *c);
     char why[512], ticket[64];
+    int rc = c ? validate(self, l->pg, req, c, why, sizeof why) : 0;
     if (!c) {
         reply_error(resp, 500, "out of memory");
-    } else if (validate(self, services, req, c, why, sizeof why) < 0) {
+    } else if (rc == VALIDATE_DB_FAILED) {
+        char say[700];
+        log_error("open311: %s", why);
+        snprintf(say, sizeof say, "the service list is unavailable (%s); try again", why);
+        reply_error(resp, 500, say);
+    } else if (rc < 0) {
         log_info("open311: request of %s refused: %s", clerk, why);
         reply_error(resp, 400, why);
     } else {
-        store_end end = store(self, c, clerk, ticket, sizeof ticket, why, sizeof why);
+        store_end end = store(self, l, c, clerk, ticket, sizeof ticket, why, sizeof why);
         answer_stored(resp, c, clerk, end, ticket, why);
     }
     free(c);
@@ -378,7 +454,9 @@ static int within_rate(intake_open311 *self, const auth_principal *who, http_res
 {
     char why[200], after[16];
     int per_minute = who->rate_per_minute > 0 ? who->rate_per_minute : self->opt.rate_per_minute, wait_s = 0;
+    pthread_mutex_lock(&self->lock);
     int rc = ratelimit_take(self->rate, who->id, per_minute, clock_mono_ms(), &wait_s);
+    pthread_mutex_unlock(&self->lock);
     if (rc == 1)
         return 0;
     if (rc < 0) {
@@ -413,7 +491,8 @@ static int key_refusal(auth_token_state st, const auth_principal *who, char *why
  * an "Authorization: Bearer" header), within its rate. 0 with *who, or -1
  * after answering 401 (no key), 403 (unknown, disabled, not a clerk), 429
  * (over its rate) or 500. */
-static int admit_clerk(intake_open311 *self, const http_request *req, auth_principal *who, http_response *resp)
+static int admit_clerk(intake_open311 *self, PGconn *pg, const http_request *req, auth_principal *who,
+                       http_response *resp)
 {
     char err[300], why[300], addr[64];
     const char *key = http_param(req, "api_key");
@@ -425,8 +504,7 @@ static int admit_clerk(intake_open311 *self, const http_request *req, auth_princ
                                "Authorization: Bearer header)");
         return -1;
     }
-    auth_token_state st = ensure_pg(self, err, sizeof err) == 0 ? auth_token_load(self->pg, key, who, err, sizeof err)
-                                                                : AUTH_TOKEN_ERROR;
+    auth_token_state st = auth_token_load(pg, key, who, err, sizeof err);
     if (st == AUTH_TOKEN_ERROR) {
         log_error("open311: %s", err);
         reply_error(resp, 500, "cannot check the api_key now; try again");
@@ -457,24 +535,36 @@ static int check_form(const http_request *req, http_response *resp)
     return -1;
 }
 
+/* A link for the request, or NULL after answering 500. */
+static open311_link *link_for(intake_open311 *self, http_response *resp)
+{
+    open311_link *l = link_take(self);
+    if (!l)
+        reply_error(resp, 500, "the database is unavailable; try again");
+    return l;
+}
+
 static void on_post_request(void *ctx, const http_request *req, http_response *resp)
 {
     auth_principal clerk;
-    if (check_form(req, resp) < 0 || admit_clerk(ctx, req, &clerk, resp) < 0)
+    open311_link *l;
+    if (check_form(req, resp) < 0 || !(l = link_for(ctx, resp)))
         return;
-    intake_services *services = services_now(ctx, resp);
-    if (services)
-        file_complaint(ctx, services, req, clerk.name, resp);
-    intake_services_destroy(&services);
+    if (admit_clerk(ctx, l->pg, req, &clerk, resp) == 0)
+        file_complaint(ctx, l, req, clerk.name, resp);
+    link_give(ctx, l);
 }
 
 static void on_get_services(void *ctx, const http_request *req, http_response *resp)
 {
-    intake_services *services = services_now(ctx, resp);
+    open311_link *l = link_for(ctx, resp);
+    intake_services *services = l ? services_now(l->pg, resp) : NULL;
     (void)req;
     if (services)
         http_reply(resp, 200, JSON_TYPE, "%s", intake_services_json(services));
     intake_services_destroy(&services);
+    if (l)
+        link_give(ctx, l);
 }
 
 intake_open311 *intake_open311_start(const intake_open311_opts *opt, char *err, size_t errlen)
@@ -483,6 +573,7 @@ intake_open311 *intake_open311_start(const intake_open311_opts *opt, char *err, 
     intake_open311 *self = calloc(1, sizeof *self);
     if (!self)
         goto fail;
+    pthread_mutex_init(&self->lock, NULL);
     self->opt = *opt;
     if (opt->rate_per_minute < 1) {
         snprintf(why, sizeof why, "intake.open311_rate_per_minute = %d: want 1 or more", opt->rate_per_minute);
@@ -490,12 +581,12 @@ intake_open311 *intake_open311_start(const intake_open311_opts *opt, char *err, 
     }
     if (!(self->rate = ratelimit_new()))
         goto fail;
-    if (!(self->pg = db_connect(opt->pg_conninfo, 30000, why, sizeof why)) ||
-        !(self->http = http_server_new(opt->http_addr, MAX_BODY, why, sizeof why)))
+    if (!(self->idle[0] = link_open(self, PG_START_MS, why, sizeof why)))
         goto fail;
-    http_limits limits = *opt->limits;
-    limits.threads = 1;                 /* the handlers share one PostgreSQL and one Redis connection */
-    http_server_limits(self->http, &limits);
+    self->nidle = 1;
+    if (!(self->http = http_server_new(opt->http_addr, MAX_BODY, why, sizeof why)))
+        goto fail;
+    http_server_limits(self->http, opt->limits);
     if (http_route(self->http, "GET", "/services.json", on_get_services, self) < 0 ||
         http_route(self->http, "POST", "/requests.json", on_post_request, self) < 0 ||
         http_server_start(self->http, why, sizeof why) < 0)
@@ -519,12 +610,10 @@ void intake_open311_stop(intake_open311 **pself)
         return;
     intake_open311 *self = *pself;
     http_server_destroy(&self->http);     /* first: no handler runs after this */
-    queue_destroy(&self->route);
+    while (self->nidle > 0)
+        link_close(self->idle[--self->nidle]);
     ratelimit_destroy(&self->rate);
-    if (self->redis)
-        redisFree(self->redis);
-    if (self->pg)
-        PQfinish(self->pg);
+    pthread_mutex_destroy(&self->lock);
     free(self);
     *pself = NULL;
 }

@@ -22,9 +22,14 @@
  * reconciler enqueues it). The caller's name is 姓 + 名 (last_name first_name);
  * the other fields go to the complaint's `extra`.
  *
- * The server runs in one libmicrohttpd thread with its own PostgreSQL and
- * Redis connections, so it never touches the service loop's; the other
- * limits (connections per client, timeouts) are the http.* settings.
+ * The server answers on intake.open311_threads libmicrohttpd threads (the
+ * limits' threads), so a POST waiting for its commit holds up only the
+ * connections of its own thread. Each handler takes a link — a PostgreSQL
+ * connection and a Redis connection for the routing stream, never the
+ * service loop's — from a pool of idle ones (at most one per thread is ever
+ * open) and gives it back; the per-key rate limiter is shared under a lock.
+ * The other limits (connections per client, requests of one address at
+ * once, timeouts) are the http.* settings.
  */
 #ifndef JIESU_INTAKE_OPEN311_H
 #define JIESU_INTAKE_OPEN311_H
@@ -43,7 +48,7 @@ typedef struct {
     int         utc_offset_min; /* the hotline's local time (ticket dates) */
     size_t      max_field;      /* characters per field */
     int         rate_per_minute;    /* intake.open311_rate_per_minute: POSTs per key and minute */
-    const http_limits *limits;  /* http.*; its threads is taken as 1 */
+    const http_limits *limits;  /* http.*, threads from intake.open311_threads */
 } intake_open311_opts;
 
 typedef struct intake_open311 intake_open311;

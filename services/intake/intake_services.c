@@ -8,16 +8,22 @@
 #include "db.h"
 #include "intake_json.h"
 
-/* code, name, root name (the official class), hotline category (an alias the
- * hotline uses, else the category's name, which routing resolves too). */
+/* The hotline category of category t: an alias the hotline uses, else the
+ * category's name, which routing resolves too. */
+#define HOTLINE_CATEGORY \
+    "coalesce((SELECT min(a.hotline_name) FROM category_aliases a WHERE a.category_code = t.code), t.name)"
+
+/* code, name, root name (the official class), hotline category. */
 static const char SQL_SERVICES[] =
     "WITH RECURSIVE t AS ("
     "  SELECT code, name, parent_code, name AS root_name FROM categories WHERE parent_code IS NULL"
     "  UNION ALL"
     "  SELECT c.code, c.name, c.parent_code, t.root_name FROM categories c JOIN t ON c.parent_code = t.code"
-    ") SELECT t.code, t.name, t.root_name,"
-    "         coalesce((SELECT min(a.hotline_name) FROM category_aliases a WHERE a.category_code = t.code), t.name)"
+    ") SELECT t.code, t.name, t.root_name, " HOTLINE_CATEGORY
     "    FROM t ORDER BY t.code";
+
+/* The hotline category of service $1 (one indexed read, not the whole list). */
+static const char SQL_SERVICE[] = "SELECT " HOTLINE_CATEGORY " FROM categories t WHERE t.code = $1";
 
 enum { COL_CODE, COL_NAME, COL_GROUP, COL_CATEGORY };
 
@@ -25,14 +31,6 @@ struct intake_services {
     PGresult *rows;     /* SQL_SERVICES' result */
     char     *json;
 };
-
-static int find(const intake_services *self, const char *code)
-{
-    for (int i = 0; i < PQntuples(self->rows); i++)
-        if (strcmp(PQgetvalue(self->rows, i, COL_CODE), code) == 0)
-            return i;
-    return -1;
-}
 
 /* Appends column col of row i as a JSON string. */
 static void json_value(const intake_services *self, int i, int col, char *dst, size_t cap, size_t *n)
@@ -85,10 +83,14 @@ const char *intake_services_json(const intake_services *self)
     return self->json;
 }
 
-const char *intake_services_category(const intake_services *self, const char *code)
+int intake_services_category(PGconn *pg, const char *code, char *category, size_t cap, char *err, size_t errlen)
 {
-    int i = code ? find(self, code) : -1;
-    return i < 0 ? NULL : PQgetvalue(self->rows, i, COL_CATEGORY);
+    PGresult *res = db_query_prepared(pg, "open311_service", SQL_SERVICE, 1, &code, err, errlen);
+    int found = !res ? -1 : PQntuples(res) == 1;
+    if (found == 1)
+        snprintf(category, cap, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return found;
 }
 
 size_t intake_services_count(const intake_services *self)

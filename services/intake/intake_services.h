@@ -23,8 +23,10 @@ intake_services *intake_services_load(PGconn *pg, char *err, size_t errlen);
 /* The GET /services.json body (NUL-terminated, owned by the list). */
 const char *intake_services_json(const intake_services *self);
 
-/* The hotline category of service code, or NULL when there is no such service. */
-const char *intake_services_category(const intake_services *self, const char *code);
+/* The hotline category of service code into category (what POST needs,
+ * read afresh without loading the list): 1, 0 when there is no such
+ * service, -1 with PostgreSQL's reason in err. */
+int intake_services_category(PGconn *pg, const char *code, char *category, size_t cap, char *err, size_t errlen);
 
 size_t intake_services_count(const intake_services *self);
 

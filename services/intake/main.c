@@ -59,6 +59,7 @@ static void start_open311(intake *in, service *s)
     if (!*o.http_addr || strcmp(o.http_addr, "off") == 0)
         return;
     http_limits_load(&limits, s->cfg);
+    limits.threads = (unsigned)config_long(s->cfg, "intake.open311_threads");
     if (!(in->open311 = intake_open311_start(&o, err, sizeof err)))
         log_error("%s; running without it", err);
 }

@@ -35,15 +35,6 @@
 #define SQL_NUM(x) SQL_NUM_(x)
 #define SQL_NUM_(x) #x
 
-/* The scope's units, shared by both queries: $1 districts. */
-#define UNITS_IN_SCOPE                                                                                  \
-    "u AS ("                                                                                            \
-    "    SELECT u.id, u.code, u.name, u.kind FROM units u LEFT JOIN regions r ON r.code = u.region_code" \
-    "    WHERE (u.kind = 'street' AND r.parent_code = ANY (string_to_array(replace($1, ' ', ''), ',')))" \
-    "       OR (u.kind = 'dept' AND (u.region_code IS NULL"                                             \
-    "           OR u.region_code = ANY (string_to_array(replace($1, ' ', ''), ','))))"                  \
-    ")"
-
 /* $1 districts, $2 start of the week before, $3 start of the week, $4 its
  * end. w is read first (by called_at, then each order's owner by index) and
  * counted, and only then named and matched to the scope: joining from the
@@ -108,7 +99,7 @@ static const char HOTSPOTS_SQL[] =
  * week, else the current cycle's — and its state at the end of the week (or
  * now, if earlier). */
 static const char ORDERS_SQL[] =
-    "WITH " UNITS_IN_SCOPE ", d0 AS ("
+    "WITH " REPORT_UNITS_IN_SCOPE ", d0 AS ("
     "    SELECT d.complaint_id, d.unit_id, d.due_at, d.met_at FROM deadlines d"
     "    WHERE d.kind = 'resolve' AND d.due_at >= " OR_T0 " AND d.due_at < " OR_TN
     "      AND (d.met_at IS NULL OR d.met_at > d.due_at)"
@@ -306,6 +297,7 @@ report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const 
     struct tm tm;
     localtime_r(&now, &tm);
     strftime(b->generated_at, sizeof b->generated_at, "%Y-%m-%d %H:%M", &tm);
+    b->days_begun = report_period_days_begun(p, (long long)now);
     report_period_previous(&prev, p);
     if (!(b->cur = report_metrics_run(pg, districts, tz, p, s, err, errlen)) ||
         !(b->prev = report_metrics_run(pg, districts, tz, &prev, s, err, errlen)) ||

@@ -67,6 +67,8 @@ typedef struct {
     report_order   *orders;
     size_t          n_orders;
     char            generated_at[20];   /* local "YYYY-MM-DD HH:MI" */
+    int             days_begun;         /* of the week's 7 days, begun when generated: this week on a
+                                           Monday 1 (only today counted), a past week 7 */
 } report_bulletin;
 
 /* Gathers the bulletin of period p (usually a week) for the units of

@@ -214,11 +214,20 @@ static int add_bulletin_files(doc_call *c, const report_bulletin *b)
     return rc;
 }
 
+/* "; so far 1 of its 7 days" for a week not over yet, else "". */
+static const char *so_far(const report_bulletin *b, char *buf, size_t cap)
+{
+    if (b->days_begun >= 7)
+        return "";
+    snprintf(buf, cap, "; so far %d of its 7 days", b->days_begun);
+    return buf;
+}
+
 static int run_bulletin(doc_call *c)
 {
     report_period p;
     report_settings st;
-    char name[64];
+    char name[64], days[40];
     if (report_period_week_named(&p, c->rq->period, (long long)time(NULL), c->err, sizeof c->err) < 0)
         return -1;
     report_settings_load(&st, c->s->cfg);
@@ -227,8 +236,9 @@ static int run_bulletin(doc_call *c)
         return -1;
     c->reply->title = malloc(160);
     if (c->reply->title)
-        snprintf(c->reply->title, 160, "bulletin %s (%s .. %s), compared with %s; %zu overdue or escalated orders",
-                 b->cur->period.label, b->cur->period.from, b->cur->period.last, b->prev->period.label, b->n_orders);
+        snprintf(c->reply->title, 160, "bulletin %s (%s .. %s%s), compared with %s; %zu overdue or escalated orders",
+                 b->cur->period.label, b->cur->period.from, b->cur->period.last, so_far(b, days, sizeof days),
+                 b->prev->period.label, b->n_orders);
     snprintf(name, sizeof name, "bulletin-%s.json", p.label);
     int rc = strcmp(c->rq->format, "json") == 0 ? add_written(c, name, write_bulletin, b)
              : add_table(c, ranking_table(b)) < 0 ? -1

@@ -19,7 +19,8 @@ static const char CSS[] =
     "th,td{border:1px solid #bbb;padding:3px 7px;text-align:right}th{background:#f2f2f2}"
     "td.t,th.t{text-align:left}tr.flag-R td{background:#ffc7ce}tr.flag-Y td{background:#ffeb9c}"
     "tr.unit th{text-align:left;background:#e8eef7}.up{color:#2e8b57}.down{color:#c0392b}"
-    ".note{color:#666;font-size:12px}svg.chart{display:block;margin:8px 0}"
+    ".note{color:#666;font-size:12px}svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}"
+    ".wide{overflow-x:auto;max-width:100%}"
     ".warning{background:#c0392b;color:#fff;padding:10px 14px;font-size:15px;font-weight:bold}"
     "@media print{body{margin:0}h2{page-break-after:avoid}table,svg{page-break-inside:avoid}}";
 
@@ -68,7 +69,7 @@ static const char *kind_title(const char *kind)
 
 static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
 {
-    fprintf(f, "<table class=\"ranking\" data-kind=\"%s\"><tr><th>排名</th><th class=\"t\">%s</th>"
+    fprintf(f, "<div class=\"wide\"><table class=\"ranking\" data-kind=\"%s\"><tr><th>排名</th><th class=\"t\">%s</th>"
                "<th>综合得分</th><th>环比</th><th>上周排名</th>", kind, kind_title(kind));
     for (int r = 0; r < RATE_COUNT; r++)
         fprintf(f, "<th>%s</th>", REPORT_RATES[r].label);
@@ -92,7 +93,7 @@ static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
         cell_num(f, (double)u->overdue, "%.0f");
         fputs("</tr>\n", f);
     }
-    fputs("</table>\n", f);
+    fputs("</table></div>\n", f);
     fprintf(f, "<p class=\"note\">* 样本不足:不足 %ld 件的比率只作展示,不参与排名和综合得分。</p>\n",
             b->cur->min_cases);
 }
@@ -202,11 +203,13 @@ static void hotspot_chart(FILE *f, const char *title, const report_hotspot *h, s
     fputs("</p>\n", f);
 }
 
-static void period_line(FILE *f, const report_table *t, const char *generated_at)
+static void period_line(FILE *f, const report_bulletin *b)
 {
-    fprintf(f, "<p class=\"note\">统计周期 %s 至 %s;生成时间 %s。"
-               "红色、黄色为综合得分排名末位;个人信息已脱敏。</p>\n",
-            t->period.from, t->period.last, generated_at);
+    const report_period *p = &b->cur->period;
+    fprintf(f, "<p class=\"note period\">统计周期 %s 至 %s", p->from, p->last);
+    if (b->days_begun < 7)
+        fprintf(f, "（本周至今：只含已过的 %d 天，截至生成时间）", b->days_begun);
+    fprintf(f, ";生成时间 %s。红色、黄色为综合得分排名末位;个人信息已脱敏。</p>\n", b->generated_at);
 }
 
 void report_html_bulletin(FILE *f, const report_bulletin *b)
@@ -214,7 +217,7 @@ void report_html_bulletin(FILE *f, const report_bulletin *b)
     char title[96];
     snprintf(title, sizeof title, "接诉即办工作周通报 %s", b->cur->period.label);
     page_start(f, title, NULL);
-    period_line(f, b->cur, b->generated_at);
+    period_line(f, b);
     static const char *const KINDS[] = {"street", "dept"};
     for (int k = 0; k < 2; k++) {
         fprintf(f, "<h2>%s综合排名</h2>\n", kind_title(KINDS[k]));
@@ -266,14 +269,15 @@ static void calendar_warning(FILE *f, const holidays_gap *gap)
 }
 
 void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks,
-                           const holidays_gap *gap, const char *bar)
+                           const holidays_gap *gap, const char *bar, const char *board)
 {
     char title[96];
     snprintf(title, sizeof title, "接诉即办 看板 %s", b->cur->period.label);
     page_start(f, title, bar);
     if (gap)
         calendar_warning(f, gap);
-    period_line(f, b->cur, b->generated_at);
+    fputs(board ? board : "", f);
+    period_line(f, b);
     fputs("<h2>街道排名</h2>\n", f);
     ranking_table(f, b, "street");
     fputs("<h2>部门排名</h2>\n", f);

@@ -1,6 +1,6 @@
 /* report_html.h — HTML pages of the reports: the printable weekly bulletin and
- * the dashboard. Self-contained pages (inline CSS and SVG, no script, no
- * external assets), written into a FILE.
+ * the dashboard. Self-contained pages (inline CSS and SVG, no external
+ * assets; the dashboard's only script is the wall board's), written into a FILE.
  */
 #ifndef JIESU_REPORT_HTML_H
 #define JIESU_REPORT_HTML_H
@@ -16,10 +16,11 @@
 void report_html_bulletin(FILE *f, const report_bulletin *b);
 
 /* The dashboard: bar (HTML: who is signed in, or NULL) at the top, a
- * warning when the official holiday calendar runs out (gap; NULL: none), the
+ * warning when the official holiday calendar runs out (gap; NULL: none),
+ * board (HTML: the wall board's frame and script, web_board.h; or NULL), the
  * ranking table of b's week, the composite trend of the streets over
  * weeks[0..nweeks) (oldest first), and the category chart. */
 void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks,
-                           const holidays_gap *gap, const char *bar);
+                           const holidays_gap *gap, const char *bar, const char *board);
 
 #endif

@@ -18,6 +18,7 @@
 #include "report_open311.h"
 #include "report_streets.h"
 #include "web_auth.h"
+#include "web_board.h"
 #include "web_html.h"
 #include "web_scope.h"
 #include "web_work.h"
@@ -26,6 +27,9 @@
 #define JSON "application/json; charset=utf-8"
 #define TREND_WEEKS_MAX 26 /* report.trend_weeks' upper bound in config_keys.c */
 #define FORM_BYTES (64 * 1024)      /* a form's fields besides its photos */
+#define BOARD_REFRESH_DEFAULT 30    /* seconds between the wall board's reads */
+#define BOARD_REFRESH_MIN 2
+#define BOARD_REFRESH_MAX 3600
 
 /* A handler that reads PostgreSQL, given a connection of its own for the
  * request and the person asking (NULL on the public routes). */
@@ -44,7 +48,7 @@ typedef struct {
     const route_def *def;
 } pg_route;
 
-#define NPG_ROUTES 16
+#define NPG_ROUTES 17
 
 struct report_http {
     http_server    *server;
@@ -234,29 +238,56 @@ static size_t trend(report_http *h, PGconn *pg, const web_scope *sc, const repor
     return kept;
 }
 
-/* The bar of the dashboard: who is signed in, and for discipline
- * inspection the conduct complaints its unit holds. A malloc'd string or NULL. */
-static char *dashboard_bar(PGconn *pg, const web_user *u, const web_scope *sc)
+/* What fill(f, ctx) writes, as a malloc'd string, or NULL. */
+static char *html_string(void (*fill)(FILE *, const void *), const void *ctx)
 {
     http_body m;
-    long total, open;
-    char err[512];
     FILE *f = http_body_open(&m);
     if (!f)
         return NULL;
-    web_html_bar_css(f);
-    web_html_bar(f, u);
-    int got = sc->unit_id ? web_scope_conduct(pg, sc, &total, &open, err, sizeof err) : -2;
-    if (got == 0)
-        fprintf(f, "<p class=\"conduct\">本单位受理的干部作风投诉：共 <b>%ld</b> 件，未办结 <b>%ld</b> 件"
-                   "（仅纪委监委可见）</p>\n", total, open);
-    else if (got == -1)
-        log_warn("dashboard: the conduct complaints left out: %s", err);
+    fill(f, ctx);
     if (fclose(f) != 0) {
         free(m.buf);
         return NULL;
     }
     return m.buf;
+}
+
+typedef struct {
+    PGconn          *pg;
+    const web_user  *u;
+    const web_scope *sc;
+    int              refresh;       /* the board's, in seconds */
+} dashboard_ctx;
+
+/* The bar of the dashboard: who is signed in, and for discipline
+ * inspection the conduct complaints its unit holds. */
+static void dashboard_bar(FILE *f, const void *ctx)
+{
+    const dashboard_ctx *d = ctx;
+    long total, open;
+    char err[512];
+    web_html_bar_css(f);
+    web_html_bar(f, d->u);
+    int got = d->sc->unit_id ? web_scope_conduct(d->pg, d->sc, &total, &open, err, sizeof err) : -2;
+    if (got == 0)
+        fprintf(f, "<p class=\"conduct\">本单位受理的干部作风投诉：共 <b>%ld</b> 件，未办结 <b>%ld</b> 件"
+                   "（仅纪委监委可见）</p>\n", total, open);
+    else if (got == -1)
+        log_warn("dashboard: the conduct complaints left out: %s", err);
+}
+
+static void dashboard_board(FILE *f, const void *ctx)
+{
+    web_board_section(f, ((const dashboard_ctx *)ctx)->refresh);
+}
+
+/* ?refresh= (seconds between the board's reads): BOARD_REFRESH_MIN.. BOARD_REFRESH_MAX, else the default. */
+static int board_refresh(const http_request *req)
+{
+    const char *v = http_param(req, "refresh");
+    long n = v ? strtol(v, NULL, 10) : 0;
+    return n >= BOARD_REFRESH_MIN && n <= BOARD_REFRESH_MAX ? (int)n : BOARD_REFRESH_DEFAULT;
 }
 
 static void on_dashboard(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
@@ -268,7 +299,8 @@ static void on_dashboard(report_http *h, PGconn *pg, const web_user *u, const ht
     if (!b)
         return;
     size_t n = trend(h, pg, &sc, b, weeks);
-    char *bar = dashboard_bar(pg, u, &sc);
+    dashboard_ctx ctx = {pg, u, &sc, board_refresh(req)};
+    char *bar = html_string(dashboard_bar, &ctx), *board = html_string(dashboard_board, &ctx);
     holidays_gap gap;
     char err[512];
     int warn = holidays_gap_check(pg, (int64_t)time(NULL), h->utc_offset_min, &gap, err, sizeof err);
@@ -276,12 +308,22 @@ static void on_dashboard(report_http *h, PGconn *pg, const web_user *u, const ht
         log_warn("dashboard: %s", err);
     http_body m;
     if (http_body_open(&m))
-        report_html_dashboard(m.f, b, (const report_table *const *)weeks, n, warn > 0 ? &gap : NULL, bar);
+        report_html_dashboard(m.f, b, (const report_table *const *)weeks, n, warn > 0 ? &gap : NULL, bar, board);
     http_body_reply(&m, resp, 200, HTML);
     free(bar);
+    free(board);
     for (size_t i = 0; i < n; i++)
         report_table_free(&weeks[i]);
     report_bulletin_free(&b);
+}
+
+/* The wall board, as of now, of what u may see. */
+static void on_board(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
+{
+    web_scope sc;
+    (void)req;
+    if (scope_of(h, u, &sc, resp) == 0)
+        web_board_json(&h->work, pg, u, &sc, resp);
 }
 
 static void on_daily(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
@@ -431,7 +473,8 @@ static const route_def ROUTE_DEFS[NPG_ROUTES] = {
     {"POST", "/signin", on_signin, 0},               {"POST", "/signout", on_signout, 1},
     {"GET", "/work", on_work, 1},                    {"GET", "/work/order", on_work_order, 1},
     {"GET", "/work/photo", on_work_photo, 1},        {"POST", "/work/act", on_work_act, 1},
-    {"POST", "/work/ack", on_work_ack, 1},           {"GET", "/", on_dashboard, 1},
+    {"POST", "/work/ack", on_work_ack, 1},           {"GET", "/api/board", on_board, 1},
+    {"GET", "/", on_dashboard, 1},
 };
 
 /* Every route; only the workbench's actions take a large body (photos). */

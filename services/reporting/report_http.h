@@ -1,7 +1,9 @@
 /* report_http.h — the reporting service's HTTP side (report.http_addr):
  *
  *   GET /signin, POST /signin, POST /signout   signing in and out (web_auth.h)
- *   GET /                    the dashboard (?week=YYYY-Www, default this week)
+ *   GET /                    the dashboard (?week=YYYY-Www, default this week), with the
+ *                            wall board at the top (?refresh=seconds, default 30)
+ *   GET /api/board           the wall board as JSON: overdue orders and open alerts by unit, now (web_board.h)
  *   GET /bulletin.html       the printable weekly bulletin (?week=, default last week)
  *   GET /api/bulletin        the bulletin as JSON (?week=, default last week)
  *   GET /api/daily           the daily dispatch sheet as JSON (?date=YYYY-MM-DD, default today)

@@ -104,6 +104,7 @@ void report_json_bulletin(FILE *f, const report_bulletin *b)
     fprintf(f, "{\"week\": \"%s\", \"from\": \"%s\", \"to\": \"%s\", \"prev_week\": \"%s\", \"generated_at\": ",
             p->label, p->from, p->last, b->prev->period.label);
     report_json_string(f, b->generated_at);
+    fprintf(f, ", \"days_begun\": %d", b->days_begun);
     fputs(",\n \"units\": [", f);
     for (size_t i = 0; i < b->cur->n; i++) {
         fputs(i ? ",\n  " : "\n  ", f);

@@ -99,12 +99,7 @@ static const struct {
     "                  AND d.met_at <= d.due_at) AS on_time"
 
 static const char METRICS_SQL[] =
-    "WITH u AS ("
-    "    SELECT u.id, u.code, u.name, u.kind FROM units u LEFT JOIN regions r ON r.code = u.region_code"
-    "    WHERE (u.kind = 'street' AND r.parent_code = ANY (string_to_array(replace($1, ' ', ''), ',')))"
-    "       OR (u.kind = 'dept' AND (u.region_code IS NULL"
-    "           OR u.region_code = ANY (string_to_array(replace($1, ' ', ''), ','))))"
-    "), dla AS ("         /* a deadline without a unit counts for the order's active owner */
+    "WITH " REPORT_UNITS_IN_SCOPE ", dla AS ("         /* a deadline without a unit counts for the order's active owner */
     "    SELECT unit_id, sum(dispatched) AS dispatched, sum(accepted_on_time) AS accepted_on_time,"
     "           sum(assigned) AS assigned, sum(resolved) AS resolved, sum(due) AS due, sum(on_time) AS on_time"
     "    FROM ("

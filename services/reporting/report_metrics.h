@@ -99,6 +99,17 @@ report_table *report_metrics_run(PGconn *pg, const char *districts, const char *
  * report_metrics_run(); public so the formulas can be tested on their own. */
 void report_metrics_compute(report_table *t, const report_settings *s);
 
+/* The units a report ranks, as an SQL CTE named u (id, code, name, kind):
+ * the street offices of the districts in $1 (comma-separated codes) and the
+ * departments of those districts or of none. */
+#define REPORT_UNITS_IN_SCOPE                                                                           \
+    "u AS ("                                                                                            \
+    "    SELECT u.id, u.code, u.name, u.kind FROM units u LEFT JOIN regions r ON r.code = u.region_code" \
+    "    WHERE (u.kind = 'street' AND r.parent_code = ANY (string_to_array(replace($1, ' ', ''), ',')))" \
+    "       OR (u.kind = 'dept' AND (u.region_code IS NULL"                                             \
+    "           OR u.region_code = ANY (string_to_array(replace($1, ' ', ''), ','))))"                  \
+    ")"
+
 /* A period as instants, computed once by PostgreSQL so the report queries
  * compare plain timestamptz parameters (index bounds, nothing converted per row). */
 typedef struct {

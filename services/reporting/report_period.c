@@ -122,14 +122,29 @@ void report_period_previous(report_period *prev, const report_period *p)
     fill(prev, label, first - ndays, ndays);
 }
 
-void report_period_current(report_period *p, long long t, int days)
+/* The day number of Unix time t in the process's local time zone. */
+static long long local_day(long long t)
 {
     time_t tt = (time_t)t;
     struct tm tm;
-    char label[16];
     localtime_r(&tt, &tm);
-    long long today = days_of(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    return days_of(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+void report_period_current(report_period *p, long long t, int days)
+{
+    char label[16];
+    long long today = local_day(t);
     long long first = days == 7 ? today - (today + 3) % 7 : today;
     label_for(label, sizeof label, first, days);
     fill(p, label, first, days);
+}
+
+int report_period_days_begun(const report_period *p, long long now)
+{
+    long long first;
+    int ndays;
+    span(p, &first, &ndays);
+    long long begun = local_day(now) - first + 1;
+    return begun < 0 ? 0 : begun > ndays ? ndays : (int)begun;
 }

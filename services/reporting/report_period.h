@@ -36,4 +36,8 @@ void report_period_previous(report_period *prev, const report_period *p);
  * process's local time zone. */
 void report_period_current(report_period *p, long long t, int days);
 
+/* How many of p's days have begun at Unix time now (local time zone): 0
+ * before it, all of them after it; this week on a Monday: 1, today. */
+int report_period_days_begun(const report_period *p, long long now);
+
 #endif

@@ -54,6 +54,17 @@ static void say_refusal(int code, const char *err, char *out, size_t cap)
         snprintf(out, cap, "未能办理：%s", err);
 }
 
+/* 1 when the assignment service's reply says a dispatch took the order
+ * from the unit that held it ("reassigned from ... to ..."). */
+static int reassigned(const Jiesu__Envelope *reply)
+{
+    Jiesu__ActionReply *r = strcmp(reply->type, "action.reply") == 0 ? BUS_UNPACK(action_reply, reply) : NULL;
+    int yes = r && r->message && strncmp(r->message, "reassigned", 10) == 0;
+    if (r)
+        jiesu__action_reply__free_unpacked(r, NULL);
+    return yes;
+}
+
 /* Sends rq for u; answers 303 back to the order, or the order page with the refusal. */
 static void send_action(const web_work *w, PGconn *pg, const web_user *u, Jiesu__ActionRequest *rq,
                         http_response *resp)
@@ -67,8 +78,9 @@ static void send_action(const web_work *w, PGconn *pg, const web_user *u, Jiesu_
         web_work_order_error(w, pg, u, rq->ticket_no, code == 403 ? 403 : code ? 409 : 503, said, resp);
         return;
     }
+    snprintf(location, sizeof location, "/work/order?t=%s&done=%s", rq->ticket_no,
+             strcmp(rq->action, "dispatch") == 0 && reassigned(reply) ? "reassign" : rq->action);
     jiesu__envelope__free_unpacked(reply, NULL);
-    snprintf(location, sizeof location, "/work/order?t=%s&done=%s", rq->ticket_no, rq->action);
     web_auth_redirect(resp, location);
 }
 

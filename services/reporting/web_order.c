@@ -350,19 +350,42 @@ static void respond(const web_work *w, PGconn *pg, const web_user *u, const char
 
 static const struct {
     const char *action;
-    const char *said;
+    const char *said;       /* "%s": the unit that holds the order now */
 } DONE[] = {
-    {"accept", "已签收。"},   {"progress", "进展已记录。"}, {"wait", "已暂缓办理。"}, {"resume", "已恢复办理。"},
-    {"resolve", "已办结。"}, {"return", "已退回。"},       {"dispatch", "已派单。"}, {"callback", "回访已记录。"},
+    {"accept", "已签收。"},           {"progress", "进展已记录。"},  {"wait", "已暂缓办理。"},
+    {"resume", "已恢复办理。"},       {"resolve", "已办结。"},       {"return", "已退回。"},
+    {"dispatch", "已派单至%s。"},     {"reassign", "已改派至%s。"}, {"callback", "回访已记录。"},
 };
+
+/* The unit that owns the order now, by name, when u may see the order. */
+static const char SQL_OWNER[] =
+    "SELECT u.name FROM assignments a JOIN units u ON u.id = a.unit_id"
+    " WHERE a.complaint_id = " SEEN " AND a.active AND a.role = 'owner'";
+
+/* What was done, in words: a dispatch names the unit now holding the order. */
+static void done_note(PGconn *pg, const web_user *u, const char *ticket, const char *done, char *out, size_t cap)
+{
+    char err[512];
+    *out = '\0';
+    for (size_t i = 0; done && i < sizeof DONE / sizeof DONE[0]; i++) {
+        if (strcmp(DONE[i].action, done) != 0)
+            continue;
+        int named = strstr(DONE[i].said, "%s") != NULL;
+        PGresult *res = named ? about(pg, "owner", SQL_OWNER, u, ticket, err, sizeof err) : NULL;
+        if (named && !res)
+            log_warn("workbench: the unit now holding order %s not named: %s", ticket, err);
+        const char *unit = res && PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : "所选单位";
+        snprintf(out, cap, DONE[i].said, unit);
+        PQclear(res);
+    }
+}
 
 void web_work_order(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
 {
-    const char *ticket = http_param(req, "t"), *done = http_param(req, "done"), *note = NULL;
-    for (size_t i = 0; done && i < sizeof DONE / sizeof DONE[0]; i++)
-        if (strcmp(DONE[i].action, done) == 0)
-            note = DONE[i].said;
-    respond(w, pg, u, ticket ? ticket : "", 0, note, 1, resp);
+    char note[256];
+    const char *ticket = http_param(req, "t"), *done = http_param(req, "done");
+    done_note(pg, u, ticket ? ticket : "", done, note, sizeof note);
+    respond(w, pg, u, ticket ? ticket : "", 0, *note ? note : NULL, 1, resp);
 }
 
 void web_work_order_error(const web_work *w, PGconn *pg, const web_user *u, const char *ticket, int status,

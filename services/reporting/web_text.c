@@ -37,8 +37,7 @@ const char *web_rung_name(const char *rung)
     return lookup(RUNGS, sizeof RUNGS / sizeof RUNGS[0], rung);
 }
 
-/* minutes of working time as 2个工作日3小时, 3小时20分 or 20分钟. */
-static void say_minutes(long minutes, int day_minutes, char *out, size_t cap)
+void web_span(long minutes, int day_minutes, char *out, size_t cap)
 {
     if (day_minutes > 0 && minutes >= day_minutes)
         snprintf(out, cap, "%ld个工作日%ld小时", minutes / day_minutes, minutes % day_minutes / 60);
@@ -54,10 +53,10 @@ void web_time_left(const web_work *w, long long due, int paused, long long now, 
     if (paused) {
         snprintf(out, cap, "已暂停计时");
     } else if (due < now) {
-        say_minutes(cal_work_minutes_between(w->cal, due, now), w->day_minutes, span, sizeof span);
+        web_span(cal_work_minutes_between(w->cal, due, now), w->day_minutes, span, sizeof span);
         snprintf(out, cap, "已逾期 %s", span);
     } else {
-        say_minutes(cal_work_minutes_between(w->cal, now, due), w->day_minutes, span, sizeof span);
+        web_span(cal_work_minutes_between(w->cal, now, due), w->day_minutes, span, sizeof span);
         snprintf(out, cap, "剩余 %s", span);
     }
 }

@@ -62,6 +62,9 @@ void web_work_order_error(const web_work *w, PGconn *pg, const web_user *u, cons
 const char *web_status_name(const char *status);
 /* 催办 for "remind"...; the rung itself when unknown. */
 const char *web_rung_name(const char *rung);
+/* Minutes of working time as people read them: 2个工作日3小时 (day_minutes
+ * to a working day), 3小时20分 or 20分钟. */
+void web_span(long minutes, int day_minutes, char *out, size_t cap);
 /* "剩余 3小时20分", "已逾期 1个工作日2小时" or "已暂停" for a deadline due at
  * due (Unix seconds) as of now, in working time. */
 void web_time_left(const web_work *w, long long due, int paused, long long now, char *out, size_t cap);

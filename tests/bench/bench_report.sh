@@ -8,7 +8,9 @@
 # week's and the week before's metrics, hot spots, overdue orders, writing
 # CSV, XLSX and HTML). Target: under 2 s. Also shown: `jiesu daily` for one
 # day (it counts every order still open, and the generated year leaves 30% of
-# its orders open). Each figure is the best of 3 runs with warm caches.
+# its orders open), and the wall board (/api/board) as the dispatcher reads it:
+# every one of those open orders is overdue. Each figure is the best of 3 runs
+# with warm caches.
 #
 #   tests/bench/bench_report.sh BUILD_DIR [ORDERS]      (default 10000000, or $BENCH_ORDERS)
 set -euo pipefail
@@ -101,9 +103,17 @@ ref_b=$(best_of3 psqlq -c "SELECT a.unit_id, count(*) FROM complaints c
     JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'
     WHERE c.called_at >= timestamptz '2026-11-16 00:00+08' AND c.called_at < timestamptz '2026-11-23 00:00+08'
     GROUP BY 1")
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export JIESU_REPORT_HTTP_ADDR=127.0.0.1:$port
 bench_service reporting
 bulletin=$(best_of3 "$BIN/jiesu" bulletin --week "$WEEK" --out "$DIR/out")
 daily=$(best_of3 "$BIN/jiesu" daily --date 2026-11-20)
+# The wall board as the dispatcher reads it (every order but conduct complaints): /api/board.
+token=jsk_bench_$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+psqlq -c "INSERT INTO principals (name, display_name, role, token_hash, created_by)
+          VALUES ('bench-board', 'bench-board', 'dispatcher', encode(sha256('$token'), 'hex'), 'bench')" >/dev/null
+board() { curl -s -o "$DIR/board.json" -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/board"; }
+board_s=$(best_of3 board)
 week_orders=$(psqlq -c "SELECT count(*) FROM complaints WHERE called_at >= timestamptz '2026-11-16 00:00+08'
     AND called_at < timestamptz '2026-11-23 00:00+08'")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -112,6 +122,9 @@ printf "   ref A  GROUP BY status over all %s orders:      %7.3f s\n" "$N" "$ref
 printf "   ref B  the week's %s orders per owner unit:     %7.3f s\n" "$week_orders" "$ref_b"
 printf "   jiesu bulletin --week %s (5 files):           %7.3f s   (target < 2 s)\n" "$WEEK" "$bulletin"
 echo "   bulletin / ref A = $(ratio "$bulletin" "$ref_a")   bulletin / ref B = $(ratio "$bulletin" "$ref_b")"
+printf "   the wall board, /api/board (%s):  %7.3f s   board / ref A = %s\n" \
+    "$(jq -r 'if .error then .error else "\(.overdue_total) overdue orders" end' "$DIR/board.json")" "$board_s" \
+    "$(ratio "$board_s" "$ref_a")"
 printf "   jiesu daily --date 2026-11-20 (for information): %7.3f s   daily / ref A = %s\n" "$daily" "$(ratio "$daily" "$ref_a")"
 check=$(head -3 "$DIR/out/bulletin-$WEEK-ranking.csv" | tail -2 | cut -d, -f1-6 | tr '\n' ' ')
 echo "   first rows of the ranking: $check"

@@ -9,32 +9,7 @@
 //
 // Environment: WEB_BASE, CHROMIUM, SHOTS (a directory), TICKET_A (中韩's),
 // TICKET_B (沙子口's), TICKET_CONDUCT, PHOTO_BEFORE, PHOTO_AFTER.
-import { chromium } from 'playwright-core';
-
-const env = (name) => {
-  if (!process.env[name]) throw new Error(`${name} is not set`);
-  return process.env[name];
-};
-const base = env('WEB_BASE');
-const shots = env('SHOTS');
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1920, height: 1080 };
-let failed = 0;
-
-function check(what, ok, why = '') {
-  if (ok) console.log(`  ok   ${what}`);
-  else { failed++; console.log(`  FAIL ${what}${why ? ': ' + why : ''}`); }
-}
-
-async function signIn(browser, name, viewport, password = `pw-${name}`) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(`${base}/work`);
-  await page.fill('input[name=name]', name);
-  await page.fill('input[name=password]', password);
-  await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
-  return { context, page };
-}
+import { env, base, shots, PHONE, DESKTOP, check, signIn, runSteps } from './lib.mjs';
 
 async function streetOffice(browser) {
   const { context, page } = await signIn(browser, 'zhong', PHONE);
@@ -120,16 +95,4 @@ async function lockout(browser) {
   await context.close();
 }
 
-const browser = await chromium.launch({
-  executablePath: env('CHROMIUM'),
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync', '--no-first-run', '--lang=zh-CN'],
-});
-try {
-  for (const step of [streetOffice, otherStreet, discipline, lockout]) {
-    try { await step(browser); } catch (e) { check(`${step.name} ran to its end`, false, e.message.split('\n')[0]); }
-  }
-} finally {
-  await browser.close();
-}
-process.exit(failed ? 1 : 0);
+await runSteps([streetOffice, otherStreet, discipline, lockout]);

@@ -2,8 +2,10 @@
 # against the real intake service, checked with curl: the services list, a
 # complaint filed, stored once with its event and routed, sent again with its
 # Idempotency-Key and not filed twice, and every kind of bad request answered
-# 400 (409 for a reused key) with Open311 error JSON naming the field. Every
-# POST carries a clerk's api_key (test_web_auth.sh tests the key itself).
+# 400 (409 for a reused key) with Open311 error JSON naming the field; 50
+# POSTs at once from 10 connections each filed once with its own ticket, 30
+# at once with one Idempotency-Key filed once. Every POST carries a clerk's
+# api_key (test_web_auth.sh tests the key itself).
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_open311
@@ -97,4 +99,29 @@ check "… saying a form is wanted, not that service_code is missing" \
 check_eq "GET /requests.json: 405" 405 "$(curl -s -o /dev/null -w '%{http_code}' "$api/requests.json")"
 check_eq "refused requests store nothing" "$before" "$(sql "SELECT count(*) FROM complaints")"
 check "intake still answers after them" "$JIESU_BIN/jiesu" status
+
+# Many clients at once (tests/tools/open311_load, each connection from an
+# address of its own): the POSTs are answered on several threads, each with
+# a database connection of its own, and every one lands exactly once, its
+# answer naming its own complaint.
+load=$JIESU_BIN/../tools/open311_load
+"$JIESU_BIN/jiesu" user add open311-busy --role clerk --token --no-key --rate 1000 >"$o311/busy.out"
+busy_key=$(sed -n 's/^token: //p' "$o311/busy.out")
+"$load" "127.0.0.1:$http_port" 0 50 "$busy_key" --conns 10 --tag 并发 >"$o311/many.out" || true
+check_eq "50 POSTs at once over 10 connections: all answered 200" 50 "$(awk '$1 == 200' "$o311/many.out" | wc -l)"
+check_eq "… with 50 different tickets" 50 "$(awk '{ print $2 }' "$o311/many.out" | sort -u | grep -c '^W')"
+awk '{ print $2 "|" NR }' "$o311/many.out" | sort >"$o311/many.answered"
+sql "SELECT ticket_no || '|' || substring(content FROM '第([0-9]+)件') FROM complaints WHERE content LIKE '并发 第%'" \
+    | sort >"$o311/many.stored"
+check "… each the ticket of the complaint that request filed (its number in the description)" \
+    cmp -s "$o311/many.answered" "$o311/many.stored"
+check_eq "… each stored once with one 'imported' event naming the clerk" "50 50" \
+    "$(sql "SELECT count(DISTINCT c.id) || ' ' || count(e.id) FROM complaints c JOIN complaint_events e ON e.complaint_id = c.id AND e.event = 'imported' AND e.actor = 'open311-busy' WHERE c.content LIKE '并发 第%'")"
+"$load" "127.0.0.1:$http_port" 0 30 "$busy_key" --conns 10 --tag 同键 \
+    --idempotency-key 1b4e28ba-2fa1-11d2-883f-0016d3cca427 >"$o311/same.out" || true
+check_eq "30 POSTs at once with one Idempotency-Key: all 200 with one ticket" "30 1" \
+    "$(awk '$1 == 200' "$o311/same.out" | wc -l) $(awk '{ print $2 }' "$o311/same.out" | sort -u | wc -l)"
+check_eq "… one complaint, with one 'imported' event, that ticket's" "1 1 $(awk 'NR == 1 { print $2 }' "$o311/same.out")" \
+    "$(sql "SELECT count(DISTINCT c.id) || ' ' || count(e.id) || ' ' || min(c.ticket_no) FROM complaints c JOIN complaint_events e ON e.complaint_id = c.id AND e.event = 'imported' WHERE c.content LIKE '同键 %'")"
+wait_for "every one of them routed" 30 sql_eq "SELECT count(*) FROM complaints WHERE (content LIKE '并发 第%' OR content LIKE '同键 %') AND status = 'new'" 0
 harness_services_stop

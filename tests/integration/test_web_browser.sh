@@ -8,21 +8,9 @@
 # test says it is skipped and why: never a silent pass.
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
-browser_dir=$REPO/tests/browser
-CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
-browser_skip() { echo "  SKIP test_web_browser: $1 — the workbench was NOT tested in a browser"; }
-
-if [ -z "$CHROMIUM" ]; then
-    browser_skip "no Chromium on this machine (scripts/deps.sh installs Debian's chromium)"
-elif ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-    browser_skip "no node/npm on this machine (Debian's nodejs and npm)"
-elif [ ! -d "$browser_dir/node_modules/playwright-core" ] &&
-     ! (cd "$browser_dir" && npm ci --no-audit --no-fund >"$HARNESS_DIR/npm-ci.log" 2>&1); then
-    browser_skip "npm ci in tests/browser failed (see $HARNESS_DIR/npm-ci.log)"
-else
-    . "$REPO/tests/web_lib.sh"
+. "$REPO/tests/web_lib.sh"
+if browser_ready "the workbench"; then
     web_stack jiesu_web_browser
-    mkdir -p "$HARNESS_DIR/screenshots"
     clerk=$(web_token browser-clerk clerk)
     file() { web_file "$clerk" "$@"; }
     a=$(file "崂山区中韩街道海尔路178号" "海尔路178号门口垃圾桶满了三天没人清运")
@@ -37,14 +25,8 @@ else
     web_user locked-out handler 370212003
     python3 "$REPO/tests/tools/make_png.py" "$WEB_DIR/before.png" 160 60 40 240
     python3 "$REPO/tests/tools/make_png.py" "$WEB_DIR/after.png" 40 160 60 240
-    WEB_BASE=$WEB_BASE CHROMIUM=$CHROMIUM SHOTS=$HARNESS_DIR/screenshots TICKET_A=$a TICKET_B=$b \
-        TICKET_CONDUCT=$conduct PHOTO_BEFORE=$WEB_DIR/before.png PHOTO_AFTER=$WEB_DIR/after.png \
-        timeout 180 node "$browser_dir/workbench.test.mjs" >"$WEB_DIR/browser.out" 2>&1
-    rc=$?
-    cat "$WEB_DIR/browser.out"
-    HARNESS_PASSED=$((HARNESS_PASSED + $(grep -c '^  ok ' "$WEB_DIR/browser.out")))
-    HARNESS_FAILED=$((HARNESS_FAILED + $(grep -c '^  FAIL ' "$WEB_DIR/browser.out")))
-    check_eq "the browser run ended cleanly" 0 "$rc"
+    browser_run workbench.test.mjs TICKET_A="$a" TICKET_B="$b" TICKET_CONDUCT="$conduct" \
+        PHOTO_BEFORE="$WEB_DIR/before.png" PHOTO_AFTER="$WEB_DIR/after.png"
     as_role dispatcher "$JIESU_BIN/jiesu" show "$a" >"$WEB_DIR/show.txt" 2>&1
     check "jiesu show: the order the browser resolved is resolved, by zhong, with its note" \
         sh -c "grep -q 'resolved' '$WEB_DIR/show.txt' && grep -q 'zhong' '$WEB_DIR/show.txt' && grep -q '垃圾已清运' '$WEB_DIR/show.txt'"

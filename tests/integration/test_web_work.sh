@@ -23,6 +23,10 @@ act() {     # act JAR TICKET ACTION [CURL-ARGS...]: POSTs the action with the ja
     curl -s -b "$jar" -o "$WEB_DIR/act.html" -D "$WEB_DIR/act.headers" -w '%{http_code}' \
         -F "csrf=$csrf" -F "t=$t" -F "action=$a" "$@" "$WEB_BASE/work/act"
 }
+landed() {  # landed JAR: the page the last action's 303 sent the browser to, into landed.html
+    curl -s -b "$1" -o "$WEB_DIR/landed.html" \
+        "$WEB_BASE$(sed -n 's/^[Ll]ocation: *\([^[:space:]]*\).*/\1/p' "$WEB_DIR/act.headers")"
+}
 
 a=$(file "崂山区中韩街道海尔路178号" "海尔路178号门口垃圾桶满了三天没人清运")
 b=$(file "崂山区沙子口街道南姜社区" "南姜社区路边垃圾堆积")
@@ -123,6 +127,8 @@ check "… holds the order routing could not place, with routing's reasons" grep
 check_eq "the dispatcher gives it to 王哥庄街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212003 -F reason=核实地址后派发)"
 check_eq "… dispatched, by the dispatcher" "dispatched paidan" \
     "$(status_of "$lost") $(sql "SELECT e.actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$lost' AND e.event = 'routed' ORDER BY e.id DESC LIMIT 1")"
+landed "$dj"
+check "… the page it is sent back to says where it went" grep -q '已派单至王哥庄街道。' "$WEB_DIR/landed.html"
 check_eq "the dispatcher opens it, now with 王哥庄街道" 200 "$(web_get "$dj" "/work/order?t=$lost")"
 check "… and is offered to reassign it (改派), the unit holding it marked, a reason required" \
     sh -c "grep -q '（现承办）' '$WEB_DIR/body' && grep -q '改派原因<input name=\"reason\" required>' '$WEB_DIR/body'"
@@ -131,6 +137,9 @@ check "a reassignment without a reason is refused, saying a reason is needed" gr
 check_eq "… and the order stays" "370212003" \
     "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = '$lost' AND a.active AND a.role = 'owner'")"
 check_eq "with a reason it is reassigned to 北宅街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212004 -F reason=实为北宅辖区)"
+landed "$dj"
+check "… the page it is sent back to says it was reassigned, and to whom (not just 已派单)" \
+    grep -q '已改派至北宅街道。' "$WEB_DIR/landed.html"
 check_eq "… recorded as the dispatcher's, with the reason" "370212004 paidan 实为北宅辖区" \
     "$(sql "SELECT (SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.complaint_id = c.id AND a.active AND a.role = 'owner') || ' ' || e.actor || ' ' || (e.detail->>'reason') FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$lost' AND e.event = 'reassigned'")"
 check_eq "a handler cannot dispatch: refused 403" 403 "$(act "$zj" "$alarm" dispatch -F unit=370212002)"

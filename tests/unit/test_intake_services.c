@@ -34,9 +34,10 @@ static void test_categories_table(void **state)
         fail_msg("%s", err);
     assert_true(intake_services_count(s) > 0);
     assert_int_equal(intake_services_count(s), count_of(pg, "SELECT count(*) FROM categories"));
-    assert_string_equal(intake_services_category(s, "env.garbage"), "环境卫生-垃圾清运");  /* its alias */
-    assert_null(intake_services_category(s, "no.such"));
-    assert_null(intake_services_category(s, NULL));
+    char category[256];
+    assert_int_equal(intake_services_category(pg, "env.garbage", category, sizeof category, err, sizeof err), 1);
+    assert_string_equal(category, "环境卫生-垃圾清运");  /* its alias */
+    assert_int_equal(intake_services_category(pg, "no.such", category, sizeof category, err, sizeof err), 0);
     const char *json = intake_services_json(s);
     assert_int_equal(json[0], '[');
     assert_int_equal(json[strlen(json) - 1], ']');
@@ -51,15 +52,13 @@ static void test_categories_table(void **state)
 static void test_category_without_alias(void **state)
 {
     (void)state;
-    char err[512] = "";
+    char category[256], err[512] = "";
     PGconn *pg = test_pg();
     assert_int_equal(db_begin(pg, err, sizeof err), 0);
     assert_int_equal(db_exec(pg, "INSERT INTO categories (code, parent_code, name, accept_minutes, resolve_days)"
                                  " VALUES ('env.unit_test', 'env', '测试子类', 60, 1)", err, sizeof err), 0);
-    intake_services *s = intake_services_load(pg, err, sizeof err);
-    assert_non_null(s);
-    assert_string_equal(intake_services_category(s, "env.unit_test"), "测试子类");   /* its name */
-    intake_services_destroy(&s);
+    assert_int_equal(intake_services_category(pg, "env.unit_test", category, sizeof category, err, sizeof err), 1);
+    assert_string_equal(category, "测试子类");   /* its name */
     db_rollback(pg);
     PQfinish(pg);
 }
@@ -75,6 +74,9 @@ static void test_database_gone(void **state)
     const char *said = "the categories could not be read: open311 services failed: ";
     assert_non_null(strstr(err, said));
     assert_true(strlen(err) > strlen(said));        /* and libpq's reason after it */
+    char category[256];
+    assert_int_equal(intake_services_category(pg, "env.garbage", category, sizeof category, err, sizeof err), -1);
+    assert_non_null(strstr(err, "open311_service failed: "));
     PQfinish(pg);
 }
 

@@ -11,11 +11,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "fixture_report_week.h"
 #include "report_bulletin.h"
+#include "report_html.h"
 
 static report_bulletin *build(PGconn *pg, const char *week)
 {
@@ -161,12 +165,54 @@ static void test_orders_show_deadline_and_state(void **state)
     report_bulletin_free(&b);
 }
 
+/* The printable bulletin's period line, into line (which holds cap bytes). */
+static void period_line_of(const report_bulletin *b, char *line, size_t cap)
+{
+    char *html = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&html, &len);
+    report_html_bulletin(f, b);
+    fclose(f);
+    const char *at = strstr(html, "统计周期");
+    assert_non_null(at);
+    snprintf(line, cap, "%.*s", (int)strcspn(at, "<"), at);
+    free(html);
+}
+
+/* A week not over says it counts only the days so far (this week on a
+ * Monday: only today); a past week does not. */
+static void test_this_week_says_so_far(void **state)
+{
+    PGconn *pg = *state;
+    char line[512], want[128];
+    report_period p;
+    report_settings s = {.weight = {20, 20, 30, 30, 0, 0}, .red = 1, .yellow = 2, .min_cases = 1};
+    char err[512] = "";
+    long long now = (long long)time(NULL);
+    report_period_current(&p, now, 7);
+    report_bulletin *b = report_bulletin_build(pg, "880100", "Asia/Shanghai", &p, &s, err, sizeof err);
+    assert_non_null(b);
+    assert_int_equal(b->days_begun, report_period_days_begun(&p, now));
+    assert_true(b->days_begun >= 1 && b->days_begun <= 7);
+    period_line_of(b, line, sizeof line);
+    snprintf(want, sizeof want, "（本周至今：只含已过的 %d 天", b->days_begun);
+    if ((b->days_begun < 7) != (strstr(line, want) != NULL))
+        fail_msg("this week's period line: %s", line);
+    report_bulletin_free(&b);
+    b = build(pg, "2026-W47");
+    assert_int_equal(b->days_begun, 7);
+    period_line_of(b, line, sizeof line);
+    assert_null(strstr(line, "本周至今"));
+    report_bulletin_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_hot_spots_count_every_order, only_fixture_orders, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_hot_spots_beyond_ten, only_fixture_orders, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_orders_show_deadline_and_state, savepoint, rollback_to_savepoint),
+        cmocka_unit_test(test_this_week_says_so_far),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

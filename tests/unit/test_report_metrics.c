@@ -439,6 +439,34 @@ static void test_periods(void **state)
     assert_non_null(strstr(err, "week 'next' is not an ISO week (want last, this or YYYY-Www"));
 }
 
+/* This week on a Monday: the week that began today, holding only today,
+ * whatever the hour (00:00 there is still Sunday in UTC); a second earlier
+ * it is last week's Sunday, the week's seventh day. */
+static void test_this_week_on_a_monday(void **state)
+{
+    (void)state;
+    report_period p;
+    char err[256] = "";
+    const long long monday = 1795968000LL;      /* 2026-11-30 00:00:00 +08, Monday of 2026-W49 */
+    setenv("TZ", "Asia/Shanghai", 1);
+    tzset();
+    for (long long t = monday; t <= monday + 86399; t += 86399) {
+        assert_int_equal(report_period_week_named(&p, "this", t, err, sizeof err), 0);
+        assert_string_equal(p.label, "2026-W49");
+        assert_string_equal(p.from, "2026-11-30");
+        assert_string_equal(p.to, "2026-12-07");
+        assert_int_equal(report_period_days_begun(&p, t), 1);
+        assert_int_equal(report_period_week_named(&p, "last", t, err, sizeof err), 0);
+        assert_string_equal(p.label, "2026-W48");
+        assert_int_equal(report_period_days_begun(&p, t), 7);
+    }
+    assert_int_equal(report_period_week_named(&p, "this", monday - 1, err, sizeof err), 0);
+    assert_string_equal(p.label, "2026-W48");       /* Sunday 23:59:59: the week's last second */
+    assert_int_equal(report_period_days_begun(&p, monday - 1), 7);
+    assert_int_equal(report_period_week(&p, "2026-W49", err, sizeof err), 0);
+    assert_int_equal(report_period_days_begun(&p, monday - 1), 0);     /* not begun yet */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -453,6 +481,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_return_rate_counts_dispatches_returned, savepoint,
                                         rollback_to_savepoint),
         cmocka_unit_test(test_periods),
+        cmocka_unit_test(test_this_week_on_a_monday),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,79 @@
+# test_web_board.sh — the wall board (the dashboard's top, /api/board)
+# against the real services: orders filed over Open311 and routed, made
+# overdue on escalation's clock (esc_clock, as test_web_work.sh does), which
+# raises their alerts; one alert acknowledged. Over HTTP (curl): each role's
+# scope — a street office only its own row, discipline inspection the
+# conduct complaint the campaign office never sees, the dispatcher the manual
+# queue's count; no personal data. In Chromium (tests/browser/board.test.mjs):
+# the figures on the campaign office's screen equal PostgreSQL's counts, a new
+# overdue order shows up without reloading, nothing scrolls sideways on a
+# phone, screenshots at 1920×1080 and 390×844 in var/test/screenshots.
+# Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
+
+. "$REPO/tests/web_lib.sh"
+web_stack jiesu_web_board "escalation.reconcile_seconds = 1"
+clerk=$(web_token board-clerk clerk)
+file() { web_file "$clerk" "$@"; }
+# Escalation's clock moved 30 s past the latest unmet accept deadline: every order filed so far is overdue.
+past_accept() {
+    sql "UPDATE esc_clock SET offset_seconds = (SELECT extract(epoch FROM max(due_at) - now())::int + 30
+         FROM deadlines WHERE kind = 'accept' AND met_at IS NULL)" >/dev/null
+}
+supervised() {      # every dispatched order has its supervise alert
+    sql_eq "SELECT count(*) FROM complaints c WHERE c.status = 'dispatched' AND NOT EXISTS
+            (SELECT 1 FROM alerts a WHERE a.complaint_id = c.id AND a.rung = 'supervise')" 0
+}
+
+a1=$(file "崂山区中韩街道海尔路178号" "海尔路178号门口垃圾桶满了三天没人清运，联系电话13812345678")
+a2=$(file "崂山区中韩街道海尔路180号" "海尔路180号垃圾箱破损")
+b1=$(file "崂山区沙子口街道南姜社区" "南姜社区路边垃圾堆积")
+conduct=$(file "崂山区中韩街道" "中韩街道办工作人员态度恶劣，吃拿卡要，推诿不办" conduct)
+lost=$(file "某处" "有人乱扔垃圾")
+wait_for "the five orders routed" 30 sql_eq "SELECT count(*) FROM complaints WHERE status <> 'new'" 5
+past_accept
+wait_for "the supervise alerts" 30 supervised
+check "escalation raised them" supervised
+sql "UPDATE alerts SET acked_at = now(), acked_by = 'test' WHERE id = (SELECT a.id FROM alerts a
+     JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = '$b1' AND a.rung = 'remind')" >/dev/null
+
+web_user zhong handler 370212001
+web_user jiwei discipline 370212.discipline
+web_user paidan dispatcher
+web_user chuangcheng campaign 370212.campaign
+for u in zhong jiwei paidan chuangcheng; do web_signin "$WEB_DIR/$u.jar" "$u" >/dev/null; done
+board() { web_get "$WEB_DIR/$1.jar" /api/board >/dev/null; cp "$WEB_DIR/body" "$WEB_DIR/board-$1.json"; }
+for u in zhong jiwei paidan chuangcheng; do board "$u"; done
+
+check_eq "without signing in: 401" 401 "$(curl -s -o /dev/null -w '%{http_code}' "$WEB_BASE/api/board")"
+check_eq "a street office sees only its own row" "370212001" "$(jq -r '[.units[].code] | join(",")' "$WEB_DIR/board-zhong.json")"
+check_eq "… its two overdue orders, listed" "$(printf '%s\n' "$a1" "$a2" | sort | xargs)" \
+    "$(jq -r '.overdue[].ticket' "$WEB_DIR/board-zhong.json" | sort | xargs)"
+check_eq "… and no manual queue or unrouted count (district-wide)" null "$(jq -c .queue "$WEB_DIR/board-zhong.json")"
+check "the campaign office sees every street of its district, 0 or not" \
+    jq -e '[.units[] | select(.code == "370212001" or .code == "370212002" or .code == "370212003")] | length == 3' \
+    "$WEB_DIR/board-chuangcheng.json"
+check "… but not the conduct complaint" sh -c "! grep -q '$conduct' '$WEB_DIR/board-chuangcheng.json'"
+check "discipline inspection sees it, overdue, on its own row" \
+    jq -e --arg t "$conduct" '[.overdue[] | select(.ticket == $t and (.unit | test("纪委监委")))] | length == 1' \
+    "$WEB_DIR/board-jiwei.json"
+check_eq "the dispatcher sees the manual queue's order counted beside the units" 1 \
+    "$(jq -r .queue.manual "$WEB_DIR/board-paidan.json")"
+check "the acknowledged alert is not open any more" \
+    jq -e --arg t "$b1" '[.alerts[] | select(.ticket == $t and .rung == "remind")] | length == 0' \
+    "$WEB_DIR/board-chuangcheng.json"
+check "rungs and deadlines in Chinese, overdue in working time" \
+    jq -e '(.alerts | map(.rung_name) | all(test("^[催督问]"))) and (.overdue | all(.deadline == "签收"
+           and (.overdue_for | test("分钟|小时|工作日"))))' "$WEB_DIR/board-chuangcheng.json"
+check "no personal data: neither the caller's phone nor the text" \
+    sh -c "! grep -q '13812345678\|138\*\|垃圾桶满了' '$WEB_DIR'/board-*.json"
+check_eq "the dashboard carries the board and its script" 200 "$(web_get "$WEB_DIR/chuangcheng.jar" "/?refresh=2")"
+check "… with data-refresh=2 and /api/board in it" \
+    sh -c "grep -q 'data-refresh=\"2\"' '$WEB_DIR/body' && grep -q \"fetch('/api/board'\" '$WEB_DIR/body'"
+
+if browser_ready "the wall board"; then
+    browser_run board.test.mjs PG_CONNINFO="$JIESU_PG_OWNER_CONNINFO" OPEN311="$OPEN311" CLERK_KEY="$clerk"
+    for s in board-desktop board-phone; do
+        check "screenshot $s.png saved under var/" test -s "$HARNESS_DIR/screenshots/$s.png"
+    done
+fi
+harness_services_stop

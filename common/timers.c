@@ -12,13 +12,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Takes up to ARGV[2] members due at or before ARGV[1] and removes them.
- * ZREM goes in slices because Lua's unpack() has a limit of a few thousand. */
+/* Takes up to ARGV[2] members due at or before ARGV[1] and removes them: up
+ * to ARGV[3] of the most recently due (newest first), then the oldest. ZREM
+ * goes in slices because Lua's unpack() has a limit of a few thousand. */
 static const char CLAIM_SCRIPT[] =
-    "local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))\n"
-    "for i = 1, #due, 1000 do\n"
-    "  redis.call('ZREM', KEYS[1], unpack(due, i, math.min(i + 999, #due)))\n"
+    "local function take(list)\n"
+    "  for i = 1, #list, 1000 do\n"
+    "    redis.call('ZREM', KEYS[1], unpack(list, i, math.min(i + 999, #list)))\n"
+    "  end\n"
     "end\n"
+    "local max, newest = tonumber(ARGV[2]), math.min(tonumber(ARGV[3]), tonumber(ARGV[2]))\n"
+    "local due = {}\n"
+    "if newest > 0 then\n"
+    "  due = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], '-inf', 'LIMIT', 0, newest)\n"
+    "  take(due)\n"
+    "end\n"
+    "local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, max - #due)\n"
+    "take(old)\n"
+    "for i = 1, #old do due[#due + 1] = old[i] end\n"
     "return due\n";
 
 /* 1 when r is a reply and not an error; else logs "what on key: reason". */
@@ -48,13 +59,14 @@ int timers_add(redisContext *rc, const char *key, char *const *members, const in
     return 0;
 }
 
-int timers_claim_due(redisContext *rc, const char *key, int64_t now_ms, size_t max, char **out, size_t *n)
+int timers_claim_due(redisContext *rc, const char *key, int64_t now_ms, size_t newest, size_t max, char **out,
+                     size_t *n)
 {
     *n = 0;
     if (max == 0)
         return 0;
-    redisReply *r = redisCommand(rc, "EVAL %s 1 %s %lld %lu", CLAIM_SCRIPT, key, (long long)now_ms,
-                                 (unsigned long)max);
+    redisReply *r = redisCommand(rc, "EVAL %s 1 %s %lld %lu %lu", CLAIM_SCRIPT, key, (long long)now_ms,
+                                 (unsigned long)max, (unsigned long)newest);
     int rc_out = -1;
     if (!reply_ok(rc, r, "claim", key))
         goto cleanup;

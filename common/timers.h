@@ -18,8 +18,11 @@ int timers_add(redisContext *rc, const char *key, char *const *members,
                const int64_t *due_ms, size_t n);
 
 /* Removes up to max members due at or before now_ms and returns them in
- * out[0..*n) as malloc'd strings the caller frees with timers_free(). 0 or -1. */
-int timers_claim_due(redisContext *rc, const char *key, int64_t now_ms, size_t max,
+ * out[0..*n) as malloc'd strings the caller frees with timers_free(): up to
+ * `newest` of the most recently due (newest first), then the oldest. With
+ * newest = max / 2 a backlog of long-overdue members never holds up one
+ * falling due now, and still gets half of every claim; 0: oldest first. 0 or -1. */
+int timers_claim_due(redisContext *rc, const char *key, int64_t now_ms, size_t newest, size_t max,
                      char **out, size_t *n);
 
 /* The earliest due time, or -1 when the set is empty or on error. */

@@ -35,6 +35,7 @@ struct route_worker {
     char               (*members)[MEMBER_BYTES];   /* deadline ids of the batch, 2 per order */
     char              **member_ptrs;
     int64_t            *due_ms;
+    int64_t            (*limits)[2];               /* accept and resolve due ms of each decision */
     int64_t            *linked;                    /* conduct parts created by the batch, to route */
     int64_t             last_claim_ms;
 };
@@ -53,10 +54,12 @@ static const char SQL_LOAD[] =
 enum { L_ID, L_TICKET, L_ADDRESS, L_CONTENT, L_CATEGORY, L_URGENCY, L_RETURNS, L_RETURNED_BY, L_NOW_MS, L_HAS_COORDS,
        L_LON, L_LAT, L_CONDUCT_PART };
 
-/* $1..$13 the batch's arrays. Returns one row per order that moved: idx
- * (1-based position in the arrays), status, unit code and name, reasons,
- * accept deadline id and due ms, resolve deadline id and due ms, and the id
- * of the conduct part created for a split letter (NULL when none). The
+/* $1..$13 the batch's arrays. Returns three kinds of rows, in no order:
+ * one per order that moved (idx, its 1-based position in the arrays, status,
+ * unit code and name, reasons), one per deadline stored (id, due ms) and one
+ * per conduct part created for a split letter (its id). They are not joined
+ * into one row per order: the CTEs' row counts are unknown to the planner,
+ * which joined them by nested loops, 500 × 800 rows a batch. The
  * conduct part is a complaint of its own, ticket '<ticket>-J', link_id the
  * letter's, status 'new': the worker puts it on the routing stream after the
  * commit (the reconciler would find it otherwise), and routing sends it to
@@ -131,21 +134,14 @@ static const char SQL_WRITE[] =
     "), linked_logged AS ("
     "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
     "  SELECT l.id, 'assignment', 'created', jsonb_build_object('conduct_part_of', l.link_id) FROM linked l"
-    "), due_by AS ("
-    "  SELECT complaint_id, max(id) FILTER (WHERE kind = 'accept') AS accept_id,"
-    "         max(due_ms) FILTER (WHERE kind = 'accept') AS accept_ms,"
-    "         max(id) FILTER (WHERE kind = 'resolve') AS resolve_id,"
-    "         max(due_ms) FILTER (WHERE kind = 'resolve') AS resolve_ms"
-    "  FROM due GROUP BY complaint_id"
     ")"
     " SELECT i.idx, m.status, coalesce(i.unit_code, ''), coalesce(i.unit_name, ''), i.reasons,"
-    "        d.accept_id, d.accept_ms, d.resolve_id, d.resolve_ms, l.id"
+    "        NULL::bigint, NULL::bigint, NULL::bigint"
     " FROM moved m JOIN input i ON i.complaint_id = m.id"
-    " LEFT JOIN due_by d ON d.complaint_id = m.id LEFT JOIN linked l ON l.link_id = m.id"
-    " ORDER BY i.idx";
+    " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, d.id, d.due_ms, NULL FROM due d"
+    " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, l.id FROM linked l";
 
-enum { W_IDX, W_STATUS, W_UNIT_CODE, W_UNIT_NAME, W_REASONS, W_ACCEPT_ID, W_ACCEPT_MS, W_RESOLVE_ID, W_RESOLVE_MS,
-       W_LINKED };
+enum { W_IDX, W_STATUS, W_UNIT_CODE, W_UNIT_NAME, W_REASONS, W_DEADLINE_ID, W_DUE_MS, W_LINKED };
 
 /* Adds the time since *mark to *acc and moves the mark. */
 static void lap(int64_t *mark, int64_t *acc)
@@ -180,8 +176,10 @@ route_worker *route_worker_new(const route_worker_opts *opts)
     self->members = calloc(2 * n, sizeof *self->members);
     self->member_ptrs = calloc(2 * n, sizeof *self->member_ptrs);
     self->due_ms = calloc(2 * n, sizeof *self->due_ms);
+    self->limits = calloc(n, sizeof *self->limits);
     self->linked = calloc(n, sizeof *self->linked);
-    if (!self->items || !self->results || !self->members || !self->member_ptrs || !self->due_ms || !self->linked)
+    if (!self->items || !self->results || !self->members || !self->member_ptrs || !self->due_ms || !self->limits ||
+        !self->linked)
         route_worker_destroy(&self);
     return self;
 }
@@ -198,6 +196,7 @@ void route_worker_destroy(route_worker **self)
     free(w->members);
     free(w->member_ptrs);
     free(w->due_ms);
+    free(w->limits);
     free(w->linked);
     free(w);
     *self = NULL;
@@ -280,9 +279,12 @@ static int decide(route_worker *self, PGresult *orders)
         const route_decision *d = &self->results[r];
         int64_t now = strtoll(PQgetvalue(orders, r, L_NOW_MS), NULL, 10);
         long resolve_min = (long)(d->resolve_days * self->o.rules->day_minutes + 0.5);
+        int64_t *due = self->limits[r];
+        due[0] = route_rules_due_ms(self->o.rules, now, self->o.accept_seconds, d->accept_minutes);
+        due[1] = route_rules_due_ms(self->o.rules, now, self->o.resolve_seconds, resolve_min);
         snprintf(score, sizeof score, "%.3f", d->score);
-        snprintf(accept, sizeof accept, "%" PRId64, route_rules_due_ms(self->o.rules, now, self->o.accept_seconds, d->accept_minutes));
-        snprintf(resolve, sizeof resolve, "%" PRId64, route_rules_due_ms(self->o.rules, now, self->o.resolve_seconds, resolve_min));
+        snprintf(accept, sizeof accept, "%" PRId64, due[0]);
+        snprintf(resolve, sizeof resolve, "%" PRId64, due[1]);
         const char *street = d->place.street_code, *community = d->place.community_code;
         if (sqlarr_add(&self->arr[ARR_ID], PQgetvalue(orders, r, L_ID)) != 0 ||
             sqlarr_add_text(&self->arr[ARR_STREET], *street ? street : NULL) != 0 ||
@@ -315,38 +317,29 @@ static PGresult *write_decisions(route_worker *self, char *err, size_t errlen)
     return db_query(self->o.pg, "write routing decisions", SQL_WRITE, NARRAYS, params, err, errlen);
 }
 
-/* Adds a deadline (columns id_col, ms_col of row r) to the batch's timers. */
-static void collect_timer(route_worker *self, PGresult *w, int r, int id_col, int ms_col, size_t *n)
-{
-    if (PQgetisnull(w, r, id_col))
-        return;
-    snprintf(self->members[*n], MEMBER_BYTES, "%s", PQgetvalue(w, r, id_col));
-    self->member_ptrs[*n] = self->members[*n];
-    self->due_ms[*n] = strtoll(PQgetvalue(w, r, ms_col), NULL, 10);
-    (*n)++;
-}
-
+/* The deadlines the write stored go into the timers zset. */
 static void add_timers(route_worker *self, PGresult *w)
 {
     size_t n = 0;
-    for (int r = 0; r < PQntuples(w); r++) {
-        collect_timer(self, w, r, W_ACCEPT_ID, W_ACCEPT_MS, &n);
-        collect_timer(self, w, r, W_RESOLVE_ID, W_RESOLVE_MS, &n);
+    for (int r = 0; r < PQntuples(w) && n < 2 * self->o.batch_max; r++) {
+        if (PQgetisnull(w, r, W_DEADLINE_ID))
+            continue;
+        snprintf(self->members[n], MEMBER_BYTES, "%s", PQgetvalue(w, r, W_DEADLINE_ID));
+        self->member_ptrs[n] = self->members[n];
+        self->due_ms[n] = strtoll(PQgetvalue(w, r, W_DUE_MS), NULL, 10);
+        n++;
     }
     if (n && timers_add(self->o.redis, self->o.timers_key, self->member_ptrs, self->due_ms, n) != 0)
         log_warn("Redis: adding %zu deadline timers to %s failed; the escalation reconciler will add them",
                  n, self->o.timers_key);
 }
 
-static int64_t ms_or_zero(PGresult *w, int r, int col)
-{
-    return PQgetisnull(w, r, col) ? 0 : strtoll(PQgetvalue(w, r, col), NULL, 10);
-}
-
 /* Publishes one "complaint.routed" per order that moved and counts them. */
 static void publish(route_worker *self, PGresult *orders, PGresult *w, route_batch_stats *st)
 {
     for (int r = 0; r < PQntuples(w); r++) {
+        if (PQgetisnull(w, r, W_IDX))
+            continue;       /* a deadline's or a conduct part's row */
         int o = atoi(PQgetvalue(w, r, W_IDX)) - 1;
         const route_decision *res = &self->results[o];
         int manual = strcmp(PQgetvalue(w, r, W_STATUS), "manual") == 0;
@@ -365,8 +358,8 @@ static void publish(route_worker *self, PGresult *orders, PGresult *w, route_bat
         a.rule = (char *)res->rule;
         a.reasons = PQgetvalue(w, r, W_REASONS);
         a.score = res->score;
-        a.accept_by_ms = ms_or_zero(w, r, W_ACCEPT_MS);
-        a.resolve_by_ms = ms_or_zero(w, r, W_RESOLVE_MS);
+        a.accept_by_ms = manual ? 0 : self->limits[o][0];      /* as stored by the write */
+        a.resolve_by_ms = manual ? 0 : self->limits[o][1];
         a.manual = manual;
         bus_pub_send(self->o.pub, "complaint.routed", &a.base, NULL);
     }

@@ -12,9 +12,13 @@
 #include "log.h"
 #include "timers.h"
 
-#define FIRE_BATCH 100
+#define FIRE_BATCH_MIN 64
+#define FIRE_BATCH_MAX 4096
+#define FIRE_BATCH_MS 300     /* a firing batch grows or shrinks to take about this long */
+#define FIRE_BATCH_FIRST 512
 #define FIRE_SLICE_MS 500     /* longest run of firing before requests and signals are looked at */
 #define PLAN_BATCH 1000
+#define PLAN_SLICE_MS 150     /* longest run of planning per tick: about a third of the firing slice */
 #define RECONCILE_BATCH 1000
 #define RECONCILE_SLICE_MS 100  /* longest run of re-arming per tick */
 #define SWEEP_MS 1000
@@ -26,6 +30,7 @@
 int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen)
 {
     memset(e, 0, sizeof *e);
+    e->fire_batch = FIRE_BATCH_FIRST;
     snprintf(e->reconcile_after, sizeof e->reconcile_after, "0");
     e->ctx.key = config_str(cfg, "timers.key");
     e->ctx.err = e->err;
@@ -125,24 +130,35 @@ static int reconcile(esc_engine *e, monotime_ms now, const volatile sig_atomic_t
     return 0;
 }
 
-/* Every SWEEP_MS: reloads a changed calendar, stops and restarts paused
- * clocks, plans new deadlines. */
-static int sweep(esc_engine *e, monotime_ms now, const volatile sig_atomic_t *stop)
+/* Every SWEEP_MS: reloads a changed calendar, stops and restarts paused clocks. */
+static int sweep(esc_engine *e, monotime_ms now)
 {
-    long paused = 0, resumed = 0, n;
+    long paused = 0, resumed = 0;
     if (now < e->next_sweep)
         return 0;
     if (esc_calendar_refresh(&e->calendar, &e->ctx, clock_wall_ms()) != 0 ||
         esc_pause_sweep(&e->ctx, &paused, &resumed) != 0)
         return -1;
-    monotime_ms slice_end = now + FIRE_SLICE_MS;
+    if (paused || resumed)
+        log_info("clocks stopped=%ld restarted=%ld", paused, resumed);
+    e->next_sweep = now + SWEEP_MS;
+    e->plan_backlog = 1;
+    return 0;
+}
+
+/* Plans new deadlines for at most PLAN_SLICE_MS, every SWEEP_MS and on every
+ * tick while a backlog remains. */
+static int plan(esc_engine *e, monotime_ms now, const volatile sig_atomic_t *stop)
+{
+    long n;
+    if (!e->plan_backlog)
+        return 0;
+    monotime_ms slice_end = now + PLAN_SLICE_MS;
     while ((n = esc_plan(&e->ctx, NULL, PLAN_BATCH)) == PLAN_BATCH && clock_mono_ms() < slice_end && !*stop)
         ;
     if (n < 0)
         return -1;
-    if (paused || resumed)
-        log_info("clocks stopped=%ld restarted=%ld", paused, resumed);
-    e->next_sweep = now + SWEEP_MS;
+    e->plan_backlog = n == PLAN_BATCH;
     return 0;
 }
 
@@ -151,7 +167,9 @@ static int sweep(esc_engine *e, monotime_ms now, const volatile sig_atomic_t *st
  * Nothing is planned or fired before the calendar is loaded. */
 static int housekeeping(esc_engine *e, monotime_ms now, const volatile sig_atomic_t *stop)
 {
-    return reconcile(e, now, stop) != 0 || sweep(e, now, stop) != 0 || !e->ctx.cal ? -1 : 0;
+    return reconcile(e, now, stop) != 0 || sweep(e, now) != 0 || !e->ctx.cal || plan(e, clock_mono_ms(), stop) != 0
+               ? -1
+               : 0;
 }
 
 static int run_patterns(esc_engine *e, monotime_ms now)
@@ -168,25 +186,49 @@ static int run_patterns(esc_engine *e, monotime_ms now)
     return 0;
 }
 
-/* One tick; -1 with the reason in e->err (or already logged, e->err empty). */
-static int tick_once(esc_engine *e, const volatile sig_atomic_t *stop)
+/* Sizes the next firing batch from how long a full one took. */
+static void adapt_batch(esc_engine *e, monotime_ms took_ms)
+{
+    if (took_ms > FIRE_BATCH_MS && e->fire_batch > FIRE_BATCH_MIN)
+        e->fire_batch /= 2;
+    else if (took_ms < FIRE_BATCH_MS / 2 && e->fire_batch < FIRE_BATCH_MAX)
+        e->fire_batch *= 2;
+}
+
+/* Fires due rungs in batches for at most FIRE_SLICE_MS. *now gets esc_now() of the last. 0 or -1. */
+static int fire(esc_engine *e, int64_t *now, const volatile sig_atomic_t *stop)
 {
     esc_fire_stats st;
-    int64_t now;
-    monotime_ms start = clock_mono_ms(), slice_end = start + FIRE_SLICE_MS;
-    if (housekeeping(e, start, stop) != 0)
-        return -1;
+    monotime_ms t = clock_mono_ms(), slice_end = t + FIRE_SLICE_MS;
     do {
-        if ((now = esc_now_ms(&e->ctx)) < 0 || esc_fire_due(&e->ctx, now, FIRE_BATCH, &st) < 0)
+        size_t batch = e->fire_batch;
+        if ((*now = esc_now_ms(&e->ctx)) < 0 || esc_fire_due(&e->ctx, *now, batch, &st) < 0)
             return -1;
         if (st.claimed)
             log_info("fired claimed=%zu alerts=%zu quiet=%zu early=%zu paused=%zu stale=%zu", st.claimed,
                      st.alerts, st.quiet, st.early, st.paused, st.stale);
-    } while (st.claimed == FIRE_BATCH && clock_mono_ms() < slice_end && !*stop);
+        monotime_ms done = clock_mono_ms();
+        if (st.claimed == batch)
+            adapt_batch(e, done - t);
+        t = done;
+        if (st.claimed < batch)
+            return 0;
+    } while (t < slice_end && !*stop);
+    return 0;
+}
+
+/* One tick; -1 with the reason in e->err (or already logged, e->err empty). */
+static int tick_once(esc_engine *e, const volatile sig_atomic_t *stop)
+{
+    int64_t now;
+    if (housekeeping(e, clock_mono_ms(), stop) != 0 || fire(e, &now, stop) != 0)
+        return -1;
     if (run_patterns(e, clock_mono_ms()) != 0)
         return -1;
     int64_t next = timers_next_due(e->ctx.redis, e->ctx.key), wait = ESC_TICK_MS;
-    if (next >= 0 && next - now < wait)
+    if (e->plan_backlog)
+        wait = MIN_WAIT_MS;
+    else if (next >= 0 && next - now < wait)
         wait = next - now;
     return wait > MIN_WAIT_MS ? (int)wait : MIN_WAIT_MS;
 }

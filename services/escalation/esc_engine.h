@@ -4,14 +4,20 @@
  * (starting at the first tick, so everything overdue fires right after
  * start-up), a page at a time for at most RECONCILE_SLICE_MS per tick so a
  * million pending deadlines never hold up a timer that falls due;
- * every second reload the calendar if its days changed, stop or restart
- * paused clocks and plan new deadlines (for at most half a second; a backlog
- * goes on in the next ticks); fire
- * every due rung by esc_now() (for at most half a second, then the caller
- * answers requests and sees signals); every escalation.patterns_seconds run the
- * pattern detectors. It returns how long the caller may wait before the next
- * tick (until the next timer, at most ESC_TICK_MS), so a rung fires well
- * within a second of its due time. Webhook deliveries run beside the ticks in
+ * every second reload the calendar if its days changed and stop or restart
+ * paused clocks; plan new deadlines (every second, and on every tick while a
+ * backlog remains, for at most PLAN_SLICE_MS); fire every due rung by
+ * esc_now() in batches (for at most FIRE_SLICE_MS, then the caller answers
+ * requests and sees signals); every escalation.patterns_seconds run the
+ * pattern detectors. A firing batch grows (doubling, up to FIRE_BATCH_MAX)
+ * while one takes under half of FIRE_BATCH_MS and halves when one takes
+ * longer, so batches are large when deadlines fall due en masse and no batch
+ * runs long on a busy machine; three quarters of each claim are the most
+ * recently due timers, so an older backlog never holds one up (esc_timers.h). The tick returns how
+ * long the caller may wait before the next (until the next timer, at most
+ * ESC_TICK_MS), so a rung fires well within a second of its due time, also
+ * while a million others are being fired. Slices and intervals are measured
+ * on the monotonic clock. Webhook deliveries run beside the ticks in
  * a thread of their own with its own PostgreSQL connection, so a slow webhook
  * never delays a timer.
  */
@@ -40,6 +46,8 @@ typedef struct {
     esc_pattern_cfg  patterns;
     esc_deliver_cfg  deliver;
     long             reconcile_ms, patterns_ms;
+    size_t           fire_batch;    /* timers claimed at once: grows and shrinks to take ~FIRE_BATCH_MS */
+    int              plan_backlog;  /* planning goes on next tick */
     monotime_ms      next_reconcile, next_sweep, next_patterns;
     char             reconcile_after[ESC_MEMBER_BYTES];  /* where the walk of pending deadlines is */
     char            *conninfo;      /* for the delivery thread */

@@ -27,7 +27,8 @@ static const char SQL_UNPLANNED[] =
 
 static const char SQL_SET_RUNGS[] =
     "UPDATE deadlines d SET rung_next = u.rung, rung_at = to_timestamp(u.ms / 1000.0)"
-    " FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS u(id, rung, ms) WHERE d.id = u.id";
+    " FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS u(id, rung, ms)"
+    " WHERE d.id = u.id AND d.id = ANY($1::bigint[])";      /* by key: else a hash join may read all deadlines */
 
 /* A deadline met already keeps its due_at: it never pauses. */
 static const char SQL_PAUSE[] =
@@ -49,7 +50,8 @@ static const char SQL_TO_RESUME[] =
 static const char SQL_RESUME[] =
     "UPDATE deadlines d SET paused_at = NULL, due_at = to_timestamp(u.due / 1000.0),"
     "       paused_seconds = d.paused_seconds + u.stood / 1000"
-    " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS u(id, due, stood) WHERE d.id = u.id";
+    " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS u(id, due, stood)"
+    " WHERE d.id = u.id AND d.id = ANY($1::bigint[])";
 
 enum { S_ID, S_STARTED, S_DUE, S_SHARE, S_DAYS, S_STOOD, S_PAUSED, S_NOW };
 

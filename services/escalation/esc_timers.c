@@ -19,22 +19,32 @@
 
 #define RETRY_MS 1000           /* a timer whose firing failed is retried this much later */
 
+/* The next page of pending deadlines by id, with when to arm each (NULL: not
+ * planned yet, or paused). A page is so many pending rows whatever they hold:
+ * looking for so many armable ones, a walk past the planned ones (a backlog
+ * being planned in id order) read the rest of the table for every page. */
 static const char SQL_PENDING[] =
-    "SELECT id, " ESC_SQL_MS("rung_at") " FROM deadlines"
-    " WHERE fired_at IS NULL AND paused_at IS NULL AND rung_next IN ('remind', 'supervise', 'accountability')"
-    "   AND id > $1::bigint ORDER BY id LIMIT $2::int";
+    "SELECT id, CASE WHEN paused_at IS NULL AND rung_next IN ('remind', 'supervise', 'accountability')"
+    "                THEN " ESC_SQL_MS("rung_at") " END"
+    " FROM deadlines WHERE fired_at IS NULL AND id > $1::bigint ORDER BY id LIMIT $2::int";
 
 /* The claimed deadlines, locked in id order (two processes that claimed the
- * same ids lock them in the same order: no deadlock). */
+ * same ids lock them in the same order: no deadlock). Their orders and
+ * assignments are looked up by key (= ANY of the ids): a join the planner
+ * may choose instead reads all of complaints for every batch. */
 static const char SQL_LOCK[] =
-    "SELECT d.id, d.complaint_id, d.kind, d.cycle, d.rung_next, d.paused_at IS NOT NULL,"
+    "WITH d AS MATERIALIZED ("
+    "  SELECT * FROM deadlines WHERE id = ANY($1::bigint[]) AND fired_at IS NULL ORDER BY id FOR UPDATE"
+    "), o AS (SELECT ARRAY(SELECT complaint_id FROM d) AS ids)"
+    " SELECT d.id, d.complaint_id, d.kind, d.cycle, d.rung_next, d.paused_at IS NOT NULL,"
     "       d.met_at IS NULL AND d.cycle = c.cycle, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ","
     "       coalesce(l.remind_share, 0.75), coalesce(l.accountability_days, 2), c.status, c.ticket_no,"
     "       u.id, coalesce(u.code, ''), coalesce(u.name, ''), d.paused_seconds * 1000"
-    " FROM deadlines d JOIN complaints c ON c.id = d.complaint_id"
+    " FROM d CROSS JOIN o JOIN complaints c ON c.id = d.complaint_id AND c.id = ANY(o.ids)"
     " LEFT JOIN assignments a ON a.complaint_id = d.complaint_id AND a.active AND a.role = 'owner'"
+    "   AND a.complaint_id = ANY(o.ids)"
     " LEFT JOIN units u ON u.id = coalesce(d.unit_id, a.unit_id)" ESC_SQL_LADDER
-    " WHERE d.id = ANY($1::bigint[]) AND d.fired_at IS NULL ORDER BY d.id FOR UPDATE OF d";
+    " ORDER BY d.id";
 
 enum { L_ID, L_COMPLAINT, L_KIND, L_CYCLE, L_RUNG, L_PAUSED, L_UNMET, L_STARTED, L_DUE, L_SHARE, L_DAYS, L_STATUS,
        L_TICKET, L_UNIT_ID, L_UNIT_CODE, L_UNIT_NAME, L_STOOD };
@@ -44,15 +54,17 @@ static const char SQL_ADVANCE[] =
     "UPDATE deadlines d SET rung_next = u.rung,"
     "       rung_at = CASE WHEN u.rung = 'done' THEN NULL ELSE to_timestamp(u.ms / 1000.0) END,"
     "       fired_at = CASE WHEN u.rung = 'done' THEN now() END"
-    " FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS u(id, rung, ms) WHERE d.id = u.id";
+    " FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS u(id, rung, ms)"
+    " WHERE d.id = u.id AND d.id = ANY($1::bigint[])";      /* by key, see SQL_LOCK */
 
 /* ---- reconcile ---- */
 
-/* Arms one page of pending deadlines after id *after. Returns the page size or -1. */
+/* Arms the planned deadlines of one page of pending ones after id *after. Returns the page size or -1. */
 static long reconcile_page(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], size_t batch,
                            char (*ids)[ESC_MEMBER_BYTES], int64_t *due)
 {
     char limit[32];
+    size_t armed = 0;
     snprintf(limit, sizeof limit, "%zu", batch);
     const char *params[] = {after, limit};
     PGresult *res = db_query(ctx->pg, "list pending deadlines", SQL_PENDING, 2, params, ctx->err, ctx->errlen);
@@ -60,14 +72,16 @@ static long reconcile_page(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], siz
         return -1;
     size_t n = (size_t)PQntuples(res);
     for (size_t i = 0; i < n; i++) {
-        snprintf(ids[i], ESC_MEMBER_BYTES, "%s", PQgetvalue(res, (int)i, 0));
-        due[i] = strtoll(PQgetvalue(res, (int)i, 1), NULL, 10);
+        if (PQgetisnull(res, (int)i, 1))
+            continue;
+        snprintf(ids[armed], ESC_MEMBER_BYTES, "%s", PQgetvalue(res, (int)i, 0));
+        due[armed++] = strtoll(PQgetvalue(res, (int)i, 1), NULL, 10);
     }
-    PQclear(res);
-    if (n && esc_arm(ctx, ids, due, n) != 0)
-        return -1;
     if (n)
-        snprintf(after, ESC_MEMBER_BYTES, "%s", ids[n - 1]);
+        snprintf(after, ESC_MEMBER_BYTES, "%s", PQgetvalue(res, (int)n - 1, 0));
+    PQclear(res);
+    if (armed && esc_arm(ctx, ids, due, armed) != 0)
+        return -1;
     return (long)n;
 }
 
@@ -328,7 +342,9 @@ static void id_array(char *buf, long long *ids, size_t n)
     strcpy(buf + len, "}");
 }
 
-/* Fires the "r<id>" members in one transaction and plans the bare ids. */
+/* Plans the bare ids, then fires them with the "r<id>" members in one
+ * transaction: a planning request claimed at its deadline (as assignment
+ * arms it) fires its due rung in the same round. */
 static int handle_members(const esc_ctx *ctx, char **members, size_t n, int64_t now_ms, esc_fire_stats *st)
 {
     int rc = -1;
@@ -343,16 +359,15 @@ static int handle_members(const esc_ctx *ctx, char **members, size_t n, int64_t 
         if (!id) {
             log_warn("timer member '%.40s' in %s is not a deadline; dropped", members[i], ctx->key);
             st->stale++;
-        } else if (fire) {
-            fire_ids[nf++] = id;
         } else {
-            plan_ids[np++] = id;
-            st->stale++;
+            fire_ids[nf++] = id;
+            if (!fire)
+                plan_ids[np++] = id;
         }
     }
     id_array(fire_arr, fire_ids, nf);
     id_array(plan_arr, plan_ids, np);
-    rc = (nf && fire_batch(ctx, fire_arr, nf, now_ms, st) != 0) || (np && esc_plan(ctx, plan_arr, np) < 0) ? -1 : 0;
+    rc = (np && esc_plan(ctx, plan_arr, np) < 0) || (nf && fire_batch(ctx, fire_arr, nf, now_ms, st) != 0) ? -1 : 0;
 cleanup:
     free(fire_ids);
     free(plan_ids);
@@ -370,7 +385,7 @@ int esc_fire_due(const esc_ctx *ctx, int64_t now_ms, size_t max, esc_fire_stats 
         snprintf(ctx->err, ctx->errlen, "firing timers: out of memory");
         return -1;
     }
-    if (timers_claim_due(ctx->redis, ctx->key, now_ms, max, members, &n) != 0) {
+    if (timers_claim_due(ctx->redis, ctx->key, now_ms, max - max / 4, max, members, &n) != 0) {
         snprintf(ctx->err, ctx->errlen, "Redis: claiming due timers from %s failed", ctx->key);
         free(members);
         return -1;

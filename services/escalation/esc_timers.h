@@ -3,7 +3,10 @@
  * PostgreSQL's deadlines table is the record (deadlines.rung_next / rung_at,
  * esc_ladder.h); the Redis zset (timers.key; member "r<deadline id>", score
  * = due Unix ms) only says when to look. esc_reconcile_step() re-arms the
- * planned pending deadlines page by page; esc_fire_due() fires what is due,
+ * planned pending deadlines page by page; esc_fire_due() claims a batch of
+ * due members (three quarters of it the most recently due, the rest the
+ * oldest: a backlog never holds up a timer falling due now, and still
+ * drains) and fires them in one transaction of three set-based statements,
  * raising each rung's alert (esc_alert.h) when its order is still open for
  * it. Why a timer fired twice raises one alert, and what a crash leaves:
  * README.md.
@@ -23,13 +26,14 @@ typedef struct {
     size_t quiet;       /* deadlines done without an alert: the order had moved on */
     size_t early;       /* put back: not due yet by esc_now() */
     size_t paused;      /* not fired: the order's clock is stopped */
-    size_t stale;       /* already done, no such deadline, or a planning request */
+    size_t stale;       /* already done, no such deadline, or not a deadline member */
 } esc_fire_stats;
 
 /* One page of the walk that re-arms every planned pending deadline (the
- * reconciler): re-arms up to batch pending deadlines with ids after
- * *after ("0" to begin) and moves *after on. Returns how many; fewer than
- * batch ends the walk (*after back to "0"); -1 (why in ctx->err). */
+ * reconciler): re-arms the planned, unpaused ones among the next batch
+ * pending deadlines with ids after *after ("0" to begin) and moves *after
+ * on. Returns how many pending deadlines the page held; fewer than batch
+ * ends the walk (*after back to "0"); -1 (why in ctx->err). */
 long esc_reconcile_step(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], size_t batch);
 
 /* Claims up to max timers due at now_ms (esc_now_ms()) and fires them. 0 with

@@ -5,7 +5,8 @@
  *
  * Wiring only (common/svc does the start-up and requests): SUB to intake,
  * assignment and escalation events, the HTTP dashboard and JSON
- * (report.http_addr, report_http.c), one loop until SIGTERM/SIGINT. Reports
+ * (report.http_addr, report_http.c), the per-day counts kept on a thread
+ * (report_days.c), one loop until SIGTERM/SIGINT. Reports
  * come from report_streets.c, the live counters from report_live.c (read from
  * PostgreSQL; the events only make the next read sooner). The
  * process runs in `timezone`, so "today" is the reports' day.
@@ -18,6 +19,7 @@
 #include "clock.h"
 #include "config.h"
 #include "log.h"
+#include "report_days.h"
 #include "report_documents.h"
 #include "report_http.h"
 #include "report_live.h"
@@ -34,6 +36,7 @@ typedef struct {
     report_live  live;
     int          live_failing;  /* the last read of the counts failed */
     report_http *http;
+    report_days *days;
 } reporting;
 
 /* Runs the street summary, reconnecting once if the database connection broke. */
@@ -138,6 +141,15 @@ static void start_http(reporting *r, service *s)
         log_error("http on %s: %s; serving without the dashboard", addr, err);
 }
 
+/* Keeps the metrics' per-day counts up to date; without it the reports are
+ * as exact, only slower (logged). */
+static void start_days(reporting *r, service *s)
+{
+    char err[512] = "";
+    if (!(r->days = report_days_start(s->cfg, err, sizeof err)))
+        log_error("%s; the reports count every day live", err);
+}
+
 /* Reads today's counts again when report_live_due says so. A failure is
  * logged once (and the recovery), and /api/live shows the last figures read. */
 static void refresh_live(reporting *r, service *s)
@@ -167,6 +179,7 @@ int main(int argc, char **argv)
         setenv("TZ", config_str(s.cfg, "timezone"), 1);
         tzset();
         start_http(&r, &s);
+        start_days(&r, &s);
         log_info("reporting ready");
         for (int i = 0; i < NSUBS; i++)
             socks[i] = bus_sub_socket(r.subs[i]);
@@ -180,6 +193,7 @@ int main(int argc, char **argv)
         }
         log_info("stopping");
     }
+    report_days_stop(&r.days);
     report_http_stop(&r.http);
     for (int i = 0; i < NSUBS; i++)
         bus_sub_destroy(&r.subs[i]);

@@ -35,25 +35,24 @@
 #define SQL_NUM(x) SQL_NUM_(x)
 #define SQL_NUM_(x) #x
 
-/* $1 districts, $2 start of the week before, $3 start of the week, $4 its
- * end. w is read first (by called_at, then each order's owner by index) and
- * counted, and only then named and matched to the scope: joining from the
- * units would read every assignment they ever had, and naming each order
- * before counting costs twice the counting. Rows: kind ('category' or
- * 'place'), row kind (HOT_KINDS), name, this week, the week before. */
+/* $1 districts, $2 the first day of the week before, $3 of the week, $4 the
+ * day after the week, $5 time zone. w: the orders called per day by category
+ * and place (report_hot_facts, migration 020: stored for the closed days
+ * nothing changed since, counted now for the others), and only then named
+ * and matched to the scope. Rows: kind ('category' or 'place'), row kind
+ * (HOT_KINDS), name, this week, the week before. */
 static const char HOTSPOTS_SQL[] =
-    "WITH w AS MATERIALIZED ("
-    "    SELECT c.called_at >= $3::timestamptz AS cur, c.status = 'manual' AS manual,"
-    "           coalesce(c.category, al.category_code) AS cat, c.category_raw,"
-    "           coalesce(oa.unit_id, pa.unit_id) AS unit_id, coalesce(oa.community_code, pa.community_code) AS community_code,"
-    "           coalesce(oa.street_code, pa.street_code) AS street_code, count(*) AS n"
-    "    FROM complaints c"
-    "    LEFT JOIN category_aliases al ON c.category IS NULL AND al.hotline_name = c.category_raw"
-    "    LEFT JOIN assignments oa ON oa.complaint_id = c.id AND oa.active AND oa.role = 'owner'"
-    "    LEFT JOIN assignments pa ON oa.unit_id IS NULL AND pa.complaint_id = c.parent_id AND pa.active"
-    "                            AND pa.role = 'owner'"
-    "    WHERE c.called_at >= $2::timestamptz AND c.called_at < $4::timestamptz"
-    "    GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    "WITH " REPORT_DAYS_CTES("$2", "$4", "$5") ","
+    " w0 AS ("
+    "    SELECT h.* FROM report_hot_days h"
+    "    WHERE h.day >= $2::date AND h.day < $4::date AND h.day IN (SELECT day FROM days WHERE stored)"
+    "    UNION ALL"
+    "    SELECT x.* FROM (SELECT ARRAY(SELECT day FROM days WHERE NOT stored) AS live) l,"
+    "                    LATERAL report_hot_facts(l.live, $5) x WHERE cardinality(l.live) > 0"
+    "), w AS MATERIALIZED ("
+    "    SELECT day >= $3::date AS cur, manual, cat, category_raw, unit_id, community_code, street_code,"
+    "           sum(n) AS n"
+    "    FROM w0 GROUP BY 1, 2, 3, 4, 5, 6, 7"
     "), o AS ("
     "    SELECT w.cur, w.n, coalesce(k.name, w.cat, w.category_raw) AS category,"
     "           CASE WHEN w.unit_id IS NOT NULL THEN coalesce(cr.name, sr.name, un.name) END AS place,"
@@ -216,12 +215,12 @@ static void add_total(report_hotspot *list, size_t *n)
     add_hotspot(list, n, HOT_TOTAL, "", count, prev);
 }
 
-static int read_hotspots(report_bulletin *b, PGconn *pg, const char *districts, const report_bounds *prev,
-                         const report_bounds *cur, char *err, size_t errlen)
+static int read_hotspots(report_bulletin *b, PGconn *pg, const char *districts, const char *tz,
+                         const report_period *prev, char *err, size_t errlen)
 {
     const report_period *p = &b->cur->period;
-    const char *params[4] = {districts, prev->t0, cur->t0, cur->t1};
-    PGresult *res = report_query(pg, "hot spots", p, HOTSPOTS_SQL, 4, params, err, errlen);
+    const char *params[5] = {districts, prev->from, p->from, p->to, tz};
+    PGresult *res = report_query(pg, "hot spots", p, HOTSPOTS_SQL, 5, params, err, errlen);
     if (!res)
         return -1;
     for (int i = 0; i < PQntuples(res); i++) {
@@ -287,7 +286,7 @@ report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const 
                                        const report_settings *s, char *err, size_t errlen)
 {
     report_period prev;
-    report_bounds prev_b, cur_b;
+    report_bounds cur_b;
     report_bulletin *b = calloc(1, sizeof *b);
     if (!b) {
         snprintf(err, errlen, "out of memory");
@@ -301,9 +300,8 @@ report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const 
     report_period_previous(&prev, p);
     if (!(b->cur = report_metrics_run(pg, districts, tz, p, s, err, errlen)) ||
         !(b->prev = report_metrics_run(pg, districts, tz, &prev, s, err, errlen)) ||
-        report_query_start(pg, &prev, tz, &prev_b, err, errlen) < 0 ||
         report_query_start(pg, p, tz, &cur_b, err, errlen) < 0 ||
-        read_hotspots(b, pg, districts, &prev_b, &cur_b, err, errlen) < 0 ||
+        read_hotspots(b, pg, districts, tz, &prev, err, errlen) < 0 ||
         read_orders(b, pg, districts, tz, &cur_b, err, errlen) < 0)
         report_bulletin_free(&b);
     return b;

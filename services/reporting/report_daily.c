@@ -11,34 +11,62 @@
 #define T0 "$2::timestamptz"
 #define T1 "$3::timestamptz"
 #define TE "$4::timestamptz"
+#define DAY "$5::date"
 
 /* $1 districts, $2 start of the day, $3 its end, $4 min(end, now())
- * (report_bounds). A deadline, event or alert without a unit counts for the
- * order's active units. */
+ * (report_bounds), $5 the day, $6 time zone. A deadline, event or alert
+ * without a unit counts for the order's active units.
+ *
+ * In progress and overdue come from the resolve deadlines of every day the
+ * orders in progress started on, by the day they started (report_sheet_days,
+ * migration 020): stored rows for the closed days nothing changed since
+ * (report_days_dirty), report_sheet_facts now for the others. Overdue = due
+ * before the end: before the end's day from those rows, and due on that day
+ * before the end (today: before now) counted here from the deadlines. */
 static const char DAILY_SQL[] =
     "WITH u AS ("
     "    SELECT u.id, u.code, u.name FROM units u JOIN regions r ON r.code = u.region_code"
     "    WHERE u.kind = 'street' AND r.parent_code = ANY (string_to_array(replace($1, ' ', ''), ','))"
-    "), d0 AS ("
-    "    SELECT d.complaint_id, d.unit_id,"
-    "           d.kind = 'accept' AND d.started_at >= " T0 " AS is_new,"
-    "           d.kind = 'resolve' AND d.cycle = c.cycle AND d.started_at < " TE
-    "             AND (d.met_at IS NULL OR d.met_at >= " TE ") AS open_at_end,"
-    "           d.kind = 'resolve' AND d.due_at >= " T0 " AND d.due_at < " T1 " AS due_today,"
-    "           d.due_at < " TE " AS past_due"
-    "    FROM deadlines d JOIN complaints c ON c.id = d.complaint_id"
-    "    WHERE d.started_at < " T1 " AND (d.met_at IS NULL OR d.met_at >= " T0 ")"
-    "), dl AS ("
-    "    SELECT unit_id, is_new, open_at_end, due_today, past_due FROM d0 WHERE unit_id IS NOT NULL"
+    "), st AS MATERIALIZED ("
+    "    SELECT * FROM report_days_dirty($6)"
+    "), lo AS ("           /* the first start day the stored rows cannot answer for */
+    "    SELECT CASE WHEN st.through IS NULL THEN (SELECT timezone($6, min(started_at))::date FROM deadlines)"
+    "                ELSE least(st.dirty_from, st.through + 1) END AS first"
+    "    FROM (SELECT 1) one LEFT JOIN st ON true"
+    "), live AS MATERIALIZED ("
+    "    SELECT ARRAY(SELECT g::date FROM lo, generate_series(lo.first, " DAY ", interval '1 day') g"
+    "                 UNION SELECT x FROM st, unnest(st.dirty) x WHERE x <= " DAY ") AS days"
+    "), sheet AS ("
+    "    SELECT s.unit_id, s.until_day, s.due_day, s.open FROM live, st, report_sheet_days s"
+    "    WHERE s.day <= " DAY " AND s.day <> ALL (live.days) AND st.through IS NOT NULL"
     "    UNION ALL"
-    "    SELECT a.unit_id, is_new, open_at_end, due_today, past_due FROM d0"
+    "    SELECT f.unit_id, f.until_day, f.due_day, f.open FROM live, LATERAL report_sheet_facts(live.days, $6) f"
+    "    WHERE cardinality(live.days) > 0"
+    "), ip AS ("
+    "    SELECT unit_id, sum(open) FILTER (WHERE until_day > " DAY ") AS in_progress,"
+    "           sum(open) FILTER (WHERE until_day > " DAY " AND due_day < timezone($6, " TE ")::date) AS overdue"
+    "    FROM sheet GROUP BY unit_id"
+    "), d0 AS ("
+    "    SELECT d.complaint_id, d.unit_id, d.kind = 'accept' AND d.started_at >= " T0 " AS is_new,"
+    "           d.kind = 'resolve' AND d.due_at >= " T0 " AND d.due_at < " T1 " AS due_today, false AS due_late"
+    "    FROM deadlines d"
+    "    WHERE ((d.kind = 'accept' AND d.started_at >= " T0 " AND d.started_at < " T1 ")"
+    "           OR (d.kind = 'resolve' AND d.due_at >= " T0 " AND d.due_at < " T1 " AND d.started_at < " T1 "))"
+    "      AND (d.met_at IS NULL OR d.met_at >= " T0 ")"
+    "    UNION ALL"          /* due on the end's day before the end, open then */
+    "    SELECT d.complaint_id, d.unit_id, false, false, true FROM deadlines d"
+    "    JOIN complaints c ON c.id = d.complaint_id AND c.cycle = d.cycle"
+    "    WHERE d.kind = 'resolve' AND d.due_at >= timezone($6, " TE ")::date::timestamp AT TIME ZONE $6"
+    "      AND d.due_at < " TE " AND d.started_at < " TE " AND (d.met_at IS NULL OR d.met_at >= " TE ")"
+    "), dl AS ("
+    "    SELECT unit_id, is_new, due_today, due_late FROM d0 WHERE unit_id IS NOT NULL"
+    "    UNION ALL"
+    "    SELECT a.unit_id, is_new, due_today, due_late FROM d0"
     "    JOIN assignments a ON a.complaint_id = d0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
     "    WHERE d0.unit_id IS NULL"
     "), dla AS ("
     "    SELECT unit_id, count(*) FILTER (WHERE is_new) AS new_orders,"
-    "           count(*) FILTER (WHERE open_at_end) AS in_progress,"
-    "           count(*) FILTER (WHERE due_today) AS due_today,"
-    "           count(*) FILTER (WHERE open_at_end AND past_due) AS overdue"
+    "           count(*) FILTER (WHERE due_today) AS due_today, count(*) FILTER (WHERE due_late) AS due_late"
     "    FROM dl GROUP BY unit_id"
     "), e0 AS ("
     "    SELECT e.complaint_id, eu.id AS unit_id FROM complaint_events e"
@@ -60,10 +88,10 @@ static const char DAILY_SQL[] =
     "           count(*) FILTER (WHERE what = 'escalated') AS escalated"
     "    FROM tg GROUP BY unit_id"
     ")"
-    "SELECT u.code, u.name, coalesce(dla.new_orders, 0), coalesce(dla.in_progress, 0),"
-    "       coalesce(dla.due_today, 0), coalesce(dla.overdue, 0), coalesce(tga.closed, 0),"
+    "SELECT u.code, u.name, coalesce(dla.new_orders, 0), coalesce(ip.in_progress, 0),"
+    "       coalesce(dla.due_today, 0), coalesce(ip.overdue, 0) + coalesce(dla.due_late, 0), coalesce(tga.closed, 0),"
     "       coalesce(tga.escalated, 0)"
-    "  FROM u LEFT JOIN dla ON dla.unit_id = u.id LEFT JOIN tga ON tga.unit_id = u.id"
+    "  FROM u LEFT JOIN dla ON dla.unit_id = u.id LEFT JOIN ip ON ip.unit_id = u.id LEFT JOIN tga ON tga.unit_id = u.id"
     " ORDER BY u.code";
 
 static void read_row(report_daily_row *r, const PGresult *res, int i)
@@ -78,7 +106,11 @@ static void read_row(report_daily_row *r, const PGresult *res, int i)
 report_daily *report_daily_run(PGconn *pg, const char *districts, const char *tz, const report_period *p,
                                char *err, size_t errlen)
 {
-    PGresult *res = report_query_period(pg, "daily sheet", p, districts, tz, DAILY_SQL, err, errlen);
+    report_bounds b;
+    if (report_query_start(pg, p, tz, &b, err, errlen) < 0)
+        return NULL;
+    const char *params[6] = {districts, b.t0, b.t1, b.tn, p->from, tz};
+    PGresult *res = report_query(pg, "daily sheet", p, DAILY_SQL, 6, params, err, errlen);
     if (!res)
         return NULL;
     int rows = PQntuples(res);

@@ -1,5 +1,7 @@
 /* report_metrics.c — the metrics of the bulletin, each formula written once
- * (see report_metrics.h; the README's Metrics section says the same in words).
+ * (see report_metrics.h; the README's Metrics section says the same in words):
+ * the counts per day in report_day_facts (migration 020), summed over the
+ * period here; the rates, composite, ranks and flags below.
  *
  * Period P = [from, to) in the report time zone; "up to now" = before
  * min(to, now()). A unit is a street office of the configured districts or a
@@ -74,78 +76,30 @@ static const struct {
     [RATE_REPEAT] = {offsetof(report_counts, repeats), offsetof(report_counts, called)},
 };
 
-/* $1 districts (comma list), $2 start, $3 end, $4 min(end, now()) (report_bounds).
- * One row per unit: code, name, kind and the counts in report_counts order. */
-#define T0 "$2::timestamptz"
-#define T1 "$3::timestamptz"
-#define TN "$4::timestamptz"
-
-/* The deadlines a period reads: started in it, or falling due in it up to now. */
-#define IN_PERIOD                                                                                       \
-    "(d.started_at >= " T0 " AND d.started_at < " T1 ") OR (d.due_at >= " T0 " AND d.due_at < " TN ")"
-
-/* The deadline counts of report_counts, over deadlines d. */
-#define DEADLINE_COUNTS                                                                                 \
-    "count(*) FILTER (WHERE d.kind = 'accept' AND d.started_at >= " T0 " AND d.started_at < " T1 ")"    \
-    " AS dispatched,"                                                                                   \
-    " count(*) FILTER (WHERE d.kind = 'accept' AND d.started_at >= " T0 " AND d.started_at < " T1       \
-    "                  AND d.met_at <= d.due_at) AS accepted_on_time,"                                  \
-    " count(*) FILTER (WHERE d.kind = 'resolve' AND d.started_at >= " T0 " AND d.started_at < " T1 ")" \
-    " AS assigned,"                                                                                     \
-    " count(*) FILTER (WHERE d.kind = 'resolve' AND d.started_at >= " T0 " AND d.started_at < " T1      \
-    "                  AND d.met_at < " T1 ") AS resolved,"                                             \
-    " count(*) FILTER (WHERE d.kind = 'resolve' AND d.due_at >= " T0 " AND d.due_at < " TN ") AS due,"  \
-    " count(*) FILTER (WHERE d.kind = 'resolve' AND d.due_at >= " T0 " AND d.due_at < " TN              \
-    "                  AND d.met_at <= d.due_at) AS on_time"
-
+/* $1 districts (comma list), $2 first day, $3 the day after the last, $4 time
+ * zone. One row per unit: code, name, kind and the counts in report_counts
+ * order: the period's days summed from report_day_facts (migration 020), the
+ * formulas' one home; closed days whose rows report_days holds and which
+ * nothing changed since (report_days_dirty) are read from there, the others
+ * (today, stale days, days not stored yet) are counted now. resolved and
+ * returned count only what was met or returned before the period ended. */
 static const char METRICS_SQL[] =
-    "WITH " REPORT_UNITS_IN_SCOPE ", dla AS ("         /* a deadline without a unit counts for the order's active owner */
-    "    SELECT unit_id, sum(dispatched) AS dispatched, sum(accepted_on_time) AS accepted_on_time,"
-    "           sum(assigned) AS assigned, sum(resolved) AS resolved, sum(due) AS due, sum(on_time) AS on_time"
-    "    FROM ("
-    "        SELECT d.unit_id, " DEADLINE_COUNTS " FROM deadlines d"
-    "        WHERE d.unit_id IS NOT NULL AND (" IN_PERIOD ") GROUP BY d.unit_id"
-    "        UNION ALL"
-    "        SELECT a.unit_id, " DEADLINE_COUNTS " FROM deadlines d"
-    "        JOIN assignments a ON a.complaint_id = d.complaint_id AND a.active AND a.role = 'owner'"
-    "        WHERE d.unit_id IS NULL AND (" IN_PERIOD ") GROUP BY a.unit_id"
-    "    ) x GROUP BY unit_id"
-    "), ev AS ("         /* a callback naming no unit counts for the order's active owner */
-    "    SELECT coalesce(eu.id, a.unit_id) AS unit_id, e.event, e.detail"
-    "    FROM complaint_events e LEFT JOIN units eu ON eu.code = e.detail->>'unit'"
-    "    LEFT JOIN LATERAL (SELECT a.unit_id FROM assignments a WHERE eu.id IS NULL"
-    "                       AND a.complaint_id = e.complaint_id AND a.active AND a.role = 'owner') a ON true"
-    "    WHERE e.event = 'callback' AND e.at >= " T0 " AND e.at < " T1
-    "), eva AS ("
-    "    SELECT unit_id, count(*) AS callbacks,"
-    "           count(*) FILTER (WHERE detail->'satisfied' = 'true'::jsonb) AS satisfied"
-    "    FROM ev GROUP BY unit_id"
-    "), da AS NOT MATERIALIZED ("  /* dispatches made in P, to an owner or to the queue: read twice, each time index-only */
-    "    SELECT a.complaint_id, a.unit_id, a.role, a.created_at FROM assignments a"
-    "    WHERE a.role IN ('owner', 'manual') AND a.created_at >= " T0 " AND a.created_at < " T1
-    "), own AS ("
-    "    SELECT unit_id, count(*) AS owned FROM da WHERE role = 'owner' GROUP BY unit_id"
-    "), ended AS ("       /* each return in P and the dispatch it ended: the last one before it */
-    "    SELECT DISTINCT ON (e.id) da.unit_id, da.role FROM complaint_events e"
-    "    JOIN da ON da.complaint_id = e.complaint_id AND da.created_at <= e.at"
-    "    WHERE e.event = 'returned' AND e.at >= " T0 " AND e.at < " T1
-    "    ORDER BY e.id, da.created_at DESC"
-    "), ret AS ("
-    "    SELECT unit_id, count(*) AS returned FROM ended WHERE role = 'owner' GROUP BY unit_id"
-    "), ca AS ("
-    "    SELECT a.unit_id, count(*) AS called, count(*) FILTER (WHERE c.parent_id IS NOT NULL) AS repeats"
-    "    FROM complaints c"
-    "    JOIN assignments a ON a.complaint_id = coalesce(c.parent_id, c.id) AND a.active AND a.role = 'owner'"
-    "    WHERE c.called_at >= " T0 " AND c.called_at < " T1
-    "    GROUP BY a.unit_id"
+    "WITH " REPORT_UNITS_IN_SCOPE ", " REPORT_DAYS_CTES("$2", "$3", "$4") ","
+    " f AS ("
+    "    SELECT r.* FROM report_days r"
+    "    WHERE r.day >= $2::date AND r.day < $3::date AND r.day IN (SELECT day FROM days WHERE stored)"
+    "    UNION ALL"
+    "    SELECT x.* FROM (SELECT ARRAY(SELECT day FROM days WHERE NOT stored) AS live) l,"
+    "                    LATERAL report_day_facts(l.live, $4) x WHERE cardinality(l.live) > 0"
     ")"
     "SELECT u.code, u.name, u.kind,"
-    "       coalesce(dla.dispatched, 0), coalesce(dla.accepted_on_time, 0), coalesce(dla.assigned, 0),"
-    "       coalesce(dla.resolved, 0), coalesce(eva.callbacks, 0), coalesce(eva.satisfied, 0),"
-    "       coalesce(dla.due, 0), coalesce(dla.on_time, 0), coalesce(own.owned, 0), coalesce(ret.returned, 0),"
-    "       coalesce(ca.called, 0), coalesce(ca.repeats, 0)"
-    "  FROM u LEFT JOIN dla ON dla.unit_id = u.id LEFT JOIN eva ON eva.unit_id = u.id"
-    "  LEFT JOIN own ON own.unit_id = u.id LEFT JOIN ret ON ret.unit_id = u.id LEFT JOIN ca ON ca.unit_id = u.id"
+    "       coalesce(sum(f.dispatched), 0), coalesce(sum(f.accepted_on_time), 0), coalesce(sum(f.assigned), 0),"
+    "       coalesce(sum(f.resolved) FILTER (WHERE f.until_day < $3::date), 0), coalesce(sum(f.callbacks), 0),"
+    "       coalesce(sum(f.satisfied), 0), coalesce(sum(f.due), 0), coalesce(sum(f.on_time), 0),"
+    "       coalesce(sum(f.owned), 0), coalesce(sum(f.returned) FILTER (WHERE f.until_day < $3::date), 0),"
+    "       coalesce(sum(f.called), 0), coalesce(sum(f.repeats), 0)"
+    "  FROM u LEFT JOIN f ON f.unit_id = u.id"
+    " GROUP BY u.id, u.code, u.name, u.kind"
     " ORDER BY u.kind = 'dept', u.code";
 
 #define FIRST_COUNT_COL 3
@@ -334,20 +288,14 @@ PGresult *report_query(PGconn *pg, const char *what, const report_period *p, con
     return res;
 }
 
-PGresult *report_query_period(PGconn *pg, const char *what, const report_period *p, const char *districts,
-                              const char *tz, const char *sql, char *err, size_t errlen)
-{
-    report_bounds b;
-    if (report_query_start(pg, p, tz, &b, err, errlen) < 0)
-        return NULL;
-    const char *params[4] = {districts, b.t0, b.t1, b.tn};
-    return report_query(pg, what, p, sql, 4, params, err, errlen);
-}
-
 report_table *report_metrics_run(PGconn *pg, const char *districts, const char *tz, const report_period *p,
                                  const report_settings *s, char *err, size_t errlen)
 {
-    PGresult *res = report_query_period(pg, "metrics", p, districts, tz, METRICS_SQL, err, errlen);
+    report_bounds b;
+    const char *params[4] = {districts, p->from, p->to, tz};
+    PGresult *res = report_query_start(pg, p, tz, &b, err, errlen) < 0
+                        ? NULL
+                        : report_query(pg, "metrics", p, METRICS_SQL, 4, params, err, errlen);
     if (!res)
         return NULL;
     int rows = PQntuples(res);

@@ -1,10 +1,12 @@
 /* report_metrics.h — the ranked metrics of streets and departments over a period.
  *
  * For each street office of the configured districts and each department,
- * the counts behind every rate are read from PostgreSQL in one query; the
- * rates, the overdue count, the composite score, the ranks and the flags are
- * computed here. Every formula is written once, in report_metrics.c (and in
- * the README's Metrics section).
+ * the counts behind every rate are read from PostgreSQL in one query, as the
+ * sum of the period's days (report_day_facts, migration 020: stored for
+ * closed days, counted live for the others); the rates, the overdue count,
+ * the composite score, the ranks and the flags are computed here. Every
+ * formula is written once: the counts in report_day_facts, the rest in
+ * report_metrics.c (and both in the README's Metrics section).
  *
  * report_metrics_run() returns a malloc'd table the caller frees with
  * report_table_free().
@@ -133,11 +135,16 @@ int report_query_start(PGconn *pg, const report_period *p, const char *tz, repor
 PGresult *report_query(PGconn *pg, const char *what, const report_period *p, const char *sql, int nparams,
                        const char *const *params, char *err, size_t errlen);
 
-/* report_query_start() then report_query() of sql with the parameters every
- * period query takes: $1 districts (comma-separated NBS codes), $2 the
- * period's start, $3 its end, $4 min(end, now()). */
-PGresult *report_query_period(PGconn *pg, const char *what, const report_period *p, const char *districts,
-                              const char *tz, const char *sql, char *err, size_t errlen);
+/* The CTEs st and days of a report over the days [F, T) (SQL date
+ * expressions) in time zone TZ: each day and whether the rows stored for it
+ * (report_days, report_sheet_days, report_hot_days; migration 020) are
+ * fresh; the others are counted live. */
+#define REPORT_DAYS_CTES(F, T, TZ)                                                                       \
+    "st AS MATERIALIZED (SELECT * FROM report_days_dirty(" TZ ")),"                                      \
+    " days AS MATERIALIZED ("                                                                            \
+    "    SELECT g::date AS day, coalesce(g::date <= st.through AND g::date < coalesce(st.dirty_from, 'infinity')" \
+    "                                    AND g::date <> ALL (st.dirty), false) AS stored"                \
+    "    FROM generate_series(" F "::date, " T "::date - 1, interval '1 day') g LEFT JOIN st ON true)"
 
 /* The unit with this code, or NULL. */
 const report_unit *report_table_find(const report_table *t, const char *code);

@@ -4,12 +4,15 @@
 #
 #   fire: N open orders whose resolve deadlines are all overdue when
 #         jiesu-escalation starts (one rung each: the ladder's remind is off);
-#         time until every deadline is planned and its supervise alert stored,
-#         against the same work as two set-based statements (INSERT the N
-#         alerts ... SELECT, UPDATE the N deadlines) in one transaction.
+#         time from the start until the last supervise alert is stored (its
+#         created_at, on the database clock), against the same work as two
+#         set-based statements (INSERT the N alerts ... SELECT, UPDATE the N
+#         deadlines) in one transaction.
+#   lag while firing: once the mass firing is under way, 1,000 new deadlines
+#         falling due 5 s later, armed as assignment arms them: alert time -
+#         due time, against the 1 s the service promises.
 #   lag:  1,000 deadlines falling due 5 s after they are created while the
-#         service runs: alert time - due time, against the 1 s the service
-#         promises.
+#         service runs its walk re-arming all N pending deadlines: the same.
 #   claim: claiming N due timers from the Redis sorted set (what escalation
 #         uses) against a FOR UPDATE SKIP LOCKED poll of a table (the
 #         alternative), tests/tools/bench_claim.
@@ -20,7 +23,7 @@ set -euo pipefail
 N=${2:-${BENCH_ROWS:-1000000}}
 
 bench_stack escalation 26381 25434
-export JIESU_LOG_LEVEL=warn JIESU_ESCALATION_PATTERNS_SECONDS=86400
+export JIESU_LOG_LEVEL=${JIESU_LOG_LEVEL:-warn} JIESU_ESCALATION_PATTERNS_SECONDS=86400
 
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
@@ -28,6 +31,25 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
 wait_sql() {   # wait_sql QUERY VALUE: until the query returns VALUE
     while [ "$(sql "$1")" != "$2" ]; do sleep 0.2; done
+}
+# wait_alerts N: until N ladder alerts are stored. The sequence first (free),
+# then the count (a scan of alerts), so waiting costs the service little.
+wait_alerts() {
+    while [ "$(sql "SELECT last_value - $seq0 >= $1 FROM alerts_id_seq")" != t ]; do sleep 0.5; done
+    wait_sql "SELECT count(*) >= $1 FROM alerts WHERE deadline_id IS NOT NULL" t
+}
+# lag TICKET_PREFIX: "avg p99 max" ms from due to alert of those orders' alerts
+lag() {
+    sql "SELECT round(avg(ms)), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)), round(max(ms))
+         FROM (SELECT extract(epoch FROM a.created_at - a.due_at) * 1000 AS ms FROM alerts a
+               JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no LIKE '$1%') l" | tr '|' ' '
+}
+# arm TICKET_PREFIX: puts those orders' deadlines in the timers zset as
+# assignment does, a planning request due at the deadline
+arm() {
+    sql "SELECT d.id || ' ' || ceil(extract(epoch FROM d.due_at) * 1000)::bigint FROM deadlines d
+         JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no LIKE '$1%'" |
+        awk '{ printf "ZADD jiesu:timers %s %s\n", $2, $1 }' | redis-cli -p 26381 >/dev/null
 }
 
 # N open orders owned by 中韩街道, resolve deadline started 14 days ago, due
@@ -59,21 +81,30 @@ sql "BEGIN;
      ROLLBACK" >/dev/null
 t1=$(now)
 ref_s=$(secs "$t0" "$t1")
+seq0=$(sql "SELECT last_value FROM alerts_id_seq")       # the reference's alerts are rolled back, not their ids
 
-t0=$(now)
+start=$(sql "SELECT extract(epoch FROM clock_timestamp())")
 "$BIN/jiesu-escalation" >"$DIR/escalation.log" 2>&1 &
 esc_pid=$!
 bench_track "$esc_pid"
-wait_sql "SELECT count(*) FROM deadlines WHERE rung_next IS NULL" 0
-t1=$(now)
-wait_sql "SELECT count(*) FROM alerts WHERE deadline_id IS NOT NULL" "$N"
-t2=$(now)
-plan_s=$(secs "$t0" "$t1"); all_s=$(secs "$t0" "$t2"); fire_s=$(secs "$t1" "$t2")
+wait_sql "SELECT EXISTS (SELECT 1 FROM alerts)" t
+orders 1000 M 5seconds
+arm M
+due=$(sql "SELECT extract(epoch FROM min(due_at)) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
+           WHERE c.ticket_no LIKE 'M%'")
+wait_alerts "$((N + 1000))"
+last=$(sql "SELECT extract(epoch FROM max(a.created_at)) FROM alerts a JOIN complaints c ON c.id = a.complaint_id
+            WHERE c.ticket_no LIKE 'B%'")
+all_s=$(secs "$start" "$last")
 
 printf "   set-based INSERT + UPDATE (reference): %8.2f s  %9s alerts/s\n" "$ref_s" "$(rate "$N" "$ref_s")"
-printf "   escalation, start to last alert:       %8.2f s  %9s alerts/s  (all planned at %.2f s, firing interleaved; %.2f s more to the last)\n" \
-    "$all_s" "$(rate "$N" "$all_s")" "$plan_s" "$fire_s"
+printf "   escalation, start to last alert:       %8.2f s  %9s alerts/s  (planning included)\n" \
+    "$all_s" "$(rate "$N" "$all_s")"
 echo "   escalation / set-based = $(ratio "$all_s" "$ref_s")"
+read -r avg p99 max <<<"$(lag M)"
+echo "== lag while firing: 1000 deadlines due $(secs "$start" "$due") s after the start, $(secs "$due" "$last") s before the last of the $N"
+echo "   lag avg ${avg} ms, p99 ${p99} ms, max ${max} ms"
+echo "   max lag / 1 s bound = $(ratio "$max" 1000)   (target < 1.00)"
 
 # The lag is measured in the worst case for it: the service restarted to
 # re-arm every pending deadline every second, so the walk over all N of them
@@ -85,10 +116,8 @@ bench_track "$esc_pid"
 sleep 2
 echo "== lag: 1000 deadlines due 5 s after creation, service running and re-arming $N pending deadlines all along"
 orders 1000 L 5seconds
-wait_sql "SELECT count(*) FROM alerts WHERE rung = 'supervise'" "$((N + 1000))"
-read -r avg p99 max <<<"$(sql "SELECT round(avg(ms)), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)), round(max(ms))
-    FROM (SELECT extract(epoch FROM a.created_at - a.due_at) * 1000 AS ms FROM alerts a JOIN complaints c ON c.id = a.complaint_id
-          WHERE c.ticket_no LIKE 'L%') l" | tr '|' ' ')"
+wait_alerts "$((N + 2000))"
+read -r avg p99 max <<<"$(lag L)"
 early=$(sql "SELECT count(*) FROM alerts WHERE created_at < due_at")
 echo "   lag avg ${avg} ms, p99 ${p99} ms, max ${max} ms; fired early: ${early}"
 echo "   max lag / 1 s bound = $(ratio "$max" 1000)   (target < 1.00)"

@@ -58,7 +58,7 @@ static double claim_redis(redisContext *rc, long n)
     long total = 0;
     double t0 = now_s();
     do {
-        if (timers_claim_due(rc, KEY, 1LL << 50, BATCH, members, &got) != 0)
+        if (timers_claim_due(rc, KEY, 1LL << 50, 0, BATCH, members, &got) != 0)
             return -1;
         timers_free(members, got);
         total += (long)got;

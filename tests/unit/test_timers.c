@@ -93,7 +93,7 @@ static void test_only_due_members_are_claimed_once(void **state)
 
     char *out[16];
     size_t n = 99;
-    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 16, out, &n), 0);
+    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 0, 16, out, &n), 0);
     assert_int_equal(n, 5);
     for (size_t i = 0; i < n; i++) {
         char want[32];
@@ -103,13 +103,13 @@ static void test_only_due_members_are_claimed_once(void **state)
     timers_free(out, n);
     assert_null(out[0]);
 
-    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 16, out, &n), 0);
+    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 0, 16, out, &n), 0);
     assert_int_equal(n, 0);                             /* claimed once only */
     assert_int_equal(timers_count(f->rc, f->key), 5);
     assert_int_equal(timers_next_due(f->rc, f->key), NOW + 60000);
 
     /* due exactly at now counts as due */
-    assert_int_equal(timers_claim_due(f->rc, f->key, NOW + 60000, 16, out, &n), 0);
+    assert_int_equal(timers_claim_due(f->rc, f->key, NOW + 60000, 0, 16, out, &n), 0);
     assert_int_equal(n, 1);
     assert_string_equal(out[0], "soon0");
     timers_free(out, n);
@@ -121,15 +121,42 @@ static void test_claim_respects_max(void **state)
     add_range(f, "d", 0, 10, -1000);
     char *out[4];
     size_t n;
-    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 4, out, &n), 0);
+    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 0, 4, out, &n), 0);
     assert_int_equal(n, 4);
     assert_string_equal(out[0], "d0");
     assert_string_equal(out[3], "d3");
     timers_free(out, n);
     assert_int_equal(timers_count(f->rc, f->key), 6);
-    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 0, out, &n), 0);
+    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 0, 0, out, &n), 0);
     assert_int_equal(n, 0);
     assert_int_equal(timers_count(f->rc, f->key), 6);
+}
+
+/* Claims with (newest, max) and expects exactly the members want[0..nwant), in order. */
+static void expect_claim(fixture *f, size_t newest, size_t max, const char *const *want, size_t nwant)
+{
+    char *out[16];
+    size_t n;
+    assert_true(max <= 16);
+    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, newest, max, out, &n), 0);
+    assert_int_equal(n, nwant);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(out[i], want[i]);
+    timers_free(out, n);
+}
+
+/* A backlog of long-overdue members does not hold up those falling due now:
+ * up to `newest` of a claim are the most recently due, the rest the oldest. */
+static void test_newest_members_are_not_held_up(void **state)
+{
+    fixture *f = *state;
+    add_range(f, "old", 0, 6, -600000);         /* ten minutes overdue */
+    add_range(f, "new", 0, 3, -200);            /* fell due 200 ms ago */
+    add_range(f, "later", 0, 2, 5000);          /* not due */
+    expect_claim(f, 2, 4, (const char *const[]){"new2", "new1", "old0", "old1"}, 4);
+    /* fewer due than asked for: each once */
+    expect_claim(f, 4, 8, (const char *const[]){"new0", "old5", "old4", "old3", "old2"}, 5);
+    assert_int_equal(timers_count(f->rc, f->key), 2);
 }
 
 static void test_add_moves_an_existing_member(void **state)
@@ -140,12 +167,12 @@ static void test_add_moves_an_existing_member(void **state)
     assert_int_equal(timers_add(f->rc, f->key, member, &later, 1), 0);
     char *out[4];
     size_t n;
-    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 4, out, &n), 0);
+    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 0, 4, out, &n), 0);
     assert_int_equal(n, 0);
     assert_int_equal(timers_add(f->rc, f->key, member, &earlier, 1), 0);   /* moved, not duplicated */
     assert_int_equal(timers_count(f->rc, f->key), 1);
     assert_int_equal(timers_next_due(f->rc, f->key), earlier);
-    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 4, out, &n), 0);
+    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 0, 4, out, &n), 0);
     assert_int_equal(n, 1);
     assert_string_equal(out[0], "42");
     timers_free(out, n);
@@ -159,7 +186,7 @@ static void test_empty_set(void **state)
     size_t n = 7;
     assert_int_equal(timers_count(f->rc, f->key), 0);
     assert_int_equal(timers_next_due(f->rc, f->key), -1);
-    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 2, out, &n), 0);
+    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 0, 2, out, &n), 0);
     assert_int_equal(n, 0);
 }
 
@@ -170,7 +197,7 @@ static void test_large_claim(void **state)
     char **out = calloc(15000, sizeof *out);
     assert_non_null(out);
     size_t n;
-    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 15000, out, &n), 0);
+    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 0, 15000, out, &n), 0);
     assert_int_equal(n, 12000);
     assert_string_equal(out[11999], "big11999");
     timers_free(out, n);
@@ -200,7 +227,7 @@ static void *claim_until_empty(void *arg)
     for (;;) {
         char *out[7];
         size_t n;
-        if (timers_claim_due(rc, c->key, NOW, 7, out, &n) != 0) {
+        if (timers_claim_due(rc, c->key, NOW, 0, 7, out, &n) != 0) {
             c->rounds_ok = 0;
             break;
         }
@@ -261,7 +288,7 @@ static void test_alternating_claimers(void **state)
     size_t total = 0, n;
     for (int turn = 0;; turn++) {
         char *out[3];
-        assert_int_equal(timers_claim_due(who[turn % 2], f->key, NOW, 3, out, &n), 0);
+        assert_int_equal(timers_claim_due(who[turn % 2], f->key, NOW, 0, 3, out, &n), 0);
         if (n == 0)
             break;
         for (size_t i = 0; i < n; i++)
@@ -285,7 +312,7 @@ static void test_errors(void **state)
     char *out[2];
     size_t n = 5;
     assert_int_equal(timers_add(f->rc, f->key, members, due, 2), -1);
-    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 2, out, &n), -1);
+    assert_int_equal(timers_claim_due(f->rc, f->key, NOW, 0, 2, out, &n), -1);
     assert_int_equal(n, 0);
     assert_int_equal(timers_count(f->rc, f->key), -1);
     assert_int_equal(timers_next_due(f->rc, f->key), -1);
@@ -297,6 +324,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_only_due_members_are_claimed_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_claim_respects_max, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_newest_members_are_not_held_up, setup, teardown),
         cmocka_unit_test_setup_teardown(test_add_moves_an_existing_member, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_large_claim, setup, teardown),

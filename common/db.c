@@ -1,9 +1,11 @@
 /* db.c — libpq helpers: connect with retry, statements, transactions, COPY,
  * numbered migrations (see db.h).
  *
- * Every failure is logged here, once, with a label naming the statement and
- * the first line of PostgreSQL's own message, so callers only check return
- * codes. Migrations take a transaction-scoped advisory lock, so two processes
+ * Nothing here logs a failure: each one is written whole into the caller's
+ * err buffer, a label naming the statement and PostgreSQL's own message on
+ * one line, and the caller (a handler or a command) logs it or passes it on.
+ * Only server notices, which arrive with no call to answer them, go to the
+ * log. Migrations take a transaction-scoped advisory lock, so two processes
  * migrating the same database at once apply each file exactly once; the
  * grants file runs under the same lock.
  */
@@ -102,32 +104,41 @@ PGconn *db_connect(const char *conninfo, int wait_ms, char *err, size_t errlen)
     }
 }
 
-/* 1 when res is a success (or ok_status); else logs "label failed: reason" and returns 0. */
-static int result_ok(PGconn *conn, const PGresult *res, const char *label, ExecStatusType ok_status)
+/* Writes "label failed: reason" into err (errlen bytes). */
+static void fail(char *err, size_t errlen, const char *label, const char *why)
+{
+    snprintf(err, errlen, "%s failed: %s", label, why);
+}
+
+/* 1 when res is a success (or ok_status); else writes "label failed: reason"
+ * into err and returns 0. */
+static int result_ok(PGconn *conn, const PGresult *res, const char *label, ExecStatusType ok_status, char *err,
+                     size_t errlen)
 {
     ExecStatusType st = PQresultStatus(res);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == ok_status)
         return 1;
     char msg[1024];
     result_error(msg, sizeof msg, conn, res);
-    log_error("db: %s failed: %s", label, msg);
+    fail(err, errlen, label, msg);
     return 0;
 }
 
-int db_exec(PGconn *conn, const char *sql)
+int db_exec(PGconn *conn, const char *sql, char *err, size_t errlen)
 {
     char label[64];
     first_line(label, sizeof label, sql);           /* the statement's start names it */
     PGresult *res = PQexec(conn, sql);
-    int ok = result_ok(conn, res, label, PGRES_COMMAND_OK);
+    int ok = result_ok(conn, res, label, PGRES_COMMAND_OK, err, errlen);
     PQclear(res);
     return ok ? 0 : -1;
 }
 
-PGresult *db_query(PGconn *conn, const char *label, const char *sql, int nparams, const char *const *params)
+PGresult *db_query(PGconn *conn, const char *label, const char *sql, int nparams, const char *const *params,
+                   char *err, size_t errlen)
 {
     PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
-    if (!result_ok(conn, res, label, PGRES_COMMAND_OK)) {
+    if (!result_ok(conn, res, label, PGRES_COMMAND_OK, err, errlen)) {
         PQclear(res);
         return NULL;
     }
@@ -151,10 +162,10 @@ PGresult *db_prepared(PGconn *conn, const char *name, const char *sql, int npara
 }
 
 PGresult *db_query_prepared(PGconn *conn, const char *name, const char *sql, int nparams,
-                            const char *const *params)
+                            const char *const *params, char *err, size_t errlen)
 {
     PGresult *res = db_prepared(conn, name, sql, nparams, params);
-    if (!result_ok(conn, res, name, PGRES_COMMAND_OK)) {
+    if (!result_ok(conn, res, name, PGRES_COMMAND_OK, err, errlen)) {
         PQclear(res);
         return NULL;
     }
@@ -162,9 +173,9 @@ PGresult *db_query_prepared(PGconn *conn, const char *name, const char *sql, int
 }
 
 int db_command(PGconn *conn, const char *label, const char *sql, int nparams, const char *const *params,
-               long *affected)
+               long *affected, char *err, size_t errlen)
 {
-    PGresult *res = db_query(conn, label, sql, nparams, params);
+    PGresult *res = db_query(conn, label, sql, nparams, params, err, errlen);
     if (!res)
         return -1;
     if (affected)
@@ -173,14 +184,14 @@ int db_command(PGconn *conn, const char *label, const char *sql, int nparams, co
     return 0;
 }
 
-int db_begin(PGconn *conn)
+int db_begin(PGconn *conn, char *err, size_t errlen)
 {
-    return db_exec(conn, "BEGIN");
+    return db_exec(conn, "BEGIN", err, errlen);
 }
 
-int db_commit(PGconn *conn)
+int db_commit(PGconn *conn, char *err, size_t errlen)
 {
-    return db_exec(conn, "COMMIT");
+    return db_exec(conn, "COMMIT", err, errlen);
 }
 
 void db_rollback(PGconn *conn)
@@ -191,20 +202,21 @@ void db_rollback(PGconn *conn)
 
 /* ---- COPY ---- */
 
-/* Reads every pending result; -1 (logged) when one is not PGRES_COMMAND_OK. */
-static int drain_results(PGconn *conn, const char *label)
+/* Reads every pending result; -1 (the first failure's reason in err) when
+ * one is not PGRES_COMMAND_OK. */
+static int drain_results(PGconn *conn, const char *label, char *err, size_t errlen)
 {
     PGresult *res;
     int rc = 0;
     while ((res = PQgetResult(conn)) != NULL) {
-        if (!result_ok(conn, res, label, PGRES_COMMAND_OK))
+        if (!result_ok(conn, res, label, PGRES_COMMAND_OK, rc == 0 ? err : NULL, rc == 0 ? errlen : 0))
             rc = -1;
         PQclear(res);
     }
     return rc;
 }
 
-int db_copy_start(PGconn *conn, const char *copy_sql)
+int db_copy_start(PGconn *conn, const char *copy_sql, char *err, size_t errlen)
 {
     char label[64];
     first_line(label, sizeof label, copy_sql);
@@ -213,32 +225,33 @@ int db_copy_start(PGconn *conn, const char *copy_sql)
     if (!ok) {
         char msg[1024];
         result_error(msg, sizeof msg, conn, res);
-        log_error("db: %s failed: %s", label, msg[0] ? msg : "not a COPY FROM STDIN");
+        fail(err, errlen, label, msg[0] ? msg : "not a COPY FROM STDIN");
     }
     PQclear(res);
     return ok ? 0 : -1;
 }
 
-int db_copy_start_queued(PGconn *conn, const char *copy_sql)
+int db_copy_start_queued(PGconn *conn, const char *copy_sql, char *err, size_t errlen)
 {
-    if (db_copy_start(conn, copy_sql) < 0)
+    if (db_copy_start(conn, copy_sql, err, errlen) < 0)
         return -1;
     if (PQsetnonblocking(conn, 1) == 0)
         return 0;
-    log_error("db: COPY: cannot switch to non-blocking: %s", PQerrorMessage(conn));
+    char msg[512];
+    fail(err, errlen, "COPY: switching to non-blocking", db_error(conn, msg, sizeof msg));
     PQputCopyEnd(conn, "client could not queue its data");
-    drain_results(conn, "COPY");
+    drain_results(conn, "COPY", NULL, 0);
     return -1;
 }
 
 void db_copy_pump(PGconn *conn)
 {
-    PQflush(conn);      /* a failure shows again, and is reported, in db_copy_end() */
+    PQflush(conn);      /* a failure shows again, and is said, in db_copy_end() */
 }
 
 /* Sends what a queued COPY still holds, waiting for the socket, and returns
- * to blocking mode. 0 or -1 (logged). */
-static int copy_drain_queue(PGconn *conn)
+ * to blocking mode. 0 or -1 (the reason in err). */
+static int copy_drain_queue(PGconn *conn, char *err, size_t errlen)
 {
     int left;
     while ((left = PQflush(conn)) == 1) {
@@ -249,40 +262,44 @@ static int copy_drain_queue(PGconn *conn)
             break;
     }
     if (left != 0 || PQsetnonblocking(conn, 0) != 0) {
-        log_error("db: COPY data: %s", PQerrorMessage(conn));
+        char msg[512];
+        fail(err, errlen, "COPY data", db_error(conn, msg, sizeof msg));
         PQsetnonblocking(conn, 0);
         return -1;
     }
     return 0;
 }
 
-int db_copy_put(PGconn *conn, const char *buf, size_t len)
+int db_copy_put(PGconn *conn, const char *buf, size_t len, char *err, size_t errlen)
 {
+    char msg[512];
     if (len > INT_MAX) {
-        log_error("db: COPY data: buffer of %zu bytes too large for one message", len);
+        snprintf(msg, sizeof msg, "a buffer of %zu bytes is too large for one message", len);
+        fail(err, errlen, "COPY data", msg);
         return -1;
     }
     if (PQputCopyData(conn, buf, (int)len) != 1) {
-        char msg[512];
-        first_line(msg, sizeof msg, PQerrorMessage(conn));
-        log_error("db: COPY data: %s", msg);
+        fail(err, errlen, "COPY data", db_error(conn, msg, sizeof msg));
         return -1;
     }
     return 0;
 }
 
-int db_copy_end(PGconn *conn)
+int db_copy_end(PGconn *conn, char *err, size_t errlen)
 {
-    int rc = PQisnonblocking(conn) ? copy_drain_queue(conn) : 0;
+    int rc = PQisnonblocking(conn) ? copy_drain_queue(conn, err, errlen) : 0;
     if (PQputCopyEnd(conn, rc == 0 ? NULL : "client could not send its data") != 1) {
         char msg[512];
-        first_line(msg, sizeof msg, PQerrorMessage(conn));
-        log_error("db: COPY end: %s", msg);
+        if (rc == 0)
+            fail(err, errlen, "COPY end", db_error(conn, msg, sizeof msg));
         rc = -1;
     }
     /* The COPY's outcome (bad data, constraint violations) arrives only now,
-     * and every result must be read before the connection is usable again. */
-    return drain_results(conn, "COPY") < 0 ? -1 : rc;
+     * and every result must be read before the connection is usable again.
+     * When sending already failed, PostgreSQL's account of the abort adds
+     * nothing: the first reason stays in err. */
+    int drained = drain_results(conn, "COPY", rc == 0 ? err : NULL, rc == 0 ? errlen : 0);
+    return drained < 0 ? -1 : rc;
 }
 
 /* The escape letter for c in COPY text format, or 0 when c goes as it is. */
@@ -352,12 +369,13 @@ static void migrations_free(migration *list, size_t n)
 }
 
 /* Lists the migration files of dir in numeric order into *out (*n entries).
- * 0, or -1 (logged) when the directory cannot be read or two files share a version. */
-static int migrations_list(const char *dir, migration **out, size_t *n)
+ * 0, or -1 (the reason in err) when the directory cannot be read or two files
+ * share a version. */
+static int migrations_list(const char *dir, migration **out, size_t *n, char *err, size_t errlen)
 {
     DIR *d = opendir(dir);
     if (!d) {
-        log_error("db: migrations directory %s: %s", dir, strerror(errno));
+        snprintf(err, errlen, "migrations directory %s: %s", dir, strerror(errno));
         return -1;
     }
     migration *list = NULL;
@@ -383,15 +401,15 @@ static int migrations_list(const char *dir, migration **out, size_t *n)
     qsort(list, count, sizeof *list, migration_cmp);
     for (size_t i = 1; i < count; i++) {
         if (list[i].version == list[i - 1].version) {
-            log_error("db: migrations %s/%s and %s share version %ld", dir, list[i - 1].name, list[i].name,
-                      list[i].version);
+            snprintf(err, errlen, "migrations %s/%s and %s share version %ld", dir, list[i - 1].name,
+                     list[i].name, list[i].version);
             goto cleanup;
         }
     }
     rc = 0;
     goto cleanup;
 out_of_memory:
-    log_error("db: migrations directory %s: out of memory", dir);
+    snprintf(err, errlen, "migrations directory %s: out of memory", dir);
 cleanup:
     closedir(d);
     if (rc != 0) {
@@ -404,12 +422,13 @@ cleanup:
     return rc;
 }
 
-/* The whole file as a NUL-terminated string the caller frees, or NULL (logged). */
-static char *read_whole_file(const char *path)
+/* The whole file as a NUL-terminated string the caller frees, or NULL (the
+ * reason in err). */
+static char *read_whole_file(const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        log_error("db: %s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return NULL;
     }
     char *text = NULL;
@@ -434,7 +453,7 @@ static char *read_whole_file(const char *path)
         ok = 0;
     fclose(f);
     if (!ok) {
-        log_error("db: %s: cannot read", path);
+        snprintf(err, errlen, "%s: cannot read", path);
         free(text);
         return NULL;
     }
@@ -442,15 +461,19 @@ static char *read_whole_file(const char *path)
     return text;
 }
 
-/* Opens a transaction holding the migration lock. 0 or -1. */
-static int migrate_lock(PGconn *conn)
+/* Opens a transaction holding the migration lock. 0 or -1 (the reason in err). */
+static int migrate_lock(PGconn *conn, char *err, size_t errlen)
 {
-    return db_begin(conn) == 0 && db_exec(conn, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK_KEY ")") == 0 ? 0 : -1;
+    return db_begin(conn, err, errlen) == 0 &&
+                   db_exec(conn, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK_KEY ")", err, errlen) == 0
+               ? 0
+               : -1;
 }
 
 /* Applies one migration unless it is already recorded: the lock, the check,
- * the file and its record share one transaction. 1 applied, 0 already there, -1. */
-static int migration_apply(PGconn *conn, const char *dir, const migration *m)
+ * the file and its record share one transaction. 1 applied, 0 already there,
+ * -1 (the reason in err). */
+static int migration_apply(PGconn *conn, const char *dir, const migration *m, char *err, size_t errlen)
 {
     char path[4096], version[24];
     snprintf(path, sizeof path, "%s/%s", dir, m->name);
@@ -460,9 +483,10 @@ static int migration_apply(PGconn *conn, const char *dir, const migration *m)
     PGresult *res = NULL;
     int rc = -1;
 
-    if (migrate_lock(conn) != 0)
+    if (migrate_lock(conn, err, errlen) != 0)
         goto cleanup;
-    res = db_query(conn, "migration lookup", "SELECT 1 FROM schema_migrations WHERE version = $1::int", 1, params);
+    res = db_query(conn, "migration lookup", "SELECT 1 FROM schema_migrations WHERE version = $1::int", 1, params,
+                   err, errlen);
     if (!res)
         goto cleanup;
     if (PQntuples(res) > 0) {
@@ -470,15 +494,15 @@ static int migration_apply(PGconn *conn, const char *dir, const migration *m)
         goto cleanup;
     }
     PQclear(res);
-    if (!(sql = read_whole_file(path)))
+    if (!(sql = read_whole_file(path, err, errlen)))
         goto cleanup;
     res = PQexec(conn, sql);        /* the whole file: many statements, $$ bodies and all */
-    if (!result_ok(conn, res, path, PGRES_EMPTY_QUERY))
+    if (!result_ok(conn, res, path, PGRES_EMPTY_QUERY, err, errlen))
         goto cleanup;
     if (db_command(conn, "migration record", "INSERT INTO schema_migrations (version, name) VALUES ($1::int, $2)",
-                   2, params, NULL) != 0 || db_commit(conn) != 0)
+                   2, params, NULL, err, errlen) != 0 ||
+        db_commit(conn, err, errlen) != 0)
         goto cleanup;
-    log_info("db: applied migration %s", m->name);
     rc = 1;
 cleanup:
     if (rc != 1)
@@ -488,23 +512,23 @@ cleanup:
     return rc;
 }
 
-int db_migrate(PGconn *conn, const char *dir, int *applied)
+int db_migrate(PGconn *conn, const char *dir, int *applied, char *err, size_t errlen)
 {
     *applied = 0;
-    if (migrate_lock(conn) != 0 ||
+    if (migrate_lock(conn, err, errlen) != 0 ||
         db_exec(conn, "CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, name text NOT NULL, "
-                      "applied_at timestamptz NOT NULL DEFAULT now())") != 0 ||
-        db_commit(conn) != 0) {
+                      "applied_at timestamptz NOT NULL DEFAULT now())", err, errlen) != 0 ||
+        db_commit(conn, err, errlen) != 0) {
         db_rollback(conn);
         return -1;
     }
     migration *list;
     size_t n;
-    if (migrations_list(dir, &list, &n) != 0)
+    if (migrations_list(dir, &list, &n, err, errlen) != 0)
         return -1;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        int r = migration_apply(conn, dir, &list[i]);
+        int r = migration_apply(conn, dir, &list[i], err, errlen);
         if (r < 0)
             rc = -1;
         else
@@ -514,23 +538,23 @@ int db_migrate(PGconn *conn, const char *dir, int *applied)
     return rc;
 }
 
-int db_grant(PGconn *conn, const char *path, const char *role)
+int db_grant(PGconn *conn, const char *path, const char *role, char *err, size_t errlen)
 {
     const char *params[] = {role};
-    char *sql = read_whole_file(path);
+    char *sql = read_whole_file(path, err, errlen);
     PGresult *res = NULL;
     int rc = -1;
 
-    if (!sql || migrate_lock(conn) != 0)
+    if (!sql || migrate_lock(conn, err, errlen) != 0)
         goto cleanup;
-    res = db_query(conn, "grants role", "SELECT set_config('jiesu.service_role', $1, true)", 1, params);
+    res = db_query(conn, "grants role", "SELECT set_config('jiesu.service_role', $1, true)", 1, params, err,
+                   errlen);
     if (!res)
         goto cleanup;
     PQclear(res);
     res = PQexec(conn, sql);
-    if (!result_ok(conn, res, path, PGRES_EMPTY_QUERY) || db_commit(conn) != 0)
+    if (!result_ok(conn, res, path, PGRES_EMPTY_QUERY, err, errlen) || db_commit(conn, err, errlen) != 0)
         goto cleanup;
-    log_info("db: applied %s for role %s", path, role);
     rc = 0;
 cleanup:
     if (rc != 0)

@@ -1,9 +1,12 @@
 /* db.h — small helpers over libpq: connect, run, transactions, COPY, migrations.
  *
- * Every function logs a message naming what failed (the statement's label and
- * PostgreSQL's error text) and returns -1 or NULL; callers only check the
- * return code. PGresult pointers returned to the caller are the caller's to
- * PQclear().
+ * Errors, one way: a function that fails returns -1 or NULL and writes the
+ * whole reason into the caller's err (errlen bytes) as one line, "LABEL
+ * failed: PostgreSQL's message (its detail) at its context", and logs
+ * nothing. The caller — a request handler, a service's loop, a CLI command —
+ * logs it, prints it or passes it on to its client. (Server notices and
+ * warnings, which answer no call, are the one thing logged here.)
+ * PGresult pointers returned to the caller are the caller's to PQclear().
  */
 #ifndef JIESU_DB_H
 #define JIESU_DB_H
@@ -15,13 +18,14 @@
  * up to wait_ms while the server is starting. NULL (and a reason in err) on failure. */
 PGconn *db_connect(const char *conninfo, int wait_ms, char *err, size_t errlen);
 
-/* Runs a statement that returns no rows. 0 or -1. */
-int db_exec(PGconn *conn, const char *sql);
+/* Runs a statement that returns no rows (its first line names it in err).
+ * 0 or -1. */
+int db_exec(PGconn *conn, const char *sql, char *err, size_t errlen);
 
-/* Runs a parameterised statement; label names it in error messages.
+/* Runs a parameterised statement; label names it in err.
  * Returns the result (PGRES_COMMAND_OK or PGRES_TUPLES_OK) or NULL. */
 PGresult *db_query(PGconn *conn, const char *label, const char *sql,
-                   int nparams, const char *const *params);
+                   int nparams, const char *const *params, char *err, size_t errlen);
 
 /* The statement sql run as the prepared statement name (parsed and planned
  * once per connection: the first run on a connection finds no such
@@ -33,34 +37,35 @@ PGresult *db_prepared(PGconn *conn, const char *name, const char *sql, int npara
 
 /* db_query() through db_prepared(); name is the label. */
 PGresult *db_query_prepared(PGconn *conn, const char *name, const char *sql, int nparams,
-                            const char *const *params);
+                            const char *const *params, char *err, size_t errlen);
 
 /* Like db_query for statements without rows: 0 or -1; *affected gets the row
  * count when not NULL. */
 int db_command(PGconn *conn, const char *label, const char *sql,
-               int nparams, const char *const *params, long *affected);
+               int nparams, const char *const *params, long *affected, char *err, size_t errlen);
 
-/* The first line of the connection's last error message ("" when none), in buf. */
+/* The first line of the connection's last error message ("" when none), in
+ * buf: for the libpq calls made directly, outside these helpers. */
 const char *db_error(PGconn *conn, char *buf, size_t cap);
 
-int db_begin(PGconn *conn);
-int db_commit(PGconn *conn);
+int db_begin(PGconn *conn, char *err, size_t errlen);
+int db_commit(PGconn *conn, char *err, size_t errlen);
 /* Rolls back; safe to call when no transaction is open. */
 void db_rollback(PGconn *conn);
 
 /* COPY ... FROM STDIN in text format. Start, put any number of buffers, end.
- * db_copy_end() returns -1 and logs PostgreSQL's message if the COPY failed.
+ * db_copy_end() returns -1 with PostgreSQL's message in err if the COPY failed.
  *
  * Overlapped: after db_copy_start_queued() puts never block: the data waits
  * in libpq's buffer (memory grows by what is put) and goes out as PostgreSQL
  * takes it, on each db_copy_pump() — call it now and then while doing other
  * work — and finally in db_copy_end(), which sends the rest (blocking) and
  * puts the connection back in blocking mode. */
-int db_copy_start(PGconn *conn, const char *copy_sql);
-int db_copy_start_queued(PGconn *conn, const char *copy_sql);
-int db_copy_put(PGconn *conn, const char *buf, size_t len);
+int db_copy_start(PGconn *conn, const char *copy_sql, char *err, size_t errlen);
+int db_copy_start_queued(PGconn *conn, const char *copy_sql, char *err, size_t errlen);
+int db_copy_put(PGconn *conn, const char *buf, size_t len, char *err, size_t errlen);
 void db_copy_pump(PGconn *conn);
-int db_copy_end(PGconn *conn);
+int db_copy_end(PGconn *conn, char *err, size_t errlen);
 
 /* Appends s to buf (of capacity cap, current length *len) escaped for COPY
  * text format (backslash, tab, newline, carriage return). NULL s writes \N.
@@ -69,13 +74,12 @@ int db_copy_escape(char *buf, size_t cap, size_t *len, const char *s);
 
 /* Applies every NNN_name.sql file in dir not yet recorded in schema_migrations,
  * in order, each in its own transaction. Sets *applied to how many ran. */
-int db_migrate(PGconn *conn, const char *dir, int *applied);
+int db_migrate(PGconn *conn, const char *dir, int *applied, char *err, size_t errlen);
 
 /* Runs the grants file at path (db/grants.sql: what the services' role may
  * do) for role, in one transaction under the migration lock; the file reads
  * the role's name from the setting jiesu.service_role. Meant to run after
- * db_migrate every time, so tables of later migrations are covered. 0 or -1
- * (logged). */
-int db_grant(PGconn *conn, const char *path, const char *role);
+ * db_migrate every time, so tables of later migrations are covered. 0 or -1. */
+int db_grant(PGconn *conn, const char *path, const char *role, char *err, size_t errlen);
 
 #endif

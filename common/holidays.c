@@ -33,10 +33,12 @@ static const char SQL_STORE[] =
 static const char SQL_LOAD[] =
     "SELECT extract(year FROM day)::int, extract(month FROM day)::int, extract(day FROM day)::int, off"
     "  FROM holidays ORDER BY day";
+enum { L_YEAR, L_MONTH, L_DAY, L_OFF };
 
 static const char SQL_YEARS[] =
     "SELECT extract(year FROM day)::int, count(*) FILTER (WHERE off), count(*) FILTER (WHERE NOT off)"
     "  FROM holidays GROUP BY 1 ORDER BY 1";
+enum { Y_YEAR, Y_OFF, Y_WORK };
 
 static const char SQL_VERSION[] =
     "SELECT count(*) || '@' || coalesce(extract(epoch FROM max(changed_at))::text, '') FROM holidays";
@@ -57,6 +59,7 @@ static const char SQL_GAP[] =
     "                            - make_interval(mins => $2::int)),"
     "        gap.year = y.this_year OR (gap.year = y.this_year + 1 AND y.month >= 11)"
     "   FROM gap, y";
+enum { G_YEAR, G_PENDING, G_SOON };
 
 /* ---- dates ---- */
 
@@ -381,8 +384,8 @@ long holidays_store(PGconn *pg, const holidays_day *days, size_t n, const char *
     params[4] = overwrite ? "t" : "f";
     if (!ok)
         snprintf(err, errlen, "storing %zu holidays from %s: out of memory", n, source);
-    else if (db_command(pg, "store holidays", SQL_STORE, 5, params, &changed) != 0)
-        snprintf(err, errlen, "storing %zu holidays from %s: %s", n, source, db_error(pg, why, sizeof why));
+    else if (db_command(pg, "store holidays", SQL_STORE, 5, params, &changed, why, sizeof why) != 0)
+        snprintf(err, errlen, "storing %zu holidays from %s: %s", n, source, why);
     for (int i = 0; i < 3; i++)
         sqlarr_free(&a[i]);
     return ok ? changed : -1;
@@ -391,15 +394,15 @@ long holidays_store(PGconn *pg, const holidays_day *days, size_t n, const char *
 long holidays_load(PGconn *pg, calendar *cal, char *err, size_t errlen)
 {
     char why[256];
-    PGresult *res = db_query(pg, "load holidays", SQL_LOAD, 0, NULL);
+    PGresult *res = db_query(pg, "load holidays", SQL_LOAD, 0, NULL, why, sizeof why);
     if (!res) {
-        snprintf(err, errlen, "calendar: reading table holidays: %s", db_error(pg, why, sizeof why));
+        snprintf(err, errlen, "calendar: reading table holidays: %s", why);
         return -1;
     }
     long n = PQntuples(res);
     for (int i = 0; i < (int)n; i++) {
-        if (cal_set_day(cal, atoi(PQgetvalue(res, i, 0)), atoi(PQgetvalue(res, i, 1)), atoi(PQgetvalue(res, i, 2)),
-                        strcmp(PQgetvalue(res, i, 3), "t") == 0) != 0) {
+        if (cal_set_day(cal, atoi(PQgetvalue(res, i, L_YEAR)), atoi(PQgetvalue(res, i, L_MONTH)),
+                        atoi(PQgetvalue(res, i, L_DAY)), strcmp(PQgetvalue(res, i, L_OFF), "t") == 0) != 0) {
             snprintf(err, errlen, "calendar: out of memory for %ld holidays", n);
             n = -1;
             break;
@@ -412,11 +415,11 @@ long holidays_load(PGconn *pg, calendar *cal, char *err, size_t errlen)
 int holidays_years(PGconn *pg, holidays_year **years, size_t *n, char *err, size_t errlen)
 {
     char why[256];
-    PGresult *res = db_query(pg, "holiday years", SQL_YEARS, 0, NULL);
+    PGresult *res = db_query(pg, "holiday years", SQL_YEARS, 0, NULL, why, sizeof why);
     *years = NULL;
     *n = 0;
     if (!res) {
-        snprintf(err, errlen, "calendar: reading table holidays: %s", db_error(pg, why, sizeof why));
+        snprintf(err, errlen, "calendar: reading table holidays: %s", why);
         return -1;
     }
     int rows = PQntuples(res);
@@ -426,8 +429,8 @@ int holidays_years(PGconn *pg, holidays_year **years, size_t *n, char *err, size
         return -1;
     }
     for (int i = 0; i < rows; i++)
-        (*years)[(*n)++] = (holidays_year){atoi(PQgetvalue(res, i, 0)), atoi(PQgetvalue(res, i, 1)),
-                                           atoi(PQgetvalue(res, i, 2))};
+        (*years)[(*n)++] = (holidays_year){atoi(PQgetvalue(res, i, Y_YEAR)), atoi(PQgetvalue(res, i, Y_OFF)),
+                                           atoi(PQgetvalue(res, i, Y_WORK))};
     PQclear(res);
     return 0;
 }
@@ -435,9 +438,9 @@ int holidays_years(PGconn *pg, holidays_year **years, size_t *n, char *err, size
 int holidays_version(PGconn *pg, char *buf, size_t cap, char *err, size_t errlen)
 {
     char why[256];
-    PGresult *res = db_query(pg, "holidays version", SQL_VERSION, 0, NULL);
+    PGresult *res = db_query(pg, "holidays version", SQL_VERSION, 0, NULL, why, sizeof why);
     if (!res) {
-        snprintf(err, errlen, "calendar: reading table holidays: %s", db_error(pg, why, sizeof why));
+        snprintf(err, errlen, "calendar: reading table holidays: %s", why);
         return -1;
     }
     snprintf(buf, cap, "%s", PQgetvalue(res, 0, 0));
@@ -452,15 +455,15 @@ int holidays_gap_check(PGconn *pg, int64_t now_s, int utc_offset_min, holidays_g
     snprintf(now, sizeof now, "%lld", (long long)now_s);
     snprintf(offset, sizeof offset, "%d", utc_offset_min);
     const char *params[] = {now, offset};
-    PGresult *res = db_query(pg, "holidays gap", SQL_GAP, 2, params);
+    PGresult *res = db_query(pg, "holidays gap", SQL_GAP, 2, params, why, sizeof why);
     if (!res) {
-        snprintf(err, errlen, "calendar: checking table holidays: %s", db_error(pg, why, sizeof why));
+        snprintf(err, errlen, "calendar: checking table holidays: %s", why);
         return -1;
     }
     memset(gap, 0, sizeof *gap);
-    gap->year = atoi(PQgetvalue(res, 0, 0));
-    gap->pending = atol(PQgetvalue(res, 0, 1));
-    gap->soon = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
+    gap->year = atoi(PQgetvalue(res, 0, G_YEAR));
+    gap->pending = atol(PQgetvalue(res, 0, G_PENDING));
+    gap->soon = strcmp(PQgetvalue(res, 0, G_SOON), "t") == 0;
     PQclear(res);
     return gap->soon || gap->pending > 0;
 }

@@ -156,7 +156,7 @@ int svc_start(service *s, const char *name, int argc, char **argv, const svc_rou
     return bind_sockets(s);
 }
 
-int svc_ensure_pg(service *s)
+int svc_ensure_pg(service *s, char *err, size_t errlen)
 {
     if (PQstatus(s->pg) == CONNECTION_OK)
         return 0;
@@ -165,7 +165,7 @@ int svc_ensure_pg(service *s)
     if (PQstatus(s->pg) == CONNECTION_OK)
         return 0;
     char why[256];
-    log_error("PostgreSQL: %s", db_error(s->pg, why, sizeof why));
+    snprintf(err, errlen, "PostgreSQL: %s", db_error(s->pg, why, sizeof why));
     return -1;
 }
 
@@ -189,11 +189,19 @@ int svc_ensure_redis(service *s)
     return -1;
 }
 
+void svc_reply_failed(service *s, const bus_request *req, int code, const char *err)
+{
+    log_error("%s: %s", req->env->type, err);
+    bus_server_reply_error(s->server, req, code, "%s", err);
+}
+
 /* "ok", or why this service cannot use PostgreSQL now, into out. */
 static const char *pg_health(service *s, char *out, size_t cap)
 {
     char why[256];
-    PGresult *res = svc_ensure_pg(s) == 0 ? PQexec(s->pg, "SELECT 1") : NULL;
+    if (svc_ensure_pg(s, out, cap) < 0)
+        return out;
+    PGresult *res = PQexec(s->pg, "SELECT 1");
     if (PQresultStatus(res) == PGRES_TUPLES_OK)
         snprintf(out, cap, "ok");
     else
@@ -301,7 +309,7 @@ static int act_for(service *s, const bus_request *req, auth_principal *who)
 static int admit(service *s, const bus_request *req, const svc_route *route, auth_principal *who)
 {
     char err[512], roles[256];
-    int found = *req->user_id && svc_ensure_pg(s) == 0
+    int found = *req->user_id && svc_ensure_pg(s, err, sizeof err) == 0
                     ? auth_principal_load(s->pg, req->user_id, who, err, sizeof err) : -1;
     if (found < 0 && !*req->user_id) {
         log_error("request %s came without a user id: is the ZAP handler running?", req->env->type);

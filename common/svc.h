@@ -104,8 +104,14 @@ int svc_stopping(void);
 /* The flag behind svc_stopping(), for long work that checks it between steps. */
 const volatile sig_atomic_t *svc_stop_flag(void);
 
-/* Resets the PostgreSQL connection when it broke. 0 when usable, else -1. */
-int svc_ensure_pg(service *s);
+/* Resets the PostgreSQL connection when it broke. 0 when usable, else -1
+ * with PostgreSQL's reason in err, for the caller to log and answer with. */
+int svc_ensure_pg(service *s, char *err, size_t errlen);
+
+/* How a handler passes on a failure a lower layer wrote into err (the
+ * database's reason, say): logs it as an error naming the request, and
+ * answers the client with code and the same text. */
+void svc_reply_failed(service *s, const bus_request *req, int code, const char *err);
 
 /* Connects Redis (redis.addr) when not connected or broken. 0 when usable, else -1. */
 int svc_ensure_redis(service *s);

@@ -7,6 +7,7 @@
  */
 #include "text.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -197,4 +198,24 @@ int text_defuse_formula(char *dst, size_t cap, const char *s)
     memcpy(dst + out, s, copy);
     dst[out + copy] = '\0';
     return copy == len && out == (size_t)risky ? 0 : -1;
+}
+
+void text_prefix(char *buf, size_t cap, const char *fmt, ...)
+{
+    char head[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(head, sizeof head, fmt, ap);
+    va_end(ap);
+    if (cap == 0 || n <= 0)
+        return;
+    size_t hlen = strlen(head), blen = strnlen(buf, cap - 1);
+    if (hlen > cap - 1)
+        hlen = cap - 1;
+    size_t keep = blen < cap - 1 - hlen ? blen : cap - 1 - hlen;
+    while (keep > 0 && keep < blen && ((unsigned char)buf[keep] & 0xC0) == 0x80)
+        keep--;     /* cut at a character boundary */
+    memmove(buf + hlen, buf, keep);
+    memcpy(buf, head, hlen);
+    buf[hlen + keep] = '\0';
 }

@@ -32,4 +32,10 @@ void text_mask_name(char *dst, size_t cap, const char *name);
  * '=', '+', '-', '@', tab or CR gets a "'" prefix. Returns 0, -1 if truncated. */
 int text_defuse_formula(char *dst, size_t cap, const char *s);
 
+/* Puts the formatted text before what buf (of capacity cap) holds: how a
+ * caller adds where it was to the reason a lower layer wrote in its err
+ * ("calendar: " + "BEGIN failed: ..."). The end is cut at a character
+ * boundary when the whole does not fit. */
+void text_prefix(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "db.h"
-#include "log.h"
 #include "mask.h"
 #include "text.h"
 
@@ -136,11 +135,9 @@ int view_build(const config *cfg, PGconn *pg, const view_def *def, const char *c
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        PGresult *res = db_query(pg, def->sections[i].title, def->sections[i].sql, nparams, params);
-        if (!res) {
-            db_error(pg, err, errlen);
+        PGresult *res = db_query(pg, def->sections[i].title, def->sections[i].sql, nparams, params, err, errlen);
+        if (!res)
             return -1;
-        }
         const view_section *sec = &def->sections[i];
         int none = i == 0 && def->not_found && PQntuples(res) == 0;
         Jiesu__Table *t = none ? NULL : sec->table ? sec->table(cfg, pg, sec, res, err, errlen) : table_from(res, sec);
@@ -161,9 +158,9 @@ int view_build(const config *cfg, PGconn *pg, const view_def *def, const char *c
 static int use_timezone(service *s, char *err, size_t errlen)
 {
     const char *tz[] = {config_str(s->cfg, "timezone")};
-    PGresult *res = db_query(s->pg, "view timezone", "SELECT set_config('TimeZone', $1, false)", 1, tz);
+    PGresult *res = db_query(s->pg, "view timezone", "SELECT set_config('TimeZone', $1, false)", 1, tz, err, errlen);
     if (!res) {
-        snprintf(err, errlen, "time zone '%s' (timezone) refused by PostgreSQL", tz[0]);
+        text_prefix(err, errlen, "time zone '%s' (timezone): ", tz[0]);
         return -1;
     }
     PQclear(res);
@@ -209,7 +206,7 @@ void view_answer(service *s, const bus_request *req, const auth_principal *who, 
         params[1 + i] = *rq->args[i] ? rq->args[i] : NULL;
     for (int i = (int)rq->n_args; i < def->max_args; i++)
         params[1 + i] = NULL;
-    int rc = svc_ensure_pg(s) == 0 && use_timezone(s, err, sizeof err) == 0
+    int rc = svc_ensure_pg(s, err, sizeof err) == 0 && use_timezone(s, err, sizeof err) == 0
                  ? view_build(s->cfg, s->pg, def, params, 1 + def->max_args, reply, err, sizeof err) : -1;
     if (rc == 1) {
         reply->note = def->note ? strdup(def->note) : NULL;
@@ -217,9 +214,8 @@ void view_answer(service *s, const bus_request *req, const auth_principal *who, 
     } else if (rc == 0) {
         bus_server_reply_error(s->server, req, ERR_NOT_FOUND, def->not_found, rq->n_args ? rq->args[0] : "");
     } else {
-        log_error("view %s for %s: %s", rq->name, who->name, *err ? err : "database unavailable");
-        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "%s: %s", rq->name,
-                               *err ? err : "database unavailable; try again");
+        text_prefix(err, sizeof err, "%s for %s: ", rq->name, who->name);
+        svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
     }
 cleanup:
     if (reply)

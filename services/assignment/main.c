@@ -155,17 +155,27 @@ static int load_rules(assignment *a, service *s)
 static int route_once(assignment *a, service *s)
 {
     route_batch_stats st;
+    char err[512];
     if (a->api.reload_now)
         a->next_reload = 0;                 /* a model was just trained here */
     a->api.reload_now = 0;
-    if (svc_ensure_pg(s) < 0 ||
-        ((clock_mono_ms() >= a->next_reload || route_rules_calendar_changed(a->rules, s->pg)) && load_rules(a, s) < 0) ||
-        ensure_worker(a, s) < 0)
+    if (svc_ensure_pg(s, err, sizeof err) < 0) {
+        log_error("%s", err);
+        return -1;
+    }
+    int reload = clock_mono_ms() >= a->next_reload || route_rules_calendar_changed(a->rules, s->pg);
+    if ((reload && load_rules(a, s) < 0) || ensure_worker(a, s) < 0)
         return -1;
     if (clock_mono_ms() >= a->next_reconcile) {
         a->next_reconcile = clock_mono_ms() + a->reconcile_ms;
-        if (route_reconcile(s->pg, s->redis, a->route, a->stream, a->reconcile_min_age_s, a->wopts.batch_max) < 0)
+        long n = route_reconcile(s->pg, s->redis, a->route, a->stream, a->reconcile_min_age_s, a->wopts.batch_max,
+                                 err, sizeof err);
+        if (n < 0) {
+            log_error("reconciler: %s", err);
             return -1;
+        }
+        if (n > 0)
+            log_info("re-enqueued %ld complaints still new without a routing entry", n);
     }
     int64_t t0 = clock_mono_ms();
     if (route_worker_step(a->worker, READ_BLOCK_MS, &st) < 0)

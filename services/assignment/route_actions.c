@@ -14,6 +14,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "text.h"
 
 typedef enum { FX_NONE, FX_MEET_ACCEPT, FX_MEET_BOTH, FX_RETURN, FX_CLOSE, FX_REOPEN, FX_DISPATCH, FX_REASSIGN } effect;
 
@@ -163,26 +164,25 @@ static int check_request(const route_action_req *req, const action_rule *rule, c
     return 0;
 }
 
+static const char SQL_UNIT[] =
+    "SELECT code, name FROM units WHERE (code = $1 OR name = $1) AND kind IN ('street', 'dept', 'discipline')"
+    " ORDER BY code = $1 DESC LIMIT 1";
+enum { U_CODE, U_NAME };
+
 /* A dispatch names a unit, by code or name, that exists and can own orders;
  * its code goes into code, its name into name. 0 or -1 with err. */
 static int check_unit(PGconn *pg, const route_action_req *req, char code[64], char name[128], char *err,
                       size_t errlen)
 {
     const char *params[] = {req->target_unit};
-    PGresult *res = db_query(pg, "dispatch unit",
-                             "SELECT code, name FROM units WHERE (code = $1 OR name = $1)"
-                             "   AND kind IN ('street', 'dept', 'discipline')"
-                             " ORDER BY code = $1 DESC LIMIT 1",
-                             1, params);
+    PGresult *res = db_query(pg, "dispatch unit", SQL_UNIT, 1, params, err, errlen);
     int found = res && PQntuples(res) == 1;
     if (found) {
-        snprintf(code, 64, "%s", PQgetvalue(res, 0, 0));
-        snprintf(name, 128, "%s", PQgetvalue(res, 0, 1));
-    } else {
-        snprintf(err, errlen, res ? "no street office, department or discipline unit with code or name '%s'"
-                                    " (`jiesu units` lists them)"
-                                  : "database error looking up unit '%s' (see the assignment log)",
-                 req->target_unit);
+        snprintf(code, 64, "%s", PQgetvalue(res, 0, U_CODE));
+        snprintf(name, 128, "%s", PQgetvalue(res, 0, U_NAME));
+    } else if (res) {
+        snprintf(err, errlen, "no street office, department or discipline unit with code or name '%s'"
+                              " (`jiesu units` lists them)", req->target_unit);
     }
     PQclear(res);
     return found ? 0 : -1;
@@ -216,7 +216,7 @@ static int dispatch_rule(PGconn *pg, const route_action_req *req, const char *ta
     static const char *const HELD[] = {"dispatched", "accepted", "waiting", NULL};
     static const char *const DONE[] = {"resolved", "closed", NULL};
     const char *params[] = {req->ticket_no};
-    PGresult *res = db_query(pg, "dispatch: the order", SQL_HOLDER, 1, params);
+    PGresult *res = db_query(pg, "dispatch: the order", SQL_HOLDER, 1, params, err, errlen);
     if (!res)
         return -1;
     int rc = 0;
@@ -313,7 +313,7 @@ static int act(PGconn *pg, const route_action_req *req, const action_rule *rule,
     const char *actor = *req->actor ? req->actor : *req->unit_code ? req->unit_code : "dispatch";
     detail_json(detail, sizeof detail, req, from_unit);
     const char *params[] = {req->ticket_no, rule->to, rule->from, req->unit_code, actor, rule->event, detail};
-    PGresult *res = db_query(pg, "unit action", SQL_ACT, 7, params);
+    PGresult *res = db_query(pg, "unit action", SQL_ACT, 7, params, err, errlen);
     if (!res)
         return -1;
     int rc = 1;
@@ -369,17 +369,18 @@ int route_action(PGconn *pg, const route_action_req *in, route_action_result *ou
     if (rule->fx == FX_DISPATCH)
         r.target_unit = target;
     char why[256];
-    if (db_begin(pg) != 0) {
-        snprintf(err, errlen, "the database did not start the change (%s); try again", db_error(pg, why, sizeof why));
+    if (db_begin(pg, why, sizeof why) != 0) {
+        snprintf(err, errlen, "the database did not start the change (%s); try again", why);
         return -1;
     }
     int rc = rule->fx == FX_DISPATCH ? act_dispatch(pg, req, rule, target_name, out, err, errlen)
                                      : act(pg, req, rule, "", out, err, errlen);
-    if (rc == 0 && db_commit(pg) == 0)
+    if (rc == 0 && db_commit(pg, why, sizeof why) == 0)
         return 0;
-    if (rc != 1)    /* PostgreSQL's reason, read before the rollback clears it */
-        snprintf(err, errlen, "the database refused the change, nothing was stored (%s)",
-                 db_error(pg, why, sizeof why));
+    if (rc == 0)    /* COMMIT refused */
+        snprintf(err, errlen, "the database refused the change, nothing was stored (%s)", why);
+    else if (rc < 0)
+        text_prefix(err, errlen, "the database refused the change, nothing was stored: ");
     db_rollback(pg);
     return -1;
 }

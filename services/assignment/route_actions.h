@@ -25,12 +25,8 @@
  *             satisfied or basic); unsatisfied reopens it: cycle + 1, status
  *             new, assignments end, and the caller enqueues it for routing,
  *             which gives it new deadlines
- * One action is one transaction: the order is locked by its ticket number,
- * its state and owner are checked, the status moves, the effects above are
- * applied and complaint_events rows record who did it and why. Repeating an
- * action that already took effect (accepting an accepted order) succeeds and
- * changes nothing, so a client may retry safely; a repeated progress note is
- * recorded again.
+ * One action is one transaction, recorded in complaint_events (who and why);
+ * repeating one that already took effect changes nothing (README.md).
  */
 #ifndef JIESU_ROUTE_ACTIONS_H
 #define JIESU_ROUTE_ACTIONS_H

@@ -44,21 +44,27 @@ static void enqueue(service *s, int64_t id)
     queue_destroy(&q);
 }
 
-/* Deadlines for a dispatch by hand: the order's category and urgency limits from now. 0 or -1. */
-static int dispatch_deadlines(service *s, route_action_req *ar)
+static const char SQL_LIMITS[] =
+    "SELECT coalesce(category, ''), coalesce(urgency, ''), (extract(epoch FROM now()) * 1000)::bigint"
+    "  FROM complaints WHERE ticket_no = $1";
+enum { DL_CATEGORY, DL_URGENCY, DL_NOW_MS };
+
+/* Deadlines for a dispatch by hand: the order's category and urgency limits
+ * from now. 0, 1 when there is no such order, or -1 with err. */
+static int dispatch_deadlines(service *s, route_action_req *ar, char *err, size_t errlen)
 {
     const route_api_state *st = s->user;
     const char *params[] = {ar->ticket_no};
-    PGresult *res = db_query(s->pg, "dispatch limits",
-                             "SELECT coalesce(category, ''), coalesce(urgency, ''), (extract(epoch FROM now()) * 1000)::bigint"
-                             "  FROM complaints WHERE ticket_no = $1", 1, params);
-    if (!res || PQntuples(res) != 1) {
-        PQclear(res);
+    PGresult *res = db_query(s->pg, "dispatch limits", SQL_LIMITS, 1, params, err, errlen);
+    if (!res)
         return -1;
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        return 1;
     }
     long accept, resolve;
-    int64_t now = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
-    route_rules_limits(st->rules, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), &accept, &resolve);
+    int64_t now = strtoll(PQgetvalue(res, 0, DL_NOW_MS), NULL, 10);
+    route_rules_limits(st->rules, PQgetvalue(res, 0, DL_CATEGORY), PQgetvalue(res, 0, DL_URGENCY), &accept, &resolve);
     ar->accept_due_ms = route_rules_due_ms(st->rules, now, st->accept_seconds, accept);
     ar->resolve_due_ms = route_rules_due_ms(st->rules, now, st->resolve_seconds, resolve);
     PQclear(res);
@@ -117,7 +123,7 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "action.request: malformed payload");
         return;
     }
-    int dispatch = strcmp(rq->action, "dispatch") == 0;
+    int dispatch = strcmp(rq->action, "dispatch") == 0, found = 0;
     photos_set photos = {rq->photos, rq->n_photos, who->name};
     route_action_req ar = {.ticket_no = rq->ticket_no, .action = rq->action,
                            .unit_code = who->role & AUTH_UNIT_ROLES ? who->unit_code : "",
@@ -126,9 +132,11 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
                            .in_tx = rq->n_photos ? photos_store : NULL, .in_tx_ctx = &photos};
     if (check_actor(s, req, rq, who) < 0 || check_photos(s, req, rq, &photos) < 0) {
         /* answered */
-    } else if (svc_ensure_pg(s) < 0) {
-        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database unavailable; try again");
-    } else if (dispatch && dispatch_deadlines(s, &ar) != 0) {
+    } else if (svc_ensure_pg(s, err, sizeof err) < 0) {
+        svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
+    } else if (dispatch && (found = dispatch_deadlines(s, &ar, err, sizeof err)) < 0) {
+        svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
+    } else if (found > 0) {
         bus_server_reply_error(s->server, req, ERR_REFUSED, "no order with ticket %s", rq->ticket_no);
     } else if (route_action(s->pg, &ar, &res, err, sizeof err) != 0) {
         log_info("refused %s of order %s by %s: %s", rq->action, rq->ticket_no, who->name, err);
@@ -200,8 +208,8 @@ void route_api_learn(service *s, const bus_request *req, const auth_principal *w
     if (!rq || !l.set) {
         bus_server_reply_error(s->server, req, rq ? SVC_ERR_INTERNAL : SVC_ERR_BAD_REQUEST,
                                rq ? "model.learn: out of memory" : "model.learn: malformed payload");
-    } else if (svc_ensure_pg(s) < 0) {
-        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database unavailable; try again");
+    } else if (svc_ensure_pg(s, err, sizeof err) < 0) {
+        svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
     } else if (learn_read(s, rq, &l, err, sizeof err) < 0 ||
                !(m = route_learn_train(l.set, &(route_learn_opts){.holdout = 1}, &stats, err, sizeof err))) {
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", err);

@@ -362,18 +362,23 @@ static const char SQL_CATEGORIES[] =
     ") SELECT c.code, c.name, coalesce(c.parent_code, ''), coalesce(c.dept_kind, ''), c.accept_minutes,"
     "         c.resolve_days, array_to_string(c.terms, '|')"
     "    FROM categories c JOIN tree t USING (code) ORDER BY t.depth, c.code";
+enum { C_CODE, C_NAME, C_PARENT, C_DEPT_KIND, C_ACCEPT_MINUTES, C_RESOLVE_DAYS, C_TERMS };
 
 static const char SQL_ALIASES[] = "SELECT hotline_name, category_code FROM category_aliases ORDER BY 1";
+enum { AL_NAME, AL_CODE };
+
 static const char SQL_URGENCY[] = "SELECT name, accept_factor, resolve_factor FROM urgency_levels ORDER BY 1";
+enum { U_NAME, U_ACCEPT, U_RESOLVE };
 
 /* Adds one category row and its |-separated terms. 0 or -1. */
 static int load_category(route_cat *self, PGresult *res, int r)
 {
-    int c = route_cat_add(self, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), PQgetvalue(res, r, 2),
-                          PQgetvalue(res, r, 3), atoi(PQgetvalue(res, r, 4)), atof(PQgetvalue(res, r, 5)));
+    int c = route_cat_add(self, PQgetvalue(res, r, C_CODE), PQgetvalue(res, r, C_NAME), PQgetvalue(res, r, C_PARENT),
+                          PQgetvalue(res, r, C_DEPT_KIND), atoi(PQgetvalue(res, r, C_ACCEPT_MINUTES)),
+                          atof(PQgetvalue(res, r, C_RESOLVE_DAYS)));
     if (c < 0)
         return -1;
-    char *terms = strdup(PQgetvalue(res, r, 6)), *p = terms;
+    char *terms = strdup(PQgetvalue(res, r, C_TERMS)), *p = terms;
     if (!terms)
         return -1;
     int rc = 0;
@@ -387,30 +392,32 @@ static int load_category(route_cat *self, PGresult *res, int r)
 /* Runs the three queries and adds their rows. 0 or -1 with err. */
 static int load_rows(route_cat *self, PGconn *pg, char *err, size_t errlen)
 {
-    PGresult *cats = db_query(pg, "load categories", SQL_CATEGORIES, 0, NULL);
-    PGresult *aliases = cats ? db_query(pg, "load category aliases", SQL_ALIASES, 0, NULL) : NULL;
-    PGresult *urg = aliases ? db_query(pg, "load urgency levels", SQL_URGENCY, 0, NULL) : NULL;
+    char why[512];
+    PGresult *cats = db_query(pg, "load categories", SQL_CATEGORIES, 0, NULL, why, sizeof why);
+    PGresult *aliases = cats ? db_query(pg, "load category aliases", SQL_ALIASES, 0, NULL, why, sizeof why) : NULL;
+    PGresult *urg = aliases ? db_query(pg, "load urgency levels", SQL_URGENCY, 0, NULL, why, sizeof why) : NULL;
     int rc = -1;
     if (!urg) {
-        snprintf(err, errlen, "categories: query failed (see log)");
+        snprintf(err, errlen, "categories: %s", why);
         goto cleanup;
     }
     for (int r = 0; r < PQntuples(cats); r++)
         if (load_category(self, cats, r) != 0) {
             snprintf(err, errlen, "categories: cannot add %s (bad parent, duplicate or out of memory)",
-                     PQgetvalue(cats, r, 0));
+                     PQgetvalue(cats, r, C_CODE));
             goto cleanup;
         }
     for (int r = 0; r < PQntuples(aliases); r++)
-        if (route_cat_map(self, PQgetvalue(aliases, r, 0), route_cat_find(self, PQgetvalue(aliases, r, 1))) != 0) {
-            snprintf(err, errlen, "categories: hotline name %s: unknown category %s", PQgetvalue(aliases, r, 0),
-                     PQgetvalue(aliases, r, 1));
+        if (route_cat_map(self, PQgetvalue(aliases, r, AL_NAME),
+                          route_cat_find(self, PQgetvalue(aliases, r, AL_CODE))) != 0) {
+            snprintf(err, errlen, "categories: hotline name %s: unknown category %s", PQgetvalue(aliases, r, AL_NAME),
+                     PQgetvalue(aliases, r, AL_CODE));
             goto cleanup;
         }
     for (int r = 0; r < PQntuples(urg); r++)
-        if (route_cat_add_urgency(self, PQgetvalue(urg, r, 0), atof(PQgetvalue(urg, r, 1)),
-                                  atof(PQgetvalue(urg, r, 2))) != 0) {
-            snprintf(err, errlen, "categories: urgency level %s: bad factors", PQgetvalue(urg, r, 0));
+        if (route_cat_add_urgency(self, PQgetvalue(urg, r, U_NAME), atof(PQgetvalue(urg, r, U_ACCEPT)),
+                                  atof(PQgetvalue(urg, r, U_RESOLVE))) != 0) {
+            snprintf(err, errlen, "categories: urgency level %s: bad factors", PQgetvalue(urg, r, U_NAME));
             goto cleanup;
         }
     rc = 0;

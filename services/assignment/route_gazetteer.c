@@ -56,6 +56,8 @@ static const char SQL_ADD[] =
     "  SELECT $7, 'gazetteer.add', $1, jsonb_build_object('street', street_code, 'from', $2::int, 'to', $3::int,"
     "         'replaced', (SELECT count(*) FROM gone)) FROM added"
     ") SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM gone), (SELECT count(*) FROM kept)";
+/* The columns SQL_ADD, SQL_REMOVE and SQL_RESTORE answer with (SQL_RESTORE keeps none aside). */
+enum { G_DONE, G_GONE, G_KEPT };
 
 /* $1 name, $2/$3 numbers, $4 actor. One row: 1, entries removed, shipped ones kept aside. */
 static const char SQL_REMOVE[] =
@@ -96,12 +98,15 @@ static void reply_done(service *s, const bus_request *req, const char *msg)
     bus_server_reply(s->server, req, "done", &done.base);
 }
 
-/* "a; b; c" of the entries sql finds (params: name, numbers) into out; their number. */
+/* "a; b; c" of the entries sql finds (params: name, numbers) into out; their
+ * number, or -1 with the reason in out. */
 static int describe(PGconn *pg, const char *sql, const char *const *params, char *out, size_t cap)
 {
-    PGresult *res = db_query(pg, "gazetteer overlaps", sql, 3, params);
+    PGresult *res = db_query(pg, "gazetteer overlaps", sql, 3, params, out, cap);
+    if (!res)
+        return -1;
     size_t len = 0;
-    int n = res ? PQntuples(res) : 0;
+    int n = PQntuples(res);
     out[0] = '\0';
     for (int i = 0; i < n && i < LIST_MAX && len < cap; i++)
         len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? "; " : "", PQgetvalue(res, i, 0));
@@ -140,9 +145,11 @@ static int check_overlaps(service *s, const bus_request *req, const Jiesu__Gazet
     if (op == OP_REMOVE)
         return 0;
     int n = describe(s->pg, op == OP_ADD ? SQL_OVERLAPS : SQL_RESTORE_OVERLAPS, params, out, cap);
-    if (n == 0 || (op == OP_ADD && rq->replace))
+    if (n == 0 || (n > 0 && op == OP_ADD && rq->replace))
         return 0;
-    if (op == OP_ADD)
+    if (n < 0)
+        svc_reply_failed(s, req, SVC_ERR_INTERNAL, out);
+    else if (op == OP_ADD)
         bus_server_reply_error(s->server, req, ERR_REFUSED,
                                "these entries cover the same numbers: %s. Routing could not tell them apart: "
                                "give --replace to replace them, or other --numbers", out);
@@ -157,19 +164,20 @@ static int check_overlaps(service *s, const bus_request *req, const Jiesu__Gazet
 static void change(service *s, const bus_request *req, const Jiesu__GazetteerRequest *rq, const char *const *params,
                    gazetteer_op op)
 {
-    char overlaps[1024], msg[1600];
+    char overlaps[1024], msg[1600], err[512] = "no row returned";
     if (check_overlaps(s, req, rq, op, params, overlaps, sizeof overlaps) < 0)
         return;
     const char *short_params[] = {params[0], params[1], params[2], params[6]};
-    PGresult *res = op == OP_ADD      ? db_query(s->pg, "gazetteer add", SQL_ADD, 8, params)
-                    : op == OP_REMOVE ? db_query(s->pg, "gazetteer remove", SQL_REMOVE, 4, short_params)
-                                      : db_query(s->pg, "gazetteer restore", SQL_RESTORE, 4, short_params);
-    long done = res && PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, 0)) : -1;
-    long gone = res && PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, 1)) : 0;
-    long kept = res && PQntuples(res) == 1 && PQnfields(res) > 2 ? atol(PQgetvalue(res, 0, 2)) : 0;
+    PGresult *res = op == OP_ADD ? db_query(s->pg, "gazetteer add", SQL_ADD, 8, params, err, sizeof err)
+                    : op == OP_REMOVE
+                        ? db_query(s->pg, "gazetteer remove", SQL_REMOVE, 4, short_params, err, sizeof err)
+                        : db_query(s->pg, "gazetteer restore", SQL_RESTORE, 4, short_params, err, sizeof err);
+    long done = res && PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, G_DONE)) : -1;
+    long gone = res && PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, G_GONE)) : 0;
+    long kept = res && PQntuples(res) == 1 && PQnfields(res) > G_KEPT ? atol(PQgetvalue(res, 0, G_KEPT)) : 0;
     PQclear(res);
     if (done < 0)
-        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database error (see the assignment log)");
+        svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
     else if (op == OP_ADD && done == 0)
         bus_server_reply_error(s->server, req, ERR_REFUSED, "'%s' is not a loaded street office%s%s%s (`jiesu units"
                                " 街道` lists them)", rq->street, *rq->community ? ", or community " : "",
@@ -187,7 +195,7 @@ static void change(service *s, const bus_request *req, const Jiesu__GazetteerReq
 
 void route_gazetteer_request(service *s, const bus_request *req, const auth_principal *who)
 {
-    char from[16], to[16];
+    char from[16], to[16], err[512];
     Jiesu__GazetteerRequest *rq = BUS_UNPACK(gazetteer_request, req->env);
     int add = rq && strcmp(rq->op, "add") == 0;
     gazetteer_op op = add ? OP_ADD : rq && strcmp(rq->op, "remove") == 0 ? OP_REMOVE : OP_RESTORE;
@@ -197,8 +205,8 @@ void route_gazetteer_request(service *s, const bus_request *req, const auth_prin
                                "add NAME STREET, remove NAME or restore NAME, with FROM <= TO numbers");
         goto cleanup;
     }
-    if (svc_ensure_pg(s) < 0) {
-        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database unavailable; try again");
+    if (svc_ensure_pg(s, err, sizeof err) < 0) {
+        svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
         goto cleanup;
     }
     snprintf(from, sizeof from, "%d", rq->num_from);

@@ -22,6 +22,7 @@ static const char SQL_HISTORY[] =
     "  JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner' AND a.street_code IS NOT NULL"
     "  WHERE c.address <> '' AND c.link_id IS NULL AND (c.status = 'closed' OR a.rule = 'dispatcher')"
     "  ORDER BY c.called_at DESC LIMIT $1::int) h GROUP BY 1, 2";
+enum { HI_ADDRESS, HI_STREET, HI_ORDERS };
 
 typedef struct {
     char *address;        /* whitespace removed */
@@ -131,16 +132,19 @@ route_history *route_history_load(PGconn *pg, char *err, size_t errlen)
     char limit[24];
     snprintf(limit, sizeof limit, "%d", ROUTE_HISTORY_ROWS);
     const char *params[] = {limit};
+    char why[512] = "out of memory";
     route_history *self = route_history_new();
-    PGresult *res = self ? db_query(pg, "load places learned from history", SQL_HISTORY, 1, params) : NULL;
+    PGresult *res = self ? db_query(pg, "load places learned from history", SQL_HISTORY, 1, params, why, sizeof why)
+                         : NULL;
     if (!res) {
-        snprintf(err, errlen, "history: %s", self ? "query failed (see log)" : "out of memory");
+        snprintf(err, errlen, "history: %s", why);
         route_history_destroy(&self);
         return NULL;
     }
     int rc = 0;
     for (int r = 0; r < PQntuples(res) && rc >= 0; r++)
-        rc = route_history_add(self, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), atol(PQgetvalue(res, r, 2)));
+        rc = route_history_add(self, PQgetvalue(res, r, HI_ADDRESS), PQgetvalue(res, r, HI_STREET),
+                               atol(PQgetvalue(res, r, HI_ORDERS)));
     PQclear(res);
     if (rc < 0) {
         snprintf(err, errlen, "history: out of memory");

@@ -16,6 +16,7 @@ static const char SQL_SETTLED[] =
     "                        UNION ALL SELECT c.code FROM categories c JOIN t ON c.parent_code = t.code)"
     "                        SELECT code FROM t)"
     " ORDER BY called_at DESC LIMIT $1::int";
+enum { S_CONTENT, S_CATEGORY };
 
 static const char SQL_STORE[] =
     "INSERT INTO models (source, texts, classes, macro_f1, accuracy, temperature, blob)"
@@ -40,14 +41,13 @@ long route_learn_db_settled(PGconn *pg, const route_cat *cats, route_learn_set *
     char limit[24];
     snprintf(limit, sizeof limit, "%d", ROUTE_LEARN_DB_MAX);
     const char *params[] = {limit};
-    PGresult *res = db_query(pg, "settled orders to learn from", SQL_SETTLED, 1, params);
-    if (!res) {
-        snprintf(err, errlen, "settled orders: query failed (see the assignment log)");
+    PGresult *res = db_query(pg, "settled orders to learn from", SQL_SETTLED, 1, params, err, errlen);
+    if (!res)
         return -1;
-    }
     long n = 0;
     for (int r = 0; r < PQntuples(res) && n >= 0; r++, n++)
-        if (route_learn_add_labelled(set, cats, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), unknown) != 0) {
+        if (route_learn_add_labelled(set, cats, PQgetvalue(res, r, S_CONTENT), PQgetvalue(res, r, S_CATEGORY),
+                                     unknown) != 0) {
             snprintf(err, errlen, "settled orders: out of memory at order %d", r + 1);
             n = -2;
         }
@@ -91,11 +91,12 @@ int route_learn_db_store(PGconn *pg, const route_model *model, const route_learn
     snprintf(acc, sizeof acc, "%.6f", st->accuracy);
     snprintf(temp, sizeof temp, "%.6f", st->temperature);
     const char *params[] = {source, texts, classes, f1, acc, temp, (const char *)hex};
-    PGresult *res = db_query(pg, "store the text model", SQL_STORE, 7, params);
+    char why[512] = "no version returned";
+    PGresult *res = db_query(pg, "store the text model", SQL_STORE, 7, params, why, sizeof why);
     if (res && PQntuples(res) == 1)
         version = atoi(PQgetvalue(res, 0, 0));
     else
-        snprintf(err, errlen, "model: cannot store it (see the assignment log; `jiesu migrate` applied 011?)");
+        snprintf(err, errlen, "model: cannot store it: %s (`jiesu migrate` applied 011?)", why);
     PQclear(res);
 done:
     PQfreemem(hex);

@@ -299,23 +299,29 @@ size_t route_places_count(const route_places *self)
     return self->nused;
 }
 
+static const char SQL_REGIONS[] =
+    "SELECT code, name, short_name, level, coalesce(parent_code, '') FROM regions"
+    " WHERE level IN ('street', 'community') ORDER BY code";
+enum { R_CODE, R_NAME, R_SHORT_NAME, R_LEVEL, R_PARENT };
+
+static const char SQL_GAZETTEER[] =
+    "SELECT name, street_code, coalesce(community_code, ''), coalesce(num_from, -1), coalesce(num_to, -1),"
+    "       source = 'shipped' FROM gazetteer ORDER BY id";
+enum { GZ_NAME, GZ_STREET, GZ_COMMUNITY, GZ_FROM, GZ_TO, GZ_SHIPPED };
+
 /* Adds every street and community of `regions`. 0 or -1 with err. */
 static int load_regions(route_places *self, PGconn *pg, char *err, size_t errlen)
 {
-    PGresult *res = db_query(pg, "load regions",
-                             "SELECT code, name, short_name, level, coalesce(parent_code, '') FROM regions"
-                             " WHERE level IN ('street', 'community') ORDER BY code", 0, NULL);
-    if (!res) {
-        snprintf(err, errlen, "regions: query failed (see log)");
+    PGresult *res = db_query(pg, "load regions", SQL_REGIONS, 0, NULL, err, errlen);
+    if (!res)
         return -1;
-    }
     int rc = 0;
     for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
-        const char *code = PQgetvalue(res, r, 0), *name = PQgetvalue(res, r, 1);
-        const char *short_name = PQgetvalue(res, r, 2);
-        rc = strcmp(PQgetvalue(res, r, 3), "street") == 0
+        const char *code = PQgetvalue(res, r, R_CODE), *name = PQgetvalue(res, r, R_NAME);
+        const char *short_name = PQgetvalue(res, r, R_SHORT_NAME);
+        rc = strcmp(PQgetvalue(res, r, R_LEVEL), "street") == 0
                  ? route_places_add_street(self, code, name, short_name)
-                 : route_places_add_community(self, code, name, short_name, PQgetvalue(res, r, 4));
+                 : route_places_add_community(self, code, name, short_name, PQgetvalue(res, r, R_PARENT));
         if (rc != 0)
             snprintf(err, errlen, "regions: cannot add %s %s (empty name, code too long or out of memory)",
                      code, name);
@@ -327,21 +333,17 @@ static int load_regions(route_places *self, PGconn *pg, char *err, size_t errlen
 /* Adds every gazetteer row. 0 or -1 with err. */
 static int load_gazetteer(route_places *self, PGconn *pg, char *err, size_t errlen)
 {
-    PGresult *res = db_query(pg, "load gazetteer",
-                             "SELECT name, street_code, coalesce(community_code, ''), coalesce(num_from, -1),"
-                             "       coalesce(num_to, -1), source = 'shipped' FROM gazetteer ORDER BY id", 0, NULL);
-    if (!res) {
-        snprintf(err, errlen, "gazetteer: query failed (see log)");
+    PGresult *res = db_query(pg, "load gazetteer", SQL_GAZETTEER, 0, NULL, err, errlen);
+    if (!res)
         return -1;
-    }
     int rc = 0;
     for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
-        rc = add_gazetteer(self, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), PQgetvalue(res, r, 2),
-                           atol(PQgetvalue(res, r, 3)), atol(PQgetvalue(res, r, 4)),
-                           strcmp(PQgetvalue(res, r, 5), "t") == 0);
+        rc = add_gazetteer(self, PQgetvalue(res, r, GZ_NAME), PQgetvalue(res, r, GZ_STREET),
+                           PQgetvalue(res, r, GZ_COMMUNITY), atol(PQgetvalue(res, r, GZ_FROM)),
+                           atol(PQgetvalue(res, r, GZ_TO)), strcmp(PQgetvalue(res, r, GZ_SHIPPED), "t") == 0);
         if (rc != 0)
             snprintf(err, errlen, "gazetteer: cannot add %s (empty name, bad range or out of memory)",
-                     PQgetvalue(res, r, 0));
+                     PQgetvalue(res, r, GZ_NAME));
     }
     PQclear(res);
     return rc;

@@ -1,6 +1,6 @@
 /* route_places_int.h — the inside of route_places, shared by its two halves:
  * route_places.c builds the places (NBS regions, gazetteer) and the automaton,
- * route_match.c finds them in a complaint. Not for other modules.
+ * route_places_match.c finds them in a complaint. Not for other modules.
  */
 #ifndef JIESU_ROUTE_PLACES_INT_H
 #define JIESU_ROUTE_PLACES_INT_H

@@ -10,33 +10,33 @@
 #include <stdlib.h>
 
 #include "db.h"
-#include "log.h"
 
 static const char SQL_NEW[] =
     "SELECT id FROM complaints"
     " WHERE status IN ('new', 'returned') AND updated_at < now() - make_interval(secs => $1::float8) AND id > $2::bigint"
     " ORDER BY id LIMIT $3::int";
 
-/* Entries in the stream, or -1. */
-static long long stream_length(redisContext *rc, const char *stream)
+/* Entries in the stream, or -1 with err. */
+static long long stream_length(redisContext *rc, const char *stream, char *err, size_t errlen)
 {
     redisReply *r = redisCommand(rc, "XLEN %s", stream);
     long long n = r && r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
     if (n < 0)
-        log_error("Redis: XLEN %s: %s", stream, r && r->type == REDIS_REPLY_ERROR ? r->str : rc->errstr);
+        snprintf(err, errlen, "Redis: XLEN %s: %s", stream, r && r->type == REDIS_REPLY_ERROR ? r->str : rc->errstr);
     if (r)
         freeReplyObject(r);
     return n;
 }
 
-long route_reconcile(PGconn *pg, redisContext *rc, queue *q, const char *stream, long min_age_s, size_t batch)
+long route_reconcile(PGconn *pg, redisContext *rc, queue *q, const char *stream, long min_age_s, size_t batch,
+                     char *err, size_t errlen)
 {
-    long long backlog = stream_length(rc, stream);
+    long long backlog = stream_length(rc, stream, err, errlen);
     if (backlog != 0)
         return backlog < 0 ? -1 : 0;
     int64_t *ids = malloc((batch ? batch : 1) * sizeof *ids);
     if (!ids) {
-        log_error("route reconcile: out of memory");
+        snprintf(err, errlen, "route reconcile: out of memory");
         return -1;
     }
     char age[32], after[32] = "0", limit[32];
@@ -45,7 +45,7 @@ long route_reconcile(PGconn *pg, redisContext *rc, queue *q, const char *stream,
     long total = 0;
     for (;;) {
         const char *params[] = {age, after, limit};
-        PGresult *res = db_query(pg, "find unrouted complaints", SQL_NEW, 3, params);
+        PGresult *res = db_query(pg, "find unrouted complaints", SQL_NEW, 3, params, err, errlen);
         if (!res) {
             total = -1;
             break;
@@ -57,7 +57,7 @@ long route_reconcile(PGconn *pg, redisContext *rc, queue *q, const char *stream,
         if (n == 0)
             break;
         if (queue_add(q, ids, n) != 0) {
-            log_error("Redis: re-enqueueing %zu unrouted complaints: %s", n, queue_errstr(q));
+            snprintf(err, errlen, "Redis: re-enqueueing %zu unrouted complaints: %s", n, queue_errstr(q));
             total = -1;
             break;
         }
@@ -67,7 +67,5 @@ long route_reconcile(PGconn *pg, redisContext *rc, queue *q, const char *stream,
             break;
     }
     free(ids);
-    if (total > 0)
-        log_info("re-enqueued %ld complaints still new without a routing entry", total);
     return total;
 }

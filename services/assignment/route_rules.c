@@ -13,6 +13,8 @@
 #define MAX_DISTRICT_ROWS 4096
 
 static const char SQL_MODEL[] = "SELECT version, blob FROM models ORDER BY version DESC LIMIT 1";
+enum { M_VERSION, M_BLOB };
+
 static const char SQL_LOADED[] =
     "SELECT coalesce(string_agg(code, ','), '') FROM regions WHERE level = 'district'";
 
@@ -85,10 +87,13 @@ static route_juris *load_juris(PGconn *pg, const config *cfg, char *err, size_t 
     char path[1024];
     snprintf(path, sizeof path, "%s/regions/districts.csv", config_str(cfg, "data.dir"));
     district_row *rows = calloc(MAX_DISTRICT_ROWS, sizeof *rows);
-    PGresult *res = rows ? db_query(pg, "loaded districts", SQL_LOADED, 0, NULL) : NULL;
+    char why[512] = "out of memory";
+    PGresult *res = rows ? db_query(pg, "loaded districts", SQL_LOADED, 0, NULL, why, sizeof why) : NULL;
     route_juris *j = res ? route_juris_new() : NULL;
     long n = j ? read_districts(path, rows) : -1;
-    if (n < 0 || add_outside(j, rows, n, PQgetvalue(res, 0, 0)) != 0 || route_juris_build(j) != 0) {
+    if (!res) {
+        snprintf(err, errlen, "jurisdiction: %s", why);
+    } else if (n < 0 || add_outside(j, rows, n, PQgetvalue(res, 0, 0)) != 0 || route_juris_build(j) != 0) {
         snprintf(err, errlen, "jurisdiction: cannot read %s or the loaded districts (out of memory?)", path);
         route_juris_destroy(&j);
     }
@@ -101,17 +106,18 @@ static route_juris *load_juris(PGconn *pg, const config *cfg, char *err, size_t 
  * is logged and routing goes on by the dictionary) or -1 with err. */
 static int load_model(route_rules *self, PGconn *pg, char *err, size_t errlen)
 {
-    PGresult *res = db_query(pg, "load the text model", SQL_MODEL, 0, NULL);
+    char why[512];
+    PGresult *res = db_query(pg, "load the text model", SQL_MODEL, 0, NULL, why, sizeof why);
     if (!res) {
-        snprintf(err, errlen, "model: query failed (see log; run `jiesu migrate`)");
+        snprintf(err, errlen, "model: %s (run `jiesu migrate`?)", why);
         return -1;
     }
     if (PQntuples(res) == 1) {
         size_t len;
-        unsigned char *blob = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 1), &len);
-        char why[256] = "out of memory";
+        unsigned char *blob = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, M_BLOB), &len);
+        snprintf(why, sizeof why, "out of memory");
         self->model = blob ? route_model_from_blob(blob, len, why, sizeof why) : NULL;
-        self->model_version = atoi(PQgetvalue(res, 0, 0));
+        self->model_version = atoi(PQgetvalue(res, 0, M_VERSION));
         size_t nc = self->model ? route_model_class_count(self->model) : 0;
         self->model_cat = self->model ? calloc(nc, sizeof *self->model_cat) : NULL;
         for (size_t c = 0; self->model_cat && c < nc; c++)

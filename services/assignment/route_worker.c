@@ -3,12 +3,8 @@
  * The batch travels to PostgreSQL as parallel arrays (ids, streets, rules,
  * reasons, scores …) unnested into rows, so a batch of 500 orders costs two
  * statements whatever its size: one to read the orders, one to write every
- * decision. The write is a chain of data-modifying CTEs driven by the UPDATE
- * of rows still 'new': whatever a concurrent worker or an earlier delivery
- * already routed drops out there, and the inserts below it see nothing to do.
- * The rows are locked in id order first, so two workers whose batches overlap
- * wait for each other instead of deadlocking; the one that waited then sees
- * the order no longer 'new'.
+ * decision: a chain of data-modifying CTEs driven by the UPDATE of rows
+ * still 'new' or 'returned', locked in id order first (why: README.md).
  */
 #include "route_worker.h"
 
@@ -208,20 +204,22 @@ void route_worker_destroy(route_worker **self)
 
 /* ---- one batch ---- */
 
-/* Reads the orders of the batch that are still 'new'. */
-static PGresult *load_orders(route_worker *self, size_t n)
+/* Reads the orders of the batch that are still 'new'. NULL with err. */
+static PGresult *load_orders(route_worker *self, size_t n, char *err, size_t errlen)
 {
     char id[32];
     arrays_start(self);
     for (size_t i = 0; i < n; i++) {
         snprintf(id, sizeof id, "%" PRId64, self->items[i].id);
         if (sqlarr_add(&self->arr[ARR_ID], id) != 0)
-            return NULL;
+            break;
     }
     const char *params[] = {sqlarr_text(&self->arr[ARR_ID])};
-    if (!params[0])
+    if (!params[0]) {
+        snprintf(err, errlen, "out of memory");
         return NULL;
-    return db_query(self->o.pg, "load complaints to route", SQL_LOAD, 1, params);
+    }
+    return db_query(self->o.pg, "load complaints to route", SQL_LOAD, 1, params, err, errlen);
 }
 
 /* Splits the comma list of units that returned an order into ex (pointing into buf). */
@@ -306,13 +304,17 @@ static int decide(route_worker *self, PGresult *orders)
     return 0;
 }
 
-static PGresult *write_decisions(route_worker *self)
+/* Writes the batch's decisions in one statement. NULL with err. */
+static PGresult *write_decisions(route_worker *self, char *err, size_t errlen)
 {
     const char *params[NARRAYS];
-    for (int a = 0; a < NARRAYS; a++)
-        if (!(params[a] = sqlarr_text(&self->arr[a])))
+    for (int a = 0; a < NARRAYS; a++) {
+        if (!(params[a] = sqlarr_text(&self->arr[a]))) {
+            snprintf(err, errlen, "out of memory");
             return NULL;
-    return db_query(self->o.pg, "write routing decisions", SQL_WRITE, NARRAYS, params);
+        }
+    }
+    return db_query(self->o.pg, "write routing decisions", SQL_WRITE, NARRAYS, params, err, errlen);
 }
 
 /* The deadlines the write stored go into the timers zset. */
@@ -348,8 +350,8 @@ static void publish(route_worker *self, PGresult *orders, PGresult *w, route_bat
         if (!self->o.pub)
             continue;
         Jiesu__Assignment a = JIESU__ASSIGNMENT__INIT;
-        a.complaint_id = strtoll(PQgetvalue(orders, o, 0), NULL, 10);
-        a.ticket_no = PQgetvalue(orders, o, 1);
+        a.complaint_id = strtoll(PQgetvalue(orders, o, L_ID), NULL, 10);
+        a.ticket_no = PQgetvalue(orders, o, L_TICKET);
         a.unit_code = PQgetvalue(w, r, W_UNIT_CODE);
         a.unit_name = PQgetvalue(w, r, W_UNIT_NAME);
         a.street_code = (char *)res->place.street_code;
@@ -380,18 +382,23 @@ static void enqueue_linked(route_worker *self, PGresult *w)
 static int handle(route_worker *self, size_t n, route_batch_stats *st)
 {
     int rc = -1;
+    char err[1024];
     int64_t mark = clock_mono_us();
-    PGresult *w = NULL, *orders = load_orders(self, n);
+    PGresult *w = NULL, *orders = load_orders(self, n, err, sizeof err);
     lap(&mark, &st->load_us);
-    if (!orders)
+    if (!orders) {
+        log_error("routing a batch of %zu: %s", n, err);
         goto cleanup;
+    }
     if (decide(self, orders) != 0) {
         log_error("routing a batch of %zu: out of memory", n);
         goto cleanup;
     }
     lap(&mark, &st->decide_us);
-    if (PQntuples(orders) > 0 && !(w = write_decisions(self)))
+    if (PQntuples(orders) > 0 && !(w = write_decisions(self, err, sizeof err))) {
+        log_error("routing a batch of %zu: %s", n, err);
         goto cleanup;       /* one statement: nothing of it was committed */
+    }
     lap(&mark, &st->write_us);
     if (w) {
         add_timers(self, w);

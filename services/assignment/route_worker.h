@@ -6,19 +6,16 @@
  * each one with route_decide (a returned order without the streets that
  * returned it in this cycle; after max_returns returns straight to manual
  * arbitration), and writes every decision of the batch in one set-based
- * statement (so one transaction): the owner assignment (street office,
- * discipline inspection, or manual dispatch — also when the owner unit does
- * not exist), the co-handling department, the status and category, the
- * accept and resolve deadlines of dispatched orders (in working time on the
- * calendar from the category's limits at the order's urgency, or flat
- * seconds when configured; a returned order that goes to manual dispatch
- * keeps its cycle's deadlines with no unit: it is nobody's until a
- * dispatcher gives it to one) and one complaint_events row per order. Only rows
- * still 'new' or 'returned' change, so a re-delivered entry or a second
- * worker changes nothing. After the commit: the deadlines go into the timers zset, one
- * "complaint.routed" event per order is published, and the entries are acked.
- * A failure before the commit acks nothing; the entries are claimed again
- * after claim_idle_ms.
+ * statement: the owner assignment (street office, discipline inspection, or
+ * manual dispatch — also when the owner unit does not exist), the
+ * co-handling department, the status and category, the accept and resolve
+ * deadlines of dispatched orders (in working time on the calendar from the
+ * category's limits at the order's urgency, or flat seconds when configured;
+ * a returned order that goes to manual dispatch keeps its cycle's deadlines
+ * with no unit: it is nobody's until a dispatcher gives it to one) and one
+ * complaint_events row per order. After the commit: timers, one
+ * "complaint.routed" per order, the ack. Why a batch takes effect once
+ * whatever is delivered twice, and what a crash leaves: README.md.
  */
 #ifndef JIESU_ROUTE_WORKER_H
 #define JIESU_ROUTE_WORKER_H

@@ -50,8 +50,10 @@ static long change(users_call *c, const char *sql, int n, const char *const *par
         else if (refused && constraint && strcmp(constraint, "principals_name_check") == 0)
             snprintf(c->err, sizeof c->err, "user name '%s': use lower-case letters, digits, '.', '_' and '-' "
                      "(at most 63, starting with a letter or digit)", params[0]);
-        else
+        else if (PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY))
             snprintf(c->err, sizeof c->err, "%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+        else
+            db_error(c->pg, c->err, sizeof c->err);
         rows = refused ? -2 : -1;
     }
     PQclear(res);
@@ -83,7 +85,8 @@ static const char SQL_ADD[] =
 /* The unit named by code or name: id, kind, name. */
 static const char SQL_UNIT[] = "SELECT id, kind, name FROM units WHERE code = $1 OR name = $1 ORDER BY code = $1 DESC LIMIT 1";
 
-/* Checks the role and the unit it needs; fills unit_id. 0 or 1 (refused). */
+/* Checks the role and the unit it needs; fills unit_id. 0, 1 (refused) or -1
+ * (database), err saying why. */
 static int check_role(users_call *c, auth_role *role, char unit_id[16])
 {
     const char *unit = c->rq->unit;
@@ -101,8 +104,10 @@ static int check_role(users_call *c, auth_role *role, char unit_id[16])
     }
     if (!*unit)
         return 0;
-    PGresult *res = db_query(c->pg, "user unit", SQL_UNIT, 1, &unit);
-    int found = res && PQntuples(res) == 1;
+    PGresult *res = db_query(c->pg, "user unit", SQL_UNIT, 1, &unit, c->err, sizeof c->err);
+    if (!res)
+        return -1;
+    int found = PQntuples(res) == 1;
     if (found)
         snprintf(unit_id, 16, "%s", PQgetvalue(res, 0, 0));
     else
@@ -281,11 +286,9 @@ static void fill_user(Jiesu__UserInfo *u, PGresult *res, int row)
 static int op_list(users_call *c)
 {
     const char *params[] = {c->rq->all ? "true" : "false"};
-    PGresult *res = db_query(c->pg, "user list", SQL_LIST, 1, params);
-    if (!res) {
-        snprintf(c->err, sizeof c->err, "listing users failed (see the assignment log)");
+    PGresult *res = db_query(c->pg, "user list", SQL_LIST, 1, params, c->err, sizeof c->err);
+    if (!res)
         return -1;
-    }
     int n = PQntuples(res);
     c->reply->users = calloc((size_t)n + 1, sizeof *c->reply->users);
     for (int i = 0; c->reply->users && i < n && i < MAX_USERS; i++) {
@@ -322,7 +325,8 @@ static void free_reply(Jiesu__UserReply *reply)
     free(reply->users);
 }
 
-/* Runs the op named in c->rq; answers the client either way. */
+/* Runs the op named in c->rq; answers the client either way (and logs a
+ * database failure). */
 static void run_op(service *s, const bus_request *req, users_call *c)
 {
     for (size_t i = 0; i < sizeof OPS / sizeof OPS[0]; i++) {
@@ -337,7 +341,10 @@ static void run_op(service *s, const bus_request *req, users_call *c)
         } else {
             if (!*c->err)
                 snprintf(c->err, sizeof c->err, "user %s: no user name given", c->rq->op);
-            bus_server_reply_error(s->server, req, rc == 1 ? ERR_REFUSED : SVC_ERR_INTERNAL, "%s", c->err);
+            if (rc == 1)
+                bus_server_reply_error(s->server, req, ERR_REFUSED, "%s", c->err);
+            else
+                svc_reply_failed(s, req, SVC_ERR_INTERNAL, c->err);
         }
         return;
     }
@@ -355,8 +362,8 @@ void users_request(service *s, const bus_request *req, const auth_principal *who
         return;
     }
     c.rq = rq;
-    if (svc_ensure_pg(s) < 0)
-        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database unavailable; try again");
+    if (svc_ensure_pg(s, c.err, sizeof c.err) < 0)
+        svc_reply_failed(s, req, SVC_ERR_INTERNAL, c.err);
     else
         run_op(s, req, &c);
     free_reply(&reply);

@@ -61,15 +61,11 @@ int cli_keys_register(PGconn *pg, const char *dir, int *registered, char *err, s
 
 int cli_units_main(cli_ctx *ctx, int argc, char **argv);
 
-/* Prints a table a service sent: under its title when titled, header and
- * rows (or "  (none)"), or "column  value" lines for a one-record table. */
-void cli_print_table(const Jiesu__Table *t, int titled);
-
 /* Asks service svc for view name with args, prints its tables; what names
  * the command in errors. The exit status. (cli_view.c) */
 int cli_view(cli_ctx *ctx, const char *svc, const char *what, const char *name, char **args, int nargs);
-/* Prints a table of a reply (under its title when titled, or as "column
- * value" lines when it is one record). (cli_view.c) */
+/* cli_table_print_reply() to stdout, saying so on stderr when the table is
+ * malformed. (cli_view.c) */
 void cli_print_table(const Jiesu__Table *t, int titled);
 int cli_profiles_main(cli_ctx *ctx, int argc, char **argv);
 int cli_alerts_main(cli_ctx *ctx, int argc, char **argv);

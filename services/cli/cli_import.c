@@ -9,14 +9,10 @@
  * prints the mapping and the first rows as they would be stored.
  *
  * The file's bytes travel over the bus ("import.upload", 1 MiB a chunk, each
- * acknowledged): intake reads nothing but what the clerk sends, so the clerk
- * may sit on another machine, and no path of the server is ever opened on a
- * client's say. The last chunk makes intake import the file; it reports
- * after every batch, so the wait for the summary is bounded by the silence
- * between reports (cli.import_timeout_seconds), not by the file's size. An
- * intake restarted mid-way knows nothing of the upload: the file is sent
- * again from the start, which is safe because an import is idempotent
- * (tickets already stored are counted as duplicates, never inserted twice).
+ * acknowledged); the last chunk makes intake import the file, and the wait
+ * for the summary is bounded by the silence between intake's reports
+ * (cli.import_timeout_seconds). Why, and why sending a file again after an
+ * intake restart is safe: README.md.
  */
 #include "cli.h"
 

@@ -118,8 +118,8 @@ static int register_one(PGconn *pg, const char *dir, const char *name, const cha
         return -1;
     }
     const char *params[] = {name, display, role, kp.public_key};
-    if (db_command(pg, "register key", SQL_REGISTER, 4, params, NULL) < 0) {
-        snprintf(err, errlen, "registering %s: %s", name, db_error(pg, why, sizeof why));
+    if (db_command(pg, "register key", SQL_REGISTER, 4, params, NULL, why, sizeof why) < 0) {
+        snprintf(err, errlen, "registering %s: %s", name, why);
         return -1;
     }
     return 1;

@@ -4,7 +4,8 @@
  * (cli_routing.c), the bundled official holidays (calendar.dir, default
  * <data.dir>/holidays, into table holidays: days stored by an operator are
  * kept) and registers the installation's keys (cli_keys.c). Every step is
- * safe to repeat. It says loudly when the calendar runs out (common/holidays.h).
+ * safe to repeat (the order and why: README.md). It says loudly when the
+ * calendar runs out (common/holidays.h).
  *
  * It connects as the schema's owner (pg.owner_conninfo; pg.conninfo when that
  * is not set), not as the services' role (pg.conninfo), which may only read
@@ -78,10 +79,10 @@ static int apply_grants(const cli_ctx *ctx, PGconn *pg, const char *migrations_d
     }
     snprintf(path, sizeof path, "%s/../grants.sql", migrations_dir);
     const char *file = *config_str(ctx->cfg, "db.grants_file") ? config_str(ctx->cfg, "db.grants_file") : path;
-    if (db_grant(pg, file, role) < 0) {
-        char why[256];
+    char why[512] = "";
+    if (db_grant(pg, file, role, why, sizeof why) < 0) {
         cli_error("migrate: applying %s for role %s failed%s%s (does the role exist? pg.service_role names it)",
-                  file, role, *db_error(pg, why, sizeof why) ? ": " : "", why);
+                  file, role, *why ? ": " : "", why);
         return -1;
     }
     printf("grants: %s applied for the services' role %s\n", file, role);
@@ -159,9 +160,9 @@ int cli_migrate_main(cli_ctx *ctx, int argc, char **argv)
     if (!pg)
         return 1;
     const char *dir = config_str(ctx->cfg, "db.migrations_dir");
-    if (db_migrate(pg, dir, &applied) < 0) {
-        char why[256];
-        cli_error("migrate: applying the migrations in %s failed%s%s", dir, *db_error(pg, why, sizeof why) ? ": " : "",
+    char why[512] = "";
+    if (db_migrate(pg, dir, &applied, why, sizeof why) < 0) {
+        cli_error("migrate: applying the migrations in %s failed%s%s", dir, *why ? ": " : "",
                   why);
         goto done;
     }

@@ -91,20 +91,22 @@ static int stream_file(PGconn *conn, const char *path, char *err, size_t errlen)
     char buf[CHUNK];
     size_t n;
     FILE *fp = fopen(path, "rb");
+    char why[512] = "";
     if (!fp) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        db_copy_end(conn);
+        db_copy_end(conn, why, sizeof why);
         return -1;
     }
     int rc = 0;
     while (rc == 0 && (n = fread(buf, 1, sizeof buf, fp)) > 0)
-        rc = db_copy_put(conn, buf, n);
-    if (ferror(fp))
+        rc = db_copy_put(conn, buf, n, why, sizeof why);
+    if (ferror(fp) && rc == 0) {
+        snprintf(why, sizeof why, "read error");
         rc = -1;
+    }
     fclose(fp);
-    char why[256];
-    if (db_copy_end(conn) != 0 || rc != 0) {
-        snprintf(err, errlen, "%s: %s", path, *db_error(conn, why, sizeof why) ? why : "read error");
+    if (db_copy_end(conn, rc == 0 ? why : NULL, rc == 0 ? sizeof why : 0) != 0 || rc != 0) {
+        snprintf(err, errlen, "%s: %s", path, why);
         return -1;
     }
     return 0;
@@ -113,18 +115,18 @@ static int stream_file(PGconn *conn, const char *path, char *err, size_t errlen)
 static int run_step(PGconn *conn, const char *dir, const routing_step *s, long *changed,
                     char *err, size_t errlen)
 {
-    char path[1024], why[256];
+    char path[1024], why[512];
     snprintf(path, sizeof path, "%s/%s", dir, s->file);
-    if (db_exec(conn, s->temp) != 0 || db_copy_start(conn, s->copy) != 0) {
-        snprintf(err, errlen, "%s: cannot stage: %s", path, db_error(conn, why, sizeof why));
+    if (db_exec(conn, s->temp, why, sizeof why) != 0 || db_copy_start(conn, s->copy, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s: cannot stage: %s", path, why);
         return -1;
     }
     if (stream_file(conn, path, err, errlen) != 0)
         return -1;
     for (int i = 0; i < MAX_UPSERTS && s->upsert[i]; i++) {
         long n = 0;
-        if (db_command(conn, s->file, s->upsert[i], 0, NULL, &n) != 0) {
-            snprintf(err, errlen, "%s: %s", path, db_error(conn, why, sizeof why));
+        if (db_command(conn, s->file, s->upsert[i], 0, NULL, &n, why, sizeof why) != 0) {
+            snprintf(err, errlen, "%s: %s", path, why);
             return -1;
         }
         *changed += n;
@@ -136,8 +138,8 @@ int cli_routing_load(PGconn *conn, const char *dir, cli_routing_stats *st, char 
 {
     char why[256];
     memset(st, 0, sizeof *st);
-    if (db_begin(conn) != 0) {
-        snprintf(err, errlen, "BEGIN failed: %s", db_error(conn, why, sizeof why));
+    if (db_begin(conn, why, sizeof why) != 0) {
+        snprintf(err, errlen, "BEGIN failed: %s", why);
         return -1;
     }
     for (size_t i = 0; i < sizeof STEPS / sizeof STEPS[0]; i++)
@@ -145,9 +147,9 @@ int cli_routing_load(PGconn *conn, const char *dir, cli_routing_stats *st, char 
             db_rollback(conn);
             return -1;
         }
-    PGresult *res = db_query(conn, "routing counts", COUNT_SQL, 0, NULL);
-    if (!res || db_commit(conn) != 0) {
-        snprintf(err, errlen, "committing the routing data failed: %s", db_error(conn, why, sizeof why));
+    PGresult *res = db_query(conn, "routing counts", COUNT_SQL, 0, NULL, why, sizeof why);
+    if (!res || db_commit(conn, why, sizeof why) != 0) {
+        snprintf(err, errlen, "committing the routing data failed: %s", why);
         PQclear(res);
         db_rollback(conn);
         return -1;

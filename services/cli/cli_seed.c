@@ -271,8 +271,9 @@ static int seed_row(seed_run *run, const seed_file *f, char **col, const char *w
         }
         line[len++] = i + 1 < sizeof vals / sizeof vals[0] ? '\t' : '\n';
     }
-    if (db_copy_put(run->conn, line, len) < 0) {
-        snprintf(err, errlen, "%s: COPY into seed_regions failed", where);
+    char why[512];
+    if (db_copy_put(run->conn, line, len, why, sizeof why) < 0) {
+        snprintf(err, errlen, "%s: COPY into seed_regions: %s", where, why);
         return -1;
     }
     return 0;
@@ -340,20 +341,20 @@ cleanup:
 
 static int seed_load(seed_run *run, const char *dir, char *err, size_t errlen)
 {
-    char why[256];
-    if (db_exec(run->conn, SEED_TEMP_SQL) < 0 ||
-        db_copy_start(run->conn, "COPY seed_regions FROM STDIN") < 0) {
-        snprintf(err, errlen, "cannot stage regions: %s", db_error(run->conn, why, sizeof why));
+    char why[512];
+    if (db_exec(run->conn, SEED_TEMP_SQL, why, sizeof why) < 0 ||
+        db_copy_start(run->conn, "COPY seed_regions FROM STDIN", why, sizeof why) < 0) {
+        snprintf(err, errlen, "cannot stage regions: %s", why);
         return -1;
     }
     for (size_t i = 0; i < sizeof SEED_FILES / sizeof SEED_FILES[0]; i++) {
         if (seed_file_rows(run, dir, &SEED_FILES[i], err, errlen) < 0) {
-            db_copy_end(run->conn);
+            db_copy_end(run->conn, NULL, 0);     /* err already says why */
             return -1;
         }
     }
-    if (db_copy_end(run->conn) < 0) {
-        snprintf(err, errlen, "COPY into seed_regions failed: %s", db_error(run->conn, why, sizeof why));
+    if (db_copy_end(run->conn, why, sizeof why) < 0) {
+        snprintf(err, errlen, "COPY into seed_regions failed: %s", why);
         return -1;
     }
     for (size_t i = 0; i < run->wanted.n; i++) {
@@ -368,21 +369,21 @@ static int seed_load(seed_run *run, const char *dir, char *err, size_t errlen)
 
 static int seed_upsert(seed_run *run, cli_seed_stats *st, char *err, size_t errlen)
 {
-    char why[256];
-    PGresult *res = db_query(run->conn, "seed count", SEED_COUNT_SQL, 0, NULL);
+    char why[512];
+    PGresult *res = db_query(run->conn, "seed count", SEED_COUNT_SQL, 0, NULL, why, sizeof why);
     if (!res)
         goto failed;
     st->districts = atol(PQgetvalue(res, 0, 0));
     st->streets = atol(PQgetvalue(res, 0, 1));
     st->communities = atol(PQgetvalue(res, 0, 2));
     PQclear(res);
-    if (db_command(run->conn, "seed regions", SEED_REGIONS_SQL, 0, NULL, &st->regions_changed) < 0 ||
-        db_command(run->conn, "seed units", SEED_UNITS_SQL, 0, NULL, &st->units_changed) < 0)
+    if (db_command(run->conn, "seed regions", SEED_REGIONS_SQL, 0, NULL, &st->regions_changed, why, sizeof why) < 0 ||
+        db_command(run->conn, "seed units", SEED_UNITS_SQL, 0, NULL, &st->units_changed, why, sizeof why) < 0)
         goto failed;
     st->skipped = run->skipped;
     return 0;
 failed:
-    snprintf(err, errlen, "seeding regions failed: %s", db_error(run->conn, why, sizeof why));
+    snprintf(err, errlen, "seeding regions failed: %s", why);
     return -1;
 }
 
@@ -396,16 +397,16 @@ int cli_seed_regions(PGconn *conn, const char *dir, const char *districts,
     memset(st, 0, sizeof *st);
     if (parse_districts(&run.wanted, districts, err, errlen) < 0)
         goto cleanup;
-    if (db_begin(conn) < 0) {
-        snprintf(err, errlen, "BEGIN failed: %s", db_error(conn, why, sizeof why));
+    if (db_begin(conn, why, sizeof why) < 0) {
+        snprintf(err, errlen, "BEGIN failed: %s", why);
         goto cleanup;
     }
     if (seed_load(&run, dir, err, errlen) < 0 || seed_upsert(&run, st, err, errlen) < 0) {
         db_rollback(conn);
         goto cleanup;
     }
-    if (db_commit(conn) < 0) {
-        snprintf(err, errlen, "COMMIT failed: %s", db_error(conn, why, sizeof why));
+    if (db_commit(conn, why, sizeof why) < 0) {
+        snprintf(err, errlen, "COMMIT failed: %s", why);
         goto cleanup;
     }
     rc = 0;

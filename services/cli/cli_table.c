@@ -1,4 +1,5 @@
-/* cli_table.c — aligned text tables by terminal display width (see cli_table.h).
+/* cli_table.c — aligned text tables by terminal display width, the tool's own
+ * and a service's (see cli_table.h).
  *
  * Widths follow Unicode's East Asian Width property for the ranges a hotline's
  * text contains (CJK ideographs and punctuation, Hangul, kana, full-width
@@ -203,4 +204,40 @@ void cli_table_destroy(cli_table **self)
     free((*self)->align);
     free(*self);
     *self = NULL;
+}
+
+/* Prints a one-record table as "column  value" lines. */
+static void print_fields(const Jiesu__Table *t, FILE *out)
+{
+    size_t width = 0;
+    for (size_t c = 0; c < t->n_columns; c++)
+        if (cli_table_width(t->columns[c]) > width)
+            width = cli_table_width(t->columns[c]);
+    for (size_t r = 0; r < t->n_rows; r++)
+        for (size_t c = 0; c < t->n_columns && c < t->rows[r]->n_cells; c++) {
+            cli_table_pad(out, t->columns[c], width + 2, 0);
+            fprintf(out, "%s\n", t->rows[r]->cells[c]);
+        }
+}
+
+int cli_table_print_reply(const Jiesu__Table *t, int titled, FILE *out)
+{
+    if (titled)
+        fprintf(out, "\n%s:\n", t->title);
+    if (t->fields) {
+        print_fields(t, out);
+        return 0;
+    }
+    if (t->n_rows == 0) {
+        fprintf(out, "  (none)\n");
+        return 0;
+    }
+    cli_table *table = cli_table_new(t->n_columns, t->align);
+    int ok = table && cli_table_add(table, (const char *const *)t->columns) == 0;
+    for (size_t r = 0; ok && r < t->n_rows; r++)
+        ok = t->rows[r]->n_cells == t->n_columns && cli_table_add(table, (const char *const *)t->rows[r]->cells) == 0;
+    if (ok)
+        cli_table_print(table, out);
+    cli_table_destroy(&table);
+    return ok ? 0 : -1;
 }

@@ -1,4 +1,5 @@
-/* cli_table.h — aligned text tables for a terminal, by display width.
+/* cli_table.h — aligned text tables for a terminal, by display width: the
+ * tool's own and those a service sends (a view's, a document's).
  *
  * A Chinese character takes two columns on a terminal, a combining mark none:
  * aligning by bytes or by code points misaligns every row with a street name
@@ -9,6 +10,8 @@
 
 #include <stddef.h>
 #include <stdio.h>
+
+#include "jiesu.pb-c.h"
 
 /* Columns a UTF-8 string takes on a terminal: 2 for East Asian wide and
  * full-width characters, 0 for combining marks, zero-width and control
@@ -35,5 +38,11 @@ int cli_table_add_rule(cli_table *self);
 void cli_table_print(const cli_table *self, FILE *out);
 
 void cli_table_destroy(cli_table **self);
+
+/* Prints a table a service sent (a view's, a document's) to out: under its
+ * title when titled, header and rows (or "  (none)"), or "column  value"
+ * lines for a one-record table. 0, or -1 when it is malformed (a row of the
+ * wrong width) or memory ran out. */
+int cli_table_print_reply(const Jiesu__Table *t, int titled, FILE *out);
 
 #endif

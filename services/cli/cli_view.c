@@ -20,41 +20,10 @@
 
 #define VIEW_TRIES 2
 
-/* Prints a one-record table as "column  value" lines. */
-static void print_fields(const Jiesu__Table *t)
-{
-    size_t width = 0;
-    for (size_t c = 0; c < t->n_columns; c++)
-        if (cli_table_width(t->columns[c]) > width)
-            width = cli_table_width(t->columns[c]);
-    for (size_t r = 0; r < t->n_rows; r++)
-        for (size_t c = 0; c < t->n_columns && c < t->rows[r]->n_cells; c++) {
-            cli_table_pad(stdout, t->columns[c], width + 2, 0);
-            printf("%s\n", t->rows[r]->cells[c]);
-        }
-}
-
 void cli_print_table(const Jiesu__Table *t, int titled)
 {
-    if (titled)
-        printf("\n%s:\n", t->title);
-    if (t->fields) {
-        print_fields(t);
-        return;
-    }
-    if (t->n_rows == 0) {
-        printf("  (none)\n");
-        return;
-    }
-    cli_table *out = cli_table_new(t->n_columns, t->align);
-    int ok = out && cli_table_add(out, (const char *const *)t->columns) == 0;
-    for (size_t r = 0; ok && r < t->n_rows; r++)
-        ok = t->rows[r]->n_cells == t->n_columns && cli_table_add(out, (const char *const *)t->rows[r]->cells) == 0;
-    if (ok)
-        cli_table_print(out, stdout);
-    else
+    if (cli_table_print_reply(t, titled, stdout) < 0)
         cli_error("%s: a malformed table came back", t->title);
-    cli_table_destroy(&out);
 }
 
 int cli_view(cli_ctx *ctx, const char *svc, const char *what, const char *name, char **args, int nargs)

@@ -8,6 +8,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "text.h"
 
 #define ERR_REFUSED 409
 
@@ -32,11 +33,13 @@ static const char SQL_WHY[] =
 
 static void explain(service *s, const bus_request *req, const char *id, const auth_principal *who)
 {
-    char unit[16];
+    char unit[16], err[512];
     snprintf(unit, sizeof unit, "%d", who->unit_id);
     const char *params[] = {id, unit};
-    PGresult *res = db_query(s->pg, "alert ack refusal", SQL_WHY, 2, params);
-    if (!res || PQntuples(res) == 0 || *PQgetvalue(res, 0, 2) != 't')
+    PGresult *res = db_query(s->pg, "alert ack refusal", SQL_WHY, 2, params, err, sizeof err);
+    if (!res)
+        svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
+    else if (PQntuples(res) == 0 || *PQgetvalue(res, 0, 2) != 't')
         bus_server_reply_error(s->server, req, ERR_REFUSED, "no alert %s addressed to %s (`jiesu alerts` lists yours)",
                                id, who->unit_name);
     else
@@ -47,22 +50,23 @@ static void explain(service *s, const bus_request *req, const char *id, const au
 
 void esc_ack_request(service *s, const bus_request *req, const auth_principal *who)
 {
-    char id[24], unit[16];
+    char id[24], unit[16], err[512];
     Jiesu__AckRequest *rq = BUS_UNPACK(ack_request, req->env);
     if (!rq || rq->alert_id <= 0) {
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "alert.ack: no alert id");
         goto cleanup;
     }
-    if (svc_ensure_pg(s) < 0) {
-        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database unavailable; try again");
+    if (svc_ensure_pg(s, err, sizeof err) < 0) {
+        svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
         goto cleanup;
     }
     snprintf(id, sizeof id, "%lld", (long long)rq->alert_id);
     snprintf(unit, sizeof unit, "%d", who->unit_id);
     const char *params[] = {id, who->name, unit, rq->note};
-    PGresult *res = db_query(s->pg, "alert ack", SQL_ACK, 4, params);
+    PGresult *res = db_query(s->pg, "alert ack", SQL_ACK, 4, params, err, sizeof err);
     if (!res) {
-        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "acknowledging alert %s failed (see the log)", id);
+        text_prefix(err, sizeof err, "acknowledging alert %s: ", id);
+        svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
     } else if (PQntuples(res) == 0) {
         explain(s, req, id, who);
     } else {

@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "sqlarr.h"
+#include "text.h"
 #include "log.h"
 #include "mask.h"
 
@@ -83,6 +84,7 @@ int esc_alert_raise_many(const esc_ctx *ctx, const esc_alert_in *in, size_t n, e
     PGresult *res = NULL;
     int rc = -1;
     memset(a, 0, sizeof a);
+    snprintf(ctx->err, ctx->errlen, "out of memory");
     for (size_t i = 0; i < n; i++)
         if (add_row(a, &in[i], &out[i]) != 0)
             goto cleanup;
@@ -90,7 +92,7 @@ int esc_alert_raise_many(const esc_ctx *ctx, const esc_alert_in *in, size_t n, e
         if (!(params[c] = sqlarr_text(&a[c])))
             goto cleanup;
     params[COLS] = ctx->webhook_url ? ctx->webhook_url : "";
-    if (!n || !(res = db_query(ctx->pg, "raise alerts", SQL_RAISE, COLS + 1, params))) {
+    if (!n || !(res = db_query(ctx->pg, "raise alerts", SQL_RAISE, COLS + 1, params, ctx->err, ctx->errlen))) {
         rc = n ? -1 : 0;
         goto cleanup;
     }
@@ -104,7 +106,7 @@ int esc_alert_raise_many(const esc_ctx *ctx, const esc_alert_in *in, size_t n, e
     rc = 0;
 cleanup:
     if (rc != 0 && n)
-        log_error("raising %zu alerts failed", n);
+        text_prefix(ctx->err, ctx->errlen, "raising %zu alerts: ", n);
     for (int c = 0; c < COLS; c++)
         sqlarr_free(&a[c]);
     PQclear(res);

@@ -41,7 +41,7 @@ typedef struct {
 } esc_raised;
 
 /* Inserts the alert, its delivery and its event. 0 (out->id 0 when it
- * existed) or -1 (logged; the caller rolls back). */
+ * existed) or -1 (why in ctx->err; the caller rolls back). */
 int esc_alert_raise(const esc_ctx *ctx, const esc_alert_in *in, esc_raised *out);
 
 /* The same for in[0..n) in one statement; out[i] answers in[i]. */

@@ -119,8 +119,8 @@ void esc_api_holidays(service *s, const bus_request *req, const auth_principal *
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "holidays.request: malformed payload");
         return;
     }
-    if (svc_ensure_pg(s) < 0) {
-        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database unavailable; try again");
+    if (svc_ensure_pg(s, err, sizeof err) < 0) {
+        svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
     } else if (serve(s, rq, req, who, &code, err, sizeof err) < 0) {
         log_warn("holidays.request refused: %s", err);
         bus_server_reply_error(s->server, req, code, "%s", err);

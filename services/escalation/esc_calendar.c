@@ -17,6 +17,7 @@
 #include "esc_ladder.h"
 #include "log.h"
 #include "sqlarr.h"
+#include "text.h"
 
 #define WARN_EVERY_MS 3600000LL
 
@@ -124,20 +125,20 @@ static void date_span(const holidays_day *days, size_t n, const char **first, co
     }
 }
 
-/* Moves the deadlines whose working time the new calendar changes. Rows moved, or -1. */
+/* Moves the deadlines whose working time the new calendar changes. Rows moved, or -1 with err. */
 static long retime(const esc_calendar *self, PGconn *pg, const calendar *old, const calendar *cal,
-                   const holidays_day *days, size_t n)
+                   const holidays_day *days, size_t n, char *err, size_t errlen)
 {
     char offset[16];
     const char *first, *last;
     date_span(days, n, &first, &last);
     snprintf(offset, sizeof offset, "%d", self->utc_offset_min);
     const char *span_params[] = {first, last, offset};
-    PGresult *span = db_query(pg, "holidays span", SQL_SPAN, 3, span_params);
+    PGresult *span = db_query(pg, "holidays span", SQL_SPAN, 3, span_params, err, errlen);
     if (!span)
         return -1;
     const char *params[] = {PQgetvalue(span, 0, 0), PQgetvalue(span, 0, 1)};
-    PGresult *res = db_query(pg, "deadlines to re-time", SQL_CANDIDATES, 2, params);
+    PGresult *res = db_query(pg, "deadlines to re-time", SQL_CANDIDATES, 2, params, err, errlen);
     PQclear(span);
     if (!res)
         return -1;
@@ -154,8 +155,12 @@ static long retime(const esc_calendar *self, PGconn *pg, const calendar *old, co
     }
     PQclear(res);
     const char *up[2] = {ok ? sqlarr_text(&ids) : NULL, ok ? sqlarr_text(&due) : NULL};
-    if (!up[0] || !up[1] || (moved && db_command(pg, "re-time deadlines", SQL_RETIME, 2, up, NULL) != 0))
+    if (!up[0] || !up[1]) {
+        snprintf(err, errlen, "re-timing deadlines: out of memory");
         moved = -1;
+    } else if (moved && db_command(pg, "re-time deadlines", SQL_RETIME, 2, up, NULL, err, errlen) != 0) {
+        moved = -1;
+    }
     sqlarr_free(&ids);
     sqlarr_free(&due);
     return moved;
@@ -165,21 +170,16 @@ static long retime(const esc_calendar *self, PGconn *pg, const calendar *old, co
 static int store_locked(esc_calendar *self, PGconn *pg, const holidays_day *days, size_t n, const char *source,
                         esc_calendar_stats *st, calendar **out, char *err, size_t errlen)
 {
-    char why[256];
     calendar *old = NULL;
-    if (db_exec(pg, "LOCK TABLE holidays IN SHARE ROW EXCLUSIVE MODE") != 0 ||
+    if (db_exec(pg, "LOCK TABLE holidays IN SHARE ROW EXCLUSIVE MODE", err, errlen) != 0 ||
         !(old = load_new(self, pg, err, errlen)) ||
         (st->stored = holidays_store(pg, days, n, source, 1, err, errlen)) < 0) {
-        if (!*err)
-            snprintf(err, errlen, "calendar: %s", db_error(pg, why, sizeof why));
         cal_destroy(&old);
         return -1;
     }
     st->unchanged = (long)n - st->stored;
     if (st->stored > 0 && (!(*out = load_new(self, pg, err, errlen)) ||
-                           (st->retimed = retime(self, pg, old, *out, days, n)) < 0)) {
-        if (!*err)
-            snprintf(err, errlen, "calendar: re-timing deadlines: %s", db_error(pg, why, sizeof why));
+                           (st->retimed = retime(self, pg, old, *out, days, n, err, errlen)) < 0)) {
         cal_destroy(out);
         cal_destroy(&old);
         return -1;
@@ -197,10 +197,10 @@ int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *day
     err[0] = '\0';
     if (n == 0)
         return 0;
-    if (db_begin(ctx->pg) != 0 || store_locked(self, ctx->pg, days, n, source, st, &cal, err, errlen) != 0 ||
-        holidays_version(ctx->pg, version, sizeof version, err, errlen) != 0 || db_commit(ctx->pg) != 0) {
-        if (!*err)
-            snprintf(err, errlen, "calendar: storing %zu days from %s failed", n, source);
+    if (db_begin(ctx->pg, err, errlen) != 0 ||
+        store_locked(self, ctx->pg, days, n, source, st, &cal, err, errlen) != 0 ||
+        holidays_version(ctx->pg, version, sizeof version, err, errlen) != 0 || db_commit(ctx->pg, err, errlen) != 0) {
+        text_prefix(err, errlen, "storing %zu days from %s: ", n, source);
         db_rollback(ctx->pg);
         cal_destroy(&cal);
         return -1;

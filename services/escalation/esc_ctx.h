@@ -1,10 +1,8 @@
 /* esc_ctx.h — what every escalation module works with: the connections, the
  * working calendar and the clock escalation fires by.
  *
- * The clock: esc_now() in PostgreSQL (migration 004) is the database clock
- * plus esc_clock.offset_seconds, 0 in production; tests move it forward to
- * let days pass without sleeping. Every "is it due yet" decision compares
- * against it, so nothing fires early by that clock.
+ * The clock: esc_now() in PostgreSQL (migration 004), which every "is it due
+ * yet" compares against (README.md).
  */
 #ifndef JIESU_ESC_CTX_H
 #define JIESU_ESC_CTX_H
@@ -24,9 +22,11 @@ typedef struct {
     const calendar *cal;            /* working time; NULL: every minute counts */
     const char     *webhook_url;    /* for targets without units.webhook_url; "" or NULL: none */
     int             utc_offset_min; /* local time used in alert reasons (480 = UTC+8) */
+    char           *err;            /* where an esc_* call that fails writes why (errlen bytes), for the loop */
+    size_t          errlen;         /* that called it to log; NULL, 0: nowhere. Owned by that loop. */
 } esc_ctx;
 
-/* esc_now() in Unix ms, or -1 (logged). */
+/* esc_now() in Unix ms, or -1 (the reason in ctx->err). */
 int64_t esc_now_ms(const esc_ctx *ctx);
 
 /* Formats Unix ms as local time "2026-11-22 10:00 UTC+08:00". */

@@ -59,7 +59,7 @@ static PGresult *payload(const esc_ctx *ctx, PGresult *res, int r)
     text_mask_phone(phone, sizeof phone, PQgetvalue(res, r, D_PHONE));
     snprintf(caller, sizeof caller, "%s%s%s", name, *name && *phone ? " " : "", phone);
     const char *params[] = {PQgetvalue(res, r, D_JSON), caller};
-    return db_query(ctx->pg, "mask webhook payload", SQL_CALLER, 2, params);
+    return db_query(ctx->pg, "mask webhook payload", SQL_CALLER, 2, params, ctx->err, ctx->errlen);
 }
 
 /* Posts row r and records the outcome. 0 or -1. */
@@ -93,7 +93,7 @@ static int deliver_one(const esc_ctx *ctx, const esc_deliver_cfg *cfg, PGresult 
         st->retried++;
     }
     const char *params[] = {id, state, status ? code : NULL, *err ? err : NULL, wait};
-    return db_command(ctx->pg, "record delivery", SQL_OUTCOME, 5, params, NULL);
+    return db_command(ctx->pg, "record delivery", SQL_OUTCOME, 5, params, NULL, ctx->err, ctx->errlen);
 }
 
 int esc_deliver_due(const esc_ctx *ctx, const esc_deliver_cfg *cfg, size_t max, esc_deliver_stats *st)
@@ -102,14 +102,14 @@ int esc_deliver_due(const esc_ctx *ctx, const esc_deliver_cfg *cfg, size_t max, 
     memset(st, 0, sizeof *st);
     snprintf(limit, sizeof limit, "%zu", max);
     const char *params[] = {limit};
-    if (db_begin(ctx->pg) != 0)
+    if (db_begin(ctx->pg, ctx->err, ctx->errlen) != 0)
         return -1;
-    PGresult *res = db_query(ctx->pg, "take due deliveries", SQL_DUE, 1, params);
+    PGresult *res = db_query(ctx->pg, "take due deliveries", SQL_DUE, 1, params, ctx->err, ctx->errlen);
     int rc = res ? 0 : -1;
     for (int r = 0; rc == 0 && r < (res ? PQntuples(res) : 0); r++)
         rc = deliver_one(ctx, cfg, res, r, st);
     PQclear(res);
-    if (rc == 0 && db_commit(ctx->pg) == 0)
+    if (rc == 0 && db_commit(ctx->pg, ctx->err, ctx->errlen) == 0)
         return 0;
     db_rollback(ctx->pg);
     return -1;

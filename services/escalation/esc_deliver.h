@@ -9,9 +9,8 @@
  * the same transaction: delivered, or attempts + 1 and next_at pushed back by
  * base_ms * 2^(attempts - 1) (capped at max_backoff_ms), or failed after
  * max_attempts — a failed delivery stays in the table and in `jiesu alerts`.
- * A crash after the POST and before the commit posts it again: receivers get
- * it at least once and tell repeats apart by "alert_id" (also sent as the
- * Idempotency-Key header).
+ * At least once: receivers tell repeats apart by "alert_id", also sent as the
+ * Idempotency-Key header (README.md).
  *
  * The JSON: {"alert_id", "rung", "reason", "ticket_no", "cycle", "target",
  * "unit", "orders": [ids], "caller": masked name and phone, "created_at"}.
@@ -36,7 +35,7 @@ typedef struct {
     size_t delivered, retried, failed;
 } esc_deliver_stats;
 
-/* Posts up to max due deliveries. 0 with *st filled, or -1 (logged). */
+/* Posts up to max due deliveries. 0 with *st filled, or -1 (why in ctx->err). */
 int esc_deliver_due(const esc_ctx *ctx, const esc_deliver_cfg *cfg, size_t max, esc_deliver_stats *st);
 
 #endif

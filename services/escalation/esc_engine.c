@@ -33,6 +33,8 @@ int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen)
     e->fire_batch = FIRE_BATCH_FIRST;
     snprintf(e->reconcile_after, sizeof e->reconcile_after, "0");
     e->ctx.key = config_str(cfg, "timers.key");
+    e->ctx.err = e->err;
+    e->ctx.errlen = sizeof e->err;
     e->ctx.utc_offset_min = config_utc_offset_min(cfg);
     e->ctx.webhook_url = config_str(cfg, "escalation.webhook_url");
     e->reconcile_ms = 1000 * config_long(cfg, "escalation.reconcile_seconds");
@@ -71,9 +73,11 @@ static void pause_ms(esc_engine *e, long ms)
 static void *delivery_main(void *arg)
 {
     esc_engine *e = arg;
-    char err[512] = "";
+    char err[1024] = "";
     esc_ctx ctx = e->ctx;
     esc_deliver_stats st;
+    ctx.err = err;                  /* this thread's own */
+    ctx.errlen = sizeof err;
     ctx.pg = db_connect(e->conninfo, CONNECT_WAIT_MS, err, sizeof err);
     if (!ctx.pg) {
         log_error("webhook delivery: PostgreSQL: %s; no deliveries from this process", err);
@@ -82,7 +86,10 @@ static void *delivery_main(void *arg)
     while (!e->stop) {
         if (PQstatus(ctx.pg) != CONNECTION_OK)
             PQreset(ctx.pg);
+        err[0] = '\0';
         int rc = esc_deliver_due(&ctx, &e->deliver, DELIVER_BATCH, &st);
+        if (rc != 0 && *err)
+            log_error("webhook delivery: %s", err);
         if (rc == 0 && st.delivered + st.retried + st.failed)
             log_info("webhooks delivered=%zu retry=%zu failed=%zu", st.delivered, st.retried, st.failed);
         if (rc != 0 || st.delivered + st.retried + st.failed < DELIVER_BATCH)
@@ -210,7 +217,8 @@ static int fire(esc_engine *e, int64_t *now, const volatile sig_atomic_t *stop)
     return 0;
 }
 
-int esc_engine_tick(esc_engine *e, const volatile sig_atomic_t *stop)
+/* One tick; -1 with the reason in e->err (or already logged, e->err empty). */
+static int tick_once(esc_engine *e, const volatile sig_atomic_t *stop)
 {
     int64_t now;
     if (housekeeping(e, clock_mono_ms(), stop) != 0 || fire(e, &now, stop) != 0)
@@ -223,6 +231,15 @@ int esc_engine_tick(esc_engine *e, const volatile sig_atomic_t *stop)
     else if (next >= 0 && next - now < wait)
         wait = next - now;
     return wait > MIN_WAIT_MS ? (int)wait : MIN_WAIT_MS;
+}
+
+int esc_engine_tick(esc_engine *e, const volatile sig_atomic_t *stop)
+{
+    e->err[0] = '\0';
+    int wait = tick_once(e, stop);
+    if (wait < 0 && *e->err)
+        log_error("%s", e->err);
+    return wait;
 }
 
 void esc_engine_finish(esc_engine *e)

@@ -41,6 +41,7 @@
 
 typedef struct {
     esc_ctx          ctx;           /* pg, redis, pub filled by the caller after init; cal by calendar */
+    char             err[1024];     /* ctx.err: why the last tick failed */
     esc_calendar     calendar;      /* loaded from PostgreSQL by the first tick, reloaded when it changes */
     esc_pattern_cfg  patterns;
     esc_deliver_cfg  deliver;

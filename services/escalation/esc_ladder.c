@@ -1,10 +1,6 @@
 /* esc_ladder.c — rung times, planning new deadlines, pausing and resuming
- * their clocks (see esc_ladder.h).
- *
- * Planning and resuming take their rows with FOR UPDATE SKIP LOCKED, so two
- * escalation processes share the work instead of waiting on each other, and
- * arm the timers only after the commit (a crash in between is repaired by the
- * reconciler, which re-arms every planned pending deadline).
+ * their clocks (see esc_ladder.h). Planning and resuming take their rows with
+ * FOR UPDATE SKIP LOCKED and arm the timers after the commit (why: README.md).
  */
 #include "esc_ladder.h"
 
@@ -194,7 +190,8 @@ static long batch_finish(const esc_ctx *ctx, batch *b, const char *label, const 
     for (int i = 0; i < narrays; i++)
         if (!(params[i] = sqlarr_text(&b->a[i])))
             return -1;
-    if (db_command(ctx->pg, label, sql, narrays, params, NULL) != 0 || db_commit(ctx->pg) != 0)
+    if (db_command(ctx->pg, label, sql, narrays, params, NULL, ctx->err, ctx->errlen) != 0 ||
+        db_commit(ctx->pg, ctx->err, ctx->errlen) != 0)
         return -1;
     esc_arm(ctx, b->ids, b->arm_ms, b->armed);
     return (long)b->n;
@@ -213,9 +210,9 @@ static long run_batch(const esc_ctx *ctx, const batch_kind *k, int nparams, cons
 {
     batch b;
     long rc = -1;
-    if (db_begin(ctx->pg) != 0)
+    if (db_begin(ctx->pg, ctx->err, ctx->errlen) != 0)
         return -1;
-    PGresult *res = db_query(ctx->pg, k->select_label, k->select_sql, nparams, params);
+    PGresult *res = db_query(ctx->pg, k->select_label, k->select_sql, nparams, params, ctx->err, ctx->errlen);
     if (!res || batch_init(&b, (size_t)PQntuples(res)) != 0)
         goto cleanup;
     for (size_t r = 0; r < b.n; r++)
@@ -286,7 +283,7 @@ int esc_pause_sweep(const esc_ctx *ctx, long *paused, long *resumed)
 {
     long n;
     *resumed = 0;
-    if (db_command(ctx->pg, "pause deadlines", SQL_PAUSE, 0, NULL, paused) != 0)
+    if (db_command(ctx->pg, "pause deadlines", SQL_PAUSE, 0, NULL, paused, ctx->err, ctx->errlen) != 0)
         return -1;
     while ((n = resume_batch(ctx)) > 0) {
         *resumed += n;

@@ -57,11 +57,13 @@ const char *esc_rung_first(const calendar *cal, const esc_span *s);
 const char *esc_rung_next(const char *rung);
 
 /* Plans up to max unplanned deadlines (all, or only those in the SQL array
- * ids, e.g. "{4,7}") and arms their timers. Returns how many, or -1. */
+ * ids, e.g. "{4,7}") and arms their timers. Returns how many, or -1 (why in
+ * ctx->err). */
 long esc_plan(const esc_ctx *ctx, const char *ids, size_t max);
 
 /* Pauses the deadlines of orders now waiting or returned, resumes those of
- * orders that left these states (moving due_at, re-arming). 0 or -1. */
+ * orders that left these states (moving due_at, re-arming). 0 or -1 (why in
+ * ctx->err). */
 int esc_pause_sweep(const esc_ctx *ctx, long *paused, long *resumed);
 
 /* Puts "r<id>" members at their due ms into the zset. 0 or -1 (logged). */

@@ -107,7 +107,8 @@ static int each_candidate(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresu
     for (int r = 0; r < PQntuples(res); r++) {
         esc_alert_in in;
         esc_raised out = {0};
-        if (db_begin(ctx->pg) != 0 || fn(ctx, cfg, res, r, &in, &out, st) != 0 || db_commit(ctx->pg) != 0) {
+        if (db_begin(ctx->pg, ctx->err, ctx->errlen) != 0 || fn(ctx, cfg, res, r, &in, &out, st) != 0 ||
+            db_commit(ctx->pg, ctx->err, ctx->errlen) != 0) {
             db_rollback(ctx->pg);
             return -1;
         }
@@ -120,7 +121,7 @@ static int each_candidate(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresu
 static int detect(const esc_ctx *ctx, const esc_pattern_cfg *cfg, const char *label, const char *sql,
                   int nparams, const char *const *params, candidate_fn fn, esc_pattern_stats *st)
 {
-    PGresult *res = db_query(ctx->pg, label, sql, nparams, params);
+    PGresult *res = db_query(ctx->pg, label, sql, nparams, params, ctx->err, ctx->errlen);
     if (!res)
         return -1;
     int rc = each_candidate(ctx, cfg, res, fn, st);
@@ -138,7 +139,7 @@ static int on_repeat(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *r
              cfg->repeat_window_days);
     const char *params[] = {parent, PQgetvalue(res, r, R_UNMERGED), reason};
     long merged = 0;
-    if (db_command(ctx->pg, "merge repeat orders", SQL_MERGE, 3, params, &merged) != 0)
+    if (db_command(ctx->pg, "merge repeat orders", SQL_MERGE, 3, params, &merged, ctx->err, ctx->errlen) != 0)
         return -1;
     st->merged += (size_t)merged;
     *in = (esc_alert_in){.complaint_id = parent, .rung = "repeat", .cycle = PQgetvalue(res, r, R_CYCLE),
@@ -150,7 +151,7 @@ static int on_repeat(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *r
         return 0;
     /* Raised before, with fewer orders: the stored alert lists them all now. */
     const char *grown[] = {parent, in->cycle, in->orders, out->reason};
-    return db_command(ctx->pg, "update repeat alert", SQL_REPEAT_GROWN, 4, grown, NULL);
+    return db_command(ctx->pg, "update repeat alert", SQL_REPEAT_GROWN, 4, grown, NULL, ctx->err, ctx->errlen);
 }
 
 static int on_rebound(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *res, int r, esc_alert_in *in,

@@ -34,7 +34,7 @@ typedef struct {
     size_t repeat, merged, rebound, bounce, unit_overdue;   /* alerts raised; orders merged */
 } esc_pattern_stats;
 
-/* Runs the four detectors. 0, or -1 when PostgreSQL failed (logged; what was
+/* Runs the four detectors. 0, or -1 when PostgreSQL failed (why in ctx->err; what was
  * committed before stays). */
 int esc_patterns_run(const esc_ctx *ctx, const esc_pattern_cfg *cfg, esc_pattern_stats *st);
 

@@ -1,11 +1,5 @@
-/* esc_timers.c — firing the rungs of deadlines exactly once in effect (see esc_timers.h).
- *
- * Why the lock and the checks: a timer can be claimed twice (a reconciler
- * re-added it while another process was firing it, or Redis returned an old
- * member after a failover). The second firing waits on the row lock of the
- * first, then reads the rung already advanced and either finds the next rung
- * not yet due (put back) or fires that next rung; the unique key of alerts
- * backs that up should rung_next ever be reset by hand.
+/* esc_timers.c — firing the rungs of deadlines exactly once in effect (see
+ * esc_timers.h; why the row lock and the checks: README.md).
  */
 #include "esc_timers.h"
 
@@ -73,7 +67,7 @@ static long reconcile_page(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], siz
     size_t armed = 0;
     snprintf(limit, sizeof limit, "%zu", batch);
     const char *params[] = {after, limit};
-    PGresult *res = db_query(ctx->pg, "list pending deadlines", SQL_PENDING, 2, params);
+    PGresult *res = db_query(ctx->pg, "list pending deadlines", SQL_PENDING, 2, params, ctx->err, ctx->errlen);
     if (!res)
         return -1;
     size_t n = (size_t)PQntuples(res);
@@ -100,7 +94,7 @@ long esc_reconcile_step(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], size_t
     if (ids && due)
         n = reconcile_page(ctx, after, batch, ids, due);
     else
-        log_error("timer reconcile: out of memory");
+        snprintf(ctx->err, ctx->errlen, "timer reconcile: out of memory");
     free(ids);
     free(due);
     if (n >= 0 && (size_t)n < batch)
@@ -222,7 +216,8 @@ static int advance_all(const esc_ctx *ctx, const firing *fs, size_t n)
     for (int c = 0; c < 3; c++)
         if (!(params[c] = sqlarr_text(&a[c])))
             goto cleanup;
-    rc = a[0].n ? db_command(ctx->pg, "advance deadline rungs", SQL_ADVANCE, 3, params, NULL) : 0;
+    rc = a[0].n ? db_command(ctx->pg, "advance deadline rungs", SQL_ADVANCE, 3, params, NULL, ctx->err, ctx->errlen)
+                : 0;
 cleanup:
     for (int c = 0; c < 3; c++)
         sqlarr_free(&a[c]);
@@ -276,8 +271,8 @@ static int fire_batch(const esc_ctx *ctx, const char *ids, size_t n, int64_t now
     esc_alert_in *in = calloc(n ? n : 1, sizeof *in);
     esc_raised *out = calloc(n ? n : 1, sizeof *out);
     PGresult *d = NULL;
-    if (!fs || !in || !out || db_begin(ctx->pg) != 0 ||
-        !(d = db_query(ctx->pg, "lock deadlines", SQL_LOCK, 1, params)))
+    if (!fs || !in || !out || db_begin(ctx->pg, ctx->err, ctx->errlen) != 0 ||
+        !(d = db_query(ctx->pg, "lock deadlines", SQL_LOCK, 1, params, ctx->err, ctx->errlen)))
         goto cleanup;
     rows = (size_t)PQntuples(d);
     st->stale += n - rows;                  /* fired already, or no such deadline */
@@ -289,7 +284,7 @@ static int fire_batch(const esc_ctx *ctx, const char *ids, size_t n, int64_t now
         goto cleanup;
     if (st->alerts)
         failpoint("before_commit");
-    if (db_commit(ctx->pg) != 0)
+    if (db_commit(ctx->pg, ctx->err, ctx->errlen) != 0)
         goto cleanup;
     if (st->alerts)
         failpoint("after_commit");
@@ -387,11 +382,11 @@ int esc_fire_due(const esc_ctx *ctx, int64_t now_ms, size_t max, esc_fire_stats 
     memset(st, 0, sizeof *st);
     char **members = calloc(max ? max : 1, sizeof *members);
     if (!members) {
-        log_error("firing timers: out of memory");
+        snprintf(ctx->err, ctx->errlen, "firing timers: out of memory");
         return -1;
     }
     if (timers_claim_due(ctx->redis, ctx->key, now_ms, max - max / 4, max, members, &n) != 0) {
-        log_error("Redis: claiming due timers from %s failed", ctx->key);
+        snprintf(ctx->err, ctx->errlen, "Redis: claiming due timers from %s failed", ctx->key);
         free(members);
         return -1;
     }

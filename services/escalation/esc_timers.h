@@ -1,24 +1,15 @@
 /* esc_timers.h — deadlines that fire: Redis timers over PostgreSQL deadlines.
  *
- * PostgreSQL's deadlines table is the record: a deadline is pending while
- * fired_at is NULL, and its next rung and when that falls due are
- * deadlines.rung_next / rung_at (esc_ladder.h). The Redis zset (timers.key;
- * member "r<deadline id>", score = due Unix ms) only says when to look.
- * Planning new deadlines is esc_plan() (esc_ladder.h); esc_reconcile_step(), page by page,
- * re-arms every planned pending one — at start-up, every escalation.reconcile_seconds, and so also
- * after a Redis wipe or a claim by a process that died before its commit.
- * esc_fire_due() claims a batch of due members atomically (three quarters
- * of it the most recently due, the rest the oldest: a backlog never holds up
- * a timer falling due now, and still drains) and fires them in one transaction of three
- * set-based statements: the deadline rows are locked (in id order); one already done is skipped,
- * a paused one waits for its resume, one whose rung is not due yet by
- * esc_now() goes back into the zset (never early); if the order is still open
- * for it (accept: not yet accepted; resolve: not resolved or closed; same
- * cycle) the rung's alert is raised (esc_alert.h) and the deadline moves to
- * its next rung, else it is marked done without an alert. Alerts are unique
- * per order, rung, cycle and deadline kind, so a timer fired twice raises one
- * alert: exactly once in effect. After the commit the next rung is armed and
- * the alert published as "alert.raised".
+ * PostgreSQL's deadlines table is the record (deadlines.rung_next / rung_at,
+ * esc_ladder.h); the Redis zset (timers.key; member "r<deadline id>", score
+ * = due Unix ms) only says when to look. esc_reconcile_step() re-arms the
+ * planned pending deadlines page by page; esc_fire_due() claims a batch of
+ * due members (three quarters of it the most recently due, the rest the
+ * oldest: a backlog never holds up a timer falling due now, and still
+ * drains) and fires them in one transaction of three set-based statements,
+ * raising each rung's alert (esc_alert.h) when its order is still open for
+ * it. Why a timer fired twice raises one alert, and what a crash leaves:
+ * README.md.
  */
 #ifndef JIESU_ESC_TIMERS_H
 #define JIESU_ESC_TIMERS_H
@@ -42,11 +33,11 @@ typedef struct {
  * reconciler): re-arms the planned, unpaused ones among the next batch
  * pending deadlines with ids after *after ("0" to begin) and moves *after
  * on. Returns how many pending deadlines the page held; fewer than batch
- * ends the walk (*after back to "0"); -1 (logged). */
+ * ends the walk (*after back to "0"); -1 (why in ctx->err). */
 long esc_reconcile_step(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], size_t batch);
 
 /* Claims up to max timers due at now_ms (esc_now_ms()) and fires them. 0 with
- * *st filled, or -1 when PostgreSQL or Redis failed (logged); timers claimed
+ * *st filled, or -1 when PostgreSQL or Redis failed (why in ctx->err); timers claimed
  * but not fired then go back into the zset to be retried a second later. */
 int esc_fire_due(const esc_ctx *ctx, int64_t now_ms, size_t max, esc_fire_stats *st);
 

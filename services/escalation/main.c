@@ -34,8 +34,13 @@ static const svc_route ROUTES[] = {
 /* Reconnects what broke, then runs one tick. The wait before the next, or -1. */
 static int tick(esc_engine *e, service *s)
 {
-    if (svc_ensure_redis(s) < 0 || svc_ensure_pg(s) < 0)
+    char err[512];
+    if (svc_ensure_redis(s) < 0)
         return -1;
+    if (svc_ensure_pg(s, err, sizeof err) < 0) {
+        log_error("%s", err);
+        return -1;
+    }
     e->ctx.redis = s->redis;
     e->ctx.pg = s->pg;
     return esc_engine_tick(e, svc_stop_flag());
@@ -46,9 +51,9 @@ static void calendar_warning(service *s, char *out, size_t cap)
 {
     char err[256];
     esc_engine *e = s->user;
-    if (svc_ensure_pg(s) < 0 ||
+    if (svc_ensure_pg(s, err, sizeof err) < 0 ||
         holidays_warning(s->pg, (int64_t)time(NULL), e->calendar.utc_offset_min, out, cap, err, sizeof err) < 0)
-        snprintf(out, cap, "cannot tell whether the holiday calendar reaches far enough (PostgreSQL)");
+        snprintf(out, cap, "cannot tell whether the holiday calendar reaches far enough (%s)", err);
 }
 
 int main(int argc, char **argv)

@@ -1,37 +1,11 @@
 /* intake_import.c — one import: hash, record, stream, COPY, enqueue
  * (see intake_import.h).
  *
- * Each batch is one transaction:
- *   BEGIN; take the import batch lock;
- *   ask which of the batch's ticket numbers complaints already holds (one
- *     index probe per ticket, one statement); of the rest, the first
- *     occurrence in the file is new, later ones are duplicates;
- *   reserve ids for the new rows from the complaints sequence;
- *   COPY the new rows, id in front, straight into complaints;
- *   INSERT their 'imported' events (one set-based statement);
- *   UPDATE the import's counts; COMMIT; add the ids to the routing stream.
- * A crash anywhere before COMMIT leaves nothing of the batch behind; a crash
- * after it leaves committed rows that a re-import counts as duplicates.
- *
- * The lock (a transaction-level advisory lock every import batch takes)
- * keeps two intake processes from both finding a ticket new and both
- * storing it: the second probes after the first committed. Only imports
- * write hotline ticket numbers; Open311 numbers (W + date + sequence) are
- * made up by PostgreSQL and cannot be in a file before they exist. Should a
- * COPY still meet a stored ticket, the unique index refuses it and the batch
- * fails as a whole, nothing half-stored.
- *
- * A batch is first read whole into memory as COPY text (bounded by
- * intake.batch_rows and BATCH_BYTES). Its new rows are queued in libpq
- * without waiting, and go out to PostgreSQL while the next batch is read
- * (pushed every PUMP_ROWS rows), so reading the file and storing it overlap;
- * the COPY ends, and the events are stored, before that batch starts. The
- * counts a batch records are those as of its own last row.
- *
- * A running import holds a session advisory lock on its id, so a later
- * import can tell an import whose process died (lock free: mark it failed)
- * from one another intake process is still running. The check runs when an
- * import starts and when it ends.
+ * Each batch is one transaction: the batch lock, the probe of its ticket
+ * numbers, ids reserved, the new rows COPYed straight into complaints, their
+ * events, the counts, COMMIT; then the ids go to the routing stream. Why in
+ * that order, what a crash at each point leaves, and the session lock that
+ * tells a dead import from a running one: services/intake/README.md.
  */
 #include "intake_import.h"
 
@@ -61,6 +35,7 @@
 #include "intake_unmapped.h"
 #include "log.h"
 #include "sqlarr.h"
+#include "text.h"
 
 #define LOCK_CLASS    "7101"    /* advisory lock namespace of imports */
 #define BATCH_LOCK    "7102, 0" /* the one advisory lock of import batches */
@@ -181,9 +156,9 @@ cleanup:
     return rc;
 }
 
-int intake_import_cleanup(PGconn *pg)
+int intake_import_cleanup(PGconn *pg, char *err, size_t errlen)
 {
-    return db_command(pg, "intake fail orphaned imports", SQL_FAIL_ORPHANS, 0, NULL, NULL);
+    return db_command(pg, "intake fail orphaned imports", SQL_FAIL_ORPHANS, 0, NULL, NULL, err, errlen);
 }
 
 /* Writes the imports row (status running) and takes its lock. 0 or -1 with why. */
@@ -196,9 +171,11 @@ static const char *actor(const intake_import_opts *opt)
 static int begin_import(import_run *r, const char *file_name, char *why, size_t whylen)
 {
     const char *params[] = {file_name, r->res->sha256, actor(r->opt)};
-    PGresult *res = db_query(r->opt->pg, "intake record import", SQL_BEGIN_IMPORT, 3, params);
+    PGresult *res = db_query(r->opt->pg, "intake record import", SQL_BEGIN_IMPORT, 3, params, why, whylen);
     if (!res || PQntuples(res) != 1) {
-        snprintf(why, whylen, "could not record the import in PostgreSQL");
+        if (res)
+            snprintf(why, whylen, "intake record import: no row returned");
+        text_prefix(why, whylen, "could not record the import in PostgreSQL: ");
         PQclear(res);
         return -1;
     }
@@ -209,12 +186,18 @@ static int begin_import(import_run *r, const char *file_name, char *why, size_t 
     return 0;
 }
 
-static void finish_import(import_run *r, const char *status, const char *error)
+/* Records how the import ended and lets go of its lock. 0, or -1 with err:
+ * the import's outcome stands either way (the next start marks a row left
+ * running as failed). */
+static int finish_import(import_run *r, const char *status, const char *error, char *err, size_t errlen)
 {
     const char *params[] = {r->id, status, error, r->res->encoding, r->res->profile};
     const char *lock[] = {r->id};
-    db_command(r->opt->pg, "intake finish import", SQL_FINISH, 5, params, NULL);
-    db_command(r->opt->pg, "intake unlock import", SQL_UNLOCK, 1, lock, NULL);
+    int rc = db_command(r->opt->pg, "intake finish import", SQL_FINISH, 5, params, NULL, err, errlen);
+    if (db_command(r->opt->pg, "intake unlock import", SQL_UNLOCK, 1, lock, NULL, rc == 0 ? err : NULL,
+                   rc == 0 ? errlen : 0) != 0)
+        rc = -1;
+    return rc;
 }
 
 /* The next record of the file: 1, 0 at its end, or -1 with why. */
@@ -299,11 +282,12 @@ static int read_header(import_run *r, char *why, size_t whylen)
         r->map = r->picked.map;
     }
     const char *zone[] = {cols_profile(r->map)->timezone};
-    PGresult *ok = db_query(r->opt->pg, "intake check time zone", SQL_CHECK_ZONE, 1, zone);
+    char pg_why[512];
+    PGresult *ok = db_query(r->opt->pg, "intake check time zone", SQL_CHECK_ZONE, 1, zone, pg_why, sizeof pg_why);
     PQclear(ok);
     if (!ok) {
-        snprintf(why, whylen, "profile %s: time zone %s is not known to PostgreSQL (an IANA name such as "
-                 "America/New_York or Asia/Shanghai)", cols_profile(r->map)->name, zone[0]);
+        snprintf(why, whylen, "profile %s: time zone %s: %s (an IANA name such as America/New_York or"
+                 " Asia/Shanghai)", cols_profile(r->map)->name, zone[0], pg_why);
         return -1;
     }
     note_profile(r);
@@ -363,8 +347,9 @@ static int dry_run(import_run *r, char *why, size_t whylen)
         int got = next_record(r, &rec, why, whylen);
         if (got <= 0) {
             snprintf(r->res->encoding, sizeof r->res->encoding, "%s", intake_source_format(r->source));
-            if (got == 0 && intake_preview_instants(r->opt->pg, r->res) < 0)
-                log_warn("dry run: PostgreSQL could not show the stored instants");
+            char pg_why[512];
+            if (got == 0 && intake_preview_instants(r->opt->pg, r->res, pg_why, sizeof pg_why) < 0)
+                log_warn("dry run: PostgreSQL could not show the stored instants: %s", pg_why);
             return got;
         }
         int v = build_row(r, &rec, &line, &len, &rej, why, whylen);
@@ -433,11 +418,8 @@ static int read_batch(import_run *r, batch *b, char *why, size_t whylen)
     return 0;
 }
 
-/* Adds the batch's committed ids to the routing stream.
- * The rows are committed before they are enqueued. If this process dies
- * between the two, or Redis refuses the ids, the complaints stay in status
- * 'new' with nothing on the stream: the assignment service's reconciler
- * re-enqueues every complaint still 'new', so none is lost. */
+/* Adds the batch's committed ids to the routing stream; ids Redis refuses
+ * are left to the assignment reconciler (README.md). */
 static void enqueue(import_run *r)
 {
     if (!r->opt->route)
@@ -454,8 +436,8 @@ static void enqueue(import_run *r)
     }
 }
 
-/* The import's counts as of the end of batch b. */
-static int save_progress(import_run *r, const batch *b)
+/* The import's counts as of the end of batch b. 0 or -1 with why. */
+static int save_progress(import_run *r, const batch *b, char *why, size_t whylen)
 {
     char counts[5][24];
     const intake_result *s = r->res;
@@ -465,7 +447,7 @@ static int save_progress(import_run *r, const batch *b)
     snprintf(counts[3], sizeof counts[3], "%" PRId64, b->rejected);
     snprintf(counts[4], sizeof counts[4], "%" PRIu64, b->bytes);
     const char *params[] = {r->id, counts[0], counts[1], counts[2], counts[3], s->encoding, counts[4], s->profile};
-    return db_command(r->opt->pg, "intake import progress", SQL_PROGRESS, 8, params, NULL);
+    return db_command(r->opt->pg, "intake import progress", SQL_PROGRESS, 8, params, NULL, why, whylen);
 }
 
 /* Asks which tickets of the batch are stored and marks the new rows.
@@ -473,7 +455,10 @@ static int save_progress(import_run *r, const batch *b)
 static long probe(import_run *r, char *why, size_t whylen)
 {
     const char *params[] = {intake_tickets_literal(r->tickets), r->id};
-    PGresult *res = params[0] ? db_query(r->opt->pg, "intake probe tickets", SQL_PROBE, 2, params) : NULL;
+    char pg_why[512] = "out of memory";
+    PGresult *res = params[0] ? db_query(r->opt->pg, "intake probe tickets", SQL_PROBE, 2, params, pg_why,
+                                         sizeof pg_why)
+                              : NULL;
     long fresh = -1;
     if (res) {
         int n = PQntuples(res);
@@ -484,12 +469,13 @@ static long probe(import_run *r, char *why, size_t whylen)
             from_row[i] = strtoull(PQgetvalue(res, i, 1), NULL, 10);
         }
         fresh = stored && from_row ? intake_tickets_mark(r->tickets, stored, from_row, (size_t)n) : -1;
+        snprintf(pg_why, sizeof pg_why, "out of memory");
         free(stored);
         free(from_row);
     }
     PQclear(res);
     if (fresh < 0)
-        snprintf(why, whylen, "asking PostgreSQL for the batch's stored ticket numbers failed");
+        snprintf(why, whylen, "asking PostgreSQL for the batch's stored ticket numbers failed: %s", pg_why);
     return fresh;
 }
 
@@ -531,7 +517,8 @@ static int reserve_ids(import_run *r, long n, char *why, size_t whylen)
         r->ids = ids;
         r->ids_cap = n;
     }
-    PGresult *res = db_query(r->opt->pg, "intake reserve ids", SQL_IDS, 1, params);
+    char pg_why[512] = "out of memory";
+    PGresult *res = db_query(r->opt->pg, "intake reserve ids", SQL_IDS, 1, params, pg_why, sizeof pg_why);
     int ok = res && PQntuples(res) == n;
     for (int i = 0; ok && i < n; i++) {
         r->ids[i] = strtoll(PQgetvalue(res, i, 0), NULL, 10);
@@ -542,21 +529,25 @@ static int reserve_ids(import_run *r, long n, char *why, size_t whylen)
         r->n_ids = n;
         return 0;
     }
+    if (res)
+        snprintf(pg_why, sizeof pg_why, "out of memory");
+    snprintf(why, whylen, "reserving %ld complaint ids in PostgreSQL failed: %s", n, pg_why);
+    return -1;
 fail:
-    snprintf(why, whylen, "reserving %ld complaint ids in PostgreSQL failed", n);
+    snprintf(why, whylen, "reserving %ld complaint ids: out of memory", n);
     return -1;
 }
 
-/* Sends what r->out holds to the COPY under way and empties it. 0 or -1. */
-static int copy_flush(import_run *r)
+/* Sends what r->out holds to the COPY under way and empties it. 0 or -1 with why. */
+static int copy_flush(import_run *r, char *why, size_t whylen)
 {
-    int rc = db_copy_put(r->opt->pg, r->out.data, r->out.len);
+    int rc = db_copy_put(r->opt->pg, r->out.data, r->out.len, why, whylen);
     r->out.len = 0;
     return rc;
 }
 
-/* Streams the new rows of the batch, each line with its id in front. 0 or -1. */
-static int copy_new_rows(import_run *r)
+/* Streams the new rows of the batch, each line with its id in front. 0 or -1 with why. */
+static int copy_new_rows(import_run *r, char *why, size_t whylen)
 {
     const char *line = r->copy.data, *end = r->copy.data + r->copy.len;
     long k = 0;
@@ -569,12 +560,14 @@ static int copy_new_rows(import_run *r)
             char id[24];
             int n = snprintf(id, sizeof id, "%" PRId64 "\t", r->ids[k++]);
             rc = intake_buf_add(&r->out, id, (size_t)n) < 0 || intake_buf_add(&r->out, line, len) < 0 ? -1 : 0;
-            if (rc == 0 && r->out.len >= COPY_BUF)
-                rc = copy_flush(r);
+            if (rc < 0)
+                snprintf(why, whylen, "out of memory");
+            else if (r->out.len >= COPY_BUF)
+                rc = copy_flush(r, why, whylen);
         }
         line = nl + 1;
     }
-    return rc == 0 && r->out.len ? copy_flush(r) : rc;
+    return rc == 0 && r->out.len ? copy_flush(r, why, whylen) : rc;
 }
 
 /* Starts the COPY of the new rows into complaints and queues all of them;
@@ -583,13 +576,13 @@ static int copy_new_rows(import_run *r)
 static int queue_new_rows(import_run *r, char *why, size_t whylen)
 {
     PGconn *pg = r->opt->pg;
-    if (db_copy_start_queued(pg, SQL_COPY) < 0) {
-        snprintf(why, whylen, "COPY into complaints could not start");
+    if (db_copy_start_queued(pg, SQL_COPY, why, whylen) < 0) {
+        text_prefix(why, whylen, "COPY into complaints could not start: ");
         return -1;
     }
     r->copying = 1;
-    if (copy_new_rows(r) < 0) {
-        snprintf(why, whylen, "COPY into complaints: queueing the rows failed");
+    if (copy_new_rows(r, why, whylen) < 0) {
+        text_prefix(why, whylen, "COPY into complaints: queueing the rows failed: ");
         return -1;
     }
     return 0;
@@ -599,7 +592,7 @@ static int queue_new_rows(import_run *r, char *why, size_t whylen)
 static void abandon_batch(import_run *r)
 {
     if (r->copying)
-        db_copy_end(r->opt->pg);
+        db_copy_end(r->opt->pg, NULL, 0);   /* the caller already has why the batch is given up */
     r->copying = 0;
     db_rollback(r->opt->pg);
 }
@@ -611,13 +604,12 @@ static int store_new_rows(import_run *r, char *why, size_t whylen)
     const char *params[] = {sqlarr_text(&r->id_list), r->event, actor(r->opt)};
     char pg_why[300];
     r->copying = 0;
-    if (db_copy_end(pg) < 0) {
-        snprintf(why, whylen, "storing the batch in complaints failed: %s", db_error(pg, pg_why, sizeof pg_why));
+    if (db_copy_end(pg, pg_why, sizeof pg_why) < 0) {
+        snprintf(why, whylen, "storing the batch in complaints failed: %s", pg_why);
         return -1;
     }
-    if (db_command(pg, "intake imported events", SQL_EVENTS, 3, params, NULL) < 0) {
-        snprintf(why, whylen, "storing the batch's 'imported' events failed: %s",
-                 db_error(pg, pg_why, sizeof pg_why));
+    if (db_command(pg, "intake imported events", SQL_EVENTS, 3, params, NULL, pg_why, sizeof pg_why) < 0) {
+        snprintf(why, whylen, "storing the batch's 'imported' events failed: %s", pg_why);
         return -1;
     }
     return 0;
@@ -630,9 +622,9 @@ static int start_batch(import_run *r, const batch *b, char *why, size_t whylen)
     PGconn *pg = r->opt->pg;
     r->n_ids = 0;
     const char *zone[] = {r->res->timezone};
-    if (db_begin(pg) < 0 || db_exec(pg, SQL_BATCH_LOCK) < 0
-        || db_command(pg, "intake batch time zone", SQL_TIMEZONE, 1, zone, NULL) < 0) {
-        snprintf(why, whylen, "PostgreSQL: BEGIN failed");
+    if (db_begin(pg, why, whylen) < 0 || db_exec(pg, SQL_BATCH_LOCK, why, whylen) < 0
+        || db_command(pg, "intake batch time zone", SQL_TIMEZONE, 1, zone, NULL, why, whylen) < 0) {
+        text_prefix(why, whylen, "PostgreSQL: starting the batch: ");
         goto fail;
     }
     if (b->copied == 0)
@@ -656,8 +648,8 @@ static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
         goto fail;
     r->res->inserted += r->n_ids;
     r->res->duplicates += b->copied - r->n_ids;
-    if (save_progress(r, b) < 0 || db_commit(r->opt->pg) < 0) {
-        snprintf(why, whylen, "PostgreSQL: committing the batch failed");
+    if (save_progress(r, b, why, whylen) < 0 || db_commit(r->opt->pg, why, whylen) < 0) {
+        text_prefix(why, whylen, "PostgreSQL: committing the batch failed: ");
         goto fail;
     }
     failpoint("import_before_enqueue");
@@ -740,8 +732,8 @@ static int open_import(import_run *r, const char *file_name, char *why, size_t w
     }
     if (r->opt->dry_run)
         return 0;
-    if (intake_import_cleanup(r->opt->pg) < 0) {
-        snprintf(why, whylen, "cleaning up earlier imports in PostgreSQL failed");
+    if (intake_import_cleanup(r->opt->pg, why, whylen) < 0) {
+        text_prefix(why, whylen, "cleaning up earlier imports in PostgreSQL failed: ");
         return -1;
     }
     return begin_import(r, file_name, why, whylen);
@@ -762,10 +754,12 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
         note_unmapped(&r);
     }
     if (res->import_id) {
-        finish_import(&r, rc == 0 ? "done" : "failed", rc == 0 ? NULL : why);
-        /* Again at the end: a killed process's server session may have held its
-         * lock for a while after the kill (until its last statement finished). */
-        intake_import_cleanup(opt->pg);
+        char pg_why[512];
+        /* Cleaning up again at the end: a killed process's server session may have
+         * held its lock for a while after the kill (until its last statement finished). */
+        if (finish_import(&r, rc == 0 ? "done" : "failed", rc == 0 ? NULL : why, pg_why, sizeof pg_why) < 0 ||
+            intake_import_cleanup(opt->pg, pg_why, sizeof pg_why) < 0)
+            log_warn("import %s: recording its end: %s (the next import marks it failed)", r.id, pg_why);
     }
     res->elapsed_ms = clock_mono_ms() - t0;
     if (r.rejects)

@@ -11,7 +11,8 @@
  *
  * Idempotent: a ticket number already in `complaints` (from this file or an
  * earlier import) is counted as a duplicate and left alone, so importing a
- * file again, or again after a crash half-way, leaves every row exactly once.
+ * file again leaves every row exactly once (the argument, and what a crash
+ * leaves: README.md).
  */
 #ifndef JIESU_INTAKE_IMPORT_H
 #define JIESU_INTAKE_IMPORT_H
@@ -104,7 +105,8 @@ typedef struct intake_result {
 int intake_import(const intake_import_opts *opt, const char *path, const char *file_name,
                   intake_result *res, char *err, size_t errlen);
 
-/* Marks imports left 'running' by a process that is gone as failed. 0 or -1. */
-int intake_import_cleanup(PGconn *pg);
+/* Marks imports left 'running' by a process that is gone as failed. 0, or
+ * -1 with PostgreSQL's reason in err. */
+int intake_import_cleanup(PGconn *pg, char *err, size_t errlen);
 
 #endif

@@ -206,12 +206,13 @@ static int take_key(const http_request *req, web_complaint *c, char *why, size_t
 }
 
 /* The service_code and its hotline category, read afresh (categories change
- * with `jiesu migrate`). 0, -1 with why, or VALIDATE_DB_FAILED. */
+ * with `jiesu migrate`). 0, -1 with why, or VALIDATE_DB_FAILED (PostgreSQL's
+ * reason in why). */
 #define VALIDATE_DB_FAILED (-2)
 static int take_service(PGconn *pg, const http_request *req, web_complaint *c, char *why, size_t whylen)
 {
     const char *code = http_param(req, "service_code");
-    int found = code && *code ? intake_services_category(pg, code, c->category, sizeof c->category) : 0;
+    int found = code && *code ? intake_services_category(pg, code, c->category, sizeof c->category, why, whylen) : 0;
     if (found < 0)
         return VALIDATE_DB_FAILED;
     if (!code || !*code)
@@ -221,7 +222,8 @@ static int take_service(PGconn *pg, const http_request *req, web_complaint *c, c
     return found ? 0 : -1;
 }
 
-/* Validates the form into *c. 0, -1 with "field: why", or VALIDATE_DB_FAILED. */
+/* Validates the form into *c. 0, -1 with "field: why", or VALIDATE_DB_FAILED
+ * (with PostgreSQL's reason). */
 static int validate(const intake_open311 *self, PGconn *pg, const http_request *req, web_complaint *c,
                     char *why, size_t whylen)
 {
@@ -322,38 +324,43 @@ static void enqueue(const intake_open311 *self, open311_link *l, int64_t id)
                  (long long)id, l->route ? queue_errstr(l->route) : err);
 }
 
-/* The complaint stored earlier under c's key: its ticket, and whether c is the same request. */
-static store_end stored_before(PGconn *pg, const web_complaint *c, char *ticket, size_t cap)
+/* The complaint stored earlier under c's key: its ticket, and whether c is
+ * the same request; STORE_FAILED with err. */
+static store_end stored_before(PGconn *pg, const web_complaint *c, char *ticket, size_t cap, char *err, size_t errlen)
 {
     const char *params[] = {c->key, c->address, c->content, c->category};
-    PGresult *res = db_query_prepared(pg, "open311_by_key", SQL_BY_KEY, 4, params);
+    PGresult *res = db_query_prepared(pg, "open311_by_key", SQL_BY_KEY, 4, params, err, errlen);
     store_end end = STORE_FAILED;
     if (res && PQntuples(res) == 1) {
         snprintf(ticket, cap, "%s", PQgetvalue(res, 0, 0));
         end = strcmp(PQgetvalue(res, 0, 1), "t") == 0 ? STORE_REPEATED : STORE_KEY_REUSED;
+    } else if (res) {
+        snprintf(err, errlen, "no complaint under Idempotency-Key %s, yet it was refused as taken", c->key);
     }
     PQclear(res);
     return end;
 }
 
 /* Stores c, filed by clerk, or finds it stored under its key; ticket is set
- * unless STORE_FAILED (logged). */
+ * unless STORE_FAILED (the reason in err). */
 static store_end store(const intake_open311 *self, open311_link *l, const web_complaint *c, const char *clerk,
-                       char *ticket, size_t cap)
+                       char *ticket, size_t cap, char *err, size_t errlen)
 {
     char offset[16];
     snprintf(offset, sizeof offset, "%d", self->opt.utc_offset_min);
     const char *params[] = {c->name[0] ? c->name : NULL, c->phone[0] ? c->phone : NULL, c->address,
                             c->content, c->category, c->lon[0] ? c->lon : NULL, c->lat[0] ? c->lat : NULL,
                             c->extra, offset, c->key[0] ? c->key : NULL, clerk};
-    PGresult *res = db_query_prepared(l->pg, "open311_insert", SQL_INSERT, 11, params);
+    PGresult *res = db_query_prepared(l->pg, "open311_insert", SQL_INSERT, 11, params, err, errlen);
+    if (res && (PQntuples(res) > 1 || (PQntuples(res) == 0 && !c->key[0])))
+        snprintf(err, errlen, "open311 insert complaint: %d rows returned", PQntuples(res));
     if (!res || PQntuples(res) > 1 || (PQntuples(res) == 0 && !c->key[0])) {
         PQclear(res);
         return STORE_FAILED;
     }
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return stored_before(l->pg, c, ticket, cap);
+        return stored_before(l->pg, c, ticket, cap, err, errlen);
     }
     int64_t id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     snprintf(ticket, cap, "%s", PQgetvalue(res, 0, 1));
@@ -379,22 +386,28 @@ static void reply_error(http_response *resp, int status, const char *why)
  * after answering 500. */
 static intake_services *services_now(PGconn *pg, http_response *resp)
 {
-    char why[300];
+    char why[512];
     intake_services *services = intake_services_load(pg, why, sizeof why);
     if (!services) {
+        char say[700];
         log_error("open311: %s", why);
-        reply_error(resp, 500, "the service list is unavailable; try again");
+        snprintf(say, sizeof say, "the service list is unavailable (%s); try again", why);
+        reply_error(resp, 500, say);
     }
     return services;
 }
 
-/* Answers a POST by how storing it went. */
+/* Answers a POST by how storing it went (err: why it failed, logged here
+ * and said to the client, as the GET side says a failed query's reason). */
 static void answer_stored(http_response *resp, const web_complaint *c, const char *clerk, store_end end,
-                          const char *ticket)
+                          const char *ticket, const char *err)
 {
     char why[KEY_CHARS + 160];
     if (end == STORE_FAILED) {
-        reply_error(resp, 500, "the complaint could not be stored; try again");
+        char say[700];
+        log_error("open311: a complaint of %s not stored: %s", clerk, err);
+        snprintf(say, sizeof say, "the complaint could not be stored (%s); try again", err);
+        reply_error(resp, 500, say);
         return;
     }
     if (end == STORE_KEY_REUSED) {
@@ -417,17 +430,21 @@ static void file_complaint(const intake_open311 *self, open311_link *l, const ht
                            const char *clerk, http_response *resp)
 {
     web_complaint *c = calloc(1, sizeof *c);
-    char why[300], ticket[64];
+    char why[512], ticket[64];
     int rc = c ? validate(self, l->pg, req, c, why, sizeof why) : 0;
     if (!c) {
         reply_error(resp, 500, "out of memory");
     } else if (rc == VALIDATE_DB_FAILED) {
-        reply_error(resp, 500, "the service list is unavailable; try again");
+        char say[700];
+        log_error("open311: %s", why);
+        snprintf(say, sizeof say, "the service list is unavailable (%s); try again", why);
+        reply_error(resp, 500, say);
     } else if (rc < 0) {
         log_info("open311: request of %s refused: %s", clerk, why);
         reply_error(resp, 400, why);
     } else {
-        answer_stored(resp, c, clerk, store(self, l, c, clerk, ticket, sizeof ticket), ticket);
+        store_end end = store(self, l, c, clerk, ticket, sizeof ticket, why, sizeof why);
+        answer_stored(resp, c, clerk, end, ticket, why);
     }
     free(c);
 }

@@ -45,16 +45,21 @@ void intake_preview_keep_reject(intake_result *res, const intake_reject *rej)
     copy_cut(res->rejects_shown[res->nrejects_shown++], sizeof line, line);
 }
 
-int intake_preview_instants(PGconn *pg, intake_result *res)
+int intake_preview_instants(PGconn *pg, intake_result *res, char *err, size_t errlen)
 {
     const char *zone[] = {res->timezone};
-    int rc = db_begin(pg) == 0 && db_command(pg, "intake preview zone", SQL_TIMEZONE, 1, zone, NULL) == 0 ? 0 : -1;
+    int rc = db_begin(pg, err, errlen) == 0 &&
+                     db_command(pg, "intake preview zone", SQL_TIMEZONE, 1, zone, NULL, err, errlen) == 0
+                 ? 0
+                 : -1;
     for (int i = 0; rc == 0 && i < res->npreview; i++) {
         const char *when[] = {res->preview[i].value[COL_CALLED_AT]};
-        PGresult *r = db_query(pg, "intake preview instant", SQL_AS_UTC, 1, when);
+        PGresult *r = db_query(pg, "intake preview instant", SQL_AS_UTC, 1, when, err, errlen);
         if (r && PQntuples(r) == 1)
             copy_cut(res->preview[i].called_utc, sizeof res->preview[i].called_utc, PQgetvalue(r, 0, 0));
-        else
+        else if (r)
+            snprintf(err, errlen, "intake preview instant: no row returned");
+        if (!r || PQntuples(r) != 1)
             rc = -1;
         PQclear(r);
     }

@@ -20,7 +20,7 @@ void intake_preview_keep_reject(intake_result *res, const intake_reject *rej);
 
 /* Fills each preview row's called_utc: its called_at read in res->timezone
  * and shown in UTC, as PostgreSQL does when it stores it. Nothing is
- * written. 0, or -1 when PostgreSQL failed (called_utc left "?"). */
-int intake_preview_instants(PGconn *pg, intake_result *res);
+ * written. 0, or -1 with PostgreSQL's reason in err (called_utc left "?"). */
+int intake_preview_instants(PGconn *pg, intake_result *res, char *err, size_t errlen);
 
 #endif

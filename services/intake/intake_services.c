@@ -62,8 +62,9 @@ static size_t render(const intake_services *self, char *dst, size_t cap)
 intake_services *intake_services_load(PGconn *pg, char *err, size_t errlen)
 {
     intake_services *self = calloc(1, sizeof *self);
-    if (!self || !(self->rows = db_query(pg, "open311 services", SQL_SERVICES, 0, NULL))) {
-        snprintf(err, errlen, "%s", self ? "the categories could not be read from PostgreSQL" : "out of memory");
+    char why[512] = "out of memory";
+    if (!self || !(self->rows = db_query(pg, "open311 services", SQL_SERVICES, 0, NULL, why, sizeof why))) {
+        snprintf(err, errlen, "the categories could not be read: %s", why);
         intake_services_destroy(&self);
         return NULL;
     }
@@ -82,9 +83,9 @@ const char *intake_services_json(const intake_services *self)
     return self->json;
 }
 
-int intake_services_category(PGconn *pg, const char *code, char *category, size_t cap)
+int intake_services_category(PGconn *pg, const char *code, char *category, size_t cap, char *err, size_t errlen)
 {
-    PGresult *res = db_query_prepared(pg, "open311_service", SQL_SERVICE, 1, &code);
+    PGresult *res = db_query_prepared(pg, "open311_service", SQL_SERVICE, 1, &code, err, errlen);
     int found = !res ? -1 : PQntuples(res) == 1;
     if (found == 1)
         snprintf(category, cap, "%s", PQgetvalue(res, 0, 0));

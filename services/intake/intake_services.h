@@ -17,7 +17,7 @@
 
 typedef struct intake_services intake_services;
 
-/* Reads the current list. NULL with the reason in err (PostgreSQL's is logged). */
+/* Reads the current list. NULL with the reason (PostgreSQL's) in err. */
 intake_services *intake_services_load(PGconn *pg, char *err, size_t errlen);
 
 /* The GET /services.json body (NUL-terminated, owned by the list). */
@@ -25,8 +25,8 @@ const char *intake_services_json(const intake_services *self);
 
 /* The hotline category of service code into category (what POST needs,
  * read afresh without loading the list): 1, 0 when there is no such
- * service, -1 when PostgreSQL failed (logged). */
-int intake_services_category(PGconn *pg, const char *code, char *category, size_t cap);
+ * service, -1 with PostgreSQL's reason in err. */
+int intake_services_category(PGconn *pg, const char *code, char *category, size_t cap, char *err, size_t errlen);
 
 size_t intake_services_count(const intake_services *self);
 

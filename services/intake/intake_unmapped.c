@@ -49,7 +49,7 @@ static int cmp_name(const void *a, const void *b)
 
 intake_unmapped *intake_unmapped_load(PGconn *pg, char *why, size_t whylen)
 {
-    PGresult *res = db_query(pg, "intake category aliases", SQL_KNOWN, 0, NULL);
+    PGresult *res = db_query(pg, "intake category aliases", SQL_KNOWN, 0, NULL, why, whylen);
     intake_unmapped *self = res ? calloc(1, sizeof *self) : NULL;
     int n = res ? PQntuples(res) : 0;
     if (self && n > 0 && !(self->known = calloc((size_t)n, sizeof *self->known)))
@@ -59,8 +59,8 @@ intake_unmapped *intake_unmapped_load(PGconn *pg, char *why, size_t whylen)
             intake_unmapped_destroy(&self);
     if (self && self->nknown > 1)
         qsort(self->known, self->nknown, sizeof *self->known, cmp_str);
-    else
-        snprintf(why, whylen, res ? "out of memory" : "reading category_aliases from PostgreSQL failed");
+    else if (res)
+        snprintf(why, whylen, "out of memory");
     PQclear(res);
     return self;
 }

@@ -157,8 +157,8 @@ static void import_upload(service *s, const bus_request *req, const auth_princip
     char err[6000] = "";
     intake_result res;
     progress_to to = {s, req};
-    if (svc_ensure_pg(s) < 0) {
-        bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "database unavailable; try again");
+    if (svc_ensure_pg(s, err, sizeof err) < 0) {
+        svc_reply_failed(s, req, ERR_IMPORT_FAILED, err);
         return;
     }
     if (ensure_route(in, s) < 0)

@@ -49,7 +49,7 @@ static Jiesu__ReportReply *run_streets(service *s, const Jiesu__ReportRequest *r
         .timezone = config_str(s->cfg, "timezone"),
     };
     Jiesu__ReportReply *reply = report_streets(s->pg, &scope, err, errlen);
-    if (!reply && PQstatus(s->pg) == CONNECTION_BAD && svc_ensure_pg(s) == 0)
+    if (!reply && PQstatus(s->pg) == CONNECTION_BAD && svc_ensure_pg(s, err, errlen) == 0)
         reply = report_streets(s->pg, &scope, err, errlen);
     return reply;
 }
@@ -157,7 +157,7 @@ static void refresh_live(reporting *r, service *s)
     char err[512] = "";
     if (!report_live_due(&r->live, clock_mono_ms()))
         return;
-    svc_ensure_pg(s);       /* a connection still broken fails the read, which says why */
+    svc_ensure_pg(s, err, sizeof err);  /* a connection still broken fails the read, which says why */
     if (report_live_reload(&r->live, s->pg, config_str(s->cfg, "timezone"), err, sizeof err) == 0) {
         if (r->live_failing)
             log_info("live counts read from PostgreSQL again");

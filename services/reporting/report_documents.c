@@ -262,8 +262,8 @@ void report_documents_request(service *s, const bus_request *req, const auth_pri
     int daily = strcmp(rq->kind, "daily") == 0;
     if (!daily && strcmp(rq->kind, "bulletin") != 0) {
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "no document '%s' (daily, bulletin)", rq->kind);
-    } else if (svc_ensure_pg(s) < 0) {
-        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "database unavailable; try again");
+    } else if (svc_ensure_pg(s, c.err, sizeof c.err) < 0) {
+        svc_reply_failed(s, req, SVC_ERR_INTERNAL, c.err);
     } else if ((daily ? run_daily(&c) : run_bulletin(&c)) < 0) {
         log_error("%s %s for %s: %s", rq->kind, rq->period, who->name, c.err);
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", c.err);

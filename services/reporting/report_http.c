@@ -70,13 +70,13 @@ struct report_http {
     size_t          nidle;
 };
 
-/* A new connection in the report time zone, or NULL. */
-static PGconn *pg_open(const report_http *h)
+/* A new connection in the report time zone, or NULL with err. */
+static PGconn *pg_open(const report_http *h, char *err, size_t errlen)
 {
-    char err[512] = "", set_tz[128];
-    PGconn *pg = db_connect(h->conninfo, 2000, err, sizeof err);
+    char set_tz[128];
+    PGconn *pg = db_connect(h->conninfo, 2000, err, errlen);
     snprintf(set_tz, sizeof set_tz, "SET TIME ZONE '%s'", h->tz);
-    if (pg && db_exec(pg, set_tz) < 0) {
+    if (pg && db_exec(pg, set_tz, err, errlen) < 0) {
         PQfinish(pg);
         pg = NULL;
     }
@@ -89,6 +89,7 @@ static PGconn *pg_open(const report_http *h)
 static PGconn *pg_take(report_http *h, http_response *resp)
 {
     PGconn *pg = NULL;
+    char err[512];
     pthread_mutex_lock(&h->lock);
     if (h->nidle > 0)
         pg = h->idle[--h->nidle];
@@ -99,8 +100,10 @@ static PGconn *pg_take(report_http *h, http_response *resp)
         PQfinish(pg);
         pg = NULL;
     }
-    if (!pg && !(pg = pg_open(h)))
+    if (!pg && !(pg = pg_open(h, err, sizeof err))) {
+        log_error("dashboard: %s", err);
         http_reply(resp, 503, JSON, "{\"error\": \"PostgreSQL unavailable\"}\n");
+    }
     return pg;
 }
 
@@ -263,11 +266,15 @@ static void dashboard_bar(FILE *f, const void *ctx)
 {
     const dashboard_ctx *d = ctx;
     long total, open;
+    char err[512];
     web_html_bar_css(f);
     web_html_bar(f, d->u);
-    if (d->sc->unit_id && web_scope_conduct(d->pg, d->sc, &total, &open) == 0)
+    int got = d->sc->unit_id ? web_scope_conduct(d->pg, d->sc, &total, &open, err, sizeof err) : -2;
+    if (got == 0)
         fprintf(f, "<p class=\"conduct\">本单位受理的干部作风投诉：共 <b>%ld</b> 件，未办结 <b>%ld</b> 件"
                    "（仅纪委监委可见）</p>\n", total, open);
+    else if (got == -1)
+        log_warn("dashboard: the conduct complaints left out: %s", err);
 }
 
 static void dashboard_board(FILE *f, const void *ctx)

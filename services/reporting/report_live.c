@@ -22,10 +22,10 @@ int report_live_reload(report_live *self, PGconn *pg, const char *tz, char *err,
 {
     const char *params[1] = {tz};
     char why[256];
-    PGresult *res = db_query(pg, "live counts", LIVE_SQL, 1, params);
+    PGresult *res = db_query(pg, "live counts", LIVE_SQL, 1, params, why, sizeof why);
     self->read_at = clock_mono_ms();    /* a failed read is retried after REPORT_LIVE_EVERY_MS */
     if (!res) {
-        snprintf(err, errlen, "re-reading today's counts failed: %s", db_error(pg, why, sizeof why));
+        snprintf(err, errlen, "re-reading today's counts failed: %s", why);
         return -1;
     }
     self->day = atoi(PQgetvalue(res, 0, 0));

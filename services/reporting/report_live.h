@@ -1,14 +1,8 @@
 /* report_live.h — today's counters, read from PostgreSQL (the record), re-read
- * soon after the services' events announce a change and every second anyway.
- *
- * The counts never come from adding up events: a service may run as several
- * processes, each publishing on its own endpoint, and reporting cannot know
- * them all; PUB/SUB may also drop events. Events only say "something changed,
- * read again soon" (report_live_drain). Every way a complaint comes in
- * (a file import, an Open311 request) stores an 'imported' event, so counting
- * complaint_events counts them all, whichever process wrote them. Counts are
- * of the current day in time zone `timezone`. A plain struct the caller owns;
- * nothing allocates.
+ * soon after the services' events announce a change (report_live_drain) and
+ * every second anyway; never added up from events (why: README.md). Counts
+ * are of the current day in time zone `timezone`. A plain struct the caller
+ * owns; nothing allocates.
  *
  *   counter   what a read counts today
  *   imported  complaint_events 'imported'

@@ -261,13 +261,14 @@ int report_query_start(PGconn *pg, const report_period *p, const char *tz, repor
                        size_t errlen)
 {
     const char *params[3] = {p->from, p->to, tz};
-    PGresult *res = db_exec(pg, "SET jit = off") < 0 || db_exec(pg, "SET random_page_cost = 1.1") < 0 ||
-                            db_exec(pg, "SET work_mem = '64MB'") < 0
+    char why[512];
+    PGresult *res = db_exec(pg, "SET jit = off", why, sizeof why) < 0 ||
+                            db_exec(pg, "SET random_page_cost = 1.1", why, sizeof why) < 0 ||
+                            db_exec(pg, "SET work_mem = '64MB'", why, sizeof why) < 0
                         ? NULL
-                        : db_query(pg, "report bounds", BOUNDS_SQL, 3, params);
+                        : db_query(pg, "report bounds", BOUNDS_SQL, 3, params, why, sizeof why);
     if (!res) {
-        char why[256];
-        snprintf(err, errlen, "the bounds of %s in time zone '%s': %s", p->label, tz, db_error(pg, why, sizeof why));
+        snprintf(err, errlen, "the bounds of %s in time zone '%s': %s", p->label, tz, why);
         return -1;
     }
     snprintf(b->t0, sizeof b->t0, "%s", PQgetvalue(res, 0, 0));
@@ -280,10 +281,10 @@ int report_query_start(PGconn *pg, const report_period *p, const char *tz, repor
 PGresult *report_query(PGconn *pg, const char *what, const report_period *p, const char *sql, int nparams,
                        const char *const *params, char *err, size_t errlen)
 {
-    char why[256];
-    PGresult *res = db_query(pg, what, sql, nparams, params);
+    char why[512];
+    PGresult *res = db_query(pg, what, sql, nparams, params, why, sizeof why);
     if (!res)
-        snprintf(err, errlen, "the %s query for %s failed: %s", what, p->label, db_error(pg, why, sizeof why));
+        snprintf(err, errlen, "the %s query for %s failed: %s", what, p->label, why);
     return res;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "log.h"
 #include "mask.h"
 #include "report_json.h"
 
@@ -129,13 +130,15 @@ static void query_failed(const PGresult *res, http_response *resp)
         open311_error(resp, 500, "database error", PQresultErrorMessage(res));
 }
 
-/* Runs sql within the time limit, in a transaction of its own. */
-static PGresult *run_limited(PGconn *pg, const char *sql, int n, const char *const *params)
+/* Runs sql within the time limit, in a transaction of its own. NULL with
+ * err when the transaction could not start. */
+static PGresult *run_limited(PGconn *pg, const char *sql, int n, const char *const *params, char *err,
+                             size_t errlen)
 {
     PGresult *res = NULL;
-    if (db_exec(pg, "BEGIN") == 0 && db_exec(pg, QUERY_LIMIT_SQL) == 0)
+    if (db_begin(pg, err, errlen) == 0 && db_exec(pg, QUERY_LIMIT_SQL, err, errlen) == 0)
         res = PQexecParams(pg, sql, n, NULL, params, NULL, NULL, 0);
-    db_exec(pg, "ROLLBACK");            /* it only read */
+    db_rollback(pg);                    /* it only read */
     return res;
 }
 
@@ -145,8 +148,12 @@ static PGresult *run_limited(PGconn *pg, const char *sql, int n, const char *con
 static void answer(PGconn *pg, const char *sql, int n, const char *const *params, http_response *resp,
                    int missing_is_404)
 {
-    PGresult *res = run_limited(pg, sql, n, params);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    char err[512];
+    PGresult *res = run_limited(pg, sql, n, params, err, sizeof err);
+    if (!res) {
+        log_error("open311 GET: %s", err);
+        open311_error(resp, 500, "database error", err);
+    } else if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         query_failed(res, resp);
     } else if (PQntuples(res) == 0 && missing_is_404) {
         open311_error(resp, 404, "no such service request", params[0]);

@@ -25,6 +25,7 @@
 #include "bus.h"
 #include "clock.h"
 #include "db.h"
+#include "text.h"
 
 /* $1 districts (comma list), $2 from date, $3 to date (inclusive), $4 time zone. */
 static const char REPORT_STREETS_SQL[] =
@@ -139,10 +140,9 @@ Jiesu__ReportReply *report_streets(PGconn *conn, const report_scope *scope, char
     if (date_param("from date", scope->from_date, &params[1], err, errlen) < 0 ||
         date_param("to date", scope->to_date, &params[2], err, errlen) < 0)
         return NULL;
-    res = db_query(conn, "report streets", REPORT_STREETS_SQL, 4, params);
+    res = db_query(conn, "report streets", REPORT_STREETS_SQL, 4, params, err, errlen);
     if (!res) {
-        char why[256];
-        snprintf(err, errlen, "the street summary query failed: %s", db_error(conn, why, sizeof why));
+        text_prefix(err, errlen, "the street summary: ");
         return NULL;
     }
     int rows = PQntuples(res);

@@ -100,7 +100,9 @@ int web_auth_user(PGconn *pg, const http_request *req, web_user *u, http_respons
             log_error("web: %s", err);
     } else if (cookie && *cookie) {
         u->credential = cookie;
-        found = web_session_load(pg, cookie, &u->who, u->csrf);
+        found = web_session_load(pg, cookie, &u->who, u->csrf, err, sizeof err);
+        if (found < 0)
+            log_error("web: %s", err);
     }
     if (found < 0) {
         http_reply(resp, 503, JSON, "{\"error\": \"cannot check who you are now (PostgreSQL); try again\"}\n");
@@ -161,7 +163,7 @@ void web_auth_signin_page(const web_auth_opts *o, const http_request *req, http_
 
 void web_auth_signin(const web_auth_opts *o, PGconn *pg, const http_request *req, http_response *resp)
 {
-    char token[AUTH_TOKEN_LEN + 1], until[16], addr[64], message[160];
+    char token[AUTH_TOKEN_LEN + 1], until[16], addr[64], message[160], err[512];
     const char *name = http_param(req, "name"), *password = http_param(req, "password");
     if (!same_token(http_cookie(req, SIGNIN_COOKIE), http_param(req, "csrf"))) {
         signin_form(o, req, resp, 403, "登录表单已过期，请重新输入。");
@@ -172,7 +174,10 @@ void web_auth_signin(const web_auth_opts *o, PGconn *pg, const http_request *req
         return;
     }
     http_client_address(req, addr, sizeof addr);
-    switch (web_session_signin(pg, &o->session, name, password, addr, token, until)) {
+    web_signin_end end = web_session_signin(pg, &o->session, name, password, addr, token, until, err, sizeof err);
+    if (*err)
+        log_error("web: sign-in of %s from %s: %s", name, addr, err);
+    switch (end) {
     case WEB_SIGNIN_OK:
         set_cookie(resp, o, SESSION_COOKIE, token, o->session.session_minutes * 60);
         set_cookie(resp, o, SIGNIN_COOKIE, "", 0);
@@ -195,12 +200,12 @@ void web_auth_signin(const web_auth_opts *o, PGconn *pg, const http_request *req
 void web_auth_signout(const web_auth_opts *o, PGconn *pg, const web_user *u, const http_request *req,
                       http_response *resp)
 {
-    char addr[64];
+    char addr[64], err[512];
     if (web_auth_csrf(u, req, resp) < 0)
         return;
     http_client_address(req, addr, sizeof addr);
-    if (*u->csrf)
-        web_session_signout(pg, u->credential, u->who.name, addr);
+    if (*u->csrf && web_session_signout(pg, u->credential, u->who.name, addr, err, sizeof err) < 0)
+        log_error("web: sign-out of %s: %s", u->who.name, err);
     set_cookie(resp, o, SESSION_COOKIE, "", 0);
     web_auth_redirect(resp, "/signin");
 }

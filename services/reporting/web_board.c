@@ -220,18 +220,19 @@ void web_board_json(const web_work *w, PGconn *pg, const web_user *u, const web_
     snprintf(who, sizeof who, "%d", u->who.id);
     const char *params[] = {sc->districts, who, *sc->unit ? sc->unit : NULL};
     PGresult *res = NULL;
-    if (db_exec(pg, "BEGIN") == 0 && db_exec(pg, BOARD_LIMIT_SQL) == 0)
+    char err[512] = "";
+    if (db_begin(pg, err, sizeof err) == 0 && db_exec(pg, BOARD_LIMIT_SQL, err, sizeof err) == 0)
         res = PQexecParams(pg, SQL_BOARD, 3, NULL, params, NULL, NULL, 0);
     int ok = res && PQresultStatus(res) == PGRES_TUPLES_OK;
     if (!ok)
-        log_warn("the wall board for %s: %s", u->who.name, PQerrorMessage(pg));
+        log_warn("the wall board for %s: %s", u->who.name, *err ? err : db_error(pg, err, sizeof err));
     http_body m;
     FILE *f = http_body_open(&m);
     if (f && ok)
         board_json(f, w, res);
     else if (f)
         board_error(f, pg, res);
-    db_exec(pg, "ROLLBACK");        /* it only read */
+    db_rollback(pg);                /* it only read */
     http_body_reply(&m, resp, ok ? 200 : 503, JSON_TYPE);
     PQclear(res);
 }

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "db.h"
+#include "log.h"
 #include "view.h"
 #include "web_html.h"
 #include "web_work.h"
@@ -221,10 +222,13 @@ static void unit_actions(FILE *f, const web_user *u, const char *ticket, const c
  * holds it) marked. A reassignment (held: a unit has the order) must say why. */
 static void dispatch_form(FILE *f, PGconn *pg, const web_user *u, const char *ticket, const char *suggested, int held)
 {
-    PGresult *res = db_query(pg, "units to dispatch to", SQL_UNITS, 0, NULL);
+    char err[512];
+    PGresult *res = db_query(pg, "units to dispatch to", SQL_UNITS, 0, NULL, err, sizeof err);
     char *fields = NULL;
     size_t len = 0;
-    FILE *m = open_memstream(&fields, &len);
+    FILE *m = res ? open_memstream(&fields, &len) : NULL;
+    if (!res)
+        log_error("workbench: order %s: %s; no dispatch form shown", ticket, err);
     if (!res || !m) {
         PQclear(res);
         if (m)
@@ -273,28 +277,34 @@ static void actions(FILE *f, PGconn *pg, const web_user *u, const char *ticket, 
     fputs("</div>\n", f);
 }
 
-/* Runs one statement about the order for u. NULL after logging. */
-static PGresult *about(PGconn *pg, const char *label, const char *sql, const web_user *u, const char *ticket)
+/* Runs one statement about the order for u. NULL with err. */
+static PGresult *about(PGconn *pg, const char *label, const char *sql, const web_user *u, const char *ticket,
+                       char *err, size_t errlen)
 {
     char id[16];
     snprintf(id, sizeof id, "%d", u->who.id);
     const char *params[] = {id, ticket};
-    return db_query(pg, label, sql, 2, params);
+    return db_query(pg, label, sql, 2, params, err, errlen);
 }
 
 /* The page of ticket for u into f; 0, or 404 / 503 when there is none to show. */
 static int order_page(FILE *f, const web_work *w, PGconn *pg, const web_user *u, const char *ticket, const char *note,
                       int note_ok)
 {
-    char id[16], err[512];
+    char id[16], err[512] = "";
     Jiesu__ViewReply reply = JIESU__VIEW_REPLY__INIT;
     snprintf(id, sizeof id, "%d", u->who.id);
     const char *params[] = {id, ticket};
     int rc = view_build(NULL, pg, &ORDER, params, 2, &reply, err, sizeof err);     /* ORDER has no table function */
-    PGresult *dl = rc == 1 ? about(pg, "deadlines", SQL_DEADLINES, u, ticket) : NULL;
-    PGresult *st = dl ? about(pg, "standing", SQL_STANDING, u, ticket) : NULL;
-    PGresult *ph = st ? about(pg, "photos", SQL_PHOTOS, u, ticket) : NULL;
+    PGresult *dl = rc == 1 ? about(pg, "deadlines", SQL_DEADLINES, u, ticket, err, sizeof err) : NULL;
+    PGresult *st = dl ? about(pg, "standing", SQL_STANDING, u, ticket, err, sizeof err) : NULL;
+    PGresult *ph = st ? about(pg, "photos", SQL_PHOTOS, u, ticket, err, sizeof err) : NULL;
     int status = rc == 0 ? 404 : !ph || PQntuples(st) != 1 ? 503 : 0;
+    if (status == 503) {
+        if (!*err)
+            snprintf(err, sizeof err, "standing: %d rows", PQntuples(st));
+        log_error("workbench: order %s for %s: %s", ticket, u->who.name, err);
+    }
     web_html_start(f, status == 404 ? "没有这个工单" : ticket, u);
     if (note) {
         fprintf(f, "<p class=\"msg %s\" role=\"status\">", note_ok ? "ok" : "err");
@@ -306,7 +316,9 @@ static int order_page(FILE *f, const web_work *w, PGconn *pg, const web_user *u,
         web_html_text(f, ticket);
         fputs("。</p>\n", f);
     } else if (status) {
-        fputs("<p>暂时无法读取此工单（数据库不可用），请稍后刷新。</p>\n", f);
+        fputs("<p>暂时无法读取此工单（", f);
+        web_html_text(f, err);
+        fputs("），请稍后刷新。</p>\n", f);
     } else {
         view_table(f, reply.tables[0]);
         actions(f, pg, u, ticket, st);
@@ -353,11 +365,15 @@ static const char SQL_OWNER[] =
 /* What was done, in words: a dispatch names the unit now holding the order. */
 static void done_note(PGconn *pg, const web_user *u, const char *ticket, const char *done, char *out, size_t cap)
 {
+    char err[512];
     *out = '\0';
     for (size_t i = 0; done && i < sizeof DONE / sizeof DONE[0]; i++) {
         if (strcmp(DONE[i].action, done) != 0)
             continue;
-        PGresult *res = strstr(DONE[i].said, "%s") ? about(pg, "owner", SQL_OWNER, u, ticket) : NULL;
+        int named = strstr(DONE[i].said, "%s") != NULL;
+        PGresult *res = named ? about(pg, "owner", SQL_OWNER, u, ticket, err, sizeof err) : NULL;
+        if (named && !res)
+            log_warn("workbench: the unit now holding order %s not named: %s", ticket, err);
         const char *unit = res && PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : "所选单位";
         snprintf(out, cap, DONE[i].said, unit);
         PQclear(res);

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "db.h"
+#include "log.h"
 #include "mask.h"
 #include "web_html.h"
 #include "web_work.h"
@@ -123,7 +124,10 @@ static void filters(FILE *f, PGconn *pg, const list_kind *k, const http_request 
         fprintf(f, "<option value=\"%s\"%s>%s</option>", c, status && strcmp(status, c) == 0 ? " selected" : "",
                 web_status_name(c));
     fputs("</select></label><label>分类<select name=\"category\"><option value=\"\">全部</option>", f);
-    PGresult *res = db_query(pg, "categories", SQL_CATEGORIES, 0, NULL);
+    char err[512];
+    PGresult *res = db_query(pg, "categories", SQL_CATEGORIES, 0, NULL, err, sizeof err);
+    if (!res)
+        log_error("workbench: the category filter left empty: %s", err);
     for (int r = 0; res && r < PQntuples(res); r++) {
         fputs("<option value=\"", f);
         web_html_text(f, PQgetvalue(res, r, 0));
@@ -168,8 +172,9 @@ static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long lon
     fputs("</tr>\n", f);
 }
 
-/* Runs the list's query for the page asked for. NULL after logging. */
-static PGresult *run_list(PGconn *pg, const list_kind *k, const web_user *u, const http_request *req, int page)
+/* Runs the list's query for the page asked for. NULL with err. */
+static PGresult *run_list(PGconn *pg, const list_kind *k, const web_user *u, const http_request *req, int page,
+                          char *err, size_t errlen)
 {
     char id[16], unit[16], rows[16], offset[16];
     snprintf(id, sizeof id, "%d", u->who.id);
@@ -179,7 +184,7 @@ static PGresult *run_list(PGconn *pg, const list_kind *k, const web_user *u, con
     const char *ticket = param(req, "t");
     const char *params[] = {id, unit, u->who.district, k->statuses, ticket ? NULL : param(req, "status"),
                             param(req, "category"), ticket, rows, offset};
-    return db_query(pg, k->title, k->sql, 9, params);
+    return db_query(pg, k->title, k->sql, 9, params, err, errlen);
 }
 
 /* The filters of req as a query string for the page links: status and
@@ -224,9 +229,12 @@ static void alerts_panel(FILE *f, PGconn *pg, const web_user *u)
     snprintf(unit, sizeof unit, "%d", u->who.unit_id);
     snprintf(id, sizeof id, "%d", u->who.id);
     const char *params[] = {unit, id};
-    PGresult *res = db_query(pg, "unit alerts", SQL_ALERTS, 2, params);
-    if (!res)
+    char err[512];
+    PGresult *res = db_query(pg, "unit alerts", SQL_ALERTS, 2, params, err, sizeof err);
+    if (!res) {
+        log_error("workbench: the alerts of %s left out: %s", u->who.unit_name, err);
         return;
+    }
     fprintf(f, "<h2>本单位待确认告警（%d）</h2>\n", PQntuples(res));
     for (int r = 0; r < PQntuples(res); r++) {
         mask_text(masked, sizeof masked, PQgetvalue(res, r, A_REASON));
@@ -259,13 +267,20 @@ void web_work_list(const web_work *w, PGconn *pg, const web_user *u, const http_
         http_reply(resp, 403, HTML_TYPE, "<p>此用户没有工作台。</p>\n");
         return;
     }
-    PGresult *res = run_list(pg, k, u, req, page);
+    char err[512];
+    http_body b;
+    PGresult *res = run_list(pg, k, u, req, page, err, sizeof err);
+    FILE *f = http_body_open(&b);
     if (!res) {
-        http_reply(resp, 503, HTML_TYPE, "<p>暂时无法读取工单（数据库不可用），请稍后刷新。</p>\n");
+        log_error("workbench: %s for %s: %s", k->title, u->who.name, err);
+        if (f) {
+            fputs("<p>暂时无法读取工单（", f);
+            web_html_text(f, err);
+            fputs("），请稍后刷新。</p>\n", f);
+        }
+        http_body_reply(&b, resp, 503, HTML_TYPE);
         return;
     }
-    http_body b;
-    FILE *f = http_body_open(&b);
     if (f) {
         char title[160];
         snprintf(title, sizeof title, "%s · %s", k->title, *u->who.unit_name ? u->who.unit_name : u->who.display_name);

@@ -82,12 +82,13 @@ void web_scope_streets(const web_scope *s, Jiesu__ReportReply *r)
     r->manual = r->unrouted = 0;
 }
 
-int web_scope_conduct(PGconn *pg, const web_scope *s, long *total, long *open)
+int web_scope_conduct(PGconn *pg, const web_scope *s, long *total, long *open, char *err, size_t errlen)
 {
     char unit[16];
     snprintf(unit, sizeof unit, "%d", s->unit_id);
     const char *params[] = {unit};
-    PGresult *res = db_query(pg, "conduct complaints of a discipline unit", SQL_CONDUCT, 1, params);
+    PGresult *res = db_query(pg, "conduct complaints of a discipline unit", SQL_CONDUCT, 1, params, err,
+                             errlen);
     if (!res)
         return -1;
     *total = atol(PQgetvalue(res, 0, 0));

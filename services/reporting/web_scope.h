@@ -37,7 +37,7 @@ void web_scope_daily(const web_scope *s, report_daily *d);
 void web_scope_streets(const web_scope *s, Jiesu__ReportReply *r);
 
 /* For discipline inspection: the conduct complaints its unit holds, all and
- * still open. 0, or -1 (logged). */
-int web_scope_conduct(PGconn *pg, const web_scope *s, long *total, long *open);
+ * still open. 0, or -1 with err. */
+int web_scope_conduct(PGconn *pg, const web_scope *s, long *total, long *open, char *err, size_t errlen);
 
 #endif

@@ -92,22 +92,22 @@ static void make_dummy(void)
         DUMMY_HASH[0] = '\0';
 }
 
-/* Records a refusal that locks nobody. */
-static void refused(PGconn *pg, const char *name, const char *address, const char *why)
+/* Records a refusal that locks nobody; err says so when it could not. */
+static void refused(PGconn *pg, const char *name, const char *address, const char *why, char *err, size_t errlen)
 {
     const char *params[] = {name, address, why};
-    PQclear(db_query(pg, "record a refused sign-in", SQL_REFUSED, 3, params));
+    PQclear(db_query(pg, "record a refused sign-in", SQL_REFUSED, 3, params, err, errlen));
 }
 
 /* A wrong password for an existing user: counted, maybe locked. */
 static web_signin_end wrong(PGconn *pg, const web_session_opts *o, const char *name, const char *address,
-                            char until[16])
+                            char until[16], char *err, size_t errlen)
 {
     char failures[16], minutes[16];
     snprintf(failures, sizeof failures, "%d", o->failures);
     snprintf(minutes, sizeof minutes, "%d", o->lock_minutes);
     const char *params[] = {name, address, failures, minutes, "wrong password"};
-    PGresult *res = db_query(pg, "count a failed sign-in", SQL_FAILED, 5, params);
+    PGresult *res = db_query(pg, "count a failed sign-in", SQL_FAILED, 5, params, err, errlen);
     if (!res)
         return WEB_SIGNIN_ERROR;
     int locked = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
@@ -121,15 +121,17 @@ static web_signin_end wrong(PGconn *pg, const web_session_opts *o, const char *n
 
 /* Starts the session of user id (name). */
 static web_signin_end start(PGconn *pg, const web_session_opts *o, const char *id, const char *name,
-                            const char *address, char token[AUTH_TOKEN_LEN + 1])
+                            const char *address, char token[AUTH_TOKEN_LEN + 1], char *err, size_t errlen)
 {
     char hash[AUTH_TOKEN_HASH_LEN + 1], csrf[WEB_CSRF_LEN + 1], minutes[16];
-    if (auth_token_new(token, hash) < 0)
+    if (auth_token_new(token, hash) < 0) {
+        snprintf(err, errlen, "no random source for a session token");
         return WEB_SIGNIN_ERROR;
+    }
     random_hex(csrf);
     snprintf(minutes, sizeof minutes, "%d", o->session_minutes);
     const char *params[] = {id, hash, csrf, minutes, name, address};
-    PGresult *res = db_query(pg, "start a session", SQL_SIGNED_IN, 6, params);
+    PGresult *res = db_query(pg, "start a session", SQL_SIGNED_IN, 6, params, err, errlen);
     if (!res)
         return WEB_SIGNIN_ERROR;
     PQclear(res);
@@ -138,46 +140,47 @@ static web_signin_end start(PGconn *pg, const web_session_opts *o, const char *i
 }
 
 web_signin_end web_session_signin(PGconn *pg, const web_session_opts *o, const char *name, const char *password,
-                                  const char *address, char token[AUTH_TOKEN_LEN + 1], char until[16])
+                                  const char *address, char token[AUTH_TOKEN_LEN + 1], char until[16], char *err,
+                                  size_t errlen)
 {
     const char *params[] = {name};
     until[0] = '\0';
-    PGresult *res = db_query(pg, "sign-in user", SQL_USER, 1, params);
+    err[0] = '\0';
+    PGresult *res = db_query(pg, "sign-in user", SQL_USER, 1, params, err, errlen);
     if (!res)
         return WEB_SIGNIN_ERROR;
     web_signin_end end;
     if (PQntuples(res) != 1 || !*PQgetvalue(res, 0, U_HASH)) {
         pthread_once(&DUMMY_ONCE, make_dummy);
         auth_password_verify(DUMMY_HASH, password);
-        refused(pg, name, address, PQntuples(res) ? "no password set" : "no such user");
+        refused(pg, name, address, PQntuples(res) ? "no password set" : "no such user", err, errlen);
         end = WEB_SIGNIN_WRONG;
     } else if (strcmp(PQgetvalue(res, 0, U_LOCKED), "t") == 0) {
         snprintf(until, 16, "%s", PQgetvalue(res, 0, U_UNTIL));
-        refused(pg, name, address, "locked");
+        refused(pg, name, address, "locked", err, errlen);
         end = WEB_SIGNIN_LOCKED;
     } else if (!auth_password_verify(PQgetvalue(res, 0, U_HASH), password)) {
-        end = wrong(pg, o, name, address, until);
+        end = wrong(pg, o, name, address, until, err, errlen);
     } else if (strcmp(PQgetvalue(res, 0, U_DISABLED), "t") == 0) {
-        refused(pg, name, address, "user disabled");
+        refused(pg, name, address, "user disabled", err, errlen);
         end = WEB_SIGNIN_WRONG;
     } else {
-        end = start(pg, o, PQgetvalue(res, 0, U_ID), name, address, token);
+        end = start(pg, o, PQgetvalue(res, 0, U_ID), name, address, token, err, errlen);
     }
     PQclear(res);
     return end;
 }
 
-int web_session_load(PGconn *pg, const char *token, auth_principal *who, char csrf[WEB_CSRF_LEN + 1])
+int web_session_load(PGconn *pg, const char *token, auth_principal *who, char csrf[WEB_CSRF_LEN + 1], char *err,
+                     size_t errlen)
 {
-    char err[512], hash[AUTH_TOKEN_HASH_LEN + 1];
-    int found = auth_credential_load(pg, token, who, err, sizeof err);
-    if (found < 0)
-        log_error("web: %s", err);
+    char hash[AUTH_TOKEN_HASH_LEN + 1];
+    int found = auth_credential_load(pg, token, who, err, errlen);
     if (found != 1)
         return found;
     auth_token_hash(token, hash);
     const char *params[] = {hash};
-    PGresult *res = db_query(pg, "session CSRF token", SQL_CSRF, 1, params);
+    PGresult *res = db_query(pg, "session CSRF token", SQL_CSRF, 1, params, err, errlen);
     if (!res)
         return -1;
     found = PQntuples(res) == 1;        /* an API token is no session */
@@ -186,12 +189,13 @@ int web_session_load(PGconn *pg, const char *token, auth_principal *who, char cs
     return found;
 }
 
-int web_session_signout(PGconn *pg, const char *token, const char *name, const char *address)
+int web_session_signout(PGconn *pg, const char *token, const char *name, const char *address, char *err,
+                        size_t errlen)
 {
     char hash[AUTH_TOKEN_HASH_LEN + 1];
     auth_token_hash(token, hash);
     const char *params[] = {hash, name, address};
-    PGresult *res = db_query(pg, "end a session", SQL_SIGNOUT, 3, params);
+    PGresult *res = db_query(pg, "end a session", SQL_SIGNOUT, 3, params, err, errlen);
     PQclear(res);
     if (res)
         log_info("web: %s signed out", name);

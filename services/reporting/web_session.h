@@ -44,15 +44,20 @@ typedef enum { WEB_SIGNIN_ERROR = -1, WEB_SIGNIN_OK, WEB_SIGNIN_WRONG, WEB_SIGNI
  * session's token (the cookie's value) in token; WEB_SIGNIN_WRONG (wrong
  * name or password, or a disabled user: one answer for all), or
  * WEB_SIGNIN_LOCKED with the local time it ends ("14:05") in until; or
- * WEB_SIGNIN_ERROR (logged). */
+ * WEB_SIGNIN_ERROR. err (empty first) says what failed: why for
+ * WEB_SIGNIN_ERROR, else a refusal that could not be recorded. The person
+ * signing in is never told it (the caller logs it). */
 web_signin_end web_session_signin(PGconn *pg, const web_session_opts *o, const char *name, const char *password,
-                                  const char *address, char token[AUTH_TOKEN_LEN + 1], char until[16]);
+                                  const char *address, char token[AUTH_TOKEN_LEN + 1], char until[16], char *err,
+                                  size_t errlen);
 
 /* The person token stands for now, and the session's CSRF token. 1, 0 for
- * nobody, -1 (logged) on a database error. */
-int web_session_load(PGconn *pg, const char *token, auth_principal *who, char csrf[WEB_CSRF_LEN + 1]);
+ * nobody, -1 with err on a database error. */
+int web_session_load(PGconn *pg, const char *token, auth_principal *who, char csrf[WEB_CSRF_LEN + 1], char *err,
+                     size_t errlen);
 
-/* Ends the session of token (signed in as name) and records it. 0 or -1 (logged). */
-int web_session_signout(PGconn *pg, const char *token, const char *name, const char *address);
+/* Ends the session of token (signed in as name) and records it. 0 or -1 with err. */
+int web_session_signout(PGconn *pg, const char *token, const char *name, const char *address, char *err,
+                        size_t errlen);
 
 #endif

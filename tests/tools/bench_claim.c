@@ -76,22 +76,22 @@ static const char SQL_CLAIM[] =
     "           ORDER BY due_at LIMIT 100 FOR UPDATE SKIP LOCKED)"
     " UPDATE bench_poll b SET claimed = true FROM c WHERE b.id = c.id RETURNING b.id";
 
-static double claim_pg(PGconn *pg, long n)
+static double claim_pg(PGconn *pg, long n, char *err, size_t errlen)
 {
     char num[24];
     long total = 0;
     int got;
     snprintf(num, sizeof num, "%ld", n);
     const char *params[] = {num};
-    if (db_exec(pg, SQL_SETUP) != 0 ||
+    if (db_exec(pg, SQL_SETUP, err, errlen) != 0 ||
         db_command(pg, "fill", "INSERT INTO bench_poll (id, due_at)"
                                " SELECT i, now() - interval '1 hour' + i * interval '1 microsecond'"
-                               " FROM generate_series(1, $1::bigint) i", 1, params, NULL) != 0 ||
-        db_exec(pg, "VACUUM ANALYZE bench_poll") != 0)
+                               " FROM generate_series(1, $1::bigint) i", 1, params, NULL, err, errlen) != 0 ||
+        db_exec(pg, "VACUUM ANALYZE bench_poll", err, errlen) != 0)
         return -1;
     double t0 = now_s();
     do {
-        PGresult *res = db_query(pg, "claim", SQL_CLAIM, 0, NULL);
+        PGresult *res = db_query(pg, "claim", SQL_CLAIM, 0, NULL, err, errlen);
         if (!res)
             return -1;
         got = PQntuples(res);
@@ -99,7 +99,10 @@ static double claim_pg(PGconn *pg, long n)
         PQclear(res);
     } while (got);
     double secs = now_s() - t0;
-    db_exec(pg, "DROP TABLE bench_poll");
+    if (db_exec(pg, "DROP TABLE bench_poll", err, errlen) != 0)
+        return -1;
+    if (total != n)
+        snprintf(err, errlen, "claimed %ld of %ld", total, n);
     return total == n ? secs : -1;
 }
 
@@ -118,13 +121,14 @@ int main(int argc, char **argv)
         return 1;
     }
     double r = fill_redis(rc, n) == 0 ? claim_redis(rc, n) : -1;
-    double p = claim_pg(pg, n);
+    char pg_err[512] = "";
+    double p = claim_pg(pg, n, pg_err, sizeof pg_err);
     int ok = r > 0 && p > 0;
     if (ok) {
         printf("redis_zset %.3f s %.0f claims/s\n", r, (double)n / r);
         printf("skip_locked %.3f s %.0f claims/s\n", p, (double)n / p);
     } else {
-        fprintf(stderr, "bench_claim: a claim run failed (see the log above)\n");
+        fprintf(stderr, "bench_claim: a claim run failed%s%s\n", *pg_err ? ": " : " (Redis)", pg_err);
     }
     redisFree(rc);
     PQfinish(pg);

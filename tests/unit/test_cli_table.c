@@ -1,4 +1,5 @@
-/* test_cli_table.c — display widths of UTF-8 text and tables aligned by them. */
+/* test_cli_table.c — display widths of UTF-8 text and tables aligned by
+ * them, and the tables a service sends printed the same way. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -92,12 +93,50 @@ static void test_table(void **state)
     assert_null(cli_table_new(3, "lr"));    /* one alignment letter per column */
 }
 
+/* A service's table: rows of cells as the wire carries them. */
+static int reply_print(Jiesu__Table *t, int titled, char **out)
+{
+    size_t len = 0;
+    FILE *f = open_memstream(out, &len);
+    assert_non_null(f);
+    int rc = cli_table_print_reply(t, titled, f);
+    assert_int_equal(fclose(f), 0);
+    return rc;
+}
+
+static void test_reply(void **state)
+{
+    (void)state;
+    char *columns[] = {"街道", "件数"}, *row1[] = {"沙子口街道", "12"}, *row2[] = {"中韩街道", "3"}, *bad[] = {"x"};
+    Jiesu__Row r1 = JIESU__ROW__INIT, r2 = JIESU__ROW__INIT, r3 = JIESU__ROW__INIT;
+    r1.cells = row1, r1.n_cells = 2, r2.cells = row2, r2.n_cells = 2, r3.cells = bad, r3.n_cells = 1;
+    Jiesu__Row *rows[] = {&r1, &r2, &r3};
+    Jiesu__Table t = JIESU__TABLE__INIT;
+    t.title = "streets", t.align = "lr", t.columns = columns, t.n_columns = 2, t.rows = rows, t.n_rows = 2;
+    char *out = NULL;
+    assert_int_equal(reply_print(&t, 1, &out), 0);
+    assert_string_equal(out, "\nstreets:\n街道        件数\n沙子口街道    12\n中韩街道       3\n");
+    free(out);
+    t.fields = 1, t.n_rows = 1;             /* one record: "column  value" lines */
+    assert_int_equal(reply_print(&t, 0, &out), 0);
+    assert_string_equal(out, "街道  沙子口街道\n件数  12\n");
+    free(out);
+    t.fields = 0, t.n_rows = 0;
+    assert_int_equal(reply_print(&t, 0, &out), 0);
+    assert_string_equal(out, "  (none)\n");
+    free(out);
+    t.n_rows = 3;                           /* a row of the wrong width */
+    assert_int_equal(reply_print(&t, 0, &out), -1);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_width),
         cmocka_unit_test(test_pad),
         cmocka_unit_test(test_table),
+        cmocka_unit_test(test_reply),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* test_db.c — the libpq helpers against a real PostgreSQL (JIESU_TEST_PG):
  * connecting and giving up, statements and transactions, COPY round trips of
  * awkward text, failing COPYs, and migrations applied once, in numeric order,
- * each file all or nothing.
+ * each file all or nothing. A failure writes PostgreSQL's whole reason into
+ * the caller's err and logs nothing.
  *
  * Every test works in a schema of its own (search_path), so the database may
  * also hold the real migrations; the schema is dropped afterwards.
@@ -21,11 +22,14 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "log.h"
+#include "test_capture.h"
 
 typedef struct {
     PGconn *pg;
     char    schema[64];
     char    dir[64];            /* migrations directory, "" until made */
+    char    err[1024];          /* what the db_* calls write when they fail */
 } fixture;
 
 static void sql_ok(PGconn *pg, const char *sql)
@@ -134,49 +138,53 @@ static void test_connect_gives_up_after_wait(void **state)
 static void test_query_and_command(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(db_exec(f->pg, "CREATE TABLE t (id int PRIMARY KEY, name text)"), 0);
+    assert_int_equal(db_exec(f->pg, "CREATE TABLE t (id int PRIMARY KEY, name text)", f->err, sizeof f->err), 0);
     const char *p1[] = {"1", "张三"}, *p2[] = {"2", NULL};
     long affected = -1;
-    assert_int_equal(db_command(f->pg, "insert one", "INSERT INTO t VALUES ($1, $2)", 2, p1, &affected), 0);
+    assert_int_equal(db_command(f->pg, "insert one", "INSERT INTO t VALUES ($1, $2)", 2, p1, &affected,
+                                f->err, sizeof f->err), 0);
     assert_int_equal(affected, 1);
-    assert_int_equal(db_command(f->pg, "insert two", "INSERT INTO t VALUES ($1, $2)", 2, p2, NULL), 0);
-    assert_int_equal(db_command(f->pg, "rename", "UPDATE t SET name = 'x'", 0, NULL, &affected), 0);
+    assert_int_equal(db_command(f->pg, "insert two", "INSERT INTO t VALUES ($1, $2)", 2, p2, NULL,
+                                f->err, sizeof f->err), 0);
+    assert_int_equal(db_command(f->pg, "rename", "UPDATE t SET name = 'x'", 0, NULL, &affected,
+                                f->err, sizeof f->err), 0);
     assert_int_equal(affected, 2);
 
     const char *id[] = {"1"};
-    PGresult *res = db_query(f->pg, "lookup", "SELECT name FROM t WHERE id = $1", 1, id);
+    PGresult *res = db_query(f->pg, "lookup", "SELECT name FROM t WHERE id = $1", 1, id, f->err, sizeof f->err);
     assert_non_null(res);
     assert_int_equal(PQntuples(res), 1);
     assert_string_equal(PQgetvalue(res, 0, 0), "x");
     PQclear(res);
 
     /* failures: NULL / -1, and the connection still works afterwards */
-    assert_null(db_query(f->pg, "bad syntax", "SELEC nothing", 0, NULL));
-    assert_null(db_query(f->pg, "missing table", "SELECT * FROM no_such_table", 0, NULL));
-    assert_int_equal(db_command(f->pg, "duplicate", "INSERT INTO t VALUES ($1, $2)", 2, p1, &affected), -1);
-    assert_int_equal(db_exec(f->pg, "DROP TABLE no_such_table"), -1);
+    assert_null(db_query(f->pg, "bad syntax", "SELEC nothing", 0, NULL, f->err, sizeof f->err));
+    assert_null(db_query(f->pg, "missing table", "SELECT * FROM no_such_table", 0, NULL, f->err, sizeof f->err));
+    assert_int_equal(db_command(f->pg, "duplicate", "INSERT INTO t VALUES ($1, $2)", 2, p1, &affected,
+                                f->err, sizeof f->err), -1);
+    assert_int_equal(db_exec(f->pg, "DROP TABLE no_such_table", f->err, sizeof f->err), -1);
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM t"), 2);
 }
 
 static void test_transactions(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(db_exec(f->pg, "CREATE TABLE t (id int PRIMARY KEY)"), 0);
+    assert_int_equal(db_exec(f->pg, "CREATE TABLE t (id int PRIMARY KEY)", f->err, sizeof f->err), 0);
     db_rollback(f->pg);                             /* nothing open: harmless */
 
-    assert_int_equal(db_begin(f->pg), 0);
-    assert_int_equal(db_exec(f->pg, "INSERT INTO t VALUES (1)"), 0);
+    assert_int_equal(db_begin(f->pg, f->err, sizeof f->err), 0);
+    assert_int_equal(db_exec(f->pg, "INSERT INTO t VALUES (1)", f->err, sizeof f->err), 0);
     db_rollback(f->pg);
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM t"), 0);
 
-    assert_int_equal(db_begin(f->pg), 0);
-    assert_int_equal(db_exec(f->pg, "INSERT INTO t VALUES (2)"), 0);
-    assert_int_equal(db_commit(f->pg), 0);
+    assert_int_equal(db_begin(f->pg, f->err, sizeof f->err), 0);
+    assert_int_equal(db_exec(f->pg, "INSERT INTO t VALUES (2)", f->err, sizeof f->err), 0);
+    assert_int_equal(db_commit(f->pg, f->err, sizeof f->err), 0);
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM t"), 1);
 
     /* a failed statement aborts the transaction; rollback recovers it */
-    assert_int_equal(db_begin(f->pg), 0);
-    assert_int_equal(db_exec(f->pg, "INSERT INTO t VALUES (2)"), -1);
+    assert_int_equal(db_begin(f->pg, f->err, sizeof f->err), 0);
+    assert_int_equal(db_exec(f->pg, "INSERT INTO t VALUES (2)", f->err, sizeof f->err), -1);
     assert_int_equal(PQtransactionStatus(f->pg), PQTRANS_INERROR);
     db_rollback(f->pg);
     assert_int_equal(PQtransactionStatus(f->pg), PQTRANS_IDLE);
@@ -236,18 +244,18 @@ static const char *const AWKWARD[] = {
 static void test_copy_round_trip(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(db_exec(f->pg, "CREATE TABLE c (id int PRIMARY KEY, body text)"), 0);
-    assert_int_equal(db_copy_start(f->pg, "COPY c (id, body) FROM STDIN"), 0);
+    assert_int_equal(db_exec(f->pg, "CREATE TABLE c (id int PRIMARY KEY, body text)", f->err, sizeof f->err), 0);
+    assert_int_equal(db_copy_start(f->pg, "COPY c (id, body) FROM STDIN", f->err, sizeof f->err), 0);
     for (size_t i = 0; i < N_AWKWARD; i++) {
         char line[256];
         size_t len = (size_t)snprintf(line, sizeof line, "%zu\t", i);
         assert_int_equal(db_copy_escape(line, sizeof line - 1, &len, AWKWARD[i]), 0);
         line[len++] = '\n';
-        assert_int_equal(db_copy_put(f->pg, line, len), 0);
+        assert_int_equal(db_copy_put(f->pg, line, len, f->err, sizeof f->err), 0);
     }
-    assert_int_equal(db_copy_end(f->pg), 0);
+    assert_int_equal(db_copy_end(f->pg, f->err, sizeof f->err), 0);
 
-    PGresult *res = db_query(f->pg, "read back", "SELECT id, body FROM c ORDER BY id", 0, NULL);
+    PGresult *res = db_query(f->pg, "read back", "SELECT id, body FROM c ORDER BY id", 0, NULL, f->err, sizeof f->err);
     assert_non_null(res);
     assert_int_equal(PQntuples(res), N_AWKWARD);
     for (int i = 0; i < (int)N_AWKWARD; i++) {
@@ -263,22 +271,22 @@ static void test_copy_round_trip(void **state)
 static void test_copy_many_rows_in_buffers(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(db_exec(f->pg, "CREATE TABLE c (id int PRIMARY KEY, body text)"), 0);
-    assert_int_equal(db_copy_start(f->pg, "COPY c FROM STDIN"), 0);
+    assert_int_equal(db_exec(f->pg, "CREATE TABLE c (id int PRIMARY KEY, body text)", f->err, sizeof f->err), 0);
+    assert_int_equal(db_copy_start(f->pg, "COPY c FROM STDIN", f->err, sizeof f->err), 0);
     char buf[8192];
     size_t len = 0;
     for (int i = 1; i <= 5000; i++) {
         char row[64];
         int n = snprintf(row, sizeof row, "%d\t第%d行\n", i, i);
         if (len + (size_t)n > sizeof buf) {
-            assert_int_equal(db_copy_put(f->pg, buf, len), 0);
+            assert_int_equal(db_copy_put(f->pg, buf, len, f->err, sizeof f->err), 0);
             len = 0;
         }
         memcpy(buf + len, row, (size_t)n);
         len += (size_t)n;
     }
-    assert_int_equal(db_copy_put(f->pg, buf, len), 0);
-    assert_int_equal(db_copy_end(f->pg), 0);
+    assert_int_equal(db_copy_put(f->pg, buf, len, f->err, sizeof f->err), 0);
+    assert_int_equal(db_copy_end(f->pg, f->err, sizeof f->err), 0);
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c"), 5000);
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c WHERE body = '第' || id || '行'"), 5000);
 }
@@ -288,26 +296,25 @@ static void test_copy_many_rows_in_buffers(void **state)
 static void test_copy_queued(void **state)
 {
     fixture *f = *state;
-    char why[200];
-    assert_int_equal(db_exec(f->pg, "CREATE TABLE c (id int PRIMARY KEY, body text)"), 0);
-    assert_int_equal(db_copy_start_queued(f->pg, "COPY c FROM STDIN"), 0);
+    assert_int_equal(db_exec(f->pg, "CREATE TABLE c (id int PRIMARY KEY, body text)", f->err, sizeof f->err), 0);
+    assert_int_equal(db_copy_start_queued(f->pg, "COPY c FROM STDIN", f->err, sizeof f->err), 0);
     assert_int_equal(PQisnonblocking(f->pg), 1);
     for (int i = 1; i <= 200000; i++) {
         char row[64];
         int n = snprintf(row, sizeof row, "%d\tqueued row %d\n", i, i);
-        assert_int_equal(db_copy_put(f->pg, row, (size_t)n), 0);
+        assert_int_equal(db_copy_put(f->pg, row, (size_t)n, f->err, sizeof f->err), 0);
         if (i % 1000 == 0)
             db_copy_pump(f->pg);
     }
-    assert_int_equal(db_copy_end(f->pg), 0);
+    assert_int_equal(db_copy_end(f->pg, f->err, sizeof f->err), 0);
     assert_int_equal(PQisnonblocking(f->pg), 0);
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c"), 200000);
 
-    assert_int_equal(db_copy_start_queued(f->pg, "COPY c FROM STDIN"), 0);
+    assert_int_equal(db_copy_start_queued(f->pg, "COPY c FROM STDIN", f->err, sizeof f->err), 0);
     const char *rows = "200001\tnew\n7\tstored already\n";
-    assert_int_equal(db_copy_put(f->pg, rows, strlen(rows)), 0);
-    assert_int_equal(db_copy_end(f->pg), -1);
-    assert_non_null(strstr(db_error(f->pg, why, sizeof why), "duplicate key"));
+    assert_int_equal(db_copy_put(f->pg, rows, strlen(rows), f->err, sizeof f->err), 0);
+    assert_int_equal(db_copy_end(f->pg, f->err, sizeof f->err), -1);
+    assert_non_null(strstr(f->err, "duplicate key"));
     assert_int_equal(PQisnonblocking(f->pg), 0);
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c"), 200000);
 }
@@ -315,39 +322,38 @@ static void test_copy_queued(void **state)
 static void test_copy_failures(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(db_exec(f->pg, "CREATE TABLE c (id int PRIMARY KEY, body text)"), 0);
+    assert_int_equal(db_exec(f->pg, "CREATE TABLE c (id int PRIMARY KEY, body text)", f->err, sizeof f->err), 0);
 
     /* bad data: the error arrives only at the end */
-    assert_int_equal(db_copy_start(f->pg, "COPY c FROM STDIN"), 0);
-    assert_int_equal(db_copy_put(f->pg, "1\tfine\n", 7), 0);
-    assert_int_equal(db_copy_put(f->pg, "two\tnot a number\n", 17), 0);
-    assert_int_equal(db_copy_end(f->pg), -1);
+    assert_int_equal(db_copy_start(f->pg, "COPY c FROM STDIN", f->err, sizeof f->err), 0);
+    assert_int_equal(db_copy_put(f->pg, "1\tfine\n", 7, f->err, sizeof f->err), 0);
+    assert_int_equal(db_copy_put(f->pg, "two\tnot a number\n", 17, f->err, sizeof f->err), 0);
+    assert_int_equal(db_copy_end(f->pg, f->err, sizeof f->err), -1);
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c"), 0);
 
-    /* a constraint violation inside a transaction aborts it, and db_error says why */
-    char why[200];
-    assert_int_equal(db_begin(f->pg), 0);
-    assert_int_equal(db_copy_start(f->pg, "COPY c FROM STDIN"), 0);
-    assert_int_equal(db_copy_put(f->pg, "1\ta\n1\tb\n", 8), 0);
-    assert_int_equal(db_copy_end(f->pg), -1);
-    assert_non_null(strstr(db_error(f->pg, why, sizeof why), "duplicate key"));
-    assert_null(strchr(why, '\n'));
+    /* a constraint violation inside a transaction aborts it, and err says why */
+    assert_int_equal(db_begin(f->pg, f->err, sizeof f->err), 0);
+    assert_int_equal(db_copy_start(f->pg, "COPY c FROM STDIN", f->err, sizeof f->err), 0);
+    assert_int_equal(db_copy_put(f->pg, "1\ta\n1\tb\n", 8, f->err, sizeof f->err), 0);
+    assert_int_equal(db_copy_end(f->pg, f->err, sizeof f->err), -1);
+    assert_non_null(strstr(f->err, "duplicate key"));
+    assert_null(strchr(f->err, '\n'));
     db_rollback(f->pg);
 
     /* too many columns */
-    assert_int_equal(db_copy_start(f->pg, "COPY c FROM STDIN"), 0);
-    assert_int_equal(db_copy_put(f->pg, "1\ta\textra\n", 11), 0);
-    assert_int_equal(db_copy_end(f->pg), -1);
+    assert_int_equal(db_copy_start(f->pg, "COPY c FROM STDIN", f->err, sizeof f->err), 0);
+    assert_int_equal(db_copy_put(f->pg, "1\ta\textra\n", 11, f->err, sizeof f->err), 0);
+    assert_int_equal(db_copy_end(f->pg, f->err, sizeof f->err), -1);
 
     /* not a COPY, or a COPY of a missing table */
-    assert_int_equal(db_copy_start(f->pg, "SELECT 1"), -1);
-    assert_int_equal(db_copy_start(f->pg, "COPY no_such_table FROM STDIN"), -1);
+    assert_int_equal(db_copy_start(f->pg, "SELECT 1", f->err, sizeof f->err), -1);
+    assert_int_equal(db_copy_start(f->pg, "COPY no_such_table FROM STDIN", f->err, sizeof f->err), -1);
 
     /* the connection is usable after all of that */
     assert_int_equal(PQtransactionStatus(f->pg), PQTRANS_IDLE);
-    assert_int_equal(db_copy_start(f->pg, "COPY c FROM STDIN"), 0);
-    assert_int_equal(db_copy_put(f->pg, "7\tok\n", 5), 0);
-    assert_int_equal(db_copy_end(f->pg), 0);
+    assert_int_equal(db_copy_start(f->pg, "COPY c FROM STDIN", f->err, sizeof f->err), 0);
+    assert_int_equal(db_copy_put(f->pg, "7\tok\n", 5, f->err, sizeof f->err), 0);
+    assert_int_equal(db_copy_end(f->pg, f->err, sizeof f->err), 0);
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c"), 1);
 }
 
@@ -376,14 +382,14 @@ static void test_migrate_twice(void **state)
     write_file(f->dir, "notes.txt", "not a migration");
     write_file(f->dir, "readme.sql", "not a migration either;");
     int applied = -1;
-    assert_int_equal(db_migrate(f->pg, f->dir, &applied), 0);
+    assert_int_equal(db_migrate(f->pg, f->dir, &applied, f->err, sizeof f->err), 0);
     assert_int_equal(applied, 2);
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM items WHERE label LIKE 'item _;'"), 3);
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM schema_migrations"), 2);
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM schema_migrations WHERE version = 2 AND "
                                     "name = '002_second.sql' AND applied_at <= now()"), 1);
 
-    assert_int_equal(db_migrate(f->pg, f->dir, &applied), 0);
+    assert_int_equal(db_migrate(f->pg, f->dir, &applied, f->err, sizeof f->err), 0);
     assert_int_equal(applied, 0);
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM items"), 3);
 }
@@ -396,7 +402,7 @@ static void test_migrate_numeric_order(void **state)
     write_file(f->dir, "10_ten.sql", "INSERT INTO nine VALUES (10);");
     write_file(f->dir, "9_nine.sql", "CREATE TABLE nine (n int);");
     int applied = -1;
-    assert_int_equal(db_migrate(f->pg, f->dir, &applied), 0);
+    assert_int_equal(db_migrate(f->pg, f->dir, &applied, f->err, sizeof f->err), 0);
     assert_int_equal(applied, 2);
     assert_int_equal(sql_num(f->pg, "SELECT n FROM nine"), 10);
 }
@@ -409,7 +415,7 @@ static void test_migrate_failure_is_all_or_nothing(void **state)
     write_file(f->dir, "002_second.sql", SECOND_SQL);
     write_file(f->dir, "003_broken.sql", "CREATE TABLE later (id int);\nINSERT INTO later VALUES ('x');\n");
     int applied = -1;
-    assert_int_equal(db_migrate(f->pg, f->dir, &applied), -1);
+    assert_int_equal(db_migrate(f->pg, f->dir, &applied, f->err, sizeof f->err), -1);
     assert_int_equal(applied, 2);                   /* the files before it stay applied */
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM schema_migrations"), 2);
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM pg_tables WHERE tablename = 'later' "
@@ -417,7 +423,7 @@ static void test_migrate_failure_is_all_or_nothing(void **state)
     assert_int_equal(PQtransactionStatus(f->pg), PQTRANS_IDLE);
 
     write_file(f->dir, "003_broken.sql", "CREATE TABLE later (id int);\nINSERT INTO later VALUES (1);\n");
-    assert_int_equal(db_migrate(f->pg, f->dir, &applied), 0);
+    assert_int_equal(db_migrate(f->pg, f->dir, &applied, f->err, sizeof f->err), 0);
     assert_int_equal(applied, 1);
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM later"), 1);
 }
@@ -426,8 +432,48 @@ static void test_migrate_bad_directory(void **state)
 {
     fixture *f = *state;
     int applied = -1;
-    assert_int_equal(db_migrate(f->pg, "/nonexistent/migrations", &applied), -1);
+    assert_int_equal(db_migrate(f->pg, "/nonexistent/migrations", &applied, f->err, sizeof f->err), -1);
     assert_int_equal(applied, 0);
+}
+
+/* ---- errors, one way ---- */
+
+/* Each failure says which statement and PostgreSQL's reason, its detail
+ * included, on one line; and not a byte goes to the log. */
+static void test_failures_fill_err_and_log_nothing(void **state)
+{
+    fixture *f = *state;
+    capture c = {.saved_stderr = -1};
+    const char *dup[] = {"1"};
+    char said[5][512];
+    int rc[5], applied;
+    assert_int_equal(db_exec(f->pg, "CREATE TABLE t (id int PRIMARY KEY)", f->err, sizeof f->err), 0);
+    assert_int_equal(db_command(f->pg, "first row", "INSERT INTO t VALUES ($1::int)", 1, dup, NULL, f->err,
+                                sizeof f->err), 0);
+    log_init("test_db", LOG_LVL_DEBUG);
+    capture_start(&c);              /* no assertion until it stops: cmocka reports on stderr */
+    rc[0] = db_query(f->pg, "orders by unit", "SELECT * FROM no_such_table", 0, NULL, said[0], sizeof said[0])
+                ? 0 : -1;
+    rc[1] = db_command(f->pg, "second row", "INSERT INTO t VALUES ($1::int)", 1, dup, NULL, said[1],
+                       sizeof said[1]);
+    db_begin(f->pg, f->err, sizeof f->err);
+    rc[2] = db_exec(f->pg, "SELECT 1/0", said[2], sizeof said[2]);
+    db_rollback(f->pg);
+    rc[3] = db_copy_start(f->pg, "SELECT 1", said[3], sizeof said[3]);
+    rc[4] = db_migrate(f->pg, "/nonexistent/migrations", &applied, said[4], sizeof said[4]);
+    char *logged = capture_stop(&c);
+    log_init("jiesu", LOG_LVL_INFO);
+    assert_string_equal(logged, "");
+
+    free(logged);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(rc[i], -1);
+    assert_string_equal(said[0], "orders by unit failed: relation \"no_such_table\" does not exist");
+    assert_string_equal(said[1], "second row failed: duplicate key value violates unique constraint \"t_pkey\""
+                                 " (Key (id)=(1) already exists.)");
+    assert_string_equal(said[2], "SELECT 1/0 failed: division by zero");
+    assert_string_equal(said[3], "SELECT 1 failed: not a COPY FROM STDIN");
+    assert_string_equal(said[4], "migrations directory /nonexistent/migrations: No such file or directory");
 }
 
 int main(void)
@@ -445,6 +491,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migrate_numeric_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_failure_is_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_bad_directory, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failures_fill_err_and_log_nothing, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

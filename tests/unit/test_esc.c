@@ -595,9 +595,10 @@ static long long raised_to(fixture *f, long long cid, const char *unit_code, con
                        .unit_id = unit_code ? unit : NULL, .target = target, .orders = orders,
                        .reason = "bounce: returned 3 times", .ticket_no = "", .unit_code = ""};
     esc_raised out;
-    assert_int_equal(db_begin(f->ctx.pg), 0);
+    char err[512];
+    assert_int_equal(db_begin(f->ctx.pg, err, sizeof err), 0);
     assert_int_equal(esc_alert_raise(&f->ctx, &in, &out), 0);
-    assert_int_equal(db_commit(f->ctx.pg), 0);
+    assert_int_equal(db_commit(f->ctx.pg, err, sizeof err), 0);
     assert_true(out.id > 0);
     return fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts a JOIN units u ON u.id = a.target_unit_id"
                                   " WHERE a.id = %lld AND u.code IN (%s)", (long long)out.id, codes);

@@ -110,13 +110,14 @@ static long sql_long(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 
 static long sql_long(const char *fmt, ...)
 {
-    char sql[1024];
+    char sql[1024], err[512] = "";
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(sql, sizeof sql, fmt, ap);
     va_end(ap);
-    PGresult *res = db_query(fx.pg, "test", sql, 0, NULL);
-    assert_non_null(res);
+    PGresult *res = db_query(fx.pg, "test", sql, 0, NULL, err, sizeof err);
+    if (!res)
+        fail_msg("%s", err);
     long v = strtol(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
     return v;

@@ -15,8 +15,10 @@
 
 static long count_of(PGconn *pg, const char *sql)
 {
-    PGresult *res = db_query(pg, "count", sql, 0, NULL);
-    assert_non_null(res);
+    char err[512];
+    PGresult *res = db_query(pg, "count", sql, 0, NULL, err, sizeof err);
+    if (!res)
+        fail_msg("%s", err);
     long n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
     return n;
@@ -33,9 +35,9 @@ static void test_categories_table(void **state)
     assert_true(intake_services_count(s) > 0);
     assert_int_equal(intake_services_count(s), count_of(pg, "SELECT count(*) FROM categories"));
     char category[256];
-    assert_int_equal(intake_services_category(pg, "env.garbage", category, sizeof category), 1);
+    assert_int_equal(intake_services_category(pg, "env.garbage", category, sizeof category, err, sizeof err), 1);
     assert_string_equal(category, "环境卫生-垃圾清运");  /* its alias */
-    assert_int_equal(intake_services_category(pg, "no.such", category, sizeof category), 0);
+    assert_int_equal(intake_services_category(pg, "no.such", category, sizeof category, err, sizeof err), 0);
     const char *json = intake_services_json(s);
     assert_int_equal(json[0], '[');
     assert_int_equal(json[strlen(json) - 1], ']');
@@ -50,12 +52,12 @@ static void test_categories_table(void **state)
 static void test_category_without_alias(void **state)
 {
     (void)state;
-    char category[256];
+    char category[256], err[512] = "";
     PGconn *pg = test_pg();
-    assert_int_equal(db_begin(pg), 0);
+    assert_int_equal(db_begin(pg, err, sizeof err), 0);
     assert_int_equal(db_exec(pg, "INSERT INTO categories (code, parent_code, name, accept_minutes, resolve_days)"
-                                 " VALUES ('env.unit_test', 'env', '测试子类', 60, 1)"), 0);
-    assert_int_equal(intake_services_category(pg, "env.unit_test", category, sizeof category), 1);
+                                 " VALUES ('env.unit_test', 'env', '测试子类', 60, 1)", err, sizeof err), 0);
+    assert_int_equal(intake_services_category(pg, "env.unit_test", category, sizeof category, err, sizeof err), 1);
     assert_string_equal(category, "测试子类");   /* its name */
     db_rollback(pg);
     PQfinish(pg);
@@ -69,8 +71,12 @@ static void test_database_gone(void **state)
     PQfinish(pg);
     pg = PQconnectdb("host=127.0.0.1 port=1 connect_timeout=1");
     assert_null(intake_services_load(pg, err, sizeof err));
-    assert_non_null(strstr(err, "could not be read from PostgreSQL"));
-    assert_int_equal(intake_services_category(pg, "env.garbage", err, sizeof err), -1);
+    const char *said = "the categories could not be read: open311 services failed: ";
+    assert_non_null(strstr(err, said));
+    assert_true(strlen(err) > strlen(said));        /* and libpq's reason after it */
+    char category[256];
+    assert_int_equal(intake_services_category(pg, "env.garbage", category, sizeof category, err, sizeof err), -1);
+    assert_non_null(strstr(err, "open311_service failed: "));
     PQfinish(pg);
 }
 

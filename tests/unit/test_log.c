@@ -1,6 +1,6 @@
 /* test_log.c — log line format (UTC timestamp with milliseconds, level,
  * service[pid]), level filtering and level names. stderr is pointed at a
- * temporary file for each test and read back.
+ * temporary file for each test and read back (test_capture.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,11 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
-
-typedef struct {
-    char path[64];
-    int  saved_stderr;          /* -1 while stderr is not redirected */
-} capture;
+#include "test_capture.h"
 
 static int setup(void **state)
 {
@@ -30,40 +26,6 @@ static int setup(void **state)
     c->saved_stderr = -1;
     *state = c;
     return 0;
-}
-
-/* Points stderr at a fresh temporary file. */
-static void capture_start(capture *c)
-{
-    snprintf(c->path, sizeof c->path, "/tmp/test_log_%ld_XXXXXX", (long)getpid());
-    int fd = mkstemp(c->path);
-    assert_true(fd >= 0);
-    fflush(stderr);
-    c->saved_stderr = dup(STDERR_FILENO);
-    assert_true(c->saved_stderr >= 0);
-    assert_true(dup2(fd, STDERR_FILENO) >= 0);
-    close(fd);
-}
-
-/* Gives stderr back (so failures can be reported) and returns what was
- * written to it, malloc'd. */
-static char *capture_stop(capture *c)
-{
-    if (c->saved_stderr < 0)
-        return NULL;
-    dup2(c->saved_stderr, STDERR_FILENO);
-    close(c->saved_stderr);
-    c->saved_stderr = -1;
-    FILE *f = fopen(c->path, "r");
-    assert_non_null(f);
-    char buf[65536];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    unlink(c->path);
-    char *copy = strdup(buf);
-    assert_non_null(copy);
-    return copy;
 }
 
 static int teardown(void **state)

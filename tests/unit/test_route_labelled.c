@@ -74,8 +74,8 @@ static PGconn *labelled_db(void)
     PGconn *pg = db_connect(conninfo, 5000, err, sizeof err);
     if (!pg)
         fail_msg("%s", err);
-    if (db_migrate(pg, "db/migrations", &applied) != 0)
-        fail_msg("migrations failed");
+    if (db_migrate(pg, "db/migrations", &applied, err, sizeof err) != 0)
+        fail_msg("migrations failed: %s", err);
     if (cli_seed_regions(pg, "data/regions", "370212,370202", &seed, err, sizeof err) != 0 ||
         cli_routing_load(pg, "data/routing", &rt, err, sizeof err) != 0)
         fail_msg("%s", err);

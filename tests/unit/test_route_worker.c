@@ -300,18 +300,18 @@ static int stream_has(fixture *f, const char *stream, int64_t id)
 static void test_reconcile_enqueues_lost_orders(void **state)
 {
     fixture *f = *state;
-    char stream[128];
+    char stream[128], err[512] = "";
     snprintf(stream, sizeof stream, "%s:reconcile", f->stream);
     queue *q = queue_new(f->redis, stream, "assignment", "reconciler");
     assert_int_equal(queue_ensure_group(q), 0);
     int64_t lost = complaint(f, "9", "new", "中韩街道", "入队丢失");
     int64_t fresh = complaint(f, "10", "new", "中韩街道", "刚刚导入");
     fixture_exec(f->pg, "UPDATE complaints SET updated_at = now() - interval '1 minute' WHERE id = %lld", (long long)lost);
-    assert_true(route_reconcile(f->pg, f->redis, q, stream, 10, 2) >= 1);   /* pages of 2 */
+    assert_true(route_reconcile(f->pg, f->redis, q, stream, 10, 2, err, sizeof err) >= 1);   /* pages of 2 */
     assert_true(stream_has(f, stream, lost));
     assert_false(stream_has(f, stream, fresh));           /* may still be on its way from intake */
     /* while the stream still holds entries, the reconciler leaves it alone */
-    assert_int_equal(route_reconcile(f->pg, f->redis, q, stream, 10, 2), 0);
+    assert_int_equal(route_reconcile(f->pg, f->redis, q, stream, 10, 2, err, sizeof err), 0);
     redisReply *r = redisCommand(f->redis, "DEL %s", stream);
     freeReplyObject(r);
     queue_destroy(&q);

@@ -5,7 +5,8 @@
  * only when its role is the route's; a key not registered is refused at the
  * handshake, a disabled user at the next request; a service without its key
  * file does not start; a delegate service (auth.delegates) acts for a person
- * by their live session or API token, and nobody else may. Needs
+ * by their live session or API token, and nobody else may; a handler whose
+ * statement PostgreSQL refuses answers with PostgreSQL's reason. Needs
  * JIESU_TEST_PG (tests/run.sh sets it). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 
 #include "svc.h"
 #include "test_keys.h"
+#include "view.h"
 #include "test_servers.h"
 
 typedef struct {
@@ -50,7 +52,18 @@ static void on_echo(service *s, const bus_request *req, const auth_principal *wh
     bus_server_reply(s->server, req, "echo.reply", &pong.base);
 }
 
-static const svc_route ROUTES[] = {{"echo", on_echo, AUTH_CLERK}, {NULL, NULL, 0}};
+/* A view whose statement names a column that is not there. */
+static const view_section BROKEN_SECTIONS[] = {
+    {"broken", "l", NULL, 0, "SELECT no_such_column FROM principals WHERE id = $1::int", NULL}, {NULL}};
+static const view_def BROKEN_VIEWS[] = {{"broken", AUTH_CLERK, 0, 0, "broken", BROKEN_SECTIONS, NULL, NULL}, {NULL}};
+
+static void on_view(service *s, const bus_request *req, const auth_principal *who)
+{
+    view_answer(s, req, who, BROKEN_VIEWS);
+}
+
+static const svc_route ROUTES[] = {{"echo", on_echo, AUTH_CLERK}, {"view.request", on_view, AUTH_CLERK},
+                                   {NULL, NULL, 0}};
 
 /* The service's configuration, and extra ("" or lines) at its end. */
 static void write_conf(fixture *f, const char *extra)
@@ -102,6 +115,7 @@ typedef struct {
     const keys_pair *keys;  /* who calls */
     const char *on_behalf;  /* a person's credential, or NULL */
     const char *type;
+    const ProtobufCMessage *msg;    /* what the request carries; NULL: a Ping */
     int         rc;
     char        reply_type[64];
     char        err[256];
@@ -117,7 +131,8 @@ static void *client_main(void *arg)
     Jiesu__Envelope *reply = NULL;
     if (cl && c->on_behalf)
         bus_client_set_on_behalf(cl, c->on_behalf);
-    c->rc = cl ? bus_client_call(cl, c->type, &ping.base, 3000, 1, &reply, c->err, sizeof c->err) : -1;
+    c->rc = cl ? bus_client_call(cl, c->type, c->msg ? c->msg : &ping.base, 3000, 1, &reply, c->err, sizeof c->err)
+               : -1;
     if (reply) {
         snprintf(c->reply_type, sizeof c->reply_type, "%s", reply->type);
         jiesu__envelope__free_unpacked(reply, NULL);
@@ -143,8 +158,9 @@ static void test_dispatch(void **state)
     write_conf(f, "");
     char *argv[] = {"jiesu-intake", "-c", f->conf, NULL};
     service s;
+    char err[512];
     assert_int_equal(svc_start(&s, "intake", 3, argv, ROUTES, NULL), 0);
-    assert_int_equal(svc_ensure_pg(&s), 0);
+    assert_int_equal(svc_ensure_pg(&s, err, sizeof err), 0);
 
     call ping = {.endpoint = f->router, .keys = &CLERK, .type = "ping"};
     roundtrip(&s, &ping);
@@ -165,6 +181,24 @@ static void test_dispatch(void **state)
     assert_non_null(strstr(unknown.err, "unknown request type 'nonsense'"));
     assert_non_null(strstr(unknown.err, "ping, echo"));
     assert_false(svc_stopping());
+    svc_finish(&s);
+}
+
+/* The client hears why PostgreSQL refused, not "try again". */
+static void test_failure_reply_carries_the_reason(void **state)
+{
+    fixture *f = *state;
+    write_conf(f, "");
+    char *argv[] = {"jiesu-intake", "-c", f->conf, NULL};
+    service s;
+    assert_int_equal(svc_start(&s, "intake", 3, argv, ROUTES, NULL), 0);
+    Jiesu__ViewRequest rq = JIESU__VIEW_REQUEST__INIT;
+    rq.name = "broken";
+    call view = {.endpoint = f->router, .keys = &CLERK, .type = "view.request", .msg = &rq.base};
+    roundtrip(&s, &view);
+    assert_int_equal(view.rc, -1);
+    assert_non_null(strstr(view.err, "broken for svc-test-clerk: broken failed: "
+                                     "column \"no_such_column\" does not exist"));
     svc_finish(&s);
 }
 
@@ -325,6 +359,7 @@ int main(void)
     PQfinish(pg);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_dispatch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failure_reply_carries_the_reason, setup, teardown),
         cmocka_unit_test_setup_teardown(test_who_may_ask, setup, teardown),
         cmocka_unit_test_setup_teardown(test_on_behalf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_key, setup, teardown),

@@ -1,4 +1,4 @@
-/* route_match.c — finding a complaint's street in its address and content
+/* route_places_match.c — finding a complaint's street in its address and content
  * (see route_places.h for the rules, route_places.c for the written forms).
  *
  * One Aho–Corasick pass per text collects the hits; hits inside longer hits

@@ -1,4 +1,4 @@
-/* cli_alerts.c — `jiesu ack ID [NOTE]`: acknowledge an alert addressed to
+/* cli_ack.c — `jiesu ack ID [NOTE]`: acknowledge an alert addressed to
  * your unit, through the escalation service's "alert.ack". The service
  * records you (the owner of the key) as who acknowledged it, in the alert
  * and in the order's history; `jiesu alerts` (cli_view.c) lists yours.

@@ -189,9 +189,16 @@ int db_begin(PGconn *conn, char *err, size_t errlen)
     return db_exec(conn, "BEGIN", err, errlen);
 }
 
+/* A COMMIT of a transaction a failed statement aborted answers "ROLLBACK",
+ * not an error: that is a failure too. */
 int db_commit(PGconn *conn, char *err, size_t errlen)
 {
-    return db_exec(conn, "COMMIT", err, errlen);
+    int aborted = PQtransactionStatus(conn) == PQTRANS_INERROR;
+    if (db_exec(conn, "COMMIT", err, errlen) != 0)
+        return -1;
+    if (aborted && err && errlen)
+        snprintf(err, errlen, "COMMIT failed: the transaction was rolled back (an earlier statement in it failed)");
+    return aborted ? -1 : 0;
 }
 
 void db_rollback(PGconn *conn)

@@ -49,6 +49,7 @@ int db_command(PGconn *conn, const char *label, const char *sql,
 const char *db_error(PGconn *conn, char *buf, size_t cap);
 
 int db_begin(PGconn *conn, char *err, size_t errlen);
+/* -1 also when the transaction had been aborted (COMMIT then rolls back). */
 int db_commit(PGconn *conn, char *err, size_t errlen);
 /* Rolls back; safe to call when no transaction is open. */
 void db_rollback(PGconn *conn);

@@ -17,7 +17,10 @@
  * the position (1-based) of each alert raised, its id and creation time.
  * An alert for the campaign office or discipline inspection goes to the one
  * of the district of the unit responsible (for pattern alerts: of the order's
- * active owner), else to the one kept for a district not known. */
+ * active owner), else to the one kept for a district not known. A campaign
+ * alert about a conduct complaint (its category, or discipline inspection
+ * holding it) goes to discipline inspection instead: the campaign office never
+ * learns of a complaint about officials. Returns each alert's target as stored. */
 static const char SQL_RAISE[] =
     "WITH office AS ("             /* each district's campaign office and discipline inspection */
     "  SELECT DISTINCT ON (kind, region_code) kind, region_code, id FROM units"
@@ -29,16 +32,22 @@ static const char SQL_RAISE[] =
     "  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[],"
     "                       $8::text[], $9::bigint[], $10::text[]) WITH ORDINALITY"
     "       AS s(complaint_id, deadline_id, rung, cycle, subject, unit_id, target, orders, due_ms, reason, idx)"
-    "), src AS ("
-    "  SELECT s.*, CASE WHEN s.target = 'unit' THEN s.unit_id ELSE coalesce(o.id, f.id) END AS target_unit_id"
-    "  FROM s"
+    "), st AS ("                  /* a conduct complaint's campaign alert goes to discipline inspection */
+    "  SELECT s.complaint_id, s.deadline_id, s.rung, s.cycle, s.subject, s.unit_id, s.orders, s.due_ms, s.reason,"
+    "         s.idx, resp.region_code,"
+    "         CASE WHEN s.target = 'campaign' AND (resp.kind = 'discipline' OR c.category = 'conduct')"
+    "              THEN 'discipline' ELSE s.target END AS target"
+    "  FROM s LEFT JOIN complaints c ON c.id = s.complaint_id"
     "  LEFT JOIN units resp ON resp.id = coalesce(s.unit_id, (SELECT a.unit_id FROM assignments a"
     "    WHERE a.complaint_id = s.complaint_id AND a.active AND a.role IN ('owner', 'discipline')"
     "    ORDER BY a.id DESC LIMIT 1))"
-    "  LEFT JOIN regions r ON r.code = resp.region_code"
-    "  LEFT JOIN office o ON o.kind = s.target"
+    "), src AS ("
+    "  SELECT st.*, CASE WHEN st.target = 'unit' THEN st.unit_id ELSE coalesce(o.id, f.id) END AS target_unit_id"
+    "  FROM st"
+    "  LEFT JOIN regions r ON r.code = st.region_code"
+    "  LEFT JOIN office o ON o.kind = st.target"
     "   AND o.region_code = CASE WHEN r.level = 'street' THEN r.parent_code ELSE r.code END"
-    "  LEFT JOIN fallback f ON f.kind = s.target"
+    "  LEFT JOIN fallback f ON f.kind = st.target"
     "), raised AS ("
     "  INSERT INTO alerts (complaint_id, deadline_id, rung, cycle, subject, unit_id, target, target_unit_id,"
     "                      orders, due_at, clock_at, reason)"
@@ -59,7 +68,7 @@ static const char SQL_RAISE[] =
     "                            'target', target, 'orders', orders, 'reason', reason)"
     "  FROM raised WHERE complaint_id IS NOT NULL"
     ")"
-    " SELECT s.idx, r.id, r.at_ms FROM raised r JOIN src s ON coalesce(s.complaint_id, 0) = coalesce(r.complaint_id, 0)"
+    " SELECT s.idx, r.id, r.at_ms, r.target FROM raised r JOIN src s ON coalesce(s.complaint_id, 0) = coalesce(r.complaint_id, 0)"
     "   AND s.rung = r.rung AND s.cycle = r.cycle AND s.subject = r.subject";
 
 enum { COLS = 10 };
@@ -101,6 +110,7 @@ int esc_alert_raise_many(const esc_ctx *ctx, const esc_alert_in *in, size_t n, e
         if (i < n) {
             out[i].id = strtoll(PQgetvalue(res, r, 1), NULL, 10);
             out[i].created_at_ms = strtoll(PQgetvalue(res, r, 2), NULL, 10);
+            snprintf(out[i].target, sizeof out[i].target, "%s", PQgetvalue(res, r, 3));
         }
     }
     rc = 0;
@@ -133,7 +143,7 @@ void esc_alert_publish(const esc_ctx *ctx, const esc_alert_in *in, const esc_rai
     a.rung = (char *)in->rung;
     a.cycle = atoi(in->cycle);
     a.unit_code = (char *)in->unit_code;
-    a.target = (char *)in->target;
+    a.target = (char *)out->target;
     a.reason = (char *)out->reason;
     a.created_at_ms = out->created_at_ms;
     bus_pub_send(ctx->pub, "alert.raised", &a.base, NULL);

@@ -4,7 +4,8 @@
  * so raising it a second time changes nothing. esc_alert_raise() runs inside
  * the caller's transaction: it masks the reason (phone and ID numbers), picks
  * the target unit (the order's unit for target "unit", else the first unit of
- * kind "campaign" or "discipline"), inserts the alert, one pending delivery
+ * kind "campaign" or "discipline"; discipline for a conduct complaint's
+ * campaign alert), inserts the alert, one pending delivery
  * to the target unit's webhook_url (else the configured default, if any) and
  * the complaint_events "alert" row. esc_alert_publish() sends "alert.raised"
  * and is called after the commit.
@@ -38,6 +39,7 @@ typedef struct {
     int64_t id;                 /* 0: it existed already, nothing raised */
     int64_t created_at_ms;
     char    reason[ESC_REASON_BYTES];   /* the masked reason as stored */
+    char    target[16];                 /* as stored: a conduct complaint's campaign alert is discipline's */
 } esc_raised;
 
 /* Inserts the alert, its delivery and its event. 0 (out->id 0 when it

@@ -189,6 +189,15 @@ static void test_transactions(void **state)
     db_rollback(f->pg);
     assert_int_equal(PQtransactionStatus(f->pg), PQTRANS_IDLE);
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM t"), 1);
+
+    /* committing an aborted transaction is a failure, not a success */
+    assert_int_equal(db_begin(f->pg, f->err, sizeof f->err), 0);
+    assert_int_equal(db_exec(f->pg, "INSERT INTO t VALUES (3)", f->err, sizeof f->err), 0);
+    assert_int_equal(db_exec(f->pg, "INSERT INTO t VALUES (2)", f->err, sizeof f->err), -1);
+    assert_int_equal(db_commit(f->pg, f->err, sizeof f->err), -1);
+    assert_non_null(strstr(f->err, "rolled back"));
+    assert_int_equal(PQtransactionStatus(f->pg), PQTRANS_IDLE);
+    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM t"), 1);
 }
 
 /* ---- COPY ---- */

@@ -605,7 +605,8 @@ static long long raised_to(fixture *f, long long cid, const char *unit_code, con
 }
 
 /* Campaign and discipline alerts go to the offices of the order's district;
- * a district without its own goes to the ones kept for a district not known. */
+ * a district without its own goes to the ones kept for a district not known;
+ * a conduct complaint's campaign alert goes to discipline inspection. */
 static void test_alerts_go_to_the_district_offices(void **state)
 {
     fixture *f = *state;
@@ -620,6 +621,12 @@ static void test_alerts_go_to_the_district_offices(void **state)
     assert_int_equal(raised_to(f, shinan, "370202001", "campaign", "'370202.campaign'"), 1);
     assert_int_equal(raised_to(f, other, NULL, "discipline", "'370202.discipline'"), 1);
     assert_int_equal(raised_to(f, laoshan, NULL, "campaign", "'campaign', '370212.campaign'"), 1);
+    /* a complaint about officials: what would go to the campaign office goes to discipline inspection */
+    long long conduct = owned_by(f, "370202001");
+    fixture_exec(f->ctx.pg, "UPDATE complaints SET category = 'conduct' WHERE id = %lld", conduct);
+    assert_int_equal(raised_to(f, conduct, "370202001", "campaign", "'370202.discipline'"), 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE complaint_id = %lld AND target = 'discipline'",
+                                 conduct), 1);
 }
 
 int main(void)

@@ -31,6 +31,26 @@ int64_t clock_mono_us(void)
     return read_clock(CLOCK_MONOTONIC, 1000000);
 }
 
+int clock_cond_init(pthread_cond_t *cond)
+{
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    int rc = pthread_cond_init(cond, &ca);
+    pthread_condattr_destroy(&ca);
+    return rc;
+}
+
+struct timespec clock_mono_after(long ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_nsec += (ms % 1000) * 1000000L;
+    ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000L;
+    ts.tv_nsec %= 1000000000L;
+    return ts;
+}
+
 int clock_zone_name_ok(const char *z)
 {
     if (!*z || strlen(z) >= 64 || strstr(z, "..") || z[0] == '/')

@@ -8,7 +8,9 @@
 #ifndef JIESU_CLOCK_H
 #define JIESU_CLOCK_H
 
+#include <pthread.h>
 #include <stdint.h>
+#include <time.h>
 
 typedef int64_t monotime_ms; /* milliseconds on the monotonic clock: only differences mean anything */
 
@@ -20,6 +22,11 @@ monotime_ms clock_mono_ms(void);
 
 /* Microseconds on the monotonic clock, for timing the parts of a piece of work. */
 int64_t clock_mono_us(void);
+
+/* A condition variable whose timed waits run on the monotonic clock, and the
+ * moment ms from now on that clock, for pthread_cond_timedwait(). */
+int clock_cond_init(pthread_cond_t *cond);
+struct timespec clock_mono_after(long ms);
 
 /* 1 when name looks like an IANA zone name: letters, digits, "_+-/", no "..",
  * not absolute, under 64 bytes (safe in a path and in SQL text). */

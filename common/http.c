@@ -170,11 +170,7 @@ http_server *http_server_new(const char *addr, size_t max_body, char *err, size_
     self->max_body = max_body;
     http_limits_load(&self->limits, NULL);
     pthread_mutex_init(&self->lock, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&self->wake, &ca);
-    pthread_condattr_destroy(&ca);
+    clock_cond_init(&self->wake);
     return self;
 }
 
@@ -487,11 +483,7 @@ static void *watch(void *arg)
     self->cut_log_ms = clock_mono_ms() - CUT_LOG_MS;
     while (!self->stopping) {
         cut_overdue(self, clock_mono_ms());
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_nsec += WATCH_TICK_MS * 1000000L;
-        ts.tv_sec += ts.tv_nsec / 1000000000L;
-        ts.tv_nsec %= 1000000000L;
+        struct timespec ts = clock_mono_after(WATCH_TICK_MS);
         pthread_cond_timedwait(&self->wake, &self->lock, &ts);
     }
     pthread_mutex_unlock(&self->lock);

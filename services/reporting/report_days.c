@@ -91,14 +91,7 @@ int report_days_refresh(PGconn *pg, const char *tz, long *days, char *err, size_
 /* Waits ms or until asked to stop; 1 when asked. */
 static int wait_or_stop(report_days *d, int ms)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += ms / 1000;
-    until.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = clock_mono_after(ms);
     pthread_mutex_lock(&d->lock);
     while (!d->stop && pthread_cond_timedwait(&d->wake, &d->lock, &until) != ETIMEDOUT)
         ;
@@ -153,7 +146,7 @@ report_days *report_days_start(const config *cfg, char *err, size_t errlen)
     snprintf(d->conninfo, sizeof d->conninfo, "%s", config_str(cfg, "pg.conninfo"));
     snprintf(d->tz, sizeof d->tz, "%s", config_str(cfg, "timezone"));
     pthread_mutex_init(&d->lock, NULL);
-    pthread_cond_init(&d->wake, NULL);
+    clock_cond_init(&d->wake);
     if (pthread_create(&d->thread, NULL, loop, d) != 0) {
         snprintf(err, errlen, "cannot start the report days thread");
         pthread_cond_destroy(&d->wake);

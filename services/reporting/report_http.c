@@ -295,14 +295,18 @@ static void on_dashboard(report_http *h, PGconn *pg, const web_user *u, const ht
 {
     report_table *weeks[TREND_WEEKS_MAX] = {0};
     web_scope sc;
-    report_bulletin *b = bulletin_for(h, pg, u, req, 0, &sc, resp);
+    char err[512];
+    int began = report_snapshot_begin(pg, err, sizeof err);     /* the bulletin and its trend: one snapshot */
+    report_bulletin *b = began < 0 ? NULL : bulletin_for(h, pg, u, req, 0, &sc, resp);
+    if (began < 0)
+        error_json(resp, 503, err);
+    size_t n = b ? trend(h, pg, &sc, b, weeks) : 0;
+    report_snapshot_end(pg, began);
     if (!b)
         return;
-    size_t n = trend(h, pg, &sc, b, weeks);
     dashboard_ctx ctx = {pg, u, &sc, board_refresh(req)};
     char *bar = html_string(dashboard_bar, &ctx), *board = html_string(dashboard_board, &ctx);
     holidays_gap gap;
-    char err[512];
     int warn = holidays_gap_check(pg, (int64_t)time(NULL), h->utc_offset_min, &gap, err, sizeof err);
     if (warn < 0)
         log_warn("dashboard: %s", err);

@@ -116,8 +116,9 @@ static const char ORDERS_SQL[] =
     "    SELECT u.code, u.name, u.kind, coalesce(ov.complaint_id, al.complaint_id) AS complaint_id,"
     "           ov.due_at, ov.met_at, al.rung, al.n"
     "    FROM ov FULL JOIN al ON al.complaint_id = ov.complaint_id AND al.unit_id = ov.unit_id"
-    "    JOIN u ON u.id = coalesce(ov.unit_id, al.unit_id)"
-    "    ORDER BY u.kind = 'dept', u.code, ov.due_at NULLS LAST, 4"
+    "    JOIN (SELECT u.*, row_number() OVER (ORDER BY u.kind = 'dept', u.code) AS ord FROM u) u"    /* sorts */
+    "      ON u.id = coalesce(ov.unit_id, al.unit_id)"                                                /* by number */
+    "    ORDER BY u.ord, ov.due_at NULLS LAST, 4"
     "    LIMIT $3::int"
     ")"
     "SELECT t.code, t.name, c.ticket_no, coalesce(k.name, c.category, c.category_raw, ''),"

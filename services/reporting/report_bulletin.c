@@ -88,52 +88,43 @@ static const char HOTSPOTS_SQL[] =
     "SELECT kind, rk, nm, sum(n) AS n, sum(prev) FROM top GROUP BY 1, 2, 3"
     " ORDER BY 1, array_position(ARRAY['ranked', 'other', 'manual', 'unrouted', 'unknown'], rk), n DESC, 3";
 
-#define OR_T0 "$2::timestamptz"
-#define OR_T1 "$3::timestamptz"
-#define OR_TN "$6::timestamptz"
+#define OR_TN "$4::timestamptz"
 
-/* $1 districts, $2 start, $3 end, $4 time zone, $5 row limit, $6 min(end, now()).
- * A deadline or alert without a unit counts for the order's active units.
- * Each row shows its order's resolve deadline — the one that fell due in the
- * week, else the current cycle's — and its state at the end of the week (or
- * now, if earlier). */
+/* $1 districts, $2 time zone, $3 row limit, $4 min(end of the week, now()),
+ * $5 the week's first day, $6 the day after it. The week's overdue resolve
+ * deadlines and alerts per day, unit and order (report_overdue_facts,
+ * migration 023: stored for the closed days nothing changed since, counted
+ * now for the others); a deadline or alert without a unit counts for the
+ * order's active units. Each row shows its order's resolve deadline — the one
+ * that fell due in the week, else the current cycle's — and its state at the
+ * end of the week (or now, if earlier). */
 static const char ORDERS_SQL[] =
-    "WITH " REPORT_UNITS_IN_SCOPE ", d0 AS ("
-    "    SELECT d.complaint_id, d.unit_id, d.due_at, d.met_at FROM deadlines d"
-    "    WHERE d.kind = 'resolve' AND d.due_at >= " OR_T0 " AND d.due_at < " OR_TN
-    "      AND (d.met_at IS NULL OR d.met_at > d.due_at)"
+    "WITH " REPORT_DAYS_CTES("$5", "$6", "$2") ", " REPORT_UNITS_IN_SCOPE ", w AS MATERIALIZED ("
+    "    SELECT o.* FROM report_overdue_days o"
+    "    WHERE o.day >= $5::date AND o.day < $6::date AND o.day IN (SELECT day FROM days WHERE stored)"
+    "    UNION ALL"
+    "    SELECT x.* FROM (SELECT ARRAY(SELECT day FROM days WHERE NOT stored) AS live) l,"
+    "                    LATERAL report_overdue_facts(l.live, $2) x WHERE cardinality(l.live) > 0"
     "), ov AS ("
-    "    SELECT complaint_id, unit_id, due_at, met_at FROM d0 WHERE unit_id IS NOT NULL"
-    "    UNION ALL"
-    "    SELECT d0.complaint_id, a.unit_id, d0.due_at, d0.met_at FROM d0"
-    "    JOIN assignments a ON a.complaint_id = d0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE d0.unit_id IS NULL"
-    "), x0 AS ("
-    "    SELECT x.complaint_id, x.unit_id, x.rung FROM alerts x"
-    "    WHERE x.created_at >= " OR_T0 " AND x.created_at < " OR_T1
-    "), x1 AS ("
-    "    SELECT complaint_id, unit_id, rung FROM x0 WHERE unit_id IS NOT NULL"
-    "    UNION ALL"
-    "    SELECT x0.complaint_id, a.unit_id, x0.rung FROM x0"
-    "    JOIN assignments a ON a.complaint_id = x0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE x0.unit_id IS NULL"
+    "    SELECT complaint_id, unit_id, due_at, met_at FROM w WHERE alerts = 0"
     "), al AS ("
-    "    SELECT complaint_id, unit_id, count(*) AS n,"
+    "    SELECT complaint_id, unit_id, sum(alerts) AS n,"
     "           (array_agg(rung ORDER BY array_position(ARRAY['remind', 'supervise', 'accountability'], rung)"
     "                      DESC NULLS LAST))[1] AS rung"
-    "    FROM x1 GROUP BY 1, 2"
+    "    FROM w WHERE alerts > 0 GROUP BY 1, 2"
     "), top AS ("         /* the rows kept, before reading each one's order */
     "    SELECT u.code, u.name, u.kind, coalesce(ov.complaint_id, al.complaint_id) AS complaint_id,"
     "           ov.due_at, ov.met_at, al.rung, al.n"
     "    FROM ov FULL JOIN al ON al.complaint_id = ov.complaint_id AND al.unit_id = ov.unit_id"
-    "    JOIN u ON u.id = coalesce(ov.unit_id, al.unit_id)"
-    "    ORDER BY u.kind = 'dept', u.code, ov.due_at NULLS LAST, 4"
-    "    LIMIT $5::int"
+    "    JOIN (SELECT u.*, row_number() OVER (ORDER BY u.kind = 'dept', u.code) AS ord FROM u) u"    /* sorts */
+    "      ON u.id = coalesce(ov.unit_id, al.unit_id)"                                                /* by number */
+    "    ORDER BY u.ord, ov.due_at NULLS LAST, 4"
+    "    LIMIT $3::int"
     ")"
     "SELECT t.code, t.name, c.ticket_no, coalesce(k.name, c.category, c.category_raw, ''),"
     "       coalesce(c.caller_name, ''), coalesce(c.caller_phone, ''),"
     "       coalesce(cr.name, sr.name, ''),"
-    "       coalesce(to_char(rd.due_at AT TIME ZONE $4, 'YYYY-MM-DD HH24:MI'), ''),"
+    "       coalesce(to_char(rd.due_at AT TIME ZONE $2, 'YYYY-MM-DD HH24:MI'), ''),"
     "       CASE WHEN rd.due_at IS NULL THEN ''"
     "            WHEN rd.met_at <= " OR_TN " THEN CASE WHEN rd.met_at > rd.due_at THEN 'late' ELSE 'on_time' END"
     "            WHEN rd.paused_at IS NOT NULL THEN 'paused'"
@@ -265,7 +256,7 @@ static int read_orders(report_bulletin *b, PGconn *pg, const char *districts, co
     const report_period *p = &b->cur->period;
     char limit[16];
     snprintf(limit, sizeof limit, "%d", REPORT_MAX_ORDERS);
-    const char *params[6] = {districts, cur->t0, cur->t1, tz, limit, cur->tn};
+    const char *params[6] = {districts, tz, limit, cur->tn, p->from, p->to};
     PGresult *res = report_query(pg, "overdue orders", p, ORDERS_SQL, 6, params, err, errlen);
     if (!res)
         return -1;
@@ -298,12 +289,14 @@ report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const 
     strftime(b->generated_at, sizeof b->generated_at, "%Y-%m-%d %H:%M", &tm);
     b->days_begun = report_period_days_begun(p, (long long)now);
     report_period_previous(&prev, p);
-    if (!(b->cur = report_metrics_run(pg, districts, tz, p, s, err, errlen)) ||
+    int began = report_snapshot_begin(pg, err, errlen);
+    if (began < 0 || !(b->cur = report_metrics_run(pg, districts, tz, p, s, err, errlen)) ||
         !(b->prev = report_metrics_run(pg, districts, tz, &prev, s, err, errlen)) ||
         report_query_start(pg, p, tz, &cur_b, err, errlen) < 0 ||
         read_hotspots(b, pg, districts, tz, &prev, err, errlen) < 0 ||
         read_orders(b, pg, districts, tz, &cur_b, err, errlen) < 0)
         report_bulletin_free(&b);
+    report_snapshot_end(pg, began);
     return b;
 }
 

@@ -216,17 +216,25 @@ static void on_bulletin_html(report_http *h, PGconn *pg, const web_user *u, cons
     report_bulletin_free(&b);
 }
 
-/* The composite of the trend_weeks weeks up to b's, oldest first, in sc. NULL entries on failure. */
-static size_t trend(report_http *h, PGconn *pg, const web_scope *sc, const report_bulletin *b, report_table **weeks)
+/* The composite of the trend_weeks weeks up to b's, oldest first, in sc:
+ * b's own two weeks as the bulletin counted them, the others counted here
+ * into owned (to be freed; NULL entries on failure). */
+static size_t trend(report_http *h, PGconn *pg, const web_scope *sc, const report_bulletin *b,
+                    const report_table **weeks, report_table **owned)
 {
     char err[512];
     report_period p = b->cur->period;
     size_t n = (size_t)h->trend_weeks;
     for (size_t i = n; i-- > 0;) {
-        weeks[i] = report_metrics_run(pg, sc->districts, h->tz, &p, &h->settings, err, sizeof err);
-        if (!weeks[i])
-            log_warn("dashboard trend: %s", err);
-        web_scope_table(sc, weeks[i]);
+        size_t back = n - 1 - i;
+        if (back < 2) {
+            weeks[i] = back == 0 ? b->cur : b->prev;
+        } else {
+            weeks[i] = owned[i] = report_metrics_run(pg, sc->districts, h->tz, &p, &h->settings, err, sizeof err);
+            if (!owned[i])
+                log_warn("dashboard trend: %s", err);
+            web_scope_table(sc, owned[i]);
+        }
         report_period prev;
         report_period_previous(&prev, &p);
         p = prev;
@@ -293,27 +301,32 @@ static int board_refresh(const http_request *req)
 static void on_dashboard(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
                          http_response *resp)
 {
-    report_table *weeks[TREND_WEEKS_MAX] = {0};
+    const report_table *weeks[TREND_WEEKS_MAX] = {0};
+    report_table *owned[TREND_WEEKS_MAX] = {0};
     web_scope sc;
-    report_bulletin *b = bulletin_for(h, pg, u, req, 0, &sc, resp);
+    char err[512];
+    int began = report_snapshot_begin(pg, err, sizeof err);     /* the bulletin and its trend: one snapshot */
+    report_bulletin *b = began < 0 ? NULL : bulletin_for(h, pg, u, req, 0, &sc, resp);
+    if (began < 0)
+        error_json(resp, 503, err);
+    size_t n = b ? trend(h, pg, &sc, b, weeks, owned) : 0;
+    report_snapshot_end(pg, began);
     if (!b)
         return;
-    size_t n = trend(h, pg, &sc, b, weeks);
     dashboard_ctx ctx = {pg, u, &sc, board_refresh(req)};
     char *bar = html_string(dashboard_bar, &ctx), *board = html_string(dashboard_board, &ctx);
     holidays_gap gap;
-    char err[512];
     int warn = holidays_gap_check(pg, (int64_t)time(NULL), h->utc_offset_min, &gap, err, sizeof err);
     if (warn < 0)
         log_warn("dashboard: %s", err);
     http_body m;
     if (http_body_open(&m))
-        report_html_dashboard(m.f, b, (const report_table *const *)weeks, n, warn > 0 ? &gap : NULL, bar, board);
+        report_html_dashboard(m.f, b, weeks, n, warn > 0 ? &gap : NULL, bar, board);
     http_body_reply(&m, resp, 200, HTML);
     free(bar);
     free(board);
-    for (size_t i = 0; i < n; i++)
-        report_table_free(&weeks[i]);
+    for (size_t i = 0; i < TREND_WEEKS_MAX; i++)
+        report_table_free(&owned[i]);
     report_bulletin_free(&b);
 }
 

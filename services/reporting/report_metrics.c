@@ -278,6 +278,24 @@ int report_query_start(PGconn *pg, const report_period *p, const char *tz, repor
     return 0;
 }
 
+int report_snapshot_begin(PGconn *pg, char *err, size_t errlen)
+{
+    char why[512];
+    if (PQtransactionStatus(pg) != PQTRANS_IDLE)
+        return 0;
+    if (db_exec(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", why, sizeof why) < 0) {
+        snprintf(err, errlen, "the report's snapshot: %s", why);
+        return -1;
+    }
+    return 1;
+}
+
+void report_snapshot_end(PGconn *pg, int began)
+{
+    if (began == 1)
+        db_rollback(pg);    /* it wrote nothing: ending it is all */
+}
+
 PGresult *report_query(PGconn *pg, const char *what, const report_period *p, const char *sql, int nparams,
                        const char *const *params, char *err, size_t errlen)
 {

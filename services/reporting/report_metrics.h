@@ -129,6 +129,17 @@ typedef struct {
 int report_query_start(PGconn *pg, const report_period *p, const char *tz, report_bounds *b, char *err,
                        size_t errlen);
 
+/* One snapshot for a report made of several queries (the bulletin: two weeks'
+ * metrics, hot spots, orders; the dashboard adds its trend): when pg is not in
+ * a transaction, begins one at REPEATABLE READ, READ ONLY, so that every query
+ * sees the same rows and the stale days are found once for all of them
+ * (report_days_dirty, migration 023). 1 when it began one (end it with
+ * report_snapshot_end), 0 when a transaction was open already, -1 with err. */
+int report_snapshot_begin(PGconn *pg, char *err, size_t errlen);
+
+/* Ends the snapshot report_snapshot_begin began (began = 1); nothing otherwise. */
+void report_snapshot_end(PGconn *pg, int began);
+
 /* Runs one report query (what names it: "metrics", "daily sheet"...) for
  * period p. The result, or NULL with "the <what> query for <period> failed:
  * <PostgreSQL's reason>" in err. */

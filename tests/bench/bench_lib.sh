@@ -5,7 +5,9 @@
 #       a private Redis + PostgreSQL under var/bench/NAME (DIR), the
 #       environment every jiesu process of the run reads (servers, data,
 #       migrations, every service's endpoints as ipc sockets under DIR),
-#       migrated; stopped again when the script exits. The services connect
+#       migrated; stopped again when the script exits. With BENCH_KEEP=1 a
+#       stack left by an earlier run of NAME is started again with its data
+#       (the script decides what to reuse) instead of set up anew. The services connect
 #       as the stack's service role; BENCH_PG is the superuser's conninfo, for
 #       the benchmark's own statements (reference tables, CHECKPOINT).
 #   bench_track PID      a process to stop when the script exits
@@ -34,8 +36,11 @@ bench_track() { BENCH_PIDS+=("$1"); }
 bench_stack() {
     local name=$1 redis_port=$2 pg_port=$3 s; shift 3
     DIR=$REPO/var/bench/$name
-    "$REPO/scripts/stack.sh" clean "$DIR/stack" >/dev/null 2>&1
-    rm -rf "$DIR"; mkdir -p "$DIR"
+    if [ "${BENCH_KEEP:-}" != 1 ] || [ ! -d "$DIR/stack" ]; then
+        "$REPO/scripts/stack.sh" clean "$DIR/stack" >/dev/null 2>&1
+        rm -rf "$DIR"
+    fi
+    mkdir -p "$DIR"
     eval "$(env "$@" "$REPO/scripts/stack.sh" start "$DIR/stack" "$redis_port" "$pg_port")"
     REDISCLI_AUTH=$(cat "$JIESU_REDIS_PASSWORD_FILE")
     BENCH_PG=$("$REPO/scripts/stack.sh" conninfo "$DIR/stack" admin)

@@ -1,5 +1,6 @@
 # test_report_days.sh — the metrics' per-day counts kept by reporting
-# (report_days, migration 020) stay exact: orders imported over several past
+# (report_days, migration 020; the overdue and escalated orders,
+# report_overdue_days, 023) stay exact: orders imported over several past
 # days, routed, given a history on those days; then imports into past days,
 # accepts, resolves, a return (re-routed), an unsatisfied callback (reopened,
 # new cycle), a dispatch by hand and repeats merged by escalation's sweep, each
@@ -17,9 +18,10 @@ jiesu() { "$JIESU_BIN/jiesu" "$@"; }
 TZ_REPORT=Asia/Shanghai
 day_ago() { TZ=$TZ_REPORT date -d "$1 days ago" +%Y/%-m/%-d; }
 
-# stored_equals_recount: every stored row (metrics, daily sheet, hot spots)
-# equals its function over every stored day (both ways), and dispatched,
-# callbacks and called per day and unit equal a plain recount.
+# stored_equals_recount: every stored row (metrics, daily sheet, hot spots,
+# overdue and escalated orders) equals its function over every stored day
+# (both ways), and dispatched, callbacks and called per day and unit, and the
+# overdue resolve deadlines per day, equal a plain recount.
 # table_equals_recount TABLE FUNCTION: every row of TABLE equals FUNCTION over every stored day, both ways.
 table_equals_recount() {
     [ "$(sql "WITH d AS (SELECT ARRAY(SELECT generate_series(least((SELECT min(day) FROM $1), through), through,
@@ -32,6 +34,14 @@ table_equals_recount() {
 stored_equals_recount() {
     table_equals_recount report_days report_day_facts && table_equals_recount report_sheet_days report_sheet_facts &&
     table_equals_recount report_hot_days report_hot_facts &&
+    table_equals_recount report_overdue_days report_overdue_facts &&
+    [ "$(sql "WITH k AS (SELECT DISTINCT day, complaint_id, due_at FROM report_overdue_days WHERE alerts = 0),
+                   o AS (SELECT timezone('$TZ_REPORT', d.due_at)::date AS day, d.complaint_id, d.due_at FROM deadlines d
+                         WHERE d.kind = 'resolve' AND (d.met_at IS NULL OR d.met_at > d.due_at)
+                           AND timezone('$TZ_REPORT', d.due_at)::date <= (SELECT through FROM report_days_state)
+                           AND (d.unit_id IS NOT NULL OR EXISTS (SELECT 1 FROM assignments a WHERE a.complaint_id = d.complaint_id
+                                                                   AND a.active AND a.role IN ('owner', 'co'))))
+              SELECT (SELECT count(*) FROM (TABLE k EXCEPT TABLE o) x) + (SELECT count(*) FROM (TABLE o EXCEPT TABLE k) y)")" = 0 ] &&
     [ "$(sql "WITH k AS (SELECT day, unit_id, sum(dispatched) AS n, sum(callbacks) AS cb, sum(called) AS called
                          FROM report_days GROUP BY 1, 2),
                    dd AS (SELECT timezone('$TZ_REPORT', d.started_at)::date AS day,
@@ -72,7 +82,7 @@ check "import of nine orders over four past days" test $? -eq 0
 wait_for "all routed" 30 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
 
 # A history on the days they were called: stored, dispatched and timed then,
-# callbacks then; written behind reporting's back, so it counts everything
+# callbacks and alerts (without a unit: the owner's) then; written behind reporting's back, so it counts everything
 # again from nothing (no state: a rebuild).
 sql "UPDATE complaints SET created_at = called_at;
      UPDATE assignments a SET created_at = c.called_at + interval '10 min' FROM complaints c WHERE c.id = a.complaint_id;
@@ -82,11 +92,17 @@ sql "UPDATE complaints SET created_at = called_at;
      FROM complaints c WHERE c.id = d.complaint_id;
      INSERT INTO complaint_events (complaint_id, at, actor, event, detail)
      SELECT id, called_at + interval '20 hours', 'test', 'callback', jsonb_build_object('satisfied', ticket_no <> 'RD-5')
-     FROM complaints WHERE ticket_no IN ('RD-1', 'RD-5')" >/dev/null
+     FROM complaints WHERE ticket_no IN ('RD-1', 'RD-5');
+     INSERT INTO alerts (complaint_id, rung, cycle, target, reason, subject, created_at)
+     SELECT id, rung, 1, 'test', 'test', 'history', called_at + interval '1 day 1 hour'
+     FROM complaints, unnest(ARRAY['remind', 'supervise']) rung WHERE ticket_no IN ('RD-3', 'RD-4')" >/dev/null
 sql "DELETE FROM report_days_state" >/dev/null
 wait_for "a refresh round stored the past days" 30 caught_up
 check_eq "the past four days are stored" 4 "$(sql "SELECT count(DISTINCT day) FROM report_days WHERE called > 0")"
 check "stored rows equal a full recount after the import" stored_equals_recount
+check_eq "the two orders' alerts stored, the highest rung of each" "2 supervise" \
+    "$(sql "SELECT sum(alerts), max(rung) FROM report_overdue_days WHERE alerts > 0 GROUP BY complaint_id, unit_id" | sort -u | tr '|' ' ')"
+check "the overdue resolve deadlines stored" sql_eq "SELECT count(*) > 0 FROM report_overdue_days WHERE alerts = 0" t
 
 # ---- what changes past days: imports into them, actions, a return, a reopening, a dispatch by hand, merges ----
 {
@@ -140,6 +156,8 @@ sql "DELETE FROM report_days; DELETE FROM report_days_state" >/dev/null
 as_role dispatcher jiesu bulletin --week "$week" --out "$HARNESS_DIR/b2" >/dev/null 2>&1
 check "… equals the bulletin counted all live" \
     cmp -s "$HARNESS_DIR/b1/bulletin-$week-ranking.csv" "$HARNESS_DIR/b2/bulletin-$week-ranking.csv"
+check "… and so does its list of overdue and escalated orders" \
+    cmp -s "$HARNESS_DIR/b1/bulletin-$week-orders.csv" "$HARNESS_DIR/b2/bulletin-$week-orders.csv"
 wait_for "rebuilt from nothing" 30 caught_up
 check "the rebuilt rows equal a full recount" stored_equals_recount
 

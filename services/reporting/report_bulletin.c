@@ -18,8 +18,9 @@
  * in the week (up to now) and was not met by it, or on which alerts were
  * raised in the week; one row per order and unit, each with its resolve
  * deadline (of the week's, else of its current cycle) and that deadline's
- * state; never a complaint for discipline inspection (complaint_for_discipline,
- * migration 013), which the bulletin counts but does not name.
+ * state; never a complaint for discipline inspection (the rule of migration
+ * 013, asked of the whole list by complaints_for_discipline, 024), which the
+ * bulletin counts but does not name.
  */
 #include "report_bulletin.h"
 
@@ -98,27 +99,40 @@ static const char HOTSPOTS_SQL[] =
  * order's active units. Each row shows its order's resolve deadline — the one
  * that fell due in the week, else the current cycle's — and its state at the
  * end of the week (or now, if earlier). */
+/* One unit's rows of the week (u.id, in the lateral below): the stored ones
+ * of its stored days (index report_overdue_days_unit) and the live ones. */
+#define UNIT_ROWS                                                                                          \
+    "(SELECT o.complaint_id, o.due_at, o.met_at, o.alerts, o.rung FROM report_overdue_days o"               \
+    " WHERE o.unit_id = u.id AND o.day >= $5::date AND o.day < $6::date"                                   \
+    "   AND o.day IN (SELECT day FROM days WHERE stored)"                                                   \
+    " UNION ALL SELECT lw.complaint_id, lw.due_at, lw.met_at, lw.alerts, lw.rung FROM lw WHERE lw.unit_id = u.id)"
+
+/* The list keeps its first $3 rows in the order of the units: the units are
+ * read in that order, each one's rows sorted apart, and reading stops once
+ * $3 rows are kept (the first units only, not a sort of the week's every
+ * row). A unit's overdue rows each take its escalated row of the same order,
+ * if any; an escalated row without an overdue one stands alone. The orders
+ * kept are then read, and the complaints for discipline inspection among
+ * them left out in one question (complaints_for_discipline, migration 024). */
 static const char ORDERS_SQL[] =
-    "WITH " REPORT_DAYS_CTES("$5", "$6", "$2") ", " REPORT_UNITS_IN_SCOPE ", w AS MATERIALIZED ("
-    "    SELECT o.* FROM report_overdue_days o"
-    "    WHERE o.day >= $5::date AND o.day < $6::date AND o.day IN (SELECT day FROM days WHERE stored)"
-    "    UNION ALL"
+    "WITH " REPORT_DAYS_CTES("$5", "$6", "$2") ", " REPORT_UNITS_IN_SCOPE ", lw AS MATERIALIZED ("
     "    SELECT x.* FROM (SELECT ARRAY(SELECT day FROM days WHERE NOT stored) AS live) l,"
     "                    LATERAL report_overdue_facts(l.live, $2) x WHERE cardinality(l.live) > 0"
-    "), ov AS ("
-    "    SELECT complaint_id, unit_id, due_at, met_at FROM w WHERE alerts = 0"
-    "), al AS ("
-    "    SELECT complaint_id, unit_id, sum(alerts) AS n,"
-    "           (array_agg(rung ORDER BY array_position(ARRAY['remind', 'supervise', 'accountability'], rung)"
-    "                      DESC NULLS LAST))[1] AS rung"
-    "    FROM w WHERE alerts > 0 GROUP BY 1, 2"
-    "), top AS ("         /* the rows kept, before reading each one's order */
-    "    SELECT u.code, u.name, u.kind, coalesce(ov.complaint_id, al.complaint_id) AS complaint_id,"
-    "           ov.due_at, ov.met_at, al.rung, al.n"
-    "    FROM ov FULL JOIN al ON al.complaint_id = ov.complaint_id AND al.unit_id = ov.unit_id"
-    "    JOIN (SELECT u.*, row_number() OVER (ORDER BY u.kind = 'dept', u.code) AS ord FROM u) u"    /* sorts */
-    "      ON u.id = coalesce(ov.unit_id, al.unit_id)"                                                /* by number */
-    "    ORDER BY u.ord, ov.due_at NULLS LAST, 4"
+    "), top AS MATERIALIZED ("
+    "    SELECT u.code, u.name, u.kind, r.complaint_id, r.due_at, r.met_at, r.rung, r.n"
+    "    FROM (SELECT u.*, u.kind = 'dept' AS dept FROM u ORDER BY dept, u.code) u"
+    "    CROSS JOIN LATERAL ("
+    "        SELECT coalesce(ov.complaint_id, al.complaint_id) AS complaint_id, ov.due_at, ov.met_at, al.rung, al.n"
+    "        FROM (SELECT w.complaint_id, w.due_at, w.met_at FROM " UNIT_ROWS " w WHERE w.alerts = 0) ov"
+    "        FULL JOIN ("
+    "            SELECT w.complaint_id, sum(w.alerts) AS n,"
+    "                   (array_agg(w.rung ORDER BY array_position(ARRAY['remind', 'supervise', 'accountability'],"
+    "                                                             w.rung) DESC NULLS LAST))[1] AS rung"
+    "            FROM " UNIT_ROWS " w WHERE w.alerts > 0 GROUP BY 1"
+    "        ) al ON al.complaint_id = ov.complaint_id"
+    "        ORDER BY ov.due_at NULLS LAST, 1 LIMIT $3::int"
+    "    ) r"
+    "    ORDER BY u.dept, u.code, r.due_at NULLS LAST, r.complaint_id"
     "    LIMIT $3::int"
     ")"
     "SELECT t.code, t.name, c.ticket_no, coalesce(k.name, c.category, c.category_raw, ''),"
@@ -141,7 +155,7 @@ static const char ORDERS_SQL[] =
     "  LEFT JOIN assignments oa ON oa.complaint_id = c.id AND oa.active AND oa.role = 'owner'"
     "  LEFT JOIN regions cr ON cr.code = oa.community_code"
     "  LEFT JOIN regions sr ON sr.code = oa.street_code"
-    " WHERE NOT complaint_for_discipline(c)"
+    " WHERE c.id NOT IN (SELECT complaints_for_discipline(ARRAY(SELECT complaint_id FROM top)))"
     " ORDER BY t.kind = 'dept', t.code, t.due_at NULLS LAST, t.complaint_id";
 
 static void copy_col(char *dst, size_t cap, const PGresult *res, int row, int col)

@@ -121,6 +121,8 @@ typedef struct {
     intake_tickets *tickets;    /* its ticket numbers, row by row */
     int64_t       *ids;         /* ids of its new rows, in file order */
     long           n_ids, ids_cap;
+    int64_t       *queued;      /* committed ids not yet on the routing stream */
+    long           n_queued, queued_cap;
     sqlarr         id_list;     /* the same, for the events statement */
     intake_buf     out;         /* COPY text going to PostgreSQL */
     int            copying;     /* a COPY into complaints is under way */
@@ -422,22 +424,40 @@ static int read_batch(import_run *r, batch *b, char *why, size_t whylen)
     return 0;
 }
 
-/* Adds the batch's committed ids to the routing stream; ids Redis refuses
- * are left to the assignment reconciler (README.md). */
+/* Adds the committed ids of the last batch to the routing stream, a chunk
+ * at a time, letting the COPY under way go out between chunks; ids Redis
+ * refuses are left to the assignment reconciler (README.md). */
 static void enqueue(import_run *r)
 {
+    long n = r->n_queued;
+    r->n_queued = 0;
     if (!r->opt->route)
         return;
-    for (long i = 0; i < r->n_ids; i += ENQUEUE_CHUNK) {
-        long k = r->n_ids - i < ENQUEUE_CHUNK ? r->n_ids - i : ENQUEUE_CHUNK;
-        if (queue_add(r->opt->route, r->ids + i, (size_t)k) < 0) {
+    for (long i = 0; i < n; i += ENQUEUE_CHUNK) {
+        long k = n - i < ENQUEUE_CHUNK ? n - i : ENQUEUE_CHUNK;
+        if (queue_add(r->opt->route, r->queued + i, (size_t)k) < 0) {
             log_error("import %s: %ld committed complaints not on the routing stream (%s); "
                       "the assignment reconciler will pick them up",
-                      r->id, r->n_ids - i, queue_errstr(r->opt->route));
-            r->res->not_enqueued += r->n_ids - i;
+                      r->id, n - i, queue_errstr(r->opt->route));
+            r->res->not_enqueued += n - i;
             return;
         }
+        pump(r);
     }
+}
+
+/* After the batch's COMMIT: its ids become the ones to enqueue (enqueue()),
+ * and their array is the next batch's to fill. */
+static void committed(import_run *r)
+{
+    int64_t *ids = r->queued;
+    long cap = r->queued_cap;
+    r->queued = r->ids;
+    r->queued_cap = r->ids_cap;
+    r->n_queued = r->n_ids;
+    r->ids = ids;
+    r->ids_cap = cap;
+    r->n_ids = 0;
 }
 
 /* The import's counts as of the end of batch b. 0 or -1 with why. */
@@ -644,8 +664,9 @@ fail:
     return -1;
 }
 
-/* Ends the COPY, stores the events, records the counts, commits, enqueues
- * the new ids. 0, or -1 with why (the batch rolled back). */
+/* Ends the COPY, stores the events, records the counts, commits; the new
+ * ids are enqueued once the next batch's COPY is under way (stream_file()).
+ * 0, or -1 with why (the batch rolled back). */
 static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
 {
     if (r->n_ids > 0 && store_new_rows(r, why, whylen) < 0)
@@ -656,8 +677,8 @@ static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
         text_prefix(why, whylen, "PostgreSQL: committing the batch failed: ");
         goto fail;
     }
+    committed(r);
     failpoint("import_before_enqueue");
-    enqueue(r);
     if (r->opt->progress)
         r->opt->progress(r->opt->progress_ctx, b->rows_total, b->bytes);
     return 0;
@@ -702,10 +723,12 @@ static int stream_file(import_run *r, char *why, size_t whylen)
     if (read_batch(r, &cur, why, whylen) < 0)
         return -1;
     for (;;) {
-        /* While PostgreSQL takes this batch's rows, the next one is read. */
+        /* While PostgreSQL takes this batch's rows, the last batch's ids go
+         * to the routing stream and the next batch is read. */
         char read_why[600] = "";
         if (start_batch(r, &cur, why, whylen) < 0)
             return -1;
+        enqueue(r);
         int read = cur.eof ? 0 : read_batch(r, &next, read_why, sizeof read_why);
         if (finish_batch(r, &cur, why, whylen) < 0)
             return -1;
@@ -755,6 +778,7 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
         file_name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     if (open_import(&r, file_name, why, sizeof why) == 0) {
         rc = stream_file(&r, why, sizeof why);
+        enqueue(&r);    /* the last batch's, or the one before a failed start */
         note_unmapped(&r);
     }
     if (res->import_id) {
@@ -785,6 +809,7 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
     intake_tickets_destroy(&r.tickets);
     sqlarr_free(&r.id_list);
     free(r.ids);
+    free(r.queued);
     if (r.fd >= 0)
         close(r.fd);
     return rc;

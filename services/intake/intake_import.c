@@ -19,8 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "clock.h"
 #include "db.h"
 #include "failpoint.h"
@@ -30,6 +28,7 @@
 #include "intake_preview.h"
 #include "intake_rejects.h"
 #include "intake_row.h"
+#include "intake_sha.h"
 #include "intake_source.h"
 #include "intake_tickets.h"
 #include "intake_unmapped.h"
@@ -43,7 +42,6 @@
 #define ENQUEUE_CHUNK 1000
 #define COPY_BUF      (1u << 20)    /* bytes per COPY message */
 #define BATCH_BYTES   (64u << 20)   /* a batch ends early past this much COPY text */
-#define HASH_BUF      (1u << 20)
 #define PUMP_ROWS     256           /* rows read between pushes of queued COPY data */
 
 static const char SQL_BEGIN_IMPORT[] =
@@ -127,40 +125,6 @@ typedef struct {
     intake_buf     out;         /* COPY text going to PostgreSQL */
     int            copying;     /* a COPY into complaints is under way */
 } import_run;
-
-/* SHA-256 of everything fd reads, as 64 hex digits. 0, or -1 with why. */
-static int hash_fd(int fd, char out[65], char *why, size_t whylen)
-{
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int dlen = 0;
-    int rc = -1;
-    unsigned char *buf = malloc(HASH_BUF);
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    if (!buf || !md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
-        snprintf(why, whylen, "SHA-256 unavailable");
-        goto cleanup;
-    }
-    for (;;) {
-        ssize_t n = read(fd, buf, HASH_BUF);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            snprintf(why, whylen, "read failed: %s", strerror(errno));
-            goto cleanup;
-        }
-        if (n == 0)
-            break;
-        EVP_DigestUpdate(md, buf, (size_t)n);
-    }
-    EVP_DigestFinal_ex(md, digest, &dlen);
-    for (unsigned int i = 0; i < dlen && i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", digest[i]);
-    rc = 0;
-cleanup:
-    EVP_MD_CTX_free(md);
-    free(buf);
-    return rc;
-}
 
 int intake_import_cleanup(PGconn *pg, char *err, size_t errlen)
 {
@@ -748,12 +712,18 @@ static int stream_file(import_run *r, char *why, size_t whylen)
     return rejects_close(r->rejects, why, whylen);
 }
 
-/* Hashes the file and records the import (not for a dry run). 0, or -1 with why. */
+/* Hashes the file (unless the caller did) and records the import (not for
+ * a dry run). 0, or -1 with why. */
 static int open_import(import_run *r, const char *file_name, char *why, size_t whylen)
 {
-    if (open_input(r->path, &r->fd, why, whylen) < 0 || hash_fd(r->fd, r->res->sha256, why, whylen) < 0)
+    const char *known = r->opt->sha256;
+    if (open_input(r->path, &r->fd, why, whylen) < 0)
         return -1;
-    if (lseek(r->fd, 0, SEEK_SET) < 0) {
+    if (known && strlen(known) == 64) {
+        snprintf(r->res->sha256, sizeof r->res->sha256, "%s", known);
+    } else if (intake_sha_fd(r->fd, r->res->sha256, why, whylen) < 0) {
+        return -1;
+    } else if (lseek(r->fd, 0, SEEK_SET) < 0) {
         snprintf(why, whylen, "cannot rewind: %s", strerror(errno));
         return -1;
     }

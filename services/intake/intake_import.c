@@ -19,8 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "clock.h"
 #include "db.h"
 #include "failpoint.h"
@@ -30,6 +28,7 @@
 #include "intake_preview.h"
 #include "intake_rejects.h"
 #include "intake_row.h"
+#include "intake_sha.h"
 #include "intake_source.h"
 #include "intake_tickets.h"
 #include "intake_unmapped.h"
@@ -43,7 +42,6 @@
 #define ENQUEUE_CHUNK 1000
 #define COPY_BUF      (1u << 20)    /* bytes per COPY message */
 #define BATCH_BYTES   (64u << 20)   /* a batch ends early past this much COPY text */
-#define HASH_BUF      (1u << 20)
 #define PUMP_ROWS     256           /* rows read between pushes of queued COPY data */
 
 static const char SQL_BEGIN_IMPORT[] =
@@ -72,9 +70,13 @@ static const char SQL_PROGRESS[] =
     "UPDATE imports SET rows_total = $2, inserted = $3, duplicates = $4, rejected = $5,"
     " encoding = $6, bytes_read = $7, profile = nullif($8, '') WHERE id = $1";
 
-/* Local times of the file are read in the profile's zone, for this batch's
- * transaction only. */
-static const char SQL_TIMEZONE[] = "SELECT set_config('TimeZone', $1, true)";
+/* For this batch's transaction only: local times of the file are read in
+ * the profile's zone, and the probe is planned without its parameters. Given
+ * the batch's tickets, the planner estimated the selectivity of each (50 ms
+ * a batch of 50,000) to choose a scan of the whole table, whose cost grows
+ * with every batch stored; without them it probes the ticket index. */
+static const char SQL_BATCH_SETTINGS[] =
+    "SELECT set_config('TimeZone', $1, true), set_config('plan_cache_mode', 'force_generic_plan', true)";
 
 /* A zone PostgreSQL does not know fails here, before any row is read. */
 static const char SQL_CHECK_ZONE[] = "SELECT now() AT TIME ZONE $1";
@@ -117,44 +119,12 @@ typedef struct {
     intake_tickets *tickets;    /* its ticket numbers, row by row */
     int64_t       *ids;         /* ids of its new rows, in file order */
     long           n_ids, ids_cap;
+    int64_t       *queued;      /* committed ids not yet on the routing stream */
+    long           n_queued, queued_cap;
     sqlarr         id_list;     /* the same, for the events statement */
     intake_buf     out;         /* COPY text going to PostgreSQL */
     int            copying;     /* a COPY into complaints is under way */
 } import_run;
-
-/* SHA-256 of everything fd reads, as 64 hex digits. 0, or -1 with why. */
-static int hash_fd(int fd, char out[65], char *why, size_t whylen)
-{
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int dlen = 0;
-    int rc = -1;
-    unsigned char *buf = malloc(HASH_BUF);
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    if (!buf || !md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
-        snprintf(why, whylen, "SHA-256 unavailable");
-        goto cleanup;
-    }
-    for (;;) {
-        ssize_t n = read(fd, buf, HASH_BUF);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            snprintf(why, whylen, "read failed: %s", strerror(errno));
-            goto cleanup;
-        }
-        if (n == 0)
-            break;
-        EVP_DigestUpdate(md, buf, (size_t)n);
-    }
-    EVP_DigestFinal_ex(md, digest, &dlen);
-    for (unsigned int i = 0; i < dlen && i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", digest[i]);
-    rc = 0;
-cleanup:
-    EVP_MD_CTX_free(md);
-    free(buf);
-    return rc;
-}
 
 int intake_import_cleanup(PGconn *pg, char *err, size_t errlen)
 {
@@ -418,22 +388,40 @@ static int read_batch(import_run *r, batch *b, char *why, size_t whylen)
     return 0;
 }
 
-/* Adds the batch's committed ids to the routing stream; ids Redis refuses
- * are left to the assignment reconciler (README.md). */
+/* Adds the committed ids of the last batch to the routing stream, a chunk
+ * at a time, letting the COPY under way go out between chunks; ids Redis
+ * refuses are left to the assignment reconciler (README.md). */
 static void enqueue(import_run *r)
 {
+    long n = r->n_queued;
+    r->n_queued = 0;
     if (!r->opt->route)
         return;
-    for (long i = 0; i < r->n_ids; i += ENQUEUE_CHUNK) {
-        long k = r->n_ids - i < ENQUEUE_CHUNK ? r->n_ids - i : ENQUEUE_CHUNK;
-        if (queue_add(r->opt->route, r->ids + i, (size_t)k) < 0) {
+    for (long i = 0; i < n; i += ENQUEUE_CHUNK) {
+        long k = n - i < ENQUEUE_CHUNK ? n - i : ENQUEUE_CHUNK;
+        if (queue_add(r->opt->route, r->queued + i, (size_t)k) < 0) {
             log_error("import %s: %ld committed complaints not on the routing stream (%s); "
                       "the assignment reconciler will pick them up",
-                      r->id, r->n_ids - i, queue_errstr(r->opt->route));
-            r->res->not_enqueued += r->n_ids - i;
+                      r->id, n - i, queue_errstr(r->opt->route));
+            r->res->not_enqueued += n - i;
             return;
         }
+        pump(r);
     }
+}
+
+/* After the batch's COMMIT: its ids become the ones to enqueue (enqueue()),
+ * and their array is the next batch's to fill. */
+static void committed(import_run *r)
+{
+    int64_t *ids = r->queued;
+    long cap = r->queued_cap;
+    r->queued = r->ids;
+    r->queued_cap = r->ids_cap;
+    r->n_queued = r->n_ids;
+    r->ids = ids;
+    r->ids_cap = cap;
+    r->n_ids = 0;
 }
 
 /* The import's counts as of the end of batch b. 0 or -1 with why. */
@@ -623,7 +611,7 @@ static int start_batch(import_run *r, const batch *b, char *why, size_t whylen)
     r->n_ids = 0;
     const char *zone[] = {r->res->timezone};
     if (db_begin(pg, why, whylen) < 0 || db_exec(pg, SQL_BATCH_LOCK, why, whylen) < 0
-        || db_command(pg, "intake batch time zone", SQL_TIMEZONE, 1, zone, NULL, why, whylen) < 0) {
+        || db_command(pg, "intake batch settings", SQL_BATCH_SETTINGS, 1, zone, NULL, why, whylen) < 0) {
         text_prefix(why, whylen, "PostgreSQL: starting the batch: ");
         goto fail;
     }
@@ -640,8 +628,9 @@ fail:
     return -1;
 }
 
-/* Ends the COPY, stores the events, records the counts, commits, enqueues
- * the new ids. 0, or -1 with why (the batch rolled back). */
+/* Ends the COPY, stores the events, records the counts, commits; the new
+ * ids are enqueued once the next batch's COPY is under way (stream_file()).
+ * 0, or -1 with why (the batch rolled back). */
 static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
 {
     if (r->n_ids > 0 && store_new_rows(r, why, whylen) < 0)
@@ -652,8 +641,8 @@ static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
         text_prefix(why, whylen, "PostgreSQL: committing the batch failed: ");
         goto fail;
     }
+    committed(r);
     failpoint("import_before_enqueue");
-    enqueue(r);
     if (r->opt->progress)
         r->opt->progress(r->opt->progress_ctx, b->rows_total, b->bytes);
     return 0;
@@ -698,10 +687,12 @@ static int stream_file(import_run *r, char *why, size_t whylen)
     if (read_batch(r, &cur, why, whylen) < 0)
         return -1;
     for (;;) {
-        /* While PostgreSQL takes this batch's rows, the next one is read. */
+        /* While PostgreSQL takes this batch's rows, the last batch's ids go
+         * to the routing stream and the next batch is read. */
         char read_why[600] = "";
         if (start_batch(r, &cur, why, whylen) < 0)
             return -1;
+        enqueue(r);
         int read = cur.eof ? 0 : read_batch(r, &next, read_why, sizeof read_why);
         if (finish_batch(r, &cur, why, whylen) < 0)
             return -1;
@@ -721,12 +712,18 @@ static int stream_file(import_run *r, char *why, size_t whylen)
     return rejects_close(r->rejects, why, whylen);
 }
 
-/* Hashes the file and records the import (not for a dry run). 0, or -1 with why. */
+/* Hashes the file (unless the caller did) and records the import (not for
+ * a dry run). 0, or -1 with why. */
 static int open_import(import_run *r, const char *file_name, char *why, size_t whylen)
 {
-    if (open_input(r->path, &r->fd, why, whylen) < 0 || hash_fd(r->fd, r->res->sha256, why, whylen) < 0)
+    const char *known = r->opt->sha256;
+    if (open_input(r->path, &r->fd, why, whylen) < 0)
         return -1;
-    if (lseek(r->fd, 0, SEEK_SET) < 0) {
+    if (known && strlen(known) == 64) {
+        snprintf(r->res->sha256, sizeof r->res->sha256, "%s", known);
+    } else if (intake_sha_fd(r->fd, r->res->sha256, why, whylen) < 0) {
+        return -1;
+    } else if (lseek(r->fd, 0, SEEK_SET) < 0) {
         snprintf(why, whylen, "cannot rewind: %s", strerror(errno));
         return -1;
     }
@@ -751,6 +748,7 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
         file_name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     if (open_import(&r, file_name, why, sizeof why) == 0) {
         rc = stream_file(&r, why, sizeof why);
+        enqueue(&r);    /* the last batch's, or the one before a failed start */
         note_unmapped(&r);
     }
     if (res->import_id) {
@@ -781,6 +779,7 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
     intake_tickets_destroy(&r.tickets);
     sqlarr_free(&r.id_list);
     free(r.ids);
+    free(r.queued);
     if (r.fd >= 0)
         close(r.fd);
     return rc;

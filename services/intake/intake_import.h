@@ -48,6 +48,8 @@ typedef struct {
     const volatile sig_atomic_t *stop;  /* when set: stop after the current batch; may be NULL */
     const char *actor;          /* who imports (the clerk): the rows' 'imported' events and
                                  * imports.imported_by; NULL: "intake" */
+    const char *sha256;         /* the file's SHA-256 (64 hex digits) when the caller has it
+                                 * (hashed as it arrived); NULL or "": hashed here */
     /* After each committed batch: rows and bytes of the file read so far. May be NULL. */
     void      (*progress)(void *ctx, int64_t rows, uint64_t bytes);
     void       *progress_ctx;

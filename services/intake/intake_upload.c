@@ -3,7 +3,10 @@
  * A fixed table of UPLOADS_MAX slots: a clerk's upload takes one until it is
  * imported or goes idle. Chunks are written with pwrite at their offset, so
  * a chunk that comes twice (the client retried after a lost reply) lands on
- * the same bytes; one that would leave a hole is refused.
+ * the same bytes; one that would leave a hole is refused. The file is hashed
+ * as its chunks come in order (a chunk sent again leaves the hashing to the
+ * import), and never synced to disk: a restarted intake knows no upload, so
+ * the spooled file never has to outlive a crash (the client sends it again).
  */
 #include "intake_upload.h"
 
@@ -18,6 +21,7 @@
 
 #include "bus.h"
 #include "clock.h"
+#include "intake_sha.h"
 #include "log.h"
 
 #define UPLOADS_MAX 16
@@ -30,6 +34,8 @@ typedef struct {
     int     fd;
     int64_t received, size;
     int64_t touched_ms;
+    intake_sha *sha;            /* the bytes 0..hashed; NULL once a chunk came out of order */
+    int64_t hashed;
 } upload;
 
 struct intake_uploads {
@@ -70,6 +76,7 @@ static void forget(upload *u)
 {
     if (u->fd >= 0)
         close(u->fd);
+    intake_sha_destroy(&u->sha);
     if (*u->path)
         unlink(u->path);
     memset(u, 0, sizeof *u);
@@ -116,7 +123,20 @@ static upload *open_upload(intake_uploads *self, const char *owner, const Jiesu_
     snprintf(u->owner, sizeof u->owner, "%s", owner);
     snprintf(u->file_name, sizeof u->file_name, "%s", *chunk->file_name ? chunk->file_name : "upload");
     u->size = chunk->size;
+    u->sha = intake_sha_new();
     return u;
+}
+
+/* Adds a stored chunk to the upload's hash when it continues what was hashed;
+ * one sent again gives the hash up (the import hashes the file instead). */
+static void hash_chunk(upload *u, const Jiesu__ImportUpload *chunk)
+{
+    if (u->sha && chunk->offset == u->hashed) {
+        intake_sha_add(u->sha, chunk->data.data, chunk->data.len);
+        u->hashed += (int64_t)chunk->data.len;
+    } else {
+        intake_sha_destroy(&u->sha);
+    }
 }
 
 /* Writes the chunk at its offset. 0, or -1 with code and err. */
@@ -148,6 +168,7 @@ static int write_chunk(intake_uploads *self, upload *u, const Jiesu__ImportUploa
     }
     if (end > u->received)
         u->received = end;
+    hash_chunk(u, chunk);
     return 0;
 }
 
@@ -171,8 +192,10 @@ int intake_uploads_put(intake_uploads *self, const char *owner, const Jiesu__Imp
     st->received = u->received;
     if (!chunk->last)
         return 0;
-    if (fsync(u->fd) != 0)
-        log_warn("upload %s: fsync: %s", u->id, strerror(errno));
+    st->sha256[0] = '\0';
+    if (u->sha && u->hashed == u->received && intake_sha_hex(u->sha, st->sha256) < 0)
+        st->sha256[0] = '\0';
+    intake_sha_destroy(&u->sha);
     snprintf(st->path, sizeof st->path, "%s", u->path);
     snprintf(st->file_name, sizeof st->file_name, "%s", u->file_name);
     return 1;

@@ -7,7 +7,7 @@
  * numbers), belongs to the principal who opened it (another user's chunk is
  * refused), must continue exactly where it stopped (a chunk sent again after
  * a lost reply is recognised and ignored), may not exceed
- * intake.max_upload_bytes, and is removed when imported, or after
+ * intake.max_upload_bytes, is hashed as it arrives, and is removed when imported, or after
  * UPLOAD_IDLE_MS without a chunk. A restarted intake knows no upload: the
  * client starts the file again (code UPLOAD_GONE).
  */
@@ -34,6 +34,7 @@ typedef struct {
     int64_t received;
     char    path[4096];         /* the spooled file, when complete */
     char    file_name[256];     /* what the clerk called it */
+    char    sha256[65];         /* its SHA-256 when complete; "" when a chunk came twice */
 } intake_upload_state;
 
 /* Takes one chunk sent by owner. 0: stored, more to come (st->id and

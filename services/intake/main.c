@@ -166,6 +166,7 @@ static void import_upload(service *s, const bus_request *req, const auth_princip
     intake_import_opts opts = in->opts;
     opts.pg = s->pg;
     opts.actor = who->name;
+    opts.sha256 = st->sha256;
     opts.progress = report_progress;
     opts.started = report_start;
     opts.progress_ctx = &to;

@@ -28,6 +28,11 @@ as_role clerk jiesu import "$files/x.csv" >"$files/xcsv.out" 2>&1
 check_eq "the CSV of the same rows adds nothing (same tickets, same verdicts)" "0 $x_rejected" \
     "$(last_import "inserted || ' ' || rejected")"
 check_eq "a workbook row equals its CSV row" 1 "$(sql "SELECT count(*) FROM complaints WHERE ticket_no = '$(sed -n 2p "$files/x.csv" | cut -d, -f1)' AND content <> ''")"
+"$JIESU_BIN/../tools/gen_complaints" 6000 8 >"$files/chunks.csv"
+as_role clerk jiesu import "$files/chunks.csv" >"$files/chunks.out" 2>&1
+check "a file of several 1 MiB chunks is imported" test $? -eq 0 -a "$(stat -c %s "$files/chunks.csv")" -gt 1048576
+check_eq "imports.sha256 is the file's SHA-256, hashed as its chunks arrived" \
+    "$(sha256sum "$files/chunks.csv" | cut -d' ' -f1)" "$(last_import sha256)"
 
 # --- hostile workbooks -----------------------------------------------------
 # hostile NAME SHEET_XML_FILE: a minimal workbook around the given sheet.

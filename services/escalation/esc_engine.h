@@ -44,6 +44,7 @@ typedef struct {
     char             err[1024];     /* ctx.err: why the last tick failed */
     esc_calendar     calendar;      /* loaded from PostgreSQL by the first tick, reloaded when it changes */
     esc_pattern_cfg  patterns;
+    esc_pattern_run  pattern_run;   /* its queries on a connection of its own, opened by the first run */
     esc_deliver_cfg  deliver;
     long             reconcile_ms, patterns_ms;
     size_t           fire_batch;    /* timers claimed at once: grows and shrinks to take ~FIRE_BATCH_MS */

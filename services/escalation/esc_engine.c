@@ -224,23 +224,28 @@ static void adapt_batch(esc_engine *e, monotime_ms took_ms)
         e->fire_batch *= 2;
 }
 
-/* Fires due rungs in batches for at most FIRE_SLICE_MS. *now gets esc_now() of the last. 0 or -1. */
+/* Fires due rungs in batches for at most FIRE_SLICE_MS, each with all that
+ * fell due since the claim before. *now gets esc_now() of the last. 0 or -1. */
 static int fire(esc_engine *e, int64_t *now, const volatile sig_atomic_t *stop)
 {
     esc_fire_stats st;
     monotime_ms t = clock_mono_ms(), slice_end = t + FIRE_SLICE_MS;
     do {
         size_t batch = e->fire_batch;
-        if ((*now = esc_now_ms(&e->ctx)) < 0 || esc_fire_due(&e->ctx, *now, batch, &st) < 0)
+        if ((*now = esc_now_ms(&e->ctx)) < 0)
             return -1;
+        if (esc_fire_due(&e->ctx, e->claimed_at ? e->claimed_at : *now, *now, batch, &st) < 0)
+            return -1;
+        e->claimed_at = *now;
         if (st.claimed)
             log_info("fired claimed=%zu alerts=%zu quiet=%zu early=%zu paused=%zu stale=%zu", st.claimed,
                      st.alerts, st.quiet, st.early, st.paused, st.stale);
         monotime_ms done = clock_mono_ms();
-        if (st.claimed == batch)
+        int full = st.claimed == batch + st.fresh;
+        if (full)
             adapt_batch(e, done - t);
         t = done;
-        if (st.claimed < batch)
+        if (!full)
             return 0;
     } while (t < slice_end && !*stop);
     return 0;

@@ -134,7 +134,7 @@ static void fire(fixture *f, esc_fire_stats *st)
 {
     int64_t now = esc_now_ms(&f->ctx);
     assert_true(now > 0);
-    assert_int_equal(esc_fire_due(&f->ctx, now, 100, st), 0);
+    assert_int_equal(esc_fire_due(&f->ctx, now, now, 100, st), 0);
 }
 
 static void expect_published(fixture *f, const char *rung, const char *target)

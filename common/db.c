@@ -124,6 +124,44 @@ static int result_ok(PGconn *conn, const PGresult *res, const char *label, ExecS
     return 0;
 }
 
+int db_send_query(PGconn *conn, const char *label, const char *sql, int nparams, const char *const *params,
+                  char *err, size_t errlen)
+{
+    char msg[512];
+    if (PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0))
+        return 0;
+    fail(err, errlen, label, db_error(conn, msg, sizeof msg));
+    return -1;
+}
+
+int db_take_result(PGconn *conn, const char *label, PGresult **res, char *err, size_t errlen)
+{
+    char msg[512];
+    if (!PQconsumeInput(conn)) {
+        fail(err, errlen, label, db_error(conn, msg, sizeof msg));
+        goto failed;
+    }
+    while (!PQisBusy(conn)) {
+        PGresult *r = PQgetResult(conn);
+        if (!r) {               /* the answer is complete */
+            if (*res && result_ok(conn, *res, label, PGRES_TUPLES_OK, err, errlen))
+                return 1;
+            if (!*res)
+                fail(err, errlen, label, "no result");
+            goto failed;
+        }
+        if (*res)               /* one statement: one result, the rest cannot come */
+            PQclear(r);
+        else
+            *res = r;
+    }
+    return 0;
+failed:
+    PQclear(*res);
+    *res = NULL;
+    return -1;
+}
+
 int db_exec(PGconn *conn, const char *sql, char *err, size_t errlen)
 {
     char label[64];

@@ -39,6 +39,18 @@ PGresult *db_prepared(PGconn *conn, const char *name, const char *sql, int npara
 PGresult *db_query_prepared(PGconn *conn, const char *name, const char *sql, int nparams,
                             const char *const *params, char *err, size_t errlen);
 
+/* A query sent without waiting for its answer, so the caller goes on with
+ * other work (on another connection) while the server runs it. 0 or -1. */
+int db_send_query(PGconn *conn, const char *label, const char *sql, int nparams, const char *const *params,
+                  char *err, size_t errlen);
+
+/* Reads what the server answered to the query db_send_query() sent, without
+ * waiting. *res is NULL before the first call and left alone between calls
+ * (the answer gathers there). 1: the whole answer came, in *res (the
+ * caller's to PQclear()); 0: not yet (call again once PQsocket(conn) is
+ * readable); -1: the query failed (why in err, label names it; *res NULL). */
+int db_take_result(PGconn *conn, const char *label, PGresult **res, char *err, size_t errlen);
+
 /* Like db_query for statements without rows: 0 or -1; *affected gets the row
  * count when not NULL. */
 int db_command(PGconn *conn, const char *label, const char *sql,

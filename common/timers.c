@@ -105,6 +105,15 @@ int64_t timers_next_due(redisContext *rc, const char *key)
     return due;
 }
 
+long timers_count_due(redisContext *rc, const char *key, int64_t after_ms, int64_t now_ms)
+{
+    redisReply *r = redisCommand(rc, "ZCOUNT %s (%lld %lld", key, (long long)after_ms, (long long)now_ms);
+    long n = reply_ok(rc, r, "ZCOUNT", key) && r->type == REDIS_REPLY_INTEGER ? (long)r->integer : -1;
+    if (r)
+        freeReplyObject(r);
+    return n;
+}
+
 long timers_count(redisContext *rc, const char *key)
 {
     redisReply *r = redisCommand(rc, "ZCARD %s", key);

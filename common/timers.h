@@ -25,6 +25,9 @@ int timers_add(redisContext *rc, const char *key, char *const *members,
 int timers_claim_due(redisContext *rc, const char *key, int64_t now_ms, size_t newest, size_t max,
                      char **out, size_t *n);
 
+/* Number of members due after after_ms and at or before now_ms, or -1. */
+long timers_count_due(redisContext *rc, const char *key, int64_t after_ms, int64_t now_ms);
+
 /* The earliest due time, or -1 when the set is empty or on error. */
 int64_t timers_next_due(redisContext *rc, const char *key);
 

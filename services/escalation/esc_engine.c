@@ -21,6 +21,7 @@
 #define PLAN_SLICE_MS 150     /* longest run of planning per tick: about a third of the firing slice */
 #define RECONCILE_BATCH 1000
 #define RECONCILE_SLICE_MS 100  /* longest run of re-arming per tick */
+#define PATTERNS_SLICE_MS 100   /* longest run of handling pattern candidates per tick */
 #define SWEEP_MS 1000
 #define MIN_WAIT_MS 10          /* what is still due now was put back as early: let the clocks agree */
 #define DELIVER_BATCH 20
@@ -172,17 +173,45 @@ static int housekeeping(esc_engine *e, monotime_ms now, const volatile sig_atomi
                : 0;
 }
 
+/* The detectors' own connection, (re)connected when it is not ready for a run. 0 or -1. */
+static int patterns_connect(esc_engine *e)
+{
+    esc_pattern_run *p = &e->pattern_run;
+    if (p->pg && PQstatus(p->pg) == CONNECTION_OK && PQtransactionStatus(p->pg) == PQTRANS_IDLE)
+        return 0;
+    PQfinish(p->pg);
+    p->pg = db_connect(e->conninfo, 0, e->err, sizeof e->err);
+    return p->pg ? 0 : -1;
+}
+
+/* Drops the detectors' connection after a failure (a query may still be out on it). -1. */
+static int patterns_failed(esc_engine *e)
+{
+    PQfinish(e->pattern_run.pg);
+    e->pattern_run.pg = NULL;
+    return -1;
+}
+
+/* Every patterns_ms (from the end of the last run) starts a run of the
+ * pattern detectors; each tick takes its next step, which waits for no query
+ * and handles candidates for at most PATTERNS_SLICE_MS. */
 static int run_patterns(esc_engine *e, monotime_ms now)
 {
     esc_pattern_stats st;
-    if (now < e->next_patterns)
-        return 0;
-    if (esc_patterns_run(&e->ctx, &e->patterns, &st) != 0)
-        return -1;
+    esc_pattern_run *p = &e->pattern_run;
+    if (!p->running) {
+        if (now < e->next_patterns)
+            return 0;
+        if (patterns_connect(e) != 0 || esc_patterns_start(p, &e->ctx, &e->patterns) != 0)
+            return patterns_failed(e);
+    }
+    int rc = esc_patterns_step(p, &e->ctx, &e->patterns, now + PATTERNS_SLICE_MS, &st);
+    if (rc <= 0)
+        return rc < 0 ? patterns_failed(e) : 0;
     if (st.repeat + st.rebound + st.bounce + st.unit_overdue)
         log_info("patterns repeat=%zu (merged %zu) rebound=%zu bounce=%zu unit_overdue=%zu", st.repeat, st.merged,
                  st.rebound, st.bounce, st.unit_overdue);
-    e->next_patterns = now + e->patterns_ms;
+    e->next_patterns = clock_mono_ms() + e->patterns_ms;
     return 0;
 }
 
@@ -195,23 +224,28 @@ static void adapt_batch(esc_engine *e, monotime_ms took_ms)
         e->fire_batch *= 2;
 }
 
-/* Fires due rungs in batches for at most FIRE_SLICE_MS. *now gets esc_now() of the last. 0 or -1. */
+/* Fires due rungs in batches for at most FIRE_SLICE_MS, each with all that
+ * fell due since the claim before. *now gets esc_now() of the last. 0 or -1. */
 static int fire(esc_engine *e, int64_t *now, const volatile sig_atomic_t *stop)
 {
     esc_fire_stats st;
     monotime_ms t = clock_mono_ms(), slice_end = t + FIRE_SLICE_MS;
     do {
         size_t batch = e->fire_batch;
-        if ((*now = esc_now_ms(&e->ctx)) < 0 || esc_fire_due(&e->ctx, *now, batch, &st) < 0)
+        if ((*now = esc_now_ms(&e->ctx)) < 0)
             return -1;
+        if (esc_fire_due(&e->ctx, e->claimed_at ? e->claimed_at : *now, *now, batch, &st) < 0)
+            return -1;
+        e->claimed_at = *now;
         if (st.claimed)
             log_info("fired claimed=%zu alerts=%zu quiet=%zu early=%zu paused=%zu stale=%zu", st.claimed,
                      st.alerts, st.quiet, st.early, st.paused, st.stale);
         monotime_ms done = clock_mono_ms();
-        if (st.claimed == batch)
+        int full = st.claimed == batch + st.fresh;
+        if (full)
             adapt_batch(e, done - t);
         t = done;
-        if (st.claimed < batch)
+        if (!full)
             return 0;
     } while (t < slice_end && !*stop);
     return 0;
@@ -250,6 +284,9 @@ void esc_engine_finish(esc_engine *e)
     e->thread_started = 0;
     esc_calendar_finish(&e->calendar);
     e->ctx.cal = NULL;
+    esc_patterns_drop(&e->pattern_run);
+    PQfinish(e->pattern_run.pg);
+    e->pattern_run.pg = NULL;
     free(e->conninfo);
     e->conninfo = NULL;
 }

@@ -8,12 +8,15 @@
  * paused clocks; plan new deadlines (every second, and on every tick while a
  * backlog remains, for at most PLAN_SLICE_MS); fire every due rung by
  * esc_now() in batches (for at most FIRE_SLICE_MS, then the caller answers
- * requests and sees signals); every escalation.patterns_seconds run the
- * pattern detectors. A firing batch grows (doubling, up to FIRE_BATCH_MAX)
+ * requests and sees signals); every escalation.patterns_seconds start a run
+ * of the pattern detectors, whose queries run on a connection of their own
+ * while the ticks go on firing (at a million deadlines one takes seconds),
+ * and take its next step. A firing batch grows (doubling, up to FIRE_BATCH_MAX)
  * while one takes under half of FIRE_BATCH_MS and halves when one takes
  * longer, so batches are large when deadlines fall due en masse and no batch
- * runs long on a busy machine; three quarters of each claim are the most
- * recently due timers, so an older backlog never holds one up (esc_timers.h). The tick returns how
+ * runs long on a busy machine; each claim takes besides every timer fallen
+ * due since the claim before and three quarters of the batch are the most
+ * recently due, so an older backlog never holds one up (esc_timers.h). The tick returns how
  * long the caller may wait before the next (until the next timer, at most
  * ESC_TICK_MS), so a rung fires well within a second of its due time, also
  * while a million others are being fired. Slices and intervals are measured
@@ -44,9 +47,11 @@ typedef struct {
     char             err[1024];     /* ctx.err: why the last tick failed */
     esc_calendar     calendar;      /* loaded from PostgreSQL by the first tick, reloaded when it changes */
     esc_pattern_cfg  patterns;
+    esc_pattern_run  pattern_run;   /* its queries on a connection of its own, opened by the first run */
     esc_deliver_cfg  deliver;
     long             reconcile_ms, patterns_ms;
     size_t           fire_batch;    /* timers claimed at once: grows and shrinks to take ~FIRE_BATCH_MS */
+    int64_t          claimed_at;    /* esc_now() ms of the last claim; 0: none yet */
     int              plan_backlog;  /* planning goes on next tick */
     monotime_ms      next_reconcile, next_sweep, next_patterns;
     char             reconcile_after[ESC_MEMBER_BYTES];  /* where the walk of pending deadlines is */

@@ -1,8 +1,10 @@
 /* esc_patterns.c — repeat, rebound, bounce and unit_overdue alerts (see esc_patterns.h).
  *
- * Each detector is one query returning the candidates; each candidate is then
- * handled in its own transaction (merge + alert), so a crash loses at most the
- * candidate in hand, which the next run finds again.
+ * Each detector is one query returning the candidates, run on a connection of
+ * its own without waiting for it (at a million deadlines due in the week
+ * unit_overdue reads them all, for seconds); each candidate is then handled
+ * in its own transaction (merge + alert) on the caller's connection, so a
+ * crash loses at most the candidate in hand, which the next run finds again.
  */
 #include "esc_patterns.h"
 
@@ -79,9 +81,9 @@ static const char SQL_BOUNCE[] =
 static const char SQL_UNIT_OVERDUE[] =
     "SELECT u.id, u.code, u.name, count(*), count(*) FILTER (WHERE x.late),"
     "       ((array_agg(d.complaint_id ORDER BY d.due_at) FILTER (WHERE x.late))[1:50])::text,"
-    "       'unit:' || u.id || ':' || to_char(esc_now(), 'IYYY-\"W\"IW')"
-    " FROM deadlines d JOIN units u ON u.id = d.unit_id"
-    " CROSS JOIN LATERAL (SELECT coalesce(d.met_at, esc_now()) > d.due_at AS late) x"
+    "       'unit:' || u.id || ':' || to_char((SELECT esc_now()), 'IYYY-\"W\"IW')"
+    " FROM deadlines d JOIN units u ON u.id = d.unit_id"         /* esc_now() once, not a call per row: */
+    " CROSS JOIN LATERAL (SELECT coalesce(d.met_at, (SELECT esc_now())) > d.due_at AS late) x"  /* 3/4 of the time */
     " WHERE d.due_at >= esc_now() - interval '7 days' AND d.due_at < esc_now()"
     " GROUP BY u.id"
     " HAVING count(*) >= $2::int AND count(*) FILTER (WHERE x.late) > $1::float8 * count(*)";
@@ -99,35 +101,6 @@ static int raise_counted(const esc_ctx *ctx, const esc_alert_in *in, esc_raised 
 
 typedef int (*candidate_fn)(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *res, int r,
                             esc_alert_in *in, esc_raised *out, esc_pattern_stats *st);
-
-/* Handles every row of res in its own transaction and publishes after each commit. */
-static int each_candidate(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *res, candidate_fn fn,
-                          esc_pattern_stats *st)
-{
-    for (int r = 0; r < PQntuples(res); r++) {
-        esc_alert_in in;
-        esc_raised out = {0};
-        if (db_begin(ctx->pg, ctx->err, ctx->errlen) != 0 || fn(ctx, cfg, res, r, &in, &out, st) != 0 ||
-            db_commit(ctx->pg, ctx->err, ctx->errlen) != 0) {
-            db_rollback(ctx->pg);
-            return -1;
-        }
-        esc_alert_publish(ctx, &in, &out);
-    }
-    return 0;
-}
-
-/* Runs a detector query and handles its candidates. */
-static int detect(const esc_ctx *ctx, const esc_pattern_cfg *cfg, const char *label, const char *sql,
-                  int nparams, const char *const *params, candidate_fn fn, esc_pattern_stats *st)
-{
-    PGresult *res = db_query(ctx->pg, label, sql, nparams, params, ctx->err, ctx->errlen);
-    if (!res)
-        return -1;
-    int rc = each_candidate(ctx, cfg, res, fn, st);
-    PQclear(res);
-    return rc;
-}
 
 static int on_repeat(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *res, int r, esc_alert_in *in,
                      esc_raised *out, esc_pattern_stats *st)
@@ -198,24 +171,121 @@ static int on_unit_overdue(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGres
     return raise_counted(ctx, in, out, &st->unit_overdue);
 }
 
-int esc_patterns_run(const esc_ctx *ctx, const esc_pattern_cfg *cfg, esc_pattern_stats *st)
+/* ---- a run ---- */
+
+typedef struct {
+    const char  *label, *sql;
+    candidate_fn fn;
+} detector;
+
+static const detector DETECTORS[] = {
+    {"find repeat orders", SQL_REPEAT, on_repeat},
+    {"find rebounds", SQL_REBOUND, on_rebound},
+    {"find bouncing orders", SQL_BOUNCE, on_bounce},
+    {"find overdue units", SQL_UNIT_OVERDUE, on_unit_overdue},
+};
+enum { N_DETECTORS = sizeof DETECTORS / sizeof DETECTORS[0] };
+
+/* Sends the query of detector p->detector on p->pg. 0 or -1. */
+static int send_detector(esc_pattern_run *p, const esc_ctx *ctx, const esc_pattern_cfg *cfg)
 {
-    char a[32], b[32], c[32], d[32], e[32];
-    memset(st, 0, sizeof *st);
-    snprintf(a, sizeof a, "%d", cfg->repeat_window_days);
-    snprintf(b, sizeof b, "%d", cfg->repeat_count);
-    snprintf(c, sizeof c, "%d", cfg->rebound_window_days);
-    snprintf(d, sizeof d, "%d", ctx->utc_offset_min);
-    snprintf(e, sizeof e, "%d", cfg->bounce_count);
-    const char *repeat[] = {a, b}, *rebound[] = {c, d}, *bounce[] = {e};
-    char rate[32], min[32];
-    snprintf(rate, sizeof rate, "%g", cfg->unit_overdue_rate);
-    snprintf(min, sizeof min, "%d", cfg->unit_overdue_min);
-    const char *unit[] = {rate, min};
-    if (detect(ctx, cfg, "find repeat orders", SQL_REPEAT, 2, repeat, on_repeat, st) != 0 ||
-        detect(ctx, cfg, "find rebounds", SQL_REBOUND, 2, rebound, on_rebound, st) != 0 ||
-        detect(ctx, cfg, "find bouncing orders", SQL_BOUNCE, 1, bounce, on_bounce, st) != 0 ||
-        detect(ctx, cfg, "find overdue units", SQL_UNIT_OVERDUE, 2, unit, on_unit_overdue, st) != 0)
-        return -1;
+    char v[2][32];
+    int n = 2;
+    switch (p->detector) {
+    case 0:
+        snprintf(v[0], sizeof v[0], "%d", cfg->repeat_window_days);
+        snprintf(v[1], sizeof v[1], "%d", cfg->repeat_count);
+        break;
+    case 1:
+        snprintf(v[0], sizeof v[0], "%d", cfg->rebound_window_days);
+        snprintf(v[1], sizeof v[1], "%d", ctx->utc_offset_min);
+        break;
+    case 2:
+        snprintf(v[0], sizeof v[0], "%d", cfg->bounce_count);
+        n = 1;
+        break;
+    default:
+        snprintf(v[0], sizeof v[0], "%g", cfg->unit_overdue_rate);
+        snprintf(v[1], sizeof v[1], "%d", cfg->unit_overdue_min);
+    }
+    const char *params[] = {v[0], v[1]};
+    const detector *d = &DETECTORS[p->detector];
+    p->waiting = 1;
+    return db_send_query(p->pg, d->label, d->sql, n, params, ctx->err, ctx->errlen);
+}
+
+/* Handles candidates of p->res from p->row on, each in its own transaction
+ * (published after its commit), at least one and then until `until`. 0 or -1. */
+static int handle_candidates(esc_pattern_run *p, const esc_ctx *ctx, const esc_pattern_cfg *cfg, monotime_ms until)
+{
+    int n = PQntuples(p->res);
+    while (p->row < n) {
+        esc_alert_in in;
+        esc_raised out = {0};
+        if (db_begin(ctx->pg, ctx->err, ctx->errlen) != 0 ||
+            DETECTORS[p->detector].fn(ctx, cfg, p->res, p->row, &in, &out, &p->st) != 0 ||
+            db_commit(ctx->pg, ctx->err, ctx->errlen) != 0) {
+            db_rollback(ctx->pg);
+            return -1;
+        }
+        esc_alert_publish(ctx, &in, &out);
+        if (++p->row < n && clock_mono_ms() >= until)
+            break;
+    }
     return 0;
+}
+
+int esc_patterns_start(esc_pattern_run *p, const esc_ctx *ctx, const esc_pattern_cfg *cfg)
+{
+    esc_patterns_drop(p);
+    p->running = 1;
+    if (send_detector(p, ctx, cfg) == 0)
+        return 0;
+    esc_patterns_drop(p);
+    return -1;
+}
+
+/* One step of the run under way; see esc_patterns_step(). */
+static int step(esc_pattern_run *p, const esc_ctx *ctx, const esc_pattern_cfg *cfg, monotime_ms until)
+{
+    for (;;) {
+        if (p->waiting) {
+            int rc = db_take_result(p->pg, DETECTORS[p->detector].label, &p->res, ctx->err, ctx->errlen);
+            if (rc <= 0)
+                return rc;
+            p->waiting = 0;
+            p->row = 0;
+        }
+        if (handle_candidates(p, ctx, cfg, until) != 0)
+            return -1;
+        if (p->row < PQntuples(p->res))
+            return 0;           /* the slice is over */
+        PQclear(p->res);
+        p->res = NULL;
+        if (++p->detector == N_DETECTORS)
+            return 1;
+        if (send_detector(p, ctx, cfg) != 0)
+            return -1;
+    }
+}
+
+int esc_patterns_step(esc_pattern_run *p, const esc_ctx *ctx, const esc_pattern_cfg *cfg, monotime_ms until,
+                      esc_pattern_stats *st)
+{
+    int rc = p->running ? step(p, ctx, cfg, until) : 1;
+    *st = p->st;
+    if (rc != 0)
+        esc_patterns_drop(p);
+    return rc;
+}
+
+void esc_patterns_drop(esc_pattern_run *p)
+{
+    PQclear(p->res);
+    p->res = NULL;
+    p->running = 0;
+    p->detector = 0;
+    p->waiting = 0;
+    p->row = 0;
+    memset(&p->st, 0, sizeof p->st);
 }

@@ -12,13 +12,15 @@
  *                 week per unit; it goes to discipline inspection.
  * Repeat, rebound and bounce go to the district campaign office. Each alert
  * lists the orders behind it (alerts.orders) and says why in its reason. A
- * run is idempotent: what was merged or alerted is not raised again.
+ * run is idempotent: what was merged or alerted is not raised again. A run
+ * never holds up the timers (see esc_pattern_run below).
  */
 #ifndef JIESU_ESC_PATTERNS_H
 #define JIESU_ESC_PATTERNS_H
 
 #include <stddef.h>
 
+#include "clock.h"
 #include "esc_ctx.h"
 
 typedef struct {
@@ -34,8 +36,36 @@ typedef struct {
     size_t repeat, merged, rebound, bounce, unit_overdue;   /* alerts raised; orders merged */
 } esc_pattern_stats;
 
-/* Runs the four detectors. 0, or -1 when PostgreSQL failed (why in ctx->err; what was
- * committed before stays). */
-int esc_patterns_run(const esc_ctx *ctx, const esc_pattern_cfg *cfg, esc_pattern_stats *st);
+/* A run of the four detectors, one after the other. A detector's query runs
+ * on a connection of its own (pg) and nothing waits for it: the caller goes
+ * on firing timers on its own connection (ctx->pg) and takes the next step
+ * now and then; the candidates are handled on ctx->pg, a slice at a time.
+ * Zeroed: no run under way. */
+typedef struct {
+    PGconn           *pg;           /* the detectors' queries; the caller's to connect and close */
+    int               running;      /* a run is under way */
+    int               detector;     /* which one (0..3) */
+    int               waiting;      /* its query is out, its answer not all in */
+    PGresult         *res;          /* its candidates, handled from row on */
+    int               row;
+    esc_pattern_stats st;           /* the run's so far */
+} esc_pattern_run;
+
+/* Starts a run (p->pg connected and idle): sends the first query. 0, or -1
+ * (why in ctx->err; no run under way). */
+int esc_patterns_start(esc_pattern_run *p, const esc_ctx *ctx, const esc_pattern_cfg *cfg);
+
+/* Goes on with the run without waiting on PostgreSQL: reads what the query
+ * out has answered; once the answer is complete handles its candidates (at
+ * least one, then until `until`), then sends the next detector's query.
+ * Returns 1 when the run has ended (no run under way: also 1), 0 when it goes
+ * on (step again, at the latest once PQsocket(p->pg) is readable), or -1 when
+ * PostgreSQL failed (why in ctx->err; the run is dropped, what was committed
+ * stays, and a query may still be out on p->pg). *st: the run's figures. */
+int esc_patterns_step(esc_pattern_run *p, const esc_ctx *ctx, const esc_pattern_cfg *cfg, monotime_ms until,
+                      esc_pattern_stats *st);
+
+/* Forgets the run under way (p->pg left as it is). */
+void esc_patterns_drop(esc_pattern_run *p);
 
 #endif

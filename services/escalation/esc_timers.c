@@ -376,16 +376,23 @@ cleanup:
     return rc;
 }
 
-int esc_fire_due(const esc_ctx *ctx, int64_t now_ms, size_t max, esc_fire_stats *st)
+int esc_fire_due(const esc_ctx *ctx, int64_t since_ms, int64_t now_ms, size_t max, esc_fire_stats *st)
 {
     size_t n = 0;
     memset(st, 0, sizeof *st);
+    long fresh = timers_count_due(ctx->redis, ctx->key, since_ms, now_ms);
+    if (fresh < 0) {
+        snprintf(ctx->err, ctx->errlen, "Redis: counting due timers in %s failed", ctx->key);
+        return -1;
+    }
+    st->fresh = fresh < ESC_FIRE_FRESH_MAX ? (size_t)fresh : ESC_FIRE_FRESH_MAX;
+    max += st->fresh;
     char **members = calloc(max ? max : 1, sizeof *members);
     if (!members) {
         snprintf(ctx->err, ctx->errlen, "firing timers: out of memory");
         return -1;
     }
-    if (timers_claim_due(ctx->redis, ctx->key, now_ms, max - max / 4, max, members, &n) != 0) {
+    if (timers_claim_due(ctx->redis, ctx->key, now_ms, max - (max - st->fresh) / 4, max, members, &n) != 0) {
         snprintf(ctx->err, ctx->errlen, "Redis: claiming due timers from %s failed", ctx->key);
         free(members);
         return -1;

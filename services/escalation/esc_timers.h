@@ -4,9 +4,10 @@
  * esc_ladder.h); the Redis zset (timers.key; member "r<deadline id>", score
  * = due Unix ms) only says when to look. esc_reconcile_step() re-arms the
  * planned pending deadlines page by page; esc_fire_due() claims a batch of
- * due members (three quarters of it the most recently due, the rest the
- * oldest: a backlog never holds up a timer falling due now, and still
- * drains) and fires them in one transaction of three set-based statements,
+ * due members (all those fallen due since the last claim, then three
+ * quarters of the rest the most recently due, the others the oldest: a
+ * backlog never holds up a timer falling due now, and still drains) and
+ * fires them in one transaction of three set-based statements,
  * raising each rung's alert (esc_alert.h) when its order is still open for
  * it. Why a timer fired twice raises one alert, and what a crash leaves:
  * README.md.
@@ -20,7 +21,10 @@
 #include "esc_ctx.h"
 #include "esc_ladder.h"
 
+#define ESC_FIRE_FRESH_MAX 4096      /* timers fallen due since the last claim taken at once */
+
 typedef struct {
+    size_t fresh;       /* due after since_ms when counted: claimed beside max */
     size_t claimed;     /* timers taken from the zset */
     size_t alerts;      /* alerts raised */
     size_t quiet;       /* deadlines done without an alert: the order had moved on */
@@ -36,9 +40,12 @@ typedef struct {
  * ends the walk (*after back to "0"); -1 (why in ctx->err). */
 long esc_reconcile_step(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], size_t batch);
 
-/* Claims up to max timers due at now_ms (esc_now_ms()) and fires them. 0 with
- * *st filled, or -1 when PostgreSQL or Redis failed (why in ctx->err); timers claimed
- * but not fired then go back into the zset to be retried a second later. */
-int esc_fire_due(const esc_ctx *ctx, int64_t now_ms, size_t max, esc_fire_stats *st);
+/* Claims the timers due at now_ms (esc_now_ms()) and fires them: every one
+ * that fell due after since_ms (the last claim; up to ESC_FIRE_FRESH_MAX),
+ * so a thousand falling due together go in one claim, and up to max others,
+ * three quarters of them the most recently due. 0 with *st filled, or -1
+ * when PostgreSQL or Redis failed (why in ctx->err); timers claimed but not
+ * fired then go back into the zset to be retried a second later. */
+int esc_fire_due(const esc_ctx *ctx, int64_t since_ms, int64_t now_ms, size_t max, esc_fire_stats *st);
 
 #endif

@@ -17,6 +17,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -164,6 +165,46 @@ static void test_query_and_command(void **state)
                                 f->err, sizeof f->err), -1);
     assert_int_equal(db_exec(f->pg, "DROP TABLE no_such_table", f->err, sizeof f->err), -1);
     assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM t"), 2);
+}
+
+/* Takes the answer to the query sent, waiting on the socket between reads: the result of db_take_result(). */
+static int take(fixture *f, const char *label, PGresult **res)
+{
+    int rc;
+    while ((rc = db_take_result(f->pg, label, res, f->err, sizeof f->err)) == 0) {
+        struct pollfd p = {.fd = PQsocket(f->pg), .events = POLLIN};
+        poll(&p, 1, 1000);
+    }
+    return rc;
+}
+
+/* A query sent without waiting: nothing is in while it waits on a lock held
+ * elsewhere, then the whole answer; a failed one names itself, and the
+ * connection goes on. */
+static void test_query_sent_without_waiting(void **state)
+{
+    fixture *f = *state;
+    PGresult *res = NULL;
+    PGconn *holder = test_pg();
+    const char *n[] = {"3"};
+    sql_ok(holder, "SELECT pg_advisory_lock(4242)");
+    assert_int_equal(db_send_query(f->pg, "locked count",
+                                   "SELECT count(*) FROM generate_series(1, $1::int), pg_advisory_xact_lock(4242)",
+                                   1, n, f->err, sizeof f->err), 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(db_take_result(f->pg, "locked count", &res, f->err, sizeof f->err), 0);
+    sql_ok(holder, "SELECT pg_advisory_unlock(4242)");
+    PQfinish(holder);
+    assert_int_equal(take(f, "locked count", &res), 1);
+    assert_string_equal(PQgetvalue(res, 0, 0), "3");
+    PQclear(res);
+    res = NULL;
+    assert_int_equal(db_send_query(f->pg, "missing table", "SELECT * FROM no_such_table", 0, NULL, f->err,
+                                   sizeof f->err), 0);
+    assert_int_equal(take(f, "missing table", &res), -1);
+    assert_null(res);
+    assert_non_null(strstr(f->err, "missing table failed: "));
+    assert_int_equal(sql_num(f->pg, "SELECT 7"), 7);
 }
 
 static void test_transactions(void **state)
@@ -490,6 +531,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_connect_gives_up_after_wait),
         cmocka_unit_test_setup_teardown(test_query_and_command, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_query_sent_without_waiting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
         cmocka_unit_test(test_copy_escape),
         cmocka_unit_test_setup_teardown(test_copy_round_trip, setup, teardown),

@@ -134,7 +134,7 @@ static void fire(fixture *f, esc_fire_stats *st)
 {
     int64_t now = esc_now_ms(&f->ctx);
     assert_true(now > 0);
-    assert_int_equal(esc_fire_due(&f->ctx, now, 100, st), 0);
+    assert_int_equal(esc_fire_due(&f->ctx, now, now, 100, st), 0);
 }
 
 static void expect_published(fixture *f, const char *rung, const char *target)
@@ -629,6 +629,42 @@ static void test_alerts_go_to_the_district_offices(void **state)
                                  conduct), 1);
 }
 
+/* Moves deadline d's timer to `at` (Unix ms). */
+static void arm_at(fixture *f, long long d, int64_t at)
+{
+    char member[32], *m = member;
+    snprintf(member, sizeof member, "r%lld", d);
+    assert_int_equal(timers_add(f->ctx.redis, f->key, &m, &at, 1), 0);
+}
+
+/* A claim takes every timer fallen due since the claim before, beside its
+ * batch: deadlines falling due together wait for no later claim, however
+ * small the batch; of the backlog the batch takes the most recently due. */
+static void test_claim_takes_all_fallen_due_since(void **state)
+{
+    fixture *f = *state;
+    esc_fire_stats st;
+    long long backlog[3], fresh[3];
+    int64_t now = esc_now_ms(&f->ctx);
+    for (int i = 0; i < 3; i++) {
+        backlog[i] = order(f, "dispatched", "resolve", -100);
+        fresh[i] = order(f, "dispatched", "resolve", -100);
+        arm_at(f, backlog[i], now - 300000 + i * 100000);        /* 5, 4 and 3 minutes overdue */
+        arm_at(f, fresh[i], now - 1000);
+    }
+    assert_int_equal(esc_fire_due(&f->ctx, now - 5000, now, 1, &st), 0);
+    assert_int_equal(st.fresh, 3);
+    assert_int_equal(st.claimed, 4);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(alerts_of(f, fresh[i], "remind"), 1);
+    assert_int_equal(alerts_of(f, backlog[2], "remind"), 1);
+    assert_int_equal(timer_score(f, backlog[0]), now - 300000);
+    assert_int_equal(timer_score(f, backlog[1]), now - 200000);
+    assert_int_equal(esc_fire_due(&f->ctx, now, now, 1, &st), 0);   /* none fell due since: the batch alone */
+    assert_int_equal(st.fresh, 0);
+    assert_int_equal(st.claimed, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -645,6 +681,7 @@ int main(void)
         cmocka_unit_test_teardown(test_stored_holidays_retime_deadlines, drop_test_holidays),
         cmocka_unit_test_teardown(test_ladder_per_category_and_urgency, reset_clock),
         cmocka_unit_test(test_alerts_go_to_the_district_offices),
+        cmocka_unit_test_teardown(test_claim_takes_all_fallen_due_since, reset_clock),  /* last: leaves alerts unread */
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

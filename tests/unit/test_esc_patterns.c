@@ -5,6 +5,7 @@
  * Needs JIESU_TEST_PG (a migrated database). Categories, addresses and unit
  * codes carry a tag of this run, so other rows of the database never match.
  */
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 typedef struct {
     esc_ctx         ctx;
     esc_pattern_cfg cfg;
+    esc_pattern_run run;        /* its queries on a connection of their own */
     char            tag[64];
     int             orders;
 } fixture;
@@ -27,6 +29,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
     f->ctx.pg = fixture_pg();
+    f->run.pg = fixture_pg();
     fixture_seed_laoshan(f->ctx.pg);
     fixture_exec(f->ctx.pg, "INSERT INTO units (code, name, kind) VALUES ('discipline', '崂山区纪委监委', 'discipline')"
                             " ON CONFLICT (code) DO NOTHING");
@@ -41,6 +44,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
+    esc_patterns_drop(&f->run);
+    PQfinish(f->run.pg);
     PQfinish(f->ctx.pg);
     free(f);
     return 0;
@@ -54,9 +59,42 @@ static long long order(fixture *f, const char *cat, const char *addr, const char
                        f->tag, ++f->orders, ago, addr, f->tag, cat, status);
 }
 
+/* Steps the run under way to its end, waiting for the detectors' answers on their connection. */
+static void finish_run(fixture *f, esc_pattern_stats *st)
+{
+    int rc;
+    while ((rc = esc_patterns_step(&f->run, &f->ctx, &f->cfg, clock_mono_ms() + 1000, st)) == 0) {
+        struct pollfd p = {.fd = PQsocket(f->run.pg), .events = POLLIN};
+        poll(&p, 1, 1000);
+    }
+    assert_int_equal(rc, 1);
+    assert_false(f->run.running);
+}
+
 static void run(fixture *f, esc_pattern_stats *st)
 {
-    assert_int_equal(esc_patterns_run(&f->ctx, &f->cfg, st), 0);
+    assert_int_equal(esc_patterns_start(&f->run, &f->ctx, &f->cfg), 0);
+    finish_run(f, st);
+}
+
+/* A step waits for no detector: while one's query waits on a lock, steps
+ * return at once and the caller's connection is free for its own work. */
+static void test_run_waits_for_no_query(void **state)
+{
+    fixture *f = *state;
+    esc_pattern_stats st;
+    PGconn *holder = fixture_pg();
+    fixture_exec(holder, "BEGIN");
+    fixture_exec(holder, "LOCK TABLE categories IN ACCESS EXCLUSIVE MODE");
+    assert_int_equal(esc_patterns_start(&f->run, &f->ctx, &f->cfg), 0);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(esc_patterns_step(&f->run, &f->ctx, &f->cfg, clock_mono_ms() + 1000, &st), 0);
+        assert_int_equal(fixture_num(f->ctx.pg, "SELECT %d", i), i);
+    }
+    assert_true(f->run.running);
+    fixture_exec(holder, "ROLLBACK");
+    PQfinish(holder);
+    finish_run(f, &st);
 }
 
 static void test_repeat_merges_into_one_parent(void **state)
@@ -172,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_rebound_after_closing),
         cmocka_unit_test(test_bounce_returned_and_reopened),
         cmocka_unit_test(test_unit_overdue_rate),
+        cmocka_unit_test(test_run_waits_for_no_query),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -159,6 +159,18 @@ static void test_newest_members_are_not_held_up(void **state)
     assert_int_equal(timers_count(f->rc, f->key), 2);
 }
 
+static void test_count_due_between(void **state)
+{
+    fixture *f = *state;
+    add_range(f, "old", 0, 4, -600000);
+    add_range(f, "new", 0, 3, -200);            /* due NOW - 200, - 199, - 198 */
+    add_range(f, "later", 0, 2, 5000);
+    assert_int_equal(timers_count_due(f->rc, f->key, NOW - 1000, NOW), 3);
+    assert_int_equal(timers_count_due(f->rc, f->key, NOW - 198, NOW), 0);       /* after, not at */
+    assert_int_equal(timers_count_due(f->rc, f->key, NOW - 201, NOW - 198), 3); /* at or before now */
+    assert_int_equal(timers_count_due(f->rc, f->key, 0, NOW + 5000), 8);
+}
+
 static void test_add_moves_an_existing_member(void **state)
 {
     fixture *f = *state;
@@ -325,6 +337,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_only_due_members_are_claimed_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_claim_respects_max, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newest_members_are_not_held_up, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_count_due_between, setup, teardown),
         cmocka_unit_test_setup_teardown(test_add_moves_an_existing_member, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_large_claim, setup, teardown),

@@ -23,6 +23,7 @@
 
 #define MEMBER_BYTES 24     /* a deadline id in decimal */
 #define MAX_EXCLUDED 16     /* streets that returned one order in one cycle */
+#define WRITE_PREPARED_MAX 32   /* orders a write may hold and still use the prepared statement */
 
 enum { ARR_ID, ARR_STREET, ARR_COMMUNITY, ARR_RULE, ARR_REASONS, ARR_SCORE, ARR_OWNER, ARR_CO, ARR_CATEGORY,
        ARR_ACCEPT_MS, ARR_RESOLVE_MS, ARR_ACCUSED, ARR_SPLIT, NARRAYS };
@@ -219,7 +220,7 @@ static PGresult *load_orders(route_worker *self, size_t n, char *err, size_t err
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    return db_query(self->o.pg, "load complaints to route", SQL_LOAD, 1, params, err, errlen);
+    return db_query_prepared(self->o.pg, "route_load", SQL_LOAD, 1, params, err, errlen);
 }
 
 /* Splits the comma list of units that returned an order into ex (pointing into buf). */
@@ -304,8 +305,13 @@ static int decide(route_worker *self, PGresult *orders)
     return 0;
 }
 
-/* Writes the batch's decisions in one statement. NULL with err. */
-static PGresult *write_decisions(route_worker *self, char *err, size_t errlen)
+/* Writes the n decisions of the batch in one statement. NULL with err.
+ * A few orders (Open311's, arriving one by one) run the statement prepared
+ * once per connection: planning it (2-4 ms) costs more than writing them.
+ * More are planned with the batch's arrays in view: the generic plan,
+ * which cannot know their length, wrote batches of 500 in 102 ms instead
+ * of 59 (README.md, Benchmarks). */
+static PGresult *write_decisions(route_worker *self, int n, char *err, size_t errlen)
 {
     const char *params[NARRAYS];
     for (int a = 0; a < NARRAYS; a++) {
@@ -314,6 +320,8 @@ static PGresult *write_decisions(route_worker *self, char *err, size_t errlen)
             return NULL;
         }
     }
+    if (n <= WRITE_PREPARED_MAX)
+        return db_query_prepared(self->o.pg, "route_write", SQL_WRITE, NARRAYS, params, err, errlen);
     return db_query(self->o.pg, "write routing decisions", SQL_WRITE, NARRAYS, params, err, errlen);
 }
 
@@ -395,7 +403,7 @@ static int handle(route_worker *self, size_t n, route_batch_stats *st)
         goto cleanup;
     }
     lap(&mark, &st->decide_us);
-    if (PQntuples(orders) > 0 && !(w = write_decisions(self, err, sizeof err))) {
+    if (PQntuples(orders) > 0 && !(w = write_decisions(self, PQntuples(orders), err, sizeof err))) {
         log_error("routing a batch of %zu: %s", n, err);
         goto cleanup;       /* one statement: nothing of it was committed */
     }

@@ -443,7 +443,7 @@ int holidays_years(PGconn *pg, holidays_year **years, size_t *n, char *err, size
 int holidays_version(PGconn *pg, char *buf, size_t cap, char *err, size_t errlen)
 {
     char why[256];
-    PGresult *res = db_query(pg, "holidays version", SQL_VERSION, 0, NULL, why, sizeof why);
+    PGresult *res = db_query_prepared(pg, "holidays_version", SQL_VERSION, 0, NULL, why, sizeof why);
     if (!res) {
         snprintf(err, errlen, "calendar: reading table holidays: %s", why);
         return -1;

@@ -74,7 +74,8 @@ typedef struct {
 int holidays_years(PGconn *pg, holidays_year **years, size_t *n, char *err, size_t errlen);
 
 /* A text that changes whenever a row of holidays is stored or changed
- * ("count@last change"), in buf. 0 or -1 with err. */
+ * ("count@last change"), in buf. 0 or -1 with err. Routing asks before
+ * every batch, so the statement is prepared once per connection. */
 int holidays_version(PGconn *pg, char *buf, size_t cap, char *err, size_t errlen);
 
 /* Where the calendar runs out. */

@@ -322,7 +322,7 @@ static PGresult *write_decisions(route_worker *self, int n, char *err, size_t er
     }
     if (n <= WRITE_PREPARED_MAX)
         return db_query_prepared(self->o.pg, "route_write", SQL_WRITE, NARRAYS, params, err, errlen);
-    return db_query(self->o.pg, "write routing decisions", SQL_WRITE, NARRAYS, params, err, errlen);
+    return db_query(self->o.pg, "route_write", SQL_WRITE, NARRAYS, params, err, errlen);
 }
 
 /* The deadlines the write stored go into the timers zset. */

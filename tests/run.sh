@@ -22,10 +22,14 @@ export HARNESS_DIR=$REPO/var/test
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
+# free_port: a port nobody listens on, below the kernel's ephemeral range
+# (ip_local_port_range), so that no outgoing connection (to Redis, say) can
+# take it while a test restarts the service that listens there.
 free_port() {
-    local p
+    local p low=32768
+    read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
     for _ in $(seq 100); do
-        p=$((20000 + RANDOM % 20000))
+        p=$((10000 + RANDOM % (low - 10000)))
         (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
     done
     echo "tests: no free port found" >&2; exit 1

@@ -46,11 +46,11 @@ check_eq "城管局 only co-handles: no rate of its own, not ranked" "" "$(csv_f
 # The reporting service builds the bulletin: started again with report.min_cases = 10.
 svc_kill9 reporting
 JIESU_REPORT_MIN_CASES=10 svc_start reporting
-wait_for "reporting ready with min_cases 10" 20 svc_ready reporting
+wait_for "reporting ready with min_cases 10" 20 svc_ready reporting || cat "$HARNESS_DIR/reporting.log"
 jiesu bulletin --week 2026-W47 --json >"$HARNESS_DIR/bulletin-min10.json" 2>&1
 svc_kill9 reporting
 svc_start reporting
-wait_for "reporting ready again" 20 svc_ready reporting
+wait_for "reporting ready again" 20 svc_ready reporting || cat "$HARNESS_DIR/reporting.log"
 check_eq "with report.min_cases = 10 no street has enough cases: 样本不足, not ranked" "true null" \
     "$(jq -r '.units[] | select(.code == "880100003") | "\(.too_few_cases) \(.rank)"' "$HARNESS_DIR/bulletin-min10.json")"
 orders_csv=$out/bulletin-2026-W47-orders.csv
@@ -150,7 +150,7 @@ check "… and says how to load them" grep -q "jiesu holidays load $year.json" "
 before=$(curl -s -H "Authorization: Bearer $reader" "$base/api/bulletin?week=2026-W47" | jq -c '[.units[] | {code, rank, composite}]')
 svc_kill9 reporting
 svc_start reporting
-wait_for "reporting back" 20 svc_ready reporting
+wait_for "reporting back" 20 svc_ready reporting || cat "$HARNESS_DIR/reporting.log"
 wait_for "HTTP back" 20 curl -sf -H "Authorization: Bearer $reader" "$base/api/live"
 check_eq "after kill -9 the bulletin is the same" "$before" \
     "$(curl -s -H "Authorization: Bearer $reader" "$base/api/bulletin?week=2026-W47" | jq -c '[.units[] | {code, rank, composite}]')"

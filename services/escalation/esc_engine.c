@@ -148,17 +148,21 @@ static int sweep(esc_engine *e, monotime_ms now)
 }
 
 /* Plans new deadlines for at most PLAN_SLICE_MS, every SWEEP_MS and on every
- * tick while a backlog remains. */
+ * tick while a backlog remains; those overdue already fire as they are planned. */
 static int plan(esc_engine *e, monotime_ms now, const volatile sig_atomic_t *stop)
 {
     long n;
+    esc_fire_stats st;
     if (!e->plan_backlog)
         return 0;
     monotime_ms slice_end = now + PLAN_SLICE_MS;
-    while ((n = esc_plan(&e->ctx, NULL, PLAN_BATCH)) == PLAN_BATCH && clock_mono_ms() < slice_end && !*stop)
-        ;
-    if (n < 0)
-        return -1;
+    do {
+        int64_t at = esc_now_ms(&e->ctx);
+        if (at < 0 || (n = esc_plan(&e->ctx, NULL, PLAN_BATCH, at, &st)) < 0)
+            return -1;
+        if (st.alerts || st.quiet)
+            log_info("planned deadlines=%ld alerts=%zu quiet=%zu", n, st.alerts, st.quiet);
+    } while (n == PLAN_BATCH && clock_mono_ms() < slice_end && !*stop);
     e->plan_backlog = n == PLAN_BATCH;
     return 0;
 }
@@ -238,8 +242,8 @@ static int fire(esc_engine *e, int64_t *now, const volatile sig_atomic_t *stop)
             return -1;
         e->claimed_at = *now;
         if (st.claimed)
-            log_info("fired claimed=%zu alerts=%zu quiet=%zu early=%zu paused=%zu stale=%zu", st.claimed,
-                     st.alerts, st.quiet, st.early, st.paused, st.stale);
+            log_info("fired claimed=%zu alerts=%zu quiet=%zu planned=%zu early=%zu paused=%zu stale=%zu", st.claimed,
+                     st.alerts, st.quiet, st.planned, st.early, st.paused, st.stale);
         monotime_ms done = clock_mono_ms();
         int full = st.claimed == batch + st.fresh;
         if (full)

@@ -1,6 +1,7 @@
-/* esc_ladder.c — rung times, planning new deadlines, pausing and resuming
- * their clocks (see esc_ladder.h). Planning and resuming take their rows with
- * FOR UPDATE SKIP LOCKED and arm the timers after the commit (why: README.md).
+/* esc_ladder.c — rung times, pausing and resuming the clocks of deadlines
+ * (see esc_ladder.h), and arming their timers. Resuming takes its rows with
+ * FOR UPDATE SKIP LOCKED (why: README.md) and sends them back to planning,
+ * which esc_plan() does as the timers fire (esc_timers.c).
  */
 #include "esc_ladder.h"
 
@@ -16,19 +17,6 @@
 #define MS_PER_MIN 60000
 #define MS_PER_DAY 86400000LL
 #define PAUSE_BATCH 1000
-
-static const char SQL_UNPLANNED[] =
-    "SELECT d.id, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ","
-    "       coalesce(l.remind_share, 0.75), coalesce(l.accountability_days, 2), d.paused_seconds * 1000"
-    " FROM deadlines d JOIN complaints c ON c.id = d.complaint_id" ESC_SQL_LADDER
-    " WHERE d.fired_at IS NULL AND d.rung_next IS NULL AND d.paused_at IS NULL"
-    "   AND ($1::bigint[] IS NULL OR d.id = ANY($1::bigint[]))"
-    " ORDER BY d.id LIMIT $2::int FOR UPDATE OF d SKIP LOCKED";
-
-static const char SQL_SET_RUNGS[] =
-    "UPDATE deadlines d SET rung_next = u.rung, rung_at = to_timestamp(u.ms / 1000.0)"
-    " FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS u(id, rung, ms)"
-    " WHERE d.id = u.id AND d.id = ANY($1::bigint[])";      /* by key: else a hash join may read all deadlines */
 
 /* A deadline met already keeps its due_at: it never pauses. */
 static const char SQL_PAUSE[] =
@@ -120,16 +108,7 @@ const char *esc_rung_next(const char *rung)
     return "done";
 }
 
-/* ---- batches ---- */
-
-static void span_of(PGresult *res, int r, esc_span *s)
-{
-    s->started_ms = strtoll(PQgetvalue(res, r, S_STARTED), NULL, 10);
-    s->due_ms = strtoll(PQgetvalue(res, r, S_DUE), NULL, 10);
-    s->remind_share = atof(PQgetvalue(res, r, S_SHARE));
-    s->accountability_days = atoi(PQgetvalue(res, r, S_DAYS));
-    s->paused_ms = strtoll(PQgetvalue(res, r, S_STOOD), NULL, 10);
-}
+/* ---- timers ---- */
 
 int esc_arm(const esc_ctx *ctx, char (*ids)[ESC_MEMBER_BYTES], const int64_t *due_ms, size_t n)
 {
@@ -150,110 +129,20 @@ int esc_arm(const esc_ctx *ctx, char (*ids)[ESC_MEMBER_BYTES], const int64_t *du
     return rc;
 }
 
-/* The selected rows: the timers to arm after the commit and the arrays of the update. */
-typedef struct {
-    size_t  n;
-    char  (*ids)[ESC_MEMBER_BYTES];
-    int64_t *arm_ms;
-    size_t  armed;
-    sqlarr a[3];
-} batch;
-
-static int batch_init(batch *b, size_t n)
-{
-    memset(b, 0, sizeof *b);
-    b->n = n;
-    b->ids = calloc(n ? n : 1, sizeof *b->ids);
-    b->arm_ms = calloc(n ? n : 1, sizeof *b->arm_ms);
-    return b->ids && b->arm_ms ? 0 : -1;
-}
-
-static void batch_free(batch *b)
-{
-    free(b->ids);
-    free(b->arm_ms);
-    for (int i = 0; i < 3; i++)
-        sqlarr_free(&b->a[i]);
-}
-
-/* Adds "r<id>" at ms to the timers armed after the commit. */
-static void batch_arm(batch *b, const char *id, int64_t ms)
-{
-    snprintf(b->ids[b->armed], ESC_MEMBER_BYTES, "%s", id);
-    b->arm_ms[b->armed++] = ms;
-}
-
-/* Runs sql with the batch's arrays, commits, arms. Returns rows or -1. */
-static long batch_finish(const esc_ctx *ctx, batch *b, const char *label, const char *sql, int narrays)
-{
-    const char *params[3];
-    for (int i = 0; i < narrays; i++)
-        if (!(params[i] = sqlarr_text(&b->a[i])))
-            return -1;
-    if (db_command(ctx->pg, label, sql, narrays, params, NULL, ctx->err, ctx->errlen) != 0 ||
-        db_commit(ctx->pg, ctx->err, ctx->errlen) != 0)
-        return -1;
-    esc_arm(ctx, b->ids, b->arm_ms, b->armed);
-    return (long)b->n;
-}
-
-/* A kind of batch: the rows it takes, what it makes of each, how it writes them. */
-typedef struct {
-    const char *select_label, *select_sql, *update_label, *update_sql;
-    int (*row)(const esc_ctx *ctx, PGresult *res, int r, batch *b);
-    int narrays;                /* arrays the update takes (up to 3) */
-} batch_kind;
-
-/* Selects rows (locked), turns each into the three arrays, writes them in
- * one statement, commits and arms the timers. Returns rows or -1. */
-static long run_batch(const esc_ctx *ctx, const batch_kind *k, int nparams, const char *const *params)
-{
-    batch b;
-    long rc = -1;
-    if (db_begin(ctx->pg, ctx->err, ctx->errlen) != 0)
-        return -1;
-    PGresult *res = db_query(ctx->pg, k->select_label, k->select_sql, nparams, params, ctx->err, ctx->errlen);
-    if (!res || batch_init(&b, (size_t)PQntuples(res)) != 0)
-        goto cleanup;
-    for (size_t r = 0; r < b.n; r++)
-        if (k->row(ctx, res, (int)r, &b) != 0)
-            goto cleanup;
-    rc = b.n ? batch_finish(ctx, &b, k->update_label, k->update_sql, k->narrays) : 0;
-cleanup:
-    if (rc <= 0)
-        db_rollback(ctx->pg);
-    if (res)
-        batch_free(&b);
-    PQclear(res);
-    return rc;
-}
-
-/* Plans one deadline: its first rung and when it falls due. */
-static int plan_row(const esc_ctx *ctx, PGresult *res, int r, batch *b)
-{
-    esc_span s;
-    span_of(res, r, &s);
-    const char *rung = esc_rung_first(ctx->cal, &s), *id = PQgetvalue(res, r, S_ID);
-    int64_t at = esc_rung_at(ctx->cal, rung, &s);
-    batch_arm(b, id, at);
-    return sqlarr_add(&b->a[0], id) || sqlarr_add(&b->a[1], rung) || sqlarr_add_ms(&b->a[2], at) ? -1 : 0;
-}
-
-static const batch_kind PLAN = {"select unplanned deadlines", SQL_UNPLANNED, "plan deadlines", SQL_SET_RUNGS,
-                                plan_row, 3};
-
-long esc_plan(const esc_ctx *ctx, const char *ids, size_t max)
-{
-    char limit[24];
-    snprintf(limit, sizeof limit, "%zu", max);
-    const char *params[] = {ids, limit};
-    return run_batch(ctx, &PLAN, 2, params);
-}
-
 /* ---- pausing ---- */
 
-/* Moves one resumed deadline: due_at later by the working time it stood still. */
-static int resume_row(const esc_ctx *ctx, PGresult *res, int r, batch *b)
+static void span_of(PGresult *res, int r, esc_span *s)
+{
+    s->started_ms = strtoll(PQgetvalue(res, r, S_STARTED), NULL, 10);
+    s->due_ms = strtoll(PQgetvalue(res, r, S_DUE), NULL, 10);
+    s->remind_share = atof(PQgetvalue(res, r, S_SHARE));
+    s->accountability_days = atoi(PQgetvalue(res, r, S_DAYS));
+    s->paused_ms = strtoll(PQgetvalue(res, r, S_STOOD), NULL, 10);
+}
+
+/* Appends one resumed deadline to the update's arrays: due_at later by the
+ * working time it stood still. */
+static int resume_row(const esc_ctx *ctx, PGresult *res, int r, sqlarr a[3])
 {
     esc_span s;
     span_of(res, r, &s);
@@ -262,21 +151,57 @@ static int resume_row(const esc_ctx *ctx, PGresult *res, int r, batch *b)
     int64_t stood = until > paused ? work_ms_between(ctx->cal, paused, until) : 0;
     if (stood > 0)
         s.due_ms = add_work_ms(ctx->cal, s.due_ms, stood);
-    return sqlarr_add(&b->a[0], PQgetvalue(res, r, S_ID)) || sqlarr_add_ms(&b->a[1], s.due_ms) ||
-                   sqlarr_add_ms(&b->a[2], stood)
+    return sqlarr_add(&a[0], PQgetvalue(res, r, S_ID)) || sqlarr_add_ms(&a[1], s.due_ms) ||
+                   sqlarr_add_ms(&a[2], stood)
                ? -1
                : 0;
 }
 
-static const batch_kind RESUME = {"select deadlines to resume", SQL_TO_RESUME, "resume deadlines", SQL_RESUME,
-                                  resume_row, 3};
+/* Writes the resumed deadlines' arrays and commits. 0 or -1. */
+static int resume_write(const esc_ctx *ctx, sqlarr a[3])
+{
+    const char *params[3];
+    for (int i = 0; i < 3; i++)
+        if (!(params[i] = sqlarr_text(&a[i]))) {
+            snprintf(ctx->err, ctx->errlen, "resuming deadlines: out of memory");
+            return -1;
+        }
+    return db_command(ctx->pg, "resume deadlines", SQL_RESUME, 3, params, NULL, ctx->err, ctx->errlen) != 0 ||
+                   db_commit(ctx->pg, ctx->err, ctx->errlen) != 0
+               ? -1
+               : 0;
+}
 
+/* Resumes up to PAUSE_BATCH deadlines, taken with SKIP LOCKED, in one
+ * transaction. Returns how many, or -1. */
 static long resume_batch(const esc_ctx *ctx)
 {
     char limit[24];
-    snprintf(limit, sizeof limit, "%d", PAUSE_BATCH);
     const char *params[] = {limit};
-    return run_batch(ctx, &RESUME, 1, params);
+    sqlarr a[3];
+    long rc = -1;
+    int n = 0;
+    memset(a, 0, sizeof a);
+    snprintf(limit, sizeof limit, "%d", PAUSE_BATCH);
+    if (db_begin(ctx->pg, ctx->err, ctx->errlen) != 0)
+        return -1;
+    PGresult *res = db_query(ctx->pg, "select deadlines to resume", SQL_TO_RESUME, 1, params, ctx->err, ctx->errlen);
+    if (!res)
+        goto cleanup;
+    n = PQntuples(res);
+    for (int r = 0; r < n; r++)
+        if (resume_row(ctx, res, r, a) != 0) {
+            snprintf(ctx->err, ctx->errlen, "resuming deadlines: out of memory");
+            goto cleanup;
+        }
+    rc = n && resume_write(ctx, a) != 0 ? -1 : n;
+cleanup:
+    if (rc <= 0)
+        db_rollback(ctx->pg);
+    for (int i = 0; i < 3; i++)
+        sqlarr_free(&a[i]);
+    PQclear(res);
+    return rc;
 }
 
 int esc_pause_sweep(const esc_ctx *ctx, long *paused, long *resumed)

@@ -56,11 +56,6 @@ const char *esc_rung_first(const calendar *cal, const esc_span *s);
 /* The rung after rung ("done" after accountability). */
 const char *esc_rung_next(const char *rung);
 
-/* Plans up to max unplanned deadlines (all, or only those in the SQL array
- * ids, e.g. "{4,7}") and arms their timers. Returns how many, or -1 (why in
- * ctx->err). */
-long esc_plan(const esc_ctx *ctx, const char *ids, size_t max);
-
 /* Pauses the deadlines of orders now waiting or returned, resumes those of
  * orders that left these states (moving due_at, re-arming). 0 or -1 (why in
  * ctx->err). */

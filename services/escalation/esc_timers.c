@@ -28,23 +28,32 @@ static const char SQL_PENDING[] =
     "                THEN " ESC_SQL_MS("rung_at") " END"
     " FROM deadlines WHERE fired_at IS NULL AND id > $1::bigint ORDER BY id LIMIT $2::int";
 
+/* The deadlines `pick` locks, with their orders, owner units and ladder rows.
+ * Orders and assignments are looked up by key (= ANY of the ids): a join the
+ * planner may choose instead reads all of complaints for every batch. */
+#define SQL_FIRING(pick)                                                                                         \
+    "WITH d AS MATERIALIZED (" pick "), o AS (SELECT ARRAY(SELECT complaint_id FROM d) AS ids)"                  \
+    " SELECT d.id, d.complaint_id, d.kind, d.cycle, d.rung_next, d.paused_at IS NOT NULL,"                       \
+    "       d.met_at IS NULL AND d.cycle = c.cycle, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") "," \
+    "       coalesce(l.remind_share, 0.75), coalesce(l.accountability_days, 2), c.status, c.ticket_no,"          \
+    "       u.id, coalesce(u.code, ''), coalesce(u.name, ''), d.paused_seconds * 1000"                           \
+    " FROM d CROSS JOIN o JOIN complaints c ON c.id = d.complaint_id AND c.id = ANY(o.ids)"                      \
+    " LEFT JOIN assignments a ON a.complaint_id = d.complaint_id AND a.active AND a.role = 'owner'"              \
+    "   AND a.complaint_id = ANY(o.ids)"                                                                         \
+    " LEFT JOIN units u ON u.id = coalesce(d.unit_id, a.unit_id)" ESC_SQL_LADDER                                 \
+    " ORDER BY d.id"
+
 /* The claimed deadlines, locked in id order (two processes that claimed the
- * same ids lock them in the same order: no deadlock). Their orders and
- * assignments are looked up by key (= ANY of the ids): a join the planner
- * may choose instead reads all of complaints for every batch. */
+ * same ids lock them in the same order: no deadlock). */
 static const char SQL_LOCK[] =
-    "WITH d AS MATERIALIZED ("
-    "  SELECT * FROM deadlines WHERE id = ANY($1::bigint[]) AND fired_at IS NULL ORDER BY id FOR UPDATE"
-    "), o AS (SELECT ARRAY(SELECT complaint_id FROM d) AS ids)"
-    " SELECT d.id, d.complaint_id, d.kind, d.cycle, d.rung_next, d.paused_at IS NOT NULL,"
-    "       d.met_at IS NULL AND d.cycle = c.cycle, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ","
-    "       coalesce(l.remind_share, 0.75), coalesce(l.accountability_days, 2), c.status, c.ticket_no,"
-    "       u.id, coalesce(u.code, ''), coalesce(u.name, ''), d.paused_seconds * 1000"
-    " FROM d CROSS JOIN o JOIN complaints c ON c.id = d.complaint_id AND c.id = ANY(o.ids)"
-    " LEFT JOIN assignments a ON a.complaint_id = d.complaint_id AND a.active AND a.role = 'owner'"
-    "   AND a.complaint_id = ANY(o.ids)"
-    " LEFT JOIN units u ON u.id = coalesce(d.unit_id, a.unit_id)" ESC_SQL_LADDER
-    " ORDER BY d.id";
+    SQL_FIRING("SELECT * FROM deadlines WHERE id = ANY($1::bigint[]) AND fired_at IS NULL ORDER BY id FOR UPDATE");
+
+/* Up to $2 deadlines not planned yet (all, or those in $1), skipping those
+ * another process holds: two processes share the backlog. */
+static const char SQL_LOCK_UNPLANNED[] =
+    SQL_FIRING("SELECT * FROM deadlines WHERE fired_at IS NULL AND rung_next IS NULL AND paused_at IS NULL"
+               "   AND ($1::bigint[] IS NULL OR id = ANY($1::bigint[]))"
+               " ORDER BY id LIMIT $2::int FOR UPDATE SKIP LOCKED");
 
 enum { L_ID, L_COMPLAINT, L_KIND, L_CYCLE, L_RUNG, L_PAUSED, L_UNMET, L_STARTED, L_DUE, L_SHARE, L_DAYS, L_STATUS,
        L_TICKET, L_UNIT_ID, L_UNIT_CODE, L_UNIT_NAME, L_STOOD };
@@ -109,6 +118,7 @@ typedef struct {
     PGresult   *d;
     int         r;
     esc_span    span;
+    const char *rung;           /* the rung it stands at: stored, or its first when not planned yet */
     const char *next;           /* the rung it moves to, NULL: stays */
     int64_t     arm_at;         /* -1: nothing to arm */
     int         raise;          /* its alert is in[] at this index + 1 (0: none) */
@@ -132,7 +142,7 @@ static int still_open(const firing *f)
 static void format_reason(char *dst, size_t cap, const esc_ctx *ctx, const firing *f)
 {
     char due[64], who[256];
-    const char *kind = V(f, L_KIND), *rung = V(f, L_RUNG), *status = V(f, L_STATUS);
+    const char *kind = V(f, L_KIND), *rung = f->rung, *status = V(f, L_STATUS);
     const char *verb = strcmp(kind, "accept") == 0 ? "accepted" : "resolved";
     esc_format_time(due, sizeof due, f->span.due_ms, ctx->utc_offset_min);
     if (*V(f, L_UNIT_NAME))
@@ -159,7 +169,7 @@ static const char *rung_target(const char *rung)
 /* Prepares the alert of the current rung, due at `at`, in *in. */
 static void prepare_alert(const esc_ctx *ctx, firing *f, int64_t at, esc_alert_in *in)
 {
-    const char *rung = V(f, L_RUNG);
+    const char *rung = f->rung;
     format_reason(f->reason, sizeof f->reason, ctx, f);
     snprintf(f->due_ms, sizeof f->due_ms, "%lld", (long long)at);
     snprintf(f->orders, sizeof f->orders, "{%s}", V(f, L_COMPLAINT));
@@ -170,16 +180,32 @@ static void prepare_alert(const esc_ctx *ctx, firing *f, int64_t at, esc_alert_i
                          .reason = f->reason, .ticket_no = V(f, L_TICKET), .unit_code = V(f, L_UNIT_CODE)};
 }
 
+/* Not due yet: armed for when it is; a deadline not planned yet is planned
+ * (its first rung stored). */
+static void wait_for_rung(firing *f, int64_t at, int planning, esc_fire_stats *st)
+{
+    f->arm_at = at;
+    if (planning) {
+        st->planned++;
+        f->next = f->rung;
+    } else {
+        st->early++;
+    }
+}
+
 /* Decides for one locked deadline: raise its rung's alert and move on, put
- * it back (not due yet), end its ladder (the order moved on), or leave it. */
+ * it back (not due yet), end its ladder (the order moved on), or leave it.
+ * A deadline not planned yet stands at its first rung: planned and, when
+ * that is due already, fired in the same write. */
 static void decide(const esc_ctx *ctx, firing *f, int64_t now_ms, esc_fire_stats *st, esc_alert_in *in,
                    size_t *n_in)
 {
-    const char *rung = V(f, L_RUNG);
+    const char *stored = V(f, L_RUNG);
     f->span = (esc_span){.started_ms = strtoll(V(f, L_STARTED), NULL, 10), .due_ms = strtoll(V(f, L_DUE), NULL, 10),
                          .remind_share = atof(V(f, L_SHARE)), .accountability_days = atoi(V(f, L_DAYS)),
                          .paused_ms = strtoll(V(f, L_STOOD), NULL, 10)};
-    if (!*rung || strcmp(rung, "done") == 0) {
+    f->rung = *stored ? stored : esc_rung_first(ctx->cal, &f->span);
+    if (strcmp(stored, "done") == 0) {
         st->stale++;
     } else if (strcmp(V(f, L_PAUSED), "t") == 0) {
         st->paused++;
@@ -187,15 +213,14 @@ static void decide(const esc_ctx *ctx, firing *f, int64_t now_ms, esc_fire_stats
         st->quiet++;
         f->next = "done";
     } else {
-        int64_t at = esc_rung_at(ctx->cal, rung, &f->span);
+        int64_t at = esc_rung_at(ctx->cal, f->rung, &f->span);
         if (at > now_ms) {
-            st->early++;
-            f->arm_at = at;
+            wait_for_rung(f, at, !*stored, st);
             return;
         }
         prepare_alert(ctx, f, at, &in[*n_in]);
         f->raise = (int)++*n_in;
-        f->next = esc_rung_next(rung);
+        f->next = esc_rung_next(f->rung);
         if (strcmp(f->next, "done") != 0)
             f->arm_at = esc_rung_at(ctx->cal, f->next, &f->span);
     }
@@ -259,23 +284,22 @@ static int raise_all(const esc_ctx *ctx, const esc_alert_in *in, esc_raised *out
     return 0;
 }
 
-/* Fires the deadlines in ids ("{1,2}") in one transaction: one statement
- * locks them, one raises every alert, one moves every deadline on.
- * 0 or -1 (rolled back). */
-static int fire_batch(const esc_ctx *ctx, const char *ids, size_t n, int64_t now_ms, esc_fire_stats *st)
+/* Fires the deadlines a selection locks (at most n) in one transaction: one
+ * statement locks them, one raises every alert, one moves every deadline on.
+ * Returns how many it locked, or -1 (rolled back). */
+static long fire_batch(const esc_ctx *ctx, const char *sql, const char *const *params, int nparams, size_t n,
+                       int64_t now_ms, esc_fire_stats *st)
 {
-    int rc = -1;
+    long rc = -1;
     size_t rows = 0, n_in = 0;
-    const char *params[] = {ids};
     firing *fs = calloc(n ? n : 1, sizeof *fs);
     esc_alert_in *in = calloc(n ? n : 1, sizeof *in);
     esc_raised *out = calloc(n ? n : 1, sizeof *out);
     PGresult *d = NULL;
     if (!fs || !in || !out || db_begin(ctx->pg, ctx->err, ctx->errlen) != 0 ||
-        !(d = db_query(ctx->pg, "lock deadlines", SQL_LOCK, 1, params, ctx->err, ctx->errlen)))
+        !(d = db_query(ctx->pg, "lock deadlines", sql, nparams, params, ctx->err, ctx->errlen)))
         goto cleanup;
-    rows = (size_t)PQntuples(d);
-    st->stale += n - rows;                  /* fired already, or no such deadline */
+    rows = (size_t)PQntuples(d) < n ? (size_t)PQntuples(d) : n;
     for (size_t i = 0; i < rows; i++) {
         fs[i] = (firing){.d = d, .r = (int)i, .arm_at = -1};
         decide(ctx, &fs[i], now_ms, st, in, &n_in);
@@ -289,9 +313,9 @@ static int fire_batch(const esc_ctx *ctx, const char *ids, size_t n, int64_t now
     if (st->alerts)
         failpoint("after_commit");
     after_commit(ctx, fs, rows, in, out);
-    rc = 0;
+    rc = (long)rows;
 cleanup:
-    if (rc != 0)
+    if (rc < 0)
         db_rollback(ctx->pg);
     PQclear(d);
     free(fs);
@@ -314,11 +338,10 @@ static void put_back(const esc_ctx *ctx, char **members, size_t n, int64_t now_m
 }
 
 /* The id in member m ("r<id>" to fire, "<id>" to plan), or 0 for junk. */
-static long long member_id(const char *m, int *fire)
+static long long member_id(const char *m)
 {
     char *end = NULL;
-    *fire = m[0] == 'r';
-    const char *num = m + *fire;
+    const char *num = m + (m[0] == 'r');
     if (*num < '1' || *num > '9')
         return 0;
     long long v = strtoll(num, &end, 10);
@@ -342,38 +365,46 @@ static void id_array(char *buf, long long *ids, size_t n)
     strcpy(buf + len, "}");
 }
 
-/* Plans the bare ids, then fires them with the "r<id>" members in one
- * transaction: a planning request claimed at its deadline (as assignment
- * arms it) fires its due rung in the same round. */
+/* Fires the deadlines the members name in one transaction: a bare id is a
+ * planning request (as assignment arms a new deadline), planned there and
+ * fired at once when its first rung is due. */
 static int handle_members(const esc_ctx *ctx, char **members, size_t n, int64_t now_ms, esc_fire_stats *st)
 {
     int rc = -1;
-    size_t nf = 0, np = 0;
-    long long *fire_ids = calloc(n, sizeof *fire_ids), *plan_ids = calloc(n, sizeof *plan_ids);
-    char *fire_arr = malloc(n * 21 + 3), *plan_arr = malloc(n * 21 + 3);
-    if (!fire_ids || !plan_ids || !fire_arr || !plan_arr)
+    size_t nf = 0;
+    long long *ids = calloc(n, sizeof *ids);
+    char *arr = malloc(n * 21 + 3);
+    if (!ids || !arr)
         goto cleanup;
     for (size_t i = 0; i < n; i++) {
-        int fire;
-        long long id = member_id(members[i], &fire);
+        long long id = member_id(members[i]);
         if (!id) {
             log_warn("timer member '%.40s' in %s is not a deadline; dropped", members[i], ctx->key);
             st->stale++;
         } else {
-            fire_ids[nf++] = id;
-            if (!fire)
-                plan_ids[np++] = id;
+            ids[nf++] = id;
         }
     }
-    id_array(fire_arr, fire_ids, nf);
-    id_array(plan_arr, plan_ids, np);
-    rc = (np && esc_plan(ctx, plan_arr, np) < 0) || (nf && fire_batch(ctx, fire_arr, nf, now_ms, st) != 0) ? -1 : 0;
+    id_array(arr, ids, nf);
+    const char *params[] = {arr};
+    long locked = nf ? fire_batch(ctx, SQL_LOCK, params, 1, nf, now_ms, st) : 0;
+    if (locked >= 0) {
+        st->stale += nf - (size_t)locked;       /* fired already, or no such deadline */
+        rc = 0;
+    }
 cleanup:
-    free(fire_ids);
-    free(plan_ids);
-    free(fire_arr);
-    free(plan_arr);
+    free(ids);
+    free(arr);
     return rc;
+}
+
+long esc_plan(const esc_ctx *ctx, const char *ids, size_t max, int64_t now_ms, esc_fire_stats *st)
+{
+    char limit[24];
+    snprintf(limit, sizeof limit, "%zu", max);
+    const char *params[] = {ids, limit};
+    memset(st, 0, sizeof *st);
+    return fire_batch(ctx, SQL_LOCK_UNPLANNED, params, 2, max, now_ms, st);
 }
 
 int esc_fire_due(const esc_ctx *ctx, int64_t since_ms, int64_t now_ms, size_t max, esc_fire_stats *st)

@@ -9,8 +9,9 @@
  * backlog never holds up a timer falling due now, and still drains) and
  * fires them in one transaction of three set-based statements,
  * raising each rung's alert (esc_alert.h) when its order is still open for
- * it. Why a timer fired twice raises one alert, and what a crash leaves:
- * README.md.
+ * it. esc_plan() plans new deadlines through the same step, so one overdue
+ * already when planned is fired by the write that plans it. Why a timer
+ * fired twice raises one alert, and what a crash leaves: README.md.
  */
 #ifndef JIESU_ESC_TIMERS_H
 #define JIESU_ESC_TIMERS_H
@@ -28,6 +29,7 @@ typedef struct {
     size_t claimed;     /* timers taken from the zset */
     size_t alerts;      /* alerts raised */
     size_t quiet;       /* deadlines done without an alert: the order had moved on */
+    size_t planned;     /* planned: first rung stored and armed, not due yet */
     size_t early;       /* put back: not due yet by esc_now() */
     size_t paused;      /* not fired: the order's clock is stopped */
     size_t stale;       /* already done, no such deadline, or not a deadline member */
@@ -39,6 +41,14 @@ typedef struct {
  * on. Returns how many pending deadlines the page held; fewer than batch
  * ends the walk (*after back to "0"); -1 (why in ctx->err). */
 long esc_reconcile_step(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], size_t batch);
+
+/* Plans up to max deadlines not planned yet (all, or only those in the SQL
+ * array ids, e.g. "{4,7}"; paused ones wait for their resume): stores each
+ * one's first rung and arms its timer, or, when that rung is due already by
+ * now_ms, raises its alert and moves it on in the same transaction, as a
+ * timer firing would. Returns how many deadlines it took, *st filled, or -1
+ * (why in ctx->err). */
+long esc_plan(const esc_ctx *ctx, const char *ids, size_t max, int64_t now_ms, esc_fire_stats *st);
 
 /* Claims the timers due at now_ms (esc_now_ms()) and fires them: every one
  * that fell due after since_ms (the last claim; up to ESC_FIRE_FRESH_MAX),

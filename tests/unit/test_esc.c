@@ -40,6 +40,7 @@ typedef struct {
     char     tag[64];
     char     key[96];
     int      orders;
+    esc_fire_stats planned;     /* what the last plan_only() did */
 } fixture;
 
 static int setup(void **state)
@@ -93,12 +94,22 @@ static void set_clock(fixture *f, double offset_s)
     fixture_exec(f->ctx.pg, "UPDATE esc_clock SET offset_seconds = %f", offset_s);
 }
 
-/* An order of this run owned by 中韩街道, in `status`, with one deadline of
- * `kind` started now and due `due_s` seconds from now (negative: past).
- * Returns the deadline id, planned and armed. */
-static long long order(fixture *f, const char *status, const char *kind, int due_s)
+/* Plans deadline d as of the epoch: its first rung stored and armed (or its
+ * ladder ended, the order having moved on), none raised yet however overdue
+ * (planning with the clock now fires what is due: test_planning_fires_what_is_due). */
+static void plan_only(fixture *f, long long d)
 {
     char ids[40];
+    snprintf(ids, sizeof ids, "{%lld}", d);
+    assert_int_equal(esc_plan(&f->ctx, ids, 10, 0, &f->planned), 1);
+    assert_int_equal(f->planned.alerts, 0);
+}
+
+/* An order of this run owned by 中韩街道, in `status`, with one deadline of
+ * `kind` started now and due `due_s` seconds from now (negative: past).
+ * Returns the deadline id, planned and armed (plan_only). */
+static long long order(fixture *f, const char *status, const char *kind, int due_s)
+{
     long long cid = fixture_num(f->ctx.pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status)"
                                            " VALUES ('%s-%d', now(), '张村社区', '垃圾', '%s') RETURNING id",
                                 f->tag, ++f->orders, status);
@@ -109,8 +120,7 @@ static long long order(fixture *f, const char *status, const char *kind, int due
                                          " VALUES (%lld, '%s', now() - make_interval(secs => %d),"
                                          " now() + make_interval(secs => %d)) RETURNING id",
                               cid, kind, (due_s < 0 ? -due_s : 0) + 100, due_s);
-    snprintf(ids, sizeof ids, "{%lld}", d);
-    assert_int_equal(esc_plan(&f->ctx, ids, 10), 1);
+    plan_only(f, d);
     return d;
 }
 
@@ -234,9 +244,7 @@ static void test_waiting_stops_the_clock(void **state)
                                           " AND paused_at IS NULL AND rung_next IS NULL", d);
     assert_true(due1 - due0 >= 299000 && due1 - due0 <= 302000);
     /* resumed deadlines go back to planning (trigger deadlines_replan) */
-    char ids[40];
-    snprintf(ids, sizeof ids, "{%lld}", d);
-    assert_int_equal(esc_plan(&f->ctx, ids, 10), 1);
+    plan_only(f, d);
     assert_true(timer_score(f, d) > 0);
     fire(f, &st);
     assert_int_equal(alerts_of(f, d, "supervise"), 0);
@@ -254,12 +262,14 @@ static void test_order_that_moved_on_raises_nothing(void **state)
 {
     fixture *f = *state;
     esc_fire_stats st;
+    /* its ladder ends as it is planned: nothing armed, nothing to fire */
     long long resolved = order(f, "resolved", "resolve", -5);
+    assert_int_equal(f->planned.quiet, 1);
     long long accepted = order(f, "accepted", "accept", -5);
+    assert_int_equal(f->planned.quiet, 1);
+    assert_int_equal(timer_score(f, resolved) + timer_score(f, accepted), -2);
     fire(f, &st);
-    assert_int_equal(st.claimed, 2);
-    assert_int_equal(st.quiet, 2);
-    assert_int_equal(st.alerts, 0);
+    assert_int_equal(st.claimed, 0);
     assert_int_equal(alerts_of(f, resolved, "%") + alerts_of(f, accepted, "%"), 0);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id IN (%lld, %lld)"
                                             " AND rung_next = 'done' AND fired_at IS NOT NULL", resolved, accepted), 2);
@@ -278,6 +288,7 @@ static void test_fired_twice_raises_one_alert(void **state)
     long long d = order(f, "dispatched", "accept", -1);
     fire(f, &st);                                   /* remind */
     fire(f, &st);                                   /* supervise */
+    fire(f, &st);                                   /* accountability not due: nothing */
     assert_int_equal(alerts_of(f, d, "%"), 2);
     /* re-armed (a reconciler raced the firing, or Redis returned an old member) */
     char member[32], *m = member;
@@ -350,6 +361,41 @@ static void set_status(fixture *f, long long d, const char *status)
                             " AND d.id = %lld", status, d);
 }
 
+/* Planning with the clock now: a deadline whose first rung is due already
+ * has it raised by the write that plans it (one write, not a plan and then
+ * a firing), the next rung stored and armed; one not due is only planned;
+ * a paused one waits for its resume; none is taken twice. */
+static void test_planning_fires_what_is_due(void **state)
+{
+    fixture *f = *state;
+    esc_fire_stats st;
+    char ids[96];
+    long long late = order(f, "dispatched", "resolve", -1), early = order(f, "dispatched", "resolve", 100),
+              paused = order(f, "waiting", "resolve", -1);
+    fixture_exec(f->ctx.pg, "UPDATE deadlines SET rung_next = NULL, rung_at = NULL WHERE id IN (%lld, %lld, %lld)",
+                 late, early, paused);
+    fixture_exec(f->ctx.pg, "UPDATE deadlines SET paused_at = now() WHERE id = %lld", paused);
+    snprintf(ids, sizeof ids, "{%lld,%lld,%lld}", late, early, paused);
+    assert_int_equal(esc_plan(&f->ctx, ids, 10, esc_now_ms(&f->ctx), &st), 2);
+    assert_int_equal(st.alerts, 1);
+    assert_int_equal(st.planned, 1);
+    assert_int_equal(alerts_of(f, late, "remind"), 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND rung_next = 'supervise'"
+                                            " AND fired_at IS NULL", late), 1);
+    assert_int_equal(timer_score(f, late), due_ms(f, late));
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND rung_next = 'remind'",
+                                 early), 1);
+    assert_int_equal(alerts_of(f, early, "%"), 0);
+    assert_true(timer_score(f, early) > esc_now_ms(&f->ctx));
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND rung_next IS NULL",
+                                 paused), 1);
+    /* planned now: nothing left to plan among them */
+    assert_int_equal(esc_plan(&f->ctx, ids, 10, esc_now_ms(&f->ctx), &st), 0);
+    fire(f, &st);
+    assert_int_equal(alerts_of(f, late, "supervise"), 1);
+    assert_int_equal(alerts_of(f, late, "remind"), 1);
+}
+
 /* An acceptance 4 s late stays late however long the order waits afterwards:
  * only the deadline not met yet (resolve) stops and moves. */
 static void test_met_deadline_never_moves(void **state)
@@ -389,15 +435,13 @@ static void test_remind_after_a_pause(void **state)
     fixture *f = *state;
     esc_fire_stats st;
     long paused, resumed;
-    char ids[40];
     long long d = order(f, "accepted", "resolve", 100);
     set_status(f, d, "waiting");
     assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
     set_clock(f, 300);
     set_status(f, d, "accepted");
     assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
-    snprintf(ids, sizeof ids, "{%lld}", d);
-    assert_int_equal(esc_plan(&f->ctx, ids, 10), 1);
+    plan_only(f, d);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND rung_next = 'remind'"
                                             " AND paused_seconds BETWEEN 299 AND 302"
                                             " AND extract(epoch FROM rung_at - now()) BETWEEN 345 AND 352", d), 1);
@@ -554,16 +598,14 @@ static void test_ladder_per_category_and_urgency(void **state)
     fixture_exec(f->ctx.pg, "UPDATE complaints c SET category = '%s-cat' FROM deadlines d"
                             " WHERE d.complaint_id = c.id AND d.id = %lld", f->tag, plain);
     fixture_exec(f->ctx.pg, "UPDATE deadlines SET rung_next = NULL WHERE id = %lld", plain);
-    char ids[40];
-    snprintf(ids, sizeof ids, "{%lld}", plain);
-    assert_int_equal(esc_plan(&f->ctx, ids, 10), 1);
+    plan_only(f, plain);
     /* started 100 s ago, due in 100 s, share 0.5: remind now */
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND rung_next = 'remind'"
                                             " AND abs(extract(epoch FROM rung_at - now())) < 2", plain), 1);
     fixture_exec(f->ctx.pg, "UPDATE complaints c SET urgency = '紧急' FROM deadlines d"
                             " WHERE d.complaint_id = c.id AND d.id = %lld", plain);
     fixture_exec(f->ctx.pg, "UPDATE deadlines SET rung_next = NULL WHERE id = %lld", plain);
-    assert_int_equal(esc_plan(&f->ctx, ids, 10), 1);
+    plan_only(f, plain);
     /* share 0: no remind, straight to supervise at the deadline */
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld"
                                             " AND rung_next = 'supervise' AND abs(extract(epoch FROM rung_at - due_at)) < 0.01", plain), 1);
@@ -671,6 +713,7 @@ int main(void)
         cmocka_unit_test_teardown(test_ladder_fires_each_rung_on_time, reset_clock),
         cmocka_unit_test_teardown(test_waiting_stops_the_clock, reset_clock),
         cmocka_unit_test_teardown(test_order_that_moved_on_raises_nothing, reset_clock),
+        cmocka_unit_test_teardown(test_planning_fires_what_is_due, reset_clock),
         cmocka_unit_test_teardown(test_fired_twice_raises_one_alert, reset_clock),
         cmocka_unit_test_teardown(test_planning_request_and_redis_wipe, reset_clock),
         cmocka_unit_test(test_rungs_in_working_time),

@@ -28,32 +28,35 @@ static const char SQL_PENDING[] =
     "                THEN " ESC_SQL_MS("rung_at") " END"
     " FROM deadlines WHERE fired_at IS NULL AND id > $1::bigint ORDER BY id LIMIT $2::int";
 
-/* The deadlines `pick` locks, with their orders, owner units and ladder rows.
- * Orders and assignments are looked up by key (= ANY of the ids): a join the
- * planner may choose instead reads all of complaints for every batch. */
-#define SQL_FIRING(pick)                                                                                         \
-    "WITH d AS MATERIALIZED (" pick "), o AS (SELECT ARRAY(SELECT complaint_id FROM d) AS ids)"                  \
-    " SELECT d.id, d.complaint_id, d.kind, d.cycle, d.rung_next, d.paused_at IS NOT NULL,"                       \
-    "       d.met_at IS NULL AND d.cycle = c.cycle, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") "," \
-    "       coalesce(l.remind_share, 0.75), coalesce(l.accountability_days, 2), c.status, c.ticket_no,"          \
-    "       u.id, coalesce(u.code, ''), coalesce(u.name, ''), d.paused_seconds * 1000"                           \
-    " FROM d CROSS JOIN o JOIN complaints c ON c.id = d.complaint_id AND c.id = ANY(o.ids)"                      \
-    " LEFT JOIN assignments a ON a.complaint_id = d.complaint_id AND a.active AND a.role = 'owner'"              \
-    "   AND a.complaint_id = ANY(o.ids)"                                                                         \
-    " LEFT JOIN units u ON u.id = coalesce(d.unit_id, a.unit_id)" ESC_SQL_LADDER                                 \
-    " ORDER BY d.id"
-
 /* The claimed deadlines, locked in id order (two processes that claimed the
- * same ids lock them in the same order: no deadlock). */
+ * same ids lock them in the same order: no deadlock). Their orders are looked
+ * up by key (= ANY of the ids): a join the planner may choose instead reads
+ * all of complaints for every batch. Each one's owner is looked up by its
+ * own order (LATERAL): the same "= ANY" there was tested against the whole
+ * array for every deadline, 0.61 s for a batch of 4,000 against 0.03 s. */
 static const char SQL_LOCK[] =
-    SQL_FIRING("SELECT * FROM deadlines WHERE id = ANY($1::bigint[]) AND fired_at IS NULL ORDER BY id FOR UPDATE");
+    "WITH d AS MATERIALIZED ("
+    "  SELECT * FROM deadlines WHERE id = ANY($1::bigint[]) AND fired_at IS NULL ORDER BY id FOR UPDATE"
+    "), o AS (SELECT ARRAY(SELECT complaint_id FROM d) AS ids)"
+    " SELECT d.id, d.complaint_id, d.kind, d.cycle, d.rung_next, d.paused_at IS NOT NULL,"
+    "       d.met_at IS NULL AND d.cycle = c.cycle, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ","
+    "       coalesce(l.remind_share, 0.75), coalesce(l.accountability_days, 2), c.status, c.ticket_no,"
+    "       u.id, coalesce(u.code, ''), coalesce(u.name, ''), d.paused_seconds * 1000"
+    " FROM d CROSS JOIN o JOIN complaints c ON c.id = d.complaint_id AND c.id = ANY(o.ids)"
+    " LEFT JOIN LATERAL (SELECT a.unit_id FROM assignments a"
+    "   WHERE a.complaint_id = d.complaint_id AND a.active AND a.role = 'owner' LIMIT 1) a ON true"
+    " LEFT JOIN units u ON u.id = coalesce(d.unit_id, a.unit_id)" ESC_SQL_LADDER
+    " ORDER BY d.id";
 
 /* Up to $2 deadlines not planned yet (all, or those in $1), skipping those
- * another process holds: two processes share the backlog. */
-static const char SQL_LOCK_UNPLANNED[] =
-    SQL_FIRING("SELECT * FROM deadlines WHERE fired_at IS NULL AND rung_next IS NULL AND paused_at IS NULL"
-               "   AND ($1::bigint[] IS NULL OR id = ANY($1::bigint[]))"
-               " ORDER BY id LIMIT $2::int FOR UPDATE SKIP LOCKED");
+ * another process holds (two processes share the backlog), as one array for
+ * SQL_LOCK: picked within SQL_LOCK itself, their number unknown to the
+ * planner, the lookups by key ran once per deadline (0.48 s for 1,000). */
+static const char SQL_PICK_UNPLANNED[] =
+    "SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM (SELECT id FROM deadlines"
+    "  WHERE fired_at IS NULL AND rung_next IS NULL AND paused_at IS NULL"
+    "    AND ($1::bigint[] IS NULL OR id = ANY($1::bigint[]))"
+    "  ORDER BY id LIMIT $2::int FOR UPDATE SKIP LOCKED) p";
 
 enum { L_ID, L_COMPLAINT, L_KIND, L_CYCLE, L_RUNG, L_PAUSED, L_UNMET, L_STARTED, L_DUE, L_SHARE, L_DAYS, L_STATUS,
        L_TICKET, L_UNIT_ID, L_UNIT_CODE, L_UNIT_NAME, L_STOOD };
@@ -284,20 +287,25 @@ static int raise_all(const esc_ctx *ctx, const esc_alert_in *in, esc_raised *out
     return 0;
 }
 
-/* Fires the deadlines a selection locks (at most n) in one transaction: one
- * statement locks them, one raises every alert, one moves every deadline on.
+/* Fires up to n deadlines in one transaction: those in ids ("{1,2}"), or
+ * with ids NULL those SQL_PICK_UNPLANNED picks with `pick`. One statement
+ * locks them, one raises every alert, one moves every deadline on.
  * Returns how many it locked, or -1 (rolled back). */
-static long fire_batch(const esc_ctx *ctx, const char *sql, const char *const *params, int nparams, size_t n,
-                       int64_t now_ms, esc_fire_stats *st)
+static long fire_batch(const esc_ctx *ctx, const char *ids, const char *const *pick, size_t n, int64_t now_ms,
+                       esc_fire_stats *st)
 {
     long rc = -1;
     size_t rows = 0, n_in = 0;
     firing *fs = calloc(n ? n : 1, sizeof *fs);
     esc_alert_in *in = calloc(n ? n : 1, sizeof *in);
     esc_raised *out = calloc(n ? n : 1, sizeof *out);
-    PGresult *d = NULL;
+    PGresult *picked = NULL, *d = NULL;
     if (!fs || !in || !out || db_begin(ctx->pg, ctx->err, ctx->errlen) != 0 ||
-        !(d = db_query(ctx->pg, "lock deadlines", sql, nparams, params, ctx->err, ctx->errlen)))
+        (!ids && !(picked = db_query(ctx->pg, "pick unplanned deadlines", SQL_PICK_UNPLANNED, 2, pick, ctx->err,
+                                     ctx->errlen))))
+        goto cleanup;
+    const char *params[] = {ids ? ids : PQgetvalue(picked, 0, 0)};
+    if (!(d = db_query(ctx->pg, "lock deadlines", SQL_LOCK, 1, params, ctx->err, ctx->errlen)))
         goto cleanup;
     rows = (size_t)PQntuples(d) < n ? (size_t)PQntuples(d) : n;
     for (size_t i = 0; i < rows; i++) {
@@ -317,6 +325,7 @@ static long fire_batch(const esc_ctx *ctx, const char *sql, const char *const *p
 cleanup:
     if (rc < 0)
         db_rollback(ctx->pg);
+    PQclear(picked);
     PQclear(d);
     free(fs);
     free(in);
@@ -386,8 +395,7 @@ static int handle_members(const esc_ctx *ctx, char **members, size_t n, int64_t 
         }
     }
     id_array(arr, ids, nf);
-    const char *params[] = {arr};
-    long locked = nf ? fire_batch(ctx, SQL_LOCK, params, 1, nf, now_ms, st) : 0;
+    long locked = nf ? fire_batch(ctx, arr, NULL, nf, now_ms, st) : 0;
     if (locked >= 0) {
         st->stale += nf - (size_t)locked;       /* fired already, or no such deadline */
         rc = 0;
@@ -402,9 +410,9 @@ long esc_plan(const esc_ctx *ctx, const char *ids, size_t max, int64_t now_ms, e
 {
     char limit[24];
     snprintf(limit, sizeof limit, "%zu", max);
-    const char *params[] = {ids, limit};
+    const char *pick[] = {ids, limit};
     memset(st, 0, sizeof *st);
-    return fire_batch(ctx, SQL_LOCK_UNPLANNED, params, 2, max, now_ms, st);
+    return fire_batch(ctx, NULL, pick, max, now_ms, st);
 }
 
 int esc_fire_due(const esc_ctx *ctx, int64_t since_ms, int64_t now_ms, size_t max, esc_fire_stats *st)

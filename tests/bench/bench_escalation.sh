@@ -52,16 +52,21 @@ arm() {
         awk '{ printf "ZADD jiesu:timers %s %s\n", $2, $1 }' | redis-cli -p 26381 >/dev/null
 }
 
-# N open orders owned by 中韩街道, resolve deadline started 14 days ago, due
-# `due` from now (remind off: one alert per order).
+# N open orders owned by 中韩街道 (an active owner assignment each, as
+# routing leaves them), resolve deadline started 14 days ago, due `due` from
+# now (remind off: one alert per order).
 orders() {
     local n=$1 tag=$2 due=$3
     sql "WITH c AS (
            INSERT INTO complaints (ticket_no, called_at, address, content, status)
-           SELECT '$tag' || i, now(), '张村社区', '垃圾未清运', 'dispatched' FROM generate_series(1, $n) i RETURNING id)
+           SELECT '$tag' || i, now(), '张村社区', '垃圾未清运', 'dispatched' FROM generate_series(1, $n) i RETURNING id
+         ), u AS (SELECT id, code FROM units WHERE code = '370212001'
+         ), owner AS (
+           INSERT INTO assignments (complaint_id, unit_id, role, street_code, rule, reasons, score)
+           SELECT c.id, u.id, 'owner', u.code, 'community', 'benchmark', 1 FROM c, u)
          INSERT INTO deadlines (complaint_id, kind, unit_id, started_at, due_at)
          SELECT c.id, 'resolve', u.id, now() - interval '14 days', now() + interval '$due'
-         FROM c, units u WHERE u.code = '370212001'" >/dev/null
+         FROM c, u" >/dev/null
 }
 sql "UPDATE esc_ladder SET remind_share = 0" >/dev/null
 

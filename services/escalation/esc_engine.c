@@ -17,7 +17,7 @@
 #define FIRE_BATCH_MS 300     /* a firing batch grows or shrinks to take about this long */
 #define FIRE_BATCH_FIRST 512
 #define FIRE_SLICE_MS 500     /* longest run of firing before requests and signals are looked at */
-#define PLAN_BATCH 1000
+#define PLAN_BATCH 2000       /* 1M overdue deadlines planned and fired 10% sooner than by 1,000; 4,000 no sooner */
 #define PLAN_SLICE_MS 150     /* longest run of planning per tick: about a third of the firing slice */
 #define RECONCILE_BATCH 1000
 #define RECONCILE_SLICE_MS 100  /* longest run of re-arming per tick */

@@ -51,6 +51,8 @@ jiesu bulletin --week 2026-W47 --json >"$HARNESS_DIR/bulletin-min10.json" 2>&1
 svc_kill9 reporting
 svc_start reporting
 wait_for "reporting ready again" 20 svc_ready reporting || cat "$HARNESS_DIR/reporting.log"
+# Ready says nothing of HTTP (a port it cannot bind, it runs on without): the checks below use it.
+wait_for "HTTP back" 20 curl -sf -H "Authorization: Bearer $reader" "$base/api/live" || cat "$HARNESS_DIR/reporting.log"
 check_eq "with report.min_cases = 10 no street has enough cases: 样本不足, not ranked" "true null" \
     "$(jq -r '.units[] | select(.code == "880100003") | "\(.too_few_cases) \(.rank)"' "$HARNESS_DIR/bulletin-min10.json")"
 orders_csv=$out/bulletin-2026-W47-orders.csv

@@ -1,0 +1,247 @@
+/* test_db_keys.c — the keys of assignments and deadlines, checked once per
+ * statement since migration 025, against a real migrated PostgreSQL
+ * (JIESU_TEST_PG): a row naming a complaint, unit or place that does not
+ * exist is refused with the whole statement that wrote it, on insert and on
+ * a change of the key; NULL keys pass; a complaint, unit or place still
+ * named by a row cannot be deleted or renumbered, and can once nothing names it;
+ * and the checks lock what they found, as a foreign key does: a unit deleted
+ * while a transaction inserts a row naming it waits for that transaction and
+ * is then refused, and an insert naming a unit whose deletion is under way
+ * waits for it and is then refused.
+ *
+ * Each test but the last works in one transaction it rolls back, every
+ * refused statement inside a savepoint of its own, so the database keeps
+ * nothing of it; the last commits its rows and deletes them at the end.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "test_servers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MISSING "(SELECT max(id) + 1000 FROM complaints)"
+
+static void sql_ok(PGconn *pg, const char *sql)
+{
+    PGresult *res = PQexec(pg, sql);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", sql, PQresultErrorMessage(res));
+    PQclear(res);
+}
+
+static long sql_num(PGconn *pg, const char *sql)
+{
+    PGresult *res = PQexec(pg, sql);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+        fail_msg("%s: %s", sql, PQresultErrorMessage(res));
+    long n = atol(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return n;
+}
+
+/* sql must be refused as a foreign key violation whose message holds want. */
+static void refused(PGconn *pg, const char *sql, const char *want)
+{
+    sql_ok(pg, "SAVEPOINT k");
+    PGresult *res = PQexec(pg, sql);
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    char got[512];
+    snprintf(got, sizeof got, "%s %s", state ? state : "no error", PQresultErrorMessage(res));
+    int ok = PQresultStatus(res) == PGRES_FATAL_ERROR && state && strcmp(state, "23503") == 0 &&
+             strstr(PQresultErrorMessage(res), want);
+    PQclear(res);
+    if (!ok)
+        fail_msg("%s: want a key violation naming '%s', got %s", sql, want, got);
+    sql_ok(pg, "ROLLBACK TO SAVEPOINT k");
+}
+
+/* A district, a street and a unit of its own, and complaint K1 owned by it
+ * with a deadline, all inside the test's transaction. */
+static int setup(void **state)
+{
+    PGconn *pg = test_pg();
+    sql_ok(pg, "BEGIN");
+    sql_ok(pg, "INSERT INTO regions (code, name, short_name, level) VALUES ('990000', '测试区', '测试', 'district')");
+    sql_ok(pg, "INSERT INTO regions (code, name, short_name, level, parent_code)"
+               " VALUES ('990000001', '测试街道', '测试', 'street', '990000')");
+    sql_ok(pg, "INSERT INTO units (code, name, kind, region_code) VALUES ('990000001', '测试街道', 'street', '990000001')");
+    sql_ok(pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status)"
+               " VALUES ('KEYS-1', now(), '测试社区', '路灯不亮', 'dispatched')");
+    sql_ok(pg, "INSERT INTO assignments (complaint_id, unit_id, street_code, rule, reasons)"
+               " SELECT c.id, u.id, '990000001', 'test', 'test' FROM complaints c, units u"
+               " WHERE c.ticket_no = 'KEYS-1' AND u.code = '990000001'");
+    sql_ok(pg, "INSERT INTO deadlines (complaint_id, kind, due_at, unit_id)"
+               " SELECT c.id, 'resolve', now() + interval '1 day', u.id FROM complaints c, units u"
+               " WHERE c.ticket_no = 'KEYS-1' AND u.code = '990000001'");
+    *state = pg;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    PGconn *pg = *state;
+    sql_ok(pg, "ROLLBACK");
+    PQfinish(pg);
+    return 0;
+}
+
+static void test_insert_naming_nothing_is_refused(void **state)
+{
+    PGconn *pg = *state;
+    refused(pg, "INSERT INTO assignments (complaint_id, rule, reasons) SELECT " MISSING ", 'test', 'test'",
+            "complaint_id");
+    refused(pg, "INSERT INTO assignments (complaint_id, unit_id, rule, reasons, role)"
+                " SELECT id, -1, 'test', 'test', 'co' FROM complaints WHERE ticket_no = 'KEYS-1'", "unit_id=-1");
+    refused(pg, "INSERT INTO assignments (complaint_id, street_code, rule, reasons, role)"
+                " SELECT id, '990000999', 'test', 'test', 'co' FROM complaints WHERE ticket_no = 'KEYS-1'",
+            "street_code=990000999 is not present in table \"regions\"");
+    refused(pg, "INSERT INTO assignments (complaint_id, community_code, rule, reasons, role)"
+                " SELECT id, '990000001999', 'test', 'test', 'co' FROM complaints WHERE ticket_no = 'KEYS-1'",
+            "community_code");
+    refused(pg, "INSERT INTO deadlines (complaint_id, kind, due_at) SELECT " MISSING ", 'accept', now()",
+            "is not present in table \"complaints\"");
+    refused(pg, "INSERT INTO deadlines (complaint_id, kind, cycle, due_at, unit_id)"
+                " SELECT id, 'accept', 1, now(), -1 FROM complaints WHERE ticket_no = 'KEYS-1'", "unit_id=-1");
+}
+
+static void test_one_bad_row_refuses_the_statement(void **state)
+{
+    PGconn *pg = *state;
+    long before = sql_num(pg, "SELECT count(*) FROM deadlines");
+    refused(pg, "INSERT INTO deadlines (complaint_id, kind, cycle, due_at)"
+                " SELECT c.id, 'accept', g, now() FROM complaints c, generate_series(2, 400) g"
+                " WHERE c.ticket_no = 'KEYS-1'"
+                " UNION ALL SELECT " MISSING ", 'accept', 1, now()",
+            "complaint_id");
+    assert_int_equal(before, sql_num(pg, "SELECT count(*) FROM deadlines"));
+    sql_ok(pg, "INSERT INTO deadlines (complaint_id, kind, cycle, due_at, unit_id)"
+               " SELECT c.id, 'accept', g, now(), NULL FROM complaints c, generate_series(2, 400) g"
+               " WHERE c.ticket_no = 'KEYS-1'");
+    assert_int_equal(before + 399, sql_num(pg, "SELECT count(*) FROM deadlines"));
+}
+
+static void test_changing_a_key_to_nothing_is_refused(void **state)
+{
+    PGconn *pg = *state;
+    refused(pg, "UPDATE deadlines d SET unit_id = -1 FROM complaints c WHERE c.id = d.complaint_id"
+                " AND c.ticket_no = 'KEYS-1'", "unit_id=-1");
+    refused(pg, "UPDATE assignments a SET street_code = '990000999' FROM complaints c"
+                " WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'", "street_code");
+    refused(pg, "UPDATE assignments a SET complaint_id = " MISSING " FROM complaints c"
+                " WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'", "complaint_id");
+    sql_ok(pg, "UPDATE deadlines d SET unit_id = NULL, due_at = due_at + interval '1 hour' FROM complaints c"
+               " WHERE c.id = d.complaint_id AND c.ticket_no = 'KEYS-1'");
+    sql_ok(pg, "UPDATE assignments a SET active = false FROM complaints c"
+               " WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'");
+}
+
+static void test_a_named_row_cannot_go(void **state)
+{
+    PGconn *pg = *state;
+    refused(pg, "DELETE FROM complaints WHERE ticket_no = 'KEYS-1'", "assignments.complaint_id still names its row");
+    refused(pg, "UPDATE complaints SET id = " MISSING " WHERE ticket_no = 'KEYS-1'", "still names its row");
+    refused(pg, "DELETE FROM units WHERE code = '990000001'", "assignments.unit_id");
+    refused(pg, "DELETE FROM regions WHERE code = '990000001'", "assignments.street_code");
+    sql_ok(pg, "DELETE FROM assignments a USING complaints c WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'");
+    refused(pg, "DELETE FROM units WHERE code = '990000001'", "deadlines.unit_id");
+    sql_ok(pg, "DELETE FROM deadlines d USING complaints c WHERE c.id = d.complaint_id AND c.ticket_no = 'KEYS-1'");
+    sql_ok(pg, "DELETE FROM complaints WHERE ticket_no = 'KEYS-1'");
+    sql_ok(pg, "DELETE FROM units WHERE code = '990000001'");
+    sql_ok(pg, "DELETE FROM regions WHERE code = '990000001'");
+    assert_int_equal(0, sql_num(pg, "SELECT count(*) FROM regions WHERE code = '990000001'"));
+}
+
+/* ---- two transactions at once ---- */
+
+/* Waits (up to 20 s) until the backend pid waits for a lock. */
+static void wait_blocked(PGconn *watch, int pid)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_stat_activity WHERE pid = %d AND wait_event_type = 'Lock'", pid);
+    struct timespec tick = {0, 10 * 1000000L};
+    for (int i = 0; i < 2000; i++) {
+        if (sql_num(watch, sql) == 1)
+            return;
+        nanosleep(&tick, NULL);
+    }
+    fail_msg("backend %d never waited for a lock", pid);
+}
+
+/* The result of the statement sent on pg must be a key violation naming want. */
+static void result_refused(PGconn *pg, const char *want)
+{
+    PGresult *res = PQgetResult(pg);
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    char got[512];
+    snprintf(got, sizeof got, "%s %s", state ? state : "no error", PQresultErrorMessage(res));
+    int ok = state && strcmp(state, "23503") == 0 && strstr(got, want);
+    PQclear(res);
+    while ((res = PQgetResult(pg)))
+        PQclear(res);
+    if (!ok)
+        fail_msg("want a key violation naming '%s', got %s", want, got);
+}
+
+#define ASSIGN_TO(code) \
+    "INSERT INTO assignments (complaint_id, unit_id, rule, reasons, role) SELECT c.id, u.id, 'test', 'test', 'co'" \
+    " FROM complaints c, units u WHERE c.ticket_no = 'KEYS-2' AND u.code = '" code "'"
+
+static void test_checks_lock_like_keys(void **state)
+{
+    (void)state;
+    PGconn *a = test_pg(), *b = test_pg(), *watch = test_pg();
+    sql_ok(a, "INSERT INTO regions (code, name, short_name, level) VALUES ('990001', '测试区', '测试', 'district')");
+    sql_ok(a, "INSERT INTO units (code, name, kind, region_code) VALUES"
+              " ('990001001', '甲街道', 'street', '990001'), ('990001002', '乙街道', 'street', '990001')");
+    sql_ok(a, "INSERT INTO complaints (ticket_no, called_at, address, content, status)"
+              " VALUES ('KEYS-2', now(), '测试社区', '路灯不亮', 'dispatched')");
+
+    /* a inserts a row naming 甲; b deletes 甲 meanwhile: it waits, then is refused */
+    sql_ok(a, "BEGIN");
+    sql_ok(a, ASSIGN_TO("990001001"));
+    assert_int_equal(1, PQsendQuery(b, "DELETE FROM units WHERE code = '990001001'"));
+    wait_blocked(watch, PQbackendPID(b));
+    sql_ok(a, "COMMIT");
+    result_refused(b, "assignments.unit_id still names its row");
+    assert_int_equal(1, sql_num(watch, "SELECT count(*) FROM units WHERE code = '990001001'"));
+
+    /* b deletes 乙 (nothing names it); a names 乙 meanwhile: it waits, then is refused */
+    sql_ok(b, "BEGIN");
+    sql_ok(b, "DELETE FROM units WHERE code = '990001002'");
+    assert_int_equal(1, PQsendQuery(a, ASSIGN_TO("990001002")));
+    wait_blocked(watch, PQbackendPID(a));
+    sql_ok(b, "COMMIT");
+    result_refused(a, "is not present in table \"units\"");
+    assert_int_equal(0, sql_num(watch, "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id"
+                                       " WHERE c.ticket_no = 'KEYS-2'"
+                                       "   AND NOT EXISTS (SELECT 1 FROM units u WHERE u.id = a.unit_id)"));
+    assert_int_equal(1, sql_num(watch, "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id"
+                                       " WHERE c.ticket_no = 'KEYS-2'"));
+
+    sql_ok(watch, "DELETE FROM assignments a USING complaints c WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-2'");
+    sql_ok(watch, "DELETE FROM complaints WHERE ticket_no = 'KEYS-2'");
+    sql_ok(watch, "DELETE FROM units WHERE code LIKE '990001%'");
+    sql_ok(watch, "DELETE FROM regions WHERE code = '990001'");
+    PQfinish(a);
+    PQfinish(b);
+    PQfinish(watch);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_insert_naming_nothing_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_bad_row_refuses_the_statement, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_changing_a_key_to_nothing_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_named_row_cannot_go, setup, teardown),
+        cmocka_unit_test(test_checks_lock_like_keys),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

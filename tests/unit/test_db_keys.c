@@ -1,5 +1,5 @@
-/* test_db_keys.c — the keys of assignments and deadlines, checked once per
- * statement since migration 025, against a real migrated PostgreSQL
+/* test_db_keys.c — the keys of assignments and deadlines (migration 025),
+ * alerts and deliveries (026), checked once per statement, against a real migrated PostgreSQL
  * (JIESU_TEST_PG): a row naming a complaint, unit or place that does not
  * exist is refused with the whole statement that wrote it, on insert and on
  * a change of the key; NULL keys pass; a complaint, unit or place still
@@ -62,8 +62,9 @@ static void refused(PGconn *pg, const char *sql, const char *want)
     sql_ok(pg, "ROLLBACK TO SAVEPOINT k");
 }
 
-/* A district, a street and a unit of its own, and complaint K1 owned by it
- * with a deadline, all inside the test's transaction. */
+/* A district, a street and a unit of its own, and complaint KEYS-1 owned by
+ * it with a deadline, an alert on it and the alert's delivery, all inside the
+ * test's transaction. */
 static int setup(void **state)
 {
     PGconn *pg = test_pg();
@@ -80,6 +81,11 @@ static int setup(void **state)
     sql_ok(pg, "INSERT INTO deadlines (complaint_id, kind, due_at, unit_id)"
                " SELECT c.id, 'resolve', now() + interval '1 day', u.id FROM complaints c, units u"
                " WHERE c.ticket_no = 'KEYS-1' AND u.code = '990000001'");
+    sql_ok(pg, "INSERT INTO alerts (complaint_id, deadline_id, rung, unit_id, target, target_unit_id, reason)"
+               " SELECT c.id, d.id, 'remind', u.id, 'unit', u.id, 'test' FROM complaints c"
+               " JOIN deadlines d ON d.complaint_id = c.id, units u WHERE c.ticket_no = 'KEYS-1' AND u.code = '990000001'");
+    sql_ok(pg, "INSERT INTO deliveries (alert_id, url) SELECT a.id, 'http://127.0.0.1:1/' FROM alerts a"
+               " JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'KEYS-1'");
     *state = pg;
     return 0;
 }
@@ -109,6 +115,16 @@ static void test_insert_naming_nothing_is_refused(void **state)
             "is not present in table \"complaints\"");
     refused(pg, "INSERT INTO deadlines (complaint_id, kind, cycle, due_at, unit_id)"
                 " SELECT id, 'accept', 1, now(), -1 FROM complaints WHERE ticket_no = 'KEYS-1'", "unit_id=-1");
+    refused(pg, "INSERT INTO alerts (complaint_id, deadline_id, rung, target, reason)"
+                " SELECT id, (SELECT max(id) + 1000 FROM deadlines), 'supervise', 'campaign', 'test'"
+                " FROM complaints WHERE ticket_no = 'KEYS-1'", "is not present in table \"deadlines\"");
+    refused(pg, "INSERT INTO alerts (complaint_id, rung, target, target_unit_id, reason)"
+                " SELECT id, 'repeat', 'campaign', -1, 'test' FROM complaints WHERE ticket_no = 'KEYS-1'",
+            "target_unit_id=-1");
+    refused(pg, "INSERT INTO alerts (complaint_id, rung, target, reason) SELECT " MISSING ", 'repeat', 'campaign', 'x'",
+            "complaint_id");
+    refused(pg, "INSERT INTO deliveries (alert_id, url) SELECT max(id) + 1000, 'http://127.0.0.1:1/' FROM alerts",
+            "is not present in table \"alerts\"");
 }
 
 static void test_one_bad_row_refuses_the_statement(void **state)
@@ -136,6 +152,10 @@ static void test_changing_a_key_to_nothing_is_refused(void **state)
                 " WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'", "street_code");
     refused(pg, "UPDATE assignments a SET complaint_id = " MISSING " FROM complaints c"
                 " WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'", "complaint_id");
+    refused(pg, "UPDATE alerts a SET target_unit_id = -1 FROM complaints c"
+                " WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'", "target_unit_id=-1");
+    sql_ok(pg, "UPDATE alerts a SET acked_at = now(), acked_by = 'test' FROM complaints c"
+               " WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'");
     sql_ok(pg, "UPDATE deadlines d SET unit_id = NULL, due_at = due_at + interval '1 hour' FROM complaints c"
                " WHERE c.id = d.complaint_id AND c.ticket_no = 'KEYS-1'");
     sql_ok(pg, "UPDATE assignments a SET active = false FROM complaints c"
@@ -149,8 +169,15 @@ static void test_a_named_row_cannot_go(void **state)
     refused(pg, "UPDATE complaints SET id = " MISSING " WHERE ticket_no = 'KEYS-1'", "still names its row");
     refused(pg, "DELETE FROM units WHERE code = '990000001'", "assignments.unit_id");
     refused(pg, "DELETE FROM regions WHERE code = '990000001'", "assignments.street_code");
+    refused(pg, "DELETE FROM deadlines d USING complaints c WHERE c.id = d.complaint_id AND c.ticket_no = 'KEYS-1'",
+            "alerts.deadline_id");
+    refused(pg, "DELETE FROM alerts a USING complaints c WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'",
+            "deliveries.alert_id");
     sql_ok(pg, "DELETE FROM assignments a USING complaints c WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'");
     refused(pg, "DELETE FROM units WHERE code = '990000001'", "deadlines.unit_id");
+    sql_ok(pg, "DELETE FROM deliveries x USING alerts a, complaints c"
+               " WHERE a.id = x.alert_id AND c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'");
+    sql_ok(pg, "DELETE FROM alerts a USING complaints c WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'");
     sql_ok(pg, "DELETE FROM deadlines d USING complaints c WHERE c.id = d.complaint_id AND c.ticket_no = 'KEYS-1'");
     sql_ok(pg, "DELETE FROM complaints WHERE ticket_no = 'KEYS-1'");
     sql_ok(pg, "DELETE FROM units WHERE code = '990000001'");

@@ -7,8 +7,9 @@
 --
 -- The services read and write rows: SELECT, INSERT, UPDATE, DELETE on the
 -- tables and USAGE on the sequences (nextval). complaint_events is append-only
--- (its trigger refuses changes too): no UPDATE or DELETE. schema_migrations is
--- the owner's: read only. No TRUNCATE, REFERENCES, TRIGGER, no DDL: the schema
+-- (its trigger refuses changes too): no UPDATE or DELETE. schema_migrations and
+-- checked_keys (the keys the triggers of migration 025 check) are the owner's:
+-- read only. No TRUNCATE, REFERENCES, TRIGGER, no DDL: the schema
 -- belongs to the owner role and nobody else may create objects in it.
 DO $grants$
 DECLARE
@@ -21,6 +22,7 @@ BEGIN
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %I', svc);
     EXECUTE format('REVOKE UPDATE, DELETE ON complaint_events FROM %I', svc);
     EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM %I', svc);
+    EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON checked_keys FROM %I', svc);
     EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO %I', svc);
 END
 $grants$;

@@ -6,7 +6,9 @@
 -- complaints, units, regions twice; deadlines → complaints, units) ran one
 -- referential-integrity query per row and key: 19 ms of the statement's 47
 -- (auto_explain, `make bench BENCH=route`), the largest part after the
--- writes themselves. The same keys are now checked set-based:
+-- writes themselves. The same keys are now checked set-based, each key a row
+-- of table checked_keys (child table and column, parent table and column),
+-- declared by check_key() which creates its triggers:
 --
 --   keys_present(col, parent, pcol)   after each INSERT statement: the
 --       distinct keys of the rows it inserted (its transition table new_rows)
@@ -17,9 +19,9 @@
 --       same for that row (an UPDATE transition table would be filled by
 --       every rung escalation moves, so this one is per row, and runs only
 --       when the key changes)
---   keys_unreferenced(pcol, child, ccol, ...)   before a parent row is
---       deleted or its key changed: refused while a child names it (the
---       keys' RESTRICT)
+--   keys_unreferenced()   before a parent row is deleted or its key changed:
+--       refused while a row of any key in checked_keys names it (the keys'
+--       RESTRICT)
 --
 -- The locks are what make this a key and not a hope: a parent being deleted
 -- at the moment a child naming it is inserted either waits for the child's
@@ -76,66 +78,56 @@ BEGIN
 END
 $$;
 
+-- The keys, one row each; the services read it (keys_unreferenced runs as
+-- them) and may not change it (grants.sql).
+CREATE TABLE checked_keys (
+    tab    text NOT NULL,
+    col    text NOT NULL,
+    parent text NOT NULL,
+    pcol   text NOT NULL,
+    PRIMARY KEY (tab, col)
+);
+
 CREATE FUNCTION keys_unreferenced() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
+    k record;
     used boolean;
 BEGIN
-    FOR i IN 1 .. TG_NARGS - 1 BY 2 LOOP
-        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %1$I c WHERE c.%2$I = ($1).%3$I)',
-                       TG_ARGV[i], TG_ARGV[i + 1], TG_ARGV[0]) USING OLD INTO used;
+    FOR k IN SELECT tab, col, pcol FROM checked_keys WHERE parent = TG_TABLE_NAME ORDER BY tab, col LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I c WHERE c.%I = ($1).%I)', k.tab, k.col, k.pcol)
+            USING OLD INTO used;
         IF used THEN
-            RAISE EXCEPTION '% on table "%" refused: %.% still names its row', TG_OP, TG_TABLE_NAME,
-                            TG_ARGV[i], TG_ARGV[i + 1] USING ERRCODE = 'foreign_key_violation';
+            RAISE EXCEPTION '% on table "%" refused: %.% still names its row', TG_OP, TG_TABLE_NAME, k.tab, k.col
+                USING ERRCODE = 'foreign_key_violation';
         END IF;
     END LOOP;
     RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END
 $$;
 
-CREATE TRIGGER assignments_complaint_present AFTER INSERT ON assignments REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION keys_present('complaint_id', 'complaints', 'id');
-CREATE TRIGGER assignments_unit_present AFTER INSERT ON assignments REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION keys_present('unit_id', 'units', 'id');
-CREATE TRIGGER assignments_street_present AFTER INSERT ON assignments REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION keys_present('street_code', 'regions', 'code');
-CREATE TRIGGER assignments_community_present AFTER INSERT ON assignments REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION keys_present('community_code', 'regions', 'code');
-CREATE TRIGGER deadlines_complaint_present AFTER INSERT ON deadlines REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION keys_present('complaint_id', 'complaints', 'id');
-CREATE TRIGGER deadlines_unit_present AFTER INSERT ON deadlines REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION keys_present('unit_id', 'units', 'id');
+-- Declares the key tab.col → parent.pcol (its foreign key already dropped):
+-- its row, its two triggers, and the parent's two the first time.
+CREATE FUNCTION check_key(tab text, col text, parent text, pcol text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO checked_keys VALUES (tab, col, parent, pcol);
+    EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows'
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION keys_present(%L, %L, %L)',
+                   tab || '_' || col || '_present', tab, col, parent, pcol);
+    EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I FOR EACH ROW WHEN (NEW.%I IS DISTINCT FROM OLD.%I)'
+                   ' EXECUTE FUNCTION key_present(%L, %L, %L)',
+                   tab || '_' || col || '_changed', tab, col, col, col, parent, pcol);
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = parent::regclass AND tgname = parent || '_unreferenced') THEN
+        EXECUTE format('CREATE TRIGGER %I BEFORE DELETE ON %I FOR EACH ROW EXECUTE FUNCTION keys_unreferenced()',
+                       parent || '_unreferenced', parent);
+        EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OF %I ON %I FOR EACH ROW WHEN (NEW.%I IS DISTINCT FROM OLD.%I)'
+                       ' EXECUTE FUNCTION keys_unreferenced()', parent || '_key_unreferenced', pcol, parent, pcol, pcol);
+    END IF;
+END
+$$;
 
-CREATE TRIGGER assignments_complaint_changed AFTER UPDATE ON assignments
-    FOR EACH ROW WHEN (NEW.complaint_id IS DISTINCT FROM OLD.complaint_id)
-    EXECUTE FUNCTION key_present('complaint_id', 'complaints', 'id');
-CREATE TRIGGER assignments_unit_changed AFTER UPDATE ON assignments
-    FOR EACH ROW WHEN (NEW.unit_id IS DISTINCT FROM OLD.unit_id)
-    EXECUTE FUNCTION key_present('unit_id', 'units', 'id');
-CREATE TRIGGER assignments_street_changed AFTER UPDATE ON assignments
-    FOR EACH ROW WHEN (NEW.street_code IS DISTINCT FROM OLD.street_code)
-    EXECUTE FUNCTION key_present('street_code', 'regions', 'code');
-CREATE TRIGGER assignments_community_changed AFTER UPDATE ON assignments
-    FOR EACH ROW WHEN (NEW.community_code IS DISTINCT FROM OLD.community_code)
-    EXECUTE FUNCTION key_present('community_code', 'regions', 'code');
-CREATE TRIGGER deadlines_complaint_changed AFTER UPDATE ON deadlines
-    FOR EACH ROW WHEN (NEW.complaint_id IS DISTINCT FROM OLD.complaint_id)
-    EXECUTE FUNCTION key_present('complaint_id', 'complaints', 'id');
-CREATE TRIGGER deadlines_unit_changed AFTER UPDATE ON deadlines
-    FOR EACH ROW WHEN (NEW.unit_id IS DISTINCT FROM OLD.unit_id)
-    EXECUTE FUNCTION key_present('unit_id', 'units', 'id');
-
-CREATE TRIGGER complaints_unreferenced BEFORE DELETE ON complaints
-    FOR EACH ROW EXECUTE FUNCTION keys_unreferenced('id', 'assignments', 'complaint_id', 'deadlines', 'complaint_id');
-CREATE TRIGGER complaints_key_unreferenced BEFORE UPDATE OF id ON complaints
-    FOR EACH ROW WHEN (NEW.id IS DISTINCT FROM OLD.id)
-    EXECUTE FUNCTION keys_unreferenced('id', 'assignments', 'complaint_id', 'deadlines', 'complaint_id');
-CREATE TRIGGER units_unreferenced BEFORE DELETE ON units
-    FOR EACH ROW EXECUTE FUNCTION keys_unreferenced('id', 'assignments', 'unit_id', 'deadlines', 'unit_id');
-CREATE TRIGGER units_key_unreferenced BEFORE UPDATE OF id ON units
-    FOR EACH ROW WHEN (NEW.id IS DISTINCT FROM OLD.id)
-    EXECUTE FUNCTION keys_unreferenced('id', 'assignments', 'unit_id', 'deadlines', 'unit_id');
-CREATE TRIGGER regions_unreferenced BEFORE DELETE ON regions
-    FOR EACH ROW EXECUTE FUNCTION keys_unreferenced('code', 'assignments', 'street_code', 'assignments', 'community_code');
-CREATE TRIGGER regions_key_unreferenced BEFORE UPDATE OF code ON regions
-    FOR EACH ROW WHEN (NEW.code IS DISTINCT FROM OLD.code)
-    EXECUTE FUNCTION keys_unreferenced('code', 'assignments', 'street_code', 'assignments', 'community_code');
+SELECT check_key('assignments', 'complaint_id', 'complaints', 'id');
+SELECT check_key('assignments', 'unit_id', 'units', 'id');
+SELECT check_key('assignments', 'street_code', 'regions', 'code');
+SELECT check_key('assignments', 'community_code', 'regions', 'code');
+SELECT check_key('deadlines', 'complaint_id', 'complaints', 'id');
+SELECT check_key('deadlines', 'unit_id', 'units', 'id');

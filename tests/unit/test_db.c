@@ -33,25 +33,6 @@ typedef struct {
     char    err[1024];          /* what the db_* calls write when they fail */
 } fixture;
 
-static void sql_ok(PGconn *pg, const char *sql)
-{
-    PGresult *res = PQexec(pg, sql);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
-        fail_msg("%s: %s", sql, PQresultErrorMessage(res));
-    PQclear(res);
-}
-
-/* The single value of a query, as a number. */
-static long sql_num(PGconn *pg, const char *sql)
-{
-    PGresult *res = PQexec(pg, sql);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
-        fail_msg("%s: %s", sql, PQresultErrorMessage(res));
-    long n = atol(PQgetvalue(res, 0, 0));
-    PQclear(res);
-    return n;
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
@@ -60,9 +41,9 @@ static int setup(void **state)
     f->pg = test_pg();
     snprintf(f->schema, sizeof f->schema, "test_db_%ld_%ld", (long)getpid(), (long)time(NULL));
     snprintf(sql, sizeof sql, "CREATE SCHEMA %s", f->schema);
-    sql_ok(f->pg, sql);
+    test_sql(f->pg, sql);
     snprintf(sql, sizeof sql, "SET search_path TO %s", f->schema);
-    sql_ok(f->pg, sql);
+    test_sql(f->pg, sql);
     *state = f;
     return 0;
 }
@@ -95,7 +76,7 @@ static int teardown(void **state)
     char sql[160];
     db_rollback(f->pg);
     snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", f->schema);
-    sql_ok(f->pg, sql);
+    test_sql(f->pg, sql);
     PQfinish(f->pg);
     if (f->dir[0])
         remove_dir(f->dir);
@@ -164,7 +145,7 @@ static void test_query_and_command(void **state)
     assert_int_equal(db_command(f->pg, "duplicate", "INSERT INTO t VALUES ($1, $2)", 2, p1, &affected,
                                 f->err, sizeof f->err), -1);
     assert_int_equal(db_exec(f->pg, "DROP TABLE no_such_table", f->err, sizeof f->err), -1);
-    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM t"), 2);
+    assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM t"), 2);
 }
 
 /* Takes the answer to the query sent, waiting on the socket between reads: the result of db_take_result(). */
@@ -187,13 +168,13 @@ static void test_query_sent_without_waiting(void **state)
     PGresult *res = NULL;
     PGconn *holder = test_pg();
     const char *n[] = {"3"};
-    sql_ok(holder, "SELECT pg_advisory_lock(4242)");
+    test_sql(holder, "SELECT pg_advisory_lock(4242)");
     assert_int_equal(db_send_query(f->pg, "locked count",
                                    "SELECT count(*) FROM generate_series(1, $1::int), pg_advisory_xact_lock(4242)",
                                    1, n, f->err, sizeof f->err), 0);
     for (int i = 0; i < 3; i++)
         assert_int_equal(db_take_result(f->pg, "locked count", &res, f->err, sizeof f->err), 0);
-    sql_ok(holder, "SELECT pg_advisory_unlock(4242)");
+    test_sql(holder, "SELECT pg_advisory_unlock(4242)");
     PQfinish(holder);
     assert_int_equal(take(f, "locked count", &res), 1);
     assert_string_equal(PQgetvalue(res, 0, 0), "3");
@@ -204,7 +185,7 @@ static void test_query_sent_without_waiting(void **state)
     assert_int_equal(take(f, "missing table", &res), -1);
     assert_null(res);
     assert_non_null(strstr(f->err, "missing table failed: "));
-    assert_int_equal(sql_num(f->pg, "SELECT 7"), 7);
+    assert_int_equal(test_sql_num(f->pg, "SELECT 7"), 7);
 }
 
 static void test_transactions(void **state)
@@ -216,12 +197,12 @@ static void test_transactions(void **state)
     assert_int_equal(db_begin(f->pg, f->err, sizeof f->err), 0);
     assert_int_equal(db_exec(f->pg, "INSERT INTO t VALUES (1)", f->err, sizeof f->err), 0);
     db_rollback(f->pg);
-    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM t"), 0);
+    assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM t"), 0);
 
     assert_int_equal(db_begin(f->pg, f->err, sizeof f->err), 0);
     assert_int_equal(db_exec(f->pg, "INSERT INTO t VALUES (2)", f->err, sizeof f->err), 0);
     assert_int_equal(db_commit(f->pg, f->err, sizeof f->err), 0);
-    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM t"), 1);
+    assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM t"), 1);
 
     /* a failed statement aborts the transaction; rollback recovers it */
     assert_int_equal(db_begin(f->pg, f->err, sizeof f->err), 0);
@@ -229,7 +210,7 @@ static void test_transactions(void **state)
     assert_int_equal(PQtransactionStatus(f->pg), PQTRANS_INERROR);
     db_rollback(f->pg);
     assert_int_equal(PQtransactionStatus(f->pg), PQTRANS_IDLE);
-    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM t"), 1);
+    assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM t"), 1);
 
     /* committing an aborted transaction is a failure, not a success */
     assert_int_equal(db_begin(f->pg, f->err, sizeof f->err), 0);
@@ -238,7 +219,7 @@ static void test_transactions(void **state)
     assert_int_equal(db_commit(f->pg, f->err, sizeof f->err), -1);
     assert_non_null(strstr(f->err, "rolled back"));
     assert_int_equal(PQtransactionStatus(f->pg), PQTRANS_IDLE);
-    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM t"), 1);
+    assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM t"), 1);
 }
 
 /* ---- COPY ---- */
@@ -337,8 +318,8 @@ static void test_copy_many_rows_in_buffers(void **state)
     }
     assert_int_equal(db_copy_put(f->pg, buf, len, f->err, sizeof f->err), 0);
     assert_int_equal(db_copy_end(f->pg, f->err, sizeof f->err), 0);
-    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c"), 5000);
-    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c WHERE body = '第' || id || '行'"), 5000);
+    assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM c"), 5000);
+    assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM c WHERE body = '第' || id || '行'"), 5000);
 }
 
 /* Queued: 200,000 rows put without blocking (pumped now and then), sent
@@ -358,7 +339,7 @@ static void test_copy_queued(void **state)
     }
     assert_int_equal(db_copy_end(f->pg, f->err, sizeof f->err), 0);
     assert_int_equal(PQisnonblocking(f->pg), 0);
-    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c"), 200000);
+    assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM c"), 200000);
 
     assert_int_equal(db_copy_start_queued(f->pg, "COPY c FROM STDIN", f->err, sizeof f->err), 0);
     const char *rows = "200001\tnew\n7\tstored already\n";
@@ -366,7 +347,7 @@ static void test_copy_queued(void **state)
     assert_int_equal(db_copy_end(f->pg, f->err, sizeof f->err), -1);
     assert_non_null(strstr(f->err, "duplicate key"));
     assert_int_equal(PQisnonblocking(f->pg), 0);
-    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c"), 200000);
+    assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM c"), 200000);
 }
 
 static void test_copy_failures(void **state)
@@ -379,7 +360,7 @@ static void test_copy_failures(void **state)
     assert_int_equal(db_copy_put(f->pg, "1\tfine\n", 7, f->err, sizeof f->err), 0);
     assert_int_equal(db_copy_put(f->pg, "two\tnot a number\n", 17, f->err, sizeof f->err), 0);
     assert_int_equal(db_copy_end(f->pg, f->err, sizeof f->err), -1);
-    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c"), 0);
+    assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM c"), 0);
 
     /* a constraint violation inside a transaction aborts it, and err says why */
     assert_int_equal(db_begin(f->pg, f->err, sizeof f->err), 0);
@@ -404,7 +385,7 @@ static void test_copy_failures(void **state)
     assert_int_equal(db_copy_start(f->pg, "COPY c FROM STDIN", f->err, sizeof f->err), 0);
     assert_int_equal(db_copy_put(f->pg, "7\tok\n", 5, f->err, sizeof f->err), 0);
     assert_int_equal(db_copy_end(f->pg, f->err, sizeof f->err), 0);
-    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM c"), 1);
+    assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM c"), 1);
 }
 
 /* ---- migrations ---- */
@@ -434,14 +415,14 @@ static void test_migrate_twice(void **state)
     int applied = -1;
     assert_int_equal(db_migrate(f->pg, f->dir, &applied, f->err, sizeof f->err), 0);
     assert_int_equal(applied, 2);
-    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM items WHERE label LIKE 'item _;'"), 3);
-    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM schema_migrations"), 2);
-    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM schema_migrations WHERE version = 2 AND "
+    assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM items WHERE label LIKE 'item _;'"), 3);
+    assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM schema_migrations"), 2);
+    assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM schema_migrations WHERE version = 2 AND "
                                     "name = '002_second.sql' AND applied_at <= now()"), 1);
 
     assert_int_equal(db_migrate(f->pg, f->dir, &applied, f->err, sizeof f->err), 0);
     assert_int_equal(applied, 0);
-    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM items"), 3);
+    assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM items"), 3);
 }
 
 static void test_migrate_numeric_order(void **state)
@@ -454,7 +435,7 @@ static void test_migrate_numeric_order(void **state)
     int applied = -1;
     assert_int_equal(db_migrate(f->pg, f->dir, &applied, f->err, sizeof f->err), 0);
     assert_int_equal(applied, 2);
-    assert_int_equal(sql_num(f->pg, "SELECT n FROM nine"), 10);
+    assert_int_equal(test_sql_num(f->pg, "SELECT n FROM nine"), 10);
 }
 
 static void test_migrate_failure_is_all_or_nothing(void **state)
@@ -467,15 +448,15 @@ static void test_migrate_failure_is_all_or_nothing(void **state)
     int applied = -1;
     assert_int_equal(db_migrate(f->pg, f->dir, &applied, f->err, sizeof f->err), -1);
     assert_int_equal(applied, 2);                   /* the files before it stay applied */
-    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM schema_migrations"), 2);
-    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM pg_tables WHERE tablename = 'later' "
+    assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM schema_migrations"), 2);
+    assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM pg_tables WHERE tablename = 'later' "
                                     "AND schemaname = current_schema()"), 0);
     assert_int_equal(PQtransactionStatus(f->pg), PQTRANS_IDLE);
 
     write_file(f->dir, "003_broken.sql", "CREATE TABLE later (id int);\nINSERT INTO later VALUES (1);\n");
     assert_int_equal(db_migrate(f->pg, f->dir, &applied, f->err, sizeof f->err), 0);
     assert_int_equal(applied, 1);
-    assert_int_equal(sql_num(f->pg, "SELECT count(*) FROM later"), 1);
+    assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM later"), 1);
 }
 
 static void test_migrate_bad_directory(void **state)

@@ -7,7 +7,8 @@
  * and the checks lock what they found, as a foreign key does: a unit deleted
  * while a transaction inserts a row naming it waits for that transaction and
  * is then refused, and an insert naming a unit whose deletion is under way
- * waits for it and is then refused.
+ * waits for it and is then refused; and the services' database role cannot
+ * change which keys are checked.
  *
  * Each test but the last works in one transaction it rolls back, every
  * refused statement inside a savepoint of its own, so the database keeps
@@ -28,29 +29,9 @@
 
 #define MISSING "(SELECT max(id) + 1000 FROM complaints)"
 
-static void sql_ok(PGconn *pg, const char *sql)
+/* res (of what) must be a key violation whose message holds want; cleared. */
+static void expect_refused(PGresult *res, const char *what, const char *want)
 {
-    PGresult *res = PQexec(pg, sql);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
-        fail_msg("%s: %s", sql, PQresultErrorMessage(res));
-    PQclear(res);
-}
-
-static long sql_num(PGconn *pg, const char *sql)
-{
-    PGresult *res = PQexec(pg, sql);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
-        fail_msg("%s: %s", sql, PQresultErrorMessage(res));
-    long n = atol(PQgetvalue(res, 0, 0));
-    PQclear(res);
-    return n;
-}
-
-/* sql must be refused as a foreign key violation whose message holds want. */
-static void refused(PGconn *pg, const char *sql, const char *want)
-{
-    sql_ok(pg, "SAVEPOINT k");
-    PGresult *res = PQexec(pg, sql);
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
     char got[512];
     snprintf(got, sizeof got, "%s %s", state ? state : "no error", PQresultErrorMessage(res));
@@ -58,8 +39,15 @@ static void refused(PGconn *pg, const char *sql, const char *want)
              strstr(PQresultErrorMessage(res), want);
     PQclear(res);
     if (!ok)
-        fail_msg("%s: want a key violation naming '%s', got %s", sql, want, got);
-    sql_ok(pg, "ROLLBACK TO SAVEPOINT k");
+        fail_msg("%s: want a key violation naming '%s', got %s", what, want, got);
+}
+
+/* sql, run in a savepoint, must be refused as a key violation naming want. */
+static void refused(PGconn *pg, const char *sql, const char *want)
+{
+    test_sql(pg, "SAVEPOINT k");
+    expect_refused(PQexec(pg, sql), sql, want);
+    test_sql(pg, "ROLLBACK TO SAVEPOINT k");
 }
 
 /* A district, a street and a unit of its own, and complaint KEYS-1 owned by
@@ -68,23 +56,23 @@ static void refused(PGconn *pg, const char *sql, const char *want)
 static int setup(void **state)
 {
     PGconn *pg = test_pg();
-    sql_ok(pg, "BEGIN");
-    sql_ok(pg, "INSERT INTO regions (code, name, short_name, level) VALUES ('990000', '测试区', '测试', 'district')");
-    sql_ok(pg, "INSERT INTO regions (code, name, short_name, level, parent_code)"
+    test_sql(pg, "BEGIN");
+    test_sql(pg, "INSERT INTO regions (code, name, short_name, level) VALUES ('990000', '测试区', '测试', 'district')");
+    test_sql(pg, "INSERT INTO regions (code, name, short_name, level, parent_code)"
                " VALUES ('990000001', '测试街道', '测试', 'street', '990000')");
-    sql_ok(pg, "INSERT INTO units (code, name, kind, region_code) VALUES ('990000001', '测试街道', 'street', '990000001')");
-    sql_ok(pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status)"
+    test_sql(pg, "INSERT INTO units (code, name, kind, region_code) VALUES ('990000001', '测试街道', 'street', '990000001')");
+    test_sql(pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status)"
                " VALUES ('KEYS-1', now(), '测试社区', '路灯不亮', 'dispatched')");
-    sql_ok(pg, "INSERT INTO assignments (complaint_id, unit_id, street_code, rule, reasons)"
+    test_sql(pg, "INSERT INTO assignments (complaint_id, unit_id, street_code, rule, reasons)"
                " SELECT c.id, u.id, '990000001', 'test', 'test' FROM complaints c, units u"
                " WHERE c.ticket_no = 'KEYS-1' AND u.code = '990000001'");
-    sql_ok(pg, "INSERT INTO deadlines (complaint_id, kind, due_at, unit_id)"
+    test_sql(pg, "INSERT INTO deadlines (complaint_id, kind, due_at, unit_id)"
                " SELECT c.id, 'resolve', now() + interval '1 day', u.id FROM complaints c, units u"
                " WHERE c.ticket_no = 'KEYS-1' AND u.code = '990000001'");
-    sql_ok(pg, "INSERT INTO alerts (complaint_id, deadline_id, rung, unit_id, target, target_unit_id, reason)"
+    test_sql(pg, "INSERT INTO alerts (complaint_id, deadline_id, rung, unit_id, target, target_unit_id, reason)"
                " SELECT c.id, d.id, 'remind', u.id, 'unit', u.id, 'test' FROM complaints c"
                " JOIN deadlines d ON d.complaint_id = c.id, units u WHERE c.ticket_no = 'KEYS-1' AND u.code = '990000001'");
-    sql_ok(pg, "INSERT INTO deliveries (alert_id, url) SELECT a.id, 'http://127.0.0.1:1/' FROM alerts a"
+    test_sql(pg, "INSERT INTO deliveries (alert_id, url) SELECT a.id, 'http://127.0.0.1:1/' FROM alerts a"
                " JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'KEYS-1'");
     *state = pg;
     return 0;
@@ -93,7 +81,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     PGconn *pg = *state;
-    sql_ok(pg, "ROLLBACK");
+    test_sql(pg, "ROLLBACK");
     PQfinish(pg);
     return 0;
 }
@@ -130,17 +118,17 @@ static void test_insert_naming_nothing_is_refused(void **state)
 static void test_one_bad_row_refuses_the_statement(void **state)
 {
     PGconn *pg = *state;
-    long before = sql_num(pg, "SELECT count(*) FROM deadlines");
+    long before = test_sql_num(pg, "SELECT count(*) FROM deadlines");
     refused(pg, "INSERT INTO deadlines (complaint_id, kind, cycle, due_at)"
                 " SELECT c.id, 'accept', g, now() FROM complaints c, generate_series(2, 400) g"
                 " WHERE c.ticket_no = 'KEYS-1'"
                 " UNION ALL SELECT " MISSING ", 'accept', 1, now()",
             "complaint_id");
-    assert_int_equal(before, sql_num(pg, "SELECT count(*) FROM deadlines"));
-    sql_ok(pg, "INSERT INTO deadlines (complaint_id, kind, cycle, due_at, unit_id)"
+    assert_int_equal(before, test_sql_num(pg, "SELECT count(*) FROM deadlines"));
+    test_sql(pg, "INSERT INTO deadlines (complaint_id, kind, cycle, due_at, unit_id)"
                " SELECT c.id, 'accept', g, now(), NULL FROM complaints c, generate_series(2, 400) g"
                " WHERE c.ticket_no = 'KEYS-1'");
-    assert_int_equal(before + 399, sql_num(pg, "SELECT count(*) FROM deadlines"));
+    assert_int_equal(before + 399, test_sql_num(pg, "SELECT count(*) FROM deadlines"));
 }
 
 static void test_changing_a_key_to_nothing_is_refused(void **state)
@@ -154,35 +142,61 @@ static void test_changing_a_key_to_nothing_is_refused(void **state)
                 " WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'", "complaint_id");
     refused(pg, "UPDATE alerts a SET target_unit_id = -1 FROM complaints c"
                 " WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'", "target_unit_id=-1");
-    sql_ok(pg, "UPDATE alerts a SET acked_at = now(), acked_by = 'test' FROM complaints c"
+    test_sql(pg, "UPDATE alerts a SET acked_at = now(), acked_by = 'test' FROM complaints c"
                " WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'");
-    sql_ok(pg, "UPDATE deadlines d SET unit_id = NULL, due_at = due_at + interval '1 hour' FROM complaints c"
+    test_sql(pg, "UPDATE deadlines d SET unit_id = NULL, due_at = due_at + interval '1 hour' FROM complaints c"
                " WHERE c.id = d.complaint_id AND c.ticket_no = 'KEYS-1'");
-    sql_ok(pg, "UPDATE assignments a SET active = false FROM complaints c"
+    test_sql(pg, "UPDATE assignments a SET active = false FROM complaints c"
                " WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'");
 }
 
 static void test_a_named_row_cannot_go(void **state)
 {
     PGconn *pg = *state;
-    refused(pg, "DELETE FROM complaints WHERE ticket_no = 'KEYS-1'", "assignments.complaint_id still names its row");
-    refused(pg, "UPDATE complaints SET id = " MISSING " WHERE ticket_no = 'KEYS-1'", "still names its row");
-    refused(pg, "DELETE FROM units WHERE code = '990000001'", "assignments.unit_id");
+    const char *complaint = "DELETE FROM complaints WHERE ticket_no = 'KEYS-1'";
+    const char *unit = "DELETE FROM units WHERE code = '990000001'";
+    refused(pg, complaint, "DELETE on table \"complaints\" refused: alerts.complaint_id still names its row");
+    refused(pg, "UPDATE complaints SET id = " MISSING " WHERE ticket_no = 'KEYS-1'", "alerts.complaint_id");
+    refused(pg, unit, "alerts.target_unit_id");
     refused(pg, "DELETE FROM regions WHERE code = '990000001'", "assignments.street_code");
     refused(pg, "DELETE FROM deadlines d USING complaints c WHERE c.id = d.complaint_id AND c.ticket_no = 'KEYS-1'",
             "alerts.deadline_id");
     refused(pg, "DELETE FROM alerts a USING complaints c WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'",
             "deliveries.alert_id");
-    sql_ok(pg, "DELETE FROM assignments a USING complaints c WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'");
-    refused(pg, "DELETE FROM units WHERE code = '990000001'", "deadlines.unit_id");
-    sql_ok(pg, "DELETE FROM deliveries x USING alerts a, complaints c"
-               " WHERE a.id = x.alert_id AND c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'");
-    sql_ok(pg, "DELETE FROM alerts a USING complaints c WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'");
-    sql_ok(pg, "DELETE FROM deadlines d USING complaints c WHERE c.id = d.complaint_id AND c.ticket_no = 'KEYS-1'");
-    sql_ok(pg, "DELETE FROM complaints WHERE ticket_no = 'KEYS-1'");
-    sql_ok(pg, "DELETE FROM units WHERE code = '990000001'");
-    sql_ok(pg, "DELETE FROM regions WHERE code = '990000001'");
-    assert_int_equal(0, sql_num(pg, "SELECT count(*) FROM regions WHERE code = '990000001'"));
+    test_sql(pg, "DELETE FROM deliveries x USING alerts a, complaints c"
+                 " WHERE a.id = x.alert_id AND c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'");
+    test_sql(pg, "DELETE FROM alerts a USING complaints c WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'");
+    refused(pg, complaint, "assignments.complaint_id");
+    refused(pg, unit, "assignments.unit_id");
+    test_sql(pg, "DELETE FROM assignments a USING complaints c WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-1'");
+    refused(pg, complaint, "deadlines.complaint_id");
+    refused(pg, unit, "deadlines.unit_id");
+    test_sql(pg, "DELETE FROM deadlines d USING complaints c WHERE c.id = d.complaint_id AND c.ticket_no = 'KEYS-1'");
+    test_sql(pg, complaint);
+    test_sql(pg, unit);
+    test_sql(pg, "DELETE FROM regions WHERE code = '990000001'");
+    assert_int_equal(0, test_sql_num(pg, "SELECT count(*) FROM regions WHERE code = '990000001'"));
+}
+
+static void test_services_cannot_change_the_keys(void **state)
+{
+    PGconn *pg = *state;
+    PGresult *res = PQexec(pg, "SELECT grantee FROM information_schema.role_table_grants"
+                               " WHERE table_name = 'complaints' AND privilege_type = 'INSERT'"
+                               "   AND grantee <> (SELECT tableowner FROM pg_tables WHERE tablename = 'complaints')");
+    assert_int_equal(PGRES_TUPLES_OK, PQresultStatus(res));
+    assert_int_equal(1, PQntuples(res));       /* the services' role */
+    char *role = PQescapeIdentifier(pg, PQgetvalue(res, 0, 0), strlen(PQgetvalue(res, 0, 0)));
+    char sql[256];
+    snprintf(sql, sizeof sql, "SET LOCAL ROLE %s", role);
+    PQfreemem(role);
+    PQclear(res);
+    test_sql(pg, sql);
+    assert_int_equal(11, test_sql_num(pg, "SELECT count(*) FROM checked_keys"));
+    res = PQexec(pg, "DELETE FROM checked_keys WHERE tab = 'assignments'");
+    const char *why = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    assert_string_equal("42501", why ? why : "no error");   /* insufficient_privilege */
+    PQclear(res);
 }
 
 /* ---- two transactions at once ---- */
@@ -194,26 +208,20 @@ static void wait_blocked(PGconn *watch, int pid)
     snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_stat_activity WHERE pid = %d AND wait_event_type = 'Lock'", pid);
     struct timespec tick = {0, 10 * 1000000L};
     for (int i = 0; i < 2000; i++) {
-        if (sql_num(watch, sql) == 1)
+        if (test_sql_num(watch, sql) == 1)
             return;
         nanosleep(&tick, NULL);
     }
     fail_msg("backend %d never waited for a lock", pid);
 }
 
-/* The result of the statement sent on pg must be a key violation naming want. */
+/* The statement sent on pg must be refused as a key violation naming want. */
 static void result_refused(PGconn *pg, const char *want)
 {
-    PGresult *res = PQgetResult(pg);
-    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    char got[512];
-    snprintf(got, sizeof got, "%s %s", state ? state : "no error", PQresultErrorMessage(res));
-    int ok = state && strcmp(state, "23503") == 0 && strstr(got, want);
-    PQclear(res);
-    while ((res = PQgetResult(pg)))
-        PQclear(res);
-    if (!ok)
-        fail_msg("want a key violation naming '%s', got %s", want, got);
+    PGresult *res = PQgetResult(pg), *more;
+    while ((more = PQgetResult(pg)))
+        PQclear(more);
+    expect_refused(res, "the statement sent", want);
 }
 
 #define ASSIGN_TO(code) \
@@ -224,38 +232,38 @@ static void test_checks_lock_like_keys(void **state)
 {
     (void)state;
     PGconn *a = test_pg(), *b = test_pg(), *watch = test_pg();
-    sql_ok(a, "INSERT INTO regions (code, name, short_name, level) VALUES ('990001', '测试区', '测试', 'district')");
-    sql_ok(a, "INSERT INTO units (code, name, kind, region_code) VALUES"
+    test_sql(a, "INSERT INTO regions (code, name, short_name, level) VALUES ('990001', '测试区', '测试', 'district')");
+    test_sql(a, "INSERT INTO units (code, name, kind, region_code) VALUES"
               " ('990001001', '甲街道', 'street', '990001'), ('990001002', '乙街道', 'street', '990001')");
-    sql_ok(a, "INSERT INTO complaints (ticket_no, called_at, address, content, status)"
+    test_sql(a, "INSERT INTO complaints (ticket_no, called_at, address, content, status)"
               " VALUES ('KEYS-2', now(), '测试社区', '路灯不亮', 'dispatched')");
 
     /* a inserts a row naming 甲; b deletes 甲 meanwhile: it waits, then is refused */
-    sql_ok(a, "BEGIN");
-    sql_ok(a, ASSIGN_TO("990001001"));
+    test_sql(a, "BEGIN");
+    test_sql(a, ASSIGN_TO("990001001"));
     assert_int_equal(1, PQsendQuery(b, "DELETE FROM units WHERE code = '990001001'"));
     wait_blocked(watch, PQbackendPID(b));
-    sql_ok(a, "COMMIT");
+    test_sql(a, "COMMIT");
     result_refused(b, "assignments.unit_id still names its row");
-    assert_int_equal(1, sql_num(watch, "SELECT count(*) FROM units WHERE code = '990001001'"));
+    assert_int_equal(1, test_sql_num(watch, "SELECT count(*) FROM units WHERE code = '990001001'"));
 
     /* b deletes 乙 (nothing names it); a names 乙 meanwhile: it waits, then is refused */
-    sql_ok(b, "BEGIN");
-    sql_ok(b, "DELETE FROM units WHERE code = '990001002'");
+    test_sql(b, "BEGIN");
+    test_sql(b, "DELETE FROM units WHERE code = '990001002'");
     assert_int_equal(1, PQsendQuery(a, ASSIGN_TO("990001002")));
     wait_blocked(watch, PQbackendPID(a));
-    sql_ok(b, "COMMIT");
+    test_sql(b, "COMMIT");
     result_refused(a, "is not present in table \"units\"");
-    assert_int_equal(0, sql_num(watch, "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id"
+    assert_int_equal(0, test_sql_num(watch, "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id"
                                        " WHERE c.ticket_no = 'KEYS-2'"
                                        "   AND NOT EXISTS (SELECT 1 FROM units u WHERE u.id = a.unit_id)"));
-    assert_int_equal(1, sql_num(watch, "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id"
+    assert_int_equal(1, test_sql_num(watch, "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id"
                                        " WHERE c.ticket_no = 'KEYS-2'"));
 
-    sql_ok(watch, "DELETE FROM assignments a USING complaints c WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-2'");
-    sql_ok(watch, "DELETE FROM complaints WHERE ticket_no = 'KEYS-2'");
-    sql_ok(watch, "DELETE FROM units WHERE code LIKE '990001%'");
-    sql_ok(watch, "DELETE FROM regions WHERE code = '990001'");
+    test_sql(watch, "DELETE FROM assignments a USING complaints c WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-2'");
+    test_sql(watch, "DELETE FROM complaints WHERE ticket_no = 'KEYS-2'");
+    test_sql(watch, "DELETE FROM units WHERE code LIKE '990001%'");
+    test_sql(watch, "DELETE FROM regions WHERE code = '990001'");
     PQfinish(a);
     PQfinish(b);
     PQfinish(watch);
@@ -268,6 +276,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_one_bad_row_refuses_the_statement, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changing_a_key_to_nothing_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_named_row_cannot_go, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_services_cannot_change_the_keys, setup, teardown),
         cmocka_unit_test(test_checks_lock_like_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,6 +31,26 @@ static inline PGconn *test_pg(void)
     return pg;
 }
 
+/* Runs sql on pg; fails the test when PostgreSQL refuses it. */
+static inline void test_sql(PGconn *pg, const char *sql)
+{
+    PGresult *res = PQexec(pg, sql);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", sql, PQresultErrorMessage(res));
+    PQclear(res);
+}
+
+/* The single value of a query, as a number; fails the test otherwise. */
+static inline long test_sql_num(PGconn *pg, const char *sql)
+{
+    PGresult *res = PQexec(pg, sql);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+        fail_msg("%s: %s", sql, PQresultErrorMessage(res));
+    long n = atol(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return n;
+}
+
 /* A connection to the test Redis; fails the test when there is none. */
 static inline redisContext *test_redis(void)
 {

@@ -12,6 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Pairs in one ZADD: a few commands for a batch's deadlines instead of one
+ * per deadline, with bounded buffers on the stack and a bounded time for
+ * Redis on one command. */
+#define ZADD_PAIRS 512
+
 /* Takes up to ARGV[2] members due at or before ARGV[1] and removes them: up
  * to ARGV[3] of the most recently due (newest first), then the oldest. ZREM
  * goes in slices because Lua's unpack() has a limit of a few thousand. */
@@ -41,18 +46,41 @@ static int reply_ok(const redisContext *rc, const redisReply *r, const char *wha
     return 0;
 }
 
+/* Sends one ZADD of the n pairs (n <= ZADD_PAIRS) after members[0], due_ms[0]. */
+static int append_zadd(redisContext *rc, const char *key, char *const *members, const int64_t *due_ms, size_t n)
+{
+    const char *argv[2 + 2 * ZADD_PAIRS];
+    size_t lens[2 + 2 * ZADD_PAIRS];
+    char scores[ZADD_PAIRS][24];
+    argv[0] = "ZADD";
+    lens[0] = 4;
+    argv[1] = key;
+    lens[1] = strlen(key);
+    for (size_t i = 0; i < n; i++) {
+        lens[2 + 2 * i] = (size_t)snprintf(scores[i], sizeof scores[i], "%lld", (long long)due_ms[i]);
+        argv[2 + 2 * i] = scores[i];
+        argv[3 + 2 * i] = members[i];
+        lens[3 + 2 * i] = strlen(members[i]);
+    }
+    return redisAppendCommandArgv(rc, (int)(2 + 2 * n), argv, lens);
+}
+
 int timers_add(redisContext *rc, const char *key, char *const *members, const int64_t *due_ms, size_t n)
 {
-    size_t sent = 0;
-    for (; sent < n; sent++)
-        if (redisAppendCommand(rc, "ZADD %s %lld %s", key, (long long)due_ms[sent], members[sent]) != REDIS_OK)
+    size_t done = 0, sent = 0;
+    while (done < n) {
+        size_t k = n - done < ZADD_PAIRS ? n - done : ZADD_PAIRS;
+        if (append_zadd(rc, key, members + done, due_ms + done, k) != REDIS_OK)
             break;
+        done += k;
+        sent++;
+    }
     char why[200];
     if (rconn_drain(rc, sent, why, sizeof why) != 0) {
         log_error("timers: ZADD on %s: %s", key, why);
         return -1;
     }
-    if (sent < n) {
+    if (done < n) {
         log_error("timers: ZADD on %s: %s", key, rc->err ? rc->errstr : "out of memory");
         return -1;
     }

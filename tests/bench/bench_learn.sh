@@ -49,12 +49,13 @@ export JIESU_REGIONS_DISTRICTS=370212,370202 JIESU_CLI_IMPORT_TIMEOUT_SECONDS=60
 "$BIN/jiesu-assignment" >"$DIR/assignment.log" 2>&1 & bench_track $!
 for _ in $(seq 300); do grep -q ready "$DIR/intake.log" && grep -q ready "$DIR/assignment.log" && break; sleep 0.1; done
 sql "CREATE TABLE bench_labels (ticket_no text PRIMARY KEY, label text NOT NULL)"
+clerk=$(bench_user clerk clerk)     # only a clerk (话务员) imports; the administrator trains
 for fold in 0 1 2 3 4; do
     mkdir -p "$DIR/fold$fold"
     "$BUILD/tools/bench_learn" --split "$DATA" "$fold" "$DIR/fold$fold"
     "$BIN/jiesu" learn "$DIR/fold$fold/train.csv" | sed "s/^/   fold $fold: /"
-    "$BIN/jiesu" import "$DIR/fold$fold/export.csv" >/dev/null
-    psql "$JIESU_PG_CONNINFO" -XqAt -c "\\copy bench_labels FROM '$DIR/fold$fold/labels.csv' (FORMAT csv, HEADER true)"
+    "$BIN/jiesu" -k "$clerk" import "$DIR/fold$fold/export.csv" >/dev/null
+    psql "$BENCH_PG" -XqAt -c "\\copy bench_labels FROM '$DIR/fold$fold/labels.csv' (FORMAT csv, HEADER true)"
     while [ "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")" != 0 ]; do sleep 0.2; done
 done
 

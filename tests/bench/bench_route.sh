@@ -8,7 +8,13 @@
 #  2. end to end per batch: a release assignment service routes the same
 #     export from the Redis stream into PostgreSQL (read, decide, one
 #     set-based write, timers, events, ack); its mean batch time vs one
-#     PostgreSQL statement that only updates the same number of rows.
+#     PostgreSQL statement that only updates the same number of rows;
+#  3. the database's share of a batch (floor): the rows a batch of 500
+#     routed orders stored, written again by plain SQL for 500 fresh copies
+#     of those orders, with the schema's indexes, checks and triggers and a
+#     commit, no service: the complaints' UPDATE (status, category) alone,
+#     then the assignments, deadlines and events alone. What no routing
+#     code can beat while it stores these rows on this machine.
 #
 #   tests/bench/bench_route.sh BUILD_DIR [ROWS]
 set -euo pipefail
@@ -49,3 +55,63 @@ printf "   %d orders routed in %s s: %.0f orders/s end to end (%s batches, %s ro
 printf "   mean batch of %d: %s ms  (read + decide + write + timers + events + ack)\n" "$BATCH" "$batch_ms"
 printf "   one UPDATE of %d rows by id (reference): %s ms\n" "$BATCH" "$ref_ms"
 echo "   batch / bare UPDATE = $(awk -v a="$batch_ms" -v b="$ref_ms" 'BEGIN {printf "%.2f", a / b}')"
+
+# The floor: fresh copies of a routed batch and the rows to write for them
+# (committed, not timed), then routing's writes for the copies as two
+# statements and a commit (timed); three rounds in one session (the first
+# compiles the checks' functions): the best round.
+floor_round() {
+    cat <<SQL
+\\timing off
+BEGIN;
+CREATE TEMP TABLE pair AS
+WITH src AS (SELECT id FROM complaints ORDER BY id LIMIT $BATCH OFFSET $(($1 * BATCH))),
+     made AS (INSERT INTO complaints (ticket_no, called_at, caller_name, caller_phone, address, content,
+                                      category_raw, urgency, lon, lat, extra)
+              SELECT c.ticket_no || '-F', c.called_at, c.caller_name, c.caller_phone, c.address, c.content,
+                     c.category_raw, c.urgency, c.lon, c.lat, c.extra
+                FROM complaints c JOIN src USING (id) RETURNING id, ticket_no)
+SELECT s.id AS src, m.id AS copy FROM made m JOIN complaints s ON s.ticket_no || '-F' = m.ticket_no;
+CREATE TEMP TABLE moved AS
+SELECT p.copy, s.status, s.category, s.accused_units FROM pair p JOIN complaints s ON s.id = p.src;
+CREATE TEMP TABLE owned AS
+SELECT p.copy, a.unit_id, a.role, a.street_code, a.community_code, a.category, a.rule, a.reasons, a.score, a.cycle
+  FROM pair p JOIN assignments a ON a.complaint_id = p.src;
+CREATE TEMP TABLE due AS
+SELECT p.copy, d.kind, d.cycle, d.due_at, d.unit_id FROM pair p JOIN deadlines d ON d.complaint_id = p.src;
+CREATE TEMP TABLE logged AS
+SELECT p.copy, e.actor, e.event, e.detail FROM pair p JOIN complaint_events e ON e.complaint_id = p.src
+ WHERE e.event IN ('routed', 'manual');
+ANALYZE moved; ANALYZE owned; ANALYZE due; ANALYZE logged;
+COMMIT;
+BEGIN;
+\\timing on
+UPDATE complaints c SET status = m.status, category = m.category, accused_units = m.accused_units, updated_at = now()
+  FROM moved m WHERE c.id = m.copy;
+WITH a AS (INSERT INTO assignments (complaint_id, unit_id, role, street_code, community_code, category, rule,
+                                    reasons, score, cycle)
+           SELECT * FROM owned),
+     d AS (INSERT INTO deadlines (complaint_id, kind, cycle, due_at, started_at, unit_id)
+           SELECT copy, kind, cycle, due_at, now(), unit_id FROM due)
+INSERT INTO complaint_events (complaint_id, actor, event, detail) SELECT * FROM logged;
+COMMIT;
+\\timing off
+DROP TABLE pair, moved, owned, due, logged;
+SQL
+}
+floor=$(for r in 0 1 2; do floor_round $r; done | psql "$BENCH_PG" -XtAq -v ON_ERROR_STOP=1 \
+    | grep -o 'Time: [0-9.]*' | awk '{t[NR] = $2} END {for (i = 1; i <= NR; i += 3) print t[i], t[i + 1], t[i + 2]}' \
+    | awk '{print $1 + $2 + $3, $0}' | sort -n | head -n 1 | cut -d' ' -f2-)
+read -r floor_update floor_insert floor_commit <<<"$floor"
+floor_ms=$(awk -v a="$floor_update" -v b="$floor_insert" -v c="$floor_commit" 'BEGIN {printf "%.1f", a + b + c}')
+rows=$(sql "SELECT (SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no LIKE '%-F') / 3
+               || ' assignments, ' || (SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
+                                        WHERE c.ticket_no LIKE '%-F') / 3 || ' deadlines'")
+per_s() { awk -v n="$BATCH" -v ms="$1" 'BEGIN {printf "%.0f", n * 1000 / ms}'; }
+printf "   floor: the same batch's rows by plain SQL (%d orders, %s, %d events): %s ms = %s orders/s\n" \
+    "$BATCH" "$rows" "$BATCH" "$floor_ms" "$(per_s "$floor_ms")"
+printf "     the complaints' UPDATE %s ms; assignments + deadlines + events %s ms; commit %s ms\n" \
+    "$floor_update" "$floor_insert" "$floor_commit"
+printf "     the same without the complaints' UPDATE: %s orders/s\n" \
+    "$(per_s "$(awk -v b="$floor_insert" -v c="$floor_commit" 'BEGIN {print b + c}')")"
+echo "   batch / floor = $(awk -v a="$batch_ms" -v b="$floor_ms" 'BEGIN {printf "%.2f", a / b}')"

@@ -319,8 +319,10 @@ int main(int argc, char **argv)
         return usage();
     if (!(r.res = calloc((size_t)r.count, sizeof *r.res)))
         return 1;
-    for (int k = 0; k < r.nconns; k++)
+    for (int k = 0; k < r.nconns; k++) {      /* kept alive: opened before the clock starts, as pgbench's are */
         r.conns[k] = (load_conn){.fd = -1, .req = -1, .addr = (unsigned)k + 1};
+        conn_open(&r, &r.conns[k]);         /* one that fails is tried again when a request needs it */
+    }
     r.t0_mono_us = clock_us(CLOCK_MONOTONIC);
     r.t0_epoch_us = clock_us(CLOCK_REALTIME);
     while (r.answered < r.count)

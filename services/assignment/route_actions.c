@@ -75,7 +75,7 @@ enum { A_ID, A_STATUS, A_OWNER, A_MOVED, A_NOW_MS, A_OWNER_NAME };
 #define OWNER_INSERT_SQL(how) \
     "INSERT INTO assignments (complaint_id, unit_id, role, street_code, category, rule, reasons, score, cycle)" \
     " SELECT c.id, u.id, 'owner', CASE WHEN u.kind = 'street' THEN u.code END, c.category, 'dispatcher'," \
-    "        '" how " by ' || $2 || coalesce(': ' || nullif($3::jsonb->>'reason', ''), '')," \
+    "        '" how "（' || $2 || '）' || coalesce('：' || nullif($3::jsonb->>'reason', ''), '')," \
     "        1, c.cycle" \
     "   FROM complaints c JOIN units u ON u.code = $4 WHERE c.id = $1::bigint"
 /* New deadlines from now for the new unit: whatever the cycle's were (met,
@@ -100,8 +100,8 @@ static const char *const FX_SQL[][4] = {
     [FX_CLOSE] = {EVENT_SQL("closed"), NULL},
     [FX_REOPEN] = {RELEASE_SQL, "UPDATE complaints SET cycle = cycle + 1, returns = 0 WHERE id = $1::bigint",
                    EVENT_SQL("reopened"), NULL},
-    [FX_DISPATCH] = {RELEASE_SQL, OWNER_INSERT_SQL("dispatched by hand"), NEW_DEADLINES_SQL, NULL},
-    [FX_REASSIGN] = {RELEASE_OWNER_SQL, OWNER_INSERT_SQL("reassigned by hand"), NEW_DEADLINES_SQL, NULL},
+    [FX_DISPATCH] = {RELEASE_SQL, OWNER_INSERT_SQL("人工派单"), NEW_DEADLINES_SQL, NULL},
+    [FX_REASSIGN] = {RELEASE_OWNER_SQL, OWNER_INSERT_SQL("人工改派"), NEW_DEADLINES_SQL, NULL},
 };
 
 #define SQLSTATE_CHECK_VIOLATION "23514"

@@ -319,10 +319,10 @@ static void classify_text(const route_cat *self, const char *text, int without, 
         out->rule = "terms";
         out->score = best_w / (best_w + rival_w + 2.0);  /* one 2-char term alone: 0.5 */
         size_t len = 0, shown = 0;
-        route_say(out->reason, sizeof out->reason, &len, "terms");
+        route_say(out->reason, sizeof out->reason, &len, "关键词");
         for (size_t i = 0; i < t.nhits; i++)
             if (self->terms[t.hit_terms[i]].category != without)
-                route_say(out->reason, sizeof out->reason, &len, "%s%s", shown++ ? ", " : " ",
+                route_say(out->reason, sizeof out->reason, &len, "%s%s", shown++ ? "、" : " ",
                           self->terms[t.hit_terms[i]].text);
         route_say(out->reason, sizeof out->reason, &len, " → %s", self->cats[best].name);
     }
@@ -332,13 +332,13 @@ void route_cat_classify(const route_cat *self, const char *raw_category, const c
                         route_cat_result *out)
 {
     *out = (route_cat_result){.category = -1, .score = 0, .rule = "none"};
-    snprintf(out->reason, sizeof out->reason, "no category term found");
+    snprintf(out->reason, sizeof out->reason, "没有找到分类关键词");
     int c = route_cat_resolve(self, raw_category);
     if (c >= 0) {
         out->category = c;
         out->score = 1.0;
         out->rule = "hotline-category";
-        snprintf(out->reason, sizeof out->reason, "hotline category %s → %s", raw_category, self->cats[c].name);
+        snprintf(out->reason, sizeof out->reason, "热线分类 %s → %s", raw_category, self->cats[c].name);
         return;
     }
     if (text)
@@ -348,7 +348,7 @@ void route_cat_classify(const route_cat *self, const char *raw_category, const c
 void route_cat_classify_without(const route_cat *self, const char *text, int without, route_cat_result *out)
 {
     *out = (route_cat_result){.category = -1, .score = 0, .rule = "none"};
-    snprintf(out->reason, sizeof out->reason, "no category term found");
+    snprintf(out->reason, sizeof out->reason, "没有找到分类关键词");
     if (text)
         classify_text(self, text, without, out);
 }

@@ -19,23 +19,24 @@
 
 /* ---- category ---- */
 
-/* "城乡建设 0.87, 环境保护 0.06" — the model's likeliest categories. */
+/* "城乡建设 0.87、环境保护 0.06" — the model's likeliest categories. */
 static void say_top(const route_decider *d, const route_model_result *mr, route_cat_result *cat, size_t *len)
 {
     for (int k = 0; k < mr->ntop; k++) {
         const route_category *c = route_cat_get(d->cats, d->model_cat[mr->top[k]]);
-        say_cat(cat, len, "%s%s %.2f", k ? ", " : "", c ? c->name : route_model_class(d->model, (size_t)mr->top[k]),
+        say_cat(cat, len, "%s%s %.2f", k ? "、" : "", c ? c->name : route_model_class(d->model, (size_t)mr->top[k]),
                 mr->prob[k]);
     }
 }
 
-/* " (n-grams 物业, 楼道漏水)" — what weighed most for the best class. */
+/* "（主要依据字串：物业、楼道漏水）" — what weighed most for the best class. */
 static void say_evidence(const route_model_result *mr, const char *text, route_cat_result *cat, size_t *len)
 {
     for (int e = 0; e < mr->nevidence; e++)
-        say_cat(cat, len, "%s%.*s", e ? ", " : " (n-grams ", (int)mr->evidence[e].len, text + mr->evidence[e].start);
+        say_cat(cat, len, "%s%.*s", e ? "、" : "（主要依据字串：", (int)mr->evidence[e].len,
+                text + mr->evidence[e].start);
     if (mr->nevidence)
-        say_cat(cat, len, ")");
+        say_cat(cat, len, "）");
 }
 
 /* The model's likeliest class that is a category of the tree and not conduct (which only the clause
@@ -75,14 +76,14 @@ static int combine(const route_decider *d, const char *text, route_cat_result *c
         cat->score = pm;
         cat->rule = "model";
     }
-    say_cat(cat, &len, "model v%d: ", d->model_version);
+    say_cat(cat, &len, "模型 v%d：", d->model_version);
     say_top(d, &mr, cat, &len);
     say_evidence(&mr, text, cat, &len);
     if (strcmp(cat->rule, "model") != 0 && dc >= 0)
-        say_cat(cat, &len, "; %s%s", terms.reason, cat->category == dc && cat->rule[0] == 'm' ? " within it" : "");
+        say_cat(cat, &len, "；%s%s", terms.reason, cat->category == dc && cat->rule[0] == 'm' ? "（在模型所选分类之内）" : "");
     int unsure = strcmp(cat->rule, "model") == 0 && pm < d->min_prob;
     if (unsure)
-        say_cat(cat, &len, "; probability %.2f under %.2f: the dispatcher chooses", pm, d->min_prob);
+        say_cat(cat, &len, "；概率 %.2f 低于 %.2f：由派单员选择", pm, d->min_prob);
     return unsure;
 }
 
@@ -100,7 +101,7 @@ static int categorize(const route_decider *d, const char *text, const char *raw,
     int unsure = d->model && text && *text ? combine(d, text, cat) : 0;
     if (raw && *raw) {
         snprintf(reason, sizeof reason, "%s", cat->reason);
-        say_cat(cat, &len, "hotline category %s not mapped; %s", raw, reason);
+        say_cat(cat, &len, "热线分类“%s”未对应本系统的分类；%s", raw, reason);
     }
     return unsure;
 }
@@ -168,15 +169,15 @@ static void fill_accused(const route_conduct_result *cr, const char *district, r
 static void say_accusation(const route_conduct_result *cr, route_decision *out, size_t *len)
 {
     for (int k = 0; k < cr->n; k++)
-        say(out, len, "%s%s about %s", k ? ", " : "conduct term ", cr->hit[k].term, cr->hit[k].office);
-    say(out, len, cr->n ? " in one clause" : "the hotline's category");
+        say(out, len, "%s“%s”指向%s", k ? "、" : "作风用语", cr->hit[k].term, cr->hit[k].office);
+    say(out, len, cr->n ? "，在同一分句" : "热线分类");
 }
 
-/* "; accused, not given the order: 沙子口街道 (370212002), 城管 (370212.zhifa)" */
+/* "；被投诉单位，不交其办理：沙子口街道（370212002）、城管（370212.zhifa）" */
 static void say_accused(route_decision *out, size_t *len)
 {
     for (int k = 0; k < out->naccused; k++)
-        say(out, len, "%s%s (%s)", k ? ", " : "; accused, not given the order: ", out->accused_as[k], out->accused[k]);
+        say(out, len, "%s%s（%s）", k ? "、" : "；被投诉单位，不交其办理：", out->accused_as[k], out->accused[k]);
 }
 
 /* To the discipline inspection of the district (else the one for a district not known). */
@@ -191,9 +192,9 @@ static void to_discipline(const route_decider *d, const route_conduct_result *cr
         snprintf(out->owner_code, sizeof out->owner_code, "%s.%s", district, DISCIPLINE_UNIT);
     else
         snprintf(out->owner_code, sizeof out->owner_code, "%s", DISCIPLINE_UNIT);
-    say(out, len, "conduct complaint (");
+    say(out, len, "作风问题投诉（");
     say_accusation(cr, out, len);
-    say(out, len, ") → discipline inspection %s", out->owner_code);
+    say(out, len, "）→ 纪委监委 %s", out->owner_code);
     say_accused(out, len);
 }
 
@@ -211,7 +212,7 @@ static int accused(const route_decision *out, const char *code)
 static void to_manual(route_decision *out, size_t *len, const char *why)
 {
     if (out->owner != ROUTE_TO_MANUAL)
-        say(out, len, "; %s: manual dispatch", why);
+        say(out, len, "；%s：转人工派单", why);
     out->owner = ROUTE_TO_MANUAL;
     out->owner_code[0] = out->co_code[0] = '\0';
 }
@@ -223,10 +224,10 @@ static void co_handler(const route_category *c, route_decision *out, size_t *len
         return;
     snprintf(out->co_code, sizeof out->co_code, "%.*s.%s", DISTRICT_DIGITS, out->place.street_code, c->dept_kind);
     if (accused(out, out->co_code)) {
-        say(out, len, "; co-handler %s is accused: left to the dispatcher", out->co_code);
+        say(out, len, "；协办单位 %s 被投诉：由派单员决定", out->co_code);
         out->co_code[0] = '\0';
     } else {
-        say(out, len, "; co-handler %s", out->co_code);
+        say(out, len, "；协办单位 %s", out->co_code);
     }
 }
 
@@ -239,20 +240,20 @@ static void to_street(const route_decider *d, int unsure, const char *outside, r
     snprintf(out->owner_code, sizeof out->owner_code, "%s", out->place.street_code);
     say(out, len, "%s", out->place.reason);
     if (outside)
-        to_manual(out, len, "outside the jurisdiction");
+        to_manual(out, len, "不在本辖区");
     else if (!*out->place.street_code)
-        to_manual(out, len, "no place");
+        to_manual(out, len, "没有找到地点");
     else if (out->place.score < d->min_score) {
-        say(out, len, "; score %.2f under %.2f", out->place.score, d->min_score);
-        to_manual(out, len, "weak place");
+        say(out, len, "；得分 %.2f 低于 %.2f", out->place.score, d->min_score);
+        to_manual(out, len, "地点依据不足");
     }
-    say(out, len, "; %s", out->cat.reason);
+    say(out, len, "；%s", out->cat.reason);
     if (unsure)
-        to_manual(out, len, "category unsure");
+        to_manual(out, len, "分类不确定");
     else if (c && !*c->dept_kind && out->cat.category != d->conduct)
-        to_manual(out, len, "no local department handles this category");
+        to_manual(out, len, "本区没有主管该分类的部门");
     else if (out->owner == ROUTE_TO_STREET && accused(out, out->owner_code))
-        to_manual(out, len, "the office accused would own it");
+        to_manual(out, len, "承办单位正是被投诉的单位");
     co_handler(c, out, len);
 }
 
@@ -287,8 +288,8 @@ static void use_history(const route_decider *d, const route_input *in, route_pla
     size_t len = strlen(p->reason);
     int unanimous = h.streets == 1 && h.orders >= ROUTE_HISTORY_MIN && !excluded(in, h.street_code);
     const char *name = route_places_street_name(d->places, h.street_code);
-    route_say(p->reason, sizeof p->reason, &len, "; history: %ld of the address's %ld settled orders kept by %s",
-              h.orders, h.total, name);
+    route_say(p->reason, sizeof p->reason, &len, "；历史：该地址已办结 %ld 单，其中 %ld 单由 %s 办理",
+              h.total, h.orders, name);
     if (!*p->street_code && unanimous) {
         snprintf(p->street_code, sizeof p->street_code, "%s", h.street_code);
         p->street_name = name;
@@ -297,10 +298,10 @@ static void use_history(const route_decider *d, const route_input *in, route_pla
         p->in_address = 1;
     } else if (*p->street_code && (strcmp(p->street_code, h.street_code) != 0 || h.streets > 1)) {
         p->score *= HISTORY_CONFLICT;
-        route_say(p->reason, sizeof p->reason, &len, ", against the words: score × %.1f", HISTORY_CONFLICT);
+        route_say(p->reason, sizeof p->reason, &len, "，与文字所指不同：得分 × %.1f", HISTORY_CONFLICT);
     } else if (*p->street_code && unanimous && p->score < HISTORY_SCORE) {
         p->score = HISTORY_SCORE;
-        route_say(p->reason, sizeof p->reason, &len, ", as the words say: score %.2f", HISTORY_SCORE);
+        route_say(p->reason, sizeof p->reason, &len, "，与文字所指相同：得分 %.2f", HISTORY_SCORE);
     }
 }
 
@@ -349,19 +350,18 @@ void route_decide(const route_decider *d, const route_input *in, route_decision 
     } else {
         to_street(d, unsure, outside, out, &len);
         if (outside)
-            say(out, &len, "; names %s, not a loaded district", outside);
+            say(out, &len, "；提到 %s，不在已加载的辖区内", outside);
         if (out->split) {
-            say(out, &len, "; conduct part (%s about %s) → a linked order for discipline inspection", cr.hit[0].term,
-                cr.hit[0].office);
+            say(out, &len, "；作风部分（“%s”指向%s）→ 另立关联工单交纪委监委", cr.hit[0].term, cr.hit[0].office);
             say_accused(out, &len);
         }
     }
     if (in->has_coords)
-        say(out, &len, "; coordinates %.5f,%.5f %s%s", in->lon, in->lat,
-            coords ? "in district " : "outside the loaded district boundaries", coords ? coords : "");
+        say(out, &len, "；坐标 %.5f,%.5f %s%s", in->lon, in->lat, coords ? "位于区 " : "在已加载的区界之外",
+            coords ? coords : "");
     const route_category *c = route_cat_get(d->cats, out->cat.category);
     out->category_code = c ? c->code : NULL;
     if (!route_cat_limits(d->cats, out->cat.category, in->urgency, d->default_accept_minutes,
                           d->default_resolve_days, &out->accept_minutes, &out->resolve_days))
-        say(out, &len, "; urgency '%s' unknown, limits of 一般", in->urgency);
+        say(out, &len, "；紧急程度“%s”不认识，按“一般”的时限", in->urgency);
 }

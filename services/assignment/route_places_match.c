@@ -242,54 +242,53 @@ static const tally *winner(const hit_list *h, const tally_set *ts)
     return w;
 }
 
-/* "沙子口街道 (沙子口)": a street and the words that named it. */
+/* "沙子口街道（沙子口）": a street and the words that named it. */
 static void say_street(const route_places *self, const hit_list *h, const tally *t,
                        route_place_result *out, size_t *len)
 {
     const hit *b = &h->hits[t->best];
-    say(out, len, "%s (%.*s)", self->places[t->street].name, (int)(b->end - b->start), h->text + b->start);
+    say(out, len, "%s（%.*s）", self->places[t->street].name, (int)(b->end - b->start), h->text + b->start);
 }
 
-/* "road 海尔路 178号 (numbers 100-999)" */
+/* "门牌库 海尔路 178号（号段 100-999）" */
 static void say_gazetteer(const route_places *self, const hit *b, route_place_result *out, size_t *len)
 {
     const gaz_range *g = &self->ranges[b->range];
-    say(out, len, "gazetteer %s", self->places[b->place].name);
+    say(out, len, "门牌库 %s", self->places[b->place].name);
     if (b->number >= 0)
         say(out, len, " %ld号", b->number);
     if (g->from >= 0)
-        say(out, len, " (numbers %ld-%ld)", g->from, g->to);
+        say(out, len, "（号段 %ld-%ld）", g->from, g->to);
 }
 
-/* "matched community 张村社区 (as 张村) → 中韩街道 in address" */
+/* "地址中匹配到社区 张村社区（写作“张村”）→ 中韩街道" */
 static void say_match(const route_places *self, const hit_list *h, const tally *t,
                       const char *where, route_place_result *out, size_t *len)
 {
     const hit *b = &h->hits[t->community >= 0 ? (size_t)t->community : t->best];
     const place *p = &self->places[b->place];
     int mlen = (int)(b->end - b->start);
+    say(out, len, "%s中匹配到", where);
     if (p->level == LEVEL_GAZETTEER) {
-        say(out, len, "matched ");
         say_gazetteer(self, b, out, len);
     } else {
-        say(out, len, "matched %s %s", p->level == LEVEL_COMMUNITY ? "community" : "street", p->name);
+        say(out, len, "%s %s", p->level == LEVEL_COMMUNITY ? "社区" : "街道", p->name);
         if (strlen(p->name) != (size_t)mlen || memcmp(p->name, h->text + b->start, (size_t)mlen) != 0)
-            say(out, len, " (as %.*s)", mlen, h->text + b->start);
+            say(out, len, "（写作“%.*s”）", mlen, h->text + b->start);
     }
     if (p->level != LEVEL_STREET)
         say(out, len, " → %s", self->places[t->street].name);
-    say(out, len, " in %s", where);
 }
 
 static void say_ambiguous(const route_places *self, const hit_list *h, const tally_set *ts,
                           const tally *w, const char *where, route_place_result *out, size_t *len)
 {
-    say(out, len, "%s names %zu streets: ", where, ts->n);
+    say(out, len, "%s提到 %zu 个街道：", where, ts->n);
     for (size_t k = 0; k < ts->n && k < LIST_STREETS; k++) {
-        say(out, len, "%s", k ? ", " : "");
+        say(out, len, "%s", k ? "、" : "");
         say_street(self, h, &ts->t[k], out, len);
     }
-    say(out, len, "%s; proposed %s", ts->n > LIST_STREETS ? ", …" : "",
+    say(out, len, "%s；建议 %s", ts->n > LIST_STREETS ? "、…" : "",
         self->places[w->street].name);
 }
 
@@ -313,15 +312,15 @@ void route_places_match_excluding(const route_places *self, const char *address,
     count_streets(&hc, &tc);
     if (ta.n == 0 && tc.n == 0) {
         out->rule = "none";
-        say(out, &len, "no street or community name in address or content");
+        say(out, &len, "地址和诉求内容中都没有街道或社区名称");
         if (ex && ex->n)
-            say(out, &len, " (besides %zu excluded street%s)", ex->n, ex->n == 1 ? "" : "s");
+            say(out, &len, "（已退回过此单的 %zu 个街道除外）", ex->n);
         return;
     }
     int in_address = ta.n > 0;
     const hit_list *h = in_address ? &ha : &hc;
     const tally_set *ts = in_address ? &ta : &tc;
-    const char *where = in_address ? "address" : "content";
+    const char *where = in_address ? "地址" : "诉求内容";
     const tally *w = winner(h, ts);
     const place *street = &self->places[w->street];
     snprintf(out->street_code, sizeof out->street_code, "%s", street->code);
@@ -347,14 +346,14 @@ void route_places_match_excluding(const route_places *self, const char *address,
                                                                 : "street";
     say_match(self, h, w, where, out, &len);
     if (villages_only)
-        say(out, &len, "; only a community or village name, in the content, no address or street");
+        say(out, &len, "；只在诉求内容中提到社区或村名，没有地址或街道");
     if (road)
-        say(out, &len, h->hits[w->best].approximate ? "; a house number in an approximate range of the shipped gazetteer"
-                                                    : "; a road's name without a house number the gazetteer covers");
+        say(out, &len, h->hits[w->best].approximate ? "；门牌号落在随系统提供的门牌库的近似号段内"
+                                                    : "；只有路名，没有门牌库收录的门牌号");
     for (size_t k = 0; in_address && k < tc.n; k++)
         if (tc.t[k].street != w->street) {
             out->score *= DISAGREE_FACTOR;
-            say(out, &len, "; content names ");
+            say(out, &len, "；诉求内容提到 ");
             say_street(self, &hc, &tc.t[k], out, &len);
             break;
         }

@@ -72,7 +72,7 @@ static const char SQL_WRITE[] =
     "         u.id AS unit_id, u.code AS unit_code, u.name AS unit_name,"
     "         u.id IS NOT NULL AS dispatch, cu.id AS co_id, cu.code AS co_code,"
     "         CASE WHEN t.owner IS NOT NULL AND u.id IS NULL"
-    "              THEN t.reasons || '; no unit ' || t.owner || ', manual dispatch'"
+    "              THEN t.reasons || '；没有单位 ' || t.owner || '，转人工派单'"
     "              ELSE t.reasons END AS reasons"
     "  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[],"
     "              $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::boolean[])"
@@ -100,7 +100,7 @@ static const char SQL_WRITE[] =
     "  INSERT INTO assignments (complaint_id, unit_id, role, street_code, community_code, category, rule, reasons,"
     "                           score, cycle)"
     "  SELECT i.complaint_id, i.co_id, 'co', i.street_code, i.community_code, i.category, 'category',"
-    "         'department regulating ' || coalesce((SELECT name FROM categories WHERE code = i.category), i.category),"
+    "         '主管“' || coalesce((SELECT name FROM categories WHERE code = i.category), i.category) || '”的部门',"
     "         i.score, m.cycle"
     "  FROM moved m JOIN input i ON i.complaint_id = m.id WHERE m.status = 'dispatched' AND i.co_id IS NOT NULL"
     "), due AS ("
@@ -252,7 +252,7 @@ static void decide_one(route_worker *self, PGresult *orders, int r)
     if (self->o.max_returns > 0 && returns >= self->o.max_returns) {
         size_t len = strlen(d->reasons);
         route_say(d->reasons, sizeof d->reasons, &len,
-                  "; returned %ld times (assignment.max_returns %ld): manual arbitration", returns,
+                  "；已退回 %ld 次（assignment.max_returns %ld）：转人工仲裁", returns,
                   self->o.max_returns);
         d->owner = ROUTE_TO_MANUAL;
         d->owner_code[0] = d->co_code[0] = '\0';

@@ -94,7 +94,7 @@ manual=$(sql "SELECT count(*) FROM bench_pred WHERE status = 'manual'")
 echo "   routed to discipline inspection: $discipline of $total ($(awk -v a="$discipline" -v b="$total" 'BEGIN {printf "%.2f", 100 * a / b}')%, goal <= 0.5%)"
 echo "   conduct parts split off for discipline inspection (the problem routed as usual): $parts"
 echo "   dispatched to a street office: $street (goal: none); manual dispatch: $manual"
-sql "SELECT '     outside the jurisdiction: ' || count(*) FILTER (WHERE a.reasons LIKE '%outside the jurisdiction%')
-        || ', category unsure: ' || count(*) FILTER (WHERE a.reasons LIKE '%category unsure%')
-        || ', no place: ' || count(*) FILTER (WHERE a.reasons LIKE '%no place%')
+sql "SELECT '     outside the jurisdiction: ' || count(*) FILTER (WHERE a.reasons LIKE '%不在本辖区：转人工派单%')
+        || ', category unsure: ' || count(*) FILTER (WHERE a.reasons LIKE '%分类不确定：转人工派单%')
+        || ', no place: ' || count(*) FILTER (WHERE a.reasons LIKE '%没有找到地点：转人工派单%')
      FROM bench_pred p JOIN assignments a ON a.complaint_id = p.id AND a.active AND a.role = 'manual'"

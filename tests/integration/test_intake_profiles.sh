@@ -47,7 +47,7 @@ check_eq "the unused column is kept in extra" '{"承办意见": "已处理"}' "$
 check "the unmapped hotline category is counted and named" grep -q "gbk.csv: 2 rows with 1 hotline category not in category_aliases .*: 市场监管-价格 (2)" "$dir/gbk.out"
 wait_for "P1 routed" 20 sql_eq "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'P1'" 1
 check "routing says the hotline category was not mapped" \
-    sql_eq "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'P1' AND a.reasons LIKE '%hotline category 市场监管-价格 not mapped%'" 1
+    sql_eq "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'P1' AND a.reasons LIKE '%热线分类“市场监管-价格”未对应本系统的分类%'" 1
 
 # A small UTF-8 file whose last character was cut: the good rows stay, the
 # last one is rejected with why; bad bytes in a middle row lose that row.

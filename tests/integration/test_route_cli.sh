@@ -37,11 +37,11 @@ check_eq "RC-2: never given to the office complained about" 0 \
 check_eq "RC-3: no place, manual queue" "manual" "$(sql "SELECT status FROM complaints WHERE ticket_no = 'RC-3'")"
 
 as_role dispatcher jiesu show RC-1 >"$HARNESS_DIR/show-rc1.out" 2>&1
-check "jiesu show prints the matched community and street" grep -q "matched community 张村社区 → 中韩街道 in address" "$HARNESS_DIR/show-rc1.out"
-check "jiesu show prints the matched terms and category" grep -q "terms .*占道经营.* → 占道经营" "$HARNESS_DIR/show-rc1.out"
+check "jiesu show prints the matched community and street" grep -q "地址中匹配到社区 张村社区 → 中韩街道" "$HARNESS_DIR/show-rc1.out"
+check "jiesu show prints the matched terms and category" grep -q "关键词 .*占道经营.* → 占道经营" "$HARNESS_DIR/show-rc1.out"
 check "jiesu show prints the co-handler" grep -q "崂山区综合行政执法局" "$HARNESS_DIR/show-rc1.out"
 as_unit 370212.discipline jiesu show RC-2 >"$HARNESS_DIR/show-rc2.out" 2>&1
-check "jiesu show explains the conduct rule" grep -q "not given the order" "$HARNESS_DIR/show-rc2.out"
+check "jiesu show explains the conduct rule" grep -q "被投诉单位，不交其办理" "$HARNESS_DIR/show-rc2.out"
 
 as_unit 370212001 jiesu show RC-2 >"$HARNESS_DIR/show-rc2-street.out" 2>&1
 check "the street office a conduct complaint names cannot read it" grep -q "no order RC-2 that you may see" "$HARNESS_DIR/show-rc2-street.out"
@@ -49,7 +49,7 @@ as_role dispatcher jiesu show RC-2 >"$HARNESS_DIR/show-rc2-dispatcher.out" 2>&1
 check "… nor can a dispatcher" grep -q "no order RC-2 that you may see" "$HARNESS_DIR/show-rc2-dispatcher.out"
 as_role dispatcher jiesu manual >"$HARNESS_DIR/manual.out" 2>&1
 check "jiesu manual lists the order routing could not place" grep -q "RC-3" "$HARNESS_DIR/manual.out"
-check "jiesu manual says why" grep -q "no street or community name" "$HARNESS_DIR/manual.out"
+check "jiesu manual says why" grep -q "没有街道或社区名称" "$HARNESS_DIR/manual.out"
 as_role dispatcher jiesu dispatch RC-3 no-such-unit >"$HARNESS_DIR/dispatch-bad.out" 2>&1
 check "dispatch to an unknown unit is refused" test $? -ne 0
 check "… saying which unit" grep -q "no-such-unit" "$HARNESS_DIR/dispatch-bad.out"
@@ -185,7 +185,7 @@ as_role clerk jiesu import "$HARNESS_DIR/route-cli-3.csv" >/dev/null 2>&1
 wait_for "RC-6 routed" 20 sql_eq "SELECT count(*) FROM complaints WHERE ticket_no = 'RC-6' AND status <> 'new'" 1
 as_role dispatcher jiesu show RC-6 >"$HARNESS_DIR/show-rc6.out" 2>&1
 check "routing used the new model at once, with probabilities and n-grams" \
-    grep -q "model v1: 环境保护 [01]\.[0-9]*, .*(n-grams " "$HARNESS_DIR/show-rc6.out"
+    grep -q "模型 v1：环境保护 [01]\.[0-9]*、.*（主要依据字串：" "$HARNESS_DIR/show-rc6.out"
 as_unit 370212001 jiesu learn >"$HARNESS_DIR/learn-handler.out" 2>&1
 check "a street office's handler may not train the model" grep -q "only 派单员、系统管理员 may do this" "$HARNESS_DIR/learn-handler.out"
 jiesu learn >"$HARNESS_DIR/learn-settled.out" 2>&1

@@ -64,7 +64,7 @@ static void test_street_full_name(void **state)
     assert_string_equal(r.community_code, "");
     assert_string_equal(r.rule, "street");
     assert_true(r.score == 1.0);
-    assert_string_equal(r.reason, "matched street 沙子口街道 in address");
+    assert_string_equal(r.reason, "地址中匹配到街道 沙子口街道");
 }
 
 static void test_street_short_name(void **state)
@@ -75,7 +75,7 @@ static void test_street_short_name(void **state)
     assert_string_equal(r.community_code, "");
     assert_string_equal(r.rule, "street");
     assert_true(r.score > 0.85 && r.score < 1.0);
-    assert_string_equal(r.reason, "matched street 王哥庄街道 (as 王哥庄) in address");
+    assert_string_equal(r.reason, "地址中匹配到街道 王哥庄街道（写作“王哥庄”）");
     /* a two-character street short name counts on its own */
     r = match(state, "北宅樱桃谷", "");
     assert_string_equal(r.street_code, BEIZHAI);
@@ -87,7 +87,7 @@ static void test_community_implies_street(void **state)
     assert_string_equal(r.street_code, ZHONGHAN);
     assert_string_equal(r.community_code, "370212001019");
     assert_string_equal(r.rule, "community");
-    assert_string_equal(r.reason, "matched community 张村社区 → 中韩街道 in address");
+    assert_string_equal(r.reason, "地址中匹配到社区 张村社区 → 中韩街道");
     r = match(state, "张村社区居民委员会门口", "");
     assert_string_equal(r.community_code, "370212001019");
     assert_true(r.score == 1.0);
@@ -99,7 +99,7 @@ static void test_community_short_forms(void **state)
     route_place_result r = match(state, "石老人观光园东侧", "");
     assert_string_equal(r.street_code, JINJIALING);
     assert_string_equal(r.community_code, "370212005008");
-    assert_string_equal(r.reason, "matched community 石老人社区 (as 石老人) → 金家岭街道 in address");
+    assert_string_equal(r.reason, "地址中匹配到社区 石老人社区（写作“石老人”） → 金家岭街道");
     /* two characters ending in 村 count bare */
     r = match(state, "张村河边", "");
     assert_string_equal(r.community_code, "370212001019");
@@ -129,7 +129,7 @@ static void test_address_beats_content(void **state)
     route_place_result r = match(state, "沙子口街道栲栳岛", "我是北宅人，反映沙子口这边的问题");
     assert_string_equal(r.street_code, SHAZIKOU);
     assert_true(r.score < 1.0 && r.score >= 0.6);
-    assert_non_null(strstr(r.reason, "content names 北宅街道"));
+    assert_non_null(strstr(r.reason, "诉求内容提到 北宅街道"));
     route_place_result same = match(state, "沙子口街道栲栳岛", "沙子口这边的问题");
     assert_true(same.score > r.score);
 }
@@ -141,7 +141,7 @@ static void test_content_only(void **state)
     assert_string_equal(r.community_code, "370212004030");
     assert_string_equal(r.rule, "community");
     assert_true(r.score < 1.0);
-    assert_non_null(strstr(r.reason, "in content"));
+    assert_non_null(strstr(r.reason, "诉求内容中匹配到"));
     route_place_result n = match(state, NULL, "北宅街道");
     assert_string_equal(n.street_code, BEIZHAI);
 }
@@ -151,7 +151,7 @@ static void test_two_streets(void **state)
     route_place_result r = match(state, "沙子口街道与北宅街道交界处", "");
     assert_string_equal(r.rule, "ambiguous");
     assert_true(r.score < 0.6);
-    assert_non_null(strstr(r.reason, "address names 2 streets"));
+    assert_non_null(strstr(r.reason, "地址提到 2 个街道"));
     assert_string_equal(r.street_code, SHAZIKOU);     /* same count: the stronger, earlier mention */
     /* a community of one street with the name of another is a conflict too */
     r = match(state, "沙子口街道张村社区", "");
@@ -168,7 +168,7 @@ static void test_nothing(void **state)
     assert_string_equal(r.street_code, "");
     assert_string_equal(r.street_name, "");
     assert_true(r.score == 0.0);
-    assert_string_equal(r.reason, "no street or community name in address or content");
+    assert_string_equal(r.reason, "地址和诉求内容中都没有街道或社区名称");
     r = match(state, NULL, NULL);
     assert_string_equal(r.rule, "none");
 }
@@ -210,7 +210,7 @@ static void test_built_by_hand(void **state)
     route_place_result r;
     route_places_match(p, "甲村东头", NULL, &r);
     assert_string_equal(r.street_code, "999999001");
-    assert_string_equal(r.reason, "matched community 甲村 → 测试镇 in address");
+    assert_string_equal(r.reason, "地址中匹配到社区 甲村 → 测试镇");
     route_places_match(p, "无主社区", NULL, &r);
     assert_string_equal(r.rule, "none");
     route_places_match(p, "测试街道", NULL, &r);        /* short + 街道 for a 镇 */
@@ -234,19 +234,19 @@ static void test_gazetteer_house_numbers(void **state)
     route_places_match(p, "长江路178号", NULL, &r);       /* the number picks the street */
     assert_string_equal(r.street_code, "999999002");
     assert_string_equal(r.rule, "gazetteer");
-    assert_string_equal(r.reason, "matched gazetteer 长江路 178号 (numbers 100-999) → 乙街道 in address");
+    assert_string_equal(r.reason, "地址中匹配到门牌库 长江路 178号（号段 100-999） → 乙街道");
     route_places_match(p, "长江路 12-3号楼下", NULL, &r);
     assert_string_equal(r.street_code, "999999001");
     route_places_match(p, "长江路边", NULL, &r);          /* no number: both streets, never a silent pick */
     assert_string_equal(r.rule, "ambiguous");
     assert_true(r.score < 0.6);
-    assert_non_null(strstr(r.reason, "甲街道 (长江路)"));
-    assert_non_null(strstr(r.reason, "乙街道 (长江路)"));
+    assert_non_null(strstr(r.reason, "甲街道（长江路）"));
+    assert_non_null(strstr(r.reason, "乙街道（长江路）"));
     route_places_match(p, "长江路边", "就在甲甲这边", &r); /* the content does not rescue the address */
     assert_string_equal(r.rule, "ambiguous");
     route_places_match(p, "海水浴场门口", NULL, &r);      /* a landmark names its community */
     assert_string_equal(r.community_code, "999999002007");
-    assert_string_equal(r.reason, "matched gazetteer 海水浴场 → 乙街道 in address");
+    assert_string_equal(r.reason, "地址中匹配到门牌库 海水浴场 → 乙街道");
     const char *ex[] = {"999999001"};
     route_exclude x = {.street_codes = ex, .n = 1};
     route_places_match_excluding(p, "长江路12号，甲甲", NULL, &x, &r);   /* a street that returned it */

@@ -62,7 +62,7 @@ static void test_coordinates_decide_the_district(void **state)
     route_decide(&d, &in, &out);
     assert_string_equal(out.place.street_code, "370212005");
     assert_string_equal(out.place.rule, "gazetteer");
-    assert_non_null(strstr(out.reasons, "in district 370212"));
+    assert_non_null(strstr(out.reasons, "位于区 370212"));
     in.address = "海口路120号边上";
     route_decide(&d, &in, &out);
     assert_int_equal(out.owner, ROUTE_TO_STREET);
@@ -75,7 +75,7 @@ static void test_coordinates_decide_the_district(void **state)
     ds.places = shipped;
     route_decide(&ds, &in, &out);
     assert_int_equal(out.owner, ROUTE_TO_MANUAL);
-    assert_non_null(strstr(out.reasons, "approximate range"));
+    assert_non_null(strstr(out.reasons, "近似号段"));
     route_places_destroy(&shipped);
     in.address = "海口路边上";
     in.lon = SHINAN_LON;
@@ -86,7 +86,7 @@ static void test_coordinates_decide_the_district(void **state)
     in.lat = 35.8;
     route_decide(&d, &in, &out);                                /* outside every boundary: names alone */
     assert_int_equal(out.owner, ROUTE_TO_MANUAL);
-    assert_non_null(strstr(out.reasons, "outside the loaded district boundaries"));
+    assert_non_null(strstr(out.reasons, "在已加载的区界之外"));
     route_geo_destroy(&geo);
     route_cat_destroy(&cats);
     route_places_destroy(&places);

@@ -66,7 +66,7 @@ static void test_history_places_an_address(void **state)
     assert_int_equal(out.owner, ROUTE_TO_STREET);
     assert_string_equal(out.owner_code, "370212005");
     assert_string_equal(out.rule, "history");
-    assert_non_null(strstr(out.reasons, "history: 3 of the address's 3 settled orders kept by 金家岭街道"));
+    assert_non_null(strstr(out.reasons, "历史：该地址已办结 3 单，其中 3 单由 金家岭街道 办理"));
     out = decide(*state, "某公司门口", NULL);                          /* one order is not enough */
     assert_int_equal(out.owner, ROUTE_TO_MANUAL);
     const char *returned[] = {"370212005"};
@@ -81,7 +81,7 @@ static void test_history_agreeing_lifts_a_road_alone(void **state)
     assert_int_equal(out.owner, ROUTE_TO_STREET);
     assert_string_equal(out.owner_code, "370212005");
     assert_true(out.score > 0.84 && out.score < 0.86);
-    assert_non_null(strstr(out.reasons, "as the words say"));
+    assert_non_null(strstr(out.reasons, "与文字所指相同"));
 }
 
 static void test_history_against_the_words_lowers_the_score(void **state)
@@ -89,7 +89,7 @@ static void test_history_against_the_words_lowers_the_score(void **state)
     route_decision out = decide(*state, "中韩街道某小区", NULL);
     assert_string_equal(out.place.street_code, "370212001");        /* the words still decide the street */
     assert_true(out.score > 0.69 && out.score < 0.71);
-    assert_non_null(strstr(out.reasons, "against the words"));
+    assert_non_null(strstr(out.reasons, "与文字所指不同"));
     out = decide(*state, "两边小区", NULL);                            /* a divided history places nothing */
     assert_int_equal(out.owner, ROUTE_TO_MANUAL);
 }

@@ -149,7 +149,7 @@ static void test_batch_routes_and_redelivery_changes_nothing(void **state)
                                             " AND a.unit_id IS NULL", (long long)ids[i]), 1);
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld"
                                         " AND rule = 'ambiguous' AND street_code = '370212002'"
-                                        " AND reasons LIKE '%%manual dispatch%%'", (long long)ids[3]), 1);
+                                        " AND reasons LIKE '%%转人工派单%%'", (long long)ids[3]), 1);
     /* the category's department co-handles dispatched orders; manual ones wait for the dispatcher */
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id"
                                         " WHERE a.complaint_id = %lld AND a.role = 'co' AND u.code = '370212.zhifa'"
@@ -370,7 +370,7 @@ static void test_returned_order_rerouted_without_the_unit(void **state)
     route_one(f, w, id);             /* second return: manual arbitration */
     assert_string_equal(owner(f, id, buf, sizeof buf), "manual");
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active"
-                                        " AND rule = 'arbitration' AND reasons LIKE '%%returned 2 times%%'", (long long)id), 1);
+                                        " AND rule = 'arbitration' AND reasons LIKE '%%已退回 2 次%%'", (long long)id), 1);
     /* its deadlines run on, but blame no unit that gave it back */
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM deadlines WHERE complaint_id = %lld AND unit_id IS NULL",
                                  (long long)id), 2);
@@ -392,7 +392,7 @@ static void test_conduct_category_and_working_time(void **state)
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id"
                                         " WHERE a.complaint_id = %lld AND u.code = '370212002'", (long long)conduct), 0);
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND rule = 'conduct'"
-                                        " AND reasons LIKE '%%not given the order%%'", (long long)conduct), 1);
+                                        " AND reasons LIKE '%%不交其办理%%'", (long long)conduct), 1);
     int64_t stall = complaint(f, "13", "new", "北宅街道", "门口很乱");
     fixture_exec(f->pg, "UPDATE complaints SET category_raw = '城市管理-占道经营', urgency = '紧急' WHERE id = %lld",
                  (long long)stall);
@@ -424,7 +424,7 @@ static void test_split_letter_links_a_conduct_part(void **state)
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE id = %lld AND category = 'building'"
                                         " AND accused_units = '{370212001}'", (long long)letter), 1);
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active"
-                                        " AND reasons LIKE '%%the office accused would own it%%'", (long long)letter), 1);
+                                        " AND reasons LIKE '%%承办单位正是被投诉的单位%%'", (long long)letter), 1);
     int64_t part = fixture_num(f->pg, "SELECT id FROM complaints WHERE link_id = %lld AND ticket_no = '%s-20-J'"
                                       " AND status = 'new' AND accused_units = '{370212001}'", (long long)letter, f->tag);
     assert_true(part > letter);

@@ -15,6 +15,7 @@
 #include "db.h"
 #include "esc_alert.h"
 #include "log.h"
+#include "names.h"
 
 /* Groups with at least 2 orders not merged yet. Columns: parent id, parent
  * ticket, parent cycle, all ids, unmerged ids, count, category, address. */
@@ -109,9 +110,9 @@ static int on_repeat(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *r
 {
     char reason[ESC_REASON_BYTES];
     const char *parent = PQgetvalue(res, r, R_PARENT);
-    snprintf(reason, sizeof reason, "repeat: %s orders of category %s at %s within %d days, merged into one",
-             PQgetvalue(res, r, R_COUNT), PQgetvalue(res, r, R_CATEGORY), PQgetvalue(res, r, R_ADDRESS),
-             cfg->repeat_window_days);
+    snprintf(reason, sizeof reason, "%s：%d 天内 %s 有 %s 单“%s”诉求，已合并为一单", names_rung("repeat"),
+             cfg->repeat_window_days, PQgetvalue(res, r, R_ADDRESS), PQgetvalue(res, r, R_COUNT),
+             PQgetvalue(res, r, R_CATEGORY));
     const char *params[] = {parent, PQgetvalue(res, r, R_UNMERGED), reason};
     long merged = 0;
     if (db_command(ctx->pg, "merge repeat orders", SQL_MERGE, 3, params, &merged, ctx->err, ctx->errlen) != 0)
@@ -133,10 +134,10 @@ static int on_rebound(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *
                       esc_raised *out, esc_pattern_stats *st)
 {
     char reason[ESC_REASON_BYTES], orders[64];
-    snprintf(reason, sizeof reason, "rebound: order %s (category %s at %s, called %s) came back within %d days"
-             " of order %s being closed on %s", PQgetvalue(res, r, B_TICKET), PQgetvalue(res, r, B_CATEGORY),
-             PQgetvalue(res, r, B_ADDRESS), PQgetvalue(res, r, B_CALLED), cfg->rebound_window_days,
-             PQgetvalue(res, r, B_OLD_TICKET), PQgetvalue(res, r, B_CLOSED));
+    snprintf(reason, sizeof reason, "%s：工单 %s（“%s”，%s，%s 来电）在工单 %s 于 %s 销号后 %d 天内又来了",
+             names_rung("rebound"), PQgetvalue(res, r, B_TICKET), PQgetvalue(res, r, B_CATEGORY),
+             PQgetvalue(res, r, B_ADDRESS), PQgetvalue(res, r, B_CALLED), PQgetvalue(res, r, B_OLD_TICKET),
+             PQgetvalue(res, r, B_CLOSED), cfg->rebound_window_days);
     snprintf(orders, sizeof orders, "{%s,%s}", PQgetvalue(res, r, B_OLD_ID), PQgetvalue(res, r, B_ID));
     *in = (esc_alert_in){.complaint_id = PQgetvalue(res, r, B_ID), .rung = "rebound",
                          .cycle = PQgetvalue(res, r, B_CYCLE), .subject = "", .target = "campaign",
@@ -149,7 +150,7 @@ static int on_bounce(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGresult *r
                      esc_raised *out, esc_pattern_stats *st)
 {
     char reason[ESC_REASON_BYTES], orders[32];
-    snprintf(reason, sizeof reason, "bounce: order %s returned %s times and reopened %s times (bar %d)",
+    snprintf(reason, sizeof reason, "%s：工单 %s 已退回 %s 次、重新办理 %s 次（阈值 %d）", names_rung("bounce"),
              PQgetvalue(res, r, 2), PQgetvalue(res, r, 3), PQgetvalue(res, r, 4), cfg->bounce_count);
     snprintf(orders, sizeof orders, "{%s}", PQgetvalue(res, r, 0));
     *in = (esc_alert_in){.complaint_id = PQgetvalue(res, r, 0), .rung = "bounce", .cycle = PQgetvalue(res, r, 1),
@@ -163,9 +164,9 @@ static int on_unit_overdue(const esc_ctx *ctx, const esc_pattern_cfg *cfg, PGres
 {
     char reason[ESC_REASON_BYTES];
     double late = atof(PQgetvalue(res, r, U_LATE)), total = atof(PQgetvalue(res, r, U_TOTAL));
-    snprintf(reason, sizeof reason, "unit_overdue: %s missed %s of its %s deadlines due in the last 7 days"
-             " (%.0f%%, bar %.0f%%)", PQgetvalue(res, r, U_NAME), PQgetvalue(res, r, U_LATE),
-             PQgetvalue(res, r, U_TOTAL), 100 * late / total, 100 * cfg->unit_overdue_rate);
+    snprintf(reason, sizeof reason, "%s：%s 近 7 天到期的 %s 个时限中超期 %s 个（%.0f%%，阈值 %.0f%%）",
+             names_rung("unit_overdue"), PQgetvalue(res, r, U_NAME), PQgetvalue(res, r, U_TOTAL),
+             PQgetvalue(res, r, U_LATE), 100 * late / total, 100 * cfg->unit_overdue_rate);
     *in = (esc_alert_in){.rung = "unit_overdue", .cycle = "1", .subject = PQgetvalue(res, r, U_SUBJECT),
                          .unit_id = PQgetvalue(res, r, U_ID), .target = "discipline",
                          .orders = PQgetvalue(res, r, U_ORDERS), .reason = reason, .ticket_no = "",

@@ -13,6 +13,7 @@
 #include "esc_alert.h"
 #include "esc_ladder.h"
 #include "failpoint.h"
+#include "names.h"
 #include "sqlarr.h"
 #include "log.h"
 #include "timers.h"
@@ -145,21 +146,20 @@ static int still_open(const firing *f)
 static void format_reason(char *dst, size_t cap, const esc_ctx *ctx, const firing *f)
 {
     char due[64], who[256];
-    const char *kind = V(f, L_KIND), *rung = f->rung, *status = V(f, L_STATUS);
-    const char *verb = strcmp(kind, "accept") == 0 ? "accepted" : "resolved";
+    const char *rung = f->rung, *status = names_status(V(f, L_STATUS)), *task = names_deadline(V(f, L_KIND));
     esc_format_time(due, sizeof due, f->span.due_ms, ctx->utc_offset_min);
     if (*V(f, L_UNIT_NAME))
-        snprintf(who, sizeof who, "%s has not %s order %s", V(f, L_UNIT_NAME), verb, V(f, L_TICKET));
+        snprintf(who, sizeof who, "%s 尚未%s工单 %s", V(f, L_UNIT_NAME), task, V(f, L_TICKET));
     else
-        snprintf(who, sizeof who, "order %s has no owner unit and is not %s", V(f, L_TICKET), verb);
+        snprintf(who, sizeof who, "工单 %s 没有承办单位，尚未%s", V(f, L_TICKET), task);
     if (strcmp(rung, "remind") == 0)
-        snprintf(dst, cap, "remind: %.0f%% of the %s time used, due %s: %s (status %s)",
-                 f->span.remind_share * 100, kind, due, who, status);
+        snprintf(dst, cap, "%s：%s时限已用 %.0f%%，%s 到期：%s（当前状态：%s）", names_rung(rung), task,
+                 f->span.remind_share * 100, due, who, status);
     else if (strcmp(rung, "supervise") == 0)
-        snprintf(dst, cap, "supervise: %s overdue since %s: %s (status %s)", kind, due, who, status);
+        snprintf(dst, cap, "%s：%s时限 %s 已到期：%s（当前状态：%s）", names_rung(rung), task, due, who, status);
     else
-        snprintf(dst, cap, "accountability: %s overdue since %s and %d working days later still open: %s (status %s)",
-                 kind, due, f->span.accountability_days, who, status);
+        snprintf(dst, cap, "%s：%s时限 %s 已到期，%d 个工作日后仍未完成：%s（当前状态：%s）", names_rung(rung), task,
+                 due, f->span.accountability_days, who, status);
 }
 
 static const char *rung_target(const char *rung)

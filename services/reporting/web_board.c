@@ -14,6 +14,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "names.h"
 #include "report_json.h"
 #include "report_metrics.h"
 
@@ -160,7 +161,7 @@ static void alert_row(FILE *f, const PGresult *res, int r, const web_work *w, lo
     pair(f, "unit", col(res, r, B_UNIT), 0);
     pair(f, "category", col(res, r, B_KIND), 0);
     pair(f, "rung", col(res, r, B_WHAT), 0);
-    pair(f, "rung_name", web_rung_name(col(res, r, B_WHAT)), 0);
+    pair(f, "rung_name", names_rung(col(res, r, B_WHAT)), 0);
     pair(f, "raised_at", col(res, r, B_TIME), 0);
 }
 

@@ -15,6 +15,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "names.h"
 #include "view.h"
 #include "web_html.h"
 #include "web_work.h"
@@ -35,7 +36,11 @@ static const view_section SECTIONS[] = {
      "  FROM complaints c LEFT JOIN categories cat ON cat.code = c.category WHERE c.id = " SEEN},
     {"派单决定与理由", "lllllll", "------t", 0,
      "SELECT CASE a.role WHEN 'owner' THEN '主办' WHEN 'co' THEN '协办' WHEN 'manual' THEN '待人工派单' ELSE a.role END AS 角色,"
-     "       coalesce(u.name, '—') AS 单位, coalesce(rc.name, rs.name, '') AS 地点, a.rule AS 依据,"
+     "       coalesce(u.name, '—') AS 单位, coalesce(rc.name, rs.name, '') AS 地点,"
+     "       CASE a.rule WHEN 'street' THEN '街道名称' WHEN 'community' THEN '社区名称' WHEN 'gazetteer' THEN '门牌库'"
+     "            WHEN 'history' THEN '地址历史' WHEN 'ambiguous' THEN '多个街道' WHEN 'none' THEN '无地点'"
+     "            WHEN 'conduct' THEN '作风问题' WHEN 'category' THEN '分类主管部门' WHEN 'arbitration' THEN '人工仲裁'"
+     "            WHEN 'dispatcher' THEN '派单员' ELSE a.rule END AS 依据,"
      "       to_char(a.score, 'FM0.00') AS 得分, to_char(a.created_at, " TIME_FMT ") AS 时间, a.reasons AS 理由"
      "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
      "  LEFT JOIN regions rs ON rs.code = a.street_code LEFT JOIN regions rc ON rc.code = a.community_code"
@@ -110,7 +115,7 @@ static void view_table(FILE *f, const Jiesu__Table *t)
             web_html_text(f, t->columns[c]);
             fputs("</dt><dd>", f);
             const char *v = t->rows[0]->cells[c];
-            web_html_text(f, strcmp(t->columns[c], "状态") == 0 ? web_status_name(v) : v);
+            web_html_text(f, strcmp(t->columns[c], "状态") == 0 ? names_status(v) : v);
             fputs("</dd>", f);
         }
         fputs("</dl></div>\n", f);
@@ -199,7 +204,7 @@ static void unit_actions(FILE *f, const web_user *u, const char *ticket, const c
 {
     int dispatched = strcmp(status, "dispatched") == 0, accepted = strcmp(status, "accepted") == 0;
     if (!dispatched && !accepted && strcmp(status, "waiting") != 0)
-        fprintf(f, "<p>当前状态（%s）下本单位无可办理的操作。</p>", web_status_name(status));
+        fprintf(f, "<p>当前状态（%s）下本单位无可办理的操作。</p>", names_status(status));
     if (dispatched)
         action_form(f, u, ticket, "accept", "签收", NULL, 0);
     if (dispatched || accepted || strcmp(status, "waiting") == 0)
@@ -273,7 +278,7 @@ static void actions(FILE *f, PGconn *pg, const web_user *u, const char *ticket, 
                     "</select></label><label>回访记录<input name=\"reason\"></label>",
                     0);
     else
-        fprintf(f, "<p>当前状态（%s）下您无可办理的操作。</p>", web_status_name(status));
+        fprintf(f, "<p>当前状态（%s）下您无可办理的操作。</p>", names_status(status));
     fputs("</div>\n", f);
 }
 

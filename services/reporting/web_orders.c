@@ -15,6 +15,7 @@
 #include "db.h"
 #include "log.h"
 #include "mask.h"
+#include "names.h"
 #include "web_html.h"
 #include "web_work.h"
 
@@ -122,7 +123,7 @@ static void filters(FILE *f, PGconn *pg, const list_kind *k, const http_request 
     snprintf(choices, sizeof choices, "%s", k->choices);
     for (char *save = NULL, *c = strtok_r(choices, ",", &save); c; c = strtok_r(NULL, ",", &save))
         fprintf(f, "<option value=\"%s\"%s>%s</option>", c, status && strcmp(status, c) == 0 ? " selected" : "",
-                web_status_name(c));
+                names_status(c));
     fputs("</select></label><label>分类<select name=\"category\"><option value=\"\">全部</option>", f);
     char err[512];
     PGresult *res = db_query(pg, "categories", SQL_CATEGORIES, 0, NULL, err, sizeof err);
@@ -155,7 +156,7 @@ static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long lon
     web_html_text(f, PQgetvalue(res, r, L_TICKET));
     fputs("\">", f);
     web_html_text(f, PQgetvalue(res, r, L_TICKET));
-    fprintf(f, "</a></td><td>%s%s</td><td>", web_status_name(PQgetvalue(res, r, L_STATUS)),
+    fprintf(f, "</a></td><td>%s%s</td><td>", names_status(PQgetvalue(res, r, L_STATUS)),
             strcmp(PQgetvalue(res, r, L_ROLE), "co") == 0 ? "（协办）" : "");
     web_html_text(f, PQgetvalue(res, r, L_CATEGORY));
     fputs("</td><td>", f);
@@ -238,7 +239,7 @@ static void alerts_panel(FILE *f, PGconn *pg, const web_user *u)
     fprintf(f, "<h2>本单位待确认告警（%d）</h2>\n", PQntuples(res));
     for (int r = 0; r < PQntuples(res); r++) {
         mask_text(masked, sizeof masked, PQgetvalue(res, r, A_REASON));
-        fprintf(f, "<div class=\"card alert\"><b>%s</b> %s ", web_rung_name(PQgetvalue(res, r, A_RUNG)),
+        fprintf(f, "<div class=\"card alert\"><b>%s</b> %s ", names_rung(PQgetvalue(res, r, A_RUNG)),
                 PQgetvalue(res, r, A_AT));
         if (*PQgetvalue(res, r, A_TICKET)) {
             fputs("<a href=\"/work/order?t=", f);

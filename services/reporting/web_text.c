@@ -1,41 +1,7 @@
-/* web_text.c — the Chinese words of the workbench for the record's codes,
- * and working time left as people read it (see web_work.h). */
+/* web_text.c — working time left as people read it (see web_work.h). */
 #include "web_work.h"
 
-#include <string.h>
-
-typedef struct {
-    const char *code;
-    const char *name;
-} code_name;
-
-static const code_name STATUSES[] = {
-    {"new", "待派单"},        {"manual", "待人工派单"}, {"dispatched", "待签收"}, {"accepted", "办理中"},
-    {"waiting", "暂缓办理"}, {"returned", "已退回"},    {"resolved", "已办结待回访"}, {"closed", "已销号"},
-};
-
-static const code_name RUNGS[] = {
-    {"remind", "催办"},       {"supervise", "督办"}, {"accountability", "问责预警"}, {"repeat", "重复诉求"},
-    {"rebound", "反弹"},      {"bounce", "反复退单"}, {"unit_overdue", "单位超期率过高"},
-};
-
-static const char *lookup(const code_name *t, size_t n, const char *code)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(t[i].code, code) == 0)
-            return t[i].name;
-    return code;
-}
-
-const char *web_status_name(const char *status)
-{
-    return lookup(STATUSES, sizeof STATUSES / sizeof STATUSES[0], status);
-}
-
-const char *web_rung_name(const char *rung)
-{
-    return lookup(RUNGS, sizeof RUNGS / sizeof RUNGS[0], rung);
-}
+#include <stdio.h>
 
 void web_span(long minutes, int day_minutes, char *out, size_t cap)
 {

@@ -63,10 +63,6 @@ void web_work_order_error(const web_work *w, PGconn *pg, const web_user *u, cons
 
 /* ---- shared by the pages (web_text.c) ---- */
 
-/* 已派单 for "dispatched"...; the status itself when unknown. */
-const char *web_status_name(const char *status);
-/* 催办 for "remind"...; the rung itself when unknown. */
-const char *web_rung_name(const char *rung);
 /* Minutes of working time as people read them: 2个工作日3小时 (day_minutes
  * to a working day), 3小时20分 or 20分钟. */
 void web_span(long minutes, int day_minutes, char *out, size_t cap);

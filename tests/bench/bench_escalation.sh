@@ -80,7 +80,7 @@ sql "BEGIN;
                          due_at, clock_at, reason)
      SELECT d.complaint_id, d.id, 'supervise', d.cycle, d.kind, d.unit_id, 'campaign',
             (SELECT id FROM units WHERE kind = 'campaign' LIMIT 1), ARRAY[d.complaint_id], d.due_at, esc_now(),
-            'supervise: ' || d.kind || ' overdue since ' || d.due_at || ': order ' || c.ticket_no
+            '督办：' || CASE d.kind WHEN 'accept' THEN '签收' ELSE '办结' END || '时限 ' || d.due_at || ' 已到期：工单 ' || c.ticket_no
      FROM deadlines d JOIN complaints c ON c.id = d.complaint_id;
      UPDATE deadlines SET rung_next = 'accountability', rung_at = due_at + interval '2 days';
      ROLLBACK" >/dev/null

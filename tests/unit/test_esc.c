@@ -187,7 +187,7 @@ static void test_ladder_fires_each_rung_on_time(void **state)
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts a JOIN units u ON u.id = a.target_unit_id"
                                             " WHERE a.deadline_id = %lld AND a.rung = 'remind' AND a.target = 'unit'"
                                             " AND u.code = '370212001' AND a.subject = 'resolve'"
-                                            " AND a.clock_at >= a.due_at AND a.reason LIKE 'remind: 75%% of the resolve time%%'",
+                                            " AND a.clock_at >= a.due_at AND a.reason LIKE '催办：办结时限已用 75%%'",
                                  d), 1);
     expect_published(f, "remind", "unit");
     /* the deadline: supervise, to the campaign office */
@@ -196,7 +196,7 @@ static void test_ladder_fires_each_rung_on_time(void **state)
     assert_int_equal(st.alerts, 1);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts a JOIN units u ON u.id = a.target_unit_id"
                                             " WHERE a.deadline_id = %lld AND a.rung = 'supervise' AND u.kind = 'campaign'"
-                                            " AND a.reason LIKE 'supervise: resolve overdue since %% UTC+08:00: 中韩街道 has not resolved order %s-%%'",
+                                            " AND a.reason LIKE '督办：办结时限 %% UTC+08:00 已到期：中韩街道 尚未办结工单 %s-%%'",
                                  d, f->tag), 1);
     expect_published(f, "supervise", "campaign");
     /* 2 days later (no calendar here: days of 24 h): accountability, to discipline inspection */

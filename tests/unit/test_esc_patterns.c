@@ -120,7 +120,7 @@ static void test_repeat_merges_into_one_parent(void **state)
                                  b, c, a), 2);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE complaint_id = %lld AND rung = 'repeat'"
                                             " AND target = 'campaign' AND orders = ARRAY[%lld, %lld, %lld]::bigint[]"
-                                            " AND reason LIKE 'repeat: 3 orders of category %s-light at %%138****5678%%'"
+                                            " AND reason LIKE '重复诉求：7 天内 %%138****5678%% 有 3 单“%s-light”诉求，已合并为一单'"
                                             " AND reason NOT LIKE '%%13812345678%%'", a, a, b, c, f->tag), 1);
     /* nothing new: nothing raised; a fourth joins the same parent without a second alert */
     run(f, &st);
@@ -133,7 +133,7 @@ static void test_repeat_merges_into_one_parent(void **state)
     /* … and the one alert now lists all four, its reason counting them */
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE complaint_id = %lld AND rung = 'repeat'"
                                             " AND orders = ARRAY[%lld, %lld, %lld, %lld]::bigint[]"
-                                            " AND reason LIKE 'repeat: 4 orders of category %s-light at %%138****5678%%'",
+                                            " AND reason LIKE '重复诉求：7 天内 %%138****5678%% 有 4 单“%s-light”诉求，已合并为一单'",
                                  a, a, b, c, d, f->tag), 1);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE complaint_id = %lld", a), 1);
 }
@@ -150,8 +150,8 @@ static void test_rebound_after_closing(void **state)
     run(f, &st);
     assert_true(st.rebound >= 1);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE complaint_id = %lld AND rung = 'rebound'"
-                                            " AND orders = ARRAY[%lld, %lld]::bigint[] AND reason LIKE 'rebound: order %s-%%"
-                                            " came back within 30 days of order %s-%% being closed on %%'",
+                                            " AND orders = ARRAY[%lld, %lld]::bigint[] AND reason LIKE '反弹：工单 %s-%%"
+                                            "在工单 %s-%% 于 %% 销号后 30 天内又来了'",
                                  again, old, again, f->tag, f->tag), 1);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE complaint_id = %lld", other), 0);
     run(f, &st);
@@ -170,7 +170,7 @@ static void test_bounce_returned_and_reopened(void **state)
     fixture_exec(f->ctx.pg, "INSERT INTO complaint_events (complaint_id, actor, event) VALUES (%lld, 'h', 'reopened')", o);
     run(f, &st);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE complaint_id = %lld AND rung = 'bounce'"
-                                            " AND reason LIKE 'bounce: order %%returned 2 times and reopened 1 times%%'", o), 1);
+                                            " AND reason LIKE '反复退单：工单 %%已退回 2 次、重新办理 1 次%%'", o), 1);
     run(f, &st);
     assert_int_equal(st.bounce, 0);
 }
@@ -197,7 +197,7 @@ static void test_unit_overdue_rate(void **state)
                                             " WHERE a.unit_id = %lld AND a.rung = 'unit_overdue' AND a.complaint_id IS NULL"
                                             " AND t.kind = 'discipline' AND cardinality(a.orders) = 4"
                                             " AND a.subject LIKE 'unit:%lld:%%'"
-                                            " AND a.reason LIKE 'unit_overdue: %s 城管 missed 4 of its 10 deadlines%%'",
+                                            " AND a.reason LIKE '单位超期率过高：%s 城管 近 7 天到期的 10 个时限中超期 4 个%%'",
                                  unit, unit, f->tag), 1);
     run(f, &st);
     assert_int_equal(st.unit_overdue, 0);

@@ -80,13 +80,13 @@ static const view_section ORDER[] = {
     {"assignment (owner, co-handler; the reasons are routing's)", "llllrll", "------t",
      0,
      "SELECT a.role, coalesce(u.name || ' (' || u.code || ')', '-') AS unit,"
-     "       coalesce(rc.name, rs.name, '') AS place, a.rule,"
+     "       coalesce(rc.name, rs.name, '') AS place, rule_name(a.rule) AS rule,"
      "       to_char(a.score, 'FM0.00') AS score, to_char(a.created_at, " TIME_FMT ") AS at, a.reasons"
      "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
      "  LEFT JOIN regions rs ON rs.code = a.street_code LEFT JOIN regions rc ON rc.code = a.community_code"
      " WHERE a.complaint_id = " SEEN_ORDER " AND a.active ORDER BY a.id"},
     {"earlier assignments (returned, reopened or dispatched again)", "lrllll", "-----t", 0,
-     "SELECT a.role, a.cycle, coalesce(u.name || ' (' || u.code || ')', '-') AS unit, a.rule,"
+     "SELECT a.role, a.cycle, coalesce(u.name || ' (' || u.code || ')', '-') AS unit, rule_name(a.rule) AS rule,"
      "       to_char(a.created_at, " TIME_FMT ") AS at, a.reasons"
      "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
      " WHERE a.complaint_id = " SEEN_ORDER " AND NOT a.active ORDER BY a.id"},
@@ -136,7 +136,7 @@ static const view_section MANUAL[] = {
     {"manual dispatch queue (oldest first)", "lllllrlrl", "--tt----t", 0,
      "SELECT c.ticket_no AS ticket, to_char(c.called_at, " TIME_FMT ") AS called,"
      "       left(c.address, 24) AS address, left(c.content, 30) AS content,"
-     "       coalesce(cat.name, '-') AS category, c.returns, a.rule, to_char(a.score, 'FM0.00') AS score, a.reasons"
+     "       coalesce(cat.name, '-') AS category, c.returns, rule_name(a.rule) AS rule, to_char(a.score, 'FM0.00') AS score, a.reasons"
      "  FROM complaints c JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'manual'"
      "  LEFT JOIN categories cat ON cat.code = c.category"
      " WHERE c.status = 'manual' AND principal_sees($1::int, c.id)"

@@ -36,11 +36,7 @@ static const view_section SECTIONS[] = {
      "  FROM complaints c LEFT JOIN categories cat ON cat.code = c.category WHERE c.id = " SEEN},
     {"派单决定与理由", "lllllll", "------t", 0,
      "SELECT CASE a.role WHEN 'owner' THEN '主办' WHEN 'co' THEN '协办' WHEN 'manual' THEN '待人工派单' ELSE a.role END AS 角色,"
-     "       coalesce(u.name, '—') AS 单位, coalesce(rc.name, rs.name, '') AS 地点,"
-     "       CASE a.rule WHEN 'street' THEN '街道名称' WHEN 'community' THEN '社区名称' WHEN 'gazetteer' THEN '门牌库'"
-     "            WHEN 'history' THEN '地址历史' WHEN 'ambiguous' THEN '多个街道' WHEN 'none' THEN '无地点'"
-     "            WHEN 'conduct' THEN '作风问题' WHEN 'category' THEN '分类主管部门' WHEN 'arbitration' THEN '人工仲裁'"
-     "            WHEN 'dispatcher' THEN '派单员' ELSE a.rule END AS 依据,"
+     "       coalesce(u.name, '—') AS 单位, coalesce(rc.name, rs.name, '') AS 地点, rule_name(a.rule) AS 依据,"
      "       to_char(a.score, 'FM0.00') AS 得分, to_char(a.created_at, " TIME_FMT ") AS 时间, a.reasons AS 理由"
      "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
      "  LEFT JOIN regions rs ON rs.code = a.street_code LEFT JOIN regions rc ON rc.code = a.community_code"

@@ -194,18 +194,19 @@ static void to_discipline(const route_decider *d, const route_conduct_result *cr
         snprintf(out->owner_code, sizeof out->owner_code, "%s", DISCIPLINE_UNIT);
     say(out, len, "作风问题投诉（");
     say_accusation(cr, out, len);
-    say(out, len, "）→ 纪委监委 %s", out->owner_code);
+    say(out, len, "）→ 纪委监委");
     say_accused(out, len);
 }
 
 /* ---- units ---- */
 
-static int accused(const route_decision *out, const char *code)
+/* The words the letter named the accused unit of code by, or NULL when it does not accuse that unit. */
+static const char *accused_as(const route_decision *out, const char *code)
 {
     for (int k = 0; k < out->naccused; k++)
         if (strcmp(out->accused[k], code) == 0)
-            return 1;
-    return 0;
+            return out->accused_as[k];
+    return NULL;
 }
 
 /* Sends the order to manual dispatch (once) with why. */
@@ -217,17 +218,17 @@ static void to_manual(route_decision *out, size_t *len, const char *why)
     out->owner_code[0] = out->co_code[0] = '\0';
 }
 
-/* The co-handler: the category's department kind in the street's district. */
+/* The co-handler: the category's department kind in the street's district (the write names its unit in
+ * the reasons, route_worker.c). */
 static void co_handler(const route_category *c, route_decision *out, size_t *len)
 {
     if (out->owner != ROUTE_TO_STREET || !c || !*c->dept_kind)
         return;
     snprintf(out->co_code, sizeof out->co_code, "%.*s.%s", DISTRICT_DIGITS, out->place.street_code, c->dept_kind);
-    if (accused(out, out->co_code)) {
-        say(out, len, "；协办单位 %s 被投诉：由派单员决定", out->co_code);
+    const char *as = accused_as(out, out->co_code);
+    if (as) {
+        say(out, len, "；协办单位（%s）被投诉：由派单员决定", as);
         out->co_code[0] = '\0';
-    } else {
-        say(out, len, "；协办单位 %s", out->co_code);
     }
 }
 
@@ -252,7 +253,7 @@ static void to_street(const route_decider *d, int unsure, const char *outside, r
         to_manual(out, len, "分类不确定");
     else if (c && !*c->dept_kind && out->cat.category != d->conduct)
         to_manual(out, len, "本区没有主管该分类的部门");
-    else if (out->owner == ROUTE_TO_STREET && accused(out, out->owner_code))
+    else if (out->owner == ROUTE_TO_STREET && accused_as(out, out->owner_code))
         to_manual(out, len, "承办单位正是被投诉的单位");
     co_handler(c, out, len);
 }

@@ -40,6 +40,9 @@ as_role dispatcher jiesu show RC-1 >"$HARNESS_DIR/show-rc1.out" 2>&1
 check "jiesu show prints the matched community and street" grep -q "地址中匹配到社区 张村社区 → 中韩街道" "$HARNESS_DIR/show-rc1.out"
 check "jiesu show prints the matched terms and category" grep -q "关键词 .*占道经营.* → 占道经营" "$HARNESS_DIR/show-rc1.out"
 check "jiesu show prints the co-handler" grep -q "崂山区综合行政执法局" "$HARNESS_DIR/show-rc1.out"
+check_eq "the owner's reasons name the co-handler by its name, not its code" 1 \
+    "$(sql "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-1'
+            AND a.role = 'owner' AND a.reasons LIKE '%；协办单位 崂山区综合行政执法局%' AND a.reasons NOT LIKE '%370212.%'")"
 as_unit 370212.discipline jiesu show RC-2 >"$HARNESS_DIR/show-rc2.out" 2>&1
 check "jiesu show explains the conduct rule" grep -q "被投诉单位，不交其办理" "$HARNESS_DIR/show-rc2.out"
 

@@ -3,7 +3,9 @@
 # references measured in the same run on the same machine.
 #
 #   fire: N open orders whose resolve deadlines are all overdue when
-#         jiesu-escalation starts (one rung each: the ladder's remind is off);
+#         jiesu-escalation starts, BENCH_PROCS processes of it (default 2,
+#         sharing the work as a deployment of two would; one rung each: the
+#         ladder's remind is off);
 #         time from the start until the last supervise alert is stored (its
 #         created_at, on the database clock), against the same work as two
 #         set-based statements (INSERT the N alerts ... SELECT, UPDATE the N
@@ -21,6 +23,7 @@
 set -euo pipefail
 . "$(dirname "$0")/bench_lib.sh"
 N=${2:-${BENCH_ROWS:-1000000}}
+PROCS=${BENCH_PROCS:-2}
 
 bench_stack escalation 26381 25434
 export JIESU_LOG_LEVEL=${JIESU_LOG_LEVEL:-warn} JIESU_ESCALATION_PATTERNS_SECONDS=86400
@@ -90,8 +93,13 @@ seq0=$(sql "SELECT last_value FROM alerts_id_seq")       # the reference's alert
 
 start=$(sql "SELECT extract(epoch FROM clock_timestamp())")
 "$BIN/jiesu-escalation" >"$DIR/escalation.log" 2>&1 &
-esc_pid=$!
-bench_track "$esc_pid"
+esc_pids=($!)
+for k in $(seq 2 "$PROCS"); do      # the others on endpoints of their own
+    JIESU_ESCALATION_ROUTER=ipc://$DIR/escalation-$k.router JIESU_ESCALATION_PUB=ipc://$DIR/escalation-$k.pub \
+        "$BIN/jiesu-escalation" >"$DIR/escalation-$k.log" 2>&1 &
+    esc_pids+=($!)
+done
+for p in "${esc_pids[@]}"; do bench_track "$p"; done
 wait_sql "SELECT EXISTS (SELECT 1 FROM alerts)" t
 orders 1000 M 5seconds
 arm M
@@ -103,8 +111,10 @@ last=$(sql "SELECT extract(epoch FROM max(a.created_at)) FROM alerts a JOIN comp
 all_s=$(secs "$start" "$last")
 
 printf "   set-based INSERT + UPDATE (reference): %8.2f s  %9s alerts/s\n" "$ref_s" "$(rate "$N" "$ref_s")"
-printf "   escalation, start to last alert:       %8.2f s  %9s alerts/s  (planning included)\n" \
-    "$all_s" "$(rate "$N" "$all_s")"
+printf "   escalation, start to last alert:       %8.2f s  %9s alerts/s  (planning included; jiesu-escalation processes: %d)\n" \
+    "$all_s" "$(rate "$N" "$all_s")" "$PROCS"
+echo "   alerted twice: $(sql "SELECT count(*) FROM (SELECT deadline_id FROM alerts WHERE deadline_id IS NOT NULL
+                                GROUP BY deadline_id, rung, cycle HAVING count(*) > 1) d") (must be 0)"
 echo "   escalation / set-based = $(ratio "$all_s" "$ref_s")"
 read -r avg p99 max <<<"$(lag M)"
 echo "== lag while firing: 1000 deadlines due $(secs "$start" "$due") s after the start, $(secs "$due" "$last") s before the last of the $N"
@@ -114,7 +124,7 @@ echo "   max lag / 1 s bound = $(ratio "$max" 1000)   (target < 1.00)"
 # The lag is measured in the worst case for it: the service restarted to
 # re-arm every pending deadline every second, so the walk over all N of them
 # (awaiting accountability) is always under way while the 1000 fall due.
-kill "$esc_pid"; wait "$esc_pid" 2>/dev/null || true
+kill "${esc_pids[@]}"; wait "${esc_pids[@]}" 2>/dev/null || true
 JIESU_ESCALATION_RECONCILE_SECONDS=1 "$BIN/jiesu-escalation" >>"$DIR/escalation.log" 2>&1 &
 esc_pid=$!
 bench_track "$esc_pid"

@@ -78,9 +78,9 @@ f1_sql() {
 printf "   macro-F1 over the 7 level-1 classes, %s messages: " "$(sql "SELECT count(*) FROM bench_pred")"
 sql "SELECT round(avg(f1), 4) FROM ($(f1_sql bench_pred)) f"
 sql "SELECT '     ' || label || ': F1 ' || round(f1, 3) FROM ($(f1_sql bench_pred)) f ORDER BY 1"
-# The same for the model's own likeliest class, as the reasons show it ("model v3: 城乡建设 0.87, ...").
+# The same for the model's own likeliest class, as the reasons show it ("模型 v3：城乡建设 0.87、...").
 sql "CREATE VIEW bench_model AS
-     SELECT p.label, coalesce(substring(a.reasons from 'model v[0-9]+: ([^ ]+) '), '-') AS pred
+     SELECT p.label, coalesce(substring(a.reasons from '模型 v[0-9]+：([^ ]+) '), '-') AS pred
        FROM bench_pred p JOIN assignments a ON a.complaint_id = p.id AND a.active AND a.role IN ('owner', 'manual')"
 printf "   the model's own likeliest class alone (before the dictionary): "
 sql "SELECT round(avg(f1), 4) FROM ($(f1_sql bench_model)) f"

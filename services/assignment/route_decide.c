@@ -358,8 +358,8 @@ void route_decide(const route_decider *d, const route_input *in, route_decision 
         }
     }
     if (in->has_coords)
-        say(out, &len, "；坐标 %.5f,%.5f %s%s", in->lon, in->lat, coords ? "位于区 " : "在已加载的区界之外",
-            coords ? coords : "");
+        say(out, &len, "；坐标 %.5f,%.5f %s", in->lon, in->lat,
+            coords ? route_geo_name(d->geo, coords) : "在已加载的区界之外");
     const route_category *c = route_cat_get(d->cats, out->cat.category);
     out->category_code = c ? c->code : NULL;
     if (!route_cat_limits(d->cats, out->cat.category, in->urgency, d->default_accept_minutes,

@@ -1,7 +1,7 @@
 /* route_geo.c — district boundaries and point-in-polygon (see route_geo.h).
  *
  * The parser reads only what it needs: after each "type":"Feature" the first
- * "adcode" (the district's own; "parent" comes later) and the "coordinates"
+ * "adcode" (the district's own; "parent" comes later), its "name", and the "coordinates"
  * array, walked bracket by bracket: an array whose first element is a number
  * is a point, an array of points is a ring. Every ring of a district goes
  * into one list; the even-odd rule over all of them handles holes and
@@ -21,7 +21,7 @@ typedef struct {
 } geo_pt;
 
 typedef struct {
-    char   code[8];
+    char   code[8], name[64];
     size_t first_ring, nrings;
     double min_x, min_y, max_x, max_y;      /* bounding box: most points are outside most districts */
 } geo_district;
@@ -102,6 +102,14 @@ static const char *parse_rings(route_geo *self, geo_district *d, const char *p, 
     return NULL;
 }
 
+/* The feature's "name" between its adcode and its coordinates into name ("" when there is none). */
+static void copy_name(const char *from, const char *to, char *name, size_t cap)
+{
+    const char *n = memmem(from, (size_t)(to - from), "\"name\":\"", 8), *q = n ? memchr(n + 8, '"', (size_t)(to - n - 8)) : NULL;
+    int len = q ? (int)(q - n - 8) : 0;
+    snprintf(name, cap, "%.*s", len < (int)cap ? len : 0, q ? n + 8 : "");
+}
+
 int route_geo_add_json(route_geo *self, const char *json, size_t len)
 {
     const char *end = json + len, *p = json;
@@ -116,6 +124,7 @@ int route_geo_add_json(route_geo *self, const char *json, size_t len)
         geo_district *d = &self->d[self->nd];
         *d = (geo_district){.first_ring = self->nrings, .min_x = 1e9, .min_y = 1e9, .max_x = -1e9, .max_y = -1e9};
         snprintf(d->code, sizeof d->code, "%ld", strtol(code + 9, NULL, 10));
+        copy_name(code, coords, d->name, sizeof d->name);
         const char *arr = memchr(coords, '[', (size_t)(end - coords));
         if (!arr || !(p = parse_rings(self, d, arr, end)))
             return -1;
@@ -139,6 +148,14 @@ static int inside(const route_geo *self, const geo_district *d, double x, double
                 in = !in;
     }
     return in;
+}
+
+const char *route_geo_name(const route_geo *self, const char *code)
+{
+    for (size_t i = 0; self && i < self->nd; i++)
+        if (strcmp(self->d[i].code, code) == 0 && self->d[i].name[0])
+            return self->d[i].name;
+    return code;
 }
 
 const char *route_geo_district(const route_geo *self, double lon, double lat)

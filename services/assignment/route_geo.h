@@ -24,6 +24,10 @@ int route_geo_add_json(route_geo *self, const char *json, size_t len);
 /* The 6-digit code of the district containing (lon, lat), or NULL (owned by self). */
 const char *route_geo_district(const route_geo *self, double lon, double lat);
 
+/* The name of district code ("崂山区", the GeoJSON's "name"), or the code itself when the
+ * boundaries give none (owned by self or the caller). */
+const char *route_geo_name(const route_geo *self, const char *code);
+
 size_t route_geo_count(const route_geo *self);
 
 void route_geo_destroy(route_geo **self);

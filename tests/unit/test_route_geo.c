@@ -27,6 +27,8 @@ static void test_districts_from_boundaries(void **state)
     assert_string_equal(route_geo_district(geo, LAOSHAN_LON, LAOSHAN_LAT), "370212");
     assert_string_equal(route_geo_district(geo, SHINAN_LON, SHINAN_LAT), "370202");
     assert_null(route_geo_district(geo, 121.2, 35.8));         /* the Yellow Sea */
+    assert_string_equal(route_geo_name(geo, "370212"), "崂山区");
+    assert_string_equal(route_geo_name(geo, "999999"), "999999");   /* no boundary: the code */
     assert_int_equal(route_geo_add_json(geo, "{\"type\":\"Feature\",\"adcode\":1,\"coordinates\":[[[1,", 47), -1);
     route_geo_destroy(&geo);
     assert_null(geo);
@@ -62,7 +64,7 @@ static void test_coordinates_decide_the_district(void **state)
     route_decide(&d, &in, &out);
     assert_string_equal(out.place.street_code, "370212005");
     assert_string_equal(out.place.rule, "gazetteer");
-    assert_non_null(strstr(out.reasons, "位于区 370212"));
+    assert_non_null(strstr(out.reasons, "坐标 120.46890,36.10720 崂山区"));
     in.address = "海口路120号边上";
     route_decide(&d, &in, &out);
     assert_int_equal(out.owner, ROUTE_TO_STREET);

@@ -102,12 +102,18 @@ static const char *parse_rings(route_geo *self, geo_district *d, const char *p, 
     return NULL;
 }
 
-/* The feature's "name" between its adcode and its coordinates into name ("" when there is none). */
+/* The feature's "name" between its adcode and its coordinates into name; "" when there is none
+ * or it is longer than any district's (the code is shown instead). */
 static void copy_name(const char *from, const char *to, char *name, size_t cap)
 {
-    const char *n = memmem(from, (size_t)(to - from), "\"name\":\"", 8), *q = n ? memchr(n + 8, '"', (size_t)(to - n - 8)) : NULL;
-    int len = q ? (int)(q - n - 8) : 0;
-    snprintf(name, cap, "%.*s", len < (int)cap ? len : 0, q ? n + 8 : "");
+    const char *n = memmem(from, (size_t)(to - from), "\"name\":\"", 8);
+    const char *q = n ? memchr(n + 8, '"', (size_t)(to - (n + 8))) : NULL;
+    size_t len = q ? (size_t)(q - (n + 8)) : 0;
+    if (len >= cap)
+        len = 0;
+    if (len)
+        memcpy(name, n + 8, len);
+    name[len] = '\0';
 }
 
 int route_geo_add_json(route_geo *self, const char *json, size_t len)

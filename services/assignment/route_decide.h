@@ -29,8 +29,8 @@
  *      min_score, or no place, sends it to manual dispatch;
  *   4. limits: the category's accept and resolve limits at the complaint's
  *      urgency (defaults when no category was found).
- * The reasons say all of it in words a dispatcher reads, with categories by
- * their Chinese names. Decisions are pure: the same input gives the same
+ * The reasons say all of it in Chinese, the words a dispatcher reads, with
+ * places and categories by their names. Decisions are pure: the same input gives the same
  * decision, nothing is allocated.
  */
 #ifndef JIESU_ROUTE_DECIDE_H

@@ -13,8 +13,8 @@
  *     (青山村, 北村), with no street named, is proposed with a score under
  *     any dispatch bar: such names recur in other cities;
  *   - nothing found: no street, score 0 (manual dispatch).
- * The result carries the rule, a reason a dispatcher can read ("matched
- * community 张村社区 → 中韩街道 in address") and a score in 0..1.
+ * The result carries the rule, a reason a dispatcher can read ("地址中匹配到社区
+ * 张村社区 → 中韩街道") and a score in 0..1.
  *
  * Build once (route_places_add_* then route_places_build, or
  * route_places_load from PostgreSQL); matching is then read-only, allocates

@@ -1,7 +1,7 @@
 /* route_say.h — appending to a fixed-size reason text without splitting a character.
  *
- * Routing reasons ("matched community 张村社区 → 中韩街道 in address; terms
- * 占道经营 → 占道经营") are built from several parts into a fixed buffer that
+ * Routing reasons ("地址中匹配到社区 张村社区 → 中韩街道；关键词 占道经营 →
+ * 占道经营") are built from several parts into a fixed buffer that
  * is stored and shown to people; whatever does not fit is cut at a UTF-8
  * character boundary, never in the middle of one.
  */

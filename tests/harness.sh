@@ -143,6 +143,8 @@ svc_start() {
     while [ ! -s "$pidfile" ] && kill -0 "$(cat "$HARNESS_DIR/$s.keeper")" 2>/dev/null; do sleep 0.01; done
 }
 
+# svc_ready S: S has said it is ready and its process runs (the reporting
+# service's HTTP is not part of it: a test that needs it waits for it).
 svc_ready() {
     local s=$1
     grep -q "ready" "$HARNESS_DIR/$s.log" 2>/dev/null && kill -0 "$(cat "$HARNESS_DIR/$s.pid")" 2>/dev/null

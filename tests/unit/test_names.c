@@ -9,42 +9,34 @@
 
 #include "names.h"
 
-static void test_statuses(void **state)
-{
-    (void)state;
-    assert_string_equal(names_status("new"), "待派单");
-    assert_string_equal(names_status("manual"), "待人工派单");
-    assert_string_equal(names_status("dispatched"), "待签收");
-    assert_string_equal(names_status("accepted"), "办理中");
-    assert_string_equal(names_status("resolved"), "已办结待回访");
-    assert_string_equal(names_status("closed"), "已销号");
-    assert_string_equal(names_status("merged-later"), "merged-later");
-}
+typedef const char *(*name_fn)(const char *code);
 
-static void test_rungs(void **state)
-{
-    (void)state;
-    assert_string_equal(names_rung("remind"), "催办");
-    assert_string_equal(names_rung("supervise"), "督办");
-    assert_string_equal(names_rung("accountability"), "问责预警");
-    assert_string_equal(names_rung("unit_overdue"), "单位超期率过高");
-    assert_string_equal(names_rung(""), "");
-}
+static const struct {
+    name_fn     fn;
+    const char *code, *want;
+} CASES[] = {
+    {names_status, "new", "待派单"},          {names_status, "manual", "待人工派单"},
+    {names_status, "dispatched", "待签收"},   {names_status, "accepted", "办理中"},
+    {names_status, "resolved", "已办结待回访"}, {names_status, "closed", "已销号"},
+    {names_status, "merged-later", "merged-later"},
+    {names_rung, "remind", "催办"},           {names_rung, "supervise", "督办"},
+    {names_rung, "accountability", "问责预警"}, {names_rung, "unit_overdue", "单位超期率过高"},
+    {names_rung, "", ""},
+    {names_deadline, "accept", "签收"},       {names_deadline, "resolve", "办结"},
+    {names_deadline, "callback", "callback"},
+};
 
-static void test_deadlines(void **state)
+static void test_names(void **state)
 {
     (void)state;
-    assert_string_equal(names_deadline("accept"), "签收");
-    assert_string_equal(names_deadline("resolve"), "办结");
-    assert_string_equal(names_deadline("callback"), "callback");
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++)
+        assert_string_equal(CASES[i].fn(CASES[i].code), CASES[i].want);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_statuses),
-        cmocka_unit_test(test_rungs),
-        cmocka_unit_test(test_deadlines),
+        cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

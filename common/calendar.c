@@ -226,11 +226,6 @@ int64_t cal_work_seconds_between(const calendar *self, int64_t a, int64_t b)
     return total;
 }
 
-long cal_work_minutes_between(const calendar *self, int64_t a, int64_t b)
-{
-    return (long)(cal_work_seconds_between(self, a, b) / 60);
-}
-
 int cal_year_known(const calendar *self, int year)
 {
     if (year < 1970 || year > 9999)

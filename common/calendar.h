@@ -48,9 +48,6 @@ int64_t cal_add_work_days(const calendar *self, int64_t start, int days);
 /* Working seconds between a and b (0 when b <= a). */
 int64_t cal_work_seconds_between(const calendar *self, int64_t a, int64_t b);
 
-/* Whole working minutes between a and b (0 when b <= a). */
-long cal_work_minutes_between(const calendar *self, int64_t a, int64_t b);
-
 /* 1 when at least one day off of local year `year` was given by
  * cal_set_day(): that year's notice is on record. Without it every weekday of
  * the year counts as a working day (元旦 and 春节 included). */

@@ -9,6 +9,8 @@ typedef struct {
     const char *name;
 } code_name;
 
+#define COUNT(t) (sizeof(t) / sizeof((t)[0]))
+
 static const code_name STATUSES[] = {
     {"new", "待派单"},        {"manual", "待人工派单"}, {"dispatched", "待签收"}, {"accepted", "办理中"},
     {"waiting", "暂缓办理"}, {"returned", "已退回"},    {"resolved", "已办结待回访"}, {"closed", "已销号"},
@@ -21,6 +23,27 @@ static const code_name RUNGS[] = {
 
 static const code_name DEADLINES[] = {{"accept", "签收"}, {"resolve", "办结"}};
 
+static const code_name ROLES[] = {
+    {"owner", "主办"}, {"co", "协办"}, {"manual", "待人工派单"}, {"discipline", "纪委监委办理"},
+};
+
+static const code_name RULES[] = {
+    {"street", "街道名称"},   {"community", "社区名称"},  {"gazetteer", "门牌库"},        {"history", "地址历史"},
+    {"ambiguous", "多个街道"}, {"none", "无地点"},       {"conduct", "作风问题"},        {"category", "分类主管部门"},
+    {"arbitration", "人工仲裁"}, {"dispatcher", "派单员"},
+};
+
+static const code_name EVENTS[] = {
+    {"imported", "受理"},   {"routed", "派单"},     {"manual", "转人工派单"}, {"reassigned", "改派"},
+    {"accepted", "签收"},   {"returned", "退回"},   {"progress", "进展"},     {"waiting", "暂缓"},
+    {"resumed", "恢复办理"}, {"resolved", "办结"},   {"callback", "回访"},     {"reopened", "重新办理"},
+    {"closed", "销号"},     {"merged", "合并"},     {"alert", "告警"},        {"acked", "确认告警"},
+};
+
+static const code_name UNIT_KINDS[] = {
+    {"street", "街道办事处"}, {"dept", "职能部门"}, {"campaign", "创城办"}, {"discipline", "纪委监委"},
+};
+
 static const char *lookup(const code_name *t, size_t n, const char *code)
 {
     for (size_t i = 0; i < n; i++)
@@ -31,15 +54,35 @@ static const char *lookup(const code_name *t, size_t n, const char *code)
 
 const char *names_status(const char *status)
 {
-    return lookup(STATUSES, sizeof STATUSES / sizeof STATUSES[0], status);
+    return lookup(STATUSES, COUNT(STATUSES), status);
 }
 
 const char *names_rung(const char *rung)
 {
-    return lookup(RUNGS, sizeof RUNGS / sizeof RUNGS[0], rung);
+    return lookup(RUNGS, COUNT(RUNGS), rung);
 }
 
 const char *names_deadline(const char *kind)
 {
-    return lookup(DEADLINES, sizeof DEADLINES / sizeof DEADLINES[0], kind);
+    return lookup(DEADLINES, COUNT(DEADLINES), kind);
+}
+
+const char *names_role(const char *role)
+{
+    return lookup(ROLES, COUNT(ROLES), role);
+}
+
+const char *names_rule(const char *rule)
+{
+    return lookup(RULES, COUNT(RULES), rule);
+}
+
+const char *names_event(const char *event)
+{
+    return lookup(EVENTS, COUNT(EVENTS), event);
+}
+
+const char *names_unit_kind(const char *kind)
+{
+    return lookup(UNIT_KINDS, COUNT(UNIT_KINDS), kind);
 }

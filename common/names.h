@@ -1,19 +1,33 @@
 /* names.h — the Chinese words people read for the record's codes: an
- * order's status, an alert's rung, a deadline's kind. The pages, the alert
+ * order's status, an assignment's role and rule, an event, an alert's rung,
+ * a deadline's kind, a unit's kind. The pages, `jiesu show` and the other
+ * views (common/view.h names a column's codes by one letter), the alert
  * reasons escalation writes and the messages sent to units all take them
  * from here, so a code is named the same everywhere a person reads it.
+ * Every function gives the code itself when it does not know it.
  */
 #ifndef JIESU_NAMES_H
 #define JIESU_NAMES_H
 
-/* 待签收 for "dispatched" …; the code itself when unknown. */
+/* 待签收 for "dispatched" … */
 const char *names_status(const char *status);
 
-/* 催办 for "remind" …; the code itself when unknown. */
+/* 催办 for "remind" … */
 const char *names_rung(const char *rung);
 
-/* 签收 for "accept", 办结 for "resolve": what a deadline's unit must do;
- * the code itself when unknown. */
+/* 签收 for "accept", 办结 for "resolve": what a deadline's unit must do. */
 const char *names_deadline(const char *kind);
+
+/* 主办 for "owner", 协办 for "co" …: an assignment's role. */
+const char *names_role(const char *role);
+
+/* 社区名称 for "community" …: the rule an assignment was made by. */
+const char *names_rule(const char *rule);
+
+/* 受理 for "imported", 派单 for "routed" …: an order's event. */
+const char *names_event(const char *event);
+
+/* 街道办事处 for "street" …: a unit's kind. */
+const char *names_unit_kind(const char *kind);
 
 #endif

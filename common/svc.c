@@ -71,11 +71,20 @@ static int load_config(service *s, int argc, char **argv)
     return 0;
 }
 
-static const char *const NAMES[] = {"intake", "assignment", "escalation", "reporting"};
+static const struct {
+    const char *name, *title;
+} SERVICES[] = {
+    {"intake", "工单受理服务"}, {"assignment", "自动派单服务"}, {"escalation", "督办预警服务"}, {"reporting", "报表服务"},
+};
 
 const char *svc_name(size_t i)
 {
-    return i < sizeof NAMES / sizeof NAMES[0] ? NAMES[i] : NULL;
+    return i < sizeof SERVICES / sizeof SERVICES[0] ? SERVICES[i].name : NULL;
+}
+
+const char *svc_title(size_t i)
+{
+    return i < sizeof SERVICES / sizeof SERVICES[0] ? SERVICES[i].title : NULL;
 }
 
 const char *svc_endpoint(const config *cfg, const char *name, const char *what)

@@ -94,6 +94,10 @@ const char *svc_endpoint(const config *cfg, const char *name, const char *what);
  * "reporting"), NULL past the last. */
 const char *svc_name(size_t i);
 
+/* What people read for the i-th service where it acted (自动派单服务 for
+ * "assignment"): its principal's display name. NULL past the last. */
+const char *svc_title(size_t i);
+
 /* The public key of service peer ("intake"...) from keys.dir into out. 0,
  * or -1 after logging why. */
 int svc_peer_key(const service *s, const char *peer, char out[KEYS_Z85_LEN + 1]);

@@ -11,6 +11,7 @@
 
 #include "db.h"
 #include "mask.h"
+#include "names.h"
 #include "text.h"
 
 #define ERR_NOT_FOUND 404
@@ -24,10 +25,29 @@ static const view_def *find_view(const view_def *defs, const char *name)
     return NULL;
 }
 
-/* A copy of a cell's value, masked as the section says for column c. */
+/* The name of a code, for a column whose letter says it holds codes; NULL
+ * for any other letter. */
+static const char *cell_name(char letter, const char *v)
+{
+    switch (letter) {
+    case 's': return names_status(v);
+    case 'o': return names_role(v);
+    case 'l': return names_rule(v);
+    case 'e': return names_event(v);
+    case 'r': return names_rung(v);
+    case 'k': return names_deadline(v);
+    case 'u': return names_unit_kind(v);
+    default: return NULL;
+    }
+}
+
+/* A copy of a cell's value, masked or named as the section says for column c. */
 static char *cell_value(const view_section *sec, int c, const char *v)
 {
-    char letter = sec->mask && (size_t)c < strlen(sec->mask) ? sec->mask[c] : '-';
+    char letter = sec->cells && (size_t)c < strlen(sec->cells) ? sec->cells[c] : '-';
+    const char *name = cell_name(letter, v);
+    if (name)
+        return strdup(name);
     if (letter == '-' || !*v)
         return strdup(v);
     size_t cap = strlen(v) * 2 + 64 < CELL_MAX ? strlen(v) * 2 + 64 : CELL_MAX;

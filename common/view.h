@@ -6,7 +6,8 @@
  * table: the role is checked, every statement gets the asking principal's
  * id as $1 (its arguments follow as $2, $3 ...) and keeps only the rows that
  * principal may see — the SQL says how, with principal_sees() for orders —,
- * and personal data is masked here, in the service, before anything leaves.
+ * and personal data is masked here, in the service, before anything leaves;
+ * codes become the names people read (common/names.h).
  *
  *   static const view_section ORDER[] = {{"complaint", "ll", "-t", 1, SQL_ORDER}, {NULL}};
  *   static const view_def VIEWS[] = {{"order", AUTH_CLERK | AUTH_HANDLER, 1, 1, "show TICKET", ORDER,
@@ -34,11 +35,13 @@ typedef Jiesu__Table *(*view_table_fn)(const config *cfg, PGconn *pg, const view
 struct view_section {
     const char *title;
     const char *align;      /* one 'l' or 'r' per column */
-    const char *mask;       /* NULL, or one letter per column: '-' as is, 'n' a person's name,
-                             * 'p' a phone number, 't' free text (numbers inside it masked) */
+    const char *cells;      /* NULL, or one letter per column: '-' as is; masked: 'n' a person's
+                             * name, 'p' a phone number, 't' free text (numbers inside it);
+                             * a code named (common/names.h): 's' status, 'o' role, 'l' rule,
+                             * 'e' event, 'r' rung, 'k' deadline kind, 'u' unit kind */
     int         fields;     /* one record, printed as "column  value" lines */
     const char *sql;        /* $1 the principal's id, then the arguments ("" sent as NULL) */
-    view_table_fn table;    /* NULL: the statement's columns as they are, masked as above */
+    view_table_fn table;    /* NULL: the statement's columns, shown as cells says */
 };
 
 typedef struct {

@@ -99,8 +99,8 @@ int cli_keys_main(cli_ctx *ctx, int argc, char **argv)
 /* $1 name, $2 display name, $3 role, $4 public key. */
 static const char SQL_REGISTER[] =
     "INSERT INTO principals (name, display_name, role, curve_key, created_by) VALUES ($1, $2, $3, $4, 'migrate')"
-    " ON CONFLICT (name) DO UPDATE SET curve_key = EXCLUDED.curve_key"
-    " WHERE principals.curve_key IS DISTINCT FROM EXCLUDED.curve_key";
+    " ON CONFLICT (name) DO UPDATE SET curve_key = EXCLUDED.curve_key, display_name = EXCLUDED.display_name"
+    " WHERE (principals.curve_key, principals.display_name) IS DISTINCT FROM (EXCLUDED.curve_key, EXCLUDED.display_name)";
 
 /* Registers name's public key from dir when its .pub file exists. 1 (registered or
  * unchanged), 0 (no file), -1 with err. */
@@ -127,12 +127,10 @@ static int register_one(PGconn *pg, const char *dir, const char *name, const cha
 
 int cli_keys_register(PGconn *pg, const char *dir, int *registered, char *err, size_t errlen)
 {
-    char display[64];
     int rc;
     *registered = 0;
     for (size_t i = 0; svc_name(i); i++) {
-        snprintf(display, sizeof display, "jiesu-%s", svc_name(i));
-        if ((rc = register_one(pg, dir, svc_name(i), display, "service", err, errlen)) < 0)
+        if ((rc = register_one(pg, dir, svc_name(i), svc_title(i), "service", err, errlen)) < 0)
             return -1;
         *registered += rc;
     }

@@ -52,7 +52,7 @@ static int add_row(cli_table *t, const char *name, const char *code, const Jiesu
 
 static int print_table(FILE *out, const Jiesu__ReportReply *r, const report_args *a)
 {
-    static const char *const HEAD[] = {"street", "code", "total", "open", "resolved", "overdue", "alerts"};
+    static const char *const HEAD[] = {"街道", "代码", "工单", "在办", "已办结", "超期", "告警"};
     Jiesu__StreetSummary sum = JIESU__STREET_SUMMARY__INIT;
     cli_table *t = cli_table_new(7, "llrrrrr");
     int rc = -1;
@@ -64,12 +64,12 @@ static int print_table(FILE *out, const Jiesu__ReportReply *r, const report_args
             goto cleanup;
         report_streets_add(&sum, r->streets[i]);
     }
-    if (cli_table_add_rule(t) < 0 || add_row(t, "total", "", &sum) < 0)
+    if (cli_table_add_rule(t) < 0 || add_row(t, "合计", "", &sum) < 0)
         goto cleanup;
     if (a->from || a->to)
-        fprintf(out, "orders called %s .. %s\n", a->from ? a->from : "", a->to ? a->to : "");
+        fprintf(out, "来电时间 %s 至 %s 的工单\n", a->from ? a->from : "", a->to ? a->to : "");
     cli_table_print(t, out);
-    fprintf(out, "\nmanual dispatch queue: %lld    not yet routed: %lld\n", (long long)r->manual,
+    fprintf(out, "\n待人工派单：%lld    尚未派单：%lld\n", (long long)r->manual,
             (long long)r->unrouted);
     rc = 0;
 cleanup:

@@ -229,7 +229,7 @@ int cli_table_print_reply(const Jiesu__Table *t, int titled, FILE *out)
         return 0;
     }
     if (t->n_rows == 0) {
-        fprintf(out, "  (none)\n");
+        fprintf(out, "  （无）\n");
         return 0;
     }
     cli_table *table = cli_table_new(t->n_columns, t->align);

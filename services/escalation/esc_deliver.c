@@ -9,6 +9,7 @@
 #include "esc_channel.h"
 #include "log.h"
 #include "mask.h"
+#include "names.h"
 #include "text.h"
 
 #define MASK_BYTES 64
@@ -20,10 +21,7 @@ static const char SQL_DUE[] =
     "                          'cycle', a.cycle, 'target', a.target, 'unit', u.code, 'orders', to_jsonb(a.orders),"
     "                          'created_at', a.created_at)::text,"
     "       coalesce(c.caller_name, ''), coalesce(c.caller_phone, ''),"
-    "       '【' || CASE a.rung WHEN 'remind' THEN '催办' WHEN 'supervise' THEN '督办' WHEN 'accountability' THEN '问责预警'"
-    "                 WHEN 'repeat' THEN '重复诉求' WHEN 'rebound' THEN '反弹' WHEN 'bounce' THEN '反复退单'"
-    "                 WHEN 'unit_overdue' THEN '单位超期率过高' ELSE a.rung END || '】'"
-    "           || concat_ws(' ', c.ticket_no, u.name),"
+    "       a.rung, concat_ws(' ', c.ticket_no, u.name),"
     "       coalesce(t.alert_secret, '')"
     " FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
     " LEFT JOIN complaints c ON c.id = a.complaint_id LEFT JOIN units u ON u.id = a.unit_id"
@@ -31,7 +29,7 @@ static const char SQL_DUE[] =
     " WHERE d.state = 'pending' AND d.next_at <= now()"
     " ORDER BY d.next_at LIMIT $1::int FOR UPDATE OF d SKIP LOCKED";
 
-enum { D_ID, D_URL, D_ATTEMPTS, D_ALERT, D_JSON, D_NAME, D_PHONE, D_TITLE, D_SECRET };
+enum { D_ID, D_URL, D_ATTEMPTS, D_ALERT, D_JSON, D_NAME, D_PHONE, D_RUNG, D_ABOUT, D_SECRET };
 
 /* The caller, masked here, joins the JSON of the first statement; and the reason, for the text people read. */
 static const char SQL_CALLER[] = "SELECT jsonb_set($1::jsonb, '{caller}', to_jsonb($2::text))::text, $1::jsonb->>'reason'";
@@ -66,7 +64,7 @@ static PGresult *payload(const esc_ctx *ctx, PGresult *res, int r)
 static int deliver_one(const esc_ctx *ctx, const esc_deliver_cfg *cfg, PGresult *res, int r,
                        esc_deliver_stats *st)
 {
-    char err[ESC_CHANNEL_ERR] = "", code[16], wait[24], text[TEXT_BYTES];
+    char err[ESC_CHANNEL_ERR] = "", code[16], wait[24], text[TEXT_BYTES], title[512];
     long status;
     PGresult *body = payload(ctx, res, r);
     if (!body)
@@ -74,8 +72,9 @@ static int deliver_one(const esc_ctx *ctx, const esc_deliver_cfg *cfg, PGresult 
     const char *url = PQgetvalue(res, r, D_URL), *id = PQgetvalue(res, r, D_ID);
     if (mask_text(text, sizeof text, PQgetvalue(body, 0, 1)) < 0)
         snprintf(text, sizeof text, "（原因过长，见系统）");
+    snprintf(title, sizeof title, "【%s】%s", names_rung(PQgetvalue(res, r, D_RUNG)), PQgetvalue(res, r, D_ABOUT));
     esc_channel_cfg ch = {cfg->smtp_url, cfg->smtp_from, cfg->timeout_ms};
-    esc_message m = {url, PQgetvalue(body, 0, 0), PQgetvalue(res, r, D_TITLE), text, PQgetvalue(res, r, D_SECRET),
+    esc_message m = {url, PQgetvalue(body, 0, 0), title, text, PQgetvalue(res, r, D_SECRET),
                      PQgetvalue(res, r, D_ALERT)};
     int ok = esc_channel_send(&ch, &m, &status, err);
     PQclear(body);

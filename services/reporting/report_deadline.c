@@ -12,11 +12,11 @@ void report_deadline_span(char *buf, size_t cap, int64_t seconds, int day_minute
     int n = 0;
     buf[0] = '\0';
     if (days)
-        n = snprintf(buf, cap, "%ld working day%s", days, days == 1 ? "" : "s");
+        n = snprintf(buf, cap, "%ld个工作日", days);
     if (hours && n >= 0 && (size_t)n < cap)
-        n += snprintf(buf + n, cap - (size_t)n, "%s%ld h", n ? " " : "", hours);
+        n += snprintf(buf + n, cap - (size_t)n, "%ld小时", hours);
     if ((minutes || n == 0) && n >= 0 && (size_t)n < cap)
-        snprintf(buf + n, cap - (size_t)n, n ? " %02ld min" : "%ld min", minutes);
+        snprintf(buf + n, cap - (size_t)n, n ? "%ld分" : "%ld分钟", minutes);
 }
 
 void report_deadline_state(char *buf, size_t cap, const calendar *cal, int day_minutes, const report_deadline *d)
@@ -26,21 +26,18 @@ void report_deadline_state(char *buf, size_t cap, const calendar *cal, int day_m
         int late = d->met > d->due;
         report_deadline_span(span, sizeof span, late ? cal_work_seconds_between(cal, d->due, d->met)
                                                   : cal_work_seconds_between(cal, d->met, d->due), day_minutes);
-        if (late)
-            snprintf(buf, cap, "met late by %s", span);
-        else
-            snprintf(buf, cap, "met on time, %s before due", span);
+        snprintf(buf, cap, late ? "逾期完成，超时 %s" : "按时完成，提前 %s", span);
     } else if (d->paused && d->paused < d->due) {
         report_deadline_span(span, sizeof span, cal_work_seconds_between(cal, d->paused, d->due), day_minutes);
-        snprintf(buf, cap, "paused since %s, %s left", d->paused_text, span);
+        snprintf(buf, cap, "%s 起暂停计时，剩余 %s", d->paused_text, span);
     } else if (d->paused) {
         report_deadline_span(span, sizeof span, cal_work_seconds_between(cal, d->due, d->paused), day_minutes);
-        snprintf(buf, cap, "paused since %s, overdue by %s when it stopped", d->paused_text, span);
+        snprintf(buf, cap, "%s 起暂停计时，暂停时已逾期 %s", d->paused_text, span);
     } else if (d->due <= d->now) {
         report_deadline_span(span, sizeof span, cal_work_seconds_between(cal, d->due, d->now), day_minutes);
-        snprintf(buf, cap, "overdue by %s", span);
+        snprintf(buf, cap, "已逾期 %s", span);
     } else {
         report_deadline_span(span, sizeof span, cal_work_seconds_between(cal, d->now, d->due), day_minutes);
-        snprintf(buf, cap, "pending, %s left", span);
+        snprintf(buf, cap, "剩余 %s", span);
     }
 }

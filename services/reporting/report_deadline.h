@@ -1,10 +1,10 @@
 /* report_deadline.h — a deadline's state in words, its durations in working
- * time on the official calendar, for `jiesu show` (the reporting service's order view):
+ * time on the official calendar, for the order view (`jiesu show` and the
+ * workbench's order page) and the workbench's lists:
  *
- *   met on time, 1 h 20 min before due      met late by 1 working day 2 h 05 min
- *   paused since 2026-11-20 10:00, 3 h left (or: overdue by 20 min when it stopped)
- *   overdue by 45 min
- *   pending, 6 h 30 min left
+ *   按时完成，提前 1小时20分            逾期完成，超时 1个工作日2小时5分
+ *   2026-11-20 10:00 起暂停计时，剩余 3小时（或：暂停时已逾期 20分钟）
+ *   已逾期 45分钟                       剩余 6小时30分
  *
  * A working day is the calendar's (calendar.day_start to day_end). Pure: the
  * caller gives the times (Unix seconds) and owns every buffer.
@@ -25,7 +25,7 @@ typedef struct {
     int64_t     now;            /* the escalation clock (esc_now()) */
 } report_deadline;
 
-/* Working time as "1 working day 2 h 05 min", "3 h", "45 min", "0 min". */
+/* Working time as "1个工作日2小时5分", "3小时", "45分钟", "0分钟". */
 void report_deadline_span(char *buf, size_t cap, int64_t seconds, int day_minutes);
 
 /* The state of d, in buf. */

@@ -516,6 +516,7 @@ static int load(report_http *h, const config *cfg, char *err, size_t errlen)
         return -1;
     h->work.photo_max = (size_t)config_long(cfg, "web.photo_max_bytes");
     h->work.cal = h->cal;
+    h->work.cfg = cfg;
     h->work.bus = &h->bus;
     report_settings_load(&h->settings, cfg);
     return 0;

@@ -7,35 +7,38 @@
  * through principal_sees() (migration 010: conduct complaints only to
  * discipline inspection, a unit's own orders to its handlers, a district's
  * to its campaign office), alerts through the unit they are addressed to.
- * Names, phones and numbers in free text are masked by view.c.
+ * Names, phones and numbers in free text are masked, and codes named in
+ * Chinese (common/names.h), by view.c.
  */
 #include "report_views.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "calendar.h"
 #include "holidays.h"
+#include "names.h"
 #include "report_deadline.h"
 
 #define TIME_FMT "'YYYY-MM-DD HH24:MI'"
 
 /* ---- deadlines, in working time ---- */
 
-enum { D_KIND, D_CYCLE, D_DUE, D_MET, D_DUE_S, D_MET_S, D_PAUSED_S, D_PAUSED, D_NOW_S, D_RUNG };
+enum { D_KIND, D_CYCLE, D_UNIT, D_DUE, D_MET, D_DUE_S, D_MET_S, D_PAUSED_S, D_PAUSED, D_NOW_S, D_RUNG };
 
 /* The deadlines with their true state, counted on the official calendar as
  * escalation counts (report_deadline.h). */
 static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_section *sec, PGresult *res, char *err,
                                      size_t errlen)
 {
-    static const char *const HEAD[] = {"kind", "cycle", "due", "met", "state (working time)", "next rung"};
+    static const char *const HEAD[] = {"时限", "轮次", "单位", "到期", "完成", "状态（按工作时间）", "下一级"};
     char state[256];
     int day_minutes = 0;
     calendar *cal = cal_from_config(cfg, &day_minutes, err, errlen);
     if (cal && holidays_load(pg, cal, err, errlen) < 0)
         cal_destroy(&cal);
-    Jiesu__Table *t = cal ? view_table_new(sec->title, sec->align, HEAD, 6) : NULL;
+    Jiesu__Table *t = cal ? view_table_new(sec->title, sec->align, HEAD, 7) : NULL;
     for (int r = 0; t && r < PQntuples(res); r++) {
         report_deadline d = {.due = strtoll(PQgetvalue(res, r, D_DUE_S), NULL, 10),
                              .met = strtoll(PQgetvalue(res, r, D_MET_S), NULL, 10),
@@ -43,8 +46,10 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
                              .paused_text = PQgetvalue(res, r, D_PAUSED),
                              .now = strtoll(PQgetvalue(res, r, D_NOW_S), NULL, 10)};
         report_deadline_state(state, sizeof state, cal, day_minutes, &d);
-        const char *cells[] = {PQgetvalue(res, r, D_KIND), PQgetvalue(res, r, D_CYCLE), PQgetvalue(res, r, D_DUE),
-                               PQgetvalue(res, r, D_MET), state, PQgetvalue(res, r, D_RUNG)};
+        const char *rung = PQgetvalue(res, r, D_RUNG);
+        const char *cells[] = {names_deadline(PQgetvalue(res, r, D_KIND)), PQgetvalue(res, r, D_CYCLE),
+                               PQgetvalue(res, r, D_UNIT), PQgetvalue(res, r, D_DUE), PQgetvalue(res, r, D_MET), state,
+                               *rung ? names_rung(rung) : "—"};
         if (view_table_add(t, cells) < 0) {
             jiesu__table__free_unpacked(t, NULL);
             t = NULL;
@@ -58,55 +63,64 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
 /* The order of ticket $2, when $1 may see it. */
 #define SEEN_ORDER "(SELECT id FROM complaints WHERE ticket_no = $2 AND principal_sees($1::int, id))"
 
+/* One order, as `jiesu show` prints it and the workbench's order page shows
+ * it (web_order.c): the same sections, the same names, the same masks. */
 static const view_section ORDER[] = {
-    {"order", "ll", "---np-t----------t", 1,
-     "SELECT c.ticket_no AS ticket, c.status || ' (since ' || to_char(c.updated_at, " TIME_FMT ") || ')' AS status,"
-     "       to_char(c.called_at, " TIME_FMT ") AS called, coalesce(c.caller_name, '') AS caller,"
-     "       coalesce(c.caller_phone, '') AS phone, c.address,"
-     "       coalesce(nullif(c.category_raw, ''), '-') AS \"hotline category\","
-     "       coalesce(cat.name || ' (' || c.category || ')', '-') AS category,"
-     "       c.cycle || ' (returns this cycle: ' || c.returns || ')' AS cycle,"
-     "       coalesce(nullif(c.urgency, ''), '-') AS urgency,"
-     "       coalesce('import ' || c.import_id || ', row ' || c.source_row, '-') AS imported,"
+    {"工单", "ll", "-s--npt-------t", 1,
+     "SELECT c.ticket_no AS 工单号, c.status AS 状态, to_char(c.updated_at, " TIME_FMT ") AS 状态更新,"
+     "       to_char(c.called_at, " TIME_FMT ") AS 来电时间, coalesce(c.caller_name, '') AS 来电人,"
+     "       coalesce(c.caller_phone, '') AS 联系电话, c.address AS 地址,"
+     "       coalesce(nullif(c.category_raw, ''), '—') AS 热线分类, coalesce(cat.name, '—') AS 分类,"
+     "       coalesce(nullif(c.urgency, ''), '一般') AS 紧急程度,"
+     "       c.cycle || '（本轮退回 ' || c.returns || ' 次）' AS 轮次,"
+     "       coalesce('导入批次 ' || c.import_id || ' 第 ' || c.source_row || ' 行', '—') AS 来源,"
      "       coalesce(CASE WHEN (SELECT role FROM principals WHERE id = $1::int) = 'discipline'"
-     "                     THEN nullif(array_to_string(c.accused_units, ', '), '') || ' (never given this order)' END,"
-     "                '-') AS accuses,"
-     "       coalesce((SELECT 'the conduct part of ' || l.ticket_no FROM complaints l WHERE l.id = c.link_id),"
-     "                (SELECT 'its conduct part is ' || l.ticket_no || ' (discipline inspection)' FROM complaints l"
-     "                  WHERE l.link_id = c.id AND principal_sees($1::int, l.id)), '-') AS conduct,"
-     "       c.content"
+     "                     THEN (SELECT string_agg(coalesce(u.name, a.code), '、' ORDER BY a.n)"
+     "                             FROM unnest(c.accused_units) WITH ORDINALITY AS a(code, n)"
+     "                             LEFT JOIN units u ON u.code = a.code) || '（不交其办理）' END,"
+     "                '—') AS 被投诉单位,"
+     "       coalesce((SELECT '工单 ' || l.ticket_no || ' 的作风问题部分' FROM complaints l WHERE l.id = c.link_id),"
+     "                (SELECT '作风问题部分为工单 ' || l.ticket_no || '（纪委监委办理）' FROM complaints l"
+     "                  WHERE l.link_id = c.id AND principal_sees($1::int, l.id)), '—') AS 作风问题,"
+     "       c.content AS 诉求内容"
      "  FROM complaints c LEFT JOIN categories cat ON cat.code = c.category"
      " WHERE c.id = " SEEN_ORDER},
-    {"assignment (owner, co-handler; the reasons are routing's)", "llllrll", "------t",
-     0,
-     "SELECT a.role, coalesce(u.name || ' (' || u.code || ')', '-') AS unit,"
-     "       coalesce(rc.name, rs.name, '') AS place, rule_name(a.rule) AS rule,"
-     "       to_char(a.score, 'FM0.00') AS score, to_char(a.created_at, " TIME_FMT ") AS at, a.reasons"
+    {"派单决定与理由", "lllllll", "o--l--t", 0,
+     "SELECT a.role AS 角色, coalesce(u.name, '—') AS 单位, coalesce(rc.name, rs.name, '') AS 地点, a.rule AS 依据,"
+     "       to_char(a.score, 'FM0.00') AS 得分, to_char(a.created_at, " TIME_FMT ") AS 时间, a.reasons AS 理由"
      "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
      "  LEFT JOIN regions rs ON rs.code = a.street_code LEFT JOIN regions rc ON rc.code = a.community_code"
      " WHERE a.complaint_id = " SEEN_ORDER " AND a.active ORDER BY a.id"},
-    {"earlier assignments (returned, reopened or dispatched again)", "lrllll", "-----t", 0,
-     "SELECT a.role, a.cycle, coalesce(u.name || ' (' || u.code || ')', '-') AS unit, rule_name(a.rule) AS rule,"
-     "       to_char(a.created_at, " TIME_FMT ") AS at, a.reasons"
+    {"以往派单（退回、重新办理或改派之前）", "lrllll", "o--l-t", 0,
+     "SELECT a.role AS 角色, a.cycle AS 轮次, coalesce(u.name, '—') AS 单位, a.rule AS 依据,"
+     "       to_char(a.created_at, " TIME_FMT ") AS 时间, a.reasons AS 理由"
      "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
      " WHERE a.complaint_id = " SEEN_ORDER " AND NOT a.active ORDER BY a.id"},
-    {"deadlines", "lrllll", NULL, 0,
-     "SELECT kind, cycle, to_char(due_at, " TIME_FMT "), coalesce(to_char(met_at, " TIME_FMT "), ''),"
-     "       extract(epoch FROM due_at)::bigint, coalesce(extract(epoch FROM met_at)::bigint, 0),"
-     "       coalesce(extract(epoch FROM paused_at)::bigint, 0), coalesce(to_char(paused_at, " TIME_FMT "), ''),"
-     "       extract(epoch FROM esc_now())::bigint, coalesce(rung_next, '')"
-     "  FROM deadlines WHERE complaint_id = " SEEN_ORDER " ORDER BY cycle, due_at",
+    {"办理时限", "lrlllll", NULL, 0,
+     "SELECT d.kind, d.cycle, coalesce(u.name, '—'), to_char(d.due_at, " TIME_FMT "),"
+     "       coalesce(to_char(d.met_at, " TIME_FMT "), '—'),"
+     "       extract(epoch FROM d.due_at)::bigint, coalesce(extract(epoch FROM d.met_at)::bigint, 0),"
+     "       coalesce(extract(epoch FROM d.paused_at)::bigint, 0), coalesce(to_char(d.paused_at, " TIME_FMT "), ''),"
+     "       extract(epoch FROM esc_now())::bigint, CASE WHEN d.met_at IS NULL THEN coalesce(d.rung_next, '') ELSE '' END"
+     "  FROM deadlines d LEFT JOIN units u ON u.id = d.unit_id"
+     " WHERE d.complaint_id = " SEEN_ORDER " ORDER BY d.cycle, d.due_at",
      deadlines_table},
-    {"alerts", "lllrlll", "------t", 0,
-     "SELECT to_char(al.created_at, " TIME_FMT ") AS at, al.rung, coalesce(u.name, '-') AS unit,"
-     "       al.cycle, al.target,"
-     "       coalesce('acked ' || to_char(al.acked_at, " TIME_FMT ") || ' by ' || al.acked_by, 'not acked') AS ack,"
-     "       al.reason"
-     "  FROM alerts al LEFT JOIN units u ON u.id = al.unit_id"
+    {"告警", "llllrll", "-r----t", 0,
+     "SELECT to_char(al.created_at, " TIME_FMT ") AS 时间, al.rung AS 级别, coalesce(u.name, '—') AS 单位,"
+     "       coalesce(t.name, al.target) AS 发给, al.cycle AS 轮次,"
+     "       coalesce(al.acked_by || ' ' || to_char(al.acked_at, " TIME_FMT ") || ' 已确认', '未确认') AS 确认,"
+     "       al.reason AS 原因"
+     "  FROM alerts al LEFT JOIN units u ON u.id = al.unit_id LEFT JOIN units t ON t.id = al.target_unit_id"
      " WHERE al.complaint_id = " SEEN_ORDER " ORDER BY al.id"},
-    {"history", "llll", "---t", 0,
-     "SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS') AS at, actor, event, detail::text AS detail"
-     "  FROM complaint_events WHERE complaint_id = " SEEN_ORDER " ORDER BY id"},
+    {"处理记录", "llll", "--et", 0,
+     "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS') AS 时间, coalesce(p.display_name, e.actor) AS 操作人,"
+     "       e.event AS 事件,"
+     "       concat_ws(' ', nullif(e.detail->>'reason', ''),"
+     "                 CASE e.detail->>'result' WHEN 'satisfied' THEN '满意' WHEN 'basic' THEN '基本满意'"
+     "                      WHEN 'unsatisfied' THEN '不满意' END,"
+     "                 nullif(e.detail->>'note', ''), '并入工单 ' || (e.detail->>'parent_ticket')) AS 说明"
+     "  FROM complaint_events e LEFT JOIN principals p ON p.name = e.actor"
+     " WHERE e.complaint_id = " SEEN_ORDER " ORDER BY e.id"},
     {NULL},
 };
 
@@ -115,13 +129,14 @@ static const view_section ORDER[] = {
  * alone: discipline inspection); $2 'all' or NULL,
  * $3 rung or NULL, $4 limit. */
 static const view_section ALERTS[] = {
-    {"alerts", "rlllrlllll", "---------t", 0,
-     "SELECT a.id, to_char(a.created_at, 'MM-DD HH24:MI') AS at, a.rung,"
-     "       coalesce(c.ticket_no, u.name, a.subject) AS about, a.cycle, coalesce(t.name, a.target) AS target,"
-     "       coalesce((SELECT string_agg(d.state || '/' || d.attempts, ' ' ORDER BY d.id)"
-     "                 FROM deliveries d WHERE d.alert_id = a.id), '-') AS delivery,"
-     "       coalesce(a.acked_by || ' ' || to_char(a.acked_at, 'MM-DD HH24:MI'), '-') AS acked,"
-     "       coalesce(to_char(a.due_at, 'MM-DD HH24:MI'), '-') AS due, a.reason"
+    {"告警", "rlllrlllll", "--r------t", 0,
+     "SELECT a.id AS 编号, to_char(a.created_at, 'MM-DD HH24:MI') AS 时间, a.rung AS 级别,"
+     "       coalesce(c.ticket_no, u.name, a.subject) AS 事由, a.cycle AS 轮次, coalesce(t.name, a.target) AS 发给,"
+     "       coalesce((SELECT string_agg(CASE d.state WHEN 'delivered' THEN '已送达' WHEN 'failed' THEN '送达失败'"
+     "                                   ELSE '待送达' END || '（' || d.attempts || ' 次）', ' ' ORDER BY d.id)"
+     "                 FROM deliveries d WHERE d.alert_id = a.id), '—') AS 推送,"
+     "       coalesce(a.acked_by || ' ' || to_char(a.acked_at, 'MM-DD HH24:MI'), '未确认') AS 确认,"
+     "       coalesce(to_char(a.due_at, 'MM-DD HH24:MI'), '—') AS 到期, a.reason AS 原因"
      "  FROM alerts a LEFT JOIN complaints c ON c.id = a.complaint_id"
      "  LEFT JOIN units u ON u.id = a.unit_id LEFT JOIN units t ON t.id = a.target_unit_id"
      "  JOIN principals p ON p.id = $1::int"
@@ -133,10 +148,11 @@ static const view_section ALERTS[] = {
 
 /* The manual queue: orders a dispatcher must place ($2 limit). */
 static const view_section MANUAL[] = {
-    {"manual dispatch queue (oldest first)", "lllllrlrl", "--tt----t", 0,
-     "SELECT c.ticket_no AS ticket, to_char(c.called_at, " TIME_FMT ") AS called,"
-     "       left(c.address, 24) AS address, left(c.content, 30) AS content,"
-     "       coalesce(cat.name, '-') AS category, c.returns, rule_name(a.rule) AS rule, to_char(a.score, 'FM0.00') AS score, a.reasons"
+    {"待人工派单（来电早的在前）", "lllllrlrl", "--tt--l-t", 0,
+     "SELECT c.ticket_no AS 工单号, to_char(c.called_at, " TIME_FMT ") AS 来电时间,"
+     "       left(c.address, 24) AS 地址, left(c.content, 30) AS 诉求内容,"
+     "       coalesce(cat.name, '—') AS 分类, c.returns AS 退回次数, a.rule AS 依据, to_char(a.score, 'FM0.00') AS 得分,"
+     "       a.reasons AS 理由"
      "  FROM complaints c JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'manual'"
      "  LEFT JOIN categories cat ON cat.code = c.category"
      " WHERE c.status = 'manual' AND principal_sees($1::int, c.id)"
@@ -146,10 +162,8 @@ static const view_section MANUAL[] = {
 
 /* Every unit; $2 narrows to codes or names containing it. */
 static const view_section UNITS[] = {
-    {"units", "llll", NULL, 0,
-     "SELECT u.code, u.name, CASE u.kind WHEN 'street' THEN '街道办事处' WHEN 'dept' THEN '职能部门'"
-     "       WHEN 'campaign' THEN '创城办' WHEN 'discipline' THEN '纪委监委' ELSE u.kind END AS kind,"
-     "       coalesce(d.name, '') AS district"
+    {"单位", "llll", "--u-", 0,
+     "SELECT u.code AS 代码, u.name AS 名称, u.kind AS 类别, coalesce(d.name, '') AS 所属区县"
      "  FROM units u LEFT JOIN regions d ON d.code = left(u.region_code, 6)"
      " WHERE $1::int IS NOT NULL AND ($2::text IS NULL OR u.code LIKE '%' || $2 || '%' OR u.name LIKE '%' || $2 || '%')"
      " ORDER BY u.kind = 'street' DESC, u.kind, u.code"},
@@ -167,3 +181,11 @@ const view_def REPORT_VIEWS[] = {
     {"units", AUTH_PEOPLE, 0, 1, "units [TEXT]", UNITS, NULL, NULL},
     {NULL},
 };
+
+const view_def *report_view(const char *name)
+{
+    for (const view_def *d = REPORT_VIEWS; d->name; d++)
+        if (strcmp(d->name, name) == 0)
+            return d;
+    return NULL;
+}

@@ -1,10 +1,14 @@
 /* report_views.h — the views people read through the reporting service
- * (`jiesu show`, `alerts`, `manual`, `units`), answered by view_answer(). */
+ * (`jiesu show`, `alerts`, `manual`, `units`), answered by view_answer();
+ * the workbench's order page shows the same order view (web_order.c). */
 #ifndef JIESU_REPORT_VIEWS_H
 #define JIESU_REPORT_VIEWS_H
 
 #include "view.h"
 
 extern const view_def REPORT_VIEWS[];
+
+/* The view called name ("order" for the workbench's order page), or NULL. */
+const view_def *report_view(const char *name);
 
 #endif

@@ -15,6 +15,7 @@
 #include "db.h"
 #include "log.h"
 #include "names.h"
+#include "report_deadline.h"
 #include "report_json.h"
 #include "report_metrics.h"
 
@@ -140,16 +141,16 @@ static void unit_row(FILE *f, const PGresult *res, int r, const web_work *w, lon
 static void order_row(FILE *f, const PGresult *res, int r, const web_work *w, long long now)
 {
     char span[64] = "不到1分钟";
-    long minutes = cal_work_minutes_between(w->cal, num(res, r, B_N1), now);
-    if (minutes > 0)
-        web_span(minutes, w->day_minutes, span, sizeof span);
+    long long seconds = cal_work_seconds_between(w->cal, num(res, r, B_N1), now);
+    if (seconds >= 60)
+        report_deadline_span(span, sizeof span, seconds, w->day_minutes);
     pair(f, "ticket", col(res, r, B_KEY), 1);
     pair(f, "unit", col(res, r, B_UNIT), 0);
     pair(f, "category", col(res, r, B_KIND), 0);
-    pair(f, "deadline", strcmp(col(res, r, B_WHAT), "accept") == 0 ? "签收" : "办结", 0);
+    pair(f, "deadline", names_deadline(col(res, r, B_WHAT)), 0);
     pair(f, "due_at", col(res, r, B_TIME), 0);
     pair(f, "overdue_for", span, 0);
-    fprintf(f, ", \"overdue_minutes\": %ld", minutes);
+    fprintf(f, ", \"overdue_minutes\": %lld", seconds / 60);
 }
 
 static void alert_row(FILE *f, const PGresult *res, int r, const web_work *w, long long now)

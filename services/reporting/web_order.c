@@ -1,8 +1,9 @@
 /* web_order.c — one order on the workbench, its photos, and the actions
  * the person may take on it (see web_work.h).
  *
- * The sections are views (common/view.h) run for the person: every
- * statement finds the order only through principal_sees(), so an order the
+ * The sections are the reporting service's order view, the one `jiesu show`
+ * prints (report_views.c), run for the person: every statement finds the
+ * order only through principal_sees(), so an order the
  * person may not see is the same "no such order" as one that does not exist,
  * and names, phones and numbers in free text are masked by view.c. Which
  * actions are offered follows the role, the unit and the status; the
@@ -11,11 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "db.h"
 #include "log.h"
 #include "names.h"
+#include "report_views.h"
 #include "view.h"
 #include "web_html.h"
 #include "web_work.h"
@@ -25,55 +26,6 @@
 
 /* The order of ticket $2, when $1 may see it. */
 #define SEEN "(SELECT id FROM complaints WHERE ticket_no = $2 AND principal_sees($1::int, id))"
-
-static const view_section SECTIONS[] = {
-    {"工单", "ll", "---npt----t", 1,
-     "SELECT c.ticket_no AS 工单号, c.status AS 状态, to_char(c.called_at, " TIME_FMT ") AS 来电时间,"
-     "       coalesce(c.caller_name, '') AS 来电人, coalesce(c.caller_phone, '') AS 联系电话, c.address AS 地址,"
-     "       coalesce(nullif(c.category_raw, ''), '—') AS 热线分类, coalesce(cat.name, '—') AS 分类,"
-     "       coalesce(nullif(c.urgency, ''), '一般') AS 紧急程度, c.cycle || '（本轮退回 ' || c.returns || ' 次）' AS 轮次,"
-     "       c.content AS 诉求内容"
-     "  FROM complaints c LEFT JOIN categories cat ON cat.code = c.category WHERE c.id = " SEEN},
-    {"派单决定与理由", "lllllll", "------t", 0,
-     "SELECT CASE a.role WHEN 'owner' THEN '主办' WHEN 'co' THEN '协办' WHEN 'manual' THEN '待人工派单' ELSE a.role END AS 角色,"
-     "       coalesce(u.name, '—') AS 单位, coalesce(rc.name, rs.name, '') AS 地点, rule_name(a.rule) AS 依据,"
-     "       to_char(a.score, 'FM0.00') AS 得分, to_char(a.created_at, " TIME_FMT ") AS 时间, a.reasons AS 理由"
-     "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
-     "  LEFT JOIN regions rs ON rs.code = a.street_code LEFT JOIN regions rc ON rc.code = a.community_code"
-     " WHERE a.complaint_id = " SEEN " AND a.active ORDER BY a.id"},
-    {"告警", "lllll", "----t", 0,
-     "SELECT to_char(al.created_at, " TIME_FMT ") AS 时间,"
-     "       CASE al.rung WHEN 'remind' THEN '催办' WHEN 'supervise' THEN '督办' WHEN 'accountability' THEN '问责预警'"
-     "            ELSE al.rung END AS 级别, coalesce(t.name, al.target) AS 发给,"
-     "       coalesce(al.acked_by || ' ' || to_char(al.acked_at, " TIME_FMT ") || ' 已确认', '未确认') AS 确认,"
-     "       al.reason AS 原因"
-     "  FROM alerts al LEFT JOIN units t ON t.id = al.target_unit_id"
-     " WHERE al.complaint_id = " SEEN " ORDER BY al.id"},
-    {"处理记录", "llll", "---t", 0,
-     "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS') AS 时间, coalesce(p.display_name, e.actor) AS 操作人,"
-     "       CASE e.event WHEN 'imported' THEN '受理' WHEN 'routed' THEN '派单' WHEN 'manual' THEN '转人工派单'"
-     "            WHEN 'accepted' THEN '签收' WHEN 'returned' THEN '退回' WHEN 'progress' THEN '进展'"
-     "            WHEN 'waiting' THEN '暂缓' WHEN 'resumed' THEN '恢复办理' WHEN 'resolved' THEN '办结'"
-     "            WHEN 'callback' THEN '回访' WHEN 'reopened' THEN '重新办理' WHEN 'closed' THEN '销号'"
-     "            WHEN 'acked' THEN '确认告警' WHEN 'merged' THEN '合并' ELSE e.event END AS 事件,"
-     "       concat_ws(' ', nullif(e.detail->>'reason', ''), CASE e.detail->>'result' WHEN 'satisfied' THEN '满意'"
-     "                 WHEN 'basic' THEN '基本满意' WHEN 'unsatisfied' THEN '不满意' END,"
-     "                 nullif(e.detail->>'note', '')) AS 说明"
-     "  FROM complaint_events e LEFT JOIN principals p ON p.name = e.actor"
-     " WHERE e.complaint_id = " SEEN " ORDER BY e.id"},
-    {NULL},
-};
-
-static const view_def ORDER = {"order", AUTH_PEOPLE, 1, 1, "", SECTIONS, "no order %s", NULL};
-
-/* The deadlines of the order's cycles, with what is true of each now. */
-static const char SQL_DEADLINES[] =
-    "SELECT d.kind, d.cycle, to_char(d.due_at, " TIME_FMT "), extract(epoch FROM d.due_at)::bigint,"
-    "       coalesce(to_char(d.met_at, " TIME_FMT "), ''), d.met_at > d.due_at, d.paused_at IS NOT NULL,"
-    "       coalesce(u.name, '')"
-    "  FROM deadlines d LEFT JOIN units u ON u.id = d.unit_id WHERE d.complaint_id = " SEEN
-    " ORDER BY d.cycle, d.due_at";
-enum { D_KIND, D_CYCLE, D_DUE, D_DUE_S, D_MET, D_LATE, D_PAUSED, D_UNIT };
 
 /* What the person can do to the order: its status, and whether their unit owns it. */
 static const char SQL_STANDING[] =
@@ -110,8 +62,7 @@ static void view_table(FILE *f, const Jiesu__Table *t)
             fputs("<dt>", f);
             web_html_text(f, t->columns[c]);
             fputs("</dt><dd>", f);
-            const char *v = t->rows[0]->cells[c];
-            web_html_text(f, strcmp(t->columns[c], "状态") == 0 ? names_status(v) : v);
+            web_html_text(f, t->rows[0]->cells[c]);
             fputs("</dd>", f);
         }
         fputs("</dl></div>\n", f);
@@ -136,28 +87,6 @@ static void view_table(FILE *f, const Jiesu__Table *t)
             fputs("</td>", f);
         }
         fputs("</tr>", f);
-    }
-    fputs("</tbody></table></div>\n", f);
-}
-
-/* The deadlines with their true state and working time left. */
-static void deadlines(FILE *f, const web_work *w, PGresult *res)
-{
-    long long now = (long long)time(NULL);
-    char state[128];
-    fputs("<h2>期限</h2>\n<div class=\"scroll\"><table class=\"deadlines\"><thead><tr><th>期限</th><th>轮次</th>"
-          "<th>单位</th><th>到期</th><th>状态</th></tr></thead><tbody>", f);
-    for (int r = 0; r < PQntuples(res); r++) {
-        const char *met = PQgetvalue(res, r, D_MET);
-        if (*met)
-            snprintf(state, sizeof state, "%s %s", *PQgetvalue(res, r, D_LATE) == 't' ? "逾期完成" : "按时完成", met);
-        else
-            web_time_left(w, atoll(PQgetvalue(res, r, D_DUE_S)), *PQgetvalue(res, r, D_PAUSED) == 't', now, state,
-                          sizeof state);
-        fprintf(f, "<tr><td>%s</td><td>%s</td><td>", strcmp(PQgetvalue(res, r, D_KIND), "accept") == 0 ? "签收" : "办结",
-                PQgetvalue(res, r, D_CYCLE));
-        web_html_text(f, PQgetvalue(res, r, D_UNIT));
-        fprintf(f, "</td><td>%s</td><td>%s</td></tr>", PQgetvalue(res, r, D_DUE), state);
     }
     fputs("</tbody></table></div>\n", f);
 }
@@ -296,9 +225,8 @@ static int order_page(FILE *f, const web_work *w, PGconn *pg, const web_user *u,
     Jiesu__ViewReply reply = JIESU__VIEW_REPLY__INIT;
     snprintf(id, sizeof id, "%d", u->who.id);
     const char *params[] = {id, ticket};
-    int rc = view_build(NULL, pg, &ORDER, params, 2, &reply, err, sizeof err);     /* ORDER has no table function */
-    PGresult *dl = rc == 1 ? about(pg, "deadlines", SQL_DEADLINES, u, ticket, err, sizeof err) : NULL;
-    PGresult *st = dl ? about(pg, "standing", SQL_STANDING, u, ticket, err, sizeof err) : NULL;
+    int rc = view_build(w->cfg, pg, report_view("order"), params, 2, &reply, err, sizeof err);
+    PGresult *st = rc == 1 ? about(pg, "standing", SQL_STANDING, u, ticket, err, sizeof err) : NULL;
     PGresult *ph = st ? about(pg, "photos", SQL_PHOTOS, u, ticket, err, sizeof err) : NULL;
     int status = rc == 0 ? 404 : !ph || PQntuples(st) != 1 ? 503 : 0;
     if (status == 503) {
@@ -323,14 +251,12 @@ static int order_page(FILE *f, const web_work *w, PGconn *pg, const web_user *u,
     } else {
         view_table(f, reply.tables[0]);
         actions(f, pg, u, ticket, st);
-        deadlines(f, w, dl);
         for (size_t i = 1; i < reply.n_tables; i++)
             view_table(f, reply.tables[i]);
         photos(f, ph);
     }
     fputs("<p><a href=\"/work\">返回工作台</a></p>\n", f);
     web_html_end(f);
-    PQclear(dl);
     PQclear(st);
     PQclear(ph);
     for (size_t i = 0; i < reply.n_tables; i++)

@@ -44,6 +44,7 @@
 #define WEB_SEEN_AMONG(p, ids) "(SELECT s.id FROM principal_seen(" p "::int, ARRAY(" ids ")) AS s(id))"
 
 typedef struct {
+    const config   *cfg;            /* the service's, for the order view's deadlines */
     const web_bus  *bus;
     const calendar *cal;            /* working time, as escalation counts it */
     int             day_minutes;    /* of a working day */
@@ -63,11 +64,8 @@ void web_work_order_error(const web_work *w, PGconn *pg, const web_user *u, cons
 
 /* ---- shared by the pages (web_text.c) ---- */
 
-/* Minutes of working time as people read them: 2个工作日3小时 (day_minutes
- * to a working day), 3小时20分 or 20分钟. */
-void web_span(long minutes, int day_minutes, char *out, size_t cap);
-/* "剩余 3小时20分", "已逾期 1个工作日2小时" or "已暂停" for a deadline due at
- * due (Unix seconds) as of now, in working time. */
+/* "剩余 3小时20分", "已逾期 1个工作日2小时" or "已暂停计时" for a deadline due
+ * at due (Unix seconds) as of now, in working time (report_deadline_span). */
 void web_time_left(const web_work *w, long long due, int paused, long long now, char *out, size_t cap);
 
 #endif

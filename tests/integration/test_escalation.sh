@@ -147,9 +147,9 @@ svc_start reporting
 wait_for "assignment ready" 20 svc_ready assignment
 wait_for "reporting ready" 20 svc_ready reporting
 as_unit 370212.discipline jiesu alerts --all --rung accountability --limit 5000 >"$esc_dir/alerts.out" 2>&1
-check_eq "jiesu alerts lists the accountability alerts (and the dead one's)" "$((orders_all + 1))" "$(grep -c ' accountability ' "$esc_dir/alerts.out")"
+check_eq "jiesu alerts lists the accountability alerts (and the dead one's)" "$((orders_all + 1))" "$(grep -c ' 问责预警 ' "$esc_dir/alerts.out")"
 as_unit 370212.campaign jiesu alerts --all --rung accountability --limit 5000 >"$esc_dir/alerts-campaign.out" 2>&1
-check_eq "… which the campaign office does not see" 0 "$(grep -c ' accountability ' "$esc_dir/alerts-campaign.out")"
+check_eq "… which the campaign office does not see" 0 "$(grep -c ' 问责预警 ' "$esc_dir/alerts-campaign.out")"
 as_unit 370212.discipline jiesu alerts --rung bogus >"$esc_dir/alerts-bogus.out" 2>&1
 check_eq "jiesu alerts --rung with no such rung is a usage error" 2 "$?"
 check "… listing the rungs there are" grep -q "no rung 'bogus': the ladder's are remind (催办), supervise (督办)" "$esc_dir/alerts-bogus.out"

@@ -97,9 +97,12 @@ check "a resolved order is not reassigned" test $? -eq 1
 check "… saying why" grep -q "order RC-1 is resolved: a resolved order is not reassigned" "$HARNESS_DIR/reassign-resolved.out"
 as_role dispatcher jiesu show RC-1 >"$HARNESS_DIR/show-rc1-resolved.out" 2>&1
 check "jiesu show: both deadlines of the resolved order met on time, in working time" \
-    test "$(grep -cE '^(accept|resolve) +1 .* met on time, .* before due' "$HARNESS_DIR/show-rc1-resolved.out")" -eq 2
-check "… none of them 'pending' or 'passed, not fired yet'" \
-    bash -c "! grep -qE 'pending|not fired yet' '$HARNESS_DIR/show-rc1-resolved.out'"
+    test "$(grep -cE '^(签收|办结) +1 .* 按时完成，提前 [0-9]' "$HARNESS_DIR/show-rc1-resolved.out")" -eq 2
+check "… none of them still counting down or overdue" \
+    bash -c "! grep -qE '剩余 |已逾期 ' '$HARNESS_DIR/show-rc1-resolved.out'"
+check "… its status, roles and events by their Chinese names, no code" \
+    sh -c "grep -qE '^状态 +已办结待回访' '$HARNESS_DIR/show-rc1-resolved.out' && grep -qE '^主办 +中韩街道' '$HARNESS_DIR/show-rc1-resolved.out' &&
+           grep -qE ' 办结 ' '$HARNESS_DIR/show-rc1-resolved.out' && ! grep -qwE 'resolved|owner|routed|imported' '$HARNESS_DIR/show-rc1-resolved.out'"
 as_role callback jiesu callback RC-1 unsatisfied "第二天又来了" >"$HARNESS_DIR/callback.out" 2>&1
 check "an unsatisfied callback reopens" grep -q "RC-1: new" "$HARNESS_DIR/callback.out"
 wait_for "RC-1 routed again" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'RC-1'" dispatched

@@ -86,6 +86,8 @@ check "nor can the campaign office" grep -q "no order SEC-2 that you may see" "$
 as_unit 370212.discipline jiesu show SEC-2 >"$sec/discipline-show.out" 2>&1
 check "discipline inspection can" grep -q "态度恶劣" "$sec/discipline-show.out"
 check "… with the caller's phone masked" grep -q "138\*\*\*\*0002" "$sec/discipline-show.out"
+check "… and the caller's name" sh -c "grep -qE '^来电人 +李\*' '$sec/discipline-show.out' && ! grep -q '李女士' '$sec/discipline-show.out'"
+check "… the office accused named, as never given the order" grep -qE "^被投诉单位 +沙子口街道（不交其办理）" "$sec/discipline-show.out"
 as_unit 370212005 jiesu show SEC-1 >"$sec/other-show.out" 2>&1
 check "another street office cannot read a street's order" grep -q "no order SEC-1 that you may see" "$sec/other-show.out"
 check "the administrator reads no orders" sh -c "'$JIESU_BIN/jiesu' show SEC-1 2>&1 | grep -q 'only'"

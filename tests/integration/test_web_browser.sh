@@ -29,7 +29,7 @@ if browser_ready "the workbench"; then
         PHOTO_BEFORE="$WEB_DIR/before.png" PHOTO_AFTER="$WEB_DIR/after.png"
     as_role dispatcher "$JIESU_BIN/jiesu" show "$a" >"$WEB_DIR/show.txt" 2>&1
     check "jiesu show: the order the browser resolved is resolved, by zhong, with its note" \
-        sh -c "grep -q 'resolved' '$WEB_DIR/show.txt' && grep -q 'zhong' '$WEB_DIR/show.txt' && grep -q '垃圾已清运' '$WEB_DIR/show.txt'"
+        sh -c "grep -q '已办结待回访' '$WEB_DIR/show.txt' && grep -q 'zhong' '$WEB_DIR/show.txt' && grep -q '垃圾已清运' '$WEB_DIR/show.txt'"
     for s in workbench-phone order-phone order-desktop workbench-desktop discipline-desktop locked-phone; do
         check "screenshot $s.png saved under var/" test -s "$HARNESS_DIR/screenshots/$s.png"
     done

@@ -99,7 +99,7 @@ check_eq "… both photos stored with their SHA-256, by the person" \
     "$(sql "SELECT string_agg(p.kind || ' ' || p.sha256 || ' ' || p.uploaded_by, '|' ORDER BY p.kind) FROM photos p JOIN complaints c ON c.id = p.complaint_id WHERE c.ticket_no = '$a'")"
 as_role dispatcher "$JIESU_BIN/jiesu" show "$a" >"$WEB_DIR/show.txt" 2>&1
 check "jiesu show agrees: resolved, by zhong, with the note" \
-    sh -c "grep -q 'resolved' '$WEB_DIR/show.txt' && grep -q 'zhong' '$WEB_DIR/show.txt' && grep -q '垃圾已清运' '$WEB_DIR/show.txt'"
+    sh -c "grep -q '已办结待回访' '$WEB_DIR/show.txt' && grep -q 'zhong' '$WEB_DIR/show.txt' && grep -q '垃圾已清运' '$WEB_DIR/show.txt'"
 
 # ---- the callback agent sees the photos and records the callback ----
 check_eq "the callback agent's list holds the resolved order" 200 "$(web_get "$cj" /work)"

@@ -123,7 +123,7 @@ static void test_reply(void **state)
     free(out);
     t.fields = 0, t.n_rows = 0;
     assert_int_equal(reply_print(&t, 0, &out), 0);
-    assert_string_equal(out, "  (none)\n");
+    assert_string_equal(out, "  （无）\n");
     free(out);
     t.n_rows = 3;                           /* a row of the wrong width */
     assert_int_equal(reply_print(&t, 0, &out), -1);

@@ -1,4 +1,4 @@
-/* test_report_deadline.c — a deadline's state for `jiesu show`: met on time or
+/* test_report_deadline.c — a deadline's state for the order view: met on time or
  * late, paused, overdue or pending, each with its working time on the
  * calendar (a closed order's deadlines were shown as "pending" or "passed,
  * not fired yet"). */
@@ -32,17 +32,17 @@ static void test_states(void **state)
     calendar *cal = cal_new(480, 510, 1050);       /* 08:30–17:30, weekdays; 2026-11-20 is a Friday */
     int64_t due = bj(20, 17, 0);
     state_is(cal, (report_deadline){.due = due, .met = bj(20, 15, 40), .now = bj(25, 9, 0)},
-             "met on time, 1 h 20 min before due");
+             "按时完成，提前 1小时20分");
     /* late over the weekend: Friday 30 min, Monday 08:30–09:05 */
-    state_is(cal, (report_deadline){.due = due, .met = bj(23, 9, 5), .now = bj(25, 9, 0)}, "met late by 1 h 05 min");
+    state_is(cal, (report_deadline){.due = due, .met = bj(23, 9, 5), .now = bj(25, 9, 0)}, "逾期完成，超时 1小时5分");
     state_is(cal, (report_deadline){.due = due, .paused = bj(20, 14, 0), .paused_text = "2026-11-20 14:00",
                                  .now = bj(25, 9, 0)},
-             "paused since 2026-11-20 14:00, 3 h left");
+             "2026-11-20 14:00 起暂停计时，剩余 3小时");
     state_is(cal, (report_deadline){.due = due, .paused = bj(23, 9, 0), .paused_text = "2026-11-23 09:00",
                                  .now = bj(25, 9, 0)},
-             "paused since 2026-11-23 09:00, overdue by 1 h when it stopped");
-    state_is(cal, (report_deadline){.due = due, .now = bj(24, 10, 0)}, "overdue by 1 working day 2 h");
-    state_is(cal, (report_deadline){.due = due, .now = bj(20, 16, 59)}, "pending, 1 min left");
+             "2026-11-23 09:00 起暂停计时，暂停时已逾期 1小时");
+    state_is(cal, (report_deadline){.due = due, .now = bj(24, 10, 0)}, "已逾期 1个工作日2小时");
+    state_is(cal, (report_deadline){.due = due, .now = bj(20, 16, 59)}, "剩余 1分钟");
     cal_destroy(&cal);
 }
 
@@ -51,11 +51,11 @@ static void test_spans(void **state)
     (void)state;
     char buf[64];
     report_deadline_span(buf, sizeof buf, 0, 540);
-    assert_string_equal(buf, "0 min");
+    assert_string_equal(buf, "0分钟");
     report_deadline_span(buf, sizeof buf, 3 * 540 * 60 + 65 * 60, 540);
-    assert_string_equal(buf, "3 working days 1 h 05 min");
+    assert_string_equal(buf, "3个工作日1小时5分");
     report_deadline_span(buf, sizeof buf, 540 * 60, 540);
-    assert_string_equal(buf, "1 working day");
+    assert_string_equal(buf, "1个工作日");
 }
 
 int main(void)

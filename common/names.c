@@ -86,3 +86,8 @@ const char *names_unit_kind(const char *kind)
 {
     return lookup(UNIT_KINDS, COUNT(UNIT_KINDS), kind);
 }
+
+const char *names_flag(char flag)
+{
+    return flag == 'R' ? "红" : flag == 'Y' ? "黄" : "";
+}

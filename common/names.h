@@ -30,4 +30,8 @@ const char *names_event(const char *event);
 /* 街道办事处 for "street" …: a unit's kind. */
 const char *names_unit_kind(const char *kind);
 
+/* 红 for a red flag ('R'), 黄 for a yellow one ('Y'), "" for none: a unit's
+ * mark in the ranking (report_metrics.h). */
+const char *names_flag(char flag);
+
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "names.h"
 #include "report_bulletin.h"
 #include "report_daily.h"
 #include "report_files.h"
@@ -105,10 +106,9 @@ static int daily_row(Jiesu__Table *t, const char *name, const char *code, const 
 
 static Jiesu__Table *daily_table(const report_daily *d)
 {
-    static const char *const HEAD[] = {"street", "code", "new", "in progress", "due today", "overdue", "closed",
-                                       "escalated"};
+    static const char *const HEAD[] = {"街道", "代码", "新派单", "在办", "今日到期", "超期", "销号", "告警"};
     long sum[NCOUNTS] = {0};
-    Jiesu__Table *t = view_table_new("daily dispatch sheet", "llrrrrrr", HEAD, 8);
+    Jiesu__Table *t = view_table_new("一天一调度", "llrrrrrr", HEAD, 8);
     for (size_t i = 0; t && i < d->n; i++) {
         const report_daily_row *r = &d->rows[i];
         const long v[NCOUNTS] = {r->new_orders, r->in_progress, r->due_today, r->overdue, r->closed, r->escalated};
@@ -119,7 +119,7 @@ static Jiesu__Table *daily_table(const report_daily *d)
             return NULL;
         }
     }
-    if (t && daily_row(t, "total", "", sum) < 0) {
+    if (t && daily_row(t, "合计", "", sum) < 0) {
         jiesu__table__free_unpacked(t, NULL);
         return NULL;
     }
@@ -139,7 +139,7 @@ static int run_daily(doc_call *c)
     snprintf(name, sizeof name, "daily-%s.json", p.label);
     c->reply->title = malloc(96);
     if (c->reply->title)
-        snprintf(c->reply->title, 96, "daily dispatch sheet %s", d->day.from);
+        snprintf(c->reply->title, 96, "一天一调度 %s", d->day.from);
     int rc = strcmp(c->rq->format, "json") == 0 ? add_written(c, name, write_daily, d) : add_table(c, daily_table(d));
     report_daily_free(&d);
     return rc;
@@ -152,17 +152,17 @@ static int ranking_row(Jiesu__Table *t, const report_bulletin *b, const report_u
     char rank[16], score[32], change[32];
     const report_unit *p = report_bulletin_prev(b, u);
     double d = p ? u->composite - p->composite : NAN;
-    snprintf(rank, sizeof rank, u->thin_all ? "too few" : u->rank ? "%d" : "–", u->rank);
+    snprintf(rank, sizeof rank, u->thin_all ? "样本不足" : u->rank ? "%d" : "–", u->rank);
     snprintf(score, sizeof score, isnan(u->composite) ? "–" : "%.2f", u->composite);
     snprintf(change, sizeof change, isnan(d) ? "–" : "%+.2f", d);
-    const char *cells[] = {rank, u->name, score, change, u->flag == 'R' ? "red" : u->flag == 'Y' ? "yellow" : ""};
+    const char *cells[] = {rank, u->name, score, change, names_flag(u->flag)};
     return view_table_add(t, cells);
 }
 
 static Jiesu__Table *ranking_table(const report_bulletin *b)
 {
-    static const char *const HEAD[] = {"rank", "unit", "composite", "change", "flag"};
-    Jiesu__Table *t = view_table_new("ranking", "rlrrl", HEAD, 5);
+    static const char *const HEAD[] = {"排名", "单位", "综合得分", "环比", "标记"};
+    Jiesu__Table *t = view_table_new("排名", "rlrrl", HEAD, 5);
     for (size_t i = 0; t && i < b->cur->n; i++)
         if (ranking_row(t, b, &b->cur->units[i]) < 0) {
             jiesu__table__free_unpacked(t, NULL);
@@ -219,7 +219,7 @@ static const char *so_far(const report_bulletin *b, char *buf, size_t cap)
 {
     if (b->days_begun >= 7)
         return "";
-    snprintf(buf, cap, "; so far %d of its 7 days", b->days_begun);
+    snprintf(buf, cap, "，截至目前 %d 天", b->days_begun);
     return buf;
 }
 
@@ -234,9 +234,9 @@ static int run_bulletin(doc_call *c)
     report_bulletin *b = report_bulletin_build(c->s->pg, c->districts, c->tz, &p, &st, c->err, sizeof c->err);
     if (!b)
         return -1;
-    c->reply->title = malloc(160);
+    c->reply->title = malloc(200);
     if (c->reply->title)
-        snprintf(c->reply->title, 160, "bulletin %s (%s .. %s%s), compared with %s; %zu overdue or escalated orders",
+        snprintf(c->reply->title, 200, "周通报 %s（%s 至 %s%s），与 %s 比较；超期或被督办的工单 %zu 件",
                  b->cur->period.label, b->cur->period.from, b->cur->period.last, so_far(b, days, sizeof days),
                  b->prev->period.label, b->n_orders);
     snprintf(name, sizeof name, "bulletin-%s.json", p.label);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "names.h"
 #include "text.h"
 
 static void text(report_cell *c, const char *s)
@@ -58,11 +59,6 @@ static size_t rank_nrows(const report_bulletin *b)
     return b->cur->n;
 }
 
-static const char *flag_name(char flag)
-{
-    return flag == 'R' ? "红" : flag == 'Y' ? "黄" : "";
-}
-
 static char rank_row(const report_bulletin *b, size_t i, report_cell *c)
 {
     const report_unit *u = &b->cur->units[i];
@@ -73,7 +69,7 @@ static char rank_row(const report_bulletin *b, size_t i, report_cell *c)
         text(&c[1], "样本不足");
     else
         num(&c[1], u->rank ? u->rank : NAN);
-    text(&c[2], flag_name(u->flag));
+    text(&c[2], names_flag(u->flag));
     text(&c[3], u->code);
     text(&c[4], u->name);
     num(&c[5], rounded(u->composite, 100));

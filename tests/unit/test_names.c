@@ -1,6 +1,7 @@
-/* test_names.c — the Chinese names people read for statuses, alert rungs and
- * deadline kinds, and a code no table knows shown as itself rather than
- * as nothing. */
+/* test_names.c — the Chinese names people read for statuses, alert rungs,
+ * deadline kinds, assignment roles and rules, events, unit kinds and
+ * ranking flags, and a code no table knows shown as itself rather than as
+ * nothing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +25,14 @@ static const struct {
     {names_rung, "", ""},
     {names_deadline, "accept", "签收"},       {names_deadline, "resolve", "办结"},
     {names_deadline, "callback", "callback"},
+    {names_role, "owner", "主办"},            {names_role, "co", "协办"},
+    {names_role, "manual", "待人工派单"},     {names_role, "discipline", "纪委监委办理"},
+    {names_rule, "community", "社区名称"},    {names_rule, "gazetteer", "门牌库"},
+    {names_rule, "dispatcher", "派单员"},     {names_rule, "model", "model"},
+    {names_event, "imported", "受理"},        {names_event, "routed", "派单"},
+    {names_event, "reassigned", "改派"},      {names_event, "alert", "告警"},
+    {names_event, "merged", "合并"},          {names_event, "signin", "signin"},
+    {names_unit_kind, "street", "街道办事处"}, {names_unit_kind, "discipline", "纪委监委"},
 };
 
 static void test_names(void **state)
@@ -31,6 +40,9 @@ static void test_names(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++)
         assert_string_equal(CASES[i].fn(CASES[i].code), CASES[i].want);
+    assert_string_equal(names_flag('R'), "红");
+    assert_string_equal(names_flag('Y'), "黄");
+    assert_string_equal(names_flag(0), "");
 }
 
 int main(void)

@@ -337,8 +337,8 @@ static int admit(service *s, const bus_request *req, const svc_route *route, aut
     } else if (!(who->role & route->roles)) {
         auth_roles_say(route->roles, roles, sizeof roles);
         log_warn("refused %s to %s (%s)", req->env->type, who->name, auth_role_title(who->role));
-        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s: %s is %s; only %s may do this",
-                               req->env->type, who->name, auth_role_title(who->role), roles);
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s 的角色是%s；只有%s可以这样做（%s）", who->name,
+                               auth_role_title(who->role), roles, req->env->type);
     } else {
         return 0;
     }

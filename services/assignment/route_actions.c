@@ -14,12 +14,14 @@
 
 #include "db.h"
 #include "log.h"
+#include "names.h"
 #include "text.h"
 
 typedef enum { FX_NONE, FX_MEET_ACCEPT, FX_MEET_BOTH, FX_RETURN, FX_CLOSE, FX_REOPEN, FX_DISPATCH, FX_REASSIGN } effect;
 
 typedef struct {
     const char *action;
+    const char *says;      /* the action as people read it: 签收 … */
     const char *to;        /* status after; NULL: unchanged */
     const char *from;      /* allowed statuses, as an array literal */
     const char *event;
@@ -28,18 +30,18 @@ typedef struct {
 } action_rule;
 
 static const action_rule RULES[] = {
-    {"accept", "accepted", "{dispatched}", "accepted", FX_MEET_ACCEPT, 0},
-    {"return", "returned", "{dispatched,accepted}", "returned", FX_RETURN, 1},
-    {"progress", NULL, "{dispatched,accepted,waiting}", "progress", FX_NONE, 1},
-    {"wait", "waiting", "{accepted}", "waiting", FX_NONE, 0},
-    {"resume", "accepted", "{waiting}", "resumed", FX_NONE, 0},
-    {"resolve", "resolved", "{dispatched,accepted}", "resolved", FX_MEET_BOTH, 0},
-    {"callback", "closed", "{resolved}", "callback", FX_CLOSE, 0},
-    {"dispatch", "dispatched", "{manual,returned,new}", "routed", FX_DISPATCH, 0},
+    {"accept", "签收", "accepted", "{dispatched}", "accepted", FX_MEET_ACCEPT, 0},
+    {"return", "退回", "returned", "{dispatched,accepted}", "returned", FX_RETURN, 1},
+    {"progress", "填写进展", NULL, "{dispatched,accepted,waiting}", "progress", FX_NONE, 1},
+    {"wait", "暂缓办理", "waiting", "{accepted}", "waiting", FX_NONE, 0},
+    {"resume", "恢复办理", "accepted", "{waiting}", "resumed", FX_NONE, 0},
+    {"resolve", "办结", "resolved", "{dispatched,accepted}", "resolved", FX_MEET_BOTH, 0},
+    {"callback", "回访", "closed", "{resolved}", "callback", FX_CLOSE, 0},
+    {"dispatch", "派单", "dispatched", "{manual,returned,new}", "routed", FX_DISPATCH, 0},
 };
-static const action_rule REOPEN = {"callback", "new", "{resolved}", "callback", FX_REOPEN, 0};
+static const action_rule REOPEN = {"callback", "回访", "new", "{resolved}", "callback", FX_REOPEN, 0};
 /* A dispatch of an order a unit already holds: taken from it, with a reason. */
-static const action_rule REASSIGN = {"dispatch", "dispatched", "{dispatched,accepted,waiting}", "reassigned",
+static const action_rule REASSIGN = {"dispatch", "改派", "dispatched", "{dispatched,accepted,waiting}", "reassigned",
                                      FX_REASSIGN, 1};
 
 /* $1 ticket, $2 new status or NULL, $3 allowed statuses, $4 unit code or '',
@@ -139,26 +141,27 @@ static const action_rule *find_rule(const char *action, const char *result)
 static int check_request(const route_action_req *req, const action_rule *rule, char *err, size_t errlen)
 {
     if (!rule) {
-        snprintf(err, errlen, "unknown action '%s' (accept, return, progress, wait, resume, resolve, callback,"
-                              " dispatch)",
+        snprintf(err, errlen, "没有“%s”这种操作（可用：accept 签收、return 退回、progress 填写进展、wait 暂缓办理、"
+                              "resume 恢复办理、resolve 办结、callback 回访、dispatch 派单）",
                  req->action);
         return -1;
     }
     if (!*req->ticket_no) {
-        snprintf(err, errlen, "no ticket number given");
+        snprintf(err, errlen, "没有给出工单号");
         return -1;
     }
     if (rule->fx == FX_DISPATCH && !*req->target_unit) {
-        snprintf(err, errlen, "no unit given: name the unit that gets the order (`jiesu units` lists them)");
+        snprintf(err, errlen, "没有给出单位：请写明接收工单的单位（`jiesu units` 列出全部单位）");
         return -1;
     }
     if (rule->need_reason && !*req->reason) {
-        snprintf(err, errlen, "a reason is required");
+        snprintf(err, errlen, "%s需要填写理由", rule->says);
         return -1;
     }
     if (strcmp(req->action, "callback") == 0 && strcmp(req->result, "satisfied") != 0 &&
         strcmp(req->result, "basic") != 0 && strcmp(req->result, "unsatisfied") != 0) {
-        snprintf(err, errlen, "result '%s' must be satisfied, basic or unsatisfied", req->result);
+        snprintf(err, errlen, "回访结果“%s”应为 satisfied（满意）、basic（基本满意）或 unsatisfied（不满意）",
+                 req->result);
         return -1;
     }
     return 0;
@@ -181,8 +184,8 @@ static int check_unit(PGconn *pg, const route_action_req *req, char code[64], ch
         snprintf(code, 64, "%s", PQgetvalue(res, 0, U_CODE));
         snprintf(name, 128, "%s", PQgetvalue(res, 0, U_NAME));
     } else if (res) {
-        snprintf(err, errlen, "no street office, department or discipline unit with code or name '%s'"
-                              " (`jiesu units` lists them)", req->target_unit);
+        snprintf(err, errlen, "没有代码或名称为“%s”的街道办事处、职能部门或纪委监委（`jiesu units` 列出全部单位）",
+                 req->target_unit);
     }
     PQclear(res);
     return found ? 0 : -1;
@@ -224,9 +227,8 @@ static int dispatch_rule(PGconn *pg, const route_action_req *req, const char *ta
     snprintf(from, 64, "%s", PQntuples(res) ? PQgetvalue(res, 0, H_CODE) : "");
     snprintf(from_name, 128, "%s", PQntuples(res) ? PQgetvalue(res, 0, H_NAME) : "");
     if (status_in(status, DONE)) {
-        snprintf(err, errlen, "order %s is %s: a %s order is not reassigned (an unsatisfied callback reopens a"
-                              " resolved order, and routing gives it a unit again)",
-                 req->ticket_no, status, status);
+        snprintf(err, errlen, "工单 %s 状态为%s，不能改派（回访不满意时工单重新办理，由派单重新确定单位）",
+                 req->ticket_no, names_status(status));
         rc = 1;
     } else if (!status_in(status, HELD)) {
         /* a first dispatch: *rule as it is */
@@ -234,10 +236,10 @@ static int dispatch_rule(PGconn *pg, const route_action_req *req, const char *ta
         *rule = NULL;
         snprintf(out->from, sizeof out->from, "%s", status);
         snprintf(out->to, sizeof out->to, "%s", status);
-        snprintf(out->note, sizeof out->note, "already with %s; nothing changed", from_name);
+        snprintf(out->note, sizeof out->note, "已在%s，未作改动", from_name);
     } else if (!*req->reason) {
-        snprintf(err, errlen, "order %s is with %s (%s, %s): reassigning it to %s needs a reason, which is recorded",
-                 req->ticket_no, from_name, from, status, target_name);
+        snprintf(err, errlen, "工单 %s 在%s（%s，%s）：改派给%s需要填写理由，理由会被记录", req->ticket_no,
+                 from_name, from, names_status(status), target_name);
         rc = 1;
     } else {
         *rule = &REASSIGN;
@@ -252,14 +254,14 @@ static int refusal(const route_action_req *req, const action_rule *rule, PGresul
     const char *status = PQgetvalue(res, 0, A_STATUS), *owner = PQgetvalue(res, 0, A_OWNER);
     if (*req->unit_code && strcmp(owner, req->unit_code) != 0) {
         if (*owner)
-            snprintf(err, errlen, "order %s is owned by %s, not %s", req->ticket_no, owner, req->unit_code);
+            snprintf(err, errlen, "工单 %s 的主办单位是 %s，不是 %s", req->ticket_no, owner, req->unit_code);
         else
-            snprintf(err, errlen, "order %s has no owner unit (status %s)", req->ticket_no, status);
+            snprintf(err, errlen, "工单 %s 没有主办单位（状态：%s）", req->ticket_no, names_status(status));
         return -1;
     }
     if (rule->to && strcmp(status, rule->to) == 0)
         return 0;
-    snprintf(err, errlen, "order %s is %s: cannot %s it", req->ticket_no, status, req->action);
+    snprintf(err, errlen, "工单 %s 状态为%s，不能%s", req->ticket_no, names_status(status), rule->says);
     return -1;
 }
 
@@ -318,7 +320,7 @@ static int act(PGconn *pg, const route_action_req *req, const action_rule *rule,
         return -1;
     int rc = 1;
     if (PQntuples(res) == 0) {
-        snprintf(err, errlen, "no order with ticket %s", req->ticket_no);
+        snprintf(err, errlen, "没有工单号为 %s 的工单", req->ticket_no);
         goto cleanup;
     }
     out->changed = strcmp(PQgetvalue(res, 0, A_MOVED), "t") == 0;
@@ -348,8 +350,9 @@ static int act_dispatch(PGconn *pg, const route_action_req *req, const action_ru
     if (rule->fx != FX_REASSIGN)
         return act(pg, req, rule, "", out, err, errlen);
     rc = act(pg, req, rule, from, out, err, errlen);
+    out->reassigned = rc == 0;
     if (rc == 0)
-        snprintf(out->note, sizeof out->note, "reassigned from %s to %s", from_name, target_name);
+        snprintf(out->note, sizeof out->note, "已从%s改派给%s", from_name, target_name);
     return rc;
 }
 
@@ -370,7 +373,7 @@ int route_action(PGconn *pg, const route_action_req *in, route_action_result *ou
         r.target_unit = target;
     char why[256];
     if (db_begin(pg, why, sizeof why) != 0) {
-        snprintf(err, errlen, "the database did not start the change (%s); try again", why);
+        snprintf(err, errlen, "数据库未能开始这次修改（%s），请重试", why);
         return -1;
     }
     int rc = rule->fx == FX_DISPATCH ? act_dispatch(pg, req, rule, target_name, out, err, errlen)
@@ -378,9 +381,9 @@ int route_action(PGconn *pg, const route_action_req *in, route_action_result *ou
     if (rc == 0 && db_commit(pg, why, sizeof why) == 0)
         return 0;
     if (rc == 0)    /* COMMIT refused */
-        snprintf(err, errlen, "the database refused the change, nothing was stored (%s)", why);
+        snprintf(err, errlen, "数据库没有接受这次修改，未保存任何内容（%s）", why);
     else if (rc < 0)
-        text_prefix(err, errlen, "the database refused the change, nothing was stored: ");
+        text_prefix(err, errlen, "数据库没有接受这次修改，未保存任何内容：");
     db_rollback(pg);
     return -1;
 }

@@ -58,7 +58,8 @@ typedef struct {
     int     changed;          /* 1 if this call moved the order, 0 if it already was there */
     int     reroute;          /* 1 when the order now waits for routing (returned, reopened) */
     int64_t at_ms;            /* when (database clock) */
-    char    note[320];        /* what a dispatch did, in words ("reassigned from A to B"), else "" */
+    int     reassigned;       /* 1 when a dispatch took the order from the unit that held it */
+    char    note[320];        /* what a dispatch did, in words ("已从A改派给B"), else "" */
 } route_action_result;
 
 /* Carries out req. 0 with *out filled, or -1 with a message for the caller in

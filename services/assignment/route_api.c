@@ -92,7 +92,7 @@ static int check_actor(service *s, const bus_request *req, const Jiesu__ActionRe
         return 0;
     auth_roles_say(allowed, roles, sizeof roles);
     log_warn("refused %s of order %s to %s (%s)", rq->action, rq->ticket_no, who->name, auth_role_title(who->role));
-    bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s is %s; only %s may do this", who->name,
+    bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s 的角色是%s；只有%s可以这样做", who->name,
                            auth_role_title(who->role), roles);
     return -1;
 }
@@ -104,7 +104,7 @@ static int check_photos(service *s, const bus_request *req, const Jiesu__ActionR
     const route_api_state *st = s->user;
     char err[300];
     if (rq->n_photos > 0 && strcmp(rq->action, "resolve") != 0) {
-        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "only a resolve carries photos");
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "只有办结可以附照片");
         return -1;
     }
     if (photos_check(set, st->photo_max_bytes, err, sizeof err) < 0) {
@@ -137,7 +137,7 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
     } else if (dispatch && (found = dispatch_deadlines(s, &ar, err, sizeof err)) < 0) {
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
     } else if (found > 0) {
-        bus_server_reply_error(s->server, req, ERR_REFUSED, "no order with ticket %s", rq->ticket_no);
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "没有工单号为 %s 的工单", rq->ticket_no);
     } else if (route_action(s->pg, &ar, &res, err, sizeof err) != 0) {
         log_info("refused %s of order %s by %s: %s", rq->action, rq->ticket_no, who->name, err);
         bus_server_reply_error(s->server, req, ERR_REFUSED, "%s", err);
@@ -145,7 +145,8 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
         Jiesu__ActionReply reply = JIESU__ACTION_REPLY__INIT;
         reply.ticket_no = rq->ticket_no;
         reply.status = res.to;
-        reply.message = *res.note ? res.note : res.changed ? "done" : "already done; nothing changed";
+        reply.message = *res.note ? res.note : res.changed ? "已办理" : "此前已办理，未作改动";
+        reply.reassigned = res.reassigned;
         bus_server_reply(s->server, req, "action.reply", &reply.base);
         if (res.reroute)
             enqueue(s, res.complaint_id);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "bus.h"
+#include "names.h"
 
 #define ACTION_TRIES 2
 
@@ -103,7 +104,7 @@ int cli_action_main(cli_ctx *ctx, int argc, char **argv)
         cli_error("%s: assignment answered '%s', not a valid action.reply", what, env->type);
         goto cleanup;
     }
-    printf("%s: %s (%s)\n", what, reply->status, reply->message);
+    printf("%s：%s（%s）\n", what, names_status(reply->status), reply->message);
     rc = 0;
 cleanup:
     if (reply)

@@ -55,11 +55,11 @@ static void say_refusal(int code, const char *err, char *out, size_t cap)
 }
 
 /* 1 when the assignment service's reply says a dispatch took the order
- * from the unit that held it ("reassigned from ... to ..."). */
+ * from the unit that held it. */
 static int reassigned(const Jiesu__Envelope *reply)
 {
     Jiesu__ActionReply *r = strcmp(reply->type, "action.reply") == 0 ? BUS_UNPACK(action_reply, reply) : NULL;
-    int yes = r && r->message && strncmp(r->message, "reassigned", 10) == 0;
+    int yes = r && r->reassigned;
     if (r)
         jiesu__action_reply__free_unpacked(r, NULL);
     return yes;

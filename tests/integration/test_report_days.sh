@@ -121,17 +121,17 @@ as_unit "$(owner_of RD-3)" jiesu accept RD-3 >/dev/null 2>&1
 check_eq "RD-3 accepted" accepted "$(sql "SELECT status FROM complaints WHERE ticket_no = 'RD-3'")"
 as_unit "$(owner_of RD-3)" jiesu resolve RD-3 "已处理" >/dev/null 2>&1
 as_unit "$(owner_of RD-4)" jiesu return RD-4 "不属于本辖区" >"$HARNESS_DIR/return.out" 2>&1
-check "RD-4 returned" grep -q returned "$HARNESS_DIR/return.out"
+check "RD-4 returned" grep -q "RD-4：已退回" "$HARNESS_DIR/return.out"
 wait_for "RD-4 routed again (to another unit or the manual queue)" 60 \
     sql_eq "SELECT status IN ('dispatched', 'manual') FROM complaints WHERE ticket_no = 'RD-4'" t
 as_unit "$(owner_of RD-1)" jiesu accept RD-1 >/dev/null 2>&1
 as_unit "$(owner_of RD-1)" jiesu resolve RD-1 "已劝离" >/dev/null 2>&1
 check_eq "RD-1 resolved" resolved "$(sql "SELECT status FROM complaints WHERE ticket_no = 'RD-1'")"
 as_role callback jiesu callback RD-1 unsatisfied "又来了" >"$HARNESS_DIR/reopen.out" 2>&1
-check "RD-1 reopened by an unsatisfied callback" grep -q "RD-1: new" "$HARNESS_DIR/reopen.out"
+check "RD-1 reopened by an unsatisfied callback" grep -q "RD-1：待派单" "$HARNESS_DIR/reopen.out"
 wait_for "RD-1 routed again in cycle 2" 20 sql_eq "SELECT status || cycle FROM complaints WHERE ticket_no = 'RD-1'" dispatched2
 as_role dispatcher jiesu dispatch RD-9 370212001 "核实在中韩" >"$HARNESS_DIR/dispatch.out" 2>&1
-check "RD-9 dispatched by hand" grep -q dispatched "$HARNESS_DIR/dispatch.out"
+check "RD-9 dispatched by hand" grep -q "RD-9：待签收" "$HARNESS_DIR/dispatch.out"
 wait_for "a refresh round after every change" 30 caught_up
 check "stored rows equal a full recount after imports, actions, a return, a reopening, a merge" stored_equals_recount
 

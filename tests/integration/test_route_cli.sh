@@ -57,28 +57,28 @@ as_role dispatcher jiesu dispatch RC-3 no-such-unit >"$HARNESS_DIR/dispatch-bad.
 check "dispatch to an unknown unit is refused" test $? -ne 0
 check "… saying which unit" grep -q "no-such-unit" "$HARNESS_DIR/dispatch-bad.out"
 as_role dispatcher jiesu dispatch RC-3 370212004 "来电人补充：在北宅" >"$HARNESS_DIR/dispatch.out" 2>&1
-check "jiesu dispatch gives the manual order to 北宅街道" grep -q "dispatched" "$HARNESS_DIR/dispatch.out"
+check "jiesu dispatch gives the manual order to 北宅街道" grep -q "dispatch RC-3：待签收（已办理）" "$HARNESS_DIR/dispatch.out"
 check_eq "RC-3 has its two deadlines" 2 "$(sql "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'RC-3'")"
 as_role dispatcher jiesu dispatch RC-3 中韩街道 >"$HARNESS_DIR/reassign-noreason.out" 2>&1
 check "dispatching an order a unit holds to another unit, without a reason, is refused" test $? -eq 1
 check "… saying who has it and that a reason is needed" \
-    grep -q "^jiesu: dispatch RC-3: order RC-3 is with 北宅街道 (370212004, dispatched): reassigning it to 中韩街道 needs a reason" \
+    grep -q "^jiesu: dispatch RC-3: 工单 RC-3 在北宅街道（370212004，待签收）：改派给中韩街道需要填写理由" \
     "$HARNESS_DIR/reassign-noreason.out"
 check "… naming the command once" bash -c "! grep -q 'dispatch RC-3: dispatch RC-3' '$HARNESS_DIR/reassign-noreason.out'"
 as_role dispatcher jiesu dispatch RC-3 中韩街道 "地址核实在中韩" >"$HARNESS_DIR/reassign.out" 2>&1
 check "with a reason it is reassigned, the unit given by name" \
-    grep -q "dispatch RC-3: dispatched (reassigned from 北宅街道 to 中韩街道)" "$HARNESS_DIR/reassign.out"
+    grep -q "dispatch RC-3：待签收（已从北宅街道改派给中韩街道）" "$HARNESS_DIR/reassign.out"
 check_eq "… the reason recorded as the dispatcher's" "test-dispatcher reassigned 地址核实在中韩 370212004" \
     "$(sql "SELECT e.actor || ' ' || e.event || ' ' || (e.detail->>'reason') || ' ' || (e.detail->>'from_unit') FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = 'RC-3' ORDER BY e.id DESC LIMIT 1")"
 as_role dispatcher jiesu dispatch RC-3 370212001 >"$HARNESS_DIR/reassign-same.out" 2>&1
 check "dispatching it to the unit that has it says nothing changed" \
-    grep -q "dispatch RC-3: dispatched (already with 中韩街道; nothing changed)" "$HARNESS_DIR/reassign-same.out"
+    grep -q "dispatch RC-3：待签收（已在中韩街道，未作改动）" "$HARNESS_DIR/reassign-same.out"
 
 as_unit 370212005 jiesu accept RC-1 >"$HARNESS_DIR/accept-wrong.out" 2>&1
 check "a unit that does not own the order cannot accept it" test $? -ne 0
-check "… and is told who does" grep -q "owned by 370212001" "$HARNESS_DIR/accept-wrong.out"
+check "… and is told who does" grep -q "主办单位是 370212001" "$HARNESS_DIR/accept-wrong.out"
 as_unit 370212001 jiesu return RC-4 "垃圾在金家岭一侧" >"$HARNESS_DIR/return.out" 2>&1
-check "jiesu return by the owner" grep -q "returned" "$HARNESS_DIR/return.out"
+check "jiesu return by the owner" grep -q "return RC-4：已退回" "$HARNESS_DIR/return.out"
 wait_for "RC-4 re-routed" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'RC-4'" dispatched
 check_eq "RC-4 re-routed without the returning unit: 金家岭街道" "370212005" \
     "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-4' AND a.active AND a.role = 'owner'")"
@@ -94,7 +94,7 @@ as_unit 370212001 jiesu resolve RC-1 "摊贩已劝离" >/dev/null 2>&1
 check_eq "RC-1 resolved" resolved "$(sql "SELECT status FROM complaints WHERE ticket_no = 'RC-1'")"
 as_role dispatcher jiesu dispatch RC-1 370212005 "改派" >"$HARNESS_DIR/reassign-resolved.out" 2>&1
 check "a resolved order is not reassigned" test $? -eq 1
-check "… saying why" grep -q "order RC-1 is resolved: a resolved order is not reassigned" "$HARNESS_DIR/reassign-resolved.out"
+check "… saying why" grep -q "工单 RC-1 状态为已办结待回访，不能改派" "$HARNESS_DIR/reassign-resolved.out"
 as_role dispatcher jiesu show RC-1 >"$HARNESS_DIR/show-rc1-resolved.out" 2>&1
 check "jiesu show: both deadlines of the resolved order met on time, in working time" \
     test "$(grep -cE '^(签收|办结) +1 .* 按时完成，提前 [0-9]' "$HARNESS_DIR/show-rc1-resolved.out")" -eq 2
@@ -104,7 +104,7 @@ check "… its status, roles and events by their Chinese names, no code" \
     sh -c "grep -qE '^状态 +已办结待回访' '$HARNESS_DIR/show-rc1-resolved.out' && grep -qE '^主办 +中韩街道' '$HARNESS_DIR/show-rc1-resolved.out' &&
            grep -qE ' 办结 ' '$HARNESS_DIR/show-rc1-resolved.out' && ! grep -qwE 'resolved|owner|routed|imported' '$HARNESS_DIR/show-rc1-resolved.out'"
 as_role callback jiesu callback RC-1 unsatisfied "第二天又来了" >"$HARNESS_DIR/callback.out" 2>&1
-check "an unsatisfied callback reopens" grep -q "RC-1: new" "$HARNESS_DIR/callback.out"
+check "an unsatisfied callback reopens" grep -q "RC-1：待派单" "$HARNESS_DIR/callback.out"
 wait_for "RC-1 routed again" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'RC-1'" dispatched
 check_eq "RC-1 is in cycle 2" 2 "$(sql "SELECT cycle FROM complaints WHERE ticket_no = 'RC-1'")"
 check_eq "RC-1 has new deadlines for cycle 2" 2 \
@@ -129,7 +129,7 @@ check "remove takes the entry covering those numbers" grep -q "1 entry of 樱桃
 check_eq "… and records who did it" "admin gazetteer.remove" \
     "$(sql "SELECT actor || ' ' || action FROM admin_events WHERE subject = '樱桃大道' ORDER BY id DESC LIMIT 1")"
 as_unit 370212001 jiesu gazetteer add 樱桃大道 370212001 --numbers 900-999 >"$HARNESS_DIR/gazetteer-handler.out" 2>&1
-check "a street office's handler may not edit the gazetteer" grep -q "only 系统管理员 may do this" "$HARNESS_DIR/gazetteer-handler.out"
+check "a street office's handler may not edit the gazetteer" grep -q "只有系统管理员可以这样做" "$HARNESS_DIR/gazetteer-handler.out"
 check "jiesu gazetteer list shows the operator's entry" sh -c "'$JIESU_BIN/jiesu' gazetteer list 樱桃大道 | grep -q operator"
 # assignment.reload_seconds = 1: wait for a reload begun after the entry was added.
 loads=$(grep -c "routing rules:" "$HARNESS_DIR/assignment.log")
@@ -193,7 +193,7 @@ as_role dispatcher jiesu show RC-6 >"$HARNESS_DIR/show-rc6.out" 2>&1
 check "routing used the new model at once, with probabilities and n-grams" \
     grep -q "模型 v1：环境保护 [01]\.[0-9]*、.*（主要依据字串：" "$HARNESS_DIR/show-rc6.out"
 as_unit 370212001 jiesu learn >"$HARNESS_DIR/learn-handler.out" 2>&1
-check "a street office's handler may not train the model" grep -q "only 派单员、系统管理员 may do this" "$HARNESS_DIR/learn-handler.out"
+check "a street office's handler may not train the model" grep -q "只有派单员、系统管理员可以这样做" "$HARNESS_DIR/learn-handler.out"
 jiesu learn >"$HARNESS_DIR/learn-settled.out" 2>&1
 check "jiesu learn from too few settled orders fails" test $? -ne 0
 check "… saying why" grep -q "at least two categories\|has 1 text" "$HARNESS_DIR/learn-settled.out"

@@ -34,15 +34,15 @@ check "… and a hand-written request with it gets nothing done" grep -q "refuse
 as_unit 370212005 true                                  # the user exists
 key5=$(user_key u-370212005 handler 370212005)
 bus_call "$key5" assignment action.request ticket_no=SEC-1 action=accept unit_code=370212001 >"$sec/forged.out" 2>&1
-check "a unit naming another unit in its request is refused" grep -q "owned by 370212001, not 370212005" "$sec/forged.out"
+check "a unit naming another unit in its request is refused" grep -q "主办单位是 370212001，不是 370212005" "$sec/forged.out"
 as_role clerk jiesu accept SEC-1 >"$sec/clerk-accept.out" 2>&1
-check "a clerk cannot act as a unit" grep -q "test-clerk is 话务员; only 承办人员、纪委监委 may do this" "$sec/clerk-accept.out"
+check "a clerk cannot act as a unit" grep -q "test-clerk 的角色是话务员；只有承办人员、纪委监委可以这样做" "$sec/clerk-accept.out"
 as_role clerk jiesu callback SEC-1 satisfied >"$sec/clerk-callback.out" 2>&1
-check "… nor record a callback" grep -q "only 回访员 may do this" "$sec/clerk-callback.out"
+check "… nor record a callback" grep -q "只有回访员可以这样做" "$sec/clerk-callback.out"
 as_unit 370212001 jiesu dispatch SEC-1 370212005 >"$sec/handler-dispatch.out" 2>&1
-check "a handler cannot dispatch" grep -q "only 派单员 may do this" "$sec/handler-dispatch.out"
+check "a handler cannot dispatch" grep -q "只有派单员可以这样做" "$sec/handler-dispatch.out"
 as_unit 370212001 jiesu user add mallory --role admin --key-out "$sec/mallory.key" >"$sec/escalate.out" 2>&1
-check "nor make itself an administrator" grep -q "only 系统管理员 may do this" "$sec/escalate.out"
+check "nor make itself an administrator" grep -q "只有系统管理员可以这样做" "$sec/escalate.out"
 check "… and no key file is left behind" test ! -e "$sec/mallory.key"
 as_unit 370212001 jiesu accept SEC-1 >/dev/null 2>&1
 check_eq "the owner's accept is recorded as its user" "u-370212001" \
@@ -60,7 +60,7 @@ check "an administrator cannot disable themselves" grep -q "cannot disable yours
 bus_call "$(user_key test-clerk clerk)" intake import.request >"$sec/path.out" 2>&1
 check "the old import.request that opened any server path is gone" grep -q "unknown request type 'import.request'" "$sec/path.out"
 as_unit 370212002 jiesu import "$sec/in.csv" >"$sec/handler-import.out" 2>&1
-check "only a clerk imports" grep -q "only 话务员 may do this" "$sec/handler-import.out"
+check "only a clerk imports" grep -q "只有话务员可以这样做" "$sec/handler-import.out"
 
 # 5. A conduct complaint never reaches the office it accuses: given back by
 # discipline inspection until it lands in arbitration, then dispatched by hand.
@@ -70,9 +70,9 @@ wait_for "SEC-2 routed again to discipline inspection" 20 \
 as_unit 370212.discipline jiesu return SEC-2 "请再核实" >/dev/null 2>&1
 wait_for "SEC-2 in arbitration" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'SEC-2'" manual
 as_role dispatcher jiesu dispatch SEC-2 沙子口街道 "派给街道" >"$sec/conduct-dispatch.out" 2>&1
-check "dispatching it to the street office it accuses is refused" grep -q "only discipline inspection may have it" "$sec/conduct-dispatch.out"
+check "dispatching it to the street office it accuses is refused" grep -q "只能由纪委监委办理" "$sec/conduct-dispatch.out"
 as_role dispatcher jiesu dispatch SEC-2 370212001 >"$sec/conduct-other.out" 2>&1
-check "… so is any other street office" grep -q "only discipline inspection may have it" "$sec/conduct-other.out"
+check "… so is any other street office" grep -q "只能由纪委监委办理" "$sec/conduct-other.out"
 check_eq "… and it was never assigned to a street" 0 \
     "$(sql "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'SEC-2' AND u.kind <> 'discipline'")"
 as_role dispatcher jiesu dispatch SEC-2 370212.discipline "回纪委" >/dev/null 2>&1

@@ -133,7 +133,7 @@ check_eq "the dispatcher opens it, now with 王哥庄街道" 200 "$(web_get "$dj
 check "… and is offered to reassign it (改派), the unit holding it marked, a reason required" \
     sh -c "grep -q '（现承办）' '$WEB_DIR/body' && grep -q '改派原因<input name=\"reason\" required>' '$WEB_DIR/body'"
 act "$dj" "$lost" dispatch -F unit=370212004 >/dev/null
-check "a reassignment without a reason is refused, saying a reason is needed" grep -q "needs a reason" "$WEB_DIR/act.html"
+check "a reassignment without a reason is refused, saying a reason is needed" grep -q "需要填写理由" "$WEB_DIR/act.html"
 check_eq "… and the order stays" "370212003" \
     "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = '$lost' AND a.active AND a.role = 'owner'")"
 check_eq "with a reason it is reassigned to 北宅街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212004 -F reason=实为北宅辖区)"

@@ -70,7 +70,7 @@ static void test_other_unit_is_refused(void **state)
     route_action_result res;
     char err[256] = "", want[256];
     assert_int_equal(act(f, f->ticket, "accept", "370212002", &res, err, sizeof err), -1);
-    snprintf(want, sizeof want, "order %s is owned by 370212001, not 370212002", f->ticket);
+    snprintf(want, sizeof want, "工单 %s 的主办单位是 370212001，不是 370212002", f->ticket);
     assert_string_equal(err, want);
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE id = %lld AND status = 'dispatched'",
                                  f->id), 1);
@@ -103,7 +103,7 @@ static void test_accept_then_resolve(void **state)
     assert_int_equal(events(f, "resolved"), 1);
     /* a resolved order cannot be accepted */
     assert_int_equal(act(f, f->ticket, "accept", "370212001", &res, err, sizeof err), -1);
-    snprintf(want, sizeof want, "order %s is resolved: cannot accept it", f->ticket);
+    snprintf(want, sizeof want, "工单 %s 状态为已办结待回访，不能签收", f->ticket);
     assert_string_equal(err, want);
 }
 
@@ -119,9 +119,9 @@ static void test_database_reason_reaches_the_caller(void **state)
     fixture_exec(f->pg, "SELECT pg_terminate_backend(%d)", PQbackendPID(gone));
     route_action_req req = {.ticket_no = f->ticket, .action = "accept", .unit_code = "370212001", .actor = ""};
     assert_int_equal(route_action(gone, &req, &res, err, sizeof err), -1);
-    assert_non_null(strstr(err, "the database did not start the change ("));
+    assert_non_null(strstr(err, "数据库未能开始这次修改（"));
     assert_null(strstr(err, "log"));
-    assert_true(strlen(err) > strlen("the database did not start the change (); try again"));
+    assert_true(strlen(err) > strlen("数据库未能开始这次修改（），请重试"));
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld", f->id),
                      before);
     PQfinish(gone);
@@ -133,12 +133,13 @@ static void test_bad_requests(void **state)
     route_action_result res;
     char err[256] = "", ticket[128];
     assert_int_equal(act(f, f->ticket, "approve", "", &res, err, sizeof err), -1);
-    assert_string_equal(err, "unknown action 'approve' (accept, return, progress, wait, resume, resolve, callback, dispatch)");
+    assert_string_equal(err, "没有“approve”这种操作（可用：accept 签收、return 退回、progress 填写进展、wait 暂缓办理、"
+                             "resume 恢复办理、resolve 办结、callback 回访、dispatch 派单）");
     assert_int_equal(act(f, "", "accept", "", &res, err, sizeof err), -1);
-    assert_string_equal(err, "no ticket number given");
+    assert_string_equal(err, "没有给出工单号");
     snprintf(ticket, sizeof ticket, "%s-none", f->tag);
     assert_int_equal(act(f, ticket, "accept", "", &res, err, sizeof err), -1);
-    assert_non_null(strstr(err, "no order with ticket"));
+    assert_non_null(strstr(err, "没有工单号为"));
 }
 
 /* An order dispatched to 中韩街道 with its two deadlines (cycle 1); returns its ticket. */
@@ -169,7 +170,7 @@ static void test_return_releases_the_order(void **state)
     char err[256] = "", ticket[128];
     long long id = dispatched(f, "ret", ticket, sizeof ticket);
     assert_int_equal(full_act(f, ticket, "return", "370212001", "", NULL, &res, err, sizeof err), -1);
-    assert_non_null(strstr(err, "a reason is required"));
+    assert_non_null(strstr(err, "需要填写理由"));
     assert_int_equal(full_act(f, ticket, "return", "370212001", "不在本街道辖区", NULL, &res, err, sizeof err), 0);
     assert_int_equal(res.changed, 1);
     assert_int_equal(res.reroute, 1);
@@ -212,7 +213,7 @@ static void test_callback(void **state)
     assert_int_equal(full_act(f, a, "callback", "", "", "satisfied", &res, err, sizeof err), -1);   /* not resolved */
     assert_int_equal(full_act(f, a, "resolve", "370212001", "", NULL, &res, err, sizeof err), 0);
     assert_int_equal(full_act(f, a, "callback", "", "", "maybe", &res, err, sizeof err), -1);
-    assert_non_null(strstr(err, "must be satisfied, basic or unsatisfied"));
+    assert_non_null(strstr(err, "应为 satisfied（满意）、basic（基本满意）或 unsatisfied（不满意）"));
     assert_int_equal(full_act(f, a, "callback", "", "", "satisfied", &res, err, sizeof err), 0);
     assert_string_equal(res.to, "closed");
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld AND"
@@ -242,7 +243,7 @@ static void test_dispatch_by_hand(void **state)
     route_action_req req = {.ticket_no = ticket, .action = "dispatch", .target_unit = "no-such-unit",
                             .accept_due_ms = now_ms + 3600000, .resolve_due_ms = now_ms + 86400000};
     assert_int_equal(route_action(f->pg, &req, &res, err, sizeof err), -1);
-    assert_non_null(strstr(err, "no street office, department or discipline unit with code or name 'no-such-unit'"));
+    assert_non_null(strstr(err, "没有代码或名称为“no-such-unit”的街道办事处、职能部门或纪委监委"));
     req.target_unit = "370212004";
     req.actor = "调度员甲";
     assert_int_equal(route_action(f->pg, &req, &res, err, sizeof err), 0);
@@ -296,9 +297,9 @@ static void test_conduct_never_to_the_accused(void **state)
     discipline_unit(f);
     long long id = manual_order(f, "conduct", "conduct", "{370212001}", conduct, sizeof conduct);
     assert_int_equal(dispatch_to(f, conduct, "370212001", &res, err, sizeof err), -1);
-    assert_non_null(strstr(err, "only discipline inspection may have it"));
+    assert_non_null(strstr(err, "只能由纪委监委办理"));
     assert_int_equal(dispatch_to(f, conduct, "370212002", &res, err, sizeof err), -1);   /* not accused, still not theirs */
-    assert_non_null(strstr(err, "only discipline inspection may have it"));
+    assert_non_null(strstr(err, "只能由纪委监委办理"));
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE id = %lld AND status = 'manual'", id), 1);
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND unit_id IS NOT NULL",
                                  id), 0);
@@ -308,11 +309,11 @@ static void test_conduct_never_to_the_accused(void **state)
                              .reason = "请核实"};
     assert_int_equal(route_action(f->pg, &back, &res, err, sizeof err), 0);
     assert_int_equal(dispatch_to(f, conduct, "370212001", &res, err, sizeof err), -1);
-    assert_non_null(strstr(err, "only discipline inspection may have it"));
+    assert_non_null(strstr(err, "只能由纪委监委办理"));
 
     long long pid = manual_order(f, "problem", "env.garbage", "{370212001}", problem, sizeof problem);
     assert_int_equal(dispatch_to(f, problem, "370212001", &res, err, sizeof err), -1);
-    assert_non_null(strstr(err, "cannot be given to the unit it complains about"));
+    assert_non_null(strstr(err, "不能交给被投诉单位办理"));
     assert_int_equal(dispatch_to(f, problem, "370212002", &res, err, sizeof err), 0);
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id"
                                         " WHERE a.complaint_id = %lld AND a.active AND u.code = '370212002'", pid), 1);
@@ -345,12 +346,12 @@ static void test_reassign(void **state)
     long long id = dispatched(f, "re", ticket, sizeof ticket);
     assert_int_equal(full_act(f, ticket, "accept", "370212001", "", NULL, &res, err, sizeof err), 0);
     assert_int_equal(reassign(f, ticket, "370212004", "", &res, err, sizeof err), -1);
-    assert_non_null(strstr(err, "is with 中韩街道 (370212001, accepted): reassigning it to 北宅街道 needs a reason"));
+    assert_non_null(strstr(err, "在中韩街道（370212001，办理中）：改派给北宅街道需要填写理由"));
     assert_int_equal(owner_count(f, id, "370212001"), 1);
 
     assert_int_equal(reassign(f, ticket, "中韩街道", "再派一次", &res, err, sizeof err), 0);
     assert_int_equal(res.changed, 0);
-    assert_string_equal(res.note, "already with 中韩街道; nothing changed");
+    assert_string_equal(res.note, "已在中韩街道，未作改动");
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"
                                         " AND event = 'reassigned'", id), 0);
 
@@ -360,7 +361,8 @@ static void test_reassign(void **state)
     assert_int_equal(res.changed, 1);
     assert_string_equal(res.from, "accepted");
     assert_string_equal(res.to, "dispatched");
-    assert_string_equal(res.note, "reassigned from 中韩街道 to 北宅街道");
+    assert_string_equal(res.note, "已从中韩街道改派给北宅街道");
+    assert_int_equal(res.reassigned, 1);
     assert_int_equal(owner_count(f, id, "370212001"), 0);
     assert_int_equal(owner_count(f, id, "370212004"), 1);
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE id = %lld AND status = 'dispatched'", id), 1);
@@ -374,7 +376,7 @@ static void test_reassign(void **state)
     assert_int_equal(full_act(f, ticket, "accept", "370212001", "", NULL, &res, err, sizeof err), -1);
     assert_int_equal(full_act(f, ticket, "resolve", "370212004", "已处理", NULL, &res, err, sizeof err), 0);
     assert_int_equal(reassign(f, ticket, "370212005", "再改派", &res, err, sizeof err), -1);
-    assert_non_null(strstr(err, "is resolved: a resolved order is not reassigned"));
+    assert_non_null(strstr(err, "状态为已办结待回访，不能改派"));
     assert_int_equal(owner_count(f, id, "370212004"), 1);
 }
 
@@ -389,12 +391,12 @@ static void test_reassign_keeps_the_conduct_rule(void **state)
     long long id = manual_order(f, "re-conduct", "conduct", "{370212001}", conduct, sizeof conduct);
     assert_int_equal(dispatch_to(f, conduct, "discipline", &res, err, sizeof err), 0);
     assert_int_equal(reassign(f, conduct, "370212002", "改派街道", &res, err, sizeof err), -1);
-    assert_non_null(strstr(err, "only discipline inspection may have it"));
+    assert_non_null(strstr(err, "只能由纪委监委办理"));
     assert_int_equal(owner_count(f, id, "discipline"), 1);
     long long pid = manual_order(f, "re-problem", "env.garbage", "{370212001}", problem, sizeof problem);
     assert_int_equal(dispatch_to(f, problem, "370212002", &res, err, sizeof err), 0);
     assert_int_equal(reassign(f, problem, "370212001", "改派", &res, err, sizeof err), -1);
-    assert_non_null(strstr(err, "cannot be given to the unit it complains about"));
+    assert_non_null(strstr(err, "不能交给被投诉单位办理"));
     assert_int_equal(owner_count(f, pid, "370212002"), 1);
 }
 

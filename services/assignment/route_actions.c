@@ -72,8 +72,12 @@ enum { A_ID, A_STATUS, A_OWNER, A_MOVED, A_NOW_MS, A_OWNER_NAME };
 #define NFX_PARAMS 6
 #define CYCLE_DEADLINES "complaint_id = $1::bigint AND cycle = (SELECT cycle FROM complaints WHERE id = $1::bigint)"
 #define RELEASE_SQL "UPDATE assignments SET active = false WHERE complaint_id = $1::bigint AND active"
-/* The owner's assignment ends; so does one the new unit held as a co-handler. */
-#define RELEASE_OWNER_SQL RELEASE_SQL " AND (role = 'owner' OR unit_id = (SELECT id FROM units WHERE code = $4))"
+/* The owner's assignment ends; so does one the new unit held as a
+ * co-handler; given to discipline inspection, every co-handler's too (a
+ * complaint about conduct is discipline inspection's alone). */
+#define RELEASE_OWNER_SQL \
+    RELEASE_SQL " AND (role = 'owner' OR unit_id = (SELECT id FROM units WHERE code = $4)" \
+                "      OR (SELECT kind FROM units WHERE code = $4) = 'discipline')"
 #define OWNER_INSERT_SQL(how) \
     "INSERT INTO assignments (complaint_id, unit_id, role, street_code, category, rule, reasons, score, cycle)" \
     " SELECT c.id, u.id, 'owner', CASE WHEN u.kind = 'street' THEN u.code END, c.category, 'dispatcher'," \

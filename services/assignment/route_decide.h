@@ -71,7 +71,8 @@ typedef struct {
     const route_exclude *exclude;            /* streets that returned it; NULL for none */
     int                  has_coords;         /* lon, lat given (GCJ-02) */
     double               lon, lat;
-    int                  conduct_part;       /* the linked conduct part of a split letter: route it as conduct */
+    int                  conduct_part;       /* conduct already (a split letter's conduct part, an order
+                                              * discipline inspection has held): route it as conduct */
 } route_input;
 
 typedef enum { ROUTE_TO_STREET, ROUTE_TO_DISCIPLINE, ROUTE_TO_MANUAL } route_owner;

@@ -113,8 +113,8 @@ static int make_key(const char *name, const char *path, keys_pair *kp)
 
 static void print_users(const Jiesu__UserReply *r)
 {
-    static const char *const HEAD[] = {"user", "name", "role", "unit", "key", "password", "token", "state",
-                                       "added", "by"};
+    static const char *const HEAD[] = {"账号", "姓名", "角色", "单位", "密钥", "密码", "令牌", "状态", "添加日期",
+                                       "添加人"};
     cli_table *t = cli_table_new(10, "llllllllll");
     if (t)
         cli_table_add(t, HEAD);
@@ -124,9 +124,9 @@ static void print_users(const Jiesu__UserReply *r)
         time_t at = (time_t)(u->created_at_ms / 1000);
         strftime(added, sizeof added, "%Y-%m-%d", localtime(&at));
         snprintf(unit, sizeof unit, "%s%s%s", u->unit_name, *u->unit_code ? " " : "", u->unit_code);
-        const char *row[] = {u->name, u->display_name, u->role_title, unit, u->has_key ? "yes" : "-",
-                             u->has_password ? "yes" : "-", u->has_token ? "yes" : "-",
-                             u->disabled ? "disabled" : "active", added, u->created_by};
+        const char *row[] = {u->name, u->display_name, u->role_title, unit, u->has_key ? "有" : "—",
+                             u->has_password ? "有" : "—", u->has_token ? "有" : "—",
+                             u->disabled ? "已停用" : "有效", added, u->created_by};
         cli_table_add(t, row);
     }
     cli_table_print(t, stdout);

@@ -18,9 +18,10 @@
  * An alert for the campaign office or discipline inspection goes to the one
  * of the district of the unit responsible (for pattern alerts: of the order's
  * active owner), else to the one kept for a district not known. A campaign
- * alert about a conduct complaint (its category, or discipline inspection
- * holding it) goes to discipline inspection instead: the campaign office never
- * learns of a complaint about officials. Returns each alert's target as stored. */
+ * alert about a conduct complaint (conduct_among, migration 029: its
+ * category, or discipline inspection having held it) goes to discipline
+ * inspection instead: the campaign office never learns of a complaint about
+ * officials. Returns each alert's target as stored. */
 static const char SQL_RAISE[] =
     "WITH office AS ("             /* each district's campaign office and discipline inspection */
     "  SELECT DISTINCT ON (kind, region_code) kind, region_code, id FROM units"
@@ -35,9 +36,9 @@ static const char SQL_RAISE[] =
     "), st AS ("                  /* a conduct complaint's campaign alert goes to discipline inspection */
     "  SELECT s.complaint_id, s.deadline_id, s.rung, s.cycle, s.subject, s.unit_id, s.orders, s.due_ms, s.reason,"
     "         s.idx, resp.region_code,"
-    "         CASE WHEN s.target = 'campaign' AND (resp.kind = 'discipline' OR c.category = 'conduct')"
+    "         CASE WHEN s.target = 'campaign' AND (resp.kind = 'discipline' OR k.id IS NOT NULL)"
     "              THEN 'discipline' ELSE s.target END AS target"
-    "  FROM s LEFT JOIN complaints c ON c.id = s.complaint_id"
+    "  FROM s LEFT JOIN conduct_among($1::bigint[]) k(id) ON k.id = s.complaint_id"
     "  LEFT JOIN units resp ON resp.id = coalesce(s.unit_id, (SELECT a.unit_id FROM assignments a"
     "    WHERE a.complaint_id = s.complaint_id AND a.active AND a.role IN ('owner', 'discipline')"
     "    ORDER BY a.id DESC LIMIT 1))"

@@ -2,7 +2,8 @@
 # services, each refused: a key nobody registered, a user acting outside its
 # role or unit (whatever its request says), a disabled user, a request that
 # names a server path to read, a conduct complaint given back and then
-# dispatched to the office it accuses, a reader who may not see an order.
+# dispatched to the office it accuses, an order discipline inspection held
+# routed back to a street, a reader who may not see an order.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_security
@@ -77,6 +78,32 @@ check_eq "… and it was never assigned to a street" 0 \
     "$(sql "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'SEC-2' AND u.kind <> 'discipline'")"
 as_role dispatcher jiesu dispatch SEC-2 370212.discipline "回纪委" >/dev/null 2>&1
 check_eq "discipline inspection may have it back" dispatched "$(sql "SELECT status FROM complaints WHERE ticket_no = 'SEC-2'")"
+
+# 5b. An order a dispatcher gave discipline inspection by hand stays theirs:
+# returned by them, routing reads the text again (a street's problem) but
+# gives it back to discipline inspection, no street may read it, and no
+# dispatch gives it to one (migration 029; before, the street got it).
+printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
+    "SEC-3,2026/10/1 9:10,赵先生,13800000003,崂山区张村社区5号楼,张村社区门口垃圾堆放多日没人清运,,一般" >"$sec/in3.csv"
+as_role clerk jiesu import "$sec/in3.csv" >/dev/null 2>&1
+wait_for "SEC-3 routed to 中韩街道" 20 sql_eq "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id
+    JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'SEC-3' AND a.active AND u.code = '370212001'" 1
+sec3_holders() { sql "SELECT string_agg(u.kind, ' ' ORDER BY u.code) FROM assignments a JOIN units u ON u.id = a.unit_id
+    JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'SEC-3' AND a.active"; }
+as_role dispatcher jiesu dispatch SEC-3 370212.discipline "来电人补充：反映街道工作人员推诿" >"$sec/sec3-jiwei.out" 2>&1
+check_eq "the dispatcher gives SEC-3 to discipline inspection by hand, its co-handler's part ending too" discipline "$(sec3_holders)"
+as_unit 370212.discipline jiesu return SEC-3 "请核实" >/dev/null 2>&1
+wait_for "SEC-3 routed again" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'SEC-3'" dispatched
+check_eq "… back to discipline inspection, not to the street its text names" discipline "$(sec3_holders)"
+JIESU_CLI_KEY_FILE=$(user_key sec3-zhong handler 370212001) jiesu show SEC-3 >"$sec/sec3-street.out" 2>&1
+check "the street office cannot read it" grep -q "no order SEC-3 that you may see" "$sec/sec3-street.out"
+JIESU_CLI_KEY_FILE=$(user_key sec3-huanwei handler 370212.huanwei) jiesu show SEC-3 >"$sec/sec3-co.out" 2>&1
+check "… nor the department that was its co-handler" grep -q "no order SEC-3 that you may see" "$sec/sec3-co.out"
+as_unit 370212.campaign jiesu show SEC-3 >"$sec/sec3-campaign.out" 2>&1
+check "… nor the campaign office" grep -q "no order SEC-3 that you may see" "$sec/sec3-campaign.out"
+as_role dispatcher jiesu dispatch SEC-3 370212001 "派回街道" >"$sec/sec3-back.out" 2>&1
+check "dispatching it to a street office is refused, saying why" grep -q "工单 SEC-3 是干部作风问题投诉，只能由纪委监委办理" "$sec/sec3-back.out"
+check_eq "… and it stays with discipline inspection" discipline "$(sec3_holders)"
 
 # 6. Reading: only whom the rule lets see an order.
 as_unit 370212002 jiesu show SEC-2 >"$sec/accused-show.out" 2>&1

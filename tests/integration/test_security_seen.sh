@@ -8,7 +8,10 @@
 # by discipline inspection), a co-handled order, a reassigned one (its first
 # assignment inactive), one of no known district, a manual and an unrouted
 # one, both forms give exactly what the rule of migration 010 gave, and what
-# each reader sees is spelled out. In PostgreSQL only (no services).
+# each reader sees is spelled out; then the cases where migration 029's one
+# rule of a conduct complaint keeps more for discipline inspection (an order
+# it once held, a conduct part, a repeat merged into one of its orders). In
+# PostgreSQL only (no services).
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_security_seen
@@ -87,6 +90,40 @@ for r in admin service gone gone-jiayi; do seen_expect "s-$r" "-"; done
 check_eq "nobody but discipline inspection reads a conduct complaint" "s-jiwei s-jiwei s-jiwei0" \
     "$(seen_sql -c "SELECT string_agg(p.name, ' ' ORDER BY p.name) FROM principals p, complaints c
                     WHERE c.ticket_no IN ('S4', 'S5', 'S9') AND c.id IN (SELECT principal_seen(p.id, ARRAY[c.id]))")"
+# Orders migration 010's rule (and 022's) let others read, that the one rule
+# of migration 029 (conduct_among) keeps for discipline inspection: S11, a
+# street's problem a dispatcher gave discipline inspection by hand, returned
+# by it (no unit holds it now); S12, the conduct part a split letter made
+# (link_id), not routed yet; S13, a repeat merged into S5, which discipline
+# inspection holds.
+seen_sql >"$HARNESS_DIR/seen-029.out" 2>&1 <<'SQL'
+INSERT INTO complaints (ticket_no, called_at, content, status, category, link_id, parent_id)
+SELECT t, now(), '测试工单', s, k, (SELECT id FROM complaints WHERE ticket_no = l), (SELECT id FROM complaints WHERE ticket_no = p)
+  FROM (VALUES ('S11', 'returned', 'garbage', NULL, NULL), ('S12', 'new', NULL, 'S1', NULL),
+               ('S13', 'closed', 'noise', NULL, 'S5')) v(t, s, k, l, p);
+INSERT INTO assignments (complaint_id, unit_id, role, street_code, active, rule, reasons)
+SELECT (SELECT id FROM complaints WHERE ticket_no = t), (SELECT id FROM units WHERE code = u), 'owner', sc, false, 'test', '测试'
+  FROM (VALUES ('S11', '990100001', '990100001'), ('S11', '990100.discipline', NULL),
+               ('S13', '990100001', '990100001')) v(t, u, sc);
+SQL
+check "the orders of migration 029's cases are in" test $? -eq 0
+seen_sql -c "INSERT INTO assignments (complaint_id, unit_id, role, street_code, rule, reasons)
+             SELECT id, (SELECT id FROM units WHERE code = '990100001'), 'owner', '990100001', 'test', '派回街道'
+               FROM complaints WHERE ticket_no = 'S11'" >"$HARNESS_DIR/seen-guard.out" 2>&1
+check "S11 may not be given to a street office again (the assignment guard asks the same rule)" \
+    grep -q "工单 S11 是干部作风问题投诉，只能由纪委监委办理" "$HARNESS_DIR/seen-guard.out"
+check_eq "the one rule names the conduct complaints: category, conduct part, ever held, merged into one" \
+    "S4 S5 S9 S11 S12 S13" \
+    "$(seen_sql -c "SELECT string_agg(ticket_no, ' ' ORDER BY id) FROM complaints
+                    WHERE id IN (SELECT conduct_among((SELECT array_agg(id) FROM complaints)))")"
+check_eq "… and nobody but discipline inspection reads one of them, in either form" "s-jiwei0 s-jiwei0 s-jiwei0" \
+    "$(seen_sql -c "SELECT string_agg(p.name, ' ' ORDER BY p.name) FROM principals p, complaints c
+                    WHERE c.ticket_no IN ('S11', 'S12', 'S13')
+                      AND (c.id IN (SELECT principal_seen(p.id, (SELECT array_agg(id) FROM complaints)))
+                           OR principal_sees(p.id, c.id))")"
+check_eq "what the public and the bulletin leave out holds every one of them" 0 \
+    "$(seen_sql -c "SELECT count(*) FROM conduct_among((SELECT array_agg(id) FROM complaints)) k(id)
+                    WHERE k.id NOT IN (SELECT complaints_for_discipline((SELECT array_agg(id) FROM complaints)))")"
 check_eq "an order that does not exist is read by nobody" "f|0" \
     "$(seen_sql -c "SELECT bool_or(principal_sees(id, -1)), (SELECT count(*) FROM principals p,
                     principal_seen(p.id, ARRAY[-1::bigint])) FROM principals")"

@@ -121,6 +121,11 @@ check_eq "… and nobody but discipline inspection reads one of them, in either 
                     WHERE c.ticket_no IN ('S11', 'S12', 'S13')
                       AND (c.id IN (SELECT principal_seen(p.id, (SELECT array_agg(id) FROM complaints)))
                            OR principal_sees(p.id, c.id))")"
+check_eq "complaints.discipline_held, kept by the guard, says which orders discipline inspection has held" \
+    "S4 S5 S11" "$(seen_sql -c "SELECT string_agg(ticket_no, ' ' ORDER BY id) FROM complaints WHERE discipline_held")"
+check_eq "… as the assignments do" 0 \
+    "$(seen_sql -c "SELECT count(*) FROM complaints c WHERE c.discipline_held IS DISTINCT FROM EXISTS (SELECT 1
+                    FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.complaint_id = c.id AND u.kind = 'discipline')")"
 check_eq "what the public and the bulletin leave out holds every one of them" 0 \
     "$(seen_sql -c "SELECT count(*) FROM conduct_among((SELECT array_agg(id) FROM complaints)) k(id)
                     WHERE k.id NOT IN (SELECT complaints_for_discipline((SELECT array_agg(id) FROM complaints)))")"

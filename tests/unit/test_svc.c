@@ -217,7 +217,7 @@ static void test_who_may_ask(void **state)
     call handler = {.endpoint = f->router, .keys = &HANDLER, .type = "echo"};
     roundtrip(&s, &handler);
     assert_int_equal(handler.rc, -1);
-    assert_non_null(strstr(handler.err, "svc-test-handler is 承办人员; only 话务员 may do this"));
+    assert_non_null(strstr(handler.err, "svc-test-handler 的角色是承办人员；只有话务员可以这样做"));
     call handler_ping = {.endpoint = f->router, .keys = &HANDLER, .type = "ping"};
     roundtrip(&s, &handler_ping);
     assert_int_equal(handler_ping.rc, 0);     /* anyone registered may ping */

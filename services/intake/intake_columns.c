@@ -31,6 +31,11 @@ static const char *const NAMES[COL_COUNT] = {
     "content", "category", "urgency", "lon", "lat",
 };
 
+/* What a clerk reads for each field. */
+static const char *const TITLES[COL_COUNT] = {
+    "工单编号", "来电时间", "来电人", "联系电话", "诉求地址", "诉求内容", "诉求类别", "紧急程度", "经度", "纬度",
+};
+
 static const int REQUIRED[COL_COUNT] = {[COL_TICKET_NO] = 1, [COL_CALLED_AT] = 1, [COL_CONTENT] = 1};
 
 /* Words that suggest a field, in any system's language (keys: lower case). */
@@ -73,6 +78,11 @@ enum {
 const char *cols_field_name(cols_field f)
 {
     return f < COL_COUNT ? NAMES[f] : "?";
+}
+
+const char *cols_field_title(cols_field f)
+{
+    return f < COL_COUNT ? TITLES[f] : "?";
 }
 
 /* ---- looking alike ---- */
@@ -205,7 +215,7 @@ static int describe_column(cols_map *self, size_t col, const char *h, size_t len
         words[w++] = ' ';
     words[w] = '\0';
     if (n == 0)
-        snprintf(norm, cap, "column %zu", col + 1);
+        snprintf(norm, cap, "第 %zu 列", col + 1);
     return 0;
 }
 
@@ -414,7 +424,7 @@ size_t cols_count(const cols_map *self)
 
 const char *cols_header(const cols_map *self, size_t col)
 {
-    return col < self->ncols ? self->headers[col] : "(past the last header)";
+    return col < self->ncols ? self->headers[col] : "（表头之外）";
 }
 
 int cols_is_extra(const cols_map *self, size_t col)

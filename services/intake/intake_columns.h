@@ -83,12 +83,15 @@ const char *cols_join(const cols_map *self, cols_field f);
 size_t cols_count(const cols_map *self);
 
 /* The header of column col as the file names it (normalised), for messages:
- * "column N" (1-based) when the header is empty, "(past the last header)"
- * when col >= cols_count(). The string belongs to the map. */
+ * "第 N 列" (1-based) when the header is empty, "（表头之外）" when col >=
+ * cols_count(). The string belongs to the map. */
 const char *cols_header(const cols_map *self, size_t col);
 
 /* The English name of a field ("ticket_no", "called_at", ...). */
 const char *cols_field_name(cols_field f);
+
+/* The Chinese name a clerk reads for a field ("工单编号", "来电时间", ...). */
+const char *cols_field_title(cols_field f);
 
 /* 1 if column col is an extra (unmapped) column. */
 int cols_is_extra(const cols_map *self, size_t col);

@@ -480,8 +480,8 @@ static int reject_repeats(import_run *r, char *why, size_t whylen)
         if (!first)
             continue;
         rej.value_len = strlen(rej.value);
-        snprintf(rej.reason, sizeof rej.reason, "duplicate ticket number: row %" PRIu64 " has it too;"
-                 " only that first one is stored", first);
+        snprintf(rej.reason, sizeof rej.reason, "工单编号重复：第 %" PRIu64 " 条记录也是这个编号，只保存了那一条",
+                 first);
         if (rejects_write(r->rejects, &rej, why, whylen) < 0)
             return -1;
     }

@@ -67,7 +67,7 @@ static int open_file(rejects *self, char *err, size_t errlen)
         return -1;
     }
     memcpy(self->path, path, (size_t)n + 1);
-    fputs("\xEF\xBB\xBFrow,line,column,reason,value\n", self->fp);
+    fputs("\xEF\xBB\xBF记录,文件行号,列,原因,原值\n", self->fp);
     return 0;
 }
 

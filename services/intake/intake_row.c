@@ -126,10 +126,10 @@ static int reject_encoding(const cols_map *map, const csv_record *rec, size_t co
         off = strlen(f);        /* a NUL byte: the field's text stops there */
     size_t at = text_utf8_chars(f, off) + 1;
     if (rec->cut && col + 1 == rec->nfields && off + 4 > len)
-        return reject(rej, map, rec, col, "the file ends in the middle of a character at character %zu of "
-                      "this field: cut off? (the rest of the file is read; export it again for this row)", at);
-    return reject(rej, map, rec, col, "bytes that are not UTF-8 or GB18030 text at character %zu of this field "
-                  "(the row is left out, the rest of the file is read)", at);
+        return reject(rej, map, rec, col, "文件在本字段第 %zu 个字符处、一个字的中间结束：文件被截断了？"
+                      "（文件其余部分照常读取；请重新导出这一行）", at);
+    return reject(rej, map, rec, col, "本字段第 %zu 个字符起不是 UTF-8 或 GB18030 文本"
+                  "（这一行未导入，文件其余部分照常读取）", at);
 }
 
 static int reject_csv(const intake_row *self, const cols_map *map, const csv_record *rec,
@@ -139,13 +139,13 @@ static int reject_csv(const intake_row *self, const cols_map *map, const csv_rec
     size_t col = rec->bad_field;
     switch (rec->status) {
     case CSV_ERR_FIELD_TOO_LONG:
-        return reject(rej, map, rec, col, "longer than %zu characters", lim->max_field);
+        return reject(rej, map, rec, col, "超过 %zu 个字符", lim->max_field);
     case CSV_ERR_RECORD_TOO_LONG:
-        return reject(rej, map, rec, col, "row longer than %zu bytes", lim->max_record);
+        return reject(rej, map, rec, col, "这一行超过 %zu 字节", lim->max_record);
     case CSV_ERR_TOO_MANY_FIELDS:
-        return reject(rej, map, rec, col, "more than %zu fields", lim->max_fields);
+        return reject(rej, map, rec, col, "超过 %zu 个字段", lim->max_fields);
     case CSV_ERR_UNTERMINATED_QUOTE:
-        return reject(rej, map, rec, col, "quote opened on line %llu never closed (rest of file)",
+        return reject(rej, map, rec, col, "第 %llu 行开始的引号到文件末尾都没有闭合（其后的内容都在这个引号里，未导入）",
                       (unsigned long long)rec->line_no);
     case CSV_ERR_ENCODING:
         return reject_encoding(map, rec, col, rej);
@@ -261,26 +261,25 @@ static int check_fields(intake_row *self, const cols_map *map, const csv_record 
     intake_time t;
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!*val[required[i]])
-            return reject(rej, map, rec, column_of(map, required[i]), "required %s is empty",
-                          cols_field_name(required[i]));
+            return reject(rej, map, rec, column_of(map, required[i]), "必填项为空（%s）",
+                          cols_field_title(required[i]));
     size_t tc = column_of(map, COL_TICKET_NO);
     if (intake_is_scientific(val[COL_TICKET_NO]))
-        return reject(rej, map, rec, tc, "ticket number in scientific notation (Excel dropped its "
-                      "digits): format the column as text and export again");
+        return reject(rej, map, rec, tc, "工单编号是科学计数法（Excel 丢掉了其中的数字）：请把该列设为文本后重新导出");
     if (strlen(val[COL_TICKET_NO]) > INTAKE_TICKET_MAX)
-        return reject(rej, map, rec, tc, "ticket number longer than %d bytes", INTAKE_TICKET_MAX);
+        return reject(rej, map, rec, tc, "工单编号超过 %d 字节", INTAKE_TICKET_MAX);
     const intake_profile *p = cols_profile(map);
     if (intake_date_parse(val[COL_CALLED_AT], strlen(val[COL_CALLED_AT]), p->dates, &t) < 0) {
         char formats[300];
         intake_date_formats_text(p->dates, 1, formats, sizeof formats);
-        return reject(rej, map, rec, column_of(map, COL_CALLED_AT), "not a date and time in the formats of "
-                      "profile %s: %s", p->name, formats);
+        return reject(rej, map, rec, column_of(map, COL_CALLED_AT), "不是导入配置 %s 接受的日期时间格式：%s",
+                      p->name, formats);
     }
     intake_date_text(&t, self->when);
     if (coordinate(val[COL_LON], 180, self->lon) < 0)
-        return reject(rej, map, rec, column_of(map, COL_LON), "not a longitude");
+        return reject(rej, map, rec, column_of(map, COL_LON), "不是经度（-180 到 180 之间的数）");
     if (coordinate(val[COL_LAT], 90, self->lat) < 0)
-        return reject(rej, map, rec, column_of(map, COL_LAT), "not a latitude");
+        return reject(rej, map, rec, column_of(map, COL_LAT), "不是纬度（-90 到 90 之间的数）");
     val[COL_CALLED_AT] = self->when;
     val[COL_LON] = self->lon;
     val[COL_LAT] = self->lat;
@@ -337,8 +336,8 @@ static int cut_off(const cols_map *map, const csv_record *rec, intake_reject *re
 {
     if (!rec->cut || rec->status != CSV_OK || rec->nfields >= cols_count(map))
         return 0;
-    reject(rej, map, rec, rec->nfields ? rec->nfields - 1 : 0, "the file ends inside this row, after %zu of "
-           "its %zu fields: cut off? (export the file again for this row)", rec->nfields, cols_count(map));
+    reject(rej, map, rec, rec->nfields ? rec->nfields - 1 : 0, "文件在这一行中间结束，只有 %zu 个字段（应有 %zu 个）："
+           "文件被截断了？（请重新导出这一行）", rec->nfields, cols_count(map));
     return 1;
 }
 
@@ -360,8 +359,7 @@ int intake_row_build(intake_row *self, const cols_map *map, const csv_record *re
         return INTAKE_ROW_REJECTED;
     for (size_t i = cols_count(map); i < rec->nfields; i++)
         if (!blank(rec->fields[i], rec->lens[i]))
-            return reject(rej, map, rec, i, "row has %zu fields, the header has %zu",
-                          rec->nfields, cols_count(map));
+            return reject(rej, map, rec, i, "这一行有 %zu 个字段，表头只有 %zu 个", rec->nfields, cols_count(map));
     if (normalise_fields(self, map, rec) < 0)
         return -1;
     int r = check_fields(self, map, rec, rej);

@@ -56,13 +56,13 @@ jiesu import "$dir/cut.csv" >"$dir/cut.out" 2>&1
 check "a cut-off file still imports" test $? -eq 0
 check_eq "its whole rows are stored, the damaged ones rejected" "4 2 2" "$(last_import "rows_total || ' ' || inserted || ' ' || rejected")"
 rej=$(ls -t "$HARNESS_DIR"/rejects/*.csv | head -n 1)
-check "rejects: bad bytes, with where they start" grep -q '^3,3,诉求内容,"\?bytes that are not UTF-8 or GB18030 text at character 5 of this field' "$rej"
-check "rejects: the cut-off last row, said to be cut off" grep -q '^5,5,诉求内容,the file ends in the middle of a character at character 6 of this field: cut off?' "$rej"
+check "rejects: bad bytes, with where they start" grep -q '^3,3,诉求内容,"\?本字段第 5 个字符起不是 UTF-8 或 GB18030 文本' "$rej"
+check "rejects: the cut-off last row, said to be cut off" grep -q '^5,5,诉求内容,文件在本字段第 6 个字符处、一个字的中间结束：文件被截断了？' "$rej"
 printf '工单编号,来电时间,诉求内容,诉求地址\nE1,2024-04-15 22:51,路灯不亮,沙子口\nE2,2024-04-15 22:52' >"$dir/short.csv"
 jiesu import "$dir/short.csv" >"$dir/short.out" 2>&1
 check_eq "a file cut inside its last row keeps the rows before" "2 1 1" "$(last_import "rows_total || ' ' || inserted || ' ' || rejected")"
 rej=$(ls -t "$HARNESS_DIR"/rejects/*.csv | head -n 1)
-check "rejects: the row the file ends inside of" grep -q '^3,3,来电时间,"the file ends inside this row, after 2 of its 4 fields: cut off?' "$rej"
+check "rejects: the row the file ends inside of" grep -q '^3,3,来电时间,文件在这一行中间结束，只有 2 个字段（应有 4 个）：文件被截断了？' "$rej"
 
 # --- the NYC 311 export (real, public; read from ../shared when present) ------
 if [ ! -f "$nyc" ]; then

@@ -21,7 +21,7 @@ check "the sample's bad rows were rejected" test "$rejected" -ge 3
 rejects=$(ls "$HARNESS_DIR"/rejects/*.csv 2>/dev/null | head -n 1)
 check_eq "rejects file lists each rejected row and the repeated ticket (row 241)" "$((rejected + dups))" \
     "$(($(grep -c '' "$rejects") - 1))"
-check "… saying which row has it first" grep -q "^241,[0-9]*,工单编号,duplicate ticket number: row 240 has it too" "$rejects"
+check "… saying which row has it first" grep -q "^241,[0-9]*,工单编号,工单编号重复：第 240 条记录也是这个编号" "$rejects"
 
 wait_for "every complaint routed" 60 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
 check_eq "no complaint left unrouted" 0 "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")"

@@ -127,7 +127,7 @@ static void test_extra_json_escaped(void **state)
     const char *h[] = {"工单编号", "来电时间", "诉求内容", "备注", "", "承办\"单位\""};
     cols_map *m = map_of(h, 6);
     assert_non_null(m);
-    assert_string_equal(cols_header(m, 4), "column 5");
+    assert_string_equal(cols_header(m, 4), "第 5 列");
     const char *f[] = {"1", "2021-05-30 10:57", "x", "他说\"快\"\\\t\n", "", "沙子口"};
     size_t lens[6];
     for (int i = 0; i < 6; i++)

@@ -204,11 +204,11 @@ static void test_good_rows_kept_bad_rows_rejected(void **state)
                               "called_at = '2021-05-30 12:00+08' AND address = ''", fx.prefix), 1);
     char *rej = slurp(res.rejects_path);
     assert_non_null(strstr(res.rejects_path, "rejects/import-"));
-    assert_non_null(strstr(rej, "row,line,column,reason,value"));
-    assert_non_null(strstr(rej, "5,6,工单编号,ticket number in scientific notation"));
-    assert_non_null(strstr(rej, "6,7,来电时间,\"not a date and time"));
-    assert_non_null(strstr(rej, "7,8,诉求内容,required content is empty"));
-    assert_non_null(strstr(rej, "8,9,工单编号,duplicate ticket number: row 2 has it too; only that first one is stored"));
+    assert_non_null(strstr(rej, "记录,文件行号,列,原因,原值"));
+    assert_non_null(strstr(rej, "5,6,工单编号,工单编号是科学计数法"));
+    assert_non_null(strstr(rej, "6,7,来电时间,\"不是导入配置"));
+    assert_non_null(strstr(rej, "7,8,诉求内容,必填项为空（诉求内容）"));
+    assert_non_null(strstr(rej, "8,9,工单编号,工单编号重复：第 2 条记录也是这个编号，只保存了那一条"));
     assert_int_equal(stream_len(), 4);
     assert_true(stream_matches_db());
 }
@@ -248,7 +248,7 @@ static void test_duplicates_across_imports_and_batches(void **state)
     assert_int_equal(res.inserted, 3);
     assert_int_equal(res.duplicates, 2);
     char *rej = slurp(res.rejects_path);       /* @7 twice, in two batches; @1 another import's: not listed */
-    assert_non_null(strstr(rej, "5,5,工单编号,duplicate ticket number: row 3 has it too"));
+    assert_non_null(strstr(rej, "5,5,工单编号,工单编号重复：第 3 条记录也是这个编号"));
     assert_null(strstr(rej, "\n2,2,"));
     assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%s7' AND content = 'a'",
                               fx.prefix), 1);

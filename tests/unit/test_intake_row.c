@@ -123,32 +123,32 @@ static void test_rejections(void **state)
 {
     fixture *fx = *state;
     const char *no_content[] = {"1", "2021-05-30 10:57", "", "", "", "  "};
-    expect_reject(fx, no_content, 6, "诉求内容", "required content is empty");
+    expect_reject(fx, no_content, 6, "诉求内容", "必填项为空（诉求内容）");
     const char *no_ticket[] = {"", "2021-05-30 10:57", "", "", "", "x"};
-    expect_reject(fx, no_ticket, 6, "工单编号", "required ticket_no is empty");
+    expect_reject(fx, no_ticket, 6, "工单编号", "必填项为空（工单编号）");
     const char *short_row[] = {"1", "2021-05-30 10:57"};
-    expect_reject(fx, short_row, 2, "诉求内容", "required content is empty");
+    expect_reject(fx, short_row, 2, "诉求内容", "必填项为空（诉求内容）");
     const char *no_time[] = {"1", " ", "", "", "", "x"};
-    expect_reject(fx, no_time, 6, "来电时间", "required called_at is empty");
+    expect_reject(fx, no_time, 6, "来电时间", "必填项为空（来电时间）");
     const char *excel_id[] = {"1.23457E+17", "2021-05-30 10:57", "", "", "", "x"};
-    expect_reject(fx, excel_id, 6, "工单编号", "scientific notation");
+    expect_reject(fx, excel_id, 6, "工单编号", "科学计数法");
     const char *bad_time[] = {"1", "2021-02-30 10:57", "", "", "", "x"};
-    expect_reject(fx, bad_time, 6, "来电时间", "not a date and time in the formats of profile 12345: ymd (");
+    expect_reject(fx, bad_time, 6, "来电时间", "不是导入配置 12345 接受的日期时间格式：ymd (");
     const char *us_time[] = {"1", "05/01/2022 12:00:03 AM", "", "", "", "x"};
-    expect_reject(fx, us_time, 6, "来电时间", "not a date and time");
+    expect_reject(fx, us_time, 6, "来电时间", "不是导入配置");
     const char *bad_lat[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "120.1", "91"};
-    expect_reject(fx, bad_lat, 10, "纬度", "not a latitude");
+    expect_reject(fx, bad_lat, 10, "纬度", "不是纬度");
     const char *bad_lon[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "东经120", ""};
-    expect_reject(fx, bad_lon, 10, "经度", "not a longitude");
+    expect_reject(fx, bad_lon, 10, "经度", "不是经度");
     const char *hex_lon[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "0x78", ""};
-    expect_reject(fx, hex_lon, 10, "经度", "not a longitude");
+    expect_reject(fx, hex_lon, 10, "经度", "不是经度");
     const char *too_many[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "", "", "", "", "stray"};
-    expect_reject(fx, too_many, 13, "(past the last header)", "13 fields, the header has 11");
+    expect_reject(fx, too_many, 13, "（表头之外）", "这一行有 13 个字段，表头只有 11 个");
     char long_id[80];
     memset(long_id, '7', sizeof long_id - 1);
     long_id[sizeof long_id - 1] = '\0';
     const char *long_ticket[] = {long_id, "2021-05-30 10:57", "", "", "", "x"};
-    expect_reject(fx, long_ticket, 6, "工单编号", "longer than 64");
+    expect_reject(fx, long_ticket, 6, "工单编号", "工单编号超过 64 字节");
 }
 
 static void test_reader_verdicts_and_blank_rows(void **state)
@@ -159,13 +159,13 @@ static void test_reader_verdicts_and_blank_rows(void **state)
     intake_reject rej;
     assert_int_equal(build(fx, f, 6, CSV_ERR_FIELD_TOO_LONG, 5, &line, &rej), INTAKE_ROW_REJECTED);
     assert_string_equal(rej.column, "诉求内容");
-    assert_string_equal(rej.reason, "longer than 32767 characters");
+    assert_string_equal(rej.reason, "超过 32767 个字符");
     const char *bad_bytes[] = {"1", "2021-05-30 10:57", "", "", "沙子口\xff\xfe路", "x"};
     assert_int_equal(build(fx, bad_bytes, 6, CSV_ERR_ENCODING, 4, &line, &rej), INTAKE_ROW_REJECTED);
     assert_string_equal(rej.column, "诉求地址");
-    assert_non_null(strstr(rej.reason, "not UTF-8 or GB18030 text at character 4 of this field"));
+    assert_non_null(strstr(rej.reason, "本字段第 4 个字符起不是 UTF-8 或 GB18030 文本"));
     assert_int_equal(build(fx, f, 6, CSV_ERR_UNTERMINATED_QUOTE, 5, &line, &rej), INTAKE_ROW_REJECTED);
-    assert_non_null(strstr(rej.reason, "line 3"));
+    assert_non_null(strstr(rej.reason, "第 3 行开始的引号"));
     const char *blank[] = {"", " ", "", "\t"};
     assert_int_equal(build(fx, blank, 4, CSV_OK, 0, &line, &rej), INTAKE_ROW_EMPTY);
 }
@@ -192,10 +192,10 @@ static void test_cut_off_last_row(void **state)
     const char *short_row[] = {"1", "2021-05-30 10:57", "王", "138", "沙子口", "路灯坏了，晚上"};
     assert_int_equal(build_last(fx, short_row, 6, CSV_OK, &rej), INTAKE_ROW_REJECTED);
     assert_string_equal(rej.column, "诉求内容");
-    assert_non_null(strstr(rej.reason, "the file ends inside this row, after 6 of its 11 fields: cut off?"));
+    assert_non_null(strstr(rej.reason, "文件在这一行中间结束，只有 6 个字段（应有 11 个）：文件被截断了？"));
     const char *cut_char[] = {"1", "2021-05-30 10:57", "王", "138", "沙子口", "路灯坏了，晚\xe4\xb8"};
     assert_int_equal(build_last(fx, cut_char, 6, CSV_ERR_ENCODING, &rej), INTAKE_ROW_REJECTED);
-    assert_non_null(strstr(rej.reason, "the file ends in the middle of a character at character 7"));
+    assert_non_null(strstr(rej.reason, "文件在本字段第 7 个字符处、一个字的中间结束"));
     const char *whole[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "", "", ""};
     assert_int_equal(build_last(fx, whole, 11, CSV_OK, &rej), INTAKE_ROW_OK);
 }

@@ -12,14 +12,18 @@
 -- with discipline inspection in its history; the assignment guard (010) let
 -- it through, since it asked only the category.
 --
--- conduct_among(ids): of the orders ids, the complaints about conduct:
+-- conduct_of(c, p): order c (p: the order it was merged into, or NULL) is a
+-- complaint about conduct:
 --   of category conduct (or one of its sub-categories), or a letter's conduct
 --   part (link_id: the '<ticket>-J' order routing splits off), or ever held
 --   by discipline inspection, in any cycle, by any path; or merged into an
 --   order that is one of these.
--- It is the one rule: who may read an order (principal_seen), what routing
--- sends only to discipline inspection (the worker's load), the assignment
--- guard, and escalation's target for a campaign alert all ask it. Once
+-- It is the one rule. conduct_among(ids) asks it of a set of orders: who may
+-- read an order (principal_seen), the assignment guard and escalation's
+-- target for a campaign alert read that; routing's load, which reads each
+-- order and its parent anyway, asks conduct_of itself (a simple expression
+-- PostgreSQL inlines: the set form cost a small batch 0.2 ms of planning,
+-- 0.6 ms of POST → dispatched at 1,000 requests/s). Once
 -- discipline inspection has held an order, only discipline inspection holds
 -- it again.
 --
@@ -41,12 +45,15 @@ UPDATE complaints c SET discipline_held = true
  WHERE EXISTS (SELECT 1 FROM assignments a JOIN units u ON u.id = a.unit_id
                 WHERE a.complaint_id = c.id AND u.kind = 'discipline');
 
+CREATE FUNCTION conduct_of(c complaints, p complaints) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(c.category = 'conduct' OR c.category LIKE 'conduct.%' OR c.link_id IS NOT NULL OR c.discipline_held
+                    OR p.category = 'conduct' OR p.category LIKE 'conduct.%' OR p.link_id IS NOT NULL
+                    OR p.discipline_held, false)
+$$;
+
 CREATE FUNCTION conduct_among(c_ids bigint[]) RETURNS SETOF bigint LANGUAGE sql STABLE AS $$
-    SELECT c.id
-      FROM complaints c LEFT JOIN complaints p ON p.id = c.parent_id
-     WHERE c.id = ANY (c_ids)
-       AND (c.category = 'conduct' OR c.category LIKE 'conduct.%' OR c.link_id IS NOT NULL OR c.discipline_held
-            OR p.category = 'conduct' OR p.category LIKE 'conduct.%' OR p.link_id IS NOT NULL OR p.discipline_held)
+    SELECT c.id FROM complaints c LEFT JOIN complaints p ON p.id = c.parent_id
+     WHERE c.id = ANY (c_ids) AND conduct_of(c, p)
 $$;
 
 CREATE OR REPLACE FUNCTION principal_seen(p_id integer, c_ids bigint[]) RETURNS SETOF bigint LANGUAGE sql STABLE AS $$
@@ -56,7 +63,7 @@ CREATE OR REPLACE FUNCTION principal_seen(p_id integer, c_ids bigint[]) RETURNS 
              WHERE p.id = p_id AND p.disabled_at IS NULL) me
       CROSS JOIN LATERAL (
             SELECT c.id,
-                   c.id IN (SELECT conduct_among(c_ids)) AS conduct,
+                   c.id IN (SELECT k.id FROM conduct_among(c_ids) k(id)) AS conduct,
                    (array_agg(left(coalesce(a.street_code, au.region_code), 6) ORDER BY a.id DESC)
                         FILTER (WHERE a.role <> 'co'))[1] AS district,
                    coalesce(bool_or(a.unit_id = me.unit_id), false) AS held
@@ -74,7 +81,7 @@ CREATE OR REPLACE FUNCTION principal_seen(p_id integer, c_ids bigint[]) RETURNS 
 $$;
 
 CREATE OR REPLACE FUNCTION complaints_for_discipline(c_ids bigint[]) RETURNS SETOF bigint LANGUAGE sql STABLE AS $$
-    SELECT conduct_among(c_ids)
+    SELECT k.id FROM conduct_among(c_ids) k(id)
     UNION
     SELECT c.id FROM complaints c JOIN category_aliases ca ON ca.hotline_name = c.category_raw
      WHERE c.id = ANY (c_ids) AND ca.category_code = 'conduct'
@@ -85,12 +92,14 @@ $$;
 -- refusal reaches the dispatcher (workbench, `jiesu dispatch`): in Chinese.
 -- It also marks the orders given to discipline inspection (discipline_held).
 CREATE OR REPLACE FUNCTION assignments_conduct_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE bad record;
+DECLARE
+    bad record;
+    ids bigint[] := ARRAY(SELECT DISTINCT complaint_id FROM added WHERE active);   /* a parameter: inlined below */
 BEGIN
     SELECT c.ticket_no, u.name, (a.category = 'conduct' OR k.id IS NOT NULL) AND u.kind <> 'discipline' AS conduct
       INTO bad
       FROM added a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id
-      LEFT JOIN conduct_among(ARRAY(SELECT DISTINCT complaint_id FROM added WHERE active)) k(id) ON k.id = c.id
+      LEFT JOIN conduct_among(ids) k(id) ON k.id = c.id
      WHERE a.active
        AND ((a.category = 'conduct' OR k.id IS NOT NULL) AND u.kind <> 'discipline'
             OR u.code = ANY (c.accused_units))

@@ -43,17 +43,18 @@ struct route_worker {
 
 /* The orders of the batch still to route, the units that returned each in
  * its current cycle (comma list), the database clock in ms, and whether the
- * order is a complaint about conduct already (conduct_among, migration 029:
- * a letter's conduct part, or an order discipline inspection has held):
- * routed as one, to discipline inspection alone. */
+ * order is a complaint about conduct already (conduct_of, migration 029:
+ * its category, a letter's conduct part, an order discipline inspection has
+ * held, or merged into one): routed as one, to discipline inspection alone. */
 static const char SQL_LOAD[] =
     "SELECT c.id, c.ticket_no, c.address, c.content, coalesce(c.category_raw, ''), coalesce(c.urgency, ''),"
     "       c.returns,"
     "       (SELECT coalesce(string_agg(DISTINCT u.code, ','), '') FROM assignments a JOIN units u ON u.id = a.unit_id"
     "         WHERE a.complaint_id = c.id AND NOT a.active AND a.role = 'owner' AND a.cycle = c.cycle),"
     "       (extract(epoch FROM now()) * 1000)::bigint, c.lon IS NOT NULL AND c.lat IS NOT NULL,"
-    "       coalesce(c.lon, 0), coalesce(c.lat, 0), c.id IN (SELECT conduct_among($1::bigint[]))"
-    "  FROM complaints c WHERE c.id = ANY($1::bigint[]) AND c.status IN ('new', 'returned') ORDER BY c.id";
+    "       coalesce(c.lon, 0), coalesce(c.lat, 0), conduct_of(c, p)"
+    "  FROM complaints c LEFT JOIN complaints p ON p.id = c.parent_id"
+    " WHERE c.id = ANY($1::bigint[]) AND c.status IN ('new', 'returned') ORDER BY c.id";
 
 enum { L_ID, L_TICKET, L_ADDRESS, L_CONTENT, L_CATEGORY, L_URGENCY, L_RETURNS, L_RETURNED_BY, L_NOW_MS, L_HAS_COORDS,
        L_LON, L_LAT, L_CONDUCT_PART };

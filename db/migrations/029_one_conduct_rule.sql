@@ -94,14 +94,15 @@ $$;
 CREATE OR REPLACE FUNCTION assignments_conduct_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     bad record;
-    ids bigint[] := ARRAY(SELECT DISTINCT complaint_id FROM added WHERE active);   /* a parameter: inlined below */
+    conduct bigint[] := ARRAY(SELECT k.id FROM conduct_among(ARRAY(SELECT DISTINCT complaint_id FROM added
+                                                                  WHERE active)) k(id));
 BEGIN
-    SELECT c.ticket_no, u.name, (a.category = 'conduct' OR k.id IS NOT NULL) AND u.kind <> 'discipline' AS conduct
+    SELECT c.ticket_no, u.name, (a.category = 'conduct' OR a.complaint_id = ANY (conduct)) AND u.kind <> 'discipline'
+           AS conduct
       INTO bad
       FROM added a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id
-      LEFT JOIN conduct_among(ids) k(id) ON k.id = c.id
      WHERE a.active
-       AND ((a.category = 'conduct' OR k.id IS NOT NULL) AND u.kind <> 'discipline'
+       AND ((a.category = 'conduct' OR a.complaint_id = ANY (conduct)) AND u.kind <> 'discipline'
             OR u.code = ANY (c.accused_units))
      LIMIT 1;
     IF FOUND THEN

@@ -196,7 +196,7 @@ static int check_call(service *s, const bus_request *req, const auth_principal *
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s has no view '%s'", s->name, rq->name);
     } else if (!(who->role & def->roles)) {
         auth_roles_say(def->roles, roles, sizeof roles);
-        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s is %s; only %s may see this",
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s 的角色是%s；只有%s可以查看",
                                who->name, auth_role_title(who->role), roles);
     } else if ((int)rq->n_args < def->min_args || (int)rq->n_args > def->max_args) {
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "usage: jiesu %s", def->usage);

@@ -47,9 +47,9 @@ as_unit 370212.discipline jiesu show RC-2 >"$HARNESS_DIR/show-rc2.out" 2>&1
 check "jiesu show explains the conduct rule" grep -q "被投诉单位，不交其办理" "$HARNESS_DIR/show-rc2.out"
 
 as_unit 370212001 jiesu show RC-2 >"$HARNESS_DIR/show-rc2-street.out" 2>&1
-check "the street office a conduct complaint names cannot read it" grep -q "no order RC-2 that you may see" "$HARNESS_DIR/show-rc2-street.out"
+check "the street office a conduct complaint names cannot read it" grep -q "没有您可以查看的工单 RC-2" "$HARNESS_DIR/show-rc2-street.out"
 as_role dispatcher jiesu show RC-2 >"$HARNESS_DIR/show-rc2-dispatcher.out" 2>&1
-check "… nor can a dispatcher" grep -q "no order RC-2 that you may see" "$HARNESS_DIR/show-rc2-dispatcher.out"
+check "… nor can a dispatcher" grep -q "没有您可以查看的工单 RC-2" "$HARNESS_DIR/show-rc2-dispatcher.out"
 as_role dispatcher jiesu manual >"$HARNESS_DIR/manual.out" 2>&1
 check "jiesu manual lists the order routing could not place" grep -q "RC-3" "$HARNESS_DIR/manual.out"
 check "jiesu manual says why" grep -q "没有街道或社区名称" "$HARNESS_DIR/manual.out"

@@ -17,7 +17,7 @@
 #define ERR_NOT_FOUND 404
 #define CELL_MAX 65536
 
-static const view_def *find_view(const view_def *defs, const char *name)
+const view_def *view_find(const view_def *defs, const char *name)
 {
     for (const view_def *d = defs; d->name; d++)
         if (strcmp(d->name, name) == 0)
@@ -217,7 +217,7 @@ void view_answer(service *s, const bus_request *req, const auth_principal *who, 
         goto cleanup;
     }
     jiesu__view_reply__init(reply);
-    const view_def *def = find_view(defs, rq->name);
+    const view_def *def = view_find(defs, rq->name);
     if (check_call(s, req, who, def, rq) < 0)
         goto cleanup;
     snprintf(id, sizeof id, "%d", who->id);

@@ -56,6 +56,9 @@ typedef struct {
     const char         *note;       /* printed after the tables, or NULL */
 } view_def;
 
+/* The view of defs (ending with {NULL}) called name, or NULL. */
+const view_def *view_find(const view_def *defs, const char *name);
+
 /* A table to send: title, align and ncols column names copied. NULL when
  * out of memory. Free with jiesu__table__free_unpacked(t, NULL). */
 Jiesu__Table *view_table_new(const char *title, const char *align, const char *const *columns, size_t ncols);

@@ -14,7 +14,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "calendar.h"
 #include "holidays.h"
@@ -181,11 +180,3 @@ const view_def REPORT_VIEWS[] = {
     {"units", AUTH_PEOPLE, 0, 1, "units [TEXT]", UNITS, NULL, NULL},
     {NULL},
 };
-
-const view_def *report_view(const char *name)
-{
-    for (const view_def *d = REPORT_VIEWS; d->name; d++)
-        if (strcmp(d->name, name) == 0)
-            return d;
-    return NULL;
-}

@@ -8,7 +8,4 @@
 
 extern const view_def REPORT_VIEWS[];
 
-/* The view called name ("order" for the workbench's order page), or NULL. */
-const view_def *report_view(const char *name);
-
 #endif

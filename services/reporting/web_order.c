@@ -225,7 +225,7 @@ static int order_page(FILE *f, const web_work *w, PGconn *pg, const web_user *u,
     Jiesu__ViewReply reply = JIESU__VIEW_REPLY__INIT;
     snprintf(id, sizeof id, "%d", u->who.id);
     const char *params[] = {id, ticket};
-    int rc = view_build(w->cfg, pg, report_view("order"), params, 2, &reply, err, sizeof err);
+    int rc = view_build(w->cfg, pg, view_find(REPORT_VIEWS, "order"), params, 2, &reply, err, sizeof err);
     PGresult *st = rc == 1 ? about(pg, "standing", SQL_STANDING, u, ticket, err, sizeof err) : NULL;
     PGresult *ph = st ? about(pg, "photos", SQL_PHOTOS, u, ticket, err, sizeof err) : NULL;
     int status = rc == 0 ? 404 : !ph || PQntuples(st) != 1 ? 503 : 0;

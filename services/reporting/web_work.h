@@ -65,7 +65,7 @@ void web_work_order_error(const web_work *w, PGconn *pg, const web_user *u, cons
 /* ---- shared by the pages (web_text.c) ---- */
 
 /* "剩余 3小时20分", "已逾期 1个工作日2小时" or "已暂停计时" for a deadline due
- * at due (Unix seconds) as of now, in working time (report_deadline_span). */
+ * at due (Unix seconds) as of now, in working time (report_deadline_state). */
 void web_time_left(const web_work *w, long long due, int paused, long long now, char *out, size_t cap);
 
 #endif

@@ -417,6 +417,14 @@ long holidays_load(PGconn *pg, calendar *cal, char *err, size_t errlen)
     return n;
 }
 
+calendar *holidays_calendar(PGconn *pg, const config *cfg, int *day_minutes, char *err, size_t errlen)
+{
+    calendar *cal = cal_from_config(cfg, day_minutes, err, errlen);
+    if (cal && holidays_load(pg, cal, err, errlen) < 0)
+        cal_destroy(&cal);
+    return cal;
+}
+
 int holidays_years(PGconn *pg, holidays_year **years, size_t *n, char *err, size_t errlen)
 {
     char why[256];

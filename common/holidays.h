@@ -7,6 +7,8 @@
  *     from holiday-cn text, a file, or every NNNN.json file of a directory;
  *   - holidays_store(): days into the table (new or changed rows only);
  *   - holidays_load(): every stored day into a calendar;
+ *   - holidays_calendar(): the working calendar whole (configured hours and
+ *     every stored day), as routing, escalation and the reports count in;
  *   - holidays_version(): what changes whenever the table does;
  *   - holidays_gap_check(): the first year without a day off on record, from
  *     this year on, and whether that needs a warning now.
@@ -61,6 +63,11 @@ long holidays_store(PGconn *pg, const holidays_day *days, size_t n, const char *
 
 /* Sets every stored day on cal. Returns how many, or -1 with err. */
 long holidays_load(PGconn *pg, calendar *cal, char *err, size_t errlen);
+
+/* A calendar with the working day of the configuration (cal_from_config)
+ * and every stored day (holidays_load); *day_minutes as cal_from_config
+ * sets it. NULL with the reason in err. */
+calendar *holidays_calendar(PGconn *pg, const config *cfg, int *day_minutes, char *err, size_t errlen);
 
 /* One year's stored days. */
 typedef struct {

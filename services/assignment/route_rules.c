@@ -147,8 +147,7 @@ route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t e
         !(self->conduct = load_conduct(self->cats, conduct = route_cat_find(self->cats, "conduct"), err, errlen)) ||
         !(self->juris = load_juris(pg, cfg, err, errlen)) || !(self->history = route_history_load(pg, err, errlen)) ||
         load_model(self, pg, err, errlen) != 0 ||
-        !(self->calendar = cal_from_config(cfg, &self->day_minutes, err, errlen)) ||
-        holidays_load(pg, self->calendar, err, errlen) < 0 ||
+        !(self->calendar = holidays_calendar(pg, cfg, &self->day_minutes, err, errlen)) ||
         holidays_version(pg, self->holidays_version, sizeof self->holidays_version, err, errlen) < 0 ||
         !(self->geo = route_geo_load_dir(*config_str(cfg, "geo.dir") ? config_str(cfg, "geo.dir") : geo_dir, err, errlen))) {
         route_rules_destroy(&self);

@@ -52,15 +52,6 @@ int esc_calendar_init(esc_calendar *self, const config *cfg, char *err, size_t e
     return 0;
 }
 
-/* A new calendar with the configured hours and every stored day. NULL with err. */
-static calendar *load_new(const esc_calendar *self, PGconn *pg, char *err, size_t errlen)
-{
-    calendar *cal = cal_from_config(self->cfg, NULL, err, errlen);
-    if (cal && holidays_load(pg, cal, err, errlen) < 0)
-        cal_destroy(&cal);
-    return cal;
-}
-
 static void install(esc_calendar *self, esc_ctx *ctx, calendar *cal, const char *version)
 {
     cal_destroy(&self->cal);
@@ -90,7 +81,7 @@ int esc_calendar_refresh(esc_calendar *self, esc_ctx *ctx, int64_t real_now_ms)
         return -1;
     }
     if (!self->cal || strcmp(version, self->version) != 0) {
-        calendar *cal = load_new(self, ctx->pg, err, sizeof err);
+        calendar *cal = holidays_calendar(ctx->pg, self->cfg, NULL, err, sizeof err);
         if (!cal) {
             log_error("%s", err);
             return -1;
@@ -172,13 +163,13 @@ static int store_locked(esc_calendar *self, PGconn *pg, const holidays_day *days
 {
     calendar *old = NULL;
     if (db_exec(pg, "LOCK TABLE holidays IN SHARE ROW EXCLUSIVE MODE", err, errlen) != 0 ||
-        !(old = load_new(self, pg, err, errlen)) ||
+        !(old = holidays_calendar(pg, self->cfg, NULL, err, errlen)) ||
         (st->stored = holidays_store(pg, days, n, source, 1, err, errlen)) < 0) {
         cal_destroy(&old);
         return -1;
     }
     st->unchanged = (long)n - st->stored;
-    if (st->stored > 0 && (!(*out = load_new(self, pg, err, errlen)) ||
+    if (st->stored > 0 && (!(*out = holidays_calendar(pg, self->cfg, NULL, err, errlen)) ||
                            (st->retimed = retime(self, pg, old, *out, days, n, err, errlen)) < 0)) {
         cal_destroy(out);
         cal_destroy(&old);

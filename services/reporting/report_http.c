@@ -11,6 +11,7 @@
 #include "http.h"
 #include "holidays.h"
 #include "log.h"
+#include "report_calendar.h"
 #include "report_bulletin.h"
 #include "report_daily.h"
 #include "report_html.h"
@@ -58,8 +59,8 @@ struct report_http {
     report_settings settings;
     web_auth_opts   auth;
     web_bus         bus;            /* acting for the people signed in */
-    calendar       *cal;
-    web_work        work;
+    report_calendar *calendar;      /* the lists' and the board's working time */
+    web_work        work;           /* cal and day_minutes set per request (work_now) */
     int             trend_weeks;
     int             utc_offset_min; /* of `timezone`: whose year the calendar must cover */
     http_limits     limits;
@@ -330,13 +331,34 @@ static void on_dashboard(report_http *h, PGconn *pg, const web_user *u, const ht
     report_bulletin_free(&b);
 }
 
+/* The workbench's settings with the working calendar as table holidays
+ * stands now, held in *hold until report_calendar_give(). 0, or -1 after
+ * answering 503. */
+static int work_now(report_http *h, PGconn *pg, web_work *w, report_calendar_hold *hold, http_response *resp)
+{
+    char err[512];
+    if (report_calendar_take(h->calendar, pg, hold, err, sizeof err) < 0) {
+        log_error("workbench: %s", err);
+        error_json(resp, 503, "暂时无法读取节假日安排，请稍后刷新");
+        return -1;
+    }
+    *w = h->work;
+    w->cal = hold->cal;
+    w->day_minutes = hold->day_minutes;
+    return 0;
+}
+
 /* The wall board, as of now, of what u may see. */
 static void on_board(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
 {
     web_scope sc;
+    web_work w;
+    report_calendar_hold hold;
     (void)req;
-    if (scope_of(h, u, &sc, resp) == 0)
-        web_board_json(&h->work, pg, u, &sc, resp);
+    if (scope_of(h, u, &sc, resp) == 0 && work_now(h, pg, &w, &hold, resp) == 0) {
+        web_board_json(&w, pg, u, &sc, resp);
+        report_calendar_give(h->calendar, &hold);
+    }
 }
 
 static void on_daily(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
@@ -450,7 +472,12 @@ static void on_signout(report_http *h, PGconn *pg, const web_user *u, const http
 
 static void on_work(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
 {
-    web_work_list(&h->work, pg, u, req, resp);
+    web_work w;
+    report_calendar_hold hold;
+    if (work_now(h, pg, &w, &hold, resp) == 0) {
+        web_work_list(&w, pg, u, req, resp);
+        report_calendar_give(h->calendar, &hold);
+    }
 }
 
 static void on_work_order(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
@@ -512,10 +539,9 @@ static int load(report_http *h, const config *cfg, char *err, size_t errlen)
     h->utc_offset_min = config_utc_offset_min(cfg);
     http_limits_load(&h->limits, cfg);
     web_auth_opts_load(&h->auth, cfg);
-    if (!(h->cal = cal_from_config(cfg, &h->work.day_minutes, err, errlen)))
+    if (!(h->calendar = report_calendar_new(cfg, err, errlen)))
         return -1;
     h->work.photo_max = (size_t)config_long(cfg, "web.photo_max_bytes");
-    h->work.cal = h->cal;
     h->work.cfg = cfg;
     h->work.bus = &h->bus;
     report_settings_load(&h->settings, cfg);
@@ -569,7 +595,7 @@ void report_http_stop(report_http **self)
     http_server_destroy(&(*self)->server);      /* waits for running handlers: every connection is idle */
     for (size_t i = 0; i < (*self)->nidle; i++)
         PQfinish((*self)->idle[i]);
-    cal_destroy(&(*self)->cal);
+    report_calendar_destroy(&(*self)->calendar);
     pthread_mutex_destroy(&(*self)->lock);
     free(*self);
     *self = NULL;

@@ -34,9 +34,7 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
     static const char *const HEAD[] = {"时限", "轮次", "单位", "到期", "完成", "状态（按工作时间）", "下一级"};
     char state[256];
     int day_minutes = 0;
-    calendar *cal = cal_from_config(cfg, &day_minutes, err, errlen);
-    if (cal && holidays_load(pg, cal, err, errlen) < 0)
-        cal_destroy(&cal);
+    calendar *cal = holidays_calendar(pg, cfg, &day_minutes, err, errlen);
     Jiesu__Table *t = cal ? view_table_new(sec->title, sec->align, HEAD, 7) : NULL;
     for (int r = 0; t && r < PQntuples(res); r++) {
         report_deadline d = {.due = strtoll(PQgetvalue(res, r, D_DUE_S), NULL, 10),

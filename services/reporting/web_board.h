@@ -11,7 +11,7 @@
  * current cycle (accept or resolve) not met, not paused and past due on
  * escalation's clock (esc_now(): the clock alerts are raised by), counted once,
  * for the deadline's unit (else the order's owner); how long overdue in working
- * time (the workbench's calendar). Open alert: not acknowledged, counted for
+ * time (the official calendar, report_calendar.h). Open alert: not acknowledged, counted for
  * the unit it is about (else the order's owner; none: 未定单位).
  *
  * Who sees what is the database's rule (principal_sees, migration 010): an

@@ -3,14 +3,16 @@
  * Which orders a person works on is one SQL statement per kind of list,
  * each the same shape: the orders' current open deadline (the earliest not
  * yet met in the current cycle) is joined once, the list is ordered by it,
- * and only the page's rows are dressed (names, place, alerts). Working time only ever grows with the wall clock, so ordering by the
- * due time is ordering by working time left, overdue first; the page then
- * says how much working time is left for the rows it shows.
+ * and only the page's rows are dressed (names, place, alerts). Working time
+ * only ever grows with the clock, so ordering by the due time is ordering by
+ * working time left, overdue first; the page then says how much working
+ * time is left for the rows it shows, as of escalation's clock (esc_now(),
+ * as the order page and the wall board count) on the official calendar
+ * (report_calendar.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "db.h"
 #include "log.h"
@@ -48,12 +50,12 @@
     "        coalesce(rc.name, rs.name, ''), p.address, coalesce(p.kind, ''),"                                     \
     "        coalesce(extract(epoch FROM p.due_at)::bigint::text, ''), p.paused_at IS NOT NULL,"                   \
     "        (SELECT count(*) FROM alerts al WHERE al.complaint_id = p.id AND al.cycle = p.cycle),"                \
-    "        p.role, coalesce(p.reasons, ''), (SELECT count(*) FROM mine)"                                         \
+    "        p.role, coalesce(p.reasons, ''), (SELECT count(*) FROM mine), extract(epoch FROM esc_now())::bigint"  \
     "   FROM page p LEFT JOIN categories cat ON cat.code = p.category"                                             \
     "   LEFT JOIN regions rs ON rs.code = p.street_code LEFT JOIN regions rc ON rc.code = p.community_code"       \
     "  ORDER BY p.due_at NULLS LAST, p.called_at, p.id"
 enum { L_TICKET, L_STATUS, L_CATEGORY, L_PLACE, L_ADDRESS, L_KIND, L_DUE, L_PAUSED, L_ALERTS, L_ROLE, L_REASONS,
-       L_TOTAL };
+       L_TOTAL, L_NOW };
 
 /* A unit's own orders: owner or co-handler (handlers, discipline inspection). */
 static const char SQL_UNIT[] = LIST_HEAD " WHERE a.unit_id = $2::int AND a.active" LIST_TAIL LIST_ALL LIST_PAGE;
@@ -203,7 +205,7 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
 {
     char keep[160];
     filter_query(req, keep, sizeof keep);
-    long long now = (long long)time(NULL);
+    long long now = PQntuples(res) ? atoll(PQgetvalue(res, 0, L_NOW)) : 0;    /* escalation's clock */
     int manual = k->sql == SQL_HOTLINE && strcmp(k->statuses, "{manual}") == 0;
     long total = PQntuples(res) ? atol(PQgetvalue(res, 0, L_TOTAL)) : 0;
     fprintf(f, "<p>共 <b class=\"total\">%ld</b> 件，逾期的在前，其余按剩余工作时间排列。</p>\n", total);

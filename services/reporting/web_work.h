@@ -46,7 +46,7 @@
 typedef struct {
     const config   *cfg;            /* the service's, for the order view's deadlines */
     const web_bus  *bus;
-    const calendar *cal;            /* working time, as escalation counts it */
+    const calendar *cal;            /* working time, as escalation counts it (report_calendar.h) */
     int             day_minutes;    /* of a working day */
     size_t          photo_max;      /* web.photo_max_bytes: each photo */
 } web_work;

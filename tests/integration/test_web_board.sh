@@ -8,6 +8,9 @@
 # the figures on the campaign office's screen equal PostgreSQL's counts, a new
 # overdue order shows up without reloading, nothing scrolls sideways on a
 # phone, screenshots at 1920×1080 and 390×844 in var/test/screenshots.
+# Working time on the official calendar: the board, the list and the order
+# page count an overdue deadline across 端午节 alike, and a day off stored
+# by `jiesu holidays add` counts on their next request.
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
@@ -76,4 +79,24 @@ if browser_ready "the wall board"; then
         check "screenshot $s.png saved under var/" test -s "$HARNESS_DIR/screenshots/$s.png"
     done
 fi
+# ---- working time on the official calendar, and a day stored while the pages run ----
+# a1's accept deadline fell due on Thursday 2026-06-18 12:00; escalation's clock stands on Monday
+# 2026-06-22 12:00. Friday 06-19 is 端午节 (bundled 2026 notice): overdue by one working day
+# (Thursday 12:00–17:30 and Monday 08:30–12:00), not two.
+sql "UPDATE deadlines SET due_at = '2026-06-18 12:00+08' WHERE kind = 'accept' AND complaint_id =
+     (SELECT id FROM complaints WHERE ticket_no = '$a1')" >/dev/null
+sql "UPDATE esc_clock SET offset_seconds = extract(epoch FROM '2026-06-22 12:00+08'::timestamptz - now())::int" >/dev/null
+overdue_for() {     # overdue_for SPAN: 中韩's board, list and order page all say a1 is overdue by SPAN
+    board zhong
+    jq -e --arg t "$a1" --arg s "$1" '[.overdue[] | select(.ticket == $t and .overdue_for == $s)] | length == 1' \
+        "$WEB_DIR/board-zhong.json" >/dev/null &&
+        web_get "$WEB_DIR/zhong.jar" "/work?t=$a1" >/dev/null && grep -q "已逾期 $1<" "$WEB_DIR/body" &&
+        web_get "$WEB_DIR/zhong.jar" "/work/order?t=$a1" >/dev/null && grep -q "已逾期 $1<" "$WEB_DIR/body"
+}
+check "端午节 is no working day: the board, the list and the order page say 已逾期 1个工作日" overdue_for 1个工作日
+"$JIESU_BIN/jiesu" -k "$JIESU_KEYS_DIR/admin.key" holidays add 2026-06-22 调休测试 --off >"$WEB_DIR/holiday.out" 2>&1
+check "a day off stored for Monday 06-22 by the administrator (no deadline re-timed: a1's fell due before it)" \
+    grep -q "stored: 1 days new or changed, 0 unchanged; 0 pending deadlines re-timed" "$WEB_DIR/holiday.out"
+check "the next request of each page counts it, no restart: 已逾期 5小时30分 (Thursday's afternoon only)" overdue_for 5小时30分
+sql "UPDATE esc_clock SET offset_seconds = 0" >/dev/null
 harness_services_stop

@@ -174,8 +174,10 @@ user dispatcher dispatcher "" "派单员 小李"
 user callback callback "" "回访员 小赵"
 user campaign campaign 370212.campaign "崂山区创城办 督查专班"
 user discipline discipline 370212.discipline "崂山区纪委监委 监督室"
-streets=$(psql "$pg_service" -XtA -c "SELECT code FROM units WHERE kind = 'street' ORDER BY code")
-for code in $streets; do user "h$code" handler "$code"; done
+# One handler per street office, named as people read it in an order's history (中韩街道 承办员).
+while IFS='|' read -r code name; do
+    user "h$code" handler "$code" "$name 承办员"
+done < <(psql "$pg_service" -XtA -F '|' -c "SELECT code, name FROM units WHERE kind = 'street' ORDER BY code")
 act_as() { local name=$1; shift; "$BIN/jiesu" -k "$USERS/$name.key" "$@"; }
 
 # sample_moved SRC DST: the sample with its calls moved by whole days so that

@@ -152,7 +152,7 @@ static int ranking_row(Jiesu__Table *t, const report_bulletin *b, const report_u
     char rank[16], score[32], change[32];
     const report_unit *p = report_bulletin_prev(b, u);
     double d = p ? u->composite - p->composite : NAN;
-    snprintf(rank, sizeof rank, u->thin_all ? "样本不足" : u->rank ? "%d" : "–", u->rank);
+    snprintf(rank, sizeof rank, u->thin_all ? REPORT_THIN : u->rank ? "%d" : "–", u->rank);
     snprintf(score, sizeof score, isnan(u->composite) ? "–" : "%.2f", u->composite);
     snprintf(change, sizeof change, isnan(d) ? "–" : "%+.2f", d);
     const char *cells[] = {rank, u->name, score, change, names_flag(u->flag)};

@@ -81,7 +81,7 @@ static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
         const report_unit *p = report_bulletin_prev(b, u);
         fprintf(f, "<tr class=\"flag-%c\">", u->flag ? u->flag : 'N');
         if (u->thin_all)
-            cell_text(f, "样本不足");
+            cell_text(f, REPORT_THIN);
         else
             cell_num(f, u->rank ? u->rank : NAN, "%.0f");
         cell_text(f, u->name);
@@ -94,7 +94,7 @@ static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
         fputs("</tr>\n", f);
     }
     fputs("</table></div>\n", f);
-    fprintf(f, "<p class=\"note\">* 样本不足:不足 %ld 件的比率只作展示,不参与排名和综合得分。</p>\n",
+    fprintf(f, "<p class=\"note\">* " REPORT_THIN ":不足 %ld 件的比率只作展示,不参与排名和综合得分。</p>\n",
             b->cur->min_cases);
 }
 

@@ -46,6 +46,9 @@ typedef struct {
     long repeats;           /*   of those, merged into an earlier order (parent_id set) */
 } report_counts;
 
+/* What a table shows in place of a rank on fewer cases than min_cases. */
+#define REPORT_THIN "样本不足"
+
 typedef struct {
     char          code[32];
     char          name[96];

@@ -66,7 +66,7 @@ static char rank_row(const report_bulletin *b, size_t i, report_cell *c)
     double prev = p ? p->composite : NAN;
     text(&c[0], strcmp(u->kind, "dept") == 0 ? "部门" : "街道");
     if (u->thin_all)
-        text(&c[1], "样本不足");
+        text(&c[1], REPORT_THIN);
     else
         num(&c[1], u->rank ? u->rank : NAN);
     text(&c[2], names_flag(u->flag));
@@ -80,7 +80,7 @@ static char rank_row(const report_bulletin *b, size_t i, report_cell *c)
     for (int r = 0; r < RATE_COUNT; r++) {
         num(&c[RANK_FIXED + 2 * r], report_pct(u->rate[r]));
         if (u->thin[r])
-            text(&c[RANK_FIXED + 2 * r + 1], "样本不足");
+            text(&c[RANK_FIXED + 2 * r + 1], REPORT_THIN);
         else
             num(&c[RANK_FIXED + 2 * r + 1], u->rate_rank[r] ? u->rate_rank[r] : NAN);
     }

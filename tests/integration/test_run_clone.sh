@@ -70,6 +70,9 @@ check_eq "var/ is 0700" 700 "$(stat -c %a "$clone/var")"
 check_eq "no file or directory under var/ open to group or others" "" \
     "$(find "$clone/var" ! -type l -perm /077 -printf '%m %P\n' | head -n 5)"
 check "the sample's rejects file is there (0600 with the rest)" test -n "$(ls "$clone/var/rejects/"*.csv)"
+clone_env JIESU_CONFIG="$clone/var/jiesu.conf" "$JIESU_BIN/jiesu" user list >"$out/users.out" 2>&1
+check "each street office's handler is named as people read it in a history (中韩街道 承办员), not by login" \
+    grep -q "h370212001 *中韩街道 承办员" "$out/users.out"
 # The first bulletin a newcomer makes shows the demo: the sample's calls are
 # moved to end today (Asia/Shanghai), so last week's (the default) is full
 # and this week's has the days so far.

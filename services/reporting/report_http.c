@@ -333,13 +333,17 @@ static void on_dashboard(report_http *h, PGconn *pg, const web_user *u, const ht
 
 /* The workbench's settings with the working calendar as table holidays
  * stands now, held in *hold until report_calendar_give(). 0, or -1 after
- * answering 503. */
-static int work_now(report_http *h, PGconn *pg, web_work *w, report_calendar_hold *hold, http_response *resp)
+ * answering 503 (a page when html, else JSON). */
+static int work_now(report_http *h, PGconn *pg, web_work *w, report_calendar_hold *hold, int html,
+                    http_response *resp)
 {
     char err[512];
     if (report_calendar_take(h->calendar, pg, hold, err, sizeof err) < 0) {
         log_error("workbench: %s", err);
-        error_json(resp, 503, "暂时无法读取节假日安排，请稍后刷新");
+        if (html)
+            http_reply(resp, 503, HTML, "<p>暂时无法读取节假日安排，工作时间无法计算，请稍后刷新。</p>\n");
+        else
+            error_json(resp, 503, "暂时无法读取节假日安排，工作时间无法计算，请稍后刷新");
         return -1;
     }
     *w = h->work;
@@ -355,7 +359,7 @@ static void on_board(report_http *h, PGconn *pg, const web_user *u, const http_r
     web_work w;
     report_calendar_hold hold;
     (void)req;
-    if (scope_of(h, u, &sc, resp) == 0 && work_now(h, pg, &w, &hold, resp) == 0) {
+    if (scope_of(h, u, &sc, resp) == 0 && work_now(h, pg, &w, &hold, 0, resp) == 0) {
         web_board_json(&w, pg, u, &sc, resp);
         report_calendar_give(h->calendar, &hold);
     }
@@ -474,7 +478,7 @@ static void on_work(report_http *h, PGconn *pg, const web_user *u, const http_re
 {
     web_work w;
     report_calendar_hold hold;
-    if (work_now(h, pg, &w, &hold, resp) == 0) {
+    if (work_now(h, pg, &w, &hold, 1, resp) == 0) {
         web_work_list(&w, pg, u, req, resp);
         report_calendar_give(h->calendar, &hold);
     }

@@ -98,5 +98,13 @@ check "端午节 is no working day: the board, the list and the order page say �
 check "a day off stored for Monday 06-22 by the administrator (no deadline re-timed: a1's fell due before it)" \
     grep -q "stored: 1 days new or changed, 0 unchanged; 0 pending deadlines re-timed" "$WEB_DIR/holiday.out"
 check "the next request of each page counts it, no restart: 已逾期 5小时30分 (Thursday's afternoon only)" overdue_for 5小时30分
+svc_role=$(psql "$JIESU_PG_CONNINFO" -XtAc "SELECT current_user")
+sql "REVOKE SELECT ON holidays FROM $svc_role" >/dev/null
+check_eq "table holidays unreadable: the list answers 503, not a time left counted without holidays" 503 \
+    "$(web_get "$WEB_DIR/zhong.jar" /work)"
+check "… saying so in Chinese and what to do" grep -q "暂时无法读取节假日安排，工作时间无法计算，请稍后刷新" "$WEB_DIR/body"
+check_eq "… the board too (JSON)" 503 "$(web_get "$WEB_DIR/zhong.jar" /api/board)"
+sql "GRANT SELECT ON holidays TO $svc_role" >/dev/null
+check_eq "readable again: the list is back" 200 "$(web_get "$WEB_DIR/zhong.jar" /work)"
 sql "UPDATE esc_clock SET offset_seconds = 0" >/dev/null
 harness_services_stop

@@ -53,7 +53,7 @@ static const char SQL_RAISE[] =
     "  INSERT INTO alerts (complaint_id, deadline_id, rung, cycle, subject, unit_id, target, target_unit_id,"
     "                      orders, due_at, clock_at, reason)"
     "  SELECT complaint_id, deadline_id, rung, cycle, subject, unit_id, target, target_unit_id,"
-    "         orders::bigint[], to_timestamp(due_ms / 1000.0), esc_now(), reason FROM src ORDER BY idx"
+    "         orders::bigint[], to_timestamp(due_ms / 1000.0), " ESC_SQL_NOW ", reason FROM src ORDER BY idx"
     "  ON CONFLICT DO NOTHING"
     "  RETURNING id, complaint_id, rung, cycle, subject, target_unit_id, orders, reason, target,"
     "            ceil(extract(epoch FROM created_at) * 1000)::bigint AS at_ms"

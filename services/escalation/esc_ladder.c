@@ -20,7 +20,7 @@
 
 /* A deadline met already keeps its due_at: it never pauses. */
 static const char SQL_PAUSE[] =
-    "UPDATE deadlines d SET paused_at = esc_now() FROM complaints c"
+    "UPDATE deadlines d SET paused_at = " ESC_SQL_NOW " FROM complaints c"
     " WHERE c.id = d.complaint_id AND c.status IN ('waiting', 'returned')"
     "   AND d.fired_at IS NULL AND d.paused_at IS NULL AND d.met_at IS NULL";
 
@@ -28,7 +28,7 @@ static const char SQL_PAUSE[] =
  * met if that came first (before the pause: not at all). */
 static const char SQL_TO_RESUME[] =
     "SELECT d.id, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ", 0, 0, d.paused_seconds * 1000,"
-    "       " ESC_SQL_MS("d.paused_at") ", " ESC_SQL_MS("least(esc_now(), coalesce(d.met_at, esc_now()))")
+    "       " ESC_SQL_MS("d.paused_at") ", " ESC_SQL_MS("least(" ESC_SQL_NOW ", coalesce(d.met_at, " ESC_SQL_NOW "))")
     " FROM deadlines d JOIN complaints c ON c.id = d.complaint_id"
     " WHERE d.paused_at IS NOT NULL AND c.status NOT IN ('waiting', 'returned')"
     " ORDER BY d.id LIMIT $1::int FOR UPDATE OF d SKIP LOCKED";

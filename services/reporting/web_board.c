@@ -46,7 +46,7 @@ static const char SQL_BOARD[] =
     "      FROM complaints c CROSS JOIN LATERAL ("
     "           SELECT dl.kind, dl.due_at, dl.unit_id FROM deadlines dl"
     "            WHERE dl.complaint_id = c.id AND dl.cycle = c.cycle AND dl.met_at IS NULL AND dl.paused_at IS NULL"
-    "              AND dl.due_at < esc_now() ORDER BY dl.due_at LIMIT 1) d"
+    "              AND dl.due_at < (SELECT esc_now()) ORDER BY dl.due_at LIMIT 1) d"
     "     WHERE c.status IN ('dispatched', 'accepted', 'waiting')"
     "), od AS MATERIALIZED ("
     "    SELECT id, ticket_no, category, category_raw, kind, due_at, coalesce(unit_id, " OWNER_OF("id") ") AS unit_id"

@@ -50,7 +50,8 @@
     "        coalesce(rc.name, rs.name, ''), p.address, coalesce(p.kind, ''),"                                     \
     "        coalesce(extract(epoch FROM p.due_at)::bigint::text, ''), p.paused_at IS NOT NULL,"                   \
     "        (SELECT count(*) FROM alerts al WHERE al.complaint_id = p.id AND al.cycle = p.cycle),"                \
-    "        p.role, coalesce(p.reasons, ''), (SELECT count(*) FROM mine), extract(epoch FROM esc_now())::bigint"  \
+    "        p.role, coalesce(p.reasons, ''), (SELECT count(*) FROM mine),"                                        \
+    "        extract(epoch FROM (SELECT esc_now()))::bigint"                                                       \
     "   FROM page p LEFT JOIN categories cat ON cat.code = p.category"                                             \
     "   LEFT JOIN regions rs ON rs.code = p.street_code LEFT JOIN regions rc ON rc.code = p.community_code"       \
     "  ORDER BY p.due_at NULLS LAST, p.called_at, p.id"

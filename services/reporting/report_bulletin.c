@@ -143,8 +143,8 @@ static const char ORDERS_SQL[] =
     "            WHEN rd.met_at <= " OR_TN " THEN CASE WHEN rd.met_at > rd.due_at THEN 'late' ELSE 'on_time' END"
     "            WHEN rd.paused_at IS NOT NULL THEN 'paused'"
     "            WHEN rd.due_at < " OR_TN " THEN 'overdue' ELSE 'open' END,"
-    "       greatest(round((extract(epoch FROM least(coalesce(rd.met_at, " OR_TN "), " OR_TN ") - rd.due_at)"
-    "                       / 3600)::numeric, 1), 0),"
+    "       coalesce(extract(epoch FROM rd.due_at)::bigint, 0),"       /* lateness: from due to fixed, or to tn */
+    "       coalesce(extract(epoch FROM least(coalesce(rd.met_at, " OR_TN "), " OR_TN "))::bigint, 0),"
     "       coalesce(t.rung, ''), coalesce(t.n, 0)"
     "  FROM top t JOIN complaints c ON c.id = t.complaint_id"
     "  LEFT JOIN categories k ON k.code = c.category"
@@ -249,7 +249,13 @@ static void mask_caller(char *dst, size_t cap, const char *name, const char *pho
     snprintf(dst, cap, "%s%s%s", n, *n && *ph ? " " : "", ph);
 }
 
-static void read_order(report_order *o, const PGresult *res, int i)
+/* Working hours from due to end (Unix seconds) on cal, to 0.1; 0 when not late. */
+static double hours_late(const calendar *cal, long long due, long long end)
+{
+    return due > 0 && end > due ? (double)((cal_work_seconds_between(cal, due, end) + 180) / 360) / 10 : 0;
+}
+
+static void read_order(report_order *o, const PGresult *res, int i, const calendar *cal)
 {
     copy_col(o->unit_code, sizeof o->unit_code, res, i, 0);
     copy_col(o->unit_name, sizeof o->unit_name, res, i, 1);
@@ -259,13 +265,13 @@ static void read_order(report_order *o, const PGresult *res, int i)
     copy_col(o->place, sizeof o->place, res, i, 6);
     copy_col(o->due_at, sizeof o->due_at, res, i, 7);
     copy_col(o->state, sizeof o->state, res, i, 8);
-    o->hours_late = strtod(PQgetvalue(res, i, 9), NULL);
-    copy_col(o->rung, sizeof o->rung, res, i, 10);
-    o->alerts = strtol(PQgetvalue(res, i, 11), NULL, 10);
+    o->hours_late = hours_late(cal, atoll(PQgetvalue(res, i, 9)), atoll(PQgetvalue(res, i, 10)));
+    copy_col(o->rung, sizeof o->rung, res, i, 11);
+    o->alerts = strtol(PQgetvalue(res, i, 12), NULL, 10);
 }
 
 static int read_orders(report_bulletin *b, PGconn *pg, const char *districts, const char *tz,
-                       const report_bounds *cur, char *err, size_t errlen)
+                       const report_bounds *cur, const calendar *cal, char *err, size_t errlen)
 {
     const report_period *p = &b->cur->period;
     char limit[16];
@@ -282,13 +288,13 @@ static int read_orders(report_bulletin *b, PGconn *pg, const char *districts, co
         return -1;
     }
     for (int i = 0; i < rows; i++)
-        read_order(&b->orders[b->n_orders++], res, i);
+        read_order(&b->orders[b->n_orders++], res, i, cal);
     PQclear(res);
     return 0;
 }
 
 report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const char *tz, const report_period *p,
-                                       const report_settings *s, char *err, size_t errlen)
+                                       const report_settings *s, const calendar *cal, char *err, size_t errlen)
 {
     report_period prev;
     report_bounds cur_b;
@@ -308,7 +314,7 @@ report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const 
         !(b->prev = report_metrics_run(pg, districts, tz, &prev, s, err, errlen)) ||
         report_query_start(pg, p, tz, &cur_b, err, errlen) < 0 ||
         read_hotspots(b, pg, districts, tz, &prev, err, errlen) < 0 ||
-        read_orders(b, pg, districts, tz, &cur_b, err, errlen) < 0)
+        read_orders(b, pg, districts, tz, &cur_b, cal, err, errlen) < 0)
         report_bulletin_free(&b);
     report_snapshot_end(pg, began);
     return b;

@@ -18,6 +18,7 @@
 #include <libpq-fe.h>
 #include <stddef.h>
 
+#include "calendar.h"
 #include "report_metrics.h"
 
 #define REPORT_HOTSPOTS 10          /* ranked rows per kind of hot spot */
@@ -52,7 +53,8 @@ typedef struct {
     char   due_at[20];              /* its resolve deadline, local "YYYY-MM-DD HH:MI" ("" when it has none) */
     char   state[16];               /* that deadline: "overdue" (open, past due), "late" (met after due),
                                        "on_time", "open" (not due yet), "paused" (waiting), "" (none) */
-    double hours_late;              /* past the deadline (to the fix, or to now); 0 when not late */
+    double hours_late;              /* working hours past the deadline on the official calendar (to the fix,
+                                       or to the end of the week or now), to 0.1; 0 when not late */
     char   rung[24];                /* highest alert rung raised in the week, or "" */
     long   alerts;                  /* alerts raised in the week */
 } report_order;
@@ -72,9 +74,10 @@ typedef struct {
 } report_bulletin;
 
 /* Gathers the bulletin of period p (usually a week) for the units of
- * districts, days in time zone tz. NULL with the reason in err. */
+ * districts, days in time zone tz, lateness counted in working time on cal
+ * (holidays_calendar()). NULL with the reason in err. */
 report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const char *tz, const report_period *p,
-                                       const report_settings *s, char *err, size_t errlen);
+                                       const report_settings *s, const calendar *cal, char *err, size_t errlen);
 
 /* The Chinese label of a row kind ("其他", "待人工派单" ...; "" for ranked
  * rows), and its key in JSON ("ranked", "other", "manual", "unrouted",

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "holidays.h"
 #include "log.h"
 #include "names.h"
 #include "report_bulletin.h"
@@ -231,7 +232,10 @@ static int run_bulletin(doc_call *c)
     if (report_period_week_named(&p, c->rq->period, (long long)time(NULL), c->err, sizeof c->err) < 0)
         return -1;
     report_settings_load(&st, c->s->cfg);
-    report_bulletin *b = report_bulletin_build(c->s->pg, c->districts, c->tz, &p, &st, c->err, sizeof c->err);
+    calendar *cal = holidays_calendar(c->s->pg, c->s->cfg, NULL, c->err, sizeof c->err);
+    report_bulletin *b = cal ? report_bulletin_build(c->s->pg, c->districts, c->tz, &p, &st, cal, c->err, sizeof c->err)
+                             : NULL;
+    cal_destroy(&cal);
     if (!b)
         return -1;
     c->reply->title = malloc(200);

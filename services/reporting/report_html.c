@@ -154,7 +154,7 @@ static void rate_rank_table(FILE *f, const report_bulletin *b, const char *kind)
 static void orders_table(FILE *f, const report_bulletin *b)
 {
     fputs("<table class=\"orders\"><tr><th class=\"t\">工单号</th><th class=\"t\">类别</th><th class=\"t\">地点</th>"
-          "<th class=\"t\">来电人</th><th class=\"t\">办结时限</th><th class=\"t\">状态</th><th>超时(小时)</th>"
+          "<th class=\"t\">来电人</th><th class=\"t\">办结时限</th><th class=\"t\">状态</th><th>超时(工作小时)</th>"
           "<th class=\"t\">最高预警</th><th>预警数</th></tr>\n", f);
     for (size_t i = 0; i < b->n_orders; i++) {
         const report_order *o = &b->orders[i];

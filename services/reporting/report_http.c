@@ -176,10 +176,13 @@ static report_bulletin *bulletin_for(report_http *h, PGconn *pg, const web_user 
                                      int back, web_scope *sc, http_response *resp)
 {
     report_period p;
+    report_calendar_hold cal;
     char err[512] = "";
     if (scope_of(h, u, sc, resp) < 0 || week_param(req, back, &p, resp) < 0)
         return NULL;
-    report_bulletin *b = report_bulletin_build(pg, sc->districts, h->tz, &p, &h->settings, err, sizeof err);
+    report_bulletin *b = report_calendar_take(h->calendar, pg, &cal, err, sizeof err) < 0 ? NULL
+                         : report_bulletin_build(pg, sc->districts, h->tz, &p, &h->settings, cal.cal, err, sizeof err);
+    report_calendar_give(h->calendar, &cal);
     if (!b)
         error_json(resp, 503, err);
     else

@@ -90,7 +90,7 @@ static char rank_row(const report_bulletin *b, size_t i, report_cell *c)
 /* ---- overdue and escalated orders, by unit ---- */
 
 static const char *const ORDER_HEAD[] = {"单位", "工单号", "类别", "地点", "来电人", "办结时限", "状态",
-                                         "超时(小时)", "最高预警", "预警数"};
+                                         "超时(工作小时)", "最高预警", "预警数"};
 
 static size_t order_ncols(void)
 {

@@ -18,16 +18,28 @@
 #include <cmocka.h>
 
 #include "fixture_report_week.h"
+#include "holidays.h"
 #include "report_bulletin.h"
 #include "report_html.h"
+
+/* The bulletin of period p in working time on the official calendar
+ * (08:30–17:30, UTC+8, the stored holidays). NULL with err. */
+static report_bulletin *build_period(PGconn *pg, const report_period *p, char *err, size_t errlen)
+{
+    report_settings s = {.weight = {20, 20, 30, 30, 0, 0}, .red = 1, .yellow = 2, .min_cases = 1};
+    calendar *cal = cal_new(480, 510, 1050);
+    assert_true(holidays_load(pg, cal, err, errlen) >= 0);
+    report_bulletin *b = report_bulletin_build(pg, "880100", "Asia/Shanghai", p, &s, cal, err, errlen);
+    cal_destroy(&cal);
+    return b;
+}
 
 static report_bulletin *build(PGconn *pg, const char *week)
 {
     report_period p;
-    report_settings s = {.weight = {20, 20, 30, 30, 0, 0}, .red = 1, .yellow = 2, .min_cases = 1};
     char err[512] = "";
     assert_int_equal(report_period_week(&p, week, err, sizeof err), 0);
-    report_bulletin *b = report_bulletin_build(pg, "880100", "Asia/Shanghai", &p, &s, err, sizeof err);
+    report_bulletin *b = build_period(pg, &p, err, sizeof err);
     if (!b)
         fail_msg("report_bulletin_build: %s", err);
     return b;
@@ -156,7 +168,11 @@ static void test_orders_show_deadline_and_state(void **state)
     assert_string_equal(e4->rung, "remind");
     assert_string_equal(w4->due_at, "2026-11-22 10:10");
     assert_string_equal(w4->state, "overdue");
-    assert_true(w4->hours_late > 13.79 && w4->hours_late < 13.81);   /* 13 h 50 min, to the end of the week */
+    /* Late in working time: W4 fell due on Sunday 10:10 and the week ends that night (13 h 50 min on
+     * the clock, no working hour); W2 fell due on Friday 10:10 and was fixed on Saturday: 7 h 20 min
+     * of Friday's working day, not the clock's 23 h 50 min. */
+    assert_true(w4->hours_late == 0);
+    assert_true(w2->hours_late > 7.29 && w2->hours_late < 7.31);
     assert_string_equal(w2->state, "late");
     assert_string_equal(w2->category, "噪声扰民");
     for (size_t i = 0; i < b->n_orders; i++)
@@ -186,11 +202,10 @@ static void test_this_week_says_so_far(void **state)
     PGconn *pg = *state;
     char line[512], want[128];
     report_period p;
-    report_settings s = {.weight = {20, 20, 30, 30, 0, 0}, .red = 1, .yellow = 2, .min_cases = 1};
     char err[512] = "";
     long long now = (long long)time(NULL);
     report_period_current(&p, now, 7);
-    report_bulletin *b = report_bulletin_build(pg, "880100", "Asia/Shanghai", &p, &s, err, sizeof err);
+    report_bulletin *b = build_period(pg, &p, err, sizeof err);
     assert_non_null(b);
     assert_int_equal(b->days_begun, report_period_days_begun(&p, now));
     assert_true(b->days_begun >= 1 && b->days_begun <= 7);

@@ -117,8 +117,13 @@ static void write_request(FILE *f, const PGresult *res, int row)
     fputc('}', f);
 }
 
+/* Answered for a failure of ours: what failed goes to the log, never to the
+ * public (PostgreSQL's message names tables, roles and columns). */
+#define SERVER_FAILED "database error; please try again later"
+
 /* Answers a failed query: a data error in the parameters (a bad date, say)
- * is the caller's, 400; a query over its time, 503. */
+ * is the caller's, 400, with PostgreSQL's words for it; a query over its
+ * time, 503; anything else ours, 500, logged. */
 static void query_failed(const PGresult *res, http_response *resp)
 {
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
@@ -126,8 +131,10 @@ static void query_failed(const PGresult *res, http_response *resp)
         open311_error(resp, 400, "bad parameter", PQresultErrorMessage(res));
     else if (state && strcmp(state, QUERY_CANCELED) == 0)
         open311_error(resp, 503, "the query took too long; narrow it with start_date, end_date or service_code", NULL);
-    else
-        open311_error(resp, 500, "database error", PQresultErrorMessage(res));
+    else {
+        log_error("open311 GET: %.*s", (int)strcspn(PQresultErrorMessage(res), "\n"), PQresultErrorMessage(res));
+        open311_error(resp, 500, SERVER_FAILED, NULL);
+    }
 }
 
 /* Runs sql within the time limit, in a transaction of its own. NULL with
@@ -152,7 +159,7 @@ static void answer(PGconn *pg, const char *sql, int n, const char *const *params
     PGresult *res = run_limited(pg, sql, n, params, err, sizeof err);
     if (!res) {
         log_error("open311 GET: %s", err);
-        open311_error(resp, 500, "database error", err);
+        open311_error(resp, 500, SERVER_FAILED, NULL);
     } else if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         query_failed(res, resp);
     } else if (PQntuples(res) == 0 && missing_is_404) {

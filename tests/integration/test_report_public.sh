@@ -106,6 +106,16 @@ check_eq "page=0 is refused" 400 "$(get '/requests.json?page=0')"
 check_eq "without limit a page holds at most 50" 200 "$(get '/requests.json')"
 check "… and here all 17" test "$(jq length "$body")" -eq 17
 
+# ---- a failure of ours is logged, not shown: no table, column or role reaches the public ----
+svc_role=$(psql "$JIESU_PG_CONNINFO" -XtAc "SELECT current_user")
+sql "REVOKE SELECT ON regions FROM $svc_role" >/dev/null
+check_eq "the public view's query refused by PostgreSQL: 500" 500 "$(get '/requests.json')"
+check "… saying only that it failed and to try again" grep -q '"database error; please try again later"' "$body"
+check "… nothing of PostgreSQL's message" sh -c "! grep -qi 'permission\|regions\|$svc_role' '$body'"
+check "… which the log keeps" grep -q "open311 GET: ERROR:  permission denied for table regions" "$HARNESS_DIR/reporting.log"
+sql "GRANT SELECT ON regions TO $svc_role" >/dev/null
+check_eq "granted again: 200" 200 "$(get '/requests.json')"
+
 # ---- the bulletin and the dashboard never name a conduct complaint ----
 out=$HARNESS_DIR/public-bulletin
 "$JIESU_BIN/jiesu" bulletin --week 2026-W47 --out "$out" >/dev/null 2>&1

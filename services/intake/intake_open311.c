@@ -32,6 +32,9 @@
 #define PG_CONNECT_MS     2000     /* a handler's new connection */
 #define PG_START_MS       30000    /* the first, at start */
 #define JSON_TYPE         "application/json; charset=utf-8"
+/* A failure of ours: the log says why, the client only that it failed (what
+ * PostgreSQL says names tables, columns and roles). */
+#define SERVICES_FAILED   "the service list cannot be read now; try again later"
 
 /* One statement: the complaint, its ticket number and its 'imported' event
  * naming the clerk who filed it ($11); nothing when its Idempotency-Key ($10)
@@ -389,25 +392,21 @@ static intake_services *services_now(PGconn *pg, http_response *resp)
     char why[512];
     intake_services *services = intake_services_load(pg, why, sizeof why);
     if (!services) {
-        char say[700];
         log_error("open311: %s", why);
-        snprintf(say, sizeof say, "the service list is unavailable (%s); try again", why);
-        reply_error(resp, 500, say);
+        reply_error(resp, 500, SERVICES_FAILED);
     }
     return services;
 }
 
-/* Answers a POST by how storing it went (err: why it failed, logged here
- * and said to the client, as the GET side says a failed query's reason). */
+/* Answers a POST by how storing it went (err: why it failed, logged here;
+ * the client hears only that it failed). */
 static void answer_stored(http_response *resp, const web_complaint *c, const char *clerk, store_end end,
                           const char *ticket, const char *err)
 {
     char why[KEY_CHARS + 160];
     if (end == STORE_FAILED) {
-        char say[700];
         log_error("open311: a complaint of %s not stored: %s", clerk, err);
-        snprintf(say, sizeof say, "the complaint could not be stored (%s); try again", err);
-        reply_error(resp, 500, say);
+        reply_error(resp, 500, "the complaint could not be stored; send it again (with the same Idempotency-Key it is never filed twice)");
         return;
     }
     if (end == STORE_KEY_REUSED) {
@@ -435,10 +434,8 @@ static void file_complaint(const intake_open311 *self, open311_link *l, const ht
     if (!c) {
         reply_error(resp, 500, "out of memory");
     } else if (rc == VALIDATE_DB_FAILED) {
-        char say[700];
         log_error("open311: %s", why);
-        snprintf(say, sizeof say, "the service list is unavailable (%s); try again", why);
-        reply_error(resp, 500, say);
+        reply_error(resp, 500, SERVICES_FAILED);
     } else if (rc < 0) {
         log_info("open311: request of %s refused: %s", clerk, why);
         reply_error(resp, 400, why);

@@ -124,4 +124,15 @@ check_eq "30 POSTs at once with one Idempotency-Key: all 200 with one ticket" "3
 check_eq "… one complaint, with one 'imported' event, that ticket's" "1 1 $(awk 'NR == 1 { print $2 }' "$o311/same.out")" \
     "$(sql "SELECT count(DISTINCT c.id) || ' ' || count(e.id) || ' ' || min(c.ticket_no) FROM complaints c JOIN complaint_events e ON e.complaint_id = c.id AND e.event = 'imported' WHERE c.content LIKE '同键 %'")"
 wait_for "every one of them routed" 30 sql_eq "SELECT count(*) FROM complaints WHERE (content LIKE '并发 第%' OR content LIKE '同键 %') AND status = 'new'" 0
+
+# A failure of ours is logged, not shown: PostgreSQL's words name tables and roles.
+svc_role=$(psql "$JIESU_PG_CONNINFO" -XtAc "SELECT current_user")
+sql "REVOKE SELECT ON categories FROM $svc_role" >/dev/null
+check_eq "GET /services.json while the categories cannot be read: 500" 500 \
+    "$(curl -s -o "$o311/failed.json" -w '%{http_code}' "$api/services.json")"
+check_eq "… saying only that and what to do" "the service list cannot be read now; try again later" \
+    "$(jq -r '.[0].description' "$o311/failed.json")"
+check "… the log says why" grep -q "permission denied for table categories" "$HARNESS_DIR/intake.log"
+sql "GRANT SELECT ON categories TO $svc_role" >/dev/null
+check_eq "readable again: 200" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$api/services.json")"
 harness_services_stop

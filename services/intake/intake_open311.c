@@ -406,7 +406,8 @@ static void answer_stored(http_response *resp, const web_complaint *c, const cha
     char why[KEY_CHARS + 160];
     if (end == STORE_FAILED) {
         log_error("open311: a complaint of %s not stored: %s", clerk, err);
-        reply_error(resp, 500, "the complaint could not be stored; send it again (with the same Idempotency-Key it is never filed twice)");
+        reply_error(resp, 500, "the complaint could not be stored; send it again"
+                               " (with the same Idempotency-Key it is never filed twice)");
         return;
     }
     if (end == STORE_KEY_REUSED) {

@@ -98,7 +98,8 @@ static const view_section ORDER[] = {
      "       coalesce(to_char(d.met_at, " TIME_FMT "), '—'),"
      "       extract(epoch FROM d.due_at)::bigint, coalesce(extract(epoch FROM d.met_at)::bigint, 0),"
      "       coalesce(extract(epoch FROM d.paused_at)::bigint, 0), coalesce(to_char(d.paused_at, " TIME_FMT "), ''),"
-     "       extract(epoch FROM (SELECT esc_now()))::bigint, CASE WHEN d.met_at IS NULL THEN coalesce(d.rung_next, '') ELSE '' END"
+     "       extract(epoch FROM (SELECT esc_now()))::bigint,"
+     "       CASE WHEN d.met_at IS NULL THEN coalesce(d.rung_next, '') ELSE '' END"
      "  FROM deadlines d LEFT JOIN units u ON u.id = d.unit_id"
      " WHERE d.complaint_id = " SEEN_ORDER " ORDER BY d.cycle, d.due_at",
      deadlines_table},

@@ -344,9 +344,9 @@ static int work_now(report_http *h, PGconn *pg, web_work *w, report_calendar_hol
     if (report_calendar_take(h->calendar, pg, hold, err, sizeof err) < 0) {
         log_error("workbench: %s", err);
         if (html)
-            http_reply(resp, 503, HTML, "<p>暂时无法读取节假日安排，工作时间无法计算，请稍后刷新。</p>\n");
+            http_reply(resp, 503, HTML, "<p>暂时无法读取节假日安排，工作时间无法计算，" WEB_READ_LATER "</p>\n");
         else
-            error_json(resp, 503, "暂时无法读取节假日安排，工作时间无法计算，请稍后刷新");
+            error_json(resp, 503, "暂时无法读取节假日安排，工作时间无法计算，" WEB_READ_LATER);
         return -1;
     }
     *w = h->work;

@@ -245,9 +245,7 @@ static int order_page(FILE *f, const web_work *w, PGconn *pg, const web_user *u,
         web_html_text(f, ticket);
         fputs("。</p>\n", f);
     } else if (status) {
-        fputs("<p>暂时无法读取此工单（", f);
-        web_html_text(f, err);
-        fputs("），请稍后刷新。</p>\n", f);
+        fputs("<p>暂时无法读取此工单，" WEB_READ_LATER "</p>\n", f);
     } else {
         view_table(f, reply.tables[0]);
         actions(f, pg, u, ticket, st);

@@ -277,11 +277,8 @@ void web_work_list(const web_work *w, PGconn *pg, const web_user *u, const http_
     FILE *f = http_body_open(&b);
     if (!res) {
         log_error("workbench: %s for %s: %s", k->title, u->who.name, err);
-        if (f) {
-            fputs("<p>暂时无法读取工单（", f);
-            web_html_text(f, err);
-            fputs("），请稍后刷新。</p>\n", f);
-        }
+        if (f)
+            fputs("<p>暂时无法读取工单，" WEB_READ_LATER "</p>\n", f);
         http_body_reply(&b, resp, 503, HTML_TYPE);
         return;
     }

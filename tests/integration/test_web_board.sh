@@ -106,5 +106,10 @@ check "… saying so in Chinese and what to do" grep -q "暂时无法读取节�
 check_eq "… the board too (JSON)" 503 "$(web_get "$WEB_DIR/zhong.jar" /api/board)"
 sql "GRANT SELECT ON holidays TO $svc_role" >/dev/null
 check_eq "readable again: the list is back" 200 "$(web_get "$WEB_DIR/zhong.jar" /work)"
+sql "REVOKE SELECT ON alerts FROM $svc_role" >/dev/null
+check_eq "the list's own query refused: 503" 503 "$(web_get "$WEB_DIR/zhong.jar" /work)"
+check "… saying what to do in Chinese, not PostgreSQL's words" \
+    sh -c "grep -q '暂时无法读取工单，请稍后刷新' '$WEB_DIR/body' && ! grep -qi 'permission\|alerts' '$WEB_DIR/body'"
+sql "GRANT SELECT ON alerts TO $svc_role" >/dev/null
 sql "UPDATE esc_clock SET offset_seconds = 0" >/dev/null
 harness_services_stop

@@ -124,11 +124,6 @@ cleanup:
     return rc;
 }
 
-int esc_alert_raise(const esc_ctx *ctx, const esc_alert_in *in, esc_raised *out)
-{
-    return esc_alert_raise_many(ctx, in, 1, out);
-}
-
 void esc_alert_publish(const esc_ctx *ctx, const esc_alert_in *in, const esc_raised *out)
 {
     if (!out->id)

@@ -1,14 +1,14 @@
 /* esc_alert.h — storing an alert once, queueing its deliveries, publishing it.
  *
  * An alert is unique per (order, rung, cycle, subject) — see migration 004 —
- * so raising it a second time changes nothing. esc_alert_raise() runs inside
- * the caller's transaction: it masks the reason (phone and ID numbers), picks
- * the target unit (the order's unit for target "unit", else the first unit of
- * kind "campaign" or "discipline"; discipline for a conduct complaint's
- * campaign alert), inserts the alert, one pending delivery
- * to the target unit's webhook_url (else the configured default, if any) and
- * the complaint_events "alert" row. esc_alert_publish() sends "alert.raised"
- * and is called after the commit.
+ * so raising it a second time changes nothing. esc_alert_raise_many() runs
+ * inside the caller's transaction: for each alert it masks the reason (phone
+ * and ID numbers), picks the target unit (the order's unit for target "unit",
+ * else the first unit of kind "campaign" or "discipline"; discipline for a
+ * conduct complaint's campaign alert), inserts the alert, one pending
+ * delivery to the target unit's webhook_url (else the configured default, if
+ * any) and the complaint_events "alert" row. esc_alert_publish() sends
+ * "alert.raised" and is called after the commit.
  */
 #ifndef JIESU_ESC_ALERT_H
 #define JIESU_ESC_ALERT_H
@@ -42,11 +42,9 @@ typedef struct {
     char    target[16];                 /* as stored: a conduct complaint's campaign alert is discipline's */
 } esc_raised;
 
-/* Inserts the alert, its delivery and its event. 0 (out->id 0 when it
- * existed) or -1 (why in ctx->err; the caller rolls back). */
-int esc_alert_raise(const esc_ctx *ctx, const esc_alert_in *in, esc_raised *out);
-
-/* The same for in[0..n) in one statement; out[i] answers in[i]. */
+/* Inserts the alerts in[0..n), their deliveries and their events in one
+ * statement; out[i] answers in[i]. 0 (out[i].id 0 when that alert existed)
+ * or -1 (why in ctx->err; the caller rolls back). */
 int esc_alert_raise_many(const esc_ctx *ctx, const esc_alert_in *in, size_t n, esc_raised *out);
 
 /* Logs and publishes a raised alert (nothing when out->id is 0). */

@@ -639,7 +639,7 @@ static long long raised_to(fixture *f, long long cid, const char *unit_code, con
     esc_raised out;
     char err[512];
     assert_int_equal(db_begin(f->ctx.pg, err, sizeof err), 0);
-    assert_int_equal(esc_alert_raise(&f->ctx, &in, &out), 0);
+    assert_int_equal(esc_alert_raise_many(&f->ctx, &in, 1, &out), 0);
     assert_int_equal(db_commit(f->ctx.pg, err, sizeof err), 0);
     assert_true(out.id > 0);
     return fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts a JOIN units u ON u.id = a.target_unit_id"

@@ -100,7 +100,7 @@ static long long raise_for(fixture *f, const char *url, int n)
     esc_alert_in in = {.complaint_id = cid, .rung = "supervise", .cycle = "1", .subject = "resolve",
                        .target = "campaign", .orders = orders, .reason = "supervise: caller 13812345678 waits",
                        .ticket_no = "", .unit_code = ""};
-    assert_int_equal(esc_alert_raise(&f->ctx, &in, &out), 0);
+    assert_int_equal(esc_alert_raise_many(&f->ctx, &in, 1, &out), 0);
     assert_true(out.id > 0);
     return out.id;
 }

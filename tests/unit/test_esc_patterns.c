@@ -138,6 +138,41 @@ static void test_repeat_merges_into_one_parent(void **state)
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE complaint_id = %lld", a), 1);
 }
 
+/* Many groups found at once are handled a chunk of them a transaction: each
+ * merged into its own parent, with one alert listing its orders, the merged
+ * events naming the right parent; nothing left over, nothing twice. */
+static void test_repeat_many_groups(void **state)
+{
+    fixture *f = *state;
+    esc_pattern_stats st;
+    enum { GROUPS = 70 };       /* more than two chunks */
+    for (int g = 0; g < GROUPS; g++) {
+        char addr[128];
+        snprintf(addr, sizeof addr, "%s 香港东路%d号", f->tag, g);
+        order(f, "many", addr, "3 days", "dispatched");
+        order(f, "many", addr, "2 days", "dispatched");
+        order(f, "many", addr, "1 day", "dispatched");
+    }
+    run(f, &st);
+    assert_int_equal(st.repeat, GROUPS);
+    assert_int_equal(st.merged, 2 * GROUPS);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM (SELECT c.parent_id FROM complaints c"
+                                            " JOIN complaints p ON p.id = c.parent_id AND p.address = c.address"
+                                            " WHERE c.category = '%s-many' AND p.parent_id IS NULL"
+                                            " GROUP BY c.parent_id HAVING count(*) = 2) x", f->tag), GROUPS);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts a JOIN complaints c ON c.id = a.complaint_id"
+                                            " WHERE c.category = '%s-many' AND a.rung = 'repeat' AND c.parent_id IS NULL"
+                                            " AND cardinality(a.orders) = 3 AND a.orders[1] = c.id", f->tag), GROUPS);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM complaint_events e"
+                                            " JOIN complaints c ON c.id = e.complaint_id JOIN complaints p ON p.id = c.parent_id"
+                                            " WHERE e.event = 'merged' AND c.category = '%s-many'"
+                                            " AND (e.detail->>'parent_id')::bigint = p.id AND e.detail->>'parent_ticket' = p.ticket_no"
+                                            " AND e.detail->>'reason' LIKE '重复诉求：7 天内 ' || p.address || ' 有 3 单%%'",
+                                 f->tag), 2 * GROUPS);
+    run(f, &st);
+    assert_int_equal(st.repeat + st.merged, 0);
+}
+
 static void test_rebound_after_closing(void **state)
 {
     fixture *f = *state;
@@ -207,6 +242,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_repeat_merges_into_one_parent),
+        cmocka_unit_test(test_repeat_many_groups),
         cmocka_unit_test(test_rebound_after_closing),
         cmocka_unit_test(test_bounce_returned_and_reopened),
         cmocka_unit_test(test_unit_overdue_rate),

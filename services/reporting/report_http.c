@@ -87,7 +87,7 @@ static PGconn *pg_open(const report_http *h, char *err, size_t errlen)
 /* A connection for one handler: an idle one (reset when broken) or a new
  * one. NULL after answering 503. At most one per handler thread is ever
  * open, as each thread runs one handler at a time. */
-static PGconn *pg_take(report_http *h, http_response *resp)
+static PGconn *pg_take(report_http *h, const http_request *req, http_response *resp)
 {
     PGconn *pg = NULL;
     char err[512];
@@ -102,8 +102,10 @@ static PGconn *pg_take(report_http *h, http_response *resp)
         pg = NULL;
     }
     if (!pg && !(pg = pg_open(h, err, sizeof err))) {
-        log_error("dashboard: %s", err);
-        http_reply(resp, 503, JSON, "{\"error\": \"PostgreSQL unavailable\"}\n");
+        log_error("%s %s: %s", http_method(req), http_path(req), err);
+        web_html_fail(req, resp, 503, strncmp(http_path(req), "/requests", 9) == 0
+                                          ? "the database cannot be reached now; try again later"
+                                          : "暂时连不上数据库，" WEB_READ_LATER);
     }
     return pg;
 }
@@ -124,7 +126,7 @@ static void with_pg(void *ctx, const http_request *req, http_response *resp)
 {
     pg_route *r = ctx;
     web_user u;
-    PGconn *pg = pg_take(r->h, resp);
+    PGconn *pg = pg_take(r->h, req, resp);
     if (!pg)
         return;
     if (!r->def->signed_in)
@@ -134,24 +136,23 @@ static void with_pg(void *ctx, const http_request *req, http_response *resp)
     pg_give(r->h, pg);
 }
 
-static void error_json(http_response *resp, int status, const char *msg)
-{
-    http_body m;
-    if (http_body_open(&m)) {
-        fputs("{\"error\": ", m.f);
-        report_json_string(m.f, msg);
-        fputs("}\n", m.f);
-    }
-    http_body_reply(&m, resp, status, JSON);
-}
-
 /* The reports u may read. 0, or -1 after answering 403. */
-static int scope_of(const report_http *h, const web_user *u, web_scope *sc, http_response *resp)
+static int scope_of(const report_http *h, const web_user *u, web_scope *sc, const http_request *req,
+                    http_response *resp)
 {
     if (web_scope_for(&u->who, h->districts, sc) == 0)
         return 0;
-    error_json(resp, 403, "this user reads no reports");
+    web_html_fail(req, resp, 403, "服务账号不能查看报表");
     return -1;
+}
+
+/* A read that failed: why in the log, what to do for the asker. */
+static void read_failed(const http_request *req, http_response *resp, const char *what, const char *err)
+{
+    char msg[256];
+    log_error("%s %s: %s", http_method(req), http_path(req), err);
+    snprintf(msg, sizeof msg, "暂时无法读取%s，" WEB_READ_LATER, what);
+    web_html_fail(req, resp, 503, msg);
 }
 
 /* The week named by ?week= (last, this, 2026-W47), else this week (back =
@@ -163,7 +164,7 @@ static int week_param(const http_request *req, int back, report_period *p, http_
     if (w && *w) {
         if (report_period_week_named(p, w, (long long)time(NULL), err, sizeof err) == 0)
             return 0;
-        error_json(resp, 400, err);
+        web_html_fail(req, resp, 400, err);
         return -1;
     }
     report_period_current(p, (long long)time(NULL) - back * 7 * 86400LL, 7);
@@ -178,13 +179,13 @@ static report_bulletin *bulletin_for(report_http *h, PGconn *pg, const web_user 
     report_period p;
     report_calendar_hold cal;
     char err[512] = "";
-    if (scope_of(h, u, sc, resp) < 0 || week_param(req, back, &p, resp) < 0)
+    if (scope_of(h, u, sc, req, resp) < 0 || week_param(req, back, &p, resp) < 0)
         return NULL;
     report_bulletin *b = report_calendar_take(h->calendar, pg, &cal, err, sizeof err) < 0 ? NULL
                          : report_bulletin_build(pg, sc->districts, h->tz, &p, &h->settings, cal.cal, err, sizeof err);
     report_calendar_give(h->calendar, &cal);
     if (!b)
-        error_json(resp, 503, err);
+        read_failed(req, resp, "周通报的数据", err);
     else
         web_scope_bulletin(sc, b);
     return b;
@@ -312,7 +313,7 @@ static void on_dashboard(report_http *h, PGconn *pg, const web_user *u, const ht
     int began = report_snapshot_begin(pg, err, sizeof err);     /* the bulletin and its trend: one snapshot */
     report_bulletin *b = began < 0 ? NULL : bulletin_for(h, pg, u, req, 0, &sc, resp);
     if (began < 0)
-        error_json(resp, 503, err);
+        read_failed(req, resp, "看板的数据", err);
     size_t n = b ? trend(h, pg, &sc, b, weeks, owned) : 0;
     report_snapshot_end(pg, began);
     if (!b)
@@ -336,17 +337,13 @@ static void on_dashboard(report_http *h, PGconn *pg, const web_user *u, const ht
 
 /* The workbench's settings with the working calendar as table holidays
  * stands now, held in *hold until report_calendar_give(). 0, or -1 after
- * answering 503 (a page when html, else JSON). */
-static int work_now(report_http *h, PGconn *pg, web_work *w, report_calendar_hold *hold, int html,
+ * answering 503. */
+static int work_now(report_http *h, PGconn *pg, web_work *w, report_calendar_hold *hold, const http_request *req,
                     http_response *resp)
 {
     char err[512];
     if (report_calendar_take(h->calendar, pg, hold, err, sizeof err) < 0) {
-        log_error("workbench: %s", err);
-        if (html)
-            http_reply(resp, 503, HTML, "<p>暂时无法读取节假日安排，工作时间无法计算，" WEB_READ_LATER "</p>\n");
-        else
-            error_json(resp, 503, "暂时无法读取节假日安排，工作时间无法计算，" WEB_READ_LATER);
+        read_failed(req, resp, "节假日安排，工作时间无法计算", err);
         return -1;
     }
     *w = h->work;
@@ -361,8 +358,7 @@ static void on_board(report_http *h, PGconn *pg, const web_user *u, const http_r
     web_scope sc;
     web_work w;
     report_calendar_hold hold;
-    (void)req;
-    if (scope_of(h, u, &sc, resp) == 0 && work_now(h, pg, &w, &hold, 0, resp) == 0) {
+    if (scope_of(h, u, &sc, req, resp) == 0 && work_now(h, pg, &w, &hold, req, resp) == 0) {
         web_board_json(&w, pg, u, &sc, resp);
         report_calendar_give(h->calendar, &hold);
     }
@@ -373,12 +369,12 @@ static void on_daily(report_http *h, PGconn *pg, const web_user *u, const http_r
     report_period p;
     web_scope sc;
     char err[512] = "";
-    if (scope_of(h, u, &sc, resp) < 0)
+    if (scope_of(h, u, &sc, req, resp) < 0)
         return;
     const char *date = http_param(req, "date");
     if (date && *date) {
         if (report_period_day(&p, date, err, sizeof err) < 0) {
-            error_json(resp, 400, err);
+            web_html_fail(req, resp, 400, err);
             return;
         }
     } else {
@@ -386,7 +382,7 @@ static void on_daily(report_http *h, PGconn *pg, const web_user *u, const http_r
     }
     report_daily *d = report_daily_run(pg, sc.districts, h->tz, &p, err, sizeof err);
     if (!d) {
-        error_json(resp, 503, err);
+        read_failed(req, resp, "日报的数据", err);
         return;
     }
     web_scope_daily(&sc, d);
@@ -402,12 +398,15 @@ static void on_streets(report_http *h, PGconn *pg, const web_user *u, const http
 {
     char err[512] = "";
     web_scope sc;
-    if (scope_of(h, u, &sc, resp) < 0)
+    if (scope_of(h, u, &sc, req, resp) < 0)
         return;
     report_scope scope = {sc.districts, http_param(req, "from"), http_param(req, "to"), h->tz};
     Jiesu__ReportReply *r = report_streets(pg, &scope, err, sizeof err);
     if (!r) {
-        error_json(resp, strstr(err, "is not a date") ? 400 : 503, err);
+        if (strstr(err, "is not a date"))
+            web_html_fail(req, resp, 400, err);
+        else
+            read_failed(req, resp, "各街道的数据", err);
         return;
     }
     web_scope_streets(&sc, r);
@@ -424,11 +423,10 @@ static void on_live(report_http *h, PGconn *pg, const web_user *u, const http_re
     report_live copy;
     web_scope sc;
     (void)pg;
-    (void)req;
-    if (scope_of(h, u, &sc, resp) < 0)
+    if (scope_of(h, u, &sc, req, resp) < 0)
         return;
     if (strcmp(sc.districts, h->districts) != 0 || *sc.unit) {
-        error_json(resp, 403, "the live counters are citywide: for dispatchers, callback agents, clerks and admins");
+        web_html_fail(req, resp, 403, "实时计数是全市的，只给调度员、回访员、话务员和系统管理员看");
         return;
     }
     pthread_mutex_lock(&h->lock);
@@ -481,7 +479,7 @@ static void on_work(report_http *h, PGconn *pg, const web_user *u, const http_re
 {
     web_work w;
     report_calendar_hold hold;
-    if (work_now(h, pg, &w, &hold, 1, resp) == 0) {
+    if (work_now(h, pg, &w, &hold, req, resp) == 0) {
         web_work_list(&w, pg, u, req, resp);
         report_calendar_give(h->calendar, &hold);
     }

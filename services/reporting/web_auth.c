@@ -105,7 +105,7 @@ int web_auth_user(PGconn *pg, const http_request *req, web_user *u, http_respons
             log_error("web: %s", err);
     }
     if (found < 0) {
-        http_reply(resp, 503, JSON, "{\"error\": \"cannot check who you are now (PostgreSQL); try again\"}\n");
+        web_html_fail(req, resp, 503, "暂时无法核对登录身份，" WEB_READ_LATER);
         return -1;
     }
     if (!found) {

@@ -18,6 +18,7 @@
 #include "report_deadline.h"
 #include "report_json.h"
 #include "report_metrics.h"
+#include "web_html.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
 #define QUERY_CANCELED "57014"
@@ -202,17 +203,17 @@ static void board_json(FILE *f, const web_work *w, const PGresult *res)
     fputs("}\n", f);
 }
 
-/* What went wrong, for the page: a read that ran out of time says why. */
-static void board_error(FILE *f, PGconn *pg, const PGresult *res)
+/* What went wrong, for the page: a read that ran out of time says why;
+ * any other failure what to do (why is in the log). */
+static void board_error(FILE *f, const PGresult *res)
 {
-    char why[256];
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     fputs("{\"error\": ", f);
     if (state && strcmp(state, QUERY_CANCELED) == 0)
         report_json_string(f, "看板统计超过 " SQL_NUM(WEB_BOARD_SECONDS) " 秒（超期工单过多），已停止；"
                               "请按街道查看 jiesu daily，或稍后再试");
     else
-        report_json_string(f, db_error(pg, why, sizeof why));
+        report_json_string(f, "暂时无法读取看板，" WEB_READ_LATER);
     fputs("}\n", f);
 }
 
@@ -233,7 +234,7 @@ void web_board_json(const web_work *w, PGconn *pg, const web_user *u, const web_
     if (f && ok)
         board_json(f, w, res);
     else if (f)
-        board_error(f, pg, res);
+        board_error(f, res);
     db_rollback(pg);                /* it only read */
     http_body_reply(&m, resp, ok ? 200 : 503, JSON_TYPE);
     PQclear(res);

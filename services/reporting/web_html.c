@@ -1,6 +1,9 @@
 /* web_html.c — the frame of the people's pages (see web_html.h). */
 #include "web_html.h"
 
+#include <string.h>
+
+#include "report_json.h"
 #include "report_svg.h"
 
 #define BAR_CSS                                                                                              \
@@ -83,4 +86,24 @@ void web_html_start(FILE *f, const char *title, const web_user *u)
 void web_html_end(FILE *f)
 {
     fputs("</main>\n</body></html>\n", f);
+}
+
+void web_html_fail(const http_request *req, http_response *resp, int status, const char *msg)
+{
+    const char *path = http_path(req);
+    int program = strncmp(path, "/api/", 5) == 0 || strncmp(path, "/requests", 9) == 0;
+    http_body b;
+    FILE *f = http_body_open(&b);
+    if (f && program) {
+        fputs("{\"error\": ", f);
+        report_json_string(f, msg);
+        fputs("}\n", f);
+    } else if (f) {
+        web_html_start(f, "暂时无法显示", NULL);
+        fputs("<p class=\"msg err\">", f);
+        web_html_text(f, msg);
+        fputs("</p>\n<p><a href=\"/\">回到看板</a> · <a href=\"/work\">回到工作台</a></p>\n", f);
+        web_html_end(f);
+    }
+    http_body_reply(&b, resp, status, program ? "application/json; charset=utf-8" : "text/html; charset=utf-8");
 }

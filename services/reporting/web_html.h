@@ -28,4 +28,13 @@ void web_html_csrf(FILE *f, const web_user *u);
 /* s escaped for HTML text and attributes. */
 void web_html_text(FILE *f, const char *s);
 
+/* What a page says after a read of ours failed: what to do; why goes to the
+ * service's log only (PostgreSQL's words are neither Chinese nor for users). */
+#define WEB_READ_LATER "请稍后刷新；一直如此请告知系统管理员（原因已记入报表服务的日志）。"
+
+/* Answers a request that failed, in the form its asker reads: {"error": msg}
+ * to a program (paths under /api/, Open311's /requests), else a page saying
+ * msg with the way back to the start. */
+void web_html_fail(const http_request *req, http_response *resp, int status, const char *msg);
+
 #endif

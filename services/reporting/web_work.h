@@ -62,10 +62,6 @@ void web_work_ack(const web_work *w, const web_user *u, const http_request *req,
 void web_work_order_error(const web_work *w, PGconn *pg, const web_user *u, const char *ticket, int status,
                           const char *message, http_response *resp);
 
-/* What a page says after a read of ours failed: what to do; why goes to the
- * service's log only (PostgreSQL's words are neither Chinese nor for users). */
-#define WEB_READ_LATER "请稍后刷新；一直如此请告知系统管理员（原因已记入报表服务的日志）。"
-
 /* ---- shared by the pages (web_text.c) ---- */
 
 /* "剩余 3小时20分", "已逾期 1个工作日2小时" or "已暂停计时" for a deadline due

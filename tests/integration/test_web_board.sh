@@ -110,6 +110,18 @@ sql "REVOKE SELECT ON alerts FROM $svc_role" >/dev/null
 check_eq "the list's own query refused: 503" 503 "$(web_get "$WEB_DIR/zhong.jar" /work)"
 check "… saying what to do in Chinese, not PostgreSQL's words" \
     sh -c "grep -q '暂时无法读取工单，请稍后刷新' '$WEB_DIR/body' && ! grep -qi 'permission\|alerts' '$WEB_DIR/body'"
+said() {        # the last answer says $1 and nothing of PostgreSQL's
+    grep -q "$1" "$WEB_DIR/body" && ! grep -qi 'permission\|alerts' "$WEB_DIR/body" && ! grep -q 'ERROR:' "$WEB_DIR/body"
+}
+check_eq "the board's read refused: 503" 503 "$(web_get "$WEB_DIR/chuangcheng.jar" /api/board)"
+check "… its JSON says what to do in Chinese, the board shows it" said '"error": "暂时无法读取看板，请稍后刷新'
+check_eq "the dashboard's bulletin read refused: 503" 503 "$(web_get "$WEB_DIR/chuangcheng.jar" /)"
+check "… a page (not JSON) saying what to do in Chinese" \
+    sh -c "grep -qi 'content-type: text/html' '$WEB_DIR/headers' && grep -q '<h1>暂时无法显示</h1>' '$WEB_DIR/body'"
+check "… and nothing of PostgreSQL's words" said '暂时无法读取周通报的数据，请稍后刷新'
+check_eq "the weekly bulletin's page: 503 too" 503 "$(web_get "$WEB_DIR/chuangcheng.jar" /bulletin.html)"
+check "… the same page" said '暂时无法读取周通报的数据，请稍后刷新'
+check "the reason is in the reporting service's log" grep -q "GET /bulletin.html: .*permission denied" "$HARNESS_DIR/reporting.log"
 sql "GRANT SELECT ON alerts TO $svc_role" >/dev/null
 sql "UPDATE esc_clock SET offset_seconds = 0" >/dev/null
 harness_services_stop

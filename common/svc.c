@@ -198,10 +198,23 @@ int svc_ensure_redis(service *s)
     return -1;
 }
 
+/* The title people read for service name (its code when not one of ours). */
+static const char *title_of(const char *name)
+{
+    for (size_t i = 0; svc_name(i); i++)
+        if (strcmp(svc_name(i), name) == 0)
+            return svc_title(i);
+    return name;
+}
+
 void svc_reply_failed(service *s, const bus_request *req, int code, const char *err)
 {
     log_error("%s: %s", req->env->type, err);
-    bus_server_reply_error(s->server, req, code, "%s", err);
+    if (code == SVC_ERR_INTERNAL)
+        bus_server_reply_error(s->server, req, code, "%s暂时无法完成这件事（原因已记入它的日志）；请稍后再试，"
+                               "一直如此请告知系统管理员", title_of(s->name));
+    else
+        bus_server_reply_error(s->server, req, code, "%s", err);
 }
 
 /* "ok", or why this service cannot use PostgreSQL now, into out. */

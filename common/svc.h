@@ -114,7 +114,9 @@ int svc_ensure_pg(service *s, char *err, size_t errlen);
 
 /* How a handler passes on a failure a lower layer wrote into err (the
  * database's reason, say): logs it as an error naming the request, and
- * answers the client with code and the same text. */
+ * answers the client with code and, for SVC_ERR_INTERNAL, what to do in
+ * Chinese (PostgreSQL's words name tables and roles and are for the log),
+ * else the same text. */
 void svc_reply_failed(service *s, const bus_request *req, int code, const char *err);
 
 /* Connects Redis (redis.addr) when not connected or broken. 0 when usable, else -1. */

@@ -50,6 +50,14 @@ as_unit 370212001 jiesu show RC-2 >"$HARNESS_DIR/show-rc2-street.out" 2>&1
 check "the street office a conduct complaint names cannot read it" grep -q "没有您可以查看的工单 RC-2" "$HARNESS_DIR/show-rc2-street.out"
 as_role dispatcher jiesu show RC-2 >"$HARNESS_DIR/show-rc2-dispatcher.out" 2>&1
 check "… nor can a dispatcher" grep -q "没有您可以查看的工单 RC-2" "$HARNESS_DIR/show-rc2-dispatcher.out"
+svc_role=$(psql "$JIESU_PG_CONNINFO" -XtAc "SELECT current_user")
+sql "REVOKE SELECT ON alerts FROM $svc_role" >/dev/null
+as_role dispatcher jiesu show RC-1 >"$HARNESS_DIR/show-failed.out" 2>&1
+check "a read the database refuses: jiesu show fails" test $? -ne 0
+check "… saying what to do in Chinese, not PostgreSQL's words" sh -c "grep -q '暂时无法完成这件事（原因已记入它的日志）；请稍后再试' \
+    '$HARNESS_DIR/show-failed.out' && ! grep -qi 'permission\|alerts' '$HARNESS_DIR/show-failed.out'"
+check "… which the reporting service's log keeps" grep -q "permission denied for table alerts" "$HARNESS_DIR/reporting.log"
+sql "GRANT SELECT ON alerts TO $svc_role" >/dev/null
 as_role dispatcher jiesu manual >"$HARNESS_DIR/manual.out" 2>&1
 check "jiesu manual lists the order routing could not place" grep -q "RC-3" "$HARNESS_DIR/manual.out"
 check "jiesu manual says why" grep -q "没有街道或社区名称" "$HARNESS_DIR/manual.out"

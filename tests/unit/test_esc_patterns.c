@@ -160,13 +160,17 @@ static void test_repeat_many_groups(void **state)
                                             " JOIN complaints p ON p.id = c.parent_id AND p.address = c.address"
                                             " WHERE c.category = '%s-many' AND p.parent_id IS NULL"
                                             " GROUP BY c.parent_id HAVING count(*) = 2) x", f->tag), GROUPS);
-    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts a JOIN complaints c ON c.id = a.complaint_id"
-                                            " WHERE c.category = '%s-many' AND a.rung = 'repeat' AND c.parent_id IS NULL"
-                                            " AND cardinality(a.orders) = 3 AND a.orders[1] = c.id", f->tag), GROUPS);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts a"
+                                            " JOIN complaints c ON c.id = a.complaint_id"
+                                            " WHERE c.category = '%s-many' AND a.rung = 'repeat'"
+                                            " AND c.parent_id IS NULL AND cardinality(a.orders) = 3"
+                                            " AND a.orders[1] = c.id", f->tag), GROUPS);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM complaint_events e"
-                                            " JOIN complaints c ON c.id = e.complaint_id JOIN complaints p ON p.id = c.parent_id"
+                                            " JOIN complaints c ON c.id = e.complaint_id"
+                                            " JOIN complaints p ON p.id = c.parent_id"
                                             " WHERE e.event = 'merged' AND c.category = '%s-many'"
-                                            " AND (e.detail->>'parent_id')::bigint = p.id AND e.detail->>'parent_ticket' = p.ticket_no"
+                                            " AND (e.detail->>'parent_id')::bigint = p.id"
+                                            " AND e.detail->>'parent_ticket' = p.ticket_no"
                                             " AND e.detail->>'reason' LIKE '重复诉求：7 天内 ' || p.address || ' 有 3 单%%'",
                                  f->tag), 2 * GROUPS);
     run(f, &st);

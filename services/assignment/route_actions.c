@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "db.h"
-#include "log.h"
 #include "names.h"
 #include "text.h"
 
@@ -114,8 +113,8 @@ static const char *const FX_SQL[][4] = {
 
 /* Runs one effect statement. Every parameter is sent as text (cast where
  * used), so a statement need not use all of them. 0; 1 when a rule of the
- * database refused it (the conduct guard, say: its message in err); -1
- * (logged) on any other failure. */
+ * database refused it (the conduct guard, say: its message in err); -1 on
+ * any other failure (PostgreSQL's reason in err). */
 static int exec_effect(PGconn *pg, const char *label, const char *sql, const char *const *params, char *err,
                        size_t errlen)
 {
@@ -126,7 +125,7 @@ static int exec_effect(PGconn *pg, const char *label, const char *sql, const cha
     if (rc == 1)
         snprintf(err, errlen, "%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
     else if (rc < 0)
-        log_error("db: %s: %s", label, PQresultErrorMessage(res));
+        snprintf(err, errlen, "%s failed: %s", label, PQresultErrorMessage(res));
     PQclear(res);
     return rc;
 }
@@ -377,17 +376,17 @@ int route_action(PGconn *pg, const route_action_req *in, route_action_result *ou
         r.target_unit = target;
     char why[256];
     if (db_begin(pg, why, sizeof why) != 0) {
-        snprintf(err, errlen, "数据库未能开始这次修改（%s），请重试", why);
-        return -1;
+        snprintf(err, errlen, "%s %s: the database could not begin the change: %s", req->action, req->ticket_no, why);
+        return -2;
     }
     int rc = rule->fx == FX_DISPATCH ? act_dispatch(pg, req, rule, target_name, out, err, errlen)
                                      : act(pg, req, rule, "", out, err, errlen);
     if (rc == 0 && db_commit(pg, why, sizeof why) == 0)
         return 0;
     if (rc == 0)    /* COMMIT refused */
-        snprintf(err, errlen, "数据库没有接受这次修改，未保存任何内容（%s）", why);
+        snprintf(err, errlen, "%s %s: COMMIT refused, nothing stored: %s", req->action, req->ticket_no, why);
     else if (rc < 0)
-        text_prefix(err, errlen, "数据库没有接受这次修改，未保存任何内容：");
+        text_prefix(err, errlen, "%s %s: nothing stored: ", req->action, req->ticket_no);
     db_rollback(pg);
-    return -1;
+    return rc > 0 ? -1 : -2;
 }

@@ -62,9 +62,11 @@ typedef struct {
     char    note[320];        /* what a dispatch did, in words ("已从A改派给B"), else "" */
 } route_action_result;
 
-/* Carries out req. 0 with *out filled, or -1 with a message for the caller in
- * err (unknown action or ticket, wrong state, not the owner, missing reason,
- * database failure). */
+/* Carries out req. 0 with *out filled; -1 refused, with a message for the
+ * person asking in err (unknown action or ticket, wrong state, not the
+ * owner, missing reason, a rule of the database such as the conduct guard);
+ * -2 when the database failed, nothing stored, PostgreSQL's reason in err
+ * for the log (it names tables and roles: not for the person asking). */
 int route_action(PGconn *pg, const route_action_req *req, route_action_result *out, char *err, size_t errlen);
 
 #endif

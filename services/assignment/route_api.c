@@ -123,7 +123,7 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "action.request: malformed payload");
         return;
     }
-    int dispatch = strcmp(rq->action, "dispatch") == 0, found = 0;
+    int dispatch = strcmp(rq->action, "dispatch") == 0, found = 0, rc = 0;
     photos_set photos = {rq->photos, rq->n_photos, who->name};
     route_action_req ar = {.ticket_no = rq->ticket_no, .action = rq->action,
                            .unit_code = who->role & AUTH_UNIT_ROLES ? who->unit_code : "",
@@ -138,7 +138,9 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
     } else if (found > 0) {
         bus_server_reply_error(s->server, req, ERR_REFUSED, "没有工单号为 %s 的工单", rq->ticket_no);
-    } else if (route_action(s->pg, &ar, &res, err, sizeof err) != 0) {
+    } else if ((rc = route_action(s->pg, &ar, &res, err, sizeof err)) == -2) {
+        svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
+    } else if (rc != 0) {
         log_info("refused %s of order %s by %s: %s", rq->action, rq->ticket_no, who->name, err);
         bus_server_reply_error(s->server, req, ERR_REFUSED, "%s", err);
     } else {

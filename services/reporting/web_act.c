@@ -14,6 +14,7 @@
 
 #include "image.h"
 #include "log.h"
+#include "svc.h"
 #include "web_html.h"
 #include "web_work.h"
 
@@ -43,10 +44,17 @@ static int take_photo(const web_work *w, const http_request *req, const char *fi
     return 1;
 }
 
+/* The HTTP status of a request a service answered with bus error code:
+ * not allowed, not possible now (no answer, or it failed inside), or refused. */
+static int status_of(int code)
+{
+    return code == SVC_ERR_FORBIDDEN ? 403 : code == 0 || code == SVC_ERR_INTERNAL ? 503 : 409;
+}
+
 /* What the assignment service answered, in words for the page. */
 static void say_refusal(int code, const char *err, char *out, size_t cap)
 {
-    if (code == 403)
+    if (code == SVC_ERR_FORBIDDEN)
         snprintf(out, cap, "无权办理：%s", err);
     else if (code == 0)
         snprintf(out, cap, "办理服务暂时没有应答，请稍后重试（%s）。", err);
@@ -75,7 +83,7 @@ static void send_action(const web_work *w, PGconn *pg, const web_user *u, Jiesu_
     if (web_bus_call(w->bus, "assignment", u, "action.request", &rq->base, &reply, &code, err, sizeof err) < 0) {
         log_info("web: %s %s by %s refused: %s", rq->action, rq->ticket_no, u->who.name, err);
         say_refusal(code, err, said, sizeof said);
-        web_work_order_error(w, pg, u, rq->ticket_no, code == 403 ? 403 : code ? 409 : 503, said, resp);
+        web_work_order_error(w, pg, u, rq->ticket_no, status_of(code), said, resp);
         return;
     }
     snprintf(location, sizeof location, "/work/order?t=%s&done=%s", rq->ticket_no,
@@ -145,7 +153,7 @@ void web_work_ack(const web_work *w, const web_user *u, const http_request *req,
             fputs("</p><p><a href=\"/work\">返回工作台</a></p>\n", f);
             web_html_end(f);
         }
-        http_body_reply(&b, resp, code == 403 ? 403 : code ? 409 : 503, HTML_TYPE);
+        http_body_reply(&b, resp, status_of(code), HTML_TYPE);
         return;
     }
     jiesu__envelope__free_unpacked(reply, NULL);

@@ -95,6 +95,16 @@ wait_for "RC-4 to arbitration" 20 sql_eq "SELECT status FROM complaints WHERE ti
 check_eq "after assignment.max_returns returns: manual arbitration" "arbitration" \
     "$(sql "SELECT a.rule FROM assignments a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-4' AND a.active")"
 
+sql "REVOKE INSERT ON complaint_events FROM $svc_role" >/dev/null
+as_unit 370212001 jiesu accept RC-1 >"$HARNESS_DIR/accept-failed.out" 2>&1
+check "an action the database fails is not done" test $? -ne 0
+check "… the handler told what to do in Chinese, not PostgreSQL's words" sh -c "grep -q \
+    '自动派单服务暂时无法完成这件事（原因已记入它的日志）' '$HARNESS_DIR/accept-failed.out' && \
+    ! grep -qi 'permission\|complaint_events' '$HARNESS_DIR/accept-failed.out'"
+check_eq "… nothing stored" dispatched "$(sql "SELECT status FROM complaints WHERE ticket_no = 'RC-1'")"
+check "… the reason in the assignment service's log" \
+    grep -q "accept RC-1: nothing stored: .*permission denied for table complaint_events" "$HARNESS_DIR/assignment.log"
+sql "GRANT INSERT ON complaint_events TO $svc_role" >/dev/null
 as_unit 370212001 jiesu accept RC-1 >/dev/null 2>&1
 check_eq "RC-1 accepted" accepted "$(sql "SELECT status FROM complaints WHERE ticket_no = 'RC-1'")"
 as_unit 370212001 jiesu progress RC-1 "已联系执法中队" >/dev/null 2>&1

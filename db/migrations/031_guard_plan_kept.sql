@@ -7,6 +7,7 @@
 -- one never won. pg_stat_statements at Open311's 1,000 POSTs a second:
 -- 8,800 writes, conduct_among's statement planned 8,800 times, 0.20 ms each.
 -- The guard now always uses the plan it keeps; what it refuses and marks is
--- unchanged.
+-- unchanged. A migration replacing the function (CREATE OR REPLACE) drops
+-- this setting: it must say SET plan_cache_mode = force_generic_plan again.
 
 ALTER FUNCTION assignments_conduct_guard() SET plan_cache_mode = force_generic_plan;

@@ -29,7 +29,7 @@ static int gather_days(const Jiesu__HolidaysRequest *rq, holidays_day **days, si
     for (size_t i = 0; i < rq->n_days; i++) {
         const Jiesu__HolidayDay *d = rq->days[i];
         if (!holidays_valid_date(d->date)) {
-            snprintf(err, errlen, "day %zu: '%s' is not a date (want YYYY-MM-DD)", i + 1, d->date);
+            snprintf(err, errlen, "第 %zu 天“%s”不是日期：请写 YYYY-MM-DD，如 2026-10-01", i + 1, d->date);
             return -1;
         }
         holidays_day *h = &all[(*n)++];

@@ -403,7 +403,7 @@ static void on_streets(report_http *h, PGconn *pg, const web_user *u, const http
     report_scope scope = {sc.districts, http_param(req, "from"), http_param(req, "to"), h->tz};
     Jiesu__ReportReply *r = report_streets(pg, &scope, err, sizeof err);
     if (!r) {
-        if (strstr(err, "is not a date"))
+        if (strstr(err, REPORT_NOT_A_DATE))
             web_html_fail(req, resp, 400, err);
         else
             read_failed(req, resp, "各街道的数据", err);

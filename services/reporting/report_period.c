@@ -48,13 +48,12 @@ int report_period_week(report_period *p, const char *week, char *err, size_t err
     int y, w, used = 0;
     if (!week || sscanf(week, "%4d-W%2d%n", &y, &w, &used) != 2 || used != 8 || strlen(week) != 8 ||
         y < 1971 || y > 9998) {
-        snprintf(err, errlen, "week '%s' is not an ISO week (want last, this or YYYY-Www, e.g. 2026-W47)",
-                 week ? week : "");
+        snprintf(err, errlen, "“%s”不是周次：请写 last（上周）、this（本周）或 YYYY-Www，如 2026-W47", week ? week : "");
         return -1;
     }
     long long monday = iso_week1_monday(y) + 7LL * (w - 1);
     if (w < 1 || monday >= iso_week1_monday(y + 1)) {
-        snprintf(err, errlen, "week '%s': %d has no week %d", week, y, w);
+        snprintf(err, errlen, "“%s”：%d 年没有第 %d 周", week, y, w);
         return -1;
     }
     fill(p, week, monday, 7);
@@ -76,7 +75,7 @@ int report_period_day(report_period *p, const char *day, char *err, size_t errle
 {
     int y, m, d;
     if (!report_date_valid(day) || sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3) {
-        snprintf(err, errlen, "date '%s' is not a date (want YYYY-MM-DD)", day ? day : "");
+        snprintf(err, errlen, "“%s”" REPORT_NOT_A_DATE, day ? day : "");
         return -1;
     }
     fill(p, day, days_of(y, m, d), 1);

@@ -92,7 +92,7 @@ static int date_param(const char *name, const char *value, const char **param, c
     if (!value || !*value)
         return 0;
     if (!report_date_valid(value)) {
-        snprintf(err, errlen, "%s '%s' is not a date (want YYYY-MM-DD)", name, value);
+        snprintf(err, errlen, "%s“%s”" REPORT_NOT_A_DATE, name, value);
         return -1;
     }
     *param = value;
@@ -137,8 +137,8 @@ Jiesu__ReportReply *report_streets(PGconn *conn, const report_scope *scope, char
     const char *params[4] = {scope->districts ? scope->districts : "", NULL, NULL,
                              scope->timezone ? scope->timezone : "UTC"};
 
-    if (date_param("from date", scope->from_date, &params[1], err, errlen) < 0 ||
-        date_param("to date", scope->to_date, &params[2], err, errlen) < 0)
+    if (date_param("起始日期", scope->from_date, &params[1], err, errlen) < 0 ||
+        date_param("截止日期", scope->to_date, &params[2], err, errlen) < 0)
         return NULL;
     res = db_query(conn, "report streets", REPORT_STREETS_SQL, 4, params, err, errlen);
     if (!res) {

@@ -22,6 +22,9 @@ typedef struct {
     const char *timezone;   /* IANA zone the dates are days in ("Asia/Shanghai") */
 } report_scope;
 
+/* What err says of a bound that is not a date (a caller's mistake, not ours). */
+#define REPORT_NOT_A_DATE "不是日期：请写 YYYY-MM-DD，如 2026-12-05"
+
 /* Runs the summary in one query. Returns a new reply of kind "streets", or
  * NULL with the reason in err (a bad date, or the database failing). */
 Jiesu__ReportReply *report_streets(PGconn *conn, const report_scope *scope, char *err, size_t errlen);

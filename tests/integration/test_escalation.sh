@@ -204,7 +204,7 @@ printf '{"days": [{"date": "%d-02-30", "isOffDay": true}]}' "$year" >"$esc_dir/b
 jiesu holidays load "$esc_dir/bad.json" >"$esc_dir/holidays-bad.out" 2>&1
 check "a bad file is refused, naming the entry" grep -q "file bad.json: entry 1: bad or missing \"date\"" "$esc_dir/holidays-bad.out"
 jiesu holidays add 2032-13-01 元旦 --off >"$esc_dir/holidays-bad2.out" 2>&1
-check "a bad date is refused" grep -q "'2032-13-01' is not a date" "$esc_dir/holidays-bad2.out"
+check "a bad date is refused" grep -q "“2032-13-01”不是日期" "$esc_dir/holidays-bad2.out"
 
 # 8. 2,000 orders fall overdue at once while escalation is down: fired in
 # batches, kill -9 in the middle of them (before the third commit with alerts,

@@ -77,7 +77,7 @@ check "the HTML bulletin has the ranking and inline SVG charts" \
 check_eq "the HTML loads nothing from outside" 0 "$(grep -c 'src=\|href=' "$html")"
 jiesu bulletin --week 2026-W60 --out "$out" >/dev/null 2>"$HARNESS_DIR/bulletin-bad.err"
 check_eq "a week that does not exist is a usage error" 2 "$?"
-check "... saying which" grep -q "2026 has no week 60" "$HARNESS_DIR/bulletin-bad.err"
+check "... saying which" grep -q "2026 年没有第 60 周" "$HARNESS_DIR/bulletin-bad.err"
 
 # ---- jiesu daily (hand-worked in tests/unit/test_report_metrics.c's fixture notes) ----
 jiesu daily --date 2026-11-20 --json >"$HARNESS_DIR/daily.json" 2>&1
@@ -101,7 +101,7 @@ check_eq "the JSON bulletin's rectification rate of 东街道 (3 of 4)" 0.750000
 check_eq "and agrees with the CLI's JSON" "$(jiesu bulletin --week 2026-W47 --json | jq -c '[.units[] | {code, rank, composite}]')" \
     "$(jq -c '[.units[] | {code, rank, composite}]' "$HARNESS_DIR/http.body")"
 check_eq "GET /api/bulletin with a bad week is 400" 400 "$(get '/api/bulletin?week=2026-W99')"
-check "... with the reason" grep -q "no week 99" "$HARNESS_DIR/http.body"
+check "... with the reason" grep -q "没有第 99 周" "$HARNESS_DIR/http.body"
 check_eq "GET /api/daily?date=2026-11-20" 200 "$(get '/api/daily?date=2026-11-20')"
 check_eq "the HTTP daily sheet equals the CLI's" "$(jq -c . "$HARNESS_DIR/daily.json")" "$(jq -c . "$HARNESS_DIR/http.body")"
 check_eq "GET /api/streets" 200 "$(get '/api/streets?from=2026-11-16&to=2026-11-22')"

@@ -413,9 +413,9 @@ static void test_periods(void **state)
     assert_int_equal(report_period_week(&p, "2026-W53", err, sizeof err), 0);      /* 2026 has 53 weeks */
     assert_string_equal(p.from, "2026-12-28");
     assert_int_equal(report_period_week(&p, "2025-W53", err, sizeof err), -1);
-    assert_non_null(strstr(err, "2025 has no week 53"));
+    assert_non_null(strstr(err, "2025 年没有第 53 周"));
     assert_int_equal(report_period_week(&p, "2026-47", err, sizeof err), -1);
-    assert_non_null(strstr(err, "want last, this or YYYY-Www"));
+    assert_non_null(strstr(err, "请写 last（上周）、this（本周）或 YYYY-Www"));
     assert_int_equal(report_period_day(&p, "2026-11-21", err, sizeof err), 0);
     assert_string_equal(p.to, "2026-11-22");
     report_period_previous(&prev, &p);
@@ -436,7 +436,7 @@ static void test_periods(void **state)
     assert_int_equal(report_period_week_named(&p, "2026-W40", 1795017600LL, err, sizeof err), 0);
     assert_string_equal(p.from, "2026-09-28");
     assert_int_equal(report_period_week_named(&p, "next", 1795017600LL, err, sizeof err), -1);
-    assert_non_null(strstr(err, "week 'next' is not an ISO week (want last, this or YYYY-Www"));
+    assert_non_null(strstr(err, "“next”不是周次：请写 last（上周）、this（本周）或 YYYY-Www"));
 }
 
 /* This week on a Monday: the week that began today, holding only today,

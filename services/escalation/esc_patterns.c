@@ -169,9 +169,12 @@ typedef struct {
     char         orders[CHUNK][ORDERS_BYTES];
 } chunk;
 
-/* Merges the repeat orders of the chunk's groups (rows from row on) into
- * their parents. 0 or -1. */
-static int merge_repeats(const esc_ctx *ctx, PGresult *res, int row, const chunk *k, esc_pattern_stats *st)
+/* What a detector does in a chunk's transaction before or after raising
+ * its alerts (rows p->row on of p->res). 0 or -1. */
+typedef int (*chunk_fn)(const esc_ctx *ctx, esc_pattern_run *p, const chunk *k);
+
+/* Merges the repeat orders of the chunk's groups into their parents. */
+static int merge_repeats(const esc_ctx *ctx, esc_pattern_run *p, const chunk *k)
 {
     sqlarr a[3];
     const char *params[3];
@@ -181,23 +184,24 @@ static int merge_repeats(const esc_ctx *ctx, PGresult *res, int row, const chunk
     snprintf(ctx->err, ctx->errlen, "out of memory");
     for (size_t i = 0; i < k->n; i++)
         if (sqlarr_add(&a[0], k->in[i].complaint_id) != 0 ||
-            sqlarr_add_text(&a[1], PQgetvalue(res, row + (int)i, R_UNMERGED)) != 0 ||
+            sqlarr_add_text(&a[1], PQgetvalue(p->res, p->row + (int)i, R_UNMERGED)) != 0 ||
             sqlarr_add_text(&a[2], k->reason[i]) != 0)
             goto cleanup;
     for (int c = 0; c < 3; c++)
         if (!(params[c] = sqlarr_text(&a[c])))
             goto cleanup;
     rc = db_command(ctx->pg, "merge repeat orders", SQL_MERGE, 3, params, &merged, ctx->err, ctx->errlen);
-    st->merged += (size_t)merged;
+    p->st.merged += (size_t)merged;
 cleanup:
     for (int c = 0; c < 3; c++)
         sqlarr_free(&a[c]);
     return rc;
 }
 
-/* Repeat alerts raised before, with fewer orders: each lists them all now. 0 or -1. */
-static int grow_repeats(const esc_ctx *ctx, const chunk *k)
+/* Repeat alerts raised before, with fewer orders: each lists them all now. */
+static int grow_repeats(const esc_ctx *ctx, esc_pattern_run *p, const chunk *k)
 {
+    (void)p;
     for (size_t i = 0; i < k->n; i++) {
         if (k->out[i].id)
             continue;
@@ -213,12 +217,13 @@ static int grow_repeats(const esc_ctx *ctx, const chunk *k)
 typedef struct {
     const char  *label, *sql;
     candidate_fn fn;
+    chunk_fn     before, after;     /* around the raise, in its transaction; NULL: nothing */
 } detector;
 
 enum { D_REPEAT, D_REBOUND, D_BOUNCE, D_UNIT_OVERDUE, N_DETECTORS };
 
 static const detector DETECTORS[N_DETECTORS] = {
-    [D_REPEAT] = {"find repeat orders", SQL_REPEAT, on_repeat},
+    [D_REPEAT] = {"find repeat orders", SQL_REPEAT, on_repeat, merge_repeats, grow_repeats},
     [D_REBOUND] = {"find rebounds", SQL_REBOUND, on_rebound},
     [D_BOUNCE] = {"find bouncing orders", SQL_BOUNCE, on_bounce},
     [D_UNIT_OVERDUE] = {"find overdue units", SQL_UNIT_OVERDUE, on_unit_overdue},
@@ -271,13 +276,13 @@ static size_t *counter(esc_pattern_stats *st, int d)
  * publishes their alerts after its commit. 0 or -1. */
 static int handle_chunk(esc_pattern_run *p, const esc_ctx *ctx, const esc_pattern_cfg *cfg, chunk *k)
 {
-    int repeat = p->detector == D_REPEAT;
+    const detector *d = &DETECTORS[p->detector];
     for (size_t i = 0; i < k->n; i++)
-        DETECTORS[p->detector].fn(cfg, p->res, p->row + (int)i, &k->in[i], k->reason[i], k->orders[i]);
+        d->fn(cfg, p->res, p->row + (int)i, &k->in[i], k->reason[i], k->orders[i]);
     if (db_begin(ctx->pg, ctx->err, ctx->errlen) != 0 ||
-        (repeat && merge_repeats(ctx, p->res, p->row, k, &p->st) != 0) ||
+        (d->before && d->before(ctx, p, k) != 0) ||
         esc_alert_raise_many(ctx, k->in, k->n, k->out) != 0 ||
-        (repeat && grow_repeats(ctx, k) != 0) ||
+        (d->after && d->after(ctx, p, k) != 0) ||
         db_commit(ctx->pg, ctx->err, ctx->errlen) != 0) {
         db_rollback(ctx->pg);
         return -1;

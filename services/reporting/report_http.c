@@ -146,15 +146,6 @@ static int scope_of(const report_http *h, const web_user *u, web_scope *sc, cons
     return -1;
 }
 
-/* A read that failed: why in the log, what to do for the asker. */
-static void read_failed(const http_request *req, http_response *resp, const char *what, const char *err)
-{
-    char msg[256];
-    log_error("%s %s: %s", http_method(req), http_path(req), err);
-    snprintf(msg, sizeof msg, "暂时无法读取%s，" WEB_READ_LATER, what);
-    web_html_fail(req, resp, 503, msg);
-}
-
 /* The week named by ?week= (last, this, 2026-W47), else this week (back =
  * 0) or last week (back = 1). */
 static int week_param(const http_request *req, int back, report_period *p, http_response *resp)
@@ -185,7 +176,7 @@ static report_bulletin *bulletin_for(report_http *h, PGconn *pg, const web_user 
                          : report_bulletin_build(pg, sc->districts, h->tz, &p, &h->settings, cal.cal, err, sizeof err);
     report_calendar_give(h->calendar, &cal);
     if (!b)
-        read_failed(req, resp, "周通报的数据", err);
+        web_html_read_failed(req, resp, "周通报的数据", err);
     else
         web_scope_bulletin(sc, b);
     return b;
@@ -313,7 +304,7 @@ static void on_dashboard(report_http *h, PGconn *pg, const web_user *u, const ht
     int began = report_snapshot_begin(pg, err, sizeof err);     /* the bulletin and its trend: one snapshot */
     report_bulletin *b = began < 0 ? NULL : bulletin_for(h, pg, u, req, 0, &sc, resp);
     if (began < 0)
-        read_failed(req, resp, "看板的数据", err);
+        web_html_read_failed(req, resp, "看板的数据", err);
     size_t n = b ? trend(h, pg, &sc, b, weeks, owned) : 0;
     report_snapshot_end(pg, began);
     if (!b)
@@ -343,7 +334,7 @@ static int work_now(report_http *h, PGconn *pg, web_work *w, report_calendar_hol
 {
     char err[512];
     if (report_calendar_take(h->calendar, pg, hold, err, sizeof err) < 0) {
-        read_failed(req, resp, "节假日安排，工作时间无法计算", err);
+        web_html_read_failed(req, resp, "节假日安排，工作时间无法计算", err);
         return -1;
     }
     *w = h->work;
@@ -382,7 +373,7 @@ static void on_daily(report_http *h, PGconn *pg, const web_user *u, const http_r
     }
     report_daily *d = report_daily_run(pg, sc.districts, h->tz, &p, err, sizeof err);
     if (!d) {
-        read_failed(req, resp, "日报的数据", err);
+        web_html_read_failed(req, resp, "日报的数据", err);
         return;
     }
     web_scope_daily(&sc, d);
@@ -406,7 +397,7 @@ static void on_streets(report_http *h, PGconn *pg, const web_user *u, const http
         if (strstr(err, REPORT_NOT_A_DATE))
             web_html_fail(req, resp, 400, err);
         else
-            read_failed(req, resp, "各街道的数据", err);
+            web_html_read_failed(req, resp, "各街道的数据", err);
         return;
     }
     web_scope_streets(&sc, r);

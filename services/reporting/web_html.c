@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "log.h"
 #include "report_json.h"
 #include "report_svg.h"
 
@@ -106,4 +107,12 @@ void web_html_fail(const http_request *req, http_response *resp, int status, con
         web_html_end(f);
     }
     http_body_reply(&b, resp, status, program ? "application/json; charset=utf-8" : "text/html; charset=utf-8");
+}
+
+void web_html_read_failed(const http_request *req, http_response *resp, const char *what, const char *err)
+{
+    char msg[256];
+    log_error("%s %s: %s", http_method(req), http_path(req), err);
+    snprintf(msg, sizeof msg, "暂时无法读取%s，" WEB_READ_LATER, what);
+    web_html_fail(req, resp, 503, msg);
 }

@@ -37,4 +37,8 @@ void web_html_text(FILE *f, const char *s);
  * msg with the way back to the start. */
 void web_html_fail(const http_request *req, http_response *resp, int status, const char *msg);
 
+/* A read of ours that failed: err (PostgreSQL's words) to the log with the
+ * request, and 503 saying 暂时无法读取<what>，WEB_READ_LATER to the asker. */
+void web_html_read_failed(const http_request *req, http_response *resp, const char *what, const char *err);
+
 #endif

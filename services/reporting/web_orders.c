@@ -268,20 +268,17 @@ void web_work_list(const web_work *w, PGconn *pg, const web_user *u, const http_
     const char *p = http_param(req, "page");
     int page = p && atoi(p) > 0 && atoi(p) < 100000 ? atoi(p) : 1;
     if (!k) {
-        http_reply(resp, 403, HTML_TYPE, "<p>此用户没有工作台。</p>\n");
+        web_html_fail(req, resp, 403, "此用户没有工作台。");
         return;
     }
     char err[512];
     http_body b;
     PGresult *res = run_list(pg, k, u, req, page, err, sizeof err);
-    FILE *f = http_body_open(&b);
     if (!res) {
-        log_error("workbench: %s for %s: %s", k->title, u->who.name, err);
-        if (f)
-            fputs("<p>暂时无法读取工单，" WEB_READ_LATER "</p>\n", f);
-        http_body_reply(&b, resp, 503, HTML_TYPE);
+        web_html_read_failed(req, resp, "工单", err);
         return;
     }
+    FILE *f = http_body_open(&b);
     if (f) {
         char title[160];
         snprintf(title, sizeof title, "%s · %s", k->title, *u->who.unit_name ? u->who.unit_name : u->who.display_name);

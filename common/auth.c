@@ -10,7 +10,10 @@
 #include "db.h"
 #include "log.h"
 
-#define ZAP_CONNECT_WAIT_MS 5000
+/* How long one handshake waits for PostgreSQL to take a new connection: the
+ * handler decides one handshake at a time, and a client waits for its
+ * answer only a few seconds (bus_client's connect wait). */
+#define ZAP_CONNECT_WAIT_MS 1000
 
 typedef struct {
     auth_role   role;
@@ -186,11 +189,12 @@ auth_zap *auth_zap_new(const char *conninfo)
     return self;
 }
 
-/* The handler's own connection, (re)opened when needed; NULL with why. */
+/* The handler's own connection, (re)opened when needed — also when the
+ * server closed it while it sat idle (PostgreSQL restarted) — or NULL with why. */
 static PGconn *zap_pg(auth_zap *self, char *why, size_t whycap)
 {
     char err[512];
-    if (self->pg && PQstatus(self->pg) == CONNECTION_OK)
+    if (self->pg && db_alive(self->pg))
         return self->pg;
     if (self->pg)
         PQfinish(self->pg);
@@ -204,21 +208,31 @@ static PGconn *zap_pg(auth_zap *self, char *why, size_t whycap)
 
 static const char SQL_KEY[] = "SELECT name, role FROM principals WHERE curve_key = $1 AND disabled_at IS NULL";
 
+/* The principal holding client_key, or NULL with why. */
+static PGresult *key_lookup(auth_zap *self, const char *client_key, char *why, size_t whycap)
+{
+    const char *params[] = {client_key};
+    char dberr[256];
+    PGconn *pg = zap_pg(self, why, whycap);
+    if (!pg)
+        return NULL;
+    PGresult *res = PQexecParams(pg, SQL_KEY, 1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) == PGRES_TUPLES_OK)
+        return res;
+    snprintf(why, whycap, "cannot check keys: %s", db_error(pg, dberr, sizeof dberr));
+    PQclear(res);
+    return NULL;
+}
+
 int auth_zap_decide(void *ctx, const char *domain, const char *client_key, const char *address, char *user_id,
                     size_t idcap, char *why, size_t whycap)
 {
-    auth_zap *self = ctx;
-    const char *params[] = {client_key};
     (void)address;
-    PGconn *pg = zap_pg(self, why, whycap);
-    if (!pg)
-        return 0;
-    char dberr[256];
-    PGresult *res = PQexecParams(pg, SQL_KEY, 1, NULL, params, NULL, NULL, 0);
+    PGresult *res = key_lookup(ctx, client_key, why, whycap);
+    if (!res)
+        return -1;
     int admit = 0;
-    if (PQresultStatus(res) != PGRES_TUPLES_OK)
-        snprintf(why, whycap, "cannot check keys: %s", db_error(pg, dberr, sizeof dberr));
-    else if (PQntuples(res) != 1)
+    if (PQntuples(res) != 1)
         snprintf(why, whycap, "is not registered, or its user is disabled");
     else if (strcmp(domain, BUS_ZAP_EVENTS) == 0 && strcmp(PQgetvalue(res, 0, 1), "service") != 0)
         snprintf(why, whycap, "belongs to %s, not a service: only services subscribe to events",

@@ -14,8 +14,9 @@
  *   - nothing accepted the connection within the connect wait (10 s unless
  *     set): nobody is there; the call ends without further tries;
  *   - the server refused our key (its ZAP handler does not know it, or its
- *     user is disabled) or the handshake failed (the server is not the one
- *     whose public key we hold): no try can succeed; the call ends at once.
+ *     user is disabled), could not check it (its database is out of reach:
+ *     ZAP's status 500), or the handshake failed (the server is not the one
+ *     whose public key we hold): the call ends at once, saying which.
  */
 #include "bus.h"
 
@@ -39,7 +40,7 @@ struct bus_client {
     void    *mon;           /* PAIR socket receiving sock's handshake/disconnect events */
     int      connected;     /* a ZMTP handshake succeeded on the current connection */
     int      connect_wait_ms;
-    int      refused;       /* the handshake failed: 1 refused by ZAP, 2 CURVE itself failed */
+    int      refused;       /* the handshake failed: a REFUSED_* */
     int      dropped_handshakes;    /* handshakes cut short in a row on this socket */
     char    *endpoint;
     char    *sender;
@@ -50,6 +51,9 @@ struct bus_client {
     int      error_code;    /* the code of the last "error" reply, 0 when none */
     char    *on_behalf;     /* the credential of the person the calls are for, or NULL */
 };
+
+/* Why a handshake failed for good. */
+enum { REFUSED_KEY = 1, REFUSED_CURVE, REFUSED_UNCHECKED };
 
 /* How a try ended. */
 typedef enum { TRY_ERROR = -1, TRY_TIMEOUT, TRY_REPLY, TRY_GONE, TRY_ABSENT, TRY_REFUSED } try_end;
@@ -176,8 +180,11 @@ static int client_events(bus_client *self)
     int dropped = 0;
     while (bus_frames_recv(self->mon, ZMQ_DONTWAIT, &f) > 0) {
         uint16_t event = 0;
-        if (zmq_msg_size(&f.part[0]) >= sizeof event)
+        uint32_t value = 0;     /* for a refusal, ZAP's status: 400 refused, 500 could not check */
+        if (zmq_msg_size(&f.part[0]) >= sizeof event + sizeof value) {
             memcpy(&event, zmq_msg_data(&f.part[0]), sizeof event);
+            memcpy(&value, (const char *)zmq_msg_data(&f.part[0]) + sizeof event, sizeof value);
+        }
         bus_frames_close(&f);
         if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
             self->connected = 1;
@@ -187,9 +194,11 @@ static int client_events(bus_client *self)
             self->connected = 0;
         } else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
             if (++self->dropped_handshakes >= NO_DETAIL_LIMIT)
-                self->refused = 2;
+                self->refused = REFUSED_CURVE;
+        } else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+            self->refused = value == 500 ? REFUSED_UNCHECKED : REFUSED_KEY;
         } else if (event & HANDSHAKE_FAILED) {
-            self->refused = event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH ? 1 : 2;
+            self->refused = REFUSED_CURVE;
         }
     }
     return dropped;
@@ -289,9 +298,13 @@ static int client_error(bus_client *self, Jiesu__Envelope **reply, char *err, si
 static void no_reply(const bus_client *self, const char *type, int tries, int timeout_ms, try_end last,
                      int went_away, char *err, size_t errlen)
 {
-    if (last == TRY_REFUSED && self->refused == 1)
+    if (last == TRY_REFUSED && self->refused == REFUSED_KEY)
         snprintf(err, errlen, "%s refused this key (%.8s…): it is not registered, or its user is disabled "
                  "(an admin checks with `jiesu user list`)", self->endpoint, self->keys.public_key);
+    else if (last == TRY_REFUSED && self->refused == REFUSED_UNCHECKED)
+        snprintf(err, errlen, "%s cannot check keys now, so it lets no one in: its database is out of reach "
+                 "(its log says why); try again in a minute, and if it lasts tell the system administrator",
+                 self->endpoint);
     else if (last == TRY_REFUSED)
         snprintf(err, errlen, "the CURVE handshake with %s failed: the public key we hold for it (%.8s…) is not "
                  "its key, or it does not speak CURVE (check the service's .pub file)", self->endpoint,

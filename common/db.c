@@ -104,6 +104,15 @@ PGconn *db_connect(const char *conninfo, int wait_ms, char *err, size_t errlen)
     }
 }
 
+int db_alive(PGconn *conn)
+{
+    /* Twice: a closing server sends a last message, then closes; one read may take only the message. */
+    for (int i = 0; i < 2; i++)
+        if (PQstatus(conn) != CONNECTION_OK || !PQconsumeInput(conn))
+            return 0;
+    return PQstatus(conn) == CONNECTION_OK;
+}
+
 /* Writes "label failed: reason" into err (errlen bytes). */
 static void fail(char *err, size_t errlen, const char *label, const char *why)
 {

@@ -18,6 +18,12 @@
  * up to wait_ms while the server is starting. NULL (and a reason in err) on failure. */
 PGconn *db_connect(const char *conninfo, int wait_ms, char *err, size_t errlen);
 
+/* 1 when conn is usable as far as can be told without a round trip, else
+ * 0. What the server sent while the connection sat idle is read first,
+ * without waiting: a server that stopped or restarted meanwhile closed it,
+ * which a bare PQstatus() shows only after the next query has failed. */
+int db_alive(PGconn *conn);
+
 /* Runs a statement that returns no rows (its first line names it in err).
  * 0 or -1. */
 int db_exec(PGconn *conn, const char *sql, char *err, size_t errlen);

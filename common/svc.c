@@ -167,7 +167,7 @@ int svc_start(service *s, const char *name, int argc, char **argv, const svc_rou
 
 int svc_ensure_pg(service *s, char *err, size_t errlen)
 {
-    if (PQstatus(s->pg) == CONNECTION_OK)
+    if (db_alive(s->pg))
         return 0;
     log_warn("PostgreSQL connection lost; reconnecting");
     PQreset(s->pg);

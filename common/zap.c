@@ -79,12 +79,13 @@ static void zap_answer(zap *self, const zap_request *rq)
         return;
     }
     zmq_z85_encode(key, (const uint8_t *)rq->part[6], 32);
-    if (self->decide(self->ctx, rq->part[2], key, rq->part[3], user, sizeof user, why, sizeof why)) {
+    int verdict = self->decide(self->ctx, rq->part[2], key, rq->part[3], user, sizeof user, why, sizeof why);
+    if (verdict > 0) {
         zap_reply(self->sock, rq, "200", "OK", user);
         return;
     }
     log_warn("bus: connection from %s to %s refused: key %.8s… %s", rq->part[3], rq->part[2], key, why);
-    zap_reply(self->sock, rq, "400", why, "");
+    zap_reply(self->sock, rq, verdict < 0 ? "500" : "400", why, "");
 }
 
 static void *zap_main(void *arg)

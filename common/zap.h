@@ -12,8 +12,10 @@
  * ("requests", "events"), the client's public key (Z85) and address, and
  * either admits it under a user id — which every message from that
  * connection then carries as its "User-Id" property (bus_request.user_id)
- * — or refuses it, and the client sees its handshake fail. Anything but
- * CURVE is refused without asking.
+ * — or refuses it, and the client sees its handshake fail — or cannot tell
+ * now (its database is out of reach, say): the handshake fails with ZAP's
+ * status 500, which the client tells apart from a refusal (400). Anything
+ * but CURVE is refused without asking.
  */
 #ifndef JIESU_ZAP_H
 #define JIESU_ZAP_H
@@ -23,7 +25,8 @@
 #define ZAP_USER_ID_MAX 64
 
 /* 1: admit, user_id filled (at most ZAP_USER_ID_MAX - 1 characters);
- * 0: refuse, why filled. Runs on the handler's thread, one call at a time. */
+ * 0: refuse, why filled; -1: cannot decide now, why filled. Runs on the
+ * handler's thread, one call at a time. */
 typedef int (*zap_decide_fn)(void *ctx, const char *domain, const char *client_key, const char *address,
                              char *user_id, size_t idcap, char *why, size_t whycap);
 

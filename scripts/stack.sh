@@ -10,6 +10,8 @@
 #                                                   on database DB (jiesu)
 #   scripts/stack.sh createdb DIR NAME              (re)create database NAME owned by the owner role
 #   scripts/stack.sh stop DIR                       stop both
+#   scripts/stack.sh stop-pg DIR                    stop PostgreSQL only (start brings it back):
+#                                                   a test of the services without their database
 #   scripts/stack.sh clean DIR                      stop both and delete their data and secrets
 #
 # Roles: jiesu_admin, the cluster's bootstrap superuser, is used by this script
@@ -262,7 +264,7 @@ print_env() {
 }
 
 cmd=${1:-}
-[ -n "$cmd" ] && [ -n "${2:-}" ] || die "usage: stack.sh start|conninfo|createdb|stop|clean DIR [ARGS...]"
+[ -n "$cmd" ] && [ -n "${2:-}" ] || die "usage: stack.sh start|conninfo|createdb|stop|stop-pg|clean DIR [ARGS...]"
 [ "$cmd" = start ] && mkdir -p "$2"
 DIR=$(realpath -m -- "$2")
 SECRETS=$(dirname "$DIR")/secrets
@@ -292,6 +294,9 @@ stop)
     if is_root && [ -f "$DIR/pg/PG_VERSION" ]; then      # a cluster of the layout before /var/lib/jiesu
         as_pg "$(pg_bin)/pg_ctl" -D "$DIR/pg" -m fast -w stop >/dev/null 2>&1 || true
     fi
+    ;;
+stop-pg)
+    stop_pg
     ;;
 clean)
     stop_redis

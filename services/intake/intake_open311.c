@@ -35,6 +35,8 @@
 /* A failure of ours: the log says why, the client only that it failed (what
  * PostgreSQL says names tables, columns and roles). */
 #define SERVICES_FAILED   "the service list cannot be read now; try again later"
+#define DB_AWAY           "the database is out of reach for a moment; send this again in a few seconds"
+#define DB_AWAY_RETRY_S   "5"       /* Retry-After of a 503 while PostgreSQL is out of reach */
 
 /* One statement: the complaint, its ticket number and its 'imported' event
  * naming the clerk who filed it ($11); nothing when its Idempotency-Key ($10)
@@ -284,7 +286,7 @@ static open311_link *link_take(intake_open311 *self)
     if (self->nidle > 0)
         l = self->idle[--self->nidle];
     pthread_mutex_unlock(&self->lock);
-    if (l && PQstatus(l->pg) != CONNECTION_OK) {
+    if (l && !db_alive(l->pg)) {
         log_warn("open311: PostgreSQL connection lost; reconnecting");
         PQreset(l->pg);
     }
@@ -385,29 +387,42 @@ static void reply_error(http_response *resp, int status, const char *why)
     http_reply(resp, status, JSON_TYPE, "%s", body);
 }
 
+/* Answers a request PostgreSQL failed: 503 with Retry-After when the
+ * connection is gone (the server stopped or restarted: the client sends it
+ * again shortly), else 500 with what. */
+static void reply_db_failed(http_response *resp, PGconn *pg, const char *what)
+{
+    if (pg && PQstatus(pg) == CONNECTION_OK) {
+        reply_error(resp, 500, what);
+        return;
+    }
+    http_add_header(resp, "Retry-After", DB_AWAY_RETRY_S);
+    reply_error(resp, 503, DB_AWAY);
+}
+
 /* The current services (categories change with `jiesu migrate`), or NULL
- * after answering 500. */
+ * after answering 500 or 503. */
 static intake_services *services_now(PGconn *pg, http_response *resp)
 {
     char why[512];
     intake_services *services = intake_services_load(pg, why, sizeof why);
     if (!services) {
         log_error("open311: %s", why);
-        reply_error(resp, 500, SERVICES_FAILED);
+        reply_db_failed(resp, pg, SERVICES_FAILED);
     }
     return services;
 }
 
-/* Answers a POST by how storing it went (err: why it failed, logged here;
- * the client hears only that it failed). */
-static void answer_stored(http_response *resp, const web_complaint *c, const char *clerk, store_end end,
-                          const char *ticket, const char *err)
+/* Answers a POST by how storing it went on pg (err: why it failed, logged
+ * here; the client hears only that it failed). */
+static void answer_stored(http_response *resp, PGconn *pg, const web_complaint *c, const char *clerk,
+                          store_end end, const char *ticket, const char *err)
 {
     char why[KEY_CHARS + 160];
     if (end == STORE_FAILED) {
         log_error("open311: a complaint of %s not stored: %s", clerk, err);
-        reply_error(resp, 500, "the complaint could not be stored; send it again"
-                               " (with the same Idempotency-Key it is never filed twice)");
+        reply_db_failed(resp, pg, "the complaint could not be stored; send it again"
+                                  " (with the same Idempotency-Key it is never filed twice)");
         return;
     }
     if (end == STORE_KEY_REUSED) {
@@ -436,13 +451,13 @@ static void file_complaint(const intake_open311 *self, open311_link *l, const ht
         reply_error(resp, 500, "out of memory");
     } else if (rc == VALIDATE_DB_FAILED) {
         log_error("open311: %s", why);
-        reply_error(resp, 500, SERVICES_FAILED);
+        reply_db_failed(resp, l->pg, SERVICES_FAILED);
     } else if (rc < 0) {
         log_info("open311: request of %s refused: %s", clerk, why);
         reply_error(resp, 400, why);
     } else {
         store_end end = store(self, l, c, clerk, ticket, sizeof ticket, why, sizeof why);
-        answer_stored(resp, c, clerk, end, ticket, why);
+        answer_stored(resp, l->pg, c, clerk, end, ticket, why);
     }
     free(c);
 }
@@ -488,7 +503,7 @@ static int key_refusal(auth_token_state st, const auth_principal *who, char *why
 /* The clerk behind the request's api_key (the GeoReport v2 form field, or
  * an "Authorization: Bearer" header), within its rate. 0 with *who, or -1
  * after answering 401 (no key), 403 (unknown, disabled, not a clerk), 429
- * (over its rate) or 500. */
+ * (over its rate), 500 or 503. */
 static int admit_clerk(intake_open311 *self, PGconn *pg, const http_request *req, auth_principal *who,
                        http_response *resp)
 {
@@ -505,7 +520,7 @@ static int admit_clerk(intake_open311 *self, PGconn *pg, const http_request *req
     auth_token_state st = auth_token_load(pg, key, who, err, sizeof err);
     if (st == AUTH_TOKEN_ERROR) {
         log_error("open311: %s", err);
-        reply_error(resp, 500, "cannot check the api_key now; try again");
+        reply_db_failed(resp, pg, "cannot check the api_key now; try again");
         return -1;
     }
     if (key_refusal(st, who, why, sizeof why) < 0) {
@@ -533,12 +548,12 @@ static int check_form(const http_request *req, http_response *resp)
     return -1;
 }
 
-/* A link for the request, or NULL after answering 500. */
+/* A link for the request, or NULL after answering 503. */
 static open311_link *link_for(intake_open311 *self, http_response *resp)
 {
     open311_link *l = link_take(self);
     if (!l)
-        reply_error(resp, 500, "the database is unavailable; try again");
+        reply_db_failed(resp, NULL, NULL);
     return l;
 }
 

@@ -95,7 +95,7 @@ static PGconn *pg_take(report_http *h, const http_request *req, http_response *r
     if (h->nidle > 0)
         pg = h->idle[--h->nidle];
     pthread_mutex_unlock(&h->lock);
-    if (pg && PQstatus(pg) == CONNECTION_BAD)
+    if (pg && !db_alive(pg))
         PQreset(pg);
     if (pg && PQstatus(pg) != CONNECTION_OK) {
         PQfinish(pg);

@@ -1,7 +1,8 @@
 /* test_bus_request.c — the bus's requests and replies: Lazy Pirate retries, a
  * server gone mid-request or not there at all, stale and malformed messages,
  * endpoints refused or already in use; who may connect: strangers refused at
- * the CURVE handshake, the wrong server key, the user id on every request.
+ * the CURVE handshake, a handler that cannot check keys now, the wrong server
+ * key, the user id on every request.
  *
  * Everything runs in this process over ipc:// (and tcp:// on 127.0.0.1) sockets;
  * servers that must answer while a client waits run in a second thread.
@@ -541,6 +542,25 @@ static void test_unknown_key_refused(void **state)
     finish(state);
 }
 
+/* A handler that cannot check keys now (its database out of reach) answers
+ * ZAP's 500: the call ends at once and says that, not that the key is
+ * unknown — nor that nobody is there. */
+static void test_key_unchecked(void **state)
+{
+    char err[256] = "";
+    int served;
+    int64_t took;
+    TEST_ZAP_UNCHECKED = 1;
+    int rc = ping_as(state, &CLIENT_KEYS, SERVER_KEYS.public_key, &served, &took, err, sizeof err);
+    TEST_ZAP_UNCHECKED = 0;
+    assert_int_equal(rc, -1);
+    assert_true(took < 5000);
+    assert_non_null(strstr(err, "cannot check keys now"));
+    assert_null(strstr(err, "not registered"));
+    assert_int_equal(served, 0);
+    finish(state);
+}
+
 /* A client that holds the wrong public key for the server (an impostor
  * listening there) gets no reply: the handshake fails and the call says so. */
 static void test_wrong_server_key(void **state)
@@ -572,6 +592,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ipc_endpoint_in_use, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_endpoints, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_key_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_key_unchecked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_server_key, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,86 @@
+# test_db_outage.sh — PostgreSQL stopped under the four running services,
+# then started again. While it is away: every service stays up; Open311
+# answers 503 with Retry-After (the client keeps the complaint and sends it
+# again), the pages and the board 503 saying in Chinese that the database
+# cannot be reached, and `jiesu` says within seconds that the service
+# cannot check keys now — not that the key is unknown, nor that nobody is
+# there. Once it is back: the complaint sent again is filed once, an import
+# goes through, everything filed is routed; and after a restart nobody saw
+# (connections left idle across it), the first request of each kind is
+# answered, not failed on a connection the server had closed.
+# Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
+
+. "$REPO/tests/web_lib.sh"
+web_stack jiesu_db_outage
+stack=$REPO/scripts/stack.sh
+dir=$WEB_DIR
+clerk=$(web_token outage-clerk clerk)
+# Keys made while the database is there: as_role looks users up in it.
+clerk_key=$(user_key test-clerk clerk)
+handler_key=$(user_key u-370212001 handler 370212001)
+jiesu_as() { local key=$1; shift; JIESU_CLI_KEY_FILE=$key "$JIESU_BIN/jiesu" "$@"; }
+# post NAME ADDRESS TEXT: files over Open311 with Idempotency-Key NAME; the
+# status printed, the body in $dir/NAME.json, the headers in $dir/NAME.headers.
+post() {
+    curl -s -o "$dir/$1.json" -D "$dir/$1.headers" -w '%{http_code}' -H "Idempotency-Key: outage-$1" \
+        --data-urlencode "api_key=$clerk" --data-urlencode "service_code=env.garbage" \
+        --data-urlencode "description=$3" --data-urlencode "address_string=$2" "$OPEN311"
+}
+pg_start() {
+    STACK_FAST=1 "$stack" start "$JIESU_STACK_DIR" "$JIESU_STACK_REDIS_PORT" "$(cat "$JIESU_STACK_DIR/pg.port")" >/dev/null
+}
+alive() { for s in $SERVICES; do kill -0 "$(cat "$HARNESS_DIR/$s.pid")" || return 1; done; }
+
+check_eq "before: a complaint filed" 200 "$(post first "崂山区中韩街道海尔路178号" "海尔路178号门口垃圾桶满了三天没人清运")"
+t1=$(jq -r '.[0].service_request_id' "$dir/first.json")
+wait_for "it is routed" 30 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
+web_user chuangcheng campaign 370212.campaign
+web_signin "$dir/c.jar" chuangcheng >/dev/null
+"$JIESU_BIN/../tools/gen_complaints" 40 3 >"$dir/import.csv"
+
+# --- PostgreSQL away ---------------------------------------------------------
+"$stack" stop-pg "$JIESU_STACK_DIR"
+check_eq "away: Open311 answers 503" 503 "$(post away "崂山区中韩街道海尔路1号" "停库时打来的投诉：路灯不亮")"
+check "… with Retry-After, saying the database is out of reach" \
+    sh -c "grep -qi '^Retry-After: 5' '$dir/away.headers' && grep -q 'database is out of reach' '$dir/away.json'"
+check_eq "away: the dashboard answers 503" 503 "$(web_get "$dir/c.jar" /)"; cp "$dir/body" "$dir/away.html"
+check "… a page saying in Chinese that the database cannot be reached" \
+    sh -c "grep -q '<h1>暂时无法显示</h1>' '$dir/away.html' && grep -q '暂时连不上数据库' '$dir/away.html'"
+check_eq "away: the board answers 503" 503 "$(web_get "$dir/c.jar" /api/board)"
+check "… in JSON, in Chinese" jq -e '.error | test("暂时连不上数据库")' "$dir/body"
+start=$SECONDS
+jiesu_as "$clerk_key" import "$dir/import.csv" >"$dir/import-away.out" 2>&1
+check "away: jiesu import fails" test $? -ne 0
+check "… within seconds" test $((SECONDS - start)) -le 8
+check "… saying intake cannot check keys now, not that the key is unknown" \
+    sh -c "grep -q 'cannot check keys now' '$dir/import-away.out' && ! grep -q 'not registered' '$dir/import-away.out'"
+jiesu_as "$handler_key" show "$t1" >"$dir/show-away.out" 2>&1
+check "away: jiesu show fails, saying the same of reporting" \
+    sh -c "grep -q 'reporting.*cannot check keys now' '$dir/show-away.out'"
+check "away: all four services still run" alive
+check "… and their logs say why" grep -q "Connection refused" "$HARNESS_DIR/reporting.log"
+
+# --- back --------------------------------------------------------------------
+pg_start
+check_eq "back: the complaint sent again is filed" 200 "$(post away "崂山区中韩街道海尔路1号" "停库时打来的投诉：路灯不亮")"
+check_eq "… once" 1 "$(sql "SELECT count(*) FROM complaints WHERE content LIKE '停库时打来的投诉%'")"
+jiesu_as "$clerk_key" import "$dir/import.csv" >"$dir/import-back.out" 2>&1
+check "back: the import goes through" test $? -eq 0
+check_eq "… every row of it stored" 40 "$(sql "SELECT inserted FROM imports ORDER BY id DESC LIMIT 1")"
+wait_for "everything filed is routed" 60 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
+check_eq "everything filed is routed, nothing twice" "0 42" \
+    "$(sql "SELECT count(*) FILTER (WHERE status = 'new') || ' ' || count(*) FROM complaints")"
+check_eq "back: the board answers" 200 "$(web_get "$dir/c.jar" /api/board)"
+
+# --- a restart while nobody asked: connections idle across it ----------------
+"$stack" stop-pg "$JIESU_STACK_DIR"
+pg_start
+check_eq "after a quiet restart the first Open311 POST is filed" 200 \
+    "$(post quiet "崂山区中韩街道海尔路3号" "重启后的第一件投诉")"
+check_eq "… the first page is shown" 200 "$(web_get "$dir/c.jar" /api/board)"
+jiesu_as "$handler_key" show "$t1" >"$dir/show-quiet.out" 2>&1
+check "… and the first jiesu show answers" test $? -eq 0
+wait_for "it is routed" 30 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
+check "… and routed" sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
+check "all four services ran throughout" alive
+harness_services_stop

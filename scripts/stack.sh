@@ -10,8 +10,8 @@
 #                                                   on database DB (jiesu)
 #   scripts/stack.sh createdb DIR NAME              (re)create database NAME owned by the owner role
 #   scripts/stack.sh stop DIR                       stop both
-#   scripts/stack.sh stop-pg DIR                    stop PostgreSQL only (start brings it back):
-#                                                   a test of the services without their database
+#   scripts/stack.sh stop-pg DIR / stop-redis DIR   stop one of them (start brings it back): a test
+#                                                   of the services without their database or Redis
 #   scripts/stack.sh clean DIR                      stop both and delete their data and secrets
 #
 # Roles: jiesu_admin, the cluster's bootstrap superuser, is used by this script
@@ -264,7 +264,7 @@ print_env() {
 }
 
 cmd=${1:-}
-[ -n "$cmd" ] && [ -n "${2:-}" ] || die "usage: stack.sh start|conninfo|createdb|stop|stop-pg|clean DIR [ARGS...]"
+[ -n "$cmd" ] && [ -n "${2:-}" ] || die "usage: stack.sh start|conninfo|createdb|stop|stop-pg|stop-redis|clean DIR [ARGS...]"
 [ "$cmd" = start ] && mkdir -p "$2"
 DIR=$(realpath -m -- "$2")
 SECRETS=$(dirname "$DIR")/secrets
@@ -297,6 +297,9 @@ stop)
     ;;
 stop-pg)
     stop_pg
+    ;;
+stop-redis)
+    stop_redis
     ;;
 clean)
     stop_redis

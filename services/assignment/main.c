@@ -88,6 +88,17 @@ static void drop_worker(assignment *a)
     queue_destroy(&a->route);
 }
 
+/* After a new Redis connection: orders filed while Redis was out of reach
+ * are not on the stream (intake's XADD failed), nor is anything a restarted
+ * server lost; the reconciler looks for them as soon as the youngest of them
+ * is old enough for it, not a whole assignment.reconcile_seconds later. */
+static void reconcile_soon(assignment *a)
+{
+    int64_t soon = clock_mono_ms() + 1000 * a->reconcile_min_age_s;
+    if (a->next_reconcile > soon)
+        a->next_reconcile = soon;
+}
+
 /* (Re)binds the routing queue and the worker to the service's Redis connection. 0 or -1. */
 static int ensure_worker(assignment *a, service *s)
 {
@@ -109,6 +120,8 @@ static int ensure_worker(assignment *a, service *s)
         log_error("routing worker: out of memory or assignment.batch is 0");
         return -1;
     }
+    if (a->redis_epoch != s->redis_epoch)
+        reconcile_soon(a);
     a->redis_epoch = s->redis_epoch;
     return 0;
 }

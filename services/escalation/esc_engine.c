@@ -32,7 +32,7 @@ int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen)
 {
     memset(e, 0, sizeof *e);
     e->fire_batch = FIRE_BATCH_FIRST;
-    snprintf(e->reconcile_after, sizeof e->reconcile_after, "0");
+    esc_engine_rearm(e);
     e->ctx.key = config_str(cfg, "timers.key");
     e->ctx.err = e->err;
     e->ctx.errlen = sizeof e->err;
@@ -98,6 +98,12 @@ static void *delivery_main(void *arg)
     }
     PQfinish(ctx.pg);
     return NULL;
+}
+
+void esc_engine_rearm(esc_engine *e)
+{
+    snprintf(e->reconcile_after, sizeof e->reconcile_after, "0");
+    e->next_reconcile = 0;
 }
 
 int esc_engine_start_delivery(esc_engine *e)

@@ -55,6 +55,7 @@ typedef struct {
     int              plan_backlog;  /* planning goes on next tick */
     monotime_ms      next_reconcile, next_sweep, next_patterns;
     char             reconcile_after[ESC_MEMBER_BYTES];  /* where the walk of pending deadlines is */
+    unsigned         redis_epoch;   /* the service's Redis connection ctx.redis is (svc.h) */
     char            *conninfo;      /* for the delivery thread */
     pthread_t        thread;
     int              thread_started;
@@ -65,6 +66,11 @@ typedef struct {
  * (day_start, day_end) and `timezone`; the calendar's days are loaded
  * from table holidays by the first tick. 0, or -1 with the reason in err. */
 int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen);
+
+/* ctx.redis is a new connection: the server it reaches may have lost timers
+ * (restarted without its file, failed over), so the walk re-arming pending
+ * deadlines starts again at once. */
+void esc_engine_rearm(esc_engine *e);
 
 /* Starts the delivery thread. 0 or -1 (logged). */
 int esc_engine_start_delivery(esc_engine *e);

@@ -41,6 +41,10 @@ static int tick(esc_engine *e, service *s)
         log_error("%s", err);
         return -1;
     }
+    if (e->redis_epoch != s->redis_epoch) {
+        e->redis_epoch = s->redis_epoch;
+        esc_engine_rearm(e);
+    }
     e->ctx.redis = s->redis;
     e->ctx.pg = s->pg;
     return esc_engine_tick(e, svc_stop_flag());

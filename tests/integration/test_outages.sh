@@ -1,17 +1,22 @@
-# test_db_outage.sh — PostgreSQL stopped under the four running services,
-# then started again. While it is away: every service stays up; Open311
-# answers 503 with Retry-After (the client keeps the complaint and sends it
-# again), the pages and the board 503 saying in Chinese that the database
-# cannot be reached, and `jiesu` says within seconds that the service
-# cannot check keys now — not that the key is unknown, nor that nobody is
-# there. Once it is back: the complaint sent again is filed once, an import
-# goes through, everything filed is routed; and after a restart nobody saw
-# (connections left idle across it), the first request of each kind is
-# answered, not failed on a connection the server had closed.
+# test_outages.sh — PostgreSQL, then Redis, stopped under the four running
+# services and started again.
+# PostgreSQL away: every service stays up; Open311 answers 503 with
+# Retry-After (the client keeps the complaint and sends it again), the pages
+# and the board 503 saying in Chinese that the database cannot be reached,
+# and `jiesu` says within seconds that the service cannot check keys now —
+# not that the key is unknown, nor that nobody is there. Once it is back: the
+# complaint sent again is filed once, an import goes through, everything
+# filed is routed; and after a restart nobody saw (connections left idle
+# across it), the first request of each kind is answered, not failed on a
+# connection the server had closed.
+# Redis away (and back empty, the worst case): complaints are still filed
+# and imported (PostgreSQL is the record), and once it is back they are
+# routed and every pending deadline is armed again within seconds — not a
+# reconciler period later (both periods are set to 10 minutes here).
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
-web_stack jiesu_db_outage
+web_stack jiesu_outages "assignment.reconcile_seconds = 600" "escalation.reconcile_seconds = 600"
 stack=$REPO/scripts/stack.sh
 dir=$WEB_DIR
 clerk=$(web_token outage-clerk clerk)
@@ -26,7 +31,7 @@ post() {
         --data-urlencode "api_key=$clerk" --data-urlencode "service_code=env.garbage" \
         --data-urlencode "description=$3" --data-urlencode "address_string=$2" "$OPEN311"
 }
-pg_start() {
+stack_start() {
     STACK_FAST=1 "$stack" start "$JIESU_STACK_DIR" "$JIESU_STACK_REDIS_PORT" "$(cat "$JIESU_STACK_DIR/pg.port")" >/dev/null
 }
 alive() { for s in $SERVICES; do kill -0 "$(cat "$HARNESS_DIR/$s.pid")" || return 1; done; }
@@ -61,7 +66,7 @@ check "away: all four services still run" alive
 check "… and their logs say why" grep -q "Connection refused" "$HARNESS_DIR/reporting.log"
 
 # --- back --------------------------------------------------------------------
-pg_start
+stack_start
 check_eq "back: the complaint sent again is filed" 200 "$(post away "崂山区中韩街道海尔路1号" "停库时打来的投诉：路灯不亮")"
 check_eq "… once" 1 "$(sql "SELECT count(*) FROM complaints WHERE content LIKE '停库时打来的投诉%'")"
 jiesu_as "$clerk_key" import "$dir/import.csv" >"$dir/import-back.out" 2>&1
@@ -74,7 +79,7 @@ check_eq "back: the board answers" 200 "$(web_get "$dir/c.jar" /api/board)"
 
 # --- a restart while nobody asked: connections idle across it ----------------
 "$stack" stop-pg "$JIESU_STACK_DIR"
-pg_start
+stack_start
 check_eq "after a quiet restart the first Open311 POST is filed" 200 \
     "$(post quiet "崂山区中韩街道海尔路3号" "重启后的第一件投诉")"
 check_eq "… the first page is shown" 200 "$(web_get "$dir/c.jar" /api/board)"
@@ -82,5 +87,28 @@ jiesu_as "$handler_key" show "$t1" >"$dir/show-quiet.out" 2>&1
 check "… and the first jiesu show answers" test $? -eq 0
 wait_for "it is routed" 30 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
 check "… and routed" sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
+
+# --- Redis away, and back empty ---------------------------------------------
+rungs() { redis-cli -p "$JIESU_STACK_REDIS_PORT" ZRANGE jiesu:timers 0 -1 | grep -c '^r'; }
+armed() {   # every pending deadline's next rung is in the timers zset ("r<id>")
+    [ "$(rungs)" = "$(sql "SELECT count(*) FROM deadlines WHERE fired_at IS NULL AND paused_at IS NULL
+                           AND rung_next IN ('remind', 'supervise', 'accountability')")" ]
+}
+wait_for "the deadlines armed" 30 armed
+check "before: every pending deadline's rung armed" armed
+check "… some 60 of them" test "$(rungs)" -gt 40
+redis-cli -p "$JIESU_STACK_REDIS_PORT" FLUSHALL >/dev/null
+"$stack" stop-redis "$JIESU_STACK_DIR"
+check_eq "Redis away: Open311 still files" 200 "$(post noredis "崂山区中韩街道海尔路5号" "Redis停机时打来的投诉")"
+"$JIESU_BIN/../tools/gen_complaints" 30 4 >"$dir/import2.csv"
+jiesu_as "$clerk_key" import "$dir/import2.csv" >"$dir/import-noredis.out" 2>&1
+check "… and jiesu import too" test $? -eq 0
+check_eq "… every row stored (or there already)" 30 "$(sql "SELECT inserted + duplicates FROM imports ORDER BY id DESC LIMIT 1")"
+check "… all four services still run" alive
+stack_start
+wait_for "everything routed after Redis is back" 40 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
+check_eq "back: all of it routed within seconds" 0 "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")"
+wait_for "the deadlines armed again" 30 armed
+check "… and every pending deadline armed again" armed
 check "all four services ran throughout" alive
 harness_services_stop

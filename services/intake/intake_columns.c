@@ -383,12 +383,13 @@ int cols_describe_ignored(const cols_map *self, char *out, size_t outlen)
         memcpy(out, head, hl);
         n += hl;
     }
-    if (example >= 0)
+    if (example >= 0) {     /* the field's alternatives so far, then the column: `f = A | B | col`, or `f = col` */
+        int has = self->profile->fields[example].nalts > 0;
         put(out, outlen, &n, ". To use one, add it to the field in a copy of the profile (jiesu profiles %s), "
-            "e.g. `%s = %s | %s`, and import with --profile FILE.conf", self->profile->name, NAMES[example],
-            self->profile->fields[example].nalts
-                ? intake_profile_alts_text(self->profile, (cols_field)example, alts, sizeof alts) : "",
-            self->headers[example_col]);
+            "e.g. `%s = %s%s%s`, and import with --profile FILE.conf", self->profile->name, NAMES[example],
+            has ? intake_profile_alts_text(self->profile, (cols_field)example, alts, sizeof alts) : "",
+            has ? " | " : "", self->headers[example_col]);
+    }
     put(out, outlen, &n, "%s; list a column under `extra =` to keep it without this warning",
         example >= 0 ? "" : ". To use one, map it to a field in a copy of the profile");
     return count;

@@ -3,7 +3,8 @@
 # ../shared/data/foreign (public data, see its README) with --profile nyc311
 # and with its profile picked by the header, every row stored once, the
 # times right in UTC (New York is UTC-4 in May), no value lost; the API's
-# snake_case layout with ISO times and quoted line breaks; and every message
+# snake_case layout with ISO times and quoted line breaks, and the website's
+# older 52-column layout without a warning; and every message
 # a clerk acts on: all missing columns at once with the closest headers, the
 # unused columns, unmapped hotline categories (and routing's reason), a dry
 # run that stores nothing, a damaged file losing only its damaged rows.
@@ -146,6 +147,35 @@ PY
         "$(sql "SELECT to_char(called_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM complaints WHERE ticket_no = '954049402'")"
     check_eq "the quoted line break stays inside its row" 1 \
         "$(sql "SELECT count(*) FROM complaints WHERE extra->>'resolution_description' LIKE 'The Police Department responded.%No action was necessary.'")"
+
+    # The website's older 52-column layout: school, garage and ferry columns,
+    # no BBL, no Open Data Channel Type, no Resolution Description.
+    python3 - "$nyc" "$dir/old.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8')))
+old = ('Unique Key,Created Date,Closed Date,Agency,Agency Name,Complaint Type,Descriptor,Location Type,'
+       'Incident Zip,Incident Address,Street Name,Cross Street 1,Cross Street 2,Intersection Street 1,'
+       'Intersection Street 2,Address Type,City,Landmark,Facility Type,Status,Due Date,'
+       'Resolution Action Updated Date,Community Board,Borough,X Coordinate (State Plane),'
+       'Y Coordinate (State Plane),Park Facility Name,Park Borough,School Name,School Number,School Region,'
+       'School Code,School Phone Number,School Address,School City,School State,School Zip,School Not Found,'
+       'School or Citywide Complaint,Vehicle Type,Taxi Company Borough,Taxi Pick Up Location,'
+       'Bridge Highway Name,Bridge Highway Direction,Road Ramp,Bridge Highway Segment,Garage Lot Name,'
+       'Ferry Direction,Ferry Terminal Name,Latitude,Longitude,Location').split(',')
+assert len(old) == 52
+out = csv.writer(open(sys.argv[2], 'w', encoding='utf-8', newline=''))
+out.writerow(old)
+for r in rows[100:120]:
+    r['Unique Key'] = '8' + r['Unique Key']
+    out.writerow([r.get(c, 'Unspecified' if c.startswith('School') else '') for c in old])
+PY
+    jiesu import "$dir/old.csv" >"$dir/old.out" 2>&1
+    check "the older 52-column layout picks nyc311 by itself" \
+        grep -q "old.csv: 20 rows, 20 inserted, 0 duplicates, 0 rejected, .*profile nyc311 (picked by its header)" "$dir/old.out"
+    check "… with no warning of unused columns: the profile keeps them in extra" \
+        sh -c "! grep -q 'not used by profile' '$dir/old.out'"
+    check_eq "… the school columns kept" 20 \
+        "$(sql "SELECT count(*) FROM complaints WHERE ticket_no LIKE '8%' AND extra->>'School Not Found' IS NOT NULL")"
 fi
 check "intake still answers after all of it" as_role clerk "$JIESU_BIN/jiesu" profiles
 harness_services_stop

@@ -121,6 +121,23 @@ static void test_unused_columns_warned_with_how_to_map(void **state)
     cols_map_destroy(&m);
 }
 
+/* A field the profile maps to no column: the example is `field = column`, no empty alternative. */
+static void test_unused_column_for_an_unmapped_field(void **state)
+{
+    (void)state;
+    const char *h[] = {"Unique Key", "Created Date", "Complaint Type", "Descriptor", "Location Type", "Caller Name"};
+    size_t lens[6];
+    for (int i = 0; i < 6; i++)
+        lens[i] = strlen(h[i]);
+    char warn[2000];
+    cols_map *m = cols_map_new(intake_profiles_find(set, "nyc311"), h, lens, 6);
+    assert_non_null(m);
+    assert_int_equal(cols_describe_ignored(m, warn, sizeof warn), 1);
+    assert_non_null(strstr(warn, "Caller Name (looks like caller_name)"));
+    assert_non_null(strstr(warn, "e.g. `caller_name = Caller Name`"));
+    cols_map_destroy(&m);
+}
+
 static void test_extra_json_escaped(void **state)
 {
     (void)state;
@@ -153,6 +170,7 @@ int main(void)
         cmocka_unit_test(test_missing_required_columns_all_named),
         cmocka_unit_test(test_two_columns_for_one_field),
         cmocka_unit_test(test_unused_columns_warned_with_how_to_map),
+        cmocka_unit_test(test_unused_column_for_an_unmapped_field),
         cmocka_unit_test(test_extra_json_escaped),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -19,6 +19,7 @@ static const code_name STATUSES[] = {
 static const code_name RUNGS[] = {
     {"remind", "催办"},       {"supervise", "督办"}, {"accountability", "问责预警"}, {"repeat", "重复诉求"},
     {"rebound", "反弹"},      {"bounce", "反复退单"}, {"unit_overdue", "单位超期率过高"},
+    {"done", "已到最后一级"},   /* a deadline's ladder: no rung left to climb */
 };
 
 static const code_name DEADLINES[] = {{"accept", "签收"}, {"resolve", "办结"}};
@@ -38,10 +39,12 @@ static const code_name EVENTS[] = {
     {"accepted", "签收"},   {"returned", "退回"},   {"progress", "进展"},     {"waiting", "暂缓"},
     {"resumed", "恢复办理"}, {"resolved", "办结"},   {"callback", "回访"},     {"reopened", "重新办理"},
     {"closed", "销号"},     {"merged", "合并"},     {"alert", "告警"},        {"acked", "确认告警"},
+    {"created", "拆分立单"}, /* a letter's conduct part, made its own order by routing */
 };
 
 static const code_name UNIT_KINDS[] = {
     {"street", "街道办事处"}, {"dept", "职能部门"}, {"campaign", "创城办"}, {"discipline", "纪委监委"},
+    {"dispatch", "派单中心"},   /* allowed by the schema (001), made by no seed */
 };
 
 static const char *lookup(const code_name *t, size_t n, const char *code)

@@ -12,7 +12,7 @@
 /* 待签收 for "dispatched" … */
 const char *names_status(const char *status);
 
-/* 催办 for "remind" … */
+/* 催办 for "remind" …; 已到最后一级 for "done", a deadline's ladder climbed to its end. */
 const char *names_rung(const char *rung);
 
 /* 签收 for "accept", 办结 for "resolve": what a deadline's unit must do. */

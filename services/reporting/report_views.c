@@ -116,7 +116,9 @@ static const view_section ORDER[] = {
      "       concat_ws(' ', nullif(e.detail->>'reason', ''),"
      "                 CASE e.detail->>'result' WHEN 'satisfied' THEN '满意' WHEN 'basic' THEN '基本满意'"
      "                      WHEN 'unsatisfied' THEN '不满意' END,"
-     "                 nullif(e.detail->>'note', ''), '并入工单 ' || (e.detail->>'parent_ticket')) AS 说明"
+     "                 nullif(e.detail->>'note', ''), '并入工单 ' || (e.detail->>'parent_ticket'),"
+     "                 '由工单 ' || (SELECT l.ticket_no FROM complaints l"
+     "                               WHERE l.id = (e.detail->>'conduct_part_of')::bigint) || ' 拆出的作风问题部分') AS 说明"
      "  FROM complaint_events e LEFT JOIN principals p ON p.name = e.actor"
      " WHERE e.complaint_id = " SEEN_ORDER " ORDER BY e.id"},
     {NULL},

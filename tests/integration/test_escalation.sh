@@ -166,6 +166,11 @@ check "… saying by whom" grep -q "already acknowledged by u-370212.discipline"
 as_unit 370212.discipline jiesu alerts --limit 10000 >"$esc_dir/alerts-open.out" 2>&1
 check "acknowledged alerts leave the open list" test $? -eq 0 -a -s "$esc_dir/alerts-open.out"
 check "… (the acknowledged one is not in it)" bash -c "! grep -q '^ *$first ' '$esc_dir/alerts-open.out'"
+done_ticket=$(sql "SELECT c.ticket_no FROM complaints c JOIN deadlines d ON d.complaint_id = c.id
+                   WHERE d.rung_next = 'done' AND d.met_at IS NULL ORDER BY c.id LIMIT 1")
+as_role dispatcher jiesu show "$done_ticket" >"$esc_dir/show-done.out" 2>&1
+check "jiesu show: a deadline past its last rung reads 已到最后一级, not its code" \
+    bash -c "grep -q '已到最后一级' '$esc_dir/show-done.out' && ! grep -qw 'done' '$esc_dir/show-done.out'"
 
 # 7. The official calendar. This year's days gone (as 2027's were missing on
 # 2026-12-03): the service says so, and so does `jiesu status`. The clock is

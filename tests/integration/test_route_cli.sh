@@ -216,4 +216,15 @@ jiesu learn >"$HARNESS_DIR/learn-settled.out" 2>&1
 check "jiesu learn from too few settled orders fails" test $? -ne 0
 check "… saying why" grep -q "at least two categories\|has 1 text" "$HARNESS_DIR/learn-settled.out"
 
+# A letter that reports a problem and accuses officials is split; the conduct
+# part's history says how it came to be in Chinese.
+printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
+    "RC-7,2026/10/2 9:20,周先生,13800000007,崂山区中韩街道海尔路178号,楼下私搭乱建违章建筑，社区居委会不作为,,一般" \
+    >"$HARNESS_DIR/route-cli-4.csv"
+as_role clerk jiesu import "$HARNESS_DIR/route-cli-4.csv" >/dev/null 2>&1
+wait_for "RC-7 split" 20 sql_eq "SELECT count(*) FROM complaints WHERE ticket_no = 'RC-7-J' AND status <> 'new'" 1
+as_unit 370212.discipline jiesu show RC-7-J >"$HARNESS_DIR/show-rc7j.out" 2>&1
+check "the conduct part's history reads 拆分立单 from RC-7, not its code" \
+    bash -c "grep -q '拆分立单 *由工单 RC-7 拆出的作风问题部分' '$HARNESS_DIR/show-rc7j.out' && ! grep -qw 'created' '$HARNESS_DIR/show-rc7j.out'"
+
 harness_services_stop

@@ -1,14 +1,19 @@
 /* test_names.c — the Chinese names people read for statuses, alert rungs,
  * deadline kinds, assignment roles and rules, events, unit kinds and
  * ranking flags, and a code no table knows shown as itself rather than as
- * nothing. */
+ * nothing; and, in the migrated test database, every code the schema lets
+ * those columns hold has a name, so none reaches a page or `jiesu show` as
+ * the code itself. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "names.h"
+#include "test_servers.h"
 
 typedef const char *(*name_fn)(const char *code);
 
@@ -22,7 +27,7 @@ static const struct {
     {names_status, "merged-later", "merged-later"},
     {names_rung, "remind", "催办"},           {names_rung, "supervise", "督办"},
     {names_rung, "accountability", "问责预警"}, {names_rung, "unit_overdue", "单位超期率过高"},
-    {names_rung, "", ""},
+    {names_rung, "done", "已到最后一级"},     {names_rung, "", ""},
     {names_deadline, "accept", "签收"},       {names_deadline, "resolve", "办结"},
     {names_deadline, "callback", "callback"},
     {names_role, "owner", "主办"},            {names_role, "co", "协办"},
@@ -31,7 +36,8 @@ static const struct {
     {names_rule, "dispatcher", "派单员"},     {names_rule, "model", "model"},
     {names_event, "imported", "受理"},        {names_event, "routed", "派单"},
     {names_event, "reassigned", "改派"},      {names_event, "alert", "告警"},
-    {names_event, "merged", "合并"},          {names_event, "signin", "signin"},
+    {names_event, "merged", "合并"},          {names_event, "created", "拆分立单"},
+    {names_event, "signin", "signin"},
     {names_unit_kind, "street", "街道办事处"}, {names_unit_kind, "discipline", "纪委监委"},
 };
 
@@ -45,10 +51,49 @@ static void test_names(void **state)
     assert_string_equal(names_flag(0), "");
 }
 
+/* The values column's CHECK constraint allows (its quoted words), of table. */
+static const char SQL_ALLOWED[] =
+    "SELECT DISTINCT m[1] FROM pg_constraint c"
+    "  JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
+    "  CROSS JOIN LATERAL regexp_matches(pg_get_constraintdef(c.oid), '''([a-z_]+)''', 'g') m"
+    " WHERE c.contype = 'c' AND c.conrelid = $1::regclass AND a.attname = $2 AND cardinality(c.conkey) = 1";
+
+static void test_schema_codes_named(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *table, *column;
+        name_fn     fn;
+    } COLUMNS[] = {
+        {"complaints", "status", names_status},   {"deadlines", "rung_next", names_rung},
+        {"deadlines", "kind", names_deadline},     {"assignments", "role", names_role},
+        {"units", "kind", names_unit_kind},
+    };
+    char err[512];
+    PGconn *pg = test_pg();
+    for (size_t i = 0; i < sizeof COLUMNS / sizeof COLUMNS[0]; i++) {
+        const char *params[] = {COLUMNS[i].table, COLUMNS[i].column};
+        PGresult *res = db_query(pg, "allowed codes", SQL_ALLOWED, 2, params, err, sizeof err);
+        if (!res)
+            fail_msg("%s", err);
+        if (PQntuples(res) < 2)
+            fail_msg("%s.%s: no CHECK constraint listing its codes found", COLUMNS[i].table, COLUMNS[i].column);
+        for (int r = 0; r < PQntuples(res); r++) {
+            const char *code = PQgetvalue(res, r, 0);
+            if (strcmp(COLUMNS[i].fn(code), code) == 0)
+                fail_msg("%s.%s may hold '%s', which has no Chinese name in common/names.c", COLUMNS[i].table,
+                         COLUMNS[i].column, code);
+        }
+        PQclear(res);
+    }
+    PQfinish(pg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_schema_codes_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

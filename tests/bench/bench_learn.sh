@@ -18,6 +18,10 @@
 #     1,842 messages, the share routed to discipline inspection (goal <=
 #     0.5%), the conduct parts split off, and how many were dispatched to a
 #     street (goal: none — they come from another city and have no address).
+#  4. with BENCH_LEARN_HELDOUT=FILE (a CSV of the same kind: content and
+#     label columns, such as another part of the same data): the same end to
+#     end, `jiesu learn` on all of the shared file and `jiesu import` of FILE,
+#     and the same figures for FILE's messages.
 #
 #   tests/bench/bench_learn.sh BUILD_DIR [ROWS]
 set -euo pipefail
@@ -75,26 +79,44 @@ f1_sql() {
                           + count(*) FILTER (WHERE p.label = k.label AND p.pred <> k.label), 0) AS f1
             FROM (SELECT DISTINCT label FROM bench_labels) k CROSS JOIN $1 p GROUP BY k.label"
 }
-printf "   macro-F1 over the 7 level-1 classes, %s messages: " "$(sql "SELECT count(*) FROM bench_pred")"
-sql "SELECT round(avg(f1), 4) FROM ($(f1_sql bench_pred)) f"
-sql "SELECT '     ' || label || ': F1 ' || round(f1, 3) FROM ($(f1_sql bench_pred)) f ORDER BY 1"
-# The same for the model's own likeliest class, as the reasons show it ("模型 v3：城乡建设 0.87、...").
+# The model's own likeliest class, as the reasons show it ("模型 v3：城乡建设 0.87、...").
 sql "CREATE VIEW bench_model AS
      SELECT p.label, coalesce(substring(a.reasons from '模型 v[0-9]+：([^ ]+) '), '-') AS pred
        FROM bench_pred p JOIN assignments a ON a.complaint_id = p.id AND a.active AND a.role IN ('owner', 'manual')"
-printf "   the model's own likeliest class alone (before the dictionary): "
-sql "SELECT round(avg(f1), 4) FROM ($(f1_sql bench_model)) f"
-total=$(sql "SELECT count(*) FROM bench_pred")
-discipline=$(sql "SELECT count(*) FROM bench_pred p JOIN assignments a ON a.complaint_id = p.id AND a.active
-                  JOIN units u ON u.id = a.unit_id WHERE u.kind = 'discipline'")
-parts=$(sql "SELECT count(*) FROM complaints c JOIN bench_pred p ON p.id = c.link_id")
-street=$(sql "SELECT count(*) FROM bench_pred p JOIN assignments a ON a.complaint_id = p.id AND a.active
-              JOIN units u ON u.id = a.unit_id WHERE u.kind = 'street'")
-manual=$(sql "SELECT count(*) FROM bench_pred WHERE status = 'manual'")
-echo "   routed to discipline inspection: $discipline of $total ($(awk -v a="$discipline" -v b="$total" 'BEGIN {printf "%.2f", 100 * a / b}')%, goal <= 0.5%)"
-echo "   conduct parts split off for discipline inspection (the problem routed as usual): $parts"
-echo "   dispatched to a street office: $street (goal: none); manual dispatch: $manual"
-sql "SELECT '     outside the jurisdiction: ' || count(*) FILTER (WHERE a.reasons LIKE '%不在本辖区：转人工派单%')
-        || ', category unsure: ' || count(*) FILTER (WHERE a.reasons LIKE '%分类不确定：转人工派单%')
-        || ', no place: ' || count(*) FILTER (WHERE a.reasons LIKE '%没有找到地点：转人工派单%')
-     FROM bench_pred p JOIN assignments a ON a.complaint_id = p.id AND a.active AND a.role = 'manual'"
+# The figures of the messages in bench_labels, as routing left them.
+scores() {
+    printf "   macro-F1 over the 7 level-1 classes, %s messages: " "$(sql "SELECT count(*) FROM bench_pred")"
+    sql "SELECT round(avg(f1), 4) FROM ($(f1_sql bench_pred)) f"
+    sql "SELECT '     ' || label || ': F1 ' || round(f1, 3) FROM ($(f1_sql bench_pred)) f ORDER BY 1"
+    printf "   the model's own likeliest class alone (before the dictionary): "
+    sql "SELECT round(avg(f1), 4) FROM ($(f1_sql bench_model)) f"
+    total=$(sql "SELECT count(*) FROM bench_pred")
+    discipline=$(sql "SELECT count(*) FROM bench_pred p JOIN assignments a ON a.complaint_id = p.id AND a.active
+                      JOIN units u ON u.id = a.unit_id WHERE u.kind = 'discipline'")
+    parts=$(sql "SELECT count(*) FROM complaints c JOIN bench_pred p ON p.id = c.link_id")
+    street=$(sql "SELECT count(*) FROM bench_pred p JOIN assignments a ON a.complaint_id = p.id AND a.active
+                  JOIN units u ON u.id = a.unit_id WHERE u.kind = 'street'")
+    manual=$(sql "SELECT count(*) FROM bench_pred WHERE status = 'manual'")
+    echo "   routed to discipline inspection: $discipline of $total ($(awk -v a="$discipline" -v b="$total" 'BEGIN {printf "%.2f", 100 * a / b}')%, goal <= 0.5%)"
+    echo "   conduct parts split off for discipline inspection (the problem routed as usual): $parts"
+    echo "   dispatched to a street office: $street (goal: none); manual dispatch: $manual"
+    sql "SELECT '     outside the jurisdiction: ' || count(*) FILTER (WHERE a.reasons LIKE '%不在本辖区：转人工派单%')
+            || ', category unsure: ' || count(*) FILTER (WHERE a.reasons LIKE '%分类不确定：转人工派单%')
+            || ', no place: ' || count(*) FILTER (WHERE a.reasons LIKE '%没有找到地点：转人工派单%')
+         FROM bench_pred p JOIN assignments a ON a.complaint_id = p.id AND a.active AND a.role = 'manual'"
+}
+scores
+
+# A held-out file of the same kind (content and label columns), e.g. another
+# part of the same data: `jiesu learn` on all of $DATA, `jiesu import` of it.
+if [ -n "${BENCH_LEARN_HELDOUT:-}" ]; then
+    echo "== held out: jiesu learn on all of $DATA, jiesu import of $BENCH_LEARN_HELDOUT, routing"
+    mkdir -p "$DIR/heldout"
+    "$BUILD/tools/bench_learn" --export "$BENCH_LEARN_HELDOUT" "$DIR/heldout"
+    "$BIN/jiesu" learn "$DATA" | sed "s/^/   /"
+    "$BIN/jiesu" -k "$clerk" import "$DIR/heldout/export.csv" >/dev/null
+    sql "TRUNCATE bench_labels"
+    psql "$BENCH_PG" -XqAt -c "\\copy bench_labels FROM '$DIR/heldout/labels.csv' (FORMAT csv, HEADER true)"
+    while [ "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")" != 0 ]; do sleep 0.2; done
+    scores
+fi

@@ -11,6 +11,9 @@
  *                                        (a hotline export of the fold's texts,
  *                                        no address, no category) and
  *                                        DIR/labels.csv (ticket, label)
+ *   bench_learn --export FILE.csv DIR    the same for a held-out file: every
+ *                                        text of it in DIR/export.csv (tickets
+ *                                        HO…) and DIR/labels.csv; train.csv empty
  *
  * FILE has a text column and a label column, found by header as `jiesu
  * learn` finds them (content/内容/…, label/category/一级分类/…). Folds are
@@ -171,8 +174,10 @@ static int *folds_of(const rows *r)
     return fold;
 }
 
+/* Writes fold fold's split into dir; fold -1: every text to the export. */
 static int split(const rows *r, int fold, const char *dir)
 {
+    const char *prefix = fold < 0 ? "HO" : "TC";
     char path[3][1024];
     FILE *f[3];
     const char *names[3] = {"train.csv", "export.csv", "labels.csv"};
@@ -188,10 +193,11 @@ static int split(const rows *r, int fold, const char *dir)
     fputs("工单编号,来电时间,诉求内容\n", f[1]);
     fputs("ticket_no,label\n", f[2]);
     for (size_t i = 0; of && i < r->n; i++) {
-        FILE *out = of[i] == fold ? f[1] : f[0];
-        if (of[i] == fold) {
-            fprintf(out, "TC%05zu,2026/10/1 9:00,", i + 1);
-            fprintf(f[2], "TC%05zu,%s\n", i + 1, r->label[i]);
+        int exported = fold < 0 || of[i] == fold;
+        FILE *out = exported ? f[1] : f[0];
+        if (exported) {
+            fprintf(out, "%s%05zu,2026/10/1 9:00,", prefix, i + 1);
+            fprintf(f[2], "%s%05zu,%s\n", prefix, i + 1, r->label[i]);
             csv_field(out, r->text[i]);
         } else {
             csv_field(out, r->text[i]);
@@ -210,10 +216,13 @@ int main(int argc, char **argv)
     rows r = {0};
     if (argc >= 5 && strcmp(argv[1], "--split") == 0)
         return read_file(argv[2], &r) == 0 && split(&r, atoi(argv[3]), argv[4]) == 0 ? 0 : 1;
+    if (argc >= 4 && strcmp(argv[1], "--export") == 0)
+        return read_file(argv[2], &r) == 0 && split(&r, -1, argv[3]) == 0 ? 0 : 1;
     if (argc >= 4 && strcmp(argv[1], "--speed") == 0)
         return read_file(argv[3], &r) == 0 && speed(&r, strtoul(argv[2], NULL, 10)) == 0 ? 0 : 1;
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_learn FILE.csv [C] [BITS] | bench_learn --speed ROWS FILE.csv\n");
+        fprintf(stderr, "usage: bench_learn FILE.csv [C] [BITS] | bench_learn --speed ROWS FILE.csv |"
+                        " bench_learn --split FILE.csv FOLD DIR | bench_learn --export FILE.csv DIR\n");
         return 2;
     }
     double c = argc > 2 ? atof(argv[2]) : ROUTE_LEARN_C;

@@ -25,25 +25,29 @@ static const char SQL_ACK[] =
     "  FROM a WHERE complaint_id IS NOT NULL"
     ") SELECT id FROM a";
 
-/* Why alert $1 was not acknowledged by unit $2: who acked it when, or whose it is. */
+/* Why alert $1 was not acknowledged by unit $2: who acked it (their name as
+ * people read it) and when, in local time ($3 minutes east of UTC), or
+ * whether it is the unit's at all. */
 static const char SQL_WHY[] =
-    "SELECT coalesce(a.acked_by, ''), coalesce(to_char(a.acked_at, 'YYYY-MM-DD HH24:MI'), ''),"
-    "       a.target_unit_id IS NOT DISTINCT FROM $2::int, coalesce(t.name, a.target)"
-    "  FROM alerts a LEFT JOIN units t ON t.id = a.target_unit_id WHERE a.id = $1::bigint";
+    "SELECT coalesce(p.display_name, a.acked_by, ''),"
+    "       coalesce(to_char(a.acked_at AT TIME ZONE 'UTC' + make_interval(mins => $3::int), 'YYYY-MM-DD HH24:MI'), ''),"
+    "       a.target_unit_id IS NOT DISTINCT FROM $2::int"
+    "  FROM alerts a LEFT JOIN principals p ON p.name = a.acked_by WHERE a.id = $1::bigint";
 
 static void explain(service *s, const bus_request *req, const char *id, const auth_principal *who)
 {
-    char unit[16], err[512];
+    char unit[16], offset[16], err[512];
     snprintf(unit, sizeof unit, "%d", who->unit_id);
-    const char *params[] = {id, unit};
-    PGresult *res = db_query(s->pg, "alert ack refusal", SQL_WHY, 2, params, err, sizeof err);
+    snprintf(offset, sizeof offset, "%d", config_utc_offset_min(s->cfg));
+    const char *params[] = {id, unit, offset};
+    PGresult *res = db_query(s->pg, "alert ack refusal", SQL_WHY, 3, params, err, sizeof err);
     if (!res)
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
     else if (PQntuples(res) == 0 || *PQgetvalue(res, 0, 2) != 't')
-        bus_server_reply_error(s->server, req, ERR_REFUSED, "no alert %s addressed to %s (`jiesu alerts` lists yours)",
-                               id, who->unit_name);
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "没有发给%s的第 %s 号告警：只能确认发给本单位的告警"
+                               "（见工作台的告警，或 jiesu alerts）", who->unit_name, id);
     else
-        bus_server_reply_error(s->server, req, ERR_REFUSED, "alert %s was already acknowledged by %s at %s", id,
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "第 %s 号告警已由%s于 %s 确认，不必再确认", id,
                                PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
     PQclear(res);
 }
@@ -53,7 +57,7 @@ void esc_ack_request(service *s, const bus_request *req, const auth_principal *w
     char id[24], unit[16], err[512];
     Jiesu__AckRequest *rq = BUS_UNPACK(ack_request, req->env);
     if (!rq || rq->alert_id <= 0) {
-        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "alert.ack: no alert id");
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "没有告警编号：请指明确认哪一条告警");
         goto cleanup;
     }
     if (svc_ensure_pg(s, err, sizeof err) < 0) {
@@ -70,9 +74,9 @@ void esc_ack_request(service *s, const bus_request *req, const auth_principal *w
     } else if (PQntuples(res) == 0) {
         explain(s, req, id, who);
     } else {
-        char msg[256];
+        char msg[400];
         Jiesu__AckReply reply = JIESU__ACK_REPLY__INIT;
-        snprintf(msg, sizeof msg, "alert %s acknowledged by %s (%s)", id, who->name, who->unit_name);
+        snprintf(msg, sizeof msg, "第 %s 号告警已确认（%s，%s）", id, who->display_name, who->unit_name);
         reply.alert_id = rq->alert_id;
         reply.message = msg;
         bus_server_reply(s->server, req, "alert.acked", &reply.base);

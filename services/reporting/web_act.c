@@ -51,15 +51,19 @@ static int status_of(int code)
     return code == SVC_ERR_FORBIDDEN ? 403 : code == 0 || code == SVC_ERR_INTERNAL ? 503 : 409;
 }
 
-/* What the assignment service answered, in words for the page. */
-static void say_refusal(int code, const char *err, char *out, size_t cap)
+/* What the service answered to the person's doing (办理, 确认告警), in
+ * words for the page: its refusal as it said it; when it did not answer,
+ * only that (the bus's reason, which names sockets, is in the log): it may
+ * have done it before the answer was lost, so the page says to look first. */
+static void say_refusal(int code, const char *err, const char *doing, char *out, size_t cap)
 {
     if (code == SVC_ERR_FORBIDDEN)
-        snprintf(out, cap, "无权办理：%s", err);
+        snprintf(out, cap, "无权%s：%s", doing, err);
     else if (code == 0)
-        snprintf(out, cap, "办理服务暂时没有应答，请稍后重试（%s）。", err);
+        snprintf(out, cap, "没有收到服务的应答（原因已记入报表服务的日志）：请刷新页面，看这次%s是否已生效，"
+                 "再决定是否重试；一直如此请告知系统管理员。", doing);
     else
-        snprintf(out, cap, "未能办理：%s", err);
+        snprintf(out, cap, "未能%s：%s", doing, err);
 }
 
 /* 1 when the assignment service's reply says a dispatch took the order
@@ -82,7 +86,7 @@ static void send_action(const web_work *w, PGconn *pg, const web_user *u, Jiesu_
     Jiesu__Envelope *reply = NULL;
     if (web_bus_call(w->bus, "assignment", u, "action.request", &rq->base, &reply, &code, err, sizeof err) < 0) {
         log_info("web: %s %s by %s refused: %s", rq->action, rq->ticket_no, u->who.name, err);
-        say_refusal(code, err, said, sizeof said);
+        say_refusal(code, err, "办理", said, sizeof said);
         web_work_order_error(w, pg, u, rq->ticket_no, status_of(code), said, resp);
         return;
     }
@@ -134,7 +138,7 @@ void web_work_act(const web_work *w, PGconn *pg, const web_user *u, const http_r
 
 void web_work_ack(const web_work *w, const web_user *u, const http_request *req, http_response *resp)
 {
-    char err[600];
+    char err[600], said[700];
     int code;
     Jiesu__AckRequest rq = JIESU__ACK_REQUEST__INIT;
     Jiesu__Envelope *reply = NULL;
@@ -146,10 +150,12 @@ void web_work_ack(const web_work *w, const web_user *u, const http_request *req,
     if (web_bus_call(w->bus, "escalation", u, "alert.ack", &rq.base, &reply, &code, err, sizeof err) < 0) {
         http_body b;
         FILE *f = http_body_open(&b);
+        log_info("web: ack of alert %s by %s refused: %s", id ? id : "?", u->who.name, err);
+        say_refusal(code, err, "确认告警", said, sizeof said);
         if (f) {
             web_html_start(f, "未能确认告警", u);
             fputs("<p class=\"msg err\">", f);
-            web_html_text(f, err);
+            web_html_text(f, said);
             fputs("</p><p><a href=\"/work\">返回工作台</a></p>\n", f);
             web_html_end(f);
         }

@@ -155,14 +155,16 @@ check_eq "jiesu alerts --rung with no such rung is a usage error" 2 "$?"
 check "… listing the rungs there are" grep -q "no rung 'bogus': the ladder's are remind (催办), supervise (督办)" "$esc_dir/alerts-bogus.out"
 first=$(sql "SELECT min(id) FROM alerts WHERE rung = 'accountability'")
 as_unit 370212.campaign jiesu ack "$first" >"$esc_dir/ack-campaign.out" 2>&1
-check "an alert addressed to another unit cannot be acknowledged" grep -q "no alert $first addressed to 崂山区创城办" "$esc_dir/ack-campaign.out"
+check "an alert addressed to another unit cannot be acknowledged" grep -q "没有发给崂山区创城办的第 $first 号告警" "$esc_dir/ack-campaign.out"
 as_unit 370212.discipline jiesu ack "$first" "已约谈" >/dev/null 2>&1
 check "jiesu ack acknowledges, as the user of the key" test "$(sql "SELECT acked_by FROM alerts WHERE id = $first")" = u-370212.discipline
 check_eq "… and the order's history says who acknowledged which alert" "u-370212.discipline $first" \
     "$(sql "SELECT e.actor || ' ' || (e.detail->>'alert_id') FROM complaint_events e JOIN alerts a ON a.complaint_id = e.complaint_id WHERE a.id = $first AND e.event = 'acked'")"
 as_unit 370212.discipline jiesu ack "$first" >"$esc_dir/ack-again.out" 2>&1
 check "a second ack is refused" test $? -eq 1
-check "… saying by whom" grep -q "already acknowledged by u-370212.discipline" "$esc_dir/ack-again.out"
+acked_local=$(sql "SELECT to_char(acked_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') FROM alerts WHERE id = $first")
+check "… saying by whom and when (Beijing time), in Chinese" \
+    grep -q "第 $first 号告警已由u-370212.discipline于 $acked_local 确认" "$esc_dir/ack-again.out"
 as_unit 370212.discipline jiesu alerts --limit 10000 >"$esc_dir/alerts-open.out" 2>&1
 check "acknowledged alerts leave the open list" test $? -eq 0 -a -s "$esc_dir/alerts-open.out"
 check "… (the acknowledged one is not in it)" bash -c "! grep -q '^ *$first ' '$esc_dir/alerts-open.out'"

@@ -191,10 +191,22 @@ web_get "$WEB_DIR/chuangcheng.jar" /work >/dev/null
 check "the campaign office's page shows it (督办)" sh -c "grep -q '<b>督办</b>' '$WEB_DIR/body' && grep -q 'name=\"id\" value=\"$alert\"' '$WEB_DIR/body'"
 csrf=$(web_csrf "$zj" /work)
 check_eq "中韩 cannot acknowledge the campaign office's alert: refused" 409 \
-    "$(curl -s -b "$zj" -o /dev/null -w '%{http_code}' --data "csrf=$csrf&id=$alert" "$WEB_BASE/work/ack")"
+    "$(curl -s -b "$zj" -o "$WEB_DIR/ack.html" -w '%{http_code}' --data "csrf=$csrf&id=$alert" "$WEB_BASE/work/ack")"
+check "… saying why in Chinese" grep -q "未能确认告警：没有发给中韩街道的第 $alert 号告警" "$WEB_DIR/ack.html"
 check_eq "… still open" "" "$(sql "SELECT acked_by FROM alerts WHERE id = $alert")"
 csrf=$(web_csrf "$WEB_DIR/chuangcheng.jar" /work)
 curl -s -b "$WEB_DIR/chuangcheng.jar" -o /dev/null --data "csrf=$csrf&id=$alert" "$WEB_BASE/work/ack"
 check_eq "… and it acknowledges it there" chuangcheng "$(sql "SELECT acked_by FROM alerts WHERE id = $alert")"
 sql "UPDATE esc_clock SET offset_seconds = 0" >/dev/null
+
+# ---- the assignment service away: the page says so in Chinese, naming no socket ----
+svc_kill9 assignment
+check_eq "an action while the assignment service is down: 503" 503 "$(act "$zj" "$alarm" accept)"
+check "… saying in Chinese to look before trying again, no socket or English reason shown" \
+    sh -c "grep -q '没有收到服务的应答' '$WEB_DIR/act.html' && grep -q '看这次办理是否已生效' '$WEB_DIR/act.html' &&
+           ! grep -q 'ipc://\|nothing answers\|reply' '$WEB_DIR/act.html'"
+check_eq "… nothing moved" dispatched "$(status_of "$alarm")"
+svc_start assignment
+wait_for "assignment back" 20 svc_ready assignment
+check_eq "once it is back, the same action: 303" 303 "$(act "$zj" "$alarm" accept)"
 harness_services_stop

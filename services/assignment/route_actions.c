@@ -45,12 +45,12 @@ static const action_rule REASSIGN = {"dispatch", "改派", "dispatched", "{dispa
 
 /* $1 ticket, $2 new status or NULL, $3 allowed statuses, $4 unit code or '',
  * $5 actor, $6 event, $7 detail (jsonb). One row per ticket found: id,
- * status before, owner unit code, moved, now in ms, owner unit name. */
+ * status before, owner unit code, moved, now in ms. */
 static const char SQL_ACT[] =
     "WITH target AS ("
     "  SELECT id, status FROM complaints WHERE ticket_no = $1 FOR UPDATE"
     "), owner AS ("
-    "  SELECT u.code, u.name FROM target t"
+    "  SELECT u.code FROM target t"
     "  JOIN assignments a ON a.complaint_id = t.id AND a.active AND a.role = 'owner'"
     "  JOIN units u ON u.id = a.unit_id"
     "), moved AS ("
@@ -64,9 +64,9 @@ static const char SQL_ACT[] =
     "  FROM moved m JOIN target t ON t.id = m.id"
     ")"
     " SELECT t.id, t.status, coalesce((SELECT code FROM owner), ''), EXISTS (SELECT 1 FROM moved),"
-    "        (extract(epoch FROM now()) * 1000)::bigint, coalesce((SELECT name FROM owner), '')"
+    "        (extract(epoch FROM now()) * 1000)::bigint"
     " FROM target t";
-enum { A_ID, A_STATUS, A_OWNER, A_MOVED, A_NOW_MS, A_OWNER_NAME };
+enum { A_ID, A_STATUS, A_OWNER, A_MOVED, A_NOW_MS };
 
 #define NFX_PARAMS 6
 #define CYCLE_DEADLINES "complaint_id = $1::bigint AND cycle = (SELECT cycle FROM complaints WHERE id = $1::bigint)"
@@ -251,15 +251,18 @@ static int dispatch_rule(PGconn *pg, const route_action_req *req, const char *ta
     return rc;
 }
 
+/* What a unit hears of an order it does not own, and of a ticket that is not
+ * there: the same, so neither who holds an order (discipline inspection, for
+ * a complaint about the unit) nor whether it exists reaches a unit that
+ * cannot see it — its page is a 404 to them. */
+#define NOT_OURS "没有可由本单位办理的工单 %s（工作台列出本单位的工单）"
+
 /* Explains why the order found in res did not move; 0 if it already had moved. */
 static int refusal(const route_action_req *req, const action_rule *rule, PGresult *res, char *err, size_t errlen)
 {
     const char *status = PQgetvalue(res, 0, A_STATUS), *owner = PQgetvalue(res, 0, A_OWNER);
     if (*req->unit_code && strcmp(owner, req->unit_code) != 0) {
-        if (*owner)
-            snprintf(err, errlen, "工单 %s 的主办单位是 %s，不是 %s", req->ticket_no, owner, req->unit_code);
-        else
-            snprintf(err, errlen, "工单 %s 没有主办单位（状态：%s）", req->ticket_no, names_status(status));
+        snprintf(err, errlen, NOT_OURS, req->ticket_no);
         return -1;
     }
     if (rule->to && strcmp(status, rule->to) == 0)
@@ -323,7 +326,7 @@ static int act(PGconn *pg, const route_action_req *req, const action_rule *rule,
         return -1;
     int rc = 1;
     if (PQntuples(res) == 0) {
-        snprintf(err, errlen, "没有工单号为 %s 的工单", req->ticket_no);
+        snprintf(err, errlen, *req->unit_code ? NOT_OURS : "没有工单号为 %s 的工单", req->ticket_no);
         goto cleanup;
     }
     out->changed = strcmp(PQgetvalue(res, 0, A_MOVED), "t") == 0;

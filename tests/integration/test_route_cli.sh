@@ -84,7 +84,13 @@ check "dispatching it to the unit that has it says nothing changed" \
 
 as_unit 370212005 jiesu accept RC-1 >"$HARNESS_DIR/accept-wrong.out" 2>&1
 check "a unit that does not own the order cannot accept it" test $? -ne 0
-check "… and is told who does" grep -q "主办单位是 370212001" "$HARNESS_DIR/accept-wrong.out"
+check "… and is told only that it is not its own: not who holds it" \
+    bash -c "grep -q '没有可由本单位办理的工单 RC-1' '$HARNESS_DIR/accept-wrong.out' && ! grep -q '370212001\|中韩' '$HARNESS_DIR/accept-wrong.out'"
+as_unit 370212002 jiesu accept RC-2 >"$HARNESS_DIR/accept-conduct.out" 2>&1
+check "the office a conduct complaint accuses, acting on its ticket, hears the same as for no such ticket" \
+    bash -c "grep -q '没有可由本单位办理的工单 RC-2' '$HARNESS_DIR/accept-conduct.out' && ! grep -q '纪委' '$HARNESS_DIR/accept-conduct.out'"
+as_unit 370212002 jiesu accept RC-404 >"$HARNESS_DIR/accept-none.out" 2>&1
+check "… word for word" test "$(sed 's/RC-404/RC-2/g' "$HARNESS_DIR/accept-none.out")" = "$(cat "$HARNESS_DIR/accept-conduct.out")"
 as_unit 370212001 jiesu return RC-4 "垃圾在金家岭一侧" >"$HARNESS_DIR/return.out" 2>&1
 check "jiesu return by the owner" grep -q "return RC-4：已退回" "$HARNESS_DIR/return.out"
 wait_for "RC-4 re-routed" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'RC-4'" dispatched

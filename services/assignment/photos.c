@@ -23,17 +23,17 @@ int photos_check(const photos_set *set, size_t max_bytes, char *err, size_t errl
         const Jiesu__Photo *p = set->photos[i];
         const char *why = NULL;
         if (strcmp(p->kind, "before") != 0 && strcmp(p->kind, "after") != 0)
-            why = "its kind must be before or after";
+            why = "不是整改前（before）或整改后（after）照片";
         else if (p->data.len == 0)
-            why = "it is empty";
+            why = "是空的";
         else if (p->data.len > max_bytes)
-            why = "it is too large";
+            why = "太大";
         else if (!image_mime(p->data.data, p->data.len))
-            why = "it is not a JPEG or PNG image (judged by its first bytes)";
+            why = "不是 JPEG 或 PNG 图片（按文件开头的字节判断）";
         else if (strlen(p->name) > NAME_MAX_CHARS)
-            why = "its file name is too long";
+            why = "的文件名太长";
         if (why) {
-            snprintf(err, errlen, "photo %zu (%.64s, %zu bytes): %s; at most %zu bytes each", i + 1, p->name,
+            snprintf(err, errlen, "第 %zu 张照片“%.64s”（%zu 字节）%s；每张最多 %zu 字节", i + 1, p->name,
                      p->data.len, why, max_bytes);
             return -1;
         }

@@ -25,7 +25,8 @@ typedef struct {
     const char         *by;         /* the person sending them */
 } photos_set;
 
-/* 0 when every photo is acceptable, else -1 with "photo N (name): why" in err. */
+/* 0 when every photo is acceptable, else -1 with which, and why, in err
+ * ("第 1 张照片“a.jpg”（20 字节）不是 JPEG 或 PNG 图片…"). */
 int photos_check(const photos_set *set, size_t max_bytes, char *err, size_t errlen);
 
 /* The in_tx hook: stores ctx (a photos_set) for complaint_id. 0 or -1 with err. */

@@ -85,7 +85,7 @@ static void *delivery_main(void *arg)
         return NULL;
     }
     while (!e->stop) {
-        if (PQstatus(ctx.pg) != CONNECTION_OK)
+        if (!db_alive(ctx.pg))
             PQreset(ctx.pg);
         err[0] = '\0';
         int rc = esc_deliver_due(&ctx, &e->deliver, DELIVER_BATCH, &st);

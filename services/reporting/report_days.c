@@ -106,7 +106,7 @@ static void round_once(report_days *d, PGconn **pg, int *failing)
 {
     char err[512] = "";
     long days = 0;
-    if (*pg && PQstatus(*pg) != CONNECTION_OK) {
+    if (*pg && !db_alive(*pg)) {
         PQfinish(*pg);
         *pg = NULL;
     }

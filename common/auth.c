@@ -11,9 +11,10 @@
 #include "log.h"
 
 /* How long one handshake waits for PostgreSQL to take a new connection: the
- * handler decides one handshake at a time, and a client waits for its
- * answer only a few seconds (bus_client's connect wait). */
-#define ZAP_CONNECT_WAIT_MS 1000
+ * handler decides one handshake at a time, and its "cannot check keys now"
+ * must reach a client well inside the second `jiesu status` waits for a
+ * ping, or the service reads as not running. */
+#define ZAP_CONNECT_WAIT_MS 250
 
 typedef struct {
     auth_role   role;

@@ -120,6 +120,9 @@ bus_client *bus_client_new(void *zctx, const char *endpoint, const char *sender,
 /* The code of the "error" the server answered the last call with (its
  * Jiesu__Error.code), 0 when the last call got no such answer. */
 int bus_client_error_code(const bus_client *self);
+/* 1 when the last call's handshake was refused because the server could not
+ * check keys then (its database out of reach), else 0. */
+int bus_client_unchecked(const bus_client *self);
 
 /* Hands interim reports to fn: a reply of type "<x>.progress" carrying the
  * request's id is passed to fn (the envelope is freed after it returns)

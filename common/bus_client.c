@@ -142,6 +142,11 @@ int bus_client_error_code(const bus_client *self)
     return self->error_code;
 }
 
+int bus_client_unchecked(const bus_client *self)
+{
+    return self->refused == REFUSED_UNCHECKED;
+}
+
 void bus_client_on_progress(bus_client *self, bus_progress_fn fn, void *ctx)
 {
     self->on_progress = fn;

@@ -35,6 +35,7 @@ typedef struct {
     bus_progress_fn progress;   /* interim reports of the calls made, if set */
     void     *progress_ctx;
     int       error_code;       /* the code of the service's "error" answer to the last call, else 0 */
+    int       unchecked;        /* the last call's service could not check keys (bus_client_unchecked) */
 } cli_ctx;
 
 /* The subcommands. Each returns the process exit status. */

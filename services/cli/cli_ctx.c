@@ -82,7 +82,7 @@ int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
 
     char server_key[KEYS_Z85_LEN + 1];
     *reply = NULL;
-    ctx->error_code = 0;
+    ctx->error_code = ctx->unchecked = 0;
     if (cli_load_key(ctx, err, errlen) < 0)
         goto done;
     if (keys_load_peer(config_str(ctx->cfg, "keys.dir"), svc, server_key, why, sizeof why) < 0) {
@@ -107,6 +107,7 @@ int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
     int64_t t0 = clock_mono_ms();
     int called = bus_client_call(client, type, msg, timeout_ms, tries, reply, why, sizeof why);
     ctx->error_code = bus_client_error_code(client);
+    ctx->unchecked = bus_client_unchecked(client);
     if (called == 0) {
         rc = 0;
     } else if (!ctx->error_code && clock_mono_ms() - t0 >= (int64_t)(timeout_ms - 20) * tries) {

@@ -25,6 +25,7 @@
 typedef struct {
     const char *name;
     int         up;
+    int         unknown;        /* a store no service could say anything of */
     long        ms;
     char        where[256];
     char        detail[512];
@@ -41,6 +42,8 @@ static void ping_service(cli_ctx *ctx, const char *svc, status_line *s)
                       s->detail, sizeof s->detail);
     if (rc == -2)
         snprintf(s->detail, sizeof s->detail, "no answer in %d ms (is it running?)", PING_TIMEOUT_MS);
+    if (rc < 0 && ctx->unchecked)   /* it runs, but cannot reach its database to check who asks */
+        snprintf(s->pg, sizeof s->pg, "out of reach (it cannot check keys)");
     if (rc < 0)
         return;
     Jiesu__Pong *pong = strcmp(env->type, "pong") == 0 ? BUS_UNPACK(pong, env) : NULL;
@@ -59,8 +62,9 @@ static void ping_service(cli_ctx *ctx, const char *svc, status_line *s)
     jiesu__envelope__free_unpacked(env, NULL);
 }
 
-/* A store (PostgreSQL or Redis) as the services that answered see it:
- * up when every one using it says ok. */
+/* A store (PostgreSQL or Redis) as the services that answered see it — and
+ * PostgreSQL also as those that could not check keys for want of it: up
+ * when every one using it says ok. */
 static void store_line(status_line *out, const char *name, const char *where, const status_line *svc, int redis)
 {
     size_t len = 0;
@@ -69,7 +73,7 @@ static void store_line(status_line *out, const char *name, const char *where, co
     snprintf(out->where, sizeof out->where, "%s", where);
     for (int i = 0; i < NSERVICES; i++) {
         const char *said = redis ? svc[i].redis : svc[i].pg;
-        if (!svc[i].up || !*said)
+        if (!*said)
             continue;
         using++;
         if (strcmp(said, "ok") != 0 && len < sizeof out->detail) {
@@ -79,8 +83,9 @@ static void store_line(status_line *out, const char *name, const char *where, co
         }
     }
     out->up = using > 0 && !bad;
+    out->unknown = !using;
     if (!using)
-        snprintf(out->detail, sizeof out->detail, "no service answered to say");
+        snprintf(out->detail, sizeof out->detail, "unknown: no service answered to say");
     else if (!bad)
         snprintf(out->detail, sizeof out->detail, "ok for the %d service%s using it", using, using == 1 ? "" : "s");
 }
@@ -114,7 +119,8 @@ static int print_lines(const status_line *lines)
         char ms[32] = "";
         if (lines[i].up && i < NSERVICES)
             snprintf(ms, sizeof ms, "%ld ms", lines[i].ms);
-        const char *cells[] = {lines[i].name, lines[i].up ? "ok" : "DOWN", ms, lines[i].where, lines[i].detail};
+        const char *cells[] = {lines[i].name, lines[i].up ? "ok" : lines[i].unknown ? "?" : "DOWN", ms, lines[i].where,
+                               lines[i].detail};
         if (cli_table_add(t, cells) < 0) {
             cli_table_destroy(&t);
             cli_error("status: out of memory");

@@ -3,8 +3,9 @@
 # PostgreSQL away: every service stays up; Open311 answers 503 with
 # Retry-After (the client keeps the complaint and sends it again), the pages
 # and the board 503 saying in Chinese that the database cannot be reached,
-# and `jiesu` says within seconds that the service cannot check keys now —
-# not that the key is unknown, nor that nobody is there. Once it is back: the
+# and `jiesu` (`jiesu status` too) says within seconds that the service
+# cannot check keys now — not that the key is unknown, nor that nobody is
+# there. Once it is back: the
 # complaint sent again is filed once, an import goes through, everything
 # filed is routed; and after a restart nobody saw (connections left idle
 # across it), the first request of each kind is answered, not failed on a
@@ -63,6 +64,12 @@ jiesu_as "$handler_key" show "$t1" >"$dir/show-away.out" 2>&1
 check "away: jiesu show fails, saying the same of reporting" \
     sh -c "grep -q 'reporting.*cannot check keys now' '$dir/show-away.out'"
 check "away: all four services still run" alive
+"$JIESU_BIN/jiesu" status >"$dir/status-away.out" 2>&1
+check "away: jiesu status fails" test $? -ne 0
+check "… each service saying it cannot check keys for its database, none 'is it running?'" \
+    sh -c "[ \$(grep -c 'cannot check keys now' '$dir/status-away.out') = 4 ] && ! grep -q 'is it running' '$dir/status-away.out'"
+check "… PostgreSQL down, as the services found it" grep -q '^postgresql *DOWN .*intake: out of reach (it cannot check keys)' "$dir/status-away.out"
+check "… and Redis not called down when nobody could say" grep -q '^redis *? .*unknown: no service answered' "$dir/status-away.out"
 check "… and their logs say why" grep -q "Connection refused" "$HARNESS_DIR/reporting.log"
 
 # --- back --------------------------------------------------------------------

@@ -42,8 +42,11 @@ static void ping_service(cli_ctx *ctx, const char *svc, status_line *s)
                       s->detail, sizeof s->detail);
     if (rc == -2)
         snprintf(s->detail, sizeof s->detail, "no answer in %d ms (is it running?)", PING_TIMEOUT_MS);
-    if (rc < 0 && ctx->unchecked)   /* it runs, but cannot reach its database to check who asks */
+    if (rc < 0 && ctx->unchecked) {     /* it runs, but cannot reach its database to check who asks */
+        snprintf(s->detail, sizeof s->detail, "running, but lets no one in: it cannot check keys without its "
+                 "database (its log says why)");
         snprintf(s->pg, sizeof s->pg, "out of reach (it cannot check keys)");
+    }
     if (rc < 0)
         return;
     Jiesu__Pong *pong = strcmp(env->type, "pong") == 0 ? BUS_UNPACK(pong, env) : NULL;

@@ -66,8 +66,9 @@ check "away: jiesu show fails, saying the same of reporting" \
 check "away: all four services still run" alive
 "$JIESU_BIN/jiesu" status >"$dir/status-away.out" 2>&1
 check "away: jiesu status fails" test $? -ne 0
-check "… each service saying it cannot check keys for its database, none 'is it running?'" \
-    sh -c "[ \$(grep -c 'cannot check keys now' '$dir/status-away.out') = 4 ] && ! grep -q 'is it running' '$dir/status-away.out'"
+check "… each service running but unable to check keys without its database, none 'is it running?'" \
+    sh -c "[ \$(grep -c 'running, but lets no one in: it cannot check keys without its database' '$dir/status-away.out') = 4 ] &&
+           ! grep -q 'is it running' '$dir/status-away.out'"
 check "… PostgreSQL down, as the services found it" grep -q '^postgresql *DOWN .*intake: out of reach (it cannot check keys)' "$dir/status-away.out"
 check "… and Redis not called down when nobody could say" grep -q '^redis *? .*unknown: no service answered' "$dir/status-away.out"
 check "… and their logs say why" grep -q "Connection refused" "$HARNESS_DIR/reporting.log"

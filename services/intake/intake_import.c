@@ -124,6 +124,7 @@ typedef struct {
     sqlarr         id_list;     /* the same, for the events statement */
     intake_buf     out;         /* COPY text going to PostgreSQL */
     int            copying;     /* a COPY into complaints is under way */
+    int64_t        stored_rows, stored_new;     /* the file's rows up to the last committed batch, its new orders */
 } import_run;
 
 int intake_import_cleanup(PGconn *pg, char *err, size_t errlen)
@@ -642,6 +643,8 @@ static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
         goto fail;
     }
     committed(r);
+    r->stored_rows = b->rows_total;
+    r->stored_new = r->res->inserted;
     failpoint("import_before_enqueue");
     if (r->opt->progress)
         r->opt->progress(r->opt->progress_ctx, b->rows_total, b->bytes);
@@ -703,8 +706,7 @@ static int stream_file(import_run *r, char *why, size_t whylen)
         if (cur.eof)
             break;
         if (opt->stop && *opt->stop) {
-            snprintf(why, whylen, "stopped by shutdown after row %" PRId64 " (import it again to finish)",
-                     cur.rows_total);
+            snprintf(why, whylen, "stopped by shutdown after row %" PRId64, cur.rows_total);
             return -1;
         }
         cur = next;
@@ -736,6 +738,22 @@ static int open_import(import_run *r, const char *file_name, char *why, size_t w
     return begin_import(r, file_name, why, whylen);
 }
 
+/* After an import that failed part way: what of the file is stored, and how
+ * to store the rest, after why. */
+static void say_what_is_stored(const import_run *r, char *why, size_t whylen)
+{
+    size_t n = strlen(why);
+    const char *when = PQstatus(r->opt->pg) == CONNECTION_OK ? "" : " once the database is back";
+    if (n >= whylen - 1)
+        return;
+    if (r->stored_rows == 0)
+        snprintf(why + n, whylen - n, "; nothing of the file is stored: import it again%s", when);
+    else
+        snprintf(why + n, whylen - n, "; rows 1-%" PRId64 " of the file are stored (%" PRId64 " new complaints), the "
+                 "rest are not: import the same file again%s to store the rest (rows already stored count as "
+                 "duplicates, none is filed twice)", r->stored_rows, r->stored_new, when);
+}
+
 int intake_import(const intake_import_opts *opt, const char *path, const char *file_name,
                   intake_result *res, char *err, size_t errlen)
 {
@@ -750,6 +768,8 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
         rc = stream_file(&r, why, sizeof why);
         enqueue(&r);    /* the last batch's, or the one before a failed start */
         note_unmapped(&r);
+        if (rc < 0 && res->import_id)
+            say_what_is_stored(&r, why, sizeof why);
     }
     if (res->import_id) {
         char pg_why[512];

@@ -9,7 +9,9 @@
 # complaint sent again is filed once, an import goes through, everything
 # filed is routed; and after a restart nobody saw (connections left idle
 # across it), the first request of each kind is answered, not failed on a
-# connection the server had closed.
+# connection the server had closed. Stopped in the middle of an import: the
+# clerk is told which rows are stored; importing the file again stores the
+# rest, nothing twice.
 # Redis away (and back empty, the worst case): complaints are still filed
 # and imported (PostgreSQL is the record), and once it is back they are
 # routed and every pending deadline is armed again within seconds — not a
@@ -118,5 +120,30 @@ wait_for "everything routed after Redis is back" 40 sql_eq "SELECT count(*) FROM
 check_eq "back: all of it routed within seconds" 0 "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")"
 wait_for "the deadlines armed again" 30 armed
 check "… and every pending deadline armed again" armed
+
+# --- PostgreSQL stopped in the middle of an import -------------------------
+# Its first batch (intake.batch_rows, 50,000) committed, the rest cut off:
+# the clerk is told which rows are stored and to import the file again, which
+# stores the rest and files nothing twice.
+"$JIESU_BIN/../tools/gen_complaints" 200000 11 >"$dir/big.csv"
+last=$(sql "SELECT coalesce(max(id), 0) FROM imports")
+jiesu_as "$clerk_key" import "$dir/big.csv" >"$dir/import-cut.out" 2>&1 &
+importer=$!
+wait_for "the import's first batch committed" 60 sql_gt "SELECT coalesce(max(rows_total), 0) FROM imports WHERE id > $last" 0
+"$stack" stop-pg "$JIESU_STACK_DIR"
+wait "$importer"
+check "cut off: jiesu import fails" test $? -ne 0
+check "… saying which rows are stored and to import the file again once the database is back" \
+    grep -q "rows 1-50000 of the file are stored ([0-9]* new complaints), the rest are not: import the same file again once the database is back" "$dir/import-cut.out"
+stack_start
+jiesu_as "$clerk_key" import "$dir/big.csv" >"$dir/import-again.out" 2>&1
+check "imported again: all 200,000 rows read, none rejected" grep -q "big.csv: 200000 rows, .* 0 rejected" "$dir/import-again.out"
+check_eq "… the cut one's record: failed after its first batch" "failed 50000" \
+    "$(sql "SELECT status || ' ' || rows_total FROM imports WHERE id = $last + 1")"
+tail -n +2 "$dir/big.csv" | cut -d, -f1 >"$dir/big.tickets"
+sql "CREATE TABLE outage_file (ticket_no text)" >/dev/null
+psql "$JIESU_PG_OWNER_CONNINFO" -Xq -c "\\copy outage_file FROM '$dir/big.tickets'"
+check_eq "… every ticket of the file stored, each once" "200000 200000" \
+    "$(sql "SELECT count(DISTINCT f.ticket_no) || ' ' || count(c.id) FROM outage_file f JOIN complaints c USING (ticket_no)")"
 check "all four services ran throughout" alive
 harness_services_stop

@@ -273,6 +273,8 @@ static void test_stopped_import_finishes_on_rerun(void **state)
     fx.stop = 0;
     assert_null(strstr(err, fx.dir));       /* not where intake spooled it (the caller names the file) */
     assert_non_null(strstr(err, "stopped by shutdown"));
+    assert_non_null(strstr(err, "rows 1-3 of the file are stored (3 new complaints), the rest are not: import the same "
+                                "file again to store the rest"));
     assert_int_equal(res.inserted, 3);
     assert_int_equal(sql_long("SELECT count(*) FROM imports WHERE id = %lld AND status = 'failed' AND "
                               "inserted = 3", (long long)res.import_id), 1);

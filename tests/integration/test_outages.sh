@@ -104,9 +104,10 @@ armed() {   # every pending deadline's next rung is in the timers zset ("r<id>")
     [ "$(rungs)" = "$(sql "SELECT count(*) FROM deadlines WHERE fired_at IS NULL AND paused_at IS NULL
                            AND rung_next IN ('remind', 'supervise', 'accountability')")" ]
 }
+# (Armed is a moment's agreement: a deadline being planned is stored a moment
+# before its rung is armed, so the check takes wait_for's answer.)
 wait_for "the deadlines armed" 30 armed
-check "before: every pending deadline's rung armed" armed
-check "… some 60 of them" test "$(rungs)" -gt 40
+check "before: every pending deadline's rung armed, some 60" test $? -eq 0 -a "$(rungs)" -gt 40
 redis-cli -p "$JIESU_STACK_REDIS_PORT" FLUSHALL >/dev/null
 "$stack" stop-redis "$JIESU_STACK_DIR"
 check_eq "Redis away: Open311 still files" 200 "$(post noredis "崂山区中韩街道海尔路5号" "Redis停机时打来的投诉")"
@@ -119,7 +120,7 @@ stack_start
 wait_for "everything routed after Redis is back" 40 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
 check_eq "back: all of it routed within seconds" 0 "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")"
 wait_for "the deadlines armed again" 30 armed
-check "… and every pending deadline armed again" armed
+check "… and every pending deadline armed again" test $? -eq 0 -a "$(rungs)" -gt 40
 
 # --- PostgreSQL stopped in the middle of an import -------------------------
 # Its first batch (intake.batch_rows, 50,000) committed, the rest cut off:

@@ -739,11 +739,17 @@ static int open_import(import_run *r, const char *file_name, char *why, size_t w
 }
 
 /* After an import that failed part way: what of the file is stored, and how
- * to store the rest, after why. */
+ * to store the rest, after why — which, when the database went away, says
+ * only that (PostgreSQL's words, about COPY lines and backends, go to the log). */
 static void say_what_is_stored(const import_run *r, char *why, size_t whylen)
 {
+    int lost = PQstatus(r->opt->pg) != CONNECTION_OK;
+    const char *when = lost ? " once the database is back" : "";
+    if (lost) {
+        log_warn("import %s: the database went away: %s", r->id, why);
+        snprintf(why, whylen, "the database went away during the import (intake's log has PostgreSQL's words)");
+    }
     size_t n = strlen(why);
-    const char *when = PQstatus(r->opt->pg) == CONNECTION_OK ? "" : " once the database is back";
     if (n >= whylen - 1)
         return;
     if (r->stored_rows == 0)

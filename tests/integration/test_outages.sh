@@ -100,12 +100,13 @@ check "… and routed" sql_eq "SELECT count(*) FROM complaints WHERE status = 'n
 
 # --- Redis away, and back empty ---------------------------------------------
 rungs() { redis-cli -p "$JIESU_STACK_REDIS_PORT" ZRANGE jiesu:timers 0 -1 | grep -c '^r'; }
-armed() {   # every pending deadline's next rung is in the timers zset ("r<id>")
+armed() {   # every pending deadline planned, and its next rung in the timers zset ("r<id>")
+    sql_eq "SELECT count(*) FROM deadlines WHERE fired_at IS NULL AND paused_at IS NULL AND rung_next IS NULL" 0 &&
     [ "$(rungs)" = "$(sql "SELECT count(*) FROM deadlines WHERE fired_at IS NULL AND paused_at IS NULL
                            AND rung_next IN ('remind', 'supervise', 'accountability')")" ]
 }
-# (Armed is a moment's agreement: a deadline being planned is stored a moment
-# before its rung is armed, so the check takes wait_for's answer.)
+# (A deadline being planned is stored a moment before its rung is armed, so
+# the checks take wait_for's answer rather than look a second time.)
 wait_for "the deadlines armed" 30 armed
 check "before: every pending deadline's rung armed, some 60" test $? -eq 0 -a "$(rungs)" -gt 40
 redis-cli -p "$JIESU_STACK_REDIS_PORT" FLUSHALL >/dev/null
@@ -134,8 +135,10 @@ wait_for "the import's first batch committed" 60 sql_gt "SELECT coalesce(max(row
 "$stack" stop-pg "$JIESU_STACK_DIR"
 wait "$importer"
 check "cut off: jiesu import fails" test $? -ne 0
-check "… saying which rows are stored and to import the file again once the database is back" \
-    grep -q "rows 1-50000 of the file are stored ([0-9]* new complaints), the rest are not: import the same file again once the database is back" "$dir/import-cut.out"
+check "… saying the database went away, which rows are stored and to import the file again once it is back" \
+    grep -q "the database went away during the import (intake's log has PostgreSQL's words); rows 1-50000 of the file are stored ([0-9]* new complaints), the rest are not: import the same file again once the database is back" "$dir/import-cut.out"
+check "… PostgreSQL's words in intake's log only" \
+    sh -c "! grep -q 'COPY\|terminating\|server closed' '$dir/import-cut.out' && grep -q 'the database went away: ' '$HARNESS_DIR/intake.log'"
 stack_start
 jiesu_as "$clerk_key" import "$dir/big.csv" >"$dir/import-again.out" 2>&1
 check "imported again: all 200,000 rows read, none rejected" grep -q "big.csv: 200000 rows, .* 0 rejected" "$dir/import-again.out"

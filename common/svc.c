@@ -17,6 +17,7 @@
 
 #define CONNECT_WAIT_MS 30000
 #define REDIS_TIMEOUT_MS 5000
+#define PG_DOWN_SAY_MS 60000    /* how often a lasting PostgreSQL outage is logged again */
 
 static volatile sig_atomic_t g_stop;
 
@@ -169,12 +170,25 @@ int svc_ensure_pg(service *s, char *err, size_t errlen)
 {
     if (db_alive(s->pg))
         return 0;
-    log_warn("PostgreSQL connection lost; reconnecting");
+    int64_t now = clock_mono_ms();
+    if (!s->pg_lost_ms)
+        log_warn("PostgreSQL connection lost; reconnecting");
     PQreset(s->pg);
-    if (PQstatus(s->pg) == CONNECTION_OK)
+    if (PQstatus(s->pg) == CONNECTION_OK) {
+        if (s->pg_lost_ms)
+            log_info("PostgreSQL reachable again after %lld s", (long long)((now - s->pg_lost_ms) / 1000));
+        s->pg_lost_ms = s->pg_said_ms = 0;
         return 0;
+    }
     char why[256];
     snprintf(err, errlen, "PostgreSQL: %s", db_error(s->pg, why, sizeof why));
+    if (!s->pg_lost_ms)
+        s->pg_lost_ms = now;
+    if (!s->pg_said_ms || now - s->pg_said_ms >= PG_DOWN_SAY_MS) {
+        log_error("%s (out of reach for %lld s; retrying, said again each minute while it lasts)", err,
+                  (long long)((now - s->pg_lost_ms) / 1000));
+        s->pg_said_ms = now;
+    }
     return -1;
 }
 

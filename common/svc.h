@@ -74,6 +74,7 @@ struct service {
     zap             *zap;
     auth_zap        *zap_auth;
     int64_t          started_ms;
+    int64_t          pg_lost_ms, pg_said_ms;    /* PostgreSQL out of reach since; last said so (mono ms, 0: never) */
     const svc_route *routes;    /* ends with {NULL, NULL, 0} */
     void            *user;      /* the service's own state, for its handlers */
     svc_warning_fn   warning;   /* set by a service with something to warn of in its pong; may be NULL */
@@ -109,7 +110,9 @@ int svc_stopping(void);
 const volatile sig_atomic_t *svc_stop_flag(void);
 
 /* Resets the PostgreSQL connection when it broke. 0 when usable, else -1
- * with PostgreSQL's reason in err, for the caller to log and answer with. */
+ * with PostgreSQL's reason in err, for a request's answer. The log has the
+ * loss, the reason again once a minute while it lasts, and the recovery, so
+ * a loop retrying every second need not log each try. */
 int svc_ensure_pg(service *s, char *err, size_t errlen);
 
 /* How a handler passes on a failure a lower layer wrote into err (the

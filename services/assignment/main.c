@@ -172,10 +172,8 @@ static int route_once(assignment *a, service *s)
     if (a->api.reload_now)
         a->next_reload = 0;                 /* a model was just trained here */
     a->api.reload_now = 0;
-    if (svc_ensure_pg(s, err, sizeof err) < 0) {
-        log_error("%s", err);
-        return -1;
-    }
+    if (svc_ensure_pg(s, err, sizeof err) < 0)
+        return -1;                          /* logged there, once a minute while it lasts */
     int reload = clock_mono_ms() >= a->next_reload || route_rules_calendar_changed(a->rules, s->pg);
     if ((reload && load_rules(a, s) < 0) || ensure_worker(a, s) < 0)
         return -1;

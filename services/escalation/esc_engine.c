@@ -77,6 +77,7 @@ static void *delivery_main(void *arg)
     char err[1024] = "";
     esc_ctx ctx = e->ctx;
     esc_deliver_stats st;
+    int failing = 0;                /* the last round failed: said once, and again when one works */
     ctx.err = err;                  /* this thread's own */
     ctx.errlen = sizeof err;
     ctx.pg = db_connect(e->conninfo, CONNECT_WAIT_MS, err, sizeof err);
@@ -89,8 +90,11 @@ static void *delivery_main(void *arg)
             PQreset(ctx.pg);
         err[0] = '\0';
         int rc = esc_deliver_due(&ctx, &e->deliver, DELIVER_BATCH, &st);
-        if (rc != 0 && *err)
-            log_error("webhook delivery: %s", err);
+        if (rc != 0 && *err && !failing)
+            log_error("webhook delivery: %s (retried every second; said again when a round works)", err);
+        else if (rc == 0 && failing)
+            log_info("webhook delivery: working again");
+        failing = rc != 0;
         if (rc == 0 && st.delivered + st.retried + st.failed)
             log_info("webhooks delivered=%zu retry=%zu failed=%zu", st.delivered, st.retried, st.failed);
         if (rc != 0 || st.delivered + st.retried + st.failed < DELIVER_BATCH)

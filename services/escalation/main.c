@@ -37,10 +37,8 @@ static int tick(esc_engine *e, service *s)
     char err[512];
     if (svc_ensure_redis(s) < 0)
         return -1;
-    if (svc_ensure_pg(s, err, sizeof err) < 0) {
-        log_error("%s", err);
-        return -1;
-    }
+    if (svc_ensure_pg(s, err, sizeof err) < 0)
+        return -1;                          /* logged there, once a minute while it lasts */
     if (e->redis_epoch != s->redis_epoch) {
         e->redis_epoch = s->redis_epoch;
         esc_engine_rearm(e);

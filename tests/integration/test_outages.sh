@@ -77,6 +77,10 @@ check "… and their logs say why" grep -q "Connection refused" "$HARNESS_DIR/re
 
 # --- back --------------------------------------------------------------------
 stack_start
+said() { grep -c "$1" "$HARNESS_DIR/$2.log"; }
+check "the loops said so once, not every second they retried (assignment, escalation, reporting)" \
+    test "$(said 'out of reach for' assignment) $(said 'out of reach for' escalation) $(said 'out of reach for' reporting)" = "1 1 1"
+check "… and escalation's deliveries once" test "$(said 'webhook delivery: ' escalation)" -le 1
 check_eq "back: the complaint sent again is filed" 200 "$(post away "崂山区中韩街道海尔路1号" "停库时打来的投诉：路灯不亮")"
 check_eq "… once" 1 "$(sql "SELECT count(*) FROM complaints WHERE content LIKE '停库时打来的投诉%'")"
 jiesu_as "$clerk_key" import "$dir/import.csv" >"$dir/import-back.out" 2>&1
@@ -86,6 +90,9 @@ wait_for "everything filed is routed" 60 sql_eq "SELECT count(*) FROM complaints
 check_eq "everything filed is routed, nothing twice" "0 42" \
     "$(sql "SELECT count(*) FILTER (WHERE status = 'new') || ' ' || count(*) FROM complaints")"
 check_eq "back: the board answers" 200 "$(web_get "$dir/c.jar" /api/board)"
+check "… and the loops said they are back" \
+    sh -c "grep -q 'PostgreSQL reachable again after' '$HARNESS_DIR/assignment.log' &&
+           grep -q 'PostgreSQL reachable again after' '$HARNESS_DIR/escalation.log'"
 
 # --- a restart while nobody asked: connections idle across it ----------------
 "$stack" stop-pg "$JIESU_STACK_DIR"

@@ -26,6 +26,7 @@
 #include "intake_columns.h"
 #include "intake_pick.h"
 #include "intake_preview.h"
+#include "intake_record.h"
 #include "intake_rejects.h"
 #include "intake_row.h"
 #include "intake_sha.h"
@@ -36,17 +37,11 @@
 #include "sqlarr.h"
 #include "text.h"
 
-#define LOCK_CLASS    "7101"    /* advisory lock namespace of imports */
 #define BATCH_LOCK    "7102, 0" /* the one advisory lock of import batches */
-#define LOCK_KEY      "(" LOCK_CLASS ", ($1::bigint % 2147483647)::int)"
 #define ENQUEUE_CHUNK 1000
 #define COPY_BUF      (1u << 20)    /* bytes per COPY message */
 #define BATCH_BYTES   (64u << 20)   /* a batch ends early past this much COPY text */
 #define PUMP_ROWS     256           /* rows read between pushes of queued COPY data */
-
-static const char SQL_BEGIN_IMPORT[] =
-    "WITH i AS (INSERT INTO imports (file_name, sha256, imported_by) VALUES ($1, $2, $3) RETURNING id) "
-    "SELECT id, pg_advisory_lock(" LOCK_CLASS ", (id % 2147483647)::int) FROM i";
 
 /* Held by every import batch until its COMMIT (see above). */
 static const char SQL_BATCH_LOCK[] = "SELECT pg_advisory_xact_lock(" BATCH_LOCK ")";
@@ -66,10 +61,6 @@ static const char SQL_EVENTS[] =
     "INSERT INTO complaint_events (complaint_id, actor, event, detail)"
     " SELECT unnest($1::bigint[]), $3, 'imported', $2::jsonb";
 
-static const char SQL_PROGRESS[] =
-    "UPDATE imports SET rows_total = $2, inserted = $3, duplicates = $4, rejected = $5,"
-    " encoding = $6, bytes_read = $7, profile = nullif($8, '') WHERE id = $1";
-
 /* For this batch's transaction only: local times of the file are read in
  * the profile's zone, and the probe is planned without its parameters. Given
  * the batch's tickets, the planner estimated the selectivity of each (50 ms
@@ -80,17 +71,6 @@ static const char SQL_BATCH_SETTINGS[] =
 
 /* A zone PostgreSQL does not know fails here, before any row is read. */
 static const char SQL_CHECK_ZONE[] = "SELECT now() AT TIME ZONE $1";
-
-static const char SQL_FINISH[] =
-    "UPDATE imports SET status = $2, error = $3, encoding = $4, profile = nullif($5, ''), finished_at = now()"
-    " WHERE id = $1";
-
-static const char SQL_UNLOCK[] = "SELECT pg_advisory_unlock" LOCK_KEY;
-
-static const char SQL_FAIL_ORPHANS[] =
-    "UPDATE imports SET status = 'failed', finished_at = now(),"
-    " error = 'interrupted: the importing process stopped before the end'"
-    " WHERE status = 'running' AND pg_try_advisory_xact_lock(" LOCK_CLASS ", (id % 2147483647)::int)";
 
 /* One batch as read from the file: how many good rows its COPY text holds
  * and the import's counts up to its last row. */
@@ -124,51 +104,25 @@ typedef struct {
     sqlarr         id_list;     /* the same, for the events statement */
     intake_buf     out;         /* COPY text going to PostgreSQL */
     int            copying;     /* a COPY into complaints is under way */
-    int64_t        stored_rows, stored_new;     /* the file's rows up to the last committed batch, its new orders */
+    int64_t        stored_rows; /* the file's rows up to the last committed batch */
 } import_run;
 
-int intake_import_cleanup(PGconn *pg, char *err, size_t errlen)
-{
-    return db_command(pg, "intake fail orphaned imports", SQL_FAIL_ORPHANS, 0, NULL, NULL, err, errlen);
-}
-
-/* Writes the imports row (status running) and takes its lock. 0 or -1 with why. */
 /* Who the import's rows are recorded as imported by. */
 static const char *actor(const intake_import_opts *opt)
 {
     return opt->actor && *opt->actor ? opt->actor : "intake";
 }
 
+/* Writes the imports row (status running) and takes its lock. 0 or -1 with why. */
 static int begin_import(import_run *r, const char *file_name, char *why, size_t whylen)
 {
-    const char *params[] = {file_name, r->res->sha256, actor(r->opt)};
-    PGresult *res = db_query(r->opt->pg, "intake record import", SQL_BEGIN_IMPORT, 3, params, why, whylen);
-    if (!res || PQntuples(res) != 1) {
-        if (res)
-            snprintf(why, whylen, "intake record import: no row returned");
-        text_prefix(why, whylen, "could not record the import in PostgreSQL: ");
-        PQclear(res);
+    r->res->import_id = intake_record_begin(r->opt->pg, file_name, r->res->sha256, actor(r->opt), r->id, why, whylen);
+    if (r->res->import_id < 0) {
+        r->res->import_id = 0;
         return -1;
     }
-    snprintf(r->id, sizeof r->id, "%s", PQgetvalue(res, 0, 0));
     snprintf(r->event, sizeof r->event, "{\"import_id\": %s}", r->id);
-    r->res->import_id = strtoll(r->id, NULL, 10);
-    PQclear(res);
     return 0;
-}
-
-/* Records how the import ended and lets go of its lock. 0, or -1 with err:
- * the import's outcome stands either way (the next start marks a row left
- * running as failed). */
-static int finish_import(import_run *r, const char *status, const char *error, char *err, size_t errlen)
-{
-    const char *params[] = {r->id, status, error, r->res->encoding, r->res->profile};
-    const char *lock[] = {r->id};
-    int rc = db_command(r->opt->pg, "intake finish import", SQL_FINISH, 5, params, NULL, err, errlen);
-    if (db_command(r->opt->pg, "intake unlock import", SQL_UNLOCK, 1, lock, NULL, rc == 0 ? err : NULL,
-                   rc == 0 ? errlen : 0) != 0)
-        rc = -1;
-    return rc;
 }
 
 /* The next record of the file: 1, 0 at its end, or -1 with why. */
@@ -425,19 +379,6 @@ static void committed(import_run *r)
     r->n_ids = 0;
 }
 
-/* The import's counts as of the end of batch b. 0 or -1 with why. */
-static int save_progress(import_run *r, const batch *b, char *why, size_t whylen)
-{
-    char counts[5][24];
-    const intake_result *s = r->res;
-    snprintf(counts[0], sizeof counts[0], "%" PRId64, b->rows_total);
-    snprintf(counts[1], sizeof counts[1], "%" PRId64, s->inserted);
-    snprintf(counts[2], sizeof counts[2], "%" PRId64, s->duplicates);
-    snprintf(counts[3], sizeof counts[3], "%" PRId64, b->rejected);
-    snprintf(counts[4], sizeof counts[4], "%" PRIu64, b->bytes);
-    const char *params[] = {r->id, counts[0], counts[1], counts[2], counts[3], s->encoding, counts[4], s->profile};
-    return db_command(r->opt->pg, "intake import progress", SQL_PROGRESS, 8, params, NULL, why, whylen);
-}
 
 /* Asks which tickets of the batch are stored and marks the new rows.
  * Their number, or -1 with why. */
@@ -636,15 +577,17 @@ static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
 {
     if (r->n_ids > 0 && store_new_rows(r, why, whylen) < 0)
         goto fail;
-    r->res->inserted += r->n_ids;
-    r->res->duplicates += b->copied - r->n_ids;
-    if (save_progress(r, b, why, whylen) < 0 || db_commit(r->opt->pg, why, whylen) < 0) {
+    intake_record_counts c = {.rows_total = b->rows_total, .inserted = r->res->inserted + r->n_ids,
+                              .duplicates = r->res->duplicates + b->copied - r->n_ids, .rejected = b->rejected,
+                              .bytes = b->bytes, .encoding = r->res->encoding, .profile = r->res->profile};
+    if (intake_record_progress(r->opt->pg, r->id, &c, why, whylen) < 0 || db_commit(r->opt->pg, why, whylen) < 0) {
         text_prefix(why, whylen, "PostgreSQL: committing the batch failed: ");
         goto fail;
     }
-    committed(r);
+    r->res->inserted = c.inserted;      /* counted once committed */
+    r->res->duplicates = c.duplicates;
     r->stored_rows = b->rows_total;
-    r->stored_new = r->res->inserted;
+    committed(r);
     failpoint("import_before_enqueue");
     if (r->opt->progress)
         r->opt->progress(r->opt->progress_ctx, b->rows_total, b->bytes);
@@ -731,7 +674,7 @@ static int open_import(import_run *r, const char *file_name, char *why, size_t w
     }
     if (r->opt->dry_run)
         return 0;
-    if (intake_import_cleanup(r->opt->pg, why, whylen) < 0) {
+    if (intake_record_fail_orphans(r->opt->pg, why, whylen) < 0) {
         text_prefix(why, whylen, "cleaning up earlier imports in PostgreSQL failed: ");
         return -1;
     }
@@ -757,7 +700,7 @@ static void say_what_is_stored(const import_run *r, char *why, size_t whylen)
     else
         snprintf(why + n, whylen - n, "; rows 1-%" PRId64 " of the file are stored (%" PRId64 " new complaints), the "
                  "rest are not: import the same file again%s to store the rest (rows already stored count as "
-                 "duplicates, none is filed twice)", r->stored_rows, r->stored_new, when);
+                 "duplicates, none is filed twice)", r->stored_rows, r->res->inserted, when);
 }
 
 int intake_import(const intake_import_opts *opt, const char *path, const char *file_name,
@@ -781,8 +724,9 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
         char pg_why[512];
         /* Cleaning up again at the end: a killed process's server session may have
          * held its lock for a while after the kill (until its last statement finished). */
-        if (finish_import(&r, rc == 0 ? "done" : "failed", rc == 0 ? NULL : why, pg_why, sizeof pg_why) < 0 ||
-            intake_import_cleanup(opt->pg, pg_why, sizeof pg_why) < 0)
+        if (intake_record_finish(opt->pg, r.id, rc == 0 ? "done" : "failed", rc == 0 ? NULL : why, res->encoding,
+                                 res->profile, pg_why, sizeof pg_why) < 0 ||
+            intake_record_fail_orphans(opt->pg, pg_why, sizeof pg_why) < 0)
             log_warn("import %s: recording its end: %s (the next import marks it failed)", r.id, pg_why);
     }
     res->elapsed_ms = clock_mono_ms() - t0;

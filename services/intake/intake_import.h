@@ -107,8 +107,4 @@ typedef struct intake_result {
 int intake_import(const intake_import_opts *opt, const char *path, const char *file_name,
                   intake_result *res, char *err, size_t errlen);
 
-/* Marks imports left 'running' by a process that is gone as failed. 0, or
- * -1 with PostgreSQL's reason in err. */
-int intake_import_cleanup(PGconn *pg, char *err, size_t errlen);
-
 #endif

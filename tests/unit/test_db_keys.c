@@ -4,11 +4,13 @@
  * exist is refused with the whole statement that wrote it, on insert and on
  * a change of the key; NULL keys pass; a complaint, unit or place still
  * named by a row cannot be deleted or renumbered, and can once nothing names it;
- * and the checks lock what they found, as a foreign key does: a unit deleted
- * while a transaction inserts a row naming it waits for that transaction and
- * is then refused, and an insert naming a unit whose deletion is under way
- * waits for it and is then refused; and the services' database role cannot
- * change which keys are checked.
+ * and no row is left naming nothing when both happen at once (032: the
+ * delete locks the children's tables, the checks lock nothing at READ
+ * COMMITTED): a unit deleted while a transaction inserts a row naming it
+ * waits for that transaction and is then refused, and an insert naming a unit
+ * whose deletion is under way waits for it and is then refused; a check at
+ * REPEATABLE READ locks the row it found, as a foreign key does; and the
+ * services' database role cannot change which keys are checked.
  *
  * Each test but the last works in one transaction it rolls back, every
  * refused statement inside a savepoint of its own, so the database keeps
@@ -247,10 +249,15 @@ static void test_checks_lock_like_keys(void **state)
     result_refused(b, "assignments.unit_id still names its row");
     assert_int_equal(1, test_sql_num(watch, "SELECT count(*) FROM units WHERE code = '990001001'"));
 
-    /* b deletes 乙 (nothing names it); a names 乙 meanwhile: it waits, then is refused */
+    /* b deletes 乙 (nothing names it); a names 乙 by its id meanwhile: it waits, then is refused */
+    char name_yi[256];
+    snprintf(name_yi, sizeof name_yi,
+             "INSERT INTO assignments (complaint_id, unit_id, rule, reasons, role)"
+             " SELECT c.id, %ld, 'test', 'test', 'co' FROM complaints c WHERE c.ticket_no = 'KEYS-2'",
+             test_sql_num(a, "SELECT id FROM units WHERE code = '990001002'"));
     test_sql(b, "BEGIN");
     test_sql(b, "DELETE FROM units WHERE code = '990001002'");
-    assert_int_equal(1, PQsendQuery(a, ASSIGN_TO("990001002")));
+    assert_int_equal(1, PQsendQuery(a, name_yi));
     wait_blocked(watch, PQbackendPID(a));
     test_sql(b, "COMMIT");
     result_refused(a, "is not present in table \"units\"");
@@ -259,6 +266,28 @@ static void test_checks_lock_like_keys(void **state)
                                        "   AND NOT EXISTS (SELECT 1 FROM units u WHERE u.id = a.unit_id)"));
     assert_int_equal(1, test_sql_num(watch, "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id"
                                        " WHERE c.ticket_no = 'KEYS-2'"));
+
+    /* at READ COMMITTED the check leaves 甲 unlocked; at REPEATABLE READ it holds it as a foreign key would */
+    const char *take = "SELECT 1 FROM units WHERE code = '990001001' FOR UPDATE NOWAIT";
+    test_sql(a, "BEGIN");
+    test_sql(a, ASSIGN_TO("990001001"));
+    test_sql(b, "BEGIN");
+    test_sql(b, take);
+    test_sql(b, "ROLLBACK");
+    test_sql(a, "ROLLBACK");
+    test_sql(a, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+    test_sql(a, ASSIGN_TO("990001001"));
+    PGresult *res = PQexec(b, take);
+    const char *why = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    assert_string_equal("55P03", why ? why : "no error");      /* lock_not_available */
+    PQclear(res);
+    test_sql(a, "ROLLBACK");
+
+    /* a row named by a key is deleted only at READ COMMITTED */
+    test_sql(b, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+    expect_refused(PQexec(b, "DELETE FROM units WHERE code = '990001001'"), "a delete at REPEATABLE READ",
+                   "only at READ COMMITTED");
+    test_sql(b, "ROLLBACK");
 
     test_sql(watch, "DELETE FROM assignments a USING complaints c WHERE c.id = a.complaint_id AND c.ticket_no = 'KEYS-2'");
     test_sql(watch, "DELETE FROM complaints WHERE ticket_no = 'KEYS-2'");

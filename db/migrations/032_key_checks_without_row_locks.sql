@@ -28,7 +28,8 @@
 --       deleter's SHARE lock waits for it). At a stricter level the snapshot
 --       is older than the lock, so there they lock as before.
 --
--- What is refused, and who waits for whom, is unchanged (test_db_keys).
+-- At READ COMMITTED what is refused, and who waits for whom, is unchanged
+-- (test_db_keys).
 
 CREATE OR REPLACE FUNCTION keys_unreferenced() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -75,9 +76,15 @@ END
 $$;
 
 -- The function checking the key tab.col → parent.pcol after each INSERT
--- statement; its SQL is static, planned once a session (025).
+-- statement; its SQL is static, planned once a session (025): one lookup,
+-- written twice, without and with the parents' lock.
 CREATE FUNCTION key_present_function(tab text, col text, parent text, pcol text) RETURNS void
 LANGUAGE plpgsql AS $key_present_function$
+DECLARE
+    lookup text := format('WITH k AS (SELECT DISTINCT n.%1$I AS k FROM new_rows n WHERE n.%1$I IS NOT NULL),'
+                          ' held AS MATERIALIZED (SELECT p.%3$I AS k FROM %2$I p WHERE p.%3$I IN (SELECT k FROM k) %%s)'
+                          ' SELECT k.k::text INTO missing FROM k'
+                          ' WHERE NOT EXISTS (SELECT 1 FROM held WHERE held.k = k.k) LIMIT 1;', col, parent, pcol);
 BEGIN
     EXECUTE format($f$
         CREATE OR REPLACE FUNCTION %1$I() RETURNS trigger LANGUAGE plpgsql AS $body$
@@ -85,13 +92,9 @@ BEGIN
             missing text;
         BEGIN
             IF current_setting('transaction_isolation') = 'read committed' THEN
-                WITH k AS (SELECT DISTINCT n.%3$I AS k FROM new_rows n WHERE n.%3$I IS NOT NULL),
-                     held AS MATERIALIZED (SELECT p.%5$I AS k FROM %4$I p WHERE p.%5$I IN (SELECT k FROM k))
-                SELECT k.k::text INTO missing FROM k WHERE NOT EXISTS (SELECT 1 FROM held WHERE held.k = k.k) LIMIT 1;
+                %5$s
             ELSE
-                WITH k AS (SELECT DISTINCT n.%3$I AS k FROM new_rows n WHERE n.%3$I IS NOT NULL),
-                     held AS (SELECT p.%5$I AS k FROM %4$I p WHERE p.%5$I IN (SELECT k FROM k) FOR KEY SHARE)
-                SELECT k.k::text INTO missing FROM k WHERE NOT EXISTS (SELECT 1 FROM held WHERE held.k = k.k) LIMIT 1;
+                %6$s
             END IF;
             IF missing IS NOT NULL THEN
                 PERFORM key_violation(%2$L, %3$L, missing, %4$L);
@@ -99,7 +102,7 @@ BEGIN
             RETURN NULL;
         END
         $body$
-    $f$, tab || '_' || col || '_present', tab, col, parent, pcol);
+    $f$, tab || '_' || col || '_present', tab, col, parent, format(lookup, ''), format(lookup, 'FOR KEY SHARE'));
 END
 $key_present_function$;
 

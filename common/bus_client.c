@@ -290,7 +290,7 @@ static try_end client_try(bus_client *self, const uint8_t *buf, size_t len, cons
 static int client_error(bus_client *self, Jiesu__Envelope **reply, char *err, size_t errlen)
 {
     Jiesu__Error *e = BUS_UNPACK(error, *reply);
-    snprintf(err, errlen, "%s", e ? e->message : "the server answered with an unreadable error");
+    snprintf(err, errlen, "%s", e ? e->message : "服务回了一个读不懂的错误");
     self->error_code = e ? e->code : -1;
     if (e)
         jiesu__error__free_unpacked(e, NULL);
@@ -304,28 +304,24 @@ static void no_reply(const bus_client *self, const char *type, int tries, int ti
                      int went_away, char *err, size_t errlen)
 {
     if (last == TRY_REFUSED && self->refused == REFUSED_KEY)
-        snprintf(err, errlen, "%s refused this key (%.8s…): it is not registered, or its user is disabled "
-                 "(an admin checks with `jiesu user list`)", self->endpoint, self->keys.public_key);
+        snprintf(err, errlen, "%s 拒绝了这把密钥（%.8s…）：它没有登记，或它的用户已停用"
+                 "（管理员用 `jiesu user list` 查看）", self->endpoint, self->keys.public_key);
     else if (last == TRY_REFUSED && self->refused == REFUSED_UNCHECKED)
-        snprintf(err, errlen, "%s cannot check keys now, so it lets no one in: its database is out of reach "
-                 "(its log says why); try again in a minute, and if it lasts tell the system administrator",
-                 self->endpoint);
+        snprintf(err, errlen, "%s 现在核对不了密钥，所以谁也不放进来：它连不上数据库（原因见它的日志）；"
+                 "请过一分钟再试，一直这样就告诉系统管理员", self->endpoint);
     else if (last == TRY_REFUSED)
-        snprintf(err, errlen, "the CURVE handshake with %s failed: the public key we hold for it (%.8s…) is not "
-                 "its key, or it does not speak CURVE (check the service's .pub file)", self->endpoint,
-                 self->server_key);
+        snprintf(err, errlen, "与 %s 的 CURVE 握手失败：这边存的它的公钥（%.8s…）不是它的，"
+                 "或者它不用 CURVE（核对该服务的 .pub 文件）", self->endpoint, self->server_key);
     else if (last == TRY_ABSENT && went_away)
-        snprintf(err, errlen, "%s went away while answering %s and is not back after %d ms (stopped or crashed? "
-                 "its log says why)", self->endpoint, type, self->connect_wait_ms);
+        snprintf(err, errlen, "%s 在答复 %s 时断开了，%d 毫秒后还没回来（停了还是崩溃了？原因见它的日志）",
+                 self->endpoint, type, self->connect_wait_ms);
     else if (last == TRY_ABSENT)
-        snprintf(err, errlen, "nothing answers at %s after %d ms (is the service running?)", self->endpoint,
-                 self->connect_wait_ms);
+        snprintf(err, errlen, "%s 等了 %d 毫秒没有应答（服务在运行吗？）", self->endpoint, self->connect_wait_ms);
     else if (last == TRY_GONE)
-        snprintf(err, errlen, "%s went away while answering %s (stopped or crashed? its log says why)",
-                 self->endpoint, type);
+        snprintf(err, errlen, "%s 在答复 %s 时断开了（停了还是崩溃了？原因见它的日志）", self->endpoint, type);
     else
-        snprintf(err, errlen, "no reply to %s from %s after %d tr%s of %d ms", type, self->endpoint, tries,
-                 tries == 1 ? "y" : "ies", timeout_ms);
+        snprintf(err, errlen, "%s 没有答复 %s（试了 %d 次，每次等 %d 毫秒）", self->endpoint, type, tries,
+                 timeout_ms);
 }
 
 int bus_client_call(bus_client *self, const char *type, const ProtobufCMessage *msg,

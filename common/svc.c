@@ -88,6 +88,14 @@ const char *svc_title(size_t i)
     return i < sizeof SERVICES / sizeof SERVICES[0] ? SERVICES[i].title : NULL;
 }
 
+const char *svc_title_of(const char *name)
+{
+    for (size_t i = 0; svc_name(i); i++)
+        if (strcmp(svc_name(i), name) == 0)
+            return svc_title(i);
+    return name;
+}
+
 const char *svc_endpoint(const config *cfg, const char *name, const char *what)
 {
     char key[64];

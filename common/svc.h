@@ -99,6 +99,9 @@ const char *svc_name(size_t i);
  * "assignment"): its principal's display name. NULL past the last. */
 const char *svc_title(size_t i);
 
+/* The same for a service named by its name; the name itself when it is not one. */
+const char *svc_title_of(const char *name);
+
 /* The public key of service peer ("intake"...) from keys.dir into out. 0,
  * or -1 after logging why. */
 int svc_peer_key(const service *s, const char *peer, char out[KEYS_Z85_LEN + 1]);

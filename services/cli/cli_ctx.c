@@ -27,10 +27,10 @@ void cli_error(const char *fmt, ...)
 void cli_error_about(const char *what, const char *msg)
 {
     size_t n = what ? strlen(what) : 0;
-    if (!n || (strncmp(msg, what, n) == 0 && msg[n] == ':'))
+    if (!n || (strncmp(msg, what, n) == 0 && (msg[n] == ':' || strncmp(msg + n, "：", strlen("：")) == 0)))
         cli_error("%s", msg);
     else
-        cli_error("%s: %s", what, msg);
+        cli_error("%s%s%s", what, (unsigned char)what[0] >= 0x80 ? "：" : ": ", msg);    /* 导入 x：…, show: … */
 }
 
 const char *cli_endpoint(const cli_ctx *ctx, const char *svc)
@@ -38,16 +38,16 @@ const char *cli_endpoint(const cli_ctx *ctx, const char *svc)
     return svc_endpoint(ctx->cfg, svc, "router");
 }
 
-/* "5 s", "0.5 s", "2 tries of 5 s" */
+/* "5 秒", "0.5 秒", "5 秒（试了 2 次）" */
 static void describe_wait(char *buf, size_t len, int timeout_ms, int tries)
 {
     char one[32];
     if (timeout_ms % 1000 == 0)
-        snprintf(one, sizeof one, "%d s", timeout_ms / 1000);
+        snprintf(one, sizeof one, "%d 秒", timeout_ms / 1000);
     else
-        snprintf(one, sizeof one, "%.1f s", timeout_ms / 1000.0);
+        snprintf(one, sizeof one, "%.1f 秒", timeout_ms / 1000.0);
     if (tries > 1)
-        snprintf(buf, len, "%d tries of %s", tries, one);
+        snprintf(buf, len, "%s（试了 %d 次）", one, tries);
     else
         snprintf(buf, len, "%s", one);
 }
@@ -59,12 +59,12 @@ int cli_load_key(cli_ctx *ctx, char *err, size_t errlen)
         return 0;
     const char *file = ctx->key_file;
     if (!file || !*file) {
-        snprintf(err, errlen, "no key to act with: give -k KEYFILE, or set cli.key_file (JIESU_CLI_KEY_FILE); "
-                              "`make run` prints where the operator's key is, `jiesu user add` makes one");
+        snprintf(err, errlen, "没有用来表明身份的密钥：用 -k 密钥文件 指定，或设置 cli.key_file（JIESU_CLI_KEY_FILE）；"
+                              "`make run` 会打印管理员密钥在哪里，`jiesu user add` 可以给新用户发一把");
         return -1;
     }
     if (keys_load(file, &ctx->keys, 1, why, sizeof why) < 0) {
-        snprintf(err, errlen, "your key: %s", why);
+        snprintf(err, errlen, "你的密钥：%s", why);
         return -1;
     }
     ctx->have_keys = 1;
@@ -86,21 +86,21 @@ int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
     if (cli_load_key(ctx, err, errlen) < 0)
         goto done;
     if (keys_load_peer(config_str(ctx->cfg, "keys.dir"), svc, server_key, why, sizeof why) < 0) {
-        snprintf(err, errlen, "public key of %s: %s", svc, why);
+        snprintf(err, errlen, "%s（%s）的公钥：%s", svc_title_of(svc), svc, why);
         goto done;
     }
     if (!ctx->zctx && !(ctx->zctx = bus_context_new())) {
-        snprintf(err, errlen, "cannot create a ZeroMQ context: %s", zmq_strerror(zmq_errno()));
+        snprintf(err, errlen, "无法创建 ZeroMQ 上下文：%s", zmq_strerror(zmq_errno()));
         goto done;
     }
     client = bus_client_new(ctx->zctx, ep, "jiesu", &ctx->keys, server_key, why, sizeof why);
     if (!client) {
-        snprintf(err, errlen, "%s at %s: %s", svc, ep, why);
+        snprintf(err, errlen, "%s（%s）：%s", svc_title_of(svc), ep, why);
         goto done;
     }
     bus_client_set_connect_wait(client, (int)(1000 * config_long(ctx->cfg, "cli.connect_seconds")));
     if (bus_client_set_on_behalf(client, config_str(ctx->cfg, "cli.on_behalf")) < 0) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "内存不足");
         goto done;
     }
     bus_client_on_progress(client, ctx->progress, ctx->progress_ctx);
@@ -115,8 +115,8 @@ int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
          * answered. An error reply or a failed send returns well before. */
         rc = -2;
         describe_wait(wait, sizeof wait, timeout_ms, tries);
-        snprintf(err, errlen, "%s at %s did not answer in %s (is it running? `make run` starts it)",
-                 svc, ep, wait);
+        snprintf(err, errlen, "%s（%s）%s内没有应答（它在运行吗？`make run` 会启动它）", svc_title_of(svc), ep,
+                 wait);
     } else {
         snprintf(err, errlen, "%s", why);   /* the service's own message, or the failed send */
     }

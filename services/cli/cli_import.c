@@ -54,7 +54,7 @@ typedef struct {
 static void print_warnings(const char *file, char **warnings, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        printf("%s: warning: %s\n", file, warnings[i]);
+        printf("%s：提醒：%s\n", file, warnings[i]);
     fflush(stdout);
 }
 
@@ -62,13 +62,13 @@ static void print_unmapped(const char *file, const Jiesu__ImportReply *r)
 {
     if (r->unmapped_rows == 0)
         return;
-    printf("%s: %lld row%s with %lld hotline categor%s not in category_aliases (routing classifies them by "
-           "their text; add the names to data/routing/category_aliases.csv): ", file, (long long)r->unmapped_rows,
-           r->unmapped_rows == 1 ? "" : "s", (long long)r->unmapped_distinct, r->unmapped_distinct == 1 ? "y" : "ies");
+    printf("%s：%lld 行的热线类别（%lld 种）不在类别对照表 category_aliases 里，分派时按诉求内容判断类别；"
+           "要按类别分派，把这些名称加进 data/routing/category_aliases.csv：", file, (long long)r->unmapped_rows,
+           (long long)r->unmapped_distinct);
     for (size_t i = 0; i < r->n_unmapped && i < UNMAPPED_SHOWN; i++)
-        printf("%s%s (%lld)", i ? ", " : "", r->unmapped[i]->name, (long long)r->unmapped[i]->rows);
+        printf("%s%s（%lld 行）", i ? "、" : "", r->unmapped[i]->name, (long long)r->unmapped[i]->rows);
     if ((int64_t)r->n_unmapped < r->unmapped_distinct || r->n_unmapped > UNMAPPED_SHOWN)
-        printf(", …");
+        printf("……");
     printf("\n");
 }
 
@@ -77,16 +77,15 @@ static void print_summary(const char *file, const Jiesu__ImportReply *r, const w
     if (!w->warned)
         print_warnings(file, r->warnings, r->n_warnings);
     if (r->dry_run)
-        printf("%s: dry run, nothing stored: %lld rows, %lld would be stored (tickets already stored not "
-               "checked), %lld rejected", file, (long long)r->rows_total, (long long)(r->rows_total - r->rejected),
-               (long long)r->rejected);
+        printf("%s：试导入，什么也没有存：共 %lld 行，可存 %lld 行（没有核对工单号是否已入库），拒收 %lld 行",
+               file, (long long)r->rows_total, (long long)(r->rows_total - r->rejected), (long long)r->rejected);
     else
-        printf("%s: %lld rows, %lld inserted, %lld duplicates, %lld rejected", file, (long long)r->rows_total,
-               (long long)r->inserted, (long long)r->duplicates, (long long)r->rejected);
+        printf("%s：共 %lld 行，新存 %lld 件，重复 %lld 行（工单号已入库），拒收 %lld 行", file,
+               (long long)r->rows_total, (long long)r->inserted, (long long)r->duplicates, (long long)r->rejected);
     if (r->rejected > 0 && *r->rejects_path)
-        printf(" (rejects: %s)", r->rejects_path);
-    printf(", %.1f s, %s, profile %s (%s)\n", r->elapsed_ms / 1000.0, *r->encoding ? r->encoding : "unknown encoding",
-           r->profile, r->profile_how);
+        printf("（拒收明细：%s）", r->rejects_path);
+    printf("，用时 %.1f 秒，编码 %s，导入模板 %s（%s）\n", r->elapsed_ms / 1000.0,
+           *r->encoding ? r->encoding : "未知", r->profile, r->profile_how);
     print_unmapped(file, r);
     for (size_t i = 0; i < r->n_preview; i++)
         cli_print_table(r->preview[i], 1);
@@ -122,7 +121,7 @@ static int next_offset(const upload *u, Jiesu__Envelope *env, char id[33], int64
 {
     Jiesu__UploadReply *r = strcmp(env->type, "import.uploaded") == 0 ? BUS_UNPACK(upload_reply, env) : NULL;
     if (!r) {
-        cli_error("%s: intake answered '%s', not import.uploaded", u->what, env->type);
+        cli_error("%s：工单受理服务答非所问（%s，应为 import.uploaded）", u->what, env->type);
         return -1;
     }
     snprintf(id, 33, "%s", r->upload_id);
@@ -146,7 +145,7 @@ static int send_once(cli_ctx *ctx, upload *u, const char *name, Jiesu__Envelope 
     for (;;) {
         ssize_t n = pread(u->fd, u->buf, CHUNK_BYTES, offset);
         if (n < 0) {
-            cli_error("%s: reading: %s", u->what, strerror(errno));
+            cli_error("%s：读文件出错：%s", u->what, strerror(errno));
             return -1;
         }
         up.upload_id = id;
@@ -158,7 +157,7 @@ static int send_once(cli_ctx *ctx, upload *u, const char *name, Jiesu__Envelope 
                      up.last ? IMPORT_TRIES : CHUNK_TRIES, 1, reply, err, sizeof err) < 0) {
             if (ctx->error_code == UPLOAD_GONE)
                 return 1;
-            cli_error("%s: %s", u->what, err);
+            cli_error("%s：%s", u->what, err);
             return -1;
         }
         if (up.last)
@@ -180,18 +179,18 @@ static int send_file(cli_ctx *ctx, upload *u, const char *file, const char *name
     int rc = 1;
     for (int send = 1; rc == 1 && send <= SENDS; send++) {
         if (send > 1)
-            fprintf(stderr, "jiesu: %s: intake lost the upload (restarted?); sending the file again (%d of %d)\n",
+            fprintf(stderr, "jiesu: %s：工单受理服务丢了已传的部分（重启过？），重新发送文件（第 %d 次，共 %d 次）\n",
                     u->what, send, SENDS);
         rc = send_once(ctx, u, name, &env);
     }
     if (rc == 1)
-        cli_error("%s: intake lost the upload %d times; giving up", u->what, SENDS);
+        cli_error("%s：工单受理服务 %d 次丢了已传的部分，不再重试；查看工单受理服务的日志，修好后再导入", u->what, SENDS);
     if (rc != 0)
         return -1;
     cli_progress_destroy(&u->watch.bar);
     rc = -1;
     if (strcmp(env->type, "import.reply") != 0 || !(reply = BUS_UNPACK(import_reply, env))) {
-        cli_error("%s: intake answered '%s', not a valid import.reply", u->what, env->type);
+        cli_error("%s：工单受理服务答非所问（%s，应为 import.reply）", u->what, env->type);
     } else {
         print_summary(file, reply, &u->watch);
         rc = 0;
@@ -209,10 +208,10 @@ static int import_one(cli_ctx *ctx, const char *file, const import_how *how, int
     struct stat st;
     upload u = {.what = what, .timeout_ms = timeout_ms, .import_timeout_ms = import_timeout_ms, .how = how,
                 .watch = {.file = file}};
-    snprintf(what, sizeof what, "import %s", file);
+    snprintf(what, sizeof what, "导入 %s", file);
     snprintf(base, sizeof base, "%s", file);
     if ((u.fd = open(file, O_RDONLY | O_CLOEXEC)) < 0 || fstat(u.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        cli_error("%s: %s", what, u.fd < 0 ? strerror(errno) : "not a regular file");
+        cli_error("%s：%s", what, u.fd < 0 ? strerror(errno) : "不是普通文件");
         if (u.fd >= 0)
             close(u.fd);
         return -1;
@@ -222,7 +221,7 @@ static int import_one(cli_ctx *ctx, const char *file, const import_how *how, int
     u.watch.bar = isatty(STDERR_FILENO) ? cli_progress_new(basename(base), (uint64_t)st.st_size) : NULL;
     ctx->progress = on_progress;
     ctx->progress_ctx = &u.watch;
-    int rc = u.buf ? send_file(ctx, &u, file, basename(base)) : (cli_error("%s: out of memory", what), -1);
+    int rc = u.buf ? send_file(ctx, &u, file, basename(base)) : (cli_error("%s：内存不足", what), -1);
     ctx->progress = NULL;
     cli_progress_destroy(&u.watch.bar);
     free(u.buf);
@@ -239,8 +238,8 @@ static int read_profile(const char *path, import_how *how, char *name, size_t na
     size_t n = fp && text ? fread(text, 1, PROFILE_MAX_BYTES + 1, fp) : 0;
     int ok = fp && text && !ferror(fp) && n <= PROFILE_MAX_BYTES;
     if (!ok)
-        cli_error("profile %s: %s", path, !fp ? strerror(errno) : !text ? "out of memory"
-                                                : n > PROFILE_MAX_BYTES ? "larger than 256 KiB" : "read failed");
+        cli_error("导入模板 %s：%s", path, !fp ? strerror(errno) : !text ? "内存不足"
+                                               : n > PROFILE_MAX_BYTES ? "超过 256 KiB" : "读文件出错");
     if (fp)
         fclose(fp);
     if (!ok) {
@@ -279,7 +278,7 @@ int cli_import_main(cli_ctx *ctx, int argc, char **argv)
             break;
     }
     if (i >= argc || argv[i][0] == '-') {
-        fprintf(stderr, "usage: jiesu import [--profile NAME|FILE.conf] [--dry-run] FILE...\n");
+        fprintf(stderr, "用法：jiesu import [--profile 模板名|模板文件.conf] [--dry-run] 文件...\n");
         return 2;
     }
     if (how.profile && is_profile_file(how.profile) && read_profile(how.profile, &how, name, sizeof name) < 0)

@@ -354,11 +354,11 @@ csv_encoding csv_reader_encoding(const csv_reader *self)
 const char *csv_status_text(csv_status status)
 {
     switch (status) {
-    case CSV_ERR_FIELD_TOO_LONG:     return "field too long";
-    case CSV_ERR_RECORD_TOO_LONG:    return "record too long";
-    case CSV_ERR_TOO_MANY_FIELDS:    return "too many fields";
-    case CSV_ERR_UNTERMINATED_QUOTE: return "quoted field not closed before the end of the file";
-    case CSV_ERR_ENCODING:           return "not valid UTF-8 or GB18030 text";
+    case CSV_ERR_FIELD_TOO_LONG:     return "字段太长";
+    case CSV_ERR_RECORD_TOO_LONG:    return "一行太长";
+    case CSV_ERR_TOO_MANY_FIELDS:    return "列太多";
+    case CSV_ERR_UNTERMINATED_QUOTE: return "引号里的字段到文件末尾都没有闭合";
+    case CSV_ERR_ENCODING:           return "既不是有效的 UTF-8 也不是有效的 GB18030 文本";
     case CSV_OK:                     break;
     }
     return "ok";

@@ -330,12 +330,12 @@ void cols_describe_missing(const cols_map *self, char *out, size_t outlen)
         char alts[600];
         size_t near[CLOSEST_MAX];
         size_t k = closest(self, (cols_field)f, near);
-        put(out, outlen, &n, "%s  %s: accepted %s; closest in the file: ", n ? "\n" : "", NAMES[f],
+        put(out, outlen, &n, "%s  %s（%s）：模板认的列 %s；文件里最像的列：", n ? "\n" : "", TITLES[f], NAMES[f],
             intake_profile_alts_text(self->profile, (cols_field)f, alts, sizeof alts));
         for (size_t i = 0; i < k; i++)
-            put(out, outlen, &n, "%s%s", i ? ", " : "", self->headers[near[i]]);
+            put(out, outlen, &n, "%s%s", i ? "、" : "", self->headers[near[i]]);
         if (k == 0)
-            put(out, outlen, &n, "none alike");
+            put(out, outlen, &n, "没有相像的");
     }
 }
 
@@ -364,9 +364,9 @@ int cols_describe_ignored(const cols_map *self, char *out, size_t outlen)
         if (self->used[c] || !self->keys[c][0])
             continue;
         int f = looks_like(self, c);
-        put(out, outlen, &n, "%s%s", count++ ? ", " : "", self->headers[c]);
+        put(out, outlen, &n, "%s%s", count++ ? "、" : "", self->headers[c]);
         if (f >= 0)
-            put(out, outlen, &n, " (looks like %s)", NAMES[f]);
+            put(out, outlen, &n, "（像是%s %s）", TITLES[f], NAMES[f]);
         if (f >= 0 && example < 0) {
             example = f;
             example_col = c;
@@ -375,8 +375,8 @@ int cols_describe_ignored(const cols_map *self, char *out, size_t outlen)
     if (count == 0)
         return 0;
     char head[200], alts[600];
-    snprintf(head, sizeof head, "%d column%s not used by profile %s, kept in extra only: ", count,
-             count == 1 ? "" : "s", self->profile->name);
+    snprintf(head, sizeof head, "有 %d 列导入模板 %s 没有用上，只存进附加信息（extra）：", count,
+             self->profile->name);
     size_t hl = strlen(head);
     if (hl + n + 1 < outlen) {
         memmove(out + hl, out, n + 1);
@@ -385,13 +385,13 @@ int cols_describe_ignored(const cols_map *self, char *out, size_t outlen)
     }
     if (example >= 0) {     /* the field's alternatives so far, then the column: `f = A | B | col`, or `f = col` */
         int has = self->profile->fields[example].nalts > 0;
-        put(out, outlen, &n, ". To use one, add it to the field in a copy of the profile (jiesu profiles %s), "
-            "e.g. `%s = %s%s%s`, and import with --profile FILE.conf", self->profile->name, NAMES[example],
+        put(out, outlen, &n, "。要用上其中一列，在模板的副本（jiesu profiles %s）里把它加到字段上，"
+            "如 `%s = %s%s%s`，再用 --profile 模板文件.conf 导入", self->profile->name, NAMES[example],
             has ? intake_profile_alts_text(self->profile, (cols_field)example, alts, sizeof alts) : "",
             has ? " | " : "", self->headers[example_col]);
     }
-    put(out, outlen, &n, "%s; list a column under `extra =` to keep it without this warning",
-        example >= 0 ? "" : ". To use one, map it to a field in a copy of the profile");
+    put(out, outlen, &n, "%s；把列写进 `extra =` 就只存不提醒",
+        example >= 0 ? "" : "。要用上其中一列，在模板的副本里把它对应到一个字段");
     return count;
 }
 

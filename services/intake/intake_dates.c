@@ -308,7 +308,7 @@ int intake_date_formats_parse(const char *list, unsigned *formats, char *why, si
         while (n > 0 && i < NFORMATS && (strlen(FORMATS[i].name) != n || strncmp(FORMATS[i].name, p, n) != 0))
             i++;
         if (n > 0 && i == NFORMATS) {
-            snprintf(why, whylen, "unknown date format '%.*s' (known: ymd cn mdy dmy excel)", (int)n, p);
+            snprintf(why, whylen, "不认识的日期格式“%.*s”（可用：ymd cn mdy dmy excel）", (int)n, p);
             return -1;
         }
         if (n > 0)
@@ -317,12 +317,12 @@ int intake_date_formats_parse(const char *list, unsigned *formats, char *why, si
         p += strspn(p, " ,\t");
     }
     if (!*formats) {
-        snprintf(why, whylen, "no date format named (ymd cn mdy dmy excel)");
+        snprintf(why, whylen, "没有写日期格式（ymd cn mdy dmy excel）");
         return -1;
     }
     if ((*formats & DATES_MDY) && (*formats & DATES_DMY)) {
-        snprintf(why, whylen, "both mdy and dmy named: 05/01/2022 could be either day first or month first; "
-                              "name the one the system writes");
+        snprintf(why, whylen, "mdy 和 dmy 同时写了：05/01/2022 既可能是日在前也可能是月在前；"
+                              "只写导出系统用的那一种");
         return -1;
     }
     return 0;

@@ -141,11 +141,11 @@ static int header_record(import_run *r, csv_record *rec, char *why, size_t whyle
     if (got < 0)
         return -1;
     if (got == 0) {
-        snprintf(why, whylen, "the file is empty (no header row)");
+        snprintf(why, whylen, "文件是空的（连表头行都没有）");
         return -1;
     }
     if (rec->status != CSV_OK) {
-        snprintf(why, whylen, "header row: %s", csv_status_text(rec->status));
+        snprintf(why, whylen, "表头行：%s", csv_status_text(rec->status));
         return -1;
     }
     return 0;
@@ -158,7 +158,7 @@ static int open_source(import_run *r, csv_encoding_choice encoding, char *why, s
     csv.encoding = encoding;
     intake_source_destroy(&r->source);
     if (lseek(r->fd, 0, SEEK_SET) < 0) {
-        snprintf(why, whylen, "cannot rewind: %s", strerror(errno));
+        snprintf(why, whylen, "无法从头重读文件：%s", strerror(errno));
         return -1;
     }
     return (r->source = intake_source_open(r->fd, r->path, &csv, why, whylen)) ? 0 : -1;
@@ -211,8 +211,8 @@ static int read_header(import_run *r, char *why, size_t whylen)
     PGresult *ok = db_query(r->opt->pg, "intake check time zone", SQL_CHECK_ZONE, 1, zone, pg_why, sizeof pg_why);
     PQclear(ok);
     if (!ok) {
-        snprintf(why, whylen, "profile %s: time zone %s: %s (an IANA name such as America/New_York or"
-                 " Asia/Shanghai)", cols_profile(r->map)->name, zone[0], pg_why);
+        snprintf(why, whylen, "导入模板 %s：时区 %s 不对：%s（应是 IANA 时区名，如 Asia/Shanghai 或"
+                 " America/New_York）", cols_profile(r->map)->name, zone[0], pg_why);
         return -1;
     }
     note_profile(r);
@@ -231,7 +231,7 @@ static int build_row(import_run *r, const csv_record *rec, const char **line, si
         return v;
     if (v < 0 || (v == INTAKE_ROW_OK
                   && intake_unmapped_see(r->unmapped, intake_row_value(r->rows, COL_CATEGORY)) < 0)) {
-        snprintf(why, whylen, "row %" PRIu64 ": out of memory", rec->record_no);
+        snprintf(why, whylen, "第 %" PRIu64 " 行：内存不足", rec->record_no);
         return -1;
     }
     r->res->rows_total++;
@@ -253,7 +253,7 @@ static int take_row(import_run *r, const csv_record *rec, batch *b, char *why, s
         return rejects_write(r->rejects, &rej, why, whylen) < 0 ? -1 : 1;
     if (intake_buf_add(&r->copy, line, len) < 0
         || intake_tickets_add(r->tickets, intake_row_value(r->rows, COL_TICKET_NO), rec->record_no, rec->line_no) < 0) {
-        snprintf(why, whylen, "row %" PRIu64 ": out of memory", rec->record_no);
+        snprintf(why, whylen, "第 %" PRIu64 " 行：内存不足", rec->record_no);
         return -1;
     }
     b->copied++;
@@ -385,7 +385,7 @@ static void committed(import_run *r)
 static long probe(import_run *r, char *why, size_t whylen)
 {
     const char *params[] = {intake_tickets_literal(r->tickets), r->id};
-    char pg_why[512] = "out of memory";
+    char pg_why[512] = "内存不足";
     PGresult *res = params[0] ? db_query(r->opt->pg, "intake probe tickets", SQL_PROBE, 2, params, pg_why,
                                          sizeof pg_why)
                               : NULL;
@@ -399,13 +399,13 @@ static long probe(import_run *r, char *why, size_t whylen)
             from_row[i] = strtoull(PQgetvalue(res, i, 1), NULL, 10);
         }
         fresh = stored && from_row ? intake_tickets_mark(r->tickets, stored, from_row, (size_t)n) : -1;
-        snprintf(pg_why, sizeof pg_why, "out of memory");
+        snprintf(pg_why, sizeof pg_why, "内存不足");
         free(stored);
         free(from_row);
     }
     PQclear(res);
     if (fresh < 0)
-        snprintf(why, whylen, "asking PostgreSQL for the batch's stored ticket numbers failed: %s", pg_why);
+        snprintf(why, whylen, "向数据库查询这一批工单号是否已入库时出错：%s", pg_why);
     return fresh;
 }
 
@@ -447,7 +447,7 @@ static int reserve_ids(import_run *r, long n, char *why, size_t whylen)
         r->ids = ids;
         r->ids_cap = n;
     }
-    char pg_why[512] = "out of memory";
+    char pg_why[512] = "内存不足";
     PGresult *res = db_query(r->opt->pg, "intake reserve ids", SQL_IDS, 1, params, pg_why, sizeof pg_why);
     int ok = res && PQntuples(res) == n;
     for (int i = 0; ok && i < n; i++) {
@@ -460,11 +460,11 @@ static int reserve_ids(import_run *r, long n, char *why, size_t whylen)
         return 0;
     }
     if (res)
-        snprintf(pg_why, sizeof pg_why, "out of memory");
-    snprintf(why, whylen, "reserving %ld complaint ids in PostgreSQL failed: %s", n, pg_why);
+        snprintf(pg_why, sizeof pg_why, "内存不足");
+    snprintf(why, whylen, "在数据库里预留 %ld 个工单编号时出错：%s", n, pg_why);
     return -1;
 fail:
-    snprintf(why, whylen, "reserving %ld complaint ids: out of memory", n);
+    snprintf(why, whylen, "预留 %ld 个工单编号：内存不足", n);
     return -1;
 }
 
@@ -491,7 +491,7 @@ static int copy_new_rows(import_run *r, char *why, size_t whylen)
             int n = snprintf(id, sizeof id, "%" PRId64 "\t", r->ids[k++]);
             rc = intake_buf_add(&r->out, id, (size_t)n) < 0 || intake_buf_add(&r->out, line, len) < 0 ? -1 : 0;
             if (rc < 0)
-                snprintf(why, whylen, "out of memory");
+                snprintf(why, whylen, "内存不足");
             else if (r->out.len >= COPY_BUF)
                 rc = copy_flush(r, why, whylen);
         }
@@ -507,12 +507,12 @@ static int queue_new_rows(import_run *r, char *why, size_t whylen)
 {
     PGconn *pg = r->opt->pg;
     if (db_copy_start_queued(pg, SQL_COPY, why, whylen) < 0) {
-        text_prefix(why, whylen, "COPY into complaints could not start: ");
+        text_prefix(why, whylen, "无法开始把这一批写入工单表（COPY）：");
         return -1;
     }
     r->copying = 1;
     if (copy_new_rows(r, why, whylen) < 0) {
-        text_prefix(why, whylen, "COPY into complaints: queueing the rows failed: ");
+        text_prefix(why, whylen, "把这一批写入工单表（COPY）时出错：");
         return -1;
     }
     return 0;
@@ -535,11 +535,11 @@ static int store_new_rows(import_run *r, char *why, size_t whylen)
     char pg_why[300];
     r->copying = 0;
     if (db_copy_end(pg, pg_why, sizeof pg_why) < 0) {
-        snprintf(why, whylen, "storing the batch in complaints failed: %s", pg_why);
+        snprintf(why, whylen, "这一批写入工单表时出错：%s", pg_why);
         return -1;
     }
     if (db_command(pg, "intake imported events", SQL_EVENTS, 3, params, NULL, pg_why, sizeof pg_why) < 0) {
-        snprintf(why, whylen, "storing the batch's 'imported' events failed: %s", pg_why);
+        snprintf(why, whylen, "记录这一批的“受理”事件时出错：%s", pg_why);
         return -1;
     }
     return 0;
@@ -554,7 +554,7 @@ static int start_batch(import_run *r, const batch *b, char *why, size_t whylen)
     const char *zone[] = {r->res->timezone};
     if (db_begin(pg, why, whylen) < 0 || db_exec(pg, SQL_BATCH_LOCK, why, whylen) < 0
         || db_command(pg, "intake batch settings", SQL_BATCH_SETTINGS, 1, zone, NULL, why, whylen) < 0) {
-        text_prefix(why, whylen, "PostgreSQL: starting the batch: ");
+        text_prefix(why, whylen, "数据库：开始这一批时出错：");
         goto fail;
     }
     if (b->copied == 0)
@@ -581,7 +581,7 @@ static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
                               .duplicates = r->res->duplicates + b->copied - r->n_ids, .rejected = b->rejected,
                               .bytes = b->bytes, .encoding = r->res->encoding, .profile = r->res->profile};
     if (intake_record_progress(r->opt->pg, r->id, &c, why, whylen) < 0 || db_commit(r->opt->pg, why, whylen) < 0) {
-        text_prefix(why, whylen, "PostgreSQL: committing the batch failed: ");
+        text_prefix(why, whylen, "数据库：提交这一批时出错：");
         goto fail;
     }
     r->res->inserted = c.inserted;      /* counted once committed */
@@ -602,11 +602,11 @@ static int open_input(const char *path, int *fd, char *why, size_t whylen)
     struct stat st;
     *fd = open(path, O_RDONLY | O_CLOEXEC);
     if (*fd < 0 || fstat(*fd, &st) < 0) {
-        snprintf(why, whylen, "cannot open: %s", strerror(errno));
+        snprintf(why, whylen, "打不开文件：%s", strerror(errno));
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        snprintf(why, whylen, "not a regular file");
+        snprintf(why, whylen, "不是普通文件");
         return -1;
     }
     return 0;
@@ -622,7 +622,7 @@ static int stream_file(import_run *r, char *why, size_t whylen)
     r->rows = intake_row_new(intake_source_options(r->source));
     r->tickets = intake_tickets_new();
     if ((!r->rejects && !opt->dry_run) || !r->rows || !r->tickets) {
-        snprintf(why, whylen, "out of memory");
+        snprintf(why, whylen, "内存不足");
         return -1;
     }
     if (read_header(r, why, whylen) < 0 || !(r->unmapped = intake_unmapped_load(opt->pg, why, whylen)))
@@ -649,7 +649,7 @@ static int stream_file(import_run *r, char *why, size_t whylen)
         if (cur.eof)
             break;
         if (opt->stop && *opt->stop) {
-            snprintf(why, whylen, "stopped by shutdown after row %" PRId64, cur.rows_total);
+            snprintf(why, whylen, "工单受理服务正在停止，读到第 %" PRId64 " 行时停下", cur.rows_total);
             return -1;
         }
         cur = next;
@@ -669,13 +669,13 @@ static int open_import(import_run *r, const char *file_name, char *why, size_t w
     } else if (intake_sha_fd(r->fd, r->res->sha256, why, whylen) < 0) {
         return -1;
     } else if (lseek(r->fd, 0, SEEK_SET) < 0) {
-        snprintf(why, whylen, "cannot rewind: %s", strerror(errno));
+        snprintf(why, whylen, "无法从头重读文件：%s", strerror(errno));
         return -1;
     }
     if (r->opt->dry_run)
         return 0;
     if (intake_record_fail_orphans(r->opt->pg, why, whylen) < 0) {
-        text_prefix(why, whylen, "cleaning up earlier imports in PostgreSQL failed: ");
+        text_prefix(why, whylen, "清理数据库里此前中断的导入时出错：");
         return -1;
     }
     return begin_import(r, file_name, why, whylen);
@@ -687,20 +687,20 @@ static int open_import(import_run *r, const char *file_name, char *why, size_t w
 static void say_what_is_stored(const import_run *r, char *why, size_t whylen)
 {
     int lost = PQstatus(r->opt->pg) != CONNECTION_OK;
-    const char *when = lost ? " once the database is back" : "";
+    const char *when = lost ? "等数据库恢复后" : "";
     if (lost) {
         log_warn("import %s: the database went away: %s", r->id, why);
-        snprintf(why, whylen, "the database went away during the import (intake's log has PostgreSQL's words)");
+        snprintf(why, whylen, "导入中途数据库断开了（数据库的原话记在工单受理服务的日志里）");
     }
     size_t n = strlen(why);
     if (n >= whylen - 1)
         return;
     if (r->stored_rows == 0)
-        snprintf(why + n, whylen - n, "; nothing of the file is stored: import it again%s", when);
+        snprintf(why + n, whylen - n, "；这个文件一行也没有存%s", lost ? "：请等数据库恢复后重新导入" : "");
     else
-        snprintf(why + n, whylen - n, "; rows 1-%" PRId64 " of the file are stored (%" PRId64 " new complaints), the "
-                 "rest are not: import the same file again%s to store the rest (rows already stored count as "
-                 "duplicates, none is filed twice)", r->stored_rows, r->res->inserted, when);
+        snprintf(why + n, whylen - n, "；文件第 1-%" PRId64 " 行已存（新存 %" PRId64 " 件），其余没有存：请%s"
+                 "再导入同一个文件存下其余的行（已存的行算作重复，不会重复立案）", r->stored_rows, r->res->inserted,
+                 when);
 }
 
 int intake_import(const intake_import_opts *opt, const char *path, const char *file_name,

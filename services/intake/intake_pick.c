@@ -5,16 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOW_TO_MAP "map them in a copy of the profile (`jiesu profiles NAME` prints one) and import with " \
-                   "--profile FILE.conf, or ask for a profile of the directory with --profile NAME"
+#define HOW_TO_MAP "在模板的副本里把这些字段对上文件的列（`jiesu profiles 模板名` 打印一份副本），再用 " \
+                   "--profile 模板文件.conf 导入；或用 --profile 模板名 指定一个现有模板"
 
-/* "a, b, c": the names of the directory's profiles. */
+/* "a、b、c": the names of the directory's profiles. */
 static void names(const intake_profiles *set, char *out, size_t outlen)
 {
     size_t n = 0;
     out[0] = '\0';
     for (size_t i = 0; i < intake_profiles_count(set) && n < outlen; i++) {
-        int w = snprintf(out + n, outlen - n, "%s%s", i ? ", " : "", intake_profiles_at(set, i)->name);
+        int w = snprintf(out + n, outlen - n, "%s%s", i ? "、" : "", intake_profiles_at(set, i)->name);
         n += w > 0 ? (size_t)w : 0;
     }
 }
@@ -26,15 +26,15 @@ static cols_map *map_or_say(const intake_profile *p, const csv_record *header, c
 {
     cols_map *map = cols_map_new(p, header->fields, header->lens, header->nfields);
     if (!map) {
-        snprintf(why, whylen, "out of memory mapping %zu columns", header->nfields);
+        snprintf(why, whylen, "对应 %zu 列时内存不足", header->nfields);
         return NULL;
     }
     if (cols_missing(map) == 0)
         return map;
     char missing[2400];
     cols_describe_missing(map, missing, sizeof missing);
-    snprintf(why, whylen, "profile %s (%s) does not fit the header: %d required field%s missing:\n%s\n" HOW_TO_MAP,
-             p->name, how, cols_missing(map), cols_missing(map) == 1 ? "" : "s", missing);
+    snprintf(why, whylen, "导入模板 %s（%s）对不上表头：缺 %d 个必填字段：\n%s\n" HOW_TO_MAP, p->name, how,
+             cols_missing(map), missing);
     cols_map_destroy(&map);
     return NULL;
 }
@@ -50,14 +50,14 @@ static int pick_any(intake_picked *out, const csv_record *header, char *why, siz
         const intake_profile *p = intake_profiles_at(out->set, i);
         cols_map *map = cols_map_new(p, header->fields, header->lens, header->nfields);
         if (!map) {
-            snprintf(why, whylen, "out of memory mapping %zu columns", header->nfields);
+            snprintf(why, whylen, "对应 %zu 列时内存不足", header->nfields);
             return -1;
         }
         int missing = cols_missing(map);
         double close = cols_closeness(map);
         if (missing == 0) {
             size_t n = strlen(fitting);
-            snprintf(fitting + n, sizeof fitting - n, "%s%s", fits++ ? ", " : "", p->name);
+            snprintf(fitting + n, sizeof fitting - n, "%s%s", fits++ ? "、" : "", p->name);
             fit = p;
         }
         if (missing < best_missing || (missing == best_missing && close > best_close)) {
@@ -69,16 +69,16 @@ static int pick_any(intake_picked *out, const csv_record *header, char *why, siz
     }
     names(out->set, all, sizeof all);
     if (fits > 1) {
-        snprintf(why, whylen, "the header fits %d profiles (%s): say which with --profile NAME", fits, fitting);
+        snprintf(why, whylen, "表头同时对得上 %d 个导入模板（%s）：请用 --profile 模板名 指定用哪一个", fits, fitting);
         return -1;
     }
     if (fits == 1) {
-        snprintf(out->how, sizeof out->how, "picked by its header");
+        snprintf(out->how, sizeof out->how, "按表头选定");
         return (out->map = map_or_say(fit, header, out->how, why, whylen)) ? 0 : -1;
     }
     char closest_why[3000];
-    map_or_say(closest, header, "the closest", closest_why, sizeof closest_why);
-    snprintf(why, whylen, "no import profile fits the header (profiles: %s); %s", all, closest_why);
+    map_or_say(closest, header, "最接近的", closest_why, sizeof closest_why);
+    snprintf(why, whylen, "没有哪个导入模板对得上表头（现有模板：%s）；%s", all, closest_why);
     return -1;
 }
 
@@ -88,9 +88,9 @@ int intake_pick(const intake_pick_opts *o, const csv_record *header, intake_pick
     memset(out, 0, sizeof *out);
     const char *name = o->name && *o->name ? o->name : NULL;
     if (o->text) {
-        out->own = intake_profile_parse(name ? name : "sent", o->text, strlen(o->text), "sent with the file",
+        out->own = intake_profile_parse(name ? name : "sent", o->text, strlen(o->text), "随文件附上",
                                         why, whylen);
-        snprintf(out->how, sizeof out->how, "sent with the file");
+        snprintf(out->how, sizeof out->how, "随文件附上");
         return out->own && (out->map = map_or_say(out->own, header, out->how, why, whylen)) ? 0 : -1;
     }
     if (!(out->set = intake_profiles_load(o->dir, why, whylen)))
@@ -101,11 +101,11 @@ int intake_pick(const intake_pick_opts *o, const csv_record *header, intake_pick
     if (!p) {
         char all[600];
         names(out->set, all, sizeof all);
-        snprintf(why, whylen, "no import profile %s (profiles: %s; or --profile FILE.conf for one of your own)",
+        snprintf(why, whylen, "没有名为 %s 的导入模板（现有模板：%s；也可以用 --profile 模板文件.conf 附上自己的模板）",
                  name, all);
         return -1;
     }
-    snprintf(out->how, sizeof out->how, "asked for");
+    snprintf(out->how, sizeof out->how, "按 --profile 指定");
     return (out->map = map_or_say(p, header, out->how, why, whylen)) ? 0 : -1;
 }
 

@@ -89,13 +89,13 @@ static char *next_header(const char **p, char *sep, char *why, size_t whylen)
     if (*s == '"') {
         const char *close = strchr(s + 1, '"');
         if (!close) {
-            say(why, whylen, "a quote opened and not closed");
+            say(why, whylen, "引号没有闭合");
             return NULL;
         }
         h = strndup(s + 1, (size_t)(close - s - 1));
         s = close + 1 + strspn(close + 1, " \t");
         if (*s && *s != '|' && *s != '+') {
-            say(why, whylen, "text after a quoted header: '%s'", s);
+            say(why, whylen, "加引号的列名后面还有文字：“%s”", s);
             free(h);
             return NULL;
         }
@@ -105,14 +105,14 @@ static char *next_header(const char **p, char *sep, char *why, size_t whylen)
         s += n;
     }
     if (h && !*h) {
-        say(why, whylen, "an empty header in the list");
+        say(why, whylen, "列名列表里有一个空列名");
         free(h);
         return NULL;
     }
     *sep = *s;
     *p = *s ? s + 1 : s;
     if (!h)
-        say(why, whylen, "out of memory");
+        say(why, whylen, "内存不足");
     return h;
 }
 
@@ -122,17 +122,17 @@ static int parse_field(profile_field *field, const char *value, char *why, size_
     const char *p = value;
     char sep = '|';
     if (field->nalts) {
-        say(why, whylen, "given twice");
+        say(why, whylen, "写了两次");
         return -1;
     }
     while (sep) {
         if (sep == '|' && field->nalts == PROFILE_MAX_ALTS) {
-            say(why, whylen, "more than %d alternatives", PROFILE_MAX_ALTS);
+            say(why, whylen, "可选列（用 | 分开）超过 %d 个", PROFILE_MAX_ALTS);
             return -1;
         }
         profile_alt *alt = &field->alts[sep == '|' ? field->nalts++ : field->nalts - 1];
         if (alt->nparts == PROFILE_MAX_PARTS) {
-            say(why, whylen, "more than %d columns joined", PROFILE_MAX_PARTS);
+            say(why, whylen, "拼接的列（用 + 连接）超过 %d 个", PROFILE_MAX_PARTS);
             return -1;
         }
         char *h = next_header(&p, &sep, why, whylen);
@@ -149,7 +149,7 @@ static int parse_extra(intake_profile *self, const char *value, char *why, size_
     char sep = '|';
     while (sep) {
         if (self->nextra == PROFILE_MAX_EXTRA) {
-            say(why, whylen, "more than %d columns", PROFILE_MAX_EXTRA);
+            say(why, whylen, "超过 %d 列", PROFILE_MAX_EXTRA);
             return -1;
         }
         char *h = next_header(&p, &sep, why, whylen);
@@ -157,7 +157,7 @@ static int parse_extra(intake_profile *self, const char *value, char *why, size_
             return -1;
         self->extra[self->nextra++] = h;
         if (sep == '+') {
-            say(why, whylen, "extra lists columns with '|', not '+'");
+            say(why, whylen, "extra 的列用 | 分开，不用 +");
             return -1;
         }
     }
@@ -182,7 +182,7 @@ static int set_encoding(intake_profile *self, const char *v, char *why, size_t w
     else if (strcasecmp(v, "gb18030") == 0 || strcasecmp(v, "gbk") == 0 || strcasecmp(v, "gb2312") == 0)
         self->encoding = CSV_FORCE_GB18030;
     else {
-        say(why, whylen, "encoding '%s': auto, utf-8 or gb18030", v);
+        say(why, whylen, "编码“%s”不认识：可写 auto、utf-8 或 gb18030", v);
         return -1;
     }
     return 0;
@@ -208,15 +208,15 @@ static int set_key(intake_profile *self, const char *key, const char *value, cha
         return parse_field(&self->fields[f], value, why, whylen);
     if (f >= 0 && strcmp(dot, ".join") == 0) {
         free(self->fields[f].join);
-        return (self->fields[f].join = parse_join(value)) ? 0 : (say(why, whylen, "out of memory"), -1);
+        return (self->fields[f].join = parse_join(value)) ? 0 : (say(why, whylen, "内存不足"), -1);
     }
     if (strcmp(key, "description") == 0) {
         free(self->description);
-        return (self->description = strdup(value)) ? 0 : (say(why, whylen, "out of memory"), -1);
+        return (self->description = strdup(value)) ? 0 : (say(why, whylen, "内存不足"), -1);
     }
     if (strcmp(key, "timezone") == 0) {
         if (!clock_zone_name_ok(value)) {
-            say(why, whylen, "timezone '%s' is not an IANA zone name (America/New_York, Asia/Shanghai)", value);
+            say(why, whylen, "时区“%s”不是 IANA 时区名（如 Asia/Shanghai、America/New_York）", value);
             return -1;
         }
         snprintf(self->timezone, sizeof self->timezone, "%s", value);
@@ -228,8 +228,8 @@ static int set_key(intake_profile *self, const char *key, const char *value, cha
         return set_encoding(self, value, why, whylen);
     if (strcmp(key, "extra") == 0)
         return parse_extra(self, value, why, whylen);
-    say(why, whylen, "unknown key '%s' (description, timezone, dates, encoding, extra, a field: ticket_no "
-                     "called_at caller_name caller_phone address content category urgency lon lat, or FIELD.join)",
+    say(why, whylen, "不认识的键“%s”（可用：description、timezone、dates、encoding、extra，字段 ticket_no "
+                     "called_at caller_name caller_phone address content category urgency lon lat，或 字段.join）",
         key);
     return -1;
 }
@@ -251,13 +251,13 @@ static int parse_line(intake_profile *self, char *line, char *why, size_t whylen
     char *value = eq ? trimmed_dup(eq + 1, strlen(eq + 1)) : NULL;
     int rc = 0;
     if (!key || (eq && !value)) {
-        say(why, whylen, "out of memory");
+        say(why, whylen, "内存不足");
         rc = -1;
     } else if (!eq && *key) {
-        say(why, whylen, "'%s' is not a 'key = value' line", key);
+        say(why, whylen, "“%s”不是“键 = 值”的一行", key);
         rc = -1;
     } else if (eq && !*value) {
-        say(why, whylen, "%s has no value", key);
+        say(why, whylen, "%s 没有值", key);
         rc = -1;
     } else if (eq) {
         rc = set_key(self, key, value, why, whylen);
@@ -273,15 +273,15 @@ static int check_complete(const intake_profile *self, char *why, size_t whylen)
     static const cols_field required[] = {COL_TICKET_NO, COL_CALLED_AT, COL_CONTENT};
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!self->fields[required[i]].nalts) {
-            say(why, whylen, "no columns for the required field %s", cols_field_name(required[i]));
+            say(why, whylen, "必填字段 %s 没有写对应的列", cols_field_name(required[i]));
             return -1;
         }
     if (!self->timezone[0]) {
-        say(why, whylen, "no timezone (the IANA zone of the times in the file, e.g. Asia/Shanghai)");
+        say(why, whylen, "没有写 timezone（文件里时间所用的 IANA 时区，如 Asia/Shanghai）");
         return -1;
     }
     if (!self->dates) {
-        say(why, whylen, "no dates (the date formats of the file: ymd cn mdy dmy excel)");
+        say(why, whylen, "没有写 dates（文件里日期的格式：ymd cn mdy dmy excel）");
         return -1;
     }
     return 0;
@@ -302,14 +302,14 @@ intake_profile *intake_profile_parse(const char *name, const char *text, size_t 
 {
     char reason[400] = "";
     if (!name_ok(name)) {
-        say(why, whylen, "%s: '%s' is not a profile name (letters, digits, '_', '-', '.')", origin, name);
+        say(why, whylen, "%s：“%s”不能做模板名（只可用字母、数字、_、-、.）", origin, name);
         return NULL;
     }
     intake_profile *self = calloc(1, sizeof *self);
     char *copy = strndup(text, len);
     int rc = self && copy && (self->origin = strdup(origin)) && (self->text = strndup(text, len)) ? 0 : -1;
     if (rc < 0)
-        snprintf(reason, sizeof reason, "out of memory");
+        snprintf(reason, sizeof reason, "内存不足");
     else
         snprintf(self->name, sizeof self->name, "%s", name);
     if (rc == 0 && (strlen(copy) != len || !text_utf8_valid(copy, len, NULL))) {
@@ -325,7 +325,7 @@ intake_profile *intake_profile_parse(const char *name, const char *text, size_t 
         line_no++;
         char lwhy[300];
         if (parse_line(self, line, lwhy, sizeof lwhy) < 0) {
-            snprintf(reason, sizeof reason, "line %d: %s", line_no, lwhy);
+            snprintf(reason, sizeof reason, "第 %d 行：%s", line_no, lwhy);
             rc = -1;
         }
     }
@@ -333,12 +333,12 @@ intake_profile *intake_profile_parse(const char *name, const char *text, size_t 
         rc = check_complete(self, reason, sizeof reason);
     for (int f = 0; rc == 0 && f < COL_COUNT; f++)
         if (!self->fields[f].join && !(self->fields[f].join = strdup(DEFAULT_JOIN))) {
-            snprintf(reason, sizeof reason, "out of memory");
+            snprintf(reason, sizeof reason, "内存不足");
             rc = -1;
         }
     free(copy);
     if (rc < 0) {
-        say(why, whylen, "profile %s (%s): %s", name, origin, reason);
+        say(why, whylen, "导入模板 %s（%s）：%s", name, origin, reason);
         intake_profile_destroy(&self);
     }
     return self;
@@ -378,16 +378,16 @@ static intake_profile *load_file(const char *dir, const char *file, char *why, s
     snprintf(name, sizeof name, "%.*s", (int)(strlen(file) - strlen(".conf")), file);
     FILE *fp = fopen(path, "r");
     if (!fp) {
-        say(why, whylen, "profile %s: %s", path, strerror(errno));
+        say(why, whylen, "导入模板 %s：%s", path, strerror(errno));
         return NULL;
     }
     char *text = malloc(PROFILE_MAX_BYTES + 1);
     size_t len = text ? fread(text, 1, PROFILE_MAX_BYTES + 1, fp) : 0;
     intake_profile *p = NULL;
     if (!text)
-        say(why, whylen, "out of memory");
+        say(why, whylen, "内存不足");
     else if (ferror(fp) || len > PROFILE_MAX_BYTES)
-        say(why, whylen, "profile %s: %s", path, ferror(fp) ? "read failed" : "larger than 256 KiB");
+        say(why, whylen, "导入模板 %s：%s", path, ferror(fp) ? "读文件出错" : "超过 256 KiB");
     else
         p = intake_profile_parse(name, text, len, path, why, whylen);
     free(text);
@@ -405,18 +405,18 @@ intake_profiles *intake_profiles_load(const char *dir, char *why, size_t whylen)
 {
     DIR *d = opendir(dir);
     if (!d) {
-        say(why, whylen, "profiles directory %s: %s (intake.profiles_dir)", dir, strerror(errno));
+        say(why, whylen, "导入模板目录 %s：%s（intake.profiles_dir）", dir, strerror(errno));
         return NULL;
     }
     intake_profiles *self = calloc(1, sizeof *self);
     int ok = self != NULL;
     if (!ok)
-        say(why, whylen, "out of memory");
+        say(why, whylen, "内存不足");
     for (struct dirent *e; ok && (e = readdir(d));) {
         if (!is_conf(e->d_name))
             continue;
         if (self->n == PROFILES_MAX) {
-            say(why, whylen, "profiles directory %s: more than %d profiles", dir, PROFILES_MAX);
+            say(why, whylen, "导入模板目录 %s：模板超过 %d 个", dir, PROFILES_MAX);
             ok = 0;
         } else if (!(self->all[self->n] = load_file(dir, e->d_name, why, whylen))) {
             ok = 0;
@@ -426,7 +426,7 @@ intake_profiles *intake_profiles_load(const char *dir, char *why, size_t whylen)
     }
     closedir(d);
     if (ok && self->n == 0) {
-        say(why, whylen, "profiles directory %s holds no NAME.conf profile", dir);
+        say(why, whylen, "导入模板目录 %s 里没有 模板名.conf 文件", dir);
         ok = 0;
     }
     if (!ok) {

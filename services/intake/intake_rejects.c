@@ -55,13 +55,13 @@ static int open_file(rejects *self, char *err, size_t errlen)
     char path[PATH_MAX];
     int n = snprintf(path, sizeof path, "%s/import-%lld-rejects.csv", self->dir, (long long)self->import_id);
     if (n < 0 || (size_t)n >= sizeof path) {
-        snprintf(err, errlen, "rejects directory name too long: %.200s", self->dir);
+        snprintf(err, errlen, "拒收明细目录的路径太长：%.200s", self->dir);
         return -1;
     }
     int fd = -1;
     if (make_dirs(self->dir) < 0 || (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 ||
         fchmod(fd, 0600) < 0 || !(self->fp = fdopen(fd, "w"))) {
-        snprintf(err, errlen, "rejects file %s: %s", path, strerror(errno));
+        snprintf(err, errlen, "拒收明细文件 %s：%s", path, strerror(errno));
         if (fd >= 0)
             close(fd);
         return -1;
@@ -129,7 +129,7 @@ int rejects_write(rejects *self, const intake_reject *rej, char *err, size_t err
     put_field(self->fp, rej->reason, 0);
     put_field(self->fp, value, 1);
     if (ferror(self->fp)) {
-        snprintf(err, errlen, "rejects file %s: write failed", self->path);
+        snprintf(err, errlen, "拒收明细文件 %s：写入出错", self->path);
         return -1;
     }
     return 0;
@@ -142,7 +142,7 @@ int rejects_close(rejects *self, char *err, size_t errlen)
     int bad = ferror(self->fp) | fclose(self->fp);
     self->fp = NULL;
     if (bad) {
-        snprintf(err, errlen, "rejects file %s: write failed", self->path);
+        snprintf(err, errlen, "拒收明细文件 %s：写入出错", self->path);
         return -1;
     }
     return 0;

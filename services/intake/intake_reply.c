@@ -35,13 +35,14 @@ static int put_warnings(char ***out, size_t *n, const intake_result *res)
 
 static Jiesu__Table *mapping_table(const intake_result *res)
 {
-    static const char *const cols[] = {"field", "columns of the file"};
-    char title[sizeof res->profile + sizeof res->profile_how + sizeof res->timezone + 32];
-    snprintf(title, sizeof title, "profile %s (%s), local times in %s", res->profile, res->profile_how,
+    static const char *const cols[] = {"字段", "模板里的键", "文件里的列"};
+    char title[sizeof res->profile + sizeof res->profile_how + sizeof res->timezone + 64];
+    snprintf(title, sizeof title, "导入模板 %s（%s），文件里的时间按 %s 时区读", res->profile, res->profile_how,
              res->timezone);
-    Jiesu__Table *t = table_new(title, "ll", cols, 2, 0);
+    Jiesu__Table *t = table_new(title, "lll", cols, 3, 0);
     for (int f = 0; t && f < COL_COUNT; f++) {
-        const char *cells[] = {cols_field_name((cols_field)f), *res->mapping[f] ? res->mapping[f] : "-"};
+        const char *cells[] = {cols_field_title((cols_field)f), cols_field_name((cols_field)f),
+                               *res->mapping[f] ? res->mapping[f] : "-"};
         if (view_table_add(t, cells) < 0)
             jiesu__table__free_unpacked(t, NULL), t = NULL;
     }
@@ -53,14 +54,14 @@ static Jiesu__Table *row_table(const intake_result *res, const intake_preview_ro
 {
     const char *cols[COL_COUNT + 1], *cells[COL_COUNT + 1];
     char title[120], when[sizeof p->value[0] + sizeof res->timezone + sizeof p->called_utc + 8];
-    snprintf(title, sizeof title, "row %llu as it would be stored", (unsigned long long)p->row);
+    snprintf(title, sizeof title, "第 %llu 行存入后的样子", (unsigned long long)p->row);
     for (int f = 0; f < COL_COUNT; f++) {
-        cols[f] = cols_field_name((cols_field)f);
+        cols[f] = cols_field_title((cols_field)f);
         cells[f] = *p->value[f] ? p->value[f] : "-";
     }
     snprintf(when, sizeof when, "%s (%s) = %s", p->value[COL_CALLED_AT], res->timezone, p->called_utc);
     cells[COL_CALLED_AT] = when;
-    cols[COL_COUNT] = "extra";
+    cols[COL_COUNT] = "附加信息";
     cells[COL_COUNT] = p->extra;
     Jiesu__Table *t = table_new(title, "ll", cols, COL_COUNT + 1, 1);
     if (t && view_table_add(t, cells) < 0)
@@ -70,8 +71,8 @@ static Jiesu__Table *row_table(const intake_result *res, const intake_preview_ro
 
 static Jiesu__Table *rejects_table(const intake_result *res)
 {
-    static const char *const cols[] = {"rejected row"};
-    Jiesu__Table *t = table_new("the first rejected rows", "l", cols, 1, 0);
+    static const char *const cols[] = {"拒收的行"};
+    Jiesu__Table *t = table_new("最先拒收的几行", "l", cols, 1, 0);
     for (int i = 0; t && i < res->nrejects_shown; i++) {
         const char *cells[] = {res->rejects_shown[i]};
         if (view_table_add(t, cells) < 0)
@@ -163,9 +164,8 @@ Jiesu__ImportProgress *intake_reply_started(const intake_result *res)
 
 static Jiesu__Table *profiles_table(const intake_profiles *set)
 {
-    static const char *const cols[] = {"profile", "time zone", "dates", "ticket_no", "called_at", "content",
-                                       "description"};
-    Jiesu__Table *t = table_new("import profiles", "lllllll", cols, 7, 0);
+    static const char *const cols[] = {"模板", "时区", "日期格式", "工单编号", "来电时间", "诉求内容", "说明"};
+    Jiesu__Table *t = table_new("导入模板", "lllllll", cols, 7, 0);
     for (size_t i = 0; t && i < intake_profiles_count(set); i++) {
         const intake_profile *p = intake_profiles_at(set, i);
         char dates[64], tk[300], ca[300], co[300];
@@ -183,12 +183,12 @@ static Jiesu__Table *profiles_table(const intake_profiles *set)
 
 static Jiesu__Table *profile_text_table(const intake_profile *p)
 {
-    static const char *const cols[] = {"line"};
+    static const char *const cols[] = {"行"};
     size_t lines = 1;
     for (const char *c = p->text; *c; c++)
         lines += *c == '\n';
-    char title[PROFILE_NAME_MAX + 64];
-    snprintf(title, sizeof title, "%s.conf (copy it, edit, import with --profile FILE.conf)", p->name);
+    char title[PROFILE_NAME_MAX + 128];
+    snprintf(title, sizeof title, "%s.conf（复制一份，改好后用 --profile 模板文件.conf 导入）", p->name);
     Jiesu__Table *t = table_new(title, "l", cols, 1, 0);
     for (const char *line = p->text; t && *line;) {
         size_t n = strcspn(line, "\n");
@@ -206,17 +206,17 @@ Jiesu__ViewReply *intake_reply_profiles(const intake_profiles *set, const char *
 {
     const intake_profile *p = name ? intake_profiles_find(set, name) : NULL;
     if (name && !p) {
-        snprintf(why, whylen, "no import profile %s (jiesu profiles lists them)", name);
+        snprintf(why, whylen, "没有名为 %s 的导入模板（jiesu profiles 列出全部模板）", name);
         return NULL;
     }
     Jiesu__ViewReply *r = malloc(sizeof *r);
     if (!r || !(jiesu__view_reply__init(r), r->tables = calloc(2, sizeof *r->tables))
         || !(r->tables[r->n_tables++] = p ? profile_text_table(p) : profiles_table(set))) {
-        snprintf(why, whylen, "out of memory");
+        snprintf(why, whylen, "内存不足");
         if (r)
             jiesu__view_reply__free_unpacked(r, NULL);
         return NULL;
     }
-    r->note = strdup(p ? "" : "a file whose header fits one profile is read with it; else: jiesu import --profile NAME FILE");
+    r->note = strdup(p ? "" : "表头只对得上一个模板的文件就按那个模板读；否则用 jiesu import --profile 模板名 文件");
     return r;
 }

@@ -35,7 +35,7 @@ intake_source *intake_source_open(int fd, const char *path, const csv_options *o
 {
     intake_source *self = calloc(1, sizeof *self);
     if (!self) {
-        snprintf(why, whylen, "out of memory");
+        snprintf(why, whylen, "内存不足");
         return NULL;
     }
     if (opt)
@@ -43,7 +43,7 @@ intake_source *intake_source_open(int fd, const char *path, const csv_options *o
     csv_options_fill(&self->opt);
     if (!is_zip(fd)) {
         if (!(self->csv = csv_reader_new(fd, &self->opt)))
-            snprintf(why, whylen, "out of memory");
+            snprintf(why, whylen, "内存不足");
     } else {
         xlsx_limits lim = {.max_cell_bytes = self->opt.max_field * 4};
         char err[600];
@@ -63,7 +63,7 @@ static int xlsx_record(intake_source *self, char **cells, size_t n, long row_no,
     if (n > self->cap) {
         size_t *l = realloc(self->lens, n * sizeof *l);
         if (!l) {
-            snprintf(self->err, sizeof self->err, "row %ld: out of memory", row_no);
+            snprintf(self->err, sizeof self->err, "第 %ld 行：内存不足", row_no);
             return -1;
         }
         self->lens = l;

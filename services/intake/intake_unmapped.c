@@ -60,7 +60,7 @@ intake_unmapped *intake_unmapped_load(PGconn *pg, char *why, size_t whylen)
     if (self && self->nknown > 1)
         qsort(self->known, self->nknown, sizeof *self->known, cmp_str);
     else if (res)
-        snprintf(why, whylen, "out of memory");
+        snprintf(why, whylen, "内存不足");
     PQclear(res);
     return self;
 }

@@ -57,7 +57,7 @@ intake_uploads *intake_uploads_new(const char *dir, int64_t max_bytes, char *err
     }
     intake_uploads *self = calloc(1, sizeof *self);
     if (!self) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "内存不足");
         return NULL;
     }
     if (strlen(dir) >= sizeof self->dir) {
@@ -102,12 +102,12 @@ static upload *open_upload(intake_uploads *self, const char *owner, const Jiesu_
             u = &self->slot[i];
     if (!u) {
         *code = 503;
-        snprintf(err, errlen, "intake is taking %d files already; try again in a while", UPLOADS_MAX);
+        snprintf(err, errlen, "工单受理服务正在同时接收 %d 个文件，已满；请过一会儿再导入", UPLOADS_MAX);
         return NULL;
     }
     if (chunk->size < 0 || chunk->size > self->max_bytes) {
         *code = UPLOAD_TOO_BIG;
-        snprintf(err, errlen, "the file has %lld bytes; intake takes at most %lld (intake.max_upload_bytes)",
+        snprintf(err, errlen, "文件有 %lld 字节，工单受理服务最多收 %lld 字节（intake.max_upload_bytes）；请把文件拆小再导入",
                  (long long)chunk->size, (long long)self->max_bytes);
         return NULL;
     }
@@ -115,7 +115,7 @@ static upload *open_upload(intake_uploads *self, const char *owner, const Jiesu_
     snprintf(u->path, sizeof u->path, "%s/upload-%s", self->dir, u->id);
     if ((u->fd = open(u->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
         *code = 500;
-        snprintf(err, errlen, "spooling the file: %s: %s", u->path, strerror(errno));
+        snprintf(err, errlen, "暂存文件出错：%s：%s", u->path, strerror(errno));
         u->path[0] = '\0';
         forget(u);
         return NULL;
@@ -146,13 +146,14 @@ static int write_chunk(intake_uploads *self, upload *u, const Jiesu__ImportUploa
     int64_t end = chunk->offset + (int64_t)chunk->data.len;
     if (chunk->offset < 0 || chunk->offset > u->received) {
         *code = 409;
-        snprintf(err, errlen, "chunk at byte %lld, but intake holds %lld: send from there",
+        snprintf(err, errlen, "这一块从第 %lld 字节开始，工单受理服务只收到 %lld 字节：请从那里接着发",
                  (long long)chunk->offset, (long long)u->received);
         return -1;
     }
     if (end > self->max_bytes) {
         *code = UPLOAD_TOO_BIG;
-        snprintf(err, errlen, "the file passes intake.max_upload_bytes (%lld bytes)", (long long)self->max_bytes);
+        snprintf(err, errlen, "文件超过了 intake.max_upload_bytes（%lld 字节）；请把文件拆小再导入",
+                 (long long)self->max_bytes);
         return -1;
     }
     for (size_t done = 0; done < chunk->data.len;) {
@@ -161,7 +162,7 @@ static int write_chunk(intake_uploads *self, upload *u, const Jiesu__ImportUploa
             continue;
         if (n <= 0) {
             *code = 507;
-            snprintf(err, errlen, "spooling the file: %s", strerror(errno));
+            snprintf(err, errlen, "暂存文件出错：%s", strerror(errno));
             return -1;
         }
         done += (size_t)n;
@@ -178,11 +179,11 @@ int intake_uploads_put(intake_uploads *self, const char *owner, const Jiesu__Imp
     upload *u = *chunk->upload_id ? find(self, chunk->upload_id) : open_upload(self, owner, chunk, code, err, errlen);
     if (!u && *chunk->upload_id) {
         *code = UPLOAD_GONE;
-        snprintf(err, errlen, "upload %s is not known here (intake restarted, or it sat idle): send the file again",
+        snprintf(err, errlen, "工单受理服务不知道上传 %s（重启过，或闲置太久）：请重新发送文件",
                  chunk->upload_id);
     } else if (u && strcmp(u->owner, owner) != 0) {
         *code = 403;
-        snprintf(err, errlen, "upload %s is another user's", chunk->upload_id);
+        snprintf(err, errlen, "上传 %s 是别人的", chunk->upload_id);
         u = NULL;
     }
     if (!u || write_chunk(self, u, chunk, code, err, errlen) < 0)

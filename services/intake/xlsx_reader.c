@@ -82,7 +82,7 @@ static void XMLCALL refuse_doctype(void *ud, const XML_Char *name, const XML_Cha
                                    const XML_Char *pubid, int has_internal)
 {
     (void)name; (void)sysid; (void)pubid; (void)has_internal;
-    set_err(ud, "XML DOCTYPE refused (XLSX parts have none; entity expansion guard)");
+    set_err(ud, "拒收 XML DOCTYPE（XLSX 的部件里不应有；防实体膨胀攻击）");
 }
 
 static void XMLCALL refuse_entity(void *ud, const XML_Char *name, int pe, const XML_Char *v, int vlen,
@@ -90,7 +90,7 @@ static void XMLCALL refuse_entity(void *ud, const XML_Char *name, int pe, const 
                                   const XML_Char *notation)
 {
     (void)pe; (void)v; (void)vlen; (void)base; (void)sys; (void)pub; (void)notation;
-    set_err(ud, "XML entity declaration '%s' refused (entity expansion guard)", name);
+    set_err(ud, "拒收 XML 实体声明“%s”（防实体膨胀攻击）", name);
 }
 
 static XML_Parser new_parser(xlsx_reader *self)
@@ -111,16 +111,16 @@ static zip_file_t *open_member(xlsx_reader *self, const char *name, uint64_t *si
     zip_stat_init(&st);
     if (zip_stat(self->zip, name, 0, &st) != 0) {
         if (required)
-            set_err(self, "not an XLSX workbook: no %s", name);
+            set_err(self, "不是 XLSX 工作簿：缺 %s", name);
         return NULL;
     }
     if (!(st.valid & ZIP_STAT_SIZE) || st.size > self->lim.max_member_bytes) {
-        set_err(self, "%s unpacks to %llu bytes, over the %llu limit (zip bomb guard)", name,
+        set_err(self, "%s 解压后有 %llu 字节，超过上限 %llu（防压缩炸弹）", name,
                 (unsigned long long)st.size, (unsigned long long)self->lim.max_member_bytes);
         return NULL;
     }
     if ((st.valid & ZIP_STAT_COMP_SIZE) && st.size > 1048576 && st.size / (st.comp_size + 1) > self->lim.max_ratio) {
-        set_err(self, "%s compresses %llu:1, over the %u:1 limit (zip bomb guard)", name,
+        set_err(self, "%s 的压缩比 %llu:1，超过上限 %u:1（防压缩炸弹）", name,
                 (unsigned long long)(st.size / (st.comp_size + 1)), self->lim.max_ratio);
         return NULL;
     }
@@ -141,12 +141,12 @@ static int feed_chunk(xlsx_reader *self, zip_file_t *f, XML_Parser p, uint64_t *
         return -1;
     }
     if ((uint64_t)n > *left) {
-        set_err(self, "%s unpacks to more bytes than it declares (zip bomb guard)", name);
+        set_err(self, "%s 解压出的字节比它声明的多（防压缩炸弹）", name);
         return -1;
     }
     *left -= (uint64_t)n;
     if (XML_Parse(p, chunk, (int)n, n == 0) == XML_STATUS_ERROR && !self->failed)
-        set_err(self, "%s: XML error at line %lu: %s", name, (unsigned long)XML_GetCurrentLineNumber(p),
+        set_err(self, "%s：第 %lu 行 XML 出错：%s", name, (unsigned long)XML_GetCurrentLineNumber(p),
                 XML_ErrorString(XML_GetErrorCode(p)));
     return self->failed ? -1 : n > 0;
 }
@@ -162,7 +162,7 @@ static int parse_member(xlsx_reader *self, const char *name, int required, XML_S
     XML_Parser p = new_parser(self);
     int rc = -1;
     if (!p) {
-        set_err(self, "out of memory");
+        set_err(self, "内存不足");
         goto cleanup;
     }
     self->parser = p;
@@ -208,10 +208,10 @@ static int locate_sheet(xlsx_reader *self)
     if (parse_member(self, "xl/workbook.xml", 1, wb_start, no_end, no_chars) != 0)
         return -1;
     if (!self->sheet_rid[0])
-        set_err(self, "xl/workbook.xml lists no sheet");
+        set_err(self, "xl/workbook.xml 里没有工作表");
     else if (parse_member(self, "xl/_rels/workbook.xml.rels", 1, rels_start, no_end, no_chars) == 0 &&
              !self->sheet_part[0])
-        set_err(self, "the first sheet (%s) has no part in xl/_rels/workbook.xml.rels", self->sheet_rid);
+        set_err(self, "第一个工作表（%s）在 xl/_rels/workbook.xml.rels 里找不到", self->sheet_rid);
     return self->failed ? -1 : 0;
 }
 
@@ -236,11 +236,11 @@ static void XMLCALL text_chars(void *ud, const XML_Char *s, int len)
     if (!self->in_value)
         return;
     if (self->text.len + (size_t)len > self->lim.max_cell_bytes) {
-        set_err(self, "a cell is longer than %zu bytes", self->lim.max_cell_bytes);
+        set_err(self, "有一个单元格超过 %zu 字节", self->lim.max_cell_bytes);
         return;
     }
     if (intake_buf_add(&self->text, s, (size_t)len) != 0)
-        set_err(self, "out of memory");
+        set_err(self, "内存不足");
 }
 
 static void XMLCALL sst_end(void *ud, const XML_Char *name)
@@ -254,14 +254,14 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
     } else if (strcmp(n, "si") == 0) {
         self->sst_bytes += self->text.len + 1;
         if (self->sst_bytes > self->lim.max_shared_bytes) {
-            set_err(self, "shared strings exceed %llu bytes", (unsigned long long)self->lim.max_shared_bytes);
+            set_err(self, "共享字符串超过 %llu 字节", (unsigned long long)self->lim.max_shared_bytes);
             return;
         }
         if (self->nsst == self->cap_sst) {
             size_t cap = self->cap_sst ? self->cap_sst * 2 : 1024;
             char **p = realloc(self->sst, cap * sizeof *p);
             if (!p) {
-                set_err(self, "out of memory");
+                set_err(self, "内存不足");
                 return;
             }
             self->sst = p;
@@ -269,7 +269,7 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
         }
         self->sst[self->nsst] = strdup(self->text.data ? self->text.data : "");
         if (!self->sst[self->nsst])
-            set_err(self, "out of memory");
+            set_err(self, "内存不足");
         else
             self->nsst++;
     }
@@ -350,7 +350,7 @@ static const char *cell_value(xlsx_reader *self)
     char *end;
     long idx = strtol(v, &end, 10);
     if (end == v || *end || idx < 0 || (size_t)idx >= self->nsst) {
-        set_err(self, "row %ld: shared string index '%s' out of range", self->building.row_no, v);
+        set_err(self, "第 %ld 行：共享字符串序号“%s”超出范围", self->building.row_no, v);
         return "";
     }
     return self->sst[idx];
@@ -364,7 +364,7 @@ static void finish_row(xlsx_reader *self)
         size_t cap = self->cap_ready ? self->cap_ready * 2 : 64;
         xrow *p = realloc(self->ready, cap * sizeof *p);
         if (!p) {
-            set_err(self, "out of memory");
+            set_err(self, "内存不足");
             return;
         }
         self->ready = p;
@@ -385,20 +385,20 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
     } else if (strcmp(n, "c") == 0) {
         const char *v = cell_value(self);
         if (!self->failed && v[0] && row_put(&self->building, self->cell_col, v) != 0)
-            set_err(self, "row %ld: cell out of order or past column XFD", self->building.row_no);
+            set_err(self, "第 %ld 行：单元格顺序错乱或超过 XFD 列", self->building.row_no);
     } else if (strcmp(n, "row") == 0) {
         finish_row(self);
     }
 }
 
 /* The reader over an opened zip (taken over, also on failure). NULL with
- * "name: reason" in err. */
+ * "name：reason" in err. */
 static xlsx_reader *open_zip(zip_t *zip, const char *name, const xlsx_limits *lim, char *err, size_t errlen)
 {
     xlsx_reader *self = calloc(1, sizeof *self);
     if (!self) {
         zip_discard(zip);
-        snprintf(err, errlen, "%s: out of memory", name);
+        snprintf(err, errlen, "%s：内存不足", name);
         return NULL;
     }
     self->zip = zip;
@@ -418,14 +418,14 @@ static xlsx_reader *open_zip(zip_t *zip, const char *name, const xlsx_limits *li
     XML_SetCharacterDataHandler(self->parser, text_chars);
     return self;
 fail:
-    snprintf(err, errlen, "%s: %s", name, self->failed ? self->err : "out of memory");
+    snprintf(err, errlen, "%s：%s", name, self->failed ? self->err : "内存不足");
     xlsx_close(&self);
     return NULL;
 }
 
 static void zip_failed(zip_error_t *ze, const char *name, char *err, size_t errlen)
 {
-    snprintf(err, errlen, "%s: not a readable XLSX (zip) file: %s", name, zip_error_strerror(ze));
+    snprintf(err, errlen, "%s：不是可读的 XLSX（zip）文件：%s", name, zip_error_strerror(ze));
     zip_error_fini(ze);
 }
 

@@ -27,7 +27,7 @@ started=$SECONDS
 as_role clerk "$JIESU_BIN/jiesu" import "$crash/big.csv" >"$crash/first.out" 2>&1
 check "the import fails when intake dies under it" test $? -ne 0
 check "… saying intake went away and is not back" \
-    grep -q "intake.router went away while answering import.upload and is not back" "$crash/first.out"
+    grep -q "intake.router 在答复 import.upload 时断开了，.* 毫秒后还没回来" "$crash/first.out"
 check "… within seconds, not after the import timeout" test $((SECONDS - started)) -lt 60
 check "intake was killed by its failpoint" grep -q "failpoint import_before_enqueue reached 3" "$HARNESS_DIR/intake.log"
 committed=$(sql "SELECT inserted FROM imports ORDER BY id DESC LIMIT 1")
@@ -48,8 +48,8 @@ svc_kill9 intake
 svc_start intake
 rc=0; wait "$cli_pid" || rc=$?
 check_eq "restarted in time, the same import command finishes the file" 0 "$rc"
-check "… having said it sent the file again" grep -q "intake lost the upload (restarted?); sending the file again" "$crash/second.out"
-check "… and printed the file's summary" grep -q "big.csv: $rows rows, $((rows - 5 * batch)) inserted, $((5 * batch)) duplicates" "$crash/second.out"
+check "… having said it sent the file again" grep -q "工单受理服务丢了已传的部分（重启过？），重新发送文件" "$crash/second.out"
+check "… and printed the file's summary" grep -q "big.csv：共 $rows 行，新存 $((rows - 5 * batch)) 件，重复 $((5 * batch)) 行" "$crash/second.out"
 check "on a terminal it shows a progress bar with rows/s and an ETA" grep -q 'rows/s  ETA' "$crash/second.out"
 check_eq "every row exactly once" "$rows $rows" "$(sql "SELECT count(*) || ' ' || count(DISTINCT ticket_no) FROM complaints")"
 check_eq "one 'imported' event per complaint" "$rows" \
@@ -57,7 +57,7 @@ check_eq "one 'imported' event per complaint" "$rows" \
 check_eq "both killed imports are recorded as interrupted" 2 \
     "$(sql "SELECT count(*) FROM imports WHERE status = 'failed' AND error LIKE 'interrupted%'")"
 as_role clerk "$JIESU_BIN/jiesu" import "$crash/big.csv" >"$crash/third.out" 2>&1
-check "importing the file once more inserts nothing" grep -q "big.csv: $rows rows, 0 inserted, $rows duplicates" "$crash/third.out"
+check "importing the file once more inserts nothing" grep -q "big.csv：共 $rows 行，新存 0 件，重复 $rows 行" "$crash/third.out"
 wait_for "every complaint routed" 120 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
 check_eq "each routed exactly once" "$rows" \
     "$(sql "SELECT count(DISTINCT complaint_id) FROM assignments WHERE active AND role IN ('owner', 'manual') HAVING count(*) = count(DISTINCT complaint_id)")"

@@ -22,16 +22,16 @@ nyc=$REPO/../shared/data/foreign/nyc311_2022-05.csv
 printf 'Key,Opened,Closed,Agency,Problem,Problem Detail,Incident Address\n1,05/01/2022 12:00:03 AM,,NYPD,Noise,Loud,1 MAIN ST\n' >"$dir/renamed.csv"
 jiesu import "$dir/renamed.csv" >"$dir/renamed.out" 2>&1
 check "a file no profile fits is refused" test $? -ne 0
-check "the refusal names the closest profile" grep -q "renamed.csv: no import profile fits the header (profiles: 12345, nyc311); profile nyc311 (the closest)" "$dir/renamed.out"
+check "the refusal names the closest profile" grep -q "renamed.csv：没有哪个导入模板对得上表头（现有模板：12345、nyc311）；导入模板 nyc311（最接近的）" "$dir/renamed.out"
 check_eq "every missing field at once, each with its closest headers" 3 \
-    "$(grep -c -e '^  ticket_no: accepted Unique Key; closest in the file: Key$' \
-               -e '^  called_at: accepted Created Date; closest in the file: Opened$' \
-               -e '^  content: accepted Complaint Type + Descriptor + Location Type; closest in the file: Problem Detail, Problem$' "$dir/renamed.out")"
-check "the refusal says how to map them" grep -q -- "--profile FILE.conf" "$dir/renamed.out"
+    "$(grep -c -e '^  工单编号（ticket_no）：模板认的列 Unique Key；文件里最像的列：Key$' \
+               -e '^  来电时间（called_at）：模板认的列 Created Date；文件里最像的列：Opened$' \
+               -e '^  诉求内容（content）：模板认的列 Complaint Type + Descriptor + Location Type；文件里最像的列：Problem Detail、Problem$' "$dir/renamed.out")"
+check "the refusal says how to map them" grep -q -- "--profile 模板文件.conf" "$dir/renamed.out"
 sed -e 's/^ticket_no = .*/ticket_no = Key/' -e 's/^called_at = .*/called_at = Opened/' \
     -e 's/^content = .*/content = Problem + Problem Detail/' "$REPO/data/profiles/nyc311.conf" >"$dir/mine.conf"
 jiesu import --profile "$dir/mine.conf" "$dir/renamed.csv" >"$dir/mine.out" 2>&1
-check "with a profile of the clerk's own the same file imports" grep -q "renamed.csv: 1 rows, 1 inserted, .*profile mine (sent with the file)" "$dir/mine.out"
+check "with a profile of the clerk's own the same file imports" grep -q "renamed.csv：共 1 行，新存 1 件，.*导入模板 mine（随文件附上）" "$dir/mine.out"
 check_eq "... read as its profile says" "Noise / Loud|2022-05-01 04:00:03" \
     "$(sql "SELECT content || '|' || to_char(called_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM complaints WHERE ticket_no = '1'")"
 
@@ -40,12 +40,12 @@ check_eq "... read as its profile says" "Noise / Loud|2022-05-01 04:00:03" \
 printf '工单编号,来电时间,诉求内容,诉求类别,承办意见\nP1,2024-04-15 22:51,停车场乱收费，每小时收二十元,市场监管-价格,\nP2,2024年4月15日 22时52分,门口占道经营,城市管理-占道经营,已处理\nP3,2024/4/15 22:53,停车场收费太贵,市场监管-价格,\n' |
     iconv -f UTF-8 -t GB18030 >"$dir/gbk.csv"
 jiesu import "$dir/gbk.csv" >"$dir/gbk.out" 2>&1
-check "a GBK export imports" grep -q "gbk.csv: 3 rows, 3 inserted, 0 duplicates, 0 rejected, .*GB18030, profile 12345 (picked by its header)" "$dir/gbk.out"
-check "the unused column is warned of first, with how to map it" grep -q "^.*gbk.csv: warning: 1 column not used by profile 12345, kept in extra only: 承办意见" "$dir/gbk.out"
-check "the warning comes before the summary" sh -c "head -n 1 '$dir/gbk.out' | grep -q ': warning: '"
+check "a GBK export imports" grep -q "gbk.csv：共 3 行，新存 3 件，重复 0 行（工单号已入库），拒收 0 行，.*编码 GB18030，导入模板 12345（按表头选定）" "$dir/gbk.out"
+check "the unused column is warned of first, with how to map it" grep -q "^.*gbk.csv：提醒：有 1 列导入模板 12345 没有用上，只存进附加信息（extra）：承办意见" "$dir/gbk.out"
+check "the warning comes before the summary" sh -c "head -n 1 '$dir/gbk.out' | grep -q '：提醒：'"
 check_eq "诉求类别 is the category" "市场监管-价格" "$(sql "SELECT category_raw FROM complaints WHERE ticket_no = 'P1'")"
 check_eq "the unused column is kept in extra" '{"承办意见": "已处理"}' "$(sql "SELECT extra FROM complaints WHERE ticket_no = 'P2'")"
-check "the unmapped hotline category is counted and named" grep -q "gbk.csv: 2 rows with 1 hotline category not in category_aliases .*: 市场监管-价格 (2)" "$dir/gbk.out"
+check "the unmapped hotline category is counted and named" grep -q "gbk.csv：2 行的热线类别（1 种）不在类别对照表 category_aliases 里.*：市场监管-价格（2 行）" "$dir/gbk.out"
 wait_for "P1 routed" 20 sql_eq "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'P1'" 1
 check "routing says the hotline category was not mapped" \
     sql_eq "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'P1' AND a.reasons LIKE '%热线分类“市场监管-价格”未对应本系统的分类%'" 1
@@ -72,16 +72,16 @@ else
     before=$(sql "SELECT count(*) FROM imports")
     jiesu import --dry-run "$nyc" >"$dir/dry.out" 2>&1
     check "a dry run succeeds" test $? -eq 0
-    check "the dry run names the profile it picked" grep -q "nyc311_2022-05.csv: dry run, nothing stored: 924 rows, 924 would be stored.*profile nyc311 (picked by its header)" "$dir/dry.out"
-    check "the dry run shows the mapping" grep -q "^content  *Complaint Type + Descriptor + Location Type$" "$dir/dry.out"
+    check "the dry run names the profile it picked" grep -q "nyc311_2022-05.csv：试导入，什么也没有存：共 924 行，可存 924 行.*导入模板 nyc311（按表头选定）" "$dir/dry.out"
+    check "the dry run shows the mapping" grep -q "^诉求内容  *content  *Complaint Type + Descriptor + Location Type$" "$dir/dry.out"
     check "the dry run shows the first row as stored, its time in UTC" \
-        grep -q "^called_at  *2022-05-01 00:00:03 (America/New_York) = 2022-05-01 04:00:03 UTC$" "$dir/dry.out"
+        grep -q "^来电时间  *2022-05-01 00:00:03 (America/New_York) = 2022-05-01 04:00:03 UTC$" "$dir/dry.out"
     check_eq "the dry run stores nothing" "$before 0" "$(sql "SELECT count(*) FROM imports") $(sql "SELECT count(*) FROM complaints WHERE ticket_no = '54049402'")"
 
     jiesu import --profile nyc311 "$nyc" >"$dir/nyc.out" 2>&1
-    check "--profile nyc311 imports the NYC export" grep -q "nyc311_2022-05.csv: 924 rows, 924 inserted, 0 duplicates, 0 rejected, .*profile nyc311 (asked for)" "$dir/nyc.out"
+    check "--profile nyc311 imports the NYC export" grep -q "nyc311_2022-05.csv：共 924 行，新存 924 件，重复 0 行（工单号已入库），拒收 0 行，.*导入模板 nyc311（按 --profile 指定）" "$dir/nyc.out"
     check_eq "... recorded with its profile" "nyc311 done" "$(last_import "profile || ' ' || status")"
-    check "its hotline categories are reported as not mapped" grep -q "924 rows with 37 hotline categories not in category_aliases .*Noise - Residential (379)" "$dir/nyc.out"
+    check "its hotline categories are reported as not mapped" grep -q "924 行的热线类别（37 种）不在类别对照表 category_aliases 里.*Noise - Residential（379 行）" "$dir/nyc.out"
     # Times checked by hand against the file: New York is on EDT (UTC-4) in
     # May, so 05/01/2022 12:00:03 AM (row 2) is 04:00:03 UTC, 12:00:09 AM
     # (row 3) 04:00:09 and 02:06:26 AM (the last row) 06:06:26.
@@ -120,7 +120,7 @@ PY
     check_eq "every row stored once, no value lost" "924 924 0" "$(tail -n 1 "$dir/lost.out")"
 
     jiesu import "$nyc" >"$dir/nyc2.out" 2>&1
-    check "the same file picks its profile by itself and adds nothing" grep -q "924 rows, 0 inserted, 924 duplicates, 0 rejected, .*profile nyc311 (picked by its header)" "$dir/nyc2.out"
+    check "the same file picks its profile by itself and adds nothing" grep -q "共 924 行，新存 0 件，重复 924 行（工单号已入库），拒收 0 行，.*导入模板 nyc311（按表头选定）" "$dir/nyc2.out"
     check_eq "no ticket twice" 0 "$(sql "SELECT count(*) FROM (SELECT ticket_no FROM complaints GROUP BY 1 HAVING count(*) > 1) d")"
 
     # The Socrata API's layout of the same data: snake_case headers, ISO
@@ -142,7 +142,7 @@ for i, r in enumerate(rows[1:21]):
     out.writerow(r)
 PY
     jiesu import "$dir/api.csv" >"$dir/api.out" 2>&1
-    check "the API layout picks nyc311 by itself" grep -q "api.csv: 20 rows, 20 inserted, 0 duplicates, 0 rejected, .*profile nyc311 (picked by its header)" "$dir/api.out"
+    check "the API layout picks nyc311 by itself" grep -q "api.csv：共 20 行，新存 20 件，重复 0 行（工单号已入库），拒收 0 行，.*导入模板 nyc311（按表头选定）" "$dir/api.out"
     check_eq "its ISO times are New York's, stored right in UTC" "2022-05-01 04:00:03" \
         "$(sql "SELECT to_char(called_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM complaints WHERE ticket_no = '954049402'")"
     check_eq "the quoted line break stays inside its row" 1 \
@@ -171,9 +171,9 @@ for r in rows[100:120]:
 PY
     jiesu import "$dir/old.csv" >"$dir/old.out" 2>&1
     check "the older 52-column layout picks nyc311 by itself" \
-        grep -q "old.csv: 20 rows, 20 inserted, 0 duplicates, 0 rejected, .*profile nyc311 (picked by its header)" "$dir/old.out"
+        grep -q "old.csv：共 20 行，新存 20 件，重复 0 行（工单号已入库），拒收 0 行，.*导入模板 nyc311（按表头选定）" "$dir/old.out"
     check "… with no warning of unused columns: the profile keeps them in extra" \
-        sh -c "! grep -q 'not used by profile' '$dir/old.out'"
+        sh -c "! grep -q '没有用上' '$dir/old.out'"
     check_eq "… the school columns kept" 20 \
         "$(sql "SELECT count(*) FROM complaints WHERE ticket_no LIKE '8%' AND extra->>'School Not Found' IS NOT NULL")"
 fi

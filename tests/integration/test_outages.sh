@@ -61,10 +61,10 @@ jiesu_as "$clerk_key" import "$dir/import.csv" >"$dir/import-away.out" 2>&1
 check "away: jiesu import fails" test $? -ne 0
 check "… within seconds" test $((SECONDS - start)) -le 8
 check "… saying intake cannot check keys now, not that the key is unknown" \
-    sh -c "grep -q 'cannot check keys now' '$dir/import-away.out' && ! grep -q 'not registered' '$dir/import-away.out'"
+    sh -c "grep -q '现在核对不了密钥' '$dir/import-away.out' && ! grep -q '没有登记' '$dir/import-away.out'"
 jiesu_as "$handler_key" show "$t1" >"$dir/show-away.out" 2>&1
 check "away: jiesu show fails, saying the same of reporting" \
-    sh -c "grep -q 'reporting.*cannot check keys now' '$dir/show-away.out'"
+    sh -c "grep -q 'reporting.*现在核对不了密钥' '$dir/show-away.out'"
 check "away: all four services still run" alive
 "$JIESU_BIN/jiesu" status >"$dir/status-away.out" 2>&1
 check "away: jiesu status fails" test $? -ne 0
@@ -143,12 +143,12 @@ wait_for "the import's first batch committed" 60 sql_gt "SELECT coalesce(max(row
 wait "$importer"
 check "cut off: jiesu import fails" test $? -ne 0
 check "… saying the database went away, which rows are stored and to import the file again once it is back" \
-    grep -q "the database went away during the import (intake's log has PostgreSQL's words); rows 1-50000 of the file are stored ([0-9]* new complaints), the rest are not: import the same file again once the database is back" "$dir/import-cut.out"
+    grep -q "导入中途数据库断开了（数据库的原话记在工单受理服务的日志里）；文件第 1-50000 行已存（新存 [0-9]* 件），其余没有存：请等数据库恢复后再导入同一个文件" "$dir/import-cut.out"
 check "… PostgreSQL's words in intake's log only" \
     sh -c "! grep -q 'COPY\|terminating\|server closed' '$dir/import-cut.out' && grep -q 'the database went away: ' '$HARNESS_DIR/intake.log'"
 stack_start
 jiesu_as "$clerk_key" import "$dir/big.csv" >"$dir/import-again.out" 2>&1
-check "imported again: all 200,000 rows read, none rejected" grep -q "big.csv: 200000 rows, .* 0 rejected" "$dir/import-again.out"
+check "imported again: all 200,000 rows read, none rejected" grep -q "big.csv：共 200000 行，.*拒收 0 行" "$dir/import-again.out"
 check_eq "… the cut one's record: failed after its first batch" "failed 50000" \
     "$(sql "SELECT status || ' ' || rows_total FROM imports WHERE id = $last + 1")"
 tail -n +2 "$dir/big.csv" | cut -d, -f1 >"$dir/big.tickets"

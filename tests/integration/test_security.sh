@@ -27,9 +27,9 @@ check_eq "the rows are recorded as imported by the clerk who sent them" "test-cl
 (JIESU_KEYS_DIR=$sec/stranger "$JIESU_BIN/jiesu" keys >/dev/null)
 jiesu -k "$sec/stranger/admin.key" status >"$sec/stranger.out" 2>&1
 check "an unregistered key: status fails" test $? -ne 0
-check_eq "… every service refused the key" 4 "$(grep -c 'refused this key' "$sec/stranger.out")"
+check_eq "… every service refused the key" 4 "$(grep -c '拒绝了这把密钥' "$sec/stranger.out")"
 bus_call "$sec/stranger/admin.key" assignment action.request ticket_no=SEC-1 action=accept >"$sec/stranger-call.out" 2>&1
-check "… and a hand-written request with it gets nothing done" grep -q "refused this key" "$sec/stranger-call.out"
+check "… and a hand-written request with it gets nothing done" grep -q "拒绝了这把密钥" "$sec/stranger-call.out"
 
 # 2. Who acts is the key's user, not a field of the request.
 as_unit 370212005 true                                  # the user exists
@@ -53,7 +53,7 @@ check_eq "the owner's accept is recorded as its user" "u-370212001" \
 jiesu user disable u-370212001 >/dev/null 2>&1
 check "the administrator disables a user" test $? -eq 0
 jiesu -k "$(echo "$HARNESS_DIR/users/u-370212001.key")" progress SEC-1 "还在处理" >"$sec/disabled.out" 2>&1
-check "the disabled user's next command is refused" grep -q "refused this key" "$sec/disabled.out"
+check "the disabled user's next command is refused" grep -q "拒绝了这把密钥" "$sec/disabled.out"
 jiesu user disable admin >"$sec/self.out" 2>&1
 check "an administrator cannot disable themselves" grep -q "cannot disable yourself" "$sec/self.out"
 

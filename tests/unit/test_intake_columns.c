@@ -81,12 +81,12 @@ static void test_missing_required_columns_all_named(void **state)
     cols_map *m = map_of(h, 3);
     assert_int_equal(cols_missing(m), 3);
     cols_describe_missing(m, why, sizeof why);
-    assert_non_null(strstr(why, "ticket_no: accepted 工单编号 | 工单号 | ticket_no | service_request_id; "
-                                "closest in the file: 编号"));
-    assert_non_null(strstr(why, "called_at: accepted 来电时间"));
-    assert_non_null(strstr(why, "none alike"));
-    assert_non_null(strstr(why, "content: accepted 诉求内容 | 内容 | 问题描述 | content | description; "
-                                "closest in the file: 反映内容"));
+    assert_non_null(strstr(why, "工单编号（ticket_no）：模板认的列 工单编号 | 工单号 | ticket_no | service_request_id；"
+                                "文件里最像的列：编号"));
+    assert_non_null(strstr(why, "来电时间（called_at）：模板认的列 来电时间"));
+    assert_non_null(strstr(why, "没有相像的"));
+    assert_non_null(strstr(why, "诉求内容（content）：模板认的列 诉求内容 | 内容 | 问题描述 | content | description；"
+                                "文件里最像的列：反映内容"));
     cols_map_destroy(&m);
 }
 
@@ -113,10 +113,10 @@ static void test_unused_columns_warned_with_how_to_map(void **state)
     char warn[2000];
     cols_map *m = map_of(h, 5);
     assert_int_equal(cols_describe_ignored(m, warn, sizeof warn), 2);
-    assert_non_null(strstr(warn, "2 columns not used by profile 12345, kept in extra only: "
-                                 "反映类别 (looks like category), 承办单位"));
+    assert_non_null(strstr(warn, "有 2 列导入模板 12345 没有用上，只存进附加信息（extra）："
+                                 "反映类别（像是诉求类别 category）、承办单位"));
     assert_non_null(strstr(warn, "`category = 诉求类型 | 问题类型 | 诉求分类 | 诉求类别 | category | service_name | 反映类别`"));
-    assert_non_null(strstr(warn, "--profile FILE.conf"));
+    assert_non_null(strstr(warn, "--profile 模板文件.conf"));
     assert_non_null(strstr(warn, "`extra =`"));
     cols_map_destroy(&m);
 }
@@ -133,8 +133,8 @@ static void test_unused_column_for_an_unmapped_field(void **state)
     cols_map *m = cols_map_new(intake_profiles_find(set, "nyc311"), h, lens, 6);
     assert_non_null(m);
     assert_int_equal(cols_describe_ignored(m, warn, sizeof warn), 1);
-    assert_non_null(strstr(warn, "Caller Name (looks like caller_name)"));
-    assert_non_null(strstr(warn, "e.g. `caller_name = Caller Name`"));
+    assert_non_null(strstr(warn, "Caller Name（像是来电人 caller_name）"));
+    assert_non_null(strstr(warn, "如 `caller_name = Caller Name`"));
     cols_map_destroy(&m);
 }
 

@@ -123,9 +123,9 @@ static void test_format_lists(void **state)
     assert_int_equal(intake_date_formats_parse("ymd,cn, excel", &f, why, sizeof why), 0);
     assert_int_equal(f, DATES_YMD | DATES_CN | DATES_EXCEL);
     assert_int_equal(intake_date_formats_parse("mdy dmy", &f, why, sizeof why), -1);
-    assert_non_null(strstr(why, "both mdy and dmy"));
+    assert_non_null(strstr(why, "mdy 和 dmy 同时写了"));
     assert_int_equal(intake_date_formats_parse("ymd us", &f, why, sizeof why), -1);
-    assert_non_null(strstr(why, "'us'"));
+    assert_non_null(strstr(why, "“us”"));
     assert_int_equal(intake_date_formats_parse(" , ", &f, why, sizeof why), -1);
     intake_date_formats_text(DATES_MDY | DATES_YMD, 0, text, sizeof text);
     assert_string_equal(text, "ymd mdy");

@@ -272,9 +272,8 @@ static void test_stopped_import_finishes_on_rerun(void **state)
     assert_int_equal(intake_import(&opt, path, NULL, &res, err, sizeof err), -1);
     fx.stop = 0;
     assert_null(strstr(err, fx.dir));       /* not where intake spooled it (the caller names the file) */
-    assert_non_null(strstr(err, "stopped by shutdown"));
-    assert_non_null(strstr(err, "rows 1-3 of the file are stored (3 new complaints), the rest are not: import the same "
-                                "file again to store the rest"));
+    assert_non_null(strstr(err, "工单受理服务正在停止"));
+    assert_non_null(strstr(err, "文件第 1-3 行已存（新存 3 件），其余没有存：请再导入同一个文件存下其余的行"));
     assert_int_equal(res.inserted, 3);
     assert_int_equal(sql_long("SELECT count(*) FROM imports WHERE id = %lld AND status = 'failed' AND "
                               "inserted = 3", (long long)res.import_id), 1);
@@ -293,13 +292,13 @@ static void test_missing_column_and_unreadable_file(void **state)
     write_csv("nocol.csv", "工单编号,诉求地址,诉求内容\n@50,中韩,x\n", path);
     assert_int_equal(intake_import(&fx.opt, path, NULL, &res, err, sizeof err), -1);
     assert_null(strstr(err, fx.dir));
-    assert_non_null(strstr(err, "called_at: accepted 来电时间"));
+    assert_non_null(strstr(err, "来电时间（called_at）：模板认的列 来电时间"));
     assert_int_equal(sql_long("SELECT count(*) FROM imports WHERE id = %lld AND status = 'failed' AND "
                               "error LIKE '%%called_at%%'", (long long)res.import_id), 1);
     snprintf(path, sizeof path, "%s/no-such-file.csv", fx.dir);
     assert_int_equal(intake_import(&fx.opt, path, NULL, &res, err, sizeof err), -1);
     assert_null(strstr(err, fx.dir));
-    assert_non_null(strstr(err, "cannot open"));
+    assert_non_null(strstr(err, "打不开文件"));
     assert_int_equal(res.import_id, 0);
 }
 

@@ -90,22 +90,22 @@ static void test_broken_profiles(void **state)
     const char *base = "timezone = UTC\ndates = ymd\nticket_no = a\ncalled_at = b\n";
     char text[400];
     snprintf(text, sizeof text, "%scontent = c\ntiket_no = x\n", base);
-    refused(text, "line 6: unknown key 'tiket_no'");
+    refused(text, "第 6 行：不认识的键“tiket_no”");
     snprintf(text, sizeof text, "%s", base);
-    refused(text, "required field content");
-    refused("dates = ymd\nticket_no = a\ncalled_at = b\ncontent = c\n", "no timezone");
-    refused("timezone = UTC\nticket_no = a\ncalled_at = b\ncontent = c\n", "no dates");
-    refused("timezone = ../../etc/passwd\n", "not an IANA zone name");
-    refused("timezone = UTC\ndates = mdy dmy\n", "both mdy and dmy");
-    refused("timezone = UTC\ncontent = a | | b\n", "empty header");
-    refused("timezone = UTC\ncontent = \"a\n", "not closed");
-    refused("timezone = UTC\ncontent = a\ncontent = b\n", "given twice");
-    refused("timezone = UTC\nencoding = latin1\n", "encoding 'latin1'");
-    refused("timezone = UTC\nextra = a + b\n", "extra lists columns with '|'");
-    refused("timezone\n", "not a 'key = value' line");
+    refused(text, "必填字段 content");
+    refused("dates = ymd\nticket_no = a\ncalled_at = b\ncontent = c\n", "没有写 timezone");
+    refused("timezone = UTC\nticket_no = a\ncalled_at = b\ncontent = c\n", "没有写 dates");
+    refused("timezone = ../../etc/passwd\n", "不是 IANA 时区名");
+    refused("timezone = UTC\ndates = mdy dmy\n", "mdy 和 dmy 同时写了");
+    refused("timezone = UTC\ncontent = a | | b\n", "空列名");
+    refused("timezone = UTC\ncontent = \"a\n", "引号没有闭合");
+    refused("timezone = UTC\ncontent = a\ncontent = b\n", "写了两次");
+    refused("timezone = UTC\nencoding = latin1\n", "编码“latin1”");
+    refused("timezone = UTC\nextra = a + b\n", "extra 的列用 | 分开");
+    refused("timezone\n", "不是“键 = 值”的一行");
     char why[200];
     assert_null(intake_profile_parse("../x", base, strlen(base), "test", why, sizeof why));
-    assert_non_null(strstr(why, "not a profile name"));
+    assert_non_null(strstr(why, "不能做模板名"));
 }
 
 static void test_loose_keys(void **state)
@@ -144,7 +144,7 @@ static void test_picked_by_header(void **state)
     csv_record h = header_of(web, 12, lens);
     assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), 0);
     assert_string_equal(cols_profile(p.map)->name, "nyc311");
-    assert_string_equal(p.how, "picked by its header");
+    assert_string_equal(p.how, "按表头选定");
     intake_pick_free(&p);
     h = header_of(api, 10, lens);
     assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), 0);
@@ -158,11 +158,11 @@ static void test_picked_by_header(void **state)
     intake_pick_free(&p);
     o.name = "nyc311";
     assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), -1);
-    assert_non_null(strstr(why, "profile nyc311 (asked for) does not fit the header: 3 required fields missing"));
+    assert_non_null(strstr(why, "导入模板 nyc311（按 --profile 指定）对不上表头：缺 3 个必填字段"));
     intake_pick_free(&p);
     o.name = "nosuch";
     assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), -1);
-    assert_non_null(strstr(why, "no import profile nosuch (profiles: 12345, nyc311"));
+    assert_non_null(strstr(why, "没有名为 nosuch 的导入模板（现有模板：12345、nyc311"));
     intake_pick_free(&p);
 }
 
@@ -180,13 +180,13 @@ static void test_nothing_fits(void **state)
     csv_record rec = header_of(h, 6, lens);
     assert_int_equal(intake_pick(&o, &rec, &p, why, sizeof why), -1);
     intake_pick_free(&p);
-    assert_non_null(strstr(why, "no import profile fits the header (profiles: 12345, nyc311)"));
-    assert_non_null(strstr(why, "profile nyc311 (the closest) does not fit the header: 3 required fields missing"));
-    assert_non_null(strstr(why, "ticket_no: accepted Unique Key; closest in the file: Key"));
-    assert_non_null(strstr(why, "called_at: accepted Created Date; closest in the file: Created On\n"));
-    assert_non_null(strstr(why, "content: accepted Complaint Type + Descriptor + Location Type; "
-                                "closest in the file: Problem Detail, Problem\n"));
-    assert_non_null(strstr(why, "--profile FILE.conf"));
+    assert_non_null(strstr(why, "没有哪个导入模板对得上表头（现有模板：12345、nyc311）"));
+    assert_non_null(strstr(why, "导入模板 nyc311（最接近的）对不上表头：缺 3 个必填字段"));
+    assert_non_null(strstr(why, "工单编号（ticket_no）：模板认的列 Unique Key；文件里最像的列：Key"));
+    assert_non_null(strstr(why, "来电时间（called_at）：模板认的列 Created Date；文件里最像的列：Created On\n"));
+    assert_non_null(strstr(why, "诉求内容（content）：模板认的列 Complaint Type + Descriptor + Location Type；"
+                                "文件里最像的列：Problem Detail、Problem\n"));
+    assert_non_null(strstr(why, "--profile 模板文件.conf"));
 }
 
 static void test_profile_sent_with_the_file(void **state)
@@ -202,11 +202,11 @@ static void test_profile_sent_with_the_file(void **state)
     csv_record rec = header_of(h, 3, lens);
     assert_int_equal(intake_pick(&o, &rec, &p, why, sizeof why), 0);
     assert_string_equal(cols_profile(p.map)->name, "mine");
-    assert_string_equal(p.how, "sent with the file");
+    assert_string_equal(p.how, "随文件附上");
     intake_pick_free(&p);
     o.text = "timezone = UTC\n";
     assert_int_equal(intake_pick(&o, &rec, &p, why, sizeof why), -1);
-    assert_non_null(strstr(why, "profile mine (sent with the file)"));
+    assert_non_null(strstr(why, "导入模板 mine（随文件附上）"));
     intake_pick_free(&p);
 }
 

@@ -226,7 +226,7 @@ static void test_who_may_ask(void **state)
     call stranger = {.endpoint = f->router, .keys = &STRANGER, .type = "ping"};
     roundtrip(&s, &stranger);
     assert_int_equal(stranger.rc, -1);
-    assert_non_null(strstr(stranger.err, "refused this key"));
+    assert_non_null(strstr(stranger.err, "拒绝了这把密钥"));
 
     PQclear(PQexec(pg, "UPDATE principals SET disabled_at = now() WHERE name = 'svc-test-clerk'"));
     call disabled = {.endpoint = f->router, .keys = &CLERK, .type = "echo"};

@@ -20,7 +20,7 @@ int cli_ack_main(cli_ctx *ctx, int argc, char **argv)
     Jiesu__AckReply *reply = NULL;
     Jiesu__AckRequest rq = JIESU__ACK_REQUEST__INIT;
     if (argc < 2 || argc > 3 || (rq.alert_id = strtoll(argv[1], &end, 10)) <= 0 || *end) {
-        fprintf(stderr, "usage: jiesu ack ID [NOTE]   (ID: a number from `jiesu alerts`)\n");
+        fprintf(stderr, "用法：jiesu ack 编号 [备注]   （编号：`jiesu alerts` 列出的预警编号）\n");
         return 2;
     }
     rq.note = argc == 3 ? argv[2] : "";
@@ -30,7 +30,7 @@ int cli_ack_main(cli_ctx *ctx, int argc, char **argv)
         return 1;
     int rc = 1;
     if (strcmp(env->type, "alert.acked") != 0 || !(reply = BUS_UNPACK(ack_reply, env))) {
-        cli_error("%s: escalation answered '%s', not alert.acked", what, env->type);
+        cli_error("%s：督办预警服务答非所问（%s，应为 alert.acked）", what, env->type);
     } else {
         printf("%s\n", reply->message);
         rc = 0;

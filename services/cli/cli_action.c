@@ -34,14 +34,14 @@ typedef struct {
 } action_cmd;
 
 static const action_cmd CMDS[] = {
-    {"accept", 0, 0, "accept TICKET"},
-    {"return", 1, 1, "return TICKET REASON"},
-    {"progress", 1, 1, "progress TICKET NOTE"},
-    {"wait", 1, 0, "wait TICKET [REASON]"},
-    {"resume", 0, 0, "resume TICKET"},
-    {"resolve", 1, 0, "resolve TICKET [NOTE]"},
-    {"callback", 2, 1, "callback TICKET satisfied|basic|unsatisfied [NOTE]"},
-    {"dispatch", 2, 1, "dispatch TICKET UNIT [REASON]"},
+    {"accept", 0, 0, "accept 工单号"},
+    {"return", 1, 1, "return 工单号 理由"},
+    {"progress", 1, 1, "progress 工单号 进展"},
+    {"wait", 1, 0, "wait 工单号 [理由]"},
+    {"resume", 0, 0, "resume 工单号"},
+    {"resolve", 1, 0, "resolve 工单号 [说明]"},
+    {"callback", 2, 1, "callback 工单号 satisfied|basic|unsatisfied [备注]"},
+    {"dispatch", 2, 1, "dispatch 工单号 单位 [理由]"},
 };
 
 static const action_cmd *find_cmd(const char *name)
@@ -91,7 +91,7 @@ int cli_action_main(cli_ctx *ctx, int argc, char **argv)
     Jiesu__ActionRequest rq = JIESU__ACTION_REQUEST__INIT;
     rq.action = (char *)argv[0];
     if (!c || parse(c, argc, argv, &rq) != 0) {
-        fprintf(stderr, "usage: jiesu %s\n", c ? c->usage : "ACTION TICKET ...");
+        fprintf(stderr, "用法：jiesu %s\n", c ? c->usage : "操作 工单号 ...");
         return 2;
     }
     snprintf(what, sizeof what, "%s %s", c->name, rq.ticket_no);
@@ -101,7 +101,7 @@ int cli_action_main(cli_ctx *ctx, int argc, char **argv)
         return 1;
     int rc = 1;
     if (strcmp(env->type, "action.reply") != 0 || !(reply = BUS_UNPACK(action_reply, env))) {
-        cli_error("%s: assignment answered '%s', not a valid action.reply", what, env->type);
+        cli_error("%s：自动派单服务答非所问（%s，应为 action.reply）", what, env->type);
         goto cleanup;
     }
     printf("%s：%s（%s）\n", what, names_status(reply->status), reply->message);

@@ -26,7 +26,7 @@ static int write_file(const char *dir, const Jiesu__DocFile *f)
 {
     char path[4096];
     if (strchr(f->name, '/') || f->name[0] == '.') {
-        cli_error("bulletin: refusing a file named '%s'", f->name);
+        cli_error("bulletin：不写名为“%s”的文件（名称不安全）", f->name);
         return -1;
     }
     snprintf(path, sizeof path, "%s/%s", dir, f->name);
@@ -56,7 +56,7 @@ static int show(const Jiesu__DocumentReply *r, const char *format, const char *o
     for (size_t i = 0; i < r->n_files; i++)
         failed += write_file(out, r->files[i]) < 0;
     if (!failed)
-        printf("wrote %zu files to %s\n", r->n_files, out);
+        printf("已把 %zu 个文件写到 %s\n", r->n_files, out);
     return failed ? 1 : 0;
 }
 
@@ -86,7 +86,7 @@ static int fetch(cli_ctx *ctx, const char *kind, const char *period, const char 
         return 2;
     snprintf(what, sizeof what, "%s%s%s", kind, *period ? " " : "", period);
     if (out && mkdir(out, 0700) != 0 && errno != EEXIST) {
-        cli_error("%s: cannot create %s: %s", what, out, strerror(errno));
+        cli_error("%s：无法创建 %s：%s", what, out, strerror(errno));
         return 1;
     }
     if (cli_call(ctx, "reporting", what, "document.request", &rq.base, DOC_TIMEOUT_MS, DOC_TRIES, 0, &env, err,
@@ -94,7 +94,7 @@ static int fetch(cli_ctx *ctx, const char *kind, const char *period, const char 
         return 1;
     int rc = 1;
     if (strcmp(env->type, "document.reply") != 0 || !(reply = BUS_UNPACK(document_reply, env)))
-        cli_error("%s: reporting answered '%s', not a document", what, env->type);
+        cli_error("%s：报表服务答非所问（%s，应为文档）", what, env->type);
     else
         rc = show(reply, format, out);
     if (reply)
@@ -112,7 +112,7 @@ int cli_daily_main(cli_ctx *ctx, int argc, char **argv)
         else if (strcmp(argv[i], "--json") == 0)
             format = "json";
         else {
-            fprintf(stderr, "usage: jiesu daily [--date YYYY-MM-DD] [--json]\n");
+            fprintf(stderr, "用法：jiesu daily [--date YYYY-MM-DD] [--json]\n");
             return 2;
         }
     }
@@ -134,8 +134,8 @@ int cli_bulletin_main(cli_ctx *ctx, int argc, char **argv)
             bad = 1;
     }
     if (bad || (!out && !json)) {
-        fprintf(stderr, "usage: jiesu bulletin [--week last|this|YYYY-Www] (--out DIR | --json)\n"
-                        "       (default: last week, the whole week a bulletin is published for)\n");
+        fprintf(stderr, "用法：jiesu bulletin [--week last|this|YYYY-Www] (--out 目录 | --json)\n"
+                        "      （默认上周：发通报的那一整周）\n");
         return 2;
     }
     return fetch(ctx, "bulletin", week, json ? "json" : "files", json ? NULL : out);

@@ -75,7 +75,7 @@ static int print_table(FILE *out, const Jiesu__ReportReply *r, const report_args
 cleanup:
     cli_table_destroy(&t);
     if (rc < 0)
-        cli_error("report: out of memory");
+        cli_error("report：内存不足");
     return rc;
 }
 
@@ -88,7 +88,7 @@ int cli_report_main(cli_ctx *ctx, int argc, char **argv)
     int rc = 1;
 
     if (parse_args(&a, argc, argv) < 0) {
-        fprintf(stderr, "usage: jiesu report [streets] [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n");
+        fprintf(stderr, "用法：jiesu report [streets] [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n");
         return 2;
     }
     Jiesu__ReportRequest req = JIESU__REPORT_REQUEST__INIT;
@@ -100,7 +100,7 @@ int cli_report_main(cli_ctx *ctx, int argc, char **argv)
                  (int)(secs > 0 && secs < 3600 ? secs : 5) * 1000, REPORT_TRIES, 0, &env, err, sizeof err) < 0)
         return 1;
     if (strcmp(env->type, "report.reply") != 0 || !(reply = BUS_UNPACK(report_reply, env))) {
-        cli_error("report: reporting answered '%s', not a valid report.reply", env->type);
+        cli_error("report：报表服务答非所问（%s，应为 report.reply）", env->type);
         goto cleanup;
     }
     if (a.json)

@@ -17,13 +17,14 @@
 
 #include "bus.h"
 #include "cli_table.h"
+#include "svc.h"
 
 #define VIEW_TRIES 2
 
 void cli_print_table(const Jiesu__Table *t, int titled)
 {
     if (cli_table_print_reply(t, titled, stdout) < 0)
-        cli_error("%s: a malformed table came back", t->title);
+        cli_error("%s：收到的表格式不对", t->title);
 }
 
 int cli_view(cli_ctx *ctx, const char *svc, const char *what, const char *name, char **args, int nargs)
@@ -40,7 +41,7 @@ int cli_view(cli_ctx *ctx, const char *svc, const char *what, const char *name, 
         return 1;
     int rc = 1;
     if (strcmp(env->type, "view.reply") != 0 || !(reply = BUS_UNPACK(view_reply, env))) {
-        cli_error("%s: %s answered '%s', not a valid view.reply", what, svc, env->type);
+        cli_error("%s：%s答非所问（%s，应为 view.reply）", what, svc_title_of(svc), env->type);
     } else {
         for (size_t i = 0; i < reply->n_tables; i++)
             cli_print_table(reply->tables[i], reply->n_tables > 1 && !reply->tables[i]->fields);
@@ -60,7 +61,7 @@ int cli_show_main(cli_ctx *ctx, int argc, char **argv)
 {
     char what[160];
     if (argc != 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: jiesu show TICKET\n");
+        fprintf(stderr, "用法：jiesu show 工单号\n");
         return 2;
     }
     snprintf(what, sizeof what, "show %s", argv[1]);
@@ -77,8 +78,8 @@ static int check_rung(const char *rung)
     for (const char *const *r = RUNGS; *r; r++)
         if (strcmp(*r, rung) == 0)
             return 0;
-    cli_error("alerts: no rung '%s': the ladder's are remind (催办), supervise (督办) and accountability (问责预警),"
-              " the patterns' repeat, rebound, bounce and unit_overdue", rung);
+    cli_error("alerts：没有“%s”这一级：逐级预警有 remind（催办）、supervise（督办）和 accountability（问责预警），"
+              "规律预警有 repeat、rebound、bounce 和 unit_overdue", rung);
     return -1;
 }
 
@@ -95,7 +96,7 @@ int cli_alerts_main(cli_ctx *ctx, int argc, char **argv)
         else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc && atoi(argv[i + 1]) > 0)
             args[2] = argv[++i];
         else {
-            fprintf(stderr, "usage: jiesu alerts [--all] [--rung RUNG] [--limit N]\n");
+            fprintf(stderr, "用法：jiesu alerts [--all] [--rung 级别] [--limit 条数]\n");
             return 2;
         }
     }
@@ -108,7 +109,7 @@ int cli_manual_main(cli_ctx *ctx, int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "--limit") == 0 && atoi(argv[2]) > 0)
         args[0] = argv[2];
     else if (argc != 1) {
-        fprintf(stderr, "usage: jiesu manual [--limit N]\n");
+        fprintf(stderr, "用法：jiesu manual [--limit 条数]\n");
         return 2;
     }
     return cli_view(ctx, "reporting", "manual", "manual", args, 1);
@@ -117,7 +118,7 @@ int cli_manual_main(cli_ctx *ctx, int argc, char **argv)
 int cli_units_main(cli_ctx *ctx, int argc, char **argv)
 {
     if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-        fprintf(stderr, "usage: jiesu units [TEXT]    (units whose code or name contains TEXT)\n");
+        fprintf(stderr, "用法：jiesu units [文字]    （列出代码或名称含这段文字的单位）\n");
         return 2;
     }
     return cli_view(ctx, "reporting", "units", "units", argv + 1, argc - 1);
@@ -126,7 +127,7 @@ int cli_units_main(cli_ctx *ctx, int argc, char **argv)
 int cli_profiles_main(cli_ctx *ctx, int argc, char **argv)
 {
     if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-        fprintf(stderr, "usage: jiesu profiles [NAME]\n");
+        fprintf(stderr, "用法：jiesu profiles [模板名]\n");
         return 2;
     }
     return cli_view(ctx, "intake", "profiles", "profiles", argv + 1, argc - 1);

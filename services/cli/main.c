@@ -53,72 +53,63 @@ static const cli_command COMMANDS[] = {
 
 static void usage(FILE *out)
 {
-    fputs("usage: jiesu [-c FILE] [-k KEYFILE] COMMAND [ARGS...]\n"
+    fputs("用法：jiesu [-c 配置文件] [-k 密钥文件] 命令 [参数...]\n"
           "\n"
-          "commands:\n"
-          "  import [--profile NAME|FILE.conf] [--dry-run] FILE...\n"
-          "                          import hotline exports (CSV or XLSX) through the intake service;\n"
-          "                          one summary line per file (rows, inserted, duplicates, rejected,\n"
-          "                          the import profile), warnings before it; --dry-run shows the\n"
-          "                          column mapping and the first rows as stored, storing nothing\n"
-          "  profiles [NAME]         the import profiles (column names, dates, time zone), or one's text\n"
+          "命令：\n"
+          "  import [--profile 模板名|模板文件.conf] [--dry-run] 文件...\n"
+          "                          经工单受理服务导入热线导出文件（CSV 或 XLSX）；每个文件一行汇总\n"
+          "                          （总行数、新存、重复、拒收、所用导入模板），提醒在它前面；\n"
+          "                          --dry-run 只显示列的对应和头几行存入后的样子，什么也不存\n"
+          "  profiles [模板名]       导入模板一览（列名、日期格式、时区），或某个模板的全文\n"
           "  report [streets] [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
-          "                          the per-street summary from the reporting service\n"
+          "                          报表服务给出的各街道汇总\n"
           "  daily [--date YYYY-MM-DD] [--json]\n"
-          "                          the daily dispatch sheet per street (default today)\n"
-          "  bulletin [--week last|this|YYYY-Www] (--out DIR | --json)\n"
-          "                          the weekly bulletin (周通报) as CSV, XLSX and HTML: of last week\n"
-          "                          (the default: a whole week, the one a bulletin is published for),\n"
-          "                          of this week so far (--week this), or of an ISO week (2026-W47)\n"
-          "  show TICKET             one order: complaint (personal data masked), routing decision\n"
-          "                          and reasons, deadlines, alerts and its event history\n"
-          "  status [--wait SECONDS] every service, Redis and PostgreSQL: ok or DOWN, with latency;\n"
-          "                          --wait retries until all are up; warns when the holiday\n"
-          "                          calendar runs out\n"
-          "  alerts [--all] [--rung RUNG] [--limit N]\n"
-          "                          alerts not yet acknowledged (--all: every one), newest first,\n"
-          "                          with target, webhook delivery state and reason; RUNG: remind,\n"
-          "                          supervise, accountability, repeat, rebound, bounce, unit_overdue\n"
-          "  ack ID [NOTE]           acknowledge alert ID (addressed to your unit), as yourself\n"
-          "  migrate                 apply db/migrations and the service role's grants (as the\n"
-          "                          owner), load the regions and units of the districts in\n"
-          "                          regions.districts and register the keys in keys.dir\n"
-          "                          (the database owner's command: it runs SQL itself)\n"
-          "  keys                    make the services' and the first administrator's key pairs in\n"
-          "                          keys.dir (files only; existing ones are kept)\n"
-          "  keys new FILE           a key pair of your own; prints the public key for an administrator\n"
-          "  manual [--limit N]      the manual dispatch queue with routing's reasons\n"
-          "  units [TEXT]            units by code and name (street offices, departments, offices)\n"
-          "  dispatch TICKET UNIT [REASON]   give an order to a unit by hand: one waiting for a\n"
-          "                          dispatcher, or one a unit holds (a reassignment: REASON required\n"
-          "                          and recorded, the new unit's deadlines start now; never a\n"
-          "                          resolved or closed order)\n"
-          "  accept|resume TICKET, return|progress TICKET TEXT, wait|resolve TICKET [TEXT]\n"
-          "                          a unit's action on its order (as the unit of the key's user)\n"
-          "  callback TICKET satisfied|basic|unsatisfied [NOTE]\n"
-          "                          the citizen's verdict; unsatisfied reopens the order\n"
-          "  gazetteer add NAME STREET [--landmark] [--community CODE] [--numbers FROM-TO] [--replace]\n"
-          "  gazetteer remove|restore NAME [--numbers FROM-TO]\n"
-          "  gazetteer list [TEXT]   edit or show the road/landmark gazetteer routing uses; a shipped\n"
-          "                          entry removed or replaced stays out until restored\n"
+          "                          各街道的每日派单表（默认今天）\n"
+          "  bulletin [--week last|this|YYYY-Www] (--out 目录 | --json)\n"
+          "                          周通报（CSV、XLSX 和 HTML）：默认上周（完整的一周，即发通报的那一周），\n"
+          "                          --week this 为本周至今，也可写 ISO 周（2026-W47）\n"
+          "  show 工单号             一件工单：诉求（个人信息已遮蔽）、派单决定和理由、时限、预警和处理经过\n"
+          "  status [--wait 秒数]    各服务、Redis 和 PostgreSQL 是否正常（ok 或 DOWN）及延迟；\n"
+          "                          --wait 一直重试到全部正常；法定节假日日历快用完时提醒\n"
+          "  alerts [--all] [--rung 级别] [--limit 条数]\n"
+          "                          尚未签收的预警（--all：全部），新的在前，含对象、推送状态和理由；\n"
+          "                          级别：remind、supervise、accountability、repeat、rebound、bounce、\n"
+          "                          unit_overdue\n"
+          "  ack 编号 [备注]         以本人名义签收发给本单位的预警\n"
+          "  migrate                 以数据库所有者身份执行 db/migrations 和服务角色的授权，载入\n"
+          "                          regions.districts 所列区的区划和单位，登记 keys.dir 里的密钥\n"
+          "                          （数据库所有者的命令：它自己执行 SQL）\n"
+          "  keys                    在 keys.dir 里生成各服务和第一位管理员的密钥对（只写文件；已有的不动）\n"
+          "  keys new 文件           生成一把自己的密钥对；打印公钥，交给管理员登记\n"
+          "  manual [--limit 条数]   待人工派单的工单及自动派单的理由\n"
+          "  units [文字]            按代码和名称列出单位（街道办事处、职能部门、纪委监委等）\n"
+          "  dispatch 工单号 单位 [理由]\n"
+          "                          人工派单：给等待派单的工单派单，或改派某单位手上的工单（改派须写理由\n"
+          "                          并记录在案，新单位的时限从此刻算起；已办结或已结案的工单不能改派）\n"
+          "  accept|resume 工单号, return|progress 工单号 文字, wait|resolve 工单号 [文字]\n"
+          "                          单位对自己工单的操作（以密钥所属用户的单位身份）：签收、恢复办理、\n"
+          "                          退回、报进展、申请等待、办结\n"
+          "  callback 工单号 satisfied|basic|unsatisfied [备注]\n"
+          "                          回访结果（满意、基本满意、不满意）；不满意的工单重新办理\n"
+          "  gazetteer add 名称 街道 [--landmark] [--community 代码] [--numbers 起-止] [--replace]\n"
+          "  gazetteer remove|restore 名称 [--numbers 起-止]\n"
+          "  gazetteer list [文字]   编辑或查看自动派单所用的道路/地标地名表；删去或替换的内置条目\n"
+          "                          在恢复之前一直不用\n"
           "  user add|list|disable|enable|key|token|password ...\n"
-          "                          who may act, with which role and unit (administrators; `jiesu user`\n"
-          "                          prints the options)\n"
-          "  learn [FILE]            train routing's text model from a labelled export (CSV or XLSX with\n"
-          "                          content and category columns), or from the settled orders; prints\n"
-          "                          its macro-F1 on a held-back fifth (administrators, dispatchers)\n"
-          "  holidays [load FILE | add YYYY-MM-DD NAME --off|--work]\n"
-          "                          the official holiday calendar (escalation service): days per\n"
-          "                          year; administrators store the State Council's notice (holiday-cn\n"
-          "                          JSON) or a day typed in; pending deadlines it changes are re-timed\n"
-          "  config                  every configuration key: default, what is allowed, meaning\n"
-          "  help                    this text\n"
+          "                          谁可以操作、是什么角色、属于哪个单位（管理员；`jiesu user` 列出选项）\n"
+          "  learn [文件]            用已标注的导出文件（有诉求内容和类别两列的 CSV 或 XLSX）或已办结的\n"
+          "                          工单训练自动派单的文本模型；打印留出五分之一数据上的宏平均 F1\n"
+          "                          （管理员、派单员）\n"
+          "  holidays [load 文件 | add YYYY-MM-DD 名称 --off|--work]\n"
+          "                          法定节假日日历（督办预警服务）：每年的天数；管理员载入国务院通知\n"
+          "                          （holiday-cn JSON）或逐日录入；受影响的未到期时限重新计算\n"
+          "  config                  全部配置项：默认值、允许的值、含义\n"
+          "  help                    本说明\n"
           "\n"
-          "configuration: -c FILE, else the file named by $JIESU_CONFIG (key = value lines,\n"
-          "[section] headers); any key can be overridden as JIESU_<KEY> (pg.conninfo ->\n"
-          "JIESU_PG_CONNINFO); an unknown key or a bad value stops here, naming it. `jiesu config`\n"
-          "lists every key.\n"
-          "exit status: 0 on success, 1 when anything failed, 2 on a usage error.\n",
+          "配置：-c 配置文件，否则读 $JIESU_CONFIG 指向的文件（“键 = 值”行，[节] 标题）；任何键都可用\n"
+          "JIESU_<键> 覆盖（pg.conninfo -> JIESU_PG_CONNINFO）；不认识的键或不合法的值会在这里报错并指明。\n"
+          "`jiesu config` 列出全部键。\n"
+          "退出码：0 成功，1 有任何失败，2 用法错误。\n",
           out);
 }
 
@@ -156,19 +147,19 @@ int main(int argc, char **argv)
         if (strcmp(COMMANDS[i].name, name) == 0)
             cmd = &COMMANDS[i];
     if (!cmd) {
-        cli_error("unknown command '%s' (try `jiesu help`)", name);
+        cli_error("没有命令“%s”（`jiesu help` 列出全部命令）", name);
         return 2;
     }
 
     ctx.cfg = config_new();
     if (!ctx.cfg) {
-        cli_error("out of memory");
+        cli_error("内存不足");
         return 1;
     }
     if ((file ? config_load_file(ctx.cfg, file, err, sizeof err)
               : config_load_env_file(ctx.cfg, err, sizeof err)) < 0 ||
         config_check(ctx.cfg, err, sizeof err) < 0) {
-        cli_error("configuration: %s", err);
+        cli_error("配置：%s", err);
         rc = 1;
         goto cleanup;
     }

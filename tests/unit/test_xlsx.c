@@ -140,8 +140,8 @@ static void test_zip_bomb(void **state)
     memset(sheet, ' ', len);
     memcpy(sheet, "<worksheet>", 11);
     write_raw(path, WORKBOOK, sheet, len);
-    expect_refused(path, &(xlsx_limits){.max_ratio = 50}, "zip bomb guard");
-    expect_refused(path, &(xlsx_limits){.max_member_bytes = 1u << 20}, "zip bomb guard");
+    expect_refused(path, &(xlsx_limits){.max_ratio = 50}, "防压缩炸弹");
+    expect_refused(path, &(xlsx_limits){.max_member_bytes = 1u << 20}, "防压缩炸弹");
     free(sheet);
     unlink(path);
 }
@@ -157,7 +157,7 @@ static void test_entity_expansion(void **state)
         "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&lol2;</t></is></c></row>"
         "</sheetData></worksheet>";
     write_raw(path, WORKBOOK, sheet, strlen(sheet));
-    expect_refused(path, NULL, "entity expansion guard");
+    expect_refused(path, NULL, "防实体膨胀攻击");
     unlink(path);
 }
 
@@ -169,12 +169,12 @@ static void test_not_xlsx(void **state)
     FILE *f = fopen(path, "w");
     fputs("工单编号,内容\n1,2\n", f);
     fclose(f);
-    expect_refused(path, NULL, "not a readable XLSX");
+    expect_refused(path, NULL, "不是可读的 XLSX");
     unlink(path);
     tmp_path(path, sizeof path, "nosheet.xlsx");
     const char *sheet = "<worksheet><sheetData/></worksheet>";
     write_raw(path, "<workbook><sheets/></workbook>", sheet, strlen(sheet));
-    expect_refused(path, NULL, "lists no sheet");
+    expect_refused(path, NULL, "没有工作表");
     unlink(path);
 }
 
@@ -185,7 +185,7 @@ static void test_bad_xml(void **state)
     tmp_path(path, sizeof path, "badxml.xlsx");
     const char *sheet = "<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c></row><row></sheetData>";
     write_raw(path, WORKBOOK, sheet, strlen(sheet));
-    expect_refused(path, NULL, "XML error at line 1");
+    expect_refused(path, NULL, "第 1 行 XML 出错");
     unlink(path);
 }
 

@@ -492,12 +492,11 @@ void holidays_gap_say(const holidays_gap *gap, char *buf, size_t cap)
 {
     char pending[160] = "";
     if (gap->pending > 0)
-        snprintf(pending, sizeof pending, "; %ld pending deadline%s fall%s due in %d or later", gap->pending,
-                 gap->pending == 1 ? "" : "s", gap->pending == 1 ? "s" : "", gap->year);
+        snprintf(pending, sizeof pending, "；有 %ld 个未到期的时限落在 %d 年或以后", gap->pending, gap->year);
     snprintf(buf, cap,
-             "no official holidays on record for %d: every weekday of %d counts as a working day (元旦 and 春节"
-             " included)%s; load the State Council's notice: jiesu holidays load %d.json (holiday-cn format)"
-             " or jiesu holidays add DATE NAME --off|--work",
+             "%d 年的国务院节假日安排还没有载入：%d 年的周一至周五一律按工作日算（元旦、春节也不例外）%s；"
+             "请载入国务院的放假通知：jiesu holidays load %d.json（holiday-cn 格式），"
+             "或逐日录入：jiesu holidays add 日期 名称 --off|--work",
              gap->year, gap->year, pending, gap->year);
 }
 

@@ -72,7 +72,7 @@ static void print_reply(const Jiesu__HolidaysReply *r, int changed)
     for (size_t i = 0; i < r->n_years; i++)
         printf("%4d  %8d  %21d\n", r->years[i]->year, r->years[i]->days_off, r->years[i]->working_days);
     if (*r->warning)
-        printf("WARNING: %s\n", r->warning);
+        printf("提醒：%s\n", r->warning);
 }
 
 int cli_holidays_main(cli_ctx *ctx, int argc, char **argv)

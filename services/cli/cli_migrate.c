@@ -49,7 +49,7 @@ static int load_holidays(const cli_ctx *ctx, PGconn *pg)
     }
     printf("holidays: %zu days from %d files in %s (%ld rows new or changed)\n", n, files, from, changed);
     if (*warning)
-        printf("WARNING: %s\n", warning);
+        printf("提醒：%s\n", warning);
     return 0;
 }
 

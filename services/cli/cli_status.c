@@ -41,18 +41,17 @@ static void ping_service(cli_ctx *ctx, const char *svc, status_line *s)
     int rc = cli_call(ctx, svc, NULL, "ping", &ping.base, PING_TIMEOUT_MS, 1, 1, &env,
                       s->detail, sizeof s->detail);
     if (rc == -2)
-        snprintf(s->detail, sizeof s->detail, "no answer in %d ms (is it running?)", PING_TIMEOUT_MS);
+        snprintf(s->detail, sizeof s->detail, "%d 毫秒内没有应答（它在运行吗？）", PING_TIMEOUT_MS);
     if (rc < 0 && ctx->unchecked) {     /* it runs, but cannot reach its database to check who asks */
-        snprintf(s->detail, sizeof s->detail, "running, but lets no one in: it cannot check keys without its "
-                 "database (its log says why)");
-        snprintf(s->pg, sizeof s->pg, "out of reach (it cannot check keys)");
+        snprintf(s->detail, sizeof s->detail, "在运行，但谁也不放进来：连不上数据库就核对不了密钥（原因见它的日志）");
+        snprintf(s->pg, sizeof s->pg, "连不上（它核对不了密钥）");
     }
     if (rc < 0)
         return;
     Jiesu__Pong *pong = strcmp(env->type, "pong") == 0 ? BUS_UNPACK(pong, env) : NULL;
     if (pong) {
         long up_s = (long)((clock_wall_ms() - pong->started_at_ms) / 1000);
-        snprintf(s->detail, sizeof s->detail, "pid %lld, up %ldh%02ldm%02lds", (long long)pong->pid,
+        snprintf(s->detail, sizeof s->detail, "进程 %lld，已运行 %ld:%02ld:%02ld", (long long)pong->pid,
                  up_s / 3600, up_s / 60 % 60, up_s % 60);
         snprintf(s->pg, sizeof s->pg, "%s", pong->postgresql);
         snprintf(s->redis, sizeof s->redis, "%s", pong->redis);
@@ -60,7 +59,7 @@ static void ping_service(cli_ctx *ctx, const char *svc, status_line *s)
         s->up = 1;
         jiesu__pong__free_unpacked(pong, NULL);
     } else {
-        snprintf(s->detail, sizeof s->detail, "answered '%s' to ping", env->type);
+        snprintf(s->detail, sizeof s->detail, "答非所问（%s，应为 pong）", env->type);
     }
     jiesu__envelope__free_unpacked(env, NULL);
 }
@@ -81,16 +80,16 @@ static void store_line(status_line *out, const char *name, const char *where, co
         using++;
         if (strcmp(said, "ok") != 0 && len < sizeof out->detail) {
             bad++;
-            len += (size_t)snprintf(out->detail + len, sizeof out->detail - len, "%s%s: %s", bad > 1 ? "; " : "",
+            len += (size_t)snprintf(out->detail + len, sizeof out->detail - len, "%s%s：%s", bad > 1 ? "；" : "",
                                     svc[i].name, said);
         }
     }
     out->up = using > 0 && !bad;
     out->unknown = !using;
     if (!using)
-        snprintf(out->detail, sizeof out->detail, "unknown: no service answered to say");
+        snprintf(out->detail, sizeof out->detail, "不清楚：没有服务应答");
     else if (!bad)
-        snprintf(out->detail, sizeof out->detail, "ok for the %d service%s using it", using, using == 1 ? "" : "s");
+        snprintf(out->detail, sizeof out->detail, "用它的 %d 个服务都说正常", using);
 }
 
 /* Checks every component once. Returns how many are down. */
@@ -104,8 +103,8 @@ static int check_all(cli_ctx *ctx, status_line *lines)
         ping_service(ctx, lines[i].name, &lines[i]);
         lines[i].ms = (long)(clock_mono_ms() - t0);
     }
-    store_line(&lines[NSERVICES], "postgresql", "(as the services see it)", lines, 0);
-    store_line(&lines[NSERVICES + 1], "redis", config_is_set(ctx->cfg, "redis.addr") ? config_str(ctx->cfg, "redis.addr") : "(through the services)", lines, 1);
+    store_line(&lines[NSERVICES], "postgresql", "（各服务所见）", lines, 0);
+    store_line(&lines[NSERVICES + 1], "redis", config_is_set(ctx->cfg, "redis.addr") ? config_str(ctx->cfg, "redis.addr") : "（经由各服务）", lines, 1);
     for (int i = 0; i < NLINES; i++)
         down += !lines[i].up;
     return down;
@@ -115,7 +114,7 @@ static int print_lines(const status_line *lines)
 {
     cli_table *t = cli_table_new(5, "llrll");
     if (!t) {
-        cli_error("status: out of memory");
+        cli_error("status：内存不足");
         return -1;
     }
     for (int i = 0; i < NLINES; i++) {
@@ -126,7 +125,7 @@ static int print_lines(const status_line *lines)
                                lines[i].detail};
         if (cli_table_add(t, cells) < 0) {
             cli_table_destroy(&t);
-            cli_error("status: out of memory");
+            cli_error("status：内存不足");
             return -1;
         }
     }
@@ -137,7 +136,7 @@ static int print_lines(const status_line *lines)
         for (int j = 0; j < i; j++)
             said |= strcmp(lines[j].warning, lines[i].warning) == 0;
         if (*lines[i].warning && !said)
-            printf("\nWARNING (%s): %s\n", lines[i].name, lines[i].warning);
+            printf("\n提醒（%s）：%s\n", svc_title_of(lines[i].name), lines[i].warning);
     }
     return 0;
 }
@@ -151,11 +150,11 @@ int cli_status_main(cli_ctx *ctx, int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "--wait") == 0) {
         wait_s = strtol(argv[2], &end, 10);
         if (*end || wait_s < 0) {
-            fprintf(stderr, "usage: jiesu status [--wait SECONDS]\n");
+            fprintf(stderr, "用法：jiesu status [--wait 秒数]\n");
             return 2;
         }
     } else if (argc != 1) {
-        fprintf(stderr, "usage: jiesu status [--wait SECONDS]\n");
+        fprintf(stderr, "用法：jiesu status [--wait 秒数]\n");
         return 2;
     }
     int64_t deadline = clock_mono_ms() + wait_s * 1000;

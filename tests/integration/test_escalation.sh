@@ -180,9 +180,9 @@ check "jiesu show: a deadline past its last rung reads 已到最后一级, not i
 set_clock 0 >/dev/null
 year=$(TZ=Asia/Shanghai date +%Y)
 sql "DELETE FROM holidays WHERE day >= make_date($year, 1, 1)" >/dev/null
-wait_for "escalation warns about the missing year" 10 grep -q "CALENDAR: no official holidays on record for $year" "$HARNESS_DIR/escalation.log"
+wait_for "escalation warns about the missing year" 10 grep -q "CALENDAR: $year 年的国务院节假日安排还没有载入" "$HARNESS_DIR/escalation.log"
 jiesu status >"$esc_dir/status.out" 2>&1
-check "jiesu status warns about the missing year" grep -q "^WARNING (escalation): no official holidays on record for $year" "$esc_dir/status.out"
+check "jiesu status warns about the missing year" grep -q "^提醒（督办预警服务）：$year 年的国务院节假日安排还没有载入" "$esc_dir/status.out"
 # A deadline of 1 working day from 2031-12-31 17:00 falls due on 元旦 2032
 # while 2032 is not known; typing 元旦 in moves it to the next working day.
 orders 1 HOL 1day 1day
@@ -203,10 +203,10 @@ printf '{"year": %d, "days": [{"name": "元旦", "date": "%d-01-01", "isOffDay":
 jiesu holidays load "$esc_dir/notice.json" >"$esc_dir/holidays-load.out" 2>&1
 check "jiesu holidays load stores the file" grep -q "stored: 2 days new or changed" "$esc_dir/holidays-load.out"
 check "… lists the years" grep -qE "^$year +1 +0$" "$esc_dir/holidays-load.out"
-check "… and warns about the deadline due after the calendar ends" grep -q "^WARNING: .*1 pending deadline falls due in $((year + 2)) or later" "$esc_dir/holidays-load.out"
+check "… and warns about the deadline due after the calendar ends" grep -q "^提醒：.*有 1 个未到期的时限落在 $((year + 2)) 年或以后" "$esc_dir/holidays-load.out"
 sql "UPDATE deadlines d SET met_at = now() FROM complaints c WHERE c.id = d.complaint_id AND c.ticket_no = 'HOL-1'" >/dev/null
 jiesu status >"$esc_dir/status2.out" 2>&1
-check "no warning once the calendar reaches far enough" bash -c "! grep -q WARNING '$esc_dir/status2.out'"
+check "no warning once the calendar reaches far enough" bash -c "! grep -q 提醒 '$esc_dir/status2.out'"
 printf '{"days": [{"date": "%d-02-30", "isOffDay": true}]}' "$year" >"$esc_dir/bad.json"
 jiesu holidays load "$esc_dir/bad.json" >"$esc_dir/holidays-bad.out" 2>&1
 check "a bad file is refused, naming the entry" grep -q "file bad.json: entry 1: bad or missing \"date\"" "$esc_dir/holidays-bad.out"

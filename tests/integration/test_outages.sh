@@ -69,10 +69,10 @@ check "away: all four services still run" alive
 "$JIESU_BIN/jiesu" status >"$dir/status-away.out" 2>&1
 check "away: jiesu status fails" test $? -ne 0
 check "… each service running but unable to check keys without its database, none 'is it running?'" \
-    sh -c "[ \$(grep -c 'running, but lets no one in: it cannot check keys without its database' '$dir/status-away.out') = 4 ] &&
+    sh -c "[ \$(grep -c '在运行，但谁也不放进来：连不上数据库就核对不了密钥' '$dir/status-away.out') = 4 ] &&
            ! grep -q 'is it running' '$dir/status-away.out'"
-check "… PostgreSQL down, as the services found it" grep -q '^postgresql *DOWN .*intake: out of reach (it cannot check keys)' "$dir/status-away.out"
-check "… and Redis not called down when nobody could say" grep -q '^redis *? .*unknown: no service answered' "$dir/status-away.out"
+check "… PostgreSQL down, as the services found it" grep -q '^postgresql *DOWN .*intake：连不上（它核对不了密钥）' "$dir/status-away.out"
+check "… and Redis not called down when nobody could say" grep -q '^redis *? .*不清楚：没有服务应答' "$dir/status-away.out"
 check "… and their logs say why" grep -q "Connection refused" "$HARNESS_DIR/reporting.log"
 
 # --- back --------------------------------------------------------------------

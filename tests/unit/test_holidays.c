@@ -151,7 +151,7 @@ static void test_warning_when_the_calendar_runs_out(void **state)
     assert_int_equal(gap.soon, 1);
     assert_int_equal(gap.pending, 0);
     holidays_gap_say(&gap, say, sizeof say);
-    assert_non_null(strstr(say, "no official holidays on record for 2027"));
+    assert_non_null(strstr(say, "2027 年的国务院节假日安排还没有载入"));
     assert_non_null(strstr(say, "jiesu holidays load 2027.json"));
     /* a pending deadline due in 2027 makes it a warning in June too; a met one does not */
     long long cid = fixture_num(pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status)"
@@ -163,7 +163,7 @@ static void test_warning_when_the_calendar_runs_out(void **state)
     assert_int_equal(holidays_gap_check(pg, bj(2026, 6, 1, 12, 0), 480, &gap, err, sizeof err), 1);
     assert_int_equal(gap.pending, 1);
     assert_int_equal(holidays_warning(pg, bj(2026, 6, 1, 12, 0), 480, say, sizeof say, err, sizeof err), 0);
-    assert_non_null(strstr(say, "1 pending deadline falls due in 2027 or later"));
+    assert_non_null(strstr(say, "有 1 个未到期的时限落在 2027 年或以后"));
     /* 2027's notice stored: the next gap is 2028, not due before November 2027 */
     holidays_day day = {"2027-01-01", 1, "元旦"};
     assert_int_equal(holidays_store(pg, &day, 1, "typed in", 1, err, sizeof err), 1);

@@ -325,21 +325,21 @@ static int act_for(service *s, const bus_request *req, auth_principal *who)
     if (!may_act_for_people(s, who)) {
         log_warn("refused %s from %s (%s): it asked to act for someone else, which only the services in "
                  "auth.delegates may", req->env->type, who->name, auth_role_title(who->role));
-        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s: %s may not act on behalf of other people "
-                               "(only the services named in auth.delegates may); refused", req->env->type, who->name);
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s：%s 不能代别人操作（只有 auth.delegates "
+                               "列出的服务可以）；已拒绝", req->env->type, who->name);
         return -1;
     }
     int found = auth_credential_load(s->pg, req->env->on_behalf, &person, err, sizeof err);
     if (found < 0) {
         log_error("%s", err);
-        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "%s: cannot check who you are now (%s)",
-                               req->env->type, s->name);
+        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "%s：现在核对不了你的身份（%s）；请稍后再试",
+                               req->env->type, svc_title_of(s->name));
         return -1;
     }
     if (!found) {
         log_warn("refused %s from %s: the credential it acts on stands for nobody now", req->env->type, who->name);
-        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s: your session has ended or your user is "
-                               "disabled; sign in again", req->env->type);
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s：登录已失效或用户已停用；请重新登录",
+                               req->env->type);
         return -1;
     }
     log_debug("%s for %s via %s", req->env->type, person.name, who->name);
@@ -357,16 +357,14 @@ static int admit(service *s, const bus_request *req, const svc_route *route, aut
                     ? auth_principal_load(s->pg, req->user_id, who, err, sizeof err) : -1;
     if (found < 0 && !*req->user_id) {
         log_error("request %s came without a user id: is the ZAP handler running?", req->env->type);
-        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s: who you are is not known; refused",
-                               req->env->type);
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s：不知道你是谁；已拒绝", req->env->type);
     } else if (found < 0) {
         log_error("%s", err);
-        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "%s: cannot check who you are now (%s)",
-                               req->env->type, s->name);
+        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "%s：现在核对不了你的身份（%s）；请稍后再试",
+                               req->env->type, svc_title_of(s->name));
     } else if (!found) {
         bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN,
-                               "%s: user %s is disabled or no longer exists; ask an admin", req->env->type,
-                               req->user_id);
+                               "%s：用户 %s 已停用或已不存在；请找管理员", req->env->type, req->user_id);
     } else if (*req->env->on_behalf && act_for(s, req, who) < 0) {
         /* answered */
     } else if (!(who->role & route->roles)) {

@@ -66,11 +66,11 @@ static int parse(int argc, char **argv, Jiesu__HolidaysRequest *rq, Jiesu__Holid
 static void print_reply(const Jiesu__HolidaysReply *r, int changed)
 {
     if (changed)
-        printf("stored: %d days new or changed, %d unchanged; %lld pending deadlines re-timed\n", r->stored,
-               r->unchanged, (long long)r->retimed);
-    printf("year  days off  adjusted working days\n");
+        printf("已存：新增或改动 %d 天，未变 %d 天；%lld 个未到期的时限重新计算\n", r->stored, r->unchanged,
+               (long long)r->retimed);
+    printf("年份  放假天数  调休上班天数\n");
     for (size_t i = 0; i < r->n_years; i++)
-        printf("%4d  %8d  %21d\n", r->years[i]->year, r->years[i]->days_off, r->years[i]->working_days);
+        printf("%4d  %8d  %12d\n", r->years[i]->year, r->years[i]->days_off, r->years[i]->working_days);
     if (*r->warning)
         printf("提醒：%s\n", r->warning);
 }

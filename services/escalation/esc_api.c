@@ -88,7 +88,7 @@ static int serve(service *s, const Jiesu__HolidaysRequest *rq, const bus_request
         goto cleanup;
     if (n > 0 && who->role != AUTH_ADMIN) {
         *code = SVC_ERR_FORBIDDEN;
-        snprintf(err, errlen, "%s is %s; only %s may change the official calendar", who->name,
+        snprintf(err, errlen, "%s 的角色是%s；只有%s可以修改法定节假日日历", who->name,
                  auth_role_title(who->role), auth_role_title(AUTH_ADMIN));
         goto cleanup;
     }

@@ -189,9 +189,9 @@ orders 1 HOL 1day 1day
 sql "UPDATE deadlines d SET started_at = '2031-12-31 17:00+08', due_at = '2032-01-01 17:00+08' FROM complaints c
      WHERE c.id = d.complaint_id AND c.ticket_no = 'HOL-1'" >/dev/null
 as_unit 370212001 jiesu holidays add 2032-01-01 元旦 --off >"$esc_dir/holidays-refused.out" 2>&1
-check "only an administrator changes the calendar" grep -q "only 系统管理员 may change the official calendar" "$esc_dir/holidays-refused.out"
+check "only an administrator changes the calendar" grep -q "只有系统管理员可以修改法定节假日日历" "$esc_dir/holidays-refused.out"
 jiesu holidays add 2032-01-01 元旦 --off >"$esc_dir/holidays-add.out" 2>&1
-check "jiesu holidays add stores the day and re-times the deadline" grep -q "stored: 1 days new or changed, 0 unchanged; 1 pending deadlines re-timed" "$esc_dir/holidays-add.out"
+check "jiesu holidays add stores the day and re-times the deadline" grep -q "已存：新增或改动 1 天，未变 0 天；1 个未到期的时限重新计算" "$esc_dir/holidays-add.out"
 check_eq "… to the next working day, 2032-01-02 17:00" 1 \
     "$(sql "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'HOL-1' AND d.due_at = '2032-01-02 17:00+08'")"
 wait_for "the re-timed deadline is planned again" 10 sql_eq "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'HOL-1' AND d.rung_next IS NOT NULL" 1
@@ -201,7 +201,7 @@ check_eq "stored as typed in, by whom" 1 "$(sql "SELECT count(*) FROM holidays W
 printf '{"year": %d, "days": [{"name": "元旦", "date": "%d-01-01", "isOffDay": true},
  {"name": "元旦", "date": "%d-01-01", "isOffDay": true}]}' "$year" "$year" "$((year + 1))" >"$esc_dir/notice.json"
 jiesu holidays load "$esc_dir/notice.json" >"$esc_dir/holidays-load.out" 2>&1
-check "jiesu holidays load stores the file" grep -q "stored: 2 days new or changed" "$esc_dir/holidays-load.out"
+check "jiesu holidays load stores the file" grep -q "已存：新增或改动 2 天" "$esc_dir/holidays-load.out"
 check "… lists the years" grep -qE "^$year +1 +0$" "$esc_dir/holidays-load.out"
 check "… and warns about the deadline due after the calendar ends" grep -q "^提醒：.*有 1 个未到期的时限落在 $((year + 2)) 年或以后" "$esc_dir/holidays-load.out"
 sql "UPDATE deadlines d SET met_at = now() FROM complaints c WHERE c.id = d.complaint_id AND c.ticket_no = 'HOL-1'" >/dev/null

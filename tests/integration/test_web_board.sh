@@ -96,7 +96,7 @@ overdue_for() {     # overdue_for SPAN: 中韩's board, list and order page all 
 check "端午节 is no working day: the board, the list and the order page say 已逾期 1个工作日" overdue_for 1个工作日
 "$JIESU_BIN/jiesu" -k "$JIESU_KEYS_DIR/admin.key" holidays add 2026-06-22 调休测试 --off >"$WEB_DIR/holiday.out" 2>&1
 check "a day off stored for Monday 06-22 by the administrator (no deadline re-timed: a1's fell due before it)" \
-    grep -q "stored: 1 days new or changed, 0 unchanged; 0 pending deadlines re-timed" "$WEB_DIR/holiday.out"
+    grep -q "已存：新增或改动 1 天，未变 0 天；0 个未到期的时限重新计算" "$WEB_DIR/holiday.out"
 check "the next request of each page counts it, no restart: 已逾期 5小时30分 (Thursday's afternoon only)" overdue_for 5小时30分
 svc_role=$(psql "$JIESU_PG_CONNINFO" -XtAc "SELECT current_user")
 sql "REVOKE SELECT ON holidays FROM $svc_role" >/dev/null

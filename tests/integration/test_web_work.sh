@@ -153,14 +153,14 @@ token=$(awk '$6 == "jiesu_session" {print $7}' "$zj")
 sha_key=$(user_key u-370212002 handler 370212002)
 JIESU_CLI_ON_BEHALF=$token JIESU_CLI_KEY_FILE=$sha_key "$JIESU_BIN/jiesu" progress "$alarm" 冒充 >"$WEB_DIR/forged1.out" 2>&1
 check_eq "沙子口's own key sending 中韩's session to act for them: refused" 1 \
-    "$(grep -c 'u-370212002 may not act on behalf of other people' "$WEB_DIR/forged1.out")"
+    "$(grep -c 'u-370212002 不能代别人操作' "$WEB_DIR/forged1.out")"
 JIESU_CLI_ON_BEHALF=$token JIESU_CLI_KEY_FILE=$JIESU_KEYS_DIR/intake.key "$JIESU_BIN/jiesu" progress "$alarm" 冒充 \
     >"$WEB_DIR/forged2.out" 2>&1
 check_eq "… another service's key (intake, not in auth.delegates): refused" 1 \
-    "$(grep -c 'intake may not act on behalf of other people' "$WEB_DIR/forged2.out")"
+    "$(grep -c 'intake 不能代别人操作' "$WEB_DIR/forged2.out")"
 JIESU_CLI_ON_BEHALF=jsk_made_up JIESU_CLI_KEY_FILE=$JIESU_KEYS_DIR/reporting.key "$JIESU_BIN/jiesu" progress "$alarm" 冒充 \
     >"$WEB_DIR/forged3.out" 2>&1
-check_eq "… the web tier's key with a made-up session: refused" 1 "$(grep -c 'session has ended' "$WEB_DIR/forged3.out")"
+check_eq "… the web tier's key with a made-up session: refused" 1 "$(grep -c '登录已失效' "$WEB_DIR/forged3.out")"
 check_eq "… none of them recorded a thing" 0 \
     "$(sql "SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$alarm' AND e.event = 'progress'")"
 JIESU_CLI_ON_BEHALF=$token JIESU_CLI_KEY_FILE=$JIESU_KEYS_DIR/reporting.key "$JIESU_BIN/jiesu" progress "$alarm" 已派人核实 \

@@ -281,14 +281,14 @@ static void test_on_behalf(void **state)
 
     c = echo_for(&s, f, &HANDLER, CLERK_TOKEN);     /* a person's own key */
     assert_int_equal(c.rc, -1);
-    assert_non_null(strstr(c.err, "svc-test-handler may not act on behalf of other people"));
+    assert_non_null(strstr(c.err, "svc-test-handler 不能代别人操作"));
     assert_int_equal(handled, 0);
     c = echo_for(&s, f, &OTHER_SERVICE, CLERK_SESSION);     /* a service not named in auth.delegates */
     assert_int_equal(c.rc, -1);
-    assert_non_null(strstr(c.err, "may not act on behalf"));
+    assert_non_null(strstr(c.err, "不能代别人操作"));
     c = echo_for(&s, f, &WEB, "jsk_forged");
     assert_int_equal(c.rc, -1);
-    assert_non_null(strstr(c.err, "session has ended"));
+    assert_non_null(strstr(c.err, "登录已失效"));
     assert_int_equal(handled, 0);
 
     snprintf(sql, sizeof sql, "UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = '%s'",

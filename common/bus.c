@@ -33,6 +33,7 @@
 #include "bus_int.h"
 #include "clock.h"
 #include "log.h"
+#include "text.h"
 
 #define HEARTBEAT_IVL_MS     2000   /* ping a quiet peer this often */
 #define HEARTBEAT_TIMEOUT_MS 6000   /* drop the connection after this long without traffic */
@@ -691,6 +692,7 @@ int bus_server_reply_error(bus_server *self, const bus_request *req, int code, c
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    text_utf8_cut(text);
     Jiesu__Error e = JIESU__ERROR__INIT;
     e.code = code;
     e.message = text;

@@ -200,6 +200,19 @@ int text_defuse_formula(char *dst, size_t cap, const char *s)
     return copy == len && out == (size_t)risky ? 0 : -1;
 }
 
+void text_utf8_cut(char *s)
+{
+    size_t len = strlen(s), start = len;
+    while (start > 0 && len - start < 4 && ((unsigned char)s[start - 1] & 0xC0) == 0x80)
+        start--;    /* back over continuation bytes to the last character's first byte */
+    if (start == 0 || (unsigned char)s[start - 1] < 0xC0)
+        return;     /* ends in ASCII or in a lone continuation byte: nothing cut short here */
+    unsigned char lead = (unsigned char)s[start - 1];
+    size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    if (len - (start - 1) < want)
+        s[start - 1] = '\0';
+}
+
 void text_prefix(char *buf, size_t cap, const char *fmt, ...)
 {
     char head[512];

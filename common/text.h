@@ -32,6 +32,11 @@ void text_mask_name(char *dst, size_t cap, const char *name);
  * '=', '+', '-', '@', tab or CR gets a "'" prefix. Returns 0, -1 if truncated. */
 int text_defuse_formula(char *dst, size_t cap, const char *s);
 
+/* Ends s at its last whole character: a multi-byte character left incomplete
+ * at the end (by a snprintf that did not fit) is removed, so the text can go
+ * where only valid UTF-8 may (a PostgreSQL column, a protobuf string). */
+void text_utf8_cut(char *s);
+
 /* Puts the formatted text before what buf (of capacity cap) holds: how a
  * caller adds where it was to the reason a lower layer wrote in its err
  * ("calendar: " + "BEGIN failed: ..."). The end is cut at a character

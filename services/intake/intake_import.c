@@ -719,6 +719,7 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
         note_unmapped(&r);
         if (rc < 0 && res->import_id)
             say_what_is_stored(&r, why, sizeof why);
+        text_utf8_cut(why);
     }
     if (res->import_id) {
         char pg_why[512];
@@ -732,8 +733,10 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
     res->elapsed_ms = clock_mono_ms() - t0;
     if (r.rejects)
         snprintf(res->rejects_path, sizeof res->rejects_path, "%s", rejects_path(r.rejects));
-    if (rc < 0)
+    if (rc < 0) {
         snprintf(err, errlen, "%s", why);
+        text_utf8_cut(err);
+    }
     else
         log_info("import %s file=%s profile=%s rows=%" PRId64 " inserted=%" PRId64 " duplicates=%" PRId64
                  " rejected=%" PRId64 " unmapped_categories=%" PRId64 " encoding=%s ms=%" PRId64 "%s",

@@ -27,7 +27,7 @@ static const char SQL_UNLOCK[] = "SELECT pg_advisory_unlock" LOCK_KEY;
 
 static const char SQL_FAIL_ORPHANS[] =
     "UPDATE imports SET status = 'failed', finished_at = now(),"
-    " error = 'interrupted: the importing process stopped before the end'"
+    " error = '导入中断：导入进程没有做完就停了'"
     " WHERE status = 'running' AND pg_try_advisory_xact_lock(" LOCK_CLASS ", (id % 2147483647)::int)";
 
 int64_t intake_record_begin(PGconn *pg, const char *file_name, const char *sha256, const char *actor, char id[24],

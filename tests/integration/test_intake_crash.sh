@@ -55,7 +55,7 @@ check_eq "every row exactly once" "$rows $rows" "$(sql "SELECT count(*) || ' ' |
 check_eq "one 'imported' event per complaint" "$rows" \
     "$(sql "SELECT count(DISTINCT complaint_id) FROM complaint_events WHERE event = 'imported' HAVING count(*) = count(DISTINCT complaint_id)")"
 check_eq "both killed imports are recorded as interrupted" 2 \
-    "$(sql "SELECT count(*) FROM imports WHERE status = 'failed' AND error LIKE 'interrupted%'")"
+    "$(sql "SELECT count(*) FROM imports WHERE status = 'failed' AND error LIKE '导入中断%'")"
 as_role clerk "$JIESU_BIN/jiesu" import "$crash/big.csv" >"$crash/third.out" 2>&1
 check "importing the file once more inserts nothing" grep -q "big.csv：共 $rows 行，新存 0 件，重复 $rows 行" "$crash/third.out"
 wait_for "every complaint routed" 120 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0

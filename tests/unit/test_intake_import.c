@@ -311,7 +311,7 @@ static void test_orphaned_import_marked_failed(void **state)
     write_csv("after.csv", HEADER "@60,2021-06-02 08:00,,,,x,,,\r\n", path);
     assert_int_equal(intake_import(&fx.opt, path, NULL, &res, err, sizeof err), 0);
     assert_int_equal(sql_long("SELECT count(*) FROM imports WHERE id = %ld AND status = 'failed' AND "
-                              "error LIKE 'interrupted%%'", crashed), 1);
+                              "error LIKE '导入中断%%'", crashed), 1);
     assert_int_equal(sql_long("SELECT count(*) FROM imports WHERE id = %lld AND status = 'done'",
                               (long long)res.import_id), 1);
 }

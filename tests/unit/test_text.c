@@ -244,6 +244,43 @@ static void test_defuse_truncates(void **state)
     assert_int_equal(text_defuse_formula(out, 0, "x"), -1);
 }
 
+/* Ends buf with the first n bytes of s, as a snprintf that did not fit would. */
+static void cut_copy(char *buf, const char *s, size_t n)
+{
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+}
+
+/* A message cut by snprintf in the middle of a character loses that
+ * character only; whole text, ASCII and 4-byte characters stay. */
+static void test_utf8_cut(void **state)
+{
+    (void)state;
+    char buf[32];
+    cut_copy(buf, "导入中断", 7);              /* 导入 and one byte of 中 */
+    text_utf8_cut(buf);
+    assert_string_equal(buf, "导入");
+    assert_int_equal(text_utf8_valid(buf, strlen(buf), NULL), 1);
+    cut_copy(buf, "导入中断", 8);              /* two bytes of 中 */
+    text_utf8_cut(buf);
+    assert_string_equal(buf, "导入");
+    cut_copy(buf, "导入中断", 12);
+    text_utf8_cut(buf);
+    assert_string_equal(buf, "导入中断");
+    cut_copy(buf, "row 5: ok", 9);
+    text_utf8_cut(buf);
+    assert_string_equal(buf, "row 5: ok");
+    cut_copy(buf, "a\xf0\x9f\x98\x80", 4);    /* three of the emoji's four bytes */
+    text_utf8_cut(buf);
+    assert_string_equal(buf, "a");
+    cut_copy(buf, "a\xf0\x9f\x98\x80", 5);
+    text_utf8_cut(buf);
+    assert_string_equal(buf, "a\xf0\x9f\x98\x80");
+    buf[0] = '\0';
+    text_utf8_cut(buf);
+    assert_string_equal(buf, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_mask_name),
         cmocka_unit_test(test_defuse_formula),
         cmocka_unit_test(test_defuse_truncates),
+        cmocka_unit_test(test_utf8_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

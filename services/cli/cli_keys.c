@@ -62,8 +62,7 @@ static int new_pair(const char *file)
         return 1;
     }
     printf("%s\n", kp.public_key);
-    fprintf(stderr, "secret key in %s (mode 0600: keep it to yourself); give the public key above to an "
-                    "administrator\n", file);
+    fprintf(stderr, "私钥在 %s（权限 0600：不要给别人）；把上面的公钥交给管理员登记\n", file);
     return 0;
 }
 
@@ -74,8 +73,8 @@ int cli_keys_main(cli_ctx *ctx, int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "new") == 0)
         return new_pair(argv[2]);
     if (argc != 1) {
-        fprintf(stderr, "usage: jiesu keys            (makes the missing key pairs in keys.dir)\n"
-                        "       jiesu keys new FILE   (a key pair of your own; prints its public key)\n");
+        fprintf(stderr, "用法：jiesu keys            （在 keys.dir 里生成缺少的密钥对）\n"
+                        "      jiesu keys new 文件    （生成一把自己的密钥对；打印它的公钥）\n");
         return 2;
     }
     const char *dir = config_str(ctx->cfg, "keys.dir");
@@ -92,7 +91,7 @@ int cli_keys_main(cli_ctx *ctx, int argc, char **argv)
     if ((rc = make_pair(dir, ADMIN_NAME, "the first administrator")) < 0)
         return 1;
     made += rc;
-    printf("keys: %d key pair%s made in %s (the others kept)\n", made, made == 1 ? "" : "s", dir);
+    printf("密钥：在 %s 生成了 %d 对密钥（已有的不动）\n", dir, made);
     return 0;
 }
 

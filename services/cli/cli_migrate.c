@@ -47,7 +47,7 @@ static int load_holidays(const cli_ctx *ctx, PGconn *pg)
         cli_error("migrate: loading holidays: %s", err);
         return -1;
     }
-    printf("holidays: %zu days from %d files in %s (%ld rows new or changed)\n", n, files, from, changed);
+    printf("节假日：%s 的 %d 个文件共 %zu 天（新增或改动 %ld 行）\n", from, files, n, changed);
     if (*warning)
         printf("提醒：%s\n", warning);
     return 0;
@@ -74,7 +74,7 @@ static int apply_grants(const cli_ctx *ctx, PGconn *pg, const char *migrations_d
     char role[256], path[2048];
     service_role(ctx->cfg, role, sizeof role);
     if (!*role || strcmp(role, PQuser(pg)) == 0) {
-        printf("grants: none (the services connect as the owner %s)\n", PQuser(pg));
+        printf("授权：无（各服务以所有者 %s 的身份连接）\n", PQuser(pg));
         return 0;
     }
     snprintf(path, sizeof path, "%s/../grants.sql", migrations_dir);
@@ -85,7 +85,7 @@ static int apply_grants(const cli_ctx *ctx, PGconn *pg, const char *migrations_d
                   file, role, *why ? ": " : "", why);
         return -1;
     }
-    printf("grants: %s applied for the services' role %s\n", file, role);
+    printf("授权：已为服务角色 %s 执行 %s\n", role, file);
     return 0;
 }
 
@@ -117,33 +117,29 @@ static int load_data(const cli_ctx *ctx, PGconn *pg)
         cli_error("migrate: loading regions: %s", err);
         return -1;
     }
-    printf("regions %s: %ld district%s, %ld streets, %ld communities (%ld rows new or changed)\n",
-           districts, st.districts, st.districts == 1 ? "" : "s", st.streets, st.communities,
-           st.regions_changed);
+    printf("区划 %s：%ld 个区、%ld 个街道、%ld 个社区（新增或改动 %ld 行）\n", districts, st.districts,
+           st.streets, st.communities, st.regions_changed);
     if (st.skipped > 0)
-        printf("  %ld communities skipped: their street code is not in %s/streets.csv (renumbered by NBS)\n",
+        printf("  跳过 %ld 个社区：它们的街道代码不在 %s/streets.csv 里（国家统计局重新编过码）\n",
                st.skipped, regions_dir);
-    printf("units: %ld street offices, campaign office, discipline inspection (%ld new or changed)\n",
-           st.streets, st.units_changed);
+    printf("单位：%ld 个街道办事处、创城办、纪委监委（新增或改动 %ld 个）\n", st.streets, st.units_changed);
     snprintf(routing_dir, sizeof routing_dir, "%s/routing", config_str(ctx->cfg, "data.dir"));
     if (cli_routing_load(pg, routing_dir, &rt, err, sizeof err) < 0) {
         cli_error("migrate: loading routing data: %s", err);
         return -1;
     }
-    printf("routing: %ld categories, %ld hotline category names, %ld department units, %ld gazetteer entries"
-           " (%ld rows new or changed)\n", rt.categories, rt.aliases, rt.dept_units, rt.gazetteer, rt.changed);
+    printf("派单数据：%ld 个类别、%ld 个热线类别名称、%ld 个职能部门、%ld 个地名条目（新增或改动 %ld 行）\n",
+           rt.categories, rt.aliases, rt.dept_units, rt.gazetteer, rt.changed);
     if (rt.withdrawn)
-        printf("routing: %ld shipped gazetteer entr%s left out, removed or replaced by an administrator"
-               " (`jiesu gazetteer list` shows them, `jiesu gazetteer restore NAME` puts one back)\n",
-               rt.withdrawn, rt.withdrawn == 1 ? "y" : "ies");
+        printf("派单数据：%ld 个内置地名条目没有载入，已被管理员删去或替换"
+               "（`jiesu gazetteer list` 列出它们，`jiesu gazetteer restore 名称` 恢复其中一个）\n", rt.withdrawn);
     const char *keys_dir = config_str(ctx->cfg, "keys.dir");
     int keys = 0;
     if (cli_keys_register(pg, keys_dir, &keys, err, sizeof err) < 0) {
         cli_error("migrate: registering keys: %s", err);
         return 1;
     }
-    printf("keys: %d public key%s registered from %s%s\n", keys, keys == 1 ? "" : "s", keys_dir,
-           keys ? "" : " (none there: `jiesu keys` makes them)");
+    printf("密钥：从 %s 登记了 %d 把公钥%s\n", keys_dir, keys, keys ? "" : "（那里没有：`jiesu keys` 生成它们）");
     return load_holidays(ctx, pg) < 0 ? 1 : 0;
 }
 
@@ -153,7 +149,7 @@ int cli_migrate_main(cli_ctx *ctx, int argc, char **argv)
 
     (void)argv;
     if (argc != 1) {
-        fprintf(stderr, "usage: jiesu migrate\n");
+        fprintf(stderr, "用法：jiesu migrate\n");
         return 2;
     }
     PGconn *pg = owner_connect(ctx);
@@ -166,7 +162,7 @@ int cli_migrate_main(cli_ctx *ctx, int argc, char **argv)
                   why);
         goto done;
     }
-    printf("migrations: %d applied from %s\n", applied, dir);
+    printf("数据库迁移：从 %s 执行了 %d 个\n", dir, applied);
     if (apply_grants(ctx, pg, dir) == 0 && load_data(ctx, pg) == 0)
         rc = 0;
 done:

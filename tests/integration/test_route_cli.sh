@@ -177,7 +177,7 @@ check "with --replace it is added, saying what it replaces and that it stays out
     grep -q "added, replacing 中韩街道 (370212001) 1-99, shipped (1 shipped: .jiesu migrate. no longer loads it" "$g-replace.out"
 jiesu migrate >"$g-migrate.out" 2>&1
 check "jiesu migrate again" test $? -eq 0
-check "… says a shipped entry is left out" grep -q "1 shipped gazetteer entry left out" "$g-migrate.out"
+check "… says a shipped entry is left out" grep -q "1 个内置地名条目没有载入" "$g-migrate.out"
 check_eq "… and does not load it again (no overlap comes back)" "370212004 operator 1-99|370212004 shipped 100-999" \
     "$(sql "SELECT string_agg(street_code || ' ' || source || ' ' || num_from || '-' || num_to, '|' ORDER BY num_from) FROM gazetteer WHERE name = '九水东路'")"
 jiesu gazetteer list 九水 >"$g-list.out" 2>&1

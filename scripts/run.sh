@@ -76,9 +76,9 @@ socket_dir() {
 }
 
 case ${1:-} in
-stop) stop_all; echo "jiesu stopped"; exit 0 ;;
+stop) stop_all; echo "jiesu 已停止"; exit 0 ;;
 clean) stop_services; "$REPO/scripts/stack.sh" clean "$STACK"; rm -rf "$VAR/run" "$VAR/log" "$VAR/rejects" "$VAR/sample" "$VAR/jiesu.conf"
-       echo "jiesu stopped, its data and secrets deleted"; exit 0 ;;
+       echo "jiesu 已停止，数据和密钥已删除"; exit 0 ;;
 "") ;;
 *) die "usage: scripts/run.sh [stop|clean]" ;;
 esac
@@ -240,7 +240,7 @@ demo_act() {       # demo_act ACTION STATUS QUOTAS [ARGS...]: each order by its 
     done
 }
 if [ -n "$(demo_tickets dispatched "1 1 1 1 1")" ] && [ -z "$(demo_tickets accepted "1 1 1 1 1")" ]; then
-    echo "simulating a morning of the street offices' work (jiesu accept, resolve, callback) ..."
+    echo "模拟各街道办事处一上午的工作（jiesu accept、resolve、callback）……"
     demo_act accept dispatched "30 22 14 8 4"
     demo_act resolve accepted "16 9 5 2 1" "已处理"
     demo_act callback resolved "1 1 0 0 0" unsatisfied "仍未解决"
@@ -254,19 +254,19 @@ ok=1
 url() { [ "$1" = off ] && echo "off" || echo "http://$1$2"; }
 cat <<TXT
 
-The services keep running (logs in var/log/).
-  dashboard:        $(url "$report_http" /)        Open311: $(url "$intake_http" /services.json)
-  Redis:            127.0.0.1:$redis_port        PostgreSQL: 127.0.0.1:$pg_port (passwords in var/secrets/)
-  workbench:        $(url "$report_http" /work)   sign in as dispatcher, campaign, discipline, callback or h370212001 …
-                    (their passwords: var/secrets/web-passwords)
-Try:
+各服务继续在后台运行（日志在 var/log/）。
+  大屏：            $(url "$report_http" /)        Open311：$(url "$intake_http" /services.json)
+  Redis：           127.0.0.1:$redis_port        PostgreSQL：127.0.0.1:$pg_port（密码在 var/secrets/）
+  工作台：          $(url "$report_http" /work)   以 dispatcher、campaign、discipline、callback 或 h370212001 … 登录
+                    （他们的密码：var/secrets/web-passwords）
+试试：
   export JIESU_CONFIG=$(printf '%q' "$conf")
-  $(printf '%q' "$BIN/jiesu") status          # as the administrator (cli.key_file: var/keys/admin.key)
-  $(printf '%q' "$BIN/jiesu") user list       # who may act; the demo's people's keys are in var/keys/users/
-  $(printf '%q' "$BIN/jiesu") -k var/keys/users/dispatcher.key show <ticket number>   # the routing decision and its reasons
-  $(printf '%q' "$BIN/jiesu") -k var/keys/users/h370212001.key alerts                # a street office's open alerts
-  $(printf '%q' "$BIN/jiesu") daily                      # today's dispatch sheet per street
-  $(printf '%q' "$BIN/jiesu") bulletin --out var/bulletin   # last week's bulletin (the default): CSV, XLSX, HTML
-  $(printf '%q' "$BIN/jiesu") bulletin --week this --out var/bulletin   # this week's so far
+  $(printf '%q' "$BIN/jiesu") status          # 以管理员身份（cli.key_file：var/keys/admin.key）
+  $(printf '%q' "$BIN/jiesu") user list       # 谁可以操作；演示用户的密钥在 var/keys/users/
+  $(printf '%q' "$BIN/jiesu") -k var/keys/users/dispatcher.key show <工单号>   # 派单决定和理由
+  $(printf '%q' "$BIN/jiesu") -k var/keys/users/h370212001.key alerts          # 一个街道办事处未签收的预警
+  $(printf '%q' "$BIN/jiesu") daily                      # 今天各街道的派单表
+  $(printf '%q' "$BIN/jiesu") bulletin --out var/bulletin   # 上周的周通报（默认）：CSV、XLSX、HTML
+  $(printf '%q' "$BIN/jiesu") bulletin --week this --out var/bulletin   # 本周至今
   make stop
 TXT

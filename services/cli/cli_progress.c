@@ -76,7 +76,7 @@ void cli_progress_sent(cli_progress *self, uint64_t bytes)
     if (!self || !due(self, 0))
         return;
     double frac = fill(self, bytes, bar), secs = (double)(clock_mono_ms() - self->started_ms) / 1000.0;
-    fprintf(stderr, "\r%s  sending   [%s] %3d%%  %.1f MB/s\033[K", self->file_name, bar, (int)(frac * 100),
+    fprintf(stderr, "\r%s  发送中 [%s] %3d%%  %.1f MB/秒\033[K", self->file_name, bar, (int)(frac * 100),
             secs > 0 ? (double)bytes / secs / 1e6 : 0.0);
     fflush(stderr);
 }
@@ -93,7 +93,7 @@ void cli_progress_imported(cli_progress *self, uint64_t bytes, int64_t rows)
         long left = (long)(secs / frac - secs);
         snprintf(eta, sizeof eta, "%ld:%02ld", left / 60, left % 60);
     }
-    fprintf(stderr, "\r%s [%s] %3d%%  %s rows  %s rows/s  ETA %s\033[K", self->file_name, bar, (int)(frac * 100),
+    fprintf(stderr, "\r%s [%s] %3d%%  %s 行  %s 行/秒  还需 %s\033[K", self->file_name, bar, (int)(frac * 100),
             nrows, rate, eta);
     fflush(stderr);
 }

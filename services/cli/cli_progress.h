@@ -5,8 +5,8 @@
  * command feeds both here and one line on stderr is redrawn, at most five
  * times a second:
  *
- *   complaints.csv  sending   [#######-------------]  35%  78.2 MB/s
- *   complaints.csv [##########----------]  48%  480,000 rows  95,012 rows/s  ETA 0:05
+ *   complaints.csv  发送中 [#######-------------]  35%  78.2 MB/秒
+ *   complaints.csv [##########----------]  48%  480,000 行  95,012 行/秒  还需 0:05
  */
 #ifndef JIESU_CLI_PROGRESS_H
 #define JIESU_CLI_PROGRESS_H

@@ -12,6 +12,7 @@
 #include "db.h"
 #include "mask.h"
 #include "names.h"
+#include "svc.h"
 #include "text.h"
 
 #define ERR_NOT_FOUND 404
@@ -193,13 +194,13 @@ static int check_call(service *s, const bus_request *req, const auth_principal *
 {
     char roles[256];
     if (!def) {
-        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s has no view '%s'", s->name, rq->name);
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s没有“%s”这个视图", svc_title_of(s->name), rq->name);
     } else if (!(who->role & def->roles)) {
         auth_roles_say(def->roles, roles, sizeof roles);
         bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s 的角色是%s；只有%s可以查看",
                                who->name, auth_role_title(who->role), roles);
     } else if ((int)rq->n_args < def->min_args || (int)rq->n_args > def->max_args) {
-        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "usage: jiesu %s", def->usage);
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "用法：jiesu %s", def->usage);
     } else {
         return 0;
     }

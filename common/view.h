@@ -10,7 +10,7 @@
  * codes become the names people read (common/names.h).
  *
  *   static const view_section ORDER[] = {{"complaint", "ll", "-t", 1, SQL_ORDER}, {NULL}};
- *   static const view_def VIEWS[] = {{"order", AUTH_CLERK | AUTH_HANDLER, 1, 1, "show TICKET", ORDER,
+ *   static const view_def VIEWS[] = {{"order", AUTH_CLERK | AUTH_HANDLER, 1, 1, "show 工单号", ORDER,
  *                                     "no order %s that you may see"}, {NULL}};
  *   ... {"view.request", on_view, AUTH_PEOPLE} where on_view calls view_answer(s, req, who, VIEWS).
  *
@@ -48,7 +48,7 @@ typedef struct {
     const char         *name;
     auth_role           roles;
     int                 min_args, max_args;
-    const char         *usage;      /* for the refusal of a wrong call: "show TICKET" */
+    const char         *usage;      /* for the refusal of a wrong call: "show 工单号" */
     const view_section *sections;   /* ends with {NULL} */
     const char         *not_found;  /* when the first section has no row: printf format taking the
                                      * first argument ("no order %s that you may see"); NULL: an

@@ -206,8 +206,8 @@ void route_api_learn(service *s, const bus_request *req, const auth_principal *w
     route_model *m = NULL;
     Jiesu__LearnRequest *rq = BUS_UNPACK(learn_request, req->env);
     learn_rows l = {.set = route_learn_set_new(0), .cats = st->rules->cats};
-    snprintf(source, sizeof source, "%s, by %s",
-             rq && rq->file.len ? (*rq->file_name ? rq->file_name : "a file") : "settled orders", who->name);
+    snprintf(source, sizeof source, "%s（%s 训练）",
+             rq && rq->file.len ? (*rq->file_name ? rq->file_name : "上传的文件") : "已办结的工单", who->name);
     if (!rq || !l.set) {
         bus_server_reply_error(s->server, req, rq ? SVC_ERR_INTERNAL : SVC_ERR_BAD_REQUEST,
                                rq ? "model.learn: out of memory" : "model.learn: malformed payload");

@@ -22,10 +22,14 @@
     "SELECT g.id FROM gazetteer g WHERE g.name = $1"                                                      \
     "   AND ($2::int IS NULL OR g.num_from IS NULL OR (g.num_from <= $3::int AND $2::int <= g.num_to))"
 
-/* The overlapping entries, described for a person: street, numbers, source. */
+/* An entry g of street r described for a person: street, numbers, source. */
+#define DESCRIBED                                                                                         \
+    "r.name || ' (' || g.street_code || ') ' || coalesce(g.num_from || '-' || g.num_to || ' 号', '全部门牌')" \
+    " || CASE WHEN g.source = 'shipped' THEN '，内置' ELSE '' END"
+
+/* The overlapping entries, described. */
 static const char SQL_OVERLAPS[] =
-    "SELECT r.name || ' (' || g.street_code || ') ' || coalesce(g.num_from || '-' || g.num_to, 'all numbers')"
-    "       || CASE WHEN g.source = 'shipped' THEN ', shipped' ELSE '' END"
+    "SELECT " DESCRIBED
     "  FROM gazetteer g JOIN regions r ON r.code = g.street_code WHERE g.id IN (" OVERLAPS ") ORDER BY g.id";
 
 /* A shipped entry an operator takes out is kept aside, so that `jiesu
@@ -74,8 +78,7 @@ static const char SQL_REMOVE[] =
 
 /* The entries in use that a restore of those would overlap, described as SQL_OVERLAPS does. */
 static const char SQL_RESTORE_OVERLAPS[] =
-    "SELECT DISTINCT r.name || ' (' || g.street_code || ') ' || coalesce(g.num_from || '-' || g.num_to, 'all numbers')"
-    "       || CASE WHEN g.source = 'shipped' THEN ', shipped' ELSE '' END"
+    "SELECT DISTINCT " DESCRIBED
     "  FROM gazetteer_withdrawn w JOIN gazetteer g ON g.name = w.name"
     "   AND (g.num_from IS NULL OR w.num_from IS NULL OR (g.num_from <= w.num_to AND w.num_from <= g.num_to))"
     "  JOIN regions r ON r.code = g.street_code WHERE " WITHDRAWN;
@@ -122,17 +125,16 @@ static void done_message(const Jiesu__GazetteerRequest *rq, gazetteer_op op, lon
                          const char *replaced, char *msg, size_t cap)
 {
     int n;
-    const char *many = gone == 1 ? "y" : "ies";
     if (op == OP_ADD)
-        n = snprintf(msg, cap, "gazetteer: %s %s → %s added%s%s", rq->kind, rq->name, rq->street,
-                     gone ? ", replacing " : "", gone ? replaced : "");
+        n = snprintf(msg, cap, "地名表：已添加%s %s → %s%s%s", strcmp(rq->kind, "landmark") == 0 ? "地标" : "道路",
+                     rq->name, rq->street, gone ? "，替换了 " : "", gone ? replaced : "");
     else if (op == OP_REMOVE)
-        n = snprintf(msg, cap, "gazetteer: %ld entr%s of %s removed", gone, many, rq->name);
+        n = snprintf(msg, cap, "地名表：已删去 %s 的 %ld 个条目", rq->name, gone);
     else
-        n = snprintf(msg, cap, "gazetteer: %ld shipped entr%s of %s restored", gone, many, rq->name);
+        n = snprintf(msg, cap, "地名表：已恢复 %s 的 %ld 个内置条目", rq->name, gone);
     if (kept && n > 0 && (size_t)n < cap)
-        snprintf(msg + n, cap - (size_t)n, " (%ld shipped: `jiesu migrate` no longer loads %s; `jiesu gazetteer"
-                 " restore %s` puts %s back)", kept, kept == 1 ? "it" : "them", rq->name, kept == 1 ? "it" : "them");
+        snprintf(msg + n, cap - (size_t)n, "（其中 %ld 个是内置的：`jiesu migrate` 不再载入；"
+                 "`jiesu gazetteer restore %s` 可以恢复）", kept, rq->name);
 }
 
 /* Refuses an add (unless replace) or a restore that would overlap entries in
@@ -151,12 +153,12 @@ static int check_overlaps(service *s, const bus_request *req, const Jiesu__Gazet
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, out);
     else if (op == OP_ADD)
         bus_server_reply_error(s->server, req, ERR_REFUSED,
-                               "these entries cover the same numbers: %s. Routing could not tell them apart: "
-                               "give --replace to replace them, or other --numbers", out);
+                               "这些条目覆盖了同样的门牌号：%s。自动派单分不清它们：用 --replace 替换它们，"
+                               "或换一段 --numbers", out);
     else
         bus_server_reply_error(s->server, req, ERR_REFUSED,
-                               "these entries in use cover the same numbers: %s. Routing could not tell them apart:"
-                               " `jiesu gazetteer remove %s --numbers FROM-TO` first", out, rq->name);
+                               "这些在用的条目覆盖了同样的门牌号：%s。自动派单分不清它们：先执行 "
+                               "`jiesu gazetteer remove %s --numbers 起-止`", out, rq->name);
     return -1;
 }
 
@@ -179,13 +181,13 @@ static void change(service *s, const bus_request *req, const Jiesu__GazetteerReq
     if (done < 0)
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
     else if (op == OP_ADD && done == 0)
-        bus_server_reply_error(s->server, req, ERR_REFUSED, "'%s' is not a loaded street office%s%s%s (`jiesu units"
-                               " 街道` lists them)", rq->street, *rq->community ? ", or community " : "",
-                               rq->community, *rq->community ? " does not belong to it" : "");
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "“%s”不是已载入的街道办事处%s%s%s（`jiesu units"
+                               " 街道` 列出全部）", rq->street, *rq->community ? "，或者社区 " : "",
+                               rq->community, *rq->community ? " 不属于它" : "");
     else if (op != OP_ADD && gone == 0)
-        bus_server_reply_error(s->server, req, ERR_REFUSED, "no %sgazetteer entry %s%s",
-                               op == OP_RESTORE ? "shipped " : "", rq->name,
-                               op == OP_RESTORE ? " was removed or replaced" : rq->has_numbers ? " covering those numbers" : "");
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "%s没有%s地名条目 %s",
+                               op == OP_RESTORE ? "" : rq->has_numbers ? "在这段门牌号上" : "",
+                               op == OP_RESTORE ? "被删去或替换的内置" : "", rq->name);
     else {
         done_message(rq, op, gone, kept, overlaps, msg, sizeof msg);
         log_info("%s", msg);
@@ -224,15 +226,17 @@ cleanup:
 /* ---- the list ---- */
 
 static const view_section GAZETTEER[] = {
-    {"gazetteer", "llllll", NULL, 0,
-     "SELECT name, kind, street, community, numbers, source FROM ("
+    {"地名表", "llllll", NULL, 0,
+     "SELECT name AS 名称, CASE kind WHEN 'landmark' THEN '地标' ELSE '道路' END AS 类型, street AS 街道,"
+     "       community AS 社区, numbers AS 门牌号, source AS 来源 FROM ("
      "  SELECT g.name, g.kind, r.name || ' (' || g.street_code || ')' AS street, coalesce(c.name, '') AS community,"
-     "         coalesce(g.num_from || '-' || g.num_to, 'all') AS numbers, g.source, g.num_from"
+     "         coalesce(g.num_from || '-' || g.num_to, '全部') AS numbers,"
+     "         CASE g.source WHEN 'shipped' THEN '内置' ELSE '人工添加' END AS source, g.num_from"
      "    FROM gazetteer g JOIN regions r ON r.code = g.street_code LEFT JOIN regions c ON c.code = g.community_code"
      "  UNION ALL"
      "  SELECT w.name, w.kind, r.name || ' (' || w.street_code || ')', coalesce(c.name, ''),"
-     "         coalesce(w.num_from || '-' || w.num_to, 'all'), 'shipped, removed by ' || w.withdrawn_by"
-     "         || ' (restore puts it back)', w.num_from"
+     "         coalesce(w.num_from || '-' || w.num_to, '全部'), '内置，已被 ' || w.withdrawn_by"
+     "         || ' 删去（restore 可以恢复）', w.num_from"
      "    FROM gazetteer_withdrawn w JOIN regions r ON r.code = w.street_code"
      "    LEFT JOIN regions c ON c.code = w.community_code"
      " ) e WHERE $1::int IS NOT NULL AND ($2::text IS NULL OR name LIKE '%' || $2 || '%' OR street LIKE '%' || $2 || '%')"
@@ -241,6 +245,6 @@ static const view_section GAZETTEER[] = {
 };
 
 const view_def ROUTE_VIEWS[] = {
-    {"gazetteer", AUTH_ADMIN | AUTH_DISPATCHER, 0, 1, "gazetteer list [TEXT]", GAZETTEER, NULL, NULL},
+    {"gazetteer", AUTH_ADMIN | AUTH_DISPATCHER, 0, 1, "gazetteer list [文字]", GAZETTEER, NULL, NULL},
     {NULL},
 };

@@ -44,11 +44,11 @@ static long change(users_call *c, const char *sql, int n, const char *const *par
         const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
         int refused = state && strncmp(state, "23", 2) == 0;
         if (refused && constraint && strcmp(constraint, "principals_name_key") == 0)
-            snprintf(c->err, sizeof c->err, "a user called %s exists already", params[0]);
+            snprintf(c->err, sizeof c->err, "已经有名为 %s 的用户", params[0]);
         else if (refused && constraint && strcmp(constraint, "principals_curve_key_key") == 0)
-            snprintf(c->err, sizeof c->err, "that key belongs to another user already");
+            snprintf(c->err, sizeof c->err, "这把密钥已经属于另一个用户");
         else if (refused && constraint && strcmp(constraint, "principals_name_check") == 0)
-            snprintf(c->err, sizeof c->err, "user name '%s': use lower-case letters, digits, '.', '_' and '-' "
+            snprintf(c->err, sizeof c->err, "用户名“%s”不行：只可用小写字母、数字、.、_ 和 -，"
                      "(at most 63, starting with a letter or digit)", params[0]);
         else if (PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY))
             snprintf(c->err, sizeof c->err, "%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
@@ -65,7 +65,7 @@ static int change_one(users_call *c, const char *sql, int n, const char *const *
 {
     long rows = change(c, sql, n, params);
     if (rows == 0)
-        snprintf(c->err, sizeof c->err, "no user called %s (`jiesu user list` shows them)", params[0]);
+        snprintf(c->err, sizeof c->err, "没有名为 %s 的用户（`jiesu user list` 列出全部用户）", params[0]);
     return rows == 1 ? 0 : rows == -1 ? -1 : 1;
 }
 
@@ -92,13 +92,13 @@ static int check_role(users_call *c, auth_role *role, char unit_id[16])
     const char *unit = c->rq->unit;
     unit_id[0] = '\0';
     if (auth_role_parse(c->rq->role, role) < 0 || *role == AUTH_SERVICE) {
-        snprintf(c->err, sizeof c->err, "role '%s': one of clerk (话务员), dispatcher (派单员), handler (承办人员), "
-                 "campaign (创城办), discipline (纪委监委), callback (回访员), admin (系统管理员)", c->rq->role);
+        snprintf(c->err, sizeof c->err, "没有角色“%s”：可用 clerk（话务员）、dispatcher（派单员）、handler（承办人员）、"
+                 "campaign（创城办）、discipline（纪委监委）、callback（回访员）、admin（系统管理员）", c->rq->role);
         return 1;
     }
     if (!(*role & AUTH_UNIT_ROLES) != !*unit) {
-        snprintf(c->err, sizeof c->err, *unit ? "a %s belongs to no unit: leave out --unit"
-                                              : "a %s belongs to a unit: give --unit CODE or its name (`jiesu units`)",
+        snprintf(c->err, sizeof c->err, *unit ? "%s不属于任何单位：去掉 --unit"
+                                              : "%s属于一个单位：用 --unit 写明单位代码或名称（`jiesu units`）",
                  auth_role_title(*role));
         return 1;
     }
@@ -111,7 +111,7 @@ static int check_role(users_call *c, auth_role *role, char unit_id[16])
     if (found)
         snprintf(unit_id, 16, "%s", PQgetvalue(res, 0, 0));
     else
-        snprintf(c->err, sizeof c->err, "no unit with code or name '%s' (`jiesu units` lists them)", unit);
+        snprintf(c->err, sizeof c->err, "没有代码或名称为“%s”的单位（`jiesu units` 列出全部单位）", unit);
     PQclear(res);
     return found ? 0 : 1;
 }
@@ -121,15 +121,15 @@ static int prepare_secrets(users_call *c, char hash[AUTH_HASH_MAX], char token_h
 {
     hash[0] = token_hash[0] = '\0';
     if (*c->rq->curve_key && !keys_valid(c->rq->curve_key)) {
-        snprintf(c->err, sizeof c->err, "the public key is not 40 characters of Z85");
+        snprintf(c->err, sizeof c->err, "公钥应是 40 个字符的 Z85 编码");
         return 1;
     }
     if (*c->rq->password && auth_password_hash(c->rq->password, hash) < 0) {
-        snprintf(c->err, sizeof c->err, "hashing the password failed (out of memory?)");
+        snprintf(c->err, sizeof c->err, "计算密码哈希失败（内存不足？）");
         return -1;
     }
     if (c->rq->token && auth_token_new(c->token, token_hash) < 0) {
-        snprintf(c->err, sizeof c->err, "making a token failed");
+        snprintf(c->err, sizeof c->err, "生成令牌失败");
         return -1;
     }
     return 0;
@@ -145,7 +145,7 @@ static int op_add(users_call *c)
     if (rc != 0)
         return rc;
     if (!*c->rq->curve_key && !*hash && !*token_hash) {
-        snprintf(c->err, sizeof c->err, "a user needs a key, a password or a token to act with");
+        snprintf(c->err, sizeof c->err, "用户至少要有密钥、密码或令牌中的一样才能操作");
         return 1;
     }
     snprintf(rate, sizeof rate, "%d", c->rq->rate_per_minute > 0 ? c->rq->rate_per_minute : 0);
@@ -153,7 +153,7 @@ static int op_add(users_call *c)
                             auth_role_name(role), unit_id, c->rq->curve_key, hash, token_hash, rate};
     long rows = change(c, SQL_ADD, 9, params);
     if (rows == 1)
-        snprintf(c->message, sizeof c->message, "user %s added (%s)", c->rq->name, auth_role_title(role));
+        snprintf(c->message, sizeof c->message, "已添加用户 %s（%s）", c->rq->name, auth_role_title(role));
     return rows == 1 ? 0 : rows == -1 ? -1 : 1;
 }
 
@@ -186,15 +186,15 @@ static const char SQL_PASSWORD[] =
 static int op_disable(users_call *c)
 {
     if (strcmp(c->rq->name, c->who->name) == 0) {
-        snprintf(c->err, sizeof c->err, "you cannot disable yourself (another administrator can)");
+        snprintf(c->err, sizeof c->err, "不能停用自己（可以请另一位管理员停用）");
         return 1;
     }
     const char *params[] = {c->rq->name, c->who->name};
     long rows = change(c, SQL_DISABLE, 2, params);
     if (rows == 0)
-        snprintf(c->message, sizeof c->message, "user %s: already disabled, or no such user", c->rq->name);
+        snprintf(c->message, sizeof c->message, "用户 %s：已经停用，或者没有这个用户", c->rq->name);
     else if (rows == 1)
-        snprintf(c->message, sizeof c->message, "user %s disabled: refused from now on", c->rq->name);
+        snprintf(c->message, sizeof c->message, "已停用用户 %s：从现在起拒绝其一切操作", c->rq->name);
     return rows >= 0 ? 0 : rows == -1 ? -1 : 1;
 }
 
@@ -202,19 +202,19 @@ static int op_enable(users_call *c)
 {
     const char *params[] = {c->rq->name, c->who->name};
     int rc = change_one(c, SQL_ENABLE, 2, params);
-    snprintf(c->message, sizeof c->message, "user %s enabled", c->rq->name);
+    snprintf(c->message, sizeof c->message, "已启用用户 %s", c->rq->name);
     return rc;
 }
 
 static int op_key(users_call *c)
 {
     if (!keys_valid(c->rq->curve_key)) {
-        snprintf(c->err, sizeof c->err, "the public key is not 40 characters of Z85");
+        snprintf(c->err, sizeof c->err, "公钥应是 40 个字符的 Z85 编码");
         return 1;
     }
     const char *params[] = {c->rq->name, c->who->name, c->rq->curve_key};
     int rc = change_one(c, SQL_KEY, 3, params);
-    snprintf(c->message, sizeof c->message, "user %s has a new key; the old one is refused from now on", c->rq->name);
+    snprintf(c->message, sizeof c->message, "用户 %s 换了新密钥；旧密钥从现在起被拒绝", c->rq->name);
     return rc;
 }
 
@@ -222,13 +222,13 @@ static int op_token(users_call *c)
 {
     char hash[AUTH_TOKEN_HASH_LEN + 1], rate[16];
     if (auth_token_new(c->token, hash) < 0) {
-        snprintf(c->err, sizeof c->err, "making a token failed");
+        snprintf(c->err, sizeof c->err, "生成令牌失败");
         return -1;
     }
     snprintf(rate, sizeof rate, "%d", c->rq->rate_per_minute > 0 ? c->rq->rate_per_minute : 0);
     const char *params[] = {c->rq->name, c->who->name, hash, rate};
     int rc = change_one(c, SQL_TOKEN, 4, params);
-    snprintf(c->message, sizeof c->message, "user %s has a new token; the old one stops working now", c->rq->name);
+    snprintf(c->message, sizeof c->message, "用户 %s 换了新令牌；旧令牌即刻作废", c->rq->name);
     return rc;
 }
 
@@ -236,16 +236,16 @@ static int op_password(users_call *c)
 {
     char hash[AUTH_HASH_MAX];
     if (strlen(c->rq->password) < 8) {
-        snprintf(c->err, sizeof c->err, "a password needs at least 8 characters");
+        snprintf(c->err, sizeof c->err, "密码至少要 8 个字符");
         return 1;
     }
     if (auth_password_hash(c->rq->password, hash) < 0) {
-        snprintf(c->err, sizeof c->err, "hashing the password failed (out of memory?)");
+        snprintf(c->err, sizeof c->err, "计算密码哈希失败（内存不足？）");
         return -1;
     }
     const char *params[] = {c->rq->name, c->who->name, hash};
     int rc = change_one(c, SQL_PASSWORD, 3, params);
-    snprintf(c->message, sizeof c->message, "user %s has a new password; their sessions have ended", c->rq->name);
+    snprintf(c->message, sizeof c->message, "用户 %s 换了新密码；其登录会话已全部失效", c->rq->name);
     return rc;
 }
 
@@ -340,7 +340,7 @@ static void run_op(service *s, const bus_request *req, users_call *c)
             log_info("user %s %s by %s", c->rq->op, c->rq->name, c->who->name);
         } else {
             if (!*c->err)
-                snprintf(c->err, sizeof c->err, "user %s: no user name given", c->rq->op);
+                snprintf(c->err, sizeof c->err, "user %s：没有给出用户名", c->rq->op);
             if (rc == 1)
                 bus_server_reply_error(s->server, req, ERR_REFUSED, "%s", c->err);
             else

@@ -12,7 +12,7 @@ int cli_config_main(cli_ctx *ctx, int argc, char **argv)
     (void)ctx;
     (void)argv;
     if (argc != 1) {
-        cli_error("usage: jiesu config");
+        cli_error("用法：jiesu config");
         return 2;
     }
     config_print_markdown(stdout);

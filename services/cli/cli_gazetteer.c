@@ -24,12 +24,12 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: jiesu gazetteer add NAME STREET [--landmark] [--community CODE] [--numbers FROM-TO]"
+    fprintf(stderr, "用法：jiesu gazetteer add 名称 街道 [--landmark] [--community 代码] [--numbers 起-止]"
                     " [--replace]\n"
-                    "       jiesu gazetteer remove NAME [--numbers FROM-TO]\n"
-                    "       jiesu gazetteer restore NAME [--numbers FROM-TO]   (shipped entries removed or replaced)\n"
-                    "       jiesu gazetteer list [TEXT]   (TEXT: part of a name or of a street office's)\n"
-                    "STREET: a street office's code or name (`jiesu units 街道`)\n");
+                    "      jiesu gazetteer remove 名称 [--numbers 起-止]\n"
+                    "      jiesu gazetteer restore 名称 [--numbers 起-止]   （恢复删去或替换的内置条目）\n"
+                    "      jiesu gazetteer list [文字]   （文字：地名或街道办事处名称的一部分）\n"
+                    "街道：街道办事处的代码或名称（`jiesu units 街道`）\n");
     return 2;
 }
 
@@ -80,7 +80,7 @@ static int send_change(cli_ctx *ctx, Jiesu__GazetteerRequest *rq)
         return 1;
     int rc = 1;
     if (strcmp(env->type, "done") != 0 || !(done = BUS_UNPACK(done, env))) {
-        cli_error("%s: assignment answered '%s'", what, env->type);
+        cli_error("%s：自动派单服务答非所问（%s，应为 done）", what, env->type);
     } else {
         printf("%s\n", done->message);
         rc = 0;

@@ -21,7 +21,7 @@
 
 #define TRIES 2             /* storing the same days again changes nothing */
 #define USAGE                                                                                                   \
-    "usage: jiesu holidays [load FILE | add YYYY-MM-DD NAME --off|--work]\n"
+    "用法：jiesu holidays [load 文件 | add YYYY-MM-DD 名称 --off|--work]\n"
 
 /* Splits argv into the request. 0, or -1 (usage). The file's text, when one
  * is loaded, goes to *text (the caller frees it). */

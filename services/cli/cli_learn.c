@@ -40,14 +40,14 @@ static unsigned char *slurp(const char *path, size_t *len)
         return NULL;
     }
     if (size == 0 || size > MAX_FILE_BYTES) {
-        cli_error("learn %s: %ld bytes; a file sent for training holds 1 byte to %ld MiB (import a larger history"
-                  " and run `jiesu learn` to learn from the settled orders)", path, size, MAX_FILE_BYTES >> 20);
+        cli_error("learn %s：%ld 字节；送去训练的文件应在 1 字节到 %ld MiB 之间（更多的历史数据请先导入，"
+                  "再用 `jiesu learn` 从已办结的工单学习）", path, size, MAX_FILE_BYTES >> 20);
         fclose(fp);
         return NULL;
     }
     unsigned char *buf = malloc((size_t)size);
     if (!buf || fread(buf, 1, (size_t)size, fp) != (size_t)size) {
-        cli_error("learn %s: cannot read it (%s)", path, buf ? strerror(errno) : "out of memory");
+        cli_error("learn %s：读不了（%s）", path, buf ? strerror(errno) : "内存不足");
         free(buf);
         buf = NULL;
     }
@@ -58,19 +58,18 @@ static unsigned char *slurp(const char *path, size_t *len)
 
 static void print_reply(const Jiesu__LearnReply *r)
 {
-    printf("model v%d from %s: %lld texts in %d categories (%lld trained on, %lld held back)\n", r->version,
+    printf("模型 v%d，来自 %s：%lld 条文本，%d 个类别（训练 %lld 条，留出 %lld 条）\n", r->version,
            r->source, (long long)r->texts, r->classes, (long long)r->train, (long long)r->test);
-    printf("held-back fifth: macro-F1 %.4f, accuracy %.4f; %.1f s\n", r->macro_f1, r->accuracy, r->seconds);
+    printf("留出的五分之一上：宏平均 F1 %.4f，准确率 %.4f；用时 %.1f 秒\n", r->macro_f1, r->accuracy, r->seconds);
     if (r->skipped)
-        printf("%lld rows skipped: their label names no category (e.g. %s)\n", (long long)r->skipped,
-               r->unknown_labels);
+        printf("跳过 %lld 行：它们的标注不是任何类别（如 %s）\n", (long long)r->skipped, r->unknown_labels);
 }
 
 int cli_learn_main(cli_ctx *ctx, int argc, char **argv)
 {
     char err[1024], name_buf[4096];
     if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-        fprintf(stderr, "usage: jiesu learn [FILE]\n");
+        fprintf(stderr, "用法：jiesu learn [文件]\n");
         return 2;
     }
     Jiesu__LearnRequest rq = JIESU__LEARN_REQUEST__INIT;
@@ -90,7 +89,7 @@ int cli_learn_main(cli_ctx *ctx, int argc, char **argv)
                  sizeof err) < 0)
         goto cleanup;
     if (strcmp(env->type, "model.learned") != 0 || !(reply = BUS_UNPACK(learn_reply, env))) {
-        cli_error("learn: assignment answered '%s', not a valid model.learned", env->type);
+        cli_error("learn：自动派单服务答非所问（%s，应为 model.learned）", env->type);
         goto cleanup;
     }
     print_reply(reply);

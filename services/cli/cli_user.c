@@ -39,15 +39,15 @@ typedef struct {
 
 static void usage(void)
 {
-    fputs("usage: jiesu user add NAME --role ROLE [--unit UNIT] [--display NAME] [--key-out FILE | --public-key KEY]\n"
-          "                      [--no-key] [--password-stdin] [--token] [--rate N]\n"
-          "       jiesu user list [--all]\n"
-          "       jiesu user disable|enable NAME\n"
-          "       jiesu user key NAME [--key-out FILE | --public-key KEY]\n"
-          "       jiesu user token NAME [--rate N]\n"
-          "       jiesu user password NAME          (the password on standard input)\n"
-          "roles: clerk 话务员, dispatcher 派单员, handler 承办人员, campaign 创城办, discipline 纪委监委,\n"
-          "       callback 回访员, admin 系统管理员 (handler, campaign and discipline need --unit)\n",
+    fputs("用法：jiesu user add 用户名 --role 角色 [--unit 单位] [--display 姓名] [--key-out 文件 | --public-key 公钥]\n"
+          "                      [--no-key] [--password-stdin] [--token] [--rate 次数]\n"
+          "      jiesu user list [--all]\n"
+          "      jiesu user disable|enable 用户名\n"
+          "      jiesu user key 用户名 [--key-out 文件 | --public-key 公钥]\n"
+          "      jiesu user token 用户名 [--rate 每分钟次数]\n"
+          "      jiesu user password 用户名          （密码从标准输入读）\n"
+          "角色：clerk 话务员、dispatcher 派单员、handler 承办人员、campaign 创城办、discipline 纪委监委、\n"
+          "      callback 回访员、admin 系统管理员（handler、campaign 和 discipline 要写 --unit）\n",
           stderr);
 }
 
@@ -86,7 +86,7 @@ static int parse(int argc, char **argv, int first, Jiesu__UserRequest *rq, user_
 static int read_password(char *buf, size_t cap)
 {
     if (!fgets(buf, (int)cap, stdin)) {
-        cli_error("user: no password on standard input");
+        cli_error("user：标准输入里没有密码");
         return -1;
     }
     buf[strcspn(buf, "\r\n")] = '\0';
@@ -100,12 +100,12 @@ static int make_key(const char *name, const char *path, keys_pair *kp)
     char err[700], who[128];
     struct stat st;
     if (stat(path, &st) == 0) {
-        cli_error("user: %s exists; give --key-out FILE to write the new key elsewhere", path);
+        cli_error("user：%s 已存在；用 --key-out 文件 把新密钥写到别处", path);
         return -1;
     }
     snprintf(who, sizeof who, "user %s", name);
     if (keys_generate(kp) < 0 || keys_save(path, kp, 1, who, err, sizeof err) < 0) {
-        cli_error("user: key for %s: %s", name, kp->public_key[0] ? err : "no CURVE support in libzmq");
+        cli_error("user：%s 的密钥：%s", name, kp->public_key[0] ? err : "这个 libzmq 不支持 CURVE");
         return -1;
     }
     return 0;
@@ -146,16 +146,16 @@ static int send_request(cli_ctx *ctx, Jiesu__UserRequest *rq, const char *key_pa
         return 1;
     int rc = 1;
     if (strcmp(env->type, "user.reply") != 0 || !(reply = BUS_UNPACK(user_reply, env))) {
-        cli_error("%s: assignment answered '%s', not a valid user.reply", what, env->type);
+        cli_error("%s：自动派单服务答非所问（%s，应为 user.reply）", what, env->type);
     } else {
         if (strcmp(rq->op, "list") == 0)
             print_users(reply);
         else
             printf("%s\n", reply->message);
         if (key_path)
-            printf("key: %s (give it to %s only; it acts as them: jiesu -k %s ...)\n", key_path, rq->name, key_path);
+            printf("密钥：%s（只交给 %s 本人；持有它就能以其身份操作：jiesu -k %s ...）\n", key_path, rq->name, key_path);
         if (*reply->token)
-            printf("token: %s\n(shown only now: the Open311 api_key / HTTP bearer token of %s)\n", reply->token,
+            printf("token: %s\n（只显示这一次：%s 的 Open311 api_key / HTTP 持有者令牌）\n", reply->token,
                    rq->name);
         rc = 0;
     }

@@ -173,11 +173,11 @@ static const view_section UNITS[] = {
 #define SEE_ORDERS (AUTH_CLERK | AUTH_DISPATCHER | AUTH_HANDLER | AUTH_CAMPAIGN | AUTH_DISCIPLINE | AUTH_CALLBACK)
 
 const view_def REPORT_VIEWS[] = {
-    {"order", SEE_ORDERS, 1, 1, "show TICKET", ORDER, "没有您可以查看的工单 %s", NULL},
-    {"alerts", AUTH_HANDLER | AUTH_CAMPAIGN | AUTH_DISCIPLINE, 0, 3, "alerts [--all] [--rung RUNG] [--limit N]",
+    {"order", SEE_ORDERS, 1, 1, "show 工单号", ORDER, "没有您可以查看的工单 %s", NULL},
+    {"alerts", AUTH_HANDLER | AUTH_CAMPAIGN | AUTH_DISCIPLINE, 0, 3, "alerts [--all] [--rung 级别] [--limit 条数]",
      ALERTS, NULL, "确认告警：jiesu ack 编号"},
-    {"manual", AUTH_DISPATCHER, 0, 1, "manual [--limit N]", MANUAL, NULL,
+    {"manual", AUTH_DISPATCHER, 0, 1, "manual [--limit 条数]", MANUAL, NULL,
      "派单：jiesu dispatch 工单号 单位 [理由]（单位写代码或名称，`jiesu units` 列出全部单位）"},
-    {"units", AUTH_PEOPLE, 0, 1, "units [TEXT]", UNITS, NULL, NULL},
+    {"units", AUTH_PEOPLE, 0, 1, "units [文字]", UNITS, NULL, NULL},
     {NULL},
 };

@@ -142,19 +142,19 @@ jiesu gazetteer add 樱桃大道 370212004 --numbers 1-500 >"$HARNESS_DIR/gazett
 check "jiesu gazetteer add" test $? -eq 0
 jiesu gazetteer add 樱桃大道 999999999 --numbers 800-900 >"$HARNESS_DIR/gazetteer-bad.out" 2>&1
 check "a gazetteer entry for an unknown street is refused" test $? -ne 0
-check "… saying so" grep -q "'999999999' is not a loaded street office" "$HARNESS_DIR/gazetteer-bad.out"
+check "… saying so" grep -q "“999999999”不是已载入的街道办事处" "$HARNESS_DIR/gazetteer-bad.out"
 jiesu gazetteer add 樱桃大道 中韩街道 --numbers 450-700 >"$HARNESS_DIR/gazetteer-overlap.out" 2>&1
 check "an entry overlapping another street's numbers is refused" test $? -ne 0
-check "… naming the entry it overlaps" grep -q "北宅街道 (370212004) 1-500" "$HARNESS_DIR/gazetteer-overlap.out"
+check "… naming the entry it overlaps" grep -q "北宅街道 (370212004) 1-500 号" "$HARNESS_DIR/gazetteer-overlap.out"
 jiesu gazetteer add 樱桃大道 中韩街道 --numbers 501-700 >/dev/null 2>&1
 check "the street by its name, numbers not overlapping: added" test $? -eq 0
 jiesu gazetteer remove 樱桃大道 --numbers 600-650 >"$HARNESS_DIR/gazetteer-remove.out" 2>&1
-check "remove takes the entry covering those numbers" grep -q "1 entry of 樱桃大道 removed" "$HARNESS_DIR/gazetteer-remove.out"
+check "remove takes the entry covering those numbers" grep -q "已删去 樱桃大道 的 1 个条目" "$HARNESS_DIR/gazetteer-remove.out"
 check_eq "… and records who did it" "admin gazetteer.remove" \
     "$(sql "SELECT actor || ' ' || action FROM admin_events WHERE subject = '樱桃大道' ORDER BY id DESC LIMIT 1")"
 as_unit 370212001 jiesu gazetteer add 樱桃大道 370212001 --numbers 900-999 >"$HARNESS_DIR/gazetteer-handler.out" 2>&1
 check "a street office's handler may not edit the gazetteer" grep -q "只有系统管理员可以这样做" "$HARNESS_DIR/gazetteer-handler.out"
-check "jiesu gazetteer list shows the operator's entry" sh -c "'$JIESU_BIN/jiesu' gazetteer list 樱桃大道 | grep -q operator"
+check "jiesu gazetteer list shows the operator's entry" sh -c "'$JIESU_BIN/jiesu' gazetteer list 樱桃大道 | grep -q 人工添加"
 # assignment.reload_seconds = 1: wait for a reload begun after the entry was added.
 loads=$(grep -c "routing rules:" "$HARNESS_DIR/assignment.log")
 reloaded() { [ "$(grep -c "routing rules:" "$HARNESS_DIR/assignment.log")" -ge $((loads + 2)) ]; }
@@ -171,24 +171,24 @@ check_eq "RC-5 routed by the new gazetteer entry to 北宅街道" "370212004 gaz
 g=$HARNESS_DIR/gazetteer-shipped
 jiesu gazetteer add 九水东路 北宅街道 --numbers 1-99 >"$g-add.out" 2>&1
 check "an entry over a shipped one's numbers is refused without --replace" test $? -eq 1
-check "… naming the shipped entry" grep -q "中韩街道 (370212001) 1-99, shipped" "$g-add.out"
+check "… naming the shipped entry" grep -q "中韩街道 (370212001) 1-99 号，内置" "$g-add.out"
 jiesu gazetteer add 九水东路 北宅街道 --numbers 1-99 --replace >"$g-replace.out" 2>&1
 check "with --replace it is added, saying what it replaces and that it stays out" \
-    grep -q "added, replacing 中韩街道 (370212001) 1-99, shipped (1 shipped: .jiesu migrate. no longer loads it" "$g-replace.out"
+    grep -q "，替换了 中韩街道 (370212001) 1-99 号，内置（其中 1 个是内置的：.jiesu migrate. 不再载入" "$g-replace.out"
 jiesu migrate >"$g-migrate.out" 2>&1
 check "jiesu migrate again" test $? -eq 0
 check "… says a shipped entry is left out" grep -q "1 个内置地名条目没有载入" "$g-migrate.out"
 check_eq "… and does not load it again (no overlap comes back)" "370212004 operator 1-99|370212004 shipped 100-999" \
     "$(sql "SELECT string_agg(street_code || ' ' || source || ' ' || num_from || '-' || num_to, '|' ORDER BY num_from) FROM gazetteer WHERE name = '九水东路'")"
 jiesu gazetteer list 九水 >"$g-list.out" 2>&1
-check "list matches part of a name and shows the entry removed, by whom" grep -q "shipped, removed by admin" "$g-list.out"
+check "list matches part of a name and shows the entry removed, by whom" grep -q "内置，已被 admin 删去" "$g-list.out"
 jiesu gazetteer restore 九水东路 >"$g-restore-refused.out" 2>&1
 check "restore is refused while an entry in use overlaps" test $? -eq 1
-check "… naming it" grep -q "北宅街道 (370212004) 1-99" "$g-restore-refused.out"
+check "… naming it" grep -q "北宅街道 (370212004) 1-99 号" "$g-restore-refused.out"
 jiesu gazetteer remove 九水东路 --numbers 1-50 >/dev/null 2>&1
 jiesu gazetteer restore 九水东路 >"$g-restore.out" 2>&1
 check "after the operator's entry is removed, restore puts the shipped one back" \
-    grep -q "1 shipped entry of 九水东路 restored" "$g-restore.out"
+    grep -q "已恢复 九水东路 的 1 个内置条目" "$g-restore.out"
 check_eq "… as it was shipped" "370212001 shipped 1-99|370212004 shipped 100-999" \
     "$(sql "SELECT string_agg(street_code || ' ' || source || ' ' || num_from || '-' || num_to, '|' ORDER BY num_from) FROM gazetteer WHERE name = '九水东路'")"
 check_eq "… and forgets it was removed" 0 "$(sql "SELECT count(*) FROM gazetteer_withdrawn")"
@@ -204,9 +204,9 @@ learn=$HARNESS_DIR/learn.csv
     echo "没有分类的一行,不存在的分类"
 } >"$learn"
 jiesu learn "$learn" >"$HARNESS_DIR/learn.out" 2>&1
-check "jiesu learn FILE trains and stores model v1, naming who trained it" grep -q "^model v1 from learn.csv, by admin: 72 texts in 3 categories" "$HARNESS_DIR/learn.out"
-check "… and prints its macro-F1 on the held-back fifth" grep -q "held-back fifth: macro-F1 [01]\.[0-9]*" "$HARNESS_DIR/learn.out"
-check "… and the rows whose label names no category" grep -q "1 rows skipped.*不存在的分类" "$HARNESS_DIR/learn.out"
+check "jiesu learn FILE trains and stores model v1, naming who trained it" grep -q "^模型 v1，来自 learn.csv（admin 训练）：72 条文本，3 个类别" "$HARNESS_DIR/learn.out"
+check "… and prints its macro-F1 on the held-back fifth" grep -q "留出的五分之一上：宏平均 F1 [01]\.[0-9]*" "$HARNESS_DIR/learn.out"
+check "… and the rows whose label names no category" grep -q "跳过 1 行.*不存在的分类" "$HARNESS_DIR/learn.out"
 check_eq "the model is stored with its figures" "1 72 3" \
     "$(sql "SELECT version || ' ' || texts || ' ' || cardinality(classes) FROM models")"
 printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \

@@ -55,7 +55,7 @@ check "the administrator disables a user" test $? -eq 0
 jiesu -k "$(echo "$HARNESS_DIR/users/u-370212001.key")" progress SEC-1 "还在处理" >"$sec/disabled.out" 2>&1
 check "the disabled user's next command is refused" grep -q "拒绝了这把密钥" "$sec/disabled.out"
 jiesu user disable admin >"$sec/self.out" 2>&1
-check "an administrator cannot disable themselves" grep -q "cannot disable yourself" "$sec/self.out"
+check "an administrator cannot disable themselves" grep -q "不能停用自己" "$sec/self.out"
 
 # 4. No request reads a path on the server.
 bus_call "$(user_key test-clerk clerk)" intake import.request >"$sec/path.out" 2>&1

@@ -50,14 +50,14 @@ choose_port() {
     if [ -n "${!var:-}" ]; then
         p=${!var}
         [[ $p =~ ^[0-9]+$ ]] && [ "$p" -ge 1 ] && [ "$p" -le 65535 ] || die "$var=$p is not a port number"
-        port_free "$p" || die "port $p ($var, for $what) is in use by another program: set $var to a free port"
+        port_free "$p" || die "$what 的端口 $p（$var）被别的程序占用了：把 $var 设成一个空闲端口"
     else
         for p in $(seq "$def" $((def + 100))) none; do
             [[ $CHOSEN == *" $p "* ]] || ! port_free "$p" || break
         done
-        [ "$p" != none ] || die "ports $def-$((def + 100)) for $what are all in use: set $var to a free port"
-        [ "$p" = "$def" ] || echo "run: port $def for $what is in use (another checkout's make run?); using $p" \
-                                  "(set $var to choose)" >&2
+        [ "$p" != none ] || die "$what 的端口 $def-$((def + 100)) 全被占用了：把 $var 设成一个空闲端口"
+        [ "$p" = "$def" ] || echo "run: $what 的端口 $def 已被占用（另一个目录的 make run？）；改用 $p" \
+                                  "（可用 $var 指定）" >&2
     fi
     CHOSEN="$CHOSEN$p "
     PORT=$p
@@ -92,9 +92,9 @@ trap '[ $ok = 1 ] || { echo "run: make run failed; stopping what it had started"
 choose_port Redis JIESU_RUN_REDIS_PORT 16379; redis_port=$PORT
 choose_port PostgreSQL JIESU_RUN_PG_PORT 15432; pg_port=$PORT
 intake_http=${JIESU_INTAKE_HTTP_ADDR:-}
-[ -n "$intake_http" ] || { choose_port "the Open311 HTTP API" JIESU_RUN_INTAKE_HTTP_PORT 7103; intake_http=127.0.0.1:$PORT; }
+[ -n "$intake_http" ] || { choose_port "Open311 接口" JIESU_RUN_INTAKE_HTTP_PORT 7103; intake_http=127.0.0.1:$PORT; }
 report_http=${JIESU_REPORT_HTTP_ADDR:-}
-[ -n "$report_http" ] || { choose_port "the dashboard" JIESU_RUN_REPORT_HTTP_PORT 7133; report_http=127.0.0.1:$PORT; }
+[ -n "$report_http" ] || { choose_port "大屏" JIESU_RUN_REPORT_HTTP_PORT 7133; report_http=127.0.0.1:$PORT; }
 sock=$(socket_dir)
 
 mkdir -p "$VAR/run" "$VAR/log" "$VAR/rejects"

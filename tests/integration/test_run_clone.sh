@@ -55,12 +55,12 @@ hold_port 7133
 clone_env "$clone/scripts/run.sh" >"$out/run.out" 2>&1
 rc=$?
 check_eq "the next run works" 0 "$rc"
-redis_port=$(sed -n 's/^ *Redis: *127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out/run.out")
-pg_port=$(sed -n 's/.*PostgreSQL: 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out/run.out")
-dashboard=$(sed -n 's/^ *dashboard: *\(http:[^ ]*\).*/\1/p' "$out/run.out")
-open311=$(sed -n 's/.*Open311: \(http:[^ ]*\).*/\1/p' "$out/run.out")
+redis_port=$(sed -n 's/^ *Redis： *127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out/run.out")
+pg_port=$(sed -n 's/.*PostgreSQL：127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out/run.out")
+dashboard=$(sed -n 's/^ *大屏： *\(http:[^ ]*\).*/\1/p' "$out/run.out")
+open311=$(sed -n 's/.*Open311：\(http:[^ ]*\).*/\1/p' "$out/run.out")
 check "the closing lines name Redis on a port other than the held 16379" test -n "$redis_port" -a "$redis_port" != 16379
-check "... and say why" grep -q "port 16379 for Redis is in use" "$out/run.out"
+check "... and say why" grep -q "Redis 的端口 16379 已被占用" "$out/run.out"
 check "the dashboard named there answers (not the held 7133)" curl -sf -o /dev/null "$dashboard"
 check_eq "... on another port" 1 "$(grep -c -v ':7133/' <<<"$dashboard")"
 check "the Open311 address named there answers" curl -sf -o /dev/null "$open311"

@@ -223,7 +223,7 @@ static void print_fields(const Jiesu__Table *t, FILE *out)
 int cli_table_print_reply(const Jiesu__Table *t, int titled, FILE *out)
 {
     if (titled)
-        fprintf(out, "\n%s:\n", t->title);
+        fprintf(out, "\n%s：\n", t->title);
     if (t->fields) {
         print_fields(t, out);
         return 0;

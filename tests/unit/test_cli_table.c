@@ -112,10 +112,10 @@ static void test_reply(void **state)
     r1.cells = row1, r1.n_cells = 2, r2.cells = row2, r2.n_cells = 2, r3.cells = bad, r3.n_cells = 1;
     Jiesu__Row *rows[] = {&r1, &r2, &r3};
     Jiesu__Table t = JIESU__TABLE__INIT;
-    t.title = "streets", t.align = "lr", t.columns = columns, t.n_columns = 2, t.rows = rows, t.n_rows = 2;
+    t.title = "各街道", t.align = "lr", t.columns = columns, t.n_columns = 2, t.rows = rows, t.n_rows = 2;
     char *out = NULL;
     assert_int_equal(reply_print(&t, 1, &out), 0);
-    assert_string_equal(out, "\nstreets:\n街道        件数\n沙子口街道    12\n中韩街道       3\n");
+    assert_string_equal(out, "\n各街道：\n街道        件数\n沙子口街道    12\n中韩街道       3\n");
     free(out);
     t.fields = 1, t.n_rows = 1;             /* one record: "column  value" lines */
     assert_int_equal(reply_print(&t, 0, &out), 0);

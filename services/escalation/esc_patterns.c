@@ -21,8 +21,9 @@
 #include "names.h"
 #include "sqlarr.h"
 
-/* Groups with at least 2 orders not merged yet. Columns: parent id, parent
- * ticket, parent cycle, all ids, unmerged ids, count, category, address. */
+/* Groups with at least 2 orders not merged yet, of the pairs (category,
+ * address) with an order changed from $3 on (NULL: all). Columns: parent id,
+ * parent ticket, parent cycle, all ids, unmerged ids, count, category, address. */
 static const char SQL_REPEAT[] =
     "SELECT g.p, p.ticket_no, p.cycle, g.all_ids, g.unmerged, g.n,"
     "       coalesce((SELECT name FROM categories WHERE code = g.category), g.category), g.address FROM ("
@@ -32,11 +33,23 @@ static const char SQL_REPEAT[] =
     "  FROM complaints"
     "  WHERE called_at >= " ESC_SQL_NOW " - make_interval(days => $1::int) AND category IS NOT NULL AND address <> ''"
     "    AND status <> 'closed'"
+    "    AND ($3::timestamptz IS NULL OR (category, address) IN ("
+    "          SELECT category, address FROM complaints"
+    "           WHERE called_at >= " ESC_SQL_NOW " - make_interval(days => $1::int) AND updated_at >= $3::timestamptz"
+    "             AND category IS NOT NULL AND address <> ''))"
     "  GROUP BY category, address"
     "  HAVING count(*) >= $2::int AND count(*) FILTER (WHERE parent_id IS NULL) >= 2"
     ") g JOIN complaints p ON p.id = g.p";
 
 enum { R_PARENT, R_TICKET, R_CYCLE, R_ALL, R_UNMERGED, R_COUNT, R_CATEGORY, R_ADDRESS };
+
+/* The boundary of a repeat run (see esc_patterns.h): the oldest start of the
+ * transactions in progress, this one's included, less a second. */
+static const char SQL_REPEAT_BOUNDARY[] =
+    "SELECT (least(statement_timestamp(), min(xact_start)) - interval '1 second')::text"
+    " FROM pg_stat_activity WHERE xact_start IS NOT NULL";
+
+#define REPEAT_FULL_MS (3600 * 1000)    /* the whole window grouped again at least this often */
 
 #define CHUNK 32        /* candidates handled in one transaction */
 
@@ -229,15 +242,38 @@ static const detector DETECTORS[N_DETECTORS] = {
     [D_UNIT_OVERDUE] = {"find overdue units", SQL_UNIT_OVERDUE, on_unit_overdue},
 };
 
+/* Takes the run's repeat boundary (p->taken, on the caller's connection,
+ * before the query's snapshot) and says from when on changed groups are
+ * regrouped: p->since, or NULL for the whole window. NULL with ctx->err set
+ * when PostgreSQL failed. */
+static const char *repeat_since(esc_pattern_run *p, const esc_ctx *ctx, int *failed)
+{
+    PGresult *res = db_query(ctx->pg, "repeat boundary", SQL_REPEAT_BOUNDARY, 0, NULL, ctx->err, ctx->errlen);
+    *failed = !res;
+    if (!res)
+        return NULL;
+    snprintf(p->taken, sizeof p->taken, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    monotime_ms now = clock_mono_ms();
+    if (!*p->since || now - p->full_at >= REPEAT_FULL_MS) {
+        p->full_at = now;
+        return NULL;
+    }
+    return p->since;
+}
+
 /* Sends the query of detector p->detector on p->pg. 0 or -1. */
 static int send_detector(esc_pattern_run *p, const esc_ctx *ctx, const esc_pattern_cfg *cfg)
 {
     char v[2][32];
-    int n = 2;
+    const char *since = NULL;
+    int n = 2, failed = 0;
     switch (p->detector) {
     case D_REPEAT:
         snprintf(v[0], sizeof v[0], "%d", cfg->repeat_window_days);
         snprintf(v[1], sizeof v[1], "%d", cfg->repeat_count);
+        since = repeat_since(p, ctx, &failed);
+        n = 3;
         break;
     case D_REBOUND:
         snprintf(v[0], sizeof v[0], "%d", cfg->rebound_window_days);
@@ -251,7 +287,9 @@ static int send_detector(esc_pattern_run *p, const esc_ctx *ctx, const esc_patte
         snprintf(v[0], sizeof v[0], "%g", cfg->unit_overdue_rate);
         snprintf(v[1], sizeof v[1], "%d", cfg->unit_overdue_min);
     }
-    const char *params[] = {v[0], v[1]};
+    if (failed)
+        return -1;
+    const char *params[] = {v[0], v[1], since};
     const detector *d = &DETECTORS[p->detector];
     p->waiting = 1;
     return db_send_query(p->pg, d->label, d->sql, n, params, ctx->err, ctx->errlen);
@@ -343,6 +381,8 @@ static int step(esc_pattern_run *p, const esc_ctx *ctx, const esc_pattern_cfg *c
             return 0;           /* the slice is over */
         PQclear(p->res);
         p->res = NULL;
+        if (p->detector == D_REPEAT)    /* every group of the run handled: the next looks from its boundary */
+            snprintf(p->since, sizeof p->since, "%s", p->taken);
         if (++p->detector == N_DETECTORS)
             return 1;
         if (send_detector(p, ctx, cfg) != 0)
@@ -355,6 +395,8 @@ int esc_patterns_step(esc_pattern_run *p, const esc_ctx *ctx, const esc_pattern_
 {
     int rc = p->running ? step(p, ctx, cfg, until) : 1;
     *st = p->st;
+    if (rc < 0)
+        p->since[0] = '\0';    /* the next run groups the whole window again */
     if (rc != 0)
         esc_patterns_drop(p);
     return rc;

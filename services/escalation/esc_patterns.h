@@ -14,6 +14,17 @@
  * lists the orders behind it (alerts.orders) and says why in its reason. A
  * run is idempotent: what was merged or alerted is not raised again. A run
  * never holds up the timers (see esc_pattern_run below).
+ *
+ * Repeat groups are regrouped only where an order changed since the last
+ * run that handled all its groups: a group becomes a repeat only when an
+ * order joins it (routed, reopened), and every change of an order sets its
+ * updated_at to its transaction's start. The boundary of a run is the
+ * oldest start of the transactions in progress when it begins (less a
+ * second), so an order changed by a transaction begun before a run and
+ * committed after it is regrouped by the next. The whole window is grouped
+ * again by the first run, after a run that failed, and once an hour
+ * (REPEAT_FULL_MS): changes the services' role cannot see the transactions
+ * of (an administrator's by hand) wait at most that long.
  */
 #ifndef JIESU_ESC_PATTERNS_H
 #define JIESU_ESC_PATTERNS_H
@@ -49,6 +60,10 @@ typedef struct {
     PGresult         *res;          /* its candidates, handled from row on */
     int               row;
     esc_pattern_stats st;           /* the run's so far */
+    /* Kept from run to run (esc_patterns_drop leaves them): */
+    char              since[40];    /* repeat groups with an order changed from then on; "": all */
+    char              taken[40];    /* the boundary of the run under way, since once its repeats are handled */
+    monotime_ms       full_at;      /* when the last run grouping the whole window began */
 } esc_pattern_run;
 
 /* Starts a run (p->pg connected and idle): sends the first query. 0, or -1

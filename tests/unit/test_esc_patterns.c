@@ -242,6 +242,49 @@ static void test_unit_overdue_rate(void **state)
     assert_int_equal(st.unit_overdue, 0);
 }
 
+/* Runs after the first regroup only the groups with an order changed since
+ * the last run began: one changed by a transaction begun before a run and
+ * committed after it is found by the next; a group no order of which
+ * changed waits for the hourly run over the whole window. */
+static void test_repeat_regroups_what_changed(void **state)
+{
+    fixture *f = *state;
+    esc_pattern_stats st;
+    char addr[128], old_addr[128];
+    snprintf(addr, sizeof addr, "%s 王哥庄路8号", f->tag);
+    snprintf(old_addr, sizeof old_addr, "%s 北宅路9号", f->tag);
+    run(f, &st);
+    assert_true(f->run.since[0] != '\0');
+    long long a = order(f, "road", addr, "2 days", "dispatched");
+    order(f, "road", addr, "1 day", "dispatched");
+    PGconn *late = fixture_pg();                /* a transaction begun before the next run, committed after it */
+    fixture_exec(late, "BEGIN");
+    fixture_exec(late, "SELECT 1");
+    fixture_exec(late, "SELECT pg_sleep(1.2)");     /* its start (its rows' updated_at) older than the run's margin */
+    long long c = fixture_num(late, "INSERT INTO complaints (ticket_no, called_at, address, content, category, status)"
+                                    " VALUES ('%s-late', now() - interval '1 hour', '%s', '路面塌陷', '%s-road',"
+                                    " 'dispatched') RETURNING id", f->tag, addr, f->tag);
+    run(f, &st);                                /* sees two orders: no repeat yet */
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM complaints WHERE parent_id = %lld", a), 0);
+    fixture_exec(late, "COMMIT");
+    PQfinish(late);
+    run(f, &st);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT parent_id FROM complaints WHERE id = %lld", c), a);
+    /* a repeat whose orders all changed before the last run's boundary (as a change nobody reported would) */
+    for (int i = 0; i < 3; i++)
+        fixture_exec(f->ctx.pg, "INSERT INTO complaints (ticket_no, called_at, address, content, category, status,"
+                                " updated_at) VALUES ('%s-old%d', now() - interval '%d hours', '%s', '路灯不亮',"
+                                " '%s-light', 'dispatched', now() - interval '2 hours')",
+                     f->tag, i, 3 - i, old_addr, f->tag);
+    run(f, &st);
+    assert_int_equal(st.repeat, 0);
+    f->run.full_at = clock_mono_ms() - 3600 * 1000 - 1;    /* an hour since the last whole-window run */
+    run(f, &st);
+    assert_int_equal(st.repeat, 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM complaints WHERE address = '%s'"
+                                            " AND parent_id IS NOT NULL", old_addr), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_bounce_returned_and_reopened),
         cmocka_unit_test(test_unit_overdue_rate),
         cmocka_unit_test(test_run_waits_for_no_query),
+        cmocka_unit_test(test_repeat_regroups_what_changed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

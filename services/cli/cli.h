@@ -80,6 +80,11 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * same thing twice. */
 void cli_error_about(const char *what, const char *msg);
 
+/* Prints that service svc answered a message of type got where want was
+ * expected, about what (cli_error_about): a client and a service of
+ * different versions, say. */
+void cli_unexpected(const char *what, const char *svc, const char *got, const char *want);
+
 /* The ROUTER endpoint of service svc ("intake", "assignment", "escalation",
  * "reporting"): config key <svc>.router, else its default port. */
 const char *cli_endpoint(const cli_ctx *ctx, const char *svc);

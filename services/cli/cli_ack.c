@@ -30,7 +30,7 @@ int cli_ack_main(cli_ctx *ctx, int argc, char **argv)
         return 1;
     int rc = 1;
     if (strcmp(env->type, "alert.acked") != 0 || !(reply = BUS_UNPACK(ack_reply, env))) {
-        cli_error("%s：督办预警服务答非所问（%s，应为 alert.acked）", what, env->type);
+        cli_unexpected(what, "escalation", env->type, "alert.acked");
     } else {
         printf("%s\n", reply->message);
         rc = 0;

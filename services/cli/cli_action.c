@@ -101,7 +101,7 @@ int cli_action_main(cli_ctx *ctx, int argc, char **argv)
         return 1;
     int rc = 1;
     if (strcmp(env->type, "action.reply") != 0 || !(reply = BUS_UNPACK(action_reply, env))) {
-        cli_error("%s：自动派单服务答非所问（%s，应为 action.reply）", what, env->type);
+        cli_unexpected(what, "assignment", env->type, "action.reply");
         goto cleanup;
     }
     printf("%s：%s（%s）\n", what, names_status(reply->status), reply->message);

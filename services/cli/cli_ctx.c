@@ -33,6 +33,13 @@ void cli_error_about(const char *what, const char *msg)
         cli_error("%s%s%s", what, (unsigned char)what[0] >= 0x80 ? "：" : ": ", msg);    /* 导入 x：…, show: … */
 }
 
+void cli_unexpected(const char *what, const char *svc, const char *got, const char *want)
+{
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s答非所问（%s，应为 %s）", svc_title_of(svc), got, want);
+    cli_error_about(what, msg);
+}
+
 const char *cli_endpoint(const cli_ctx *ctx, const char *svc)
 {
     return svc_endpoint(ctx->cfg, svc, "router");

@@ -94,7 +94,7 @@ static int fetch(cli_ctx *ctx, const char *kind, const char *period, const char 
         return 1;
     int rc = 1;
     if (strcmp(env->type, "document.reply") != 0 || !(reply = BUS_UNPACK(document_reply, env)))
-        cli_error("%s：报表服务答非所问（%s，应为文档）", what, env->type);
+        cli_unexpected(what, "reporting", env->type, "document.reply");
     else
         rc = show(reply, format, out);
     if (reply)

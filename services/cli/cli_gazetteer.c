@@ -80,7 +80,7 @@ static int send_change(cli_ctx *ctx, Jiesu__GazetteerRequest *rq)
         return 1;
     int rc = 1;
     if (strcmp(env->type, "done") != 0 || !(done = BUS_UNPACK(done, env))) {
-        cli_error("%s：自动派单服务答非所问（%s，应为 done）", what, env->type);
+        cli_unexpected(what, "assignment", env->type, "done");
     } else {
         printf("%s\n", done->message);
         rc = 0;

@@ -121,7 +121,7 @@ static int next_offset(const upload *u, Jiesu__Envelope *env, char id[33], int64
 {
     Jiesu__UploadReply *r = strcmp(env->type, "import.uploaded") == 0 ? BUS_UNPACK(upload_reply, env) : NULL;
     if (!r) {
-        cli_error("%s：工单受理服务答非所问（%s，应为 import.uploaded）", u->what, env->type);
+        cli_unexpected(u->what, "intake", env->type, "import.uploaded");
         return -1;
     }
     snprintf(id, 33, "%s", r->upload_id);
@@ -157,7 +157,7 @@ static int send_once(cli_ctx *ctx, upload *u, const char *name, Jiesu__Envelope 
                      up.last ? IMPORT_TRIES : CHUNK_TRIES, 1, reply, err, sizeof err) < 0) {
             if (ctx->error_code == UPLOAD_GONE)
                 return 1;
-            cli_error("%s：%s", u->what, err);
+            cli_error_about(u->what, err);
             return -1;
         }
         if (up.last)
@@ -190,7 +190,7 @@ static int send_file(cli_ctx *ctx, upload *u, const char *file, const char *name
     cli_progress_destroy(&u->watch.bar);
     rc = -1;
     if (strcmp(env->type, "import.reply") != 0 || !(reply = BUS_UNPACK(import_reply, env))) {
-        cli_error("%s：工单受理服务答非所问（%s，应为 import.reply）", u->what, env->type);
+        cli_unexpected(u->what, "intake", env->type, "import.reply");
     } else {
         print_summary(file, reply, &u->watch);
         rc = 0;

@@ -89,7 +89,7 @@ int cli_learn_main(cli_ctx *ctx, int argc, char **argv)
                  sizeof err) < 0)
         goto cleanup;
     if (strcmp(env->type, "model.learned") != 0 || !(reply = BUS_UNPACK(learn_reply, env))) {
-        cli_error("learn：自动派单服务答非所问（%s，应为 model.learned）", env->type);
+        cli_unexpected("learn", "assignment", env->type, "model.learned");
         goto cleanup;
     }
     print_reply(reply);

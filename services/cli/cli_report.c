@@ -100,7 +100,7 @@ int cli_report_main(cli_ctx *ctx, int argc, char **argv)
                  (int)(secs > 0 && secs < 3600 ? secs : 5) * 1000, REPORT_TRIES, 0, &env, err, sizeof err) < 0)
         return 1;
     if (strcmp(env->type, "report.reply") != 0 || !(reply = BUS_UNPACK(report_reply, env))) {
-        cli_error("report：报表服务答非所问（%s，应为 report.reply）", env->type);
+        cli_unexpected("report", "reporting", env->type, "report.reply");
         goto cleanup;
     }
     if (a.json)

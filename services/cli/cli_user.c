@@ -146,7 +146,7 @@ static int send_request(cli_ctx *ctx, Jiesu__UserRequest *rq, const char *key_pa
         return 1;
     int rc = 1;
     if (strcmp(env->type, "user.reply") != 0 || !(reply = BUS_UNPACK(user_reply, env))) {
-        cli_error("%s：自动派单服务答非所问（%s，应为 user.reply）", what, env->type);
+        cli_unexpected(what, "assignment", env->type, "user.reply");
     } else {
         if (strcmp(rq->op, "list") == 0)
             print_users(reply);

@@ -17,7 +17,6 @@
 
 #include "bus.h"
 #include "cli_table.h"
-#include "svc.h"
 
 #define VIEW_TRIES 2
 
@@ -41,7 +40,7 @@ int cli_view(cli_ctx *ctx, const char *svc, const char *what, const char *name, 
         return 1;
     int rc = 1;
     if (strcmp(env->type, "view.reply") != 0 || !(reply = BUS_UNPACK(view_reply, env))) {
-        cli_error("%s：%s答非所问（%s，应为 view.reply）", what, svc_title_of(svc), env->type);
+        cli_unexpected(what, svc, env->type, "view.reply");
     } else {
         for (size_t i = 0; i < reply->n_tables; i++)
             cli_print_table(reply->tables[i], reply->n_tables > 1 && !reply->tables[i]->fields);

@@ -257,23 +257,23 @@ static const detector DETECTORS[N_DETECTORS] = {
 };
 
 /* Takes the run's repeat boundary (p->taken, on the caller's connection,
- * before the query's snapshot) and says from when on changed groups are
- * regrouped: p->since, or NULL for the whole window. NULL with ctx->err set
- * when PostgreSQL failed. */
-static const char *repeat_since(esc_pattern_run *p, const esc_ctx *ctx, int *failed)
+ * before the query's snapshot) and sets *since: from when on changed groups
+ * are regrouped (p->since), or NULL for the whole window. 0, or -1 when
+ * PostgreSQL failed (why in ctx->err). */
+static int repeat_since(esc_pattern_run *p, const esc_ctx *ctx, const char **since)
 {
     PGresult *res = db_query(ctx->pg, "repeat boundary", SQL_REPEAT_BOUNDARY, 0, NULL, ctx->err, ctx->errlen);
-    *failed = !res;
     if (!res)
-        return NULL;
+        return -1;
     snprintf(p->taken, sizeof p->taken, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     monotime_ms now = clock_mono_ms();
+    *since = p->since;
     if (!*p->since || now - p->full_at >= REPEAT_FULL_MS) {
         p->full_at = now;
-        return NULL;
+        *since = NULL;
     }
-    return p->since;
+    return 0;
 }
 
 /* Sends the query of detector p->detector on p->pg. 0 or -1. */
@@ -281,12 +281,14 @@ static int send_detector(esc_pattern_run *p, const esc_ctx *ctx, const esc_patte
 {
     char v[2][32];
     const char *since = NULL;
-    int n = 2, failed = 0;
+    int n = 2;
     switch (p->detector) {
     case D_REPEAT:
         snprintf(v[0], sizeof v[0], "%d", cfg->repeat_window_days);
         snprintf(v[1], sizeof v[1], "%d", cfg->repeat_count);
-        since = repeat_since(p, ctx, &failed);
+        if (repeat_since(p, ctx, &since) != 0)
+            return -1;
+        n = since ? 3 : 2;
         break;
     case D_REBOUND:
         snprintf(v[0], sizeof v[0], "%d", cfg->rebound_window_days);
@@ -300,13 +302,10 @@ static int send_detector(esc_pattern_run *p, const esc_ctx *ctx, const esc_patte
         snprintf(v[0], sizeof v[0], "%g", cfg->unit_overdue_rate);
         snprintf(v[1], sizeof v[1], "%d", cfg->unit_overdue_min);
     }
-    if (failed)
-        return -1;
     const char *params[] = {v[0], v[1], since};
     const detector *d = &DETECTORS[p->detector];
     p->waiting = 1;
-    return db_send_query(p->pg, d->label, since ? SQL_REPEAT_CHANGED : d->sql, since ? 3 : n, params, ctx->err,
-                         ctx->errlen);
+    return db_send_query(p->pg, d->label, since ? SQL_REPEAT_CHANGED : d->sql, n, params, ctx->err, ctx->errlen);
 }
 
 /* The run's count of alerts raised by detector d. */

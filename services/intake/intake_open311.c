@@ -300,6 +300,23 @@ static open311_link *link_take(intake_open311 *self)
     return NULL;
 }
 
+/* Opens a link for each handler thread before the first request (the first
+ * must open): a handler finding none idle connects inside its request (~6 ms:
+ * SCRAM and a new backend), and that happens when requests pile up. One that
+ * cannot be opened now is opened when first needed (link_take). 0 or -1 with why. */
+static int links_open(intake_open311 *self, unsigned threads, char *why, size_t whylen)
+{
+    if (!(self->idle[0] = link_open(self, PG_START_MS, why, whylen)))
+        return -1;
+    for (self->nidle = 1; self->nidle < threads && self->nidle < HTTP_MAX_THREADS; self->nidle++)
+        if (!(self->idle[self->nidle] = link_open(self, PG_CONNECT_MS, why, whylen))) {
+            log_warn("open311: %zu of %u handler connections opened (%s); the rest when first needed", self->nidle,
+                     threads, why);
+            break;
+        }
+    return 0;
+}
+
 static void link_give(intake_open311 *self, open311_link *l)
 {
     pthread_mutex_lock(&self->lock);
@@ -594,9 +611,8 @@ intake_open311 *intake_open311_start(const intake_open311_opts *opt, char *err, 
     }
     if (!(self->rate = ratelimit_new()))
         goto fail;
-    if (!(self->idle[0] = link_open(self, PG_START_MS, why, sizeof why)))
+    if (links_open(self, opt->limits->threads, why, sizeof why) != 0)
         goto fail;
-    self->nidle = 1;
     if (!(self->http = http_server_new(opt->http_addr, MAX_BODY, why, sizeof why)))
         goto fail;
     http_server_limits(self->http, opt->limits);

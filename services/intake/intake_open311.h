@@ -26,8 +26,9 @@
  * limits' threads), so a POST waiting for its commit holds up only the
  * connections of its own thread. Each handler takes a link — a PostgreSQL
  * connection and a Redis connection for the routing stream, never the
- * service loop's — from a pool of idle ones (at most one per thread is ever
- * open) and gives it back; the per-key rate limiter is shared under a lock.
+ * service loop's — from a pool of idle ones (one per thread, their PostgreSQL
+ * connections opened at start, never more) and gives it back; the per-key
+ * rate limiter is shared under a lock.
  * The other limits (connections per client, requests of one address at
  * once, timeouts) are the http.* settings.
  */

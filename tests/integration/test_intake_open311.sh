@@ -10,8 +10,14 @@
 
 harness_fresh_db jiesu_open311
 http_port=$(free_port)
-harness_services_start "intake.http_addr = 127.0.0.1:$http_port"
+harness_services_start "intake.http_addr = 127.0.0.1:$http_port" "intake.open311_threads = 6"
 api=http://127.0.0.1:$http_port
+
+# Every handler thread's PostgreSQL connection is open before the first
+# request: none connects inside a request (intake's own connection besides).
+pg_port=$(sed -n 's/.*port=\([0-9]*\).*/\1/p' <<<"$JIESU_PG_CONNINFO")
+check "intake holds a PostgreSQL connection for each of its 6 Open311 threads before any request" \
+    test "$(ss -Htnp state established "( dport = :$pg_port )" | grep -c "pid=$(cat "$HARNESS_DIR/intake.pid"),")" -ge 7
 o311=$HARNESS_DIR/open311
 rm -rf "$o311"; mkdir -p "$o311"
 "$JIESU_BIN/jiesu" user add open311-clerk --role clerk --token --no-key >"$o311/clerk.out"

@@ -63,7 +63,7 @@ static const config_key INTAKE[] = {
     TEXT("intake.http_addr", "127.0.0.1:7103",
          "where the intake takes Open311 `POST /requests.json` and `GET /services.json` (`off`: not at all)"),
     INT("intake.open311_threads", "16", 1, 64,
-        "threads answering Open311, each with its own PostgreSQL connection while it answers"),
+        "threads answering Open311, each with its own PostgreSQL connection (opened at start)"),
     INT("intake.open311_rate_per_minute", "60", 1, 1000000,
         "Open311 POSTs one API key may make a minute, unless its user has its own `rate_per_minute`"),
     TEXT("intake.rejects_dir", "var/rejects", "where rejects files are written"),

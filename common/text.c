@@ -232,3 +232,17 @@ void text_prefix(char *buf, size_t cap, const char *fmt, ...)
     memcpy(buf, head, hlen);
     buf[hlen + keep] = '\0';
 }
+
+void text_html_escape(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}

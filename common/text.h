@@ -1,6 +1,7 @@
 /* text.h — UTF-8 text utilities shared by intake, assignment and reporting.
  *
- * All functions work on byte buffers; none allocates. Output buffers are always
+ * All functions work on byte buffers (text_html_escape writes into a FILE);
+ * none allocates. Output buffers are always
  * NUL-terminated when cap > 0; a result that does not fit is truncated at a
  * character boundary and the function reports it.
  */
@@ -8,6 +9,7 @@
 #define JIESU_TEXT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* 1 if s[0..len) is valid UTF-8 (no overlongs, no surrogates, ≤ U+10FFFF), else 0.
  * *bad_offset (when not NULL) gets the byte offset of the first invalid byte. */
@@ -42,5 +44,9 @@ void text_utf8_cut(char *s);
  * ("calendar: " + "BEGIN failed: ..."). The end is cut at a character
  * boundary when the whole does not fit. */
 void text_prefix(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Writes s (NULL: nothing) into f with & < > " ' escaped, for HTML and SVG
+ * text and attribute values. */
+void text_html_escape(FILE *f, const char *s);
 
 #endif

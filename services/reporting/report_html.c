@@ -1,11 +1,12 @@
 /* report_html.c — the bulletin page and the dashboard (see report_html.h).
- * Every text from the database goes through report_html_escape(). */
+ * Every text from the database goes through text_html_escape(). */
 #include "report_html.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "report_svg.h"
+#include "text.h"
 
 #define RED "#c0392b"
 #define YELLOW "#e0a800"
@@ -29,16 +30,16 @@ static void page_start(FILE *f, const char *title, const char *bar)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>", f);
-    report_html_escape(f, title);
+    text_html_escape(f, title);
     fprintf(f, "</title><style>%s</style></head><body>\n%s<h1>", CSS, bar ? bar : "");
-    report_html_escape(f, title);
+    text_html_escape(f, title);
     fputs("</h1>\n", f);
 }
 
 static void cell_text(FILE *f, const char *s)
 {
     fputs("<td class=\"t\">", f);
-    report_html_escape(f, s);
+    text_html_escape(f, s);
     fputs("</td>", f);
 }
 
@@ -141,7 +142,7 @@ static void rate_rank_table(FILE *f, const report_bulletin *b, const char *kind)
                 const report_unit *u = &b->cur->units[i];
                 if (strcmp(u->kind, kind) != 0 || u->rate_rank[r] != place)
                     continue;
-                report_html_escape(f, u->name);
+                text_html_escape(f, u->name);
                 fprintf(f, " %.1f%% ", 100 * u->rate[r]);
             }
             fputs("</td>", f);
@@ -160,7 +161,7 @@ static void orders_table(FILE *f, const report_bulletin *b)
         const report_order *o = &b->orders[i];
         if (i == 0 || strcmp(o->unit_code, b->orders[i - 1].unit_code) != 0) {
             fputs("<tr class=\"unit\"><th colspan=\"9\">", f);
-            report_html_escape(f, o->unit_name);
+            text_html_escape(f, o->unit_name);
             fputs("</th></tr>\n", f);
         }
         fprintf(f, "<tr class=\"flag-%c\">", strcmp(o->state, "overdue") == 0 ? 'R' : 'N');

@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include "text.h"
+
 #define BAR_W 640
 #define BAR_LABEL_W 170
 #define BAR_H 22
@@ -13,20 +15,6 @@
 static const char *const PALETTE[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                                       "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
 #define NPALETTE (sizeof PALETTE / sizeof PALETTE[0])
-
-void report_html_escape(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
 
 static double largest(const report_bar *bars, size_t n)
 {
@@ -44,7 +32,7 @@ static void bar_row(FILE *f, const report_bar *b, size_t i, double max, const ch
 {
     double y = 30 + (double)i * (BAR_H + 8), span = BAR_W - BAR_LABEL_W - 60;
     fprintf(f, "<text x=\"%d\" y=\"%.0f\" text-anchor=\"end\" font-size=\"12\">", BAR_LABEL_W - 6, y + 15);
-    report_html_escape(f, b->label);
+    text_html_escape(f, b->label);
     fputs("</text>", f);
     if (isnan(b->value)) {
         fprintf(f, "<text x=\"%d\" y=\"%.0f\" font-size=\"12\">–</text>", BAR_LABEL_W + 4, y + 15);
@@ -69,9 +57,9 @@ void report_svg_bars(FILE *f, const char *title, const report_bar *bars, size_t 
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"%d\" height=\"%zu\""
                " viewBox=\"0 0 %d %zu\" role=\"img\"><title>",
             BAR_W, 40 + n * (BAR_H + 8), BAR_W, 40 + n * (BAR_H + 8));
-    report_html_escape(f, title);
+    text_html_escape(f, title);
     fputs("</title><text x=\"4\" y=\"16\" font-size=\"14\" font-weight=\"bold\">", f);
-    report_html_escape(f, title);
+    text_html_escape(f, title);
     fputs("</text>", f);
     for (size_t i = 0; i < n; i++)
         bar_row(f, &bars[i], i, max, value_fmt);
@@ -97,7 +85,7 @@ static void line_axes(FILE *f, const char *const *xlabels, size_t nx)
     for (size_t i = 0; i < nx; i++) {
         fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">", x_at(i, nx),
                 LINE_H - LINE_PAD + 14);
-        report_html_escape(f, xlabels[i]);
+        text_html_escape(f, xlabels[i]);
         fputs("</text>", f);
     }
 }
@@ -124,7 +112,7 @@ static void line_series(FILE *f, const report_series *s, size_t k, size_t nx)
     fprintf(f, "<rect x=\"%d\" y=\"%.0f\" width=\"10\" height=\"10\" fill=\"%s\"/>"
                "<text x=\"%d\" y=\"%.0f\" font-size=\"11\">",
             LINE_W - 110, ly, color, LINE_W - 96, ly + 9);
-    report_html_escape(f, s->name);
+    text_html_escape(f, s->name);
     fputs("</text>", f);
 }
 
@@ -134,9 +122,9 @@ void report_svg_lines(FILE *f, const char *title, const char *const *xlabels, si
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"%d\" height=\"%d\""
                " viewBox=\"0 0 %d %d\" role=\"img\"><title>",
             LINE_W, LINE_H, LINE_W, LINE_H);
-    report_html_escape(f, title);
+    text_html_escape(f, title);
     fputs("</title><text x=\"4\" y=\"16\" font-size=\"14\" font-weight=\"bold\">", f);
-    report_html_escape(f, title);
+    text_html_escape(f, title);
     fputs("</text>", f);
     line_axes(f, xlabels, nx);
     for (size_t k = 0; k < ns; k++)

@@ -7,9 +7,6 @@
 
 #include <stdio.h>
 
-/* Writes s with & < > " ' escaped for HTML and SVG text and attributes. */
-void report_html_escape(FILE *f, const char *s);
-
 typedef struct {
     const char *label;
     double      value;      /* NAN: drawn as "–" with no bar */

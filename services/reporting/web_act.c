@@ -15,6 +15,7 @@
 #include "image.h"
 #include "log.h"
 #include "svc.h"
+#include "text.h"
 #include "web_html.h"
 #include "web_work.h"
 
@@ -155,7 +156,7 @@ void web_work_ack(const web_work *w, const web_user *u, const http_request *req,
         if (f) {
             web_html_start(f, "未能确认告警", u);
             fputs("<p class=\"msg err\">", f);
-            web_html_text(f, said);
+            text_html_escape(f, said);
             fputs("</p><p><a href=\"/work\">返回工作台</a></p>\n", f);
             web_html_end(f);
         }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "text.h"
 #include "web_html.h"
 
 #define SESSION_COOKIE "jiesu_session"
@@ -141,13 +142,13 @@ static void signin_form(const web_auth_opts *o, const http_request *req, http_re
         fputs("<div class=\"signin card\">", f);
         if (message) {
             fputs("<p class=\"msg err\" role=\"alert\">", f);
-            web_html_text(f, message);
+            text_html_escape(f, message);
             fputs("</p>", f);
         }
         fputs("<form method=\"post\" action=\"/signin\"><input type=\"hidden\" name=\"csrf\" value=\"", f);
-        web_html_text(f, token);
+        text_html_escape(f, token);
         fputs("\"><input type=\"hidden\" name=\"next\" value=\"", f);
-        web_html_text(f, local_path(http_param(req, "next")));
+        text_html_escape(f, local_path(http_param(req, "next")));
         fputs("\"><label>用户名<input name=\"name\" autocomplete=\"username\" required autofocus></label>"
               "<label>密码<input name=\"password\" type=\"password\" autocomplete=\"current-password\" required>"
               "</label><button type=\"submit\">登录</button></form></div>\n", f);

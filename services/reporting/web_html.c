@@ -6,6 +6,7 @@
 #include "log.h"
 #include "report_json.h"
 #include "report_svg.h"
+#include "text.h"
 
 #define BAR_CSS                                                                                              \
     ".bar{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;background:#1f3b5a;color:#fff;padding:8px 16px}" \
@@ -38,15 +39,10 @@ static const char CSS[] =
     "@media (max-width:640px){body{font-size:15px}main{padding:8px}.hide-phone{display:none}"
     "dl{grid-template-columns:1fr}dt{margin-top:6px}}";
 
-void web_html_text(FILE *f, const char *s)
-{
-    report_html_escape(f, s);
-}
-
 void web_html_csrf(FILE *f, const web_user *u)
 {
     fputs("<input type=\"hidden\" name=\"csrf\" value=\"", f);
-    web_html_text(f, u->csrf);
+    text_html_escape(f, u->csrf);
     fputs("\">", f);
 }
 
@@ -54,9 +50,9 @@ void web_html_bar(FILE *f, const web_user *u)
 {
     fputs("<nav class=\"bar\"><a href=\"/work\">工作台</a><a href=\"/\">看板</a>"
           "<a href=\"/bulletin.html\">周通报</a><span class=\"who\">", f);
-    web_html_text(f, u->who.display_name);
+    text_html_escape(f, u->who.display_name);
     fputs("（", f);
-    web_html_text(f, auth_role_title(u->who.role));
+    text_html_escape(f, auth_role_title(u->who.role));
     fputs("）</span>", f);
     if (*u->csrf) {
         fputs("<form method=\"post\" action=\"/signout\">", f);
@@ -75,12 +71,12 @@ void web_html_start(FILE *f, const char *title, const web_user *u)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>", f);
-    web_html_text(f, title);
+    text_html_escape(f, title);
     fprintf(f, " - 接诉即办</title><style>%s</style></head><body>\n", CSS);
     if (u)
         web_html_bar(f, u);
     fputs("<main>\n<h1>", f);
-    web_html_text(f, title);
+    text_html_escape(f, title);
     fputs("</h1>\n", f);
 }
 
@@ -102,7 +98,7 @@ void web_html_fail(const http_request *req, http_response *resp, int status, con
     } else if (f) {
         web_html_start(f, "暂时无法显示", NULL);
         fputs("<p class=\"msg err\">", f);
-        web_html_text(f, msg);
+        text_html_escape(f, msg);
         fputs("</p>\n<p><a href=\"/\">回到看板</a> · <a href=\"/work\">回到工作台</a></p>\n", f);
         web_html_end(f);
     }

@@ -25,9 +25,6 @@ void web_html_bar_css(FILE *f);
 /* The hidden CSRF field of a form. */
 void web_html_csrf(FILE *f, const web_user *u);
 
-/* s escaped for HTML text and attributes. */
-void web_html_text(FILE *f, const char *s);
-
 /* What a page says after a read of ours failed: what to do; why goes to the
  * service's log only (PostgreSQL's words are neither Chinese nor for users). */
 #define WEB_READ_LATER "请稍后刷新；一直如此请告知系统管理员（原因已记入报表服务的日志）。"

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "names.h"
 #include "report_views.h"
+#include "text.h"
 #include "view.h"
 #include "web_html.h"
 #include "web_work.h"
@@ -54,15 +55,15 @@ static const char SQL_PHOTO[] =
 static void view_table(FILE *f, const Jiesu__Table *t)
 {
     fputs("<h2>", f);
-    web_html_text(f, t->title);
+    text_html_escape(f, t->title);
     fputs("</h2>\n", f);
     if (t->fields && t->n_rows == 1) {
         fputs("<div class=\"card\"><dl>", f);
         for (size_t c = 0; c < t->n_columns && c < t->rows[0]->n_cells; c++) {
             fputs("<dt>", f);
-            web_html_text(f, t->columns[c]);
+            text_html_escape(f, t->columns[c]);
             fputs("</dt><dd>", f);
-            web_html_text(f, t->rows[0]->cells[c]);
+            text_html_escape(f, t->rows[0]->cells[c]);
             fputs("</dd>", f);
         }
         fputs("</dl></div>\n", f);
@@ -75,7 +76,7 @@ static void view_table(FILE *f, const Jiesu__Table *t)
     fputs("<div class=\"scroll\"><table><thead><tr>", f);
     for (size_t c = 0; c < t->n_columns; c++) {
         fputs("<th>", f);
-        web_html_text(f, t->columns[c]);
+        text_html_escape(f, t->columns[c]);
         fputs("</th>", f);
     }
     fputs("</tr></thead><tbody>", f);
@@ -83,7 +84,7 @@ static void view_table(FILE *f, const Jiesu__Table *t)
         fputs("<tr>", f);
         for (size_t c = 0; c < t->rows[r]->n_cells; c++) {
             fputs("<td>", f);
-            web_html_text(f, t->rows[r]->cells[c]);
+            text_html_escape(f, t->rows[r]->cells[c]);
             fputs("</td>", f);
         }
         fputs("</tr>", f);
@@ -103,7 +104,7 @@ static void photos(FILE *f, PGresult *res)
         fprintf(f, "<figure><img src=\"/work/photo?id=%s\" alt=\"%s\"><figcaption>%s · ", PQgetvalue(res, r, 0),
                 strcmp(PQgetvalue(res, r, 1), "before") == 0 ? "整改前" : "整改后",
                 strcmp(PQgetvalue(res, r, 1), "before") == 0 ? "整改前" : "整改后");
-        web_html_text(f, PQgetvalue(res, r, 5));
+        text_html_escape(f, PQgetvalue(res, r, 5));
         fprintf(f, " · %s · SHA-256 %.12s…</figcaption></figure>", PQgetvalue(res, r, 6), PQgetvalue(res, r, 4));
     }
     fputs("</div>\n", f);
@@ -117,7 +118,7 @@ static void action_form(FILE *f, const web_user *u, const char *ticket, const ch
             multipart ? " enctype=\"multipart/form-data\"" : "");
     web_html_csrf(f, u);
     fputs("<input type=\"hidden\" name=\"t\" value=\"", f);
-    web_html_text(f, ticket);
+    text_html_escape(f, ticket);
     fprintf(f, "\"><input type=\"hidden\" name=\"action\" value=\"%s\">%s<button type=\"submit\" name=\"go\" "
                "value=\"%s\">%s</button></form>\n", action, fields ? fields : "", action, label);
 }
@@ -169,9 +170,9 @@ static void dispatch_form(FILE *f, PGconn *pg, const web_user *u, const char *ti
     fputs("<label>派给<select name=\"unit\">", m);
     for (int r = 0; r < PQntuples(res); r++) {
         fputs("<option value=\"", m);
-        web_html_text(m, PQgetvalue(res, r, 0));
+        text_html_escape(m, PQgetvalue(res, r, 0));
         fprintf(m, "\"%s>", strcmp(PQgetvalue(res, r, 0), suggested) == 0 ? " selected" : "");
-        web_html_text(m, PQgetvalue(res, r, 1));
+        text_html_escape(m, PQgetvalue(res, r, 1));
         fputs(strcmp(PQgetvalue(res, r, 0), suggested) != 0 ? "</option>" : held ? "（现承办）</option>"
                                                                                : "（系统建议）</option>", m);
     }
@@ -237,12 +238,12 @@ static int order_page(FILE *f, const web_work *w, PGconn *pg, const web_user *u,
     web_html_start(f, status == 404 ? "没有这个工单" : ticket, u);
     if (note) {
         fprintf(f, "<p class=\"msg %s\" role=\"status\">", note_ok ? "ok" : "err");
-        web_html_text(f, note);
+        text_html_escape(f, note);
         fputs("</p>\n", f);
     }
     if (status == 404) {
         fputs("<p>没有您可以查看的工单 ", f);
-        web_html_text(f, ticket);
+        text_html_escape(f, ticket);
         fputs("。</p>\n", f);
     } else if (status) {
         fputs("<p>暂时无法读取此工单，" WEB_READ_LATER "</p>\n", f);

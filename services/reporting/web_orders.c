@@ -18,6 +18,7 @@
 #include "log.h"
 #include "mask.h"
 #include "names.h"
+#include "text.h"
 #include "web_html.h"
 #include "web_work.h"
 
@@ -134,14 +135,14 @@ static void filters(FILE *f, PGconn *pg, const list_kind *k, const http_request 
         log_error("workbench: the category filter left empty: %s", err);
     for (int r = 0; res && r < PQntuples(res); r++) {
         fputs("<option value=\"", f);
-        web_html_text(f, PQgetvalue(res, r, 0));
+        text_html_escape(f, PQgetvalue(res, r, 0));
         fprintf(f, "\"%s>", category && strcmp(category, PQgetvalue(res, r, 0)) == 0 ? " selected" : "");
-        web_html_text(f, PQgetvalue(res, r, 1));
+        text_html_escape(f, PQgetvalue(res, r, 1));
         fputs("</option>", f);
     }
     PQclear(res);
     fputs("</select></label><label>工单号<input name=\"t\" value=\"", f);
-    web_html_text(f, ticket ? ticket : "");
+    text_html_escape(f, ticket ? ticket : "");
     fputs("\" size=\"16\"></label><button type=\"submit\">筛选</button></form>\n", f);
 }
 
@@ -156,21 +157,21 @@ static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long lon
         web_time_left(w, due_s, paused, now, left, sizeof left);
     const char *cls = !*due || paused ? "" : due_s < now ? " class=\"overdue\"" : due_s - now < 3600 ? " class=\"soon\"" : "";
     fprintf(f, "<tr%s><td><a href=\"/work/order?t=", cls);
-    web_html_text(f, PQgetvalue(res, r, L_TICKET));
+    text_html_escape(f, PQgetvalue(res, r, L_TICKET));
     fputs("\">", f);
-    web_html_text(f, PQgetvalue(res, r, L_TICKET));
+    text_html_escape(f, PQgetvalue(res, r, L_TICKET));
     fprintf(f, "</a></td><td>%s%s</td><td>", names_status(PQgetvalue(res, r, L_STATUS)),
             strcmp(PQgetvalue(res, r, L_ROLE), "co") == 0 ? "（协办）" : "");
-    web_html_text(f, PQgetvalue(res, r, L_CATEGORY));
+    text_html_escape(f, PQgetvalue(res, r, L_CATEGORY));
     fputs("</td><td>", f);
-    web_html_text(f, *PQgetvalue(res, r, L_PLACE) ? PQgetvalue(res, r, L_PLACE) : PQgetvalue(res, r, L_ADDRESS));
+    text_html_escape(f, *PQgetvalue(res, r, L_PLACE) ? PQgetvalue(res, r, L_PLACE) : PQgetvalue(res, r, L_ADDRESS));
     fprintf(f, "</td><td class=\"n\">%s%s</td><td class=\"n\">%s</td>",
             strcmp(PQgetvalue(res, r, L_KIND), "accept") == 0 ? "签收" : *due ? "办结" : "", left,
             PQgetvalue(res, r, L_ALERTS));
     if (manual) {
         mask_text(masked, sizeof masked, PQgetvalue(res, r, L_REASONS));
         fputs("<td class=\"hide-phone\">", f);
-        web_html_text(f, masked);
+        text_html_escape(f, masked);
         fputs("</td>", f);
     }
     fputs("</tr>\n", f);
@@ -246,14 +247,14 @@ static void alerts_panel(FILE *f, PGconn *pg, const web_user *u)
                 PQgetvalue(res, r, A_AT));
         if (*PQgetvalue(res, r, A_TICKET)) {
             fputs("<a href=\"/work/order?t=", f);
-            web_html_text(f, PQgetvalue(res, r, A_TICKET));
+            text_html_escape(f, PQgetvalue(res, r, A_TICKET));
             fputs("\">", f);
-            web_html_text(f, PQgetvalue(res, r, A_TICKET));
+            text_html_escape(f, PQgetvalue(res, r, A_TICKET));
             fputs("</a> ", f);
         }
-        web_html_text(f, PQgetvalue(res, r, A_UNIT));
+        text_html_escape(f, PQgetvalue(res, r, A_UNIT));
         fputs("<br>", f);
-        web_html_text(f, masked);
+        text_html_escape(f, masked);
         fputs("<form class=\"inline\" method=\"post\" action=\"/work/ack\">", f);
         web_html_csrf(f, u);
         fprintf(f, "<input type=\"hidden\" name=\"id\" value=\"%s\"><input name=\"note\" placeholder=\"处理说明（可选）\">"

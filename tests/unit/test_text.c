@@ -1,7 +1,8 @@
 /* test_text.c — UTF-8 validation (overlongs, surrogates, truncated sequences,
  * code points past U+10FFFF), character counts, normalisation of full-width
  * and space characters, masking of phone numbers and names, and defusing of
- * spreadsheet formulas — with the Chinese text the hotline actually receives.
+ * spreadsheet formulas, and escaping for HTML — with the Chinese text the
+ * hotline actually receives.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
@@ -281,6 +284,31 @@ static void test_utf8_cut(void **state)
     assert_string_equal(buf, "");
 }
 
+/* ---- HTML ---- */
+
+/* s as text_html_escape writes it. */
+static char *escaped(const char *s)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    assert_non_null(f);
+    text_html_escape(f, s);
+    fclose(f);
+    return out;
+}
+
+static void test_html_escape(void **state)
+{
+    (void)state;
+    char *out = escaped("<script>alert('x')</script> & \"中韩街道\"");
+    assert_string_equal(out, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;中韩街道&quot;");
+    free(out);
+    out = escaped(NULL);
+    assert_string_equal(out, "");
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_defuse_formula),
         cmocka_unit_test(test_defuse_truncates),
         cmocka_unit_test(test_utf8_cut),
+        cmocka_unit_test(test_html_escape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,9 +3,10 @@
  *   jiesu-assignment [-c FILE]        (else the file named by $JIESU_CONFIG)
  *
  * Wiring only (common/svc does the start-up and requests): the routing rules
- * (route_rules.c) are loaded at start, every assignment.reload_seconds and
- * as soon as the holidays change (a version read before each batch),
- * then one loop answers requests, runs the reconciler every
+ * (route_rules.c) are loaded at start, as soon as the holidays change (a
+ * version read before each batch) or a model is trained here, and every
+ * assignment.reload_seconds by a thread of their own beside routing
+ * (route_reload.c); one loop answers requests, runs the reconciler every
  * assignment.reconcile_seconds and routes a batch (route_worker.c), until
  * SIGTERM/SIGINT ends it after the current batch. Any
  * number of these processes may share one stream: the consumer group hands
@@ -27,6 +28,7 @@
 #include "route_gazetteer.h"
 #include "route_rules.h"
 #include "route_reconcile.h"
+#include "route_reload.h"
 #include "route_worker.h"
 #include "svc.h"
 #include "users.h"
@@ -45,8 +47,7 @@ typedef struct {
     long               reconcile_ms;
     long               reconcile_min_age_s;
     int64_t            next_reconcile;
-    long               reload_ms;
-    int64_t            next_reload;
+    route_reload      *reload;      /* the periodic loads */
 } assignment;
 
 static void on_view(service *s, const bus_request *req, const auth_principal *who)
@@ -68,7 +69,6 @@ static void configure(assignment *a, const config *cfg)
     a->stream = config_str(cfg, "queue.route_stream");
     a->reconcile_ms = 1000 * config_long(cfg, "assignment.reconcile_seconds");
     a->reconcile_min_age_s = config_long(cfg, "assignment.reconcile_min_age_seconds");
-    a->reload_ms = 1000 * config_long(cfg, "assignment.reload_seconds");
     a->api.accept_seconds = config_long(cfg, "deadline.accept_seconds");
     a->api.resolve_seconds = config_long(cfg, "deadline.resolve_seconds");
     a->api.photo_max_bytes = (size_t)config_long(cfg, "assignment.photo_max_bytes");
@@ -137,16 +137,9 @@ static void warn_calendar(service *s)
         log_warn("CALENDAR: %s", warning);
 }
 
-/* Loads the routing rules (again, when reloading: the old ones stay on failure). 0 or -1. */
-static int load_rules(assignment *a, service *s)
+/* Routes with rules from now on (the worker is rebuilt over them). 0 or -1. */
+static int use_rules(assignment *a, service *s, route_rules *rules)
 {
-    char err[512] = "";
-    route_rules *rules = route_rules_load(s->pg, s->cfg, err, sizeof err);
-    a->next_reload = clock_mono_ms() + a->reload_ms;
-    if (!rules) {
-        log_error("%s", err);
-        return a->rules ? 0 : -1;
-    }
     route_worker_destroy(&a->worker);     /* rebuilt over the new rules by ensure_worker */
     char model[64] = "no text model (`jiesu learn` trains one)";
     if (rules->model)
@@ -164,18 +157,36 @@ static int load_rules(assignment *a, service *s)
     return ensure_worker(a, s);
 }
 
+/* Loads the routing rules here and now, dropping a periodic load under way
+ * (older than this one); on failure the rules in use stay. 0, or -1 when
+ * there are none. */
+static int load_rules(assignment *a, service *s)
+{
+    char err[512] = "";
+    route_rules *rules = route_rules_load(s->pg, s->cfg, err, sizeof err);
+    if (a->reload)
+        route_reload_skip(a->reload);
+    if (!rules) {
+        log_error("%s", err);
+        return a->rules ? 0 : -1;
+    }
+    return use_rules(a, s, rules);
+}
+
 /* One turn of routing work: the reconciler when due, then a batch. 0 or -1. */
 static int route_once(assignment *a, service *s)
 {
     route_batch_stats st;
     char err[512];
-    if (a->api.reload_now)
-        a->next_reload = 0;                 /* a model was just trained here */
-    a->api.reload_now = 0;
     if (svc_ensure_pg(s, err, sizeof err) < 0)
         return -1;                          /* logged there, once a minute while it lasts */
-    int reload = clock_mono_ms() >= a->next_reload || route_rules_calendar_changed(a->rules, s->pg);
-    if ((reload && load_rules(a, s) < 0) || ensure_worker(a, s) < 0)
+    route_rules *loaded = route_reload_take(a->reload);
+    if (loaded && use_rules(a, s, loaded) < 0)
+        return -1;
+    /* Now, not in the background: a model trained here, or the calendar changed. */
+    int now = a->api.reload_now || route_rules_calendar_changed(a->rules, s->pg);
+    a->api.reload_now = 0;
+    if ((now && load_rules(a, s) < 0) || ensure_worker(a, s) < 0)
         return -1;
     if (clock_mono_ms() >= a->next_reconcile) {
         a->next_reconcile = clock_mono_ms() + a->reconcile_ms;
@@ -200,12 +211,23 @@ static int route_once(assignment *a, service *s)
     return 0;
 }
 
+/* The configuration, the rules, and the thread that loads them again. 0 or -1 (logged). */
+static int start(assignment *a, service *s)
+{
+    configure(a, s->cfg);
+    if (load_rules(a, s) != 0)
+        return -1;
+    a->reload = route_reload_start(config_str(s->cfg, "pg.conninfo"), s->cfg,
+                                   1000 * config_long(s->cfg, "assignment.reload_seconds"));
+    return a->reload ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
     assignment a = {0};
     service s;
     int rc = 1;
-    if (svc_start(&s, "assignment", argc, argv, ROUTES, &a.api) == 0 && (configure(&a, s.cfg), load_rules(&a, &s)) == 0) {
+    if (svc_start(&s, "assignment", argc, argv, ROUTES, &a.api) == 0 && start(&a, &s) == 0) {
         log_info("assignment ready (stream %s)", a.stream);
         rc = 0;
         while (!svc_stopping() && rc == 0) {
@@ -215,6 +237,7 @@ int main(int argc, char **argv)
         }
         log_info("stopping");
     }
+    route_reload_stop(&a.reload);
     drop_worker(&a);
     route_rules_destroy(&a.rules);
     svc_finish(&s);

@@ -5,7 +5,9 @@
 # re-routed without it), and an unsatisfied callback reopens the order in a
 # new cycle with new deadlines; a road an operator adds to the gazetteer is
 # used for the next orders without a restart; `jiesu learn` trains the text
-# model from a labelled export written here and routing uses it at once.
+# model from a labelled export written here and routing uses it at once; the
+# rules are loaded again beside routing, so a reload held up by a lock holds
+# up no order.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_route_cli
@@ -232,5 +234,28 @@ wait_for "RC-7 split" 20 sql_eq "SELECT count(*) FROM complaints WHERE ticket_no
 as_unit 370212.discipline jiesu show RC-7-J >"$HARNESS_DIR/show-rc7j.out" 2>&1
 check "the conduct part's history reads 拆分立单 from RC-7, not its code" \
     bash -c "grep -q '拆分立单 *由工单 RC-7 拆出的作风问题部分' '$HARNESS_DIR/show-rc7j.out' && ! grep -qw 'created' '$HARNESS_DIR/show-rc7j.out'"
+
+# The rules are loaded again beside routing (assignment.reload_seconds = 1):
+# a load held up — here by a lock on the models it reads — holds up no batch.
+held() {
+    sql_eq "SELECT count(*) > 0 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+            WHERE c.relname = 'models' AND NOT l.granted" t
+}
+PGAPPNAME=test_lock_models psql "$JIESU_PG_OWNER_CONNINFO" -XqAt -c "BEGIN" \
+    -c "LOCK TABLE models IN ACCESS EXCLUSIVE MODE" -c "SELECT pg_sleep(120)" >/dev/null 2>&1 &
+locker=$!
+wait_for "a reload waiting for the lock on models" 20 held
+loads=$(grep -c "routing rules:" "$HARNESS_DIR/assignment.log")
+printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
+    "RC-8,2026/10/2 9:30,吴先生,13800000008,崂山区张村社区3号楼,张村社区门口垃圾没人清运,,一般" >"$HARNESS_DIR/route-cli-5.csv"
+as_role clerk jiesu import "$HARNESS_DIR/route-cli-5.csv" >/dev/null 2>&1
+wait_for "RC-8 routed" 20 sql_eq "SELECT count(*) FROM complaints WHERE ticket_no = 'RC-8' AND status <> 'new'" 1
+routed=$(sql "SELECT count(*) FROM complaints WHERE ticket_no = 'RC-8' AND status <> 'new'")
+held && still=waiting || still=gone     # waiting now: waiting all along (nothing else ends the lock)
+check_eq "an order is routed while a reload of the rules waits for a lock" "1 waiting" "$routed $still"
+sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'test_lock_models'" >/dev/null
+wait "$locker" 2>/dev/null
+wait_for "the rules reloaded once the lock is gone" 20 reloaded
+check "… and once it is gone the rules are loaded again" reloaded
 
 harness_services_stop

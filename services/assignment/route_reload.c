@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "clock.h"
 #include "db.h"
@@ -107,13 +106,15 @@ route_reload *route_reload_start(const char *conninfo, const config *cfg, long e
     }
     *self = (route_reload){.conninfo = conninfo, .cfg = cfg, .every_ms = every_ms};
     pthread_mutex_init(&self->lock, NULL);
-    if (clock_cond_init(&self->wake) != 0 || pthread_create(&self->thread, NULL, reload_main, self) != 0) {
-        log_error("reloading the routing rules: cannot start its thread");
-        pthread_mutex_destroy(&self->lock);
-        free(self);
-        return NULL;
-    }
-    return self;
+    int cond = clock_cond_init(&self->wake) == 0;
+    if (cond && pthread_create(&self->thread, NULL, reload_main, self) == 0)
+        return self;
+    log_error("reloading the routing rules: cannot start its thread");
+    if (cond)
+        pthread_cond_destroy(&self->wake);
+    pthread_mutex_destroy(&self->lock);
+    free(self);
+    return NULL;
 }
 
 route_rules *route_reload_take(route_reload *self)

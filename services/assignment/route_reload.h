@@ -1,10 +1,9 @@
 /* route_reload.h — the routing rules loaded again beside routing.
  *
  * A load reads the gazetteer, the categories, the model, the calendar and
- * the places learned from the newest settled orders (route_history: a scan
- * of complaints and their owners, 100 ms at 200,000 orders, longer with
- * more). Done in the service loop every assignment.reload_seconds, it held
- * every batch up that long. A thread with a PostgreSQL connection of its own
+ * the places learned from the newest settled orders (route_history: 100 ms
+ * at 200,000 orders, 0.4 s at 2 million). Done in the service loop every
+ * assignment.reload_seconds, it held every batch up that long. A thread with a PostgreSQL connection of its own
  * loads them every every_ms instead; the service loop takes what it loaded
  * (route_reload_take) between batches and routes on with the rules it has
  * until then. A load the service loop makes itself (a model trained here,

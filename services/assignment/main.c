@@ -217,8 +217,7 @@ static int start(assignment *a, service *s)
     configure(a, s->cfg);
     if (load_rules(a, s) != 0)
         return -1;
-    a->reload = route_reload_start(config_str(s->cfg, "pg.conninfo"), s->cfg,
-                                   1000 * config_long(s->cfg, "assignment.reload_seconds"));
+    a->reload = route_reload_start(s->cfg);
     return a->reload ? 0 : -1;
 }
 

@@ -97,14 +97,15 @@ static void *reload_main(void *arg)
     return NULL;
 }
 
-route_reload *route_reload_start(const char *conninfo, const config *cfg, long every_ms)
+route_reload *route_reload_start(const config *cfg)
 {
     route_reload *self = calloc(1, sizeof *self);
     if (!self) {
         log_error("reloading the routing rules: out of memory");
         return NULL;
     }
-    *self = (route_reload){.conninfo = conninfo, .cfg = cfg, .every_ms = every_ms};
+    *self = (route_reload){.conninfo = config_str(cfg, "pg.conninfo"), .cfg = cfg,
+                           .every_ms = 1000 * config_long(cfg, "assignment.reload_seconds")};
     pthread_mutex_init(&self->lock, NULL);
     int cond = clock_cond_init(&self->wake) == 0;
     if (cond && pthread_create(&self->thread, NULL, reload_main, self) == 0)

@@ -4,7 +4,7 @@
  * the places learned from the newest settled orders (route_history: 100 ms
  * at 200,000 orders, 0.4 s at 2 million). Done in the service loop every
  * assignment.reload_seconds, it held every batch up that long. A thread with a PostgreSQL connection of its own
- * loads them every every_ms instead; the service loop takes what it loaded
+ * loads them every assignment.reload_seconds instead; the service loop takes what it loaded
  * (route_reload_take) between batches and routes on with the rules it has
  * until then. A load the service loop makes itself (a model trained here,
  * the calendar changed) is newer than one under way: route_reload_skip
@@ -18,9 +18,10 @@
 
 typedef struct route_reload route_reload;
 
-/* Starts the thread; its first load every_ms from now. conninfo and cfg
- * must outlive it. NULL when it cannot start (logged). */
-route_reload *route_reload_start(const char *conninfo, const config *cfg, long every_ms);
+/* Starts the thread, which connects with pg.conninfo and loads every
+ * assignment.reload_seconds, the first that long from now. cfg must outlive
+ * it. NULL when it cannot start (logged). */
+route_reload *route_reload_start(const config *cfg);
 
 /* The rules the thread loaded since the last take (the caller's to keep
  * and destroy), or NULL. */

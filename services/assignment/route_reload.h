@@ -3,12 +3,12 @@
  * A load reads the gazetteer, the categories, the model, the calendar and
  * the places learned from the newest settled orders (route_history: 100 ms
  * at 200,000 orders, 0.4 s at 2 million). Done in the service loop every
- * assignment.reload_seconds, it held every batch up that long. A thread with a PostgreSQL connection of its own
- * loads them every assignment.reload_seconds instead; the service loop takes what it loaded
- * (route_reload_take) between batches and routes on with the rules it has
- * until then. A load the service loop makes itself (a model trained here,
- * the calendar changed) is newer than one under way: route_reload_skip
- * drops that one and starts the period again.
+ * assignment.reload_seconds, it held every batch up that long. A thread with
+ * a PostgreSQL connection of its own loads them that often instead; the
+ * service loop takes what it loaded (route_reload_take) between batches and
+ * routes on with the rules it has until then. A load the service loop makes
+ * itself (a model trained here, the calendar changed) is newer than one
+ * under way: route_reload_skip drops that one and starts the period again.
  */
 #ifndef JIESU_ROUTE_RELOAD_H
 #define JIESU_ROUTE_RELOAD_H

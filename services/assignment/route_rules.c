@@ -149,6 +149,7 @@ route_rules *route_rules_load(PGconn *pg, const config *cfg, char *err, size_t e
         load_model(self, pg, err, errlen) != 0 ||
         !(self->calendar = holidays_calendar(pg, cfg, &self->day_minutes, err, errlen)) ||
         holidays_version(pg, self->holidays_version, sizeof self->holidays_version, err, errlen) < 0 ||
+        !(self->ladder = ladder_table_load(pg, err, errlen)) ||
         !(self->geo = route_geo_load_dir(*config_str(cfg, "geo.dir") ? config_str(cfg, "geo.dir") : geo_dir, err, errlen))) {
         route_rules_destroy(&self);
         return NULL;
@@ -212,6 +213,7 @@ void route_rules_destroy(route_rules **self)
     route_model_destroy(&(*self)->model);
     free((*self)->model_cat);
     cal_destroy(&(*self)->calendar);
+    ladder_table_destroy(&(*self)->ladder);
     route_geo_destroy(&(*self)->geo);
     free(*self);
     *self = NULL;

@@ -5,8 +5,9 @@
  * words, the places learned from settled orders (route_history.h), the
  * places outside the jurisdiction (the districts and cities of
  * <data.dir>/regions/districts.csv that are not loaded), the working
- * calendar (table holidays) and the decider over them, from PostgreSQL and
- * configuration:
+ * calendar (table holidays), the escalation ladder's rows (the first rung of
+ * each deadline routing stores: ladder.h) and the decider over them, from
+ * PostgreSQL and configuration:
  *   assignment.min_score, assignment.min_category_prob: a model
  *   probability under it leaves the category to a dispatcher,
  *   deadline.default_accept_minutes,
@@ -26,6 +27,7 @@
 
 #include "calendar.h"
 #include "config.h"
+#include "ladder.h"
 #include "route_decide.h"
 
 typedef struct {
@@ -41,6 +43,7 @@ typedef struct {
     calendar     *calendar;
     int           day_minutes;     /* length of the working day */
     char          holidays_version[64];    /* holidays_version() of the calendar's days */
+    ladder_table *ladder;          /* table esc_ladder */
     route_decider decider;         /* over places and cats */
 } route_rules;
 

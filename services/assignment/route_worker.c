@@ -16,27 +16,36 @@
 #include "clock.h"
 #include "db.h"
 #include "failpoint.h"
+#include "ladder.h"
 #include "log.h"
 #include "route_say.h"
 #include "sqlarr.h"
 #include "timers.h"
 
-#define MEMBER_BYTES 24     /* a deadline id in decimal */
 #define MAX_EXCLUDED 16     /* streets that returned one order in one cycle */
 #define WRITE_PREPARED_MAX 32   /* orders a write may hold and still use the prepared statement */
 
 enum { ARR_ID, ARR_STREET, ARR_COMMUNITY, ARR_RULE, ARR_REASONS, ARR_SCORE, ARR_OWNER, ARR_CO, ARR_CATEGORY,
-       ARR_ACCEPT_MS, ARR_RESOLVE_MS, ARR_ACCUSED, ARR_SPLIT, NARRAYS };
+       ARR_ACCEPT_MS, ARR_RESOLVE_MS, ARR_ACCUSED, ARR_SPLIT, ARR_STARTED_MS, ARR_ACCEPT_RUNG, ARR_ACCEPT_RUNG_MS,
+       ARR_RESOLVE_RUNG, ARR_RESOLVE_RUNG_MS, NARRAYS };
+
+/* The deadlines of one decision: accept [0] and resolve [1], when each is
+ * due and its first rung (ladder.h), both in Unix ms. */
+typedef struct {
+    int64_t     due_ms[2];
+    const char *rung[2];
+    int64_t     rung_ms[2];
+} plan;
 
 struct route_worker {
     route_worker_opts   o;
     queue_item         *items;
     route_decision     *results;
     sqlarr              arr[NARRAYS];
-    char               (*members)[MEMBER_BYTES];   /* deadline ids of the batch, 2 per order */
+    char               (*members)[LADDER_MEMBER_BYTES];    /* timers of the batch's deadlines, 2 per order */
     char              **member_ptrs;
     int64_t            *due_ms;
-    int64_t            (*limits)[2];               /* accept and resolve due ms of each decision */
+    plan               *plans;                     /* of each decision */
     int64_t            *linked;                    /* conduct parts created by the batch, to route */
     int64_t             last_claim_ms;
 };
@@ -77,6 +86,7 @@ static const char SQL_WRITE[] =
     "WITH input AS ("
     "  SELECT t.idx, t.complaint_id, t.street_code, t.community_code, t.rule, t.score, t.category,"
     "         t.accept_ms, t.resolve_ms, t.split, coalesce(string_to_array(nullif(t.accused, ''), ','), '{}') AS accused,"
+    "         t.started_ms, t.accept_rung, t.accept_rung_ms, t.resolve_rung, t.resolve_rung_ms,"
     "         u.id AS unit_id, u.code AS unit_code, u.name AS unit_name,"
     "         u.id IS NOT NULL AS dispatch, cu.id AS co_id, cu.code AS co_code,"
     "         CASE WHEN t.owner IS NOT NULL AND u.id IS NULL"
@@ -85,9 +95,11 @@ static const char SQL_WRITE[] =
     "         || CASE WHEN cu.id IS NOT NULL THEN '；协办单位 ' || cu.name"
     "                 WHEN t.co IS NOT NULL AND u.id IS NOT NULL THEN '；没有协办单位 ' || t.co ELSE '' END AS reasons"
     "  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[],"
-    "              $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::boolean[])"
+    "              $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::boolean[], $14::bigint[],"
+    "              $15::text[], $16::bigint[], $17::text[], $18::bigint[])"
     "       WITH ORDINALITY AS t(complaint_id, street_code, community_code, rule, reasons, score, owner, co,"
-    "                            category, accept_ms, resolve_ms, accused, split, idx)"
+    "                            category, accept_ms, resolve_ms, accused, split, started_ms, accept_rung,"
+    "                            accept_rung_ms, resolve_rung, resolve_rung_ms, idx)"
     "  LEFT JOIN units u ON u.code = t.owner"
     "  LEFT JOIN units cu ON cu.code = t.co AND u.id IS NOT NULL"
     "), locked AS ("
@@ -114,15 +126,18 @@ static const char SQL_WRITE[] =
     "         i.score, m.cycle"
     "  FROM moved m JOIN input i ON i.complaint_id = m.id WHERE m.status = 'dispatched' AND i.co_id IS NOT NULL"
     "), due AS ("
-    "  INSERT INTO deadlines (complaint_id, kind, cycle, due_at, started_at, unit_id)"
-    "  SELECT m.id, k.kind, m.cycle, to_timestamp(k.ms / 1000.0), now(), i.unit_id"
+    "  INSERT INTO deadlines (complaint_id, kind, cycle, due_at, started_at, unit_id, rung_next, rung_at)"
+    "  SELECT m.id, k.kind, m.cycle, to_timestamp(k.ms / 1000.0), to_timestamp(i.started_ms / 1000.0), i.unit_id,"
+    "         k.rung, to_timestamp(k.rung_ms / 1000.0)"
     "  FROM moved m JOIN input i ON i.complaint_id = m.id"
-    "  CROSS JOIN LATERAL (VALUES ('accept', i.accept_ms), ('resolve', i.resolve_ms)) AS k(kind, ms)"
+    "  CROSS JOIN LATERAL (VALUES ('accept', i.accept_ms, i.accept_rung, i.accept_rung_ms),"
+    "                             ('resolve', i.resolve_ms, i.resolve_rung, i.resolve_rung_ms)) AS k(kind, ms, rung, rung_ms)"
     "  WHERE m.status = 'dispatched'"
     "  ON CONFLICT (complaint_id, kind, cycle) DO UPDATE SET due_at = EXCLUDED.due_at,"
     "     started_at = EXCLUDED.started_at, unit_id = EXCLUDED.unit_id, fired_at = NULL, paused_at = NULL,"
     "     met_at = NULL, rung_next = NULL, rung_at = NULL"
-    "  RETURNING id, complaint_id, kind, ceil(extract(epoch FROM due_at) * 1000)::bigint AS due_ms"
+    "  RETURNING id, rung_next IS NOT NULL AS planned,"
+    "            ceil(extract(epoch FROM coalesce(rung_at, due_at)) * 1000)::bigint AS arm_ms"
     "), unowned AS ("
     "  UPDATE deadlines d SET unit_id = NULL FROM moved m"
     "  WHERE m.status = 'manual' AND d.complaint_id = m.id AND d.cycle = m.cycle AND d.met_at IS NULL"
@@ -147,12 +162,12 @@ static const char SQL_WRITE[] =
     "  SELECT l.id, 'assignment', 'created', jsonb_build_object('conduct_part_of', l.link_id) FROM linked l"
     ")"
     " SELECT i.idx, m.status, coalesce(i.unit_code, ''), coalesce(i.unit_name, ''), i.reasons,"
-    "        NULL::bigint, NULL::bigint, NULL::bigint"
+    "        NULL::bigint, NULL::bigint, NULL::boolean, NULL::bigint"
     " FROM moved m JOIN input i ON i.complaint_id = m.id"
-    " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, d.id, d.due_ms, NULL FROM due d"
-    " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, l.id FROM linked l";
+    " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, d.id, d.arm_ms, d.planned, NULL FROM due d"
+    " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, l.id FROM linked l";
 
-enum { W_IDX, W_STATUS, W_UNIT_CODE, W_UNIT_NAME, W_REASONS, W_DEADLINE_ID, W_DUE_MS, W_LINKED };
+enum { W_IDX, W_STATUS, W_UNIT_CODE, W_UNIT_NAME, W_REASONS, W_DEADLINE_ID, W_ARM_MS, W_PLANNED, W_LINKED };
 
 /* Adds the time since *mark to *acc and moves the mark. */
 static void lap(int64_t *mark, int64_t *acc)
@@ -187,9 +202,9 @@ route_worker *route_worker_new(const route_worker_opts *opts)
     self->members = calloc(2 * n, sizeof *self->members);
     self->member_ptrs = calloc(2 * n, sizeof *self->member_ptrs);
     self->due_ms = calloc(2 * n, sizeof *self->due_ms);
-    self->limits = calloc(n, sizeof *self->limits);
+    self->plans = calloc(n, sizeof *self->plans);
     self->linked = calloc(n, sizeof *self->linked);
-    if (!self->items || !self->results || !self->members || !self->member_ptrs || !self->due_ms || !self->limits ||
+    if (!self->items || !self->results || !self->members || !self->member_ptrs || !self->due_ms || !self->plans ||
         !self->linked)
         route_worker_destroy(&self);
     return self;
@@ -207,7 +222,7 @@ void route_worker_destroy(route_worker **self)
     free(w->members);
     free(w->member_ptrs);
     free(w->due_ms);
-    free(w->limits);
+    free(w->plans);
     free(w->linked);
     free(w);
     *self = NULL;
@@ -280,36 +295,65 @@ static const char *accused_list(const route_decision *d, char *buf, size_t cap)
     return buf;
 }
 
+/* When the deadlines of decision r fall due, loaded at now_ms, and their
+ * first rungs: planned here as escalation would plan them (ladder.h), so
+ * escalation need not read and write every new deadline again. */
+static void plan_deadlines(route_worker *self, PGresult *orders, int r, int64_t now_ms)
+{
+    const route_rules *rules = self->o.rules;
+    const route_decision *d = &self->results[r];
+    plan *p = &self->plans[r];
+    long resolve_min = (long)(d->resolve_days * rules->day_minutes + 0.5);
+    p->due_ms[0] = route_rules_due_ms(rules, now_ms, self->o.accept_seconds, d->accept_minutes);
+    p->due_ms[1] = route_rules_due_ms(rules, now_ms, self->o.resolve_seconds, resolve_min);
+    ladder_span span = {.started_ms = now_ms};
+    ladder_table_row(rules->ladder, d->category_code, PQgetvalue(orders, r, L_URGENCY), &span.remind_share,
+                     &span.accountability_days);
+    for (int k = 0; k < 2; k++) {
+        span.due_ms = p->due_ms[k];
+        p->rung[k] = ladder_rung_first(rules->calendar, &span);
+        p->rung_ms[k] = ladder_rung_at(rules->calendar, p->rung[k], &span);
+    }
+}
+
+/* Appends decision r to the arrays of the write. 0 or -1 (out of memory). */
+static int add_decision(route_worker *self, PGresult *orders, int r)
+{
+    char score[32], accused[ROUTE_CONDUCT_MAX * ROUTE_UNIT_CODE_MAX];
+    const route_decision *d = &self->results[r];
+    const plan *p = &self->plans[r];
+    const char *street = d->place.street_code, *community = d->place.community_code;
+    snprintf(score, sizeof score, "%.3f", d->score);
+    return sqlarr_add(&self->arr[ARR_ID], PQgetvalue(orders, r, L_ID)) != 0 ||
+                   sqlarr_add_text(&self->arr[ARR_STREET], *street ? street : NULL) != 0 ||
+                   sqlarr_add_text(&self->arr[ARR_COMMUNITY], *community ? community : NULL) != 0 ||
+                   sqlarr_add_text(&self->arr[ARR_RULE], d->rule) != 0 ||
+                   sqlarr_add_text(&self->arr[ARR_REASONS], d->reasons) != 0 ||
+                   sqlarr_add(&self->arr[ARR_SCORE], score) != 0 ||
+                   sqlarr_add_text(&self->arr[ARR_OWNER], *d->owner_code ? d->owner_code : NULL) != 0 ||
+                   sqlarr_add_text(&self->arr[ARR_CO], *d->co_code ? d->co_code : NULL) != 0 ||
+                   sqlarr_add_text(&self->arr[ARR_CATEGORY], d->category_code) != 0 ||
+                   sqlarr_add_ms(&self->arr[ARR_ACCEPT_MS], p->due_ms[0]) != 0 ||
+                   sqlarr_add_ms(&self->arr[ARR_RESOLVE_MS], p->due_ms[1]) != 0 ||
+                   sqlarr_add_text(&self->arr[ARR_ACCUSED], accused_list(d, accused, sizeof accused)) != 0 ||
+                   sqlarr_add(&self->arr[ARR_SPLIT], d->split ? "t" : "f") != 0 ||
+                   sqlarr_add(&self->arr[ARR_STARTED_MS], PQgetvalue(orders, r, L_NOW_MS)) != 0 ||
+                   sqlarr_add_text(&self->arr[ARR_ACCEPT_RUNG], p->rung[0]) != 0 ||
+                   sqlarr_add_ms(&self->arr[ARR_ACCEPT_RUNG_MS], p->rung_ms[0]) != 0 ||
+                   sqlarr_add_text(&self->arr[ARR_RESOLVE_RUNG], p->rung[1]) != 0 ||
+                   sqlarr_add_ms(&self->arr[ARR_RESOLVE_RUNG_MS], p->rung_ms[1]) != 0
+               ? -1
+               : 0;
+}
+
 /* Decides every loaded order and fills the arrays of the write. 0 or -1 (out of memory). */
 static int decide(route_worker *self, PGresult *orders)
 {
-    char score[32], accept[32], resolve[32], accused[ROUTE_CONDUCT_MAX * ROUTE_UNIT_CODE_MAX];
     arrays_start(self);
     for (int r = 0; r < PQntuples(orders); r++) {
         decide_one(self, orders, r);
-        const route_decision *d = &self->results[r];
-        int64_t now = strtoll(PQgetvalue(orders, r, L_NOW_MS), NULL, 10);
-        long resolve_min = (long)(d->resolve_days * self->o.rules->day_minutes + 0.5);
-        int64_t *due = self->limits[r];
-        due[0] = route_rules_due_ms(self->o.rules, now, self->o.accept_seconds, d->accept_minutes);
-        due[1] = route_rules_due_ms(self->o.rules, now, self->o.resolve_seconds, resolve_min);
-        snprintf(score, sizeof score, "%.3f", d->score);
-        snprintf(accept, sizeof accept, "%" PRId64, due[0]);
-        snprintf(resolve, sizeof resolve, "%" PRId64, due[1]);
-        const char *street = d->place.street_code, *community = d->place.community_code;
-        if (sqlarr_add(&self->arr[ARR_ID], PQgetvalue(orders, r, L_ID)) != 0 ||
-            sqlarr_add_text(&self->arr[ARR_STREET], *street ? street : NULL) != 0 ||
-            sqlarr_add_text(&self->arr[ARR_COMMUNITY], *community ? community : NULL) != 0 ||
-            sqlarr_add_text(&self->arr[ARR_RULE], d->rule) != 0 ||
-            sqlarr_add_text(&self->arr[ARR_REASONS], d->reasons) != 0 ||
-            sqlarr_add(&self->arr[ARR_SCORE], score) != 0 ||
-            sqlarr_add_text(&self->arr[ARR_OWNER], *d->owner_code ? d->owner_code : NULL) != 0 ||
-            sqlarr_add_text(&self->arr[ARR_CO], *d->co_code ? d->co_code : NULL) != 0 ||
-            sqlarr_add_text(&self->arr[ARR_CATEGORY], d->category_code) != 0 ||
-            sqlarr_add(&self->arr[ARR_ACCEPT_MS], accept) != 0 ||
-            sqlarr_add(&self->arr[ARR_RESOLVE_MS], resolve) != 0 ||
-            sqlarr_add_text(&self->arr[ARR_ACCUSED], accused_list(d, accused, sizeof accused)) != 0 ||
-            sqlarr_add(&self->arr[ARR_SPLIT], d->split ? "t" : "f") != 0)
+        plan_deadlines(self, orders, r, strtoll(PQgetvalue(orders, r, L_NOW_MS), NULL, 10));
+        if (add_decision(self, orders, r) != 0)
             return -1;
     }
     return 0;
@@ -335,16 +379,19 @@ static PGresult *write_decisions(route_worker *self, int n, char *err, size_t er
     return db_query(self->o.pg, "route_write", SQL_WRITE, NARRAYS, params, err, errlen);
 }
 
-/* The deadlines the write stored go into the timers zset. */
+/* The deadlines the write stored go into the timers zset: at their first
+ * rung, or (one whose order was dispatched again in its cycle: trigger
+ * deadlines_replan cleared the plan) at their due time as a request to
+ * escalation to plan them. */
 static void add_timers(route_worker *self, PGresult *w)
 {
     size_t n = 0;
     for (int r = 0; r < PQntuples(w) && n < 2 * self->o.batch_max; r++) {
         if (PQgetisnull(w, r, W_DEADLINE_ID))
             continue;
-        snprintf(self->members[n], MEMBER_BYTES, "%s", PQgetvalue(w, r, W_DEADLINE_ID));
+        ladder_member(self->members[n], PQgetvalue(w, r, W_DEADLINE_ID), *PQgetvalue(w, r, W_PLANNED) == 't');
         self->member_ptrs[n] = self->members[n];
-        self->due_ms[n] = strtoll(PQgetvalue(w, r, W_DUE_MS), NULL, 10);
+        self->due_ms[n] = strtoll(PQgetvalue(w, r, W_ARM_MS), NULL, 10);
         n++;
     }
     if (n && timers_add(self->o.redis, self->o.timers_key, self->member_ptrs, self->due_ms, n) != 0)
@@ -376,8 +423,8 @@ static void publish(route_worker *self, PGresult *orders, PGresult *w, route_bat
         a.rule = (char *)res->rule;
         a.reasons = PQgetvalue(w, r, W_REASONS);
         a.score = res->score;
-        a.accept_by_ms = manual ? 0 : self->limits[o][0];      /* as stored by the write */
-        a.resolve_by_ms = manual ? 0 : self->limits[o][1];
+        a.accept_by_ms = manual ? 0 : self->plans[o].due_ms[0];      /* as stored by the write */
+        a.resolve_by_ms = manual ? 0 : self->plans[o].due_ms[1];
         a.manual = manual;
         bus_pub_send(self->o.pub, "complaint.routed", &a.base, NULL);
     }

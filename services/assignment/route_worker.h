@@ -11,10 +11,11 @@
  * co-handling department, the status and category, the accept and resolve
  * deadlines of dispatched orders (in working time on the calendar from the
  * category's limits at the order's urgency, or flat seconds when configured;
- * a returned order that goes to manual dispatch keeps its cycle's deadlines
+ * each planned at its first rung of the escalation ladder, ladder.h; a
+ * returned order that goes to manual dispatch keeps its cycle's deadlines
  * with no unit: it is nobody's until a dispatcher gives it to one) and one
- * complaint_events row per order. After the commit: timers, one
- * "complaint.routed" per order, the ack. Why a batch takes effect once
+ * complaint_events row per order. After the commit: the deadlines' timers
+ * (at their first rungs), one "complaint.routed" per order, the ack. Why a batch takes effect once
  * whatever is delivered twice, and what a crash leaves: README.md.
  */
 #ifndef JIESU_ROUTE_WORKER_H

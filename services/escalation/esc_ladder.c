@@ -1,5 +1,5 @@
-/* esc_ladder.c — rung times, pausing and resuming the clocks of deadlines
- * (see esc_ladder.h), and arming their timers. Resuming takes its rows with
+/* esc_ladder.c — pausing and resuming the clocks of deadlines (see
+ * esc_ladder.h), and arming their timers. Resuming takes its rows with
  * FOR UPDATE SKIP LOCKED (why: README.md) and sends them back to planning,
  * which esc_plan() does as the timers fire (esc_timers.c).
  */
@@ -14,8 +14,6 @@
 #include "log.h"
 #include "timers.h"
 
-#define MS_PER_MIN 60000
-#define MS_PER_DAY 86400000LL
 #define PAUSE_BATCH 1000
 
 /* A deadline met already keeps its due_at: it never pauses. */
@@ -43,81 +41,16 @@ static const char SQL_RESUME[] =
 
 enum { S_ID, S_STARTED, S_DUE, S_SHARE, S_DAYS, S_STOOD, S_PAUSED, S_NOW };
 
-/* ---- rung times ----
- *
- * Working time is counted to the second and always rounded later: a rung is
- * never early and a pause never gives back less time than the clock stood. */
-
-/* Whole seconds, rounded up (ms >= 0). */
-static int64_t ceil_s(int64_t ms)
-{
-    return (ms + 999) / 1000;
-}
-
-/* from_ms + span_ms of working time. */
-static int64_t add_work_ms(const calendar *cal, int64_t from_ms, int64_t span_ms)
-{
-    if (!cal)
-        return from_ms + span_ms;
-    return cal_add_work_seconds(cal, ceil_s(from_ms), ceil_s(span_ms)) * 1000;
-}
-
-/* Working time between a_ms and b_ms. */
-static int64_t work_ms_between(const calendar *cal, int64_t a_ms, int64_t b_ms)
-{
-    if (!cal)
-        return b_ms > a_ms ? b_ms - a_ms : 0;
-    return cal_work_seconds_between(cal, a_ms / 1000, ceil_s(b_ms)) * 1000;
-}
-
-/* When the unit has used remind_share of its own working time: the span's
- * working time less the pauses, then the pauses added back. */
-static int64_t remind_at(const calendar *cal, const esc_span *s)
-{
-    if (s->remind_share <= 0 || s->remind_share >= 1)
-        return s->due_ms;
-    int64_t own = work_ms_between(cal, s->started_ms, s->due_ms) - s->paused_ms;
-    int64_t used = (int64_t)(s->remind_share * (double)(own > 0 ? own : 0) + 0.999);
-    int64_t at = add_work_ms(cal, s->started_ms, used + s->paused_ms);
-    return at < s->due_ms ? at : s->due_ms;
-}
-
-int64_t esc_rung_at(const calendar *cal, const char *rung, const esc_span *s)
-{
-    if (strcmp(rung, "remind") == 0)
-        return remind_at(cal, s);
-    if (strcmp(rung, "accountability") == 0) {
-        int64_t at = cal ? cal_add_work_days(cal, ceil_s(s->due_ms), s->accountability_days) * 1000
-                         : s->due_ms + s->accountability_days * MS_PER_DAY;
-        return at > s->due_ms ? at : s->due_ms;
-    }
-    return s->due_ms;
-}
-
-const char *esc_rung_first(const calendar *cal, const esc_span *s)
-{
-    return remind_at(cal, s) < s->due_ms ? "remind" : "supervise";
-}
-
-const char *esc_rung_next(const char *rung)
-{
-    if (strcmp(rung, "remind") == 0)
-        return "supervise";
-    if (strcmp(rung, "supervise") == 0)
-        return "accountability";
-    return "done";
-}
-
 /* ---- timers ---- */
 
 int esc_arm(const esc_ctx *ctx, char (*ids)[ESC_MEMBER_BYTES], const int64_t *due_ms, size_t n)
 {
     int rc = -1;
-    char (*members)[ESC_MEMBER_BYTES + 1] = calloc(n ? n : 1, sizeof *members);
+    char (*members)[LADDER_MEMBER_BYTES] = calloc(n ? n : 1, sizeof *members);
     char **ptrs = calloc(n ? n : 1, sizeof *ptrs);
     if (members && ptrs) {
         for (size_t i = 0; i < n; i++) {
-            snprintf(members[i], sizeof members[i], "r%s", ids[i]);
+            ladder_member(members[i], ids[i], 1);
             ptrs[i] = members[i];
         }
         rc = n ? timers_add(ctx->redis, ctx->key, ptrs, due_ms, n) : 0;
@@ -131,7 +64,7 @@ int esc_arm(const esc_ctx *ctx, char (*ids)[ESC_MEMBER_BYTES], const int64_t *du
 
 /* ---- pausing ---- */
 
-static void span_of(PGresult *res, int r, esc_span *s)
+static void span_of(PGresult *res, int r, ladder_span *s)
 {
     s->started_ms = strtoll(PQgetvalue(res, r, S_STARTED), NULL, 10);
     s->due_ms = strtoll(PQgetvalue(res, r, S_DUE), NULL, 10);
@@ -144,13 +77,13 @@ static void span_of(PGresult *res, int r, esc_span *s)
  * working time it stood still. */
 static int resume_row(const esc_ctx *ctx, PGresult *res, int r, sqlarr a[3])
 {
-    esc_span s;
+    ladder_span s;
     span_of(res, r, &s);
     int64_t paused = strtoll(PQgetvalue(res, r, S_PAUSED), NULL, 10);
     int64_t until = strtoll(PQgetvalue(res, r, S_NOW), NULL, 10);
-    int64_t stood = until > paused ? work_ms_between(ctx->cal, paused, until) : 0;
+    int64_t stood = until > paused ? ladder_work_ms(ctx->cal, paused, until) : 0;
     if (stood > 0)
-        s.due_ms = add_work_ms(ctx->cal, s.due_ms, stood);
+        s.due_ms = ladder_add_work_ms(ctx->cal, s.due_ms, stood);
     return sqlarr_add(&a[0], PQgetvalue(res, r, S_ID)) || sqlarr_add_ms(&a[1], s.due_ms) ||
                    sqlarr_add_ms(&a[2], stood)
                ? -1

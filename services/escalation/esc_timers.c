@@ -41,12 +41,12 @@ static const char SQL_LOCK[] =
     "), o AS (SELECT ARRAY(SELECT complaint_id FROM d) AS ids)"
     " SELECT d.id, d.complaint_id, d.kind, d.cycle, d.rung_next, d.paused_at IS NOT NULL,"
     "       d.met_at IS NULL AND d.cycle = c.cycle, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ","
-    "       coalesce(l.remind_share, 0.75), coalesce(l.accountability_days, 2), c.status, c.ticket_no,"
+    "       " LADDER_SQL_SHARE ", " LADDER_SQL_DAYS ", c.status, c.ticket_no,"
     "       u.id, coalesce(u.code, ''), coalesce(u.name, ''), d.paused_seconds * 1000"
     " FROM d CROSS JOIN o JOIN complaints c ON c.id = d.complaint_id AND c.id = ANY(o.ids)"
     " LEFT JOIN LATERAL (SELECT a.unit_id FROM assignments a"
     "   WHERE a.complaint_id = d.complaint_id AND a.active AND a.role = 'owner' LIMIT 1) a ON true"
-    " LEFT JOIN units u ON u.id = coalesce(d.unit_id, a.unit_id)" ESC_SQL_LADDER
+    " LEFT JOIN units u ON u.id = coalesce(d.unit_id, a.unit_id)" LADDER_SQL("c.category", "c.urgency")
     " ORDER BY d.id";
 
 /* Up to $2 deadlines not planned yet (all, or those in $1), skipping those
@@ -121,7 +121,7 @@ long esc_reconcile_step(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], size_t
 typedef struct {
     PGresult   *d;
     int         r;
-    esc_span    span;
+    ladder_span span;
     const char *rung;           /* the rung it stands at: stored, or its first when not planned yet */
     const char *next;           /* the rung it moves to, NULL: stays */
     int64_t     arm_at;         /* -1: nothing to arm */
@@ -204,10 +204,10 @@ static void decide(const esc_ctx *ctx, firing *f, int64_t now_ms, esc_fire_stats
                    size_t *n_in)
 {
     const char *stored = V(f, L_RUNG);
-    f->span = (esc_span){.started_ms = strtoll(V(f, L_STARTED), NULL, 10), .due_ms = strtoll(V(f, L_DUE), NULL, 10),
+    f->span = (ladder_span){.started_ms = strtoll(V(f, L_STARTED), NULL, 10), .due_ms = strtoll(V(f, L_DUE), NULL, 10),
                          .remind_share = atof(V(f, L_SHARE)), .accountability_days = atoi(V(f, L_DAYS)),
                          .paused_ms = strtoll(V(f, L_STOOD), NULL, 10)};
-    f->rung = *stored ? stored : esc_rung_first(ctx->cal, &f->span);
+    f->rung = *stored ? stored : ladder_rung_first(ctx->cal, &f->span);
     if (strcmp(stored, "done") == 0) {
         st->stale++;
     } else if (strcmp(V(f, L_PAUSED), "t") == 0) {
@@ -216,16 +216,16 @@ static void decide(const esc_ctx *ctx, firing *f, int64_t now_ms, esc_fire_stats
         st->quiet++;
         f->next = "done";
     } else {
-        int64_t at = esc_rung_at(ctx->cal, f->rung, &f->span);
+        int64_t at = ladder_rung_at(ctx->cal, f->rung, &f->span);
         if (at > now_ms) {
             wait_for_rung(f, at, !*stored, st);
             return;
         }
         prepare_alert(ctx, f, at, &in[*n_in]);
         f->raise = (int)++*n_in;
-        f->next = esc_rung_next(f->rung);
+        f->next = ladder_rung_next(f->rung);
         if (strcmp(f->next, "done") != 0)
-            f->arm_at = esc_rung_at(ctx->cal, f->next, &f->span);
+            f->arm_at = ladder_rung_at(ctx->cal, f->next, &f->span);
     }
 }
 

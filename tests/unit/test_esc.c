@@ -4,7 +4,7 @@
  * escalation clock and never before, a stopped clock (waiting) fires nothing
  * and moves the deadline on resume, an order that moved on raises nothing, a
  * timer fired twice raises one alert, a Redis wipe is repaired by the
- * reconciler, rung times follow the working calendar to the second, and campaign and
+ * reconciler, the ladder row of the order's category and urgency applies, and campaign and
  * discipline alerts go to the offices of the order's district. A deadline
  * met already never pauses or moves; a remind that would have fallen inside
  * a pause falls due when the unit has used its share of its own time; days
@@ -452,32 +452,6 @@ static void test_remind_after_a_pause(void **state)
     assert_int_equal(alerts_of(f, d, "remind"), 1);
 }
 
-/* Unix ms of a Beijing (UTC+8) local time. */
-static int64_t bj_ms(int y, int mo, int d, int h, int mi, int sec)
-{
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = sec};
-    return ((int64_t)timegm(&tm) - 8 * 3600) * 1000;
-}
-
-/* To the second: the remind is not rounded down to whole minutes (it fell
- * 15–30 s early), and a deadline due at 17:30 gets its accountability rung at
- * 17:30 two working days on, not at 08:30 the day after. */
-static void test_rung_times_to_the_second(void **state)
-{
-    (void)state;
-    calendar *cal = cal_new(480, 510, 1050);
-    esc_span s = {.started_ms = bj_ms(2026, 11, 23, 9, 0, 17), .due_ms = bj_ms(2026, 11, 23, 10, 0, 41),
-                  .remind_share = 0.75, .accountability_days = 2};
-    assert_int_equal(esc_rung_at(cal, "remind", &s), bj_ms(2026, 11, 23, 9, 45, 35));   /* 3624 s × 0.75 */
-    s.due_ms = bj_ms(2026, 11, 23, 17, 30, 0);
-    assert_int_equal(esc_rung_at(cal, "accountability", &s), bj_ms(2026, 11, 25, 17, 30, 0));
-    /* a pause of 600 s before the remind moves it by 600 s of working time */
-    s = (esc_span){.started_ms = bj_ms(2026, 11, 23, 9, 0, 0), .due_ms = bj_ms(2026, 11, 23, 10, 10, 0),
-                   .remind_share = 0.75, .accountability_days = 2, .paused_ms = 600000};
-    assert_int_equal(esc_rung_at(cal, "remind", &s), bj_ms(2026, 11, 23, 9, 55, 0));
-    cal_destroy(&cal);
-}
-
 /* A calendar whose every hour of the days around today is working time. */
 static calendar *all_day_calendar(void)
 {
@@ -567,26 +541,6 @@ static int drop_test_holidays(void **state)
     fixture_exec(f->ctx.pg, "DELETE FROM holidays WHERE source = 'test 2027'");
     f->ctx.cal = NULL;
     return reset_clock(state);
-}
-
-static void test_rungs_in_working_time(void **state)
-{
-    (void)state;
-    calendar *cal = cal_new(480, 510, 1050);                /* 08:30–17:30 UTC+8, weekdays */
-    assert_non_null(cal);
-    /* started Friday 2026-03-06 16:30, due 4 working days later: Thursday 03-12 16:30 */
-    esc_span s = {.started_ms = 1772785800000LL, .due_ms = 1773304200000LL, .remind_share = 0.75,
-                  .accountability_days = 2};
-    assert_string_equal(esc_rung_first(cal, &s), "remind");
-    assert_int_equal(esc_rung_at(cal, "remind", &s), 1773217800000LL);          /* Wednesday 16:30 */
-    assert_int_equal(esc_rung_at(cal, "supervise", &s), s.due_ms);
-    assert_int_equal(esc_rung_at(cal, "accountability", &s), 1773649800000LL);  /* Monday 03-16 16:30 */
-    s.remind_share = 1;
-    assert_string_equal(esc_rung_first(cal, &s), "supervise");
-    assert_string_equal(esc_rung_next("remind"), "supervise");
-    assert_string_equal(esc_rung_next("supervise"), "accountability");
-    assert_string_equal(esc_rung_next("accountability"), "done");
-    cal_destroy(&cal);
 }
 
 static void test_ladder_per_category_and_urgency(void **state)
@@ -716,10 +670,8 @@ int main(void)
         cmocka_unit_test_teardown(test_planning_fires_what_is_due, reset_clock),
         cmocka_unit_test_teardown(test_fired_twice_raises_one_alert, reset_clock),
         cmocka_unit_test_teardown(test_planning_request_and_redis_wipe, reset_clock),
-        cmocka_unit_test(test_rungs_in_working_time),
         cmocka_unit_test_teardown(test_met_deadline_never_moves, reset_clock),
         cmocka_unit_test_teardown(test_remind_after_a_pause, reset_clock),
-        cmocka_unit_test(test_rung_times_to_the_second),
         cmocka_unit_test_teardown(test_pause_counts_seconds, reset_clock),
         cmocka_unit_test_teardown(test_stored_holidays_retime_deadlines, drop_test_holidays),
         cmocka_unit_test_teardown(test_ladder_per_category_and_urgency, reset_clock),

@@ -3,10 +3,12 @@
 # a reference measured in the same run on the same machine.
 #
 # From the start of `jiesu import` of a generated export until every order of
-# it is routed: dispatched or manual, its deadlines stored and in the timers
-# zset (armed), its routing event written, every stream entry acknowledged.
-# The assignment processes run from the start, so routing overlaps the import
-# as it does in service. Measured with one and with two assignment processes
+# it is routed: dispatched or manual, its deadlines stored, planned (their
+# first rung stored) and in the timers zset (armed), its routing event
+# written, every stream entry acknowledged. The assignment processes and
+# escalation (which plans what routing leaves unplanned, and runs its sweeps)
+# run from the start, so routing overlaps the import and the escalation's
+# work overlaps both, as in service. Measured with one and with two assignment processes
 # on the stream, against `psql \copy` of the same file into a table identical
 # to complaints (LIKE complaints INCLUDING ALL). Every round starts from empty
 # tables, stream and timers, after a checkpoint; the rounds alternate the
@@ -39,6 +41,7 @@ csv=$DIR/complaints.csv
 echo "   file: $(du -h "$csv" | cut -f1)"
 
 bench_service intake
+bench_service escalation
 ASSIGNMENT_PIDS=()
 start_assignments() {
     local k
@@ -86,7 +89,8 @@ stream_done() {
     [ "$(group_field pending)" = 0 ] && [ "$(group_field last-delivered-id)" = "$(stream_field last-generated-id)" ]
 }
 routed() {
-    [ "$(sql "SELECT count(*) FROM complaints WHERE status IN ('new', 'returned')")" = 0 ]
+    [ "$(sql "SELECT count(*) FROM complaints WHERE status IN ('new', 'returned')")" = 0 ] &&
+        [ "$(sql "SELECT count(*) FROM deadlines WHERE rung_next IS NULL")" = 0 ]
 }
 # Seconds from the import's start until every order is routed, with the
 # assignment processes already running (started outside, in this shell).

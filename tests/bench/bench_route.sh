@@ -78,7 +78,8 @@ CREATE TEMP TABLE owned AS
 SELECT p.copy, a.unit_id, a.role, a.street_code, a.community_code, a.category, a.rule, a.reasons, a.score, a.cycle
   FROM pair p JOIN assignments a ON a.complaint_id = p.src;
 CREATE TEMP TABLE due AS
-SELECT p.copy, d.kind, d.cycle, d.due_at, d.unit_id FROM pair p JOIN deadlines d ON d.complaint_id = p.src;
+SELECT p.copy, d.kind, d.cycle, d.due_at, d.unit_id, d.rung_next, d.rung_at
+  FROM pair p JOIN deadlines d ON d.complaint_id = p.src;
 CREATE TEMP TABLE logged AS
 SELECT p.copy, e.actor, e.event, e.detail FROM pair p JOIN complaint_events e ON e.complaint_id = p.src
  WHERE e.event IN ('routed', 'manual');
@@ -91,8 +92,8 @@ UPDATE complaints c SET status = m.status, category = m.category, accused_units 
 WITH a AS (INSERT INTO assignments (complaint_id, unit_id, role, street_code, community_code, category, rule,
                                     reasons, score, cycle)
            SELECT * FROM owned),
-     d AS (INSERT INTO deadlines (complaint_id, kind, cycle, due_at, started_at, unit_id)
-           SELECT copy, kind, cycle, due_at, now(), unit_id FROM due)
+     d AS (INSERT INTO deadlines (complaint_id, kind, cycle, due_at, started_at, unit_id, rung_next, rung_at)
+           SELECT copy, kind, cycle, due_at, now(), unit_id, rung_next, rung_at FROM due)
 INSERT INTO complaint_events (complaint_id, actor, event, detail) SELECT * FROM logged;
 COMMIT;
 \\timing off

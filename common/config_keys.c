@@ -85,7 +85,7 @@ static const config_key ASSIGNMENT[] = {
     INT("assignment.max_returns", "3", 1, 1000, "returns in one cycle after which an order goes to manual arbitration"),
     INT("assignment.reload_seconds", "60", 1, DAY,
         "how often a thread beside routing re-reads its tables (gazetteer, categories, model, places learned from "
-        "history)"),
+        "history, the escalation ladder)"),
     INT("assignment.reconcile_seconds", "60", 1, DAY, "how often PostgreSQL is re-read for orders lost from the queue"),
     INT("assignment.reconcile_min_age_seconds", "10", 0, DAY,
         "the reconciler re-enqueues orders still `new` or `returned` this long after their last change"),

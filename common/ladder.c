@@ -9,7 +9,8 @@
 
 #define MS_PER_DAY 86400000LL
 
-/* Every category and urgency the ladder names (and "any": NULL), each pair's row. */
+/* Every category and urgency the ladder names (and "any": NULL), each pair's
+ * row: every pair a lookup can ask for is there, (any, any) too. */
 static const char SQL_ROWS[] =
     "WITH k AS (SELECT DISTINCT category AS cat FROM esc_ladder WHERE category IS NOT NULL UNION ALL SELECT NULL),"
     "     u AS (SELECT DISTINCT urgency AS urg FROM esc_ladder WHERE urgency IS NOT NULL UNION ALL SELECT NULL)"
@@ -27,6 +28,20 @@ struct ladder_table {
     ladder_row *rows;
     size_t      n;
 };
+
+static int same(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* The row of the pair (cat, urg), NULL meaning "any", or NULL. */
+static const ladder_row *find(const ladder_table *self, const char *cat, const char *urg)
+{
+    for (size_t i = 0; i < self->n; i++)
+        if (same(self->rows[i].category, cat) && same(self->rows[i].urgency, urg))
+            return &self->rows[i];
+    return NULL;
+}
 
 /* ---- rung times ---- */
 
@@ -106,23 +121,12 @@ static const char *named(const ladder_table *self, const char *s, int urgency)
     return NULL;
 }
 
-static int same(const char *a, const char *b)
-{
-    return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 void ladder_table_row(const ladder_table *self, const char *category, const char *urgency, double *share,
                       int *days)
 {
-    const char *cat = named(self, category, 0), *urg = named(self, urgency, 1);
-    *share = 0.75;      /* no row at all: the defaults of LADDER_SQL */
-    *days = 2;
-    for (size_t i = 0; i < self->n; i++)
-        if (same(self->rows[i].category, cat) && same(self->rows[i].urgency, urg)) {
-            *share = self->rows[i].share;
-            *days = self->rows[i].days;
-            return;
-        }
+    const ladder_row *row = find(self, named(self, category, 0), named(self, urgency, 1));
+    *share = row->share;
+    *days = row->days;
 }
 
 static char *dup_or_null(PGresult *res, int r, int c)
@@ -150,6 +154,10 @@ ladder_table *ladder_table_load(PGconn *pg, char *err, size_t errlen)
     }
     if (!self)
         snprintf(err, errlen, "escalation ladder: out of memory");
+    else if (!find(self, NULL, NULL)) {      /* SQL_ROWS always has it: a lookup never misses */
+        snprintf(err, errlen, "escalation ladder: no row for any category at any urgency");
+        ladder_table_destroy(&self);
+    }
     PQclear(res);
     return self;
 }

@@ -20,7 +20,7 @@
 #include "ladder.h"
 
 #define ESC_SQL_MS(col) "ceil(extract(epoch FROM " col ") * 1000)::bigint"
-#define ESC_MEMBER_BYTES 24
+#define ESC_MEMBER_BYTES LADDER_MEMBER_BYTES     /* a deadline id (a timer member without its "r") */
 
 /* Pauses the deadlines of orders now waiting or returned, resumes those of
  * orders that left these states (moving due_at, re-arming). 0 or -1 (why in

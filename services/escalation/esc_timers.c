@@ -23,11 +23,12 @@
 /* The next page of pending deadlines by id, with when to arm each (NULL: not
  * planned yet, or paused). A page is so many pending rows whatever they hold:
  * looking for so many armable ones, a walk past the planned ones (a backlog
- * being planned in id order) read the rest of the table for every page. */
+ * being planned in id order) read the rest of the table for every page. The
+ * page is read in index order whatever the statistics (migration 033). */
 static const char SQL_PENDING[] =
     "SELECT id, CASE WHEN paused_at IS NULL AND rung_next IN ('remind', 'supervise', 'accountability')"
     "                THEN " ESC_SQL_MS("rung_at") " END"
-    " FROM deadlines WHERE fired_at IS NULL AND id > $1::bigint ORDER BY id LIMIT $2::int";
+    " FROM deadlines_pending_after($1::bigint, $2::int) ORDER BY id";
 
 /* The claimed deadlines, locked in id order (two processes that claimed the
  * same ids lock them in the same order: no deadlock). Their orders are looked

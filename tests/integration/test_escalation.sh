@@ -7,7 +7,8 @@
 # try and a dead one ends as failed; `jiesu alerts` and `jiesu ack`; the
 # official calendar: a year without holidays is warned about (log, `jiesu
 # status`), `jiesu holidays add` / `load` store days through the service and
-# re-time the deadlines they change.
+# re-time the deadlines they change; the reconciler's page read by index on
+# statistics that do not know its rows.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_escalation
@@ -241,6 +242,28 @@ check_eq "one alert event per alert" 4000 \
 check_eq "none early by the escalation clock" 0 "$(mass "AND a.clock_at < a.due_at")"
 
 harness_services_stop
+
+# The reconciler's page of pending deadlines is read in id order by index,
+# whatever the statistics say (migration 033). In one transaction, rolled
+# back: statistics taken when no deadline was pending, 20,000 pending ones
+# written since; a page of 1,000 then fetches 1,000 rows, not all 20,000
+# into a sort (the plain query's plan on such statistics: 20,001 fetched).
+fetched() { echo "SELECT 'fetched ' || idx_tup_fetch FROM pg_stat_xact_user_tables WHERE relname = 'deadlines'"; }
+walk_page() {
+    psql "$JIESU_PG_OWNER_CONNINFO" -XtAq -v ON_ERROR_STOP=1 -c "BEGIN" \
+        -c "UPDATE deadlines SET fired_at = now() WHERE fired_at IS NULL" -c "ANALYZE deadlines" \
+        -c "INSERT INTO deadlines (complaint_id, kind, cycle, due_at, started_at)
+            SELECT (SELECT min(id) FROM complaints), 'resolve', 1000 + i, now() + interval '1 day', now()
+              FROM generate_series(1, 20000) i" \
+        -c "SELECT 'pending by the statistics: ' || null_frac FROM pg_stats WHERE tablename = 'deadlines' AND attname = 'fired_at'" \
+        -c "$(fetched)" -c "SELECT 'page ' || count(*) FROM deadlines_pending_after(0, 1000)" -c "$(fetched)" \
+        -c "ROLLBACK"
+}
+walk_page >"$esc_dir/walk.out"
+check_eq "the statistics say no deadline is pending" "pending by the statistics: 0" "$(grep '^pending' "$esc_dir/walk.out")"
+check_eq "a page of 1,000" "page 1000" "$(grep '^page' "$esc_dir/walk.out")"
+walk_rows=$(grep '^fetched' "$esc_dir/walk.out" | awk '{ d = $2 - prev; prev = $2 } NR == 2 { print d }')
+check "… fetched by index in id order: not all 20,000 ($walk_rows rows)" test "$walk_rows" -le 1100
 JIESU_ESCALATION_UNIT_OVERDUE_RATE=7 timeout 20 "$JIESU_BIN/jiesu-escalation" >"$esc_dir/bad.log" 2>&1
 check "a bad setting stops start-up, naming it" grep -q "JIESU_ESCALATION_UNIT_OVERDUE_RATE: escalation.unit_overdue_rate = '7': want a number from 0 to 1" "$esc_dir/bad.log"
 { cat "$JIESU_CONFIG"; printf '[escalation]\nrepeat_cuont = 3\n'; } >"$esc_dir/typo.conf"

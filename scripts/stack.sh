@@ -237,6 +237,11 @@ start_pg() {
     echo "$port" >"$DIR/pg.port"
     opts="-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200"
     opts="$opts -c password_encryption=scram-sha-256"
+    # Autovacuum looks for tables to analyze every 5 s, not every minute: a
+    # bulk import fills complaints and routing fills deadlines faster than
+    # that, and a plan made without statistics can read a whole table where
+    # an index would read a page (README, "Statistics after a bulk import").
+    opts="$opts -c autovacuum_naptime=5s"
     [ "${STACK_FAST:-0}" = 1 ] && opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     [ -n "${STACK_PG_OPTS:-}" ] && opts="$opts $STACK_PG_OPTS"
     as_pg "$bin/pg_ctl" -D "$PG_HOME/pg" -o "$opts" -l "$PG_HOME/pg.log" -w -t 60 start >/dev/null \

@@ -90,8 +90,15 @@ for t in "$REPO"/tests/integration/test_*.sh; do
 done
 
 echo "== containers"
-selected compose &&
-    check "compose.yaml is valid (docker-compose config)" docker-compose -f "$REPO/compose.yaml" config -q
+if selected compose; then
+    : >"$HARNESS_DIR/compose.env"       # not the checkout's .env, if it has one
+    check "compose.yaml is valid (docker-compose config)" env JIESU_PG_PASSWORD=generated \
+        docker-compose --env-file "$HARNESS_DIR/compose.env" -f "$REPO/compose.yaml" config -q
+    env -u JIESU_PG_PASSWORD docker-compose --env-file "$HARNESS_DIR/compose.env" -f "$REPO/compose.yaml" \
+        config -q >"$HARNESS_DIR/compose.out" 2>&1
+    check "… and refused without a generated PostgreSQL password, saying how to set one" \
+        grep -q "set JIESU_PG_PASSWORD to a generated password" "$HARNESS_DIR/compose.out"
+fi
 
 echo
 echo "$HARNESS_PASSED passed, $HARNESS_FAILED failed"

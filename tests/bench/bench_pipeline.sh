@@ -64,11 +64,18 @@ stop_assignments() {
     ASSIGNMENT_PIDS=()
 }
 # Empty tables, stream and timers; the tables of the last round are gone.
+# Escalation runs on between rounds, and a sweep of its can deadlock with the
+# TRUNCATE (PostgreSQL then cancels one of the two): it is tried again.
 fresh() {
+    local try
     stop_assignments
-    psql "$BENCH_PG" -Xq -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS bench_same" \
-        -c "CREATE TABLE bench_same (LIKE complaints INCLUDING ALL)" \
-        -c "TRUNCATE complaints, imports, assignments, deadlines, complaint_events CASCADE" -c "CHECKPOINT"
+    for try in 1 2 3 4 5; do
+        psql "$BENCH_PG" -Xq -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" \
+            -c "DROP TABLE IF EXISTS bench_same" -c "CREATE TABLE bench_same (LIKE complaints INCLUDING ALL)" \
+            -c "TRUNCATE complaints, imports, assignments, deadlines, complaint_events CASCADE" -c "CHECKPOINT" &&
+            break
+        [ "$try" = 5 ] && { echo "bench: tables not emptied" >&2; return 1; }
+    done
     rcli DEL "$STREAM" "$TIMERS" >/dev/null
 }
 copy_file() {
@@ -134,11 +141,11 @@ batch_profile() {
 declare -A times=()
 copies=()
 for round in $(seq "$ROUNDS"); do
-    fresh
+    fresh || exit 1
     copies+=("$(copy_file)")
     line="   round $round: COPY ${copies[-1]} s"
     for w in $WORKERS; do
-        fresh
+        fresh || exit 1
         start_assignments "$w"
         t=$(pipeline) || exit 1
         times[$w]+="$t "

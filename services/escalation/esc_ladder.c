@@ -27,12 +27,16 @@ static const char SQL_PAUSE[] =
     "   AND d.fired_at IS NULL AND d.paused_at IS NULL AND d.met_at IS NULL";
 
 /* The clock stood still from paused_at until now, or until the deadline was
- * met if that came first (before the pause: not at all). */
+ * met if that came first (before the pause: not at all). The paused
+ * deadlines are read by id from function deadlines_paused_ids (migration
+ * 034: found by their index whatever the statistics; as a join, on a table
+ * not yet analyzed, every deadline was walked on every sweep). */
 static const char SQL_TO_RESUME[] =
     "SELECT d.id, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ", 0, 0, d.paused_seconds * 1000,"
     "       " ESC_SQL_MS("d.paused_at") ", " ESC_SQL_MS("least(" ESC_SQL_NOW ", coalesce(d.met_at, " ESC_SQL_NOW "))")
     " FROM deadlines d JOIN complaints c ON c.id = d.complaint_id"
-    " WHERE d.paused_at IS NOT NULL AND c.status NOT IN ('waiting', 'returned')"
+    " WHERE d.id = ANY (ARRAY(SELECT deadlines_paused_ids())) AND d.paused_at IS NOT NULL"
+    "   AND c.status NOT IN ('waiting', 'returned')"
     " ORDER BY d.id LIMIT $1::int FOR UPDATE OF d SKIP LOCKED";
 
 /* Clearing paused_at sends the deadline back to planning (trigger

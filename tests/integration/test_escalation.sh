@@ -7,8 +7,8 @@
 # try and a dead one ends as failed; `jiesu alerts` and `jiesu ack`; the
 # official calendar: a year without holidays is warned about (log, `jiesu
 # status`), `jiesu holidays add` / `load` store days through the service and
-# re-time the deadlines they change; the reconciler's page read by index on
-# statistics that do not know its rows.
+# re-time the deadlines they change; the reconciler's page and the paused
+# deadlines read by index on statistics that do not know their rows.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_escalation
@@ -264,6 +264,28 @@ check_eq "the statistics say no deadline is pending" "pending by the statistics:
 check_eq "a page of 1,000" "page 1000" "$(grep '^page' "$esc_dir/walk.out")"
 walk_rows=$(grep '^fetched' "$esc_dir/walk.out" | awk '{ d = $2 - prev; prev = $2 } NR == 2 { print d }')
 check "… fetched by index in id order: not all 20,000 ($walk_rows rows)" test "$walk_rows" -le 1100
+
+# The resume sweep likewise finds the paused deadlines by their index (migration
+# 034): statistics taken when every deadline was paused, none paused now and
+# 20,000 more written; the ids are read from the index of paused ones, not
+# from every row (as a join, on such statistics, 23,540 rows were read).
+read_rows() { echo "SELECT 'read ' || idx_tup_fetch + seq_tup_read FROM pg_stat_xact_user_tables WHERE relname = 'deadlines'"; }
+paused_ids() {
+    psql "$JIESU_PG_OWNER_CONNINFO" -XtAq -v ON_ERROR_STOP=1 -c "BEGIN" \
+        -c "UPDATE deadlines SET paused_at = now()" -c "ANALYZE deadlines" -c "UPDATE deadlines SET paused_at = NULL" \
+        -c "INSERT INTO deadlines (complaint_id, kind, cycle, due_at, started_at)
+            SELECT c.id, 'resolve', 1000 + i, now() + interval '1 day', now()
+              FROM complaints c, generate_series(1, 20000 / (SELECT count(*) FROM complaints) + 1) i LIMIT 20000" \
+        -c "SELECT 'paused by the statistics: ' || (1 - null_frac) FROM pg_stats WHERE tablename = 'deadlines' AND attname = 'paused_at'" \
+        -c "$(read_rows)" -c "SELECT 'paused ' || count(*) FROM deadlines_paused_ids()" -c "$(read_rows)" \
+        -c "ROLLBACK"
+}
+paused_ids >"$esc_dir/resume.out"
+check_eq "the statistics say every deadline is paused" "paused by the statistics: 1" "$(grep '^paused by' "$esc_dir/resume.out")"
+check_eq "none paused" "paused 0" "$(grep '^paused [0-9]' "$esc_dir/resume.out")"
+resume_rows=$(grep '^read' "$esc_dir/resume.out" | awk '{ d = $2 - prev; prev = $2 } NR == 2 { print d }')
+check "… found without reading the 20,000 ($resume_rows rows read)" test "$resume_rows" -le 1000
+
 JIESU_ESCALATION_UNIT_OVERDUE_RATE=7 timeout 20 "$JIESU_BIN/jiesu-escalation" >"$esc_dir/bad.log" 2>&1
 check "a bad setting stops start-up, naming it" grep -q "JIESU_ESCALATION_UNIT_OVERDUE_RATE: escalation.unit_overdue_rate = '7': want a number from 0 to 1" "$esc_dir/bad.log"
 { cat "$JIESU_CONFIG"; printf '[escalation]\nrepeat_cuont = 3\n'; } >"$esc_dir/typo.conf"

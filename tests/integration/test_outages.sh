@@ -80,7 +80,8 @@ stack_start
 said() { grep -c "$1" "$HARNESS_DIR/$2.log"; }
 check "the loops said so once, not every second they retried (assignment, escalation, reporting)" \
     test "$(said 'out of reach for' assignment) $(said 'out of reach for' escalation) $(said 'out of reach for' reporting)" = "1 1 1"
-check "… and escalation's deliveries once" test "$(said 'webhook delivery: ' escalation)" -le 1
+# (its "working again" may follow once a round has worked since the restart)
+check "… and escalation's deliveries once" test "$(said 'webhook delivery: .*retried every second' escalation)" -le 1
 check_eq "back: the complaint sent again is filed" 200 "$(post away "崂山区中韩街道海尔路1号" "停库时打来的投诉：路灯不亮")"
 check_eq "… once" 1 "$(sql "SELECT count(*) FROM complaints WHERE content LIKE '停库时打来的投诉%'")"
 jiesu_as "$clerk_key" import "$dir/import.csv" >"$dir/import-back.out" 2>&1

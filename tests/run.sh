@@ -98,6 +98,10 @@ if selected compose; then
         config -q >"$HARNESS_DIR/compose.out" 2>&1
     check "… and refused without a generated PostgreSQL password, saying how to set one" \
         grep -q "set JIESU_PG_PASSWORD to a generated password" "$HARNESS_DIR/compose.out"
+    JIESU_PG_PASSWORD=generated docker-compose --env-file "$HARNESS_DIR/compose.env" -f "$REPO/compose.yaml" \
+        config >"$HARNESS_DIR/compose.yaml" 2>&1
+    check "… every container finds the keys where the container config says (keys job, migrate, services)" \
+        "$REPO/tests/tools/compose_check.py" "$REPO/docker/jiesu.conf" <"$HARNESS_DIR/compose.yaml"
 fi
 
 echo

@@ -38,6 +38,7 @@
 set -euo pipefail
 umask 077
 
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)     # db/roles.sql, db/database.sql
 die() { echo "stack: $*" >&2; exit 1; }
 
 is_root() { [ "$(id -u)" = 0 ]; }
@@ -201,29 +202,18 @@ init_pg() {
     write_hba
 }
 
-# The owner and service roles, with their passwords and no more rights than they need; database jiesu.
+# The owner and service roles (db/roles.sql), with their passwords; database jiesu.
 bootstrap_pg() {
-    admin_psql -f - <<SQL >/dev/null
-SELECT format('CREATE ROLE %I', r) FROM unnest(ARRAY['jiesu_owner', 'jiesu_service']) r
- WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) \gexec
-ALTER ROLE jiesu_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS
-    PASSWORD '$(pg_password owner)';
-ALTER ROLE jiesu_service LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS
-    PASSWORD '$(pg_password service)';
-SQL
+    { printf '\\set owner_password %s\n\\set service_password %s\n' "$(pg_password owner)" "$(pg_password service)"
+      cat "$REPO/db/roles.sql"; } | admin_psql -f - >/dev/null
     [ "$(admin_psql -c "SELECT count(*) FROM pg_database WHERE datname = 'jiesu'")" = 1 ] || create_db jiesu
 }
 
-# (Re)creates database $1 owned by the owner role; besides the owner only the service role may connect.
+# (Re)creates database $1; who owns it and who may connect: db/database.sql.
 create_db() {
     [[ $1 =~ ^[a-z_][a-z0-9_]*$ ]] || die "database name '$1': lower-case letters, digits and _ only"
-    admin_psql -f - <<SQL >/dev/null
-SET client_min_messages = warning;
-DROP DATABASE IF EXISTS $1 WITH (FORCE);
-CREATE DATABASE $1 OWNER jiesu_owner;
-REVOKE ALL ON DATABASE $1 FROM PUBLIC;
-GRANT CONNECT, TEMPORARY ON DATABASE $1 TO jiesu_service;
-SQL
+    { printf 'SET client_min_messages = warning;\nDROP DATABASE IF EXISTS %s WITH (FORCE);\nCREATE DATABASE %s;\n' "$1" "$1"
+      printf '\\set db %s\n' "$1"; cat "$REPO/db/database.sql"; } | admin_psql -f - >/dev/null
 }
 
 start_pg() {

@@ -91,17 +91,22 @@ done
 
 echo "== containers"
 if selected compose; then
-    : >"$HARNESS_DIR/compose.env"       # not the checkout's .env, if it has one
-    check "compose.yaml is valid (docker-compose config)" env JIESU_PG_PASSWORD=generated \
-        docker-compose --env-file "$HARNESS_DIR/compose.env" -f "$REPO/compose.yaml" config -q
-    env -u JIESU_PG_PASSWORD docker-compose --env-file "$HARNESS_DIR/compose.env" -f "$REPO/compose.yaml" \
-        config -q >"$HARNESS_DIR/compose.out" 2>&1
-    check "… and refused without a generated PostgreSQL password, saying how to set one" \
-        grep -q "set JIESU_PG_PASSWORD to a generated password" "$HARNESS_DIR/compose.out"
-    JIESU_PG_PASSWORD=generated docker-compose --env-file "$HARNESS_DIR/compose.env" -f "$REPO/compose.yaml" \
-        config >"$HARNESS_DIR/compose.yaml" 2>&1
-    check "… every container finds the keys where the container config says (keys job, migrate, services)" \
-        "$REPO/tests/tools/compose_check.py" "$REPO/docker/jiesu.conf" <"$HARNESS_DIR/compose.yaml"
+    compose_vars="JIESU_PG_PASSWORD JIESU_PG_OWNER_PASSWORD JIESU_PG_SERVICE_PASSWORD JIESU_REDIS_PASSWORD"
+    compose_env="$HARNESS_DIR/compose.env"      # not the checkout's .env, if it has one
+    "$REPO/docker/env.sh" "$compose_env" >/dev/null
+    # compose_config [-u VAR]: docker-compose config with the generated passwords (less VAR)
+    : >"$HARNESS_DIR/compose.none"      # and no .env of compose's own
+    compose_config() { (set -a; . "$compose_env"; set +a; env "$@" docker-compose --env-file "$HARNESS_DIR/compose.none" \
+        -f "$REPO/compose.yaml" config); }
+    check "compose.yaml is valid with docker/env.sh's passwords (docker-compose config)" compose_config
+    for var in $compose_vars; do
+        compose_config -u "$var" >"$HARNESS_DIR/compose.out" 2>&1
+        check "… refused without $var, saying to generate it with docker/env.sh" \
+            grep -q "set $var to a generated password.*docker/env.sh" "$HARNESS_DIR/compose.out"
+    done
+    compose_config >"$HARNESS_DIR/compose.yaml" 2>&1
+    check "… keys, passwords and start order as every container needs them (tests/tools/compose_check.py)" \
+        env $(cat "$compose_env") "$REPO/tests/tools/compose_check.py" "$REPO/docker/jiesu.conf" <"$HARNESS_DIR/compose.yaml"
 fi
 
 echo

@@ -1,17 +1,29 @@
 #!/usr/bin/env python3
 """compose_check.py — what compose.yaml must hold for the services to start
-in containers, checked on `docker-compose config` (no Docker engine needed):
-every jiesu container mounts the `keys` volume where docker/jiesu.conf says
-the keys are (keys.dir), read-only except for the `keys` job that makes
-them; the operator's key (cli.key_file) lies there; the `keys` job runs
-before `migrate` (which registers the keys) and `migrate` before every
-service.
+in containers, and to start with no more than they need, checked on
+`docker-compose config` (no Docker engine needed):
+
+- every jiesu container mounts the `keys` volume where docker/jiesu.conf
+  says the keys are (keys.dir), read-only except for the `keys` job that
+  writes them; the operator's key (cli.key_file) and Redis's password file
+  (redis.password_file) lie there;
+- the `keys` job writes that password file and runs `jiesu keys`; it runs
+  before `migrate` (which registers the keys), `migrate` before every
+  service;
+- PostgreSQL passwords: the services get the services' role's
+  (PGPASSWORD), `migrate` the schema owner's, no jiesu container the
+  superuser's; the PostgreSQL container gets the owner's and the services'
+  for docker/pg-roles.sh, and Redis its own.
 
     docker-compose config | tests/tools/compose_check.py docker/jiesu.conf
 
-Prints one line per fault and exits 1, or exits 0 silently.
+with the passwords compose read in the environment (JIESU_PG_PASSWORD,
+JIESU_PG_OWNER_PASSWORD, JIESU_PG_SERVICE_PASSWORD, JIESU_REDIS_PASSWORD),
+each a different value. Prints one line per fault and exits 1, or exits 0
+silently.
 """
 import configparser
+import os
 import posixpath
 import sys
 
@@ -37,20 +49,25 @@ def waits_for(service, other):
     return isinstance(dep, dict) and dep.get(other, {}).get("condition") == FINISHED
 
 
-def faults(compose, conf):
-    keys_dir = conf.get("keys", "dir", fallback=None)
+def jiesu_services(compose):
+    return {n: s for n, s in compose.get("services", {}).items() if str(s.get("image", "")).startswith("jiesu/")}
+
+
+def conf_faults(conf):
+    keys_dir = conf.get("keys", "dir", fallback="")
     if not keys_dir:
         yield "docker/jiesu.conf: no [keys] dir"
-        return
-    key_file = conf.get("cli", "key_file", fallback="")
-    if posixpath.dirname(key_file) != keys_dir:
-        yield f"docker/jiesu.conf: cli.key_file '{key_file}' is not in keys.dir '{keys_dir}'"
-    services = compose.get("services", {})
+    for section, key in (("cli", "key_file"), ("redis", "password_file")):
+        value = conf.get(section, key, fallback="")
+        if posixpath.dirname(value) != keys_dir:
+            yield f"docker/jiesu.conf: {section}.{key} '{value}' is not in keys.dir '{keys_dir}'"
+
+
+def keys_faults(compose, conf):
+    keys_dir = conf.get("keys", "dir", fallback="")
     if "keys" not in compose.get("volumes", {}):
         yield "no volume named 'keys'"
-    for name, svc in sorted(services.items()):
-        if not str(svc.get("image", "")).startswith("jiesu/"):
-            continue
+    for name, svc in sorted(jiesu_services(compose).items()):
         mount = keys_mount(svc)
         if mount is None:
             yield f"{name}: does not mount the keys volume"
@@ -60,20 +77,45 @@ def faults(compose, conf):
             yield f"{name}: keys volume at {target}, keys.dir is {keys_dir}"
         if ro != (name != "keys"):
             yield f"{name}: keys volume {'read-only' if ro else 'writable'}"
-        if name in ("keys", "migrate") or "tools" in svc.get("profiles", []):
-            continue
-        if not waits_for(svc, "migrate"):
-            yield f"{name}: does not wait for migrate to finish"
-    if services.get("keys", {}).get("command") != ["keys"]:
-        yield "keys: its command is not `keys`"
-    if not waits_for(services.get("migrate", {}), "keys"):
+    job = " ".join(compose.get("services", {}).get("keys", {}).get("entrypoint") or [])
+    if conf.get("redis", "password_file", fallback="?") not in job or "jiesu keys" not in job:
+        yield "keys: does not write redis.password_file and run `jiesu keys`"
+
+
+def order_faults(compose):
+    for name, svc in sorted(jiesu_services(compose).items()):
+        if name not in ("keys", "migrate") and "tools" not in svc.get("profiles", []):
+            if not waits_for(svc, "migrate"):
+                yield f"{name}: does not wait for migrate to finish"
+    if not waits_for(compose.get("services", {}).get("migrate", {}), "keys"):
         yield "migrate: does not wait for the keys job to finish"
+
+
+def password_faults(compose, env):
+    superuser, owner, service, redis = (env.get(v) for v in (
+        "JIESU_PG_PASSWORD", "JIESU_PG_OWNER_PASSWORD", "JIESU_PG_SERVICE_PASSWORD", "JIESU_REDIS_PASSWORD"))
+    if len({superuser, owner, service, redis}) != 4:
+        yield "compose_check.py needs four different passwords in its environment"
+        return
+    for name, svc in sorted(jiesu_services(compose).items()):
+        want, role = (owner, "schema owner") if name == "migrate" else (service, "services' role")
+        got = (svc.get("environment") or {}).get("PGPASSWORD")
+        if got != want:
+            yield f"{name}: PGPASSWORD is {'the superuser' if got == superuser else 'not the ' + role}'s password"
+    services = compose.get("services", {})
+    pg_env = services.get("postgres", {}).get("environment") or {}
+    if pg_env.get("JIESU_PG_OWNER_PASSWORD") != owner or pg_env.get("JIESU_PG_SERVICE_PASSWORD") != service:
+        yield "postgres: not handed the owner's and the services' passwords for docker/pg-roles.sh"
+    if (services.get("redis", {}).get("environment") or {}).get("JIESU_REDIS_PASSWORD") != redis:
+        yield "redis: not handed its password"
 
 
 def main():
     conf = configparser.ConfigParser()
     conf.read(sys.argv[1], encoding="utf-8")
-    found = list(faults(yaml.safe_load(sys.stdin), conf))
+    compose = yaml.safe_load(sys.stdin)
+    found = [*conf_faults(conf), *keys_faults(compose, conf), *order_faults(compose),
+             *password_faults(compose, os.environ)]
     for f in found:
         print(f"compose.yaml: {f}")
     return 1 if found else 0

@@ -7,9 +7,10 @@
 #         sharing the work as a deployment of two would; one rung each: the
 #         ladder's remind is off);
 #         time from the start until the last supervise alert is stored (its
-#         created_at, on the database clock), against the same work as two
-#         set-based statements (INSERT the N alerts ... SELECT, UPDATE the N
-#         deadlines) in one transaction.
+#         created_at, on the database clock), against the same work as
+#         set-based statements in one transaction: INSERT the N alerts ...
+#         SELECT with each one's audit event (complaint_events, as escalation
+#         writes it), UPDATE the N deadlines.
 #   lag while firing: once the mass firing is under way, 1,000 new deadlines
 #         falling due 5 s later, armed as assignment arms them: alert time -
 #         due time, against the 1 s the service promises.
@@ -79,12 +80,19 @@ sql "VACUUM ANALYZE" >/dev/null
 
 t0=$(now)
 sql "BEGIN;
-     INSERT INTO alerts (complaint_id, deadline_id, rung, cycle, subject, unit_id, target, target_unit_id, orders,
-                         due_at, clock_at, reason)
-     SELECT d.complaint_id, d.id, 'supervise', d.cycle, d.kind, d.unit_id, 'campaign',
-            (SELECT id FROM units WHERE kind = 'campaign' LIMIT 1), ARRAY[d.complaint_id], d.due_at, esc_now(),
-            '督办：' || CASE d.kind WHEN 'accept' THEN '签收' ELSE '办结' END || '时限 ' || d.due_at || ' 已到期：工单 ' || c.ticket_no
-     FROM deadlines d JOIN complaints c ON c.id = d.complaint_id;
+     WITH a AS (
+       INSERT INTO alerts (complaint_id, deadline_id, rung, cycle, subject, unit_id, target, target_unit_id, orders,
+                           due_at, clock_at, reason)
+       SELECT d.complaint_id, d.id, 'supervise', d.cycle, d.kind, d.unit_id, 'campaign',
+              (SELECT id FROM units WHERE kind = 'campaign' LIMIT 1), ARRAY[d.complaint_id], d.due_at, esc_now(),
+              '督办：' || CASE d.kind WHEN 'accept' THEN '签收' ELSE '办结' END || '时限 ' || d.due_at || ' 已到期：工单 ' || c.ticket_no
+       FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
+       RETURNING id, complaint_id, rung, cycle, subject, target, orders, reason)
+     INSERT INTO complaint_events (complaint_id, actor, event, detail)
+     SELECT complaint_id, 'escalation', 'alert',
+            jsonb_build_object('alert_id', id, 'rung', rung, 'cycle', cycle, 'subject', subject, 'target', target,
+                               'orders', orders, 'reason', reason)
+     FROM a;
      UPDATE deadlines SET rung_next = 'accountability', rung_at = due_at + interval '2 days';
      ROLLBACK" >/dev/null
 t1=$(now)
@@ -110,8 +118,8 @@ last=$(sql "SELECT extract(epoch FROM max(a.created_at)) FROM alerts a JOIN comp
             WHERE c.ticket_no LIKE 'B%'")
 all_s=$(secs "$start" "$last")
 
-printf "   set-based INSERT + UPDATE (reference): %8.2f s  %9s alerts/s\n" "$ref_s" "$(rate "$N" "$ref_s")"
-printf "   escalation, start to last alert:       %8.2f s  %9s alerts/s  (planning included; jiesu-escalation processes: %d)\n" \
+printf "   set-based alerts + events + UPDATE (reference): %8.2f s  %9s alerts/s\n" "$ref_s" "$(rate "$N" "$ref_s")"
+printf "   escalation, start to last alert:                %8.2f s  %9s alerts/s  (planning included; jiesu-escalation processes: %d)\n" \
     "$all_s" "$(rate "$N" "$all_s")" "$PROCS"
 echo "   alerted twice: $(sql "SELECT count(*) FROM (SELECT deadline_id FROM alerts WHERE deadline_id IS NOT NULL
                                 GROUP BY deadline_id, rung, cycle HAVING count(*) > 1) d") (must be 0)"

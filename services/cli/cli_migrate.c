@@ -144,10 +144,10 @@ static int load_data(const cli_ctx *ctx, PGconn *pg)
     return load_holidays(ctx, pg) < 0 ? 1 : 0;
 }
 
-/* The tables of the schema PostgreSQL has never analyzed, as one ANALYZE
- * list, and their number. */
+/* One ANALYZE of the tables of the schema PostgreSQL has never analyzed
+ * (NULL when there is none), and their number. */
 static const char SQL_NEVER_ANALYZED[] =
-    "SELECT coalesce(string_agg(format('%I.%I', n.nspname, c.relname), ', '), ''), count(*)"
+    "SELECT 'ANALYZE ' || string_agg(format('%I.%I', n.nspname, c.relname), ', '), count(*)"
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     " WHERE c.relkind = 'r' AND n.nspname = current_schema() AND c.reltuples < 0";
 
@@ -163,18 +163,10 @@ static int analyze_new_tables(PGconn *pg)
     char err[512] = "";
     PGresult *res = db_query(pg, "tables never analyzed", SQL_NEVER_ANALYZED, 0, NULL, err, sizeof err);
     int rc = res ? 0 : -1;
-    if (res && atoi(PQgetvalue(res, 0, 1)) > 0) {
-        size_t len = strlen(PQgetvalue(res, 0, 0)) + sizeof "ANALYZE ";
-        char *sql = malloc(len);
-        if (sql)
-            snprintf(sql, len, "ANALYZE %s", PQgetvalue(res, 0, 0));
-        rc = sql ? db_exec(pg, sql, err, sizeof err) : -1;
-        if (rc == 0)
-            printf("统计信息：分析了 %s 张从未分析过的表（规划器据此估算行数）\n", PQgetvalue(res, 0, 1));
-        free(sql);
-    }
+    if (res && !PQgetisnull(res, 0, 0) && (rc = db_exec(pg, PQgetvalue(res, 0, 0), err, sizeof err)) == 0)
+        printf("统计信息：分析了 %s 张从未分析过的表（规划器据此估算行数）\n", PQgetvalue(res, 0, 1));
     if (rc != 0)
-        cli_error("migrate: analyzing the new tables: %s", *err ? err : "out of memory");
+        cli_error("migrate: analyzing the new tables: %s", err);
     PQclear(res);
     return rc;
 }

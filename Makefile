@@ -111,7 +111,7 @@ fuzz_xlsx_SRCS := services/intake/xlsx_reader.c services/intake/intake_buf.c
 fuzz_xlsx_LIBS := $(shell pkg-config --libs libzip expat 2>/dev/null)
 fuzz_row_SRCS  := services/intake/intake_row.c services/intake/intake_dates.c services/intake/intake_columns.c \
                   services/intake/intake_profile.c services/intake/intake_json.c services/intake/csv_reader.c \
-                  services/intake/csv_decode.c common/db.c common/json.c common/log.c common/text.c
+                  services/intake/csv_decode.c common/clock.c common/db.c common/json.c common/log.c common/text.c
 fuzz_row_LIBS  := -lpq -lm
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(fuzz_%_SRCS)
 	@mkdir -p $(@D)

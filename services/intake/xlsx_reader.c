@@ -277,17 +277,22 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 
 /* ---- the sheet ---- */
 
+#define MAX_COLUMNS 16384    /* Excel's last column, XFD */
+
+/* The 0-based column of a cell reference ("B7": 1). Past MAX_COLUMNS it
+ * stops counting: row_put refuses any such column, and a long run of
+ * letters in a damaged file must not overflow. */
 static long column_of(const char *ref)
 {
     long col = 0;
-    for (; *ref >= 'A' && *ref <= 'Z'; ref++)
+    for (; *ref >= 'A' && *ref <= 'Z' && col <= MAX_COLUMNS; ref++)
         col = col * 26 + (*ref - 'A' + 1);
     return col - 1;
 }
 
 static int row_put(xrow *row, long col, const char *value)
 {
-    if (col < (long)row->n || col > 16383)
+    if (col < (long)row->n || col >= MAX_COLUMNS)
         return -1;                              /* out of order or past Excel's last column */
     while ((long)row->n <= col) {
         if (row->n == row->cap) {

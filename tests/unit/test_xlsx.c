@@ -1,5 +1,6 @@
 /* test_xlsx.c — XLSX reading: shared and inline strings, gaps, numbers, and
- * hostile files (zip bomb, entity expansion, not a zip) refused with a reason. */
+ * hostile files (zip bomb, entity expansion, not a zip, columns past XFD)
+ * refused with a reason. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -189,6 +190,26 @@ static void test_bad_xml(void **state)
     unlink(path);
 }
 
+/* A cell past Excel's last column (XFD) is refused with its row, and so is a
+ * damaged reference with a run of letters too long to be a column (which
+ * once overflowed the column's count). */
+static void test_column_past_xfd(void **state)
+{
+    (void)state;
+    char path[256];
+    tmp_path(path, sizeof path, "wide.xlsx");
+    const char *refs[] = {"XFE2", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA2"};
+    for (size_t i = 0; i < sizeof refs / sizeof *refs; i++) {
+        char sheet[512];
+        snprintf(sheet, sizeof sheet,
+                 "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>x</t></is></c></row>"
+                 "<row r=\"2\"><c r=\"%s\"><v>1</v></c></row></sheetData></worksheet>", refs[i]);
+        write_raw(path, WORKBOOK, sheet, strlen(sheet));
+        expect_refused(path, NULL, "第 2 行：单元格顺序错乱或超过 XFD 列");
+    }
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +219,7 @@ int main(void)
         cmocka_unit_test(test_entity_expansion),
         cmocka_unit_test(test_not_xlsx),
         cmocka_unit_test(test_bad_xml),
+        cmocka_unit_test(test_column_past_xfd),
     };
     return cmocka_run_group_tests_name("xlsx", tests, NULL, NULL);
 }

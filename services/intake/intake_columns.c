@@ -58,7 +58,7 @@ typedef struct {
     size_t n;
 } field_cols;
 
-struct cols_map {
+struct intake_columns {
     const intake_profile *profile;
     field_cols  field[COL_COUNT][PROFILE_MAX_ALTS];  /* the alternatives the file has */
     size_t      nalts[COL_COUNT];
@@ -75,12 +75,12 @@ enum {
     USED_EXTRA,               /* listed under extra, or in a later alternative: no warning */
 };
 
-const char *cols_field_name(cols_field f)
+const char *intake_columns_field_name(intake_field f)
 {
     return f < COL_COUNT ? NAMES[f] : "?";
 }
 
-const char *cols_field_title(cols_field f)
+const char *intake_columns_field_title(intake_field f)
 {
     return f < COL_COUNT ? TITLES[f] : "?";
 }
@@ -123,7 +123,7 @@ static double likeness(const char *a, const char *b)
 }
 
 /* How much column col looks like field f (see the top of the file). */
-static double score(const cols_map *self, size_t col, cols_field f)
+static double score(const intake_columns *self, size_t col, intake_field f)
 {
     double s = 0, best = 0;
     for (size_t h = 0; h < HINTS_MAX && HINTS[f][h]; h++) {
@@ -151,7 +151,7 @@ static double score(const cols_map *self, size_t col, cols_field f)
 /* ---- mapping ---- */
 
 /* The first column whose key is that of header h, or -1. */
-static int column_named(const cols_map *self, const char *h)
+static int column_named(const intake_columns *self, const char *h)
 {
     char key[KEY_MAX];
     intake_profile_key(h, strlen(h), key, sizeof key);
@@ -164,7 +164,7 @@ static int column_named(const cols_map *self, const char *h)
 /* The alternatives of field f whose columns are all in the file, in the
  * profile's order. The first one's columns are the field's; a later one's
  * are kept in extra too, since a row takes it only when the first is empty. */
-static void map_field(cols_map *self, cols_field f)
+static void map_field(intake_columns *self, intake_field f)
 {
     const profile_field *pf = &self->profile->fields[f];
     for (size_t a = 0; a < pf->nalts; a++) {
@@ -185,7 +185,7 @@ static void map_field(cols_map *self, cols_field f)
 }
 
 /* Fills the normalised header, key and words of column col. 0 or -1. */
-static int describe_column(cols_map *self, size_t col, const char *h, size_t len)
+static int describe_column(intake_columns *self, size_t col, const char *h, size_t len)
 {
     size_t cap = len + 32;
     char *norm = malloc(cap), *key = malloc(KEY_MAX), *words = malloc(cap + 2);
@@ -219,9 +219,9 @@ static int describe_column(cols_map *self, size_t col, const char *h, size_t len
     return 0;
 }
 
-cols_map *cols_map_new(const intake_profile *p, const char *const *headers, const size_t *lens, size_t n)
+intake_columns *intake_columns_new(const intake_profile *p, const char *const *headers, const size_t *lens, size_t n)
 {
-    cols_map *self = calloc(1, sizeof *self);
+    intake_columns *self = calloc(1, sizeof *self);
     if (!self)
         return NULL;
     self->profile = p;
@@ -235,11 +235,11 @@ cols_map *cols_map_new(const intake_profile *p, const char *const *headers, cons
     for (size_t c = 0; ok && c < n; c++)
         ok = describe_column(self, c, headers[c], lens[c]) == 0;
     if (!ok) {
-        cols_map_destroy(&self);
+        intake_columns_destroy(&self);
         return NULL;
     }
     for (int f = 0; f < COL_COUNT; f++)
-        map_field(self, (cols_field)f);
+        map_field(self, (intake_field)f);
     for (size_t e = 0; e < p->nextra; e++) {
         int c = column_named(self, p->extra[e]);
         if (c >= 0 && self->used[c] == USED_NOT)
@@ -248,12 +248,12 @@ cols_map *cols_map_new(const intake_profile *p, const char *const *headers, cons
     return self;
 }
 
-const intake_profile *cols_profile(const cols_map *self)
+const intake_profile *intake_columns_profile(const intake_columns *self)
 {
     return self->profile;
 }
 
-int cols_missing(const cols_map *self)
+int intake_columns_missing(const intake_columns *self)
 {
     int n = 0;
     for (int f = 0; f < COL_COUNT; f++)
@@ -261,7 +261,7 @@ int cols_missing(const cols_map *self)
     return n;
 }
 
-int cols_found(const cols_map *self)
+int intake_columns_found(const intake_columns *self)
 {
     int n = 0;
     for (int f = 0; f < COL_COUNT; f++)
@@ -285,7 +285,7 @@ static void put(char *out, size_t outlen, size_t *n, const char *fmt, ...)
 }
 
 /* The unused columns that look most like field f, best first, in cols. */
-static size_t closest(const cols_map *self, cols_field f, size_t cols[CLOSEST_MAX])
+static size_t closest(const intake_columns *self, intake_field f, size_t cols[CLOSEST_MAX])
 {
     double best[CLOSEST_MAX] = {0};
     size_t k = 0;
@@ -309,18 +309,18 @@ static size_t closest(const cols_map *self, cols_field f, size_t cols[CLOSEST_MA
     return k;
 }
 
-double cols_closeness(const cols_map *self)
+double intake_columns_closeness(const intake_columns *self)
 {
-    double sum = cols_found(self);
+    double sum = intake_columns_found(self);
     for (int f = 0; f < COL_COUNT; f++) {
         size_t near[CLOSEST_MAX];
-        if (REQUIRED[f] && !self->nalts[f] && closest(self, (cols_field)f, near) > 0)
-            sum += score(self, near[0], (cols_field)f) / 100;
+        if (REQUIRED[f] && !self->nalts[f] && closest(self, (intake_field)f, near) > 0)
+            sum += score(self, near[0], (intake_field)f) / 100;
     }
     return sum;
 }
 
-void cols_describe_missing(const cols_map *self, char *out, size_t outlen)
+void intake_columns_describe_missing(const intake_columns *self, char *out, size_t outlen)
 {
     size_t n = 0;
     out[0] = '\0';
@@ -329,9 +329,9 @@ void cols_describe_missing(const cols_map *self, char *out, size_t outlen)
             continue;
         char alts[600];
         size_t near[CLOSEST_MAX];
-        size_t k = closest(self, (cols_field)f, near);
+        size_t k = closest(self, (intake_field)f, near);
         put(out, outlen, &n, "%s  %s（%s）：模板认的列 %s；文件里最像的列：", n ? "\n" : "", TITLES[f], NAMES[f],
-            intake_profile_alts_text(self->profile, (cols_field)f, alts, sizeof alts));
+            intake_profile_alts_text(self->profile, (intake_field)f, alts, sizeof alts));
         for (size_t i = 0; i < k; i++)
             put(out, outlen, &n, "%s%s", i ? "、" : "", self->headers[near[i]]);
         if (k == 0)
@@ -340,12 +340,12 @@ void cols_describe_missing(const cols_map *self, char *out, size_t outlen)
 }
 
 /* The field column col looks most like, or -1. */
-static int looks_like(const cols_map *self, size_t col)
+static int looks_like(const intake_columns *self, size_t col)
 {
     double best = LIKE_MIN;
     int field = -1;
     for (int f = 0; f < COL_COUNT; f++) {
-        double s = score(self, col, (cols_field)f);
+        double s = score(self, col, (intake_field)f);
         if (s >= best) {
             best = s;
             field = f;
@@ -354,7 +354,7 @@ static int looks_like(const cols_map *self, size_t col)
     return field;
 }
 
-int cols_describe_ignored(const cols_map *self, char *out, size_t outlen)
+int intake_columns_describe_ignored(const intake_columns *self, char *out, size_t outlen)
 {
     size_t n = 0;
     int count = 0, example = -1;
@@ -387,7 +387,7 @@ int cols_describe_ignored(const cols_map *self, char *out, size_t outlen)
         int has = self->profile->fields[example].nalts > 0;
         put(out, outlen, &n, "。要用上其中一列，在模板的副本（jiesu profiles %s）里把它加到字段上，"
             "如 `%s = %s%s%s`，再用 --profile 模板文件.conf 导入", self->profile->name, NAMES[example],
-            has ? intake_profile_alts_text(self->profile, (cols_field)example, alts, sizeof alts) : "",
+            has ? intake_profile_alts_text(self->profile, (intake_field)example, alts, sizeof alts) : "",
             has ? " | " : "", self->headers[example_col]);
     }
     put(out, outlen, &n, "%s；把列写进 `extra =` 就只存不提醒",
@@ -395,12 +395,12 @@ int cols_describe_ignored(const cols_map *self, char *out, size_t outlen)
     return count;
 }
 
-size_t cols_alternatives(const cols_map *self, cols_field f)
+size_t intake_columns_alternatives(const intake_columns *self, intake_field f)
 {
     return f < COL_COUNT ? self->nalts[f] : 0;
 }
 
-size_t cols_columns(const cols_map *self, cols_field f, size_t alt, const int **cols)
+size_t intake_columns_of(const intake_columns *self, intake_field f, size_t alt, const int **cols)
 {
     if (f >= COL_COUNT || alt >= self->nalts[f])
         return 0;
@@ -408,33 +408,33 @@ size_t cols_columns(const cols_map *self, cols_field f, size_t alt, const int **
     return self->field[f][alt].n;
 }
 
-int cols_index(const cols_map *self, cols_field f)
+int intake_columns_index(const intake_columns *self, intake_field f)
 {
     return f < COL_COUNT && self->nalts[f] ? self->field[f][0].cols[0] : -1;
 }
 
-const char *cols_join(const cols_map *self, cols_field f)
+const char *intake_columns_join(const intake_columns *self, intake_field f)
 {
     return f < COL_COUNT && self->profile->fields[f].join ? self->profile->fields[f].join : "; ";
 }
 
-size_t cols_count(const cols_map *self)
+size_t intake_columns_count(const intake_columns *self)
 {
     return self->ncols;
 }
 
-const char *cols_header(const cols_map *self, size_t col)
+const char *intake_columns_header(const intake_columns *self, size_t col)
 {
     return col < self->ncols ? self->headers[col] : "（表头之外）";
 }
 
-int cols_is_extra(const cols_map *self, size_t col)
+int intake_columns_is_extra(const intake_columns *self, size_t col)
 {
     return col < self->ncols && self->used[col] != USED_FIELD;
 }
 
-size_t cols_extra_json(const cols_map *self, const char *const *fields, const size_t *lens,
-                       size_t n, const char *taken, char *dst, size_t cap)
+size_t intake_columns_extra_json(const intake_columns *self, const char *const *fields, const size_t *lens,
+                                 size_t n, const char *taken, char *dst, size_t cap)
 {
     size_t len = 0;
     int first = 1;
@@ -445,7 +445,7 @@ size_t cols_extra_json(const cols_map *self, const char *const *fields, const si
         if (!first)
             intake_json_char(dst, cap, &len, ',');
         first = 0;
-        const char *key = cols_header(self, c);
+        const char *key = intake_columns_header(self, c);
         intake_json_string(dst, cap, &len, key, strlen(key));
         intake_json_char(dst, cap, &len, ':');
         intake_json_string(dst, cap, &len, fields[c], lens[c]);
@@ -455,11 +455,11 @@ size_t cols_extra_json(const cols_map *self, const char *const *fields, const si
     return len;
 }
 
-void cols_map_destroy(cols_map **self)
+void intake_columns_destroy(intake_columns **self)
 {
     if (!self || !*self)
         return;
-    cols_map *m = *self;
+    intake_columns *m = *self;
     for (size_t c = 0; c < m->ncols; c++) {
         free(m->headers ? m->headers[c] : NULL);
         free(m->keys ? m->keys[c] : NULL);

@@ -31,70 +31,70 @@ typedef enum {
     COL_LON,
     COL_LAT,
     COL_COUNT
-} cols_field;
+} intake_field;
 
 typedef struct intake_profile intake_profile;
-typedef struct cols_map cols_map;
+typedef struct intake_columns intake_columns;
 
 /* Maps a header record of n columns through profile p (borrowed: it must
  * outlive the map). NULL only when out of memory. */
-cols_map *cols_map_new(const intake_profile *p, const char *const *headers, const size_t *lens, size_t n);
+intake_columns *intake_columns_new(const intake_profile *p, const char *const *headers, const size_t *lens, size_t n);
 
 /* The profile the map was made with. */
-const intake_profile *cols_profile(const cols_map *self);
+const intake_profile *intake_columns_profile(const intake_columns *self);
 
 /* Required fields the header lacks: 0 when the profile fits the file. */
-int cols_missing(const cols_map *self);
+int intake_columns_missing(const intake_columns *self);
 
 /* Fields the header has (for telling which profile comes closest). */
-int cols_found(const cols_map *self);
+int intake_columns_found(const intake_columns *self);
 
 /* How close the header comes to the profile: the fields it has, and a
  * fraction for how much its other headers look like the missing required
  * fields (for naming the closest profile when none fits). */
-double cols_closeness(const cols_map *self);
+double intake_columns_closeness(const intake_columns *self);
 
 /* The missing required fields, a line each: "  called_at: accepted 来电时间 | 受理时间;
  * closest in the file: Created Date, Closed Date". */
-void cols_describe_missing(const cols_map *self, char *out, size_t outlen);
+void intake_columns_describe_missing(const intake_columns *self, char *out, size_t outlen);
 
 /* Columns no field uses and the profile does not list under extra, with the
  * field each looks like and how to map it; "" when there are none. The
  * number of such columns. */
-int cols_describe_ignored(const cols_map *self, char *out, size_t outlen);
+int intake_columns_describe_ignored(const intake_columns *self, char *out, size_t outlen);
 
 /* How many of the profile's alternatives for field f the file has (0: the
  * field is not in the file). A row takes the first whose first column is not
  * empty in it, else the first. */
-size_t cols_alternatives(const cols_map *self, cols_field f);
+size_t intake_columns_alternatives(const intake_columns *self, intake_field f);
 
 /* The columns of alternative alt of field f (their values are joined): their
  * number, the indexes in *cols (borrowed from the map). */
-size_t cols_columns(const cols_map *self, cols_field f, size_t alt, const int **cols);
+size_t intake_columns_of(const intake_columns *self, intake_field f, size_t alt, const int **cols);
 
 /* The first column giving field f (its first alternative's), or -1 when the
  * file has none. */
-int cols_index(const cols_map *self, cols_field f);
+int intake_columns_index(const intake_columns *self, intake_field f);
 
 /* What joins the columns of field f. */
-const char *cols_join(const cols_map *self, cols_field f);
+const char *intake_columns_join(const intake_columns *self, intake_field f);
 
 /* Number of header columns. */
-size_t cols_count(const cols_map *self);
+size_t intake_columns_count(const intake_columns *self);
 
 /* The header of column col as the file names it (normalised), for messages:
  * "第 N 列" (1-based) when the header is empty, "（表头之外）" when col >=
- * cols_count(). The string belongs to the map. */
-const char *cols_header(const cols_map *self, size_t col);
+ * intake_columns_count(). The string belongs to the map. */
+const char *intake_columns_header(const intake_columns *self, size_t col);
 
 /* The English name of a field ("ticket_no", "called_at", ...). */
-const char *cols_field_name(cols_field f);
+const char *intake_columns_field_name(intake_field f);
 
 /* The Chinese name a clerk reads for a field ("工单编号", "来电时间", ...). */
-const char *cols_field_title(cols_field f);
+const char *intake_columns_field_title(intake_field f);
 
 /* 1 if column col is an extra (unmapped) column. */
-int cols_is_extra(const cols_map *self, size_t col);
+int intake_columns_is_extra(const intake_columns *self, size_t col);
 
 /* Writes the extra columns of one record (fields[0..n), valid UTF-8) as a
  * JSON object {"header":"value",...} into dst: every column whose value no
@@ -103,10 +103,10 @@ int cols_is_extra(const cols_map *self, size_t col);
  * Returns the length the whole object needs, without the NUL, like
  * snprintf(): when it is >= cap, the output was cut and the caller retries
  * with a larger buffer. dst is NUL-terminated when cap > 0. */
-size_t cols_extra_json(const cols_map *self, const char *const *fields, const size_t *lens,
-                       size_t n, const char *taken, char *dst, size_t cap);
+size_t intake_columns_extra_json(const intake_columns *self, const char *const *fields, const size_t *lens,
+                                 size_t n, const char *taken, char *dst, size_t cap);
 
 /* Frees the map and sets *self to NULL. */
-void cols_map_destroy(cols_map **self);
+void intake_columns_destroy(intake_columns **self);
 
 #endif

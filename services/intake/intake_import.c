@@ -91,7 +91,7 @@ typedef struct {
     int            fd;
     const char    *path;
     intake_picked  picked;      /* the profile and the header mapped through it */
-    cols_map      *map;         /* = picked.map */
+    intake_columns      *map;         /* = picked.map */
     intake_unmapped *unmapped;  /* category values category_aliases lacks */
     intake_row    *rows;
     rejects       *rejects;
@@ -167,7 +167,7 @@ static int open_source(import_run *r, csv_encoding_choice encoding, char *why, s
 /* What the result tells of the profile, and the warnings about the header. */
 static void note_profile(import_run *r)
 {
-    const intake_profile *p = cols_profile(r->map);
+    const intake_profile *p = intake_columns_profile(r->map);
     intake_result *res = r->res;
     snprintf(res->profile, sizeof res->profile, "%s", p->name);
     snprintf(res->profile_how, sizeof res->profile_how, "%s", r->picked.how);
@@ -175,17 +175,17 @@ static void note_profile(import_run *r)
     for (int f = 0; f < COL_COUNT; f++) {
         size_t at = 0, cap = sizeof res->mapping[f];
         res->mapping[f][0] = '\0';
-        for (size_t a = 0; a < cols_alternatives(r->map, (cols_field)f) && at < cap; a++) {
+        for (size_t a = 0; a < intake_columns_alternatives(r->map, (intake_field)f) && at < cap; a++) {
             const int *cols;
-            size_t n = cols_columns(r->map, (cols_field)f, a, &cols);
+            size_t n = intake_columns_of(r->map, (intake_field)f, a, &cols);
             for (size_t i = 0; i < n && at < cap; i++) {
                 int w = snprintf(res->mapping[f] + at, cap - at, "%s%s", i ? " + " : a ? " | " : "",
-                                 cols_header(r->map, (size_t)cols[i]));
+                                 intake_columns_header(r->map, (size_t)cols[i]));
                 at += w > 0 ? (size_t)w : 0;
             }
         }
     }
-    if (cols_describe_ignored(r->map, res->warnings[res->nwarnings], IMPORT_WARNING_BYTES) > 0)
+    if (intake_columns_describe_ignored(r->map, res->warnings[res->nwarnings], IMPORT_WARNING_BYTES) > 0)
         res->nwarnings++;
 }
 
@@ -199,20 +199,20 @@ static int read_header(import_run *r, char *why, size_t whylen)
     if (header_record(r, &rec, why, whylen) < 0 || intake_pick(&po, &rec, &r->picked, why, whylen) < 0)
         return -1;
     r->map = r->picked.map;
-    csv_encoding_choice enc = cols_profile(r->map)->encoding;
+    csv_encoding_choice enc = intake_columns_profile(r->map)->encoding;
     if (enc != CSV_DETECT && strcmp(intake_source_format(r->source), "XLSX") != 0) {
         if (open_source(r, enc, why, whylen) < 0 || header_record(r, &rec, why, whylen) < 0
             || intake_pick_remap(&r->picked, &rec, why, whylen) < 0)
             return -1;
         r->map = r->picked.map;
     }
-    const char *zone[] = {cols_profile(r->map)->timezone};
+    const char *zone[] = {intake_columns_profile(r->map)->timezone};
     char pg_why[512];
     PGresult *ok = db_query(r->opt->pg, "intake check time zone", SQL_CHECK_ZONE, 1, zone, pg_why, sizeof pg_why);
     PQclear(ok);
     if (!ok) {
         snprintf(why, whylen, "导入模板 %s：时区 %s 不对：%s（应是 IANA 时区名，如 Asia/Shanghai 或"
-                 " America/New_York）", cols_profile(r->map)->name, zone[0], pg_why);
+                 " America/New_York）", intake_columns_profile(r->map)->name, zone[0], pg_why);
         return -1;
     }
     note_profile(r);
@@ -415,7 +415,8 @@ static long probe(import_run *r, char *why, size_t whylen)
 static int reject_repeats(import_run *r, char *why, size_t whylen)
 {
     const int *cols;
-    const char *column = cols_columns(r->map, COL_TICKET_NO, 0, &cols) ? cols_header(r->map, (size_t)cols[0]) : "";
+    const char *column =
+        intake_columns_of(r->map, COL_TICKET_NO, 0, &cols) ? intake_columns_header(r->map, (size_t)cols[0]) : "";
     for (size_t i = 0; i < intake_tickets_count(r->tickets); i++) {
         intake_reject rej = {.column = column};
         uint64_t first = intake_tickets_repeats(r->tickets, i, &rej.value, &rej.row, &rej.line);

@@ -21,21 +21,21 @@ static void names(const intake_profiles *set, char *out, size_t outlen)
 
 /* The header mapped through p: NULL with why when out of memory or when
  * required fields are missing. */
-static cols_map *map_or_say(const intake_profile *p, const csv_record *header, const char *how, char *why,
-                            size_t whylen)
+static intake_columns *map_or_say(const intake_profile *p, const csv_record *header, const char *how, char *why,
+                                  size_t whylen)
 {
-    cols_map *map = cols_map_new(p, header->fields, header->lens, header->nfields);
+    intake_columns *map = intake_columns_new(p, header->fields, header->lens, header->nfields);
     if (!map) {
         snprintf(why, whylen, "对应 %zu 列时内存不足", header->nfields);
         return NULL;
     }
-    if (cols_missing(map) == 0)
+    if (intake_columns_missing(map) == 0)
         return map;
     char missing[2400];
-    cols_describe_missing(map, missing, sizeof missing);
+    intake_columns_describe_missing(map, missing, sizeof missing);
     snprintf(why, whylen, "导入模板 %s（%s）对不上表头：缺 %d 个必填字段：\n%s\n" HOW_TO_MAP, p->name, how,
-             cols_missing(map), missing);
-    cols_map_destroy(&map);
+             intake_columns_missing(map), missing);
+    intake_columns_destroy(&map);
     return NULL;
 }
 
@@ -48,13 +48,13 @@ static int pick_any(intake_picked *out, const csv_record *header, char *why, siz
     char fitting[600] = "", all[600];
     for (size_t i = 0; i < intake_profiles_count(out->set); i++) {
         const intake_profile *p = intake_profiles_at(out->set, i);
-        cols_map *map = cols_map_new(p, header->fields, header->lens, header->nfields);
+        intake_columns *map = intake_columns_new(p, header->fields, header->lens, header->nfields);
         if (!map) {
             snprintf(why, whylen, "对应 %zu 列时内存不足", header->nfields);
             return -1;
         }
-        int missing = cols_missing(map);
-        double close = cols_closeness(map);
+        int missing = intake_columns_missing(map);
+        double close = intake_columns_closeness(map);
         if (missing == 0) {
             size_t n = strlen(fitting);
             snprintf(fitting + n, sizeof fitting - n, "%s%s", fits++ ? "、" : "", p->name);
@@ -65,7 +65,7 @@ static int pick_any(intake_picked *out, const csv_record *header, char *why, siz
             best_close = close;
             closest = p;
         }
-        cols_map_destroy(&map);
+        intake_columns_destroy(&map);
     }
     names(out->set, all, sizeof all);
     if (fits > 1) {
@@ -111,14 +111,14 @@ int intake_pick(const intake_pick_opts *o, const csv_record *header, intake_pick
 
 int intake_pick_remap(intake_picked *p, const csv_record *header, char *why, size_t whylen)
 {
-    const intake_profile *profile = cols_profile(p->map);
-    cols_map_destroy(&p->map);
+    const intake_profile *profile = intake_columns_profile(p->map);
+    intake_columns_destroy(&p->map);
     return (p->map = map_or_say(profile, header, p->how, why, whylen)) ? 0 : -1;
 }
 
 void intake_pick_free(intake_picked *p)
 {
-    cols_map_destroy(&p->map);
+    intake_columns_destroy(&p->map);
     intake_profiles_destroy(&p->set);
     intake_profile_destroy(&p->own);
 }

@@ -25,7 +25,7 @@ typedef struct {
 typedef struct {
     intake_profiles *set;   /* the directory's profiles, when read */
     intake_profile  *own;   /* the profile sent with the file */
-    cols_map        *map;   /* the header mapped through the chosen profile */
+    intake_columns        *map;   /* the header mapped through the chosen profile */
     char             how[48];   /* "按 --profile 指定", "按表头选定", "随文件附上" */
 } intake_picked;
 

@@ -31,7 +31,7 @@ void intake_preview_keep(intake_result *res, const intake_row *rows, uint64_t ro
     intake_preview_row *p = &res->preview[res->npreview++];
     p->row = row_no;
     for (int f = 0; f < COL_COUNT; f++)
-        copy_cut(p->value[f], sizeof p->value[f], intake_row_value(rows, (cols_field)f));
+        copy_cut(p->value[f], sizeof p->value[f], intake_row_value(rows, (intake_field)f));
     copy_cut(p->extra, sizeof p->extra, intake_row_extra(rows));
     snprintf(p->called_utc, sizeof p->called_utc, "?");
 }

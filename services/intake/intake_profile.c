@@ -192,7 +192,7 @@ static int set_encoding(intake_profile *self, const char *v, char *why, size_t w
 static int field_named(const char *key, size_t n)
 {
     for (int f = 0; f < COL_COUNT; f++) {
-        const char *name = cols_field_name((cols_field)f);
+        const char *name = intake_columns_field_name((intake_field)f);
         if (strlen(name) == n && strncmp(name, key, n) == 0)
             return f;
     }
@@ -270,10 +270,10 @@ static int parse_line(intake_profile *self, char *line, char *why, size_t whylen
 /* What every profile must say. 0 or -1 with why. */
 static int check_complete(const intake_profile *self, char *why, size_t whylen)
 {
-    static const cols_field required[] = {COL_TICKET_NO, COL_CALLED_AT, COL_CONTENT};
+    static const intake_field required[] = {COL_TICKET_NO, COL_CALLED_AT, COL_CONTENT};
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!self->fields[required[i]].nalts) {
-            say(why, whylen, "必填字段 %s 没有写对应的列", cols_field_name(required[i]));
+            say(why, whylen, "必填字段 %s 没有写对应的列", intake_columns_field_name(required[i]));
             return -1;
         }
     if (!self->timezone[0]) {
@@ -344,7 +344,7 @@ intake_profile *intake_profile_parse(const char *name, const char *text, size_t 
     return self;
 }
 
-char *intake_profile_alts_text(const intake_profile *self, cols_field f, char *out, size_t outlen)
+char *intake_profile_alts_text(const intake_profile *self, intake_field f, char *out, size_t outlen)
 {
     size_t n = 0;
     const profile_field *pf = &self->fields[f];

@@ -76,7 +76,7 @@ size_t intake_profile_key(const char *header, size_t len, char *out, size_t outl
 
 /* The alternatives of field f as text: "工单编号 | 工单号 | ticket_no"; joined
  * columns with " + ". Returns out. */
-char *intake_profile_alts_text(const intake_profile *self, cols_field f, char *out, size_t outlen);
+char *intake_profile_alts_text(const intake_profile *self, intake_field f, char *out, size_t outlen);
 
 typedef struct intake_profiles intake_profiles;
 

@@ -41,7 +41,7 @@ static Jiesu__Table *mapping_table(const intake_result *res)
              res->timezone);
     Jiesu__Table *t = table_new(title, "lll", cols, 3, 0);
     for (int f = 0; t && f < COL_COUNT; f++) {
-        const char *cells[] = {cols_field_title((cols_field)f), cols_field_name((cols_field)f),
+        const char *cells[] = {intake_columns_field_title((intake_field)f), intake_columns_field_name((intake_field)f),
                                *res->mapping[f] ? res->mapping[f] : "-"};
         if (view_table_add(t, cells) < 0)
             jiesu__table__free_unpacked(t, NULL), t = NULL;
@@ -56,7 +56,7 @@ static Jiesu__Table *row_table(const intake_result *res, const intake_preview_ro
     char title[120], when[sizeof p->value[0] + sizeof res->timezone + sizeof p->called_utc + 8];
     snprintf(title, sizeof title, "第 %llu 行存入后的样子", (unsigned long long)p->row);
     for (int f = 0; f < COL_COUNT; f++) {
-        cols[f] = cols_field_title((cols_field)f);
+        cols[f] = intake_columns_field_title((intake_field)f);
         cells[f] = *p->value[f] ? p->value[f] : "-";
     }
     snprintf(when, sizeof when, "%s (%s) = %s", p->value[COL_CALLED_AT], res->timezone, p->called_utc);

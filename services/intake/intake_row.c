@@ -93,17 +93,17 @@ int intake_is_scientific(const char *s)
 
 /* ---- rows ---- */
 
-static int reject(intake_reject *rej, const cols_map *map, const csv_record *rec, size_t col,
+static int reject(intake_reject *rej, const intake_columns *map, const csv_record *rec, size_t col,
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static int reject(intake_reject *rej, const cols_map *map, const csv_record *rec, size_t col,
+static int reject(intake_reject *rej, const intake_columns *map, const csv_record *rec, size_t col,
                   const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(rej->reason, sizeof rej->reason, fmt, ap);
     va_end(ap);
-    rej->column = cols_header(map, col);
+    rej->column = intake_columns_header(map, col);
     rej->value = col < rec->nfields ? rec->fields[col] : NULL;
     rej->value_len = col < rec->nfields ? rec->lens[col] : 0;
     return INTAKE_ROW_REJECTED;
@@ -118,7 +118,7 @@ static int blank(const char *s, size_t len)
 }
 
 /* Bad bytes in field col: where they start, and whether the file ends there. */
-static int reject_encoding(const cols_map *map, const csv_record *rec, size_t col, intake_reject *rej)
+static int reject_encoding(const intake_columns *map, const csv_record *rec, size_t col, intake_reject *rej)
 {
     size_t off = 0, len = col < rec->nfields ? rec->lens[col] : 0;
     const char *f = col < rec->nfields ? rec->fields[col] : "";
@@ -132,7 +132,7 @@ static int reject_encoding(const cols_map *map, const csv_record *rec, size_t co
                   "（这一行未导入，文件其余部分照常读取）", at);
 }
 
-static int reject_csv(const intake_row *self, const cols_map *map, const csv_record *rec,
+static int reject_csv(const intake_row *self, const intake_columns *map, const csv_record *rec,
                       intake_reject *rej)
 {
     const csv_options *lim = &self->limits;
@@ -156,12 +156,12 @@ static int reject_csv(const intake_row *self, const cols_map *map, const csv_rec
 
 /* The alternative of field f this row takes: the first whose first column
  * is not blank in it, else the first. */
-static size_t alternative(const cols_map *map, const csv_record *rec, cols_field f)
+static size_t alternative(const intake_columns *map, const csv_record *rec, intake_field f)
 {
-    size_t n = cols_alternatives(map, f);
+    size_t n = intake_columns_alternatives(map, f);
     for (size_t a = 0; a < n; a++) {
         const int *cols;
-        cols_columns(map, f, a, &cols);
+        intake_columns_of(map, f, a, &cols);
         size_t c = (size_t)cols[0];
         if (c < rec->nfields && !blank(rec->fields[c], rec->lens[c]))
             return a;
@@ -170,12 +170,12 @@ static size_t alternative(const cols_map *map, const csv_record *rec, cols_field
 }
 
 /* Normalises field f (its columns' values joined) into self->norm at *at. */
-static void normalise_field(intake_row *self, const cols_map *map, const csv_record *rec, cols_field f,
+static void normalise_field(intake_row *self, const intake_columns *map, const csv_record *rec, intake_field f,
                             size_t *at)
 {
     const int *cols;
-    size_t ncols = cols_columns(map, f, alternative(map, rec, f), &cols), start = *at;
-    const char *join = cols_join(map, f);
+    size_t ncols = intake_columns_of(map, f, alternative(map, rec, f), &cols), start = *at;
+    const char *join = intake_columns_join(map, f);
     size_t jlen = strlen(join);
     for (size_t i = 0; i < ncols; i++) {
         size_t c = (size_t)cols[i], len = c < rec->nfields ? rec->lens[c] : 0;
@@ -199,14 +199,14 @@ static void normalise_field(intake_row *self, const cols_map *map, const csv_rec
 }
 
 /* Normalises every mapped field into self->norm; self->val[f] is "" when absent. */
-static int normalise_fields(intake_row *self, const cols_map *map, const csv_record *rec)
+static int normalise_fields(intake_row *self, const intake_columns *map, const csv_record *rec)
 {
     size_t need = COL_COUNT + 1, at = 0, offs[COL_COUNT];
     for (int f = 0; f < COL_COUNT; f++) {
-        size_t longest = 0, jlen = strlen(cols_join(map, (cols_field)f));
-        for (size_t a = 0; a < cols_alternatives(map, (cols_field)f); a++) {
+        size_t longest = 0, jlen = strlen(intake_columns_join(map, (intake_field)f));
+        for (size_t a = 0; a < intake_columns_alternatives(map, (intake_field)f); a++) {
             const int *cols;
-            size_t ncols = cols_columns(map, (cols_field)f, a, &cols), sum = 0;
+            size_t ncols = intake_columns_of(map, (intake_field)f, a, &cols), sum = 0;
             for (size_t i = 0; i < ncols; i++)
                 sum += ((size_t)cols[i] < rec->nfields ? rec->lens[cols[i]] : 0) + 1 + jlen;
             if (sum > longest)
@@ -220,7 +220,7 @@ static int normalise_fields(intake_row *self, const cols_map *map, const csv_rec
     memset(self->taken, 0, rec->nfields + 1);
     for (int f = 0; f < COL_COUNT; f++) {
         offs[f] = at;
-        normalise_field(self, map, rec, (cols_field)f, &at);
+        normalise_field(self, map, rec, (intake_field)f, &at);
     }
     for (int f = 0; f < COL_COUNT; f++)
         self->val[f] = self->norm + offs[f];
@@ -247,28 +247,28 @@ static int coordinate(const char *s, double limit, char out[32])
 }
 
 /* The column to name when field f is at fault. */
-static size_t column_of(const cols_map *map, cols_field f)
+static size_t column_of(const intake_columns *map, intake_field f)
 {
-    int c = cols_index(map, f);
+    int c = intake_columns_index(map, f);
     return c >= 0 ? (size_t)c : (size_t)-1;
 }
 
 /* Checks the fields; 0 when the row is good, else INTAKE_ROW_REJECTED. */
-static int check_fields(intake_row *self, const cols_map *map, const csv_record *rec, intake_reject *rej)
+static int check_fields(intake_row *self, const intake_columns *map, const csv_record *rec, intake_reject *rej)
 {
-    static const cols_field required[] = {COL_TICKET_NO, COL_CALLED_AT, COL_CONTENT};
+    static const intake_field required[] = {COL_TICKET_NO, COL_CALLED_AT, COL_CONTENT};
     const char **val = self->val;
     intake_time t;
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!*val[required[i]])
             return reject(rej, map, rec, column_of(map, required[i]), "必填项为空（%s）",
-                          cols_field_title(required[i]));
+                          intake_columns_field_title(required[i]));
     size_t tc = column_of(map, COL_TICKET_NO);
     if (intake_is_scientific(val[COL_TICKET_NO]))
         return reject(rej, map, rec, tc, "工单编号是科学计数法（Excel 丢掉了其中的数字）：请把该列设为文本后重新导出");
     if (strlen(val[COL_TICKET_NO]) > INTAKE_TICKET_MAX)
         return reject(rej, map, rec, tc, "工单编号超过 %d 字节", INTAKE_TICKET_MAX);
-    const intake_profile *p = cols_profile(map);
+    const intake_profile *p = intake_columns_profile(map);
     if (intake_date_parse(val[COL_CALLED_AT], strlen(val[COL_CALLED_AT]), p->dates, &t) < 0) {
         char formats[300];
         intake_date_formats_text(p->dates, 1, formats, sizeof formats);
@@ -286,11 +286,11 @@ static int check_fields(intake_row *self, const cols_map *map, const csv_record 
     return 0;
 }
 
-static int extra_json(intake_row *self, const cols_map *map, const csv_record *rec)
+static int extra_json(intake_row *self, const intake_columns *map, const csv_record *rec)
 {
     for (;;) {
-        size_t need = cols_extra_json(map, rec->fields, rec->lens, rec->nfields, self->taken, self->extra,
-                                      self->extra_cap);
+        size_t need = intake_columns_extra_json(map, rec->fields, rec->lens, rec->nfields, self->taken, self->extra,
+                                                self->extra_cap);
         if (need < self->extra_cap)
             return 0;
         if (grow(&self->extra, &self->extra_cap, need + 1) < 0)
@@ -332,16 +332,16 @@ static int write_line(intake_row *self, const csv_record *rec, int64_t import_id
 
 /* A last row the file ends inside of, with fewer fields than the header:
  * cut off. 1 (rejected) or 0. */
-static int cut_off(const cols_map *map, const csv_record *rec, intake_reject *rej)
+static int cut_off(const intake_columns *map, const csv_record *rec, intake_reject *rej)
 {
-    if (!rec->cut || rec->status != CSV_OK || rec->nfields >= cols_count(map))
+    if (!rec->cut || rec->status != CSV_OK || rec->nfields >= intake_columns_count(map))
         return 0;
     reject(rej, map, rec, rec->nfields ? rec->nfields - 1 : 0, "文件在这一行中间结束，只有 %zu 个字段（应有 %zu 个）："
-           "文件被截断了？（请重新导出这一行）", rec->nfields, cols_count(map));
+           "文件被截断了？（请重新导出这一行）", rec->nfields, intake_columns_count(map));
     return 1;
 }
 
-int intake_row_build(intake_row *self, const cols_map *map, const csv_record *rec,
+int intake_row_build(intake_row *self, const intake_columns *map, const csv_record *rec,
                      int64_t import_id, const char **line, size_t *len, intake_reject *rej)
 {
     memset(rej, 0, sizeof *rej);
@@ -357,9 +357,10 @@ int intake_row_build(intake_row *self, const cols_map *map, const csv_record *re
         return reject_csv(self, map, rec, rej);
     if (cut_off(map, rec, rej))
         return INTAKE_ROW_REJECTED;
-    for (size_t i = cols_count(map); i < rec->nfields; i++)
+    for (size_t i = intake_columns_count(map); i < rec->nfields; i++)
         if (!blank(rec->fields[i], rec->lens[i]))
-            return reject(rej, map, rec, i, "这一行有 %zu 个字段，表头只有 %zu 个", rec->nfields, cols_count(map));
+            return reject(rej, map, rec, i, "这一行有 %zu 个字段，表头只有 %zu 个", rec->nfields,
+                          intake_columns_count(map));
     if (normalise_fields(self, map, rec) < 0)
         return -1;
     int r = check_fields(self, map, rec, rej);
@@ -371,7 +372,7 @@ int intake_row_build(intake_row *self, const cols_map *map, const csv_record *re
     return INTAKE_ROW_OK;
 }
 
-const char *intake_row_value(const intake_row *self, cols_field f)
+const char *intake_row_value(const intake_row *self, intake_field f)
 {
     return f < COL_COUNT && self->val[f] ? self->val[f] : "";
 }

@@ -56,7 +56,7 @@ intake_row *intake_row_new(const csv_options *limits);
  * the builder, valid until the next call) and *len; INTAKE_ROW_REJECTED with *rej filled;
  * INTAKE_ROW_EMPTY for a row whose fields are all blank (to be skipped);
  * -1 when out of memory. */
-int intake_row_build(intake_row *self, const cols_map *map, const csv_record *rec,
+int intake_row_build(intake_row *self, const intake_columns *map, const csv_record *rec,
                      int64_t import_id, const char **line, size_t *len, intake_reject *rej);
 
 /* The stored values of the row built last with INTAKE_ROW_OK, field by
@@ -64,7 +64,7 @@ int intake_row_build(intake_row *self, const cols_map *map, const csv_record *re
  * the coordinates as numbers), and its extra
  * columns as JSON: for showing a row as it would be stored. Valid until the
  * next intake_row_build(). */
-const char *intake_row_value(const intake_row *self, cols_field f);
+const char *intake_row_value(const intake_row *self, intake_field f);
 const char *intake_row_extra(const intake_row *self);
 
 /* 1 if the NUL-terminated s looks like a number in Excel's scientific

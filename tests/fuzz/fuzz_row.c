@@ -107,7 +107,7 @@ static void check_line(const char *line, size_t len)
     check(tabs == 12, "COPY line without its 13 columns");
 }
 
-static void check_row(const cols_map *map, intake_row *rows, const csv_record *rec)
+static void check_row(const intake_columns *map, intake_row *rows, const csv_record *rec)
 {
     const char *line = NULL;
     size_t len = 0;
@@ -152,14 +152,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     size_t bad = first_bad(rf, rl, nr);
     const intake_profile *p = intake_profiles_at(profiles, (ctl >> 5) & 1);
-    cols_map *map = cols_map_new(p, hf, hl, nh);
+    intake_columns *map = intake_columns_new(p, hf, hl, nh);
     check(map != NULL, "out of memory");
     char msg[4096];
-    cols_describe_missing(map, msg, sizeof msg);
+    intake_columns_describe_missing(map, msg, sizeof msg);
     check(strlen(msg) < sizeof msg, "message overflow");
-    check((cols_missing(map) == 0) == (msg[0] == '\0'), "missing fields and message disagree");
-    cols_describe_ignored(map, msg, sizeof msg);
-    if (cols_missing(map) == 0 && nr > 0) {
+    check((intake_columns_missing(map) == 0) == (msg[0] == '\0'), "missing fields and message disagree");
+    intake_columns_describe_ignored(map, msg, sizeof msg);
+    if (intake_columns_missing(map) == 0 && nr > 0) {
         csv_options lim = {.max_field = 32767, .max_fields = MAX_FIELDS, .max_record = 1 << 22};
         intake_row *rows = intake_row_new(&lim);
         check(rows != NULL, "out of memory");
@@ -170,7 +170,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_row(map, rows, &rec);
         intake_row_destroy(&rows);
     }
-    cols_map_destroy(&map);
+    intake_columns_destroy(&map);
     free(text);
     return 0;
 }

@@ -28,12 +28,12 @@ static int teardown(void **state)
     return 0;
 }
 
-static cols_map *map_of(const char *const *headers, size_t n)
+static intake_columns *map_of(const char *const *headers, size_t n)
 {
     size_t lens[32];
     for (size_t i = 0; i < n; i++)
         lens[i] = strlen(headers[i]);
-    return cols_map_new(intake_profiles_find(set, "12345"), headers, lens, n);
+    return intake_columns_new(intake_profiles_find(set, "12345"), headers, lens, n);
 }
 
 static void test_chinese_headers(void **state)
@@ -41,18 +41,18 @@ static void test_chinese_headers(void **state)
     (void)state;
     const char *h[] = {"工单编号", "来电时间", "来电人", "联系电话", "诉求地址", "诉求内容",
                        "诉求类型", "紧急程度", "经度", "纬度"};
-    cols_map *m = map_of(h, 10);
+    intake_columns *m = map_of(h, 10);
     assert_non_null(m);
-    assert_int_equal(cols_missing(m), 0);
-    assert_int_equal(cols_found(m), COL_COUNT);
+    assert_int_equal(intake_columns_missing(m), 0);
+    assert_int_equal(intake_columns_found(m), COL_COUNT);
     for (int f = 0; f < COL_COUNT; f++)
-        assert_int_equal(cols_index(m, (cols_field)f), f);
-    assert_string_equal(cols_header(m, 5), "诉求内容");
-    assert_int_equal(cols_is_extra(m, 0), 0);
+        assert_int_equal(intake_columns_index(m, (intake_field)f), f);
+    assert_string_equal(intake_columns_header(m, 5), "诉求内容");
+    assert_int_equal(intake_columns_is_extra(m, 0), 0);
     char warn[1000];
-    assert_int_equal(cols_describe_ignored(m, warn, sizeof warn), 0);
+    assert_int_equal(intake_columns_describe_ignored(m, warn, sizeof warn), 0);
     assert_string_equal(warn, "");
-    cols_map_destroy(&m);
+    intake_columns_destroy(&m);
     assert_null(m);
 }
 
@@ -60,17 +60,17 @@ static void test_aliases_case_and_full_width(void **state)
 {
     (void)state;
     const char *h[] = {" 内容 ", "ＴＩＣＫＥＴ＿ＮＯ", "受理时间", "ｌａｔ", "地址", "备注"};
-    cols_map *m = map_of(h, 6);
+    intake_columns *m = map_of(h, 6);
     assert_non_null(m);
-    assert_int_equal(cols_index(m, COL_CONTENT), 0);
-    assert_int_equal(cols_index(m, COL_TICKET_NO), 1);
-    assert_int_equal(cols_index(m, COL_CALLED_AT), 2);
-    assert_int_equal(cols_index(m, COL_LAT), 3);
-    assert_int_equal(cols_index(m, COL_ADDRESS), 4);
-    assert_int_equal(cols_index(m, COL_LON), -1);
-    assert_int_equal(cols_is_extra(m, 5), 1);
-    assert_string_equal(cols_header(m, 0), "内容");
-    cols_map_destroy(&m);
+    assert_int_equal(intake_columns_index(m, COL_CONTENT), 0);
+    assert_int_equal(intake_columns_index(m, COL_TICKET_NO), 1);
+    assert_int_equal(intake_columns_index(m, COL_CALLED_AT), 2);
+    assert_int_equal(intake_columns_index(m, COL_LAT), 3);
+    assert_int_equal(intake_columns_index(m, COL_ADDRESS), 4);
+    assert_int_equal(intake_columns_index(m, COL_LON), -1);
+    assert_int_equal(intake_columns_is_extra(m, 5), 1);
+    assert_string_equal(intake_columns_header(m, 0), "内容");
+    intake_columns_destroy(&m);
 }
 
 static void test_missing_required_columns_all_named(void **state)
@@ -78,16 +78,16 @@ static void test_missing_required_columns_all_named(void **state)
     (void)state;
     const char *h[] = {"编号", "诉求地址", "反映内容"};
     char why[2000];
-    cols_map *m = map_of(h, 3);
-    assert_int_equal(cols_missing(m), 3);
-    cols_describe_missing(m, why, sizeof why);
+    intake_columns *m = map_of(h, 3);
+    assert_int_equal(intake_columns_missing(m), 3);
+    intake_columns_describe_missing(m, why, sizeof why);
     assert_non_null(strstr(why, "工单编号（ticket_no）：模板认的列 工单编号 | 工单号 | ticket_no | service_request_id；"
                                 "文件里最像的列：编号"));
     assert_non_null(strstr(why, "来电时间（called_at）：模板认的列 来电时间"));
     assert_non_null(strstr(why, "没有相像的"));
     assert_non_null(strstr(why, "诉求内容（content）：模板认的列 诉求内容 | 内容 | 问题描述 | content | description；"
                                 "文件里最像的列：反映内容"));
-    cols_map_destroy(&m);
+    intake_columns_destroy(&m);
 }
 
 /* Two columns for one field: the first alternative gives it, the other is
@@ -96,14 +96,14 @@ static void test_two_columns_for_one_field(void **state)
 {
     (void)state;
     const char *h[] = {"工单号", "工单编号", "来电时间", "诉求内容"};
-    cols_map *m = map_of(h, 4);
-    assert_int_equal(cols_missing(m), 0);
-    assert_int_equal(cols_index(m, COL_TICKET_NO), 1);
-    assert_int_equal(cols_alternatives(m, COL_TICKET_NO), 2);
-    assert_int_equal(cols_is_extra(m, 0), 1);
+    intake_columns *m = map_of(h, 4);
+    assert_int_equal(intake_columns_missing(m), 0);
+    assert_int_equal(intake_columns_index(m, COL_TICKET_NO), 1);
+    assert_int_equal(intake_columns_alternatives(m, COL_TICKET_NO), 2);
+    assert_int_equal(intake_columns_is_extra(m, 0), 1);
     char warn[1000];
-    assert_int_equal(cols_describe_ignored(m, warn, sizeof warn), 0);
-    cols_map_destroy(&m);
+    assert_int_equal(intake_columns_describe_ignored(m, warn, sizeof warn), 0);
+    intake_columns_destroy(&m);
 }
 
 static void test_unused_columns_warned_with_how_to_map(void **state)
@@ -111,14 +111,14 @@ static void test_unused_columns_warned_with_how_to_map(void **state)
     (void)state;
     const char *h[] = {"工单编号", "来电时间", "诉求内容", "反映类别", "承办单位"};
     char warn[2000];
-    cols_map *m = map_of(h, 5);
-    assert_int_equal(cols_describe_ignored(m, warn, sizeof warn), 2);
+    intake_columns *m = map_of(h, 5);
+    assert_int_equal(intake_columns_describe_ignored(m, warn, sizeof warn), 2);
     assert_non_null(strstr(warn, "有 2 列导入模板 12345 没有用上，只存进附加信息（extra）："
                                  "反映类别（像是诉求类别 category）、承办单位"));
     assert_non_null(strstr(warn, "`category = 诉求类型 | 问题类型 | 诉求分类 | 诉求类别 | category | service_name | 反映类别`"));
     assert_non_null(strstr(warn, "--profile 模板文件.conf"));
     assert_non_null(strstr(warn, "`extra =`"));
-    cols_map_destroy(&m);
+    intake_columns_destroy(&m);
 }
 
 /* A field the profile maps to no column: the example is `field = column`, no empty alternative. */
@@ -130,36 +130,36 @@ static void test_unused_column_for_an_unmapped_field(void **state)
     for (int i = 0; i < 6; i++)
         lens[i] = strlen(h[i]);
     char warn[2000];
-    cols_map *m = cols_map_new(intake_profiles_find(set, "nyc311"), h, lens, 6);
+    intake_columns *m = intake_columns_new(intake_profiles_find(set, "nyc311"), h, lens, 6);
     assert_non_null(m);
-    assert_int_equal(cols_describe_ignored(m, warn, sizeof warn), 1);
+    assert_int_equal(intake_columns_describe_ignored(m, warn, sizeof warn), 1);
     assert_non_null(strstr(warn, "Caller Name（像是来电人 caller_name）"));
     assert_non_null(strstr(warn, "如 `caller_name = Caller Name`"));
-    cols_map_destroy(&m);
+    intake_columns_destroy(&m);
 }
 
 static void test_extra_json_escaped(void **state)
 {
     (void)state;
     const char *h[] = {"工单编号", "来电时间", "诉求内容", "备注", "", "承办\"单位\""};
-    cols_map *m = map_of(h, 6);
+    intake_columns *m = map_of(h, 6);
     assert_non_null(m);
-    assert_string_equal(cols_header(m, 4), "第 5 列");
+    assert_string_equal(intake_columns_header(m, 4), "第 5 列");
     const char *f[] = {"1", "2021-05-30 10:57", "x", "他说\"快\"\\\t\n", "", "沙子口"};
     size_t lens[6];
     for (int i = 0; i < 6; i++)
         lens[i] = strlen(f[i]);
     char out[256];
-    size_t need = cols_extra_json(m, f, lens, 6, NULL, out, sizeof out);
+    size_t need = intake_columns_extra_json(m, f, lens, 6, NULL, out, sizeof out);
     const char *want = "{\"备注\":\"他说\\\"快\\\"\\\\\\u0009\\u000a\",\"承办\\\"单位\\\"\":\"沙子口\"}";
     assert_string_equal(out, want);
     assert_int_equal(need, strlen(want));
     char tiny[8];
-    assert_int_equal(cols_extra_json(m, f, lens, 6, NULL, tiny, sizeof tiny), need);
+    assert_int_equal(intake_columns_extra_json(m, f, lens, 6, NULL, tiny, sizeof tiny), need);
     assert_int_equal(strlen(tiny), 7);
-    assert_int_equal(cols_extra_json(m, f, lens, 3, NULL, out, sizeof out), 2);
+    assert_int_equal(intake_columns_extra_json(m, f, lens, 3, NULL, out, sizeof out), 2);
     assert_string_equal(out, "{}");
-    cols_map_destroy(&m);
+    intake_columns_destroy(&m);
 }
 
 int main(void)

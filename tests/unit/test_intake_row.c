@@ -19,7 +19,7 @@ static const char *const HEADER[NCOLS] = {"工单编号", "来电时间", "来�
 
 typedef struct {
     intake_profiles *set;
-    cols_map   *map;
+    intake_columns   *map;
     intake_row *rows;
 } fixture;
 
@@ -31,7 +31,7 @@ static int setup(void **state)
     for (int i = 0; i < NCOLS; i++)
         lens[i] = strlen(HEADER[i]);
     fx.set = intake_profiles_load("data/profiles", err, sizeof err);
-    fx.map = fx.set ? cols_map_new(intake_profiles_find(fx.set, "12345"), HEADER, lens, NCOLS) : NULL;
+    fx.map = fx.set ? intake_columns_new(intake_profiles_find(fx.set, "12345"), HEADER, lens, NCOLS) : NULL;
     csv_options lim = {.max_field = 32767, .max_fields = 1024, .max_record = 1 << 22};
     fx.rows = intake_row_new(&lim);
     *state = &fx;
@@ -41,7 +41,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *fx = *state;
-    cols_map_destroy(&fx->map);
+    intake_columns_destroy(&fx->map);
     intake_row_destroy(&fx->rows);
     intake_profiles_destroy(&fx->set);
     return 0;
@@ -213,8 +213,8 @@ static void test_joined_fields(void **state)
     size_t lens[14];
     for (int i = 0; i < 14; i++)
         lens[i] = strlen(h[i]);
-    cols_map *m = cols_map_new(intake_profiles_find(fx->set, "nyc311"), h, lens, 14);
-    assert_int_equal(cols_missing(m), 0);
+    intake_columns *m = intake_columns_new(intake_profiles_find(fx->set, "nyc311"), h, lens, 14);
+    assert_int_equal(intake_columns_missing(m), 0);
     const char *row[] = {"54049402", "05/01/2022 12:00:03 AM", "Noise - Residential", "Loud Music/Party",
                          "Residential Building/House", "10452", "1006 GERARD AVENUE", "BRONX", "", "",
                          "In Progress", "40.83065331987539", "-73.92308231033165", ""};
@@ -244,7 +244,7 @@ static void test_joined_fields(void **state)
     assert_string_equal(intake_row_value(fx->rows, COL_CONTENT), "Illegal Parking / Street/Sidewalk");
     assert_string_equal(intake_row_value(fx->rows, COL_CALLED_AT), "2022-05-01 12:30:00");
     assert_non_null(strstr(intake_row_extra(fx->rows), "\"Taxi Pick Up Location\":\"JFK\""));
-    cols_map_destroy(&m);
+    intake_columns_destroy(&m);
 }
 
 int main(void)

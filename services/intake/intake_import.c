@@ -84,27 +84,27 @@ typedef struct {
 
 typedef struct {
     const intake_import_opts *opt;
-    intake_result *res;
-    char           id[24];      /* the import id as text, for parameters */
-    char           event[48];   /* detail of its 'imported' events */
-    intake_source *source;
-    int            fd;
-    const char    *path;
-    intake_picked  picked;      /* the profile and the header mapped through it */
-    intake_columns      *map;         /* = picked.map */
-    intake_unmapped *unmapped;  /* category values category_aliases lacks */
-    intake_row    *rows;
-    rejects       *rejects;
-    intake_buf     copy;        /* COPY text of the batch read last, one line per row */
-    intake_tickets *tickets;    /* its ticket numbers, row by row */
-    int64_t       *ids;         /* ids of its new rows, in file order */
-    long           n_ids, ids_cap;
-    int64_t       *queued;      /* committed ids not yet on the routing stream */
-    long           n_queued, queued_cap;
-    sqlarr         id_list;     /* the same, for the events statement */
-    intake_buf     out;         /* COPY text going to PostgreSQL */
-    int            copying;     /* a COPY into complaints is under way */
-    int64_t        stored_rows; /* the file's rows up to the last committed batch */
+    intake_result   *res;
+    char             id[24];      /* the import id as text, for parameters */
+    char             event[48];   /* detail of its 'imported' events */
+    intake_source   *source;
+    int              fd;
+    const char      *path;
+    intake_picked    picked;      /* the profile and the header mapped through it */
+    intake_columns  *map;         /* = picked.map */
+    intake_unmapped *unmapped;    /* category values category_aliases lacks */
+    intake_row      *rows;
+    intake_rejects  *rejects;
+    intake_buf       copy;        /* COPY text of the batch read last, one line per row */
+    intake_tickets  *tickets;     /* its ticket numbers, row by row */
+    int64_t         *ids;         /* ids of its new rows, in file order */
+    long             n_ids, ids_cap;
+    int64_t         *queued;      /* committed ids not yet on the routing stream */
+    long             n_queued, queued_cap;
+    sqlarr           id_list;     /* the same, for the events statement */
+    intake_buf       out;         /* COPY text going to PostgreSQL */
+    int              copying;     /* a COPY into complaints is under way */
+    int64_t          stored_rows; /* the file's rows up to the last committed batch */
 } import_run;
 
 /* Who the import's rows are recorded as imported by. */
@@ -250,7 +250,7 @@ static int take_row(import_run *r, const csv_record *rec, batch *b, char *why, s
     if (v < 0 || v == INTAKE_ROW_EMPTY)
         return v < 0 ? -1 : 0;
     if (v == INTAKE_ROW_REJECTED)
-        return rejects_write(r->rejects, &rej, why, whylen) < 0 ? -1 : 1;
+        return intake_rejects_write(r->rejects, &rej, why, whylen) < 0 ? -1 : 1;
     if (intake_buf_add(&r->copy, line, len) < 0
         || intake_tickets_add(r->tickets, intake_row_value(r->rows, COL_TICKET_NO), rec->record_no, rec->line_no) < 0) {
         snprintf(why, whylen, "第 %" PRIu64 " 行：内存不足", rec->record_no);
@@ -425,7 +425,7 @@ static int reject_repeats(import_run *r, char *why, size_t whylen)
         rej.value_len = strlen(rej.value);
         snprintf(rej.reason, sizeof rej.reason, "工单编号重复：第 %" PRIu64 " 条记录也是这个编号，只保存了那一条",
                  first);
-        if (rejects_write(r->rejects, &rej, why, whylen) < 0)
+        if (intake_rejects_write(r->rejects, &rej, why, whylen) < 0)
             return -1;
     }
     return 0;
@@ -619,7 +619,7 @@ static int stream_file(import_run *r, char *why, size_t whylen)
     const intake_import_opts *opt = r->opt;
     if (!(r->source = intake_source_open(r->fd, r->path, &opt->csv, why, whylen)))
         return -1;
-    r->rejects = opt->dry_run ? NULL : rejects_new(opt->rejects_dir, r->res->import_id);
+    r->rejects = opt->dry_run ? NULL : intake_rejects_new(opt->rejects_dir, r->res->import_id);
     r->rows = intake_row_new(intake_source_options(r->source));
     r->tickets = intake_tickets_new();
     if ((!r->rejects && !opt->dry_run) || !r->rows || !r->tickets) {
@@ -655,7 +655,7 @@ static int stream_file(import_run *r, char *why, size_t whylen)
         }
         cur = next;
     }
-    return rejects_close(r->rejects, why, whylen);
+    return intake_rejects_close(r->rejects, why, whylen);
 }
 
 /* Hashes the file (unless the caller did) and records the import (not for
@@ -733,7 +733,7 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
     }
     res->elapsed_ms = clock_mono_ms() - t0;
     if (r.rejects)
-        snprintf(res->rejects_path, sizeof res->rejects_path, "%s", rejects_path(r.rejects));
+        snprintf(res->rejects_path, sizeof res->rejects_path, "%s", intake_rejects_path(r.rejects));
     if (rc < 0) {
         snprintf(err, errlen, "%s", why);
         text_utf8_cut(err);
@@ -743,7 +743,7 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
                  " rejected=%" PRId64 " unmapped_categories=%" PRId64 " encoding=%s ms=%" PRId64 "%s",
                  *r.id ? r.id : "-", file_name, res->profile, res->rows_total, res->inserted, res->duplicates,
                  res->rejected, res->unmapped_rows, res->encoding, res->elapsed_ms, opt->dry_run ? " (dry run)" : "");
-    rejects_destroy(&r.rejects);
+    intake_rejects_destroy(&r.rejects);
     intake_row_destroy(&r.rows);
     intake_pick_free(&r.picked);
     intake_unmapped_destroy(&r.unmapped);

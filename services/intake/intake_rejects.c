@@ -17,16 +17,16 @@
 
 #include "text.h"
 
-struct rejects {
+struct intake_rejects {
     char     dir[PATH_MAX];
     char     path[PATH_MAX];
     int64_t  import_id;
     FILE    *fp;
 };
 
-rejects *rejects_new(const char *dir, int64_t import_id)
+intake_rejects *intake_rejects_new(const char *dir, int64_t import_id)
 {
-    rejects *self = calloc(1, sizeof *self);
+    intake_rejects *self = calloc(1, sizeof *self);
     if (!self)
         return NULL;
     snprintf(self->dir, sizeof self->dir, "%s", dir);
@@ -50,7 +50,7 @@ static int make_dirs(const char *dir)
     return mkdir(p, 0700) < 0 && errno != EEXIST ? -1 : 0;
 }
 
-static int open_file(rejects *self, char *err, size_t errlen)
+static int open_file(intake_rejects *self, char *err, size_t errlen)
 {
     char path[PATH_MAX];
     int n = snprintf(path, sizeof path, "%s/import-%lld-rejects.csv", self->dir, (long long)self->import_id);
@@ -101,7 +101,7 @@ static void clean_value(char *dst, size_t cap, const char *s, size_t len, size_t
 /* Writes s as one CSV field, quoted when it needs to be, defused as a formula. */
 static void put_field(FILE *fp, const char *s, int last)
 {
-    char safe[REJECTS_VALUE_CHARS * 4 + 16];
+    char safe[INTAKE_REJECTS_VALUE_CHARS * 4 + 16];
     text_defuse_formula(safe, sizeof safe, s);
     if (strpbrk(safe, ",\"\r\n")) {
         fputc('"', fp);
@@ -117,13 +117,13 @@ static void put_field(FILE *fp, const char *s, int last)
     fputc(last ? '\n' : ',', fp);
 }
 
-int rejects_write(rejects *self, const intake_reject *rej, char *err, size_t errlen)
+int intake_rejects_write(intake_rejects *self, const intake_reject *rej, char *err, size_t errlen)
 {
     if (!self->fp && open_file(self, err, errlen) < 0)
         return -1;
-    char value[REJECTS_VALUE_CHARS * 4 + 8];
+    char value[INTAKE_REJECTS_VALUE_CHARS * 4 + 8];
     clean_value(value, sizeof value, rej->value ? rej->value : "", rej->value ? rej->value_len : 0,
-                REJECTS_VALUE_CHARS);
+                INTAKE_REJECTS_VALUE_CHARS);
     fprintf(self->fp, "%llu,%llu,", (unsigned long long)rej->row, (unsigned long long)rej->line);
     put_field(self->fp, rej->column ? rej->column : "", 0);
     put_field(self->fp, rej->reason, 0);
@@ -135,7 +135,7 @@ int rejects_write(rejects *self, const intake_reject *rej, char *err, size_t err
     return 0;
 }
 
-int rejects_close(rejects *self, char *err, size_t errlen)
+int intake_rejects_close(intake_rejects *self, char *err, size_t errlen)
 {
     if (!self->fp)
         return 0;
@@ -148,12 +148,12 @@ int rejects_close(rejects *self, char *err, size_t errlen)
     return 0;
 }
 
-const char *rejects_path(const rejects *self)
+const char *intake_rejects_path(const intake_rejects *self)
 {
     return self->path;
 }
 
-void rejects_destroy(rejects **self)
+void intake_rejects_destroy(intake_rejects **self)
 {
     if (!self || !*self)
         return;

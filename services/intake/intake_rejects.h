@@ -5,7 +5,7 @@
  * the Chinese text), columns 记录 (the data row's number), 文件行号 (its
  * line in the file), 列 (the header of the column at fault), 原因 (in
  * Chinese, what is wrong and what to do), 原值 (the value). The value is cut
- * to REJECTS_VALUE_CHARS characters, bytes that are not UTF-8 are shown as
+ * to INTAKE_REJECTS_VALUE_CHARS characters, bytes that are not UTF-8 are shown as
  * U+FFFD, and a leading = + - @ is neutralised so a spreadsheet does not run
  * it as a formula. The file is created on the first rejected row only.
  */
@@ -17,24 +17,24 @@
 
 #include "intake_row.h"
 
-#define REJECTS_VALUE_CHARS 200
+#define INTAKE_REJECTS_VALUE_CHARS 200
 
-typedef struct rejects rejects;
+typedef struct intake_rejects intake_rejects;
 
 /* A rejects file for import import_id under dir (created when missing).
  * Nothing is written yet. NULL when out of memory. */
-rejects *rejects_new(const char *dir, int64_t import_id);
+intake_rejects *intake_rejects_new(const char *dir, int64_t import_id);
 
 /* Appends one rejected row. 0, or -1 with the reason in err. */
-int rejects_write(rejects *self, const intake_reject *rej, char *err, size_t errlen);
+int intake_rejects_write(intake_rejects *self, const intake_reject *rej, char *err, size_t errlen);
 
 /* Flushes and closes the file (if one was written). 0, or -1 with err. */
-int rejects_close(rejects *self, char *err, size_t errlen);
+int intake_rejects_close(intake_rejects *self, char *err, size_t errlen);
 
 /* The file's path ("" while no row was rejected). Owned by self. */
-const char *rejects_path(const rejects *self);
+const char *intake_rejects_path(const intake_rejects *self);
 
 /* Closes (ignoring errors) and frees; sets *self to NULL. */
-void rejects_destroy(rejects **self);
+void intake_rejects_destroy(intake_rejects **self);
 
 #endif

@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "db.h"
+#include "report_query.h"
 #include "text.h"
 
 /* A number macro as the text of an SQL literal. */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "db.h"
-#include "report_metrics.h"
+#include "report_query.h"
 
 #define T0 "$2::timestamptz"
 #define T1 "$3::timestamptz"

@@ -17,6 +17,7 @@
 #include "report_html.h"
 #include "report_json.h"
 #include "report_open311.h"
+#include "report_query.h"
 #include "report_streets.h"
 #include "web_auth.h"
 #include "web_board.h"

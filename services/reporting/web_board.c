@@ -17,7 +17,7 @@
 #include "names.h"
 #include "report_deadline.h"
 #include "report_json.h"
-#include "report_metrics.h"
+#include "report_query.h"
 #include "web_html.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"

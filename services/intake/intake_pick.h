@@ -23,9 +23,9 @@ typedef struct {
 } intake_pick_opts;
 
 typedef struct {
-    intake_profiles *set;   /* the directory's profiles, when read */
-    intake_profile  *own;   /* the profile sent with the file */
-    intake_columns        *map;   /* the header mapped through the chosen profile */
+    intake_profiles *set;       /* the directory's profiles, when read */
+    intake_profile  *own;       /* the profile sent with the file */
+    intake_columns  *map;       /* the header mapped through the chosen profile */
     char             how[48];   /* "按 --profile 指定", "按表头选定", "随文件附上" */
 } intake_picked;
 

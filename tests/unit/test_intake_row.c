@@ -19,7 +19,7 @@ static const char *const HEADER[NCOLS] = {"工单编号", "来电时间", "来�
 
 typedef struct {
     intake_profiles *set;
-    intake_columns   *map;
+    intake_columns  *map;
     intake_row *rows;
 } fixture;
 

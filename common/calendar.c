@@ -17,13 +17,13 @@
 typedef struct {
     int32_t day;    /* local day number */
     int8_t  off;    /* 1 = day off, 0 = working day */
-} cal_override;
+} calendar_override;
 
 struct calendar {
     int           offset_s;     /* local time = UTC + offset_s */
     int           start_s;      /* working hours within a day, seconds */
     int           end_s;
-    cal_override *days;
+    calendar_override *days;
     size_t        ndays, cap;
 };
 
@@ -51,7 +51,7 @@ static int64_t floor_div(int64_t a, int64_t b)
     return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
-calendar *cal_new(int utc_offset_min, int day_start_min, int day_end_min)
+calendar *calendar_new(int utc_offset_min, int day_start_min, int day_end_min)
 {
     if (day_start_min < 0 || day_end_min > 1440 || day_start_min >= day_end_min)
         return NULL;
@@ -66,7 +66,7 @@ calendar *cal_new(int utc_offset_min, int day_start_min, int day_end_min)
     return self;
 }
 
-void cal_destroy(calendar **self)
+void calendar_destroy(calendar **self)
 {
     if (!self || !*self)
         return;
@@ -89,25 +89,25 @@ static size_t lower_bound(const calendar *self, int32_t day)
     return lo;
 }
 
-static const cal_override *find_day(const calendar *self, int32_t day)
+static const calendar_override *find_day(const calendar *self, int32_t day)
 {
     size_t i = lower_bound(self, day);
     return i < self->ndays && self->days[i].day == day ? &self->days[i] : NULL;
 }
 
-int cal_set_day(calendar *self, int year, int month, int day, int off)
+int calendar_set_day(calendar *self, int year, int month, int day, int off)
 {
     if (!valid_date(year, month, day))
         return -1;
     int32_t n = days_from_civil(year, month, day);
-    cal_override *hit = (cal_override *)find_day(self, n);
+    calendar_override *hit = (calendar_override *)find_day(self, n);
     if (hit) {
         hit->off = (int8_t)(off != 0);
         return 0;
     }
     if (self->ndays == self->cap) {
         size_t cap = self->cap ? self->cap * 2 : 64;
-        cal_override *grown = realloc(self->days, cap * sizeof *grown);
+        calendar_override *grown = realloc(self->days, cap * sizeof *grown);
         if (!grown)
             return -1;
         self->days = grown;
@@ -118,21 +118,21 @@ int cal_set_day(calendar *self, int year, int month, int day, int off)
         self->days[i] = self->days[i - 1];
         i--;
     }
-    self->days[i] = (cal_override){.day = n, .off = (int8_t)(off != 0)};
+    self->days[i] = (calendar_override){.day = n, .off = (int8_t)(off != 0)};
     self->ndays++;
     return 0;
 }
 
 static int workday_number(const calendar *self, int32_t day)
 {
-    const cal_override *o = find_day(self, day);
+    const calendar_override *o = find_day(self, day);
     if (o)
         return !o->off;
     int weekday = (int)((day % 7 + 7 + 3) % 7);   /* 0 = Monday; 1970-01-01 was a Thursday */
     return weekday < 5;
 }
 
-int cal_is_workday(const calendar *self, int64_t t)
+int calendar_is_workday(const calendar *self, int64_t t)
 {
     return workday_number(self, (int32_t)floor_div(t + self->offset_s, DAY_SECONDS));
 }
@@ -180,7 +180,7 @@ static int64_t working_instant_closing(const calendar *self, int64_t t, int32_t 
     return next_working_instant(self, t, day);
 }
 
-int64_t cal_add_work_seconds(const calendar *self, int64_t start, int64_t seconds)
+int64_t calendar_add_work_seconds(const calendar *self, int64_t start, int64_t seconds)
 {
     int64_t left = seconds;
     int32_t day;
@@ -195,12 +195,12 @@ int64_t cal_add_work_seconds(const calendar *self, int64_t start, int64_t second
     return t;
 }
 
-int64_t cal_add_work_minutes(const calendar *self, int64_t start, long minutes)
+int64_t calendar_add_work_minutes(const calendar *self, int64_t start, long minutes)
 {
-    return cal_add_work_seconds(self, start, (int64_t)minutes * 60);
+    return calendar_add_work_seconds(self, start, (int64_t)minutes * 60);
 }
 
-int64_t cal_add_work_days(const calendar *self, int64_t start, int days)
+int64_t calendar_add_work_days(const calendar *self, int64_t start, int days)
 {
     int32_t day;
     int64_t t = working_instant_closing(self, start, &day);
@@ -213,7 +213,7 @@ int64_t cal_add_work_days(const calendar *self, int64_t start, int days)
     return work_start(self, day) + time_of_day;
 }
 
-int64_t cal_work_seconds_between(const calendar *self, int64_t a, int64_t b)
+int64_t calendar_work_seconds_between(const calendar *self, int64_t a, int64_t b)
 {
     int64_t total = 0;
     int32_t day;
@@ -226,7 +226,7 @@ int64_t cal_work_seconds_between(const calendar *self, int64_t a, int64_t b)
     return total;
 }
 
-int cal_year_known(const calendar *self, int year)
+int calendar_year_known(const calendar *self, int year)
 {
     if (year < 1970 || year > 9999)
         return 0;
@@ -237,7 +237,7 @@ int cal_year_known(const calendar *self, int year)
     return 0;
 }
 
-int cal_local_year(const calendar *self, int64_t t)
+int calendar_local_year(const calendar *self, int64_t t)
 {
     int32_t z = local_day(self, t) + 719468;
     const int era = (z >= 0 ? z : z - 146096) / 146097;
@@ -258,11 +258,11 @@ static int minutes_of_day(const char *hhmm)
     return h * 60 + m;
 }
 
-calendar *cal_from_config(const config *cfg, int *day_minutes, char *err, size_t errlen)
+calendar *calendar_from_config(const config *cfg, int *day_minutes, char *err, size_t errlen)
 {
     const char *start = config_str(cfg, "calendar.day_start"), *end = config_str(cfg, "calendar.day_end");
     int s = minutes_of_day(start), e = minutes_of_day(end);
-    calendar *cal = s >= 0 && e > s ? cal_new(config_utc_offset_min(cfg), s, e) : NULL;
+    calendar *cal = s >= 0 && e > s ? calendar_new(config_utc_offset_min(cfg), s, e) : NULL;
     if (!cal) {
         snprintf(err, errlen, "calendar: working day %s–%s (calendar.day_start, calendar.day_end) is not HH:MM"
                               " with start before end", start, end);

@@ -85,7 +85,7 @@ int holidays_apply(calendar *cal, const holidays_day *days, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         int y, m, d;
-        if (sscanf(days[i].date, "%4d-%2d-%2d", &y, &m, &d) != 3 || cal_set_day(cal, y, m, d, days[i].off) != 0)
+        if (sscanf(days[i].date, "%4d-%2d-%2d", &y, &m, &d) != 3 || calendar_set_day(cal, y, m, d, days[i].off) != 0)
             return -1;
     }
     return 0;
@@ -406,8 +406,8 @@ long holidays_load(PGconn *pg, calendar *cal, char *err, size_t errlen)
     }
     long n = PQntuples(res);
     for (int i = 0; i < (int)n; i++) {
-        if (cal_set_day(cal, atoi(PQgetvalue(res, i, L_YEAR)), atoi(PQgetvalue(res, i, L_MONTH)),
-                        atoi(PQgetvalue(res, i, L_DAY)), strcmp(PQgetvalue(res, i, L_OFF), "t") == 0) != 0) {
+        if (calendar_set_day(cal, atoi(PQgetvalue(res, i, L_YEAR)), atoi(PQgetvalue(res, i, L_MONTH)),
+                             atoi(PQgetvalue(res, i, L_DAY)), strcmp(PQgetvalue(res, i, L_OFF), "t") == 0) != 0) {
             snprintf(err, errlen, "calendar: out of memory for %ld holidays", n);
             n = -1;
             break;
@@ -419,9 +419,9 @@ long holidays_load(PGconn *pg, calendar *cal, char *err, size_t errlen)
 
 calendar *holidays_calendar(PGconn *pg, const config *cfg, int *day_minutes, char *err, size_t errlen)
 {
-    calendar *cal = cal_from_config(cfg, day_minutes, err, errlen);
+    calendar *cal = calendar_from_config(cfg, day_minutes, err, errlen);
     if (cal && holidays_load(pg, cal, err, errlen) < 0)
-        cal_destroy(&cal);
+        calendar_destroy(&cal);
     return cal;
 }
 

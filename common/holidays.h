@@ -64,8 +64,8 @@ long holidays_store(PGconn *pg, const holidays_day *days, size_t n, const char *
 /* Sets every stored day on cal. Returns how many, or -1 with err. */
 long holidays_load(PGconn *pg, calendar *cal, char *err, size_t errlen);
 
-/* A calendar with the working day of the configuration (cal_from_config)
- * and every stored day (holidays_load); *day_minutes as cal_from_config
+/* A calendar with the working day of the configuration (calendar_from_config)
+ * and every stored day (holidays_load); *day_minutes as calendar_from_config
  * sets it. NULL with the reason in err. */
 calendar *holidays_calendar(PGconn *pg, const config *cfg, int *day_minutes, char *err, size_t errlen);
 

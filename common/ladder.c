@@ -55,14 +55,14 @@ int64_t ladder_add_work_ms(const calendar *cal, int64_t from_ms, int64_t span_ms
 {
     if (!cal)
         return from_ms + span_ms;
-    return cal_add_work_seconds(cal, ceil_s(from_ms), ceil_s(span_ms)) * 1000;
+    return calendar_add_work_seconds(cal, ceil_s(from_ms), ceil_s(span_ms)) * 1000;
 }
 
 int64_t ladder_work_ms(const calendar *cal, int64_t a_ms, int64_t b_ms)
 {
     if (!cal)
         return b_ms > a_ms ? b_ms - a_ms : 0;
-    return cal_work_seconds_between(cal, a_ms / 1000, ceil_s(b_ms)) * 1000;
+    return calendar_work_seconds_between(cal, a_ms / 1000, ceil_s(b_ms)) * 1000;
 }
 
 /* When the unit has used remind_share of its own working time: the span's
@@ -82,7 +82,7 @@ int64_t ladder_rung_at(const calendar *cal, const char *rung, const ladder_span 
     if (strcmp(rung, "remind") == 0)
         return remind_at(cal, s);
     if (strcmp(rung, "accountability") == 0) {
-        int64_t at = cal ? cal_add_work_days(cal, ceil_s(s->due_ms), s->accountability_days) * 1000
+        int64_t at = cal ? calendar_add_work_days(cal, ceil_s(s->due_ms), s->accountability_days) * 1000
                          : s->due_ms + s->accountability_days * MS_PER_DAY;
         return at > s->due_ms ? at : s->due_ms;
     }

@@ -177,7 +177,7 @@ int64_t route_rules_due_ms(const route_rules *self, int64_t now_ms, long flat_se
 {
     if (flat_seconds > 0)
         return now_ms + 1000 * (int64_t)flat_seconds;
-    return 1000 * cal_add_work_minutes(self->calendar, now_ms / 1000, work_minutes);
+    return 1000 * calendar_add_work_minutes(self->calendar, now_ms / 1000, work_minutes);
 }
 
 int route_rules_calendar_changed(const route_rules *self, PGconn *pg)
@@ -212,7 +212,7 @@ void route_rules_destroy(route_rules **self)
     route_history_destroy(&(*self)->history);
     route_model_destroy(&(*self)->model);
     free((*self)->model_cat);
-    cal_destroy(&(*self)->calendar);
+    calendar_destroy(&(*self)->calendar);
     ladder_table_destroy(&(*self)->ladder);
     route_geo_destroy(&(*self)->geo);
     free(*self);

@@ -45,16 +45,16 @@ int esc_calendar_init(esc_calendar *self, const config *cfg, char *err, size_t e
     memset(self, 0, sizeof *self);
     self->cfg = cfg;
     self->utc_offset_min = config_utc_offset_min(cfg);
-    calendar *probe = cal_from_config(cfg, NULL, err, errlen);
+    calendar *probe = calendar_from_config(cfg, NULL, err, errlen);
     if (!probe)
         return -1;
-    cal_destroy(&probe);
+    calendar_destroy(&probe);
     return 0;
 }
 
 static void install(esc_calendar *self, esc_ctx *ctx, calendar *cal, const char *version)
 {
-    cal_destroy(&self->cal);
+    calendar_destroy(&self->cal);
     self->cal = cal;
     ctx->cal = cal;
     snprintf(self->version, sizeof self->version, "%s", version);
@@ -98,10 +98,10 @@ int esc_calendar_refresh(esc_calendar *self, esc_ctx *ctx, int64_t real_now_ms)
 static int64_t retimed_due_ms(const calendar *old, const calendar *cal, int64_t started_ms, int64_t due_ms)
 {
     int64_t start = started_ms / 1000, due = due_ms / 1000;
-    int64_t work = cal_work_seconds_between(old, start, due);
-    if (cal_work_seconds_between(cal, start, due) == work)
+    int64_t work = calendar_work_seconds_between(old, start, due);
+    if (calendar_work_seconds_between(cal, start, due) == work)
         return -1;
-    return cal_add_work_seconds(cal, start, work) * 1000;
+    return calendar_add_work_seconds(cal, start, work) * 1000;
 }
 
 /* The first and last dates of days (YYYY-MM-DD sorts as text). */
@@ -165,17 +165,17 @@ static int store_locked(esc_calendar *self, PGconn *pg, const holidays_day *days
     if (db_exec(pg, "LOCK TABLE holidays IN SHARE ROW EXCLUSIVE MODE", err, errlen) != 0 ||
         !(old = holidays_calendar(pg, self->cfg, NULL, err, errlen)) ||
         (st->stored = holidays_store(pg, days, n, source, 1, err, errlen)) < 0) {
-        cal_destroy(&old);
+        calendar_destroy(&old);
         return -1;
     }
     st->unchanged = (long)n - st->stored;
     if (st->stored > 0 && (!(*out = holidays_calendar(pg, self->cfg, NULL, err, errlen)) ||
                            (st->retimed = retime(self, pg, old, *out, days, n, err, errlen)) < 0)) {
-        cal_destroy(out);
-        cal_destroy(&old);
+        calendar_destroy(out);
+        calendar_destroy(&old);
         return -1;
     }
-    cal_destroy(&old);
+    calendar_destroy(&old);
     return 0;
 }
 
@@ -193,7 +193,7 @@ int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *day
         holidays_version(ctx->pg, version, sizeof version, err, errlen) != 0 || db_commit(ctx->pg, err, errlen) != 0) {
         text_prefix(err, errlen, "storing %zu days from %s: ", n, source);
         db_rollback(ctx->pg);
-        cal_destroy(&cal);
+        calendar_destroy(&cal);
         return -1;
     }
     if (cal) {
@@ -205,5 +205,5 @@ int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *day
 
 void esc_calendar_finish(esc_calendar *self)
 {
-    cal_destroy(&self->cal);
+    calendar_destroy(&self->cal);
 }

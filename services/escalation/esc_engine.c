@@ -129,7 +129,7 @@ static int reconcile(esc_engine *e, monotime_ms now, const volatile sig_atomic_t
     if (now < e->next_reconcile)
         return 0;
     monotime_ms slice_end = now + RECONCILE_SLICE_MS;
-    while ((n = esc_reconcile_step(&e->ctx, e->reconcile_after, RECONCILE_BATCH)) == RECONCILE_BATCH &&
+    while ((n = esc_timers_reconcile_step(&e->ctx, e->reconcile_after, RECONCILE_BATCH)) == RECONCILE_BATCH &&
            clock_mono_ms() < slice_end && !*stop)
         ;
     if (n < 0)
@@ -148,7 +148,7 @@ static int sweep(esc_engine *e, monotime_ms now)
     if (now < e->next_sweep)
         return 0;
     if (esc_calendar_refresh(&e->calendar, &e->ctx, clock_wall_ms()) != 0 ||
-        esc_pause_sweep(&e->ctx, &paused, &resumed) != 0)
+        esc_ladder_pause_sweep(&e->ctx, &paused, &resumed) != 0)
         return -1;
     if (paused || resumed)
         log_info("clocks stopped=%ld restarted=%ld", paused, resumed);
@@ -168,7 +168,7 @@ static int plan(esc_engine *e, monotime_ms now, const volatile sig_atomic_t *sto
     monotime_ms slice_end = now + PLAN_SLICE_MS;
     do {
         int64_t at = esc_now_ms(&e->ctx);
-        if (at < 0 || (n = esc_plan(&e->ctx, NULL, PLAN_BATCH, at, &st)) < 0)
+        if (at < 0 || (n = esc_timers_plan(&e->ctx, NULL, PLAN_BATCH, at, &st)) < 0)
             return -1;
         if (st.alerts || st.quiet)
             log_info("planned deadlines=%ld alerts=%zu quiet=%zu", n, st.alerts, st.quiet);
@@ -248,7 +248,7 @@ static int fire(esc_engine *e, int64_t *now, const volatile sig_atomic_t *stop)
         size_t batch = e->fire_batch;
         if ((*now = esc_now_ms(&e->ctx)) < 0)
             return -1;
-        if (esc_fire_due(&e->ctx, e->claimed_at ? e->claimed_at : *now, *now, batch, &st) < 0)
+        if (esc_timers_fire_due(&e->ctx, e->claimed_at ? e->claimed_at : *now, *now, batch, &st) < 0)
             return -1;
         e->claimed_at = *now;
         if (st.claimed)

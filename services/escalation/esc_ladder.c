@@ -1,7 +1,7 @@
 /* esc_ladder.c — pausing and resuming the clocks of deadlines (see
  * esc_ladder.h), and arming their timers. Resuming takes its rows with
  * FOR UPDATE SKIP LOCKED (why: README.md) and sends them back to planning,
- * which esc_plan() does as the timers fire (esc_timers.c).
+ * which esc_timers_plan() does as the timers fire (esc_timers.c).
  */
 #include "esc_ladder.h"
 
@@ -51,7 +51,7 @@ enum { S_ID, S_STARTED, S_DUE, S_SHARE, S_DAYS, S_STOOD, S_PAUSED, S_NOW };
 
 /* ---- timers ---- */
 
-int esc_arm(const esc_ctx *ctx, char (*ids)[ESC_MEMBER_BYTES], const int64_t *due_ms, size_t n)
+int esc_ladder_arm(const esc_ctx *ctx, char (*ids)[ESC_MEMBER_BYTES], const int64_t *due_ms, size_t n)
 {
     int rc = -1;
     char (*members)[LADDER_MEMBER_BYTES] = calloc(n ? n : 1, sizeof *members);
@@ -145,7 +145,7 @@ cleanup:
     return rc;
 }
 
-int esc_pause_sweep(const esc_ctx *ctx, long *paused, long *resumed)
+int esc_ladder_pause_sweep(const esc_ctx *ctx, long *paused, long *resumed)
 {
     long n;
     *resumed = 0;

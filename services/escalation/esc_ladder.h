@@ -25,9 +25,9 @@
 /* Pauses the deadlines of orders now waiting or returned, resumes those of
  * orders that left these states (moving due_at, re-arming). 0 or -1 (why in
  * ctx->err). */
-int esc_pause_sweep(const esc_ctx *ctx, long *paused, long *resumed);
+int esc_ladder_pause_sweep(const esc_ctx *ctx, long *paused, long *resumed);
 
 /* Puts "r<id>" members at their due ms into the zset. 0 or -1 (logged). */
-int esc_arm(const esc_ctx *ctx, char (*ids)[ESC_MEMBER_BYTES], const int64_t *due_ms, size_t n);
+int esc_ladder_arm(const esc_ctx *ctx, char (*ids)[ESC_MEMBER_BYTES], const int64_t *due_ms, size_t n);
 
 #endif

@@ -94,12 +94,12 @@ static long reconcile_page(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], siz
     if (n)
         snprintf(after, ESC_MEMBER_BYTES, "%s", PQgetvalue(res, (int)n - 1, 0));
     PQclear(res);
-    if (armed && esc_arm(ctx, ids, due, armed) != 0)
+    if (armed && esc_ladder_arm(ctx, ids, due, armed) != 0)
         return -1;
     return (long)n;
 }
 
-long esc_reconcile_step(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], size_t batch)
+long esc_timers_reconcile_step(const esc_ctx *ctx, char after[ESC_MEMBER_BYTES], size_t batch)
 {
     long n = -1;
     batch = batch ? batch : 1;
@@ -265,7 +265,7 @@ static void after_commit(const esc_ctx *ctx, firing *fs, size_t n, const esc_ale
         snprintf(ids[armed], ESC_MEMBER_BYTES, "%s", V(&fs[i], L_ID));
         at[armed++] = fs[i].arm_at;
     }
-    if (!ids || !at || esc_arm(ctx, ids, at, armed) != 0)
+    if (!ids || !at || esc_ladder_arm(ctx, ids, at, armed) != 0)
         log_warn("next rungs of %zu deadlines not armed; the reconciler will", n);
     for (size_t i = 0; i < n; i++)
         if (fs[i].raise)
@@ -407,7 +407,7 @@ cleanup:
     return rc;
 }
 
-long esc_plan(const esc_ctx *ctx, const char *ids, size_t max, int64_t now_ms, esc_fire_stats *st)
+long esc_timers_plan(const esc_ctx *ctx, const char *ids, size_t max, int64_t now_ms, esc_fire_stats *st)
 {
     char limit[24];
     snprintf(limit, sizeof limit, "%zu", max);
@@ -416,7 +416,7 @@ long esc_plan(const esc_ctx *ctx, const char *ids, size_t max, int64_t now_ms, e
     return fire_batch(ctx, NULL, pick, max, now_ms, st);
 }
 
-int esc_fire_due(const esc_ctx *ctx, int64_t since_ms, int64_t now_ms, size_t max, esc_fire_stats *st)
+int esc_timers_fire_due(const esc_ctx *ctx, int64_t since_ms, int64_t now_ms, size_t max, esc_fire_stats *st)
 {
     size_t n = 0;
     memset(st, 0, sizeof *st);

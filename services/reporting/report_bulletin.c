@@ -253,7 +253,7 @@ static void mask_caller(char *dst, size_t cap, const char *name, const char *pho
 /* Working hours from due to end (Unix seconds) on cal, to 0.1; 0 when not late. */
 static double hours_late(const calendar *cal, long long due, long long end)
 {
-    return due > 0 && end > due ? (double)((cal_work_seconds_between(cal, due, end) + 180) / 360) / 10 : 0;
+    return due > 0 && end > due ? (double)((calendar_work_seconds_between(cal, due, end) + 180) / 360) / 10 : 0;
 }
 
 static void read_order(report_order *o, const PGresult *res, int i, const calendar *cal)

@@ -26,14 +26,14 @@ struct report_calendar {
 report_calendar *report_calendar_new(const config *cfg, char *err, size_t errlen)
 {
     report_calendar *self = calloc(1, sizeof *self);
-    calendar *probe = self ? cal_from_config(cfg, &self->day_minutes, err, errlen) : NULL;
+    calendar *probe = self ? calendar_from_config(cfg, &self->day_minutes, err, errlen) : NULL;
     if (!self)
         snprintf(err, errlen, "calendar: out of memory");
     if (!probe) {
         free(self);
         return NULL;
     }
-    cal_destroy(&probe);
+    calendar_destroy(&probe);
     self->cfg = cfg;
     pthread_mutex_init(&self->lock, NULL);
     return self;
@@ -43,7 +43,7 @@ report_calendar *report_calendar_new(const config *cfg, char *err, size_t errlen
 static void release(report_calendar_loaded *l)
 {
     if (l && --l->refs == 0) {
-        cal_destroy(&l->cal);
+        calendar_destroy(&l->cal);
         free(l);
     }
 }

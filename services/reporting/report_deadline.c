@@ -24,20 +24,20 @@ void report_deadline_state(char *buf, size_t cap, const calendar *cal, int day_m
     char span[64];
     if (d->met) {
         int late = d->met > d->due;
-        report_deadline_span(span, sizeof span, late ? cal_work_seconds_between(cal, d->due, d->met)
-                                                  : cal_work_seconds_between(cal, d->met, d->due), day_minutes);
+        report_deadline_span(span, sizeof span, late ? calendar_work_seconds_between(cal, d->due, d->met)
+                             : calendar_work_seconds_between(cal, d->met, d->due), day_minutes);
         snprintf(buf, cap, late ? "逾期完成，超时 %s" : "按时完成，提前 %s", span);
     } else if (d->paused && d->paused < d->due) {
-        report_deadline_span(span, sizeof span, cal_work_seconds_between(cal, d->paused, d->due), day_minutes);
+        report_deadline_span(span, sizeof span, calendar_work_seconds_between(cal, d->paused, d->due), day_minutes);
         snprintf(buf, cap, "%s 起暂停计时，剩余 %s", d->paused_text, span);
     } else if (d->paused) {
-        report_deadline_span(span, sizeof span, cal_work_seconds_between(cal, d->due, d->paused), day_minutes);
+        report_deadline_span(span, sizeof span, calendar_work_seconds_between(cal, d->due, d->paused), day_minutes);
         snprintf(buf, cap, "%s 起暂停计时，暂停时已逾期 %s", d->paused_text, span);
     } else if (d->due <= d->now) {
-        report_deadline_span(span, sizeof span, cal_work_seconds_between(cal, d->due, d->now), day_minutes);
+        report_deadline_span(span, sizeof span, calendar_work_seconds_between(cal, d->due, d->now), day_minutes);
         snprintf(buf, cap, "已逾期 %s", span);
     } else {
-        report_deadline_span(span, sizeof span, cal_work_seconds_between(cal, d->now, d->due), day_minutes);
+        report_deadline_span(span, sizeof span, calendar_work_seconds_between(cal, d->now, d->due), day_minutes);
         snprintf(buf, cap, "剩余 %s", span);
     }
 }

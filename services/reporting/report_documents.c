@@ -235,7 +235,7 @@ static int run_bulletin(doc_call *c)
     calendar *cal = holidays_calendar(c->s->pg, c->s->cfg, NULL, c->err, sizeof c->err);
     report_bulletin *b = cal ? report_bulletin_build(c->s->pg, c->districts, c->tz, &p, &st, cal, c->err, sizeof c->err)
                              : NULL;
-    cal_destroy(&cal);
+    calendar_destroy(&cal);
     if (!b)
         return -1;
     c->reply->title = malloc(200);

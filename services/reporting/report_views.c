@@ -53,7 +53,7 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
             snprintf(err, errlen, "out of memory");
         }
     }
-    cal_destroy(&cal);
+    calendar_destroy(&cal);
     return t;
 }
 

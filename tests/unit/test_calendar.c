@@ -24,7 +24,7 @@ static int64_t bj(int y, int mo, int d, int h, int mi)
 
 static int setup(void **state)
 {
-    calendar *cal = cal_new(480, 8 * 60 + 30, 17 * 60 + 30);
+    calendar *cal = calendar_new(480, 8 * 60 + 30, 17 * 60 + 30);
     char err[256];
     holidays_day *days;
     size_t n;
@@ -42,7 +42,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     calendar *cal = *state;
-    cal_destroy(&cal);
+    calendar_destroy(&cal);
     assert_null(cal);
     return 0;
 }
@@ -50,50 +50,50 @@ static int teardown(void **state)
 static void test_workdays(void **state)
 {
     calendar *cal = *state;
-    assert_int_equal(cal_is_workday(cal, bj(2026, 11, 20, 12, 0)), 1);   /* Friday */
-    assert_int_equal(cal_is_workday(cal, bj(2026, 11, 21, 12, 0)), 0);   /* Saturday */
-    assert_int_equal(cal_is_workday(cal, bj(2026, 2, 14, 12, 0)), 1);    /* Saturday, 调休上班 */
-    assert_int_equal(cal_is_workday(cal, bj(2026, 2, 16, 12, 0)), 0);    /* Monday, 春节 */
+    assert_int_equal(calendar_is_workday(cal, bj(2026, 11, 20, 12, 0)), 1);   /* Friday */
+    assert_int_equal(calendar_is_workday(cal, bj(2026, 11, 21, 12, 0)), 0);   /* Saturday */
+    assert_int_equal(calendar_is_workday(cal, bj(2026, 2, 14, 12, 0)), 1);    /* Saturday, 调休上班 */
+    assert_int_equal(calendar_is_workday(cal, bj(2026, 2, 16, 12, 0)), 0);    /* Monday, 春节 */
     /* 2026-10-01 00:30 in Beijing is still 2026-09-30 in UTC: the local date counts. */
-    assert_int_equal(cal_is_workday(cal, bj(2026, 10, 1, 0, 30)), 0);    /* 国庆 */
-    assert_int_equal(cal_is_workday(cal, bj(2026, 9, 30, 23, 59)), 1);
+    assert_int_equal(calendar_is_workday(cal, bj(2026, 10, 1, 0, 30)), 0);    /* 国庆 */
+    assert_int_equal(calendar_is_workday(cal, bj(2026, 9, 30, 23, 59)), 1);
 }
 
 static void test_add_days_over_holiday(void **state)
 {
     calendar *cal = *state;
     /* Wednesday before 国庆 + 1 working day = the Thursday after the week off. */
-    assert_int_equal(cal_add_work_days(cal, bj(2026, 9, 30, 16, 0), 1), bj(2026, 10, 8, 16, 0));
+    assert_int_equal(calendar_add_work_days(cal, bj(2026, 9, 30, 16, 0), 1), bj(2026, 10, 8, 16, 0));
     /* Friday + 1 working day = the adjusted working Saturday 2026-10-10. */
-    assert_int_equal(cal_add_work_days(cal, bj(2026, 10, 9, 10, 0), 1), bj(2026, 10, 10, 10, 0));
+    assert_int_equal(calendar_add_work_days(cal, bj(2026, 10, 9, 10, 0), 1), bj(2026, 10, 10, 10, 0));
     /* Received on a Sunday evening: counts from Monday's opening. */
-    assert_int_equal(cal_add_work_days(cal, bj(2026, 11, 22, 20, 0), 3), bj(2026, 11, 26, 8, 30));
-    assert_int_equal(cal_add_work_days(cal, bj(2026, 11, 23, 9, 0), 0), bj(2026, 11, 23, 9, 0));
+    assert_int_equal(calendar_add_work_days(cal, bj(2026, 11, 22, 20, 0), 3), bj(2026, 11, 26, 8, 30));
+    assert_int_equal(calendar_add_work_days(cal, bj(2026, 11, 23, 9, 0), 0), bj(2026, 11, 23, 9, 0));
 }
 
 static void test_add_minutes(void **state)
 {
     calendar *cal = *state;
     /* Friday 17:00 + 60 working minutes: 30 on Friday, 30 on Monday. */
-    assert_int_equal(cal_add_work_minutes(cal, bj(2026, 11, 20, 17, 0), 60), bj(2026, 11, 23, 9, 0));
+    assert_int_equal(calendar_add_work_minutes(cal, bj(2026, 11, 20, 17, 0), 60), bj(2026, 11, 23, 9, 0));
     /* Saturday: nothing counts until Monday 08:30. */
-    assert_int_equal(cal_add_work_minutes(cal, bj(2026, 11, 21, 10, 0), 30), bj(2026, 11, 23, 9, 0));
+    assert_int_equal(calendar_add_work_minutes(cal, bj(2026, 11, 21, 10, 0), 30), bj(2026, 11, 23, 9, 0));
     /* Inside the day. */
-    assert_int_equal(cal_add_work_minutes(cal, bj(2026, 11, 23, 9, 0), 120), bj(2026, 11, 23, 11, 0));
+    assert_int_equal(calendar_add_work_minutes(cal, bj(2026, 11, 23, 9, 0), 120), bj(2026, 11, 23, 11, 0));
     /* Before opening. */
-    assert_int_equal(cal_add_work_minutes(cal, bj(2026, 11, 23, 6, 0), 10), bj(2026, 11, 23, 8, 40));
+    assert_int_equal(calendar_add_work_minutes(cal, bj(2026, 11, 23, 6, 0), 10), bj(2026, 11, 23, 8, 40));
 }
 
 static void test_time_between(void **state)
 {
     calendar *cal = *state;
-    assert_int_equal(cal_work_seconds_between(cal, bj(2026, 11, 20, 17, 0), bj(2026, 11, 23, 9, 0)) / 60, 60);
-    assert_int_equal(cal_work_seconds_between(cal, bj(2026, 11, 23, 9, 0), bj(2026, 11, 20, 17, 0)) / 60, 0);
+    assert_int_equal(calendar_work_seconds_between(cal, bj(2026, 11, 20, 17, 0), bj(2026, 11, 23, 9, 0)) / 60, 60);
+    assert_int_equal(calendar_work_seconds_between(cal, bj(2026, 11, 23, 9, 0), bj(2026, 11, 20, 17, 0)) / 60, 0);
     /* The whole 国庆 week off counts nothing. */
-    assert_int_equal(cal_work_seconds_between(cal, bj(2026, 9, 30, 17, 30), bj(2026, 10, 8, 8, 30)) / 60, 0);
+    assert_int_equal(calendar_work_seconds_between(cal, bj(2026, 9, 30, 17, 30), bj(2026, 10, 8, 8, 30)) / 60, 0);
     /* Round trip: the minutes added are the minutes between. */
     int64_t a = bj(2026, 2, 13, 15, 0);
-    assert_int_equal(cal_work_seconds_between(cal, a, cal_add_work_minutes(cal, a, 1000)) / 60, 1000);
+    assert_int_equal(calendar_work_seconds_between(cal, a, calendar_add_work_minutes(cal, a, 1000)) / 60, 1000);
 }
 
 /* A deadline due at the very end of a working day (17:30) is due on that
@@ -102,12 +102,12 @@ static void test_time_between(void **state)
 static void test_end_of_day_is_its_own(void **state)
 {
     calendar *cal = *state;
-    assert_int_equal(cal_add_work_days(cal, bj(2026, 11, 23, 17, 30), 2), bj(2026, 11, 25, 17, 30));
-    assert_int_equal(cal_add_work_days(cal, bj(2026, 9, 30, 17, 30), 1), bj(2026, 10, 8, 17, 30));
+    assert_int_equal(calendar_add_work_days(cal, bj(2026, 11, 23, 17, 30), 2), bj(2026, 11, 25, 17, 30));
+    assert_int_equal(calendar_add_work_days(cal, bj(2026, 9, 30, 17, 30), 1), bj(2026, 10, 8, 17, 30));
     /* a minute later is outside working hours: from the next day's start */
-    assert_int_equal(cal_add_work_days(cal, bj(2026, 11, 23, 17, 31), 2), bj(2026, 11, 26, 8, 30));
+    assert_int_equal(calendar_add_work_days(cal, bj(2026, 11, 23, 17, 31), 2), bj(2026, 11, 26, 8, 30));
     /* a span of working time that fills the day ends at 17:30 */
-    assert_int_equal(cal_add_work_seconds(cal, bj(2026, 11, 23, 8, 30), 9 * 3600), bj(2026, 11, 23, 17, 30));
+    assert_int_equal(calendar_add_work_seconds(cal, bj(2026, 11, 23, 8, 30), 9 * 3600), bj(2026, 11, 23, 17, 30));
 }
 
 /* Seconds count: nothing is rounded to whole minutes. */
@@ -115,10 +115,10 @@ static void test_seconds(void **state)
 {
     calendar *cal = *state;
     int64_t fri = bj(2026, 11, 20, 17, 29);
-    assert_int_equal(cal_add_work_seconds(cal, fri + 15, 50), bj(2026, 11, 23, 8, 30) + 5);
-    assert_int_equal(cal_work_seconds_between(cal, fri + 15, bj(2026, 11, 23, 8, 30) + 5), 50);
+    assert_int_equal(calendar_add_work_seconds(cal, fri + 15, 50), bj(2026, 11, 23, 8, 30) + 5);
+    assert_int_equal(calendar_work_seconds_between(cal, fri + 15, bj(2026, 11, 23, 8, 30) + 5), 50);
     int64_t a = bj(2026, 2, 13, 15, 0) + 7;
-    assert_int_equal(cal_work_seconds_between(cal, a, cal_add_work_seconds(cal, a, 123457)), 123457);
+    assert_int_equal(calendar_work_seconds_between(cal, a, calendar_add_work_seconds(cal, a, 123457)), 123457);
 }
 
 /* 2027's notice is not bundled: the year is not known, and 元旦 counts as a
@@ -126,27 +126,27 @@ static void test_seconds(void **state)
 static void test_year_known(void **state)
 {
     calendar *cal = *state;
-    assert_int_equal(cal_local_year(cal, bj(2026, 12, 31, 23, 59)), 2026);
-    assert_int_equal(cal_local_year(cal, bj(2027, 1, 1, 0, 0)), 2027);
-    assert_int_equal(cal_year_known(cal, 2026), 1);
-    assert_int_equal(cal_year_known(cal, 2027), 0);
-    assert_int_equal(cal_add_work_days(cal, bj(2026, 12, 31, 17, 0), 1), bj(2027, 1, 1, 17, 0));
-    calendar *more = cal_new(480, 510, 1050);
-    assert_int_equal(cal_set_day(more, 2027, 1, 1, 1), 0);
-    assert_int_equal(cal_year_known(more, 2027), 1);
-    assert_int_equal(cal_add_work_days(more, bj(2026, 12, 31, 17, 0), 1), bj(2027, 1, 4, 17, 0));
-    cal_destroy(&more);
+    assert_int_equal(calendar_local_year(cal, bj(2026, 12, 31, 23, 59)), 2026);
+    assert_int_equal(calendar_local_year(cal, bj(2027, 1, 1, 0, 0)), 2027);
+    assert_int_equal(calendar_year_known(cal, 2026), 1);
+    assert_int_equal(calendar_year_known(cal, 2027), 0);
+    assert_int_equal(calendar_add_work_days(cal, bj(2026, 12, 31, 17, 0), 1), bj(2027, 1, 1, 17, 0));
+    calendar *more = calendar_new(480, 510, 1050);
+    assert_int_equal(calendar_set_day(more, 2027, 1, 1, 1), 0);
+    assert_int_equal(calendar_year_known(more, 2027), 1);
+    assert_int_equal(calendar_add_work_days(more, bj(2026, 12, 31, 17, 0), 1), bj(2027, 1, 4, 17, 0));
+    calendar_destroy(&more);
 }
 
 static void test_bad_input(void **state)
 {
     (void)state;
     char err[256] = "";
-    assert_null(cal_new(480, 600, 500));
-    calendar *cal = cal_new(480, 510, 1050);
+    assert_null(calendar_new(480, 600, 500));
+    calendar *cal = calendar_new(480, 510, 1050);
     holidays_day *days = NULL;
     size_t n;
-    assert_int_equal(cal_set_day(cal, 2026, 2, 30, 1), -1);
+    assert_int_equal(calendar_set_day(cal, 2026, 2, 30, 1), -1);
     assert_int_equal(holidays_read_file("data/holidays/missing.json", &days, &n, err, sizeof err), -1);
     assert_non_null(strstr(err, "missing.json"));
     char path[] = "/tmp/jiesu-cal-XXXXXX";
@@ -159,7 +159,7 @@ static void test_bad_input(void **state)
     assert_non_null(strstr(err, "entry 1: bad or missing \"date\""));
     assert_null(days);
     unlink(path);
-    cal_destroy(&cal);
+    calendar_destroy(&cal);
 }
 
 /* The calendar.* keys: a working day of 09:00–17:00 (holidays come from
@@ -174,18 +174,18 @@ static void test_from_config(void **state)
     assert_non_null(cfg);
     assert_int_equal(config_set(cfg, "calendar.day_start", "09:00"), 0);
     assert_int_equal(config_set(cfg, "calendar.day_end", "17:00"), 0);
-    calendar *cal = cal_from_config(cfg, &minutes, err, sizeof err);
+    calendar *cal = calendar_from_config(cfg, &minutes, err, sizeof err);
     if (!cal)
         fail_msg("%s", err);
     assert_int_equal(minutes, 480);
-    assert_int_equal(cal_is_workday(cal, bj(2026, 2, 14, 12, 0)), 0);    /* a Saturday: no 调休 given */
-    assert_int_equal(cal_add_work_minutes(cal, bj(2026, 11, 23, 16, 30), 60), bj(2026, 11, 24, 9, 30));
-    cal_destroy(&cal);
+    assert_int_equal(calendar_is_workday(cal, bj(2026, 2, 14, 12, 0)), 0);    /* a Saturday: no 调休 given */
+    assert_int_equal(calendar_add_work_minutes(cal, bj(2026, 11, 23, 16, 30), 60), bj(2026, 11, 24, 9, 30));
+    calendar_destroy(&cal);
     assert_int_equal(config_set(cfg, "calendar.day_start", "18:00"), 0);
-    assert_null(cal_from_config(cfg, NULL, err, sizeof err));
+    assert_null(calendar_from_config(cfg, NULL, err, sizeof err));
     assert_non_null(strstr(err, "calendar.day_start, calendar.day_end"));
     assert_int_equal(config_set(cfg, "calendar.day_start", "9h"), 0);
-    assert_null(cal_from_config(cfg, NULL, err, sizeof err));
+    assert_null(calendar_from_config(cfg, NULL, err, sizeof err));
     assert_non_null(strstr(err, "9h"));
     config_destroy(&cfg);
 }

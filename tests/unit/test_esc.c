@@ -101,7 +101,7 @@ static void plan_only(fixture *f, long long d)
 {
     char ids[40];
     snprintf(ids, sizeof ids, "{%lld}", d);
-    assert_int_equal(esc_plan(&f->ctx, ids, 10, 0, &f->planned), 1);
+    assert_int_equal(esc_timers_plan(&f->ctx, ids, 10, 0, &f->planned), 1);
     assert_int_equal(f->planned.alerts, 0);
 }
 
@@ -144,7 +144,7 @@ static void fire(fixture *f, esc_fire_stats *st)
 {
     int64_t now = esc_now_ms(&f->ctx);
     assert_true(now > 0);
-    assert_int_equal(esc_fire_due(&f->ctx, now, now, 100, st), 0);
+    assert_int_equal(esc_timers_fire_due(&f->ctx, now, now, 100, st), 0);
 }
 
 static void expect_published(fixture *f, const char *rung, const char *target)
@@ -229,7 +229,7 @@ static void test_waiting_stops_the_clock(void **state)
     long long cid = fixture_num(f->ctx.pg, "SELECT complaint_id FROM deadlines WHERE id = %lld", d);
     int64_t due0 = fixture_num(f->ctx.pg, "SELECT " ESC_SQL_MS("due_at") " FROM deadlines WHERE id = %lld", d);
     fixture_exec(f->ctx.pg, "UPDATE complaints SET status = 'waiting' WHERE id = %lld", cid);
-    assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
+    assert_int_equal(esc_ladder_pause_sweep(&f->ctx, &paused, &resumed), 0);
     assert_true(paused >= 1);
     /* far past the deadline while waiting: nothing fires */
     set_clock(f, 300);
@@ -238,7 +238,7 @@ static void test_waiting_stops_the_clock(void **state)
     assert_int_equal(alerts_of(f, d, "%"), 0);
     /* back to work: the deadline moves by the 300 s the clock stood still */
     fixture_exec(f->ctx.pg, "UPDATE complaints SET status = 'accepted' WHERE id = %lld", cid);
-    assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
+    assert_int_equal(esc_ladder_pause_sweep(&f->ctx, &paused, &resumed), 0);
     assert_true(resumed >= 1);
     int64_t due1 = fixture_num(f->ctx.pg, "SELECT " ESC_SQL_MS("due_at") " FROM deadlines WHERE id = %lld"
                                           " AND paused_at IS NULL AND rung_next IS NULL", d);
@@ -338,7 +338,7 @@ static void test_planning_request_and_redis_wipe(void **state)
     freeReplyObject(r);
     char after[ESC_MEMBER_BYTES] = "0";                 /* a page of 2 per call, as the service walks */
     long n, pages = 0, armed_total = 0;
-    while ((n = esc_reconcile_step(&f->ctx, after, 2)) == 2) {
+    while ((n = esc_timers_reconcile_step(&f->ctx, after, 2)) == 2) {
         pages++;
         armed_total += n;
         assert_string_not_equal(after, "0");
@@ -376,7 +376,7 @@ static void test_planning_fires_what_is_due(void **state)
                  late, early, paused);
     fixture_exec(f->ctx.pg, "UPDATE deadlines SET paused_at = now() WHERE id = %lld", paused);
     snprintf(ids, sizeof ids, "{%lld,%lld,%lld}", late, early, paused);
-    assert_int_equal(esc_plan(&f->ctx, ids, 10, esc_now_ms(&f->ctx), &st), 2);
+    assert_int_equal(esc_timers_plan(&f->ctx, ids, 10, esc_now_ms(&f->ctx), &st), 2);
     assert_int_equal(st.alerts, 1);
     assert_int_equal(st.planned, 1);
     assert_int_equal(alerts_of(f, late, "remind"), 1);
@@ -390,7 +390,7 @@ static void test_planning_fires_what_is_due(void **state)
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND rung_next IS NULL",
                                  paused), 1);
     /* planned now: nothing left to plan among them */
-    assert_int_equal(esc_plan(&f->ctx, ids, 10, esc_now_ms(&f->ctx), &st), 0);
+    assert_int_equal(esc_timers_plan(&f->ctx, ids, 10, esc_now_ms(&f->ctx), &st), 0);
     fire(f, &st);
     assert_int_equal(alerts_of(f, late, "supervise"), 1);
     assert_int_equal(alerts_of(f, late, "remind"), 1);
@@ -409,20 +409,20 @@ static void test_met_deadline_never_moves(void **state)
                                            " FROM deadlines WHERE id = %lld RETURNING id", acc);
     int64_t acc_due = due_ms(f, acc), res_due = due_ms(f, res);
     set_status(f, acc, "waiting");
-    assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
+    assert_int_equal(esc_ladder_pause_sweep(&f->ctx, &paused, &resumed), 0);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND paused_at IS NULL",
                                  acc), 1);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND paused_at IS NOT NULL",
                                  res), 1);
     set_clock(f, 7200);                                 /* two hours waiting */
     set_status(f, acc, "accepted");
-    assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
+    assert_int_equal(esc_ladder_pause_sweep(&f->ctx, &paused, &resumed), 0);
     assert_int_equal(due_ms(f, acc), acc_due);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND met_at > due_at", acc), 1);
     assert_true(due_ms(f, res) - res_due >= 7200000 && due_ms(f, res) - res_due <= 7202000);
     /* a met deadline paused by an older build is resumed without moving */
     fixture_exec(f->ctx.pg, "UPDATE deadlines SET paused_at = met_at + interval '1 second' WHERE id = %lld", acc);
-    assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
+    assert_int_equal(esc_ladder_pause_sweep(&f->ctx, &paused, &resumed), 0);
     assert_int_equal(due_ms(f, acc), acc_due);
 }
 
@@ -437,10 +437,10 @@ static void test_remind_after_a_pause(void **state)
     long paused, resumed;
     long long d = order(f, "accepted", "resolve", 100);
     set_status(f, d, "waiting");
-    assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
+    assert_int_equal(esc_ladder_pause_sweep(&f->ctx, &paused, &resumed), 0);
     set_clock(f, 300);
     set_status(f, d, "accepted");
-    assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
+    assert_int_equal(esc_ladder_pause_sweep(&f->ctx, &paused, &resumed), 0);
     plan_only(f, d);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld AND rung_next = 'remind'"
                                             " AND paused_seconds BETWEEN 299 AND 302"
@@ -455,13 +455,13 @@ static void test_remind_after_a_pause(void **state)
 /* A calendar whose every hour of the days around today is working time. */
 static calendar *all_day_calendar(void)
 {
-    calendar *cal = cal_new(480, 0, 1440);
+    calendar *cal = calendar_new(480, 0, 1440);
     time_t now = time(NULL);
     for (int i = -2; i <= 3; i++) {
         time_t t = now + 8 * 3600 + i * 86400;
         struct tm tm;
         gmtime_r(&t, &tm);
-        assert_int_equal(cal_set_day(cal, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, 0), 0);
+        assert_int_equal(calendar_set_day(cal, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, 0), 0);
     }
     return cal;
 }
@@ -478,13 +478,13 @@ static void test_pause_counts_seconds(void **state)
     long long d = order(f, "accepted", "resolve", 3600);
     int64_t due0 = due_ms(f, d);
     set_status(f, d, "waiting");
-    assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
+    assert_int_equal(esc_ladder_pause_sweep(&f->ctx, &paused, &resumed), 0);
     fixture_exec(f->ctx.pg, "UPDATE deadlines SET paused_at = esc_now() WHERE id = %lld", d);
     set_clock(f, 50.4);
     set_status(f, d, "accepted");
-    assert_int_equal(esc_pause_sweep(&f->ctx, &paused, &resumed), 0);
+    assert_int_equal(esc_ladder_pause_sweep(&f->ctx, &paused, &resumed), 0);
     f->ctx.cal = NULL;
-    cal_destroy(&cal);
+    calendar_destroy(&cal);
     int64_t moved = due_ms(f, d) - due0;
     if (moved < 50400 || moved > 53000)
         fail_msg("the deadline moved by %lld ms for a pause of 50.4 s", (long long)moved);
@@ -505,7 +505,7 @@ static void test_stored_holidays_retime_deadlines(void **state)
     config *cfg = config_new();
     assert_int_equal(esc_calendar_init(&c, cfg, err, sizeof err), 0);
     assert_int_equal(esc_calendar_refresh(&c, &f->ctx, 0), 0);
-    assert_int_equal(cal_year_known(f->ctx.cal, 2027), 0);
+    assert_int_equal(calendar_year_known(f->ctx.cal, 2027), 0);
     long long p = order(f, "accepted", "resolve", 3600), m = order(f, "accepted", "resolve", 3600),
               q = order(f, "accepted", "resolve", 3600);
     fixture_exec(f->ctx.pg, "UPDATE deadlines SET started_at = '2026-12-31 17:00+08', due_at = '2027-01-01 17:00+08'"
@@ -523,7 +523,7 @@ static void test_stored_holidays_retime_deadlines(void **state)
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld"
                                             " AND due_at = '2027-01-01 17:00+08'", m), 1);
     assert_int_equal(due_ms(f, q), q_due);
-    assert_int_equal(cal_year_known(f->ctx.cal, 2027), 1);
+    assert_int_equal(calendar_year_known(f->ctx.cal, 2027), 1);
     /* stored again: nothing changes, nothing moves */
     assert_int_equal(esc_calendar_store(&c, &f->ctx, days, 3, "test 2027", &st, err, sizeof err), 0);
     assert_int_equal(st.stored, 0);
@@ -648,7 +648,7 @@ static void test_claim_takes_all_fallen_due_since(void **state)
         arm_at(f, backlog[i], now - 300000 + i * 100000);        /* 5, 4 and 3 minutes overdue */
         arm_at(f, fresh[i], now - 1000);
     }
-    assert_int_equal(esc_fire_due(&f->ctx, now - 5000, now, 1, &st), 0);
+    assert_int_equal(esc_timers_fire_due(&f->ctx, now - 5000, now, 1, &st), 0);
     assert_int_equal(st.fresh, 3);
     assert_int_equal(st.claimed, 4);
     for (int i = 0; i < 3; i++)
@@ -656,7 +656,7 @@ static void test_claim_takes_all_fallen_due_since(void **state)
     assert_int_equal(alerts_of(f, backlog[2], "remind"), 1);
     assert_int_equal(timer_score(f, backlog[0]), now - 300000);
     assert_int_equal(timer_score(f, backlog[1]), now - 200000);
-    assert_int_equal(esc_fire_due(&f->ctx, now, now, 1, &st), 0);   /* none fell due since: the batch alone */
+    assert_int_equal(esc_timers_fire_due(&f->ctx, now, now, 1, &st), 0);   /* none fell due since: the batch alone */
     assert_int_equal(st.fresh, 0);
     assert_int_equal(st.claimed, 1);
 }

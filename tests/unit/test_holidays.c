@@ -120,12 +120,12 @@ static void test_calendar_from_the_table(void **state)
 {
     PGconn *pg = *state;
     char err[256] = "", v0[64], v1[64];
-    calendar *cal = cal_new(480, 510, 1050);
+    calendar *cal = calendar_new(480, 510, 1050);
     assert_true(holidays_load(pg, cal, err, sizeof err) > 250);
-    assert_int_equal(cal_is_workday(cal, bj(2026, 2, 14, 12, 0)), 1);      /* 调休上班 */
-    assert_int_equal(cal_year_known(cal, 2026), 1);
-    assert_int_equal(cal_year_known(cal, 2027), 0);
-    cal_destroy(&cal);
+    assert_int_equal(calendar_is_workday(cal, bj(2026, 2, 14, 12, 0)), 1);      /* 调休上班 */
+    assert_int_equal(calendar_year_known(cal, 2026), 1);
+    assert_int_equal(calendar_year_known(cal, 2027), 0);
+    calendar_destroy(&cal);
     assert_int_equal(holidays_version(pg, v0, sizeof v0, err, sizeof err), 0);
     holidays_day day = {"2027-01-01", 1, "元旦"};
     assert_int_equal(holidays_store(pg, &day, 1, "typed in", 1, err, sizeof err), 1);

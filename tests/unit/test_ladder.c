@@ -29,7 +29,7 @@ static int64_t bj_ms(int y, int mo, int d, int h, int mi, int sec)
 static void test_rung_times_to_the_second(void **state)
 {
     (void)state;
-    calendar *cal = cal_new(480, 510, 1050);
+    calendar *cal = calendar_new(480, 510, 1050);
     ladder_span s = {.started_ms = bj_ms(2026, 11, 23, 9, 0, 17), .due_ms = bj_ms(2026, 11, 23, 10, 0, 41),
                   .remind_share = 0.75, .accountability_days = 2};
     assert_int_equal(ladder_rung_at(cal, "remind", &s), bj_ms(2026, 11, 23, 9, 45, 35));   /* 3624 s × 0.75 */
@@ -39,13 +39,13 @@ static void test_rung_times_to_the_second(void **state)
     s = (ladder_span){.started_ms = bj_ms(2026, 11, 23, 9, 0, 0), .due_ms = bj_ms(2026, 11, 23, 10, 10, 0),
                    .remind_share = 0.75, .accountability_days = 2, .paused_ms = 600000};
     assert_int_equal(ladder_rung_at(cal, "remind", &s), bj_ms(2026, 11, 23, 9, 55, 0));
-    cal_destroy(&cal);
+    calendar_destroy(&cal);
 }
 
 static void test_rungs_in_working_time(void **state)
 {
     (void)state;
-    calendar *cal = cal_new(480, 510, 1050);                /* 08:30–17:30 UTC+8, weekdays */
+    calendar *cal = calendar_new(480, 510, 1050);                /* 08:30–17:30 UTC+8, weekdays */
     assert_non_null(cal);
     /* started Friday 2026-03-06 16:30, due 4 working days later: Thursday 03-12 16:30 */
     ladder_span s = {.started_ms = 1772785800000LL, .due_ms = 1773304200000LL, .remind_share = 0.75,
@@ -59,7 +59,7 @@ static void test_rungs_in_working_time(void **state)
     assert_string_equal(ladder_rung_next("remind"), "supervise");
     assert_string_equal(ladder_rung_next("supervise"), "accountability");
     assert_string_equal(ladder_rung_next("accountability"), "done");
-    cal_destroy(&cal);
+    calendar_destroy(&cal);
 }
 
 static void test_timer_member(void **state)

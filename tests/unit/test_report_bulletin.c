@@ -27,10 +27,10 @@
 static report_bulletin *build_period(PGconn *pg, const report_period *p, char *err, size_t errlen)
 {
     report_settings s = {.weight = {20, 20, 30, 30, 0, 0}, .red = 1, .yellow = 2, .min_cases = 1};
-    calendar *cal = cal_new(480, 510, 1050);
+    calendar *cal = calendar_new(480, 510, 1050);
     assert_true(holidays_load(pg, cal, err, errlen) >= 0);
     report_bulletin *b = report_bulletin_build(pg, "880100", "Asia/Shanghai", p, &s, cal, err, errlen);
-    cal_destroy(&cal);
+    calendar_destroy(&cal);
     return b;
 }
 

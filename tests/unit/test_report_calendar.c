@@ -61,7 +61,7 @@ static int teardown(void **state)
  * Friday 06-19 is 端午节. */
 static int64_t thursday_to_monday(const report_calendar_hold *h)
 {
-    return cal_work_seconds_between(h->cal, bj(2026, 6, 18, 12, 0), bj(2026, 6, 22, 12, 0));
+    return calendar_work_seconds_between(h->cal, bj(2026, 6, 18, 12, 0), bj(2026, 6, 22, 12, 0));
 }
 
 static void test_counts_the_official_holidays(void **state)

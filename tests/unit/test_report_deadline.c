@@ -29,7 +29,7 @@ static void state_is(const calendar *cal, report_deadline d, const char *want)
 static void test_states(void **state)
 {
     (void)state;
-    calendar *cal = cal_new(480, 510, 1050);       /* 08:30–17:30, weekdays; 2026-11-20 is a Friday */
+    calendar *cal = calendar_new(480, 510, 1050);       /* 08:30–17:30, weekdays; 2026-11-20 is a Friday */
     int64_t due = bj(20, 17, 0);
     state_is(cal, (report_deadline){.due = due, .met = bj(20, 15, 40), .now = bj(25, 9, 0)},
              "按时完成，提前 1小时20分");
@@ -43,7 +43,7 @@ static void test_states(void **state)
              "2026-11-23 09:00 起暂停计时，暂停时已逾期 1小时");
     state_is(cal, (report_deadline){.due = due, .now = bj(24, 10, 0)}, "已逾期 1个工作日2小时");
     state_is(cal, (report_deadline){.due = due, .now = bj(20, 16, 59)}, "剩余 1分钟");
-    cal_destroy(&cal);
+    calendar_destroy(&cal);
 }
 
 static void test_spans(void **state)

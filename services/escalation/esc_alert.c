@@ -74,6 +74,8 @@ static const char SQL_RAISE[] =
 
 enum { COLS = 10 };
 
+enum { R_IDX, R_ID, R_AT_MS, R_TARGET };     /* the columns SQL_RAISE returns */
+
 /* Appends alert in (its reason masked into out->reason) to the ten arrays. */
 static int add_row(sqlarr *a, const esc_alert_in *in, esc_raised *out)
 {
@@ -107,11 +109,11 @@ int esc_alert_raise_many(const esc_ctx *ctx, const esc_alert_in *in, size_t n, e
         goto cleanup;
     }
     for (int r = 0; r < PQntuples(res); r++) {
-        size_t i = (size_t)strtoul(PQgetvalue(res, r, 0), NULL, 10) - 1;
+        size_t i = (size_t)strtoul(PQgetvalue(res, r, R_IDX), NULL, 10) - 1;
         if (i < n) {
-            out[i].id = strtoll(PQgetvalue(res, r, 1), NULL, 10);
-            out[i].created_at_ms = strtoll(PQgetvalue(res, r, 2), NULL, 10);
-            snprintf(out[i].target, sizeof out[i].target, "%s", PQgetvalue(res, r, 3));
+            out[i].id = strtoll(PQgetvalue(res, r, R_ID), NULL, 10);
+            out[i].created_at_ms = strtoll(PQgetvalue(res, r, R_AT_MS), NULL, 10);
+            snprintf(out[i].target, sizeof out[i].target, "%s", PQgetvalue(res, r, R_TARGET));
         }
     }
     rc = 0;

@@ -114,6 +114,8 @@ static const char SQL_BOUNCE[] =
     "   AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.complaint_id = c.id AND a.rung = 'bounce' AND a.cycle = c.cycle)"
     " GROUP BY c.id HAVING count(*) >= $1::int";
 
+enum { X_ID, X_CYCLE, X_TICKET, X_RETURNED, X_REOPENED };
+
 /* esc_now() once per query (ESC_SQL_NOW), not a call per row: it was 3/4 of
  * the time. */
 static const char SQL_UNIT_OVERDUE[] =
@@ -166,11 +168,12 @@ static void on_bounce(const esc_pattern_cfg *cfg, PGresult *res, int r, esc_aler
                       char *orders)
 {
     snprintf(reason, ESC_REASON_BYTES, "%s：工单 %s 已退回 %s 次、重新办理 %s 次（阈值 %d）", names_rung("bounce"),
-             PQgetvalue(res, r, 2), PQgetvalue(res, r, 3), PQgetvalue(res, r, 4), cfg->bounce_count);
-    snprintf(orders, ORDERS_BYTES, "{%s}", PQgetvalue(res, r, 0));
-    *in = (esc_alert_in){.complaint_id = PQgetvalue(res, r, 0), .rung = "bounce", .cycle = PQgetvalue(res, r, 1),
-                         .subject = "", .target = "campaign", .orders = orders, .reason = reason,
-                         .ticket_no = PQgetvalue(res, r, 2), .unit_code = ""};
+             PQgetvalue(res, r, X_TICKET), PQgetvalue(res, r, X_RETURNED), PQgetvalue(res, r, X_REOPENED),
+             cfg->bounce_count);
+    snprintf(orders, ORDERS_BYTES, "{%s}", PQgetvalue(res, r, X_ID));
+    *in = (esc_alert_in){.complaint_id = PQgetvalue(res, r, X_ID), .rung = "bounce",
+                         .cycle = PQgetvalue(res, r, X_CYCLE), .subject = "", .target = "campaign", .orders = orders,
+                         .reason = reason, .ticket_no = PQgetvalue(res, r, X_TICKET), .unit_code = ""};
 }
 
 static void on_unit_overdue(const esc_pattern_cfg *cfg, PGresult *res, int r, esc_alert_in *in, char *reason,

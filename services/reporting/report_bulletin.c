@@ -90,6 +90,8 @@ static const char HOTSPOTS_SQL[] =
     "SELECT kind, rk, nm, sum(n) AS n, sum(prev) FROM top GROUP BY 1, 2, 3"
     " ORDER BY 1, array_position(ARRAY['ranked', 'other', 'manual', 'unrouted', 'unknown'], rk), n DESC, 3";
 
+enum { H_LIST, H_ROW_KIND, H_NAME, H_COUNT, H_PREV };
+
 #define OR_TN "$4::timestamptz"
 
 /* $1 districts, $2 time zone, $3 row limit, $4 min(end of the week, now()),
@@ -158,6 +160,9 @@ static const char ORDERS_SQL[] =
     "  LEFT JOIN regions sr ON sr.code = oa.street_code"
     " WHERE c.id NOT IN (SELECT complaints_for_discipline(ARRAY(SELECT complaint_id FROM top)))"
     " ORDER BY t.kind = 'dept', t.code, t.due_at NULLS LAST, t.complaint_id";
+
+enum { O_UNIT_CODE, O_UNIT_NAME, O_TICKET, O_CATEGORY, O_CALLER_NAME, O_CALLER_PHONE, O_PLACE, O_DUE_AT, O_STATE,
+       O_DUE_S, O_END_S, O_RUNG, O_ALERTS };
 
 static void copy_col(char *dst, size_t cap, const PGresult *res, int row, int col)
 {
@@ -230,10 +235,10 @@ static int read_hotspots(report_bulletin *b, PGconn *pg, const char *districts, 
     if (!res)
         return -1;
     for (int i = 0; i < PQntuples(res); i++) {
-        int is_cat = strcmp(PQgetvalue(res, i, 0), "category") == 0;
+        int is_cat = strcmp(PQgetvalue(res, i, H_LIST), "category") == 0;
         add_hotspot(is_cat ? b->categories : b->places, is_cat ? &b->n_categories : &b->n_places,
-                    hot_kind(PQgetvalue(res, i, 1)), PQgetvalue(res, i, 2), strtol(PQgetvalue(res, i, 3), NULL, 10),
-                    strtol(PQgetvalue(res, i, 4), NULL, 10));
+                    hot_kind(PQgetvalue(res, i, H_ROW_KIND)), PQgetvalue(res, i, H_NAME),
+                    strtol(PQgetvalue(res, i, H_COUNT), NULL, 10), strtol(PQgetvalue(res, i, H_PREV), NULL, 10));
     }
     PQclear(res);
     add_total(b->categories, &b->n_categories);
@@ -258,17 +263,17 @@ static double hours_late(const calendar *cal, long long due, long long end)
 
 static void read_order(report_order *o, const PGresult *res, int i, const calendar *cal)
 {
-    copy_col(o->unit_code, sizeof o->unit_code, res, i, 0);
-    copy_col(o->unit_name, sizeof o->unit_name, res, i, 1);
-    copy_col(o->ticket, sizeof o->ticket, res, i, 2);
-    copy_col(o->category, sizeof o->category, res, i, 3);
-    mask_caller(o->caller, sizeof o->caller, PQgetvalue(res, i, 4), PQgetvalue(res, i, 5));
-    copy_col(o->place, sizeof o->place, res, i, 6);
-    copy_col(o->due_at, sizeof o->due_at, res, i, 7);
-    copy_col(o->state, sizeof o->state, res, i, 8);
-    o->hours_late = hours_late(cal, atoll(PQgetvalue(res, i, 9)), atoll(PQgetvalue(res, i, 10)));
-    copy_col(o->rung, sizeof o->rung, res, i, 11);
-    o->alerts = strtol(PQgetvalue(res, i, 12), NULL, 10);
+    copy_col(o->unit_code, sizeof o->unit_code, res, i, O_UNIT_CODE);
+    copy_col(o->unit_name, sizeof o->unit_name, res, i, O_UNIT_NAME);
+    copy_col(o->ticket, sizeof o->ticket, res, i, O_TICKET);
+    copy_col(o->category, sizeof o->category, res, i, O_CATEGORY);
+    mask_caller(o->caller, sizeof o->caller, PQgetvalue(res, i, O_CALLER_NAME), PQgetvalue(res, i, O_CALLER_PHONE));
+    copy_col(o->place, sizeof o->place, res, i, O_PLACE);
+    copy_col(o->due_at, sizeof o->due_at, res, i, O_DUE_AT);
+    copy_col(o->state, sizeof o->state, res, i, O_STATE);
+    o->hours_late = hours_late(cal, atoll(PQgetvalue(res, i, O_DUE_S)), atoll(PQgetvalue(res, i, O_END_S)));
+    copy_col(o->rung, sizeof o->rung, res, i, O_RUNG);
+    o->alerts = strtol(PQgetvalue(res, i, O_ALERTS), NULL, 10);
 }
 
 static int read_orders(report_bulletin *b, PGconn *pg, const char *districts, const char *tz,

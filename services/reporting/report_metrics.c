@@ -103,7 +103,19 @@ static const char METRICS_SQL[] =
     " GROUP BY u.id, u.code, u.name, u.kind"
     " ORDER BY u.kind = 'dept', u.code";
 
-#define FIRST_COUNT_COL 3
+enum { M_CODE, M_NAME, M_KIND, M_FIRST_COUNT };
+
+/* Where each count column of METRICS_SQL, from M_FIRST_COUNT on, goes. */
+static const size_t COUNT_COLS[] = {
+    offsetof(report_counts, dispatched), offsetof(report_counts, accepted_on_time),
+    offsetof(report_counts, assigned),   offsetof(report_counts, resolved),
+    offsetof(report_counts, callbacks),  offsetof(report_counts, satisfied),
+    offsetof(report_counts, due),        offsetof(report_counts, on_time),
+    offsetof(report_counts, owned),      offsetof(report_counts, returned),
+    offsetof(report_counts, called),     offsetof(report_counts, repeats),
+};
+_Static_assert(sizeof COUNT_COLS / sizeof *COUNT_COLS == sizeof(report_counts) / sizeof(long),
+               "every count of report_counts is read from METRICS_SQL");
 
 void report_settings_load(report_settings *s, const config *cfg)
 {
@@ -120,6 +132,11 @@ void report_settings_load(report_settings *s, const config *cfg)
 static long count_at(const report_counts *n, size_t off)
 {
     return *(const long *)((const char *)n + off);
+}
+
+static void set_count(report_counts *n, size_t off, long v)
+{
+    *(long *)((char *)n + off) = v;
 }
 
 /* v rounded to 0.01, half up: 66.665 (stored as 66.66499...) gives 66.67. */
@@ -246,12 +263,11 @@ void report_metrics_compute(report_table *t, const report_settings *s)
 
 static void read_unit(report_unit *u, const PGresult *res, int row)
 {
-    snprintf(u->code, sizeof u->code, "%s", PQgetvalue(res, row, 0));
-    snprintf(u->name, sizeof u->name, "%s", PQgetvalue(res, row, 1));
-    snprintf(u->kind, sizeof u->kind, "%s", PQgetvalue(res, row, 2));
-    long *counts = (long *)&u->n;
-    for (size_t c = 0; c < sizeof u->n / sizeof(long); c++)
-        counts[c] = strtol(PQgetvalue(res, row, FIRST_COUNT_COL + (int)c), NULL, 10);
+    snprintf(u->code, sizeof u->code, "%s", PQgetvalue(res, row, M_CODE));
+    snprintf(u->name, sizeof u->name, "%s", PQgetvalue(res, row, M_NAME));
+    snprintf(u->kind, sizeof u->kind, "%s", PQgetvalue(res, row, M_KIND));
+    for (size_t c = 0; c < sizeof COUNT_COLS / sizeof *COUNT_COLS; c++)
+        set_count(&u->n, COUNT_COLS[c], strtol(PQgetvalue(res, row, M_FIRST_COUNT + (int)c), NULL, 10));
 }
 
 report_table *report_metrics_run(PGconn *pg, const char *districts, const char *tz, const report_period *p,

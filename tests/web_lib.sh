@@ -36,10 +36,10 @@ web_file() {
         jq -r '.[0].service_request_id'
 }
 
-web_user() {
-    local name=$1 role=$2 unit=${3:-}
+web_user() {     # web_user NAME ROLE [UNIT [DISPLAY-NAME]]
+    local name=$1 role=$2 unit=${3:-} display=${4:-}
     printf 'pw-%s\n' "$name" | "$JIESU_BIN/jiesu" user add "$name" --role "$role" ${unit:+--unit "$unit"} \
-        --password-stdin --no-key >"$WEB_DIR/user-$name.out" 2>&1
+        ${display:+--display "$display"} --password-stdin --no-key >"$WEB_DIR/user-$name.out" 2>&1
 }
 
 web_token() {

@@ -106,9 +106,11 @@ static const view_section ORDER[] = {
     {"告警", "llllrll", "-r----t", 0,
      "SELECT to_char(al.created_at, " TIME_FMT ") AS 时间, al.rung AS 级别, coalesce(u.name, '—') AS 单位,"
      "       coalesce(t.name, al.target) AS 发给, al.cycle AS 轮次,"
-     "       coalesce(al.acked_by || ' ' || to_char(al.acked_at, " TIME_FMT ") || ' 已确认', '未确认') AS 确认,"
+     "       coalesce(coalesce(ap.display_name, al.acked_by) || ' ' || to_char(al.acked_at, " TIME_FMT ") || ' 已确认',"
+     "                '未确认') AS 确认,"
      "       al.reason AS 原因"
      "  FROM alerts al LEFT JOIN units u ON u.id = al.unit_id LEFT JOIN units t ON t.id = al.target_unit_id"
+     "  LEFT JOIN principals ap ON ap.name = al.acked_by"
      " WHERE al.complaint_id = " SEEN_ORDER " ORDER BY al.id"},
     {"处理记录", "llll", "--et", 0,
      "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS') AS 时间, coalesce(p.display_name, e.actor) AS 操作人,"
@@ -135,10 +137,12 @@ static const view_section ALERTS[] = {
      "       coalesce((SELECT string_agg(CASE d.state WHEN 'delivered' THEN '已送达' WHEN 'failed' THEN '送达失败'"
      "                                   ELSE '待送达' END || '（' || d.attempts || ' 次）', ' ' ORDER BY d.id)"
      "                 FROM deliveries d WHERE d.alert_id = a.id), '—') AS 推送,"
-     "       coalesce(a.acked_by || ' ' || to_char(a.acked_at, 'MM-DD HH24:MI'), '未确认') AS 确认,"
+     "       coalesce(coalesce(ap.display_name, a.acked_by) || ' ' || to_char(a.acked_at, 'MM-DD HH24:MI'), '未确认')"
+     "         AS 确认,"
      "       coalesce(to_char(a.due_at, 'MM-DD HH24:MI'), '—') AS 到期, a.reason AS 原因"
      "  FROM alerts a LEFT JOIN complaints c ON c.id = a.complaint_id"
      "  LEFT JOIN units u ON u.id = a.unit_id LEFT JOIN units t ON t.id = a.target_unit_id"
+     "  LEFT JOIN principals ap ON ap.name = a.acked_by"
      "  JOIN principals p ON p.id = $1::int"
      "   AND (p.unit_id = a.target_unit_id OR p.unit_id = a.unit_id AND a.rung IN ('remind', 'supervise'))"
      " WHERE ($2::text = 'all' OR a.acked_at IS NULL) AND ($3::text IS NULL OR a.rung = $3::text)"

@@ -41,8 +41,10 @@ static const char SQL_STANDING[] =
 enum { S_STATUS, S_OWNS, S_SUGGESTED, S_HOLDER };
 
 static const char SQL_PHOTOS[] =
-    "SELECT id, kind, name, size, sha256, uploaded_by, to_char(created_at, " TIME_FMT ")"
-    "  FROM photos WHERE complaint_id = " SEEN " ORDER BY cycle, kind DESC, id";
+    "SELECT f.id, f.kind, f.sha256, coalesce(p.display_name, f.uploaded_by), to_char(f.created_at, " TIME_FMT ")"
+    "  FROM photos f LEFT JOIN principals p ON p.name = f.uploaded_by"
+    " WHERE f.complaint_id = " SEEN " ORDER BY f.cycle, f.kind DESC, f.id";
+enum { P_ID, P_KIND, P_SHA256, P_BY, P_AT };
 
 /* Units a dispatcher may give an order to. */
 static const char SQL_UNITS[] =
@@ -101,11 +103,12 @@ static void photos(FILE *f, PGresult *res)
     }
     fputs("<div class=\"photos\">", f);
     for (int r = 0; r < PQntuples(res); r++) {
-        fprintf(f, "<figure><img src=\"/work/photo?id=%s\" alt=\"%s\"><figcaption>%s · ", PQgetvalue(res, r, 0),
-                strcmp(PQgetvalue(res, r, 1), "before") == 0 ? "整改前" : "整改后",
-                strcmp(PQgetvalue(res, r, 1), "before") == 0 ? "整改前" : "整改后");
-        text_html_escape(f, PQgetvalue(res, r, 5));
-        fprintf(f, " · %s · SHA-256 %.12s…</figcaption></figure>", PQgetvalue(res, r, 6), PQgetvalue(res, r, 4));
+        const char *kind = strcmp(PQgetvalue(res, r, P_KIND), "before") == 0 ? "整改前" : "整改后";
+        fprintf(f, "<figure><img src=\"/work/photo?id=%s\" alt=\"%s\"><figcaption>%s · ", PQgetvalue(res, r, P_ID),
+                kind, kind);
+        text_html_escape(f, PQgetvalue(res, r, P_BY));
+        fprintf(f, " · %s · SHA-256 %.12s…</figcaption></figure>", PQgetvalue(res, r, P_AT),
+                PQgetvalue(res, r, P_SHA256));
     }
     fputs("</div>\n", f);
 }

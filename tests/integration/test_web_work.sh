@@ -37,7 +37,7 @@ for t in "$a" "$b" "$alarm" "$conduct" "$lost"; do wait_for "$t routed" 30 route
 check_eq "the orders: 中韩's, 沙子口's, 中韩's, discipline's, the manual queue's" "dispatched dispatched dispatched dispatched manual" \
     "$(for t in "$a" "$b" "$alarm" "$conduct" "$lost"; do status_of "$t"; done | xargs)"
 
-web_user zhong handler 370212001
+web_user zhong handler 370212001 钟晓梅
 web_user sha handler 370212002
 web_user jiwei discipline 370212.discipline
 web_user paidan dispatcher
@@ -102,8 +102,8 @@ check_eq "… both photos stored with their SHA-256, by the person" \
     "after $(sha256sum "$WEB_DIR/after.png" | cut -c1-64) zhong|before $(sha256sum "$WEB_DIR/before.png" | cut -c1-64) zhong" \
     "$(sql "SELECT string_agg(p.kind || ' ' || p.sha256 || ' ' || p.uploaded_by, '|' ORDER BY p.kind) FROM photos p JOIN complaints c ON c.id = p.complaint_id WHERE c.ticket_no = '$a'")"
 as_role dispatcher "$JIESU_BIN/jiesu" show "$a" >"$WEB_DIR/show.txt" 2>&1
-check "jiesu show agrees: resolved, by zhong, with the note" \
-    sh -c "grep -q '已办结待回访' '$WEB_DIR/show.txt' && grep -q 'zhong' '$WEB_DIR/show.txt' && grep -q '垃圾已清运' '$WEB_DIR/show.txt'"
+check "jiesu show agrees: resolved, by 钟晓梅 (zhong's name), with the note" \
+    sh -c "grep -q '已办结待回访' '$WEB_DIR/show.txt' && grep -q '钟晓梅' '$WEB_DIR/show.txt' && grep -q '垃圾已清运' '$WEB_DIR/show.txt'"
 
 # ---- the callback agent sees the photos and records the callback ----
 check_eq "the callback agent's list holds the resolved order" 200 "$(web_get "$cj" /work)"
@@ -111,6 +111,8 @@ check "… $a in it" grep -q "$a" "$WEB_DIR/body"
 web_get "$cj" "/work/order?t=$a" >/dev/null
 photo=$(sed -n 's/.*src="\/work\/photo?id=\([0-9]*\)" alt="整改后".*/\1/p' "$WEB_DIR/body" | head -1)
 check "… the order shows both photos" test "$(grep -o 'src="/work/photo?id=[0-9]*"' "$WEB_DIR/body" | wc -l)" -eq 2
+check "… each by the name of who took it (钟晓梅), not the sign-in name" \
+    test "$(grep -o '<figcaption>[^<]*钟晓梅 · ' "$WEB_DIR/body" | wc -l)" -eq 2
 curl -s -b "$cj" -o "$WEB_DIR/got.png" -D "$WEB_DIR/photo.headers" "$WEB_BASE/work/photo?id=$photo"
 check "… served as the same bytes, as image/png" \
     sh -c "cmp -s '$WEB_DIR/got.png' '$WEB_DIR/after.png' && grep -qi '^Content-Type: image/png' '$WEB_DIR/photo.headers'"
@@ -180,6 +182,8 @@ csrf=$(web_csrf "$zj" /work)
 check_eq "中韩 acknowledges it: 303" 303 \
     "$(curl -s -b "$zj" -o /dev/null -w '%{http_code}' --data "csrf=$csrf&id=$alert&note=已安排" "$WEB_BASE/work/ack")"
 check_eq "… acked by the person, through escalation" zhong "$(sql "SELECT acked_by FROM alerts WHERE id = $alert")"
+web_get "$zj" "/work/order?t=$alarm" >/dev/null
+check "… the order's alerts say who acknowledged it by name (钟晓梅 … 已确认)" grep -q '钟晓梅 [0-9-]* [0-9:]* 已确认' "$WEB_DIR/body"
 web_get "$sj" /work >/dev/null
 check "沙子口's page never shows 中韩's order or its alert" sh -c "! grep -q '$alarm' '$WEB_DIR/body'"
 # Past the deadline: the supervise alert goes to the district's campaign office, acknowledged on its page.

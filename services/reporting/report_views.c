@@ -20,8 +20,6 @@
 #include "names.h"
 #include "report_deadline.h"
 
-#define TIME_FMT "'YYYY-MM-DD HH24:MI'"
-
 /* ---- deadlines, in working time ---- */
 
 enum { D_KIND, D_CYCLE, D_UNIT, D_DUE, D_MET, D_DUE_S, D_MET_S, D_PAUSED_S, D_PAUSED, D_NOW_S, D_RUNG };
@@ -57,15 +55,12 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
     return t;
 }
 
-/* The order of ticket $2, when $1 may see it. */
-#define SEEN_ORDER "(SELECT id FROM complaints WHERE ticket_no = $2 AND principal_sees($1::int, id))"
-
 /* One order, as `jiesu show` prints it and the workbench's order page shows
  * it (web_order.c): the same sections, the same names, the same masks. */
 static const view_section ORDER[] = {
     {"工单", "ll", "-s--npt-------t", 1,
-     "SELECT c.ticket_no AS 工单号, c.status AS 状态, to_char(c.updated_at, " TIME_FMT ") AS 状态更新,"
-     "       to_char(c.called_at, " TIME_FMT ") AS 来电时间, coalesce(c.caller_name, '') AS 来电人,"
+     "SELECT c.ticket_no AS 工单号, c.status AS 状态, to_char(c.updated_at, " REPORT_TIME_FMT ") AS 状态更新,"
+     "       to_char(c.called_at, " REPORT_TIME_FMT ") AS 来电时间, coalesce(c.caller_name, '') AS 来电人,"
      "       coalesce(c.caller_phone, '') AS 联系电话, c.address AS 地址,"
      "       coalesce(nullif(c.category_raw, ''), '—') AS 热线分类, coalesce(cat.name, '—') AS 分类,"
      "       coalesce(nullif(c.urgency, ''), '一般') AS 紧急程度,"
@@ -81,37 +76,38 @@ static const view_section ORDER[] = {
      "                  WHERE l.link_id = c.id AND principal_sees($1::int, l.id)), '—') AS 作风问题,"
      "       c.content AS 诉求内容"
      "  FROM complaints c LEFT JOIN categories cat ON cat.code = c.category"
-     " WHERE c.id = " SEEN_ORDER},
+     " WHERE c.id = " REPORT_SEEN_ORDER},
     {"派单决定与理由", "lllllll", "o--l--t", 0,
      "SELECT a.role AS 角色, coalesce(u.name, '—') AS 单位, coalesce(rc.name, rs.name, '') AS 地点, a.rule AS 依据,"
-     "       to_char(a.score, 'FM0.00') AS 得分, to_char(a.created_at, " TIME_FMT ") AS 时间, a.reasons AS 理由"
+     "       to_char(a.score, 'FM0.00') AS 得分, to_char(a.created_at, " REPORT_TIME_FMT ") AS 时间, a.reasons AS 理由"
      "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
      "  LEFT JOIN regions rs ON rs.code = a.street_code LEFT JOIN regions rc ON rc.code = a.community_code"
-     " WHERE a.complaint_id = " SEEN_ORDER " AND a.active ORDER BY a.id"},
+     " WHERE a.complaint_id = " REPORT_SEEN_ORDER " AND a.active ORDER BY a.id"},
     {"以往派单（退回、重新办理或改派之前）", "lrllll", "o--l-t", 0,
      "SELECT a.role AS 角色, a.cycle AS 轮次, coalesce(u.name, '—') AS 单位, a.rule AS 依据,"
-     "       to_char(a.created_at, " TIME_FMT ") AS 时间, a.reasons AS 理由"
+     "       to_char(a.created_at, " REPORT_TIME_FMT ") AS 时间, a.reasons AS 理由"
      "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
-     " WHERE a.complaint_id = " SEEN_ORDER " AND NOT a.active ORDER BY a.id"},
+     " WHERE a.complaint_id = " REPORT_SEEN_ORDER " AND NOT a.active ORDER BY a.id"},
     {"办理时限", "lrlllll", NULL, 0,
-     "SELECT d.kind, d.cycle, coalesce(u.name, '—'), to_char(d.due_at, " TIME_FMT "),"
-     "       coalesce(to_char(d.met_at, " TIME_FMT "), '—'),"
+     "SELECT d.kind, d.cycle, coalesce(u.name, '—'), to_char(d.due_at, " REPORT_TIME_FMT "),"
+     "       coalesce(to_char(d.met_at, " REPORT_TIME_FMT "), '—'),"
      "       extract(epoch FROM d.due_at)::bigint, coalesce(extract(epoch FROM d.met_at)::bigint, 0),"
-     "       coalesce(extract(epoch FROM d.paused_at)::bigint, 0), coalesce(to_char(d.paused_at, " TIME_FMT "), ''),"
+     "       coalesce(extract(epoch FROM d.paused_at)::bigint, 0),"
+     "       coalesce(to_char(d.paused_at, " REPORT_TIME_FMT "), ''),"
      "       extract(epoch FROM (SELECT esc_now()))::bigint,"
      "       CASE WHEN d.met_at IS NULL THEN coalesce(d.rung_next, '') ELSE '' END"
      "  FROM deadlines d LEFT JOIN units u ON u.id = d.unit_id"
-     " WHERE d.complaint_id = " SEEN_ORDER " ORDER BY d.cycle, d.due_at",
+     " WHERE d.complaint_id = " REPORT_SEEN_ORDER " ORDER BY d.cycle, d.due_at",
      deadlines_table},
     {"告警", "llllrll", "-r----t", 0,
-     "SELECT to_char(al.created_at, " TIME_FMT ") AS 时间, al.rung AS 级别, coalesce(u.name, '—') AS 单位,"
+     "SELECT to_char(al.created_at, " REPORT_TIME_FMT ") AS 时间, al.rung AS 级别, coalesce(u.name, '—') AS 单位,"
      "       coalesce(t.name, al.target) AS 发给, al.cycle AS 轮次,"
-     "       coalesce(coalesce(ap.display_name, al.acked_by) || ' ' || to_char(al.acked_at, " TIME_FMT ") || ' 已确认',"
-     "                '未确认') AS 确认,"
+     "       coalesce(coalesce(ap.display_name, al.acked_by) || ' ' || to_char(al.acked_at, " REPORT_TIME_FMT ")"
+     "                || ' 已确认', '未确认') AS 确认,"
      "       al.reason AS 原因"
      "  FROM alerts al LEFT JOIN units u ON u.id = al.unit_id LEFT JOIN units t ON t.id = al.target_unit_id"
      "  LEFT JOIN principals ap ON ap.name = al.acked_by"
-     " WHERE al.complaint_id = " SEEN_ORDER " ORDER BY al.id"},
+     " WHERE al.complaint_id = " REPORT_SEEN_ORDER " ORDER BY al.id"},
     {"处理记录", "llll", "--et", 0,
      "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS') AS 时间, coalesce(p.display_name, e.actor) AS 操作人,"
      "       e.event AS 事件,"
@@ -122,7 +118,7 @@ static const view_section ORDER[] = {
      "                 '由工单 ' || (SELECT l.ticket_no FROM complaints l"
      "                               WHERE l.id = (e.detail->>'conduct_part_of')::bigint) || ' 拆出的作风问题部分') AS 说明"
      "  FROM complaint_events e LEFT JOIN principals p ON p.name = e.actor"
-     " WHERE e.complaint_id = " SEEN_ORDER " ORDER BY e.id"},
+     " WHERE e.complaint_id = " REPORT_SEEN_ORDER " ORDER BY e.id"},
     {NULL},
 };
 
@@ -153,7 +149,7 @@ static const view_section ALERTS[] = {
 /* The manual queue: orders a dispatcher must place ($2 limit). */
 static const view_section MANUAL[] = {
     {"待人工派单（来电早的在前）", "lllllrlrl", "--tt--l-t", 0,
-     "SELECT c.ticket_no AS 工单号, to_char(c.called_at, " TIME_FMT ") AS 来电时间,"
+     "SELECT c.ticket_no AS 工单号, to_char(c.called_at, " REPORT_TIME_FMT ") AS 来电时间,"
      "       left(c.address, 24) AS 地址, left(c.content, 30) AS 诉求内容,"
      "       coalesce(cat.name, '—') AS 分类, c.returns AS 退回次数, a.rule AS 依据, to_char(a.score, 'FM0.00') AS 得分,"
      "       a.reasons AS 理由"

@@ -8,4 +8,9 @@
 
 extern const view_def REPORT_VIEWS[];
 
+/* For the SQL of an order's views and page: the order of ticket $2, when
+ * principal $1 may see it; and how they show a time. */
+#define REPORT_SEEN_ORDER "(SELECT id FROM complaints WHERE ticket_no = $2 AND principal_sees($1::int, id))"
+#define REPORT_TIME_FMT   "'YYYY-MM-DD HH24:MI'"
+
 #endif

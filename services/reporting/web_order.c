@@ -23,10 +23,6 @@
 #include "web_work.h"
 
 #define HTML_TYPE "text/html; charset=utf-8"
-#define TIME_FMT "'YYYY-MM-DD HH24:MI'"
-
-/* The order of ticket $2, when $1 may see it. */
-#define SEEN "(SELECT id FROM complaints WHERE ticket_no = $2 AND principal_sees($1::int, id))"
 
 /* What the person can do to the order: its status, and whether their unit owns it. */
 static const char SQL_STANDING[] =
@@ -37,13 +33,13 @@ static const char SQL_STANDING[] =
     "       CASE WHEN c.status IN ('dispatched', 'accepted', 'waiting') THEN coalesce((SELECT u.code FROM assignments a"
     "            JOIN units u ON u.id = a.unit_id WHERE a.complaint_id = c.id AND a.active AND a.role = 'owner'), '')"
     "            ELSE '' END"
-    "  FROM complaints c WHERE c.id = " SEEN;
+    "  FROM complaints c WHERE c.id = " REPORT_SEEN_ORDER;
 enum { S_STATUS, S_OWNS, S_SUGGESTED, S_HOLDER };
 
 static const char SQL_PHOTOS[] =
-    "SELECT f.id, f.kind, f.sha256, coalesce(p.display_name, f.uploaded_by), to_char(f.created_at, " TIME_FMT ")"
+    "SELECT f.id, f.kind, f.sha256, coalesce(p.display_name, f.uploaded_by), to_char(f.created_at, " REPORT_TIME_FMT ")"
     "  FROM photos f LEFT JOIN principals p ON p.name = f.uploaded_by"
-    " WHERE f.complaint_id = " SEEN " ORDER BY f.cycle, f.kind DESC, f.id";
+    " WHERE f.complaint_id = " REPORT_SEEN_ORDER " ORDER BY f.cycle, f.kind DESC, f.id";
 enum { P_ID, P_KIND, P_SHA256, P_BY, P_AT };
 
 /* Units a dispatcher may give an order to. */
@@ -289,7 +285,7 @@ static const struct {
 /* The unit that owns the order now, by name, when u may see the order. */
 static const char SQL_OWNER[] =
     "SELECT u.name FROM assignments a JOIN units u ON u.id = a.unit_id"
-    " WHERE a.complaint_id = " SEEN " AND a.active AND a.role = 'owner'";
+    " WHERE a.complaint_id = " REPORT_SEEN_ORDER " AND a.active AND a.role = 'owner'";
 
 /* What was done, in words: a dispatch names the unit now holding the order. */
 static void done_note(PGconn *pg, const web_user *u, const char *ticket, const char *done, char *out, size_t cap)

@@ -3,11 +3,13 @@
  * A day is a working day when it is Monday–Friday and not a public holiday, or
  * when it is an adjusted working day (调休上班, usually a weekend day). Holidays
  * and adjusted days come from the State Council notices, stored in PostgreSQL
- * (common/holidays.h loads them) and given to the calendar with calendar_set_day().
- * Working hours are one interval a day [day_start, day_end) in the city's local
- * time, a fixed UTC offset (China has no daylight saving time).
+ * (common/holidays.h loads them) and given to the calendar with
+ * calendar_set_day(). Working hours are one interval a day [day_start,
+ * day_end) in the city's local time, a fixed UTC offset (China has no
+ * daylight saving time).
  *
- * Times are Unix seconds. The calendar owns its memory; calendar_destroy() frees it.
+ * Times are Unix seconds. The calendar owns its memory; calendar_destroy()
+ * frees it.
  */
 #ifndef JIESU_CALENDAR_H
 #define JIESU_CALENDAR_H
@@ -49,8 +51,8 @@ int64_t calendar_add_work_days(const calendar *self, int64_t start, int days);
 int64_t calendar_work_seconds_between(const calendar *self, int64_t a, int64_t b);
 
 /* 1 when at least one day off of local year `year` was given by
- * calendar_set_day(): that year's notice is on record. Without it every weekday of
- * the year counts as a working day (元旦 and 春节 included). */
+ * calendar_set_day(): that year's notice is on record. Without it every
+ * weekday of the year counts as a working day (元旦 and 春节 included). */
 int calendar_year_known(const calendar *self, int year);
 
 /* The local calendar year of t. */

@@ -2,16 +2,17 @@
  *
  * PostgreSQL's deadlines table is the record (deadlines.rung_next / rung_at,
  * esc_ladder.h); the Redis zset (timers.key; member "r<deadline id>", score
- * = due Unix ms) only says when to look. esc_timers_reconcile_step() re-arms the
- * planned pending deadlines page by page; esc_timers_fire_due() claims a batch of
- * due members (all those fallen due since the last claim, then three
- * quarters of the rest the most recently due, the others the oldest: a
- * backlog never holds up a timer falling due now, and still drains) and
- * fires them in one transaction of three set-based statements,
- * raising each rung's alert (esc_alert.h) when its order is still open for
- * it. esc_timers_plan() plans new deadlines through the same step, so one overdue
- * already when planned is fired by the write that plans it. Why a timer
- * fired twice raises one alert, and what a crash leaves: README.md.
+ * = due Unix ms) only says when to look. esc_timers_reconcile_step()
+ * re-arms the planned pending deadlines page by page;
+ * esc_timers_fire_due() claims a batch of due members (all those fallen
+ * due since the last claim, then three quarters of the rest the most
+ * recently due, the others the oldest: a backlog never holds up a timer
+ * falling due now, and still drains) and fires them in one transaction of
+ * three set-based statements, raising each rung's alert (esc_alert.h) when
+ * its order is still open for it. esc_timers_plan() plans new deadlines
+ * through the same step, so one overdue already when planned is fired by
+ * the write that plans it. Why a timer fired twice raises one alert, and
+ * what a crash leaves: README.md.
  */
 #ifndef JIESU_ESC_TIMERS_H
 #define JIESU_ESC_TIMERS_H

@@ -5,6 +5,7 @@
 #   make test    build with AddressSanitizer + UBSan, run unit and integration tests
 #   make bench   benchmarks, printed as ratios against a reference run alongside
 #   make fuzz    libFuzzer on the CSV and XLSX readers and row validation, FUZZ_SECONDS (30) each
+#                (make fuzz-seeds: the committed seeds only, as make test does)
 #   make stop    stop everything `make run` started
 #
 # MODE=release (default) builds into build/release, MODE=san into build/san.
@@ -55,7 +56,7 @@ SVC_LIBS := $(foreach s,cli assignment escalation reporting intake,$(BUILD)/lib$
 UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 
-.PHONY: all deps run stop test unit-tests bench fuzz clean
+.PHONY: all deps run stop test unit-tests bench fuzz fuzz-seeds clean
 .SECONDEXPANSION:
 all: $(BINS) $(TOOLS)
 
@@ -123,6 +124,13 @@ fuzz: $(addprefix build/fuzz/fuzz_,$(FUZZ_TARGETS))
 	    echo "== fuzz_$$t ($(FUZZ_SECONDS) s)"; \
 	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
 	        -artifact_prefix=var/fuzz/crashes/$$t- var/fuzz/corpus_$$t tests/fuzz/corpus_$$t || exit 1; \
+	done
+
+# The committed seeds alone, no fuzzing (make test runs it): every target
+# still builds, and every seed (inputs that once crashed among them) runs clean.
+fuzz-seeds: $(addprefix build/fuzz/fuzz_,$(FUZZ_TARGETS))
+	@mkdir -p var/fuzz/crashes; for t in $(FUZZ_TARGETS); do \
+	    build/fuzz/fuzz_$$t -runs=0 -max_len=8192 -artifact_prefix=var/fuzz/crashes/$$t- tests/fuzz/corpus_$$t || exit 1; \
 	done
 
 clean:

@@ -89,6 +89,12 @@ for t in "$REPO"/tests/integration/test_*.sh; do
     . "$t"
 done
 
+echo "== fuzz targets"
+if selected fuzz; then
+    check "the fuzz targets build (clang, libFuzzer) and run their committed seeds clean (make fuzz-seeds)" \
+        sh -c "make -s -C '$REPO' fuzz-seeds >'$HARNESS_DIR/fuzz-seeds.out' 2>&1"
+fi
+
 echo "== containers"
 if selected compose; then
     compose_vars="JIESU_PG_PASSWORD JIESU_PG_OWNER_PASSWORD JIESU_PG_SERVICE_PASSWORD JIESU_REDIS_PASSWORD"

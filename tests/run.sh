@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh — the test suite: starts a private Redis + PostgreSQL, runs every unit
-# test binary and every integration test against them, validates compose.yaml,
-# and ends with one line "N passed, N failed".
+# test binary and every integration test against them, builds the fuzz targets
+# and runs their seeds, validates compose.yaml, and ends with one line
+# "N passed, N failed".
 #
 #   tests/run.sh BUILD_DIR      (make test calls it with build/san)
 #   JIESU_TESTS=REGEX tests/run.sh BUILD_DIR   only the tests whose name matches

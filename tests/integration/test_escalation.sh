@@ -166,6 +166,10 @@ check "a second ack is refused" test $? -eq 1
 acked_local=$(sql "SELECT to_char(acked_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') FROM alerts WHERE id = $first")
 check "… saying by whom and when (Beijing time), in Chinese" \
     grep -q "第 $first 号告警已由u-370212.discipline于 $acked_local 确认" "$esc_dir/ack-again.out"
+sql "UPDATE principals SET display_name = '纪委值班员' WHERE name = 'u-370212.discipline'" >/dev/null
+as_unit 370212.discipline jiesu alerts --all --rung accountability --limit 5000 >"$esc_dir/alerts-acked.out" 2>&1
+check "jiesu alerts says who acknowledged an alert by name (纪委值班员), not by sign-in name" \
+    grep -q "^ *$first .*纪委值班员 [0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]" "$esc_dir/alerts-acked.out"
 as_unit 370212.discipline jiesu alerts --limit 10000 >"$esc_dir/alerts-open.out" 2>&1
 check "acknowledged alerts leave the open list" test $? -eq 0 -a -s "$esc_dir/alerts-open.out"
 check "… (the acknowledged one is not in it)" bash -c "! grep -q '^ *$first ' '$esc_dir/alerts-open.out'"

@@ -18,8 +18,12 @@ python3 "$REPO/tests/tools/webhook_receiver.py" "$esc_dir" 2 &
 hook_pid=$!
 wait_for "webhook receiver up" 10 test -s "$esc_dir/port"
 hook=http://127.0.0.1:$(cat "$esc_dir/port")/alerts
+# Five attempts for a receiver that fails twice: a process stopped in the
+# middle of a POST (section 4 stops one) can time out on the answer the
+# receiver gave meanwhile, and that attempt counts as failed; with three, such
+# a delivery ended failed on a busy machine.
 harness_config "escalation.reconcile_seconds = 2" "escalation.patterns_seconds = 3600" \
-    "escalation.webhook_backoff_ms = 100" "escalation.webhook_max_attempts = 3"
+    "escalation.webhook_backoff_ms = 100" "escalation.webhook_max_attempts = 5"
 
 jiesu() { "$JIESU_BIN/jiesu" "$@"; }
 esc_pid() { cat "$HARNESS_DIR/escalation.pid"; }
@@ -126,7 +130,7 @@ check_eq "never early by the escalation clock" 0 "$(alerts "AND clock_at < due_a
 kill -TERM "$second"; wait "$second"
 check_eq "second escalation stopped cleanly" 0 "$?"
 
-# 5. Webhooks: each alert delivered once after two failures; the dead one failed.
+# 5. Webhooks: each alert delivered after two failures; the dead one failed.
 # (some 14,000 POSTs, two of three answered 500: on a loaded machine this takes minutes)
 wait_for "deliveries settle" 300 sql_eq "SELECT count(*) FROM deliveries WHERE state = 'pending'" 0
 check_eq "every alert has one delivery" "$total" "$(sql "SELECT count(*) FROM deliveries")"
@@ -134,13 +138,14 @@ check_eq "every alert has one delivery" "$total" "$(sql "SELECT count(*) FROM de
 check_eq "every delivery delivered" "$total" "$(sql "SELECT count(*) FROM deliveries WHERE state = 'delivered' AND attempts >= 2")"
 check_eq "each alert answered 500 twice before its 200" "$total" \
     "$(grep ' 500$' "$esc_dir/requests" | cut -d' ' -f1 | sort | uniq -c | awk '$1 == 2' | wc -l)"
-check_eq "the receiver accepted each alert once" "$total" "$(cut -d' ' -f1 <(grep ' 200$' "$esc_dir/requests") | sort -u | wc -l)"
+# (at least once: an answer lost to a stopped process is posted again)
+check_eq "the receiver accepted every alert" "$total" "$(cut -d' ' -f1 <(grep ' 200$' "$esc_dir/requests") | sort -u | wc -l)"
 check "no caller's phone or name in clear" bash -c "! grep -q -e 13900001111 -e 李四 '$esc_dir/delivered.jsonl'"
 check "the caller masked in the payload" grep -qE '"caller": "李\*+ 139\*{4}1111"' "$esc_dir/delivered.jsonl"
 orders 1 DEAD 14days -1hour 370212002
 wait_for "the dead webhook gives up" 30 sql_eq "SELECT count(*) FROM deliveries WHERE state = 'failed'" 1
 check_eq "a delivery that keeps failing stays, as failed" 1 \
-    "$(sql "SELECT count(*) FROM deliveries WHERE state = 'failed' AND attempts = 3 AND url LIKE '%/dead'")"
+    "$(sql "SELECT count(*) FROM deliveries WHERE state = 'failed' AND attempts = 5 AND url LIKE '%/dead'")"
 
 # 6. The CLI: users are added through assignment, alerts read through reporting.
 svc_start assignment

@@ -29,10 +29,10 @@ static const char SQL_ACK[] =
  * people read it) and when, in local time ($3 minutes east of UTC), or
  * whether it is the unit's at all. */
 static const char SQL_WHY[] =
-    "SELECT coalesce(p.display_name, a.acked_by, ''),"
+    "SELECT coalesce(person_name(a.acked_by), ''),"
     "       coalesce(to_char(a.acked_at AT TIME ZONE 'UTC' + make_interval(mins => $3::int), 'YYYY-MM-DD HH24:MI'), ''),"
     "       a.target_unit_id IS NOT DISTINCT FROM $2::int"
-    "  FROM alerts a LEFT JOIN principals p ON p.name = a.acked_by WHERE a.id = $1::bigint";
+    "  FROM alerts a WHERE a.id = $1::bigint";
 
 static void explain(service *s, const bus_request *req, const char *id, const auth_principal *who)
 {

@@ -102,14 +102,13 @@ static const view_section ORDER[] = {
     {"告警", "llllrll", "-r----t", 0,
      "SELECT to_char(al.created_at, " REPORT_TIME_FMT ") AS 时间, al.rung AS 级别, coalesce(u.name, '—') AS 单位,"
      "       coalesce(t.name, al.target) AS 发给, al.cycle AS 轮次,"
-     "       coalesce(coalesce(ap.display_name, al.acked_by) || ' ' || to_char(al.acked_at, " REPORT_TIME_FMT ")"
-     "                || ' 已确认', '未确认') AS 确认,"
+     "       coalesce(person_name(al.acked_by) || ' ' || to_char(al.acked_at, " REPORT_TIME_FMT ") || ' 已确认',"
+     "                '未确认') AS 确认,"
      "       al.reason AS 原因"
      "  FROM alerts al LEFT JOIN units u ON u.id = al.unit_id LEFT JOIN units t ON t.id = al.target_unit_id"
-     "  LEFT JOIN principals ap ON ap.name = al.acked_by"
      " WHERE al.complaint_id = " REPORT_SEEN_ORDER " ORDER BY al.id"},
     {"处理记录", "llll", "--et", 0,
-     "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS') AS 时间, coalesce(p.display_name, e.actor) AS 操作人,"
+     "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS') AS 时间, person_name(e.actor) AS 操作人,"
      "       e.event AS 事件,"
      "       concat_ws(' ', nullif(e.detail->>'reason', ''),"
      "                 CASE e.detail->>'result' WHEN 'satisfied' THEN '满意' WHEN 'basic' THEN '基本满意'"
@@ -117,7 +116,7 @@ static const view_section ORDER[] = {
      "                 nullif(e.detail->>'note', ''), '并入工单 ' || (e.detail->>'parent_ticket'),"
      "                 '由工单 ' || (SELECT l.ticket_no FROM complaints l"
      "                               WHERE l.id = (e.detail->>'conduct_part_of')::bigint) || ' 拆出的作风问题部分') AS 说明"
-     "  FROM complaint_events e LEFT JOIN principals p ON p.name = e.actor"
+     "  FROM complaint_events e"
      " WHERE e.complaint_id = " REPORT_SEEN_ORDER " ORDER BY e.id"},
     {NULL},
 };
@@ -133,12 +132,10 @@ static const view_section ALERTS[] = {
      "       coalesce((SELECT string_agg(CASE d.state WHEN 'delivered' THEN '已送达' WHEN 'failed' THEN '送达失败'"
      "                                   ELSE '待送达' END || '（' || d.attempts || ' 次）', ' ' ORDER BY d.id)"
      "                 FROM deliveries d WHERE d.alert_id = a.id), '—') AS 推送,"
-     "       coalesce(coalesce(ap.display_name, a.acked_by) || ' ' || to_char(a.acked_at, 'MM-DD HH24:MI'), '未确认')"
-     "         AS 确认,"
+     "       coalesce(person_name(a.acked_by) || ' ' || to_char(a.acked_at, 'MM-DD HH24:MI'), '未确认') AS 确认,"
      "       coalesce(to_char(a.due_at, 'MM-DD HH24:MI'), '—') AS 到期, a.reason AS 原因"
      "  FROM alerts a LEFT JOIN complaints c ON c.id = a.complaint_id"
      "  LEFT JOIN units u ON u.id = a.unit_id LEFT JOIN units t ON t.id = a.target_unit_id"
-     "  LEFT JOIN principals ap ON ap.name = a.acked_by"
      "  JOIN principals p ON p.id = $1::int"
      "   AND (p.unit_id = a.target_unit_id OR p.unit_id = a.unit_id AND a.rung IN ('remind', 'supervise'))"
      " WHERE ($2::text = 'all' OR a.acked_at IS NULL) AND ($3::text IS NULL OR a.rung = $3::text)"

@@ -37,9 +37,8 @@ static const char SQL_STANDING[] =
 enum { S_STATUS, S_OWNS, S_SUGGESTED, S_HOLDER };
 
 static const char SQL_PHOTOS[] =
-    "SELECT f.id, f.kind, f.sha256, coalesce(p.display_name, f.uploaded_by), to_char(f.created_at, " REPORT_TIME_FMT ")"
-    "  FROM photos f LEFT JOIN principals p ON p.name = f.uploaded_by"
-    " WHERE f.complaint_id = " REPORT_SEEN_ORDER " ORDER BY f.cycle, f.kind DESC, f.id";
+    "SELECT id, kind, sha256, person_name(uploaded_by), to_char(created_at, " REPORT_TIME_FMT ")"
+    "  FROM photos WHERE complaint_id = " REPORT_SEEN_ORDER " ORDER BY cycle, kind DESC, id";
 enum { P_ID, P_KIND, P_SHA256, P_BY, P_AT };
 
 /* Units a dispatcher may give an order to. */

@@ -11,8 +11,8 @@ in containers, and to start with no more than they need, checked on
   before `migrate` (which registers the keys), `migrate` before every
   service;
 - PostgreSQL passwords: the services get the services' role's
-  (PGPASSWORD), `migrate` the schema owner's, no jiesu container the
-  superuser's; the PostgreSQL container gets the owner's and the services'
+  (PGPASSWORD), `migrate` the schema owner's, the `keys` job none, no
+  jiesu container the superuser's; the PostgreSQL container gets the owner's and the services'
   for docker/pg-roles.sh, and Redis its own.
 
     docker-compose config | tests/tools/compose_check.py docker/jiesu.conf
@@ -98,8 +98,12 @@ def password_faults(compose, env):
         yield "compose_check.py needs four different passwords in its environment"
         return
     for name, svc in sorted(jiesu_services(compose).items()):
-        want, role = (owner, "schema owner") if name == "migrate" else (service, "services' role")
         got = (svc.get("environment") or {}).get("PGPASSWORD")
+        if name == "keys":
+            if got is not None:
+                yield "keys: handed a PostgreSQL password (it touches no database)"
+            continue
+        want, role = (owner, "schema owner") if name == "migrate" else (service, "services' role")
         if got != want:
             yield f"{name}: PGPASSWORD is {'the superuser' if got == superuser else 'not the ' + role}'s password"
     services = compose.get("services", {})

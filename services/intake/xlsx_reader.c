@@ -278,6 +278,7 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 /* ---- the sheet ---- */
 
 #define MAX_COLUMNS 16384    /* Excel's last column, XFD */
+#define MAX_ROWS    1048576  /* Excel's last row */
 
 /* The 0-based column of a cell reference ("B7": 1). Past MAX_COLUMNS it
  * stops counting: row_put refuses any such column, and a long run of
@@ -325,14 +326,28 @@ static void row_free(xrow *row)
     *row = (xrow){0};
 }
 
+/* Starts the row of a <row> whose r attribute is r (NULL: the one after the
+ * last). A number that is not one of Excel's rows (1 to MAX_ROWS: a damaged
+ * file) stops the reading, saying so; counted on, it once overflowed. */
+static void row_start(xlsx_reader *self, const char *r)
+{
+    char *end = NULL;
+    long last = self->building.row_no, no = r ? strtol(r, &end, 10) : last + 1;
+    row_clear(&self->building);
+    if (r && (end == r || *end || no < 1 || no > MAX_ROWS))
+        set_err(self, "第 %ld 行之后：行号“%.20s”不是 Excel 的行号（1 到 %d）", last, r, MAX_ROWS);
+    else if (no > MAX_ROWS)
+        set_err(self, "第 %ld 行之后：超过 Excel 的最后一行（第 %d 行）", last, MAX_ROWS);
+    else
+        self->building.row_no = no;
+}
+
 static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
     xlsx_reader *self = ud;
     const char *n = local(name);
     if (strcmp(n, "row") == 0) {
-        const char *r = attr(atts, "r");
-        row_clear(&self->building);
-        self->building.row_no = r ? atol(r) : self->building.row_no + 1;
+        row_start(self, attr(atts, "r"));
     } else if (strcmp(n, "c") == 0) {
         const char *r = attr(atts, "r"), *t = attr(atts, "t");
         self->cell_col = r ? column_of(r) : (long)self->building.n;

@@ -210,6 +210,35 @@ static void test_column_past_xfd(void **state)
     unlink(path);
 }
 
+/* A row number that is not one of Excel's rows stops the reading with the
+ * last good row's number; one past the last row too (counted on from a huge
+ * number, it once overflowed). */
+static void test_row_number_out_of_range(void **state)
+{
+    (void)state;
+    char path[256];
+    tmp_path(path, sizeof path, "rows.xlsx");
+    const struct {
+        const char *rows, *message;
+    } cases[] = {
+        {"<row r=\"0\">", "第 1 行之后：行号“0”不是 Excel 的行号（1 到 1048576）"},
+        {"<row r=\"1048577\">", "第 1 行之后：行号“1048577”不是 Excel 的行号（1 到 1048576）"},
+        {"<row r=\"99999999999999999999999\">", "第 1 行之后：行号“99999999999999999999”不是 Excel 的行号"},
+        {"<row r=\"2x\">", "第 1 行之后：行号“2x”不是 Excel 的行号"},
+        {"<row r=\"1048576\"><c r=\"A1048576\"><v>1</v></c></row><row>",
+         "第 1048576 行之后：超过 Excel 的最后一行（第 1048576 行）"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char sheet[512];
+        snprintf(sheet, sizeof sheet,
+                 "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>x</t></is></c></row>"
+                 "%s<c r=\"A2\"><v>1</v></c></row></sheetData></worksheet>", cases[i].rows);
+        write_raw(path, WORKBOOK, sheet, strlen(sheet));
+        expect_refused(path, NULL, cases[i].message);
+    }
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_not_xlsx),
         cmocka_unit_test(test_bad_xml),
         cmocka_unit_test(test_column_past_xfd),
+        cmocka_unit_test(test_row_number_out_of_range),
     };
     return cmocka_run_group_tests_name("xlsx", tests, NULL, NULL);
 }

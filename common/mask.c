@@ -458,6 +458,7 @@ static void trim_end(char *dst, size_t *len)
 {
     static const char *const OPEN[] = {"(", "（", NULL};
     size_t open = *len;
+    dst[*len] = '\0';       /* char_len() of a stray lead byte looks at the bytes after it */
     for (size_t i = 0; i < *len; i += char_len(dst + i)) {
         if (starts_any(dst + i, OPEN))
             open = i;

@@ -15,6 +15,7 @@
 
 #include "db.h"
 #include "sqlarr.h"
+#include "text.h"
 
 #define MAX_FILE_BYTES (1L << 20)
 
@@ -137,7 +138,8 @@ static void put_utf8(char *dst, size_t cap, size_t *len, unsigned cp)
     dst[*len] = '\0';
 }
 
-/* Reads the JSON string at ps->p (its opening quote) into dst, cut to cap. 0 or -1. */
+/* Reads the JSON string at ps->p (its opening quote) into dst, cut to cap at
+ * a character boundary. 0 or -1. */
 static int read_string(parser *ps, char *dst, size_t cap)
 {
     static const char ESC_IN[] = "\"\\/bfnrt", ESC_OUT[] = "\"\\/\b\f\n\r\t";
@@ -166,6 +168,7 @@ static int read_string(parser *ps, char *dst, size_t cap)
     }
     if (*p != '"')
         return fail(ps, "unterminated string");
+    text_utf8_cut(dst);     /* a long name cut inside a character would not be UTF-8 */
     ps->p = p + 1;
     return 0;
 }

@@ -17,6 +17,7 @@
 
 #include "fixture_laoshan.h"
 #include "holidays.h"
+#include "text.h"
 
 /* Unix time of a Beijing (UTC+8) local time. */
 static int64_t bj(int y, int mo, int d, int h, int mi)
@@ -91,6 +92,25 @@ static void test_parse_refuses_what_is_not_a_day(void **state)
             fail_msg("case %zu: '%s' does not say '%s'", i, err, BAD[i].why);
         assert_null(days);
     }
+}
+
+/* A name longer than a day holds is cut at a character: cut inside one, it
+ * was not UTF-8, which PostgreSQL refuses (storing the file failed). */
+static void test_long_name_cut_at_a_character(void **state)
+{
+    (void)state;
+    char json[512], err[256] = "", name[128] = "a";
+    for (int i = 0; i < 30; i++)
+        strcat(name, "国");
+    holidays_day *days = NULL;
+    size_t n;
+    snprintf(json, sizeof json, "{\"days\": [{\"name\": \"%s\", \"date\": \"2027-01-01\", \"isOffDay\": true}]}",
+             name);
+    assert_int_equal(holidays_parse(json, "f.json", &days, &n, err, sizeof err), 0);
+    assert_int_equal(n, 1);
+    assert_true(text_utf8_valid(days[0].name, strlen(days[0].name), NULL));
+    assert_int_equal(strlen(days[0].name), 1 + 20 * 3);     /* "a" and the 20 characters that fit whole */
+    free(days);
 }
 
 /* Stored again, a bundled file refreshes its own rows; an operator's day is
@@ -182,6 +202,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bundled_files),
         cmocka_unit_test(test_parse_refuses_what_is_not_a_day),
+        cmocka_unit_test(test_long_name_cut_at_a_character),
         cmocka_unit_test_setup_teardown(test_store_keeps_what_operators_stored, setup, teardown),
         cmocka_unit_test_setup_teardown(test_calendar_from_the_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_warning_when_the_calendar_runs_out, setup, teardown),

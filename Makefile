@@ -101,10 +101,11 @@ bench: deps
 	@tests/bench/run.sh build/release $(BENCH)
 
 # libFuzzer (clang): the CSV reader and its encoding detection, the XLSX
-# reader, row validation and date parsing, masking and the text utilities. Each target runs FUZZ_SECONDS; its
+# reader, row validation and date parsing, masking and the text utilities,
+# the holiday-cn reader. Each target runs FUZZ_SECONDS; its
 # corpus grows under var/fuzz from the seeds committed in tests/fuzz/corpus_*.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := csv xlsx row text
+FUZZ_TARGETS := csv xlsx row text holidays
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
               $(WARN) -Icommon -Iservices/intake
 fuzz_csv_SRCS  := services/intake/csv_reader.c services/intake/csv_decode.c common/text.c
@@ -115,6 +116,9 @@ fuzz_row_SRCS  := services/intake/intake_row.c services/intake/intake_dates.c se
                   services/intake/csv_decode.c common/clock.c common/db.c common/json.c common/log.c common/text.c
 fuzz_row_LIBS  := -lpq -lm
 fuzz_text_SRCS := common/mask.c common/text.c
+fuzz_holidays_SRCS := common/holidays.c common/calendar.c common/config.c common/config_keys.c common/db.c \
+                      common/sqlarr.c common/clock.c common/log.c common/text.c
+fuzz_holidays_LIBS := -lpq -lm
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(fuzz_%_SRCS)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -I/usr/include/postgresql -o $@ $^ $(fuzz_$*_LIBS)

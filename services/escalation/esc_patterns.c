@@ -20,6 +20,7 @@
 #include "log.h"
 #include "names.h"
 #include "sqlarr.h"
+#include "text.h"
 
 /* Orders x of the repeat window that can be in a group. */
 #define REPEAT_WINDOW(x) x ".called_at >= " ESC_SQL_NOW " - make_interval(days => $1::int)" \
@@ -331,8 +332,10 @@ static size_t *counter(esc_pattern_stats *st, int d)
 static int handle_chunk(esc_pattern_run *p, const esc_ctx *ctx, const esc_pattern_cfg *cfg, chunk *k)
 {
     const detector *d = &DETECTORS[p->detector];
-    for (size_t i = 0; i < k->n; i++)
+    for (size_t i = 0; i < k->n; i++) {
         d->fn(cfg, p->res, p->row + (int)i, &k->in[i], k->reason[i], k->orders[i]);
+        text_utf8_cut(k->reason[i]);    /* a long address cut inside a character would not be UTF-8 */
+    }
     if (db_begin(ctx->pg, ctx->err, ctx->errlen) != 0 ||
         (d->before && d->before(ctx, p, k) != 0) ||
         esc_alert_raise_many(ctx, k->in, k->n, k->out) != 0 ||

@@ -33,11 +33,13 @@ typedef enum {
 #define AUTH_UNIT_ROLES (AUTH_HANDLER | AUTH_CAMPAIGN | AUTH_DISCIPLINE)
 
 #define AUTH_NAME_MAX 64
+#define AUTH_DISPLAY_CHARS 40           /* characters of a display name at most */
+#define AUTH_DISPLAY_MAX 161            /* … each up to 4 bytes, and the NUL */
 
 typedef struct {
     int       id;
     char      name[AUTH_NAME_MAX];      /* login name: intake, zhang.san */
-    char      display_name[128];        /* 张三（中韩街道） */
+    char      display_name[AUTH_DISPLAY_MAX];   /* 张三（中韩街道） */
     auth_role role;
     int       unit_id;                  /* 0 when the role has no unit */
     char      unit_code[64];

@@ -13,6 +13,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "text.h"
 
 #define ERR_REFUSED 409
 #define MAX_USERS 10000
@@ -135,11 +136,31 @@ static int prepare_secrets(users_call *c, char hash[AUTH_HASH_MAX], char token_h
     return 0;
 }
 
+/* Refuses a display name people could not read whole: not UTF-8, or longer
+ * than AUTH_DISPLAY_CHARS (every principal loaded holds it whole). 0 or 1. */
+static int check_display(users_call *c, const char *display)
+{
+    size_t len = strlen(display);
+    if (!text_utf8_valid(display, len, NULL)) {
+        snprintf(c->err, sizeof c->err, "显示名不是 UTF-8 文字：请在 UTF-8 终端里输入");
+        return 1;
+    }
+    if (text_utf8_chars(display, len) > AUTH_DISPLAY_CHARS) {
+        snprintf(c->err, sizeof c->err, "显示名有 %zu 个字，最多 %d 个（网页、报表和记录里显示的姓名，如 张三（中韩街道））",
+                 text_utf8_chars(display, len), AUTH_DISPLAY_CHARS);
+        return 1;
+    }
+    return 0;
+}
+
 static int op_add(users_call *c)
 {
     char unit_id[16], hash[AUTH_HASH_MAX], token_hash[AUTH_TOKEN_HASH_LEN + 1], rate[16];
+    const char *display = *c->rq->display_name ? c->rq->display_name : c->rq->name;
     auth_role role;
-    int rc = check_role(c, &role, unit_id);
+    int rc = check_display(c, display);
+    if (rc == 0)
+        rc = check_role(c, &role, unit_id);
     if (rc == 0)
         rc = prepare_secrets(c, hash, token_hash);
     if (rc != 0)
@@ -149,8 +170,8 @@ static int op_add(users_call *c)
         return 1;
     }
     snprintf(rate, sizeof rate, "%d", c->rq->rate_per_minute > 0 ? c->rq->rate_per_minute : 0);
-    const char *params[] = {c->rq->name, c->who->name, *c->rq->display_name ? c->rq->display_name : c->rq->name,
-                            auth_role_name(role), unit_id, c->rq->curve_key, hash, token_hash, rate};
+    const char *params[] = {c->rq->name, c->who->name, display, auth_role_name(role), unit_id, c->rq->curve_key,
+                            hash, token_hash, rate};
     long rows = change(c, SQL_ADD, 9, params);
     if (rows == 1)
         snprintf(c->message, sizeof c->message, "已添加用户 %s（%s）", c->rq->name, auth_role_title(role));

@@ -281,7 +281,7 @@ void web_work_list(const web_work *w, PGconn *pg, const web_user *u, const http_
     }
     FILE *f = http_body_open(&b);
     if (f) {
-        char title[160];
+        char title[256];
         snprintf(title, sizeof title, "%s · %s", k->title, *u->who.unit_name ? u->who.unit_name : u->who.display_name);
         web_html_start(f, title, u);
         if (strcmp(http_param(req, "done") ? http_param(req, "done") : "", "ack") == 0)

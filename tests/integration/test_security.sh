@@ -56,6 +56,15 @@ jiesu -k "$(echo "$HARNESS_DIR/users/u-370212001.key")" progress SEC-1 "还在�
 check "the disabled user's next command is refused" grep -q "拒绝了这把密钥" "$sec/disabled.out"
 jiesu user disable admin >"$sec/self.out" 2>&1
 check "an administrator cannot disable themselves" grep -q "不能停用自己" "$sec/self.out"
+# A display name is what every page and record shows of a person: whole, so
+# of 40 characters at most, and UTF-8.
+jiesu user add sec-long --role clerk --token --no-key --display "$(printf '国%.0s' $(seq 41))" >"$sec/long.out" 2>&1
+check "a display name of 41 characters is refused, saying the limit" grep -q "显示名有 41 个字，最多 40 个" "$sec/long.out"
+jiesu user add sec-gbk --role clerk --token --no-key --display "$(printf '\xd5\xc5\xc8\xfd')" >"$sec/gbk.out" 2>&1
+check "… and one that is not UTF-8 (张三 in GBK)" grep -q "显示名不是 UTF-8 文字" "$sec/gbk.out"
+check_eq "… neither user is added" 0 "$(sql "SELECT count(*) FROM principals WHERE name IN ('sec-long', 'sec-gbk')")"
+jiesu user add sec-forty --role clerk --token --no-key --display "$(printf '国%.0s' $(seq 40))" >/dev/null 2>&1
+check_eq "… one of 40 is added, whole" 40 "$(sql "SELECT char_length(display_name) FROM principals WHERE name = 'sec-forty'")"
 
 # 4. No request reads a path on the server.
 bus_call "$(user_key test-clerk clerk)" intake import.request >"$sec/path.out" 2>&1

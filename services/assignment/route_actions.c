@@ -161,6 +161,16 @@ static int check_request(const route_action_req *req, const action_rule *rule, c
         snprintf(err, errlen, "%s需要填写理由", rule->says);
         return -1;
     }
+    size_t len = strlen(req->reason);
+    if (!text_utf8_valid(req->reason, len, NULL)) {
+        snprintf(err, errlen, "理由或说明不是 UTF-8 文字：请在 UTF-8 终端或网页里填写");
+        return -1;
+    }
+    if (text_utf8_chars(req->reason, len) > ROUTE_REASON_CHARS) {
+        snprintf(err, errlen, "理由或说明有 %zu 个字，最多 %d 个：请写要点，详情可作为照片附在办结里",
+                 text_utf8_chars(req->reason, len), ROUTE_REASON_CHARS);
+        return -1;
+    }
     if (strcmp(req->action, "callback") == 0 && strcmp(req->result, "satisfied") != 0 &&
         strcmp(req->result, "basic") != 0 && strcmp(req->result, "unsatisfied") != 0) {
         snprintf(err, errlen, "回访结果“%s”应为 satisfied（满意）、basic（基本满意）或 unsatisfied（不满意）",
@@ -271,6 +281,10 @@ static int refusal(const route_action_req *req, const action_rule *rule, PGresul
     return -1;
 }
 
+/* Room for the reason whole (its characters of up to 4 bytes, each byte up
+ * to 6 in JSON: \u001f) and the short rest. */
+#define DETAIL_BYTES (ROUTE_REASON_CHARS * 4 * 6 + 512)
+
 /* The event detail: reason, the callback's result, a dispatch's unit and
  * the unit a reassignment took the order from. Escapes for JSON. */
 static void detail_json(char *buf, size_t cap, const route_action_req *req, const char *from_unit)
@@ -317,7 +331,7 @@ static int apply_effects(PGconn *pg, const route_action_req *req, const action_r
 static int act(PGconn *pg, const route_action_req *req, const action_rule *rule, const char *from_unit,
                route_action_result *out, char *err, size_t errlen)
 {
-    char detail[2048];
+    char detail[DETAIL_BYTES];
     const char *actor = *req->actor ? req->actor : *req->unit_code ? req->unit_code : "dispatch";
     detail_json(detail, sizeof detail, req, from_unit);
     const char *params[] = {req->ticket_no, rule->to, rule->from, req->unit_code, actor, rule->event, detail};

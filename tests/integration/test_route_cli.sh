@@ -124,6 +124,16 @@ check "… the reason in the assignment service's log" \
 sql "GRANT INSERT ON complaint_events TO $svc_role" >/dev/null
 as_unit 370212001 jiesu accept RC-1 >/dev/null 2>&1
 check_eq "RC-1 accepted" accepted "$(sql "SELECT status FROM complaints WHERE ticket_no = 'RC-1'")"
+# An action's free text is kept whole in its event, so it has a limit, said
+# when crossed; and it is UTF-8 (a GBK terminal's bytes are refused, not
+# handed to PostgreSQL).
+as_unit 370212001 jiesu progress RC-1 "$(printf '国%.0s' $(seq 501))" >"$HARNESS_DIR/long-note.out" 2>&1
+check "a note of 501 characters is refused, saying the limit" grep -q "理由或说明有 501 个字，最多 500 个" "$HARNESS_DIR/long-note.out"
+as_unit 370212001 jiesu progress RC-1 "$(printf '\xd5\xc5\xc8\xfd')" >"$HARNESS_DIR/gbk-note.out" 2>&1
+check "… and one that is not UTF-8" grep -q "理由或说明不是 UTF-8 文字" "$HARNESS_DIR/gbk-note.out"
+as_unit 370212001 jiesu progress RC-1 "$(printf '国%.0s' $(seq 500))" >/dev/null 2>&1
+check_eq "… one of 500 is stored whole" 500 "$(sql "SELECT char_length(e.detail->>'reason') FROM complaint_events e
+    JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = 'RC-1' AND e.event = 'progress'")"
 as_unit 370212001 jiesu progress RC-1 "已联系执法中队" >/dev/null 2>&1
 as_unit 370212001 jiesu resolve RC-1 "摊贩已劝离" >/dev/null 2>&1
 check_eq "RC-1 resolved" resolved "$(sql "SELECT status FROM complaints WHERE ticket_no = 'RC-1'")"
@@ -144,7 +154,7 @@ wait_for "RC-1 routed again" 20 sql_eq "SELECT status FROM complaints WHERE tick
 check_eq "RC-1 is in cycle 2" 2 "$(sql "SELECT cycle FROM complaints WHERE ticket_no = 'RC-1'")"
 check_eq "RC-1 has new deadlines for cycle 2" 2 \
     "$(sql "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'RC-1' AND d.cycle = 2")"
-check_eq "RC-1's events tell its life" "imported routed accepted progress resolved callback reopened routed" \
+check_eq "RC-1's events tell its life" "imported routed accepted progress progress resolved callback reopened routed" \
     "$(sql "SELECT string_agg(event, ' ' ORDER BY e.id) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = 'RC-1'")"
 as_role callback jiesu callback RC-1 maybe >"$HARNESS_DIR/callback-bad.out" 2>&1
 check "a callback result other than satisfied/basic/unsatisfied is refused" test $? -ne 0

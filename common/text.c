@@ -200,6 +200,20 @@ int text_defuse_formula(char *dst, size_t cap, const char *s)
     return copy == len && out == (size_t)risky ? 0 : -1;
 }
 
+int text_check(const char *s, size_t max_chars, const char *what, char *err, size_t errlen)
+{
+    size_t len = strlen(s), chars;
+    if (!text_utf8_valid(s, len, NULL)) {
+        snprintf(err, errlen, "%s不是 UTF-8 文字：请在 UTF-8 终端或网页里填写", what);
+        return -1;
+    }
+    if ((chars = text_utf8_chars(s, len)) > max_chars) {
+        snprintf(err, errlen, "%s有 %zu 个字，最多 %zu 个", what, chars, max_chars);
+        return -1;
+    }
+    return 0;
+}
+
 void text_utf8_cut(char *s)
 {
     size_t len = strlen(s), start = len;

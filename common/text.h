@@ -39,6 +39,14 @@ int text_defuse_formula(char *dst, size_t cap, const char *s);
  * where only valid UTF-8 may (a PostgreSQL column, a protobuf string). */
 void text_utf8_cut(char *s);
 
+/* The most characters of a person's free text on an order or an alert (a
+ * reason, a note): every place that stores it keeps it whole. */
+#define TEXT_NOTE_CHARS 500
+
+/* 0 when s is UTF-8 of at most max_chars characters, else -1 with why, in
+ * words that name it as what ("显示名"), in err. */
+int text_check(const char *s, size_t max_chars, const char *what, char *err, size_t errlen);
+
 /* Puts the formatted text before what buf (of capacity cap) holds: how a
  * caller adds where it was to the reason a lower layer wrote in its err
  * ("calendar: " + "BEGIN failed: ..."). The end is cut at a character

@@ -161,16 +161,8 @@ static int check_request(const route_action_req *req, const action_rule *rule, c
         snprintf(err, errlen, "%s需要填写理由", rule->says);
         return -1;
     }
-    size_t len = strlen(req->reason);
-    if (!text_utf8_valid(req->reason, len, NULL)) {
-        snprintf(err, errlen, "理由或说明不是 UTF-8 文字：请在 UTF-8 终端或网页里填写");
+    if (text_check(req->reason, TEXT_NOTE_CHARS, "理由或说明", err, errlen) < 0)
         return -1;
-    }
-    if (text_utf8_chars(req->reason, len) > ROUTE_REASON_CHARS) {
-        snprintf(err, errlen, "理由或说明有 %zu 个字，最多 %d 个：请写要点，详情可作为照片附在办结里",
-                 text_utf8_chars(req->reason, len), ROUTE_REASON_CHARS);
-        return -1;
-    }
     if (strcmp(req->action, "callback") == 0 && strcmp(req->result, "satisfied") != 0 &&
         strcmp(req->result, "basic") != 0 && strcmp(req->result, "unsatisfied") != 0) {
         snprintf(err, errlen, "回访结果“%s”应为 satisfied（满意）、basic（基本满意）或 unsatisfied（不满意）",
@@ -283,7 +275,7 @@ static int refusal(const route_action_req *req, const action_rule *rule, PGresul
 
 /* Room for the reason whole (its characters of up to 4 bytes, each byte up
  * to 6 in JSON: \u001f) and the short rest. */
-#define DETAIL_BYTES (ROUTE_REASON_CHARS * 4 * 6 + 512)
+#define DETAIL_BYTES (TEXT_NOTE_CHARS * 4 * 6 + 512)
 
 /* The event detail: reason, the callback's result, a dispatch's unit and
  * the unit a reassignment took the order from. Escapes for JSON. */

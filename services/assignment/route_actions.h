@@ -35,14 +35,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ROUTE_REASON_CHARS 500      /* characters of an action's free text at most */
-
 typedef struct {
     const char *ticket_no;
     const char *action;       /* accept | return | progress | wait | resume | resolve | callback | dispatch */
     const char *unit_code;    /* the acting unit; "" = a dispatcher or the hotline acting for the owner */
     const char *actor;        /* who, for the audit trail; "" = the unit code */
-    const char *reason;       /* free text (UTF-8, ROUTE_REASON_CHARS at most); required for return and progress */
+    const char *reason;       /* free text (UTF-8, TEXT_NOTE_CHARS at most); required for return and progress */
     const char *result;       /* callback: satisfied | basic | unsatisfied */
     const char *target_unit;  /* dispatch: the unit code that gets the order */
     int64_t     accept_due_ms, resolve_due_ms;   /* dispatch: its deadlines */

@@ -136,29 +136,12 @@ static int prepare_secrets(users_call *c, char hash[AUTH_HASH_MAX], char token_h
     return 0;
 }
 
-/* Refuses a display name people could not read whole: not UTF-8, or longer
- * than AUTH_DISPLAY_CHARS (every principal loaded holds it whole). 0 or 1. */
-static int check_display(users_call *c, const char *display)
-{
-    size_t len = strlen(display);
-    if (!text_utf8_valid(display, len, NULL)) {
-        snprintf(c->err, sizeof c->err, "显示名不是 UTF-8 文字：请在 UTF-8 终端里输入");
-        return 1;
-    }
-    if (text_utf8_chars(display, len) > AUTH_DISPLAY_CHARS) {
-        snprintf(c->err, sizeof c->err, "显示名有 %zu 个字，最多 %d 个（网页、报表和记录里显示的姓名，如 张三（中韩街道））",
-                 text_utf8_chars(display, len), AUTH_DISPLAY_CHARS);
-        return 1;
-    }
-    return 0;
-}
-
 static int op_add(users_call *c)
 {
     char unit_id[16], hash[AUTH_HASH_MAX], token_hash[AUTH_TOKEN_HASH_LEN + 1], rate[16];
     const char *display = *c->rq->display_name ? c->rq->display_name : c->rq->name;
     auth_role role;
-    int rc = check_display(c, display);
+    int rc = text_check(display, AUTH_DISPLAY_CHARS, "显示名", c->err, sizeof c->err) < 0;  /* whole wherever shown */
     if (rc == 0)
         rc = check_role(c, &role, unit_id);
     if (rc == 0)

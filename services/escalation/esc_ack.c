@@ -60,6 +60,10 @@ void esc_ack_request(service *s, const bus_request *req, const auth_principal *w
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "没有告警编号：请指明确认哪一条告警");
         goto cleanup;
     }
+    if (text_check(rq->note, TEXT_NOTE_CHARS, "确认说明", err, sizeof err) < 0) {
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", err);
+        goto cleanup;
+    }
     if (svc_ensure_pg(s, err, sizeof err) < 0) {
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
         goto cleanup;

@@ -309,6 +309,20 @@ static void test_html_escape(void **state)
     free(out);
 }
 
+/* Free text a person types: UTF-8, and no longer than its limit, or a
+ * message naming it. */
+static void test_check(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    assert_int_equal(text_check("张三（中韩街道）", 8, "显示名", err, sizeof err), 0);
+    assert_int_equal(text_check("", 8, "显示名", err, sizeof err), 0);
+    assert_int_equal(text_check("张三（中韩街道）", 7, "显示名", err, sizeof err), -1);
+    assert_string_equal(err, "显示名有 8 个字，最多 7 个");
+    assert_int_equal(text_check("\xd5\xc5\xc8\xfd", 8, "理由", err, sizeof err), -1);
+    assert_string_equal(err, "理由不是 UTF-8 文字：请在 UTF-8 终端或网页里填写");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +338,7 @@ int main(void)
         cmocka_unit_test(test_defuse_truncates),
         cmocka_unit_test(test_utf8_cut),
         cmocka_unit_test(test_html_escape),
+        cmocka_unit_test(test_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

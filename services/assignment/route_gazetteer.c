@@ -13,9 +13,11 @@
 
 #include "db.h"
 #include "log.h"
+#include "text.h"
 
 #define ERR_REFUSED 409
 #define LIST_MAX 8
+#define NAME_CHARS 50       /* a road's or a landmark's name at most */
 
 /* The same-name entries overlapping numbers $2..$3 (NULL: all). */
 #define OVERLAPS                                                                                          \
@@ -205,6 +207,10 @@ void route_gazetteer_request(service *s, const bus_request *req, const auth_prin
         (rq->has_numbers && (rq->num_from < 0 || rq->num_from > rq->num_to))) {
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST,
                                "add NAME STREET, remove NAME or restore NAME, with FROM <= TO numbers");
+        goto cleanup;
+    }
+    if (text_check(rq->name, NAME_CHARS, "地名", err, sizeof err) < 0) {
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", err);
         goto cleanup;
     }
     if (svc_ensure_pg(s, err, sizeof err) < 0) {

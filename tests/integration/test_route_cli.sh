@@ -164,6 +164,8 @@ check "jiesu gazetteer add" test $? -eq 0
 jiesu gazetteer add 樱桃大道 999999999 --numbers 800-900 >"$HARNESS_DIR/gazetteer-bad.out" 2>&1
 check "a gazetteer entry for an unknown street is refused" test $? -ne 0
 check "… saying so" grep -q "“999999999”不是已载入的街道办事处" "$HARNESS_DIR/gazetteer-bad.out"
+jiesu gazetteer add "$(printf '路%.0s' $(seq 51))" 中韩街道 >"$HARNESS_DIR/gazetteer-long.out" 2>&1
+check "a place name of 51 characters is refused, saying the limit" grep -q "地名有 51 个字，最多 50 个" "$HARNESS_DIR/gazetteer-long.out"
 jiesu gazetteer add 樱桃大道 中韩街道 --numbers 450-700 >"$HARNESS_DIR/gazetteer-overlap.out" 2>&1
 check "an entry overlapping another street's numbers is refused" test $? -ne 0
 check "… naming the entry it overlaps" grep -q "北宅街道 (370212004) 1-500 号" "$HARNESS_DIR/gazetteer-overlap.out"

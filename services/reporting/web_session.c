@@ -9,6 +9,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "text.h"
 
 /* $1 name: id, password hash, locked now, when the lock ends (local HH24:MI), disabled. */
 static const char SQL_USER[] =
@@ -146,6 +147,12 @@ web_signin_end web_session_signin(PGconn *pg, const web_session_opts *o, const c
     const char *params[] = {name};
     until[0] = '\0';
     err[0] = '\0';
+    if (!text_utf8_valid(name, strlen(name), NULL)) {     /* no one's: PostgreSQL would refuse the lookup */
+        pthread_once(&DUMMY_ONCE, make_dummy);
+        auth_password_verify(DUMMY_HASH, password);
+        refused(pg, "?", address, "a name that is not UTF-8", err, errlen);
+        return WEB_SIGNIN_WRONG;
+    }
     PGresult *res = db_query(pg, "sign-in user", SQL_USER, 1, params, err, errlen);
     if (!res)
         return WEB_SIGNIN_ERROR;

@@ -131,6 +131,13 @@ web_get "$dj" / >/dev/null
 check "a dispatcher's does not" sh -c "! grep -q '干部作风投诉' '$WEB_DIR/body'"
 check "no dashboard names the conduct complaint" sh -c "! grep -q '$conduct' '$WEB_DIR/body'"
 
+# A name no one can have (not UTF-8: a hand-made request) is a wrong name,
+# not a database failure; the attempt is recorded.
+check_eq "a sign-in name that is not UTF-8: 401, as any unknown name" 401 \
+    "$(web_signin "$WEB_DIR/bytes.jar" "$(printf 'zh\xffong')")"
+check "… told so" grep -q '用户名或密码不对' "$WEB_DIR/signin-answer.html"
+check_eq "… and recorded" 1 "$(sql "SELECT count(*) FROM auth_events WHERE name = '?' AND detail->>'why' = 'a name that is not UTF-8'")"
+
 # ---- lockout ----
 lj=$WEB_DIR/lock.jar
 for i in 1 2 3 4; do web_signin "$lj" shazikou wrong-$i >/dev/null; done

@@ -217,13 +217,21 @@ static int take_key(const http_request *req, web_complaint *c, char *why, size_t
 static int take_service(PGconn *pg, const http_request *req, web_complaint *c, char *why, size_t whylen)
 {
     const char *code = http_param(req, "service_code");
+    char shown[65];
+    if (code && !text_utf8_valid(code, strlen(code), NULL)) {     /* no service's: PostgreSQL would refuse it */
+        snprintf(why, whylen, "service_code: not valid UTF-8 text (GET /services.json lists the codes)");
+        return -1;
+    }
     int found = code && *code ? intake_services_category(pg, code, c->category, sizeof c->category, why, whylen) : 0;
     if (found < 0)
         return VALIDATE_DB_FAILED;
-    if (!code || !*code)
+    if (!code || !*code) {
         snprintf(why, whylen, "service_code: required (GET /services.json lists them)");
-    else if (!found)
-        snprintf(why, whylen, "service_code: '%.64s' is not a service (GET /services.json lists them)", code);
+    } else if (!found) {
+        snprintf(shown, sizeof shown, "%s", code);
+        text_utf8_cut(shown);
+        snprintf(why, whylen, "service_code: '%s' is not a service (GET /services.json lists them)", shown);
+    }
     return found ? 0 : -1;
 }
 

@@ -97,6 +97,11 @@ bad badkey "an Idempotency-Key with spaces" "Idempotency-Key: 1 to 200" "-HIdemp
 status=$(curl -s -o "$o311/utf8.json" -w '%{http_code}' --data "api_key=$api_key" --data $'service_code=env&address_string=a&description=bad\xff' "$api/requests.json")
 check_eq "invalid UTF-8: 400" 400 "$status"
 check "invalid UTF-8: the error says so" jq -e '.[0].description | contains("not valid UTF-8")' "$o311/utf8.json"
+status=$(curl -s -o "$o311/utf8-code.json" -w '%{http_code}' --data "api_key=$api_key" --data $'service_code=env\xff&address_string=a&description=x' "$api/requests.json")
+check_eq "a service_code that is not UTF-8: 400, not a failure of ours" 400 "$status"
+check "… the error says so" jq -e '.[0].description == "service_code: not valid UTF-8 text (GET /services.json lists the codes)"' "$o311/utf8-code.json"
+bad longcode "an unknown service_code past 64 bytes, quoted cut at a character" \
+    "service_code: '$(printf 'x%.0s' $(seq 63))' is not a service" service_code="$(printf 'x%.0s' $(seq 63))国国" "description=x" "address_string=a"
 status=$(curl -s -o "$o311/json.json" -w '%{http_code}' -H "Authorization: Bearer $api_key" -H 'Content-Type: application/json' \
     --data '{"service_code": "env", "description": "x", "address_string": "a"}' "$api/requests.json")
 check_eq "a JSON body: 415" 415 "$status"

@@ -140,6 +140,8 @@ check_eq "RC-1 resolved" resolved "$(sql "SELECT status FROM complaints WHERE ti
 as_role dispatcher jiesu dispatch RC-1 370212005 "改派" >"$HARNESS_DIR/reassign-resolved.out" 2>&1
 check "a resolved order is not reassigned" test $? -eq 1
 check "… saying why" grep -q "工单 RC-1 状态为已办结待回访，不能改派" "$HARNESS_DIR/reassign-resolved.out"
+as_role dispatcher jiesu dispatch RC-1 "$(printf '\xd6\xd0\xba\xab')" "改派" >"$HARNESS_DIR/dispatch-gbk.out" 2>&1
+check "a unit typed in GBK (中韩) is refused, saying so" grep -q "单位不是 UTF-8 文字" "$HARNESS_DIR/dispatch-gbk.out"
 as_role dispatcher jiesu show RC-1 >"$HARNESS_DIR/show-rc1-resolved.out" 2>&1
 check "jiesu show: both deadlines of the resolved order met on time, in working time" \
     test "$(grep -cE '^(签收|办结) +1 .* 按时完成，提前 [0-9]' "$HARNESS_DIR/show-rc1-resolved.out")" -eq 2

@@ -50,7 +50,7 @@ static long change(users_call *c, const char *sql, int n, const char *const *par
             snprintf(c->err, sizeof c->err, "这把密钥已经属于另一个用户");
         else if (refused && constraint && strcmp(constraint, "principals_name_check") == 0)
             snprintf(c->err, sizeof c->err, "用户名“%s”不行：只可用小写字母、数字、.、_ 和 -，"
-                     "(at most 63, starting with a letter or digit)", params[0]);
+                     "以字母或数字开头，最多 63 个（姓名用 --display）", params[0]);
         else if (PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY))
             snprintf(c->err, sizeof c->err, "%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
         else

@@ -63,6 +63,9 @@ check "a display name of 41 characters is refused, saying the limit" grep -q "�
 jiesu user add sec-gbk --role clerk --token --no-key --display "$(printf '\xd5\xc5\xc8\xfd')" >"$sec/gbk.out" 2>&1
 check "… and one that is not UTF-8 (张三 in GBK)" grep -q "显示名不是 UTF-8 文字" "$sec/gbk.out"
 check_eq "… neither user is added" 0 "$(sql "SELECT count(*) FROM principals WHERE name IN ('sec-long', 'sec-gbk')")"
+jiesu user add 张三 --role clerk --token --no-key >"$sec/cjk-name.out" 2>&1
+check "a sign-in name in Chinese is refused, saying what a sign-in name may be" \
+    grep -q "用户名“张三”不行：只可用小写字母、数字、.、_ 和 -，以字母或数字开头，最多 63 个（姓名用 --display）" "$sec/cjk-name.out"
 jiesu user add sec-forty --role clerk --token --no-key --display "$(printf '国%.0s' $(seq 40))" >/dev/null 2>&1
 check_eq "… one of 40 is added, whole" 40 "$(sql "SELECT char_length(display_name) FROM principals WHERE name = 'sec-forty'")"
 

@@ -19,6 +19,8 @@
 
 #define MAX_FILE_BYTES (1L << 20)
 
+_Static_assert(HOLIDAYS_NAME_CHARS * 4 < sizeof ((holidays_day *)0)->name, "a typed-in name fits whole");
+
 /* $1 dates, $2 off flags, $3 names, $4 source, $5 overwrite. The last of
  * a date given twice wins. */
 static const char SQL_STORE[] =

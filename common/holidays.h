@@ -24,6 +24,8 @@
 
 #include "calendar.h"
 
+#define HOLIDAYS_NAME_CHARS 15     /* characters of a day's name typed in, at most (each up to 4 bytes) */
+
 typedef struct {
     char date[11];          /* YYYY-MM-DD, local */
     int  off;               /* 1: a day off; 0: an adjusted working day (调休上班) */

@@ -8,6 +8,7 @@
 
 #include "esc_engine.h"
 #include "log.h"
+#include "text.h"
 
 #define WARNING_BYTES 1024
 
@@ -30,8 +31,11 @@ static int gather_days(const Jiesu__HolidaysRequest *rq, holidays_day **days, si
         const Jiesu__HolidayDay *d = rq->days[i];
         if (!holidays_valid_date(d->date)) {
             snprintf(err, errlen, "第 %zu 天“%s”不是日期：请写 YYYY-MM-DD，如 2026-10-01", i + 1, d->date);
+            text_utf8_cut(err);     /* a long one cut by the snprintf */
             return -1;
         }
+        if (text_check(d->name, HOLIDAYS_NAME_CHARS, "节假日名称", err, errlen) < 0)
+            return -1;      /* a name held whole: cut inside a character, PostgreSQL would refuse it */
         holidays_day *h = &all[(*n)++];
         memset(h, 0, sizeof *h);
         memcpy(h->date, d->date, sizeof h->date);

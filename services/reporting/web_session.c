@@ -140,6 +140,17 @@ static web_signin_end start(PGconn *pg, const web_session_opts *o, const char *i
     return WEB_SIGNIN_OK;
 }
 
+/* A sign-in with no password to check (no such user, none set): the same
+ * time as a check, recorded as refused. */
+static web_signin_end nobody(PGconn *pg, const char *name, const char *password, const char *address, const char *why,
+                             char *err, size_t errlen)
+{
+    pthread_once(&DUMMY_ONCE, make_dummy);
+    auth_password_verify(DUMMY_HASH, password);
+    refused(pg, name, address, why, err, errlen);
+    return WEB_SIGNIN_WRONG;
+}
+
 web_signin_end web_session_signin(PGconn *pg, const web_session_opts *o, const char *name, const char *password,
                                   const char *address, char token[AUTH_TOKEN_LEN + 1], char until[16], char *err,
                                   size_t errlen)
@@ -147,21 +158,14 @@ web_signin_end web_session_signin(PGconn *pg, const web_session_opts *o, const c
     const char *params[] = {name};
     until[0] = '\0';
     err[0] = '\0';
-    if (!text_utf8_valid(name, strlen(name), NULL)) {     /* no one's: PostgreSQL would refuse the lookup */
-        pthread_once(&DUMMY_ONCE, make_dummy);
-        auth_password_verify(DUMMY_HASH, password);
-        refused(pg, "?", address, "a name that is not UTF-8", err, errlen);
-        return WEB_SIGNIN_WRONG;
-    }
+    if (!text_utf8_valid(name, strlen(name), NULL))     /* no one's: PostgreSQL would refuse the lookup */
+        return nobody(pg, "?", password, address, "a name that is not UTF-8", err, errlen);
     PGresult *res = db_query(pg, "sign-in user", SQL_USER, 1, params, err, errlen);
     if (!res)
         return WEB_SIGNIN_ERROR;
     web_signin_end end;
     if (PQntuples(res) != 1 || !*PQgetvalue(res, 0, U_HASH)) {
-        pthread_once(&DUMMY_ONCE, make_dummy);
-        auth_password_verify(DUMMY_HASH, password);
-        refused(pg, name, address, PQntuples(res) ? "no password set" : "no such user", err, errlen);
-        end = WEB_SIGNIN_WRONG;
+        end = nobody(pg, name, password, address, PQntuples(res) ? "no password set" : "no such user", err, errlen);
     } else if (strcmp(PQgetvalue(res, 0, U_LOCKED), "t") == 0) {
         snprintf(until, 16, "%s", PQgetvalue(res, 0, U_UNTIL));
         refused(pg, name, address, "locked", err, errlen);

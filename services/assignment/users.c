@@ -141,7 +141,8 @@ static int op_add(users_call *c)
     char unit_id[16], hash[AUTH_HASH_MAX], token_hash[AUTH_TOKEN_HASH_LEN + 1], rate[16];
     const char *display = *c->rq->display_name ? c->rq->display_name : c->rq->name;
     auth_role role;
-    int rc = text_check(display, AUTH_DISPLAY_CHARS, "显示名", c->err, sizeof c->err) < 0;  /* whole wherever shown */
+    int rc = text_check(c->rq->name, AUTH_NAME_MAX - 1, "用户名", c->err, sizeof c->err) < 0 ||
+             text_check(display, AUTH_DISPLAY_CHARS, "显示名", c->err, sizeof c->err) < 0;  /* whole wherever shown */
     if (rc == 0)
         rc = check_role(c, &role, unit_id);
     if (rc == 0)

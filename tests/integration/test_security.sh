@@ -66,6 +66,8 @@ check_eq "… neither user is added" 0 "$(sql "SELECT count(*) FROM principals W
 jiesu user add 张三 --role clerk --token --no-key >"$sec/cjk-name.out" 2>&1
 check "a sign-in name in Chinese is refused, saying what a sign-in name may be" \
     grep -q "用户名“张三”不行：只可用小写字母、数字、.、_ 和 -，以字母或数字开头，最多 63 个（姓名用 --display）" "$sec/cjk-name.out"
+jiesu user add "$(printf '\xd5\xc5\xc8\xfd')" --role clerk --token --no-key >"$sec/gbk-name.out" 2>&1
+check "… and one typed in GBK, saying so" grep -q "用户名不是 UTF-8 文字" "$sec/gbk-name.out"
 jiesu user add sec-forty --role clerk --token --no-key --display "$(printf '国%.0s' $(seq 40))" >/dev/null 2>&1
 check_eq "… one of 40 is added, whole" 40 "$(sql "SELECT char_length(display_name) FROM principals WHERE name = 'sec-forty'")"
 

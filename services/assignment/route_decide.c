@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "route_say.h"
+#include "text.h"
 
 #define DISCIPLINE_UNIT "discipline"     /* for a district not known: unit <district>.discipline otherwise */
 #define DISTRICT_DIGITS 6
@@ -125,9 +126,8 @@ static const char *problem_text(const char *text, const route_conduct_result *cr
                 at = cr->hit[k].clause_end;
         from = to == len ? len : at > to ? at : to + 1;
     }
-    while (n > 0 && ((unsigned char)buf[n - 1] & 0xC0) == 0x80)
-        n--;                                        /* a character cut at the end of buf */
     buf[n] = '\0';
+    text_utf8_cut(buf);                             /* a character cut at the end of buf */
     return buf;
 }
 

@@ -4,7 +4,7 @@
 #                migrate, start the four services, import the sample, show the result
 #   make test    build with AddressSanitizer + UBSan, run unit and integration tests
 #   make bench   benchmarks, printed as ratios against a reference run alongside
-#   make fuzz    libFuzzer on the CSV and XLSX readers and row validation, FUZZ_SECONDS (30) each
+#   make fuzz    libFuzzer on the file readers, row validation, masking and routing, FUZZ_SECONDS (30) each
 #                (make fuzz-seeds: the committed seeds only, as make test does)
 #   make stop    stop everything `make run` started
 #
@@ -102,12 +102,12 @@ bench: deps
 
 # libFuzzer (clang): the CSV reader and its encoding detection, the XLSX
 # reader, row validation and date parsing, masking and the text utilities,
-# the holiday-cn reader. Each target runs FUZZ_SECONDS; its
+# the holiday-cn reader, routing's decision. Each target runs FUZZ_SECONDS; its
 # corpus grows under var/fuzz from the seeds committed in tests/fuzz/corpus_*.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := csv xlsx row text holidays
+FUZZ_TARGETS := csv xlsx row text holidays route
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-              $(WARN) -Icommon -Iservices/intake
+              $(WARN) -Icommon -Iservices/intake -Iservices/assignment -Iservices/cli
 fuzz_csv_SRCS  := services/intake/csv_reader.c services/intake/csv_decode.c common/text.c
 fuzz_xlsx_SRCS := services/intake/xlsx_reader.c services/intake/intake_buf.c common/text.c
 fuzz_xlsx_LIBS := $(shell pkg-config --libs libzip expat 2>/dev/null)
@@ -119,6 +119,11 @@ fuzz_text_SRCS := common/mask.c common/text.c
 fuzz_holidays_SRCS := common/holidays.c common/calendar.c common/config.c common/config_keys.c common/db.c \
                       common/sqlarr.c common/clock.c common/log.c common/text.c
 fuzz_holidays_LIBS := -lpq -lm
+fuzz_route_SRCS := $(addprefix services/assignment/,route_decide.c route_places.c route_places_match.c route_ac.c \
+                       route_category.c route_conduct.c route_geo.c route_history.c route_juris.c route_model.c \
+                       route_say.c route_mem.c) \
+                   services/cli/cli_seed.c common/db.c common/clock.c common/log.c common/text.c
+fuzz_route_LIBS := -lpq -lm
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(fuzz_%_SRCS)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -I/usr/include/postgresql -o $@ $^ $(fuzz_$*_LIBS)

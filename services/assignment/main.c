@@ -203,10 +203,10 @@ static int route_once(assignment *a, service *s)
     if (route_worker_step(a->worker, READ_BLOCK_MS, &st) < 0)
         return -1;
     if (st.entries)
-        log_info("batch entries=%zu claimed=%zu dispatched=%zu manual=%zu skipped=%zu"
+        log_info("batch entries=%zu claimed=%zu dispatched=%zu manual=%zu skipped=%zu left=%zu"
                  " read_us=%lld load_us=%lld decide_us=%lld write_us=%lld after_us=%lld ms=%lld", st.entries,
-                 st.claimed, st.dispatched, st.manual, st.skipped, (long long)st.read_us, (long long)st.load_us,
-                 (long long)st.decide_us, (long long)st.write_us, (long long)st.after_us,
+                 st.claimed, st.dispatched, st.manual, st.skipped, st.left, (long long)st.read_us,
+                 (long long)st.load_us, (long long)st.decide_us, (long long)st.write_us, (long long)st.after_us,
                  (long long)(clock_mono_ms() - t0));
     return 0;
 }

@@ -399,13 +399,14 @@ static void add_timers(route_worker *self, PGresult *w)
                  n, self->o.timers_key);
 }
 
-/* Publishes one "complaint.routed" per order that moved and counts them. */
-static void publish(route_worker *self, PGresult *orders, PGresult *w, route_batch_stats *st)
+/* Publishes one "complaint.routed" per order that moved and counts them. The
+ * write named each by its place in its arrays, which started at order base. */
+static void publish(route_worker *self, PGresult *orders, PGresult *w, int base, route_batch_stats *st)
 {
     for (int r = 0; r < PQntuples(w); r++) {
         if (PQgetisnull(w, r, W_IDX))
             continue;       /* a deadline's or a conduct part's row */
-        int o = atoi(PQgetvalue(w, r, W_IDX)) - 1;
+        int o = base + atoi(PQgetvalue(w, r, W_IDX)) - 1;
         const route_decision *res = &self->results[o];
         int manual = strcmp(PQgetvalue(w, r, W_STATUS), "manual") == 0;
         if (manual)
@@ -443,13 +444,104 @@ static void enqueue_linked(route_worker *self, PGresult *w)
                  n, queue_errstr(self->o.queue));
 }
 
+/* What a committed write leads to: its deadlines' timers, its conduct parts
+ * on the stream, its orders published (from order base of the batch). */
+static void after_write(route_worker *self, PGresult *orders, PGresult *w, int base, route_batch_stats *st)
+{
+    add_timers(self, w);
+    enqueue_linked(self, w);
+    publish(self, orders, w, base, st);
+}
+
+/* Writes decision r of the batch by itself. 0, or -1 with err. */
+static int write_alone(route_worker *self, PGresult *orders, int r, route_batch_stats *st, char *err, size_t errlen)
+{
+    arrays_start(self);
+    if (add_decision(self, orders, r) != 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    PGresult *w = write_decisions(self, 1, err, errlen);
+    if (!w)
+        return -1;
+    after_write(self, orders, w, r, st);
+    PQclear(w);
+    return 0;
+}
+
+/* Decision r goes to manual dispatch, saying why: the database refused to
+ * store it (what it refused may have been in the reasons, so they go). */
+static void refused_to_manual(route_worker *self, int r)
+{
+    route_decision *d = &self->results[r];
+    d->owner = ROUTE_TO_MANUAL;
+    d->owner_code[0] = d->co_code[0] = '\0';
+    snprintf(d->reasons, sizeof d->reasons, "自动派单的结果未能保存（数据库拒绝，原因见自动派单服务的日志）：转人工派单");
+}
+
+/* Takes the entry of order id out of the first n items to ack. The number left. */
+static size_t unack(route_worker *self, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n;) {
+        if (self->items[i].id == id)
+            self->items[i] = self->items[--n];
+        else
+            i++;
+    }
+    return n;
+}
+
+/* After the database refused a batch's write while answering (one order's
+ * data that it would refuse again each time the batch came back, say, which
+ * would hold up every other order of the batch for good): each order
+ * written by itself; one refused again goes to manual dispatch saying so,
+ * and one refused even then stays on the stream, out of the ack, to be tried
+ * again when its entry is claimed as idle. The number of entries to ack
+ * (kept at the front of items), or -1 when the database stopped answering. */
+static long write_each(route_worker *self, PGresult *orders, size_t n, route_batch_stats *st)
+{
+    char err[1024];
+    for (int r = 0; r < PQntuples(orders); r++) {
+        const char *ticket = PQgetvalue(orders, r, L_TICKET);
+        if (write_alone(self, orders, r, st, err, sizeof err) == 0)
+            continue;
+        log_error("routing %s alone: %s; sending it to manual dispatch", ticket, err);
+        refused_to_manual(self, r);
+        if (write_alone(self, orders, r, st, err, sizeof err) == 0)
+            continue;
+        if (!db_alive(self->o.pg))
+            return -1;
+        log_error("routing %s to manual dispatch: %s; left on the stream for the next claim", ticket, err);
+        n = unack(self, n, strtoll(PQgetvalue(orders, r, L_ID), NULL, 10));
+        st->left++;
+    }
+    return (long)n;
+}
+
+/* Writes the batch's decisions: in one statement, else one by one when the
+ * database refused it while answering. The number of entries to ack, or -1. */
+static long write_batch(route_worker *self, PGresult *orders, size_t n, route_batch_stats *st)
+{
+    char err[1024];
+    if (PQntuples(orders) == 0)
+        return (long)n;
+    PGresult *w = write_decisions(self, PQntuples(orders), err, sizeof err);
+    if (w) {
+        after_write(self, orders, w, 0, st);
+        PQclear(w);
+        return (long)n;
+    }
+    log_error("routing a batch of %zu: %s", n, err);    /* one statement: nothing of it was committed */
+    return db_alive(self->o.pg) ? write_each(self, orders, n, st) : -1;
+}
+
 /* Routes the n entries in self->items. 0 or -1. */
 static int handle(route_worker *self, size_t n, route_batch_stats *st)
 {
     int rc = -1;
     char err[1024];
     int64_t mark = clock_mono_us();
-    PGresult *w = NULL, *orders = load_orders(self, n, err, sizeof err);
+    PGresult *orders = load_orders(self, n, err, sizeof err);
     lap(&mark, &st->load_us);
     if (!orders) {
         log_error("routing a batch of %zu: %s", n, err);
@@ -460,19 +552,13 @@ static int handle(route_worker *self, size_t n, route_batch_stats *st)
         goto cleanup;
     }
     lap(&mark, &st->decide_us);
-    if (PQntuples(orders) > 0 && !(w = write_decisions(self, PQntuples(orders), err, sizeof err))) {
-        log_error("routing a batch of %zu: %s", n, err);
-        goto cleanup;       /* one statement: nothing of it was committed */
-    }
+    long ack = write_batch(self, orders, n, st);
     lap(&mark, &st->write_us);
-    if (w) {
-        add_timers(self, w);
-        enqueue_linked(self, w);
-        publish(self, orders, w, st);
-    }
-    st->skipped = n - st->dispatched - st->manual;
+    if (ack < 0)
+        goto cleanup;
+    st->skipped = n - st->dispatched - st->manual - st->left;
     failpoint("route_before_ack");
-    if (queue_ack(self->o.queue, self->items, n) != 0) {
+    if (queue_ack(self->o.queue, self->items, (size_t)ack) != 0) {
         log_warn("Redis: ack of %zu routed entries failed (%s); they will be re-delivered harmlessly",
                  n, queue_errstr(self->o.queue));
         goto cleanup;
@@ -480,7 +566,6 @@ static int handle(route_worker *self, size_t n, route_batch_stats *st)
     lap(&mark, &st->after_us);
     rc = 0;
 cleanup:
-    PQclear(w);
     PQclear(orders);
     return rc;
 }

@@ -49,6 +49,7 @@ typedef struct {
     size_t dispatched;    /* orders given to a street office */
     size_t manual;        /* orders sent to manual dispatch */
     size_t skipped;       /* entries whose order was not (or no longer) 'new' */
+    size_t left;          /* orders the database refused to store even for manual dispatch: left on the stream */
     int64_t read_us;      /* where the step's time went, in µs: the stream read (or claim), */
     int64_t load_us;      /* reading the orders from PostgreSQL, */
     int64_t decide_us;    /* deciding them, */
@@ -64,7 +65,8 @@ route_worker *route_worker_new(const route_worker_opts *opts);
 
 /* Runs one batch, waiting up to block_ms for new entries. 0 with *st filled
  * (st->entries == 0 when nothing came), or -1 when Redis or PostgreSQL failed
- * (logged; nothing that was not committed is acked). */
+ * (logged; nothing that was not committed is acked). An order the database
+ * refuses to store holds up no other (route_worker.c, write_each). */
 int route_worker_step(route_worker *self, int block_ms, route_batch_stats *st);
 
 /* Frees the worker (not what it borrows) and sets *self to NULL. */

@@ -466,6 +466,60 @@ static void test_split_letter_links_a_conduct_part(void **state)
     route_worker_destroy(&w);
 }
 
+/* An order the database refuses to store as decided goes to manual dispatch,
+ * saying so, and one it refuses even then stays on the stream until its
+ * entry is claimed again; neither holds up the rest of its batch, which was
+ * written in one statement that the refusal undid. (The refusals are made
+ * here by CHECK constraints naming this test's orders; a split letter's
+ * reasons that were not UTF-8 once did it for real, for every retry.) */
+static void test_refused_order_holds_up_no_other(void **state)
+{
+    fixture *f = *state;
+    char buf[64];
+    route_batch_stats st;
+    route_worker *w = route_worker_new(&f->opts);
+    int64_t ids[4] = {
+        complaint(f, "30", "new", "沙子口街道南窑路", "路灯不亮"),
+        complaint(f, "31", "new", "沙子口街道南窑路", "路灯不亮"),         /* refused as dispatched */
+        complaint(f, "32", "new", "沙子口街道南窑路", "路灯不亮"),         /* refused any move */
+        complaint(f, "33", "new", "北宅街道卧龙村", "占道经营"),
+    };
+    fixture_exec(f->pg, "ALTER TABLE assignments ADD CONSTRAINT test_refused_dispatch"
+                        " CHECK (complaint_id <> %lld OR role = 'manual')", (long long)ids[1]);
+    fixture_exec(f->pg, "ALTER TABLE complaints ADD CONSTRAINT test_refused_move CHECK (id <> %lld OR status = 'new')",
+                 (long long)ids[2]);
+    assert_int_equal(queue_add(f->q, ids, 4), 0);
+    step(w, &st);
+    fixture_exec(f->pg, "ALTER TABLE assignments DROP CONSTRAINT test_refused_dispatch");
+    fixture_exec(f->pg, "ALTER TABLE complaints DROP CONSTRAINT test_refused_move");
+    assert_int_equal(st.entries, 4);
+    assert_int_equal(st.dispatched, 2);
+    assert_int_equal(st.manual, 1);
+    assert_int_equal(st.left, 1);
+    assert_int_equal(st.skipped, 0);
+    assert_string_equal(owner(f, ids[0], buf, sizeof buf), "370212002");
+    assert_string_equal(owner(f, ids[3], buf, sizeof buf), "370212004");
+    assert_string_equal(owner(f, ids[1], buf, sizeof buf), "manual");
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"
+                                        " AND event = 'manual' AND detail->>'reasons' LIKE '自动派单的结果未能保存%%'",
+                                 (long long)ids[1]), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE id = %lld AND status = 'new'",
+                                 (long long)ids[2]), 1);
+    assert_int_equal(count_for(f, "assignments", ids[2]), 0);
+    assert_int_equal(queue_pending(f->q), 1);              /* its entry alone, not acknowledged */
+    route_worker_destroy(&w);
+
+    route_worker_opts o = f->opts;                         /* claimed again (at once here): routed */
+    o.claim_idle_ms = 0;
+    w = route_worker_new(&o);
+    step(w, &st);
+    assert_int_equal(st.claimed, 1);
+    assert_int_equal(st.dispatched, 1);
+    assert_string_equal(owner(f, ids[2], buf, sizeof buf), "370212002");
+    assert_int_equal(queue_pending(f->q), 0);
+    route_worker_destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -477,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_returned_order_rerouted_without_the_unit),
         cmocka_unit_test(test_conduct_category_and_working_time),
         cmocka_unit_test(test_split_letter_links_a_conduct_part),
+        cmocka_unit_test(test_refused_order_holds_up_no_other),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

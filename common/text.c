@@ -60,6 +60,20 @@ int text_utf8_valid(const char *s, size_t len, size_t *bad_offset)
     return 1;
 }
 
+void text_utf8_repair(char *s)
+{
+    unsigned char *u = (unsigned char *)s;
+    for (size_t i = 0, len = strlen(s); i < len;) {
+        unsigned cp;
+        size_t n = utf8_decode(u + i, len - i, &cp);
+        if (!n) {
+            u[i] = '?';
+            n = 1;
+        }
+        i += n;
+    }
+}
+
 size_t text_utf8_chars(const char *s, size_t len)
 {
     size_t n = 0;

@@ -15,6 +15,11 @@
  * *bad_offset (when not NULL) gets the byte offset of the first invalid byte. */
 int text_utf8_valid(const char *s, size_t len, size_t *bad_offset);
 
+/* Makes s UTF-8 in place: each byte that starts no valid character becomes
+ * '?' (a character a quote cut short, text another system sent in GBK), so
+ * s can be quoted in a message that goes where only UTF-8 may. */
+void text_utf8_repair(char *s);
+
 /* Number of code points in valid UTF-8 s[0..len). */
 size_t text_utf8_chars(const char *s, size_t len);
 

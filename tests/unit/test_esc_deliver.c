@@ -26,17 +26,35 @@ typedef struct {
     struct MHD_Daemon *mhd;
     int              port;
     int              requests;
+    int              robot_requests;
     char             body[4096];
     size_t           body_len;
     char             idem[64];
     char             tag[64];
 } fixture;
 
-/* Collects the body; answers 500 to the first FAIL_FIRST requests, then 200. */
+/* What the robot at url answers (HTTP 200, a refusal in its JSON), or NULL for a plain webhook:
+ * /robot-gbk in GBK (中文), /robot-long in more words than a quote of 200 bytes holds whole. */
+static const char *robot_reply(const char *url)
+{
+    static char long_reply[512];
+    if (strcmp(url, "/robot-gbk") == 0)
+        return "{\"errcode\":93000,\"errmsg\":\"\xd6\xd0\xce\xc4\"}";
+    if (strcmp(url, "/robot-long") != 0)
+        return NULL;
+    size_t n = (size_t)snprintf(long_reply, sizeof long_reply, "{\"errcode\":93000,\"errmsg\":\"");
+    for (int i = 0; i < 100; i++)
+        n += (size_t)snprintf(long_reply + n, sizeof long_reply - n, "很");
+    snprintf(long_reply + n, sizeof long_reply - n, "\"}");
+    return long_reply;
+}
+
+/* Collects the body; a robot's path gets its refusal, other paths 500 to the first FAIL_FIRST
+ * requests, then 200. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *data, size_t *size, void **con_cls)
 {
-    (void)url, (void)method, (void)version;
+    (void)method, (void)version;
     fixture *f = cls;
     if (!*con_cls) {                        /* first call: headers only */
         *con_cls = f;
@@ -53,8 +71,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *size = 0;
         return MHD_YES;
     }
-    int status = ++f->requests <= FAIL_FIRST ? 500 : 200;
-    struct MHD_Response *r = MHD_create_response_from_buffer(2, (void *)"ok", MHD_RESPMEM_PERSISTENT);
+    const char *robot = robot_reply(url), *answer = robot ? robot : "ok";
+    int status = robot ? (f->robot_requests++, 200) : ++f->requests <= FAIL_FIRST ? 500 : 200;
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(answer), (void *)answer, MHD_RESPMEM_PERSISTENT);
     enum MHD_Result rc = MHD_queue_response(conn, (unsigned)status, r);
     MHD_destroy_response(r);
     return rc;
@@ -151,11 +170,39 @@ static void test_dead_webhook_ends_failed_and_stays(void **state)
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deliveries WHERE alert_id = %lld", quiet), 0);
 }
 
+/* A robot that refuses in words that are not UTF-8 (GBK), or in so many that
+ * the quote of them is cut inside a character: the refusal is recorded ('?'
+ * for what is not UTF-8), and each delivery is tried its number of times, no
+ * more. (PostgreSQL once refused the record; the round's outcomes were rolled
+ * back and its deliveries sent again, each round, for good.) */
+static void test_robot_refusal_in_any_words_is_recorded(void **state)
+{
+    fixture *f = *state;
+    char url[96];
+    static const char *const path[2] = {"gbk", "long"};
+    long long alert[2];
+    for (int i = 0; i < 2; i++) {
+        snprintf(url, sizeof url, "wecom+http://127.0.0.1:%d/robot-%s", f->port, path[i]);
+        alert[i] = raise_for(f, url, 4 + i);
+        deliver_until_settled(f, alert[i]);
+        assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deliveries WHERE alert_id = %lld"
+                                                " AND state = 'failed' AND attempts = 3 AND last_status = 200"
+                                                " AND last_error LIKE 'the robot refused it: {\"errcode\":93000%%'",
+                                     alert[i]), 1);
+    }
+    assert_int_equal(f->robot_requests, 6);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deliveries WHERE alert_id = %lld"
+                                            " AND last_error LIKE '%%\"errmsg\":\"????\"}'", alert[0]), 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deliveries WHERE alert_id = %lld"
+                                            " AND last_error LIKE '%%很很很%%'", alert[1]), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fails_twice_then_delivered),
         cmocka_unit_test(test_dead_webhook_ends_failed_and_stays),
+        cmocka_unit_test(test_robot_refusal_in_any_words_is_recorded),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -284,6 +284,23 @@ static void test_utf8_cut(void **state)
     assert_string_equal(buf, "");
 }
 
+/* What is not UTF-8 in a quote becomes '?', byte for byte; the rest stays. */
+static void test_utf8_repair(void **state)
+{
+    (void)state;
+    char buf[64];
+    snprintf(buf, sizeof buf, "“%.7s”不是数字", "导入中断");        /* 导入 and one byte of 中, inside */
+    text_utf8_repair(buf);
+    assert_string_equal(buf, "“导入?”不是数字");
+    snprintf(buf, sizeof buf, "errmsg: \xd6\xd0\xce\xc4");     /* 中文 in GBK */
+    text_utf8_repair(buf);
+    assert_string_equal(buf, "errmsg: ????");
+    snprintf(buf, sizeof buf, "\xc0\xaf \xed\xa0\x80 a\xf0\x9f\x98\x80");  /* an overlong /, a surrogate, an emoji */
+    text_utf8_repair(buf);
+    assert_string_equal(buf, "?? ??? a\xf0\x9f\x98\x80");
+    assert_int_equal(text_utf8_valid(buf, strlen(buf), NULL), 1);
+}
+
 /* ---- HTML ---- */
 
 /* s as text_html_escape writes it. */
@@ -337,6 +354,7 @@ int main(void)
         cmocka_unit_test(test_defuse_formula),
         cmocka_unit_test(test_defuse_truncates),
         cmocka_unit_test(test_utf8_cut),
+        cmocka_unit_test(test_utf8_repair),
         cmocka_unit_test(test_html_escape),
         cmocka_unit_test(test_check),
     };

@@ -241,6 +241,14 @@ void text_utf8_cut(char *s)
         s[start - 1] = '\0';
 }
 
+const char *text_quote(char *dst, size_t cap, const char *s)
+{
+    snprintf(dst, cap, "%s", s);
+    text_utf8_cut(dst);
+    text_utf8_repair(dst);
+    return dst;
+}
+
 void text_prefix(char *buf, size_t cap, const char *fmt, ...)
 {
     char head[512];

@@ -44,6 +44,11 @@ int text_defuse_formula(char *dst, size_t cap, const char *s);
  * where only valid UTF-8 may (a PostgreSQL column, a protobuf string). */
 void text_utf8_cut(char *s);
 
+/* What someone typed or another system sent, as a message may quote it:
+ * copied into dst (cap bytes), cut at a character when longer, what is not
+ * UTF-8 as '?'. Returns dst. */
+const char *text_quote(char *dst, size_t cap, const char *s);
+
 /* The most characters of a person's free text on an order or an alert (a
  * reason, a note): every place that stores it keeps it whole. */
 #define TEXT_NOTE_CHARS 500

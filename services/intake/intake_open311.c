@@ -125,7 +125,7 @@ static int take_point(const http_request *req, web_complaint *c, char *why, size
 {
     static const char *const name[2] = {"lat", "long"};
     static const double limit[2] = {90, 180};
-    char *out[2] = {c->lat, c->lon};
+    char *out[2] = {c->lat, c->lon}, shown[41];
     int given = 0;
     for (int i = 0; i < 2; i++) {
         const char *v = http_param(req, name[i]);
@@ -136,7 +136,8 @@ static int take_point(const http_request *req, web_complaint *c, char *why, size
         errno = 0;
         double d = strtod(v, &end);
         if (errno || *end || !isfinite(d) || fabs(d) > limit[i]) {
-            snprintf(why, whylen, "%s: '%.40s' is not a number between -%g and %g", name[i], v, limit[i], limit[i]);
+            snprintf(why, whylen, "%s: '%s' is not a number between -%g and %g", name[i],
+                     text_quote(shown, sizeof shown, v), limit[i], limit[i]);
             return -1;
         }
         snprintf(out[i], sizeof c->lat, "%.7f", d);
@@ -228,9 +229,8 @@ static int take_service(PGconn *pg, const http_request *req, web_complaint *c, c
     if (!code || !*code) {
         snprintf(why, whylen, "service_code: required (GET /services.json lists them)");
     } else if (!found) {
-        snprintf(shown, sizeof shown, "%s", code);
-        text_utf8_cut(shown);
-        snprintf(why, whylen, "service_code: '%s' is not a service (GET /services.json lists them)", shown);
+        snprintf(why, whylen, "service_code: '%s' is not a service (GET /services.json lists them)",
+                 text_quote(shown, sizeof shown, code));
     }
     return found ? 0 : -1;
 }
@@ -399,14 +399,17 @@ static store_end store(const intake_open311 *self, open311_link *l, const web_co
     return STORE_NEW;
 }
 
+/* Answers status with why, which may quote what the client sent (a header of
+ * any bytes, say): JSON text is UTF-8. */
 static void reply_error(http_response *resp, int status, const char *why)
 {
-    char body[1024];
+    char body[1024], shown[512];
     size_t n = 0;
     char head[48];
     snprintf(head, sizeof head, "[{\"code\":%d,\"description\":", status);
     intake_json_raw(body, sizeof body, &n, head);
-    intake_json_string(body, sizeof body, &n, why, strlen(why));
+    text_quote(shown, sizeof shown, why);
+    intake_json_string(body, sizeof body, &n, shown, strlen(shown));
     intake_json_raw(body, sizeof body, &n, "}]");
     intake_json_end(body, sizeof body, n);
     http_reply(resp, status, JSON_TYPE, "%s", body);

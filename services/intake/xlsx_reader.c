@@ -336,9 +336,8 @@ static void row_start(xlsx_reader *self, const char *r)
     long last = self->building.row_no, no = r ? strtol(r, &end, 10) : last + 1;
     row_clear(&self->building);
     if (r && (end == r || *end || no < 1 || no > MAX_ROWS)) {
-        snprintf(shown, sizeof shown, "%s", r);
-        text_utf8_cut(shown);       /* the message goes where only UTF-8 may */
-        set_err(self, "第 %ld 行之后：行号“%s”不是 Excel 的行号（1 到 %d）", last, shown, MAX_ROWS);
+        set_err(self, "第 %ld 行之后：行号“%s”不是 Excel 的行号（1 到 %d）", last, text_quote(shown, sizeof shown, r),
+                MAX_ROWS);
     } else if (no > MAX_ROWS)
         set_err(self, "第 %ld 行之后：超过 Excel 的最后一行（第 %d 行）", last, MAX_ROWS);
     else

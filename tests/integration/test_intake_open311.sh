@@ -89,6 +89,9 @@ bad noloc "no location" "a location is required" service_code=env "description=x
 bad badlat "lat not a number" "lat: 'north'" service_code=env "description=x" lat=north long=120
 bad farlat "lat out of range" "lat: '91'" service_code=env "description=x" lat=91 long=120
 bad onlylat "lat without long" "give both or neither" service_code=env "description=x" lat=36
+bad latwords "lat in words, quoted cut at a character (40 bytes)" "lat: '一二三四五六七八九十一二三' is not" \
+    service_code=env "description=x" lat=一二三四五六七八九十一二三四 long=120
+check "… the answer is UTF-8" iconv -f UTF-8 -t UTF-8 "$o311/latwords.json"
 bad phone "a phone that is not one" "phone:" service_code=env "description=x" "address_string=a" "phone=call me"
 bad long "a description over 4000 characters" "longer than 4000" service_code=env \
     "description=$(head -c 4001 /dev/zero | tr '\0' x)" "address_string=a"
@@ -105,6 +108,11 @@ bad longcode "an unknown service_code past 64 bytes, quoted cut at a character" 
 status=$(curl -s -o "$o311/json.json" -w '%{http_code}' -H "Authorization: Bearer $api_key" -H 'Content-Type: application/json' \
     --data '{"service_code": "env", "description": "x", "address_string": "a"}' "$api/requests.json")
 check_eq "a JSON body: 415" 415 "$status"
+status=$(curl -s -o "$o311/gbk-type.json" -w '%{http_code}' -H "Authorization: Bearer $api_key" \
+    -H $'Content-Type: text/\xd6\xd0' --data 'x' "$api/requests.json")
+check_eq "a Content-Type in GBK: 415" 415 "$status"
+check "… quoted as UTF-8, '?' for what is not" jq -e '.[0].description | startswith("the body is text/??:")' \
+    "$o311/gbk-type.json"
 check "… saying a form is wanted, not that service_code is missing" \
     jq -e '.[0].description | contains("application/json: Open311 (GeoReport v2) takes its fields as a form")' "$o311/json.json"
 check_eq "GET /requests.json: 405" 405 "$(curl -s -o /dev/null -w '%{http_code}' "$api/requests.json")"

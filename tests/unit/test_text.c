@@ -301,6 +301,16 @@ static void test_utf8_repair(void **state)
     assert_int_equal(text_utf8_valid(buf, strlen(buf), NULL), 1);
 }
 
+/* A quote: cut at a character to fit, what is not UTF-8 as '?'. */
+static void test_quote(void **state)
+{
+    (void)state;
+    char buf[8];
+    assert_string_equal(text_quote(buf, sizeof buf, "导入中断"), "导入");    /* 7 bytes hold 2 of 4 */
+    assert_string_equal(text_quote(buf, sizeof buf, "a\xd6\xd0z"), "a??z");
+    assert_string_equal(text_quote(buf, sizeof buf, "row 12"), "row 12");
+}
+
 /* ---- HTML ---- */
 
 /* s as text_html_escape writes it. */
@@ -355,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_defuse_truncates),
         cmocka_unit_test(test_utf8_cut),
         cmocka_unit_test(test_utf8_repair),
+        cmocka_unit_test(test_quote),
         cmocka_unit_test(test_html_escape),
         cmocka_unit_test(test_check),
     };

@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "image.h"
+#include "text.h"
 
 /* $1 complaint id, $2 kind, $3 mime, $4 SHA-256, $5 size, $6 the bytes
  * (binary), $7 name, $8 who; the order's current cycle. */
@@ -19,6 +20,7 @@ static const char SQL_STORE[] =
 
 int photos_check(const photos_set *set, size_t max_bytes, char *err, size_t errlen)
 {
+    char name_why[128];
     for (size_t i = 0; i < set->n; i++) {
         const Jiesu__Photo *p = set->photos[i];
         const char *why = NULL;
@@ -30,8 +32,8 @@ int photos_check(const photos_set *set, size_t max_bytes, char *err, size_t errl
             why = "太大";
         else if (!image_mime(p->data.data, p->data.len))
             why = "不是 JPEG 或 PNG 图片（按文件开头的字节判断）";
-        else if (strlen(p->name) > NAME_MAX_CHARS)
-            why = "的文件名太长";
+        else if (text_check(p->name, NAME_MAX_CHARS, "的文件名", name_why, sizeof name_why) != 0)
+            why = name_why;     /* stored with the photo: UTF-8, and not past a character count */
         if (why) {
             snprintf(err, errlen, "第 %zu 张照片“%.64s”（%zu 字节）%s；每张最多 %zu 字节", i + 1, p->name,
                      p->data.len, why, max_bytes);

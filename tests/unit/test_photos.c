@@ -1,7 +1,8 @@
 /* test_photos.c — the photos a resolve may carry, as the assignment service
  * checks them before anything is written: JPEG and PNG of the right kind and
  * size pass; a wrong kind, an empty one, one too large, one that is not an
- * image by its first bytes and one with an overlong name are refused, saying
+ * image by its first bytes, one with an overlong name and one whose name is
+ * not UTF-8 (PostgreSQL stores the name with the photo) are refused, saying
  * which photo and why in Chinese. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -62,7 +63,8 @@ static void test_each_refusal_says_which_and_why(void **state)
         {"after", "c.jpg", JPEG, 0, "第 2 张照片“c.jpg”（0 字节）是空的"},
         {"after", "c.png", big, sizeof big, "第 2 张照片“c.png”（101 字节）太大；每张最多 100 字节"},
         {"after", "c.jpg", "GIF89a", 6, "第 2 张照片“c.jpg”（6 字节）不是 JPEG 或 PNG 图片"},
-        {"after", name, JPEG, sizeof JPEG, "的文件名太长"},
+        {"after", name, JPEG, sizeof JPEG, "的文件名有 259 个字，最多 200 个"},
+        {"after", "\xd5\xfb\xb8\xc4.jpg", JPEG, sizeof JPEG, "的文件名不是 UTF-8 文字"},     /* 整改 in GBK */
     };
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
         assert_int_equal(check(good, photo(CASES[i].kind, CASES[i].name, CASES[i].data, CASES[i].len), err,
@@ -70,6 +72,10 @@ static void test_each_refusal_says_which_and_why(void **state)
         if (!strstr(err, CASES[i].want))
             fail_msg("case %zu: '%s' does not say '%s'", i, err, CASES[i].want);
     }
+    char wide[4 * 200 + 1] = "";
+    for (int i = 0; i < 200; i++)
+        strcat(wide, "国");                  /* 200 characters, 600 bytes: a name of the most characters */
+    assert_int_equal(check(good, photo("after", wide, JPEG, sizeof JPEG), err, sizeof err), 0);
 }
 
 int main(void)

@@ -29,12 +29,13 @@ static int take_photo(const web_work *w, const http_request *req, const char *fi
 {
     size_t len = 0;
     const char *name = "", *type = "";
+    char shown[61];
     const char *data = http_field(req, field, &len, &name, &type);
     if (!data || len == 0)
         return 0;
     if (len > w->photo_max || !image_mime(data, len)) {
-        snprintf(why, whylen, "%s照片“%.60s”%s。", strcmp(kind, "before") == 0 ? "整改前" : "整改后", name,
-                 len > w->photo_max ? "太大" : "不是 JPEG 或 PNG 图片");
+        snprintf(why, whylen, "%s照片“%s”%s。", strcmp(kind, "before") == 0 ? "整改前" : "整改后",
+                 text_quote(shown, sizeof shown, name), len > w->photo_max ? "太大" : "不是 JPEG 或 PNG 图片");
         return -1;
     }
     jiesu__photo__init(out);

@@ -120,27 +120,26 @@ static void add_outside(char **col, int n, void *ctx)
         check(route_juris_add(ctx, col[1]) == 0 && route_juris_add(ctx, col[4]) == 0, "a place outside is added");
 }
 
-static route_places *load_places(void)
+typedef struct {
+    const char *path;
+    row_fn      fn;
+} source;
+
+/* Each source's rows into obj (NULL: out of memory). */
+static void *read_sources(void *obj, const source *src, size_t n)
 {
-    route_places *p = route_places_new();
-    check(p != NULL, "out of memory");
-    each_row("data/regions/streets.csv", add_street, p);
-    each_row("data/regions/communities.csv", add_community, p);
-    each_row("data/routing/gazetteer.csv", add_place, p);
-    check(route_places_build(p) == 0, "places are built");
-    return p;
+    check(obj != NULL, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        each_row(src[i].path, src[i].fn, obj);
+    return obj;
 }
 
-static route_cat *load_categories(void)
-{
-    route_cat *c = route_cat_new();
-    check(c != NULL, "out of memory");
-    each_row("data/categories/categories.csv", add_category, c);
-    each_row("data/routing/category_aliases.csv", add_alias, c);
-    each_row("data/routing/urgency_levels.csv", add_urgency, c);
-    check(route_cat_build(c) == 0, "categories are built");
-    return c;
-}
+static const source PLACES[] = {{"data/regions/streets.csv", add_street},
+                                {"data/regions/communities.csv", add_community},
+                                {"data/routing/gazetteer.csv", add_place}};
+static const source CATEGORIES[] = {{"data/categories/categories.csv", add_category},
+                                    {"data/routing/category_aliases.csv", add_alias},
+                                    {"data/routing/urgency_levels.csv", add_urgency}};
 
 static route_conduct *load_conduct(const route_cat *cats, int conduct)
 {
@@ -155,14 +154,7 @@ static route_conduct *load_conduct(const route_cat *cats, int conduct)
     return w;
 }
 
-static route_juris *load_juris(void)
-{
-    route_juris *j = route_juris_new();
-    check(j != NULL, "out of memory");
-    each_row("data/regions/districts.csv", add_outside, j);
-    check(route_juris_build(j) == 0, "the places outside are built");
-    return j;
-}
+static const source OUTSIDE[] = {{"data/regions/districts.csv", add_outside}};
 
 static route_history *load_history(void)
 {
@@ -206,11 +198,16 @@ static const route_decider *decider(void)
     if (d.places)
         return &d;
     char err[256] = "";
-    d.cats = load_categories();
+    route_cat *cats = read_sources(route_cat_new(), CATEGORIES, 3);
+    route_juris *juris = read_sources(route_juris_new(), OUTSIDE, 1);
+    route_places *places = read_sources(route_places_new(), PLACES, 3);
+    check(route_cat_build(cats) == 0 && route_juris_build(juris) == 0 && route_places_build(places) == 0,
+          "the tables are built");
+    d.cats = cats;
+    d.juris = juris;
     d.conduct = route_cat_find(d.cats, "conduct");
     check(d.conduct >= 0, "the conduct category is shipped");
     d.conduct_words = load_conduct(d.cats, d.conduct);
-    d.juris = load_juris();
     d.history = load_history();
     d.model = load_model(d.cats, &model_cat);
     d.model_cat = model_cat;
@@ -221,7 +218,7 @@ static const route_decider *decider(void)
     d.min_prob = 0.5;
     d.default_accept_minutes = 120;
     d.default_resolve_days = 5;
-    d.places = load_places();
+    d.places = places;
     return &d;
 }
 

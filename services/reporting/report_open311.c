@@ -12,6 +12,7 @@
 #include "log.h"
 #include "mask.h"
 #include "report_json.h"
+#include "text.h"
 
 #define JSON "application/json; charset=utf-8"
 #define QUERY_CANCELED "57014"
@@ -70,6 +71,8 @@ static void open311_error(http_response *resp, int code, const char *what, const
     http_body b;
     snprintf(msg, sizeof msg, "%s%s%.*s", what, detail ? ": " : "", detail ? (int)strcspn(detail, "\n") : 0,
              detail ? detail : "");
+    text_utf8_cut(msg);         /* the detail quotes the request (PostgreSQL's words on a parameter, say), */
+    text_utf8_repair(msg);      /* maybe at length: JSON text is UTF-8 */
     FILE *f = http_body_open(&b);
     if (f) {
         fprintf(f, "[{\"code\": %d, \"description\": ", code);

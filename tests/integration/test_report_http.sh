@@ -121,6 +121,11 @@ check_eq "one request, closed, owned by 东街道" "FX-E1 closed 东街道" \
 check_eq "Open311 gives no caller data" 0 "$(grep -c '13812345678\|张三丰' "$HARNESS_DIR/http.body")"
 check_eq "GET /requests/NOPE.json is 404" 404 "$(get /requests/NOPE.json)"
 check_eq "a bad start_date is 400" 400 "$(get '/requests.json?start_date=yesterday-ish')"
+long_date=$(python3 -c 'import urllib.parse; print(urllib.parse.quote("昨天" * 200))')
+check_eq "a start_date of 400 Chinese characters is 400" 400 "$(get "/requests.json?start_date=$long_date")"
+check "… its description, PostgreSQL's words quoting it cut short, is UTF-8" iconv -f UTF-8 -t UTF-8 "$HARNESS_DIR/http.body"
+check_eq "a start_date in GBK is 400" 400 "$(get '/requests.json?start_date=%D6%D0')"
+check "… its description is UTF-8" iconv -f UTF-8 -t UTF-8 "$HARNESS_DIR/http.body"
 
 # ---- the dashboard in headless Chromium ----
 check_eq "GET / (dashboard)" 200 "$(get '/?week=2026-W47')"

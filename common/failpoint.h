@@ -6,6 +6,7 @@
  * Points in use:
  *   escalation  "before_commit"      alerts of a firing inserted, not committed
  *               "after_commit"       committed, next rungs not armed, not published
+ *               "delivery_after_send"  an alert sent to its channel, the outcome not recorded
  *   assignment  "route_before_ack"   a batch's decisions committed, stream entries not acknowledged
  *   intake      "import_before_enqueue"  a batch committed, its ids not yet on the routing stream
  */

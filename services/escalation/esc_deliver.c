@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "esc_channel.h"
+#include "failpoint.h"
 #include "log.h"
 #include "mask.h"
 #include "names.h"
@@ -27,7 +28,7 @@ static const char SQL_DUE[] =
     " LEFT JOIN complaints c ON c.id = a.complaint_id LEFT JOIN units u ON u.id = a.unit_id"
     " LEFT JOIN units t ON t.id = a.target_unit_id"
     " WHERE d.state = 'pending' AND d.next_at <= now()"
-    " ORDER BY d.next_at LIMIT $1::int FOR UPDATE OF d SKIP LOCKED";
+    " ORDER BY d.next_at LIMIT 1 FOR UPDATE OF d SKIP LOCKED";
 
 enum { D_ID, D_URL, D_ATTEMPTS, D_ALERT, D_JSON, D_NAME, D_PHONE, D_RUNG, D_ABOUT, D_SECRET };
 
@@ -78,6 +79,7 @@ static int deliver_one(const esc_ctx *ctx, const esc_deliver_cfg *cfg, PGresult 
                      PQgetvalue(res, r, D_ALERT)};
     int ok = esc_channel_send(&ch, &m, &status, err);
     PQclear(body);
+    failpoint("delivery_after_send");
     text_utf8_repair(err);      /* it may quote the receiver (GBK, cut inside a character): stored as UTF-8 */
     int attempts = atoi(PQgetvalue(res, r, D_ATTEMPTS)) + 1;
     const char *state = ok ? "delivered" : attempts >= cfg->max_attempts ? "failed" : "pending";
@@ -96,21 +98,29 @@ static int deliver_one(const esc_ctx *ctx, const esc_deliver_cfg *cfg, PGresult 
     return db_command(ctx->pg, "record delivery", SQL_OUTCOME, 5, params, NULL, ctx->err, ctx->errlen);
 }
 
-int esc_deliver_due(const esc_ctx *ctx, const esc_deliver_cfg *cfg, size_t max, esc_deliver_stats *st)
+/* The next due delivery, sent and its outcome recorded in a transaction of
+ * its own: a crash, or an outcome that cannot be recorded, sends again that
+ * one alone. 1, 0 when none is due, or -1. */
+static int deliver_next(const esc_ctx *ctx, const esc_deliver_cfg *cfg, esc_deliver_stats *st)
 {
-    char limit[24];
-    memset(st, 0, sizeof *st);
-    snprintf(limit, sizeof limit, "%zu", max);
-    const char *params[] = {limit};
     if (db_begin(ctx->pg, ctx->err, ctx->errlen) != 0)
         return -1;
-    PGresult *res = db_query(ctx->pg, "take due deliveries", SQL_DUE, 1, params, ctx->err, ctx->errlen);
-    int rc = res ? 0 : -1;
-    for (int r = 0; rc == 0 && r < (res ? PQntuples(res) : 0); r++)
-        rc = deliver_one(ctx, cfg, res, r, st);
+    PGresult *res = db_query(ctx->pg, "take a due delivery", SQL_DUE, 0, NULL, ctx->err, ctx->errlen);
+    int n = res ? PQntuples(res) : -1, rc = n > 0 ? deliver_one(ctx, cfg, res, 0, st) : n;
     PQclear(res);
     if (rc == 0 && db_commit(ctx->pg, ctx->err, ctx->errlen) == 0)
-        return 0;
+        return n;
     db_rollback(ctx->pg);
     return -1;
+}
+
+int esc_deliver_due(const esc_ctx *ctx, const esc_deliver_cfg *cfg, size_t max, esc_deliver_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    for (size_t i = 0; i < max; i++) {
+        int rc = deliver_next(ctx, cfg, st);
+        if (rc <= 0)
+            return rc;
+    }
+    return 0;
 }

@@ -3,10 +3,11 @@
  * exponential backoff.
  *
  * Each alert's delivery row (table deliveries, created with the alert) is
- * pending until its webhook answers 2xx. A batch of due deliveries is taken
- * with FOR UPDATE SKIP LOCKED (two processes never post the same delivery at
- * once), each is POSTed as JSON with libcurl, and the outcome is written in
- * the same transaction: delivered, or attempts + 1 and next_at pushed back by
+ * pending until its webhook answers 2xx. Each due delivery is taken with FOR
+ * UPDATE SKIP LOCKED (two processes never post the same delivery at once),
+ * POSTed as JSON with libcurl, and its outcome written in a transaction of
+ * its own (a crash between the send and the commit sends that one again, no
+ * other): delivered, or attempts + 1 and next_at pushed back by
  * base_ms * 2^(attempts - 1) (capped at max_backoff_ms), or failed after
  * max_attempts — a failed delivery stays in the table and in `jiesu alerts`.
  * At least once: receivers tell repeats apart by "alert_id", also sent as the
@@ -35,7 +36,8 @@ typedef struct {
     size_t delivered, retried, failed;
 } esc_deliver_stats;
 
-/* Posts up to max due deliveries. 0 with *st filled, or -1 (why in ctx->err). */
+/* Posts up to max due deliveries, one transaction each. 0 with *st filled
+ * (what was recorded before a failure counts), or -1 (why in ctx->err). */
 int esc_deliver_due(const esc_ctx *ctx, const esc_deliver_cfg *cfg, size_t max, esc_deliver_stats *st);
 
 #endif

@@ -26,16 +26,19 @@ sql "UPDATE units SET webhook_url = 'wecom+$robots/wecom/send?key=k-zhonghan' WH
      UPDATE units SET webhook_url = 'mailto:wang@jiesu.example.cn,li@jiesu.example.cn' WHERE code = '370212003';
      UPDATE units SET webhook_url = 'dingtalk+$robots/dingtalk/robot/send?access_token=t-bad', alert_secret = 'wrong'
       WHERE code = '370212004'" >/dev/null
-# One order of each street, its resolve deadline an hour past: its remind goes to the street.
-for unit in 370212001 370212002 370212003 370212004; do
+# overdue TICKET UNIT: an order of UNIT, its resolve deadline an hour past: its remind goes to the unit.
+overdue() {
     sql "WITH c AS (INSERT INTO complaints (ticket_no, called_at, address, content, status, caller_name, caller_phone)
-                    VALUES ('CH-$unit', now() - interval '3 days', '崂山区某路1号', '路灯不亮 联系13912345678', 'accepted',
+                    VALUES ('$1', now() - interval '3 days', '崂山区某路1号', '路灯不亮 联系13912345678', 'accepted',
                             '张三', '13912345678') RETURNING id),
               a AS (INSERT INTO assignments (complaint_id, unit_id, role, street_code, rule, reasons)
-                    SELECT c.id, u.id, 'owner', u.code, 'test', 'test' FROM c, units u WHERE u.code = '$unit')
+                    SELECT c.id, u.id, 'owner', u.code, 'test', 'test' FROM c, units u WHERE u.code = '$2')
          INSERT INTO deadlines (complaint_id, kind, unit_id, started_at, due_at)
          SELECT c.id, 'resolve', u.id, now() - interval '3 days', now() - interval '1 hour' FROM c, units u
-          WHERE u.code = '$unit'" >/dev/null
+          WHERE u.code = '$2'" >/dev/null
+}
+for unit in 370212001 370212002 370212003 370212004; do
+    overdue "CH-$unit" "$unit"
 done
 settled() { sql_eq "SELECT count(*) FROM deliveries d JOIN alerts a ON a.id = d.alert_id WHERE a.rung = 'remind' AND d.state <> 'pending'" 4; }
 wait_for "every street's remind delivered or given up" 60 settled
@@ -65,5 +68,21 @@ check_eq "… the robot said why (sign not match), three times" 3 \
 check_eq "… kept with its reason" 1 "$(sql "SELECT count(*) FROM deliveries d JOIN alerts a ON a.id = d.alert_id
     JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'CH-370212004' AND a.rung = 'remind'
     AND d.last_error LIKE '%sign not match%'")"
+
+# Killed between a send and its record: that one is sent again, no other. Three reminds for
+# 中韩's robot, due together; escalation kills itself as the second message leaves.
+svc_kill9 escalation
+for n in 1 2 3; do overdue "CH2-$n" 370212001; done
+JIESU_FAILPOINT=delivery_after_send:2 svc_start escalation
+wait_for "escalation killed as its second message left" 30 sh -c "! kill -0 $(cat "$HARNESS_DIR/escalation.pid") 2>/dev/null"
+svc_kill9 escalation
+svc_start escalation
+wait_for "the three reminds delivered" 60 sql_eq "SELECT count(*) FROM deliveries d JOIN alerts a ON a.id = d.alert_id
+    JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no LIKE 'CH2-%' AND d.state = 'delivered'" 3
+check_eq "four messages for three reminds: the one in flight twice, the one recorded before it once" 4 \
+    "$(jq -s 'map(select(.message.markdown.content | contains("CH2-"))) | length' "$ch/wecom.jsonl")"
+check_eq "… each reminds once or twice, never more" "1 1 2" \
+    "$(jq -rs '[.[] | .message.markdown.content | select(contains("CH2-")) | capture("(?<t>CH2-[0-9])").t]
+              | group_by(.) | map(length) | sort | join(" ")' "$ch/wecom.jsonl")"
 harness_services_stop
 kill "$receiver" 2>/dev/null; wait "$receiver" 2>/dev/null

@@ -26,6 +26,7 @@ static void say(char *why, size_t whylen, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(why, whylen, fmt, ap);
     va_end(ap);
+    text_utf8_cut(why);     /* a long line quoted in it is cut at a character: the clerk reads it */
 }
 
 size_t intake_profile_key(const char *header, size_t len, char *out, size_t outlen)
@@ -313,7 +314,7 @@ intake_profile *intake_profile_parse(const char *name, const char *text, size_t 
     else
         snprintf(self->name, sizeof self->name, "%s", name);
     if (rc == 0 && (strlen(copy) != len || !text_utf8_valid(copy, len, NULL))) {
-        snprintf(reason, sizeof reason, "not UTF-8 text");
+        snprintf(reason, sizeof reason, "不是 UTF-8 文本（或含 NUL 字节）：请把模板存成 UTF-8 编码");
         rc = -1;
     }
     int line_no = 0;
@@ -355,6 +356,7 @@ char *intake_profile_alts_text(const intake_profile *self, intake_field f, char 
                              pf->alts[a].parts[p]);
             n += w > 0 ? (size_t)w : 0;
         }
+    text_utf8_cut(out);
     return out;
 }
 

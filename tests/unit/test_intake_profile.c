@@ -13,6 +13,7 @@
 #include "intake_dates.h"
 #include "intake_pick.h"
 #include "intake_profile.h"
+#include "text.h"
 
 #define PROFILES_DIR "data/profiles"
 
@@ -103,9 +104,19 @@ static void test_broken_profiles(void **state)
     refused("timezone = UTC\nencoding = latin1\n", "编码“latin1”");
     refused("timezone = UTC\nextra = a + b\n", "extra 的列用 | 分开");
     refused("timezone\n", "不是“键 = 值”的一行");
+    refused("timezone = UTC\ncontent = \xc4\xda\xc8\xdd\n", "不是 UTF-8 文本");      /* 内容 in GBK */
     char why[200];
     assert_null(intake_profile_parse("../x", base, strlen(base), "test", why, sizeof why));
     assert_non_null(strstr(why, "不能做模板名"));
+    /* a long mistyped key, quoted in the reason: cut at a character, the reason stays UTF-8 */
+    char key[3 * 120 + 8] = "";
+    for (int i = 0; i < 120; i++)
+        strcat(key, "键");
+    strcat(key, " = x\n");
+    char why_long[600] = "";
+    assert_null(parse(key, why_long, sizeof why_long));
+    assert_non_null(strstr(why_long, "第 1 行：不认识的键“键键"));
+    assert_true(text_utf8_valid(why_long, strlen(why_long), NULL));
 }
 
 static void test_loose_keys(void **state)

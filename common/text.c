@@ -7,6 +7,8 @@
  */
 #include "text.h"
 
+#include <errno.h>
+#include <iconv.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -247,6 +249,31 @@ const char *text_quote(char *dst, size_t cap, const char *s)
     text_utf8_cut(dst);
     text_utf8_repair(dst);
     return dst;
+}
+
+/* s read as GB18030 into dst (cap > 0 bytes, whole characters, cut when they
+ * do not fit, an incomplete one at the end dropped). 0, or -1 when s is not
+ * GB18030. */
+static int from_gb18030(char *dst, size_t cap, const char *s)
+{
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    if (cd == (iconv_t)-1)
+        return -1;
+    char *in = (char *)s, *out = dst;
+    size_t inleft = strlen(s), outleft = cap - 1;
+    size_t rc = iconv(cd, &in, &inleft, &out, &outleft);
+    int failed = rc == (size_t)-1 && errno == EILSEQ;
+    iconv_close(cd);
+    *out = '\0';
+    return failed ? -1 : 0;
+}
+
+void text_file_name(char *dst, size_t cap, const char *name)
+{
+    if (cap == 0)
+        return;
+    if (text_utf8_valid(name, strlen(name), NULL) || from_gb18030(dst, cap, name) != 0)
+        text_quote(dst, cap, name);
 }
 
 void text_prefix(char *buf, size_t cap, const char *fmt, ...)

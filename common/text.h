@@ -49,6 +49,12 @@ void text_utf8_cut(char *s);
  * UTF-8 as '?'. Returns dst. */
 const char *text_quote(char *dst, size_t cap, const char *s);
 
+/* A file's name as a record can keep it: UTF-8 kept (cut at a character to
+ * fit cap); a name that is not UTF-8 read as GB18030, what Chinese Windows
+ * and the zip files made there write (工单.csv from a zip unpacked here),
+ * else its stray bytes as '?'. */
+void text_file_name(char *dst, size_t cap, const char *name);
+
 /* The most characters of a person's free text on an order or an alert (a
  * reason, a note): every place that stores it keeps it whole. */
 #define TEXT_NOTE_CHARS 500

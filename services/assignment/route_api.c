@@ -13,6 +13,7 @@
 #include "route_actions.h"
 #include "route_learn_db.h"
 #include "route_learn_file.h"
+#include "text.h"
 
 #define ERR_REFUSED 409
 
@@ -200,14 +201,15 @@ static void learn_reply(service *s, const bus_request *req, int version, const r
 
 void route_api_learn(service *s, const bus_request *req, const auth_principal *who)
 {
-    char err[1024] = "", source[512];
+    char err[1024] = "", source[512], name[256];
     route_api_state *st = s->user;
     route_learn_stats stats;
     route_model *m = NULL;
     Jiesu__LearnRequest *rq = BUS_UNPACK(learn_request, req->env);
     learn_rows l = {.set = route_learn_set_new(0), .cats = st->rules->cats};
-    snprintf(source, sizeof source, "%s（%s 训练）",
-             rq && rq->file.len ? (*rq->file_name ? rq->file_name : "上传的文件") : "已办结的工单", who->name);
+    if (rq)
+        text_file_name(name, sizeof name, *rq->file_name ? rq->file_name : "上传的文件");
+    snprintf(source, sizeof source, "%s（%s 训练）", rq && rq->file.len ? name : "已办结的工单", who->name);
     if (!rq || !l.set) {
         bus_server_reply_error(s->server, req, rq ? SVC_ERR_INTERNAL : SVC_ERR_BAD_REQUEST,
                                rq ? "model.learn: out of memory" : "model.learn: malformed payload");

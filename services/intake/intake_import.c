@@ -42,6 +42,7 @@
 #define COPY_BUF      (1u << 20)    /* bytes per COPY message */
 #define BATCH_BYTES   (64u << 20)   /* a batch ends early past this much COPY text */
 #define PUMP_ROWS     256           /* rows read between pushes of queued COPY data */
+#define NAME_BYTES    256           /* of the file's name as recorded */
 
 /* Held by every import batch until its COMMIT (see above). */
 static const char SQL_BATCH_LOCK[] = "SELECT pg_advisory_xact_lock(" BATCH_LOCK ")";
@@ -708,12 +709,12 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
                   intake_result *res, char *err, size_t errlen)
 {
     import_run r = {.opt = opt, .res = res, .fd = -1, .path = path};
-    char why[4096] = "";
+    char why[4096] = "", name[NAME_BYTES];
     int rc = -1;
     int64_t t0 = clock_mono_ms();
     memset(res, 0, sizeof *res);
-    if (!file_name)
-        file_name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    text_file_name(name, sizeof name, file_name ? file_name : strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+    file_name = name;       /* recorded: UTF-8 (a name from a Chinese Windows zip is GB18030) */
     if (open_import(&r, file_name, why, sizeof why) == 0) {
         rc = stream_file(&r, why, sizeof why);
         enqueue(&r);    /* the last batch's, or the one before a failed start */

@@ -115,5 +115,11 @@ check_eq "a GB18030 file without BOM is detected and decoded" "GB18030 流浪犬
 printf '工单编号,来电时间,诉求内容\nU1,2021-06-01 08:00,没有字节顺序标记\n' >"$files/nobom.csv"
 as_role clerk jiesu import "$files/nobom.csv" >"$files/nobom.out" 2>&1
 check_eq "UTF-8 without a byte order mark" "UTF-8 1" "$(last_import "encoding || ' ' || inserted")"
+# A file named in GBK (a zip made on Chinese Windows, unpacked here): PostgreSQL refused the name.
+gbk_name=$files/$(printf '崂山区工单.csv' | iconv -f UTF-8 -t GB18030)
+printf '工单编号,来电时间,诉求内容\nN1,2021-06-01 08:00,文件名是 GBK\n' >"$gbk_name"
+as_role clerk jiesu import "$gbk_name" >"$files/gbkname.out" 2>&1
+check "a file named in GBK is imported" test $? -eq 0
+check_eq "… under its name read as GB18030" "崂山区工单.csv 1" "$(last_import "file_name || ' ' || inserted")"
 check "intake still answers after all of it" jiesu status
 harness_services_stop

@@ -241,6 +241,11 @@ wait_for "RC-6 routed" 20 sql_eq "SELECT count(*) FROM complaints WHERE ticket_n
 as_role dispatcher jiesu show RC-6 >"$HARNESS_DIR/show-rc6.out" 2>&1
 check "routing used the new model at once, with probabilities and n-grams" \
     grep -q "模型 v1：环境保护 [01]\.[0-9]*、.*（主要依据字串：" "$HARNESS_DIR/show-rc6.out"
+gbk_learn=$HARNESS_DIR/$(printf '历史工单.csv' | iconv -f UTF-8 -t GB18030)
+cp "$learn" "$gbk_learn"
+jiesu learn "$gbk_learn" >"$HARNESS_DIR/learn-gbk.out" 2>&1
+check "a file named in GBK trains model v2, its name read as GB18030" \
+    grep -q "^模型 v2，来自 历史工单.csv（admin 训练）" "$HARNESS_DIR/learn-gbk.out"
 as_unit 370212001 jiesu learn >"$HARNESS_DIR/learn-handler.out" 2>&1
 check "a street office's handler may not train the model" grep -q "只有派单员、系统管理员可以这样做" "$HARNESS_DIR/learn-handler.out"
 jiesu learn >"$HARNESS_DIR/learn-settled.out" 2>&1

@@ -311,6 +311,24 @@ static void test_quote(void **state)
     assert_string_equal(text_quote(buf, sizeof buf, "row 12"), "row 12");
 }
 
+/* A file's name: UTF-8 kept and cut at a character, GB18030 read as such,
+ * anything else with '?' for its stray bytes. */
+static void test_file_name(void **state)
+{
+    (void)state;
+    char buf[16];
+    text_file_name(buf, sizeof buf, "工单导.csv");
+    assert_string_equal(buf, "工单导.csv");
+    text_file_name(buf, sizeof buf, "\xb9\xa4\xb5\xa5.csv");             /* 工单.csv in GBK */
+    assert_string_equal(buf, "工单.csv");
+    text_file_name(buf, sizeof buf, "\xb9\xa4\xb5\xa5\xb5\xbc\xb3\xf6\xb9\xa4\xb5\xa5.csv");   /* 工单导出工单 */
+    assert_string_equal(buf, "工单导出工");                           /* 15 bytes hold five characters */
+    text_file_name(buf, sizeof buf, "\xff\xfe.csv");                        /* neither */
+    assert_string_equal(buf, "??.csv");
+    text_file_name(buf, sizeof buf, "一二三四五六七八.csv");
+    assert_string_equal(buf, "一二三四五");
+}
+
 /* ---- HTML ---- */
 
 /* s as text_html_escape writes it. */
@@ -366,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_utf8_cut),
         cmocka_unit_test(test_utf8_repair),
         cmocka_unit_test(test_quote),
+        cmocka_unit_test(test_file_name),
         cmocka_unit_test(test_html_escape),
         cmocka_unit_test(test_check),
     };

@@ -78,7 +78,7 @@ static int serve(service *s, const Jiesu__HolidaysRequest *rq, const bus_request
                  int *code, char *err, size_t errlen)
 {
     esc_engine *e = s->user;
-    char source[256], warning[WARNING_BYTES];
+    char source[256], from[160], warning[WARNING_BYTES];
     holidays_day *days = NULL;
     holidays_year *years = NULL;
     Jiesu__HolidayYear *items = NULL, **ptrs = NULL;
@@ -87,7 +87,8 @@ static int serve(service *s, const Jiesu__HolidaysRequest *rq, const bus_request
     size_t n;
     int rc = -1;
     *code = SVC_ERR_BAD_REQUEST;
-    snprintf(source, sizeof source, "%s by %s", *rq->source ? rq->source : "typed in", who->name);
+    text_file_name(from, sizeof from, *rq->source ? rq->source : "typed in");    /* a file's name, maybe GBK */
+    snprintf(source, sizeof source, "%s by %s", from, who->name);
     if (gather_days(rq, &days, &n, err, errlen) < 0)
         goto cleanup;
     if (n > 0 && who->role != AUTH_ADMIN) {

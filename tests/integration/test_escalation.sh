@@ -219,6 +219,10 @@ jiesu holidays load "$esc_dir/notice.json" >"$esc_dir/holidays-load.out" 2>&1
 check "jiesu holidays load stores the file" grep -q "已存：新增或改动 2 天" "$esc_dir/holidays-load.out"
 check "… lists the years" grep -qE "^$year +1 +0$" "$esc_dir/holidays-load.out"
 check "… and warns about the deadline due after the calendar ends" grep -q "^提醒：.*有 1 个未到期的时限落在 $((year + 2)) 年或以后" "$esc_dir/holidays-load.out"
+gbk_notice=$esc_dir/$(printf '放假通知.json' | iconv -f UTF-8 -t GB18030)
+cp "$esc_dir/notice.json" "$gbk_notice"
+jiesu holidays load "$gbk_notice" >"$esc_dir/holidays-gbk.out" 2>&1
+check "a file named in GBK loads too (its name is recorded as the days' source)" grep -q "^已存：" "$esc_dir/holidays-gbk.out"
 sql "UPDATE deadlines d SET met_at = now() FROM complaints c WHERE c.id = d.complaint_id AND c.ticket_no = 'HOL-1'" >/dev/null
 jiesu status >"$esc_dir/status2.out" 2>&1
 check "no warning once the calendar reaches far enough" bash -c "! grep -q 提醒 '$esc_dir/status2.out'"

@@ -72,6 +72,10 @@ int cli_profiles_main(cli_ctx *ctx, int argc, char **argv);
 int cli_alerts_main(cli_ctx *ctx, int argc, char **argv);
 int cli_ack_main(cli_ctx *ctx, int argc, char **argv);
 
+/* s as a whole number from min to max, or -1 when it is not one ("5x",
+ * "99999999999", "-3"): what an option's number must be. */
+long cli_count(const char *s, long min, long max);
+
 /* Prints "jiesu: " and the message, and a newline, to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -3,8 +3,10 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zmq.h>
 
@@ -13,6 +15,14 @@
 #include "db.h"
 #include "keys.h"
 #include "svc.h"
+
+long cli_count(const char *s, long min, long max)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(s, &end, 10);
+    return errno || end == s || *end || n < min || n > max ? -1 : n;
+}
 
 void cli_error(const char *fmt, ...)
 {

@@ -19,6 +19,7 @@
 #include "svc.h"
 
 #define PING_TIMEOUT_MS 1000
+#define WAIT_MAX_S      86400   /* --wait: seconds */
 #define NSERVICES 4
 #define NLINES (NSERVICES + 2)
 
@@ -144,17 +145,9 @@ static int print_lines(const status_line *lines)
 int cli_status_main(cli_ctx *ctx, int argc, char **argv)
 {
     status_line lines[NLINES];
-    long wait_s = 0;
-    char *end = NULL;
-
-    if (argc == 3 && strcmp(argv[1], "--wait") == 0) {
-        wait_s = strtol(argv[2], &end, 10);
-        if (*end || wait_s < 0) {
-            fprintf(stderr, "用法：jiesu status [--wait 秒数]\n");
-            return 2;
-        }
-    } else if (argc != 1) {
-        fprintf(stderr, "用法：jiesu status [--wait 秒数]\n");
+    long wait_s = argc == 1 ? 0 : argc == 3 && strcmp(argv[1], "--wait") == 0 ? cli_count(argv[2], 0, WAIT_MAX_S) : -1;
+    if (wait_s < 0) {
+        fprintf(stderr, "用法：jiesu status [--wait 秒数（0 到 %d）]\n", WAIT_MAX_S);
         return 2;
     }
     int64_t deadline = clock_mono_ms() + wait_s * 1000;

@@ -159,6 +159,9 @@ check_eq "… which the campaign office does not see" 0 "$(grep -c ' 问责预�
 as_unit 370212.discipline jiesu alerts --rung bogus >"$esc_dir/alerts-bogus.out" 2>&1
 check_eq "jiesu alerts --rung with no such rung is a usage error" 2 "$?"
 check "… listing the rungs there are" grep -q "没有“bogus”这一级：逐级预警有 remind（催办）、supervise（督办）" "$esc_dir/alerts-bogus.out"
+as_unit 370212.discipline jiesu alerts --limit 5x >"$esc_dir/alerts-limit.out" 2>&1
+check_eq "jiesu alerts --limit 5x is a usage error, not the database's" 2 "$?"
+check "… saying what a limit may be" grep -q "\-\-limit 条数（1 到 10000）" "$esc_dir/alerts-limit.out"
 first=$(sql "SELECT min(id) FROM alerts WHERE rung = 'accountability'")
 as_unit 370212.campaign jiesu ack "$first" >"$esc_dir/ack-campaign.out" 2>&1
 check "an alert addressed to another unit cannot be acknowledged" grep -q "没有发给崂山区创城办的第 $first 号告警" "$esc_dir/ack-campaign.out"

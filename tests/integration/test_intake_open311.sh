@@ -124,6 +124,9 @@ check "intake still answers after them" "$JIESU_BIN/jiesu" status
 # a database connection of its own, and every one lands exactly once, its
 # answer naming its own complaint.
 load=$JIESU_BIN/../tools/open311_load
+"$JIESU_BIN/jiesu" user add open311-typo --role clerk --token --no-key --rate 1k >"$o311/typo.out" 2>&1
+check_eq "a --rate that is not a whole number is a usage error, nobody added" "2 0" \
+    "$? $(sql "SELECT count(*) FROM principals WHERE name = 'open311-typo'")"
 "$JIESU_BIN/jiesu" user add open311-busy --role clerk --token --no-key --rate 1000 >"$o311/busy.out"
 busy_key=$(sed -n 's/^token: //p' "$o311/busy.out")
 "$load" "127.0.0.1:$http_port" 0 50 "$busy_key" --conns 10 --tag 并发 >"$o311/many.out" || true

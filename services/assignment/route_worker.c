@@ -518,19 +518,14 @@ static long write_each(route_worker *self, PGresult *orders, size_t n, route_bat
     return (long)n;
 }
 
-/* Writes the batch's decisions: in one statement, else one by one when the
- * database refused it while answering. The number of entries to ack, or -1. */
-static long write_batch(route_worker *self, PGresult *orders, size_t n, route_batch_stats *st)
+/* Writes the batch's decisions: in one statement (its result in *w, for
+ * after_write), else one by one when the database refused it while
+ * answering. The number of entries to ack, or -1. */
+static long write_batch(route_worker *self, PGresult *orders, size_t n, route_batch_stats *st, PGresult **w)
 {
     char err[1024];
-    if (PQntuples(orders) == 0)
+    if (PQntuples(orders) == 0 || (*w = write_decisions(self, PQntuples(orders), err, sizeof err)) != NULL)
         return (long)n;
-    PGresult *w = write_decisions(self, PQntuples(orders), err, sizeof err);
-    if (w) {
-        after_write(self, orders, w, 0, st);
-        PQclear(w);
-        return (long)n;
-    }
     log_error("routing a batch of %zu: %s", n, err);    /* one statement: nothing of it was committed */
     return db_alive(self->o.pg) ? write_each(self, orders, n, st) : -1;
 }
@@ -541,7 +536,7 @@ static int handle(route_worker *self, size_t n, route_batch_stats *st)
     int rc = -1;
     char err[1024];
     int64_t mark = clock_mono_us();
-    PGresult *orders = load_orders(self, n, err, sizeof err);
+    PGresult *w = NULL, *orders = load_orders(self, n, err, sizeof err);
     lap(&mark, &st->load_us);
     if (!orders) {
         log_error("routing a batch of %zu: %s", n, err);
@@ -552,10 +547,12 @@ static int handle(route_worker *self, size_t n, route_batch_stats *st)
         goto cleanup;
     }
     lap(&mark, &st->decide_us);
-    long ack = write_batch(self, orders, n, st);
+    long ack = write_batch(self, orders, n, st, &w);
     lap(&mark, &st->write_us);
     if (ack < 0)
         goto cleanup;
+    if (w)
+        after_write(self, orders, w, 0, st);
     st->skipped = n - st->dispatched - st->manual - st->left;
     failpoint("route_before_ack");
     if (queue_ack(self->o.queue, self->items, (size_t)ack) != 0) {
@@ -566,6 +563,7 @@ static int handle(route_worker *self, size_t n, route_batch_stats *st)
     lap(&mark, &st->after_us);
     rc = 0;
 cleanup:
+    PQclear(w);
     PQclear(orders);
     return rc;
 }

@@ -189,10 +189,21 @@ static int use_timezone(service *s, char *err, size_t errlen)
 }
 
 /* Checks the view may be asked for, by who, with these arguments. 0, or -1 after answering. */
+/* The 1-based number of the first argument that is not UTF-8 (PostgreSQL
+ * takes nothing else), or 0. */
+static int arg_not_text(const Jiesu__ViewRequest *rq)
+{
+    for (size_t i = 0; i < rq->n_args; i++)
+        if (!text_utf8_valid(rq->args[i], strlen(rq->args[i]), NULL))
+            return (int)i + 1;
+    return 0;
+}
+
 static int check_call(service *s, const bus_request *req, const auth_principal *who, const view_def *def,
                       const Jiesu__ViewRequest *rq)
 {
     char roles[256];
+    int bad;
     if (!def) {
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s没有“%s”这个视图", svc_title_of(s->name), rq->name);
     } else if (!(who->role & def->roles)) {
@@ -201,6 +212,9 @@ static int check_call(service *s, const bus_request *req, const auth_principal *
                                who->name, auth_role_title(who->role), roles);
     } else if ((int)rq->n_args < def->min_args || (int)rq->n_args > def->max_args) {
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "用法：jiesu %s", def->usage);
+    } else if ((bad = arg_not_text(rq)) != 0) {
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST,
+                               "第 %d 个参数不是 UTF-8 文字：请在 UTF-8 终端里输入（用法：jiesu %s）", bad, def->usage);
     } else {
         return 0;
     }

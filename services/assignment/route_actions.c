@@ -70,6 +70,7 @@ enum { A_ID, A_STATUS, A_OWNER, A_MOVED, A_NOW_MS };
 
 #define NFX_PARAMS 6
 #define UNIT_CHARS 40       /* a unit's code or name as typed, at most */
+#define TICKET_CHARS 64     /* a ticket number as typed, at most (intake stores at most 64 bytes) */
 #define CYCLE_DEADLINES "complaint_id = $1::bigint AND cycle = (SELECT cycle FROM complaints WHERE id = $1::bigint)"
 #define RELEASE_SQL "UPDATE assignments SET active = false WHERE complaint_id = $1::bigint AND active"
 /* The owner's assignment ends; so does one the new unit held as a
@@ -154,6 +155,8 @@ static int check_request(const route_action_req *req, const action_rule *rule, c
         snprintf(err, errlen, "没有给出工单号");
         return -1;
     }
+    if (text_check(req->ticket_no, TICKET_CHARS, "工单号", err, errlen) < 0)
+        return -1;
     if (rule->fx == FX_DISPATCH && !*req->target_unit) {
         snprintf(err, errlen, "没有给出单位：请写明接收工单的单位（`jiesu units` 列出全部单位）");
         return -1;

@@ -142,6 +142,8 @@ check "a resolved order is not reassigned" test $? -eq 1
 check "… saying why" grep -q "工单 RC-1 状态为已办结待回访，不能改派" "$HARNESS_DIR/reassign-resolved.out"
 as_role dispatcher jiesu dispatch RC-1 "$(printf '\xd6\xd0\xba\xab')" "改派" >"$HARNESS_DIR/dispatch-gbk.out" 2>&1
 check "a unit typed in GBK (中韩) is refused, saying so" grep -q "单位不是 UTF-8 文字" "$HARNESS_DIR/dispatch-gbk.out"
+as_unit 370212001 jiesu accept "RC-$(printf '\xd6\xd0')" >"$HARNESS_DIR/accept-gbk.out" 2>&1
+check "a ticket number typed in GBK is refused, saying so" grep -q "工单号不是 UTF-8 文字" "$HARNESS_DIR/accept-gbk.out"
 as_role dispatcher jiesu units "$(printf '\xd6\xd0\xba\xab')" >"$HARNESS_DIR/units-gbk.out" 2>&1
 check "a view's argument typed in GBK is refused as such, not as the database's failure" \
     grep -q "第 1 个参数不是 UTF-8 文字：请在 UTF-8 终端里输入（用法：jiesu units \[文字\]）" "$HARNESS_DIR/units-gbk.out"

@@ -59,6 +59,10 @@ void text_file_name(char *dst, size_t cap, const char *name);
  * reason, a note): every place that stores it keeps it whole. */
 #define TEXT_NOTE_CHARS 500
 
+/* The most characters of a unit's code or name as someone types it (jiesu
+ * dispatch, jiesu user add --unit): longer names no unit. */
+#define TEXT_UNIT_CHARS 40
+
 /* 0 when s is UTF-8 of at most max_chars characters, else -1 with why, in
  * words that name it as what ("显示名"), in err. */
 int text_check(const char *s, size_t max_chars, const char *what, char *err, size_t errlen);

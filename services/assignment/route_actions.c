@@ -69,7 +69,6 @@ static const char SQL_ACT[] =
 enum { A_ID, A_STATUS, A_OWNER, A_MOVED, A_NOW_MS };
 
 #define NFX_PARAMS 6
-#define UNIT_CHARS 40       /* a unit's code or name as typed, at most */
 #define TICKET_CHARS 64     /* a ticket number as typed, at most (intake stores at most 64 bytes) */
 #define CYCLE_DEADLINES "complaint_id = $1::bigint AND cycle = (SELECT cycle FROM complaints WHERE id = $1::bigint)"
 #define RELEASE_SQL "UPDATE assignments SET active = false WHERE complaint_id = $1::bigint AND active"
@@ -161,7 +160,7 @@ static int check_request(const route_action_req *req, const action_rule *rule, c
         snprintf(err, errlen, "没有给出单位：请写明接收工单的单位（`jiesu units` 列出全部单位）");
         return -1;
     }
-    if (text_check(req->target_unit, UNIT_CHARS, "单位", err, errlen) < 0)
+    if (text_check(req->target_unit, TEXT_UNIT_CHARS, "单位", err, errlen) < 0)
         return -1;
     if (rule->need_reason && !*req->reason) {
         snprintf(err, errlen, "%s需要填写理由", rule->says);

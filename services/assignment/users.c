@@ -105,6 +105,8 @@ static int check_role(users_call *c, auth_role *role, char unit_id[16])
     }
     if (!*unit)
         return 0;
+    if (text_check(unit, TEXT_UNIT_CHARS, "单位", c->err, sizeof c->err) < 0)
+        return 1;
     PGresult *res = db_query(c->pg, "user unit", SQL_UNIT, 1, &unit, c->err, sizeof c->err);
     if (!res)
         return -1;
@@ -141,8 +143,7 @@ static int op_add(users_call *c)
     char unit_id[16], hash[AUTH_HASH_MAX], token_hash[AUTH_TOKEN_HASH_LEN + 1], rate[16];
     const char *display = *c->rq->display_name ? c->rq->display_name : c->rq->name;
     auth_role role;
-    int rc = text_check(c->rq->name, AUTH_NAME_MAX - 1, "用户名", c->err, sizeof c->err) < 0 ||
-             text_check(display, AUTH_DISPLAY_CHARS, "显示名", c->err, sizeof c->err) < 0;  /* whole wherever shown */
+    int rc = text_check(display, AUTH_DISPLAY_CHARS, "显示名", c->err, sizeof c->err) < 0;  /* whole wherever shown */
     if (rc == 0)
         rc = check_role(c, &role, unit_id);
     if (rc == 0)
@@ -330,6 +331,15 @@ static void free_reply(Jiesu__UserReply *reply)
     free(reply->users);
 }
 
+/* 1 when the request names a user as a sign-in name may be written (UTF-8,
+ * short enough: PostgreSQL looks it up), else 0 with err saying why. */
+static int named(users_call *c)
+{
+    if (!*c->rq->name)
+        snprintf(c->err, sizeof c->err, "user %s：没有给出用户名", c->rq->op);
+    return *c->rq->name && text_check(c->rq->name, AUTH_NAME_MAX - 1, "用户名", c->err, sizeof c->err) == 0;
+}
+
 /* Runs the op named in c->rq; answers the client either way (and logs a
  * database failure). */
 static void run_op(service *s, const bus_request *req, users_call *c)
@@ -337,15 +347,13 @@ static void run_op(service *s, const bus_request *req, users_call *c)
     for (size_t i = 0; i < sizeof OPS / sizeof OPS[0]; i++) {
         if (strcmp(OPS[i].op, c->rq->op) != 0)
             continue;
-        int rc = OPS[i].needs_name && !*c->rq->name ? 1 : OPS[i].fn(c);
+        int rc = OPS[i].needs_name && !named(c) ? 1 : OPS[i].fn(c);
         if (rc == 0) {
             c->reply->token = c->token;
             c->reply->message = c->message;
             bus_server_reply(s->server, req, "user.reply", &c->reply->base);
             log_info("user %s %s by %s", c->rq->op, c->rq->name, c->who->name);
         } else {
-            if (!*c->err)
-                snprintf(c->err, sizeof c->err, "user %s：没有给出用户名", c->rq->op);
             if (rc == 1)
                 bus_server_reply_error(s->server, req, ERR_REFUSED, "%s", c->err);
             else

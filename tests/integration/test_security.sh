@@ -68,6 +68,10 @@ check "a sign-in name in Chinese is refused, saying what a sign-in name may be" 
     grep -q "用户名“张三”不行：只可用小写字母、数字、.、_ 和 -，以字母或数字开头，最多 63 个（姓名用 --display）" "$sec/cjk-name.out"
 jiesu user add "$(printf '\xd5\xc5\xc8\xfd')" --role clerk --token --no-key >"$sec/gbk-name.out" 2>&1
 check "… and one typed in GBK, saying so" grep -q "用户名不是 UTF-8 文字" "$sec/gbk-name.out"
+jiesu user disable "$(printf '\xd5\xc5\xc8\xfd')" >"$sec/gbk-disable.out" 2>&1
+check "… as is a user to disable named in GBK, not as the database's failure" grep -q "用户名不是 UTF-8 文字" "$sec/gbk-disable.out"
+jiesu user add sec-unit --role handler --unit "$(printf '\xd6\xd0\xba\xab')" --token --no-key >"$sec/gbk-unit.out" 2>&1
+check "… and a unit typed in GBK (中韩)" grep -q "单位不是 UTF-8 文字" "$sec/gbk-unit.out"
 jiesu user add sec-forty --role clerk --token --no-key --display "$(printf '国%.0s' $(seq 40))" >/dev/null 2>&1
 check_eq "… one of 40 is added, whole" 40 "$(sql "SELECT char_length(display_name) FROM principals WHERE name = 'sec-forty'")"
 

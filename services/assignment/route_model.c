@@ -401,6 +401,12 @@ static int take(reader *r, void *dst, size_t n)
     return 0;
 }
 
+/* Bytes of a blob's weights: every bucket's row (idf and one weight a class), then the biases. */
+static size_t weight_bytes(unsigned bits, size_t nclasses)
+{
+    return (((size_t)1 << bits) * (1 + nclasses) + nclasses) * sizeof(float);
+}
+
 int route_model_blob(const route_model *self, unsigned char **data, size_t *len)
 {
     size_t buckets = (size_t)1 << self->bits, names = 0;
@@ -408,7 +414,7 @@ int route_model_blob(const route_model *self, unsigned char **data, size_t *len)
         names += strlen(self->classes[c]) + 1;
     uint32_t head[3] = {self->bits, (uint32_t)self->nclasses, ROUTE_MODEL_NGRAM};
     float temp = (float)self->temperature;
-    size_t n = MAGIC_LEN + sizeof head + sizeof temp + names + (buckets * self->stride + self->nclasses) * sizeof(float);
+    size_t n = MAGIC_LEN + sizeof head + sizeof temp + names + weight_bytes(self->bits, self->nclasses);
     unsigned char *b = malloc(n), *p = b;
     if (!b)
         return -1;
@@ -459,17 +465,18 @@ route_model *route_model_from_blob(const unsigned char *data, size_t len, char *
     }
     for (size_t c = 0; c < head[1]; c++)
         ptrs[c] = names[c];
+    if (head[0] >= 10 && head[0] <= 24 && (size_t)(r.end - r.p) != weight_bytes(head[0], head[1])) {
+        snprintf(err, errlen, "model: %zu bytes do not hold %zu buckets × %u classes", len, (size_t)1 << head[0],
+                 head[1]);      /* said before the model, maybe gigabytes, is made for it */
+        goto done;
+    }
     if (!(m = route_model_new(head[0], ptrs, head[1]))) {
         snprintf(err, errlen, "model: %u bits or %u classes out of range, or out of memory", head[0], head[1]);
         goto done;
     }
     size_t buckets = (size_t)1 << m->bits;
-    if (take(&r, m->rows, buckets * m->stride * sizeof(float)) != 0 ||
-        take(&r, m->bias, m->nclasses * sizeof(float)) != 0 || r.p != r.end) {
-        snprintf(err, errlen, "model: %zu bytes do not hold %zu buckets × %zu classes", len, buckets, m->nclasses);
-        route_model_destroy(&m);
-        goto done;
-    }
+    take(&r, m->rows, buckets * m->stride * sizeof(float));     /* their size was checked above */
+    take(&r, m->bias, m->nclasses * sizeof(float));
     route_model_set_temperature(m, temp);
 done:
     free(names);

@@ -112,6 +112,27 @@ static void test_blob_round_trip(void **state)
     route_learn_set_destroy(&s);
 }
 
+/* A damaged blob whose header claims 2^24 buckets of 4,096 classes (a model
+ * of 275 GB) is refused for its size before any of it is made. */
+static void test_blob_claiming_more_than_it_holds(void **state)
+{
+    (void)state;
+    char err[256];
+    uint32_t head[3] = {24, 4096, ROUTE_MODEL_NGRAM};
+    float temp = 1;
+    size_t len = 8 + sizeof head + sizeof temp + 4096 * 2 + 64;
+    unsigned char *blob = calloc(1, len), *p = blob;
+    assert_non_null(blob);
+    memcpy(p, "JIESUM01", 8), p += 8;
+    memcpy(p, head, sizeof head), p += sizeof head;
+    memcpy(p, &temp, sizeof temp), p += sizeof temp;
+    for (int c = 0; c < 4096; c++)
+        *p++ = 'c', *p++ = '\0';                   /* class codes "c": 4,096 of them */
+    assert_null(route_model_from_blob(blob, len, err, sizeof err));
+    assert_non_null(strstr(err, "do not hold 16777216 buckets × 4096 classes"));
+    free(blob);
+}
+
 static void test_refuses_what_it_cannot_learn(void **state)
 {
     (void)state;
@@ -157,6 +178,7 @@ int main(void)
         cmocka_unit_test(test_features_fold_digits_and_case),
         cmocka_unit_test(test_trains_measures_and_classifies),
         cmocka_unit_test(test_blob_round_trip),
+        cmocka_unit_test(test_blob_claiming_more_than_it_holds),
         cmocka_unit_test(test_refuses_what_it_cannot_learn),
         cmocka_unit_test(test_reads_a_labelled_export),
     };

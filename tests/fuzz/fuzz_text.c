@@ -2,13 +2,15 @@
  * through on its way out: masking (common/mask.c: logs, alert reasons,
  * webhooks, bulletins, the public Open311 view) and the text utilities
  * (common/text.c: normalising a form field, masking a phone or a name,
- * defusing a spreadsheet formula, cutting at a character).
+ * defusing a spreadsheet formula, cutting at a character, quoting anything
+ * and a file's name as UTF-8).
  *
  * The first input byte picks the output capacity: 1..128 bytes (results cut
  * short), or with its top bit set room for the whole result; the rest is the
  * text. Besides memory errors (ASan) and undefined behaviour (UBSan), it
  * checks what mask.h and text.h promise: every result NUL-terminated within
- * its capacity; valid UTF-8 text stays valid UTF-8, also when cut short;
+ * its capacity; valid UTF-8 text stays valid UTF-8, also when cut short (a
+ * quote and a file's name are UTF-8 whatever the input);
  * given room, nothing is reported cut. (Not that masking twice changes
  * nothing: in a soup of digits and separators the digits one number keeps
  * can join the next number into another shape, "…454-1 202440-824-1
@@ -86,6 +88,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     snprintf(out, cap, "%s", s);
     text_utf8_cut(out);
     check(!valid || text_utf8_valid(out, strlen(out), NULL), "text_utf8_cut");
+    text_quote(out, cap, s);                   /* these two make UTF-8 of anything */
+    check_out(out, cap, 1, "text_quote");
+    check(!room || !valid || strcmp(out, s) == 0, "text_quote: UTF-8 given room kept as it is");
+    text_file_name(out, cap, s);
+    check_out(out, cap, 1, "text_file_name");
     free(out);
     free(s);
     return 0;

@@ -365,18 +365,27 @@ static int decide(route_worker *self, PGresult *orders)
  * More are planned with the batch's arrays in view: the generic plan,
  * which cannot know their length, wrote batches of 500 in 102 ms instead
  * of 59 (README.md, Benchmarks). */
-static PGresult *write_decisions(route_worker *self, int n, char *err, size_t errlen)
+static PGresult *write_decisions(route_worker *self, int n, int *refused, char *err, size_t errlen)
 {
     const char *params[NARRAYS];
+    char why[512];
+    *refused = 0;
     for (int a = 0; a < NARRAYS; a++) {
         if (!(params[a] = sqlarr_text(&self->arr[a]))) {
             snprintf(err, errlen, "out of memory");
             return NULL;
         }
     }
-    if (n <= WRITE_PREPARED_MAX)
-        return db_query_prepared(self->o.pg, "route_write", SQL_WRITE, NARRAYS, params, err, errlen);
-    return db_query(self->o.pg, "route_write", SQL_WRITE, NARRAYS, params, err, errlen);
+    PGresult *res = n <= WRITE_PREPARED_MAX ? db_prepared(self->o.pg, "route_write", SQL_WRITE, NARRAYS, params)
+                                            : PQexecParams(self->o.pg, SQL_WRITE, NARRAYS, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) == PGRES_TUPLES_OK)
+        return res;
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    *refused = state && state[0] == '2' && (state[1] == '2' || state[1] == '3');
+    snprintf(err, errlen, "route_write failed (SQLSTATE %s): %s", state ? state : "none",
+             db_error(self->o.pg, why, sizeof why));
+    PQclear(res);
+    return NULL;
 }
 
 /* The deadlines the write stored go into the timers zset: at their first
@@ -453,17 +462,19 @@ static void after_write(route_worker *self, PGresult *orders, PGresult *w, int b
     publish(self, orders, w, base, st);
 }
 
-/* Writes decision r of the batch by itself. 0, or -1 with err. */
+/* Writes decision r of the batch by itself. 0; 1 when the database refused
+ * its data; -1 (another failure), err saying why. */
 static int write_alone(route_worker *self, PGresult *orders, int r, route_batch_stats *st, char *err, size_t errlen)
 {
+    int refused;
     arrays_start(self);
     if (add_decision(self, orders, r) != 0) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    PGresult *w = write_decisions(self, 1, err, errlen);
+    PGresult *w = write_decisions(self, 1, &refused, err, errlen);
     if (!w)
-        return -1;
+        return refused ? 1 : -1;
     after_write(self, orders, w, r, st);
     PQclear(w);
     return 0;
@@ -491,43 +502,49 @@ static size_t unack(route_worker *self, size_t n, int64_t id)
     return n;
 }
 
-/* After the database refused a batch's write while answering (one order's
- * data that it would refuse again each time the batch came back, say, which
- * would hold up every other order of the batch for good): each order
- * written by itself; one refused again goes to manual dispatch saying so,
- * and one refused even then stays on the stream, out of the ack, to be tried
- * again when its entry is claimed as idle. The number of entries to ack
- * (kept at the front of items), or -1 when the database stopped answering. */
+/* After the database refused a batch's write for its data (SQLSTATE class
+ * 22 or 23: one order's, say, which it would refuse again each time the
+ * batch came back, holding up every other order of the batch for good):
+ * each order written by itself; one refused again goes to manual dispatch
+ * saying so, and one refused even then stays on the stream, out of the ack,
+ * to be tried again when its entry is claimed as idle. The number of entries
+ * to ack (kept at the front of items), or -1 on any other failure (nothing
+ * more acked: what was written is skipped when it comes again). */
 static long write_each(route_worker *self, PGresult *orders, size_t n, route_batch_stats *st)
 {
     char err[1024];
     for (int r = 0; r < PQntuples(orders); r++) {
         const char *ticket = PQgetvalue(orders, r, L_TICKET);
-        if (write_alone(self, orders, r, st, err, sizeof err) == 0)
-            continue;
-        log_error("routing %s alone: %s; sending it to manual dispatch", ticket, err);
-        refused_to_manual(self, r);
-        if (write_alone(self, orders, r, st, err, sizeof err) == 0)
-            continue;
-        if (!db_alive(self->o.pg))
+        int rc = write_alone(self, orders, r, st, err, sizeof err);
+        if (rc == 1) {
+            log_error("routing %s alone: %s; sending it to manual dispatch", ticket, err);
+            refused_to_manual(self, r);
+            if ((rc = write_alone(self, orders, r, st, err, sizeof err)) == 1) {
+                log_error("routing %s to manual dispatch: %s; left on the stream for the next claim", ticket, err);
+                n = unack(self, n, strtoll(PQgetvalue(orders, r, L_ID), NULL, 10));
+                st->left++;
+                rc = 0;
+            }
+        }
+        if (rc < 0) {
+            log_error("routing %s alone: %s", ticket, err);
             return -1;
-        log_error("routing %s to manual dispatch: %s; left on the stream for the next claim", ticket, err);
-        n = unack(self, n, strtoll(PQgetvalue(orders, r, L_ID), NULL, 10));
-        st->left++;
+        }
     }
     return (long)n;
 }
 
 /* Writes the batch's decisions: in one statement (its result in *w, for
- * after_write), else one by one when the database refused it while
- * answering. The number of entries to ack, or -1. */
+ * after_write), else one by one when the database refused it for its data.
+ * The number of entries to ack, or -1. */
 static long write_batch(route_worker *self, PGresult *orders, size_t n, route_batch_stats *st, PGresult **w)
 {
     char err[1024];
-    if (PQntuples(orders) == 0 || (*w = write_decisions(self, PQntuples(orders), err, sizeof err)) != NULL)
+    int refused;
+    if (PQntuples(orders) == 0 || (*w = write_decisions(self, PQntuples(orders), &refused, err, sizeof err)) != NULL)
         return (long)n;
     log_error("routing a batch of %zu: %s", n, err);    /* one statement: nothing of it was committed */
-    return db_alive(self->o.pg) ? write_each(self, orders, n, st) : -1;
+    return refused ? write_each(self, orders, n, st) : -1;
 }
 
 /* Routes the n entries in self->items. 0 or -1. */

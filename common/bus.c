@@ -692,8 +692,7 @@ int bus_server_reply_error(bus_server *self, const bus_request *req, int code, c
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    text_utf8_cut(text);        /* a proto3 string is UTF-8: a quote cut short, or of GBK, is mended */
-    text_utf8_repair(text);
+    text_utf8_mend(text);       /* a proto3 string is UTF-8: a quote cut short, or of GBK, is mended */
     Jiesu__Error e = JIESU__ERROR__INIT;
     e.code = code;
     e.message = text;

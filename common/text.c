@@ -243,11 +243,16 @@ void text_utf8_cut(char *s)
         s[start - 1] = '\0';
 }
 
+void text_utf8_mend(char *s)
+{
+    text_utf8_cut(s);
+    text_utf8_repair(s);
+}
+
 const char *text_quote(char *dst, size_t cap, const char *s)
 {
     snprintf(dst, cap, "%s", s);
-    text_utf8_cut(dst);
-    text_utf8_repair(dst);
+    text_utf8_mend(dst);
     return dst;
 }
 

@@ -44,6 +44,10 @@ int text_defuse_formula(char *dst, size_t cap, const char *s);
  * where only valid UTF-8 may (a PostgreSQL column, a protobuf string). */
 void text_utf8_cut(char *s);
 
+/* A message that quotes what was typed or sent, made UTF-8 in place: a
+ * character its end cut short dropped (text_utf8_cut), the rest repaired. */
+void text_utf8_mend(char *s);
+
 /* What someone typed or another system sent, as a message may quote it:
  * copied into dst (cap bytes), cut at a character when longer, what is not
  * UTF-8 as '?'. Returns dst. */

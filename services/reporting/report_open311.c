@@ -71,8 +71,7 @@ static void open311_error(http_response *resp, int code, const char *what, const
     http_body b;
     snprintf(msg, sizeof msg, "%s%s%.*s", what, detail ? ": " : "", detail ? (int)strcspn(detail, "\n") : 0,
              detail ? detail : "");
-    text_utf8_cut(msg);         /* the detail quotes the request (PostgreSQL's words on a parameter, say), */
-    text_utf8_repair(msg);      /* maybe at length: JSON text is UTF-8 */
+    text_utf8_mend(msg);        /* it quotes the request (PostgreSQL's words on a parameter), maybe cut: JSON is UTF-8 */
     FILE *f = http_body_open(&b);
     if (f) {
         fprintf(f, "[{\"code\": %d, \"description\": ", code);

@@ -5,6 +5,7 @@
 #include "db.h"
 #include "route_ac.h"
 #include "route_say.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,14 +221,6 @@ typedef struct {
     size_t           nhits;
 } tally;
 
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* The slot of category c in the tally (added when new), or -1 when full. */
 static int tally_slot(tally *t, int c)
 {
@@ -249,7 +242,7 @@ static int on_term(void *ctx, int32_t value, size_t start, size_t end)
     const cat_term *term = &t->cat->terms[value];
     int k = tally_slot(t, term->category);
     if (k >= 0)
-        t->weight[k] += (double)utf8_chars(term->text);
+        t->weight[k] += (double)text_utf8_chars(term->text, strlen(term->text));
     for (size_t i = 0; i < t->nhits; i++)
         if (t->hit_terms[i] == value)
             return 0;

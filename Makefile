@@ -102,10 +102,10 @@ bench: deps
 
 # libFuzzer (clang): the CSV reader and its encoding detection, the XLSX
 # reader, row validation and date parsing, masking and the text utilities,
-# the holiday-cn reader, routing's decision, import profiles. Each target runs FUZZ_SECONDS; its
+# the holiday-cn reader, routing's decision, import profiles, district boundaries. Each target runs FUZZ_SECONDS; its
 # corpus grows under var/fuzz from the seeds committed in tests/fuzz/corpus_*.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := csv xlsx row text holidays route profile
+FUZZ_TARGETS := csv xlsx row text holidays route profile geo
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
               $(WARN) -Icommon -Iservices/intake -Iservices/assignment -Iservices/cli
 fuzz_csv_SRCS  := services/intake/csv_reader.c services/intake/csv_decode.c common/text.c
@@ -124,6 +124,7 @@ fuzz_route_SRCS := $(addprefix services/assignment/,route_decide.c route_places.
                        route_say.c route_mem.c) \
                    services/cli/cli_seed.c common/db.c common/clock.c common/log.c common/text.c
 fuzz_route_LIBS := -lpq -lm
+fuzz_geo_SRCS := services/assignment/route_geo.c services/assignment/route_mem.c common/text.c
 fuzz_profile_SRCS := services/intake/intake_profile.c services/intake/intake_dates.c services/intake/intake_columns.c \
                      services/intake/intake_json.c services/intake/csv_decode.c common/clock.c common/json.c \
                      common/text.c

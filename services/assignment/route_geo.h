@@ -18,8 +18,13 @@ typedef struct route_geo route_geo;
  * missing directory is an empty set, not an error). */
 route_geo *route_geo_load_dir(const char *dir, char *err, size_t errlen);
 
-/* Loads one GeoJSON text (len bytes) into self. Returns the districts added, or -1 on malformed input. */
-int route_geo_add_json(route_geo *self, const char *json, size_t len);
+/* Loads one GeoJSON text (json[0..len), no NUL needed) into self: each
+ * Feature with a 6-digit "adcode" before its "coordinates" is a district
+ * (others, as "100000_JD" in the country's file, are passed over). Returns
+ * the districts added, or -1 with where and what went wrong in why ("line
+ * 12: a point is not [longitude, latitude] in numbers"); districts read
+ * before the fault stay. */
+int route_geo_add_json(route_geo *self, const char *json, size_t len, char *why, size_t whylen);
 
 /* The 6-digit code of the district containing (lon, lat), or NULL (owned by self). */
 const char *route_geo_district(const route_geo *self, double lon, double lat);

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -29,7 +30,8 @@ static void test_districts_from_boundaries(void **state)
     assert_null(route_geo_district(geo, 121.2, 35.8));         /* the Yellow Sea */
     assert_string_equal(route_geo_name(geo, "370212"), "崂山区");
     assert_string_equal(route_geo_name(geo, "999999"), "999999");   /* no boundary: the code */
-    assert_int_equal(route_geo_add_json(geo, "{\"type\":\"Feature\",\"adcode\":1,\"coordinates\":[[[1,", 47), -1);
+    assert_int_equal(route_geo_add_json(geo, "{\"type\":\"Feature\",\"adcode\":1,\"coordinates\":[[[1,", 47, err,
+                                        sizeof err), -1);
     route_geo_destroy(&geo);
     assert_null(geo);
     geo = route_geo_load_dir("no/such/dir", err, sizeof err);   /* no boundaries: no district, no error */
@@ -94,11 +96,57 @@ static void test_coordinates_decide_the_district(void **state)
     route_places_destroy(&places);
 }
 
+/* Adds text as a file holds it: exactly its bytes, no NUL after them (a
+ * read past the end is AddressSanitizer's). */
+static int add(route_geo *geo, const char *text, char *why, size_t whylen)
+{
+    size_t len = strlen(text);
+    char *copy = malloc(len);
+    memcpy(copy, text, len);
+    int rc = route_geo_add_json(geo, copy, len, why, whylen);
+    free(copy);
+    return rc;
+}
+
+#define SQUARE "[[[[120,36],[121,36],[121,37],[120,37],[120,36]]]]"
+
+static void test_boundaries_as_files_write_them(void **state)
+{
+    (void)state;
+    char why[128] = "";
+    route_geo *geo = route_geo_load_dir("no/such/dir", why, sizeof why);
+    /* the adcode as a string; a feature that is no district (the country's
+     * file) passed over; a name in GBK not shown (the code is) */
+    assert_int_equal(add(geo, "{\"features\":[{\"type\":\"Feature\",\"properties\":{\"adcode\":\"100000_JD\","
+                              "\"name\":\"\"},\"geometry\":{\"coordinates\":[[[100,10],[101,10]]]}},"
+                              "{\"type\":\"Feature\",\"properties\":{\"adcode\":\"370212\",\"name\":\"\xc0\xcd\xc9\xbd\"},"
+                              "\"geometry\":{\"coordinates\":" SQUARE "}}]}", why, sizeof why), 1);
+    assert_int_equal(route_geo_count(geo), 1);
+    assert_string_equal(route_geo_district(geo, 120.5, 36.5), "370212");
+    assert_null(route_geo_district(geo, 100.5, 10.0));
+    assert_string_equal(route_geo_name(geo, "370212"), "370212");
+    /* what does not parse says where; a number ends where the text does */
+    assert_int_equal(add(geo, "{\"type\":\"Feature\",\"adcode\":370202,\n\"coordinates\":[[[120,36],\n[121,", why,
+                           sizeof why), -1);
+    assert_string_equal(why, "line 3: a point is not [longitude, latitude] in numbers");
+    assert_int_equal(add(geo, "{\"type\":\"Feature\",\"adcode\":370202,\"coordinates\":[[[120,36],[1e999,1]]]}", why,
+                           sizeof why), -1);
+    assert_string_equal(why, "line 1: a point is not [longitude, latitude] in numbers");
+    assert_int_equal(add(geo, "{\"type\":\"Feature\",\"coordinates\":[[[1,2]]]},{\"type\":\"Feature\",\"adcode\":1}",
+                           why, sizeof why), -1);
+    assert_string_equal(why, "line 1: a feature without \"adcode\" before its \"coordinates\"");
+    assert_int_equal(add(geo, "{\"type\":\"Feature\",\"adcode\":370202,\"coordinates\":[[[120,36]]", why,
+                           sizeof why), -1);
+    assert_string_equal(why, "line 1: the coordinates do not end");
+    route_geo_destroy(&geo);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_districts_from_boundaries),
         cmocka_unit_test(test_coordinates_decide_the_district),
+        cmocka_unit_test(test_boundaries_as_files_write_them),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -121,5 +121,8 @@ printf '工单编号,来电时间,诉求内容\nN1,2021-06-01 08:00,文件名是
 as_role clerk jiesu import "$gbk_name" >"$files/gbkname.out" 2>&1
 check "a file named in GBK is imported" test $? -eq 0
 check_eq "… under its name read as GB18030" "崂山区工单.csv 1" "$(last_import "file_name || ' ' || inserted")"
+as_role dispatcher jiesu show N1 >"$files/show-n1.out" 2>&1
+check "jiesu show says where the order came from: the file, its row, the import" \
+    grep -q "来源 *崂山区工单.csv 第 2 行（导入批次 $(last_import id)）" "$files/show-n1.out"
 check "intake still answers after all of it" jiesu status
 harness_services_stop

@@ -104,6 +104,7 @@ check_eq "… both photos stored with their SHA-256, by the person" \
 as_role dispatcher "$JIESU_BIN/jiesu" show "$a" >"$WEB_DIR/show.txt" 2>&1
 check "jiesu show agrees: resolved, by 钟晓梅 (zhong's name), with the note" \
     sh -c "grep -q '已办结待回访' '$WEB_DIR/show.txt' && grep -q '钟晓梅' '$WEB_DIR/show.txt' && grep -q '垃圾已清运' '$WEB_DIR/show.txt'"
+check "… and that it came through Open311" grep -q '来源 *Open311 接口' "$WEB_DIR/show.txt"
 
 # ---- the callback agent sees the photos and records the callback ----
 check_eq "the callback agent's list holds the resolved order" 200 "$(web_get "$cj" /work)"

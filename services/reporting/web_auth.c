@@ -151,7 +151,9 @@ static void signin_form(const web_auth_opts *o, const http_request *req, http_re
         text_html_escape(f, local_path(http_param(req, "next")));
         fputs("\"><label>用户名<input name=\"name\" autocomplete=\"username\" required autofocus></label>"
               "<label>密码<input name=\"password\" type=\"password\" autocomplete=\"current-password\" required>"
-              "</label><button type=\"submit\">登录</button></form></div>\n", f);
+              "</label><button type=\"submit\">登录</button></form>"
+              "<p class=\"hint\">账号由系统管理员开设；忘记密码请找系统管理员重设（jiesu user password 用户名）。</p>"
+              "</div>\n", f);
         web_html_end(f);
     }
     http_body_reply(&b, resp, status, HTML);

@@ -36,6 +36,7 @@ static const char CSS[] =
     "dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dt{color:#666}dd{margin:0}"
     ".photos{display:flex;flex-wrap:wrap;gap:8px}.photos img{max-width:240px;max-height:240px;border:1px solid #ccc}"
     ".signin{max-width:380px;margin:10vh auto}.signin form{display:flex;flex-direction:column;gap:12px}"
+    ".hint{color:#666;font-size:14px}"
     "@media (max-width:640px){body{font-size:15px}main{padding:8px}.hide-phone{display:none}"
     "dl{grid-template-columns:1fr}dt{margin-top:6px}}";
 

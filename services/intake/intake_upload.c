@@ -143,13 +143,13 @@ static void hash_chunk(upload *u, const Jiesu__ImportUpload *chunk)
 static int write_chunk(intake_uploads *self, upload *u, const Jiesu__ImportUpload *chunk, int *code, char *err,
                        size_t errlen)
 {
-    int64_t end = chunk->offset + (int64_t)chunk->data.len;
     if (chunk->offset < 0 || chunk->offset > u->received) {
         *code = 409;
         snprintf(err, errlen, "这一块从第 %lld 字节开始，工单受理服务只收到 %lld 字节：请从那里接着发",
                  (long long)chunk->offset, (long long)u->received);
         return -1;
     }
+    int64_t end = chunk->offset + (int64_t)chunk->data.len;    /* offset <= received <= max_bytes: no overflow */
     if (end > self->max_bytes) {
         *code = UPLOAD_TOO_BIG;
         snprintf(err, errlen, "文件超过了 intake.max_upload_bytes（%lld 字节）；请把文件拆小再导入",
@@ -193,6 +193,13 @@ int intake_uploads_put(intake_uploads *self, const char *owner, const Jiesu__Imp
     st->received = u->received;
     if (!chunk->last)
         return 0;
+    if (u->received != u->size) {       /* changed while it was sent, or a chunk lost: not the file */
+        *code = 409;
+        snprintf(err, errlen, "文件应有 %lld 字节，工单受理服务收到了 %lld 字节（发送时文件变了？）：请等文件写完后重新导入",
+                 (long long)u->size, (long long)u->received);
+        forget(u);
+        return -1;
+    }
     st->sha256[0] = '\0';
     if (u->sha && u->hashed == u->received && intake_sha_hex(u->sha, st->sha256) < 0)
         st->sha256[0] = '\0';

@@ -2,6 +2,7 @@
 #include "names.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef struct {
@@ -16,11 +17,13 @@ static const code_name STATUSES[] = {
     {"waiting", "暂缓办理"}, {"returned", "已退回"},    {"resolved", "已办结待回访"}, {"closed", "已销号"},
 };
 
+/* The rungs an alert can have, the ladder's then the patterns'; then done. */
 static const code_name RUNGS[] = {
     {"remind", "催办"},       {"supervise", "督办"}, {"accountability", "问责预警"}, {"repeat", "重复诉求"},
     {"rebound", "反弹"},      {"bounce", "反复退单"}, {"unit_overdue", "单位超期率过高"},
     {"done", "已到最后一级"},   /* a deadline's ladder: no rung left to climb */
 };
+#define ALERT_RUNGS (COUNT(RUNGS) - 1)      /* all but done */
 
 static const code_name DEADLINES[] = {{"accept", "签收"}, {"resolve", "办结"}};
 
@@ -63,6 +66,22 @@ const char *names_status(const char *status)
 const char *names_rung(const char *rung)
 {
     return lookup(RUNGS, COUNT(RUNGS), rung);
+}
+
+const char *names_alert_rung(const char *s)
+{
+    for (size_t i = 0; i < ALERT_RUNGS; i++)
+        if (strcmp(RUNGS[i].code, s) == 0 || strcmp(RUNGS[i].name, s) == 0)
+            return RUNGS[i].code;
+    return NULL;
+}
+
+void names_alert_rungs_say(char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < ALERT_RUNGS && n < cap; i++)
+        n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? "、" : "", RUNGS[i].name);
 }
 
 const char *names_deadline(const char *kind)

@@ -9,11 +9,20 @@
 #ifndef JIESU_NAMES_H
 #define JIESU_NAMES_H
 
+#include <stddef.h>
+
 /* 待签收 for "dispatched" … */
 const char *names_status(const char *status);
 
 /* 催办 for "remind" …; 已到最后一级 for "done", a deadline's ladder climbed to its end. */
 const char *names_rung(const char *rung);
+
+/* The code of the alert rung s names, by its code or its Chinese name
+ * ("催办" or "remind" → "remind"), or NULL when s names none. */
+const char *names_alert_rung(const char *s);
+
+/* The alert rungs' names, as "催办、督办、…、单位超期率过高", into out. */
+void names_alert_rungs_say(char *out, size_t cap);
 
 /* 签收 for "accept", 办结 for "resolve": what a deadline's unit must do. */
 const char *names_deadline(const char *kind);

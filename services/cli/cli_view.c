@@ -17,6 +17,7 @@
 
 #include "bus.h"
 #include "cli_table.h"
+#include "names.h"
 
 #define VIEW_TRIES 2
 #define LIMIT_MAX  10000         /* --limit: rows */
@@ -68,34 +69,30 @@ int cli_show_main(cli_ctx *ctx, int argc, char **argv)
     return cli_view(ctx, "reporting", what, "order", argv + 1, 1);
 }
 
-/* The rungs an alert can have: the ladder's, then the patterns'. */
-static const char *const RUNGS[] = {"remind", "supervise", "accountability", "repeat", "rebound", "bounce",
-                                    "unit_overdue", NULL};
-
-/* 0 when rung names a rung, else -1 after saying which ones do. */
-static int check_rung(const char *rung)
+/* The code of the rung named by rung (its Chinese name or its code), or NULL after saying which ones there are. */
+static const char *rung_code(const char *rung)
 {
-    for (const char *const *r = RUNGS; *r; r++)
-        if (strcmp(*r, rung) == 0)
-            return 0;
-    cli_error("alerts：没有“%s”这一级：逐级预警有 remind（催办）、supervise（督办）和 accountability（问责预警），"
-              "规律预警有 repeat、rebound、bounce 和 unit_overdue", rung);
-    return -1;
+    const char *code = names_alert_rung(rung);
+    char all[256];
+    if (!code) {
+        names_alert_rungs_say(all, sizeof all);
+        cli_error("alerts：没有“%s”这一级预警；级别有：%s", rung, all);
+    }
+    return code;
 }
 
 int cli_alerts_main(cli_ctx *ctx, int argc, char **argv)
 {
     char *args[3] = {"", "", ""};       /* all, rung, limit */
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--all") == 0)
+        if (strcmp(argv[i], "--all") == 0) {
             args[0] = "all";
-        else if (strcmp(argv[i], "--rung") == 0 && i + 1 < argc && check_rung(argv[i + 1]) < 0)
-            return 2;
-        else if (strcmp(argv[i], "--rung") == 0 && i + 1 < argc)
-            args[1] = argv[++i];
-        else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc && cli_count(argv[i + 1], 1, LIMIT_MAX) > 0)
+        } else if (strcmp(argv[i], "--rung") == 0 && i + 1 < argc) {
+            if (!(args[1] = (char *)rung_code(argv[++i])))
+                return 2;
+        } else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc && cli_count(argv[i + 1], 1, LIMIT_MAX) > 0) {
             args[2] = argv[++i];
-        else {
+        } else {
             fprintf(stderr, "用法：jiesu alerts [--all] [--rung 级别] [--limit 条数（1 到 %d）]\n", LIMIT_MAX);
             return 2;
         }

@@ -158,7 +158,9 @@ as_unit 370212.campaign jiesu alerts --all --rung accountability --limit 5000 >"
 check_eq "… which the campaign office does not see" 0 "$(grep -c ' 问责预警 ' "$esc_dir/alerts-campaign.out")"
 as_unit 370212.discipline jiesu alerts --rung bogus >"$esc_dir/alerts-bogus.out" 2>&1
 check_eq "jiesu alerts --rung with no such rung is a usage error" 2 "$?"
-check "… listing the rungs there are" grep -q "没有“bogus”这一级：逐级预警有 remind（催办）、supervise（督办）" "$esc_dir/alerts-bogus.out"
+check "… listing the rungs there are by name" grep -q "没有“bogus”这一级预警；级别有：催办、督办、问责预警、重复诉求、" "$esc_dir/alerts-bogus.out"
+as_unit 370212.discipline jiesu alerts --all --rung 问责预警 --limit 5000 >"$esc_dir/alerts-named.out" 2>&1
+check_eq "a rung may be given by its name: the same alerts" "$((orders_all + 1))" "$(grep -c ' 问责预警 ' "$esc_dir/alerts-named.out")"
 as_unit 370212.discipline jiesu alerts --limit 5x >"$esc_dir/alerts-limit.out" 2>&1
 check_eq "jiesu alerts --limit 5x is a usage error, not the database's" 2 "$?"
 check "… saying what a limit may be" grep -q "\-\-limit 条数（1 到 10000）" "$esc_dir/alerts-limit.out"

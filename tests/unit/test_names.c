@@ -58,6 +58,22 @@ static const char SQL_ALLOWED[] =
     "  CROSS JOIN LATERAL regexp_matches(pg_get_constraintdef(c.oid), '''([a-z_]+)''', 'g') m"
     " WHERE c.contype = 'c' AND c.conrelid = $1::regclass AND a.attname = $2 AND cardinality(c.conkey) = 1";
 
+static void test_alert_rungs_by_name_or_code(void **state)
+{
+    (void)state;
+    char all[256];
+    assert_string_equal(names_alert_rung("催办"), "remind");
+    assert_string_equal(names_alert_rung("remind"), "remind");
+    assert_string_equal(names_alert_rung("单位超期率过高"), "unit_overdue");
+    assert_null(names_alert_rung("已到最后一级"));          /* a deadline's state, no alert's */
+    assert_null(names_alert_rung("done"));
+    assert_null(names_alert_rung(""));
+    names_alert_rungs_say(all, sizeof all);
+    assert_string_equal(all, "催办、督办、问责预警、重复诉求、反弹、反复退单、单位超期率过高");
+    names_alert_rungs_say(all, 8);                            /* cut, terminated */
+    assert_true(strlen(all) < 8);
+}
+
 static void test_schema_codes_named(void **state)
 {
     (void)state;
@@ -93,6 +109,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_alert_rungs_by_name_or_code),
         cmocka_unit_test(test_schema_codes_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

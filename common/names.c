@@ -25,6 +25,8 @@ static const code_name RUNGS[] = {
 };
 #define ALERT_RUNGS (COUNT(RUNGS) - 1)      /* all but done */
 
+static const code_name CALLBACKS[] = {{"satisfied", "满意"}, {"basic", "基本满意"}, {"unsatisfied", "不满意"}};
+
 static const code_name DEADLINES[] = {{"accept", "签收"}, {"resolve", "办结"}};
 
 static const code_name ROLES[] = {
@@ -82,6 +84,14 @@ void names_alert_rungs_say(char *out, size_t cap)
     out[0] = '\0';
     for (size_t i = 0; i < ALERT_RUNGS && n < cap; i++)
         n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? "、" : "", RUNGS[i].name);
+}
+
+const char *names_callback_result(const char *s)
+{
+    for (size_t i = 0; i < COUNT(CALLBACKS); i++)
+        if (strcmp(CALLBACKS[i].code, s) == 0 || strcmp(CALLBACKS[i].name, s) == 0)
+            return CALLBACKS[i].code;
+    return NULL;
 }
 
 const char *names_deadline(const char *kind)

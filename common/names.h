@@ -24,6 +24,10 @@ const char *names_alert_rung(const char *s);
 /* The alert rungs' names, as "催办、督办、…、单位超期率过高", into out. */
 void names_alert_rungs_say(char *out, size_t cap);
 
+/* The code of the callback result s names, by its code or its Chinese name
+ * ("满意" or "satisfied" → "satisfied"; 基本满意, 不满意), or NULL. */
+const char *names_callback_result(const char *s);
+
 /* 签收 for "accept", 办结 for "resolve": what a deadline's unit must do. */
 const char *names_deadline(const char *kind);
 

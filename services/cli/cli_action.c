@@ -7,7 +7,7 @@
  *   jiesu wait     TICKET [REASON]
  *   jiesu resume   TICKET
  *   jiesu resolve  TICKET [NOTE]
- *   jiesu callback TICKET satisfied|basic|unsatisfied [NOTE]
+ *   jiesu callback TICKET 满意|基本满意|不满意 [NOTE] (or satisfied|basic|unsatisfied)
  *   jiesu dispatch TICKET UNIT [REASON]
  *
  * Who acts is the owner of the key the command runs with (-k KEYFILE): a
@@ -40,7 +40,7 @@ static const action_cmd CMDS[] = {
     {"wait", 1, 0, "wait 工单号 [理由]"},
     {"resume", 0, 0, "resume 工单号"},
     {"resolve", 1, 0, "resolve 工单号 [说明]"},
-    {"callback", 2, 1, "callback 工单号 satisfied|basic|unsatisfied [备注]"},
+    {"callback", 2, 1, "callback 工单号 满意|基本满意|不满意 [备注]（不满意的工单重新办理）"},
     {"dispatch", 2, 1, "dispatch 工单号 单位 [理由]"},
 };
 
@@ -71,7 +71,8 @@ static int parse(const action_cmd *c, int argc, char **argv, Jiesu__ActionReques
     if (!rq->ticket_no || ntext < c->text_required)
         return -1;
     if (strcmp(c->name, "callback") == 0) {
-        rq->result = (char *)text[0];
+        if (!(rq->result = (char *)names_callback_result(text[0])))
+            return -1;
         rq->reason = (char *)text[1];
     } else if (strcmp(c->name, "dispatch") == 0) {
         rq->unit_code = (char *)text[0];

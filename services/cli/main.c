@@ -88,7 +88,7 @@ static void usage(FILE *out)
           "  accept|resume 工单号, return|progress 工单号 文字, wait|resolve 工单号 [文字]\n"
           "                          单位对自己工单的操作（以密钥所属用户的单位身份）：签收、恢复办理、\n"
           "                          退回、报进展、申请等待、办结\n"
-          "  callback 工单号 satisfied|basic|unsatisfied [备注]\n"
+          "  callback 工单号 满意|基本满意|不满意 [备注]\n"
           "                          回访结果（满意、基本满意、不满意）；不满意的工单重新办理\n"
           "  gazetteer add 名称 街道 [--landmark] [--community 代码] [--numbers 起-止] [--replace]\n"
           "  gazetteer remove|restore 名称 [--numbers 起-止]\n"

@@ -26,7 +26,7 @@ jiesu() { "$JIESU_BIN/jiesu" "$@"; }
 jiesu --help >"$HARNESS_DIR/help.out" 2>&1
 check "jiesu --help prints the usage" test $? -eq 0
 check "… with the bulletin's weeks and the alerts' rungs" \
-    bash -c "grep -q 'bulletin \[--week last|this|YYYY-Www\]' '$HARNESS_DIR/help.out' && grep -q '级别：remind、' '$HARNESS_DIR/help.out'"
+    bash -c "grep -q 'bulletin \[--week last|this|YYYY-Www\]' '$HARNESS_DIR/help.out' && grep -q '级别：催办、督办、问责预警' '$HARNESS_DIR/help.out'"
 csv=$HARNESS_DIR/route-cli.csv
 printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
     "RC-1,2026/10/1 9:00,王先生,13800000001,崂山区张村社区3号楼,张村社区门口流动摊贩占道经营，垃圾遍地,,一般" \
@@ -155,7 +155,7 @@ check "… none of them still counting down or overdue" \
 check "… its status, roles and events by their Chinese names, no code" \
     sh -c "grep -qE '^状态 +已办结待回访' '$HARNESS_DIR/show-rc1-resolved.out' && grep -qE '^主办 +中韩街道' '$HARNESS_DIR/show-rc1-resolved.out' &&
            grep -qE ' 办结 ' '$HARNESS_DIR/show-rc1-resolved.out' && ! grep -qwE 'resolved|owner|routed|imported' '$HARNESS_DIR/show-rc1-resolved.out'"
-as_role callback jiesu callback RC-1 unsatisfied "第二天又来了" >"$HARNESS_DIR/callback.out" 2>&1
+as_role callback jiesu callback RC-1 不满意 "第二天又来了" >"$HARNESS_DIR/callback.out" 2>&1
 check "an unsatisfied callback reopens" grep -q "RC-1：待派单" "$HARNESS_DIR/callback.out"
 wait_for "RC-1 routed again" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'RC-1'" dispatched
 check_eq "RC-1 is in cycle 2" 2 "$(sql "SELECT cycle FROM complaints WHERE ticket_no = 'RC-1'")"
@@ -164,7 +164,8 @@ check_eq "RC-1 has new deadlines for cycle 2" 2 \
 check_eq "RC-1's events tell its life" "imported routed accepted progress progress resolved callback reopened routed" \
     "$(sql "SELECT string_agg(event, ' ' ORDER BY e.id) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = 'RC-1'")"
 as_role callback jiesu callback RC-1 maybe >"$HARNESS_DIR/callback-bad.out" 2>&1
-check "a callback result other than satisfied/basic/unsatisfied is refused" test $? -ne 0
+check_eq "a callback result other than 满意/基本满意/不满意 (or their codes) is a usage error" 2 "$?"
+check "… which names them" grep -q "callback 工单号 满意|基本满意|不满意" "$HARNESS_DIR/callback-bad.out"
 
 jiesu gazetteer add 樱桃大道 370212004 --numbers 1-500 >"$HARNESS_DIR/gazetteer.out" 2>&1
 check "jiesu gazetteer add" test $? -eq 0

@@ -58,7 +58,7 @@ static const char SQL_ALLOWED[] =
     "  CROSS JOIN LATERAL regexp_matches(pg_get_constraintdef(c.oid), '''([a-z_]+)''', 'g') m"
     " WHERE c.contype = 'c' AND c.conrelid = $1::regclass AND a.attname = $2 AND cardinality(c.conkey) = 1";
 
-static void test_alert_rungs_by_name_or_code(void **state)
+static void test_rungs_and_callbacks_by_name_or_code(void **state)
 {
     (void)state;
     char all[256];
@@ -72,6 +72,9 @@ static void test_alert_rungs_by_name_or_code(void **state)
     assert_string_equal(all, "催办、督办、问责预警、重复诉求、反弹、反复退单、单位超期率过高");
     names_alert_rungs_say(all, 8);                            /* cut, terminated */
     assert_true(strlen(all) < 8);
+    assert_string_equal(names_callback_result("不满意"), "unsatisfied");
+    assert_string_equal(names_callback_result("basic"), "basic");
+    assert_null(names_callback_result("满"));
 }
 
 static void test_schema_codes_named(void **state)
@@ -109,7 +112,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
-        cmocka_unit_test(test_alert_rungs_by_name_or_code),
+        cmocka_unit_test(test_rungs_and_callbacks_by_name_or_code),
         cmocka_unit_test(test_schema_codes_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -432,6 +432,15 @@ int route_model_blob(const route_model *self, unsigned char **data, size_t *len)
     return 0;
 }
 
+/* 1 when each of v[0..n) is a finite number. */
+static int all_finite(const float *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return 0;
+    return 1;
+}
+
 /* Reads the class codes (NUL-terminated strings) into names. 0 or -1. */
 static int take_names(reader *r, char (*names)[CODE_MAX], size_t n)
 {
@@ -477,6 +486,12 @@ route_model *route_model_from_blob(const unsigned char *data, size_t len, char *
     size_t buckets = (size_t)1 << m->bits;
     take(&r, m->rows, buckets * m->stride * sizeof(float));     /* their size was checked above */
     take(&r, m->bias, m->nclasses * sizeof(float));
+    if (!all_finite(m->rows, buckets * m->stride) || !all_finite(m->bias, m->nclasses) || !isfinite(temp)) {
+        snprintf(err, errlen, "model: weights that are not numbers (NaN or infinite): a damaged model; "
+                 "learn it again (jiesu learn)");     /* every score would be NaN */
+        route_model_destroy(&m);
+        goto done;
+    }
     route_model_set_temperature(m, temp);
 done:
     free(names);

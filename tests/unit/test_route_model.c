@@ -1,6 +1,7 @@
 /* test_route_model.c — the text model: features, training on a small set
  * written here, calibrated probabilities, evidence, the stored blob, and
  * reading a labelled export the way `jiesu learn FILE` does. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -103,6 +104,15 @@ static void test_blob_round_trip(void **state)
     assert_memory_equal(a, b, sizeof a);
     assert_null(route_model_from_blob(blob, len - 1, err, sizeof err));     /* cut short */
     assert_non_null(strstr(err, "do not hold"));
+    float nan = NAN, inf = INFINITY, was;
+    memcpy(&was, blob + len - sizeof was, sizeof was);
+    memcpy(blob + len - sizeof nan, &nan, sizeof nan);                  /* the last bias */
+    assert_null(route_model_from_blob(blob, len, err, sizeof err));
+    assert_non_null(strstr(err, "not numbers (NaN or infinite)"));
+    memcpy(blob + len - sizeof was, &was, sizeof was);
+    memcpy(blob + 8 + 3 * sizeof(uint32_t), &inf, sizeof inf);          /* the temperature */
+    assert_null(route_model_from_blob(blob, len, err, sizeof err));
+    assert_non_null(strstr(err, "learn it again"));
     blob[0] = 'X';
     assert_null(route_model_from_blob(blob, len, err, sizeof err));
     assert_non_null(strstr(err, "bad header"));

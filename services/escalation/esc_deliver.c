@@ -50,38 +50,38 @@ static long backoff_ms(const esc_deliver_cfg *cfg, int attempts)
     return ms < cfg->max_backoff_ms ? ms : cfg->max_backoff_ms;
 }
 
-/* The payload of row r with the caller masked; caller PQclear()s. */
-static PGresult *payload(const esc_ctx *ctx, PGresult *res, int r)
+/* The payload of the delivery (res, one row of SQL_DUE) with the caller masked; caller PQclear()s. */
+static PGresult *payload(const esc_ctx *ctx, PGresult *res)
 {
     char name[MASK_BYTES], phone[MASK_BYTES], caller[2 * MASK_BYTES + 2];
-    text_mask_name(name, sizeof name, PQgetvalue(res, r, D_NAME));
-    text_mask_phone(phone, sizeof phone, PQgetvalue(res, r, D_PHONE));
+    text_mask_name(name, sizeof name, PQgetvalue(res, 0, D_NAME));
+    text_mask_phone(phone, sizeof phone, PQgetvalue(res, 0, D_PHONE));
     snprintf(caller, sizeof caller, "%s%s%s", name, *name && *phone ? " " : "", phone);
-    const char *params[] = {PQgetvalue(res, r, D_JSON), caller};
+    const char *params[] = {PQgetvalue(res, 0, D_JSON), caller};
     return db_query(ctx->pg, "mask webhook payload", SQL_CALLER, 2, params, ctx->err, ctx->errlen);
 }
 
-/* Posts row r and records the outcome. 0 or -1. */
-static int deliver_one(const esc_ctx *ctx, const esc_deliver_cfg *cfg, PGresult *res, int r,
+/* Posts the delivery (res, one row of SQL_DUE) and records the outcome. 0 or -1. */
+static int deliver_one(const esc_ctx *ctx, const esc_deliver_cfg *cfg, PGresult *res,
                        esc_deliver_stats *st)
 {
     char err[ESC_CHANNEL_ERR] = "", code[16], wait[24], text[TEXT_BYTES], title[512];
     long status;
-    PGresult *body = payload(ctx, res, r);
+    PGresult *body = payload(ctx, res);
     if (!body)
         return -1;
-    const char *url = PQgetvalue(res, r, D_URL), *id = PQgetvalue(res, r, D_ID);
+    const char *url = PQgetvalue(res, 0, D_URL), *id = PQgetvalue(res, 0, D_ID);
     if (mask_text(text, sizeof text, PQgetvalue(body, 0, 1)) < 0)
         snprintf(text, sizeof text, "（原因过长，见系统）");
-    snprintf(title, sizeof title, "【%s】%s", names_rung(PQgetvalue(res, r, D_RUNG)), PQgetvalue(res, r, D_ABOUT));
+    snprintf(title, sizeof title, "【%s】%s", names_rung(PQgetvalue(res, 0, D_RUNG)), PQgetvalue(res, 0, D_ABOUT));
     esc_channel_cfg ch = {cfg->smtp_url, cfg->smtp_from, cfg->timeout_ms};
-    esc_message m = {url, PQgetvalue(body, 0, 0), title, text, PQgetvalue(res, r, D_SECRET),
-                     PQgetvalue(res, r, D_ALERT)};
+    esc_message m = {url, PQgetvalue(body, 0, 0), title, text, PQgetvalue(res, 0, D_SECRET),
+                     PQgetvalue(res, 0, D_ALERT)};
     int ok = esc_channel_send(&ch, &m, &status, err);
     PQclear(body);
     failpoint("delivery_after_send");
     text_utf8_repair(err);      /* it may quote the receiver (GBK, cut inside a character): stored as UTF-8 */
-    int attempts = atoi(PQgetvalue(res, r, D_ATTEMPTS)) + 1;
+    int attempts = atoi(PQgetvalue(res, 0, D_ATTEMPTS)) + 1;
     const char *state = ok ? "delivered" : attempts >= cfg->max_attempts ? "failed" : "pending";
     snprintf(code, sizeof code, "%ld", status);
     snprintf(wait, sizeof wait, "%ld", backoff_ms(cfg, attempts));
@@ -89,7 +89,7 @@ static int deliver_one(const esc_ctx *ctx, const esc_deliver_cfg *cfg, PGresult 
         st->delivered++;
     } else if (strcmp(state, "failed") == 0) {
         st->failed++;
-        log_warn("alert %s: delivery to %s failed for good after %d attempts: %s", PQgetvalue(res, r, D_ALERT),
+        log_warn("alert %s: delivery to %s failed for good after %d attempts: %s", PQgetvalue(res, 0, D_ALERT),
                  url, attempts, err);
     } else {
         st->retried++;
@@ -106,7 +106,7 @@ static int deliver_next(const esc_ctx *ctx, const esc_deliver_cfg *cfg, esc_deli
     if (db_begin(ctx->pg, ctx->err, ctx->errlen) != 0)
         return -1;
     PGresult *res = db_query(ctx->pg, "take a due delivery", SQL_DUE, 0, NULL, ctx->err, ctx->errlen);
-    int n = res ? PQntuples(res) : -1, rc = n > 0 ? deliver_one(ctx, cfg, res, 0, st) : n;
+    int n = res ? PQntuples(res) : -1, rc = n > 0 ? deliver_one(ctx, cfg, res, st) : n;
     PQclear(res);
     if (rc == 0 && db_commit(ctx->pg, ctx->err, ctx->errlen) == 0)
         return n;

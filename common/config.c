@@ -150,6 +150,21 @@ static int parse_line(config *self, char *line, const char *where, char *section
     return 0;
 }
 
+#define LINE_MAX_BYTES 4095
+
+/* Why line lineno (len bytes read) cannot be read, or NULL. A UTF-8 BOM
+ * starting the file (as Windows editors save it) is taken off. */
+static const char *unreadable(char *line, size_t len, int lineno)
+{
+    if (lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
+        memmove(line, line + 3, (len -= 3) + 1);
+    if (strlen(line) != len)
+        return "the line holds a NUL byte: save the file as UTF-8 text (UTF-16 is not read)";
+    if (len > (size_t)LINE_MAX_BYTES + (len && line[len - 1] == '\n'))
+        return "line longer than 4095 bytes";
+    return NULL;
+}
+
 int config_load_file(config *self, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
@@ -157,21 +172,22 @@ int config_load_file(config *self, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
-    char line[4096], section[128] = "";
+    char *line = NULL, section[128] = "";
+    size_t cap = 0;
+    ssize_t len;
     int lineno = 0, rc = 0;
-    while (fgets(line, sizeof line, f)) {
+    while ((len = getline(&line, &cap, f)) >= 0) {
         lineno++;
-        const char *why = NULL;
+        const char *why = unreadable(line, (size_t)len, lineno);
         char where[4200];
         snprintf(where, sizeof where, "%s:%d", path, lineno);
-        if (!strchr(line, '\n') && !feof(f))
-            why = "line longer than 4095 bytes";
         if (why || parse_line(self, line, where, section, sizeof section, &why) != 0) {
             snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
             rc = -1;
             break;
         }
     }
+    free(line);
     fclose(f);
     return rc;
 }

@@ -128,10 +128,29 @@ static void test_bad_lines_name_file_and_line(void **state)
     memcpy(text, "ta = 1\ntb = ", 12);
     strcpy(text + sizeof text - 2, "\n");
     expect_bad(f, text, 2, "line longer than 4095 bytes");
+    FILE *fp = fopen(f->path, "w");                            /* UTF-16, as Notepad may save it */
+    assert_non_null(fp);
+    fwrite("t\0a\0 \0=\0 \0\x31\0\n\0", 1, 14, fp);
+    fclose(fp);
+    char err[256] = "", want[256];
+    assert_int_equal(config_load_file(f->cfg, f->path, err, sizeof err), -1);
+    snprintf(want, sizeof want, "%s:1: the line holds a NUL byte: save the file as UTF-8 text (UTF-16 is not read)",
+             f->path);
+    assert_string_equal(err, want);
     memset(text, 's', 300);
     text[0] = '[';
     strcpy(text + 300, "]\n");
     expect_bad(f, text, 1, "section name too long");
+}
+
+static void test_a_bom_is_not_part_of_the_first_key(void **state)
+{
+    fixture *f = *state;
+    char err[256] = "";
+    write_file(f->path, "\xEF\xBB\xBF" "ta = 1\ntb = \xEF\xBB\xBF" "2\n");
+    assert_int_equal(config_load_file(f->cfg, f->path, err, sizeof err), 0);
+    assert_string_equal(config_get(f->cfg, "ta", NULL), "1");
+    assert_string_equal(config_get(f->cfg, "tb", NULL), "\xEF\xBB\xBF" "2");     /* only the file's start */
 }
 
 static void test_missing_file(void **state)
@@ -322,6 +341,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sections_comments_whitespace, setup, teardown),
         cmocka_unit_test_setup_teardown(test_later_keys_replace_earlier, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_lines_name_file_and_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_bom_is_not_part_of_the_first_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_environment_wins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_typed_reads, setup, teardown),

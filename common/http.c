@@ -21,6 +21,7 @@
 #include "http.h"
 #include "clock.h"
 #include "log.h"
+#include "text.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -259,6 +260,34 @@ const char *http_param(const http_request *req, const char *name)
         if (strcmp(req->names[i], name) == 0)
             return req->values[i];
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static int is_text(const char *s, size_t len)
+{
+    return !memchr(s, '\0', len) && text_utf8_valid(s, len, NULL);
+}
+
+/* Stops at the first query-string argument that is not text, its name in *cls. */
+static enum MHD_Result argument_text(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                                     const char *value, size_t value_size)
+{
+    (void)kind;
+    if (is_text(key, key_size) && (!value || is_text(value, value_size)))
+        return MHD_YES;
+    *(const char **)cls = key;
+    return MHD_NO;
+}
+
+const char *http_text_fault(const http_request *req)
+{
+    const char *bad = NULL;
+    for (size_t i = 0; i < req->nfields && !bad; i++)
+        if (!req->filenames[i] && (!is_text(req->names[i], strlen(req->names[i])) ||
+                                   !is_text(req->values[i], req->lens[i])))
+            bad = req->names[i];
+    if (!bad)
+        MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, argument_text, &bad);
+    return bad;
 }
 
 const char *http_header(const http_request *req, const char *name)

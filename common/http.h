@@ -101,6 +101,11 @@ const char *http_path(const http_request *req);
 /* A query-string or form field, or NULL. Valid during the handler only. */
 const char *http_param(const http_request *req, const char *name);
 
+/* The name of the first query-string argument or form field (files apart)
+ * that is not UTF-8 text without NUL bytes, or NULL when all are: what a
+ * handler should refuse before the text reaches PostgreSQL or an answer. */
+const char *http_text_fault(const http_request *req);
+
 /* A request header (name matched without regard to case), or NULL. Valid during the handler only. */
 const char *http_header(const http_request *req, const char *name);
 

@@ -19,6 +19,7 @@
 #include "report_open311.h"
 #include "report_query.h"
 #include "report_streets.h"
+#include "text.h"
 #include "web_auth.h"
 #include "web_board.h"
 #include "web_html.h"
@@ -121,6 +122,21 @@ static void pg_give(report_http *h, PGconn *pg)
     pthread_mutex_unlock(&h->lock);
 }
 
+/* 1 when every parameter is UTF-8 text, else 0 having answered 400 naming
+ * the first that is not (PostgreSQL would refuse it, and a page quoting it
+ * would not be UTF-8). Pages send UTF-8: this is a hand-made request. */
+static int texts_ok(const http_request *req, http_response *resp)
+{
+    char name[64], msg[256];
+    const char *bad = http_text_fault(req);
+    if (!bad)
+        return 1;
+    snprintf(msg, sizeof msg, "参数 %s 不是 UTF-8 文字：请在页面上填写提交；程序请把参数按 UTF-8 编码",
+             text_quote(name, sizeof name, bad));
+    web_html_fail(req, resp, 400, msg);
+    return 0;
+}
+
 /* The route's handler with a connection taken for the request and given
  * back after it, for the person asking when the route is not public. */
 static void with_pg(void *ctx, const http_request *req, http_response *resp)
@@ -132,7 +148,7 @@ static void with_pg(void *ctx, const http_request *req, http_response *resp)
         return;
     if (!r->def->signed_in)
         r->def->fn(r->h, pg, NULL, req, resp);
-    else if (web_auth_user(pg, req, &u, resp) == 0)
+    else if (web_auth_user(pg, req, &u, resp) == 0 && texts_ok(req, resp))
         r->def->fn(r->h, pg, &u, req, resp);
     pg_give(r->h, pg);
 }

@@ -204,7 +204,11 @@ void report_open311_list(PGconn *pg, const http_request *req, http_response *res
 {
     char limit_s[16], offset_s[16], what[160];
     long limit, page;
-    const char *status = param_or_null(req, "status");
+    const char *status = param_or_null(req, "status"), *bad = http_text_fault(req);
+    if (bad) {
+        open311_error(resp, 400, "a parameter is not UTF-8 text", bad);
+        return;
+    }
     if (count_param(req, "limit", OPEN311_DEFAULT_LIMIT, OPEN311_MAX_LIMIT, &limit, resp) < 0 ||
         count_param(req, "page", 1, OPEN311_MAX_DEPTH, &page, resp) < 0)
         return;
@@ -236,6 +240,10 @@ void report_open311_one(PGconn *pg, const http_request *req, http_response *resp
         return;
     }
     snprintf(id, sizeof id, "%.*s", (int)(len - pre - suf), path + pre);
+    if (!text_utf8_valid(id, strlen(id), NULL)) {      /* no ticket's: PostgreSQL would refuse it */
+        open311_error(resp, 404, "no such service request (its id is not UTF-8 text)", NULL);
+        return;
+    }
     const char *params[1] = {id};
     answer(pg, ONE_SQL, 1, params, resp, 1);
 }

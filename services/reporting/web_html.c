@@ -97,7 +97,7 @@ void web_html_fail(const http_request *req, http_response *resp, int status, con
         report_json_string(f, msg);
         fputs("}\n", f);
     } else if (f) {
-        web_html_start(f, "暂时无法显示", NULL);
+        web_html_start(f, status >= 500 ? "暂时无法显示" : "无法显示", NULL);
         fputs("<p class=\"msg err\">", f);
         text_html_escape(f, msg);
         fputs("</p>\n<p><a href=\"/\">回到看板</a> · <a href=\"/work\">回到工作台</a></p>\n", f);

@@ -126,6 +126,9 @@ check_eq "a start_date of 400 Chinese characters is 400" 400 "$(get "/requests.j
 check "… its description, PostgreSQL's words quoting it cut short, is UTF-8" iconv -f UTF-8 -t UTF-8 "$HARNESS_DIR/http.body"
 check_eq "a start_date in GBK is 400" 400 "$(get '/requests.json?start_date=%D6%D0')"
 check "… its description is UTF-8" iconv -f UTF-8 -t UTF-8 "$HARNESS_DIR/http.body"
+check "… and names the parameter, not PostgreSQL's words" \
+    jq -e '.[0].description == "a parameter is not UTF-8 text: start_date"' "$HARNESS_DIR/http.body"
+check_eq "a request id in GBK: 404, as for any id that is no ticket" 404 "$(get '/requests/%D6%D0.json')"
 
 # ---- the dashboard in headless Chromium ----
 check_eq "GET / (dashboard)" 200 "$(get '/?week=2026-W47')"

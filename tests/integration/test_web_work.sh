@@ -53,6 +53,11 @@ check "… and not 沙子口's, nor the conduct complaint about it" sh -c "! gre
 check "… with the category in Chinese and the working time left" \
     sh -c "grep -q '垃圾清运' '$WEB_DIR/body' && grep -q '剩余 \|已逾期 ' '$WEB_DIR/body'"
 check_eq "a search by ticket finds one" "1" "$(web_get "$zj" "/work?t=$a" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
+check_eq "a ticket typed in GBK (a hand-made request): 400, not a failure of ours" 400 "$(web_get "$zj" '/work?t=%D6%D0')"
+check "… the page names the parameter, in UTF-8" \
+    sh -c "grep -q '参数 t 不是 UTF-8 文字' '$WEB_DIR/body' && iconv -f UTF-8 -t UTF-8 '$WEB_DIR/body' >/dev/null"
+check_eq "the same for the board's JSON: 400" 400 "$(web_get "$zj" '/api/daily?date=%D6%D0')"
+check "… saying so in its error" jq -e '.error | startswith("参数 date 不是 UTF-8 文字")' "$WEB_DIR/body"
 check_eq "a filter by a status it has none of finds none" "0" \
     "$(web_get "$zj" "/work?status=closed" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
 

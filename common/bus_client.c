@@ -316,7 +316,8 @@ static void no_reply(const bus_client *self, const char *type, int tries, int ti
         snprintf(err, errlen, "%s 在答复 %s 时断开了，%d 毫秒后还没回来（停了还是崩溃了？原因见它的日志）",
                  self->endpoint, type, self->connect_wait_ms);
     else if (last == TRY_ABSENT)
-        snprintf(err, errlen, "%s 等了 %d 毫秒没有应答（服务在运行吗？）", self->endpoint, self->connect_wait_ms);
+        snprintf(err, errlen, "%s 等了 %d 毫秒没有应答：没有连上它（它在运行吗？`jiesu status` 可以查看）",
+                 self->endpoint, self->connect_wait_ms);
     else if (last == TRY_GONE)
         snprintf(err, errlen, "%s 在答复 %s 时断开了（停了还是崩溃了？原因见它的日志）", self->endpoint, type);
     else

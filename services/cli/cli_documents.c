@@ -35,7 +35,7 @@ static int write_file(const char *dir, const Jiesu__DocFile *f)
     if (fd >= 0 && close(fd) != 0)
         ok = 0;
     if (!ok)
-        cli_error("bulletin: writing %s: %s", path, strerror(errno));
+        cli_error("写 %s 出错：%s", path, cli_os_error(errno));
     return ok ? 0 : -1;
 }
 
@@ -86,7 +86,7 @@ static int fetch(cli_ctx *ctx, const char *kind, const char *period, const char 
         return 2;
     snprintf(what, sizeof what, "%s%s%s", kind, *period ? " " : "", period);
     if (out && mkdir(out, 0700) != 0 && errno != EEXIST) {
-        cli_error("%s：无法创建 %s：%s", what, out, strerror(errno));
+        cli_error("%s：无法创建 %s：%s", what, out, cli_os_error(errno));
         return 1;
     }
     if (cli_call(ctx, "reporting", what, "document.request", &rq.base, DOC_TIMEOUT_MS, DOC_TRIES, 0, &env, err,

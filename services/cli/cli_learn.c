@@ -34,7 +34,7 @@ static unsigned char *slurp(const char *path, size_t *len)
     if (fp && fseek(fp, 0, SEEK_END) == 0)
         size = ftell(fp);
     if (!fp || size < 0 || fseek(fp, 0, SEEK_SET) != 0) {
-        cli_error("learn %s: %s", path, strerror(errno));
+        cli_error("learn %s：%s", path, cli_os_error(errno));
         if (fp)
             fclose(fp);
         return NULL;
@@ -47,7 +47,7 @@ static unsigned char *slurp(const char *path, size_t *len)
     }
     unsigned char *buf = malloc((size_t)size);
     if (!buf || fread(buf, 1, (size_t)size, fp) != (size_t)size) {
-        cli_error("learn %s：读不了（%s）", path, buf ? strerror(errno) : "内存不足");
+        cli_error("learn %s：读不了（%s）", path, buf ? cli_os_error(errno) : "内存不足");
         free(buf);
         buf = NULL;
     }

@@ -124,5 +124,8 @@ check_eq "… under its name read as GB18030" "崂山区工单.csv 1" "$(last_im
 as_role dispatcher jiesu show N1 >"$files/show-n1.out" 2>&1
 check "jiesu show says where the order came from: the file, its row, the import" \
     grep -q "来源 *崂山区工单.csv 第 2 行（导入批次 $(last_import id)）" "$files/show-n1.out"
+as_role clerk jiesu import "$files/没有这个.csv" >"$files/missing.out" 2>&1
+check "a file that is not there: refused, saying so in Chinese" \
+    sh -c "test $? -ne 0 && grep -q '没有这个.csv：没有这个文件或目录' '$files/missing.out'"
 check "intake still answers after all of it" jiesu status
 harness_services_stop

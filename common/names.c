@@ -1,5 +1,6 @@
 /* names.c — the Chinese words people read for the record's codes (see names.h). */
 #include "names.h"
+#include "text.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -84,6 +85,7 @@ void names_alert_rungs_say(char *out, size_t cap)
     out[0] = '\0';
     for (size_t i = 0; i < ALERT_RUNGS && n < cap; i++)
         n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? "、" : "", RUNGS[i].name);
+    text_utf8_cut(out);     /* too small a buffer cuts at a character */
 }
 
 const char *names_callback_result(const char *s)

@@ -163,7 +163,8 @@ static int start_decoding(csv_decoder *self)
         return 0;
     }
     if (avail >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
-        set_error(self, "UTF-16 text is not supported: save the sheet as CSV (UTF-8 or GBK)");
+        set_error(self, "文件是 UTF-16 文本（Excel 另存为“Unicode 文本”就是这样）：请另存为 CSV（UTF-8 或 GBK）"
+                        "或 Excel 工作簿（.xlsx）后再导入");
         return -1;
     }
     self->mode = M_PENDING;

@@ -127,5 +127,9 @@ check "jiesu show says where the order came from: the file, its row, the import"
 as_role clerk jiesu import "$files/没有这个.csv" >"$files/missing.out" 2>&1
 check "a file that is not there: refused, saying so in Chinese" \
     sh -c "test $? -ne 0 && grep -q '没有这个.csv：没有这个文件或目录' '$files/missing.out'"
+printf '工单编号,来电时间,诉求内容\nU1,2021-06-01 08:00,另存为 Unicode 文本\n' | iconv -f UTF-8 -t UTF-16 >"$files/unicode.txt"
+as_role clerk jiesu import "$files/unicode.txt" >"$files/utf16.out" 2>&1
+check "a file saved as UTF-16 (Excel's Unicode text): refused, saying how to save it" \
+    sh -c "test $? -ne 0 && grep -q 'UTF-16 文本.*请另存为 CSV（UTF-8 或 GBK）或 Excel 工作簿' '$files/utf16.out'"
 check "intake still answers after all of it" jiesu status
 harness_services_stop

@@ -488,7 +488,7 @@ route_model *route_model_from_blob(const unsigned char *data, size_t len, char *
     take(&r, m->bias, m->nclasses * sizeof(float));
     if (!all_finite(m->rows, buckets * m->stride) || !all_finite(m->bias, m->nclasses) || !isfinite(temp)) {
         snprintf(err, errlen, "model: weights that are not numbers (NaN or infinite): a damaged model; "
-                 "learn it again (jiesu learn)");     /* every score would be NaN */
+                 "learn it again (jiesu learn)");     /* scores from them would be NaN */
         route_model_destroy(&m);
         goto done;
     }

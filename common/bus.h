@@ -137,6 +137,10 @@ void bus_client_on_progress(bus_client *self, bus_progress_fn fn, void *ctx);
  * for every request (svc.c). 0, or -1 when out of memory. */
 int bus_client_set_on_behalf(bus_client *self, const char *credential);
 
+/* What a failed call's error calls the server ("工单受理服务（ipc://…）"),
+ * copied; NULL or "": its endpoint, as by default. */
+void bus_client_set_title(bus_client *self, const char *title);
+
 /* How long a try waits for a connection before deciding nobody is there
  * (default 10 s; ms <= 0 restores it). Tries shorter than this just time out. */
 void bus_client_set_connect_wait(bus_client *self, int ms);

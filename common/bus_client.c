@@ -50,6 +50,7 @@ struct bus_client {
     void    *progress_ctx;
     int      error_code;    /* the code of the last "error" reply, 0 when none */
     char    *on_behalf;     /* the credential of the person the calls are for, or NULL */
+    char     title[256];    /* what errors call the server; "" for its endpoint */
 };
 
 /* Why a handshake failed for good. */
@@ -163,6 +164,11 @@ static int is_progress(const Jiesu__Envelope *env)
 void bus_client_set_connect_wait(bus_client *self, int ms)
 {
     self->connect_wait_ms = ms > 0 ? ms : CONNECT_WAIT_MS;
+}
+
+void bus_client_set_title(bus_client *self, const char *title)
+{
+    snprintf(self->title, sizeof self->title, "%s", title ? title : "");
 }
 
 int bus_client_set_on_behalf(bus_client *self, const char *credential)
@@ -303,25 +309,26 @@ static int client_error(bus_client *self, Jiesu__Envelope **reply, char *err, si
 static void no_reply(const bus_client *self, const char *type, int tries, int timeout_ms, try_end last,
                      int went_away, char *err, size_t errlen)
 {
+    const char *server = *self->title ? self->title : self->endpoint;
     if (last == TRY_REFUSED && self->refused == REFUSED_KEY)
         snprintf(err, errlen, "%s 拒绝了这把密钥（%.8s…）：它没有登记，或它的用户已停用"
-                 "（管理员用 `jiesu user list` 查看）", self->endpoint, self->keys.public_key);
+                 "（管理员用 `jiesu user list` 查看）", server, self->keys.public_key);
     else if (last == TRY_REFUSED && self->refused == REFUSED_UNCHECKED)
         snprintf(err, errlen, "%s 现在核对不了密钥，所以谁也不放进来：它连不上数据库（原因见它的日志）；"
-                 "请过一分钟再试，一直这样就告诉系统管理员", self->endpoint);
+                 "请过一分钟再试，一直这样就告诉系统管理员", server);
     else if (last == TRY_REFUSED)
         snprintf(err, errlen, "与 %s 的 CURVE 握手失败：这边存的它的公钥（%.8s…）不是它的，"
-                 "或者它不用 CURVE（核对该服务的 .pub 文件）", self->endpoint, self->server_key);
+                 "或者它不用 CURVE（核对该服务的 .pub 文件）", server, self->server_key);
     else if (last == TRY_ABSENT && went_away)
         snprintf(err, errlen, "%s 在答复 %s 时断开了，%d 毫秒后还没回来（停了还是崩溃了？原因见它的日志）",
-                 self->endpoint, type, self->connect_wait_ms);
+                 server, type, self->connect_wait_ms);
     else if (last == TRY_ABSENT)
         snprintf(err, errlen, "%s 等了 %d 毫秒没有应答：没有连上它（它在运行吗？`jiesu status` 可以查看）",
-                 self->endpoint, self->connect_wait_ms);
+                 server, self->connect_wait_ms);
     else if (last == TRY_GONE)
-        snprintf(err, errlen, "%s 在答复 %s 时断开了（停了还是崩溃了？原因见它的日志）", self->endpoint, type);
+        snprintf(err, errlen, "%s 在答复 %s 时断开了（停了还是崩溃了？原因见它的日志）", server, type);
     else
-        snprintf(err, errlen, "%s 没有答复 %s（试了 %d 次，每次等 %d 毫秒）", self->endpoint, type, tries,
+        snprintf(err, errlen, "%s 没有答复 %s（试了 %d 次，每次等 %d 毫秒）", server, type, tries,
                  timeout_ms);
 }
 

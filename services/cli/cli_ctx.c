@@ -136,6 +136,8 @@ int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
         snprintf(err, errlen, "%s（%s）：%s", svc_title_of(svc), ep, why);
         goto done;
     }
+    snprintf(why, sizeof why, "%s（%s）", svc_title_of(svc), ep);
+    bus_client_set_title(client, why);      /* the bus's own errors name the service */
     bus_client_set_connect_wait(client, (int)(1000 * config_long(ctx->cfg, "cli.connect_seconds")));
     if (bus_client_set_on_behalf(client, config_str(ctx->cfg, "cli.on_behalf")) < 0) {
         snprintf(err, errlen, "内存不足");
@@ -155,8 +157,6 @@ int cli_call(cli_ctx *ctx, const char *svc, const char *what, const char *type,
         describe_wait(wait, sizeof wait, timeout_ms, tries);
         snprintf(err, errlen, "%s（%s）%s内没有应答（它在运行吗？`make run` 会启动它）", svc_title_of(svc), ep,
                  wait);
-    } else if (strncmp(why, ep, strlen(ep)) == 0) {     /* the bus's own words, naming the endpoint */
-        snprintf(err, errlen, "%s（%s）%s", svc_title_of(svc), ep, why + strlen(ep) + (why[strlen(ep)] == ' '));
     } else {
         snprintf(err, errlen, "%s", why);   /* the service's own message, or the failed send */
     }

@@ -188,7 +188,6 @@ static int use_timezone(service *s, char *err, size_t errlen)
     return 0;
 }
 
-/* Checks the view may be asked for, by who, with these arguments. 0, or -1 after answering. */
 /* The 1-based number of the first argument that is not UTF-8 (PostgreSQL
  * takes nothing else), or 0. */
 static int arg_not_text(const Jiesu__ViewRequest *rq)
@@ -199,6 +198,7 @@ static int arg_not_text(const Jiesu__ViewRequest *rq)
     return 0;
 }
 
+/* Checks the view may be asked for, by who, with these arguments. 0, or -1 after answering. */
 static int check_call(service *s, const bus_request *req, const auth_principal *who, const view_def *def,
                       const Jiesu__ViewRequest *rq)
 {

@@ -168,11 +168,13 @@ static int check_request(const route_action_req *req, const action_rule *rule, c
     }
     if (text_check(req->reason, TEXT_NOTE_CHARS, "理由或说明", err, errlen) < 0)
         return -1;
-    if (strcmp(req->action, "callback") == 0 && strcmp(req->result, "satisfied") != 0 &&
-        strcmp(req->result, "basic") != 0 && strcmp(req->result, "unsatisfied") != 0) {
-        snprintf(err, errlen, "回访结果“%s”应为 satisfied（满意）、basic（基本满意）或 unsatisfied（不满意）",
-                 req->result);
-        return -1;
+    if (strcmp(req->action, "callback") == 0) {
+        const char *result = names_callback_result(req->result);    /* the results there are, by code */
+        if (!result || strcmp(result, req->result) != 0) {
+            snprintf(err, errlen, "回访结果“%s”应为 satisfied（满意）、basic（基本满意）或 unsatisfied（不满意）",
+                     req->result);
+            return -1;
+        }
     }
     return 0;
 }

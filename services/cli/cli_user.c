@@ -67,8 +67,8 @@ static int parse(int argc, char **argv, int first, Jiesu__UserRequest *rq, user_
             o->key_out = argv[++i];
         else if (strcmp(a, "--public-key") == 0 && v)
             o->public_key = argv[++i];
-        else if (strcmp(a, "--rate") == 0 && v && cli_count(v, 1, RATE_MAX) > 0)
-            rq->rate_per_minute = (int32_t)cli_count(argv[++i], 1, RATE_MAX);
+        else if (strcmp(a, "--rate") == 0 && v && (rq->rate_per_minute = (int32_t)cli_count(v, 1, RATE_MAX)) > 0)
+            i++;
         else if (strcmp(a, "--no-key") == 0)
             o->no_key = 1;
         else if (strcmp(a, "--password-stdin") == 0)

@@ -80,7 +80,7 @@ static int deliver_one(const esc_ctx *ctx, const esc_deliver_cfg *cfg, PGresult 
     int ok = esc_channel_send(&ch, &m, &status, err);
     PQclear(body);
     failpoint("delivery_after_send");
-    text_utf8_repair(err);      /* it may quote the receiver (GBK, cut inside a character): stored as UTF-8 */
+    text_utf8_mend(err);        /* it may quote the receiver (GBK, cut inside a character): stored as UTF-8 */
     int attempts = atoi(PQgetvalue(res, 0, D_ATTEMPTS)) + 1;
     const char *state = ok ? "delivered" : attempts >= cfg->max_attempts ? "failed" : "pending";
     snprintf(code, sizeof code, "%ld", status);

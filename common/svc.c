@@ -394,7 +394,8 @@ static void dispatch(service *s, const bus_request *req)
                            type, s->name, known);
 }
 
-void svc_drain(service *s)
+/* Answers every request already waiting, without blocking. */
+static void svc_drain(service *s)
 {
     bus_request req;
     memset(&req, 0, sizeof req);

@@ -137,8 +137,6 @@ int svc_poll(service *s, int timeout_ms);
 #define SVC_MAX_EXTRA 8
 int svc_poll_also(service *s, void *const *socks, int n, int *ready, int timeout_ms);
 
-/* Answers every request already waiting, without blocking. */
-void svc_drain(service *s);
 
 void svc_finish(service *s);
 

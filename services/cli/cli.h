@@ -98,9 +98,6 @@ void cli_unexpected(const char *what, const char *svc, const char *got, const ch
  * "reporting"): config key <svc>.router, else its default port. */
 const char *cli_endpoint(const cli_ctx *ctx, const char *svc);
 
-/* Loads the operator's key pair from key_file once. 0, or -1
- * with err saying what to do. */
-int cli_load_key(cli_ctx *ctx, char *err, size_t errlen);
 
 /* Sends msg as `type` to service svc and waits for the reply, up to tries
  * attempts of timeout_ms each. Returns 0 with *reply set (free it with

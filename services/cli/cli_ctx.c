@@ -90,7 +90,9 @@ static void describe_wait(char *buf, size_t len, int timeout_ms, int tries)
         snprintf(buf, len, "%s", one);
 }
 
-int cli_load_key(cli_ctx *ctx, char *err, size_t errlen)
+/* Loads the operator's key pair from key_file once. 0, or -1
+ * with err saying what to do. */
+static int cli_load_key(cli_ctx *ctx, char *err, size_t errlen)
 {
     char why[700];
     if (ctx->have_keys)

@@ -639,11 +639,6 @@ fail:
     return NULL;
 }
 
-int intake_open311_port(const intake_open311 *self)
-{
-    return http_server_port(self->http);
-}
-
 void intake_open311_stop(intake_open311 **pself)
 {
     if (!pself || !*pself)

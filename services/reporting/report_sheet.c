@@ -21,7 +21,8 @@ static void num(report_cell *c, double v)
     c->text[0] = '\0';
 }
 
-double report_pct(double rate)
+/* A rate as a percentage with one decimal (75.0), NAN stays NAN. */
+static double report_pct(double rate)
 {
     return isnan(rate) ? NAN : round(rate * 1000) / 10;
 }

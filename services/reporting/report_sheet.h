@@ -34,7 +34,5 @@ typedef struct {
 extern const report_sheet REPORT_SHEETS[];
 extern const size_t REPORT_NSHEETS;
 
-/* A rate as a percentage with one decimal (75.0), NAN stays NAN. */
-double report_pct(double rate);
 
 #endif

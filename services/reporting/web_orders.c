@@ -263,6 +263,29 @@ static void alerts_panel(FILE *f, PGconn *pg, const web_user *u)
     PQclear(res);
 }
 
+/* Whether status is one of the list's filter choices (or absent). */
+static int status_offered(const list_kind *k, const char *status)
+{
+    size_t n = status ? strlen(status) : 0;
+    for (const char *c = k->choices; status && c; c = strchr(c, ',') ? strchr(c, ',') + 1 : NULL)
+        if (strncmp(c, status, n) == 0 && (c[n] == ',' || c[n] == '\0'))
+            return 1;
+    return !status;
+}
+
+/* A status this list does not offer: 400 naming the ones it does. */
+static void status_refused(const list_kind *k, const http_request *req, http_response *resp)
+{
+    char msg[512], choices[256];
+    snprintf(choices, sizeof choices, "%s", k->choices);
+    size_t at = (size_t)snprintf(msg, sizeof msg, "“%s”没有这个状态可筛选，可选：", k->title);
+    const char *sep = "";
+    for (char *save = NULL, *c = strtok_r(choices, ",", &save); c && at < sizeof msg;
+         c = strtok_r(NULL, ",", &save), sep = "、")
+        at += (size_t)snprintf(msg + at, sizeof msg - at, "%s%s", sep, names_status(c));
+    web_html_fail(req, resp, 400, msg);
+}
+
 void web_work_list(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
 {
     const list_kind *k = list_for(u->who.role);
@@ -270,6 +293,10 @@ void web_work_list(const web_work *w, PGconn *pg, const web_user *u, const http_
     int page = p && atoi(p) > 0 && atoi(p) < 100000 ? atoi(p) : 1;
     if (!k) {
         web_html_fail(req, resp, 403, "此用户没有工作台。");
+        return;
+    }
+    if (!status_offered(k, param(req, "status"))) {
+        status_refused(k, req, resp);
         return;
     }
     char err[512];

@@ -60,6 +60,10 @@ check_eq "the same for the board's JSON: 400" 400 "$(web_get "$zj" '/api/daily?d
 check "… saying so in its error" jq -e '.error | startswith("参数 date 不是 UTF-8 文字")' "$WEB_DIR/body"
 check_eq "a filter by a status it has none of finds none" "0" \
     "$(web_get "$zj" "/work?status=closed" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
+check_eq "a status its list does not offer (a hand-made URL): 400, not an empty list" 400 \
+    "$(web_get "$zj" "/work?status=manual")"
+check "… naming the statuses it may filter by, in Chinese" \
+    sh -c "grep -q '没有这个状态可筛选，可选：待签收、办理中' '$WEB_DIR/body' && ! grep -q 'dispatched' '$WEB_DIR/body'"
 
 check_eq "the campaign office's workbench" 200 "$(web_get "$WEB_DIR/chuangcheng.jar" /work)"
 check "… lists its district's orders, of both streets" sh -c "grep -q '$a' '$WEB_DIR/body' && grep -q '$b' '$WEB_DIR/body'"

@@ -100,11 +100,19 @@ static unsigned decode(const unsigned char *s, size_t n, size_t *len)
 }
 
 /* ASCII whitespace, the ideographic space U+3000 and the no-break space U+00A0
- * (common in spreadsheet exports). */
+ * (common in spreadsheet exports), and every other C0 or C1 control character
+ * and DEL: never meant to be seen, they separate what they stand between. */
 static int is_space(unsigned cp)
 {
-    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
-           cp == 0x3000 || cp == 0xA0;
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == ' ' || cp == 0x3000 || cp == 0xA0;
+}
+
+/* The zero-width space, the word joiner and the byte-order mark (a BOM inside
+ * a file that was pasted together): invisible, so dropped — else two ticket
+ * numbers that look the same would differ. */
+static int is_invisible(unsigned cp)
+{
+    return cp == 0x200B || cp == 0x2060 || cp == 0xFEFF;
 }
 
 size_t text_normalize(char *dst, size_t cap, const char *s, size_t len)
@@ -117,8 +125,8 @@ size_t text_normalize(char *dst, size_t cap, const char *s, size_t len)
     for (size_t i = 0; i < len;) {
         size_t n;
         unsigned cp = decode(u + i, len - i, &n);
-        if (is_space(cp)) {
-            pending_space = out > 0;
+        if (is_space(cp) || is_invisible(cp)) {
+            pending_space |= out > 0 && is_space(cp);
             i += n;
             continue;
         }

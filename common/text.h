@@ -24,8 +24,9 @@ void text_utf8_repair(char *s);
 size_t text_utf8_chars(const char *s, size_t len);
 
 /* Normalises s[0..len) into dst: full-width ASCII (U+FF01..U+FF5E) → ASCII,
- * ideographic space U+3000 and all ASCII whitespace runs → one space, trimmed at
- * both ends. Returns the output length, or (size_t)-1 if it did not fit in cap. */
+ * runs of whitespace (ASCII, U+3000, U+00A0) and control characters → one
+ * space, trimmed at both ends; zero-width spaces, word joiners and BOMs
+ * dropped. Returns the output length, or (size_t)-1 if it did not fit in cap. */
 size_t text_normalize(char *dst, size_t cap, const char *s, size_t len);
 
 /* Masks a phone number: keeps the first 3 and last 4 digits ("138****5678");

@@ -118,6 +118,12 @@ static void test_normalize(void **state)
     expect_normal("\xE3\x80\x80噪音\xE3\x80\x80\xE3\x80\x80扰民\xE3\x80\x80", "噪音 扰民");
     expect_normal("金家岭 \xE3\x80\x80\t 街道", "金家岭 街道");
     expect_normal("a\xC2\xA0" "b", "a b");                  /* no-break space from spreadsheets */
+    /* control characters separate like spaces; invisible ones are dropped */
+    expect_normal("A\x01" "123\x7F", "A 123");
+    expect_normal("a\x1B[0mb", "a [0mb");
+    expect_normal("a\xC2\x85" "b", "a b");                 /* U+0085, a C1 control */
+    expect_normal("\xEF\xBB\xBF" "A123\xE2\x80\x8B", "A123");  /* BOM and zero-width space */
+    expect_normal("A\xE2\x81\xA0" "1 \xE2\x80\x8B 2", "A1 2");
     /* Chinese punctuation outside the full-width ASCII block is kept */
     expect_normal("你好，世界。", "你好,世界。");           /* U+FF0C is full-width ',' */
     expect_normal("《通知》、“引号”", "《通知》、“引号”");

@@ -13,6 +13,7 @@
 #include "route_actions.h"
 #include "route_learn_db.h"
 #include "route_learn_file.h"
+#include "route_say.h"
 #include "text.h"
 
 #define ERR_REFUSED 409
@@ -174,10 +175,11 @@ static int on_labelled(void *ctx, const char *text, const char *label)
 }
 
 /* Reads the texts (the file sent, else the settled orders). -1 with err. */
-static long learn_read(service *s, const Jiesu__LearnRequest *rq, learn_rows *l, char *err, size_t errlen)
+static long learn_read(service *s, const Jiesu__LearnRequest *rq, const char *name, learn_rows *l, char *err,
+                       size_t errlen)
 {
     if (rq->file.len)
-        return route_learn_file_read_bytes(rq->file.data, rq->file.len, on_labelled, l, err, errlen);
+        return route_learn_file_read_bytes(rq->file.data, rq->file.len, name, on_labelled, l, err, errlen);
     return route_learn_db_settled(s->pg, l->cats, l->set, &l->unknown, err, errlen);
 }
 
@@ -199,6 +201,15 @@ static void learn_reply(service *s, const bus_request *req, int version, const r
     bus_server_reply(s->server, req, "model.learned", &r.base);
 }
 
+/* A refused training says how many rows were passed over for a label that is
+ * no category: often the reason too few were left. */
+static void say_skipped(const route_learn_unknown *u, char *err, size_t errlen)
+{
+    size_t len = strlen(err);
+    if (u->skipped)
+        route_say(err, errlen, &len, "（另有 %ld 行的类别不是分类表里的，没有用上：如 %s）", u->skipped, u->examples);
+}
+
 void route_api_learn(service *s, const bus_request *req, const auth_principal *who)
 {
     char err[1024] = "", source[512], name[256];
@@ -215,8 +226,9 @@ void route_api_learn(service *s, const bus_request *req, const auth_principal *w
                                rq ? "model.learn: out of memory" : "model.learn: malformed payload");
     } else if (svc_ensure_pg(s, err, sizeof err) < 0) {
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
-    } else if (learn_read(s, rq, &l, err, sizeof err) < 0 ||
+    } else if (learn_read(s, rq, name, &l, err, sizeof err) < 0 ||
                !(m = route_learn_train(l.set, &(route_learn_opts){.holdout = 1}, &stats, err, sizeof err))) {
+        say_skipped(&l.unknown, err, sizeof err);
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", err);
     } else {
         int version = route_learn_db_store(s->pg, m, &stats, source, err, sizeof err);

@@ -33,7 +33,7 @@ typedef struct {
 struct route_learn_set {
     item              *items;
     size_t             n, cap;
-    char             **classes;
+    char             **classes;     /* each its code, a NUL, its name */
     size_t             nclasses, cap_classes;
     unsigned           bits;
 };
@@ -61,13 +61,18 @@ void route_learn_set_destroy(route_learn_set **self)
     *self = NULL;
 }
 
-/* The class index of code, added when new; -1 when out of memory. */
-static int class_of(route_learn_set *s, const char *code)
+/* The class index of code, added with its name when new; -1 when out of memory. */
+static int class_of(route_learn_set *s, const char *code, const char *name)
 {
     for (size_t c = 0; c < s->nclasses; c++)
         if (strcmp(s->classes[c], code) == 0)
             return (int)c;
-    char *copy = strdup(code);
+    size_t clen = strlen(code) + 1, nlen = strlen(name) + 1;
+    char *copy = malloc(clen + nlen);
+    if (copy) {
+        memcpy(copy, code, clen);
+        memcpy(copy + clen, name, nlen);
+    }
     if (!copy || route_grow((void **)&s->classes, &s->cap_classes, s->nclasses + 1, sizeof *s->classes) != 0) {
         free(copy);
         return -1;
@@ -76,14 +81,20 @@ static int class_of(route_learn_set *s, const char *code)
     return (int)s->nclasses++;
 }
 
-int route_learn_set_add(route_learn_set *self, const char *text, const char *code)
+/* The name class c was added with. */
+static const char *class_name(const route_learn_set *s, size_t c)
+{
+    return s->classes[c] + strlen(s->classes[c]) + 1;
+}
+
+int route_learn_set_add(route_learn_set *self, const char *text, const char *code, const char *name)
 {
     if (!text || !*text || !code || !*code)
         return 1;
     if (route_grow((void **)&self->items, &self->cap, self->n + 1, sizeof *self->items) != 0)
         return -1;
     item *it = &self->items[self->n];
-    *it = (item){.label = class_of(self, code)};
+    *it = (item){.label = class_of(self, code, name ? name : code)};
     if (it->label < 0 || route_model_featurize(text, strlen(text), self->bits, &it->f) != 0) {
         route_model_feats_free(&it->f);
         return -1;
@@ -226,7 +237,7 @@ static route_model *train_subset(const subset *sub, double c, char *err, size_t 
     if (m)
         fill_idf(sub, m);
     if (!label || !weight || !m || problem_build(sub, m, &p, &pool) != 0) {
-        snprintf(err, errlen, "out of memory for %zu texts", sub->n);
+        snprintf(err, errlen, "%zu 条文本：内存不足", sub->n);
         goto fail;
     }
     class_weights(sub, label, weight);
@@ -235,7 +246,7 @@ static route_model *train_subset(const subset *sub, double c, char *err, size_t 
     const char *bad = check_parameter(&p, &par);
     set_print_string_function(quiet);
     if (bad || !(lm = train(&p, &par))) {
-        snprintf(err, errlen, "liblinear refused the problem: %s", bad ? bad : "out of memory");
+        snprintf(err, errlen, "liblinear 没能训练：%s", bad ? bad : "内存不足");
         goto fail;
     }
     copy_weights(lm, m);
@@ -334,7 +345,7 @@ int route_learn_fold(const route_learn_set *self, const route_learn_opts *opts, 
     double *scores = malloc((self->n ? self->n : 1) * self->nclasses * sizeof *scores);
     int rc = -1;
     if (!use || !scores) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "内存不足");
         goto done;
     }
     subset sub = {.set = self, .use = use};
@@ -378,7 +389,7 @@ static route_model *train_measured(const route_learn_set *s, double c, route_lea
     int *truth = malloc(s->n * sizeof *truth), *pred = malloc(s->n * sizeof *pred);
     route_model *m = NULL;
     if (!use || !scores || !truth || !pred) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "内存不足");
         goto done;
     }
     subset sub = {.set = s, .use = use};
@@ -409,20 +420,18 @@ static int check_set(const route_learn_set *s, char *err, size_t errlen)
     size_t *count = calloc(s->nclasses ? s->nclasses : 1, sizeof *count);
     int rc = 0;
     if (!count) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "内存不足");
         return -1;
     }
     for (size_t i = 0; i < s->n; i++)
         count[s->items[i].label]++;
     if (s->nclasses < 2) {
-        snprintf(err, errlen, "%zu texts in %zu categories; at least two categories are needed", s->n,
-                 s->nclasses);
+        snprintf(err, errlen, "%zu 条文本只分了 %zu 个类别：至少要两个类别", s->n, s->nclasses);
         rc = -1;
     }
     for (size_t c = 0; rc == 0 && c < s->nclasses; c++)
         if (count[c] < 2) {
-            snprintf(err, errlen, "category %s has %zu text; give it more or leave it out", s->classes[c],
-                     count[c]);
+            snprintf(err, errlen, "类别 %s 只有 %zu 条文本：多给它几条，或者去掉这一类", class_name(s, c), count[c]);
             rc = -1;
         }
     free(count);
@@ -447,7 +456,7 @@ route_model *route_learn_train(const route_learn_set *self, const route_learn_op
         route_model_destroy(&m);
         m = use ? train_subset(&all, c, err, errlen) : NULL;
         if (!use)
-            snprintf(err, errlen, "out of memory");
+            snprintf(err, errlen, "内存不足");
         else if (m)
             route_model_set_temperature(m, st->temperature);
         free(use);

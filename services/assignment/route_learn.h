@@ -51,9 +51,10 @@ typedef struct {
 /* An empty set whose texts are hashed into 2^bits buckets (0: 18; else 10..24). NULL when out of memory or bad bits. */
 route_learn_set *route_learn_set_new(unsigned bits);
 
-/* Adds a text with its category code (both copied). Empty texts or codes are
- * skipped (returns 1). 0 when added, -1 when out of memory. */
-int route_learn_set_add(route_learn_set *self, const char *text, const char *code);
+/* Adds a text with its category code (both copied); name, the category's as
+ * errors show it, is kept with the code's first text (NULL: the code). Empty
+ * texts or codes are skipped (returns 1). 0 when added, -1 when out of memory. */
+int route_learn_set_add(route_learn_set *self, const char *text, const char *code, const char *name);
 
 size_t route_learn_set_count(const route_learn_set *self);
 

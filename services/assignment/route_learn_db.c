@@ -27,10 +27,10 @@ int route_learn_add_labelled(route_learn_set *set, const route_cat *cats, const 
 {
     const route_category *c = route_cat_get(cats, route_cat_resolve(cats, label));
     if (c)
-        return route_learn_set_add(set, text, c->code) < 0 ? -1 : 0;
-    if (unknown->skipped++ < 4 && strlen(unknown->examples) + strlen(label) + 3 < sizeof unknown->examples) {
+        return route_learn_set_add(set, text, c->code, c->name) < 0 ? -1 : 0;
+    if (unknown->skipped++ < 4 && strlen(unknown->examples) + strlen(label) + 4 < sizeof unknown->examples) {
         size_t len = strlen(unknown->examples);
-        route_say(unknown->examples, sizeof unknown->examples, &len, "%s%s", len ? ", " : "", label);
+        route_say(unknown->examples, sizeof unknown->examples, &len, "%s%s", len ? "、" : "", label);
     }
     return 0;
 }
@@ -48,7 +48,7 @@ long route_learn_db_settled(PGconn *pg, const route_cat *cats, route_learn_set *
     for (int r = 0; r < PQntuples(res) && n >= 0; r++, n++)
         if (route_learn_add_labelled(set, cats, PQgetvalue(res, r, S_CONTENT), PQgetvalue(res, r, S_CATEGORY),
                                      unknown) != 0) {
-            snprintf(err, errlen, "settled orders: out of memory at order %d", r + 1);
+            snprintf(err, errlen, "已办结的工单：第 %d 件时内存不足", r + 1);
             n = -2;
         }
     PQclear(res);
@@ -83,7 +83,7 @@ int route_learn_db_store(PGconn *pg, const route_model *model, const route_learn
     int version = -1;
     if (!classes || route_model_blob(model, &blob, &blob_len) != 0 ||
         !(hex = PQescapeByteaConn(pg, blob, blob_len, &hex_len))) {
-        snprintf(err, errlen, "model: out of memory storing %zu bytes", blob_len);
+        snprintf(err, errlen, "模型：存 %zu 字节时内存不足", blob_len);
         goto done;
     }
     snprintf(texts, sizeof texts, "%zu", st->texts);
@@ -96,7 +96,7 @@ int route_learn_db_store(PGconn *pg, const route_model *model, const route_learn
     if (res && PQntuples(res) == 1)
         version = atoi(PQgetvalue(res, 0, 0));
     else
-        snprintf(err, errlen, "model: cannot store it: %s (`jiesu migrate` applied 011?)", why);
+        snprintf(err, errlen, "模型存不进数据库：%s（执行过 `jiesu migrate` 吗？）", why);
     PQclear(res);
 done:
     PQfreemem(hex);

@@ -48,8 +48,8 @@ static int find_columns(const csv_record *rec, columns *c, char *err, size_t err
     }
     if (c->text >= 0 && c->label >= 0)
         return 0;
-    snprintf(err, errlen, "no %s column in the header (a text column: 诉求内容, 内容, 留言详情, content; a label column: "
-             "诉求类型, 问题类型, category, label, 一级分类)", c->text < 0 ? "text" : "label");
+    snprintf(err, errlen, "第一行（表头）里没有%s列：诉求内容列可以叫 诉求内容、内容、来电内容、留言详情、content，"
+             "类别列可以叫 诉求类型、问题类型、一级分类、一级标签、category、label", c->text < 0 ? "诉求内容" : "类别");
     return -1;
 }
 
@@ -76,7 +76,7 @@ static long read_rows(int fd, const char *path, route_learn_row_fn fn, void *ctx
             !rec.lens[c.text] || !rec.lens[c.label])
             continue;
         if (fn(ctx, rec.fields[c.text], rec.fields[c.label]) != 0) {
-            snprintf(err, errlen, "row %llu: cannot keep it (out of memory)", (unsigned long long)rec.record_no);
+            snprintf(err, errlen, "第 %llu 条记录：内存不足", (unsigned long long)rec.record_no);
             break;
         }
         rows++;
@@ -85,7 +85,7 @@ static long read_rows(int fd, const char *path, route_learn_row_fn fn, void *ctx
         snprintf(err, errlen, "%s", intake_source_errstr(src));
     long out = r == 0 && c.text >= 0 ? rows : -1;
     if (r == 0 && c.text < 0)
-        snprintf(err, errlen, "the file is empty (no header row)");
+        snprintf(err, errlen, "文件是空的（连表头也没有）");
     intake_source_destroy(&src);
     return out;
 }
@@ -95,7 +95,7 @@ static void name_error(const char *name, char *err, size_t errlen)
 {
     char tmp[1024];
     snprintf(tmp, sizeof tmp, "%s", err);
-    snprintf(err, errlen, "%s: %s", name, tmp);
+    snprintf(err, errlen, "%s：%s", name, tmp);
 }
 
 long route_learn_file_read(const char *path, route_learn_row_fn fn, void *ctx, char *err, size_t errlen)
@@ -112,8 +112,8 @@ long route_learn_file_read(const char *path, route_learn_row_fn fn, void *ctx, c
     return n;
 }
 
-long route_learn_file_read_bytes(const void *data, size_t len, route_learn_row_fn fn, void *ctx, char *err,
-                                 size_t errlen)
+long route_learn_file_read_bytes(const void *data, size_t len, const char *name, route_learn_row_fn fn, void *ctx,
+                                 char *err, size_t errlen)
 {
     char path[64];
     int fd = memfd_create("jiesu-learn", MFD_CLOEXEC);
@@ -128,7 +128,7 @@ long route_learn_file_read_bytes(const void *data, size_t len, route_learn_row_f
         }
     }
     if (fd < 0 || lseek(fd, 0, SEEK_SET) != 0) {
-        snprintf(err, errlen, "the file sent: cannot hold %zu bytes in memory (%s)", len, strerror(errno));
+        snprintf(err, errlen, "%s：%zu 字节放不进内存（%s）", name, len, strerror(errno));
         if (fd >= 0)
             close(fd);
         return -1;
@@ -137,6 +137,6 @@ long route_learn_file_read_bytes(const void *data, size_t len, route_learn_row_f
     long n = read_rows(fd, path, fn, ctx, err, errlen);
     close(fd);
     if (n < 0)
-        name_error("the file sent", err, errlen);
+        name_error(name, err, errlen);
     return n;
 }

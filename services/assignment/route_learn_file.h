@@ -17,12 +17,13 @@
 typedef int (*route_learn_row_fn)(void *ctx, const char *text, const char *label);
 
 /* Reads the file at path. Returns the number of rows handed to fn, or -1
- * with "file: reason" in err (unreadable, no text or label column, bad
+ * with "file：reason" in err (unreadable, no text or label column, bad
  * format, fn failed). */
 long route_learn_file_read(const char *path, route_learn_row_fn fn, void *ctx, char *err, size_t errlen);
 
-/* The same for a file's bytes held in memory (a request's payload). */
-long route_learn_file_read_bytes(const void *data, size_t len, route_learn_row_fn fn, void *ctx, char *err,
-                                 size_t errlen);
+/* The same for a file's bytes held in memory (a request's payload); name is
+ * the file's as errors show it. */
+long route_learn_file_read_bytes(const void *data, size_t len, const char *name, route_learn_row_fn fn, void *ctx,
+                                 char *err, size_t errlen);
 
 #endif

@@ -256,7 +256,7 @@ as_unit 370212001 jiesu learn >"$HARNESS_DIR/learn-handler.out" 2>&1
 check "a street office's handler may not train the model" grep -q "只有派单员、系统管理员可以这样做" "$HARNESS_DIR/learn-handler.out"
 jiesu learn >"$HARNESS_DIR/learn-settled.out" 2>&1
 check "jiesu learn from too few settled orders fails" test $? -ne 0
-check "… saying why" grep -q "at least two categories\|has 1 text" "$HARNESS_DIR/learn-settled.out"
+check "… saying why" grep -q "至少要两个类别\|只有 1 条文本" "$HARNESS_DIR/learn-settled.out"
 
 # A letter that reports a problem and accuses officials is split; the conduct
 # part's history says how it came to be in Chinese.

@@ -71,7 +71,7 @@ static route_learn_set *set_of(const rows *r, size_t n, unsigned bits)
 {
     route_learn_set *s = route_learn_set_new(bits);
     for (size_t i = 0; s && i < n; i++)
-        if (route_learn_set_add(s, r->text[i % r->n], r->label[i % r->n]) < 0)
+        if (route_learn_set_add(s, r->text[i % r->n], r->label[i % r->n], NULL) < 0)
             route_learn_set_destroy(&s);
     return s;
 }

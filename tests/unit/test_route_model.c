@@ -33,9 +33,9 @@ static route_learn_set *written_set(void)
         for (int p = 0; p < 8; p++)
             for (int k = 0; k < 4; k++) {
                 snprintf(text, sizeof text, "%s%s，%s", PLACES[p], PROBLEMS[c][k], PLEAS[(p + k) % 3]);
-                assert_int_equal(route_learn_set_add(s, text, CODES[c]), 0);
+                assert_int_equal(route_learn_set_add(s, text, CODES[c], NULL), 0);
             }
-    assert_int_equal(route_learn_set_add(s, "", "noise"), 1);           /* empty texts are skipped */
+    assert_int_equal(route_learn_set_add(s, "", "noise", NULL), 1);           /* empty texts are skipped */
     assert_int_equal(route_learn_set_count(s), 96);
     return s;
 }
@@ -149,13 +149,13 @@ static void test_refuses_what_it_cannot_learn(void **state)
     char err[256];
     route_learn_stats st;
     route_learn_set *s = route_learn_set_new(0);
-    assert_int_equal(route_learn_set_add(s, "噪音扰民", "noise"), 0);
-    assert_int_equal(route_learn_set_add(s, "晚上很吵", "noise"), 0);
+    assert_int_equal(route_learn_set_add(s, "噪音扰民", "noise", "噪声扰民"), 0);
+    assert_int_equal(route_learn_set_add(s, "晚上很吵", "noise", "噪声扰民"), 0);
     assert_null(route_learn_train(s, &(route_learn_opts){.holdout = 1}, &st, err, sizeof err));
-    assert_non_null(strstr(err, "at least two categories"));
-    assert_int_equal(route_learn_set_add(s, "垃圾没人清", "env.garbage"), 0);
+    assert_non_null(strstr(err, "2 条文本只分了 1 个类别：至少要两个类别"));
+    assert_int_equal(route_learn_set_add(s, "垃圾没人清", "env.garbage", "垃圾清运"), 0);
     assert_null(route_learn_train(s, &(route_learn_opts){.holdout = 1}, &st, err, sizeof err));
-    assert_non_null(strstr(err, "category env.garbage has 1 text"));
+    assert_non_null(strstr(err, "类别 垃圾清运 只有 1 条文本"));
     route_learn_set_destroy(&s);
     assert_null(route_learn_set_new(9));
 }
@@ -173,11 +173,11 @@ static void test_reads_a_labelled_export(void **state)
     char err[512];
     int n = 0;
     const char csv[] = "工单编号,诉求内容,诉求类型\r\n1,\"楼下噪音,很大\",环境保护\r\n2,,城乡建设\r\n3,垃圾没人清,城乡建设\r\n";
-    assert_int_equal(route_learn_file_read_bytes(csv, strlen(csv), count_row, &n, err, sizeof err), 2);
+    assert_int_equal(route_learn_file_read_bytes(csv, strlen(csv), "历史.csv", count_row, &n, err, sizeof err), 2);
     assert_int_equal(n, 2);                            /* the row without a text is skipped */
     const char bad[] = "工单编号,诉求内容\n1,楼下噪音\n";
-    assert_int_equal(route_learn_file_read_bytes(bad, strlen(bad), count_row, &n, err, sizeof err), -1);
-    assert_non_null(strstr(err, "no label column"));
+    assert_int_equal(route_learn_file_read_bytes(bad, strlen(bad), "历史.csv", count_row, &n, err, sizeof err), -1);
+    assert_non_null(strstr(err, "历史.csv：第一行（表头）里没有类别列"));
     assert_int_equal(route_learn_file_read("/nonexistent/x.csv", count_row, &n, err, sizeof err), -1);
     assert_non_null(strstr(err, "/nonexistent/x.csv"));
 }

@@ -366,8 +366,12 @@ static int act_dispatch(PGconn *pg, const route_action_req *req, const action_ru
     int rc = dispatch_rule(pg, req, target_name, &rule, from, from_name, out, err, errlen);
     if (rc != 0 || !rule)
         return rc;
-    if (rule->fx != FX_REASSIGN)
-        return act(pg, req, rule, "", out, err, errlen);
+    if (rule->fx != FX_REASSIGN) {
+        rc = act(pg, req, rule, "", out, err, errlen);
+        if (rc == 0 && out->changed)
+            snprintf(out->note, sizeof out->note, "已派给%s", target_name);
+        return rc;
+    }
     rc = act(pg, req, rule, from, out, err, errlen);
     out->reassigned = rc == 0;
     if (rc == 0)

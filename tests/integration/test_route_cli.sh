@@ -76,7 +76,7 @@ as_role dispatcher jiesu dispatch RC-3 no-such-unit >"$HARNESS_DIR/dispatch-bad.
 check "dispatch to an unknown unit is refused" test $? -ne 0
 check "… saying which unit" grep -q "no-such-unit" "$HARNESS_DIR/dispatch-bad.out"
 as_role dispatcher jiesu dispatch RC-3 370212004 "来电人补充：在北宅" >"$HARNESS_DIR/dispatch.out" 2>&1
-check "jiesu dispatch gives the manual order to 北宅街道" grep -q "dispatch RC-3：待签收（已办理）" "$HARNESS_DIR/dispatch.out"
+check "jiesu dispatch gives the manual order to 北宅街道" grep -q "dispatch RC-3：待签收（已派给北宅街道）" "$HARNESS_DIR/dispatch.out"
 check_eq "RC-3 has its two deadlines" 2 "$(sql "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'RC-3'")"
 as_role dispatcher jiesu dispatch RC-3 中韩街道 >"$HARNESS_DIR/reassign-noreason.out" 2>&1
 check "dispatching an order a unit holds to another unit, without a reason, is refused" test $? -eq 1

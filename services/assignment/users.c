@@ -93,8 +93,11 @@ static int check_role(users_call *c, auth_role *role, char unit_id[16])
     const char *unit = c->rq->unit;
     unit_id[0] = '\0';
     if (auth_role_parse(c->rq->role, role) < 0 || *role == AUTH_SERVICE) {
-        snprintf(c->err, sizeof c->err, "没有角色“%s”：可用 clerk（话务员）、dispatcher（派单员）、handler（承办人员）、"
-                 "campaign（创城办）、discipline（纪委监委）、callback（回访员）、admin（系统管理员）", c->rq->role);
+        char which[160] = "请用 --role 写明角色";
+        if (*c->rq->role)
+            snprintf(which, sizeof which, "没有角色“%s”", c->rq->role);
+        snprintf(c->err, sizeof c->err, "%s：可用 clerk（话务员）、dispatcher（派单员）、handler（承办人员）、"
+                 "campaign（创城办）、discipline（纪委监委）、callback（回访员）、admin（系统管理员）", which);
         return 1;
     }
     if (!(*role & AUTH_UNIT_ROLES) != !*unit) {

@@ -72,6 +72,9 @@ jiesu user disable "$(printf '\xd5\xc5\xc8\xfd')" >"$sec/gbk-disable.out" 2>&1
 check "… as is a user to disable named in GBK, not as the database's failure" grep -q "用户名不是 UTF-8 文字" "$sec/gbk-disable.out"
 jiesu user add sec-unit --role handler --unit "$(printf '\xd6\xd0\xba\xab')" --token --no-key >"$sec/gbk-unit.out" 2>&1
 check "… and a unit typed in GBK (中韩)" grep -q "单位不是 UTF-8 文字" "$sec/gbk-unit.out"
+jiesu user add sec-norole --token --no-key >"$sec/norole.out" 2>&1
+check "a user without --role is refused, saying to give one and which there are" \
+    grep -q "请用 --role 写明角色：可用 clerk（话务员）" "$sec/norole.out"
 jiesu user add sec-forty --role clerk --token --no-key --display "$(printf '国%.0s' $(seq 40))" >/dev/null 2>&1
 check_eq "… one of 40 is added, whole" 40 "$(sql "SELECT char_length(display_name) FROM principals WHERE name = 'sec-forty'")"
 

@@ -67,8 +67,11 @@ static void on_report(service *s, const bus_request *req, const auth_principal *
     if (strcmp(kind, "streets") != 0) {
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "unknown report kind '%s' (known: streets)", kind);
     } else {
-        Jiesu__ReportReply *reply = run_streets(s, rq, err, sizeof err);
-        if (reply) {
+        Jiesu__ReportReply *reply = NULL;
+        report_scope scope = {.from_date = rq->from_date, .to_date = rq->to_date};
+        if (report_scope_check(&scope, err, sizeof err) < 0) {
+            bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", err);
+        } else if ((reply = run_streets(s, rq, err, sizeof err))) {
             bus_server_reply(s->server, req, "report.reply", &reply->base);
             log_info("report streets rows=%zu manual=%lld unrouted=%lld", reply->n_streets,
                      (long long)reply->manual, (long long)reply->unrouted);

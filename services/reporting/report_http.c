@@ -409,12 +409,13 @@ static void on_streets(report_http *h, PGconn *pg, const web_user *u, const http
     if (scope_of(h, u, &sc, req, resp) < 0)
         return;
     report_scope scope = {sc.districts, http_param(req, "from"), http_param(req, "to"), h->tz};
+    if (report_scope_check(&scope, err, sizeof err) < 0) {
+        web_html_fail(req, resp, 400, err);
+        return;
+    }
     Jiesu__ReportReply *r = report_streets(pg, &scope, err, sizeof err);
     if (!r) {
-        if (strstr(err, REPORT_NOT_A_DATE))
-            web_html_fail(req, resp, 400, err);
-        else
-            web_html_read_failed(req, resp, "各街道的数据", err);
+        web_html_read_failed(req, resp, "各街道的数据", err);
         return;
     }
     web_scope_streets(&sc, r);

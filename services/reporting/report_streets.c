@@ -99,6 +99,19 @@ static int date_param(const char *name, const char *value, const char **param, c
     return 0;
 }
 
+int report_scope_check(const report_scope *scope, char *err, size_t errlen)
+{
+    const char *from, *to;
+    if (date_param("起始日期", scope->from_date, &from, err, errlen) < 0 ||
+        date_param("截止日期", scope->to_date, &to, err, errlen) < 0)
+        return -1;
+    if (from && to && strcmp(from, to) > 0) {      /* YYYY-MM-DD compare as text */
+        snprintf(err, errlen, "起始日期 %s 晚于截止日期 %s：请把两个日期对调", from, to);
+        return -1;
+    }
+    return 0;
+}
+
 static char *dup_or_null(const char *s)
 {
     return strdup(s ? s : "");
@@ -137,9 +150,10 @@ Jiesu__ReportReply *report_streets(PGconn *conn, const report_scope *scope, char
     const char *params[4] = {scope->districts ? scope->districts : "", NULL, NULL,
                              scope->timezone ? scope->timezone : "UTC"};
 
-    if (date_param("起始日期", scope->from_date, &params[1], err, errlen) < 0 ||
-        date_param("截止日期", scope->to_date, &params[2], err, errlen) < 0)
+    if (report_scope_check(scope, err, errlen) < 0)
         return NULL;
+    date_param("起始日期", scope->from_date, &params[1], err, errlen);
+    date_param("截止日期", scope->to_date, &params[2], err, errlen);
     res = db_query(conn, "report streets", REPORT_STREETS_SQL, 4, params, err, errlen);
     if (!res) {
         text_prefix(err, errlen, "the street summary: ");

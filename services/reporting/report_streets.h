@@ -22,11 +22,16 @@ typedef struct {
     const char *timezone;   /* IANA zone the dates are days in ("Asia/Shanghai") */
 } report_scope;
 
-/* What err says of a bound that is not a date (a caller's mistake, not ours). */
+/* What err says of a date that is not one. */
 #define REPORT_NOT_A_DATE "不是日期：请写 YYYY-MM-DD，如 2026-12-05"
 
+/* Checks the scope's dates: each absent or YYYY-MM-DD, from not after to.
+ * 0, or -1 with err saying what to write (the caller's mistake, not ours). */
+int report_scope_check(const report_scope *scope, char *err, size_t errlen);
+
 /* Runs the summary in one query. Returns a new reply of kind "streets", or
- * NULL with the reason in err (a bad date, or the database failing). */
+ * NULL with the reason in err (the scope refused by report_scope_check, or
+ * the database failing). */
 Jiesu__ReportReply *report_streets(PGconn *conn, const report_scope *scope, char *err, size_t errlen);
 
 /* 1 if s is a real calendar date written YYYY-MM-DD, else 0. */

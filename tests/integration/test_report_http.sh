@@ -107,6 +107,11 @@ check_eq "the HTTP daily sheet equals the CLI's" "$(jq -c . "$HARNESS_DIR/daily.
 check_eq "GET /api/streets" 200 "$(get '/api/streets?from=2026-11-16&to=2026-11-22')"
 check_eq "the street summary counts W47's orders of 西街道 (W2, W4)" 2 \
     "$(jq '.streets[] | select(.code == "880100002") | .total' "$HARNESS_DIR/http.body")"
+check_eq "GET /api/streets from after to: 400, not an empty summary" 400 "$(get '/api/streets?from=2026-11-22&to=2026-11-16')"
+check "… saying to swap them" jq -e '.error | contains("起始日期 2026-11-22 晚于截止日期 2026-11-16")' "$HARNESS_DIR/http.body"
+jiesu report --from 2026-11-22 --to 2026-11-16 >"$HARNESS_DIR/swap.out" 2>&1
+check "… and jiesu report fails" test $? -ne 0
+check "… saying the same" grep -q "请把两个日期对调" "$HARNESS_DIR/swap.out"
 check_eq "GET /api/live" 200 "$(get /api/live)"
 check "the live counters are JSON" jq -e '.reloads >= 0' "$HARNESS_DIR/http.body"
 check_eq "GET /requests.json?limit=5" 200 "$(get '/requests.json?limit=5')"

@@ -308,8 +308,12 @@ void web_work_order(const web_work *w, PGconn *pg, const web_user *u, const http
 {
     char note[256];
     const char *ticket = http_param(req, "t"), *done = http_param(req, "done");
-    done_note(pg, u, ticket ? ticket : "", done, note, sizeof note);
-    respond(w, pg, u, ticket ? ticket : "", 0, *note ? note : NULL, 1, resp);
+    if (!ticket || !*ticket) {
+        web_html_fail(req, resp, 400, "要看哪件工单？在工作台的列表里点工单号，或在“工单号”框里查找。");
+        return;
+    }
+    done_note(pg, u, ticket, done, note, sizeof note);
+    respond(w, pg, u, ticket, 0, *note ? note : NULL, 1, resp);
 }
 
 void web_work_order_error(const web_work *w, PGconn *pg, const web_user *u, const char *ticket, int status,
@@ -323,10 +327,16 @@ void web_work_photo(PGconn *pg, const web_user *u, const http_request *req, http
     char id[16];
     const char *photo = http_param(req, "id");
     snprintf(id, sizeof id, "%d", u->who.id);
-    const char *params[] = {id, photo && *photo && strspn(photo, "0123456789") == strlen(photo) ? photo : "0"};
+    int number = photo && *photo && strlen(photo) <= 18 && strspn(photo, "0123456789") == strlen(photo);
+    const char *params[] = {id, number ? photo : "0"};     /* 18 digits: within bigint */
     PGresult *res = PQexecParams(pg, SQL_PHOTO, 2, NULL, params, NULL, NULL, 1);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-        http_reply(resp, PQresultStatus(res) == PGRES_TUPLES_OK ? 404 : 503, HTML_TYPE, "<p>没有这张照片。</p>\n");
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        web_html_read_failed(req, resp, "照片", PQerrorMessage(pg));
+        PQclear(res);
+        return;
+    }
+    if (PQntuples(res) != 1) {
+        http_reply(resp, 404, HTML_TYPE, "<p>没有这张照片。</p>\n");
         PQclear(res);
         return;
     }

@@ -127,6 +127,10 @@ curl -s -b "$cj" -o "$WEB_DIR/got.png" -D "$WEB_DIR/photo.headers" "$WEB_BASE/wo
 check "… served as the same bytes, as image/png" \
     sh -c "cmp -s '$WEB_DIR/got.png' '$WEB_DIR/after.png' && grep -qi '^Content-Type: image/png' '$WEB_DIR/photo.headers'"
 check_eq "沙子口 cannot fetch the photo" 404 "$(curl -s -b "$sj" -o /dev/null -w '%{http_code}' "$WEB_BASE/work/photo?id=$photo")"
+check_eq "a photo number past bigint is no photo (404), not a failure of ours" 404 \
+    "$(curl -s -b "$cj" -o /dev/null -w '%{http_code}' "$WEB_BASE/work/photo?id=99999999999999999999999")"
+check_eq "the order page without a ticket: 400, saying how to find one" 400 "$(web_get "$cj" /work/order)"
+check "… not “no order ”" sh -c "grep -q '要看哪件工单' '$WEB_DIR/body' && ! grep -q '没有您可以查看的工单' '$WEB_DIR/body'"
 check_eq "the callback agent records 满意: 303" 303 "$(act "$cj" "$a" callback -F result=satisfied -F reason=居民满意)"
 check_eq "… the order is closed" closed "$(status_of "$a")"
 

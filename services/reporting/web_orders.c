@@ -133,10 +133,13 @@ static void filters(FILE *f, PGconn *pg, const list_kind *k, const http_request 
     PGresult *res = db_query(pg, "categories", SQL_CATEGORIES, 0, NULL, err, sizeof err);
     if (!res)
         log_error("workbench: the category filter left empty: %s", err);
+    int known = !category || !res;      /* the categories unread: nothing to say of it */
     for (int r = 0; res && r < PQntuples(res); r++) {
+        int chosen = category && strcmp(category, PQgetvalue(res, r, 0)) == 0;
+        known |= chosen;
         fputs("<option value=\"", f);
         text_html_escape(f, PQgetvalue(res, r, 0));
-        fprintf(f, "\"%s>", category && strcmp(category, PQgetvalue(res, r, 0)) == 0 ? " selected" : "");
+        fprintf(f, "\"%s>", chosen ? " selected" : "");
         text_html_escape(f, PQgetvalue(res, r, 1));
         fputs("</option>", f);
     }
@@ -144,6 +147,11 @@ static void filters(FILE *f, PGconn *pg, const list_kind *k, const http_request 
     fputs("</select></label><label>工单号<input name=\"t\" value=\"", f);
     text_html_escape(f, ticket ? ticket : "");
     fputs("\" size=\"16\"></label><button type=\"submit\">筛选</button></form>\n", f);
+    if (!known) {
+        fputs("<p class=\"msg err\">没有代码为“", f);
+        text_html_escape(f, category);
+        fputs("”的分类：请在“分类”里选一个。</p>\n", f);
+    }
 }
 
 /* One row of the list. */

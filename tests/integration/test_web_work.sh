@@ -64,6 +64,12 @@ check_eq "a status its list does not offer (a hand-made URL): 400, not an empty 
     "$(web_get "$zj" "/work?status=manual")"
 check "… naming the statuses it may filter by, in Chinese" \
     sh -c "grep -q '没有这个状态可筛选，可选：待签收、办理中' '$WEB_DIR/body' && ! grep -q 'dispatched' '$WEB_DIR/body'"
+check_eq "a category that is none (a hand-made URL) lists none" 0 \
+    "$(web_get "$zj" "/work?category=no.such" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
+check "… and says it is no category" grep -q '没有代码为“no.such”的分类' "$WEB_DIR/body"
+web_get "$zj" "/work?category=env.garbage" >/dev/null
+check "a real one is chosen in the form, without that note" \
+    sh -c "grep -q 'value=\"env.garbage\" selected' '$WEB_DIR/body' && ! grep -q '没有代码为' '$WEB_DIR/body'"
 
 check_eq "the campaign office's workbench" 200 "$(web_get "$WEB_DIR/chuangcheng.jar" /work)"
 check "… lists its district's orders, of both streets" sh -c "grep -q '$a' '$WEB_DIR/body' && grep -q '$b' '$WEB_DIR/body'"

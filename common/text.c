@@ -309,6 +309,32 @@ void text_prefix(char *buf, size_t cap, const char *fmt, ...)
     buf[hlen + keep] = '\0';
 }
 
+size_t text_url_encode(char *out, size_t cap, const char *s)
+{
+    static const char HEX[] = "0123456789ABCDEF";
+    size_t n = 0;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        int plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("-._~", c);
+        if (n + (plain ? 1 : 3) >= cap) {
+            if (cap)
+                out[0] = '\0';
+            return (size_t)-1;
+        }
+        if (plain) {
+            out[n++] = (char)c;
+        } else {
+            out[n++] = '%';
+            out[n++] = HEX[c >> 4];
+            out[n++] = HEX[c & 15];
+        }
+    }
+    if (!cap)
+        return (size_t)-1;
+    out[n] = '\0';
+    return n;
+}
+
 void text_html_escape(FILE *f, const char *s)
 {
     for (; s && *s; s++) {

@@ -20,7 +20,7 @@
 #include "web_work.h"
 
 #define HTML_TYPE "text/html; charset=utf-8"
-#define TICKET_MAX 64
+#define TICKET_MAX 64       /* bytes, as intake stores them (INTAKE_TICKET_MAX) */
 
 /* A photo field of the form, when a file was chosen. 1 with *out filled,
  * 0 when none was, -1 with why. */
@@ -83,7 +83,7 @@ static int reassigned(const Jiesu__Envelope *reply)
 static void send_action(const web_work *w, PGconn *pg, const web_user *u, Jiesu__ActionRequest *rq,
                         http_response *resp)
 {
-    char err[600], said[700], location[TICKET_MAX + 64];
+    char err[600], said[700], ticket[3 * TICKET_MAX + 1], location[sizeof ticket + 64];
     int code;
     Jiesu__Envelope *reply = NULL;
     if (web_bus_call(w->bus, "assignment", u, "action.request", &rq->base, &reply, &code, err, sizeof err) < 0) {
@@ -92,17 +92,18 @@ static void send_action(const web_work *w, PGconn *pg, const web_user *u, Jiesu_
         web_work_order_error(w, pg, u, rq->ticket_no, status_of(code), said, resp);
         return;
     }
-    snprintf(location, sizeof location, "/work/order?t=%s&done=%s", rq->ticket_no,
+    text_url_encode(ticket, sizeof ticket, rq->ticket_no);
+    snprintf(location, sizeof location, "/work/order?t=%s&done=%s", ticket,
              strcmp(rq->action, "dispatch") == 0 && reassigned(reply) ? "reassign" : rq->action);
     jiesu__envelope__free_unpacked(reply, NULL);
     web_auth_redirect(resp, location);
 }
 
-/* A ticket number fit to put in a URL: letters, digits, '-', at most TICKET_MAX. */
+/* A ticket number as an import may store one: any text (UTF-8, checked where
+ * the request entered) of at most TICKET_MAX bytes. */
 static int ticket_ok(const char *t)
 {
-    static const char OK[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
-    return t && *t && strlen(t) < TICKET_MAX && strspn(t, OK) == strlen(t);
+    return t && *t && strlen(t) <= TICKET_MAX;
 }
 
 void web_work_act(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)

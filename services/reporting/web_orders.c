@@ -154,6 +154,14 @@ static void filters(FILE *f, PGconn *pg, const list_kind *k, const http_request 
     }
 }
 
+/* Opens a link to the order page of ticket (any text: encoded for the URL). */
+static void order_link(FILE *f, const char *ticket)
+{
+    char url[512];
+    text_url_encode(url, sizeof url, ticket);
+    fprintf(f, "<a href=\"/work/order?t=%s\">", url);
+}
+
 /* One row of the list. */
 static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long long now, int manual)
 {
@@ -164,9 +172,8 @@ static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long lon
     if (*due)
         web_time_left(w, due_s, paused, now, left, sizeof left);
     const char *cls = !*due || paused ? "" : due_s < now ? " class=\"overdue\"" : due_s - now < 3600 ? " class=\"soon\"" : "";
-    fprintf(f, "<tr%s><td><a href=\"/work/order?t=", cls);
-    text_html_escape(f, PQgetvalue(res, r, L_TICKET));
-    fputs("\">", f);
+    fprintf(f, "<tr%s><td>", cls);
+    order_link(f, PQgetvalue(res, r, L_TICKET));
     text_html_escape(f, PQgetvalue(res, r, L_TICKET));
     fprintf(f, "</a></td><td>%s%s</td><td>", names_status(PQgetvalue(res, r, L_STATUS)),
             strcmp(PQgetvalue(res, r, L_ROLE), "co") == 0 ? "（协办）" : "");
@@ -254,9 +261,7 @@ static void alerts_panel(FILE *f, PGconn *pg, const web_user *u)
         fprintf(f, "<div class=\"card alert\"><b>%s</b> %s ", names_rung(PQgetvalue(res, r, A_RUNG)),
                 PQgetvalue(res, r, A_AT));
         if (*PQgetvalue(res, r, A_TICKET)) {
-            fputs("<a href=\"/work/order?t=", f);
-            text_html_escape(f, PQgetvalue(res, r, A_TICKET));
-            fputs("\">", f);
+            order_link(f, PQgetvalue(res, r, A_TICKET));
             text_html_escape(f, PQgetvalue(res, r, A_TICKET));
             fputs("</a> ", f);
         }

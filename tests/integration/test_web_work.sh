@@ -223,6 +223,24 @@ curl -s -b "$WEB_DIR/chuangcheng.jar" -o /dev/null --data "csrf=$csrf&id=$alert"
 check_eq "… and it acknowledges it there" chuangcheng "$(sql "SELECT acked_by FROM alerts WHERE id = $alert")"
 sql "UPDATE esc_clock SET offset_seconds = 0" >/dev/null
 
+# ---- a ticket number as an export may write one: characters a URL must encode ----
+odd='崂山-A&B+1#2/3?4%5'
+printf '工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度\n"%s",2026/12/1 9:00,王先生,13800000000,崂山区中韩街道海尔路178号,海尔路178号门口垃圾桶满了没人清运,环境卫生-垃圾清运,一般\n' \
+    "$odd" >"$WEB_DIR/odd.csv"
+as_role clerk "$JIESU_BIN/jiesu" import "$WEB_DIR/odd.csv" >"$WEB_DIR/odd.out" 2>&1
+wait_for "the order numbered $odd routed" 30 routed "$odd"
+enc=$(jq -rn --arg t "$odd" '$t | @uri')
+web_get "$zj" /work >/dev/null
+check "中韩's list links to it with its number encoded" grep -qF "href=\"/work/order?t=$enc\"" "$WEB_DIR/body"
+check_eq "… the link opens it" 200 "$(web_get "$zj" "/work/order?t=$enc")"
+check "… showing its number" grep -qF "崂山-A&amp;B+1#2/3?4%5" "$WEB_DIR/body"
+csrf=$(web_csrf "$zj" "/work/order?t=$enc")
+check_eq "中韩 accepts it on the page: 303" 303 "$(curl -s -b "$zj" -o "$WEB_DIR/act.html" -D "$WEB_DIR/act.headers" \
+    -w '%{http_code}' -F "csrf=$csrf" -F "t=$odd" -F action=accept "$WEB_BASE/work/act")"
+check_eq "… accepted" accepted "$(status_of "$odd")"
+landed "$zj"
+check "… and lands back on that order" grep -qF "崂山-A&amp;B+1#2/3?4%5" "$WEB_DIR/landed.html"
+
 # ---- the assignment service away: the page says so in Chinese, naming no socket ----
 svc_kill9 assignment
 check_eq "an action while the assignment service is down: 503" 503 "$(act "$zj" "$alarm" accept)"

@@ -369,7 +369,7 @@ static int act_dispatch(PGconn *pg, const route_action_req *req, const action_ru
     if (rule->fx != FX_REASSIGN) {
         rc = act(pg, req, rule, "", out, err, errlen);
         if (rc == 0 && out->changed)
-            snprintf(out->note, sizeof out->note, "已派给%s", target_name);
+            snprintf(out->note, sizeof out->note, "已派单至%s", target_name);
         return rc;
     }
     rc = act(pg, req, rule, from, out, err, errlen);

@@ -51,6 +51,9 @@ as_role dispatcher jiesu show RC-1 >"$HARNESS_DIR/show-rc1.out" 2>&1
 check "jiesu show prints the matched community and street" grep -q "地址中匹配到社区 张村社区 → 中韩街道" "$HARNESS_DIR/show-rc1.out"
 check "jiesu show prints the matched terms and category" grep -q "关键词 .*占道经营.* → 占道经营" "$HARNESS_DIR/show-rc1.out"
 check "jiesu show prints the co-handler" grep -q "崂山区综合行政执法局" "$HARNESS_DIR/show-rc1.out"
+as_role dispatcher jiesu show "ＲＣ－１　" >"$HARNESS_DIR/show-rc1-wide.out" 2>&1
+check "… the same typed in full-width characters with a space after (a Chinese input method)" \
+    test "$(cat "$HARNESS_DIR/show-rc1-wide.out")" = "$(cat "$HARNESS_DIR/show-rc1.out")"
 check_eq "the owner's reasons name the co-handler by its name, not its code" 1 \
     "$(sql "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-1'
             AND a.role = 'owner' AND a.reasons LIKE '%；协办单位 崂山区综合行政执法局%' AND a.reasons NOT LIKE '%370212.%'")"
@@ -76,7 +79,7 @@ as_role dispatcher jiesu dispatch RC-3 no-such-unit >"$HARNESS_DIR/dispatch-bad.
 check "dispatch to an unknown unit is refused" test $? -ne 0
 check "… saying which unit" grep -q "no-such-unit" "$HARNESS_DIR/dispatch-bad.out"
 as_role dispatcher jiesu dispatch RC-3 370212004 "来电人补充：在北宅" >"$HARNESS_DIR/dispatch.out" 2>&1
-check "jiesu dispatch gives the manual order to 北宅街道" grep -q "dispatch RC-3：待签收（已派给北宅街道）" "$HARNESS_DIR/dispatch.out"
+check "jiesu dispatch gives the manual order to 北宅街道" grep -q "dispatch RC-3：待签收（已派单至北宅街道）" "$HARNESS_DIR/dispatch.out"
 check_eq "RC-3 has its two deadlines" 2 "$(sql "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'RC-3'")"
 as_role dispatcher jiesu dispatch RC-3 中韩街道 >"$HARNESS_DIR/reassign-noreason.out" 2>&1
 check "dispatching an order a unit holds to another unit, without a reason, is refused" test $? -eq 1
@@ -102,8 +105,8 @@ check "the office a conduct complaint accuses, acting on its ticket, hears the s
     bash -c "grep -q '没有可由本单位办理的工单 RC-2' '$HARNESS_DIR/accept-conduct.out' && ! grep -q '纪委' '$HARNESS_DIR/accept-conduct.out'"
 as_unit 370212002 jiesu accept RC-404 >"$HARNESS_DIR/accept-none.out" 2>&1
 check "… word for word" test "$(sed 's/RC-404/RC-2/g' "$HARNESS_DIR/accept-none.out")" = "$(cat "$HARNESS_DIR/accept-conduct.out")"
-as_unit 370212001 jiesu return RC-4 "垃圾在金家岭一侧" >"$HARNESS_DIR/return.out" 2>&1
-check "jiesu return by the owner" grep -q "return RC-4：已退回" "$HARNESS_DIR/return.out"
+as_unit 370212001 jiesu return " ＲＣ－４" "垃圾在金家岭一侧" >"$HARNESS_DIR/return.out" 2>&1
+check "jiesu return by the owner (the number typed full-width, as imports store it)" grep -q "return RC-4：已退回" "$HARNESS_DIR/return.out"
 wait_for "RC-4 re-routed" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'RC-4'" dispatched
 check_eq "RC-4 re-routed without the returning unit: 金家岭街道" "370212005" \
     "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-4' AND a.active AND a.role = 'owner'")"

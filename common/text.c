@@ -151,6 +151,14 @@ size_t text_normalize(char *dst, size_t cap, const char *s, size_t len)
     return out;
 }
 
+const char *text_ticket(char *buf, size_t cap, const char *typed)
+{
+    if (!typed)
+        return NULL;
+    size_t n = text_normalize(buf, cap, typed, strlen(typed));
+    return n == (size_t)-1 ? typed : n ? buf : NULL;
+}
+
 /* A full number (11 digits: a mobile, or a landline with its area code) shows
  * its first 3 and last 4 digits; anything shorter would show most of itself
  * that way, so it shows only its last 2. */

@@ -29,6 +29,11 @@ size_t text_utf8_chars(const char *s, size_t len);
  * dropped. Returns the output length, or (size_t)-1 if it did not fit in cap. */
 size_t text_normalize(char *dst, size_t cap, const char *s, size_t len);
 
+/* A ticket number as a person typed it (full-width digits from a Chinese
+ * input method, spaces pasted around it), normalised into buf as an import
+ * stores one: NULL when nothing is left; typed itself if it does not fit. */
+const char *text_ticket(char *buf, size_t cap, const char *typed);
+
 /* Masks a phone number: keeps the first 3 and last 4 digits ("138****5678");
  * shorter numbers keep only their last 2. */
 void text_mask_phone(char *dst, size_t cap, const char *phone);

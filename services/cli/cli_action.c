@@ -23,6 +23,7 @@
 
 #include "bus.h"
 #include "names.h"
+#include "text.h"
 
 #define ACTION_TRIES 2
 
@@ -52,21 +53,24 @@ static const action_cmd *find_cmd(const char *name)
     return NULL;
 }
 
-/* Splits argv (after the command name) into TICKET, texts and options. 0 or -1 (usage). */
-static int parse(const action_cmd *c, int argc, char **argv, Jiesu__ActionRequest *rq)
+/* Splits argv (after the command name) into TICKET (normalised into
+ * typed, as imports store numbers), texts and options. 0 or -1 (usage). */
+static int parse(const action_cmd *c, int argc, char **argv, Jiesu__ActionRequest *rq, char typed[256])
 {
     const char *text[2] = {"", ""};
     int ntext = 0;
     rq->ticket_no = NULL;
     for (int i = 1; i < argc; i++) {
-        if (argv[i][0] == '-' && argv[i][1] == '-')
+        if (argv[i][0] == '-' && argv[i][1] == '-') {
             return -1;
-        else if (!rq->ticket_no)
-            rq->ticket_no = argv[i];
-        else if (ntext < c->text_args)
+        } else if (!rq->ticket_no) {
+            if (!(rq->ticket_no = (char *)text_ticket(typed, 256, argv[i])))
+                return -1;
+        } else if (ntext < c->text_args) {
             text[ntext++] = argv[i];
-        else
+        } else {
             return -1;
+        }
     }
     if (!rq->ticket_no || ntext < c->text_required)
         return -1;
@@ -85,13 +89,13 @@ static int parse(const action_cmd *c, int argc, char **argv, Jiesu__ActionReques
 
 int cli_action_main(cli_ctx *ctx, int argc, char **argv)
 {
-    char what[256], err[1024];
+    char what[512], err[1024], typed[256];
     Jiesu__Envelope *env = NULL;
     Jiesu__ActionReply *reply = NULL;
     const action_cmd *c = find_cmd(argv[0]);
     Jiesu__ActionRequest rq = JIESU__ACTION_REQUEST__INIT;
     rq.action = (char *)argv[0];
-    if (!c || parse(c, argc, argv, &rq) != 0) {
+    if (!c || parse(c, argc, argv, &rq, typed) != 0) {
         fprintf(stderr, "用法：jiesu %s\n", c ? c->usage : "操作 工单号 ...");
         return 2;
     }

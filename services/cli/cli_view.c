@@ -18,6 +18,7 @@
 #include "bus.h"
 #include "cli_table.h"
 #include "names.h"
+#include "text.h"
 
 #define VIEW_TRIES 2
 #define LIMIT_MAX  10000         /* --limit: rows */
@@ -60,13 +61,15 @@ int cli_view(cli_ctx *ctx, const char *svc, const char *what, const char *name, 
 
 int cli_show_main(cli_ctx *ctx, int argc, char **argv)
 {
-    char what[160];
-    if (argc != 2 || argv[1][0] == '-') {
+    char what[160], typed[256];
+    const char *ticket = argc == 2 ? text_ticket(typed, sizeof typed, argv[1]) : NULL;
+    if (!ticket || ticket[0] == '-') {
         fprintf(stderr, "用法：jiesu show 工单号\n");
         return 2;
     }
-    snprintf(what, sizeof what, "show %s", argv[1]);
-    return cli_view(ctx, "reporting", what, "order", argv + 1, 1);
+    snprintf(what, sizeof what, "show %s", ticket);
+    char *args[] = {(char *)ticket};
+    return cli_view(ctx, "reporting", what, "order", args, 1);
 }
 
 /* The code of the rung named by rung (its Chinese name or its code), or NULL after saying which ones there are. */

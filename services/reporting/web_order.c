@@ -306,9 +306,9 @@ static void done_note(PGconn *pg, const web_user *u, const char *ticket, const c
 
 void web_work_order(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
 {
-    char note[256];
-    const char *ticket = http_param(req, "t"), *done = http_param(req, "done");
-    if (!ticket || !*ticket) {
+    char note[256], typed[256];
+    const char *ticket = text_ticket(typed, sizeof typed, http_param(req, "t")), *done = http_param(req, "done");
+    if (!ticket) {
         web_html_fail(req, resp, 400, "要看哪件工单？在工作台的列表里点工单号，或在“工单号”框里查找。");
         return;
     }

@@ -196,12 +196,12 @@ static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long lon
 static PGresult *run_list(PGconn *pg, const list_kind *k, const web_user *u, const http_request *req, int page,
                           char *err, size_t errlen)
 {
-    char id[16], unit[16], rows[16], offset[16];
+    char id[16], unit[16], rows[16], offset[16], typed[256];
     snprintf(id, sizeof id, "%d", u->who.id);
     snprintf(unit, sizeof unit, "%d", u->who.unit_id);
     snprintf(rows, sizeof rows, "%d", PAGE_ROWS);
     snprintf(offset, sizeof offset, "%d", (page - 1) * PAGE_ROWS);
-    const char *ticket = param(req, "t");
+    const char *ticket = text_ticket(typed, sizeof typed, param(req, "t"));
     const char *params[] = {id, unit, u->who.district, k->statuses, ticket ? NULL : param(req, "status"),
                             param(req, "category"), ticket, rows, offset};
     return db_query(pg, k->title, k->sql, 9, params, err, errlen);

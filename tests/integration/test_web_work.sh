@@ -53,6 +53,10 @@ check "… and not 沙子口's, nor the conduct complaint about it" sh -c "! gre
 check "… with the category in Chinese and the working time left" \
     sh -c "grep -q '垃圾清运' '$WEB_DIR/body' && grep -q '剩余 \|已逾期 ' '$WEB_DIR/body'"
 check_eq "a search by ticket finds one" "1" "$(web_get "$zj" "/work?t=$a" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
+wide=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(" " + "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in sys.argv[1]) + "\u3000"))' "$a")
+check_eq "… typed in full-width characters between spaces (a Chinese input method) too" "1" \
+    "$(web_get "$zj" "/work?t=$wide" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
+check_eq "… and its page opens so" 200 "$(web_get "$zj" "/work/order?t=$wide")"
 check_eq "a ticket typed in GBK (a hand-made request): 400, not a failure of ours" 400 "$(web_get "$zj" '/work?t=%D6%D0')"
 check "… the page names the parameter, in UTF-8" \
     sh -c "grep -q '参数 t 不是 UTF-8 文字' '$WEB_DIR/body' && iconv -f UTF-8 -t UTF-8 '$WEB_DIR/body' >/dev/null"

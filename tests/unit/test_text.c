@@ -349,6 +349,17 @@ static char *escaped(const char *s)
     return out;
 }
 
+static void test_ticket(void **state)
+{
+    (void)state;
+    char buf[32];
+    assert_string_equal(text_ticket(buf, sizeof buf, " \xEF\xBC\xB7\xEF\xBC\x92\xEF\xBC\x90-1\xE3\x80\x80"), "W20-1");
+    assert_null(text_ticket(buf, sizeof buf, " \xE3\x80\x80 "));
+    assert_null(text_ticket(buf, sizeof buf, NULL));
+    const char *longer = "0123456789012345678901234567890123456789";
+    assert_ptr_equal(text_ticket(buf, sizeof buf, longer), longer);     /* as typed when it does not fit */
+}
+
 static void test_url_encode(void **state)
 {
     (void)state;
@@ -405,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_utf8_repair),
         cmocka_unit_test(test_quote),
         cmocka_unit_test(test_file_name),
+        cmocka_unit_test(test_ticket),
         cmocka_unit_test(test_url_encode),
         cmocka_unit_test(test_html_escape),
         cmocka_unit_test(test_check),

@@ -62,8 +62,8 @@ static void print_unmapped(const char *file, const Jiesu__ImportReply *r)
 {
     if (r->unmapped_rows == 0)
         return;
-    printf("%s：%lld 行的热线类别（%lld 种）不在类别对照表 category_aliases 里，分派时按诉求内容判断类别；"
-           "要按类别分派，把这些名称加进 data/routing/category_aliases.csv：", file, (long long)r->unmapped_rows,
+    printf("%s：%lld 行的热线类别（%lld 种）既不在类别对照表 category_aliases 里，也不是本系统的类别名称，"
+           "分派时按诉求内容判断类别；要按类别分派，把这些名称加进 data/routing/category_aliases.csv：", file, (long long)r->unmapped_rows,
            (long long)r->unmapped_distinct);
     for (size_t i = 0; i < r->n_unmapped && i < UNMAPPED_SHOWN; i++)
         printf("%s%s（%lld 行）", i ? "、" : "", r->unmapped[i]->name, (long long)r->unmapped[i]->rows);

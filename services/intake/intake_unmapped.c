@@ -1,4 +1,4 @@
-/* intake_unmapped.c — counting category values category_aliases lacks (see
+/* intake_unmapped.c — counting category values routing cannot map (see
  * intake_unmapped.h).
  *
  * Known names: a sorted array, one binary search per row. Unknown values: a
@@ -13,7 +13,10 @@
 
 #include "db.h"
 
-static const char SQL_KNOWN[] = "SELECT hotline_name FROM category_aliases";
+/* What routing takes as a hotline category (route_cat_resolve): a name of
+ * category_aliases, a category's name ("城乡建设") or its code. */
+static const char SQL_KNOWN[] = "SELECT hotline_name FROM category_aliases"
+                                " UNION SELECT name FROM categories UNION SELECT code FROM categories";
 
 typedef struct {
     char   *name;

@@ -1,8 +1,9 @@
-/* intake_unmapped.h — hotline category values an import brings that
- * category_aliases does not know, counted for the import's summary.
+/* intake_unmapped.h — hotline category values an import brings that routing
+ * cannot map, counted for the import's summary.
  *
  * Routing maps a row's hotline category (complaints.category_raw) through
- * category_aliases; a value missing there is not an error, but its rows are
+ * category_aliases, else takes it as a category's name or code; a value that
+ * is none of these is not an error, but its rows are
  * classified by their text alone (routing's reason says "hotline category X
  * not mapped"), which the clerk should hear of: a 市场监管-价格 complaint
  * about a car park's fees can otherwise end up with the traffic police. The
@@ -19,7 +20,8 @@
 
 typedef struct intake_unmapped intake_unmapped;
 
-/* The known hotline category names, read from category_aliases. NULL with why. */
+/* The known hotline category names: category_aliases' and the categories'
+ * names and codes. NULL with why. */
 intake_unmapped *intake_unmapped_load(PGconn *pg, char *why, size_t whylen);
 
 /* Counts a row's category when it is not empty and not known. 0, or -1 when

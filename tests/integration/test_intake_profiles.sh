@@ -22,7 +22,7 @@ nyc=$REPO/../shared/data/foreign/nyc311_2022-05.csv
 printf 'Key,Opened,Closed,Agency,Problem,Problem Detail,Incident Address\n1,05/01/2022 12:00:03 AM,,NYPD,Noise,Loud,1 MAIN ST\n' >"$dir/renamed.csv"
 jiesu import "$dir/renamed.csv" >"$dir/renamed.out" 2>&1
 check "a file no profile fits is refused" test $? -ne 0
-check "the refusal names the closest profile" grep -q "renamed.csv：没有哪个导入模板对得上表头（现有模板：12345、nyc311）；导入模板 nyc311（最接近的）" "$dir/renamed.out"
+check "the refusal names the closest profile" grep -q "renamed.csv：没有哪个导入模板对得上表头（现有模板：12345、nyc311、wenzheng）；导入模板 nyc311（最接近的）" "$dir/renamed.out"
 check_eq "every missing field at once, each with its closest headers" 3 \
     "$(grep -c -e '^  工单编号（ticket_no）：模板认的列 Unique Key；文件里最像的列：Key$' \
                -e '^  来电时间（called_at）：模板认的列 Created Date；文件里最像的列：Opened$' \
@@ -43,6 +43,14 @@ jiesu import "$dir/gbk.csv" >"$dir/gbk.out" 2>&1
 check "a GBK export imports" grep -q "gbk.csv：共 3 行，新存 3 件，重复 0 行（工单号已入库），拒收 0 行，.*编码 GB18030，导入模板 12345（按表头选定）" "$dir/gbk.out"
 check "the unused column is warned of first, with how to map it" grep -q "^.*gbk.csv：提醒：有 1 列导入模板 12345 没有用上，只存进附加信息（extra）：承办意见" "$dir/gbk.out"
 check "the warning comes before the summary" sh -c "head -n 1 '$dir/gbk.out' | grep -q '：提醒：'"
+printf '留言编号,留言用户,留言主题,留言时间,留言详情,一级标签,答复意见\nWZ-1,U0001,小区门口路灯不亮,2020/1/6 12:09:38,晚上小区门口的路灯坏了一个多月,城乡建设,已转交相关部门\n' |
+    iconv -f UTF-8 -t GB18030 >"$dir/wz.csv"
+jiesu import "$dir/wz.csv" >"$dir/wz.out" 2>&1
+check "a 问政 platform's messages (GBK) pick the wenzheng profile by themselves" \
+    grep -q "wz.csv：共 1 行，新存 1 件，.*编码 GB18030，导入模板 wenzheng（按表头选定）" "$dir/wz.out"
+check_eq "… subject and body make the content, the label the category, the reply column kept aside" \
+    "小区门口路灯不亮：晚上小区门口的路灯坏了一个多月|城乡建设|2020-01-06 04:09:38|{\"答复意见\": \"已转交相关部门\"}" \
+    "$(sql "SELECT content || '|' || category_raw || '|' || to_char(called_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || '|' || extra FROM complaints WHERE ticket_no = 'WZ-1'")"
 printf '工单编号,来电时间,诉求内容,诉求类别\nP7,2024-04-15 22:54,楼道灯坏了,城乡建设\nP8,2024-04-15 22:55,楼道灯又坏了,urban.01\n' >"$dir/named.csv"
 jiesu import "$dir/named.csv" >"$dir/named.out" 2>&1
 check "a hotline category that is one of ours by name or code is not said to be unmapped (routing takes it)" \

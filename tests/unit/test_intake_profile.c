@@ -148,6 +148,7 @@ static void test_picked_by_header(void **state)
     const char *api[] = {"unique_key", "created_date", "complaint_type", "descriptor", "location_type",
                          "incident_address", "city", "incident_zip", "latitude", "longitude"};
     const char *cn[] = {"工单编号", "来电时间", "诉求内容", "诉求类别"};
+    const char *wz[] = {"留言编号", "留言用户", "留言主题", "留言时间", "留言详情", "一级标签"};
     size_t lens[16];
     char why[4000] = "";
     intake_pick_opts o = {.dir = PROFILES_DIR};
@@ -167,13 +168,19 @@ static void test_picked_by_header(void **state)
     assert_string_equal(intake_columns_profile(p.map)->name, "12345");
     assert_int_equal(intake_columns_index(p.map, COL_CATEGORY), 3);
     intake_pick_free(&p);
+    h = header_of(wz, 6, lens);         /* a 问政 platform's messages */
+    assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), 0);
+    assert_string_equal(intake_columns_profile(p.map)->name, "wenzheng");
+    assert_int_equal(intake_columns_index(p.map, COL_CALLED_AT), 3);
+    assert_int_equal(intake_columns_index(p.map, COL_CATEGORY), 5);
+    intake_pick_free(&p);
     o.name = "nyc311";
     assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), -1);
     assert_non_null(strstr(why, "导入模板 nyc311（按 --profile 指定）对不上表头：缺 3 个必填字段"));
     intake_pick_free(&p);
     o.name = "nosuch";
     assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), -1);
-    assert_non_null(strstr(why, "没有名为 nosuch 的导入模板（现有模板：12345、nyc311"));
+    assert_non_null(strstr(why, "没有名为 nosuch 的导入模板（现有模板：12345、nyc311、wenzheng"));
     intake_pick_free(&p);
 }
 
@@ -191,7 +198,7 @@ static void test_nothing_fits(void **state)
     csv_record rec = header_of(h, 6, lens);
     assert_int_equal(intake_pick(&o, &rec, &p, why, sizeof why), -1);
     intake_pick_free(&p);
-    assert_non_null(strstr(why, "没有哪个导入模板对得上表头（现有模板：12345、nyc311）"));
+    assert_non_null(strstr(why, "没有哪个导入模板对得上表头（现有模板：12345、nyc311、wenzheng）"));
     assert_non_null(strstr(why, "导入模板 nyc311（最接近的）对不上表头：缺 3 个必填字段"));
     assert_non_null(strstr(why, "工单编号（ticket_no）：模板认的列 Unique Key；文件里最像的列：Key"));
     assert_non_null(strstr(why, "来电时间（called_at）：模板认的列 Created Date；文件里最像的列：Created On\n"));

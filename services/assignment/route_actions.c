@@ -78,10 +78,12 @@ enum { A_ID, A_STATUS, A_OWNER, A_MOVED, A_NOW_MS };
 #define RELEASE_OWNER_SQL \
     RELEASE_SQL " AND (role = 'owner' OR unit_id = (SELECT id FROM units WHERE code = $4)" \
                 "      OR (SELECT kind FROM units WHERE code = $4) = 'discipline')"
+/* The new owner's assignment; its reason names the dispatcher as people
+ * read them (person_name: 派单员 小李, not their sign-in name). */
 #define OWNER_INSERT_SQL(how) \
     "INSERT INTO assignments (complaint_id, unit_id, role, street_code, category, rule, reasons, score, cycle)" \
     " SELECT c.id, u.id, 'owner', CASE WHEN u.kind = 'street' THEN u.code END, c.category, 'dispatcher'," \
-    "        '" how "（' || $2 || '）' || coalesce('：' || nullif($3::jsonb->>'reason', ''), '')," \
+    "        '" how "（' || person_name($2) || '）' || coalesce('：' || nullif($3::jsonb->>'reason', ''), '')," \
     "        1, c.cycle" \
     "   FROM complaints c JOIN units u ON u.code = $4 WHERE c.id = $1::bigint"
 /* New deadlines from now for the new unit: whatever the cycle's were (met,

@@ -323,7 +323,7 @@ size_t text_url_encode(char *out, size_t cap, const char *s)
     size_t n = 0;
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        int plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("-._~", c);
+        int plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("-._~/", c);
         if (n + (plain ? 1 : 3) >= cap) {
             if (cap)
                 out[0] = '\0';

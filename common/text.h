@@ -88,7 +88,7 @@ void text_prefix(char *buf, size_t cap, const char *fmt, ...) __attribute__((for
 void text_html_escape(FILE *f, const char *s);
 
 /* Percent-encodes s into out for a URL's query value: every byte but
- * A-Z a-z 0-9 - . _ ~ as %XX (the result is safe in HTML as it is). Returns
+ * A-Z a-z 0-9 - . _ ~ / as %XX (the result is safe in HTML as it is). Returns
  * the length, or (size_t)-1 (out "") if it did not fit in cap. */
 size_t text_url_encode(char *out, size_t cap, const char *s);
 

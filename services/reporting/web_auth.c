@@ -55,23 +55,6 @@ static int same_token(const char *a, const char *b)
     return n > 0 && b && strlen(b) == n && sodium_memcmp(a, b, n) == 0;
 }
 
-/* s percent-encoded for a query string into out. */
-static void url_encode(char *out, size_t cap, const char *s)
-{
-    static const char HEX[] = "0123456789ABCDEF";
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p && n + 4 < cap; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-_.~/", *p)) {
-            out[n++] = (char)*p;
-        } else {
-            out[n++] = '%';
-            out[n++] = HEX[*p >> 4];
-            out[n++] = HEX[*p & 15];
-        }
-    }
-    out[n] = '\0';
-}
-
 /* Sends the way to sign in: 303 for pages, 401 for JSON. */
 static void not_signed_in(const http_request *req, http_response *resp)
 {
@@ -83,7 +66,7 @@ static void not_signed_in(const http_request *req, http_response *resp)
                    "Authorization: Bearer header with an API token\"}\n");
         return;
     }
-    url_encode(next, sizeof next, path);
+    text_url_encode(next, sizeof next, path);      /* too long: "", and sign-in goes home */
     snprintf(location, sizeof location, "/signin?next=%s", next);
     web_auth_redirect(resp, location);
 }

@@ -366,8 +366,8 @@ static void test_url_encode(void **state)
     char out[64];
     assert_int_equal(text_url_encode(out, sizeof out, "W-2026_1.a~"), 11);
     assert_string_equal(out, "W-2026_1.a~");
-    assert_int_equal(text_url_encode(out, sizeof out, "崂A&B+1#2/3?4%5 6"), 38);
-    assert_string_equal(out, "%E5%B4%82A%26B%2B1%232%2F3%3F4%255%206");
+    assert_int_equal(text_url_encode(out, sizeof out, "崂A&B+1#2/3?4%5 6"), 36);
+    assert_string_equal(out, "%E5%B4%82A%26B%2B1%232/3%3F4%255%206");
     assert_int_equal(text_url_encode(out, 4, "a&"), (size_t)-1);     /* "a%26" needs 5 */
     assert_string_equal(out, "");
     assert_int_equal(text_url_encode(out, 5, "a&"), 4);

@@ -279,11 +279,13 @@ static void alerts_panel(FILE *f, PGconn *pg, const web_user *u)
 /* Whether status is one of the list's filter choices (or absent). */
 static int status_offered(const list_kind *k, const char *status)
 {
-    size_t n = status ? strlen(status) : 0;
-    for (const char *c = k->choices; status && c; c = strchr(c, ',') ? strchr(c, ',') + 1 : NULL)
+    if (!status)
+        return 1;
+    size_t n = strlen(status);
+    for (const char *c = k->choices; c; c = strchr(c, ','), c = c ? c + 1 : NULL)
         if (strncmp(c, status, n) == 0 && (c[n] == ',' || c[n] == '\0'))
             return 1;
-    return !status;
+    return 0;
 }
 
 /* A status this list does not offer: 400 naming the ones it does. */

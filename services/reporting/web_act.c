@@ -115,7 +115,8 @@ void web_work_act(const web_work *w, PGconn *pg, const web_user *u, const http_r
     if (web_auth_csrf(u, req, resp) < 0)
         return;
     if (!ticket_ok(ticket) || !(v = http_param(req, "action"))) {
-        http_reply(resp, 400, HTML_TYPE, "<p>请求不完整：缺少工单号或操作。</p>\n");
+        snprintf(why, sizeof why, "请求不完整：缺少工单号或操作（工单号最长 %d 字节）。请回到工单页面再办理。", TICKET_MAX);
+        web_html_fail(req, resp, 400, why);
         return;
     }
     rq.ticket_no = (char *)ticket;

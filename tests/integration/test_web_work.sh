@@ -94,6 +94,11 @@ csrf=$(web_csrf "$sj" /work)
 check_eq "沙子口 posting an accept of it: refused" 409 \
     "$(curl -s -b "$sj" -o "$WEB_DIR/forged.html" -w '%{http_code}' -F "csrf=$csrf" -F "t=$a" -F action=accept "$WEB_BASE/work/act")"
 check_eq "… and nothing moved" dispatched "$(status_of "$a")"
+csrf=$(web_csrf "$zj" /work)
+check_eq "an action without what to do: 400" 400 \
+    "$(curl -s -b "$zj" -o "$WEB_DIR/incomplete.html" -w '%{http_code}' -F "csrf=$csrf" -F "t=$a" "$WEB_BASE/work/act")"
+check "… a page saying what is missing and where to go" \
+    sh -c "grep -q '<title>无法显示' '$WEB_DIR/incomplete.html' && grep -q '缺少工单号或操作' '$WEB_DIR/incomplete.html'"
 check_eq "an action without the CSRF token: 403" 403 \
     "$(curl -s -b "$zj" -o /dev/null -w '%{http_code}' -F "t=$a" -F action=accept "$WEB_BASE/work/act")"
 

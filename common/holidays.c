@@ -112,9 +112,9 @@ static const char *skip_ws(const char *p)
 static int fail(parser *ps, const char *why)
 {
     if (ps->entry)
-        snprintf(ps->err, ps->errlen, "%s: entry %d: %s", ps->what, ps->entry, why);
+        snprintf(ps->err, ps->errlen, "%s：第 %d 天：%s", ps->what, ps->entry, why);
     else
-        snprintf(ps->err, ps->errlen, "%s: %s", ps->what, why);
+        snprintf(ps->err, ps->errlen, "%s：%s", ps->what, why);
     return -1;
 }
 
@@ -160,7 +160,7 @@ static int read_string(parser *ps, char *dst, size_t cap)
                 cp = u >= 0xD800 && u < 0xE000 ? '?' : u;
                 p += 5;
             } else {
-                return fail(ps, "bad escape in a string");
+                return fail(ps, "字符串里有写错的转义（\\ 后只能跟 \" \\ / b f n r t 或 u 加四位十六进制数）");
             }
             put_utf8(dst, cap, &len, cp);
         } else if (len + 1 < cap) {
@@ -169,7 +169,7 @@ static int read_string(parser *ps, char *dst, size_t cap)
         }
     }
     if (*p != '"')
-        return fail(ps, "unterminated string");
+        return fail(ps, "字符串缺少结尾的引号");
     text_utf8_cut(dst);     /* a long name cut inside a character would not be UTF-8 */
     ps->p = p + 1;
     return 0;
@@ -190,7 +190,7 @@ static int read_value(parser *ps, char *str, size_t cap, int *flag)
         return 0;
     }
     if (*p == '{' || *p == '[' || !*p)
-        return fail(ps, "a day's values must be plain strings, booleans or numbers");
+        return fail(ps, "每一天的值只能是字符串、true/false 或数字");
     ps->p = p + strcspn(p, ",}");
     return 0;
 }
@@ -227,10 +227,10 @@ static int read_day(parser *ps, holidays_day *day)
         return fail(ps, "'}' or a key expected");
     ps->p++;
     if (!holidays_valid_date(date))
-        return fail(ps, "bad or missing \"date\" (want YYYY-MM-DD)");
+        return fail(ps, "缺少 \"date\" 或不是日期（应写 YYYY-MM-DD）");
     memcpy(day->date, date, sizeof day->date);
     if (!have_off)
-        return fail(ps, "no \"isOffDay\" true or false");
+        return fail(ps, "缺少 \"isOffDay\"（true：放假；false：调休上班）");
     return 0;
 }
 
@@ -254,10 +254,10 @@ static int parse_into(parser *ps, holidays_day **days, size_t *n)
     size_t cap = *n;
     const char *a = strstr(ps->p, "\"days\"");
     if (!a)
-        return fail(ps, "no \"days\" array (not a holiday-cn file?)");
+        return fail(ps, "没有 \"days\" 数组：不是 holiday-cn 格式的节假日文件？");
     ps->p = skip_ws(a + 6);
     if (*ps->p != ':' || *(ps->p = skip_ws(ps->p + 1)) != '[')
-        return fail(ps, "\"days\" is not an array");
+        return fail(ps, "\"days\" 不是数组");
     ps->p = skip_ws(ps->p + 1);
     while (*ps->p == '{') {
         holidays_day d;
@@ -265,13 +265,13 @@ static int parse_into(parser *ps, holidays_day **days, size_t *n)
         if (read_day(ps, &d) < 0)
             return -1;
         if (push(days, n, &cap, &d) < 0)
-            return fail(ps, "out of memory");
+            return fail(ps, "内存不足");
         ps->p = skip_ws(ps->p);
         if (*ps->p == ',')
             ps->p = skip_ws(ps->p + 1);
     }
     ps->entry = 0;
-    return *ps->p == ']' ? 0 : fail(ps, "\"days\" array not closed, or an entry is not an object");
+    return *ps->p == ']' ? 0 : fail(ps, "\"days\" 数组没有结束，或其中有一项不是 {…} 对象");
 }
 
 /* holidays_parse() appending to a list that may hold days already. */
@@ -298,7 +298,7 @@ char *holidays_read_text(const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        snprintf(err, errlen, "%s: cannot open", path);
+        snprintf(err, errlen, "%s：打不开（没有这个文件，或没有读的权限）", path);
         return NULL;
     }
     char *text = NULL;
@@ -306,9 +306,9 @@ char *holidays_read_text(const char *path, char *err, size_t errlen)
     if (fseek(f, 0, SEEK_END) == 0)
         size = ftell(f);
     if (size < 0 || size > MAX_FILE_BYTES || fseek(f, 0, SEEK_SET) != 0) {
-        snprintf(err, errlen, "%s: unreadable or larger than 1 MiB", path);
+        snprintf(err, errlen, "%s：读不了，或大于 1 MiB（节假日文件只有几 KB）", path);
     } else if (!(text = malloc((size_t)size + 1)) || fread(text, 1, (size_t)size, f) != (size_t)size) {
-        snprintf(err, errlen, "%s: read failed", path);
+        snprintf(err, errlen, "%s：读取失败", path);
         free(text);
         text = NULL;
     } else {
@@ -354,7 +354,7 @@ int holidays_read_dir(const char *dir, holidays_day **days, size_t *n, int *file
     *n = 0;
     *files = 0;
     if (count < 0) {
-        snprintf(err, errlen, "%s: cannot read directory", dir);
+        snprintf(err, errlen, "%s：读不了这个目录", dir);
         return -1;
     }
     for (int i = 0; i < count; i++) {

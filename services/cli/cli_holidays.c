@@ -49,7 +49,7 @@ static int parse(int argc, char **argv, Jiesu__HolidaysRequest *rq, Jiesu__Holid
             return -2;
         }
         char *copy = strdup(args[1]);
-        snprintf(source, cap, "file %s", copy ? basename(copy) : args[1]);
+        snprintf(source, cap, "文件 %s", copy ? basename(copy) : args[1]);
         free(copy);
         rq->json = *text;
         rq->source = source;

@@ -17,7 +17,7 @@ static int gather_days(const Jiesu__HolidaysRequest *rq, holidays_day **days, si
 {
     *days = NULL;
     *n = 0;
-    if (*rq->json && holidays_parse(rq->json, *rq->source ? rq->source : "the file", days, n, err, errlen) < 0)
+    if (*rq->json && holidays_parse(rq->json, *rq->source ? rq->source : "文件", days, n, err, errlen) < 0)
         return -1;
     if (rq->n_days == 0)
         return 0;

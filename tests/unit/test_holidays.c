@@ -79,16 +79,16 @@ static void test_parse_refuses_what_is_not_a_day(void **state)
     static const struct {
         const char *json, *why;
     } BAD[] = {
-        {"{\"year\": 2027}", "no \"days\" array"},
-        {"{\"days\": [{\"date\": \"2027-02-29\", \"isOffDay\": true}]}", "entry 1: bad or missing \"date\""},
+        {"{\"year\": 2027}", "没有 \"days\" 数组"},
+        {"{\"days\": [{\"date\": \"2027-02-29\", \"isOffDay\": true}]}", "第 1 天：缺少 \"date\" 或不是日期"},
         {"{\"days\": [{\"date\": \"2027-01-01\", \"isOffDay\": true}, {\"date\": \"2027-01-02\"}]}",
-         "entry 2: no \"isOffDay\""},
-        {"{\"days\": [{\"date\": \"2027-01-01\", \"isOffDay\": \"yes\"}]}", "entry 1: no \"isOffDay\""},
-        {"{\"days\": [{\"date\": \"2027-01-01\", \"isOffDay\": true}", "not closed"},
+         "第 2 天：缺少 \"isOffDay\""},
+        {"{\"days\": [{\"date\": \"2027-01-01\", \"isOffDay\": \"yes\"}]}", "第 1 天：缺少 \"isOffDay\""},
+        {"{\"days\": [{\"date\": \"2027-01-01\", \"isOffDay\": true}", "没有结束"},
     };
     for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
         assert_int_equal(holidays_parse(BAD[i].json, "f.json", &days, &n, err, sizeof err), -1);
-        if (!strstr(err, BAD[i].why) || strncmp(err, "f.json: ", 8) != 0)
+        if (!strstr(err, BAD[i].why) || strncmp(err, "f.json：", strlen("f.json：")) != 0)
             fail_msg("case %zu: '%s' does not say '%s'", i, err, BAD[i].why);
         assert_null(days);
     }

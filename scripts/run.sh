@@ -49,7 +49,7 @@ choose_port() {
     local what=$1 var=$2 def=$3 p
     if [ -n "${!var:-}" ]; then
         p=${!var}
-        [[ $p =~ ^[0-9]+$ ]] && [ "$p" -ge 1 ] && [ "$p" -le 65535 ] || die "$var=$p is not a port number"
+        [[ $p =~ ^[0-9]+$ ]] && [ "$p" -ge 1 ] && [ "$p" -le 65535 ] || die "$var=$p 不是端口号（1 到 65535）"
         port_free "$p" || die "$what 的端口 $p（$var）被别的程序占用了：把 $var 设成一个空闲端口"
     else
         for p in $(seq "$def" $((def + 100))) none; do
@@ -70,7 +70,7 @@ socket_dir() {
     if [ $(( $(printf '%s' "$dir" | wc -c) + 20 )) -gt 107 ]; then
         dir=${TMPDIR:-/tmp}/jiesu-$(id -u)-$(printf '%s' "$VAR" | sha256sum | cut -c1-12)
         mkdir -p "$dir"
-        [ -O "$dir" ] && [ "$(stat -c %a "$dir")" = 700 ] || die "$dir is not private to $(id -un): remove it"
+        [ -O "$dir" ] && [ "$(stat -c %a "$dir")" = 700 ] || die "$dir 不是 $(id -un) 独用的目录（应为其所有、权限 700）：删掉它再运行"
     fi
     echo "$dir"
 }
@@ -80,14 +80,14 @@ stop) stop_all; echo "jiesu 已停止"; exit 0 ;;
 clean) stop_services; "$REPO/scripts/stack.sh" clean "$STACK"; rm -rf "$VAR/run" "$VAR/log" "$VAR/rejects" "$VAR/sample" "$VAR/jiesu.conf"
        echo "jiesu 已停止，数据和密钥已删除"; exit 0 ;;
 "") ;;
-*) die "usage: scripts/run.sh [stop|clean]" ;;
+*) die "用法：scripts/run.sh [stop|clean]" ;;
 esac
 
 mkdir -p "$VAR"
 [ "$(stat -c %a "$VAR")" = 700 ] || chmod -R go= "$VAR"    # var/ of an older checkout: make it private
 stop_all >/dev/null
 ok=0
-trap '[ $ok = 1 ] || { echo "run: make run failed; stopping what it had started" >&2; stop_all >/dev/null 2>&1; }' EXIT
+trap '[ $ok = 1 ] || { echo "run: make run 失败，正在停止它已启动的部分" >&2; stop_all >/dev/null 2>&1; }' EXIT
 
 choose_port Redis JIESU_RUN_REDIS_PORT 16379; redis_port=$PORT
 choose_port PostgreSQL JIESU_RUN_PG_PORT 15432; pg_port=$PORT
@@ -145,7 +145,7 @@ for s in $SERVICES; do
     "$BIN/jiesu-$s" >>"$VAR/log/$s.log" 2>&1 &
     echo $! >"$VAR/run/$s.pid"
 done
-"$BIN/jiesu" status --wait 20 >/dev/null || { "$BIN/jiesu" status; die "a service did not come up (logs in var/log/)"; }
+"$BIN/jiesu" status --wait 20 >/dev/null || { "$BIN/jiesu" status; die "有服务没有启动起来（日志在 var/log/）"; }
 
 # The people of the demo, each with a key of their own (var/keys/users/):
 # a hotline clerk, a dispatcher, a callback agent, the district's campaign
@@ -160,7 +160,7 @@ user() {   # user NAME ROLE [UNIT] [DISPLAY]: added once, by the administrator
     local pw
     if [ "$(psql "$pg_service" -XtAc "SELECT count(*) FROM principals WHERE name = '$1'")" = 1 ]; then
         [ -f "$USERS/$1.key" ] && return 0
-        die "user $1 exists but its key $USERS/$1.key is gone: \`jiesu user key $1 --key-out $USERS/$1.key\` makes a new one"
+        die "用户 $1 已存在，但它的密钥 $USERS/$1.key 不见了：\`jiesu user key $1 --key-out $USERS/$1.key\` 可以重新生成"
     fi
     rm -f "$USERS/$1.key"           # of a database that is gone
     sed -i "/^$1 /d" "$PASSWORDS" 2>/dev/null || true

@@ -35,11 +35,11 @@ static int make_pair(const char *dir, const char *name, const char *who)
     if (stat(key, &st) == 0)
         return 0;
     if (keys_generate(&kp) < 0) {
-        cli_error("keys: this libzmq has no CURVE support (Debian's libzmq5 has it)");
+        cli_error("keys：这个 libzmq 不支持 CURVE 加密（Debian 的 libzmq5 支持）");
         return -1;
     }
     if (keys_save(key, &kp, 1, who, err, sizeof err) < 0 || keys_save(pub, &kp, 0, who, err, sizeof err) < 0) {
-        cli_error("keys: %s", err);
+        cli_error("keys：%s", err);
         return -1;
     }
     return 1;
@@ -52,13 +52,13 @@ static int new_pair(const char *file)
     keys_pair kp;
     struct stat st;
     if (stat(file, &st) == 0) {
-        cli_error("keys new: %s exists; choose another file", file);
+        cli_error("keys new：%s 已经存在（不会覆盖）：请换一个文件名", file);
         return 1;
     }
     snprintf(pub, sizeof pub, "%s.pub", file);
     if (keys_generate(&kp) < 0 || keys_save(file, &kp, 1, "its holder", err, sizeof err) < 0 ||
         keys_save(pub, &kp, 0, "its holder", err, sizeof err) < 0) {
-        cli_error("keys new: %s", kp.public_key[0] ? err : "no CURVE support in libzmq");
+        cli_error("keys new：%s", kp.public_key[0] ? err : "这个 libzmq 不支持 CURVE 加密");
         return 1;
     }
     printf("%s\n", kp.public_key);

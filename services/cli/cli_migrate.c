@@ -37,7 +37,7 @@ static int load_holidays(const cli_ctx *ctx, PGconn *pg)
     snprintf(dir, sizeof dir, "%s/holidays", config_str(ctx->cfg, "data.dir"));
     const char *from = *config_str(ctx->cfg, "calendar.dir") ? config_str(ctx->cfg, "calendar.dir") : dir;
     if (holidays_read_dir(from, &days, &n, &files, err, sizeof err) < 0) {
-        cli_error("migrate: loading holidays: %s", err);
+        cli_error("migrate：载入节假日：%s", err);
         return -1;
     }
     long changed = holidays_store(pg, days, n, BUNDLED_SOURCE, 0, err, sizeof err);
@@ -45,7 +45,7 @@ static int load_holidays(const cli_ctx *ctx, PGconn *pg)
     if (changed < 0 || holidays_warning(pg, (int64_t)time(NULL),
                                         config_utc_offset_min(ctx->cfg), warning,
                                         sizeof warning, err, sizeof err) < 0) {
-        cli_error("migrate: loading holidays: %s", err);
+        cli_error("migrate：载入节假日：%s", err);
         return -1;
     }
     printf("节假日：%s 的 %d 个文件共 %zu 天（新增或改动 %ld 行）\n", from, files, n, changed);
@@ -82,8 +82,8 @@ static int apply_grants(const cli_ctx *ctx, PGconn *pg, const char *migrations_d
     const char *file = *config_str(ctx->cfg, "db.grants_file") ? config_str(ctx->cfg, "db.grants_file") : path;
     char why[512] = "";
     if (db_grant(pg, file, role, why, sizeof why) < 0) {
-        cli_error("migrate: applying %s for role %s failed%s%s (does the role exist? pg.service_role names it)",
-                  file, role, *why ? ": " : "", why);
+        cli_error("migrate：为服务角色 %s 执行 %s 失败%s%s（这个角色存在吗？它由 pg.service_role 指定）",
+                  role, file, *why ? "：" : "", why);
         return -1;
     }
     printf("授权：已为服务角色 %s 执行 %s\n", role, file);
@@ -100,7 +100,7 @@ static PGconn *owner_connect(const cli_ctx *ctx)
         conninfo = config_str(ctx->cfg, "pg.conninfo");
     PGconn *pg = db_connect(conninfo, 30000, err, sizeof err);
     if (!pg)
-        cli_error("migrate: %s (pg.owner_conninfo names the schema owner's connection)", err);
+        cli_error("migrate：%s（数据库所有者的连接由 pg.owner_conninfo 指定）", err);
     return pg;
 }
 
@@ -115,7 +115,7 @@ static int load_data(const cli_ctx *ctx, PGconn *pg)
     const char *districts = config_str(ctx->cfg, "regions.districts");
     snprintf(regions_dir, sizeof regions_dir, "%s/regions", config_str(ctx->cfg, "data.dir"));
     if (cli_seed_regions(pg, regions_dir, districts, &st, err, sizeof err) < 0) {
-        cli_error("migrate: loading regions: %s", err);
+        cli_error("migrate：载入区划：%s", err);
         return -1;
     }
     printf("区划 %s：%ld 个区、%ld 个街道、%ld 个社区（新增或改动 %ld 行）\n", districts, st.districts,
@@ -126,7 +126,7 @@ static int load_data(const cli_ctx *ctx, PGconn *pg)
     printf("单位：%ld 个街道办事处、创城办、纪委监委（新增或改动 %ld 个）\n", st.streets, st.units_changed);
     snprintf(routing_dir, sizeof routing_dir, "%s/routing", config_str(ctx->cfg, "data.dir"));
     if (cli_routing_load(pg, routing_dir, &rt, err, sizeof err) < 0) {
-        cli_error("migrate: loading routing data: %s", err);
+        cli_error("migrate：载入派单数据：%s", err);
         return -1;
     }
     printf("派单数据：%ld 个类别、%ld 个热线类别名称、%ld 个职能部门、%ld 个地名条目（新增或改动 %ld 行）\n",
@@ -137,7 +137,7 @@ static int load_data(const cli_ctx *ctx, PGconn *pg)
     const char *keys_dir = config_str(ctx->cfg, "keys.dir");
     int keys = 0;
     if (cli_keys_register(pg, keys_dir, &keys, err, sizeof err) < 0) {
-        cli_error("migrate: registering keys: %s", err);
+        cli_error("migrate：登记公钥：%s", err);
         return 1;
     }
     printf("密钥：从 %s 登记了 %d 把公钥%s\n", keys_dir, keys, keys ? "" : "（那里没有：`jiesu keys` 生成它们）");
@@ -166,7 +166,7 @@ static int analyze_new_tables(PGconn *pg)
     if (res && !PQgetisnull(res, 0, 0) && (rc = db_exec(pg, PQgetvalue(res, 0, 0), err, sizeof err)) == 0)
         printf("统计信息：分析了 %s 张从未分析过的表（规划器据此估算行数）\n", PQgetvalue(res, 0, 1));
     if (rc != 0)
-        cli_error("migrate: analyzing the new tables: %s", err);
+        cli_error("migrate：分析新表的统计信息：%s", err);
     PQclear(res);
     return rc;
 }
@@ -186,8 +186,7 @@ int cli_migrate_main(cli_ctx *ctx, int argc, char **argv)
     const char *dir = config_str(ctx->cfg, "db.migrations_dir");
     char why[512] = "";
     if (db_migrate(pg, dir, &applied, why, sizeof why) < 0) {
-        cli_error("migrate: applying the migrations in %s failed%s%s", dir, *why ? ": " : "",
-                  why);
+        cli_error("migrate：执行 %s 里的数据库迁移失败%s%s", dir, *why ? "：" : "", why);
         goto done;
     }
     printf("数据库迁移：从 %s 执行了 %d 个\n", dir, applied);

@@ -44,7 +44,8 @@ clone_env JIESU_RUN_REDIS_PORT="$rp" JIESU_RUN_PG_PORT="$pp" JIESU_DB_MIGRATIONS
 rc=$?
 check "a run whose migrations are missing fails" test "$rc" -ne 0
 check "... after starting Redis and PostgreSQL (their data is there)" test -s "$clone/var/stack/redis.conf"
-check "... and says it stops what it had started" grep -q "stopping what it had started" "$out/failed.out"
+check "... and says it stops what it had started" grep -q "make run 失败，正在停止它已启动的部分" "$out/failed.out"
+check "... naming what failed, in Chinese" grep -q "执行 /nonexistent 里的数据库迁移失败" "$out/failed.out"
 check "... Redis is stopped" port_closed "$rp"
 check "... PostgreSQL is stopped" port_closed "$pp"
 check "... no service was left" test -z "$(ls "$clone/var/run/"*.pid 2>/dev/null)"

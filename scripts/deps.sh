@@ -32,16 +32,16 @@ done
 sudo_=()
 if [ "$(id -u)" != 0 ]; then
     if ! command -v sudo >/dev/null 2>&1 || ! { [ -t 0 ] || sudo -n true 2>/dev/null; }; then
-        echo "deps: these Debian packages are missing: ${missing[*]}" >&2
-        echo "deps: install them as root (or give $(id -un) sudo), then run make again:" >&2
+        echo "deps: 缺这些 Debian 软件包：${missing[*]}" >&2
+        echo "deps: 请以 root 身份安装（或给 $(id -un) sudo 权限），再运行一次 make：" >&2
         echo "  apt-get install ${missing[*]}" >&2
         exit 1
     fi
     sudo_=(sudo)
 fi
-echo "deps: installing ${missing[*]}"
+echo "deps: 正在安装 ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 { "${sudo_[@]}" apt-get update -qq && "${sudo_[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } ||
-    { echo "deps: apt-get failed; as root run: apt-get install ${missing[*]}" >&2; exit 1; }
+    { echo "deps: apt-get 失败；请以 root 身份运行：apt-get install ${missing[*]}" >&2; exit 1; }
 # Debian's postgresql and redis-server packages start system servers on 5432 and
 # 6379; jiesu runs its own (scripts/stack.sh), on other ports, and leaves those alone.

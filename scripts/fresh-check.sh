@@ -111,7 +111,7 @@ for s in debootstrap install-make user-without-sudo root-make-run root-rerun roo
     printf '  %-18s %s\n' "$s" "${took[$s]:-not run}"
 done
 echo "  packages: $before after debootstrap, $after at the end"
-echo "  deps.sh: $(grep -h '^deps: installing' "$WORK/root-make-run.log" | cut -c 1-400)"
+echo "  deps.sh: $(grep -h '^deps: 正在安装' "$WORK/root-make-run.log" | cut -c 1-400)"
 echo "  without sudo: $(grep -h 'apt-get install' "$WORK/user-without-sudo.log" | head -n 1 | cut -c 1-200)"
 echo "  make test: $(grep -E '^[0-9]+ passed, [0-9]+ failed' "$WORK/root-make-test.log" || echo 'no summary line')"
 ok=1

@@ -46,7 +46,7 @@ is_root() { [ "$(id -u)" = 0 ]; }
 pg_bin() {
     local d
     d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-    [ -n "$d" ] || die "PostgreSQL server binaries not found (install the 'postgresql' package: make deps)"
+    [ -n "$d" ] || die "找不到 PostgreSQL 服务器程序（安装 postgresql 软件包：make deps）"
     echo "$d"
 }
 
@@ -137,13 +137,13 @@ appendfsync everysec
 maxmemory-policy noeviction
 save ""
 CONF
-    redis-server "$DIR/redis.conf" || die "redis-server failed to start on port $port (see $DIR/redis.log)"
+    redis-server "$DIR/redis.conf" || die "redis-server 没能在端口 $port 启动（见 $DIR/redis.log）"
     STARTED+=(redis)
     for _ in $(seq 50); do
         redis_up "$port" && return 0
         sleep 0.1
     done
-    die "redis-server on port $port did not answer PING: $(tail -n 1 "$DIR/redis.log" 2>/dev/null) (see $DIR/redis.log)"
+    die "端口 $port 上的 redis-server 不应答 PING：$(tail -n 1 "$DIR/redis.log" 2>/dev/null)（见 $DIR/redis.log）"
 }
 
 # ---- PostgreSQL ----
@@ -176,7 +176,7 @@ HBA
 # Makes PG_HOME the directory of a new cluster (as root: /var/lib/jiesu/<hash>, the postgres user's).
 make_pg_home() {
     if is_root; then
-        id postgres >/dev/null 2>&1 || die "user 'postgres' missing (install the 'postgresql' package: make deps)"
+        id postgres >/dev/null 2>&1 || die "没有 postgres 用户（安装 postgresql 软件包：make deps）"
         install -d -m 0755 /var/lib/jiesu
         install -d -m 0700 -o postgres -g postgres "$PG_HOME"
         printf 'the PostgreSQL cluster of %s (scripts/stack.sh)\n' "$DIR" >"$PG_HOME/checkout"
@@ -197,7 +197,7 @@ init_pg() {
     pg_password admin >"$pwfile"
     is_root && chown postgres: "$pwfile"
     as_pg "$bin/initdb" -D "$PG_HOME/pg" -U jiesu_admin --auth=scram-sha-256 --pwfile="$pwfile" \
-        -E UTF8 --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 || { rm -f "$pwfile"; die "initdb failed (see $DIR/initdb.log)"; }
+        -E UTF8 --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 || { rm -f "$pwfile"; die "initdb 失败（见 $DIR/initdb.log）"; }
     rm -f "$pwfile"
     write_hba
 }
@@ -235,7 +235,7 @@ start_pg() {
     [ "${STACK_FAST:-0}" = 1 ] && opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     [ -n "${STACK_PG_OPTS:-}" ] && opts="$opts $STACK_PG_OPTS"
     as_pg "$bin/pg_ctl" -D "$PG_HOME/pg" -o "$opts" -l "$PG_HOME/pg.log" -w -t 60 start >/dev/null \
-        || die "PostgreSQL failed to start on port $port (see $PG_HOME/pg.log)"
+        || die "PostgreSQL 没能在端口 $port 启动（见 $PG_HOME/pg.log）"
     STARTED+=(pg)
     bootstrap_pg
 }

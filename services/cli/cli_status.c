@@ -1,5 +1,5 @@
 /* cli_status.c — `jiesu status [--wait SECONDS]`: pings the four services
- * and prints one line each: ok or DOWN, the round-trip time, where it was
+ * and prints one line each, by its Chinese name: 正常 or 不通, the round-trip time, where it was
  * reached and what answered; then PostgreSQL and Redis as the services see
  * them (the tool itself holds no password of either), and any WARNING a
  * service gives (escalation: the official holiday calendar running out).
@@ -82,13 +82,13 @@ static void store_line(status_line *out, const char *name, const char *where, co
         if (strcmp(said, "ok") != 0 && len < sizeof out->detail) {
             bad++;
             len += (size_t)snprintf(out->detail + len, sizeof out->detail - len, "%s%s：%s", bad > 1 ? "；" : "",
-                                    svc[i].name, said);
+                                    svc_title_of(svc[i].name), said);
         }
     }
     out->up = using > 0 && !bad;
     out->unknown = !using;
     if (!using)
-        snprintf(out->detail, sizeof out->detail, "不清楚：没有服务应答");
+        snprintf(out->detail, sizeof out->detail, "没有服务应答，说不清");
     else if (!bad)
         snprintf(out->detail, sizeof out->detail, "用它的 %d 个服务都说正常", using);
 }
@@ -104,8 +104,8 @@ static int check_all(cli_ctx *ctx, status_line *lines)
         ping_service(ctx, lines[i].name, &lines[i]);
         lines[i].ms = (long)(clock_mono_ms() - t0);
     }
-    store_line(&lines[NSERVICES], "postgresql", "（各服务所见）", lines, 0);
-    store_line(&lines[NSERVICES + 1], "redis", config_is_set(ctx->cfg, "redis.addr") ? config_str(ctx->cfg, "redis.addr") : "（经由各服务）", lines, 1);
+    store_line(&lines[NSERVICES], "PostgreSQL", "（各服务所见）", lines, 0);
+    store_line(&lines[NSERVICES + 1], "Redis", config_is_set(ctx->cfg, "redis.addr") ? config_str(ctx->cfg, "redis.addr") : "（经由各服务）", lines, 1);
     for (int i = 0; i < NLINES; i++)
         down += !lines[i].up;
     return down;
@@ -122,7 +122,8 @@ static int print_lines(const status_line *lines)
         char ms[32] = "";
         if (lines[i].up && i < NSERVICES)
             snprintf(ms, sizeof ms, "%ld ms", lines[i].ms);
-        const char *cells[] = {lines[i].name, lines[i].up ? "ok" : lines[i].unknown ? "?" : "DOWN", ms, lines[i].where,
+        const char *cells[] = {svc_title_of(lines[i].name), lines[i].up ? "正常" : lines[i].unknown ? "不清楚" : "不通", ms,
+                               lines[i].where,
                                lines[i].detail};
         if (cli_table_add(t, cells) < 0) {
             cli_table_destroy(&t);

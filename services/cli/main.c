@@ -69,7 +69,7 @@ static void usage(FILE *out)
           "                          周通报（CSV、XLSX 和 HTML）：默认上周（完整的一周，即发通报的那一周），\n"
           "                          --week this 为本周至今，也可写 ISO 周（2026-W47）\n"
           "  show 工单号             一件工单：诉求（个人信息已遮蔽）、派单决定和理由、时限、预警和处理经过\n"
-          "  status [--wait 秒数]    各服务、Redis 和 PostgreSQL 是否正常（ok 或 DOWN）及延迟；\n"
+          "  status [--wait 秒数]    各服务、Redis 和 PostgreSQL 是否正常（正常或不通）及延迟；\n"
           "                          --wait 一直重试到全部正常；法定节假日日历快用完时提醒\n"
           "  alerts [--all] [--rung 级别] [--limit 条数]\n"
           "                          尚未签收的预警（--all：全部），新的在前，含对象、推送状态和理由；\n"

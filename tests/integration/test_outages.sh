@@ -71,8 +71,8 @@ check "away: jiesu status fails" test $? -ne 0
 check "… each service running but unable to check keys without its database, none 'is it running?'" \
     sh -c "[ \$(grep -c '在运行，但谁也不放进来：连不上数据库就核对不了密钥' '$dir/status-away.out') = 4 ] &&
            ! grep -q 'is it running' '$dir/status-away.out'"
-check "… PostgreSQL down, as the services found it" grep -q '^postgresql *DOWN .*intake：连不上（它核对不了密钥）' "$dir/status-away.out"
-check "… and Redis not called down when nobody could say" grep -q '^redis *? .*不清楚：没有服务应答' "$dir/status-away.out"
+check "… PostgreSQL down, as the services found it" grep -q '^PostgreSQL *不通 .*工单受理服务：连不上（它核对不了密钥）' "$dir/status-away.out"
+check "… and Redis not called down when nobody could say" grep -q '^Redis *不清楚 .*没有服务应答' "$dir/status-away.out"
 check "… and their logs say why" grep -q "Connection refused" "$HARNESS_DIR/reporting.log"
 
 # --- back --------------------------------------------------------------------

@@ -156,7 +156,7 @@ static void test_bad_input(void **state)
     fputs("{\"days\": [{\"date\": \"2026-13-01\", \"isOffDay\": true}]}", f);
     fclose(f);
     assert_int_equal(holidays_read_file(path, &days, &n, err, sizeof err), -1);
-    assert_non_null(strstr(err, "entry 1: bad or missing \"date\""));
+    assert_non_null(strstr(err, "第 1 天：缺少 \"date\" 或不是日期"));
     assert_null(days);
     unlink(path);
     calendar_destroy(&cal);

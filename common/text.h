@@ -29,6 +29,8 @@ size_t text_utf8_chars(const char *s, size_t len);
  * dropped. Returns the output length, or (size_t)-1 if it did not fit in cap. */
 size_t text_normalize(char *dst, size_t cap, const char *s, size_t len);
 
+#define TEXT_TICKET_MAX 64      /* bytes in a ticket number, as imports store them */
+
 /* A ticket number as a person typed it (full-width digits from a Chinese
  * input method, spaces pasted around it), normalised into buf as an import
  * stores one: NULL when nothing is left; typed itself if it does not fit. */

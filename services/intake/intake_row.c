@@ -266,8 +266,8 @@ static int check_fields(intake_row *self, const intake_columns *map, const csv_r
     size_t tc = column_of(map, COL_TICKET_NO);
     if (intake_is_scientific(val[COL_TICKET_NO]))
         return reject(rej, map, rec, tc, "工单编号是科学计数法（Excel 丢掉了其中的数字）：请把该列设为文本后重新导出");
-    if (strlen(val[COL_TICKET_NO]) > INTAKE_TICKET_MAX)
-        return reject(rej, map, rec, tc, "工单编号超过 %d 字节", INTAKE_TICKET_MAX);
+    if (strlen(val[COL_TICKET_NO]) > TEXT_TICKET_MAX)
+        return reject(rej, map, rec, tc, "工单编号超过 %d 字节", TEXT_TICKET_MAX);
     const intake_profile *p = intake_columns_profile(map);
     if (intake_date_parse(val[COL_CALLED_AT], strlen(val[COL_CALLED_AT]), p->dates, &t) < 0) {
         char formats[300];

@@ -29,7 +29,6 @@
     "import_id, source_row, ticket_no, called_at, caller_name, caller_phone, " \
     "address, content, category_raw, urgency, lon, lat, extra"
 
-#define INTAKE_TICKET_MAX 64    /* bytes in a ticket number */
 
 enum { INTAKE_ROW_OK = 0, INTAKE_ROW_REJECTED, INTAKE_ROW_EMPTY };
 

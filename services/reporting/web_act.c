@@ -20,7 +20,6 @@
 #include "web_work.h"
 
 #define HTML_TYPE "text/html; charset=utf-8"
-#define TICKET_MAX 64       /* bytes, as intake stores them (INTAKE_TICKET_MAX) */
 
 /* A photo field of the form, when a file was chosen. 1 with *out filled,
  * 0 when none was, -1 with why. */
@@ -83,7 +82,7 @@ static int reassigned(const Jiesu__Envelope *reply)
 static void send_action(const web_work *w, PGconn *pg, const web_user *u, Jiesu__ActionRequest *rq,
                         http_response *resp)
 {
-    char err[600], said[700], ticket[3 * TICKET_MAX + 1], location[sizeof ticket + 64];
+    char err[600], said[700], ticket[3 * TEXT_TICKET_MAX + 1], location[sizeof ticket + 64];
     int code;
     Jiesu__Envelope *reply = NULL;
     if (web_bus_call(w->bus, "assignment", u, "action.request", &rq->base, &reply, &code, err, sizeof err) < 0) {
@@ -100,10 +99,10 @@ static void send_action(const web_work *w, PGconn *pg, const web_user *u, Jiesu_
 }
 
 /* A ticket number as an import may store one: any text (UTF-8, checked where
- * the request entered) of at most TICKET_MAX bytes. */
+ * the request entered) of at most TEXT_TICKET_MAX bytes. */
 static int ticket_ok(const char *t)
 {
-    return t && *t && strlen(t) <= TICKET_MAX;
+    return t && *t && strlen(t) <= TEXT_TICKET_MAX;
 }
 
 void web_work_act(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
@@ -115,7 +114,7 @@ void web_work_act(const web_work *w, PGconn *pg, const web_user *u, const http_r
     if (web_auth_csrf(u, req, resp) < 0)
         return;
     if (!ticket_ok(ticket) || !(v = http_param(req, "action"))) {
-        snprintf(why, sizeof why, "请求不完整：缺少工单号或操作（工单号最长 %d 字节）。请回到工单页面再办理。", TICKET_MAX);
+        snprintf(why, sizeof why, "请求不完整：缺少工单号或操作（工单号最长 %d 字节）。请回到工单页面再办理。", TEXT_TICKET_MAX);
         web_html_fail(req, resp, 400, why);
         return;
     }

@@ -40,17 +40,11 @@ typedef struct {
 } reporting;
 
 /* Runs the street summary, reconnecting once if the database connection broke. */
-static Jiesu__ReportReply *run_streets(service *s, const Jiesu__ReportRequest *rq, char *err, size_t errlen)
+static Jiesu__ReportReply *run_streets(service *s, const report_scope *scope, char *err, size_t errlen)
 {
-    report_scope scope = {
-        .districts = config_str(s->cfg, "regions.districts"),
-        .from_date = rq->from_date,
-        .to_date = rq->to_date,
-        .timezone = config_str(s->cfg, "timezone"),
-    };
-    Jiesu__ReportReply *reply = report_streets(s->pg, &scope, err, errlen);
+    Jiesu__ReportReply *reply = report_streets(s->pg, scope, err, errlen);
     if (!reply && PQstatus(s->pg) == CONNECTION_BAD && svc_ensure_pg(s, err, errlen) == 0)
-        reply = report_streets(s->pg, &scope, err, errlen);
+        reply = report_streets(s->pg, scope, err, errlen);
     return reply;
 }
 
@@ -68,10 +62,11 @@ static void on_report(service *s, const bus_request *req, const auth_principal *
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "unknown report kind '%s' (known: streets)", kind);
     } else {
         Jiesu__ReportReply *reply = NULL;
-        report_scope scope = {.from_date = rq->from_date, .to_date = rq->to_date};
+        report_scope scope = {.districts = config_str(s->cfg, "regions.districts"), .from_date = rq->from_date,
+                              .to_date = rq->to_date, .timezone = config_str(s->cfg, "timezone")};
         if (report_scope_check(&scope, err, sizeof err) < 0) {
             bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", err);
-        } else if ((reply = run_streets(s, rq, err, sizeof err))) {
+        } else if ((reply = run_streets(s, &scope, err, sizeof err))) {
             bus_server_reply(s->server, req, "report.reply", &reply->base);
             log_info("report streets rows=%zu manual=%lld unrouted=%lld", reply->n_streets,
                      (long long)reply->manual, (long long)reply->unrouted);

@@ -85,17 +85,22 @@ int report_date_valid(const char *s)
     return back.tm_year == y - 1900 && back.tm_mon == m - 1 && back.tm_mday == d;
 }
 
+/* A bound of the scope as the query takes it: NULL when absent. */
+static const char *bound(const char *value)
+{
+    return value && *value ? value : NULL;
+}
+
 /* NULL for an absent bound, else the date after checking it. */
 static int date_param(const char *name, const char *value, const char **param, char *err, size_t errlen)
 {
-    *param = NULL;
-    if (!value || !*value)
+    *param = bound(value);
+    if (!*param)
         return 0;
     if (!report_date_valid(value)) {
         snprintf(err, errlen, "%s“%s”" REPORT_NOT_A_DATE, name, value);
         return -1;
     }
-    *param = value;
     return 0;
 }
 
@@ -150,10 +155,10 @@ Jiesu__ReportReply *report_streets(PGconn *conn, const report_scope *scope, char
     const char *params[4] = {scope->districts ? scope->districts : "", NULL, NULL,
                              scope->timezone ? scope->timezone : "UTC"};
 
-    if (report_scope_check(scope, err, errlen) < 0)
+    if (report_scope_check(scope, err, errlen) < 0)    /* callers check first to tell their error; so do we */
         return NULL;
-    date_param("起始日期", scope->from_date, &params[1], err, errlen);
-    date_param("截止日期", scope->to_date, &params[2], err, errlen);
+    params[1] = bound(scope->from_date);
+    params[2] = bound(scope->to_date);
     res = db_query(conn, "report streets", REPORT_STREETS_SQL, 4, params, err, errlen);
     if (!res) {
         text_prefix(err, errlen, "the street summary: ");

@@ -71,6 +71,39 @@ web_get() {
     curl -s -b "$1" -o "$WEB_DIR/body" -D "$WEB_DIR/headers" -w '%{http_code}' "$WEB_BASE$2"
 }
 
+# web_column HEADER: the cells under HEADER in the orders table of the last
+# page fetched, one a line; fails when a row has not as many cells as the
+# header has columns (a cell missing moves every one after it).
+web_column() {
+    python3 - "$WEB_DIR/body" "$1" <<'PY'
+import html.parser, sys
+class Table(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(); self.rows, self.cell, self.on = [], None, False
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and ("class", "orders") in attrs: self.on = True
+        elif self.on and tag == "tr": self.rows.append([])
+        elif self.on and tag in ("td", "th"): self.cell = ""
+    def handle_endtag(self, tag):
+        if tag == "table": self.on = False
+        elif self.on and tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append(self.cell.strip()); self.cell = None
+    def handle_data(self, data):
+        if self.cell is not None: self.cell += data
+t = Table(); t.feed(open(sys.argv[1], encoding="utf-8").read())
+head, rows = t.rows[0], t.rows[1:]
+bad = [r for r in rows if len(r) != len(head)]
+if bad: sys.exit(f"{len(head)} columns {head}, a row of {len(bad[0])}: {bad[0]}")
+for r in rows: print(r[head.index(sys.argv[2])])
+PY
+}
+
+# web_column_has HEADER REGEX: every row's column HEADER aligned, and one of them matches REGEX (grep -x).
+web_column_has() {
+    local cells
+    cells=$(web_column "$1") && grep -qx "$2" <<<"$cells"
+}
+
 web_csrf() {
     web_get "$1" "$2" >/dev/null
     sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$WEB_DIR/body" | head -1

@@ -180,8 +180,8 @@ static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long lon
     text_html_escape(f, PQgetvalue(res, r, L_CATEGORY));
     fputs("</td><td>", f);
     text_html_escape(f, *PQgetvalue(res, r, L_PLACE) ? PQgetvalue(res, r, L_PLACE) : PQgetvalue(res, r, L_ADDRESS));
-    fprintf(f, "</td><td class=\"n\">%s%s</td><td class=\"n\">%s</td>",
-            strcmp(PQgetvalue(res, r, L_KIND), "accept") == 0 ? "签收" : *due ? "办结" : "", left,
+    fprintf(f, "</td><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>",
+            *due ? names_deadline(PQgetvalue(res, r, L_KIND)) : "—", left,
             PQgetvalue(res, r, L_ALERTS));
     if (manual) {
         mask_text(masked, sizeof masked, PQgetvalue(res, r, L_REASONS));

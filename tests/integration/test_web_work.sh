@@ -52,6 +52,9 @@ check "… lists its orders" sh -c "grep -q '$a' '$WEB_DIR/body' && grep -q '$al
 check "… and not 沙子口's, nor the conduct complaint about it" sh -c "! grep -q '$b\|$conduct' '$WEB_DIR/body'"
 check "… with the category in Chinese and the working time left" \
     sh -c "grep -q '垃圾清运' '$WEB_DIR/body' && grep -q '剩余 \|已逾期 ' '$WEB_DIR/body'"
+check "… each under its header: what is due, the time left, the alerts" \
+    eval "web_column_has 期限 '签收\|办结' && web_column_has 剩余时间 '\(剩余\|已逾期\) .*' &&
+          web_column_has 告警 '[0-9][0-9]*'"
 check_eq "a search by ticket finds one" "1" "$(web_get "$zj" "/work?t=$a" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
 wide=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(" " + "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in sys.argv[1]) + "\u3000"))' "$a")
 check_eq "… typed in full-width characters between spaces (a Chinese input method) too" "1" \
@@ -159,6 +162,8 @@ check_eq "nor the dispatcher" 404 "$(web_get "$dj" "/work/order?t=$conduct")"
 # ---- the dispatcher's manual queue ----
 check_eq "the dispatcher's queue" 200 "$(web_get "$dj" /work)"
 check "… holds the order routing could not place, with routing's reasons" grep -q "$lost" "$WEB_DIR/body"
+check "… routing's reasons under their own header, no deadline said as —" \
+    eval "web_column_has 派单建议与原因 '.*没有找到地点.*' && web_column_has 期限 — && web_column_has 剩余时间 —"
 check_eq "the dispatcher gives it to 王哥庄街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212003 -F reason=核实地址后派发)"
 check_eq "… dispatched, by the dispatcher" "dispatched paidan" \
     "$(status_of "$lost") $(sql "SELECT e.actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$lost' AND e.event = 'routed' ORDER BY e.id DESC LIMIT 1")"

@@ -23,7 +23,7 @@ static const char CSS[] =
     BAR_CSS
     ".scroll{overflow-x:auto;background:#fff;border:1px solid #ddd;border-radius:6px}"
     "table{border-collapse:collapse;width:100%}th,td{padding:6px 8px;border-bottom:1px solid #eee;text-align:left;"
-    "vertical-align:top}th{background:#eef2f6;white-space:nowrap}td.n{text-align:right;white-space:nowrap}"
+    "vertical-align:top}th{background:#eef2f6;white-space:nowrap}td.n{text-align:right;white-space:nowrap}td.k{white-space:nowrap}"
     "tr.overdue td{background:#fdecea}tr.soon td{background:#fff6e0}"
     ".card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px 16px;margin:12px 0}"
     ".msg{padding:8px 12px;border-radius:6px;margin:8px 0}.msg.err{background:#fdecea;color:#8a1c12}"

@@ -175,12 +175,12 @@ static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long lon
     fprintf(f, "<tr%s><td>", cls);
     order_link(f, PQgetvalue(res, r, L_TICKET));
     text_html_escape(f, PQgetvalue(res, r, L_TICKET));
-    fprintf(f, "</a></td><td>%s%s</td><td>", names_status(PQgetvalue(res, r, L_STATUS)),
+    fprintf(f, "</a></td><td class=\"k\">%s%s</td><td>", names_status(PQgetvalue(res, r, L_STATUS)),
             strcmp(PQgetvalue(res, r, L_ROLE), "co") == 0 ? "（协办）" : "");
     text_html_escape(f, PQgetvalue(res, r, L_CATEGORY));
     fputs("</td><td>", f);
     text_html_escape(f, *PQgetvalue(res, r, L_PLACE) ? PQgetvalue(res, r, L_PLACE) : PQgetvalue(res, r, L_ADDRESS));
-    fprintf(f, "</td><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>",
+    fprintf(f, "</td><td class=\"k\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>",
             *due ? names_deadline(PQgetvalue(res, r, L_KIND)) : "—", left,
             PQgetvalue(res, r, L_ALERTS));
     if (manual) {

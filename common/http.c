@@ -80,6 +80,7 @@ struct http_server {
     unsigned short     port;
     size_t             max_body;
     http_limits        limits;
+    http_refusal_fn    refuse;
     http_route_entry   routes[MAX_ROUTES];
     size_t             nroutes;
     pthread_mutex_t    lock;        /* guards conns, the records and the fields below */
@@ -170,6 +171,7 @@ http_server *http_server_new(const char *addr, size_t max_body, char *err, size_
     self->port = (unsigned short)port;
     self->max_body = max_body;
     http_limits_load(&self->limits, NULL);
+    self->refuse = http_refuse_json;
     pthread_mutex_init(&self->lock, NULL);
     clock_cond_init(&self->wake);
     return self;
@@ -379,18 +381,33 @@ static enum MHD_Result run_handler(http_server *self, http_request *req, int cro
     int path_known;
     const http_route_entry *route = find_route(self, req->method, req->path, &path_known);
     if (req->too_large)
-        http_reply(&resp, 413, "application/json", "[{\"code\":413,\"description\":\"request body over %zu bytes\"}]",
-                   req->max_body);
+        self->refuse(req, &resp, 413, req->max_body);
     else if (crowded)
-        http_reply(&resp, 503, "application/json", "[{\"code\":503,\"description\":\"%u requests from your address "
-                   "are being answered already; send this one again when one is done\"}]", self->limits.per_ip_busy);
-    else if (!route && path_known)
-        http_reply(&resp, 405, "application/json", "[{\"code\":405,\"description\":\"method not allowed\"}]");
+        self->refuse(req, &resp, 503, self->limits.per_ip_busy);
     else if (!route)
-        http_reply(&resp, 404, "application/json", "[{\"code\":404,\"description\":\"no such resource\"}]");
+        self->refuse(req, &resp, path_known ? 405 : 404, 0);
     else
         route->fn(route->ctx, req, &resp);
     return send_response(req->conn, &resp);
+}
+
+void http_refuse_json(const http_request *req, http_response *resp, int status, size_t n)
+{
+    (void)req;
+    if (status == 413)
+        http_reply(resp, 413, "application/json", "[{\"code\":413,\"description\":\"request body over %zu bytes\"}]",
+                   n);
+    else if (status == 503)
+        http_reply(resp, 503, "application/json", "[{\"code\":503,\"description\":\"%zu requests from your address "
+                   "are being answered already; send this one again when one is done\"}]", n);
+    else
+        http_reply(resp, status, "application/json", "[{\"code\":%d,\"description\":\"%s\"}]", status,
+                   status == 405 ? "method not allowed" : "no such resource");
+}
+
+void http_server_refusals(http_server *self, http_refusal_fn fn)
+{
+    self->refuse = fn;
 }
 
 /* ---- the request deadline ---- */

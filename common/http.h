@@ -84,6 +84,18 @@ int http_route(http_server *self, const char *method, const char *path, http_han
 int http_route_large(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx,
                      size_t max_body);
 
+/* What a server answers by itself, before any handler: 404 (no route has
+ * the path), 405 (a route has it, not for this method), 413 (a body over n
+ * bytes) or 503 (n requests of the client's address being answered). */
+typedef void (*http_refusal_fn)(const http_request *req, http_response *resp, int status, size_t n);
+
+/* Those refusals as Open311 errors ([{"code":404,"description":"no such
+ * resource"}]): every server's, unless http_server_refusals() says otherwise. */
+void http_refuse_json(const http_request *req, http_response *resp, int status, size_t n);
+
+/* Answers the server's own refusals with fn (before http_server_start). */
+void http_server_refusals(http_server *self, http_refusal_fn fn);
+
 /* Sets the limits (before http_server_start; else the defaults apply). */
 void http_server_limits(http_server *self, const http_limits *limits);
 

@@ -576,6 +576,7 @@ report_http *report_http_start(const config *cfg, const web_bus *bus, char *err,
                                       errlen)))
         goto failed;
     http_server_limits(h->server, &h->limits);
+    http_server_refusals(h->server, web_html_refuse);
     if (add_routes(h) < 0) {
         snprintf(err, errlen, "too many HTTP routes");
         goto failed;

@@ -106,6 +106,29 @@ void web_html_fail(const http_request *req, http_response *resp, int status, con
     http_body_reply(&b, resp, status, program ? "application/json; charset=utf-8" : "text/html; charset=utf-8");
 }
 
+void web_html_refuse(const http_request *req, http_response *resp, int status, size_t n)
+{
+    const char *path = http_path(req);
+    char msg[512], shown[256] = "";
+    if (strncmp(path, "/requests", 9) == 0) {
+        http_refuse_json(req, resp, status, n);
+        return;
+    }
+    if (strlen(path) < sizeof shown && text_utf8_valid(path, strlen(path), NULL))
+        snprintf(shown, sizeof shown, "（%s）", path);
+    if (status == 413)
+        snprintf(msg, sizeof msg, "提交的内容超过 %zu KB，没有收下：照片请压缩后再传，或分几次提交。", n / 1024);
+    else if (status == 503)
+        snprintf(msg, sizeof msg, "您这里已有 %zu 个请求正在处理，这一个没有收下：请等一会儿再试。", n);
+    else if (status == 405)
+        snprintf(msg, sizeof msg, "这个地址%s不接受 %s 请求：请从看板或工作台的链接和按钮进入。", shown,
+                 http_method(req));
+    else
+        snprintf(msg, sizeof msg, "没有这个%s%s：请从看板或工作台的链接进入。",
+                 strncmp(path, "/api/", 5) == 0 ? "接口" : "页面", shown);
+    web_html_fail(req, resp, status, msg);
+}
+
 void web_html_read_failed(const http_request *req, http_response *resp, const char *what, const char *err)
 {
     char msg[256];

@@ -34,6 +34,11 @@ void web_html_csrf(FILE *f, const web_user *u);
  * msg with the way back to the start. */
 void web_html_fail(const http_request *req, http_response *resp, int status, const char *msg);
 
+/* The server's own refusals (http_refusal_fn: no such path, not this
+ * method, a body too large, too many requests at once) in Chinese, as
+ * web_html_fail() answers; Open311's paths keep Open311's errors. */
+void web_html_refuse(const http_request *req, http_response *resp, int status, size_t n);
+
 /* A read of ours that failed: err (PostgreSQL's words) to the log with the
  * request, and 503 saying 暂时无法读取<what>，WEB_READ_LATER to the asker. */
 void web_html_read_failed(const http_request *req, http_response *resp, const char *what, const char *err);

@@ -153,7 +153,22 @@ check_eq "once the lock ends the right password works" 303 "$(web_signin "$lj" s
 check_eq "a user name that names nobody: the same answer" 401 "$(web_signin "$WEB_DIR/x.jar" nobody-here pw)"
 head -c 100000 /dev/zero | tr '\0' x >"$WEB_DIR/big.form"
 check_eq "a 100 KB sign-in form: 413 (only the workbench's photo form may be large)" 413 \
-    "$(curl -s -o /dev/null -w '%{http_code}' --data-binary "@$WEB_DIR/big.form" "$WEB_BASE/signin")"
+    "$(curl -s -o "$WEB_DIR/body" -w '%{http_code}' --data-binary "@$WEB_DIR/big.form" "$WEB_BASE/signin")"
+check "… a page saying so in Chinese, with what to do" grep -q '提交的内容超过 .* KB，没有收下' "$WEB_DIR/body"
+check_eq "a path that is no page, typed by hand: 404" 404 "$(curl -s -o "$WEB_DIR/body" -w '%{http_code}' "$WEB_BASE/wrok")"
+check "… a page naming it, with the way back (not Open311's English JSON)" \
+    sh -c "grep -q '没有这个页面（/wrok）：请从看板或工作台的链接进入' '$WEB_DIR/body' && grep -q 'href=\"/work\"' '$WEB_DIR/body'"
+check_eq "… the same under /api/: JSON, for a program" "没有这个接口（/api/nope）：请从看板或工作台的链接进入。" \
+    "$(curl -s "$WEB_BASE/api/nope" | jq -r .error)"
+check "… a path to show as it is escaped, one that is not UTF-8 left out" sh -c "
+    curl -s '$WEB_BASE/%3Cb%3Ex' | grep -q '没有这个页面（/&lt;b&gt;x）：' &&
+    curl -s '$WEB_BASE/%FFx' | iconv -f UTF-8 -t UTF-8 | grep -q '没有这个页面：请从'"
+check_eq "a page's address with a method it does not take: 405" 405 \
+    "$(curl -s -o "$WEB_DIR/body" -w '%{http_code}' "$WEB_BASE/work/act")"
+check "… said in Chinese" grep -q '这个地址（/work/act）不接受 GET 请求' "$WEB_DIR/body"
+check_eq "Open311's paths keep Open311's errors" 405 \
+    "$(curl -s -o "$WEB_DIR/body" -w '%{http_code}' -d x=1 "$WEB_BASE/requests.json")"
+check "… in its JSON" jq -e '.[0].description == "method not allowed"' "$WEB_DIR/body"
 check_eq "a sign-in without the form's CSRF token: 403" 403 \
     "$(curl -s -o /dev/null -w '%{http_code}' --data 'name=zhong&password=pw-zhong' "$WEB_BASE/signin")"
 

@@ -1,8 +1,10 @@
 /* test_http.c — the route table, form and query fields, and the error replies,
  * over real HTTP with libcurl on loopback; the limits read from the config; a
- * handler blocked (on the database, say) holding up no other client, and not
- * cut by the request deadline that cuts a stalled client meanwhile, and a
- * second request of its client's address refused at once.
+ * server's own refusals (no route, a body too large) as Open311's JSON or as
+ * its owner says them; a handler blocked (on the database, say) holding up
+ * no other client, and not cut by the request deadline that cuts a stalled
+ * client meanwhile, and a second request of its client's address refused at
+ * once.
  * (tests/integration/test_http_limits.sh tries the per-client limits on the
  * reporting service.) */
 #include <setjmp.h>
@@ -107,8 +109,10 @@ static void test_routes_and_fields(void **state)
     assert_string_equal(body, "one GET /requests/42.json name=- q=-");
     free(body);
     assert_int_equal(fetch(port, "/nothing", NULL, NULL, &body), 404);
+    assert_string_equal(body, "[{\"code\":404,\"description\":\"no such resource\"}]");
     free(body);
     assert_int_equal(fetch(port, "/services.json", "a=b", NULL, &body), 405);
+    assert_string_equal(body, "[{\"code\":405,\"description\":\"method not allowed\"}]");
     free(body);
     char big[4096];
     memset(big, 'x', sizeof big - 1);
@@ -119,6 +123,39 @@ static void test_routes_and_fields(void **state)
     free(body);
     http_server_destroy(&srv);
     assert_null(srv);
+}
+
+/* A server's own refusals said its way: the status and its number. */
+static void refuse_plainly(const http_request *req, http_response *resp, int status, size_t n)
+{
+    http_reply(resp, status, "text/plain", "%s %s: %d %zu", http_method(req), http_path(req), status, n);
+}
+
+static void test_refusals_of_its_own(void **state)
+{
+    (void)state;
+    char err[256];
+    http_server *srv = http_server_new("127.0.0.1:0", 64, err, sizeof err);
+    assert_non_null(srv);
+    assert_int_equal(http_route(srv, "GET", "/page", echo, "page"), 0);
+    http_server_refusals(srv, refuse_plainly);
+    assert_int_equal(http_server_start(srv, err, sizeof err), 0);
+    int port = http_server_port(srv);
+    char *body, big[256];
+    assert_int_equal(fetch(port, "/page", NULL, NULL, &body), 200);
+    free(body);
+    assert_int_equal(fetch(port, "/pgae", NULL, NULL, &body), 404);
+    assert_string_equal(body, "GET /pgae: 404 0");
+    free(body);
+    assert_int_equal(fetch(port, "/page", "a=b", NULL, &body), 405);
+    assert_string_equal(body, "POST /page: 405 0");
+    free(body);
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    assert_int_equal(fetch(port, "/page", big, NULL, &body), 413);
+    assert_string_equal(body, "POST /page: 413 64");
+    free(body);
+    http_server_destroy(&srv);
 }
 
 static void test_bad_address(void **state)
@@ -271,6 +308,7 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_routes_and_fields),
+        cmocka_unit_test(test_refusals_of_its_own),
         cmocka_unit_test(test_bad_address),
         cmocka_unit_test(test_limits_from_config),
         cmocka_unit_test(test_slow_handler_holds_up_no_one),

@@ -51,65 +51,99 @@ static const cli_command COMMANDS[] = {
     {"config", cli_config_main},
 };
 
+/* Each command's entry: a line starting "  " and its name(s), then lines
+ * starting with spaces only (command_help() finds them so). */
+static const char COMMANDS_HELP[] =
+    "  import [--profile 模板名|模板文件.conf] [--dry-run] 文件...\n"
+    "                          经工单受理服务导入热线导出文件（CSV 或 XLSX）；每个文件一行汇总\n"
+    "                          （总行数、新存、重复、拒收、所用导入模板），提醒在它前面；\n"
+    "                          --dry-run 只显示列的对应和头几行存入后的样子，什么也不存\n"
+    "  profiles [模板名]       导入模板一览（列名、日期格式、时区），或某个模板的全文\n"
+    "  report [streets] [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+    "                          报表服务给出的各街道汇总\n"
+    "  daily [--date YYYY-MM-DD] [--json]\n"
+    "                          各街道的每日派单表（默认今天）\n"
+    "  bulletin [--week last|this|YYYY-Www] (--out 目录 | --json)\n"
+    "                          周通报（CSV、XLSX 和 HTML）：默认上周（完整的一周，即发通报的那一周），\n"
+    "                          --week this 为本周至今，也可写 ISO 周（2026-W47）\n"
+    "  show 工单号             一件工单：诉求（个人信息已遮蔽）、派单决定和理由、时限、预警和处理经过\n"
+    "  status [--wait 秒数]    各服务、Redis 和 PostgreSQL 是否正常（正常或不通）及延迟；\n"
+    "                          --wait 一直重试到全部正常；法定节假日日历快用完时提醒\n"
+    "  alerts [--all] [--rung 级别] [--limit 条数]\n"
+    "                          尚未签收的预警（--all：全部），新的在前，含对象、推送状态和理由；\n"
+    "                          级别：催办、督办、问责预警、重复诉求、反弹、反复退单、单位超期率过高\n"
+    "  ack 编号 [备注]         以本人名义签收发给本单位的预警\n"
+    "  migrate                 以数据库所有者身份执行 db/migrations 和服务角色的授权，载入\n"
+    "                          regions.districts 所列区的区划和单位，登记 keys.dir 里的密钥\n"
+    "                          （数据库所有者的命令：它自己执行 SQL）\n"
+    "  keys                    在 keys.dir 里生成各服务和第一位管理员的密钥对（只写文件；已有的不动）\n"
+    "  keys new 文件           生成一把自己的密钥对；打印公钥，交给管理员登记\n"
+    "  manual [--limit 条数]   待人工派单的工单及自动派单的理由\n"
+    "  units [文字]            按代码和名称列出单位（街道办事处、职能部门、纪委监委等）\n"
+    "  dispatch 工单号 单位 [理由]\n"
+    "                          人工派单：给等待派单的工单派单，或改派某单位手上的工单（改派须写理由\n"
+    "                          并记录在案，新单位的时限从此刻算起；已办结或已结案的工单不能改派）\n"
+    "  accept|resume 工单号, return|progress 工单号 文字, wait|resolve 工单号 [文字]\n"
+    "                          单位对自己工单的操作（以密钥所属用户的单位身份）：签收、恢复办理、\n"
+    "                          退回、报进展、申请等待、办结\n"
+    "  callback 工单号 满意|基本满意|不满意 [备注]\n"
+    "                          回访结果（满意、基本满意、不满意）；不满意的工单重新办理\n"
+    "  gazetteer add 名称 街道 [--landmark] [--community 代码] [--numbers 起-止] [--replace]\n"
+    "  gazetteer remove|restore 名称 [--numbers 起-止]\n"
+    "  gazetteer list [文字]   编辑或查看自动派单所用的道路/地标地名表；删去或替换的内置条目\n"
+    "                          在恢复之前一直不用\n"
+    "  user add|list|disable|enable|key|token|password ...\n"
+    "                          谁可以操作、是什么角色、属于哪个单位（管理员；`jiesu user` 列出选项）\n"
+    "  learn [文件]            用已标注的导出文件（有诉求内容和类别两列的 CSV 或 XLSX）或已办结的\n"
+    "                          工单训练自动派单的文本模型；打印留出五分之一数据上的宏平均 F1\n"
+    "                          （管理员、派单员）\n"
+    "  holidays [load 文件 | add YYYY-MM-DD 名称 --off|--work]\n"
+    "                          法定节假日日历（督办预警服务）：每年的天数；管理员载入国务院通知\n"
+    "                          （holiday-cn JSON）或逐日录入；受影响的未到期时限重新计算\n"
+    "  config                  全部配置项：默认值、允许的值、含义\n"
+    "  help                    本说明\n";
+
+static const char CONFIG_HELP[] =
+    "\n"
+    "配置：-c 配置文件，否则读 $JIESU_CONFIG 指向的文件（“键 = 值”行，[节] 标题）；任何键都可用\n"
+    "JIESU_<键> 覆盖（pg.conninfo -> JIESU_PG_CONNINFO）；不认识的键或不合法的值会在这里报错并指明。\n"
+    "`jiesu config` 列出全部键。\n"
+    "退出码：0 成功，1 有任何失败，2 用法错误。\n";
+
 static void usage(FILE *out)
 {
-    fputs("用法：jiesu [-c 配置文件] [-k 密钥文件] 命令 [参数...]\n"
-          "\n"
-          "命令：\n"
-          "  import [--profile 模板名|模板文件.conf] [--dry-run] 文件...\n"
-          "                          经工单受理服务导入热线导出文件（CSV 或 XLSX）；每个文件一行汇总\n"
-          "                          （总行数、新存、重复、拒收、所用导入模板），提醒在它前面；\n"
-          "                          --dry-run 只显示列的对应和头几行存入后的样子，什么也不存\n"
-          "  profiles [模板名]       导入模板一览（列名、日期格式、时区），或某个模板的全文\n"
-          "  report [streets] [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
-          "                          报表服务给出的各街道汇总\n"
-          "  daily [--date YYYY-MM-DD] [--json]\n"
-          "                          各街道的每日派单表（默认今天）\n"
-          "  bulletin [--week last|this|YYYY-Www] (--out 目录 | --json)\n"
-          "                          周通报（CSV、XLSX 和 HTML）：默认上周（完整的一周，即发通报的那一周），\n"
-          "                          --week this 为本周至今，也可写 ISO 周（2026-W47）\n"
-          "  show 工单号             一件工单：诉求（个人信息已遮蔽）、派单决定和理由、时限、预警和处理经过\n"
-          "  status [--wait 秒数]    各服务、Redis 和 PostgreSQL 是否正常（正常或不通）及延迟；\n"
-          "                          --wait 一直重试到全部正常；法定节假日日历快用完时提醒\n"
-          "  alerts [--all] [--rung 级别] [--limit 条数]\n"
-          "                          尚未签收的预警（--all：全部），新的在前，含对象、推送状态和理由；\n"
-          "                          级别：催办、督办、问责预警、重复诉求、反弹、反复退单、单位超期率过高\n"
-          "  ack 编号 [备注]         以本人名义签收发给本单位的预警\n"
-          "  migrate                 以数据库所有者身份执行 db/migrations 和服务角色的授权，载入\n"
-          "                          regions.districts 所列区的区划和单位，登记 keys.dir 里的密钥\n"
-          "                          （数据库所有者的命令：它自己执行 SQL）\n"
-          "  keys                    在 keys.dir 里生成各服务和第一位管理员的密钥对（只写文件；已有的不动）\n"
-          "  keys new 文件           生成一把自己的密钥对；打印公钥，交给管理员登记\n"
-          "  manual [--limit 条数]   待人工派单的工单及自动派单的理由\n"
-          "  units [文字]            按代码和名称列出单位（街道办事处、职能部门、纪委监委等）\n"
-          "  dispatch 工单号 单位 [理由]\n"
-          "                          人工派单：给等待派单的工单派单，或改派某单位手上的工单（改派须写理由\n"
-          "                          并记录在案，新单位的时限从此刻算起；已办结或已结案的工单不能改派）\n"
-          "  accept|resume 工单号, return|progress 工单号 文字, wait|resolve 工单号 [文字]\n"
-          "                          单位对自己工单的操作（以密钥所属用户的单位身份）：签收、恢复办理、\n"
-          "                          退回、报进展、申请等待、办结\n"
-          "  callback 工单号 满意|基本满意|不满意 [备注]\n"
-          "                          回访结果（满意、基本满意、不满意）；不满意的工单重新办理\n"
-          "  gazetteer add 名称 街道 [--landmark] [--community 代码] [--numbers 起-止] [--replace]\n"
-          "  gazetteer remove|restore 名称 [--numbers 起-止]\n"
-          "  gazetteer list [文字]   编辑或查看自动派单所用的道路/地标地名表；删去或替换的内置条目\n"
-          "                          在恢复之前一直不用\n"
-          "  user add|list|disable|enable|key|token|password ...\n"
-          "                          谁可以操作、是什么角色、属于哪个单位（管理员；`jiesu user` 列出选项）\n"
-          "  learn [文件]            用已标注的导出文件（有诉求内容和类别两列的 CSV 或 XLSX）或已办结的\n"
-          "                          工单训练自动派单的文本模型；打印留出五分之一数据上的宏平均 F1\n"
-          "                          （管理员、派单员）\n"
-          "  holidays [load 文件 | add YYYY-MM-DD 名称 --off|--work]\n"
-          "                          法定节假日日历（督办预警服务）：每年的天数；管理员载入国务院通知\n"
-          "                          （holiday-cn JSON）或逐日录入；受影响的未到期时限重新计算\n"
-          "  config                  全部配置项：默认值、允许的值、含义\n"
-          "  help                    本说明\n"
-          "\n"
-          "配置：-c 配置文件，否则读 $JIESU_CONFIG 指向的文件（“键 = 值”行，[节] 标题）；任何键都可用\n"
-          "JIESU_<键> 覆盖（pg.conninfo -> JIESU_PG_CONNINFO）；不认识的键或不合法的值会在这里报错并指明。\n"
-          "`jiesu config` 列出全部键。\n"
-          "退出码：0 成功，1 有任何失败，2 用法错误。\n",
-          out);
+    fprintf(out, "用法：jiesu [-c 配置文件] [-k 密钥文件] 命令 [参数...]\n\n命令：\n%s%s", COMMANDS_HELP, CONFIG_HELP);
+}
+
+/* 1 if the entry starting at e names command name among the words before
+ * its description ("  accept|resume 工单号, return|progress 工单号 文字"). */
+static int entry_names(const char *e, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *w = e + 2; *w && *w != '\n' && strncmp(w, "  ", 2) != 0; w++)
+        if ((w == e + 2 || strchr(" |,", w[-1])) && strncmp(w, name, n) == 0 && strchr(" |,\n", w[n]))
+            return 1;
+    return 0;
+}
+
+/* `jiesu CMD --help`, `jiesu help CMD`: the entries of COMMANDS_HELP naming
+ * cmd, on stdout. 0, or -1 when none does. */
+static int command_help(const char *cmd)
+{
+    int found = 0;
+    for (const char *e = COMMANDS_HELP; *e;) {
+        const char *end = e + 2;
+        while ((end = strchr(end, '\n')) && strncmp(end + 1, "   ", 3) == 0)
+            end++;
+        end = end ? end + 1 : e + strlen(e);
+        if (entry_names(e, cmd)) {
+            if (!found++)
+                printf("用法：jiesu [-c 配置文件] [-k 密钥文件] 命令 [参数...]，其中\n");
+            printf("%.*s", (int)(end - e), e);
+        }
+        e = end;
+    }
+    return found ? 0 : -1;
 }
 
 int main(int argc, char **argv)
@@ -136,11 +170,17 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    const char *name = argv[optind];
-    if (strcmp(name, "help") == 0) {
-        usage(stdout);
-        return 0;
+    const char *name = argv[optind], *next = optind + 1 < argc ? argv[optind + 1] : NULL;
+    if (strcmp(name, "help") == 0 && next && command_help(next) != 0) {
+        cli_error("没有命令“%s”（`jiesu help` 列出全部命令）", next);
+        return 2;
     }
+    if (strcmp(name, "help") == 0 && !next)
+        usage(stdout);
+    if (strcmp(name, "help") == 0)
+        return 0;
+    if (next && (strcmp(next, "--help") == 0 || strcmp(next, "-h") == 0) && command_help(name) == 0)
+        return 0;
     const cli_command *cmd = NULL;
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
         if (strcmp(COMMANDS[i].name, name) == 0)

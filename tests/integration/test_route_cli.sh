@@ -299,3 +299,17 @@ wait_for "the rules reloaded once the lock is gone" 20 reloaded
 check "… and once it is gone the rules are loaded again" reloaded
 
 harness_services_stop
+
+# ---- help ----
+helped="" commands=$(sed -n 's/^    {"\([a-z]*\)", cli_[a-z_]*},$/\1/p' "$REPO/services/cli/main.c")
+check "the CLI's commands read from its table ($(wc -w <<<"$commands"))" test "$(wc -w <<<"$commands")" -ge 20
+for c in $commands; do
+    "$JIESU_BIN/jiesu" "$c" --help >"$HARNESS_DIR/help.out" 2>&1 &&
+        grep -qE "^  ([^ ].*[ |,])?$c([ |,]|$)" "$HARNESS_DIR/help.out" || helped="$helped $c"
+done
+check_eq "every command answers --help with its own entry of \`jiesu help\`, exit 0 (none without)" "" "$helped"
+check "… \`jiesu help gazetteer\` the same: its three entries" \
+    test "$("$JIESU_BIN/jiesu" help gazetteer | grep -c '^  gazetteer ')" -eq 3
+"$JIESU_BIN/jiesu" help nope >"$HARNESS_DIR/help.out" 2>&1
+check_eq "… a command there is none of: exit 2" 2 $?
+check "… saying so" grep -q '没有命令“nope”' "$HARNESS_DIR/help.out"

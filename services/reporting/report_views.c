@@ -177,6 +177,6 @@ const view_def REPORT_VIEWS[] = {
      ALERTS, NULL, "确认告警：jiesu ack 编号"},
     {"manual", AUTH_DISPATCHER, 0, 1, "manual [--limit 条数]", MANUAL, NULL,
      "派单：jiesu dispatch 工单号 单位 [理由]（单位写代码或名称，`jiesu units` 列出全部单位）"},
-    {"units", AUTH_PEOPLE, 0, 1, "units [文字]", UNITS, NULL, NULL},
+    {"units", AUTH_PEOPLE, 0, 1, "units [文字]", UNITS, "没有代码或名称含“%s”的单位：换几个字再找，或不带文字列出全部单位", NULL},
     {NULL},
 };

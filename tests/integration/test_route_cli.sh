@@ -153,6 +153,12 @@ check "a ticket number typed in GBK is refused, saying so" grep -q "工单号不
 as_role dispatcher jiesu units "$(printf '\xd6\xd0\xba\xab')" >"$HARNESS_DIR/units-gbk.out" 2>&1
 check "a view's argument typed in GBK is refused as such, not as the database's failure" \
     grep -q "第 1 个参数不是 UTF-8 文字：请在 UTF-8 终端里输入（用法：jiesu units \[文字\]）" "$HARNESS_DIR/units-gbk.out"
+as_role dispatcher jiesu units 中韩 >"$HARNESS_DIR/units.out" 2>&1
+check "jiesu units 中韩: the street office of that name, by its code" grep -q '^370212001 *中韩街道 *街道办事处' "$HARNESS_DIR/units.out"
+as_role dispatcher jiesu units 火星 >"$HARNESS_DIR/units-none.out" 2>&1
+check_eq "… a text no unit holds: exit 1" 1 $?
+check "… saying so, and how to find one, not an empty table" \
+    grep -q '没有代码或名称含“火星”的单位：换几个字再找，或不带文字列出全部单位' "$HARNESS_DIR/units-none.out"
 as_role dispatcher jiesu show RC-1 >"$HARNESS_DIR/show-rc1-resolved.out" 2>&1
 check "jiesu show: both deadlines of the resolved order met on time, in working time" \
     test "$(grep -cE '^(签收|办结) +1 .* 按时完成，提前 [0-9]' "$HARNESS_DIR/show-rc1-resolved.out")" -eq 2

@@ -26,35 +26,46 @@
 #define REPEAT_WINDOW(x) x ".called_at >= " ESC_SQL_NOW " - make_interval(days => $1::int)" \
                          " AND " x ".category IS NOT NULL AND " x ".address <> ''"
 
-/* Groups with at least 2 orders not merged yet, of the orders c in `from`,
- * grouped by the category and address of `by`. Columns: parent id, parent
- * ticket, parent cycle, all ids, unmerged ids, count, category, address. */
-#define REPEAT_GROUPS(from, by)                                                                                 \
+/* What a group of orders c at one place says: its parent (the first parent
+ * already chosen, else the first order called), all its ids in call order,
+ * those not merged yet, and how many of each. */
+#define REPEAT_AGGREGATES                                                                                      \
+    "coalesce(min(c.parent_id),"                                                                             \
+    "         (array_agg(c.id ORDER BY c.called_at, c.id) FILTER (WHERE c.parent_id IS NULL))[1]) AS p,"      \
+    " array_agg(c.id ORDER BY c.called_at, c.id) AS all_ids, array_agg(c.id) FILTER (WHERE c.parent_id IS NULL)" \
+    " AS unmerged, count(*) AS n, count(*) FILTER (WHERE c.parent_id IS NULL) AS n_unmerged"
+
+/* The groups g (REPEAT_AGGREGATES, category, address) with at least $2
+ * orders, 2 of them not merged yet. Columns: parent id, parent ticket,
+ * parent cycle, all ids, unmerged ids, count, category, address. */
+#define REPEAT_GROUPS(groups)                                                                                   \
     "SELECT g.p, p.ticket_no, p.cycle, g.all_ids, g.unmerged, g.n,"                                             \
-    "       coalesce((SELECT name FROM categories WHERE code = g.category), g.category), g.address FROM ("        \
-    "  SELECT coalesce(min(c.parent_id),"                                                                       \
-    "                  (array_agg(c.id ORDER BY c.called_at, c.id) FILTER (WHERE c.parent_id IS NULL))[1]) AS p,"  \
-    "         array_agg(c.id ORDER BY c.called_at, c.id) AS all_ids,"                                           \
-    "         array_agg(c.id) FILTER (WHERE c.parent_id IS NULL) AS unmerged,"                                  \
-    "         count(*) AS n, " by ".category, " by ".address"                                                    \
-    "  FROM " from                                                                                              \
-    "  GROUP BY " by ".category, " by ".address"                                                               \
-    "  HAVING count(*) >= $2::int AND count(*) FILTER (WHERE c.parent_id IS NULL) >= 2"                         \
-    ") g JOIN complaints p ON p.id = g.p"
+    "       coalesce((SELECT name FROM categories WHERE code = g.category), g.category), g.address"             \
+    " FROM " groups " JOIN complaints p ON p.id = g.p WHERE g.n >= $2::int AND g.n_unmerged >= 2"
 
 /* Every group of the window. */
-static const char SQL_REPEAT[] =
-    REPEAT_GROUPS("complaints c WHERE " REPEAT_WINDOW("c") " AND c.status <> 'closed'", "c");
+static const char SQL_REPEAT[] = REPEAT_GROUPS(
+    "(SELECT " REPEAT_AGGREGATES ", c.category, c.address FROM complaints c"
+    "  WHERE " REPEAT_WINDOW("c") " AND c.status <> 'closed' GROUP BY c.category, c.address) g");
 
-/* The groups with an order changed from $3 on: their pairs (category,
- * address) first, then each group's orders by complaints_place. Grouping the
- * whole window with the IN of those pairs read it all again: 170 ms at the
- * Open311 benchmark's 178,200 orders, against 25 ms so (the whole window 370–440). */
+/* The groups an order may have joined from $3 on. An order joins a group
+ * only when routing gives it its category (its 'routed' or 'manual' event,
+ * in the same statement) or when it is reopened: the places of those
+ * events (complaint_events_event_at; their orders by key, = ANY: joined,
+ * the planner read the whole window to hash it), then each place's orders
+ * by complaints_place, one place at a time (LATERAL: the same). Found by
+ * complaints.updated_at, the changed orders were the whole window read
+ * (there is no index on it: one would cost every write of the hottest
+ * table); 150–250 ms a run at the Open311 benchmark's 168,200 orders. */
 static const char SQL_REPEAT_CHANGED[] = REPEAT_GROUPS(
-    "(SELECT DISTINCT x.category, x.address FROM complaints x"
-    "  WHERE " REPEAT_WINDOW("x") " AND x.updated_at >= $3::timestamptz) t"
-    " JOIN complaints c ON c.category = t.category AND c.address = t.address"
-    "  AND c.called_at >= " ESC_SQL_NOW " - make_interval(days => $1::int) AND c.status <> 'closed'", "t");
+    "(SELECT t.category, t.address, a.* FROM"
+    "  (SELECT DISTINCT x.category, x.address FROM complaints x"
+    "    WHERE x.id = ANY (ARRAY(SELECT e.complaint_id FROM complaint_events e"
+    "                            WHERE e.event IN ('routed', 'manual', 'reopened') AND e.at >= $3::timestamptz))"
+    "      AND " REPEAT_WINDOW("x") ") t"
+    "  CROSS JOIN LATERAL (SELECT " REPEAT_AGGREGATES " FROM complaints c"
+    "   WHERE c.category = t.category AND c.address = t.address"
+    "     AND c.called_at >= " ESC_SQL_NOW " - make_interval(days => $1::int) AND c.status <> 'closed') a) g");
 
 enum { R_PARENT, R_TICKET, R_CYCLE, R_ALL, R_UNMERGED, R_COUNT, R_CATEGORY, R_ADDRESS };
 

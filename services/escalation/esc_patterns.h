@@ -15,12 +15,13 @@
  * run is idempotent: what was merged or alerted is not raised again. A run
  * never holds up the timers (see esc_pattern_run below).
  *
- * Repeat groups are regrouped only where an order changed since the last
- * run that handled all its groups: a group becomes a repeat only when an
- * order joins it (routed, reopened), and every change of an order sets its
- * updated_at to its transaction's start. The boundary of a run is the
- * oldest start of the transactions in progress when it begins (less a
- * second), so an order changed by a transaction begun before a run and
+ * Repeat groups are regrouped only where an order joined one since the last
+ * run that handled all its groups: an order joins a group only when routing
+ * gives it its category ('routed' or 'manual' event) or when it is reopened
+ * ('reopened'), each event written by the transaction that makes the change
+ * and stamped with its start (complaint_events.at). The boundary of a run
+ * is the oldest start of the transactions in progress when it begins (less
+ * a second), so an order routed by a transaction begun before a run and
  * committed after it is regrouped by the next. The whole window is grouped
  * again by the first run, after a run that failed, and once an hour
  * (REPEAT_FULL_MS): changes the services' role cannot see the transactions

@@ -38,13 +38,16 @@ pct() { sort -n | awk -v p="$1" '{ v[NR] = $1 } END { i = int(NR * p / 100 + 0.9
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 # 60,000 orders of the past week at addresses of their own and 3,000 groups
-# of 3 unmerged repeat orders, tagged $1.
+# of 3 unmerged repeat orders, tagged $1, each with the 'routed' event
+# routing would have written (the repeat sweep looks for those).
 background() {
-    sql "INSERT INTO complaints (ticket_no, called_at, address, content, status, category)
-         SELECT '$1' || g, now() - (g % 600) * interval '15 minutes',
-                CASE WHEN g <= 9000 THEN '崂山区中韩街道$1重复' || (g % 3000) || '号' ELSE '崂山区某路$1' || g || '号' END,
-                '垃圾未清运', 'dispatched', 'env.garbage'
-         FROM generate_series(1, 69000) g" >/dev/null
+    sql "WITH c AS (
+           INSERT INTO complaints (ticket_no, called_at, address, content, status, category)
+           SELECT '$1' || g, now() - (g % 600) * interval '15 minutes',
+                  CASE WHEN g <= 9000 THEN '崂山区中韩街道$1重复' || (g % 3000) || '号' ELSE '崂山区某路$1' || g || '号' END,
+                  '垃圾未清运', 'dispatched', 'env.garbage'
+           FROM generate_series(1, 69000) g RETURNING id)
+         INSERT INTO complaint_events (complaint_id, actor, event) SELECT id, 'assignment', 'routed' FROM c" >/dev/null
     sql "ANALYZE complaints" >/dev/null
 }
 

@@ -54,11 +54,17 @@ static int teardown(void **state)
     return 0;
 }
 
+/* The statement storing the order that `insert` (an INSERT INTO complaints)
+ * adds as routing would: its 'routed' event in the same transaction. Its id. */
+#define ROUTED(insert)                                                                                          \
+    "WITH c AS (" insert " RETURNING id), e AS (INSERT INTO complaint_events (complaint_id, actor, event)"     \
+    " SELECT id, 'assignment', 'routed' FROM c) SELECT id FROM c"
+
 /* An order of category cat at address addr, called `ago` ago, in status. */
 static long long order(fixture *f, const char *cat, const char *addr, const char *ago, const char *status)
 {
-    return fixture_num(f->ctx.pg, "INSERT INTO complaints (ticket_no, called_at, address, content, category, status)"
-                                  " VALUES ('%s-%d', now() - interval '%s', '%s', '路灯不亮', '%s-%s', '%s') RETURNING id",
+    return fixture_num(f->ctx.pg, ROUTED("INSERT INTO complaints (ticket_no, called_at, address, content, category,"
+                                         " status) VALUES ('%s-%d', now() - interval '%s', '%s', '路灯不亮', '%s-%s', '%s')"),
                        f->tag, ++f->orders, ago, addr, f->tag, cat, status);
 }
 
@@ -270,10 +276,11 @@ static void test_unit_overdue_rate(void **state)
     assert_int_equal(st.unit_overdue, 0);
 }
 
-/* Runs after the first regroup only the groups with an order changed since
- * the last run began: one changed by a transaction begun before a run and
- * committed after it is found by the next; a group no order of which
- * changed waits for the hourly run over the whole window. */
+/* Runs after the first regroup only the groups an order joined since the
+ * last run began (routed, reopened): one routed by a transaction begun
+ * before a run and committed after it is found by the next; a closed order
+ * reopened makes a repeat of its place; a group stored with no event waits
+ * for the hourly run over the whole window. */
 static void test_repeat_regroups_what_changed(void **state)
 {
     fixture *f = *state;
@@ -288,22 +295,34 @@ static void test_repeat_regroups_what_changed(void **state)
     PGconn *late = fixture_pg();                /* a transaction begun before the next run, committed after it */
     fixture_exec(late, "BEGIN");
     fixture_exec(late, "SELECT 1");
-    fixture_exec(late, "SELECT pg_sleep(1.2)");     /* its start (its rows' updated_at) older than the run's margin */
-    long long c = fixture_num(late, "INSERT INTO complaints (ticket_no, called_at, address, content, category, status)"
-                                    " VALUES ('%s-late', now() - interval '1 hour', '%s', '路面塌陷', '%s-road',"
-                                    " 'dispatched') RETURNING id", f->tag, addr, f->tag);
+    fixture_exec(late, "SELECT pg_sleep(1.2)");     /* its start (its event's time) older than the run's margin */
+    long long c = fixture_num(late, ROUTED("INSERT INTO complaints (ticket_no, called_at, address, content, category,"
+                                           " status) VALUES ('%s-late', now() - interval '1 hour', '%s', '路面塌陷',"
+                                           " '%s-road', 'dispatched')"), f->tag, addr, f->tag);
     run(f, &st);                                /* sees two orders: no repeat yet */
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM complaints WHERE parent_id = %lld", a), 0);
     fixture_exec(late, "COMMIT");
     PQfinish(late);
     run(f, &st);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT parent_id FROM complaints WHERE id = %lld", c), a);
-    /* a repeat whose orders all changed before the last run's boundary (as a change nobody reported would) */
+    /* two open orders at a place and a closed one, reopened */
+    char third[128];
+    snprintf(third, sizeof third, "%s 沙子口路3号", f->tag);
+    order(f, "road", third, "3 days", "dispatched");
+    order(f, "road", third, "2 days", "dispatched");
+    long long shut = order(f, "road", third, "1 day", "closed");
+    run(f, &st);
+    assert_int_equal(st.repeat, 0);
+    fixture_exec(f->ctx.pg, "WITH r AS (UPDATE complaints SET status = 'dispatched', cycle = cycle + 1 WHERE id = %lld"
+                            " RETURNING id) INSERT INTO complaint_events (complaint_id, actor, event)"
+                            " SELECT id, 'callback', 'reopened' FROM r", shut);
+    run(f, &st);
+    assert_int_equal(st.repeat, 1);
+    /* a repeat of orders stored with no event (as by an administrator by hand) */
     for (int i = 0; i < 3; i++)
-        fixture_exec(f->ctx.pg, "INSERT INTO complaints (ticket_no, called_at, address, content, category, status,"
-                                " updated_at) VALUES ('%s-old%d', now() - interval '%d hours', '%s', '路灯不亮',"
-                                " '%s-light', 'dispatched', now() - interval '2 hours')",
-                     f->tag, i, 3 - i, old_addr, f->tag);
+        fixture_exec(f->ctx.pg, "INSERT INTO complaints (ticket_no, called_at, address, content, category, status)"
+                                " VALUES ('%s-old%d', now() - interval '%d hours', '%s', '路灯不亮', '%s-light',"
+                                " 'dispatched')", f->tag, i, 3 - i, old_addr, f->tag);
     run(f, &st);
     assert_int_equal(st.repeat, 0);
     f->run.full_at = clock_mono_ms() - 3600 * 1000 - 1;    /* an hour since the last whole-window run */

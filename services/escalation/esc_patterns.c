@@ -26,6 +26,14 @@
 #define REPEAT_WINDOW(x) x ".called_at >= " ESC_SQL_NOW " - make_interval(days => $1::int)" \
                          " AND " x ".category IS NOT NULL AND " x ".address <> ''"
 
+/* The orders that may have joined a place from timestamp t on: routing gave
+ * them their category (their 'routed' or 'manual' event, written in the
+ * same statement) or they were reopened; each event is stamped with the
+ * start of the transaction that wrote it (complaint_events_event_at). */
+#define JOINED_SINCE(t)                                                                                         \
+    "SELECT e.complaint_id FROM complaint_events e"                                                           \
+    " WHERE e.event IN ('routed', 'manual', 'reopened') AND e.at >= " t
+
 /* What a group of orders c at one place says: its parent (the first parent
  * already chosen, else the first order called), all its ids in call order,
  * those not merged yet, and how many of each. */
@@ -48,34 +56,30 @@ static const char SQL_REPEAT[] = REPEAT_GROUPS(
     "(SELECT " REPEAT_AGGREGATES ", c.category, c.address FROM complaints c"
     "  WHERE " REPEAT_WINDOW("c") " AND c.status <> 'closed' GROUP BY c.category, c.address) g");
 
-/* The groups an order may have joined from $3 on. An order joins a group
- * only when routing gives it its category (its 'routed' or 'manual' event,
- * in the same statement) or when it is reopened: the places of those
- * events (complaint_events_event_at; their orders by key, = ANY: joined,
- * the planner read the whole window to hash it), then each place's orders
- * by complaints_place, one place at a time (LATERAL: the same). Found by
- * complaints.updated_at, the changed orders were the whole window read
- * (there is no index on it: one would cost every write of the hottest
- * table); 150–250 ms a run at the Open311 benchmark's 168,200 orders. */
+/* The groups an order may have joined from $3 on: the places of the orders
+ * JOINED_SINCE (by key, = ANY: joined, the planner read the whole window to
+ * hash it), then each place's orders by complaints_place, one place at a
+ * time (LATERAL: the same). Found by complaints.updated_at, the changed
+ * orders were the whole window read (there is no index on it: one would
+ * cost every write of the hottest table): 150–250 ms a run at the Open311
+ * benchmark's 168,200 orders, against 47–53 ms so. */
 static const char SQL_REPEAT_CHANGED[] = REPEAT_GROUPS(
     "(SELECT t.category, t.address, a.* FROM"
     "  (SELECT DISTINCT x.category, x.address FROM complaints x"
-    "    WHERE x.id = ANY (ARRAY(SELECT e.complaint_id FROM complaint_events e"
-    "                            WHERE e.event IN ('routed', 'manual', 'reopened') AND e.at >= $3::timestamptz))"
-    "      AND " REPEAT_WINDOW("x") ") t"
+    "    WHERE x.id = ANY (ARRAY(" JOINED_SINCE("$3::timestamptz") ")) AND " REPEAT_WINDOW("x") ") t"
     "  CROSS JOIN LATERAL (SELECT " REPEAT_AGGREGATES " FROM complaints c"
     "   WHERE c.category = t.category AND c.address = t.address"
     "     AND c.called_at >= " ESC_SQL_NOW " - make_interval(days => $1::int) AND c.status <> 'closed') a) g");
 
 enum { R_PARENT, R_TICKET, R_CYCLE, R_ALL, R_UNMERGED, R_COUNT, R_CATEGORY, R_ADDRESS };
 
-/* The boundary of a repeat run (see esc_patterns.h): the oldest start of the
+/* The boundary of a run (see esc_patterns.h): the oldest start of the
  * transactions in progress, this one's included, less a second. */
-static const char SQL_REPEAT_BOUNDARY[] =
+static const char SQL_BOUNDARY[] =
     "SELECT (least(statement_timestamp(), min(xact_start)) - interval '1 second')::text"
     " FROM pg_stat_activity WHERE xact_start IS NOT NULL";
 
-#define REPEAT_FULL_MS (3600 * 1000)    /* the whole window grouped again at least this often */
+#define FULL_RUN_MS (3600 * 1000)    /* the whole window read again at least this often */
 
 #define CHUNK 32        /* candidates handled in one transaction */
 
@@ -100,6 +104,9 @@ static const char SQL_REPEAT_GROWN[] =
     " WHERE complaint_id = $1::bigint AND rung = 'repeat' AND cycle = $2::int AND subject = ''"
     "   AND orders <> $3::bigint[]";
 
+/* Orders called within $1 days after an order at the same place was closed,
+ * with no rebound alert this cycle; $2 the UTC offset of the times said;
+ * $3 NULL, or only the orders JOINED_SINCE then. */
 static const char SQL_REBOUND[] =
     "SELECT DISTINCT ON (n.id) n.id, n.cycle, n.ticket_no, o.id, o.ticket_no,"
     "       coalesce((SELECT name FROM categories WHERE code = n.category), n.category), n.address,"
@@ -113,6 +120,7 @@ static const char SQL_REBOUND[] =
     "     AND o.id <> n.id) o ON o.closed_at <= n.called_at AND o.closed_at >= n.called_at - make_interval(days => $1::int)"
     " WHERE n.called_at >= " ESC_SQL_NOW " - make_interval(days => $1::int) AND n.status <> 'closed'"
     "   AND n.category IS NOT NULL AND n.address <> ''"
+    "   AND ($3::timestamptz IS NULL OR n.id = ANY (ARRAY(" JOINED_SINCE("$3::timestamptz") ")))"
     "   AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.complaint_id = n.id AND a.rung = 'rebound' AND a.cycle = n.cycle)"
     " ORDER BY n.id, o.closed_at DESC";
 
@@ -271,23 +279,21 @@ static const detector DETECTORS[N_DETECTORS] = {
     [D_UNIT_OVERDUE] = {"find overdue units", SQL_UNIT_OVERDUE, on_unit_overdue},
 };
 
-/* Takes the run's repeat boundary (p->taken, on the caller's connection,
- * before the query's snapshot) and sets *since: from when on changed groups
- * are regrouped (p->since), or NULL for the whole window. 0, or -1 when
+/* Takes the run's boundary (p->taken, on the caller's connection, before
+ * any query's snapshot) and decides whether the run reads only what joined
+ * a place from p->since on (p->partial) or the whole window. 0, or -1 when
  * PostgreSQL failed (why in ctx->err). */
-static int repeat_since(esc_pattern_run *p, const esc_ctx *ctx, const char **since)
+static int run_since(esc_pattern_run *p, const esc_ctx *ctx)
 {
-    PGresult *res = db_query(ctx->pg, "repeat boundary", SQL_REPEAT_BOUNDARY, 0, NULL, ctx->err, ctx->errlen);
+    PGresult *res = db_query(ctx->pg, "pattern boundary", SQL_BOUNDARY, 0, NULL, ctx->err, ctx->errlen);
     if (!res)
         return -1;
     snprintf(p->taken, sizeof p->taken, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     monotime_ms now = clock_mono_ms();
-    *since = p->since;
-    if (!*p->since || now - p->full_at >= REPEAT_FULL_MS) {
+    p->partial = *p->since && now - p->full_at < FULL_RUN_MS;
+    if (!p->partial)
         p->full_at = now;
-        *since = NULL;
-    }
     return 0;
 }
 
@@ -295,19 +301,18 @@ static int repeat_since(esc_pattern_run *p, const esc_ctx *ctx, const char **sin
 static int send_detector(esc_pattern_run *p, const esc_ctx *ctx, const esc_pattern_cfg *cfg)
 {
     char v[2][32];
-    const char *since = NULL;
+    const char *since = p->partial ? p->since : NULL;
     int n = 2;
     switch (p->detector) {
     case D_REPEAT:
         snprintf(v[0], sizeof v[0], "%d", cfg->repeat_window_days);
         snprintf(v[1], sizeof v[1], "%d", cfg->repeat_count);
-        if (repeat_since(p, ctx, &since) != 0)
-            return -1;
         n = since ? 3 : 2;
         break;
     case D_REBOUND:
         snprintf(v[0], sizeof v[0], "%d", cfg->rebound_window_days);
         snprintf(v[1], sizeof v[1], "%d", ctx->utc_offset_min);
+        n = 3;
         break;
     case D_BOUNCE:
         snprintf(v[0], sizeof v[0], "%d", cfg->bounce_count);
@@ -320,7 +325,8 @@ static int send_detector(esc_pattern_run *p, const esc_ctx *ctx, const esc_patte
     const char *params[] = {v[0], v[1], since};
     const detector *d = &DETECTORS[p->detector];
     p->waiting = 1;
-    return db_send_query(p->pg, d->label, since ? SQL_REPEAT_CHANGED : d->sql, n, params, ctx->err, ctx->errlen);
+    const char *sql = p->detector == D_REPEAT && since ? SQL_REPEAT_CHANGED : d->sql;
+    return db_send_query(p->pg, d->label, sql, n, params, ctx->err, ctx->errlen);
 }
 
 /* The run's count of alerts raised by detector d. */
@@ -388,7 +394,7 @@ int esc_patterns_start(esc_pattern_run *p, const esc_ctx *ctx, const esc_pattern
 {
     esc_patterns_drop(p);
     p->running = 1;
-    if (send_detector(p, ctx, cfg) == 0)
+    if (run_since(p, ctx) == 0 && send_detector(p, ctx, cfg) == 0)
         return 0;
     esc_patterns_drop(p);
     return -1;
@@ -411,10 +417,10 @@ static int step(esc_pattern_run *p, const esc_ctx *ctx, const esc_pattern_cfg *c
             return 0;           /* the slice is over */
         PQclear(p->res);
         p->res = NULL;
-        if (p->detector == D_REPEAT)    /* every group of the run handled: the next looks from its boundary */
+        if (++p->detector == N_DETECTORS) {     /* all handled: the next run looks from this one's boundary */
             snprintf(p->since, sizeof p->since, "%s", p->taken);
-        if (++p->detector == N_DETECTORS)
             return 1;
+        }
         if (send_detector(p, ctx, cfg) != 0)
             return -1;
     }

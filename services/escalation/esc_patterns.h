@@ -15,17 +15,20 @@
  * run is idempotent: what was merged or alerted is not raised again. A run
  * never holds up the timers (see esc_pattern_run below).
  *
- * Repeat groups are regrouped only where an order joined one since the last
- * run that handled all its groups: an order joins a group only when routing
- * gives it its category ('routed' or 'manual' event) or when it is reopened
- * ('reopened'), each event written by the transaction that makes the change
- * and stamped with its start (complaint_events.at). The boundary of a run
- * is the oldest start of the transactions in progress when it begins (less
- * a second), so an order routed by a transaction begun before a run and
- * committed after it is regrouped by the next. The whole window is grouped
- * again by the first run, after a run that failed, and once an hour
- * (REPEAT_FULL_MS): changes the services' role cannot see the transactions
- * of (an administrator's by hand) wait at most that long.
+ * Repeat groups and rebounds are looked for only where an order joined a
+ * place since the last run that handled all it found: an order joins a
+ * place (category, address) only when routing gives it its category
+ * ('routed' or 'manual' event) or when it is reopened ('reopened'), each
+ * event written by the transaction that makes the change and stamped with
+ * its start (complaint_events.at). (A rebound's earlier order is closed
+ * before the new one is called: the new one's event comes after.) The
+ * boundary of a run is the oldest start of the transactions in progress
+ * when it begins (less a second), so an order routed, or an earlier one
+ * closed, by a transaction begun before a run and committed after it is
+ * seen by the next. The whole window is read by the first run, after a run
+ * that failed, and once an hour (FULL_RUN_MS): changes the services'
+ * role cannot see the transactions of (an administrator's by hand) wait at
+ * most that long.
  */
 #ifndef JIESU_ESC_PATTERNS_H
 #define JIESU_ESC_PATTERNS_H
@@ -61,9 +64,10 @@ typedef struct {
     PGresult         *res;          /* its candidates, handled from row on */
     int               row;
     esc_pattern_stats st;           /* the run's so far */
+    int               partial;      /* it reads only what joined a place from `since` on */
     /* Kept from run to run (esc_patterns_drop leaves them): */
-    char              since[40];    /* repeat groups with an order changed from then on; "": all */
-    char              taken[40];    /* the boundary of the run under way, since once its repeats are handled */
+    char              since[40];    /* the boundary of the last run that handled all; "": none */
+    char              taken[40];    /* the boundary of the run under way, since once it has handled all */
     monotime_ms       full_at;      /* when the last run grouping the whole window began */
 } esc_pattern_run;
 

@@ -332,6 +332,34 @@ static void test_repeat_regroups_what_changed(void **state)
                                             " AND parent_id IS NOT NULL", old_addr), 2);
 }
 
+/* After the first run, rebounds are looked for among the orders routed
+ * since: one whose earlier order's closing committed after the run that
+ * saw the new order unanswered (the closing begun before the new order was
+ * called) is found by the next run. */
+static void test_rebound_closed_by_a_late_transaction(void **state)
+{
+    fixture *f = *state;
+    esc_pattern_stats st;
+    char place[128];
+    snprintf(place, sizeof place, "%s 海尔路5号", f->tag);
+    run(f, &st);
+    long long old = order(f, "road", place, "3 days", "dispatched");
+    PGconn *late = fixture_pg();
+    fixture_exec(late, "BEGIN");
+    fixture_exec(late, "WITH c AS (UPDATE complaints SET status = 'closed' WHERE id = %lld RETURNING id)"
+                       " INSERT INTO complaint_events (complaint_id, actor, event) SELECT id, 'callback', 'closed' FROM c",
+                 old);
+    long long again = order(f, "road", place, "0 seconds", "dispatched");     /* called after the closing began */
+    run(f, &st);
+    assert_int_equal(st.rebound, 0);
+    fixture_exec(late, "COMMIT");
+    PQfinish(late);
+    run(f, &st);
+    assert_int_equal(st.rebound, 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE complaint_id = %lld AND rung = 'rebound'"
+                                            " AND orders = ARRAY[%lld, %lld]::bigint[]", again, old, again), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -343,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_unit_overdue_rate),
         cmocka_unit_test(test_run_waits_for_no_query),
         cmocka_unit_test(test_repeat_regroups_what_changed),
+        cmocka_unit_test(test_rebound_closed_by_a_late_transaction),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

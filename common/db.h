@@ -14,6 +14,10 @@
 #include <libpq-fe.h>
 #include <stddef.h>
 
+/* A number macro as the text of an SQL literal: " LIMIT " DB_NUM(ROWS). */
+#define DB_NUM(x) DB_NUM_(x)
+#define DB_NUM_(x) #x
+
 /* Connects with a libpq conninfo string ("host=... dbname=..."). Retries for
  * up to wait_ms while the server is starting. NULL (and a reason in err) on failure. */
 PGconn *db_connect(const char *conninfo, int wait_ms, char *err, size_t errlen);

@@ -33,10 +33,6 @@
 #include "report_query.h"
 #include "text.h"
 
-/* A number macro as the text of an SQL literal. */
-#define SQL_NUM(x) SQL_NUM_(x)
-#define SQL_NUM_(x) #x
-
 /* $1 districts, $2 the first day of the week before, $3 of the week, $4 the
  * day after the week, $5 time zone. w: the orders called per day by category
  * and place (report_hot_facts, migration 020: stored for the closed days
@@ -81,9 +77,9 @@ static const char HOTSPOTS_SQL[] =
     "), r AS ("
     "    SELECT g.*, row_number() OVER (PARTITION BY kind, row_kind ORDER BY n DESC, name) AS rn FROM g"
     "), top AS ("
-    "    SELECT kind, CASE WHEN row_kind = 'ranked' AND (rn > " SQL_NUM(REPORT_HOTSPOTS) " OR n = 0)"
+    "    SELECT kind, CASE WHEN row_kind = 'ranked' AND (rn > " DB_NUM(REPORT_HOTSPOTS) " OR n = 0)"
     "                      THEN 'other' ELSE row_kind END AS rk,"
-    "           CASE WHEN row_kind = 'ranked' AND (rn > " SQL_NUM(REPORT_HOTSPOTS) " OR n = 0)"
+    "           CASE WHEN row_kind = 'ranked' AND (rn > " DB_NUM(REPORT_HOTSPOTS) " OR n = 0)"
     "                THEN '' ELSE name END AS nm, n, prev"
     "    FROM r"
     ")"

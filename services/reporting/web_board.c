@@ -23,9 +23,7 @@
 #define JSON_TYPE "application/json; charset=utf-8"
 #define QUERY_CANCELED "57014"
 #define WEB_BOARD_SECONDS 10        /* a read that takes longer is stopped (a thread and a connection each) */
-#define BOARD_LIMIT_SQL "SET LOCAL statement_timeout = " SQL_NUM(WEB_BOARD_SECONDS) "000"
-#define SQL_NUM(x) SQL_NUM_(x)
-#define SQL_NUM_(x) #x
+#define BOARD_LIMIT_SQL "SET LOCAL statement_timeout = " DB_NUM(WEB_BOARD_SECONDS) "000"
 
 /* The unit that owns order c now. */
 #define OWNER_OF(c)                                                                                     \
@@ -84,7 +82,7 @@ static const char SQL_BOARD[] =
     " UNION ALL"
     " SELECT s, coalesce(ticket_no, ''), coalesce(unit_name, '未定单位'), category_name, what,"
     "        CASE s WHEN 'order' THEN extract(epoch FROM at)::bigint ELSE id END, 0, to_char(at, 'MM-DD HH24:MI'), rn"
-    "   FROM xu WHERE rn <= " SQL_NUM(WEB_BOARD_ROWS)
+    "   FROM xu WHERE rn <= " DB_NUM(WEB_BOARD_ROWS)
     " UNION ALL"
     " SELECT 'queue', '', '', '', '', count(*) FILTER (WHERE status = 'manual'), count(*) FILTER (WHERE status <> 'manual'),"
     "        '', 0 FROM complaints"
@@ -210,7 +208,7 @@ static void board_error(FILE *f, const PGresult *res)
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     fputs("{\"error\": ", f);
     if (state && strcmp(state, QUERY_CANCELED) == 0)
-        report_json_string(f, "看板统计超过 " SQL_NUM(WEB_BOARD_SECONDS) " 秒（超期工单过多），已停止；"
+        report_json_string(f, "看板统计超过 " DB_NUM(WEB_BOARD_SECONDS) " 秒（超期工单过多），已停止；"
                               "请按街道查看 jiesu daily，或稍后再试");
     else
         report_json_string(f, "暂时无法读取看板，" WEB_READ_LATER);

@@ -82,17 +82,33 @@ static void echo(void *ctx, const http_request *req, http_response *resp)
                http_path(req), name ? name : "-", q ? q : "-", key ? " key=" : "", key ? key : "");
 }
 
+/* A server on a free loopback port taking bodies up to max_body. */
+static http_server *server_new(size_t max_body)
+{
+    char err[256];
+    http_server *srv = http_server_new("127.0.0.1:0", max_body, err, sizeof err);
+    if (!srv)
+        fail_msg("%s", err);
+    return srv;
+}
+
+/* Starts srv; its port. */
+static int server_start(http_server *srv)
+{
+    char err[256];
+    if (http_server_start(srv, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    return http_server_port(srv);
+}
+
 static void test_routes_and_fields(void **state)
 {
     (void)state;
-    char err[256];
-    http_server *srv = http_server_new("127.0.0.1:0", 1024, err, sizeof err);
-    assert_non_null(srv);
+    http_server *srv = server_new(1024);
     assert_int_equal(http_route(srv, "GET", "/services.json", echo, "svc"), 0);
     assert_int_equal(http_route(srv, "POST", "/requests.json", echo, "post"), 0);
     assert_int_equal(http_route(srv, "GET", "/requests/*", echo, "one"), 0);
-    assert_int_equal(http_server_start(srv, err, sizeof err), 0);
-    int port = http_server_port(srv);
+    int port = server_start(srv);
     assert_true(port > 0);
     char *body;
 
@@ -134,13 +150,10 @@ static void refuse_plainly(const http_request *req, http_response *resp, int sta
 static void test_refusals_of_its_own(void **state)
 {
     (void)state;
-    char err[256];
-    http_server *srv = http_server_new("127.0.0.1:0", 64, err, sizeof err);
-    assert_non_null(srv);
+    http_server *srv = server_new(64);
     assert_int_equal(http_route(srv, "GET", "/page", echo, "page"), 0);
     http_server_refusals(srv, refuse_plainly);
-    assert_int_equal(http_server_start(srv, err, sizeof err), 0);
-    int port = http_server_port(srv);
+    int port = server_start(srv);
     char *body, big[256];
     assert_int_equal(fetch(port, "/page", NULL, NULL, &body), 200);
     free(body);
@@ -260,20 +273,18 @@ static long long stalled_for(int port)
 static void test_slow_handler_holds_up_no_one(void **state)
 {
     (void)state;
-    char err[256], *body;
+    char *body;
     slow_gate g = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0};
     http_limits l;
     http_limits_load(&l, NULL);
     l.threads = 2;
     l.request_seconds = 1;
     l.per_ip_busy = 1;
-    http_server *srv = http_server_new("127.0.0.1:0", 1024, err, sizeof err);
-    assert_non_null(srv);
+    http_server *srv = server_new(1024);
     http_server_limits(srv, &l);
     assert_int_equal(http_route(srv, "GET", "/slow", slow, &g), 0);
     assert_int_equal(http_route(srv, "GET", "/fast", echo, "fast"), 0);
-    assert_int_equal(http_server_start(srv, err, sizeof err), 0);
-    g.port = http_server_port(srv);
+    g.port = server_start(srv);
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, fetch_slow, &g), 0);
     pthread_mutex_lock(&g.lock);

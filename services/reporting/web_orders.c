@@ -23,6 +23,7 @@
 #include "web_work.h"
 
 #define PAGE_ROWS 50
+#define CONTENT_CHARS 40    /* of the complaint, in the dispatcher's queue */
 #define HTML_TYPE "text/html; charset=utf-8"
 
 /* Every list: the person's orders with their current open deadline (the
@@ -52,12 +53,14 @@
     "        coalesce(extract(epoch FROM p.due_at)::bigint::text, ''), p.paused_at IS NOT NULL,"                   \
     "        (SELECT count(*) FROM alerts al WHERE al.complaint_id = p.id AND al.cycle = p.cycle),"                \
     "        p.role, coalesce(p.reasons, ''), (SELECT count(*) FROM mine),"                                        \
-    "        extract(epoch FROM (SELECT esc_now()))::bigint"                                                       \
+    "        extract(epoch FROM (SELECT esc_now()))::bigint,"                                                      \
+    "        (SELECT left(x.content, " DB_NUM(CONTENT_CHARS) ") || CASE WHEN char_length(x.content) > "          \
+    "         " DB_NUM(CONTENT_CHARS) " THEN '…' ELSE '' END FROM complaints x WHERE x.id = p.id)"                \
     "   FROM page p LEFT JOIN categories cat ON cat.code = p.category"                                             \
     "   LEFT JOIN regions rs ON rs.code = p.street_code LEFT JOIN regions rc ON rc.code = p.community_code"       \
     "  ORDER BY p.due_at NULLS LAST, p.called_at, p.id"
 enum { L_TICKET, L_STATUS, L_CATEGORY, L_PLACE, L_ADDRESS, L_KIND, L_DUE, L_PAUSED, L_ALERTS, L_ROLE, L_REASONS,
-       L_TOTAL, L_NOW };
+       L_TOTAL, L_NOW, L_CONTENT };
 
 /* A unit's own orders: owner or co-handler (handlers, discipline inspection). */
 static const char SQL_UNIT[] = LIST_HEAD " WHERE a.unit_id = $2::int AND a.active" LIST_TAIL LIST_ALL LIST_PAGE;
@@ -184,8 +187,11 @@ static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long lon
             *due ? names_deadline(PQgetvalue(res, r, L_KIND)) : "—", left,
             PQgetvalue(res, r, L_ALERTS));
     if (manual) {
-        mask_text(masked, sizeof masked, PQgetvalue(res, r, L_REASONS));
+        mask_text(masked, sizeof masked, PQgetvalue(res, r, L_CONTENT));
         fputs("<td class=\"hide-phone\">", f);
+        text_html_escape(f, masked);
+        mask_text(masked, sizeof masked, PQgetvalue(res, r, L_REASONS));
+        fputs("</td><td class=\"hide-phone\">", f);
         text_html_escape(f, masked);
         fputs("</td>", f);
     }
@@ -229,7 +235,7 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
     fputs("<div class=\"scroll\"><table class=\"orders\"><thead><tr><th>工单号</th><th>状态</th><th>分类</th>"
           "<th>地点</th><th>期限</th><th>剩余时间</th><th>告警</th>", f);
     if (manual)
-        fputs("<th class=\"hide-phone\">派单建议与原因</th>", f);
+        fputs("<th class=\"hide-phone\">诉求内容</th><th class=\"hide-phone\">派单建议与原因</th>", f);
     fputs("</tr></thead><tbody>\n", f);
     for (int r = 0; r < PQntuples(res); r++)
         order_row(f, w, res, r, now, manual);

@@ -164,6 +164,8 @@ check_eq "the dispatcher's queue" 200 "$(web_get "$dj" /work)"
 check "… holds the order routing could not place, with routing's reasons" grep -q "$lost" "$WEB_DIR/body"
 check "… routing's reasons under their own header, no deadline said as —" \
     eval "web_column_has 派单建议与原因 '.*没有找到地点.*' && web_column_has 期限 — && web_column_has 剩余时间 —"
+check "… and what the caller said, to dispatch by" web_column_has 诉求内容 '有人乱扔垃圾'
+
 check_eq "the dispatcher gives it to 王哥庄街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212003 -F reason=核实地址后派发)"
 check_eq "… dispatched, by the dispatcher" "dispatched paidan" \
     "$(status_of "$lost") $(sql "SELECT e.actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$lost' AND e.event = 'routed' ORDER BY e.id DESC LIMIT 1")"

@@ -62,8 +62,8 @@ static void not_signed_in(const http_request *req, http_response *resp)
     char next[NEXT_MAX], location[NEXT_MAX + 32];
     if (strncmp(path, "/api/", 5) == 0) {
         http_add_header(resp, "WWW-Authenticate", "Bearer realm=\"jiesu\"");
-        http_reply(resp, 401, JSON, "{\"error\": \"sign in first: a session cookie from /signin, or an "
-                   "Authorization: Bearer header with an API token\"}\n");
+        http_reply(resp, 401, JSON, "{\"error\": \"请先登录：带上在 /signin 登录得到的会话 Cookie，或在 Authorization: Bearer "
+                   "头里带上 API 令牌（管理员用 jiesu user token 用户名 生成）\"}\n");
         return;
     }
     text_url_encode(next, sizeof next, path);      /* too long: "", and sign-in goes home */

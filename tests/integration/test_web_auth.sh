@@ -89,6 +89,7 @@ jar=$WEB_DIR/nobody.jar
 check_eq "GET / without a session: 303" 303 "$(web_get "$jar" /)"
 check "… to /signin?next=/" grep -qi '^Location: /signin?next=/' "$WEB_DIR/headers"
 check_eq "GET /api/bulletin without a session: 401" 401 "$(web_get "$jar" /api/bulletin)"
+check "… saying how to sign in, in Chinese" jq -e '.error | startswith("请先登录：带上在 /signin 登录得到的会话 Cookie")' "$WEB_DIR/body"
 check_eq "GET /bulletin.html without a session: 303" 303 "$(web_get "$jar" /bulletin.html)"
 check_eq "the public Open311 GET needs no session" 200 "$(web_get "$jar" /requests.json)"
 

@@ -82,6 +82,16 @@ static void echo(void *ctx, const http_request *req, http_response *resp)
                http_path(req), name ? name : "-", q ? q : "-", key ? " key=" : "", key ? key : "");
 }
 
+/* Requests path (POSTing post unless NULL) and checks the status and, unless want is NULL, the body. */
+static void expect(int port, const char *path, const char *post, long status, const char *want)
+{
+    char *body;
+    assert_int_equal(fetch(port, path, post, NULL, &body), status);
+    if (want)
+        assert_string_equal(body, want);
+    free(body);
+}
+
 /* A server on a free loopback port taking bodies up to max_body. */
 static http_server *server_new(size_t max_body)
 {
@@ -124,12 +134,8 @@ static void test_routes_and_fields(void **state)
     assert_int_equal(fetch(port, "/requests/42.json", NULL, NULL, &body), 200);
     assert_string_equal(body, "one GET /requests/42.json name=- q=-");
     free(body);
-    assert_int_equal(fetch(port, "/nothing", NULL, NULL, &body), 404);
-    assert_string_equal(body, "[{\"code\":404,\"description\":\"no such resource\"}]");
-    free(body);
-    assert_int_equal(fetch(port, "/services.json", "a=b", NULL, &body), 405);
-    assert_string_equal(body, "[{\"code\":405,\"description\":\"method not allowed\"}]");
-    free(body);
+    expect(port, "/nothing", NULL, 404, "[{\"code\":404,\"description\":\"no such resource\"}]");
+    expect(port, "/services.json", "a=b", 405, "[{\"code\":405,\"description\":\"method not allowed\"}]");
     char big[4096];
     memset(big, 'x', sizeof big - 1);
     big[sizeof big - 1] = '\0';
@@ -154,20 +160,13 @@ static void test_refusals_of_its_own(void **state)
     assert_int_equal(http_route(srv, "GET", "/page", echo, "page"), 0);
     http_server_refusals(srv, refuse_plainly);
     int port = server_start(srv);
-    char *body, big[256];
-    assert_int_equal(fetch(port, "/page", NULL, NULL, &body), 200);
-    free(body);
-    assert_int_equal(fetch(port, "/pgae", NULL, NULL, &body), 404);
-    assert_string_equal(body, "GET /pgae: 404 0");
-    free(body);
-    assert_int_equal(fetch(port, "/page", "a=b", NULL, &body), 405);
-    assert_string_equal(body, "POST /page: 405 0");
-    free(body);
+    char big[256];
+    expect(port, "/page", NULL, 200, NULL);
+    expect(port, "/pgae", NULL, 404, "GET /pgae: 404 0");
+    expect(port, "/page", "a=b", 405, "POST /page: 405 0");
     memset(big, 'x', sizeof big - 1);
     big[sizeof big - 1] = '\0';
-    assert_int_equal(fetch(port, "/page", big, NULL, &body), 413);
-    assert_string_equal(body, "POST /page: 413 64");
-    free(body);
+    expect(port, "/page", big, 413, "POST /page: 413 64");
     http_server_destroy(&srv);
 }
 

@@ -101,7 +101,7 @@ static const char COMMANDS_HELP[] =
     "                          法定节假日日历（督办预警服务）：每年的天数；管理员载入国务院通知\n"
     "                          （holiday-cn JSON）或逐日录入；受影响的未到期时限重新计算\n"
     "  config                  全部配置项：默认值、允许的值、含义\n"
-    "  help                    本说明\n";
+    "  help [命令]             本说明，或一个命令的（也可写 jiesu 命令 --help）\n";
 
 static const char CONFIG_HELP[] =
     "\n"

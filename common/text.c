@@ -259,6 +259,25 @@ void text_utf8_cut(char *s)
         s[start - 1] = '\0';
 }
 
+void text_shorten(char *s, size_t cap, size_t chars)
+{
+    size_t i = 0;
+    for (size_t n = 0; s[i]; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && n++ == chars)
+            break;
+    if (!s[i])
+        return;
+    while (i > 0 && i + sizeof "…" > cap) {    /* back a character at a time until the mark fits */
+        do
+            i--;
+        while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80);
+    }
+    if (i + sizeof "…" <= cap)
+        memcpy(s + i, "…", sizeof "…");
+    else
+        s[i] = '\0';
+}
+
 void text_utf8_mend(char *s)
 {
     text_utf8_cut(s);

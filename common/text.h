@@ -52,6 +52,11 @@ int text_defuse_formula(char *dst, size_t cap, const char *s);
  * where only valid UTF-8 may (a PostgreSQL column, a protobuf string). */
 void text_utf8_cut(char *s);
 
+/* Keeps the first `chars` characters of UTF-8 text s (a buffer of cap
+ * bytes), in place, a cut marked with "…" (one character fewer when the
+ * mark would not fit). */
+void text_shorten(char *s, size_t cap, size_t chars);
+
 /* A message that quotes what was typed or sent, made UTF-8 in place: a
  * character its end cut short dropped (text_utf8_cut), the rest repaired. */
 void text_utf8_mend(char *s);

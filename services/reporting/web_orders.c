@@ -23,7 +23,8 @@
 #include "web_work.h"
 
 #define PAGE_ROWS 50
-#define CONTENT_CHARS 40    /* of the complaint, in the dispatcher's queue */
+#define CONTENT_CHARS 40    /* of the complaint shown in the dispatcher's queue, */
+#define CONTENT_READ 200    /* cut from this many masked: a number across the cut is masked whole */
 #define HTML_TYPE "text/html; charset=utf-8"
 
 /* Every list: the person's orders with their current open deadline (the
@@ -54,8 +55,7 @@
     "        (SELECT count(*) FROM alerts al WHERE al.complaint_id = p.id AND al.cycle = p.cycle),"                \
     "        p.role, coalesce(p.reasons, ''), (SELECT count(*) FROM mine),"                                        \
     "        extract(epoch FROM (SELECT esc_now()))::bigint,"                                                      \
-    "        (SELECT left(x.content, " DB_NUM(CONTENT_CHARS) ") || CASE WHEN char_length(x.content) > "          \
-    "         " DB_NUM(CONTENT_CHARS) " THEN '…' ELSE '' END FROM complaints x WHERE x.id = p.id)"                \
+    "        (SELECT left(x.content, " DB_NUM(CONTENT_READ) ") FROM complaints x WHERE x.id = p.id)"              \
     "   FROM page p LEFT JOIN categories cat ON cat.code = p.category"                                             \
     "   LEFT JOIN regions rs ON rs.code = p.street_code LEFT JOIN regions rc ON rc.code = p.community_code"       \
     "  ORDER BY p.due_at NULLS LAST, p.called_at, p.id"
@@ -168,7 +168,7 @@ static void order_link(FILE *f, const char *ticket)
 /* One row of the list. */
 static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long long now, int manual)
 {
-    char left[96] = "—", masked[512];
+    char left[96] = "—", masked[1024];
     const char *due = PQgetvalue(res, r, L_DUE);
     int paused = strcmp(PQgetvalue(res, r, L_PAUSED), "t") == 0;
     long long due_s = *due ? atoll(due) : 0;
@@ -188,6 +188,7 @@ static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long lon
             PQgetvalue(res, r, L_ALERTS));
     if (manual) {
         mask_text(masked, sizeof masked, PQgetvalue(res, r, L_CONTENT));
+        text_shorten(masked, sizeof masked, CONTENT_CHARS);
         fputs("<td class=\"hide-phone\">", f);
         text_html_escape(f, masked);
         mask_text(masked, sizeof masked, PQgetvalue(res, r, L_REASONS));

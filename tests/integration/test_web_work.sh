@@ -33,7 +33,8 @@ b=$(file "崂山区沙子口街道南姜社区" "南姜社区路边垃圾堆积"
 alarm=$(file "崂山区中韩街道海尔路178号" "海尔路178号楼下垃圾箱破损")
 conduct=$(file "崂山区中韩街道" "中韩街道办工作人员态度恶劣，吃拿卡要，推诿不办" conduct)
 lost=$(file "某处" "有人乱扔垃圾")
-for t in "$a" "$b" "$alarm" "$conduct" "$lost"; do wait_for "$t routed" 30 routed "$t"; done
+phoned=$(file "某处" "有人在小区门口乱扔垃圾已经好几天了没人管，请尽快派人清理，回电13812345678")
+for t in "$a" "$b" "$alarm" "$conduct" "$lost" "$phoned"; do wait_for "$t routed" 30 routed "$t"; done
 check_eq "the orders: 中韩's, 沙子口's, 中韩's, discipline's, the manual queue's" "dispatched dispatched dispatched dispatched manual" \
     "$(for t in "$a" "$b" "$alarm" "$conduct" "$lost"; do status_of "$t"; done | xargs)"
 
@@ -165,6 +166,8 @@ check "… holds the order routing could not place, with routing's reasons" grep
 check "… routing's reasons under their own header, no deadline said as —" \
     eval "web_column_has 派单建议与原因 '.*没有找到地点.*' && web_column_has 期限 — && web_column_has 剩余时间 —"
 check "… and what the caller said, to dispatch by" web_column_has 诉求内容 '有人乱扔垃圾'
+check "… its first 40 characters, a phone number across the cut masked whole" \
+    eval "web_column_has 诉求内容 '有人在小区.*回电138\*\*\*\*56…' && ! grep -q 1381234 '$WEB_DIR/body'"
 
 check_eq "the dispatcher gives it to 王哥庄街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212003 -F reason=核实地址后派发)"
 check_eq "… dispatched, by the dispatcher" "dispatched paidan" \

@@ -262,6 +262,26 @@ static void cut_copy(char *buf, const char *s, size_t n)
 
 /* A message cut by snprintf in the middle of a character loses that
  * character only; whole text, ASCII and 4-byte characters stay. */
+/* text_shorten: at a number of characters, whatever their bytes, with a mark. */
+static void test_shorten(void **state)
+{
+    (void)state;
+    char buf[32];
+    snprintf(buf, sizeof buf, "%s", "路灯不亮三天了");
+    text_shorten(buf, sizeof buf, 4);
+    assert_string_equal(buf, "路灯不亮…");
+    snprintf(buf, sizeof buf, "%s", "路灯不亮");
+    text_shorten(buf, sizeof buf, 4);            /* no longer than that: as it is */
+    assert_string_equal(buf, "路灯不亮");
+    snprintf(buf, sizeof buf, "%s", "ab😀cd");
+    text_shorten(buf, sizeof buf, 3);
+    assert_string_equal(buf, "ab😀…");
+    snprintf(buf, 8, "%s", "abcdefg");          /* a buffer of 8: "abcde…" would not fit */
+    text_shorten(buf, 8, 5);
+    assert_string_equal(buf, "abcd…");
+    assert_int_equal(strlen(buf), 7);
+}
+
 static void test_utf8_cut(void **state)
 {
     (void)state;
@@ -412,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_mask_name),
         cmocka_unit_test(test_defuse_formula),
         cmocka_unit_test(test_defuse_truncates),
+        cmocka_unit_test(test_shorten),
         cmocka_unit_test(test_utf8_cut),
         cmocka_unit_test(test_utf8_repair),
         cmocka_unit_test(test_quote),

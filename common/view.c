@@ -61,6 +61,8 @@ static char *cell_value(const view_section *sec, int c, const char *v)
         text_mask_phone(out, cap, v);
     else if (mask_text(out, cap, v) < 0)
         snprintf(out, cap, "(masked)");
+    else if (letter == 'x')
+        text_shorten(out, cap, VIEW_EXCERPT_CHARS);
     return out;
 }
 

@@ -32,11 +32,17 @@ typedef struct view_section view_section;
 typedef Jiesu__Table *(*view_table_fn)(const config *cfg, PGconn *pg, const view_section *sec, PGresult *res,
                                        char *err, size_t errlen);
 
+#define VIEW_EXCERPT_CHARS 30     /* of a cell 'x' */
+#define VIEW_EXCERPT_READ 200     /* characters an excerpt is masked from (SQL's left()): a
+                                   * number across its cut is masked whole */
+
 struct view_section {
     const char *title;
     const char *align;      /* one 'l' or 'r' per column */
     const char *cells;      /* NULL, or one letter per column: '-' as is; masked: 'n' a person's
-                             * name, 'p' a phone number, 't' free text (numbers inside it);
+                             * name, 'p' a phone number, 't' free text (numbers inside it), 'x'
+                             * free text shown as an excerpt (masked, then cut to
+                             * VIEW_EXCERPT_CHARS: a number across the cut masked whole);
                              * a code named (common/names.h): 's' status, 'o' role, 'l' rule,
                              * 'e' event, 'r' rung, 'k' deadline kind, 'u' unit kind */
     int         fields;     /* one record, printed as "column  value" lines */

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "calendar.h"
+#include "db.h"
 #include "holidays.h"
 #include "names.h"
 #include "report_deadline.h"
@@ -147,9 +148,9 @@ static const view_section ALERTS[] = {
 
 /* The manual queue: orders a dispatcher must place ($2 limit). */
 static const view_section MANUAL[] = {
-    {"待人工派单（来电早的在前）", "lllllrlrl", "--tt--l-t", 0,
+    {"待人工派单（来电早的在前）", "lllllrlrl", "--xx--l-t", 0,
      "SELECT c.ticket_no AS 工单号, to_char(c.called_at, " REPORT_TIME_FMT ") AS 来电时间,"
-     "       left(c.address, 24) AS 地址, left(c.content, 30) AS 诉求内容,"
+     "       left(c.address, " DB_NUM(VIEW_EXCERPT_READ) ") AS 地址, left(c.content, " DB_NUM(VIEW_EXCERPT_READ) ") AS 诉求内容,"
      "       coalesce(cat.name, '—') AS 分类, c.returns AS 退回次数, a.rule AS 依据, to_char(a.score, 'FM0.00') AS 得分,"
      "       a.reasons AS 理由"
      "  FROM complaints c JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'manual'"

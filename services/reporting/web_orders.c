@@ -19,12 +19,12 @@
 #include "mask.h"
 #include "names.h"
 #include "text.h"
+#include "view.h"
 #include "web_html.h"
 #include "web_work.h"
 
 #define PAGE_ROWS 50
-#define CONTENT_CHARS 40    /* of the complaint shown in the dispatcher's queue, */
-#define CONTENT_READ 200    /* cut from this many masked: a number across the cut is masked whole */
+#define CONTENT_CHARS 40    /* of the complaint shown in the dispatcher's queue (cut once masked) */
 #define HTML_TYPE "text/html; charset=utf-8"
 
 /* Every list: the person's orders with their current open deadline (the
@@ -55,7 +55,7 @@
     "        (SELECT count(*) FROM alerts al WHERE al.complaint_id = p.id AND al.cycle = p.cycle),"                \
     "        p.role, coalesce(p.reasons, ''), (SELECT count(*) FROM mine),"                                        \
     "        extract(epoch FROM (SELECT esc_now()))::bigint,"                                                      \
-    "        (SELECT left(x.content, " DB_NUM(CONTENT_READ) ") FROM complaints x WHERE x.id = p.id)"              \
+    "        (SELECT left(x.content, " DB_NUM(VIEW_EXCERPT_READ) ") FROM complaints x WHERE x.id = p.id)"              \
     "   FROM page p LEFT JOIN categories cat ON cat.code = p.category"                                             \
     "   LEFT JOIN regions rs ON rs.code = p.street_code LEFT JOIN regions rc ON rc.code = p.community_code"       \
     "  ORDER BY p.due_at NULLS LAST, p.called_at, p.id"

@@ -31,7 +31,7 @@ csv=$HARNESS_DIR/route-cli.csv
 printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
     "RC-1,2026/10/1 9:00,王先生,13800000001,崂山区张村社区3号楼,张村社区门口流动摊贩占道经营，垃圾遍地,,一般" \
     "RC-2,2026/10/1 9:05,李女士,13800000002,沙子口街道,沙子口街道办工作人员态度恶劣，办事推诿,,一般" \
-    "RC-3,2026/10/1 9:10,张先生,13800000003,来电人未提供,楼下饭店油烟太大,,紧急" \
+    "RC-3,2026/10/1 9:10,张先生,13800000003,来电人未提供,楼下饭店油烟太大，排风扇对着我家窗户吹，请回电13912345678,,紧急" \
     "RC-4,2026/10/1 9:15,赵女士,13800000004,张村社区,垃圾堆在张村社区和金家岭街道交界处,环境卫生-垃圾清运,一般" >"$csv"
 as_role clerk jiesu import "$csv" >"$HARNESS_DIR/route-cli-import.out" 2>&1
 check "import of four complaints" test $? -eq 0
@@ -75,6 +75,9 @@ sql "GRANT SELECT ON alerts TO $svc_role" >/dev/null
 as_role dispatcher jiesu manual >"$HARNESS_DIR/manual.out" 2>&1
 check "jiesu manual lists the order routing could not place" grep -q "RC-3" "$HARNESS_DIR/manual.out"
 check "jiesu manual says why" grep -q "没有街道或社区名称" "$HARNESS_DIR/manual.out"
+check "… with the complaint's first 30 characters, a phone number across the cut masked whole" \
+    sh -c "grep -q '楼下饭店油烟太大,排风扇对着我家窗户吹,请回电139\*\*\*\*…' '$HARNESS_DIR/manual.out' &&
+           ! grep -q 1391234 '$HARNESS_DIR/manual.out'"
 as_role dispatcher jiesu dispatch RC-3 no-such-unit >"$HARNESS_DIR/dispatch-bad.out" 2>&1
 check "dispatch to an unknown unit is refused" test $? -ne 0
 check "… saying which unit" grep -q "no-such-unit" "$HARNESS_DIR/dispatch-bad.out"

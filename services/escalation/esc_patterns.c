@@ -18,6 +18,7 @@
 #include "db.h"
 #include "esc_alert.h"
 #include "log.h"
+#include "mask.h"
 #include "names.h"
 #include "sqlarr.h"
 #include "text.h"
@@ -157,12 +158,26 @@ enum { U_ID, U_CODE, U_NAME, U_TOTAL, U_LATE, U_ORDERS, U_SUBJECT };
 typedef void (*candidate_fn)(const esc_pattern_cfg *cfg, PGresult *res, int r, esc_alert_in *in, char *reason,
                              char *orders);
 
+#define PLACE_CHARS 160     /* of an address a reason quotes: the sentence stays whole */
+#define PLACE_BYTES 512
+
+/* The address of row r, column c, as a reason quotes it: masked, then cut
+ * to PLACE_CHARS (masked after a cut, a number the cut split would have lost
+ * its shape and been shown in part). */
+static const char *quoted_address(char place[PLACE_BYTES], PGresult *res, int r, int c)
+{
+    mask_text(place, PLACE_BYTES, PQgetvalue(res, r, c));
+    text_shorten(place, PLACE_BYTES, PLACE_CHARS);
+    return place;
+}
+
 static void on_repeat(const esc_pattern_cfg *cfg, PGresult *res, int r, esc_alert_in *in, char *reason,
                       char *orders)
 {
+    char place[PLACE_BYTES];
     (void)orders;
     snprintf(reason, ESC_REASON_BYTES, "%s：%d 天内 %s 有 %s 单“%s”诉求，已合并为一单", names_rung("repeat"),
-             cfg->repeat_window_days, PQgetvalue(res, r, R_ADDRESS), PQgetvalue(res, r, R_COUNT),
+             cfg->repeat_window_days, quoted_address(place, res, r, R_ADDRESS), PQgetvalue(res, r, R_COUNT),
              PQgetvalue(res, r, R_CATEGORY));
     *in = (esc_alert_in){.complaint_id = PQgetvalue(res, r, R_PARENT), .rung = "repeat",
                          .cycle = PQgetvalue(res, r, R_CYCLE), .subject = "", .target = "campaign",
@@ -173,9 +188,10 @@ static void on_repeat(const esc_pattern_cfg *cfg, PGresult *res, int r, esc_aler
 static void on_rebound(const esc_pattern_cfg *cfg, PGresult *res, int r, esc_alert_in *in, char *reason,
                        char *orders)
 {
+    char place[PLACE_BYTES];
     snprintf(reason, ESC_REASON_BYTES, "%s：工单 %s（“%s”，%s，%s 来电）在工单 %s 于 %s 销号后 %d 天内又来了",
              names_rung("rebound"), PQgetvalue(res, r, B_TICKET), PQgetvalue(res, r, B_CATEGORY),
-             PQgetvalue(res, r, B_ADDRESS), PQgetvalue(res, r, B_CALLED), PQgetvalue(res, r, B_OLD_TICKET),
+             quoted_address(place, res, r, B_ADDRESS), PQgetvalue(res, r, B_CALLED), PQgetvalue(res, r, B_OLD_TICKET),
              PQgetvalue(res, r, B_CLOSED), cfg->rebound_window_days);
     snprintf(orders, ORDERS_BYTES, "{%s,%s}", PQgetvalue(res, r, B_OLD_ID), PQgetvalue(res, r, B_ID));
     *in = (esc_alert_in){.complaint_id = PQgetvalue(res, r, B_ID), .rung = "rebound",

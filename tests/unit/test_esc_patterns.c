@@ -148,28 +148,42 @@ static void test_repeat_merges_into_one_parent(void **state)
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE complaint_id = %lld", a), 1);
 }
 
-/* A reason too long for an alert (a whole complaint pasted into the address
- * column of an export) is cut at a character: cut inside one, it was not
- * UTF-8, PostgreSQL refused the alert, and every sweep failed on its chunk.
- * Three addresses one ASCII letter apart: the cut falls inside a character
- * for two of them. */
+/* An address too long for an alert's reason (a whole complaint pasted into
+ * the address column of an export) is quoted in its first 160 characters,
+ * cut at a character and masked before the cut, the sentence after it kept:
+ * cut inside a character, the reason was not UTF-8, PostgreSQL refused the
+ * alert and every sweep failed on its chunk; masked after the cut, a phone
+ * number the cut split showed its first digits. Three addresses one ASCII
+ * letter apart (each character's bytes fall differently), and one with a
+ * phone number across the cut. */
 static void test_repeat_with_a_long_address(void **state)
 {
     fixture *f = *state;
     esc_pattern_stats st;
+    char addr[1400];
     for (int k = 1; k <= 3; k++) {
-        char addr[1400];
         int len = snprintf(addr, sizeof addr, "%s%.*s", f->tag, k, "abc");
         for (int i = 0; i < 400; i++)
             len += snprintf(addr + len, sizeof addr - (size_t)len, "国");
         for (int i = 0; i < 3; i++)
             order(f, "long", addr, "1 day", "dispatched");
     }
+    int len = snprintf(addr, sizeof addr, "%s", f->tag);
+    for (size_t i = strlen(f->tag); i < 160 - 5; i++)     /* the number's first 5 digits within the 160 quoted */
+        len += snprintf(addr + len, sizeof addr - (size_t)len, "国");
+    snprintf(addr + len, sizeof addr - (size_t)len, "13812345678");
+    for (int i = 0; i < 3; i++)
+        order(f, "phone", addr, "1 day", "dispatched");
     run(f, &st);
-    assert_int_equal(st.repeat, 3);
+    assert_int_equal(st.repeat, 4);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts a JOIN complaints c ON c.id = a.complaint_id"
                                             " WHERE c.category = '%s-long' AND a.rung = 'repeat'"
-                                            " AND octet_length(a.reason) BETWEEN 1000 AND 1023", f->tag), 3);
+                                            " AND a.reason LIKE '%%国国… 有 3 单“%%”诉求，已合并为一单'"
+                                            " AND char_length(a.reason) < 220", f->tag), 3);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts a JOIN complaints c ON c.id = a.complaint_id"
+                                            " WHERE c.category = '%s-phone' AND a.rung = 'repeat'"
+                                            " AND a.reason LIKE '%%国138**… 有 3 单%%' AND position('13812' IN a.reason) = 0",
+                                 f->tag), 1);
 }
 
 /* Many groups found at once are handled a chunk of them a transaction: each

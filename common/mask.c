@@ -13,6 +13,8 @@
 #include <strings.h>
 #include <string.h>
 
+#include "text.h"
+
 #define MAX_GROUPS 12           /* "1 3 8 1 2 3 4 5 6 7 8" is one number too */
 #define MAX_DIGITS 24           /* longer than any shape */
 #define MAX_JOINED 8            /* digits of a group joined to others (0532-88886666, 370212 19900101 123X) */
@@ -425,6 +427,13 @@ static int mask_all(char *dst, size_t cap, const char *s, int public)
 int mask_text(char *dst, size_t cap, const char *s)
 {
     return mask_all(dst, cap, s, 0);
+}
+
+int mask_excerpt(char *dst, size_t cap, const char *s, size_t chars)
+{
+    int rc = mask_text(dst, cap, s);
+    text_shorten(dst, cap, chars);
+    return rc;
 }
 
 int mask_public_text(char *dst, size_t cap, const char *s)

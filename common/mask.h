@@ -54,6 +54,11 @@
 /* Personal numbers masked (the rules above). */
 int mask_text(char *dst, size_t cap, const char *s);
 
+/* An excerpt of free text: mask_text(), then its first `chars` characters,
+ * a cut marked "…" (text_shorten) — masked before the cut, so a number the
+ * cut splits is masked whole. Returns as mask_text(). */
+int mask_excerpt(char *dst, size_t cap, const char *s, size_t chars);
+
 /* For publication (the public Open311 view): mask_text(), and also every
  * house, building, unit and room number — a number followed by 号 (not 号线,
  * nor after 月: a date), 栋, 幢, 座, 单元, 室, 户, 楼, 层, 弄 or '#', with any

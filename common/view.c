@@ -59,10 +59,10 @@ static char *cell_value(const view_section *sec, int c, const char *v)
         text_mask_name(out, cap, v);
     else if (letter == 'p')
         text_mask_phone(out, cap, v);
+    else if (letter == 'x')
+        mask_excerpt(out, cap, v, VIEW_EXCERPT_CHARS);
     else if (mask_text(out, cap, v) < 0)
         snprintf(out, cap, "(masked)");
-    else if (letter == 'x')
-        text_shorten(out, cap, VIEW_EXCERPT_CHARS);
     return out;
 }
 

@@ -171,14 +171,15 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *name = argv[optind], *next = optind + 1 < argc ? argv[optind + 1] : NULL;
-    if (strcmp(name, "help") == 0 && next && command_help(next) != 0) {
-        cli_error("没有命令“%s”（`jiesu help` 列出全部命令）", next);
-        return 2;
-    }
-    if (strcmp(name, "help") == 0 && !next)
-        usage(stdout);
-    if (strcmp(name, "help") == 0)
+    if (strcmp(name, "help") == 0) {
+        if (!next)
+            usage(stdout);
+        else if (command_help(next) != 0) {
+            cli_error("没有命令“%s”（`jiesu help` 列出全部命令）", next);
+            return 2;
+        }
         return 0;
+    }
     if (next && (strcmp(next, "--help") == 0 || strcmp(next, "-h") == 0) && command_help(name) == 0)
         return 0;
     const cli_command *cmd = NULL;

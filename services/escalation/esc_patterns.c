@@ -161,13 +161,11 @@ typedef void (*candidate_fn)(const esc_pattern_cfg *cfg, PGresult *res, int r, e
 #define PLACE_CHARS 160     /* of an address a reason quotes: the sentence stays whole */
 #define PLACE_BYTES 512
 
-/* The address of row r, column c, as a reason quotes it: masked, then cut
- * to PLACE_CHARS (masked after a cut, a number the cut split would have lost
- * its shape and been shown in part). */
+/* The address of row r, column c, as a reason quotes it: an excerpt of
+ * PLACE_CHARS, masked before the cut (mask_excerpt). */
 static const char *quoted_address(char place[PLACE_BYTES], PGresult *res, int r, int c)
 {
-    mask_text(place, PLACE_BYTES, PQgetvalue(res, r, c));
-    text_shorten(place, PLACE_BYTES, PLACE_CHARS);
+    mask_excerpt(place, PLACE_BYTES, PQgetvalue(res, r, c), PLACE_CHARS);
     return place;
 }
 

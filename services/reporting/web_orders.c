@@ -187,8 +187,7 @@ static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long lon
             *due ? names_deadline(PQgetvalue(res, r, L_KIND)) : "—", left,
             PQgetvalue(res, r, L_ALERTS));
     if (manual) {
-        mask_text(masked, sizeof masked, PQgetvalue(res, r, L_CONTENT));
-        text_shorten(masked, sizeof masked, CONTENT_CHARS);
+        mask_excerpt(masked, sizeof masked, PQgetvalue(res, r, L_CONTENT), CONTENT_CHARS);
         fputs("<td class=\"hide-phone\">", f);
         text_html_escape(f, masked);
         mask_text(masked, sizeof masked, PQgetvalue(res, r, L_REASONS));

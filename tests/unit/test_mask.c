@@ -228,6 +228,18 @@ static void test_address_with_a_stray_byte(void **state)
     free(out);
 }
 
+/* An excerpt is masked before it is cut: a number the cut splits keeps
+ * only what its whole masked form shows. */
+static void test_excerpt_masked_before_the_cut(void **state)
+{
+    (void)state;
+    char out[128];
+    assert_int_equal(mask_excerpt(out, sizeof out, "请回电13812345678谢谢", 7), 0);     /* cut first: 请回电1381… */
+    assert_string_equal(out, "请回电138*…");
+    assert_int_equal(mask_excerpt(out, sizeof out, "路灯不亮", 7), 0);
+    assert_string_equal(out, "路灯不亮");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_address_cut_before_the_house_number),
         cmocka_unit_test(test_truncation_at_a_character),
         cmocka_unit_test(test_address_with_a_stray_byte),
+        cmocka_unit_test(test_excerpt_masked_before_the_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

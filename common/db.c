@@ -13,6 +13,8 @@
 #include "clock.h"
 #include "log.h"
 
+#include <libpq-events.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -80,12 +82,85 @@ static void notice_to_log(void *arg, const PGresult *res)
         log_debug("db: server notice: %s", msg);
 }
 
+/* ---- the statements prepared on a connection ----
+ * Kept beside the connection as libpq's instance data, so db_prepared()
+ * prepares each name once without first asking for it and failing (each
+ * failure an ERROR line in PostgreSQL's log). A reset connection has none;
+ * the list goes with the connection. */
+
+typedef struct {
+    char  **names;
+    size_t  n, cap;
+} prepared_list;
+
+static void prepared_clear(prepared_list *list)
+{
+    for (size_t i = 0; i < list->n; i++)
+        free(list->names[i]);
+    list->n = 0;
+}
+
+static int prepared_events(PGEventId id, void *info, void *pass_through)
+{
+    (void)pass_through;
+    if (id == PGEVT_CONNRESET || id == PGEVT_CONNDESTROY) {
+        PGconn *conn = id == PGEVT_CONNRESET ? ((PGEventConnReset *)info)->conn : ((PGEventConnDestroy *)info)->conn;
+        prepared_list *list = PQinstanceData(conn, prepared_events);
+        if (list)
+            prepared_clear(list);
+        if (list && id == PGEVT_CONNDESTROY) {
+            free(list->names);
+            free(list);
+        }
+    }
+    return 1;
+}
+
+/* Gives conn its (empty) list. 0, or -1 when out of memory. */
+static int prepared_attach(PGconn *conn)
+{
+    prepared_list *list = calloc(1, sizeof *list);
+    if (!list || !PQregisterEventProc(conn, prepared_events, "jiesu prepared statements", NULL)) {
+        free(list);
+        return -1;
+    }
+    PQsetInstanceData(conn, prepared_events, list);
+    return 0;
+}
+
+static int prepared_known(PGconn *conn, const char *name)
+{
+    prepared_list *list = PQinstanceData(conn, prepared_events);
+    for (size_t i = 0; list && i < list->n; i++)
+        if (strcmp(list->names[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Notes that name is prepared on conn; forgetting it only costs a prepare. */
+static void prepared_note(PGconn *conn, const char *name)
+{
+    prepared_list *list = PQinstanceData(conn, prepared_events);
+    if (!list || prepared_known(conn, name))
+        return;
+    if (list->n == list->cap) {
+        size_t cap = list->cap ? 2 * list->cap : 16;
+        char **names = realloc(list->names, cap * sizeof *names);
+        if (!names)
+            return;
+        list->names = names;
+        list->cap = cap;
+    }
+    if ((list->names[list->n] = strdup(name)) != NULL)
+        list->n++;
+}
+
 PGconn *db_connect(const char *conninfo, int wait_ms, char *err, size_t errlen)
 {
     long deadline = clock_mono_ms() + (wait_ms > 0 ? wait_ms : 0);
     for (;;) {
         PGconn *conn = PQconnectdb(conninfo);
-        if (PQstatus(conn) == CONNECTION_OK) {
+        if (PQstatus(conn) == CONNECTION_OK && prepared_attach(conn) == 0) {
             PQsetNoticeReceiver(conn, notice_to_log, NULL);
             return conn;
         }
@@ -192,20 +267,30 @@ PGresult *db_query(PGconn *conn, const char *label, const char *sql, int nparams
     return res;
 }
 
-PGresult *db_prepared(PGconn *conn, const char *name, const char *sql, int nparams, const char *const *params)
+/* Prepares name on conn, then runs it. */
+static PGresult *prepare_and_run(PGconn *conn, const char *name, const char *sql, int nparams,
+                                 const char *const *params)
 {
-    if (PQtransactionStatus(conn) != PQTRANS_IDLE)      /* a failed first try would abort the transaction */
-        return PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
-    PGresult *res = PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
-    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    if (!state || strcmp(state, "26000") != 0)          /* 26000: no such prepared statement */
-        return res;
-    PQclear(res);
-    res = PQprepare(conn, name, sql, nparams, NULL);
+    PGresult *res = PQprepare(conn, name, sql, nparams, NULL);
     if (PQresultStatus(res) != PGRES_COMMAND_OK)
         return res;
     PQclear(res);
+    prepared_note(conn, name);
     return PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
+}
+
+PGresult *db_prepared(PGconn *conn, const char *name, const char *sql, int nparams, const char *const *params)
+{
+    if (PQtransactionStatus(conn) != PQTRANS_IDLE)      /* a failure would abort the transaction */
+        return PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    if (!prepared_known(conn, name))
+        return prepare_and_run(conn, name, sql, nparams, params);
+    PGresult *res = PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    if (!state || strcmp(state, "26000") != 0)          /* 26000: deallocated behind the list's back */
+        return res;
+    PQclear(res);
+    return prepare_and_run(conn, name, sql, nparams, params);
 }
 
 PGresult *db_query_prepared(PGconn *conn, const char *name, const char *sql, int nparams,

@@ -37,12 +37,13 @@ int db_exec(PGconn *conn, const char *sql, char *err, size_t errlen);
 PGresult *db_query(PGconn *conn, const char *label, const char *sql,
                    int nparams, const char *const *params, char *err, size_t errlen);
 
-/* The statement sql run as the prepared statement name (parsed and planned
- * once per connection: the first run on a connection finds no such
- * statement — PostgreSQL logs that error — and prepares it, and again after
- * a reconnection); as PQexecParams inside a transaction block, where that
- * first error would abort it. The result unchecked,
- * as PQexecParams returns it. Each name must always stand for the same sql. */
+/* The statement sql run as the prepared statement name: parsed and planned
+ * once per connection of db_connect(), which keeps the names it prepared
+ * (and forgets them at PQreset), so no first try fails in PostgreSQL's log;
+ * a name deallocated by hand is prepared again. Inside a transaction block,
+ * where any failure would abort it, sql runs as PQexecParams. The result
+ * unchecked, as PQexecParams returns it. Each name must always stand for the
+ * same sql. */
 PGresult *db_prepared(PGconn *conn, const char *name, const char *sql, int nparams, const char *const *params);
 
 /* db_query() through db_prepared(); name is the label. */

@@ -5,9 +5,10 @@
 #     PostgreSQL started) stops what it had started;
 #   - the next run works, on other ports than the defaults when those are
 #     taken (held here), and its closing lines name the addresses in use,
-#     which answer; the bulletin they suggest counts the sample's calls; everything under var/ is private (0700, files 0600); as
-#     root the cluster lives in /var/lib/jiesu/<hash>, the postgres user's,
-#     and the private directory stays 0700;
+#     which answer; the bulletin they suggest counts the sample's calls;
+#     everything under var/ is private (0700, files 0600); as root the
+#     cluster lives in /var/lib/jiesu/<hash>, the postgres user's, and the
+#     private directory stays 0700; PostgreSQL's log of it holds no ERROR;
 #   - a second run restarts it; stop leaves nothing listening; clean deletes
 #     the cluster.
 # Sourced by tests/run.sh (uses tests/harness.sh).
@@ -97,6 +98,8 @@ if [ "$(id -u)" = 0 ]; then
 else
     echo "  skip the checks of the cluster's place as root: not root"
 fi
+check_eq "PostgreSQL's log of the run holds no ERROR (a statement prepared once, with no failing first try)" "" \
+    "$(grep -m 3 ' ERROR: ' "$(cat "$clone/var/stack/pg.home")/pg.log")"
 
 # 3. again, then stop and clean
 clone_env "$clone/scripts/run.sh" >"$out/rerun.out" 2>&1

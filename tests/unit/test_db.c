@@ -1,7 +1,8 @@
 /* test_db.c — the libpq helpers against a real PostgreSQL (JIESU_TEST_PG):
- * connecting and giving up, statements and transactions, COPY round trips of
- * awkward text, failing COPYs, and migrations applied once, in numeric order,
- * each file all or nothing. A failure writes PostgreSQL's whole reason into
+ * connecting and giving up, statements and transactions, statements
+ * prepared once per connection, COPY round trips of awkward text, failing
+ * COPYs, and migrations applied once, in numeric order, each file all or
+ * nothing. A failure writes PostgreSQL's whole reason into
  * the caller's err and logs nothing.
  *
  * Every test works in a schema of its own (search_path), so the database may
@@ -220,6 +221,61 @@ static void test_transactions(void **state)
     assert_non_null(strstr(f->err, "rolled back"));
     assert_int_equal(PQtransactionStatus(f->pg), PQTRANS_IDLE);
     assert_int_equal(test_sql_num(f->pg, "SELECT count(*) FROM t"), 1);
+}
+
+/* ---- prepared statements ---- */
+
+static long plus_one(fixture *f, const char *name, const char *n)
+{
+    const char *p[] = {n};
+    PGresult *res = db_prepared(f->pg, name, "SELECT $1::int + 1", 1, p);
+    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+    long v = atol(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return v;
+}
+
+static int occurrences(const char *text, const char *what)
+{
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, what)) != NULL; p += strlen(what))
+        n++;
+    return n;
+}
+
+/* Each name is parsed once per connection, and no first run fails (each
+ * failure was an ERROR in PostgreSQL's log): read from libpq's trace of what
+ * went to the server and came back. Again after a reset; again after a
+ * DEALLOCATE by hand (its one failure); never inside a transaction block. */
+static void test_prepared_once(void **state)
+{
+    fixture *f = *state;
+    FILE *trace = tmpfile();
+    assert_non_null(trace);
+    PQtrace(f->pg, trace);
+    PQsetTraceFlags(f->pg, PQTRACE_SUPPRESS_TIMESTAMPS);
+    assert_int_equal(plus_one(f, "t_plus", "1"), 2);
+    assert_int_equal(plus_one(f, "t_plus", "2"), 3);
+    assert_int_equal(db_begin(f->pg, f->err, sizeof f->err), 0);
+    assert_int_equal(plus_one(f, "t_plus", "3"), 4);
+    assert_int_equal(plus_one(f, "t_other", "4"), 5);
+    assert_int_equal(db_commit(f->pg, f->err, sizeof f->err), 0);
+    assert_int_equal(plus_one(f, "t_other", "5"), 6);
+    PQreset(f->pg);
+    assert_int_equal(PQstatus(f->pg), CONNECTION_OK);
+    assert_int_equal(plus_one(f, "t_plus", "6"), 7);
+    test_sql(f->pg, "DEALLOCATE t_plus");
+    assert_int_equal(plus_one(f, "t_plus", "7"), 8);
+    PQuntrace(f->pg);
+
+    char text[16384];
+    rewind(trace);
+    size_t len = fread(text, 1, sizeof text - 1, trace);
+    text[len] = '\0';
+    fclose(trace);
+    assert_int_equal(occurrences(text, "Parse\t \"t_plus\""), 3);
+    assert_int_equal(occurrences(text, "Parse\t \"t_other\""), 1);
+    assert_int_equal(occurrences(text, "ErrorResponse"), 1);
 }
 
 /* ---- COPY ---- */
@@ -514,6 +570,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_query_and_command, setup, teardown),
         cmocka_unit_test_setup_teardown(test_query_sent_without_waiting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prepared_once, setup, teardown),
         cmocka_unit_test(test_copy_escape),
         cmocka_unit_test_setup_teardown(test_copy_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_copy_many_rows_in_buffers, setup, teardown),

@@ -8,6 +8,7 @@
  * servers that must answer while a client waits run in a second thread.
  */
 #include "test_bus_fixture.h"
+#include "test_capture.h"
 
 /* ---- requests ---- */
 
@@ -418,9 +419,22 @@ static void test_server_malformed(void **state)
     assert_string_equal(pong->id, "id-good");
     jiesu__envelope__free_unpacked(pong, NULL);
 
-    /* A client that is gone: the reply fails, the server carries on. */
+    /* A client that is gone: the reply fails, said as a warning (a pong, a
+     * probe that stopped waiting, as information), the server carries on. */
     bus_request ghost = {.identity = "ghost", .identity_len = 5};
+    Jiesu__Pong late = JIESU__PONG__INIT;
+    capture c;
+    capture_start(&c);
     assert_int_equal(bus_server_reply_error(server, &ghost, 500, "nobody hears this"), -1);
+    assert_int_equal(bus_server_reply(server, &ghost, "pong", &late.base), -1);
+    char *logged = capture_stop(&c);
+    char *pong_line = strstr(logged, "reply pong to request");
+    assert_non_null(pong_line);
+    *pong_line = '\0';                  /* the error's line, then the pong's */
+    assert_non_null(strstr(logged, "WARN  "));
+    assert_non_null(strstr(logged, "reply error to request"));
+    assert_non_null(strstr(strrchr(logged, '\n') ? strrchr(logged, '\n') : logged, "INFO  "));
+    free(logged);
     raw_send(dealer, "", 0, 1);
     raw_send(dealer, good, len, 0);
     free(good);

@@ -83,10 +83,10 @@ static void notice_to_log(void *arg, const PGresult *res)
 }
 
 /* ---- the statements prepared on a connection ----
- * Kept beside the connection as libpq's instance data, so db_prepared()
- * prepares each name once without first asking for it and failing (each
- * failure an ERROR line in PostgreSQL's log). A reset connection has none;
- * the list goes with the connection. */
+ * Kept beside the connection as libpq's instance data (attached at its first
+ * prepared statement), so db_prepared() prepares each name once without first
+ * asking for it and failing (each failure an ERROR line in PostgreSQL's log).
+ * A reset connection has none; the list goes with the connection. */
 
 typedef struct {
     char  **names;
@@ -116,32 +116,34 @@ static int prepared_events(PGEventId id, void *info, void *pass_through)
     return 1;
 }
 
-/* Gives conn its (empty) list. 0, or -1 when out of memory. */
-static int prepared_attach(PGconn *conn)
-{
-    prepared_list *list = calloc(1, sizeof *list);
-    if (!list || !PQregisterEventProc(conn, prepared_events, "jiesu prepared statements", NULL)) {
-        free(list);
-        return -1;
-    }
-    PQsetInstanceData(conn, prepared_events, list);
-    return 0;
-}
-
-static int prepared_known(PGconn *conn, const char *name)
+/* conn's list, attached on first use; NULL when out of memory (each name
+ * is then prepared again at each run, and refused as existing). */
+static prepared_list *prepared_of(PGconn *conn)
 {
     prepared_list *list = PQinstanceData(conn, prepared_events);
+    if (list)
+        return list;
+    if (!(list = calloc(1, sizeof *list)) ||
+        !PQregisterEventProc(conn, prepared_events, "jiesu prepared statements", NULL) ||
+        !PQsetInstanceData(conn, prepared_events, list)) {
+        free(list);
+        return NULL;
+    }
+    return list;
+}
+
+static int prepared_known(const prepared_list *list, const char *name)
+{
     for (size_t i = 0; list && i < list->n; i++)
         if (strcmp(list->names[i], name) == 0)
             return 1;
     return 0;
 }
 
-/* Notes that name is prepared on conn; forgetting it only costs a prepare. */
-static void prepared_note(PGconn *conn, const char *name)
+/* Notes that name is prepared; forgetting it only costs a prepare. */
+static void prepared_note(prepared_list *list, const char *name)
 {
-    prepared_list *list = PQinstanceData(conn, prepared_events);
-    if (!list || prepared_known(conn, name))
+    if (!list || prepared_known(list, name))
         return;
     if (list->n == list->cap) {
         size_t cap = list->cap ? 2 * list->cap : 16;
@@ -160,7 +162,7 @@ PGconn *db_connect(const char *conninfo, int wait_ms, char *err, size_t errlen)
     long deadline = clock_mono_ms() + (wait_ms > 0 ? wait_ms : 0);
     for (;;) {
         PGconn *conn = PQconnectdb(conninfo);
-        if (PQstatus(conn) == CONNECTION_OK && prepared_attach(conn) == 0) {
+        if (PQstatus(conn) == CONNECTION_OK) {
             PQsetNoticeReceiver(conn, notice_to_log, NULL);
             return conn;
         }
@@ -267,15 +269,21 @@ PGresult *db_query(PGconn *conn, const char *label, const char *sql, int nparams
     return res;
 }
 
-/* Prepares name on conn, then runs it. */
-static PGresult *prepare_and_run(PGconn *conn, const char *name, const char *sql, int nparams,
-                                 const char *const *params)
+static int has_state(const PGresult *res, const char *sqlstate)
+{
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    return state && strcmp(state, sqlstate) == 0;
+}
+
+/* Prepares name on conn (or finds it prepared by another hand), then runs it. */
+static PGresult *prepare_and_run(PGconn *conn, prepared_list *list, const char *name, const char *sql,
+                                 int nparams, const char *const *params)
 {
     PGresult *res = PQprepare(conn, name, sql, nparams, NULL);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+    if (PQresultStatus(res) != PGRES_COMMAND_OK && !has_state(res, "42P05"))   /* 42P05: already there */
         return res;
     PQclear(res);
-    prepared_note(conn, name);
+    prepared_note(list, name);
     return PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
 }
 
@@ -283,14 +291,14 @@ PGresult *db_prepared(PGconn *conn, const char *name, const char *sql, int npara
 {
     if (PQtransactionStatus(conn) != PQTRANS_IDLE)      /* a failure would abort the transaction */
         return PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
-    if (!prepared_known(conn, name))
-        return prepare_and_run(conn, name, sql, nparams, params);
+    prepared_list *list = prepared_of(conn);
+    if (!prepared_known(list, name))
+        return prepare_and_run(conn, list, name, sql, nparams, params);
     PGresult *res = PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
-    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    if (!state || strcmp(state, "26000") != 0)          /* 26000: deallocated behind the list's back */
+    if (!has_state(res, "26000"))                       /* 26000: deallocated behind the list's back */
         return res;
     PQclear(res);
-    return prepare_and_run(conn, name, sql, nparams, params);
+    return prepare_and_run(conn, list, name, sql, nparams, params);
 }
 
 PGresult *db_query_prepared(PGconn *conn, const char *name, const char *sql, int nparams,

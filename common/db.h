@@ -38,9 +38,9 @@ PGresult *db_query(PGconn *conn, const char *label, const char *sql,
                    int nparams, const char *const *params, char *err, size_t errlen);
 
 /* The statement sql run as the prepared statement name: parsed and planned
- * once per connection of db_connect(), which keeps the names it prepared
- * (and forgets them at PQreset), so no first try fails in PostgreSQL's log;
- * a name deallocated by hand is prepared again. Inside a transaction block,
+ * once per connection, which keeps the names prepared on it (forgotten at
+ * PQreset), so no first try fails in PostgreSQL's log; a name deallocated
+ * by hand is prepared again. Inside a transaction block,
  * where any failure would abort it, sql runs as PQexecParams. The result
  * unchecked, as PQexecParams returns it. Each name must always stand for the
  * same sql. */

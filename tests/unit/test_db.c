@@ -246,7 +246,8 @@ static int occurrences(const char *text, const char *what)
 /* Each name is parsed once per connection, and no first run fails (each
  * failure was an ERROR in PostgreSQL's log): read from libpq's trace of what
  * went to the server and came back. Again after a reset; again after a
- * DEALLOCATE by hand (its one failure); never inside a transaction block. */
+ * DEALLOCATE by hand, and once for a PREPARE by hand (one failure each);
+ * never inside a transaction block. */
 static void test_prepared_once(void **state)
 {
     fixture *f = *state;
@@ -266,6 +267,9 @@ static void test_prepared_once(void **state)
     assert_int_equal(plus_one(f, "t_plus", "6"), 7);
     test_sql(f->pg, "DEALLOCATE t_plus");
     assert_int_equal(plus_one(f, "t_plus", "7"), 8);
+    test_sql(f->pg, "PREPARE t_hand AS SELECT $1::int + 1");
+    assert_int_equal(plus_one(f, "t_hand", "8"), 9);
+    assert_int_equal(plus_one(f, "t_hand", "9"), 10);
     PQuntrace(f->pg);
 
     char text[16384];
@@ -275,7 +279,8 @@ static void test_prepared_once(void **state)
     fclose(trace);
     assert_int_equal(occurrences(text, "Parse\t \"t_plus\""), 3);
     assert_int_equal(occurrences(text, "Parse\t \"t_other\""), 1);
-    assert_int_equal(occurrences(text, "ErrorResponse"), 1);
+    assert_int_equal(occurrences(text, "Parse\t \"t_hand\""), 1);
+    assert_int_equal(occurrences(text, "ErrorResponse"), 2);
 }
 
 /* ---- COPY ---- */

@@ -1,8 +1,8 @@
 /* gen_complaints.c — writes realistic 12345 hotline complaints for 崂山区
  * (Qingdao) as the CSV a hotline system exports through Excel.
  *
- *   gen_complaints [-n ROWS] [-s SEED] [--bad] [--no-bom] [--from YYYY-MM-DD]
- *                  [--days N] [-o FILE] [ROWS [SEED]]
+ *   gen_complaints [-n ROWS] [-s SEED] [--bad] [--conduct N] [--no-bom]
+ *                  [--from YYYY-MM-DD] [--days N] [-o FILE] [ROWS [SEED]]
  *
  * Defaults: 300 rows, seed 1, 30 days from 2026-10-01, to standard output.
  * Columns: 工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度,
@@ -16,6 +16,12 @@
  * impossible call time, a ticket number Excel mangled (1.23457E+17), a repeat
  * of the previous row's ticket number, an empty call time.
  *
+ * --conduct N turns one row in N (the middle one of each N) into a complaint
+ * about officials' conduct (推诿, 态度蛮横, 好处费) at a street office, filed
+ * under the hotline's 纪检监察-工作作风: routing must give it to discipline
+ * inspection, never to the office it accuses. The other rows stay the same
+ * bytes as without it.
+ *
  * Deterministic: the same arguments give the same bytes. Fast enough for
  * millions of rows (make bench).
  */
@@ -28,6 +34,7 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define BAD_EVERY 60
+#define CONDUCT_CATEGORY "纪检监察-工作作风"
 
 static const char *const STREETS[][2] = {
     {"中韩街道", "中韩"}, {"沙子口街道", "沙子口"}, {"王哥庄街道", "王哥庄"},
@@ -92,6 +99,13 @@ static const struct {
     {"环境保护-扬尘", {"%s工地渣土车不覆盖篷布，沿路撒漏，扬尘严重。",
                       "%s拆迁工地没有围挡和洒水，刮风时尘土飞扬。",
                       "%s搅拌站粉尘很大，附近车辆上落满灰。"}},
+};
+
+/* Conduct complaints: %s is the street office accused. */
+static const char *const CONDUCT[] = {
+    "到%s办事处开居住证明，窗口工作人员推诿扯皮，让来回跑了四趟还没办成。",
+    "%s的城管执法人员态度蛮横，收走摊贩的秤不给任何凭据。",
+    "%s一名社区工作人员要收好处费才给盖章，来电人要求查处。",
 };
 
 static const char *const OPENINGS[] = {"", "", "最近一周，", "从上个月开始，", "来电人反映：", "每天晚上，"};
@@ -182,6 +196,14 @@ static void make_content(rng *r, const char *mention, int topic, char *out, size
              ENDINGS[pick(r, N(ENDINGS))]);
 }
 
+/* The k-th conduct complaint: the address of the office it accuses, and what it did. */
+static void make_conduct(long k, char *addr, size_t alen, char *out, size_t len)
+{
+    const char *street = STREETS[k % N(STREETS)][0];
+    snprintf(addr, alen, "崂山区%s办事处", street);
+    snprintf(out, len, CONDUCT[k % N(CONDUCT)], street);
+}
+
 static void make_caller(rng *r, char *name, size_t nlen, char *phone, size_t plen)
 {
     unsigned k = pick(r, 100);
@@ -201,6 +223,7 @@ typedef struct {
     long     rows;
     uint64_t seed;
     int      bad, bom, days;
+    long     conduct;           /* one row in this many is a conduct complaint; 0: none */
     time_t   from;              /* midnight of the first day, as UTC */
     const char *out;
 } options;
@@ -208,7 +231,7 @@ typedef struct {
 static int parse_args(int argc, char **argv, options *o)
 {
     static const struct option longs[] = {
-        {"bad", no_argument, NULL, 'b'}, {"no-bom", no_argument, NULL, 'B'},
+        {"bad", no_argument, NULL, 'b'}, {"no-bom", no_argument, NULL, 'B'}, {"conduct", required_argument, NULL, 'c'},
         {"from", required_argument, NULL, 'f'}, {"days", required_argument, NULL, 'd'},
         {NULL, 0, NULL, 0},
     };
@@ -221,6 +244,7 @@ static int parse_args(int argc, char **argv, options *o)
         case 's': o->seed = strtoull(optarg, NULL, 10); break;
         case 'o': o->out = optarg; break;
         case 'b': o->bad = 1; break;
+        case 'c': o->conduct = atol(optarg); break;
         case 'B': o->bom = 0; break;
         case 'd': o->days = atoi(optarg); break;
         case 'f':
@@ -237,14 +261,14 @@ static int parse_args(int argc, char **argv, options *o)
     if (optind < argc)
         o->seed = strtoull(argv[optind++], NULL, 10);
     o->from = timegm(&tm);
-    return o->rows < 0 || o->days < 1 || optind != argc ? -1 : 0;
+    return o->rows < 0 || o->days < 1 || o->conduct < 0 || optind != argc ? -1 : 0;
 }
 
 int main(int argc, char **argv)
 {
     options o;
     if (parse_args(argc, argv, &o) < 0) {
-        fprintf(stderr, "usage: gen_complaints [-n ROWS] [-s SEED] [--bad] [--no-bom] "
+        fprintf(stderr, "usage: gen_complaints [-n ROWS] [-s SEED] [--bad] [--conduct N] [--no-bom] "
                         "[--from YYYY-MM-DD] [--days N] [-o FILE] [ROWS [SEED]]\n");
         return 2;
     }
@@ -276,6 +300,9 @@ int main(int argc, char **argv)
         make_place(&r, addr, sizeof addr, mention, sizeof mention);
         make_content(&r, mention, topic, content, sizeof content);
         make_caller(&r, name, sizeof name, phone, sizeof phone);
+        int conduct = o.conduct && i % o.conduct == o.conduct / 2;
+        if (conduct)                /* after the draws, so the other rows stay as they were */
+            make_conduct(i / o.conduct, addr, sizeof addr, content, sizeof content);
         int bad = o.bad && i % BAD_EVERY == BAD_EVERY - 1 ? (int)(i / BAD_EVERY % 5) : -1;
         put_field(out, bad == 2 ? "1.23457E+17" : bad == 3 ? prev : ticket, 0);
         put_field(out, bad == 1 ? "2026/13/45 25:61" : bad == 4 ? "" : when, 0);
@@ -283,7 +310,7 @@ int main(int argc, char **argv)
         put_field(out, phone, 0);
         put_field(out, addr, 0);
         put_field(out, bad == 0 ? "" : content, 0);
-        put_field(out, TOPICS[topic].category, 0);
+        put_field(out, conduct ? CONDUCT_CATEGORY : TOPICS[topic].category, 0);
         put_field(out, u < 85 ? "一般" : u < 98 ? "紧急" : "特急", 1);
     }
     if (fflush(out) != 0 || (o.out && fclose(out) != 0)) {

@@ -29,7 +29,8 @@
 
 /* Every list: the person's orders with their current open deadline (the
  * earliest not yet met in the current cycle), then only the page's rows
- * get their names, place and alerts. $1 principal, $2 unit id, $3
+ * get their names, place and alerts (and, waiting for manual dispatch, the
+ * start of the complaint: the dispatcher's queue shows it). $1 principal, $2 unit id, $3
  * district, $4 statuses shown by default, $5 one status or NULL, $6
  * category or NULL, $7 ticket or NULL, $8 rows, $9 offset. */
 #define LIST_HEAD                                                                                                \
@@ -55,7 +56,8 @@
     "        (SELECT count(*) FROM alerts al WHERE al.complaint_id = p.id AND al.cycle = p.cycle),"                \
     "        p.role, coalesce(p.reasons, ''), (SELECT count(*) FROM mine),"                                        \
     "        extract(epoch FROM (SELECT esc_now()))::bigint,"                                                      \
-    "        (SELECT left(x.content, " DB_NUM(VIEW_EXCERPT_READ) ") FROM complaints x WHERE x.id = p.id)"              \
+    "        CASE WHEN p.status = 'manual' THEN"                                                                   \
+    "          (SELECT left(x.content, " DB_NUM(VIEW_EXCERPT_READ) ") FROM complaints x WHERE x.id = p.id) END"      \
     "   FROM page p LEFT JOIN categories cat ON cat.code = p.category"                                             \
     "   LEFT JOIN regions rs ON rs.code = p.street_code LEFT JOIN regions rc ON rc.code = p.community_code"       \
     "  ORDER BY p.due_at NULLS LAST, p.called_at, p.id"

@@ -269,10 +269,10 @@ PGresult *db_query(PGconn *conn, const char *label, const char *sql, int nparams
     return res;
 }
 
-static int has_state(const PGresult *res, const char *sqlstate)
+int db_failed_with(const PGresult *res, const char *state)
 {
-    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    return state && strcmp(state, sqlstate) == 0;
+    const char *got = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    return got && strncmp(got, state, strlen(state)) == 0;
 }
 
 /* Prepares name on conn (or finds it prepared by another hand), then runs it. */
@@ -280,7 +280,7 @@ static PGresult *prepare_and_run(PGconn *conn, prepared_list *list, const char *
                                  int nparams, const char *const *params)
 {
     PGresult *res = PQprepare(conn, name, sql, nparams, NULL);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && !has_state(res, "42P05"))   /* 42P05: already there */
+    if (PQresultStatus(res) != PGRES_COMMAND_OK && !db_failed_with(res, DB_DUPLICATE_PREPARED))
         return res;
     PQclear(res);
     prepared_note(list, name);
@@ -295,7 +295,7 @@ PGresult *db_prepared(PGconn *conn, const char *name, const char *sql, int npara
     if (!prepared_known(list, name))
         return prepare_and_run(conn, list, name, sql, nparams, params);
     PGresult *res = PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
-    if (!has_state(res, "26000"))                       /* 26000: deallocated behind the list's back */
+    if (!db_failed_with(res, DB_INVALID_STATEMENT))     /* deallocated behind the list's back */
         return res;
     PQclear(res);
     return prepare_and_run(conn, list, name, sql, nparams, params);

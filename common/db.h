@@ -67,6 +67,21 @@ int db_take_result(PGconn *conn, const char *label, PGresult **res, char *err, s
 int db_command(PGconn *conn, const char *label, const char *sql,
                int nparams, const char *const *params, long *affected, char *err, size_t errlen);
 
+/* PostgreSQL's error codes the services tell apart (SQLSTATE, appendix A
+ * of its manual); a class is a code's first two characters. */
+#define DB_DATA_EXCEPTION      "22"       /* class: a bad value (a date, a number) */
+#define DB_INTEGRITY           "23"       /* class: a constraint refused the row */
+#define DB_CHECK_VIOLATION     "23514"
+#define DB_INVALID_STATEMENT   "26000"    /* no such prepared statement */
+#define DB_SERIALIZATION       "40001"
+#define DB_DUPLICATE_PREPARED  "42P05"
+#define DB_LOCK_NOT_AVAILABLE  "55P03"
+#define DB_QUERY_CANCELED      "57014"    /* statement_timeout, or cancelled */
+
+/* 1 when res failed with the error code state, or (state of two
+ * characters) with a code of that class; 0 otherwise, and for NULL. */
+int db_failed_with(const PGresult *res, const char *state);
+
 /* The first line of the connection's last error message ("" when none), in
  * buf: for the libpq calls made directly, outside these helpers. */
 const char *db_error(PGconn *conn, char *buf, size_t cap);

@@ -112,8 +112,6 @@ static const char *const FX_SQL[][4] = {
     [FX_REASSIGN] = {RELEASE_OWNER_SQL, OWNER_INSERT_SQL("人工改派"), NEW_DEADLINES_SQL, NULL},
 };
 
-#define SQLSTATE_CHECK_VIOLATION "23514"
-
 /* Runs one effect statement. Every parameter is sent as text (cast where
  * used), so a statement need not use all of them. 0; 1 when a rule of the
  * database refused it (the conduct guard, say: its message in err); -1 on
@@ -123,8 +121,7 @@ static int exec_effect(PGconn *pg, const char *label, const char *sql, const cha
 {
     static const Oid TEXT[NFX_PARAMS] = {25, 25, 25, 25, 25, 25};    /* PostgreSQL's text type */
     PGresult *res = PQexecParams(pg, sql, NFX_PARAMS, TEXT, params, NULL, NULL, 0);
-    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : state && strcmp(state, SQLSTATE_CHECK_VIOLATION) == 0 ? 1 : -1;
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : db_failed_with(res, DB_CHECK_VIOLATION) ? 1 : -1;
     if (rc == 1)
         snprintf(err, errlen, "%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
     else if (rc < 0)

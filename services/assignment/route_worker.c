@@ -381,7 +381,7 @@ static PGresult *write_decisions(route_worker *self, int n, int *refused, char *
     if (PQresultStatus(res) == PGRES_TUPLES_OK)
         return res;
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    *refused = state && state[0] == '2' && (state[1] == '2' || state[1] == '3');
+    *refused = db_failed_with(res, DB_DATA_EXCEPTION) || db_failed_with(res, DB_INTEGRITY);
     snprintf(err, errlen, "route_write failed (SQLSTATE %s): %s", state ? state : "none",
              db_error(self->o.pg, why, sizeof why));
     PQclear(res);

@@ -41,9 +41,8 @@ static long change(users_call *c, const char *sql, int n, const char *const *par
     if (PQresultStatus(res) == PGRES_TUPLES_OK) {
         rows = PQntuples(res);
     } else {
-        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
         const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
-        int refused = state && strncmp(state, "23", 2) == 0;
+        int refused = db_failed_with(res, DB_INTEGRITY);
         if (refused && constraint && strcmp(constraint, "principals_name_key") == 0)
             snprintf(c->err, sizeof c->err, "已经有名为 %s 的用户", params[0]);
         else if (refused && constraint && strcmp(constraint, "principals_curve_key_key") == 0)

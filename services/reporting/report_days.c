@@ -12,9 +12,6 @@
 #include "db.h"
 #include "log.h"
 
-#define SQLSTATE_LOCK_NOT_AVAILABLE "55P03"
-#define SQLSTATE_SERIALIZATION "40001"
-
 struct report_days {
     pthread_t       thread;
     pthread_mutex_t lock;           /* guards stop */
@@ -39,8 +36,7 @@ static int run(PGconn *pg, const char *sql, int n, const char *const *params, PG
             PQclear(res);
         return 0;
     }
-    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    int busy = state && (strcmp(state, SQLSTATE_LOCK_NOT_AVAILABLE) == 0 || strcmp(state, SQLSTATE_SERIALIZATION) == 0);
+    int busy = db_failed_with(res, DB_LOCK_NOT_AVAILABLE) || db_failed_with(res, DB_SERIALIZATION);
     if (!busy)
         snprintf(err, errlen, "report days: %s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
     PQclear(res);

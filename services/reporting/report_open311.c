@@ -15,7 +15,6 @@
 #include "text.h"
 
 #define JSON "application/json; charset=utf-8"
-#define QUERY_CANCELED "57014"
 
 /* An anonymous request costs the database at most this. */
 static const char QUERY_LIMIT_SQL[] = "SET LOCAL statement_timeout = 2000";
@@ -128,10 +127,9 @@ static void write_request(FILE *f, const PGresult *res, int row)
  * time, 503; anything else ours, 500, logged. */
 static void query_failed(const PGresult *res, http_response *resp)
 {
-    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    if (state && strncmp(state, "22", 2) == 0)
+    if (db_failed_with(res, DB_DATA_EXCEPTION))
         open311_error(resp, 400, "bad parameter", PQresultErrorMessage(res));
-    else if (state && strcmp(state, QUERY_CANCELED) == 0)
+    else if (db_failed_with(res, DB_QUERY_CANCELED))
         open311_error(resp, 503, "the query took too long; narrow it with start_date, end_date or service_code", NULL);
     else {
         log_error("open311 GET: %.*s", (int)strcspn(PQresultErrorMessage(res), "\n"), PQresultErrorMessage(res));

@@ -21,7 +21,6 @@
 #include "web_html.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
-#define QUERY_CANCELED "57014"
 #define WEB_BOARD_SECONDS 10        /* a read that takes longer is stopped (a thread and a connection each) */
 #define BOARD_LIMIT_SQL "SET LOCAL statement_timeout = " DB_NUM(WEB_BOARD_SECONDS) "000"
 
@@ -205,9 +204,8 @@ static void board_json(FILE *f, const web_work *w, const PGresult *res)
  * any other failure what to do (why is in the log). */
 static void board_error(FILE *f, const PGresult *res)
 {
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     fputs("{\"error\": ", f);
-    if (state && strcmp(state, QUERY_CANCELED) == 0)
+    if (db_failed_with(res, DB_QUERY_CANCELED))
         report_json_string(f, "看板统计超过 " DB_NUM(WEB_BOARD_SECONDS) " 秒（超期工单过多），已停止；"
                               "请按街道查看 jiesu daily，或稍后再试");
     else

@@ -284,6 +284,22 @@ static void test_prepared_once(void **state)
     assert_int_equal(occurrences(text, "ErrorResponse"), 2);
 }
 
+/* A failure's code, exact or by its class; a success and NULL have none. */
+static void test_failed_with(void **state)
+{
+    fixture *f = *state;
+    PGresult *res = PQexec(f->pg, "SELECT 1 / 0");          /* 22012: division by zero */
+    assert_true(db_failed_with(res, "22012"));
+    assert_true(db_failed_with(res, DB_DATA_EXCEPTION));
+    assert_false(db_failed_with(res, DB_INTEGRITY));
+    assert_false(db_failed_with(res, DB_QUERY_CANCELED));
+    PQclear(res);
+    res = PQexec(f->pg, "SELECT 1");
+    assert_false(db_failed_with(res, DB_DATA_EXCEPTION));
+    PQclear(res);
+    assert_false(db_failed_with(NULL, DB_DATA_EXCEPTION));
+}
+
 /* ---- COPY ---- */
 
 static void test_copy_escape(void **state)
@@ -577,6 +593,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_query_sent_without_waiting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prepared_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_with, setup, teardown),
         cmocka_unit_test(test_copy_escape),
         cmocka_unit_test_setup_teardown(test_copy_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_copy_many_rows_in_buffers, setup, teardown),

@@ -11,11 +11,13 @@
 #include "log.h"
 #include "mask.h"
 #include "names.h"
+#include "sqlarr.h"
 #include "text.h"
 
 #define MASK_BYTES 64
 #define TEXT_BYTES 4096
 
+/* $1: the addresses other senders are posting to. */
 static const char SQL_DUE[] =
     "SELECT d.id, d.url, d.attempts, a.id,"
     "       jsonb_build_object('alert_id', a.id, 'rung', a.rung, 'reason', a.reason, 'ticket_no', c.ticket_no,"
@@ -27,7 +29,7 @@ static const char SQL_DUE[] =
     " FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
     " LEFT JOIN complaints c ON c.id = a.complaint_id LEFT JOIN units u ON u.id = a.unit_id"
     " LEFT JOIN units t ON t.id = a.target_unit_id"
-    " WHERE d.state = 'pending' AND d.next_at <= now()"
+    " WHERE d.state = 'pending' AND d.next_at <= now() AND d.url <> ALL($1::text[])"
     " ORDER BY d.next_at LIMIT 1 FOR UPDATE OF d SKIP LOCKED";
 
 enum { D_ID, D_URL, D_ATTEMPTS, D_ALERT, D_JSON, D_NAME, D_PHONE, D_RUNG, D_ABOUT, D_SECRET };
@@ -98,27 +100,85 @@ static int deliver_one(const esc_ctx *ctx, const esc_deliver_cfg *cfg, PGresult 
     return db_command(ctx->pg, "record delivery", SQL_OUTCOME, 5, params, NULL, ctx->err, ctx->errlen);
 }
 
+void esc_deliver_flight_init(esc_deliver_flight *f)
+{
+    memset(f, 0, sizeof *f);
+    pthread_mutex_init(&f->lock, NULL);
+}
+
+void esc_deliver_flight_free(esc_deliver_flight *f)
+{
+    for (int i = 0; i < ESC_DELIVER_SENDERS_MAX; i++)
+        free(f->busy[i]);
+    pthread_mutex_destroy(&f->lock);
+}
+
+/* The addresses of the senders other than sender, as an array literal in a. 0 or -1. */
+static int others_busy(const esc_deliver_flight *f, int sender, sqlarr *a)
+{
+    for (int i = 0; i < ESC_DELIVER_SENDERS_MAX; i++)
+        if (i != sender && f->busy[i] && sqlarr_add_text(a, f->busy[i]) != 0)
+            return -1;
+    return sqlarr_text(a) ? 0 : -1;
+}
+
+/* The next due delivery to an address no other sender is posting to, that
+ * address marked as sender's in the same step (a result of no row: none
+ * due). NULL on failure. */
+static PGresult *take_due(const esc_ctx *ctx, esc_deliver_flight *f, int sender)
+{
+    sqlarr busy = {0};
+    PGresult *res = NULL;
+    pthread_mutex_lock(&f->lock);
+    if (others_busy(f, sender, &busy) != 0) {
+        snprintf(ctx->err, ctx->errlen, "out of memory");
+    } else {
+        const char *params[] = {sqlarr_text(&busy)};
+        res = db_query(ctx->pg, "take a due delivery", SQL_DUE, 1, params, ctx->err, ctx->errlen);
+    }
+    if (res && PQntuples(res) > 0 && !(f->busy[sender] = strdup(PQgetvalue(res, 0, D_URL)))) {
+        snprintf(ctx->err, ctx->errlen, "out of memory");
+        PQclear(res);
+        res = NULL;
+    }
+    pthread_mutex_unlock(&f->lock);
+    sqlarr_free(&busy);
+    return res;
+}
+
+static void release(esc_deliver_flight *f, int sender)
+{
+    pthread_mutex_lock(&f->lock);
+    free(f->busy[sender]);
+    f->busy[sender] = NULL;
+    pthread_mutex_unlock(&f->lock);
+}
+
 /* The next due delivery, sent and its outcome recorded in a transaction of
  * its own: a crash, or an outcome that cannot be recorded, sends again that
  * one alone. 1, 0 when none is due, or -1. */
-static int deliver_next(const esc_ctx *ctx, const esc_deliver_cfg *cfg, esc_deliver_stats *st)
+static int deliver_next(const esc_ctx *ctx, const esc_deliver_cfg *cfg, esc_deliver_flight *f, int sender,
+                        esc_deliver_stats *st)
 {
     if (db_begin(ctx->pg, ctx->err, ctx->errlen) != 0)
         return -1;
-    PGresult *res = db_query(ctx->pg, "take a due delivery", SQL_DUE, 0, NULL, ctx->err, ctx->errlen);
+    PGresult *res = take_due(ctx, f, sender);
     int n = res ? PQntuples(res) : -1, rc = n > 0 ? deliver_one(ctx, cfg, res, st) : n;
     PQclear(res);
-    if (rc == 0 && db_commit(ctx->pg, ctx->err, ctx->errlen) == 0)
-        return n;
-    db_rollback(ctx->pg);
-    return -1;
+    if (rc != 0 || db_commit(ctx->pg, ctx->err, ctx->errlen) != 0) {
+        db_rollback(ctx->pg);
+        n = -1;
+    }
+    release(f, sender);
+    return n;
 }
 
-int esc_deliver_due(const esc_ctx *ctx, const esc_deliver_cfg *cfg, size_t max, esc_deliver_stats *st)
+int esc_deliver_due(const esc_ctx *ctx, const esc_deliver_cfg *cfg, esc_deliver_flight *flight, int sender,
+                    size_t max, esc_deliver_stats *st)
 {
     memset(st, 0, sizeof *st);
     for (size_t i = 0; i < max; i++) {
-        int rc = deliver_next(ctx, cfg, st);
+        int rc = deliver_next(ctx, cfg, flight, sender, st);
         if (rc <= 0)
             return rc;
     }

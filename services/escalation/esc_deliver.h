@@ -13,12 +13,19 @@
  * At least once: receivers tell repeats apart by "alert_id", also sent as the
  * Idempotency-Key header (README.md).
  *
+ * A process posts with escalation.webhook_senders threads at once, each on
+ * its own connection, and never two to one address at once (a flight: the
+ * address each sender is posting to): a receiver that hangs until the
+ * timeout holds one sender, and the others go on with every other unit's
+ * alerts.
+ *
  * The JSON: {"alert_id", "rung", "reason", "ticket_no", "cycle", "target",
  * "unit", "orders": [ids], "caller": masked name and phone, "created_at"}.
  */
 #ifndef JIESU_ESC_DELIVER_H
 #define JIESU_ESC_DELIVER_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "esc_ctx.h"
@@ -36,8 +43,22 @@ typedef struct {
     size_t delivered, retried, failed;
 } esc_deliver_stats;
 
-/* Posts up to max due deliveries, one transaction each. 0 with *st filled
- * (what was recorded before a failure counts), or -1 (why in ctx->err). */
-int esc_deliver_due(const esc_ctx *ctx, const esc_deliver_cfg *cfg, size_t max, esc_deliver_stats *st);
+#define ESC_DELIVER_SENDERS_MAX 64
+
+/* The addresses a process's senders are posting to. */
+typedef struct {
+    pthread_mutex_t lock;           /* guards busy, and each sender's taking of a delivery */
+    char           *busy[ESC_DELIVER_SENDERS_MAX];  /* sender i's address, or NULL */
+} esc_deliver_flight;
+
+void esc_deliver_flight_init(esc_deliver_flight *f);
+void esc_deliver_flight_free(esc_deliver_flight *f);
+
+/* Posts up to max due deliveries as sender (0 … ESC_DELIVER_SENDERS_MAX −
+ * 1) of flight, one transaction each, each to an address no other sender of
+ * flight is posting to. 0 with *st filled (what was recorded before a
+ * failure counts), or -1 (why in ctx->err). */
+int esc_deliver_due(const esc_ctx *ctx, const esc_deliver_cfg *cfg, esc_deliver_flight *flight, int sender,
+                    size_t max, esc_deliver_stats *st);
 
 #endif

@@ -1,4 +1,4 @@
-/* esc_engine.c — ticks of the escalation service and its delivery thread (see esc_engine.h). */
+/* esc_engine.c — ticks of the escalation service and its webhook senders (see esc_engine.h). */
 #include "esc_engine.h"
 
 #include <stdio.h>
@@ -54,6 +54,8 @@ int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen)
         .max_backoff_ms = config_long(cfg, "escalation.webhook_max_backoff_ms"),
         .smtp_url = config_str(cfg, "escalation.smtp_url"),
         .smtp_from = config_str(cfg, "escalation.smtp_from")};
+    e->senders = (int)config_long(cfg, "escalation.webhook_senders");
+    esc_deliver_flight_init(&e->flight);
     e->conninfo = strdup(config_str(cfg, "pg.conninfo"));
     if (!e->conninfo) {
         snprintf(err, errlen, "out of memory");
@@ -62,7 +64,7 @@ int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen)
     return esc_calendar_init(&e->calendar, cfg, err, errlen);
 }
 
-/* ---- delivery thread ---- */
+/* ---- webhook senders ---- */
 
 static void pause_ms(esc_engine *e, long ms)
 {
@@ -71,9 +73,10 @@ static void pause_ms(esc_engine *e, long ms)
         nanosleep(&ts, NULL);
 }
 
-static void *delivery_main(void *arg)
+static void *sender_main(void *arg)
 {
-    esc_engine *e = arg;
+    const esc_sender *me = arg;
+    esc_engine *e = me->e;
     char err[1024] = "";
     esc_ctx ctx = e->ctx;
     esc_deliver_stats st;
@@ -82,14 +85,14 @@ static void *delivery_main(void *arg)
     ctx.errlen = sizeof err;
     ctx.pg = db_connect(e->conninfo, CONNECT_WAIT_MS, err, sizeof err);
     if (!ctx.pg) {
-        log_error("webhook delivery: PostgreSQL: %s; no deliveries from this process", err);
+        log_error("webhook sender %d: PostgreSQL: %s; the other senders go on", me->index, err);
         return NULL;
     }
     while (!e->stop) {
         if (!db_alive(ctx.pg))
             PQreset(ctx.pg);
         err[0] = '\0';
-        int rc = esc_deliver_due(&ctx, &e->deliver, DELIVER_BATCH, &st);
+        int rc = esc_deliver_due(&ctx, &e->deliver, &e->flight, me->index, DELIVER_BATCH, &st);
         if (rc != 0 && *err && !failing)
             log_error("webhook delivery: %s (retried every second; said again when a round works)", err);
         else if (rc == 0 && failing)
@@ -112,11 +115,14 @@ void esc_engine_rearm(esc_engine *e)
 
 int esc_engine_start_delivery(esc_engine *e)
 {
-    if (pthread_create(&e->thread, NULL, delivery_main, e) != 0) {
-        log_error("webhook delivery: cannot start its thread");
-        return -1;
+    for (; e->senders_started < e->senders; e->senders_started++) {
+        esc_sender *s = &e->sender[e->senders_started];
+        *s = (esc_sender){.e = e, .index = e->senders_started};
+        if (pthread_create(&s->thread, NULL, sender_main, s) != 0) {
+            log_error("webhook delivery: cannot start sender %d of %d", s->index + 1, e->senders);
+            return -1;
+        }
     }
-    e->thread_started = 1;
     return 0;
 }
 
@@ -293,9 +299,10 @@ int esc_engine_tick(esc_engine *e, const volatile sig_atomic_t *stop)
 void esc_engine_finish(esc_engine *e)
 {
     e->stop = 1;
-    if (e->thread_started)
-        pthread_join(e->thread, NULL);
-    e->thread_started = 0;
+    for (int i = 0; i < e->senders_started; i++)
+        pthread_join(e->sender[i].thread, NULL);
+    e->senders_started = 0;
+    esc_deliver_flight_free(&e->flight);
     esc_calendar_finish(&e->calendar);
     e->ctx.cal = NULL;
     esc_patterns_drop(&e->pattern_run);

@@ -21,8 +21,9 @@
  * ESC_TICK_MS), so a rung fires well within a second of its due time, also
  * while a million others are being fired. Slices and intervals are measured
  * on the monotonic clock. Webhook deliveries run beside the ticks in
- * a thread of their own with its own PostgreSQL connection, so a slow webhook
- * never delays a timer.
+ * escalation.webhook_senders threads, each with its own PostgreSQL
+ * connection, so a slow webhook never delays a timer, nor (never two
+ * senders to one address: esc_deliver.h) the alerts of other units.
  */
 #ifndef JIESU_ESC_ENGINE_H
 #define JIESU_ESC_ENGINE_H
@@ -42,7 +43,14 @@
 
 #define ESC_TICK_MS 200
 
+/* One thread posting deliveries (its index in the flight). */
 typedef struct {
+    struct esc_engine_s *e;
+    int                  index;
+    pthread_t            thread;
+} esc_sender;
+
+typedef struct esc_engine_s {
     esc_ctx          ctx;           /* pg, redis, pub filled by the caller after init; cal by calendar */
     char             err[1024];     /* ctx.err: why the last tick failed */
     esc_calendar     calendar;      /* loaded from PostgreSQL by the first tick, reloaded when it changes */
@@ -56,10 +64,12 @@ typedef struct {
     monotime_ms      next_reconcile, next_sweep, next_patterns;
     char             reconcile_after[ESC_MEMBER_BYTES];  /* where the walk of pending deadlines is */
     unsigned         redis_epoch;   /* the service's Redis connection ctx.redis is (svc.h) */
-    char            *conninfo;      /* for the delivery thread */
-    pthread_t        thread;
-    int              thread_started;
-    atomic_int       stop;          /* set by esc_engine_finish() for the thread */
+    char            *conninfo;      /* for the senders */
+    esc_deliver_flight flight;      /* the addresses the senders are posting to */
+    esc_sender       sender[ESC_DELIVER_SENDERS_MAX];
+    int              senders;       /* escalation.webhook_senders */
+    int              senders_started;
+    atomic_int       stop;          /* set by esc_engine_finish() for the senders */
 } esc_engine;
 
 /* Reads the escalation.* keys and the calendar.* keys routing uses
@@ -72,14 +82,14 @@ int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen);
  * deadlines starts again at once. */
 void esc_engine_rearm(esc_engine *e);
 
-/* Starts the delivery thread. 0 or -1 (logged). */
+/* Starts the senders. 0 or -1 (logged). */
 int esc_engine_start_delivery(esc_engine *e);
 
 /* One tick; its slices end early once *stop is set (the service's signal
  * flag). Returns the wait in ms before the next, or -1 on failure. */
 int esc_engine_tick(esc_engine *e, const volatile sig_atomic_t *stop);
 
-/* Stops the delivery thread and frees what init allocated. */
+/* Stops the senders and frees what init allocated. */
 void esc_engine_finish(esc_engine *e);
 
 #endif

@@ -4,7 +4,7 @@
  *   jiesu-escalation [-c FILE]        (else the file named by $JIESU_CONFIG)
  *
  * Wiring only (common/svc does the start-up and requests, esc_engine.h the
- * work): start the webhook delivery thread, then one loop of engine ticks,
+ * work): start the webhook senders, then one loop of engine ticks,
  * answering requests while waiting for the next timer (at most ESC_TICK_MS),
  * so a rung fires well within a second of its due time. Everything overdue
  * fires right after start-up, because the first tick re-arms it. Requests:

@@ -1,7 +1,8 @@
 /* test_esc_deliver.c — alerts POSTed to a real HTTP receiver (libmicrohttpd
  * in this process): a webhook that fails twice then answers 200 gets the
  * alert on the third attempt, with the caller masked; one that never answers
- * ends as failed after the configured attempts and stays in the table.
+ * ends as failed after the configured attempts and stays in the table; a
+ * sender never posts to an address another sender is posting to.
  *
  * Needs JIESU_TEST_PG (a migrated database).
  */
@@ -23,6 +24,7 @@
 typedef struct {
     esc_ctx          ctx;
     esc_deliver_cfg  cfg;
+    esc_deliver_flight flight;      /* the tests post as its sender 0 */
     struct MHD_Daemon *mhd;
     int              port;
     int              requests;
@@ -49,8 +51,8 @@ static const char *robot_reply(const char *url)
     return long_reply;
 }
 
-/* Collects the body; a robot's path gets its refusal, other paths 500 to the first FAIL_FIRST
- * requests, then 200. */
+/* Collects the body; a robot's path gets its refusal, a path /ok… 200, other paths 500 to the
+ * first FAIL_FIRST requests, then 200. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *data, size_t *size, void **con_cls)
 {
@@ -72,7 +74,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     const char *robot = robot_reply(url), *answer = robot ? robot : "ok";
-    int status = robot ? (f->robot_requests++, 200) : ++f->requests <= FAIL_FIRST ? 500 : 200;
+    int status = robot ? (f->robot_requests++, 200) : strncmp(url, "/ok", 3) == 0 ? 200
+                                                    : ++f->requests <= FAIL_FIRST ? 500 : 200;
     struct MHD_Response *r = MHD_create_response_from_buffer(strlen(answer), (void *)answer, MHD_RESPMEM_PERSISTENT);
     enum MHD_Result rc = MHD_queue_response(conn, (unsigned)status, r);
     MHD_destroy_response(r);
@@ -87,6 +90,7 @@ static int setup(void **state)
     f->ctx.pg = fixture_pg();
     fixture_seed_laoshan(f->ctx.pg);
     fixture_tag(f->tag, sizeof f->tag, "ED");
+    esc_deliver_flight_init(&f->flight);
     f->cfg = (esc_deliver_cfg){.timeout_ms = 2000, .max_attempts = 3, .base_ms = 50, .max_backoff_ms = 200};
     f->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_request, f, MHD_OPTION_END);
     assert_non_null(f->mhd);
@@ -99,6 +103,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     MHD_stop_daemon(f->mhd);
+    esc_deliver_flight_free(&f->flight);
     PQfinish(f->ctx.pg);
     curl_global_cleanup();
     free(f);
@@ -129,7 +134,7 @@ static void deliver_until_settled(fixture *f, long long alert)
 {
     esc_deliver_stats st;
     for (int i = 0; i < 100; i++) {
-        assert_int_equal(esc_deliver_due(&f->ctx, &f->cfg, 10, &st), 0);
+        assert_int_equal(esc_deliver_due(&f->ctx, &f->cfg, &f->flight, 0, 10, &st), 0);
         if (!fixture_num(f->ctx.pg, "SELECT count(*) FROM deliveries WHERE alert_id = %lld AND state = 'pending'", alert))
             return;
         usleep(50 * 1000);
@@ -197,12 +202,38 @@ static void test_robot_refusal_in_any_words_is_recorded(void **state)
                                             " AND last_error LIKE '%%很很很%%'", alert[1]), 1);
 }
 
+/* While another sender posts to an address (one that hangs, say), this one
+ * passes over that address's deliveries and posts the others; once the
+ * address is free it takes them. */
+static void test_one_sender_per_address(void **state)
+{
+    fixture *f = *state;
+    char held_url[64], free_url[64];
+    snprintf(held_url, sizeof held_url, "http://127.0.0.1:%d/ok-held", f->port);
+    snprintf(free_url, sizeof free_url, "http://127.0.0.1:%d/ok-free", f->port);
+    long long held = raise_for(f, held_url, 6), other = raise_for(f, free_url, 7);
+    f->flight.busy[1] = strdup(held_url);
+    deliver_until_settled(f, other);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deliveries WHERE alert_id = %lld"
+                                            " AND state = 'delivered' AND attempts = 1", other), 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deliveries WHERE alert_id = %lld"
+                                            " AND state = 'pending' AND attempts = 0", held), 1);
+    free(f->flight.busy[1]);
+    f->flight.busy[1] = NULL;
+    deliver_until_settled(f, held);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deliveries WHERE alert_id = %lld"
+                                            " AND state = 'delivered' AND attempts = 1", held), 1);
+    for (int i = 0; i < ESC_DELIVER_SENDERS_MAX; i++)
+        assert_null(f->flight.busy[i]);     /* sender 0 let its addresses go */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fails_twice_then_delivered),
         cmocka_unit_test(test_dead_webhook_ends_failed_and_stays),
         cmocka_unit_test(test_robot_refusal_in_any_words_is_recorded),
+        cmocka_unit_test(test_one_sender_per_address),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

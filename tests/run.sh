@@ -72,22 +72,27 @@ for t in "$BUILD"/tests/test_*; do
     name=$(basename "$t")
     selected "$name" || continue
     out=$HARNESS_DIR/$name.out
+    suite_t0=$SECONDS
     (cd "$REPO" && "$t") >"$out" 2>&1
     rc=$?
+    took="$((SECONDS - suite_t0)) s"
     passed=$(grep -o '\[  PASSED  \] [0-9]*' "$out" | awk '{s+=$NF} END {print s+0}')
     failed=$(grep -o '\[  FAILED  \] [0-9]*' "$out" | awk '{s+=$NF} END {print s+0}')
     if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
     HARNESS_PASSED=$((HARNESS_PASSED + passed)); HARNESS_FAILED=$((HARNESS_FAILED + failed))
-    if [ "$rc" -eq 0 ]; then echo "  ok   $name: $passed passed"
-    else echo "  FAIL $name (exit $rc): $passed passed, $failed failed"; tail -n 40 "$out" | sed 's/^/       /'
+    if [ "$rc" -eq 0 ]; then echo "  ok   $name: $passed passed ($took)"
+    else echo "  FAIL $name (exit $rc): $passed passed, $failed failed ($took)"; tail -n 40 "$out" | sed 's/^/       /'
     fi
 done
 
 for t in "$REPO"/tests/integration/test_*.sh; do
-    selected "$(basename "$t" .sh)" || continue
-    echo "== integration: $(basename "$t" .sh)"
+    suite_test=$(basename "$t" .sh)     # a test may use $t and the like as its own
+    selected "$suite_test" || continue
+    echo "== integration: $suite_test"
+    suite_t0=$SECONDS
     # shellcheck disable=SC1090
     . "$t"
+    echo "   ($suite_test: $((SECONDS - suite_t0)) s)"
 done
 
 echo "== fuzz targets"

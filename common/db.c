@@ -140,6 +140,16 @@ static int prepared_known(const prepared_list *list, const char *name)
     return 0;
 }
 
+static void prepared_forget(prepared_list *list, const char *name)
+{
+    for (size_t i = 0; list && i < list->n; i++)
+        if (strcmp(list->names[i], name) == 0) {
+            free(list->names[i]);
+            list->names[i] = list->names[--list->n];
+            return;
+        }
+}
+
 /* Notes that name is prepared; forgetting it only costs a prepare. */
 static void prepared_note(prepared_list *list, const char *name)
 {
@@ -275,24 +285,55 @@ int db_failed_with(const PGresult *res, const char *state)
     return got && strncmp(got, state, strlen(state)) == 0;
 }
 
-/* Prepares name on conn (or finds it prepared by another hand), then runs it. */
+/* Prepares name on conn, or finds it prepared by another hand, and notes
+ * it. 0, or -1 with PostgreSQL's refusal in *refusal (NULL: no answer). */
+static int prepare_one(PGconn *conn, prepared_list *list, const char *name, const char *sql, int nparams,
+                       PGresult **refusal)
+{
+    PGresult *res = PQprepare(conn, name, sql, nparams, NULL);
+    if (res && (PQresultStatus(res) == PGRES_COMMAND_OK || db_failed_with(res, DB_DUPLICATE_PREPARED))) {
+        PQclear(res);
+        prepared_note(list, name);
+        return 0;
+    }
+    *refusal = res;
+    return -1;
+}
+
 static PGresult *prepare_and_run(PGconn *conn, prepared_list *list, const char *name, const char *sql,
                                  int nparams, const char *const *params)
 {
-    PGresult *res = PQprepare(conn, name, sql, nparams, NULL);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && !db_failed_with(res, DB_DUPLICATE_PREPARED))
-        return res;
-    PQclear(res);
-    prepared_note(list, name);
+    PGresult *refusal = NULL;
+    if (prepare_one(conn, list, name, sql, nparams, &refusal) != 0)
+        return refusal;
     return PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
+}
+
+int db_prepare(PGconn *conn, const char *name, const char *sql, int nparams, char *err, size_t errlen)
+{
+    prepared_list *list = prepared_of(conn);
+    PGresult *refusal = NULL;
+    if (PQtransactionStatus(conn) != PQTRANS_IDLE || prepared_known(list, name) ||
+        prepare_one(conn, list, name, sql, nparams, &refusal) == 0)
+        return 0;
+    result_ok(conn, refusal, name, PGRES_COMMAND_OK, err, errlen);
+    PQclear(refusal);
+    return -1;
 }
 
 PGresult *db_prepared(PGconn *conn, const char *name, const char *sql, int nparams, const char *const *params)
 {
-    if (PQtransactionStatus(conn) != PQTRANS_IDLE)      /* a failure would abort the transaction */
-        return PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
     prepared_list *list = prepared_of(conn);
-    if (!prepared_known(list, name))
+    int known = prepared_known(list, name);
+    if (PQtransactionStatus(conn) != PQTRANS_IDLE) {    /* no prepare here: a failure would abort the transaction */
+        if (!known)
+            return PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+        PGresult *res = PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
+        if (db_failed_with(res, DB_INVALID_STATEMENT))  /* deallocated behind the list's back: the caller */
+            prepared_forget(list, name);                /* rolls back, and the next run outside prepares */
+        return res;
+    }
+    if (!known)
         return prepare_and_run(conn, list, name, sql, nparams, params);
     PGresult *res = PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
     if (!db_failed_with(res, DB_INVALID_STATEMENT))     /* deallocated behind the list's back */

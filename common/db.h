@@ -40,11 +40,17 @@ PGresult *db_query(PGconn *conn, const char *label, const char *sql,
 /* The statement sql run as the prepared statement name: parsed and planned
  * once per connection, which keeps the names prepared on it (forgotten at
  * PQreset), so no first try fails in PostgreSQL's log; a name deallocated
- * by hand is prepared again. Inside a transaction block,
- * where any failure would abort it, sql runs as PQexecParams. The result
- * unchecked, as PQexecParams returns it. Each name must always stand for the
- * same sql. */
+ * by hand is prepared again. Inside a transaction block, where any failure
+ * would abort it, nothing is prepared: a name already prepared runs as
+ * such, another as PQexecParams (db_prepare() before the BEGIN prepares
+ * it). The result unchecked, as PQexecParams returns it. Each name must
+ * always stand for the same sql. */
 PGresult *db_prepared(PGconn *conn, const char *name, const char *sql, int nparams, const char *const *params);
+
+/* Prepares sql as name on conn unless it is already (outside a transaction
+ * block; inside one, does nothing), for db_prepared() to run in the
+ * transactions that follow. 0 or -1. */
+int db_prepare(PGconn *conn, const char *name, const char *sql, int nparams, char *err, size_t errlen);
 
 /* db_query() through db_prepared(); name is the label. */
 PGresult *db_query_prepared(PGconn *conn, const char *name, const char *sql, int nparams,

@@ -247,7 +247,10 @@ static int occurrences(const char *text, const char *what)
  * failure was an ERROR in PostgreSQL's log): read from libpq's trace of what
  * went to the server and came back. Again after a reset; again after a
  * DEALLOCATE by hand, and once for a PREPARE by hand (one failure each);
- * never inside a transaction block. */
+ * never inside a transaction block, where a name already prepared runs as
+ * such (one prepared by db_prepare() before the BEGIN too), another as an
+ * unnamed statement, and one deallocated behind the list's back fails
+ * once, to be prepared again at its next run outside. */
 static void test_prepared_once(void **state)
 {
     fixture *f = *state;
@@ -270,6 +273,20 @@ static void test_prepared_once(void **state)
     test_sql(f->pg, "PREPARE t_hand AS SELECT $1::int + 1");
     assert_int_equal(plus_one(f, "t_hand", "8"), 9);
     assert_int_equal(plus_one(f, "t_hand", "9"), 10);
+    assert_int_equal(db_prepare(f->pg, "t_ready", "SELECT $1::int + 1", 1, f->err, sizeof f->err), 0);
+    assert_int_equal(db_prepare(f->pg, "t_ready", "SELECT $1::int + 1", 1, f->err, sizeof f->err), 0);
+    assert_int_equal(db_begin(f->pg, f->err, sizeof f->err), 0);
+    assert_int_equal(db_prepare(f->pg, "t_late", "SELECT $1::int + 1", 1, f->err, sizeof f->err), 0);
+    assert_int_equal(plus_one(f, "t_ready", "10"), 11);
+    assert_int_equal(db_commit(f->pg, f->err, sizeof f->err), 0);
+    test_sql(f->pg, "DEALLOCATE t_ready");
+    assert_int_equal(db_begin(f->pg, f->err, sizeof f->err), 0);
+    const char *eleven[] = {"11"};
+    PGresult *res = db_prepared(f->pg, "t_ready", "SELECT $1::int + 1", 1, eleven);
+    assert_true(db_failed_with(res, DB_INVALID_STATEMENT));
+    PQclear(res);
+    db_rollback(f->pg);
+    assert_int_equal(plus_one(f, "t_ready", "12"), 13);
     PQuntrace(f->pg);
 
     static char text[1 << 16];
@@ -281,7 +298,11 @@ static void test_prepared_once(void **state)
     assert_int_equal(occurrences(text, "Parse\t \"t_plus\""), 3);
     assert_int_equal(occurrences(text, "Parse\t \"t_other\""), 1);
     assert_int_equal(occurrences(text, "Parse\t \"t_hand\""), 1);
-    assert_int_equal(occurrences(text, "ErrorResponse"), 2);
+    assert_int_equal(occurrences(text, "Bind\t \"\" \"t_plus\""), 6);     /* "3" inside the block; "7" twice */
+    assert_int_equal(occurrences(text, "Parse\t \"t_ready\""), 2);
+    assert_int_equal(occurrences(text, "Bind\t \"\" \"t_ready\""), 3);
+    assert_int_equal(occurrences(text, "\"t_late\""), 0);
+    assert_int_equal(occurrences(text, "ErrorResponse"), 3);
 }
 
 /* A failure's code, exact or by its class; a success and NULL have none. */

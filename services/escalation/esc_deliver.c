@@ -19,6 +19,7 @@
 
 /* $1: the addresses other senders are posting to. Prepared: planning it
  * takes ten times as long as running it (0.4-0.8 ms against 0.03-0.05). */
+#define DUE "delivery_due"
 static const char SQL_DUE[] =
     "SELECT d.id, d.url, d.attempts, a.id,"
     "       jsonb_build_object('alert_id', a.id, 'rung', a.rung, 'reason', a.reason, 'ticket_no', c.ticket_no,"
@@ -135,7 +136,7 @@ static PGresult *take_due(const esc_ctx *ctx, esc_deliver_flight *f, int sender)
         snprintf(ctx->err, ctx->errlen, "out of memory");
     } else {
         const char *params[] = {sqlarr_text(&busy)};
-        res = db_query_prepared(ctx->pg, "delivery_due", SQL_DUE, 1, params, ctx->err, ctx->errlen);
+        res = db_query_prepared(ctx->pg, DUE, SQL_DUE, 1, params, ctx->err, ctx->errlen);
     }
     if (res && PQntuples(res) > 0 && !(f->busy[sender] = strdup(PQgetvalue(res, 0, D_URL)))) {
         snprintf(ctx->err, ctx->errlen, "out of memory");
@@ -161,7 +162,7 @@ static void release(esc_deliver_flight *f, int sender)
 static int deliver_next(const esc_ctx *ctx, const esc_deliver_cfg *cfg, esc_deliver_flight *f, int sender,
                         esc_deliver_stats *st)
 {
-    if (db_prepare(ctx->pg, "delivery_due", SQL_DUE, 1, ctx->err, ctx->errlen) != 0 ||
+    if (db_prepare(ctx->pg, DUE, SQL_DUE, 1, ctx->err, ctx->errlen) != 0 ||
         db_begin(ctx->pg, ctx->err, ctx->errlen) != 0)
         return -1;
     PGresult *res = take_due(ctx, f, sender);

@@ -80,7 +80,6 @@ static void *sender_main(void *arg)
     char err[1024] = "";
     esc_ctx ctx = e->ctx;
     esc_deliver_stats st;
-    int failing = 0;                /* the last round failed: said once, and again when one works */
     ctx.err = err;                  /* this thread's own */
     ctx.errlen = sizeof err;
     ctx.pg = db_connect(e->conninfo, CONNECT_WAIT_MS, err, sizeof err);
@@ -93,11 +92,10 @@ static void *sender_main(void *arg)
             PQreset(ctx.pg);
         err[0] = '\0';
         int rc = esc_deliver_due(&ctx, &e->deliver, &e->flight, me->index, DELIVER_BATCH, &st);
-        if (rc != 0 && *err && !failing)
+        if (rc != 0 && *err && !atomic_exchange(&e->deliver_failing, 1))
             log_error("webhook delivery: %s (retried every second; said again when a round works)", err);
-        else if (rc == 0 && failing)
+        else if (rc == 0 && atomic_exchange(&e->deliver_failing, 0))
             log_info("webhook delivery: working again");
-        failing = rc != 0;
         if (rc == 0 && st.delivered + st.retried + st.failed)
             log_info("webhooks delivered=%zu retry=%zu failed=%zu", st.delivered, st.retried, st.failed);
         if (rc != 0 || st.delivered + st.retried + st.failed < DELIVER_BATCH)

@@ -69,6 +69,7 @@ typedef struct esc_engine_s {
     esc_sender       sender[ESC_DELIVER_SENDERS_MAX];
     int              senders;       /* escalation.webhook_senders */
     int              senders_started;
+    atomic_int       deliver_failing;   /* a sender's last round failed: said once for all, and again when one works */
     atomic_int       stop;          /* set by esc_engine_finish() for the senders */
 } esc_engine;
 

@@ -26,7 +26,7 @@
 #define MIN_WAIT_MS 10          /* what is still due now was put back as early: let the clocks agree */
 #define DELIVER_BATCH 20
 #define DELIVER_IDLE_MS 200
-#define CONNECT_WAIT_MS 30000
+#define CONNECT_WAIT_MS 1000   /* a sender tries to connect this long at a time, so a stop is seen between tries */
 
 int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen)
 {
@@ -82,12 +82,10 @@ static void *sender_main(void *arg)
     esc_deliver_stats st;
     ctx.err = err;                  /* this thread's own */
     ctx.errlen = sizeof err;
-    ctx.pg = db_connect(e->conninfo, CONNECT_WAIT_MS, err, sizeof err);
-    if (!ctx.pg) {
-        log_error("webhook sender %d: PostgreSQL: %s; the other senders go on", me->index, err);
-        return NULL;
-    }
-    while (!e->stop) {
+    for (int said = 0; !e->stop && !(ctx.pg = db_connect(e->conninfo, CONNECT_WAIT_MS, err, sizeof err)); said = 1)
+        if (!said)
+            log_error("webhook sender %d: PostgreSQL: %s (trying again until it answers)", me->index + 1, err);
+    while (ctx.pg && !e->stop) {
         if (!db_alive(ctx.pg))
             PQreset(ctx.pg);
         err[0] = '\0';

@@ -324,20 +324,16 @@ int db_prepare(PGconn *conn, const char *name, const char *sql, int nparams, cha
 PGresult *db_prepared(PGconn *conn, const char *name, const char *sql, int nparams, const char *const *params)
 {
     prepared_list *list = prepared_of(conn);
-    int known = prepared_known(list, name);
-    if (PQtransactionStatus(conn) != PQTRANS_IDLE) {    /* no prepare here: a failure would abort the transaction */
-        if (!known)
-            return PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
-        PGresult *res = PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
-        if (db_failed_with(res, DB_INVALID_STATEMENT))  /* deallocated behind the list's back: the caller */
-            prepared_forget(list, name);                /* rolls back, and the next run outside prepares */
-        return res;
-    }
-    if (!known)
-        return prepare_and_run(conn, list, name, sql, nparams, params);
+    int in_block = PQtransactionStatus(conn) != PQTRANS_IDLE;  /* no prepare there: a failure would abort it */
+    if (!prepared_known(list, name))
+        return in_block ? PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0)
+                        : prepare_and_run(conn, list, name, sql, nparams, params);
     PGresult *res = PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
-    if (!db_failed_with(res, DB_INVALID_STATEMENT))     /* deallocated behind the list's back */
+    if (!db_failed_with(res, DB_INVALID_STATEMENT))
         return res;
+    prepared_forget(list, name);        /* deallocated behind the list's back */
+    if (in_block)
+        return res;                     /* the caller rolls back; the next run outside prepares it */
     PQclear(res);
     return prepare_and_run(conn, list, name, sql, nparams, params);
 }

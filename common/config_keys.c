@@ -106,7 +106,7 @@ static const config_key ESCALATION[] = {
     INT("escalation.webhook_backoff_ms", "1000", 1, 86400000, "wait after the n-th failure: backoff × 2^(n−1) …"),
     INT("escalation.webhook_max_backoff_ms", "600000", 1, 86400000, "… at most this"),
     INT("escalation.webhook_senders", "4", 1, 64,
-        "deliveries posted at once by a process, each on its own PostgreSQL connection, never two to one address"),
+        "deliveries posted at once by a process, each on its own PostgreSQL connection, never two to one address (across processes too)"),
     TEXT("escalation.smtp_url", "", "the mail server (`smtp://host:25`, `smtps://…`) of units whose channel is `mailto:`"),
     TEXT("escalation.smtp_from", "jiesu@localhost", "the sender of those mails"),
     INT("escalation.reconcile_seconds", "30", 1, DAY, "how often PostgreSQL is re-read for lost timers"),

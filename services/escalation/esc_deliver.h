@@ -14,10 +14,12 @@
  * Idempotency-Key header (README.md).
  *
  * A process posts with escalation.webhook_senders threads at once, each on
- * its own connection, and never two to one address at once (a flight: the
- * address each sender is posting to): a receiver that hangs until the
- * timeout holds one sender, and the others go on with every other unit's
- * alerts.
+ * its own connection, and no two senders — of one process or of several —
+ * post to one address at once: the take locks the delivery's address for its
+ * transaction (an advisory lock), and a sender finding the oldest due
+ * delivery's address held passes over it to the next address's. A receiver
+ * that hangs until the timeout holds one sender, and the others go on with
+ * every other unit's alerts.
  *
  * The JSON: {"alert_id", "rung", "reason", "ticket_no", "cycle", "target",
  * "unit", "orders": [ids], "caller": masked name and phone, "created_at"}.
@@ -25,7 +27,6 @@
 #ifndef JIESU_ESC_DELIVER_H
 #define JIESU_ESC_DELIVER_H
 
-#include <pthread.h>
 #include <stddef.h>
 
 #include "esc_ctx.h"
@@ -45,20 +46,9 @@ typedef struct {
 
 #define ESC_DELIVER_SENDERS_MAX 64
 
-/* The addresses a process's senders are posting to. */
-typedef struct {
-    pthread_mutex_t lock;           /* guards busy, and each sender's taking of a delivery */
-    char           *busy[ESC_DELIVER_SENDERS_MAX];  /* sender i's address, or NULL */
-} esc_deliver_flight;
-
-void esc_deliver_flight_init(esc_deliver_flight *f);
-void esc_deliver_flight_free(esc_deliver_flight *f);
-
-/* Posts up to max due deliveries as sender (0 … ESC_DELIVER_SENDERS_MAX −
- * 1) of flight, one transaction each, each to an address no other sender of
- * flight is posting to. 0 with *st filled (what was recorded before a
- * failure counts), or -1 (why in ctx->err). */
-int esc_deliver_due(const esc_ctx *ctx, const esc_deliver_cfg *cfg, esc_deliver_flight *flight, int sender,
-                    size_t max, esc_deliver_stats *st);
+/* Posts up to max due deliveries, one transaction each, each to an address
+ * no other connection is posting to. 0 with *st filled (what was recorded
+ * before a failure counts), or -1 (why in ctx->err). */
+int esc_deliver_due(const esc_ctx *ctx, const esc_deliver_cfg *cfg, size_t max, esc_deliver_stats *st);
 
 #endif

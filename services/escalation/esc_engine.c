@@ -55,7 +55,6 @@ int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen)
         .smtp_url = config_str(cfg, "escalation.smtp_url"),
         .smtp_from = config_str(cfg, "escalation.smtp_from")};
     e->senders = (int)config_long(cfg, "escalation.webhook_senders");
-    esc_deliver_flight_init(&e->flight);
     e->conninfo = strdup(config_str(cfg, "pg.conninfo"));
     if (!e->conninfo) {
         snprintf(err, errlen, "out of memory");
@@ -89,7 +88,7 @@ static void *sender_main(void *arg)
         if (!db_alive(ctx.pg))
             PQreset(ctx.pg);
         err[0] = '\0';
-        int rc = esc_deliver_due(&ctx, &e->deliver, &e->flight, me->index, DELIVER_BATCH, &st);
+        int rc = esc_deliver_due(&ctx, &e->deliver, DELIVER_BATCH, &st);
         if (rc != 0 && *err && !atomic_exchange(&e->deliver_failing, 1))
             log_error("webhook delivery: %s (retried every second; said again when a round works)", err);
         else if (rc == 0 && atomic_exchange(&e->deliver_failing, 0))
@@ -298,7 +297,6 @@ void esc_engine_finish(esc_engine *e)
     for (int i = 0; i < e->senders_started; i++)
         pthread_join(e->sender[i].thread, NULL);
     e->senders_started = 0;
-    esc_deliver_flight_free(&e->flight);
     esc_calendar_finish(&e->calendar);
     e->ctx.cal = NULL;
     esc_patterns_drop(&e->pattern_run);

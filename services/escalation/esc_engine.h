@@ -43,10 +43,10 @@
 
 #define ESC_TICK_MS 200
 
-/* One thread posting deliveries (its index in the flight). */
+/* One thread posting deliveries. */
 typedef struct {
     struct esc_engine_s *e;
-    int                  index;
+    int                  index;     /* from 0, in its log lines from 1 */
     pthread_t            thread;
 } esc_sender;
 
@@ -65,7 +65,6 @@ typedef struct esc_engine_s {
     char             reconcile_after[ESC_MEMBER_BYTES];  /* where the walk of pending deadlines is */
     unsigned         redis_epoch;   /* the service's Redis connection ctx.redis is (svc.h) */
     char            *conninfo;      /* for the senders */
-    esc_deliver_flight flight;      /* the addresses the senders are posting to */
     esc_sender       sender[ESC_DELIVER_SENDERS_MAX];
     int              senders;       /* escalation.webhook_senders */
     int              senders_started;

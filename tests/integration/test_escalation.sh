@@ -8,7 +8,7 @@
 # official calendar: a year without holidays is warned about (log, `jiesu
 # status`), `jiesu holidays add` / `load` store days through the service and
 # re-time the deadlines they change; a webhook that hangs holds up no other
-# unit's alerts; the reconciler's page and the paused
+# unit's alerts, and two processes post to one address one at a time; the reconciler's page and the paused
 # deadlines read by index on statistics that do not know their rows.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
@@ -110,6 +110,7 @@ JIESU_ESCALATION_ROUTER=ipc://$esc_dir/second.router JIESU_ESCALATION_PUB=ipc://
 second=$!
 wait_for "second escalation ready" 20 grep -q ready "$esc_dir/second.log"
 first=$(cat "$HARNESS_DIR/escalation.pid")
+posted_before=$(cat "$esc_dir/in_flight" 2>/dev/null | wc -l)
 kill -STOP "$first"
 orders 500 TWO 14days 2hours
 ladder=$((3 * (35 + 500) + 2)) orders_all=$((35 + 500))   # + the resolved waiting order's 2
@@ -135,6 +136,8 @@ check_eq "second escalation stopped cleanly" 0 "$?"
 # (some 4,800 POSTs, two of three answered 500: on a loaded machine this takes minutes)
 wait_for "deliveries settle" 300 sql_eq "SELECT count(*) FROM deliveries WHERE state = 'pending'" 0
 check_eq "every alert has one delivery" "$total" "$(sql "SELECT count(*) FROM deliveries")"
+check_eq "one POST at a time to the one address, from both processes" 1 \
+    "$(tail -n +$((posted_before + 1)) "$esc_dir/in_flight" | sort -n | tail -n 1)"
 # (a process killed mid-POST posts again: attempts in the table can be one short of the receiver's count)
 check_eq "every delivery delivered" "$total" "$(sql "SELECT count(*) FROM deliveries WHERE state = 'delivered' AND attempts >= 2")"
 check_eq "each alert answered 500 twice before its 200" "$total" \

@@ -111,6 +111,16 @@ static int deliver_one(const esc_ctx *ctx, const esc_deliver_cfg *cfg, PGresult 
     return db_command(ctx->pg, "record delivery", SQL_OUTCOME, 5, params, NULL, ctx->err, ctx->errlen);
 }
 
+int esc_deliver_session(const esc_ctx *ctx, const esc_deliver_cfg *cfg)
+{
+    char ms[24];
+    snprintf(ms, sizeof ms, "%ld", cfg->hold_ms);
+    const char *params[] = {ms};
+    return db_command(ctx->pg, "limit a delivery's idle time",
+                      "SELECT set_config('idle_in_transaction_session_timeout', $1, false)", 1, params, NULL,
+                      ctx->err, ctx->errlen);
+}
+
 /* url added to the addresses held this round. 2 or -1. */
 static int pass_over(const esc_ctx *ctx, sqlarr *held, const char *url)
 {

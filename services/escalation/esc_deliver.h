@@ -38,6 +38,7 @@ typedef struct {
     long max_backoff_ms;        /* escalation.webhook_max_backoff_ms */
     const char *smtp_url;       /* escalation.smtp_url: mail server of mailto: channels, "" none */
     const char *smtp_from;      /* escalation.smtp_from */
+    long hold_ms;               /* a delivery's transaction idle longer is ended by PostgreSQL */
 } esc_deliver_cfg;
 
 typedef struct {
@@ -45,6 +46,13 @@ typedef struct {
 } esc_deliver_stats;
 
 #define ESC_DELIVER_SENDERS_MAX 64
+
+/* Readies a sender's connection (again after each reset): PostgreSQL ends
+ * a transaction of it left idle longer than cfg->hold_ms (its process frozen
+ * in the middle of a POST), freeing that delivery and its address for the
+ * other senders; the frozen one's outcome is then not recorded, and the
+ * alert is posted again. 0 or -1 (why in ctx->err). */
+int esc_deliver_session(const esc_ctx *ctx, const esc_deliver_cfg *cfg);
 
 /* Posts up to max due deliveries, one transaction each, each to an address
  * no other connection is posting to. 0 with *st filled (what was recorded

@@ -26,6 +26,7 @@
 #define MIN_WAIT_MS 10          /* what is still due now was put back as early: let the clocks agree */
 #define DELIVER_BATCH 20
 #define DELIVER_IDLE_MS 200
+#define HOLD_MARGIN_MS 30000   /* a delivery's transaction may stay idle its POST's limit and this long */
 #define CONNECT_WAIT_MS 1000   /* a sender tries to connect this long at a time, so a stop is seen between tries */
 
 int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen)
@@ -53,7 +54,8 @@ int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen)
         .base_ms = config_long(cfg, "escalation.webhook_backoff_ms"),
         .max_backoff_ms = config_long(cfg, "escalation.webhook_max_backoff_ms"),
         .smtp_url = config_str(cfg, "escalation.smtp_url"),
-        .smtp_from = config_str(cfg, "escalation.smtp_from")};
+        .smtp_from = config_str(cfg, "escalation.smtp_from"),
+        .hold_ms = config_long(cfg, "escalation.webhook_timeout_ms") + HOLD_MARGIN_MS};
     e->senders = (int)config_long(cfg, "escalation.webhook_senders");
     e->conninfo = strdup(config_str(cfg, "pg.conninfo"));
     if (!e->conninfo) {
@@ -84,11 +86,15 @@ static void *sender_main(void *arg)
     for (int said = 0; !e->stop && !(ctx.pg = db_connect(e->conninfo, CONNECT_WAIT_MS, err, sizeof err)); said = 1)
         if (!said)
             log_error("webhook sender %d: PostgreSQL: %s (trying again until it answers)", me->index + 1, err);
-    while (ctx.pg && !e->stop) {
-        if (!db_alive(ctx.pg))
+    for (int fresh = 1; ctx.pg && !e->stop; ) {
+        if (!db_alive(ctx.pg)) {
             PQreset(ctx.pg);
+            fresh = 1;
+        }
         err[0] = '\0';
-        int rc = esc_deliver_due(&ctx, &e->deliver, DELIVER_BATCH, &st);
+        if (fresh)
+            fresh = esc_deliver_session(&ctx, &e->deliver) != 0;
+        int rc = fresh ? -1 : esc_deliver_due(&ctx, &e->deliver, DELIVER_BATCH, &st);
         if (rc != 0 && *err && !atomic_exchange(&e->deliver_failing, 1))
             log_error("webhook delivery: %s (retried every second; said again when a round works)", err);
         else if (rc == 0 && atomic_exchange(&e->deliver_failing, 0))

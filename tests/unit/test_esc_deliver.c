@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 #include <microhttpd.h>
 
+#include "db.h"
 #include "esc_alert.h"
 #include "esc_deliver.h"
 #include "fixture_laoshan.h"
@@ -227,6 +228,33 @@ static void test_one_sender_per_address(void **state)
                                             " AND state = 'delivered' AND attempts = 1", held), 1);
 }
 
+/* A sender frozen in the middle of a delivery (its transaction idle, the
+ * address locked) is cut off by PostgreSQL after hold_ms: the address is
+ * free again for the others. */
+static void test_frozen_sender_lets_go(void **state)
+{
+    fixture *f = *state;
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/ok-frozen", f->port);
+    long long alert = raise_for(f, url, 8);
+    esc_ctx frozen = f->ctx;
+    esc_deliver_cfg cfg = f->cfg;
+    cfg.hold_ms = 300;
+    frozen.pg = fixture_pg();
+    assert_int_equal(esc_deliver_session(&frozen, &cfg), 0);
+    fixture_exec(frozen.pg, "BEGIN");
+    fixture_exec(frozen.pg, "SELECT pg_advisory_xact_lock(7103, hashtext('%s'))", url);
+    esc_deliver_stats st;
+    assert_int_equal(esc_deliver_due(&f->ctx, &f->cfg, 10, &st), 0);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deliveries WHERE alert_id = %lld"
+                                            " AND state = 'pending' AND attempts = 0", alert), 1);
+    deliver_until_settled(f, alert);       /* within its 5 s: the frozen one is cut off after 0.3 */
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deliveries WHERE alert_id = %lld"
+                                            " AND state = 'delivered' AND attempts = 1", alert), 1);
+    assert_int_equal(PQstatus(frozen.pg) == CONNECTION_OK && db_alive(frozen.pg), 0);
+    PQfinish(frozen.pg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -234,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_dead_webhook_ends_failed_and_stays),
         cmocka_unit_test(test_robot_refusal_in_any_words_is_recorded),
         cmocka_unit_test(test_one_sender_per_address),
+        cmocka_unit_test(test_frozen_sender_lets_go),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

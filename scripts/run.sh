@@ -23,6 +23,9 @@ BIN=$REPO/build/release/bin
 STACK=$VAR/stack
 SERVICES="intake assignment escalation reporting"
 
+# shellcheck source=scripts/proc.sh
+. "$REPO/scripts/proc.sh"
+
 die() { echo "run: $*" >&2; exit 1; }
 
 stop_services() {
@@ -30,7 +33,7 @@ stop_services() {
     for s in $SERVICES; do
         [ -f "$VAR/run/$s.pid" ] || continue
         pid=$(cat "$VAR/run/$s.pid")
-        kill -TERM "$pid" 2>/dev/null && timeout 15 tail --pid="$pid" -f /dev/null || true
+        kill -TERM "$pid" 2>/dev/null && proc_wait_gone "$pid" 15 || true
         rm -f "$VAR/run/$s.pid"
     done
 }

@@ -39,6 +39,8 @@ set -euo pipefail
 umask 077
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)     # db/roles.sql, db/database.sql
+# shellcheck source=scripts/proc.sh
+. "$REPO/scripts/proc.sh"
 die() { echo "stack: $*" >&2; exit 1; }
 
 is_root() { [ "$(id -u)" = 0 ]; }
@@ -103,14 +105,14 @@ redis_conf_string() { printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')";
 
 redis_up() { REDISCLI_AUTH=$(cat "$SECRETS/redis.password") redis-cli -p "$1" ping 2>/dev/null | grep -q PONG; }
 
-redis_running() { [ -f "$DIR/redis.pid" ] && kill -0 "$(cat "$DIR/redis.pid")" 2>/dev/null; }
+redis_running() { [ -f "$DIR/redis.pid" ] && ! proc_gone "$(cat "$DIR/redis.pid")"; }
 
 stop_redis() {
     local pid
     redis_running || { rm -f "$DIR/redis.pid"; return 0; }
     pid=$(cat "$DIR/redis.pid")
     kill "$pid" 2>/dev/null || true
-    timeout 15 tail --pid="$pid" -f /dev/null || kill -9 "$pid" 2>/dev/null || true
+    proc_wait_gone "$pid" 15 || kill -9 "$pid" 2>/dev/null || true
     rm -f "$DIR/redis.pid"
 }
 

@@ -19,6 +19,9 @@
 : "${JIESU_BIN:?JIESU_BIN must name the directory of the built binaries}"
 : "${HARNESS_DIR:?HARNESS_DIR must name the test run directory}"
 
+# shellcheck source=scripts/proc.sh
+. "$REPO/scripts/proc.sh"
+
 HARNESS_PASSED=${HARNESS_PASSED:-0}
 HARNESS_FAILED=${HARNESS_FAILED:-0}
 SERVICES="intake assignment escalation reporting"
@@ -178,7 +181,7 @@ harness_services_stop() {
         pid=$(cat "$HARNESS_DIR/$s.pid")
         kill -TERM "$pid" 2>/dev/null || continue
         rc=0
-        timeout 10 tail --pid="$pid" -f /dev/null || rc=124
+        proc_wait_gone "$pid" 10 || rc=124
         if [ "$rc" = 0 ]; then
             wait "$(cat "$HARNESS_DIR/$s.keeper")" 2>/dev/null
             rc=$(cat "$HARNESS_DIR/$s.rc" 2>/dev/null || echo "unknown")

@@ -1,4 +1,3 @@
-# shellcheck shell=bash
 # proc.sh — waiting for a process to end; sourced by run.sh, stack.sh and the
 # test harness (Linux: reads /proc).
 #
@@ -7,6 +6,7 @@
 # an init that collects them only every second or two (as here) made each one
 # look alive that long after its exit. `tail --pid`, used before, looked once a
 # second even for a child collected at once.
+# shellcheck shell=bash
 
 # proc_gone PID: PID has exited (or never was).
 proc_gone() {

@@ -11,6 +11,9 @@
 # MODE=release (default) builds into build/release, MODE=san into build/san.
 
 MODE    ?= release
+# run, test and bench build on every core unless make was given -j (read when
+# the recipe runs: MAKEFLAGS holds -j only then)
+JOBS     = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 1))
 SERVICES := intake assignment escalation reporting
 BUILD   := build/$(MODE)
 CC      ?= gcc
@@ -84,20 +87,20 @@ $(BUILD)/tools/%: $(BUILD)/tests/tools/%.o $(SVC_LIBS) $(COMMON_A)
 	@mkdir -p $(@D); $(CC) $(LDFLAGS) -o $@ $< $(SVC_LIBS) $(COMMON_A) $(LDLIBS)
 
 run: deps
-	@$(MAKE) --no-print-directory MODE=release all
+	@$(MAKE) --no-print-directory $(JOBS) MODE=release all
 	@scripts/run.sh
 
 stop:
 	@scripts/run.sh stop
 
 test: deps
-	@$(MAKE) --no-print-directory MODE=san all unit-tests
+	@$(MAKE) --no-print-directory $(JOBS) MODE=san all unit-tests
 	@tests/run.sh build/san
 
 unit-tests: $(UNIT)
 
 bench: deps
-	@$(MAKE) --no-print-directory MODE=release all
+	@$(MAKE) --no-print-directory $(JOBS) MODE=release all
 	@tests/bench/run.sh build/release $(BENCH)
 
 # libFuzzer (clang): the CSV reader and its encoding detection, the XLSX

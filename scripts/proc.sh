@@ -3,7 +3,7 @@
 #
 # A process that has exited but whose parent has not collected it yet (a
 # zombie) has ended: make run's services and Redis are children of init, and
-# an init that collects them only every second or two (as here) made each one
+# an init that collects them only every second or two (some containers' do) made each one
 # look alive that long after its exit. `tail --pid`, used before, looked once a
 # second even for a child collected at once.
 # shellcheck shell=bash

@@ -8,8 +8,9 @@
 # official calendar: a year without holidays is warned about (log, `jiesu
 # status`), `jiesu holidays add` / `load` store days through the service and
 # re-time the deadlines they change; a webhook that hangs holds up no other
-# unit's alerts, and two processes post to one address one at a time; the reconciler's page and the paused
-# deadlines read by index on statistics that do not know their rows.
+# unit's alerts, and two processes post to one address one at a time; the
+# reconciler's page and the paused deadlines read by index on statistics that
+# do not know their rows.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_escalation

@@ -98,7 +98,7 @@ done
 echo "== fuzz targets"
 if selected fuzz; then
     check "the fuzz targets build (clang, libFuzzer) and run their committed seeds clean (make fuzz-seeds)" \
-        sh -c "make -s -C '$REPO' fuzz-seeds >'$HARNESS_DIR/fuzz-seeds.out' 2>&1"
+        sh -c "make -s -j$(nproc) -C '$REPO' fuzz-seeds >'$HARNESS_DIR/fuzz-seeds.out' 2>&1"
 fi
 
 echo "== containers"

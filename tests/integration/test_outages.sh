@@ -15,11 +15,13 @@
 # Redis away (and back empty, the worst case): complaints are still filed
 # and imported (PostgreSQL is the record), and once it is back they are
 # routed and every pending deadline is armed again within seconds — not a
-# reconciler period later (both periods are set to 10 minutes here).
+# reconciler period later (both periods are set to 10 minutes here; an order
+# is old enough for the reconciler after 1 s instead of 10).
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
-web_stack jiesu_outages "assignment.reconcile_seconds = 600" "escalation.reconcile_seconds = 600"
+web_stack jiesu_outages "assignment.reconcile_seconds = 600" "assignment.reconcile_min_age_seconds = 1" \
+    "escalation.reconcile_seconds = 600"
 stack=$REPO/scripts/stack.sh
 dir=$WEB_DIR
 clerk=$(web_token outage-clerk clerk)

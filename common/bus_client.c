@@ -39,6 +39,7 @@ struct bus_client {
     void    *sock;          /* NULL between a timed-out try and the next one */
     void    *mon;           /* PAIR socket receiving sock's handshake/disconnect events */
     int      connected;     /* a ZMTP handshake succeeded on the current connection */
+    int      reached;       /* the last call had a connection at some moment: its request may have arrived */
     int      connect_wait_ms;
     int      refused;       /* the handshake failed: a REFUSED_* */
     int      dropped_handshakes;    /* handshakes cut short in a row on this socket */
@@ -198,7 +199,7 @@ static int client_events(bus_client *self)
         }
         bus_frames_close(&f);
         if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
-            self->connected = 1;
+            self->connected = self->reached = 1;
             self->dropped_handshakes = 0;
         } else if (event == ZMQ_EVENT_DISCONNECTED) {
             dropped |= self->connected;
@@ -342,6 +343,7 @@ int bus_client_call(bus_client *self, const char *type, const ProtobufCMessage *
 
     *reply = NULL;
     self->error_code = 0;
+    self->reached = self->connected;
     bus_new_id(id);
     bus_new_id(trace);
     uint8_t *buf = bus_envelope_pack(type, id, trace, self->sender, 0, self->on_behalf, msg, &len);
@@ -373,6 +375,11 @@ int bus_client_call(bus_client *self, const char *type, const ProtobufCMessage *
 cleanup:
     free(buf);
     return rc;
+}
+
+int bus_client_reached(const bus_client *self)
+{
+    return self->reached;
 }
 
 void bus_client_destroy(bus_client **self)

@@ -142,6 +142,8 @@ static const config_key REPORTING[] = {
     INT("web.photo_max_bytes", "4194304", 1024, 6 << 20,
         "largest photo the workbench takes (before and after; two go in one bus message)"),
     INT("web.bus_timeout_ms", "10000", 100, 600000, "how long the workbench waits for the service carrying out an action"),
+    INT("web.connect_seconds", "3", 1, 600,
+        "how long it waits for that service to accept the connection before saying it is not running"),
     INT("web.cookie_secure", "0", 0, 1, "`1`: the cookies are marked Secure (serve over HTTPS, in front of the service)"),
 };
 

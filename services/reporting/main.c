@@ -113,6 +113,7 @@ static int web_peers(service *s, web_bus *b)
     b->zctx = s->zctx;
     b->keys = s->keys;
     b->timeout_ms = (int)config_long(s->cfg, "web.bus_timeout_ms");
+    b->connect_ms = 1000 * (int)config_long(s->cfg, "web.connect_seconds");
     for (int i = 0; i < WEB_BUS_PEERS; i++) {
         snprintf(b->names[i], sizeof b->names[i], "%s", PEERS[i]);
         snprintf(b->endpoints[i], sizeof b->endpoints[i], "%s", svc_endpoint(s->cfg, PEERS[i], "router"));

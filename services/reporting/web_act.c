@@ -49,17 +49,22 @@ static int take_photo(const web_work *w, const http_request *req, const char *fi
  * not allowed, not possible now (no answer, or it failed inside), or refused. */
 static int status_of(int code)
 {
-    return code == SVC_ERR_FORBIDDEN ? 403 : code == 0 || code == SVC_ERR_INTERNAL ? 503 : 409;
+    return code == SVC_ERR_FORBIDDEN ? 403
+         : code == 0 || code == SVC_ERR_INTERNAL || code == WEB_BUS_UNREACHED ? 503 : 409;
 }
 
 /* What the service answered to the person's doing (办理, 确认告警), in
- * words for the page: its refusal as it said it; when it did not answer,
- * only that (the bus's reason, which names sockets, is in the log): it may
- * have done it before the answer was lost, so the page says to look first. */
+ * words for the page: its refusal as it said it; when it was not reached,
+ * that nothing was done; when it did not answer, only that (the bus's
+ * reason, which names sockets, is in the log): it may have done it before
+ * the answer was lost, so the page says to look first. */
 static void say_refusal(int code, const char *err, const char *doing, char *out, size_t cap)
 {
     if (code == SVC_ERR_FORBIDDEN)
         snprintf(out, cap, "无权%s：%s", doing, err);
+    else if (code == WEB_BUS_UNREACHED)
+        snprintf(out, cap, "连不上办理这件事的服务（它没有在运行，或正在重启），这次%s没有生效："
+                 "请过一会儿再试；一直如此请告知系统管理员。", doing);
     else if (code == 0)
         snprintf(out, cap, "没有收到服务的应答（原因已记入报表服务的日志）：请刷新页面，看这次%s是否已生效，"
                  "再决定是否重试；一直如此请告知系统管理员。", doing);

@@ -21,10 +21,13 @@ int web_bus_call(const web_bus *b, const char *service, const web_user *u, const
                                    errlen);
     if (!c)
         return -1;
+    bus_client_set_connect_wait(c, b->connect_ms);
     int rc = bus_client_set_on_behalf(c, u->credential);
     if (rc == 0)
         rc = bus_client_call(c, type, msg, b->timeout_ms, 1, reply, err, errlen);
     *code = bus_client_error_code(c);
+    if (rc != 0 && *code == 0 && !bus_client_reached(c))
+        *code = WEB_BUS_UNREACHED;
     bus_client_destroy(&c);
     return rc;
 }

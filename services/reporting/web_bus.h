@@ -25,12 +25,18 @@ typedef struct {
     char      endpoints[WEB_BUS_PEERS][256];
     char      server_keys[WEB_BUS_PEERS][KEYS_Z85_LEN + 1];
     int       timeout_ms;                       /* web.bus_timeout_ms 10000 */
+    int       connect_ms;                       /* web.connect_seconds 3, in ms */
 } web_bus;
+
+/* *code of a call that surely did nothing: the service was never reached
+ * (not running, or restarting), within web.connect_seconds. */
+#define WEB_BUS_UNREACHED (-2)
 
 /* Sends msg as type to service ("assignment", "escalation") for u, once
  * (an action is not retried behind the person's back). 0 with *reply (the
  * caller's to free), or -1 with the service's answer or the failure in err
- * and its error code (403, 409 ...; 0 when nothing answered) in *code. */
+ * and its error code in *code: 403, 409 ...; 0 when nothing answered a
+ * request that may have arrived; WEB_BUS_UNREACHED. */
 int web_bus_call(const web_bus *b, const char *service, const web_user *u, const char *type,
                  const ProtobufCMessage *msg, Jiesu__Envelope **reply, int *code, char *err, size_t errlen);
 

@@ -262,9 +262,13 @@ check "… and lands back on that order" grep -qF "崂山-A&amp;B+1#2/3?4%5" "$W
 
 # ---- the assignment service away: the page says so in Chinese, naming no socket ----
 svc_kill9 assignment
+asked=$EPOCHREALTIME
 check_eq "an action while the assignment service is down: 503" 503 "$(act "$zj" "$alarm" accept)"
-check "… saying in Chinese to look before trying again, no socket or English reason shown" \
-    sh -c "grep -q '没有收到服务的应答' '$WEB_DIR/act.html' && grep -q '看这次办理是否已生效' '$WEB_DIR/act.html' &&
+waited=$(awk -v a="$asked" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+check "… after web.connect_seconds (3 s), not the 10 s an answer is waited for (${waited} s)" \
+    awk -v w="$waited" 'BEGIN { exit !(w < 8) }'
+check "… saying in Chinese that it was not done, to try again later, no socket or English reason shown" \
+    sh -c "grep -q '连不上办理这件事的服务' '$WEB_DIR/act.html' && grep -q '这次办理没有生效' '$WEB_DIR/act.html' &&
            ! grep -q 'ipc://\|nothing answers\|reply' '$WEB_DIR/act.html'"
 check_eq "… nothing moved" dispatched "$(status_of "$alarm")"
 svc_start assignment

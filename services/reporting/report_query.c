@@ -9,14 +9,20 @@ static const char BOUNDS_SQL[] =
     "SELECT $1::date::timestamp AT TIME ZONE $3, $2::date::timestamp AT TIME ZONE $3,"
     "       least($2::date::timestamp AT TIME ZONE $3, now())";
 
+int report_query_session(PGconn *pg, char *err, size_t errlen)
+{
+    return db_exec(pg, "SET jit = off", err, errlen) < 0 || db_exec(pg, "SET random_page_cost = 1.1", err, errlen) < 0 ||
+                   db_exec(pg, "SET work_mem = '64MB'", err, errlen) < 0
+               ? -1
+               : 0;
+}
+
 int report_query_start(PGconn *pg, const report_period *p, const char *tz, report_bounds *b, char *err,
                        size_t errlen)
 {
     const char *params[3] = {p->from, p->to, tz};
     char why[512];
-    PGresult *res = db_exec(pg, "SET jit = off", why, sizeof why) < 0 ||
-                            db_exec(pg, "SET random_page_cost = 1.1", why, sizeof why) < 0 ||
-                            db_exec(pg, "SET work_mem = '64MB'", why, sizeof why) < 0
+    PGresult *res = report_query_session(pg, why, sizeof why) < 0
                         ? NULL
                         : db_query(pg, "report bounds", BOUNDS_SQL, 3, params, why, sizeof why);
     if (!res) {

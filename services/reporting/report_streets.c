@@ -25,31 +25,33 @@
 #include "bus.h"
 #include "clock.h"
 #include "db.h"
+#include "report_query.h"
 #include "text.h"
 
 /* $1 districts (comma list), $2 from date, $3 to date (inclusive), $4 time zone. */
+#define IN_DATES                                                                        \
+    "($2::date IS NULL OR c.called_at >= $2::date::timestamp AT TIME ZONE $4)"          \
+    " AND ($3::date IS NULL OR c.called_at < ($3::date + 1)::timestamp AT TIME ZONE $4)"
 static const char REPORT_STREETS_SQL[] =
-    "WITH scope AS ("
-    "    SELECT c.id, c.status FROM complaints c"
-    "    WHERE ($2::date IS NULL OR c.called_at >= $2::date::timestamp AT TIME ZONE $4)"
-    "      AND ($3::date IS NULL OR c.called_at < ($3::date + 1)::timestamp AT TIME ZONE $4)"
-    "), streets AS ("
+    "WITH streets AS ("
     "    SELECT u.id, u.code, u.name FROM units u JOIN regions r ON r.code = u.region_code"
     "    WHERE u.kind = 'street' AND r.parent_code = ANY (string_to_array(replace($1, ' ', ''), ','))"
-    "), owned AS ("
-    "    SELECT a.unit_id, s.status,"
-    "           s.status IN ('dispatched', 'accepted')"
-    "             AND (dl.resolve_past OR (s.status = 'dispatched' AND dl.accept_past)) AS overdue,"
-    "           (SELECT count(*) FROM alerts al WHERE al.complaint_id = s.id) AS alerts"
-    "    FROM scope s"
-    "    JOIN assignments a ON a.complaint_id = s.id AND a.active AND a.role = 'owner'"
+    "), owned AS ("                 /* from the streets' assignments: each order's alerts counted once */
+    "    SELECT a.unit_id, c.status,"
+    "           c.status IN ('dispatched', 'accepted')"
+    "             AND (dl.resolve_past OR (c.status = 'dispatched' AND dl.accept_past)) AS overdue,"
+    "           (SELECT count(*) FROM alerts al WHERE al.complaint_id = c.id) AS alerts"
+    "    FROM streets st"
+    "    JOIN assignments a ON a.unit_id = st.id AND a.active AND a.role = 'owner'"
+    "    JOIN complaints c ON c.id = a.complaint_id"
     "    LEFT JOIN LATERAL ("
     "        SELECT coalesce(bool_or(d.kind = 'resolve' AND d.due_at < now()), false) AS resolve_past,"
     "               coalesce(bool_or(d.kind = 'accept' AND d.due_at < now()), false) AS accept_past"
     "        FROM deadlines d"
-    "        WHERE d.complaint_id = s.id"
-    "          AND d.cycle = (SELECT max(d2.cycle) FROM deadlines d2 WHERE d2.complaint_id = s.id)"
+    "        WHERE d.complaint_id = c.id"
+    "          AND d.cycle = (SELECT max(d2.cycle) FROM deadlines d2 WHERE d2.complaint_id = c.id)"
     "    ) dl ON true"
+    "    WHERE " IN_DATES
     "), per_street AS ("
     "    SELECT st.code, st.name,"
     "           count(o.unit_id) AS total,"
@@ -61,9 +63,9 @@ static const char REPORT_STREETS_SQL[] =
     "    GROUP BY st.code, st.name"
     ")"
     "SELECT q.manual, q.unrouted, p.code, p.name, p.total, p.open, p.resolved, p.overdue, p.alerts"
-    "  FROM (SELECT count(*) FILTER (WHERE status = 'manual') AS manual,"
-    "               count(*) FILTER (WHERE status = 'new') AS unrouted"
-    "          FROM scope) q"
+    "  FROM (SELECT count(*) FILTER (WHERE c.status = 'manual') AS manual,"     /* by complaints_status */
+    "               count(*) FILTER (WHERE c.status = 'new') AS unrouted"
+    "          FROM complaints c WHERE c.status IN ('new', 'manual') AND " IN_DATES ") q"
     "  LEFT JOIN per_street p ON true"
     " ORDER BY p.code";
 
@@ -159,7 +161,8 @@ Jiesu__ReportReply *report_streets(PGconn *conn, const report_scope *scope, char
         return NULL;
     params[1] = bound(scope->from_date);
     params[2] = bound(scope->to_date);
-    res = db_query(conn, "report streets", REPORT_STREETS_SQL, 4, params, err, errlen);
+    if (report_query_session(conn, err, errlen) == 0)
+        res = db_query(conn, "report streets", REPORT_STREETS_SQL, 4, params, err, errlen);
     if (!res) {
         text_prefix(err, errlen, "the street summary: ");
         return NULL;

@@ -120,10 +120,11 @@ bus_client *bus_client_new(void *zctx, const char *endpoint, const char *sender,
 /* The code of the "error" the server answered the last call with (its
  * Jiesu__Error.code), 0 when the last call got no such answer. */
 int bus_client_error_code(const bus_client *self);
-/* 0 when the last call's request surely never reached the server (no
- * connection to it was made: a message leaves only after the handshake), so
- * it did nothing; 1 when it may have. */
-int bus_client_reached(const bus_client *self);
+/* 1 when nothing took the last call's connection — the server is not
+ * running, or restarting — so its request surely did nothing (a message
+ * leaves only after the handshake); 0 when it may have arrived, or the server
+ * refused the handshake (bus_client_call's err says why). */
+int bus_client_absent(const bus_client *self);
 /* 1 when the last call's handshake was refused because the server could not
  * check keys then (its database out of reach), else 0. */
 int bus_client_unchecked(const bus_client *self);

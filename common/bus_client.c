@@ -377,9 +377,9 @@ cleanup:
     return rc;
 }
 
-int bus_client_reached(const bus_client *self)
+int bus_client_absent(const bus_client *self)
 {
-    return self->reached;
+    return !self->reached && !self->refused;
 }
 
 void bus_client_destroy(bus_client **self)

@@ -26,7 +26,7 @@ int web_bus_call(const web_bus *b, const char *service, const web_user *u, const
     if (rc == 0)
         rc = bus_client_call(c, type, msg, b->timeout_ms, 1, reply, err, errlen);
     *code = bus_client_error_code(c);
-    if (rc != 0 && *code == 0 && !bus_client_reached(c))
+    if (rc != 0 && *code == 0 && bus_client_absent(c))
         *code = WEB_BUS_UNREACHED;
     bus_client_destroy(&c);
     return rc;

@@ -8,6 +8,7 @@
  *               "after_commit"       committed, next rungs not armed, not published
  *               "delivery_after_send"  an alert sent to its channel, the outcome not recorded
  *   assignment  "route_before_ack"   a batch's decisions committed, stream entries not acknowledged
+ *               "action_after_commit"  a person's action stored, not answered
  *   intake      "import_before_enqueue"  a batch committed, its ids not yet on the routing stream
  */
 #ifndef JIESU_FAILPOINT_H

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "failpoint.h"
 #include "names.h"
 #include "text.h"
 
@@ -400,8 +401,10 @@ int route_action(PGconn *pg, const route_action_req *in, route_action_result *ou
     }
     int rc = rule->fx == FX_DISPATCH ? act_dispatch(pg, req, rule, target_name, out, err, errlen)
                                      : act(pg, req, rule, "", out, err, errlen);
-    if (rc == 0 && db_commit(pg, why, sizeof why) == 0)
+    if (rc == 0 && db_commit(pg, why, sizeof why) == 0) {
+        failpoint("action_after_commit");
         return 0;
+    }
     if (rc == 0)    /* COMMIT refused */
         snprintf(err, errlen, "%s %s: COMMIT refused, nothing stored: %s", req->action, req->ticket_no, why);
     else if (rc < 0)

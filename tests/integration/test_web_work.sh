@@ -271,7 +271,19 @@ check "… saying in Chinese that it was not done, to try again later, no socket
     sh -c "grep -q '连不上办理这件事的服务' '$WEB_DIR/act.html' && grep -q '这次办理没有生效' '$WEB_DIR/act.html' &&
            ! grep -q 'ipc://\|nothing answers\|reply' '$WEB_DIR/act.html'"
 check_eq "… nothing moved" dispatched "$(status_of "$alarm")"
+# ---- ... and dying after storing an action, before answering: the page
+# cannot know whether it took effect, and says to look before trying again ----
+JIESU_FAILPOINT=action_after_commit:1 svc_start assignment
+wait_for "assignment back" 20 svc_ready assignment
+check_eq "once it is back, the same action, the service dying before it answers: 503" 503 \
+    "$(act "$zj" "$alarm" accept)"
+check "… saying it got no answer and to look whether it took effect before trying again" \
+    sh -c "grep -q '没有收到服务的应答' '$WEB_DIR/act.html' && grep -q '看这次办理是否已生效' '$WEB_DIR/act.html'"
+check_eq "… and it had: the order is accepted, once" "accepted 1" \
+    "$(status_of "$alarm") $(sql "SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
+                                  WHERE c.ticket_no = '$alarm' AND e.event = 'accepted'")"
+svc_kill9 assignment
 svc_start assignment
 wait_for "assignment back" 20 svc_ready assignment
-check_eq "once it is back, the same action: 303" 303 "$(act "$zj" "$alarm" accept)"
+check_eq "back again, the next action: 303" 303 "$(act "$zj" "$alarm" progress -F "reason=已派人到场")"
 harness_services_stop

@@ -285,5 +285,8 @@ check_eq "… and it had: the order is accepted, once" "accepted 1" \
 svc_kill9 assignment
 svc_start assignment
 wait_for "assignment back" 20 svc_ready assignment
-check_eq "back again, the next action: 303" 303 "$(act "$zj" "$alarm" progress -F "reason=已派人到场")"
+check_eq "back again, accepting once more (the person did not look): already so, 303" 303 "$(act "$zj" "$alarm" accept)"
+check_eq "… stored once" 1 "$(sql "SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
+                                         WHERE c.ticket_no = '$alarm' AND e.event = 'accepted'")"
+check_eq "… and the next action: 303" 303 "$(act "$zj" "$alarm" progress -F "reason=已派人到场")"
 harness_services_stop

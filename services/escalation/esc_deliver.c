@@ -43,8 +43,6 @@ static const char SQL_DUE[] =
 
 enum { D_ID, D_URL, D_ATTEMPTS, D_ALERT, D_JSON, D_NAME, D_PHONE, D_RUNG, D_ABOUT, D_SECRET, D_MINE };
 
-#define HELD_TRIES 16   /* addresses found held in one round before it waits for the next */
-
 /* The caller, masked here, joins the JSON of the first statement; and the reason, for the text people read. */
 static const char SQL_CALLER[] = "SELECT jsonb_set($1::jsonb, '{caller}', to_jsonb($2::text))::text, $1::jsonb->>'reason'";
 
@@ -161,16 +159,15 @@ static int deliver_next(const esc_ctx *ctx, const esc_deliver_cfg *cfg, sqlarr *
 int esc_deliver_due(const esc_ctx *ctx, const esc_deliver_cfg *cfg, size_t max, esc_deliver_stats *st)
 {
     sqlarr held = {0};
-    int rc = 0, held_n = 0;
+    int rc = 0;
     memset(st, 0, sizeof *st);
-    for (size_t i = 0; i < max && held_n < HELD_TRIES; ) {
+    /* Ends: each address found held is passed over for the rest of the round. */
+    for (size_t sent = 0; sent < max; ) {
         rc = deliver_next(ctx, cfg, &held, st);
         if (rc <= 0)
             break;
-        if (rc == 2)
-            held_n++;
-        else
-            i++;
+        if (rc == 1)
+            sent++;
     }
     sqlarr_free(&held);
     return rc < 0 ? -1 : 0;

@@ -224,12 +224,15 @@ done
 # commands a unit uses, so the dashboard and the bulletin have something to
 # rank: each street accepts, resolves and gets callbacks at its own pace.
 # Only on the first run (a re-run finds nothing dispatched to act on).
+# (owned by the street office itself: a conduct complaint about it is discipline
+# inspection's, with the street's code beside it, and the street may not touch it)
 demo_tickets() {   # demo_tickets STATUS "n1 n2 n3 n4 n5": the first n of each street, by street code
     psql "$pg_service" -XtA -v ON_ERROR_STOP=1 -c "
         SELECT ticket_no, street_code FROM (
             SELECT c.ticket_no, a.street_code, row_number() OVER (PARTITION BY a.street_code ORDER BY c.id) AS n
             FROM complaints c JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'
-            WHERE c.status = '$1' AND a.street_code IS NOT NULL) t
+            JOIN units u ON u.id = a.unit_id AND u.code = a.street_code
+            WHERE c.status = '$1') t
         JOIN (SELECT code, ord FROM unnest(string_to_array('$2', ' ')::int[]) WITH ORDINALITY AS q(quota, ord)
               JOIN LATERAL (SELECT code FROM regions WHERE level = 'street' ORDER BY code OFFSET ord - 1 LIMIT 1) r ON true
               ) s ON s.code = t.street_code

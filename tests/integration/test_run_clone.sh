@@ -63,6 +63,8 @@ dashboard=$(sed -n 's/^ *大屏： *\(http:[^ ]*\).*/\1/p' "$out/run.out")
 open311=$(sed -n 's/.*Open311：\(http:[^ ]*\).*/\1/p' "$out/run.out")
 check "the closing lines name Redis on a port other than the held 16379" test -n "$redis_port" -a "$redis_port" != 16379
 check "... and say why" grep -q "Redis 的端口 16379 已被占用" "$out/run.out"
+check "the demo's morning of the street offices' work ran, none of its actions refused" \
+    sh -c "grep -q '模拟各街道办事处一上午的工作' '$out/run.out' && ! grep -q '^jiesu: ' '$out/run.out'"
 check "the dashboard named there answers (not the held 7133)" curl -sf -o /dev/null "$dashboard"
 check_eq "... on another port" 1 "$(grep -c -v ':7133/' <<<"$dashboard")"
 check "the Open311 address named there answers" curl -sf -o /dev/null "$open311"

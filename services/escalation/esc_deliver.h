@@ -45,8 +45,6 @@ typedef struct {
     size_t delivered, retried, failed;
 } esc_deliver_stats;
 
-#define ESC_DELIVER_SENDERS_MAX 64
-
 /* Readies a sender's connection (again after each reset): PostgreSQL ends
  * a transaction of it left idle longer than cfg->hold_ms (its process frozen
  * in the middle of a POST), freeing that delivery and its address for the

@@ -42,6 +42,7 @@
 #include "esc_timers.h"
 
 #define ESC_TICK_MS 200
+#define ESC_SENDERS_MAX 64      /* the bound common/config_keys.c puts on escalation.webhook_senders */
 
 /* One thread posting deliveries. */
 typedef struct {
@@ -65,7 +66,7 @@ typedef struct esc_engine_s {
     char             reconcile_after[ESC_MEMBER_BYTES];  /* where the walk of pending deadlines is */
     unsigned         redis_epoch;   /* the service's Redis connection ctx.redis is (svc.h) */
     char            *conninfo;      /* for the senders */
-    esc_sender       sender[ESC_DELIVER_SENDERS_MAX];
+    esc_sender       sender[ESC_SENDERS_MAX];
     int              senders;       /* escalation.webhook_senders */
     int              senders_started;
     atomic_int       deliver_failing;   /* a sender's last round failed: said once for all, and again when one works */

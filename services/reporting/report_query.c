@@ -11,10 +11,7 @@ static const char BOUNDS_SQL[] =
 
 int report_query_session(PGconn *pg, char *err, size_t errlen)
 {
-    return db_exec(pg, "SET jit = off", err, errlen) < 0 || db_exec(pg, "SET random_page_cost = 1.1", err, errlen) < 0 ||
-                   db_exec(pg, "SET work_mem = '64MB'", err, errlen) < 0
-               ? -1
-               : 0;
+    return db_exec(pg, "SET jit = off; SET random_page_cost = 1.1; SET work_mem = '64MB'", err, errlen);  /* one round trip */
 }
 
 int report_query_start(PGconn *pg, const report_period *p, const char *tz, report_bounds *b, char *err,

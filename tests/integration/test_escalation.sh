@@ -103,7 +103,7 @@ wait_for "due alerts fire after FLUSHALL" 30 sql_eq "SELECT count(*) FROM alerts
 check_eq "after FLUSHALL: each supervise once" 36 "$(alerts "AND rung = 'supervise'")"
 
 # 4. Two escalation processes, 40 days later: accountability for the 35, and
-# all three rungs for 500 new orders, once each. The first is stopped until
+# all three rungs for 150 new orders, once each. The first is stopped until
 # the second has fired (one process can do all of this alone in a second), then
 # both share what is left.
 JIESU_ESCALATION_ROUTER=ipc://$esc_dir/second.router JIESU_ESCALATION_PUB=ipc://$esc_dir/second.pub \
@@ -113,8 +113,8 @@ wait_for "second escalation ready" 20 grep -q ready "$esc_dir/second.log"
 first=$(cat "$HARNESS_DIR/escalation.pid")
 posted_before=$(cat "$esc_dir/in_flight" 2>/dev/null | wc -l)
 kill -STOP "$first"
-orders 500 TWO 14days 2hours
-ladder=$((3 * (35 + 500) + 2)) orders_all=$((35 + 500))   # + the resolved waiting order's 2
+orders 150 TWO 14days 2hours
+ladder=$((3 * (35 + 150) + 2)) orders_all=$((35 + 150))   # + the resolved waiting order's 2
 set_clock 3456000 >/dev/null
 check "the second escalation fires while the first is stopped" \
     wait_for "an alert from the second" 30 grep -q 'alert [0-9]* ' "$esc_dir/second.log"
@@ -134,7 +134,7 @@ kill -TERM "$second"; wait "$second"
 check_eq "second escalation stopped cleanly" 0 "$?"
 
 # 5. Webhooks: each alert delivered after two failures; the dead one failed.
-# (some 4,800 POSTs, two of three answered 500: on a loaded machine this takes minutes)
+# (some 1,700 POSTs, two of three answered 500: on a loaded machine this takes a minute)
 wait_for "deliveries settle" 300 sql_eq "SELECT count(*) FROM deliveries WHERE state = 'pending'" 0
 check_eq "every alert has one delivery" "$total" "$(sql "SELECT count(*) FROM deliveries")"
 check_eq "one POST at a time to the one address, from both processes" 1 \

@@ -239,11 +239,17 @@ demo_tickets() {   # demo_tickets STATUS "n1 n2 n3 n4 n5": the first n of each s
         WHERE t.n <= (string_to_array('$2', ' ')::int[])[s.ord]" | tr '|' ' '
 }
 demo_act() {       # demo_act ACTION STATUS QUOTAS [ARGS...]: each order by its own street's handler
-    local action=$1 status=$2 quotas=$3 ticket street; shift 3
-    demo_tickets "$status" "$quotas" | while read -r ticket street; do
-        who=h$street; [ "$action" = callback ] && who=callback
-        act_as "$who" "$action" "$ticket" "$@" </dev/null >/dev/null || true
-    done
+    local action=$1 status=$2 quotas=$3 ticket street running=0 cores; shift 3
+    cores=$(nproc)  # as many at once as there are cores: each is an order of its own
+    demo_tickets "$status" "$quotas" | {
+        while read -r ticket street; do
+            who=h$street; [ "$action" = callback ] && who=callback
+            act_as "$who" "$action" "$ticket" "$@" </dev/null >/dev/null &
+            running=$((running + 1))
+            [ "$running" -lt "$cores" ] || { wait -n || true; running=$((running - 1)); }
+        done
+        wait    # (this subshell's own: the services run.sh started are not its children)
+    }
 }
 if [ -n "$(demo_tickets dispatched "1 1 1 1 1")" ] && [ -z "$(demo_tickets accepted "1 1 1 1 1")" ]; then
     echo "模拟各街道办事处一上午的工作（jiesu accept、resolve、callback）……"

@@ -59,6 +59,7 @@ struct http_request {
     char                     *filenames[MAX_FIELDS];   /* multipart: as the client named it, or NULL */
     char                     *types[MAX_FIELDS];       /* multipart: its Content-Type, or NULL */
     size_t                    nfields;
+    const char               *repeated;     /* the first form field sent twice, or NULL */
     size_t                    body_bytes;
     size_t                    max_body;     /* the route's, else the server's */
     int                       too_large;
@@ -231,12 +232,21 @@ static int field_append(http_request *req, size_t i, const char *value, size_t l
     return 0;
 }
 
+/* Adds the bytes at offset off of field name's value: a value given again
+ * (a chunk at offset 0 of a name already seen) is kept apart in req->repeated,
+ * never appended to the first. */
 static int add_field(http_request *req, const char *name, const char *filename, const char *type,
-                     const char *value, size_t len)
+                     const char *value, size_t len, uint64_t off)
 {
-    for (size_t i = 0; i < req->nfields; i++)
-        if (strcmp(req->names[i], name) == 0)     /* a field in several chunks */
+    for (size_t i = 0; i < req->nfields; i++) {
+        if (strcmp(req->names[i], name) != 0)
+            continue;
+        if (off > 0)                                /* the same value, in several chunks */
             return field_append(req, i, value, len);
+        if (!req->repeated)
+            req->repeated = req->names[i];
+        return 0;
+    }
     if (req->nfields == MAX_FIELDS)
         return -1;
     size_t i = req->nfields++;
@@ -252,8 +262,8 @@ static enum MHD_Result on_post_field(void *cls, enum MHD_ValueKind kind, const c
                                      const char *content_type, const char *encoding, const char *data,
                                      uint64_t off, size_t size)
 {
-    (void)kind; (void)encoding; (void)off;
-    return add_field(cls, key, filename, content_type, data ? data : "", size) == 0 ? MHD_YES : MHD_NO;
+    (void)kind; (void)encoding;
+    return add_field(cls, key, filename, content_type, data ? data : "", size, off) == 0 ? MHD_YES : MHD_NO;
 }
 
 const char *http_param(const http_request *req, const char *name)
@@ -290,6 +300,38 @@ const char *http_text_fault(const http_request *req)
     if (!bad)
         MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, argument_text, &bad);
     return bad;
+}
+
+/* Query-string arguments seen so far, for http_repeated_field. */
+typedef struct {
+    const char *names[MAX_FIELDS];
+    size_t      n;
+    const char *repeated;
+} arg_names;
+
+/* Stops at the first query-string argument whose name came before, in *cls. */
+static enum MHD_Result argument_once(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                                     const char *value, size_t value_size)
+{
+    (void)kind; (void)key_size; (void)value; (void)value_size;
+    arg_names *seen = cls;
+    for (size_t i = 0; i < seen->n; i++)
+        if (strcmp(seen->names[i], key) == 0) {
+            seen->repeated = key;
+            return MHD_NO;
+        }
+    if (seen->n < MAX_FIELDS)
+        seen->names[seen->n++] = key;
+    return MHD_YES;
+}
+
+const char *http_repeated_field(const http_request *req)
+{
+    if (req->repeated)
+        return req->repeated;
+    arg_names seen = {.n = 0, .repeated = NULL};
+    MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, argument_once, &seen);
+    return seen.repeated;
 }
 
 const char *http_header(const http_request *req, const char *name)

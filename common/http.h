@@ -118,6 +118,11 @@ const char *http_param(const http_request *req, const char *name);
  * handler should refuse before the text reaches PostgreSQL or an answer. */
 const char *http_text_fault(const http_request *req);
 
+/* The name of the first form field or query-string argument given more
+ * than once (a=1&a=2), or NULL: only the first value is read, so a handler
+ * whose fields each hold one value should refuse the request. */
+const char *http_repeated_field(const http_request *req);
+
 /* A request header (name matched without regard to case), or NULL. Valid during the handler only. */
 const char *http_header(const http_request *req, const char *name);
 

@@ -237,6 +237,20 @@ static int take_service(PGconn *pg, const http_request *req, web_complaint *c, c
 
 /* Validates the form into *c. 0, -1 with "field: why", or VALIDATE_DB_FAILED
  * (with PostgreSQL's reason). */
+/* Every field text, each given once: a NUL byte (%00) would cut a value
+ * short and a second value would be lost, silently. 0 or -1 with why. */
+static int take_fields_whole(const http_request *req, char *why, size_t whylen)
+{
+    const char *bad = http_text_fault(req), *twice = http_repeated_field(req);
+    char name[64];
+    if (bad)
+        snprintf(why, whylen, "%s: not valid UTF-8 text, or holds a NUL byte (%%00)",
+                 text_quote(name, sizeof name, bad));
+    else if (twice)
+        snprintf(why, whylen, "%s: given more than once; send each field once", text_quote(name, sizeof name, twice));
+    return bad || twice ? -1 : 0;
+}
+
 static int validate(const intake_open311 *self, PGconn *pg, const http_request *req, web_complaint *c,
                     char *why, size_t whylen)
 {
@@ -245,6 +259,8 @@ static int validate(const intake_open311 *self, PGconn *pg, const http_request *
     int rc = take_service(pg, req, c, why, whylen);
     if (rc < 0)
         return rc;
+    if (take_fields_whole(req, why, whylen) < 0)
+        return -1;
     if (take_text(req, "description", max_desc, 1, c->content, sizeof c->content, why, whylen) < 0 ||
         take_text(req, "address_string", SHORT_CHARS, 0, c->address, sizeof c->address, why, whylen) < 0 ||
         take_point(req, c, why, whylen) < 0 || take_name(req, c, why, whylen) < 0 ||

@@ -122,17 +122,22 @@ static void pg_give(report_http *h, PGconn *pg)
     pthread_mutex_unlock(&h->lock);
 }
 
-/* 1 when every parameter is UTF-8 text, else 0 having answered 400 naming
- * the first that is not (PostgreSQL would refuse it, and a page quoting it
- * would not be UTF-8). Pages send UTF-8: this is a hand-made request. */
+/* 1 when every parameter is UTF-8 text, given once, else 0 having answered
+ * 400 naming the first that is not (PostgreSQL would refuse it, and a page
+ * quoting it would not be UTF-8; only a field's first value is read). Pages
+ * send each field once, in UTF-8: this is a hand-made request. */
 static int texts_ok(const http_request *req, http_response *resp)
 {
     char name[64], msg[256];
-    const char *bad = http_text_fault(req);
-    if (!bad)
+    const char *bad = http_text_fault(req), *twice = http_repeated_field(req);
+    if (!bad && !twice)
         return 1;
-    snprintf(msg, sizeof msg, "参数 %s 不是 UTF-8 文字：请在页面上填写提交；程序请把参数按 UTF-8 编码",
-             text_quote(name, sizeof name, bad));
+    if (bad)
+        snprintf(msg, sizeof msg, "参数 %s 不是 UTF-8 文字：请在页面上填写提交；程序请把参数按 UTF-8 编码",
+                 text_quote(name, sizeof name, bad));
+    else
+        snprintf(msg, sizeof msg, "参数 %s 提交了不止一次：请在页面上填写提交；程序请每个参数只给一次",
+                 text_quote(name, sizeof name, twice));
     web_html_fail(req, resp, 400, msg);
     return 0;
 }

@@ -103,6 +103,16 @@ check "invalid UTF-8: the error says so" jq -e '.[0].description | contains("not
 status=$(curl -s -o "$o311/utf8-code.json" -w '%{http_code}' --data "api_key=$api_key" --data $'service_code=env\xff&address_string=a&description=x' "$api/requests.json")
 check_eq "a service_code that is not UTF-8: 400, not a failure of ours" 400 "$status"
 check "… the error says so" jq -e '.[0].description == "service_code: not valid UTF-8 text (GET /services.json lists the codes)"' "$o311/utf8-code.json"
+status=$(curl -s -o "$o311/nul.json" -w '%{http_code}' --data "api_key=$api_key" \
+    --data 'service_code=env&address_string=a&description=ab%00cd' "$api/requests.json")
+check_eq "a NUL byte (%00) in the description: 400, not the text cut short at it" 400 "$status"
+check "… the error names the field and the byte" \
+    jq -e '.[0].description == "description: not valid UTF-8 text, or holds a NUL byte (%00)"' "$o311/nul.json"
+status=$(curl -s -o "$o311/twice.json" -w '%{http_code}' --data "api_key=$api_key" \
+    --data 'service_code=env&address_string=a&description=first&description=second' "$api/requests.json")
+check_eq "a field given twice: 400, not its two values run together" 400 "$status"
+check "… the error names it" \
+    jq -e '.[0].description == "description: given more than once; send each field once"' "$o311/twice.json"
 bad longcode "an unknown service_code past 64 bytes, quoted cut at a character" \
     "service_code: '$(printf 'x%.0s' $(seq 63))' is not a service" service_code="$(printf 'x%.0s' $(seq 63))国国" "description=x" "address_string=a"
 status=$(curl -s -o "$o311/json.json" -w '%{http_code}' -H "Authorization: Bearer $api_key" -H 'Content-Type: application/json' \

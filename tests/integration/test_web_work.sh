@@ -66,6 +66,9 @@ check "… the page names the parameter, in UTF-8" \
     sh -c "grep -q '参数 t 不是 UTF-8 文字' '$WEB_DIR/body' && iconv -f UTF-8 -t UTF-8 '$WEB_DIR/body' >/dev/null"
 check_eq "the same for the board's JSON: 400" 400 "$(web_get "$zj" '/api/daily?date=%D6%D0')"
 check "… saying so in its error" jq -e '.error | startswith("参数 date 不是 UTF-8 文字")' "$WEB_DIR/body"
+check_eq "a parameter given twice (a hand-made URL): 400, not the first read and the second dropped" 400 \
+    "$(web_get "$zj" "/work?t=$a&t=x")"
+check "… the page names it and says to give it once" grep -q '参数 t 提交了不止一次' "$WEB_DIR/body"
 check_eq "a filter by a status it has none of finds none" "0" \
     "$(web_get "$zj" "/work?status=closed" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
 check_eq "a status its list does not offer (a hand-made URL): 400, not an empty list" 400 \

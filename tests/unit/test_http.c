@@ -147,6 +147,35 @@ static void test_routes_and_fields(void **state)
     assert_null(srv);
 }
 
+/* Answers the length of field name, field q and the field given twice. */
+static void lengths(void *ctx, const http_request *req, http_response *resp)
+{
+    (void)ctx;
+    const char *name = http_param(req, "name"), *q = http_param(req, "q"), *twice = http_repeated_field(req);
+    http_reply(resp, 200, "text/plain", "name=%zu q=%s twice=%s", name ? strlen(name) : 0, q ? q : "-",
+               twice ? twice : "-");
+}
+
+static void test_fields_given_twice(void **state)
+{
+    (void)state;
+    http_server *srv = server_new(100000);
+    assert_int_equal(http_route(srv, "POST", "/f", lengths, NULL), 0);
+    int port = server_start(srv);
+    expect(port, "/f", "name=ab&q=1", 200, "name=2 q=1 twice=-");
+    /* the second value is not run into the first: the first is kept, the name told */
+    expect(port, "/f", "name=ab&q=1&name=cde", 200, "name=2 q=1 twice=name");
+    expect(port, "/f", "q=1&name=ab&q=2", 200, "name=2 q=1 twice=q");
+    expect(port, "/f?q=1&q=2", "name=ab", 200, "name=2 q=1 twice=q");
+    /* one value longer than the form reader's buffer arrives in chunks: one value */
+    static char big[40006];
+    memcpy(big, "name=", 5);
+    memset(big + 5, 'x', sizeof big - 6);
+    big[sizeof big - 1] = '\0';
+    expect(port, "/f", big, 200, "name=40000 q=- twice=-");
+    http_server_destroy(&srv);
+}
+
 /* A server's own refusals said its way: the status and its number. */
 static void refuse_plainly(const http_request *req, http_response *resp, int status, size_t n)
 {
@@ -318,6 +347,7 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_routes_and_fields),
+        cmocka_unit_test(test_fields_given_twice),
         cmocka_unit_test(test_refusals_of_its_own),
         cmocka_unit_test(test_bad_address),
         cmocka_unit_test(test_limits_from_config),

@@ -219,6 +219,28 @@ static int describe_column(intake_columns *self, size_t col, const char *h, size
     return 0;
 }
 
+/* Names a header that repeats an earlier column's by its place too
+ * (处理意见（第 7 列）): a row's extra columns are one JSON object, where a
+ * second 处理意见 would replace the first, and messages must tell them apart.
+ * 0 or -1. */
+static int name_repeats_apart(intake_columns *self)
+{
+    for (size_t c = 1; c < self->ncols; c++)
+        for (size_t e = 0; e < c; e++) {
+            if (strcmp(self->headers[e], self->headers[c]) != 0)
+                continue;
+            size_t cap = strlen(self->headers[c]) + 48;
+            char *named = malloc(cap);
+            if (!named)
+                return -1;
+            snprintf(named, cap, "%s（第 %zu 列）", self->headers[c], c + 1);
+            free(self->headers[c]);
+            self->headers[c] = named;
+            break;
+        }
+    return 0;
+}
+
 intake_columns *intake_columns_new(const intake_profile *p, const char *const *headers, const size_t *lens, size_t n)
 {
     intake_columns *self = calloc(1, sizeof *self);
@@ -234,7 +256,7 @@ intake_columns *intake_columns_new(const intake_profile *p, const char *const *h
     int ok = self->headers && self->keys && self->words && self->used;
     for (size_t c = 0; ok && c < n; c++)
         ok = describe_column(self, c, headers[c], lens[c]) == 0;
-    if (!ok) {
+    if (!ok || name_repeats_apart(self) < 0) {
         intake_columns_destroy(&self);
         return NULL;
     }

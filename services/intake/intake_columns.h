@@ -82,9 +82,11 @@ const char *intake_columns_join(const intake_columns *self, intake_field f);
 /* Number of header columns. */
 size_t intake_columns_count(const intake_columns *self);
 
-/* The header of column col as the file names it (normalised), for messages:
- * "第 N 列" (1-based) when the header is empty, "（表头之外）" when col >=
- * intake_columns_count(). The string belongs to the map. */
+/* The header of column col as the file names it (normalised), for messages
+ * and as its key in extra: "第 N 列" (1-based) when the header is empty,
+ * "HEADER（第 N 列）" when an earlier column has the same header, so no two
+ * columns share one; "（表头之外）" when col >= intake_columns_count(). The
+ * string belongs to the map. */
 const char *intake_columns_header(const intake_columns *self, size_t col);
 
 /* The English name of a field ("ticket_no", "called_at", ...). */

@@ -162,6 +162,31 @@ static void test_extra_json_escaped(void **state)
     intake_columns_destroy(&m);
 }
 
+/* Two columns with one header: each keeps its value in extra, the second
+ * named by its place; a field takes the first of its name. */
+static void test_repeated_headers_kept_apart(void **state)
+{
+    (void)state;
+    const char *h[] = {"工单编号", "来电时间", "诉求内容", "处理意见", "处理意见", "诉求内容"};
+    intake_columns *m = map_of(h, 6);
+    assert_non_null(m);
+    assert_string_equal(intake_columns_header(m, 3), "处理意见");
+    assert_string_equal(intake_columns_header(m, 4), "处理意见（第 5 列）");
+    assert_string_equal(intake_columns_header(m, 5), "诉求内容（第 6 列）");
+    const int *cols;
+    assert_int_equal(intake_columns_of(m, COL_CONTENT, 0, &cols), 1);
+    assert_int_equal(cols[0], 2);
+    const char *f[] = {"1", "2021-05-30 10:57", "路灯不亮", "转街道", "已修复", "又坏了"};
+    size_t lens[6];
+    for (int i = 0; i < 6; i++)
+        lens[i] = strlen(f[i]);
+    char out[256];
+    intake_columns_extra_json(m, f, lens, 6, NULL, out, sizeof out);
+    assert_string_equal(out, "{\"处理意见\":\"转街道\",\"处理意见（第 5 列）\":\"已修复\","
+                             "\"诉求内容（第 6 列）\":\"又坏了\"}");
+    intake_columns_destroy(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +197,7 @@ int main(void)
         cmocka_unit_test(test_unused_columns_warned_with_how_to_map),
         cmocka_unit_test(test_unused_column_for_an_unmapped_field),
         cmocka_unit_test(test_extra_json_escaped),
+        cmocka_unit_test(test_repeated_headers_kept_apart),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -651,7 +651,7 @@ static int stream_file(import_run *r, char *why, size_t whylen)
         if (cur.eof)
             break;
         if (opt->stop && *opt->stop) {
-            snprintf(why, whylen, "工单受理服务正在停止，读到第 %" PRId64 " 行时停下", cur.rows_total);
+            snprintf(why, whylen, "工单受理服务正在停止，读完表头之后第 %" PRId64 " 条记录时停下", cur.rows_total);
             return -1;
         }
         cur = next;
@@ -700,7 +700,7 @@ static void say_what_is_stored(const import_run *r, char *why, size_t whylen)
     if (r->stored_rows == 0)
         snprintf(why + n, whylen - n, "；这个文件一行也没有存%s", lost ? "：请等数据库恢复后重新导入" : "");
     else
-        snprintf(why + n, whylen - n, "；文件第 1-%" PRId64 " 行已存（新存 %" PRId64 " 件），其余没有存：请%s"
+        snprintf(why + n, whylen - n, "；表头之后的前 %" PRId64 " 条记录已存（新存 %" PRId64 " 件），其余没有存：请%s"
                  "再导入同一个文件存下其余的行（已存的行算作重复，不会重复立案）", r->stored_rows, r->res->inserted,
                  when);
 }

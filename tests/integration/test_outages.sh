@@ -146,7 +146,7 @@ wait_for "the import's first batch committed" 60 sql_gt "SELECT coalesce(max(row
 wait "$importer"
 check "cut off: jiesu import fails" test $? -ne 0
 check "… saying the database went away, which rows are stored and to import the file again once it is back" \
-    grep -q "导入中途数据库断开了（数据库的原话记在工单受理服务的日志里）；文件第 1-10000 行已存（新存 [0-9]* 件），其余没有存：请等数据库恢复后再导入同一个文件" "$dir/import-cut.out"
+    grep -q "导入中途数据库断开了（数据库的原话记在工单受理服务的日志里）；表头之后的前 10000 条记录已存（新存 [0-9]* 件），其余没有存：请等数据库恢复后再导入同一个文件" "$dir/import-cut.out"
 check "… PostgreSQL's words in intake's log only" \
     sh -c "! grep -q 'COPY\|terminating\|server closed' '$dir/import-cut.out' && grep -q 'the database went away: ' '$HARNESS_DIR/intake.log'"
 stack_start

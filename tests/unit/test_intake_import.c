@@ -273,7 +273,7 @@ static void test_stopped_import_finishes_on_rerun(void **state)
     fx.stop = 0;
     assert_null(strstr(err, fx.dir));       /* not where intake spooled it (the caller names the file) */
     assert_non_null(strstr(err, "工单受理服务正在停止"));
-    assert_non_null(strstr(err, "文件第 1-3 行已存（新存 3 件），其余没有存：请再导入同一个文件存下其余的行"));
+    assert_non_null(strstr(err, "表头之后的前 3 条记录已存（新存 3 件），其余没有存：请再导入同一个文件存下其余的行"));
     assert_int_equal(res.inserted, 3);
     assert_int_equal(sql_long("SELECT count(*) FROM imports WHERE id = %lld AND status = 'failed' AND "
                               "inserted = 3", (long long)res.import_id), 1);

@@ -31,7 +31,8 @@ static int write_file(const char *dir, const Jiesu__DocFile *f)
     }
     snprintf(path, sizeof path, "%s/%s", dir, f->name);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    int ok = fd >= 0 && write(fd, f->content.data, f->content.len) == (ssize_t)f->content.len;
+    int ok = fd >= 0 && fchmod(fd, 0600) == 0 &&     /* a file there before keeps its mode otherwise */
+             write(fd, f->content.data, f->content.len) == (ssize_t)f->content.len;
     if (fd >= 0 && close(fd) != 0)
         ok = 0;
     if (!ok)

@@ -5,6 +5,12 @@
  * record; everything it needs to resume (state, current field, line count)
  * lives in the reader, so a chunk may end anywhere, inside a quoted field or a
  * multi-byte character. Runs of ordinary bytes are copied in one go.
+ *
+ * A quoted field that runs over a line break may be a stray quote swallowing
+ * the rows after it. The decoder cannot go back, so from that line break on
+ * the input is also kept (kept, at most max_record bytes); when the field
+ * turns out broken (broken_quote()) the kept bytes become input again (back),
+ * parsed before the decoder's, from the line after the quote's.
  */
 #include "csv_reader.h"
 
@@ -46,6 +52,17 @@ struct csv_reader {
     int            field_full;    /* stop storing the current field */
     int            discard;       /* field beyond max_fields: not stored */
     csv_record     cur;
+
+    /* a quoted field with a line break in it (spanning), and re-reading */
+    int            spanning;      /* the field being read is one */
+    uint64_t       quote_line;    /* the line its quote opened on */
+    int            quote_cr;      /* that line ended with a CR */
+    size_t         quote_blen;    /* the record's bytes before that line break */
+    int            replay;        /* the record ended on a broken quote: re-read kept */
+    char          *kept;          /* the input since that line break (max_record bytes at most) */
+    size_t         kept_cap, kept_len;
+    char          *back;          /* input to parse before the decoder's: back[back_pos, back_len) */
+    size_t         back_cap, back_len, back_pos;
 };
 
 static void init_tables(csv_reader *self)
@@ -111,19 +128,25 @@ static void set_status(csv_reader *self, csv_status status, size_t field)
     }
 }
 
+/* Makes *p (of *cap bytes, maybe NULL) hold at least need bytes. 0 or -1. */
+static int grow(char **p, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap * 2 : 4096;
+    while (n < need)
+        n *= 2;
+    char *q = realloc(*p, n);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = n;
+    return 0;
+}
+
 static int reserve(csv_reader *self, size_t need)
 {
-    if (need <= self->bcap)
-        return 0;
-    size_t cap = self->bcap * 2;
-    while (cap < need)
-        cap *= 2;
-    char *p = realloc(self->buf, cap);
-    if (!p)
-        return -1;
-    self->buf = p;
-    self->bcap = cap;
-    return 0;
+    return grow(&self->buf, &self->bcap, need);
 }
 
 static void begin_field(csv_reader *self)
@@ -139,6 +162,7 @@ static void begin_field(csv_reader *self)
 
 static int end_field(csv_reader *self)
 {
+    self->spanning = 0;
     if (self->discard)
         return 0;
     if (reserve(self, self->blen + 1) < 0)
@@ -157,6 +181,7 @@ static void begin_record(csv_reader *self)
     self->cur.line_no = self->line;
     self->cur.status = CSV_OK;
     self->cur.bad_field = 0;
+    self->cur.quote_line = 0;
     self->cur.cut = 0;
     self->nfields = 0;
     self->blen = 0;
@@ -210,6 +235,30 @@ static void count_line(csv_reader *self, unsigned char c)
     self->last_cr = c == '\r';
 }
 
+/* The quoted field being read has its first line break: from here on the
+ * input is kept, to be read again if the field turns out broken. */
+static void start_spanning(csv_reader *self)
+{
+    self->spanning = 1;
+    self->quote_cr = self->last_cr;
+    self->quote_blen = self->blen;
+    self->kept_len = 0;
+}
+
+/* A quoted field is broken: status (forced: it explains the rest) on the
+ * record; one that ran over line breaks is cut back to its first line, and
+ * the lines after the quote's are to be read again as rows (replay). */
+static void broken_quote(csv_reader *self, csv_status status)
+{
+    self->cur.status = status;
+    self->cur.bad_field = self->nfields;
+    self->cur.quote_line = self->quote_line;
+    if (self->spanning) {
+        self->blen = self->quote_blen;
+        self->replay = 1;
+    }
+}
+
 /* Handles one byte that is special in the current state. 1 when it ended the
  * record, 0 to go on, -1 out of memory. *consumed is 0 when the byte must be
  * looked at again in the new state. */
@@ -230,6 +279,7 @@ static int step(csv_reader *self, unsigned char c, int *consumed)
         }
         if (c == '"') {
             self->state = P_QUOTED;
+            self->quote_line = self->line;
             return 0;
         }
         if (c != (unsigned char)self->opt.delimiter && !eol) {
@@ -245,21 +295,29 @@ static int step(csv_reader *self, unsigned char c, int *consumed)
         }
         break;
     case P_QUOTED:
-        if (c == '"')
+        if (c == '"') {
             self->state = P_QUOTE;
-        else if (c == '\0')
+            return 0;
+        }
+        if (c == '\0') {
             set_status(self, CSV_ERR_ENCODING, self->nfields);
-        else if (append(self, &c, 1, 1) < 0)
-            return -1;
-        return 0;
+            return 0;
+        }
+        if (eol && !self->spanning)
+            start_spanning(self);
+        return append(self, &c, 1, 1);
     case P_QUOTE:
         if (c == '"') {
             self->state = P_QUOTED;
             return append(self, &c, 1, 1);
         }
         if (c != (unsigned char)self->opt.delimiter && !eol) {
-            self->state = P_UNQUOTED;           /* text after a closing quote: kept */
             *consumed = 0;
+            if (self->spanning) {               /* text after a closing quote lines later */
+                broken_quote(self, CSV_ERR_UNPAIRED_QUOTE);
+                return end_field(self) < 0 ? -1 : 1;
+            }
+            self->state = P_UNQUOTED;           /* ... on the quote's line: kept */
             return 0;
         }
         break;
@@ -274,38 +332,109 @@ static int step(csv_reader *self, unsigned char c, int *consumed)
     return 0;
 }
 
+/* Keeps n bytes of input consumed in a spanning quoted field. 0 or -1. */
+static int keep(csv_reader *self, const unsigned char *p, size_t n)
+{
+    if (grow(&self->kept, &self->kept_cap, self->kept_len + n) < 0)
+        return -1;
+    memcpy(self->kept + self->kept_len, p, n);
+    self->kept_len += n;
+    return 0;
+}
+
 /* Parses p[0..n). 1 when a record ended (*used bytes consumed), 0 when the
- * chunk ran out first, -1 out of memory. */
+ * chunk ran out first, -1 out of memory. A spanning field gets at most
+ * max_record bytes kept: a field that long is no field but a stray quote. */
 static int parse(csv_reader *self, const unsigned char *p, size_t n, size_t *used)
 {
     size_t i = 0;
-    while (i < n) {
+    int r = 0;
+    while (i < n && r == 0) {
+        size_t end = n;
+        if (self->spanning) {
+            if (self->kept_len >= self->opt.max_record) {
+                broken_quote(self, CSV_ERR_UNPAIRED_QUOTE);
+                r = end_field(self) < 0 ? -1 : 1;
+                break;
+            }
+            if (n - i > self->opt.max_record - self->kept_len)
+                end = i + (self->opt.max_record - self->kept_len);
+        }
         if (self->state == P_UNQUOTED || self->state == P_QUOTED) {
             const unsigned char *special =
                 self->state == P_QUOTED ? self->special_quoted : self->special_plain;
             size_t j = i, chars = 0;
-            while (j < n && !special[p[j]]) {
+            while (j < end && !special[p[j]]) {
                 chars += (p[j] & 0xC0) != 0x80;
                 j++;
             }
             if (j > i) {
                 self->last_cr = 0;
-                if (append(self, p + i, j - i, chars) < 0)
+                if (append(self, p + i, j - i, chars) < 0 || (self->spanning && keep(self, p + i, j - i) < 0))
                     return -1;
                 i = j;
                 continue;
             }
         }
-        int consumed;
-        int r = step(self, p[i], &consumed);
+        int consumed, spanning = self->spanning;
+        r = step(self, p[i], &consumed);
+        if (r >= 0 && spanning && self->spanning && consumed && keep(self, p + i, 1) < 0)
+            r = -1;
         i += (size_t)consumed;
-        if (r != 0) {
-            *used = i;
-            return r;
-        }
     }
-    *used = n;
+    *used = i;
+    return r;
+}
+
+/* The record ended on a broken quote: the kept input is read again, before
+ * whatever was still to be read again, from the line after the quote's. */
+static int replay_kept(csv_reader *self)
+{
+    size_t rest = self->back_len - self->back_pos;
+    if (grow(&self->kept, &self->kept_cap, self->kept_len + rest) < 0)
+        return -1;
+    if (rest)
+        memcpy(self->kept + self->kept_len, self->back + self->back_pos, rest);
+    char *b = self->back;
+    size_t cap = self->back_cap;
+    self->back = self->kept;
+    self->back_cap = self->kept_cap;
+    self->back_len = self->kept_len + rest;
+    self->back_pos = 0;
+    self->kept = b;
+    self->kept_cap = cap;
+    self->kept_len = 0;
+    self->line = self->quote_line + 1;
+    self->last_cr = self->quote_cr;
+    self->replay = 0;
     return 0;
+}
+
+/* Hands out the record just ended, and sets up re-reading. 1, or -1 out of memory. */
+static int end_record(csv_reader *self, csv_record *rec)
+{
+    finish_record(self, rec);
+    return self->replay && replay_kept(self) < 0 ? -1 : 1;
+}
+
+/* The next chunk to parse: input read again, else the decoder's. 1, 0 at
+ * the end, -1 on a decoder failure. */
+static int next_chunk(csv_reader *self, const unsigned char **p, size_t *n)
+{
+    if (self->back_pos < self->back_len) {
+        *p = (const unsigned char *)self->back + self->back_pos;
+        *n = self->back_len - self->back_pos;
+        return 1;
+    }
+    return csv_decoder_next(self->in, p, n);
+}
+
+static void consume(csv_reader *self, size_t n)
+{
+    if (self->back_pos < self->back_len)
+        self->back_pos += n;
+    else
+        csv_decoder_consume(self->in, n);
 }
 
 int csv_read(csv_reader *self, csv_record *rec)
@@ -315,7 +444,7 @@ int csv_read(csv_reader *self, csv_record *rec)
     for (;;) {
         const unsigned char *p;
         size_t n, used;
-        int r = csv_decoder_next(self->in, &p, &n);
+        int r = next_chunk(self, &p, &n);
         if (r < 0) {
             snprintf(self->errstr, sizeof self->errstr, "%s", csv_decoder_errstr(self->in));
             self->failed = 1;
@@ -325,19 +454,19 @@ int csv_read(csv_reader *self, csv_record *rec)
             if (!self->in_record)
                 return 0;
             if (self->state == P_QUOTED)
-                set_status(self, CSV_ERR_UNTERMINATED_QUOTE, self->nfields);
-            self->cur.cut = 1;
-            if (end_field(self) < 0)
+                broken_quote(self, CSV_ERR_UNTERMINATED_QUOTE);
+            self->cur.cut = !self->replay;
+            if (end_field(self) < 0 || end_record(self, rec) < 0)
                 break;
-            finish_record(self, rec);
             return 1;
         }
         r = parse(self, p, n, &used);
         if (r < 0)
             break;
-        csv_decoder_consume(self->in, used);
+        consume(self, used);
         if (r) {
-            finish_record(self, rec);
+            if (end_record(self, rec) < 0)
+                break;
             return 1;
         }
     }
@@ -359,6 +488,7 @@ const char *csv_status_text(csv_status status)
     case CSV_ERR_TOO_MANY_FIELDS:    return "列太多";
     case CSV_ERR_UNTERMINATED_QUOTE: return "引号里的字段到文件末尾都没有闭合";
     case CSV_ERR_ENCODING:           return "既不是有效的 UTF-8 也不是有效的 GB18030 文本";
+    case CSV_ERR_UNPAIRED_QUOTE:     return "引号没有配对";
     case CSV_OK:                     break;
     }
     return "ok";
@@ -389,6 +519,8 @@ void csv_reader_destroy(csv_reader **self)
     free(r->off);
     free(r->lens);
     free(r->ptrs);
+    free(r->kept);
+    free(r->back);
     free(r);
     *self = NULL;
 }

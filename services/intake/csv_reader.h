@@ -11,15 +11,29 @@
  * GB18030 / GBK; every field comes out as UTF-8.
  *
  * Bad records do not stop the reader: a field over the size limit, a record
- * over the byte limit, too many fields, an unterminated quote at the end of the
- * input, or text that is not valid UTF-8 (bytes GB18030 cannot decode, NUL
- * bytes) set the record's status and the index of the field concerned; the
- * reader still consumes the record to its end and goes on with the next one.
- * So a record with status CSV_OK has every field valid UTF-8 without NULs.
- * An unbalanced quote turns everything up to the end of input into one record
- * (RFC 4180 allows line breaks in quotes); it is reported, not buffered whole.
+ * over the byte limit, too many fields, or text that is not valid UTF-8
+ * (bytes GB18030 cannot decode, NUL bytes) set the record's status and the
+ * index of the field concerned; the reader still consumes the record to its
+ * end and goes on with the next one. So a record with status CSV_OK has every
+ * field valid UTF-8 without NULs.
  *
- * Memory is bounded by the options: one read buffer, one record.
+ * Quotes: a quoted field may hold line breaks (RFC 4180; what Excel writes
+ * for a cell of several lines) and "" for a quote. A stray quote must not
+ * swallow the rows after it, so a quoted field that runs over a line break
+ * is broken when its closing quote is followed by anything but the
+ * delimiter, a line break or the end of input (CSV_ERR_UNPAIRED_QUOTE), when
+ * it runs past max_record bytes (the same), or when the input ends inside it
+ * (CSV_ERR_UNTERMINATED_QUOTE). Such a record ends at that field, cut to the
+ * field's first line, with quote_line set; the reader then goes back to the
+ * line after the quote's and reads on from there, so the rows the quote
+ * swallowed come out as records of their own. (To go back it keeps the input
+ * from that line on while the field lasts: at most max_record bytes.) On a
+ * single line a quoted field with text after its closing quote is read
+ * leniently: "q"rest gives qrest. A quoted field still open at the end of
+ * input on its own line is CSV_ERR_UNTERMINATED_QUOTE too.
+ *
+ * Memory is bounded by the options: one read buffer, one record, and for
+ * going back twice max_record bytes at most.
  */
 #ifndef JIESU_CSV_READER_H
 #define JIESU_CSV_READER_H
@@ -36,7 +50,8 @@ typedef enum {
     CSV_ERR_RECORD_TOO_LONG,    /* the record has more than max_record bytes */
     CSV_ERR_TOO_MANY_FIELDS,    /* more than max_fields fields */
     CSV_ERR_UNTERMINATED_QUOTE, /* a quoted field still open at the end of input */
-    CSV_ERR_ENCODING            /* invalid UTF-8, undecodable GB18030 or a NUL byte */
+    CSV_ERR_ENCODING,           /* invalid UTF-8, undecodable GB18030 or a NUL byte */
+    CSV_ERR_UNPAIRED_QUOTE      /* a quoted field over line breaks that does not end right */
 } csv_status;
 
 typedef struct {
@@ -57,6 +72,8 @@ typedef struct {
     csv_status          status;
     size_t              bad_field;  /* field the status is about (when not CSV_OK);
                                        max_fields for CSV_ERR_TOO_MANY_FIELDS */
+    uint64_t            quote_line; /* CSV_ERR_UNPAIRED_QUOTE, CSV_ERR_UNTERMINATED_QUOTE:
+                                       the line that field's quote opened on (else 0) */
     int                 cut;        /* the input ended inside this record, before a line
                                        break: the last record of a file cut short, or of
                                        one whose last line has no line break */
@@ -79,7 +96,7 @@ int csv_read(csv_reader *self, csv_record *rec);
 /* The encoding detected so far (CSV_ENC_UTF8 while only ASCII was seen). */
 csv_encoding csv_reader_encoding(const csv_reader *self);
 
-/* A short English description of a record status ("field too long" ...). */
+/* A short description of a record status, in Chinese ("字段太长" ...). */
 const char *csv_status_text(csv_status status);
 
 /* Replaces the zeros in *opt by the defaults above. */

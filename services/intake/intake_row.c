@@ -145,8 +145,12 @@ static int reject_csv(const intake_row *self, const intake_columns *map, const c
     case CSV_ERR_TOO_MANY_FIELDS:
         return reject(rej, map, rec, col, "超过 %zu 个字段", lim->max_fields);
     case CSV_ERR_UNTERMINATED_QUOTE:
-        return reject(rej, map, rec, col, "第 %llu 行开始的引号到文件末尾都没有闭合（其后的内容都在这个引号里，未导入）",
-                      (unsigned long long)rec->line_no);
+        return reject(rej, map, rec, col, "第 %llu 行的引号到文件末尾都没有闭合：这一行未导入，其后的行照常读取；"
+                      "请删掉这个引号或补上闭合的引号，再重新导入这一行", (unsigned long long)rec->quote_line);
+    case CSV_ERR_UNPAIRED_QUOTE:
+        return reject(rej, map, rec, col, "第 %llu 行的引号没有配对（其后几行被当成了这个字段的内容）：这一行未导入，"
+                      "其后的行照常读取；请删掉这个引号，或在字段末尾补上引号（字段里的引号要写成两个 \"\"），"
+                      "再重新导入这一行", (unsigned long long)rec->quote_line);
     case CSV_ERR_ENCODING:
         return reject_encoding(map, rec, col, rej);
     default:

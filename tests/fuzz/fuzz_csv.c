@@ -6,7 +6,9 @@
  * is the file. Besides memory errors (ASan) and undefined behaviour (UBSan),
  * it checks what csv_reader.h promises: every record of status CSV_OK has at
  * most max_fields fields, each valid UTF-8 without NUL, of the length given
- * and at most max_field characters; the reader always reaches the end.
+ * and at most max_field characters; a record refused for a broken quote
+ * names a quote line within it; the reader always reaches the end, however
+ * often it goes back over the lines a stray quote swallowed.
  *
  *   make fuzz            (builds with clang -fsanitize=fuzzer, runs ~30 s)
  */
@@ -31,6 +33,8 @@ static void check(int ok, const char *what)
 static void check_record(const csv_record *rec, const csv_options *opt)
 {
     check(rec->nfields <= opt->max_fields, "more fields than max_fields");
+    int quote = rec->status == CSV_ERR_UNPAIRED_QUOTE || rec->status == CSV_ERR_UNTERMINATED_QUOTE;
+    check(quote ? rec->quote_line >= rec->line_no : rec->quote_line == 0, "quote line not in its record");
     if (rec->status != CSV_OK)
         return;
     for (size_t i = 0; i < rec->nfields; i++) {

@@ -100,7 +100,7 @@ check "rejects: required content empty" grep -q '^7,8,诉求内容,必填项为�
 check "rejects: a field over the limit" grep -q '^8,9,诉求内容,超过 32767 个字符' "$rej"
 check "rejects: invalid UTF-8" grep -q '^9,10,诉求内容,.*UTF-8' "$rej"
 check "rejects: a formula in a value is defused in the rejects file" grep -q "^13,14,来电时间,.*,'=1+2\$" "$rej"
-check "rejects: an unterminated quote" grep -q '^14,15,诉求内容,第 [0-9]* 行开始的引号到文件末尾都没有闭合' "$rej"
+check "rejects: an unterminated quote, naming its line" grep -q '^14,15,诉求内容,第 15 行的引号到文件末尾都没有闭合' "$rej"
 check_eq "first occurrence of a repeated ticket kept" "好的一行" "$(sql "SELECT content FROM complaints WHERE ticket_no = 'B10'")"
 check_eq "quoted field with a line break and doubled quotes" '多行 内容,"引号"' "$(sql "SELECT content FROM complaints WHERE ticket_no = 'B11'")"
 check_eq "Excel serial time" "2021-05-30 10:57:04+08" "$(sql "SET TIME ZONE 'Asia/Shanghai'; SELECT called_at::text FROM complaints WHERE ticket_no = 'B12'")"

@@ -1,6 +1,7 @@
 /* test_csv.c — the streaming CSV reader: RFC 4180 quoting, line breaks,
  * encodings (BOM, UTF-8, GB18030 via iconv), chunk boundaries, limits and
- * bad records the reader must report and get past. */
+ * bad records the reader must report and get past, stray quotes that must
+ * not swallow the rows after them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +26,7 @@ typedef struct {
     uint64_t     record_no[MAX_RECS], line_no[MAX_RECS];
     csv_status   status[MAX_RECS];
     size_t       bad_field[MAX_RECS];
+    uint64_t     quote_line[MAX_RECS];
     csv_encoding enc;
     int          rc;                /* last csv_read() result */
     char         err[256];
@@ -51,6 +53,7 @@ static void read_all(csv_reader *rd, parsed *p)
         p->line_no[r] = rec.line_no;
         p->status[r] = rec.status;
         p->bad_field[r] = rec.bad_field;
+        p->quote_line[r] = rec.quote_line;
     }
     p->enc = csv_reader_encoding(rd);
     snprintf(p->err, sizeof p->err, "%s", csv_reader_errstr(rd));
@@ -347,18 +350,147 @@ static void test_too_many_fields_and_long_record(void **state)
     parsed_free(&p);
 }
 
+/* The quote runs to the end of input: that record is refused, cut to the
+ * quote's line, and the lines after it are read as rows. */
 static void test_unterminated_quote_at_eof(void **state)
 {
     (void)state;
     parsed p;
     parse_str("a,b\n1,2\n3,\"never closed\n4,5\n", 0, &p);
     assert_int_equal(p.rc, 0);
-    assert_int_equal(p.n, 3);
+    assert_int_equal(p.n, 4);
     assert_int_equal(p.status[2], CSV_ERR_UNTERMINATED_QUOTE);
     assert_int_equal(p.bad_field[2], 1);
     assert_int_equal(p.line_no[2], 3);
-    assert_string_equal(p.field[2][1], "never closed\n4,5\n");
+    assert_int_equal(p.quote_line[2], 3);
+    assert_string_equal(p.field[2][1], "never closed");
+    assert_int_equal(p.status[3], CSV_OK);
+    assert_int_equal(p.record_no[3], 4);
+    assert_int_equal(p.line_no[3], 4);
+    assert_string_equal(p.field[3][1], "5");
     parsed_free(&p);
+    parse_str("a,b\n3,\"on the last line", 0, &p);
+    assert_int_equal(p.n, 2);
+    assert_int_equal(p.status[1], CSV_ERR_UNTERMINATED_QUOTE);
+    assert_string_equal(p.field[1][1], "on the last line");
+    parsed_free(&p);
+}
+
+/* A stray quote in row 1 meets the next quote two lines later, followed by
+ * text: row 1 is refused (the quote's line named), rows 2-4 are rows. */
+static const char STRAY[] =
+    "工单编号,来电时间,诉求内容\n"
+    "1,2021-05-30 10:57,\"门口占道经营\n"
+    "2,2021-05-30 11:00,ok\n"
+    "3,2021-05-30 12:00,他说\"谢谢\"\n"
+    "4,2021-05-30 13:00,路灯不亮\n";
+
+static void check_stray(const parsed *p)
+{
+    assert_int_equal(p->rc, 0);
+    assert_int_equal(p->n, 5);
+    assert_int_equal(p->status[1], CSV_ERR_UNPAIRED_QUOTE);
+    assert_int_equal(p->bad_field[1], 2);
+    assert_int_equal(p->quote_line[1], 2);
+    assert_int_equal(p->line_no[1], 2);
+    assert_string_equal(p->field[1][2], "门口占道经营");
+    for (size_t r = 2; r < 5; r++) {
+        assert_int_equal(p->status[r], CSV_OK);
+        assert_int_equal(p->record_no[r], r + 1);
+        assert_int_equal(p->line_no[r], r + 1);
+        assert_int_equal(p->nfields[r], 3);
+    }
+    assert_string_equal(p->field[2][2], "ok");
+    assert_string_equal(p->field[3][2], "他说\"谢谢\"");
+    assert_string_equal(p->field[4][2], "路灯不亮");
+}
+
+static void test_stray_quote_keeps_the_rows_after_it(void **state)
+{
+    (void)state;
+    char crlf[sizeof STRAY * 2];
+    size_t k = 0;
+    for (const char *c = STRAY; *c; c++) {
+        if (*c == '\n')
+            crlf[k++] = '\r';
+        crlf[k++] = *c;
+    }
+    crlf[k] = '\0';
+    for (size_t rs = 0; rs <= 9; rs++) {
+        parsed p;
+        parse_str(STRAY, rs, &p);
+        check_stray(&p);
+        parsed_free(&p);
+        parse_str(crlf, rs, &p);
+        check_stray(&p);
+        parsed_free(&p);
+    }
+}
+
+/* A legitimate quoted field over several lines, with "" in it: one field. */
+static void test_multiline_quoted_field_kept(void **state)
+{
+    (void)state;
+    static const char data[] = "id,text,n\r\n"
+                               "1,\"第一行\r\n他说\"\"好\"\"\r\n\r\n第四行\",x\r\n"
+                               "2,\"\"\"\r\n\",y\r\n"
+                               "3,ok,z\r\n";
+    for (size_t rs = 0; rs <= 9; rs++) {
+        parsed p;
+        parse_str(data, rs, &p);
+        assert_int_equal(p.n, 4);
+        for (size_t r = 0; r < 4; r++)
+            assert_int_equal(p.status[r], CSV_OK);
+        assert_string_equal(p.field[1][1], "第一行\r\n他说\"好\"\r\n\r\n第四行");
+        assert_string_equal(p.field[1][2], "x");
+        assert_string_equal(p.field[2][1], "\"\r\n");
+        assert_int_equal(p.line_no[2], 6);
+        assert_int_equal(p.line_no[3], 8);
+        assert_string_equal(p.field[3][1], "ok");
+        parsed_free(&p);
+    }
+}
+
+/* A file of rows after an unclosed quote: more than max_field characters
+ * (the quote, not the length, is what is wrong) and, with a small
+ * max_record, more than that many bytes; every row after it is read. */
+static void unclosed_quote_then_rows(const csv_options *opt, csv_status expect)
+{
+    size_t cap = 128 * 1024, len = 0;
+    char *data = malloc(cap);
+    len += (size_t)sprintf(data, "id,text\n1,\"占道\n");
+    for (int i = 2; i < 3002; i++)
+        len += (size_t)sprintf(data + len, "%d,噪声扰民噪声扰民噪声扰民\n", i);
+    FILE *fp = fmemopen(data, len, "r");
+    csv_reader *rd = csv_reader_new_file(fp, opt);
+    csv_record rec;
+    uint64_t n = 0;
+    while (csv_read(rd, &rec) == 1) {
+        n++;
+        if (rec.record_no == 2) {
+            assert_int_equal(rec.status, expect);
+            assert_int_equal(rec.quote_line, 2);
+            assert_int_equal(rec.bad_field, 1);
+            assert_string_equal(rec.fields[1], "占道");
+        } else {
+            assert_int_equal(rec.status, CSV_OK);
+            assert_int_equal(rec.line_no, rec.record_no);
+        }
+        if (rec.record_no == 3002)
+            assert_string_equal(rec.fields[0], "3001");
+    }
+    assert_int_equal(n, 3002);
+    csv_reader_destroy(&rd);
+    fclose(fp);
+    free(data);
+}
+
+static void test_unclosed_quote_before_a_long_tail(void **state)
+{
+    (void)state;
+    unclosed_quote_then_rows(NULL, CSV_ERR_UNTERMINATED_QUOTE);
+    csv_options small = {.max_record = 4096, .read_size = 1000};
+    unclosed_quote_then_rows(&small, CSV_ERR_UNPAIRED_QUOTE);
 }
 
 static void test_reads_from_fd(void **state)
@@ -399,6 +531,9 @@ int main(void)
         cmocka_unit_test(test_oversize_field_resynchronises),
         cmocka_unit_test(test_too_many_fields_and_long_record),
         cmocka_unit_test(test_unterminated_quote_at_eof),
+        cmocka_unit_test(test_stray_quote_keeps_the_rows_after_it),
+        cmocka_unit_test(test_multiline_quoted_field_kept),
+        cmocka_unit_test(test_unclosed_quote_before_a_long_tail),
         cmocka_unit_test(test_reads_from_fd),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -337,6 +337,32 @@ static void test_gb18030_file(void **state)
                               "'流浪犬追咬行人' AND address = '北宅街道'", fx.prefix), 1);
 }
 
+/* A stray quote in one row: that row refused, naming the line its quote
+ * opened on; the rows it would have swallowed stored as rows. */
+static void test_stray_quote_refuses_one_row(void **state)
+{
+    (void)state;
+    char path[256], err[512] = "";
+    intake_result res;
+    write_csv("stray.csv", HEADER
+              "@80,2021-06-04 08:00,,,,\"门口占道经营\r\n"
+              "@81,2021-06-04 09:00,,,,ok,,,\r\n"
+              "@82,2021-06-04 10:00,,,,他说\"谢谢\",,,\r\n"
+              "@83,2021-06-04 11:00,,,,路灯不亮,,,\r\n", path);
+    if (intake_import(&fx.opt, path, NULL, &res, err, sizeof err) != 0)
+        fail_msg("import failed: %s", err);
+    assert_int_equal(res.rows_total, 4);
+    assert_int_equal(res.inserted, 3);
+    assert_int_equal(res.rejected, 1);
+    assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%s82' AND source_row = 4 "
+                              "AND content = '他说\"谢谢\"'", fx.prefix), 1);
+    assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no IN ('%s81', '%s83')",
+                              fx.prefix, fx.prefix), 2);
+    char *rej = slurp(res.rejects_path);
+    if (!strstr(rej, "\n2,2,诉求内容,\"第 2 行的引号没有配对") || !strstr(rej, "门口占道经营\n"))
+        fail_msg("rejects file: %s", rej);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_missing_column_and_unreadable_file),
         cmocka_unit_test(test_orphaned_import_marked_failed),
         cmocka_unit_test(test_gb18030_file),
+        cmocka_unit_test(test_stray_quote_refuses_one_row),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -289,9 +289,9 @@ static int step(csv_reader *self, unsigned char c, int *consumed)
         }
         break;
     case P_UNQUOTED:
-        if (c == '\0') {
+        if (c == '\0') {                        /* kept, for the message to say where */
             set_status(self, CSV_ERR_ENCODING, self->nfields);
-            return 0;
+            return append(self, &c, 1, 1);
         }
         break;
     case P_QUOTED:
@@ -299,11 +299,9 @@ static int step(csv_reader *self, unsigned char c, int *consumed)
             self->state = P_QUOTE;
             return 0;
         }
-        if (c == '\0') {
+        if (c == '\0')
             set_status(self, CSV_ERR_ENCODING, self->nfields);
-            return 0;
-        }
-        if (eol && !self->spanning)
+        else if (eol && !self->spanning)
             start_spanning(self);
         return append(self, &c, 1, 1);
     case P_QUOTE:
@@ -492,6 +490,18 @@ const char *csv_status_text(csv_status status)
     case CSV_OK:                     break;
     }
     return "ok";
+}
+
+size_t csv_field_bad_char(const csv_record *rec, size_t col, int *nul)
+{
+    size_t len = col < rec->nfields ? rec->lens[col] : 0, off = len;
+    const char *f = col < rec->nfields ? rec->fields[col] : "";
+    const char *z = memchr(f, '\0', len);
+    text_utf8_valid(f, len, &off);
+    *nul = z && (size_t)(z - f) <= off;
+    if (*nul)
+        off = (size_t)(z - f);
+    return off < len ? text_utf8_chars(f, off) + 1 : 0;
 }
 
 const csv_options *csv_reader_options(const csv_reader *self)

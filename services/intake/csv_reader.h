@@ -12,10 +12,11 @@
  *
  * Bad records do not stop the reader: a field over the size limit, a record
  * over the byte limit, too many fields, or text that is not valid UTF-8
- * (bytes GB18030 cannot decode, NUL bytes) set the record's status and the
- * index of the field concerned; the reader still consumes the record to its
- * end and goes on with the next one. So a record with status CSV_OK has every
- * field valid UTF-8 without NULs.
+ * (bytes GB18030 cannot decode, NUL bytes, which are kept in the field so a
+ * message can say where) set the record's status and the index of the field
+ * concerned; the reader still consumes the record to its end and goes on with
+ * the next one. So a record with status CSV_OK has every field valid UTF-8
+ * without NULs.
  *
  * Quotes: a quoted field may hold line breaks (RFC 4180; what Excel writes
  * for a cell of several lines) and "" for a quote. A stray quote must not
@@ -98,6 +99,11 @@ csv_encoding csv_reader_encoding(const csv_reader *self);
 
 /* A short description of a record status, in Chinese ("字段太长" ...). */
 const char *csv_status_text(csv_status status);
+
+/* Where field col of a CSV_ERR_ENCODING record goes wrong: the 1-based
+ * character at which its bytes stop being UTF-8 or its first NUL byte,
+ * whichever comes first (*nul says which); 0 when neither is in it. */
+size_t csv_field_bad_char(const csv_record *rec, size_t col, int *nul);
 
 /* Replaces the zeros in *opt by the defaults above. */
 void csv_options_fill(csv_options *opt);

@@ -72,7 +72,7 @@ static int open_file(intake_rejects *self, char *err, size_t errlen)
 }
 
 /* Copies up to max_chars characters of s[0..len) into dst as valid UTF-8:
- * invalid bytes become U+FFFD, a cut is marked with "…". */
+ * invalid bytes and NULs become U+FFFD, a cut is marked with "…". */
 static void clean_value(char *dst, size_t cap, const char *s, size_t len, size_t max_chars)
 {
     size_t n = 0, chars = 0, i = 0;
@@ -80,7 +80,7 @@ static void clean_value(char *dst, size_t cap, const char *s, size_t len, size_t
         size_t step = 1;
         while (step <= 4 && i + step <= len && !text_utf8_valid(s + i, step, NULL))
             step++;
-        if (step <= 4 && i + step <= len) {
+        if (s[i] != '\0' && step <= 4 && i + step <= len) {
             memcpy(dst + n, s + i, step);
             n += step;
             i += step;

@@ -5,8 +5,8 @@
  * the Chinese text), columns 记录 (the data row's number), 文件行号 (its
  * line in the file), 列 (the header of the column at fault), 原因 (in
  * Chinese, what is wrong and what to do), 原值 (the value). The value is cut
- * to INTAKE_REJECTS_VALUE_CHARS characters, bytes that are not UTF-8 are
- * shown as U+FFFD, and a leading = + - @ is neutralised so a spreadsheet
+ * to INTAKE_REJECTS_VALUE_CHARS characters, bytes that are not UTF-8 and NUL
+ * bytes are shown as U+FFFD, and a leading = + - @ is neutralised so a spreadsheet
  * does not run it as a formula. The file is created on the first rejected
  * row only.
  */

@@ -117,15 +117,16 @@ static int blank(const char *s, size_t len)
     return 1;
 }
 
-/* Bad bytes in field col: where they start, and whether the file ends there. */
+/* Bad bytes or a NUL in field col: where, and whether the file ends there. */
 static int reject_encoding(const intake_columns *map, const csv_record *rec, size_t col, intake_reject *rej)
 {
-    size_t off = 0, len = col < rec->nfields ? rec->lens[col] : 0;
-    const char *f = col < rec->nfields ? rec->fields[col] : "";
-    if (text_utf8_valid(f, len, &off) || memchr(f, '\0', len))
-        off = strlen(f);        /* a NUL byte: the field's text stops there */
-    size_t at = text_utf8_chars(f, off) + 1;
-    if (rec->cut && col + 1 == rec->nfields && off + 4 > len)
+    int nul;
+    size_t at = csv_field_bad_char(rec, col, &nul);
+    if (nul)
+        return reject(rej, map, rec, col, "本字段第 %zu 个字符是空字符（字节 0，文本里不会有：导出出了错，或文件是"
+                      "没有字节顺序标记的 UTF-16 文本）（这一行未导入，文件其余部分照常读取；请重新导出这一行，"
+                      "或在 Excel 里另存为“CSV UTF-8”后再导入）", at);
+    if (rec->cut && col + 1 == rec->nfields && at && at == text_utf8_chars(rec->fields[col], rec->lens[col]))
         return reject(rej, map, rec, col, "文件在本字段第 %zu 个字符处、一个字的中间结束：文件被截断了？"
                       "（文件其余部分照常读取；请重新导出这一行）", at);
     return reject(rej, map, rec, col, "本字段第 %zu 个字符起不是 UTF-8 或 GB18030 文本"

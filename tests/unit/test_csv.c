@@ -287,16 +287,32 @@ static void test_damaged_utf8_stays_utf8(void **state)
     fclose(fp);
 }
 
+/* The NUL is kept in the field, so a message can say where it is. */
 static void test_nul_byte_flags_record(void **state)
 {
     (void)state;
-    static const char data[] = "a,b\nx\0y,z\nc,d\n";
-    parsed p;
-    parse_mem(data, sizeof data - 1, NULL, &p);
-    assert_int_equal(p.n, 3);
-    assert_int_equal(p.status[1], CSV_ERR_ENCODING);
-    assert_int_equal(p.status[2], CSV_OK);
-    parsed_free(&p);
+    static const char data[] = "a,b\nx,abc\0def\n\"q\0\",d\nc,d\n";
+    FILE *fp = fmemopen((void *)data, sizeof data - 1, "r");
+    csv_reader *rd = csv_reader_new_file(fp, NULL);
+    csv_record rec;
+    int nul = 0;
+    assert_int_equal(csv_read(rd, &rec), 1);
+    assert_int_equal(csv_read(rd, &rec), 1);
+    assert_int_equal(rec.status, CSV_ERR_ENCODING);
+    assert_int_equal(rec.bad_field, 1);
+    assert_int_equal(rec.lens[1], 7);
+    assert_int_equal(csv_field_bad_char(&rec, 1, &nul), 4);
+    assert_true(nul);
+    assert_int_equal(csv_read(rd, &rec), 1);        /* in quotes too */
+    assert_int_equal(rec.status, CSV_ERR_ENCODING);
+    assert_int_equal(csv_field_bad_char(&rec, 0, &nul), 2);
+    assert_true(nul);
+    assert_int_equal(csv_read(rd, &rec), 1);
+    assert_int_equal(rec.status, CSV_OK);
+    assert_string_equal(rec.fields[0], "c");
+    assert_int_equal(csv_read(rd, &rec), 0);
+    csv_reader_destroy(&rd);
+    fclose(fp);
 }
 
 static void test_utf16_refused(void **state)

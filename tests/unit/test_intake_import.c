@@ -363,6 +363,29 @@ static void test_stray_quote_refuses_one_row(void **state)
         fail_msg("rejects file: %s", rej);
 }
 
+/* A NUL byte in a field: the row refused saying where the NUL is; the
+ * rejects file shows it as U+FFFD, the rest of the value kept. */
+static void test_nul_byte_row(void **state)
+{
+    (void)state;
+    char path[256], err[512] = "";
+    intake_result res;
+    snprintf(path, sizeof path, "%s/nul.csv", fx.dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fprintf(fp, HEADER "%s90,2021-06-05 08:00,,,,abc", fx.prefix);
+    fputc('\0', fp);
+    fprintf(fp, "def,,,\r\n%s91,2021-06-05 09:00,,,,ok,,,\r\n", fx.prefix);
+    assert_int_equal(fclose(fp), 0);
+    if (intake_import(&fx.opt, path, NULL, &res, err, sizeof err) != 0)
+        fail_msg("import failed: %s", err);
+    assert_int_equal(res.inserted, 1);
+    assert_int_equal(res.rejected, 1);
+    char *rej = slurp(res.rejects_path);
+    if (!strstr(rej, "\n2,2,诉求内容,本字段第 4 个字符是空字符") || !strstr(rej, ",abc\xEF\xBF\xBD" "def\n"))
+        fail_msg("rejects file: %s", rej);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -374,6 +397,7 @@ int main(void)
         cmocka_unit_test(test_orphaned_import_marked_failed),
         cmocka_unit_test(test_gb18030_file),
         cmocka_unit_test(test_stray_quote_refuses_one_row),
+        cmocka_unit_test(test_nul_byte_row),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

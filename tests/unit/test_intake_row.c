@@ -168,6 +168,24 @@ static void test_reader_verdicts_and_blank_rows(void **state)
     assert_int_equal(build(fx, blank, 4, CSV_OK, 0, &line, &rej), INTAKE_ROW_EMPTY);
 }
 
+/* A NUL byte: said so, where it is in the field, and what to do. */
+static void test_nul_byte_named(void **state)
+{
+    fixture *fx = *state;
+    static const char content[] = "abc\0def";
+    const char *f[] = {"1", "2021-05-30 10:57", "", "", "", content};
+    size_t lens[] = {1, 16, 0, 0, 0, sizeof content - 1};
+    csv_record rec = {.nfields = 6, .fields = f, .lens = lens, .record_no = 2, .line_no = 3,
+                      .status = CSV_ERR_ENCODING, .bad_field = 5};
+    const char *line;
+    size_t len;
+    intake_reject rej;
+    assert_int_equal(intake_row_build(fx->rows, fx->map, &rec, 7, &line, &len, &rej), INTAKE_ROW_REJECTED);
+    assert_string_equal(rej.column, "诉求内容");
+    if (!strstr(rej.reason, "本字段第 4 个字符是空字符") || !strstr(rej.reason, "请重新导出这一行"))
+        fail_msg("reason: %s", rej.reason);
+}
+
 /* A broken quote names the line the quote opened on (here the second line
  * of a record), says the rows after it are read, and what to fix. */
 static void test_broken_quotes_named(void **state)
@@ -278,6 +296,7 @@ int main(void)
         cmocka_unit_test(test_normalised_escaped_and_nulls),
         cmocka_unit_test(test_rejections),
         cmocka_unit_test(test_reader_verdicts_and_blank_rows),
+        cmocka_unit_test(test_nul_byte_named),
         cmocka_unit_test(test_broken_quotes_named),
         cmocka_unit_test(test_cut_off_last_row),
         cmocka_unit_test(test_joined_fields),

@@ -106,6 +106,23 @@ static const char *write_csv(const char *name, const char *text, char path[256])
     return path;
 }
 
+/* Writes UTF-8 text converted to encoding into the test directory. */
+static const char *write_converted(const char *name, const char *encoding, const char *utf8, char path[256])
+{
+    char buf[1024], *in = (char *)utf8, *out = buf;
+    size_t inleft = strlen(utf8), outleft = sizeof buf;
+    iconv_t cd = iconv_open(encoding, "UTF-8");
+    assert_true(cd != (iconv_t)-1);
+    assert_true(iconv(cd, &in, &inleft, &out, &outleft) != (size_t)-1);
+    iconv_close(cd);
+    snprintf(path, 256, "%s/%s", fx.dir, name);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(buf, 1, sizeof buf - outleft, fp), sizeof buf - outleft);
+    assert_int_equal(fclose(fp), 0);
+    return path;
+}
+
 static long sql_long(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static long sql_long(const char *fmt, ...)
@@ -319,17 +336,11 @@ static void test_orphaned_import_marked_failed(void **state)
 static void test_gb18030_file(void **state)
 {
     (void)state;
-    char path[256], err[512] = "", utf8[512], gb[512];
+    char path[256], err[512] = "", utf8[512];
     intake_result res;
     snprintf(utf8, sizeof utf8, "工单编号,来电时间,诉求地址,诉求内容\r\n%s70,2021-06-03 08:00,北宅街道,"
              "流浪犬追咬行人\r\n", fx.prefix);
-    iconv_t cd = iconv_open("GB18030", "UTF-8");
-    char *in = utf8, *out = gb;
-    size_t inleft = strlen(utf8), outleft = sizeof gb - 1;
-    assert_true(iconv(cd, &in, &inleft, &out, &outleft) != (size_t)-1);
-    iconv_close(cd);
-    *out = '\0';
-    write_csv("gbk.csv", gb, path);
+    write_converted("gbk.csv", "GB18030", utf8, path);
     assert_int_equal(intake_import(&fx.opt, path, NULL, &res, err, sizeof err), 0);
     assert_string_equal(res.encoding, "GB18030");
     assert_int_equal(res.inserted, 1);
@@ -386,6 +397,30 @@ static void test_nul_byte_row(void **state)
         fail_msg("rejects file: %s", rej);
 }
 
+/* A header that cannot be read says where, in which encoding and why that
+ * one, and what to do. */
+static void test_unreadable_header_explained(void **state)
+{
+    (void)state;
+    char path[256], err[1024] = "";
+    intake_result res;
+    static const char header[] = "工单编号,来电时间,诉求内容\r\n";
+    write_converted("gbk-header.csv", "GB18030", header, path);
+    intake_import_opts opt = fx.opt;
+    opt.dry_run = 1;
+    opt.profile = "mine";
+    opt.profile_text = "timezone = Asia/Shanghai\ndates = ymd\nencoding = utf-8\n"
+                       "ticket_no = 工单编号\ncalled_at = 来电时间\ncontent = 诉求内容\n";
+    assert_int_equal(intake_import(&opt, path, NULL, &res, err, sizeof err), -1);
+    if (!strstr(err, "表头行第 1 列第 1 个字符起不是有效的 UTF-8 文本（导入模板 mine 规定 encoding = utf-8")
+        || strstr(err, "GB18030") || !strstr(err, "另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）"))
+        fail_msg("%s", err);
+    write_converted("utf16.csv", "UTF-16LE", header, path);     /* no byte order mark */
+    assert_int_equal(intake_import(&opt, path, NULL, &res, err, sizeof err), -1);
+    if (!strstr(err, "表头行第 2 列第 1 个字符是空字符") || !strstr(err, "UTF-16") || !strstr(err, ".xls"))
+        fail_msg("%s", err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -398,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_gb18030_file),
         cmocka_unit_test(test_stray_quote_refuses_one_row),
         cmocka_unit_test(test_nul_byte_row),
+        cmocka_unit_test(test_unreadable_header_explained),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

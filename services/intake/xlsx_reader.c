@@ -39,6 +39,7 @@ struct xlsx_reader {
     xrow          building;         /* the <row> being parsed */
     xrow          current;          /* the row last handed out */
     long          cell_col;         /* column of the <c> being parsed, 0-based */
+    long          prev_col;         /* column of the row's previous <c>, empty or not; -1 at its start */
     char          cell_type[16];
     int           in_value, in_phonetic;
     intake_buf    text;             /* text of the <v>/<t> being parsed */
@@ -335,6 +336,7 @@ static void row_start(xlsx_reader *self, const char *r)
     char *end = NULL, shown[24];
     long last = self->building.row_no, no = r ? strtol(r, &end, 10) : last + 1;
     row_clear(&self->building);
+    self->prev_col = -1;
     if (r && (end == r || *end || no < 1 || no > MAX_ROWS)) {
         set_err(self, "第 %ld 行之后：行号“%s”不是 Excel 的行号（1 到 %d）", last, text_quote(shown, sizeof shown, r),
                 MAX_ROWS);
@@ -352,7 +354,10 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
         row_start(self, attr(atts, "r"));
     } else if (strcmp(n, "c") == 0) {
         const char *r = attr(atts, "r"), *t = attr(atts, "t");
-        self->cell_col = r ? column_of(r) : (long)self->building.n;
+        /* Without r, the column after the previous cell's, even an empty
+         * one: empty cells are not stored, so building.n would lag behind. */
+        self->cell_col = r ? column_of(r) : self->prev_col + 1;
+        self->prev_col = self->cell_col;
         snprintf(self->cell_type, sizeof self->cell_type, "%s", t ? t : "n");
         self->text.len = 0;
         if (self->text.data)

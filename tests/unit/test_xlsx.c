@@ -240,6 +240,57 @@ static void test_row_number_out_of_range(void **state)
     unlink(path);
 }
 
+/* Opens the workbook at path, failing the test with the reason when it cannot. */
+static xlsx_reader *open_ok(const char *path, const xlsx_limits *lim)
+{
+    char err[512];
+    xlsx_reader *r = xlsx_open(path, lim, err, sizeof err);
+    if (!r)
+        fail_msg("%s", err);
+    return r;
+}
+
+/* Cells and rows without an r attribute follow the ones before them, empty
+ * cells included: an empty cell once left no trace, so the next cell's value
+ * landed in its column and every later field of the row one column left. */
+static void test_cells_without_reference(void **state)
+{
+    (void)state;
+    char path[256];
+    tmp_path(path, sizeof path, "noref.xlsx");
+    const char *sheet =
+        "<worksheet><sheetData><row r=\"1\"><c t=\"inlineStr\"><is><t>A</t></is></c><c/>"
+        "<c t=\"inlineStr\"><is><t>C</t></is></c><c><v></v></c><c><v>5</v></c></row>"
+        "<row r=\"3\"><c r=\"B3\"><v>1</v></c><c/><c><v>2</v></c></row>"
+        "<row><c/><c><v>3</v></c></row></sheetData></worksheet>";
+    write_raw(path, WORKBOOK, sheet, strlen(sheet));
+    xlsx_reader *r = open_ok(path, NULL);
+    char **cells;
+    size_t n;
+    long row;
+    assert_int_equal(xlsx_next_row(r, &cells, &n, &row), 1);
+    assert_int_equal(row, 1);
+    assert_int_equal(n, 5);
+    assert_string_equal(cells[0], "A");
+    assert_string_equal(cells[1], "");
+    assert_string_equal(cells[2], "C");
+    assert_string_equal(cells[3], "");
+    assert_string_equal(cells[4], "5");
+    assert_int_equal(xlsx_next_row(r, &cells, &n, &row), 1);
+    assert_int_equal(row, 3);
+    assert_int_equal(n, 4);
+    assert_string_equal(cells[1], "1");
+    assert_string_equal(cells[2], "");
+    assert_string_equal(cells[3], "2");
+    assert_int_equal(xlsx_next_row(r, &cells, &n, &row), 1);
+    assert_int_equal(row, 4);
+    assert_int_equal(n, 2);
+    assert_string_equal(cells[1], "3");
+    assert_int_equal(xlsx_next_row(r, &cells, &n, &row), 0);
+    xlsx_close(&r);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +302,7 @@ int main(void)
         cmocka_unit_test(test_bad_xml),
         cmocka_unit_test(test_column_past_xfd),
         cmocka_unit_test(test_row_number_out_of_range),
+        cmocka_unit_test(test_cells_without_reference),
     };
     return cmocka_run_group_tests_name("xlsx", tests, NULL, NULL);
 }

@@ -487,6 +487,7 @@ const char *csv_status_text(csv_status status)
     case CSV_ERR_UNTERMINATED_QUOTE: return "引号里的字段到文件末尾都没有闭合";
     case CSV_ERR_ENCODING:           return "既不是有效的 UTF-8 也不是有效的 GB18030 文本";
     case CSV_ERR_UNPAIRED_QUOTE:     return "引号没有配对";
+    case CSV_ERR_CELL:               return "工作簿的单元格已损坏";
     case CSV_OK:                     break;
     }
     return "ok";

@@ -52,7 +52,8 @@ typedef enum {
     CSV_ERR_TOO_MANY_FIELDS,    /* more than max_fields fields */
     CSV_ERR_UNTERMINATED_QUOTE, /* a quoted field still open at the end of input */
     CSV_ERR_ENCODING,           /* invalid UTF-8, undecodable GB18030 or a NUL byte */
-    CSV_ERR_UNPAIRED_QUOTE      /* a quoted field over line breaks that does not end right */
+    CSV_ERR_UNPAIRED_QUOTE,     /* a quoted field over line breaks that does not end right */
+    CSV_ERR_CELL                /* a workbook cell that cannot be read (intake_source.h) */
 } csv_status;
 
 typedef struct {
@@ -78,6 +79,9 @@ typedef struct {
     int                 cut;        /* the input ended inside this record, before a line
                                        break: the last record of a file cut short, or of
                                        one whose last line has no line break */
+    const char         *why;        /* NULL, or what is wrong with field bad_field in the
+                                       source's own words, in Chinese (a workbook's: the
+                                       cell and what to do); set by intake_source.c only */
 } csv_record;
 
 typedef struct csv_reader csv_reader;

@@ -138,6 +138,8 @@ static int reject_csv(const intake_row *self, const intake_columns *map, const c
 {
     const csv_options *lim = &self->limits;
     size_t col = rec->bad_field;
+    if (rec->why)
+        return reject(rej, map, rec, col, "%s", rec->why);
     switch (rec->status) {
     case CSV_ERR_FIELD_TOO_LONG:
         return reject(rej, map, rec, col, "超过 %zu 个字符", lim->max_field);

@@ -4,7 +4,8 @@
  *
  * Checks: the CSV reader's verdict (field or record too long, bad encoding
  * or a NUL byte with the character where it is, a quote without its pair or
- * never closed with the line it opened on), a last row the
+ * never closed with the line it opened on; a workbook's damaged cell, in
+ * the words of intake_source.c), a last row the
  * file ends inside of (cut off), no non-empty fields past the header, the
  * required fields (ticket_no, called_at, content) present, ticket numbers
  * that Excel turned into scientific notation (1.23457E+17: digits are lost,

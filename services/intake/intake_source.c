@@ -18,6 +18,7 @@ struct intake_source {
     xlsx_reader *xlsx;
     size_t      *lens;          /* XLSX: the current row's cell lengths */
     size_t       cap;
+    char         why[400];      /* XLSX: what is wrong with the current row's damaged cell */
     char         err[600];
 };
 
@@ -45,7 +46,8 @@ intake_source *intake_source_open(int fd, const char *path, const csv_options *o
         if (!(self->csv = csv_reader_new(fd, &self->opt)))
             snprintf(why, whylen, "内存不足");
     } else {
-        xlsx_limits lim = {.max_cell_bytes = self->opt.max_field * 4};
+        xlsx_limits lim = {.max_cell_bytes = self->opt.max_field * 4, .max_columns = self->opt.max_fields,
+                           .max_row_bytes = self->opt.max_record};
         char err[600];
         if (!(self->xlsx = xlsx_open(path, &lim, err, sizeof err))) {
             const char *reason = strncmp(err, path, strlen(path)) == 0 ? err + strlen(path) : err;
@@ -55,6 +57,46 @@ intake_source *intake_source_open(int fd, const char *path, const csv_options *o
     if (!self->csv && !self->xlsx)
         intake_source_destroy(&self);
     return self;
+}
+
+#define ROW_LEFT_OUT "（这一行未导入，其余行照常读取；改好后再导入这个文件即可，已存的行算作重复）"
+
+/* Marks rec with the problem of cell col of the sheet's row row_no: the
+ * status, and the reason the rejects file gives. */
+static void cell_problem(intake_source *self, xlsx_problem problem, size_t col, long row_no, csv_record *rec)
+{
+    char cell[32], name[8];
+    xlsx_column_name(col, name);
+    snprintf(cell, sizeof cell, "%s%ld", name, row_no);
+    rec->bad_field = col;
+    rec->why = self->why;
+    switch (problem) {
+    case XLSX_CELL_TOO_LONG:
+        rec->status = CSV_ERR_FIELD_TOO_LONG;
+        snprintf(self->why, sizeof self->why, "单元格 %s 超过 %zu 个字符" ROW_LEFT_OUT, cell, self->opt.max_field);
+        break;
+    case XLSX_ROW_TOO_LONG:
+        rec->status = CSV_ERR_RECORD_TOO_LONG;
+        snprintf(self->why, sizeof self->why, "这一行到单元格 %s 已超过 %zu 字节" ROW_LEFT_OUT, cell,
+                 self->opt.max_record);
+        break;
+    case XLSX_CELL_TOO_FAR:
+        rec->status = CSV_ERR_TOO_MANY_FIELDS;
+        snprintf(self->why, sizeof self->why, "单元格 %s 在第 %zu 列之后（最多读 %zu 列），请删掉多余的列"
+                 ROW_LEFT_OUT, cell, self->opt.max_fields, self->opt.max_fields);
+        break;
+    case XLSX_CELL_NO_STRING:
+        rec->status = CSV_ERR_CELL;
+        snprintf(self->why, sizeof self->why, "单元格 %s 引用的共享字符串在工作簿里没有：工作簿已损坏，"
+                 "请用 Excel 打开、另存为 .xlsx" ROW_LEFT_OUT, cell);
+        break;
+    case XLSX_CELL_MISPLACED:
+    default:
+        rec->status = CSV_ERR_CELL;
+        snprintf(self->why, sizeof self->why, "单元格 %s 没有排在同一行前一个单元格之后（顺序错乱、重复或没有列号）："
+                 "工作簿已损坏，请用 Excel 打开、另存为 .xlsx" ROW_LEFT_OUT, cell);
+        break;
+    }
 }
 
 /* Fills rec from the XLSX row. 1, or -1 when out of memory. */
@@ -74,18 +116,17 @@ static int xlsx_record(intake_source *self, char **cells, size_t n, long row_no,
     rec->fields = (const char *const *)cells;
     rec->lens = self->lens;
     rec->record_no = rec->line_no = (uint64_t)row_no;
+    size_t col;
+    xlsx_problem problem = xlsx_row_problem(self->xlsx, &col);
     for (size_t i = 0; i < n; i++) {
         self->lens[i] = strlen(cells[i]);
-        if (rec->status == CSV_OK && text_utf8_chars(cells[i], self->lens[i]) > self->opt.max_field) {
-            rec->status = CSV_ERR_FIELD_TOO_LONG;
-            rec->bad_field = i;
+        if (!problem && text_utf8_chars(cells[i], self->lens[i]) > self->opt.max_field) {
+            problem = XLSX_CELL_TOO_LONG;
+            col = i;
         }
     }
-    if (n > self->opt.max_fields) {
-        rec->status = CSV_ERR_TOO_MANY_FIELDS;
-        rec->bad_field = self->opt.max_fields;
-        rec->nfields = self->opt.max_fields;
-    }
+    if (problem)
+        cell_problem(self, problem, col, row_no, rec);
     return 1;
 }
 

@@ -4,8 +4,14 @@
  * (first sheet, xlsx_reader.h); anything else as CSV (csv_reader.h, encoding
  * detected). Either way each row comes out as a csv_record, so validation
  * (intake_row.h) does not care where it came from. For XLSX the record number
- * is the sheet's row number and a cell over the field limit gets the same
- * CSV_ERR_FIELD_TOO_LONG status a CSV field would.
+ * is the sheet's row number, and a row with a damaged cell (over the field
+ * limit, past the column limit, naming a shared string the workbook lacks,
+ * out of order) gets the status a CSV field would (CSV_ERR_FIELD_TOO_LONG,
+ * CSV_ERR_TOO_MANY_FIELDS, ...; CSV_ERR_CELL where CSV has none) with the
+ * reason in rec->why: the cell's reference, what is wrong, what to do. The
+ * row is rejected, the rest of the sheet read on. The reader's limits are
+ * the CSV reader's: max_field characters a cell, max_fields columns,
+ * max_record bytes a row.
  */
 #ifndef JIESU_INTAKE_SOURCE_H
 #define JIESU_INTAKE_SOURCE_H

@@ -4,6 +4,12 @@
  * xl/_rels/workbook.xml.rels (that id's target part) and xl/sharedStrings.xml
  * (the string table cells of type "s" index into); then the sheet itself is fed
  * to expat 64 KiB at a time and completed rows are handed out one by one.
+ *
+ * Memory is counted as malloc takes it (string_cost()): the shared strings
+ * against max_shared_bytes, the completed rows not yet handed out against
+ * HELD_BYTES. Past that, parsing is suspended at the end of a row (expat's
+ * resumable stop) and resumed once they are handed out, so a chunk of tiny
+ * rows naming far columns no longer piles up hundreds of megabytes.
  */
 #include "xlsx_reader.h"
 
@@ -17,13 +23,20 @@
 #include "intake_buf.h"
 #include "text.h"
 
-#define CHUNK 65536
+#define CHUNK      65536
+#define HELD_BYTES (1u << 20)   /* completed rows held before parsing pauses */
 
 typedef struct {
-    char **cells;
-    size_t n, cap;
-    long   row_no;
+    char        **cells;        /* empty cells point to no_text, not allocated */
+    size_t        n, cap;
+    long          row_no;
+    size_t        text_bytes;   /* of its cells, against max_row_bytes */
+    size_t        cost;         /* what its cells take in memory */
+    xlsx_problem  problem;      /* of its first damaged cell */
+    size_t        bad_col;
 } xrow;
+
+static char no_text[1];
 
 struct xlsx_reader {
     zip_t        *zip;
@@ -33,16 +46,21 @@ struct xlsx_reader {
     xlsx_limits   lim;
     char        **sst;              /* shared strings */
     size_t        nsst, cap_sst;
-    uint64_t      sst_bytes;
+    uint64_t      sst_bytes;        /* what they take in memory */
     xrow         *ready;            /* completed rows not yet handed out */
     size_t        nready, cap_ready, next_ready;
+    size_t        held;             /* what those rows take in memory */
+    int           suspended;        /* the sheet's parsing paused for them (HELD_BYTES) */
     xrow          building;         /* the <row> being parsed */
     xrow          current;          /* the row last handed out */
     long          cell_col;         /* column of the <c> being parsed, 0-based */
     long          prev_col;         /* column of the row's previous <c>, empty or not; -1 at its start */
     char          cell_type[16];
+    int           cell_misplaced;   /* the <c> being parsed is not after the previous one */
     int           in_value, in_phonetic;
     intake_buf    text;             /* text of the <v>/<t> being parsed */
+    int           text_too_long;    /* ... passed max_cell_bytes (the rest not kept) */
+    int           in_sheet;         /* parsing the sheet (not another part) */
     int           eof, failed;
     char          sheet_rid[128];   /* r:id of the first <sheet> in xl/workbook.xml */
     char          sheet_part[512];  /* its zip member name */
@@ -133,11 +151,53 @@ static zip_file_t *open_member(xlsx_reader *self, const char *name, uint64_t *si
     return f;
 }
 
-/* Feeds one chunk of member f to parser p. 1 more to come, 0 done, -1 error. */
+/* XML that is not well-formed. In the sheet, the row and cell it broke in
+ * are named (the XML's own line is often the whole sheet); there is no
+ * reading past it, so the file has to be saved again whole. */
+static void xml_broken(xlsx_reader *self, XML_Parser p, const char *name)
+{
+    const char *what = XML_ErrorString(XML_GetErrorCode(p));
+    unsigned long line = (unsigned long)XML_GetCurrentLineNumber(p), at = (unsigned long)XML_GetCurrentColumnNumber(p);
+    if (!self->in_sheet) {
+        set_err(self, "%s：第 %lu 行 XML 出错：%s", name, line, what);
+        return;
+    }
+    char where[48] = "第一行之前", col[8];
+    if (self->building.row_no > 0 && self->prev_col >= 0) {
+        xlsx_column_name((size_t)self->prev_col, col);
+        snprintf(where, sizeof where, "第 %ld 行（单元格 %s%ld 处）", self->building.row_no, col, self->building.row_no);
+    } else if (self->building.row_no > 0) {
+        snprintf(where, sizeof where, "第 %ld 行", self->building.row_no);
+    }
+    set_err(self, "工作表%s的 XML 损坏（%s，XML 第 %lu 行第 %lu 列），其后的内容读不出来："
+            "请用 Excel 打开这个文件、另存为 .xlsx 后再导入", where, what, line, at);
+}
+
+/* What XML_ParseBuffer() or XML_ResumeParser() said of member name: 1 more
+ * to come (also when paused), 0 done, -1 error. */
+static int parsed(xlsx_reader *self, XML_Parser p, enum XML_Status st, const char *name)
+{
+    if (st == XML_STATUS_ERROR && !self->failed)
+        xml_broken(self, p, name);
+    if (self->failed)
+        return -1;
+    self->suspended = st == XML_STATUS_SUSPENDED;
+    XML_ParsingStatus ps;
+    XML_GetParsingStatus(p, &ps);
+    return self->suspended || !ps.finalBuffer;
+}
+
+/* Feeds one chunk of member f to parser p, read straight into expat's
+ * buffer (which keeps what a pause leaves unparsed). 1 more to come, 0 done,
+ * -1 error. */
 static int feed_chunk(xlsx_reader *self, zip_file_t *f, XML_Parser p, uint64_t *left, const char *name)
 {
-    char chunk[CHUNK];
-    zip_int64_t n = zip_fread(f, chunk, sizeof chunk);
+    void *chunk = XML_GetBuffer(p, CHUNK);
+    if (!chunk) {
+        set_err(self, "内存不足");
+        return -1;
+    }
+    zip_int64_t n = zip_fread(f, chunk, CHUNK);
     if (n < 0) {
         set_err(self, "%s: %s", name, zip_file_strerror(f));
         return -1;
@@ -147,10 +207,7 @@ static int feed_chunk(xlsx_reader *self, zip_file_t *f, XML_Parser p, uint64_t *
         return -1;
     }
     *left -= (uint64_t)n;
-    if (XML_Parse(p, chunk, (int)n, n == 0) == XML_STATUS_ERROR && !self->failed)
-        set_err(self, "%s：第 %lu 行 XML 出错：%s", name, (unsigned long)XML_GetCurrentLineNumber(p),
-                XML_ErrorString(XML_GetErrorCode(p)));
-    return self->failed ? -1 : n > 0;
+    return parsed(self, p, XML_ParseBuffer(p, (int)n, n == 0), name);
 }
 
 /* Parses a whole (small) member with the given handlers. */
@@ -217,6 +274,23 @@ static int locate_sheet(xlsx_reader *self)
     return self->failed ? -1 : 0;
 }
 
+/* What malloc takes for a string of len bytes (glibc: an 8-byte header,
+ * 16-byte steps, 32 at least), as memory is counted against the limits. */
+static size_t string_cost(size_t len)
+{
+    size_t n = (len + 1 + 8 + 15) & ~(size_t)15;
+    return n < 32 ? 32 : n;
+}
+
+/* Starts the text of a value (<si>, <c>): empty, within max_cell_bytes. */
+static void text_reset(xlsx_reader *self)
+{
+    self->text.len = 0;
+    if (self->text.data)
+        self->text.data[0] = '\0';
+    self->text_too_long = 0;
+}
+
 /* ---- shared strings ---- */
 
 static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **atts)
@@ -225,7 +299,7 @@ static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **a
     (void)atts;
     const char *n = local(name);
     if (strcmp(n, "si") == 0)
-        self->text.len = 0;
+        text_reset(self);
     else if (strcmp(n, "rPh") == 0)
         self->in_phonetic = 1;      /* phonetic guides are not part of the value */
     else if (strcmp(n, "t") == 0 && !self->in_phonetic)
@@ -235,10 +309,10 @@ static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **a
 static void XMLCALL text_chars(void *ud, const XML_Char *s, int len)
 {
     xlsx_reader *self = ud;
-    if (!self->in_value)
+    if (!self->in_value || self->text_too_long)
         return;
     if (self->text.len + (size_t)len > self->lim.max_cell_bytes) {
-        set_err(self, "有一个单元格超过 %zu 字节", self->lim.max_cell_bytes);
+        self->text_too_long = 1;     /* the cell's row says so (XLSX_CELL_TOO_LONG) */
         return;
     }
     if (intake_buf_add(&self->text, s, (size_t)len) != 0)
@@ -254,9 +328,11 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
     } else if (strcmp(n, "rPh") == 0) {
         self->in_phonetic = 0;
     } else if (strcmp(n, "si") == 0) {
-        self->sst_bytes += self->text.len + 1;
+        /* its pointer (the table doubles) and, unless too long (kept as NULL), its copy */
+        self->sst_bytes += 2 * sizeof(char *) + (self->text_too_long ? 0 : string_cost(self->text.len));
         if (self->sst_bytes > self->lim.max_shared_bytes) {
-            set_err(self, "共享字符串超过 %llu 字节", (unsigned long long)self->lim.max_shared_bytes);
+            set_err(self, "共享字符串在内存里要超过 %llu 字节（第 %zu 个起），超过上限：请把工作表另存为 CSV 后导入",
+                    (unsigned long long)self->lim.max_shared_bytes, self->nsst + 1);
             return;
         }
         if (self->nsst == self->cap_sst) {
@@ -269,8 +345,9 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
             self->sst = p;
             self->cap_sst = cap;
         }
-        self->sst[self->nsst] = strdup(self->text.data ? self->text.data : "");
-        if (!self->sst[self->nsst])
+        if (self->text_too_long)
+            self->sst[self->nsst++] = NULL;     /* the cells naming it are too long */
+        else if (!(self->sst[self->nsst] = strdup(self->text.data ? self->text.data : "")))
             set_err(self, "内存不足");
         else
             self->nsst++;
@@ -282,9 +359,9 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 #define MAX_COLUMNS 16384    /* Excel's last column, XFD */
 #define MAX_ROWS    1048576  /* Excel's last row */
 
-/* The 0-based column of a cell reference ("B7": 1). Past MAX_COLUMNS it
- * stops counting: row_put refuses any such column, and a long run of
- * letters in a damaged file must not overflow. */
+/* The 0-based column of a cell reference ("B7": 1; -1 when it has no
+ * letters). Past MAX_COLUMNS it stops counting: no such column is kept, and
+ * a long run of letters in a damaged file must not overflow. */
 static long column_of(const char *ref)
 {
     long col = 0;
@@ -293,32 +370,69 @@ static long column_of(const char *ref)
     return col - 1;
 }
 
-static int row_put(xrow *row, long col, const char *value)
+void xlsx_column_name(size_t col, char out[8])
 {
-    if (col < (long)row->n || col >= MAX_COLUMNS)
-        return -1;                              /* out of order or past Excel's last column */
-    while ((long)row->n <= col) {
-        if (row->n == row->cap) {
-            size_t cap = row->cap ? row->cap * 2 : 16;
-            char **p = realloc(row->cells, cap * sizeof *p);
-            if (!p)
-                return -1;
-            row->cells = p;
-            row->cap = cap;
-        }
-        row->cells[row->n] = strdup((long)row->n == col ? value : "");
-        if (!row->cells[row->n])
-            return -1;
-        row->n++;
+    char rev[8];
+    size_t n = 0;
+    for (size_t c = col + 1; c > 0 && n < 7; c = (c - 1) / 26)
+        rev[n++] = (char)('A' + (c - 1) % 26);
+    for (size_t i = 0; i < n; i++)
+        out[i] = rev[n - 1 - i];
+    out[n] = '\0';
+}
+
+/* Marks the row's first damaged cell. */
+static void row_problem(xrow *row, xlsx_problem problem, long col)
+{
+    if (row->problem)
+        return;
+    row->problem = problem;
+    row->bad_col = (size_t)col;
+}
+
+/* Puts value into column col (after the row's last cell), the columns
+ * between empty. A cell past max_columns, or one taking the row's text past
+ * max_row_bytes, is not kept: the row is marked. 0, or -1 out of memory. */
+static int row_put(const xlsx_limits *lim, xrow *row, long col, const char *value)
+{
+    size_t len = strlen(value), cap = row->cap ? row->cap : 16;
+    if ((size_t)col >= lim->max_columns) {
+        row_problem(row, XLSX_CELL_TOO_FAR, col);
+        return 0;
     }
+    if (row->text_bytes + len > lim->max_row_bytes) {
+        row_problem(row, XLSX_ROW_TOO_LONG, col);
+        return 0;
+    }
+    while (cap <= (size_t)col)
+        cap *= 2;
+    if (cap > row->cap) {
+        char **p = realloc(row->cells, cap * sizeof *p);
+        if (!p)
+            return -1;
+        row->cost += (cap - row->cap) * sizeof *p;
+        row->cells = p;
+        row->cap = cap;
+    }
+    if (!(row->cells[col] = strdup(value)))
+        return -1;
+    while (row->n < (size_t)col)
+        row->cells[row->n++] = no_text;
+    row->n++;
+    row->text_bytes += len;
+    row->cost += string_cost(len);
     return 0;
 }
 
+/* Empties the row, keeping its cells array (its cost stays counted). */
 static void row_clear(xrow *row)
 {
     for (size_t i = 0; i < row->n; i++)
-        free(row->cells[i]);
-    row->n = 0;
+        if (row->cells[i] != no_text)
+            free(row->cells[i]);
+    row->n = row->text_bytes = 0;
+    row->cost = row->cap * sizeof *row->cells;
+    row->problem = XLSX_ROW_OK;
 }
 
 static void row_free(xrow *row)
@@ -356,12 +470,13 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
         const char *r = attr(atts, "r"), *t = attr(atts, "t");
         /* Without r, the column after the previous cell's, even an empty
          * one: empty cells are not stored, so building.n would lag behind. */
-        self->cell_col = r ? column_of(r) : self->prev_col + 1;
-        self->prev_col = self->cell_col;
+        long col = r ? column_of(r) : self->prev_col + 1;
+        self->cell_misplaced = col <= self->prev_col;
+        self->cell_col = col >= 0 ? col : self->prev_col + 1;
+        if (!self->cell_misplaced)
+            self->prev_col = col;
         snprintf(self->cell_type, sizeof self->cell_type, "%s", t ? t : "n");
-        self->text.len = 0;
-        if (self->text.data)
-            self->text.data[0] = '\0';
+        text_reset(self);
     } else if (strcmp(n, "v") == 0 || (strcmp(n, "t") == 0 && !self->in_phonetic)) {
         self->in_value = 1;
     } else if (strcmp(n, "rPh") == 0) {
@@ -369,23 +484,31 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
     }
 }
 
+/* The value of the cell just parsed, or NULL with its row marked. */
 static const char *cell_value(xlsx_reader *self)
 {
     const char *v = self->text.data ? self->text.data : "";
-    if (strcmp(self->cell_type, "s") != 0)
-        return v;
-    char *end;
-    long idx = strtol(v, &end, 10);
-    if (end == v || *end || idx < 0 || (size_t)idx >= self->nsst) {
-        set_err(self, "第 %ld 行：共享字符串序号“%s”超出范围", self->building.row_no, v);
-        return "";
+    xlsx_problem problem = self->cell_misplaced ? XLSX_CELL_MISPLACED
+                           : self->text_too_long ? XLSX_CELL_TOO_LONG : XLSX_ROW_OK;
+    if (!problem && strcmp(self->cell_type, "s") == 0) {
+        char *end;
+        long idx = strtol(v, &end, 10);
+        if (end == v || *end || idx < 0 || (size_t)idx >= self->nsst)
+            problem = XLSX_CELL_NO_STRING;
+        else if (!(v = self->sst[idx]))
+            problem = XLSX_CELL_TOO_LONG;
     }
-    return self->sst[idx];
+    if (!problem)
+        return v;
+    row_problem(&self->building, problem, self->cell_col);
+    return NULL;
 }
 
+/* The row parsed goes to the ready ones (unless it holds nothing); past
+ * HELD_BYTES of them, parsing pauses until they are handed out. */
 static void finish_row(xlsx_reader *self)
 {
-    if (self->building.n == 0)
+    if (self->building.n == 0 && !self->building.problem)
         return;
     if (self->nready == self->cap_ready) {
         size_t cap = self->cap_ready ? self->cap_ready * 2 : 64;
@@ -397,8 +520,11 @@ static void finish_row(xlsx_reader *self)
         self->ready = p;
         self->cap_ready = cap;
     }
+    self->held += sizeof(xrow) + self->building.cost;
     self->ready[self->nready++] = self->building;
     self->building = (xrow){.row_no = self->building.row_no};
+    if (self->held >= HELD_BYTES)
+        XML_StopParser(self->parser, XML_TRUE);
 }
 
 static void XMLCALL sheet_end(void *ud, const XML_Char *name)
@@ -411,8 +537,8 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
         self->in_phonetic = 0;
     } else if (strcmp(n, "c") == 0) {
         const char *v = cell_value(self);
-        if (!self->failed && v[0] && row_put(&self->building, self->cell_col, v) != 0)
-            set_err(self, "第 %ld 行：单元格顺序错乱或超过 XFD 列", self->building.row_no);
+        if (v && v[0] && row_put(&self->lim, &self->building, self->cell_col, v) != 0)
+            set_err(self, "第 %ld 行：内存不足", self->building.row_no);
     } else if (strcmp(n, "row") == 0) {
         finish_row(self);
     }
@@ -434,6 +560,8 @@ static xlsx_reader *open_zip(zip_t *zip, const char *name, const xlsx_limits *li
     if (!self->lim.max_ratio) self->lim.max_ratio = 200;
     if (!self->lim.max_cell_bytes) self->lim.max_cell_bytes = 32767 * 4;
     if (!self->lim.max_shared_bytes) self->lim.max_shared_bytes = 512ULL << 20;
+    if (!self->lim.max_columns || self->lim.max_columns > MAX_COLUMNS) self->lim.max_columns = MAX_COLUMNS;
+    if (!self->lim.max_row_bytes) self->lim.max_row_bytes = 4u << 20;
     if (locate_sheet(self) != 0 ||
         parse_member(self, "xl/sharedStrings.xml", 0, sst_start, sst_end, text_chars) < 0)
         goto fail;
@@ -443,6 +571,7 @@ static xlsx_reader *open_zip(zip_t *zip, const char *name, const xlsx_limits *li
         goto fail;
     XML_SetElementHandler(self->parser, sheet_start, sheet_end);
     XML_SetCharacterDataHandler(self->parser, text_chars);
+    self->in_sheet = 1;
     return self;
 fail:
     snprintf(err, errlen, "%s：%s", name, self->failed ? self->err : "内存不足");
@@ -489,13 +618,15 @@ int xlsx_next_row(xlsx_reader *self, char ***cells, size_t *ncells, long *row_no
     row_free(&self->current);
     while (self->next_ready == self->nready) {
         self->next_ready = self->nready = 0;
+        self->held = 0;
         if (self->failed)
             return -1;
         if (self->eof)
             return 0;
-        int rc = feed_chunk(self, self->sheet, self->parser, &self->sheet_left, "worksheet");
-        if (rc < 0)
-            return -1;
+        int rc = self->suspended ? parsed(self, self->parser, XML_ResumeParser(self->parser), "worksheet")
+                                 : feed_chunk(self, self->sheet, self->parser, &self->sheet_left, "worksheet");
+        if (rc < 0 && self->nready == 0)
+            return -1;              /* else the rows parsed before the error come out first */
         self->eof = rc == 0;
     }
     self->current = self->ready[self->next_ready++];
@@ -503,6 +634,12 @@ int xlsx_next_row(xlsx_reader *self, char ***cells, size_t *ncells, long *row_no
     *ncells = self->current.n;
     *row_no = self->current.row_no;
     return 1;
+}
+
+xlsx_problem xlsx_row_problem(const xlsx_reader *self, size_t *col)
+{
+    *col = self->current.bad_col;
+    return self->current.problem;
 }
 
 const char *xlsx_errstr(const xlsx_reader *self)

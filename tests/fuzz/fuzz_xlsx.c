@@ -8,7 +8,8 @@
  * second byte's low bits pick a small cell limit. Besides memory errors
  * (ASan) and undefined behaviour (UBSan), it checks what xlsx_reader.h
  * promises: every row handed out has its cells as NUL-terminated strings of
- * at most max_cell_bytes, and reading ends (1, 0 or -1 with a message).
+ * at most max_cell_bytes, and a cell or a damaged one (xlsx_row_problem()),
+ * and reading ends (1, 0 or -1 with a message).
  *
  *   make fuzz            (builds with clang -fsanitize=fuzzer, runs each target a while)
  */
@@ -85,7 +86,9 @@ static void read_all(const uint8_t *book, size_t len, const xlsx_limits *lim)
     long row_no;
     int got = 0;
     for (int rows = 0; rows < MAX_ROWS && (got = xlsx_next_row(x, &cells, &n, &row_no)) == 1; rows++) {
-        check(n > 0 && n <= 16384, "row width out of range");
+        size_t bad;
+        xlsx_problem problem = xlsx_row_problem(x, &bad);
+        check(n <= 16384 && (n > 0 || problem != XLSX_ROW_OK), "row width out of range");
         for (size_t i = 0; i < n; i++)
             check(cells[i] != NULL && strlen(cells[i]) <= lim->max_cell_bytes, "cell over the limit");
     }

@@ -105,6 +105,8 @@ typedef struct {
     sqlarr           id_list;     /* the same, for the events statement */
     intake_buf       out;         /* COPY text going to PostgreSQL */
     int              copying;     /* a COPY into complaints is under way */
+    int              unreadable;  /* the file could not be read on (damaged): importing it again
+                                   * unchanged would stop at the same place */
     int64_t          stored_rows; /* the file's rows up to the last committed batch */
 } import_run;
 
@@ -130,8 +132,10 @@ static int begin_import(import_run *r, const char *file_name, char *why, size_t 
 static int next_record(import_run *r, csv_record *rec, char *why, size_t whylen)
 {
     int got = intake_source_read(r->source, rec);
-    if (got < 0)
+    if (got < 0) {
         snprintf(why, whylen, "%s", intake_source_errstr(r->source));
+        r->unreadable = 1;
+    }
     return got;
 }
 
@@ -177,7 +181,7 @@ static int header_record(import_run *r, csv_record *rec, const char *profile, ch
         return -1;
     }
     if (rec->status != CSV_OK) {
-        snprintf(why, whylen, "表头行：%s", csv_status_text(rec->status));
+        snprintf(why, whylen, "表头行：%s", rec->why ? rec->why : csv_status_text(rec->status));
         return -1;
     }
     return 0;
@@ -716,7 +720,9 @@ static int open_import(import_run *r, const char *file_name, char *why, size_t w
 
 /* After an import that failed part way: what of the file is stored, and how
  * to store the rest, after why — which, when the database went away, says
- * only that (PostgreSQL's words, about COPY lines and backends, go to the log). */
+ * only that (PostgreSQL's words, about COPY lines and backends, go to the log).
+ * A file that could not be read on has to be mended first: imported again
+ * as it is, it would stop at the same place. */
 static void say_what_is_stored(const import_run *r, char *why, size_t whylen)
 {
     int lost = PQstatus(r->opt->pg) != CONNECTION_OK;
@@ -728,12 +734,14 @@ static void say_what_is_stored(const import_run *r, char *why, size_t whylen)
     size_t n = strlen(why);
     if (n >= whylen - 1)
         return;
-    if (r->stored_rows == 0)
+    if (r->stored_rows == 0) {
         snprintf(why + n, whylen - n, "；这个文件一行也没有存%s", lost ? "：请等数据库恢复后重新导入" : "");
-    else
-        snprintf(why + n, whylen - n, "；表头之后的前 %" PRId64 " 条记录已存（新存 %" PRId64 " 件），其余没有存：请%s"
-                 "再导入同一个文件存下其余的行（已存的行算作重复，不会重复立案）", r->stored_rows, r->res->inserted,
-                 when);
+        return;
+    }
+    const char *again = r->unreadable && !lost ? "按上面说的改好文件后再导入，照原样再导入会停在同一处"
+                                               : "再导入同一个文件存下其余的行";
+    snprintf(why + n, whylen - n, "；表头之后的前 %" PRId64 " 条记录已存（新存 %" PRId64 " 件），其余没有存：请%s%s"
+             "（已存的行算作重复，不会重复立案）", r->stored_rows, r->res->inserted, when, again);
 }
 
 int intake_import(const intake_import_opts *opt, const char *path, const char *file_name,

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <zip.h>
 
 #include "db.h"
 #include "intake_import.h"
@@ -301,6 +302,80 @@ static void test_stopped_import_finishes_on_rerun(void **state)
     assert_true(stream_matches_db());
 }
 
+/* Writes a workbook in the test directory whose first sheet holds rows
+ * (the XML inside <sheetData>, "@" for this run's prefix). */
+static const char *write_xlsx(const char *name, const char *rows, char path[256])
+{
+    static const char workbook[] =
+        "<workbook xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+        "<sheets><sheet name=\"a\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
+    static const char rels[] =
+        "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/></Relationships>";
+    static char sheet[8192];
+    size_t n = (size_t)snprintf(sheet, sizeof sheet, "<worksheet><sheetData>");
+    for (const char *p = rows; *p && n + sizeof fx.prefix < sizeof sheet; p++)
+        n += (size_t)snprintf(sheet + n, sizeof sheet - n, "%s", *p == '@' ? fx.prefix : (char[]){*p, 0});
+    snprintf(sheet + n, sizeof sheet - n, "</sheetData></worksheet>");
+    snprintf(path, 256, "%s/%s", fx.dir, name);
+    int zerr;
+    zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+    assert_non_null(z);
+    const char *names[] = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/sheet1.xml"};
+    const char *parts[] = {workbook, rels, sheet};
+    for (size_t i = 0; i < 3; i++) {
+        zip_source_t *src = zip_source_buffer(z, parts[i], strlen(parts[i]), 0);
+        assert_true(src && zip_file_add(z, names[i], src, ZIP_FL_OVERWRITE) >= 0);
+    }
+    assert_int_equal(zip_close(z), 0);
+    return path;
+}
+
+#define XHEAD "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>工单编号</t></is></c>" \
+              "<c r=\"B1\" t=\"inlineStr\"><is><t>来电时间</t></is></c>" \
+              "<c r=\"C1\" t=\"inlineStr\"><is><t>诉求内容</t></is></c></row>"
+#define XCELL(ref, text) "<c r=\"" ref "\" t=\"inlineStr\"><is><t>" text "</t></is></c>"
+
+/* A workbook's damaged cell rejects its row only, with the cell and what to
+ * do in the rejects file (each once failed the whole import); XML broken
+ * part way fails the import naming the row, and does not tell the clerk to
+ * import the same file again. */
+static void test_xlsx_damaged_cells(void **state)
+{
+    (void)state;
+    char path[256], err[4096] = "";
+    intake_result res;
+    write_xlsx("damaged.xlsx", XHEAD
+               "<row r=\"2\">" XCELL("A2", "@X1") XCELL("B2", "2021-05-30 10:57") XCELL("C2", "好的一行") "</row>"
+               "<row r=\"3\">" XCELL("A3", "@X2") XCELL("B3", "2021-05-30 10:57") "<c r=\"C3\" t=\"s\"><v>9</v></c></row>"
+               "<row r=\"4\">" XCELL("A4", "@X3") XCELL("C4", "内容") XCELL("B4", "2021-05-30 10:57") "</row>"
+               "<row r=\"5\">" XCELL("A5", "@X4") XCELL("B5", "2021-05-30 10:57") XCELL("C5", "这一行的诉求内容超过了二十四个字的上限所以整行都不导入了") "</row>"
+               "<row r=\"6\">" XCELL("A6", "@X5") XCELL("B6", "2021-05-30 10:57") XCELL("C6", "也是好的") "</row>",
+               path);
+    intake_import_opts opt = fx.opt;
+    opt.csv.max_field = 24;          /* this run's ticket numbers take 21 */
+    if (intake_import(&opt, path, NULL, &res, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(res.rows_total, 5);
+    assert_int_equal(res.inserted, 2);
+    assert_int_equal(res.rejected, 3);
+    char *rej = slurp(res.rejects_path);
+    assert_non_null(strstr(rej, "\n3,3,诉求内容,单元格 C3 引用的共享字符串在工作簿里没有：工作簿已损坏，请用 Excel 打开、另存为 .xlsx"
+                                "（这一行未导入，其余行照常读取；改好后再导入这个文件即可，已存的行算作重复）"));
+    assert_non_null(strstr(rej, "\n4,4,来电时间,单元格 B4 没有排在同一行前一个单元格之后"));
+    assert_non_null(strstr(rej, "\n5,5,诉求内容,单元格 C5 超过 24 个字符（这一行未导入"));
+
+    write_xlsx("broken.xlsx", XHEAD
+               "<row r=\"2\">" XCELL("A2", "@X6") XCELL("B2", "2021-05-30 10:57") XCELL("C2", "存下") "</row>"
+               "<row r=\"3\">" XCELL("A3", "@X7") XCELL("B3", "2021-05-30 10:57") XCELL("C3", "也存下") "</row>"
+               "<row r=\"4\">" XCELL("A4", "@X8") "<c r=\"B4\"><v>1</x></c></row>",
+               path);
+    opt.batch_rows = 1;
+    assert_int_equal(intake_import(&opt, path, NULL, &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "工作表第 4 行（单元格 B4 处）的 XML 损坏"));
+    assert_non_null(strstr(err, "新存 2 件），其余没有存：请按上面说的改好文件后再导入，照原样再导入会停在同一处"));
+    assert_null(strstr(err, "再导入同一个文件"));
+}
+
 static void test_missing_column_and_unreadable_file(void **state)
 {
     (void)state;
@@ -429,6 +504,7 @@ int main(void)
         cmocka_unit_test(test_duplicates_across_imports_and_batches),
         cmocka_unit_test(test_stopped_import_finishes_on_rerun),
         cmocka_unit_test(test_missing_column_and_unreadable_file),
+        cmocka_unit_test(test_xlsx_damaged_cells),
         cmocka_unit_test(test_orphaned_import_marked_failed),
         cmocka_unit_test(test_gb18030_file),
         cmocka_unit_test(test_stray_quote_refuses_one_row),

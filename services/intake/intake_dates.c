@@ -16,6 +16,7 @@
 #define YEAR_MAX 2099
 #define EXCEL_1970 25569    /* Excel serial day number of 1970-01-01 */
 #define EXCEL_2100 73051    /* ... of 2100-01-01 */
+#define EXCEL_1904 1462     /* days from the 1900 date system's day 0 to the 1904 system's */
 
 static const struct {
     const char *name;
@@ -105,8 +106,9 @@ static void civil_from_days(long z, int *y, int *m, int *d)
     *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
-/* Excel's serial day number (days since 1899-12-30, fraction = time of day). */
-static int parse_excel(cursor c, intake_time *t)
+/* Excel's serial day number (days since 1899-12-30, fraction = time of day;
+ * shift days more in the 1904 date system). */
+static int parse_excel(cursor c, long shift, intake_time *t)
 {
     char buf[32];
     size_t len = (size_t)(c.end - c.p), dot = 0;
@@ -119,7 +121,7 @@ static int parse_excel(cursor c, intake_time *t)
             return -1;
     memcpy(buf, c.p, len);
     buf[len] = '\0';
-    double v = strtod(buf, NULL);
+    double v = strtod(buf, NULL) + (double)shift;
     if (v < EXCEL_1970 || v >= EXCEL_2100)
         return -1;
     long days = (long)floor(v);
@@ -259,8 +261,9 @@ static int valid(const intake_time *t)
         && t->s >= 0 && t->s <= 59;
 }
 
-/* Tries one format on c. 0 when it reads the whole text as a real date. */
-static int try_format(cursor c, unsigned bit, intake_time *t)
+/* Tries one format on c (formats: for DATES_1904). 0 when it reads the
+ * whole text as a real date. */
+static int try_format(cursor c, unsigned bit, unsigned formats, intake_time *t)
 {
     *t = (intake_time){0};
     int r = -1;
@@ -269,7 +272,7 @@ static int try_format(cursor c, unsigned bit, intake_time *t)
     case DATES_CN:    r = parse_cn(c, t); break;
     case DATES_MDY:   r = parse_xxy(c, t, 1); break;
     case DATES_DMY:   r = parse_xxy(c, t, 0); break;
-    case DATES_EXCEL: r = parse_excel(c, t); break;
+    case DATES_EXCEL: r = parse_excel(c, formats & DATES_1904 ? EXCEL_1904 : 0, t); break;
     default:          break;
     }
     return r == 0 && valid(t) ? 0 : -1;
@@ -282,7 +285,7 @@ int intake_date_parse(const char *s, size_t len, unsigned formats, intake_time *
     while (c.end > c.p && (c.end[-1] == ' ' || c.end[-1] == '\t'))
         c.end--;
     for (size_t i = 0; i < NFORMATS; i++)
-        if ((formats & FORMATS[i].bit) && try_format(c, FORMATS[i].bit, t) == 0)
+        if ((formats & FORMATS[i].bit) && try_format(c, FORMATS[i].bit, formats, t) == 0)
             return 0;
     return -1;
 }

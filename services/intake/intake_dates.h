@@ -13,7 +13,9 @@
  *   mdy    04/15/2024 10:51[:30] PM, 4/15/2024 22:51 (US; '-' or '.' too)
  *   dmy    15/04/2024 22:51[:30] (most of Europe; '-' or '.' too)
  *   excel  Excel serial day numbers: 45397.9521 (days since 1899-12-30, the
- *          fraction the time of day), as a workbook stores a date cell
+ *          fraction the time of day), as a workbook stores a date cell; with
+ *          DATES_1904 (a workbook set to the 1904 date system, as Excel for
+ *          the Mac made them) days since 1904-01-01, 1462 days later
  *
  * Hours are 0-23, or 1-12 with AM/PM (12 AM is midnight). Years 1970-2099.
  * A time without a zone is local time of the profile's time zone; the
@@ -31,6 +33,7 @@ enum {
     DATES_MDY   = 1 << 2,
     DATES_DMY   = 1 << 3,
     DATES_EXCEL = 1 << 4,
+    DATES_1904  = 1 << 5,   /* not a format: excel serials count from 1904 (the workbook's) */
 };
 
 typedef struct {

@@ -276,7 +276,8 @@ static int check_fields(intake_row *self, const intake_columns *map, const csv_r
     if (strlen(val[COL_TICKET_NO]) > TEXT_TICKET_MAX)
         return reject(rej, map, rec, tc, "工单编号超过 %d 字节", TEXT_TICKET_MAX);
     const intake_profile *p = intake_columns_profile(map);
-    if (intake_date_parse(val[COL_CALLED_AT], strlen(val[COL_CALLED_AT]), p->dates, &t) < 0) {
+    unsigned dates = p->dates | (rec->date1904 ? DATES_1904 : 0);
+    if (intake_date_parse(val[COL_CALLED_AT], strlen(val[COL_CALLED_AT]), dates, &t) < 0) {
         char formats[300];
         intake_date_formats_text(p->dates, 1, formats, sizeof formats);
         return reject(rej, map, rec, column_of(map, COL_CALLED_AT), "不是导入配置 %s 接受的日期时间格式：%s",

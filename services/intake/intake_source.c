@@ -116,6 +116,7 @@ static int xlsx_record(intake_source *self, char **cells, size_t n, long row_no,
     rec->fields = (const char *const *)cells;
     rec->lens = self->lens;
     rec->record_no = rec->line_no = (uint64_t)row_no;
+    rec->date1904 = xlsx_date1904(self->xlsx);
     size_t col;
     xlsx_problem problem = xlsx_row_problem(self->xlsx, &col);
     for (size_t i = 0; i < n; i++) {

@@ -62,6 +62,7 @@ struct xlsx_reader {
     int           text_too_long;    /* ... passed max_cell_bytes (the rest not kept) */
     int           in_sheet;         /* parsing the sheet (not another part) */
     int           eof, failed;
+    int           date1904;         /* serial dates count from 1904 (xl/workbook.xml) */
     char          sheet_rid[128];   /* r:id of the first <sheet> in xl/workbook.xml */
     char          sheet_part[512];  /* its zip member name */
     char          err[512];
@@ -242,9 +243,11 @@ cleanup:
 static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
     xlsx_reader *self = ud;
-    const char *id = attr(atts, "r:id");
+    const char *id = attr(atts, "r:id"), *d1904 = attr(atts, "date1904");
     if (strcmp(local(name), "sheet") == 0 && !self->sheet_rid[0] && id)
         snprintf(self->sheet_rid, sizeof self->sheet_rid, "%s", id);
+    else if (strcmp(local(name), "workbookPr") == 0 && d1904)
+        self->date1904 = strcmp(d1904, "1") == 0 || strcmp(d1904, "true") == 0;
 }
 
 static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **atts)
@@ -634,6 +637,11 @@ int xlsx_next_row(xlsx_reader *self, char ***cells, size_t *ncells, long *row_no
     *ncells = self->current.n;
     *row_no = self->current.row_no;
     return 1;
+}
+
+int xlsx_date1904(const xlsx_reader *self)
+{
+    return self->date1904;
 }
 
 xlsx_problem xlsx_row_problem(const xlsx_reader *self, size_t *col)

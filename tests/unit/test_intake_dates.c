@@ -95,6 +95,9 @@ static void test_excel_serials(void **state)
     (void)state;
     expect("44346.4563", DATES_EXCEL, "2021-05-30 10:57:04");
     expect("44346", DATES_EXCEL, "2021-05-30 00:00:00");
+    expect("44346.5", DATES_EXCEL | DATES_1904, "2025-05-31 12:00:00");    /* 1462 days later */
+    expect("24107", DATES_EXCEL | DATES_1904, "1970-01-01 00:00:00");
+    refuse("24106", DATES_EXCEL | DATES_1904);
     expect("44346.99999999", DATES_EXCEL, "2021-05-31 00:00:00");
     expect("44682.0000347", ALL, "2022-05-01 00:00:03");
     refuse("12345", DATES_EXCEL);

@@ -302,13 +302,15 @@ static void test_stopped_import_finishes_on_rerun(void **state)
     assert_true(stream_matches_db());
 }
 
-/* Writes a workbook in the test directory whose first sheet holds rows
- * (the XML inside <sheetData>, "@" for this run's prefix). */
-static const char *write_xlsx(const char *name, const char *rows, char path[256])
+/* Writes a workbook in the test directory with the properties pr (the
+ * workbookPr element, "" for none) whose first sheet holds rows (the XML
+ * inside <sheetData>, "@" for this run's prefix). */
+static const char *write_xlsx(const char *name, const char *pr, const char *rows, char path[256])
 {
-    static const char workbook[] =
-        "<workbook xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
-        "<sheets><sheet name=\"a\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
+    char workbook[512];
+    snprintf(workbook, sizeof workbook,
+             "<workbook xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+             "%s<sheets><sheet name=\"a\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>", pr);
     static const char rels[] =
         "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/></Relationships>";
     static char sheet[8192];
@@ -344,7 +346,7 @@ static void test_xlsx_damaged_cells(void **state)
     (void)state;
     char path[256], err[4096] = "";
     intake_result res;
-    write_xlsx("damaged.xlsx", XHEAD
+    write_xlsx("damaged.xlsx", "", XHEAD
                "<row r=\"2\">" XCELL("A2", "@X1") XCELL("B2", "2021-05-30 10:57") XCELL("C2", "好的一行") "</row>"
                "<row r=\"3\">" XCELL("A3", "@X2") XCELL("B3", "2021-05-30 10:57") "<c r=\"C3\" t=\"s\"><v>9</v></c></row>"
                "<row r=\"4\">" XCELL("A4", "@X3") XCELL("C4", "内容") XCELL("B4", "2021-05-30 10:57") "</row>"
@@ -364,7 +366,7 @@ static void test_xlsx_damaged_cells(void **state)
     assert_non_null(strstr(rej, "\n4,4,来电时间,单元格 B4 没有排在同一行前一个单元格之后"));
     assert_non_null(strstr(rej, "\n5,5,诉求内容,单元格 C5 超过 24 个字符（这一行未导入"));
 
-    write_xlsx("broken.xlsx", XHEAD
+    write_xlsx("broken.xlsx", "", XHEAD
                "<row r=\"2\">" XCELL("A2", "@X6") XCELL("B2", "2021-05-30 10:57") XCELL("C2", "存下") "</row>"
                "<row r=\"3\">" XCELL("A3", "@X7") XCELL("B3", "2021-05-30 10:57") XCELL("C3", "也存下") "</row>"
                "<row r=\"4\">" XCELL("A4", "@X8") "<c r=\"B4\"><v>1</x></c></row>",
@@ -374,6 +376,23 @@ static void test_xlsx_damaged_cells(void **state)
     assert_non_null(strstr(err, "工作表第 4 行（单元格 B4 处）的 XML 损坏"));
     assert_non_null(strstr(err, "新存 2 件），其余没有存：请按上面说的改好文件后再导入，照原样再导入会停在同一处"));
     assert_null(strstr(err, "再导入同一个文件"));
+}
+
+/* A workbook in the 1904 date system (workbookPr date1904) has its serial
+ * dates read from 1904: they were stored 1462 days early. */
+static void test_xlsx_date1904(void **state)
+{
+    (void)state;
+    char path[256], err[4096] = "";
+    intake_result res;
+    const char *rows = XHEAD "<row r=\"2\">" XCELL("A2", "@D1904") "<c r=\"B2\"><v>42884.5</v></c>"
+                       XCELL("C2", "1904 年制的工作簿") "</row>";
+    write_xlsx("mac.xlsx", "<workbookPr date1904=\"1\"/>", rows, path);
+    if (intake_import(&fx.opt, path, NULL, &res, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(res.inserted, 1);
+    assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%sD1904' AND "
+                              "called_at = '2021-05-30 12:00:00+08'", fx.prefix), 1);
 }
 
 static void test_missing_column_and_unreadable_file(void **state)
@@ -505,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_stopped_import_finishes_on_rerun),
         cmocka_unit_test(test_missing_column_and_unreadable_file),
         cmocka_unit_test(test_xlsx_damaged_cells),
+        cmocka_unit_test(test_xlsx_date1904),
         cmocka_unit_test(test_orphaned_import_marked_failed),
         cmocka_unit_test(test_gb18030_file),
         cmocka_unit_test(test_stray_quote_refuses_one_row),

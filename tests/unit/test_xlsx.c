@@ -381,6 +381,33 @@ static void test_row_number_out_of_range(void **state)
     unlink(path);
 }
 
+/* The workbook's date system: 1904 when workbookPr says date1904 (1 or true). */
+static void test_date1904(void **state)
+{
+    (void)state;
+    char path[256];
+    tmp_path(path, sizeof path, "d1904.xlsx");
+    const char *sheet = "<worksheet><sheetData/></worksheet>";
+    const struct {
+        const char *pr;
+        int date1904;
+    } cases[] = {
+        {"", 0}, {"<workbookPr date1904=\"1\"/>", 1}, {"<workbookPr date1904=\"true\"/>", 1},
+        {"<workbookPr date1904=\"0\" defaultThemeVersion=\"124226\"/>", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char workbook[512];
+        snprintf(workbook, sizeof workbook,
+                 "<workbook xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">%s"
+                 "<sheets><sheet name=\"a\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>", cases[i].pr);
+        write_raw(path, workbook, sheet, strlen(sheet), NULL);
+        xlsx_reader *r = open_ok(path, NULL);
+        assert_int_equal(xlsx_date1904(r), cases[i].date1904);
+        xlsx_close(&r);
+    }
+    unlink(path);
+}
+
 /* Cells and rows without an r attribute follow the ones before them, empty
  * cells included: an empty cell once left no trace, so the next cell's value
  * landed in its column and every later field of the row one column left. */
@@ -436,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_shared_strings_cost),
         cmocka_unit_test(test_row_number_out_of_range),
         cmocka_unit_test(test_cells_without_reference),
+        cmocka_unit_test(test_date1904),
     };
     return cmocka_run_group_tests_name("xlsx", tests, NULL, NULL);
 }

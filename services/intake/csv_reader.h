@@ -81,7 +81,7 @@ typedef struct {
                                        one whose last line has no line break */
     const char         *why;        /* NULL, or what is wrong with field bad_field in the
                                        source's own words, in Chinese (a workbook's: the
-                                       cell and what to do); set by intake_source.c only */
+                                       cell and how to mend it); set by intake_source.c only */
     int                 date1904;   /* from a workbook whose serial dates count from 1904
                                        (intake_source.c): read with DATES_1904 */
 } csv_record;

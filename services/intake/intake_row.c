@@ -139,7 +139,8 @@ static int reject_csv(const intake_row *self, const intake_columns *map, const c
     const csv_options *lim = &self->limits;
     size_t col = rec->bad_field;
     if (rec->why)
-        return reject(rej, map, rec, col, "%s", rec->why);
+        return reject(rej, map, rec, col, "%s（这一行未导入，其余行照常读取；改好后再导入这个文件即可，已存的行算作重复）",
+                      rec->why);
     switch (rec->status) {
     case CSV_ERR_FIELD_TOO_LONG:
         return reject(rej, map, rec, col, "超过 %zu 个字符", lim->max_field);

@@ -59,10 +59,9 @@ intake_source *intake_source_open(int fd, const char *path, const csv_options *o
     return self;
 }
 
-#define ROW_LEFT_OUT "（这一行未导入，其余行照常读取；改好后再导入这个文件即可，已存的行算作重复）"
-
 /* Marks rec with the problem of cell col of the sheet's row row_no: the
- * status, and the reason the rejects file gives. */
+ * status, and what is wrong with the cell and how to mend it (intake_row.c
+ * adds what becomes of the row). */
 static void cell_problem(intake_source *self, xlsx_problem problem, size_t col, long row_no, csv_record *rec)
 {
     char cell[32], name[8];
@@ -73,28 +72,28 @@ static void cell_problem(intake_source *self, xlsx_problem problem, size_t col, 
     switch (problem) {
     case XLSX_CELL_TOO_LONG:
         rec->status = CSV_ERR_FIELD_TOO_LONG;
-        snprintf(self->why, sizeof self->why, "单元格 %s 超过 %zu 个字符" ROW_LEFT_OUT, cell, self->opt.max_field);
+        snprintf(self->why, sizeof self->why, "单元格 %s 超过 %zu 个字符", cell, self->opt.max_field);
         break;
     case XLSX_ROW_TOO_LONG:
         rec->status = CSV_ERR_RECORD_TOO_LONG;
-        snprintf(self->why, sizeof self->why, "这一行到单元格 %s 已超过 %zu 字节" ROW_LEFT_OUT, cell,
+        snprintf(self->why, sizeof self->why, "这一行到单元格 %s 已超过 %zu 字节", cell,
                  self->opt.max_record);
         break;
     case XLSX_CELL_TOO_FAR:
         rec->status = CSV_ERR_TOO_MANY_FIELDS;
-        snprintf(self->why, sizeof self->why, "单元格 %s 在第 %zu 列之后（最多读 %zu 列），请删掉多余的列"
-                 ROW_LEFT_OUT, cell, self->opt.max_fields, self->opt.max_fields);
+        snprintf(self->why, sizeof self->why, "单元格 %s 超出了最多 %zu 列的范围，请删掉多余的列", cell,
+                 self->opt.max_fields);
         break;
     case XLSX_CELL_NO_STRING:
         rec->status = CSV_ERR_CELL;
         snprintf(self->why, sizeof self->why, "单元格 %s 引用的共享字符串在工作簿里没有：工作簿已损坏，"
-                 "请用 Excel 打开、另存为 .xlsx" ROW_LEFT_OUT, cell);
+                 "请用 Excel 打开、另存为 .xlsx", cell);
         break;
     case XLSX_CELL_MISPLACED:
     default:
         rec->status = CSV_ERR_CELL;
         snprintf(self->why, sizeof self->why, "单元格 %s 没有排在同一行前一个单元格之后（顺序错乱、重复或没有列号）："
-                 "工作簿已损坏，请用 Excel 打开、另存为 .xlsx" ROW_LEFT_OUT, cell);
+                 "工作簿已损坏，请用 Excel 打开、另存为 .xlsx", cell);
         break;
     }
 }

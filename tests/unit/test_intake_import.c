@@ -366,6 +366,11 @@ static void test_xlsx_damaged_cells(void **state)
     assert_non_null(strstr(rej, "\n4,4,来电时间,单元格 B4 没有排在同一行前一个单元格之后"));
     assert_non_null(strstr(rej, "\n5,5,诉求内容,单元格 C5 超过 24 个字符（这一行未导入"));
 
+    write_xlsx("header.xlsx", "", "<row r=\"1\">" XCELL("A1", "工单编号") XCELL("B1", "来电时间")
+               XCELL("C1", "诉求内容这一列的表头写得太长了超过了二十四个字的限制") "</row>", path);
+    assert_int_equal(intake_import(&opt, path, NULL, &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "表头行：单元格 C1 超过 24 个字符；"));
+
     write_xlsx("broken.xlsx", "", XHEAD
                "<row r=\"2\">" XCELL("A2", "@X6") XCELL("B2", "2021-05-30 10:57") XCELL("C2", "存下") "</row>"
                "<row r=\"3\">" XCELL("A3", "@X7") XCELL("B3", "2021-05-30 10:57") XCELL("C3", "也存下") "</row>"

@@ -26,6 +26,7 @@
 #include "report_streets.h"
 #include "report_views.h"
 #include "svc.h"
+#include "web_scope.h"
 
 #define NSUBS 3
 
@@ -48,25 +49,30 @@ static Jiesu__ReportReply *run_streets(service *s, const report_scope *scope, ch
     return reply;
 }
 
+/* The street summary (`jiesu report`), of what who may read (web_scope.h),
+ * as /api/streets gives it. */
 static void on_report(service *s, const bus_request *req, const auth_principal *who)
 {
-    (void)who;
     char err[512] = "";
+    web_scope sc;
     Jiesu__ReportRequest *rq = BUS_UNPACK(report_request, req->env);
     if (!rq) {
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "malformed report.request payload");
         return;
     }
     const char *kind = *rq->kind ? rq->kind : "streets";
-    if (strcmp(kind, "streets") != 0) {
+    if (web_scope_for(who, config_str(s->cfg, "regions.districts"), &sc) < 0) {
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, WEB_SCOPE_NONE);
+    } else if (strcmp(kind, "streets") != 0) {
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "unknown report kind '%s' (known: streets)", kind);
     } else {
         Jiesu__ReportReply *reply = NULL;
-        report_scope scope = {.districts = config_str(s->cfg, "regions.districts"), .from_date = rq->from_date,
-                              .to_date = rq->to_date, .timezone = config_str(s->cfg, "timezone")};
+        report_scope scope = {.districts = sc.districts, .from_date = rq->from_date, .to_date = rq->to_date,
+                              .timezone = config_str(s->cfg, "timezone")};
         if (report_scope_check(&scope, err, sizeof err) < 0) {
             bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", err);
         } else if ((reply = run_streets(s, &scope, err, sizeof err))) {
+            web_scope_streets(&sc, reply);
             bus_server_reply(s->server, req, "report.reply", &reply->base);
             log_info("report streets rows=%zu manual=%lld unrouted=%lld", reply->n_streets,
                      (long long)reply->manual, (long long)reply->unrouted);

@@ -1,5 +1,6 @@
 /* report_documents.c — the daily sheet and the bulletin sent as documents
- * (see report_documents.h). The bulletin's files are written by
+ * (see report_documents.h), narrowed to what the asker may read as the
+ * dashboard narrows them (web_scope.h). The bulletin's files are written by
  * report_files.c into a private temporary directory (0700) and read back
  * into the reply; nothing is left behind. */
 #include "report_documents.h"
@@ -21,6 +22,7 @@
 #include "report_files.h"
 #include "report_json.h"
 #include "view.h"
+#include "web_scope.h"
 
 #define DOC_MAX_BYTES (12L << 20)    /* under the bus's 16 MiB message limit */
 
@@ -28,7 +30,8 @@ typedef struct {
     service                     *s;
     const Jiesu__DocumentRequest *rq;
     Jiesu__DocumentReply        *reply;
-    const char                  *tz, *districts;
+    const char                  *tz;
+    web_scope                    sc;    /* what the asker may read */
     char                         err[1024];
 } doc_call;
 
@@ -134,9 +137,10 @@ static int run_daily(doc_call *c)
     if (*c->rq->period ? report_period_day(&p, c->rq->period, c->err, sizeof c->err) < 0
                        : (report_period_current(&p, (long long)time(NULL), 1), 0))
         return -1;
-    report_daily *d = report_daily_run(c->s->pg, c->districts, c->tz, &p, c->err, sizeof c->err);
+    report_daily *d = report_daily_run(c->s->pg, c->sc.districts, c->tz, &p, c->err, sizeof c->err);
     if (!d)
         return -1;
+    web_scope_daily(&c->sc, d);
     snprintf(name, sizeof name, "daily-%s.json", p.label);
     c->reply->title = malloc(96);
     if (c->reply->title)
@@ -233,11 +237,13 @@ static int run_bulletin(doc_call *c)
         return -1;
     report_settings_load(&st, c->s->cfg);
     calendar *cal = holidays_calendar(c->s->pg, c->s->cfg, NULL, c->err, sizeof c->err);
-    report_bulletin *b = cal ? report_bulletin_build(c->s->pg, c->districts, c->tz, &p, &st, cal, c->err, sizeof c->err)
+    report_bulletin *b = cal ? report_bulletin_build(c->s->pg, c->sc.districts, c->tz, &p, &st, cal, c->err,
+                                                     sizeof c->err)
                              : NULL;
     calendar_destroy(&cal);
     if (!b)
         return -1;
+    web_scope_bulletin(&c->sc, b);
     c->reply->title = malloc(200);
     if (c->reply->title)
         snprintf(c->reply->title, 200, "周通报 %s（%s 至 %s%s），与 %s 比较；超期或被督办的工单 %zu 件",
@@ -255,11 +261,13 @@ void report_documents_request(service *s, const bus_request *req, const auth_pri
 {
     Jiesu__DocumentReply *reply = calloc(1, sizeof *reply);
     Jiesu__DocumentRequest *rq = BUS_UNPACK(document_request, req->env);
-    doc_call c = {.s = s, .rq = rq, .reply = reply,
-                  .tz = config_str(s->cfg, "timezone"),
-                  .districts = config_str(s->cfg, "regions.districts")};
+    doc_call c = {.s = s, .rq = rq, .reply = reply, .tz = config_str(s->cfg, "timezone")};
     if (!rq || !reply) {
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "document.request: malformed payload");
+        goto cleanup;
+    }
+    if (web_scope_for(who, config_str(s->cfg, "regions.districts"), &c.sc) < 0) {
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, WEB_SCOPE_NONE);
         goto cleanup;
     }
     jiesu__document_reply__init(reply);

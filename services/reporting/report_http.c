@@ -164,7 +164,7 @@ static int scope_of(const report_http *h, const web_user *u, web_scope *sc, cons
 {
     if (web_scope_for(&u->who, h->districts, sc) == 0)
         return 0;
-    web_html_fail(req, resp, 403, "服务账号不能查看报表");
+    web_html_fail(req, resp, 403, WEB_SCOPE_NONE);
     return -1;
 }
 

@@ -1,4 +1,8 @@
-/* web_scope.h — what of the reports each person may read over HTTP.
+/* web_scope.h — what of the reports each person may read, through either
+ * door: the dashboard and its JSON (report_http.c) and the bus requests of
+ * `jiesu report`, `jiesu daily` and `jiesu bulletin` (main.c,
+ * report_documents.c) ask the same functions, so a person reads the same rows
+ * at a terminal as on the web.
  *
  *   handler (a street office or department)   its own unit's rows only, in
  *             its district's tables (its rank stays its rank among them);
@@ -25,6 +29,9 @@ typedef struct {
     char unit[64];          /* "" every unit of those; else only this unit's rows */
     int  unit_id;           /* discipline inspection: its unit, whose conduct complaints are counted; else 0 */
 } web_scope;
+
+/* What a principal who reads no reports is told. */
+#define WEB_SCOPE_NONE "服务账号不能查看报表"
 
 /* The scope of p given the configured districts (regions.districts). 0, or
  * -1 for a principal who reads no reports (a service). */

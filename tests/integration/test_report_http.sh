@@ -169,4 +169,75 @@ wait_for "reporting back" 20 svc_ready reporting || cat "$HARNESS_DIR/reporting.
 wait_for "HTTP back" 20 curl -sf -H "Authorization: Bearer $reader" "$base/api/live"
 check_eq "after kill -9 the bulletin is the same" "$before" \
     "$(curl -s -H "Authorization: Bearer $reader" "$base/api/bulletin?week=2026-W47" | jq -c '[.units[] | {code, rank, composite}]')"
+
+# ---- each person reads the same at the terminal as on the web (web_scope.h) ----
+# Two districts served: 样例区 and 崂山区 (its units loaded by migrate, no orders). Users are added
+# through assignment; each has a key for `jiesu` and an API token for HTTP, so the same person
+# asks both doors. Before, `jiesu bulletin`, `daily` and `report` gave everyone every district.
+svc_kill9 reporting
+JIESU_REGIONS_DISTRICTS=880100,370212 svc_start reporting
+svc_start assignment
+wait_for "reporting ready over two districts" 20 svc_ready reporting || cat "$HARNESS_DIR/reporting.log"
+wait_for "assignment ready" 20 svc_ready assignment || cat "$HARNESS_DIR/assignment.log"
+wait_for "HTTP back for the scopes" 20 curl -sf -H "Authorization: Bearer $reader" "$base/api/live"
+person() {  # person NAME ROLE [UNIT]: a user whose key is $HARNESS_DIR/users/NAME.key; prints its API token
+    mkdir -p "$HARNESS_DIR/users"
+    jiesu user add "$1" --role "$2" ${3:+--unit "$3"} --token --key-out "$HARNESS_DIR/users/$1.key" \
+        >"$HARNESS_DIR/users/$1.out" 2>&1
+    sed -n 's/^token: //p' "$HARNESS_DIR/users/$1.out"
+}
+declare -A token
+token[west]=$(person west handler 880100002)
+token[disp]=$(person disp dispatcher)
+token[campaign]=$(person campaign campaign 370212.campaign)
+token[discipline]=$(person discipline discipline 370212.discipline)
+for w in west disp campaign discipline; do
+    check "the user $w has a key and an API token" test -s "$HARNESS_DIR/users/$w.key" -a -n "${token[$w]}"
+done
+# cli_json WHO ARGS...: WHO's `jiesu ARGS --json`; web_json WHO PATH: WHO's GET PATH; both without when they were made.
+cli_json() {
+    local who=$1; shift
+    jiesu -k "$HARNESS_DIR/users/$who.key" "$@" --json | jq -cS 'del(.generated_at, .generated_at_ms)'
+}
+web_json() { curl -s -H "Authorization: Bearer ${token[$1]}" "$base$2" | jq -cS 'del(.generated_at, .generated_at_ms)'; }
+cli_json west bulletin --week 2026-W47 >"$HARNESS_DIR/west-bulletin.json"
+cli_json disp bulletin --week 2026-W47 >"$HARNESS_DIR/disp-bulletin.json"
+check "the dispatcher's jiesu bulletin: both districts' units" \
+    jq -e 'any(.units[]; .code | startswith("880100")) and any(.units[]; .code | startswith("370212"))' \
+    "$HARNESS_DIR/disp-bulletin.json"
+check "… with other units' overdue or escalated orders and the hot spots" \
+    jq -e '([.orders[] | select(.unit_code != "880100002")] | length > 0) and (.hotspots.places | length > 0)' "$HARNESS_DIR/disp-bulletin.json"
+check_eq "a street office's handler's jiesu bulletin: its own unit's row" 880100002 \
+    "$(jq -r '[.units[].code] | join(",")' "$HARNESS_DIR/west-bulletin.json")"
+check_eq "… its own orders only, every one of them" \
+    "$(jq -c '[.orders[] | select(.unit_code == "880100002") | .ticket]' "$HARNESS_DIR/disp-bulletin.json")" \
+    "$(jq -c '[.orders[].ticket]' "$HARNESS_DIR/west-bulletin.json")"
+check "… no hot spots (the manual queue among them)" \
+    jq -e '(.hotspots.categories | length) == 0 and (.hotspots.places | length) == 0' "$HARNESS_DIR/west-bulletin.json"
+check_eq "… the same as /api/bulletin gives that person" "$(web_json west '/api/bulletin?week=2026-W47')" \
+    "$(cat "$HARNESS_DIR/west-bulletin.json")"
+jiesu -k "$HARNESS_DIR/users/west.key" bulletin --week 2026-W47 --out "$HARNESS_DIR/west-files" >"$HARNESS_DIR/west-files.out" 2>&1
+check "… its files name no other street" sh -c "test -s '$HARNESS_DIR/west-files/bulletin-2026-W47-orders.csv' &&
+    ! grep -q '东街道\|南街道\|北街道\|待人工派单' '$HARNESS_DIR/west-files'/*.csv"
+check_eq "the handler's jiesu daily: its own street" 880100002 \
+    "$(cli_json west daily --date 2026-11-20 | jq -r '[.streets[].code] | join(",")')"
+check_eq "… as /api/daily gives it" "$(web_json west '/api/daily?date=2026-11-20')" "$(cli_json west daily --date 2026-11-20)"
+cli_json west report --from 2026-11-16 --to 2026-11-22 >"$HARNESS_DIR/west-report.json"
+check_eq "the handler's jiesu report: its own street, no manual queue or unrouted count" "880100002 0 0" \
+    "$(jq -r '"\([.streets[].code] | join(",")) \(.manual) \(.unrouted)"' "$HARNESS_DIR/west-report.json")"
+check "… where the dispatcher's has the order waiting for a dispatcher (W1)" \
+    jq -e '.manual > 0' <(cli_json disp report --from 2026-11-16 --to 2026-11-22)
+check_eq "… as /api/streets gives it" "$(web_json west '/api/streets?from=2026-11-16&to=2026-11-22')" \
+    "$(cat "$HARNESS_DIR/west-report.json")"
+for w in campaign discipline; do
+    cli_json $w bulletin --week 2026-W47 >"$HARNESS_DIR/$w-bulletin.json"
+    check "崂山区's $w office's jiesu bulletin: 崂山区's units, no 样例区 unit or order" \
+        jq -e '(.units | length > 0) and all(.units[]; .code | startswith("370212")) and (.orders | length == 0)' \
+        "$HARNESS_DIR/$w-bulletin.json"
+    check_eq "… as /api/bulletin gives it" "$(web_json $w '/api/bulletin?week=2026-W47')" "$(cat "$HARNESS_DIR/$w-bulletin.json")"
+    check "… its jiesu daily and report: 崂山区's streets only" \
+        sh -c "'$JIESU_BIN/jiesu' -k '$HARNESS_DIR/users/$w.key' daily --date 2026-11-20 --json | jq -e 'all(.streets[]; .code | startswith(\"370212\"))' &&
+               '$JIESU_BIN/jiesu' -k '$HARNESS_DIR/users/$w.key' report --json | jq -e '(.streets | length > 0) and all(.streets[]; .code | startswith(\"370212\"))'"
+    check_eq "… as /api/streets gives it" "$(web_json $w /api/streets)" "$(cli_json $w report)"
+done
 harness_services_stop

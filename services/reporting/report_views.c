@@ -6,7 +6,8 @@
  * Every statement keeps only what the asking principal ($1) may see: orders
  * through principal_sees() (migration 010: conduct complaints only to
  * discipline inspection, a unit's own orders to its handlers, a district's
- * to its campaign office), alerts through the unit they are addressed to.
+ * to its campaign office), alerts through the unit they are addressed to
+ * and, when they are about an order, that order's principal_sees().
  * Names, phones and numbers in free text are masked, and codes named in
  * Chinese (common/names.h), by view.c.
  */
@@ -126,7 +127,8 @@ static const view_section ORDER[] = {
 
 /* Alerts addressed to the principal's unit, and the remind and supervise
  * rungs about it (accountability and pattern alerts are for their target
- * alone: discipline inspection); $2 'all' or NULL,
+ * alone: discipline inspection), about orders it may still see (an order
+ * given to discipline inspection since: not); $2 'all' or NULL,
  * $3 rung or NULL, $4 limit. */
 static const view_section ALERTS[] = {
     {"告警", "rlllrlllll", "--r------t", 0,
@@ -142,6 +144,7 @@ static const view_section ALERTS[] = {
      "  JOIN principals p ON p.id = $1::int"
      "   AND (p.unit_id = a.target_unit_id OR p.unit_id = a.unit_id AND a.rung IN ('remind', 'supervise'))"
      " WHERE ($2::text = 'all' OR a.acked_at IS NULL) AND ($3::text IS NULL OR a.rung = $3::text)"
+     "   AND " REPORT_ALERT_SEEN("$1")
      " ORDER BY a.id DESC LIMIT coalesce($4::int, 50)"},
     {NULL},
 };

@@ -6,9 +6,10 @@
 # nor act on it; discipline inspection alone sees the conduct complaint; the
 # dispatcher dispatches from the manual queue and reassigns, with a reason
 # only; an alert is acknowledged on
-# the unit's page; what is not a JPEG or PNG, or too large, is refused; a
-# person's session sent "on behalf" from any key but the web tier's is
-# refused by the assignment service itself.
+# the unit's page; an order a dispatcher gives to discipline inspection takes
+# its alerts from the street office (`jiesu alerts`); what is not a JPEG or
+# PNG, or too large, is refused; a person's session sent "on behalf" from
+# any key but the web tier's is refused by the assignment service itself.
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
@@ -292,4 +293,21 @@ check_eq "back again, accepting once more (the person did not look): already so,
 check_eq "… stored once" 1 "$(sql "SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
                                          WHERE c.ticket_no = '$alarm' AND e.event = 'accepted'")"
 check_eq "… and the next action: 303" 303 "$(act "$zj" "$alarm" progress -F "reason=已派人到场")"
+
+# ---- an order that becomes a conduct complaint takes its alerts from the street office ----
+# Its page is 404 to the office then (principal_sees); its alerts go with it: before, `jiesu
+# alerts` showed them.
+zhong_alerts() { as_unit 370212001 "$JIESU_BIN/jiesu" alerts --all >"$WEB_DIR/zhong-alerts.txt" 2>&1; }
+zhong_alerts
+check "中韩's jiesu alerts --all shows $alarm's remind and supervise alerts" \
+    sh -c "grep '$alarm' '$WEB_DIR/zhong-alerts.txt' | grep -q 催办 && grep '$alarm' '$WEB_DIR/zhong-alerts.txt' | grep -q 督办"
+as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$alarm" 370212.discipline 反映的是街道工作人员作风问题 \
+    >"$WEB_DIR/to-discipline.out" 2>&1
+check_eq "a dispatcher gives $alarm to discipline inspection" 1 \
+    "$(sql "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id JOIN units u ON u.id = a.unit_id
+            WHERE c.ticket_no = '$alarm' AND a.active AND u.code = '370212.discipline'")"
+check_eq "中韩 can no longer open it: 404" 404 "$(web_get "$zj" "/work/order?t=$alarm")"
+check "… nor read its alerts with jiesu alerts --all" eval "zhong_alerts && ! grep -q '$alarm' '$WEB_DIR/zhong-alerts.txt'"
+as_unit 370212.campaign "$JIESU_BIN/jiesu" alerts --all >"$WEB_DIR/campaign-alerts.txt" 2>&1
+check "… nor the campaign office, whose supervise alert it was" eval "test $? -eq 0 && ! grep -q '$alarm' '$WEB_DIR/campaign-alerts.txt'"
 harness_services_stop

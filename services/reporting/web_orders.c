@@ -46,8 +46,9 @@
     "     AND (CASE WHEN $5::text IS NULL THEN c.status = ANY ($4::text[]) ELSE c.status = $5 END)"               \
     "     AND ($6::text IS NULL OR c.category = $6) AND ($7::text IS NULL OR c.ticket_no = $7)"                   \
     "     AND $1::int IS NOT NULL AND $2::int IS NOT NULL AND $3::text IS NOT NULL"
-/* The list as it stands, or only what principal $1 may read of it (asked once for all). */
-#define LIST_ALL "), mine AS (SELECT * FROM cand"
+/* Only what principal $1 may read of the list (asked once for all): a unit's
+ * own list too, since an order it holds may have become a conduct complaint
+ * (merged into one) that only discipline inspection reads. */
 #define LIST_SEEN "), mine AS (SELECT * FROM cand WHERE id IN " WEB_SEEN_AMONG("$1", "SELECT id FROM cand")
 #define LIST_PAGE                                                                                                \
     "), page AS (SELECT * FROM mine ORDER BY due_at NULLS LAST, called_at, id LIMIT $8::int OFFSET $9::int)"    \
@@ -66,7 +67,7 @@ enum { L_TICKET, L_STATUS, L_CATEGORY, L_PLACE, L_ADDRESS, L_KIND, L_DUE, L_PAUS
        L_TOTAL, L_NOW, L_CONTENT };
 
 /* A unit's own orders: owner or co-handler (handlers, discipline inspection). */
-static const char SQL_UNIT[] = LIST_HEAD " WHERE a.unit_id = $2::int AND a.active" LIST_TAIL LIST_ALL LIST_PAGE;
+static const char SQL_UNIT[] = LIST_HEAD " WHERE a.unit_id = $2::int AND a.active" LIST_TAIL LIST_SEEN LIST_PAGE;
 /* A campaign office's district: the orders street offices and departments there own. */
 static const char SQL_DISTRICT[] =
     LIST_HEAD " JOIN units ou ON ou.id = a.unit_id"

@@ -7,9 +7,10 @@
 # dispatcher dispatches from the manual queue and reassigns, with a reason
 # only; an alert is acknowledged on
 # the unit's page; an order a dispatcher gives to discipline inspection takes
-# its alerts from the street office (`jiesu alerts`); what is not a JPEG or
-# PNG, or too large, is refused; a person's session sent "on behalf" from
-# any key but the web tier's is refused by the assignment service itself.
+# its alerts from the street office (`jiesu alerts`), and one merged into a
+# conduct complaint leaves the office's list; what is not a JPEG or PNG, or
+# too large, is refused; a person's session sent "on behalf" from any key
+# but the web tier's is refused by the assignment service itself.
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
@@ -294,9 +295,9 @@ check_eq "… stored once" 1 "$(sql "SELECT count(*) FROM complaint_events e JOI
                                          WHERE c.ticket_no = '$alarm' AND e.event = 'accepted'")"
 check_eq "… and the next action: 303" 303 "$(act "$zj" "$alarm" progress -F "reason=已派人到场")"
 
-# ---- an order that becomes a conduct complaint takes its alerts from the street office ----
-# Its page is 404 to the office then (principal_sees); its alerts go with it: before, `jiesu
-# alerts` showed them.
+# ---- an order that becomes a conduct complaint leaves the street office's lists and alerts ----
+# Its page is 404 to the office then (principal_sees); its alerts and its place on the list went
+# with it: before, `jiesu alerts` showed them and the list kept it.
 zhong_alerts() { as_unit 370212001 "$JIESU_BIN/jiesu" alerts --all >"$WEB_DIR/zhong-alerts.txt" 2>&1; }
 zhong_alerts
 check "中韩's jiesu alerts --all shows $alarm's remind and supervise alerts" \
@@ -310,4 +311,13 @@ check_eq "中韩 can no longer open it: 404" 404 "$(web_get "$zj" "/work/order?t
 check "… nor read its alerts with jiesu alerts --all" eval "zhong_alerts && ! grep -q '$alarm' '$WEB_DIR/zhong-alerts.txt'"
 as_unit 370212.campaign "$JIESU_BIN/jiesu" alerts --all >"$WEB_DIR/campaign-alerts.txt" 2>&1
 check "… nor the campaign office, whose supervise alert it was" eval "test $? -eq 0 && ! grep -q '$alarm' '$WEB_DIR/campaign-alerts.txt'"
+# Escalation merges a repeat into an earlier order at the same place (esc_patterns.c); merged
+# into a conduct complaint it is one too (conduct_of), though the street office still holds it.
+sql "UPDATE complaints SET parent_id = (SELECT id FROM complaints WHERE ticket_no = '$conduct') WHERE ticket_no = '$odd'" >/dev/null
+check_eq "the order numbered $odd, 中韩's, merged into the conduct complaint: its page 404 to 中韩" 404 \
+    "$(web_get "$zj" "/work/order?t=$enc")"
+web_get "$zj" /work >/dev/null
+check "… and it is off 中韩's list" sh -c "grep -q 'class=\"total\"' '$WEB_DIR/body' && ! grep -qF '崂山-A&amp;B+1#2/3?4%5' '$WEB_DIR/body'"
+check_eq "… which a search by its number does not find" 0 \
+    "$(web_get "$zj" "/work?t=$enc" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
 harness_services_stop

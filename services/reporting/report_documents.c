@@ -266,13 +266,11 @@ void report_documents_request(service *s, const bus_request *req, const auth_pri
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "document.request: malformed payload");
         goto cleanup;
     }
-    if (web_scope_for(who, config_str(s->cfg, "regions.districts"), &c.sc) < 0) {
-        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, WEB_SCOPE_NONE);
-        goto cleanup;
-    }
     jiesu__document_reply__init(reply);
     int daily = strcmp(rq->kind, "daily") == 0;
-    if (!daily && strcmp(rq->kind, "bulletin") != 0) {
+    if (web_scope_for(who, config_str(s->cfg, "regions.districts"), &c.sc) < 0) {
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, WEB_SCOPE_NONE);
+    } else if (!daily && strcmp(rq->kind, "bulletin") != 0) {
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "no document '%s' (daily, bulletin)", rq->kind);
     } else if (svc_ensure_pg(s, c.err, sizeof c.err) < 0) {
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, c.err);

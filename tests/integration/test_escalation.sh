@@ -124,8 +124,11 @@ check_eq "two processes: remind + supervise + accountability once per order" "$l
 check_eq "no order, rung and cycle alerted twice" 0 \
     "$(sql "SELECT count(*) FROM (SELECT complaint_id, rung, cycle, subject FROM alerts GROUP BY 1, 2, 3, 4 HAVING count(*) > 1) d")"
 check_eq "one alert event per ladder alert" "$ladder" "$(sql "SELECT count(*) FROM complaint_events WHERE event = 'alert'")"
-check_eq "中韩街道 missed most of its deadlines this week: one unit_overdue alert" 1 \
-    "$(sql "SELECT count(*) FROM alerts a JOIN units u ON u.id = a.unit_id WHERE a.rung = 'unit_overdue' AND u.code = '370212001'")"
+# (one a week: the clock moved 2 h above, which near midnight before a Monday
+# is next week's, so an earlier look may have raised last week's too)
+check_eq "中韩街道 missed most of its deadlines: a unit_overdue alert, one a week" "1 yes" \
+    "$(sql "SELECT (count(*) = count(DISTINCT a.subject))::int || ' ' || CASE WHEN count(*) >= 1 THEN 'yes' ELSE 'no' END
+            FROM alerts a JOIN units u ON u.id = a.unit_id WHERE a.rung = 'unit_overdue' AND u.code = '370212001'")"
 total=$(sql "SELECT count(*) FROM alerts")
 check_eq "accountability goes to discipline inspection" "$orders_all" \
     "$(sql "SELECT count(*) FROM alerts a JOIN units u ON u.id = a.target_unit_id WHERE a.rung = 'accountability' AND u.kind = 'discipline'")"

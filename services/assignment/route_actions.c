@@ -1,7 +1,9 @@
 /* route_actions.c — the unit and hotline actions (see route_actions.h).
  *
- * The first statement locks the order, moves it only from an allowed state
- * and only for its owner unit, and logs the event from the row it moved; the
+ * The first statement locks the order, moves it only from an allowed state,
+ * only for its owner unit and only for a principal who may read it (an order
+ * one may not read is answered as no such order: README.md, Who may do
+ * what), and logs the event from the row it moved; the
  * caller gets back the state it found, the owner and whether anything moved,
  * which is all it needs to explain a refusal. When it moved, the action's
  * effect statements run in the same transaction.
@@ -45,11 +47,13 @@ static const action_rule REASSIGN = {"dispatch", "改派", "dispatched", "{dispa
                                      FX_REASSIGN, 1};
 
 /* $1 ticket, $2 new status or NULL, $3 allowed statuses, $4 unit code or '',
- * $5 actor, $6 event, $7 detail (jsonb). One row per ticket found: id,
+ * $5 actor, $6 event, $7 detail (jsonb), $8 the principal acting or 0. One
+ * row per ticket found that the principal may read (principal_sees): id,
  * status before, owner unit code, moved, now in ms. */
 static const char SQL_ACT[] =
     "WITH target AS ("
-    "  SELECT id, status FROM complaints WHERE ticket_no = $1 FOR UPDATE"
+    "  SELECT id, status FROM complaints"
+    "  WHERE ticket_no = $1 AND ($8::int = 0 OR principal_sees($8::int, id)) FOR UPDATE"
     "), owner AS ("
     "  SELECT u.code FROM target t"
     "  JOIN assignments a ON a.complaint_id = t.id AND a.active AND a.role = 'owner'"
@@ -70,6 +74,7 @@ static const char SQL_ACT[] =
 enum { A_ID, A_STATUS, A_OWNER, A_MOVED, A_NOW_MS };
 
 #define NFX_PARAMS 6
+#define ACT_PARAMS 8
 #define TICKET_CHARS 64     /* a ticket number as typed, at most (intake stores at most 64 bytes) */
 #define CYCLE_DEADLINES "complaint_id = $1::bigint AND cycle = (SELECT cycle FROM complaints WHERE id = $1::bigint)"
 #define RELEASE_SQL "UPDATE assignments SET active = false WHERE complaint_id = $1::bigint AND active"
@@ -180,21 +185,29 @@ static int check_request(const route_action_req *req, const action_rule *rule, c
 }
 
 static const char SQL_UNIT[] =
-    "SELECT code, name FROM units WHERE (code = $1 OR name = $1) AND kind IN ('street', 'dept', 'discipline')"
+    "SELECT code, name, kind = 'discipline' FROM units"
+    " WHERE (code = $1 OR name = $1) AND kind IN ('street', 'dept', 'discipline')"
     " ORDER BY code = $1 DESC LIMIT 1";
-enum { U_CODE, U_NAME };
+enum { U_CODE, U_NAME, U_DISCIPLINE };
+
+/* The unit a dispatch gives an order to. */
+typedef struct {
+    char code[64];
+    char name[128];
+    int  discipline;    /* 1: a discipline inspection */
+} target_unit;
 
 /* A dispatch names a unit, by code or name, that exists and can own orders;
- * its code goes into code, its name into name. 0 or -1 with err. */
-static int check_unit(PGconn *pg, const route_action_req *req, char code[64], char name[128], char *err,
-                      size_t errlen)
+ * it goes into *to. 0 or -1 with err. */
+static int check_unit(PGconn *pg, const route_action_req *req, target_unit *to, char *err, size_t errlen)
 {
     const char *params[] = {req->target_unit};
     PGresult *res = db_query(pg, "dispatch unit", SQL_UNIT, 1, params, err, errlen);
     int found = res && PQntuples(res) == 1;
     if (found) {
-        snprintf(code, 64, "%s", PQgetvalue(res, 0, U_CODE));
-        snprintf(name, 128, "%s", PQgetvalue(res, 0, U_NAME));
+        snprintf(to->code, sizeof to->code, "%s", PQgetvalue(res, 0, U_CODE));
+        snprintf(to->name, sizeof to->name, "%s", PQgetvalue(res, 0, U_NAME));
+        to->discipline = strcmp(PQgetvalue(res, 0, U_DISCIPLINE), "t") == 0;
     } else if (res) {
         snprintf(err, errlen, "没有代码或名称为“%s”的街道办事处、职能部门或纪委监委（`jiesu units` 列出全部单位）",
                  req->target_unit);
@@ -203,13 +216,28 @@ static int check_unit(PGconn *pg, const route_action_req *req, char code[64], ch
     return found ? 0 : -1;
 }
 
-/* $1 ticket: the order, locked, with its status and owner unit (code, name). */
+/* $1 ticket, $2 the principal acting or 0: the order, locked, with its
+ * status, owner unit (code, name) and whether the principal may read it. */
 static const char SQL_HOLDER[] =
-    "SELECT c.status, coalesce(u.code, ''), coalesce(u.name, '')"
+    "SELECT c.status, coalesce(u.code, ''), coalesce(u.name, ''), $2::int = 0 OR principal_sees($2::int, c.id)"
     "  FROM complaints c LEFT JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'"
     "  LEFT JOIN units u ON u.id = a.unit_id"
     " WHERE c.ticket_no = $1 FOR UPDATE OF c";
-enum { H_STATUS, H_CODE, H_NAME };
+enum { H_STATUS, H_CODE, H_NAME, H_SEEN };
+
+/* What a unit hears of an order it does not own, and of a ticket that is not
+ * there: the same, so neither who holds an order (discipline inspection, for
+ * a complaint about the unit) nor whether it exists reaches a unit that
+ * cannot see it — its page is a 404 to them. */
+#define NOT_OURS "没有可由本单位办理的工单 %s（工作台列出本单位的工单）"
+/* What a dispatcher or callback agent hears of a ticket that is not there,
+ * and of an order they may not read (a conduct complaint): the same. */
+#define NO_ORDER "没有工单号为 %s 的工单"
+
+static void say_no_order(const route_action_req *req, char *err, size_t errlen)
+{
+    snprintf(err, errlen, *req->unit_code ? NOT_OURS : NO_ORDER, req->ticket_no);
+}
 
 static int status_in(const char *status, const char *const *list)
 {
@@ -222,36 +250,46 @@ static int status_in(const char *status, const char *const *list)
 /* Which rule a dispatch takes, read from the order (locked until the
  * transaction ends): a first dispatch; a reassignment, with a reason, of an
  * order a unit holds; nothing for a dispatch to the unit that has it (a
- * retry). A resolved or closed order is refused. 0 with *rule (NULL:
- * nothing to do, *out says so), 1 refused (err), -1 database. The owner
- * taken from goes into from (code) and from_name. */
-static int dispatch_rule(PGconn *pg, const route_action_req *req, const char *target_name, const action_rule **rule,
-                         char from[64], char from_name[128], route_action_result *out, char *err, size_t errlen)
+ * retry). A resolved or closed order is refused. An order the dispatcher
+ * may not read is no order to them, save one no unit holds given to
+ * discipline inspection (a conduct complaint in arbitration: *unseen = 1,
+ * the move asks no read rule). 0 with *rule (NULL: nothing to do, *out says
+ * so), 1 refused (err), -1 database. The owner taken from goes into from
+ * (code) and from_name. */
+static int dispatch_rule(PGconn *pg, const route_action_req *req, const target_unit *to, const action_rule **rule,
+                         int *unseen, char from[64], char from_name[128], route_action_result *out, char *err,
+                         size_t errlen)
 {
     static const char *const HELD[] = {"dispatched", "accepted", "waiting", NULL};
     static const char *const DONE[] = {"resolved", "closed", NULL};
-    const char *params[] = {req->ticket_no};
-    PGresult *res = db_query(pg, "dispatch: the order", SQL_HOLDER, 1, params, err, errlen);
+    char principal[16];
+    snprintf(principal, sizeof principal, "%d", req->principal);
+    const char *params[] = {req->ticket_no, principal};
+    PGresult *res = db_query(pg, "dispatch: the order", SQL_HOLDER, 2, params, err, errlen);
     if (!res)
         return -1;
     int rc = 0;
     const char *status = PQntuples(res) ? PQgetvalue(res, 0, H_STATUS) : "";
     snprintf(from, 64, "%s", PQntuples(res) ? PQgetvalue(res, 0, H_CODE) : "");
     snprintf(from_name, 128, "%s", PQntuples(res) ? PQgetvalue(res, 0, H_NAME) : "");
-    if (status_in(status, DONE)) {
+    *unseen = PQntuples(res) && strcmp(PQgetvalue(res, 0, H_SEEN), "t") != 0;
+    if (*unseen && (!to->discipline || status_in(status, HELD) || status_in(status, DONE))) {
+        say_no_order(req, err, errlen);
+        rc = 1;
+    } else if (status_in(status, DONE)) {
         snprintf(err, errlen, "工单 %s 状态为%s，不能改派（回访不满意时工单重新办理，由派单重新确定单位）",
                  req->ticket_no, names_status(status));
         rc = 1;
     } else if (!status_in(status, HELD)) {
         /* a first dispatch: *rule as it is */
-    } else if (strcmp(from, req->target_unit) == 0) {
+    } else if (strcmp(from, to->code) == 0) {
         *rule = NULL;
         snprintf(out->from, sizeof out->from, "%s", status);
         snprintf(out->to, sizeof out->to, "%s", status);
         snprintf(out->note, sizeof out->note, "已在%s，未作改动", from_name);
     } else if (!*req->reason) {
         snprintf(err, errlen, "工单 %s 在%s（%s，%s）：改派给%s需要填写理由，理由会被记录", req->ticket_no,
-                 from_name, from, names_status(status), target_name);
+                 from_name, from, names_status(status), to->name);
         rc = 1;
     } else {
         *rule = &REASSIGN;
@@ -259,12 +297,6 @@ static int dispatch_rule(PGconn *pg, const route_action_req *req, const char *ta
     PQclear(res);
     return rc;
 }
-
-/* What a unit hears of an order it does not own, and of a ticket that is not
- * there: the same, so neither who holds an order (discipline inspection, for
- * a complaint about the unit) nor whether it exists reaches a unit that
- * cannot see it — its page is a 404 to them. */
-#define NOT_OURS "没有可由本单位办理的工单 %s（工作台列出本单位的工单）"
 
 /* Explains why the order found in res did not move; 0 if it already had moved. */
 static int refusal(const route_action_req *req, const action_rule *rule, PGresult *res, char *err, size_t errlen)
@@ -333,13 +365,16 @@ static int act(PGconn *pg, const route_action_req *req, const action_rule *rule,
     char detail[DETAIL_BYTES];
     const char *actor = *req->actor ? req->actor : *req->unit_code ? req->unit_code : "dispatch";
     detail_json(detail, sizeof detail, req, from_unit);
-    const char *params[] = {req->ticket_no, rule->to, rule->from, req->unit_code, actor, rule->event, detail};
-    PGresult *res = db_query(pg, "unit action", SQL_ACT, 7, params, err, errlen);
+    char principal[16];
+    snprintf(principal, sizeof principal, "%d", req->principal);
+    const char *params[] = {req->ticket_no, rule->to, rule->from, req->unit_code, actor, rule->event, detail,
+                            principal};
+    PGresult *res = db_query(pg, "unit action", SQL_ACT, ACT_PARAMS, params, err, errlen);
     if (!res)
         return -1;
     int rc = 1;
     if (PQntuples(res) == 0) {
-        snprintf(err, errlen, *req->unit_code ? NOT_OURS : "没有工单号为 %s 的工单", req->ticket_no);
+        say_no_order(req, err, errlen);
         goto cleanup;
     }
     out->changed = strcmp(PQgetvalue(res, 0, A_MOVED), "t") == 0;
@@ -359,23 +394,27 @@ cleanup:
 }
 
 /* A dispatch: which one it is (dispatch_rule), then the move. Codes as act(). */
-static int act_dispatch(PGconn *pg, const route_action_req *req, const action_rule *rule, const char *target_name,
+static int act_dispatch(PGconn *pg, const route_action_req *in, const action_rule *rule, const target_unit *to,
                         route_action_result *out, char *err, size_t errlen)
 {
     char from[64], from_name[128];
-    int rc = dispatch_rule(pg, req, target_name, &rule, from, from_name, out, err, errlen);
+    int unseen = 0;
+    route_action_req r = *in, *req = &r;
+    int rc = dispatch_rule(pg, req, to, &rule, &unseen, from, from_name, out, err, errlen);
     if (rc != 0 || !rule)
         return rc;
+    if (unseen)
+        r.principal = 0;    /* to discipline inspection, no unit holding it: dispatch_rule let it through */
     if (rule->fx != FX_REASSIGN) {
         rc = act(pg, req, rule, "", out, err, errlen);
         if (rc == 0 && out->changed)
-            snprintf(out->note, sizeof out->note, "已派单至%s", target_name);
+            snprintf(out->note, sizeof out->note, "已派单至%s", to->name);
         return rc;
     }
     rc = act(pg, req, rule, from, out, err, errlen);
     out->reassigned = rc == 0;
     if (rc == 0)
-        snprintf(out->note, sizeof out->note, "已从%s改派给%s", from_name, target_name);
+        snprintf(out->note, sizeof out->note, "已从%s改派给%s", from_name, to->name);
     return rc;
 }
 
@@ -387,19 +426,19 @@ int route_action(PGconn *pg, const route_action_req *in, route_action_result *ou
         if (!*fields[i])
             *fields[i] = "";
     memset(out, 0, sizeof *out);
-    char target[64], target_name[128];
+    target_unit to;
     const action_rule *rule = find_rule(req->action, req->result);
     if (check_request(req, rule, err, errlen) != 0 ||
-        (rule->fx == FX_DISPATCH && check_unit(pg, req, target, target_name, err, errlen) != 0))
+        (rule->fx == FX_DISPATCH && check_unit(pg, req, &to, err, errlen) != 0))
         return -1;
     if (rule->fx == FX_DISPATCH)
-        r.target_unit = target;
+        r.target_unit = to.code;
     char why[256];
     if (db_begin(pg, why, sizeof why) != 0) {
         snprintf(err, errlen, "%s %s: the database could not begin the change: %s", req->action, req->ticket_no, why);
         return -2;
     }
-    int rc = rule->fx == FX_DISPATCH ? act_dispatch(pg, req, rule, target_name, out, err, errlen)
+    int rc = rule->fx == FX_DISPATCH ? act_dispatch(pg, req, rule, &to, out, err, errlen)
                                      : act(pg, req, rule, "", out, err, errlen);
     if (rc == 0 && db_commit(pg, why, sizeof why) == 0) {
         failpoint("action_after_commit");

@@ -8,7 +8,10 @@
  *             owner's assignment ends, the new unit's deadlines start now
  *             (met, paused or fired, the cycle's start again). To the unit
  *             that has it: nothing changes. A resolved or closed order is
- *             refused, and so is any unit the conduct rule forbids
+ *             refused, and so is any unit the conduct rule forbids. An order
+ *             the dispatcher may not read (a conduct complaint) is answered
+ *             as no such order, unless no unit holds it and it goes to
+ *             discipline inspection (arbitration of a conduct complaint)
  *   accept    dispatched → accepted (the accept deadline is met)
  *   return    dispatched|accepted → returned, with a reason: the unit gives the
  *             order back; its assignments end, the return count of the
@@ -39,6 +42,10 @@ typedef struct {
     const char *ticket_no;
     const char *action;       /* accept | return | progress | wait | resume | resolve | callback | dispatch */
     const char *unit_code;    /* the acting unit; "" = a dispatcher or the hotline acting for the owner */
+    int         principal;    /* who acts (principals.id): an order it may not read (principal_sees,
+                               * migration 022) it cannot act on, and hears of as of no such order —
+                               * save a dispatcher's dispatch of an order no unit holds to discipline
+                               * inspection (README.md, Who may do what); 0: a service acting as itself */
     const char *actor;        /* who, for the audit trail; "" = the unit code */
     const char *reason;       /* free text (UTF-8, TEXT_NOTE_CHARS at most); required for return and progress */
     const char *result;       /* callback: satisfied | basic | unsatisfied */

@@ -52,7 +52,8 @@ static const char SQL_LIMITS[] =
 enum { DL_CATEGORY, DL_URGENCY, DL_NOW_MS };
 
 /* Deadlines for a dispatch by hand: the order's category and urgency limits
- * from now. 0, 1 when there is no such order, or -1 with err. */
+ * from now. 0 (none set when there is no such order: route_action says so,
+ * as it does of an order the dispatcher may not read), or -1 with err. */
 static int dispatch_deadlines(service *s, route_action_req *ar, char *err, size_t errlen)
 {
     const route_api_state *st = s->user;
@@ -62,7 +63,7 @@ static int dispatch_deadlines(service *s, route_action_req *ar, char *err, size_
         return -1;
     if (PQntuples(res) != 1) {
         PQclear(res);
-        return 1;
+        return 0;
     }
     long accept, resolve;
     int64_t now = strtoll(PQgetvalue(res, 0, DL_NOW_MS), NULL, 10);
@@ -125,21 +126,19 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "action.request: malformed payload");
         return;
     }
-    int dispatch = strcmp(rq->action, "dispatch") == 0, found = 0, rc = 0;
+    int dispatch = strcmp(rq->action, "dispatch") == 0, rc = 0;
     photos_set photos = {rq->photos, rq->n_photos, who->name};
     route_action_req ar = {.ticket_no = rq->ticket_no, .action = rq->action,
                            .unit_code = who->role & AUTH_UNIT_ROLES ? who->unit_code : "",
-                           .actor = who->name, .reason = rq->reason, .result = rq->result,
+                           .principal = who->id, .actor = who->name, .reason = rq->reason, .result = rq->result,
                            .target_unit = dispatch ? rq->unit_code : "",
                            .in_tx = rq->n_photos ? photos_store : NULL, .in_tx_ctx = &photos};
     if (check_actor(s, req, rq, who) < 0 || check_photos(s, req, rq, &photos) < 0) {
         /* answered */
     } else if (svc_ensure_pg(s, err, sizeof err) < 0) {
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
-    } else if (dispatch && (found = dispatch_deadlines(s, &ar, err, sizeof err)) < 0) {
+    } else if (dispatch && dispatch_deadlines(s, &ar, err, sizeof err) < 0) {
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
-    } else if (found > 0) {
-        bus_server_reply_error(s->server, req, ERR_REFUSED, "没有工单号为 %s 的工单", rq->ticket_no);
     } else if ((rc = route_action(s->pg, &ar, &res, err, sizeof err)) == -2) {
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
     } else if (rc != 0) {

@@ -111,6 +111,44 @@ check "the office a conduct complaint accuses, acting on its ticket, hears the s
     bash -c "grep -q '没有可由本单位办理的工单 RC-2' '$HARNESS_DIR/accept-conduct.out' && ! grep -q '纪委' '$HARNESS_DIR/accept-conduct.out'"
 as_unit 370212002 jiesu accept RC-404 >"$HARNESS_DIR/accept-none.out" 2>&1
 check "… word for word" test "$(sed 's/RC-404/RC-2/g' "$HARNESS_DIR/accept-none.out")" = "$(cat "$HARNESS_DIR/accept-conduct.out")"
+# Nor does a dispatcher or callback agent, who may not read a conduct
+# complaint, learn of it by acting on it: each hears what it hears of no such
+# ticket, word for word (not its status, not who holds it), and nothing of the
+# order changes or is recorded.
+rc2_state() { sql "SELECT c.status || ' ' || c.cycle || ' ' || (SELECT count(*) FROM complaint_events e WHERE e.complaint_id = c.id)
+    || ' ' || (SELECT string_agg(a.id || u.code, ',' ORDER BY a.id) FROM assignments a JOIN units u ON u.id = a.unit_id
+               WHERE a.complaint_id = c.id AND a.active) FROM complaints c WHERE c.ticket_no = 'RC-2'"; }
+# blind LABEL ROLE ACTION ARGS...: ROLE's ACTION on RC-2, then on RC-404 (no such ticket).
+blind() {
+    local label=$1 role=$2 action=$3; shift 3
+    as_role "$role" jiesu "$action" RC-2 "$@" >"$HARNESS_DIR/blind-$label.out" 2>&1
+    as_role "$role" jiesu "$action" RC-404 "$@" >"$HARNESS_DIR/blind-$label-none.out" 2>&1
+}
+blind_same() {  # LABEL: the two answers, word for word, and the one a refusal naming no such ticket
+    grep -q "没有工单号为 RC-2 的工单" "$HARNESS_DIR/blind-$1.out" &&
+        test "$(sed 's/RC-404/RC-2/g' "$HARNESS_DIR/blind-$1-none.out")" = "$(cat "$HARNESS_DIR/blind-$1.out")"
+}
+rc2_before=$(rc2_state)
+blind callback-open callback callback 满意
+check "a callback agent's callback on a conduct complaint in progress: as for no such ticket, word for word" \
+    blind_same callback-open
+blind dispatch-noreason dispatcher dispatch 中韩街道
+check "a dispatcher's dispatch of a conduct complaint without a reason: the same (not who holds it)" \
+    blind_same dispatch-noreason
+blind dispatch-reason dispatcher dispatch 区纪委监委 "改由区纪委监委办理"
+check "… with a reason, to another discipline inspection: the same" blind_same dispatch-reason
+blind dispatch-street dispatcher dispatch 370212001 "派给街道"
+check "… to a street office: the same (not that it is a conduct complaint)" blind_same dispatch-street
+check_eq "… and none of them changed or recorded anything" "$rc2_before" "$(rc2_state)"
+as_unit 370212.discipline jiesu resolve RC-2 "已核实处理" >"$HARNESS_DIR/resolve-rc2.out" 2>&1
+check "discipline inspection resolves the conduct complaint it holds" grep -q "resolve RC-2：已办结待回访" "$HARNESS_DIR/resolve-rc2.out"
+rc2_before=$(rc2_state)
+blind callback-done callback callback 满意
+check "a callback agent's callback on the resolved conduct complaint: as for no such ticket, word for word" \
+    blind_same callback-done
+blind callback-reopen callback callback 不满意 "没解决"
+check "… an unsatisfied one too" blind_same callback-reopen
+check_eq "… neither closed nor reopened it, nor recorded anything" "$rc2_before" "$(rc2_state)"
 as_unit 370212001 jiesu return " ＲＣ－４" "垃圾在金家岭一侧" >"$HARNESS_DIR/return.out" 2>&1
 check "jiesu return by the owner (the number typed full-width, as imports store it)" grep -q "return RC-4：已退回" "$HARNESS_DIR/return.out"
 wait_for "RC-4 re-routed" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'RC-4'" dispatched

@@ -86,15 +86,19 @@ check "only a clerk imports" grep -q "只有话务员可以这样做" "$sec/hand
 
 # 5. A conduct complaint never reaches the office it accuses: given back by
 # discipline inspection until it lands in arbitration, then dispatched by hand.
+# The dispatcher may not read it: given to a street office it is no order to
+# them; given to discipline inspection while no unit holds it (arbitration),
+# it goes (README.md, Who may do what).
 as_unit 370212.discipline jiesu return SEC-2 "请核实" >/dev/null 2>&1
 wait_for "SEC-2 routed again to discipline inspection" 20 \
     sql_eq "SELECT status FROM complaints WHERE ticket_no = 'SEC-2'" dispatched
 as_unit 370212.discipline jiesu return SEC-2 "请再核实" >/dev/null 2>&1
 wait_for "SEC-2 in arbitration" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'SEC-2'" manual
 as_role dispatcher jiesu dispatch SEC-2 沙子口街道 "派给街道" >"$sec/conduct-dispatch.out" 2>&1
-check "dispatching it to the street office it accuses is refused" grep -q "只能由纪委监委办理" "$sec/conduct-dispatch.out"
+check "dispatching it to the street office it accuses is refused, as for no such ticket" \
+    grep -q "没有工单号为 SEC-2 的工单" "$sec/conduct-dispatch.out"
 as_role dispatcher jiesu dispatch SEC-2 370212001 >"$sec/conduct-other.out" 2>&1
-check "… so is any other street office" grep -q "只能由纪委监委办理" "$sec/conduct-other.out"
+check "… so is any other street office" grep -q "没有工单号为 SEC-2 的工单" "$sec/conduct-other.out"
 check_eq "… and it was never assigned to a street" 0 \
     "$(sql "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'SEC-2' AND u.kind <> 'discipline'")"
 as_role dispatcher jiesu dispatch SEC-2 370212.discipline "回纪委" >/dev/null 2>&1
@@ -123,7 +127,8 @@ check "… nor the department that was its co-handler" grep -q "没有您可以�
 as_unit 370212.campaign jiesu show SEC-3 >"$sec/sec3-campaign.out" 2>&1
 check "… nor the campaign office" grep -q "没有您可以查看的工单 SEC-3" "$sec/sec3-campaign.out"
 as_role dispatcher jiesu dispatch SEC-3 370212001 "派回街道" >"$sec/sec3-back.out" 2>&1
-check "dispatching it to a street office is refused, saying why" grep -q "工单 SEC-3 是干部作风问题投诉，只能由纪委监委办理" "$sec/sec3-back.out"
+check "a dispatcher dispatching it to a street office is refused, as for no such ticket (it is no longer theirs to read)" \
+    grep -q "没有工单号为 SEC-3 的工单" "$sec/sec3-back.out"
 check_eq "… and it stays with discipline inspection" discipline "$(sec3_holders)"
 
 # 6. Reading: only whom the rule lets see an order.

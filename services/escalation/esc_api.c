@@ -78,7 +78,7 @@ static int serve(service *s, const Jiesu__HolidaysRequest *rq, const bus_request
                  int *code, char *err, size_t errlen)
 {
     esc_engine *e = s->user;
-    char source[256], from[160], warning[WARNING_BYTES];
+    char from[160], warning[WARNING_BYTES];
     holidays_day *days = NULL;
     holidays_year *years = NULL;
     Jiesu__HolidayYear *items = NULL, **ptrs = NULL;
@@ -88,7 +88,7 @@ static int serve(service *s, const Jiesu__HolidaysRequest *rq, const bus_request
     int rc = -1;
     *code = SVC_ERR_BAD_REQUEST;
     text_file_name(from, sizeof from, *rq->source ? rq->source : "typed in");    /* a file's name, maybe GBK */
-    snprintf(source, sizeof source, "%s by %s", from, who->name);
+    esc_calendar_by by = {who->name, *rq->json ? "holidays.load" : "holidays.add", from};
     if (gather_days(rq, &days, &n, err, errlen) < 0)
         goto cleanup;
     if (n > 0 && who->role != AUTH_ADMIN) {
@@ -99,7 +99,7 @@ static int serve(service *s, const Jiesu__HolidaysRequest *rq, const bus_request
     }
     *code = SVC_ERR_INTERNAL;
     e->ctx.pg = s->pg;
-    if (esc_calendar_store(&e->calendar, &e->ctx, days, n, source, &st, err, errlen) < 0 ||
+    if (esc_calendar_store(&e->calendar, &e->ctx, days, n, &by, &st, err, errlen) < 0 ||
         describe(e, &reply, &years, &items, &ptrs, warning, err, errlen) < 0)
         goto cleanup;
     reply.stored = (int32_t)st.stored;

@@ -157,14 +157,29 @@ static long retime(const esc_calendar *self, PGconn *pg, const calendar *old, co
     return moved;
 }
 
-/* The store inside its transaction: lock, old calendar, days, new calendar, re-timing. */
-static int store_locked(esc_calendar *self, PGconn *pg, const holidays_day *days, size_t n, const char *source,
-                        esc_calendar_stats *st, calendar **out, char *err, size_t errlen)
+/* $1 actor, $2 action, $3 subject (the file, or "typed in"), $4 source as
+ * stored, $5 days given. The days this transaction stored (changed_at is
+ * its now()) in the administrators' record, with how many were given. */
+static const char SQL_RECORD[] =
+    "INSERT INTO admin_events (actor, action, subject, detail)"
+    " SELECT $1, $2, $3, jsonb_build_object('given', $5::int, 'stored', count(*),"
+    "        'days', jsonb_agg(jsonb_build_object('day', day, 'off', off, 'name', name) ORDER BY day))"
+    "   FROM holidays WHERE source = $4 AND changed_at = now() HAVING count(*) > 0";
+
+/* The store inside its transaction: lock, old calendar, days and their
+ * record, new calendar, re-timing. */
+static int store_locked(esc_calendar *self, PGconn *pg, const holidays_day *days, size_t n,
+                        const esc_calendar_by *by, esc_calendar_stats *st, calendar **out, char *err, size_t errlen)
 {
+    char source[512], given[24];
+    snprintf(source, sizeof source, "%s by %s", by->from, by->actor);
+    snprintf(given, sizeof given, "%zu", n);
+    const char *record[] = {by->actor, by->action, by->from, source, given};
     calendar *old = NULL;
     if (db_exec(pg, "LOCK TABLE holidays IN SHARE ROW EXCLUSIVE MODE", err, errlen) != 0 ||
         !(old = holidays_calendar(pg, self->cfg, NULL, err, errlen)) ||
-        (st->stored = holidays_store(pg, days, n, source, 1, err, errlen)) < 0) {
+        (st->stored = holidays_store(pg, days, n, source, 1, err, errlen)) < 0 ||
+        db_command(pg, "record the holidays stored", SQL_RECORD, 5, record, NULL, err, errlen) != 0) {
         calendar_destroy(&old);
         return -1;
     }
@@ -179,8 +194,8 @@ static int store_locked(esc_calendar *self, PGconn *pg, const holidays_day *days
     return 0;
 }
 
-int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *days, size_t n, const char *source,
-                       esc_calendar_stats *st, char *err, size_t errlen)
+int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *days, size_t n,
+                       const esc_calendar_by *by, esc_calendar_stats *st, char *err, size_t errlen)
 {
     char version[64];
     calendar *cal = NULL;
@@ -189,16 +204,17 @@ int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *day
     if (n == 0)
         return 0;
     if (db_begin(ctx->pg, err, errlen) != 0 ||
-        store_locked(self, ctx->pg, days, n, source, st, &cal, err, errlen) != 0 ||
+        store_locked(self, ctx->pg, days, n, by, st, &cal, err, errlen) != 0 ||
         holidays_version(ctx->pg, version, sizeof version, err, errlen) != 0 || db_commit(ctx->pg, err, errlen) != 0) {
-        text_prefix(err, errlen, "storing %zu days from %s: ", n, source);
+        text_prefix(err, errlen, "storing %zu days from %s by %s: ", n, by->from, by->actor);
         db_rollback(ctx->pg);
         calendar_destroy(&cal);
         return -1;
     }
     if (cal) {
         install(self, ctx, cal, version);
-        log_info("calendar: %ld days stored from %s, %ld deadlines re-timed", st->stored, source, st->retimed);
+        log_info("calendar: %ld days stored from %s by %s, %ld deadlines re-timed", st->stored, by->from, by->actor,
+                 st->retimed);
     }
     return 0;
 }

@@ -49,11 +49,20 @@ int esc_calendar_init(esc_calendar *self, const config *cfg, char *err, size_t e
  * before stays, and without one the caller must not fire anything. */
 int esc_calendar_refresh(esc_calendar *self, esc_ctx *ctx, int64_t real_now_ms);
 
-/* Stores days (from source, overwriting what is stored) and re-times the
- * deadlines they change, in one transaction, then loads the new calendar.
- * 0, or -1 with the reason in err (nothing stored). */
-int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *days, size_t n, const char *source,
-                       esc_calendar_stats *st, char *err, size_t errlen);
+/* Who stores days, and from where: the record of the change. */
+typedef struct {
+    const char *actor;      /* the principal's name */
+    const char *action;     /* holidays.load (a file) or holidays.add (days typed in) */
+    const char *from;       /* the file's name, or "typed in" */
+} esc_calendar_by;
+
+/* Stores days (holidays.source "<from> by <actor>", overwriting what is
+ * stored) and re-times the deadlines they change, in one transaction with an
+ * admin_events row naming by->actor and the days that changed (none when
+ * nothing did), then loads the new calendar. 0, or -1 with the reason in err
+ * (nothing stored). */
+int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *days, size_t n,
+                       const esc_calendar_by *by, esc_calendar_stats *st, char *err, size_t errlen);
 
 /* Frees the calendar. */
 void esc_calendar_finish(esc_calendar *self);

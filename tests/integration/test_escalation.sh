@@ -224,18 +224,24 @@ check_eq "… to the next working day, 2032-01-02 17:00" 1 \
     "$(sql "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'HOL-1' AND d.due_at = '2032-01-02 17:00+08'")"
 wait_for "the re-timed deadline is planned again" 10 sql_eq "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'HOL-1' AND d.rung_next IS NOT NULL" 1
 check_eq "stored as typed in, by whom" 1 "$(sql "SELECT count(*) FROM holidays WHERE day = '2032-01-01' AND off AND source = 'typed in by admin'")"
+hol_event() { sql "SELECT action || ' ' || subject || ' ' || (detail->>'stored') || ' ' || (detail->'days'->0->>'day')
+    FROM admin_events WHERE actor = 'admin' AND action LIKE 'holidays.%' ORDER BY id DESC LIMIT 1"; }
+check_eq "… and recorded as the administrator's in admin_events, with the day" "holidays.add typed in 1 2032-01-01" "$(hol_event)"
 # The notice as a holiday-cn file, for this year and the next: the gap is now
 # two years on, and the pending deadline in 2032 is what it warns about.
 printf '{"year": %d, "days": [{"name": "元旦", "date": "%d-01-01", "isOffDay": true},
  {"name": "元旦", "date": "%d-01-01", "isOffDay": true}]}' "$year" "$year" "$((year + 1))" >"$esc_dir/notice.json"
 jiesu holidays load "$esc_dir/notice.json" >"$esc_dir/holidays-load.out" 2>&1
 check "jiesu holidays load stores the file" grep -q "已存：新增或改动 2 天" "$esc_dir/holidays-load.out"
+check_eq "… recorded as the administrator's load of that file" "holidays.load 文件 notice.json 2 $year-01-01" "$(hol_event)"
 check "… lists the years" grep -qE "^$year +1 +0$" "$esc_dir/holidays-load.out"
 check "… and warns about the deadline due after the calendar ends" grep -q "^提醒：.*有 1 个未到期的时限落在 $((year + 2)) 年或以后" "$esc_dir/holidays-load.out"
 gbk_notice=$esc_dir/$(printf '放假通知.json' | iconv -f UTF-8 -t GB18030)
 cp "$esc_dir/notice.json" "$gbk_notice"
 jiesu holidays load "$gbk_notice" >"$esc_dir/holidays-gbk.out" 2>&1
 check "a file named in GBK loads too (its name is recorded as the days' source)" grep -q "^已存：" "$esc_dir/holidays-gbk.out"
+check_eq "the records stay when the days are stored again (holidays.source names only the last)" 2 \
+    "$(sql "SELECT count(*) FROM admin_events WHERE actor = 'admin' AND action LIKE 'holidays.%'")"
 sql "UPDATE deadlines d SET met_at = now() FROM complaints c WHERE c.id = d.complaint_id AND c.ticket_no = 'HOL-1'" >/dev/null
 jiesu status >"$esc_dir/status2.out" 2>&1
 check "no warning once the calendar reaches far enough" bash -c "! grep -q 提醒 '$esc_dir/status2.out'"

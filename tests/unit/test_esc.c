@@ -8,7 +8,8 @@
  * discipline alerts go to the offices of the order's district. A deadline
  * met already never pauses or moves; a remind that would have fallen inside
  * a pause falls due when the unit has used its share of its own time; days
- * stored into the official calendar re-time the deadlines they change.
+ * stored into the official calendar re-time the deadlines they change, and
+ * admin_events records who stored which (a store changing nothing: no row).
  *
  * Needs JIESU_TEST_PG (a migrated database) and JIESU_TEST_REDIS. Each run
  * has its own ticket numbers and timers key; the clock offset is reset after
@@ -492,6 +493,13 @@ static void test_pause_counts_seconds(void **state)
                                             " AND paused_seconds BETWEEN 50 AND 53", d), 1);
 }
 
+/* The administrators' record of holiday changes made as test-holidays-admin. */
+static long long records(fixture *f)
+{
+    return fixture_num(f->ctx.pg, "SELECT count(*) FROM admin_events WHERE actor = 'test-holidays-admin'"
+                                  " AND action LIKE 'holidays.%%'");
+}
+
 /* 2027's notice was missing: a deadline of 1 working day from 2026-12-31
  * 17:00 fell due on 元旦 (2027-01-01 17:00). Storing 元旦 through escalation
  * moves it to 2027-01-04 17:00 and plans it again; a met deadline and one
@@ -515,8 +523,20 @@ static void test_stored_holidays_retime_deadlines(void **state)
                             " WHERE id = %lld", q);
     int64_t q_due = due_ms(f, q);
     holidays_day days[] = {{"2027-01-01", 1, "元旦"}, {"2027-01-02", 1, "元旦"}, {"2027-01-03", 1, "元旦"}};
-    assert_int_equal(esc_calendar_store(&c, &f->ctx, days, 3, "test 2027", &st, err, sizeof err), 0);
+    esc_calendar_by by = {"test-holidays-admin", "holidays.load", "test 2027"};
+    long long recorded = records(f);
+    assert_int_equal(esc_calendar_store(&c, &f->ctx, days, 3, &by, &st, err, sizeof err), 0);
     assert_int_equal(st.stored, 3);
+    /* recorded, with the administrator's name, in the same transaction: lasting when the days are stored again */
+    assert_int_equal(records(f), recorded + 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM (SELECT * FROM admin_events"
+                                            " WHERE actor = 'test-holidays-admin' ORDER BY id DESC LIMIT 1) e"
+                                            " WHERE action = 'holidays.load' AND subject = 'test 2027'"
+                                            " AND detail->>'given' = '3' AND detail->>'stored' = '3'"
+                                            " AND detail->'days'->0->>'day' = '2027-01-01'"
+                                            " AND detail->'days'->0->>'name' = '元旦'"), 1);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM holidays WHERE day = '2027-01-01'"
+                                            " AND source = 'test 2027 by test-holidays-admin'"), 1);
     assert_true(st.retimed >= 1);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld"
                                             " AND due_at = '2027-01-04 17:00+08' AND rung_next IS NULL", p), 1);
@@ -525,10 +545,11 @@ static void test_stored_holidays_retime_deadlines(void **state)
     assert_int_equal(due_ms(f, q), q_due);
     assert_int_equal(calendar_year_known(f->ctx.cal, 2027), 1);
     /* stored again: nothing changes, nothing moves */
-    assert_int_equal(esc_calendar_store(&c, &f->ctx, days, 3, "test 2027", &st, err, sizeof err), 0);
+    assert_int_equal(esc_calendar_store(&c, &f->ctx, days, 3, &by, &st, err, sizeof err), 0);
     assert_int_equal(st.stored, 0);
     assert_int_equal(st.unchanged, 3);
     assert_int_equal(st.retimed, 0);
+    assert_int_equal(records(f), recorded + 1);     /* nothing changed, nothing to record */
     esc_calendar_finish(&c);
     f->ctx.cal = NULL;
     config_destroy(&cfg);
@@ -538,7 +559,7 @@ static void test_stored_holidays_retime_deadlines(void **state)
 static int drop_test_holidays(void **state)
 {
     fixture *f = *state;
-    fixture_exec(f->ctx.pg, "DELETE FROM holidays WHERE source = 'test 2027'");
+    fixture_exec(f->ctx.pg, "DELETE FROM holidays WHERE source = 'test 2027 by test-holidays-admin'");
     f->ctx.cal = NULL;
     return reset_clock(state);
 }

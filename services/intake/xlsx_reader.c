@@ -163,7 +163,7 @@ static void xml_broken(xlsx_reader *self, XML_Parser p, const char *name)
         set_err(self, "%s：第 %lu 行 XML 出错：%s", name, line, what);
         return;
     }
-    char where[48] = "第一行之前", col[8];
+    char where[96] = "第一行之前", col[8];
     if (self->building.row_no > 0 && self->prev_col >= 0) {
         xlsx_column_name((size_t)self->prev_col, col);
         snprintf(where, sizeof where, "第 %ld 行（单元格 %s%ld 处）", self->building.row_no, col, self->building.row_no);

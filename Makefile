@@ -94,6 +94,7 @@ stop:
 	@scripts/run.sh stop
 
 test: deps
+	@$(MAKE) --no-print-directory $(JOBS) MODE=release all
 	@$(MAKE) --no-print-directory $(JOBS) MODE=san all unit-tests
 	@tests/run.sh build/san
 

@@ -223,6 +223,8 @@ static void note_profile(import_run *r)
     }
     if (intake_columns_describe_ignored(r->map, res->warnings[res->nwarnings], IMPORT_WARNING_BYTES) > 0)
         res->nwarnings++;
+    if (intake_source_describe_unread(r->source, res->warnings[res->nwarnings], IMPORT_WARNING_BYTES))
+        res->nwarnings++;
 }
 
 /* Reads the header, picks the profile and maps the columns through it; a

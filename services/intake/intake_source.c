@@ -153,6 +153,17 @@ const char *intake_source_format(const intake_source *self)
     return self->csv ? csv_encoding_name(csv_reader_encoding(self->csv)) : "XLSX";
 }
 
+int intake_source_describe_unread(const intake_source *self, char *out, size_t outlen)
+{
+    const char *first, *others;
+    size_t n = self->xlsx ? xlsx_sheets(self->xlsx, &first, &others) : 0;
+    if (n < 2)
+        return 0;
+    snprintf(out, outlen, "工作簿有 %zu 个工作表，只导入了第一个「%s」，其余 %zu 个（%s）没有读：要导入其中一个，"
+             "请在 Excel 里把它拖到最前面，或另存为单独的文件后再导入", n, first, n - 1, *others ? others : "…");
+    return 1;
+}
+
 uint64_t intake_source_bytes(const intake_source *self)
 {
     return self->csv ? csv_reader_bytes(self->csv) : 0;

@@ -36,6 +36,10 @@ const char *intake_source_errstr(const intake_source *self);
 /* "XLSX", or the CSV encoding detected so far ("UTF-8", "GB18030" ...). */
 const char *intake_source_format(const intake_source *self);
 
+/* What of the file is not read, for the clerk: a workbook's sheets after
+ * the first, named, and how to import one. 1 with out filled, else 0. */
+int intake_source_describe_unread(const intake_source *self, char *out, size_t outlen);
+
 /* Bytes of the file read so far (CSV), 0 when unknown (XLSX). */
 uint64_t intake_source_bytes(const intake_source *self);
 

@@ -65,6 +65,9 @@ struct xlsx_reader {
     int           date1904;         /* serial dates count from 1904 (xl/workbook.xml) */
     char          sheet_rid[128];   /* r:id of the first <sheet> in xl/workbook.xml */
     char          sheet_part[512];  /* its zip member name */
+    char          sheet_name[128];  /* its name, as the workbook's tab shows it */
+    size_t        nsheets;          /* <sheet>s in xl/workbook.xml */
+    char          others[512];      /* the names of the others, "「统计」「说明」", cut at a whole name */
     char          err[512];
 };
 
@@ -240,10 +243,24 @@ cleanup:
 
 /* ---- workbook.xml and its relationships: where the first sheet is ---- */
 
+/* A <sheet> after the first: counted, its name kept while it fits whole. */
+static void other_sheet(xlsx_reader *self, const char *sheet_name)
+{
+    size_t n = strlen(self->others), need = strlen(sheet_name) + sizeof "「」";
+    if (n + need <= sizeof self->others)
+        snprintf(self->others + n, sizeof self->others - n, "「%s」", sheet_name);
+}
+
 static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
     xlsx_reader *self = ud;
-    const char *id = attr(atts, "r:id"), *d1904 = attr(atts, "date1904");
+    const char *id = attr(atts, "r:id"), *d1904 = attr(atts, "date1904"), *sheet_name = attr(atts, "name");
+    if (strcmp(local(name), "sheet") == 0) {
+        if (self->nsheets++ == 0)
+            snprintf(self->sheet_name, sizeof self->sheet_name, "%s", sheet_name ? sheet_name : "");
+        else
+            other_sheet(self, sheet_name ? sheet_name : "");
+    }
     if (strcmp(local(name), "sheet") == 0 && !self->sheet_rid[0] && id)
         snprintf(self->sheet_rid, sizeof self->sheet_rid, "%s", id);
     else if (strcmp(local(name), "workbookPr") == 0 && d1904)
@@ -642,6 +659,13 @@ int xlsx_next_row(xlsx_reader *self, char ***cells, size_t *ncells, long *row_no
 int xlsx_date1904(const xlsx_reader *self)
 {
     return self->date1904;
+}
+
+size_t xlsx_sheets(const xlsx_reader *self, const char **first, const char **others)
+{
+    *first = self->sheet_name;
+    *others = self->others;
+    return self->nsheets;
 }
 
 xlsx_problem xlsx_row_problem(const xlsx_reader *self, size_t *col)

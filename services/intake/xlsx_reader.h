@@ -67,6 +67,11 @@ xlsx_problem xlsx_row_problem(const xlsx_reader *self, size_t *col);
  * else 0. */
 int xlsx_date1904(const xlsx_reader *self);
 
+/* The workbook's number of sheets (only the first is read), the first's
+ * name in *first and the others' in *others ("「统计」「说明」", as many whole
+ * names as fit in 512 bytes). The strings belong to the reader. */
+size_t xlsx_sheets(const xlsx_reader *self, const char **first, const char **others);
+
 /* The letters of 0-based column col ("A", "AB", "XFD") into out. */
 void xlsx_column_name(size_t col, char out[8]);
 

@@ -304,13 +304,15 @@ static void test_stopped_import_finishes_on_rerun(void **state)
 
 /* Writes a workbook in the test directory with the properties pr (the
  * workbookPr element, "" for none) whose first sheet holds rows (the XML
- * inside <sheetData>, "@" for this run's prefix). */
-static const char *write_xlsx(const char *name, const char *pr, const char *rows, char path[256])
+ * inside <sheetData>, "@" for this run's prefix), the <sheet> elements others
+ * after it ("" for none). */
+static const char *write_xlsx(const char *name, const char *pr, const char *others, const char *rows,
+                              char path[256])
 {
-    char workbook[512];
+    char workbook[1024];
     snprintf(workbook, sizeof workbook,
              "<workbook xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
-             "%s<sheets><sheet name=\"a\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>", pr);
+             "%s<sheets><sheet name=\"a\" sheetId=\"1\" r:id=\"rId1\"/>%s</sheets></workbook>", pr, others);
     static const char rels[] =
         "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/></Relationships>";
     static char sheet[8192];
@@ -346,7 +348,7 @@ static void test_xlsx_damaged_cells(void **state)
     (void)state;
     char path[256], err[4096] = "";
     intake_result res;
-    write_xlsx("damaged.xlsx", "", XHEAD
+    write_xlsx("damaged.xlsx", "", "", XHEAD
                "<row r=\"2\">" XCELL("A2", "@X1") XCELL("B2", "2021-05-30 10:57") XCELL("C2", "好的一行") "</row>"
                "<row r=\"3\">" XCELL("A3", "@X2") XCELL("B3", "2021-05-30 10:57") "<c r=\"C3\" t=\"s\"><v>9</v></c></row>"
                "<row r=\"4\">" XCELL("A4", "@X3") XCELL("C4", "内容") XCELL("B4", "2021-05-30 10:57") "</row>"
@@ -366,12 +368,12 @@ static void test_xlsx_damaged_cells(void **state)
     assert_non_null(strstr(rej, "\n4,4,来电时间,单元格 B4 没有排在同一行前一个单元格之后"));
     assert_non_null(strstr(rej, "\n5,5,诉求内容,单元格 C5 超过 24 个字符（这一行未导入"));
 
-    write_xlsx("header.xlsx", "", "<row r=\"1\">" XCELL("A1", "工单编号") XCELL("B1", "来电时间")
+    write_xlsx("header.xlsx", "", "", "<row r=\"1\">" XCELL("A1", "工单编号") XCELL("B1", "来电时间")
                XCELL("C1", "诉求内容这一列的表头写得太长了超过了二十四个字的限制") "</row>", path);
     assert_int_equal(intake_import(&opt, path, NULL, &res, err, sizeof err), -1);
     assert_non_null(strstr(err, "表头行：单元格 C1 超过 24 个字符；"));
 
-    write_xlsx("broken.xlsx", "", XHEAD
+    write_xlsx("broken.xlsx", "", "", XHEAD
                "<row r=\"2\">" XCELL("A2", "@X6") XCELL("B2", "2021-05-30 10:57") XCELL("C2", "存下") "</row>"
                "<row r=\"3\">" XCELL("A3", "@X7") XCELL("B3", "2021-05-30 10:57") XCELL("C3", "也存下") "</row>"
                "<row r=\"4\">" XCELL("A4", "@X8") "<c r=\"B4\"><v>1</x></c></row>",
@@ -392,12 +394,35 @@ static void test_xlsx_date1904(void **state)
     intake_result res;
     const char *rows = XHEAD "<row r=\"2\">" XCELL("A2", "@D1904") "<c r=\"B2\"><v>42884.5</v></c>"
                        XCELL("C2", "1904 年制的工作簿") "</row>";
-    write_xlsx("mac.xlsx", "<workbookPr date1904=\"1\"/>", rows, path);
+    write_xlsx("mac.xlsx", "<workbookPr date1904=\"1\"/>", "", rows, path);
     if (intake_import(&fx.opt, path, NULL, &res, err, sizeof err) != 0)
         fail_msg("%s", err);
     assert_int_equal(res.inserted, 1);
     assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%sD1904' AND "
                               "called_at = '2021-05-30 12:00:00+08'", fx.prefix), 1);
+}
+
+/* Only a workbook's first sheet is read: the clerk is told the others are
+ * not, by name, and how to import one. */
+static void test_xlsx_other_sheets_named(void **state)
+{
+    (void)state;
+    char path[256], err[4096] = "";
+    intake_result res;
+    const char *rows = XHEAD "<row r=\"2\">" XCELL("A2", "@S1") XCELL("B2", "2021-05-30 12:00")
+                       XCELL("C2", "路灯不亮") "</row>";
+    write_xlsx("sheets.xlsx", "", "<sheet name=\"统计\" sheetId=\"2\" r:id=\"rId2\"/>"
+               "<sheet name=\"说明\" sheetId=\"3\" r:id=\"rId3\"/>", rows, path);
+    if (intake_import(&fx.opt, path, NULL, &res, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(res.inserted, 1);
+    assert_int_equal(res.nwarnings, 1);
+    assert_string_equal(res.warnings[0], "工作簿有 3 个工作表，只导入了第一个「a」，其余 2 个（「统计」「说明」）没有读："
+                                          "要导入其中一个，请在 Excel 里把它拖到最前面，或另存为单独的文件后再导入");
+    write_xlsx("one.xlsx", "", "", XHEAD, path);
+    if (intake_import(&fx.opt, path, NULL, &res, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(res.nwarnings, 0);
 }
 
 static void test_missing_column_and_unreadable_file(void **state)
@@ -530,6 +555,7 @@ int main(void)
         cmocka_unit_test(test_missing_column_and_unreadable_file),
         cmocka_unit_test(test_xlsx_damaged_cells),
         cmocka_unit_test(test_xlsx_date1904),
+        cmocka_unit_test(test_xlsx_other_sheets_named),
         cmocka_unit_test(test_orphaned_import_marked_failed),
         cmocka_unit_test(test_gb18030_file),
         cmocka_unit_test(test_stray_quote_refuses_one_row),

@@ -210,6 +210,34 @@ static void test_gb18030_detected_and_converted(void **state)
     free(gb);
 }
 
+/* A GBK file with rows pasted in UTF-8: the rows before them are read, then
+ * the reading stops naming the line, at every read size (the UTF-8 once read
+ * as GB18030 and stored as mojibake). Real GBK text is not taken for it. */
+static void test_gb18030_with_utf8_rows(void **state)
+{
+    (void)state;
+    size_t len;
+    char *gb = to_gb18030("工单编号,诉求内容\n1,海尔路门口垃圾桶满了三天没人清运\n", &len);
+    const char utf8[] = "2,路灯不亮已经一周了\n3,x\n";
+    char *mixed = malloc(len + sizeof utf8);
+    assert_non_null(mixed);
+    memcpy(mixed, gb, len);
+    memcpy(mixed + len, utf8, sizeof utf8);
+    size_t sizes[] = {0, 1, 2, 3, 5, 7, 64};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        parsed p;
+        csv_options opt = {.read_size = sizes[i]};
+        parse_mem(mixed, len + sizeof utf8 - 1, &opt, &p);
+        assert_int_equal(p.rc, -1);
+        assert_true(p.n >= 2);
+        assert_string_equal(p.field[1][1], "海尔路门口垃圾桶满了三天没人清运");
+        assert_non_null(strstr(p.err, "第 3 行起却有 UTF-8 编码的中文"));
+        parsed_free(&p);
+    }
+    free(mixed);
+    free(gb);
+}
+
 static void test_gb18030_undecodable_bytes(void **state)
 {
     (void)state;
@@ -539,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_bom_stripped),
         cmocka_unit_test(test_utf8_split_across_reads),
         cmocka_unit_test(test_gb18030_detected_and_converted),
+        cmocka_unit_test(test_gb18030_with_utf8_rows),
         cmocka_unit_test(test_gb18030_undecodable_bytes),
         cmocka_unit_test(test_invalid_utf8_later_flags_record),
         cmocka_unit_test(test_damaged_utf8_stays_utf8),

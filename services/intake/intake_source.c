@@ -11,6 +11,7 @@
 #include "xlsx_reader.h"
 
 #define ZIP_MAGIC "PK\003\004"
+#define OLE2_MAGIC "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"   /* an old Excel workbook (.xls), a Word file ... */
 
 struct intake_source {
     csv_options  opt;
@@ -22,13 +23,13 @@ struct intake_source {
     char         err[600];
 };
 
-/* 1 when the file at fd starts with the zip signature; the offset is kept. */
-static int is_zip(int fd)
+/* 1 when the file at fd starts with the len bytes of magic; the offset is kept. */
+static int starts_with(int fd, const char *magic, size_t len)
 {
-    char head[4];
+    char head[8];
     off_t at = lseek(fd, 0, SEEK_CUR);
-    ssize_t n = pread(fd, head, sizeof head, at < 0 ? 0 : at);
-    return n == (ssize_t)sizeof head && memcmp(head, ZIP_MAGIC, sizeof head) == 0;
+    ssize_t n = pread(fd, head, len, at < 0 ? 0 : at);
+    return n == (ssize_t)len && memcmp(head, magic, len) == 0;
 }
 
 intake_source *intake_source_open(int fd, const char *path, const csv_options *opt,
@@ -42,7 +43,10 @@ intake_source *intake_source_open(int fd, const char *path, const csv_options *o
     if (opt)
         self->opt = *opt;
     csv_options_fill(&self->opt);
-    if (!is_zip(fd)) {
+    if (starts_with(fd, OLE2_MAGIC, 8)) {
+        snprintf(why, whylen, "这是老式的 Excel 工作簿（.xls），读不了：请用 Excel 打开，另存为 Excel 工作簿（.xlsx）"
+                 "或“CSV UTF-8（逗号分隔）”后再导入");
+    } else if (!starts_with(fd, ZIP_MAGIC, 4)) {
         if (!(self->csv = csv_reader_new(fd, &self->opt)))
             snprintf(why, whylen, "内存不足");
     } else {

@@ -23,7 +23,9 @@
 typedef struct intake_source intake_source;
 
 /* Opens the rows of the file at path, already open as fd (borrowed, read
- * from its current offset for CSV). NULL with the reason in why. */
+ * from its current offset for CSV): a workbook by the zip signature, an old
+ * .xls by its own (refused, saying how to save it), else CSV. NULL with the
+ * reason in why. */
 intake_source *intake_source_open(int fd, const char *path, const csv_options *opt,
                                   char *why, size_t whylen);
 

@@ -436,6 +436,9 @@ static void test_missing_column_and_unreadable_file(void **state)
     assert_non_null(strstr(err, "来电时间（called_at）：模板认的列 来电时间"));
     assert_int_equal(sql_long("SELECT count(*) FROM imports WHERE id = %lld AND status = 'failed' AND "
                               "error LIKE '%%called_at%%'", (long long)res.import_id), 1);
+    write_csv("old.xls", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 an old workbook", path);
+    assert_int_equal(intake_import(&fx.opt, path, NULL, &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "这是老式的 Excel 工作簿（.xls），读不了：请用 Excel 打开，另存为 Excel 工作簿（.xlsx）"));
     snprintf(path, sizeof path, "%s/no-such-file.csv", fx.dir);
     assert_int_equal(intake_import(&fx.opt, path, NULL, &res, err, sizeof err), -1);
     assert_null(strstr(err, fx.dir));

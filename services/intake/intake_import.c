@@ -139,32 +139,6 @@ static int next_record(import_run *r, csv_record *rec, char *why, size_t whylen)
     return got;
 }
 
-/* Why the header's text cannot be read (a CSV_ERR_ENCODING record): where,
- * in which encoding and why that one (profile names the one whose encoding
- * key chose it, NULL when detected), and what to do. */
-static void header_encoding(const import_run *r, const csv_record *rec, const char *profile, char *why,
-                            size_t whylen)
-{
-    int nul;
-    size_t col = rec->bad_field, at = csv_field_bad_char(rec, col, &nul);
-    const char *format = intake_source_format(r->source);
-    int gb = strcmp(format, csv_encoding_name(CSV_ENC_GB18030)) == 0;
-    const char *name = gb ? "GB18030（GBK）" : "UTF-8";
-    char what[400];
-    if (nul)
-        snprintf(what, sizeof what, "是空字符（文本文件里不会有：多半是旧版 Excel 工作簿 .xls，或没有字节顺序标记的 "
-                 "UTF-16 文本）");
-    else if (profile)
-        snprintf(what, sizeof what, "起不是有效的 %s 文本（导入模板 %s 规定 encoding = %s；文件若是别的编码，"
-                 "请把这一项改为 auto）", name, profile, gb ? "gb18030" : "utf-8");
-    else
-        snprintf(what, sizeof what, "起不是有效的 %s 文本（%s）", name,
-                 strcmp(format, csv_encoding_name(CSV_ENC_UTF8_BOM)) == 0 ? "文件开头有 UTF-8 的字节顺序标记"
-                                                                          : "编码是按文件内容识别的");
-    snprintf(why, whylen, "表头行第 %zu 列第 %zu 个字符%s：请在 Excel 里打开它，另存为“CSV UTF-8（逗号分隔）”"
-             "或 Excel 工作簿（.xlsx）后再导入（旧版 .xls 工作簿不能直接导入）", col + 1, at, what);
-}
-
 /* The header record, read with the encoding profile names (NULL: detected).
  * 0, or -1 with why. */
 static int header_record(import_run *r, csv_record *rec, const char *profile, char *why, size_t whylen)
@@ -177,7 +151,7 @@ static int header_record(import_run *r, csv_record *rec, const char *profile, ch
         return -1;
     }
     if (rec->status == CSV_ERR_ENCODING) {
-        header_encoding(r, rec, profile, why, whylen);
+        intake_source_explain_header(r->source, rec, profile, why, whylen);
         return -1;
     }
     if (rec->status != CSV_OK) {

@@ -1,4 +1,5 @@
-/* intake_source.c — CSV or XLSX rows as csv_records (see intake_source.h). */
+/* intake_source.c — CSV or XLSX rows as csv_records, and what the file itself
+ * makes unreadable or leaves unread, in words for the clerk (see intake_source.h). */
 #include "intake_source.h"
 
 #include <errno.h>
@@ -155,6 +156,29 @@ const char *intake_source_errstr(const intake_source *self)
 const char *intake_source_format(const intake_source *self)
 {
     return self->csv ? csv_encoding_name(csv_reader_encoding(self->csv)) : "XLSX";
+}
+
+void intake_source_explain_header(const intake_source *self, const csv_record *rec, const char *profile, char *why,
+                                  size_t whylen)
+{
+    int nul;
+    size_t col = rec->bad_field, at = csv_field_bad_char(rec, col, &nul);
+    const char *format = intake_source_format(self);
+    int gb = strcmp(format, csv_encoding_name(CSV_ENC_GB18030)) == 0;
+    const char *name = gb ? "GB18030（GBK）" : "UTF-8";
+    char what[400];
+    if (nul)
+        snprintf(what, sizeof what, "是空字符（文本文件里不会有：多半是旧版 Excel 工作簿 .xls，或没有字节顺序标记的 "
+                 "UTF-16 文本）");
+    else if (profile)
+        snprintf(what, sizeof what, "起不是有效的 %s 文本（导入模板 %s 规定 encoding = %s；文件若是别的编码，"
+                 "请把这一项改为 auto）", name, profile, gb ? "gb18030" : "utf-8");
+    else
+        snprintf(what, sizeof what, "起不是有效的 %s 文本（%s）", name,
+                 strcmp(format, csv_encoding_name(CSV_ENC_UTF8_BOM)) == 0 ? "文件开头有 UTF-8 的字节顺序标记"
+                                                                          : "编码是按文件内容识别的");
+    snprintf(why, whylen, "表头行第 %zu 列第 %zu 个字符%s：请在 Excel 里打开它，另存为“CSV UTF-8（逗号分隔）”"
+             "或 Excel 工作簿（.xlsx）后再导入（旧版 .xls 工作簿不能直接导入）", col + 1, at, what);
 }
 
 int intake_source_describe_unread(const intake_source *self, char *out, size_t outlen)

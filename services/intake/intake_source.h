@@ -38,6 +38,12 @@ const char *intake_source_errstr(const intake_source *self);
 /* "XLSX", or the CSV encoding detected so far ("UTF-8", "GB18030" ...). */
 const char *intake_source_format(const intake_source *self);
 
+/* Why a header record whose text cannot be read (CSV_ERR_ENCODING) cannot
+ * be: where, in which encoding and why that one (profile names the profile
+ * whose encoding key chose it, NULL when detected), and what to do. */
+void intake_source_explain_header(const intake_source *self, const csv_record *rec, const char *profile, char *why,
+                                  size_t whylen);
+
 /* What of the file is not read, for the clerk: a workbook's sheets after
  * the first, named, and how to import one. 1 with out filled, else 0. */
 int intake_source_describe_unread(const intake_source *self, char *out, size_t outlen);

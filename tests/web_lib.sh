@@ -17,7 +17,7 @@
 #                                    there (`npm ci` when missing; sets CHROMIUM), else says WHAT
 #                                    was NOT tested and why: never a silent pass
 #   browser_run SCRIPT [VAR=VALUE...] runs tests/browser/SCRIPT with WEB_BASE, CHROMIUM and SHOTS
-#                                    ($HARNESS_DIR/screenshots), counting its ok / FAIL lines
+#                                    ($HARNESS_ROOT/screenshots), counting its ok / FAIL lines
 # $WEB_BASE is the reporting service's address, $WEB_DIR a scratch directory.
 
 web_stack() {
@@ -116,11 +116,11 @@ browser_ready() {
         echo "  SKIP: no Chromium on this machine (scripts/deps.sh installs Debian's chromium) — $1 was NOT tested"
     elif ! command -v node >/dev/null || ! command -v npm >/dev/null; then
         echo "  SKIP: no node/npm on this machine (Debian's nodejs and npm) — $1 was NOT tested"
-    elif [ ! -d "$dir/node_modules/playwright-core" ] &&
-         ! (cd "$dir" && npm ci --no-audit --no-fund >"$HARNESS_DIR/npm-ci.log" 2>&1); then
+    elif ! (cd "$dir" && flock "$HARNESS_ROOT/npm-ci.lock" \
+            sh -c '[ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund' >"$HARNESS_DIR/npm-ci.log" 2>&1); then
         echo "  SKIP: npm ci in tests/browser failed (see $HARNESS_DIR/npm-ci.log) — $1 was NOT tested"
     else
-        mkdir -p "$HARNESS_DIR/screenshots"
+        mkdir -p "$HARNESS_ROOT/screenshots"
         return 0
     fi
     return 1
@@ -129,7 +129,7 @@ browser_ready() {
 browser_run() {
     local script=$1 out rc; shift
     out=$WEB_DIR/${script%%.*}.out
-    env WEB_BASE="$WEB_BASE" CHROMIUM="$CHROMIUM" SHOTS="$HARNESS_DIR/screenshots" "$@" \
+    env WEB_BASE="$WEB_BASE" CHROMIUM="$CHROMIUM" SHOTS="$HARNESS_ROOT/screenshots" "$@" \
         timeout 180 node "$REPO/tests/browser/$script" >"$out" 2>&1
     rc=$?
     cat "$out"

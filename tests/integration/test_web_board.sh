@@ -76,7 +76,7 @@ check "… with data-refresh=2 and /api/board in it" \
 if browser_ready "the wall board"; then
     browser_run board.test.mjs PG_CONNINFO="$JIESU_PG_OWNER_CONNINFO" OPEN311="$OPEN311" CLERK_KEY="$clerk"
     for s in board-desktop board-phone; do
-        check "screenshot $s.png saved under var/" test -s "$HARNESS_DIR/screenshots/$s.png"
+        check "screenshot $s.png saved under var/" test -s "$HARNESS_ROOT/screenshots/$s.png"
     done
 fi
 # ---- working time on the official calendar, and a day stored while the pages run ----

@@ -31,7 +31,7 @@ if browser_ready "the workbench"; then
     check "jiesu show: the order the browser resolved is resolved, by zhong, with its note" \
         sh -c "grep -q '已办结待回访' '$WEB_DIR/show.txt' && grep -q 'zhong' '$WEB_DIR/show.txt' && grep -q '垃圾已清运' '$WEB_DIR/show.txt'"
     for s in workbench-phone order-phone order-desktop workbench-desktop discipline-desktop locked-phone; do
-        check "screenshot $s.png saved under var/" test -s "$HARNESS_DIR/screenshots/$s.png"
+        check "screenshot $s.png saved under var/" test -s "$HARNESS_ROOT/screenshots/$s.png"
     done
     harness_services_stop
 fi

@@ -36,6 +36,13 @@ typedef Jiesu__Table *(*view_table_fn)(const config *cfg, PGconn *pg, const view
 #define VIEW_EXCERPT_READ 200     /* characters an excerpt is masked from (SQL's left()): a
                                    * number across its cut is masked whole */
 
+/* Of alerts a, those principal p may read of, and so act on: about an order
+ * p may see, or about none (a pattern alert). `jiesu alerts`, the
+ * workbench's alerts and acknowledging one (escalation's alert.ack) ask it,
+ * so an order that became a conduct complaint takes its alerts away from the
+ * office that held it, as its page. */
+#define VIEW_ALERT_SEEN(p) "(a.complaint_id IS NULL OR principal_sees(" p "::int, a.complaint_id))"
+
 struct view_section {
     const char *title;
     const char *align;      /* one 'l' or 'r' per column */

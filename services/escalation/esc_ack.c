@@ -1,5 +1,9 @@
 /* esc_ack.c — acknowledging an alert (see esc_ack.h). One statement moves
- * the alert and writes the order's event, so neither happens alone. */
+ * the alert and writes the order's event, so neither happens alone. An
+ * alert is acknowledged only by its unit and only while the person may read
+ * what it is about (VIEW_ALERT_SEEN, as `jiesu alerts` lists it): an order
+ * given to discipline inspection since is, to the office that held it, no
+ * alert at all. */
 #include "esc_ack.h"
 
 #include <stdio.h>
@@ -9,38 +13,40 @@
 #include "db.h"
 #include "log.h"
 #include "text.h"
+#include "view.h"
 
 #define ERR_REFUSED 409
 
-/* $1 alert id, $2 the principal's name, $3 their unit id, $4 note. */
+/* $1 alert id, $2 the principal's name, $3 their unit id, $4 note, $5 their id. */
 static const char SQL_ACK[] =
-    "WITH a AS ("
-    "  UPDATE alerts SET acked_at = now(), acked_by = $2"
-    "   WHERE id = $1::bigint AND acked_at IS NULL AND target_unit_id = $3::int"
-    "  RETURNING id, complaint_id, rung, cycle"
+    "WITH acked AS ("
+    "  UPDATE alerts a SET acked_at = now(), acked_by = $2"
+    "   WHERE a.id = $1::bigint AND a.acked_at IS NULL AND a.target_unit_id = $3::int AND " VIEW_ALERT_SEEN("$5")
+    "  RETURNING a.id, a.complaint_id, a.rung, a.cycle"
     "), logged AS ("
     "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
     "  SELECT complaint_id, $2, 'acked', jsonb_build_object('alert_id', id, 'rung', rung, 'cycle', cycle,"
     "                                                      'note', nullif($4, ''))"
-    "  FROM a WHERE complaint_id IS NOT NULL"
-    ") SELECT id FROM a";
+    "  FROM acked WHERE complaint_id IS NOT NULL"
+    ") SELECT id FROM acked";
 
 /* Why alert $1 was not acknowledged by unit $2: who acked it (their name as
  * people read it) and when, in local time ($3 minutes east of UTC), or
- * whether it is the unit's at all. */
+ * whether it is the unit's at all, and about what principal $4 may read. */
 static const char SQL_WHY[] =
     "SELECT coalesce(person_name(a.acked_by), ''),"
     "       coalesce(to_char(a.acked_at AT TIME ZONE 'UTC' + make_interval(mins => $3::int), 'YYYY-MM-DD HH24:MI'), ''),"
-    "       a.target_unit_id IS NOT DISTINCT FROM $2::int"
+    "       a.target_unit_id IS NOT DISTINCT FROM $2::int AND " VIEW_ALERT_SEEN("$4")
     "  FROM alerts a WHERE a.id = $1::bigint";
 
 static void explain(service *s, const bus_request *req, const char *id, const auth_principal *who)
 {
-    char unit[16], offset[16], err[512];
+    char unit[16], offset[16], me[16], err[512];
     snprintf(unit, sizeof unit, "%d", who->unit_id);
     snprintf(offset, sizeof offset, "%d", config_utc_offset_min(s->cfg));
-    const char *params[] = {id, unit, offset};
-    PGresult *res = db_query(s->pg, "alert ack refusal", SQL_WHY, 3, params, err, sizeof err);
+    snprintf(me, sizeof me, "%d", who->id);
+    const char *params[] = {id, unit, offset, me};
+    PGresult *res = db_query(s->pg, "alert ack refusal", SQL_WHY, 4, params, err, sizeof err);
     if (!res)
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
     else if (PQntuples(res) == 0 || *PQgetvalue(res, 0, 2) != 't')
@@ -54,7 +60,7 @@ static void explain(service *s, const bus_request *req, const char *id, const au
 
 void esc_ack_request(service *s, const bus_request *req, const auth_principal *who)
 {
-    char id[24], unit[16], err[512];
+    char id[24], unit[16], me[16], err[512];
     Jiesu__AckRequest *rq = BUS_UNPACK(ack_request, req->env);
     if (!rq || rq->alert_id <= 0) {
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "没有告警编号：请指明确认哪一条告警");
@@ -70,8 +76,9 @@ void esc_ack_request(service *s, const bus_request *req, const auth_principal *w
     }
     snprintf(id, sizeof id, "%lld", (long long)rq->alert_id);
     snprintf(unit, sizeof unit, "%d", who->unit_id);
-    const char *params[] = {id, who->name, unit, rq->note};
-    PGresult *res = db_query(s->pg, "alert ack", SQL_ACK, 4, params, err, sizeof err);
+    snprintf(me, sizeof me, "%d", who->id);
+    const char *params[] = {id, who->name, unit, rq->note, me};
+    PGresult *res = db_query(s->pg, "alert ack", SQL_ACK, 5, params, err, sizeof err);
     if (!res) {
         text_prefix(err, sizeof err, "acknowledging alert %s: ", id);
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);

@@ -144,7 +144,7 @@ static const view_section ALERTS[] = {
      "  JOIN principals p ON p.id = $1::int"
      "   AND (p.unit_id = a.target_unit_id OR p.unit_id = a.unit_id AND a.rung IN ('remind', 'supervise'))"
      " WHERE ($2::text = 'all' OR a.acked_at IS NULL) AND ($3::text IS NULL OR a.rung = $3::text)"
-     "   AND " REPORT_ALERT_SEEN("$1")
+     "   AND " VIEW_ALERT_SEEN("$1")
      " ORDER BY a.id DESC LIMIT coalesce($4::int, 50)"},
     {NULL},
 };

@@ -13,10 +13,4 @@ extern const view_def REPORT_VIEWS[];
 #define REPORT_SEEN_ORDER "(SELECT id FROM complaints WHERE ticket_no = $2 AND principal_sees($1::int, id))"
 #define REPORT_TIME_FMT   "'YYYY-MM-DD HH24:MI'"
 
-/* Of alerts a, those principal p may read of: about an order p may see, or
- * about none (a pattern alert). `jiesu alerts` and the workbench's alerts
- * ask it, so an order that became a conduct complaint takes its alerts away
- * from the office that held it, as its page. */
-#define REPORT_ALERT_SEEN(p) "(a.complaint_id IS NULL OR principal_sees(" p "::int, a.complaint_id))"
-
 #endif

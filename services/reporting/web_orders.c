@@ -83,7 +83,7 @@ static const char SQL_ALERTS[] =
     "       coalesce(u.name, ''), a.reason"
     "  FROM alerts a LEFT JOIN complaints c ON c.id = a.complaint_id LEFT JOIN units u ON u.id = a.unit_id"
     " WHERE a.target_unit_id = $1::int AND a.acked_at IS NULL"
-    "   AND " REPORT_ALERT_SEEN("$2")
+    "   AND " VIEW_ALERT_SEEN("$2")
     " ORDER BY a.id DESC LIMIT 50";
 enum { A_ID, A_AT, A_RUNG, A_TICKET, A_UNIT, A_REASON };
 

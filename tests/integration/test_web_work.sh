@@ -7,7 +7,8 @@
 # dispatcher dispatches from the manual queue and reassigns, with a reason
 # only; an alert is acknowledged on
 # the unit's page; an order a dispatcher gives to discipline inspection takes
-# its alerts from the street office (`jiesu alerts`), and one merged into a
+# its alerts from the street office (`jiesu alerts`, acknowledging one on the
+# workbench or with `jiesu ack`), and one merged into a
 # conduct complaint leaves the office's list; what is not a JPEG or PNG, or
 # too large, is refused; a person's session sent "on behalf" from any key
 # but the web tier's is refused by the assignment service itself.
@@ -302,6 +303,14 @@ zhong_alerts() { as_unit 370212001 "$JIESU_BIN/jiesu" alerts --all >"$WEB_DIR/zh
 zhong_alerts
 check "中韩's jiesu alerts --all shows $alarm's remind and supervise alerts" \
     sh -c "grep '$alarm' '$WEB_DIR/zhong-alerts.txt' | grep -q 催办 && grep '$alarm' '$WEB_DIR/zhong-alerts.txt' | grep -q 督办"
+# An alert still open when it goes: the remind of its resolve deadline, 中韩's to acknowledge until then.
+sql "UPDATE esc_clock SET offset_seconds = (SELECT extract(epoch FROM d.due_at - now())::int - 30 FROM deadlines d
+     JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = '$alarm' AND d.kind = 'resolve')" >/dev/null
+open_remind="SELECT a.id FROM alerts a JOIN complaints c ON c.id = a.complaint_id
+             WHERE c.ticket_no = '$alarm' AND a.rung = 'remind' AND a.acked_at IS NULL"
+wait_for "the remind alert of $alarm's resolve deadline" 30 sql_eq "SELECT count(*) FROM ($open_remind) r" 1
+sql "UPDATE esc_clock SET offset_seconds = 0" >/dev/null
+remind=$(sql "$open_remind")
 as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$alarm" 370212.discipline 反映的是街道工作人员作风问题 \
     >"$WEB_DIR/to-discipline.out" 2>&1
 check_eq "a dispatcher gives $alarm to discipline inspection" 1 \
@@ -311,6 +320,17 @@ check_eq "中韩 can no longer open it: 404" 404 "$(web_get "$zj" "/work/order?t
 check "… nor read its alerts with jiesu alerts --all" eval "zhong_alerts && ! grep -q '$alarm' '$WEB_DIR/zhong-alerts.txt'"
 as_unit 370212.campaign "$JIESU_BIN/jiesu" alerts --all >"$WEB_DIR/campaign-alerts.txt" 2>&1
 check "… nor the campaign office, whose supervise alert it was" eval "test $? -eq 0 && ! grep -q '$alarm' '$WEB_DIR/campaign-alerts.txt'"
+# Nor act on them: before, 中韩 acknowledged its open remind of the conduct complaint by number, an
+# 'acked' of the accused office's in the complaint's history and one open alert fewer on the board.
+csrf=$(web_csrf "$zj" /work)
+check_eq "… nor acknowledge its open remind (id $remind) on the workbench: refused" 409 \
+    "$(curl -s -b "$zj" -o "$WEB_DIR/ack.html" -w '%{http_code}' --data "csrf=$csrf&id=$remind" "$WEB_BASE/work/ack")"
+check "… as for an alert that is not its unit's" grep -q "未能确认告警：没有发给中韩街道的第 $remind 号告警" "$WEB_DIR/ack.html"
+as_unit 370212001 "$JIESU_BIN/jiesu" ack "$remind" 已安排 >"$WEB_DIR/zhong-ack.txt" 2>&1
+check "… nor with jiesu ack, told the same" eval "test $? -ne 0 && grep -q '没有发给中韩街道的第 $remind 号告警' '$WEB_DIR/zhong-ack.txt'"
+check_eq "… the alert still open, nothing recorded in the complaint's history" "1 0" \
+    "$(sql "SELECT count(*) FROM alerts WHERE id = $remind AND acked_at IS NULL") $(sql "SELECT count(*) FROM complaint_events
+        WHERE event = 'acked' AND (detail->>'alert_id')::bigint = $remind")"
 # Escalation merges a repeat into an earlier order at the same place (esc_patterns.c); merged
 # into a conduct complaint it is one too (conduct_of), though the street office still holds it.
 sql "UPDATE complaints SET parent_id = (SELECT id FROM complaints WHERE ticket_no = '$conduct') WHERE ticket_no = '$odd'" >/dev/null

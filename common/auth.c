@@ -73,8 +73,8 @@ void auth_roles_say(auth_role mask, char *out, size_t cap)
     "  FROM principals p LEFT JOIN units u ON u.id = p.unit_id"
 enum { P_ID, P_NAME, P_DISPLAY, P_ROLE, P_UNIT_ID, P_UNIT_CODE, P_UNIT_NAME, P_DISTRICT, P_RATE, P_DISABLED };
 
-/* The enabled principal called $1. */
-static const char SQL_BY_NAME[] = SQL_PRINCIPAL_COLS " WHERE p.name = $1 AND p.disabled_at IS NULL";
+/* The enabled principal holding the CURVE public key $1 (Z85). */
+static const char SQL_BY_KEY[] = SQL_PRINCIPAL_COLS " WHERE p.curve_key = $1 AND p.disabled_at IS NULL";
 /* The principal whose API token hashes to $1, disabled or not. */
 static const char SQL_BY_TOKEN[] = SQL_PRINCIPAL_COLS " WHERE p.token_hash = $1";
 /* The enabled principal of the live session or the API token hashing to $1. */
@@ -116,12 +116,12 @@ static int load_by(PGconn *pg, const char *stmt, const char *sql, const char *pa
     return found;
 }
 
-int auth_principal_load(PGconn *pg, const char *name, auth_principal *out, char *err, size_t errlen)
+int auth_principal_load_key(PGconn *pg, const char *key, auth_principal *out, char *err, size_t errlen)
 {
-    char what[AUTH_NAME_MAX + 16];
+    char what[KEYS_Z85_LEN + 16];
     int disabled;
-    snprintf(what, sizeof what, "user %s", name);
-    return load_by(pg, "auth_by_name", SQL_BY_NAME, name, what, out, &disabled, err, errlen);
+    snprintf(what, sizeof what, "the holder of key %.8s…", key);
+    return load_by(pg, "auth_by_key", SQL_BY_KEY, key, what, out, &disabled, err, errlen);
 }
 
 auth_token_state auth_token_load(PGconn *pg, const char *token, auth_principal *out, char *err, size_t errlen)
@@ -239,7 +239,7 @@ int auth_zap_decide(void *ctx, const char *domain, const char *client_key, const
         snprintf(why, whycap, "belongs to %s, not a service: only services subscribe to events",
                  PQgetvalue(res, 0, 0));
     else
-        admit = snprintf(user_id, idcap, "%s", PQgetvalue(res, 0, 0)) > 0;
+        admit = snprintf(user_id, idcap, "%s", client_key) > 0;     /* svc.c: its holder, at each request */
     PQclear(res);
     return admit;
 }

@@ -4,7 +4,9 @@
  * a person with exactly one role; handlers, campaign offices and discipline
  * inspectors also belong to a unit, whose district bounds what they see. The
  * bus names the principal of every request by the key it connected with
- * (zap.h, bus_request.user_id); HTTP by an API token or a session. Nothing a
+ * (zap.h, bus_request.user_id: the ZAP decision admits a connection under
+ * its public key, and its holder is looked up at each request); HTTP by an
+ * API token or a session. Nothing a
  * client writes into a request decides who it is.
  *
  * The role table below is the one list of roles: their names in the
@@ -57,9 +59,10 @@ int auth_role_parse(const char *name, auth_role *out);
 /* The titles of the roles in mask, joined by "、", into out. */
 void auth_roles_say(auth_role mask, char *out, size_t cap);
 
-/* Loads the enabled principal called name. 1 with *out filled, 0 when there
- * is none (or it is disabled), -1 with err on a database error. */
-int auth_principal_load(PGconn *pg, const char *name, auth_principal *out, char *err, size_t errlen);
+/* Loads the enabled principal holding the CURVE public key key (Z85), as it
+ * is now. 1 with *out filled, 0 when there is none (disabled, or given
+ * another key since), -1 with err on a database error. */
+int auth_principal_load_key(PGconn *pg, const char *key, auth_principal *out, char *err, size_t errlen);
 
 /* What a presented API token is. */
 typedef enum { AUTH_TOKEN_ERROR = -1, AUTH_TOKEN_UNKNOWN, AUTH_TOKEN_OK, AUTH_TOKEN_DISABLED } auth_token_state;
@@ -95,7 +98,10 @@ void auth_token_hash(const char *token, char hash[AUTH_TOKEN_HASH_LEN + 1]);
 
 /* ZAP decisions (zap.h) from PostgreSQL, on a connection of the handler's
  * own: a key is admitted when an enabled principal holds it; to events
- * (BUS_ZAP_EVENTS) only services. */
+ * (BUS_ZAP_EVENTS) only services. The user id given is the key itself, not
+ * its holder's name: who holds it is asked again at every request
+ * (auth_principal_load_key), so a key given up stops acting at once, on an
+ * open connection too. */
 typedef struct auth_zap auth_zap;
 
 /* conninfo is copied; the connection opens on the first decision. NULL when out of memory. */

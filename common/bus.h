@@ -90,7 +90,8 @@ typedef struct {
     int              delimited;    /* 1 when the request had the empty delimiter frame (REQ,
                                     * bus_client); the reply repeats the sender's framing */
     char             user_id[ZAP_USER_ID_MAX];   /* who sent it, as the ZAP handler admitted its
-                                                  * connection; "" if no handler decided */
+                                                  * connection (jiesu's: the client's public key,
+                                                  * Z85); "" if no handler decided */
     Jiesu__Envelope *env;          /* owned by the request; freed by bus_request_clear() */
 } bus_request;
 

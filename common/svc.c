@@ -347,14 +347,14 @@ static int act_for(service *s, const bus_request *req, auth_principal *who)
     return 0;
 }
 
-/* Loads the principal behind req (the connection's, or the person a
- * delegate acts for) and checks its role against route. 0 with *who
- * filled, or -1 after answering the client why not. */
+/* Loads the principal behind req (who holds the connection's key now, or
+ * the person a delegate acts for) and checks its role against route. 0
+ * with *who filled, or -1 after answering the client why not. */
 static int admit(service *s, const bus_request *req, const svc_route *route, auth_principal *who)
 {
     char err[512], roles[256];
     int found = *req->user_id && svc_ensure_pg(s, err, sizeof err) == 0
-                    ? auth_principal_load(s->pg, req->user_id, who, err, sizeof err) : -1;
+                    ? auth_principal_load_key(s->pg, req->user_id, who, err, sizeof err) : -1;
     if (found < 0 && !*req->user_id) {
         log_error("request %s came without a user id: is the ZAP handler running?", req->env->type);
         bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s：不知道你是谁；已拒绝", req->env->type);
@@ -363,8 +363,9 @@ static int admit(service *s, const bus_request *req, const svc_route *route, aut
         bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "%s：现在核对不了你的身份（%s）；请稍后再试",
                                req->env->type, svc_title_of(s->name));
     } else if (!found) {
-        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN,
-                               "%s：用户 %s 已停用或已不存在；请找管理员", req->env->type, req->user_id);
+        log_warn("refused %s: no enabled user holds key %.8s… now", req->env->type, req->user_id);
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s：这把密钥的用户已停用，或已换用新密钥；"
+                               "请找管理员", req->env->type);
     } else if (*req->env->on_behalf && act_for(s, req, who) < 0) {
         /* answered */
     } else if (!(who->role & route->roles)) {

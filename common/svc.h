@@ -8,8 +8,9 @@
  *
  * Every request is answered for a principal: the one its connection's key
  * belongs to, loaded afresh from PostgreSQL for each request (so disabling a
- * user takes effect at once), and only when its role is among the route's
- * roles; otherwise the client hears why, and the handler never runs.
+ * user, or giving them a new key, takes effect at once, on a connection
+ * already open too), and only when its role is among the route's roles;
+ * otherwise the client hears why, and the handler never runs.
  *
  * Acting for people: a service named in auth.delegates (default
  * "reporting", the web tier) may send a request with a person's credential

@@ -3,7 +3,8 @@
  * refused with the list of known ones, a missing endpoint key refused; and
  * who may ask: the handler runs for the principal of the connection's key,
  * only when its role is the route's; a key not registered is refused at the
- * handshake, a disabled user at the next request; a service without its key
+ * handshake, a disabled user or a key given up at the next request (on a
+ * connection already open too); a service without its key
  * file does not start; a delegate service (auth.delegates) acts for a person
  * by their live session or API token, and nobody else may; a handler whose
  * statement PostgreSQL refuses answers with PostgreSQL's reason. Needs
@@ -14,6 +15,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,6 +240,75 @@ static void test_who_may_ask(void **state)
     PQfinish(pg);
 }
 
+/* One connection of the clerk's, kept open while the database changes
+ * under it: before each echo after the first, its statement runs. */
+#define OPEN_STEPS 4
+typedef struct {
+    const char *endpoint;
+    const char *sql[OPEN_STEPS];    /* before echo i (sql[0] unused) */
+    int         rc[OPEN_STEPS];
+    char        err[OPEN_STEPS][256];
+    atomic_int  done;
+} open_conn;
+
+static void *open_conn_main(void *arg)
+{
+    open_conn *o = arg;
+    void *zctx = zmq_ctx_new();
+    char err[256] = "";
+    PGconn *pg = test_pg();
+    Jiesu__Ping ping = JIESU__PING__INIT;
+    bus_client *cl = bus_client_new(zctx, o->endpoint, "test", &CLERK, SERVICE.public_key, err, sizeof err);
+    for (int i = 0; i < OPEN_STEPS; i++) {
+        Jiesu__Envelope *reply = NULL;
+        if (o->sql[i])
+            PQclear(PQexec(pg, o->sql[i]));
+        o->rc[i] = cl ? bus_client_call(cl, "echo", &ping.base, 3000, 1, &reply, o->err[i], sizeof o->err[i]) : -1;
+        if (reply)
+            jiesu__envelope__free_unpacked(reply, NULL);
+    }
+    bus_client_destroy(&cl);
+    zmq_ctx_term(zctx);
+    PQfinish(pg);
+    atomic_store(&o->done, 1);
+    return NULL;
+}
+
+/* A key given up stops acting at the next request on the connection it
+ * opened (before, the connection kept acting as the user its handshake
+ * named), as a disabled user does; the key given back acts again. */
+static void test_open_connection_follows_the_key(void **state)
+{
+    fixture *f = *state;
+    char give_up[256], give_back[256];
+    snprintf(give_up, sizeof give_up, "UPDATE principals SET curve_key = '%s' WHERE name = 'svc-test-clerk'",
+             STRANGER.public_key);
+    snprintf(give_back, sizeof give_back, "UPDATE principals SET curve_key = '%s' WHERE name = 'svc-test-clerk'",
+             CLERK.public_key);
+    open_conn o = {.endpoint = f->router, .sql = {NULL, give_up, give_back,
+                   "UPDATE principals SET disabled_at = now() WHERE name = 'svc-test-clerk'"}};
+    write_conf(f, "");
+    char *argv[] = {"jiesu-intake", "-c", f->conf, NULL};
+    service s;
+    pthread_t tid;
+    assert_int_equal(svc_start(&s, "intake", 3, argv, ROUTES, NULL), 0);
+    handled = 0;
+    assert_int_equal(pthread_create(&tid, NULL, open_conn_main, &o), 0);
+    for (int i = 0; i < 150 && !atomic_load(&o.done); i++)
+        assert_int_equal(svc_poll(&s, 100), 0);
+    assert_int_equal(pthread_join(tid, NULL), 0);
+    PGconn *pg = test_pg();
+    PQclear(PQexec(pg, "UPDATE principals SET disabled_at = NULL WHERE name = 'svc-test-clerk'"));
+    PQfinish(pg);
+    svc_finish(&s);
+    assert_int_equal(o.rc[0], 0);
+    assert_int_equal(o.rc[1], -1);
+    assert_non_null(strstr(o.err[1], "这把密钥的用户已停用，或已换用新密钥"));
+    assert_int_equal(o.rc[2], 0);
+    assert_int_equal(o.rc[3], -1);
+    assert_int_equal(handled, 2);
+}
+
 /* Runs one echo from keys on behalf of credential; returns the call. */
 static call echo_for(service *s, fixture *f, const keys_pair *keys, const char *credential)
 {
@@ -362,6 +433,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dispatch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failure_reply_says_what_to_do, setup, teardown),
         cmocka_unit_test_setup_teardown(test_who_may_ask, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_connection_follows_the_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_on_behalf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_key, setup, teardown),

@@ -58,13 +58,13 @@ web_sql_token() {
     echo "$token"
 }
 
-web_signin() {
-    local jar=$1 name=$2 password=${3:-pw-$2} csrf
+web_signin() {     # web_signin JAR NAME [PASSWORD [NEXT]]: the sign-in form, filled and sent; prints the status
+    local jar=$1 name=$2 password=${3:-pw-$2} next=${4:-/} csrf
     curl -s -c "$jar" -b "$jar" -o "$WEB_DIR/signin.html" "$WEB_BASE/signin"
     csrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$WEB_DIR/signin.html" | head -1)
     curl -s -c "$jar" -b "$jar" -o "$WEB_DIR/signin-answer.html" -D "$WEB_DIR/signin.headers" -w '%{http_code}' \
         --data-urlencode "name=$name" --data-urlencode "password=$password" --data-urlencode "csrf=$csrf" \
-        --data-urlencode "next=/" "$WEB_BASE/signin"
+        --data-urlencode "next=$next" "$WEB_BASE/signin"
 }
 
 web_get() {

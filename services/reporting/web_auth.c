@@ -39,12 +39,18 @@ static void set_cookie(http_response *resp, const web_auth_opts *o, const char *
     http_add_header(resp, "Set-Cookie", v);
 }
 
-/* next when it is a path of this server ("/work?x=1"), else HOME. */
+/* next when it is a path of this server ("/work?x=1"), else HOME. A
+ * control character anywhere sends it home too: a browser drops a tab or a
+ * newline from a Location before reading it, so "/<TAB>/evil.example" would
+ * be "//evil.example", another site. */
 static const char *local_path(const char *next)
 {
     if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) >= NEXT_MAX ||
-        strpbrk(next, "\r\n\"<>"))
+        strpbrk(next, "\"<>"))
         return HOME;
+    for (const unsigned char *c = (const unsigned char *)next; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            return HOME;
     return next;
 }
 

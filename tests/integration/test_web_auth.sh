@@ -103,6 +103,15 @@ check "… a session cookie, HttpOnly and SameSite=Strict" \
     grep -qiE '^Set-Cookie: jiesu_session=jsk_[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Strict' "$WEB_DIR/signin.headers"
 check_eq "… the session stored hashed, never the token" 0 \
     "$(sql "SELECT count(*) FROM sessions WHERE token_hash LIKE 'jsk_%'")"
+# Where signing in goes next: a page of this server only. A tab in it, which a browser drops from a
+# Location before reading it, once made "/<TAB>/evil.example" the address of another site.
+web_user nexter dispatcher
+next_after() { web_signin "$WEB_DIR/next.jar" nexter pw-nexter "$1" >/dev/null
+               sed -n 's/^[Ll]ocation: //p' "$WEB_DIR/signin.headers" | tr -d '\r'; }
+check_eq "signing in with next a page of this server: there" "/work/order?t=1" "$(next_after "/work/order?t=1")"
+for away in '//evil.example' '/\evil.example' 'https://evil.example' $'/\t/evil.example' $'/\n/evil.example'; do
+    check_eq "… with next $(printf %q "$away"), another site's address: home instead" /work "$(next_after "$away")"
+done
 check_eq "with the session GET / works" 200 "$(web_get "$hj" /)"
 check "… it shows the handler's street (中韩街道)" grep -q '中韩街道' "$WEB_DIR/body"
 check "… and no other street" sh -c "! grep -q '沙子口街道\|王哥庄街道' '$WEB_DIR/body'"

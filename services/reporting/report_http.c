@@ -73,11 +73,12 @@ struct report_http {
     size_t          nidle;
 };
 
-/* A new connection in the report time zone, or NULL with err. */
-static PGconn *pg_open(const report_http *h, char *err, size_t errlen)
+/* pg, put in the report time zone: the pages' times (to_char) are the
+ * city's local time. pg, or NULL (pg closed) with err. A new or reset
+ * connection is in the server's own zone, often UTC, until this is done. */
+static PGconn *pg_zoned(const report_http *h, PGconn *pg, char *err, size_t errlen)
 {
     char set_tz[128];
-    PGconn *pg = db_connect(h->conninfo, 2000, err, errlen);
     snprintf(set_tz, sizeof set_tz, "SET TIME ZONE '%s'", h->tz);
     if (pg && db_exec(pg, set_tz, err, errlen) < 0) {
         PQfinish(pg);
@@ -86,9 +87,16 @@ static PGconn *pg_open(const report_http *h, char *err, size_t errlen)
     return pg;
 }
 
-/* A connection for one handler: an idle one (reset when broken) or a new
- * one. NULL after answering 503. At most one per handler thread is ever
- * open, as each thread runs one handler at a time. */
+/* A new connection in the report time zone, or NULL with err. */
+static PGconn *pg_open(const report_http *h, char *err, size_t errlen)
+{
+    return pg_zoned(h, db_connect(h->conninfo, 2000, err, errlen), err, errlen);
+}
+
+/* A connection for one handler: an idle one (reset when broken, and put in
+ * the report time zone again, as a reset connection starts in the server's)
+ * or a new one. NULL after answering 503. At most one per handler thread is
+ * ever open, as each thread runs one handler at a time. */
 static PGconn *pg_take(report_http *h, const http_request *req, http_response *resp)
 {
     PGconn *pg = NULL;
@@ -97,8 +105,11 @@ static PGconn *pg_take(report_http *h, const http_request *req, http_response *r
     if (h->nidle > 0)
         pg = h->idle[--h->nidle];
     pthread_mutex_unlock(&h->lock);
-    if (pg && !db_alive(pg))
+    if (pg && !db_alive(pg)) {
         PQreset(pg);
+        if (PQstatus(pg) == CONNECTION_OK)
+            pg = pg_zoned(h, pg, err, sizeof err);      /* NULL: a new one is opened below */
+    }
     if (pg && PQstatus(pg) != CONNECTION_OK) {
         PQfinish(pg);
         pg = NULL;

@@ -9,7 +9,9 @@
 # complaint sent again is filed once, an import goes through, everything
 # filed is routed; and after a restart nobody saw (connections left idle
 # across it), the first request of each kind is answered, not failed on a
-# connection the server had closed. Stopped in the middle of an import: the
+# connection the server had closed, and the pages' times stay the city's
+# local time (a reset connection starts in the server's zone, UTC here).
+# Stopped in the middle of an import: the
 # clerk is told which rows are stored; importing the file again stores the
 # rest, nothing twice.
 # Redis away (and back empty, the worst case): complaints are still filed
@@ -98,11 +100,19 @@ check "… and the loops said they are back" \
            grep -q 'PostgreSQL reachable again after' '$HARNESS_DIR/escalation.log'"
 
 # --- a restart while nobody asked: connections idle across it ----------------
+called() {  # the call time the order page of $t1 shows
+    web_get "$dir/c.jar" "/work/order?t=$t1" >/dev/null
+    sed -n 's/.*<dt>来电时间<\/dt><dd>\([^<]*\)<.*/\1/p' "$dir/body"
+}
+local_called=$(sql "SELECT to_char(called_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') FROM complaints
+                    WHERE ticket_no = '$t1'")
+check_eq "before: the order page shows the call in the city's local time" "$local_called" "$(called)"
 "$stack" stop-pg "$JIESU_STACK_DIR"
 stack_start
 check_eq "after a quiet restart the first Open311 POST is filed" 200 \
     "$(post quiet "崂山区中韩街道海尔路3号" "重启后的第一件投诉")"
 check_eq "… the first page is shown" 200 "$(web_get "$dir/c.jar" /api/board)"
+check_eq "… and the order page still in local time, not the server's zone (UTC)" "$local_called" "$(called)"
 jiesu_as "$handler_key" show "$t1" >"$dir/show-quiet.out" 2>&1
 check "… and the first jiesu show answers" test $? -eq 0
 wait_for "it is routed" 30 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0

@@ -20,21 +20,38 @@
 #include "web_work.h"
 
 #define HTML_TYPE "text/html; charset=utf-8"
+#define STALE_FORM "这张表单是在您上次登录之前打开的，已经失效，这次没有办理：填写的内容已放回下面的表单，请核对后重新提交。"
+
+/* A size in bytes as a person reads it: "4.0 MB", or "5 KB" (rounded up) below a megabyte. */
+static const char *size_text(char *out, size_t cap, size_t bytes)
+{
+    if (bytes >= 1024 * 1024)
+        snprintf(out, cap, "%.1f MB", (double)bytes / (1024 * 1024));
+    else
+        snprintf(out, cap, "%zu KB", (bytes + 1023) / 1024);
+    return out;
+}
 
 /* A photo field of the form, when a file was chosen. 1 with *out filled,
- * 0 when none was, -1 with why. */
+ * 0 when none was, -1 with why: what is wrong with it and what to do (the
+ * page comes back with the note as typed, the files to be chosen again). */
 static int take_photo(const web_work *w, const http_request *req, const char *field, const char *kind,
                       Jiesu__Photo *out, char *why, size_t whylen)
 {
     size_t len = 0;
     const char *name = "", *type = "";
-    char shown[61];
+    char shown[61], size[32], max[32], wrong[128];
     const char *data = http_field(req, field, &len, &name, &type);
     if (!data || len == 0)
         return 0;
     if (len > w->photo_max || !image_mime(data, len)) {
-        snprintf(why, whylen, "%s照片“%s”%s。", strcmp(kind, "before") == 0 ? "整改前" : "整改后",
-                 text_quote(shown, sizeof shown, name), len > w->photo_max ? "太大" : "不是 JPEG 或 PNG 图片");
+        if (len > w->photo_max)
+            snprintf(wrong, sizeof wrong, "有 %s，超过每张 %s 的上限：请压缩后", size_text(size, sizeof size, len),
+                     size_text(max, sizeof max, w->photo_max));
+        else
+            snprintf(wrong, sizeof wrong, "不是 JPEG 或 PNG 图片：请");
+        snprintf(why, whylen, "%s照片“%s”%s重新选择照片再办结（办结说明已保留）。",
+                 strcmp(kind, "before") == 0 ? "整改前" : "整改后", text_quote(shown, sizeof shown, name), wrong);
         return -1;
     }
     jiesu__photo__init(out);
@@ -83,9 +100,10 @@ static int reassigned(const Jiesu__Envelope *reply)
     return yes;
 }
 
-/* Sends rq for u; answers 303 back to the order, or the order page with the refusal. */
-static void send_action(const web_work *w, PGconn *pg, const web_user *u, Jiesu__ActionRequest *rq,
-                        http_response *resp)
+/* Sends rq (from req) for u; answers 303 back to the order, or the order
+ * page with the refusal and the form as req filled it. */
+static void send_action(const web_work *w, PGconn *pg, const web_user *u, const http_request *req,
+                        Jiesu__ActionRequest *rq, http_response *resp)
 {
     char err[600], said[700], ticket[3 * TEXT_TICKET_MAX + 1], location[sizeof ticket + 64];
     int code;
@@ -93,7 +111,7 @@ static void send_action(const web_work *w, PGconn *pg, const web_user *u, Jiesu_
     if (web_bus_call(w->bus, "assignment", u, "action.request", &rq->base, &reply, &code, err, sizeof err) < 0) {
         log_info("web: %s %s by %s refused: %s", rq->action, rq->ticket_no, u->who.name, err);
         say_refusal(code, err, "办理", said, sizeof said);
-        web_work_order_error(w, pg, u, rq->ticket_no, status_of(code), said, resp);
+        web_work_order_error(w, pg, u, req, rq->ticket_no, status_of(code), said, resp);
         return;
     }
     text_url_encode(ticket, sizeof ticket, rq->ticket_no);
@@ -116,11 +134,15 @@ void web_work_act(const web_work *w, PGconn *pg, const web_user *u, const http_r
     Jiesu__ActionRequest rq = JIESU__ACTION_REQUEST__INIT;
     Jiesu__Photo photos[2], *list[2];
     const char *ticket = http_param(req, "t"), *v;
-    if (web_auth_csrf(u, req, resp) < 0)
-        return;
     if (!ticket_ok(ticket) || !(v = http_param(req, "action"))) {
+        if (web_auth_csrf(u, req, resp) < 0)
+            return;
         snprintf(why, sizeof why, "请求不完整：缺少工单号或操作（工单号最长 %d 字节）。请回到工单页面再办理。", TEXT_TICKET_MAX);
         web_html_fail(req, resp, 400, why);
+        return;
+    }
+    if (!web_auth_csrf_ok(u, req)) {    /* the order page again, its form as sent, to send once more */
+        web_work_order_error(w, pg, u, req, ticket, 403, STALE_FORM, resp);
         return;
     }
     rq.ticket_no = (char *)ticket;
@@ -132,7 +154,7 @@ void web_work_act(const web_work *w, PGconn *pg, const web_user *u, const http_r
     for (int i = 0; i < 2; i++) {
         int got = take_photo(w, req, FIELDS[i][0], FIELDS[i][1], &photos[rq.n_photos], why, sizeof why);
         if (got < 0) {
-            web_work_order_error(w, pg, u, ticket, 400, why, resp);
+            web_work_order_error(w, pg, u, req, ticket, 400, why, resp);
             return;
         }
         if (got) {
@@ -141,7 +163,7 @@ void web_work_act(const web_work *w, PGconn *pg, const web_user *u, const http_r
         }
     }
     rq.photos = list;
-    send_action(w, pg, u, &rq, resp);
+    send_action(w, pg, u, req, &rq, resp);
 }
 
 void web_work_ack(const web_work *w, const web_user *u, const http_request *req, http_response *resp)

@@ -105,11 +105,17 @@ int web_auth_user(PGconn *pg, const http_request *req, web_user *u, http_respons
     return 0;
 }
 
+int web_auth_csrf_ok(const web_user *u, const http_request *req)
+{
+    return !*u->csrf || same_token(u->csrf, http_param(req, "csrf"));
+}
+
 int web_auth_csrf(const web_user *u, const http_request *req, http_response *resp)
 {
-    if (!*u->csrf || same_token(u->csrf, http_param(req, "csrf")))
+    if (web_auth_csrf_ok(u, req))
         return 0;
-    http_reply(resp, 403, HTML, "<p>表单已过期或来源不明（CSRF 校验未通过）。请返回页面刷新后重试。</p>\n");
+    web_html_fail(req, resp, 403, "表单已失效（页面是在上次登录之前打开的，或来自别处），这次没有办理："
+                                  "请回到工作台刷新页面后重新操作。");
     return -1;
 }
 

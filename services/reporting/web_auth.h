@@ -43,8 +43,13 @@ void web_auth_opts_load(web_auth_opts *o, const config *cfg);
  * /api/ paths, 503 when PostgreSQL fails). */
 int web_auth_user(PGconn *pg, const http_request *req, web_user *u, http_response *resp);
 
-/* 0 when a POST of u carries its session's CSRF token (or u came with a
- * bearer token), else -1 after answering 403. */
+/* 1 when a POST of u carries its session's CSRF token (or u came with a
+ * bearer token), else 0: the form was not made for this session (a page
+ * opened before signing in again, or another site's). */
+int web_auth_csrf_ok(const web_user *u, const http_request *req);
+
+/* 0 when web_auth_csrf_ok(), else -1 after answering 403 with a page
+ * saying the form has gone stale and to reload before doing it again. */
 int web_auth_csrf(const web_user *u, const http_request *req, http_response *resp);
 
 /* The handlers of the three routes above. */

@@ -108,49 +108,101 @@ static void photos(FILE *f, PGresult *res)
     fputs("</div>\n", f);
 }
 
-/* One action's form: a button, with the fields it needs. */
-static void action_form(FILE *f, const web_user *u, const char *ticket, const char *action, const char *label,
-                        const char *fields, int multipart)
+/* One action's form as the page offers it. */
+typedef struct {
+    const char *action, *button;
+    const char *before;     /* fields before the reason (HTML), or NULL */
+    const char *reason;     /* the reason field's label, or NULL for none */
+    int         required;   /* the reason must be given */
+    const char *after;      /* fields after the reason (HTML), or NULL */
+    int         multipart;  /* it sends photos */
+} act_form;
+
+/* What the person typed in field of the form of action, when typed (the
+ * request of an action refused, or NULL) was that action's: the page shown
+ * with the refusal fills it in again. NULL otherwise. */
+static const char *typed_in(const http_request *typed, const char *action, const char *field)
 {
+    const char *was = typed ? http_param(typed, "action") : NULL;
+    return was && strcmp(was, action) == 0 ? http_param(typed, field) : NULL;
+}
+
+/* One action's form: a button, with the fields it needs, the reason as typed. */
+static void action_form(FILE *f, const web_user *u, const char *ticket, const act_form *a,
+                        const http_request *typed)
+{
+    const char *again = typed_in(typed, a->action, "reason");
     fprintf(f, "<form class=\"inline action\" method=\"post\" action=\"/work/act\"%s>",
-            multipart ? " enctype=\"multipart/form-data\"" : "");
+            a->multipart ? " enctype=\"multipart/form-data\"" : "");
     web_html_csrf(f, u);
     fputs("<input type=\"hidden\" name=\"t\" value=\"", f);
     text_html_escape(f, ticket);
-    fprintf(f, "\"><input type=\"hidden\" name=\"action\" value=\"%s\">%s<button type=\"submit\" name=\"go\" "
-               "value=\"%s\">%s</button></form>\n", action, fields ? fields : "", action, label);
+    fprintf(f, "\"><input type=\"hidden\" name=\"action\" value=\"%s\">%s", a->action, a->before ? a->before : "");
+    if (a->reason) {
+        fprintf(f, "<label>%s<input name=\"reason\"%s", a->reason, a->required ? " required" : "");
+        if (again) {
+            fputs(" value=\"", f);
+            text_html_escape(f, again);
+            fputc('"', f);
+        }
+        fputs("></label>", f);
+    }
+    fprintf(f, "%s<button type=\"submit\" name=\"go\" value=\"%s\">%s</button></form>\n", a->after ? a->after : "",
+            a->action, a->button);
 }
 
-#define REASON(ph) "<label>" ph "<input name=\"reason\" required></label>"
+static const act_form ACCEPT = {"accept", "签收", NULL, NULL, 0, NULL, 0};
+static const act_form PROGRESS = {"progress", "记录进展", NULL, "进展说明", 1, NULL, 0};
+static const act_form WAIT = {"wait", "暂缓办理", NULL, "暂缓原因", 1, NULL, 0};
+static const act_form RESUME = {"resume", "恢复办理", NULL, NULL, 0, NULL, 0};
+static const act_form RESOLVE = {"resolve", "办结", NULL, "办结说明", 0,
+    "<label>整改前照片<input type=\"file\" name=\"photo_before\" accept=\"image/jpeg,image/png\"></label>"
+    "<label>整改后照片<input type=\"file\" name=\"photo_after\" accept=\"image/jpeg,image/png\"></label>", 1};
+static const act_form RETURN = {"return", "退回（非本单位职责）", NULL, "退回原因", 1, NULL, 0};
 
 /* The actions of a unit that owns the order, by its status. */
-static void unit_actions(FILE *f, const web_user *u, const char *ticket, const char *status)
+static void unit_actions(FILE *f, const web_user *u, const char *ticket, const char *status, const http_request *typed)
 {
     int dispatched = strcmp(status, "dispatched") == 0, accepted = strcmp(status, "accepted") == 0;
     if (!dispatched && !accepted && strcmp(status, "waiting") != 0)
         fprintf(f, "<p>当前状态（%s）下本单位无可办理的操作。</p>", names_status(status));
     if (dispatched)
-        action_form(f, u, ticket, "accept", "签收", NULL, 0);
+        action_form(f, u, ticket, &ACCEPT, typed);
     if (dispatched || accepted || strcmp(status, "waiting") == 0)
-        action_form(f, u, ticket, "progress", "记录进展", REASON("进展说明"), 0);
+        action_form(f, u, ticket, &PROGRESS, typed);
     if (accepted)
-        action_form(f, u, ticket, "wait", "暂缓办理", REASON("暂缓原因"), 0);
+        action_form(f, u, ticket, &WAIT, typed);
     if (strcmp(status, "waiting") == 0)
-        action_form(f, u, ticket, "resume", "恢复办理", NULL, 0);
+        action_form(f, u, ticket, &RESUME, typed);
     if (dispatched || accepted) {
-        action_form(f, u, ticket, "resolve", "办结",
-                    "<label>办结说明<input name=\"reason\"></label>"
-                    "<label>整改前照片<input type=\"file\" name=\"photo_before\" accept=\"image/jpeg,image/png\"></label>"
-                    "<label>整改后照片<input type=\"file\" name=\"photo_after\" accept=\"image/jpeg,image/png\"></label>",
-                    1);
-        action_form(f, u, ticket, "return", "退回（非本单位职责）", REASON("退回原因"), 0);
+        action_form(f, u, ticket, &RESOLVE, typed);
+        action_form(f, u, ticket, &RETURN, typed);
     }
 }
 
-/* The dispatcher's form: the units, routing's suggestion (or the unit that
- * holds it) marked. A reassignment (held: a unit has the order) must say why. */
-static void dispatch_form(FILE *f, PGconn *pg, const web_user *u, const char *ticket, const char *suggested, int held)
+/* The callback agent's form, the result as chosen (满意 unless typed said otherwise). */
+static void callback_form(FILE *f, const web_user *u, const char *ticket, const http_request *typed)
 {
+    static const char *const RESULTS[][2] = {
+        {"satisfied", "满意"}, {"basic", "基本满意"}, {"unsatisfied", "不满意（重新办理）"}};
+    const char *chosen = typed_in(typed, "callback", "result");
+    char select[512];
+    size_t at = (size_t)snprintf(select, sizeof select, "<label>回访结果<select name=\"result\">");
+    for (size_t i = 0; i < sizeof RESULTS / sizeof RESULTS[0] && at < sizeof select; i++)
+        at += (size_t)snprintf(select + at, sizeof select - at, "<option value=\"%s\"%s>%s</option>", RESULTS[i][0],
+                               chosen && strcmp(chosen, RESULTS[i][0]) == 0 ? " selected" : "", RESULTS[i][1]);
+    if (at < sizeof select)
+        snprintf(select + at, sizeof select - at, "</select></label>");
+    action_form(f, u, ticket, &(act_form){"callback", "记录回访", select, "回访记录", 0, NULL, 0}, typed);
+}
+
+/* The dispatcher's form: the units, routing's suggestion (or the unit that
+ * holds it) marked and chosen, unless typed chose another. A reassignment
+ * (held: a unit has the order) must say why. */
+static void dispatch_form(FILE *f, PGconn *pg, const web_user *u, const char *ticket, const char *suggested, int held,
+                          const http_request *typed)
+{
+    const char *chosen = typed_in(typed, "dispatch", "unit");
     char err[512];
     PGresult *res = db_query(pg, "units to dispatch to", SQL_UNITS, 0, NULL, err, sizeof err);
     char *fields = NULL;
@@ -169,38 +221,38 @@ static void dispatch_form(FILE *f, PGconn *pg, const web_user *u, const char *ti
     for (int r = 0; r < PQntuples(res); r++) {
         fputs("<option value=\"", m);
         text_html_escape(m, PQgetvalue(res, r, 0));
-        fprintf(m, "\"%s>", strcmp(PQgetvalue(res, r, 0), suggested) == 0 ? " selected" : "");
+        fprintf(m, "\"%s>", strcmp(PQgetvalue(res, r, 0), chosen ? chosen : suggested) == 0 ? " selected" : "");
         text_html_escape(m, PQgetvalue(res, r, 1));
         fputs(strcmp(PQgetvalue(res, r, 0), suggested) != 0 ? "</option>" : held ? "（现承办）</option>"
                                                                                : "（系统建议）</option>", m);
     }
-    fputs(held ? "</select></label>" REASON("改派原因") : "</select></label><label>派单说明<input name=\"reason\"></label>", m);
+    fputs("</select></label>", m);
     PQclear(res);
     if (fclose(m) == 0)
-        action_form(f, u, ticket, "dispatch", held ? "改派" : "派单", fields, 0);
+        action_form(f, u, ticket,
+                    &(act_form){"dispatch", held ? "改派" : "派单", fields, held ? "改派原因" : "派单说明", held, NULL, 0},
+                    typed);
     free(fields);
 }
 
-/* Every action u may take on the order now. */
-static void actions(FILE *f, PGconn *pg, const web_user *u, const char *ticket, PGresult *standing)
+/* Every action u may take on the order now, the form of typed's action
+ * (a refused request, or NULL) filled in as it was sent. */
+static void actions(FILE *f, PGconn *pg, const web_user *u, const char *ticket, PGresult *standing,
+                    const http_request *typed)
 {
     const char *status = PQgetvalue(standing, 0, S_STATUS);
     int owns = *PQgetvalue(standing, 0, S_OWNS) == 't';
     fputs("<h2>办理</h2>\n<div class=\"card\">", f);
     if ((u->who.role & (AUTH_HANDLER | AUTH_DISCIPLINE)) && owns)
-        unit_actions(f, u, ticket, status);
+        unit_actions(f, u, ticket, status, typed);
     else if (u->who.role & (AUTH_HANDLER | AUTH_DISCIPLINE))
         fputs("<p>本单位协办此单：可查看，由主办单位办理。</p>", f);
     else if ((u->who.role & AUTH_DISPATCHER) && (strcmp(status, "manual") == 0 || strcmp(status, "returned") == 0))
-        dispatch_form(f, pg, u, ticket, PQgetvalue(standing, 0, S_SUGGESTED), 0);
+        dispatch_form(f, pg, u, ticket, PQgetvalue(standing, 0, S_SUGGESTED), 0, typed);
     else if ((u->who.role & AUTH_DISPATCHER) && *PQgetvalue(standing, 0, S_HOLDER))
-        dispatch_form(f, pg, u, ticket, PQgetvalue(standing, 0, S_HOLDER), 1);
+        dispatch_form(f, pg, u, ticket, PQgetvalue(standing, 0, S_HOLDER), 1, typed);
     else if ((u->who.role & AUTH_CALLBACK) && strcmp(status, "resolved") == 0)
-        action_form(f, u, ticket, "callback", "记录回访",
-                    "<label>回访结果<select name=\"result\"><option value=\"satisfied\">满意</option>"
-                    "<option value=\"basic\">基本满意</option><option value=\"unsatisfied\">不满意（重新办理）</option>"
-                    "</select></label><label>回访记录<input name=\"reason\"></label>",
-                    0);
+        callback_form(f, u, ticket, typed);
     else
         fprintf(f, "<p>当前状态（%s）下您无可办理的操作。</p>", names_status(status));
     fputs("</div>\n", f);
@@ -216,9 +268,10 @@ static PGresult *about(PGconn *pg, const char *label, const char *sql, const web
     return db_query(pg, label, sql, 2, params, err, errlen);
 }
 
-/* The page of ticket for u into f; 0, or 404 / 503 when there is none to show. */
+/* The page of ticket for u into f, typed's action (or none) filled in as
+ * sent; 0, or 404 / 503 when there is none to show. */
 static int order_page(FILE *f, const web_work *w, PGconn *pg, const web_user *u, const char *ticket, const char *note,
-                      int note_ok)
+                      int note_ok, const http_request *typed)
 {
     char id[16], err[512] = "";
     Jiesu__ViewReply reply = JIESU__VIEW_REPLY__INIT;
@@ -247,7 +300,7 @@ static int order_page(FILE *f, const web_work *w, PGconn *pg, const web_user *u,
         fputs("<p>暂时无法读取此工单，" WEB_READ_LATER "</p>\n", f);
     } else {
         view_table(f, reply.tables[0]);
-        actions(f, pg, u, ticket, st);
+        actions(f, pg, u, ticket, st, typed);
         for (size_t i = 1; i < reply.n_tables; i++)
             view_table(f, reply.tables[i]);
         photos(f, ph);
@@ -262,13 +315,14 @@ static int order_page(FILE *f, const web_work *w, PGconn *pg, const web_user *u,
     return status;
 }
 
-/* The order page with note (or none) at status (0: what the page finds). */
+/* The order page with note (or none) at status (0: what the page finds),
+ * the form of typed (a refused action, or NULL) filled in as sent. */
 static void respond(const web_work *w, PGconn *pg, const web_user *u, const char *ticket, int status,
-                    const char *note, int note_ok, http_response *resp)
+                    const char *note, int note_ok, const http_request *typed, http_response *resp)
 {
     http_body b;
     FILE *f = http_body_open(&b);
-    int found = f ? order_page(f, w, pg, u, ticket, note, note_ok) : 0;
+    int found = f ? order_page(f, w, pg, u, ticket, note, note_ok, typed) : 0;
     http_body_reply(&b, resp, status ? status : found ? found : 200, HTML_TYPE);
 }
 
@@ -313,13 +367,13 @@ void web_work_order(const web_work *w, PGconn *pg, const web_user *u, const http
         return;
     }
     done_note(pg, u, ticket, done, note, sizeof note);
-    respond(w, pg, u, ticket, 0, *note ? note : NULL, 1, resp);
+    respond(w, pg, u, ticket, 0, *note ? note : NULL, 1, NULL, resp);
 }
 
-void web_work_order_error(const web_work *w, PGconn *pg, const web_user *u, const char *ticket, int status,
-                          const char *message, http_response *resp)
+void web_work_order_error(const web_work *w, PGconn *pg, const web_user *u, const http_request *req,
+                          const char *ticket, int status, const char *message, http_response *resp)
 {
-    respond(w, pg, u, ticket, status, message, 0, resp);
+    respond(w, pg, u, ticket, status, message, 0, req, resp);
 }
 
 void web_work_photo(PGconn *pg, const web_user *u, const http_request *req, http_response *resp)

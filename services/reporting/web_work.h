@@ -58,9 +58,11 @@ void web_work_photo(PGconn *pg, const web_user *u, const http_request *req, http
 void web_work_act(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp);
 void web_work_ack(const web_work *w, const web_user *u, const http_request *req, http_response *resp);
 
-/* The order page with an error message (after a refused action), at status. */
-void web_work_order_error(const web_work *w, PGconn *pg, const web_user *u, const char *ticket, int status,
-                          const char *message, http_response *resp);
+/* The order page with an error message (after a refused action), at status;
+ * the form of req's action filled in with what req sent (its reason, the
+ * unit or result chosen), so nothing typed is lost. */
+void web_work_order_error(const web_work *w, PGconn *pg, const web_user *u, const http_request *req,
+                          const char *ticket, int status, const char *message, http_response *resp);
 
 /* ---- shared by the pages (web_text.c) ---- */
 

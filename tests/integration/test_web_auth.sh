@@ -184,7 +184,10 @@ check_eq "a sign-in without the form's CSRF token: 403" 403 \
 
 # ---- sign-out, bearer tokens, disabling ----
 check_eq "sign-out without the CSRF token: 403" 403 \
-    "$(curl -s -b "$hj" -o /dev/null -w '%{http_code}' --data 'x=1' "$WEB_BASE/signout")"
+    "$(curl -s -b "$hj" -o "$WEB_DIR/body" -w '%{http_code}' --data 'x=1' "$WEB_BASE/signout")"
+check "… a page in Chinese saying the form is stale and what to do, no 'CSRF'" \
+    sh -c "grep -q '<html lang=\"zh-CN\">' '$WEB_DIR/body' && grep -q '表单已失效.*请回到工作台刷新页面后重新操作' '$WEB_DIR/body' &&
+           ! grep -q CSRF '$WEB_DIR/body'"
 check_eq "… the session still works" 200 "$(web_get "$hj" /)"
 csrf=$(web_csrf "$hj" /)
 check_eq "sign-out with it: 303 to /signin" 303 \

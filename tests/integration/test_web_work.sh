@@ -10,8 +10,10 @@
 # its alerts from the street office (`jiesu alerts`, acknowledging one on the
 # workbench or with `jiesu ack`), and one merged into a
 # conduct complaint leaves the office's list; what is not a JPEG or PNG, or
-# too large, is refused; a person's session sent "on behalf" from any key
-# but the web tier's is refused by the assignment service itself.
+# too large, is refused, saying the size and the limit; a refused action's
+# form comes back as it was sent (the note, the callback result); a
+# person's session sent "on behalf" from any key but the web tier's is
+# refused by the assignment service itself.
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
@@ -111,6 +113,16 @@ check "… a page saying what is missing and where to go" \
     sh -c "grep -q '<title>无法显示' '$WEB_DIR/incomplete.html' && grep -q '缺少工单号或操作' '$WEB_DIR/incomplete.html'"
 check_eq "an action without the CSRF token: 403" 403 \
     "$(curl -s -b "$zj" -o /dev/null -w '%{http_code}' -F "t=$a" -F action=accept "$WEB_BASE/work/act")"
+check_eq "a note sent from a page opened before signing in again (its token stale): 403" 403 \
+    "$(curl -s -b "$zj" -o "$WEB_DIR/stale.html" -w '%{http_code}' -F csrf=0123456789abcdef -F "t=$a" \
+        -F action=progress -F reason=已联系物业上门查看 "$WEB_BASE/work/act")"
+check "… the order page again, saying nothing was done, the note put back in its form to send once more" \
+    sh -c "grep -q '这张表单是在您上次登录之前打开的，已经失效，这次没有办理' '$WEB_DIR/stale.html' &&
+           grep 'value=\"progress\"' '$WEB_DIR/stale.html' | grep -q 'name=\"reason\" required value=\"已联系物业上门查看\"' &&
+           grep 'value=\"progress\"' '$WEB_DIR/stale.html' | grep -q 'name=\"csrf\" value=\"$csrf\"'"
+check_eq "… and nothing recorded" 0 \
+    "$(sql "SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
+            WHERE c.ticket_no = '$a' AND e.event = 'progress'")"
 
 # ---- accept, resolve with photos ----
 check_eq "中韩 accepts: 303 back to the order" 303 "$(act "$zj" "$a" accept)"
@@ -127,7 +139,11 @@ check_eq "… and the order is not resolved" accepted "$(status_of "$a")"
 { printf '\211PNG\r\n\032\n'; head -c 5000 /dev/urandom; } >"$WEB_DIR/huge.png"
 check_eq "a photo over web.photo_max_bytes: 400" 400 \
     "$(act "$zj" "$a" resolve -F reason=已清运 -F "photo_after=@$WEB_DIR/huge.png")"
-check "… saying it is too large" grep -q '太大' "$WEB_DIR/act.html"
+check "… saying how large it is, the limit, and to make it smaller" \
+    grep -q '整改后照片“huge.png”有 5 KB，超过每张 4 KB 的上限：请压缩后重新选择照片再办结（办结说明已保留）' "$WEB_DIR/act.html"
+check "… the note typed kept in the resolve form, and only there" \
+    sh -c "grep 'value=\"resolve\"' '$WEB_DIR/act.html' | grep -q 'name=\"reason\" value=\"已清运\"' &&
+           [ \$(grep -c 'value=\"已清运\"' '$WEB_DIR/act.html') = 1 ]"
 check_eq "中韩 resolves with photos before and after: 303" 303 \
     "$(act "$zj" "$a" resolve -F "reason=垃圾已清运，垃圾桶已更换" -F "photo_before=@$WEB_DIR/before.png" \
         -F "photo_after=@$WEB_DIR/after.png")"
@@ -156,6 +172,13 @@ check_eq "a photo number past bigint is no photo (404), not a failure of ours" 4
     "$(curl -s -b "$cj" -o /dev/null -w '%{http_code}' "$WEB_BASE/work/photo?id=99999999999999999999999")"
 check_eq "the order page without a ticket: 400, saying how to find one" 400 "$(web_get "$cj" /work/order)"
 check "… not “no order ”" sh -c "grep -q '要看哪件工单' '$WEB_DIR/body' && ! grep -q '没有您可以查看的工单' '$WEB_DIR/body'"
+long=$(printf '居民不满意%.0s' $(seq 101))
+check_eq "a callback refused (a note over 500 characters): 409" 409 \
+    "$(act "$cj" "$a" callback -F result=unsatisfied -F "reason=$long")"
+check "… the page keeps 不满意 chosen, not the default 满意, and the note as typed" \
+    sh -c "grep 'value=\"callback\"' '$WEB_DIR/act.html' | grep -q 'value=\"unsatisfied\" selected' &&
+           grep -q 'name=\"reason\" value=\"$long\"' '$WEB_DIR/act.html'"
+check_eq "… and the order is still waiting for its callback" resolved "$(status_of "$a")"
 check_eq "the callback agent records 满意: 303" 303 "$(act "$cj" "$a" callback -F result=satisfied -F reason=居民满意)"
 check_eq "… the order is closed" closed "$(status_of "$a")"
 

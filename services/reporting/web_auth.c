@@ -119,13 +119,18 @@ int web_auth_csrf(const web_user *u, const http_request *req, http_response *res
     return -1;
 }
 
-/* The sign-in page, with message (NULL: none) as an error, at status. */
+/* The sign-in page, with message (NULL: none) as an error, at status; the
+ * user name sent with req (a sign-in refused) kept in its field, and the
+ * password's field the one to type in, as only the password is asked again. */
 static void signin_form(const web_auth_opts *o, const http_request *req, http_response *resp, int status,
                         const char *message)
 {
     unsigned char raw[16];
     char token[33];
     http_body b;
+    const char *typed = strcmp(http_method(req), "POST") == 0 ? http_param(req, "name") : NULL;
+    if (typed && (!*typed || !text_utf8_valid(typed, strlen(typed), NULL)))
+        typed = NULL;       /* a name not UTF-8 (a hand-made request) is not shown back */
     if (sodium_init() < 0)
         abort();
     randombytes_buf(raw, sizeof raw);
@@ -144,9 +149,17 @@ static void signin_form(const web_auth_opts *o, const http_request *req, http_re
         text_html_escape(f, token);
         fputs("\"><input type=\"hidden\" name=\"next\" value=\"", f);
         text_html_escape(f, local_path(http_param(req, "next")));
-        fputs("\"><label>用户名<input name=\"name\" autocomplete=\"username\" required autofocus></label>"
-              "<label>密码<input name=\"password\" type=\"password\" autocomplete=\"current-password\" required>"
-              "</label><button type=\"submit\">登录</button></form>"
+        fputs("\"><label>用户名<input name=\"name\" autocomplete=\"username\" required", f);
+        if (typed) {
+            fputs(" value=\"", f);
+            text_html_escape(f, typed);
+            fputs("\"></label><label>密码<input name=\"password\" type=\"password\" autocomplete=\"current-password\" "
+                  "required autofocus>", f);
+        } else {
+            fputs(" autofocus></label><label>密码<input name=\"password\" type=\"password\" "
+                  "autocomplete=\"current-password\" required>", f);
+        }
+        fputs("</label><button type=\"submit\">登录</button></form>"
               "<p class=\"hint\">账号由系统管理员开设；忘记密码请找系统管理员重设（jiesu user password 用户名）。</p>"
               "</div>\n", f);
         web_html_end(f);

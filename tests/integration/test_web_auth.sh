@@ -9,7 +9,8 @@
 #   Dashboard and JSON (reporting): no session → 303 to /signin (401 for
 #   /api/); a session cookie (HttpOnly, SameSite=Strict) works; each role
 #   reads its scope (a street office its street, discipline inspection the
-#   conduct complaints it holds); five wrong passwords lock the account, even
+#   conduct complaints it holds); a wrong password keeps the user name typed;
+#   five wrong passwords lock the account, even
 #   against the right one; sign-out ends the session (and needs its CSRF
 #   token); a bearer token works; a disabled user's session stops at once;
 #   sign-ins and failures recorded in auth_events. Open311 GETs stay public.
@@ -152,6 +153,10 @@ check_eq "… and recorded" 1 "$(sql "SELECT count(*) FROM auth_events WHERE nam
 lj=$WEB_DIR/lock.jar
 for i in 1 2 3 4; do web_signin "$lj" shazikou wrong-$i >/dev/null; done
 check "four wrong passwords: told so, not locked" grep -q '用户名或密码不对' "$WEB_DIR/signin-answer.html"
+check "… the user name kept in its field, only the password to type again" \
+    sh -c "grep -q 'name=\"name\"[^>]* value=\"shazikou\"' '$WEB_DIR/signin-answer.html' &&
+           grep -q 'name=\"password\"[^>]* autofocus' '$WEB_DIR/signin-answer.html' &&
+           ! grep -q 'wrong-4' '$WEB_DIR/signin-answer.html'"
 check_eq "the fifth: 403, locked" 403 "$(web_signin "$lj" shazikou wrong-5)"
 check "… saying until when" grep -q '账号已锁定，请于 [0-9][0-9]:[0-9][0-9] 后再试' "$WEB_DIR/signin-answer.html"
 check_eq "then the right password is refused too" 403 "$(web_signin "$lj" shazikou)"

@@ -27,7 +27,7 @@ static const char CSS[] =
     "tr.overdue td{background:#fdecea}tr.soon td{background:#fff6e0}"
     ".card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px 16px;margin:12px 0}"
     ".msg{padding:8px 12px;border-radius:6px;margin:8px 0}.msg.err{background:#fdecea;color:#8a1c12}"
-    ".msg.ok{background:#e7f6ea;color:#1d5e2c}"
+    ".msg.ok{background:#e7f6ea;color:#1d5e2c}.msg.empty{background:#fff;border:1px solid #ddd}"
     "form.inline{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end;margin:8px 0}"
     "label{display:flex;flex-direction:column;font-size:14px;gap:2px;min-width:0;max-width:100%}"
     "input,select,textarea,button{font-size:16px;padding:6px 8px;border:1px solid #bbb;border-radius:4px;max-width:100%}"

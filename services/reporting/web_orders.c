@@ -33,7 +33,8 @@
  * get their names, place and alerts (and, waiting for manual dispatch, the
  * start of the complaint: the dispatcher's queue shows it). $1 principal, $2 unit id, $3
  * district, $4 statuses shown by default, $5 one status or NULL, $6
- * category or NULL, $7 ticket or NULL, $8 rows, $9 offset. */
+ * category or NULL, $7 ticket or NULL (found in any status: the clerk's
+ * list shows none by default), $8 rows, $9 offset. */
 #define LIST_HEAD                                                                                                \
     "WITH cand AS ("                                                                                               \
     "  SELECT c.id, c.ticket_no, c.status, c.category, c.category_raw, c.address, c.cycle, c.called_at,"           \
@@ -43,7 +44,8 @@
     "                        WHERE dl.complaint_id = c.id AND dl.cycle = c.cycle AND dl.met_at IS NULL"            \
     "                        ORDER BY dl.due_at LIMIT 1) d ON true"
 #define LIST_TAIL                                                                                                \
-    "     AND (CASE WHEN $5::text IS NULL THEN c.status = ANY ($4::text[]) ELSE c.status = $5 END)"               \
+    "     AND ($7::text IS NOT NULL OR CASE WHEN $5::text IS NULL THEN c.status = ANY ($4::text[])"               \
+    "                                       ELSE c.status = $5 END)"                                                 \
     "     AND ($6::text IS NULL OR c.category = $6) AND ($7::text IS NULL OR c.ticket_no = $7)"                   \
     "     AND $1::int IS NOT NULL AND $2::int IS NOT NULL AND $3::text IS NOT NULL"
 /* Only what principal $1 may read of the list (asked once for all): a unit's
@@ -227,6 +229,33 @@ static void filter_query(const http_request *req, char *out, size_t cap)
              category && !category[strspn(category, ok)] ? category : "");
 }
 
+/* An empty list said in words, with what to do: a ticket searched for, a
+ * filter chosen, a list that lists nothing until asked (查询工单: a ticket or a status), or none
+ * of the statuses it shows by default (named from k->statuses). */
+static void empty_list(FILE *f, const list_kind *k, const http_request *req)
+{
+    char statuses[128];
+    fputs("<p class=\"msg empty\">", f);
+    if (param(req, "t")) {
+        fputs("没有您可以查看的工单“", f);
+        text_html_escape(f, param(req, "t"));
+        fputs("”：请核对工单号是否完整（按整个工单号查找），或清空工单号再筛选。", f);
+    } else if (param(req, "status") || param(req, "category")) {
+        fputs("没有符合所选状态和分类的工单：换一个状态或分类再点“筛选”。", f);
+    } else if (strcmp(k->statuses, "{}") == 0) {
+        fprintf(f, "“%s”不预先列出工单：请输入工单号，或选择一个状态（可再选分类）后点“筛选”。", k->title);
+    } else {
+        snprintf(statuses, sizeof statuses, "%s", k->statuses + 1);
+        statuses[strcspn(statuses, "}")] = '\0';
+        fputs("当前没有", f);
+        const char *sep = "";
+        for (char *save = NULL, *c = strtok_r(statuses, ",", &save); c; c = strtok_r(NULL, ",", &save), sep = "、")
+            fprintf(f, "%s%s", sep, names_status(c));
+        fputs("的工单。", f);
+    }
+    fputs("</p>\n", f);
+}
+
 static void orders_table(FILE *f, const web_work *w, const list_kind *k, const http_request *req, PGresult *res,
                          int page)
 {
@@ -235,7 +264,12 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
     long long now = PQntuples(res) ? atoll(PQgetvalue(res, 0, L_NOW)) : 0;    /* escalation's clock */
     int manual = k->sql == SQL_HOTLINE && strcmp(k->statuses, "{manual}") == 0;
     long total = PQntuples(res) ? atol(PQgetvalue(res, 0, L_TOTAL)) : 0;
-    fprintf(f, "<p>共 <b class=\"total\">%ld</b> 件，逾期的在前，其余按剩余工作时间排列。</p>\n", total);
+    fprintf(f, "<p>共 <b class=\"total\">%ld</b> 件%s</p>\n", total,
+            total ? "，逾期的在前，其余按剩余工作时间排列。" : "。");
+    if (PQntuples(res) == 0 && page == 1) {
+        empty_list(f, k, req);
+        return;
+    }
     fputs("<div class=\"scroll\"><table class=\"orders\"><thead><tr><th>工单号</th><th>状态</th><th>分类</th>"
           "<th>地点</th><th>期限</th><th>剩余时间</th><th>告警</th>", f);
     if (manual)

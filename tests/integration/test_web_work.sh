@@ -49,8 +49,9 @@ web_user jiwei discipline 370212.discipline
 web_user paidan dispatcher
 web_user huifang callback
 web_user chuangcheng campaign 370212.campaign
+web_user huawu clerk
 zj=$WEB_DIR/zhong.jar sj=$WEB_DIR/sha.jar jj=$WEB_DIR/jiwei.jar dj=$WEB_DIR/paidan.jar cj=$WEB_DIR/huifang.jar
-for u in zhong sha jiwei paidan huifang chuangcheng; do web_signin "$WEB_DIR/$u.jar" "$u" >/dev/null; done
+for u in zhong sha jiwei paidan huifang chuangcheng huawu; do web_signin "$WEB_DIR/$u.jar" "$u" >/dev/null; done
 
 # ---- my orders ----
 check_eq "中韩街道's workbench" 200 "$(web_get "$zj" /work)"
@@ -76,6 +77,15 @@ check_eq "a parameter given twice (a hand-made URL): 400, not the first read and
 check "… the page names it and says to give it once" grep -q '参数 t 提交了不止一次' "$WEB_DIR/body"
 check_eq "a filter by a status it has none of finds none" "0" \
     "$(web_get "$zj" "/work?status=closed" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
+check "… saying so and what to do, not an empty table" \
+    sh -c "grep -q '没有符合所选状态和分类的工单：换一个状态或分类再点“筛选”' '$WEB_DIR/body' && ! grep -q 'class=\"orders\"' '$WEB_DIR/body'"
+web_get "$WEB_DIR/huawu.jar" /work >/dev/null
+check "a clerk's 查询工单 lists nothing until asked, and says how to ask" \
+    grep -q '“查询工单”不预先列出工单：请输入工单号，或选择一个状态（可再选分类）后点“筛选”' "$WEB_DIR/body"
+check_eq "… and finds an order by its ticket" 1 \
+    "$(web_get "$WEB_DIR/huawu.jar" "/work?t=$a" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
+web_get "$zj" "/work?t=X$a" >/dev/null
+check "a ticket that finds nothing says to check it" grep -q "没有您可以查看的工单“X$a”：请核对工单号是否完整" "$WEB_DIR/body"
 check_eq "a status its list does not offer (a hand-made URL): 400, not an empty list" 400 \
     "$(web_get "$zj" "/work?status=manual")"
 check "… naming the statuses it may filter by, in Chinese" \

@@ -390,7 +390,7 @@ void web_work_photo(PGconn *pg, const web_user *u, const http_request *req, http
         return;
     }
     if (PQntuples(res) != 1) {
-        http_reply(resp, 404, HTML_TYPE, "<p>没有这张照片。</p>\n");
+        web_html_fail(req, resp, 404, "没有您可以查看的这张照片：请从工单页面的“整改前后照片”打开。");
         PQclear(res);
         return;
     }

@@ -177,7 +177,10 @@ check "… each by the name of who took it (钟晓梅), not the sign-in name" \
 curl -s -b "$cj" -o "$WEB_DIR/got.png" -D "$WEB_DIR/photo.headers" "$WEB_BASE/work/photo?id=$photo"
 check "… served as the same bytes, as image/png" \
     sh -c "cmp -s '$WEB_DIR/got.png' '$WEB_DIR/after.png' && grep -qi '^Content-Type: image/png' '$WEB_DIR/photo.headers'"
-check_eq "沙子口 cannot fetch the photo" 404 "$(curl -s -b "$sj" -o /dev/null -w '%{http_code}' "$WEB_BASE/work/photo?id=$photo")"
+check_eq "沙子口 cannot fetch the photo" 404 "$(curl -s -b "$sj" -o "$WEB_DIR/nophoto.html" -w '%{http_code}' "$WEB_BASE/work/photo?id=$photo")"
+check "… a page in Chinese with the way back, not a bare line" \
+    sh -c "grep -q '<html lang=\"zh-CN\">' '$WEB_DIR/nophoto.html' && grep -q '没有您可以查看的这张照片' '$WEB_DIR/nophoto.html' &&
+           grep -q '回到工作台' '$WEB_DIR/nophoto.html'"
 check_eq "a photo number past bigint is no photo (404), not a failure of ours" 404 \
     "$(curl -s -b "$cj" -o /dev/null -w '%{http_code}' "$WEB_BASE/work/photo?id=99999999999999999999999")"
 check_eq "the order page without a ticket: 400, saying how to find one" 400 "$(web_get "$cj" /work/order)"

@@ -66,6 +66,8 @@ typedef struct {
     size_t          n_categories;
     report_hotspot  places[REPORT_HOTSPOT_ROWS];
     size_t          n_places;
+    int             hot_withheld;   /* the hot spots (the district's) left out for this reader: a unit's
+                                       handler (web_scope_bulletin); their lists are then empty */
     report_order   *orders;
     size_t          n_orders;
     char            generated_at[20];   /* local "YYYY-MM-DD HH:MI" */

@@ -68,8 +68,28 @@ static const char *kind_title(const char *kind)
     return strcmp(kind, "dept") == 0 ? "部门" : "街道";
 }
 
+/* How many units of kind the bulletin holds (its reader's scope may hold none of a kind). */
+static size_t units_of(const report_bulletin *b, const char *kind)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->cur->n; i++)
+        n += strcmp(b->cur->units[i].kind, kind) == 0;
+    return n;
+}
+
+/* 1, having said so, when the reader's scope holds no unit of kind: no empty table then. */
+static int none_of(FILE *f, const report_bulletin *b, const char *kind)
+{
+    if (units_of(b, kind))
+        return 0;
+    fprintf(f, "<p class=\"note none\">您可查看的单位中没有%s。</p>\n", kind_title(kind));
+    return 1;
+}
+
 static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
 {
+    if (none_of(f, b, kind))
+        return;
     fprintf(f, "<div class=\"wide\"><table class=\"ranking\" data-kind=\"%s\"><tr><th>排名</th><th class=\"t\">%s</th>"
                "<th>综合得分</th><th>环比</th><th>上周排名</th>", kind, kind_title(kind));
     for (int r = 0; r < RATE_COUNT; r++)
@@ -124,6 +144,8 @@ static void composite_chart(FILE *f, const report_bulletin *b, const char *kind)
 /* One table per kind: for each rate, the units in rank order ("1 南街道 100.0%"). */
 static void rate_rank_table(FILE *f, const report_bulletin *b, const char *kind)
 {
+    if (none_of(f, b, kind))
+        return;
     fputs("<table class=\"rate-ranks\"><tr><th>名次</th>", f);
     for (int r = 0; r < RATE_COUNT; r++)
         fprintf(f, "<th class=\"t\">%s</th>", REPORT_RATES[r].label);
@@ -204,6 +226,15 @@ static void hotspot_chart(FILE *f, const char *title, const report_hotspot *h, s
     fputs("</p>\n", f);
 }
 
+/* 1, having said why, when the hot spots are left out for this reader:
+ * their empty lists would read as "本周无工单". */
+static int withheld(FILE *f, const report_bulletin *b)
+{
+    if (b->hot_withheld)
+        fputs("<p class=\"note withheld\">热点按全区统计，承办单位的页面不显示；全区的热点见区里发布的周通报。</p>\n", f);
+    return b->hot_withheld;
+}
+
 static void period_line(FILE *f, const report_bulletin *b)
 {
     const report_period *p = &b->cur->period;
@@ -230,8 +261,10 @@ void report_html_bulletin(FILE *f, const report_bulletin *b)
     fputs("<h2>超期及预警工单(按单位)</h2>\n", f);
     orders_table(f, b);
     fputs("<h2>热点</h2>\n", f);
-    hotspot_chart(f, "热点类别(灰线为上周)", b->categories, b->n_categories);
-    hotspot_chart(f, "热点地点(灰线为上周)", b->places, b->n_places);
+    if (!withheld(f, b)) {
+        hotspot_chart(f, "热点类别(灰线为上周)", b->categories, b->n_categories);
+        hotspot_chart(f, "热点地点(灰线为上周)", b->places, b->n_places);
+    }
     fputs("</body></html>\n", f);
 }
 
@@ -287,7 +320,8 @@ void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table
     if (nweeks > 0)
         trend_chart(f, weeks, nweeks);
     fputs("<h2>类别</h2>\n", f);
-    hotspot_chart(f, "本周热点类别(灰线为上周)", b->categories, b->n_categories);
+    if (!withheld(f, b))
+        hotspot_chart(f, "本周热点类别(灰线为上周)", b->categories, b->n_categories);
     fputs("<p class=\"note\">JSON: /api/bulletin?week=YYYY-Www, /api/daily?date=YYYY-MM-DD, /api/live;"
           " Open311: /requests.json, /requests/{id}.json</p>\n</body></html>\n", f);
 }

@@ -56,6 +56,7 @@ void web_scope_bulletin(const web_scope *s, report_bulletin *b)
             b->orders[kept++] = b->orders[i];
     b->n_orders = kept;
     b->n_categories = b->n_places = 0;
+    b->hot_withheld = 1;
 }
 
 void web_scope_daily(const web_scope *s, report_daily *d)

@@ -219,6 +219,13 @@ check_eq "… the same as /api/bulletin gives that person" "$(web_json west '/ap
 jiesu -k "$HARNESS_DIR/users/west.key" bulletin --week 2026-W47 --out "$HARNESS_DIR/west-files" >"$HARNESS_DIR/west-files.out" 2>&1
 check "… its files name no other street" sh -c "test -s '$HARNESS_DIR/west-files/bulletin-2026-W47-orders.csv' &&
     ! grep -q '东街道\|南街道\|北街道\|待人工派单' '$HARNESS_DIR/west-files'/*.csv"
+curl -s -H "Authorization: Bearer ${token[west]}" -o "$HARNESS_DIR/west-dashboard.html" "$base/"
+for page in west-files/bulletin-2026-W47.html west-dashboard.html; do
+    check "… its $page says the hot spots are the district's and no department is in its view, not 本周无工单 or an empty table" \
+        sh -c "grep -q '热点按全区统计，承办单位的页面不显示' '$HARNESS_DIR/$page' &&
+               grep -q '您可查看的单位中没有部门。' '$HARNESS_DIR/$page' && ! grep -q '本周无工单' '$HARNESS_DIR/$page' &&
+               ! grep -q 'data-kind=\"dept\"' '$HARNESS_DIR/$page'"
+done
 check_eq "the handler's jiesu daily: its own street" 880100002 \
     "$(cli_json west daily --date 2026-11-20 | jq -r '[.streets[].code] | join(",")')"
 check_eq "… as /api/daily gives it" "$(web_json west '/api/daily?date=2026-11-20')" "$(cli_json west daily --date 2026-11-20)"

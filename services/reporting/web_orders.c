@@ -314,7 +314,7 @@ static void alerts_panel(FILE *f, PGconn *pg, const web_user *u)
         text_html_escape(f, masked);
         fputs("<form class=\"inline\" method=\"post\" action=\"/work/ack\">", f);
         web_html_csrf(f, u);
-        fprintf(f, "<input type=\"hidden\" name=\"id\" value=\"%s\"><input name=\"note\" placeholder=\"处理说明（可选）\">"
+        fprintf(f, "<input type=\"hidden\" name=\"id\" value=\"%s\"><label>处理说明（可选）<input name=\"note\"></label>"
                    "<button type=\"submit\">确认收到</button></form></div>\n", PQgetvalue(res, r, A_ID));
     }
     PQclear(res);

@@ -258,6 +258,8 @@ wait_for "the remind alert of $alarm" 30 sql_eq "SELECT count(*) FROM alerts a J
 web_get "$zj" /work >/dev/null
 check "中韩's page shows the alert (催办) with an ack button" \
     sh -c "grep -q '<b>催办</b>' '$WEB_DIR/body' && grep -q 'action=\"/work/ack\"' '$WEB_DIR/body'"
+check "… its note field labelled, not named only by a placeholder that goes once typed in" \
+    grep -q '<label>处理说明（可选）<input name="note"></label>' "$WEB_DIR/body"
 alert=$(sql "SELECT a.id FROM alerts a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = '$alarm' AND a.rung = 'remind'")
 csrf=$(web_csrf "$zj" /work)
 check_eq "中韩 acknowledges it: 303" 303 \

@@ -246,8 +246,8 @@ static void period_line(FILE *f, const report_bulletin *b)
 
 void report_html_bulletin(FILE *f, const report_bulletin *b)
 {
-    char title[96];
-    snprintf(title, sizeof title, "接诉即办工作周通报 %s", b->cur->period.label);
+    char title[96], week[32];
+    snprintf(title, sizeof title, "接诉即办工作周通报 %s", report_period_name(&b->cur->period, week, sizeof week));
     page_start(f, title, NULL);
     period_line(f, b);
     static const char *const KINDS[] = {"street", "dept"};
@@ -271,6 +271,7 @@ void report_html_bulletin(FILE *f, const report_bulletin *b)
 static void trend_chart(FILE *f, const report_table *const *weeks, size_t nweeks)
 {
     const char *labels[64];
+    char names[64][32];
     double values[TREND_SERIES][64];
     report_series series[TREND_SERIES];
     size_t ns = 0;
@@ -286,8 +287,10 @@ static void trend_chart(FILE *f, const report_table *const *weeks, size_t nweeks
         series[ns] = (report_series){u->name, values[ns]};
         ns++;
     }
-    for (size_t w = 0; w < nweeks && w < 64; w++)
-        labels[w] = weeks[w]->period.label;
+    for (size_t w = 0; w < nweeks && w < 64; w++) {   /* 第47周: the year is in the page's title */
+        const char *name = report_period_name(&weeks[w]->period, names[w], sizeof names[w]);
+        labels[w] = strstr(name, "第") ? strstr(name, "第") : name;
+    }
     report_svg_lines(f, "街道综合得分趋势", labels, nweeks < 64 ? nweeks : 64, series, ns);
 }
 
@@ -305,8 +308,8 @@ static void calendar_warning(FILE *f, const holidays_gap *gap)
 void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks,
                            const holidays_gap *gap, const char *bar, const char *board)
 {
-    char title[96];
-    snprintf(title, sizeof title, "接诉即办 看板 %s", b->cur->period.label);
+    char title[96], week[32];
+    snprintf(title, sizeof title, "接诉即办 看板 %s", report_period_name(&b->cur->period, week, sizeof week));
     page_start(f, title, bar);
     if (gap)
         calendar_warning(f, gap);

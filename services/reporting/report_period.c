@@ -139,6 +139,18 @@ void report_period_current(report_period *p, long long t, int days)
     fill(p, label, first, days);
 }
 
+const char *report_period_name(const report_period *p, char *out, size_t cap)
+{
+    int y, n, m, d;
+    if (sscanf(p->label, "%4d-W%2d", &y, &n) == 2)
+        snprintf(out, cap, "%d年第%d周", y, n);
+    else if (sscanf(p->label, "%4d-%2d-%2d", &y, &m, &d) == 3)
+        snprintf(out, cap, "%d年%d月%d日", y, m, d);
+    else
+        snprintf(out, cap, "%s", p->label);
+    return out;
+}
+
 int report_period_days_begun(const report_period *p, long long now)
 {
     long long first;

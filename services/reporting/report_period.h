@@ -36,6 +36,11 @@ void report_period_previous(report_period *prev, const report_period *p);
  * process's local time zone. */
 void report_period_current(report_period *p, long long t, int days);
 
+/* p as a page names it to people, into out (cap bytes): 2026年第47周 for an
+ * ISO week, 2026年11月16日 for a day; the label itself ("2026-W47") is for
+ * files, URLs and commands. Returns out. */
+const char *report_period_name(const report_period *p, char *out, size_t cap);
+
 /* How many of p's days have begun at Unix time now (local time zone): 0
  * before it, all of them after it; this week on a Monday: 1, today. */
 int report_period_days_begun(const report_period *p, long long now);

@@ -75,6 +75,8 @@ html=$out/bulletin-2026-W47.html
 check "the HTML bulletin has the ranking and inline SVG charts" \
     sh -c "grep -q 'class=\"ranking\"' '$html' && test \$(grep -c '<svg' '$html') -ge 3"
 check_eq "the HTML loads nothing from outside" 0 "$(grep -c 'src=\|href=' "$html")"
+check "… and is titled 接诉即办工作周通报 2026年第47周, no ISO week code in it" \
+    sh -c "grep -q '<title>接诉即办工作周通报 2026年第47周</title>' '$html' && ! grep -q '[0-9]-W[0-9]' '$html'"
 jiesu bulletin --week 2026-W60 --out "$out" >/dev/null 2>"$HARNESS_DIR/bulletin-bad.err"
 check_eq "a week that does not exist is a usage error" 2 "$?"
 check "... saying which" grep -q "2026 年没有第 60 周" "$HARNESS_DIR/bulletin-bad.err"
@@ -153,6 +155,9 @@ check "the rendered DOM holds the ranking table with 南街道" \
     sh -c "grep -q 'class=\"ranking\"' '$HARNESS_DIR/dashboard.dom' && grep -q '南街道' '$HARNESS_DIR/dashboard.dom'"
 check "the rendered DOM holds the trend and category charts" \
     sh -c "grep -q '街道综合得分趋势' '$HARNESS_DIR/dashboard.dom' && grep -q 'class=\"series\"' '$HARNESS_DIR/dashboard.dom'"
+check "… its week named in words (2026年第47周, 第46周 on the trend), not by the ISO code 2026-W47" \
+    sh -c "grep -q '<title>接诉即办 看板 2026年第47周</title>' '$HARNESS_DIR/dashboard.dom' &&
+           grep -q '>第46周</text>' '$HARNESS_DIR/dashboard.dom' && ! grep -q '[0-9]-W[0-9]' '$HARNESS_DIR/dashboard.dom'"
 # This year's official holidays missing (as 2027's were on 2026-12-03): the dashboard says so, on top.
 year=$(TZ=Asia/Shanghai date +%Y)
 sql "DELETE FROM holidays WHERE day >= make_date($year, 1, 1)" >/dev/null

@@ -410,6 +410,9 @@ static void test_periods(void **state)
     assert_string_equal(p.from, "2025-12-29");          /* week 1 holds 4 January */
     report_period_previous(&prev, &p);
     assert_string_equal(prev.label, "2025-W52");
+    char name[32];
+    assert_string_equal(report_period_name(&p, name, sizeof name), "2026年第1周");  /* what pages show */
+    assert_string_equal(report_period_name(&prev, name, sizeof name), "2025年第52周");
     assert_int_equal(report_period_week(&p, "2026-W53", err, sizeof err), 0);      /* 2026 has 53 weeks */
     assert_string_equal(p.from, "2026-12-28");
     assert_int_equal(report_period_week(&p, "2025-W53", err, sizeof err), -1);
@@ -418,6 +421,7 @@ static void test_periods(void **state)
     assert_non_null(strstr(err, "请写 last（上周）、this（本周）或 YYYY-Www"));
     assert_int_equal(report_period_day(&p, "2026-11-21", err, sizeof err), 0);
     assert_string_equal(p.to, "2026-11-22");
+    assert_string_equal(report_period_name(&p, name, sizeof name), "2026年11月21日");
     report_period_previous(&prev, &p);
     assert_string_equal(prev.label, "2026-11-20");
     assert_int_equal(report_period_day(&p, "2026-11-31", err, sizeof err), -1);

@@ -118,28 +118,6 @@ static int fail(parser *ps, const char *why)
     return -1;
 }
 
-/* Appends code point cp as UTF-8 to dst (length *len, capacity cap), dropping what does not fit. */
-static void put_utf8(char *dst, size_t cap, size_t *len, unsigned cp)
-{
-    char b[4];
-    size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
-    if (n == 1) {
-        b[0] = (char)cp;
-    } else if (n == 2) {
-        b[0] = (char)(0xC0 | (cp >> 6));
-        b[1] = (char)(0x80 | (cp & 0x3F));
-    } else {
-        b[0] = (char)(0xE0 | (cp >> 12));
-        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        b[2] = (char)(0x80 | (cp & 0x3F));
-    }
-    if (*len + n < cap) {
-        memcpy(dst + *len, b, n);
-        *len += n;
-    }
-    dst[*len] = '\0';
-}
-
 /* Reads the JSON string at ps->p (its opening quote) into dst, cut to cap at
  * a character boundary. 0 or -1. */
 static int read_string(parser *ps, char *dst, size_t cap)
@@ -162,7 +140,7 @@ static int read_string(parser *ps, char *dst, size_t cap)
             } else {
                 return fail(ps, "字符串里有写错的转义（\\ 后只能跟 \" \\ / b f n r t 或 u 加四位十六进制数）");
             }
-            put_utf8(dst, cap, &len, cp);
+            text_utf8_append(dst, cap, &len, cp);
         } else if (len + 1 < cap) {
             dst[len++] = (char)cp;
             dst[len] = '\0';

@@ -76,6 +76,29 @@ void text_utf8_repair(char *s)
     }
 }
 
+void text_utf8_append(char *dst, size_t cap, size_t *len, unsigned cp)
+{
+    char b[3];
+    size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+    if (n == 1) {
+        b[0] = (char)cp;
+    } else if (n == 2) {
+        b[0] = (char)(0xC0 | (cp >> 6));
+        b[1] = (char)(0x80 | (cp & 0x3F));
+    } else {
+        b[0] = (char)(0xE0 | ((cp >> 12) & 0x0F));
+        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[2] = (char)(0x80 | (cp & 0x3F));
+    }
+    if (cap == 0)
+        return;
+    if (*len + n < cap) {
+        memcpy(dst + *len, b, n);
+        *len += n;
+    }
+    dst[*len] = '\0';
+}
+
 size_t text_utf8_chars(const char *s, size_t len)
 {
     size_t n = 0;

@@ -20,6 +20,11 @@ int text_utf8_valid(const char *s, size_t len, size_t *bad_offset);
  * s can be quoted in a message that goes where only UTF-8 may. */
 void text_utf8_repair(char *s);
 
+/* Appends code point cp (U+0001..U+FFFF) as UTF-8 to dst (length *len,
+ * capacity cap), dropping a character that does not fit whole; dst stays
+ * NUL-terminated. */
+void text_utf8_append(char *dst, size_t cap, size_t *len, unsigned cp);
+
 /* Number of code points in valid UTF-8 s[0..len). */
 size_t text_utf8_chars(const char *s, size_t len);
 

@@ -313,6 +313,44 @@ static void text_reset(xlsx_reader *self)
 
 /* ---- shared strings ---- */
 
+/* The value of one hex digit, -1 for another character. */
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Undoes the escapes of a string in a workbook (ECMA-376 ST_Xstring): Excel
+ * and libxlsxwriter write a character XML cannot carry as _xHHHH_, its
+ * UTF-16 code unit in hex (a carriage return inside a cell, the commonest,
+ * as _x000D_), and the underscore of a text that has such a form in it as
+ * _x005F_. Kept as written: _x0000_ (a NUL would end the value) and a
+ * surrogate half. In place, the text only shortens; returns its new length. */
+static size_t xstring_unescape(char *s, size_t len)
+{
+    size_t in = 0, out = 0;
+    while (in < len) {
+        unsigned cp = 0;
+        int ok = in + 7 <= len && s[in] == '_' && s[in + 1] == 'x' && s[in + 6] == '_';
+        for (size_t k = 2; ok && k < 6; k++) {
+            int d = hex_digit(s[in + k]);
+            ok = d >= 0;
+            cp = cp << 4 | (unsigned)(d < 0 ? 0 : d);
+        }
+        if (ok && cp != 0 && (cp < 0xD800 || cp > 0xDFFF)) {
+            text_utf8_append(s, out + 4, &out, cp);     /* at most 3 bytes and the NUL, over the 7 read */
+            in += 7;
+        } else {
+            s[out++] = s[in++];
+        }
+    }
+    s[out] = '\0';
+    return out;
+}
+
 static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
     xlsx_reader *self = ud;
@@ -348,6 +386,8 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
     } else if (strcmp(n, "rPh") == 0) {
         self->in_phonetic = 0;
     } else if (strcmp(n, "si") == 0) {
+        if (self->text.data)
+            self->text.len = xstring_unescape(self->text.data, self->text.len);
         /* its pointer (the table doubles) and, unless too long (kept as NULL), its copy */
         self->sst_bytes += 2 * sizeof(char *) + (self->text_too_long ? 0 : string_cost(self->text.len));
         if (self->sst_bytes > self->lim.max_shared_bytes) {
@@ -517,6 +557,8 @@ static const char *cell_value(xlsx_reader *self)
             problem = XLSX_CELL_NO_STRING;
         else if (!(v = self->sst[idx]))
             problem = XLSX_CELL_TOO_LONG;
+    } else if (!problem && self->text.data) {      /* its own text: an inline string, a formula's, a number */
+        self->text.len = xstring_unescape(self->text.data, self->text.len);
     }
     if (!problem)
         return v;

@@ -449,6 +449,50 @@ static void test_cells_without_reference(void **state)
     unlink(path);
 }
 
+/* A carriage return inside a cell (a message pasted with its line breaks) is
+ * written _x000D_ by Excel and libxlsxwriter, in shared and inline strings
+ * alike; the reader gives the character back, as the same text read from a
+ * CSV file has it. It was stored as the seven characters "_x000D_". */
+static void test_escaped_characters(void **state)
+{
+    (void)state;
+    static const char TEXT[] = "托管协议。\r\n  之后\x0b变更";
+    char path[256];
+    for (int constant_memory = 0; constant_memory <= 1; constant_memory++) {
+        tmp_path(path, sizeof path, "escaped.xlsx");
+        lxw_workbook_options opt = {.constant_memory = (uint8_t)constant_memory};
+        lxw_workbook *wb = workbook_new_opt(path, &opt);
+        lxw_worksheet *ws = workbook_add_worksheet(wb, "留言");
+        worksheet_write_string(ws, 0, 0, TEXT, NULL);
+        assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+        xlsx_reader *r = open_ok(path, NULL);
+        char **cells;
+        size_t n;
+        long row;
+        assert_int_equal(xlsx_next_row(r, &cells, &n, &row), 1);
+        assert_string_equal(cells[0], TEXT);
+        xlsx_close(&r);
+        unlink(path);
+    }
+    /* What is not such a form stays as written: no closing underscore, a
+     * letter that is no hex digit, a NUL, a surrogate half; lower-case hex
+     * is read. */
+    const char *sheet =
+        "<worksheet><sheetData><row r=\"1\">"
+        "<c r=\"A1\" t=\"inlineStr\"><is><t>a_x000Db_x00G1_c_x0000_d_xD800_e_x00e9_</t></is></c>"
+        "<c r=\"B1\" t=\"s\"><v>0</v></c></row></sheetData></worksheet>";
+    write_raw(path, WORKBOOK, sheet, strlen(sheet), "<sst><si><t>_x005F_x000D__x000A_</t></si></sst>");
+    xlsx_reader *r = open_ok(path, NULL);
+    char **cells;
+    size_t n;
+    long row;
+    assert_int_equal(xlsx_next_row(r, &cells, &n, &row), 1);
+    assert_string_equal(cells[0], "a_x000Db_x00G1_c_x0000_d_xD800_e\xc3\xa9");
+    assert_string_equal(cells[1], "_x000D_\n");
+    xlsx_close(&r);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -464,6 +508,7 @@ int main(void)
         cmocka_unit_test(test_row_number_out_of_range),
         cmocka_unit_test(test_cells_without_reference),
         cmocka_unit_test(test_date1904),
+        cmocka_unit_test(test_escaped_characters),
     };
     return cmocka_run_group_tests_name("xlsx", tests, NULL, NULL);
 }

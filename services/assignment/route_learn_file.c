@@ -53,6 +53,20 @@ static int find_columns(const csv_record *rec, columns *c, char *err, size_t err
     return -1;
 }
 
+/* A row's label as an import stores a category (text_normalize: trimmed,
+ * runs of whitespace as one space, full-width ASCII as ASCII), into buf: a
+ * label with a space or a tab around it, as a file made by hand has, is
+ * still its category. NULL when the row has no text or no label; a label
+ * too long for buf goes as it is (no category has such a name). */
+static const char *row_label(const csv_record *rec, const columns *c, char *buf, size_t cap)
+{
+    if (rec->status != CSV_OK || (size_t)c->text >= rec->nfields || (size_t)c->label >= rec->nfields ||
+        !rec->lens[c->text])
+        return NULL;
+    size_t n = text_normalize(buf, cap, rec->fields[c->label], rec->lens[c->label]);
+    return n == (size_t)-1 ? rec->fields[c->label] : n ? buf : NULL;
+}
+
 /* Reads the rows of an open file. */
 static long read_rows(int fd, const char *path, route_learn_row_fn fn, void *ctx, char *err, size_t errlen)
 {
@@ -65,6 +79,8 @@ static long read_rows(int fd, const char *path, route_learn_row_fn fn, void *ctx
     csv_record rec;
     columns c = {-1, -1};
     long rows = 0;
+    char buf[256];
+    const char *label;
     int r;
     while ((r = intake_source_read(src, &rec)) == 1) {
         if (c.text < 0) {
@@ -72,10 +88,9 @@ static long read_rows(int fd, const char *path, route_learn_row_fn fn, void *ctx
                 break;
             continue;
         }
-        if (rec.status != CSV_OK || (size_t)c.text >= rec.nfields || (size_t)c.label >= rec.nfields ||
-            !rec.lens[c.text] || !rec.lens[c.label])
+        if (!(label = row_label(&rec, &c, buf, sizeof buf)))
             continue;
-        if (fn(ctx, rec.fields[c.text], rec.fields[c.label]) != 0) {
+        if (fn(ctx, rec.fields[c.text], label) != 0) {
             snprintf(err, errlen, "第 %llu 条记录：内存不足", (unsigned long long)rec.record_no);
             break;
         }

@@ -5,8 +5,10 @@
  * header: the text is the complaint's content column as intake names it
  * (诉求内容, 内容, content ...); the label is the category column as intake
  * names it (诉求类型, 问题类型, category ...) or one of the names
- * classification exports use (label, 一级分类, 分类, 类别, 最终分类). Rows
- * without a text or a label are skipped.
+ * classification exports use (label, 一级分类, 分类, 类别, 最终分类). The
+ * label is handed over as an import stores a category (text_normalize:
+ * trimmed, whitespace runs as one space); rows without a text or a label
+ * are skipped.
  */
 #ifndef JIESU_ROUTE_LEARN_FILE_H
 #define JIESU_ROUTE_LEARN_FILE_H

@@ -283,7 +283,8 @@ learn=$HARNESS_DIR/learn.csv
     for place in 小区门口 楼下 路口 公园里 广场上 河边 学校附近 菜市场旁; do
         for what in 晚上噪音扰民 广场舞音响太吵 装修噪声很大; do echo "$place$what,环境保护"; done
         for what in 垃圾堆积没人清运 垃圾桶满溢发臭 生活垃圾散落; do echo "$place$what,城乡建设"; done
-        for what in 孩子上学难 学校乱收费 老师体罚学生; do echo "$place$what,教育文体"; done
+        # a label with stray spaces and tabs, as a file made by hand has it: still its category
+        for what in 孩子上学难 学校乱收费 老师体罚学生; do printf '%s, 教育文体\t\n' "$place$what"; done
     done
     echo "没有分类的一行,不存在的分类"
 } >"$learn"

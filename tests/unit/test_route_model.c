@@ -182,6 +182,34 @@ static void test_reads_a_labelled_export(void **state)
     assert_non_null(strstr(err, "/nonexistent/x.csv"));
 }
 
+/* A label as an import stores a category: with stray spaces or tabs around
+ * it (a file made by hand) it was no category, and every such row was
+ * skipped — a whole file of them refused as "0 条文本". */
+typedef struct {
+    int  n;
+    char label[3][32];
+} kept_labels;
+
+static int keep_label(void *ctx, const char *text, const char *label)
+{
+    kept_labels *k = ctx;
+    if (k->n == 3 || !*text)
+        return -1;
+    snprintf(k->label[k->n++], sizeof k->label[0], "%s", label);
+    return 0;
+}
+
+static void test_labels_as_imported(void **state)
+{
+    (void)state;
+    char err[512];
+    kept_labels k = {0};
+    const char csv[] = "content,label\r\n楼下噪音很大,\t环境保护 \r\n垃圾没人清,\" 城乡建设　\"\r\n没有类别,\" \t \"\r\n";
+    assert_int_equal(route_learn_file_read_bytes(csv, strlen(csv), "留出.csv", keep_label, &k, err, sizeof err), 2);
+    assert_string_equal(k.label[0], "环境保护");
+    assert_string_equal(k.label[1], "城乡建设");       /* the third row, a blank label, is skipped */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -191,6 +219,7 @@ int main(void)
         cmocka_unit_test(test_blob_claiming_more_than_it_holds),
         cmocka_unit_test(test_refuses_what_it_cannot_learn),
         cmocka_unit_test(test_reads_a_labelled_export),
+        cmocka_unit_test(test_labels_as_imported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,8 @@
  * sends each file to the intake service, which imports it, and prints one
  * summary line per file, the warnings intake sends before the first row
  * (columns the profile leaves unused) and after the summary the hotline
- * categories routing will not find in category_aliases; on a terminal a
+ * categories routing will not find in category_aliases and the rows whose
+ * local time the profile's zone skips or repeats; on a terminal a
  * progress bar (sending, then rows/s and an ETA) runs on stderr
  * (cli_progress.h). --profile names an import profile of the intake service,
  * or a profile file of the clerk's own, sent with the import; --dry-run
@@ -87,6 +88,7 @@ static void print_summary(const char *file, const Jiesu__ImportReply *r, const w
     printf("，用时 %.1f 秒，编码 %s，导入模板 %s（%s）\n", r->elapsed_ms / 1000.0,
            *r->encoding ? r->encoding : "未知", r->profile, r->profile_how);
     print_unmapped(file, r);
+    print_warnings(file, r->notes, r->n_notes);
     for (size_t i = 0; i < r->n_preview; i++)
         cli_print_table(r->preview[i], 1);
 }

@@ -290,6 +290,33 @@ int intake_date_parse(const char *s, size_t len, unsigned formats, intake_time *
     return -1;
 }
 
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+static long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+long long intake_date_seconds(const intake_time *t)
+{
+    return (long long)days_from_civil(t->y, t->mo, t->d) * 86400 + t->h * 3600 + t->mi * 60 + t->s;
+}
+
+void intake_date_from_seconds(long long seconds, intake_time *t)
+{
+    long long days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+    long long secs = seconds - days * 86400;
+    *t = (intake_time){0};
+    civil_from_days((long)days, &t->y, &t->mo, &t->d);
+    t->h = (int)(secs / 3600);
+    t->mi = (int)(secs / 60 % 60);
+    t->s = (int)(secs % 60);
+}
+
 void intake_date_text(const intake_time *t, char out[32])
 {
     /* every value is in range once parsed; the modulos only tell the compiler so */

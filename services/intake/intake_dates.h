@@ -46,6 +46,13 @@ typedef struct {
  * 0 with *t, or -1 when it is none of them or not a real date and time. */
 int intake_date_parse(const char *s, size_t len, unsigned formats, intake_time *t);
 
+/* Seconds from 1970-01-01 00:00:00 to t's civil date and time, its zone
+ * left aside (local seconds: comparable with others of the same zone). */
+long long intake_date_seconds(const intake_time *t);
+
+/* The civil date and time seconds after 1970-01-01 00:00:00 (no offset). */
+void intake_date_from_seconds(long long seconds, intake_time *t);
+
 /* Writes t as PostgreSQL reads a timestamptz: "2024-04-15 22:51:30" (local
  * time of the session's TimeZone) or "2024-04-15 22:51:30+08:00". */
 void intake_date_text(const intake_time *t, char out[32]);

@@ -33,6 +33,7 @@
 #include "intake_source.h"
 #include "intake_tickets.h"
 #include "intake_unmapped.h"
+#include "intake_zone.h"
 #include "log.h"
 #include "sqlarr.h"
 #include "text.h"
@@ -94,6 +95,7 @@ typedef struct {
     intake_picked    picked;      /* the profile and the header mapped through it */
     intake_columns  *map;         /* = picked.map */
     intake_unmapped *unmapped;    /* category values category_aliases lacks */
+    intake_zone     *zone;        /* local times the profile's zone skips or repeats */
     intake_row      *rows;
     intake_rejects  *rejects;
     intake_buf       copy;        /* COPY text of the batch read last, one line per row */
@@ -227,6 +229,10 @@ static int read_header(import_run *r, char *why, size_t whylen)
                  " America/New_York）", intake_columns_profile(r->map)->name, zone[0], pg_why);
         return -1;
     }
+    if (!(r->zone = intake_zone_new(zone[0]))) {
+        snprintf(why, whylen, "内存不足");
+        return -1;
+    }
     note_profile(r);
     if (r->opt->started)
         r->opt->started(r->opt->progress_ctx, r->res);
@@ -242,7 +248,8 @@ static int build_row(import_run *r, const csv_record *rec, const char **line, si
     if (v == INTAKE_ROW_EMPTY)
         return v;
     if (v < 0 || (v == INTAKE_ROW_OK
-                  && intake_unmapped_see(r->unmapped, intake_row_value(r->rows, COL_CATEGORY)) < 0)) {
+                  && (intake_unmapped_see(r->unmapped, intake_row_value(r->rows, COL_CATEGORY)) < 0
+                      || intake_zone_see(r->zone, intake_row_called(r->rows), rec->record_no) < 0))) {
         snprintf(why, whylen, "第 %" PRIu64 " 行：内存不足", rec->record_no);
         return -1;
     }
@@ -290,7 +297,7 @@ static int dry_run(import_run *r, char *why, size_t whylen)
             return got;
         }
         int v = build_row(r, &rec, &line, &len, &rej, why, whylen);
-        if (v < 0)
+        if (v < 0 || intake_zone_learn(r->zone, r->opt->pg, why, whylen) < 0)
             return -1;
         if (v == INTAKE_ROW_OK)
             intake_preview_keep(r->res, r->rows, rec.record_no);
@@ -314,6 +321,18 @@ static void note_unmapped(import_run *r)
         snprintf(res->unmapped[res->nunmapped].name, sizeof res->unmapped[0].name, "%s", name);
         res->unmapped[res->nunmapped].rows = rows;
     }
+}
+
+/* The rows whose local time the zone skips or repeats, into the result. */
+static void note_zone(import_run *r)
+{
+    intake_result *res = r->res;
+    if (!r->zone)
+        return;
+    res->zone_skipped = intake_zone_rows(r->zone, ZONE_SKIPPED);
+    res->zone_repeated = intake_zone_rows(r->zone, ZONE_REPEATED);
+    for (int k = 0; k < ZONE_KINDS && res->nnotes < IMPORT_NOTES_MAX; k++)
+        res->nnotes += intake_zone_describe(r->zone, k, res->notes[res->nnotes], IMPORT_WARNING_BYTES);
 }
 
 /* Lets the queued COPY data go out while the next batch is read. */
@@ -572,6 +591,8 @@ static int start_batch(import_run *r, const batch *b, char *why, size_t whylen)
     }
     if (b->copied == 0)
         return 0;
+    if (intake_zone_learn(r->zone, pg, why, whylen) < 0)
+        goto fail;
     long fresh = probe(r, why, whylen);
     if (fresh < 0 || reject_repeats(r, why, whylen) < 0 || reserve_ids(r, fresh, why, whylen) < 0)
         goto fail;
@@ -734,6 +755,7 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
         rc = stream_file(&r, why, sizeof why);
         enqueue(&r);    /* the last batch's, or the one before a failed start */
         note_unmapped(&r);
+        note_zone(&r);
         if (rc < 0 && res->import_id)
             say_what_is_stored(&r, why, sizeof why);
         text_utf8_cut(why);
@@ -756,13 +778,15 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
     }
     else
         log_info("import %s file=%s profile=%s rows=%" PRId64 " inserted=%" PRId64 " duplicates=%" PRId64
-                 " rejected=%" PRId64 " unmapped_categories=%" PRId64 " encoding=%s ms=%" PRId64 "%s",
+                 " rejected=%" PRId64 " unmapped_categories=%" PRId64 " zone_skipped=%" PRId64 " zone_repeated=%" PRId64
+                 " encoding=%s ms=%" PRId64 "%s",
                  *r.id ? r.id : "-", file_name, res->profile, res->rows_total, res->inserted, res->duplicates,
-                 res->rejected, res->unmapped_rows, res->encoding, res->elapsed_ms, opt->dry_run ? " (dry run)" : "");
+                 res->rejected, res->unmapped_rows, res->zone_skipped, res->zone_repeated, res->encoding, res->elapsed_ms, opt->dry_run ? " (dry run)" : "");
     intake_rejects_destroy(&r.rejects);
     intake_row_destroy(&r.rows);
     intake_pick_free(&r.picked);
     intake_unmapped_destroy(&r.unmapped);
+    intake_zone_destroy(&r.zone);
     intake_source_destroy(&r.source);
     intake_buf_free(&r.copy);
     intake_buf_free(&r.out);

@@ -28,6 +28,7 @@
 
 #define INTAKE_BATCH_ROWS 50000
 #define IMPORT_WARNINGS_MAX 6
+#define IMPORT_NOTES_MAX 2          /* after the summary: rows whose local time the zone skips, repeats */
 #define IMPORT_WARNING_BYTES 4096
 #define IMPORT_UNMAPPED_SHOWN 20    /* unmapped category values named in the result */
 #define IMPORT_PREVIEW_ROWS 5       /* rows a dry run shows as they would be stored */
@@ -82,6 +83,10 @@ typedef struct intake_result {
     char    timezone[64];       /* the profile's */
     int     nwarnings;          /* for the clerk: columns left unused, ... */
     char    warnings[IMPORT_WARNINGS_MAX][IMPORT_WARNING_BYTES];
+    int     nnotes;             /* for the clerk after the summary: rows to check */
+    char    notes[IMPORT_NOTES_MAX][IMPORT_WARNING_BYTES];
+    int64_t zone_skipped;       /* rows whose called_at the profile's zone skips (intake_zone.h) */
+    int64_t zone_repeated;      /* ... and repeats */
     int64_t unmapped_rows;      /* rows whose hotline category category_aliases lacks */
     size_t  unmapped_distinct;  /* how many such values */
     size_t  nunmapped;          /* named below, most rows first */

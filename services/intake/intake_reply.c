@@ -22,15 +22,21 @@ static Jiesu__Table *table_new(const char *title, const char *align, const char 
 
 /* ---- an import ---- */
 
-static int put_warnings(char ***out, size_t *n, const intake_result *res)
+/* Copies count texts of bytes each (warnings, notes) into a repeated string. */
+static int put_texts(char ***out, size_t *n, const char *texts, int count, size_t bytes)
 {
-    *out = calloc((size_t)res->nwarnings + 1, sizeof **out);
+    *out = calloc((size_t)count + 1, sizeof **out);
     if (!*out)
         return -1;
-    for (int i = 0; i < res->nwarnings; i++)
-        if (!((*out)[(*n)++] = strdup(res->warnings[i])))
+    for (int i = 0; i < count; i++)
+        if (!((*out)[(*n)++] = strdup(texts + (size_t)i * bytes)))
             return -1;
     return 0;
+}
+
+static int put_warnings(char ***out, size_t *n, const intake_result *res)
+{
+    return put_texts(out, n, res->warnings[0], res->nwarnings, sizeof res->warnings[0]);
 }
 
 static Jiesu__Table *mapping_table(const intake_result *res)
@@ -140,6 +146,7 @@ Jiesu__ImportReply *intake_reply_import(const intake_result *res, int dry_run)
     r->profile_how = text(res->profile_how);
     int ok = r->rejects_path && r->sha256 && r->encoding && r->profile && r->profile_how
              && put_warnings(&r->warnings, &r->n_warnings, res) == 0 && put_unmapped(r, res) == 0
+             && put_texts(&r->notes, &r->n_notes, res->notes[0], res->nnotes, sizeof res->notes[0]) == 0
              && (!dry_run || put_preview(r, res) == 0);
     if (!ok)
         jiesu__import_reply__free_unpacked(r, NULL);

@@ -30,6 +30,7 @@ struct intake_row {
     size_t       taken_cap;
     const char  *val[COL_COUNT];    /* the values of that line: in norm, or below */
     char         when[32], lon[32], lat[32];
+    intake_time  called;            /* called_at as read */
 };
 
 intake_row *intake_row_new(const csv_options *limits)
@@ -266,7 +267,6 @@ static int check_fields(intake_row *self, const intake_columns *map, const csv_r
 {
     static const intake_field required[] = {COL_TICKET_NO, COL_CALLED_AT, COL_CONTENT};
     const char **val = self->val;
-    intake_time t;
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!*val[required[i]])
             return reject(rej, map, rec, column_of(map, required[i]), "必填项为空（%s）",
@@ -278,13 +278,13 @@ static int check_fields(intake_row *self, const intake_columns *map, const csv_r
         return reject(rej, map, rec, tc, "工单编号超过 %d 字节", TEXT_TICKET_MAX);
     const intake_profile *p = intake_columns_profile(map);
     unsigned dates = p->dates | (rec->date1904 ? DATES_1904 : 0);
-    if (intake_date_parse(val[COL_CALLED_AT], strlen(val[COL_CALLED_AT]), dates, &t) < 0) {
+    if (intake_date_parse(val[COL_CALLED_AT], strlen(val[COL_CALLED_AT]), dates, &self->called) < 0) {
         char formats[300];
         intake_date_formats_text(p->dates, 1, formats, sizeof formats);
         return reject(rej, map, rec, column_of(map, COL_CALLED_AT), "不是导入配置 %s 接受的日期时间格式：%s",
                       p->name, formats);
     }
-    intake_date_text(&t, self->when);
+    intake_date_text(&self->called, self->when);
     if (coordinate(val[COL_LON], 180, self->lon) < 0)
         return reject(rej, map, rec, column_of(map, COL_LON), "不是经度（-180 到 180 之间的数）");
     if (coordinate(val[COL_LAT], 90, self->lat) < 0)
@@ -384,6 +384,11 @@ int intake_row_build(intake_row *self, const intake_columns *map, const csv_reco
 const char *intake_row_value(const intake_row *self, intake_field f)
 {
     return f < COL_COUNT && self->val[f] ? self->val[f] : "";
+}
+
+const intake_time *intake_row_called(const intake_row *self)
+{
+    return &self->called;
 }
 
 const char *intake_row_extra(const intake_row *self)

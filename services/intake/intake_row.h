@@ -25,6 +25,7 @@
 
 #include "csv_reader.h"
 #include "intake_columns.h"
+#include "intake_dates.h"
 
 /* Columns of each COPY line, in order (complaints columns). */
 #define INTAKE_COPY_COLUMNS \
@@ -67,6 +68,10 @@ int intake_row_build(intake_row *self, const intake_columns *map, const csv_reco
  * next intake_row_build(). */
 const char *intake_row_value(const intake_row *self, intake_field f);
 const char *intake_row_extra(const intake_row *self);
+
+/* called_at of the row built last with INTAKE_ROW_OK, as read (a local time
+ * of the profile's zone unless it has_offset). Valid until the next build. */
+const intake_time *intake_row_called(const intake_row *self);
 
 /* 1 if the NUL-terminated s looks like a number in Excel's scientific
  * notation ("1.23457E+17"), else 0. */

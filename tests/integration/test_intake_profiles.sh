@@ -4,7 +4,8 @@
 # and with its profile picked by the header, every row stored once, the
 # times right in UTC (New York is UTC-4 in May), no value lost; the API's
 # snake_case layout with ISO times and quoted line breaks, and the website's
-# older 52-column layout without a warning; and every message
+# older 52-column layout without a warning; local times summer time skips or
+# repeats, told after the summary; and every message
 # a clerk acts on: all missing columns at once with the closest headers, the
 # unused columns, unmapped hotline categories (and routing's reason), a dry
 # run that stores nothing, a damaged file losing only its damaged rows.
@@ -34,6 +35,18 @@ jiesu import --profile "$dir/mine.conf" "$dir/renamed.csv" >"$dir/mine.out" 2>&1
 check "with a profile of the clerk's own the same file imports" grep -q "renamed.csv：共 1 行，新存 1 件，.*导入模板 mine（随文件附上）" "$dir/mine.out"
 check_eq "... read as its profile says" "Noise / Loud|2022-05-01 04:00:03" \
     "$(sql "SELECT content || '|' || to_char(called_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM complaints WHERE ticket_no = '1'")"
+
+# New York's clocks jump forward on 2022-03-13 (02:30 does not exist) and
+# fall back on 2022-11-06 (01:30 happens twice): stored one way each, and the
+# clerk is told which rows and how they were read, after the summary.
+printf 'Unique Key,Created Date,Complaint Type,Descriptor,Location Type\nZ1,03/13/2022 02:30:00 AM,Noise,Loud,Street\nZ2,03/13/2022 03:00:00 AM,Noise,Loud,Street\nZ3,11/06/2022 01:30:00 AM,Noise,Loud,Street\n' >"$dir/summer.csv"
+jiesu import "$dir/summer.csv" >"$dir/summer.out" 2>&1
+check "a local time summer time skips is told, with how it was read" grep -q \
+    "^.*summer.csv：提醒：1 行的来电时间在时区 America/New_York 里不存在：2022-03-13 当地时钟从 02:00 拨快到 03:00，第 2 行的 2022-03-13 02:30:00 就在其间；这样的时间按拨快前的钟点读，存为 03:30:00（UTC-04:00，即 2022-03-13 07:30:00 UTC）" "$dir/summer.out"
+check "a local time summer time repeats is told, with which of the two was stored" grep -q \
+    "^.*summer.csv：提醒：1 行的来电时间在时区 America/New_York 里出现两次：.*第 4 行的 2022-11-06 01:30:00 就在其间；分不清是哪一遍，按后一遍（UTC-05:00）存，即 2022-11-06 06:30:00 UTC，若是前一遍则实际早 1 小时" "$dir/summer.out"
+check_eq "… stored as told" "Z1 07:30|Z2 07:00|Z3 06:30" \
+    "$(sql "SELECT string_agg(ticket_no || ' ' || to_char(called_at AT TIME ZONE 'UTC', 'HH24:MI'), '|' ORDER BY ticket_no) FROM complaints WHERE ticket_no IN ('Z1', 'Z2', 'Z3')")"
 
 # A GBK export: 诉求类别 is the category now; 承办意见 no field uses (warned
 # before the rows, kept in extra); 市场监管-价格 is not in category_aliases.

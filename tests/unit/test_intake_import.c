@@ -425,6 +425,52 @@ static void test_xlsx_other_sheets_named(void **state)
     assert_int_equal(res.nwarnings, 0);
 }
 
+/* New York local times of the days the clocks change: 02:30 on
+ * 2022-03-13 does not exist, 01:30 on 2022-11-06 happens twice. PostgreSQL
+ * stores each one way; the clerk is told which rows, and how each was read,
+ * in a dry run as in the import (whose rows wait for the zone's changes
+ * across batches). A time with an offset is exact and not counted. */
+static const char SUMMER_TIME[] =
+    "Unique Key,Created Date,Complaint Type,Descriptor,Location Type\r\n"
+    "@Z1,03/13/2022 01:59:59 AM,Noise,Loud,Street\r\n"
+    "@Z2,03/13/2022 02:30:00 AM,Noise,Loud,Street\r\n"
+    "@Z3,03/13/2022 03:00:00 AM,Noise,Loud,Street\r\n"
+    "@Z4,11/06/2022 01:30:00 AM,Noise,Loud,Street\r\n"
+    "@Z5,11/06/2022 12:59:59 AM,Noise,Loud,Street\r\n"
+    "@Z6,2022-11-06T01:15:00-04:00,Noise,Loud,Street\r\n"
+    "@Z7,11/06/2022 01:45:00 AM,Noise,Loud,Street\r\n";
+
+static void test_summer_time_told(void **state)
+{
+    (void)state;
+    char path[256], err[512] = "";
+    intake_result res;
+    intake_import_opts opt = fx.opt;
+    opt.profile = "nyc311";
+    opt.batch_rows = 2;
+    write_csv("summer.csv", SUMMER_TIME, path);
+    for (opt.dry_run = 1; opt.dry_run >= 0; opt.dry_run--) {
+        if (intake_import(&opt, path, NULL, &res, err, sizeof err) != 0)
+            fail_msg("import failed: %s", err);
+        assert_int_equal(res.rows_total, 7);
+        assert_int_equal(res.zone_skipped, 1);
+        assert_int_equal(res.zone_repeated, 2);
+        assert_int_equal(res.nnotes, 2);
+        assert_string_equal(res.notes[0], "1 行的来电时间在时区 America/New_York 里不存在：2022-03-13 当地时钟从 02:00 "
+                            "拨快到 03:00，第 3 行的 2022-03-13 02:30:00 就在其间；这样的时间按拨快前的钟点读，存为 03:30:00"
+                            "（UTC-04:00，即 2022-03-13 07:30:00 UTC），比拨快后不久的来电还晚：请向原系统核对这些行的来电时间");
+        assert_string_equal(res.notes[1], "2 行的来电时间在时区 America/New_York 里出现两次：2022-11-06 当地时钟从 02:00 "
+                            "拨回到 01:00，01:00–02:00 过了两遍，第 5 行的 2022-11-06 01:30:00 就在其间；分不清是哪一遍，"
+                            "按后一遍（UTC-05:00）存，即 2022-11-06 06:30:00 UTC，若是前一遍则实际早 1 小时：请向原系统核对"
+                            "这些行的来电时间");
+    }
+    assert_int_equal(res.inserted, 7);
+    assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%sZ2' AND "
+                              "called_at = '2022-03-13 07:30:00+00'", fx.prefix), 1);
+    assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%sZ4' AND "
+                              "called_at = '2022-11-06 06:30:00+00'", fx.prefix), 1);
+}
+
 static void test_missing_column_and_unreadable_file(void **state)
 {
     (void)state;
@@ -556,6 +602,7 @@ int main(void)
         cmocka_unit_test(test_duplicates_across_imports_and_batches),
         cmocka_unit_test(test_stopped_import_finishes_on_rerun),
         cmocka_unit_test(test_missing_column_and_unreadable_file),
+        cmocka_unit_test(test_summer_time_told),
         cmocka_unit_test(test_xlsx_damaged_cells),
         cmocka_unit_test(test_xlsx_date1904),
         cmocka_unit_test(test_xlsx_other_sheets_named),

@@ -73,6 +73,20 @@ static void print_unmapped(const char *file, const Jiesu__ImportReply *r)
     printf("\n");
 }
 
+/* "共 5 行，新存 3 件，重复 2 行（…），拒收 0 行": the duplicates stored before this
+ * import apart from the rows that repeat a ticket of the file's own. */
+static void print_counts(const char *file, const Jiesu__ImportReply *r)
+{
+    printf("%s：共 %lld 行，新存 %lld 件，重复 %lld 行", file, (long long)r->rows_total, (long long)r->inserted,
+           (long long)r->duplicates);
+    if (r->repeated > 0)
+        printf("（工单号已入库 %lld 行，文件里同一工单号又出现 %lld 行，只存了第一行）",
+               (long long)(r->duplicates - r->repeated), (long long)r->repeated);
+    else
+        printf("（工单号已入库）");
+    printf("，拒收 %lld 行", (long long)r->rejected);
+}
+
 static void print_summary(const char *file, const Jiesu__ImportReply *r, const watch *w)
 {
     if (!w->warned)
@@ -81,10 +95,9 @@ static void print_summary(const char *file, const Jiesu__ImportReply *r, const w
         printf("%s：试导入，什么也没有存：共 %lld 行，可存 %lld 行（没有核对工单号是否已入库），拒收 %lld 行",
                file, (long long)r->rows_total, (long long)(r->rows_total - r->rejected), (long long)r->rejected);
     else
-        printf("%s：共 %lld 行，新存 %lld 件，重复 %lld 行（工单号已入库），拒收 %lld 行", file,
-               (long long)r->rows_total, (long long)r->inserted, (long long)r->duplicates, (long long)r->rejected);
-    if (r->rejected > 0 && *r->rejects_path)
-        printf("（拒收明细：%s）", r->rejects_path);
+        print_counts(file, r);
+    if ((r->rejected > 0 || r->repeated > 0) && *r->rejects_path)
+        printf("（%s明细：%s）", !r->repeated ? "拒收" : r->rejected ? "拒收和重复" : "重复", r->rejects_path);
     printf("，用时 %.1f 秒，编码 %s，导入模板 %s（%s）\n", r->elapsed_ms / 1000.0,
            *r->encoding ? r->encoding : "未知", r->profile, r->profile_how);
     print_unmapped(file, r);

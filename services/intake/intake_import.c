@@ -110,6 +110,7 @@ typedef struct {
     int              unreadable;  /* the file could not be read on (damaged): importing it again
                                    * unchanged would stop at the same place */
     int64_t          stored_rows; /* the file's rows up to the last committed batch */
+    int64_t          repeated;    /* the batch's rows whose ticket an earlier row of the file has */
 } import_run;
 
 /* Who the import's rows are recorded as imported by. */
@@ -446,6 +447,7 @@ static long probe(import_run *r, char *why, size_t whylen)
 static int reject_repeats(import_run *r, char *why, size_t whylen)
 {
     const int *cols;
+    r->repeated = 0;
     const char *column =
         intake_columns_of(r->map, COL_TICKET_NO, 0, &cols) ? intake_columns_header(r->map, (size_t)cols[0]) : "";
     for (size_t i = 0; i < intake_tickets_count(r->tickets); i++) {
@@ -458,6 +460,7 @@ static int reject_repeats(import_run *r, char *why, size_t whylen)
                  first);
         if (intake_rejects_write(r->rejects, &rej, why, whylen) < 0)
             return -1;
+        r->repeated++;
     }
     return 0;
 }
@@ -620,6 +623,7 @@ static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
     }
     r->res->inserted = c.inserted;      /* counted once committed */
     r->res->duplicates = c.duplicates;
+    r->res->repeated += r->repeated;
     r->stored_rows = b->rows_total;
     committed(r);
     failpoint("import_before_enqueue");

@@ -72,6 +72,8 @@ typedef struct intake_result {
     int64_t rows_total;         /* data rows read (blank rows not counted) */
     int64_t inserted;
     int64_t duplicates;
+    int64_t repeated;           /* of the duplicates: rows whose ticket an earlier row of the
+                                 * file has (in the rejects file, naming that row) */
     int64_t rejected;
     int64_t not_enqueued;       /* committed ids the routing stream refused (see .c) */
     char    sha256[65];

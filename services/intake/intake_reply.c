@@ -136,6 +136,7 @@ Jiesu__ImportReply *intake_reply_import(const intake_result *res, int dry_run)
     r->rows_total = res->rows_total;
     r->inserted = res->inserted;
     r->duplicates = res->duplicates;
+    r->repeated = res->repeated;
     r->rejected = res->rejected;
     r->elapsed_ms = res->elapsed_ms;
     r->dry_run = dry_run;

@@ -48,6 +48,14 @@ check "a local time summer time repeats is told, with which of the two was store
 check_eq "… stored as told" "Z1 07:30|Z2 07:00|Z3 06:30" \
     "$(sql "SELECT string_agg(ticket_no || ' ' || to_char(called_at AT TIME ZONE 'UTC', 'HH24:MI'), '|' ORDER BY ticket_no) FROM complaints WHERE ticket_no IN ('Z1', 'Z2', 'Z3')")"
 
+# A ticket twice in the file is not one "already stored": the summary tells
+# the two apart and names the file that lists the repeats, though no row
+# was rejected.
+printf 'Unique Key,Created Date,Complaint Type,Descriptor,Location Type\nZ2,05/01/2022 12:00:03 AM,Noise,Loud,Street\nR1,05/01/2022 12:00:04 AM,Noise,Loud,Street\nR1,05/01/2022 12:00:05 AM,Noise,Party,Street\n' >"$dir/repeat.csv"
+jiesu import "$dir/repeat.csv" >"$dir/repeat.out" 2>&1
+check "rows repeating a ticket of the file are told apart from tickets stored before, with the file that lists them" grep -q \
+    "repeat.csv：共 3 行，新存 1 件，重复 2 行（工单号已入库 1 行，文件里同一工单号又出现 1 行，只存了第一行），拒收 0 行（重复明细：.*/import-[0-9]*-rejects.csv）" "$dir/repeat.out"
+
 # A GBK export: 诉求类别 is the category now; 承办意见 no field uses (warned
 # before the rows, kept in extra); 市场监管-价格 is not in category_aliases.
 printf '工单编号,来电时间,诉求内容,诉求类别,承办意见\nP1,2024-04-15 22:51,停车场乱收费，每小时收二十元,市场监管-价格,\nP2,2024年4月15日 22时52分,门口占道经营,城市管理-占道经营,已处理\nP3,2024/4/15 22:53,停车场收费太贵,市场监管-价格,\n' |

@@ -201,6 +201,7 @@ static void test_good_rows_kept_bad_rows_rejected(void **state)
     assert_int_equal(res.rows_total, 8);
     assert_int_equal(res.inserted, 4);
     assert_int_equal(res.duplicates, 1);
+    assert_int_equal(res.repeated, 1);          /* @1 twice in the file */
     assert_int_equal(res.rejected, 3);
     assert_string_equal(res.encoding, "UTF-8 BOM");
     assert_int_equal(strlen(res.sha256), 64);
@@ -241,6 +242,7 @@ static void test_reimport_changes_nothing(void **state)
     assert_int_equal(intake_import(&fx.opt, path, "again.csv", &res, err, sizeof err), 0);
     assert_int_equal(res.inserted, 0);
     assert_int_equal(res.duplicates, 5);
+    assert_int_equal(res.repeated, 0);          /* every one stored before: none repeats this import's */
     assert_int_equal(res.rejected, 3);
     assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no LIKE '%s%%'", fx.prefix), before);
     assert_int_equal(sql_long("SELECT count(DISTINCT sha256) FROM imports WHERE file_name IN "
@@ -265,6 +267,7 @@ static void test_duplicates_across_imports_and_batches(void **state)
     assert_int_equal(res.rows_total, 5);
     assert_int_equal(res.inserted, 3);
     assert_int_equal(res.duplicates, 2);
+    assert_int_equal(res.repeated, 1);
     char *rej = slurp(res.rejects_path);       /* @7 twice, in two batches; @1 another import's: not listed */
     assert_non_null(strstr(rej, "5,5,工单编号,工单编号重复：第 3 条记录也是这个编号"));
     assert_null(strstr(rej, "\n2,2,"));

@@ -32,6 +32,7 @@ struct csv_decoder {
     char           errstr[256];
     unsigned char *raw;
     size_t         rcap, rstart, rlen;
+    size_t         ascii_end;     /* while pending: raw[rstart, ascii_end) is known to be ASCII */
     int            eof;
     uint64_t       nread;
     decode_mode    mode;
@@ -83,6 +84,7 @@ static int fill_raw(csv_decoder *self)
     if (self->rstart > 0) {
         memmove(self->raw, self->raw + self->rstart, self->rlen - self->rstart);
         self->rlen -= self->rstart;
+        self->ascii_end = self->ascii_end > self->rstart ? self->ascii_end - self->rstart : 0;
         self->rstart = 0;
     }
     size_t want = self->rcap - self->rlen;
@@ -314,9 +316,13 @@ int csv_decoder_next(csv_decoder *self, const unsigned char **p, size_t *n)
         }
         size_t end = self->rlen;
         if (self->mode == M_PENDING) {
-            end = self->rstart;
+            /* the parser takes a record at a time: looking again from rstart at
+             * every call read an all-ASCII buffer over and over (64 KiB for each
+             * record of 500 bytes: an English export parsed 30 times slower) */
+            end = self->ascii_end > self->rstart ? self->ascii_end : self->rstart;
             while (end < self->rlen && self->raw[end] < 0x80)
                 end++;
+            self->ascii_end = end;
             if (end == self->rstart) {
                 if (choose_encoding(self) < 0)
                     return -1;

@@ -18,7 +18,7 @@
 
 #define YEAR_FIRST 1970     /* the years intake_dates.h reads */
 #define YEAR_COUNT 130
-#define CHANGES_MAX 64      /* two a year, more than a file spans */
+#define CHANGES_MAX (4 * YEAR_COUNT)    /* up to four a year (Morocco around Ramadan), every year */
 
 enum { YEAR_UNSEEN = 0, YEAR_WAITING, YEAR_KNOWN };
 

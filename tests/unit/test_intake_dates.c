@@ -116,6 +116,25 @@ static void test_never_a_date(void **state)
         refuse(bad[i], ALL);
 }
 
+/* Local seconds (intake_zone.c compares them with the zone's changes): the
+ * same count as time_t's for the same civil time in UTC, and back. */
+static void test_local_seconds(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"1970-01-01 00:00:00", "2022-03-13 02:30:00", "2024-02-29 23:59:59",
+                                        "2099-12-31 23:59:59"};
+    static const long long want[] = {0, 1647138600LL, 1709251199LL, 4102444799LL};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        intake_time t, back;
+        char text[32];
+        assert_int_equal(intake_date_parse(texts[i], strlen(texts[i]), DATES_YMD, &t), 0);
+        assert_true(intake_date_seconds(&t) == want[i]);
+        intake_date_from_seconds(want[i], &back);
+        intake_date_text(&back, text);
+        assert_string_equal(text, texts[i]);
+    }
+}
+
 static void test_format_lists(void **state)
 {
     (void)state;
@@ -145,6 +164,7 @@ int main(void)
         cmocka_unit_test(test_excel_serials),
         cmocka_unit_test(test_never_a_date),
         cmocka_unit_test(test_format_lists),
+        cmocka_unit_test(test_local_seconds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

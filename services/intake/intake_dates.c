@@ -262,7 +262,7 @@ static int valid(const intake_time *t)
 }
 
 /* Tries one format on c (formats: for DATES_1904). 0 when it reads the
- * whole text as a real date. */
+ * whole text as a real date, DATE_NOT_REAL when as another, else -1. */
 static int try_format(cursor c, unsigned bit, unsigned formats, intake_time *t)
 {
     *t = (intake_time){0};
@@ -275,7 +275,9 @@ static int try_format(cursor c, unsigned bit, unsigned formats, intake_time *t)
     case DATES_EXCEL: r = parse_excel(c, formats & DATES_1904 ? EXCEL_1904 : 0, t); break;
     default:          break;
     }
-    return r == 0 && valid(t) ? 0 : -1;
+    if (r != 0)
+        return -1;
+    return valid(t) ? 0 : DATE_NOT_REAL;
 }
 
 int intake_date_parse(const char *s, size_t len, unsigned formats, intake_time *t)
@@ -284,10 +286,15 @@ int intake_date_parse(const char *s, size_t len, unsigned formats, intake_time *
     skip_spaces(&c);
     while (c.end > c.p && (c.end[-1] == ' ' || c.end[-1] == '\t'))
         c.end--;
-    for (size_t i = 0; i < NFORMATS; i++)
-        if ((formats & FORMATS[i].bit) && try_format(c, FORMATS[i].bit, formats, t) == 0)
+    int r = -1;
+    for (size_t i = 0; i < NFORMATS; i++) {
+        int got = (formats & FORMATS[i].bit) ? try_format(c, FORMATS[i].bit, formats, t) : -1;
+        if (got == 0)
             return 0;
-    return -1;
+        if (got == DATE_NOT_REAL)
+            r = got;
+    }
+    return r;
 }
 
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */

@@ -43,7 +43,10 @@ typedef struct {
 } intake_time;
 
 /* Reads s[0..len) (surrounding spaces ignored) in one of formats (DATES_*).
- * 0 with *t, or -1 when it is none of them or not a real date and time. */
+ * 0 with *t; DATE_NOT_REAL when the text is written in one of them but is no
+ * real date and time of 1970-2099 (02/30/2022, 24:00, the placeholder
+ * 01/01/1900 12:00:00 AM); -1 when it is none of them. */
+#define DATE_NOT_REAL (-2)
 int intake_date_parse(const char *s, size_t len, unsigned formats, intake_time *t);
 
 /* Seconds from 1970-01-01 00:00:00 to t's civil date and time, its zone

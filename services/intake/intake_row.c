@@ -278,7 +278,11 @@ static int check_fields(intake_row *self, const intake_columns *map, const csv_r
         return reject(rej, map, rec, tc, "工单编号超过 %d 字节", TEXT_TICKET_MAX);
     const intake_profile *p = intake_columns_profile(map);
     unsigned dates = p->dates | (rec->date1904 ? DATES_1904 : 0);
-    if (intake_date_parse(val[COL_CALLED_AT], strlen(val[COL_CALLED_AT]), dates, &self->called) < 0) {
+    int got = intake_date_parse(val[COL_CALLED_AT], strlen(val[COL_CALLED_AT]), dates, &self->called);
+    if (got == DATE_NOT_REAL)
+        return reject(rej, map, rec, column_of(map, COL_CALLED_AT), "格式对，却不是真实的日期时间：月、日、时、分、秒"
+                      "超出范围，或年份不在 1970-2099 年之间（如占位用的 01/01/1900）；请向原系统核对这一行的来电时间");
+    if (got < 0) {
         char formats[300];
         intake_date_formats_text(p->dates, 1, formats, sizeof formats);
         return reject(rej, map, rec, column_of(map, COL_CALLED_AT), "不是导入配置 %s 接受的日期时间格式：%s",

@@ -135,6 +135,21 @@ static void test_local_seconds(void **state)
     }
 }
 
+/* A text in a profile's format that is no real date and time is told apart
+ * from one in no format: the clerk checks the value, not the profile. */
+static void test_not_real_told_apart(void **state)
+{
+    (void)state;
+    intake_time t;
+    static const char *const not_real[] = {"02/30/2022 10:00", "01/01/1900 12:00:00 AM", "05/01/2022 24:00:00",
+                                           "13/01/2022 01:00:00 AM"};
+    for (size_t i = 0; i < sizeof not_real / sizeof not_real[0]; i++)
+        assert_int_equal(intake_date_parse(not_real[i], strlen(not_real[i]), DATES_MDY | DATES_YMD, &t), DATE_NOT_REAL);
+    assert_int_equal(intake_date_parse("2021-02-30 10:57", 16, DATES_YMD, &t), DATE_NOT_REAL);
+    assert_int_equal(intake_date_parse("N/A", 3, DATES_MDY | DATES_YMD, &t), -1);
+    assert_int_equal(intake_date_parse("05/01/2022 13:00 PM", 19, DATES_MDY, &t), -1);
+}
+
 static void test_format_lists(void **state)
 {
     (void)state;
@@ -165,6 +180,7 @@ int main(void)
         cmocka_unit_test(test_never_a_date),
         cmocka_unit_test(test_format_lists),
         cmocka_unit_test(test_local_seconds),
+        cmocka_unit_test(test_not_real_told_apart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -133,7 +133,10 @@ static void test_rejections(void **state)
     const char *excel_id[] = {"1.23457E+17", "2021-05-30 10:57", "", "", "", "x"};
     expect_reject(fx, excel_id, 6, "工单编号", "科学计数法");
     const char *bad_time[] = {"1", "2021-02-30 10:57", "", "", "", "x"};
-    expect_reject(fx, bad_time, 6, "来电时间", "不是导入配置 12345 接受的日期时间格式：ymd (");
+    expect_reject(fx, bad_time, 6, "来电时间", "格式对，却不是真实的日期时间：月、日、时、分、秒超出范围，或年份不在 "
+                  "1970-2099 年之间");
+    const char *no_time_at_all[] = {"1", "昨天", "", "", "", "x"};
+    expect_reject(fx, no_time_at_all, 6, "来电时间", "不是导入配置 12345 接受的日期时间格式：ymd (");
     const char *us_time[] = {"1", "05/01/2022 12:00:03 AM", "", "", "", "x"};
     expect_reject(fx, us_time, 6, "来电时间", "不是导入配置");
     const char *bad_lat[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "120.1", "91"};

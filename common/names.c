@@ -96,6 +96,14 @@ const char *names_callback_result(const char *s)
     return NULL;
 }
 
+const char *names_callback_nth(size_t i, const char **name)
+{
+    if (i >= COUNT(CALLBACKS))
+        return NULL;
+    *name = CALLBACKS[i].name;
+    return CALLBACKS[i].code;
+}
+
 const char *names_deadline(const char *kind)
 {
     return lookup(DEADLINES, COUNT(DEADLINES), kind);

@@ -28,6 +28,10 @@ void names_alert_rungs_say(char *out, size_t cap);
  * ("满意" or "satisfied" → "satisfied"; 基本满意, 不满意), or NULL. */
 const char *names_callback_result(const char *s);
 
+/* The code of the i-th callback result (satisfied, basic, unsatisfied), its
+ * Chinese name in *name; NULL past the last: a form's choices. */
+const char *names_callback_nth(size_t i, const char **name);
+
 /* 签收 for "accept", 办结 for "resolve": what a deadline's unit must do. */
 const char *names_deadline(const char *kind);
 

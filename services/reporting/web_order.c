@@ -180,17 +180,17 @@ static void unit_actions(FILE *f, const web_user *u, const char *ticket, const c
     }
 }
 
-/* The callback agent's form, the result as chosen (满意 unless typed said otherwise). */
+/* The callback agent's form: the results names.c knows, 满意 first and
+ * chosen unless typed chose another; 不满意 says that the order is reopened. */
 static void callback_form(FILE *f, const web_user *u, const char *ticket, const http_request *typed)
 {
-    static const char *const RESULTS[][2] = {
-        {"satisfied", "满意"}, {"basic", "基本满意"}, {"unsatisfied", "不满意（重新办理）"}};
-    const char *chosen = typed_in(typed, "callback", "result");
+    const char *chosen = typed_in(typed, "callback", "result"), *code, *name;
     char select[512];
     size_t at = (size_t)snprintf(select, sizeof select, "<label>回访结果<select name=\"result\">");
-    for (size_t i = 0; i < sizeof RESULTS / sizeof RESULTS[0] && at < sizeof select; i++)
-        at += (size_t)snprintf(select + at, sizeof select - at, "<option value=\"%s\"%s>%s</option>", RESULTS[i][0],
-                               chosen && strcmp(chosen, RESULTS[i][0]) == 0 ? " selected" : "", RESULTS[i][1]);
+    for (size_t i = 0; (code = names_callback_nth(i, &name)) && at < sizeof select; i++)
+        at += (size_t)snprintf(select + at, sizeof select - at, "<option value=\"%s\"%s>%s%s</option>", code,
+                               chosen && strcmp(chosen, code) == 0 ? " selected" : "", name,
+                               strcmp(code, "unsatisfied") == 0 ? "（重新办理）" : "");
     if (at < sizeof select)
         snprintf(select + at, sizeof select - at, "</select></label>");
     action_form(f, u, ticket, &(act_form){"callback", "记录回访", select, "回访记录", 0, NULL, 0}, typed);

@@ -538,8 +538,9 @@ static void test_unclosed_quote_before_a_long_tail(void **state)
     unclosed_quote_then_rows(&small, CSV_ERR_UNPAIRED_QUOTE);
 }
 
-/* CPU seconds to read every record of data[0..len). */
-static double read_seconds(const char *data, size_t len)
+/* Reads every record of data[0..len): 40,000, in the encoding its first
+ * bytes say (a BOM) or UTF-8 when they never say (ASCII to the end). */
+static void read_40000(const char *data, size_t len)
 {
     FILE *fp = fmemopen((void *)data, len, "r");
     assert_non_null(fp);
@@ -547,22 +548,22 @@ static double read_seconds(const char *data, size_t len)
     assert_non_null(rd);
     csv_record rec;
     size_t n = 0;
-    clock_t t0 = clock();
-    while (csv_read(rd, &rec) == 1)
+    while (csv_read(rd, &rec) == 1) {
+        assert_int_equal(rec.nfields, 26);
         n++;
-    double s = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    }
     assert_int_equal(n, 40000);
     assert_int_equal(csv_reader_encoding(rd), data[0] == '\xEF' ? CSV_ENC_UTF8_BOM : CSV_ENC_UTF8);
     csv_reader_destroy(&rd);
     fclose(fp);
-    return s;
 }
 
 /* An export of English text only (NYC 311) is ASCII to its end, so the
- * encoding is never chosen: it reads as fast as the same file marked UTF-8.
- * The decoder looked again through the rest of its 64 KiB buffer for a
- * non-ASCII byte at each record, and read such a file 10 to 30 times slower. */
-static void test_ascii_file_reads_as_fast_as_utf8(void **state)
+ * encoding is never chosen: every record is read, as from the same file
+ * marked UTF-8. (The decoder once looked again through the rest of its 64 KiB
+ * buffer at each record and read such a file 10 to 30 times slower; how fast
+ * is measured by make bench, not here.) */
+static void test_ascii_file_reads_as_utf8(void **state)
 {
     (void)state;
     static const char row[] = "54049402,05/01/2022 12:00:03 AM,,NYPD,New York City Police Department,"
@@ -575,15 +576,9 @@ static void test_ascii_file_reads_as_fast_as_utf8(void **state)
     memcpy(data, "\xEF\xBB\xBF", 3);
     for (size_t i = 0; i < 40000; i++)
         memcpy(data + 3 + i * rlen, row, rlen);
-    double best_utf8 = 1e9, best_ascii = 1e9;
-    for (int round = 0; round < 3; round++) {       /* the best of three: a shared machine */
-        double u = read_seconds(data, len), a = read_seconds(data + 3, len - 3);
-        best_utf8 = u < best_utf8 ? u : best_utf8;
-        best_ascii = a < best_ascii ? a : best_ascii;
-    }
+    read_40000(data, len);
+    read_40000(data + 3, len - 3);
     free(data);
-    if (best_ascii > 3 * best_utf8 + 0.05)
-        fail_msg("ASCII %.3f s against UTF-8 %.3f s", best_ascii, best_utf8);
 }
 
 static void test_reads_from_fd(void **state)
@@ -629,7 +624,7 @@ int main(void)
         cmocka_unit_test(test_multiline_quoted_field_kept),
         cmocka_unit_test(test_unclosed_quote_before_a_long_tail),
         cmocka_unit_test(test_reads_from_fd),
-        cmocka_unit_test(test_ascii_file_reads_as_fast_as_utf8),
+        cmocka_unit_test(test_ascii_file_reads_as_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

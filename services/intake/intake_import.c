@@ -324,18 +324,6 @@ static void note_unmapped(import_run *r)
     }
 }
 
-/* The rows whose local time the zone skips or repeats, into the result. */
-static void note_zone(import_run *r)
-{
-    intake_result *res = r->res;
-    if (!r->zone)
-        return;
-    res->zone_skipped = intake_zone_rows(r->zone, ZONE_SKIPPED);
-    res->zone_repeated = intake_zone_rows(r->zone, ZONE_REPEATED);
-    for (int k = 0; k < ZONE_KINDS && res->nnotes < IMPORT_NOTES_MAX; k++)
-        res->nnotes += intake_zone_describe(r->zone, k, res->notes[res->nnotes], IMPORT_WARNING_BYTES);
-}
-
 /* Lets the queued COPY data go out while the next batch is read. */
 static void pump(import_run *r)
 {
@@ -759,7 +747,8 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
         rc = stream_file(&r, why, sizeof why);
         enqueue(&r);    /* the last batch's, or the one before a failed start */
         note_unmapped(&r);
-        note_zone(&r);
+        if (r.zone)
+            intake_zone_note(r.zone, res);
         if (rc < 0 && res->import_id)
             say_what_is_stored(&r, why, sizeof why);
         text_utf8_cut(why);
@@ -782,10 +771,11 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
     }
     else
         log_info("import %s file=%s profile=%s rows=%" PRId64 " inserted=%" PRId64 " duplicates=%" PRId64
-                 " rejected=%" PRId64 " unmapped_categories=%" PRId64 " zone_skipped=%" PRId64 " zone_repeated=%" PRId64
-                 " encoding=%s ms=%" PRId64 "%s",
+                 " rejected=%" PRId64 " unmapped_categories=%" PRId64 " zone_skipped=%" PRId64
+                 " zone_repeated=%" PRId64 " encoding=%s ms=%" PRId64 "%s",
                  *r.id ? r.id : "-", file_name, res->profile, res->rows_total, res->inserted, res->duplicates,
-                 res->rejected, res->unmapped_rows, res->zone_skipped, res->zone_repeated, res->encoding, res->elapsed_ms, opt->dry_run ? " (dry run)" : "");
+                 res->rejected, res->unmapped_rows, res->zone_skipped, res->zone_repeated, res->encoding,
+                 res->elapsed_ms, opt->dry_run ? " (dry run)" : "");
     intake_rejects_destroy(&r.rejects);
     intake_row_destroy(&r.rows);
     intake_pick_free(&r.picked);

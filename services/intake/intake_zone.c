@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "intake_import.h"
 
 #define YEAR_FIRST 1970     /* the years intake_dates.h reads */
 #define YEAR_COUNT 130
@@ -169,11 +170,6 @@ int intake_zone_learn(intake_zone *self, PGconn *pg, char *why, size_t whylen)
     return 0;
 }
 
-int64_t intake_zone_rows(const intake_zone *self, int kind)
-{
-    return kind >= 0 && kind < ZONE_KINDS ? self->kinds[kind].rows : 0;
-}
-
 /* Local seconds as "2022-03-13 02:30:00"; clock: only "02:30". */
 static void local_text(long long local, int clock, char out[32])
 {
@@ -203,11 +199,12 @@ static void span_text(int seconds, char out[24])
         snprintf(out, 24, "%d 分钟", s / 60);
 }
 
-int intake_zone_describe(const intake_zone *self, int kind, char *out, size_t outlen)
+/* The note on the rows of kind into out: 0 when there are none ("" in out), else 1. */
+static int describe(const intake_zone *self, int kind, char *out, size_t outlen)
 {
-    const found *k = kind >= 0 && kind < ZONE_KINDS ? &self->kinds[kind] : NULL;
+    const found *k = &self->kinds[kind];
     out[0] = '\0';
-    if (!k || !k->rows)
+    if (!k->rows)
         return 0;
     const change *c = &k->where;
     char first[32], day[32], from[32], to[32], read_as[32], utc[32], off[16], span[24];
@@ -232,4 +229,12 @@ int intake_zone_describe(const intake_zone *self, int kind, char *out, size_t ou
                  (long long)k->rows, self->zone, day, from, to, to, from, (unsigned long long)k->first_row, first, off,
                  utc, span);
     return 1;
+}
+
+void intake_zone_note(const intake_zone *self, intake_result *res)
+{
+    res->zone_skipped = self->kinds[ZONE_SKIPPED].rows;
+    res->zone_repeated = self->kinds[ZONE_REPEATED].rows;
+    for (int k = 0; k < ZONE_KINDS && res->nnotes < IMPORT_NOTES_MAX; k++)
+        res->nnotes += describe(self, k, res->notes[res->nnotes], IMPORT_WARNING_BYTES);
 }

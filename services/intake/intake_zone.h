@@ -43,12 +43,11 @@ int intake_zone_see(intake_zone *self, const intake_time *t, uint64_t row);
  * them. 0 (also when none waited), or -1 with why. */
 int intake_zone_learn(intake_zone *self, PGconn *pg, char *why, size_t whylen);
 
-/* Rows of kind ZONE_SKIPPED or ZONE_REPEATED found so far. */
-int64_t intake_zone_rows(const intake_zone *self, int kind);
-
-/* What the clerk reads about the rows of kind: how many, the first, how it
- * was read and what to do. 0 when there are none ("" in out), else 1. */
-int intake_zone_describe(const intake_zone *self, int kind, char *out, size_t outlen);
+/* Into res (intake_import.h): the rows found of each kind, and for each
+ * kind found a note the clerk reads: how many, the first, how it was read
+ * and what to do. */
+struct intake_result;
+void intake_zone_note(const intake_zone *self, struct intake_result *res);
 
 /* Frees the checker and sets *self to NULL. */
 void intake_zone_destroy(intake_zone **self);

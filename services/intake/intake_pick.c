@@ -122,3 +122,12 @@ void intake_pick_free(intake_picked *p)
     intake_profiles_destroy(&p->set);
     intake_profile_destroy(&p->own);
 }
+
+const char *intake_pick_dir(const config *cfg, char *buf, size_t cap)
+{
+    const char *dir = config_str(cfg, "intake.profiles_dir");
+    if (*dir)
+        return dir;
+    snprintf(buf, cap, "%s/profiles", config_str(cfg, "data.dir"));
+    return buf;
+}

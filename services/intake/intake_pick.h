@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "config.h"
 #include "csv_reader.h"
 #include "intake_columns.h"
 #include "intake_profile.h"
@@ -40,5 +41,9 @@ int intake_pick(const intake_pick_opts *o, const csv_record *header, intake_pick
 int intake_pick_remap(intake_picked *p, const csv_record *header, char *why, size_t whylen);
 
 void intake_pick_free(intake_picked *p);
+
+/* The profiles directory cfg names (intake.profiles_dir, else
+ * <data.dir>/profiles), in buf when it is the latter. */
+const char *intake_pick_dir(const config *cfg, char *buf, size_t cap);
 
 #endif

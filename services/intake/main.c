@@ -18,6 +18,7 @@
 #include "config.h"
 #include "intake_import.h"
 #include "intake_open311.h"
+#include "intake_pick.h"
 #include "intake_profile.h"
 #include "intake_reply.h"
 #include "intake_upload.h"
@@ -81,8 +82,7 @@ static void configure(intake *in, service *s)
     in->opts.rejects_dir = config_str(s->cfg, "intake.rejects_dir");
     in->opts.batch_rows = (size_t)config_long(s->cfg, "intake.batch_rows");
     in->utc_offset_min = config_utc_offset_min(s->cfg);
-    snprintf(in->profiles_dir, sizeof in->profiles_dir, "%s/profiles", config_str(s->cfg, "data.dir"));
-    in->opts.profiles_dir = *config_str(s->cfg, "intake.profiles_dir") ? config_str(s->cfg, "intake.profiles_dir") : in->profiles_dir;
+    in->opts.profiles_dir = intake_pick_dir(s->cfg, in->profiles_dir, sizeof in->profiles_dir);
     in->opts.csv.max_field = (size_t)config_long(s->cfg, "intake.max_field_chars");
     in->opts.stop = svc_stop_flag();
 }

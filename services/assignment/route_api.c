@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "intake_pick.h"
 #include "log.h"
 #include "photos.h"
 #include "queue.h"
@@ -173,12 +174,15 @@ static int on_labelled(void *ctx, const char *text, const char *label)
     return route_learn_add_labelled(l->set, l->cats, text, label, &l->unknown);
 }
 
-/* Reads the texts (the file sent, else the settled orders). -1 with err. */
+/* Reads the texts (the file sent, its layout known by the import profiles;
+ * else the settled orders). -1 with err. */
 static long learn_read(service *s, const Jiesu__LearnRequest *rq, const char *name, learn_rows *l, char *err,
                        size_t errlen)
 {
+    char buf[1024];
     if (rq->file.len)
-        return route_learn_file_read_bytes(rq->file.data, rq->file.len, name, on_labelled, l, err, errlen);
+        return route_learn_file_read_bytes(rq->file.data, rq->file.len, name, intake_pick_dir(s->cfg, buf, sizeof buf),
+                                           on_labelled, l, err, errlen);
     return route_learn_db_settled(s->pg, l->cats, l->set, &l->unknown, err, errlen);
 }
 

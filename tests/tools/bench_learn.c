@@ -16,7 +16,8 @@
  *                                        HO…) and DIR/labels.csv; train.csv empty
  *
  * FILE has a text column and a label column, found by header as `jiesu
- * learn` finds them (content/内容/…, label/category/一级分类/…). Folds are
+ * learn` finds them (content/内容/…, label/category/一级分类/…; run from the
+ * repository, a layout of data/profiles gives the text an import stores). Folds are
  * stratified: the i-th text of a class goes to fold i mod 5. Speed is CPU
  * time of this thread (one core).
  */
@@ -60,7 +61,7 @@ static int on_row(void *ctx, const char *text, const char *label)
 static int read_file(const char *path, rows *r)
 {
     char err[512];
-    if (route_learn_file_read(path, on_row, r, err, sizeof err) < 0) {
+    if (route_learn_file_read(path, "data/profiles", on_row, r, err, sizeof err) < 0) {
         fprintf(stderr, "bench_learn: %s\n", err);
         return -1;
     }

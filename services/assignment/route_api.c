@@ -166,6 +166,7 @@ typedef struct {
     route_learn_set     *set;
     const route_cat     *cats;
     route_learn_unknown  unknown;
+    route_learn_refused  refused;
 } learn_rows;
 
 static int on_labelled(void *ctx, const char *text, const char *label)
@@ -182,7 +183,7 @@ static long learn_read(service *s, const Jiesu__LearnRequest *rq, const char *na
     char buf[1024];
     if (rq->file.len)
         return route_learn_file_read_bytes(rq->file.data, rq->file.len, name, intake_pick_dir(s->cfg, buf, sizeof buf),
-                                           on_labelled, l, err, errlen);
+                                           &l->refused, on_labelled, l, err, errlen);
     return route_learn_db_settled(s->pg, l->cats, l->set, &l->unknown, err, errlen);
 }
 
@@ -201,16 +202,23 @@ static void learn_reply(service *s, const bus_request *req, int version, const r
     r.seconds = st->seconds;
     r.source = (char *)source;
     r.unknown_labels = (char *)l->unknown.examples;
+    r.refused = l->refused.rows;
+    r.first_refused = (char *)l->refused.first;
     bus_server_reply(s->server, req, "model.learned", &r.base);
 }
 
-/* A refused training says how many rows were passed over for a label that is
- * no category: often the reason too few were left. */
-static void say_skipped(const route_learn_unknown *u, char *err, size_t errlen)
+/* A refused training says how many rows were passed over, for a label that
+ * is no category or as rows an import would refuse: often the reason too
+ * few were left. */
+static void say_skipped(const learn_rows *l, char *err, size_t errlen)
 {
     size_t len = strlen(err);
-    if (u->skipped)
-        route_say(err, errlen, &len, "（另有 %ld 行的类别不是分类表里的，没有用上：如 %s）", u->skipped, u->examples);
+    if (l->unknown.skipped)
+        route_say(err, errlen, &len, "（另有 %ld 行的类别不是分类表里的，没有用上：如 %s）", l->unknown.skipped,
+                  l->unknown.examples);
+    if (l->refused.rows)
+        route_say(err, errlen, &len, "（另有 %ld 行导入时会被拒收，没有用上：如%s）", l->refused.rows,
+                  l->refused.first);
 }
 
 void route_api_learn(service *s, const bus_request *req, const auth_principal *who)
@@ -231,7 +239,7 @@ void route_api_learn(service *s, const bus_request *req, const auth_principal *w
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
     } else if (learn_read(s, rq, name, &l, err, sizeof err) < 0 ||
                !(m = route_learn_train(l.set, &(route_learn_opts){.holdout = 1}, &stats, err, sizeof err))) {
-        say_skipped(&l.unknown, err, sizeof err);
+        say_skipped(&l, err, sizeof err);
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", err);
     } else {
         int version = route_learn_db_store(s->pg, m, &stats, source, err, sizeof err);

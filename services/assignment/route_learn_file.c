@@ -107,11 +107,20 @@ static const char *row_label(const csv_record *rec, const columns *c, char *buf,
     return n == (size_t)-1 ? rec->fields[c->label] : n ? buf : NULL;
 }
 
+/* Counts a row the import would refuse; the first is named. */
+static void refuse(route_learn_refused *refused, const intake_reject *rej)
+{
+    if (refused->rows++ == 0)
+        snprintf(refused->first, sizeof refused->first, "第 %llu 行%s%s：%s", (unsigned long long)rej->row,
+                 rej->column ? "的" : "", rej->column ? rej->column : "", rej->reason);
+}
+
 /* The text and the label of a data row into *text and *label: as an import
  * of the file stores the order's content and category when a profile fits
- * (a row the import would refuse is skipped), else the columns as they are.
- * 1, 0 for a row to skip, -1 when out of memory. */
-static int row_of(columns *c, const csv_record *rec, const char **text, const char **label, char *buf, size_t cap)
+ * (a row the import would refuse is skipped and counted), else the columns
+ * as they are. 1, 0 for a row to skip, -1 when out of memory. */
+static int row_of(columns *c, const csv_record *rec, route_learn_refused *refused, const char **text,
+                  const char **label, char *buf, size_t cap)
 {
     if (!c->pick.map) {
         *text = rec->fields[c->text];
@@ -121,6 +130,8 @@ static int row_of(columns *c, const csv_record *rec, const char **text, const ch
     size_t len;
     intake_reject rej;
     int r = intake_row_build(c->row, c->pick.map, rec, 0, &line, &len, &rej);
+    if (r == INTAKE_ROW_REJECTED)
+        refuse(refused, &rej);
     if (r != INTAKE_ROW_OK)
         return r < 0 ? -1 : 0;
     *text = intake_row_value(c->row, COL_CONTENT);
@@ -129,10 +140,11 @@ static int row_of(columns *c, const csv_record *rec, const char **text, const ch
 }
 
 /* Reads the rows of an open file. */
-static long read_rows(int fd, const char *path, const char *profiles_dir, route_learn_row_fn fn, void *ctx,
-                      char *err, size_t errlen)
+static long read_rows(int fd, const char *path, const char *profiles_dir, route_learn_refused *refused,
+                      route_learn_row_fn fn, void *ctx, char *err, size_t errlen)
 {
     char why[512];
+    *refused = (route_learn_refused){0};
     intake_source *src = intake_source_open(fd, path, NULL, why, sizeof why);
     if (!src) {
         snprintf(err, errlen, "%s", why);
@@ -150,7 +162,7 @@ static long read_rows(int fd, const char *path, const char *profiles_dir, route_
                 break;
             continue;
         }
-        if ((got = row_of(&c, &rec, &text, &label, buf, sizeof buf)) == 0)
+        if ((got = row_of(&c, &rec, refused, &text, &label, buf, sizeof buf)) == 0)
             continue;
         if (got < 0 || fn(ctx, text, label) != 0) {
             snprintf(err, errlen, "第 %llu 条记录：内存不足", (unsigned long long)rec.record_no);
@@ -177,15 +189,15 @@ static void name_error(const char *name, char *err, size_t errlen)
     snprintf(err, errlen, "%s：%s", name, tmp);
 }
 
-long route_learn_file_read(const char *path, const char *profiles_dir, route_learn_row_fn fn, void *ctx, char *err,
-                           size_t errlen)
+long route_learn_file_read(const char *path, const char *profiles_dir, route_learn_refused *refused,
+                           route_learn_row_fn fn, void *ctx, char *err, size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
-    long n = read_rows(fd, path, profiles_dir, fn, ctx, err, errlen);
+    long n = read_rows(fd, path, profiles_dir, refused, fn, ctx, err, errlen);
     close(fd);
     if (n < 0)
         name_error(path, err, errlen);
@@ -193,7 +205,8 @@ long route_learn_file_read(const char *path, const char *profiles_dir, route_lea
 }
 
 long route_learn_file_read_bytes(const void *data, size_t len, const char *name, const char *profiles_dir,
-                                 route_learn_row_fn fn, void *ctx, char *err, size_t errlen)
+                                 route_learn_refused *refused, route_learn_row_fn fn, void *ctx, char *err,
+                                 size_t errlen)
 {
     char path[64];
     int fd = memfd_create("jiesu-learn", MFD_CLOEXEC);
@@ -214,7 +227,7 @@ long route_learn_file_read_bytes(const void *data, size_t len, const char *name,
         return -1;
     }
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);   /* XLSX is opened by name */
-    long n = read_rows(fd, path, profiles_dir, fn, ctx, err, errlen);
+    long n = read_rows(fd, path, profiles_dir, refused, fn, ctx, err, errlen);
     close(fd);
     if (n < 0)
         name_error(name, err, errlen);

@@ -7,7 +7,7 @@
  * file stores (wenzheng: 留言主题 and 留言详情 joined by "：", the text
  * routing later classifies); a profile without a category takes the label
  * from a column named as below, and a row the import would refuse (no
- * ticket number, a date it cannot read) is skipped.
+ * ticket number, a date it cannot read) is skipped and counted as refused.
  *
  * Otherwise (a classification set of content,label; no profiles directory)
  * the columns are found by header: the text is the first column named as a
@@ -23,19 +23,28 @@
 
 #include <stddef.h>
 
+/* Rows a profile's import would refuse, not learned from: how many, and the
+ * first of them (its row, column and reason, as an import names them). */
+typedef struct {
+    long rows;
+    char first[512];
+} route_learn_refused;
+
 /* Called for each labelled row; non-zero stops the reading with an error. */
 typedef int (*route_learn_row_fn)(void *ctx, const char *text, const char *label);
 
 /* Reads the file at path, its header tried on the profiles of profiles_dir
- * (NULL: none). Returns the number of rows handed to fn, or -1 with
- * "file：reason" in err (unreadable, the profiles unreadable, no text or
- * label column, bad format, fn failed). */
-long route_learn_file_read(const char *path, const char *profiles_dir, route_learn_row_fn fn, void *ctx, char *err,
-                           size_t errlen);
+ * (NULL: none); the rows refused counted into *refused (zeroed first).
+ * Returns the number of rows handed to fn, or -1 with "file：reason" in err
+ * (unreadable, the profiles unreadable, no text or label column, bad format,
+ * fn failed). */
+long route_learn_file_read(const char *path, const char *profiles_dir, route_learn_refused *refused,
+                           route_learn_row_fn fn, void *ctx, char *err, size_t errlen);
 
 /* The same for a file's bytes held in memory (a request's payload); name is
  * the file's as errors show it. */
 long route_learn_file_read_bytes(const void *data, size_t len, const char *name, const char *profiles_dir,
-                                 route_learn_row_fn fn, void *ctx, char *err, size_t errlen);
+                                 route_learn_refused *refused, route_learn_row_fn fn, void *ctx, char *err,
+                                 size_t errlen);
 
 #endif

@@ -63,6 +63,9 @@ static void print_reply(const Jiesu__LearnReply *r)
     printf("留出的五分之一上：宏平均 F1 %.4f，准确率 %.4f；用时 %.1f 秒\n", r->macro_f1, r->accuracy, r->seconds);
     if (r->skipped)
         printf("跳过 %lld 行：它们的标注不是任何类别（如 %s）\n", (long long)r->skipped, r->unknown_labels);
+    if (r->refused)
+        printf("跳过 %lld 行：导入这个文件时它们会被拒收，没有用来训练（如%s）\n", (long long)r->refused,
+               r->first_refused);
 }
 
 int cli_learn_main(cli_ctx *ctx, int argc, char **argv)

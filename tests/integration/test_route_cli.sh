@@ -311,6 +311,15 @@ check "a street office's handler may not train the model" grep -q "只有派单�
 jiesu learn >"$HARNESS_DIR/learn-settled.out" 2>&1
 check "jiesu learn from too few settled orders fails" test $? -ne 0
 check "… saying why" grep -q "至少要两个类别\|只有 1 条文本" "$HARNESS_DIR/learn-settled.out"
+# A 问政 export is learned as it is imported (its profile fits): rows the
+# import would refuse are not learned from, and counted with the first named.
+printf '%s\r\n' "留言编号,留言用户,留言主题,留言时间,留言详情,一级标签" "1,A1,小区噪音,去年冬天,请处理,环境保护" \
+    "2,A2,井盖破损,前天,请处理,城乡建设" >"$HARNESS_DIR/wenzheng-learn.csv"
+jiesu learn "$HARNESS_DIR/wenzheng-learn.csv" >"$HARNESS_DIR/learn-refused.out" 2>&1
+check "jiesu learn of an export whose every row an import would refuse fails" test $? -ne 0
+check "… counting those rows and naming the first (row, column, why)" \
+    grep -q "另有 2 行导入时会被拒收，没有用上：如第 2 行的留言时间：" "$HARNESS_DIR/learn-refused.out"
+check_eq "… and stores no model" 2 "$(sql "SELECT count(*) FROM models")"
 
 # A letter that reports a problem and accuses officials is split; the conduct
 # part's history says how it came to be in Chinese.

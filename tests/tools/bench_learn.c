@@ -61,7 +61,8 @@ static int on_row(void *ctx, const char *text, const char *label)
 static int read_file(const char *path, rows *r)
 {
     char err[512];
-    if (route_learn_file_read(path, "data/profiles", on_row, r, err, sizeof err) < 0) {
+    route_learn_refused refused;
+    if (route_learn_file_read(path, "data/profiles", &refused, on_row, r, err, sizeof err) < 0) {
         fprintf(stderr, "bench_learn: %s\n", err);
         return -1;
     }

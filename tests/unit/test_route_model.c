@@ -172,13 +172,16 @@ static void test_reads_a_labelled_export(void **state)
     (void)state;
     char err[512];
     int n = 0;
+    route_learn_refused refused;
     const char csv[] = "工单编号,诉求内容,诉求类型\r\n1,\"楼下噪音,很大\",环境保护\r\n2,,城乡建设\r\n3,垃圾没人清,城乡建设\r\n";
-    assert_int_equal(route_learn_file_read_bytes(csv, strlen(csv), "历史.csv", NULL, count_row, &n, err, sizeof err), 2);
+    assert_int_equal(route_learn_file_read_bytes(csv, strlen(csv), "历史.csv", NULL, &refused, count_row, &n, err,
+                                                 sizeof err), 2);
     assert_int_equal(n, 2);                            /* the row without a text is skipped */
     const char bad[] = "工单编号,诉求内容\n1,楼下噪音\n";
-    assert_int_equal(route_learn_file_read_bytes(bad, strlen(bad), "历史.csv", NULL, count_row, &n, err, sizeof err), -1);
+    assert_int_equal(route_learn_file_read_bytes(bad, strlen(bad), "历史.csv", NULL, &refused, count_row, &n, err,
+                                                 sizeof err), -1);
     assert_non_null(strstr(err, "历史.csv：第一行（表头）里没有类别列"));
-    assert_int_equal(route_learn_file_read("/nonexistent/x.csv", NULL, count_row, &n, err, sizeof err), -1);
+    assert_int_equal(route_learn_file_read("/nonexistent/x.csv", NULL, &refused, count_row, &n, err, sizeof err), -1);
     assert_non_null(strstr(err, "/nonexistent/x.csv"));
 }
 
@@ -204,8 +207,10 @@ static void test_labels_as_imported(void **state)
     (void)state;
     char err[512];
     kept_labels k = {0};
+    route_learn_refused refused;
     const char csv[] = "content,label\r\n楼下噪音很大,\t环境保护 \r\n垃圾没人清,\" 城乡建设　\"\r\n没有类别,\" \t \"\r\n";
-    assert_int_equal(route_learn_file_read_bytes(csv, strlen(csv), "留出.csv", NULL, keep_label, &k, err, sizeof err), 2);
+    assert_int_equal(route_learn_file_read_bytes(csv, strlen(csv), "留出.csv", NULL, &refused, keep_label, &k, err,
+                                                 sizeof err), 2);
     assert_string_equal(k.label[0], "环境保护");
     assert_string_equal(k.label[1], "城乡建设");       /* the third row, a blank label, is skipped */
 }
@@ -236,20 +241,24 @@ static void test_learns_the_text_an_import_routes(void **state)
     (void)state;
     char err[512];
     kept_rows k = {0};
+    route_learn_refused refused;
     const char csv[] = "留言编号,留言用户,留言主题,留言时间,留言详情,一级标签\r\n"
                        "1,A1,小区夜间施工噪音,2020/1/6 12:09:38,请尽快处理。,环境保护\r\n"
                        "2,A2,道路井盖破损,2020/1/7 08:00:00,请尽快处理。,城乡建设\r\n"
                        "3,A3,垃圾站无人清运,去年冬天,请尽快处理。,城乡建设\r\n";
-    assert_int_equal(route_learn_file_read_bytes(csv, strlen(csv), "留言.csv", "data/profiles", keep_row, &k, err,
-                                                 sizeof err), 2);
+    assert_int_equal(route_learn_file_read_bytes(csv, strlen(csv), "留言.csv", "data/profiles", &refused, keep_row, &k,
+                                                 err, sizeof err), 2);
+    assert_int_equal(refused.rows, 1);          /* the row whose time the import cannot read: counted, named */
+    assert_non_null(strstr(refused.first, "第 4 行的留言时间："));
     assert_string_equal(k.text[0], "小区夜间施工噪音：请尽快处理。");
     assert_string_equal(k.label[0], "环境保护");
     assert_string_equal(k.text[1], "道路井盖破损：请尽快处理。");
     assert_string_equal(k.label[1], "城乡建设");
     kept_rows plain = {0};
     const char pairs[] = "content,label\r\n楼下噪音很大,环境保护\r\n";
-    assert_int_equal(route_learn_file_read_bytes(pairs, strlen(pairs), "集.csv", "data/profiles", keep_row, &plain,
-                                                 err, sizeof err), 1);
+    assert_int_equal(route_learn_file_read_bytes(pairs, strlen(pairs), "集.csv", "data/profiles", &refused, keep_row,
+                                                 &plain, err, sizeof err), 1);
+    assert_int_equal(refused.rows, 0);
     assert_string_equal(plain.text[0], "楼下噪音很大");
 }
 

@@ -117,10 +117,10 @@ fuzz_xlsx_SRCS := services/intake/xlsx_reader.c services/intake/intake_buf.c com
 fuzz_xlsx_LIBS := $(shell pkg-config --libs libzip expat 2>/dev/null)
 fuzz_row_SRCS  := services/intake/intake_row.c services/intake/intake_dates.c services/intake/intake_columns.c \
                   services/intake/intake_profile.c services/intake/intake_json.c services/intake/csv_reader.c \
-                  services/intake/csv_decode.c common/clock.c common/db.c common/json.c common/log.c common/text.c
+                  services/intake/csv_decode.c common/civil.c common/clock.c common/db.c common/json.c common/log.c common/text.c
 fuzz_row_LIBS  := -lpq -lm
 fuzz_text_SRCS := common/mask.c common/text.c
-fuzz_holidays_SRCS := common/holidays.c common/calendar.c common/config.c common/config_keys.c common/db.c \
+fuzz_holidays_SRCS := common/holidays.c common/calendar.c common/civil.c common/config.c common/config_keys.c common/db.c \
                       common/sqlarr.c common/clock.c common/log.c common/text.c
 fuzz_holidays_LIBS := -lpq -lm
 fuzz_route_SRCS := $(addprefix services/assignment/,route_decide.c route_places.c route_places_match.c route_ac.c \
@@ -130,8 +130,8 @@ fuzz_route_SRCS := $(addprefix services/assignment/,route_decide.c route_places.
 fuzz_route_LIBS := -lpq -lm
 fuzz_geo_SRCS := services/assignment/route_geo.c services/assignment/route_mem.c common/text.c
 fuzz_profile_SRCS := services/intake/intake_profile.c services/intake/intake_dates.c services/intake/intake_columns.c \
-                     services/intake/intake_json.c services/intake/csv_decode.c common/clock.c common/json.c \
-                     common/text.c
+                     services/intake/intake_json.c services/intake/csv_decode.c common/civil.c common/clock.c \
+                     common/json.c common/text.c
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(fuzz_%_SRCS)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -I/usr/include/postgresql -o $@ $^ $(fuzz_$*_LIBS)

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
+
 #define DAY_SECONDS 86400
 
 typedef struct {
@@ -26,16 +28,6 @@ struct calendar {
     calendar_override *days;
     size_t        ndays, cap;
 };
-
-static int32_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    const int era = (y >= 0 ? y : y - 399) / 400;
-    const int yoe = y - era * 400;
-    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
 
 static int valid_date(int y, int m, int d)
 {
@@ -99,7 +91,7 @@ int calendar_set_day(calendar *self, int year, int month, int day, int off)
 {
     if (!valid_date(year, month, day))
         return -1;
-    int32_t n = days_from_civil(year, month, day);
+    int32_t n = (int32_t)civil_days(year, month, day);
     calendar_override *hit = (calendar_override *)find_day(self, n);
     if (hit) {
         hit->off = (int8_t)(off != 0);
@@ -230,7 +222,7 @@ int calendar_year_known(const calendar *self, int year)
 {
     if (year < 1970 || year > 9999)
         return 0;
-    int32_t first = days_from_civil(year, 1, 1), last = days_from_civil(year, 12, 31);
+    int32_t first = (int32_t)civil_days(year, 1, 1), last = (int32_t)civil_days(year, 12, 31);
     for (size_t i = lower_bound(self, first); i < self->ndays && self->days[i].day <= last; i++)
         if (self->days[i].off)
             return 1;
@@ -239,13 +231,9 @@ int calendar_year_known(const calendar *self, int year)
 
 int calendar_local_year(const calendar *self, int64_t t)
 {
-    int32_t z = local_day(self, t) + 719468;
-    const int era = (z >= 0 ? z : z - 146096) / 146097;
-    const int doe = z - era * 146097;
-    const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int mp = (5 * doy + 2) / 153;
-    return yoe + era * 400 + (mp >= 10);
+    int y, m, d;
+    civil_date(local_day(self, t), &y, &m, &d);
+    return y;
 }
 
 /* "08:30" → 510; -1 when malformed. */

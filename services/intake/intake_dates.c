@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
+
 #define YEAR_MIN 1970
 #define YEAR_MAX 2099
 #define EXCEL_1970 25569    /* Excel serial day number of 1970-01-01 */
@@ -92,20 +94,6 @@ static int days_in_month(int y, int m)
     return m == 2 && leap ? 29 : dim[m - 1];
 }
 
-/* Year, month, day of a day count since 1970-01-01 (proleptic Gregorian). */
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 /* Excel's serial day number (days since 1899-12-30, fraction = time of day;
  * shift days more in the 1904 date system). */
 static int parse_excel(cursor c, long shift, intake_time *t)
@@ -130,7 +118,7 @@ static int parse_excel(cursor c, long shift, intake_time *t)
         days++;
         secs -= 86400;
     }
-    civil_from_days(days - EXCEL_1970, &t->y, &t->mo, &t->d);
+    civil_date(days - EXCEL_1970, &t->y, &t->mo, &t->d);
     t->h = (int)(secs / 3600);
     t->mi = (int)(secs / 60 % 60);
     t->s = (int)(secs % 60);
@@ -297,20 +285,9 @@ int intake_date_parse(const char *s, size_t len, unsigned formats, intake_time *
     return r;
 }
 
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 long long intake_date_seconds(const intake_time *t)
 {
-    return (long long)days_from_civil(t->y, t->mo, t->d) * 86400 + t->h * 3600 + t->mi * 60 + t->s;
+    return (long long)civil_days(t->y, t->mo, t->d) * 86400 + t->h * 3600 + t->mi * 60 + t->s;
 }
 
 void intake_date_from_seconds(long long seconds, intake_time *t)
@@ -318,7 +295,7 @@ void intake_date_from_seconds(long long seconds, intake_time *t)
     long long days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
     long long secs = seconds - days * 86400;
     *t = (intake_time){0};
-    civil_from_days((long)days, &t->y, &t->mo, &t->d);
+    civil_date((long)days, &t->y, &t->mo, &t->d);
     t->h = (int)(secs / 3600);
     t->mi = (int)(secs / 60 % 60);
     t->s = (int)(secs % 60);

@@ -44,7 +44,8 @@ static int run(PGconn *pg, const char *sql, int n, const char *const *params, PG
     return busy ? 1 : -1;
 }
 
-/* The events watermark into w (text). 0, 1 (busy) or -1. */
+/* The events watermark into w (text). 0, 1 (busy: NULL, a writer still
+ * open after lock_timeout) or -1. */
 static int watermark(PGconn *pg, char *w, size_t cap, char *err, size_t errlen)
 {
     char set[64];
@@ -56,9 +57,12 @@ static int watermark(PGconn *pg, char *w, size_t cap, char *err, size_t errlen)
     if (rc == 0)
         rc = run(pg, "SELECT report_events_watermark()", 0, NULL, &res, err, errlen);
     if (rc == 0) {
+        int busy = PQgetisnull(res, 0, 0);  /* a writer held the lock past lock_timeout */
         snprintf(w, cap, "%s", PQgetvalue(res, 0, 0));
         PQclear(res);
         rc = run(pg, "COMMIT", 0, NULL, NULL, err, errlen);
+        if (rc == 0 && busy)
+            rc = 1;
     }
     return rc;
 }

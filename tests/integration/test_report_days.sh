@@ -161,4 +161,23 @@ check "… and so does its list of overdue and escalated orders" \
 wait_for "rebuilt from nothing" 30 caught_up
 check "the rebuilt rows equal a full recount" stored_equals_recount
 
+# ---- a writer holding events open: the watermark is busy, said without an error ----
+# (an import's batch; an ERROR in PostgreSQL's log at every such round would
+# bury real faults: test_run_clone reads that log)
+PGAPPNAME=test_hold_events psql "$JIESU_PG_OWNER_CONNINFO" -XqAt -c "BEGIN" \
+    -c "INSERT INTO complaint_events (complaint_id, actor, event) SELECT id, 'test', 'progress' FROM complaints
+        WHERE ticket_no = 'RD-7'" -c "SELECT pg_sleep(120)" >/dev/null 2>&1 &
+holder=$!
+wait_for "a transaction holding an event open" 20 sql_eq "SELECT count(*) FROM pg_stat_activity
+    WHERE application_name = 'test_hold_events' AND query LIKE '%pg_sleep%'" 1
+check_eq "the watermark asked meanwhile answers busy (NULL) after its lock_timeout, no error" t \
+    "$(psql "$JIESU_PG_OWNER_CONNINFO" -XtAq -v ON_ERROR_STOP=1 -c "BEGIN" -c "SET LOCAL lock_timeout = 100" \
+        -c "SELECT report_events_watermark() IS NULL" -c "COMMIT" 2>&1)"
+sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'test_hold_events'" >/dev/null
+wait "$holder" 2>/dev/null
+t=$(sql "SELECT now()")
+wait_for "a refresh round once the writer is gone" 30 round_after "$t"
+check "… and the rounds go on once it is gone, none logged as failing" \
+    fails grep -q "count those days live meanwhile" "$HARNESS_DIR/reporting.log"
+
 harness_services_stop

@@ -17,7 +17,7 @@ static const char SQL_BEGIN[] =
 
 static const char SQL_PROGRESS[] =
     "UPDATE imports SET rows_total = $2, inserted = $3, duplicates = $4, rejected = $5,"
-    " encoding = $6, bytes_read = $7, profile = nullif($8, '') WHERE id = $1";
+    " encoding = $6, bytes_read = $7, profile = nullif($8, ''), timezone = nullif($9, '') WHERE id = $1";
 
 static const char SQL_FINISH[] =
     "UPDATE imports SET status = $2, error = $3, encoding = $4, profile = nullif($5, ''), finished_at = now()"
@@ -55,8 +55,9 @@ int intake_record_progress(PGconn *pg, const char *id, const intake_record_count
     snprintf(counts[2], sizeof counts[2], "%" PRId64, c->duplicates);
     snprintf(counts[3], sizeof counts[3], "%" PRId64, c->rejected);
     snprintf(counts[4], sizeof counts[4], "%" PRIu64, c->bytes);
-    const char *params[] = {id, counts[0], counts[1], counts[2], counts[3], c->encoding, counts[4], c->profile};
-    return db_command(pg, "intake import progress", SQL_PROGRESS, 8, params, NULL, why, whylen);
+    const char *params[] = {id,         counts[0], counts[1],  counts[2], counts[3],
+                            c->encoding, counts[4], c->profile, c->timezone};
+    return db_command(pg, "intake import progress", SQL_PROGRESS, 9, params, NULL, why, whylen);
 }
 
 int intake_record_finish(PGconn *pg, const char *id, const char *status, const char *error, const char *encoding,

@@ -18,6 +18,7 @@ typedef struct {
     int64_t     rows_total, inserted, duplicates, rejected;
     uint64_t    bytes;          /* of the file read */
     const char *encoding, *profile;
+    const char *timezone;       /* the profile's: the zone of the file's local times */
 } intake_record_counts;
 
 /* Writes the row (status running) and takes its lock. The import's id, also

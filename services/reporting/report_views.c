@@ -62,7 +62,7 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
 static const view_section ORDER[] = {
     {"工单", "ll", "-s--npt-------t", 1,
      "SELECT c.ticket_no AS 工单号, c.status AS 状态, to_char(c.updated_at, " REPORT_TIME_FMT ") AS 状态更新,"
-     "       to_char(c.called_at, " REPORT_TIME_FMT ") AS 来电时间, coalesce(c.caller_name, '') AS 来电人,"
+     "       call_time(c, " REPORT_TIME_FMT ") AS 来电时间, coalesce(c.caller_name, '') AS 来电人,"
      "       coalesce(c.caller_phone, '') AS 联系电话, c.address AS 地址,"
      "       coalesce(nullif(c.category_raw, ''), '—') AS 热线分类, coalesce(cat.name, '—') AS 分类,"
      "       coalesce(nullif(c.urgency, ''), '一般') AS 紧急程度,"
@@ -152,7 +152,7 @@ static const view_section ALERTS[] = {
 /* The manual queue: orders a dispatcher must place ($2 limit). */
 static const view_section MANUAL[] = {
     {"待人工派单（来电早的在前）", "lllllrlrl", "--xx--l-t", 0,
-     "SELECT c.ticket_no AS 工单号, to_char(c.called_at, " REPORT_TIME_FMT ") AS 来电时间,"
+     "SELECT c.ticket_no AS 工单号, call_time(c, " REPORT_TIME_FMT ") AS 来电时间,"
      "       left(c.address, " DB_NUM(VIEW_EXCERPT_READ) ") AS 地址, left(c.content, " DB_NUM(VIEW_EXCERPT_READ) ") AS 诉求内容,"
      "       coalesce(cat.name, '—') AS 分类, c.returns AS 退回次数, a.rule AS 依据, to_char(a.score, 'FM0.00') AS 得分,"
      "       a.reasons AS 理由"

@@ -5,7 +5,8 @@
 # times right in UTC (New York is UTC-4 in May), no value lost; the API's
 # snake_case layout with ISO times and quoted line breaks, and the website's
 # older 52-column layout without a warning; local times summer time skips or
-# repeats, told after the summary; and every message
+# repeats, told after the summary; a call of New York shown in the city's
+# time and its own (jiesu manual, show); and every message
 # a clerk acts on: all missing columns at once with the closest headers, the
 # unused columns, unmapped hotline categories (and routing's reason), a dry
 # run that stores nothing, a damaged file losing only its damaged rows.
@@ -202,6 +203,21 @@ check "a local time summer time repeats is told, with which of the two was store
     "^.*summer.csv：提醒：1 行的来电时间在时区 America/New_York 里出现两次：.*第 4 行的 2022-11-06 01:30:00 就在其间；分不清是哪一遍，按后一遍（UTC-05:00）存，即 2022-11-06 06:30:00 UTC，若是前一遍则实际早 1 小时" "$dir/summer.out"
 check_eq "… stored as told" "Z1 07:30|Z2 07:00|Z3 06:30" \
     "$(sql "SELECT string_agg(ticket_no || ' ' || to_char(called_at AT TIME ZONE 'UTC', 'HH24:MI'), '|' ORDER BY ticket_no) FROM complaints WHERE ticket_no IN ('Z1', 'Z2', 'Z3')")"
+# People read times in the city's zone (Asia/Shanghai here); a call from a
+# file of another zone also says its own local time, with the zone named,
+# so a dispatcher is not misled (before, Z2 read 15:00 with nothing more).
+check_eq "the import keeps the zone its times were read in" "America/New_York" "$(last_import timezone)"
+wait_for "Z2 in the manual queue" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'Z2'" manual
+as_role dispatcher "$JIESU_BIN/jiesu" manual --limit 10000 >"$dir/manual.out" 2>&1
+check "jiesu manual: Z2's call in the city's time, then New York's local time with the zone named" \
+    grep -q '^Z2  *2022-03-13 15:00（当地时间 2022-03-13 03:00 America/New_York）' "$dir/manual.out"
+as_role dispatcher "$JIESU_BIN/jiesu" show Z2 >"$dir/show-z2.out" 2>&1
+check "… jiesu show and the order page the same" \
+    grep -q '来电时间  *2022-03-13 15:00（当地时间 2022-03-13 03:00 America/New_York）' "$dir/show-z2.out"
+as_role dispatcher "$JIESU_BIN/jiesu" show D1 >"$dir/show-d1.out" 2>&1
+check "… a call of the city's own zone said as before, its zone kept too" \
+    eval "grep -q '来电时间  *2024-04-15 22:51\$' '$dir/show-d1.out' &&
+          sql_eq \"SELECT i.timezone FROM imports i JOIN complaints c ON c.import_id = i.id WHERE c.ticket_no = 'D1'\" Asia/Shanghai"
 
 # A ticket twice in the file is not one "already stored": the summary tells
 # the two apart and names the file that lists the repeats, though no row

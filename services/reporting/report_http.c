@@ -530,8 +530,12 @@ static void on_work_act(report_http *h, PGconn *pg, const web_user *u, const htt
 
 static void on_work_ack(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
 {
-    (void)pg;
-    web_work_ack(&h->work, u, req, resp);
+    web_work w;
+    report_calendar_hold hold;
+    if (work_now(h, pg, &w, &hold, req, resp) == 0) {     /* a refusal shows the list again */
+        web_work_ack(&w, pg, u, req, resp);
+        report_calendar_give(h->calendar, &hold);
+    }
 }
 
 /* Every route; the public ones: Open311 (the public view) and signing in. */

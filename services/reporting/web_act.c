@@ -166,30 +166,23 @@ void web_work_act(const web_work *w, PGconn *pg, const web_user *u, const http_r
     send_action(w, pg, u, req, &rq, resp);
 }
 
-void web_work_ack(const web_work *w, const web_user *u, const http_request *req, http_response *resp)
+void web_work_ack(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
 {
     char err[600], said[700];
     int code;
     Jiesu__AckRequest rq = JIESU__ACK_REQUEST__INIT;
     Jiesu__Envelope *reply = NULL;
     const char *id = http_param(req, "id"), *note = http_param(req, "note");
-    if (web_auth_csrf(u, req, resp) < 0)
+    if (!web_auth_csrf_ok(u, req)) {    /* the workbench again, the note as sent, to send once more */
+        web_work_list_error(w, pg, u, req, 403, STALE_FORM, resp);
         return;
+    }
     rq.alert_id = id ? atoll(id) : 0;
     rq.note = (char *)(note ? note : "");
     if (web_bus_call(w->bus, "escalation", u, "alert.ack", &rq.base, &reply, &code, err, sizeof err) < 0) {
-        http_body b;
-        FILE *f = http_body_open(&b);
         log_info("web: ack of alert %s by %s refused: %s", id ? id : "?", u->who.name, err);
         say_refusal(code, err, "确认告警", said, sizeof said);
-        if (f) {
-            web_html_start(f, "未能确认告警", u);
-            fputs("<p class=\"msg err\">", f);
-            text_html_escape(f, said);
-            fputs("</p><p><a href=\"/work\">返回工作台</a></p>\n", f);
-            web_html_end(f);
-        }
-        http_body_reply(&b, resp, status_of(code), HTML_TYPE);
+        web_work_list_error(w, pg, u, req, status_of(code), said, resp);
         return;
     }
     jiesu__envelope__free_unpacked(reply, NULL);

@@ -118,20 +118,11 @@ typedef struct {
     int         multipart;  /* it sends photos */
 } act_form;
 
-/* What the person typed in field of the form of action, when typed (the
- * request of an action refused, or NULL) was that action's: the page shown
- * with the refusal fills it in again. NULL otherwise. */
-static const char *typed_in(const http_request *typed, const char *action, const char *field)
-{
-    const char *was = typed ? http_param(typed, "action") : NULL;
-    return was && strcmp(was, action) == 0 ? http_param(typed, field) : NULL;
-}
-
 /* One action's form: a button, with the fields it needs, the reason as typed. */
 static void action_form(FILE *f, const web_user *u, const char *ticket, const act_form *a,
                         const http_request *typed)
 {
-    const char *again = typed_in(typed, a->action, "reason");
+    const char *again = web_typed(typed, "action", a->action, "reason");
     fprintf(f, "<form class=\"inline action\" method=\"post\" action=\"/work/act\"%s>",
             a->multipart ? " enctype=\"multipart/form-data\"" : "");
     web_html_csrf(f, u);
@@ -184,7 +175,7 @@ static void unit_actions(FILE *f, const web_user *u, const char *ticket, const c
  * chosen unless typed chose another; 不满意 says that the order is reopened. */
 static void callback_form(FILE *f, const web_user *u, const char *ticket, const http_request *typed)
 {
-    const char *chosen = typed_in(typed, "callback", "result"), *code, *name;
+    const char *chosen = web_typed(typed, "action", "callback", "result"), *code, *name;
     char select[512];
     size_t at = (size_t)snprintf(select, sizeof select, "<label>回访结果<select name=\"result\">");
     for (size_t i = 0; (code = names_callback_nth(i, &name)) && at < sizeof select; i++)
@@ -202,7 +193,7 @@ static void callback_form(FILE *f, const web_user *u, const char *ticket, const 
 static void dispatch_form(FILE *f, PGconn *pg, const web_user *u, const char *ticket, const char *suggested, int held,
                           const http_request *typed)
 {
-    const char *chosen = typed_in(typed, "dispatch", "unit");
+    const char *chosen = web_typed(typed, "action", "dispatch", "unit");
     char err[512];
     PGresult *res = db_query(pg, "units to dispatch to", SQL_UNITS, 0, NULL, err, sizeof err);
     char *fields = NULL;

@@ -284,8 +284,9 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
         fprintf(f, "<a class=\"next\" href=\"/work?page=%d&amp;%s\">下一页</a>", page + 1, keep);
 }
 
-/* The open alerts addressed to the person's unit, each with its ack button. */
-static void alerts_panel(FILE *f, PGconn *pg, const web_user *u)
+/* The open alerts addressed to the person's unit, each with its ack button;
+ * the note of typed's alert (a refused acknowledgement, or NULL) as sent. */
+static void alerts_panel(FILE *f, PGconn *pg, const web_user *u, const http_request *typed)
 {
     char unit[16], id[16], masked[1024];
     if (!u->who.unit_id)
@@ -312,10 +313,17 @@ static void alerts_panel(FILE *f, PGconn *pg, const web_user *u)
         text_html_escape(f, PQgetvalue(res, r, A_UNIT));
         fputs("<br>", f);
         text_html_escape(f, masked);
+        const char *again = web_typed(typed, "id", PQgetvalue(res, r, A_ID), "note");
         fputs("<form class=\"inline\" method=\"post\" action=\"/work/ack\">", f);
         web_html_csrf(f, u);
-        fprintf(f, "<input type=\"hidden\" name=\"id\" value=\"%s\"><label>处理说明（可选）<input name=\"note\"></label>"
-                   "<button type=\"submit\">确认收到</button></form></div>\n", PQgetvalue(res, r, A_ID));
+        fprintf(f, "<input type=\"hidden\" name=\"id\" value=\"%s\"><label>处理说明（可选）<input name=\"note\"",
+                PQgetvalue(res, r, A_ID));
+        if (again) {
+            fputs(" value=\"", f);
+            text_html_escape(f, again);
+            fputc('"', f);
+        }
+        fputs("></label><button type=\"submit\">确认收到</button></form></div>\n", f);
     }
     PQclear(res);
 }
@@ -345,7 +353,11 @@ static void status_refused(const list_kind *k, const http_request *req, http_res
     web_html_fail(req, resp, 400, msg);
 }
 
-void web_work_list(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
+/* The list of u's orders as req asks, at status (0: 200, or what the page
+ * finds), after note (or none; an error unless note_ok), the alert form of
+ * typed (a refused acknowledgement, or NULL) filled in as sent. */
+static void list_page(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, int status,
+                      const char *note, int note_ok, const http_request *typed, http_response *resp)
 {
     const list_kind *k = list_for(u->who.role);
     const char *p = http_param(req, "page");
@@ -370,14 +382,29 @@ void web_work_list(const web_work *w, PGconn *pg, const web_user *u, const http_
         char title[256];
         snprintf(title, sizeof title, "%s · %s", k->title, *u->who.unit_name ? u->who.unit_name : u->who.display_name);
         web_html_start(f, title, u);
-        if (strcmp(http_param(req, "done") ? http_param(req, "done") : "", "ack") == 0)
-            fputs("<p class=\"msg ok\">告警已确认。</p>\n", f);
-        alerts_panel(f, pg, u);
+        if (note) {
+            fprintf(f, "<p class=\"msg %s\" role=\"status\">", note_ok ? "ok" : "err");
+            text_html_escape(f, note);
+            fputs("</p>\n", f);
+        }
+        alerts_panel(f, pg, u, typed);
         fputs("<h2>工单</h2>\n", f);
         filters(f, pg, k, req);
         orders_table(f, w, k, req, res, page);
         web_html_end(f);
     }
     PQclear(res);
-    http_body_reply(&b, resp, 200, HTML_TYPE);
+    http_body_reply(&b, resp, status ? status : 200, HTML_TYPE);
+}
+
+void web_work_list(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
+{
+    const char *done = http_param(req, "done");
+    list_page(w, pg, u, req, 0, done && strcmp(done, "ack") == 0 ? "告警已确认。" : NULL, 1, NULL, resp);
+}
+
+void web_work_list_error(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, int status,
+                         const char *message, http_response *resp)
+{
+    list_page(w, pg, u, req, status, message, 0, req, resp);
 }

@@ -56,7 +56,7 @@ void web_work_order(const web_work *w, PGconn *pg, const web_user *u, const http
                     http_response *resp);
 void web_work_photo(PGconn *pg, const web_user *u, const http_request *req, http_response *resp);
 void web_work_act(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp);
-void web_work_ack(const web_work *w, const web_user *u, const http_request *req, http_response *resp);
+void web_work_ack(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp);
 
 /* The order page with an error message (after a refused action), at status;
  * the form of req's action filled in with what req sent (its reason, the
@@ -64,7 +64,19 @@ void web_work_ack(const web_work *w, const web_user *u, const http_request *req,
 void web_work_order_error(const web_work *w, PGconn *pg, const web_user *u, const http_request *req,
                           const char *ticket, int status, const char *message, http_response *resp);
 
+/* The workbench's list with an error message (after a refused
+ * acknowledgement), at status; the ack form of req's alert filled in with
+ * the note req sent, so nothing typed is lost. */
+void web_work_list_error(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, int status,
+                         const char *message, http_response *resp);
+
 /* ---- shared by the pages (web_text.c) ---- */
+
+/* What the person typed in field of a form, when typed (the request of a
+ * refused action or acknowledgement, or NULL) was sent by that form: the one
+ * whose field key is value (an action's "action", an alert's "id"). The page
+ * shown with the refusal fills the field in again; NULL otherwise. */
+const char *web_typed(const http_request *typed, const char *key, const char *value, const char *field);
 
 /* "剩余 3小时20分", "已逾期 1个工作日2小时" or "已暂停计时" for a deadline due
  * at due (Unix seconds) as of now, in working time (report_deadline_state). */

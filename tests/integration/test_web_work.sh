@@ -6,7 +6,7 @@
 # nor act on it; discipline inspection alone sees the conduct complaint; the
 # dispatcher dispatches from the manual queue and reassigns, with a reason
 # only; an alert is acknowledged on
-# the unit's page; an order a dispatcher gives to discipline inspection takes
+# the unit's page (a refused acknowledgement keeps the note typed); an order a dispatcher gives to discipline inspection takes
 # its alerts from the street office (`jiesu alerts`, acknowledging one on the
 # workbench or with `jiesu ack`), and one merged into a
 # conduct complaint leaves the office's list; what is not a JPEG or PNG, or
@@ -262,6 +262,19 @@ check "… its note field labelled, not named only by a placeholder that goes on
     grep -q '<label>处理说明（可选）<input name="note"></label>' "$WEB_DIR/body"
 alert=$(sql "SELECT a.id FROM alerts a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = '$alarm' AND a.rung = 'remind'")
 csrf=$(web_csrf "$zj" /work)
+long_note=$(printf '已通知物业%.0s' $(seq 101))
+check_eq "an acknowledgement refused (a note over 500 characters): 409" 409 \
+    "$(curl -s -b "$zj" -o "$WEB_DIR/ack.html" -w '%{http_code}' --data "csrf=$csrf&id=$alert&note=$long_note" "$WEB_BASE/work/ack")"
+check "… the workbench again, saying why, the note as typed in that alert's form, and only there" \
+    sh -c "grep -q '未能确认告警：确认说明' '$WEB_DIR/ack.html' &&
+           grep -q 'name=\"id\" value=\"$alert\"><label>处理说明（可选）<input name=\"note\" value=\"$long_note\">' '$WEB_DIR/ack.html' &&
+           [ \$(grep -c '$long_note' '$WEB_DIR/ack.html') = 1 ]"
+check_eq "an acknowledgement from a page opened before signing in again (its token stale): 403" 403 \
+    "$(curl -s -b "$zj" -o "$WEB_DIR/ack.html" -w '%{http_code}' --data "csrf=0123456789abcdef&id=$alert&note=已安排人员" "$WEB_BASE/work/ack")"
+check "… saying nothing was done, the note put back in its form" \
+    sh -c "grep -q '这张表单是在您上次登录之前打开的，已经失效' '$WEB_DIR/ack.html' &&
+           grep -q 'name=\"id\" value=\"$alert\"><label>处理说明（可选）<input name=\"note\" value=\"已安排人员\">' '$WEB_DIR/ack.html'"
+check_eq "… neither acknowledged it" "" "$(sql "SELECT acked_by FROM alerts WHERE id = $alert")"
 check_eq "中韩 acknowledges it: 303" 303 \
     "$(curl -s -b "$zj" -o /dev/null -w '%{http_code}' --data "csrf=$csrf&id=$alert&note=已安排" "$WEB_BASE/work/ack")"
 check_eq "… acked by the person, through escalation" zhong "$(sql "SELECT acked_by FROM alerts WHERE id = $alert")"

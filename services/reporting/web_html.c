@@ -47,6 +47,14 @@ void web_html_csrf(FILE *f, const web_user *u)
     fputs("\">", f);
 }
 
+void web_html_value(FILE *f, const char *s)
+{
+    if (s && *s)
+        text_html_escape(f, s);
+    else
+        fputs("—", f);
+}
+
 void web_html_bar(FILE *f, const web_user *u)
 {
     fputs("<nav class=\"bar\"><a href=\"/work\">工作台</a><a href=\"/\">看板</a>"

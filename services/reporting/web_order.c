@@ -60,7 +60,7 @@ static void view_table(FILE *f, const Jiesu__Table *t)
             fputs("<dt>", f);
             text_html_escape(f, t->columns[c]);
             fputs("</dt><dd>", f);
-            text_html_escape(f, t->rows[0]->cells[c]);
+            web_html_value(f, t->rows[0]->cells[c]);
             fputs("</dd>", f);
         }
         fputs("</dl></div>\n", f);
@@ -81,7 +81,7 @@ static void view_table(FILE *f, const Jiesu__Table *t)
         fputs("<tr>", f);
         for (size_t c = 0; c < t->rows[r]->n_cells; c++) {
             fputs("<td>", f);
-            text_html_escape(f, t->rows[r]->cells[c]);
+            web_html_value(f, t->rows[r]->cells[c]);
             fputs("</td>", f);
         }
         fputs("</tr>", f);

@@ -186,19 +186,19 @@ static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long lon
     text_html_escape(f, PQgetvalue(res, r, L_TICKET));
     fprintf(f, "</a></td><td class=\"k\">%s%s</td><td>", names_status(PQgetvalue(res, r, L_STATUS)),
             strcmp(PQgetvalue(res, r, L_ROLE), "co") == 0 ? "（协办）" : "");
-    text_html_escape(f, PQgetvalue(res, r, L_CATEGORY));
+    web_html_value(f, PQgetvalue(res, r, L_CATEGORY));
     fputs("</td><td>", f);
-    text_html_escape(f, *PQgetvalue(res, r, L_PLACE) ? PQgetvalue(res, r, L_PLACE) : PQgetvalue(res, r, L_ADDRESS));
+    web_html_value(f, *PQgetvalue(res, r, L_PLACE) ? PQgetvalue(res, r, L_PLACE) : PQgetvalue(res, r, L_ADDRESS));
     fprintf(f, "</td><td class=\"k\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>",
             *due ? names_deadline(PQgetvalue(res, r, L_KIND)) : "—", left,
             PQgetvalue(res, r, L_ALERTS));
     if (manual) {
         mask_excerpt(masked, sizeof masked, PQgetvalue(res, r, L_CONTENT), CONTENT_CHARS);
         fputs("<td class=\"hide-phone\">", f);
-        text_html_escape(f, masked);
+        web_html_value(f, masked);
         mask_text(masked, sizeof masked, PQgetvalue(res, r, L_REASONS));
         fputs("</td><td class=\"hide-phone\">", f);
-        text_html_escape(f, masked);
+        web_html_value(f, masked);
         fputs("</td>", f);
     }
     fputs("</tr>\n", f);

@@ -110,6 +110,8 @@ check "… its deadlines in working time, its status, role and events named in C
     sh -c "grep -q '<h2>办理时限</h2>' '$WEB_DIR/body' && grep -q '剩余 ' '$WEB_DIR/body' && grep -q '<td>主办</td>' '$WEB_DIR/body' &&
            grep -q '<td>受理</td>' '$WEB_DIR/body' && grep -q '<td>派单</td>' '$WEB_DIR/body' &&
            ! grep -qE '<t[dh]>(dispatched|owner|routed|imported|accept|resolve|street)</t[dh]>' '$WEB_DIR/body'"
+check "… a field the order has nothing in (联系电话, filed without one) said as —, none left blank" \
+    sh -c "grep -q '<dt>联系电话</dt><dd>—</dd>' '$WEB_DIR/body' && ! grep -q '<dd></dd>\|<td></td>' '$WEB_DIR/body'"
 check_eq "沙子口 cannot open it by URL: 404" 404 "$(web_get "$sj" "/work/order?t=$a")"
 check "… nothing of it shown" sh -c "! grep -q '海尔路178号' '$WEB_DIR/body'"
 csrf=$(web_csrf "$sj" /work)
@@ -208,6 +210,7 @@ check "… holds the order routing could not place, with routing's reasons" grep
 check "… routing's reasons under their own header, no deadline said as —" \
     eval "web_column_has 派单建议与原因 '.*没有找到地点.*' && web_column_has 期限 — && web_column_has 剩余时间 —"
 check "… and what the caller said, to dispatch by" web_column_has 诉求内容 '有人乱扔垃圾'
+check "… no cell of the queue left blank" sh -c "! grep -q '<td[^>]*></td>' '$WEB_DIR/body'"
 check "… its first 40 characters, a phone number across the cut masked whole" \
     eval "web_column_has 诉求内容 '有人在小区.*回电138\*\*\*\*56…' && ! grep -q 1381234 '$WEB_DIR/body'"
 

@@ -5,6 +5,10 @@
 
 void report_deadline_span(char *buf, size_t cap, int64_t seconds, int day_minutes)
 {
+    if (seconds < 60) {     /* "0分钟" read as none at all: 已逾期 0分钟 was overdue */
+        snprintf(buf, cap, "不到1分钟");
+        return;
+    }
     long minutes = (long)(seconds / 60), days = day_minutes > 0 ? minutes / day_minutes : 0;
     minutes -= days * day_minutes;
     long hours = minutes / 60;

@@ -25,7 +25,8 @@ typedef struct {
     int64_t     now;            /* the escalation clock (esc_now()) */
 } report_deadline;
 
-/* Working time as "1个工作日2小时5分", "3小时", "45分钟", "0分钟". */
+/* Working time as "1个工作日2小时5分", "3小时", "45分钟", or under a minute
+ * "不到1分钟" (never "0分钟", which reads as none). */
 void report_deadline_span(char *buf, size_t cap, int64_t seconds, int day_minutes);
 
 /* The state of d, in buf. */

@@ -138,10 +138,9 @@ static void unit_row(FILE *f, const PGresult *res, int r, const web_work *w, lon
 
 static void order_row(FILE *f, const PGresult *res, int r, const web_work *w, long long now)
 {
-    char span[64] = "不到1分钟";
+    char span[64];
     long long seconds = calendar_work_seconds_between(w->cal, num(res, r, B_N1), now);
-    if (seconds >= 60)
-        report_deadline_span(span, sizeof span, seconds, w->day_minutes);
+    report_deadline_span(span, sizeof span, seconds, w->day_minutes);
     pair(f, "ticket", col(res, r, B_KEY), 1);
     pair(f, "unit", col(res, r, B_UNIT), 0);
     pair(f, "category", col(res, r, B_KIND), 0);

@@ -43,6 +43,7 @@ static void test_states(void **state)
              "2026-11-23 09:00 起暂停计时，暂停时已逾期 1小时");
     state_is(cal, (report_deadline){.due = due, .now = bj(24, 10, 0)}, "已逾期 1个工作日2小时");
     state_is(cal, (report_deadline){.due = due, .now = bj(20, 16, 59)}, "剩余 1分钟");
+    state_is(cal, (report_deadline){.due = due, .now = due + 30}, "已逾期 不到1分钟");
     calendar_destroy(&cal);
 }
 
@@ -51,7 +52,9 @@ static void test_spans(void **state)
     (void)state;
     char buf[64];
     report_deadline_span(buf, sizeof buf, 0, 540);
-    assert_string_equal(buf, "0分钟");
+    assert_string_equal(buf, "不到1分钟");
+    report_deadline_span(buf, sizeof buf, 59, 540);     /* not "0分钟": 已逾期 0分钟 read as not overdue */
+    assert_string_equal(buf, "不到1分钟");
     report_deadline_span(buf, sizeof buf, 3 * 540 * 60 + 65 * 60, 540);
     assert_string_equal(buf, "3个工作日1小时5分");
     report_deadline_span(buf, sizeof buf, 540 * 60, 540);

@@ -21,7 +21,7 @@ static const char CSS[] =
     "td.t,th.t{text-align:left}tr.flag-R td{background:#ffc7ce}tr.flag-Y td{background:#ffeb9c}"
     "tr.unit th{text-align:left;background:#e8eef7}.up{color:#2e8b57}.down{color:#c0392b}"
     ".note{color:#666;font-size:12px}svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}"
-    ".wide{overflow-x:auto;max-width:100%}"
+    ".wide{overflow-x:auto;max-width:100%}.wide th,.wide td{white-space:nowrap}"   /* scrolls, never squeezed */
     ".warning{background:#c0392b;color:#fff;padding:10px 14px;font-size:15px;font-weight:bold}"
     "@media print{body{margin:0}h2{page-break-after:avoid}table,svg{page-break-inside:avoid}}";
 

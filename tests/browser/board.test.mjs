@@ -5,7 +5,9 @@
 // equal PostgreSQL's counts of what it may see, the lists as long as the
 // counts, large type; then a new order is filed and made overdue and the
 // screen shows it without being reloaded. On a phone (390×844): the same
-// board, nothing scrolling sideways. Screenshots of both.
+// board, nothing scrolling sideways. The ranking tables below it at 390 and
+// 1280 px: no cell broken onto a second line (the box scrolls sideways
+// instead). Screenshots of both, and of a ranking table on the phone.
 //
 // Environment (besides lib.mjs's): PG_CONNINFO (psql), OPEN311 (the POST
 // URL), CLERK_KEY (a clerk's API token).
@@ -93,6 +95,29 @@ async function wall(browser) {
   await context.close();
 }
 
+// The cells of the dashboard's ranking tables that break onto a second line
+// (a unit's name one character a line, at a phone's width, before): their texts.
+const wrappedRankings = (page) => page.$$eval('table.ranking th, table.ranking td', (cells) => cells
+  .filter((c) => {
+    const range = document.createRange();
+    range.selectNodeContents(c);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+  }).map((c) => c.textContent));
+
+async function rankings(page, size) {
+  const wrapped = await wrappedRankings(page);
+  const rows = await page.locator('table.ranking tr').count();
+  check(`at ${size} the ranking tables' ${rows} rows have every cell on one line` +
+    `${wrapped.length ? ` (wrapped: ${wrapped.slice(0, 3).join('、')}…)` : ''}`, rows > 2 && wrapped.length === 0);
+}
+
+async function desktop(browser) {
+  const { context, page } = await signIn(browser, 'chuangcheng', { width: 1280, height: 900 });
+  await page.goto(`${base}/`);
+  await rankings(page, '1280 px');
+  await context.close();
+}
+
 async function phone(browser) {
   const { context, page } = await signIn(browser, 'chuangcheng', PHONE);
   await page.goto(`${base}/`);
@@ -103,8 +128,10 @@ async function phone(browser) {
   check(`nothing scrolls sideways on a phone (${width} <= ${inner})`, width <= inner);
   const right = await page.$eval('#board table.units', (t) => t.getBoundingClientRect().right);
   check(`the counts by unit fit a phone's width, no column hidden (${right} <= ${inner})`, right <= inner);
+  await rankings(page, '390 px');
+  await page.locator('.wide:has(table.ranking)').first().screenshot({ path: `${shots}/ranking-phone.png` });
   await page.locator('#board').screenshot({ path: `${shots}/board-phone.png` });
   await context.close();
 }
 
-await runSteps([wall, phone]);
+await runSteps([wall, desktop, phone]);

@@ -7,7 +7,8 @@
 # queue's count; no personal data. In Chromium (tests/browser/board.test.mjs):
 # the figures on the campaign office's screen equal PostgreSQL's counts, a new
 # overdue order shows up without reloading, nothing scrolls sideways on a
-# phone, screenshots at 1920×1080 and 390×844 in var/test/screenshots.
+# phone, the ranking tables each row on one line at 390 and 1280 px,
+# screenshots at 1920×1080 and 390×844 in var/test/screenshots.
 # Working time on the official calendar: the board, the list and the order
 # page count an overdue deadline across 端午节 alike, and a day off stored
 # by `jiesu holidays add` counts on their next request.
@@ -75,7 +76,7 @@ check "… with data-refresh=2 and /api/board in it" \
 
 if browser_ready "the wall board"; then
     browser_run board.test.mjs PG_CONNINFO="$JIESU_PG_OWNER_CONNINFO" OPEN311="$OPEN311" CLERK_KEY="$clerk"
-    for s in board-desktop board-phone; do
+    for s in board-desktop board-phone ranking-phone; do
         check "screenshot $s.png saved under var/" test -s "$HARNESS_ROOT/screenshots/$s.png"
     done
 fi

@@ -19,6 +19,7 @@
 #include "report_open311.h"
 #include "report_query.h"
 #include "report_streets.h"
+#include "report_views.h"
 #include "text.h"
 #include "web_auth.h"
 #include "web_board.h"
@@ -316,7 +317,11 @@ static void dashboard_bar(FILE *f, const void *ctx)
 
 static void dashboard_board(FILE *f, const void *ctx)
 {
-    web_board_section(f, ((const dashboard_ctx *)ctx)->refresh);
+    const dashboard_ctx *c = ctx;
+    if (c->u->who.role & REPORT_ORDER_READERS)
+        web_board_section(f, c->refresh);
+    else
+        web_board_unread(f, c->u);
 }
 
 /* ?refresh= (seconds between the board's reads): BOARD_REFRESH_MIN.. BOARD_REFRESH_MAX, else the default. */

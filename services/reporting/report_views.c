@@ -173,10 +173,8 @@ static const view_section UNITS[] = {
     {NULL},
 };
 
-#define SEE_ORDERS (AUTH_CLERK | AUTH_DISPATCHER | AUTH_HANDLER | AUTH_CAMPAIGN | AUTH_DISCIPLINE | AUTH_CALLBACK)
-
 const view_def REPORT_VIEWS[] = {
-    {"order", SEE_ORDERS, 1, 1, "show 工单号", ORDER, "没有您可以查看的工单 %s", NULL},
+    {"order", REPORT_ORDER_READERS, 1, 1, "show 工单号", ORDER, "没有您可以查看的工单 %s", NULL},
     {"alerts", AUTH_HANDLER | AUTH_CAMPAIGN | AUTH_DISCIPLINE, 0, 3, "alerts [--all] [--rung 级别] [--limit 条数]",
      ALERTS, NULL, "确认告警：jiesu ack 编号"},
     {"manual", AUTH_DISPATCHER, 0, 1, "manual [--limit 条数]", MANUAL, NULL,

@@ -8,6 +8,11 @@
 
 extern const view_def REPORT_VIEWS[];
 
+/* The roles that read orders (principal_seen, migration 022): an
+ * administrator reads none, so no page may show it counts of them as if
+ * there were none. */
+#define REPORT_ORDER_READERS (AUTH_CLERK | AUTH_DISPATCHER | AUTH_HANDLER | AUTH_CAMPAIGN | AUTH_DISCIPLINE | AUTH_CALLBACK)
+
 /* For the SQL of an order's views and page: the order of ticket $2, when
  * principal $1 may see it; and how they show a time. */
 #define REPORT_SEEN_ORDER "(SELECT id FROM complaints WHERE ticket_no = $2 AND principal_sees($1::int, id))"

@@ -18,6 +18,8 @@
 #include "report_deadline.h"
 #include "report_json.h"
 #include "report_query.h"
+#include "report_views.h"
+#include "text.h"
 #include "web_html.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
@@ -313,4 +315,14 @@ void web_board_section(FILE *f, int refresh)
                "</tr></thead><tbody></tbody></table></div><p class=\"note more\" data-list=\"alerts\"></p></div></div>\n"
                "</div>\n</section>\n<script>%s</script>\n",
             BOARD_CSS, refresh, BOARD_JS);
+}
+
+void web_board_unread(FILE *f, const web_user *u)
+{
+    char roles[256];
+    auth_roles_say(REPORT_ORDER_READERS, roles, sizeof roles);
+    fputs("<section id=\"board-unread\"><h2>当前超期工单与未确认预警</h2><p class=\"note\">", f);
+    text_html_escape(f, auth_role_title(u->who.role));
+    fprintf(f, "的账号不查看工单，这里不列出超期工单和预警（查看它们的是%s）；下面的排名和统计照常显示。</p></section>\n",
+            roles);
 }

@@ -42,4 +42,8 @@ void web_board_json(const web_work *w, PGconn *pg, const web_user *u, const web_
  * every refresh seconds, saying 更新于 HH:MM:SS. */
 void web_board_section(FILE *f, int refresh);
 
+/* In its place for u, who reads no orders (an administrator): that the board
+ * is not shown and why, rather than every count 0 (none overdue, it read). */
+void web_board_unread(FILE *f, const web_user *u);
+
 #endif

@@ -107,7 +107,7 @@ static const list_kind LISTS[] = {
      "dispatched,accepted,waiting,resolved,closed"},
     {AUTH_DISPATCHER, "人工派单队列", SQL_HOTLINE, "{manual}", "manual"},
     {AUTH_CALLBACK, "待回访工单", SQL_HOTLINE, "{resolved}", "resolved,closed"},
-    {AUTH_CLERK | AUTH_ADMIN, "查询工单", SQL_HOTLINE, "{}",
+    {AUTH_CLERK, "查询工单", SQL_HOTLINE, "{}",
      "new,manual,dispatched,accepted,waiting,returned,resolved,closed"},
 };
 
@@ -117,6 +117,27 @@ static const list_kind *list_for(auth_role role)
         if (LISTS[i].roles & role)
             return &LISTS[i];
     return NULL;
+}
+
+/* The workbench of a role that reads no orders (the administrator,
+ * REPORT_ORDER_READERS): says so, who does, and what the role does instead,
+ * rather than a search that could only ever find nothing. */
+static void no_list(const web_user *u, http_response *resp)
+{
+    char roles[256];
+    http_body b;
+    FILE *f = http_body_open(&b);
+    auth_roles_say(REPORT_ORDER_READERS, roles, sizeof roles);
+    if (f) {
+        web_html_start(f, "工作台", u);
+        fprintf(f, "<p class=\"msg empty\">%s的账号不查看工单，这里没有您可办理的工单（查看工单的是%s）。",
+                auth_role_title(u->who.role), roles);
+        if (u->who.role & AUTH_ADMIN)
+            fputs("用户、密钥和节假日安排请用 jiesu 命令管理（jiesu user、jiesu holidays）；", f);
+        fputs("全区的情况请看<a href=\"/\">看板</a>和<a href=\"/bulletin.html\">周通报</a>。</p>\n", f);
+        web_html_end(f);
+    }
+    http_body_reply(&b, resp, 200, HTML_TYPE);
 }
 
 /* A query parameter: NULL when absent or empty. */
@@ -363,7 +384,7 @@ static void list_page(const web_work *w, PGconn *pg, const web_user *u, const ht
     const char *p = http_param(req, "page");
     int page = p && atoi(p) > 0 && atoi(p) < 100000 ? atoi(p) : 1;
     if (!k) {
-        web_html_fail(req, resp, 403, "此用户没有工作台。");
+        no_list(u, resp);
         return;
     }
     if (!status_offered(k, param(req, "status"))) {

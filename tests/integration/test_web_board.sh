@@ -4,7 +4,8 @@
 # raises their alerts; one alert acknowledged. Over HTTP (curl): each role's
 # scope — a street office only its own row, discipline inspection the
 # conduct complaint the campaign office never sees, the dispatcher the manual
-# queue's count; no personal data. In Chromium (tests/browser/board.test.mjs):
+# queue's count; no personal data; the administrator, who reads no orders,
+# told so instead of a board of zeros. In Chromium (tests/browser/board.test.mjs):
 # the figures on the campaign office's screen equal PostgreSQL's counts, a new
 # overdue order shows up without reloading, nothing scrolls sideways on a
 # phone, the ranking tables each row on one line at 390 and 1280 px,
@@ -73,6 +74,12 @@ check "no personal data: neither the caller's phone nor the text" \
 check_eq "the dashboard carries the board and its script" 200 "$(web_get "$WEB_DIR/chuangcheng.jar" "/?refresh=2")"
 check "… with data-refresh=2 and /api/board in it" \
     sh -c "grep -q 'data-refresh=\"2\"' '$WEB_DIR/body' && grep -q \"fetch('/api/board'\" '$WEB_DIR/body'"
+web_user guanli admin
+web_signin "$WEB_DIR/guanli.jar" guanli >/dev/null
+check_eq "the administrator's dashboard (it reads no orders)" 200 "$(web_get "$WEB_DIR/guanli.jar" /)"
+check "… says the board is not shown to it and who reads it, not a board of zeros as if none were overdue" \
+    sh -c "grep -q '系统管理员的账号不查看工单，这里不列出超期工单和预警（查看它们的是话务员、' '$WEB_DIR/body' &&
+           ! grep -q \"fetch('/api/board'\" '$WEB_DIR/body' && grep -q '街道排名' '$WEB_DIR/body'"
 
 if browser_ready "the wall board"; then
     browser_run board.test.mjs PG_CONNINFO="$JIESU_PG_OWNER_CONNINFO" OPEN311="$OPEN311" CLERK_KEY="$clerk"

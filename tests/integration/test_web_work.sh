@@ -84,6 +84,12 @@ check "a clerk's 查询工单 lists nothing until asked, and says how to ask" \
     grep -q '“查询工单”不预先列出工单：请输入工单号，或选择一个状态（可再选分类）后点“筛选”' "$WEB_DIR/body"
 check_eq "… and finds an order by its ticket" 1 \
     "$(web_get "$WEB_DIR/huawu.jar" "/work?t=$a" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
+web_user guanli admin
+web_signin "$WEB_DIR/guanli.jar" guanli >/dev/null
+check_eq "the administrator's workbench (it reads no orders)" 200 "$(web_get "$WEB_DIR/guanli.jar" /work)"
+check "… says so, who does, and where the administrator's own work is, not a search that finds nothing" \
+    sh -c "grep -q '系统管理员的账号不查看工单，这里没有您可办理的工单（查看工单的是话务员、派单员、承办人员、创城办、纪委监委、回访员）。用户、密钥和节假日安排请用 jiesu 命令管理' '$WEB_DIR/body' &&
+           ! grep -q '请输入工单号\|name=\"t\"' '$WEB_DIR/body'"
 web_get "$zj" "/work?t=X$a" >/dev/null
 check "a ticket that finds nothing says to check it" grep -q "没有您可以查看的工单“X$a”：请核对工单号是否完整" "$WEB_DIR/body"
 check_eq "a status its list does not offer (a hand-made URL): 400, not an empty list" 400 \

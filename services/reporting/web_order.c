@@ -41,9 +41,12 @@ static const char SQL_PHOTOS[] =
     "  FROM photos WHERE complaint_id = " REPORT_SEEN_ORDER " ORDER BY cycle, kind DESC, id";
 enum { P_ID, P_KIND, P_SHA256, P_BY, P_AT };
 
-/* Units a dispatcher may give an order to. */
+/* Units a dispatcher may give an order to; a unit of no district (kept for
+ * orders whose district cannot be told, 区纪委监委) said so, not to be taken
+ * for the district's own (崂山区纪委监委) in the list. */
 static const char SQL_UNITS[] =
-    "SELECT code, name FROM units WHERE kind IN ('street', 'dept', 'discipline') ORDER BY kind = 'street' DESC, code";
+    "SELECT code, name || CASE WHEN region_code IS NULL THEN '（区县不明的工单）' ELSE '' END FROM units"
+    " WHERE kind IN ('street', 'dept', 'discipline') ORDER BY kind = 'street' DESC, code";
 
 static const char SQL_PHOTO[] =
     "SELECT p.mime, p.data FROM photos p WHERE p.id = $2::bigint AND principal_sees($1::int, p.complaint_id)";

@@ -226,6 +226,8 @@ check_eq "… dispatched, by the dispatcher" "dispatched paidan" \
 landed "$dj"
 check "… the page it is sent back to says where it went" grep -q '已派单至王哥庄街道。' "$WEB_DIR/landed.html"
 check_eq "the dispatcher opens it, now with 王哥庄街道" 200 "$(web_get "$dj" "/work/order?t=$lost")"
+check "… the discipline inspection of no district told from the district's own in the list of units" \
+    sh -c "grep -q '>区纪委监委（区县不明的工单）</option>' '$WEB_DIR/body' && grep -q '>崂山区纪委监委</option>' '$WEB_DIR/body'"
 check "… and is offered to reassign it (改派), the unit holding it marked, a reason required" \
     sh -c "grep -q '（现承办）' '$WEB_DIR/body' && grep -q '改派原因<input name=\"reason\" required>' '$WEB_DIR/body'"
 act "$dj" "$lost" dispatch -F unit=370212004 >/dev/null

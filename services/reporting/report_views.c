@@ -174,7 +174,7 @@ static const view_section UNITS[] = {
 };
 
 const view_def REPORT_VIEWS[] = {
-    {"order", REPORT_ORDER_READERS, 1, 1, "show 工单号", ORDER, "没有您可以查看的工单 %s", NULL},
+    {"order", REPORT_ORDER_READERS, 1, 1, "show 工单号", ORDER, "没有您可以查看的工单 %s" REPORT_NOT_SEEN_HINT, NULL},
     {"alerts", AUTH_HANDLER | AUTH_CAMPAIGN | AUTH_DISCIPLINE, 0, 3, "alerts [--all] [--rung 级别] [--limit 条数]",
      ALERTS, NULL, "确认告警：jiesu ack 编号"},
     {"manual", AUTH_DISPATCHER, 0, 1, "manual [--limit 条数]", MANUAL, NULL,

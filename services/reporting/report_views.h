@@ -18,4 +18,9 @@ extern const view_def REPORT_VIEWS[];
 #define REPORT_SEEN_ORDER "(SELECT id FROM complaints WHERE ticket_no = $2 AND principal_sees($1::int, id))"
 #define REPORT_TIME_FMT   "'YYYY-MM-DD HH24:MI'"
 
+/* What follows "没有您可以查看的工单 X" (jiesu show, the order page): the
+ * next step, and why an order that exists may be answered so too (the
+ * answer is the same whether it exists or not). */
+#define REPORT_NOT_SEEN_HINT "：请核对工单号是否完整；不归您查看的工单（如已转交其他单位的）也这样回答"
+
 #endif

@@ -289,7 +289,7 @@ static int order_page(FILE *f, const web_work *w, PGconn *pg, const web_user *u,
     if (status == 404) {
         fputs("<p>没有您可以查看的工单 ", f);
         text_html_escape(f, ticket);
-        fputs("。</p>\n", f);
+        fputs(REPORT_NOT_SEEN_HINT "。</p>\n", f);
     } else if (status) {
         fputs("<p>暂时无法读取此工单，" WEB_READ_LATER "</p>\n", f);
     } else {

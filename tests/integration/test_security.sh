@@ -143,6 +143,8 @@ check "… and the caller's name" sh -c "grep -qE '^来电人 +李\*' '$sec/disc
 check "… the office accused named, as never given the order" grep -qE "^被投诉单位 +沙子口街道（不交其办理）" "$sec/discipline-show.out"
 as_unit 370212005 jiesu show SEC-1 >"$sec/other-show.out" 2>&1
 check "another street office cannot read a street's order" grep -q "没有您可以查看的工单 SEC-1" "$sec/other-show.out"
+check "… told what to check, and that an order not its own reads the same" \
+    grep -q "没有您可以查看的工单 SEC-1：请核对工单号是否完整；不归您查看的工单" "$sec/other-show.out"
 check "the administrator reads no orders" sh -c "'$JIESU_BIN/jiesu' show SEC-1 2>&1 | grep -q '的角色是系统管理员；只有.*可以查看'"
 
 harness_services_stop

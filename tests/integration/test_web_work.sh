@@ -120,6 +120,8 @@ check "… a field the order has nothing in (联系电话, filed without one) sa
     sh -c "grep -q '<dt>联系电话</dt><dd>—</dd>' '$WEB_DIR/body' && ! grep -q '<dd></dd>\|<td></td>' '$WEB_DIR/body'"
 check_eq "沙子口 cannot open it by URL: 404" 404 "$(web_get "$sj" "/work/order?t=$a")"
 check "… nothing of it shown" sh -c "! grep -q '海尔路178号' '$WEB_DIR/body'"
+check "… the page says what to check, and that an order not its own reads the same" \
+    grep -q "请核对工单号是否完整；不归您查看的工单（如已转交其他单位的）也这样回答" "$WEB_DIR/body"
 csrf=$(web_csrf "$sj" /work)
 check_eq "沙子口 posting an accept of it: refused" 409 \
     "$(curl -s -b "$sj" -o "$WEB_DIR/forged.html" -w '%{http_code}' -F "csrf=$csrf" -F "t=$a" -F action=accept "$WEB_BASE/work/act")"

@@ -3,7 +3,10 @@
  * Each change is one statement: the change to `principals` and its
  * admin_events row together, so a user is never changed without the record
  * of who changed it. A refusal (unknown user, name taken, wrong unit for the
- * role) answers 409 with the reason; a database failure 500.
+ * role) answers 409 with the reason; a database failure 500. The services'
+ * own principals are no users to change: their keys are made by `jiesu keys`
+ * and registered by `jiesu migrate`, and an administrator who gave one a key,
+ * a token or a password of their own would act as that service.
  */
 #include "users.h"
 
@@ -342,6 +345,24 @@ static int named(users_call *c)
     return *c->rq->name && text_check(c->rq->name, AUTH_NAME_MAX - 1, "用户名", c->err, sizeof c->err) == 0;
 }
 
+static const char SQL_SERVICE[] = "SELECT 1 FROM principals WHERE name = $1 AND role = 'service'";
+
+/* 0 when the request names no service, 1 (refused, err says why) when it
+ * does, -1 (database) with err. */
+static int not_a_service(users_call *c)
+{
+    const char *params[] = {c->rq->name};
+    PGresult *res = db_query(c->pg, "is the user a service", SQL_SERVICE, 1, params, c->err, sizeof c->err);
+    if (!res)
+        return -1;
+    int is_service = PQntuples(res) > 0;
+    PQclear(res);
+    if (is_service)
+        snprintf(c->err, sizeof c->err, "%s 是系统服务，不是用 jiesu user 管理的用户：服务的密钥由数据库所有者用 "
+                 "jiesu keys 生成、jiesu migrate 登记", c->rq->name);
+    return is_service;
+}
+
 /* Runs the op named in c->rq; answers the client either way (and logs a
  * database failure). */
 static void run_op(service *s, const bus_request *req, users_call *c)
@@ -349,7 +370,9 @@ static void run_op(service *s, const bus_request *req, users_call *c)
     for (size_t i = 0; i < sizeof OPS / sizeof OPS[0]; i++) {
         if (strcmp(OPS[i].op, c->rq->op) != 0)
             continue;
-        int rc = OPS[i].needs_name && !named(c) ? 1 : OPS[i].fn(c);
+        int rc = !OPS[i].needs_name ? 0 : !named(c) ? 1 : not_a_service(c);
+        if (rc == 0)
+            rc = OPS[i].fn(c);
         if (rc == 0) {
             c->reply->token = c->token;
             c->reply->message = c->message;

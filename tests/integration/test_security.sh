@@ -56,6 +56,24 @@ jiesu -k "$(echo "$HARNESS_DIR/users/u-370212001.key")" progress SEC-1 "还在�
 check "the disabled user's next command is refused" grep -q "拒绝了这把密钥" "$sec/disabled.out"
 jiesu user disable admin >"$sec/self.out" 2>&1
 check "an administrator cannot disable themselves" grep -q "不能停用自己" "$sec/self.out"
+# Nor become a service: `jiesu user key escalation` gave the administrator escalation's
+# principal (events of every service to subscribe to, as only services may), and disable stopped one.
+service_keys() { sql "SELECT string_agg(name || '=' || curve_key || coalesce(token_hash, '') || coalesce(password_hash, '') ||
+                      (disabled_at IS NULL), ',' ORDER BY name) FROM principals WHERE role = 'service'"; }
+services_before=$(service_keys)
+jiesu user key escalation --key-out "$sec/escalation-taken.key" >"$sec/take-key.out" 2>&1
+check "an administrator cannot give a service a key of their own" \
+    grep -q "escalation 是系统服务，不是用 jiesu user 管理的用户" "$sec/take-key.out"
+check "… and no key file is left behind" test ! -e "$sec/escalation-taken.key"
+printf 'a-service-password\n' | jiesu user password reporting --password-stdin >"$sec/take-password.out" 2>&1
+check "… nor a password (to sign in as it)" grep -q "reporting 是系统服务" "$sec/take-password.out"
+jiesu user token intake >"$sec/take-token.out" 2>&1
+check "… nor a token" grep -q "intake 是系统服务" "$sec/take-token.out"
+jiesu user disable assignment >"$sec/take-disable.out" 2>&1
+check "… nor disable one" grep -q "assignment 是系统服务" "$sec/take-disable.out"
+check_eq "… the services' principals unchanged" "$services_before" "$(service_keys)"
+check_eq "… and nothing recorded as changed" 0 \
+    "$(sql "SELECT count(*) FROM admin_events WHERE subject IN (SELECT name FROM principals WHERE role = 'service')")"
 # A display name is what every page and record shows of a person: whole, so
 # of 40 characters at most, and UTF-8.
 jiesu user add sec-long --role clerk --token --no-key --display "$(printf '国%.0s' $(seq 41))" >"$sec/long.out" 2>&1

@@ -185,7 +185,8 @@ void web_auth_signin(const web_auth_opts *o, PGconn *pg, const http_request *req
         return;
     }
     http_client_address(req, addr, sizeof addr);
-    web_signin_end end = web_session_signin(pg, &o->session, name, password, addr, token, until, err, sizeof err);
+    web_signin_try t = {name, password, addr, http_cookie(req, SESSION_COOKIE)};
+    web_signin_end end = web_session_signin(pg, &o->session, &t, token, until, err, sizeof err);
     if (*err)
         log_error("web: sign-in of %s from %s: %s", name, addr, err);
     switch (end) {

@@ -36,10 +36,16 @@ static const char SQL_FAILED[] =
     ") SELECT coalesce((SELECT locked FROM f), false), coalesce((SELECT until FROM f), '')";
 
 /* A sign-in of principal $1 ($5 its name) from $6: the count cleared, the
- * session ($2 token hash, $3 CSRF, $4 minutes) stored, expired ones gone, recorded. */
+ * session ($2 token hash, $3 CSRF, $4 minutes) stored, expired ones gone,
+ * the browser's previous session ($7 its token's hash) ended and recorded
+ * as its person's sign-out, recorded. */
 static const char SQL_SIGNED_IN[] =
     "WITH p AS (UPDATE principals SET failed_logins = 0, locked_until = NULL WHERE id = $1::int),"
     " old AS (DELETE FROM sessions WHERE expires_at < now()),"
+    " prev AS (DELETE FROM sessions WHERE token_hash = $7 AND expires_at >= now() RETURNING principal_id),"
+    " prev_out AS (INSERT INTO auth_events (name, event, address, detail)"
+    "       SELECT pr.name, 'signout', $6, '{\"why\": \"signed in again in the same browser\"}'"
+    "         FROM prev JOIN principals pr ON pr.id = prev.principal_id),"
     " s AS (INSERT INTO sessions (token_hash, principal_id, csrf, expires_at)"
     "       VALUES ($2, $1::int, $3, now() + make_interval(mins => $4::int)))"
     " INSERT INTO auth_events (name, event, address) VALUES ($5, 'signin', $6)";
@@ -120,23 +126,25 @@ static web_signin_end wrong(PGconn *pg, const web_session_opts *o, const char *n
     return locked ? WEB_SIGNIN_LOCKED : WEB_SIGNIN_WRONG;
 }
 
-/* Starts the session of user id (name). */
-static web_signin_end start(PGconn *pg, const web_session_opts *o, const char *id, const char *name,
-                            const char *address, char token[AUTH_TOKEN_LEN + 1], char *err, size_t errlen)
+/* Starts the session of user id (t->name), ending the browser's previous one. */
+static web_signin_end start(PGconn *pg, const web_session_opts *o, const char *id, const web_signin_try *t,
+                            char token[AUTH_TOKEN_LEN + 1], char *err, size_t errlen)
 {
-    char hash[AUTH_TOKEN_HASH_LEN + 1], csrf[WEB_CSRF_LEN + 1], minutes[16];
+    char hash[AUTH_TOKEN_HASH_LEN + 1], csrf[WEB_CSRF_LEN + 1], minutes[16], previous[AUTH_TOKEN_HASH_LEN + 1] = "";
     if (auth_token_new(token, hash) < 0) {
         snprintf(err, errlen, "no random source for a session token");
         return WEB_SIGNIN_ERROR;
     }
     random_hex(csrf);
     snprintf(minutes, sizeof minutes, "%d", o->session_minutes);
-    const char *params[] = {id, hash, csrf, minutes, name, address};
-    PGresult *res = db_query(pg, "start a session", SQL_SIGNED_IN, 6, params, err, errlen);
+    if (t->previous && *t->previous)
+        auth_token_hash(t->previous, previous);
+    const char *params[] = {id, hash, csrf, minutes, t->name, t->address, previous};
+    PGresult *res = db_query(pg, "start a session", SQL_SIGNED_IN, 7, params, err, errlen);
     if (!res)
         return WEB_SIGNIN_ERROR;
     PQclear(res);
-    log_info("web: %s signed in from %s", name, address);
+    log_info("web: %s signed in from %s", t->name, t->address);
     return WEB_SIGNIN_OK;
 }
 
@@ -151,10 +159,10 @@ static web_signin_end nobody(PGconn *pg, const char *name, const char *password,
     return WEB_SIGNIN_WRONG;
 }
 
-web_signin_end web_session_signin(PGconn *pg, const web_session_opts *o, const char *name, const char *password,
-                                  const char *address, char token[AUTH_TOKEN_LEN + 1], char until[16], char *err,
-                                  size_t errlen)
+web_signin_end web_session_signin(PGconn *pg, const web_session_opts *o, const web_signin_try *t,
+                                  char token[AUTH_TOKEN_LEN + 1], char until[16], char *err, size_t errlen)
 {
+    const char *name = t->name, *password = t->password, *address = t->address;
     const char *params[] = {name};
     until[0] = '\0';
     err[0] = '\0';
@@ -176,7 +184,7 @@ web_signin_end web_session_signin(PGconn *pg, const web_session_opts *o, const c
         refused(pg, name, address, "user disabled", err, errlen);
         end = WEB_SIGNIN_WRONG;
     } else {
-        end = start(pg, o, PQgetvalue(res, 0, U_ID), name, address, token, err, errlen);
+        end = start(pg, o, PQgetvalue(res, 0, U_ID), t, token, err, errlen);
     }
     PQclear(res);
     return end;

@@ -10,7 +10,9 @@
  *            `lock_minutes` (principals.locked_until; the right password is
  *            refused too until then). A success starts a session of
  *            `session_minutes` with a new random token (the cookie) and a
- *            CSRF token, and clears the count.
+ *            CSRF token, and clears the count; the session the browser
+ *            held (another person's, or the same one's) ends, as a new
+ *            sign-in replaces its cookie.
  *   load     the person a cookie's token stands for now, with the session's
  *            CSRF token: nobody once it expired, was signed out, or the user
  *            was disabled (auth_credential_load, checked every request).
@@ -40,16 +42,24 @@ void web_session_opts_load(web_session_opts *o, const config *cfg);
 
 typedef enum { WEB_SIGNIN_ERROR = -1, WEB_SIGNIN_OK, WEB_SIGNIN_WRONG, WEB_SIGNIN_LOCKED } web_signin_end;
 
-/* Signs name in with password from address. WEB_SIGNIN_OK with the new
- * session's token (the cookie's value) in token; WEB_SIGNIN_WRONG (wrong
- * name or password, or a disabled user: one answer for all), or
- * WEB_SIGNIN_LOCKED with the local time it ends ("14:05") in until; or
- * WEB_SIGNIN_ERROR. err (empty first) says what failed: why for
+/* One sign-in: who, with what, from where, in a browser that may hold a
+ * session already. */
+typedef struct {
+    const char *name, *password;
+    const char *address;        /* the client's, recorded */
+    const char *previous;       /* the browser's session cookie, NULL or "" when none */
+} web_signin_try;
+
+/* Signs t->name in with t->password from t->address. WEB_SIGNIN_OK with the
+ * new session's token (the cookie's value) in token, the browser's previous
+ * session (t->previous, whoever's it was) ended and recorded as signed out;
+ * WEB_SIGNIN_WRONG (wrong name or password, or a disabled user: one answer
+ * for all), or WEB_SIGNIN_LOCKED with the local time it ends ("14:05") in
+ * until; or WEB_SIGNIN_ERROR. err (empty first) says what failed: why for
  * WEB_SIGNIN_ERROR, else a refusal that could not be recorded. The person
  * signing in is never told it (the caller logs it). */
-web_signin_end web_session_signin(PGconn *pg, const web_session_opts *o, const char *name, const char *password,
-                                  const char *address, char token[AUTH_TOKEN_LEN + 1], char until[16], char *err,
-                                  size_t errlen);
+web_signin_end web_session_signin(PGconn *pg, const web_session_opts *o, const web_signin_try *t,
+                                  char token[AUTH_TOKEN_LEN + 1], char until[16], char *err, size_t errlen);
 
 /* The person token stands for now, and the session's CSRF token. 1, 0 for
  * nobody, -1 with err on a database error. */

@@ -201,6 +201,24 @@ cp "$WEB_DIR/zhong.jar" "$WEB_DIR/zhong-old.jar"
 check_eq "the old cookie no longer signs anyone in" 303 "$(curl -s -o /dev/null -w '%{http_code}' \
     -H "Cookie: jiesu_session=$(awk '$6 == "jiesu_session" {print $7}' "$WEB_DIR/zhong.jar")" "$WEB_BASE/")"
 check_eq "… its row is gone" 0 "$(sql "SELECT count(*) FROM sessions s JOIN principals p ON p.id = s.principal_id WHERE p.name = 'zhong'")"
+# Signing in in a browser that holds a session (another person at a shared desk) ends that
+# session: it lived on until it expired, its cookie replaced but its token as good as before.
+web_user desk-a handler 370212001
+web_user desk-b handler 370212002
+sj=$WEB_DIR/desk.jar
+web_signin "$sj" desk-a >/dev/null
+first=$(awk '$6 == "jiesu_session" {print $7}' "$sj")
+check_eq "another person signs in in the same browser" 303 "$(web_signin "$sj" desk-b)"
+check_eq "… the first person's session ends with it" 303 \
+    "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: jiesu_session=$first" "$WEB_BASE/work")"
+check_eq "… its row gone, the new one there" "0 1" \
+    "$(sql "SELECT string_agg((SELECT count(*) FROM sessions s WHERE s.principal_id = p.id)::text, ' ' ORDER BY p.name)
+            FROM principals p WHERE p.name IN ('desk-a', 'desk-b')")"
+check_eq "… recorded as the first person's sign-out" "signed in again in the same browser" \
+    "$(sql "SELECT detail->>'why' FROM auth_events WHERE name = 'desk-a' AND event = 'signout'")"
+check_eq "the new person's session works" 200 "$(web_get "$sj" /work)"
+web_signin "$WEB_DIR/desk-other.jar" desk-b >/dev/null
+check_eq "… and a sign-in in another browser leaves it alone" 200 "$(web_get "$sj" /work)"
 prog=$(web_token prog-a dispatcher)
 check_eq "a program with a bearer token reads the JSON" 200 \
     "$(curl -s -o "$WEB_DIR/bearer.json" -w '%{http_code}' -H "Authorization: Bearer $prog" "$WEB_BASE/api/streets")"

@@ -35,8 +35,12 @@ enum { R_TICKET, R_STATUS, R_NOTES, R_CODE, R_NAME, R_CONTENT, R_AGENCY, R_CALLE
     " LEFT JOIN regions cr ON cr.code = a.community_code"                                 \
     " LEFT JOIN regions sr ON sr.code = a.street_code"
 
-/* What may be published at all: decided by routing, and not for discipline inspection. */
-#define PUBLISHED " c.status <> 'new' AND NOT complaint_for_discipline(c)"
+/* What may be published at all: decided by routing, not for discipline
+ * inspection, and no letter whose conduct part was split off (link_id): the
+ * problem part keeps the whole letter, its accusation too. */
+#define PUBLISHED                                                \
+    " c.status <> 'new' AND NOT complaint_for_discipline(c)"     \
+    " AND NOT EXISTS (SELECT 1 FROM complaints j WHERE j.link_id = c.id)"
 
 /* $1 start, $2 end (timestamptz or NULL), $3 'open' / 'closed' / NULL, $4 service code or NULL,
  * $5 limit, $6 offset. */

@@ -11,7 +11,8 @@
  *     then nobody knows whether the text accuses an official);
  *   - never a complaint for discipline inspection (complaint_for_discipline,
  *     migration 013): not in lists, not under service_code=conduct, and by id
- *     it answers 404 exactly like a ticket that does not exist;
+ *     it answers 404 exactly like a ticket that does not exist; nor a
+ *     letter whose conduct part routing split off, which keeps its words;
  *   - never the caller's name or phone number;
  *   - description: mask_public_text — phone, ID and bank card numbers and
  *     every house, building, unit and room number masked;

@@ -131,4 +131,23 @@ check_eq "… its orders still those of the fixture (E0, W2, W4)" "FX-E0 FX-W2 F
     "$(jq -r '[.orders[].ticket] | sort | join(" ")' "$body")"
 check_eq "GET /?week=2026-W47 (dashboard)" 200 "$(get_signed '/?week=2026-W47')"
 check_eq "… no conduct complaint on the dashboard" 0 "$(grep -c "$conduct_words\|李\*\*" "$body")"
+
+# ---- a letter split in two: its problem part keeps the whole letter, accusation included ----
+# Routing gives the accusing clause to discipline inspection as FX-L1-J (link_id) and the problem
+# to a street; the public read the problem part's description, the words of the conduct complaint
+# with it, as the office it accuses may.
+psql "$JIESU_PG_CONNINFO" -XqA -1 -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+INSERT INTO complaints (ticket_no, called_at, caller_name, caller_phone, address, content, status, category, accused_units)
+VALUES ('FX-L1', '2026-11-19 10:00+08', '钱七', '13900004444', '样例路13号',
+        '样例路13号垃圾没人清理，东街道办工作人员态度恶劣 样例指控六', 'dispatched', 'garbage', '{880100001}');
+INSERT INTO complaints (ticket_no, called_at, caller_name, caller_phone, address, content, status, category, link_id)
+SELECT 'FX-L1-J', called_at, caller_name, caller_phone, address, content, 'dispatched', 'conduct', id
+  FROM complaints WHERE ticket_no = 'FX-L1';
+SQL
+check_eq "a letter's problem part, its conduct part split off: GET /requests/FX-L1.json is 404" 404 \
+    "$(get /requests/FX-L1.json)"
+check_eq "… worded like an unknown ticket's" "$unknown" "$(sed "s/FX-L1/ID/" "$body")"
+check_eq "… its conduct part too" 404 "$(get /requests/FX-L1-J.json)"
+get '/requests.json?limit=200' >/dev/null
+check_eq "… and no list has the letter" 0 "$(grep -c '样例指控六\|FX-L1' "$body")"
 harness_services_stop

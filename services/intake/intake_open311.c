@@ -38,16 +38,22 @@
 #define DB_AWAY           "the database is out of reach for a moment; send this again in a few seconds"
 #define DB_AWAY_RETRY_S   "5"       /* Retry-After of a 503 while PostgreSQL is out of reach */
 
+/* A complaint's Idempotency-Key is its client's: stored after the name of
+ * the clerk whose api_key sent it ($clerk || ' ' || $key: a key has no
+ * space), so two gateways whose keys happen to be the same file each their
+ * own complaint, and one never hears of the other's ticket. */
+#define REQUEST_KEY(clerk, key) " (" clerk " || ' ' || " key ")"
+
 /* One statement: the complaint, its ticket number and its 'imported' event
- * naming the clerk who filed it ($11); nothing when its Idempotency-Key ($10)
- * is already stored. */
+ * naming the clerk who filed it ($11); nothing when the clerk's
+ * Idempotency-Key ($10) is already stored. */
 static const char SQL_INSERT[] =
     "WITH c AS ("
     "  INSERT INTO complaints (ticket_no, called_at, caller_name, caller_phone, address, content,"
     "                          category_raw, lon, lat, extra, request_key)"
     "  VALUES ('W' || to_char(now() AT TIME ZONE 'UTC' + make_interval(mins => $9::int), 'YYYYMMDD')"
     "              || lpad(nextval('intake_web_ticket_seq')::text, 7, '0'),"
-    "          now(), $1, $2, $3, $4, $5, $6::float8, $7::float8, $8::jsonb, $10)"
+    "          now(), $1, $2, $3, $4, $5, $6::float8, $7::float8, $8::jsonb," REQUEST_KEY("$11", "$10") ")"
     "  ON CONFLICT (request_key) WHERE request_key IS NOT NULL DO NOTHING"
     "  RETURNING id, ticket_no"
     "), e AS ("
@@ -55,11 +61,11 @@ static const char SQL_INSERT[] =
     "  SELECT id, $11, 'imported', '{\"source\": \"open311\"}' FROM c"
     ") SELECT id, ticket_no FROM c";
 
-/* The complaint stored under an Idempotency-Key, and whether it is the same request. */
+/* The complaint clerk $5 stored under Idempotency-Key $1, and whether it is the same request. */
 static const char SQL_BY_KEY[] =
     "SELECT ticket_no, address IS NOT DISTINCT FROM $2 AND content IS NOT DISTINCT FROM $3"
     "                  AND category_raw IS NOT DISTINCT FROM $4"
-    " FROM complaints WHERE request_key = $1";
+    " FROM complaints WHERE request_key =" REQUEST_KEY("$5", "$1");
 
 /* Optional fields kept in extra, as they came. */
 static const char *const EXTRA_FIELDS[] = {"email", "device_id", "account_id", "media_url", NULL};
@@ -370,12 +376,13 @@ static void enqueue(const intake_open311 *self, open311_link *l, int64_t id)
                  (long long)id, l->route ? queue_errstr(l->route) : err);
 }
 
-/* The complaint stored earlier under c's key: its ticket, and whether c is
- * the same request; STORE_FAILED with err. */
-static store_end stored_before(PGconn *pg, const web_complaint *c, char *ticket, size_t cap, char *err, size_t errlen)
+/* The complaint clerk stored earlier under c's key: its ticket, and whether
+ * c is the same request; STORE_FAILED with err. */
+static store_end stored_before(PGconn *pg, const web_complaint *c, const char *clerk, char *ticket, size_t cap,
+                               char *err, size_t errlen)
 {
-    const char *params[] = {c->key, c->address, c->content, c->category};
-    PGresult *res = db_query_prepared(pg, "open311_by_key", SQL_BY_KEY, 4, params, err, errlen);
+    const char *params[] = {c->key, c->address, c->content, c->category, clerk};
+    PGresult *res = db_query_prepared(pg, "open311_by_key", SQL_BY_KEY, 5, params, err, errlen);
     store_end end = STORE_FAILED;
     if (res && PQntuples(res) == 1) {
         snprintf(ticket, cap, "%s", PQgetvalue(res, 0, 0));
@@ -406,7 +413,7 @@ static store_end store(const intake_open311 *self, open311_link *l, const web_co
     }
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return stored_before(l->pg, c, ticket, cap, err, errlen);
+        return stored_before(l->pg, c, clerk, ticket, cap, err, errlen);
     }
     int64_t id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     snprintf(ticket, cap, "%s", PQgetvalue(res, 0, 1));

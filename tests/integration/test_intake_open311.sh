@@ -70,6 +70,26 @@ check_eq "the key reused for another complaint: 409" 409 \
     "$(post key3 "$key" service_code=order "description=另一件事" "address_string=崂山区中韩街道")"
 check "… Open311 error JSON naming the key and the first ticket" \
     jq -e --arg t "$keyed" '.[0].code == 409 and (.[0].description | contains("Idempotency-Key") and contains($t))' "$o311/key3.json"
+# A key is its client's: another clerk (another gateway) whose key happens to be the same files its
+# own complaint. Keys were one namespace for every clerk: the second gateway's complaint of the same
+# words was taken for the first's, answered with its ticket and never filed (recorded as the first
+# clerk's), and one of other words was refused naming the first gateway's ticket.
+"$JIESU_BIN/jiesu" user add open311-other --role clerk --token --no-key >"$o311/other.out"
+other_key=$(sed -n 's/^token: //p' "$o311/other.out")
+status=$(api_key=$other_key post key4 "$key" service_code=order "description=夜市占道经营到凌晨" "address_string=崂山区中韩街道")
+other_ticket=$(jq -r '.[0].service_request_id' "$o311/key4.json")
+check "another clerk's request under the same key is filed: its own ticket" \
+    test "$status" = 200 -a "$other_ticket" != "$keyed" -a "$other_ticket" != null
+check_eq "… recorded as that clerk's" open311-other \
+    "$(sql "SELECT e.actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$other_ticket' AND e.event = 'imported'")"
+check_eq "… and sent again, the same ticket back" "$other_ticket" \
+    "$(api_key=$other_key post key5 "$key" service_code=order "description=夜市占道经营到凌晨" "address_string=崂山区中韩街道" >/dev/null
+       jq -r '.[0].service_request_id' "$o311/key5.json")"
+"$JIESU_BIN/jiesu" user add open311-third --role clerk --token --no-key >"$o311/third.out"
+third_key=$(sed -n 's/^token: //p' "$o311/third.out")
+check_eq "a third clerk's complaint of other words under that key: filed" 200 \
+    "$(api_key=$third_key post key6 "$key" service_code=order "description=另一件事" "address_string=崂山区中韩街道")"
+check "… no word of the first clerk's ticket" sh -c "! grep -q '$keyed' '$o311/key6.json'"
 
 before=$(sql "SELECT count(*) FROM complaints")
 # bad NAME "what" EXPECTED-IN-DESCRIPTION FIELD=VALUE...

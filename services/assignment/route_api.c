@@ -242,7 +242,7 @@ void route_api_learn(service *s, const bus_request *req, const auth_principal *w
         say_skipped(&l, err, sizeof err);
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", err);
     } else {
-        int version = route_learn_db_store(s->pg, m, &stats, source, err, sizeof err);
+        int version = route_learn_db_store(s->pg, m, &stats, source, who->name, err, sizeof err);
         if (version < 0) {
             bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "%s", err);
         } else {

@@ -18,9 +18,15 @@ static const char SQL_SETTLED[] =
     " ORDER BY called_at DESC LIMIT $1::int";
 enum { S_CONTENT, S_CATEGORY };
 
+/* The model and, in the same statement, the admin_events row naming who
+ * trained it ($8): the source is a file's name as its sender gave it. */
 static const char SQL_STORE[] =
-    "INSERT INTO models (source, texts, classes, macro_f1, accuracy, temperature, blob)"
-    " VALUES ($1, $2::int, $3::text[], $4::float8, $5::float8, $6::float8, $7::bytea) RETURNING version";
+    "WITH m AS (INSERT INTO models (source, texts, classes, macro_f1, accuracy, temperature, blob)"
+    "           VALUES ($1, $2::int, $3::text[], $4::float8, $5::float8, $6::float8, $7::bytea) RETURNING version),"
+    " e AS (INSERT INTO admin_events (actor, action, subject, detail)"
+    "       SELECT $8, 'model.learn', 'v' || version,"
+    "              jsonb_build_object('source', $1::text, 'texts', $2::int, 'macro_f1', $4::float8) FROM m)"
+    " SELECT version FROM m";
 
 int route_learn_add_labelled(route_learn_set *set, const route_cat *cats, const char *text, const char *label,
                              route_learn_unknown *unknown)
@@ -73,7 +79,7 @@ static char *classes_literal(const route_model *model)
 }
 
 int route_learn_db_store(PGconn *pg, const route_model *model, const route_learn_stats *st, const char *source,
-                         char *err, size_t errlen)
+                         const char *actor, char *err, size_t errlen)
 {
     unsigned char *blob = NULL;
     size_t blob_len = 0, hex_len = 0;
@@ -90,9 +96,9 @@ int route_learn_db_store(PGconn *pg, const route_model *model, const route_learn
     snprintf(f1, sizeof f1, "%.6f", st->macro_f1);
     snprintf(acc, sizeof acc, "%.6f", st->accuracy);
     snprintf(temp, sizeof temp, "%.6f", st->temperature);
-    const char *params[] = {source, texts, classes, f1, acc, temp, (const char *)hex};
+    const char *params[] = {source, texts, classes, f1, acc, temp, (const char *)hex, actor};
     char why[512] = "no version returned";
-    PGresult *res = db_query(pg, "store the text model", SQL_STORE, 7, params, why, sizeof why);
+    PGresult *res = db_query(pg, "store the text model", SQL_STORE, 8, params, why, sizeof why);
     if (res && PQntuples(res) == 1)
         version = atoi(PQgetvalue(res, 0, 0));
     else

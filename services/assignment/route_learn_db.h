@@ -36,8 +36,9 @@ int route_learn_add_labelled(route_learn_set *set, const route_cat *cats, const 
 long route_learn_db_settled(PGconn *pg, const route_cat *cats, route_learn_set *set, route_learn_unknown *unknown,
                             char *err, size_t errlen);
 
-/* Stores model as a new version. Returns the version, or -1 with err. */
+/* Stores model as a new version, trained by actor (a principal's name),
+ * recorded in admin_events. Returns the version, or -1 with err. */
 int route_learn_db_store(PGconn *pg, const route_model *model, const route_learn_stats *st, const char *source,
-                         char *err, size_t errlen);
+                         const char *actor, char *err, size_t errlen);
 
 #endif

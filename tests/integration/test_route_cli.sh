@@ -294,6 +294,9 @@ check "… and prints its macro-F1 on the held-back fifth" grep -q "留出的五
 check "… and the rows whose label names no category" grep -q "跳过 1 行.*不存在的分类" "$HARNESS_DIR/learn.out"
 check_eq "the model is stored with its figures" "1 72 3" \
     "$(sql "SELECT version || ' ' || texts || ' ' || cardinality(classes) FROM models")"
+check_eq "… and recorded in admin_events as the change of whoever trained it" "admin model.learn v1 learn.csv（admin 训练） 72" \
+    "$(sql "SELECT actor || ' ' || action || ' ' || subject || ' ' || (detail->>'source') || ' ' || (detail->>'texts')
+            FROM admin_events WHERE action = 'model.learn'")"
 printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
     "RC-6,2026/10/2 9:10,孙女士,13800000006,樱桃大道88号,楼下广场舞音响太吵,,一般" >"$HARNESS_DIR/route-cli-3.csv"
 as_role clerk jiesu import "$HARNESS_DIR/route-cli-3.csv" >/dev/null 2>&1

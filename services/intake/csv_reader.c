@@ -40,6 +40,7 @@ struct csv_reader {
     int            last_cr;
     uint64_t       line;
     uint64_t       records;
+    size_t         header_fields; /* fields of record 1 */
 
     /* the record being built: field i is buf[off[i], off[i] + lens[i]) */
     char          *buf;
@@ -220,6 +221,8 @@ static void finish_record(csv_reader *self, csv_record *rec)
         if (self->cur.status == CSV_OK && !text_utf8_valid(self->ptrs[i], self->lens[i], NULL))
             set_status(self, CSV_ERR_ENCODING, i);
     }
+    if (self->cur.record_no == 1)
+        self->header_fields = self->nfields;
     self->cur.nfields = self->nfields;
     self->cur.fields = self->ptrs;
     self->cur.lens = self->lens;
@@ -257,6 +260,29 @@ static void broken_quote(csv_reader *self, csv_status status)
         self->blen = self->quote_blen;
         self->replay = 1;
     }
+}
+
+/* The input ended inside a quoted field that ran over line breaks, and not
+ * right after a line break. A file cut short (a download or an export broken
+ * off inside a cell of several lines) ends so; a stray quote only when the
+ * file's last line has no line break either, and then the lines the quote
+ * swallowed are rows, one at least with as many delimiters as the header.
+ * 1 when none of the kept lines has: they are the field's own lines, the
+ * end of a cut file, not rows to read again. */
+static int cut_inside_field(const csv_reader *self)
+{
+    if (self->header_fields < 2 || self->kept_len == 0
+        || self->kept[self->kept_len - 1] == '\n' || self->kept[self->kept_len - 1] == '\r')
+        return 0;
+    size_t delims = 0;
+    for (size_t i = 0; i < self->kept_len; i++) {
+        char c = self->kept[i];
+        if (c == self->opt.delimiter && ++delims + 1 >= self->header_fields)
+            return 0;
+        if (c == '\n' || c == '\r')
+            delims = 0;
+    }
+    return 1;
 }
 
 /* Handles one byte that is special in the current state. 1 when it ended the
@@ -451,8 +477,11 @@ int csv_read(csv_reader *self, csv_record *rec)
         if (r == 0) {
             if (!self->in_record)
                 return 0;
-            if (self->state == P_QUOTED)
+            if (self->state == P_QUOTED) {
+                if (self->spanning && cut_inside_field(self))
+                    self->spanning = 0;     /* nothing to read again: the field keeps its lines */
                 broken_quote(self, CSV_ERR_UNTERMINATED_QUOTE);
+            }
             self->cur.cut = !self->replay;
             if (end_field(self) < 0 || end_record(self, rec) < 0)
                 break;

@@ -31,7 +31,11 @@
  * from that line on while the field lasts: at most max_record bytes.) On a
  * single line a quoted field with text after its closing quote is read
  * leniently: "q"rest gives qrest. A quoted field still open at the end of
- * input on its own line is CSV_ERR_UNTERMINATED_QUOTE too.
+ * input on its own line is CSV_ERR_UNTERMINATED_QUOTE too, with cut set. So
+ * is one over line breaks when the input ends neither after a line break nor
+ * after a line with as many delimiters as the header: a file cut short
+ * inside a cell of several lines, whose lines are that cell's, not rows, and
+ * are not read again.
  *
  * Memory is bounded by the options: one read buffer, one record, and for
  * going back twice max_record bytes at most.

@@ -150,6 +150,10 @@ static int reject_csv(const intake_row *self, const intake_columns *map, const c
     case CSV_ERR_TOO_MANY_FIELDS:
         return reject(rej, map, rec, col, "超过 %zu 个字段", lim->max_fields);
     case CSV_ERR_UNTERMINATED_QUOTE:
+        if (rec->cut)
+            return reject(rej, map, rec, col, "文件在第 %llu 行起的引号里、这个字段的中间结束：文件被截断了？这一行未导入，"
+                          "其余行照常读取；请重新导出完整的文件再导入，已存的行算作重复（文件若是完整的，就是这个引号多余："
+                          "删掉它或补上闭合的引号）", (unsigned long long)rec->quote_line);
         return reject(rej, map, rec, col, "第 %llu 行的引号到文件末尾都没有闭合：这一行未导入，其后的行照常读取；"
                       "请删掉这个引号或补上闭合的引号，再重新导入这一行", (unsigned long long)rec->quote_line);
     case CSV_ERR_UNPAIRED_QUOTE:

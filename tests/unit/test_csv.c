@@ -421,6 +421,35 @@ static void test_unterminated_quote_at_eof(void **state)
     parsed_free(&p);
 }
 
+/* A file cut short inside a cell of several lines (an API download broken
+ * off): the lines after the quote's are that cell's, not rows; one record,
+ * refused as cut, its field whole to the end. A stray quote in a file whose
+ * last line has no line break still leaves the rows it swallowed: they have
+ * the header's delimiters. */
+static void test_cut_inside_multiline_field(void **state)
+{
+    (void)state;
+    for (size_t rs = 0; rs <= 9; rs++) {
+        parsed p;
+        parse_str("a,b,c\n1,2,3\n4,\"Police responded.\nNo \"\"action\"\", taken;\r\n  see", rs, &p);
+        assert_int_equal(p.rc, 0);
+        assert_int_equal(p.n, 3);
+        assert_int_equal(p.status[2], CSV_ERR_UNTERMINATED_QUOTE);
+        assert_int_equal(p.quote_line[2], 3);
+        assert_int_equal(p.bad_field[2], 1);
+        assert_string_equal(p.field[2][1], "Police responded.\nNo \"action\", taken;\r\n  see");
+        parsed_free(&p);
+        parse_str("a,b,c\n1,\"stray\n2,x,y\n3,z,w", rs, &p);
+        assert_int_equal(p.n, 4);
+        assert_int_equal(p.status[1], CSV_ERR_UNTERMINATED_QUOTE);
+        assert_string_equal(p.field[1][1], "stray");
+        assert_int_equal(p.status[2], CSV_OK);
+        assert_int_equal(p.status[3], CSV_OK);
+        assert_string_equal(p.field[3][2], "w");
+        parsed_free(&p);
+    }
+}
+
 /* A stray quote in row 1 meets the next quote two lines later, followed by
  * text: row 1 is refused (the quote's line named), rows 2-4 are rows. */
 static const char STRAY[] =
@@ -620,6 +649,7 @@ int main(void)
         cmocka_unit_test(test_oversize_field_resynchronises),
         cmocka_unit_test(test_too_many_fields_and_long_record),
         cmocka_unit_test(test_unterminated_quote_at_eof),
+        cmocka_unit_test(test_cut_inside_multiline_field),
         cmocka_unit_test(test_stray_quote_keeps_the_rows_after_it),
         cmocka_unit_test(test_multiline_quoted_field_kept),
         cmocka_unit_test(test_unclosed_quote_before_a_long_tail),

@@ -212,6 +212,13 @@ static void test_broken_quotes_named(void **state)
     assert_int_equal(intake_row_build(fx->rows, fx->map, &rec, 7, &line, &len, &rej), INTAKE_ROW_REJECTED);
     if (!strstr(rej.reason, "第 4 行的引号到文件末尾都没有闭合") || strstr(rej.reason, "超过"))
         fail_msg("reason: %s", rej.reason);
+    /* The file ends inside that field, with no line break after it: cut
+     * short, most likely; said so, and to export the whole file again. */
+    rec.cut = 1;
+    assert_int_equal(intake_row_build(fx->rows, fx->map, &rec, 7, &line, &len, &rej), INTAKE_ROW_REJECTED);
+    if (!strstr(rej.reason, "文件在第 4 行起的引号里、这个字段的中间结束：文件被截断了？")
+        || !strstr(rej.reason, "请重新导出完整的文件再导入") || strstr(rej.reason, "其后的行"))
+        fail_msg("reason: %s", rej.reason);
 }
 
 /* The last record of a file that ends without a line break. */

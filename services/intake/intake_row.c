@@ -137,18 +137,19 @@ static int reject_encoding(const intake_columns *map, const csv_record *rec, siz
 static int reject_csv(const intake_row *self, const intake_columns *map, const csv_record *rec,
                       intake_reject *rej)
 {
+#define MEND_AND_AGAIN "（这一行未导入，其余行照常读取；改好后再导入这个文件即可，已存的行算作重复）"
     const csv_options *lim = &self->limits;
     size_t col = rec->bad_field;
     if (rec->why)
-        return reject(rej, map, rec, col, "%s（这一行未导入，其余行照常读取；改好后再导入这个文件即可，已存的行算作重复）",
-                      rec->why);
+        return reject(rej, map, rec, col, "%s" MEND_AND_AGAIN, rec->why);
     switch (rec->status) {
     case CSV_ERR_FIELD_TOO_LONG:
-        return reject(rej, map, rec, col, "超过 %zu 个字符", lim->max_field);
+        return reject(rej, map, rec, col, "超过 %zu 个字符：请删短到 %zu 个字符以内" MEND_AND_AGAIN,
+                      lim->max_field, lim->max_field);
     case CSV_ERR_RECORD_TOO_LONG:
-        return reject(rej, map, rec, col, "这一行超过 %zu 字节", lim->max_record);
+        return reject(rej, map, rec, col, "这一行超过 %zu 字节：请删短其中过长的字段" MEND_AND_AGAIN, lim->max_record);
     case CSV_ERR_TOO_MANY_FIELDS:
-        return reject(rej, map, rec, col, "超过 %zu 个字段", lim->max_fields);
+        return reject(rej, map, rec, col, "超过 %zu 个字段：请删掉多余的列" MEND_AND_AGAIN, lim->max_fields);
     case CSV_ERR_UNTERMINATED_QUOTE:
         if (rec->cut)
             return reject(rej, map, rec, col, "文件在第 %llu 行起的引号里、这个字段的中间结束：文件被截断了？这一行未导入，"
@@ -165,6 +166,7 @@ static int reject_csv(const intake_row *self, const intake_columns *map, const c
     default:
         return reject(rej, map, rec, col, "%s", csv_status_text(rec->status));
     }
+#undef MEND_AND_AGAIN
 }
 
 /* The alternative of field f this row takes: the first whose first column

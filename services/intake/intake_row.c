@@ -268,6 +268,19 @@ static size_t column_of(const intake_columns *map, intake_field f)
     return c >= 0 ? (size_t)c : (size_t)-1;
 }
 
+/* A row whose ticket number and call time are their columns' headers: the
+ * header again, where exports were joined one after another. */
+static int header_again(const intake_row *self, const intake_columns *map)
+{
+    static const intake_field named[] = {COL_TICKET_NO, COL_CALLED_AT};
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+        size_t c = column_of(map, named[i]);
+        if (c == (size_t)-1 || strcmp(self->val[named[i]], intake_columns_header(map, c)) != 0)
+            return 0;
+    }
+    return 1;
+}
+
 /* Checks the fields; 0 when the row is good, else INTAKE_ROW_REJECTED. */
 static int check_fields(intake_row *self, const intake_columns *map, const csv_record *rec, intake_reject *rej)
 {
@@ -277,6 +290,9 @@ static int check_fields(intake_row *self, const intake_columns *map, const csv_r
         if (!*val[required[i]])
             return reject(rej, map, rec, column_of(map, required[i]), "必填项为空（%s）",
                           intake_columns_field_title(required[i]));
+    if (header_again(self, map))
+        return reject(rej, map, rec, column_of(map, COL_TICKET_NO), "这一行又是表头（几个导出文件首尾接在一起时"
+                      "留下的）：它不是工单，没有导入，不用处理；其余行照常读取");
     size_t tc = column_of(map, COL_TICKET_NO);
     if (intake_is_scientific(val[COL_TICKET_NO]))
         return reject(rej, map, rec, tc, "工单编号是科学计数法（Excel 丢掉了其中的数字）：请把该列设为文本后重新导出");

@@ -228,6 +228,21 @@ static void test_broken_quotes_named(void **state)
         fail_msg("reason: %s", rej.reason);
 }
 
+/* Exports joined one after another, each with its header: the header in
+ * the middle is said to be one, with nothing to do, not a bad call time. */
+static void test_header_again(void **state)
+{
+    fixture *fx = *state;
+    const char *line;
+    intake_reject rej;
+    assert_int_equal(build(fx, HEADER, NCOLS, CSV_OK, 0, &line, &rej), INTAKE_ROW_REJECTED);
+    assert_string_equal(rej.column, "工单编号");
+    if (!strstr(rej.reason, "这一行又是表头") || !strstr(rej.reason, "不用处理") || strstr(rej.reason, "日期"))
+        fail_msg("reason: %s", rej.reason);
+    const char *ticket_only[] = {"工单编号", "2021-05-30 10:57", "", "", "", "x"};   /* a ticket so named: no header */
+    assert_int_equal(build(fx, ticket_only, 6, CSV_OK, 0, &line, &rej), INTAKE_ROW_OK);
+}
+
 /* The last record of a file that ends without a line break. */
 static int build_last(fixture *fx, const char *const *fields, size_t n, csv_status status, intake_reject *rej)
 {
@@ -315,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_reader_verdicts_and_blank_rows),
         cmocka_unit_test(test_nul_byte_named),
         cmocka_unit_test(test_broken_quotes_named),
+        cmocka_unit_test(test_header_again),
         cmocka_unit_test(test_cut_off_last_row),
         cmocka_unit_test(test_joined_fields),
     };

@@ -4,7 +4,8 @@
 # and with its profile picked by the header, every row stored once, the
 # times right in UTC (New York is UTC-4 in May), no value lost; the API's
 # snake_case layout with ISO times and quoted line breaks, and the website's
-# older 52-column layout without a warning; local times summer time skips or
+# older 52-column layout without a warning, and the API download cut off
+# inside a cell of two lines; local times summer time skips or
 # repeats, told after the summary; a call of New York shown in the city's
 # time and its own (jiesu manual, show); and every message
 # a clerk acts on: all missing columns at once with the closest headers, the
@@ -161,6 +162,16 @@ PY
         "$(sql "SELECT to_char(called_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM complaints WHERE ticket_no = '954049402'")"
     check_eq "the quoted line break stays inside its row" 1 \
         "$(sql "SELECT count(*) FROM complaints WHERE extra->>'resolution_description' LIKE 'The Police Department responded.%No action was necessary.'")"
+    # The same download broken off inside that resolution text of two lines:
+    # its row lost alone, said to be cut off; its second line is no row.
+    python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); open(sys.argv[2], "wb").write(d[:d.index(b"No action was") + 9])' \
+        "$dir/api.csv" "$dir/api_cut.csv"
+    jiesu import "$dir/api_cut.csv" >"$dir/api_cut.out" 2>&1
+    check "an API download cut inside a cell of two lines loses that row alone" \
+        grep -q "api_cut.csv：共 4 行，新存 0 件，重复 3 行（工单号已入库），拒收 1 行" "$dir/api_cut.out"
+    check "… said to be cut off, to export the whole file again" grep -q \
+        "^5,5,resolution_description,文件在第 5 行起的引号里、这个字段的中间结束：文件被截断了？.*请重新导出完整的文件再导入" \
+        "$(ls -t "$HARNESS_DIR"/rejects/*.csv | head -n 1)"
 
     # The website's older 52-column layout: school, garage and ferry columns,
     # no BBL, no Open Data Channel Type, no Resolution Description.

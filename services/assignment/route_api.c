@@ -191,6 +191,8 @@ static void learn_reply(service *s, const bus_request *req, int version, const r
                         const learn_rows *l, const char *source)
 {
     Jiesu__LearnReply r = JIESU__LEARN_REPLY__INIT;
+    char labels[sizeof l->unknown.examples + sizeof ROUTE_LEARN_LABELS_HOW + 8];
+    snprintf(labels, sizeof labels, "%s；%s", l->unknown.examples, ROUTE_LEARN_LABELS_HOW);
     r.version = version;
     r.texts = (int64_t)st->texts;
     r.skipped = l->unknown.skipped;
@@ -201,7 +203,7 @@ static void learn_reply(service *s, const bus_request *req, int version, const r
     r.test = (int64_t)st->test;
     r.seconds = st->seconds;
     r.source = (char *)source;
-    r.unknown_labels = (char *)l->unknown.examples;
+    r.unknown_labels = labels;      /* the CLI prints "（如 %s）" */
     r.refused = l->refused.rows;
     r.first_refused = (char *)l->refused.first;
     bus_server_reply(s->server, req, "model.learned", &r.base);
@@ -214,8 +216,8 @@ static void say_skipped(const learn_rows *l, char *err, size_t errlen)
 {
     size_t len = strlen(err);
     if (l->unknown.skipped)
-        route_say(err, errlen, &len, "（另有 %ld 行的类别不是分类表里的，没有用上：如 %s）", l->unknown.skipped,
-                  l->unknown.examples);
+        route_say(err, errlen, &len, "（另有 %ld 行的类别不是分类表里的，没有用上：如 %s；" ROUTE_LEARN_LABELS_HOW "）",
+                  l->unknown.skipped, l->unknown.examples);
     if (l->refused.rows)
         route_say(err, errlen, &len, "（另有 %ld 行导入时会被拒收，没有用上：如%s）", l->refused.rows,
                   l->refused.first);

@@ -28,13 +28,33 @@ static const char SQL_STORE[] =
     "              jsonb_build_object('source', $1::text, 'texts', $2::int, 'macro_f1', $4::float8) FROM m)"
     " SELECT version FROM m";
 
+/* Whether label is one of the examples ("a、b、c") already. */
+static int listed(const char *examples, const char *label)
+{
+    static const char sep[] = "、";
+    size_t n = strlen(label);
+    for (const char *p = examples; *p;) {
+        const char *end = strstr(p, sep);
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && memcmp(p, label, n) == 0)
+            return 1;
+        if (!end)
+            break;
+        p = end + strlen(sep);
+    }
+    return 0;
+}
+
 int route_learn_add_labelled(route_learn_set *set, const route_cat *cats, const char *text, const char *label,
                              route_learn_unknown *unknown)
 {
     const route_category *c = route_cat_get(cats, route_cat_resolve(cats, label));
     if (c)
         return route_learn_set_add(set, text, c->code, c->name) < 0 ? -1 : 0;
-    if (unknown->skipped++ < 4 && strlen(unknown->examples) + strlen(label) + 4 < sizeof unknown->examples) {
+    unknown->skipped++;
+    if (unknown->shown < 4 && !listed(unknown->examples, label)
+        && strlen(unknown->examples) + strlen(label) + 4 < sizeof unknown->examples) {
+        unknown->shown++;
         size_t len = strlen(unknown->examples);
         route_say(unknown->examples, sizeof unknown->examples, &len, "%s%s", len ? "、" : "", label);
     }

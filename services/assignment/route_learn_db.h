@@ -22,9 +22,15 @@
 
 #define ROUTE_LEARN_DB_MAX 200000
 
-/* Labels that name no category: counted, a few kept for the operator. */
+/* What to do about labels that name no category, as the operator reads it. */
+#define ROUTE_LEARN_LABELS_HOW "把标注改成分类表里的类别名称（如 城乡建设），或把这些名称加进类别对照表 " \
+                               "data/routing/category_aliases.csv 后运行 jiesu migrate，再训练一次"
+
+/* Labels that name no category: counted, a few of them (each once) kept for
+ * the operator. */
 typedef struct {
     long skipped;
+    int  shown;             /* labels in examples */
     char examples[256];
 } route_learn_unknown;
 

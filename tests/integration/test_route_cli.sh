@@ -292,6 +292,7 @@ jiesu learn "$learn" >"$HARNESS_DIR/learn.out" 2>&1
 check "jiesu learn FILE trains and stores model v1, naming who trained it" grep -q "^模型 v1，来自 learn.csv（admin 训练）：72 条文本，3 个类别" "$HARNESS_DIR/learn.out"
 check "… and prints its macro-F1 on the held-back fifth" grep -q "留出的五分之一上：宏平均 F1 [01]\.[0-9]*" "$HARNESS_DIR/learn.out"
 check "… and the rows whose label names no category" grep -q "跳过 1 行.*不存在的分类" "$HARNESS_DIR/learn.out"
+check "… and what to do about them" grep -q "跳过 1 行.*不存在的分类；把标注改成分类表里的类别名称.*category_aliases.csv 后运行 jiesu migrate" "$HARNESS_DIR/learn.out"
 check_eq "the model is stored with its figures" "1 72 3" \
     "$(sql "SELECT version || ' ' || texts || ' ' || cardinality(classes) FROM models")"
 check_eq "… and recorded in admin_events as the change of whoever trained it" "admin model.learn v1 learn.csv（admin 训练） 72" \

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "route_category.h"
 #include "route_learn.h"
+#include "route_learn_db.h"
 #include "route_learn_file.h"
 #include "route_model.h"
 
@@ -291,12 +293,38 @@ static void test_learns_the_text_an_import_routes(void **state)
     assert_string_equal(plain.text[0], "楼下噪音很大");
 }
 
+/* Labels that name no category are counted, and a few named for the
+ * operator each once: an export's English hotline types, most of them one
+ * type, were named as "Noise - Residential、Noise - Street/Sidewalk、Noise -
+ * Residential、Blocked Driveway". */
+static void test_unknown_labels_named_once(void **state)
+{
+    (void)state;
+    route_cat *cats = route_cat_new();
+    assert_non_null(cats);
+    assert_true(route_cat_add(cats, "noise", "噪声扰民", NULL, "", 60, 5) >= 0);
+    assert_true(route_cat_add(cats, "parking", "违章停车", NULL, "", 60, 5) >= 0);
+    assert_int_equal(route_cat_build(cats), 0);
+    route_learn_set *set = route_learn_set_new(14);
+    route_learn_unknown unknown = {0};
+    const char *labels[] = {"Noise - Residential", "Noise", "噪声扰民", "Noise - Residential", "Noise - Res",
+                            "Noise", "Rodent", "Graffiti", "Taxi"};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        assert_int_equal(route_learn_add_labelled(set, cats, "楼下很吵", labels[i], &unknown), 0);
+    assert_int_equal(unknown.skipped, 8);
+    assert_string_equal(unknown.examples, "Noise - Residential、Noise、Noise - Res、Rodent");
+    assert_int_equal(route_learn_set_count(set), 1);
+    route_learn_set_destroy(&set);
+    route_cat_destroy(&cats);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_features_fold_digits_and_case),
         cmocka_unit_test(test_trains_measures_and_classifies),
         cmocka_unit_test(test_copies_held_back_together),
+        cmocka_unit_test(test_unknown_labels_named_once),
         cmocka_unit_test(test_blob_round_trip),
         cmocka_unit_test(test_blob_claiming_more_than_it_holds),
         cmocka_unit_test(test_refuses_what_it_cannot_learn),

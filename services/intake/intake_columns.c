@@ -361,12 +361,15 @@ void intake_columns_describe_missing(const intake_columns *self, char *out, size
     }
 }
 
-/* The field column col looks most like, or -1. */
+/* The field column col looks most like among those the file has no column
+ * for, or -1 (a 办结时间 beside 来电时间 is no call time). */
 static int looks_like(const intake_columns *self, size_t col)
 {
     double best = LIKE_MIN;
     int field = -1;
     for (int f = 0; f < COL_COUNT; f++) {
+        if (self->nalts[f])
+            continue;
         double s = score(self, col, (intake_field)f);
         if (s >= best) {
             best = s;

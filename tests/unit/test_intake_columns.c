@@ -121,6 +121,21 @@ static void test_unused_columns_warned_with_how_to_map(void **state)
     intake_columns_destroy(&m);
 }
 
+/* An unused column is likened only to a field the file has no column for:
+ * 办结时间 is not offered as the call time 来电时间 already gives. */
+static void test_unused_column_not_likened_to_a_found_field(void **state)
+{
+    (void)state;
+    const char *h[] = {"工单编号", "来电时间", "诉求内容", "办结时间"};
+    char warn[2000];
+    intake_columns *m = map_of(h, 4);
+    assert_int_equal(intake_columns_describe_ignored(m, warn, sizeof warn), 1);
+    assert_non_null(strstr(warn, "没有用上，只存进附加信息（extra）：办结时间"));
+    assert_null(strstr(warn, "像是来电时间"));
+    assert_null(strstr(warn, "called_at ="));
+    intake_columns_destroy(&m);
+}
+
 /* A field the profile maps to no column: the example is `field = column`, no empty alternative. */
 static void test_unused_column_for_an_unmapped_field(void **state)
 {
@@ -195,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_missing_required_columns_all_named),
         cmocka_unit_test(test_two_columns_for_one_field),
         cmocka_unit_test(test_unused_columns_warned_with_how_to_map),
+        cmocka_unit_test(test_unused_column_not_likened_to_a_found_field),
         cmocka_unit_test(test_unused_column_for_an_unmapped_field),
         cmocka_unit_test(test_extra_json_escaped),
         cmocka_unit_test(test_repeated_headers_kept_apart),

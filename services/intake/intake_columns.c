@@ -161,6 +161,25 @@ static int column_named(const intake_columns *self, const char *h)
     return -1;
 }
 
+/* Marks the unused columns extra name x stands for: the column of that
+ * header, or, when x ends in '*', every column whose header begins so
+ * (":@computed_region_*", the Socrata API's computed regions). */
+static void mark_extra(intake_columns *self, const char *x)
+{
+    size_t len = strlen(x);
+    char key[KEY_MAX];
+    if (len > 1 && x[len - 1] == '*') {
+        size_t k = intake_profile_key(x, len - 1, key, sizeof key);
+        for (size_t c = 0; k && c < self->ncols; c++)
+            if (strncmp(self->keys[c], key, k) == 0 && self->used[c] == USED_NOT)
+                self->used[c] = USED_EXTRA;
+        return;
+    }
+    int c = column_named(self, x);
+    if (c >= 0 && self->used[c] == USED_NOT)
+        self->used[c] = USED_EXTRA;
+}
+
 /* The alternatives of field f whose columns are all in the file, in the
  * profile's order. The first one's columns are the field's; a later one's
  * are kept in extra too, since a row takes it only when the first is empty. */
@@ -262,11 +281,8 @@ intake_columns *intake_columns_new(const intake_profile *p, const char *const *h
     }
     for (int f = 0; f < COL_COUNT; f++)
         map_field(self, (intake_field)f);
-    for (size_t e = 0; e < p->nextra; e++) {
-        int c = column_named(self, p->extra[e]);
-        if (c >= 0 && self->used[c] == USED_NOT)
-            self->used[c] = USED_EXTRA;
-    }
+    for (size_t e = 0; e < p->nextra; e++)
+        mark_extra(self, p->extra[e]);
     return self;
 }
 

@@ -11,7 +11,8 @@
  *   ticket_no   = Unique Key | service_request_id     # alternatives: the first the file has
  *   content     = Complaint Type + Descriptor          # columns joined (empty ones left out)
  *   content.join = " - "                              # what joins them (default "; ")
- *   extra       = Agency | Status                      # known columns kept in extra, no warning
+ *   extra       = Agency | Status | ":@computed_*"     # known columns kept in extra, no warning
+ *                                                     # (a name ending in * : every header so begun)
  *
  * The fields are those of intake_columns.h (ticket_no, called_at and content
  * required). A header may be written in double quotes when it holds '|' or

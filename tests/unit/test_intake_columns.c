@@ -153,6 +153,26 @@ static void test_unused_column_for_an_unmapped_field(void **state)
     intake_columns_destroy(&m);
 }
 
+/* An extra name ending in '*' keeps every column so begun without a word:
+ * the Socrata API's computed regions, whatever their ids. */
+static void test_extra_by_the_name_begun(void **state)
+{
+    (void)state;
+    const char *h[] = {"unique_key", "created_date", "complaint_type", "descriptor", "location_type",
+                       ":@computed_region_efsh_h5xi", ":@computed_region_f5dn_yrer", "computed_note"};
+    size_t lens[8];
+    for (int i = 0; i < 8; i++)
+        lens[i] = strlen(h[i]);
+    char warn[2000];
+    intake_columns *m = intake_columns_new(intake_profiles_find(set, "nyc311"), h, lens, 8);
+    assert_non_null(m);
+    assert_int_equal(intake_columns_describe_ignored(m, warn, sizeof warn), 1);
+    assert_non_null(strstr(warn, "没有用上，只存进附加信息（extra）：computed_note"));
+    assert_null(strstr(warn, "computed_region"));
+    assert_true(intake_columns_is_extra(m, 5) && intake_columns_is_extra(m, 6));
+    intake_columns_destroy(&m);
+}
+
 static void test_extra_json_escaped(void **state)
 {
     (void)state;
@@ -212,6 +232,7 @@ int main(void)
         cmocka_unit_test(test_unused_columns_warned_with_how_to_map),
         cmocka_unit_test(test_unused_column_not_likened_to_a_found_field),
         cmocka_unit_test(test_unused_column_for_an_unmapped_field),
+        cmocka_unit_test(test_extra_by_the_name_begun),
         cmocka_unit_test(test_extra_json_escaped),
         cmocka_unit_test(test_repeated_headers_kept_apart),
     };

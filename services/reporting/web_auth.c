@@ -149,7 +149,8 @@ static void signin_form(const web_auth_opts *o, const http_request *req, http_re
         text_html_escape(f, token);
         fputs("\"><input type=\"hidden\" name=\"next\" value=\"", f);
         text_html_escape(f, local_path(http_param(req, "next")));
-        fputs("\"><label>用户名<input name=\"name\" autocomplete=\"username\" required", f);
+        fputs("\"><label>用户名<input name=\"name\" autocomplete=\"username\" autocapitalize=\"none\" "
+              "spellcheck=\"false\" required", f);      /* a phone would capitalise the name */
         if (typed) {
             fputs(" value=\"", f);
             text_html_escape(f, typed);

@@ -12,7 +12,11 @@
     ".bar{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;background:#1f3b5a;color:#fff;padding:8px 16px}" \
     ".bar a{color:#fff;text-decoration:none;font-weight:bold}.bar .who{margin-left:auto}"                      \
     ".bar form{display:inline;margin:0}"                                                                        \
-    ".bar button{background:none;border:1px solid #fff;color:#fff;border-radius:4px;padding:2px 10px;font-size:14px}"
+    ".bar button{background:none;border:1px solid #fff;color:#fff;border-radius:4px;padding:2px 10px;font-size:14px}" \
+    "@media (max-width:640px){.bar{gap:6px 12px;padding:6px 8px}.bar button{min-height:40px;padding:4px 14px}}"
+
+/* Hidden from sight, read by screen readers (a table's header row on a phone). */
+#define UNSEEN "position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap"
 
 static const char CSS[] =
     "*{box-sizing:border-box}"
@@ -37,8 +41,32 @@ static const char CSS[] =
     ".photos{display:flex;flex-wrap:wrap;gap:8px}.photos img{max-width:240px;max-height:240px;border:1px solid #ccc}"
     ".signin{max-width:380px;margin:10vh auto}.signin form{display:flex;flex-direction:column;gap:12px}"
     ".hint{color:#666;font-size:14px}"
-    "@media (max-width:640px){body{font-size:15px}main{padding:8px}.hide-phone{display:none}"
-    "dl{grid-template-columns:1fr}dt{margin-top:6px}}";
+    /* A phone (390 px): nothing wider than the screen, fields a thumb can use. */
+    "@media (max-width:640px){body{font-size:15px}main{padding:8px;overflow-wrap:anywhere}.hide-phone{display:none}"
+    "dl{grid-template-columns:max-content minmax(0,1fr);gap:2px 10px}"
+    "input,select,button{min-height:44px}"
+    "form.inline{flex-direction:column;align-items:stretch}form.inline label{width:100%}"
+    "form.inline label>input,form.inline label>select{width:100%}"
+    "form.action+form.action{border-top:1px solid #eee;padding-top:12px}"
+    "form.filters{display:grid;grid-template-columns:1fr 1fr;align-items:end}"
+    ".photos figure{margin:0}.photos img{max-width:100%}"
+    /* the list: a card an order — ticket, deadline and time left; what it is about; where; its status */
+    ".scroll.list{overflow:visible;background:none;border:0}"
+    "table.orders,table.orders tbody{display:block}table.orders thead,table.rec thead{" UNSEEN "}"
+    "table.orders tr{display:flex;flex-wrap:wrap;align-items:baseline;gap:2px 8px;position:relative;"
+    "background:#fff;border:1px solid #ddd;border-radius:6px;padding:10px 12px;margin:0 0 8px}"
+    "table.orders tr.overdue{background:#fdecea;border-color:#f0b8b0}table.orders tr.soon{background:#fff6e0}"
+    "table.orders td{display:block;padding:0;border:0;background:none;min-width:0}"
+    "td.ticket{order:1;font-weight:bold}td.ticket a::after{content:'';position:absolute;inset:0}"
+    "td.due{order:2;margin-left:auto;color:#555}td.left{order:3;font-weight:bold}tr.overdue td.left{color:#a3190e}"
+    "td.about{order:4;flex:1 0 100%}td.said{order:5;flex:1 0 100%;color:#444}"
+    "td.place{order:6;flex:1 0 100%;color:#555;font-size:14px}td.status{order:7;font-size:14px}"
+    "td.alarm{order:8;font-size:14px;color:#a3190e}td.alarm::before{content:'告警 '}"
+    "table.orders td.none,table.orders td.hide-phone{display:none}"
+    /* the order page's tables: a record a row, each cell named */
+    "table.rec,table.rec tbody,table.rec tr,table.rec td{display:block}"
+    "table.rec tr{padding:6px 0;border-bottom:1px solid #ddd}table.rec td{border:0;padding:1px 10px}"
+    "table.rec td::before{content:attr(data-label) '：';color:#666}}";
 
 void web_html_csrf(FILE *f, const web_user *u)
 {

@@ -1,8 +1,10 @@
 /* web_html.h — the frame of the pages people work in (sign-in, workbench):
- * one stylesheet readable on a phone and at 1920×1080, the bar with who is
- * signed in, the way to the other pages and the sign-out form. Server-rendered,
- * no script, nothing loaded from elsewhere; Chinese throughout. Every form a
- * page writes carries the session's CSRF token (web_html_csrf).
+ * one stylesheet for a phone (390 px: lists as cards, tables as records,
+ * forms one column, buttons a thumb's size) and up to 1920×1080, the bar
+ * with who is signed in, the way to the other pages and the sign-out form.
+ * Server-rendered, no script, nothing loaded from elsewhere; Chinese
+ * throughout. Every form a page writes carries the session's CSRF token
+ * (web_html_csrf).
  */
 #ifndef JIESU_WEB_HTML_H
 #define JIESU_WEB_HTML_H

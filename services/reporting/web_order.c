@@ -51,7 +51,9 @@ static const char SQL_UNITS[] =
 static const char SQL_PHOTO[] =
     "SELECT p.mime, p.data FROM photos p WHERE p.id = $2::bigint AND principal_sees($1::int, p.complaint_id)";
 
-/* A table of a view's reply: one record as a list, else rows. */
+/* A table of a view's reply: one record as a list, else rows (on a phone
+ * each row a record of its own, every cell named by its column's
+ * data-label: web_html.c). */
 static void view_table(FILE *f, const Jiesu__Table *t)
 {
     fputs("<h2>", f);
@@ -73,7 +75,7 @@ static void view_table(FILE *f, const Jiesu__Table *t)
         fputs("<p>无</p>\n", f);
         return;
     }
-    fputs("<div class=\"scroll\"><table><thead><tr>", f);
+    fputs("<div class=\"scroll\"><table class=\"rec\"><thead><tr>", f);
     for (size_t c = 0; c < t->n_columns; c++) {
         fputs("<th>", f);
         text_html_escape(f, t->columns[c]);
@@ -83,7 +85,9 @@ static void view_table(FILE *f, const Jiesu__Table *t)
     for (size_t r = 0; r < t->n_rows; r++) {
         fputs("<tr>", f);
         for (size_t c = 0; c < t->rows[r]->n_cells; c++) {
-            fputs("<td>", f);
+            fputs("<td data-label=\"", f);
+            text_html_escape(f, c < t->n_columns ? t->columns[c] : "");
+            fputs("\">", f);
             web_html_value(f, t->rows[r]->cells[c]);
             fputs("</td>", f);
         }

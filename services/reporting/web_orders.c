@@ -151,7 +151,7 @@ static const char *param(const http_request *req, const char *name)
 static void filters(FILE *f, PGconn *pg, const list_kind *k, const http_request *req)
 {
     const char *status = param(req, "status"), *category = param(req, "category"), *ticket = param(req, "t");
-    fputs("<form class=\"inline\" method=\"get\" action=\"/work\"><label>状态<select name=\"status\">"
+    fputs("<form class=\"inline filters\" method=\"get\" action=\"/work\"><label>状态<select name=\"status\">"
           "<option value=\"\">默认</option>", f);
     char choices[256];
     snprintf(choices, sizeof choices, "%s", k->choices);
@@ -192,30 +192,33 @@ static void order_link(FILE *f, const char *ticket)
     fprintf(f, "<a href=\"/work/order?t=%s\">", url);
 }
 
-/* One row of the list. */
+/* One row of the list; each cell's class places it in the phone's card
+ * (web_html.c): ticket, deadline and time left on the first line, then
+ * what the order is about, where, its status and alerts. */
 static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long long now, int manual)
 {
     char left[96] = "—", masked[1024];
-    const char *due = PQgetvalue(res, r, L_DUE);
+    const char *due = PQgetvalue(res, r, L_DUE), *alerts = PQgetvalue(res, r, L_ALERTS);
     int paused = strcmp(PQgetvalue(res, r, L_PAUSED), "t") == 0;
     long long due_s = *due ? atoll(due) : 0;
     if (*due)
         web_time_left(w, due_s, paused, now, left, sizeof left);
     const char *cls = !*due || paused ? "" : due_s < now ? " class=\"overdue\"" : due_s - now < 3600 ? " class=\"soon\"" : "";
-    fprintf(f, "<tr%s><td>", cls);
+    fprintf(f, "<tr%s><td class=\"ticket\">", cls);
     order_link(f, PQgetvalue(res, r, L_TICKET));
     text_html_escape(f, PQgetvalue(res, r, L_TICKET));
-    fprintf(f, "</a></td><td class=\"k\">%s%s</td><td>", names_status(PQgetvalue(res, r, L_STATUS)),
+    fprintf(f, "</a></td><td class=\"k status\">%s%s</td><td class=\"about\">", names_status(PQgetvalue(res, r, L_STATUS)),
             strcmp(PQgetvalue(res, r, L_ROLE), "co") == 0 ? "（协办）" : "");
     web_html_value(f, PQgetvalue(res, r, L_CATEGORY));
-    fputs("</td><td>", f);
+    fputs("</td><td class=\"place\">", f);
     web_html_value(f, *PQgetvalue(res, r, L_PLACE) ? PQgetvalue(res, r, L_PLACE) : PQgetvalue(res, r, L_ADDRESS));
-    fprintf(f, "</td><td class=\"k\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>",
-            *due ? names_deadline(PQgetvalue(res, r, L_KIND)) : "—", left,
-            PQgetvalue(res, r, L_ALERTS));
+    const char *none = " none";     /* on a phone, no line for what is not there */
+    fprintf(f, "</td><td class=\"k due%s\">%s</td><td class=\"n left%s\">%s</td><td class=\"n alarm%s\">%s</td>",
+            *due ? "" : none, *due ? names_deadline(PQgetvalue(res, r, L_KIND)) : "—", *due ? "" : none, left,
+            strcmp(alerts, "0") == 0 ? none : "", alerts);
     if (manual) {
         mask_excerpt(masked, sizeof masked, PQgetvalue(res, r, L_CONTENT), CONTENT_CHARS);
-        fputs("<td class=\"hide-phone\">", f);
+        fputs("<td class=\"said\">", f);
         web_html_value(f, masked);
         mask_text(masked, sizeof masked, PQgetvalue(res, r, L_REASONS));
         fputs("</td><td class=\"hide-phone\">", f);
@@ -291,10 +294,10 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
         empty_list(f, k, req);
         return;
     }
-    fputs("<div class=\"scroll\"><table class=\"orders\"><thead><tr><th>工单号</th><th>状态</th><th>分类</th>"
+    fputs("<div class=\"scroll list\"><table class=\"orders\"><thead><tr><th>工单号</th><th>状态</th><th>分类</th>"
           "<th>地点</th><th>期限</th><th>剩余时间</th><th>告警</th>", f);
     if (manual)
-        fputs("<th class=\"hide-phone\">诉求内容</th><th class=\"hide-phone\">派单建议与原因</th>", f);
+        fputs("<th>诉求内容</th><th class=\"hide-phone\">派单建议与原因</th>", f);
     fputs("</tr></thead><tbody>\n", f);
     for (int r = 0; r < PQntuples(res); r++)
         order_row(f, w, res, r, now, manual);

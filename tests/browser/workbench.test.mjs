@@ -4,12 +4,40 @@
 // a street office signs in on a phone, sees only its orders, accepts one and
 // resolves it with two photos; another street office cannot open it by URL;
 // discipline inspection sees the conduct complaint the accused street
-// cannot; five wrong passwords lock an account. Screenshots at phone and
-// desktop size. Prints "ok   what" / "FAIL what: why" lines for the harness.
+// cannot; five wrong passwords lock an account. On a phone (390×844) the
+// sign-in page, every role's list and an order's page fit the screen, the
+// list shows each order's time left without sideways scrolling, the order's
+// forms are a thumb's size; at 1280 px the list stays a table. Screenshots
+// of every role's workbench at both sizes. Prints "ok   what" /
+// "FAIL what: why" lines for the harness.
 //
 // Environment: WEB_BASE, CHROMIUM, SHOTS (a directory), TICKET_A (中韩's),
 // TICKET_B (沙子口's), TICKET_CONDUCT, PHOTO_BEFORE, PHOTO_AFTER.
-import { env, base, shots, PHONE, DESKTOP, check, signIn, runSteps } from './lib.mjs';
+import { env, base, shots, PHONE, DESKTOP, LAPTOP, check, signIn, fitsPhone, firstCell, runSteps } from './lib.mjs';
+
+// Whether the cell c (firstCell) is on the screen as it opens: no scrolling.
+const onScreen = (c) => c.width > 0 && c.left >= 0 && c.right <= c.screen.width && c.bottom <= c.screen.height;
+
+async function signInPage(browser) {
+  const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${base}/signin`);
+  await fitsPhone(page, 'the sign-in page on a phone');
+  check('… its user name is not capitalised by a phone\'s keyboard',
+    (await page.getAttribute('input[name=name]', 'autocapitalize')) === 'none');
+  await page.screenshot({ path: `${shots}/signin-phone.png` });
+  await context.close();
+}
+
+// On the order page open: every field of its action forms as wide as its
+// form, under its label (a phone: one thumb, one column).
+async function formsOneColumn(page) {
+  return page.evaluate(() => [...document.querySelectorAll('form.action label')].filter((l) => {
+    const field = l.querySelector('input, select'), form = l.closest('form').getBoundingClientRect();
+    const f = field.getBoundingClientRect(), label = l.getBoundingClientRect();
+    return f.width < form.width - 2 || f.top < label.top + 12;
+  }).map((l) => l.firstChild.textContent));
+}
 
 async function streetOffice(browser) {
   const { context, page } = await signIn(browser, 'zhong', PHONE);
@@ -19,13 +47,23 @@ async function streetOffice(browser) {
   check('and not another street\'s, nor the conduct complaint about it',
     !list.includes(env('TICKET_B')) && !list.includes(env('TICKET_CONDUCT')));
   await page.screenshot({ path: `${shots}/workbench-phone.png`, fullPage: true });
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  check(`the list fits a phone's width (${width} px)`, width <= PHONE.width + 1);
+  await fitsPhone(page, 'the list on a phone');
+  const left = await firstCell(page, '剩余时间');
+  check(`… the first order's time left (${left.text}) is on the screen as it opens`, onScreen(left),
+    `at ${left.left.toFixed(0)}–${left.right.toFixed(0)} px across, ${left.bottom.toFixed(0)} px down`);
+  for (const h of ['工单号', '分类', '状态']) {
+    const c = await firstCell(page, h);
+    check(`… and its ${h} (${c.text})`, onScreen(c), `at ${c.left.toFixed(0)}–${c.right.toFixed(0)} px across`);
+  }
 
   await Promise.all([page.waitForURL(/\/work\/order/), page.click(`a:text("${env('TICKET_A')}")`)]);
   await Promise.all([page.waitForURL(/done=accept/), page.click('form.action button[value=accept]')]);
   check('accepting it says so', await page.locator('.msg.ok').innerText().then((t) => t.includes('已签收')));
   check('the order is then 办理中', (await page.locator('dl').innerText()).includes('办理中'));
+  await fitsPhone(page, 'the order page on a phone');
+  const narrow = await formsOneColumn(page);
+  check('… every field of its forms full width, under its label', narrow.length === 0, narrow.join(', '));
+  await page.screenshot({ path: `${shots}/order-accepted-phone.png`, fullPage: true });
   const resolve = page.locator('form.action:has(button[value=resolve])');
   await resolve.locator('input[name=reason]').fill('垃圾已清运，垃圾桶已更换');
   await resolve.locator('input[name=photo_before]').setInputFiles(env('PHOTO_BEFORE'));
@@ -42,6 +80,47 @@ async function streetOffice(browser) {
   await page.goto(`${base}/work`);
   await page.screenshot({ path: `${shots}/workbench-desktop.png` });
   await context.close();
+}
+
+// Every role's workbench on a phone and at 1280 px: the list (the clerk's
+// asked for a status: it lists none unprompted) and its first order.
+const ROLES = [['zhong', '/work'], ['jiwei', '/work'], ['chuangcheng', '/work'], ['paidan', '/work'],
+  ['huifang', '/work'], ['huawu', '/work?status=dispatched'], ['guanli', '/work']];
+
+async function everyRole(browser) {
+  for (const [name, list] of ROLES) {
+    const { context, page } = await signIn(browser, name, PHONE);
+    await page.goto(`${base}${list}`);
+    await fitsPhone(page, `${name}'s list on a phone`);
+    const orders = await page.locator('table.orders tbody tr').count();
+    if (orders && (await firstCell(page, '期限')).text !== '—') {
+      const left = await firstCell(page, '剩余时间');
+      check(`… its first order's time left on the screen (${left.text})`, onScreen(left));
+    }
+    await page.screenshot({ path: `${shots}/work-${name}-phone.png`, fullPage: true });
+    const first = orders ? await page.locator('table.orders tbody tr td a').first().getAttribute('href') : null;
+    if (first) {
+      await page.goto(`${base}${first}`);
+      await fitsPhone(page, `${name}'s first order on a phone`);
+      const narrow = await formsOneColumn(page);
+      check('… every field of its forms full width, under its label', narrow.length === 0, narrow.join(', '));
+      await page.screenshot({ path: `${shots}/order-${name}-phone.png`, fullPage: true });
+    }
+    await page.setViewportSize(LAPTOP);
+    await page.goto(`${base}${list}`);
+    if (orders) {
+      const head = await page.locator('table.orders thead th').first().boundingBox();
+      const row = await page.locator('table.orders tbody tr').first().evaluate((tr) =>
+        new Set([...tr.children].map((td) => td.getBoundingClientRect().top)).size);
+      check(`… at 1280 px the list is a table: its header shown, an order a line`, head && head.height > 0 && row === 1);
+    }
+    await page.screenshot({ path: `${shots}/work-${name}-1280.png`, fullPage: true });
+    if (first) {
+      await page.goto(`${base}${first}`);
+      await page.screenshot({ path: `${shots}/order-${name}-1280.png`, fullPage: true });
+    }
+    await context.close();
+  }
 }
 
 async function otherStreet(browser) {
@@ -95,4 +174,4 @@ async function lockout(browser) {
   await context.close();
 }
 
-await runSteps([streetOffice, otherStreet, discipline, lockout]);
+await runSteps([signInPage, streetOffice, everyRole, otherStreet, discipline, lockout]);

@@ -4,8 +4,9 @@
 # ever downloaded), against the real services filled here. The steps are in
 # tests/browser/workbench.test.mjs; afterwards `jiesu show` must agree that
 # the order was resolved by the street office's person. Screenshots at phone
-# and desktop size go to var/test/screenshots. Without Chromium or npm the
-# test says it is skipped and why: never a silent pass.
+# and desktop size, of every role's workbench, go to var/test/screenshots.
+# Without Chromium or npm the test says it is skipped and why: never a
+# silent pass.
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
@@ -16,12 +17,20 @@ if browser_ready "the workbench"; then
     a=$(file "崂山区中韩街道海尔路178号" "海尔路178号门口垃圾桶满了三天没人清运")
     b=$(file "崂山区沙子口街道南姜社区" "南姜社区路边垃圾堆积")
     conduct=$(file "崂山区中韩街道" "中韩街道办工作人员态度恶劣，吃拿卡要，推诿不办" conduct)
-    for t in "$a" "$b" "$conduct"; do
+    noise=$(file "崂山区中韩街道海尔路100号" "海尔路100号工地夜间施工噪音扰民" noise)
+    lost=$(file "某处" "有人乱扔垃圾")
+    for t in "$a" "$b" "$conduct" "$noise"; do
         wait_for "$t routed" 30 sql_eq "SELECT count(*) FROM complaints WHERE ticket_no = '$t' AND status = 'dispatched'" 1
     done
+    wait_for "$lost in the manual queue" 30 sql_eq "SELECT count(*) FROM complaints WHERE ticket_no = '$lost' AND status = 'manual'" 1
     web_user zhong handler 370212001
     web_user sha handler 370212002
     web_user jiwei discipline 370212.discipline
+    web_user chuangcheng campaign 370212.campaign
+    web_user paidan dispatcher
+    web_user huifang callback
+    web_user huawu clerk
+    web_user guanli admin
     web_user locked-out handler 370212003
     python3 "$REPO/tests/tools/make_png.py" "$WEB_DIR/before.png" 160 60 40 240
     python3 "$REPO/tests/tools/make_png.py" "$WEB_DIR/after.png" 40 160 60 240
@@ -30,8 +39,13 @@ if browser_ready "the workbench"; then
     as_role dispatcher "$JIESU_BIN/jiesu" show "$a" >"$WEB_DIR/show.txt" 2>&1
     check "jiesu show: the order the browser resolved is resolved, by zhong, with its note" \
         sh -c "grep -q '已办结待回访' '$WEB_DIR/show.txt' && grep -q 'zhong' '$WEB_DIR/show.txt' && grep -q '垃圾已清运' '$WEB_DIR/show.txt'"
-    for s in workbench-phone order-phone order-desktop workbench-desktop discipline-desktop locked-phone; do
+    for s in signin-phone workbench-phone order-accepted-phone order-phone order-desktop workbench-desktop \
+             discipline-desktop locked-phone; do
         check "screenshot $s.png saved under var/" test -s "$HARNESS_ROOT/screenshots/$s.png"
+    done
+    for u in zhong jiwei chuangcheng paidan huifang huawu guanli; do
+        check "screenshots of $u's workbench on a phone and at 1280 px saved under var/" \
+            test -s "$HARNESS_ROOT/screenshots/work-$u-phone.png" -a -s "$HARNESS_ROOT/screenshots/work-$u-1280.png"
     done
     harness_services_stop
 fi

@@ -46,27 +46,37 @@
 #define LIST_TAIL                                                                                                \
     "     AND ($7::text IS NOT NULL OR CASE WHEN $5::text IS NULL THEN c.status = ANY ($4::text[])"               \
     "                                       ELSE c.status = $5 END)"                                                 \
-    "     AND ($6::text IS NULL OR c.category = $6) AND ($7::text IS NULL OR c.ticket_no = $7)"                   \
+    "     AND ($7::text IS NULL OR c.ticket_no = $7)"                                                              \
     "     AND $1::int IS NOT NULL AND $2::int IS NOT NULL AND $3::text IS NOT NULL"
 /* Only what principal $1 may read of the list (asked once for all): a unit's
  * own list too, since an order it holds may have become a conduct complaint
  * (merged into one) that only discipline inspection reads. */
 #define LIST_SEEN "), mine AS (SELECT * FROM cand WHERE id IN " WEB_SEEN_AMONG("$1", "SELECT id FROM cand")
+/* The page of the orders in category $6 (or of all), their count, and on
+ * the first row, for the filter, the categories of the whole list (whatever
+ * $6 is) with how many orders each has; one row of NULLs when the page is
+ * empty, so the count, the clock and the categories are always there. */
 #define LIST_PAGE                                                                                                \
-    "), page AS (SELECT * FROM mine ORDER BY due_at NULLS LAST, called_at, id LIMIT $8::int OFFSET $9::int)"    \
+    "), chosen AS (SELECT * FROM mine WHERE $6::text IS NULL OR category = $6)"                                   \
+    ", page AS (SELECT * FROM chosen ORDER BY due_at NULLS LAST, called_at, id LIMIT $8::int OFFSET $9::int)"    \
+    ", kinds AS (SELECT category, count(*) AS n FROM mine WHERE category IS NOT NULL GROUP BY category)"          \
     " SELECT p.ticket_no, p.status, coalesce(cat.name, nullif(p.category_raw, ''), '未分类'),"                    \
     "        coalesce(rc.name, rs.name, ''), p.address, coalesce(p.kind, ''),"                                     \
     "        coalesce(extract(epoch FROM p.due_at)::bigint::text, ''), p.paused_at IS NOT NULL,"                   \
     "        (SELECT count(*) FROM alerts al WHERE al.complaint_id = p.id AND al.cycle = p.cycle),"                \
-    "        p.role, coalesce(p.reasons, ''), (SELECT count(*) FROM mine),"                                        \
+    "        p.role, coalesce(p.reasons, ''), (SELECT count(*) FROM chosen),"                                      \
     "        extract(epoch FROM (SELECT esc_now()))::bigint,"                                                      \
     "        CASE WHEN p.status = 'manual' THEN"                                                                   \
-    "          (SELECT left(x.content, " DB_NUM(VIEW_EXCERPT_READ) ") FROM complaints x WHERE x.id = p.id) END"      \
-    "   FROM page p LEFT JOIN categories cat ON cat.code = p.category"                                             \
+    "          (SELECT left(x.content, " DB_NUM(VIEW_EXCERPT_READ) ") FROM complaints x WHERE x.id = p.id) END,"     \
+    "        CASE WHEN row_number() OVER (ORDER BY p.due_at NULLS LAST, p.called_at, p.id) = 1 THEN"              \
+    "          (SELECT array_agg(category ORDER BY category) FROM kinds) END,"                                     \
+    "        CASE WHEN row_number() OVER (ORDER BY p.due_at NULLS LAST, p.called_at, p.id) = 1 THEN"              \
+    "          (SELECT array_agg(n ORDER BY category) FROM kinds) END"                                             \
+    "   FROM (VALUES (1)) AS one (x) LEFT JOIN page p ON true LEFT JOIN categories cat ON cat.code = p.category"   \
     "   LEFT JOIN regions rs ON rs.code = p.street_code LEFT JOIN regions rc ON rc.code = p.community_code"       \
     "  ORDER BY p.due_at NULLS LAST, p.called_at, p.id"
 enum { L_TICKET, L_STATUS, L_CATEGORY, L_PLACE, L_ADDRESS, L_KIND, L_DUE, L_PAUSED, L_ALERTS, L_ROLE, L_REASONS,
-       L_TOTAL, L_NOW, L_CONTENT };
+       L_TOTAL, L_NOW, L_CONTENT, L_KINDS, L_KIND_COUNTS };
 
 /* A unit's own orders: owner or co-handler (handlers, discipline inspection). */
 static const char SQL_UNIT[] = LIST_HEAD " WHERE a.unit_id = $2::int AND a.active" LIST_TAIL LIST_SEEN LIST_PAGE;
@@ -89,7 +99,28 @@ static const char SQL_ALERTS[] =
     " ORDER BY a.id DESC LIMIT 50";
 enum { A_ID, A_AT, A_RUNG, A_TICKET, A_UNIT, A_REASON };
 
-static const char SQL_CATEGORIES[] = "SELECT code, name FROM categories ORDER BY code";
+/* The category filter's options: the categories $1 of the list, with the
+ * number of its orders in each ($2), and the one chosen ($3, when it is a
+ * category), each under its first level (the root of the tree, found
+ * through parent_code: routing's own categories hang inside the official
+ * tree) and named without it. A handler picks among the few its orders
+ * have, not among every category there is. */
+static const char SQL_CATEGORIES[] =
+    "WITH RECURSIVE shown AS ("
+    "  SELECT c.code, c.name, coalesce(k.n, 0) AS n FROM categories c"
+    "    LEFT JOIN unnest($1::text[], $2::bigint[]) AS k (code, n) ON k.code = c.code"
+    "   WHERE k.code IS NOT NULL OR c.code = $3::text"
+    "), up AS ("
+    "  SELECT s.code AS leaf, c.code, c.parent_code, 0 AS depth FROM shown s JOIN categories c ON c.code = s.code"
+    "  UNION ALL"
+    "  SELECT up.leaf, c.code, c.parent_code, up.depth + 1 FROM up JOIN categories c ON c.code = up.parent_code"
+    "   WHERE up.depth < 16"
+    ")"
+    " SELECT s.code, CASE WHEN left(s.name, length(r.name) + 1) = r.name || '/'"
+    "                     THEN substr(s.name, length(r.name) + 2) ELSE s.name END, r.name, s.n"
+    "   FROM shown s JOIN up ON up.leaf = s.code AND up.parent_code IS NULL JOIN categories r ON r.code = up.code"
+    "  ORDER BY r.code, s.code";
+enum { C_CODE, C_NAME, C_FIRST, C_COUNT };
 
 /* What a role's list is. */
 typedef struct {
@@ -147,8 +178,42 @@ static const char *param(const http_request *req, const char *name)
     return v && *v ? v : NULL;
 }
 
-/* The filter form: status, category, ticket. */
-static void filters(FILE *f, PGconn *pg, const list_kind *k, const http_request *req)
+/* The category filter's options (SQL_CATEGORIES) for the list res, under
+ * an optgroup per first level; whether the one chosen is a category. */
+static int category_options(FILE *f, PGconn *pg, PGresult *list, const char *category)
+{
+    int some = PQntuples(list) > 0 && !PQgetisnull(list, 0, L_KINDS);
+    const char *params[] = {some ? PQgetvalue(list, 0, L_KINDS) : NULL,
+                            some ? PQgetvalue(list, 0, L_KIND_COUNTS) : NULL, category};
+    char err[512];
+    PGresult *res = db_query(pg, "categories", SQL_CATEGORIES, 3, params, err, sizeof err);
+    if (!res)
+        log_error("workbench: the category filter left empty: %s", err);
+    int known = !category || !res;      /* the categories unread: nothing to say of it */
+    const char *group = NULL;
+    for (int r = 0; res && r < PQntuples(res); r++) {
+        int chosen = category && strcmp(category, PQgetvalue(res, r, C_CODE)) == 0;
+        known |= chosen;
+        if (!group || strcmp(group, PQgetvalue(res, r, C_FIRST)) != 0) {
+            fputs(group ? "</optgroup><optgroup label=\"" : "<optgroup label=\"", f);
+            group = PQgetvalue(res, r, C_FIRST);
+            text_html_escape(f, group);
+            fputs("\">", f);
+        }
+        fputs("<option value=\"", f);
+        text_html_escape(f, PQgetvalue(res, r, C_CODE));
+        fprintf(f, "\"%s>", chosen ? " selected" : "");
+        text_html_escape(f, PQgetvalue(res, r, C_NAME));
+        fprintf(f, "（%s 件）</option>", PQgetvalue(res, r, C_COUNT));
+    }
+    if (group)
+        fputs("</optgroup>", f);
+    PQclear(res);
+    return known;
+}
+
+/* The filter form: status, category (those of the list res), ticket. */
+static void filters(FILE *f, PGconn *pg, const list_kind *k, const http_request *req, PGresult *list)
 {
     const char *status = param(req, "status"), *category = param(req, "category"), *ticket = param(req, "t");
     fputs("<form class=\"inline filters\" method=\"get\" action=\"/work\"><label>状态<select name=\"status\">"
@@ -159,21 +224,7 @@ static void filters(FILE *f, PGconn *pg, const list_kind *k, const http_request 
         fprintf(f, "<option value=\"%s\"%s>%s</option>", c, status && strcmp(status, c) == 0 ? " selected" : "",
                 names_status(c));
     fputs("</select></label><label>分类<select name=\"category\"><option value=\"\">全部</option>", f);
-    char err[512];
-    PGresult *res = db_query(pg, "categories", SQL_CATEGORIES, 0, NULL, err, sizeof err);
-    if (!res)
-        log_error("workbench: the category filter left empty: %s", err);
-    int known = !category || !res;      /* the categories unread: nothing to say of it */
-    for (int r = 0; res && r < PQntuples(res); r++) {
-        int chosen = category && strcmp(category, PQgetvalue(res, r, 0)) == 0;
-        known |= chosen;
-        fputs("<option value=\"", f);
-        text_html_escape(f, PQgetvalue(res, r, 0));
-        fprintf(f, "\"%s>", chosen ? " selected" : "");
-        text_html_escape(f, PQgetvalue(res, r, 1));
-        fputs("</option>", f);
-    }
-    PQclear(res);
+    int known = category_options(f, pg, list, category);
     fputs("</select></label><label>工单号<input name=\"t\" value=\"", f);
     text_html_escape(f, ticket ? ticket : "");
     fputs("\" size=\"16\"></label><button type=\"submit\">筛选</button></form>\n", f);
@@ -226,6 +277,13 @@ static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long lon
         fputs("</td>", f);
     }
     fputs("</tr>\n", f);
+}
+
+/* The rows of the list res that are orders: none when its one row is the
+ * empty page's (LIST_PAGE). */
+static int orders_on_page(PGresult *res)
+{
+    return PQntuples(res) > 0 && !PQgetisnull(res, 0, L_TICKET) ? PQntuples(res) : 0;
 }
 
 /* Runs the list's query for the page asked for. NULL with err. */
@@ -290,7 +348,7 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
     long total = PQntuples(res) ? atol(PQgetvalue(res, 0, L_TOTAL)) : 0;
     fprintf(f, "<p>共 <b class=\"total\">%ld</b> 件%s</p>\n", total,
             total ? "，逾期的在前，其余按剩余工作时间排列。" : "。");
-    if (PQntuples(res) == 0 && page == 1) {
+    if (orders_on_page(res) == 0 && page == 1) {
         empty_list(f, k, req);
         return;
     }
@@ -299,7 +357,7 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
     if (manual)
         fputs("<th>诉求内容</th><th class=\"hide-phone\">派单建议与原因</th>", f);
     fputs("</tr></thead><tbody>\n", f);
-    for (int r = 0; r < PQntuples(res); r++)
+    for (int r = 0; r < orders_on_page(res); r++)
         order_row(f, w, res, r, now, manual);
     fputs("</tbody></table></div>\n", f);
     if (page > 1)
@@ -413,7 +471,7 @@ static void list_page(const web_work *w, PGconn *pg, const web_user *u, const ht
         }
         alerts_panel(f, pg, u, typed);
         fputs("<h2>工单</h2>\n", f);
-        filters(f, pg, k, req);
+        filters(f, pg, k, req, res);
         orders_table(f, w, k, req, res, page);
         web_html_end(f);
     }

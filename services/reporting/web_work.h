@@ -9,7 +9,8 @@
  *                       with routing's suggestions, the callback agent's
  *                       resolved orders — overdue first, then by working
  *                       time left (common/calendar, escalation's clock);
- *                       filters by status and category, search by ticket;
+ *                       filters by status and by the categories its
+ *                       orders have, search by ticket;
  *                       the unit's open alerts, acknowledged there
  *   GET  /work/order    one order (?t=TICKET, web_order.c): the complaint
  *                       (caller masked), the routing decision and reasons,

@@ -55,6 +55,13 @@ async function streetOffice(browser) {
     const c = await firstCell(page, h);
     check(`… and its ${h} (${c.text})`, onScreen(c), `at ${c.left.toFixed(0)}–${c.right.toFixed(0)} px across`);
   }
+  const options = await page.locator('select[name=category] option').allInnerTexts();
+  const groups = await page.locator('select[name=category] optgroup').evaluateAll((g) => g.map((x) => x.label));
+  check('the category filter offers the categories of its orders, with how many each',
+    options.length === 3 && options.includes('垃圾清运（1 件）') && options.includes('噪声扰民（1 件）'),
+    `${options.length} options: ${options.slice(0, 6).join(' ')}…`);
+  check('… each under its first level', groups.sort().join(' ') === ['城乡建设', '环境保护'].sort().join(' '),
+    groups.join(' '));
 
   await Promise.all([page.waitForURL(/\/work\/order/), page.click(`a:text("${env('TICKET_A')}")`)]);
   await Promise.all([page.waitForURL(/done=accept/), page.click('form.action button[value=accept]')]);

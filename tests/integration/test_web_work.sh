@@ -102,6 +102,12 @@ check "… and says it is no category" grep -q '没有代码为“no.such”的�
 web_get "$zj" "/work?category=env.garbage" >/dev/null
 check "a real one is chosen in the form, without that note" \
     sh -c "grep -q 'value=\"env.garbage\" selected' '$WEB_DIR/body' && ! grep -q '没有代码为' '$WEB_DIR/body'"
+check "… the filter offering only its orders' categories, under their first level, with how many each" \
+    sh -c "grep -q '<optgroup label=\"城乡建设\"><option value=\"env.garbage\" selected>垃圾清运（[0-9]* 件）</option></optgroup>' '$WEB_DIR/body' &&
+           ! grep -q 'value=\"noise\"\|value=\"conduct' '$WEB_DIR/body'"
+web_get "$zj" "/work?category=noise" >/dev/null
+check "a category none of its orders has is kept chosen, with none, and the list says so" \
+    sh -c "grep -q 'value=\"noise\" selected>噪声扰民（0 件）' '$WEB_DIR/body' && grep -q '没有符合所选状态和分类的工单' '$WEB_DIR/body'"
 
 check_eq "the campaign office's workbench" 200 "$(web_get "$WEB_DIR/chuangcheng.jar" /work)"
 check "… lists its district's orders, of both streets" sh -c "grep -q '$a' '$WEB_DIR/body' && grep -q '$b' '$WEB_DIR/body'"

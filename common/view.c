@@ -26,6 +26,11 @@ const view_def *view_find(const view_def *defs, const char *name)
     return NULL;
 }
 
+const char *view_value(const char *s)
+{
+    return s && *s ? s : "—";
+}
+
 /* The name of a code, for a column whose letter says it holds codes; NULL
  * for any other letter. */
 static const char *cell_name(char letter, const char *v)

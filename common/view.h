@@ -69,6 +69,12 @@ typedef struct {
     const char         *note;       /* printed after the tables, or NULL */
 } view_def;
 
+/* A cell's value as a person reads it: s, or "—" when s is NULL or empty (a
+ * blank says neither "none" nor "not recorded"). The pages (web_html_value)
+ * and the terminal (cli_table_print_reply) print every cell a service sends
+ * through it, so an empty 来电人 reads the same in both. */
+const char *view_value(const char *s);
+
 /* The view of defs (ending with {NULL}) called name, or NULL. */
 const view_def *view_find(const view_def *defs, const char *name);
 

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "view.h"
+
 typedef struct {
     uint32_t lo, hi;
 } cp_range;
@@ -216,8 +218,21 @@ static void print_fields(const Jiesu__Table *t, FILE *out)
     for (size_t r = 0; r < t->n_rows; r++)
         for (size_t c = 0; c < t->n_columns && c < t->rows[r]->n_cells; c++) {
             cli_table_pad(out, t->columns[c], width + 2, 0);
-            fprintf(out, "%s\n", t->rows[r]->cells[c]);
+            fprintf(out, "%s\n", view_value(t->rows[r]->cells[c]));
         }
+}
+
+/* Appends a service's row, each cell as a person reads it (view_value). 0 or -1. */
+static int add_reply_row(cli_table *table, const Jiesu__Row *row)
+{
+    const char **cells = malloc((row->n_cells ? row->n_cells : 1) * sizeof *cells);
+    if (!cells)
+        return -1;
+    for (size_t c = 0; c < row->n_cells; c++)
+        cells[c] = view_value(row->cells[c]);
+    int rc = cli_table_add(table, cells);
+    free(cells);
+    return rc;
 }
 
 int cli_table_print_reply(const Jiesu__Table *t, int titled, FILE *out)
@@ -235,7 +250,7 @@ int cli_table_print_reply(const Jiesu__Table *t, int titled, FILE *out)
     cli_table *table = cli_table_new(t->n_columns, t->align);
     int ok = table && cli_table_add(table, (const char *const *)t->columns) == 0;
     for (size_t r = 0; ok && r < t->n_rows; r++)
-        ok = t->rows[r]->n_cells == t->n_columns && cli_table_add(table, (const char *const *)t->rows[r]->cells) == 0;
+        ok = t->rows[r]->n_cells == t->n_columns && add_reply_row(table, t->rows[r]) == 0;
     if (ok)
         cli_table_print(table, out);
     cli_table_destroy(&table);

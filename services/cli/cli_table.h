@@ -41,7 +41,8 @@ void cli_table_destroy(cli_table **self);
 
 /* Prints a table a service sent (a view's, a document's) to out: under its
  * title when titled, header and rows (or "  (none)"), or "column  value"
- * lines for a one-record table. 0, or -1 when it is malformed (a row of the
+ * lines for a one-record table; an empty cell as "—", as the pages print it
+ * (view_value). 0, or -1 when it is malformed (a row of the
  * wrong width) or memory ran out. */
 int cli_table_print_reply(const Jiesu__Table *t, int titled, FILE *out);
 

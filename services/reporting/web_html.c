@@ -7,6 +7,7 @@
 #include "report_json.h"
 #include "report_svg.h"
 #include "text.h"
+#include "view.h"
 
 #define BAR_CSS                                                                                              \
     ".bar{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;background:#1f3b5a;color:#fff;padding:8px 16px}" \
@@ -77,10 +78,7 @@ void web_html_csrf(FILE *f, const web_user *u)
 
 void web_html_value(FILE *f, const char *s)
 {
-    if (s && *s)
-        text_html_escape(f, s);
-    else
-        fputs("—", f);
+    text_html_escape(f, view_value(s));
 }
 
 void web_html_bar(FILE *f, const web_user *u)

@@ -24,9 +24,8 @@ void web_html_end(FILE *f);
 void web_html_bar(FILE *f, const web_user *u);
 void web_html_bar_css(FILE *f);
 
-/* A field's value as a person reads it: s escaped, or "—" when s is empty
- * (a blank cell says neither "none" nor "not loaded"). For every field of
- * an order shown on its page or in a list. */
+/* A field's value as a person reads it (view_value(): "—" when s is empty),
+ * escaped. For every field of an order shown on its page or in a list. */
 void web_html_value(FILE *f, const char *s);
 
 /* The hidden CSRF field of a form. */

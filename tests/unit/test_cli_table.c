@@ -121,7 +121,16 @@ static void test_reply(void **state)
     assert_int_equal(reply_print(&t, 0, &out), 0);
     assert_string_equal(out, "街道  沙子口街道\n件数  12\n");
     free(out);
-    t.fields = 0, t.n_rows = 0;
+    row1[1] = "";                           /* an empty cell reads "—", as on the order's page */
+    assert_int_equal(reply_print(&t, 0, &out), 0);
+    assert_string_equal(out, "街道  沙子口街道\n件数  —\n");
+    free(out);
+    t.fields = 0;
+    assert_int_equal(reply_print(&t, 0, &out), 0);
+    assert_string_equal(out, "街道        件数\n沙子口街道     —\n");
+    free(out);
+    row1[1] = "12";
+    t.n_rows = 0;
     assert_int_equal(reply_print(&t, 0, &out), 0);
     assert_string_equal(out, "  （无）\n");
     free(out);

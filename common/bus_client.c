@@ -307,7 +307,7 @@ static int client_error(bus_client *self, Jiesu__Envelope **reply, char *err, si
 }
 
 /* The error for a call that got no reply: how its tries ended. */
-static void no_reply(const bus_client *self, const char *type, int tries, int timeout_ms, try_end last,
+static void no_reply(const bus_client *self, int tries, int timeout_ms, try_end last,
                      int went_away, char *err, size_t errlen)
 {
     const char *server = *self->title ? self->title : self->endpoint;
@@ -321,16 +321,15 @@ static void no_reply(const bus_client *self, const char *type, int tries, int ti
         snprintf(err, errlen, "与 %s 的 CURVE 握手失败：这边存的它的公钥（%.8s…）不是它的，"
                  "或者它不用 CURVE（核对该服务的 .pub 文件）", server, self->server_key);
     else if (last == TRY_ABSENT && went_away)
-        snprintf(err, errlen, "%s 在答复 %s 时断开了，%d 毫秒后还没回来（停了还是崩溃了？原因见它的日志）",
-                 server, type, self->connect_wait_ms);
+        snprintf(err, errlen, "%s 在答复时断开了，%d 毫秒后还没回来（停了还是崩溃了？原因见它的日志）",
+                 server, self->connect_wait_ms);
     else if (last == TRY_ABSENT)
         snprintf(err, errlen, "%s 等了 %d 毫秒没有应答：没有连上它（它在运行吗？`jiesu status` 可以查看）",
                  server, self->connect_wait_ms);
     else if (last == TRY_GONE)
-        snprintf(err, errlen, "%s 在答复 %s 时断开了（停了还是崩溃了？原因见它的日志）", server, type);
+        snprintf(err, errlen, "%s 在答复时断开了（停了还是崩溃了？原因见它的日志）", server);
     else
-        snprintf(err, errlen, "%s 没有答复 %s（试了 %d 次，每次等 %d 毫秒）", server, type, tries,
-                 timeout_ms);
+        snprintf(err, errlen, "%s 没有答复（试了 %d 次，每次等 %d 毫秒）", server, tries, timeout_ms);
 }
 
 int bus_client_call(bus_client *self, const char *type, const ProtobufCMessage *msg,
@@ -371,7 +370,7 @@ int bus_client_call(bus_client *self, const char *type, const ProtobufCMessage *
             log_warn("bus: no reply to %s from %s in %d ms; retrying (%d of %d)", type, self->endpoint,
                      timeout_ms, attempt + 1, tries);
     }
-    no_reply(self, type, tries, timeout_ms, got, went_away, err, errlen);
+    no_reply(self, tries, timeout_ms, got, went_away, err, errlen);
 cleanup:
     free(buf);
     return rc;

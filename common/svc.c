@@ -325,21 +325,20 @@ static int act_for(service *s, const bus_request *req, auth_principal *who)
     if (!may_act_for_people(s, who)) {
         log_warn("refused %s from %s (%s): it asked to act for someone else, which only the services in "
                  "auth.delegates may", req->env->type, who->name, auth_role_title(who->role));
-        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s：%s 不能代别人操作（只有 auth.delegates "
-                               "列出的服务可以）；已拒绝", req->env->type, who->name);
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s 不能代别人操作（只有 auth.delegates "
+                               "列出的服务可以）；已拒绝", who->name);
         return -1;
     }
     int found = auth_credential_load(s->pg, req->env->on_behalf, &person, err, sizeof err);
     if (found < 0) {
         log_error("%s", err);
-        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "%s：现在核对不了你的身份（%s）；请稍后再试",
-                               req->env->type, svc_title_of(s->name));
+        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "现在核对不了你的身份（%s 连不上数据库）；请稍后再试，"
+                               "一直如此请告知系统管理员", svc_title_of(s->name));
         return -1;
     }
     if (!found) {
         log_warn("refused %s from %s: the credential it acts on stands for nobody now", req->env->type, who->name);
-        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s：登录已失效或用户已停用；请重新登录",
-                               req->env->type);
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "登录已失效或用户已停用；请重新登录");
         return -1;
     }
     log_debug("%s for %s via %s", req->env->type, person.name, who->name);
@@ -357,22 +356,22 @@ static int admit(service *s, const bus_request *req, const svc_route *route, aut
                     ? auth_principal_load_key(s->pg, req->user_id, who, err, sizeof err) : -1;
     if (found < 0 && !*req->user_id) {
         log_error("request %s came without a user id: is the ZAP handler running?", req->env->type);
-        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s：不知道你是谁；已拒绝", req->env->type);
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "不知道你是谁（没有核对密钥）；已拒绝");
     } else if (found < 0) {
         log_error("%s", err);
-        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "%s：现在核对不了你的身份（%s）；请稍后再试",
-                               req->env->type, svc_title_of(s->name));
+        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "现在核对不了你的身份（%s 连不上数据库）；请稍后再试，"
+                               "一直如此请告知系统管理员", svc_title_of(s->name));
     } else if (!found) {
         log_warn("refused %s: no enabled user holds key %.8s… now", req->env->type, req->user_id);
-        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s：这把密钥的用户已停用，或已换用新密钥；"
-                               "请找管理员", req->env->type);
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "这把密钥的用户已停用，或已换用新密钥；"
+                               "请找管理员");
     } else if (*req->env->on_behalf && act_for(s, req, who) < 0) {
         /* answered */
     } else if (!(who->role & route->roles)) {
         auth_roles_say(route->roles, roles, sizeof roles);
         log_warn("refused %s to %s (%s)", req->env->type, who->name, auth_role_title(who->role));
-        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s 的角色是%s；只有%s可以这样做（%s）", who->name,
-                               auth_role_title(who->role), roles, req->env->type);
+        bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "%s 的角色是%s；只有%s可以这样做", who->name,
+                               auth_role_title(who->role), roles);
     } else {
         return 0;
     }

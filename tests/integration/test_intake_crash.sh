@@ -27,7 +27,7 @@ started=$SECONDS
 as_role clerk "$JIESU_BIN/jiesu" import "$crash/big.csv" >"$crash/first.out" 2>&1
 check "the import fails when intake dies under it" test $? -ne 0
 check "… saying intake went away and is not back" \
-    grep -q "工单受理服务（[^）]*intake.router） *在答复 import.upload 时断开了，.* 毫秒后还没回来" "$crash/first.out"
+    grep -q "工单受理服务（[^）]*intake.router） *在答复时断开了，.* 毫秒后还没回来" "$crash/first.out"
 check "… within seconds, not after the import timeout" test $((SECONDS - started)) -lt 60
 check "intake was killed by its failpoint" grep -q "failpoint import_before_enqueue reached 3" "$HARNESS_DIR/intake.log"
 committed=$(sql "SELECT inserted FROM imports ORDER BY id DESC LIMIT 1")

@@ -101,6 +101,8 @@ bus_call "$(user_key test-clerk clerk)" intake import.request >"$sec/path.out" 2
 check "the old import.request that opened any server path is gone" grep -q "unknown request type 'import.request'" "$sec/path.out"
 as_unit 370212002 jiesu import "$sec/in.csv" >"$sec/handler-import.out" 2>&1
 check "only a clerk imports" grep -q "只有话务员可以这样做" "$sec/handler-import.out"
+check "… in words, not naming the request's internal type (import.upload)" \
+    bash -c "grep -q '的角色是承办人员；只有话务员可以这样做$' '$sec/handler-import.out' && ! grep -q 'import\.' '$sec/handler-import.out'"
 
 # 5. A conduct complaint never reaches the office it accuses: given back by
 # discipline inspection until it lands in arbitration, then dispatched by hand.

@@ -304,6 +304,7 @@ static void test_open_connection_follows_the_key(void **state)
     assert_int_equal(o.rc[0], 0);
     assert_int_equal(o.rc[1], -1);
     assert_non_null(strstr(o.err[1], "这把密钥的用户已停用，或已换用新密钥"));
+    assert_null(strstr(o.err[1], "echo"));     /* a person reads it: no request type */
     assert_int_equal(o.rc[2], 0);
     assert_int_equal(o.rc[3], -1);
     assert_int_equal(handled, 2);

@@ -61,9 +61,19 @@ static const char *lookup(const code_name *t, size_t n, const char *code)
     return code;
 }
 
+static const code_name ACTIONS_DONE[] = {
+    {"accept", "已签收"},     {"progress", "进展已记录"}, {"wait", "已暂缓办理"}, {"resume", "已恢复办理"},
+    {"resolve", "已办结"},    {"return", "已退回，重新派单"}, {"callback", "回访已记录"},
+};
+
 const char *names_status(const char *status)
 {
     return lookup(STATUSES, COUNT(STATUSES), status);
+}
+
+const char *names_action_done(const char *action)
+{
+    return lookup(ACTIONS_DONE, COUNT(ACTIONS_DONE), action);
 }
 
 const char *names_rung(const char *rung)

@@ -44,6 +44,11 @@ const char *names_rule(const char *rule);
 /* 受理 for "imported", 派单 for "routed" …: an order's event. */
 const char *names_event(const char *event);
 
+/* 已签收 for "accept", 进展已记录 for "progress" …: what an action on an
+ * order did, said to whoever did it (the command's answer, the page's note).
+ * A dispatch has no word here: what it did names the unit. */
+const char *names_action_done(const char *action);
+
 /* 街道办事处 for "street" …: a unit's kind. */
 const char *names_unit_kind(const char *kind);
 

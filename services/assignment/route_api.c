@@ -9,6 +9,7 @@
 #include "db.h"
 #include "intake_pick.h"
 #include "log.h"
+#include "names.h"
 #include "photos.h"
 #include "queue.h"
 #include "route_actions.h"
@@ -149,7 +150,8 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
         Jiesu__ActionReply reply = JIESU__ACTION_REPLY__INIT;
         reply.ticket_no = rq->ticket_no;
         reply.status = res.to;
-        reply.message = *res.note ? res.note : res.changed ? "已办理" : "此前已办理，未作改动";
+        reply.message = (char *)(*res.note ? res.note : res.changed ? names_action_done(rq->action)
+                                                                  : "此前已办理，未作改动");
         reply.reassigned = res.reassigned;
         bus_server_reply(s->server, req, "action.reply", &reply.base);
         if (res.reroute)

@@ -324,14 +324,12 @@ static void respond(const web_work *w, PGconn *pg, const web_user *u, const char
     http_body_reply(&b, resp, status ? status : found ? found : 200, HTML_TYPE);
 }
 
+/* What a dispatch did, naming the unit that holds the order now ("%s");
+ * the other actions are said as names_action_done() says them. */
 static const struct {
     const char *action;
-    const char *said;       /* "%s": the unit that holds the order now */
-} DONE[] = {
-    {"accept", "已签收。"},           {"progress", "进展已记录。"},  {"wait", "已暂缓办理。"},
-    {"resume", "已恢复办理。"},       {"resolve", "已办结。"},       {"return", "已退回。"},
-    {"dispatch", "已派单至%s。"},     {"reassign", "已改派至%s。"}, {"callback", "回访已记录。"},
-};
+    const char *said;
+} DISPATCHED[] = {{"dispatch", "已派单至%s。"}, {"reassign", "已改派至%s。"}};
 
 /* The unit that owns the order now, by name, when u may see the order. */
 static const char SQL_OWNER[] =
@@ -343,15 +341,18 @@ static void done_note(PGconn *pg, const web_user *u, const char *ticket, const c
 {
     char err[512];
     *out = '\0';
-    for (size_t i = 0; done && i < sizeof DONE / sizeof DONE[0]; i++) {
-        if (strcmp(DONE[i].action, done) != 0)
+    if (done && strcmp(names_action_done(done), done) != 0) {   /* it has a word for the action */
+        snprintf(out, cap, "%s。", names_action_done(done));
+        return;
+    }
+    for (size_t i = 0; done && i < sizeof DISPATCHED / sizeof DISPATCHED[0]; i++) {
+        if (strcmp(DISPATCHED[i].action, done) != 0)
             continue;
-        int named = strstr(DONE[i].said, "%s") != NULL;
-        PGresult *res = named ? about(pg, "owner", SQL_OWNER, u, ticket, err, sizeof err) : NULL;
-        if (named && !res)
+        PGresult *res = about(pg, "owner", SQL_OWNER, u, ticket, err, sizeof err);
+        if (!res)
             log_warn("workbench: the unit now holding order %s not named: %s", ticket, err);
         const char *unit = res && PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : "所选单位";
-        snprintf(out, cap, DONE[i].said, unit);
+        snprintf(out, cap, DISPATCHED[i].said, unit);
         PQclear(res);
     }
 }

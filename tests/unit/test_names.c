@@ -39,6 +39,8 @@ static const struct {
     {names_event, "merged", "合并"},          {names_event, "created", "拆分立单"},
     {names_event, "signin", "signin"},
     {names_unit_kind, "street", "街道办事处"}, {names_unit_kind, "discipline", "纪委监委"},
+    {names_action_done, "progress", "进展已记录"}, {names_action_done, "return", "已退回，重新派单"},
+    {names_action_done, "dispatch", "dispatch"},
 };
 
 static void test_names(void **state)

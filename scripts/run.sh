@@ -276,7 +276,7 @@ cat <<TXT
   $(printf '%q' "$BIN/jiesu") status          # 以管理员身份（cli.key_file：var/keys/admin.key）
   $(printf '%q' "$BIN/jiesu") user list       # 谁可以操作；演示用户的密钥在 var/keys/users/
   $(printf '%q' "$BIN/jiesu") -k var/keys/users/dispatcher.key show <工单号>   # 派单决定和理由
-  $(printf '%q' "$BIN/jiesu") -k var/keys/users/h370212001.key alerts          # 一个街道办事处未签收的预警
+  $(printf '%q' "$BIN/jiesu") -k var/keys/users/h370212001.key alerts          # 一个街道办事处未确认的告警
   $(printf '%q' "$BIN/jiesu") daily                      # 今天各街道的派单表
   $(printf '%q' "$BIN/jiesu") bulletin --out var/bulletin   # 上周的周通报（默认）：CSV、XLSX、HTML
   $(printf '%q' "$BIN/jiesu") bulletin --week this --out var/bulletin   # 本周至今

@@ -20,7 +20,7 @@ int cli_ack_main(cli_ctx *ctx, int argc, char **argv)
     Jiesu__AckReply *reply = NULL;
     Jiesu__AckRequest rq = JIESU__ACK_REQUEST__INIT;
     if (argc < 2 || argc > 3 || (rq.alert_id = strtoll(argv[1], &end, 10)) <= 0 || *end) {
-        fprintf(stderr, "用法：jiesu ack 编号 [备注]   （编号：`jiesu alerts` 列出的预警编号）\n");
+        fprintf(stderr, "用法：jiesu ack 编号 [备注]   （编号：`jiesu alerts` 列出的告警编号）\n");
         return 2;
     }
     rq.note = argc == 3 ? argv[2] : "";

@@ -79,7 +79,7 @@ static const char *rung_code(const char *rung)
     char all[256];
     if (!code) {
         names_alert_rungs_say(all, sizeof all);
-        cli_error("alerts：没有“%s”这一级预警；级别有：%s", rung, all);
+        cli_error("alerts：没有“%s”这一级告警；级别有：%s", rung, all);
     }
     return code;
 }

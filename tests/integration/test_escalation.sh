@@ -166,7 +166,7 @@ as_unit 370212.campaign jiesu alerts --all --rung accountability --limit 5000 >"
 check_eq "… which the campaign office does not see" 0 "$(grep -c ' 问责预警 ' "$esc_dir/alerts-campaign.out")"
 as_unit 370212.discipline jiesu alerts --rung bogus >"$esc_dir/alerts-bogus.out" 2>&1
 check_eq "jiesu alerts --rung with no such rung is a usage error" 2 "$?"
-check "… listing the rungs there are by name" grep -q "没有“bogus”这一级预警；级别有：催办、督办、问责预警、重复诉求、" "$esc_dir/alerts-bogus.out"
+check "… listing the rungs there are by name" grep -q "没有“bogus”这一级告警；级别有：催办、督办、问责预警、重复诉求、" "$esc_dir/alerts-bogus.out"
 as_unit 370212.discipline jiesu alerts --all --rung 问责预警 --limit 5000 >"$esc_dir/alerts-named.out" 2>&1
 check_eq "a rung may be given by its name: the same alerts" "$((orders_all + 1))" "$(grep -c ' 问责预警 ' "$esc_dir/alerts-named.out")"
 as_unit 370212.discipline jiesu alerts --limit 5x >"$esc_dir/alerts-limit.out" 2>&1

@@ -374,6 +374,12 @@ done
 check_eq "every command answers --help with its own entry of \`jiesu help\`, exit 0 (none without)" "" "$helped"
 check "… \`jiesu help gazetteer\` the same: its three entries" \
     test "$("$JIESU_BIN/jiesu" help gazetteer | grep -c '^  gazetteer ')" -eq 3
+check "… ack and alerts in the words of the alerts they list (确认 告警; 签收 is taking an order)" \
+    sh -c "'$JIESU_BIN/jiesu' help ack | grep -q '确认发给本单位的告警' && '$JIESU_BIN/jiesu' help alerts | grep -q '尚未确认的告警' &&
+           ! '$JIESU_BIN/jiesu' help | grep -q '预警编号\|签收发给\|签收的预警'"
+check "… a unit's actions named as the order's page and its statuses name them (暂缓办理, not 申请等待; 已销号, not 已结案)" \
+    sh -c "'$JIESU_BIN/jiesu' help wait | grep -q '暂缓办理（时限暂停计时）' && '$JIESU_BIN/jiesu' help dispatch | grep -q '已销号' &&
+           ! '$JIESU_BIN/jiesu' help | grep -q '申请等待\|已结案'"
 "$JIESU_BIN/jiesu" help nope >"$HARNESS_DIR/help.out" 2>&1
 check_eq "… a command there is none of: exit 2" 2 $?
 check "… saying so" grep -q '没有命令“nope”' "$HARNESS_DIR/help.out"

@@ -31,7 +31,7 @@ static int parse_args(report_args *a, int argc, char **argv)
             a->from = argv[++i];
         else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
             a->to = argv[++i];
-        else if (argv[i][0] != '-' && i == 1)
+        else if (strcmp(argv[i], "streets") == 0 && i == 1)
             a->kind = argv[i];
         else
             return -1;
@@ -66,11 +66,13 @@ static int print_table(FILE *out, const Jiesu__ReportReply *r, const report_args
     }
     if (cli_table_add_rule(t) < 0 || add_row(t, "合计", "", &sum) < 0)
         goto cleanup;
-    if (a->from || a->to)
-        fprintf(out, "来电时间 %s 至 %s 的工单\n", a->from ? a->from : "", a->to ? a->to : "");
+    if (a->from && a->to)
+        fprintf(out, "来电时间 %s 至 %s 的工单\n", a->from, a->to);
+    else if (a->from || a->to)
+        fprintf(out, "来电时间%s %s %s的工单\n", a->from ? "" : "至", a->from ? a->from : a->to, a->from ? "起" : "");
     cli_table_print(t, out);
-    fprintf(out, "\n待人工派单：%lld    尚未派单：%lld\n", (long long)r->manual,
-            (long long)r->unrouted);
+    if (!r->one_unit)       /* a unit's own streets: the queues are the dispatchers', not counted for it */
+        fprintf(out, "\n待人工派单：%lld    尚未派单：%lld\n", (long long)r->manual, (long long)r->unrouted);
     rc = 0;
 cleanup:
     cli_table_destroy(&t);

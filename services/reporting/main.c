@@ -64,7 +64,7 @@ static void on_report(service *s, const bus_request *req, const auth_principal *
     if (web_scope_for(who, config_str(s->cfg, "regions.districts"), &sc) < 0) {
         bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, WEB_SCOPE_NONE);
     } else if (strcmp(kind, "streets") != 0) {
-        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "unknown report kind '%s' (known: streets)", kind);
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "没有“%s”这种报表：只有 streets（各街道汇总）", kind);
     } else {
         Jiesu__ReportReply *reply = NULL;
         report_scope scope = {.districts = sc.districts, .from_date = rq->from_date, .to_date = rq->to_date,

@@ -81,6 +81,7 @@ void web_scope_streets(const web_scope *s, Jiesu__ReportReply *r)
     }
     r->n_streets = kept;
     r->manual = r->unrouted = 0;
+    r->one_unit = 1;
 }
 
 int web_scope_conduct(PGconn *pg, const web_scope *s, long *total, long *open, char *err, size_t errlen)

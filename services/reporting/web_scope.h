@@ -37,7 +37,8 @@ typedef struct {
  * -1 for a principal who reads no reports (a service). */
 int web_scope_for(const auth_principal *p, const char *configured, web_scope *out);
 
-/* Drop what is outside the scope, in place (freeing what they drop). */
+/* Drop what is outside the scope, in place (freeing what they drop); a
+ * unit's street summary says so (one_unit) and counts no manual queue. */
 void web_scope_table(const web_scope *s, report_table *t);
 void web_scope_bulletin(const web_scope *s, report_bulletin *b);
 void web_scope_daily(const web_scope *s, report_daily *d);

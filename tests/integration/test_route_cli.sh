@@ -78,6 +78,15 @@ check "jiesu manual says why" grep -q "没有街道或社区名称" "$HARNESS_DI
 check "… with the complaint's first 30 characters, a phone number across the cut masked whole" \
     sh -c "grep -q '楼下饭店油烟太大,排风扇对着我家窗户吹,请回电139\*\*\*\*…' '$HARNESS_DIR/manual.out' &&
            ! grep -q 1391234 '$HARNESS_DIR/manual.out'"
+as_unit 370212001 jiesu report >"$HARNESS_DIR/report-unit.out" 2>&1
+check "a street office's jiesu report: its street, and no manual queue counted 0 (the queue is not its to count)" \
+    sh -c "grep -q '^中韩街道 ' '$HARNESS_DIR/report-unit.out' && ! grep -q '待人工派单' '$HARNESS_DIR/report-unit.out'"
+as_role dispatcher jiesu report --from 2026-10-01 >"$HARNESS_DIR/report-from.out" 2>&1
+check "a dispatcher's counts the queue" grep -q '^待人工派单：[1-9]' "$HARNESS_DIR/report-from.out"
+check "… over calls from a day on, said so (not 至 nothing)" grep -q '^来电时间 2026-10-01 起的工单$' "$HARNESS_DIR/report-from.out"
+as_role dispatcher jiesu report weekly >"$HARNESS_DIR/report-kind.out" 2>&1
+check_eq "jiesu report of a summary there is none of: a usage error" 2 $?
+check "… saying how to ask, in Chinese" grep -q '^用法：jiesu report \[streets\]' "$HARNESS_DIR/report-kind.out"
 as_role dispatcher jiesu dispatch RC-3 no-such-unit >"$HARNESS_DIR/dispatch-bad.out" 2>&1
 check "dispatch to an unknown unit is refused" test $? -ne 0
 check "… saying which unit" grep -q "no-such-unit" "$HARNESS_DIR/dispatch-bad.out"

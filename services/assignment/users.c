@@ -194,6 +194,9 @@ static const char SQL_PASSWORD[] =
     " gone AS (DELETE FROM sessions WHERE principal_id IN (SELECT id FROM changed))"
     AUDIT("user.password", "'{}'::jsonb");
 
+/* $1 the name: one row when there is such a user. */
+static const char SQL_NAMED[] = "SELECT name FROM principals WHERE name = $1";
+
 static int op_disable(users_call *c)
 {
     if (strcmp(c->rq->name, c->who->name) == 0) {
@@ -202,8 +205,12 @@ static int op_disable(users_call *c)
     }
     const char *params[] = {c->rq->name, c->who->name};
     long rows = change(c, SQL_DISABLE, 2, params);
+    if (rows == 0) {    /* nobody disabled: one already disabled is done, one there is none of is not */
+        int named = change_one(c, SQL_NAMED, 1, params);
+        rows = named == 0 ? 0 : named == 1 ? -2 : -1;
+    }
     if (rows == 0)
-        snprintf(c->message, sizeof c->message, "用户 %s：已经停用，或者没有这个用户", c->rq->name);
+        snprintf(c->message, sizeof c->message, "用户 %s 已经停用，不必再停用", c->rq->name);
     else if (rows == 1)
         snprintf(c->message, sizeof c->message, "已停用用户 %s：从现在起拒绝其一切操作", c->rq->name);
     return rows >= 0 ? 0 : rows == -1 ? -1 : 1;

@@ -52,6 +52,12 @@ check_eq "the owner's accept is recorded as its user" "u-370212001" \
 # 3. Disabling a user takes effect at once.
 jiesu user disable u-370212001 >/dev/null 2>&1
 check "the administrator disables a user" test $? -eq 0
+jiesu user disable u-370212001 >"$sec/disable-again.out" 2>&1
+check_eq "… again: done already, exit 0" 0 $?
+check "… saying so" grep -q "用户 u-370212001 已经停用，不必再停用" "$sec/disable-again.out"
+jiesu user disable nobody-here >"$sec/disable-nobody.out" 2>&1
+check_eq "disabling a user there is none of fails (as enabling one does), not 0 with 已经停用，或者没有" 1 $?
+check "… saying there is none and where they are listed" grep -q "没有名为 nobody-here 的用户（\`jiesu user list\`" "$sec/disable-nobody.out"
 jiesu -k "$(echo "$HARNESS_DIR/users/u-370212001.key")" progress SEC-1 "还在处理" >"$sec/disabled.out" 2>&1
 check "the disabled user's next command is refused" grep -q "拒绝了这把密钥" "$sec/disabled.out"
 jiesu user disable admin >"$sec/self.out" 2>&1

@@ -48,7 +48,7 @@ static Jiesu__Table *mapping_table(const intake_result *res)
     Jiesu__Table *t = table_new(title, "lll", cols, 3, 0);
     for (int f = 0; t && f < COL_COUNT; f++) {
         const char *cells[] = {intake_columns_field_title((intake_field)f), intake_columns_field_name((intake_field)f),
-                               *res->mapping[f] ? res->mapping[f] : "-"};
+                               res->mapping[f]};     /* none: "—", as every empty cell */
         if (view_table_add(t, cells) < 0)
             jiesu__table__free_unpacked(t, NULL), t = NULL;
     }
@@ -63,7 +63,7 @@ static Jiesu__Table *row_table(const intake_result *res, const intake_preview_ro
     snprintf(title, sizeof title, "第 %llu 行存入后的样子", (unsigned long long)p->row);
     for (int f = 0; f < COL_COUNT; f++) {
         cols[f] = intake_columns_field_title((intake_field)f);
-        cells[f] = *p->value[f] ? p->value[f] : "-";
+        cells[f] = p->value[f];
     }
     snprintf(when, sizeof when, "%s (%s) = %s", p->value[COL_CALLED_AT], res->timezone, p->called_utc);
     cells[COL_CALLED_AT] = when;

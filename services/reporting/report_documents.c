@@ -154,12 +154,15 @@ static int run_daily(doc_call *c)
 
 static int ranking_row(Jiesu__Table *t, const report_bulletin *b, const report_unit *u)
 {
-    char rank[16], score[32], change[32];
+    char rank[16] = "", score[32] = "", change[32] = "";   /* none: "—" as every empty cell (view_value) */
     const report_unit *p = report_bulletin_prev(b, u);
     double d = p ? u->composite - p->composite : NAN;
-    snprintf(rank, sizeof rank, u->thin_all ? REPORT_THIN : u->rank ? "%d" : "–", u->rank);
-    snprintf(score, sizeof score, isnan(u->composite) ? "–" : "%.2f", u->composite);
-    snprintf(change, sizeof change, isnan(d) ? "–" : "%+.2f", d);
+    if (u->thin_all || u->rank)
+        snprintf(rank, sizeof rank, u->thin_all ? REPORT_THIN : "%d", u->rank);
+    if (!isnan(u->composite))
+        snprintf(score, sizeof score, "%.2f", u->composite);
+    if (!isnan(d))
+        snprintf(change, sizeof change, "%+.2f", d);
     const char *cells[] = {rank, u->name, score, change, names_flag(u->flag)};
     return view_table_add(t, cells);
 }

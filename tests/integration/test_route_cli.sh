@@ -36,6 +36,10 @@ printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,�
 as_role clerk jiesu import "$csv" >"$HARNESS_DIR/route-cli-import.out" 2>&1
 check "import of four complaints" test $? -eq 0
 wait_for "all four routed" 30 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
+as_role clerk jiesu import --dry-run "$csv" >"$HARNESS_DIR/route-cli-dry.out" 2>&1
+check "a dry run shows an empty field and a column the file lacks as \"—\", as \`jiesu show\` and the pages do" \
+    sh -c "grep -q '^经度  *lon  *—$' '$HARNESS_DIR/route-cli-dry.out' && grep -q '^诉求类别  *—$' '$HARNESS_DIR/route-cli-dry.out' &&
+           ! grep -q '  -$' '$HARNESS_DIR/route-cli-dry.out'"
 
 check_eq "RC-1: owned by 中韩街道" "370212001" \
     "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-1' AND a.active AND a.role = 'owner'")"

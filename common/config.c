@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "clock.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -169,7 +170,7 @@ int config_load_file(config *self, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s：%s", path, text_os_error(errno));
         return -1;
     }
     char *line = NULL, section[128] = "";

@@ -148,7 +148,8 @@ static const config_key REPORTING[] = {
 };
 
 static const config_key CLI[] = {
-    CHOICE("cli.log_level", "warn", "debug|info|warn|error", "the `jiesu` tool's own log level"),
+    CHOICE("cli.log_level", "error", "debug|info|warn|error",
+           "the `jiesu` tool's own log on stderr, in English, for looking into a problem (warn: a call's retries too)"),
     TEXT("cli.key_file", "", "the key `jiesu` acts with when `-k KEYFILE` is not given"),
     TEXT("cli.on_behalf", "", "a person's session or API token the command acts for (`Envelope.on_behalf`)"),
     INT("cli.timeout_seconds", "5", 1, DAY, "how long `jiesu` waits for a service's answer"),

@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "text.h"
+
 #define LINE_MAX_LEN 256
 
 int keys_generate(keys_pair *kp)
@@ -41,7 +43,7 @@ int keys_save(const char *path, const keys_pair *kp, int with_secret, const char
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s：%s", path, text_os_error(errno));
         if (fd >= 0)
             close(fd);
         return -1;
@@ -53,7 +55,7 @@ int keys_save(const char *path, const keys_pair *kp, int with_secret, const char
         fprintf(f, "secret = %s\n", kp->secret_key);
     int bad = fflush(f) != 0 || fsync(fd) != 0;
     if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s：%s", path, text_os_error(errno));
         unlink(tmp);
         return -1;
     }
@@ -80,11 +82,11 @@ static int check_private(FILE *f, const char *path, char *err, size_t errlen)
 {
     struct stat st;
     if (fstat(fileno(f), &st) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s：%s", path, text_os_error(errno));
         return -1;
     }
     if (st.st_mode & 077) {
-        snprintf(err, errlen, "%s holds a secret key but is readable by others (mode %03o): chmod 600 %s", path,
+        snprintf(err, errlen, "%s 存的是私钥，别人却也能读（权限 %03o）：请 chmod 600 %s", path,
                  (unsigned)(st.st_mode & 0777), path);
         return -1;
     }
@@ -97,7 +99,7 @@ int keys_load(const char *path, keys_pair *kp, int need_secret, char *err, size_
     memset(kp, 0, sizeof *kp);
     FILE *f = fopen(path, "re");
     if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s：%s", path, text_os_error(errno));
         return -1;
     }
     int rc = need_secret ? check_private(f, path, err, errlen) : 0;
@@ -109,16 +111,17 @@ int keys_load(const char *path, keys_pair *kp, int need_secret, char *err, size_
     if (rc < 0)
         return -1;
     if (!keys_valid(kp->public_key)) {
-        snprintf(err, errlen, "%s: no valid 'public = <40 Z85 characters>' line", path);
+        snprintf(err, errlen, "%s 里没有有效的“public = 40 个 Z85 字符”一行：不是 jiesu 的密钥文件？", path);
         return -1;
     }
     if (need_secret && !keys_valid(kp->secret_key)) {
-        snprintf(err, errlen, "%s: no valid 'secret = <40 Z85 characters>' line (a .pub file cannot act)", path);
+        snprintf(err, errlen, "%s 里没有有效的“secret = 40 个 Z85 字符”一行（.pub 文件只有公钥，不能用来操作）",
+                 path);
         return -1;
     }
     char derived[KEYS_Z85_LEN + 1];
     if (need_secret && (zmq_curve_public(derived, kp->secret_key) != 0 || strcmp(derived, kp->public_key) != 0)) {
-        snprintf(err, errlen, "%s: its public and secret keys are not a pair", path);
+        snprintf(err, errlen, "%s 里的公钥和私钥不是一对", path);
         return -1;
     }
     return 0;

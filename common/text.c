@@ -398,3 +398,24 @@ void text_html_escape(FILE *f, const char *s)
         }
     }
 }
+
+const char *text_os_error(int err)
+{
+    switch (err) {
+    case ENOENT:
+        return "没有这个文件或目录（核对路径）";
+    case EACCES:
+    case EPERM:
+        return "没有权限（换有权限的用户运行，或改文件的权限）";
+    case EISDIR:
+        return "这是目录，不是文件";
+    case ENOTDIR:
+        return "路径中有一段不是目录";
+    case ENOSPC:
+        return "磁盘已满";
+    case EROFS:
+        return "文件系统只读";
+    default:
+        return strerror(err);
+    }
+}

@@ -95,6 +95,12 @@ int text_check(const char *s, size_t max_chars, const char *what, char *err, siz
  * boundary when the whole does not fit. */
 void text_prefix(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* What the system's error err (errno) means, for the person who reads it:
+ * Chinese for a missing file, a permission, a full disk …; strerror() for
+ * the rest. For the jiesu tool's messages and a key's or configuration
+ * file's, which people read. */
+const char *text_os_error(int err);
+
 /* Writes s (NULL: nothing) into f with & < > " ' escaped, for HTML and SVG
  * text and attribute values. */
 void text_html_escape(FILE *f, const char *s);

@@ -76,11 +76,6 @@ int cli_ack_main(cli_ctx *ctx, int argc, char **argv);
  * "99999999999", "-3"): what an option's number must be. */
 long cli_count(const char *s, long min, long max);
 
-/* What the system's error err means, in words for the person at the
- * terminal: Chinese for a missing file, a permission, a full disk …;
- * strerror() for the rest. */
-const char *cli_os_error(int err);
-
 /* Prints "jiesu: " and the message, and a newline, to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

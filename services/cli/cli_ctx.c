@@ -24,27 +24,6 @@ long cli_count(const char *s, long min, long max)
     return errno || end == s || *end || n < min || n > max ? -1 : n;
 }
 
-const char *cli_os_error(int err)
-{
-    switch (err) {
-    case ENOENT:
-        return "没有这个文件或目录（核对路径）";
-    case EACCES:
-    case EPERM:
-        return "没有权限（换有权限的用户运行，或改文件的权限）";
-    case EISDIR:
-        return "这是目录，不是文件";
-    case ENOTDIR:
-        return "路径中有一段不是目录";
-    case ENOSPC:
-        return "磁盘已满";
-    case EROFS:
-        return "文件系统只读";
-    default:
-        return strerror(err);
-    }
-}
-
 void cli_error(const char *fmt, ...)
 {
     va_list ap;

@@ -17,6 +17,7 @@
 
 #include "bus.h"
 #include "report_period.h"
+#include "text.h"
 
 #define DOC_TRIES 1
 #define DOC_TIMEOUT_MS 120000     /* a bulletin over millions of orders takes seconds */
@@ -36,7 +37,7 @@ static int write_file(const char *dir, const Jiesu__DocFile *f)
     if (fd >= 0 && close(fd) != 0)
         ok = 0;
     if (!ok)
-        cli_error("写 %s 出错：%s", path, cli_os_error(errno));
+        cli_error("写 %s 出错：%s", path, text_os_error(errno));
     return ok ? 0 : -1;
 }
 
@@ -87,7 +88,7 @@ static int fetch(cli_ctx *ctx, const char *kind, const char *period, const char 
         return 2;
     snprintf(what, sizeof what, "%s%s%s", kind, *period ? " " : "", period);
     if (out && mkdir(out, 0700) != 0 && errno != EEXIST) {
-        cli_error("%s：无法创建 %s：%s", what, out, cli_os_error(errno));
+        cli_error("%s：无法创建 %s：%s", what, out, text_os_error(errno));
         return 1;
     }
     if (cli_call(ctx, "reporting", what, "document.request", &rq.base, DOC_TIMEOUT_MS, DOC_TRIES, 0, &env, err,

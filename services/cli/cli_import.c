@@ -29,6 +29,7 @@
 
 #include "bus.h"
 #include "cli_progress.h"
+#include "text.h"
 
 #define CHUNK_BYTES (1 << 20)
 #define CHUNK_TRIES 3
@@ -160,7 +161,7 @@ static int send_once(cli_ctx *ctx, upload *u, const char *name, Jiesu__Envelope 
     for (;;) {
         ssize_t n = pread(u->fd, u->buf, CHUNK_BYTES, offset);
         if (n < 0) {
-            cli_error("%s：读文件出错：%s", u->what, cli_os_error(errno));
+            cli_error("%s：读文件出错：%s", u->what, text_os_error(errno));
             return -1;
         }
         up.upload_id = id;
@@ -226,7 +227,7 @@ static int import_one(cli_ctx *ctx, const char *file, const import_how *how, int
     snprintf(what, sizeof what, "导入 %s", file);
     snprintf(base, sizeof base, "%s", file);
     if ((u.fd = open(file, O_RDONLY | O_CLOEXEC)) < 0 || fstat(u.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        cli_error("%s：%s", what, u.fd < 0 ? cli_os_error(errno) : "不是普通文件");
+        cli_error("%s：%s", what, u.fd < 0 ? text_os_error(errno) : "不是普通文件");
         if (u.fd >= 0)
             close(u.fd);
         return -1;
@@ -253,7 +254,7 @@ static int read_profile(const char *path, import_how *how, char *name, size_t na
     size_t n = fp && text ? fread(text, 1, PROFILE_MAX_BYTES + 1, fp) : 0;
     int ok = fp && text && !ferror(fp) && n <= PROFILE_MAX_BYTES;
     if (!ok)
-        cli_error("导入模板 %s：%s", path, !fp ? cli_os_error(errno) : !text ? "内存不足"
+        cli_error("导入模板 %s：%s", path, !fp ? text_os_error(errno) : !text ? "内存不足"
                                                : n > PROFILE_MAX_BYTES ? "超过 256 KiB" : "读文件出错");
     if (fp)
         fclose(fp);

@@ -21,6 +21,7 @@
 #include "db.h"
 #include "keys.h"
 #include "svc.h"
+#include "text.h"
 
 #define ADMIN_NAME "admin"
 
@@ -79,7 +80,7 @@ int cli_keys_main(cli_ctx *ctx, int argc, char **argv)
     }
     const char *dir = config_str(ctx->cfg, "keys.dir");
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        cli_error("keys：%s：%s", dir, cli_os_error(errno));
+        cli_error("keys：%s：%s", dir, text_os_error(errno));
         return 1;
     }
     for (size_t i = 0; svc_name(i); i++) {

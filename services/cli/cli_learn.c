@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "bus.h"
+#include "text.h"
 
 #define MAX_FILE_BYTES (15L * 1024 * 1024)
 #define LEARN_TRIES    1
@@ -34,7 +35,7 @@ static unsigned char *slurp(const char *path, size_t *len)
     if (fp && fseek(fp, 0, SEEK_END) == 0)
         size = ftell(fp);
     if (!fp || size < 0 || fseek(fp, 0, SEEK_SET) != 0) {
-        cli_error("learn %s：%s", path, cli_os_error(errno));
+        cli_error("learn %s：%s", path, text_os_error(errno));
         if (fp)
             fclose(fp);
         return NULL;
@@ -47,7 +48,7 @@ static unsigned char *slurp(const char *path, size_t *len)
     }
     unsigned char *buf = malloc((size_t)size);
     if (!buf || fread(buf, 1, (size_t)size, fp) != (size_t)size) {
-        cli_error("learn %s：读不了（%s）", path, buf ? cli_os_error(errno) : "内存不足");
+        cli_error("learn %s：读不了（%s）", path, buf ? text_os_error(errno) : "内存不足");
         free(buf);
         buf = NULL;
     }

@@ -376,6 +376,16 @@ wait_for "the rules reloaded once the lock is gone" 20 reloaded
 check "… and once it is gone the rules are loaded again" reloaded
 
 harness_services_stop
+JIESU_CLI_TIMEOUT_SECONDS=1 as_role dispatcher jiesu manual >"$HARNESS_DIR/manual-down.out" 2>&1
+check_eq "jiesu manual with the reporting service stopped fails" 1 $?
+check "… saying so in Chinese, without the tool's English log of each retry" \
+    sh -c "grep -q '^jiesu: manual: 报表服务（.*没有应答' '$HARNESS_DIR/manual-down.out' && ! grep -q 'WARN\|retrying' '$HARNESS_DIR/manual-down.out'"
+"$JIESU_BIN/jiesu" -k "$HARNESS_DIR/no-such.key" manual >"$HARNESS_DIR/key-missing.out" 2>&1
+check "a key file that is not there: said in Chinese, not the system's English (No such file or directory)" \
+    sh -c "grep -q '你的密钥：.*no-such.key：没有这个文件或目录' '$HARNESS_DIR/key-missing.out' && ! grep -q 'No such' '$HARNESS_DIR/key-missing.out'"
+install -m 0644 "$(user_key test-dispatcher dispatcher)" "$HARNESS_DIR/open.key"
+"$JIESU_BIN/jiesu" -k "$HARNESS_DIR/open.key" manual >"$HARNESS_DIR/key-open.out" 2>&1
+check "… one others may read: said so, with what to do" grep -q "open.key 存的是私钥，别人却也能读（权限 644）：请 chmod 600" "$HARNESS_DIR/key-open.out"
 
 # ---- help ----
 helped="" commands=$(sed -n 's/^    {"\([a-z]*\)", cli_[a-z_]*},$/\1/p' "$REPO/services/cli/main.c")

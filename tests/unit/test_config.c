@@ -158,7 +158,7 @@ static void test_missing_file(void **state)
     fixture *f = *state;
     char err[256] = "";
     assert_int_equal(config_load_file(f->cfg, "/nonexistent/jiesu.conf", err, sizeof err), -1);
-    assert_string_equal(err, "/nonexistent/jiesu.conf: No such file or directory");
+    assert_string_equal(err, "/nonexistent/jiesu.conf：没有这个文件或目录（核对路径）");
 }
 
 static void test_environment_wins(void **state)

@@ -244,6 +244,10 @@ void route_api_learn(service *s, const bus_request *req, const auth_principal *w
     } else if (learn_read(s, rq, name, &l, err, sizeof err) < 0 ||
                !(m = route_learn_train(l.set, &(route_learn_opts){.holdout = 1}, &stats, err, sizeof err))) {
         say_skipped(&l, err, sizeof err);
+        size_t len = strlen(err);
+        if (!rq->file.len)      /* no rows to add or drop: what a dispatcher can do is wait, or give a file */
+            route_say(err, sizeof err, &len, "；这些是已办结的工单：等它们多了再训练，"
+                      "或用已标注的导出文件训练（jiesu learn 文件）");
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", err);
     } else {
         int version = route_learn_db_store(s->pg, m, &stats, source, who->name, err, sizeof err);

@@ -330,7 +330,9 @@ as_unit 370212001 jiesu learn >"$HARNESS_DIR/learn-handler.out" 2>&1
 check "a street office's handler may not train the model" grep -q "只有派单员、系统管理员可以这样做" "$HARNESS_DIR/learn-handler.out"
 jiesu learn >"$HARNESS_DIR/learn-settled.out" 2>&1
 check "jiesu learn from too few settled orders fails" test $? -ne 0
-check "… saying why" grep -q "至少要两个类别\|只有 1 条文本" "$HARNESS_DIR/learn-settled.out"
+check "… saying why, and what to do with orders one cannot add to: wait, or give a file" \
+    sh -c "grep -q '至少要两个类别\|只有 1 条文本' '$HARNESS_DIR/learn-settled.out' &&
+           grep -q '这些是已办结的工单：等它们多了再训练，或用已标注的导出文件训练（jiesu learn 文件）' '$HARNESS_DIR/learn-settled.out'"
 # A 问政 export is learned as it is imported (its profile fits): rows the
 # import would refuse are not learned from, and counted with the first named.
 printf '%s\r\n' "留言编号,留言用户,留言主题,留言时间,留言详情,一级标签" "1,A1,小区噪音,去年冬天,请处理,环境保护" \

@@ -200,7 +200,8 @@ int svc_ensure_pg(service *s, char *err, size_t errlen)
     return -1;
 }
 
-int svc_ensure_redis(service *s)
+/* svc_ensure_redis(), waiting up to wait_ms for Redis to take a new connection. */
+static int ensure_redis(service *s, int wait_ms)
 {
     char err[512] = "";
     if (s->redis && !s->redis->err)
@@ -210,14 +211,18 @@ int svc_ensure_redis(service *s)
         redisFree(s->redis);
     }
     s->redis = rconn_open(config_str(s->cfg, "redis.addr"),
-                          config_str(s->cfg, "redis.password_file"), REDIS_TIMEOUT_MS, CONNECT_WAIT_MS,
-                          err, sizeof err);
+                          config_str(s->cfg, "redis.password_file"), REDIS_TIMEOUT_MS, wait_ms, err, sizeof err);
     if (s->redis) {
         s->redis_epoch++;
         return 0;
     }
     log_error("Redis: %s", err);
     return -1;
+}
+
+int svc_ensure_redis(service *s)
+{
+    return ensure_redis(s, CONNECT_WAIT_MS);
 }
 
 /* The title people read for service name (its code when not one of ours). */
@@ -254,13 +259,14 @@ static const char *pg_health(service *s, char *out, size_t cap)
     return out;
 }
 
-/* The same for Redis; "" when the service keeps no connection to it. */
+/* The same for Redis, one try to reconnect a lost connection (a ping must
+ * answer at once; why it failed goes to the log); "" when the service never
+ * connected to it, as one that keeps no connection never does. */
 static const char *redis_health(service *s, char *out, size_t cap)
 {
-    if (!s->redis)
+    if (!s->redis && !s->redis_epoch)
         return "";
-    snprintf(out, cap, "%s", svc_ensure_redis(s) == 0 && rconn_ping(s->redis) == 0 ? "ok"
-                             : s->redis ? s->redis->errstr : "cannot connect");
+    snprintf(out, cap, "%s", ensure_redis(s, 0) == 0 && rconn_ping(s->redis) == 0 ? "ok" : "连不上（原因见它的日志）");
     return out;
 }
 

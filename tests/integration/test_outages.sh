@@ -137,6 +137,11 @@ jiesu_as "$clerk_key" import "$dir/import2.csv" >"$dir/import-noredis.out" 2>&1
 check "… and jiesu import too" test $? -eq 0
 check_eq "… every row stored (or there already)" 30 "$(sql "SELECT inserted + duplicates FROM imports ORDER BY id DESC LIMIT 1")"
 check "… all four services still run" alive
+status_says() { "$JIESU_BIN/jiesu" status >"$dir/status-noredis.out" 2>&1; grep -q "$1" "$dir/status-noredis.out"; }
+wait_for "jiesu status: Redis down" 20 status_says '^Redis  *不通 '
+check "… jiesu status calls Redis down, as the services that use it see it, in Chinese (not 不清楚, nor hiredis's words)" \
+    sh -c "grep -q '^Redis  *不通 .*工单受理服务：连不上（原因见它的日志）' '$dir/status-noredis.out' &&
+           ! grep -qi 'refused\|closed\|cannot' '$dir/status-noredis.out'"
 stack_start
 wait_for "everything routed after Redis is back" 40 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
 check_eq "back: all of it routed within seconds" 0 "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")"

@@ -32,29 +32,47 @@ static const char SQL_ACK[] =
 
 /* Why alert $1 was not acknowledged by unit $2: who acked it (their name as
  * people read it) and when, in local time ($3 minutes east of UTC), or
- * whether it is the unit's at all, and about what principal $4 may read. */
+ * whether it is the unit's at all, and about what principal $4 may read;
+ * whether principal $5 (by name) was the one. */
 static const char SQL_WHY[] =
     "SELECT coalesce(person_name(a.acked_by), ''),"
     "       coalesce(to_char(a.acked_at AT TIME ZONE 'UTC' + make_interval(mins => $3::int), 'YYYY-MM-DD HH24:MI'), ''),"
-    "       a.target_unit_id IS NOT DISTINCT FROM $2::int AND " VIEW_ALERT_SEEN("$4")
+    "       a.target_unit_id IS NOT DISTINCT FROM $2::int AND " VIEW_ALERT_SEEN("$4") ","
+    "       a.acked_by IS NOT DISTINCT FROM $5"
     "  FROM alerts a WHERE a.id = $1::bigint";
 
+/* The answer that alert id is acknowledged, message msg. */
+static void reply_acked(service *s, const bus_request *req, long long id, const char *msg)
+{
+    Jiesu__AckReply reply = JIESU__ACK_REPLY__INIT;
+    reply.alert_id = id;
+    reply.message = (char *)msg;
+    bus_server_reply(s->server, req, "alert.acked", &reply.base);
+}
+
+/* Alert id was not acknowledged now: not the unit's, or acknowledged
+ * before — by this person, which is what they asked (a retry whose first
+ * answer was lost, a second click), or by another, which is a refusal. */
 static void explain(service *s, const bus_request *req, const char *id, const auth_principal *who)
 {
-    char unit[16], offset[16], me[16], err[512];
+    char unit[16], offset[16], me[16], err[512], msg[400];
     snprintf(unit, sizeof unit, "%d", who->unit_id);
     snprintf(offset, sizeof offset, "%d", config_utc_offset_min(s->cfg));
     snprintf(me, sizeof me, "%d", who->id);
-    const char *params[] = {id, unit, offset, me};
-    PGresult *res = db_query(s->pg, "alert ack refusal", SQL_WHY, 4, params, err, sizeof err);
-    if (!res)
+    const char *params[] = {id, unit, offset, me, who->name};
+    PGresult *res = db_query(s->pg, "alert ack refusal", SQL_WHY, 5, params, err, sizeof err);
+    if (!res) {
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
-    else if (PQntuples(res) == 0 || *PQgetvalue(res, 0, 2) != 't')
+    } else if (PQntuples(res) == 0 || *PQgetvalue(res, 0, 2) != 't') {
         bus_server_reply_error(s->server, req, ERR_REFUSED, "没有发给%s的第 %s 号告警：只能确认发给本单位的告警"
                                "（见工作台的告警，或 jiesu alerts）", who->unit_name, id);
-    else
+    } else if (*PQgetvalue(res, 0, 3) == 't') {
+        snprintf(msg, sizeof msg, "第 %s 号告警您已于 %s 确认过，不必再确认", id, PQgetvalue(res, 0, 1));
+        reply_acked(s, req, strtoll(id, NULL, 10), msg);
+    } else {
         bus_server_reply_error(s->server, req, ERR_REFUSED, "第 %s 号告警已由%s于 %s 确认，不必再确认", id,
                                PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
+    }
     PQclear(res);
 }
 
@@ -86,11 +104,8 @@ void esc_ack_request(service *s, const bus_request *req, const auth_principal *w
         explain(s, req, id, who);
     } else {
         char msg[400];
-        Jiesu__AckReply reply = JIESU__ACK_REPLY__INIT;
         snprintf(msg, sizeof msg, "第 %s 号告警已确认（%s，%s）", id, who->display_name, who->unit_name);
-        reply.alert_id = rq->alert_id;
-        reply.message = msg;
-        bus_server_reply(s->server, req, "alert.acked", &reply.base);
+        reply_acked(s, req, rq->alert_id, msg);
         log_info("%s", msg);
     }
     PQclear(res);

@@ -272,7 +272,7 @@ static const char BOARD_JS[] =
     "function total(name,n,label){var t=box.querySelector('.total.'+name);t.className='total '+name+(n?'':' clear');"
     "t.querySelector('b').textContent=n;t.querySelector('span').textContent=label;}"
     "function show(d){"
-    "total('overdue',d.overdue_total,'超期工单');total('alerts',d.alerts_total,'未确认预警');"
+    "total('overdue',d.overdue_total,'超期工单');total('alerts',d.alerts_total,'未确认告警');"
     "table('units',d.units,'无',function(u){return[[u.name],[u.overdue,'n overdue'],[u.alerts,'n alerts']];},"
     "function(u){return u.overdue>0;});"
     "var foot=box.querySelector('table.units tfoot');foot.replaceChildren();"
@@ -281,7 +281,7 @@ static const char BOARD_JS[] =
     "' 件，尚未派单 '+d.queue.unrouted+' 件。':'';"
     "table('overdue',d.overdue,'当前无超期工单',function(o){return[[o.ticket],[o.unit],[o.overdue_for,'n'],"
     "[o.category],[o.deadline+' '+o.due_at]];});"
-    "table('alerts',d.alerts,'当前无未确认预警',function(a){return[[a.rung_name],[a.ticket||'—'],[a.unit],"
+    "table('alerts',d.alerts,'当前无未确认告警',function(a){return[[a.rung_name],[a.ticket||'—'],[a.unit],"
     "[a.raised_at],[a.category||'—']];});"
     "box.querySelectorAll('.more').forEach(function(p){p.textContent=(d[p.dataset.list].length<"
     "(p.dataset.list==='overdue'?d.overdue_total:d.alerts_total))?'只列出前 '+d.listed_max+' 件。':'';});"
@@ -298,19 +298,19 @@ static const char BOARD_JS[] =
 void web_board_section(FILE *f, int refresh)
 {
     fprintf(f, "<style>%s</style>\n<section id=\"board\" data-refresh=\"%d\" aria-labelledby=\"board-title\">\n"
-               "<h2 id=\"board-title\">当前超期工单与未确认预警</h2>\n"
+               "<h2 id=\"board-title\">当前超期工单与未确认告警</h2>\n"
                "<p class=\"updated\" role=\"status\">正在读取…</p>\n"
                "<noscript><p class=\"updated stale\">本看板需要启用脚本；数据见 /api/board。</p></noscript>\n"
                "<div class=\"totals\"><p class=\"total overdue\"><b>–</b><span>超期工单</span></p>"
-               "<p class=\"total alerts\"><b>–</b><span>未确认预警</span></p></div>\n<div class=\"lists\">\n"
+               "<p class=\"total alerts\"><b>–</b><span>未确认告警</span></p></div>\n<div class=\"lists\">\n"
                "<div><h3>按单位</h3><div class=\"wide\"><table class=\"units\"><thead><tr><th class=\"t\">单位</th>"
-               "<th class=\"n\">超期工单</th><th class=\"n\">未确认预警</th></tr></thead><tbody></tbody><tfoot></tfoot>"
+               "<th class=\"n\">超期工单</th><th class=\"n\">未确认告警</th></tr></thead><tbody></tbody><tfoot></tfoot>"
                "</table></div><p class=\"note queue\"></p></div>\n"
                "<div><div><h3>超期工单（按超期时长）</h3><div class=\"wide\"><table class=\"overdue\"><thead><tr>"
                "<th class=\"t\">工单号</th><th class=\"t\">单位</th><th class=\"n\">已超期（工作时间）</th>"
                "<th class=\"t\">类别</th><th class=\"t\">时限</th></tr></thead><tbody></tbody></table></div>"
                "<p class=\"note more\" data-list=\"overdue\"></p></div>\n"
-               "<div><h3>未确认预警</h3><div class=\"wide\"><table class=\"alerts\"><thead><tr><th class=\"t\">级别</th>"
+               "<div><h3>未确认告警</h3><div class=\"wide\"><table class=\"alerts\"><thead><tr><th class=\"t\">级别</th>"
                "<th class=\"t\">工单号</th><th class=\"t\">单位</th><th class=\"t\">发出时间</th><th class=\"t\">类别</th>"
                "</tr></thead><tbody></tbody></table></div><p class=\"note more\" data-list=\"alerts\"></p></div></div>\n"
                "</div>\n</section>\n<script>%s</script>\n",
@@ -321,8 +321,8 @@ void web_board_unread(FILE *f, const web_user *u)
 {
     char roles[256];
     auth_roles_say(REPORT_ORDER_READERS, roles, sizeof roles);
-    fputs("<section id=\"board-unread\"><h2>当前超期工单与未确认预警</h2><p class=\"note\">", f);
+    fputs("<section id=\"board-unread\"><h2>当前超期工单与未确认告警</h2><p class=\"note\">", f);
     text_html_escape(f, auth_role_title(u->who.role));
-    fprintf(f, "的账号不查看工单，这里不列出超期工单和预警（查看它们的是%s）；下面的排名和统计照常显示。</p></section>\n",
+    fprintf(f, "的账号不查看工单，这里不列出超期工单和告警（查看它们的是%s）；下面的排名和统计照常显示。</p></section>\n",
             roles);
 }

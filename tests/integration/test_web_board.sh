@@ -74,11 +74,13 @@ check "no personal data: neither the caller's phone nor the text" \
 check_eq "the dashboard carries the board and its script" 200 "$(web_get "$WEB_DIR/chuangcheng.jar" "/?refresh=2")"
 check "… with data-refresh=2 and /api/board in it" \
     sh -c "grep -q 'data-refresh=\"2\"' '$WEB_DIR/body' && grep -q \"fetch('/api/board'\" '$WEB_DIR/body'"
+check "… naming open alerts 未确认告警, as jiesu alerts and the workbench name alerts, not 预警" \
+    sh -c "grep -q '未确认告警' '$WEB_DIR/body' && ! grep -q '未确认预警' '$WEB_DIR/body'"
 web_user guanli admin
 web_signin "$WEB_DIR/guanli.jar" guanli >/dev/null
 check_eq "the administrator's dashboard (it reads no orders)" 200 "$(web_get "$WEB_DIR/guanli.jar" /)"
 check "… says the board is not shown to it and who reads it, not a board of zeros as if none were overdue" \
-    sh -c "grep -q '系统管理员的账号不查看工单，这里不列出超期工单和预警（查看它们的是话务员、' '$WEB_DIR/body' &&
+    sh -c "grep -q '系统管理员的账号不查看工单，这里不列出超期工单和告警（查看它们的是话务员、' '$WEB_DIR/body' &&
            ! grep -q \"fetch('/api/board'\" '$WEB_DIR/body' && grep -q '街道排名' '$WEB_DIR/body'"
 
 if browser_ready "the wall board"; then

@@ -35,7 +35,7 @@ static const action_rule RULES[] = {
     {"accept", "签收", "accepted", "{dispatched}", "accepted", FX_MEET_ACCEPT, 0},
     {"return", "退回", "returned", "{dispatched,accepted}", "returned", FX_RETURN, 1},
     {"progress", "填写进展", NULL, "{dispatched,accepted,waiting}", "progress", FX_NONE, 1},
-    {"wait", "暂缓办理", "waiting", "{accepted}", "waiting", FX_NONE, 0},
+    {"wait", "暂缓办理", "waiting", "{accepted}", "waiting", FX_NONE, 1},   /* the clock stops: say why */
     {"resume", "恢复办理", "accepted", "{waiting}", "resumed", FX_NONE, 0},
     {"resolve", "办结", "resolved", "{dispatched,accepted}", "resolved", FX_MEET_BOTH, 0},
     {"callback", "回访", "closed", "{resolved}", "callback", FX_CLOSE, 0},

@@ -4,7 +4,7 @@
  *   jiesu accept   TICKET
  *   jiesu return   TICKET REASON
  *   jiesu progress TICKET NOTE
- *   jiesu wait     TICKET [REASON]
+ *   jiesu wait     TICKET REASON
  *   jiesu resume   TICKET
  *   jiesu resolve  TICKET [NOTE]
  *   jiesu callback TICKET 满意|基本满意|不满意 [NOTE] (or satisfied|basic|unsatisfied)
@@ -38,7 +38,7 @@ static const action_cmd CMDS[] = {
     {"accept", 0, 0, "accept 工单号"},
     {"return", 1, 1, "return 工单号 理由"},
     {"progress", 1, 1, "progress 工单号 进展"},
-    {"wait", 1, 0, "wait 工单号 [理由]"},
+    {"wait", 1, 1, "wait 工单号 理由"},
     {"resume", 0, 0, "resume 工单号"},
     {"resolve", 1, 0, "resolve 工单号 [说明]"},
     {"callback", 2, 1, "callback 工单号 满意|基本满意|不满意 [备注]（不满意的工单重新办理）"},

@@ -83,7 +83,7 @@ static const char COMMANDS_HELP[] =
     "  dispatch 工单号 单位 [理由]\n"
     "                          人工派单：给等待派单的工单派单，或改派某单位手上的工单（改派须写理由\n"
     "                          并记录在案，新单位的时限从此刻算起；已办结待回访或已销号的工单不能改派）\n"
-    "  accept|resume 工单号, return|progress 工单号 文字, wait|resolve 工单号 [文字]\n"
+    "  accept|resume 工单号, return|progress|wait 工单号 文字, resolve 工单号 [文字]\n"
     "                          单位对自己工单的操作（以密钥所属用户的单位身份）：签收、恢复办理、\n"
     "                          退回（非本单位职责）、记录进展、暂缓办理（时限暂停计时）、办结\n"
     "  callback 工单号 满意|基本满意|不满意 [备注]\n"

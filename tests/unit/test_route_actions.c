@@ -195,6 +195,8 @@ static void test_wait_resume_progress(void **state)
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM deadlines WHERE complaint_id = %lld AND met_at IS NOT NULL", id), 1);
     assert_int_equal(full_act(f, ticket, "progress", "370212001", "已联系环卫", NULL, &res, err, sizeof err), 0);
     assert_string_equal(res.to, "accepted");
+    assert_int_equal(full_act(f, ticket, "wait", "370212001", "", NULL, &res, err, sizeof err), -1);   /* no reason */
+    assert_non_null(strstr(err, "暂缓办理需要填写理由"));
     assert_int_equal(full_act(f, ticket, "wait", "370212001", "等待来电人提供照片", NULL, &res, err, sizeof err), 0);
     assert_string_equal(res.to, "waiting");
     assert_int_equal(full_act(f, ticket, "resume", "370212001", "", NULL, &res, err, sizeof err), 0);

@@ -28,12 +28,17 @@ static int teardown(void **state)
     return 0;
 }
 
-static intake_columns *map_of(const char *const *headers, size_t n)
+static intake_columns *map_by(const char *profile, const char *const *headers, size_t n)
 {
     size_t lens[32];
     for (size_t i = 0; i < n; i++)
         lens[i] = strlen(headers[i]);
-    return intake_columns_new(intake_profiles_find(set, "12345"), headers, lens, n);
+    return intake_columns_new(intake_profiles_find(set, profile), headers, lens, n);
+}
+
+static intake_columns *map_of(const char *const *headers, size_t n)
+{
+    return map_by("12345", headers, n);
 }
 
 static void test_chinese_headers(void **state)
@@ -141,11 +146,8 @@ static void test_unused_column_for_an_unmapped_field(void **state)
 {
     (void)state;
     const char *h[] = {"Unique Key", "Created Date", "Complaint Type", "Descriptor", "Location Type", "Caller Name"};
-    size_t lens[6];
-    for (int i = 0; i < 6; i++)
-        lens[i] = strlen(h[i]);
     char warn[2000];
-    intake_columns *m = intake_columns_new(intake_profiles_find(set, "nyc311"), h, lens, 6);
+    intake_columns *m = map_by("nyc311", h, 6);
     assert_non_null(m);
     assert_int_equal(intake_columns_describe_ignored(m, warn, sizeof warn), 1);
     assert_non_null(strstr(warn, "Caller Name（像是来电人 caller_name）"));
@@ -160,11 +162,8 @@ static void test_extra_by_the_name_begun(void **state)
     (void)state;
     const char *h[] = {"unique_key", "created_date", "complaint_type", "descriptor", "location_type",
                        ":@computed_region_efsh_h5xi", ":@computed_region_f5dn_yrer", "computed_note"};
-    size_t lens[8];
-    for (int i = 0; i < 8; i++)
-        lens[i] = strlen(h[i]);
     char warn[2000];
-    intake_columns *m = intake_columns_new(intake_profiles_find(set, "nyc311"), h, lens, 8);
+    intake_columns *m = map_by("nyc311", h, 8);
     assert_non_null(m);
     assert_int_equal(intake_columns_describe_ignored(m, warn, sizeof warn), 1);
     assert_non_null(strstr(warn, "没有用上，只存进附加信息（extra）：computed_note"));

@@ -4,7 +4,7 @@
  * A profile is a small text file (data/profiles/NAME.conf, `key = value`
  * lines, '#' comments):
  *
- *   description = NYC 311 service requests (NYC Open Data, erm2-nwe9)
+ *   description = 纽约市 311 服务请求（NYC Open Data 数据集 erm2-nwe9）
  *   timezone    = America/New_York        # IANA name: local times in the file
  *   dates       = mdy ymd                 # formats, intake_dates.h; never both mdy and dmy
  *   encoding    = auto                    # auto | utf-8 | gb18030 (CSV only)

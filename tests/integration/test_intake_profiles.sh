@@ -238,5 +238,9 @@ jiesu import "$dir/repeat.csv" >"$dir/repeat.out" 2>&1
 check "rows repeating a ticket of the file are told apart from tickets stored before, with the file that lists them" grep -q \
     "repeat.csv：共 3 行，新存 1 件，重复 2 行（工单号已入库 1 行，文件里同一工单号又出现 1 行，只存了第一行），拒收 0 行（重复明细：.*/import-[0-9]*-rejects.csv）" "$dir/repeat.out"
 
-check "intake still answers after all of it" as_role clerk "$JIESU_BIN/jiesu" profiles
+as_role clerk "$JIESU_BIN/jiesu" profiles >"$dir/profiles.out" 2>&1
+check "intake still answers after all of it" test $? -eq 0
+check "… jiesu profiles describes each profile in Chinese, as a clerk reads it" \
+    sh -c "grep -q '12345 热线工单导出（CSV 或 XLSX，UTF-8 或 GBK 编码）' '$dir/profiles.out' &&
+           grep -q '纽约市 311 服务请求' '$dir/profiles.out' && ! grep -q ' or \\|service requests' '$dir/profiles.out'"
 harness_services_stop

@@ -115,7 +115,7 @@ static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
         fputs("</tr>\n", f);
     }
     fputs("</table></div>\n", f);
-    fprintf(f, "<p class=\"note\">* " REPORT_THIN ":不足 %ld 件的比率只作展示,不参与排名和综合得分。</p>\n",
+    fprintf(f, "<p class=\"note\">* " REPORT_THIN "：不足 %ld 件的比率只作展示，不参与排名和综合得分。</p>\n",
             b->cur->min_cases);
 }
 
@@ -136,7 +136,7 @@ static void composite_chart(FILE *f, const report_bulletin *b, const char *kind)
         const report_unit *p = report_bulletin_prev(b, u);
         bars[n++] = (report_bar){u->name, u->composite, p ? p->composite : NAN, flag_color(u->flag)};
     }
-    snprintf(title, sizeof title, "%s综合得分(灰线为上周)", kind_title(kind));
+    snprintf(title, sizeof title, "%s综合得分（灰线为上周）", kind_title(kind));
     if (n)
         report_svg_bars(f, title, bars, n, 100, "%.1f");
 }
@@ -220,7 +220,7 @@ static void hotspot_chart(FILE *f, const char *title, const report_hotspot *h, s
     for (size_t i = 0, first = 1; i < n; i++) {
         if (h[i].kind == HOT_RANKED)
             continue;
-        fprintf(f, "%s%s %ld 件(上周 %ld)", first ? "" : ";", report_hot_label(h[i].kind), h[i].count, h[i].prev);
+        fprintf(f, "%s%s %ld 件（上周 %ld）", first ? "" : "；", report_hot_label(h[i].kind), h[i].count, h[i].prev);
         first = 0;
     }
     fputs("</p>\n", f);
@@ -241,7 +241,7 @@ static void period_line(FILE *f, const report_bulletin *b)
     fprintf(f, "<p class=\"note period\">统计周期 %s 至 %s", p->from, p->last);
     if (b->days_begun < 7)
         fprintf(f, "（本周至今：只含已过的 %d 天，截至生成时间）", b->days_begun);
-    fprintf(f, ";生成时间 %s。红色、黄色为综合得分排名末位;个人信息已脱敏。</p>\n", b->generated_at);
+    fprintf(f, "；生成时间 %s。红色、黄色为综合得分排名末位；个人信息已脱敏。</p>\n", b->generated_at);
 }
 
 void report_html_bulletin(FILE *f, const report_bulletin *b)
@@ -258,12 +258,12 @@ void report_html_bulletin(FILE *f, const report_bulletin *b)
         fprintf(f, "<h2>%s分项指标排名</h2>\n", kind_title(KINDS[k]));
         rate_rank_table(f, b, KINDS[k]);
     }
-    fputs("<h2>超期及预警工单(按单位)</h2>\n", f);
+    fputs("<h2>超期及预警工单（按单位）</h2>\n", f);
     orders_table(f, b);
     fputs("<h2>热点</h2>\n", f);
     if (!withheld(f, b)) {
-        hotspot_chart(f, "热点类别(灰线为上周)", b->categories, b->n_categories);
-        hotspot_chart(f, "热点地点(灰线为上周)", b->places, b->n_places);
+        hotspot_chart(f, "热点类别（灰线为上周）", b->categories, b->n_categories);
+        hotspot_chart(f, "热点地点（灰线为上周）", b->places, b->n_places);
     }
     fputs("</body></html>\n", f);
 }
@@ -297,12 +297,23 @@ static void trend_chart(FILE *f, const report_table *const *weeks, size_t nweeks
 /* The calendar's warning: deadlines counted over holidays as working days. */
 static void calendar_warning(FILE *f, const holidays_gap *gap)
 {
-    fprintf(f, "<p class=\"warning\" id=\"calendar-warning\">节假日安排缺失:%d 年的国务院节假日安排尚未载入,"
-               "该年每个周一至周五(含元旦、春节)都按工作日计算办理时限", gap->year);
+    fprintf(f, "<p class=\"warning\" id=\"calendar-warning\">节假日安排缺失：%d 年的国务院节假日安排尚未载入，"
+               "该年每个周一至周五（含元旦、春节）都按工作日计算办理时限", gap->year);
     if (gap->pending > 0)
-        fprintf(f, ";已有 %ld 个未到期时限落在 %d 年及以后", gap->pending, gap->year);
-    fprintf(f, "。请管理员载入通知:jiesu holidays load %d.json(或 jiesu holidays add 日期 名称 --off|--work)。</p>\n",
+        fprintf(f, "；已有 %ld 个未到期时限落在 %d 年及以后", gap->pending, gap->year);
+    fprintf(f, "。请管理员载入通知：jiesu holidays load %d.json（或 jiesu holidays add 日期 名称 --off|--work）。</p>\n",
             gap->year);
+}
+
+/* The page's figures for programs and analysts to download, as links that
+ * name what each holds, and how to ask for another week or day. */
+static void data_links(FILE *f, const report_period *week)
+{
+    fprintf(f, "<p class=\"note data\">数据下载（JSON，供统计分析和其他系统读取）："
+               "<a href=\"/api/bulletin?week=%s\">本页这一周的周通报</a>（其他周：改链接里的 week=）、"
+               "<a href=\"/api/daily\">今日派单</a>（其他日子加 ?date=年-月-日）、"
+               "<a href=\"/api/live\">实时计数</a>；"
+               "Open311 接口：/requests.json、/requests/工单号.json</p>\n", week->label);
 }
 
 void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks,
@@ -324,7 +335,7 @@ void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table
         trend_chart(f, weeks, nweeks);
     fputs("<h2>类别</h2>\n", f);
     if (!withheld(f, b))
-        hotspot_chart(f, "本周热点类别(灰线为上周)", b->categories, b->n_categories);
-    fputs("<p class=\"note\">JSON: /api/bulletin?week=YYYY-Www, /api/daily?date=YYYY-MM-DD, /api/live;"
-          " Open311: /requests.json, /requests/{id}.json</p>\n</body></html>\n", f);
+        hotspot_chart(f, "本周热点类别（灰线为上周）", b->categories, b->n_categories);
+    data_links(f, &b->cur->period);
+    fputs("</body></html>\n", f);
 }

@@ -161,14 +161,22 @@ check "the rendered DOM holds the trend and category charts" \
     sh -c "grep -q '街道综合得分趋势' '$HARNESS_DIR/dashboard.dom' && grep -q 'class=\"series\"' '$HARNESS_DIR/dashboard.dom'"
 check "… its week named in words (2026年第47周, 第46周 on the trend), not by the ISO code 2026-W47" \
     sh -c "grep -q '<title>接诉即办 看板 2026年第47周</title>' '$HARNESS_DIR/dashboard.dom' &&
-           grep -q '>第46周</text>' '$HARNESS_DIR/dashboard.dom' && ! grep -q '[0-9]-W[0-9]' '$HARNESS_DIR/dashboard.dom'"
+           grep -q '>第46周</text>' '$HARNESS_DIR/dashboard.dom' &&
+           ! sed 's/href=\"[^\"]*\"//g' '$HARNESS_DIR/dashboard.dom' | grep -q '[0-9]-W[0-9]'"
+check "… its data for programs offered as a download in words, the week it shows linked, no bare API path to read" \
+    sh -c "grep -q '数据下载（JSON，供统计分析和其他系统读取）：<a href=\"/api/bulletin?week=2026-W47\">本页这一周的周通报</a>' '$HARNESS_DIR/dashboard.html' &&
+           ! grep -q 'JSON: \|/api/bulletin?week=YYYY' '$HARNESS_DIR/dashboard.html'"
+check "… its notes in Chinese punctuation (样本不足：…，…)" \
+    sh -c "grep -q '样本不足：不足 [0-9]* 件的比率只作展示，不参与排名和综合得分' '$HARNESS_DIR/dashboard.html' &&
+           ! grep -q '样本不足:' '$HARNESS_DIR/dashboard.html'"
 # This year's official holidays missing (as 2027's were on 2026-12-03): the dashboard says so, on top.
 year=$(TZ=Asia/Shanghai date +%Y)
 sql "DELETE FROM holidays WHERE day >= make_date($year, 1, 1)" >/dev/null
 get '/?week=2026-W47' >/dev/null
 check "the dashboard warns, under its title, that this year's holidays are missing" \
-    sh -c "grep -A1 '</h1>' '$HARNESS_DIR/http.body' | grep -q 'id=\"calendar-warning\">节假日安排缺失:$year 年'"
-check "… and says how to load them" grep -q "jiesu holidays load $year.json" "$HARNESS_DIR/http.body"
+    sh -c "grep -A1 '</h1>' '$HARNESS_DIR/http.body' | grep -q 'id=\"calendar-warning\">节假日安排缺失：$year 年的国务院节假日安排尚未载入，'"
+check "… and says how to load them, in Chinese punctuation" \
+    grep -q "请管理员载入通知：jiesu holidays load $year.json（或 jiesu holidays add" "$HARNESS_DIR/http.body"
 
 # ---- kill -9: the service keeps no state of its own ----
 before=$(curl -s -H "Authorization: Bearer $reader" "$base/api/bulletin?week=2026-W47" | jq -c '[.units[] | {code, rank, composite}]')

@@ -12,6 +12,7 @@
 #include "db.h"
 #include "clock.h"
 #include "log.h"
+#include "text.h"
 
 #include <libpq-events.h>
 
@@ -559,7 +560,7 @@ static int migrations_list(const char *dir, migration **out, size_t *n, char *er
 {
     DIR *d = opendir(dir);
     if (!d) {
-        snprintf(err, errlen, "migrations directory %s: %s", dir, strerror(errno));
+        snprintf(err, errlen, "迁移目录 %s：%s", dir, text_os_error(errno));
         return -1;
     }
     migration *list = NULL;
@@ -585,15 +586,15 @@ static int migrations_list(const char *dir, migration **out, size_t *n, char *er
     qsort(list, count, sizeof *list, migration_cmp);
     for (size_t i = 1; i < count; i++) {
         if (list[i].version == list[i - 1].version) {
-            snprintf(err, errlen, "migrations %s/%s and %s share version %ld", dir, list[i - 1].name,
-                     list[i].name, list[i].version);
+            snprintf(err, errlen, "%s 里的迁移文件 %s 和 %s 编号都是 %ld：一个编号只能有一个文件", dir,
+                     list[i - 1].name, list[i].name, list[i].version);
             goto cleanup;
         }
     }
     rc = 0;
     goto cleanup;
 out_of_memory:
-    snprintf(err, errlen, "migrations directory %s: out of memory", dir);
+    snprintf(err, errlen, "读迁移目录 %s 时内存不足", dir);
 cleanup:
     closedir(d);
     if (rc != 0) {
@@ -612,7 +613,7 @@ static char *read_whole_file(const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s：%s", path, text_os_error(errno));
         return NULL;
     }
     char *text = NULL;
@@ -637,12 +638,26 @@ static char *read_whole_file(const char *path, char *err, size_t errlen)
         ok = 0;
     fclose(f);
     if (!ok) {
-        snprintf(err, errlen, "%s: cannot read", path);
+        snprintf(err, errlen, "%s：读取失败（文件读不完，或内存不足）", path);
         free(text);
         return NULL;
     }
     text[len] = '\0';
     return text;
+}
+
+/* 1 when the SQL file at path ran (res: its result); else 0 with, in err,
+ * the file that PostgreSQL refused and its words, for `jiesu migrate` to
+ * print. */
+static int file_ran(PGconn *conn, const PGresult *res, const char *path, char *err, size_t errlen)
+{
+    ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY)
+        return 1;
+    char msg[1024];
+    result_error(msg, sizeof msg, conn, res);
+    snprintf(err, errlen, "PostgreSQL 执行 %s 时出错（它的原话：%s）", path, msg);
+    return 0;
 }
 
 /* Opens a transaction holding the migration lock. 0 or -1 (the reason in err). */
@@ -681,7 +696,7 @@ static int migration_apply(PGconn *conn, const char *dir, const migration *m, ch
     if (!(sql = read_whole_file(path, err, errlen)))
         goto cleanup;
     res = PQexec(conn, sql);        /* the whole file: many statements, $$ bodies and all */
-    if (!result_ok(conn, res, path, PGRES_EMPTY_QUERY, err, errlen))
+    if (!file_ran(conn, res, path, err, errlen))
         goto cleanup;
     if (db_command(conn, "migration record", "INSERT INTO schema_migrations (version, name) VALUES ($1::int, $2)",
                    2, params, NULL, err, errlen) != 0 ||
@@ -737,7 +752,7 @@ int db_grant(PGconn *conn, const char *path, const char *role, char *err, size_t
         goto cleanup;
     PQclear(res);
     res = PQexec(conn, sql);
-    if (!result_ok(conn, res, path, PGRES_EMPTY_QUERY, err, errlen) || db_commit(conn, err, errlen) != 0)
+    if (!file_ran(conn, res, path, err, errlen) || db_commit(conn, err, errlen) != 0)
         goto cleanup;
     rc = 0;
 cleanup:

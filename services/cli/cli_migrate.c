@@ -100,7 +100,8 @@ static PGconn *owner_connect(const cli_ctx *ctx)
         conninfo = config_str(ctx->cfg, "pg.conninfo");
     PGconn *pg = db_connect(conninfo, 30000, err, sizeof err);
     if (!pg)
-        cli_error("migrate：%s（数据库所有者的连接由 pg.owner_conninfo 指定）", err);
+        cli_error("migrate：连不上数据库：先确认 PostgreSQL 在运行，再核对数据库所有者的连接 pg.owner_conninfo"
+                  "（没有设时用 pg.conninfo）；PostgreSQL 的原话：%s", err);
     return pg;
 }
 
@@ -186,7 +187,8 @@ int cli_migrate_main(cli_ctx *ctx, int argc, char **argv)
     const char *dir = config_str(ctx->cfg, "db.migrations_dir");
     char why[512] = "";
     if (db_migrate(pg, dir, &applied, why, sizeof why) < 0) {
-        cli_error("migrate：执行 %s 里的数据库迁移失败%s%s", dir, *why ? "：" : "", why);
+        cli_error("migrate：执行 %s 里的数据库迁移失败%s%s；出错的那个迁移没有留下任何改动，改正后再运行 jiesu migrate",
+                  dir, *why ? "：" : "", why);
         goto done;
     }
     printf("数据库迁移：从 %s 执行了 %d 个\n", dir, applied);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "text.h"
 
 #define MAX_UPSERTS 2
 #define CHUNK 65536
@@ -93,7 +94,7 @@ static int stream_file(PGconn *conn, const char *path, char *err, size_t errlen)
     FILE *fp = fopen(path, "rb");
     char why[512] = "";
     if (!fp) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s：%s", path, text_os_error(errno));
         db_copy_end(conn, why, sizeof why);
         return -1;
     }

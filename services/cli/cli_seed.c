@@ -289,7 +289,7 @@ static int seed_file_rows(seed_run *run, const char *dir, const seed_file *f, ch
     snprintf(path, sizeof path, "%s/%s", dir, f->file);
     FILE *fp = fopen(path, "r");
     if (!fp) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s：%s", path, text_os_error(errno));
         return -1;
     }
     while (getline(&line, &cap, fp) != -1) {
@@ -323,11 +323,11 @@ static int seed_file_rows(seed_run *run, const char *dir, const seed_file *f, ch
             goto cleanup;
     }
     if (ferror(fp)) {
-        snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s：读取出错：%s", path, text_os_error(errno));
         goto cleanup;
     }
     if (lineno == 0) {
-        snprintf(err, errlen, "%s: empty file", path);
+        snprintf(err, errlen, "%s：空文件", path);
         goto cleanup;
     }
     rc = 0;

@@ -280,6 +280,23 @@ check "jiesu migrate again" test $? -eq 0
 check "… says a shipped entry is left out" grep -q "1 个内置地名条目没有载入" "$g-migrate.out"
 check_eq "… and does not load it again (no overlap comes back)" "370212004 operator 1-99|370212004 shipped 100-999" \
     "$(sql "SELECT string_agg(street_code || ' ' || source || ' ' || num_from || '-' || num_to, '|' ORDER BY num_from) FROM gazetteer WHERE name = '九水东路'")"
+# What jiesu migrate says when it fails, in Chinese, the system's own words
+# only PostgreSQL's and after a sentence saying what failed.
+m=$HARNESS_DIR/migrate-errors
+mkdir -p "$m/bad"
+JIESU_DB_MIGRATIONS_DIR=$m/none jiesu migrate >"$m/none.out" 2>&1
+check "jiesu migrate without its migrations directory fails" test $? -eq 1
+check "… saying so in Chinese, not the system's English" \
+    sh -c "grep -q '迁移目录 .*/none：没有这个文件或目录（核对路径）' '$m/none.out' && ! grep -q 'No such file' '$m/none.out'"
+JIESU_DATA_DIR=$m/none jiesu migrate >"$m/data.out" 2>&1
+check "… nor without its data: the file it lacks, in Chinese" \
+    sh -c "grep -q '载入区划：.*/none/regions/.*：没有这个文件或目录' '$m/data.out' && ! grep -q 'No such file' '$m/data.out'"
+printf 'SELEC 1;\n' >"$m/bad/999_bad.sql"
+JIESU_DB_MIGRATIONS_DIR=$m/bad jiesu migrate >"$m/bad.out" 2>&1
+check "a migration PostgreSQL refuses: which file, PostgreSQL's words after, and what to do" \
+    sh -c "grep -q 'PostgreSQL 执行 .*/999_bad.sql 时出错（它的原话：syntax error' '$m/bad.out' &&
+           grep -q '改正后再运行 jiesu migrate' '$m/bad.out' && ! grep -q 'sql failed' '$m/bad.out'"
+check_eq "… and nothing of it recorded" 0 "$(sql "SELECT count(*) FROM schema_migrations WHERE version = 999")"
 jiesu gazetteer list 九水 >"$g-list.out" 2>&1
 check "list matches part of a name and shows the entry removed, by whom" grep -q "内置，已被 admin 删去" "$g-list.out"
 jiesu gazetteer restore 九水东路 >"$g-restore-refused.out" 2>&1

@@ -603,7 +603,7 @@ static void test_failures_fill_err_and_log_nothing(void **state)
                                  " (Key (id)=(1) already exists.)");
     assert_string_equal(said[2], "SELECT 1/0 failed: division by zero");
     assert_string_equal(said[3], "SELECT 1 failed: not a COPY FROM STDIN");
-    assert_string_equal(said[4], "migrations directory /nonexistent/migrations: No such file or directory");
+    assert_string_equal(said[4], "迁移目录 /nonexistent/migrations：没有这个文件或目录（核对路径）");
 }
 
 int main(void)

@@ -244,17 +244,22 @@ void svc_reply_failed(service *s, const bus_request *req, int code, const char *
         bus_server_reply_error(s->server, req, code, "%s", err);
 }
 
-/* "ok", or why this service cannot use PostgreSQL now, into out. */
+/* "ok", or, in words for `jiesu status`, why this service cannot use
+ * PostgreSQL now, into out; PostgreSQL's own words go to the log. */
 static const char *pg_health(service *s, char *out, size_t cap)
 {
-    char why[256];
-    if (svc_ensure_pg(s, out, cap) < 0)
+    char why[512];
+    if (svc_ensure_pg(s, why, sizeof why) < 0) {    /* logged there */
+        snprintf(out, cap, "连不上（原因见它的日志）");
         return out;
+    }
     PGresult *res = PQexec(s->pg, "SELECT 1");
-    if (PQresultStatus(res) == PGRES_TUPLES_OK)
+    if (PQresultStatus(res) == PGRES_TUPLES_OK) {
         snprintf(out, cap, "ok");
-    else
-        snprintf(out, cap, "%s", db_error(s->pg, why, sizeof why));
+    } else {
+        log_error("PostgreSQL: SELECT 1: %s", db_error(s->pg, why, sizeof why));
+        snprintf(out, cap, "连上了，但查询失败（原因见它的日志）");
+    }
     PQclear(res);
     return out;
 }

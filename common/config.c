@@ -310,23 +310,34 @@ static int zone_fixed(const char *zone)
            clock_zone_offset_min(zone, now + 273 * 86400) == a;
 }
 
-/* "a whole number from 1 to 100", "one of debug, info, …": what k allows. */
-static void allowed(char *buf, size_t cap, const config_key *k)
+/* What each type allows, in the start-up check's words (English, as the
+ * services' logs) and in the listing's (Chinese, for who sets the keys). */
+typedef struct {
+    const char *whole, *number, *zone, *one_of, *any;
+} allowed_words;
+
+static const allowed_words CHECK_WORDS = {
+    "a whole number from %.15g to %.15g", "a number from %.15g to %.15g",
+    "an IANA time zone name without daylight saving time, e.g. Asia/Shanghai", "one of %s", "any text"};
+static const allowed_words LISTING_WORDS = {
+    "%.15g 到 %.15g 的整数", "%.15g 到 %.15g 的数", "不用夏令时的 IANA 时区名，如 Asia/Shanghai", "%s 之一",
+    "任意文本"};
+
+/* "a whole number from 1 to 100", "one of debug/info/…": what k allows, in words w. */
+static void allowed(char *buf, size_t cap, const config_key *k, const allowed_words *w)
 {
     switch (k->type) {
-    case CONFIG_INT: snprintf(buf, cap, "a whole number from %.15g to %.15g", k->min, k->max); break;
-    case CONFIG_REAL: snprintf(buf, cap, "a number from %.15g to %.15g", k->min, k->max); break;
-    case CONFIG_ZONE:
-        snprintf(buf, cap, "an IANA time zone name without daylight saving time, e.g. Asia/Shanghai");
-        break;
+    case CONFIG_INT: snprintf(buf, cap, w->whole, k->min, k->max); break;
+    case CONFIG_REAL: snprintf(buf, cap, w->number, k->min, k->max); break;
+    case CONFIG_ZONE: snprintf(buf, cap, "%s", w->zone); break;
     case CONFIG_TEXT:
         if (k->choices) {
-            snprintf(buf, cap, "one of %s", k->choices);
+            snprintf(buf, cap, w->one_of, k->choices);
             for (char *p = buf; *p; p++)
                 if (*p == '|')
                     *p = '/';
         } else {
-            snprintf(buf, cap, "any text");
+            snprintf(buf, cap, "%s", w->any);
         }
         break;
     }
@@ -395,7 +406,7 @@ int config_check(config *self, char *err, size_t errlen)
                 continue;
             char where[4300], want[160];
             source(where, sizeof where, self, k->key);
-            allowed(want, sizeof want, k);
+            allowed(want, sizeof want, k, &CHECK_WORDS);
             snprintf(err, errlen, "%s: %s = '%s': want %s", where, k->key, v, want);
             return -1;
         }
@@ -450,15 +461,15 @@ static void print_row(FILE *out, const config_key *k)
 {
     char want[160] = "";
     if (k->type != CONFIG_TEXT || k->choices)
-        allowed(want, sizeof want, k);
-    fprintf(out, "| `%s` | %s%s%s | %s | %s |\n", k->key, *k->def ? "`" : "", *k->def ? k->def : "(none)",
+        allowed(want, sizeof want, k, &LISTING_WORDS);
+    fprintf(out, "| `%s` | %s%s%s | %s | %s |\n", k->key, *k->def ? "`" : "", *k->def ? k->def : "（无）",
             *k->def ? "`" : "", want, k->meaning);
 }
 
 void config_print_markdown(FILE *out)
 {
     for (size_t t = 0; t < CONFIG_NTABLES; t++) {
-        fprintf(out, "%sRead by %s:\n\n| key | default | allowed | meaning |\n|---|---|---|---|\n", t ? "\n" : "",
+        fprintf(out, "%s%s读取：\n\n| 键 | 默认值 | 可取的值 | 含义 |\n|---|---|---|---|\n", t ? "\n" : "",
                 CONFIG_TABLES[t].reader);
         for (size_t i = 0; i < CONFIG_TABLES[t].n; i++)
             print_row(out, &CONFIG_TABLES[t].keys[i]);

@@ -41,7 +41,7 @@ typedef struct {
 } config_key;
 
 typedef struct {
-    const char       *reader; /* who reads these keys: "every program", "intake", … */
+    const char       *reader; /* who reads these keys: "每个程序", "jiesu-intake（工单受理服务）", … */
     const config_key *keys;
     size_t            n;
 } config_table;
@@ -96,8 +96,9 @@ int config_is_set(const config *self, const char *key);
  * noted by config_check(), else worked out now (setting TZ for a moment). */
 int config_utc_offset_min(const config *self);
 
-/* Every declared key as a Markdown table (key, default, meaning), grouped by
- * table: what the README's configuration section lists. */
+/* Every declared key as a Markdown table (key, default, what is allowed,
+ * meaning), grouped by table, in Chinese for the administrators who set them:
+ * `jiesu config`, and what the README's configuration section lists. */
 void config_print_markdown(FILE *out);
 
 /* Frees the config and sets *self to NULL. */

@@ -300,6 +300,26 @@ static void test_readme_lists_every_key(void **state)
     free(listing);
 }
 
+/* `jiesu config` is read by the administrators who set the keys: Chinese
+ * headings, allowed values and meanings; the keys and defaults as written. */
+static void test_listing_in_chinese(void **state)
+{
+    (void)state;
+    char *listing = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&listing, &len);
+    config_print_markdown(out);
+    fclose(out);
+    assert_non_null(strstr(listing, "每个程序读取：\n\n| 键 | 默认值 | 可取的值 | 含义 |\n"));
+    assert_non_null(strstr(listing, "| `log.level` | `info` | debug/info/warn/error 之一 | 各服务的日志级别 |\n"));
+    assert_non_null(strstr(listing, "| `escalation.repeat_count` | `3` | 2 到 1000 的整数 |"));
+    assert_non_null(strstr(listing, "| `redis.password_file` | （无） |"));
+    assert_non_null(strstr(listing, "jiesu（命令行工具）读取："));
+    assert_null(strstr(listing, "Read by"));
+    assert_null(strstr(listing, "whole number"));
+    free(listing);
+}
+
 static void test_env_file(void **state)
 {
     fixture *f = *state;
@@ -348,6 +368,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_check_refuses_bad_settings, setup, teardown),
         cmocka_unit_test(test_tables_consistent),
         cmocka_unit_test(test_readme_lists_every_key),
+        cmocka_unit_test(test_listing_in_chinese),
         cmocka_unit_test_setup_teardown(test_env_file, setup, teardown),
         cmocka_unit_test(test_set_and_destroy),
     };

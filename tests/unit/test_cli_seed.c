@@ -241,7 +241,7 @@ static void test_bad_configuration(void **state)
     assert_int_equal(cli_seed_regions(f->pg, "data/regions", "37021", &st, err, sizeof err), -1);
     assert_non_null(strstr(err, "'37021' is not a 6-digit"));
     assert_int_equal(cli_seed_regions(f->pg, "no/such/dir", "370212", &st, err, sizeof err), -1);
-    assert_non_null(strstr(err, "no/such/dir/districts.csv: No such file"));
+    assert_non_null(strstr(err, "no/such/dir/districts.csv：没有这个文件或目录（核对路径）"));
 }
 
 int main(void)

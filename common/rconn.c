@@ -4,7 +4,10 @@
  * keeps trying (every RETRY_MS) until wait_ms has passed, and only hands out a
  * context that has authenticated (when the server has a password) and answered
  * PING. The password stays in a file (0600) and is read at each connection:
- * never in the configuration, the environment or a command line.
+ * never in the configuration, the environment or a command line. Making the
+ * connection and its AUTH and PING take at most HANDSHAKE_MS (or timeout_ms
+ * when shorter): a service retrying from its request loop while Redis is away
+ * or silent is held up that long at most, not a whole command timeout.
  */
 #include "rconn.h"
 
@@ -17,6 +20,7 @@
 #include <time.h>
 
 #define RETRY_MS 200
+#define HANDSHAKE_MS 1000   /* longest a connection may take to be made and answer AUTH and PING */
 #define PASSWORD_MAX 512
 
 /* Splits "host:port" or "[v6]:port" into host and port. 0 or -1. */
@@ -95,10 +99,13 @@ static redisContext *connect_once(const char *addr, const char *password_file, i
                                   size_t cap, int *retry)
 {
     *retry = 1;
+    *why = '\0';
+    int hs_ms = timeout_ms < HANDSHAKE_MS ? timeout_ms : HANDSHAKE_MS;
+    struct timeval hs = {.tv_sec = hs_ms / 1000, .tv_usec = (hs_ms % 1000) * 1000};
     struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
     redisContext *rc;
     if (strncmp(addr, "unix:", 5) == 0) {
-        rc = timeout_ms > 0 ? redisConnectUnixWithTimeout(addr + 5, tv) : redisConnectUnix(addr + 5);
+        rc = timeout_ms > 0 ? redisConnectUnixWithTimeout(addr + 5, hs) : redisConnectUnix(addr + 5);
     } else {
         char host[256];
         int port;
@@ -107,23 +114,18 @@ static redisContext *connect_once(const char *addr, const char *password_file, i
             *retry = 0;
             return NULL;
         }
-        rc = timeout_ms > 0 ? redisConnectWithTimeout(host, port, tv) : redisConnect(host, port);
+        rc = timeout_ms > 0 ? redisConnectWithTimeout(host, port, hs) : redisConnect(host, port);
     }
     if (!rc) {
         snprintf(why, cap, "out of memory");
         return NULL;
     }
-    if (rc->err) {
-        snprintf(why, cap, "%s", rc->errstr);
-        redisFree(rc);
-        return NULL;
-    }
-    if (timeout_ms > 0 && redisSetTimeout(rc, tv) != REDIS_OK) {
-        snprintf(why, cap, "%s", rc->errstr);
-        redisFree(rc);
-        return NULL;
-    }
-    if (authenticate(rc, password_file, why, cap, retry) != 0 || expect_reply(rc, NULL, why, cap) != 0) {
+    /* the handshake within hs, then commands within tv */
+    if (rc->err || (timeout_ms > 0 && redisSetTimeout(rc, hs) != REDIS_OK) ||
+        authenticate(rc, password_file, why, cap, retry) != 0 || expect_reply(rc, NULL, why, cap) != 0 ||
+        (timeout_ms > 0 && redisSetTimeout(rc, tv) != REDIS_OK)) {
+        if (rc->err && !*why)
+            snprintf(why, cap, "%s", rc->errstr);
         if (strncmp(why, "NOAUTH", 6) == 0) {
             snprintf(why + strlen(why), cap - strlen(why), " (the server has a password: set redis.password_file)");
             *retry = 0;

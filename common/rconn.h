@@ -5,7 +5,9 @@
  * (requirepass) gets AUTH with the password read from a file, on every
  * connection rconn_open() makes, so a service reconnecting after the server
  * restarted authenticates again. Commands on it time out
- * after timeout_ms so a stalled server cannot hang a service; a command that
+ * after timeout_ms so a stalled server cannot hang a service (making the
+ * connection and its first AUTH and PING: within a second, or timeout_ms
+ * when shorter, so a try at a server that is away is short); a command that
  * times out leaves the context unusable (c->err set), so blocking commands
  * (XREADGROUP BLOCK) must block for less than timeout_ms.
  */

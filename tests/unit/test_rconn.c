@@ -1,8 +1,9 @@
 /* test_rconn.c — Redis connections from address strings against a real Redis
  * (JIESU_TEST_REDIS, its password in the file JIESU_TEST_REDIS_PASSWORD_FILE):
  * good and bad addresses, retrying until wait_ms, the password (none, wrong,
- * missing file: refused at once), the command timeout, and reading the
- * replies of a pipeline.
+ * missing file: refused at once), the command timeout, a server that takes
+ * the connection and never answers given up within a second whatever the
+ * command timeout, and reading the replies of a pipeline.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "rconn.h"
 
@@ -139,6 +143,30 @@ static void test_command_timeout(void **state)
     redisFree(rc);
 }
 
+/* A server that takes connections and never answers (the kernel completes
+ * them on a listening socket nobody accepts on), as a stalled Redis does: a
+ * try at it ends within about a second (the handshake's bound), not after the
+ * 5 s command timeout, so a service retrying from its request loop keeps
+ * answering. */
+static void test_silent_server(void **state)
+{
+    (void)state;
+    char err[256] = "", addr[64];
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof sin;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+    assert_int_equal(listen(fd, 8), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+    snprintf(addr, sizeof addr, "127.0.0.1:%d", ntohs(sin.sin_port));
+    long start = mono_ms();
+    assert_null(rconn_open(addr, NULL, 5000, 0, err, sizeof err));
+    assert_true(mono_ms() - start < 3500);
+    assert_non_null(strstr(err, addr));
+    close(fd);
+}
+
 static void test_drain(void **state)
 {
     (void)state;
@@ -175,6 +203,7 @@ int main(void)
         cmocka_unit_test(test_retries_until_wait),
         cmocka_unit_test(test_password),
         cmocka_unit_test(test_command_timeout),
+        cmocka_unit_test(test_silent_server),
         cmocka_unit_test(test_drain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

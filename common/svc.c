@@ -17,7 +17,7 @@
 
 #define CONNECT_WAIT_MS 30000
 #define REDIS_TIMEOUT_MS 5000
-#define PG_DOWN_SAY_MS 60000    /* how often a lasting PostgreSQL outage is logged again */
+#define DOWN_SAY_MS 60000       /* how often a lasting outage (PostgreSQL, Redis) is logged again */
 
 static volatile sig_atomic_t g_stop;
 
@@ -174,34 +174,46 @@ int svc_start(service *s, const char *name, int argc, char **argv, const svc_rou
     return bind_sockets(s);
 }
 
+/* Logs that what (PostgreSQL, Redis) is out of reach for the reason in err:
+ * when the outage starts and once a minute while it lasts. */
+static void say_out(svc_outage *out, const char *what, const char *err)
+{
+    int64_t now = clock_mono_ms();
+    if (!out->lost_ms)
+        out->lost_ms = now;
+    if (!out->said_ms || now - out->said_ms >= DOWN_SAY_MS) {
+        log_error("%s: %s (out of reach for %lld s; retrying, said again each minute while it lasts)", what, err,
+                  (long long)((now - out->lost_ms) / 1000));
+        out->said_ms = now;
+    }
+}
+
+/* Logs that what is back, when it had been out of reach. */
+static void say_back(svc_outage *out, const char *what)
+{
+    if (out->lost_ms)
+        log_info("%s reachable again after %lld s", what, (long long)((clock_mono_ms() - out->lost_ms) / 1000));
+    out->lost_ms = out->said_ms = 0;
+}
+
 int svc_ensure_pg(service *s, char *err, size_t errlen)
 {
+    char why[256];
     if (db_alive(s->pg))
         return 0;
-    int64_t now = clock_mono_ms();
-    if (!s->pg_lost_ms)
+    if (!s->pg_out.lost_ms)
         log_warn("PostgreSQL connection lost; reconnecting");
     PQreset(s->pg);
     if (PQstatus(s->pg) == CONNECTION_OK) {
-        if (s->pg_lost_ms)
-            log_info("PostgreSQL reachable again after %lld s", (long long)((now - s->pg_lost_ms) / 1000));
-        s->pg_lost_ms = s->pg_said_ms = 0;
+        say_back(&s->pg_out, "PostgreSQL");
         return 0;
     }
-    char why[256];
     snprintf(err, errlen, "PostgreSQL: %s", db_error(s->pg, why, sizeof why));
-    if (!s->pg_lost_ms)
-        s->pg_lost_ms = now;
-    if (!s->pg_said_ms || now - s->pg_said_ms >= PG_DOWN_SAY_MS) {
-        log_error("%s (out of reach for %lld s; retrying, said again each minute while it lasts)", err,
-                  (long long)((now - s->pg_lost_ms) / 1000));
-        s->pg_said_ms = now;
-    }
+    say_out(&s->pg_out, "PostgreSQL", db_error(s->pg, why, sizeof why));
     return -1;
 }
 
-/* svc_ensure_redis(), waiting up to wait_ms for Redis to take a new connection. */
-static int ensure_redis(service *s, int wait_ms)
+int svc_ensure_redis(service *s)
 {
     char err[512] = "";
     if (s->redis && !s->redis->err)
@@ -210,19 +222,15 @@ static int ensure_redis(service *s, int wait_ms)
         log_warn("Redis connection lost (%s); reconnecting", s->redis->errstr);
         redisFree(s->redis);
     }
-    s->redis = rconn_open(config_str(s->cfg, "redis.addr"),
-                          config_str(s->cfg, "redis.password_file"), REDIS_TIMEOUT_MS, wait_ms, err, sizeof err);
-    if (s->redis) {
-        s->redis_epoch++;
-        return 0;
+    s->redis = rconn_open(config_str(s->cfg, "redis.addr"), config_str(s->cfg, "redis.password_file"),
+                          REDIS_TIMEOUT_MS, 0, err, sizeof err);
+    if (!s->redis) {
+        say_out(&s->redis_out, "Redis", err);
+        return -1;
     }
-    log_error("Redis: %s", err);
-    return -1;
-}
-
-int svc_ensure_redis(service *s)
-{
-    return ensure_redis(s, CONNECT_WAIT_MS);
+    s->redis_epoch++;
+    say_back(&s->redis_out, "Redis");
+    return 0;
 }
 
 /* The title people read for service name (its code when not one of ours). */
@@ -271,7 +279,7 @@ static const char *redis_health(service *s, char *out, size_t cap)
 {
     if (!s->redis && !s->redis_epoch)
         return "";
-    snprintf(out, cap, "%s", ensure_redis(s, 0) == 0 && rconn_ping(s->redis) == 0 ? "ok" : "连不上（原因见它的日志）");
+    snprintf(out, cap, "%s", svc_ensure_redis(s) == 0 && rconn_ping(s->redis) == 0 ? "ok" : "连不上（原因见它的日志）");
     return out;
 }
 

@@ -48,6 +48,11 @@
 
 typedef struct service service;
 
+/* A store out of reach: since when, and when the log last said so (mono ms, 0: never). */
+typedef struct {
+    int64_t lost_ms, said_ms;
+} svc_outage;
+
 /* Fills out with what people must act on now ("" when nothing), for the
  * service's answer to ping (`jiesu status`). */
 typedef void (*svc_warning_fn)(service *s, char *out, size_t cap);
@@ -75,7 +80,7 @@ struct service {
     zap             *zap;
     auth_zap        *zap_auth;
     int64_t          started_ms;
-    int64_t          pg_lost_ms, pg_said_ms;    /* PostgreSQL out of reach since; last said so (mono ms, 0: never) */
+    svc_outage       pg_out, redis_out;
     const svc_route *routes;    /* ends with {NULL, NULL, 0} */
     void            *user;      /* the service's own state, for its handlers */
     svc_warning_fn   warning;   /* set by a service with something to warn of in its pong; may be NULL */
@@ -126,7 +131,12 @@ int svc_ensure_pg(service *s, char *err, size_t errlen);
  * else the same text. */
 void svc_reply_failed(service *s, const bus_request *req, int code, const char *err);
 
-/* Connects Redis (redis.addr) when not connected or broken. 0 when usable, else -1. */
+/* Connects Redis (redis.addr) when not connected or broken: one try, which
+ * a stopped server refuses at once and a silent one may hold up for at most
+ * a second or two (rconn.h), so a loop calling it while Redis is away keeps
+ * answering its requests. 0 when usable, else -1. The log has the loss, the
+ * reason again once a minute while it lasts, and the recovery, as for
+ * PostgreSQL. */
 int svc_ensure_redis(service *s);
 
 /* Waits up to timeout_ms for requests and answers all that are waiting.

@@ -137,10 +137,12 @@ static void warn_calendar(service *s)
         log_warn("CALENDAR: %s", warning);
 }
 
-/* Routes with rules from now on (the worker is rebuilt over them). 0 or -1. */
-static int use_rules(assignment *a, service *s, route_rules *rules)
+/* Routes with rules from now on: the worker is rebuilt over them by
+ * ensure_worker, before the next batch (not here: Redis may be away, and the
+ * rules are no less loaded for that). */
+static void use_rules(assignment *a, service *s, route_rules *rules)
 {
-    route_worker_destroy(&a->worker);     /* rebuilt over the new rules by ensure_worker */
+    route_worker_destroy(&a->worker);
     char model[64] = "no text model (`jiesu learn` trains one)";
     if (rules->model)
         snprintf(model, sizeof model, "text model v%d", rules->model_version);
@@ -154,7 +156,6 @@ static int use_rules(assignment *a, service *s, route_rules *rules)
     a->wopts.pub = s->pub;
     a->wopts.rules = rules;
     a->api.rules = rules;
-    return ensure_worker(a, s);
 }
 
 /* Loads the routing rules here and now, dropping a periodic load under way
@@ -170,7 +171,8 @@ static int load_rules(assignment *a, service *s)
         log_error("%s", err);
         return a->rules ? 0 : -1;
     }
-    return use_rules(a, s, rules);
+    use_rules(a, s, rules);
+    return 0;
 }
 
 /* One turn of routing work: the reconciler when due, then a batch. 0 or -1. */
@@ -181,8 +183,8 @@ static int route_once(assignment *a, service *s)
     if (svc_ensure_pg(s, err, sizeof err) < 0)
         return -1;                          /* logged there, once a minute while it lasts */
     route_rules *loaded = route_reload_take(a->reload);
-    if (loaded && use_rules(a, s, loaded) < 0)
-        return -1;
+    if (loaded)
+        use_rules(a, s, loaded);
     /* Now, not in the background: a model trained here, or the calendar changed. */
     int now = a->api.reload_now || route_rules_calendar_changed(a->rules, s->pg);
     a->api.reload_now = 0;

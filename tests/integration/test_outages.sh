@@ -15,7 +15,9 @@
 # clerk is told which rows are stored; importing the file again stores the
 # rest, nothing twice.
 # Redis away (and back empty, the worst case): complaints are still filed
-# and imported (PostgreSQL is the record), and once it is back they are
+# and imported (PostgreSQL is the record), every service answers `jiesu
+# status` at once, running, with Redis down (assignment also when started
+# while Redis is away), and once it is back they are
 # routed and every pending deadline is armed again within seconds — not a
 # reconciler period later (both periods are set to 10 minutes here; an order
 # is old enough for the reconciler after 1 s instead of 10).
@@ -142,11 +144,44 @@ wait_for "jiesu status: Redis down" 20 status_says '^Redis  *不通 '
 check "… jiesu status calls Redis down, as the services that use it see it, in Chinese (not 不清楚, nor hiredis's words)" \
     sh -c "grep -q '^Redis  *不通 .*工单受理服务：连不上（原因见它的日志）' '$dir/status-noredis.out' &&
            ! grep -qi 'refused\|closed\|cannot' '$dir/status-noredis.out'"
+# Each service that uses Redis keeps answering while it retries: a try is
+# refused at once, never a wait of 30 s for Redis that held up the loop and
+# its pings (jiesu status then asked of assignment and escalation 它在运行吗？).
+redis_users_say_down() {
+    status_says '^Redis  *不通 ' && for s in 工单受理服务 自动派单服务 督办预警服务; do
+        grep -q "^Redis .*$s：连不上（原因见它的日志）" "$dir/status-noredis.out" || return 1; done
+}
+all_running() { for s in 工单受理服务 自动派单服务 督办预警服务 报表服务; do grep -q "^$s  *正常 " "$1" || return 1; done; }
+wait_for "the three services that use Redis say it is down" 20 redis_users_say_down
+for round in 1 2 3; do
+    start=$SECONDS
+    "$JIESU_BIN/jiesu" status >"$dir/status-noredis-$round.out" 2>&1
+    took=$((SECONDS - start))
+    check "Redis away, jiesu status $round: answered within seconds ($took s), all four services running" \
+        eval "[ $took -le 8 ] && all_running '$dir/status-noredis-$round.out'"
+    check "… Redis down as assignment and escalation see it, none 'is it running?'" \
+        sh -c "grep -q '^Redis .*自动派单服务：连不上.*督办预警服务：连不上' '$dir/status-noredis-$round.out' &&
+               ! grep -q '它在运行吗' '$dir/status-noredis-$round.out'"
+done
+said_once() { local n; n=$(grep -c "$1" "$HARNESS_DIR/$2.log"); [ "$n" -ge 1 ] && [ "$n" -le 2 ]; }  # (2: a minute passed)
+check "… and their logs said so when it began, not at every try" \
+    eval "said_once 'Redis: .*out of reach for' assignment && said_once 'Redis: .*out of reach for' escalation"
+# A service (re)started while Redis is away starts all the same: assignment
+# exited, its routing queue not made, and so routed nothing until started by
+# hand once Redis was back.
+svc_kill9 assignment
+svc_start assignment
+wait_for "assignment started again while Redis is away" 20 svc_ready assignment
+check "Redis away: assignment, started again, runs and answers as running" \
+    eval '"$JIESU_BIN/jiesu" status >"$dir/status-restarted.out" 2>&1; all_running "$dir/status-restarted.out"'
 stack_start
 wait_for "everything routed after Redis is back" 40 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
 check_eq "back: all of it routed within seconds" 0 "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")"
 wait_for "the deadlines armed again" 30 armed
 check "… and every pending deadline armed again" test $? -eq 0 -a "$(rungs)" -gt 40
+check "… and the loops said Redis is back" \
+    sh -c "grep -q 'Redis reachable again after' '$HARNESS_DIR/assignment.log' &&
+           grep -q 'Redis reachable again after' '$HARNESS_DIR/escalation.log'"
 
 # --- PostgreSQL stopped in the middle of an import -------------------------
 # Its first batch or batches (intake.batch_rows, 10,000 here) committed, the

@@ -37,8 +37,10 @@ static int run(PGconn *pg, const char *sql, int n, const char *const *params, PG
         return 0;
     }
     int busy = db_failed_with(res, DB_LOCK_NOT_AVAILABLE) || db_failed_with(res, DB_SERIALIZATION);
+    const char *said = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);  /* NULL: libpq's own error */
+    char why[256];
     if (!busy)
-        snprintf(err, errlen, "report days: %s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+        snprintf(err, errlen, "report days: %s", said ? said : db_error(pg, why, sizeof why));
     PQclear(res);
     db_rollback(pg);
     return busy ? 1 : -1;

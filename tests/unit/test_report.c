@@ -3,7 +3,8 @@
  * Needs JIESU_TEST_PG (libpq conninfo of a migrated database). The fixture
  * lives in two districts of its own with codes made up per run (9xxxxx), and
  * its orders are called on one day of their own, so other tests sharing the
- * database do not change the counts; teardown deletes what it inserted.
+ * database do not change the counts; teardown deletes what it inserted. Also
+ * report_days' round without a server.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 #include "test_servers.h"
 
 #include "db.h"
+#include "report_days.h"
 #include "report_streets.h"
 
 typedef struct {
@@ -277,6 +279,22 @@ static void test_bad_dates(void **state)
     assert_int_equal(report_date_valid(""), 0);
 }
 
+/* A round on a connection that is gone (the server away) fails saying why,
+ * libpq's words: the query has no result at all, and its reason was "(null)". */
+static void test_days_without_server(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    long days = -1;
+    PGconn *gone = PQconnectdb("host=127.0.0.1 port=1 connect_timeout=2");
+    assert_int_not_equal(PQstatus(gone), CONNECTION_OK);
+    assert_int_equal(report_days_refresh(gone, "Asia/Shanghai", &days, err, sizeof err), -1);
+    assert_null(strstr(err, "(null)"));
+    assert_non_null(strstr(err, "report days: no connection to the server"));
+    assert_int_equal(days, 0);
+    PQfinish(gone);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +302,7 @@ int main(void)
         cmocka_unit_test(test_all_time_and_two_districts),
         cmocka_unit_test(test_streets_without_orders),
         cmocka_unit_test(test_bad_dates),
+        cmocka_unit_test(test_days_without_server),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -274,10 +274,10 @@ static const char *pg_health(service *s, char *out, size_t cap)
 
 /* The same for Redis, one try to reconnect a lost connection (a ping must
  * answer at once; why it failed goes to the log); "" when the service never
- * connected to it, as one that keeps no connection never does. */
+ * tried it, as one that keeps no connection never does. */
 static const char *redis_health(service *s, char *out, size_t cap)
 {
-    if (!s->redis && !s->redis_epoch)
+    if (!s->redis && !s->redis_epoch && !s->redis_out.lost_ms)
         return "";
     snprintf(out, cap, "%s", svc_ensure_redis(s) == 0 && rconn_ping(s->redis) == 0 ? "ok" : "连不上（原因见它的日志）");
     return out;

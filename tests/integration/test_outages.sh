@@ -174,6 +174,8 @@ svc_start assignment
 wait_for "assignment started again while Redis is away" 20 svc_ready assignment
 check "Redis away: assignment, started again, runs and answers as running" \
     eval '"$JIESU_BIN/jiesu" status >"$dir/status-restarted.out" 2>&1; all_running "$dir/status-restarted.out"'
+check "… and calls Redis down, though it never reached it" \
+    grep -q '^Redis .*自动派单服务：连不上（原因见它的日志）' "$dir/status-restarted.out"
 stack_start
 wait_for "everything routed after Redis is back" 40 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
 check_eq "back: all of it routed within seconds" 0 "$(sql "SELECT count(*) FROM complaints WHERE status = 'new'")"

@@ -52,7 +52,7 @@ static int add_row(cli_table *t, const char *name, const char *code, const Jiesu
 
 static int print_table(FILE *out, const Jiesu__ReportReply *r, const report_args *a)
 {
-    static const char *const HEAD[] = {"街道", "代码", "工单", "在办", "已办结", "超期", "告警"};
+    static const char *const HEAD[] = {"街道", "代码", "工单", "在办", "已办结", "超期", "告警次数"};
     Jiesu__StreetSummary sum = JIESU__STREET_SUMMARY__INIT;
     cli_table *t = cli_table_new(7, "llrrrrr");
     int rc = -1;

@@ -249,6 +249,8 @@ check_eq "… as /api/daily gives it" "$(web_json west '/api/daily?date=2026-11-
 cli_json west report --from 2026-11-16 --to 2026-11-22 >"$HARNESS_DIR/west-report.json"
 check_eq "the handler's jiesu report: its own street, no manual queue or unrouted count" "880100002 0 0" \
     "$(jq -r '"\([.streets[].code] | join(",")) \(.manual) \(.unrouted)"' "$HARNESS_DIR/west-report.json")"
+check "… its table names the alerts column for what it counts, every alert raised (告警次数), not the open ones" \
+    sh -c "'$JIESU_BIN/jiesu' -k '$HARNESS_DIR/users/west.key' report --from 2026-11-16 --to 2026-11-22 | grep -q '已办结 *超期 *告警次数'"
 check "… where the dispatcher's has the order waiting for a dispatcher (W1)" \
     jq -e '.manual > 0' <(cli_json disp report --from 2026-11-16 --to 2026-11-22)
 check_eq "… as /api/streets gives it" "$(web_json west '/api/streets?from=2026-11-16&to=2026-11-22')" \

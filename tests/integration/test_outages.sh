@@ -43,7 +43,25 @@ post() {
 stack_start() {
     STACK_FAST=1 "$stack" start "$JIESU_STACK_DIR" "$JIESU_STACK_REDIS_PORT" "$(cat "$JIESU_STACK_DIR/pg.port")" >/dev/null
 }
-alive() { for s in $SERVICES; do kill -0 "$(cat "$HARNESS_DIR/$s.pid")" || return 1; done; }
+# gone: the services no longer running, each with its exit status ("reporting exit 134; ").
+gone() {
+    local s
+    for s in $SERVICES; do
+        kill -0 "$(cat "$HARNESS_DIR/$s.pid")" 2>/dev/null ||
+            printf '%s exit %s; ' "$s" "$(cat "$HARNESS_DIR/$s.rc" 2>/dev/null || echo unknown)"
+    done
+}
+# still_running WHAT: every service still runs; else the check names which
+# ended and how, and the end of its log follows.
+still_running() {
+    local g s
+    g=$(gone)
+    check_eq "$1" "" "$g"
+    for s in $SERVICES; do
+        [[ $g == *"$s exit"* ]] && tail -n 20 "$HARNESS_DIR/$s.log" | sed "s/^/    $s: /"
+    done
+    return 0
+}
 
 check_eq "before: a complaint filed" 200 "$(post first "崂山区中韩街道海尔路178号" "海尔路178号门口垃圾桶满了三天没人清运")"
 t1=$(jq -r '.[0].service_request_id' "$dir/first.json")
@@ -71,7 +89,7 @@ check "… saying intake cannot check keys now, not that the key is unknown" \
 jiesu_as "$handler_key" show "$t1" >"$dir/show-away.out" 2>&1
 check "away: jiesu show fails, saying the same of reporting" \
     sh -c "grep -q 'reporting.*现在核对不了密钥' '$dir/show-away.out'"
-check "away: all four services still run" alive
+still_running "away: all four services still run"
 "$JIESU_BIN/jiesu" status >"$dir/status-away.out" 2>&1
 check "away: jiesu status fails" test $? -ne 0
 check "… each service running but unable to check keys without its database, none 'is it running?'" \
@@ -138,7 +156,7 @@ check_eq "Redis away: Open311 still files" 200 "$(post noredis "崂山区中韩�
 jiesu_as "$clerk_key" import "$dir/import2.csv" >"$dir/import-noredis.out" 2>&1
 check "… and jiesu import too" test $? -eq 0
 check_eq "… every row stored (or there already)" 30 "$(sql "SELECT inserted + duplicates FROM imports ORDER BY id DESC LIMIT 1")"
-check "… all four services still run" alive
+still_running "… all four services still run"
 status_says() { "$JIESU_BIN/jiesu" status >"$dir/status-noredis.out" 2>&1; grep -q "$1" "$dir/status-noredis.out"; }
 wait_for "jiesu status: Redis down" 20 status_says '^Redis  *不通 '
 check "… jiesu status calls Redis down, as the services that use it see it, in Chinese (not 不清楚, nor hiredis's words)" \
@@ -214,5 +232,5 @@ sql "CREATE TABLE outage_file (ticket_no text)" >/dev/null
 psql "$JIESU_PG_OWNER_CONNINFO" -Xq -c "\\copy outage_file FROM '$dir/big.tickets'"
 check_eq "… every ticket of the file stored, each once" "100000 100000" \
     "$(sql "SELECT count(DISTINCT f.ticket_no) || ' ' || count(c.id) FROM outage_file f JOIN complaints c USING (ticket_no)")"
-check "all four services ran throughout" alive
+still_running "all four services ran throughout"
 harness_services_stop

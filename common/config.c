@@ -118,34 +118,34 @@ static int parse_line(config *self, char *line, const char *where, char *section
     if (*s == '[') {
         char *close = strchr(s, ']');
         if (!close || close[1] != '\0' || close == s + 1) {
-            *why = "bad [section] header";
+            *why = "节标题写错了：应为 [节名]";
             return -1;
         }
         *close = '\0';
         if (snprintf(section, section_cap, "%s", trim(s + 1)) >= (int)section_cap) {
-            *why = "section name too long";
+            *why = "节名太长";
             return -1;
         }
         return 0;
     }
     char *eq = strchr(s, '=');
     if (!eq) {
-        *why = "expected 'key = value'";
+        *why = "应为“键 = 值”的形式";
         return -1;
     }
     *eq = '\0';
     char *key = trim(s), *value = trim(eq + 1);
     if (!*key) {
-        *why = "empty key";
+        *why = "等号前没有键名";
         return -1;
     }
     char full[512];
     if (snprintf(full, sizeof full, "%s%s%s", section, *section ? "." : "", key) >= (int)sizeof full) {
-        *why = "key too long";
+        *why = "键名太长";
         return -1;
     }
     if (set_at(self, full, value, where) != 0) {
-        *why = "out of memory";
+        *why = "内存不足";
         return -1;
     }
     return 0;
@@ -160,9 +160,9 @@ static const char *unreadable(char *line, size_t len, int lineno)
     if (lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
         memmove(line, line + 3, (len -= 3) + 1);
     if (strlen(line) != len)
-        return "the line holds a NUL byte: save the file as UTF-8 text (UTF-16 is not read)";
+        return "这一行含有 NUL 字节：请把文件存为 UTF-8 文本（不读 UTF-16）";
     if (len > (size_t)LINE_MAX_BYTES + (len && line[len - 1] == '\n'))
-        return "line longer than 4095 bytes";
+        return "这一行超过 4095 个字节";
     return NULL;
 }
 
@@ -183,7 +183,7 @@ int config_load_file(config *self, const char *path, char *err, size_t errlen)
         char where[4200];
         snprintf(where, sizeof where, "%s:%d", path, lineno);
         if (why || parse_line(self, line, where, section, sizeof section, &why) != 0) {
-            snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
+            snprintf(err, errlen, "%s:%d：%s", path, lineno, why);
             rc = -1;
             break;
         }
@@ -310,34 +310,22 @@ static int zone_fixed(const char *zone)
            clock_zone_offset_min(zone, now + 273 * 86400) == a;
 }
 
-/* What each type allows, in the start-up check's words (English, as the
- * services' logs) and in the listing's (Chinese, for who sets the keys). */
-typedef struct {
-    const char *whole, *number, *zone, *one_of, *any;
-} allowed_words;
-
-static const allowed_words CHECK_WORDS = {
-    "a whole number from %.15g to %.15g", "a number from %.15g to %.15g",
-    "an IANA time zone name without daylight saving time, e.g. Asia/Shanghai", "one of %s", "any text"};
-static const allowed_words LISTING_WORDS = {
-    "%.15g 到 %.15g 的整数", "%.15g 到 %.15g 的数", "不用夏令时的 IANA 时区名，如 Asia/Shanghai", "%s 之一",
-    "任意文本"};
-
-/* "a whole number from 1 to 100", "one of debug/info/…": what k allows, in words w. */
-static void allowed(char *buf, size_t cap, const config_key *k, const allowed_words *w)
+/* "1 到 100 的整数", "debug/info/… 之一": what k allows, in the words of
+ * the listing and of the start-up check alike (an administrator reads both). */
+static void allowed(char *buf, size_t cap, const config_key *k)
 {
     switch (k->type) {
-    case CONFIG_INT: snprintf(buf, cap, w->whole, k->min, k->max); break;
-    case CONFIG_REAL: snprintf(buf, cap, w->number, k->min, k->max); break;
-    case CONFIG_ZONE: snprintf(buf, cap, "%s", w->zone); break;
+    case CONFIG_INT: snprintf(buf, cap, "%.15g 到 %.15g 的整数", k->min, k->max); break;
+    case CONFIG_REAL: snprintf(buf, cap, "%.15g 到 %.15g 的数", k->min, k->max); break;
+    case CONFIG_ZONE: snprintf(buf, cap, "不用夏令时的 IANA 时区名，如 Asia/Shanghai"); break;
     case CONFIG_TEXT:
         if (k->choices) {
-            snprintf(buf, cap, w->one_of, k->choices);
+            snprintf(buf, cap, "%s 之一", k->choices);
             for (char *p = buf; *p; p++)
                 if (*p == '|')
                     *p = '/';
         } else {
-            snprintf(buf, cap, "%s", w->any);
+            snprintf(buf, cap, "任意文本");
         }
         break;
     }
@@ -361,11 +349,11 @@ static void source(char *buf, size_t cap, const config *self, const char *key)
 {
     char name[256];
     if (env_name(name, sizeof name, key) == 0 && getenv(name)) {
-        snprintf(buf, cap, "environment variable %s", name);
+        snprintf(buf, cap, "环境变量 %s", name);
         return;
     }
     const config_entry *e = entry(self, key);
-    snprintf(buf, cap, "%s", e ? e->where : "(default)");
+    snprintf(buf, cap, "%s", e ? e->where : "（默认值）");
 }
 
 static int check_names(const config *self, char *err, size_t errlen)
@@ -374,11 +362,11 @@ static int check_names(const config *self, char *err, size_t errlen)
         const config_entry *e = &self->entries[i];
         const config_retired *r = retired(e->key);
         if (r) {
-            snprintf(err, errlen, "%s: '%s' is no longer read: set '%s' instead", e->where, e->key, r->instead);
+            snprintf(err, errlen, "%s：%s 已不再读取，请改设 %s", e->where, e->key, r->instead);
             return -1;
         }
         if (!declared(e->key)) {
-            snprintf(err, errlen, "%s: unknown key '%s' (`jiesu config` lists every key; README, Configuration)",
+            snprintf(err, errlen, "%s：没有“%s”这个配置键（`jiesu config` 列出全部配置键，README 的 Configuration 一节有说明）",
                      e->where, e->key);
             return -1;
         }
@@ -386,7 +374,7 @@ static int check_names(const config *self, char *err, size_t errlen)
     for (size_t i = 0; i < CONFIG_NRETIRED; i++) {
         char name[256];
         if (env_name(name, sizeof name, CONFIG_RETIRED[i].key) == 0 && getenv(name)) {
-            snprintf(err, errlen, "environment variable %s: '%s' is no longer read: set '%s' instead", name,
+            snprintf(err, errlen, "环境变量 %s：%s 已不再读取，请改设 %s", name,
                      CONFIG_RETIRED[i].key, CONFIG_RETIRED[i].instead);
             return -1;
         }
@@ -406,8 +394,9 @@ int config_check(config *self, char *err, size_t errlen)
                 continue;
             char where[4300], want[160];
             source(where, sizeof where, self, k->key);
-            allowed(want, sizeof want, k, &CHECK_WORDS);
-            snprintf(err, errlen, "%s: %s = '%s': want %s", where, k->key, v, want);
+            allowed(want, sizeof want, k);
+            snprintf(err, errlen, "%s：%s = '%s'：应为%s%s", where, k->key, v, (unsigned char)want[0] < 0x80 ? " " : "",
+                     want);     /* 应为 2 到 10 的整数, 应为不用夏令时的… */
             return -1;
         }
     }
@@ -461,7 +450,7 @@ static void print_row(FILE *out, const config_key *k)
 {
     char want[160] = "";
     if (k->type != CONFIG_TEXT || k->choices)
-        allowed(want, sizeof want, k, &LISTING_WORDS);
+        allowed(want, sizeof want, k);
     fprintf(out, "| `%s` | %s%s%s | %s | %s |\n", k->key, *k->def ? "`" : "", *k->def ? k->def : "（无）",
             *k->def ? "`" : "", want, k->meaning);
 }

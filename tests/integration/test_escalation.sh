@@ -361,17 +361,17 @@ rolled_back "UPDATE deadlines SET paused_at = now()" "ANALYZE deadlines" "UPDATE
 by_index "$esc_dir/resume.out" 1000 "all paused" 0
 
 JIESU_ESCALATION_UNIT_OVERDUE_RATE=7 timeout 20 "$JIESU_BIN/jiesu-escalation" >"$esc_dir/bad.log" 2>&1
-check "a bad setting stops start-up, naming it" grep -q "JIESU_ESCALATION_UNIT_OVERDUE_RATE: escalation.unit_overdue_rate = '7': want a number from 0 to 1" "$esc_dir/bad.log"
+check "a bad setting stops start-up, naming it" grep -q "JIESU_ESCALATION_UNIT_OVERDUE_RATE：escalation.unit_overdue_rate = '7'：应为 0 到 1 的数" "$esc_dir/bad.log"
 { cat "$JIESU_CONFIG"; printf '[escalation]\nrepeat_cuont = 3\n'; } >"$esc_dir/typo.conf"
 timeout 20 "$JIESU_BIN/jiesu-escalation" -c "$esc_dir/typo.conf" >"$esc_dir/typo.log" 2>&1
 check "a typo'd key stops start-up, naming the file, line and key" \
-    grep -q "typo.conf:$(wc -l <"$esc_dir/typo.conf"): unknown key 'escalation.repeat_cuont'" "$esc_dir/typo.log"
+    grep -q "typo.conf:$(wc -l <"$esc_dir/typo.conf")：没有“escalation.repeat_cuont”这个配置键" "$esc_dir/typo.log"
 JIESU_ESCALATION_UTC_OFFSET_MINUTES=480 timeout 20 "$JIESU_BIN/jiesu-escalation" >"$esc_dir/retired.log" 2>&1
-check "a retired key stops start-up, naming its successor" grep -q "set 'timezone' instead" "$esc_dir/retired.log"
+check "a retired key stops start-up, naming its successor" grep -q "escalation.utc_offset_minutes 已不再读取，请改设 timezone" "$esc_dir/retired.log"
 JIESU_CLI_TIMEOUT_SECONDS=5s "$JIESU_BIN/jiesu" status >"$esc_dir/cli-bad.out" 2>&1
 check_eq "jiesu stops on a bad value too (exit 1)" 1 "$?"
 check "… naming the variable, the value and what is allowed" grep -q \
-    "JIESU_CLI_TIMEOUT_SECONDS: cli.timeout_seconds = '5s': want a whole number from 1 to 86400" "$esc_dir/cli-bad.out"
+    "JIESU_CLI_TIMEOUT_SECONDS：cli.timeout_seconds = '5s'：应为 1 到 86400 的整数" "$esc_dir/cli-bad.out"
 "$JIESU_BIN/jiesu" config >"$esc_dir/config.md"
 sed -n '/<!-- config-keys: begin/,/<!-- config-keys: end/p' "$REPO/README.md" | sed '1d;$d' >"$esc_dir/readme-config.md"
 check "jiesu config prints the README's configuration table" cmp "$esc_dir/config.md" "$esc_dir/readme-config.md"

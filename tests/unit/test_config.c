@@ -110,37 +110,37 @@ static void expect_bad(fixture *f, const char *text, int line, const char *reaso
     char err[256] = "", want[256];
     write_file(f->path, text);
     assert_int_equal(config_load_file(f->cfg, f->path, err, sizeof err), -1);
-    snprintf(want, sizeof want, "%s:%d: %s", f->path, line, reason);
+    snprintf(want, sizeof want, "%s:%d：%s", f->path, line, reason);
     assert_string_equal(err, want);
 }
 
 static void test_bad_lines_name_file_and_line(void **state)
 {
     fixture *f = *state;
-    expect_bad(f, "ta = 1\n\njust words\n", 3, "expected 'key = value'");
-    expect_bad(f, "# ok\n[tredis\naddr = x\n", 2, "bad [section] header");
-    expect_bad(f, "[tredis] trailing\n", 1, "bad [section] header");
-    expect_bad(f, "[]\n", 1, "bad [section] header");
-    expect_bad(f, "ta = 1\n   = value\n", 2, "empty key");
+    expect_bad(f, "ta = 1\n\njust words\n", 3, "应为“键 = 值”的形式");
+    expect_bad(f, "# ok\n[tredis\naddr = x\n", 2, "节标题写错了：应为 [节名]");
+    expect_bad(f, "[tredis] trailing\n", 1, "节标题写错了：应为 [节名]");
+    expect_bad(f, "[]\n", 1, "节标题写错了：应为 [节名]");
+    expect_bad(f, "ta = 1\n   = value\n", 2, "等号前没有键名");
 
     char text[6000];
     memset(text, 'x', sizeof text);
     memcpy(text, "ta = 1\ntb = ", 12);
     strcpy(text + sizeof text - 2, "\n");
-    expect_bad(f, text, 2, "line longer than 4095 bytes");
+    expect_bad(f, text, 2, "这一行超过 4095 个字节");
     FILE *fp = fopen(f->path, "w");                            /* UTF-16, as Notepad may save it */
     assert_non_null(fp);
     fwrite("t\0a\0 \0=\0 \0\x31\0\n\0", 1, 14, fp);
     fclose(fp);
     char err[256] = "", want[256];
     assert_int_equal(config_load_file(f->cfg, f->path, err, sizeof err), -1);
-    snprintf(want, sizeof want, "%s:1: the line holds a NUL byte: save the file as UTF-8 text (UTF-16 is not read)",
+    snprintf(want, sizeof want, "%s:1：这一行含有 NUL 字节：请把文件存为 UTF-8 文本（不读 UTF-16）",
              f->path);
     assert_string_equal(err, want);
     memset(text, 's', 300);
     text[0] = '[';
     strcpy(text + 300, "]\n");
-    expect_bad(f, text, 1, "section name too long");
+    expect_bad(f, text, 1, "节名太长");
 }
 
 static void test_a_bom_is_not_part_of_the_first_key(void **state)
@@ -218,29 +218,29 @@ static void test_check_refuses_bad_settings(void **state)
 {
     fixture *f = *state;
     char want[512], err[1024] = "";
-    snprintf(want, sizeof want, "%s:3: unknown key 'escalation.repeat_cuont'", f->path);
+    snprintf(want, sizeof want, "%s:3：没有“escalation.repeat_cuont”这个配置键（`jiesu config` 列出全部配置键", f->path);
     expect_refused(f, "[escalation]\nrepeat_count = 4\nrepeat_cuont = 5\n", want);
-    snprintf(want, sizeof want, "%s:2: escalation.repeat_count = '3x': want a whole number from 2 to 1000", f->path);
+    snprintf(want, sizeof want, "%s:2：escalation.repeat_count = '3x'：应为 2 到 1000 的整数", f->path);
     expect_refused(f, "[escalation]\nrepeat_count = 3x\n", want);
-    expect_refused(f, "escalation.repeat_count = 1\n", "escalation.repeat_count = '1': want a whole number from 2 to 1000");
-    expect_refused(f, "escalation.unit_overdue_rate = 7\n", "'7': want a number from 0 to 1");
-    expect_refused(f, "assignment.batch =\n", "assignment.batch = '': want a whole number");
-    expect_refused(f, "log.level = loud\n", "log.level = 'loud': want one of debug/info/warn/error");
-    snprintf(want, sizeof want, "%s:2: 'calendar.utc_offset_minutes' is no longer read: set 'timezone' instead", f->path);
+    expect_refused(f, "escalation.repeat_count = 1\n", "escalation.repeat_count = '1'：应为 2 到 1000 的整数");
+    expect_refused(f, "escalation.unit_overdue_rate = 7\n", "'7'：应为 0 到 1 的数");
+    expect_refused(f, "assignment.batch =\n", "assignment.batch = ''：应为 1 到");
+    expect_refused(f, "log.level = loud\n", "log.level = 'loud'：应为 debug/info/warn/error 之一");
+    snprintf(want, sizeof want, "%s:2：calendar.utc_offset_minutes 已不再读取，请改设 timezone", f->path);
     expect_refused(f, "[calendar]\nutc_offset_minutes = 480\n", want);
-    expect_refused(f, "report.timezone = Asia/Shanghai\n", "set 'timezone' instead");
-    expect_refused(f, "timezone = Mars/Olympus_Mons\n", "timezone = 'Mars/Olympus_Mons': want an IANA time zone name");
-    expect_refused(f, "timezone = Europe/Paris\n", "without daylight saving time");
-    expect_refused(f, "timezone = ../../etc/passwd\n", "want an IANA time zone name");
+    expect_refused(f, "report.timezone = Asia/Shanghai\n", "请改设 timezone");
+    expect_refused(f, "timezone = Mars/Olympus_Mons\n", "timezone = 'Mars/Olympus_Mons'：应为不用夏令时的 IANA 时区名");
+    expect_refused(f, "timezone = Europe/Paris\n", "不用夏令时");
+    expect_refused(f, "timezone = ../../etc/passwd\n", "应为不用夏令时的 IANA 时区名");
     setenv("JIESU_ESCALATION_REPEAT_COUNT", "many", 1);
     assert_int_equal(config_check(f->cfg, err, sizeof err), -1);
-    assert_string_equal(err, "environment variable JIESU_ESCALATION_REPEAT_COUNT: escalation.repeat_count = 'many': "
-                             "want a whole number from 2 to 1000");
+    assert_string_equal(err, "环境变量 JIESU_ESCALATION_REPEAT_COUNT：escalation.repeat_count = 'many'："
+                             "应为 2 到 1000 的整数");
     unsetenv("JIESU_ESCALATION_REPEAT_COUNT");
     setenv("JIESU_INTAKE_UTC_OFFSET_MINUTES", "480", 1);
     assert_int_equal(config_check(f->cfg, err, sizeof err), -1);
-    assert_non_null(strstr(err, "JIESU_INTAKE_UTC_OFFSET_MINUTES: 'intake.utc_offset_minutes' is no longer read: "
-                                "set 'timezone' instead"));
+    assert_non_null(strstr(err, "JIESU_INTAKE_UTC_OFFSET_MINUTES：intake.utc_offset_minutes 已不再读取，"
+                                "请改设 timezone"));
     unsetenv("JIESU_INTAKE_UTC_OFFSET_MINUTES");
     write_file(f->path, "timezone = UTC\n[escalation]\nrepeat_count = 4\n");
     assert_int_equal(config_load_file(f->cfg, f->path, err, sizeof err), 0);

@@ -236,7 +236,7 @@ static void test_limits_from_config(void **state)
     assert_non_null(strstr(err, "http.per_ip_connections = 'many'"));
     config_set(cfg, "http.per_ip_connections", "0");
     assert_int_equal(config_check(cfg, err, sizeof err), -1);
-    assert_non_null(strstr(err, "from 1 to"));
+    assert_non_null(strstr(err, "应为 1 到"));
     config_destroy(&cfg);
 }
 

@@ -18,6 +18,8 @@
 #define CONNECT_WAIT_MS 30000
 #define REDIS_TIMEOUT_MS 5000
 #define DOWN_SAY_MS 60000       /* how often a lasting outage (PostgreSQL, Redis) is logged again */
+/* The answer when a principal cannot be looked up (%s: the service's title). */
+#define IDENTITY_UNCHECKED "现在核对不了你的身份（%s 连不上数据库）；请稍后再试，一直如此请告知系统管理员"
 
 static volatile sig_atomic_t g_stop;
 
@@ -208,8 +210,9 @@ int svc_ensure_pg(service *s, char *err, size_t errlen)
         say_back(&s->pg_out, "PostgreSQL");
         return 0;
     }
-    snprintf(err, errlen, "PostgreSQL: %s", db_error(s->pg, why, sizeof why));
-    say_out(&s->pg_out, "PostgreSQL", db_error(s->pg, why, sizeof why));
+    db_error(s->pg, why, sizeof why);
+    snprintf(err, errlen, "PostgreSQL: %s", why);
+    say_out(&s->pg_out, "PostgreSQL", why);
     return -1;
 }
 
@@ -351,8 +354,7 @@ static int act_for(service *s, const bus_request *req, auth_principal *who)
     int found = auth_credential_load(s->pg, req->env->on_behalf, &person, err, sizeof err);
     if (found < 0) {
         log_error("%s", err);
-        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "现在核对不了你的身份（%s 连不上数据库）；请稍后再试，"
-                               "一直如此请告知系统管理员", svc_title_of(s->name));
+        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, IDENTITY_UNCHECKED, svc_title_of(s->name));
         return -1;
     }
     if (!found) {
@@ -378,8 +380,7 @@ static int admit(service *s, const bus_request *req, const svc_route *route, aut
         bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "不知道你是谁（没有核对密钥）；已拒绝");
     } else if (found < 0) {
         log_error("%s", err);
-        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, "现在核对不了你的身份（%s 连不上数据库）；请稍后再试，"
-                               "一直如此请告知系统管理员", svc_title_of(s->name));
+        bus_server_reply_error(s->server, req, SVC_ERR_INTERNAL, IDENTITY_UNCHECKED, svc_title_of(s->name));
     } else if (!found) {
         log_warn("refused %s: no enabled user holds key %.8s… now", req->env->type, req->user_id);
         bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN, "这把密钥的用户已停用，或已换用新密钥；"

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -156,6 +157,17 @@ static int bind_sockets(service *s)
     return 0;
 }
 
+/* Names every PostgreSQL session of the process after the service
+ * (pg_stat_activity.application_name: jiesu-intake …), so that whose a
+ * session, a lock or a slow statement is can be told; a PGAPPNAME the
+ * operator set wins. Before any thread or connection starts. */
+static void name_sessions(const char *name)
+{
+    char app[64];
+    snprintf(app, sizeof app, "jiesu-%s", name);
+    setenv("PGAPPNAME", app, 0);
+}
+
 int svc_start(service *s, const char *name, int argc, char **argv, const svc_route *routes, void *user)
 {
     char err[512] = "";
@@ -168,6 +180,7 @@ int svc_start(service *s, const char *name, int argc, char **argv, const svc_rou
     install_signals();
     if (load_config(s, argc, argv) < 0)
         return -1;
+    name_sessions(name);
     s->pg = db_connect(config_str(s->cfg, "pg.conninfo"), CONNECT_WAIT_MS, err, sizeof err);
     if (!s->pg) {
         log_error("PostgreSQL: %s", err);

@@ -6,7 +6,7 @@
 # are their owner's only, and Unix user nobody can neither read them nor get
 # in (as root only); a service started with umask 022 still writes its
 # rejects file 0600; after Redis restarts the services authenticate again and
-# go on routing.
+# go on routing; each service names its PostgreSQL sessions.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_security
@@ -80,6 +80,10 @@ rejects=$(ls "$HARNESS_DIR"/rejects/*.csv 2>/dev/null | head -n 1)
 check "the bad row went to a rejects file" test -s "$rejects"
 check_eq "a service started with umask 022 writes its rejects file 0600" 600 "$(stat -c %a "$rejects" 2>/dev/null)"
 wait_for "the good row routed" 30 sql_eq "SELECT status <> 'new' FROM complaints WHERE ticket_no = 'S-2'" t
+check_eq "each service's PostgreSQL sessions carry its name (pg_stat_activity: whose a session or a lock is)" \
+    "jiesu-assignment jiesu-escalation jiesu-intake jiesu-reporting" \
+    "$(sql "SELECT string_agg(DISTINCT application_name, ' ' ORDER BY application_name) FROM pg_stat_activity
+             WHERE usename = 'jiesu_service' AND application_name LIKE 'jiesu-%'")"
 
 # Redis restarts: the services reconnect with AUTH and work goes on.
 redis-cli -p "$redis_port" SHUTDOWN >/dev/null 2>&1

@@ -15,6 +15,9 @@
 #   bench_user NAME ROLE [UNIT]   a user registered in the benchmark's
 #                        database (no assignment service needed); prints its key file
 #   sql "SELECT ..."     one value from the benchmark's database (as BENCH_PG)
+#   bench_cpu FILE       the CPU ticks spent so far by the stack's servers, into FILE
+#   bench_cpu_ms BEFORE AFTER N   the CPU between two bench_cpu files, in ms of one
+#                        core per one of N requests, as "TOTAL WHERE" (see below)
 #
 # REPO, BUILD (from the script's first argument) and BIN are set on sourcing.
 
@@ -73,3 +76,42 @@ bench_user() {
 }
 
 sql() { psql "$BENCH_PG" -XtAq -v ON_ERROR_STOP=1 -c "$1"; }
+
+# The stack's server processes with their CPU ticks (user + system) so far, a
+# line each: GROUP PID TICKS. PostgreSQL's client sessions are grouped by
+# their application_name (jiesu-intake …: each service names its sessions),
+# its own processes (checkpointer, WAL writer, autovacuum) as pg-own; the
+# postmaster's line counts the children it has reaped too (sessions that
+# ended, as pgbench's do), so a total over two files loses none of them.
+bench_cpu() {
+    local pm p app
+    pm=$(head -1 "$(cat "$DIR/stack/pg.home")/pg/postmaster.pid")
+    {
+        awk '{ print "pg-reaped", $1, $14 + $15 + $16 + $17 }' "/proc/$pm/stat"
+        declare -A apps=()
+        while IFS='|' read -r p app; do apps[$p]=${app:-pg-other}; done < <(
+            psql "$BENCH_PG" -XAt -c "SELECT pid, application_name FROM pg_stat_activity
+                                      WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")
+        for p in $(pgrep -P "$pm"); do
+            [ -r "/proc/$p/stat" ] && awk -v g="${apps[$p]:+pg:${apps[$p]}}" '{ print g ? g : "pg-own", $1, $14 + $15 }' "/proc/$p/stat"
+        done
+        for p in "${BENCH_PIDS[@]}" $(cat "$DIR/stack/redis.pid"); do
+            [ -r "/proc/$p/stat" ] && awk -v g="$(tr '\0' ' ' <"/proc/$p/cmdline" | awk '{ n = split($1, a, "/"); print a[n] }')" '{ print g, $1, $14 + $15 }' "/proc/$p/stat"
+        done
+    } >"$1" 2>/dev/null || true
+}
+
+# The CPU between bench_cpu files $1 and $2 per one of $3 requests, in ms of
+# one core, as one line: the total, a tab, then each group's share, largest
+# first ("pg:jiesu-assignment 0.55, pg:jiesu-intake 0.45, ...").
+bench_cpu_ms() {
+    awk -v n="$3" -v hz="$(getconf CLK_TCK)" '
+        FNR == NR { before[$2] = $3; group[$2] = $1; next }
+        { d[$1] += $3 - before[$2]; seen[$2] = 1 }
+        END {
+            for (p in before) if (!(p in seen)) d[group[p]] -= before[p]
+            for (g in d) printf "%.3f %s\n", d[g] * 1000 / hz / n, g
+        }' "$1" "$2" | sort -rn |
+        awk '{ t += $1; if ($1 >= 0.005) w = w (w == "" ? "" : ", ") sprintf("%s %.2f", $2, $1) }
+             END { printf "%.2f\t%s\n", t, w }'
+}

@@ -20,7 +20,10 @@
 # the week the repeat query reads) for the repeat sweep to merge while it
 # runs, and one POST in 10 at one of 20 shared addresses.
 # Printed: p50, p99 and max of each, and each p50/p99 as a ratio to the
-# reference's.
+# reference's; then the CPU the servers spent per request (ms of one core,
+# the bare INSERT's against the POST's, with where the POST's went: each
+# service and its PostgreSQL sessions, Redis) and how busy the POSTs kept the
+# machine's cores — what the tails at a rate are made of.
 #
 #   tests/bench/bench_open311.sh BUILD_DIR [SECONDS]   (default 60, or $BENCH_SECONDS;
 #                                                      rates $BENCH_RATES, default "200 1000")
@@ -97,11 +100,30 @@ SQL
 }
 
 line() { printf '   %-34s p50 %7s ms  p99 %7s ms  max %7s ms\n' "$1" "$(pct 50 <"$2")" "$(pct 99 <"$2")" "$(pct 100 <"$2")"; }
+# The CPU the servers spent per request, in ms of one core: the bare INSERTs'
+# (PostgreSQL's sessions of pgbench, reaped when it ends, and its own
+# processes) against the POSTs' (every server process, from the first POST
+# until the last order is dispatched), and how busy the POSTs kept the cores.
+cpu_lines() {
+    local ref post n=$(($1 * SECS))
+    ref=$(bench_cpu_ms "$DIR/cpu.0" "$DIR/cpu.1" "$n" | awk -F'\t' '{ print $2 }' | tr ',' '\n' |
+          awk '$1 == "pg-reaped" || $1 == "pg-own" { t += $2 } END { printf "%.2f", t }')
+    post=$(bench_cpu_ms "$DIR/cpu.2" "$DIR/cpu.3" "$n")
+    printf '   CPU per request, ms of one core: bare INSERT %s, POST %s (%sx): %s\n' \
+        "$ref" "${post%%$'\t'*}" "$(ratio "${post%%$'\t'*}" "$ref")" "${post#*$'\t'}"
+    echo "   the servers kept $(awk -v ms="${post%%$'\t'*}" -v r="$1" -v c="$(nproc)" \
+        'BEGIN { printf "%.0f%% of %d cores", ms * r / 10 / c, c }') busy while the POSTs ran"
+}
+
 for rate in $RATES; do
     background "B${rate}r"
+    bench_cpu "$DIR/cpu.0"
     inserts "$rate" >"$DIR/ref.ms"
+    bench_cpu "$DIR/cpu.1"
     background "B${rate}p"
+    bench_cpu "$DIR/cpu.2"
     posts "$rate" "R$rate"
+    bench_cpu "$DIR/cpu.3"
     r50=$(pct 50 <"$DIR/ref.ms"); r99=$(pct 99 <"$DIR/ref.ms")
     echo "-- $rate/s: $(wc -l <"$DIR/load.out") POSTs, $(wc -l <"$DIR/disp.ms") dispatched, $(sql "SELECT count(*) FROM complaint_events WHERE event = 'merged'") orders merged so far"
     line "ref: bare INSERT (pgbench -R)" "$DIR/ref.ms"
@@ -111,4 +133,5 @@ for rate in $RATES; do
         f=$DIR/${what#*:}.ms
         echo "   ${what%:*} / INSERT: p50 $(ratio "$(pct 50 <"$f")" "$r50")x, p99 $(ratio "$(pct 99 <"$f")" "$r99")x"
     done
+    cpu_lines "$rate"
 done

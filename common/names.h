@@ -11,6 +11,11 @@
 
 #include <stddef.h>
 
+/* What people call an alert in a heading or a count (最高告警, 告警数): the
+ * word of jiesu alerts, the workbench and the wall board. 预警 is only in a
+ * name (问责预警, a rung; 督办预警服务, the escalation service). */
+#define NAMES_ALERT "告警"
+
 /* 待签收 for "dispatched" … */
 const char *names_status(const char *status);
 

@@ -9,6 +9,7 @@
 
 #include "bus.h"
 #include "cli_table.h"
+#include "names.h"
 #include "report_json.h"
 #include "report_streets.h"
 
@@ -52,7 +53,7 @@ static int add_row(cli_table *t, const char *name, const char *code, const Jiesu
 
 static int print_table(FILE *out, const Jiesu__ReportReply *r, const report_args *a)
 {
-    static const char *const HEAD[] = {"街道", "代码", "工单", "在办", "已办结", "超期", "告警次数"};
+    static const char *const HEAD[] = {"街道", "代码", "工单", "在办", "已办结", "超期", NAMES_ALERT "次数"};
     Jiesu__StreetSummary sum = JIESU__STREET_SUMMARY__INIT;
     cli_table *t = cli_table_new(7, "llrrrrr");
     int rc = -1;

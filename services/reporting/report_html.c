@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "names.h"
 #include "report_svg.h"
 #include "text.h"
 
@@ -178,7 +179,7 @@ static void orders_table(FILE *f, const report_bulletin *b)
 {
     fputs("<table class=\"orders\"><tr><th class=\"t\">工单号</th><th class=\"t\">类别</th><th class=\"t\">地点</th>"
           "<th class=\"t\">来电人</th><th class=\"t\">办结时限</th><th class=\"t\">状态</th><th>超时(工作小时)</th>"
-          "<th class=\"t\">最高预警</th><th>预警数</th></tr>\n", f);
+          "<th class=\"t\">最高" NAMES_ALERT "</th><th>" NAMES_ALERT "数</th></tr>\n", f);
     for (size_t i = 0; i < b->n_orders; i++) {
         const report_order *o = &b->orders[i];
         if (i == 0 || strcmp(o->unit_code, b->orders[i - 1].unit_code) != 0) {
@@ -199,7 +200,7 @@ static void orders_table(FILE *f, const report_bulletin *b)
         fputs("</tr>\n", f);
     }
     if (b->n_orders == 0)
-        fputs("<tr><td class=\"t\" colspan=\"9\">本周无超期或预警工单</td></tr>\n", f);
+        fputs("<tr><td class=\"t\" colspan=\"9\">本周无超期或" NAMES_ALERT "工单</td></tr>\n", f);
     fputs("</table>\n", f);
 }
 
@@ -258,7 +259,7 @@ void report_html_bulletin(FILE *f, const report_bulletin *b)
         fprintf(f, "<h2>%s分项指标排名</h2>\n", kind_title(KINDS[k]));
         rate_rank_table(f, b, KINDS[k]);
     }
-    fputs("<h2>超期及预警工单（按单位）</h2>\n", f);
+    fputs("<h2>超期及" NAMES_ALERT "工单（按单位）</h2>\n", f);
     orders_table(f, b);
     fputs("<h2>热点</h2>\n", f);
     if (!withheld(f, b)) {

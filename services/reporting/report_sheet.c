@@ -91,7 +91,7 @@ static char rank_row(const report_bulletin *b, size_t i, report_cell *c)
 /* ---- overdue and escalated orders, by unit ---- */
 
 static const char *const ORDER_HEAD[] = {"单位", "工单号", "类别", "地点", "来电人", "办结时限", "状态",
-                                         "超时(工作小时)", "最高预警", "预警数"};
+                                         "超时(工作小时)", "最高" NAMES_ALERT, NAMES_ALERT "数"};
 
 static size_t order_ncols(void)
 {
@@ -157,7 +157,7 @@ static char hot_row(const report_bulletin *b, size_t i, report_cell *c)
 
 const report_sheet REPORT_SHEETS[] = {
     {"ranking", "排名", rank_ncols, rank_header, rank_nrows, rank_row},
-    {"orders", "超期及预警工单", order_ncols, order_header, order_nrows, order_row},
+    {"orders", "超期及" NAMES_ALERT "工单", order_ncols, order_header, order_nrows, order_row},
     {"hotspots", "热点", hot_ncols, hot_header, hot_nrows, hot_row},
 };
 const size_t REPORT_NSHEETS = sizeof REPORT_SHEETS / sizeof REPORT_SHEETS[0];

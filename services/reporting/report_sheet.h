@@ -23,7 +23,7 @@ typedef struct {
 
 typedef struct {
     const char *name;                       /* file suffix / sheet name: "ranking", "orders", "hotspots" */
-    const char *title;                      /* 排名, 超期及预警工单, 热点 */
+    const char *title;                      /* 排名, 超期及告警工单, 热点 */
     size_t (*ncols)(void);
     void (*header)(size_t col, report_cell *cell);
     size_t (*nrows)(const report_bulletin *b);

@@ -3,7 +3,8 @@
  * few orders added per test: hot spots that count every order called in the
  * week once (the manual queue, orders not routed yet, conduct complaints, a
  * merged repeat at its own place), category names instead of codes, and the
- * listed orders' resolve deadline and its state in every row.
+ * listed orders' resolve deadline and its state in every row, and its
+ * headings naming alerts 告警 as every other page does.
  *
  * Needs JIESU_TEST_PG (a migrated database); what each test adds is rolled back after it.
  */
@@ -21,6 +22,7 @@
 #include "holidays.h"
 #include "report_bulletin.h"
 #include "report_html.h"
+#include "report_sheet.h"
 
 /* The bulletin of period p in working time on the official calendar
  * (08:30–17:30, UTC+8, the stored holidays). NULL with err. */
@@ -221,6 +223,36 @@ static void test_this_week_says_so_far(void **state)
     report_bulletin_free(&b);
 }
 
+/* The bulletin's files (every sheet's title and headings) and its printable
+ * page say 告警 for alerts, as jiesu alerts, the daily sheet and the wall
+ * board do: the orders' list read 超期及预警工单, 最高预警, 预警数. */
+static void test_alerts_named_as_everywhere(void **state)
+{
+    PGconn *pg = *state;
+    report_cell cell;
+    char *html = NULL;
+    size_t len = 0;
+    for (size_t i = 0; i < REPORT_NSHEETS; i++) {
+        const report_sheet *s = &REPORT_SHEETS[i];
+        if (strstr(s->title, "预警"))
+            fail_msg("sheet %s: %s", s->name, s->title);
+        for (size_t col = 0; col < s->ncols(); col++) {
+            s->header(col, &cell);
+            if (strstr(cell.text, "预警"))
+                fail_msg("sheet %s, column %zu: %s", s->name, col + 1, cell.text);
+        }
+    }
+    report_bulletin *b = build(pg, "2026-W47");
+    FILE *f = open_memstream(&html, &len);
+    report_html_bulletin(f, b);
+    fclose(f);
+    assert_non_null(strstr(html, "<h2>超期及告警工单（按单位）</h2>"));
+    assert_non_null(strstr(html, ">最高告警</th><th>告警数</th>"));
+    assert_null(strstr(html, "预警"));
+    free(html);
+    report_bulletin_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -228,6 +260,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hot_spots_beyond_ten, only_fixture_orders, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_orders_show_deadline_and_state, savepoint, rollback_to_savepoint),
         cmocka_unit_test(test_this_week_says_so_far),
+        cmocka_unit_test(test_alerts_named_as_everywhere),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

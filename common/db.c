@@ -168,28 +168,50 @@ static void prepared_note(prepared_list *list, const char *name)
         list->n++;
 }
 
-PGconn *db_connect(const char *conninfo, int wait_ms, char *err, size_t errlen)
+/* The server conn was to reach, "HOST:PORT", into buf: libpq's defaults
+ * where the conninfo names none (the socket directory, 5432). */
+static void server_of(PGconn *conn, char *buf, size_t cap)
+{
+    const char *host = PQhost(conn), *port = PQport(conn);
+    snprintf(buf, cap, "%s:%s", host && *host ? host : "localhost", port && *port ? port : "5432");
+}
+
+PGconn *db_connect_to(const char *conninfo, int wait_ms, char *server, size_t server_cap, char *err, size_t errlen)
 {
     long deadline = clock_mono_ms() + (wait_ms > 0 ? wait_ms : 0);
     for (;;) {
         PGconn *conn = PQconnectdb(conninfo);
+        if (server)
+            server_of(conn, server, server_cap);
         if (PQstatus(conn) == CONNECTION_OK) {
             PQsetNoticeReceiver(conn, notice_to_log, NULL);
             return conn;
         }
-        /* Name the server, not the conninfo: it may hold a password. */
-        char msg[512];
-        first_line(msg, sizeof msg, PQerrorMessage(conn));
-        const char *host = PQhost(conn), *port = PQport(conn), *db = PQdb(conn);
         if (clock_mono_ms() >= deadline) {
-            snprintf(err, errlen, "PostgreSQL at %s:%s/%s: %s", host && *host ? host : "localhost",
-                     port && *port ? port : "5432", db ? db : "", msg);
+            first_line(err, errlen, PQerrorMessage(conn));
             PQfinish(conn);
             return NULL;
         }
         PQfinish(conn);
         sleep_ms(CONNECT_RETRY_MS);
     }
+}
+
+PGconn *db_connect(const char *conninfo, int wait_ms, char *err, size_t errlen)
+{
+    /* Name the server, not the conninfo: it may hold a password. */
+    char server[300], why[512];
+    PGconn *conn = db_connect_to(conninfo, wait_ms, server, sizeof server, why, sizeof why);
+    if (!conn) {
+        PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+        const char *db = "";
+        for (PQconninfoOption *o = opts; o && o->keyword; o++)
+            if (strcmp(o->keyword, "dbname") == 0 && o->val)
+                db = o->val;
+        snprintf(err, errlen, "PostgreSQL at %s/%s: %s", server, db, why);
+        PQconninfoFree(opts);
+    }
+    return conn;
 }
 
 int db_alive(PGconn *conn)

@@ -19,8 +19,16 @@
 #define DB_NUM_(x) #x
 
 /* Connects with a libpq conninfo string ("host=... dbname=..."). Retries for
- * up to wait_ms while the server is starting. NULL (and a reason in err) on failure. */
+ * up to wait_ms while the server is starting. NULL on failure, with the
+ * reason in err: "PostgreSQL at HOST:PORT/DBNAME: libpq's words" (never
+ * the conninfo, which may hold a password). */
 PGconn *db_connect(const char *conninfo, int wait_ms, char *err, size_t errlen);
+
+/* db_connect() for a message of its own to people: the server tried, as
+ * "HOST:PORT" (libpq's defaults where the conninfo names none; never a
+ * password), in server (server_cap bytes) whether or not it answered, and
+ * on failure only libpq's words in err. */
+PGconn *db_connect_to(const char *conninfo, int wait_ms, char *server, size_t server_cap, char *err, size_t errlen);
 
 /* 1 when conn is usable as far as can be told without a round trip, else
  * 0. What the server sent while the connection sat idle is read first,

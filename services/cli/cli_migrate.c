@@ -26,6 +26,9 @@
 #include "holidays.h"
 
 #define BUNDLED_SOURCE "bundled data/holidays"
+/* How long a server that does not answer is tried again (one restarting):
+ * make run and compose start migrate once PostgreSQL answers. */
+#define CONNECT_WAIT_MS 2000
 
 /* Stores the bundled holiday files and says what the calendar holds. 0 or -1 (printed). */
 static int load_holidays(const cli_ctx *ctx, PGconn *pg)
@@ -91,18 +94,26 @@ static int apply_grants(const cli_ctx *ctx, PGconn *pg, const char *migrations_d
 }
 
 /* The connection migrations run on: pg.owner_conninfo, else pg.conninfo.
- * NULL after printing why. */
+ * Tried for CONNECT_WAIT_MS only: a server out of reach is said at once.
+ * NULL after printing why: the server tried (never a password), whether
+ * it answered, and what to do. */
 static PGconn *owner_connect(const cli_ctx *ctx)
 {
-    char err[512] = "";
-    const char *conninfo = config_str(ctx->cfg, "pg.owner_conninfo");
-    if (!*conninfo)
-        conninfo = config_str(ctx->cfg, "pg.conninfo");
-    PGconn *pg = db_connect(conninfo, 30000, err, sizeof err);
-    if (!pg)
-        cli_error("migrate：连不上数据库：先确认 PostgreSQL 在运行，再核对数据库所有者的连接 pg.owner_conninfo"
-                  "（没有设时用 pg.conninfo）；PostgreSQL 的原话：%s", err);
-    return pg;
+    char server[300] = "", why[512] = "";
+    const char *key = *config_str(ctx->cfg, "pg.owner_conninfo") ? "pg.owner_conninfo" : "pg.conninfo";
+    const char *conninfo = config_str(ctx->cfg, key);
+    PGconn *pg = db_connect_to(conninfo, CONNECT_WAIT_MS, server, sizeof server, why, sizeof why);
+    if (pg)
+        return pg;
+    const char *unset = strcmp(key, "pg.conninfo") == 0 ? "：没有设数据库所有者的 pg.owner_conninfo" : "";
+    if (PQping(conninfo) == PQPING_NO_RESPONSE)
+        cli_error("migrate：连不上 PostgreSQL %s（地址取自 %s%s）：那里没有 PostgreSQL 在运行，或地址写错了。"
+                  "先启动它（本机的 PostgreSQL 由 make run 启动），或核对 %s 的 host 和 port；libpq 的原话：%s",
+                  server, key, unset, key, why);
+    else
+        cli_error("migrate：PostgreSQL %s（地址取自 %s%s）拒绝了连接：核对 %s 的用户、密码和数据库名；"
+                  "libpq 的原话：%s", server, key, unset, key, why);
+    return NULL;
 }
 
 /* Loads the regions and units of the configured districts and the routing

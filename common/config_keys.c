@@ -90,6 +90,8 @@ static const config_key ASSIGNMENT[] = {
     INT("assignment.reconcile_min_age_seconds", "10", 0, DAY,
         "最后一次变动这么多秒后仍是新建（`new`）或已退回（`returned`）的工单，重新放回派单队列"),
     INT("assignment.photo_max_bytes", "4194304", 1, 1e9, "自动派单服务随办结保存的照片最大多少字节"),
+    INT("assignment.photo_max_count", "9", 2, 100,
+        "一次办结最多附几张照片（整改前后合计；工作台的表单整改前、整改后各一张，所以至少 2）；多了整个办结被拒绝，什么也不记"),
     INT("deadline.accept_seconds", "0", 0, 366 * DAY,
         "大于 0 时，签收时限一律是派单后这么多秒（自然时间，用于测试、演练）；0：按工作时间"),
     INT("deadline.resolve_seconds", "0", 0, 366 * DAY,

@@ -72,6 +72,7 @@ static void configure(assignment *a, const config *cfg)
     a->api.accept_seconds = config_long(cfg, "deadline.accept_seconds");
     a->api.resolve_seconds = config_long(cfg, "deadline.resolve_seconds");
     a->api.photo_max_bytes = (size_t)config_long(cfg, "assignment.photo_max_bytes");
+    a->api.photo_max_count = (size_t)config_long(cfg, "assignment.photo_max_count");
     a->wopts = (route_worker_opts){
         .timers_key = config_str(cfg, "timers.key"),
         .accept_seconds = config_long(cfg, "deadline.accept_seconds"),

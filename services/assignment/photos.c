@@ -18,9 +18,14 @@ static const char SQL_STORE[] =
 
 #define NAME_MAX_CHARS 200
 
-int photos_check(const photos_set *set, size_t max_bytes, char *err, size_t errlen)
+int photos_check(const photos_set *set, size_t max_bytes, size_t max_count, char *err, size_t errlen)
 {
     char name_why[128];
+    if (set->n > max_count) {
+        snprintf(err, errlen, "一次办结最多附 %zu 张照片，这次附了 %zu 张，没有办结：请只留下最能说明整改前后情况的 %zu 张"
+                 "（去掉 %zu 张）再办结", max_count, set->n, max_count, set->n - max_count);
+        return -1;
+    }
     for (size_t i = 0; i < set->n; i++) {
         const Jiesu__Photo *p = set->photos[i];
         const char *why = NULL;

@@ -1,6 +1,8 @@
 /* photos.h — the photos a unit sends with its resolve (整改前后照片).
  *
- * photos_check() looks at each photo before anything is written: its kind
+ * photos_check() looks at the photos before anything is written: how many
+ * (a resolve carries at most assignment.photo_max_count, as a phone's
+ * picker offers nine; the bus alone would take 15 MiB of them), each one's kind
  * ("before" or "after"), its size (1 byte to max_bytes) and what it is,
  * told by its first bytes (common/image.h), never by a name or a type the
  * client gives. photos_store() is the
@@ -25,9 +27,10 @@ typedef struct {
     const char         *by;         /* the person sending them */
 } photos_set;
 
-/* 0 when every photo is acceptable, else -1 with which, and why, in err
- * ("第 1 张照片“a.jpg”（20 字节）不是 JPEG 或 PNG 图片…"). */
-int photos_check(const photos_set *set, size_t max_bytes, char *err, size_t errlen);
+/* 0 when the set is acceptable, else -1 with why in err: more than
+ * max_count photos ("一次办结最多附 9 张照片，这次附了 12 张…"), or which
+ * photo, and why ("第 1 张照片“a.jpg”（20 字节）不是 JPEG 或 PNG 图片…"). */
+int photos_check(const photos_set *set, size_t max_bytes, size_t max_count, char *err, size_t errlen);
 
 /* The in_tx hook: stores ctx (a photos_set) for complaint_id. 0 or -1 with err. */
 int photos_store(PGconn *pg, int64_t complaint_id, void *ctx, char *err, size_t errlen);

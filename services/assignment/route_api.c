@@ -112,7 +112,7 @@ static int check_photos(service *s, const bus_request *req, const Jiesu__ActionR
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "只有办结可以附照片");
         return -1;
     }
-    if (photos_check(set, st->photo_max_bytes, err, sizeof err) < 0) {
+    if (photos_check(set, st->photo_max_bytes, st->photo_max_count, err, sizeof err) < 0) {
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", err);
         return -1;
     }

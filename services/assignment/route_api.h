@@ -36,6 +36,7 @@ typedef struct {
     long               resolve_seconds;
     int                reload_now;      /* set by model.learn: reload the rules before the next batch */
     size_t             photo_max_bytes; /* assignment.photo_max_bytes: each photo of a resolve */
+    size_t             photo_max_count; /* assignment.photo_max_count: photos of one resolve */
 } route_api_state;
 
 void route_api_action(service *s, const bus_request *req, const auth_principal *who);

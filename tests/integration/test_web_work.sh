@@ -10,7 +10,9 @@
 # its alerts from the street office (`jiesu alerts`, acknowledging one on the
 # workbench or with `jiesu ack`), and one merged into a
 # conduct complaint leaves the office's list; what is not a JPEG or PNG, or
-# too large, is refused, saying the size and the limit; a refused action's
+# too large, is refused, saying the size and the limit; a resolve sent over
+# the bus with more photos than one may carry is refused by the assignment
+# service itself, nothing recorded; a refused action's
 # form comes back as it was sent (the note, the callback result); a
 # person's session sent "on behalf" from any key but the web tier's is
 # refused by the assignment service itself.
@@ -170,6 +172,17 @@ check "… saying how large it is, the limit, and to make it smaller" \
 check "… the note typed kept in the resolve form, and only there" \
     sh -c "grep 'value=\"resolve\"' '$WEB_DIR/act.html' | grep -q 'name=\"reason\" value=\"已清运\"' &&
            [ \$(grep -c 'value=\"已清运\"' '$WEB_DIR/act.html') = 1 ]"
+# More photos than one resolve may carry (assignment.photo_max_count, 9), sent over the bus as any
+# client may: the assignment service itself refuses the resolve, saying the limit and what to do.
+"$JIESU_BIN/../tools/bus_call" "$(user_key u-370212001 handler 370212001)" assignment action.request \
+    "ticket_no=$a" action=resolve reason=已清运 photos=10 >"$WEB_DIR/ten-photos.out" 2>&1
+check "a resolve with 10 photos over the bus is refused by the assignment service, saying the limit and what to do" \
+    grep -q '^error: 一次办结最多附 9 张照片，这次附了 10 张，没有办结：请只留下最能说明整改前后情况的 9 张（去掉 1 张）再办结' \
+    "$WEB_DIR/ten-photos.out"
+check_eq "… the order unchanged, no photo and no event kept" "accepted 0 0" \
+    "$(status_of "$a") $(sql "SELECT (SELECT count(*) FROM photos WHERE complaint_id = c.id),
+                                     (SELECT count(*) FROM complaint_events WHERE complaint_id = c.id AND event = 'resolved')
+                              FROM complaints c WHERE c.ticket_no = '$a'" | tr '|' ' ')"
 check_eq "中韩 resolves with photos before and after: 303" 303 \
     "$(act "$zj" "$a" resolve -F "reason=垃圾已清运，垃圾桶已更换" -F "photo_before=@$WEB_DIR/before.png" \
         -F "photo_after=@$WEB_DIR/after.png")"

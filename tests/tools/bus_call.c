@@ -7,7 +7,8 @@
  * assignment, escalation or reporting, reached at <service>.router with the
  * public key in <keys.dir>/<service>.pub (configuration as for jiesu). For
  * TYPE action.request the fields ticket_no, action, unit_code, reason and
- * result fill an ActionRequest; any other TYPE is sent with an empty payload.
+ * result fill an ActionRequest, and photos=N attaches N small PNG photos
+ * ("after"); any other TYPE is sent with an empty payload.
  * Prints the reply's type, or "error: <message>", and exits 0 when a reply
  * that is not an error came.
  */
@@ -21,11 +22,35 @@
 #include "keys.h"
 #include "svc.h"
 
+#define MAX_PHOTOS 100
+
+static const unsigned char PNG[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13};
+
+/* photos=N: N photos of a PNG's first bytes, kind "after", in rq. */
+static void set_photos(Jiesu__ActionRequest *rq, long n)
+{
+    static Jiesu__Photo photos[MAX_PHOTOS], *list[MAX_PHOTOS];
+    rq->n_photos = n < 0 ? 0 : n > MAX_PHOTOS ? MAX_PHOTOS : (size_t)n;
+    for (size_t i = 0; i < rq->n_photos; i++) {
+        jiesu__photo__init(&photos[i]);
+        photos[i].kind = "after";
+        photos[i].name = "photo.png";
+        photos[i].data.data = (uint8_t *)PNG;
+        photos[i].data.len = sizeof PNG;
+        list[i] = &photos[i];
+    }
+    rq->photos = list;
+}
+
 static void set_field(Jiesu__ActionRequest *rq, const char *kv)
 {
     const char *eq = strchr(kv, '=');
     if (!eq)
         return;
+    if (strncmp(kv, "photos=", 7) == 0) {
+        set_photos(rq, atol(eq + 1));
+        return;
+    }
     char **field = strncmp(kv, "ticket_no=", 10) == 0 ? &rq->ticket_no
                    : strncmp(kv, "action=", 7) == 0    ? &rq->action
                    : strncmp(kv, "unit_code=", 10) == 0 ? &rq->unit_code

@@ -3,7 +3,8 @@
  * size pass; a wrong kind, an empty one, one too large, one that is not an
  * image by its first bytes, one with an overlong name and one whose name is
  * not UTF-8 (PostgreSQL stores the name with the photo) are refused, saying
- * which photo and why in Chinese. */
+ * which photo and why in Chinese; so are more photos than one resolve may
+ * carry, saying the limit and how many to leave out. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,13 +28,13 @@ static Jiesu__Photo photo(const char *kind, const char *name, const void *data, 
     return p;
 }
 
-/* photos_check of the two photos a and b, max 100 bytes; err filled. */
+/* photos_check of the two photos a and b, max 100 bytes, 9 photos; err filled. */
 static int check(Jiesu__Photo a, Jiesu__Photo b, char *err, size_t errlen)
 {
     Jiesu__Photo *list[] = {&a, &b};
     photos_set set = {.photos = list, .n = 2, .by = "zhong"};
     err[0] = '\0';
-    return photos_check(&set, 100, err, errlen);
+    return photos_check(&set, 100, 9, err, errlen);
 }
 
 static void test_good_photos_pass(void **state)
@@ -78,11 +79,28 @@ static void test_each_refusal_says_which_and_why(void **state)
     assert_int_equal(check(good, photo("after", wide, JPEG, sizeof JPEG), err, sizeof err), 0);
 }
 
+/* Nine photos pass; ten are refused whole, before any is looked at. */
+static void test_more_than_the_limit_refused(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    Jiesu__Photo p = photo("after", "a.png", PNG, sizeof PNG), *list[10];
+    for (size_t i = 0; i < 10; i++)
+        list[i] = &p;
+    photos_set set = {.photos = list, .n = 9, .by = "zhong"};
+    assert_int_equal(photos_check(&set, 100, 9, err, sizeof err), 0);
+    set.n = 10;
+    assert_int_equal(photos_check(&set, 100, 9, err, sizeof err), -1);
+    assert_string_equal(err, "一次办结最多附 9 张照片，这次附了 10 张，没有办结：请只留下最能说明整改前后情况的 9 张"
+                             "（去掉 1 张）再办结");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_photos_pass),
         cmocka_unit_test(test_each_refusal_says_which_and_why),
+        cmocka_unit_test(test_more_than_the_limit_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -97,6 +97,7 @@ int holidays_apply(calendar *cal, const holidays_day *days, size_t n)
 /* ---- parsing ---- */
 
 typedef struct {
+    const char *start;      /* the whole text, for line numbers */
     const char *p;
     const char *what;
     char       *err;
@@ -109,12 +110,17 @@ static const char *skip_ws(const char *p)
     return p + strspn(p, " \t\r\n");
 }
 
+/* Says why, naming the line reading stopped on and the day (the entry of
+ * "days") it was reading. -1. */
 static int fail(parser *ps, const char *why)
 {
+    int line = 1;
+    for (const char *c = ps->start; c < ps->p && *c; c++)
+        line += *c == '\n';
     if (ps->entry)
-        snprintf(ps->err, ps->errlen, "%s：第 %d 天：%s", ps->what, ps->entry, why);
+        snprintf(ps->err, ps->errlen, "%s 第 %d 行，第 %d 天：%s", ps->what, line, ps->entry, why);
     else
-        snprintf(ps->err, ps->errlen, "%s：%s", ps->what, why);
+        snprintf(ps->err, ps->errlen, "%s 第 %d 行：%s", ps->what, line, why);
     return -1;
 }
 
@@ -185,7 +191,7 @@ static int read_day(parser *ps, holidays_day *day)
             return -1;
         ps->p = skip_ws(ps->p);
         if (*ps->p != ':')
-            return fail(ps, "':' expected after a key");
+            return fail(ps, "键的后面应是英文冒号（\"date\": \"2027-01-01\"）");
         ps->p++;
         if (read_value(ps, value, sizeof value, &flag) < 0)
             return -1;
@@ -202,7 +208,7 @@ static int read_day(parser *ps, holidays_day *day)
             ps->p = skip_ws(ps->p + 1);
     }
     if (*ps->p != '}')
-        return fail(ps, "'}' or a key expected");
+        return fail(ps, "这里应是下一个键（\"name\"、\"date\"、\"isOffDay\"）或这一天结尾的 }：是不是少了逗号或引号？");
     ps->p++;
     if (!holidays_valid_date(date))
         return fail(ps, "缺少 \"date\" 或不是日期（应写 YYYY-MM-DD）");
@@ -256,7 +262,7 @@ static int parse_into(parser *ps, holidays_day **days, size_t *n)
 static int parse_append(const char *text, const char *what, holidays_day **days, size_t *n, char *err,
                         size_t errlen)
 {
-    parser ps = {.p = text, .what = what, .err = err, .errlen = errlen};
+    parser ps = {.start = text, .p = text, .what = what, .err = err, .errlen = errlen};
     return parse_into(&ps, days, n);
 }
 
@@ -371,9 +377,9 @@ long holidays_store(PGconn *pg, const holidays_day *days, size_t n, const char *
     params[3] = source;
     params[4] = overwrite ? "t" : "f";
     if (!ok)
-        snprintf(err, errlen, "storing %zu holidays from %s: out of memory", n, source);
+        snprintf(err, errlen, "存入 %s 的 %zu 天：内存不足", source, n);
     else if (db_command(pg, "store holidays", SQL_STORE, 5, params, &changed, why, sizeof why) != 0)
-        snprintf(err, errlen, "storing %zu holidays from %s: %s", n, source, why);
+        snprintf(err, errlen, "存入 %s 的 %zu 天时 PostgreSQL 出错（它的原话：%s）", source, n, why);
     for (int i = 0; i < 3; i++)
         sqlarr_free(&a[i]);
     return ok ? changed : -1;

@@ -35,7 +35,8 @@ typedef struct {
 /* Days from the text of a holiday-cn file: every object of its "days" array
  * with "date", "isOffDay" and optionally "name". what names the text in
  * errors. Sets *days (the caller frees it; NULL when there are none) and *n.
- * 0, or -1 with "what: entry N: reason" in err. */
+ * 0, or -1 with "WHAT 第 L 行，第 N 天：what is wrong" in err (L: the line
+ * reading stopped on; N: the entry of "days"). */
 int holidays_parse(const char *text, const char *what, holidays_day **days, size_t *n, char *err, size_t errlen);
 
 /* Reads a file of at most 1 MiB as a NUL-terminated string the caller frees.

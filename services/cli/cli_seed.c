@@ -22,6 +22,7 @@
 
 #define MAX_FIELDS 32
 #define NAME_MAX_BYTES 512
+#define FIX "改正后再运行 jiesu migrate"
 
 /* Columns located by header name. */
 enum { C_CODE, C_NAME, C_PARENT, C_YEAR, C_DISTRICT, NCOLS };
@@ -32,15 +33,16 @@ static const char *const COL_NAMES[NCOLS] = {"code", "name", "parent_code", "nbs
 typedef struct {
     const char *file;
     const char *level;
+    const char *title;          /* the level as people name it: 区县, 街道, 社区 */
     size_t      code_len;       /* digits in this level's codes */
     int         district_col;   /* column holding the row's district code */
     unsigned    need;           /* COL() bits of the columns the file must have */
 } seed_file;
 
 static const seed_file SEED_FILES[] = {
-    {"districts.csv", "district", 6, C_CODE, COL(C_CODE) | COL(C_NAME) | COL(C_YEAR)},
-    {"streets.csv", "street", 9, C_PARENT, COL(C_CODE) | COL(C_NAME) | COL(C_YEAR) | COL(C_PARENT)},
-    {"communities.csv", "community", 12, C_DISTRICT,
+    {"districts.csv", "district", "区县", 6, C_CODE, COL(C_CODE) | COL(C_NAME) | COL(C_YEAR)},
+    {"streets.csv", "street", "街道", 9, C_PARENT, COL(C_CODE) | COL(C_NAME) | COL(C_YEAR) | COL(C_PARENT)},
+    {"communities.csv", "community", "社区", 12, C_DISTRICT,
      COL(C_CODE) | COL(C_NAME) | COL(C_YEAR) | COL(C_PARENT) | COL(C_DISTRICT)},
 };
 
@@ -172,21 +174,22 @@ static int parse_districts(strset *out, const char *list, char *err, size_t errl
 {
     char buf[1024];
     if (snprintf(buf, sizeof buf, "%s", list) >= (int)sizeof buf) {
-        snprintf(err, errlen, "regions.districts: list too long");
+        snprintf(err, errlen, "配置项 regions.districts 太长（最多 %zu 字节）：只列要载入的区县代码", sizeof buf - 1);
         return -1;
     }
     for (char *save = NULL, *tok = strtok_r(buf, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
         if (!all_digits(tok, 6)) {
-            snprintf(err, errlen, "regions.districts: '%s' is not a 6-digit NBS district code", tok);
+            snprintf(err, errlen, "配置项 regions.districts 里的“%.32s”不是 6 位数字的区县代码（国家统计局的，如 370212）："
+                     "改正它", tok);
             return -1;
         }
         if (strset_add(out, tok) < 0) {
-            snprintf(err, errlen, "out of memory");
+            snprintf(err, errlen, "内存不足");
             return -1;
         }
     }
     if (out->n == 0) {
-        snprintf(err, errlen, "regions.districts is empty");
+        snprintf(err, errlen, "配置项 regions.districts 是空的：写上要载入的区县代码，如 370212");
         return -1;
     }
     return 0;
@@ -224,7 +227,8 @@ static int map_header(char *line, int *cols, const char *path, char *err, size_t
         memmove(line, line + 3, strlen(line + 3) + 1);
     int n = split(line, fields);
     if (n > MAX_FIELDS) {
-        snprintf(err, errlen, "%s:1: more than %d columns", path, MAX_FIELDS);
+        snprintf(err, errlen, "%s 第 1 行（表头）：超过 %d 列，不像国家统计局区划代码的表头：核对文件，" FIX, path,
+                 MAX_FIELDS);
         return -1;
     }
     for (int c = 0; c < NCOLS; c++) {
@@ -234,6 +238,32 @@ static int map_header(char *line, int *cols, const char *path, char *err, size_t
                 cols[c] = i;
     }
     return n;
+}
+
+/* -1 with what is wrong with the row, and what to write, in err (where
+ * names its file and line); 0 when its code, parent, year and name are
+ * as NBS writes them. */
+static int bad_row(const seed_file *f, char **col, const char *where, char *err, size_t errlen)
+{
+    const char *parent = strcmp(f->level, "district") == 0 ? NULL : col[C_PARENT], *field = NULL, *value = NULL;
+    char want[128], shown[96];
+    if (!all_digits(col[C_CODE], f->code_len)) {
+        field = "代码 code", value = col[C_CODE];
+        snprintf(want, sizeof want, "%s代码应是 %zu 位数字", f->title, f->code_len);
+    } else if (parent && !all_digits(parent, f->code_len - 3)) {
+        field = "上级代码 parent_code", value = parent;
+        snprintf(want, sizeof want, "应是上一级的 %zu 位数字代码", f->code_len - 3);
+    } else if (!all_digits(col[C_YEAR], 0)) {
+        field = "年份 nbs_year", value = col[C_YEAR];
+        snprintf(want, sizeof want, "应是国家统计局代码的年份，如 2023");
+    } else if (!*col[C_NAME] || strlen(col[C_NAME]) >= NAME_MAX_BYTES) {
+        field = "名称 name", value = col[C_NAME];
+        snprintf(want, sizeof want, "应是%s的名称（1 到 %d 字节）", f->title, NAME_MAX_BYTES - 1);
+    } else {
+        return 0;
+    }
+    snprintf(err, errlen, "%s：%s“%s”不对：%s，" FIX, where, field, text_quote(shown, sizeof shown, value), want);
+    return -1;
 }
 
 /* Streams one data row of a configured district into the COPY. */
@@ -248,32 +278,28 @@ static int seed_row(seed_run *run, const seed_file *f, char **col, const char *w
 
     if (!strset_has(&run->wanted, col[f->district_col]))
         return 0;
-    if (!all_digits(col[C_CODE], f->code_len) || (parent && !all_digits(parent, f->code_len - 3)) ||
-        !all_digits(col[C_YEAR], 0) || !*col[C_NAME] || strlen(col[C_NAME]) >= NAME_MAX_BYTES) {
-        snprintf(err, errlen, "%s: bad %s row (code '%s', name '%s', parent '%s', year '%s')", where,
-                 f->level, col[C_CODE], col[C_NAME], parent ? parent : "", col[C_YEAR]);
+    if (bad_row(f, col, where, err, errlen) < 0)
         return -1;
-    }
     if (!seen && !strset_has(&run->streets, parent)) {
         run->skipped++;     /* a community of a street NBS has since renumbered */
         return 0;
     }
     if (seen && strset_add(seen, col[C_CODE]) < 0) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "内存不足");
         return -1;
     }
     cli_seed_short_name(short_name, sizeof short_name, col[C_NAME], f->level);
     const char *vals[] = {col[C_CODE], col[C_NAME], short_name, f->level, parent, col[C_YEAR]};
     for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
         if (db_copy_escape(line, sizeof line - 1, &len, vals[i]) < 0) {     /* - 1: room for the separator */
-            snprintf(err, errlen, "%s: row too long", where);
+            snprintf(err, errlen, "%s：这一行太长（最多 %d 字节）：核对它，" FIX, where, 4 * NAME_MAX_BYTES);
             return -1;
         }
         line[len++] = i + 1 < sizeof vals / sizeof vals[0] ? '\t' : '\n';
     }
     char why[512];
     if (db_copy_put(run->conn, line, len, why, sizeof why) < 0) {
-        snprintf(err, errlen, "%s: COPY into seed_regions: %s", where, why);
+        snprintf(err, errlen, "%s：PostgreSQL 出错（它的原话：%s）", where, why);
         return -1;
     }
     return 0;
@@ -295,13 +321,14 @@ static int seed_file_rows(seed_run *run, const char *dir, const seed_file *f, ch
     while (getline(&line, &cap, fp) != -1) {
         lineno++;
         chomp(line);
-        snprintf(where, sizeof where, "%s:%ld", path, lineno);
+        snprintf(where, sizeof where, "%s 第 %ld 行", path, lineno);
         if (lineno == 1) {
             if ((ncols = map_header(line, cols, path, err, errlen)) < 0)
                 goto cleanup;
             for (int c = 0; c < NCOLS; c++)
                 if (cols[c] < 0 && (f->need & COL(c))) {
-                    snprintf(err, errlen, "%s: no column '%s' in the header", where, COL_NAMES[c]);
+                    snprintf(err, errlen, "%s（表头）：没有“%s”这一列：国家统计局区划代码的表头要有它，" FIX, where,
+                             COL_NAMES[c]);
                     goto cleanup;
                 }
             continue;
@@ -311,9 +338,11 @@ static int seed_file_rows(seed_run *run, const char *dir, const seed_file *f, ch
         int n = split(line, fields);
         if (n != ncols) {
             if (n > MAX_FIELDS)
-                snprintf(err, errlen, "%s: more than %d fields, the header has %d", where, MAX_FIELDS, ncols);
+                snprintf(err, errlen, "%s：超过 %d 列，表头有 %d 列：删去多余的逗号（这些文件的字段里不能有逗号），"
+                         FIX, where, MAX_FIELDS, ncols);
             else
-                snprintf(err, errlen, "%s: %d fields, the header has %d", where, n, ncols);
+                snprintf(err, errlen, "%s：有 %d 列，表头有 %d 列：补上缺的列或删去多余的逗号（这些文件的字段里"
+                         "不能有逗号），" FIX, where, n, ncols);
             goto cleanup;
         }
         char *col[NCOLS];
@@ -344,7 +373,7 @@ static int seed_load(seed_run *run, const char *dir, char *err, size_t errlen)
     char why[512];
     if (db_exec(run->conn, SEED_TEMP_SQL, why, sizeof why) < 0 ||
         db_copy_start(run->conn, "COPY seed_regions FROM STDIN", why, sizeof why) < 0) {
-        snprintf(err, errlen, "cannot stage regions: %s", why);
+        snprintf(err, errlen, "PostgreSQL 出错（它的原话：%s）", why);
         return -1;
     }
     for (size_t i = 0; i < sizeof SEED_FILES / sizeof SEED_FILES[0]; i++) {
@@ -354,13 +383,13 @@ static int seed_load(seed_run *run, const char *dir, char *err, size_t errlen)
         }
     }
     if (db_copy_end(run->conn, why, sizeof why) < 0) {
-        snprintf(err, errlen, "COPY into seed_regions failed: %s", why);
+        snprintf(err, errlen, "%s 的区划写入 PostgreSQL 时出错（它的原话：%s）", dir, why);
         return -1;
     }
     for (size_t i = 0; i < run->wanted.n; i++) {
         if (!strset_has(&run->found, run->wanted.v[i])) {
-            snprintf(err, errlen, "district %s (regions.districts) is not in %s/districts.csv",
-                     run->wanted.v[i], dir);
+            snprintf(err, errlen, "配置项 regions.districts 里的区县 %s 不在 %s/districts.csv 里：核对这个代码"
+                     "（国家统计局的 6 位区县代码），或在那个文件里加上它", run->wanted.v[i], dir);
             return -1;
         }
     }
@@ -383,7 +412,7 @@ static int seed_upsert(seed_run *run, cli_seed_stats *st, char *err, size_t errl
     st->skipped = run->skipped;
     return 0;
 failed:
-    snprintf(err, errlen, "seeding regions failed: %s", why);
+    snprintf(err, errlen, "存入区划和单位时 PostgreSQL 出错（它的原话：%s）", why);
     return -1;
 }
 
@@ -398,7 +427,7 @@ int cli_seed_regions(PGconn *conn, const char *dir, const char *districts,
     if (parse_districts(&run.wanted, districts, err, errlen) < 0)
         goto cleanup;
     if (db_begin(conn, why, sizeof why) < 0) {
-        snprintf(err, errlen, "BEGIN failed: %s", why);
+        snprintf(err, errlen, "PostgreSQL 出错（它的原话：%s）", why);
         goto cleanup;
     }
     if (seed_load(&run, dir, err, errlen) < 0 || seed_upsert(&run, st, err, errlen) < 0) {
@@ -406,7 +435,7 @@ int cli_seed_regions(PGconn *conn, const char *dir, const char *districts,
         goto cleanup;
     }
     if (db_commit(conn, why, sizeof why) < 0) {
-        snprintf(err, errlen, "COMMIT failed: %s", why);
+        snprintf(err, errlen, "存入区划时 PostgreSQL 出错（它的原话：%s）：什么也没有存，再运行 jiesu migrate", why);
         goto cleanup;
     }
     rc = 0;

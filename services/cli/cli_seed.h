@@ -21,8 +21,9 @@ typedef struct {
 } cli_seed_stats;
 
 /* Seeds the districts in `districts` (comma list of 6-digit NBS codes) from the
- * CSV files in dir, in one transaction. 0, or -1 with "file:line: reason" (or
- * the database's reason) in err. */
+ * CSV files in dir, in one transaction. 0, or -1 in err with what is wrong
+ * and what to do, in Chinese: "PATH 第 N 行：…" for a file's line, or the
+ * database's reason after what failed. */
 int cli_seed_regions(PGconn *conn, const char *dir, const char *districts,
                      cli_seed_stats *st, char *err, size_t errlen);
 

@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     } else {
         check(days == NULL && n == 0, "no days after a failure");
-        check(strncmp(err, "f.json：", strlen("f.json：")) == 0, "the message names the file");
+        check(strncmp(err, "f.json 第 ", strlen("f.json 第 ")) == 0, "the message names the file and line");
     }
     free(days);
     free(text);

@@ -254,7 +254,7 @@ jiesu status >"$esc_dir/status2.out" 2>&1
 check "no warning once the calendar reaches far enough" bash -c "! grep -q 提醒 '$esc_dir/status2.out'"
 printf '{"days": [{"date": "%d-02-30", "isOffDay": true}]}' "$year" >"$esc_dir/bad.json"
 jiesu holidays load "$esc_dir/bad.json" >"$esc_dir/holidays-bad.out" 2>&1
-check "a bad file is refused, naming the entry" grep -q "文件 bad.json：第 1 天：缺少 \"date\" 或不是日期" "$esc_dir/holidays-bad.out"
+check "a bad file is refused, naming the line and the entry" grep -q "文件 bad.json 第 1 行，第 1 天：缺少 \"date\" 或不是日期" "$esc_dir/holidays-bad.out"
 jiesu holidays add 2032-13-01 元旦 --off >"$esc_dir/holidays-bad2.out" 2>&1
 check "a bad date is refused" grep -q "“2032-13-01”不是日期" "$esc_dir/holidays-bad2.out"
 

@@ -220,14 +220,25 @@ static void test_hand_made_files(void **state)
     write_valid(f, line);
     exec_sql(f->pg, "DELETE FROM regions WHERE code = '%s001001'", f->d);
     assert_int_equal(cli_seed_regions(f->pg, f->dir, f->d, &st, err, sizeof err), -1);
-    assert_non_null(strstr(err, "streets.csv:2: 7 fields, the header has 8"));
+    assert_non_null(strstr(err, "streets.csv 第 2 行：有 7 列，表头有 8 列：补上缺的列或删去多余的逗号"));
     assert_int_equal(count(f->pg, "SELECT count(*) FROM regions WHERE code LIKE '%s%%'", f->d), 3);
 
     /* A malformed code. */
     snprintf(line, sizeof line, "%s01,甲街道,street,%s,新名区,3702,青岛市,2023", f->d, f->d);
     write_valid(f, line);
     assert_int_equal(cli_seed_regions(f->pg, f->dir, f->d, &st, err, sizeof err), -1);
-    assert_non_null(strstr(err, "streets.csv:2: bad street row"));
+    assert_non_null(strstr(err, "streets.csv 第 2 行：代码 code“"));
+    assert_non_null(strstr(err, "01”不对：街道代码应是 9 位数字，改正后再运行 jiesu migrate"));
+
+    /* A name left out, and the year: which field, and what it should be. */
+    snprintf(line, sizeof line, "%s001,,street,%s,新名区,3702,青岛市,2023", f->d, f->d);
+    write_valid(f, line);
+    assert_int_equal(cli_seed_regions(f->pg, f->dir, f->d, &st, err, sizeof err), -1);
+    assert_non_null(strstr(err, "streets.csv 第 2 行：名称 name“”不对：应是街道的名称"));
+    snprintf(line, sizeof line, "%s001,甲街道,street,%s,新名区,3702,青岛市,二〇二三", f->d, f->d);
+    write_valid(f, line);
+    assert_int_equal(cli_seed_regions(f->pg, f->dir, f->d, &st, err, sizeof err), -1);
+    assert_non_null(strstr(err, "streets.csv 第 2 行：年份 nbs_year“二〇二三”不对：应是国家统计局代码的年份，如 2023"));
 }
 
 static void test_bad_configuration(void **state)
@@ -237,9 +248,9 @@ static void test_bad_configuration(void **state)
     char err[512] = "";
 
     assert_int_equal(cli_seed_regions(f->pg, "data/regions", "370299", &st, err, sizeof err), -1);
-    assert_non_null(strstr(err, "district 370299 (regions.districts) is not in data/regions/districts.csv"));
+    assert_non_null(strstr(err, "配置项 regions.districts 里的区县 370299 不在 data/regions/districts.csv 里"));
     assert_int_equal(cli_seed_regions(f->pg, "data/regions", "37021", &st, err, sizeof err), -1);
-    assert_non_null(strstr(err, "'37021' is not a 6-digit"));
+    assert_non_null(strstr(err, "配置项 regions.districts 里的“37021”不是 6 位数字的区县代码"));
     assert_int_equal(cli_seed_regions(f->pg, "no/such/dir", "370212", &st, err, sizeof err), -1);
     assert_non_null(strstr(err, "no/such/dir/districts.csv：没有这个文件或目录（核对路径）"));
 }

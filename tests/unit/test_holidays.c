@@ -84,11 +84,14 @@ static void test_parse_refuses_what_is_not_a_day(void **state)
         {"{\"days\": [{\"date\": \"2027-01-01\", \"isOffDay\": true}, {\"date\": \"2027-01-02\"}]}",
          "第 2 天：缺少 \"isOffDay\""},
         {"{\"days\": [{\"date\": \"2027-01-01\", \"isOffDay\": \"yes\"}]}", "第 1 天：缺少 \"isOffDay\""},
-        {"{\"days\": [{\"date\": \"2027-01-01\", \"isOffDay\": true}", "没有结束"},
+        {"{\"days\": [{\"date\": \"2027-01-01\", \"isOffDay\": true}", "第 1 行：\"days\" 数组没有结束"},
+        {"{\"days\": [\n{\"date\" \"2027-01-01\"}]}", "第 2 行，第 1 天：键的后面应是英文冒号"},
+        {"{\"days\": [\n{\"date\": \"2027-01-01\",\n\"isOffDay\": true x}]}",
+         "第 3 行，第 1 天：这里应是下一个键（\"name\"、\"date\"、\"isOffDay\"）或这一天结尾的 }"},
     };
     for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
         assert_int_equal(holidays_parse(BAD[i].json, "f.json", &days, &n, err, sizeof err), -1);
-        if (!strstr(err, BAD[i].why) || strncmp(err, "f.json：", strlen("f.json：")) != 0)
+        if (!strstr(err, BAD[i].why) || strncmp(err, "f.json 第 ", strlen("f.json 第 ")) != 0)
             fail_msg("case %zu: '%s' does not say '%s'", i, err, BAD[i].why);
         assert_null(days);
     }

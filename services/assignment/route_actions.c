@@ -49,7 +49,11 @@ static const action_rule REASSIGN = {"dispatch", "改派", "dispatched", "{dispa
 /* $1 ticket, $2 new status or NULL, $3 allowed statuses, $4 unit code or '',
  * $5 actor, $6 event, $7 detail (jsonb), $8 the principal acting or 0. One
  * row per ticket found that the principal may read (principal_sees): id,
- * status before, owner unit code, moved, now in ms. */
+ * status before, owner unit code, moved, now in ms. The event's unit is the
+ * acting unit's, else the owner's when it came: a callback judges the work
+ * of the unit that held the order, and the satisfaction rate counts it for
+ * that unit (README, Metrics) even when the callback reopens the order and
+ * it goes elsewhere. */
 static const char SQL_ACT[] =
     "WITH target AS ("
     "  SELECT id, status FROM complaints"
@@ -64,7 +68,8 @@ static const char SQL_ACT[] =
     "  RETURNING c.id"
     "), logged AS ("
     "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
-    "  SELECT m.id, $5, $6, jsonb_build_object('from', t.status, 'to', coalesce($2, t.status), 'unit', nullif($4, ''))"
+    "  SELECT m.id, $5, $6, jsonb_build_object('from', t.status, 'to', coalesce($2, t.status),"
+    "                                         'unit', coalesce(nullif($4, ''), (SELECT code FROM owner)))"
     "                       || $7::jsonb"
     "  FROM moved m JOIN target t ON t.id = m.id"
     ")"

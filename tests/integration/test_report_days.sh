@@ -3,7 +3,7 @@
 # report_overdue_days, 023) stay exact: orders imported over several past
 # days, routed, given a history on those days; then imports into past days,
 # accepts, resolves, a return (re-routed), an unsatisfied callback (reopened,
-# new cycle), a dispatch by hand and repeats merged by escalation's sweep, each
+# new cycle, then given to another street: the callback stays the first's), a dispatch by hand and repeats merged by escalation's sweep, each
 # through the real services. After each step every stored row equals a full
 # recount of its day (report_day_facts over every stored day, and the simple
 # counts recounted here in plain SQL). A change made without an event (which
@@ -127,9 +127,22 @@ wait_for "RD-4 routed again (to another unit or the manual queue)" 60 \
 as_unit "$(owner_of RD-1)" jiesu accept RD-1 >/dev/null 2>&1
 as_unit "$(owner_of RD-1)" jiesu resolve RD-1 "已劝离" >/dev/null 2>&1
 check_eq "RD-1 resolved" resolved "$(sql "SELECT status FROM complaints WHERE ticket_no = 'RD-1'")"
+rd1_unit=$(owner_of RD-1)
 as_role callback jiesu callback RD-1 unsatisfied "又来了" >"$HARNESS_DIR/reopen.out" 2>&1
 check "RD-1 reopened by an unsatisfied callback" grep -q "RD-1：待派单" "$HARNESS_DIR/reopen.out"
 wait_for "RD-1 routed again in cycle 2" 20 sql_eq "SELECT status || cycle FROM complaints WHERE ticket_no = 'RD-1'" dispatched2
+other=370212002; [ "$rd1_unit" != "$other" ] || other=370212003
+as_role dispatcher jiesu dispatch RD-1 "$other" "改由其他街道办理" >/dev/null 2>&1
+check_eq "RD-1 reassigned in cycle 2 to another street" "$other" "$(owner_of RD-1)"
+# callbacks_today UNIT: today's callbacks counted for UNIT and how many of them satisfied.
+callbacks_today() {
+    sql "SELECT coalesce(sum(f.callbacks), 0) || ' ' || coalesce(sum(f.satisfied), 0)
+         FROM report_day_facts(ARRAY[timezone('$TZ_REPORT', now())::date], '$TZ_REPORT') f JOIN units u ON u.id = f.unit_id
+         WHERE u.code = '$1'"
+}
+check_eq "the unsatisfied callback counts for the street whose work it judged ($rd1_unit), not the order's owner now" \
+    "1 0" "$(callbacks_today "$rd1_unit")"
+check_eq "… and not for the street that has the order now ($other)" "0 0" "$(callbacks_today "$other")"
 as_role dispatcher jiesu dispatch RD-9 370212001 "核实在中韩" >"$HARNESS_DIR/dispatch.out" 2>&1
 check "RD-9 dispatched by hand" grep -q "RD-9：待签收" "$HARNESS_DIR/dispatch.out"
 wait_for "a refresh round after every change" 30 caught_up

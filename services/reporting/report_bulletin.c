@@ -97,7 +97,9 @@ enum { H_LIST, H_ROW_KIND, H_NAME, H_COUNT, H_PREV };
  * now for the others); a deadline or alert without a unit counts for the
  * order's active units. Each row shows its order's resolve deadline — the one
  * that fell due in the week, else the current cycle's — and its state at the
- * end of the week (or now, if earlier). */
+ * end of the week (or now, if earlier); late up to its fix, or up to the
+ * pause of an order waiting now (暂停时已逾期, as the workbench says it: the
+ * days of waiting are not late). */
 /* One unit's rows of the week (u.id, in the lateral below): the stored ones
  * of its stored days (index report_overdue_days_unit) and the live ones. */
 #define UNIT_ROWS                                                                                          \
@@ -142,8 +144,8 @@ static const char ORDERS_SQL[] =
     "            WHEN rd.met_at <= " OR_TN " THEN CASE WHEN rd.met_at > rd.due_at THEN 'late' ELSE 'on_time' END"
     "            WHEN rd.paused_at IS NOT NULL THEN 'paused'"
     "            WHEN rd.due_at < " OR_TN " THEN 'overdue' ELSE 'open' END,"
-    "       coalesce(extract(epoch FROM rd.due_at)::bigint, 0),"       /* lateness: from due to fixed, or to tn */
-    "       coalesce(extract(epoch FROM least(coalesce(rd.met_at, " OR_TN "), " OR_TN "))::bigint, 0),"
+    "       coalesce(extract(epoch FROM rd.due_at)::bigint, 0),"       /* lateness: from due to fixed, to the clock's stop, or to tn */
+    "       coalesce(extract(epoch FROM least(rd.met_at, rd.paused_at, " OR_TN "))::bigint, 0),"
     "       coalesce(t.rung, ''), coalesce(t.n, 0)"
     "  FROM top t JOIN complaints c ON c.id = t.complaint_id"
     "  LEFT JOIN categories k ON k.code = c.category"

@@ -15,7 +15,10 @@
 
 /* $1 districts, $2 start of the day, $3 its end, $4 min(end, now())
  * (report_bounds), $5 the day, $6 time zone. A deadline, event or alert
- * without a unit counts for the order's active units.
+ * without a unit counts for the order's active units. A deadline whose clock
+ * stopped before its due time (an order waiting or returned) is not due,
+ * today or overdue (deadline_fell_due, migration 043): its due time moves
+ * when the clock runs again.
  *
  * In progress and overdue come from the resolve deadlines of every day the
  * orders in progress started on, by the day they started (report_sheet_days,
@@ -51,13 +54,15 @@ static const char DAILY_SQL[] =
     "           d.kind = 'resolve' AND d.due_at >= " T0 " AND d.due_at < " T1 " AS due_today, false AS due_late"
     "    FROM deadlines d"
     "    WHERE ((d.kind = 'accept' AND d.started_at >= " T0 " AND d.started_at < " T1 ")"
-    "           OR (d.kind = 'resolve' AND d.due_at >= " T0 " AND d.due_at < " T1 " AND d.started_at < " T1 "))"
+    "           OR (d.kind = 'resolve' AND d.due_at >= " T0 " AND d.due_at < " T1 " AND d.started_at < " T1
+    "               AND deadline_fell_due(d.paused_at, d.due_at)))"
     "      AND (d.met_at IS NULL OR d.met_at >= " T0 ")"
     "    UNION ALL"          /* due on the end's day before the end, open then */
     "    SELECT d.complaint_id, d.unit_id, false, false, true FROM deadlines d"
     "    JOIN complaints c ON c.id = d.complaint_id AND c.cycle = d.cycle"
     "    WHERE d.kind = 'resolve' AND d.due_at >= timezone($6, " TE ")::date::timestamp AT TIME ZONE $6"
     "      AND d.due_at < " TE " AND d.started_at < " TE " AND (d.met_at IS NULL OR d.met_at >= " TE ")"
+    "      AND deadline_fell_due(d.paused_at, d.due_at)"
     "), dl AS ("
     "    SELECT unit_id, is_new, due_today, due_late FROM d0 WHERE unit_id IS NOT NULL"
     "    UNION ALL"

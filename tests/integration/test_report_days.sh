@@ -38,6 +38,7 @@ stored_equals_recount() {
     [ "$(sql "WITH k AS (SELECT DISTINCT day, complaint_id, due_at FROM report_overdue_days WHERE alerts = 0),
                    o AS (SELECT timezone('$TZ_REPORT', d.due_at)::date AS day, d.complaint_id, d.due_at FROM deadlines d
                          WHERE d.kind = 'resolve' AND (d.met_at IS NULL OR d.met_at > d.due_at)
+                           AND (d.paused_at IS NULL OR d.paused_at >= d.due_at)
                            AND timezone('$TZ_REPORT', d.due_at)::date <= (SELECT through FROM report_days_state)
                            AND (d.unit_id IS NOT NULL OR EXISTS (SELECT 1 FROM assignments a WHERE a.complaint_id = d.complaint_id
                                                                    AND a.active AND a.role IN ('owner', 'co'))))

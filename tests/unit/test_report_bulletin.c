@@ -2,9 +2,10 @@
  * metrics, on the fixture fortnight (tests/fixtures/report_week.sql) and a
  * few orders added per test: hot spots that count every order called in the
  * week once (the manual queue, orders not routed yet, conduct complaints, a
- * merged repeat at its own place), category names instead of codes, and the
- * listed orders' resolve deadline and its state in every row, and its
- * headings naming alerts 告警 as every other page does.
+ * merged repeat at its own place), category names instead of codes, the
+ * listed orders' resolve deadline and its state in every row, its headings
+ * naming alerts 告警 as every other page does, and time spent waiting never
+ * counted as late (in the metrics, the list and the daily sheet).
  *
  * Needs JIESU_TEST_PG (a migrated database); what each test adds is rolled back after it.
  */
@@ -21,6 +22,7 @@
 #include "fixture_report_week.h"
 #include "holidays.h"
 #include "report_bulletin.h"
+#include "report_daily.h"
 #include "report_html.h"
 #include "report_sheet.h"
 
@@ -183,6 +185,58 @@ static void test_orders_show_deadline_and_state(void **state)
     report_bulletin_free(&b);
 }
 
+/* Two orders of 东街道 waiting (暂缓办理), their resolve deadlines paused: P1
+ * since Thursday 11-19 10:00, before its due time Friday 09:10, so not due
+ * (its due time moves when the clock runs again); P2 since Thursday 15:00,
+ * after its due time 09:10 that day, so late by 5 h 50 min of work when it
+ * stopped. P1 was counted due and unmet (东's 整改率 3/6, not 3/5), listed
+ * with the waiting to the week's end as 8.3 hours late, and due and overdue
+ * on Friday's sheet; P2 was 17.3 hours late, its days of waiting too. */
+static void test_waiting_is_not_late(void **state)
+{
+    PGconn *pg = *state;
+    exec_ok(pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status, category) VALUES"
+                " ('FX-P1', '2026-11-18 09:00+08', '样例路P1号', '样例', 'waiting', 'road'),"
+                " ('FX-P2', '2026-11-18 09:00+08', '样例路P2号', '样例', 'waiting', 'road')");
+    exec_ok(pg, "INSERT INTO assignments (complaint_id, unit_id, role, street_code, rule, reasons, created_at)"
+                " SELECT c.id, u.id, 'owner', u.code, 'fixture', 'fixture', '2026-11-18 09:10+08'"
+                " FROM complaints c, units u WHERE c.ticket_no IN ('FX-P1', 'FX-P2') AND u.code = '" EAST "'");
+    exec_ok(pg, "INSERT INTO deadlines (complaint_id, kind, cycle, started_at, due_at, paused_at, unit_id)"
+                " SELECT c.id, 'resolve', 1, '2026-11-18 09:10+08', x.due::timestamptz, x.paused::timestamptz, u.id"
+                " FROM (VALUES ('FX-P1', '2026-11-20 09:10+08', '2026-11-19 10:00+08'),"
+                "              ('FX-P2', '2026-11-19 09:10+08', '2026-11-19 15:00+08')) x(t, due, paused)"
+                " JOIN complaints c ON c.ticket_no = x.t JOIN units u ON u.code = '" EAST "'");
+    report_bulletin *b = build(pg, "2026-W47");
+    const report_unit *east = report_table_find(b->cur, EAST);
+    assert_non_null(east);
+    assert_int_equal(east->n.due, 5);
+    assert_int_equal(east->n.on_time, 3);
+    assert_int_equal(east->overdue, 2);
+    for (size_t i = 0; i < b->n_orders; i++)
+        if (strcmp(b->orders[i].ticket, "FX-P1") == 0)
+            fail_msg("FX-P1 listed as overdue (%s, %.1f hours late): it has not fallen due", b->orders[i].state,
+                     b->orders[i].hours_late);
+    const report_order *p2 = order(b, "FX-P2");
+    assert_string_equal(p2->state, "paused");
+    if (p2->hours_late < 5.79 || p2->hours_late > 5.81)
+        fail_msg("FX-P2 %.1f hours late, expected 5.8 (up to its pause)", p2->hours_late);
+    report_bulletin_free(&b);
+
+    report_period day;
+    char err[512] = "";
+    assert_int_equal(report_period_day(&day, "2026-11-20", err, sizeof err), 0);
+    report_daily *d = report_daily_run(pg, "880100", "Asia/Shanghai", &day, err, sizeof err);
+    if (!d)
+        fail_msg("report_daily_run: %s", err);
+    for (size_t i = 0; i < d->n; i++) {
+        const report_daily_row *r = &d->rows[i];
+        if (strcmp(r->code, EAST) == 0 && (r->in_progress != 3 || r->due_today != 0 || r->overdue != 1))
+            fail_msg("东街道 on 11-20: in progress %ld, due today %ld, overdue %ld; expected 3, 0, 1 (P2 only)",
+                     r->in_progress, r->due_today, r->overdue);
+    }
+    report_daily_free(&d);
+}
+
 /* The printable bulletin's period line, into line (which holds cap bytes). */
 static void period_line_of(const report_bulletin *b, char *line, size_t cap)
 {
@@ -259,6 +313,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hot_spots_count_every_order, only_fixture_orders, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_hot_spots_beyond_ten, only_fixture_orders, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_orders_show_deadline_and_state, savepoint, rollback_to_savepoint),
+        cmocka_unit_test_setup_teardown(test_waiting_is_not_late, savepoint, rollback_to_savepoint),
         cmocka_unit_test(test_this_week_says_so_far),
         cmocka_unit_test(test_alerts_named_as_everywhere),
     };

@@ -3,9 +3,11 @@
  * Formulas, over the orders called inside the scope's dates (all when unbounded)
  * whose active owner assignment (assignments.active, role 'owner') is the street's unit:
  *   total    = those orders; routed = total (every such order has been routed)
- *   open     = status 'dispatched' or 'accepted'
+ *   open     = status 'dispatched', 'accepted' or 'waiting' (暂缓办理: in hand,
+ *              its clock stopped), so that total = open + resolved
  *   resolved = status 'resolved' or 'closed'
- *   overdue  = open, and in the order's current deadline cycle (its highest
+ *   overdue  = dispatched or accepted (a waiting order's deadlines stand
+ *              paused), and in the order's current deadline cycle (its highest
  *              deadlines.cycle) either the resolve deadline has passed, or the
  *              order is still 'dispatched' and the accept deadline has passed;
  *              "passed" means due_at < now() on the database clock
@@ -55,7 +57,7 @@ static const char REPORT_STREETS_SQL[] =
     "), per_street AS ("
     "    SELECT st.code, st.name,"
     "           count(o.unit_id) AS total,"
-    "           count(*) FILTER (WHERE o.status IN ('dispatched', 'accepted')) AS open,"
+    "           count(*) FILTER (WHERE o.status IN ('dispatched', 'accepted', 'waiting')) AS open,"
     "           count(*) FILTER (WHERE o.status IN ('resolved', 'closed')) AS resolved,"
     "           count(*) FILTER (WHERE o.overdue) AS overdue,"
     "           coalesce(sum(o.alerts), 0) AS alerts"

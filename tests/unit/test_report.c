@@ -126,6 +126,9 @@ static void build_fixture(fixture *f)
     owner(f, "4", a, "owner", 1);
     deadline(f, "4", "resolve", 1, -3);
     alert(f, "4", "accountability");
+    complaint(f, "14", "waiting", f->day, "10:18");       /* waiting (暂缓办理): still in hand, its clock stopped */
+    owner(f, "14", a, "owner", 1);
+    deadline(f, "14", "resolve", 1, -4);
     complaint(f, "5", "closed", f->day, "10:20");
     owner(f, "5", a, "owner", 1);
     complaint(f, "6", "dispatched", f->day, "10:25");     /* returned and re-routed: cycle 2 is current */
@@ -224,7 +227,7 @@ static void test_one_day(void **state)
     snprintf(code, sizeof code, "%s001", f->d1);
     assert_string_equal(r->streets[0]->street_code, code);      /* ordered by code */
     assert_string_equal(r->streets[0]->street_name, "甲街道");
-    assert_counts(street(r, code), 6, 4, 2, 2, 3);
+    assert_counts(street(r, code), 7, 5, 2, 2, 3);     /* every order either 在办 or 已办结 */
     snprintf(code, sizeof code, "%s002", f->d1);
     assert_counts(street(r, code), 1, 1, 0, 0, 0);
     assert_int_equal(r->manual, 1);
@@ -241,7 +244,7 @@ static void test_all_time_and_two_districts(void **state)
     Jiesu__ReportReply *r = run(f, list, NULL, "");
     assert_int_equal(r->n_streets, 3);
     snprintf(code, sizeof code, "%s001", f->d1);
-    assert_counts(street(r, code), 7, 5, 2, 2, 3);      /* + the order of the day before */
+    assert_counts(street(r, code), 8, 6, 2, 2, 3);      /* + the order of the day before */
     snprintf(code, sizeof code, "%s001", f->d2);
     assert_counts(street(r, code), 1, 1, 0, 0, 0);
     assert_true(r->manual >= 1);                        /* other tests' orders count too */

@@ -111,7 +111,7 @@ static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
         cell_change(f, u->composite, p ? p->composite : NAN);
         cell_num(f, p && p->rank ? p->rank : NAN, "%.0f");
         for (int r = 0; r < RATE_COUNT; r++)
-            cell_num(f, isnan(u->rate[r]) ? NAN : 100 * u->rate[r], u->thin[r] ? "%.1f%%*" : "%.1f%%");
+            cell_num(f, report_rate_pct(u->rate[r]), u->thin[r] ? "%.1f%%*" : "%.1f%%");
         cell_num(f, (double)u->overdue, "%.0f");
         fputs("</tr>\n", f);
     }
@@ -139,7 +139,7 @@ static void composite_chart(FILE *f, const report_bulletin *b, const char *kind)
     }
     snprintf(title, sizeof title, "%s综合得分（灰线为上周）", kind_title(kind));
     if (n)
-        report_svg_bars(f, title, bars, n, 100, "%.1f");
+        report_svg_bars(f, title, bars, n, 100, "%.2f");     /* the score as the table publishes it */
 }
 
 /* One table per kind: for each rate, the units in rank order ("1 南街道 100.0%"). */
@@ -166,7 +166,7 @@ static void rate_rank_table(FILE *f, const report_bulletin *b, const char *kind)
                 if (strcmp(u->kind, kind) != 0 || u->rate_rank[r] != place)
                     continue;
                 text_html_escape(f, u->name);
-                fprintf(f, " %.1f%% ", 100 * u->rate[r]);
+                fprintf(f, " %.1f%% ", report_rate_pct(u->rate[r]));
             }
             fputs("</td>", f);
         }

@@ -298,6 +298,11 @@ report_table *report_metrics_run(PGconn *pg, const char *districts, const char *
     return t;
 }
 
+double report_rate_pct(double rate)
+{
+    return isnan(rate) ? NAN : round(rate * 1000) / 10;
+}
+
 const report_unit *report_table_find(const report_table *t, const char *code)
 {
     for (size_t i = 0; t && i < t->n; i++)

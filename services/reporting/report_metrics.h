@@ -104,6 +104,10 @@ report_table *report_metrics_run(PGconn *pg, const char *districts, const char *
  * report_metrics_run(); public so the formulas can be tested on their own. */
 void report_metrics_compute(report_table *t, const report_settings *s);
 
+/* A rate as published, a percentage to 0.1 rounded half up (13/16 is 81.3),
+ * NAN for NAN: every page and file shows this one figure. */
+double report_rate_pct(double rate);
+
 /* The unit with this code, or NULL. */
 const report_unit *report_table_find(const report_table *t, const char *code);
 

@@ -21,12 +21,6 @@ static void num(report_cell *c, double v)
     c->text[0] = '\0';
 }
 
-/* A rate as a percentage with one decimal (75.0), NAN stays NAN. */
-static double report_pct(double rate)
-{
-    return isnan(rate) ? NAN : round(rate * 1000) / 10;
-}
-
 static double rounded(double v, double scale)
 {
     return isnan(v) ? NAN : round(v * scale) / scale;
@@ -79,7 +73,7 @@ static char rank_row(const report_bulletin *b, size_t i, report_cell *c)
     num(&c[8], p && p->rank ? p->rank : NAN);
     num(&c[9], (double)u->overdue);
     for (int r = 0; r < RATE_COUNT; r++) {
-        num(&c[RANK_FIXED + 2 * r], report_pct(u->rate[r]));
+        num(&c[RANK_FIXED + 2 * r], report_rate_pct(u->rate[r]));
         if (u->thin[r])
             text(&c[RANK_FIXED + 2 * r + 1], REPORT_THIN);
         else

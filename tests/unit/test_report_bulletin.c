@@ -237,6 +237,43 @@ static void test_waiting_is_not_late(void **state)
     report_daily_free(&d);
 }
 
+/* The bulletin's page, written to a string the caller frees. */
+static char *page_of(const report_bulletin *b)
+{
+    char *html = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&html, &len);
+    report_html_bulletin(f, b);
+    fclose(f);
+    return html;
+}
+
+/* A figure reads the same on the page as in the files: 东's satisfaction at
+ * 13 of 16 was 81.2% on the page (printf's rounding of 81.25) and 81.3 in
+ * the CSV and XLSX; 南's composite 86.67 in the table read 86.7 on its bar. */
+static void test_page_and_files_publish_one_figure(void **state)
+{
+    report_bulletin *b = build(*state, "2026-W47");
+    report_unit *east = NULL;
+    for (size_t i = 0; i < b->cur->n; i++)
+        if (strcmp(b->cur->units[i].code, EAST) == 0)
+            east = &b->cur->units[i];
+    assert_non_null(east);
+    east->rate[RATE_SATISFACTION] = 13.0 / 16;
+    report_cell cells[REPORT_SHEET_MAX_COLS];
+    REPORT_SHEETS[0].row(b, (size_t)(east - b->cur->units), cells);
+    size_t col = REPORT_SHEETS[0].ncols() - 2 * (RATE_COUNT - RATE_SATISFACTION);
+    assert_true(cells[col].is_num && cells[col].num == 81.3);
+    char *html = page_of(b);
+    const char *row = strstr(html, "东街道</td>");
+    assert_non_null(row);
+    if (strncmp(strstr(row, "81."), "81.3%", 5) != 0)
+        fail_msg("东街道's satisfaction on the page: %.6s, the files: 81.3", strstr(row, "81."));
+    assert_non_null(strstr(html, "font-size=\"12\">86.67</text>"));
+    free(html);
+    report_bulletin_free(&b);
+}
+
 /* The printable bulletin's period line, into line (which holds cap bytes). */
 static void period_line_of(const report_bulletin *b, char *line, size_t cap)
 {
@@ -314,6 +351,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hot_spots_beyond_ten, only_fixture_orders, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_orders_show_deadline_and_state, savepoint, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_waiting_is_not_late, savepoint, rollback_to_savepoint),
+        cmocka_unit_test(test_page_and_files_publish_one_figure),
         cmocka_unit_test(test_this_week_says_so_far),
         cmocka_unit_test(test_alerts_named_as_everywhere),
     };

@@ -39,11 +39,12 @@
  * Ranks: among units of the same kind, by composite (higher first) and by each
  * defined rate in its better direction; equal values share a rank (1, 2, 2, 4):
  * composites equal as published (66.67 and 66.67, whatever rates made them),
- * rates equal as fractions (2/3 and 4/6); a unit whose value is undefined is
- * not ranked (0). Flags, by the number of ranked units of the kind below a
- * unit: red when fewer than report.flag_red are below it, yellow when fewer
- * than flag_red + flag_yellow; a tie is never split (all of it is flagged or
- * none), and a unit ranked first (alone or tied) is never flagged.
+ * rates equal as published (2/3 and 4/6; 46/55 and 51/61, both 83.6%); a
+ * unit whose value is undefined is not ranked (0). Flags, by the number of
+ * ranked units of the kind below a unit: red when fewer than report.flag_red
+ * are below it, yellow when fewer than flag_red + flag_yellow; a tie is never
+ * split (all of it is flagged or none), and a unit ranked first (alone or
+ * tied) is never flagged.
  */
 #include "report_metrics.h"
 
@@ -194,10 +195,11 @@ static double composite_of(const report_unit *u, int which)
     return u->composite;
 }
 
-/* A rate on too few cases is not ranked. */
+/* A rate on too few cases is not ranked; the others as published (two at
+ * 83.6% share a rank, whatever digits the page does not show). */
 static double rate_of(const report_unit *u, int which)
 {
-    return u->thin[which] ? NAN : u->rate[which];
+    return u->thin[which] ? NAN : report_rate_pct(u->rate[which]);
 }
 
 static void set_rank(report_unit *u, int which, int rank)

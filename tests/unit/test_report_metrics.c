@@ -272,6 +272,23 @@ static void test_equal_composites_share_a_rank(void **state)
     assert_int_equal(in(&t, "C")->flag, 'R');
 }
 
+/* Rates equal as published share a rank: 46/55 and 51/61 are both 83.6% on
+ * the page and in the files, and were ranked 1 and 2 on digits nobody saw. */
+static void test_rates_equal_as_published_share_a_rank(void **state)
+{
+    (void)state;
+    report_settings s = default_weights();
+    report_unit units[] = {made("A", 1, 1, 1, 1, 46, 55, 1, 1), made("B", 1, 1, 1, 1, 51, 61, 1, 1),
+                           made("C", 1, 1, 1, 1, 4, 5, 1, 1)};
+    report_table t = {.units = units, .n = 3};
+    report_metrics_compute(&t, &s);
+    assert_true(report_rate_pct(in(&t, "A")->rate[RATE_SATISFACTION]) == 83.6);
+    assert_true(report_rate_pct(in(&t, "B")->rate[RATE_SATISFACTION]) == 83.6);
+    assert_int_equal(in(&t, "A")->rate_rank[RATE_SATISFACTION], 1);
+    assert_int_equal(in(&t, "B")->rate_rank[RATE_SATISFACTION], 1);
+    assert_int_equal(in(&t, "C")->rate_rank[RATE_SATISFACTION], 3);
+}
+
 static void check_flags(const report_table *t, const char *want)
 {
     for (size_t i = 0; i < t->n; i++) {
@@ -480,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_previous_week_w46),
         cmocka_unit_test(test_weights_from_config),
         cmocka_unit_test(test_equal_composites_share_a_rank),
+        cmocka_unit_test(test_rates_equal_as_published_share_a_rank),
         cmocka_unit_test(test_flags_when_ranks_tie),
         cmocka_unit_test(test_too_few_cases),
         cmocka_unit_test_setup_teardown(test_return_rate_counts_dispatches_returned, savepoint,

@@ -274,6 +274,23 @@ static void test_page_and_files_publish_one_figure(void **state)
     report_bulletin_free(&b);
 }
 
+/* The list's highest alert in words, on the page and in the files: W4's
+ * supervise alert read "supervise" in the 最高预警 column. */
+static void test_rungs_named_in_words(void **state)
+{
+    report_bulletin *b = build(*state, "2026-W47");
+    const report_order *w4 = order(b, "FX-W4");
+    report_cell cells[REPORT_SHEET_MAX_COLS];
+    REPORT_SHEETS[1].row(b, (size_t)(w4 - b->orders), cells);
+    assert_string_equal(cells[8].text, "督办");
+    char *html = page_of(b);
+    assert_non_null(strstr(html, "<td class=\"t\">督办</td>"));
+    assert_null(strstr(html, "supervise"));
+    assert_null(strstr(html, "remind"));
+    free(html);
+    report_bulletin_free(&b);
+}
+
 /* The printable bulletin's period line, into line (which holds cap bytes). */
 static void period_line_of(const report_bulletin *b, char *line, size_t cap)
 {
@@ -352,6 +369,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_orders_show_deadline_and_state, savepoint, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_waiting_is_not_late, savepoint, rollback_to_savepoint),
         cmocka_unit_test(test_page_and_files_publish_one_figure),
+        cmocka_unit_test(test_rungs_named_in_words),
         cmocka_unit_test(test_this_week_says_so_far),
         cmocka_unit_test(test_alerts_named_as_everywhere),
     };

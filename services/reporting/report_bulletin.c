@@ -329,6 +329,18 @@ const report_unit *report_bulletin_prev(const report_bulletin *b, const report_u
     return report_table_find(b->prev, u->code);
 }
 
+size_t report_bulletin_orders_listed(const report_bulletin *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->n_orders; i++) {
+        size_t j = 0;
+        while (j < i && strcmp(b->orders[j].ticket, b->orders[i].ticket) != 0)
+            j++;
+        n += j == i;
+    }
+    return n;
+}
+
 void report_bulletin_free(report_bulletin **b)
 {
     if (!b || !*b)

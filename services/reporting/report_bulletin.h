@@ -93,6 +93,11 @@ const char *report_state_label(const char *state);
 /* The same unit in the previous week's table, or NULL. */
 const report_unit *report_bulletin_prev(const report_bulletin *b, const report_unit *u);
 
+/* How many orders the list holds, each once: an order is listed under every
+ * unit it counts for (a deadline or alert without a unit: its owner and its
+ * co-handlers), so it may take more than one row. */
+size_t report_bulletin_orders_listed(const report_bulletin *b);
+
 void report_bulletin_free(report_bulletin **b);
 
 #endif

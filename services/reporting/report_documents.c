@@ -252,7 +252,8 @@ static int run_bulletin(doc_call *c)
     if (c->reply->title)
         snprintf(c->reply->title, 200, "周通报 %s（%s 至 %s%s），与 %s 比较；超期或被督办的工单 %zu 件",
                  report_period_name(&b->cur->period, cur, sizeof cur), b->cur->period.from, b->cur->period.last,
-                 so_far(b, days, sizeof days), report_period_name(&b->prev->period, prev, sizeof prev), b->n_orders);
+                 so_far(b, days, sizeof days), report_period_name(&b->prev->period, prev, sizeof prev),
+                 report_bulletin_orders_listed(b));
     snprintf(name, sizeof name, "bulletin-%s.json", p.label);
     int rc = strcmp(c->rq->format, "json") == 0 ? add_written(c, name, write_bulletin, b)
              : add_table(c, ranking_table(b)) < 0 ? -1

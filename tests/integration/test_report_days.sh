@@ -6,7 +6,8 @@
 # new cycle, then given to another street: the callback stays the first's), a dispatch by hand and repeats merged by escalation's sweep, each
 # through the real services. After each step every stored row equals a full
 # recount of its day (report_day_facts over every stored day, and the simple
-# counts recounted here in plain SQL). A change made without an event (which
+# counts recounted here in plain SQL). An acceptance whose time runs out, which
+# writes nothing, makes its stored day stale all the same. A change made without an event (which
 # no service makes) is caught by the same comparison, and the next event on
 # that order repairs it. The weekly bulletin read while days are stale
 # equals the one read from a full rebuild.
@@ -48,7 +49,9 @@ stored_equals_recount() {
                    dd AS (SELECT timezone('$TZ_REPORT', d.started_at)::date AS day,
                                  coalesce(d.unit_id, (SELECT a.unit_id FROM assignments a WHERE a.complaint_id = d.complaint_id
                                                         AND a.active AND a.role = 'owner')) AS unit_id, count(*) AS n
-                          FROM deadlines d WHERE d.kind = 'accept' GROUP BY 1, 2),
+                          FROM deadlines d WHERE d.kind = 'accept'
+                           AND (d.met_at IS NOT NULL OR (d.due_at < now() AND (d.paused_at IS NULL OR d.paused_at >= d.due_at)))
+                          GROUP BY 1, 2),
                    cb AS (SELECT timezone('$TZ_REPORT', e.at)::date AS day,
                                  coalesce((SELECT id FROM units WHERE code = e.detail->>'unit'),
                                           (SELECT a.unit_id FROM assignments a WHERE a.complaint_id = e.complaint_id
@@ -148,6 +151,25 @@ as_role dispatcher jiesu dispatch RD-9 370212001 "核实在中韩" >"$HARNESS_DI
 check "RD-9 dispatched by hand" grep -q "RD-9：待签收" "$HARNESS_DIR/dispatch.out"
 wait_for "a refresh round after every change" 30 caught_up
 check "stored rows equal a full recount after imports, actions, a return, a reopening, a merge" stored_equals_recount
+
+# ---- an acceptance whose time runs out makes its stored day stale: nothing else writes then ----
+# RD-7's accept deadline, not met, made due in 10 s, its ladder ended (escalation leaves it be, so no alert's
+# event marks the order changed): undecided, its day counts one dispatch fewer; decided, it counts again.
+rd7_day=$(sql "SELECT timezone('$TZ_REPORT', d.started_at)::date FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
+               WHERE c.ticket_no = 'RD-7' AND d.kind = 'accept'")
+dispatched_rd7_day() { sql "SELECT sum(dispatched) FROM report_days WHERE day = '$rd7_day'"; }
+n=$(dispatched_rd7_day)
+sql "UPDATE deadlines d SET due_at = now() + interval '10 seconds', met_at = NULL, fired_at = now()
+     FROM complaints c WHERE c.id = d.complaint_id AND c.ticket_no = 'RD-7' AND d.kind = 'accept';
+     INSERT INTO complaint_events (complaint_id, actor, event) SELECT id, 'test', 'progress' FROM complaints
+     WHERE ticket_no = 'RD-7'" >/dev/null
+wait_for "a refresh round after RD-7's deadline moved" 30 caught_up
+check_eq "RD-7's acceptance, its time not run out, is not counted in its day's response rate" "$((n - 1))" "$(dispatched_rd7_day)"
+wait_for "RD-7's accept deadline fallen due" 30 sql_eq "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
+    WHERE c.ticket_no = 'RD-7' AND d.kind = 'accept' AND d.due_at < now()" 1
+wait_for "the stored day counts it again" 30 sql_eq "SELECT sum(dispatched) FROM report_days WHERE day = '$rd7_day'" "$n"
+check_eq "… once fallen due unaccepted (its day found stale without any event)" "$n" "$(dispatched_rd7_day)"
+check "stored rows equal a full recount then" stored_equals_recount
 
 # ---- a change without an event is caught, and the order's next event repairs it ----
 t=$(sql "SELECT now()")

@@ -384,6 +384,26 @@ static void test_return_rate_counts_dispatches_returned(void **state)
     report_table_free(&t);
 }
 
+/* The response rate counts an acceptance once decided: Q1, dispatched to 东
+ * on Sunday evening and due only after now, has not been answered late (it
+ * made 东's 响应率 3/6); Q2, due on Monday 11-23 and never accepted, was. */
+static void test_response_rate_counts_decided_acceptances(void **state)
+{
+    PGconn *pg = *state;
+    report_settings s = equal_weights();
+    exec_ok(pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status) VALUES"
+                " ('FX-Q1', '2026-11-22 20:00+08', '样例路', '样例', 'dispatched'),"
+                " ('FX-Q2', '2026-11-22 20:00+08', '样例路', '样例', 'dispatched')");
+    exec_ok(pg, "INSERT INTO deadlines (complaint_id, kind, cycle, started_at, due_at, unit_id)"
+                " SELECT c.id, 'accept', 1, '2026-11-22 20:05+08', x.due, u.id"
+                " FROM (VALUES ('FX-Q1', now() + interval '1 hour'), ('FX-Q2', '2026-11-23 09:30+08'::timestamptz)) x(t, due)"
+                " JOIN complaints c ON c.ticket_no = x.t JOIN units u ON u.code = '" EAST "'");
+    report_table *t = run_week(pg, "2026-W47", &s);
+    assert_int_equal(unit(t, EAST)->n.dispatched, 5);
+    assert_int_equal(unit(t, EAST)->n.accepted_on_time, 3);
+    report_table_free(&t);
+}
+
 /* 城管局 was flagged red at 80 % on five callbacks: with report.min_cases
  * 10 that rate is shown but not ranked nor counted, and a unit with no rate
  * on enough cases gets 样本不足 instead of a rank (and no flag). */
@@ -501,6 +521,8 @@ int main(void)
         cmocka_unit_test(test_flags_when_ranks_tie),
         cmocka_unit_test(test_too_few_cases),
         cmocka_unit_test_setup_teardown(test_return_rate_counts_dispatches_returned, savepoint,
+                                        rollback_to_savepoint),
+        cmocka_unit_test_setup_teardown(test_response_rate_counts_decided_acceptances, savepoint,
                                         rollback_to_savepoint),
         cmocka_unit_test(test_periods),
         cmocka_unit_test(test_this_week_on_a_monday),

@@ -1,5 +1,6 @@
--- 043_waiting_is_not_late.sql — a deadline whose clock stands still is not
--- due: time spent waiting is not counted as late.
+-- 043_not_due_not_late.sql — a deadline is not late before it is due: not
+-- while its clock stands still (time spent waiting is not late), and an
+-- acceptance whose time has not run out is not a late one (response rate).
 --
 -- While an order waits (暂缓办理) or is returned, its deadlines not yet met
 -- stand paused (paused_at), and escalation moves due_at later by the working
@@ -16,7 +17,10 @@
 --   deadline_fell_due(paused_at, due_at)   the one rule, read by the functions
 --                                          below and by the daily sheet
 --
--- report_day_facts (020) counts as due only the deadlines that fell due;
+-- report_day_facts (020) counts as due only the deadlines that fell due, and
+-- in the response rate only the accept deadlines decided (accepted, or fallen
+-- due unaccepted), which report_days_dirty (023) now also finds stale when
+-- one falls due unmet after the round that stored its day;
 -- report_sheet_facts (020) gives the others no due day ('infinity': never
 -- overdue while paused); report_overdue_facts (023) lists only those that fell
 -- due. Orders with a paused deadline are always counted live (report_days_dirty),
@@ -30,7 +34,12 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT paused_at IS NULL OR paused_at >= due_at
 $$;
 
--- As in 020, due only when it fell due.
+-- As in 020, due only when it fell due; and an accept deadline counts in the
+-- response rate once decided: accepted, or fallen due by now without being
+-- accepted. One whose time has not run out is neither on time nor late: the
+-- orders dispatched in the last hour made a street's 响应率 20% on the
+-- dashboard (this week so far), and a bulletin made on Monday morning counted
+-- Friday evening's dispatches, due at 09:30, as not answered.
 CREATE OR REPLACE FUNCTION report_day_facts(days date[], tz text)
 RETURNS TABLE (day date, unit_id integer, until_day date, dispatched bigint, accepted_on_time bigint,
                assigned bigint, resolved bigint, callbacks bigint, satisfied bigint, due bigint, on_time bigint,
@@ -51,7 +60,9 @@ WITH b AS MATERIALIZED (SELECT * FROM report_day_bounds($1, $2)), own AS MATERIA
 ), raw AS MATERIALIZED (     -- facts of an order whose unit may be its active owner's
     SELECT b.day, d.complaint_id, d.unit_id,
            CASE WHEN d.kind = 'resolve' THEN coalesce(timezone($2, d.met_at)::date, 'infinity') ELSE b.day END AS until_day,
-           (d.kind = 'accept')::int AS dispatched, coalesce(d.kind = 'accept' AND d.met_at <= d.due_at, false)::int AS accepted_on_time,
+           (d.kind = 'accept' AND (d.met_at IS NOT NULL OR (d.due_at < now() AND deadline_fell_due(d.paused_at, d.due_at))))::int
+             AS dispatched,         -- decided: accepted, or fallen due by now without being accepted
+           coalesce(d.kind = 'accept' AND d.met_at <= d.due_at, false)::int AS accepted_on_time,
            (d.kind = 'resolve')::int AS assigned, (d.kind = 'resolve' AND d.met_at IS NOT NULL)::int AS resolved,
            0 AS callbacks, 0 AS satisfied, 0 AS due, 0 AS on_time
     FROM b JOIN deadlines d ON d.started_at >= b.t0 AND d.started_at < b.t1
@@ -89,6 +100,65 @@ SELECT f.day, f.unit_id, f.until_day, sum(f.dispatched), sum(f.accepted_on_time)
        sum(f.returned), sum(f.called), sum(f.repeats)
 FROM f WHERE f.unit_id IS NOT NULL GROUP BY f.day, f.unit_id, f.until_day
 $q$ USING days, tz;
+END $$;
+
+-- As in 023, and stale too: the days of an accept deadline that has fallen
+-- due unmet since the last round (it was counted undecided then; built_at is
+-- that round's now()). Nothing else writes when a deadline's time runs out.
+CREATE OR REPLACE FUNCTION report_days_dirty(tz text) RETURNS TABLE (through date, dirty_from date, dirty date[])
+LANGUAGE plpgsql STABLE
+SET jit = off SET enable_hashjoin = off SET enable_mergejoin = off  -- the few orders changed, by index
+AS $$
+DECLARE
+    s record;
+    once boolean := current_setting('transaction_read_only') = 'on'
+                    AND current_setting('transaction_isolation') IN ('repeatable read', 'serializable');
+    kept text := current_setting('jiesu.report_days_dirty', true);
+BEGIN
+    IF once AND split_part(kept, '|', 1) = tz THEN
+        through := split_part(kept, '|', 2)::date;
+        dirty_from := nullif(split_part(kept, '|', 3), '')::date;
+        dirty := split_part(kept, '|', 4)::date[];
+        RETURN NEXT;
+        RETURN;
+    END IF;
+    SELECT * INTO s FROM report_days_state r WHERE r.tz = report_days_dirty.tz AND r.holidays = report_holidays_version();
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    EXECUTE $q$    -- planned with the state's values: index ranges from the watermark
+WITH today AS (
+    SELECT timezone($1, now())::date::timestamp AT TIME ZONE $1 AS t0
+), t AS (                   -- orders changed since, stored before the refresh
+    SELECT e.complaint_id AS id FROM complaint_events e WHERE e.id > $2 AND e.complaint_id <= $3
+    UNION SELECT d.complaint_id FROM deadlines d WHERE d.paused_at IS NOT NULL
+    UNION SELECT d.complaint_id FROM deadlines d      -- accept deadlines decided since: fallen due unmet
+    WHERE d.due_at >= $6 AND d.due_at < now() AND d.kind = 'accept' AND d.met_at IS NULL
+    UNION SELECT unnest($4::bigint[])
+), tc AS MATERIALIZED (     -- those, and every order stored since (read in id order); one stored
+                            -- today has no fact before today but its call
+    SELECT c.id, c.called_at, c.created_at >= today.t0 AS fresh FROM today, complaints c WHERE c.id > $3
+    UNION ALL
+    SELECT c.id, c.called_at, c.created_at >= today.t0 FROM today, t JOIN complaints c ON c.id = t.id
+), firsts AS (
+    SELECT least((SELECT min(a.created_at) FROM assignments a WHERE a.complaint_id = tc.id),
+                 (SELECT min(d.started_at) FROM deadlines d WHERE d.complaint_id = tc.id),
+                 (SELECT min(e.at) FROM complaint_events e WHERE e.complaint_id = tc.id
+                                                           AND e.event IN ('callback', 'returned')),
+                 (SELECT min(x.created_at) FROM alerts x WHERE x.complaint_id = tc.id)) AS first
+    FROM tc WHERE NOT tc.fresh
+), called AS (               -- today is never stored
+    SELECT tc.called_at FROM tc, today WHERE tc.called_at < today.t0
+    UNION ALL
+    SELECT c.called_at FROM tc JOIN complaints c ON c.parent_id = tc.id
+)
+SELECT $5::date, (SELECT timezone($1, min(first))::date FROM firsts),
+       ARRAY(SELECT DISTINCT timezone($1, called_at)::date FROM called)
+$q$ INTO through, dirty_from, dirty USING tz, s.watermark, s.complaints, s.paused, s.through, s.built_at;
+    IF once THEN
+        PERFORM set_config('jiesu.report_days_dirty', format('%s|%s|%s|%s', tz, through, dirty_from, dirty), true);
+    END IF;
+    RETURN NEXT;
 END $$;
 
 -- As in 020, no due day while paused before it.

@@ -146,6 +146,7 @@ static const char SQL_UNIT_OVERDUE[] =
     " FROM deadlines d JOIN units u ON u.id = d.unit_id"
     " CROSS JOIN LATERAL (SELECT coalesce(d.met_at, " ESC_SQL_NOW ") > d.due_at AS late) x"
     " WHERE d.due_at >= " ESC_SQL_NOW " - interval '7 days' AND d.due_at < " ESC_SQL_NOW
+    "   AND deadline_fell_due(d.paused_at, d.due_at)"      /* one paused before it: not due (migration 043) */
     " GROUP BY u.id"
     " HAVING count(*) >= $2::int AND count(*) FILTER (WHERE x.late) > $1::float8 * count(*)";
 

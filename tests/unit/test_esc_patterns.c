@@ -290,6 +290,27 @@ static void test_unit_overdue_rate(void **state)
     assert_int_equal(st.unit_overdue, 0);
 }
 
+/* A deadline whose clock stopped before it fell due (the order waiting) is
+ * not one of the unit's due deadlines: with it, 4 of 11 (36 %) were late and
+ * the unit was reported to discipline inspection for an order it had put to
+ * wait; 3 of 10 is not above the bar. */
+static void test_unit_overdue_leaves_waiting_out(void **state)
+{
+    fixture *f = *state;
+    esc_pattern_stats st;
+    long long unit = fixture_num(f->ctx.pg, "INSERT INTO units (code, name, kind) VALUES ('%s-w', '%s 园林', 'dept')"
+                                            " RETURNING id", f->tag, f->tag);
+    for (int i = 0; i < 11; i++) {
+        long long o = order(f, "dept", "x", "3 days", i < 10 ? "accepted" : "waiting");
+        fixture_exec(f->ctx.pg, "INSERT INTO deadlines (complaint_id, kind, unit_id, due_at, met_at, paused_at)"
+                                " VALUES (%lld, 'resolve', %lld, now() - interval '2 days', %s, %s)",
+                     o, unit, i < 7 ? "now() - interval '3 days'" : "NULL",
+                     i < 10 ? "NULL" : "now() - interval '2 days 1 hour'");
+    }
+    run(f, &st);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM alerts WHERE unit_id = %lld", unit), 0);
+}
+
 /* Runs after the first regroup only the groups an order joined since the
  * last run began (routed, reopened): one routed by a transaction begun
  * before a run and committed after it is found by the next; a closed order
@@ -383,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_rebound_after_closing),
         cmocka_unit_test(test_bounce_returned_and_reopened),
         cmocka_unit_test(test_unit_overdue_rate),
+        cmocka_unit_test(test_unit_overdue_leaves_waiting_out),
         cmocka_unit_test(test_run_waits_for_no_query),
         cmocka_unit_test(test_repeat_regroups_what_changed),
         cmocka_unit_test(test_rebound_closed_by_a_late_transaction),

@@ -163,14 +163,16 @@ static int ranking_row(Jiesu__Table *t, const report_bulletin *b, const report_u
         snprintf(score, sizeof score, "%.2f", u->composite);
     if (!isnan(d))
         snprintf(change, sizeof change, "%+.2f", d);
-    const char *cells[] = {rank, u->name, score, change, names_flag(u->flag)};
+    const char *kind = strcmp(u->kind, "dept") == 0 ? "部门" : "街道";
+    const char *cells[] = {kind, rank, u->name, score, change, names_flag(u->flag)};
     return view_table_add(t, cells);
 }
 
+/* Streets and departments are ranked apart, each from 1: every row says which it is. */
 static Jiesu__Table *ranking_table(const report_bulletin *b)
 {
-    static const char *const HEAD[] = {"排名", "单位", "综合得分", "环比", "标记"};
-    Jiesu__Table *t = view_table_new("排名", "rlrrl", HEAD, 5);
+    static const char *const HEAD[] = {"类别", "排名", "单位", "综合得分", "环比", "标记"};
+    Jiesu__Table *t = view_table_new("排名", "lrlrrl", HEAD, 6);
     for (size_t i = 0; t && i < b->cur->n; i++)
         if (ranking_row(t, b, &b->cur->units[i]) < 0) {
             jiesu__table__free_unpacked(t, NULL);

@@ -29,7 +29,9 @@ check "jiesu bulletin --week 2026-W47 succeeds" test $? -eq 0
 check "… and names the weeks in words: 周通报 2026年第47周（…），与 2026年第46周 比较" \
     grep -q "^周通报 2026年第47周（2026-11-16 至 2026-11-22），与 2026年第46周 比较" "$HARNESS_DIR/bulletin.out"
 check "… a rank, figure or mark there is none of reads \"—\", as every empty cell, not – beside —" \
-    sh -c "grep -qE '^ +— +北街道 +— +— +—$' '$HARNESS_DIR/bulletin.out' && ! grep -q '–' '$HARNESS_DIR/bulletin.out'"
+    sh -c "grep -qE '^街道 +— +北街道 +— +— +—$' '$HARNESS_DIR/bulletin.out' && ! grep -q '–' '$HARNESS_DIR/bulletin.out'"
+check "… each row says whether a street or a department is ranked: both are ranked from 1 (南街道 1, 市场监管局 1)" \
+    sh -c "grep -qE '^街道 +1 +南街道 ' '$HARNESS_DIR/bulletin.out' && grep -qE '^部门 +1 +样例区市场监管局 ' '$HARNESS_DIR/bulletin.out'"
 for f in bulletin-2026-W47.html bulletin-2026-W47.xlsx bulletin-2026-W47-ranking.csv \
          bulletin-2026-W47-orders.csv bulletin-2026-W47-hotspots.csv; do
     check "bulletin wrote $f" test -s "$out/$f"

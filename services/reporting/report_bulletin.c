@@ -144,7 +144,7 @@ static const char ORDERS_SQL[] =
     "            WHEN rd.met_at <= " OR_TN " THEN CASE WHEN rd.met_at > rd.due_at THEN 'late' ELSE 'on_time' END"
     "            WHEN rd.paused_at IS NOT NULL THEN 'paused'"
     "            WHEN rd.due_at < " OR_TN " THEN 'overdue' ELSE 'open' END,"
-    "       coalesce(extract(epoch FROM rd.due_at)::bigint, 0),"       /* lateness: from due to fixed, to the clock's stop, or to tn */
+    "       coalesce(extract(epoch FROM rd.due_at)::bigint, 0),"       /* late: to the fix, the pause or tn */
     "       coalesce(extract(epoch FROM least(rd.met_at, rd.paused_at, " OR_TN "))::bigint, 0),"
     "       coalesce(t.rung, ''), coalesce(t.n, 0)"
     "  FROM top t JOIN complaints c ON c.id = t.complaint_id"

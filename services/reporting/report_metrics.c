@@ -6,18 +6,19 @@
  * Period P = [from, to) in the report time zone; "up to now" = before
  * min(to, now()). A unit is a street office of the configured districts or a
  * department. A deadline counts for deadlines.unit_id, or when that is empty
- * for every unit actively assigned to the order (owner or co-handler); an
- * event counts for the unit named in detail.unit, else the same way; an order
- * called in P counts for the units of the order it was merged into (its
- * parent), else its own.
+ * for the order's active owner; a callback for the unit named in its
+ * detail.unit (the owner it judged), else the same way; an order called in P
+ * for the owner of the order it was merged into (its parent), else its own.
  *
  *   response rate       = accepted_on_time / dispatched
- *                         (accept deadlines started in P; met_at <= due_at)
+ *                         (accept deadlines started in P and decided by now:
+ *                         accepted, or fallen due unaccepted; met_at <= due_at)
  *   resolution rate     = resolved / assigned
  *                         (resolve deadlines started in P; met_at before the end of P)
  *   satisfaction rate   = satisfied / callbacks      (callback events in P)
  *   rectification rate  = on_time / due              (整改率: resolve deadlines due in P
- *                         up to now; met_at <= due_at)
+ *                         up to now, not one paused before it fell due;
+ *                         met_at <= due_at)
  *   overdue count       = due - on_time              (due in P, not resolved by the deadline)
  *   return rate         = returned / owned           (dispatches to the unit as owner made in P,
  *                         and of those the ones it returned before the end of P:

@@ -32,13 +32,13 @@ typedef enum {
 
 /* The counts one unit's rates are made of, for one period. */
 typedef struct {
-    long dispatched;        /* accept deadlines started in the period */
+    long dispatched;        /* accept deadlines started in the period, decided by now (accepted or fallen due) */
     long accepted_on_time;  /*   of those, accepted by their deadline */
     long assigned;          /* resolve deadlines started in the period */
     long resolved;          /*   of those, resolved before the period ended */
     long callbacks;         /* callback events in the period */
     long satisfied;         /*   of those, with detail.satisfied = true */
-    long due;               /* resolve deadlines falling due in the period (up to now) */
+    long due;               /* resolve deadlines falling due in the period (up to now; not paused before it) */
     long on_time;           /*   of those, resolved by the deadline */
     long owned;             /* dispatches to the unit as owner made in the period */
     long returned;          /*   of those, returned by it before the period ended */

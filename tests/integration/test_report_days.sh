@@ -153,19 +153,20 @@ wait_for "a refresh round after every change" 30 caught_up
 check "stored rows equal a full recount after imports, actions, a return, a reopening, a merge" stored_equals_recount
 
 # ---- an acceptance whose time runs out makes its stored day stale: nothing else writes then ----
-# RD-7's accept deadline, not met, made due in 10 s, its ladder ended (escalation leaves it be, so no alert's
-# event marks the order changed): undecided, its day counts one dispatch fewer; decided, it counts again.
+# RD-7's accept deadline, not met, made due in 20 s (a round runs every 2 s: time for one before), its ladder
+# ended (escalation leaves it be, so no alert's event marks the order changed): undecided, its day counts one
+# dispatch fewer; decided, it counts again.
 rd7_day=$(sql "SELECT timezone('$TZ_REPORT', d.started_at)::date FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
                WHERE c.ticket_no = 'RD-7' AND d.kind = 'accept'")
 dispatched_rd7_day() { sql "SELECT sum(dispatched) FROM report_days WHERE day = '$rd7_day'"; }
 n=$(dispatched_rd7_day)
-sql "UPDATE deadlines d SET due_at = now() + interval '10 seconds', met_at = NULL, fired_at = now()
+sql "UPDATE deadlines d SET due_at = now() + interval '20 seconds', met_at = NULL, fired_at = now()
      FROM complaints c WHERE c.id = d.complaint_id AND c.ticket_no = 'RD-7' AND d.kind = 'accept';
      INSERT INTO complaint_events (complaint_id, actor, event) SELECT id, 'test', 'progress' FROM complaints
      WHERE ticket_no = 'RD-7'" >/dev/null
 wait_for "a refresh round after RD-7's deadline moved" 30 caught_up
 check_eq "RD-7's acceptance, its time not run out, is not counted in its day's response rate" "$((n - 1))" "$(dispatched_rd7_day)"
-wait_for "RD-7's accept deadline fallen due" 30 sql_eq "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
+wait_for "RD-7's accept deadline fallen due" 60 sql_eq "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
     WHERE c.ticket_no = 'RD-7' AND d.kind = 'accept' AND d.due_at < now()" 1
 wait_for "the stored day counts it again" 30 sql_eq "SELECT sum(dispatched) FROM report_days WHERE day = '$rd7_day'" "$n"
 check_eq "… once fallen due unaccepted (its day found stale without any event)" "$n" "$(dispatched_rd7_day)"

@@ -34,7 +34,11 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT paused_at IS NULL OR paused_at >= due_at
 $$;
 
--- As in 020, due only when it fell due; and an accept deadline counts in the
+-- As in 020, due only when it fell due; a callback that names no unit (one
+-- recorded before the callback said whose work it judged) counts for the
+-- owner dispatched last before it, not for the order's owner now: a 不满意
+-- reopens the order, and it was counted for the next unit given it, or for
+-- none while it waited in the manual queue; and an accept deadline counts in the
 -- response rate once decided: accepted, or fallen due by now without being
 -- accepted. One whose time has not run out is neither on time nor late: the
 -- orders dispatched in the last hour made a street's 响应率 20% on the
@@ -71,7 +75,11 @@ WITH b AS MATERIALIZED (SELECT * FROM report_day_bounds($1, $2)), own AS MATERIA
     FROM b JOIN deadlines d ON d.due_at >= b.t0 AND d.due_at < b.tn AND d.kind = 'resolve'
     WHERE deadline_fell_due(d.paused_at, d.due_at)
     UNION ALL
-    SELECT b.day, e.complaint_id, eu.id, b.day, 0, 0, 0, 0, 1, coalesce(e.detail->'satisfied' = 'true'::jsonb, false)::int, 0, 0
+    SELECT b.day, e.complaint_id,
+           coalesce(eu.id, (SELECT a.unit_id FROM assignments a     -- the owner whose work it judged
+                            WHERE a.complaint_id = e.complaint_id AND a.role = 'owner' AND a.created_at <= e.at
+                            ORDER BY a.created_at DESC, a.id DESC LIMIT 1)),
+           b.day, 0, 0, 0, 0, 1, coalesce(e.detail->'satisfied' = 'true'::jsonb, false)::int, 0, 0
     FROM b JOIN complaint_events e ON e.event = 'callback' AND e.at >= b.t0 AND e.at < b.t1
     LEFT JOIN units eu ON eu.code = e.detail->>'unit'
 ), f AS (

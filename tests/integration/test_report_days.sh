@@ -55,7 +55,8 @@ stored_equals_recount() {
                    cb AS (SELECT timezone('$TZ_REPORT', e.at)::date AS day,
                                  coalesce((SELECT id FROM units WHERE code = e.detail->>'unit'),
                                           (SELECT a.unit_id FROM assignments a WHERE a.complaint_id = e.complaint_id
-                                             AND a.active AND a.role = 'owner')) AS unit_id, count(*) AS cb
+                                             AND a.role = 'owner' AND a.created_at <= e.at
+                                           ORDER BY a.created_at DESC, a.id DESC LIMIT 1)) AS unit_id, count(*) AS cb
                           FROM complaint_events e WHERE e.event = 'callback' GROUP BY 1, 2),
                    ca AS (SELECT timezone('$TZ_REPORT', c.called_at)::date AS day, a.unit_id, count(*) AS called
                           FROM complaints c JOIN assignments a ON a.complaint_id = coalesce(c.parent_id, c.id)

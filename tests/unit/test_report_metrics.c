@@ -404,6 +404,25 @@ static void test_response_rate_counts_decided_acceptances(void **state)
     report_table_free(&t);
 }
 
+/* A callback recorded without a unit counts for the owner whose work it
+ * judged: M1's unsatisfied callback of 11-20 was 市场监管局's, and counted
+ * for 东街道 once the order was given to it on 11-21. */
+static void test_callback_counts_for_the_owner_it_judged(void **state)
+{
+    PGconn *pg = *state;
+    report_settings s = equal_weights();
+    exec_ok(pg, "UPDATE assignments SET active = false WHERE complaint_id = (SELECT id FROM complaints"
+                " WHERE ticket_no = 'FX-M1')");
+    exec_ok(pg, "INSERT INTO assignments (complaint_id, unit_id, role, rule, reasons, created_at)"
+                " SELECT c.id, u.id, 'owner', 'fixture', 'fixture', '2026-11-21 10:00+08' FROM complaints c, units u"
+                " WHERE c.ticket_no = 'FX-M1' AND u.code = '" EAST "'");
+    report_table *t = run_week(pg, "2026-W47", &s);
+    assert_int_equal(unit(t, SJ)->n.callbacks, 1);
+    assert_int_equal(unit(t, SJ)->n.satisfied, 0);
+    assert_int_equal(unit(t, EAST)->n.callbacks, 3);
+    report_table_free(&t);
+}
+
 /* 城管局 was flagged red at 80 % on five callbacks: with report.min_cases
  * 10 that rate is shown but not ranked nor counted, and a unit with no rate
  * on enough cases gets 样本不足 instead of a rank (and no flag). */
@@ -523,6 +542,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_return_rate_counts_dispatches_returned, savepoint,
                                         rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_response_rate_counts_decided_acceptances, savepoint,
+                                        rollback_to_savepoint),
+        cmocka_unit_test_setup_teardown(test_callback_counts_for_the_owner_it_judged, savepoint,
                                         rollback_to_savepoint),
         cmocka_unit_test(test_periods),
         cmocka_unit_test(test_this_week_on_a_monday),

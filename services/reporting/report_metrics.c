@@ -7,8 +7,9 @@
  * min(to, now()). A unit is a street office of the configured districts or a
  * department. A deadline counts for deadlines.unit_id, or when that is empty
  * for the order's active owner; a callback for the unit named in its
- * detail.unit (the owner it judged), else the same way; an order called in P
- * for the owner of the order it was merged into (its parent), else its own.
+ * detail.unit (the owner it judged), else the owner dispatched last before
+ * it; an order called in P for the owner of the order it was merged into
+ * (its parent), else its own.
  *
  *   response rate       = accepted_on_time / dispatched
  *                         (accept deadlines started in P and decided by now:
@@ -35,7 +36,7 @@
  * whose rates has enough cases is not ranked at all.
  * Attribution: a deadline counts for its unit (deadlines.unit_id), else for
  * the order's active owner; a callback for the unit it names, else the
- * order's active owner: units are ranked on what they handled, and a
+ * owner dispatched last before it: units are ranked on what they handled, and a
  * department that only co-handles orders has no rates of its own.
  * Ranks: among units of the same kind, by composite (higher first) and by each
  * defined rate in its better direction; equal values share a rank (1, 2, 2, 4):

@@ -447,7 +447,10 @@ static void on_streets(report_http *h, PGconn *pg, const web_user *u, const http
     report_reply_free(&r);
 }
 
-/* Today's live counters: citywide, for those who read every district. */
+/* Today's live counters: the whole city's, conduct complaints and the
+ * alerts about them counted in, so for the roles that read every district
+ * and never a unit's people — a campaign office or discipline inspection
+ * whose district is the only one configured included. */
 static void on_live(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
 {
     report_live copy;
@@ -455,8 +458,9 @@ static void on_live(report_http *h, PGconn *pg, const web_user *u, const http_re
     (void)pg;
     if (scope_of(h, u, &sc, req, resp) < 0)
         return;
-    if (strcmp(sc.districts, h->districts) != 0 || *sc.unit) {
-        web_html_fail(req, resp, 403, "实时计数是全市的，只给调度员、回访员、话务员和系统管理员看");
+    if (u->who.role & AUTH_UNIT_ROLES) {
+        web_html_fail(req, resp, 403, "实时计数是全市的，只给派单员、回访员、话务员和系统管理员看；"
+                                         "本单位可看的数字在看板和工作台上");
         return;
     }
     pthread_mutex_lock(&h->lock);

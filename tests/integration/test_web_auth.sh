@@ -98,6 +98,7 @@ web_user zhong handler 370212001
 web_user shazikou handler 370212002
 web_user disp dispatcher
 web_user jiwei discipline 370212.discipline
+web_user chuangcheng campaign 370212.campaign
 hj=$WEB_DIR/zhong.jar
 check_eq "a street office's handler signs in: 303" 303 "$(web_signin "$hj" zhong)"
 check "… a session cookie, HttpOnly and SameSite=Strict" \
@@ -124,6 +125,11 @@ web_get "$dj" / >/dev/null
 check "a dispatcher's dashboard shows every street" sh -c "grep -q '沙子口街道' '$WEB_DIR/body' && grep -q '王哥庄街道' '$WEB_DIR/body'"
 check_eq "a handler may not read the citywide live counters" 403 "$(web_get "$hj" /api/live)"
 check_eq "a dispatcher may" 200 "$(web_get "$dj" /api/live)"
+cj=$WEB_DIR/chuangcheng.jar
+web_signin "$cj" chuangcheng >/dev/null
+check_eq "nor may a campaign office, though its district is the only one configured (the city's counts have conduct complaints in them)" \
+    403 "$(web_get "$cj" /api/live)"
+check "… told who may and where its own figures are" grep -q '只给派单员、回访员、话务员和系统管理员看；本单位可看的数字在看板和工作台上' "$WEB_DIR/body"
 
 # A conduct complaint: discipline inspection counts it; no other dashboard does.
 post conduct --data-urlencode "api_key=$clerk" --data-urlencode service_code=conduct \
@@ -141,6 +147,8 @@ check "discipline inspection's dashboard counts the conduct complaints it holds"
 web_get "$dj" / >/dev/null
 check "a dispatcher's does not" sh -c "! grep -q '干部作风投诉' '$WEB_DIR/body'"
 check "no dashboard names the conduct complaint" sh -c "! grep -q '$conduct' '$WEB_DIR/body'"
+check_eq "discipline inspection of the only district configured may not read the city's live counters either" 403 \
+    "$(web_get "$jj" /api/live)"
 
 # A name no one can have (not UTF-8: a hand-made request) is a wrong name,
 # not a database failure; the attempt is recorded.

@@ -26,15 +26,16 @@
 
 /* What the person can do to the order: its status, and whether their unit owns it. */
 static const char SQL_STANDING[] =
-    "SELECT c.status, EXISTS (SELECT 1 FROM assignments a WHERE a.complaint_id = c.id AND a.active"
-    "                          AND a.role = 'owner' AND a.unit_id = (SELECT unit_id FROM principals WHERE id = $1::int)),"
+    "SELECT c.status, coalesce((SELECT a.role FROM assignments a WHERE a.complaint_id = c.id AND a.active"
+    "                            AND a.unit_id = (SELECT unit_id FROM principals WHERE id = $1::int)"
+    "                          ORDER BY a.role <> 'owner' LIMIT 1), ''),"
     "       coalesce((SELECT a.street_code FROM assignments a WHERE a.complaint_id = c.id AND a.active"
     "                  AND a.role = 'manual' LIMIT 1), ''),"
     "       CASE WHEN c.status IN ('dispatched', 'accepted', 'waiting') THEN coalesce((SELECT u.code FROM assignments a"
     "            JOIN units u ON u.id = a.unit_id WHERE a.complaint_id = c.id AND a.active AND a.role = 'owner'), '')"
     "            ELSE '' END"
     "  FROM complaints c WHERE c.id = " REPORT_SEEN_ORDER;
-enum { S_STATUS, S_OWNS, S_SUGGESTED, S_HOLDER };
+enum { S_STATUS, S_PART, S_SUGGESTED, S_HOLDER };   /* S_PART: the reader's unit's role in it (owner, co) or "" */
 
 static const char SQL_PHOTOS[] =
     "SELECT id, kind, sha256, person_name(uploaded_by), to_char(created_at, " REPORT_TIME_FMT ")"
@@ -239,12 +240,14 @@ static void actions(FILE *f, PGconn *pg, const web_user *u, const char *ticket, 
                     const http_request *typed)
 {
     const char *status = PQgetvalue(standing, 0, S_STATUS);
-    int owns = *PQgetvalue(standing, 0, S_OWNS) == 't';
+    const char *part = PQgetvalue(standing, 0, S_PART);
     fputs("<h2>办理</h2>\n<div class=\"card\">", f);
-    if ((u->who.role & (AUTH_HANDLER | AUTH_DISCIPLINE)) && owns)
+    if ((u->who.role & (AUTH_HANDLER | AUTH_DISCIPLINE)) && strcmp(part, "owner") == 0)
         unit_actions(f, u, ticket, status, typed);
-    else if (u->who.role & (AUTH_HANDLER | AUTH_DISCIPLINE))
+    else if ((u->who.role & (AUTH_HANDLER | AUTH_DISCIPLINE)) && strcmp(part, "co") == 0)
         fputs("<p>本单位协办此单：可查看，由主办单位办理。</p>", f);
+    else if (u->who.role & (AUTH_HANDLER | AUTH_DISCIPLINE))    /* discipline inspection reading its district's */
+        fputs("<p>此单不由本单位承办：可查看，由承办单位办理；发给本单位的告警在工作台确认。</p>", f);
     else if ((u->who.role & AUTH_DISPATCHER) && (strcmp(status, "manual") == 0 || strcmp(status, "returned") == 0))
         dispatch_form(f, pg, u, ticket, PQgetvalue(standing, 0, S_SUGGESTED), 0, typed);
     else if ((u->who.role & AUTH_DISPATCHER) && *PQgetvalue(standing, 0, S_HOLDER))

@@ -230,6 +230,10 @@ web_get "$jj" /work >/dev/null
 check "… it is on its list" grep -q "$conduct" "$WEB_DIR/body"
 check_eq "the street office it accuses cannot: 404" 404 "$(web_get "$zj" "/work/order?t=$conduct")"
 check_eq "nor the dispatcher" 404 "$(web_get "$dj" "/work/order?t=$conduct")"
+check_eq "discipline inspection opens a street office's order of its district" 200 "$(web_get "$jj" "/work/order?t=$b")"
+check "… told it does not handle it and where its alerts are acknowledged, not that it co-handles it" \
+    sh -c "grep -q '此单不由本单位承办：可查看，由承办单位办理；发给本单位的告警在工作台确认。' '$WEB_DIR/body' &&
+           ! grep -q '本单位协办此单' '$WEB_DIR/body'"
 
 # ---- the dispatcher's manual queue ----
 check_eq "the dispatcher's queue" 200 "$(web_get "$dj" /work)"

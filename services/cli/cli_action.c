@@ -12,7 +12,8 @@
  *
  * Who acts is the owner of the key the command runs with (-k KEYFILE): a
  * handler acts for its own unit, which must hold the order; a dispatcher
- * dispatches; a callback agent records callbacks. Nothing on the command
+ * dispatches; a callback agent records callbacks (discipline inspection
+ * those of the conduct complaints it holds). Nothing on the command
  * line can name another actor. Prints the order's new status, or the
  * service's reason for refusing.
  */

@@ -159,28 +159,10 @@ static const act_form RESOLVE = {"resolve", "办结", NULL, "办结说明", 0,
     "<label>整改后照片<input type=\"file\" name=\"photo_after\" accept=\"image/jpeg,image/png\"></label>", 1};
 static const act_form RETURN = {"return", "退回（非本单位职责）", NULL, "退回原因", 1, NULL, 0};
 
-/* The actions of a unit that owns the order, by its status. */
-static void unit_actions(FILE *f, const web_user *u, const char *ticket, const char *status, const http_request *typed)
-{
-    int dispatched = strcmp(status, "dispatched") == 0, accepted = strcmp(status, "accepted") == 0;
-    if (!dispatched && !accepted && strcmp(status, "waiting") != 0)
-        fprintf(f, "<p>当前状态（%s）下本单位无可办理的操作。</p>", names_status(status));
-    if (dispatched)
-        action_form(f, u, ticket, &ACCEPT, typed);
-    if (dispatched || accepted || strcmp(status, "waiting") == 0)
-        action_form(f, u, ticket, &PROGRESS, typed);
-    if (accepted)
-        action_form(f, u, ticket, &WAIT, typed);
-    if (strcmp(status, "waiting") == 0)
-        action_form(f, u, ticket, &RESUME, typed);
-    if (dispatched || accepted) {
-        action_form(f, u, ticket, &RESOLVE, typed);
-        action_form(f, u, ticket, &RETURN, typed);
-    }
-}
-
-/* The callback agent's form: the results names.c knows, 满意 first and
- * chosen unless typed chose another; 不满意 says that the order is reopened. */
+/* The callback's form, the callback agent's and discipline inspection's
+ * (for the conduct complaints it resolved): the results names.c knows, 满意
+ * first and chosen unless typed chose another; 不满意 says that the order is
+ * reopened. */
 static void callback_form(FILE *f, const web_user *u, const char *ticket, const http_request *typed)
 {
     const char *chosen = web_typed(typed, "action", "callback", "result"), *code, *name;
@@ -193,6 +175,31 @@ static void callback_form(FILE *f, const web_user *u, const char *ticket, const 
     if (at < sizeof select)
         snprintf(select + at, sizeof select - at, "</select></label>");
     action_form(f, u, ticket, &(act_form){"callback", "记录回访", select, "回访记录", 0, NULL, 0}, typed);
+}
+
+/* The actions of a unit that owns the order, by its status. A conduct
+ * complaint discipline inspection resolved is its to call back: no
+ * callback agent may read it. */
+static void unit_actions(FILE *f, const web_user *u, const char *ticket, const char *status, const http_request *typed)
+{
+    int dispatched = strcmp(status, "dispatched") == 0, accepted = strcmp(status, "accepted") == 0;
+    int call_back = strcmp(status, "resolved") == 0 && (u->who.role & AUTH_DISCIPLINE);
+    if (!dispatched && !accepted && strcmp(status, "waiting") != 0 && !call_back)
+        fprintf(f, "<p>当前状态（%s）下本单位无可办理的操作。</p>", names_status(status));
+    if (call_back)
+        callback_form(f, u, ticket, typed);
+    if (dispatched)
+        action_form(f, u, ticket, &ACCEPT, typed);
+    if (dispatched || accepted || strcmp(status, "waiting") == 0)
+        action_form(f, u, ticket, &PROGRESS, typed);
+    if (accepted)
+        action_form(f, u, ticket, &WAIT, typed);
+    if (strcmp(status, "waiting") == 0)
+        action_form(f, u, ticket, &RESUME, typed);
+    if (dispatched || accepted) {
+        action_form(f, u, ticket, &RESOLVE, typed);
+        action_form(f, u, ticket, &RETURN, typed);
+    }
 }
 
 /* The dispatcher's form: the units, routing's suggestion (or the unit that

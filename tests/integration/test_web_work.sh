@@ -230,6 +230,17 @@ web_get "$jj" /work >/dev/null
 check "… it is on its list" grep -q "$conduct" "$WEB_DIR/body"
 check_eq "the street office it accuses cannot: 404" 404 "$(web_get "$zj" "/work/order?t=$conduct")"
 check_eq "nor the dispatcher" 404 "$(web_get "$dj" "/work/order?t=$conduct")"
+check_eq "discipline inspection accepts it and resolves it: 303, 303" "303 303" \
+    "$(act "$jj" "$conduct" accept) $(act "$jj" "$conduct" resolve -F reason=已查实，已批评教育)"
+check_eq "… which no callback agent may read: 404" 404 "$(web_get "$cj" "/work/order?t=$conduct")"
+web_get "$jj" "/work/order?t=$conduct" >/dev/null
+check "… so its page offers discipline inspection the callback, where it said nothing could be done" \
+    sh -c "grep -q 'value=\"callback\"' '$WEB_DIR/body' && ! grep -q '无可办理的操作' '$WEB_DIR/body'"
+check_eq "discipline inspection records 满意: 303" 303 "$(act "$jj" "$conduct" callback -F result=satisfied -F reason=举报人满意)"
+check_eq "… the conduct complaint is closed, the callback recorded as the inspector's for its unit" \
+    "closed jiwei 370212.discipline" \
+    "$(status_of "$conduct") $(sql "SELECT e.actor || ' ' || (e.detail->>'unit') FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
+                                   WHERE c.ticket_no = '$conduct' AND e.event = 'callback'")"
 check_eq "discipline inspection opens a street office's order of its district" 200 "$(web_get "$jj" "/work/order?t=$b")"
 check "… told it does not handle it and where its alerts are acknowledged, not that it co-handles it" \
     sh -c "grep -q '此单不由本单位承办：可查看，由承办单位办理；发给本单位的告警在工作台确认。' '$WEB_DIR/body' &&

@@ -99,6 +99,8 @@ jiesu daily --date 2026-11-22 --json >"$HARNESS_DIR/daily22.json" 2>&1
 check_eq "daily 2026-11-22 西街道 (W4 falls due and overdue, two alerts)" "0 1 1 1 0 2" \
     "$(jq -r '.streets[] | select(.code == "880100002") | "\(.new) \(.in_progress) \(.due_today) \(.overdue) \(.closed) \(.escalated)"' "$HARNESS_DIR/daily22.json")"
 check "jiesu daily prints a table with a total row" sh -c "'$JIESU_BIN/jiesu' daily --date 2026-11-20 | grep -q '^合计'"
+check "… its columns named for the day asked, not today, and the alerts column for what it counts, every alert raised that day (当日到期, 告警次数)" \
+    sh -c "'$JIESU_BIN/jiesu' daily --date 2026-11-20 | grep -q '新派单 *在办 *当日到期 *超期 *销号 *告警次数$'"
 
 # ---- HTTP JSON and Open311 ----
 get() { curl -s -o "$HARNESS_DIR/http.body" -w '%{http_code}' -H "Authorization: Bearer $reader" "$base$1"; }

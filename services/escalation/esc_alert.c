@@ -17,7 +17,9 @@
  * the position (1-based) of each alert raised, its id and creation time.
  * An alert for the campaign office or discipline inspection goes to the one
  * of the district of the unit responsible (for pattern alerts: of the order's
- * active owner), else to the one kept for a district not known. A campaign
+ * active owner; an order in the manual queue has none, and goes by the street
+ * routing found for it, as the reading rule puts it in that district), else
+ * to the one kept for a district not known. A campaign
  * alert about a conduct complaint (conduct_among, migration 029: its
  * category, or discipline inspection having held it) goes to discipline
  * inspection instead: the campaign office never learns of a complaint about
@@ -35,7 +37,9 @@ static const char SQL_RAISE[] =
     "       AS s(complaint_id, deadline_id, rung, cycle, subject, unit_id, target, orders, due_ms, reason, idx)"
     "), st AS ("                  /* a conduct complaint's campaign alert goes to discipline inspection */
     "  SELECT s.complaint_id, s.deadline_id, s.rung, s.cycle, s.subject, s.unit_id, s.orders, s.due_ms, s.reason,"
-    "         s.idx, resp.region_code,"
+    "         s.idx, coalesce(resp.region_code, (SELECT a.street_code FROM assignments a"      /* waiting for a */
+    "           WHERE a.complaint_id = s.complaint_id AND a.active AND a.role = 'manual'"     /* dispatcher */
+    "           ORDER BY a.id DESC LIMIT 1)) AS region_code,"
     "         CASE WHEN s.target = 'campaign' AND (resp.kind = 'discipline' OR k.id IS NOT NULL)"
     "              THEN 'discipline' ELSE s.target END AS target"
     "  FROM s LEFT JOIN conduct_among($1::bigint[]) k(id) ON k.id = s.complaint_id"

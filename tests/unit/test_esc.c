@@ -599,6 +599,17 @@ static long long owned_by(fixture *f, const char *unit)
     return cid;
 }
 
+/* An order in the manual queue, routing having found it at street: no owner. */
+static long long waiting_at(fixture *f, const char *street)
+{
+    long long cid = fixture_num(f->ctx.pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status)"
+                                           " VALUES ('%s-%d', now(), '某路1号', '垃圾', 'manual') RETURNING id",
+                                f->tag, ++f->orders);
+    fixture_exec(f->ctx.pg, "INSERT INTO assignments (complaint_id, role, street_code, rule, reasons, score)"
+                            " VALUES (%lld, 'manual', '%s', 'community', 'test', 0.5)", cid, street);
+    return cid;
+}
+
 /* Raises a bounce alert on order cid for target (the unit responsible:
  * unit_code, or none); 1 when it went to one of the units listed in codes. */
 static long long raised_to(fixture *f, long long cid, const char *unit_code, const char *target, const char *codes)
@@ -622,7 +633,8 @@ static long long raised_to(fixture *f, long long cid, const char *unit_code, con
 }
 
 /* Campaign and discipline alerts go to the offices of the order's district;
- * a district without its own goes to the ones kept for a district not known;
+ * an order in the manual queue by the street routing found for it; a
+ * district without its own goes to the ones kept for a district not known;
  * a conduct complaint's campaign alert goes to discipline inspection. */
 static void test_alerts_go_to_the_district_offices(void **state)
 {
@@ -638,6 +650,8 @@ static void test_alerts_go_to_the_district_offices(void **state)
     assert_int_equal(raised_to(f, shinan, "370202001", "campaign", "'370202.campaign'"), 1);
     assert_int_equal(raised_to(f, other, NULL, "discipline", "'370202.discipline'"), 1);
     assert_int_equal(raised_to(f, laoshan, NULL, "campaign", "'campaign', '370212.campaign'"), 1);
+    /* the earliest of a repeat waiting for a dispatcher: its street's district, where it was the unknown one's */
+    assert_int_equal(raised_to(f, waiting_at(f, "370202001"), NULL, "campaign", "'370202.campaign'"), 1);
     /* a complaint about officials: what would go to the campaign office goes to discipline inspection */
     long long conduct = owned_by(f, "370202001");
     fixture_exec(f->ctx.pg, "UPDATE complaints SET category = 'conduct' WHERE id = %lld", conduct);

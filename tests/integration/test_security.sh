@@ -39,7 +39,7 @@ check "a unit naming another unit in its request is refused" grep -q "没有可�
 as_role clerk jiesu accept SEC-1 >"$sec/clerk-accept.out" 2>&1
 check "a clerk cannot act as a unit" grep -q "test-clerk 的角色是话务员；只有承办人员、纪委监委可以这样做" "$sec/clerk-accept.out"
 as_role clerk jiesu callback SEC-1 satisfied >"$sec/clerk-callback.out" 2>&1
-check "… nor record a callback" grep -q "只有回访员可以这样做" "$sec/clerk-callback.out"
+check "… nor record a callback" grep -q "test-clerk 的角色是话务员；只有纪委监委、回访员可以这样做" "$sec/clerk-callback.out"
 as_unit 370212001 jiesu dispatch SEC-1 370212005 >"$sec/handler-dispatch.out" 2>&1
 check "a handler cannot dispatch" grep -q "只有派单员可以这样做" "$sec/handler-dispatch.out"
 as_unit 370212001 jiesu user add mallory --role admin --key-out "$sec/mallory.key" >"$sec/escalate.out" 2>&1

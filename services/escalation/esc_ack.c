@@ -1,5 +1,6 @@
 /* esc_ack.c — acknowledging an alert (see esc_ack.h). One statement moves
- * the alert and writes the order's event, so neither happens alone. An
+ * the alert, its note with it (an alert about no order has no history to
+ * hold it), and writes the order's event, so neither happens alone. An
  * alert is acknowledged only by its unit and only while the person may read
  * what it is about (VIEW_ALERT_SEEN, as `jiesu alerts` lists it): an order
  * given to discipline inspection since is, to the office that held it, no
@@ -20,7 +21,7 @@
 /* $1 alert id, $2 the principal's name, $3 their unit id, $4 note, $5 their id. */
 static const char SQL_ACK[] =
     "WITH acked AS ("
-    "  UPDATE alerts a SET acked_at = now(), acked_by = $2"
+    "  UPDATE alerts a SET acked_at = now(), acked_by = $2, ack_note = nullif($4, '')"
     "   WHERE a.id = $1::bigint AND a.acked_at IS NULL AND a.target_unit_id = $3::int AND " VIEW_ALERT_SEEN("$5")
     "  RETURNING a.id, a.complaint_id, a.rung, a.cycle"
     "), logged AS ("

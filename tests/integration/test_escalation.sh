@@ -201,6 +201,14 @@ check "jiesu alerts says who acknowledged an alert by name (纪委值班员), no
 as_unit 370212.discipline jiesu alerts --limit 10000 >"$esc_dir/alerts-open.out" 2>&1
 check "acknowledged alerts leave the open list" test $? -eq 0 -a -s "$esc_dir/alerts-open.out"
 check "… (the acknowledged one is not in it)" bash -c "! grep -q '^ *$first ' '$esc_dir/alerts-open.out'"
+# An alert about no order (a unit's overdue rate) has no history for its note: the alert keeps it.
+rate=$(sql "INSERT INTO alerts (rung, cycle, unit_id, target, target_unit_id, reason, subject)
+            SELECT 'unit_overdue', 1, u.id, 'discipline', t.id, '单位超期率过高：中韩街道（测试）', 'test-week'
+              FROM units u, units t WHERE u.code = '370212001' AND t.code = '370212.discipline' RETURNING id")
+as_unit 370212.discipline jiesu ack "$rate" "已约谈中韩街道主任" >/dev/null 2>&1
+as_unit 370212.discipline jiesu alerts --all --rung unit_overdue >"$esc_dir/alerts-rate.out" 2>&1
+check "an alert about no order keeps the note it was acknowledged with: jiesu alerts shows it beside who acknowledged" \
+    grep -q "^ *$rate .*纪委值班员 [0-9-]* [0-9:]*：已约谈中韩街道主任" "$esc_dir/alerts-rate.out"
 done_ticket=$(sql "SELECT c.ticket_no FROM complaints c JOIN deadlines d ON d.complaint_id = c.id
                    WHERE d.rung_next = 'done' AND d.met_at IS NULL ORDER BY c.id LIMIT 1")
 as_role dispatcher jiesu show "$done_ticket" >"$esc_dir/show-done.out" 2>&1

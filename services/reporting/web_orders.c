@@ -129,17 +129,21 @@ typedef struct {
     const char *sql;
     const char *statuses;       /* shown by default, an array literal */
     const char *choices;        /* the status filter's options, comma-separated */
+    const char *search;         /* a ticket searched for: the statement, when the role reads more than its
+                                   list (every order of the district: a street office's it was alerted
+                                   about, one waiting for a dispatcher), else NULL: the list's own */
 } list_kind;
 
 static const list_kind LISTS[] = {
-    {AUTH_HANDLER | AUTH_DISCIPLINE, "我的工单", SQL_UNIT, "{dispatched,accepted,waiting}",
-     "dispatched,accepted,waiting,resolved,closed"},
+    {AUTH_HANDLER, "我的工单", SQL_UNIT, "{dispatched,accepted,waiting}", "dispatched,accepted,waiting,resolved,closed",
+     NULL},
+    {AUTH_DISCIPLINE, "我的工单", SQL_UNIT, "{dispatched,accepted,waiting}",
+     "dispatched,accepted,waiting,resolved,closed", SQL_HOTLINE},
     {AUTH_CAMPAIGN, "本区工单", SQL_DISTRICT, "{dispatched,accepted,waiting}",
-     "dispatched,accepted,waiting,resolved,closed"},
-    {AUTH_DISPATCHER, "人工派单队列", SQL_HOTLINE, "{manual}", "manual"},
-    {AUTH_CALLBACK, "待回访工单", SQL_HOTLINE, "{resolved}", "resolved,closed"},
-    {AUTH_CLERK, "查询工单", SQL_HOTLINE, "{}",
-     "new,manual,dispatched,accepted,waiting,returned,resolved,closed"},
+     "dispatched,accepted,waiting,resolved,closed", SQL_HOTLINE},
+    {AUTH_DISPATCHER, "人工派单队列", SQL_HOTLINE, "{manual}", "manual", NULL},
+    {AUTH_CALLBACK, "待回访工单", SQL_HOTLINE, "{resolved}", "resolved,closed", NULL},
+    {AUTH_CLERK, "查询工单", SQL_HOTLINE, "{}", "new,manual,dispatched,accepted,waiting,returned,resolved,closed", NULL},
 };
 
 static const list_kind *list_for(auth_role role)
@@ -298,7 +302,7 @@ static PGresult *run_list(PGconn *pg, const list_kind *k, const web_user *u, con
     const char *ticket = text_ticket(typed, sizeof typed, param(req, "t"));
     const char *params[] = {id, unit, u->who.district, k->statuses, ticket ? NULL : param(req, "status"),
                             param(req, "category"), ticket, rows, offset};
-    return db_query(pg, k->title, k->sql, 9, params, err, errlen);
+    return db_query(pg, k->title, ticket && k->search ? k->search : k->sql, 9, params, err, errlen);
 }
 
 /* The filters of req as a query string for the page links: status and

@@ -245,6 +245,11 @@ check_eq "discipline inspection opens a street office's order of its district" 2
 check "… told it does not handle it and where its alerts are acknowledged, not that it co-handles it" \
     sh -c "grep -q '此单不由本单位承办：可查看，由承办单位办理；发给本单位的告警在工作台确认。' '$WEB_DIR/body' &&
            ! grep -q '本单位协办此单' '$WEB_DIR/body'"
+total_of() { web_get "$1" "/work?t=$2" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body"; }
+check_eq "… and finds it by its ticket on the workbench, where it was told there was no order it may read" 1 \
+    "$(total_of "$jj" "$b")"
+check_eq "a campaign office's search finds no conduct complaint still" 0 "$(total_of "$WEB_DIR/chuangcheng.jar" "$conduct")"
+check_eq "… nor a street office's the order of another street" 0 "$(total_of "$zj" "$b")"
 
 # ---- the dispatcher's manual queue ----
 check_eq "the dispatcher's queue" 200 "$(web_get "$dj" /work)"

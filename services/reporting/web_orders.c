@@ -89,15 +89,17 @@ static const char SQL_DISTRICT[] =
 static const char SQL_HOTLINE[] =
     LIST_HEAD " WHERE a.active AND a.role IN ('owner', 'manual')" LIST_TAIL LIST_SEEN LIST_PAGE;
 
-/* Open alerts addressed to unit $1 about what $2 may see. */
+/* Open alerts addressed to unit $1 about what $2 may see, the newest
+ * ALERTS_SHOWN, each with how many there are in all. */
+#define ALERTS_SHOWN 50
 static const char SQL_ALERTS[] =
     "SELECT a.id, to_char(a.created_at, 'MM-DD HH24:MI'), a.rung, coalesce(c.ticket_no, ''),"
-    "       coalesce(u.name, ''), a.reason"
+    "       coalesce(u.name, ''), a.reason, count(*) OVER ()"
     "  FROM alerts a LEFT JOIN complaints c ON c.id = a.complaint_id LEFT JOIN units u ON u.id = a.unit_id"
     " WHERE a.target_unit_id = $1::int AND a.acked_at IS NULL"
     "   AND " VIEW_ALERT_SEEN("$2")
-    " ORDER BY a.id DESC LIMIT 50";
-enum { A_ID, A_AT, A_RUNG, A_TICKET, A_UNIT, A_REASON };
+    " ORDER BY a.id DESC LIMIT " DB_NUM(ALERTS_SHOWN);
+enum { A_ID, A_AT, A_RUNG, A_TICKET, A_UNIT, A_REASON, A_TOTAL };
 
 /* The category filter's options: the categories $1 of the list, with the
  * number of its orders in each ($2), and the one chosen ($3, when it is a
@@ -386,7 +388,11 @@ static void alerts_panel(FILE *f, PGconn *pg, const web_user *u, const http_requ
         log_error("workbench: the alerts of %s left out: %s", u->who.unit_name, err);
         return;
     }
-    fprintf(f, "<h2>本单位待确认告警（%d）</h2>\n", PQntuples(res));
+    long total = PQntuples(res) ? atol(PQgetvalue(res, 0, A_TOTAL)) : 0;
+    fprintf(f, "<h2>本单位待确认告警（%ld）</h2>\n", total);
+    if (total > PQntuples(res))
+        fprintf(f, "<p class=\"note\">这里列出最新的 %d 条；全部见 jiesu alerts --limit %ld，确认后其余的会显示在这里。</p>\n",
+                PQntuples(res), total);
     for (int r = 0; r < PQntuples(res); r++) {
         mask_text(masked, sizeof masked, PQgetvalue(res, r, A_REASON));
         fprintf(f, "<div class=\"card alert\"><b>%s</b> %s ", names_rung(PQgetvalue(res, r, A_RUNG)),

@@ -350,6 +350,16 @@ csrf=$(web_csrf "$WEB_DIR/chuangcheng.jar" /work)
 curl -s -b "$WEB_DIR/chuangcheng.jar" -o /dev/null --data "csrf=$csrf&id=$alert" "$WEB_BASE/work/ack"
 check_eq "… and it acknowledges it there" chuangcheng "$(sql "SELECT acked_by FROM alerts WHERE id = $alert")"
 sql "UPDATE esc_clock SET offset_seconds = 0" >/dev/null
+# More open alerts than the page lists (a week of unit overdue rates, say): the heading counts them all.
+open_before=$(sql "SELECT count(*) FROM alerts WHERE acked_at IS NULL AND target_unit_id = (SELECT id FROM units WHERE code = '370212.campaign')")
+sql "INSERT INTO alerts (rung, cycle, unit_id, target, target_unit_id, reason, subject)
+     SELECT 'repeat', 1, NULL, 'campaign', t.id, '重复诉求：测试', 'many-' || i
+       FROM units t, generate_series(1, 60) i WHERE t.code = '370212.campaign'" >/dev/null
+web_get "$WEB_DIR/chuangcheng.jar" /work >/dev/null
+check "the campaign office's page counts its $((open_before + 60)) open alerts, lists the newest 50 and says where the rest are" \
+    sh -c "grep -q '本单位待确认告警（$((open_before + 60))）' '$WEB_DIR/body' &&
+           grep -q '这里列出最新的 50 条；全部见 jiesu alerts --limit $((open_before + 60))' '$WEB_DIR/body'"
+sql "UPDATE alerts SET acked_at = now(), acked_by = 'test' WHERE subject LIKE 'many-%'" >/dev/null
 
 # ---- a ticket number as an export may write one: characters a URL must encode ----
 odd='崂山-A&B+1#2/3?4%5'

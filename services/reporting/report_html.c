@@ -307,18 +307,19 @@ static void calendar_warning(FILE *f, const holidays_gap *gap)
 }
 
 /* The page's figures for programs and analysts to download, as links that
- * name what each holds, and how to ask for another week or day. */
-static void data_links(FILE *f, const report_period *week)
+ * name what each holds, and how to ask for another week or day; the city's
+ * live counters only to a reader who may read them (live). */
+static void data_links(FILE *f, const report_period *week, int live)
 {
     fprintf(f, "<p class=\"note data\">数据下载（JSON，供统计分析和其他系统读取）："
                "<a href=\"/api/bulletin?week=%s\">本页这一周的周通报</a>（其他周：改链接里的 week=）、"
-               "<a href=\"/api/daily\">今日派单</a>（其他日子加 ?date=年-月-日）、"
-               "<a href=\"/api/live\">实时计数</a>；"
-               "Open311 接口：/requests.json、/requests/工单号.json</p>\n", week->label);
+               "<a href=\"/api/daily\">今日派单</a>（其他日子加 ?date=年-月-日）%s；"
+               "Open311 接口：/requests.json、/requests/工单号.json</p>\n", week->label,
+            live ? "、<a href=\"/api/live\">实时计数</a>" : "");
 }
 
 void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks,
-                           const holidays_gap *gap, const char *bar, const char *board)
+                           const holidays_gap *gap, const char *bar, const char *board, int live)
 {
     char title[96], week[32];
     snprintf(title, sizeof title, "接诉即办 看板 %s", report_period_name(&b->cur->period, week, sizeof week));
@@ -337,6 +338,6 @@ void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table
     fputs("<h2>类别</h2>\n", f);
     if (!withheld(f, b))
         hotspot_chart(f, "本周热点类别（灰线为上周）", b->categories, b->n_categories);
-    data_links(f, &b->cur->period);
+    data_links(f, &b->cur->period, live);
     fputs("</body></html>\n", f);
 }

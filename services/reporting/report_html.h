@@ -19,8 +19,9 @@ void report_html_bulletin(FILE *f, const report_bulletin *b);
  * warning when the official holiday calendar runs out (gap; NULL: none),
  * board (HTML: the wall board's frame and script, web_board.h; or NULL), the
  * ranking table of b's week, the composite trend of the streets over
- * weeks[0..nweeks) (oldest first), and the category chart. */
+ * weeks[0..nweeks) (oldest first), and the category chart; the links to its
+ * data, the city's live counters among them when live (the reader may read them). */
 void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table *const *weeks, size_t nweeks,
-                           const holidays_gap *gap, const char *bar, const char *board);
+                           const holidays_gap *gap, const char *bar, const char *board, int live);
 
 #endif

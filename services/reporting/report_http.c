@@ -170,6 +170,13 @@ static void with_pg(void *ctx, const http_request *req, http_response *resp)
     pg_give(r->h, pg);
 }
 
+/* 1 when u may read the whole city's figures (the live counters): not a
+ * unit's people, whatever their district. */
+static int reads_city(const web_user *u)
+{
+    return !(u->who.role & AUTH_UNIT_ROLES);
+}
+
 /* The reports u may read. 0, or -1 after answering 403. */
 static int scope_of(const report_http *h, const web_user *u, web_scope *sc, const http_request *req,
                     http_response *resp)
@@ -355,7 +362,7 @@ static void on_dashboard(report_http *h, PGconn *pg, const web_user *u, const ht
         log_warn("dashboard: %s", err);
     http_body m;
     if (http_body_open(&m))
-        report_html_dashboard(m.f, b, weeks, n, warn > 0 ? &gap : NULL, bar, board);
+        report_html_dashboard(m.f, b, weeks, n, warn > 0 ? &gap : NULL, bar, board, reads_city(u));
     http_body_reply(&m, resp, 200, HTML);
     free(bar);
     free(board);
@@ -449,8 +456,8 @@ static void on_streets(report_http *h, PGconn *pg, const web_user *u, const http
 
 /* Today's live counters: the whole city's, conduct complaints and the
  * alerts about them counted in, so for the roles that read every district
- * and never a unit's people — a campaign office or discipline inspection
- * whose district is the only one configured included. */
+ * (reads_city) and never a unit's people — a campaign office or discipline
+ * inspection whose district is the only one configured included. */
 static void on_live(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
 {
     report_live copy;
@@ -458,7 +465,7 @@ static void on_live(report_http *h, PGconn *pg, const web_user *u, const http_re
     (void)pg;
     if (scope_of(h, u, &sc, req, resp) < 0)
         return;
-    if (u->who.role & AUTH_UNIT_ROLES) {
+    if (!reads_city(u)) {
         web_html_fail(req, resp, 403, "实时计数是全市的，只给派单员、回访员、话务员和系统管理员看；"
                                          "本单位可看的数字在看板和工作台上");
         return;

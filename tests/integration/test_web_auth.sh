@@ -130,6 +130,10 @@ web_signin "$cj" chuangcheng >/dev/null
 check_eq "nor may a campaign office, though its district is the only one configured (the city's counts have conduct complaints in them)" \
     403 "$(web_get "$cj" /api/live)"
 check "… told who may and where its own figures are" grep -q '只给派单员、回访员、话务员和系统管理员看；本单位可看的数字在看板和工作台上' "$WEB_DIR/body"
+web_get "$cj" / >/dev/null
+check "… and its dashboard does not offer it them among its data, as the dispatcher's does" \
+    sh -c "grep -q '今日派单</a>' '$WEB_DIR/body' && ! grep -q 'href=\"/api/live\"' '$WEB_DIR/body' &&
+           curl -s -b '$dj' '$WEB_BASE/' | grep -q 'href=\"/api/live\"'"
 
 # A conduct complaint: discipline inspection counts it; no other dashboard does.
 post conduct --data-urlencode "api_key=$clerk" --data-urlencode service_code=conduct \

@@ -359,7 +359,7 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
         return;
     }
     fputs("<div class=\"scroll list\"><table class=\"orders\"><thead><tr><th>工单号</th><th>状态</th><th>分类</th>"
-          "<th>地点</th><th>期限</th><th>剩余时间</th><th>告警</th>", f);
+          "<th>地点</th><th>期限</th><th>剩余时间</th><th>告警次数</th>", f);
     if (manual)
         fputs("<th>诉求内容</th><th class=\"hide-phone\">派单建议与原因</th>", f);
     fputs("</tr></thead><tbody>\n", f);

@@ -57,6 +57,10 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
     return t;
 }
 
+/* The name of the unit whose code an event's detail holds under key, or
+ * NULL: the history says where a dispatch sent the order. */
+#define UNIT_NAMED(key) "(SELECT u.name FROM units u WHERE u.code = e.detail->>'" key "')"
+
 /* One order, as `jiesu show` prints it and the workbench's order page shows
  * it (web_order.c): the same sections, the same names, the same masks. */
 static const view_section ORDER[] = {
@@ -114,7 +118,10 @@ static const view_section ORDER[] = {
     {"处理记录", "llll", "--et", 0,
      "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS') AS 时间, person_name(e.actor) AS 操作人,"
      "       e.event AS 事件,"
-     "       concat_ws(' ', nullif(e.detail->>'reason', ''),"
+     "       concat_ws(' ', CASE WHEN e.event IN ('routed', 'reassigned') THEN"
+     "                        coalesce('从' || " UNIT_NAMED("from_unit") " || '改派', '派') || '给' || "
+                               UNIT_NAMED("unit") " || coalesce('，协办单位 ' || " UNIT_NAMED("co") ", '') END,"
+     "                 nullif(e.detail->>'reason', ''),"
      "                 CASE e.detail->>'result' WHEN 'satisfied' THEN '满意' WHEN 'basic' THEN '基本满意'"
      "                      WHEN 'unsatisfied' THEN '不满意' END,"
      "                 nullif(e.detail->>'note', ''), '并入工单 ' || (e.detail->>'parent_ticket'),"

@@ -23,6 +23,7 @@
 #include "svc.h"
 
 #define VIEW_MAX_ARGS 4
+#define VIEW_LIMIT_MAX 10000      /* the most rows a list view's --limit asks for */
 
 typedef struct view_section view_section;
 

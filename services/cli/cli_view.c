@@ -19,9 +19,9 @@
 #include "cli_table.h"
 #include "names.h"
 #include "text.h"
+#include "view.h"
 
 #define VIEW_TRIES 2
-#define LIMIT_MAX  10000         /* --limit: rows */
 
 void cli_print_table(const Jiesu__Table *t, int titled)
 {
@@ -93,10 +93,10 @@ int cli_alerts_main(cli_ctx *ctx, int argc, char **argv)
         } else if (strcmp(argv[i], "--rung") == 0 && i + 1 < argc) {
             if (!(args[1] = (char *)rung_code(argv[++i])))
                 return 2;
-        } else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc && cli_count(argv[i + 1], 1, LIMIT_MAX) > 0) {
+        } else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc && cli_count(argv[i + 1], 1, VIEW_LIMIT_MAX) > 0) {
             args[2] = argv[++i];
         } else {
-            fprintf(stderr, "用法：jiesu alerts [--all] [--rung 级别] [--limit 条数（1 到 %d）]\n", LIMIT_MAX);
+            fprintf(stderr, "用法：jiesu alerts [--all] [--rung 级别] [--limit 条数（1 到 %d）]\n", VIEW_LIMIT_MAX);
             return 2;
         }
     }
@@ -106,10 +106,10 @@ int cli_alerts_main(cli_ctx *ctx, int argc, char **argv)
 int cli_manual_main(cli_ctx *ctx, int argc, char **argv)
 {
     char *args[1] = {""};
-    if (argc == 3 && strcmp(argv[1], "--limit") == 0 && cli_count(argv[2], 1, LIMIT_MAX) > 0)
+    if (argc == 3 && strcmp(argv[1], "--limit") == 0 && cli_count(argv[2], 1, VIEW_LIMIT_MAX) > 0)
         args[0] = argv[2];
     else if (argc != 1) {
-        fprintf(stderr, "用法：jiesu manual [--limit 条数（1 到 %d）]\n", LIMIT_MAX);
+        fprintf(stderr, "用法：jiesu manual [--limit 条数（1 到 %d）]\n", VIEW_LIMIT_MAX);
         return 2;
     }
     return cli_view(ctx, "reporting", "manual", "manual", args, 1);

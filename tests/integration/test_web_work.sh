@@ -260,6 +260,12 @@ check "… and what the caller said, to dispatch by" web_column_has 诉求内容
 check "… no cell of the queue left blank" sh -c "! grep -q '<td[^>]*></td>' '$WEB_DIR/body'"
 check "… its first 40 characters, a phone number across the cut masked whole" \
     eval "web_column_has 诉求内容 '有人在小区.*回电138\*\*\*\*56…' && ! grep -q 1381234 '$WEB_DIR/body'"
+queued=$(sql "SELECT count(*) FROM complaints WHERE status = 'manual'")
+as_role dispatcher "$JIESU_BIN/jiesu" manual --limit 1 >"$WEB_DIR/manual.out" 2>&1
+check "jiesu manual listing fewer than the $queued waiting says how many wait and how to list them all" \
+    grep -q "^待人工派单  共 $queued 件，上面只列出来电最早的 1 件：jiesu manual --limit $queued 列出全部$" "$WEB_DIR/manual.out"
+as_role dispatcher "$JIESU_BIN/jiesu" manual >"$WEB_DIR/manual.out" 2>&1
+check "… and nothing of the kind when it lists them all" sh -c "grep -q '$lost' '$WEB_DIR/manual.out' && ! grep -q '只列出' '$WEB_DIR/manual.out'"
 
 check_eq "the dispatcher gives it to 王哥庄街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212003 -F reason=核实地址后派发)"
 check_eq "… dispatched, by the dispatcher" "dispatched paidan" \

@@ -100,7 +100,7 @@ typedef struct intake_result {
     char    mapping[COL_COUNT][300];    /* the columns of each field ("" when none) */
     int     npreview;
     intake_preview_row preview[IMPORT_PREVIEW_ROWS];
-    int     nrejects_shown;             /* the first rejected rows: "row 7 (来电时间): why" */
+    int     nrejects_shown;             /* the first rejected rows: "第 7 行（来电时间）：why" */
     char    rejects_shown[IMPORT_PREVIEW_ROWS][600];
 } intake_result;
 

@@ -41,7 +41,7 @@ void intake_preview_keep_reject(intake_result *res, const intake_reject *rej)
     if (res->nrejects_shown >= IMPORT_PREVIEW_ROWS)
         return;
     char line[sizeof res->rejects_shown[0]];
-    snprintf(line, sizeof line, "row %llu (%s): %s", (unsigned long long)rej->row, rej->column, rej->reason);
+    snprintf(line, sizeof line, "第 %llu 行（%s）：%s", (unsigned long long)rej->row, rej->column, rej->reason);
     copy_cut(res->rejects_shown[res->nrejects_shown++], sizeof line, line);
 }
 

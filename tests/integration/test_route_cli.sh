@@ -40,6 +40,11 @@ as_role clerk jiesu import --dry-run "$csv" >"$HARNESS_DIR/route-cli-dry.out" 2>
 check "a dry run shows an empty field and a column the file lacks as \"—\", as \`jiesu show\` and the pages do" \
     sh -c "grep -q '^经度  *lon  *—$' '$HARNESS_DIR/route-cli-dry.out' && grep -q '^诉求类别  *—$' '$HARNESS_DIR/route-cli-dry.out' &&
            ! grep -q '  -$' '$HARNESS_DIR/route-cli-dry.out'"
+printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
+    "RC-9,2026/10/1 9:20,钱先生,13800000009,崂山区张村社区5号,,,一般" >"$HARNESS_DIR/route-cli-bad.csv"
+as_role clerk jiesu import --dry-run "$HARNESS_DIR/route-cli-bad.csv" >"$HARNESS_DIR/route-cli-dry-bad.out" 2>&1
+check "a dry run names a row it would refuse in Chinese, by its row as the preview does, not 'row 2 (诉求内容)'" \
+    grep -q '^第 2 行（诉求内容）：必填项为空（诉求内容）$' "$HARNESS_DIR/route-cli-dry-bad.out"
 
 check_eq "RC-1: owned by 中韩街道" "370212001" \
     "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-1' AND a.active AND a.role = 'owner'")"

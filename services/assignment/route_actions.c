@@ -107,11 +107,18 @@ enum { A_ID, A_STATUS, A_OWNER, A_MOVED, A_NOW_MS };
     " ON CONFLICT (complaint_id, kind, cycle) DO UPDATE SET due_at = EXCLUDED.due_at," \
     "   started_at = EXCLUDED.started_at, unit_id = EXCLUDED.unit_id, fired_at = NULL, paused_at = NULL," \
     "   met_at = NULL, rung_next = NULL, rung_at = NULL"
+/* The co-handler a dispatch to a street names in its detail ("co"), as
+ * routing gives one: the category's department in the street's district. */
+#define CO_INSERT_SQL \
+    "INSERT INTO assignments (complaint_id, unit_id, role, street_code, category, rule, reasons, score, cycle)" \
+    " SELECT c.id, co.id, 'co', $4, c.category, 'category'," \
+    "        '主管“' || coalesce((SELECT name FROM categories WHERE code = c.category), c.category) || '”的部门', 1, c.cycle" \
+    "   FROM complaints c JOIN units co ON co.code = $3::jsonb->>'co' WHERE c.id = $1::bigint"
 #define EVENT_SQL(ev) "INSERT INTO complaint_events (complaint_id, actor, event, detail) VALUES ($1::bigint, $2, '" ev "', $3::jsonb)"
 
 /* Effect statements, $1 = complaint id, $2 = actor, $3 = detail, $4 = target
  * unit, $5/$6 = accept/resolve due ms; NULL-terminated lists. */
-static const char *const FX_SQL[][4] = {
+static const char *const FX_SQL[][5] = {
     [FX_NONE] = {NULL},
     [FX_MEET_ACCEPT] = {"UPDATE deadlines SET met_at = now() WHERE " CYCLE_DEADLINES " AND kind = 'accept' AND met_at IS NULL", NULL},
     [FX_MEET_BOTH] = {"UPDATE deadlines SET met_at = now() WHERE " CYCLE_DEADLINES " AND met_at IS NULL", NULL},
@@ -119,8 +126,8 @@ static const char *const FX_SQL[][4] = {
     [FX_CLOSE] = {EVENT_SQL("closed"), NULL},
     [FX_REOPEN] = {RELEASE_SQL, "UPDATE complaints SET cycle = cycle + 1, returns = 0 WHERE id = $1::bigint",
                    EVENT_SQL("reopened"), NULL},
-    [FX_DISPATCH] = {RELEASE_SQL, OWNER_INSERT_SQL("人工派单"), NEW_DEADLINES_SQL, NULL},
-    [FX_REASSIGN] = {RELEASE_OWNER_SQL, OWNER_INSERT_SQL("人工改派"), NEW_DEADLINES_SQL, NULL},
+    [FX_DISPATCH] = {RELEASE_SQL, OWNER_INSERT_SQL("人工派单"), CO_INSERT_SQL, NEW_DEADLINES_SQL, NULL},
+    [FX_REASSIGN] = {RELEASE_OWNER_SQL, OWNER_INSERT_SQL("人工改派"), CO_INSERT_SQL, NEW_DEADLINES_SQL, NULL},
 };
 
 /* Runs one effect statement. Every parameter is sent as text (cast where
@@ -200,6 +207,8 @@ typedef struct {
     char code[64];
     char name[128];
     int  discipline;    /* 1: a discipline inspection */
+    char co[64];        /* the co-handler the dispatch adds (co_handler), or "" */
+    char co_name[128];
 } target_unit;
 
 /* A dispatch names a unit, by code or name, that exists and can own orders;
@@ -249,6 +258,35 @@ static int status_in(const char *status, const char *const *list)
     for (; *list; list++)
         if (strcmp(status, *list) == 0)
             return 1;
+    return 0;
+}
+
+/* $1 ticket, $2 the unit a dispatch gives it to. When that is a street: the
+ * category's department in the street's district, the co-handler routing
+ * would name (route_decide.c), unless the order keeps a co-handler or the
+ * complaint accuses that department. No row otherwise (a department or
+ * discipline inspection given it, a category without a department). */
+static const char SQL_CO[] =
+    "SELECT co.code, co.name FROM complaints c JOIN categories cat ON cat.code = c.category"
+    "  JOIN units s ON s.code = $2 AND s.kind = 'street'"
+    "  JOIN units co ON co.code = left(s.code, 6) || '.' || cat.dept_kind"
+    "   AND co.kind = 'dept'"
+    " WHERE c.ticket_no = $1 AND NOT co.code = ANY (coalesce(c.accused_units, '{}'))"
+    "   AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.complaint_id = c.id AND a.active AND a.role = 'co'"
+    "                     AND a.unit_id <> (SELECT id FROM units WHERE code = $2))";
+
+/* The co-handler a dispatch of req's order to *to adds, into to->co and
+ * to->co_name ("" when none). 0 or -1 with err. */
+static int co_handler(PGconn *pg, const route_action_req *req, target_unit *to, char *err, size_t errlen)
+{
+    const char *params[] = {req->ticket_no, to->code};
+    PGresult *res = db_query(pg, "dispatch: the co-handler", SQL_CO, 2, params, err, errlen);
+    if (!res)
+        return -1;
+    int found = PQntuples(res) == 1;
+    snprintf(to->co, sizeof to->co, "%s", found ? PQgetvalue(res, 0, 0) : "");
+    snprintf(to->co_name, sizeof to->co_name, "%s", found ? PQgetvalue(res, 0, 1) : "");
+    PQclear(res);
     return 0;
 }
 
@@ -321,9 +359,10 @@ static int refusal(const route_action_req *req, const action_rule *rule, PGresul
  * to 6 in JSON: \u001f) and the short rest. */
 #define DETAIL_BYTES (TEXT_NOTE_CHARS * 4 * 6 + 512)
 
-/* The event detail: reason, the callback's result, a dispatch's unit and
- * the unit a reassignment took the order from. Escapes for JSON. */
-static void detail_json(char *buf, size_t cap, const route_action_req *req, const char *from_unit)
+/* The event detail: reason, the callback's result, a dispatch's unit (and
+ * co-handler, co) and the unit a reassignment took the order from. Escapes
+ * for JSON. */
+static void detail_json(char *buf, size_t cap, const route_action_req *req, const char *from_unit, const char *co)
 {
     size_t n = (size_t)snprintf(buf, cap, "{\"reason\":\"");
     for (const char *p = req->reason; *p && n + 8 < cap; p++) {
@@ -337,12 +376,15 @@ static void detail_json(char *buf, size_t cap, const route_action_req *req, cons
     if (strcmp(req->action, "callback") == 0)
         snprintf(buf + n, cap - n, "\",\"result\":\"%s\",\"satisfied\":%s}", req->result,
                  strcmp(req->result, "unsatisfied") != 0 ? "true" : "false");
-    else if (*from_unit)
-        snprintf(buf + n, cap - n, "\",\"unit\":\"%s\",\"from_unit\":\"%s\",\"manual\":true}", req->target_unit,
-                 from_unit);
-    else if (strcmp(req->action, "dispatch") == 0)
-        snprintf(buf + n, cap - n, "\",\"unit\":\"%s\",\"manual\":true}", req->target_unit);
-    else
+    else if (strcmp(req->action, "dispatch") == 0) {
+        n += (size_t)snprintf(buf + n, cap - n, "\",\"unit\":\"%s\",\"manual\":true", req->target_unit);
+        if (*from_unit && n < cap)
+            n += (size_t)snprintf(buf + n, cap - n, ",\"from_unit\":\"%s\"", from_unit);
+        if (*co && n < cap)
+            n += (size_t)snprintf(buf + n, cap - n, ",\"co\":\"%s\"", co);
+        if (n < cap)
+            snprintf(buf + n, cap - n, "}");
+    } else
         snprintf(buf + n, cap - n, "\"}");
 }
 
@@ -363,13 +405,14 @@ static int apply_effects(PGconn *pg, const route_action_req *req, const action_r
 }
 
 /* The move and its effects, in the open transaction; from_unit: the owner a
- * reassignment takes the order from, else "". 0, 1 (refused: err), -1 (database). */
+ * reassignment takes the order from, else ""; co: the co-handler a dispatch
+ * adds, else "". 0, 1 (refused: err), -1 (database). */
 static int act(PGconn *pg, const route_action_req *req, const action_rule *rule, const char *from_unit,
-               route_action_result *out, char *err, size_t errlen)
+               const char *co, route_action_result *out, char *err, size_t errlen)
 {
     char detail[DETAIL_BYTES];
     const char *actor = *req->actor ? req->actor : *req->unit_code ? req->unit_code : "dispatch";
-    detail_json(detail, sizeof detail, req, from_unit);
+    detail_json(detail, sizeof detail, req, from_unit, co);
     char principal[16];
     snprintf(principal, sizeof principal, "%d", req->principal);
     const char *params[] = {req->ticket_no, rule->to, rule->from, req->unit_code, actor, rule->event, detail,
@@ -399,24 +442,28 @@ cleanup:
 }
 
 /* A dispatch: which one it is (dispatch_rule), then the move. Codes as act(). */
-static int act_dispatch(PGconn *pg, const route_action_req *in, const action_rule *rule, const target_unit *to,
+static int act_dispatch(PGconn *pg, const route_action_req *in, const action_rule *rule, target_unit *to,
                         route_action_result *out, char *err, size_t errlen)
 {
-    char from[64], from_name[128];
+    char from[64], from_name[128], with[160] = "";
     int unseen = 0;
     route_action_req r = *in, *req = &r;
     int rc = dispatch_rule(pg, req, to, &rule, &unseen, from, from_name, out, err, errlen);
     if (rc != 0 || !rule)
         return rc;
+    if (co_handler(pg, req, to, err, errlen) < 0)
+        return -1;
+    if (*to->co)
+        snprintf(with, sizeof with, "，协办单位 %s", to->co_name);
     if (unseen)
         r.principal = 0;    /* to discipline inspection, no unit holding it: dispatch_rule let it through */
     if (rule->fx != FX_REASSIGN) {
-        rc = act(pg, req, rule, "", out, err, errlen);
+        rc = act(pg, req, rule, "", to->co, out, err, errlen);
         if (rc == 0 && out->changed)
-            snprintf(out->note, sizeof out->note, "已派单至%s", to->name);
+            snprintf(out->note, sizeof out->note, "已派单至%s%s", to->name, with);
         return rc;
     }
-    rc = act(pg, req, rule, from, out, err, errlen);
+    rc = act(pg, req, rule, from, to->co, out, err, errlen);
     out->reassigned = rc == 0;
     if (rc == 0)
         snprintf(out->note, sizeof out->note, "已从%s改派给%s", from_name, to->name);
@@ -444,7 +491,7 @@ int route_action(PGconn *pg, const route_action_req *in, route_action_result *ou
         return -2;
     }
     int rc = rule->fx == FX_DISPATCH ? act_dispatch(pg, req, rule, &to, out, err, errlen)
-                                     : act(pg, req, rule, "", out, err, errlen);
+                                     : act(pg, req, rule, "", "", out, err, errlen);
     if (rc == 0 && db_commit(pg, why, sizeof why) == 0) {
         failpoint("action_after_commit");
         return 0;

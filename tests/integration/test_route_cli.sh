@@ -101,7 +101,10 @@ check "dispatch to an unknown unit is refused" test $? -ne 0
 check "… saying which unit" grep -q "no-such-unit" "$HARNESS_DIR/dispatch-bad.out"
 sql "UPDATE principals SET display_name = '派单员 小赵' WHERE name = 'test-dispatcher'" >/dev/null
 as_role dispatcher jiesu dispatch RC-3 370212004 "来电人补充：在北宅" >"$HARNESS_DIR/dispatch.out" 2>&1
-check "jiesu dispatch gives the manual order to 北宅街道" grep -q "dispatch RC-3：待签收（已派单至北宅街道）" "$HARNESS_DIR/dispatch.out"
+check "jiesu dispatch gives the manual order to 北宅街道, and its category's department the co-handler's part, as routing would" \
+    grep -q "dispatch RC-3：待签收（已派单至北宅街道，协办单位 崂山区生态环境分局）" "$HARNESS_DIR/dispatch.out"
+check_eq "… which co-handles it" "370212.huanbao" \
+    "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-3' AND a.active AND a.role = 'co'")"
 check_eq "… its reason names the dispatcher as people read them, with the reason given" "人工派单（派单员 小赵）：来电人补充：在北宅" \
     "$(sql "SELECT a.reasons FROM assignments a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-3' AND a.active AND a.role = 'owner'")"
 check_eq "RC-3 has its two deadlines" 2 "$(sql "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'RC-3'")"

@@ -320,6 +320,39 @@ static void test_conduct_never_to_the_accused(void **state)
                                         " WHERE a.complaint_id = %lld AND a.active AND u.code = '370212002'", pid), 1);
 }
 
+static long long co_count(fixture *f, long long id, const char *unit)
+{
+    return fixture_num(f->pg, "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id"
+                              " WHERE a.complaint_id = %lld AND a.active AND a.role = 'co' AND u.code = '%s'", id, unit);
+}
+
+/* A dispatcher giving an order to a street gives its category's department
+ * in that district the co-handler's part, as routing does (a hand-placed
+ * 占道经营 reached the enforcement bureau no more), and says so; never a
+ * department the complaint accuses, and none for an order given to a
+ * department. */
+static void test_dispatch_to_a_street_adds_the_co_handler(void **state)
+{
+    fixture *f = *state;
+    route_action_result res;
+    char err[256] = "", stall[128], accused[128], dept[128];
+    fixture_exec(f->pg, "INSERT INTO units (code, name, kind) VALUES ('370212.zhifa', '崂山区综合行政执法局', 'dept')"
+                        " ON CONFLICT (code) DO NOTHING");
+    long long id = manual_order(f, "co", "order.stall", "{}", stall, sizeof stall);
+    assert_int_equal(dispatch_to(f, stall, "370212001", &res, err, sizeof err), 0);
+    assert_non_null(strstr(res.note, "已派单至中韩街道，协办单位 "));
+    assert_int_equal(co_count(f, id, "370212.zhifa"), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"
+                                        " AND event = 'routed' AND detail->>'co' = '370212.zhifa'", id), 1);
+    long long aid = manual_order(f, "co-accused", "order.stall", "{370212.zhifa}", accused, sizeof accused);
+    assert_int_equal(dispatch_to(f, accused, "370212001", &res, err, sizeof err), 0);
+    assert_string_equal(res.note, "已派单至中韩街道");
+    assert_int_equal(co_count(f, aid, "370212.zhifa"), 0);
+    long long did = manual_order(f, "co-dept", "order.stall", "{}", dept, sizeof dept);
+    assert_int_equal(dispatch_to(f, dept, "370212.zhifa", &res, err, sizeof err), 0);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active", did), 1);
+}
+
 static int reassign(fixture *f, const char *ticket, const char *unit, const char *reason, route_action_result *res,
                     char *err, size_t errlen)
 {
@@ -413,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_callback),
         cmocka_unit_test(test_dispatch_by_hand),
         cmocka_unit_test(test_conduct_never_to_the_accused),
+        cmocka_unit_test(test_dispatch_to_a_street_adds_the_co_handler),
         cmocka_unit_test(test_reassign),
         cmocka_unit_test(test_reassign_keeps_the_conduct_rule),
     };

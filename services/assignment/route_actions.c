@@ -196,11 +196,12 @@ static int check_request(const route_action_req *req, const action_rule *rule, c
     return 0;
 }
 
+/* The unit named $1 (code or name), those that can own orders first. */
 static const char SQL_UNIT[] =
-    "SELECT code, name, kind = 'discipline' FROM units"
-    " WHERE (code = $1 OR name = $1) AND kind IN ('street', 'dept', 'discipline')"
-    " ORDER BY code = $1 DESC LIMIT 1";
-enum { U_CODE, U_NAME, U_DISCIPLINE };
+    "SELECT code, name, kind = 'discipline', kind IN ('street', 'dept', 'discipline'), kind FROM units"
+    " WHERE code = $1 OR name = $1"
+    " ORDER BY kind IN ('street', 'dept', 'discipline') DESC, code = $1 DESC LIMIT 1";
+enum { U_CODE, U_NAME, U_DISCIPLINE, U_OWNS, U_KIND };
 
 /* The unit a dispatch gives an order to. */
 typedef struct {
@@ -217,8 +218,11 @@ static int check_unit(PGconn *pg, const route_action_req *req, target_unit *to, 
 {
     const char *params[] = {req->target_unit};
     PGresult *res = db_query(pg, "dispatch unit", SQL_UNIT, 1, params, err, errlen);
-    int found = res && PQntuples(res) == 1;
-    if (found) {
+    int named = res && PQntuples(res) == 1, found = named && strcmp(PQgetvalue(res, 0, U_OWNS), "t") == 0;
+    if (named && !found) {
+        snprintf(err, errlen, "%s（%s）是%s，不承办工单：请派给街道办事处、职能部门或纪委监委（`jiesu units` 列出全部单位）",
+                 PQgetvalue(res, 0, U_NAME), PQgetvalue(res, 0, U_CODE), names_unit_kind(PQgetvalue(res, 0, U_KIND)));
+    } else if (found) {
         snprintf(to->code, sizeof to->code, "%s", PQgetvalue(res, 0, U_CODE));
         snprintf(to->name, sizeof to->name, "%s", PQgetvalue(res, 0, U_NAME));
         to->discipline = strcmp(PQgetvalue(res, 0, U_DISCIPLINE), "t") == 0;

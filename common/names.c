@@ -64,6 +64,7 @@ static const char *lookup(const code_name *t, size_t n, const char *code)
 static const code_name ACTIONS_DONE[] = {
     {"accept", "已签收"},     {"progress", "进展已记录"}, {"wait", "已暂缓办理"}, {"resume", "已恢复办理"},
     {"resolve", "已办结"},    {"return", "已退回，重新派单"}, {"callback", "回访已记录"},
+    {"reopen", "不满意已记录，工单重新办理、重新派单"},     /* a callback of 不满意 */
 };
 
 const char *names_status(const char *status)

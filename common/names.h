@@ -51,7 +51,8 @@ const char *names_event(const char *event);
 
 /* 已签收 for "accept", 进展已记录 for "progress" …: what an action on an
  * order did, said to whoever did it (the command's answer, the page's note).
- * A dispatch has no word here: what it did names the unit. */
+ * A dispatch has no word here: what it did names the unit; "reopen" is a
+ * callback of 不满意, which sends the order back to be handled again. */
 const char *names_action_done(const char *action);
 
 /* 街道办事处 for "street" …: a unit's kind. */

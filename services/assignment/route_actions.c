@@ -437,6 +437,8 @@ static int act(PGconn *pg, const route_action_req *req, const action_rule *rule,
     snprintf(out->to, sizeof out->to, "%s", rule->to ? rule->to : out->from);
     out->at_ms = strtoll(PQgetvalue(res, 0, A_NOW_MS), NULL, 10);
     out->reroute = out->changed && (rule->fx == FX_RETURN || rule->fx == FX_REOPEN);
+    if (out->changed && rule->fx == FX_REOPEN)
+        snprintf(out->note, sizeof out->note, "%s", names_action_done("reopen"));
     rc = out->changed ? apply_effects(pg, req, rule, PQgetvalue(res, 0, A_ID), actor, detail, err, errlen) : 0;
     if (rc == 0 && out->changed && req->in_tx && req->in_tx(pg, out->complaint_id, req->in_tx_ctx, err, errlen) < 0)
         rc = 1;

@@ -66,7 +66,8 @@ typedef struct {
     int     reroute;          /* 1 when the order now waits for routing (returned, reopened) */
     int64_t at_ms;            /* when (database clock) */
     int     reassigned;       /* 1 when a dispatch took the order from the unit that held it */
-    char    note[320];        /* what a dispatch did, in words ("已派单至A", "已从A改派给B"), else "" */
+    char    note[320];        /* what a dispatch or a callback of 不满意 did, in words ("已派单至A",
+                               * "已从A改派给B", "不满意已记录，工单重新办理…"), else "" */
 } route_action_result;
 
 /* Carries out req. 0 with *out filled; -1 refused, with a message for the

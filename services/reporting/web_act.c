@@ -100,6 +100,18 @@ static int reassigned(const Jiesu__Envelope *reply)
     return yes;
 }
 
+/* What the order page is to say was done (its done=): a dispatch that took
+ * the order from a unit "reassign", a callback of 不满意 "reopen" (the order
+ * goes back to be handled), else the action. */
+static const char *done_as(const Jiesu__ActionRequest *rq, const Jiesu__Envelope *reply)
+{
+    if (strcmp(rq->action, "dispatch") == 0 && reassigned(reply))
+        return "reassign";
+    if (strcmp(rq->action, "callback") == 0 && strcmp(rq->result, "unsatisfied") == 0)
+        return "reopen";
+    return rq->action;
+}
+
 /* Sends rq (from req) for u; answers 303 back to the order, or the order
  * page with the refusal and the form as req filled it. */
 static void send_action(const web_work *w, PGconn *pg, const web_user *u, const http_request *req,
@@ -115,8 +127,7 @@ static void send_action(const web_work *w, PGconn *pg, const web_user *u, const 
         return;
     }
     text_url_encode(ticket, sizeof ticket, rq->ticket_no);
-    snprintf(location, sizeof location, "/work/order?t=%s&done=%s", ticket,
-             strcmp(rq->action, "dispatch") == 0 && reassigned(reply) ? "reassign" : rq->action);
+    snprintf(location, sizeof location, "/work/order?t=%s&done=%s", ticket, done_as(rq, reply));
     jiesu__envelope__free_unpacked(reply, NULL);
     web_auth_redirect(resp, location);
 }

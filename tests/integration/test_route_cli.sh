@@ -233,7 +233,8 @@ check "… its status, roles and events by their Chinese names, no code" \
            grep -qE ' 办结 ' '$HARNESS_DIR/show-rc1-resolved.out' && ! grep -qwE 'resolved|owner|routed|imported' '$HARNESS_DIR/show-rc1-resolved.out'"
 as_role callback jiesu callback RC-1 不满意 "第二天又来了" >"$HARNESS_DIR/callback.out" 2>&1
 check "an unsatisfied callback reopens" grep -q "RC-1：待派单" "$HARNESS_DIR/callback.out"
-check "… and says the callback was recorded" grep -q "callback RC-1：待派单（回访已记录）" "$HARNESS_DIR/callback.out"
+check "… and says the callback was recorded and the order goes back to be handled, not only 回访已记录" \
+    grep -q "callback RC-1：待派单（不满意已记录，工单重新办理、重新派单）" "$HARNESS_DIR/callback.out"
 wait_for "RC-1 routed again" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'RC-1'" dispatched
 check_eq "RC-1 is in cycle 2" 2 "$(sql "SELECT cycle FROM complaints WHERE ticket_no = 'RC-1'")"
 check_eq "RC-1 has new deadlines for cycle 2" 2 \

@@ -223,6 +223,13 @@ check "… the page keeps 不满意 chosen, not the default 满意, and the note
 check_eq "… and the order is still waiting for its callback" resolved "$(status_of "$a")"
 check_eq "the callback agent records 满意: 303" 303 "$(act "$cj" "$a" callback -F result=satisfied -F reason=居民满意)"
 check_eq "… the order is closed" closed "$(status_of "$a")"
+as_unit 370212002 "$JIESU_BIN/jiesu" resolve "$b" 已清理 >/dev/null 2>&1
+check_eq "the callback agent records 不满意 on 沙子口's resolved order: 303" 303 \
+    "$(act "$cj" "$b" callback -F result=unsatisfied -F reason=垃圾又堆起来了)"
+landed "$cj"
+check "… the page says the order goes back to be handled, not only 回访已记录" \
+    grep -q '不满意已记录，工单重新办理、重新派单。' "$WEB_DIR/landed.html"
+wait_for "$b routed again" 30 sql_eq "SELECT status || cycle FROM complaints WHERE ticket_no = '$b'" dispatched2
 
 # ---- conduct complaints: discipline inspection alone ----
 check_eq "discipline inspection opens the conduct complaint" 200 "$(web_get "$jj" "/work/order?t=$conduct")"

@@ -353,7 +353,8 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
     int manual = k->sql == SQL_HOTLINE && strcmp(k->statuses, "{manual}") == 0;
     long total = PQntuples(res) ? atol(PQgetvalue(res, 0, L_TOTAL)) : 0;
     fprintf(f, "<p>共 <b class=\"total\">%ld</b> 件%s</p>\n", total,
-            total ? "，逾期的在前，其余按剩余工作时间排列。" : "。");
+            total ? "，逾期的在前，其余按剩余工作时间排列；没有待完成时限的（待人工派单、已办结）按来电时间，早的在前。"
+                  : "。");
     if (orders_on_page(res) == 0 && page == 1) {
         empty_list(f, k, req);
         return;

@@ -16,6 +16,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "names.h"
 #include "text.h"
 
 #define ERR_REFUSED 409
@@ -88,6 +89,36 @@ static const char SQL_ADD[] =
 /* The unit named by code or name: id, kind, name. */
 static const char SQL_UNIT[] = "SELECT id, kind, name FROM units WHERE code = $1 OR name = $1 ORDER BY code = $1 DESC LIMIT 1";
 
+/* The kinds of unit each role of a unit works in, as the trigger of
+ * migration 010 (principals_unit_kind) holds them, and how people say them. */
+static const struct {
+    auth_role   role;
+    const char *kinds[2];
+    const char *said;
+} UNIT_KINDS[] = {
+    {AUTH_HANDLER, {"street", "dept"}, "街道办事处或职能部门"},
+    {AUTH_CAMPAIGN, {"campaign"}, "创城办"},
+    {AUTH_DISCIPLINE, {"discipline"}, "纪委监委"},
+};
+
+/* 1 when a unit of kind (named name) fits role, else 0 with err saying what
+ * the unit is and what the role belongs to: the trigger's refusal would
+ * reach the administrator in English. */
+static int unit_fits(users_call *c, auth_role role, const char *kind, const char *name)
+{
+    for (size_t i = 0; i < sizeof UNIT_KINDS / sizeof UNIT_KINDS[0]; i++) {
+        if (UNIT_KINDS[i].role != role)
+            continue;
+        for (size_t k = 0; k < 2 && UNIT_KINDS[i].kinds[k]; k++)
+            if (strcmp(UNIT_KINDS[i].kinds[k], kind) == 0)
+                return 1;
+        snprintf(c->err, sizeof c->err, "%s是%s；%s属于%s：用 --unit 写明这样的单位（`jiesu units`），或换一个角色",
+                 name, names_unit_kind(kind), auth_role_title(role), UNIT_KINDS[i].said);
+        return 0;
+    }
+    return 1;
+}
+
 /* Checks the role and the unit it needs; fills unit_id. 0, 1 (refused) or -1
  * (database), err saying why. */
 static int check_role(users_call *c, auth_role *role, char unit_id[16])
@@ -116,12 +147,13 @@ static int check_role(users_call *c, auth_role *role, char unit_id[16])
     if (!res)
         return -1;
     int found = PQntuples(res) == 1;
-    if (found)
-        snprintf(unit_id, 16, "%s", PQgetvalue(res, 0, 0));
-    else
+    if (!found)
         snprintf(c->err, sizeof c->err, "没有代码或名称为“%s”的单位（`jiesu units` 列出全部单位）", unit);
+    int fits = found && unit_fits(c, *role, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
+    if (fits)
+        snprintf(unit_id, 16, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
-    return found ? 0 : 1;
+    return fits ? 0 : 1;
 }
 
 /* The password hash, the token (made into c->token) and key checks for add. 0, 1 or -1. */

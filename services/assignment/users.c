@@ -21,6 +21,7 @@
 
 #define ERR_REFUSED 409
 #define MAX_USERS 10000
+#define PASSWORD_MIN 8          /* characters, whenever a password is set */
 
 typedef struct {
     PGconn                   *pg;
@@ -156,6 +157,21 @@ static int check_role(users_call *c, auth_role *role, char unit_id[16])
     return fits ? 0 : 1;
 }
 
+/* The hash of the request's password into hash, whenever a password is set
+ * (added or reset): 0, 1 (too short) or -1, err saying why. */
+static int hash_password(users_call *c, char hash[AUTH_HASH_MAX])
+{
+    if (strlen(c->rq->password) < PASSWORD_MIN) {
+        snprintf(c->err, sizeof c->err, "密码至少要 %d 个字符", PASSWORD_MIN);
+        return 1;
+    }
+    if (auth_password_hash(c->rq->password, hash) < 0) {
+        snprintf(c->err, sizeof c->err, "计算密码哈希失败（内存不足？）");
+        return -1;
+    }
+    return 0;
+}
+
 /* The password hash, the token (made into c->token) and key checks for add. 0, 1 or -1. */
 static int prepare_secrets(users_call *c, char hash[AUTH_HASH_MAX], char token_hash[AUTH_TOKEN_HASH_LEN + 1])
 {
@@ -164,10 +180,9 @@ static int prepare_secrets(users_call *c, char hash[AUTH_HASH_MAX], char token_h
         snprintf(c->err, sizeof c->err, "公钥应是 40 个字符的 Z85 编码");
         return 1;
     }
-    if (*c->rq->password && auth_password_hash(c->rq->password, hash) < 0) {
-        snprintf(c->err, sizeof c->err, "计算密码哈希失败（内存不足？）");
-        return -1;
-    }
+    int rc = *c->rq->password ? hash_password(c, hash) : 0;
+    if (rc != 0)
+        return rc;
     if (c->rq->token && auth_token_new(c->token, token_hash) < 0) {
         snprintf(c->err, sizeof c->err, "生成令牌失败");
         return -1;
@@ -285,16 +300,11 @@ static int op_token(users_call *c)
 static int op_password(users_call *c)
 {
     char hash[AUTH_HASH_MAX];
-    if (strlen(c->rq->password) < 8) {
-        snprintf(c->err, sizeof c->err, "密码至少要 8 个字符");
-        return 1;
-    }
-    if (auth_password_hash(c->rq->password, hash) < 0) {
-        snprintf(c->err, sizeof c->err, "计算密码哈希失败（内存不足？）");
-        return -1;
-    }
+    int rc = hash_password(c, hash);
+    if (rc != 0)
+        return rc;
     const char *params[] = {c->rq->name, c->who->name, hash};
-    int rc = change_one(c, SQL_PASSWORD, 3, params);
+    rc = change_one(c, SQL_PASSWORD, 3, params);
     snprintf(c->message, sizeof c->message, "用户 %s 换了新密码；其登录会话已全部失效", c->rq->name);
     return rc;
 }

@@ -29,6 +29,7 @@ typedef struct {
     const auth_principal     *who;
     Jiesu__UserReply         *reply;
     char                      token[AUTH_TOKEN_LEN + 1];   /* a new token, for the reply */
+    char                      unit_name[128];   /* the unit check_role found, by name */
     char                      message[512];
     char                      err[512];
 } users_call;
@@ -151,8 +152,10 @@ static int check_role(users_call *c, auth_role *role, char unit_id[16])
     if (!found)
         snprintf(c->err, sizeof c->err, "没有代码或名称为“%s”的单位（`jiesu units` 列出全部单位）", unit);
     int fits = found && unit_fits(c, *role, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
-    if (fits)
+    if (fits) {
         snprintf(unit_id, 16, "%s", PQgetvalue(res, 0, 0));
+        snprintf(c->unit_name, sizeof c->unit_name, "%s", PQgetvalue(res, 0, 2));
+    }
     PQclear(res);
     return fits ? 0 : 1;
 }
@@ -241,6 +244,16 @@ static const char SQL_PASSWORD[] =
     " gone AS (DELETE FROM sessions WHERE principal_id IN (SELECT id FROM changed))"
     AUDIT("user.password", "'{}'::jsonb");
 
+/* $3 the role, $4 the unit's id ('' for none). The detail says what the
+ * person was and becomes, units by name, for whoever reads the trail. */
+static const char SQL_MOVE[] =
+    "WITH was AS (SELECT p.id, p.role, u.name AS unit FROM principals p LEFT JOIN units u ON u.id = p.unit_id"
+    "   WHERE p.name = $1),"
+    " changed AS (UPDATE principals p SET role = $3, unit_id = nullif($4, '')::int FROM was WHERE p.id = was.id"
+    "   RETURNING p.name, was.role AS was_role, was.unit AS was_unit)"
+    AUDIT("user.move", "jsonb_build_object('role', $3, 'unit', (SELECT name FROM units WHERE id = nullif($4, '')::int),"
+                       " 'was_role', was_role, 'was_unit', was_unit)");
+
 /* $1 the name: one row when there is such a user. */
 static const char SQL_NAMED[] = "SELECT name FROM principals WHERE name = $1";
 
@@ -268,6 +281,24 @@ static int op_enable(users_call *c)
     const char *params[] = {c->rq->name, c->who->name};
     int rc = change_one(c, SQL_ENABLE, 2, params);
     snprintf(c->message, sizeof c->message, "已启用用户 %s", c->rq->name);
+    return rc;
+}
+
+static int op_move(users_call *c)
+{
+    char unit_id[16];
+    auth_role role;
+    if (strcmp(c->rq->name, c->who->name) == 0) {
+        snprintf(c->err, sizeof c->err, "不能改自己的角色或单位（可以请另一位管理员改）");
+        return 1;
+    }
+    int rc = check_role(c, &role, unit_id);
+    if (rc != 0)
+        return rc;
+    const char *params[] = {c->rq->name, c->who->name, auth_role_name(role), unit_id};
+    rc = change_one(c, SQL_MOVE, 4, params);
+    snprintf(c->message, sizeof c->message, "用户 %s 现在是%s%s%s：从下一个操作起按新的角色和单位办理",
+             c->rq->name, c->unit_name, *c->unit_name ? "的" : "", auth_role_title(role));
     return rc;
 }
 
@@ -370,7 +401,7 @@ static const struct {
     int         needs_name;
 } OPS[] = {
     {"add", op_add, 1},       {"list", op_list, 0},   {"disable", op_disable, 1}, {"enable", op_enable, 1},
-    {"key", op_key, 1},       {"token", op_token, 1}, {"password", op_password, 1},
+    {"key", op_key, 1},       {"token", op_token, 1}, {"password", op_password, 1}, {"move", op_move, 1},
 };
 
 static void free_reply(Jiesu__UserReply *reply)
@@ -436,7 +467,7 @@ static void run_op(service *s, const bus_request *req, users_call *c)
         return;
     }
     bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST,
-                           "user: unknown op '%s' (add, list, disable, enable, key, token, password)", c->rq->op);
+                           "user: unknown op '%s' (add, list, disable, enable, key, token, password, move)", c->rq->op);
 }
 
 void users_request(service *s, const bus_request *req, const auth_principal *who)

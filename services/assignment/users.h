@@ -9,9 +9,11 @@
  *   disable   at once: the key is refused at the next connection and at the
  *             next request on an open one, sessions end, the token stops
  *   enable, key (a new public key), token (a new token), password
+ *   move      another role, or another unit, or both: the role and unit are
+ *             checked as for add, and take effect at the person's next request
  *
  * Only administrators may (the route's roles); an administrator cannot
- * disable themselves. Every change is recorded in admin_events as done by
+ * disable or move themselves. Every change is recorded in admin_events as done by
  * the administrator who asked.
  */
 #ifndef JIESU_USERS_H

@@ -93,7 +93,7 @@ static const char COMMANDS_HELP[] =
     "  gazetteer remove|restore 名称 [--numbers 起-止]\n"
     "  gazetteer list [文字]   编辑或查看自动派单所用的道路/地标地名表；删去或替换的内置条目\n"
     "                          在恢复之前一直不用\n"
-    "  user add|list|disable|enable|key|token|password ...\n"
+    "  user add|list|disable|enable|key|token|password|move ...\n"
     "                          谁可以操作、是什么角色、属于哪个单位（管理员；`jiesu user` 列出选项）\n"
     "  learn [文件]            用已标注的导出文件（有诉求内容和类别两列的 CSV 或 XLSX）或已办结的\n"
     "                          工单训练自动派单的文本模型；打印留出五分之一数据上的宏平均 F1\n"

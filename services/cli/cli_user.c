@@ -54,6 +54,20 @@ static void usage(void)
           stderr);
 }
 
+/* The operations the service answers (users.c's OPS). */
+static const char *const OPS[] = {"add", "list", "disable", "enable", "key", "token", "password", "move"};
+
+/* 1 when op is one of OPS, else 0 after saying which there are. */
+static int known_op(const char *op)
+{
+    for (size_t i = 0; i < sizeof OPS / sizeof OPS[0]; i++)
+        if (strcmp(OPS[i], op) == 0)
+            return 1;
+    cli_error("user：没有“%s”这个操作；有 add、list、disable、enable、key、token、password、move"
+              "（有人离开：disable 停用）", op);
+    return 0;
+}
+
 /* Parses the options after "user OP [NAME]". 0 or -1 (usage). */
 static int parse(int argc, char **argv, int first, Jiesu__UserRequest *rq, user_opts *o)
 {
@@ -179,6 +193,10 @@ int cli_user_main(cli_ctx *ctx, int argc, char **argv)
         return 2;
     }
     rq.op = argv[1];
+    if (!known_op(rq.op)) {
+        usage();
+        return 2;
+    }
     int named = strcmp(rq.op, "list") != 0;
     if ((named && (argc < 3 || argv[2][0] == '-')) || parse(argc, argv, named ? 3 : 2, &rq, &o) < 0) {
         usage();

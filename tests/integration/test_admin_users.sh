@@ -2,7 +2,7 @@
 # adds them with a role and the unit it needs, refused in words when the two
 # do not fit or a password is too short; moves a person to another unit or
 # role, which takes effect at their next request and is recorded as the
-# administrator's.
+# administrator's; an operation jiesu user does not have is refused in words.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_admin_users
@@ -69,3 +69,13 @@ jiesu user move admin --role clerk >"$adm/move-self.out" 2>&1
 check "an administrator cannot move themselves" grep -q "不能改自己的角色或单位" "$adm/move-self.out"
 jiesu user move escalation --role admin >"$adm/move-service.out" 2>&1
 check "… nor a service" grep -q "escalation 是系统服务" "$adm/move-service.out"
+
+# 4. An operation jiesu user does not have is refused at the terminal in
+# words, with the operations there are; before, the service's English came
+# back (user: unknown op 'delete'), exit 1 as for a failure.
+jiesu user delete adm-short >"$adm/delete.out" 2>&1
+check_eq "jiesu user delete is a usage error" 2 $?
+check "… saying there is no such operation, which there are, and that a person who left is disabled" \
+    grep -q "jiesu: user：没有“delete”这个操作；有 add、list、disable、enable、key、token、password、move（有人离开：disable 停用）" \
+    "$adm/delete.out"
+check "… not in the service's English" bash -c "! grep -q 'unknown op' '$adm/delete.out'"

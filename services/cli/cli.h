@@ -61,6 +61,7 @@ int cli_config_main(cli_ctx *ctx, int argc, char **argv);
 int cli_keys_register(PGconn *pg, const char *dir, int *registered, char *err, size_t errlen);
 
 int cli_units_main(cli_ctx *ctx, int argc, char **argv);
+int cli_audit_main(cli_ctx *ctx, int argc, char **argv);
 
 /* Asks service svc for view name with args, prints its tables; what names
  * the command in errors. The exit status. (cli_view.c) */

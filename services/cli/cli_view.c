@@ -7,6 +7,7 @@
  *   jiesu alerts [--all] [--rung RUNG] [--limit N]   alerts for your unit (reporting)
  *   jiesu manual [--limit N]                   the manual dispatch queue (reporting)
  *   jiesu units [TEXT]                         units, by code or name (reporting)
+ *   jiesu audit [NAME] [--limit N]             what administrators changed, sign-ins (reporting)
  *   jiesu profiles [NAME]                      import profiles, or one's text (intake)
  */
 #include "cli.h"
@@ -122,6 +123,23 @@ int cli_units_main(cli_ctx *ctx, int argc, char **argv)
         return 2;
     }
     return cli_view(ctx, "reporting", "units", "units", argv + 1, argc - 1);
+}
+
+int cli_audit_main(cli_ctx *ctx, int argc, char **argv)
+{
+    char *args[2] = {"", ""};       /* name, limit */
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc && cli_count(argv[i + 1], 1, VIEW_LIMIT_MAX) > 0) {
+            args[1] = argv[++i];
+        } else if (argv[i][0] != '-' && !*args[0]) {
+            args[0] = argv[i];
+        } else {
+            fprintf(stderr, "用法：jiesu audit [用户名] [--limit 条数（1 到 %d）]    （只看此人做的和对此人做的）\n",
+                    VIEW_LIMIT_MAX);
+            return 2;
+        }
+    }
+    return cli_view(ctx, "reporting", "audit", "audit", args, 2);
 }
 
 int cli_profiles_main(cli_ctx *ctx, int argc, char **argv)

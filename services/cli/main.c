@@ -38,6 +38,7 @@ static const cli_command COMMANDS[] = {
     {"ack", cli_ack_main},
     {"manual", cli_manual_main},
     {"units", cli_units_main},
+    {"audit", cli_audit_main},
     {"profiles", cli_profiles_main},
     {"dispatch", cli_action_main},
     {"accept", cli_action_main},
@@ -95,6 +96,10 @@ static const char COMMANDS_HELP[] =
     "                          在恢复之前一直不用\n"
     "  user add|list|disable|enable|key|token|password|move ...\n"
     "                          谁可以操作、是什么角色、属于哪个单位（管理员；`jiesu user` 列出选项）\n"
+    "  audit [用户名] [--limit 条数]\n"
+    "                          管理员的操作记录（谁在何时添加、停用、调整了谁，换了密钥、令牌、密码，改了\n"
+    "                          地名表、节假日、派单模型）和网页登录记录，新的在前；写用户名只看与此人有关的\n"
+    "                          （管理员）\n"
     "  learn [文件]            用已标注的导出文件（有诉求内容和类别两列的 CSV 或 XLSX）或已办结的\n"
     "                          工单训练自动派单的文本模型；打印留出五分之一数据上的宏平均 F1\n"
     "                          （管理员、派单员）\n"

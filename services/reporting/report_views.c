@@ -1,7 +1,8 @@
 /* report_views.c — the reads people ask the reporting service for
  * ("view.request", common/view.h): one order with its routing reasons,
  * deadlines, alerts and history (`jiesu show`); open alerts (`jiesu alerts`);
- * the manual dispatch queue (`jiesu manual`); the units (`jiesu units`).
+ * the manual dispatch queue (`jiesu manual`); the units (`jiesu units`);
+ * the administrators' record (`jiesu audit`, report_audit.c).
  *
  * Every statement keeps only what the asking principal ($1) may see: orders
  * through principal_sees() (migration 010: conduct complaints only to
@@ -20,6 +21,7 @@
 #include "db.h"
 #include "holidays.h"
 #include "names.h"
+#include "report_audit.h"
 #include "report_deadline.h"
 
 /* ---- deadlines, in working time ---- */
@@ -196,6 +198,7 @@ const view_def REPORT_VIEWS[] = {
      ALERTS, NULL, "确认告警：jiesu ack 编号"},
     {"manual", AUTH_DISPATCHER, 0, 1, "manual [--limit 条数]", MANUAL, NULL,
      "派单：jiesu dispatch 工单号 单位 [理由]（单位写代码或名称，`jiesu units` 列出全部单位）"},
+    {"audit", AUTH_ADMIN, 0, 2, "audit [用户名] [--limit 条数]", REPORT_AUDIT, NULL, NULL},
     {"units", AUTH_PEOPLE, 0, 1, "units [文字]", UNITS, "没有代码或名称含“%s”的单位：换几个字再找，或不带文字列出全部单位", NULL},
     {NULL},
 };

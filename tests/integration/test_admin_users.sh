@@ -79,3 +79,21 @@ check "… saying there is no such operation, which there are, and that a person
     grep -q "jiesu: user：没有“delete”这个操作；有 add、list、disable、enable、key、token、password、move（有人离开：disable 停用）" \
     "$adm/delete.out"
 check "… not in the service's English" bash -c "! grep -q 'unknown op' '$adm/delete.out'"
+
+# 5. The administrators' record reads at the terminal: who did what to whom,
+# when, in names and words (admin_events and auth_events had no reader but
+# SQL: actions user.move, subjects by sign-in name, units by number).
+sql "INSERT INTO auth_events (name, event, address) VALUES ('u-370212001', 'signin_failed', '127.0.0.1'),
+     ('u-370212001', 'locked', '127.0.0.1')" >/dev/null
+jiesu audit u-370212001 >"$adm/audit.out" 2>&1
+check_eq "jiesu audit NAME answers the administrator" 0 $?
+check "… the move, by whom, to whom, from what to what" \
+    grep -qE "系统管理员（admin） +调整角色或单位 +u-370212001 +承办人员（中韩街道）→承办人员（沙子口街道）" "$adm/audit.out"
+check "… the add, with the role and unit given" \
+    grep -qE "admin） +添加用户 +u-370212001 +承办人员（中韩街道），有密钥" "$adm/audit.out"
+check "… the sign-ins refused and the lock, from where" grep -qE "密码错误 +127\.0\.0\.1" "$adm/audit.out"
+check "… in words, no code" bash -c "! grep -qE 'user\.|signin|locked' '$adm/audit.out'"
+jiesu audit --limit 1 >"$adm/audit-last.out" 2>&1
+check "jiesu audit lists the newest first" grep -q "调整角色或单位" "$adm/audit-last.out"
+as_unit 370212002 jiesu audit >"$adm/audit-handler.out" 2>&1
+check "a handler may not read it" grep -q "只有系统管理员可以查看" "$adm/audit-handler.out"

@@ -1,0 +1,125 @@
+/* report_audit.c — the administrators' record as people read it (`jiesu
+ * audit`): what administrators changed (admin_events: users, keys, tokens,
+ * passwords, the gazetteer, the holiday calendar, the routing model) and the
+ * sign-ins to the pages (auth_events), newest first, for administrators
+ * only. Both tables are written in codes (user.move, signin_failed, a
+ * sign-in name, a unit's number); this says who did what to whom in names
+ * and words: 系统管理员（admin） 调整角色或单位 钟晓梅（zhong）
+ * 承办人员（中韩街道）→承办人员（沙子口街道）.
+ */
+#include "report_audit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auth.h"
+
+/* A person by display name, with the sign-in name when it differs. */
+#define AUDIT_PERSON(x) "person_name(" x ") || CASE WHEN person_name(" x ") <> " x " THEN '（' || " x " || '）' ELSE '' END"
+
+/* The unit of a user.add (its id) or user.move (its name) detail field. */
+#define AUDIT_UNIT(f) \
+    "coalesce(CASE e.action WHEN 'user.add' THEN (SELECT name FROM units WHERE id::text = e.detail->>'" f "')" \
+    " ELSE e.detail->>'" f "' END, '')"
+
+/* $2 a sign-in name (what they did or had done to them) or NULL, $3 limit. */
+static const char SQL_CHANGES[] =
+    "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS'), " AUDIT_PERSON("e.actor") ", e.action,"
+    "       CASE WHEN e.action LIKE 'user.%' THEN " AUDIT_PERSON("e.subject")
+    "            WHEN e.subject = 'typed in' THEN '逐日录入' ELSE e.subject END,"
+    "       coalesce(e.detail->>'role', ''), " AUDIT_UNIT("unit") ","
+    "       coalesce(e.detail->>'was_role', ''), " AUDIT_UNIT("was_unit") ","
+    "       concat_ws('、', CASE WHEN (e.detail->>'key')::boolean THEN '密钥' END,"
+    "                 CASE WHEN (e.detail->>'password')::boolean THEN '密码' END,"
+    "                 CASE WHEN (e.detail->>'token')::boolean THEN '令牌' END),"
+    "       concat_ws('，', (SELECT '交' || r.name FROM regions r WHERE r.code = e.detail->>'street'),"
+    "         '门牌 ' || (e.detail->>'from') || '-' || (e.detail->>'to'),"
+    "         '替换 ' || nullif(e.detail->>'replaced', '0') || ' 条', '删去 ' || (e.detail->>'removed') || ' 条',"
+    "         '恢复 ' || (e.detail->>'restored') || ' 条',"
+    "         '新增或改动 ' || (e.detail->>'stored') || ' 天（给出 ' || (e.detail->>'given') || ' 天）',"
+    "         '用 ' || (e.detail->>'source') || ' 的 ' || (e.detail->>'texts') || ' 条文本，宏平均 F1 '"
+    "           || to_char((e.detail->>'macro_f1')::float8, 'FM0.00'))"
+    "  FROM admin_events e"
+    " WHERE $1::int IS NOT NULL AND ($2::text IS NULL OR e.actor = $2 OR e.subject = $2)"
+    " ORDER BY e.id DESC LIMIT coalesce($3::int, 50)";
+enum { C_AT, C_ACTOR, C_ACTION, C_SUBJECT, C_ROLE, C_UNIT, C_WAS_ROLE, C_WAS_UNIT, C_SECRETS, C_REST };
+
+static const char SQL_SIGNINS[] =
+    "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS') AS 时间, " AUDIT_PERSON("e.name") " AS 用户,"
+    "       CASE e.event WHEN 'signin' THEN '登录' WHEN 'signin_failed' THEN '密码错误'"
+    "                    WHEN 'locked' THEN '锁定（连续输错密码）' WHEN 'signout' THEN '退出' END AS 事件,"
+    "       coalesce(nullif(e.address, ''), '—') AS 来自"
+    "  FROM auth_events e"
+    " WHERE $1::int IS NOT NULL AND ($2::text IS NULL OR e.name = $2)"
+    " ORDER BY e.id DESC LIMIT coalesce($3::int, 50)";
+
+/* What each action of admin_events is called. */
+static const struct {
+    const char *code, *name;
+} ACTIONS[] = {
+    {"user.add", "添加用户"},        {"user.disable", "停用用户"},       {"user.enable", "启用用户"},
+    {"user.key", "换密钥"},          {"user.token", "换令牌"},           {"user.password", "重设密码"},
+    {"user.move", "调整角色或单位"}, {"gazetteer.add", "地名表添加"},    {"gazetteer.remove", "地名表删去"},
+    {"gazetteer.restore", "地名表恢复"}, {"holidays.load", "载入节假日通知"}, {"holidays.add", "录入节假日"},
+    {"model.learn", "训练派单模型"},
+};
+
+static const char *action_name(const char *code)
+{
+    for (size_t i = 0; i < sizeof ACTIONS / sizeof ACTIONS[0]; i++)
+        if (strcmp(ACTIONS[i].code, code) == 0)
+            return ACTIONS[i].name;
+    return code;
+}
+
+/* "承办人员（中韩街道）" for role code and unit name, "" for no role. */
+static void say_role(char *out, size_t cap, const char *role, const char *unit)
+{
+    auth_role r;
+    out[0] = '\0';
+    if (*role && auth_role_parse(role, &r) == 0)
+        snprintf(out, cap, "%s%s%s%s", auth_role_title(r), *unit ? "（" : "", unit, *unit ? "）" : "");
+}
+
+/* 说明 of row r: the role change of a move, the role given at an add, and
+ * whatever else the detail says. */
+static void say_detail(char *out, size_t cap, PGresult *res, int r)
+{
+    char now[256], was[256];
+    const char *rest = PQgetvalue(res, r, C_REST), *secrets = PQgetvalue(res, r, C_SECRETS);
+    say_role(now, sizeof now, PQgetvalue(res, r, C_ROLE), PQgetvalue(res, r, C_UNIT));
+    say_role(was, sizeof was, PQgetvalue(res, r, C_WAS_ROLE), PQgetvalue(res, r, C_WAS_UNIT));
+    if (*secrets)                                       /* an add: the role and what it was given */
+        snprintf(out, cap, "%s，有%s", now, secrets);
+    else if (*was)
+        snprintf(out, cap, "%s→%s", was, now);
+    else
+        snprintf(out, cap, "%s", *rest ? rest : "—");
+}
+
+static Jiesu__Table *changes_table(const config *cfg, PGconn *pg, const view_section *sec, PGresult *res, char *err,
+                                   size_t errlen)
+{
+    static const char *const HEAD[] = {"时间", "操作人", "操作", "对象", "说明"};
+    (void)cfg, (void)pg;
+    Jiesu__Table *t = view_table_new(sec->title, sec->align, HEAD, 5);
+    for (int r = 0; t && r < PQntuples(res); r++) {
+        char detail[1024];
+        say_detail(detail, sizeof detail, res, r);
+        const char *cells[] = {PQgetvalue(res, r, C_AT), PQgetvalue(res, r, C_ACTOR),
+                               action_name(PQgetvalue(res, r, C_ACTION)), PQgetvalue(res, r, C_SUBJECT), detail};
+        if (view_table_add(t, cells) < 0) {
+            jiesu__table__free_unpacked(t, NULL);
+            t = NULL;
+        }
+    }
+    if (!t)
+        snprintf(err, errlen, "out of memory");
+    return t;
+}
+
+const view_section REPORT_AUDIT[] = {
+    {"管理操作（新的在前）", "lllll", NULL, 0, SQL_CHANGES, changes_table},
+    {"网页登录（新的在前）", "llll", "----", 0, SQL_SIGNINS},
+    {NULL},
+};

@@ -26,6 +26,7 @@
 
 #include "auth.h"
 #include "bus.h"
+#include "cli_password.h"
 #include "cli_table.h"
 #include "keys.h"
 
@@ -99,14 +100,16 @@ static int parse(int argc, char **argv, int first, Jiesu__UserRequest *rq, user_
     return 0;
 }
 
-/* Reads one line from standard input into buf. 0, or -1 after printing why. */
-static int read_password(char *buf, size_t cap)
+/* Reads the password from standard input into buf (at a terminal, unseen).
+ * 0, or -1 after printing why. */
+static int read_password(const char *name, char *buf, size_t cap)
 {
-    if (!fgets(buf, (int)cap, stdin)) {
+    char prompt[128];
+    snprintf(prompt, sizeof prompt, "%s 的新密码（至少 8 个字符，输入时不显示）：", name);
+    if (cli_password_read(stdin, prompt, buf, cap) < 0) {
         cli_error("user：标准输入里没有密码");
         return -1;
     }
-    buf[strcspn(buf, "\r\n")] = '\0';
     return 0;
 }
 
@@ -215,7 +218,7 @@ int cli_user_main(cli_ctx *ctx, int argc, char **argv)
             return 1;
         rq.curve_key = kp.public_key;
     }
-    if ((o.password_stdin || strcmp(rq.op, "password") == 0) && read_password(password, sizeof password) < 0)
+    if ((o.password_stdin || strcmp(rq.op, "password") == 0) && read_password(rq.name, password, sizeof password) < 0)
         return 1;
     rq.password = password;
     int rc = send_request(ctx, &rq, wants_key ? key_path : NULL);

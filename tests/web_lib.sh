@@ -6,7 +6,7 @@
 #                                    reporting's HTTP on free ports; sets WEB_BASE, WEB_DIR
 #                                    (emptied: $HARNESS_DIR/NAME) and OPEN311 (the POST URL)
 #   web_file KEY ADDRESS TEXT [CODE] files a complaint with clerk's api_key KEY; prints its ticket
-#   web_user NAME ROLE [UNIT]        a user with password "pw-NAME" (and no key)
+#   web_user NAME ROLE [UNIT]        a user with password "pw-NAME-pass" (and no key)
 #   web_token NAME ROLE [UNIT] [N]   a user with an API token (rate N a minute); prints the token
 #   web_sql_token NAME ROLE          the same made straight in PostgreSQL, for tests that run only
 #                                    the reporting service (no assignment to ask)
@@ -38,7 +38,7 @@ web_file() {
 
 web_user() {     # web_user NAME ROLE [UNIT [DISPLAY-NAME]]
     local name=$1 role=$2 unit=${3:-} display=${4:-}
-    printf 'pw-%s\n' "$name" | "$JIESU_BIN/jiesu" user add "$name" --role "$role" ${unit:+--unit "$unit"} \
+    printf 'pw-%s-pass\n' "$name" | "$JIESU_BIN/jiesu" user add "$name" --role "$role" ${unit:+--unit "$unit"} \
         ${display:+--display "$display"} --password-stdin --no-key >"$WEB_DIR/user-$name.out" 2>&1
 }
 
@@ -59,7 +59,7 @@ web_sql_token() {
 }
 
 web_signin() {     # web_signin JAR NAME [PASSWORD [NEXT]]: the sign-in form, filled and sent; prints the status
-    local jar=$1 name=$2 password=${3:-pw-$2} next=${4:-/} csrf
+    local jar=$1 name=$2 password=${3:-pw-$2-pass} next=${4:-/} csrf
     curl -s -c "$jar" -b "$jar" -o "$WEB_DIR/signin.html" "$WEB_BASE/signin"
     csrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$WEB_DIR/signin.html" | head -1)
     curl -s -c "$jar" -b "$jar" -o "$WEB_DIR/signin-answer.html" -D "$WEB_DIR/signin.headers" -w '%{http_code}' \

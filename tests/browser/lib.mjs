@@ -20,7 +20,7 @@ export function check(what, ok, why = '') {
   else { failed++; console.log(`  FAIL ${what}${why ? ': ' + why : ''}`); }
 }
 
-export async function signIn(browser, name, viewport, password = `pw-${name}`) {
+export async function signIn(browser, name, viewport, password = `pw-${name}-pass`) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN' });
   const page = await context.newPage();
   await page.goto(`${base}/work`);

@@ -151,7 +151,7 @@ async function discipline(browser) {
   const p2 = await accused.newPage();
   await p2.goto(`${base}/signin`);
   await p2.fill('input[name=name]', 'zhong');
-  await p2.fill('input[name=password]', 'pw-zhong');
+  await p2.fill('input[name=password]', 'pw-zhong-pass');
   await Promise.all([p2.waitForLoadState('load'), p2.click('button[type=submit]')]);
   const r2 = await p2.goto(`${base}/work/order?t=${env('TICKET_CONDUCT')}`);
   check('the street office it accuses cannot open it', r2.status() === 404);
@@ -174,7 +174,7 @@ async function lockout(browser) {
   await page.screenshot({ path: `${shots}/locked-phone.png` });
   await page.goto(`${base}/signin`);
   await page.fill('input[name=name]', 'locked-out');
-  await page.fill('input[name=password]', 'pw-locked-out');
+  await page.fill('input[name=password]', 'pw-locked-out-pass');
   await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
   check('… and then the right one is refused too', new URL(page.url()).pathname === '/signin' &&
     (await page.locator('.msg.err').innerText()).includes('账号已锁定'));

@@ -108,7 +108,7 @@ check_eq "… the session stored hashed, never the token" 0 \
 # Where signing in goes next: a page of this server only. A tab in it, which a browser drops from a
 # Location before reading it, once made "/<TAB>/evil.example" the address of another site.
 web_user nexter dispatcher
-next_after() { web_signin "$WEB_DIR/next.jar" nexter pw-nexter "$1" >/dev/null
+next_after() { web_signin "$WEB_DIR/next.jar" nexter pw-nexter-pass "$1" >/dev/null
                sed -n 's/^[Ll]ocation: //p' "$WEB_DIR/signin.headers" | tr -d '\r'; }
 check_eq "signing in with next a page of this server: there" "/work/order?t=1" "$(next_after "/work/order?t=1")"
 for away in '//evil.example' '/\evil.example' 'https://evil.example' $'/\t/evil.example' $'/\n/evil.example'; do
@@ -197,7 +197,7 @@ check_eq "Open311's paths keep Open311's errors" 405 \
     "$(curl -s -o "$WEB_DIR/body" -w '%{http_code}' -d x=1 "$WEB_BASE/requests.json")"
 check "… in its JSON" jq -e '.[0].description == "method not allowed"' "$WEB_DIR/body"
 check_eq "a sign-in without the form's CSRF token: 403" 403 \
-    "$(curl -s -o /dev/null -w '%{http_code}' --data 'name=zhong&password=pw-zhong' "$WEB_BASE/signin")"
+    "$(curl -s -o /dev/null -w '%{http_code}' --data 'name=zhong&password=pw-zhong-pass' "$WEB_BASE/signin")"
 
 # ---- sign-out, bearer tokens, disabling ----
 check_eq "sign-out without the CSRF token: 403" 403 \

@@ -96,11 +96,14 @@ int cli_keys_main(cli_ctx *ctx, int argc, char **argv)
     return 0;
 }
 
-/* $1 name, $2 display name, $3 role, $4 public key. */
+/* $1 name, $2 display name, $3 role, $4 public key. A key an administrator
+ * has given the principal since (`jiesu user key admin`: user.key in
+ * admin_events) stays: keys.dir's would bring back the key it replaced. */
 static const char SQL_REGISTER[] =
     "INSERT INTO principals (name, display_name, role, curve_key, created_by) VALUES ($1, $2, $3, $4, 'migrate')"
     " ON CONFLICT (name) DO UPDATE SET curve_key = EXCLUDED.curve_key, display_name = EXCLUDED.display_name"
-    " WHERE (principals.curve_key, principals.display_name) IS DISTINCT FROM (EXCLUDED.curve_key, EXCLUDED.display_name)";
+    " WHERE (principals.curve_key, principals.display_name) IS DISTINCT FROM (EXCLUDED.curve_key, EXCLUDED.display_name)"
+    "   AND NOT EXISTS (SELECT 1 FROM admin_events e WHERE e.action = 'user.key' AND e.subject = principals.name)";
 
 /* Registers name's public key from dir when its .pub file exists. 1 (registered or
  * unchanged), 0 (no file), -1 with err. */

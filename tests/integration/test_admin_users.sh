@@ -97,3 +97,17 @@ jiesu audit --limit 1 >"$adm/audit-last.out" 2>&1
 check "jiesu audit lists the newest first" grep -q "调整角色或单位" "$adm/audit-last.out"
 as_unit 370212002 jiesu audit >"$adm/audit-handler.out" 2>&1
 check "a handler may not read it" grep -q "只有系统管理员可以查看" "$adm/audit-handler.out"
+
+# 6. The first administrator's key, replaced with `jiesu user key admin`,
+# stays replaced: `jiesu migrate` (every `make run` runs it) registered
+# keys.dir's admin.pub again whenever it differed, so the replaced key —
+# one that leaked, say — worked again after the next start, recorded nowhere.
+old_admin=$JIESU_KEYS_DIR/admin.key
+jiesu user key admin --key-out "$adm/admin-new.key" >/dev/null 2>&1
+check_eq "the administrator gives themselves a new key" 0 $?
+"$JIESU_BIN/jiesu" migrate >"$adm/migrate.out" 2>&1
+check_eq "jiesu migrate runs again" 0 $?
+jiesu -k "$old_admin" user list >"$adm/old-admin.out" 2>&1
+check "… and the replaced key is still refused" grep -q "拒绝了这把密钥" "$adm/old-admin.out"
+jiesu -k "$adm/admin-new.key" user list >/dev/null 2>&1
+check_eq "… the new one works" 0 $?

@@ -98,12 +98,17 @@ int cli_keys_main(cli_ctx *ctx, int argc, char **argv)
 
 /* $1 name, $2 display name, $3 role, $4 public key. A key an administrator
  * has given the principal since (`jiesu user key admin`: user.key in
- * admin_events) stays: keys.dir's would bring back the key it replaced. */
+ * admin_events) stays: keys.dir's would bring back the key it replaced. A
+ * key that replaces another is recorded (key.register, by migrate), as
+ * every key an administrator gives is. */
 static const char SQL_REGISTER[] =
-    "INSERT INTO principals (name, display_name, role, curve_key, created_by) VALUES ($1, $2, $3, $4, 'migrate')"
+    "WITH r AS (INSERT INTO principals (name, display_name, role, curve_key, created_by)"
+    "           VALUES ($1, $2, $3, $4, 'migrate')"
     " ON CONFLICT (name) DO UPDATE SET curve_key = EXCLUDED.curve_key, display_name = EXCLUDED.display_name"
     " WHERE (principals.curve_key, principals.display_name) IS DISTINCT FROM (EXCLUDED.curve_key, EXCLUDED.display_name)"
-    "   AND NOT EXISTS (SELECT 1 FROM admin_events e WHERE e.action = 'user.key' AND e.subject = principals.name)";
+    "   AND NOT EXISTS (SELECT 1 FROM admin_events e WHERE e.action = 'user.key' AND e.subject = principals.name)"
+    " RETURNING name, xmax <> 0 AS replaced)"
+    " INSERT INTO admin_events (actor, action, subject) SELECT 'migrate', 'key.register', name FROM r WHERE replaced";
 
 /* Registers name's public key from dir when its .pub file exists. 1 (registered or
  * unchanged), 0 (no file), -1 with err. */

@@ -24,8 +24,10 @@
 
 /* $2 a sign-in name (what they did or had done to them) or NULL, $3 limit. */
 static const char SQL_CHANGES[] =
-    "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS'), " AUDIT_PERSON("e.actor") ", e.action,"
-    "       CASE WHEN e.action LIKE 'user.%' THEN " AUDIT_PERSON("e.subject")
+    "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS'),"
+    "       CASE e.actor WHEN 'migrate' THEN '数据库所有者（jiesu migrate）' ELSE " AUDIT_PERSON("e.actor") " END,"
+    "       e.action,"
+    "       CASE WHEN e.action LIKE 'user.%' OR e.action = 'key.register' THEN " AUDIT_PERSON("e.subject")
     "            WHEN e.subject = 'typed in' THEN '逐日录入' ELSE e.subject END,"
     "       coalesce(e.detail->>'role', ''), " AUDIT_UNIT("unit") ","
     "       coalesce(e.detail->>'was_role', ''), " AUDIT_UNIT("was_unit") ","
@@ -61,7 +63,7 @@ static const struct {
     {"user.key", "换密钥"},          {"user.token", "换令牌"},           {"user.password", "重设密码"},
     {"user.move", "调整角色或单位"}, {"gazetteer.add", "地名表添加"},    {"gazetteer.remove", "地名表删去"},
     {"gazetteer.restore", "地名表恢复"}, {"holidays.load", "载入节假日通知"}, {"holidays.add", "录入节假日"},
-    {"model.learn", "训练派单模型"},
+    {"model.learn", "训练派单模型"}, {"key.register", "登记 keys.dir 的新密钥"},
 };
 
 static const char *action_name(const char *code)

@@ -111,3 +111,17 @@ jiesu -k "$old_admin" user list >"$adm/old-admin.out" 2>&1
 check "… and the replaced key is still refused" grep -q "拒绝了这把密钥" "$adm/old-admin.out"
 jiesu -k "$adm/admin-new.key" user list >/dev/null 2>&1
 check_eq "… the new one works" 0 $?
+
+# 7. A service's key replaced (new pairs in keys.dir, then `jiesu migrate`)
+# is recorded, as every other key given: it changed principals and wrote no
+# admin_events row. Last here: the running services' keys are no longer
+# the registered ones.
+(JIESU_KEYS_DIR=$adm/keys2 "$JIESU_BIN/jiesu" keys >/dev/null 2>&1)
+JIESU_KEYS_DIR=$adm/keys2 "$JIESU_BIN/jiesu" migrate >"$adm/migrate2.out" 2>&1
+check_eq "jiesu migrate registers the services' new keys" 0 $?
+check_eq "… each recorded as the database owner's (jiesu migrate), the first administrator's untouched" \
+    "assignment escalation intake reporting" \
+    "$(sql "SELECT string_agg(subject, ' ' ORDER BY subject) FROM admin_events
+            WHERE action = 'key.register' AND actor = 'migrate'")"
+jiesu -k "$adm/admin-new.key" audit escalation >"$adm/audit-keys.out" 2>&1
+check "… which jiesu audit names" grep -qE "数据库所有者（jiesu migrate） +登记 keys\.dir 的新密钥 +督办预警服务（escalation）" "$adm/audit-keys.out"

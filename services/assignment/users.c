@@ -226,7 +226,8 @@ static const char SQL_DISABLE[] =
     AUDIT("user.disable", "'{}'::jsonb");
 static const char SQL_ENABLE[] =
     "WITH changed AS (UPDATE principals SET disabled_at = NULL, failed_logins = 0, locked_until = NULL"
-    "   WHERE name = $1 RETURNING name)"
+    "   WHERE name = $1 AND (disabled_at IS NOT NULL OR locked_until IS NOT NULL OR failed_logins > 0)"
+    "   RETURNING name)"
     AUDIT("user.enable", "'{}'::jsonb");
 /* $3 the new public key. */
 static const char SQL_KEY[] =
@@ -257,31 +258,35 @@ static const char SQL_MOVE[] =
 /* $1 the name: one row when there is such a user. */
 static const char SQL_NAMED[] = "SELECT name FROM principals WHERE name = $1";
 
+/* Runs sql ($1 name, $2 actor), which changes a user only when there is
+ * something to change: a change says changed, a user it left as they were
+ * is done already (done, nothing recorded), no such user is refused. The
+ * formats take the name. 0, 1 or -1. */
+static int change_or_done(users_call *c, const char *sql, const char *changed, const char *done)
+{
+    const char *params[] = {c->rq->name, c->who->name};
+    long rows = change(c, sql, 2, params);
+    if (rows == 0) {
+        int named = change_one(c, SQL_NAMED, 1, params);
+        rows = named == 0 ? 0 : named == 1 ? -2 : -1;
+    }
+    if (rows >= 0)
+        snprintf(c->message, sizeof c->message, rows == 1 ? changed : done, c->rq->name);
+    return rows >= 0 ? 0 : rows == -1 ? -1 : 1;
+}
+
 static int op_disable(users_call *c)
 {
     if (strcmp(c->rq->name, c->who->name) == 0) {
         snprintf(c->err, sizeof c->err, "不能停用自己（可以请另一位管理员停用）");
         return 1;
     }
-    const char *params[] = {c->rq->name, c->who->name};
-    long rows = change(c, SQL_DISABLE, 2, params);
-    if (rows == 0) {    /* nobody disabled: one already disabled is done, one there is none of is not */
-        int named = change_one(c, SQL_NAMED, 1, params);
-        rows = named == 0 ? 0 : named == 1 ? -2 : -1;
-    }
-    if (rows == 0)
-        snprintf(c->message, sizeof c->message, "用户 %s 已经停用，不必再停用", c->rq->name);
-    else if (rows == 1)
-        snprintf(c->message, sizeof c->message, "已停用用户 %s：从现在起拒绝其一切操作", c->rq->name);
-    return rows >= 0 ? 0 : rows == -1 ? -1 : 1;
+    return change_or_done(c, SQL_DISABLE, "已停用用户 %s：从现在起拒绝其一切操作", "用户 %s 已经停用，不必再停用");
 }
 
 static int op_enable(users_call *c)
 {
-    const char *params[] = {c->rq->name, c->who->name};
-    int rc = change_one(c, SQL_ENABLE, 2, params);
-    snprintf(c->message, sizeof c->message, "已启用用户 %s", c->rq->name);
-    return rc;
+    return change_or_done(c, SQL_ENABLE, "已启用用户 %s", "用户 %s 没有停用，也没有锁定，不必启用");
 }
 
 static int op_move(users_call *c)

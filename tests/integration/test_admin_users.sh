@@ -80,6 +80,19 @@ check "… saying there is no such operation, which there are, and that a person
     "$adm/delete.out"
 check "… not in the service's English" bash -c "! grep -q 'unknown op' '$adm/delete.out'"
 
+# 4b. Enabling a user who is neither disabled nor locked changes nothing and
+# records nothing; before, it answered 已启用用户 and wrote user.enable.
+jiesu user enable adm-short >"$adm/enable-enabled.out" 2>&1
+check_eq "enabling a user in use is done already, exit 0" 0 $?
+check "… saying there was nothing to do" grep -q "用户 adm-short 没有停用，也没有锁定，不必启用" "$adm/enable-enabled.out"
+check_eq "… and records nothing" 0 "$(sql "SELECT count(*) FROM admin_events WHERE action = 'user.enable'")"
+sql "UPDATE principals SET failed_logins = 5, locked_until = now() + interval '15 minutes' WHERE name = 'adm-short'" >/dev/null
+jiesu user enable adm-short >"$adm/enable-locked.out" 2>&1
+check "a locked one is unlocked, and told so" grep -q "已启用用户 adm-short" "$adm/enable-locked.out"
+check_eq "… recorded" 1 "$(sql "SELECT count(*) FROM admin_events WHERE action = 'user.enable' AND subject = 'adm-short'")"
+jiesu user enable nobody-here >"$adm/enable-nobody.out" 2>&1
+check "one there is none of is refused" grep -q "没有名为 nobody-here 的用户" "$adm/enable-nobody.out"
+
 # 5. The administrators' record reads at the terminal: who did what to whom,
 # when, in names and words (admin_events and auth_events had no reader but
 # SQL: actions user.move, subjects by sign-in name, units by number).
@@ -94,7 +107,7 @@ check "… the add, with the role and unit given" \
 check "… the sign-ins refused and the lock, from where" grep -qE "密码错误 +127\.0\.0\.1" "$adm/audit.out"
 check "… in words, no code" bash -c "! grep -qE 'user\.|signin|locked' '$adm/audit.out'"
 jiesu audit --limit 1 >"$adm/audit-last.out" 2>&1
-check "jiesu audit lists the newest first" grep -q "调整角色或单位" "$adm/audit-last.out"
+check "jiesu audit lists the newest first" grep -q "启用用户" "$adm/audit-last.out"
 as_unit 370212002 jiesu audit >"$adm/audit-handler.out" 2>&1
 check "a handler may not read it" grep -q "只有系统管理员可以查看" "$adm/audit-handler.out"
 

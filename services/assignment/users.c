@@ -25,6 +25,7 @@
 
 typedef struct {
     PGconn                   *pg;
+    const config             *cfg;
     const Jiesu__UserRequest *rq;
     const auth_principal     *who;
     Jiesu__UserReply         *reply;
@@ -350,11 +351,12 @@ static int op_password(users_call *c)
 static const char SQL_LIST[] =
     "SELECT p.name, p.display_name, p.role, coalesce(u.code, ''), coalesce(u.name, ''), p.curve_key IS NOT NULL,"
     "       p.password_hash IS NOT NULL, p.token_hash IS NOT NULL, p.disabled_at IS NOT NULL,"
-    "       (extract(epoch FROM p.created_at) * 1000)::bigint, p.created_by"
+    "       (extract(epoch FROM p.created_at) * 1000)::bigint, p.created_by,"
+    "       CASE WHEN p.locked_until > now() THEN to_char(p.locked_until AT TIME ZONE $2, 'MM-DD HH24:MI') ELSE '' END"
     "  FROM principals p LEFT JOIN units u ON u.id = p.unit_id"
     " WHERE $1 OR p.disabled_at IS NULL ORDER BY p.role = 'service', p.role, p.name LIMIT 10000";
 enum { L_NAME, L_DISPLAY, L_ROLE, L_UNIT_CODE, L_UNIT_NAME, L_KEY, L_PASSWORD, L_TOKEN, L_DISABLED, L_CREATED,
-       L_BY };
+       L_BY, L_LOCKED };
 
 static char *dup_value(PGresult *res, int row, int col)
 {
@@ -377,12 +379,13 @@ static void fill_user(Jiesu__UserInfo *u, PGresult *res, int row)
     u->disabled = *PQgetvalue(res, row, L_DISABLED) == 't';
     u->created_at_ms = strtoll(PQgetvalue(res, row, L_CREATED), NULL, 10);
     u->created_by = dup_value(res, row, L_BY);
+    u->locked_until = dup_value(res, row, L_LOCKED);
 }
 
 static int op_list(users_call *c)
 {
-    const char *params[] = {c->rq->all ? "true" : "false"};
-    PGresult *res = db_query(c->pg, "user list", SQL_LIST, 1, params, c->err, sizeof c->err);
+    const char *params[] = {c->rq->all ? "true" : "false", config_str(c->cfg, "timezone")};
+    PGresult *res = db_query(c->pg, "user list", SQL_LIST, 2, params, c->err, sizeof c->err);
     if (!res)
         return -1;
     int n = PQntuples(res);
@@ -413,7 +416,8 @@ static void free_reply(Jiesu__UserReply *reply)
 {
     for (size_t i = 0; i < reply->n_users; i++) {
         Jiesu__UserInfo *u = reply->users[i];
-        char *fields[] = {u->name, u->display_name, u->role, u->role_title, u->unit_code, u->unit_name, u->created_by};
+        char *fields[] = {u->name,      u->display_name, u->role,      u->role_title,
+                          u->unit_code, u->unit_name,    u->created_by, u->locked_until};
         for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
             free(fields[f]);
         free(u);
@@ -478,7 +482,7 @@ static void run_op(service *s, const bus_request *req, users_call *c)
 void users_request(service *s, const bus_request *req, const auth_principal *who)
 {
     Jiesu__UserReply reply = JIESU__USER_REPLY__INIT;
-    users_call c = {.pg = s->pg, .who = who, .reply = &reply};
+    users_call c = {.pg = s->pg, .cfg = s->cfg, .who = who, .reply = &reply};
     Jiesu__UserRequest *rq = BUS_UNPACK(user_request, req->env);
     if (!rq) {
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "user.request: malformed payload");

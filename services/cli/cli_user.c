@@ -140,13 +140,17 @@ static void print_users(const Jiesu__UserReply *r)
         cli_table_add(t, HEAD);
     for (size_t i = 0; t && i < r->n_users; i++) {
         const Jiesu__UserInfo *u = r->users[i];
-        char unit[256], added[32];
+        char unit[256], added[32], state[96] = "有效";
         time_t at = (time_t)(u->created_at_ms / 1000);
         strftime(added, sizeof added, "%Y-%m-%d", localtime(&at));
+        if (u->disabled)
+            snprintf(state, sizeof state, "已停用");
+        else if (*u->locked_until)
+            snprintf(state, sizeof state, "锁定至 %s（jiesu user enable 解锁）", u->locked_until);
         snprintf(unit, sizeof unit, "%s%s%s", u->unit_name, *u->unit_code ? " " : "", u->unit_code);
         const char *row[] = {u->name, u->display_name, u->role_title, unit, u->has_key ? "有" : "—",
                              u->has_password ? "有" : "—", u->has_token ? "有" : "—",
-                             u->disabled ? "已停用" : "有效", added, u->created_by};
+                             state, added, u->created_by};
         cli_table_add(t, row);
     }
     cli_table_print(t, stdout);

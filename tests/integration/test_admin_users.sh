@@ -87,6 +87,9 @@ check_eq "enabling a user in use is done already, exit 0" 0 $?
 check "… saying there was nothing to do" grep -q "用户 adm-short 没有停用，也没有锁定，不必启用" "$adm/enable-enabled.out"
 check_eq "… and records nothing" 0 "$(sql "SELECT count(*) FROM admin_events WHERE action = 'user.enable'")"
 sql "UPDATE principals SET failed_logins = 5, locked_until = now() + interval '15 minutes' WHERE name = 'adm-short'" >/dev/null
+jiesu user list >"$adm/list-locked.out" 2>&1
+check "jiesu user list shows a user locked by wrong passwords as locked, until when and how to unlock" \
+    grep -qE "adm-short .*锁定至 [0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}（jiesu user enable 解锁）" "$adm/list-locked.out"
 jiesu user enable adm-short >"$adm/enable-locked.out" 2>&1
 check "a locked one is unlocked, and told so" grep -q "已启用用户 adm-short" "$adm/enable-locked.out"
 check_eq "… recorded" 1 "$(sql "SELECT count(*) FROM admin_events WHERE action = 'user.enable' AND subject = 'adm-short'")"

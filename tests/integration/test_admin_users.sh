@@ -141,3 +141,5 @@ check_eq "… each recorded as the database owner's (jiesu migrate), the first a
             WHERE action = 'key.register' AND actor = 'migrate'")"
 jiesu -k "$adm/admin-new.key" audit escalation >"$adm/audit-keys.out" 2>&1
 check "… which jiesu audit names" grep -qE "数据库所有者（jiesu migrate） +登记 keys\.dir 的新密钥 +督办预警服务（escalation）" "$adm/audit-keys.out"
+
+harness_services_stop

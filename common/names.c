@@ -46,6 +46,7 @@ static const code_name EVENTS[] = {
     {"resumed", "恢复办理"}, {"resolved", "办结"},   {"callback", "回访"},     {"reopened", "重新办理"},
     {"closed", "销号"},     {"merged", "合并"},     {"alert", "告警"},        {"acked", "确认告警"},
     {"created", "拆分立单"}, /* a letter's conduct part, made its own order by routing */
+    {"phone_shown", "查看来电人完整号码"}, /* the full number shown to whoever calls the citizen */
 };
 
 static const code_name UNIT_KINDS[] = {

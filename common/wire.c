@@ -33,6 +33,8 @@ static const wire_entry TABLE[] = {
     {"report.reply", M(report_reply), WIRE_REPLY, "reporting", "the per-street summary"},
     {"document.request", M(document_request), WIRE_REQUEST, "client", "the daily sheet or the bulletin (reporting)"},
     {"document.reply", M(document_reply), WIRE_REPLY, "reporting", "the document's files and summary"},
+    {"phone.reveal", M(phone_request), WIRE_REQUEST, "client", "the caller's full number, recorded (reporting)"},
+    {"phone.reply", M(phone_reply), WIRE_REPLY, "reporting", "the number, and that the look was recorded"},
 
     {"alert.ack", M(ack_request), WIRE_REQUEST, "client", "acknowledge an alert addressed to one's unit (escalation)"},
     {"alert.acked", M(ack_reply), WIRE_REPLY, "escalation", "acknowledged, by whom"},

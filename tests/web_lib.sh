@@ -5,7 +5,8 @@
 #   web_stack NAME [CONFIG...]       a fresh database NAME, the four services with intake's and
 #                                    reporting's HTTP on free ports; sets WEB_BASE, WEB_DIR
 #                                    (emptied: $HARNESS_DIR/NAME) and OPEN311 (the POST URL)
-#   web_file KEY ADDRESS TEXT [CODE] files a complaint with clerk's api_key KEY; prints its ticket
+#   web_file KEY ADDRESS TEXT [CODE [PHONE]]  files a complaint with clerk's api_key KEY (the
+#                                    caller's PHONE, if given); prints its ticket
 #   web_user NAME ROLE [UNIT]        a user with password "pw-NAME-pass" (and no key)
 #   web_token NAME ROLE [UNIT] [N]   a user with an API token (rate N a minute); prints the token
 #   web_sql_token NAME ROLE          the same made straight in PostgreSQL, for tests that run only
@@ -32,7 +33,8 @@ web_stack() {
 
 web_file() {
     curl -s --data-urlencode "api_key=$1" --data-urlencode "service_code=${4:-env.garbage}" \
-        --data-urlencode "description=$3" --data-urlencode "address_string=$2" "$OPEN311" |
+        --data-urlencode "description=$3" --data-urlencode "address_string=$2" ${5:+--data-urlencode "phone=$5"} \
+        "$OPEN311" |
         jq -r '.[0].service_request_id'
 }
 

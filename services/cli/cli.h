@@ -45,6 +45,7 @@ int cli_daily_main(cli_ctx *ctx, int argc, char **argv);
 int cli_bulletin_main(cli_ctx *ctx, int argc, char **argv);
 int cli_migrate_main(cli_ctx *ctx, int argc, char **argv);
 int cli_show_main(cli_ctx *ctx, int argc, char **argv);
+int cli_phone_main(cli_ctx *ctx, int argc, char **argv);
 int cli_status_main(cli_ctx *ctx, int argc, char **argv);
 int cli_gazetteer_main(cli_ctx *ctx, int argc, char **argv);
 int cli_manual_main(cli_ctx *ctx, int argc, char **argv);

@@ -28,6 +28,7 @@ static const cli_command COMMANDS[] = {
     {"daily", cli_daily_main},
     {"bulletin", cli_bulletin_main},
     {"show", cli_show_main},
+    {"phone", cli_phone_main},
     {"status", cli_status_main},
     {"migrate", cli_migrate_main},
     {"keys", cli_keys_main},
@@ -68,6 +69,9 @@ static const char COMMANDS_HELP[] =
     "                          周通报（CSV、XLSX 和 HTML）：默认上周（完整的一周，即发通报的那一周），\n"
     "                          --week this 为本周至今，也可写 ISO 周（2026-W47）\n"
     "  show 工单号             一件工单：诉求（个人信息已遮蔽）、派单决定和理由、时限、预警和处理经过\n"
+    "  phone 工单号            来电人完整号码，给打电话给来电人的人：回访员（已办结待回访）、承办此单的\n"
+    "                          承办人员（办理中）、纪委监委（本单位承办的作风投诉）；每次查看都以本人\n"
+    "                          名义记入工单的处理记录\n"
     "  status [--wait 秒数]    各服务、Redis 和 PostgreSQL 是否正常（正常或不通）及延迟；\n"
     "                          --wait 一直重试到全部正常；法定节假日日历快用完时提醒\n"
     "  alerts [--all] [--rung 级别] [--limit 条数]\n"

@@ -23,6 +23,7 @@
 #include "report_documents.h"
 #include "report_http.h"
 #include "report_live.h"
+#include "report_phone.h"
 #include "report_streets.h"
 #include "report_views.h"
 #include "svc.h"
@@ -93,6 +94,7 @@ static const svc_route ROUTES[] = {
     {"report.request", on_report, AUTH_PEOPLE},
     {"view.request", on_view, AUTH_PEOPLE},
     {"document.request", report_documents_request, AUTH_PEOPLE & ~AUTH_CLERK},
+    {"phone.reveal", report_phone_request, AUTH_PEOPLE},
     {NULL, NULL, 0},
 };
 

@@ -52,7 +52,7 @@ typedef struct {
     const route_def *def;
 } pg_route;
 
-#define NPG_ROUTES 17
+#define NPG_ROUTES 18
 
 struct report_http {
     http_server    *server;
@@ -544,6 +544,12 @@ static void on_work_act(report_http *h, PGconn *pg, const web_user *u, const htt
     web_work_act(&h->work, pg, u, req, resp);
 }
 
+static void on_work_phone(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                          http_response *resp)
+{
+    web_work_phone(&h->work, pg, u, req, resp);
+}
+
 static void on_work_ack(report_http *h, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
 {
     web_work w;
@@ -564,7 +570,7 @@ static const route_def ROUTE_DEFS[NPG_ROUTES] = {
     {"GET", "/work", on_work, 1},                    {"GET", "/work/order", on_work_order, 1},
     {"GET", "/work/photo", on_work_photo, 1},        {"POST", "/work/act", on_work_act, 1},
     {"POST", "/work/ack", on_work_ack, 1},           {"GET", "/api/board", on_board, 1},
-    {"GET", "/", on_dashboard, 1},
+    {"POST", "/work/phone", on_work_phone, 1},       {"GET", "/", on_dashboard, 1},
 };
 
 /* Every route; only the workbench's actions take a large body (photos). */

@@ -69,7 +69,7 @@ static const view_section ORDER[] = {
     {"工单", "ll", "-s--npt-------t", 1,
      "SELECT c.ticket_no AS 工单号, c.status AS 状态, to_char(c.updated_at, " REPORT_TIME_FMT ") AS 状态更新,"
      "       call_time(c, " REPORT_TIME_FMT ") AS 来电时间, coalesce(c.caller_name, '') AS 来电人,"
-     "       coalesce(c.caller_phone, '') AS 联系电话, c.address AS 地址,"
+     "       coalesce(c.caller_phone, '') AS " REPORT_PHONE_COLUMN ", c.address AS 地址,"
      "       coalesce(nullif(c.category_raw, ''), '—') AS 热线分类, coalesce(cat.name, '—') AS 分类,"
      "       coalesce(nullif(c.urgency, ''), '一般') AS 紧急程度,"
      "       c.cycle || '（本轮退回 ' || c.returns || ' 次）' AS 轮次,"

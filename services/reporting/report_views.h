@@ -17,6 +17,9 @@ extern const view_def REPORT_VIEWS[];
  * principal $1 may see it; and how they show a time. */
 #define REPORT_SEEN_ORDER "(SELECT id FROM complaints WHERE ticket_no = $2 AND principal_sees($1::int, id))"
 #define REPORT_TIME_FMT   "'YYYY-MM-DD HH24:MI'"
+/* The order view's column of the caller's phone number (masked; the order
+ * page offers the full one beside it: report_phone.h). */
+#define REPORT_PHONE_COLUMN "联系电话"
 
 /* What follows "没有您可以查看的工单 X" (jiesu show, the order page): the
  * next step, and why an order that exists may be answered so too (the

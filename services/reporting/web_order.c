@@ -7,7 +7,10 @@
  * person may not see is the same "no such order" as one that does not exist,
  * and names, phones and numbers in free text are masked by view.c. Which
  * actions are offered follows the role, the unit and the status; the
- * service that carries an action out checks all of it again.
+ * service that carries an action out checks all of it again. Beside the
+ * masked phone number, to whoever is to call the citizen, a button that
+ * answers the page again with the full number in it, recorded
+ * (report_phone.h decides and records; the page only asks it).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +19,7 @@
 #include "db.h"
 #include "log.h"
 #include "names.h"
+#include "report_phone.h"
 #include "report_views.h"
 #include "text.h"
 #include "view.h"
@@ -52,10 +56,40 @@ static const char SQL_UNITS[] =
 static const char SQL_PHOTO[] =
     "SELECT p.mime, p.data FROM photos p WHERE p.id = $2::bigint AND principal_sees($1::int, p.complaint_id)";
 
+/* What the order's 联系电话 shows: the full number asked for (in this
+ * answer only, to dial with a touch on a phone), or the masked one with,
+ * when the reader may ask, the button that asks. */
+typedef struct {
+    const web_user *u;
+    const char     *ticket;
+    const char     *full;      /* the number revealed, or NULL */
+    int             offer;     /* the reader may ask for it */
+} phone_cell;
+
+static void phone_value(FILE *f, const phone_cell *p, const char *masked)
+{
+    if (p->full) {
+        fputs("<a class=\"phone\" href=\"tel:", f);
+        text_html_escape(f, p->full);
+        fputs("\"><strong>", f);
+        text_html_escape(f, p->full);
+        fputs("</strong></a>（完整号码，只在这一次显示；此次查看已记入处理记录）", f);
+        return;
+    }
+    web_html_value(f, masked);
+    if (!p->offer)
+        return;
+    fputs(" <form class=\"inline\" method=\"post\" action=\"/work/phone\">", f);
+    web_html_csrf(f, p->u);
+    fputs("<input type=\"hidden\" name=\"t\" value=\"", f);
+    text_html_escape(f, p->ticket);
+    fputs("\"><button type=\"submit\">显示完整号码</button></form>", f);
+}
+
 /* A table of a view's reply: one record as a list, else rows (on a phone
  * each row a record of its own, every cell named by its column's
- * data-label: web_html.c). */
-static void view_table(FILE *f, const Jiesu__Table *t)
+ * data-label: web_html.c). phone, or NULL: how the record's 联系电话 shows. */
+static void view_table(FILE *f, const Jiesu__Table *t, const phone_cell *phone)
 {
     fputs("<h2>", f);
     text_html_escape(f, t->title);
@@ -66,7 +100,10 @@ static void view_table(FILE *f, const Jiesu__Table *t)
             fputs("<dt>", f);
             text_html_escape(f, t->columns[c]);
             fputs("</dt><dd>", f);
-            web_html_value(f, t->rows[0]->cells[c]);
+            if (phone && strcmp(t->columns[c], REPORT_PHONE_COLUMN) == 0)
+                phone_value(f, phone, t->rows[0]->cells[c]);
+            else
+                web_html_value(f, t->rows[0]->cells[c]);
             fputs("</dd>", f);
         }
         fputs("</dl></div>\n", f);
@@ -276,10 +313,22 @@ static PGresult *about(PGconn *pg, const char *label, const char *sql, const web
     return db_query(pg, label, sql, 2, params, err, errlen);
 }
 
+/* Whether u may ask for the full number of ticket: the button is offered
+ * then (report_phone() asked without revealing; it decides again when asked). */
+static int phone_offered(PGconn *pg, const web_user *u, const char *ticket)
+{
+    char none[1], say[1024];
+    report_phone_answer a = report_phone(pg, &u->who, ticket, 0, none, sizeof none, say, sizeof say);
+    if (a == REPORT_PHONE_FAILED)
+        log_warn("workbench: order %s: no 显示完整号码 offered to %s: %s", ticket, u->who.name, say);
+    return a == REPORT_PHONE_YES;
+}
+
 /* The page of ticket for u into f, typed's action (or none) filled in as
- * sent; 0, or 404 / 503 when there is none to show. */
+ * sent, phone the caller's full number revealed in this answer (or NULL);
+ * 0, or 404 / 503 when there is none to show. */
 static int order_page(FILE *f, const web_work *w, PGconn *pg, const web_user *u, const char *ticket, const char *note,
-                      int note_ok, const http_request *typed)
+                      int note_ok, const http_request *typed, const char *phone)
 {
     char id[16], err[512] = "";
     Jiesu__ViewReply reply = JIESU__VIEW_REPLY__INIT;
@@ -307,10 +356,11 @@ static int order_page(FILE *f, const web_work *w, PGconn *pg, const web_user *u,
     } else if (status) {
         fputs("<p>暂时无法读取此工单，" WEB_READ_LATER "</p>\n", f);
     } else {
-        view_table(f, reply.tables[0]);
+        phone_cell cell = {u, ticket, phone, !phone && phone_offered(pg, u, ticket)};
+        view_table(f, reply.tables[0], &cell);
         actions(f, pg, u, ticket, st, typed);
         for (size_t i = 1; i < reply.n_tables; i++)
-            view_table(f, reply.tables[i]);
+            view_table(f, reply.tables[i], NULL);
         photos(f, ph);
     }
     fputs("<p><a href=\"/work\">返回工作台</a></p>\n", f);
@@ -324,13 +374,15 @@ static int order_page(FILE *f, const web_work *w, PGconn *pg, const web_user *u,
 }
 
 /* The order page with note (or none) at status (0: what the page finds),
- * the form of typed (a refused action, or NULL) filled in as sent. */
+ * the form of typed (a refused action, or NULL) filled in as sent, phone
+ * the full number revealed (or NULL). */
 static void respond(const web_work *w, PGconn *pg, const web_user *u, const char *ticket, int status,
-                    const char *note, int note_ok, const http_request *typed, http_response *resp)
+                    const char *note, int note_ok, const http_request *typed, const char *phone,
+                    http_response *resp)
 {
     http_body b;
     FILE *f = http_body_open(&b);
-    int found = f ? order_page(f, w, pg, u, ticket, note, note_ok, typed) : 0;
+    int found = f ? order_page(f, w, pg, u, ticket, note, note_ok, typed, phone) : 0;
     http_body_reply(&b, resp, status ? status : found ? found : 200, HTML_TYPE);
 }
 
@@ -376,13 +428,38 @@ void web_work_order(const web_work *w, PGconn *pg, const web_user *u, const http
         return;
     }
     done_note(pg, u, ticket, done, note, sizeof note);
-    respond(w, pg, u, ticket, 0, *note ? note : NULL, 1, NULL, resp);
+    respond(w, pg, u, ticket, 0, *note ? note : NULL, 1, NULL, NULL, resp);
 }
 
 void web_work_order_error(const web_work *w, PGconn *pg, const web_user *u, const http_request *req,
                           const char *ticket, int status, const char *message, http_response *resp)
 {
-    respond(w, pg, u, ticket, status, message, 0, req, resp);
+    respond(w, pg, u, ticket, status, message, 0, req, NULL, resp);
+}
+
+void web_work_phone(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
+{
+    char typed[256], number[64], say[1024];
+    const char *ticket = text_ticket(typed, sizeof typed, http_param(req, "t"));
+    if (!ticket) {
+        web_html_fail(req, resp, 400, "要看哪件工单的来电人号码？请回到工单页面，在“联系电话”旁点“显示完整号码”。");
+        return;
+    }
+    if (!web_auth_csrf_ok(u, req)) {    /* the page again, with a fresh form */
+        respond(w, pg, u, ticket, 403, "这张表单是在您上次登录之前打开的，已经失效，没有显示号码：请再点一次“显示完整号码”。",
+                0, NULL, NULL, resp);
+        return;
+    }
+    report_phone_answer a = report_phone(pg, &u->who, ticket, 1, number, sizeof number, say, sizeof say);
+    if (a == REPORT_PHONE_FAILED) {
+        log_error("workbench: caller's phone of order %s for %s: %s", ticket, u->who.name, say);
+        snprintf(say, sizeof say, "暂时无法读取来电人号码，没有显示，也没有记录：" WEB_READ_LATER);
+    }
+    if (a == REPORT_PHONE_YES)
+        respond(w, pg, u, ticket, 0, "来电人完整号码见下面的“" REPORT_PHONE_COLUMN "”，只在这一次显示；此次查看已记入处理记录。",
+                1, NULL, number, resp);
+    else        /* no such order: the page says so itself */
+        respond(w, pg, u, ticket, report_phone_status(a), a == REPORT_PHONE_NO_ORDER ? NULL : say, 0, NULL, NULL, resp);
 }
 
 void web_work_photo(PGconn *pg, const web_user *u, const http_request *req, http_response *resp)

@@ -58,6 +58,9 @@ void web_work_order(const web_work *w, PGconn *pg, const web_user *u, const http
 void web_work_photo(PGconn *pg, const web_user *u, const http_request *req, http_response *resp);
 void web_work_act(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp);
 void web_work_ack(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp);
+/* POST /work/phone: the order page again, its caller's full number shown in
+ * this answer alone when u may see it (report_phone.h), else the refusal. */
+void web_work_phone(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp);
 
 /* The order page with an error message (after a refused action), at status;
  * the form of req's action filled in with what req sent (its reason, the

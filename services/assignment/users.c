@@ -165,7 +165,7 @@ static int check_role(users_call *c, auth_role *role, char unit_id[16])
  * (added or reset): 0, 1 (too short) or -1, err saying why. */
 static int hash_password(users_call *c, char hash[AUTH_HASH_MAX])
 {
-    if (strlen(c->rq->password) < PASSWORD_MIN) {
+    if (text_utf8_chars(c->rq->password, strlen(c->rq->password)) < PASSWORD_MIN) {
         snprintf(c->err, sizeof c->err, "密码至少要 %d 个字符", PASSWORD_MIN);
         return 1;
     }

@@ -33,6 +33,9 @@ printf 'abc\n' | jiesu user add adm-short --role clerk --no-key --password-stdin
 check_eq "a new user's password of 3 characters is refused" 1 $?
 check "… saying so, as a reset does" grep -q "密码至少要 8 个字符" "$adm/short.out"
 check_eq "… and nobody is added" 0 "$(sql "SELECT count(*) FROM principals WHERE name = 'adm-short'")"
+printf '我的密码\n' | jiesu user add adm-short --role clerk --no-key --password-stdin >"$adm/short.out" 2>&1
+check_eq "characters are counted, not bytes: 4 Chinese characters (12 bytes) are refused" 1 $?
+check "… saying so" grep -q "密码至少要 8 个字符" "$adm/short.out"
 printf 'abcdefgh\n' | jiesu user add adm-short --role clerk --no-key --password-stdin >/dev/null 2>&1
 check_eq "one of 8 is taken" 1 "$(sql "SELECT count(*) FROM principals WHERE name = 'adm-short' AND password_hash IS NOT NULL")"
 

@@ -28,6 +28,7 @@
 #include "bus.h"
 #include "cli_password.h"
 #include "cli_table.h"
+#include "clock.h"
 #include "keys.h"
 
 #define USER_TRIES 1
@@ -131,7 +132,18 @@ static int make_key(const char *name, const char *path, keys_pair *kp)
     return 0;
 }
 
-static void print_users(const Jiesu__UserReply *r)
+/* The day a user was added, in the city's time zone (the configured
+ * timezone), as every time the project shows, whatever the terminal's is. */
+static void added_day(char *buf, size_t cap, int64_t at_ms, const char *zone)
+{
+    int64_t s = at_ms / 1000;
+    time_t local = (time_t)(s + 60 * (int64_t)clock_zone_offset_min(zone, s));
+    struct tm tm;
+    gmtime_r(&local, &tm);
+    strftime(buf, cap, "%Y-%m-%d", &tm);
+}
+
+static void print_users(const Jiesu__UserReply *r, const char *zone)
 {
     static const char *const HEAD[] = {"账号", "姓名", "角色", "单位", "密钥", "密码", "令牌", "状态", "添加日期",
                                        "添加人"};
@@ -141,8 +153,7 @@ static void print_users(const Jiesu__UserReply *r)
     for (size_t i = 0; t && i < r->n_users; i++) {
         const Jiesu__UserInfo *u = r->users[i];
         char unit[256], added[32], state[96] = "有效";
-        time_t at = (time_t)(u->created_at_ms / 1000);
-        strftime(added, sizeof added, "%Y-%m-%d", localtime(&at));
+        added_day(added, sizeof added, u->created_at_ms, zone);
         if (u->disabled)
             snprintf(state, sizeof state, "已停用");
         else if (*u->locked_until)
@@ -173,7 +184,7 @@ static int send_request(cli_ctx *ctx, Jiesu__UserRequest *rq, const char *key_pa
         cli_unexpected(what, "assignment", env->type, "user.reply");
     } else {
         if (strcmp(rq->op, "list") == 0)
-            print_users(reply);
+            print_users(reply, config_str(ctx->cfg, "timezone"));
         else
             printf("%s\n", reply->message);
         if (key_path)

@@ -93,6 +93,10 @@ sql "UPDATE principals SET failed_logins = 5, locked_until = now() + interval '1
 jiesu user list >"$adm/list-locked.out" 2>&1
 check "jiesu user list shows a user locked by wrong passwords as locked, until when and how to unlock" \
     grep -qE "adm-short .*锁定至 [0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}（jiesu user enable 解锁）" "$adm/list-locked.out"
+sql "UPDATE principals SET created_at = '2026-12-06 17:30:00+00' WHERE name = 'adm-short'" >/dev/null
+TZ=UTC jiesu user list >"$adm/list-day.out" 2>&1
+check "its 添加日期 is the city's day (01:30 on the 7th in Asia/Shanghai), not the terminal's (UTC: the 6th)" \
+    grep -qE "adm-short .* 2026-12-07 " "$adm/list-day.out"
 jiesu user enable adm-short >"$adm/enable-locked.out" 2>&1
 check "a locked one is unlocked, and told so" grep -q "已启用用户 adm-short" "$adm/enable-locked.out"
 check_eq "… recorded" 1 "$(sql "SELECT count(*) FROM admin_events WHERE action = 'user.enable' AND subject = 'adm-short'")"

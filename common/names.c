@@ -16,6 +16,7 @@ typedef struct {
 static const code_name STATUSES[] = {
     {"new", "待派单"},        {"manual", "待人工派单"}, {"dispatched", "待签收"}, {"accepted", "办理中"},
     {"waiting", "暂缓办理"}, {"returned", "已退回"},    {"resolved", "已办结待回访"}, {"closed", "已销号"},
+    {"handed_back", "已退回热线"},   /* not this district's business: back to the city hotline, final */
 };
 
 /* The rungs an alert can have, the ladder's then the patterns'; then done. */
@@ -47,6 +48,7 @@ static const code_name EVENTS[] = {
     {"closed", "销号"},     {"merged", "合并"},     {"alert", "告警"},        {"acked", "确认告警"},
     {"created", "拆分立单"}, /* a letter's conduct part, made its own order by routing */
     {"phone_shown", "查看来电人完整号码"}, /* the full number shown to whoever calls the citizen */
+    {"handed_back", "退回热线"},   /* a dispatcher gave an order not this district's back to the hotline */
 };
 
 static const code_name UNIT_KINDS[] = {
@@ -66,6 +68,7 @@ static const code_name ACTIONS_DONE[] = {
     {"accept", "已签收"},     {"progress", "进展已记录"}, {"wait", "已暂缓办理"}, {"resume", "已恢复办理"},
     {"resolve", "已办结"},    {"return", "已退回，重新派单"}, {"callback", "回访已记录"},
     {"reopen", "不满意已记录，工单重新办理、重新派单"},     /* a callback of 不满意 */
+    {"handback", "已退回热线，工单不再在人工派单队列中"},
 };
 
 const char *names_status(const char *status)

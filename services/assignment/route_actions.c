@@ -40,6 +40,9 @@ static const action_rule RULES[] = {
     {"resolve", "办结", "resolved", "{dispatched,accepted}", "resolved", FX_MEET_BOTH, 0},
     {"callback", "回访", "closed", "{resolved}", "callback", FX_CLOSE, 0},
     {"dispatch", "派单", "dispatched", "{manual,returned,new}", "routed", FX_DISPATCH, 0},
+    /* not this district's business (another district's address, a matter no unit here handles): back to
+       the city hotline, for good; no unit is given it, routing's decision (its reasons) stays its last */
+    {"handback", "退回热线", "handed_back", "{manual}", "handed_back", FX_NONE, 1},
 };
 static const action_rule REOPEN = {"callback", "回访", "new", "{resolved}", "callback", FX_REOPEN, 0};
 /* A dispatch of an order a unit already holds: taken from it, with a reason. */
@@ -163,7 +166,7 @@ static int check_request(const route_action_req *req, const action_rule *rule, c
 {
     if (!rule) {
         snprintf(err, errlen, "没有“%s”这种操作（可用：accept 签收、return 退回、progress 填写进展、wait 暂缓办理、"
-                              "resume 恢复办理、resolve 办结、callback 回访、dispatch 派单）",
+                              "resume 恢复办理、resolve 办结、callback 回访、dispatch 派单、handback 退回热线）",
                  req->action);
         return -1;
     }

@@ -28,6 +28,12 @@
  *             satisfied or basic); unsatisfied reopens it: cycle + 1, status
  *             new, assignments end, and the caller enqueues it for routing,
  *             which gives it new deadlines
+ *   handback  manual → handed_back, with a reason (a dispatcher's): the order
+ *             is not this district's business (another district's address,
+ *             a matter no unit here handles) and goes back to the city
+ *             hotline for good; no unit is given it, and routing's
+ *             decision (the assignment saying why it came to a dispatcher)
+ *             stays its last, read by the lists of the hotline's people
  * One action is one transaction, recorded in complaint_events (who and why);
  * repeating one that already took effect changes nothing (README.md).
  */
@@ -40,7 +46,7 @@
 
 typedef struct {
     const char *ticket_no;
-    const char *action;       /* accept | return | progress | wait | resume | resolve | callback | dispatch */
+    const char *action;       /* accept | return | progress | wait | resume | resolve | callback | dispatch | handback */
     const char *unit_code;    /* the acting unit; "" = a dispatcher or the hotline acting for the owner */
     int         principal;    /* who acts (principals.id): an order it may not read (principal_sees,
                                * migration 022) it cannot act on, and hears of as of no such order —

@@ -76,14 +76,15 @@ static int dispatch_deadlines(service *s, route_action_req *ar, char *err, size_
     return 0;
 }
 
-/* Who may take each action: a dispatcher dispatches, a callback agent
+/* Who may take each action: a dispatcher dispatches and hands orders back
+ * to the hotline, a callback agent
  * records callbacks, the unit holding an order does the rest (as its own
  * unit, never one it names). Discipline inspection records the callbacks
  * of the conduct complaints it holds, as their unit: no callback agent may
  * read them. */
 static auth_role action_roles(const char *action)
 {
-    if (strcmp(action, "dispatch") == 0)
+    if (strcmp(action, "dispatch") == 0 || strcmp(action, "handback") == 0)
         return AUTH_DISPATCHER;
     if (strcmp(action, "callback") == 0)
         return AUTH_CALLBACK | AUTH_DISCIPLINE;

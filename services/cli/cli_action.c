@@ -9,10 +9,11 @@
  *   jiesu resolve  TICKET [NOTE]
  *   jiesu callback TICKET 满意|基本满意|不满意 [NOTE] (or satisfied|basic|unsatisfied)
  *   jiesu dispatch TICKET UNIT [REASON]
+ *   jiesu handback TICKET REASON   (退回热线: not this district's business)
  *
  * Who acts is the owner of the key the command runs with (-k KEYFILE): a
  * handler acts for its own unit, which must hold the order; a dispatcher
- * dispatches; a callback agent records callbacks (discipline inspection
+ * dispatches and hands orders back to the hotline; a callback agent records callbacks (discipline inspection
  * those of the conduct complaints it holds). Nothing on the command
  * line can name another actor. Prints the order's new status, or the
  * service's reason for refusing.
@@ -44,6 +45,7 @@ static const action_cmd CMDS[] = {
     {"resolve", 1, 0, "resolve 工单号 [说明]"},
     {"callback", 2, 1, "callback 工单号 满意|基本满意|不满意 [备注]（不满意的工单重新办理）"},
     {"dispatch", 2, 1, "dispatch 工单号 单位 [理由]"},
+    {"handback", 1, 1, "handback 工单号 理由（非本区事项退回热线）"},
 };
 
 static const action_cmd *find_cmd(const char *name)

@@ -49,6 +49,7 @@ static const cli_command COMMANDS[] = {
     {"resume", cli_action_main},
     {"resolve", cli_action_main},
     {"callback", cli_action_main},
+    {"handback", cli_action_main},
     {"learn", cli_learn_main},
     {"config", cli_config_main},
 };
@@ -88,6 +89,9 @@ static const char COMMANDS_HELP[] =
     "  dispatch 工单号 单位 [理由]\n"
     "                          人工派单：给等待派单的工单派单，或改派某单位手上的工单（改派须写理由\n"
     "                          并记录在案，新单位的时限从此刻算起；已办结待回访或已销号的工单不能改派）\n"
+    "  handback 工单号 理由     退回热线：待人工派单的工单不是本区的事（地址在别的区，或本区没有单位\n"
+    "                          办理这类事项），以本人名义连同理由退回市热线；工单状态为已退回热线，\n"
+    "                          不再等待派单（派单员）\n"
     "  accept|resume 工单号, return|progress|wait 工单号 文字, resolve 工单号 [文字]\n"
     "                          单位对自己工单的操作（以密钥所属用户的单位身份）：签收、恢复办理、\n"
     "                          退回（非本单位职责）、记录进展、暂缓办理（时限暂停计时）、办结\n"

@@ -133,7 +133,9 @@ typedef struct {
 
 #define V(f, col) PQgetvalue((f)->d, (f)->r, (col))
 
-/* 1 if the order is still open for a deadline of this kind. */
+/* 1 if the order is still open for a deadline of this kind. One handed
+ * back to the city hotline (handed_back: not this district's business) is
+ * nobody's here to resolve, like one resolved or closed. */
 static int still_open(const firing *f)
 {
     const char *kind = V(f, L_KIND), *status = V(f, L_STATUS);
@@ -141,7 +143,7 @@ static int still_open(const firing *f)
         return 0;
     if (strcmp(kind, "accept") == 0)
         return strcmp(status, "dispatched") == 0;
-    return strcmp(status, "resolved") != 0 && strcmp(status, "closed") != 0;
+    return strcmp(status, "resolved") != 0 && strcmp(status, "closed") != 0 && strcmp(status, "handed_back") != 0;
 }
 
 static void format_reason(char *dst, size_t cap, const esc_ctx *ctx, const firing *f)

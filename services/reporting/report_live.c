@@ -19,7 +19,7 @@ static const char LIVE_SQL[] =
     "       (SELECT count(*) FROM complaint_events e WHERE e.event IN ('routed', 'manual') AND e.at >= " LIVE_T0 "),"
     "       (SELECT count(*) FROM complaint_events e"
     "         WHERE e.event IN ('accepted', 'returned', 'progress', 'waiting', 'resumed', 'resolved',"
-    "                           'callback', 'reopened', 'closed') AND e.at >= " LIVE_T0 "),"
+    "                           'callback', 'reopened', 'closed', 'handed_back') AND e.at >= " LIVE_T0 "),"
     "       (SELECT count(*) FROM alerts a WHERE a.created_at >= " LIVE_T0 ")";
 
 int report_live_reload(report_live *self, PGconn *pg, const char *tz, char *err, size_t errlen)

@@ -8,7 +8,7 @@
  *   imported  complaint_events 'imported'
  *   routed    complaint_events 'routed' or 'manual'
  *   status    complaint_events accepted, returned, progress, waiting, resumed,
- *             resolved, callback, reopened, closed
+ *             resolved, callback, reopened, closed, handed_back
  *   alerts    alerts raised
  */
 #ifndef JIESU_REPORT_LIVE_H

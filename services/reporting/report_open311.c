@@ -19,9 +19,14 @@
 /* An anonymous request costs the database at most this. */
 static const char QUERY_LIMIT_SQL[] = "SET LOCAL statement_timeout = 2000";
 
+/* The statuses published as closed: the work done, or the order handed
+ * back to the city hotline (not this district's business) — nothing more
+ * will happen to it here. */
+#define OPEN311_CLOSED "('resolved', 'closed', 'handed_back')"
+
 /* The columns of one request, over complaints c and its owner's assignment a and unit u. */
 #define REQUEST_COLUMNS                                                                             \
-    "c.ticket_no, CASE WHEN c.status IN ('resolved', 'closed') THEN 'closed' ELSE 'open' END,"      \
+    "c.ticket_no, CASE WHEN c.status IN " OPEN311_CLOSED " THEN 'closed' ELSE 'open' END,"            \
     " c.status, coalesce(c.category, c.category_raw),"                                            \
     " coalesce(c.category_raw, (SELECT name FROM categories WHERE code = c.category), c.category),"        \
     " c.content, u.name, to_json(c.called_at) #>> '{}', to_json(c.updated_at) #>> '{}', c.address," \
@@ -49,7 +54,7 @@ static const char LIST_SQL[] =
     " WHERE" PUBLISHED
     "   AND ($1::timestamptz IS NULL OR c.called_at >= $1::timestamptz)"
     "   AND ($2::timestamptz IS NULL OR c.called_at <= $2::timestamptz)"
-    "   AND ($3::text IS NULL OR (c.status IN ('resolved', 'closed')) = ($3 = 'closed'))"
+    "   AND ($3::text IS NULL OR (c.status IN " OPEN311_CLOSED ") = ($3 = 'closed'))"
     "   AND ($4::text IS NULL OR coalesce(c.category, c.category_raw) = $4) AND $4 IS DISTINCT FROM 'conduct'"
     " ORDER BY c.called_at DESC, c.id DESC LIMIT $5::int OFFSET $6::int";
 

@@ -195,6 +195,9 @@ static const act_form RESOLVE = {"resolve", "办结", NULL, "办结说明", 0,
     "<label>整改前照片<input type=\"file\" name=\"photo_before\" accept=\"image/jpeg,image/png\"></label>"
     "<label>整改后照片<input type=\"file\" name=\"photo_after\" accept=\"image/jpeg,image/png\"></label>", 1};
 static const act_form RETURN = {"return", "退回（非本单位职责）", NULL, "退回原因", 1, NULL, 0};
+/* The dispatcher's, for an order of the manual queue that is not this
+ * district's business: back to the city hotline, for good. */
+static const act_form HANDBACK = {"handback", "退回热线（非本区事项）", NULL, "退回热线的理由", 1, NULL, 0};
 
 /* The callback's form, the callback agent's and discipline inspection's
  * (for the conduct complaints it resolved): the results names.c knows, 满意
@@ -292,8 +295,11 @@ static void actions(FILE *f, PGconn *pg, const web_user *u, const char *ticket, 
         fputs("<p>本单位协办此单：可查看，由主办单位办理。</p>", f);
     else if (u->who.role & (AUTH_HANDLER | AUTH_DISCIPLINE))    /* discipline inspection reading its district's */
         fputs("<p>此单不由本单位承办：可查看，由承办单位办理；发给本单位的告警在工作台确认。</p>", f);
-    else if ((u->who.role & AUTH_DISPATCHER) && (strcmp(status, "manual") == 0 || strcmp(status, "returned") == 0))
+    else if ((u->who.role & AUTH_DISPATCHER) && (strcmp(status, "manual") == 0 || strcmp(status, "returned") == 0)) {
         dispatch_form(f, pg, u, ticket, PQgetvalue(standing, 0, S_SUGGESTED), 0, typed);
+        if (strcmp(status, "manual") == 0)
+            action_form(f, u, ticket, &HANDBACK, typed);
+    }
     else if ((u->who.role & AUTH_DISPATCHER) && *PQgetvalue(standing, 0, S_HOLDER))
         dispatch_form(f, pg, u, ticket, PQgetvalue(standing, 0, S_HOLDER), 1, typed);
     else if ((u->who.role & AUTH_CALLBACK) && strcmp(status, "resolved") == 0)

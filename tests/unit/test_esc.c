@@ -268,12 +268,15 @@ static void test_order_that_moved_on_raises_nothing(void **state)
     assert_int_equal(f->planned.quiet, 1);
     long long accepted = order(f, "accepted", "accept", -5);
     assert_int_equal(f->planned.quiet, 1);
-    assert_int_equal(timer_score(f, resolved) + timer_score(f, accepted), -2);
+    long long handed = order(f, "handed_back", "resolve", -5);     /* back to the city hotline */
+    assert_int_equal(f->planned.quiet, 1);
+    assert_int_equal(timer_score(f, resolved) + timer_score(f, accepted) + timer_score(f, handed), -3);
     fire(f, &st);
     assert_int_equal(st.claimed, 0);
-    assert_int_equal(alerts_of(f, resolved, "%") + alerts_of(f, accepted, "%"), 0);
-    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id IN (%lld, %lld)"
-                                            " AND rung_next = 'done' AND fired_at IS NOT NULL", resolved, accepted), 2);
+    assert_int_equal(alerts_of(f, resolved, "%") + alerts_of(f, accepted, "%") + alerts_of(f, handed, "%"), 0);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id IN (%lld, %lld, %lld)"
+                                            " AND rung_next = 'done' AND fired_at IS NOT NULL", resolved, accepted,
+                                 handed), 3);
     /* an accepted order is still open for its resolve deadline */
     long long late = order(f, "accepted", "resolve", -1);
     fire(f, &st);

@@ -24,6 +24,7 @@ static const struct {
     {names_status, "new", "待派单"},          {names_status, "manual", "待人工派单"},
     {names_status, "dispatched", "待签收"},   {names_status, "accepted", "办理中"},
     {names_status, "resolved", "已办结待回访"}, {names_status, "closed", "已销号"},
+    {names_status, "handed_back", "已退回热线"}, {names_event, "handed_back", "退回热线"},
     {names_status, "merged-later", "merged-later"},
     {names_rung, "remind", "催办"},           {names_rung, "supervise", "督办"},
     {names_rung, "accountability", "问责预警"}, {names_rung, "unit_overdue", "单位超期率过高"},

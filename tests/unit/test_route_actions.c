@@ -4,7 +4,8 @@
  * conduct complaint never reaches a unit that is not discipline inspection,
  * nor any order a unit it accuses, by return and dispatch by hand; a
  * dispatcher reassigns an order a unit holds only with a reason, and never a
- * resolved or closed one; a database that fails the change is named to the
+ * resolved or closed one; a dispatcher hands an order of the manual queue
+ * back to the hotline, with a reason, once; a database that fails the change is named to the
  * caller with PostgreSQL's reason.
  *
  * Needs JIESU_TEST_PG (a migrated database); ticket numbers are per run.
@@ -133,7 +134,7 @@ static void test_bad_requests(void **state)
     char err[256] = "", ticket[128];
     assert_int_equal(act(f, f->ticket, "approve", "", &res, err, sizeof err), -1);
     assert_string_equal(err, "没有“approve”这种操作（可用：accept 签收、return 退回、progress 填写进展、wait 暂缓办理、"
-                             "resume 恢复办理、resolve 办结、callback 回访、dispatch 派单）");
+                             "resume 恢复办理、resolve 办结、callback 回访、dispatch 派单、handback 退回热线）");
     assert_int_equal(act(f, "", "accept", "", &res, err, sizeof err), -1);
     assert_string_equal(err, "没有给出工单号");
     snprintf(ticket, sizeof ticket, "%s-none", f->tag);
@@ -175,7 +176,8 @@ static void test_return_releases_the_order(void **state)
     assert_int_equal(res.reroute, 1);
     assert_string_equal(res.to, "returned");
     assert_int_equal(fixture_num(f->pg, "SELECT returns FROM complaints WHERE id = %lld AND status = 'returned'", id), 1);
-    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active", id), 0);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active"
+                                        " AND (unit_id IS NOT NULL OR role <> 'manual')", id), 0);     /* no unit's */
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld AND event = 'returned'"
                                         " AND detail->>'reason' = '不在本街道辖区' AND detail->>'unit' = '370212001'", id), 1);
     /* again: nothing changes, nothing re-enqueued */
@@ -282,6 +284,42 @@ static int dispatch_to(fixture *f, const char *ticket, const char *unit, route_a
     route_action_req req = {.ticket_no = ticket, .action = "dispatch", .target_unit = unit, .actor = "调度员乙",
                             .accept_due_ms = now_ms + 3600000, .resolve_due_ms = now_ms + 86400000};
     return route_action(f->pg, &req, res, err, errlen);
+}
+
+/* An order not this district's business goes back to the hotline: only with
+ * a reason, only from the manual queue, once; it leaves the queue for good,
+ * held by no unit, and its history says who and why. */
+static void test_hand_back_to_the_hotline(void **state)
+{
+    fixture *f = *state;
+    route_action_result res;
+    char err[256] = "", ticket[128];
+    long long id = manual_order(f, "hb", "noise", "{}", ticket, sizeof ticket);
+    route_action_req req = {.ticket_no = ticket, .action = "handback", .actor = "调度员丙", .reason = ""};
+    assert_int_equal(route_action(f->pg, &req, &res, err, sizeof err), -1);
+    assert_string_equal(err, "退回热线需要填写理由");
+    req.reason = "地址在黄岛区，非本区事项";
+    assert_int_equal(route_action(f->pg, &req, &res, err, sizeof err), 0);
+    assert_true(res.changed);
+    assert_string_equal(res.from, "manual");
+    assert_string_equal(res.to, "handed_back");
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active"
+                                        " AND (unit_id IS NOT NULL OR role <> 'manual')", id), 0);     /* no unit's */
+    assert_int_equal(route_action(f->pg, &req, &res, err, sizeof err), 0);     /* a retry: done, nothing new */
+    assert_false(res.changed);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"
+                                        " AND event = 'handed_back' AND actor = '调度员丙'"
+                                        " AND detail->>'reason' = '地址在黄岛区，非本区事项'"
+                                        " AND detail->>'from' = 'manual' AND detail->>'unit' IS NULL", id), 1);
+    assert_int_equal(dispatch_to(f, ticket, "370212004", &res, err, sizeof err), -1);    /* final */
+    assert_non_null(strstr(err, "状态为已退回热线，不能派单"));
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld", id), 1);
+    char held[128];     /* a unit holds it: not the manual queue's */
+    long long held_id = dispatched(f, "hb-held", held, sizeof held);
+    req.ticket_no = held;
+    assert_int_equal(route_action(f->pg, &req, &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "状态为待签收，不能退回热线"));
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld", held_id), 0);
 }
 
 /* The district's discipline inspection, the one unit a conduct complaint may go to. */
@@ -453,6 +491,7 @@ int main(void)
         cmocka_unit_test(test_dispatch_to_a_street_adds_the_co_handler),
         cmocka_unit_test(test_reassign),
         cmocka_unit_test(test_reassign_keeps_the_conduct_rule),
+        cmocka_unit_test(test_hand_back_to_the_hotline),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

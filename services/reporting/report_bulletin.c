@@ -9,7 +9,8 @@
  *   - place: the order's own active owner assignment (community, else street,
  *     else the owner unit's name), a merged repeat never routed itself its
  *     parent's; in the manual dispatch queue: the row 待人工派单; not routed
- *     (yet, or again after a return): the row 尚未派单.
+ *     (yet, or again after a return): the row 尚未派单; handed back to the
+ *     city hotline (not this district's business): the row 已退回热线.
  * Orders placed in another district's streets (or owned by another
  * district's units) are left out; unplaced ones are the deployment's own.
  * The ten with the most orders this week are ranked; all others are summed
@@ -49,13 +50,13 @@ static const char HOTSPOTS_SQL[] =
     "                    LATERAL report_hot_facts(l.live, $5) x WHERE cardinality(l.live) > 0"
     "), w AS MATERIALIZED ("
     "    SELECT day >= $3::date AS cur, manual, cat, category_raw, unit_id, community_code, street_code,"
-    "           sum(n) AS n"
-    "    FROM w0 GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    "           handed_back, sum(n) AS n"
+    "    FROM w0 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
     "), o AS ("
     "    SELECT w.cur, w.n, coalesce(k.name, w.cat, w.category_raw) AS category,"
     "           CASE WHEN w.unit_id IS NOT NULL THEN coalesce(cr.name, sr.name, un.name) END AS place,"
     "           CASE WHEN w.unit_id IS NOT NULL THEN 'ranked' WHEN w.manual THEN 'manual'"
-    "                ELSE 'unrouted' END AS place_kind"
+    "                WHEN w.handed_back THEN 'handed_back' ELSE 'unrouted' END AS place_kind"
     "    FROM w"
     "    LEFT JOIN categories k ON k.code = w.cat"
     "    LEFT JOIN units un ON un.id = w.unit_id"
@@ -84,7 +85,8 @@ static const char HOTSPOTS_SQL[] =
     "    FROM r"
     ")"
     "SELECT kind, rk, nm, sum(n) AS n, sum(prev) FROM top GROUP BY 1, 2, 3"
-    " ORDER BY 1, array_position(ARRAY['ranked', 'other', 'manual', 'unrouted', 'unknown'], rk), n DESC, 3";
+    " ORDER BY 1, array_position(ARRAY['ranked', 'other', 'manual', 'unrouted', 'handed_back', 'unknown'], rk),"
+    " n DESC, 3";
 
 enum { H_LIST, H_ROW_KIND, H_NAME, H_COUNT, H_PREV };
 
@@ -167,11 +169,15 @@ static void copy_col(char *dst, size_t cap, const PGresult *res, int row, int co
     snprintf(dst, cap, "%s", PQgetvalue(res, row, col));
 }
 
-static const char *const HOT_KINDS[] = {[HOT_RANKED] = "ranked", [HOT_OTHER] = "other", [HOT_MANUAL] = "manual",
-                                        [HOT_UNROUTED] = "unrouted", [HOT_UNKNOWN] = "unknown", [HOT_TOTAL] = "total"};
+static const char *const HOT_KINDS[] = {[HOT_RANKED] = "ranked",     [HOT_OTHER] = "other",
+                                        [HOT_MANUAL] = "manual",     [HOT_UNROUTED] = "unrouted",
+                                        [HOT_HANDED_BACK] = "handed_back", [HOT_UNKNOWN] = "unknown",
+                                        [HOT_TOTAL] = "total"};
 
-static const char *const HOT_LABELS[] = {[HOT_RANKED] = "", [HOT_OTHER] = "其他", [HOT_MANUAL] = "待人工派单",
-                                         [HOT_UNROUTED] = "尚未派单", [HOT_UNKNOWN] = "未分类", [HOT_TOTAL] = "合计"};
+static const char *const HOT_LABELS[] = {[HOT_RANKED] = "",       [HOT_OTHER] = "其他",
+                                         [HOT_MANUAL] = "待人工派单", [HOT_UNROUTED] = "尚未派单",
+                                         [HOT_HANDED_BACK] = "已退回热线", [HOT_UNKNOWN] = "未分类",
+                                         [HOT_TOTAL] = "合计"};
 
 const char *report_hot_label(report_hot_kind kind)
 {

@@ -22,7 +22,7 @@
 #include "report_metrics.h"
 
 #define REPORT_HOTSPOTS 10          /* ranked rows per kind of hot spot */
-#define REPORT_HOTSPOT_ROWS (REPORT_HOTSPOTS + 4)   /* + the rest, two kinds of unplaced or unknown, the total */
+#define REPORT_HOTSPOT_ROWS (REPORT_HOTSPOTS + 5)   /* + the rest, three kinds of unplaced or unknown, the total */
 #define REPORT_MAX_ORDERS 2000      /* overdue / escalated orders listed at most */
 
 /* What a hot spot row is: every order called in the week is in exactly one
@@ -32,6 +32,7 @@ typedef enum {
     HOT_OTHER,                      /* 其他: every other category or place */
     HOT_MANUAL,                     /* places: 待人工派单, in the manual dispatch queue */
     HOT_UNROUTED,                   /* places: 尚未派单, not routed yet (or returned, waiting to be again) */
+    HOT_HANDED_BACK,                /* places: 已退回热线, handed back to the city hotline (not this district's) */
     HOT_UNKNOWN,                    /* categories: 未分类, no category known */
     HOT_TOTAL                       /* 合计 */
 } report_hot_kind;

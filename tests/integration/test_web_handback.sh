@@ -9,7 +9,8 @@
 # second attempt (`jiesu handback`) is answered done and records nothing; the
 # order has left the manual queue (`jiesu manual`, the workbench, the wall
 # board, `jiesu report`) and no unit is charged with it (the per-street
-# summary, the daily sheet, the board); Open311 publishes it closed.
+# summary, the daily sheet, the board); the bulletin's hot spots count it
+# in a row of its own, 已退回热线; Open311 publishes it closed.
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
@@ -139,6 +140,11 @@ check_eq "… every unit's row as before" "$units_before" "$(jq -c '[.units[] | 
 "$JIESU_BIN/jiesu" daily --json >"$WEB_DIR/daily.json" 2>&1
 check_eq "the daily sheet: one new order (中韩's), none closed" "1 0" \
     "$(jq -r '[.streets[].new] | add' "$WEB_DIR/daily.json") $(jq -r '[.streets[].closed] | add' "$WEB_DIR/daily.json")"
+"$JIESU_BIN/jiesu" bulletin --week this --json >"$WEB_DIR/bulletin.json" 2>&1
+check_eq "the bulletin's hot spots: in a row of its own, 已退回热线, not 尚未派单" "1 0 2" \
+    "$(jq -r '[.hotspots.places[] | select(.kind == "handed_back") | .count] + [[.hotspots.places[] | select(.kind ==
+        "unrouted" or .kind == "manual") | .count] | add // 0] + [.hotspots.places[] | select(.kind == "total") | .count]
+        | map(tostring) | join(" ")' "$WEB_DIR/bulletin.json")"
 check_eq "Open311 publishes it closed" 200 "$(curl -s -o "$WEB_DIR/open311.json" -w '%{http_code}' "$WEB_BASE/requests/$out.json")"
 check_eq "… status closed, no agency" "closed null" "$(jq -r '.[0] | "\(.status) \(.agency_responsible)"' "$WEB_DIR/open311.json")"
 

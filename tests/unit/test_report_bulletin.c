@@ -81,7 +81,9 @@ static void expect(const report_hotspot *h, size_t n, report_hot_kind kind, cons
 /* The orders of the fixture's W47 plus: U1 not routed yet (the hotline's
  * category 城市管理-占道经营), U2 not routed and without any category, K1 a
  * conduct complaint at 南街道 owned by the district's discipline inspection,
- * R3 a repeat of E1 merged into it but routed itself to 南街道. */
+ * R3 a repeat of E1 merged into it but routed itself to 南街道, H1 handed
+ * back to the city hotline (another district's address), its category not
+ * known. */
 static void add_orders(PGconn *pg)
 {
     exec_ok(pg, "INSERT INTO units (code, name, kind, region_code) VALUES"
@@ -89,6 +91,7 @@ static void add_orders(PGconn *pg)
     exec_ok(pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status, category, category_raw)"
                 " VALUES ('FX-U1', '2026-11-20 08:00+08', '样例路', '占道', 'new', NULL, '城市管理-占道经营'),"
                 "        ('FX-U2', '2026-11-20 08:10+08', '样例路', '不明', 'new', NULL, NULL),"
+                "        ('FX-H1', '2026-11-20 09:00+08', '黄岛区长江中路', '不明', 'handed_back', NULL, NULL),"
                 "        ('FX-K1', '2026-11-19 08:00+08', '南街道', '街道办不作为', 'dispatched', 'conduct', NULL),"
                 "        ('FX-R3', '2026-11-19 09:00+08', '样例路E1号', '垃圾', 'dispatched', 'garbage', NULL)");
     exec_ok(pg, "UPDATE complaints SET parent_id = (SELECT id FROM complaints WHERE ticket_no = 'FX-E1')"
@@ -111,17 +114,19 @@ static void test_hot_spots_count_every_order(void **state)
     expect(c, nc, HOT_RANKED, "农贸市场", 1, 0);
     expect(c, nc, HOT_RANKED, "占道经营", 1, 0);             /* U1, through the hotline's category */
     expect(c, nc, HOT_RANKED, "纪检监察", 1, 0);             /* K1, a count only */
-    expect(c, nc, HOT_UNKNOWN, "", 1, 0);                   /* U2 */
-    expect(c, nc, HOT_TOTAL, "", 16, 3);
+    expect(c, nc, HOT_UNKNOWN, "", 2, 0);                   /* U2, H1 */
+    expect(c, nc, HOT_TOTAL, "", 17, 3);
     expect(p, np, HOT_RANKED, "东一社区居民委员会", 2, 0);   /* E1, E2; not R3 */
     expect(p, np, HOT_RANKED, "东街道", 2, 1);
     expect(p, np, HOT_RANKED, "西街道", 3, 1);               /* W2, W4 and W3 (never routed: its parent's) */
     expect(p, np, HOT_RANKED, "南街道", 5, 0);               /* S1-S3, K1, R3 */
     expect(p, np, HOT_RANKED, "样例区市场监管局", 1, 0);
     expect(p, np, HOT_MANUAL, "", 1, 0);                    /* W1 */
-    expect(p, np, HOT_UNROUTED, "", 2, 0);                  /* U1, U2 */
-    expect(p, np, HOT_TOTAL, "", 16, 3);
+    expect(p, np, HOT_UNROUTED, "", 2, 0);                  /* U1, U2; not H1 */
+    expect(p, np, HOT_HANDED_BACK, "", 1, 0);               /* H1 */
+    expect(p, np, HOT_TOTAL, "", 17, 3);
     assert_string_equal(row(p, np, HOT_MANUAL, "")->name, "待人工派单");
+    assert_string_equal(row(p, np, HOT_HANDED_BACK, "")->name, "已退回热线");
     assert_string_equal(c[0].name, "garbage");              /* the most orders first */
     assert_int_equal(c[nc - 1].kind, HOT_TOTAL);
     report_bulletin_free(&b);

@@ -145,8 +145,8 @@ static const list_kind LISTS[] = {
      "dispatched,accepted,waiting,resolved,closed", SQL_HOTLINE},
     {AUTH_DISPATCHER, "人工派单队列", SQL_HOTLINE, "{manual}", "manual,handed_back", NULL},
     {AUTH_CALLBACK, "待回访工单", SQL_HOTLINE, "{resolved}", "resolved,closed", NULL},
-    {AUTH_CLERK, "查询工单", SQL_HOTLINE, "{}", "new,manual,dispatched,accepted,waiting,returned,resolved,closed,handed_back",
-     NULL},
+    {AUTH_CLERK, "查询工单", SQL_HOTLINE, "{}",
+     "new,manual,dispatched,accepted,waiting,returned,resolved,closed,handed_back", NULL},
 };
 
 static const list_kind *list_for(auth_role role)

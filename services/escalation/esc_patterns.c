@@ -44,6 +44,10 @@
     " array_agg(c.id ORDER BY c.called_at, c.id) AS all_ids, array_agg(c.id) FILTER (WHERE c.parent_id IS NULL)" \
     " AS unmerged, count(*) AS n, count(*) FILTER (WHERE c.parent_id IS NULL) AS n_unmerged"
 
+/* An order still the district's: neither closed nor handed back to the city
+ * hotline (handed_back: another district's business, final). */
+#define STILL_OURS(c) c ".status NOT IN ('closed', 'handed_back')"
+
 /* The groups g (REPEAT_AGGREGATES, category, address) with at least $2
  * orders, 2 of them not merged yet. Columns: parent id, parent ticket,
  * parent cycle, all ids, unmerged ids, count, category, address. */
@@ -55,7 +59,7 @@
 /* Every group of the window. */
 static const char SQL_REPEAT[] = REPEAT_GROUPS(
     "(SELECT " REPEAT_AGGREGATES ", c.category, c.address FROM complaints c"
-    "  WHERE " REPEAT_WINDOW("c") " AND c.status <> 'closed' GROUP BY c.category, c.address) g");
+    "  WHERE " REPEAT_WINDOW("c") " AND " STILL_OURS("c") " GROUP BY c.category, c.address) g");
 
 /* The groups an order may have joined from $3 on: the places of the orders
  * JOINED_SINCE (by key, = ANY: joined, the planner read the whole window to
@@ -70,7 +74,7 @@ static const char SQL_REPEAT_CHANGED[] = REPEAT_GROUPS(
     "    WHERE x.id = ANY (ARRAY(" JOINED_SINCE("$3::timestamptz") ")) AND " REPEAT_WINDOW("x") ") t"
     "  CROSS JOIN LATERAL (SELECT " REPEAT_AGGREGATES " FROM complaints c"
     "   WHERE c.category = t.category AND c.address = t.address"
-    "     AND c.called_at >= " ESC_SQL_NOW " - make_interval(days => $1::int) AND c.status <> 'closed') a) g");
+    "     AND c.called_at >= " ESC_SQL_NOW " - make_interval(days => $1::int) AND " STILL_OURS("c") ") a) g");
 
 enum { R_PARENT, R_TICKET, R_CYCLE, R_ALL, R_UNMERGED, R_COUNT, R_CATEGORY, R_ADDRESS };
 
@@ -119,7 +123,7 @@ static const char SQL_REBOUND[] =
     "                                        WHERE e.complaint_id = o.id AND e.event = 'closed'), o.updated_at) AS closed_at"
     "   FROM complaints o WHERE o.category = n.category AND o.address = n.address AND o.status = 'closed'"
     "     AND o.id <> n.id) o ON o.closed_at <= n.called_at AND o.closed_at >= n.called_at - make_interval(days => $1::int)"
-    " WHERE n.called_at >= " ESC_SQL_NOW " - make_interval(days => $1::int) AND n.status <> 'closed'"
+    " WHERE n.called_at >= " ESC_SQL_NOW " - make_interval(days => $1::int) AND " STILL_OURS("n")
     "   AND n.category IS NOT NULL AND n.address <> ''"
     "   AND ($3::timestamptz IS NULL OR n.id = ANY (ARRAY(" JOINED_SINCE("$3::timestamptz") ")))"
     "   AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.complaint_id = n.id AND a.rung = 'rebound' AND a.cycle = n.cycle)"
@@ -131,7 +135,7 @@ static const char SQL_BOUNCE[] =
     "SELECT c.id, c.cycle, c.ticket_no, count(*) FILTER (WHERE e.event = 'returned'),"
     "       count(*) FILTER (WHERE e.event = 'reopened')"
     " FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id"
-    " WHERE e.event IN ('returned', 'reopened') AND c.status <> 'closed'"
+    " WHERE e.event IN ('returned', 'reopened') AND " STILL_OURS("c")
     "   AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.complaint_id = c.id AND a.rung = 'bounce' AND a.cycle = c.cycle)"
     " GROUP BY c.id HAVING count(*) >= $1::int";
 

@@ -115,7 +115,9 @@ wait_for "everything filed is routed" 60 sql_eq "SELECT count(*) FROM complaints
 check_eq "everything filed is routed, nothing twice" "0 42" \
     "$(sql "SELECT count(*) FILTER (WHERE status = 'new') || ' ' || count(*) FROM complaints")"
 check_eq "back: the board answers" 200 "$(web_get "$dir/c.jar" /api/board)"
-check "… and the loops said they are back" \
+# Each loop finds PostgreSQL back at its next try (escalation's a second
+# apart, while the server may still be starting): waited for, not read at once.
+check "… and the loops said they are back" wait_for "both loops' 'reachable again'" 30 \
     sh -c "grep -q 'PostgreSQL reachable again after' '$HARNESS_DIR/assignment.log' &&
            grep -q 'PostgreSQL reachable again after' '$HARNESS_DIR/escalation.log'"
 

@@ -80,6 +80,9 @@ refused sha 404 "$a" "没有您可以查看的工单 $a"
 refused huifang 409 "$a" "工单 $a 状态为待签收：$who_may"
 refused zhong 404 "$conduct" "没有您可以查看的工单 $conduct"
 refused jiwei 409 "$a" "工单 $a 不由本单位承办"
+check "a refusal on the page is logged as the bus's are, naming who asked (an administrator sees who tries)" \
+    sh -c "grep -q \"caller's phone of order $a refused to paidan\" '$HARNESS_DIR/reporting.log' &&
+           grep -q \"caller's phone of order $conduct refused to zhong\" '$HARNESS_DIR/reporting.log'"
 before=$(shown)
 check_eq "a POST without the page's CSRF token: refused" 403 \
     "$(curl -s -b "$(jar zhong)" -o "$WEB_DIR/forged.html" -w '%{http_code}' --data-urlencode "t=$a" "$WEB_BASE/work/phone")"

@@ -78,6 +78,11 @@ int cli_ack_main(cli_ctx *ctx, int argc, char **argv);
  * "99999999999", "-3"): what an option's number must be. */
 long cli_count(const char *s, long min, long max);
 
+/* The file at path read whole, NUL-terminated (the caller frees it), its
+ * length in *len. NULL with errno set when it cannot be read; EFBIG when it
+ * is longer than max bytes, its length still in *len. */
+char *cli_file_read(const char *path, long max, size_t *len);
+
 /* Prints "jiesu: " and the message, and a newline, to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -16,6 +16,29 @@
 #include "keys.h"
 #include "svc.h"
 
+char *cli_file_read(const char *path, long max, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    long size = fseek(fp, 0, SEEK_END) == 0 ? ftell(fp) : -1;
+    char *text = NULL;
+    *len = size > 0 ? (size_t)size : 0;
+    if (size > max)
+        errno = EFBIG;
+    else if (size >= 0 && fseek(fp, 0, SEEK_SET) == 0 && (text = malloc((size_t)size + 1)) &&
+             fread(text, 1, (size_t)size, fp) == (size_t)size)
+        text[size] = '\0';
+    else {
+        if (!errno)
+            errno = text ? EIO : ENOMEM;
+        free(text);
+        text = NULL;
+    }
+    fclose(fp);
+    return text;
+}
+
 long cli_count(const char *s, long min, long max)
 {
     char *end;

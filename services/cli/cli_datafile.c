@@ -13,35 +13,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "text.h"
 
 #define FILE_MAX (16L << 20)    /* the shipped files are kilobytes */
-#define FIX "改正后再运行 jiesu migrate"
 
 /* The file at path, whole and NUL-terminated, in *text (the caller frees
  * it), its length in *len. 0, or -1 with why in err. */
 static int read_whole(const char *path, char **text, size_t *len, char *err, size_t errlen)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        snprintf(err, errlen, "%s：%s", path, text_os_error(errno));
-        return -1;
-    }
-    long size = fseek(fp, 0, SEEK_END) == 0 ? ftell(fp) : -1;
-    *text = size >= 0 && size <= FILE_MAX && fseek(fp, 0, SEEK_SET) == 0 ? malloc((size_t)size + 1) : NULL;
-    if (*text && fread(*text, 1, (size_t)size, fp) == (size_t)size) {
-        (*text)[size] = '\0';
-        *len = (size_t)size;
-        fclose(fp);
+    errno = 0;
+    if ((*text = cli_file_read(path, FILE_MAX, len)))
         return 0;
-    }
-    if (size > FILE_MAX)
+    if (errno == EFBIG)
         snprintf(err, errlen, "%s：大于 16 MB，不像是 jiesu 的数据文件：核对路径", path);
     else
-        snprintf(err, errlen, "%s：读取出错：%s", path, text_os_error(errno ? errno : EIO));
-    free(*text);
-    *text = NULL;
-    fclose(fp);
+        snprintf(err, errlen, "%s：%s", path, text_os_error(errno));
     return -1;
 }
 
@@ -90,7 +77,7 @@ static int check_header(const char *path, const char *text, const char *header, 
     if (strcmp(got, header) == 0)
         return 0;
     snprintf(err, errlen, "%s 第 1 行（表头）：应是 %s，这个文件写的是“%s”：把表头改成这样（列的顺序也要一样），"
-             FIX, path, header, got);
+             CLI_DATAFILE_FIX, path, header, got);
     return -1;
 }
 
@@ -110,7 +97,7 @@ int cli_datafile_check(const char *path, const char *header, char *err, size_t e
         long line = 1;
         for (size_t i = 0; i < at; i++)
             line += text[i] == '\n';
-        snprintf(err, errlen, "%s 第 %ld 行：不是 UTF-8 文字（用 Excel 或记事本另存时选“UTF-8”编码），" FIX, path, line);
+        snprintf(err, errlen, "%s 第 %ld 行：不是 UTF-8 文字（用 Excel 或记事本另存时选“UTF-8”编码），" CLI_DATAFILE_FIX, path, line);
         goto done;
     }
     if (check_header(path, text, header, err, errlen) < 0)
@@ -122,17 +109,17 @@ int cli_datafile_check(const char *path, const char *header, char *err, size_t e
         int n = record_fields(&p);
         line_text(start, shown, sizeof shown);
         if (!*shown) {
-            snprintf(err, errlen, "%s 第 %ld 行：是空行：删去它，" FIX, path, line);
+            snprintf(err, errlen, "%s 第 %ld 行：是空行：删去它，" CLI_DATAFILE_FIX, path, line);
             goto done;
         }
         if (n < 0) {
             snprintf(err, errlen, "%s 第 %ld 行：英文双引号没有在这一行里结束（“%s”）：补上结尾的引号，"
-                     "字段里的引号写成两个（\"\"），" FIX, path, line, shown);
+                     "字段里的引号写成两个（\"\"），" CLI_DATAFILE_FIX, path, line, shown);
             goto done;
         }
         if (n != want) {
             snprintf(err, errlen, "%s 第 %ld 行：有 %d 列，表头 %s 有 %d 列（“%s”）：补上空着的列或删去多余的，"
-                     "含逗号的字段要用英文双引号括起来，" FIX, path, line, n, header, want, shown);
+                     "含逗号的字段要用英文双引号括起来，" CLI_DATAFILE_FIX, path, line, n, header, want, shown);
             goto done;
         }
     }

@@ -12,6 +12,9 @@
 
 #include <stddef.h>
 
+/* The step every refusal of a data file ends with. */
+#define CLI_DATAFILE_FIX "改正后再运行 jiesu migrate"
+
 /* Checks the file at path against header ("code,name": the column names in
  * order). 0, or -1 with "PATH 第 N 行：what is wrong：what to do" in err. */
 int cli_datafile_check(const char *path, const char *header, char *err, size_t errlen);

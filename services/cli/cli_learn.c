@@ -30,31 +30,17 @@
 /* Reads the whole file into a new buffer. NULL after printing why. */
 static unsigned char *slurp(const char *path, size_t *len)
 {
-    FILE *fp = fopen(path, "rb");
-    long size = -1;
-    if (fp && fseek(fp, 0, SEEK_END) == 0)
-        size = ftell(fp);
-    if (!fp || size < 0 || fseek(fp, 0, SEEK_SET) != 0) {
+    errno = 0;
+    char *buf = cli_file_read(path, MAX_FILE_BYTES, len);
+    if (buf && *len > 0)
+        return (unsigned char *)buf;
+    if (buf || errno == EFBIG)
+        cli_error("learn %s：%zu 字节；送去训练的文件应在 1 字节到 %ld MiB 之间（更多的历史数据请先导入，"
+                  "再用 `jiesu learn` 从已办结的工单学习）", path, *len, MAX_FILE_BYTES >> 20);
+    else
         cli_error("learn %s：%s", path, text_os_error(errno));
-        if (fp)
-            fclose(fp);
-        return NULL;
-    }
-    if (size == 0 || size > MAX_FILE_BYTES) {
-        cli_error("learn %s：%ld 字节；送去训练的文件应在 1 字节到 %ld MiB 之间（更多的历史数据请先导入，"
-                  "再用 `jiesu learn` 从已办结的工单学习）", path, size, MAX_FILE_BYTES >> 20);
-        fclose(fp);
-        return NULL;
-    }
-    unsigned char *buf = malloc((size_t)size);
-    if (!buf || fread(buf, 1, (size_t)size, fp) != (size_t)size) {
-        cli_error("learn %s：读不了（%s）", path, buf ? text_os_error(errno) : "内存不足");
-        free(buf);
-        buf = NULL;
-    }
-    fclose(fp);
-    *len = (size_t)size;
-    return buf;
+    free(buf);
+    return NULL;
 }
 
 static void print_reply(const Jiesu__LearnReply *r)

@@ -22,7 +22,6 @@
 #define MAX_UPSERTS 2
 #define MAX_CHECKS 8
 #define CHUNK 65536
-#define FIX "改正后再运行 jiesu migrate"
 
 /* A row a file must not hold: cond, over the row t of the step's table (and
  * what is loaded already), is true for it; say tells what is wrong and what
@@ -158,7 +157,7 @@ static int stream_file(PGconn *conn, const char *path, char *err, size_t errlen)
     }
     fclose(fp);
     if (db_copy_end(conn, rc == 0 ? why : NULL, rc == 0 ? sizeof why : 0) != 0 || rc != 0) {
-        snprintf(err, errlen, "%s：PostgreSQL 读不进这个文件（它的原话：%s）：核对它是 UTF-8 的 CSV，" FIX, path, why);
+        snprintf(err, errlen, "%s：PostgreSQL 读不进这个文件（它的原话：%s）：核对它是 UTF-8 的 CSV，" CLI_DATAFILE_FIX, path, why);
         return -1;
     }
     return 0;
@@ -205,7 +204,7 @@ static int check_rows(PGconn *conn, const routing_step *s, const char *path, cha
     int found = PQntuples(res) > 0;
     if (found) {
         const char *value = PQgetvalue(res, 0, 1);
-        snprintf(err, errlen, "%s 第 %s 行：%s（这一行%s%s%s），" FIX, path, PQgetvalue(res, 0, 0),
+        snprintf(err, errlen, "%s 第 %s 行：%s（这一行%s%s%s），" CLI_DATAFILE_FIX, path, PQgetvalue(res, 0, 0),
                  s->check[atoi(PQgetvalue(res, 0, 2))].say, *value ? "写的是“" : "这一列是空的",
                  *value ? text_quote(shown, sizeof shown, value) : "", *value ? "”" : "");
     }
@@ -234,7 +233,7 @@ static int run_step(PGconn *conn, const char *dir, const routing_step *s, long *
     for (int i = 0; i < MAX_UPSERTS && s->upsert[i]; i++) {
         long n = 0;
         if (db_command(conn, s->file, s->upsert[i], 0, NULL, &n, why, sizeof why) != 0) {
-            snprintf(err, errlen, "%s：PostgreSQL 不收这个文件里的行（它的原话：%s）：按它说的改正，" FIX, path, why);
+            snprintf(err, errlen, "%s：PostgreSQL 不收这个文件里的行（它的原话：%s）：按它说的改正，" CLI_DATAFILE_FIX, path, why);
             return -1;
         }
         *changed += n;

@@ -17,12 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_datafile.h"
 #include "db.h"
 #include "text.h"
 
 #define MAX_FIELDS 32
 #define NAME_MAX_BYTES 512
-#define FIX "改正后再运行 jiesu migrate"
 
 /* Columns located by header name. */
 enum { C_CODE, C_NAME, C_PARENT, C_YEAR, C_DISTRICT, NCOLS };
@@ -227,7 +227,7 @@ static int map_header(char *line, int *cols, const char *path, char *err, size_t
         memmove(line, line + 3, strlen(line + 3) + 1);
     int n = split(line, fields);
     if (n > MAX_FIELDS) {
-        snprintf(err, errlen, "%s 第 1 行（表头）：超过 %d 列，不像国家统计局区划代码的表头：核对文件，" FIX, path,
+        snprintf(err, errlen, "%s 第 1 行（表头）：超过 %d 列，不像国家统计局区划代码的表头：核对文件，" CLI_DATAFILE_FIX, path,
                  MAX_FIELDS);
         return -1;
     }
@@ -262,7 +262,7 @@ static int bad_row(const seed_file *f, char **col, const char *where, char *err,
     } else {
         return 0;
     }
-    snprintf(err, errlen, "%s：%s“%s”不对：%s，" FIX, where, field, text_quote(shown, sizeof shown, value), want);
+    snprintf(err, errlen, "%s：%s“%s”不对：%s，" CLI_DATAFILE_FIX, where, field, text_quote(shown, sizeof shown, value), want);
     return -1;
 }
 
@@ -292,7 +292,7 @@ static int seed_row(seed_run *run, const seed_file *f, char **col, const char *w
     const char *vals[] = {col[C_CODE], col[C_NAME], short_name, f->level, parent, col[C_YEAR]};
     for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
         if (db_copy_escape(line, sizeof line - 1, &len, vals[i]) < 0) {     /* - 1: room for the separator */
-            snprintf(err, errlen, "%s：这一行太长（最多 %d 字节）：核对它，" FIX, where, 4 * NAME_MAX_BYTES);
+            snprintf(err, errlen, "%s：这一行太长（最多 %d 字节）：核对它，" CLI_DATAFILE_FIX, where, 4 * NAME_MAX_BYTES);
             return -1;
         }
         line[len++] = i + 1 < sizeof vals / sizeof vals[0] ? '\t' : '\n';
@@ -327,7 +327,7 @@ static int seed_file_rows(seed_run *run, const char *dir, const seed_file *f, ch
                 goto cleanup;
             for (int c = 0; c < NCOLS; c++)
                 if (cols[c] < 0 && (f->need & COL(c))) {
-                    snprintf(err, errlen, "%s（表头）：没有“%s”这一列：国家统计局区划代码的表头要有它，" FIX, where,
+                    snprintf(err, errlen, "%s（表头）：没有“%s”这一列：国家统计局区划代码的表头要有它，" CLI_DATAFILE_FIX, where,
                              COL_NAMES[c]);
                     goto cleanup;
                 }
@@ -339,10 +339,10 @@ static int seed_file_rows(seed_run *run, const char *dir, const seed_file *f, ch
         if (n != ncols) {
             if (n > MAX_FIELDS)
                 snprintf(err, errlen, "%s：超过 %d 列，表头有 %d 列：删去多余的逗号（这些文件的字段里不能有逗号），"
-                         FIX, where, MAX_FIELDS, ncols);
+                         CLI_DATAFILE_FIX, where, MAX_FIELDS, ncols);
             else
                 snprintf(err, errlen, "%s：有 %d 列，表头有 %d 列：补上缺的列或删去多余的逗号（这些文件的字段里"
-                         "不能有逗号），" FIX, where, n, ncols);
+                         "不能有逗号），" CLI_DATAFILE_FIX, where, n, ncols);
             goto cleanup;
         }
         char *col[NCOLS];

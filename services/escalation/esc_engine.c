@@ -74,6 +74,21 @@ static void pause_ms(esc_engine *e, long ms)
         nanosleep(&ts, NULL);
 }
 
+/* Says when the first sender's rounds start failing and when the last one's work again: once an
+ * outage, however the senders' rounds interleave as the database goes and comes back. */
+static void note_round(esc_engine *e, int *failing, int rc, const char *err)
+{
+    if (rc != 0 && *err && !*failing) {
+        *failing = 1;
+        if (atomic_fetch_add(&e->deliver_failing, 1) == 0)
+            log_error("webhook delivery: %s (retried every second; said again when every sender works)", err);
+    } else if (rc == 0 && *failing) {
+        *failing = 0;
+        if (atomic_fetch_sub(&e->deliver_failing, 1) == 1)
+            log_info("webhook delivery: working again");
+    }
+}
+
 static void *sender_main(void *arg)
 {
     const esc_sender *me = arg;
@@ -86,7 +101,7 @@ static void *sender_main(void *arg)
     for (int said = 0; !e->stop && !(ctx.pg = db_connect(e->conninfo, CONNECT_WAIT_MS, err, sizeof err)); said = 1)
         if (!said)
             log_error("webhook sender %d: PostgreSQL: %s (trying again until it answers)", me->index + 1, err);
-    for (int fresh = 1; ctx.pg && !e->stop; ) {
+    for (int fresh = 1, failing = 0; ctx.pg && !e->stop; ) {
         if (!db_alive(ctx.pg)) {
             PQreset(ctx.pg);
             fresh = 1;
@@ -95,10 +110,7 @@ static void *sender_main(void *arg)
         if (fresh)
             fresh = esc_deliver_session(&ctx, &e->deliver) != 0;
         int rc = fresh ? -1 : esc_deliver_due(&ctx, &e->deliver, DELIVER_BATCH, &st);
-        if (rc != 0 && *err && !atomic_exchange(&e->deliver_failing, 1))
-            log_error("webhook delivery: %s (retried every second; said again when a round works)", err);
-        else if (rc == 0 && atomic_exchange(&e->deliver_failing, 0))
-            log_info("webhook delivery: working again");
+        note_round(e, &failing, rc, err);
         if (rc == 0 && st.delivered + st.retried + st.failed)
             log_info("webhooks delivered=%zu retry=%zu failed=%zu", st.delivered, st.retried, st.failed);
         if (rc != 0 || st.delivered + st.retried + st.failed < DELIVER_BATCH)

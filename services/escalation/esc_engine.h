@@ -69,7 +69,7 @@ typedef struct esc_engine_s {
     esc_sender       sender[ESC_SENDERS_MAX];
     int              senders;       /* escalation.webhook_senders */
     int              senders_started;
-    atomic_int       deliver_failing;   /* a sender's last round failed: said once for all, and again when one works */
+    atomic_int       deliver_failing;   /* senders whose last round failed: said when the first fails, and again when none does */
     atomic_int       stop;          /* set by esc_engine_finish() for the senders */
 } esc_engine;
 

@@ -44,6 +44,16 @@ typedef Jiesu__Table *(*view_table_fn)(const config *cfg, PGconn *pg, const view
  * office that held it, as its page. */
 #define VIEW_ALERT_SEEN(p) "(a.complaint_id IS NULL OR principal_sees(" p "::int, a.complaint_id))"
 
+/* Of the alerts a about an order its reader sees, those shown to the reader
+ * of unit id u: the ladder's first rungs (remind, supervise), which everyone
+ * on the order follows, and whatever is addressed to u. Accountability and
+ * pattern alerts, their reasons and their acknowledgements' notes are their
+ * target's (discipline inspection's, mostly): never the accused office's.
+ * The wall board and an order's page and history ask it. */
+#define VIEW_ALERT_SHOWN(a, u) "(" a ".rung IN ('remind', 'supervise') OR " a ".target_unit_id = " u ")"
+/* The unit of principal p (a parameter such as "$1"), for VIEW_ALERT_SHOWN. */
+#define VIEW_UNIT_OF(p) "(SELECT unit_id FROM principals WHERE id = " p "::int)"
+
 struct view_section {
     const char *title;
     const char *align;      /* one 'l' or 'r' per column */

@@ -116,7 +116,7 @@ static const view_section ORDER[] = {
      "                '未确认') AS 确认,"
      "       al.reason AS 原因"
      "  FROM alerts al LEFT JOIN units u ON u.id = al.unit_id LEFT JOIN units t ON t.id = al.target_unit_id"
-     " WHERE al.complaint_id = " REPORT_SEEN_ORDER " ORDER BY al.id"},
+     " WHERE al.complaint_id = " REPORT_SEEN_ORDER " AND " VIEW_ALERT_SHOWN("al", VIEW_UNIT_OF("$1")) " ORDER BY al.id"},
     {"处理记录", "llll", "--et", 0,
      "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS') AS 时间, person_name(e.actor) AS 操作人,"
      "       e.event AS 事件,"
@@ -130,7 +130,10 @@ static const view_section ORDER[] = {
      "                 '由工单 ' || (SELECT l.ticket_no FROM complaints l"
      "                               WHERE l.id = (e.detail->>'conduct_part_of')::bigint) || ' 拆出的作风问题部分') AS 说明"
      "  FROM complaint_events e"
-     " WHERE e.complaint_id = " REPORT_SEEN_ORDER " ORDER BY e.id"},
+     " WHERE e.complaint_id = " REPORT_SEEN_ORDER
+     "   AND (e.event NOT IN ('alert', 'acked') OR EXISTS (SELECT 1 FROM alerts al"
+     "        WHERE al.id = (e.detail->>'alert_id')::bigint AND " VIEW_ALERT_SHOWN("al", VIEW_UNIT_OF("$1")) "))"
+     " ORDER BY e.id"},
     {NULL},
 };
 

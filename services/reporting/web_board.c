@@ -58,7 +58,7 @@ static const char SQL_BOARD[] =
     "     WHERE a.acked_at IS NULL"
     "       AND CASE WHEN a.complaint_id IS NULL THEN a.target_unit_id = (SELECT unit_id FROM me)"
     "                ELSE a.complaint_id IN " SEEN_AMONG(OPEN_ALERTS_ORDERS)
-    "                     AND (a.rung IN ('remind', 'supervise') OR a.target_unit_id = (SELECT unit_id FROM me)) END"
+    "                     AND " VIEW_ALERT_SHOWN("a", "(SELECT unit_id FROM me)") " END"
     "), x AS ("
     "    SELECT 'order' AS s, id, ticket_no, category, category_raw, kind AS what, due_at AS at, unit_id FROM od"
     "    UNION ALL"

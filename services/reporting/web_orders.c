@@ -63,7 +63,8 @@
     " SELECT p.ticket_no, p.status, coalesce(cat.name, nullif(p.category_raw, ''), '未分类'),"                    \
     "        coalesce(rc.name, rs.name, ''), p.address, coalesce(p.kind, ''),"                                     \
     "        coalesce(extract(epoch FROM p.due_at)::bigint::text, ''), p.paused_at IS NOT NULL,"                   \
-    "        (SELECT count(*) FROM alerts al WHERE al.complaint_id = p.id AND al.cycle = p.cycle),"                \
+    "        (SELECT count(*) FROM alerts al WHERE al.complaint_id = p.id AND al.cycle = p.cycle"                   \
+    "            AND " VIEW_ALERT_SHOWN("al", VIEW_UNIT_OF("$1")) "),"                                                  \
     "        p.role, coalesce(p.reasons, ''), (SELECT count(*) FROM chosen),"                                      \
     "        extract(epoch FROM (SELECT esc_now()))::bigint,"                                                      \
     "        CASE WHEN p.status = 'manual' THEN"                                                                   \

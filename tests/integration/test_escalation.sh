@@ -189,6 +189,19 @@ check "… saying when they did it (Beijing time), in Chinese" \
     grep -q "第 $first 号告警您已于 $acked_local 确认过，不必再确认" "$esc_dir/ack-again.out"
 check_eq "… recorded once" 1 "$(sql "SELECT count(*) FROM complaint_events e JOIN alerts a ON a.complaint_id = e.complaint_id
     WHERE a.id = $first AND e.event = 'acked' AND (e.detail->>'alert_id')::bigint = $first")"
+# The accused office reads its order, not what was sent up about it: the accountability alert, its
+# reason and the inspector's note stay discipline inspection's (the board's rule), its remind stays.
+first_ticket=$(sql "SELECT c.ticket_no FROM alerts a JOIN complaints c ON c.id = a.complaint_id WHERE a.id = $first")
+first_owner=$(sql "SELECT u.code FROM alerts a JOIN assignments s ON s.complaint_id = a.complaint_id AND s.active
+                   AND s.role = 'owner' JOIN units u ON u.id = s.unit_id WHERE a.id = $first")
+as_unit "$first_owner" jiesu show "$first_ticket" >"$esc_dir/show-owner.out" 2>&1
+check "the office holding the order reads it with its remind alert" \
+    bash -c "grep -q '^处理记录' '$esc_dir/show-owner.out' && grep -q '催办' '$esc_dir/show-owner.out'"
+check "… but neither the accountability alert nor the inspector's note (已约谈)" \
+    bash -c "! grep -q '问责预警' '$esc_dir/show-owner.out' && ! grep -q '已约谈' '$esc_dir/show-owner.out'"
+as_unit 370212.discipline jiesu show "$first_ticket" >"$esc_dir/show-discipline.out" 2>&1
+check "… which discipline inspection reads on the same order" \
+    bash -c "grep -q '问责预警' '$esc_dir/show-discipline.out' && grep -q '已约谈' '$esc_dir/show-discipline.out'"
 JIESU_CLI_KEY_FILE=$(user_key u-370212.discipline-2 discipline 370212.discipline) \
     "$JIESU_BIN/jiesu" ack "$first" >"$esc_dir/ack-other.out" 2>&1
 check "another inspector's ack of it is refused" test $? -eq 1

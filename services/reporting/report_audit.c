@@ -49,7 +49,8 @@ enum { C_AT, C_ACTOR, C_ACTION, C_SUBJECT, C_ROLE, C_UNIT, C_WAS_ROLE, C_WAS_UNI
 static const char SQL_SIGNINS[] =
     "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS') AS 时间, " AUDIT_PERSON("e.name") " AS 用户,"
     "       CASE e.event WHEN 'signin' THEN '登录' WHEN 'signin_failed' THEN '密码错误'"
-    "                    WHEN 'locked' THEN '锁定（连续输错密码）' WHEN 'signout' THEN '退出' END AS 事件,"
+    "                    WHEN 'locked' THEN '锁定（连续输错密码）' WHEN 'signout' THEN '退出'"
+    "                    WHEN 'address_blocked' THEN '拒绝（同一地址登录失败过多）' END AS 事件,"
     "       coalesce(nullif(e.address, ''), '—') AS 来自"
     "  FROM auth_events e"
     " WHERE $1::int IS NOT NULL AND ($2::text IS NULL OR e.name = $2)"

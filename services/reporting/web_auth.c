@@ -173,9 +173,25 @@ void web_auth_signin_page(const web_auth_opts *o, const http_request *req, http_
     signin_form(o, req, resp, 200, NULL);
 }
 
+/* The sign-in form again, 429: addr is held back (hold) after too many failed sign-ins. Says so, and
+ * when to try again, in words and in Retry-After, nothing of the account or the password. */
+static void held_back(const web_auth_opts *o, const http_request *req, http_response *resp, const char *addr,
+                      const web_hold *hold)
+{
+    char message[512], seconds[16];
+    snprintf(seconds, sizeof seconds, "%d", hold->seconds);
+    http_add_header(resp, "Retry-After", seconds);
+    snprintf(message, sizeof message,
+             "从这个网络地址（%s）登录失败的次数太多（%d 分钟内 %d 次）。为防有人逐个账号试密码，"
+             "这里的登录暂停到 %s，这之前密码对也登录不了，请到时再试；急需登录请联系系统管理员。",
+             addr, o->session.address.minutes, hold->failures, hold->until);
+    signin_form(o, req, resp, 429, message);
+}
+
 void web_auth_signin(const web_auth_opts *o, PGconn *pg, const http_request *req, http_response *resp)
 {
-    char token[AUTH_TOKEN_LEN + 1], until[16], addr[64], message[160], err[512];
+    char token[AUTH_TOKEN_LEN + 1], addr[64], message[160], err[512];
+    web_hold hold;
     const char *name = http_param(req, "name"), *password = http_param(req, "password");
     if (!same_token(http_cookie(req, SIGNIN_COOKIE), http_param(req, "csrf"))) {
         signin_form(o, req, resp, 403, "登录表单已过期，请重新输入。");
@@ -187,7 +203,7 @@ void web_auth_signin(const web_auth_opts *o, PGconn *pg, const http_request *req
     }
     http_client_address(req, addr, sizeof addr);
     web_signin_try t = {name, password, addr, http_cookie(req, SESSION_COOKIE)};
-    web_signin_end end = web_session_signin(pg, &o->session, &t, token, until, err, sizeof err);
+    web_signin_end end = web_session_signin(pg, &o->session, &t, token, &hold, err, sizeof err);
     if (*err)
         log_error("web: sign-in of %s from %s: %s", name, addr, err);
     switch (end) {
@@ -202,8 +218,11 @@ void web_auth_signin(const web_auth_opts *o, PGconn *pg, const http_request *req
         break;
     case WEB_SIGNIN_LOCKED:
         snprintf(message, sizeof message, "密码连续输错 %d 次，账号已锁定，请于 %s 后再试，或联系系统管理员。",
-                 o->session.failures, until);
+                 o->session.failures, hold.until);
         signin_form(o, req, resp, 403, message);
+        break;
+    case WEB_SIGNIN_HELD:
+        held_back(o, req, resp, addr, &hold);
         break;
     default:
         signin_form(o, req, resp, 503, "暂时无法登录（数据库不可用），请稍后再试。");

@@ -68,6 +68,8 @@ static const struct {
     {"web.lockout_failures", offsetof(web_session_opts, failures)},
     {"web.lockout_minutes", offsetof(web_session_opts, lock_minutes)},
     {"web.session_minutes", offsetof(web_session_opts, session_minutes)},
+    {"web.signin_address_failures", offsetof(web_session_opts, address.failures)},
+    {"web.signin_address_minutes", offsetof(web_session_opts, address.minutes)},
 };
 
 void web_session_opts_load(web_session_opts *o, const config *cfg)
@@ -159,13 +161,12 @@ static web_signin_end nobody(PGconn *pg, const char *name, const char *password,
     return WEB_SIGNIN_WRONG;
 }
 
-web_signin_end web_session_signin(PGconn *pg, const web_session_opts *o, const web_signin_try *t,
-                                  char token[AUTH_TOKEN_LEN + 1], char until[16], char *err, size_t errlen)
+/* The sign-in t checked against its account: wrong, locked, refused or started. */
+static web_signin_end check(PGconn *pg, const web_session_opts *o, const web_signin_try *t,
+                            char token[AUTH_TOKEN_LEN + 1], char until[16], char *err, size_t errlen)
 {
     const char *name = t->name, *password = t->password, *address = t->address;
     const char *params[] = {name};
-    until[0] = '\0';
-    err[0] = '\0';
     if (!text_utf8_valid(name, strlen(name), NULL))     /* no one's: PostgreSQL would refuse the lookup */
         return nobody(pg, "?", password, address, "a name that is not UTF-8", err, errlen);
     PGresult *res = db_query(pg, "sign-in user", SQL_USER, 1, params, err, errlen);
@@ -187,6 +188,23 @@ web_signin_end web_session_signin(PGconn *pg, const web_session_opts *o, const w
         end = start(pg, o, PQgetvalue(res, 0, U_ID), t, token, err, errlen);
     }
     PQclear(res);
+    return end;
+}
+
+web_signin_end web_session_signin(PGconn *pg, const web_session_opts *o, const web_signin_try *t,
+                                  char token[AUTH_TOKEN_LEN + 1], web_hold *hold, char *err, size_t errlen)
+{
+    char uncounted[512] = "";
+    const char *recorded = text_utf8_valid(t->name, strlen(t->name), NULL) ? t->name : "?";
+    memset(hold, 0, sizeof *hold);
+    err[0] = '\0';
+    int held = web_address_held(pg, &o->address, recorded, t->address, hold, err, errlen);
+    if (held)
+        return held < 0 ? WEB_SIGNIN_ERROR : WEB_SIGNIN_HELD;
+    web_signin_end end = check(pg, o, t, token, hold->until, err, errlen);
+    if ((end == WEB_SIGNIN_WRONG || end == WEB_SIGNIN_LOCKED) &&
+        web_address_failed(pg, &o->address, t->address, uncounted, sizeof uncounted) < 0 && !*err)
+        snprintf(err, errlen, "%s", uncounted);
     return end;
 }
 

@@ -12,7 +12,9 @@
  *            `session_minutes` with a new random token (the cookie) and a
  *            CSRF token, and clears the count; the session the browser
  *            held (another person's, or the same one's) ends, as a new
- *            sign-in replaces its cookie.
+ *            sign-in replaces its cookie. Failures are counted per client
+ *            address too (web_address.c): an address held back is refused
+ *            before its name or password is looked at.
  *   load     the person a cookie's token stands for now, with the session's
  *            CSRF token: nobody once it expired, was signed out, or the user
  *            was disabled (auth_credential_load, checked every request).
@@ -28,6 +30,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "web_address.h"
 
 #define WEB_CSRF_LEN 64         /* hex */
 
@@ -35,12 +38,19 @@ typedef struct {
     int failures;               /* web.lockout_failures: wrong passwords in a row that lock */
     int lock_minutes;           /* web.lockout_minutes */
     int session_minutes;        /* web.session_minutes: a session's life */
+    web_address_opts address;   /* web.signin_address_*: failures of one address across accounts */
 } web_session_opts;
 
 /* The web.* keys above (bounds in config_keys.c). */
 void web_session_opts_load(web_session_opts *o, const config *cfg);
 
-typedef enum { WEB_SIGNIN_ERROR = -1, WEB_SIGNIN_OK, WEB_SIGNIN_WRONG, WEB_SIGNIN_LOCKED } web_signin_end;
+typedef enum {
+    WEB_SIGNIN_ERROR = -1,
+    WEB_SIGNIN_OK,
+    WEB_SIGNIN_WRONG,
+    WEB_SIGNIN_LOCKED,          /* the account */
+    WEB_SIGNIN_HELD,            /* the address */
+} web_signin_end;
 
 /* One sign-in: who, with what, from where, in a browser that may hold a
  * session already. */
@@ -55,11 +65,13 @@ typedef struct {
  * session (t->previous, whoever's it was) ended and recorded as signed out;
  * WEB_SIGNIN_WRONG (wrong name or password, or a disabled user: one answer
  * for all), or WEB_SIGNIN_LOCKED with the local time it ends ("14:05") in
- * until; or WEB_SIGNIN_ERROR. err (empty first) says what failed: why for
- * WEB_SIGNIN_ERROR, else a refusal that could not be recorded. The person
- * signing in is never told it (the caller logs it). */
+ * hold->until; WEB_SIGNIN_HELD when t->address is held back, with all of
+ * *hold; or WEB_SIGNIN_ERROR. A WRONG or LOCKED end is counted against
+ * t->address. err (empty first) says what failed: why for WEB_SIGNIN_ERROR,
+ * else a refusal that could not be recorded or counted. The person signing
+ * in is never told it (the caller logs it). */
 web_signin_end web_session_signin(PGconn *pg, const web_session_opts *o, const web_signin_try *t,
-                                  char token[AUTH_TOKEN_LEN + 1], char until[16], char *err, size_t errlen);
+                                  char token[AUTH_TOKEN_LEN + 1], web_hold *hold, char *err, size_t errlen);
 
 /* The person token stands for now, and the session's CSRF token. 1, 0 for
  * nobody, -1 with err on a database error. */

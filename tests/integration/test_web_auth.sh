@@ -14,10 +14,16 @@
 #   against the right one; sign-out ends the session (and needs its CSRF
 #   token); a bearer token works; a disabled user's session stops at once;
 #   sign-ins and failures recorded in auth_events. Open311 GETs stay public.
+#   Password spraying: one address trying one password against account
+#   after account is held back (429, Retry-After) after its limit of failed
+#   sign-ins, the right password refused too, whatever the name, while
+#   another address signs in; no account locked by it.
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
-web_stack jiesu_web_auth "intake.open311_rate_per_minute = 60"
+# 10 failed sign-ins from one address hold it back: 127.0.0.1 makes 8 below (the lockout's
+# included), and the spraying comes from 127.0.0.2.
+web_stack jiesu_web_auth "intake.open311_rate_per_minute = 60" "web.signin_address_failures = 10"
 api=$OPEN311
 
 # ---- Open311 POST: the api_key ----
@@ -198,6 +204,47 @@ check_eq "Open311's paths keep Open311's errors" 405 \
 check "… in its JSON" jq -e '.[0].description == "method not allowed"' "$WEB_DIR/body"
 check_eq "a sign-in without the form's CSRF token: 403" 403 \
     "$(curl -s -o /dev/null -w '%{http_code}' --data 'name=zhong&password=pw-zhong-pass' "$WEB_BASE/signin")"
+
+# ---- password spraying: one address, account after account ----
+# Each account saw one wrong password, far from its lock, and the address was never slowed.
+for i in $(seq 11); do web_user spray-$i dispatcher; done
+for i in $(seq 10); do WEB_FROM=127.0.0.2 web_signin "$WEB_DIR/spray.jar" "spray-$i" guess-1; echo; done \
+    >"$WEB_DIR/spray.codes"
+check_eq "ten accounts, one wrong password each, from one address: ten times 401" "10 401" \
+    "$(sort "$WEB_DIR/spray.codes" | uniq -c | awk '{print $1, $2}')"
+check_eq "the next attempt from there, an account's right password: 429" 429 \
+    "$(WEB_FROM=127.0.0.2 web_signin "$WEB_DIR/spray.jar" spray-11)"
+wait_s=$(sed -n 's/^[Rr]etry-[Aa]fter: \([0-9]*\).*/\1/p' "$WEB_DIR/signin.headers")
+check "… with Retry-After in seconds ($wait_s: about 15 minutes)" test "${wait_s:-0}" -gt 800 -a "${wait_s:-0}" -le 900
+check "… saying what happened and when to try again, in Chinese" grep -q \
+    '从这个网络地址（127.0.0.2）登录失败的次数太多（15 分钟内 10 次）。.*这里的登录暂停到 [0-9][0-9]:[0-9][0-9]，这之前密码对也登录不了' \
+    "$WEB_DIR/signin-answer.html"
+check "… not whether the name or the password was right" sh -c "! grep -q '用户名或密码不对\|锁定' '$WEB_DIR/signin-answer.html'"
+sed 's/value="[0-9a-f]\{32\}"//; s/value="spray-11"//' "$WEB_DIR/signin-answer.html" >"$WEB_DIR/spray-right.html"
+check_eq "a wrong password for a name nobody has: the same 429" 429 \
+    "$(WEB_FROM=127.0.0.2 web_signin "$WEB_DIR/spray.jar" nobody-sprayed guess-2)"
+check "… the same page" cmp -s "$WEB_DIR/spray-right.html" \
+    <(sed 's/value="[0-9a-f]\{32\}"//; s/value="nobody-sprayed"//' "$WEB_DIR/signin-answer.html")
+check_eq "… no session made" 0 \
+    "$(sql "SELECT count(*) FROM sessions s JOIN principals p ON p.id = s.principal_id WHERE p.name = 'spray-11'")"
+check_eq "no account locked by it: one failure each" "10 0" \
+    "$(sql "SELECT count(*) FILTER (WHERE failed_logins = 1) || ' ' || count(*) FILTER (WHERE locked_until IS NOT NULL)
+            FROM principals WHERE name LIKE 'spray-%'")"
+check_eq "another address signs in meanwhile" 303 "$(web_signin "$WEB_DIR/spray-here.jar" spray-11)"
+check_eq "… which does not clear the first one's count" 429 \
+    "$(WEB_FROM=127.0.0.2 web_signin "$WEB_DIR/spray.jar" spray-11)"
+check_eq "each refusal recorded with the address, as the address's" "3 nobody-sprayed,spray-11" \
+    "$(sql "SELECT count(*) || ' ' || string_agg(DISTINCT name, ',') FROM auth_events
+            WHERE event = 'address_blocked' AND address = '127.0.0.2'")"
+check "… logged for the administrator with the address and its count" \
+    grep -q 'sign-in of nobody-sprayed from 127.0.0.2 refused: 10 failed sign-ins from that address within 15 minutes; refused so far: 2;' \
+    "$HARNESS_DIR/reporting.log"
+check "… and named in words by jiesu audit" sh -c \
+    "'$JIESU_BIN/jiesu' audit spray-11 | grep -q '拒绝（同一地址登录失败过多）.*127.0.0.2'"
+sql "UPDATE signin_addresses SET blocked_until = now() - interval '1 second' WHERE address = '127.0.0.2'" >/dev/null
+check_eq "once the time is up the right password works from there again" 303 \
+    "$(WEB_FROM=127.0.0.2 web_signin "$WEB_DIR/spray.jar" spray-11)"
+check_eq "… its count started afresh" 0 "$(sql "SELECT count(*) FROM signin_addresses WHERE address = '127.0.0.2'")"
 
 # ---- sign-out, bearer tokens, disabling ----
 check_eq "sign-out without the CSRF token: 403" 403 \

@@ -88,3 +88,11 @@ int clock_zone_offset_min(const char *name, int64_t at_s)
     free(saved);
     return (int)(tm.tm_gmtoff / 60);
 }
+
+void clock_local_hhmm(const char *epoch_s, char *out, size_t cap)
+{
+    struct tm tm;
+    time_t t = (time_t)strtoll(epoch_s, NULL, 10);
+    if (!*epoch_s || !localtime_r(&t, &tm) || strftime(out, cap, "%H:%M", &tm) == 0)
+        snprintf(out, cap, "%s", "");
+}

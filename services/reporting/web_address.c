@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "db.h"
 #include "log.h"
 
@@ -12,7 +13,7 @@
  * has ended, or whose window has passed holding nothing back, deleted (the
  * count starts afresh); when $2 is held back, the attempt refused, counted
  * and recorded. Returns, when refused: the
- * failures, the attempts refused so far, until when (local HH24:MI) and
+ * failures, the attempts refused so far, until when (epoch seconds) and
  * how many seconds from now. */
 static const char SQL_HELD[] =
     "WITH gone AS ("
@@ -20,7 +21,7 @@ static const char SQL_HELD[] =
     "   WHERE blocked_until <= now() OR (blocked_until IS NULL AND first_at < now() - make_interval(mins => $3::int))"
     "), b AS ("
     "  UPDATE signin_addresses SET refused = refused + 1 WHERE address = $2 AND blocked_until > now()"
-    "  RETURNING failures, refused, to_char(blocked_until, 'HH24:MI') AS until,"
+    "  RETURNING failures, refused, extract(epoch FROM blocked_until)::bigint::text AS until,"
     "            ceil(extract(epoch FROM blocked_until - now()))::int AS seconds"
     "), e AS ("
     "  INSERT INTO auth_events (name, event, address, detail)"
@@ -30,14 +31,14 @@ enum { H_FAILURES, H_REFUSED, H_UNTIL, H_SECONDS };
 
 /* A failed sign-in from $1 ($2 failures hold it back for $3 minutes):
  * counted, the address held back at the bar. Returns the count and until
- * when it is held back (local HH24:MI, "" when it is not). */
+ * when it is held back (epoch seconds, "" when it is not). */
 static const char SQL_FAILED[] =
     "INSERT INTO signin_addresses AS s (address, failures, first_at, blocked_until)"
     " VALUES ($1, 1, now(), CASE WHEN $2::int <= 1 THEN now() + make_interval(mins => $3::int) END)"
     " ON CONFLICT (address) DO UPDATE SET failures = s.failures + 1,"
     "   blocked_until = CASE WHEN s.failures + 1 >= $2::int"
     "                        THEN coalesce(s.blocked_until, now() + make_interval(mins => $3::int)) END"
-    " RETURNING failures, coalesce(to_char(blocked_until, 'HH24:MI'), '')";
+    " RETURNING failures, coalesce(extract(epoch FROM blocked_until)::bigint::text, '')";
 
 int web_address_held(PGconn *pg, const web_address_opts *o, const char *name, const char *address, web_hold *hold,
                      char *err, size_t errlen)
@@ -52,7 +53,7 @@ int web_address_held(PGconn *pg, const web_address_opts *o, const char *name, co
     if (held) {
         hold->failures = atoi(PQgetvalue(res, 0, H_FAILURES));
         hold->seconds = atoi(PQgetvalue(res, 0, H_SECONDS));
-        snprintf(hold->until, sizeof hold->until, "%s", PQgetvalue(res, 0, H_UNTIL));
+        clock_local_hhmm(PQgetvalue(res, 0, H_UNTIL), hold->until, sizeof hold->until);
         log_warn("web: sign-in of %s from %s refused: %d failed sign-ins from that address within %d minutes; "
                  "refused so far: %s; held back until %s",
                  name, address, hold->failures, o->minutes, PQgetvalue(res, 0, H_REFUSED), hold->until);
@@ -70,9 +71,11 @@ int web_address_failed(PGconn *pg, const web_address_opts *o, const char *addres
     PGresult *res = db_query(pg, "count a failed sign-in of an address", SQL_FAILED, 3, params, err, errlen);
     if (!res)
         return -1;
+    char until[16];
+    clock_local_hhmm(PQgetvalue(res, 0, 1), until, sizeof until);
     if (atoi(PQgetvalue(res, 0, 0)) == o->failures)
         log_warn("web: sign-ins from %s held back until %s after %d failed sign-ins within %d minutes", address,
-                 PQgetvalue(res, 0, 1), o->failures, o->minutes);
+                 until, o->failures, o->minutes);
     PQclear(res);
     return 0;
 }

@@ -7,20 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "db.h"
 #include "log.h"
 #include "text.h"
 
-/* $1 name: id, password hash, locked now, when the lock ends (local HH24:MI), disabled. */
+/* $1 name: id, password hash, locked now, when the lock ends (epoch seconds), disabled. */
 static const char SQL_USER[] =
     "SELECT id, coalesce(password_hash, ''), coalesce(locked_until > now(), false),"
-    "       coalesce(to_char(locked_until, 'HH24:MI'), ''), disabled_at IS NOT NULL"
+    "       coalesce(extract(epoch FROM locked_until)::bigint::text, ''), disabled_at IS NOT NULL"
     "  FROM principals WHERE name = $1";
 enum { U_ID, U_HASH, U_LOCKED, U_UNTIL, U_DISABLED };
 
 /* A wrong password for $1 from $2 ($3 failures lock for $4 minutes; $5 why):
  * counts it, locks at the bar (and starts the count again), records it.
- * Returns whether it locked and until when. */
+ * Returns whether it locked and until when (epoch seconds). */
 static const char SQL_FAILED[] =
     "WITH f AS ("
     "  UPDATE principals SET"
@@ -28,7 +29,7 @@ static const char SQL_FAILED[] =
     "                        ELSE locked_until END,"
     "    failed_logins = CASE WHEN failed_logins + 1 >= $3::int THEN 0 ELSE failed_logins + 1 END"
     "  WHERE name = $1 AND disabled_at IS NULL"
-    "  RETURNING failed_logins = 0 AS locked, to_char(locked_until, 'HH24:MI') AS until"
+    "  RETURNING failed_logins = 0 AS locked, extract(epoch FROM locked_until)::bigint::text AS until"
     "), e AS ("
     "  INSERT INTO auth_events (name, event, address, detail)"
     "  SELECT $1, CASE WHEN coalesce((SELECT locked FROM f), false) THEN 'locked' ELSE 'signin_failed' END, $2,"
@@ -120,7 +121,7 @@ static web_signin_end wrong(PGconn *pg, const web_session_opts *o, const char *n
     if (!res)
         return WEB_SIGNIN_ERROR;
     int locked = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-    snprintf(until, 16, "%s", PQgetvalue(res, 0, 1));
+    clock_local_hhmm(PQgetvalue(res, 0, 1), until, 16);
     PQclear(res);
     if (locked)
         log_warn("web: %s locked until %s after %d wrong passwords (last from %s)", name, until, o->failures,
@@ -176,7 +177,7 @@ static web_signin_end check(PGconn *pg, const web_session_opts *o, const web_sig
     if (PQntuples(res) != 1 || !*PQgetvalue(res, 0, U_HASH)) {
         end = nobody(pg, name, password, address, PQntuples(res) ? "no password set" : "no such user", err, errlen);
     } else if (strcmp(PQgetvalue(res, 0, U_LOCKED), "t") == 0) {
-        snprintf(until, 16, "%s", PQgetvalue(res, 0, U_UNTIL));
+        clock_local_hhmm(PQgetvalue(res, 0, U_UNTIL), until, 16);
         refused(pg, name, address, "locked", err, errlen);
         end = WEB_SIGNIN_LOCKED;
     } else if (!auth_password_verify(PQgetvalue(res, 0, U_HASH), password)) {

@@ -176,7 +176,9 @@ check "… the user name kept in its field, only the password to type again" \
            grep -q 'name=\"password\"[^>]* autofocus' '$WEB_DIR/signin-answer.html' &&
            ! grep -q 'wrong-4' '$WEB_DIR/signin-answer.html'"
 check_eq "the fifth: 403, locked" 403 "$(web_signin "$lj" shazikou wrong-5)"
-check "… saying until when" grep -q '账号已锁定，请于 [0-9][0-9]:[0-9][0-9] 后再试' "$WEB_DIR/signin-answer.html"
+lock_end=$(sql "SELECT to_char(locked_until AT TIME ZONE 'Asia/Shanghai', 'HH24:MI') FROM principals WHERE name = 'shazikou'")
+check "… saying until when, in the city's time ($lock_end), not the database's zone" \
+    grep -q "账号已锁定，请于 $lock_end 后再试" "$WEB_DIR/signin-answer.html"
 check_eq "then the right password is refused too" 403 "$(web_signin "$lj" shazikou)"
 check_eq "… no session made" 0 "$(sql "SELECT count(*) FROM sessions s JOIN principals p ON p.id = s.principal_id WHERE p.name = 'shazikou'")"
 check_eq "every attempt recorded: 4 failures, the lock, the refusal while locked" "locked:1 signin_failed:5" \
@@ -216,8 +218,9 @@ check_eq "the next attempt from there, an account's right password: 429" 429 \
     "$(WEB_FROM=127.0.0.2 web_signin "$WEB_DIR/spray.jar" spray-11)"
 wait_s=$(sed -n 's/^[Rr]etry-[Aa]fter: \([0-9]*\).*/\1/p' "$WEB_DIR/signin.headers")
 check "… with Retry-After in seconds ($wait_s: about 15 minutes)" test "${wait_s:-0}" -gt 800 -a "${wait_s:-0}" -le 900
-check "… saying what happened and when to try again, in Chinese" grep -q \
-    '从这个网络地址（127.0.0.2）登录失败的次数太多（15 分钟内 10 次）。.*这里的登录暂停到 [0-9][0-9]:[0-9][0-9]，这之前密码对也登录不了' \
+hold_end=$(sql "SELECT to_char(blocked_until AT TIME ZONE 'Asia/Shanghai', 'HH24:MI') FROM signin_addresses WHERE address = '127.0.0.2'")
+check "… saying what happened and when to try again ($hold_end, the city's time), in Chinese" grep -q \
+    "从这个网络地址（127.0.0.2）登录失败的次数太多（15 分钟内 10 次）。.*这里的登录暂停到 $hold_end，这之前密码对也登录不了" \
     "$WEB_DIR/signin-answer.html"
 check "… not whether the name or the password was right" sh -c "! grep -q '用户名或密码不对\|锁定' '$WEB_DIR/signin-answer.html'"
 sed 's/value="[0-9a-f]\{32\}"//; s/value="spray-11"//' "$WEB_DIR/signin-answer.html" >"$WEB_DIR/spray-right.html"

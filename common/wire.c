@@ -17,6 +17,8 @@ static const wire_entry TABLE[] = {
     {"import.uploaded", M(upload_reply), WIRE_REPLY, "intake", "the chunk is stored: how much intake holds"},
     {"import.progress", M(import_progress), WIRE_REPLY, "intake", "interim: rows and bytes read so far"},
     {"import.reply", M(import_reply), WIRE_REPLY, "intake", "the import's counts and rejects file"},
+    {"rejects.fetch", M(rejects_request), WIRE_REQUEST, "client", "a chunk of an import's rejects file (intake)"},
+    {"rejects.chunk", M(rejects_chunk), WIRE_REPLY, "intake", "the chunk, the file's size and name"},
 
     {"action.request", M(action_request), WIRE_REQUEST, "client", "a unit's, dispatcher's or callback agent's action (assignment)"},
     {"action.reply", M(action_reply), WIRE_REPLY, "assignment", "the order's status after the action"},

@@ -214,6 +214,7 @@ sample_moved() {
 }
 mkdir -p "$VAR/sample"
 sample_moved "$REPO/data/sample/complaints.csv" "$VAR/sample/complaints.csv"
+rm -f "$VAR/sample/complaints.拒收明细"*.csv     # an earlier run's rejects, fetched beside the sample
 act_as clerk import "$VAR/sample/complaints.csv"
 for _ in $(seq 100); do
     [ "$("$BIN/jiesu" report --json | jq '.unrouted')" = 0 ] && break

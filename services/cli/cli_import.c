@@ -7,7 +7,9 @@
  * progress bar (sending, then rows/s and an ETA) runs on stderr
  * (cli_progress.h). --profile names an import profile of the intake service,
  * or a profile file of the clerk's own, sent with the import; --dry-run
- * prints the mapping and the first rows as they would be stored.
+ * prints the mapping and the first rows as they would be stored. The rows
+ * refused or repeated come back to this machine as a file beside the
+ * imported one (cli_rejects.h); --rejects fetches them again.
  *
  * The file's bytes travel over the bus ("import.upload", 1 MiB a chunk, each
  * acknowledged); the last chunk makes intake import the file, and the wait
@@ -29,6 +31,7 @@
 
 #include "bus.h"
 #include "cli_progress.h"
+#include "cli_rejects.h"
 #include "text.h"
 
 #define CHUNK_BYTES (1 << 20)
@@ -88,7 +91,16 @@ static void print_counts(const char *file, const Jiesu__ImportReply *r)
     printf("，拒收 %lld 行", (long long)r->rejected);
 }
 
-static void print_summary(const char *file, const Jiesu__ImportReply *r, const watch *w)
+/* Whether the import left rows for the clerk to look at in a rejects file
+ * (a dry run writes none: its first rejects are in its preview). */
+static int has_rejects(const Jiesu__ImportReply *r)
+{
+    return !r->dry_run && r->import_id > 0 && *r->rejects_path && (r->rejected > 0 || r->repeated > 0);
+}
+
+/* The summary line and what follows it; local is the rejects file fetched
+ * to this machine ("" when it could not be). */
+static void print_summary(const char *file, const Jiesu__ImportReply *r, const watch *w, const char *local)
 {
     if (!w->warned)
         print_warnings(file, r->warnings, r->n_warnings);
@@ -97,8 +109,11 @@ static void print_summary(const char *file, const Jiesu__ImportReply *r, const w
                file, (long long)r->rows_total, (long long)(r->rows_total - r->rejected), (long long)r->rejected);
     else
         print_counts(file, r);
-    if ((r->rejected > 0 || r->repeated > 0) && *r->rejects_path)
-        printf("（%s明细：%s）", !r->repeated ? "拒收" : r->rejected ? "拒收和重复" : "重复", r->rejects_path);
+    const char *which = !r->repeated ? "拒收" : r->rejected ? "拒收和重复" : "重复";
+    if (has_rejects(r) && *local)
+        printf("（%s明细：%s）", which, local);
+    else if (has_rejects(r))
+        printf("（%s明细没有取回：用 jiesu import --rejects %lld 再取）", which, (long long)r->import_id);
     printf("，用时 %.1f 秒，编码 %s，导入模板 %s（%s）\n", r->elapsed_ms / 1000.0,
            *r->encoding ? r->encoding : "未知", r->profile, r->profile_how);
     print_unmapped(file, r);
@@ -208,8 +223,9 @@ static int send_file(cli_ctx *ctx, upload *u, const char *file, const char *name
     if (strcmp(env->type, "import.reply") != 0 || !(reply = BUS_UNPACK(import_reply, env))) {
         cli_unexpected(u->what, "intake", env->type, "import.reply");
     } else {
-        print_summary(file, reply, &u->watch);
-        rc = 0;
+        char local[PATH_MAX] = "";
+        rc = has_rejects(reply) ? cli_rejects_fetch(ctx, reply->import_id, file, local, sizeof local) : 0;
+        print_summary(file, reply, &u->watch, local);
     }
     if (reply)
         jiesu__import_reply__free_unpacked(reply, NULL);
@@ -285,6 +301,8 @@ int cli_import_main(cli_ctx *ctx, int argc, char **argv)
     import_how how = {0};
     char name[256];
     int i = 1;
+    if (argc > 1 && strcmp(argv[1], "--rejects") == 0)
+        return cli_rejects_main(ctx, argc, argv);
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--dry-run") == 0)
             how.dry_run = 1;
@@ -294,7 +312,8 @@ int cli_import_main(cli_ctx *ctx, int argc, char **argv)
             break;
     }
     if (i >= argc || argv[i][0] == '-') {
-        fprintf(stderr, "用法：jiesu import [--profile 模板名|模板文件.conf] [--dry-run] 文件...\n");
+        fprintf(stderr, "用法：jiesu import [--profile 模板名|模板文件.conf] [--dry-run] 文件...\n"
+                        "      jiesu import --rejects 导入编号\n");
         return 2;
     }
     if (how.profile && is_profile_file(how.profile) && read_profile(how.profile, &how, name, sizeof name) < 0)

@@ -50,11 +50,16 @@ static int make_dirs(const char *dir)
     return mkdir(p, 0700) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+int intake_rejects_path_of(char *out, size_t cap, const char *dir, int64_t import_id)
+{
+    int n = snprintf(out, cap, "%s/import-%lld-rejects.csv", dir, (long long)import_id);
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
 static int open_file(intake_rejects *self, char *err, size_t errlen)
 {
     char path[PATH_MAX];
-    int n = snprintf(path, sizeof path, "%s/import-%lld-rejects.csv", self->dir, (long long)self->import_id);
-    if (n < 0 || (size_t)n >= sizeof path) {
+    if (intake_rejects_path_of(path, sizeof path, self->dir, self->import_id) < 0) {
         snprintf(err, errlen, "拒收明细目录的路径太长：%.200s", self->dir);
         return -1;
     }
@@ -66,7 +71,7 @@ static int open_file(intake_rejects *self, char *err, size_t errlen)
             close(fd);
         return -1;
     }
-    memcpy(self->path, path, (size_t)n + 1);
+    snprintf(self->path, sizeof self->path, "%s", path);
     fputs("\xEF\xBB\xBF记录,文件行号,列,原因,原值\n", self->fp);
     return 0;
 }

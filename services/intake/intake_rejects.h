@@ -22,6 +22,11 @@
 
 typedef struct intake_rejects intake_rejects;
 
+/* The path of import import_id's rejects file under dir into out (the one
+ * place it is named: written here, read again by "rejects.fetch"). 0, or -1
+ * when it does not fit in cap. */
+int intake_rejects_path_of(char *out, size_t cap, const char *dir, int64_t import_id);
+
 /* A rejects file for import import_id under dir (created when missing).
  * Nothing is written yet. NULL when out of memory. */
 intake_rejects *intake_rejects_new(const char *dir, int64_t import_id);

@@ -6,16 +6,19 @@
  * arrives in "import.upload" chunks (intake_upload.c); the last one imports
  * it, reporting "import.progress" after each batch and answering
  * "import.reply" (or "error" naming the file), and each finished import is
- * published as "complaint.imported". The import itself is intake_import.c; a
- * signal during an import stops it after the current batch. Single
- * complaints also arrive over Open311 HTTP on intake.http_addr
+ * published as "complaint.imported"; the clerk then fetches the import's
+ * rejects file in "rejects.fetch" chunks (intake_fetch.c). The import itself
+ * is intake_import.c; a signal during an import stops it after the current
+ * batch. Single complaints also arrive over Open311 HTTP on intake.http_addr
  * (intake_open311.c).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "intake_fetch.h"
 #include "intake_import.h"
 #include "intake_open311.h"
 #include "intake_pick.h"
@@ -204,6 +207,34 @@ static void on_upload(service *s, const bus_request *req, const auth_principal *
         jiesu__import_upload__free_unpacked(rq, NULL);
 }
 
+/* A chunk of an import's rejects file, for the clerk who ran the import or
+ * an administrator (intake_fetch.c checks and logs). */
+static void on_rejects(service *s, const bus_request *req, const auth_principal *who)
+{
+    intake *in = s->user;
+    char err[1024] = "", name[256];
+    int code = SVC_ERR_INTERNAL;
+    Jiesu__RejectsChunk chunk = JIESU__REJECTS_CHUNK__INIT;
+    Jiesu__RejectsRequest *rq = BUS_UNPACK(rejects_request, req->env);
+    uint8_t *buf = rq ? malloc(INTAKE_FETCH_CHUNK) : NULL;
+    if (!rq || !buf) {
+        bus_server_reply_error(s->server, req, rq ? SVC_ERR_INTERNAL : SVC_ERR_BAD_REQUEST, "%s",
+                               rq ? "rejects.fetch: out of memory" : "rejects.fetch: malformed payload");
+    } else if (svc_ensure_pg(s, err, sizeof err) < 0 ||
+               intake_fetch_rejects(s->pg, in->opts.rejects_dir, who, rq, &chunk, buf, name, &code, err,
+                                    sizeof err) < 0) {
+        if (code == SVC_ERR_INTERNAL)   /* the database's or the system's words: logged, not shown */
+            svc_reply_failed(s, req, code, err);
+        else
+            bus_server_reply_error(s->server, req, code, "%s", err);
+    } else {
+        bus_server_reply(s->server, req, "rejects.chunk", &chunk.base);
+    }
+    free(buf);
+    if (rq)
+        jiesu__rejects_request__free_unpacked(rq, NULL);
+}
+
 /* `jiesu profiles [NAME]`: the import profiles, or one of them, as a view. */
 static void on_view(service *s, const bus_request *req, const auth_principal *who)
 {
@@ -229,6 +260,7 @@ static void on_view(service *s, const bus_request *req, const auth_principal *wh
 }
 
 static const svc_route ROUTES[] = {{"import.upload", on_upload, AUTH_CLERK},
+                                   {"rejects.fetch", on_rejects, AUTH_CLERK | AUTH_ADMIN},
                                    {"view.request", on_view, AUTH_CLERK | AUTH_ADMIN},
                                    {NULL, NULL, 0}};
 

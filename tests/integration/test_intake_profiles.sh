@@ -236,7 +236,7 @@ check "… a call of the city's own zone said as before, its zone kept too" \
 printf 'Unique Key,Created Date,Complaint Type,Descriptor,Location Type\nZ2,05/01/2022 12:00:03 AM,Noise,Loud,Street\nR1,05/01/2022 12:00:04 AM,Noise,Loud,Street\nR1,05/01/2022 12:00:05 AM,Noise,Party,Street\n' >"$dir/repeat.csv"
 jiesu import "$dir/repeat.csv" >"$dir/repeat.out" 2>&1
 check "rows repeating a ticket of the file are told apart from tickets stored before, with the file that lists them" grep -q \
-    "repeat.csv：共 3 行，新存 1 件，重复 2 行（工单号已入库 1 行，文件里同一工单号又出现 1 行，只存了第一行），拒收 0 行（重复明细：.*/import-[0-9]*-rejects.csv）" "$dir/repeat.out"
+    "repeat.csv：共 3 行，新存 1 件，重复 2 行（工单号已入库 1 行，文件里同一工单号又出现 1 行，只存了第一行），拒收 0 行（重复明细：$dir/repeat.拒收明细.csv）" "$dir/repeat.out"
 
 as_role clerk "$JIESU_BIN/jiesu" profiles >"$dir/profiles.out" 2>&1
 check "intake still answers after all of it" test $? -eq 0

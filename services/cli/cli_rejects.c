@@ -1,0 +1,195 @@
+/* cli_rejects.c — fetching an import's rejects file to the clerk's machine
+ * (see cli_rejects.h).
+ *
+ * Chunks are asked for at the offset the file has reached, so a chunk asked
+ * again after a lost reply lands on the same bytes; each must continue the
+ * file and agree on its size, or the fetch stops and what was written goes.
+ */
+#include "cli_rejects.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "text.h"
+
+#define CHUNK_TRIES 3
+#define NAMES_TRIED 99      /* NAME.拒收明细.csv, NAME.拒收明细-2.csv … -99 */
+#define SUFFIX ".拒收明细"
+#define STEM_BYTES 200      /* of the imported file's name at most: the new name stays under NAME_MAX */
+
+/* One fetch: where it goes, how far it got. */
+typedef struct {
+    cli_ctx    *ctx;
+    int64_t     id;
+    const char *beside;     /* the imported file, or NULL */
+    char        what[64];   /* 取回第 N 号导入的拒收明细, for messages */
+    int         timeout_ms;
+    int         fd;         /* the new file, once the first chunk came */
+    char        path[PATH_MAX];
+    int64_t     size, written;
+} fetch;
+
+/* Asks intake for the chunk at f->written. 0 with *env and *chunk (the
+ * caller frees both); -1 after printing why. */
+static int ask(fetch *f, Jiesu__Envelope **env, Jiesu__RejectsChunk **chunk)
+{
+    char err[1024];
+    Jiesu__RejectsRequest rq = JIESU__REJECTS_REQUEST__INIT;
+    rq.import_id = f->id;
+    rq.offset = f->written;
+    *chunk = NULL;
+    if (cli_call(f->ctx, "intake", f->what, "rejects.fetch", &rq.base, f->timeout_ms, CHUNK_TRIES, 1, env, err,
+                 sizeof err) < 0) {
+        cli_error_about(f->what, err);
+        return -1;
+    }
+    if (strcmp((*env)->type, "rejects.chunk") != 0 || !(*chunk = BUS_UNPACK(rejects_chunk, *env))) {
+        cli_unexpected(f->what, "intake", (*env)->type, "rejects.chunk");
+        jiesu__envelope__free_unpacked(*env, NULL);
+        *env = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* The name the new file is made from: the imported file's base name
+ * without its extension, cut on a character ("" when it has none worth
+ * using). */
+static void stem_of(char out[STEM_BYTES], const char *file)
+{
+    const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+    const char *dot = strrchr(base, '.');
+    size_t len = dot && dot > base ? (size_t)(dot - base) : strlen(base);
+    snprintf(out, STEM_BYTES, "%.*s", (int)len, base);
+    text_utf8_cut(out);
+    if (strcmp(out, ".") == 0 || strcmp(out, "..") == 0)
+        *out = '\0';
+}
+
+/* Creates the first free name of stem's rejects file in dir (a prefix
+ * ending in '/', or "" for the current directory) into path. The
+ * descriptor, or -1 with errno. */
+static int create_in(const char *dir, const char *stem, char *path, size_t cap)
+{
+    for (int n = 1; n <= NAMES_TRIED; n++) {
+        int len = n == 1 ? snprintf(path, cap, "%s%s" SUFFIX ".csv", dir, stem)
+                         : snprintf(path, cap, "%s%s" SUFFIX "-%d.csv", dir, stem, n);
+        if (len < 0 || (size_t)len >= cap) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    return -1;
+}
+
+/* Creates the local file for the import of file_name (intake's record of
+ * it): beside the imported file, else in the current directory. 0, or -1
+ * after printing why. */
+static int create_local(fetch *f, const char *file_name)
+{
+    char stem[STEM_BYTES], dir[PATH_MAX] = "";
+    const char *slash = f->beside ? strrchr(f->beside, '/') : NULL;
+    stem_of(stem, f->beside ? f->beside : file_name);
+    if (!*stem)
+        snprintf(stem, sizeof stem, "导入%lld", (long long)f->id);
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - f->beside + 1), f->beside);
+    f->fd = create_in(dir, stem, f->path, sizeof f->path);
+    if (f->fd < 0 && errno != EEXIST && *dir) {  /* a directory the clerk may not write: here instead */
+        *dir = '\0';
+        f->fd = create_in(dir, stem, f->path, sizeof f->path);
+    }
+    if (f->fd >= 0)
+        return 0;
+    if (errno == EEXIST)
+        cli_error("%s：%s 已有 %d 个同名的拒收明细文件，不覆盖：请把用过的移走后用 jiesu import --rejects %lld 再取",
+                  f->what, *dir ? dir : "当前目录", NAMES_TRIED, (long long)f->id);
+    else
+        cli_error("%s：无法新建 %s：%s；请到可以写文件的目录里用 jiesu import --rejects %lld 再取", f->what, f->path,
+                  text_os_error(errno), (long long)f->id);
+    return -1;
+}
+
+/* Writes chunk to the local file after checking it continues it. 0, or -1
+ * after printing why. */
+static int put_chunk(fetch *f, const Jiesu__RejectsChunk *chunk)
+{
+    if (chunk->offset != f->written || chunk->size != f->size || chunk->offset + (int64_t)chunk->data.len > f->size ||
+        (!chunk->last && chunk->data.len == 0)) {
+        cli_error("%s：工单受理服务发来的一块对不上（第 %lld 字节起 %zu 字节，文件 %lld 字节）：请用 jiesu import "
+                  "--rejects %lld 再取", f->what, (long long)chunk->offset, chunk->data.len, (long long)chunk->size,
+                  (long long)f->id);
+        return -1;
+    }
+    for (size_t done = 0; done < chunk->data.len;) {
+        ssize_t n = write(f->fd, chunk->data.data + done, chunk->data.len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            cli_error("%s：写 %s 出错：%s", f->what, f->path, text_os_error(errno));
+            return -1;
+        }
+        done += (size_t)n;
+    }
+    f->written += (int64_t)chunk->data.len;
+    return 0;
+}
+
+/* Fetches chunk after chunk into the local file. 0, or -1 after printing why. */
+static int fetch_all(fetch *f)
+{
+    for (int last = 0; !last;) {
+        Jiesu__Envelope *env = NULL;
+        Jiesu__RejectsChunk *chunk = NULL;
+        if (ask(f, &env, &chunk) < 0)
+            return -1;
+        if (f->fd < 0)
+            f->size = chunk->size;
+        int rc = f->fd < 0 && create_local(f, chunk->file_name) < 0 ? -1 : put_chunk(f, chunk);
+        last = chunk->last;
+        jiesu__rejects_chunk__free_unpacked(chunk, NULL);
+        jiesu__envelope__free_unpacked(env, NULL);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int cli_rejects_fetch(cli_ctx *ctx, int64_t id, const char *beside, char *local, size_t cap)
+{
+    fetch f = {.ctx = ctx, .id = id, .beside = beside, .fd = -1,
+               .timeout_ms = (int)(1000 * config_long(ctx->cfg, "cli.timeout_seconds"))};
+    snprintf(f.what, sizeof f.what, "取回第 %lld 号导入的拒收明细", (long long)id);
+    int rc = fetch_all(&f);
+    if (f.fd >= 0 && close(f.fd) < 0 && rc == 0) {
+        cli_error("%s：写 %s 出错：%s", f.what, f.path, text_os_error(errno));
+        rc = -1;
+    }
+    if (rc < 0 && f.fd >= 0)
+        unlink(f.path);     /* part of the file is not the file */
+    if (rc == 0)
+        snprintf(local, cap, "%s", f.path);
+    return rc;
+}
+
+int cli_rejects_main(cli_ctx *ctx, int argc, char **argv)
+{
+    char local[PATH_MAX];
+    long id = argc == 3 ? cli_count(argv[2], 1, LONG_MAX) : -1;
+    if (id < 0) {
+        fprintf(stderr, "用法：jiesu import --rejects 导入编号\n");
+        return 2;
+    }
+    if (cli_rejects_fetch(ctx, id, NULL, local, sizeof local) < 0)
+        return 1;
+    printf("第 %ld 号导入的拒收明细：%s\n", id, local);
+    return 0;
+}

@@ -6,8 +6,8 @@
 # new cycle, then given to another street: the callback stays the first's), a dispatch by hand and repeats merged by escalation's sweep, each
 # through the real services. After each step every stored row equals a full
 # recount of its day (report_day_facts over every stored day, and the simple
-# counts recounted here in plain SQL). An acceptance whose time runs out, which
-# writes nothing, makes its stored day stale all the same. A change made without an event (which
+# counts recounted here in plain SQL). An acceptance or a resolve deadline whose
+# time runs out, which writes nothing, makes its stored day stale all the same. A change made without an event (which
 # no service makes) is caught by the same comparison, and the next event on
 # that order repairs it. The weekly bulletin read while days are stale
 # equals the one read from a full rebuild.
@@ -21,8 +21,9 @@ day_ago() { TZ=$TZ_REPORT date -d "$1 days ago" +%Y/%-m/%-d; }
 
 # stored_equals_recount: every stored row (metrics, daily sheet, hot spots,
 # overdue and escalated orders) equals its function over every stored day
-# (both ways), and dispatched, callbacks and called per day and unit, and the
-# overdue resolve deadlines per day, equal a plain recount.
+# (both ways), and dispatched, the resolve deadlines decided (assigned up to a
+# day), callbacks and called per day and unit, and the overdue resolve
+# deadlines per day, equal a plain recount.
 # table_equals_recount TABLE FUNCTION: every row of TABLE equals FUNCTION over every stored day, both ways.
 table_equals_recount() {
     [ "$(sql "WITH d AS (SELECT ARRAY(SELECT generate_series(least((SELECT min(day) FROM $1), through), through,
@@ -44,12 +45,19 @@ stored_equals_recount() {
                            AND (d.unit_id IS NOT NULL OR EXISTS (SELECT 1 FROM assignments a WHERE a.complaint_id = d.complaint_id
                                                                    AND a.active AND a.role IN ('owner', 'co'))))
               SELECT (SELECT count(*) FROM (TABLE k EXCEPT TABLE o) x) + (SELECT count(*) FROM (TABLE o EXCEPT TABLE k) y)")" = 0 ] &&
-    [ "$(sql "WITH k AS (SELECT day, unit_id, sum(dispatched) AS n, sum(callbacks) AS cb, sum(called) AS called
+    [ "$(sql "WITH k AS (SELECT day, unit_id, sum(dispatched) AS n, sum(callbacks) AS cb, sum(called) AS called,
+                                sum(assigned) FILTER (WHERE until_day < 'infinity') AS rs
                          FROM report_days GROUP BY 1, 2),
                    dd AS (SELECT timezone('$TZ_REPORT', d.started_at)::date AS day,
                                  coalesce(d.unit_id, (SELECT a.unit_id FROM assignments a WHERE a.complaint_id = d.complaint_id
                                                         AND a.active AND a.role = 'owner')) AS unit_id, count(*) AS n
                           FROM deadlines d WHERE d.kind = 'accept'
+                           AND (d.met_at IS NOT NULL OR (d.due_at < now() AND (d.paused_at IS NULL OR d.paused_at >= d.due_at)))
+                          GROUP BY 1, 2),
+                   rs AS (SELECT timezone('$TZ_REPORT', d.started_at)::date AS day,
+                                 coalesce(d.unit_id, (SELECT a.unit_id FROM assignments a WHERE a.complaint_id = d.complaint_id
+                                                        AND a.active AND a.role = 'owner')) AS unit_id, count(*) AS rs
+                          FROM deadlines d WHERE d.kind = 'resolve'
                            AND (d.met_at IS NOT NULL OR (d.due_at < now() AND (d.paused_at IS NULL OR d.paused_at >= d.due_at)))
                           GROUP BY 1, 2),
                    cb AS (SELECT timezone('$TZ_REPORT', e.at)::date AS day,
@@ -61,13 +69,14 @@ stored_equals_recount() {
                    ca AS (SELECT timezone('$TZ_REPORT', c.called_at)::date AS day, a.unit_id, count(*) AS called
                           FROM complaints c JOIN assignments a ON a.complaint_id = coalesce(c.parent_id, c.id)
                                                               AND a.active AND a.role = 'owner' GROUP BY 1, 2),
-                   all_ AS (SELECT day, unit_id FROM dd UNION SELECT day, unit_id FROM cb UNION SELECT day, unit_id FROM ca)
+                   all_ AS (SELECT day, unit_id FROM dd UNION SELECT day, unit_id FROM rs UNION SELECT day, unit_id FROM cb
+                            UNION SELECT day, unit_id FROM ca)
               SELECT count(*) FROM all_ x
-              LEFT JOIN k USING (day, unit_id) LEFT JOIN dd USING (day, unit_id) LEFT JOIN cb USING (day, unit_id)
-              LEFT JOIN ca USING (day, unit_id)
+              LEFT JOIN k USING (day, unit_id) LEFT JOIN dd USING (day, unit_id) LEFT JOIN rs USING (day, unit_id)
+              LEFT JOIN cb USING (day, unit_id) LEFT JOIN ca USING (day, unit_id)
               WHERE x.unit_id IS NOT NULL AND x.day <= (SELECT through FROM report_days_state)
-                AND (coalesce(k.n, 0) <> coalesce(dd.n, 0) OR coalesce(k.cb, 0) <> coalesce(cb.cb, 0)
-                     OR coalesce(k.called, 0) <> coalesce(ca.called, 0))")" = 0 ]
+                AND (coalesce(k.n, 0) <> coalesce(dd.n, 0) OR coalesce(k.rs, 0) <> coalesce(rs.rs, 0)
+                     OR coalesce(k.cb, 0) <> coalesce(cb.cb, 0) OR coalesce(k.called, 0) <> coalesce(ca.called, 0))")" = 0 ]
 }
 # caught_up: a refresh round ran after every event so far (the watermark passed them).
 caught_up() { sql_eq "SELECT (SELECT watermark FROM report_days_state) >= (SELECT max(id) FROM complaint_events)" t; }
@@ -171,6 +180,29 @@ wait_for "RD-7's accept deadline fallen due" 60 sql_eq "SELECT count(*) FROM dea
     WHERE c.ticket_no = 'RD-7' AND d.kind = 'accept' AND d.due_at < now()" 1
 wait_for "the stored day counts it again" 30 sql_eq "SELECT sum(dispatched) FROM report_days WHERE day = '$rd7_day'" "$n"
 check_eq "… once fallen due unaccepted (its day found stale without any event)" "$n" "$(dispatched_rd7_day)"
+check "stored rows equal a full recount then" stored_equals_recount
+
+# ---- so does a resolve deadline whose time runs out unmet: 解决率 counts it once decided ----
+# RD-8's resolve deadline, not met, made due in 20 s, its ladder ended: undecided, its day counts one
+# resolve deadline fewer in 解决率 (not yet resolved, not yet late); fallen due unmet, it counts again,
+# as not resolved, with nothing written. Its day's 解决率 as the metrics read it: assigned up to that day.
+rd8_day=$(sql "SELECT timezone('$TZ_REPORT', d.started_at)::date FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
+               WHERE c.ticket_no = 'RD-8' AND d.kind = 'resolve'")
+check "RD-8 has a resolve deadline, started on a stored day" test -n "$rd8_day"
+decided_rd8_day() { sql "SELECT sum(assigned) FILTER (WHERE until_day < 'infinity') FROM report_days WHERE day = '$rd8_day'"; }
+n=$(decided_rd8_day)
+sql "UPDATE deadlines d SET due_at = now() + interval '20 seconds', met_at = NULL, fired_at = now()
+     FROM complaints c WHERE c.id = d.complaint_id AND c.ticket_no = 'RD-8' AND d.kind = 'resolve';
+     INSERT INTO complaint_events (complaint_id, actor, event) SELECT id, 'test', 'progress' FROM complaints
+     WHERE ticket_no = 'RD-8'" >/dev/null
+wait_for "a refresh round after RD-8's deadline moved" 30 caught_up
+check_eq "RD-8's resolve deadline, its time not run out, is not counted in its day's resolution rate" "$((n - 1))" \
+    "$(decided_rd8_day)"
+wait_for "RD-8's resolve deadline fallen due" 60 sql_eq "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
+    WHERE c.ticket_no = 'RD-8' AND d.kind = 'resolve' AND d.due_at < now()" 1
+wait_for "the stored day counts it again" 30 sql_eq "SELECT sum(assigned) FILTER (WHERE until_day < 'infinity')
+    FROM report_days WHERE day = '$rd8_day'" "$n"
+check_eq "… once fallen due unmet (its day found stale without any event)" "$n" "$(decided_rd8_day)"
 check "stored rows equal a full recount then" stored_equals_recount
 
 # ---- a change without an event is caught, and the order's next event repairs it ----

@@ -40,12 +40,12 @@ rank_csv=$out/bulletin-2026-W47-ranking.csv
 csv_field() {   # csv_field FILE CODE COLUMN: a field of the row of unit CODE (no commas inside these fields)
     awk -F, -v c="\"$2\"" -v n="$3" '$4 == c { gsub(/"/, "", $n); print $n }' "$1"
 }
-# 南 (20*.6667 + 20*.6667 + 30 + 30) / 100 = 86.67, 东 72.50, 西 (13.33 + 10) / 100 = 23.33.
+# 南 (20*.6667 + 20*1 + 30 + 30) / 100 = 93.33, 东 77.50, 西 (13.33 + 10) / 100 = 23.33 (tests/unit/test_report_metrics.c).
 check_eq "南街道 ranks first" 1 "$(csv_field "$rank_csv" 880100003 2)"
-check_eq "南街道 composite" 86.67 "$(csv_field "$rank_csv" 880100003 6)"
-check_eq "东街道 composite" 72.5 "$(csv_field "$rank_csv" 880100001 6)"
+check_eq "南街道 composite" 93.33 "$(csv_field "$rank_csv" 880100003 6)"
+check_eq "东街道 composite" 77.5 "$(csv_field "$rank_csv" 880100001 6)"
 check_eq "西街道 is last and flagged red" "3 红" "$(csv_field "$rank_csv" 880100002 2) $(csv_field "$rank_csv" 880100002 3)"
-check_eq "东街道 week-on-week change (W46: 20*1 + 20*0 over 40 = 50)" 22.5 "$(csv_field "$rank_csv" 880100001 8)"
+check_eq "东街道 week-on-week change (W46: 20*1 over 20 = 100, its one resolve deadline not decided by the week's end)" -22.5 "$(csv_field "$rank_csv" 880100001 8)"
 check_eq "北街道 has no orders: not ranked" "" "$(csv_field "$rank_csv" 880100004 2)"
 check_eq "市场监管局 ranks first of the departments" 1 "$(csv_field "$rank_csv" 880100-SJ 2)"
 check_eq "城管局 only co-handles: no rate of its own, not ranked" "" "$(csv_field "$rank_csv" 880100-CG 2)"

@@ -25,6 +25,7 @@
  */
 #include "report_bulletin.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +334,12 @@ report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const 
 const report_unit *report_bulletin_prev(const report_bulletin *b, const report_unit *u)
 {
     return report_table_find(b->prev, u->code);
+}
+
+double report_bulletin_change(const report_bulletin *b, const report_unit *u)
+{
+    const report_unit *p = report_bulletin_prev(b, u);
+    return p ? round((u->composite - p->composite) * 100) / 100 : NAN;
 }
 
 size_t report_bulletin_orders_listed(const report_bulletin *b)

@@ -94,6 +94,18 @@ const char *report_state_label(const char *state);
 /* The same unit in the previous week's table, or NULL. */
 const report_unit *report_bulletin_prev(const report_bulletin *b, const report_unit *u);
 
+/* 环比, the week-on-week change, as every table heads it (the printable
+ * page, the dashboard, the CSV and XLSX, jiesu bulletin), saying what it
+ * counts: the composite's is the difference of two scores made of
+ * percentages, in percentage points (a bare +3.20 was read as 3.2% more);
+ * the hot spots' a difference of orders. */
+#define REPORT_CHANGE_POINTS "环比（百分点）"
+#define REPORT_CHANGE_ORDERS "环比（件）"
+
+/* u's composite less the week before's, to 0.01 as both are published: the
+ * one figure of every table; NAN when either is undefined. */
+double report_bulletin_change(const report_bulletin *b, const report_unit *u);
+
 /* How many orders the list holds, each once: an order is listed under every
  * unit it counts for (a deadline or alert without a unit: its owner and its
  * co-handlers), so it may take more than one row. */

@@ -156,8 +156,7 @@ static int run_daily(doc_call *c)
 static int ranking_row(Jiesu__Table *t, const report_bulletin *b, const report_unit *u)
 {
     char rank[16] = "", score[32] = "", change[32] = "";   /* none: "—" as every empty cell (view_value) */
-    const report_unit *p = report_bulletin_prev(b, u);
-    double d = p ? u->composite - p->composite : NAN;
+    double d = report_bulletin_change(b, u);
     if (u->thin_all || u->rank)
         snprintf(rank, sizeof rank, u->thin_all ? REPORT_THIN : "%d", u->rank);
     if (!isnan(u->composite))
@@ -172,7 +171,7 @@ static int ranking_row(Jiesu__Table *t, const report_bulletin *b, const report_u
 /* Streets and departments are ranked apart, each from 1: every row says which it is. */
 static Jiesu__Table *ranking_table(const report_bulletin *b)
 {
-    static const char *const HEAD[] = {"类别", "排名", "单位", "综合得分", "环比", "标记"};
+    static const char *const HEAD[] = {"类别", "排名", "单位", "综合得分", REPORT_CHANGE_POINTS, "标记"};
     Jiesu__Table *t = view_table_new("排名", "lrlrrl", HEAD, 6);
     for (size_t i = 0; t && i < b->cur->n; i++)
         if (ranking_row(t, b, &b->cur->units[i]) < 0) {

@@ -54,9 +54,9 @@ static void cell_num(FILE *f, double v, const char *fmt)
     fputs("</td>", f);
 }
 
-static void cell_change(FILE *f, double now, double before)
+/* A change (report_bulletin_change), coloured by its direction. */
+static void cell_change(FILE *f, double d)
 {
-    double d = now - before;
     if (isnan(d)) {
         fputs("<td>–</td>", f);
         return;
@@ -92,7 +92,7 @@ static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
     if (none_of(f, b, kind))
         return;
     fprintf(f, "<div class=\"wide\"><table class=\"ranking\" data-kind=\"%s\"><tr><th>排名</th><th class=\"t\">%s</th>"
-               "<th>综合得分</th><th>环比</th><th>上周排名</th>", kind, kind_title(kind));
+               "<th>综合得分</th><th>" REPORT_CHANGE_POINTS "</th><th>上周排名</th>", kind, kind_title(kind));
     for (int r = 0; r < RATE_COUNT; r++)
         fprintf(f, "<th>%s</th>", REPORT_RATES[r].label);
     fputs("<th>超期数</th></tr>\n", f);
@@ -108,7 +108,7 @@ static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
             cell_num(f, u->rank ? u->rank : NAN, "%.0f");
         cell_text(f, u->name);
         cell_num(f, u->composite, "%.2f");
-        cell_change(f, u->composite, p ? p->composite : NAN);
+        cell_change(f, report_bulletin_change(b, u));
         cell_num(f, p && p->rank ? p->rank : NAN, "%.0f");
         for (int r = 0; r < RATE_COUNT; r++)
             cell_num(f, report_rate_pct(u->rate[r]), u->thin[r] ? "%.1f%%*" : "%.1f%%");

@@ -28,8 +28,8 @@ static double rounded(double v, double scale)
 
 /* ---- ranking: one row per unit, in table order ---- */
 
-static const char *const RANK_HEAD[] = {"类别", "排名", "标记", "单位编码", "单位", "综合得分", "上周得分", "环比",
-                                        "上周排名", "超期数"};
+static const char *const RANK_HEAD[] = {"类别", "排名", "标记", "单位编码", "单位", "综合得分", "上周得分",
+                                        REPORT_CHANGE_POINTS, "上周排名", "超期数"};
 #define RANK_FIXED (sizeof RANK_HEAD / sizeof RANK_HEAD[0])
 
 static size_t rank_ncols(void)
@@ -69,7 +69,7 @@ static char rank_row(const report_bulletin *b, size_t i, report_cell *c)
     text(&c[4], u->name);
     num(&c[5], rounded(u->composite, 100));
     num(&c[6], rounded(prev, 100));
-    num(&c[7], rounded(u->composite - prev, 100));
+    num(&c[7], report_bulletin_change(b, u));
     num(&c[8], p && p->rank ? p->rank : NAN);
     num(&c[9], (double)u->overdue);
     for (int r = 0; r < RATE_COUNT; r++) {
@@ -120,7 +120,7 @@ static char order_row(const report_bulletin *b, size_t i, report_cell *c)
 
 /* ---- hot spots: categories, then places ---- */
 
-static const char *const HOT_HEAD[] = {"类型", "名称", "本周", "上周", "环比"};
+static const char *const HOT_HEAD[] = {"类型", "名称", "本周", "上周", REPORT_CHANGE_ORDERS};
 
 static size_t hot_ncols(void)
 {

@@ -30,6 +30,10 @@ check "… and names the weeks in words: 周通报 2026年第47周（…），�
     grep -q "^周通报 2026年第47周（2026-11-16 至 2026-11-22），与 2026年第46周 比较" "$HARNESS_DIR/bulletin.out"
 check "… a rank, figure or mark there is none of reads \"—\", as every empty cell, not – beside —" \
     sh -c "grep -qE '^街道 +— +北街道 +— +— +—$' '$HARNESS_DIR/bulletin.out' && ! grep -q '–' '$HARNESS_DIR/bulletin.out'"
+check "… and heads the week-on-week change 环比（百分点）: a difference of scores, where +3.20 read as 3.2% more" \
+    grep -qE '^类别 +排名 +单位 +综合得分 +环比（百分点） +标记$' "$HARNESS_DIR/bulletin.out"
+check_eq "… 东街道's change, in points (77.50 against 100)" "-22.50" \
+    "$(grep -E '^街道 +[0-9]+ +东街道 ' "$HARNESS_DIR/bulletin.out" | awk '{print $5}')"
 check "… each row says whether a street or a department is ranked: both are ranked from 1 (南街道 1, 市场监管局 1)" \
     sh -c "grep -qE '^街道 +1 +南街道 ' '$HARNESS_DIR/bulletin.out' && grep -qE '^部门 +1 +样例区市场监管局 ' '$HARNESS_DIR/bulletin.out'"
 for f in bulletin-2026-W47.html bulletin-2026-W47.xlsx bulletin-2026-W47-ranking.csv \
@@ -46,6 +50,8 @@ check_eq "南街道 composite" 93.33 "$(csv_field "$rank_csv" 880100003 6)"
 check_eq "东街道 composite" 77.5 "$(csv_field "$rank_csv" 880100001 6)"
 check_eq "西街道 is last and flagged red" "3 红" "$(csv_field "$rank_csv" 880100002 2) $(csv_field "$rank_csv" 880100002 3)"
 check_eq "东街道 week-on-week change (W46: 20*1 over 20 = 100, its one resolve deadline not decided by the week's end)" -22.5 "$(csv_field "$rank_csv" 880100001 8)"
+check "the CSV heads the change as the table does: 环比（百分点）; the hot spots' a difference of orders, 环比（件）" \
+    sh -c "head -1 '$rank_csv' | grep -q ',\"环比（百分点）\",' && head -1 '$out/bulletin-2026-W47-hotspots.csv' | grep -q ',\"环比（件）\"'"
 check_eq "北街道 has no orders: not ranked" "" "$(csv_field "$rank_csv" 880100004 2)"
 check_eq "市场监管局 ranks first of the departments" 1 "$(csv_field "$rank_csv" 880100-SJ 2)"
 check_eq "城管局 only co-handles: no rate of its own, not ranked" "" "$(csv_field "$rank_csv" 880100-CG 2)"
@@ -161,6 +167,7 @@ check "the screenshot is a real page (> 40 KB)" test "$(stat -c %s "$shot" 2>/de
 chrome --dump-dom "$page" >"$HARNESS_DIR/dashboard.dom"
 check "the rendered DOM holds the ranking table with 南街道" \
     sh -c "grep -q 'class=\"ranking\"' '$HARNESS_DIR/dashboard.dom' && grep -q '南街道' '$HARNESS_DIR/dashboard.dom'"
+check "… which heads the change 环比（百分点）, as the bulletin does" grep -q '<th>环比（百分点）</th>' "$HARNESS_DIR/dashboard.dom"
 check "the rendered DOM holds the trend and category charts" \
     sh -c "grep -q '街道综合得分趋势' '$HARNESS_DIR/dashboard.dom' && grep -q 'class=\"series\"' '$HARNESS_DIR/dashboard.dom'"
 check "… its week named in words (2026年第47周, 第46周 on the trend), not by the ISO code 2026-W47" \

@@ -367,6 +367,53 @@ static void test_alerts_named_as_everywhere(void **state)
     report_bulletin_free(&b);
 }
 
+/* The column of sheet s headed head, or fail. */
+static size_t column(const report_sheet *s, const char *head)
+{
+    report_cell cell;
+    for (size_t col = 0; col < s->ncols(); col++) {
+        s->header(col, &cell);
+        if (strcmp(cell.text, head) == 0)
+            return col;
+    }
+    fail_msg("sheet %s has no column %s", s->name, head);
+    return 0;
+}
+
+/* 环比 is a difference, and says of what: the composite's, of two scores
+ * made of percentages, in percentage points (百分点) on the printable page,
+ * the dashboard and the ranking sheet (CSV and XLSX), where +3.20 read as
+ * 3.2% more; the hot spots', of orders (件). By hand (weights 20/20/30/30):
+ * 东街道 77.50 in W47, 100 in W46 (its response rate alone, 1 of 1), so
+ * -22.50 points, the same figure on the page and in the files. */
+static void test_change_says_what_it_is(void **state)
+{
+    char *html = NULL;
+    size_t len = 0;
+    report_cell cells[REPORT_SHEET_MAX_COLS];
+    report_bulletin *b = build(*state, "2026-W47");
+    size_t east = 0;
+    while (strcmp(b->cur->units[east].code, EAST) != 0)
+        east++;
+    REPORT_SHEETS[0].row(b, east, cells);
+    size_t col = column(&REPORT_SHEETS[0], "环比（百分点）");
+    assert_true(cells[col].is_num && cells[col].num == -22.5);
+    column(&REPORT_SHEETS[2], "环比（件）");
+    FILE *f = open_memstream(&html, &len);
+    report_html_bulletin(f, b);
+    report_html_dashboard(f, b, NULL, 0, NULL, NULL, NULL, 0);
+    fclose(f);
+    const char *page = strstr(html, "<th>环比（百分点）</th>");
+    assert_non_null(page);
+    assert_non_null(strstr(page + 1, "<th>环比（百分点）</th>"));           /* the dashboard's too */
+    assert_null(strstr(html, "<th>环比</th>"));
+    const char *row = strstr(html, "东街道</td>");
+    assert_non_null(row);
+    assert_non_null(strstr(row, "<td class=\"down\">-22.50</td>"));
+    free(html);
+    report_bulletin_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -378,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_rungs_named_in_words),
         cmocka_unit_test(test_this_week_says_so_far),
         cmocka_unit_test(test_alerts_named_as_everywhere),
+        cmocka_unit_test(test_change_says_what_it_is),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -3,12 +3,10 @@
 --
 -- 解决率 was the resolve deadlines started in a period and met before its end,
 -- over every resolve deadline started in it: one still running when the
--- period ended, or when the report was read, counted as not resolved. The
--- dashboard shows this week so far, so a street's 解决率 read low on Monday
--- and climbed through the week with nothing gone wrong (an order dispatched
--- on Monday, due on Thursday and fixed on Wednesday was unresolved until
--- Wednesday), and a past week's counted the orders dispatched in its last
--- days, due the week after and in progress at its end, as unresolved.
+-- report was read counted as not resolved. The dashboard shows this week so
+-- far, so a street's 解决率 read low on Monday and climbed through the week
+-- with nothing gone wrong (an order dispatched on Monday, due on Thursday
+-- and fixed on Wednesday was unresolved until Wednesday).
 --
 -- A deadline is decided once met, or once fallen due without being met
 -- (deadline_fell_due, 043: one paused before its due time has not):
@@ -18,12 +16,15 @@
 --                                                    the one rule of both rates
 --
 -- The response rate counts the accept deadlines decided by now (043, now
--- through this function); 解决率 the resolve deadlines decided by the end
--- of the period or by now, whichever is earlier, as resolved those met
--- before the period's end: report_day_facts gives a resolve deadline's
--- 'assigned' on the day it started with until_day the day it was decided
--- ('infinity': not yet), as it gives 'resolved' with the day it was met, and
--- the metrics keep both up to the period's last day (report_metrics.c).
+-- through this function); 解决率 the resolve deadlines decided by now, as
+-- resolved those met before the period's end: report_day_facts gives a
+-- resolve deadline's 'assigned' on the day it started with until_day the day
+-- it was decided ('infinity': not yet), as it gives 'resolved' with the day
+-- it was met; the metrics count the decided ones, and the resolved up to
+-- the period's last day (report_metrics.c). So a deadline started late in a
+-- week and met or fallen due in the next still counts in its own week — as
+-- not resolved in it, as before — once decided: a past week's 解决率 moves
+-- only while deadlines started in it are undecided, and only by adding them.
 --
 -- Nothing is written when a deadline's time runs out. A stored day counts
 -- its deadlines decided as of the round that stored it; report_days_dirty

@@ -15,10 +15,10 @@
  *                         (accept deadlines started in P and decided by now:
  *                         accepted, or fallen due unaccepted; met_at <= due_at)
  *   resolution rate     = resolved / assigned
- *                         (resolve deadlines started in P and decided before
- *                         min(end of P, now()): met, or fallen due unmet, by
- *                         the same rule, deadline_decided_at (migration 050);
- *                         met_at before the end of P)
+ *                         (resolve deadlines started in P and decided by now:
+ *                         met, or fallen due unmet, by the same rule,
+ *                         deadline_decided_at (migration 050); met_at before
+ *                         the end of P)
  *   satisfaction rate   = satisfied / callbacks      (callback events in P)
  *   rectification rate  = on_time / due              (整改率: resolve deadlines due in P
  *                         up to now, not one paused before it fell due;
@@ -88,9 +88,9 @@ static const struct {
  * order: the period's days summed from report_day_facts (migration 020), the
  * formulas' one home; closed days whose rows report_days holds and which
  * nothing changed since (report_days_dirty) are read from there, the others
- * (today, stale days, days not stored yet) are counted now. assigned,
- * resolved and returned count only what was decided, met or returned before
- * the period ended (until_day). */
+ * (today, stale days, days not stored yet) are counted now. assigned counts
+ * what is decided by now (until_day not 'infinity'); resolved and returned
+ * only what was met or returned before the period ended (until_day). */
 static const char METRICS_SQL[] =
     "WITH " REPORT_UNITS_IN_SCOPE ", " REPORT_DAYS_CTES("$2", "$3", "$4") ","
     " f AS ("
@@ -102,7 +102,7 @@ static const char METRICS_SQL[] =
     ")"
     "SELECT u.code, u.name, u.kind,"
     "       coalesce(sum(f.dispatched), 0), coalesce(sum(f.accepted_on_time), 0),"
-    "       coalesce(sum(f.assigned) FILTER (WHERE f.until_day < $3::date), 0),"
+    "       coalesce(sum(f.assigned) FILTER (WHERE f.until_day < 'infinity'), 0),"
     "       coalesce(sum(f.resolved) FILTER (WHERE f.until_day < $3::date), 0), coalesce(sum(f.callbacks), 0),"
     "       coalesce(sum(f.satisfied), 0), coalesce(sum(f.due), 0), coalesce(sum(f.on_time), 0),"
     "       coalesce(sum(f.owned), 0), coalesce(sum(f.returned) FILTER (WHERE f.until_day < $3::date), 0),"

@@ -34,8 +34,8 @@ typedef enum {
 typedef struct {
     long dispatched;        /* accept deadlines started in the period, decided by now (accepted or fallen due) */
     long accepted_on_time;  /*   of those, accepted by their deadline */
-    long assigned;          /* resolve deadlines started in the period, decided before it ended (up to now):
-                               met, or fallen due unmet */
+    long assigned;          /* resolve deadlines started in the period, decided by now: met, or fallen
+                               due unmet */
     long resolved;          /*   of those, resolved before the period ended */
     long callbacks;         /* callback events in the period */
     long satisfied;         /*   of those, with detail.satisfied = true */

@@ -32,7 +32,7 @@ check "… a rank, figure or mark there is none of reads \"—\", as every empty
     sh -c "grep -qE '^街道 +— +北街道 +— +— +—$' '$HARNESS_DIR/bulletin.out' && ! grep -q '–' '$HARNESS_DIR/bulletin.out'"
 check "… and heads the week-on-week change 环比（百分点）: a difference of scores, where +3.20 read as 3.2% more" \
     grep -qE '^类别 +排名 +单位 +综合得分 +环比（百分点） +标记$' "$HARNESS_DIR/bulletin.out"
-check_eq "… 东街道's change, in points (77.50 against 100)" "-22.50" \
+check_eq "… 东街道's change, in points (72.50 against 50)" "+22.50" \
     "$(grep -E '^街道 +[0-9]+ +东街道 ' "$HARNESS_DIR/bulletin.out" | awk '{print $5}')"
 check "… each row says whether a street or a department is ranked: both are ranked from 1 (南街道 1, 市场监管局 1)" \
     sh -c "grep -qE '^街道 +1 +南街道 ' '$HARNESS_DIR/bulletin.out' && grep -qE '^部门 +1 +样例区市场监管局 ' '$HARNESS_DIR/bulletin.out'"
@@ -44,12 +44,12 @@ rank_csv=$out/bulletin-2026-W47-ranking.csv
 csv_field() {   # csv_field FILE CODE COLUMN: a field of the row of unit CODE (no commas inside these fields)
     awk -F, -v c="\"$2\"" -v n="$3" '$4 == c { gsub(/"/, "", $n); print $n }' "$1"
 }
-# 南 (20*.6667 + 20*1 + 30 + 30) / 100 = 93.33, 东 77.50, 西 (13.33 + 10) / 100 = 23.33 (tests/unit/test_report_metrics.c).
+# 南 (20*.6667 + 20*.6667 + 30 + 30) / 100 = 86.67, 东 72.50, 西 (13.33 + 10) / 100 = 23.33.
 check_eq "南街道 ranks first" 1 "$(csv_field "$rank_csv" 880100003 2)"
-check_eq "南街道 composite" 93.33 "$(csv_field "$rank_csv" 880100003 6)"
-check_eq "东街道 composite" 77.5 "$(csv_field "$rank_csv" 880100001 6)"
+check_eq "南街道 composite" 86.67 "$(csv_field "$rank_csv" 880100003 6)"
+check_eq "东街道 composite" 72.5 "$(csv_field "$rank_csv" 880100001 6)"
 check_eq "西街道 is last and flagged red" "3 红" "$(csv_field "$rank_csv" 880100002 2) $(csv_field "$rank_csv" 880100002 3)"
-check_eq "东街道 week-on-week change (W46: 20*1 over 20 = 100, its one resolve deadline not decided by the week's end)" -22.5 "$(csv_field "$rank_csv" 880100001 8)"
+check_eq "东街道 week-on-week change (W46: 20*1 + 20*0 over 40 = 50)" 22.5 "$(csv_field "$rank_csv" 880100001 8)"
 check "the CSV heads the change as the table does: 环比（百分点）; the hot spots' a difference of orders, 环比（件）" \
     sh -c "head -1 '$rank_csv' | grep -q ',\"环比（百分点）\",' && head -1 '$out/bulletin-2026-W47-hotspots.csv' | grep -q ',\"环比（件）\"'"
 check_eq "北街道 has no orders: not ranked" "" "$(csv_field "$rank_csv" 880100004 2)"

@@ -255,8 +255,7 @@ static char *page_of(const report_bulletin *b)
 
 /* A figure reads the same on the page as in the files: 东's satisfaction at
  * 13 of 16 was 81.2% on the page (printf's rounding of 81.25) and 81.3 in
- * the CSV and XLSX; 南's composite, 86.67 in the table then (93.33 now), read
- * 86.7 on its bar. */
+ * the CSV and XLSX; 南's composite 86.67 in the table read 86.7 on its bar. */
 static void test_page_and_files_publish_one_figure(void **state)
 {
     report_bulletin *b = build(*state, "2026-W47");
@@ -275,7 +274,7 @@ static void test_page_and_files_publish_one_figure(void **state)
     assert_non_null(row);
     if (strncmp(strstr(row, "81."), "81.3%", 5) != 0)
         fail_msg("东街道's satisfaction on the page: %.6s, the files: 81.3", strstr(row, "81."));
-    assert_non_null(strstr(html, "font-size=\"12\">93.33</text>"));
+    assert_non_null(strstr(html, "font-size=\"12\">86.67</text>"));
     free(html);
     report_bulletin_free(&b);
 }
@@ -384,8 +383,9 @@ static size_t column(const report_sheet *s, const char *head)
  * made of percentages, in percentage points (百分点) on the printable page,
  * the dashboard and the ranking sheet (CSV and XLSX), where +3.20 read as
  * 3.2% more; the hot spots', of orders (件). By hand (weights 20/20/30/30):
- * 东街道 77.50 in W47, 100 in W46 (its response rate alone, 1 of 1), so
- * -22.50 points, the same figure on the page and in the files. */
+ * 东街道 72.50 in W47, 50 in W46 (20 * 1 + 20 * 0 over 40: its response and
+ * resolution rates), so +22.50 points, the same figure on the page and in
+ * the files. */
 static void test_change_says_what_it_is(void **state)
 {
     char *html = NULL;
@@ -397,7 +397,7 @@ static void test_change_says_what_it_is(void **state)
         east++;
     REPORT_SHEETS[0].row(b, east, cells);
     size_t col = column(&REPORT_SHEETS[0], "环比（百分点）");
-    assert_true(cells[col].is_num && cells[col].num == -22.5);
+    assert_true(cells[col].is_num && cells[col].num == 22.5);
     column(&REPORT_SHEETS[2], "环比（件）");
     FILE *f = open_memstream(&html, &len);
     report_html_bulletin(f, b);
@@ -409,7 +409,7 @@ static void test_change_says_what_it_is(void **state)
     assert_null(strstr(html, "<th>环比</th>"));
     const char *row = strstr(html, "东街道</td>");
     assert_non_null(row);
-    assert_non_null(strstr(row, "<td class=\"down\">-22.50</td>"));
+    assert_non_null(strstr(row, "<td class=\"up\">+22.50</td>"));
     free(html);
     report_bulletin_free(&b);
 }

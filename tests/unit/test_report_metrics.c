@@ -8,46 +8,39 @@
  * Hand computation for 2026-W47 (Mon 11-16 00:00 .. Mon 11-23 00:00 +08):
  *
  *   unit  dispatched/on time  assigned/resolved  callbacks/satisfied  due/on time  owned/returned  called/repeats
- *   东     4 (E1-E4) / 3       3 / 3 (E1,E2,E3)   3 / 2                4 / 3        4 / 0    4 / 0
- *          (E3 accepted late; due: E0 due 11-16 18:00 met late, E1, E2, E3 on time;
- *           assigned: E4's resolve deadline, due 11-24 and open when the week ended,
- *           was not decided by then: neither resolved nor late in W47)
+ *   东     4 (E1-E4) / 3       4 / 3 (E1,E2,E3)   3 / 2                4 / 3        4 / 0    4 / 0
+ *          (E3 accepted late; due: E0 due 11-16 18:00 met late, E1, E2, E3 on time)
  *   西     3 (W1,W2,W4) / 2    2 (W2,W4) / 1      1 / 0                2 / 0        3 / 1 (W1) 3 / 1
- *          (W1 never accepted; W2 fell due 11-20, resolved late 11-21, within the week;
- *           W4 fell due 11-22, still open; called: W2, W3 through its parent W2, W4 —
- *           W1 has no active unit any more)
- *   南     3 / 2 (S2 late)     2 / 2 (S3 due 11-26: not decided)
- *                                                 2 / 2                2 / 2        3 / 0    3 / 0
+ *          (W1 never accepted; W2 resolved late; W4 still open; called: W2, W3
+ *           through its parent W2, W4 — W1 has no active unit any more)
+ *   南     3 / 2 (S2 late)     3 / 2              2 / 2                2 / 2        3 / 0    3 / 0
  *   北     0                   0                  0                    0            0        0      -> no rate, unranked
  *   城管   0: it only co-handles S1 and S2, whose deadlines (without a unit) and callbacks
  *          count for their owner 南: units are ranked on what they handled -> unranked
  *   市场监管 1 / 1             1 / 1              1 / 0                1 / 1        1 / 0    1 / 0
  *
  *   rates (response, resolution, satisfaction, rectification, return, repeat):
- *   东  .75   1     .6667 .75  0     0      overdue 1
+ *   东  .75   .75   .6667 .75  0     0      overdue 1
  *   西  .6667 .5    0     0    .3333 .3333  overdue 2
- *   南  .6667 1     1     1    0     0      overdue 0
+ *   南  .6667 .6667 1     1    0     0      overdue 0
  *   市场 1    1     0     1    0     0
  *
  *   composite with every weight 1 = 100 * mean(rate, or 1 - rate for return and repeat):
- *   东  (.75+1+.6667+.75+1+1)/6      = 5.1667/6 = 86.11
+ *   东  (.75+.75+.6667+.75+1+1)/6    = 4.9167/6 = 81.94
  *   西  (.6667+.5+0+0+.6667+.6667)/6 = 2.5/6    = 41.67
- *   南  (.6667+1+1+1+1+1)/6          = 5.6667/6 = 94.44
+ *   南  (.6667+.6667+1+1+1+1)/6      = 5.3333/6 = 88.89
  *   市场 (1+1+0+1+1+1)/6             = 5/6      = 83.33
  *   streets: 南 1, 东 2, 西 3, 北 unranked; with flag_red 1 and flag_yellow 1: 西 red, 东 yellow.
  *   departments: 市场监管 1 (alone; first: never flagged), 城管 unranked.
- *   rate ranks (streets): response 东 1, 西 2, 南 2 (tie); resolution 东 1, 南 1 (tie), 西 3;
+ *   rate ranks (streets): response 东 1, 西 2, 南 2 (tie); resolution 东 1, 南 2, 西 3;
  *   satisfaction 南 1, 东 2, 西 3; rectification 南 1, 东 2, 西 3; return and repeat 东 1, 南 1, 西 3.
  *   Every rate of 城管 undefined, so unranked by each.
- *   Before the resolution rate counted only deadlines decided by the week's end, E4 and S3
- *   counted as not resolved: 东 3/4, 南 2/3, composites 81.94 and 88.89.
  *
- * 2026-W46 (11-09 .. 11-16): 东 dispatched 1 on time 1; assigned 0: E0's resolve deadline,
- * due on Monday 11-16 18:00, was neither met nor due when W46 ended (it counted as not
- * resolved, 0 of 1, before); no callback, nothing due, called 1 -> rates 1, -, -, -, 0, 0 ->
- * composite (1+1+1)/3 = 100 (75.00 before); 西 (W0) and 北 (N0) every rate perfect -> 100;
- * 南 nothing. With the default weights (20, 20, 30, 30, 0, 0) 东 in W47 scores
- * (20*.75 + 20*1 + 30*.6667 + 30*.75) / 100 = 77.50 (72.50 before).
+ * 2026-W46 (11-09 .. 11-16): 东 dispatched 1 on time 1, assigned 1 resolved 0 (E0 met 11-17,
+ * after the week), no callback, nothing due, called 1 -> rates 1, 0, -, -, 0, 0 ->
+ * composite (1+0+1+1)/4 = 75.00; 西 (W0) and 北 (N0) every rate perfect -> 100; 南 nothing.
+ * With the default weights (20, 20, 30, 30, 0, 0) 东 in W47 scores
+ * (20*.75 + 20*.75 + 30*.6667 + 30*.75) / 100 = 72.50.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -127,9 +120,9 @@ static void test_counts_w47(void **state)
 {
     report_settings s = equal_weights();
     report_table *t = run_week(*state, "2026-W47", &s);
-    assert_counts(unit(t, EAST), (long[]){4, 3, 3, 3, 3, 2, 4, 3, 4, 0, 4, 0});
+    assert_counts(unit(t, EAST), (long[]){4, 3, 4, 3, 3, 2, 4, 3, 4, 0, 4, 0});
     assert_counts(unit(t, WEST), (long[]){3, 2, 2, 1, 1, 0, 2, 0, 3, 1, 3, 1});
-    assert_counts(unit(t, SOUTH), (long[]){3, 2, 2, 2, 2, 2, 2, 2, 3, 0, 3, 0});
+    assert_counts(unit(t, SOUTH), (long[]){3, 2, 3, 2, 2, 2, 2, 2, 3, 0, 3, 0});
     assert_counts(unit(t, NORTH), (long[]){0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
     assert_counts(unit(t, CG), (long[]){0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
     assert_counts(unit(t, SJ), (long[]){1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0});
@@ -145,9 +138,9 @@ static void test_rates_w47(void **state)
 {
     report_settings s = equal_weights();
     report_table *t = run_week(*state, "2026-W47", &s);
-    assert_rates(unit(t, EAST), (double[]){.75, 1, 2.0 / 3, .75, 0, 0});
+    assert_rates(unit(t, EAST), (double[]){.75, .75, 2.0 / 3, .75, 0, 0});
     assert_rates(unit(t, WEST), (double[]){2.0 / 3, .5, 0, 0, 1.0 / 3, 1.0 / 3});
-    assert_rates(unit(t, SOUTH), (double[]){2.0 / 3, 1, 1, 1, 0, 0});
+    assert_rates(unit(t, SOUTH), (double[]){2.0 / 3, 2.0 / 3, 1, 1, 0, 0});
     assert_rates(unit(t, NORTH), (double[]){-1, -1, -1, -1, -1, -1});
     assert_rates(unit(t, CG), (double[]){-1, -1, -1, -1, -1, -1});
     assert_rates(unit(t, SJ), (double[]){1, 1, 0, 1, 0, 0});
@@ -161,9 +154,9 @@ static void test_composite_ranks_flags_w47(void **state)
 {
     report_settings s = equal_weights();
     report_table *t = run_week(*state, "2026-W47", &s);
-    assert_near(86.11, unit(t, EAST)->composite);
+    assert_near(81.94, unit(t, EAST)->composite);
     assert_near(41.67, unit(t, WEST)->composite);
-    assert_near(94.44, unit(t, SOUTH)->composite);
+    assert_near(88.89, unit(t, SOUTH)->composite);
     assert_true(isnan(unit(t, NORTH)->composite));
     assert_true(isnan(unit(t, CG)->composite));
     assert_near(83.33, unit(t, SJ)->composite);
@@ -181,7 +174,7 @@ static void test_composite_ranks_flags_w47(void **state)
     assert_int_equal(unit(t, CG)->flag, 0);
     /* Rank by each rate: ties share a rank; lower is better for return and repeat. */
     static const struct { const char *code; int ranks[RATE_COUNT]; } WANT[] = {
-        {EAST, {1, 1, 2, 2, 1, 1}}, {WEST, {2, 3, 3, 3, 3, 3}}, {SOUTH, {2, 1, 1, 1, 1, 1}},
+        {EAST, {1, 1, 2, 2, 1, 1}}, {WEST, {2, 3, 3, 3, 3, 3}}, {SOUTH, {2, 2, 1, 1, 1, 1}},
         {NORTH, {0, 0, 0, 0, 0, 0}}, {CG, {0, 0, 0, 0, 0, 0}}, {SJ, {1, 1, 1, 1, 1, 1}},
     };
     for (size_t i = 0; i < sizeof WANT / sizeof WANT[0]; i++)
@@ -196,15 +189,15 @@ static void test_previous_week_w46(void **state)
 {
     report_settings s = equal_weights();
     report_table *t = run_week(*state, "2026-W46", &s);
-    assert_counts(unit(t, EAST), (long[]){1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0});
-    assert_rates(unit(t, EAST), (double[]){1, -1, -1, -1, 0, 0});
-    assert_near(100.0, unit(t, EAST)->composite);
+    assert_counts(unit(t, EAST), (long[]){1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0});
+    assert_rates(unit(t, EAST), (double[]){1, 0, -1, -1, 0, 0});
+    assert_near(75.0, unit(t, EAST)->composite);
     assert_near(100.0, unit(t, WEST)->composite);
     assert_near(100.0, unit(t, NORTH)->composite);
     assert_true(isnan(unit(t, SOUTH)->composite));
     assert_int_equal(unit(t, WEST)->rank, 1);
     assert_int_equal(unit(t, NORTH)->rank, 1);
-    assert_int_equal(unit(t, EAST)->rank, 1);
+    assert_int_equal(unit(t, EAST)->rank, 3);
     report_table_free(&t);
 }
 
@@ -218,7 +211,7 @@ static void test_weights_from_config(void **state)
     assert_int_equal(config_set(cfg, "report.min_cases", "1"), 0);             /* the fixture's units are small */
     report_settings_load(&s, cfg);
     report_table *t = run_week(*state, "2026-W47", &s);
-    assert_near(77.50, unit(t, EAST)->composite);
+    assert_near(72.50, unit(t, EAST)->composite);
     report_table_free(&t);
     assert_int_equal(config_set(cfg, "report.weight.repeat", "-1"), 0);
     assert_int_equal(config_check(cfg, err, sizeof err), -1);
@@ -383,7 +376,7 @@ static void test_return_rate_counts_dispatches_returned(void **state)
     assert_int_equal(so->n.returned, 0);
     assert_int_equal(w->n.owned, 4);
     assert_int_equal(w->n.returned, 1);
-    assert_rates(e, (double[]){.75, 1, 2.0 / 3, .75, .2, 0});
+    assert_rates(e, (double[]){.75, .75, 2.0 / 3, .75, .2, 0});
     report_table_free(&t);
     t = run_week(pg, "2026-W46", &s);
     assert_int_equal(unit(t, EAST)->n.owned, 2);
@@ -412,7 +405,7 @@ static void test_response_rate_counts_decided_acceptances(void **state)
 }
 
 /* The resolution rate of a week still running counts a resolve deadline once
- * decided by now (by the week's end for a week over, as W47's E4 above): met,
+ * decided by now (as every resolve deadline of W47 and W46 above is): met,
  * or fallen due unmet, as an acceptance in the response rate. This week so
  * far, with m the moment halfway from Monday 00:00 to now, 北街道 has
  *   K1 started Monday, due in three days, met at m     decided, resolved

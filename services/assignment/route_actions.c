@@ -86,12 +86,14 @@ enum { A_ID, A_STATUS, A_OWNER, A_MOVED, A_NOW_MS };
 #define TICKET_CHARS 64     /* a ticket number as typed, at most (intake stores at most 64 bytes) */
 #define CYCLE_DEADLINES "complaint_id = $1::bigint AND cycle = (SELECT cycle FROM complaints WHERE id = $1::bigint)"
 #define RELEASE_SQL "UPDATE assignments SET active = false WHERE complaint_id = $1::bigint AND active"
-/* The owner's assignment ends; so does one the new unit held as a
- * co-handler; given to discipline inspection, every co-handler's too (a
+/* The owner's assignment ends, and so does every co-handler's but the one
+ * the dispatch names ($3's "co", the new unit's as co_handler finds it):
+ * one of another district, the new unit's own (it owns the order now), all
+ * of them when the order goes to a department or discipline inspection (a
  * complaint about conduct is discipline inspection's alone). */
 #define RELEASE_OWNER_SQL \
-    RELEASE_SQL " AND (role = 'owner' OR unit_id = (SELECT id FROM units WHERE code = $4)" \
-                "      OR (SELECT kind FROM units WHERE code = $4) = 'discipline')"
+    RELEASE_SQL " AND (role = 'owner' OR role = 'co' AND unit_id IS DISTINCT FROM" \
+                "      (SELECT id FROM units WHERE code = $3::jsonb->>'co'))"
 /* The new owner's assignment; its reason names the dispatcher as people
  * read them (person_name: 派单员 小李, not their sign-in name). */
 #define OWNER_INSERT_SQL(how) \
@@ -111,12 +113,15 @@ enum { A_ID, A_STATUS, A_OWNER, A_MOVED, A_NOW_MS };
     "   started_at = EXCLUDED.started_at, unit_id = EXCLUDED.unit_id, fired_at = NULL, paused_at = NULL," \
     "   met_at = NULL, rung_next = NULL, rung_at = NULL"
 /* The co-handler a dispatch to a street names in its detail ("co"), as
- * routing gives one: the category's department in the street's district. */
+ * routing gives one: the category's department in the street's district;
+ * kept as it is when it co-handles the order already (a reassignment within
+ * the district). */
 #define CO_INSERT_SQL \
     "INSERT INTO assignments (complaint_id, unit_id, role, street_code, category, rule, reasons, score, cycle)" \
     " SELECT c.id, co.id, 'co', $4, c.category, 'category'," \
     "        '主管“' || coalesce((SELECT name FROM categories WHERE code = c.category), c.category) || '”的部门', 1, c.cycle" \
-    "   FROM complaints c JOIN units co ON co.code = $3::jsonb->>'co' WHERE c.id = $1::bigint"
+    "   FROM complaints c JOIN units co ON co.code = $3::jsonb->>'co' WHERE c.id = $1::bigint" \
+    "    AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.complaint_id = c.id AND a.active AND a.unit_id = co.id)"
 #define EVENT_SQL(ev) "INSERT INTO complaint_events (complaint_id, actor, event, detail) VALUES ($1::bigint, $2, '" ev "', $3::jsonb)"
 
 /* Effect statements, $1 = complaint id, $2 = actor, $3 = detail, $4 = target
@@ -211,8 +216,10 @@ typedef struct {
     char code[64];
     char name[128];
     int  discipline;    /* 1: a discipline inspection */
-    char co[64];        /* the co-handler the dispatch adds (co_handler), or "" */
+    char co[64];        /* the co-handler the dispatch gives the order (co_handler), or "" */
     char co_name[128];
+    char ended[256];    /* the co-handlers a reassignment ends (co_handler), a JSON array of codes, or "" */
+    char ended_names[256];  /* … by name: 崂山区综合行政执法局、… */
 } target_unit;
 
 /* A dispatch names a unit, by code or name, that exists and can own orders;
@@ -268,31 +275,43 @@ static int status_in(const char *status, const char *const *list)
     return 0;
 }
 
-/* $1 ticket, $2 the unit a dispatch gives it to. When that is a street: the
- * category's department in the street's district, the co-handler routing
- * would name (route_decide.c), unless the order keeps a co-handler or the
- * complaint accuses that department. No row otherwise (a department or
- * discipline inspection given it, a category without a department). */
+/* $1 ticket, $2 the unit a dispatch gives it to. The co-handler the order
+ * has with that unit: when it is a street, the category's department in the
+ * street's district, as routing names one (route_decide.c), unless the
+ * complaint accuses that department; none for a department or discipline
+ * inspection, nor for a category without a department (code, name: '').
+ * Then the co-handlers the order has now that it keeps no longer, the new
+ * unit itself aside (it owns the order now): a reassignment ends them
+ * (RELEASE_OWNER_SQL), so one of another district, say, neither reads nor
+ * acts on an order its district no longer has (a JSON array of codes and
+ * their names, '' when none). */
 static const char SQL_CO[] =
-    "SELECT co.code, co.name FROM complaints c JOIN categories cat ON cat.code = c.category"
-    "  JOIN units s ON s.code = $2 AND s.kind = 'street'"
-    "  JOIN units co ON co.code = left(s.code, 6) || '.' || cat.dept_kind"
-    "   AND co.kind = 'dept'"
-    " WHERE c.ticket_no = $1 AND NOT co.code = ANY (coalesce(c.accused_units, '{}'))"
-    "   AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.complaint_id = c.id AND a.active AND a.role = 'co'"
-    "                     AND a.unit_id <> (SELECT id FROM units WHERE code = $2))";
+    "WITH o AS (SELECT c.id, c.category, c.accused_units FROM complaints c WHERE c.ticket_no = $1),"
+    " co AS (SELECT co.code, co.name FROM o JOIN categories cat ON cat.code = o.category"
+    "          JOIN units s ON s.code = $2 AND s.kind = 'street'"
+    "          JOIN units co ON co.code = left(s.code, 6) || '.' || cat.dept_kind AND co.kind = 'dept'"
+    "         WHERE NOT co.code = ANY (coalesce(o.accused_units, '{}'))),"
+    " ended AS (SELECT u.code, u.name, a.id FROM o JOIN assignments a ON a.complaint_id = o.id AND a.active AND a.role = 'co'"
+    "             JOIN units u ON u.id = a.unit_id"
+    "            WHERE u.code <> $2 AND u.code IS DISTINCT FROM (SELECT code FROM co))"
+    " SELECT coalesce((SELECT code FROM co), ''), coalesce((SELECT name FROM co), ''),"
+    "        coalesce((SELECT jsonb_agg(code ORDER BY id)::text FROM ended), ''),"
+    "        coalesce((SELECT string_agg(name, '、' ORDER BY id) FROM ended), '')";
+enum { CO_CODE, CO_NAME, CO_ENDED, CO_ENDED_NAMES };
 
-/* The co-handler a dispatch of req's order to *to adds, into to->co and
- * to->co_name ("" when none). 0 or -1 with err. */
+/* The co-handler a dispatch of req's order to *to gives it, into to->co and
+ * to->co_name, and those it ends, into to->ended and to->ended_names (""
+ * when none). 0 or -1 with err. */
 static int co_handler(PGconn *pg, const route_action_req *req, target_unit *to, char *err, size_t errlen)
 {
     const char *params[] = {req->ticket_no, to->code};
     PGresult *res = db_query(pg, "dispatch: the co-handler", SQL_CO, 2, params, err, errlen);
     if (!res)
         return -1;
-    int found = PQntuples(res) == 1;
-    snprintf(to->co, sizeof to->co, "%s", found ? PQgetvalue(res, 0, 0) : "");
-    snprintf(to->co_name, sizeof to->co_name, "%s", found ? PQgetvalue(res, 0, 1) : "");
+    snprintf(to->co, sizeof to->co, "%s", PQgetvalue(res, 0, CO_CODE));
+    snprintf(to->co_name, sizeof to->co_name, "%s", PQgetvalue(res, 0, CO_NAME));
+    snprintf(to->ended, sizeof to->ended, "%s", PQgetvalue(res, 0, CO_ENDED));
+    snprintf(to->ended_names, sizeof to->ended_names, "%s", PQgetvalue(res, 0, CO_ENDED_NAMES));
     PQclear(res);
     return 0;
 }
@@ -366,10 +385,11 @@ static int refusal(const route_action_req *req, const action_rule *rule, PGresul
  * to 6 in JSON: \u001f) and the short rest. */
 #define DETAIL_BYTES (TEXT_NOTE_CHARS * 4 * 6 + 512)
 
-/* The event detail: reason, the callback's result, a dispatch's unit (and
- * co-handler, co) and the unit a reassignment took the order from. Escapes
- * for JSON. */
-static void detail_json(char *buf, size_t cap, const route_action_req *req, const char *from_unit, const char *co)
+/* The event detail: reason, the callback's result, a dispatch's unit and
+ * co-handler (co, from to), the unit a reassignment took the order from
+ * (from_unit) and the co-handlers it ended (co_ended). Escapes for JSON. */
+static void detail_json(char *buf, size_t cap, const route_action_req *req, const char *from_unit,
+                        const target_unit *to)
 {
     size_t n = (size_t)snprintf(buf, cap, "{\"reason\":\"");
     for (const char *p = req->reason; *p && n + 8 < cap; p++) {
@@ -383,12 +403,14 @@ static void detail_json(char *buf, size_t cap, const route_action_req *req, cons
     if (strcmp(req->action, "callback") == 0)
         snprintf(buf + n, cap - n, "\",\"result\":\"%s\",\"satisfied\":%s}", req->result,
                  strcmp(req->result, "unsatisfied") != 0 ? "true" : "false");
-    else if (strcmp(req->action, "dispatch") == 0) {
+    else if (to) {
         n += (size_t)snprintf(buf + n, cap - n, "\",\"unit\":\"%s\",\"manual\":true", req->target_unit);
         if (*from_unit && n < cap)
             n += (size_t)snprintf(buf + n, cap - n, ",\"from_unit\":\"%s\"", from_unit);
-        if (*co && n < cap)
-            n += (size_t)snprintf(buf + n, cap - n, ",\"co\":\"%s\"", co);
+        if (*to->co && n < cap)
+            n += (size_t)snprintf(buf + n, cap - n, ",\"co\":\"%s\"", to->co);
+        if (*to->ended && n < cap)
+            n += (size_t)snprintf(buf + n, cap - n, ",\"co_ended\":%s", to->ended);
         if (n < cap)
             snprintf(buf + n, cap - n, "}");
     } else
@@ -412,14 +434,15 @@ static int apply_effects(PGconn *pg, const route_action_req *req, const action_r
 }
 
 /* The move and its effects, in the open transaction; from_unit: the owner a
- * reassignment takes the order from, else ""; co: the co-handler a dispatch
- * adds, else "". 0, 1 (refused: err), -1 (database). */
+ * reassignment takes the order from, else ""; to: where a dispatch gives it
+ * (its co-handler, those it ends), else NULL. 0, 1 (refused: err), -1
+ * (database). */
 static int act(PGconn *pg, const route_action_req *req, const action_rule *rule, const char *from_unit,
-               const char *co, route_action_result *out, char *err, size_t errlen)
+               const target_unit *to, route_action_result *out, char *err, size_t errlen)
 {
     char detail[DETAIL_BYTES];
     const char *actor = *req->actor ? req->actor : *req->unit_code ? req->unit_code : "dispatch";
-    detail_json(detail, sizeof detail, req, from_unit, co);
+    detail_json(detail, sizeof detail, req, from_unit, to);
     char principal[16];
     snprintf(principal, sizeof principal, "%d", req->principal);
     const char *params[] = {req->ticket_no, rule->to, rule->from, req->unit_code, actor, rule->event, detail,
@@ -454,7 +477,7 @@ cleanup:
 static int act_dispatch(PGconn *pg, const route_action_req *in, const action_rule *rule, target_unit *to,
                         route_action_result *out, char *err, size_t errlen)
 {
-    char from[64], from_name[128], with[160] = "";
+    char from[64], from_name[128], with[sizeof to->co_name + sizeof to->ended_names + 64] = "";
     int unseen = 0;
     route_action_req r = *in, *req = &r;
     int rc = dispatch_rule(pg, req, to, &rule, &unseen, from, from_name, out, err, errlen);
@@ -464,18 +487,20 @@ static int act_dispatch(PGconn *pg, const route_action_req *in, const action_rul
         return -1;
     if (*to->co)
         snprintf(with, sizeof with, "，协办单位 %s", to->co_name);
+    if (*to->ended)     /* a reassignment's: the co-handlers it no longer has */
+        snprintf(with + strlen(with), sizeof with - strlen(with), "，%s不再协办", to->ended_names);
     if (unseen)
         r.principal = 0;    /* to discipline inspection, no unit holding it: dispatch_rule let it through */
     if (rule->fx != FX_REASSIGN) {
-        rc = act(pg, req, rule, "", to->co, out, err, errlen);
+        rc = act(pg, req, rule, "", to, out, err, errlen);
         if (rc == 0 && out->changed)
             snprintf(out->note, sizeof out->note, "已派单至%s%s", to->name, with);
         return rc;
     }
-    rc = act(pg, req, rule, from, to->co, out, err, errlen);
+    rc = act(pg, req, rule, from, to, out, err, errlen);
     out->reassigned = rc == 0;
     if (rc == 0)
-        snprintf(out->note, sizeof out->note, "已从%s改派给%s", from_name, to->name);
+        snprintf(out->note, sizeof out->note, "已从%s改派给%s%s", from_name, to->name, with);
     return rc;
 }
 
@@ -500,7 +525,7 @@ int route_action(PGconn *pg, const route_action_req *in, route_action_result *ou
         return -2;
     }
     int rc = rule->fx == FX_DISPATCH ? act_dispatch(pg, req, rule, &to, out, err, errlen)
-                                     : act(pg, req, rule, "", "", out, err, errlen);
+                                     : act(pg, req, rule, "", NULL, out, err, errlen);
     if (rc == 0 && db_commit(pg, why, sizeof why) == 0) {
         failpoint("action_after_commit");
         return 0;

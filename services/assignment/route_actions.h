@@ -6,7 +6,12 @@
  *             dispatched|accepted|waiting → dispatched to another unit (a
  *             reassignment, event "reassigned"): only with a reason; the
  *             owner's assignment ends, the new unit's deadlines start now
- *             (met, paused or fired, the cycle's start again). To the unit
+ *             (met, paused or fired, the cycle's start again), and the order
+ *             has the co-handler a dispatch to the new unit gives (a street's
+ *             category department in its district, as routing's; none for
+ *             a department): any other co-handler's part ends, named in the
+ *             event (co_ended), so a department of the district the order
+ *             left neither reads nor acts on it any more. To the unit
  *             that has it: nothing changes. A resolved or closed order is
  *             refused, and so is any unit the conduct rule forbids. An order
  *             the dispatcher may not read (a conduct complaint) is answered
@@ -72,8 +77,8 @@ typedef struct {
     int     reroute;          /* 1 when the order now waits for routing (returned, reopened) */
     int64_t at_ms;            /* when (database clock) */
     int     reassigned;       /* 1 when a dispatch took the order from the unit that held it */
-    char    note[320];        /* what a dispatch or a callback of 不满意 did, in words ("已派单至A",
-                               * "已从A改派给B", "不满意已记录，工单重新办理…"), else "" */
+    char    note[768];        /* what a dispatch or a callback of 不满意 did, in words ("已派单至A，协办单位 C",
+                               * "已从A改派给B，协办单位 C，D不再协办", "不满意已记录，工单重新办理…"), else "" */
 } route_action_result;
 
 /* Carries out req. 0 with *out filled; -1 refused, with a message for the

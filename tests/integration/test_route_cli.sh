@@ -115,13 +115,34 @@ check "… saying who has it and that a reason is needed" \
     "$HARNESS_DIR/reassign-noreason.out"
 check "… naming the command once" bash -c "! grep -q 'dispatch RC-3: dispatch RC-3' '$HARNESS_DIR/reassign-noreason.out'"
 as_role dispatcher jiesu dispatch RC-3 中韩街道 "地址核实在中韩" >"$HARNESS_DIR/reassign.out" 2>&1
-check "with a reason it is reassigned, the unit given by name" \
-    grep -q "dispatch RC-3：待签收（已从北宅街道改派给中韩街道）" "$HARNESS_DIR/reassign.out"
+check "with a reason it is reassigned, the unit given by name, the district's co-handler kept" \
+    grep -q "dispatch RC-3：待签收（已从北宅街道改派给中韩街道，协办单位 崂山区生态环境分局）" "$HARNESS_DIR/reassign.out"
 check_eq "… the reason recorded as the dispatcher's" "test-dispatcher reassigned 地址核实在中韩 370212004" \
     "$(sql "SELECT e.actor || ' ' || e.event || ' ' || (e.detail->>'reason') || ' ' || (e.detail->>'from_unit') FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = 'RC-3' ORDER BY e.id DESC LIMIT 1")"
 as_role dispatcher jiesu dispatch RC-3 370212001 >"$HARNESS_DIR/reassign-same.out" 2>&1
 check "dispatching it to the unit that has it says nothing changed" \
     grep -q "dispatch RC-3：待签收（已在中韩街道，未作改动）" "$HARNESS_DIR/reassign-same.out"
+# Reassigned to a street office of another district, the order's co-handler
+# is that district's department: before, 崂山区生态环境分局 kept co-handling
+# (reading, seeing on its list) an order 黄岛区 now had.
+sql "INSERT INTO regions (code, name, short_name, level) VALUES ('370211', '黄岛区', '黄岛', 'district');
+     INSERT INTO regions (code, name, short_name, level, parent_code) VALUES ('370211002', '辛安街道', '辛安', 'street', '370211');
+     INSERT INTO units (code, name, kind, region_code) VALUES ('370211002', '辛安街道', 'street', '370211002'),
+       ('370211.huanbao', '黄岛区生态环境分局', 'dept', '370211')" >/dev/null
+as_unit 370212.huanbao jiesu show RC-3 >/dev/null 2>&1
+check_eq "崂山区生态环境分局, its co-handler, reads RC-3" 0 $?
+as_role dispatcher jiesu dispatch RC-3 辛安街道 "实为黄岛区辛安街道辖区" >"$HARNESS_DIR/reassign-district.out" 2>&1
+check "reassigned to 黄岛区's 辛安街道, the dispatcher is told its department co-handles it and the old one no longer" \
+    grep -q "dispatch RC-3：待签收（已从中韩街道改派给辛安街道，协办单位 黄岛区生态环境分局，崂山区生态环境分局不再协办）" \
+    "$HARNESS_DIR/reassign-district.out"
+check_eq "… which is so" "370211.huanbao" \
+    "$(sql "SELECT string_agg(u.code, ' ') FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-3' AND a.active AND a.role = 'co'")"
+as_unit 370212.huanbao jiesu show RC-3 >"$HARNESS_DIR/reassign-old-co.out" 2>&1
+check "… and 崂山区生态环境分局 no longer reads it" grep -q "没有您可以查看的工单 RC-3" "$HARNESS_DIR/reassign-old-co.out"
+as_role dispatcher jiesu show RC-3 >"$HARNESS_DIR/show-rc3.out" 2>&1
+check "the order's history says so, by the dispatcher, with the reason" \
+    grep -qE "派单员 小赵 +改派 +从中韩街道改派给辛安街道，协办单位 黄岛区生态环境分局，崂山区生态环境分局不再协办 实为黄岛区辛安街道辖区" \
+    "$HARNESS_DIR/show-rc3.out"
 
 as_unit 370212005 jiesu accept RC-1 >"$HARNESS_DIR/accept-wrong.out" 2>&1
 check "a unit that does not own the order cannot accept it" test $? -ne 0

@@ -294,9 +294,9 @@ check_eq "with a reason it is reassigned to 北宅街道" 303 "$(act "$dj" "$los
 landed "$dj"
 check "… the page it is sent back to says it was reassigned, and to whom (not just 已派单)" \
     grep -q '已改派至北宅街道。' "$WEB_DIR/landed.html"
-check "… its history says where each dispatch sent it, not 派单 — and 改派 with the reason alone" \
+check "… its history says where each dispatch sent it, not 派单 — and 改派 with the co-handler it keeps and the reason" \
     sh -c "grep -q '>派给王哥庄街道，协办单位 [^<]* 核实地址后派发<' '$WEB_DIR/landed.html' &&
-           grep -q '>从王哥庄街道改派给北宅街道 实为北宅辖区<' '$WEB_DIR/landed.html'"
+           grep -q '>从王哥庄街道改派给北宅街道，协办单位 [^<，]* 实为北宅辖区<' '$WEB_DIR/landed.html'"
 check "… and where routing sent an order, with its co-handler" \
     eval "web_get '$dj' '/work/order?t=$a' >/dev/null && grep -q '>派给中韩街道，协办单位 [^<]*<' '$WEB_DIR/body'"
 check_eq "… recorded as the dispatcher's, with the reason" "370212004 paidan 实为北宅辖区" \

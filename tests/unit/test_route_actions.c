@@ -4,7 +4,8 @@
  * conduct complaint never reaches a unit that is not discipline inspection,
  * nor any order a unit it accuses, by return and dispatch by hand; a
  * dispatcher reassigns an order a unit holds only with a reason, and never a
- * resolved or closed one; a dispatcher hands an order of the manual queue
+ * resolved or closed one, the co-handler following the new unit's district;
+ * a dispatcher hands an order of the manual queue
  * back to the hotline, with a reason, once; a database that fails the change is named to the
  * caller with PostgreSQL's reason.
  *
@@ -476,6 +477,64 @@ static void test_reassign_keeps_the_conduct_rule(void **state)
     assert_int_equal(owner_count(f, pid, "370212002"), 1);
 }
 
+/* Another district's street office and its enforcement bureau, beside
+ * 崂山区's (黄岛区 辛安街道, 370211.zhifa). */
+static void another_district(fixture *f)
+{
+    fixture_exec(f->pg, "INSERT INTO units (code, name, kind) VALUES ('370212.zhifa', '崂山区综合行政执法局', 'dept')"
+                        " ON CONFLICT (code) DO NOTHING");
+    fixture_exec(f->pg, "INSERT INTO regions (code, name, short_name, level) VALUES ('370211', '黄岛区', '黄岛', 'district'),"
+                        " ('370211002', '辛安街道', '辛安', 'street') ON CONFLICT (code) DO NOTHING");
+    fixture_exec(f->pg, "UPDATE regions SET parent_code = '370211' WHERE code = '370211002'");
+    fixture_exec(f->pg, "INSERT INTO units (code, name, kind, region_code) VALUES"
+                        " ('370211002', '辛安街道', 'street', '370211002'),"
+                        " ('370211.zhifa', '黄岛区综合行政执法局', 'dept', '370211') ON CONFLICT (code) DO NOTHING");
+}
+
+/* A handler of unit (principals.id), who reads what its unit holds. */
+static long long handler_of(fixture *f, const char *name, const char *unit)
+{
+    return fixture_num(f->pg, "INSERT INTO principals (name, display_name, role, unit_id, created_by)"
+                              " SELECT '%s', '%s', 'handler', id, 'test' FROM units WHERE code = '%s'"
+                              " ON CONFLICT (name) DO UPDATE SET unit_id = EXCLUDED.unit_id RETURNING id",
+                       name, name, unit);
+}
+
+/* A reassignment leaves the order the co-handler a dispatch to the new unit
+ * gives: to a street of another district, that district's department in
+ * place of the old one, which no longer reads the order, and the event says
+ * which ended; within the district the same department stays, its part
+ * untouched; to a department, none. Before, the old district's department
+ * kept co-handling an order its district no longer had. */
+static void test_reassign_moves_the_co_handler(void **state)
+{
+    fixture *f = *state;
+    route_action_result res;
+    char err[320] = "", ticket[128];
+    another_district(f);
+    long long id = manual_order(f, "re-co", "order.stall", "{}", ticket, sizeof ticket);
+    long long bureau = handler_of(f, "ra-zhifa", "370212.zhifa");
+    assert_int_equal(dispatch_to(f, ticket, "370212001", &res, err, sizeof err), 0);
+    long long kept = fixture_num(f->pg, "SELECT a.id FROM assignments a JOIN units u ON u.id = a.unit_id"
+                                        " WHERE a.complaint_id = %lld AND a.active AND a.role = 'co'", id);
+    assert_int_equal(reassign(f, ticket, "370212004", "在北宅", &res, err, sizeof err), 0);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active"
+                                        " AND role = 'co' AND id = %lld", id, kept), 1);
+
+    assert_int_equal(reassign(f, ticket, "370211002", "实际在黄岛区辛安", &res, err, sizeof err), 0);
+    assert_int_equal(co_count(f, id, "370212.zhifa"), 0);
+    assert_int_equal(co_count(f, id, "370211.zhifa"), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM principal_seen(%lld, ARRAY[%lld])", bureau, id), 0);
+    assert_string_equal(res.note, "已从北宅街道改派给辛安街道，协办单位 黄岛区综合行政执法局，崂山区综合行政执法局不再协办");
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"
+                                        " AND event = 'reassigned' AND actor = '调度员丙' AND detail->>'co' = '370211.zhifa'"
+                                        " AND detail->'co_ended' = '[\"370212.zhifa\"]'", id), 1);
+
+    assert_int_equal(reassign(f, ticket, "370211.zhifa", "由执法局主办", &res, err, sizeof err), 0);
+    assert_string_equal(res.note, "已从辛安街道改派给黄岛区综合行政执法局");
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active", id), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -491,6 +550,7 @@ int main(void)
         cmocka_unit_test(test_dispatch_to_a_street_adds_the_co_handler),
         cmocka_unit_test(test_reassign),
         cmocka_unit_test(test_reassign_keeps_the_conduct_rule),
+        cmocka_unit_test(test_reassign_moves_the_co_handler),
         cmocka_unit_test(test_hand_back_to_the_hotline),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

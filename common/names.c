@@ -51,6 +51,9 @@ static const code_name EVENTS[] = {
     {"handed_back", "退回热线"},   /* a dispatcher gave an order not this district's back to the hotline */
 };
 
+/* Actors that are no person: jiesu migrate registering principals and keys. */
+static const code_name ACTORS[] = {{"migrate", "系统安装（jiesu migrate）"}};
+
 static const code_name UNIT_KINDS[] = {
     {"street", "街道办事处"}, {"dept", "职能部门"}, {"campaign", "创城办"}, {"discipline", "纪委监委"},
     {"dispatch", "派单中心"},   /* allowed by the schema (001), made by no seed */
@@ -137,6 +140,11 @@ const char *names_rule(const char *rule)
 const char *names_event(const char *event)
 {
     return lookup(EVENTS, COUNT(EVENTS), event);
+}
+
+const char *names_actor(const char *actor)
+{
+    return lookup(ACTORS, COUNT(ACTORS), actor);
 }
 
 const char *names_unit_kind(const char *kind)

@@ -55,6 +55,12 @@ const char *names_event(const char *event);
  * callback of 不满意, which sends the order back to be handled again. */
 const char *names_action_done(const char *action);
 
+/* 系统安装（jiesu migrate） for "migrate": the actor of what no person did,
+ * stored under that name (the principals `jiesu migrate` registers at
+ * installation, their created_by; the keys it registers, key.register in
+ * admin_events). Any other actor, a person's sign-in name, as itself. */
+const char *names_actor(const char *actor);
+
 /* 街道办事处 for "street" …: a unit's kind. */
 const char *names_unit_kind(const char *kind);
 

@@ -30,6 +30,7 @@
 #include "cli_table.h"
 #include "clock.h"
 #include "keys.h"
+#include "names.h"
 
 #define USER_TRIES 1
 #define PASSWORD_MAX 256
@@ -161,7 +162,7 @@ static void print_users(const Jiesu__UserReply *r, const char *zone)
         snprintf(unit, sizeof unit, "%s%s%s", u->unit_name, *u->unit_code ? " " : "", u->unit_code);
         const char *row[] = {u->name, u->display_name, u->role_title, unit, u->has_key ? "有" : "—",
                              u->has_password ? "有" : "—", u->has_token ? "有" : "—",
-                             state, added, u->created_by};
+                             state, added, names_actor(u->created_by)};
         cli_table_add(t, row);
     }
     cli_table_print(t, stdout);

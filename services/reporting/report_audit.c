@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "names.h"
 
 /* A person by display name, with the sign-in name when it differs. */
 #define AUDIT_PERSON(x) "person_name(" x ") || CASE WHEN person_name(" x ") <> " x " THEN '（' || " x " || '）' ELSE '' END"
@@ -25,7 +26,7 @@
 /* $2 a sign-in name (what they did or had done to them) or NULL, $3 limit. */
 static const char SQL_CHANGES[] =
     "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS'),"
-    "       CASE e.actor WHEN 'migrate' THEN '数据库所有者（jiesu migrate）' ELSE " AUDIT_PERSON("e.actor") " END,"
+    "       e.actor, " AUDIT_PERSON("e.actor") ","
     "       e.action,"
     "       CASE WHEN e.action LIKE 'user.%' OR e.action = 'key.register' THEN " AUDIT_PERSON("e.subject")
     "            WHEN e.subject = 'typed in' THEN '逐日录入' ELSE e.subject END,"
@@ -44,7 +45,7 @@ static const char SQL_CHANGES[] =
     "  FROM admin_events e"
     " WHERE $1::int IS NOT NULL AND ($2::text IS NULL OR e.actor = $2 OR e.subject = $2)"
     " ORDER BY e.id DESC LIMIT coalesce($3::int, 50)";
-enum { C_AT, C_ACTOR, C_ACTION, C_SUBJECT, C_ROLE, C_UNIT, C_WAS_ROLE, C_WAS_UNIT, C_SECRETS, C_REST };
+enum { C_AT, C_ACTOR_CODE, C_ACTOR, C_ACTION, C_SUBJECT, C_ROLE, C_UNIT, C_WAS_ROLE, C_WAS_UNIT, C_SECRETS, C_REST };
 
 static const char SQL_SIGNINS[] =
     "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS') AS 时间, " AUDIT_PERSON("e.name") " AS 用户,"
@@ -100,6 +101,14 @@ static void say_detail(char *out, size_t cap, PGresult *res, int r)
         snprintf(out, cap, "%s", *rest ? rest : "—");
 }
 
+/* Who did row r: a person by name (AUDIT_PERSON), what no person did as
+ * names_actor() names it (系统安装（jiesu migrate）). */
+static const char *actor_said(PGresult *res, int r)
+{
+    const char *code = PQgetvalue(res, r, C_ACTOR_CODE), *named = names_actor(code);
+    return named != code ? named : PQgetvalue(res, r, C_ACTOR);
+}
+
 static Jiesu__Table *changes_table(const config *cfg, PGconn *pg, const view_section *sec, PGresult *res, char *err,
                                    size_t errlen)
 {
@@ -109,7 +118,7 @@ static Jiesu__Table *changes_table(const config *cfg, PGconn *pg, const view_sec
     for (int r = 0; t && r < PQntuples(res); r++) {
         char detail[1024];
         say_detail(detail, sizeof detail, res, r);
-        const char *cells[] = {PQgetvalue(res, r, C_AT), PQgetvalue(res, r, C_ACTOR),
+        const char *cells[] = {PQgetvalue(res, r, C_AT), actor_said(res, r),
                                action_name(PQgetvalue(res, r, C_ACTION)), PQgetvalue(res, r, C_SUBJECT), detail};
         if (view_table_add(t, cells) < 0) {
             jiesu__table__free_unpacked(t, NULL);

@@ -97,6 +97,10 @@ sql "UPDATE principals SET created_at = '2026-12-06 17:30:00+00' WHERE name = 'a
 TZ=UTC jiesu user list >"$adm/list-day.out" 2>&1
 check "its 添加日期 is the city's day (01:30 on the 7th in Asia/Shanghai), not the terminal's (UTC: the 6th)" \
     grep -qE "adm-short .* 2026-12-07 " "$adm/list-day.out"
+check "jiesu user list names who added the first administrator and the services as people know it, not by a code" \
+    sh -c "grep -qE '^admin .* 系统安装（jiesu migrate）$' '$adm/list-day.out' &&
+           grep -qE '^escalation .* 系统安装（jiesu migrate）$' '$adm/list-day.out' && ! grep -qE ' migrate$' '$adm/list-day.out'"
+check "… and the administrator who added a user by their sign-in name" grep -qE "^adm-short .* admin$" "$adm/list-day.out"
 jiesu user enable adm-short >"$adm/enable-locked.out" 2>&1
 check "a locked one is unlocked, and told so" grep -q "已启用用户 adm-short" "$adm/enable-locked.out"
 check_eq "… recorded" 1 "$(sql "SELECT count(*) FROM admin_events WHERE action = 'user.enable' AND subject = 'adm-short'")"
@@ -142,11 +146,12 @@ check_eq "… the new one works" 0 $?
 (JIESU_KEYS_DIR=$adm/keys2 "$JIESU_BIN/jiesu" keys >/dev/null 2>&1)
 JIESU_KEYS_DIR=$adm/keys2 "$JIESU_BIN/jiesu" migrate >"$adm/migrate2.out" 2>&1
 check_eq "jiesu migrate registers the services' new keys" 0 $?
-check_eq "… each recorded as the database owner's (jiesu migrate), the first administrator's untouched" \
+check_eq "… each recorded as jiesu migrate's, the first administrator's untouched" \
     "assignment escalation intake reporting" \
     "$(sql "SELECT string_agg(subject, ' ' ORDER BY subject) FROM admin_events
             WHERE action = 'key.register' AND actor = 'migrate'")"
 jiesu -k "$adm/admin-new.key" audit escalation >"$adm/audit-keys.out" 2>&1
-check "… which jiesu audit names" grep -qE "数据库所有者（jiesu migrate） +登记 keys\.dir 的新密钥 +督办预警服务（escalation）" "$adm/audit-keys.out"
+check "… which jiesu audit names, its actor by the name jiesu user list gives it" \
+    grep -qE "^[0-9: -]+ +系统安装（jiesu migrate） +登记 keys\.dir 的新密钥 +督办预警服务（escalation）" "$adm/audit-keys.out"
 
 harness_services_stop

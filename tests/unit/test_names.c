@@ -1,9 +1,9 @@
 /* test_names.c — the Chinese names people read for statuses, alert rungs,
- * deadline kinds, assignment roles and rules, events, unit kinds and
- * ranking flags, and a code no table knows shown as itself rather than as
- * nothing; and, in the migrated test database, every code the schema lets
- * those columns hold has a name, so none reaches a page or `jiesu show` as
- * the code itself. */
+ * deadline kinds, assignment roles and rules, events, unit kinds, ranking
+ * flags and the actor that is no person (jiesu migrate), and a code no
+ * table knows shown as itself rather than as nothing; and, in the migrated
+ * test database, every code the schema lets those columns hold has a name,
+ * so none reaches a page or `jiesu show` as the code itself. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -43,6 +43,7 @@ static const struct {
     {names_unit_kind, "street", "街道办事处"}, {names_unit_kind, "discipline", "纪委监委"},
     {names_action_done, "progress", "进展已记录"}, {names_action_done, "return", "已退回，重新派单"},
     {names_action_done, "dispatch", "dispatch"},
+    {names_actor, "migrate", "系统安装（jiesu migrate）"}, {names_actor, "admin", "admin"},
 };
 
 static void test_names(void **state)

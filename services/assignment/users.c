@@ -31,7 +31,7 @@ typedef struct {
     Jiesu__UserReply         *reply;
     char                      token[AUTH_TOKEN_LEN + 1];   /* a new token, for the reply */
     char                      unit_name[128];   /* the unit check_role found, by name */
-    char                      message[512];
+    char                      message[1024];
     char                      err[512];
 } users_call;
 
@@ -40,8 +40,10 @@ typedef int (*users_op_fn)(users_call *c);
 
 /* Runs a change: $1 is always the subject's name, the admin_events row is
  * written by the statement itself. Fills err from PostgreSQL on failure.
- * Returns the rows changed, or -1 (database), -2 (refused by a constraint). */
-static long change(users_call *c, const char *sql, int n, const char *const *params)
+ * Returns the rows changed, or -1 (database), -2 (refused by a constraint).
+ * kept: NULL, or where the rows the statement returned go when it ran (the
+ * caller clears them). */
+static long change(users_call *c, const char *sql, int n, const char *const *params, PGresult **kept)
 {
     PGresult *res = PQexecParams(c->pg, sql, n, NULL, params, NULL, NULL, 0);
     long rows = -1;
@@ -63,22 +65,28 @@ static long change(users_call *c, const char *sql, int n, const char *const *par
             db_error(c->pg, c->err, sizeof c->err);
         rows = refused ? -2 : -1;
     }
-    PQclear(res);
+    if (kept && rows >= 0)
+        *kept = res;
+    else
+        PQclear(res);
     return rows;
 }
 
 /* change() for statements on one existing user: 0, 1 refused, -1. */
-static int change_one(users_call *c, const char *sql, int n, const char *const *params)
+static int change_one(users_call *c, const char *sql, int n, const char *const *params, PGresult **kept)
 {
-    long rows = change(c, sql, n, params);
+    long rows = change(c, sql, n, params, kept);
     if (rows == 0)
         snprintf(c->err, sizeof c->err, "没有名为 %s 的用户（`jiesu user list` 列出全部用户）", params[0]);
     return rows == 1 ? 0 : rows == -1 ? -1 : 1;
 }
 
-#define AUDIT(action, detail)                                                                       \
+/* The admin_events row of the users changed (a CTE "changed" with their
+ * name), written by the statement; AUDIT returns their names. */
+#define AUDIT_EVENT(action, detail)                                                                 \
     ", ev AS (INSERT INTO admin_events (actor, action, subject, detail)"                            \
-    " SELECT $2, '" action "', name, " detail " FROM changed) SELECT name FROM changed"
+    " SELECT $2, '" action "', name, " detail " FROM changed)"
+#define AUDIT(action, detail) AUDIT_EVENT(action, detail) " SELECT name FROM changed"
 
 /* $1 name, $2 actor, $3 display, $4 role, $5 unit id, $6 key, $7 password hash, $8 token hash, $9 rate. */
 static const char SQL_ADD[] =
@@ -213,7 +221,7 @@ static int op_add(users_call *c)
     snprintf(rate, sizeof rate, "%d", c->rq->rate_per_minute > 0 ? c->rq->rate_per_minute : 0);
     const char *params[] = {c->rq->name, c->who->name, display, auth_role_name(role), unit_id, c->rq->curve_key,
                             hash, token_hash, rate};
-    long rows = change(c, SQL_ADD, 9, params);
+    long rows = change(c, SQL_ADD, 9, params, NULL);
     if (rows == 1)
         snprintf(c->message, sizeof c->message, "已添加用户 %s（%s）", c->rq->name, auth_role_title(role));
     return rows == 1 ? 0 : rows == -1 ? -1 : 1;
@@ -246,15 +254,38 @@ static const char SQL_PASSWORD[] =
     " gone AS (DELETE FROM sessions WHERE principal_id IN (SELECT id FROM changed))"
     AUDIT("user.password", "'{}'::jsonb");
 
-/* $3 the role, $4 the unit's id ('' for none). The detail says what the
- * person was and becomes, units by name, for whoever reads the trail. */
+/* The display name a move gives, from the CTE "was" (display, the display
+ * name; unit and new_unit, the unit's name before and after): the one
+ * given ($5), else one that ends with the old unit's name in （）
+ * (张三（中韩街道）, as people are told apart) with the new unit's in its
+ * place, or without it for a role of no unit; any other as it is. */
+#define MOVED_DISPLAY                                                                                 \
+    "CASE WHEN $5 <> '' THEN $5"                                                                     \
+    "     WHEN was.unit IS DISTINCT FROM was.new_unit"                                               \
+    "      AND char_length(was.display) > char_length(was.unit) + 2"                                 \
+    "      AND right(was.display, char_length(was.unit) + 2) = '（' || was.unit || '）'"            \
+    "     THEN left(was.display, -(char_length(was.unit) + 2)) || coalesce('（' || was.new_unit || '）', '')" \
+    "     ELSE was.display END"
+
+/* $3 the role, $4 the unit's id ('' for none), $5 the display name given
+ * ('' for MOVED_DISPLAY's). The detail says what the person was and
+ * becomes, units by name, and their display name before and after when it
+ * changed, for whoever reads the trail; the display names before and after
+ * come back. */
 static const char SQL_MOVE[] =
-    "WITH was AS (SELECT p.id, p.role, u.name AS unit FROM principals p LEFT JOIN units u ON u.id = p.unit_id"
-    "   WHERE p.name = $1),"
-    " changed AS (UPDATE principals p SET role = $3, unit_id = nullif($4, '')::int FROM was WHERE p.id = was.id"
-    "   RETURNING p.name, was.role AS was_role, was.unit AS was_unit)"
-    AUDIT("user.move", "jsonb_build_object('role', $3, 'unit', (SELECT name FROM units WHERE id = nullif($4, '')::int),"
-                       " 'was_role', was_role, 'was_unit', was_unit)");
+    "WITH was AS (SELECT p.id, p.role, p.display_name AS display, u.name AS unit,"
+    "                    (SELECT name FROM units WHERE id = nullif($4, '')::int) AS new_unit"
+    "   FROM principals p LEFT JOIN units u ON u.id = p.unit_id WHERE p.name = $1),"
+    " changed AS (UPDATE principals p SET role = $3, unit_id = nullif($4, '')::int, display_name = " MOVED_DISPLAY
+    "   FROM was WHERE p.id = was.id"
+    "   RETURNING p.name, was.role AS was_role, was.unit AS was_unit, was.new_unit, was.display AS was_display,"
+    "             p.display_name AS display)"
+    AUDIT_EVENT("user.move", "jsonb_build_object('role', $3, 'unit', new_unit, 'was_role', was_role, 'was_unit', was_unit)"
+                             " || CASE WHEN display <> was_display"
+                             "         THEN jsonb_build_object('display', display, 'was_display', was_display)"
+                             "         ELSE '{}' END")
+    " SELECT name, was_display, display FROM changed";
+enum { M_NAME, M_WAS_DISPLAY, M_DISPLAY };
 
 /* $1 the name: one row when there is such a user. */
 static const char SQL_NAMED[] = "SELECT name FROM principals WHERE name = $1";
@@ -266,9 +297,9 @@ static const char SQL_NAMED[] = "SELECT name FROM principals WHERE name = $1";
 static int change_or_done(users_call *c, const char *sql, const char *changed, const char *done)
 {
     const char *params[] = {c->rq->name, c->who->name};
-    long rows = change(c, sql, 2, params);
+    long rows = change(c, sql, 2, params, NULL);
     if (rows == 0) {
-        int named = change_one(c, SQL_NAMED, 1, params);
+        int named = change_one(c, SQL_NAMED, 1, params, NULL);
         rows = named == 0 ? 0 : named == 1 ? -2 : -1;
     }
     if (rows >= 0)
@@ -290,6 +321,20 @@ static int op_enable(users_call *c)
     return change_or_done(c, SQL_ENABLE, "已启用用户 %s", "用户 %s 没有停用，也没有锁定，不必启用");
 }
 
+/* What a move did, said to the administrator: the role and unit now, and
+ * the display name changed (from was to now) or not, and how to change it. */
+static void say_moved(users_call *c, auth_role role, const char *was, const char *now)
+{
+    char display[400];
+    if (strcmp(was, now) != 0)
+        snprintf(display, sizeof display, "显示名由“%s”改为“%s”", was, now);
+    else
+        snprintf(display, sizeof display, "显示名“%s”未改（要改：jiesu user move %s … --display 新显示名）", now,
+                 c->rq->name);
+    snprintf(c->message, sizeof c->message, "用户 %s 现在是%s%s%s：从下一个操作起按新的角色和单位办理；%s",
+             c->rq->name, c->unit_name, *c->unit_name ? "的" : "", auth_role_title(role), display);
+}
+
 static int op_move(users_call *c)
 {
     char unit_id[16];
@@ -298,13 +343,18 @@ static int op_move(users_call *c)
         snprintf(c->err, sizeof c->err, "不能改自己的角色或单位（可以请另一位管理员改）");
         return 1;
     }
-    int rc = check_role(c, &role, unit_id);
+    const char *display = c->rq->display_name;
+    int rc = *display && text_check(display, AUTH_DISPLAY_CHARS, "显示名", c->err, sizeof c->err) < 0;
+    if (rc == 0)
+        rc = check_role(c, &role, unit_id);
     if (rc != 0)
         return rc;
-    const char *params[] = {c->rq->name, c->who->name, auth_role_name(role), unit_id};
-    rc = change_one(c, SQL_MOVE, 4, params);
-    snprintf(c->message, sizeof c->message, "用户 %s 现在是%s%s%s：从下一个操作起按新的角色和单位办理",
-             c->rq->name, c->unit_name, *c->unit_name ? "的" : "", auth_role_title(role));
+    const char *params[] = {c->rq->name, c->who->name, auth_role_name(role), unit_id, display};
+    PGresult *res = NULL;
+    rc = change_one(c, SQL_MOVE, 5, params, &res);
+    if (rc == 0)
+        say_moved(c, role, PQgetvalue(res, 0, M_WAS_DISPLAY), PQgetvalue(res, 0, M_DISPLAY));
+    PQclear(res);
     return rc;
 }
 
@@ -315,7 +365,7 @@ static int op_key(users_call *c)
         return 1;
     }
     const char *params[] = {c->rq->name, c->who->name, c->rq->curve_key};
-    int rc = change_one(c, SQL_KEY, 3, params);
+    int rc = change_one(c, SQL_KEY, 3, params, NULL);
     snprintf(c->message, sizeof c->message, "用户 %s 换了新密钥；旧密钥从现在起被拒绝", c->rq->name);
     return rc;
 }
@@ -329,7 +379,7 @@ static int op_token(users_call *c)
     }
     snprintf(rate, sizeof rate, "%d", c->rq->rate_per_minute > 0 ? c->rq->rate_per_minute : 0);
     const char *params[] = {c->rq->name, c->who->name, hash, rate};
-    int rc = change_one(c, SQL_TOKEN, 4, params);
+    int rc = change_one(c, SQL_TOKEN, 4, params, NULL);
     snprintf(c->message, sizeof c->message, "用户 %s 换了新令牌；旧令牌即刻作废", c->rq->name);
     return rc;
 }
@@ -341,7 +391,7 @@ static int op_password(users_call *c)
     if (rc != 0)
         return rc;
     const char *params[] = {c->rq->name, c->who->name, hash};
-    rc = change_one(c, SQL_PASSWORD, 3, params);
+    rc = change_one(c, SQL_PASSWORD, 3, params, NULL);
     snprintf(c->message, sizeof c->message, "用户 %s 换了新密码；其登录会话已全部失效", c->rq->name);
     return rc;
 }

@@ -8,7 +8,9 @@
  *   jiesu user key NAME [--key-out FILE | --public-key KEY]   a new key (the old one is refused at once)
  *   jiesu user token NAME [--rate N]           a new API token (Open311 api_key, bearer)
  *   jiesu user password NAME                   a new password, read from standard input
- *   jiesu user move NAME --role ROLE [--unit UNIT]   another role or unit (its name and keys kept)
+ *   jiesu user move NAME --role ROLE [--unit UNIT] [--display 张三（北宅街道）]
+ *                  another role or unit (its name and keys kept; a display name
+ *                  ending in the old unit's name in （） takes the new one's)
  *
  * A key pair is made here and its secret written to FILE (default
  * ./NAME.key, mode 0600, never overwritten), unless the user made their own
@@ -51,7 +53,8 @@ static void usage(void)
           "      jiesu user key 用户名 [--key-out 文件 | --public-key 公钥]\n"
           "      jiesu user token 用户名 [--rate 每分钟次数]\n"
           "      jiesu user password 用户名          （密码从标准输入读）\n"
-          "      jiesu user move 用户名 --role 角色 [--unit 单位]   （换单位或换角色；账号、密钥、密码不变）\n"
+          "      jiesu user move 用户名 --role 角色 [--unit 单位] [--display 姓名]\n"
+          "                      （换单位或换角色；账号、密钥、密码不变；显示名以“（原单位）”结尾的换成新单位）\n"
           "角色：clerk 话务员、dispatcher 派单员、handler 承办人员、campaign 创城办、discipline 纪委监委、\n"
           "      callback 回访员、admin 系统管理员（handler、campaign 和 discipline 要写 --unit）\n",
           stderr);

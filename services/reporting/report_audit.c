@@ -32,6 +32,7 @@ static const char SQL_CHANGES[] =
     "            WHEN e.subject = 'typed in' THEN '逐日录入' ELSE e.subject END,"
     "       coalesce(e.detail->>'role', ''), " AUDIT_UNIT("unit") ","
     "       coalesce(e.detail->>'was_role', ''), " AUDIT_UNIT("was_unit") ","
+    "       coalesce(e.detail->>'was_display', ''), coalesce(e.detail->>'display', ''),"
     "       concat_ws('、', CASE WHEN (e.detail->>'key')::boolean THEN '密钥' END,"
     "                 CASE WHEN (e.detail->>'password')::boolean THEN '密码' END,"
     "                 CASE WHEN (e.detail->>'token')::boolean THEN '令牌' END),"
@@ -45,7 +46,8 @@ static const char SQL_CHANGES[] =
     "  FROM admin_events e"
     " WHERE $1::int IS NOT NULL AND ($2::text IS NULL OR e.actor = $2 OR e.subject = $2)"
     " ORDER BY e.id DESC LIMIT coalesce($3::int, 50)";
-enum { C_AT, C_ACTOR_CODE, C_ACTOR, C_ACTION, C_SUBJECT, C_ROLE, C_UNIT, C_WAS_ROLE, C_WAS_UNIT, C_SECRETS, C_REST };
+enum { C_AT, C_ACTOR_CODE, C_ACTOR, C_ACTION, C_SUBJECT, C_ROLE, C_UNIT, C_WAS_ROLE, C_WAS_UNIT, C_WAS_DISPLAY,
+       C_DISPLAY, C_SECRETS, C_REST };
 
 static const char SQL_SIGNINS[] =
     "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS') AS 时间, " AUDIT_PERSON("e.name") " AS 用户,"
@@ -85,18 +87,20 @@ static void say_role(char *out, size_t cap, const char *role, const char *unit)
         snprintf(out, cap, "%s%s%s%s", auth_role_title(r), *unit ? "（" : "", unit, *unit ? "）" : "");
 }
 
-/* 说明 of row r: the role change of a move, the role given at an add, and
- * whatever else the detail says. */
+/* 说明 of row r: the role change of a move (and of the display name, when
+ * it changed), the role given at an add, and whatever else the detail says. */
 static void say_detail(char *out, size_t cap, PGresult *res, int r)
 {
     char now[256], was[256];
+    const char *was_display = PQgetvalue(res, r, C_WAS_DISPLAY), *display = PQgetvalue(res, r, C_DISPLAY);
     const char *rest = PQgetvalue(res, r, C_REST), *secrets = PQgetvalue(res, r, C_SECRETS);
     say_role(now, sizeof now, PQgetvalue(res, r, C_ROLE), PQgetvalue(res, r, C_UNIT));
     say_role(was, sizeof was, PQgetvalue(res, r, C_WAS_ROLE), PQgetvalue(res, r, C_WAS_UNIT));
     if (*secrets)                                       /* an add: the role and what it was given */
         snprintf(out, cap, "%s，有%s", now, secrets);
     else if (*was)
-        snprintf(out, cap, "%s→%s", was, now);
+        snprintf(out, cap, "%s→%s%s%s%s%s", was, now, *display ? "，显示名 " : "", was_display, *display ? "→" : "",
+                 display);
     else
         snprintf(out, cap, "%s", *rest ? rest : "—");
 }

@@ -2,7 +2,8 @@
 # adds them with a role and the unit it needs, refused in words when the two
 # do not fit or a password is too short; moves a person to another unit or
 # role, which takes effect at their next request and is recorded as the
-# administrator's; an operation jiesu user does not have is refused in words.
+# administrator's, a display name carrying the old unit's name taking the
+# new one's; an operation jiesu user does not have is refused in words.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_admin_users
@@ -52,6 +53,8 @@ check_eq "中韩街道's handler reads its order" 0 $?
 jiesu user move u-370212001 --role handler --unit 沙子口街道 >"$adm/move.out" 2>&1
 check_eq "the administrator moves the handler to 沙子口街道" 0 $?
 check "… and is told what they now are" grep -q "用户 u-370212001 现在是沙子口街道的承办人员" "$adm/move.out"
+check "… and that their display name, which names no unit, is as it was, and how to change it" \
+    grep -q "显示名“u-370212001”未改（要改：jiesu user move u-370212001 … --display 新显示名）" "$adm/move.out"
 JIESU_CLI_KEY_FILE=$HARNESS_DIR/users/u-370212001.key jiesu show ADM-1 >"$adm/moved-show.out" 2>&1
 check "… whose next request, with the same key, no longer reads 中韩街道's order" \
     grep -q "没有您可以查看的工单 ADM-1" "$adm/moved-show.out"
@@ -68,6 +71,22 @@ check_eq "the two moves are recorded as the administrator's, saying from what to
     "$(sql "SELECT string_agg(actor || ' ' || (detail->>'role') || ' ' || coalesce(detail->>'unit', '') || ' '
             || (detail->>'was_role') || ' ' || (detail->>'was_unit'), '|' ORDER BY id)
             FROM admin_events WHERE action = 'user.move' AND subject = 'u-370212001'")"
+# A display name that carries the unit (张三（中韩街道）, as people are told
+# apart) carries the new one after a move: it kept the old, so every page
+# and alert said 中韩街道 of someone who now worked for 北宅街道.
+jiesu user add adm-zhang --role handler --unit 中韩街道 --display 张三（中韩街道） --token --no-key >/dev/null 2>&1
+jiesu user move adm-zhang --role handler --unit 北宅街道 >"$adm/move-display.out" 2>&1
+check "a display name ending in the old unit's name in （） takes the new one's, and the administrator is told" \
+    grep -q "用户 adm-zhang 现在是北宅街道的承办人员：从下一个操作起按新的角色和单位办理；显示名由“张三（中韩街道）”改为“张三（北宅街道）”" \
+    "$adm/move-display.out"
+check_eq "… which is what people read now" "张三（北宅街道）" "$(sql "SELECT display_name FROM principals WHERE name = 'adm-zhang'")"
+jiesu user move adm-zhang --role dispatcher >/dev/null 2>&1
+check_eq "… and a role of no unit none" "张三" "$(sql "SELECT display_name FROM principals WHERE name = 'adm-zhang'")"
+jiesu user move adm-zhang --role handler --unit 沙子口街道 --display "张三（沙子口街道）" >"$adm/move-display-given.out" 2>&1
+check "a display name given with the move is taken" grep -q "显示名由“张三”改为“张三（沙子口街道）”" "$adm/move-display-given.out"
+jiesu audit adm-zhang >"$adm/audit-display.out" 2>&1
+check "… each change recorded, the display name's beside the unit's" \
+    grep -q "承办人员（中韩街道）→承办人员（北宅街道），显示名 张三（中韩街道）→张三（北宅街道）" "$adm/audit-display.out"
 jiesu user move admin --role clerk >"$adm/move-self.out" 2>&1
 check "an administrator cannot move themselves" grep -q "不能改自己的角色或单位" "$adm/move-self.out"
 jiesu user move escalation --role admin >"$adm/move-service.out" 2>&1

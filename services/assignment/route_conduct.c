@@ -3,10 +3,13 @@
  * One Aho–Corasick pass finds every conduct term and office word; for each
  * conduct term the clause around it is found by walking to the nearest
  * separators, and the office words inside it are the ones it is about.
+ * Redacting asks the same of each sentence by itself, so it takes out
+ * every sentence holding an accusing clause, however many a letter has.
  */
 #include "route_conduct.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +35,10 @@ static const struct {
 
 /* Clause separators: 。！？；， and their ASCII forms (intake folds full-width ones), line ends. */
 static const char *const SEPARATORS[] = {"。", "！", "？", "；", "，", "!", "?", ";", ",", "\n", "\r", NULL};
+
+/* What ends a sentence, besides a line end: 。！？ and their ASCII forms. A semicolon or a comma does
+ * not, so the sentence a redaction takes out is never shorter than the one a reader would name. */
+static const char *const SENTENCE_ENDS[] = {"。", "！", "？", "!", "?", NULL};
 
 struct route_conduct {
     route_ac *ac;
@@ -148,19 +155,79 @@ static void judge(const route_conduct *self, const hit_list *l, const hit *t, si
     }
 }
 
-void route_conduct_find(const route_conduct *self, const char *text, route_conduct_result *out)
+/* Every accusing clause of text[0, len) into out; the words found into l. */
+static void find(const route_conduct *self, const char *text, size_t len, hit_list *l, route_conduct_result *out)
 {
-    hit_list l = {.n = 0};
+    l->n = 0;
     memset(out, 0, sizeof *out);
-    if (!text)
-        return;
-    size_t len = strlen(text);
-    route_ac_scan(self->ac, text, len, on_hit, &l);
-    for (size_t i = 0; i < l.n && out->n < ROUTE_CONDUCT_MAX; i++) {
-        if (l.h[i].value >= OFFICE_BASE)
+    route_ac_scan(self->ac, text, len, on_hit, l);
+    for (size_t i = 0; i < l->n && out->n < ROUTE_CONDUCT_MAX; i++) {
+        if (l->h[i].value >= OFFICE_BASE)
             continue;
         size_t from, to;
-        clause_of(text, len, l.h[i].start, l.h[i].end, &from, &to);
-        judge(self, &l, &l.h[i], from, to, out);
+        clause_of(text, len, l->h[i].start, l->h[i].end, &from, &to);
+        judge(self, l, &l->h[i], from, to, out);
     }
+}
+
+void route_conduct_find(const route_conduct *self, const char *text, route_conduct_result *out)
+{
+    hit_list l;
+    if (!text) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    find(self, text, strlen(text), &l, out);
+}
+
+/* ---- redacting ---- */
+
+/* Whether the sentence text[0, len) accuses: a clause of it does, or it holds more words than one
+ * scan keeps (the rest unread, it is taken as accusing rather than shown). */
+static int accuses(const route_conduct *self, const char *text, size_t len)
+{
+    hit_list l;
+    route_conduct_result r;
+    find(self, text, len, &l, &r);
+    return r.n > 0 || l.n == MAX_HITS;
+}
+
+/* Where the sentence starting at text[at] ends: after its 。！？ (or ASCII form), or at its line end
+ * (which stays out of it), or at len. */
+static size_t sentence_end(const char *text, size_t len, size_t at)
+{
+    for (size_t i = at; i < len; i++) {
+        if (text[i] == '\n' || text[i] == '\r')
+            return i;
+        for (const char *const *s = SENTENCE_ENDS; *s; s++)
+            if (strncmp(text + i, *s, strlen(*s)) == 0)
+                return i + strlen(*s);
+    }
+    return len;
+}
+
+char *route_conduct_redact(const route_conduct *self, const char *text, const char *note)
+{
+    char *out = NULL;
+    size_t outlen = 0, len = strlen(text);
+    FILE *f = open_memstream(&out, &outlen);
+    if (!f)
+        return NULL;
+    int noted = 0;
+    for (size_t at = 0, end; at < len; at = end) {
+        end = text[at] == '\n' || text[at] == '\r' ? at + 1 : sentence_end(text, len, at);
+        if (accuses(self, text + at, end - at)) {
+            if (!noted)
+                fputs(note, f);
+            noted = 1;
+        } else {
+            fwrite(text + at, 1, end - at, f);
+            noted = 0;
+        }
+    }
+    if (fclose(f) != 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
 }

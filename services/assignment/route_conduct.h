@@ -13,6 +13,12 @@
  * a department kind of the place's district (城管 → zhifa, 民警 → gongan), or
  * no unit in particular (政府, 干部, 窗口).
  *
+ * A split letter's problem part is read by the office that must fix the
+ * problem, which may be the one accused: route_conduct_redact gives its
+ * text without the sentences that accuse (a sentence holding an accusing
+ * clause goes whole, its problem clauses too, rather than leave a word of
+ * the accusation), each run of them replaced by a note.
+ *
  * Build once (route_conduct_add_term for every conduct term, then
  * route_conduct_build); finding is read-only, allocates nothing. Strings in
  * results are owned by the detector.
@@ -49,6 +55,14 @@ int route_conduct_build(route_conduct *self);
 
 /* Finds the accusing clauses of text (may be NULL). */
 void route_conduct_find(const route_conduct *self, const char *text, route_conduct_result *out);
+
+/* What a reader of a split letter's problem part reads in place of its accusing sentences. */
+#define ROUTE_CONDUCT_NOTE "（反映工作人员作风的内容已转纪委监委办理）"
+
+/* text (not NULL) with every sentence (up to 。！？, their ASCII forms or a line end) that holds an
+ * accusing clause replaced by note, one note for sentences taken out one after another. A new string
+ * the caller frees, or NULL when out of memory. */
+char *route_conduct_redact(const route_conduct *self, const char *text, const char *note);
 
 void route_conduct_destroy(route_conduct **self);
 

@@ -353,7 +353,7 @@ void route_decide(const route_decider *d, const route_input *in, route_decision 
         if (outside)
             say(out, &len, "；提到 %s，不在已加载的辖区内", outside);
         if (out->split) {
-            say(out, &len, "；作风部分（“%s”指向%s）→ 另立关联工单交纪委监委", cr.hit[0].term, cr.hit[0].office);
+            say(out, &len, "；反映工作人员作风的内容另立关联工单交纪委监委");  /* its holder reads this: no words of it */
             say_accused(out, &len);
         }
     }

@@ -22,7 +22,8 @@
  *      it. When the rest of the letter reports a problem, the decision is
  *      split: the complaint keeps the problem, routed as usual but to the
  *      dispatcher when an accused office would own it, and `split` asks for
- *      a linked conduct order (route_worker.h). Otherwise the street office
+ *      a linked conduct order (route_worker.h); the reasons say so without
+ *      quoting the accusation, which the problem's holder reads. Otherwise the street office
  *      owns the order (属地) and the category's department kind in the
  *      street's district co-handles it (行业, unit "<district>.<kind>"); a
  *      category no local department handles, a place score under

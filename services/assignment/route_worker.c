@@ -27,7 +27,7 @@
 
 enum { ARR_ID, ARR_STREET, ARR_COMMUNITY, ARR_RULE, ARR_REASONS, ARR_SCORE, ARR_OWNER, ARR_CO, ARR_CATEGORY,
        ARR_ACCEPT_MS, ARR_RESOLVE_MS, ARR_ACCUSED, ARR_SPLIT, ARR_STARTED_MS, ARR_ACCEPT_RUNG, ARR_ACCEPT_RUNG_MS,
-       ARR_RESOLVE_RUNG, ARR_RESOLVE_RUNG_MS, NARRAYS };
+       ARR_RESOLVE_RUNG, ARR_RESOLVE_RUNG_MS, ARR_SHOWN, NARRAYS };
 
 /* The deadlines of one decision: accept [0] and resolve [1], when each is
  * due and its first rung (ladder.h), both in Unix ms. */
@@ -55,12 +55,17 @@ struct route_worker {
  * order is a complaint about conduct already (conduct_of, migration 029:
  * its category, a letter's conduct part, an order discipline inspection has
  * held, or merged into one): routed as one, to discipline inspection alone.
+ * The content is the letter as it came: a split letter's own was redacted
+ * when it was split, the whole letter is its conduct part's (link_id), so
+ * routing it again decides as the first time did.
  * The ids come through a sub-select, hidden from the planner: given the
  * array itself, PostgreSQL costed the plan for a batch of 3 below the plan
  * it keeps for any batch (the same plan) and planned every batch again,
  * 0.27 ms each at Open311's rate; now the prepared statement keeps its plan. */
 static const char SQL_LOAD[] =
-    "SELECT c.id, c.ticket_no, c.address, c.content, coalesce(c.category_raw, ''), coalesce(c.urgency, ''),"
+    "SELECT c.id, c.ticket_no, c.address,"
+    "       coalesce((SELECT j.content FROM complaints j WHERE j.link_id = c.id), c.content),"
+    "       coalesce(c.category_raw, ''), coalesce(c.urgency, ''),"
     "       c.returns,"
     "       (SELECT coalesce(string_agg(DISTINCT u.code, ','), '') FROM assignments a JOIN units u ON u.id = a.unit_id"
     "         WHERE a.complaint_id = c.id AND NOT a.active AND a.role = 'owner' AND a.cycle = c.cycle),"
@@ -72,7 +77,7 @@ static const char SQL_LOAD[] =
 enum { L_ID, L_TICKET, L_ADDRESS, L_CONTENT, L_CATEGORY, L_URGENCY, L_RETURNS, L_RETURNED_BY, L_NOW_MS, L_HAS_COORDS,
        L_LON, L_LAT, L_CONDUCT_PART };
 
-/* $1..$13 the batch's arrays. Returns three kinds of rows, in no order:
+/* $1..$19 the batch's arrays. Returns three kinds of rows, in no order:
  * one per order that moved (idx, its 1-based position in the arrays, status,
  * unit code and name, reasons), one per deadline stored (id, due ms) and one
  * per conduct part created for a split letter (its id). They are not joined
@@ -81,12 +86,16 @@ enum { L_ID, L_TICKET, L_ADDRESS, L_CONTENT, L_CATEGORY, L_URGENCY, L_RETURNS, L
  * conduct part is a complaint of its own, ticket '<ticket>-J', link_id the
  * letter's, status 'new': the worker puts it on the routing stream after the
  * commit (the reconciler would find it otherwise), and routing sends it to
- * discipline inspection. The unique ticket and link_id make it once per letter. */
+ * discipline inspection. The unique ticket and link_id make it once per letter.
+ * The letter itself keeps its text without the accusing sentences ($19,
+ * NULL for an order not split): the conduct part, which only discipline
+ * inspection reads, has it whole, copied from the row as it was before
+ * this statement. */
 static const char SQL_WRITE[] =
     "WITH input AS ("
     "  SELECT t.idx, t.complaint_id, t.street_code, t.community_code, t.rule, t.score, t.category,"
     "         t.accept_ms, t.resolve_ms, t.split, coalesce(string_to_array(nullif(t.accused, ''), ','), '{}') AS accused,"
-    "         t.started_ms, t.accept_rung, t.accept_rung_ms, t.resolve_rung, t.resolve_rung_ms,"
+    "         t.started_ms, t.accept_rung, t.accept_rung_ms, t.resolve_rung, t.resolve_rung_ms, t.shown,"
     "         u.id AS unit_id, u.code AS unit_code, u.name AS unit_name,"
     "         u.id IS NOT NULL AS dispatch, cu.id AS co_id, cu.code AS co_code,"
     "         CASE WHEN t.owner IS NOT NULL AND u.id IS NULL"
@@ -96,10 +105,10 @@ static const char SQL_WRITE[] =
     "                 WHEN t.co IS NOT NULL AND u.id IS NOT NULL THEN '；没有协办单位 ' || t.co ELSE '' END AS reasons"
     "  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[],"
     "              $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::boolean[], $14::bigint[],"
-    "              $15::text[], $16::bigint[], $17::text[], $18::bigint[])"
+    "              $15::text[], $16::bigint[], $17::text[], $18::bigint[], $19::text[])"
     "       WITH ORDINALITY AS t(complaint_id, street_code, community_code, rule, reasons, score, owner, co,"
     "                            category, accept_ms, resolve_ms, accused, split, started_ms, accept_rung,"
-    "                            accept_rung_ms, resolve_rung, resolve_rung_ms, idx)"
+    "                            accept_rung_ms, resolve_rung, resolve_rung_ms, shown, idx)"
     "  LEFT JOIN units u ON u.code = t.owner"
     "  LEFT JOIN units cu ON cu.code = t.co AND u.id IS NOT NULL"
     "), locked AS ("
@@ -107,7 +116,8 @@ static const char SQL_WRITE[] =
     "  WHERE c.id = ANY($1::bigint[]) AND c.status IN ('new', 'returned') ORDER BY c.id FOR UPDATE"
     "), moved AS ("
     "  UPDATE complaints c SET status = CASE WHEN i.dispatch THEN 'dispatched' ELSE 'manual' END,"
-    "         category = i.category, accused_units = i.accused, updated_at = now()"
+    "         category = i.category, accused_units = i.accused, content = coalesce(i.shown, c.content),"
+    "         updated_at = now()"
     "  FROM input i WHERE c.id = i.complaint_id AND c.id IN (SELECT id FROM locked)"
     "    AND c.status IN ('new', 'returned')"
     "  RETURNING c.id, c.status, c.cycle"
@@ -316,6 +326,20 @@ static void plan_deadlines(route_worker *self, PGresult *orders, int r, int64_t 
     }
 }
 
+/* Appends to the write what the problem part of a split letter, decision r, is to read: the letter
+ * without its accusing sentences (route_conduct.h); NULL, its text as it is, for any other. 0 or -1
+ * (out of memory). */
+static int add_shown(route_worker *self, PGresult *orders, int r)
+{
+    if (!self->results[r].split)
+        return sqlarr_add_text(&self->arr[ARR_SHOWN], NULL);
+    char *shown = route_conduct_redact(self->o.rules->decider.conduct_words, PQgetvalue(orders, r, L_CONTENT),
+                                       ROUTE_CONDUCT_NOTE);
+    int rc = shown ? sqlarr_add_text(&self->arr[ARR_SHOWN], shown) : -1;
+    free(shown);
+    return rc;
+}
+
 /* Appends decision r to the arrays of the write. 0 or -1 (out of memory). */
 static int add_decision(route_worker *self, PGresult *orders, int r)
 {
@@ -341,7 +365,7 @@ static int add_decision(route_worker *self, PGresult *orders, int r)
                    sqlarr_add_text(&self->arr[ARR_ACCEPT_RUNG], p->rung[0]) != 0 ||
                    sqlarr_add_ms(&self->arr[ARR_ACCEPT_RUNG_MS], p->rung_ms[0]) != 0 ||
                    sqlarr_add_text(&self->arr[ARR_RESOLVE_RUNG], p->rung[1]) != 0 ||
-                   sqlarr_add_ms(&self->arr[ARR_RESOLVE_RUNG_MS], p->rung_ms[1]) != 0
+                   sqlarr_add_ms(&self->arr[ARR_RESOLVE_RUNG_MS], p->rung_ms[1]) != 0 || add_shown(self, orders, r) != 0
                ? -1
                : 0;
 }

@@ -61,11 +61,16 @@ static const char SQL_INSERT[] =
     "  SELECT id, $11, 'imported', '{\"source\": \"open311\"}' FROM c"
     ") SELECT id, ticket_no FROM c";
 
-/* The complaint clerk $5 stored under Idempotency-Key $1, and whether it is the same request. */
+/* The complaint clerk $5 stored under Idempotency-Key $1, and whether it is
+ * the same request: its description is the letter as sent, which routing
+ * keeps whole in the conduct part (link_id) of a letter it split, the
+ * letter's own text then without the accusing sentences. */
 static const char SQL_BY_KEY[] =
-    "SELECT ticket_no, address IS NOT DISTINCT FROM $2 AND content IS NOT DISTINCT FROM $3"
-    "                  AND category_raw IS NOT DISTINCT FROM $4"
-    " FROM complaints WHERE request_key =" REQUEST_KEY("$5", "$1");
+    "SELECT ticket_no, address IS NOT DISTINCT FROM $2"
+    "       AND coalesce((SELECT j.content FROM complaints j WHERE j.link_id = c.id), c.content)"
+    "           IS NOT DISTINCT FROM $3"
+    "       AND category_raw IS NOT DISTINCT FROM $4"
+    " FROM complaints c WHERE request_key =" REQUEST_KEY("$5", "$1");
 
 /* Optional fields kept in extra, as they came. */
 static const char *const EXTRA_FIELDS[] = {"email", "device_id", "account_id", "media_url", NULL};

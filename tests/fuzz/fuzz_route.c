@@ -21,7 +21,9 @@
  * a street owner named by its code and never one the letter accuses; a
  * co-handler never accused; manual dispatch naming no unit; conduct to a
  * discipline unit; a score in 0..1; positive limits; never back to the
- * street that returned the order; the same decision twice.
+ * street that returned the order; the same decision twice. And of the
+ * content as a split letter's problem part reads it (route_conduct_redact):
+ * that it accuses nobody, and is UTF-8 when the letter was.
  *
  *   make fuzz FUZZ_TARGETS=route
  */
@@ -281,6 +283,21 @@ static void check_decision(const route_decision *out, int valid, int returned)
     check(!*out->co_code || !accused(out, out->co_code), "never a co-handler the letter accuses");
 }
 
+/* The content without its accusing sentences finds no accusing clause left (a note in their place
+ * makes none with what is kept), and is UTF-8 when the content was. */
+static void check_redacted(const route_conduct *words, const char *content, int valid)
+{
+    route_conduct_result r;
+    if (!content)
+        return;
+    char *shown = route_conduct_redact(words, content, ROUTE_CONDUCT_NOTE);
+    check(shown != NULL, "out of memory");
+    route_conduct_find(words, shown, &r);
+    check(r.n == 0, "the redacted content accuses nobody");
+    check(!valid || text_utf8_valid(shown, strlen(shown), NULL), "the redacted content UTF-8");
+    free(shown);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const route_decider *d = decider();
@@ -306,6 +323,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check(a.owner == b.owner && strcmp(a.owner_code, b.owner_code) == 0 && strcmp(a.co_code, b.co_code) == 0 &&
               strcmp(a.reasons, b.reasons) == 0 && a.score == b.score,
           "the same decision twice");
+    check_redacted(d->conduct_words, in.content, valid);
     free(buf);
     return 0;
 }

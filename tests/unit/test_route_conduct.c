@@ -1,8 +1,9 @@
-/* test_route_conduct.c — conduct terms and offices in the same clause, and
- * whom they accuse. */
+/* test_route_conduct.c — conduct terms and offices in the same clause, whom
+ * they accuse, and a letter without its accusing sentences. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -67,12 +68,50 @@ static void test_every_accusing_clause(void **state)
     assert_int_equal(r.clause_bytes, strlen("网格员敷衍了事城管推诿居委会不作为"));
 }
 
+/* text redacted with note N is want. */
+static void redacts_to(void *c, const char *text, const char *want)
+{
+    char *got = route_conduct_redact(c, text, "N");
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_redact_takes_out_accusing_sentences(void **state)
+{
+    redacts_to(*state, "海尔路路面塌陷出现大坑。找过街道办，街道工作人员态度恶劣，互相推诿。请尽快修复！",
+               "海尔路路面塌陷出现大坑。N请尽快修复！");
+    redacts_to(*state, "路面塌陷，村委会不作为", "N");                 /* a sentence of both goes whole */
+    redacts_to(*state, "城管吃拿卡要。网格员敷衍了事!路灯坏了", "N路灯坏了");  /* one note for a run */
+    redacts_to(*state, "网格员敷衍\n路灯坏了\r\n城管推诿", "N\n路灯坏了\r\nN"); /* line ends stay */
+    redacts_to(*state, "我给政府写过信。楼下饭店老板态度恶劣；物业推诿？", "我给政府写过信。楼下饭店老板态度恶劣；物业推诿？");
+    redacts_to(*state, "", "");
+}
+
+/* More accusing sentences than one finding reports (ROUTE_CONDUCT_MAX), and a
+ * sentence with more words than one scan keeps: all of them go. */
+static void test_redact_has_no_limit(void **state)
+{
+    char text[4096] = "", want[256] = "", crowded[2048] = "不作为";
+    for (int i = 0; i < ROUTE_CONDUCT_MAX + 2; i++) {
+        strcat(text, "路灯坏了。城管推诿。");
+        strcat(want, "路灯坏了。N");
+    }
+    redacts_to(*state, text, want);
+    for (int i = 0; i < 70; i++)
+        strcat(crowded, "敷衍");
+    strcat(crowded, "，干部推诿。路灯坏了。");
+    redacts_to(*state, crowded, "N路灯坏了。");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_clause_accuses),
         cmocka_unit_test(test_apart_accuses_nobody),
         cmocka_unit_test(test_every_accusing_clause),
+        cmocka_unit_test(test_redact_takes_out_accusing_sentences),
+        cmocka_unit_test(test_redact_has_no_limit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

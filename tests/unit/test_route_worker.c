@@ -438,18 +438,27 @@ static void test_conduct_category_and_working_time(void **state)
 
 /* A letter that reports a problem and accuses the office that would own it:
  * the problem goes to the dispatcher, a linked conduct part to discipline
- * inspection, once, with the accused office recorded on both. */
+ * inspection, once, with the accused office recorded on both. The letter
+ * keeps its text without the accusing sentence, the conduct part has it
+ * whole, and routing the letter again decides as the first time (it reads
+ * the whole letter). */
 static void test_split_letter_links_a_conduct_part(void **state)
 {
     fixture *f = *state;
     char buf[64];
     route_batch_stats st;
     route_worker *w = route_worker_new(&f->opts);
-    int64_t letter = complaint(f, "20", "new", "张村社区", "楼下有人私搭乱建彩钢房，村委会不作为");
+    const char *whole = "楼下有人私搭乱建彩钢房，堵了消防通道。村委会不作为，说不归他们管。";
+    int64_t letter = complaint(f, "20", "new", "张村社区", whole);
     route_one(f, w, letter);
     assert_string_equal(owner(f, letter, buf, sizeof buf), "manual");
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE id = %lld AND category = 'building'"
                                         " AND accused_units = '{370212001}'", (long long)letter), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE id = %lld AND content ="
+                                        " '楼下有人私搭乱建彩钢房，堵了消防通道。" ROUTE_CONDUCT_NOTE "'",
+                                 (long long)letter), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE link_id = %lld AND content = '%s'",
+                                 (long long)letter, whole), 1);
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active"
                                         " AND reasons LIKE '%%承办单位正是被投诉的单位%%'", (long long)letter), 1);
     int64_t part = fixture_num(f->pg, "SELECT id FROM complaints WHERE link_id = %lld AND ticket_no = '%s-20-J'"
@@ -463,6 +472,9 @@ static void test_split_letter_links_a_conduct_part(void **state)
     fixture_exec(f->pg, "UPDATE complaints SET status = 'new' WHERE id = %lld", (long long)letter);
     route_one(f, w, letter);                           /* routed again: still one conduct part */
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE link_id = %lld", (long long)letter), 1);
+    assert_string_equal(owner(f, letter, buf, sizeof buf), "manual");
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE id = %lld AND accused_units = '{370212001}'"
+                                        " AND content NOT LIKE '%%不作为%%'", (long long)letter), 1);
     route_worker_destroy(&w);
 }
 

@@ -6,8 +6,9 @@
  * (route_rules.c) are loaded at start, as soon as the holidays change (a
  * version read before each batch) or a model is trained here, and every
  * assignment.reload_seconds by a thread of their own beside routing
- * (route_reload.c); one loop answers requests, runs the reconciler every
- * assignment.reconcile_seconds and routes a batch (route_worker.c), until
+ * (route_reload.c); one loop answers requests, once redacts the letters
+ * split before routing redacted them (route_redact.c), runs the reconciler
+ * every assignment.reconcile_seconds and routes a batch (route_worker.c), until
  * SIGTERM/SIGINT ends it after the current batch. Any
  * number of these processes may share one stream: the consumer group hands
  * each entry to one of them and the status check in the write makes a second
@@ -28,6 +29,7 @@
 #include "route_gazetteer.h"
 #include "route_rules.h"
 #include "route_reconcile.h"
+#include "route_redact.h"
 #include "route_reload.h"
 #include "route_worker.h"
 #include "svc.h"
@@ -47,6 +49,7 @@ typedef struct {
     long               reconcile_ms;
     long               reconcile_min_age_s;
     int64_t            next_reconcile;
+    int                split_redacted;  /* letters split before routing redacted them are (route_redact.h) */
     route_reload      *reload;      /* the periodic loads */
 } assignment;
 
@@ -176,6 +179,24 @@ static int load_rules(assignment *a, service *s)
     return 0;
 }
 
+/* Once, on the first turn that can: the letters split before routing
+ * redacted their problem part, redacted now. 0 or -1 (tried again next turn). */
+static int redact_split(assignment *a, service *s)
+{
+    char err[512];
+    if (a->split_redacted || !a->rules->decider.conduct_words)
+        return 0;
+    long n = route_redact_split(s->pg, a->rules->decider.conduct_words, a->wopts.batch_max, err, sizeof err);
+    if (n < 0) {
+        log_error("split letters: %s", err);
+        return -1;
+    }
+    if (n > 0)
+        log_info("split letters: %ld problem parts kept the whole letter; now without its accusing sentences", n);
+    a->split_redacted = 1;
+    return 0;
+}
+
 /* One turn of routing work: the reconciler when due, then a batch. 0 or -1. */
 static int route_once(assignment *a, service *s)
 {
@@ -189,7 +210,7 @@ static int route_once(assignment *a, service *s)
     /* Now, not in the background: a model trained here, or the calendar changed. */
     int now = a->api.reload_now || route_rules_calendar_changed(a->rules, s->pg);
     a->api.reload_now = 0;
-    if ((now && load_rules(a, s) < 0) || ensure_worker(a, s) < 0)
+    if ((now && load_rules(a, s) < 0) || ensure_worker(a, s) < 0 || redact_split(a, s) < 0)
         return -1;
     if (clock_mono_ms() >= a->next_reconcile) {
         a->next_reconcile = clock_mono_ms() + a->reconcile_ms;

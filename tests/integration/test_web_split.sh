@@ -6,7 +6,8 @@
 # but a note that they went to discipline inspection; its conduct part,
 # which only discipline inspection reads, holds the whole letter. The public
 # view publishes neither; a client sending the letter again with its
-# Idempotency-Key after the split still hears its first ticket.
+# Idempotency-Key after the split still hears its first ticket. A letter
+# split before all this is redacted when the assignment service starts.
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
@@ -89,5 +90,22 @@ status=$(curl -s "$key" --data-urlencode "api_key=$clerk" --data-urlencode "serv
     -o "$WEB_DIR/a-again.json" -w '%{http_code}' "$OPEN311")
 check_eq "the letter sent again with its Idempotency-Key after the split: 200 and its ticket, as before it" \
     "200 $a" "$status $(jq -r '.[0].service_request_id' "$WEB_DIR/a-again.json")"
+
+# ---- a letter split before the problem part was redacted ----
+# Its problem part kept the whole letter, as its conduct part does: the
+# assignment service, started again, stores it as routing now would.
+harness_services_stop
+sql "UPDATE complaints c SET content = j.content FROM complaints j WHERE j.link_id = c.id AND c.ticket_no = '$a'" >/dev/null
+harness_services_start
+redacted() { sql_eq "SELECT count(*) FROM complaints WHERE ticket_no = '$a' AND content LIKE '%$note%'" 1; }
+wait_for "the old letter redacted" 20 redacted
+as_unit 370212001 "$JIESU_BIN/jiesu" show "$a" >"$WEB_DIR/zhong-old.show" 2>&1
+check "a letter split before: 中韩 reads the road and the note once the service has started again" \
+    holds_problem "$WEB_DIR/zhong-old.show" "路面塌陷出现大坑.*$note请尽快修复"
+check "… without the accusation" holds_none "$WEB_DIR/zhong-old.show"
+check "… its conduct part still the whole letter" \
+    sql_eq "SELECT count(*) FROM complaints WHERE ticket_no = '$a-J' AND content LIKE '%干部态度恶劣%'" 1
+check "… the service's log says how many it redacted" grep -q "split letters: 1 problem parts kept the whole letter" \
+    "$HARNESS_DIR/assignment.log"
 
 harness_services_stop

@@ -120,7 +120,7 @@ fuzz_row_SRCS  := services/intake/intake_row.c services/intake/intake_dates.c se
                   services/intake/csv_decode.c common/civil.c common/clock.c common/db.c common/json.c common/log.c common/text.c
 fuzz_row_LIBS  := -lpq -lm
 fuzz_text_SRCS := common/mask.c common/text.c
-fuzz_holidays_SRCS := common/holidays.c common/calendar.c common/civil.c common/config.c common/config_keys.c common/db.c \
+fuzz_holidays_SRCS := common/holidays.c common/calendar.c common/civil.c common/config.c common/config_keys.c common/db.c common/proxies.c \
                       common/sqlarr.c common/clock.c common/log.c common/text.c
 fuzz_holidays_LIBS := -lpq -lm
 fuzz_route_SRCS := $(addprefix services/assignment/,route_decide.c route_places.c route_places_match.c route_ac.c \

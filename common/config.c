@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "clock.h"
+#include "proxies.h"
 #include "text.h"
 
 #include <ctype.h>
@@ -318,6 +319,9 @@ static void allowed(char *buf, size_t cap, const config_key *k)
     case CONFIG_INT: snprintf(buf, cap, "%.15g 到 %.15g 的整数", k->min, k->max); break;
     case CONFIG_REAL: snprintf(buf, cap, "%.15g 到 %.15g 的数", k->min, k->max); break;
     case CONFIG_ZONE: snprintf(buf, cap, "不用夏令时的 IANA 时区名，如 Asia/Shanghai"); break;
+    case CONFIG_ADDRS:
+        snprintf(buf, cap, "以逗号隔开的 IP 地址或 CIDR 网段（IPv4 或 IPv6），如 10.0.0.5, 172.16.0.0/12, ::1");
+        break;
     case CONFIG_TEXT:
         if (k->choices) {
             snprintf(buf, cap, "%s 之一", k->choices);
@@ -331,14 +335,19 @@ static void allowed(char *buf, size_t cap, const config_key *k)
     }
 }
 
-static int valid(const config_key *k, const char *v)
+/* 1 when v is a value of k; else 0, with what is wrong in why when
+ * there is more to say than what k allows ("" when not). */
+static int valid(const config_key *k, const char *v, char *why, size_t whylen)
 {
     long n;
     double d;
+    proxies p;
+    why[0] = '\0';
     switch (k->type) {
     case CONFIG_INT: return parse_long(v, &n) == 0 && n >= k->min && n <= k->max;
     case CONFIG_REAL: return parse_real(v, &d) == 0 && d >= k->min && d <= k->max;
     case CONFIG_ZONE: return clock_zone_known(v) && zone_fixed(v);
+    case CONFIG_ADDRS: return proxies_parse(&p, v, why, whylen) == 0;
     case CONFIG_TEXT: return !k->choices || one_of(v, k->choices);
     }
     return 0;
@@ -390,13 +399,13 @@ int config_check(config *self, char *err, size_t errlen)
         for (size_t i = 0; i < CONFIG_TABLES[t].n; i++) {
             const config_key *k = &CONFIG_TABLES[t].keys[i];
             const char *v = config_get(self, k->key, k->type == CONFIG_ZONE ? k->def : NULL);
-            if (!v || valid(k, v))
+            char where[4300], want[160], why[200];
+            if (!v || valid(k, v, why, sizeof why))
                 continue;
-            char where[4300], want[160];
             source(where, sizeof where, self, k->key);
             allowed(want, sizeof want, k);
-            snprintf(err, errlen, "%s：%s = '%s'：应为%s%s", where, k->key, v, (unsigned char)want[0] < 0x80 ? " " : "",
-                     want);     /* 应为 2 到 10 的整数, 应为不用夏令时的… */
+            snprintf(err, errlen, "%s：%s = '%s'：%s%s应为%s%s", where, k->key, v, why, *why ? "；" : "",
+                     (unsigned char)want[0] < 0x80 ? " " : "", want);     /* 应为 2 到 10 的整数, 应为不用夏令时的… */
             return -1;
         }
     }

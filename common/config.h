@@ -29,6 +29,7 @@ typedef enum {
     CONFIG_INT,  /* a whole number from min to max */
     CONFIG_REAL, /* a number from min to max */
     CONFIG_ZONE, /* an IANA time zone name without daylight saving time */
+    CONFIG_ADDRS, /* IP addresses and CIDR ranges, comma-separated ("" none; proxies.h) */
 } config_type;
 
 typedef struct {

@@ -53,8 +53,14 @@ static const config_key SHARED[] = {
     ENDPOINT("reporting", "报表服务", "7131", "7132"),
     INT("http.threads", "4", 1, 64, "报表服务应答 HTTP（看板、工作台和 JSON）的线程数"),
     INT("http.max_connections", "256", 1, 65536, "同时打开的 HTTP 连接最多几个"),
-    INT("http.per_ip_connections", "32", 1, 65536, "来自同一地址的 HTTP 连接最多几个"),
-    INT("http.per_ip_busy", "2", 1, 65536, "同一地址同时被应答的 HTTP 请求最多几个"),
+    INT("http.per_ip_connections", "32", 1, 65536,
+        "来自同一地址的 HTTP 连接最多几个（按连接另一端的地址：在反向代理后面，所有人的连接都是代理的，"
+        "要调大到代理同时开的连接数）"),
+    INT("http.per_ip_busy", "2", 1, 65536,
+        "同一地址同时被应答的 HTTP 请求最多几个（按客户的地址，可信的反向代理后面按它转来的地址）"),
+    {"http.trusted_proxies", CONFIG_ADDRS, "", 0, 0, NULL,
+     "可信的反向代理（如在服务前面提供 HTTPS 的 nginx）：从它们来的请求，按 `X-Forwarded-For` 里代理记下的地址"
+     "认客户（登录失败按地址计数、同一地址同时被应答的请求、日志和登录记录都用它）；空：谁的 `X-Forwarded-For` 都不信"},
     INT("http.idle_timeout_seconds", "10", 1, 3600, "空闲的 HTTP 连接过这么多秒关闭"),
     INT("http.request_timeout_seconds", "30", 1, 3600, "这么多秒内没有收全的请求被丢弃"),
     INT("http.connection_memory_kib", "32", 8, 1024, "一个 HTTP 连接的请求可用的内存（KiB）"),

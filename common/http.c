@@ -10,9 +10,11 @@
  * libmicrohttpd closes idle connections and refuses too many from one
  * address, but has no deadline for a whole request: a client sending a byte
  * every few seconds keeps a connection forever. So every connection is
- * tracked (connection notifications) with its client's address, the time its
- * current request began and whether it is being answered (which also counts
- * the requests of one address being answered), and a watcher thread shuts down the
+ * tracked (connection notifications) with the time its current request
+ * began, whether it is being answered and the address of the client whose
+ * request that is (which counts the requests of one client address being
+ * answered: per request, as a trusted proxy's connection carries the
+ * requests of many clients), and a watcher thread shuts down the
  * socket of one past the deadline; libmicrohttpd then sees the end of the
  * stream and closes it. The record is unlinked, under the same lock, in the
  * "closed" notification, which libmicrohttpd sends before it closes the
@@ -39,6 +41,7 @@
 #define MAX_FIELDS 64
 #define WATCH_TICK_MS 250           /* how late past its deadline a slow request may be cut */
 #define CUT_LOG_MS 60000            /* cut connections are logged at most once a minute, counted */
+#define MAX_FORWARDED 8             /* X-Forwarded-For headers read; more: the TCP peer is the client */
 
 typedef struct {
     char            method[8];
@@ -63,13 +66,14 @@ struct http_request {
     size_t                    body_bytes;
     size_t                    max_body;     /* the route's, else the server's */
     int                       too_large;
+    char                      client[INET6_ADDRSTRLEN];     /* http_client_address */
 };
 
 /* One open connection, for the request deadline. Guarded by the server's lock. */
 typedef struct http_conn {
     struct http_conn *prev, *next;
     int               fd;
-    char              ip[INET6_ADDRSTRLEN];     /* the client's address */
+    char              client[INET6_ADDRSTRLEN];     /* the address of the client of its request */
     long long         since_ms;     /* when the request being received began (monotonic) */
     int               busy;         /* being answered: its handler runs or its response goes out */
     int               cut;          /* shut down by the watcher */
@@ -112,8 +116,11 @@ static const struct {
 
 void http_limits_load(http_limits *l, const config *cfg)
 {
+    char err[256];
     for (size_t i = 0; i < sizeof LIMIT_KEYS / sizeof LIMIT_KEYS[0]; i++)
         *(unsigned *)((char *)l + LIMIT_KEYS[i].offset) = (unsigned)config_long(cfg, LIMIT_KEYS[i].key);
+    if (proxies_parse(&l->trusted, config_str(cfg, "http.trusted_proxies"), err, sizeof err) < 0)
+        log_warn("http.trusted_proxies: %s; no proxy is trusted", err);     /* config_check refuses it first */
 }
 
 void http_reply(http_response *resp, int status, const char *content_type, const char *fmt, ...)
@@ -460,17 +467,19 @@ static http_conn *conn_record(struct MHD_Connection *conn)
     return ci ? ci->socket_context : NULL;
 }
 
-/* The request on conn is about to be answered: 0, or -1 when its address
- * has per_ip_busy requests being answered already (and this one is not). */
-static int conn_start(http_server *self, struct MHD_Connection *conn)
+/* The request of client on conn is about to be answered: 0, or -1 when
+ * that address has per_ip_busy requests being answered already (and this
+ * one is not). */
+static int conn_start(http_server *self, struct MHD_Connection *conn, const char *client)
 {
     http_conn *c = conn_record(conn);
     unsigned busy = 0;
     if (!c)
         return 0;
     pthread_mutex_lock(&self->lock);
+    snprintf(c->client, sizeof c->client, "%s", client);
     for (const http_conn *o = self->conns; o; o = o->next)
-        busy += o->busy && strcmp(o->ip, c->ip) == 0;
+        busy += o->busy && strcmp(o->client, client) == 0;
     int crowded = busy >= self->limits.per_ip_busy;
     if (!crowded) {
         c->busy = 1;
@@ -492,8 +501,8 @@ static void conn_done(http_server *self, struct MHD_Connection *conn)
     pthread_mutex_unlock(&self->lock);
 }
 
-/* The client's address as text ("" when unknown). */
-static void client_ip(struct MHD_Connection *conn, char *ip, size_t cap)
+/* The TCP peer's address as text ("" when unknown). */
+static void peer_ip(struct MHD_Connection *conn, char *ip, size_t cap)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *sa = ci ? ci->client_addr : NULL;
@@ -505,9 +514,46 @@ static void client_ip(struct MHD_Connection *conn, char *ip, size_t cap)
         ip[0] = '\0';
 }
 
+/* The values of the X-Forwarded-For headers, in the order received. */
+typedef struct {
+    const char *values[MAX_FORWARDED];
+    size_t      n;
+    int         more;               /* there were more than MAX_FORWARDED */
+} forwarded_for;
+
+static enum MHD_Result on_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    forwarded_for *f = cls;
+    (void)kind;
+    if (strcasecmp(key, "X-Forwarded-For") != 0)
+        return MHD_YES;
+    if (f->n == MAX_FORWARDED) {
+        f->more = 1;
+        return MHD_NO;
+    }
+    f->values[f->n++] = value ? value : "";
+    return MHD_YES;
+}
+
+/* The address of the client of the request on conn, into out
+ * (INET6_ADDRSTRLEN): the peer's, or from X-Forwarded-For when the peer is
+ * a trusted proxy. Every X-Forwarded-For header is read, as one list: a
+ * proxy that adds its own header instead of appending to the client's would
+ * otherwise leave the first, the client's, to be believed. Too many headers
+ * to read: the peer's, as for an entry that is not an address. */
+static void request_client(const http_server *self, struct MHD_Connection *conn, char *out, size_t cap)
+{
+    char peer[INET6_ADDRSTRLEN];
+    forwarded_for f = {.n = 0};
+    peer_ip(conn, peer, sizeof peer);
+    if (proxies_trusts(&self->limits.trusted, peer))
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, on_header, &f);
+    proxies_client(&self->limits.trusted, peer, f.values, f.more ? 0 : f.n, out, cap);
+}
+
 void http_client_address(const http_request *req, char *out, size_t cap)
 {
-    client_ip(req->conn, out, cap);
+    snprintf(out, cap, "%s", req->client);
 }
 
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
@@ -521,7 +567,6 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
             return;                 /* untracked: only the idle timeout applies to it */
         c->fd = ci->connect_fd;
         c->since_ms = clock_mono_ms();
-        client_ip(conn, c->ip, sizeof c->ip);
         pthread_mutex_lock(&self->lock);
         c->next = self->conns;
         if (c->next)
@@ -592,6 +637,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         req->conn = conn;
         req->method = method;
         req->path = url;
+        request_client(self, conn, req->client, sizeof req->client);
         int known;
         const http_route_entry *route = find_route(self, method, url, &known);
         req->max_body = route && route->max_body ? route->max_body : self->max_body;
@@ -609,7 +655,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
-    return run_handler(self, req, conn_start(self, conn) < 0);
+    return run_handler(self, req, conn_start(self, conn, req->client) < 0);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,

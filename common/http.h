@@ -19,6 +19,16 @@
  * connecting or of its previous answer, however it trickles in (a watcher
  * thread shuts such sockets down; the time a handler takes does not count).
  *
+ * A client is known by its address: the TCP peer's, or behind a trusted
+ * reverse proxy (limits.trusted, http.trusted_proxies) the one the proxies
+ * wrote in X-Forwarded-For (proxies.h), worked out once per request. It is
+ * what http_client_address() gives and what per_ip_busy counts by.
+ * per_ip_connections alone counts TCP peers: libmicrohttpd applies it as it
+ * accepts a connection, before a byte of a request is read, and a proxy's
+ * connection carries the requests of many people in turn — behind a proxy
+ * it limits the proxy's connections, and must be raised to what the proxy
+ * opens for everyone at once.
+ *
  * Request bodies are limited (http_server_new's max_body, or a route's own:
  * http_route_large) and parsed as
  * application/x-www-form-urlencoded or multipart form fields; query string and
@@ -32,6 +42,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "proxies.h"
 
 typedef struct http_server http_server;
 typedef struct http_request http_request;
@@ -53,16 +64,18 @@ typedef struct {
 
 typedef void (*http_handler_fn)(void *ctx, const http_request *req, http_response *resp);
 
-/* What one server grants its clients; the config keys that set them (shared
- * by every HTTP server of the process); defaults and bounds in config_keys.c. */
+/* What one server grants its clients, and whose word on a client's address
+ * it takes; the config keys that set them (shared by every HTTP server of
+ * the process); defaults and bounds in config_keys.c. */
 typedef struct {
     unsigned threads;               /* http.threads: handler threads (at most HTTP_MAX_THREADS) */
     unsigned max_connections;       /* http.max_connections: all clients together */
-    unsigned per_ip_connections;    /* http.per_ip_connections: one client address */
-    unsigned per_ip_busy;           /* http.per_ip_busy: requests of one address answered at once */
+    unsigned per_ip_connections;    /* http.per_ip_connections: one TCP peer's address */
+    unsigned per_ip_busy;           /* http.per_ip_busy: requests of one client address answered at once */
     unsigned idle_seconds;          /* http.idle_timeout_seconds: a silent connection is closed */
     unsigned request_seconds;       /* http.request_timeout_seconds: a whole request must arrive within */
     unsigned memory_kib;            /* http.connection_memory_kib: per connection, headers included */
+    proxies  trusted;               /* http.trusted_proxies: whose X-Forwarded-For is believed */
 } http_limits;
 
 #define HTTP_MAX_THREADS 64 /* http.threads' upper bound in config_keys.c */
@@ -132,7 +145,8 @@ const char *http_cookie(const http_request *req, const char *name);
 /* The token of an "Authorization: Bearer TOKEN" header, or NULL. */
 const char *http_bearer(const http_request *req);
 
-/* The client's address as text ("" when unknown). */
+/* The client's address as text ("" when unknown): the TCP peer's, or the
+ * forwarded one behind a trusted proxy (see above). */
 void http_client_address(const http_request *req, char *out, size_t cap);
 
 /* A form field as bytes (a file of a multipart form, say): its value and

@@ -12,7 +12,8 @@
 #   web_sql_token NAME ROLE          the same made straight in PostgreSQL, for tests that run only
 #                                    the reporting service (no assignment to ask)
 #   web_signin JAR NAME [PASSWORD]   signs in through /signin with a cookie jar; prints the status
-#                                    (from the local address $WEB_FROM when set: 127.0.0.2, say)
+#                                    (from the local address $WEB_FROM when set: 127.0.0.2, say;
+#                                    with the header X-Forwarded-For: $WEB_XFF when set)
 #   web_csrf JAR PATH                the CSRF token of the form on the page PATH
 #   web_get JAR PATH                 GET with the jar; the body in $WEB_DIR/body, prints the status
 #   browser_ready WHAT               0 when Debian's chromium and tests/browser's playwright-core are
@@ -63,6 +64,7 @@ web_sql_token() {
 
 web_signin() {     # web_signin JAR NAME [PASSWORD [NEXT]]: the sign-in form, filled and sent; prints the status
     local jar=$1 name=$2 password=${3:-pw-$2-pass} next=${4:-/} csrf from=(${WEB_FROM:+--interface "$WEB_FROM"})
+    [ -z "${WEB_XFF:-}" ] || from+=(-H "X-Forwarded-For: $WEB_XFF")
     curl -s "${from[@]}" -c "$jar" -b "$jar" -o "$WEB_DIR/signin.html" "$WEB_BASE/signin"
     csrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$WEB_DIR/signin.html" | head -1)
     curl -s "${from[@]}" -c "$jar" -b "$jar" -o "$WEB_DIR/signin-answer.html" -D "$WEB_DIR/signin.headers" -w '%{http_code}' \

@@ -12,8 +12,10 @@
  * address clear its count between guesses.
  *
  * The count is in PostgreSQL, as the accounts' is, so every reporting
- * process shares it and a restart keeps it. The address is the TCP peer's
- * (http_client_address): no X-Forwarded-For is believed.
+ * process shares it and a restart keeps it. The address is the client's
+ * (http_client_address): the TCP peer's, or behind a trusted reverse proxy
+ * (http.trusted_proxies) the one it forwarded, so that the people behind
+ * the proxy are counted apart.
  *
  * Thread-safe as long as each thread uses its own PostgreSQL connection.
  */

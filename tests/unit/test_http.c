@@ -4,7 +4,9 @@
  * its owner says them; a handler blocked (on the database, say) holding up
  * no other client, and not cut by the request deadline that cuts a stalled
  * client meanwhile, and a second request of its client's address refused at
- * once.
+ * once; behind a trusted proxy, the client known by X-Forwarded-For, for
+ * http_client_address and for the requests of one address answered at once,
+ * and the header believed from no one else.
  * (tests/integration/test_http_limits.sh tries the per-client limits on the
  * reporting service.) */
 #include <setjmp.h>
@@ -231,6 +233,16 @@ static void test_limits_from_config(void **state)
     http_limits_load(&l, cfg);
     assert_int_equal(l.threads, 8);
     assert_int_equal(l.request_seconds, 5);
+    assert_int_equal(l.trusted.n, 0);
+    config_set(cfg, "http.trusted_proxies", "127.0.0.1, 10.0.0.0/8");
+    assert_int_equal(config_check(cfg, err, sizeof err), 0);
+    http_limits_load(&l, cfg);
+    assert_int_equal(l.trusted.n, 2);
+    config_set(cfg, "http.trusted_proxies", "127.0.0.1, nginx.local");
+    assert_int_equal(config_check(cfg, err, sizeof err), -1);
+    assert_non_null(strstr(err, "http.trusted_proxies = '127.0.0.1, nginx.local'：“nginx.local”不是 IP 地址，"
+                                "也不是 CIDR 网段；应为以逗号隔开的 IP 地址或 CIDR 网段"));
+    config_set(cfg, "http.trusted_proxies", "");
     config_set(cfg, "http.per_ip_connections", "many");
     assert_int_equal(config_check(cfg, err, sizeof err), -1);
     assert_non_null(strstr(err, "http.per_ip_connections = 'many'"));
@@ -247,6 +259,7 @@ typedef struct {
     int             entered, released;
     int             port;
     long            status;         /* of the slow request, once answered */
+    const char     *header;         /* the slow request's, or NULL */
 } slow_gate;
 
 static void slow(void *ctx, const http_request *req, http_response *resp)
@@ -266,7 +279,7 @@ static void *fetch_slow(void *arg)
 {
     slow_gate *g = arg;
     char *body;
-    g->status = fetch_from("127.0.0.1", g->port, "/slow", NULL, NULL, &body);
+    g->status = fetch_from("127.0.0.1", g->port, "/slow", NULL, g->header, &body);
     free(body);
     return NULL;
 }
@@ -298,6 +311,26 @@ static long long stalled_for(int port)
     return closed;
 }
 
+/* Starts the slow request in t; returns once its handler runs. */
+static void slow_start(slow_gate *g, pthread_t *t)
+{
+    assert_int_equal(pthread_create(t, NULL, fetch_slow, g), 0);
+    pthread_mutex_lock(&g->lock);
+    while (!g->entered)
+        pthread_cond_wait(&g->cond, &g->lock);
+    pthread_mutex_unlock(&g->lock);
+}
+
+/* Lets the slow request end and waits for its answer. */
+static void slow_end(slow_gate *g, pthread_t t)
+{
+    pthread_mutex_lock(&g->lock);
+    g->released = 1;
+    pthread_cond_broadcast(&g->cond);
+    pthread_mutex_unlock(&g->lock);
+    pthread_join(t, NULL);
+}
+
 static void test_slow_handler_holds_up_no_one(void **state)
 {
     (void)state;
@@ -314,11 +347,7 @@ static void test_slow_handler_holds_up_no_one(void **state)
     assert_int_equal(http_route(srv, "GET", "/fast", echo, "fast"), 0);
     g.port = server_start(srv);
     pthread_t t;
-    assert_int_equal(pthread_create(&t, NULL, fetch_slow, &g), 0);
-    pthread_mutex_lock(&g.lock);
-    while (!g.entered)
-        pthread_cond_wait(&g.cond, &g.lock);
-    pthread_mutex_unlock(&g.lock);
+    slow_start(&g, &t);
 
     assert_int_equal(fetch_from("127.0.0.1", g.port, "/fast", NULL, NULL, &body), 503);
     assert_non_null(strstr(body, "1 requests from your address are being answered"));
@@ -333,12 +362,60 @@ static void test_slow_handler_holds_up_no_one(void **state)
     if (stalled < 900 || stalled > 2500)
         fail_msg("a stalled request was closed after %lld ms (request deadline 1 s)", stalled);
 
-    pthread_mutex_lock(&g.lock);            /* the slow handler has now run past the deadline */
-    g.released = 1;
-    pthread_cond_broadcast(&g.cond);
-    pthread_mutex_unlock(&g.lock);
-    pthread_join(t, NULL);
+    slow_end(&g, t);                        /* the slow handler has now run past the deadline */
     assert_int_equal(g.status, 200);        /* a request being answered is not cut */
+    http_server_destroy(&srv);
+}
+
+/* Answers the client's address. */
+static void who(void *ctx, const http_request *req, http_response *resp)
+{
+    char addr[64];
+    (void)ctx;
+    http_client_address(req, addr, sizeof addr);
+    http_reply(resp, 200, "text/plain", "%s", addr);
+}
+
+/* GET /who from src with header; checks the status and, for 200, the address answered. */
+static void expect_who(int port, const char *src, const char *header, long status, const char *want)
+{
+    char *body;
+    assert_int_equal(fetch_from(src, port, "/who", NULL, header, &body), status);
+    if (status == 200)
+        assert_string_equal(body, want);
+    free(body);
+}
+
+static void test_behind_a_trusted_proxy(void **state)
+{
+    (void)state;
+    char err[256];
+    slow_gate g = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0,
+                   "X-Forwarded-For: 203.0.113.7"};
+    http_limits l;
+    http_limits_load(&l, NULL);
+    l.threads = 2;
+    l.per_ip_busy = 1;
+    assert_int_equal(proxies_parse(&l.trusted, "127.0.0.1", err, sizeof err), 0);
+    http_server *srv = server_new(1024);
+    http_server_limits(srv, &l);
+    assert_int_equal(http_route(srv, "GET", "/slow", slow, &g), 0);
+    assert_int_equal(http_route(srv, "GET", "/who", who, NULL), 0);
+    int port = g.port = server_start(srv);
+    expect_who(port, "127.0.0.1", "X-Forwarded-For: 203.0.113.7", 200, "203.0.113.7");
+    expect_who(port, "127.0.0.1", "X-Forwarded-For: 10.9.9.9, 127.0.0.1", 200, "10.9.9.9");
+    expect_who(port, "127.0.0.1", "X-Forwarded-For: 203.0.113.7, nonsense", 200, "127.0.0.1");
+    expect_who(port, "127.0.0.2", "X-Forwarded-For: 203.0.113.7", 200, "127.0.0.2");
+
+    pthread_t t;
+    slow_start(&g, &t);         /* 203.0.113.7's one request being answered, through the proxy */
+    expect_who(port, "127.0.0.1", "X-Forwarded-For: 203.0.113.7", 503, NULL);
+    expect_who(port, "127.0.0.1", "X-Forwarded-For: 198.51.100.2", 200, "198.51.100.2");
+    expect_who(port, "127.0.0.1", NULL, 200, "127.0.0.1");
+    expect_who(port, "127.0.0.2", "X-Forwarded-For: 203.0.113.7", 200, "127.0.0.2");
+    slow_end(&g, t);
+    assert_int_equal(g.status, 200);
+    expect_who(port, "127.0.0.1", "X-Forwarded-For: 203.0.113.7", 200, "203.0.113.7");
     http_server_destroy(&srv);
 }
 
@@ -352,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_bad_address),
         cmocka_unit_test(test_limits_from_config),
         cmocka_unit_test(test_slow_handler_holds_up_no_one),
+        cmocka_unit_test(test_behind_a_trusted_proxy),
     };
     int rc = cmocka_run_group_tests_name("http", tests, NULL, NULL);
     curl_global_cleanup();

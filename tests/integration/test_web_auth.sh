@@ -17,7 +17,9 @@
 #   Password spraying: one address trying one password against account
 #   after account is held back (429, Retry-After) after its limit of failed
 #   sign-ins, the right password refused too, whatever the name, while
-#   another address signs in; no account locked by it.
+#   another address signs in; no account locked by it. No proxy is trusted
+#   here: each attempt claiming another address in X-Forwarded-For changes
+#   nothing (test_web_proxy.sh: behind a trusted one).
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
@@ -209,13 +211,18 @@ check_eq "a sign-in without the form's CSRF token: 403" 403 \
 
 # ---- password spraying: one address, account after account ----
 # Each account saw one wrong password, far from its lock, and the address was never slowed.
+# Each attempt claims another address in X-Forwarded-For, believed from no one here.
 for i in $(seq 11); do web_user spray-$i dispatcher; done
-for i in $(seq 10); do WEB_FROM=127.0.0.2 web_signin "$WEB_DIR/spray.jar" "spray-$i" guess-1; echo; done \
-    >"$WEB_DIR/spray.codes"
+for i in $(seq 10); do
+    WEB_FROM=127.0.0.2 WEB_XFF=198.51.100.$i web_signin "$WEB_DIR/spray.jar" "spray-$i" guess-1; echo
+done >"$WEB_DIR/spray.codes"
 check_eq "ten accounts, one wrong password each, from one address: ten times 401" "10 401" \
     "$(sort "$WEB_DIR/spray.codes" | uniq -c | awk '{print $1, $2}')"
 check_eq "the next attempt from there, an account's right password: 429" 429 \
-    "$(WEB_FROM=127.0.0.2 web_signin "$WEB_DIR/spray.jar" spray-11)"
+    "$(WEB_FROM=127.0.0.2 WEB_XFF=198.51.100.11 web_signin "$WEB_DIR/spray.jar" spray-11)"
+check_eq "… what X-Forwarded-For claimed counted nowhere" 0 \
+    "$(sql "SELECT (SELECT count(*) FROM signin_addresses WHERE address LIKE '198.51.100.%')
+                 + (SELECT count(*) FROM auth_events WHERE address LIKE '198.51.100.%')")"
 wait_s=$(sed -n 's/^[Rr]etry-[Aa]fter: \([0-9]*\).*/\1/p' "$WEB_DIR/signin.headers")
 check "… with Retry-After in seconds ($wait_s: about 15 minutes)" test "${wait_s:-0}" -gt 800 -a "${wait_s:-0}" -le 900
 hold_end=$(sql "SELECT to_char(blocked_until AT TIME ZONE 'Asia/Shanghai', 'HH24:MI') FROM signin_addresses WHERE address = '127.0.0.2'")

@@ -46,12 +46,33 @@ static void test_same_clause_accuses(void **state)
     assert_string_equal(r.hit[0].accused_kind, "gongan");
 }
 
+/* A department by the names the real letters give it, and the office word that says whom before
+ * one that does not (of the 1,842 real labelled messages, 44 accused a 局, a 部门 or a 领导). */
+static void test_departments_accused(void **state)
+{
+    route_conduct_result r;
+    route_conduct_find(*state, "投诉造纸企业污染严重和K9县环保局不作为问题", &r);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.hit[0].office, "环保局");
+    assert_string_equal(r.hit[0].accused_kind, "huanbao");
+    route_conduct_find(*state, "F3区交通局领导以“管不了”来敷衍我们", &r);
+    assert_string_equal(r.hit[0].office, "交通局");                /* not 领导: it says whom */
+    assert_string_equal(r.hit[0].accused_kind, "jiaotong");
+    route_conduct_find(*state, "社区工作人员态度恶劣", &r);
+    assert_string_equal(r.hit[0].accused_kind, "street");         /* not the 工作人员 inside it */
+    route_conduct_find(*state, "业主维权却遭受各部门联合推诿", &r);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.hit[0].accused_kind, "");               /* nobody in particular */
+}
+
 static void test_apart_accuses_nobody(void **state)
 {
     route_conduct_result r;
     route_conduct_find(*state, "我给政府写过信。\n楼下饭店油烟很大，老板态度恶劣", &r);
     assert_int_equal(r.n, 0);
     route_conduct_find(*state, "街道办门口有人摆摊；摊贩态度恶劣！物业推诿？", &r);
+    assert_int_equal(r.n, 0);
+    route_conduct_find(*state, "工商局介入此事协调 培训机构老师相互推诿", &r);  /* a space ends a clause */
     assert_int_equal(r.n, 0);
     route_conduct_find(*state, "邻居推诿说垃圾不是他家的", &r);              /* no office at all */
     assert_int_equal(r.n, 0);
@@ -109,6 +130,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_clause_accuses),
+        cmocka_unit_test(test_departments_accused),
         cmocka_unit_test(test_apart_accuses_nobody),
         cmocka_unit_test(test_every_accusing_clause),
         cmocka_unit_test(test_redact_takes_out_accusing_sentences),

@@ -32,13 +32,13 @@
 #include "bus.h"
 #include "cli_progress.h"
 #include "cli_rejects.h"
+#include "import_client.h"
 #include "text.h"
 
-#define CHUNK_BYTES (1 << 20)
+#define CHUNK_BYTES IMPORT_CLIENT_CHUNK
 #define CHUNK_TRIES 3
 #define IMPORT_TRIES 2
 #define SENDS 3                 /* whole sends of one file when intake restarts under it */
-#define UPLOAD_GONE 410         /* intake's "upload not known": send the file again */
 #define PROFILE_MAX_BYTES (256 * 1024)
 #define UNMAPPED_SHOWN 10
 
@@ -77,42 +77,18 @@ static void print_unmapped(const char *file, const Jiesu__ImportReply *r)
     printf("\n");
 }
 
-/* "共 5 行，新存 3 件，重复 2 行（…），拒收 0 行": the duplicates stored before this
- * import apart from the rows that repeat a ticket of the file's own. */
-static void print_counts(const char *file, const Jiesu__ImportReply *r)
-{
-    printf("%s：共 %lld 行，新存 %lld 件，重复 %lld 行", file, (long long)r->rows_total, (long long)r->inserted,
-           (long long)r->duplicates);
-    if (r->repeated > 0)
-        printf("（工单号已入库 %lld 行，文件里同一工单号又出现 %lld 行，只存了第一行）",
-               (long long)(r->duplicates - r->repeated), (long long)r->repeated);
-    else
-        printf("（工单号已入库）");
-    printf("，拒收 %lld 行", (long long)r->rejected);
-}
-
-/* Whether the import left rows for the clerk to look at in a rejects file
- * (a dry run writes none: its first rejects are in its preview). */
-static int has_rejects(const Jiesu__ImportReply *r)
-{
-    return !r->dry_run && r->import_id > 0 && *r->rejects_path && (r->rejected > 0 || r->repeated > 0);
-}
-
 /* The summary line and what follows it; local is the rejects file fetched
  * to this machine ("" when it could not be). */
 static void print_summary(const char *file, const Jiesu__ImportReply *r, const watch *w, const char *local)
 {
     if (!w->warned)
         print_warnings(file, r->warnings, r->n_warnings);
-    if (r->dry_run)
-        printf("%s：试导入，什么也没有存：共 %lld 行，可存 %lld 行（没有核对工单号是否已入库），拒收 %lld 行",
-               file, (long long)r->rows_total, (long long)(r->rows_total - r->rejected), (long long)r->rejected);
-    else
-        print_counts(file, r);
+    printf("%s：", file);
+    import_client_counts(stdout, r);
     const char *which = !r->repeated ? "拒收" : r->rejected ? "拒收和重复" : "重复";
-    if (has_rejects(r) && *local)
+    if (import_client_has_rejects(r) && *local)
         printf("（%s明细：%s）", which, local);
-    else if (has_rejects(r))
+    else if (import_client_has_rejects(r))
         printf("（%s明细没有取回：用 jiesu import --rejects %lld 再取）", which, (long long)r->import_id);
     printf("，用时 %.1f 秒，编码 %s，导入模板 %s（%s）\n", r->elapsed_ms / 1000.0,
            *r->encoding ? r->encoding : "未知", r->profile, r->profile_how);
@@ -138,7 +114,8 @@ static void on_progress(void *ctx, const Jiesu__Envelope *env)
 }
 
 typedef struct {
-    const char   *what;         /* "import FILE", for messages */
+    cli_ctx      *ctx;
+    const char   *what;         /* "导入 FILE", for messages */
     int           fd;
     int64_t       size;
     int           timeout_ms, import_timeout_ms;
@@ -147,89 +124,63 @@ typedef struct {
     uint8_t      *buf;
 } upload;
 
-/* Takes intake's answer to a middle chunk: the upload id and where to go on. 0 or -1. */
-static int next_offset(const upload *u, Jiesu__Envelope *env, char id[33], int64_t *offset)
+/* import_client_call_fn: the request with the clerk's key, the chunks
+ * tried CHUNK_TRIES times, the last one IMPORT_TRIES. */
+static int call_intake(void *ctx, const char *type, const ProtobufCMessage *msg, int last, Jiesu__Envelope **reply,
+                       int *code, char *err, size_t errlen)
 {
-    Jiesu__UploadReply *r = strcmp(env->type, "import.uploaded") == 0 ? BUS_UNPACK(upload_reply, env) : NULL;
-    if (!r) {
-        cli_unexpected(u->what, "intake", env->type, "import.uploaded");
-        return -1;
-    }
-    snprintf(id, 33, "%s", r->upload_id);
-    *offset = r->received;
-    jiesu__upload_reply__free_unpacked(r, NULL);
-    return 0;
+    upload *u = ctx;
+    int rc = cli_call(u->ctx, "intake", u->what, type, msg, last ? u->import_timeout_ms : u->timeout_ms,
+                      last ? IMPORT_TRIES : CHUNK_TRIES, 1, reply, err, errlen);
+    *code = u->ctx->error_code;
+    return rc < 0 ? -1 : 0;
 }
 
-/* Sends the file once, chunk by chunk. 0 with *reply set (the import's
+/* Sends the file once, chunk by chunk. 0 with *reply (the import's
  * answer); 1 when intake lost the upload (send again); -1 after printing why. */
-static int send_once(cli_ctx *ctx, upload *u, const char *name, Jiesu__Envelope **reply)
+static int send_once(upload *u, const char *name, Jiesu__ImportReply **reply)
 {
-    char id[33] = "", err[1024];
-    int64_t offset = 0;
-    Jiesu__ImportUpload up = JIESU__IMPORT_UPLOAD__INIT;
-    up.file_name = (char *)name;
-    up.size = u->size;
-    up.profile = (char *)(u->how->profile ? u->how->profile : "");
-    up.profile_text = u->how->profile_text ? u->how->profile_text : "";
-    up.dry_run = u->how->dry_run;
+    char err[1024];
+    import_client c;
+    import_client_init(&c, call_intake, u, name, u->size, u->how->profile, u->how->profile_text, u->how->dry_run);
     for (;;) {
-        ssize_t n = pread(u->fd, u->buf, CHUNK_BYTES, offset);
+        ssize_t n = pread(u->fd, u->buf, CHUNK_BYTES, c.sent);
         if (n < 0) {
             cli_error("%s：读文件出错：%s", u->what, text_os_error(errno));
             return -1;
         }
-        up.upload_id = id;
-        up.offset = offset;
-        up.data.data = u->buf;
-        up.data.len = (size_t)n;
-        up.last = n < CHUNK_BYTES;
-        if (cli_call(ctx, "intake", u->what, "import.upload", &up.base, up.last ? u->import_timeout_ms : u->timeout_ms,
-                     up.last ? IMPORT_TRIES : CHUNK_TRIES, 1, reply, err, sizeof err) < 0) {
-            if (ctx->error_code == UPLOAD_GONE)
-                return 1;
-            cli_error_about(u->what, err);
-            return -1;
-        }
-        if (up.last)
-            return 0;
-        int rc = next_offset(u, *reply, id, &offset);
-        jiesu__envelope__free_unpacked(*reply, NULL);
-        *reply = NULL;
+        int rc = n < CHUNK_BYTES ? import_client_finish(&c, u->buf, (size_t)n, reply, err, sizeof err)
+                                 : import_client_send(&c, u->buf, (size_t)n, err, sizeof err);
+        if (rc < 0 && c.code == IMPORT_CLIENT_GONE)
+            return 1;
         if (rc < 0)
-            return -1;
-        cli_progress_sent(u->watch.bar, (uint64_t)offset);
+            cli_error_about(u->what, err);
+        if (rc < 0 || n < CHUNK_BYTES)
+            return rc;
+        cli_progress_sent(u->watch.bar, (uint64_t)c.sent);
     }
 }
 
 /* Sends the file (again, when intake restarted under it) and prints the summary. 0 or -1. */
-static int send_file(cli_ctx *ctx, upload *u, const char *file, const char *name)
+static int send_file(upload *u, const char *file, const char *name)
 {
-    Jiesu__Envelope *env = NULL;
     Jiesu__ImportReply *reply = NULL;
     int rc = 1;
     for (int send = 1; rc == 1 && send <= SENDS; send++) {
         if (send > 1)
             fprintf(stderr, "jiesu: %s：工单受理服务丢了已传的部分（重启过？），重新发送文件（第 %d 次，共 %d 次）\n",
                     u->what, send, SENDS);
-        rc = send_once(ctx, u, name, &env);
+        rc = send_once(u, name, &reply);
     }
     if (rc == 1)
         cli_error("%s：工单受理服务 %d 次丢了已传的部分，不再重试；查看工单受理服务的日志，修好后再导入", u->what, SENDS);
     if (rc != 0)
         return -1;
     cli_progress_destroy(&u->watch.bar);
-    rc = -1;
-    if (strcmp(env->type, "import.reply") != 0 || !(reply = BUS_UNPACK(import_reply, env))) {
-        cli_unexpected(u->what, "intake", env->type, "import.reply");
-    } else {
-        char local[PATH_MAX] = "";
-        rc = has_rejects(reply) ? cli_rejects_fetch(ctx, reply->import_id, file, local, sizeof local) : 0;
-        print_summary(file, reply, &u->watch, local);
-    }
-    if (reply)
-        jiesu__import_reply__free_unpacked(reply, NULL);
-    jiesu__envelope__free_unpacked(env, NULL);
+    char local[PATH_MAX] = "";
+    rc = import_client_has_rejects(reply) ? cli_rejects_fetch(u->ctx, reply->import_id, file, local, sizeof local) : 0;
+    print_summary(file, reply, &u->watch, local);
+    jiesu__import_reply__free_unpacked(reply, NULL);
     return rc;
 }
 
@@ -238,7 +189,7 @@ static int import_one(cli_ctx *ctx, const char *file, const import_how *how, int
 {
     char what[PATH_MAX + 16], base[PATH_MAX];
     struct stat st;
-    upload u = {.what = what, .timeout_ms = timeout_ms, .import_timeout_ms = import_timeout_ms, .how = how,
+    upload u = {.ctx = ctx, .what = what, .timeout_ms = timeout_ms, .import_timeout_ms = import_timeout_ms, .how = how,
                 .watch = {.file = file}};
     snprintf(what, sizeof what, "导入 %s", file);
     snprintf(base, sizeof base, "%s", file);
@@ -253,7 +204,7 @@ static int import_one(cli_ctx *ctx, const char *file, const import_how *how, int
     u.watch.bar = isatty(STDERR_FILENO) ? cli_progress_new(basename(base), (uint64_t)st.st_size) : NULL;
     ctx->progress = on_progress;
     ctx->progress_ctx = &u.watch;
-    int rc = u.buf ? send_file(ctx, &u, file, basename(base)) : (cli_error("%s：内存不足", what), -1);
+    int rc = u.buf ? send_file(&u, file, basename(base)) : (cli_error("%s：内存不足", what), -1);
     ctx->progress = NULL;
     cli_progress_destroy(&u.watch.bar);
     free(u.buf);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "import_client.h"
 #include "text.h"
 
 #define CHUNK_TRIES 3
@@ -31,30 +32,17 @@ typedef struct {
     int         timeout_ms;
     int         fd;         /* the new file, once the first chunk came */
     char        path[PATH_MAX];
-    int64_t     size, written;
 } fetch;
 
-/* Asks intake for the chunk at f->written. 0 with *env and *chunk (the
- * caller frees both); -1 after printing why. */
-static int ask(fetch *f, Jiesu__Envelope **env, Jiesu__RejectsChunk **chunk)
+/* import_client_call_fn: a chunk asked with the clerk's key, tried CHUNK_TRIES times. */
+static int call_intake(void *ctx, const char *type, const ProtobufCMessage *msg, int last, Jiesu__Envelope **reply,
+                       int *code, char *err, size_t errlen)
 {
-    char err[1024];
-    Jiesu__RejectsRequest rq = JIESU__REJECTS_REQUEST__INIT;
-    rq.import_id = f->id;
-    rq.offset = f->written;
-    *chunk = NULL;
-    if (cli_call(f->ctx, "intake", f->what, "rejects.fetch", &rq.base, f->timeout_ms, CHUNK_TRIES, 1, env, err,
-                 sizeof err) < 0) {
-        cli_error_about(f->what, err);
-        return -1;
-    }
-    if (strcmp((*env)->type, "rejects.chunk") != 0 || !(*chunk = BUS_UNPACK(rejects_chunk, *env))) {
-        cli_unexpected(f->what, "intake", (*env)->type, "rejects.chunk");
-        jiesu__envelope__free_unpacked(*env, NULL);
-        *env = NULL;
-        return -1;
-    }
-    return 0;
+    fetch *f = ctx;
+    (void)last;
+    int rc = cli_call(f->ctx, "intake", f->what, type, msg, f->timeout_ms, CHUNK_TRIES, 1, reply, err, errlen);
+    *code = f->ctx->error_code;
+    return rc < 0 ? -1 : 0;
 }
 
 /* The name the new file is made from: the imported file's base name
@@ -118,17 +106,10 @@ static int create_local(fetch *f, const char *file_name)
     return -1;
 }
 
-/* Writes chunk to the local file after checking it continues it. 0, or -1
+/* Writes chunk (checked to continue the file) to the local file. 0, or -1
  * after printing why. */
 static int put_chunk(fetch *f, const Jiesu__RejectsChunk *chunk)
 {
-    if (chunk->offset != f->written || chunk->size != f->size || chunk->offset + (int64_t)chunk->data.len > f->size ||
-        (!chunk->last && chunk->data.len == 0)) {
-        cli_error("%s：工单受理服务发来的一块对不上（第 %lld 字节起 %zu 字节，文件 %lld 字节）：请用 jiesu import "
-                  "--rejects %lld 再取", f->what, (long long)chunk->offset, chunk->data.len, (long long)chunk->size,
-                  (long long)f->id);
-        return -1;
-    }
     for (size_t done = 0; done < chunk->data.len;) {
         ssize_t n = write(f->fd, chunk->data.data + done, chunk->data.len - done);
         if (n < 0 && errno == EINTR)
@@ -139,20 +120,25 @@ static int put_chunk(fetch *f, const Jiesu__RejectsChunk *chunk)
         }
         done += (size_t)n;
     }
-    f->written += (int64_t)chunk->data.len;
     return 0;
 }
 
 /* Fetches chunk after chunk into the local file. 0, or -1 after printing why. */
 static int fetch_all(fetch *f)
 {
+    char err[1024];
+    import_client_rejects r;
+    import_client_rejects_init(&r, call_intake, f, f->id);
     for (int last = 0; !last;) {
         Jiesu__Envelope *env = NULL;
         Jiesu__RejectsChunk *chunk = NULL;
-        if (ask(f, &env, &chunk) < 0)
+        if (import_client_rejects_next(&r, &env, &chunk, err, sizeof err) < 0) {
+            if (r.code == IMPORT_CLIENT_MISMATCH)
+                cli_error("%s：%s：请用 jiesu import --rejects %lld 再取", f->what, err, (long long)f->id);
+            else
+                cli_error_about(f->what, err);
             return -1;
-        if (f->fd < 0)
-            f->size = chunk->size;
+        }
         int rc = f->fd < 0 && create_local(f, chunk->file_name) < 0 ? -1 : put_chunk(f, chunk);
         last = chunk->last;
         jiesu__rejects_chunk__free_unpacked(chunk, NULL);
@@ -162,7 +148,6 @@ static int fetch_all(fetch *f)
     }
     return 0;
 }
-
 int cli_rejects_fetch(cli_ctx *ctx, int64_t id, const char *beside, char *local, size_t cap)
 {
     fetch f = {.ctx = ctx, .id = id, .beside = beside, .fd = -1,

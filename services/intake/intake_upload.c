@@ -7,6 +7,8 @@
  * as its chunks come in order (a chunk sent again leaves the hashing to the
  * import), and never synced to disk: a restarted intake knows no upload, so
  * the spooled file never has to outlive a crash (the client sends it again).
+ * A file whose size its sender does not know (a browser's upload, read as
+ * it comes) is held to max_bytes chunk by chunk, and is whole at its last.
  */
 #include "intake_upload.h"
 
@@ -21,6 +23,7 @@
 
 #include "bus.h"
 #include "clock.h"
+#include "import_client.h"
 #include "intake_sha.h"
 #include "log.h"
 
@@ -105,7 +108,7 @@ static upload *open_upload(intake_uploads *self, const char *owner, const Jiesu_
         snprintf(err, errlen, "工单受理服务正在同时接收 %d 个文件，已满；请过一会儿再导入", UPLOADS_MAX);
         return NULL;
     }
-    if (chunk->size < 0 || chunk->size > self->max_bytes) {
+    if (chunk->size < IMPORT_CLIENT_SIZE_UNKNOWN || chunk->size > self->max_bytes) {
         *code = UPLOAD_TOO_BIG;
         snprintf(err, errlen, "文件有 %lld 字节，工单受理服务最多收 %lld 字节（intake.max_upload_bytes）；请把文件拆小再导入",
                  (long long)chunk->size, (long long)self->max_bytes);
@@ -193,7 +196,7 @@ int intake_uploads_put(intake_uploads *self, const char *owner, const Jiesu__Imp
     st->received = u->received;
     if (!chunk->last)
         return 0;
-    if (u->received != u->size) {       /* changed while it was sent, or a chunk lost: not the file */
+    if (u->size != IMPORT_CLIENT_SIZE_UNKNOWN && u->received != u->size) {  /* changed while it was sent, or a chunk lost */
         *code = 409;
         snprintf(err, errlen, "文件应有 %lld 字节，工单受理服务收到了 %lld 字节（发送时文件变了？）：请等文件写完后重新导入",
                  (long long)u->size, (long long)u->received);

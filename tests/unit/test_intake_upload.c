@@ -2,7 +2,9 @@
  * file sent whole in order comes out the same bytes with its SHA-256; a
  * chunk sent again is taken without harm; what does not continue the file,
  * is too large, is another user's, is unknown, or ends short of the size
- * declared is refused saying so, and the process goes on. */
+ * declared is refused saying so, and the process goes on. A file whose
+ * size its sender does not know (a browser's upload) is whole at its last
+ * chunk, and held to the limit chunk by chunk. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "import_client.h"
 #include "intake_upload.h"
 
 #define MAX_BYTES 64
@@ -140,11 +143,40 @@ static void test_what_is_refused(void **state)
     assert_int_equal(f->code, 409);
 }
 
+static void test_a_file_of_unknown_size(void **state)
+{
+    fixture *f = *state;
+    char id[33], got[8] = "";
+    assert_int_equal(put(f, "clerk", "", 0, "ab", 0, IMPORT_CLIENT_SIZE_UNKNOWN), 0);
+    snprintf(id, sizeof id, "%s", f->st.id);
+    assert_int_equal(put(f, "clerk", id, 2, "c", 1, IMPORT_CLIENT_SIZE_UNKNOWN), 1);
+    assert_string_equal(f->st.sha256, ABC_SHA256);
+    FILE *fp = fopen(f->st.path, "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(got, sizeof got, fp));
+    fclose(fp);
+    assert_string_equal(got, "abc");
+    intake_uploads_done(f->up, id);
+
+    /* held to intake.max_upload_bytes as it comes */
+    char half[MAX_BYTES / 2 + 1];
+    memset(half, 'x', sizeof half - 1);
+    half[sizeof half - 1] = '\0';
+    assert_int_equal(put(f, "clerk", "", 0, half, 0, IMPORT_CLIENT_SIZE_UNKNOWN), 0);
+    snprintf(id, sizeof id, "%s", f->st.id);
+    assert_int_equal(put(f, "clerk", id, MAX_BYTES / 2, half, 0, IMPORT_CLIENT_SIZE_UNKNOWN), 0);
+    assert_int_equal(put(f, "clerk", id, MAX_BYTES, "x", 1, IMPORT_CLIENT_SIZE_UNKNOWN), -1);
+    assert_int_equal(f->code, UPLOAD_TOO_BIG);
+    assert_int_equal(put(f, "clerk", "", 0, "a", 0, -2), -1);         /* no size is less than unknown */
+    assert_int_equal(f->code, UPLOAD_TOO_BIG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_a_file_in_order_and_a_chunk_again, setup, teardown),
         cmocka_unit_test_setup_teardown(test_what_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_file_of_unknown_size, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,10 @@
  * the headers, then once per body chunk, then with no data. The first call
  * allocates a per-request record (kept in *con_cls), body chunks go through a
  * post processor into a small field list, and the last call runs the route's
- * handler and queues its response.
+ * handler and queues its response. On a stream route the post processor
+ * hands a file field's pieces to the route's sink instead of the list, so
+ * a file larger than memory passes through; a response with a reader is
+ * sent from libmicrohttpd's callback, block by block.
  *
  * libmicrohttpd closes idle connections and refuses too many from one
  * address, but has no deadline for a whole request: a client sending a byte
@@ -47,11 +50,13 @@ typedef struct {
     char            method[8];
     char            path[128];
     http_handler_fn fn;
+    http_sink_fn    sink;           /* NULL: files are kept as fields */
     void           *ctx;
     size_t          max_body;       /* 0: the server's */
 } http_route_entry;
 
 struct http_request {
+    struct http_server       *server;
     struct MHD_Connection    *conn;
     struct MHD_PostProcessor *post;
     const char               *method;
@@ -67,6 +72,10 @@ struct http_request {
     size_t                    max_body;     /* the route's, else the server's */
     int                       too_large;
     char                      client[INET6_ADDRSTRLEN];     /* http_client_address */
+    const http_route_entry   *stream;       /* a stream route's: its files go to its sink */
+    int                       sink_done;    /* the sink takes no more */
+    void                     *state;        /* http_request_set_state() */
+    void                    (*state_free)(void *);
 };
 
 /* One open connection, for the request deadline. Guarded by the server's lock. */
@@ -76,6 +85,7 @@ typedef struct http_conn {
     char              client[INET6_ADDRSTRLEN];     /* the address of the client of its request */
     long long         since_ms;     /* when the request being received began (monotonic) */
     int               busy;         /* being answered: its handler runs or its response goes out */
+    int               unhurried;    /* its body may take longer than the deadline (http_request_unhurried) */
     int               cut;          /* shut down by the watcher */
 } http_conn;
 
@@ -190,8 +200,8 @@ void http_server_limits(http_server *self, const http_limits *limits)
     self->limits = *limits;
 }
 
-int http_route_large(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx,
-                     size_t max_body)
+int http_route_stream(http_server *self, const char *method, const char *path, http_handler_fn fn,
+                      http_sink_fn sink, void *ctx, size_t max_body)
 {
     if (self->nroutes == MAX_ROUTES || strlen(method) >= 8 || strlen(path) >= 128)
         return -1;
@@ -199,9 +209,16 @@ int http_route_large(http_server *self, const char *method, const char *path, ht
     snprintf(r->method, sizeof r->method, "%s", method);
     snprintf(r->path, sizeof r->path, "%s", path);
     r->fn = fn;
+    r->sink = sink;
     r->ctx = ctx;
     r->max_body = max_body;
     return 0;
+}
+
+int http_route_large(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx,
+                     size_t max_body)
+{
+    return http_route_stream(self, method, path, fn, NULL, ctx, max_body);
 }
 
 int http_route(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx)
@@ -270,7 +287,23 @@ static enum MHD_Result on_post_field(void *cls, enum MHD_ValueKind kind, const c
                                      uint64_t off, size_t size)
 {
     (void)kind; (void)encoding;
-    return add_field(cls, key, filename, content_type, data ? data : "", size, off) == 0 ? MHD_YES : MHD_NO;
+    http_request *req = cls;
+    if (!req->stream || !filename)
+        return add_field(req, key, filename, content_type, data ? data : "", size, off) == 0 ? MHD_YES : MHD_NO;
+    if (!req->sink_done && req->stream->sink(req->stream->ctx, req, key, filename, data ? data : "", size, off) < 0)
+        req->sink_done = 1;
+    return MHD_YES;
+}
+
+void http_request_set_state(http_request *req, void *state, void (*free_fn)(void *))
+{
+    req->state = state;
+    req->state_free = free_fn;
+}
+
+void *http_request_state(const http_request *req)
+{
+    return req->state;
 }
 
 const char *http_param(const http_request *req, const char *name)
@@ -402,12 +435,25 @@ static void free_headers(http_response *resp)
 const char *http_method(const http_request *req) { return req->method; }
 const char *http_path(const http_request *req) { return req->path; }
 
+#define READER_BLOCK (64 * 1024)
+
+/* resp's body as libmicrohttpd sends it: the bytes, or its reader's. */
+static struct MHD_Response *response_of(http_response *resp)
+{
+    if (resp->reader)
+        return MHD_create_response_from_callback(resp->size, READER_BLOCK, resp->reader, resp->reader_ctx,
+                                                 resp->reader_free);
+    return MHD_create_response_from_buffer(resp->len, resp->body ? resp->body : (char *)"",
+                                           resp->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *conn, http_response *resp)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(resp->len, resp->body ? resp->body : (char *)"",
-                                                             resp->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *r = response_of(resp);
     if (!r) {
         free(resp->body);
+        if (resp->reader_free)
+            resp->reader_free(resp->reader_ctx);
         free_headers(resp);
         return MHD_NO;
     }
@@ -429,7 +475,7 @@ static enum MHD_Result run_handler(http_server *self, http_request *req, int cro
     http_response resp = {.status = 500};
     int path_known;
     const http_route_entry *route = find_route(self, req->method, req->path, &path_known);
-    if (req->too_large)
+    if (req->too_large && !req->sink_done)
         self->refuse(req, &resp, 413, req->max_body);
     else if (crowded)
         self->refuse(req, &resp, 503, self->limits.per_ip_busy);
@@ -489,6 +535,16 @@ static int conn_start(http_server *self, struct MHD_Connection *conn, const char
     return crowded ? -1 : 0;
 }
 
+void http_request_unhurried(http_request *req)
+{
+    http_conn *c = conn_record(req->conn);
+    if (!c)
+        return;
+    pthread_mutex_lock(&req->server->lock);
+    c->unhurried = 1;
+    pthread_mutex_unlock(&req->server->lock);
+}
+
 /* The request on conn is done: the next one on the connection starts its clock. */
 static void conn_done(http_server *self, struct MHD_Connection *conn)
 {
@@ -496,7 +552,7 @@ static void conn_done(http_server *self, struct MHD_Connection *conn)
     if (!c)
         return;
     pthread_mutex_lock(&self->lock);
-    c->busy = 0;
+    c->busy = c->unhurried = 0;
     c->since_ms = clock_mono_ms();
     pthread_mutex_unlock(&self->lock);
 }
@@ -594,7 +650,7 @@ static void cut_overdue(http_server *self, long long now)
 {
     long long limit_ms = (long long)self->limits.request_seconds * 1000;
     for (http_conn *c = self->conns; c; c = c->next) {
-        if (c->busy || c->cut || now - c->since_ms < limit_ms)
+        if (c->busy || c->unhurried || c->cut || now - c->since_ms < limit_ms)
             continue;
         shutdown(c->fd, SHUT_RDWR);
         c->cut = 1;
@@ -634,6 +690,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         req = calloc(1, sizeof *req);
         if (!req)
             return MHD_NO;
+        req->server = self;
         req->conn = conn;
         req->method = method;
         req->path = url;
@@ -641,6 +698,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         int known;
         const http_route_entry *route = find_route(self, method, url, &known);
         req->max_body = route && route->max_body ? route->max_body : self->max_body;
+        req->stream = route && route->sink ? route : NULL;
         if (strcmp(method, "POST") == 0)
             req->post = MHD_create_post_processor(conn, 16384, on_post_field, req);
         *con_cls = req;
@@ -668,6 +726,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     if (req->post)
         MHD_destroy_post_processor(req->post);
+    if (req->state_free)
+        req->state_free(req->state);
     for (size_t i = 0; i < req->nfields; i++) {
         free(req->names[i]);
         free(req->values[i]);

@@ -33,13 +33,17 @@
  * http_route_large) and parsed as
  * application/x-www-form-urlencoded or multipart form fields; query string and
  * form fields are both read with http_param(), files of a multipart form with
- * http_field().
+ * http_field(). A route may take its files as they arrive instead
+ * (http_route_stream: a file larger than memory), and a response may be
+ * written as it is sent (http_response.reader).
  */
 #ifndef JIESU_HTTP_H
 #define JIESU_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "proxies.h"
@@ -60,7 +64,19 @@ typedef struct {
     char       *header_names[HTTP_MAX_HEADERS];
     char       *header_values[HTTP_MAX_HEADERS];
     size_t      nheaders;
+    /* Instead of body: a body written as it is sent, size bytes in all.
+     * reader(reader_ctx, pos, buf, max) puts the bytes from pos into buf
+     * and returns how many (at least 1), or HTTP_READER_FAILED to cut the
+     * answer short; it runs on the connection's thread after the handler
+     * returned. reader_free(reader_ctx) is called once the answer is done
+     * or dropped (also when it was never sent). */
+    ssize_t   (*reader)(void *ctx, uint64_t pos, char *buf, size_t max);
+    void       *reader_ctx;
+    void      (*reader_free)(void *ctx);
+    uint64_t    size;
 } http_response;
+
+#define HTTP_READER_FAILED (-2)
 
 typedef void (*http_handler_fn)(void *ctx, const http_request *req, http_response *resp);
 
@@ -96,6 +112,30 @@ int http_route(http_server *self, const char *method, const char *path, http_han
  * max_body (a form with photos): up to max_body bytes, for this route only. */
 int http_route_large(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx,
                      size_t max_body);
+
+/* Takes the pieces of a file field of a multipart body on a stream route,
+ * as they arrive: field and filename as the client named them, len bytes
+ * at off within the file. The text fields sent before the file are
+ * readable with http_param() already. 0 to take more; -1 to take no more of
+ * this request's files (the rest of the body is read and dropped). */
+typedef int (*http_sink_fn)(void *ctx, http_request *req, const char *field, const char *filename,
+                            const char *data, size_t len, uint64_t off);
+
+/* http_route_large() for a route whose files go to sink as they arrive,
+ * never kept: the handler runs once the body is done, as any route's. The
+ * sink and the handler share what the request carries (http_request_state). */
+int http_route_stream(http_server *self, const char *method, const char *path, http_handler_fn fn,
+                      http_sink_fn sink, void *ctx, size_t max_body);
+
+/* The request's own pointer for its sink and handler (NULL until set);
+ * free_fn(state) runs when the request ends. */
+void http_request_set_state(http_request *req, void *state, void (*free_fn)(void *));
+void *http_request_state(const http_request *req);
+
+/* Lets the body of req take longer than http.request_timeout_seconds (a
+ * signed-in person's upload, as its sink decides): the idle timeout still
+ * closes a connection that goes silent. */
+void http_request_unhurried(http_request *req);
 
 /* What a server answers by itself, before any handler: 404 (no route has
  * the path), 405 (a route has it, not for this method), 413 (a body over n

@@ -6,7 +6,10 @@
  * client meanwhile, and a second request of its client's address refused at
  * once; behind a trusted proxy, the client known by X-Forwarded-For, for
  * http_client_address and for the requests of one address answered at once,
- * and the header believed from no one else.
+ * and the header believed from no one else; a stream route's file reaching its sink piece by piece (never the
+ * request's fields), the text fields before it readable meanwhile, a sink
+ * that stops answered by its handler and not refused as too large; a
+ * response written by its reader as it is sent.
  * (tests/integration/test_http_limits.sh tries the per-client limits on the
  * reporting service.) */
 #include <setjmp.h>
@@ -419,6 +422,158 @@ static void test_behind_a_trusted_proxy(void **state)
     http_server_destroy(&srv);
 }
 
+/* What a stream route's sink saw of a request. */
+typedef struct {
+    size_t   pieces, bytes, largest;
+    unsigned sum;           /* of the bytes, in order */
+    char     token[16];     /* the text field sent before the file, as the first piece found it */
+    size_t   stop_after;    /* bytes after which the sink takes no more (0: never) */
+} seen;
+
+static int count_piece(void *ctx, http_request *req, const char *field, const char *filename, const char *data,
+                       size_t len, uint64_t off)
+{
+    seen *s = http_request_state(req);
+    (void)ctx;
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        assert_non_null(s);
+        s->stop_after = *(const size_t *)ctx;
+        const char *token = http_param(req, "token");
+        snprintf(s->token, sizeof s->token, "%s", token ? token : "-");
+        http_request_set_state(req, s, free);
+    }
+    assert_string_equal(field, "file");
+    assert_string_equal(filename, "big.csv");
+    assert_int_equal(off, s->bytes);
+    for (size_t i = 0; i < len; i++)
+        s->sum = s->sum * 31 + (unsigned char)data[i];
+    s->pieces++;
+    s->bytes += len;
+    s->largest = len > s->largest ? len : s->largest;
+    return s->stop_after && s->bytes >= s->stop_after ? -1 : 0;
+}
+
+static void counted(void *ctx, const http_request *req, http_response *resp)
+{
+    const seen *s = http_request_state(req);
+    size_t len;
+    const char *name, *type;
+    (void)ctx;
+    http_reply(resp, 200, "text/plain", "%s %zu %u kept=%s", s ? s->token : "-", s ? s->bytes : 0, s ? s->sum : 0,
+               http_field(req, "file", &len, &name, &type) ? "yes" : "no");
+}
+
+/* Posts token=tok and a file of n bytes (byte i is i % 251) to path as
+ * multipart/form-data; the status, *body the answer. */
+static long post_file(int port, const char *path, size_t n, char **body)
+{
+    char url[256];
+    char *data = malloc(n);
+    assert_non_null(data);
+    for (size_t i = 0; i < n; i++)
+        data[i] = (char)(i % 251);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
+    CURL *c = curl_easy_init();
+    curl_mime *form = curl_mime_init(c);
+    curl_mimepart *part = curl_mime_addpart(form);
+    curl_mime_name(part, "token");
+    curl_mime_data(part, "tok", CURL_ZERO_TERMINATED);
+    part = curl_mime_addpart(form);
+    curl_mime_name(part, "file");
+    curl_mime_filename(part, "big.csv");
+    curl_mime_data(part, data, n);
+    sink s = {0};
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_MIMEPOST, form);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
+    assert_int_equal(curl_easy_perform(c), CURLE_OK);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_mime_free(form);
+    curl_easy_cleanup(c);
+    free(data);
+    *body = s.data ? s.data : strdup("");
+    return status;
+}
+
+/* The sum count_piece makes of the first n bytes post_file sends. */
+static unsigned sum_of(size_t n)
+{
+    unsigned sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum = sum * 31 + (unsigned char)(i % 251);
+    return sum;
+}
+
+static void test_stream_route(void **state)
+{
+    (void)state;
+    static const size_t never = 0, early = 100000;
+    char want[128], *body;
+    size_t n = 3 * 1024 * 1024 + 17;
+    http_server *srv = server_new(1024);
+    assert_int_equal(http_route_stream(srv, "POST", "/up", counted, count_piece, (void *)&never, 4 << 20), 0);
+    assert_int_equal(http_route_stream(srv, "POST", "/stop", counted, count_piece, (void *)&early, 1 << 20), 0);
+    int port = server_start(srv);
+    assert_int_equal(post_file(port, "/up", n, &body), 200);
+    snprintf(want, sizeof want, "tok %zu %u kept=no", n, sum_of(n));
+    assert_string_equal(body, want);        /* every byte, in order, to the sink; none kept as a field */
+    free(body);
+    /* the sink stops: the rest is read and dropped, the handler answers (no 413 past the route's max) */
+    assert_int_equal(post_file(port, "/stop", n, &body), 200);
+    assert_non_null(strstr(body, "tok "));
+    assert_true(strtoul(body + 4, NULL, 10) >= early && strtoul(body + 4, NULL, 10) < early + 65536);
+    free(body);
+    http_server_destroy(&srv);
+}
+
+/* http_response.reader: 300,000 bytes ('a' + pos % 26), in blocks. */
+static ssize_t letters(void *ctx, uint64_t pos, char *buf, size_t max)
+{
+    (*(int *)ctx)++;
+    size_t n = 300000 - pos < max ? 300000 - pos : max;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (char)('a' + (pos + i) % 26);
+    return (ssize_t)n;
+}
+
+static void letters_done(void *ctx)
+{
+    *(int *)ctx = -*(int *)ctx;
+}
+
+static void read_out(void *ctx, const http_request *req, http_response *resp)
+{
+    (void)req;
+    resp->status = 200;
+    resp->content_type = "text/plain";
+    resp->reader = letters;
+    resp->reader_ctx = ctx;
+    resp->reader_free = letters_done;
+    resp->size = 300000;
+}
+
+static void test_response_reader(void **state)
+{
+    (void)state;
+    int calls = 0;
+    char *body;
+    http_server *srv = server_new(1024);
+    assert_int_equal(http_route(srv, "GET", "/letters", read_out, &calls), 0);
+    int port = server_start(srv);
+    assert_int_equal(fetch(port, "/letters", NULL, NULL, &body), 200);
+    assert_int_equal(strlen(body), 300000);
+    for (size_t i = 0; i < 300000; i++)
+        if (body[i] != 'a' + (char)(i % 26))
+            fail_msg("byte %zu is %c", i, body[i]);
+    free(body);
+    http_server_destroy(&srv);
+    assert_true(calls < -1);                /* read in several blocks, then freed */
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -430,6 +585,8 @@ int main(void)
         cmocka_unit_test(test_limits_from_config),
         cmocka_unit_test(test_slow_handler_holds_up_no_one),
         cmocka_unit_test(test_behind_a_trusted_proxy),
+        cmocka_unit_test(test_stream_route),
+        cmocka_unit_test(test_response_reader),
     };
     int rc = cmocka_run_group_tests_name("http", tests, NULL, NULL);
     curl_global_cleanup();

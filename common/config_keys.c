@@ -73,7 +73,8 @@ static const config_key INTAKE[] = {
         "应答 Open311 的线程数，每个线程有自己的 PostgreSQL 连接（启动时打开）"),
     INT("intake.open311_rate_per_minute", "60", 1, 1000000,
         "一个 API 密钥每分钟最多提交几次 Open311 POST，除非它的用户另有 `rate_per_minute`"),
-    TEXT("intake.rejects_dir", "var/rejects", "拒收明细文件写在哪个目录（工单受理服务的机器上；`jiesu import` 再取回到话务员的机器）"),
+    TEXT("intake.rejects_dir", "var/rejects",
+         "拒收明细文件写在哪个目录（工单受理服务的机器上；`jiesu import` 再取回到话务员的机器，工作台的导入页供话务员下载）"),
     TEXT("intake.spool_dir", "var/spool", "话务员发来的文件在导入前存放在哪个目录（目录 0700，文件 0600）"),
     INT("intake.max_upload_bytes", "4294967296", 1, 1e15, "话务员发来的文件最大多少字节"),
     INT("intake.batch_rows", "50000", 1, 10000000,
@@ -156,6 +157,10 @@ static const config_key REPORTING[] = {
     INT("web.bus_timeout_ms", "10000", 100, 600000, "工作台等执行办理操作的服务答复多少毫秒"),
     INT("web.connect_seconds", "3", 1, 600,
         "等那个服务接受连接多少秒，过了就说它没有运行"),
+    INT("web.import_max_bytes", "536870912", 1024, 1e15,
+        "话务员在工作台“导入文件”页上传的文件最大多少字节（更大的文件用 `jiesu import` 导入，它的上限是 `intake.max_upload_bytes`）"),
+    INT("web.import_timeout_seconds", "1800", 1, 604800,
+        "工作台导入文件时，工单受理服务多少秒没有进度报告就不再等（页面说去最近导入里看结果）"),
     INT("web.cookie_secure", "0", 0, 1, "`1`：Cookie 标记为 Secure（须在服务前面用 HTTPS 提供）"),
 };
 

@@ -1,7 +1,7 @@
 /* import_client.h — a clerk's file sent to the intake service to import,
  * and the import's rejects file read back: the request sequence `jiesu
- * import` makes, in one place for every sender of a clerk's file, each
- * over its own connection to intake.
+ * import` and the workbench's import page (services/reporting/web_import.c)
+ * both make, each over its own connection to intake.
  *
  *   import.upload   the file's bytes in chunks of at most IMPORT_CLIENT_CHUNK,
  *                   each acknowledged with the upload's id and how much
@@ -17,10 +17,10 @@
  *                   offset reached, each checked to continue the file.
  *
  * The caller makes each request (import_client_call_fn): the tool with the
- * clerk's own key, a service with its key acting for the clerk
+ * clerk's own key, the web tier with its key acting for the clerk signed in
  * (Envelope.on_behalf); intake checks the person and records them as the
- * importer either way. And the summary people read is written here once
- * (import_client_counts).
+ * importer either way. And the summary people read, at the terminal and on
+ * the page, is written here once (import_client_counts).
  */
 #ifndef JIESU_IMPORT_CLIENT_H
 #define JIESU_IMPORT_CLIENT_H

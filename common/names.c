@@ -51,6 +51,8 @@ static const code_name EVENTS[] = {
     {"handed_back", "退回热线"},   /* a dispatcher gave an order not this district's back to the hotline */
 };
 
+static const code_name IMPORT_STATUSES[] = {{"running", "导入中"}, {"done", "已导入"}, {"failed", "导入失败"}};
+
 /* Actors that are no person: jiesu migrate registering principals and keys. */
 static const code_name ACTORS[] = {{"migrate", "系统安装（jiesu migrate）"}};
 
@@ -73,6 +75,11 @@ static const code_name ACTIONS_DONE[] = {
     {"reopen", "不满意已记录，工单重新办理、重新派单"},     /* a callback of 不满意 */
     {"handback", "已退回热线，工单不再在人工派单队列中"},
 };
+
+const char *names_import_status(const char *status)
+{
+    return lookup(IMPORT_STATUSES, COUNT(IMPORT_STATUSES), status);
+}
 
 const char *names_status(const char *status)
 {

@@ -37,6 +37,9 @@ const char *names_callback_result(const char *s);
  * Chinese name in *name; NULL past the last: a form's choices. */
 const char *names_callback_nth(size_t i, const char **name);
 
+/* 导入中 for "running", 已导入 for "done", 导入失败 for "failed": an import's state. */
+const char *names_import_status(const char *status);
+
 /* 签收 for "accept", 办结 for "resolve": what a deadline's unit must do. */
 const char *names_deadline(const char *kind);
 

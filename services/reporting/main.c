@@ -116,11 +116,12 @@ static int subscribe(reporting *r, service *s)
 /* How the workbench reaches the services it acts through for people. 0 or -1 (logged). */
 static int web_peers(service *s, web_bus *b)
 {
-    static const char *const PEERS[WEB_BUS_PEERS] = {"assignment", "escalation"};
+    static const char *const PEERS[WEB_BUS_PEERS] = {"assignment", "escalation", "intake"};
     memset(b, 0, sizeof *b);
     b->zctx = s->zctx;
     b->keys = s->keys;
     b->timeout_ms = (int)config_long(s->cfg, "web.bus_timeout_ms");
+    b->import_timeout_ms = 1000 * (int)config_long(s->cfg, "web.import_timeout_seconds");
     b->connect_ms = 1000 * (int)config_long(s->cfg, "web.connect_seconds");
     for (int i = 0; i < WEB_BUS_PEERS; i++) {
         snprintf(b->names[i], sizeof b->names[i], "%s", PEERS[i]);

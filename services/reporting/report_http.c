@@ -25,6 +25,7 @@
 #include "web_board.h"
 #include "web_html.h"
 #include "web_scope.h"
+#include "web_import.h"
 #include "web_work.h"
 
 #define HTML "text/html; charset=utf-8"
@@ -52,7 +53,7 @@ typedef struct {
     const route_def *def;
 } pg_route;
 
-#define NPG_ROUTES 18
+#define NPG_ROUTES 21
 
 struct report_http {
     http_server    *server;
@@ -64,6 +65,7 @@ struct report_http {
     web_bus         bus;            /* acting for the people signed in */
     report_calendar *calendar;      /* the lists' and the board's working time */
     web_work        work;           /* cal and day_minutes set per request (work_now) */
+    web_import      import;         /* the clerk's import page */
     int             trend_weeks;
     int             utc_offset_min; /* of `timezone`: whose year the calendar must cover */
     http_limits     limits;
@@ -560,6 +562,42 @@ static void on_work_ack(report_http *h, PGconn *pg, const web_user *u, const htt
     }
 }
 
+static void on_work_import(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                           http_response *resp)
+{
+    web_import_page(&h->import, pg, u, req, resp);
+}
+
+static void on_work_import_post(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                                http_response *resp)
+{
+    web_import_post(&h->import, pg, u, req, resp);
+}
+
+static void on_work_import_rejects(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                                   http_response *resp)
+{
+    (void)pg;
+    web_import_rejects(&h->import, u, req, resp);
+}
+
+/* The import page's file as it arrives (web_import_piece), with a
+ * connection to check its sender at the first piece. */
+static int on_import_piece(void *ctx, http_request *req, const char *field, const char *filename, const char *data,
+                           size_t len, uint64_t off)
+{
+    pg_route *r = ctx;
+    PGconn *pg = NULL;
+    http_response unused = {0};
+    if (!web_import_started(req))
+        pg = pg_take(r->h, req, &unused);   /* NULL: the sink says the sender could not be checked */
+    free(unused.body);
+    int rc = web_import_piece(&r->h->import, pg, req, field, filename, data, len, off);
+    if (pg)
+        pg_give(r->h, pg);
+    return rc;
+}
+
 /* Every route; the public ones: Open311 (the public view) and signing in. */
 static const route_def ROUTE_DEFS[NPG_ROUTES] = {
     {"GET", "/api/bulletin", on_bulletin_json, 1},   {"GET", "/bulletin.html", on_bulletin_html, 1},
@@ -571,16 +609,22 @@ static const route_def ROUTE_DEFS[NPG_ROUTES] = {
     {"GET", "/work/photo", on_work_photo, 1},        {"POST", "/work/act", on_work_act, 1},
     {"POST", "/work/ack", on_work_ack, 1},           {"GET", "/api/board", on_board, 1},
     {"POST", "/work/phone", on_work_phone, 1},       {"GET", "/", on_dashboard, 1},
+    {"GET", "/work/import", on_work_import, 1},      {"POST", "/work/import", on_work_import_post, 1},
+    {"GET", "/work/import/rejects", on_work_import_rejects, 1},
 };
 
-/* Every route; only the workbench's actions take a large body (photos). */
+/* Every route; only the workbench's actions take a large body (photos),
+ * and the import page a file, which it takes as it arrives. */
 static int add_routes(report_http *h)
 {
     for (size_t i = 0; i < NPG_ROUTES; i++) {
         const route_def *d = &ROUTE_DEFS[i];
-        size_t max = d->fn == on_work_act ? 2 * h->work.photo_max + FORM_BYTES : 0;
+        int import = d->fn == on_work_import_post;
+        size_t max = d->fn == on_work_act ? 2 * h->work.photo_max + FORM_BYTES
+                   : import           ? (size_t)h->import.max_bytes + WEB_IMPORT_FORM_BYTES : 0;
         h->routes[i] = (pg_route){h, d};
-        if (http_route_large(h->server, d->method, d->path, with_pg, &h->routes[i], max) < 0)
+        if (http_route_stream(h->server, d->method, d->path, with_pg, import ? on_import_piece : NULL,
+                              &h->routes[i], max) < 0)
             return -1;
     }
     return 0;
@@ -600,6 +644,8 @@ static int load(report_http *h, const config *cfg, char *err, size_t errlen)
     h->work.photo_max = (size_t)config_long(cfg, "web.photo_max_bytes");
     h->work.cfg = cfg;
     h->work.bus = &h->bus;
+    h->import.bus = &h->bus;
+    h->import.max_bytes = (int64_t)config_long(cfg, "web.import_max_bytes");
     report_settings_load(&h->settings, cfg);
     return 0;
 }

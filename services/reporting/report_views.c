@@ -199,6 +199,18 @@ static const view_section UNITS[] = {
     {NULL},
 };
 
+/* The imports the asking clerk ran, newest first ($2 how many, 20 unless
+ * told): the workbench's import page lists them (web_import.c). The state
+ * is its code (names_import_status). */
+static const view_section IMPORTS[] = {
+    {"最近的导入", "llllrrrr", NULL, 0,
+     "SELECT i.id AS 编号, i.file_name AS 文件, to_char(i.started_at, " REPORT_TIME_FMT ") AS 导入时间,"
+     "       i.status AS 状态, i.rows_total AS 共, i.inserted AS 新存, i.duplicates AS 重复, i.rejected AS 拒收"
+     "  FROM imports i JOIN principals p ON p.id = $1::int AND i.imported_by = p.name"
+     " ORDER BY i.started_at DESC, i.id DESC LIMIT coalesce($2::int, 20)"},
+    {NULL},
+};
+
 const view_def REPORT_VIEWS[] = {
     {"order", REPORT_ORDER_READERS, 1, 1, "show 工单号", ORDER, "没有您可以查看的工单 %s" REPORT_NOT_SEEN_HINT, NULL},
     {"alerts", AUTH_HANDLER | AUTH_CAMPAIGN | AUTH_DISCIPLINE, 0, 3, "alerts [--all] [--rung 级别] [--limit 条数]",
@@ -206,6 +218,7 @@ const view_def REPORT_VIEWS[] = {
     {"manual", AUTH_DISPATCHER, 0, 1, "manual [--limit 条数]", MANUAL, NULL,
      "派单：jiesu dispatch 工单号 单位 [理由]（单位写代码或名称，`jiesu units` 列出全部单位）"},
     {"audit", AUTH_ADMIN, 0, 2, "audit [用户名] [--limit 条数]", REPORT_AUDIT, NULL, NULL},
+    {"imports", AUTH_CLERK, 0, 1, "imports [--limit 条数]", IMPORTS, NULL, NULL},
     {"units", AUTH_PEOPLE, 0, 1, "units [文字]", UNITS, "没有代码或名称含“%s”的单位：换几个字再找，或不带文字列出全部单位", NULL},
     {NULL},
 };

@@ -77,7 +77,7 @@ static void not_signed_in(const http_request *req, http_response *resp)
     web_auth_redirect(resp, location);
 }
 
-int web_auth_user(PGconn *pg, const http_request *req, web_user *u, http_response *resp)
+int web_auth_who(PGconn *pg, const http_request *req, web_user *u)
 {
     char err[512];
     const char *cookie = http_cookie(req, SESSION_COOKIE), *bearer = http_bearer(req);
@@ -86,14 +86,18 @@ int web_auth_user(PGconn *pg, const http_request *req, web_user *u, http_respons
     if (bearer) {
         u->credential = bearer;
         found = auth_credential_load(pg, bearer, &u->who, err, sizeof err);
-        if (found < 0)
-            log_error("web: %s", err);
     } else if (cookie && *cookie) {
         u->credential = cookie;
         found = web_session_load(pg, cookie, &u->who, u->csrf, err, sizeof err);
-        if (found < 0)
-            log_error("web: %s", err);
     }
+    if (found < 0)
+        log_error("web: %s", err);
+    return found;
+}
+
+int web_auth_user(PGconn *pg, const http_request *req, web_user *u, http_response *resp)
+{
+    int found = web_auth_who(pg, req, u);
     if (found < 0) {
         web_html_fail(req, resp, 503, "暂时无法核对登录身份，" WEB_READ_LATER);
         return -1;

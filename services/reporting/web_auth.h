@@ -39,6 +39,10 @@ typedef struct {
 /* web_session_opts_load() and web.cookie_secure. */
 void web_auth_opts_load(web_auth_opts *o, const config *cfg);
 
+/* Fills *u for req without answering: 1, 0 for nobody, -1 when PostgreSQL
+ * failed (logged). For a request's body taken before its handler runs. */
+int web_auth_who(PGconn *pg, const http_request *req, web_user *u);
+
 /* Fills *u for req. 0, or -1 after answering (303 to sign in, 401 for
  * /api/ paths, 503 when PostgreSQL fails). */
 int web_auth_user(PGconn *pg, const http_request *req, web_user *u, http_response *resp);

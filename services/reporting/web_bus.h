@@ -16,7 +16,7 @@
 #include "keys.h"
 #include "web_auth.h"
 
-#define WEB_BUS_PEERS 2         /* assignment, escalation */
+#define WEB_BUS_PEERS 3         /* assignment, escalation, intake */
 
 typedef struct {
     void     *zctx;                             /* borrowed: the service's */
@@ -25,6 +25,7 @@ typedef struct {
     char      endpoints[WEB_BUS_PEERS][256];
     char      server_keys[WEB_BUS_PEERS][KEYS_Z85_LEN + 1];
     int       timeout_ms;                       /* web.bus_timeout_ms 10000 */
+    int       import_timeout_ms;                /* web.import_timeout_seconds 1800, in ms: an import's silence */
     int       connect_ms;                       /* web.connect_seconds 3, in ms */
 } web_bus;
 
@@ -39,5 +40,15 @@ typedef struct {
  * request that may have arrived; WEB_BUS_UNREACHED. */
 int web_bus_call(const web_bus *b, const char *service, const web_user *u, const char *type,
                  const ProtobufCMessage *msg, Jiesu__Envelope **reply, int *code, char *err, size_t errlen);
+
+/* A connection to service acting for the person whose credential is given
+ * (copied), for several requests in turn (an import's chunks), on the
+ * calling thread only. NULL with err. bus_client_destroy() closes it. */
+bus_client *web_bus_open(const web_bus *b, const char *service, const char *credential, char *err, size_t errlen);
+
+/* One request on c (web_bus_open), once, waiting timeout_ms (the silence
+ * between progress reports, when the service sends them): as web_bus_call. */
+int web_bus_send(bus_client *c, const char *type, const ProtobufCMessage *msg, int timeout_ms,
+                 Jiesu__Envelope **reply, int *code, char *err, size_t errlen);
 
 #endif

@@ -42,12 +42,13 @@ static const char CSS[] =
     ".photos{display:flex;flex-wrap:wrap;gap:8px}.photos img{max-width:240px;max-height:240px;border:1px solid #ccc}"
     ".signin{max-width:380px;margin:10vh auto}.signin form{display:flex;flex-direction:column;gap:12px}"
     ".hint{color:#666;font-size:14px}"
+    "label.check{flex-direction:row;align-items:center;gap:8px}label.check>input{width:auto;min-height:0}"
     /* A phone (390 px): nothing wider than the screen, fields a thumb can use. */
     "@media (max-width:640px){body{font-size:15px}main{padding:8px;overflow-wrap:anywhere}.hide-phone{display:none}"
     "dl{grid-template-columns:max-content minmax(0,1fr);gap:2px 10px}"
     "input,select,button{min-height:44px}"
     "form.inline{flex-direction:column;align-items:stretch}form.inline label{width:100%}"
-    "form.inline label>input,form.inline label>select{width:100%}"
+    "form.inline label>input,form.inline label>select{width:100%}form.inline label.check>input{width:auto}"
     "form.action+form.action{border-top:1px solid #eee;padding-top:12px}"
     "form.filters{display:grid;grid-template-columns:1fr 1fr;align-items:end}"
     ".photos figure{margin:0}.photos img{max-width:100%}"
@@ -83,8 +84,10 @@ void web_html_value(FILE *f, const char *s)
 
 void web_html_bar(FILE *f, const web_user *u)
 {
-    fputs("<nav class=\"bar\"><a href=\"/work\">工作台</a><a href=\"/\">看板</a>"
-          "<a href=\"/bulletin.html\">周通报</a><span class=\"who\">", f);
+    fputs("<nav class=\"bar\"><a href=\"/work\">工作台</a>", f);
+    if (u->who.role == AUTH_CLERK)
+        fputs("<a href=\"/work/import\">导入文件</a>", f);
+    fputs("<a href=\"/\">看板</a><a href=\"/bulletin.html\">周通报</a><span class=\"who\">", f);
     text_html_escape(f, u->who.display_name);
     fputs("（", f);
     text_html_escape(f, auth_role_title(u->who.role));
@@ -169,4 +172,53 @@ void web_html_read_failed(const http_request *req, http_response *resp, const ch
     log_error("%s %s: %s", http_method(req), http_path(req), err);
     snprintf(msg, sizeof msg, "暂时无法读取%s，" WEB_READ_LATER, what);
     web_html_fail(req, resp, 503, msg);
+}
+
+/* One cell: cell's way, else its value. */
+static void table_cell(FILE *f, const Jiesu__Table *t, size_t r, size_t c, web_html_cell_fn cell, const void *ctx)
+{
+    if (!cell || !cell(f, ctx, t, r, c))
+        web_html_value(f, t->rows[r]->cells[c]);
+}
+
+void web_html_table(FILE *f, const Jiesu__Table *t, web_html_cell_fn cell, const void *ctx)
+{
+    fputs("<h2>", f);
+    text_html_escape(f, t->title);
+    fputs("</h2>\n", f);
+    if (t->fields && t->n_rows == 1) {
+        fputs("<div class=\"card\"><dl>", f);
+        for (size_t c = 0; c < t->n_columns && c < t->rows[0]->n_cells; c++) {
+            fputs("<dt>", f);
+            text_html_escape(f, t->columns[c]);
+            fputs("</dt><dd>", f);
+            table_cell(f, t, 0, c, cell, ctx);
+            fputs("</dd>", f);
+        }
+        fputs("</dl></div>\n", f);
+        return;
+    }
+    if (t->n_rows == 0) {
+        fputs("<p>无</p>\n", f);
+        return;
+    }
+    fputs("<div class=\"scroll\"><table class=\"rec\"><thead><tr>", f);
+    for (size_t c = 0; c < t->n_columns; c++) {
+        fputs("<th>", f);
+        text_html_escape(f, t->columns[c]);
+        fputs("</th>", f);
+    }
+    fputs("</tr></thead><tbody>", f);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        fputs("<tr>", f);
+        for (size_t c = 0; c < t->rows[r]->n_cells && c < t->n_columns; c++) {
+            fputs("<td data-label=\"", f);
+            text_html_escape(f, t->columns[c]);
+            fputs("\">", f);
+            table_cell(f, t, r, c, cell, ctx);
+            fputs("</td>", f);
+        }
+        fputs("</tr>", f);
+    }
+    fputs("</tbody></table></div>\n", f);
 }

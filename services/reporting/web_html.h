@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 
+#include "jiesu.pb-c.h"
 #include "web_auth.h"
 
 /* The document head, the style and the bar (u NULL: signed out, no bar);
@@ -27,6 +28,16 @@ void web_html_bar_css(FILE *f);
 /* A field's value as a person reads it (view_value(): "—" when s is empty),
  * escaped. For every field of an order shown on its page or in a list. */
 void web_html_value(FILE *f, const char *s);
+
+/* Writes cell col of row of t itself and returns 1, or returns 0 to leave
+ * it to web_html_table (its value, escaped). */
+typedef int (*web_html_cell_fn)(FILE *f, const void *ctx, const Jiesu__Table *t, size_t row, size_t col);
+
+/* A table of a view's reply under its title: one record as a list, else
+ * rows (on a phone each row a record of its own, every cell named by its
+ * column's data-label); "无" when it has none. cell (or NULL) may write
+ * any cell its own way (ctx is its). */
+void web_html_table(FILE *f, const Jiesu__Table *t, web_html_cell_fn cell, const void *ctx);
 
 /* The hidden CSRF field of a form. */
 void web_html_csrf(FILE *f, const web_user *u);

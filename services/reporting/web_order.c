@@ -86,52 +86,13 @@ static void phone_value(FILE *f, const phone_cell *p, const char *masked)
     fputs("\"><button type=\"submit\">显示完整号码</button></form>", f);
 }
 
-/* A table of a view's reply: one record as a list, else rows (on a phone
- * each row a record of its own, every cell named by its column's
- * data-label: web_html.c). phone, or NULL: how the record's 联系电话 shows. */
-static void view_table(FILE *f, const Jiesu__Table *t, const phone_cell *phone)
+/* web_html_cell_fn: the record's 联系电话 as phone_value() shows it. */
+static int phone_hook(FILE *f, const void *ctx, const Jiesu__Table *t, size_t row, size_t col)
 {
-    fputs("<h2>", f);
-    text_html_escape(f, t->title);
-    fputs("</h2>\n", f);
-    if (t->fields && t->n_rows == 1) {
-        fputs("<div class=\"card\"><dl>", f);
-        for (size_t c = 0; c < t->n_columns && c < t->rows[0]->n_cells; c++) {
-            fputs("<dt>", f);
-            text_html_escape(f, t->columns[c]);
-            fputs("</dt><dd>", f);
-            if (phone && strcmp(t->columns[c], REPORT_PHONE_COLUMN) == 0)
-                phone_value(f, phone, t->rows[0]->cells[c]);
-            else
-                web_html_value(f, t->rows[0]->cells[c]);
-            fputs("</dd>", f);
-        }
-        fputs("</dl></div>\n", f);
-        return;
-    }
-    if (t->n_rows == 0) {
-        fputs("<p>无</p>\n", f);
-        return;
-    }
-    fputs("<div class=\"scroll\"><table class=\"rec\"><thead><tr>", f);
-    for (size_t c = 0; c < t->n_columns; c++) {
-        fputs("<th>", f);
-        text_html_escape(f, t->columns[c]);
-        fputs("</th>", f);
-    }
-    fputs("</tr></thead><tbody>", f);
-    for (size_t r = 0; r < t->n_rows; r++) {
-        fputs("<tr>", f);
-        for (size_t c = 0; c < t->rows[r]->n_cells; c++) {
-            fputs("<td data-label=\"", f);
-            text_html_escape(f, c < t->n_columns ? t->columns[c] : "");
-            fputs("\">", f);
-            web_html_value(f, t->rows[r]->cells[c]);
-            fputs("</td>", f);
-        }
-        fputs("</tr>", f);
-    }
-    fputs("</tbody></table></div>\n", f);
+    if (strcmp(t->columns[col], REPORT_PHONE_COLUMN) != 0)
+        return 0;
+    phone_value(f, ctx, t->rows[row]->cells[col]);
+    return 1;
 }
 
 static void photos(FILE *f, PGresult *res)
@@ -363,10 +324,10 @@ static int order_page(FILE *f, const web_work *w, PGconn *pg, const web_user *u,
         fputs("<p>暂时无法读取此工单，" WEB_READ_LATER "</p>\n", f);
     } else {
         phone_cell cell = {u, ticket, phone, !phone && phone_offered(pg, u, ticket)};
-        view_table(f, reply.tables[0], &cell);
+        web_html_table(f, reply.tables[0], phone_hook, &cell);
         actions(f, pg, u, ticket, st, typed);
         for (size_t i = 1; i < reply.n_tables; i++)
-            view_table(f, reply.tables[i], NULL);
+            web_html_table(f, reply.tables[i], NULL, NULL);
         photos(f, ph);
     }
     fputs("<p><a href=\"/work\">返回工作台</a></p>\n", f);

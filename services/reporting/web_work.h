@@ -22,6 +22,7 @@
  *                       dispatch, callback — sent to the assignment service
  *                       as the person (web_bus.h), the same path as `jiesu`
  *   POST /work/ack      acknowledge an alert, through the escalation service
+ *   /work/import        the clerk's import page (web_import.h)
  *
  * What anyone sees is decided by the database's one rule (principal_sees,
  * migration 010): an order outside it is "no such order" whatever URL is

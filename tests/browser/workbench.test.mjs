@@ -4,15 +4,17 @@
 // a street office signs in on a phone, sees only its orders, accepts one and
 // resolves it with two photos; another street office cannot open it by URL;
 // discipline inspection sees the conduct complaint the accused street
-// cannot; five wrong passwords lock an account. On a phone (390×844) the
-// sign-in page, every role's list and an order's page fit the screen, the
+// cannot; the clerk imports a file on the import page (导入文件) and
+// downloads its rejects; five wrong passwords lock an account. On a phone (390×844) the
+// sign-in page, every role's list, an order's page and the import page fit the screen, the
 // list shows each order's time left without sideways scrolling, the order's
 // forms are a thumb's size; at 1280 px the list stays a table. Screenshots
 // of every role's workbench at both sizes. Prints "ok   what" /
 // "FAIL what: why" lines for the harness.
 //
 // Environment: WEB_BASE, CHROMIUM, SHOTS (a directory), TICKET_A (中韩's),
-// TICKET_B (沙子口's), TICKET_CONDUCT, PHOTO_BEFORE, PHOTO_AFTER.
+// TICKET_B (沙子口's), TICKET_CONDUCT, PHOTO_BEFORE, PHOTO_AFTER, IMPORT_FILE (a CSV
+// of two good rows and one without content).
 import { env, base, shots, PHONE, DESKTOP, LAPTOP, check, signIn, fitsPhone, firstCell, runSteps } from './lib.mjs';
 
 // Whether the cell c (firstCell) is on the screen as it opens: no scrolling.
@@ -32,7 +34,7 @@ async function signInPage(browser) {
 // On the order page open: every field of its action forms as wide as its
 // form, under its label (a phone: one thumb, one column).
 async function formsOneColumn(page) {
-  return page.evaluate(() => [...document.querySelectorAll('form.action label')].filter((l) => {
+  return page.evaluate(() => [...document.querySelectorAll('form.action label:not(.check)')].filter((l) => {
     const field = l.querySelector('input, select'), form = l.closest('form').getBoundingClientRect();
     const f = field.getBoundingClientRect(), label = l.getBoundingClientRect();
     return f.width < form.width - 2 || f.top < label.top + 12;
@@ -130,6 +132,33 @@ async function everyRole(browser) {
   }
 }
 
+// The clerk's import page: from the bar, on a phone; a file chosen and
+// imported, the summary and the rejects downloaded; at 1280 px too.
+async function clerkImports(browser) {
+  const { context, page } = await signIn(browser, 'huawu', PHONE);
+  await Promise.all([page.waitForURL(/\/work\/import$/), page.click('nav.bar a:text("导入文件")')]);
+  await fitsPhone(page, 'the import page on a phone');
+  const narrow = await formsOneColumn(page);
+  check('… every field of its form full width, under its label', narrow.length === 0, narrow.join(', '));
+  await page.screenshot({ path: `${shots}/import-phone.png`, fullPage: true });
+  await page.setInputFiles('input[name=file]', env('IMPORT_FILE'));
+  await Promise.all([page.waitForLoadState('load'), page.click('form.action button[type=submit]')]);
+  const said = await page.locator('.msg.ok').innerText();
+  check('the clerk\'s file is imported, the page says how', said.includes('共 3 行，新存 2 件') && said.includes('拒收 1 行'),
+    said);
+  await fitsPhone(page, 'the import\'s summary on a phone');
+  await page.screenshot({ path: `${shots}/import-done-phone.png`, fullPage: true });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:text("下载拒收明细")')]);
+  const rows = (await (await import('node:fs/promises')).readFile(await download.path(), 'utf8')).trim().split(/\r?\n/);
+  check('… its rejects download as a CSV named after the file', download.suggestedFilename().endsWith('.拒收明细.csv') &&
+    rows.length === 2 && rows[1].includes('诉求内容'), `${download.suggestedFilename()}: ${rows.join(' | ')}`);
+  await page.setViewportSize(LAPTOP);
+  await page.goto(`${base}/work/import`);
+  check('… and the page lists the import', (await page.locator('table.rec').innerText()).includes('已导入'));
+  await page.screenshot({ path: `${shots}/import-1280.png`, fullPage: true });
+  await context.close();
+}
+
 async function otherStreet(browser) {
   const { context, page } = await signIn(browser, 'sha', DESKTOP);
   const res = await page.goto(`${base}/work/order?t=${env('TICKET_A')}`);
@@ -181,4 +210,4 @@ async function lockout(browser) {
   await context.close();
 }
 
-await runSteps([signInPage, streetOffice, everyRole, otherStreet, discipline, lockout]);
+await runSteps([signInPage, streetOffice, everyRole, clerkImports, otherStreet, discipline, lockout]);

@@ -3,7 +3,8 @@
 # lockfile; `npm ci` runs here when node_modules is missing; no browser is
 # ever downloaded), against the real services filled here. The steps are in
 # tests/browser/workbench.test.mjs; afterwards `jiesu show` must agree that
-# the order was resolved by the street office's person. Screenshots at phone
+# the order was resolved by the street office's person, and the import the
+# clerk made in the browser recorded as the clerk's. Screenshots at phone
 # and desktop size, of every role's workbench, go to var/test/screenshots.
 # Without Chromium or npm the test says it is skipped and why: never a
 # silent pass.
@@ -34,13 +35,21 @@ if browser_ready "the workbench"; then
     web_user locked-out handler 370212003
     python3 "$REPO/tests/tools/make_png.py" "$WEB_DIR/before.png" 160 60 40 240
     python3 "$REPO/tests/tools/make_png.py" "$WEB_DIR/after.png" 40 160 60 240
+    {
+        printf '工单编号,来电时间,诉求地址,诉求内容,来电人,联系电话\r\n'
+        printf 'BR1,2021-05-30 10:57,沙子口,路灯不亮,王芳,13800138000\r\n'
+        printf 'BR2,2021-05-30 11:00,沙子口,,赵敏,13700137000\r\n'
+        printf 'BR3,2021-05-30 12:00,中韩,井盖松动,孙丽,13600136000\r\n'
+    } >"$WEB_DIR/calls.csv"
     browser_run workbench.test.mjs TICKET_A="$a" TICKET_B="$b" TICKET_CONDUCT="$conduct" \
-        PHOTO_BEFORE="$WEB_DIR/before.png" PHOTO_AFTER="$WEB_DIR/after.png"
+        PHOTO_BEFORE="$WEB_DIR/before.png" PHOTO_AFTER="$WEB_DIR/after.png" IMPORT_FILE="$WEB_DIR/calls.csv"
+    check_eq "the browser's import was the clerk's" "huawu 2" \
+        "$(sql "SELECT imported_by || ' ' || inserted FROM imports WHERE file_name = 'calls.csv'")"
     as_role dispatcher "$JIESU_BIN/jiesu" show "$a" >"$WEB_DIR/show.txt" 2>&1
     check "jiesu show: the order the browser resolved is resolved, by zhong, with its note" \
         sh -c "grep -q '已办结待回访' '$WEB_DIR/show.txt' && grep -q 'zhong' '$WEB_DIR/show.txt' && grep -q '垃圾已清运' '$WEB_DIR/show.txt'"
     for s in signin-phone workbench-phone order-accepted-phone order-phone order-desktop workbench-desktop \
-             discipline-desktop locked-phone; do
+             discipline-desktop locked-phone import-phone import-done-phone import-1280; do
         check "screenshot $s.png saved under var/" test -s "$HARNESS_ROOT/screenshots/$s.png"
     done
     for u in zhong jiwei chuangcheng paidan huifang huawu guanli; do

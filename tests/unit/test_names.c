@@ -91,7 +91,7 @@ static void test_schema_codes_named(void **state)
     } COLUMNS[] = {
         {"complaints", "status", names_status},   {"deadlines", "rung_next", names_rung},
         {"deadlines", "kind", names_deadline},     {"assignments", "role", names_role},
-        {"units", "kind", names_unit_kind},
+        {"units", "kind", names_unit_kind},       {"imports", "status", names_import_status},
     };
     char err[512];
     PGconn *pg = test_pg();

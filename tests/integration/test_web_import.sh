@@ -1,0 +1,149 @@
+# test_web_import.sh — the clerk's import page on the workbench (导入文件),
+# against the real services: a clerk signed in uploads a CSV with good and
+# bad rows (multipart, the page's CSRF token), the good rows are stored with
+# the clerk as the importer and the actor of their events, the page shows
+# the summary as `jiesu import` prints it and links the rejects file, which
+# downloads as a CSV attachment with the rejected rows (intake's bytes, not
+# kept by the browser); the page lists the clerk's recent imports; a file
+# of several MiB travels in chunks both ways; a dry run stores nothing;
+# another clerk is refused the rejects, a dispatcher the page, a form
+# without the token is refused, and so are a file over web.import_max_bytes
+# (saying the limit and that jiesu import takes it), a file of another
+# kind and a file intake cannot read (in intake's words), nothing stored
+# by any of them.
+# Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
+
+. "$REPO/tests/web_lib.sh"
+web_stack jiesu_web_import "web.import_max_bytes = 4194304"
+web_user web-clerk clerk
+web_user web-clerk-2 clerk
+web_user web-disp dispatcher
+jar=$WEB_DIR/clerk.jar jar2=$WEB_DIR/clerk2.jar jard=$WEB_DIR/disp.jar
+imports() { sql "SELECT count(*) FROM imports"; }
+server_copy() { echo "$HARNESS_DIR/rejects/import-$1-rejects.csv"; }
+upload() {     # upload JAR FILE [FIELD=VALUE...]: the import form sent (with the page's token); prints the status
+    local jar=$1 file=$2 csrf; shift 2
+    csrf=$(web_csrf "$jar" /work/import)
+    curl -s -b "$jar" -o "$WEB_DIR/answer.html" -D "$WEB_DIR/answer.headers" -w '%{http_code}' \
+        -F "csrf=$csrf" -F "profile=" "${@/#/-F}" -F "file=@$file" "$WEB_BASE/work/import"
+}
+said() { grep -q -- "$1" "$WEB_DIR/answer.html"; }
+
+check_eq "the clerk signs in" 303 "$(web_signin "$jar" web-clerk)"
+check_eq "the workbench opens" 200 "$(web_get "$jar" /work)"
+check "the clerk's navigation links the import page" grep -q '<a href="/work/import">导入文件</a>' "$WEB_DIR/body"
+check_eq "the import page opens for the clerk" 200 "$(web_get "$jar" /work/import)"
+check "… a multipart form with the session's token, before the file" \
+    grep -q 'enctype="multipart/form-data"><input type="hidden" name="csrf"' "$WEB_DIR/body"
+check "… the profiles intake knows, the header deciding unless one is chosen" \
+    sh -c "grep -q '<option value=\"\">按文件的表头自动选择（默认）</option>' '$WEB_DIR/body' &&
+           grep -q '<option value=\"12345\"' '$WEB_DIR/body' && grep -q '<option value=\"nyc311\"' '$WEB_DIR/body'"
+check "… the dry run and the file's kinds" \
+    sh -c "grep -q 'name=\"dry_run\"' '$WEB_DIR/body' && grep -q 'accept=\".csv,.xlsx,.zip\"' '$WEB_DIR/body'"
+check "… and says the clerk has imported nothing yet" grep -q '您还没有导入过文件' "$WEB_DIR/body"
+
+# --- a file with good and bad rows ------------------------------------------
+{
+    printf '\xef\xbb\xbf工单编号,来电时间,诉求地址,诉求内容,来电人,联系电话\r\n'
+    printf 'WI1,2021-05-30 10:57,沙子口,路灯不亮,王芳,13800138000\r\n'
+    printf 'WI2,昨天,沙子口,时间不对,李强,13900139000\r\n'
+    printf 'WI3,2021-05-30 11:00,沙子口,,赵敏,13700137000\r\n'
+    printf 'WI1,2021-05-31 09:00,沙子口,又打来了,王芳,13800138000\r\n'
+    printf 'WI4,2021-05-30 12:00,中韩,井盖松动,孙丽,13600136000\r\n'
+} >"$WEB_DIR/calls.csv"
+check_eq "the clerk's upload is imported" 200 "$(upload "$jar" "$WEB_DIR/calls.csv")"
+id=$(sql "SELECT max(id) FROM imports")
+check_eq "rows, stored, repeated, rejected" "5 2 1 2" \
+    "$(sql "SELECT rows_total || ' ' || inserted || ' ' || duplicates || ' ' || rejected FROM imports WHERE id = $id")"
+check_eq "the clerk is the importer, not the reporting service" web-clerk \
+    "$(sql "SELECT imported_by FROM imports WHERE id = $id")"
+check_eq "… and the actor of the stored orders' events" "web-clerk 2" \
+    "$(sql "SELECT string_agg(DISTINCT e.actor, ',') || ' ' || count(*) FROM complaint_events e
+              JOIN complaints c ON c.id = e.complaint_id WHERE c.import_id = $id AND e.event = 'imported'")"
+check "the page says it as jiesu import does" \
+    said 'calls.csv：共 5 行，新存 2 件，重复 1 行（工单号已入库 0 行，文件里同一工单号又出现 1 行，只存了第一行），拒收 2 行'
+check "… the profile and the encoding" said '导入模板 12345（'
+check "… and links the rejects" said "<a href=\"/work/import/rejects?id=$id\">下载拒收和重复明细</a>"
+check "reporting logs who sent which file" grep -q "web: web-clerk sends calls.csv to intake" "$HARNESS_DIR/reporting.log"
+
+status=$(curl -s -b "$jar" -o "$WEB_DIR/rejects.csv" -D "$WEB_DIR/rejects.headers" -w '%{http_code}' \
+    "$WEB_BASE/work/import/rejects?id=$id")
+check_eq "the rejects link downloads" 200 "$status"
+check "… as a CSV attachment named after the file" \
+    sh -c "grep -qi '^content-type: text/csv' '$WEB_DIR/rejects.headers' &&
+           grep -qi '^content-disposition: attachment;.*filename\*=UTF-8.*calls\..*csv' '$WEB_DIR/rejects.headers'"
+check "… that the browser does not keep" grep -qi '^cache-control: no-store' "$WEB_DIR/rejects.headers"
+check "… intake's bytes" cmp "$WEB_DIR/rejects.csv" "$(server_copy "$id")"
+check "… the rejected rows and the repeated one" \
+    sh -c "grep -q '^3,3,来电时间,.*,昨天\$' '$WEB_DIR/rejects.csv' && grep -q '^4,4,诉求内容,必填项为空' '$WEB_DIR/rejects.csv' &&
+           grep -q '^5,5,工单编号,工单编号重复' '$WEB_DIR/rejects.csv'"
+
+check_eq "the import page again" 200 "$(web_get "$jar" /work/import)"
+check "… lists the import: the file, its time, stored and rejected, the rejects link" \
+    python3 - "$WEB_DIR/body" "$id" "$(sql "SELECT to_char(started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') FROM imports WHERE id = $id")" <<'PY'
+import re, sys
+page, id, when = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2], sys.argv[3]
+row = re.search(r'<tr><td data-label="编号">' + id + r'</td>(.*?)</tr>', page)
+cells = dict(re.findall(r'<td data-label="([^"]*)">(.*?)</td>', row.group(1))) if row else {}
+ok = (cells.get("文件") == "calls.csv" and cells.get("导入时间") == when and cells.get("状态") == "已导入"
+      and cells.get("新存") == "2" and cells.get("拒收", "").startswith("2 ")
+      and f'/work/import/rejects?id={id}"' in cells.get("拒收", ""))
+sys.exit(0 if ok else f"row of import {id}: {cells}")
+PY
+
+# --- another clerk, a dispatcher, a form without its token --------------------
+check_eq "another clerk signs in" 303 "$(web_signin "$jar2" web-clerk-2)"
+check_eq "… and is refused the first clerk's rejects" 403 "$(web_get "$jar2" "/work/import/rejects?id=$id")"
+check "… saying whose they are and who may" \
+    grep -q "第 $id 号导入不是 web-clerk-2 做的：拒收明细里有来电人的姓名和电话" "$WEB_DIR/body"
+check_eq "… whose recent imports are their own" 200 "$(web_get "$jar2" /work/import)"
+check "… none" grep -q '您还没有导入过文件' "$WEB_DIR/body"
+check_eq "a dispatcher signs in" 303 "$(web_signin "$jard" web-disp)"
+check_eq "… and is refused the page" 403 "$(web_get "$jard" /work/import)"
+check "… saying who may" grep -q 'web-disp 的角色是派单员，不能在工作台导入文件：只有话务员可以' "$WEB_DIR/body"
+check "… whose navigation has no import page" \
+    sh -c "test \"\$(curl -s -b '$jard' '$WEB_BASE/work' | grep -c '/work/import')\" = 0"
+before=$(imports)
+check_eq "… and whose upload is refused" 403 "$(upload "$jard" "$WEB_DIR/calls.csv")"
+check_eq "… the rejects too" 403 "$(web_get "$jard" "/work/import/rejects?id=$id")"
+check_eq "a form without its token is refused" 403 "$(curl -s -b "$jar" -o "$WEB_DIR/answer.html" -w '%{http_code}' \
+    -F "profile=" -F "file=@$WEB_DIR/calls.csv" "$WEB_BASE/work/import")"
+check "… saying the form is stale" said '表单已失效'
+check_eq "nothing was imported by any of them" "$before" "$(imports)"
+
+# --- a file over the limit, a file of another kind ---------------------------
+head -c 5000000 /dev/zero | tr '\0' 'x' >"$WEB_DIR/huge.csv"
+check_eq "a file over web.import_max_bytes is refused" 413 "$(upload "$jar" "$WEB_DIR/huge.csv")"
+check "… saying the limit and that jiesu import takes it" \
+    said '文件“huge.csv”超过了工作台导入的上限 4 MB（web.import_max_bytes），没有导入：更大的文件请用命令 jiesu import 导入'
+cp "$WEB_DIR/calls.csv" "$WEB_DIR/calls.txt"
+check_eq "a file of another kind is refused" 400 "$(upload "$jar" "$WEB_DIR/calls.txt")"
+check "… saying which files are" said '“calls.txt”不是可以导入的文件：请选择热线导出的 .csv、.xlsx 文件'
+printf '编号,内容\r\n1,路灯不亮\r\n' >"$WEB_DIR/other.csv"
+check_eq "a file no profile reads is refused" 409 "$(upload "$jar" "$WEB_DIR/other.csv")"
+check "… in intake's words, as jiesu import says them" said '文件“other.csv”没有导入：.*导入模板'
+check_eq "… none of them stored anything" 2 "$(sql "SELECT count(*) FROM complaints")"
+
+# --- a dry run; a file of several MiB, both ways in chunks --------------------
+before=$(imports)
+check_eq "a dry run" 200 "$(upload "$jar" "$WEB_DIR/calls.csv" dry_run=1)"
+check "… says nothing was stored" said 'calls.csv：试导入，什么也没有存：共 5 行'
+check_eq "… and stores nothing" "$before" "$(imports)"
+python3 - "$WEB_DIR/late.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w", encoding="utf-8", newline="") as f:
+    f.write("\ufeff工单编号,来电时间,诉求地址,诉求内容,来电人,联系电话\r\n")
+    for i in range(12000):
+        f.write(f"WL{i},来电人说是上周三下午三点多打过一次电话但是记不清楚了{i:05d}" + "再核对" * 20
+                + ",沙子口,路灯不亮,王芳,13800138000\r\n")
+PY
+check_eq "a file of $(stat -c %s "$WEB_DIR/late.csv") bytes is imported" 200 "$(upload "$jar" "$WEB_DIR/late.csv")"
+big=$(sql "SELECT max(id) FROM imports")
+check_eq "… every row read, every one rejected" "12000 0 12000 web-clerk" \
+    "$(sql "SELECT rows_total || ' ' || inserted || ' ' || rejected || ' ' || imported_by FROM imports WHERE id = $big")"
+check "… intake's copy of the rejects is over a chunk" test "$(stat -c %s "$(server_copy "$big")")" -gt 1048576
+check_eq "… whose download" 200 "$(curl -s -b "$jar" -o "$WEB_DIR/late-rejects.csv" -w '%{http_code}' \
+    "$WEB_BASE/work/import/rejects?id=$big")"
+check "… is intake's bytes" cmp "$WEB_DIR/late-rejects.csv" "$(server_copy "$big")"
+
+harness_services_stop

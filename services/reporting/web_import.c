@@ -118,7 +118,8 @@ static int check_sender(upload *up, PGconn *pg, http_request *req)
     if (found < 0)
         return refuse(up, 503, "暂时无法核对登录身份，" WEB_READ_LATER);
     if (!found || u.who.role != AUTH_CLERK || !web_auth_csrf_ok(&u, req))
-        return refuse(up, 403, "%s", "未登录、不是话务员或表单已失效");  /* the handler, checking the same first, answers */
+        return refuse(up, 400, "%s", "这份表单不是导入页面发来的（它的令牌不在文件之前），文件没有导入："
+                      "请在导入页面上选择文件再点“导入”。");  /* the handler answers first when it is not a clerk's */
     http_request_unhurried(req);
     if (!importable(up->file_name))
         return refuse(up, 400, "“%s”不是可以导入的文件：请选择热线导出的 .csv、.xlsx 文件，或装着它们的 .zip 文件。",
@@ -185,7 +186,7 @@ int web_import_piece(const web_import *w, PGconn *pg, http_request *req, const c
     }
     if (!up->checked && !*filename)
         return -1;                      /* no file chosen: the handler says so */
-    if (strcmp(field, "file") != 0 || (up->checked && off == 0))
+    if (strcmp(field, "file") != 0 || (up->checked && off == 0 && up->taken > 0))
         return refuse(up, 400, "一次只能导入一个文件：请在导入页面上选择一个文件再导入。");
     if (!up->checked) {
         const char *base = strrchr(filename, '/') ? strrchr(filename, '/') + 1 : filename;

@@ -109,6 +109,10 @@ check_eq "… the rejects too" 403 "$(web_get "$jard" "/work/import/rejects?id=$
 check_eq "a form without its token is refused" 403 "$(curl -s -b "$jar" -o "$WEB_DIR/answer.html" -w '%{http_code}' \
     -F "profile=" -F "file=@$WEB_DIR/calls.csv" "$WEB_BASE/work/import")"
 check "… saying the form is stale" said '表单已失效'
+csrf=$(web_csrf "$jar" /work/import)
+check_eq "a form whose token comes after its file is refused" 400 "$(curl -s -b "$jar" -o "$WEB_DIR/answer.html" \
+    -w '%{http_code}' -F "file=@$WEB_DIR/calls.csv" -F "csrf=$csrf" "$WEB_BASE/work/import")"
+check "… saying to use the page, the file not imported" said '这份表单不是导入页面发来的（它的令牌不在文件之前），文件没有导入'
 check_eq "nothing was imported by any of them" "$before" "$(imports)"
 
 # --- a file over the limit, a file of another kind ---------------------------

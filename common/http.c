@@ -32,7 +32,6 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,42 +130,6 @@ void http_limits_load(http_limits *l, const config *cfg)
         *(unsigned *)((char *)l + LIMIT_KEYS[i].offset) = (unsigned)config_long(cfg, LIMIT_KEYS[i].key);
     if (proxies_parse(&l->trusted, config_str(cfg, "http.trusted_proxies"), err, sizeof err) < 0)
         log_warn("http.trusted_proxies: %s; no proxy is trusted", err);     /* config_check refuses it first */
-}
-
-void http_reply(http_response *resp, int status, const char *content_type, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *body = NULL;
-    int n = vasprintf(&body, fmt, ap);
-    va_end(ap);
-    free(resp->body);
-    resp->status = n < 0 ? 500 : status;
-    resp->content_type = content_type;
-    resp->body = n < 0 ? NULL : body;
-    resp->len = n < 0 ? 0 : (size_t)n;
-}
-
-FILE *http_body_open(http_body *b)
-{
-    b->buf = NULL;
-    b->len = 0;
-    b->f = open_memstream(&b->buf, &b->len);
-    return b->f;
-}
-
-void http_body_reply(http_body *b, http_response *resp, int status, const char *content_type)
-{
-    if (!b->f || fclose(b->f) != 0) {       /* buf and len are final only after fclose */
-        free(b->buf);
-        http_reply(resp, 500, "application/json", "{\"error\": \"out of memory\"}\n");
-        return;
-    }
-    free(resp->body);
-    resp->status = status;
-    resp->content_type = content_type;
-    resp->body = b->buf;
-    resp->len = b->len;
 }
 
 http_server *http_server_new(const char *addr, size_t max_body, char *err, size_t errlen)
@@ -406,21 +369,6 @@ const char *http_field(const http_request *req, const char *name, size_t *len, c
             return req->values[i];
         }
     return NULL;
-}
-
-int http_add_header(http_response *resp, const char *name, const char *value)
-{
-    if (resp->nheaders == HTTP_MAX_HEADERS)
-        return -1;
-    char *n = strdup(name), *v = strdup(value);
-    if (!n || !v) {
-        free(n);
-        free(v);
-        return -1;
-    }
-    resp->header_names[resp->nheaders] = n;
-    resp->header_values[resp->nheaders++] = v;
-    return 0;
 }
 
 static void free_headers(http_response *resp)

@@ -270,7 +270,7 @@ cat <<TXT
 各服务继续在后台运行（日志在 var/log/）。
   大屏：            $(url "$report_http" /)        Open311：$(url "$intake_http" /services.json)
   Redis：           127.0.0.1:$redis_port        PostgreSQL：127.0.0.1:$pg_port（密码在 var/secrets/）
-  工作台：          $(url "$report_http" /work)   以 dispatcher、campaign、discipline、callback 或 h370212001 … 登录
+  工作台：          $(url "$report_http" /work)   以 clerk（导入文件）、dispatcher、campaign、discipline、callback 或 h370212001 … 登录
                     （他们的密码：var/secrets/web-passwords）
 试试：
   export JIESU_CONFIG=$(printf '%q' "$conf")

@@ -604,6 +604,7 @@ static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
         goto fail;
     intake_record_counts c = {.rows_total = b->rows_total, .inserted = r->res->inserted + r->n_ids,
                               .duplicates = r->res->duplicates + b->copied - r->n_ids, .rejected = b->rejected,
+                              .repeated = r->res->repeated + r->repeated,
                               .bytes = b->bytes, .encoding = r->res->encoding, .profile = r->res->profile,
                               .timezone = r->res->timezone};
     if (intake_record_progress(r->opt->pg, r->id, &c, why, whylen) < 0 || db_commit(r->opt->pg, why, whylen) < 0) {

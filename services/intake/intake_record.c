@@ -17,7 +17,8 @@ static const char SQL_BEGIN[] =
 
 static const char SQL_PROGRESS[] =
     "UPDATE imports SET rows_total = $2, inserted = $3, duplicates = $4, rejected = $5,"
-    " encoding = $6, bytes_read = $7, profile = nullif($8, ''), timezone = nullif($9, '') WHERE id = $1";
+    " encoding = $6, bytes_read = $7, profile = nullif($8, ''), timezone = nullif($9, ''), repeated = $10"
+    " WHERE id = $1";
 
 static const char SQL_FINISH[] =
     "UPDATE imports SET status = $2, error = $3, encoding = $4, profile = nullif($5, ''), finished_at = now()"
@@ -49,15 +50,16 @@ int64_t intake_record_begin(PGconn *pg, const char *file_name, const char *sha25
 
 int intake_record_progress(PGconn *pg, const char *id, const intake_record_counts *c, char *why, size_t whylen)
 {
-    char counts[5][24];
+    char counts[6][24];
     snprintf(counts[0], sizeof counts[0], "%" PRId64, c->rows_total);
     snprintf(counts[1], sizeof counts[1], "%" PRId64, c->inserted);
     snprintf(counts[2], sizeof counts[2], "%" PRId64, c->duplicates);
     snprintf(counts[3], sizeof counts[3], "%" PRId64, c->rejected);
     snprintf(counts[4], sizeof counts[4], "%" PRIu64, c->bytes);
+    snprintf(counts[5], sizeof counts[5], "%" PRId64, c->repeated);
     const char *params[] = {id,         counts[0], counts[1],  counts[2], counts[3],
-                            c->encoding, counts[4], c->profile, c->timezone};
-    return db_command(pg, "intake import progress", SQL_PROGRESS, 9, params, NULL, why, whylen);
+                            c->encoding, counts[4], c->profile, c->timezone, counts[5]};
+    return db_command(pg, "intake import progress", SQL_PROGRESS, 10, params, NULL, why, whylen);
 }
 
 int intake_record_finish(PGconn *pg, const char *id, const char *status, const char *error, const char *encoding,

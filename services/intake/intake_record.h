@@ -16,6 +16,7 @@
 /* The counts an import has committed, as its row keeps them. */
 typedef struct {
     int64_t     rows_total, inserted, duplicates, rejected;
+    int64_t     repeated;       /* of duplicates, the rows repeating a ticket of the file's own */
     uint64_t    bytes;          /* of the file read */
     const char *encoding, *profile;
     const char *timezone;       /* the profile's: the zone of the file's local times */

@@ -309,7 +309,16 @@ static void summary(FILE *f, const char *file, const Jiesu__ImportReply *r)
         web_html_table(f, r->preview[i], NULL, NULL);
 }
 
-enum { C_ID, C_FILE, C_TIME, C_STATE, C_TOTAL, C_STORED, C_REPEATED, C_REJECTED };
+enum { C_ID, C_FILE, C_TIME, C_STATE, C_TOTAL, C_STORED, C_REPEATED, C_OWN_REPEATS, C_REJECTED };
+
+/* Whether the import of row cells has a rejects file: rows rejected, or
+ * repeating a ticket of the file's own (not those stored before it, which
+ * the file leaves out; any repeat for an import that did not count them). */
+static int has_rejects(char *const *cells)
+{
+    const char *own = *cells[C_OWN_REPEATS] ? cells[C_OWN_REPEATS] : cells[C_REPEATED];
+    return atoll(cells[C_REJECTED]) > 0 || atoll(own) > 0;
+}
 
 /* web_html_cell_fn of the recent imports: the state in words, and beside
  * the rejected rows the link to them once the import is done. */
@@ -324,7 +333,7 @@ static int recent_cell(FILE *f, const void *ctx, const Jiesu__Table *t, size_t r
         return 1;
     }
     text_html_escape(f, cells[C_REJECTED]);
-    if (strcmp(cells[C_STATE], "done") == 0 && (atoll(cells[C_REJECTED]) > 0 || atoll(cells[C_REPEATED]) > 0)) {
+    if (strcmp(cells[C_STATE], "done") == 0 && has_rejects(cells)) {
         fputs(" <a href=\"/work/import/rejects?id=", f);
         text_html_escape(f, cells[C_ID]);
         fputs("\">拒收明细</a>", f);

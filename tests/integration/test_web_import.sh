@@ -91,6 +91,30 @@ ok = (cells.get("文件") == "calls.csv" and cells.get("导入时间") == when a
 sys.exit(0 if ok else f"row of import {id}: {cells}")
 PY
 
+{
+    printf '\xef\xbb\xbf工单编号,来电时间,诉求地址,诉求内容,来电人,联系电话\r\n'
+    printf 'WI1,2021-05-30 10:57,沙子口,路灯不亮,王芳,13800138000\r\n'
+    printf 'WI4,2021-05-30 12:00,中韩,井盖松动,孙丽,13600136000\r\n'
+} >"$WEB_DIR/again.csv"
+check_eq "a file of orders stored before is imported" 200 "$(upload "$jar" "$WEB_DIR/again.csv")"
+again=$(sql "SELECT max(id) FROM imports")
+check_eq "… every row repeated, none of the file's own, none rejected" "2 2 0 0" \
+    "$(sql "SELECT rows_total || ' ' || duplicates || ' ' || repeated || ' ' || rejected FROM imports WHERE id = $again")"
+check "… and its page links no rejects file for it" sh -c "! grep -q 'rejects?id=$again' '$WEB_DIR/answer.html'"
+check_eq "the import page again" 200 "$(web_get "$jar" /work/import)"
+check "… lists it without a rejects link, the first import with its own" \
+    python3 - "$WEB_DIR/body" "$again" "$id" <<'PY'
+import re, sys
+page, again, first = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2], sys.argv[3]
+def row(i):
+    m = re.search(r'<tr><td data-label="编号">' + i + r'</td>(.*?)</tr>', page)
+    return dict(re.findall(r'<td data-label="([^"]*)">(.*?)</td>', m.group(1))) if m else {}
+a, f = row(again), row(first)
+ok = (a.get("重复") == "2" and a.get("其中文件里重复") == "0" and a.get("拒收") == "0"
+      and f.get("其中文件里重复") == "1" and f'rejects?id={first}"' in f.get("拒收", ""))
+sys.exit(0 if ok else f"imports {again} and {first}: {a} {f}")
+PY
+
 # --- another clerk, a dispatcher, a form without its token --------------------
 check_eq "another clerk signs in" 303 "$(web_signin "$jar2" web-clerk-2)"
 check_eq "… and is refused the first clerk's rejects" 403 "$(web_get "$jar2" "/work/import/rejects?id=$id")"

@@ -1,0 +1,13 @@
+-- 055_import_repeated.sql — an import's rows that repeat a ticket of the
+-- file's own, kept with its other counts.
+--
+-- The workbench's import page lists a clerk's recent imports with a link to
+-- each one's rejects file (web_import.c). That file holds the rows refused
+-- and the rows repeating a ticket the file had already given, not the rows
+-- whose ticket was stored before the import: `duplicates` counts both kinds
+-- of repeat, so a file imported a second time, every row already stored and
+-- none refused, was listed with a link to a rejects file that does not
+-- exist. Intake now records the file's own repeats here, as the import's
+-- summary has always said them; NULL for the imports before, which the page
+-- reads as it did (a link when any row repeated).
+ALTER TABLE imports ADD COLUMN repeated bigint;

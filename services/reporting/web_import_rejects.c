@@ -132,6 +132,7 @@ void web_import_rejects(const web_import *w, const web_user *u, const http_reque
     }
     download *d = calloc(1, sizeof *d);
     if (!d || !(d->bus = web_bus_open(w->bus, "intake", u->credential, err, sizeof err))) {
+        log_error("web: rejects of import %lld for %s: %s", id, u->who.name, d ? err : "out of memory");
         download_free(d);
         web_html_fail(req, resp, 503, "暂时无法下载拒收明细（原因已记入报表服务的日志）：请过一会儿再下载。");
         return;

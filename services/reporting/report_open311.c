@@ -42,7 +42,8 @@ enum { R_TICKET, R_STATUS, R_NOTES, R_CODE, R_NAME, R_CONTENT, R_AGENCY, R_CALLE
 
 /* What may be published at all: decided by routing, not for discipline
  * inspection, and no letter whose conduct part was split off (link_id): the
- * problem part keeps the whole letter, its accusation too. */
+ * problem part reads a note where the accusation was, which would still
+ * tell the public that a conduct complaint was made. */
 #define PUBLISHED                                                \
     " c.status <> 'new' AND NOT complaint_for_discipline(c)"     \
     " AND NOT EXISTS (SELECT 1 FROM complaints j WHERE j.link_id = c.id)"

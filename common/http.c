@@ -178,15 +178,9 @@ int http_route_stream(http_server *self, const char *method, const char *path, h
     return 0;
 }
 
-int http_route_large(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx,
-                     size_t max_body)
-{
-    return http_route_stream(self, method, path, fn, NULL, ctx, max_body);
-}
-
 int http_route(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx)
 {
-    return http_route_large(self, method, path, fn, ctx, 0);
+    return http_route_stream(self, method, path, fn, NULL, ctx, 0);
 }
 
 static const http_route_entry *find_route(const http_server *self, const char *method, const char *path,

@@ -30,7 +30,7 @@
  * opens for everyone at once.
  *
  * Request bodies are limited (http_server_new's max_body, or a route's own:
- * http_route_large) and parsed as
+ * http_route_stream) and parsed as
  * application/x-www-form-urlencoded or multipart form fields; query string and
  * form fields are both read with http_param(), files of a multipart form with
  * http_field(). A route may take its files as they arrive instead
@@ -108,11 +108,6 @@ http_server *http_server_new(const char *addr, size_t max_body, char *err, size_
  * prefix (e.g. "/requests/" followed by a star). First match wins. 0 or -1. */
 int http_route(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx);
 
-/* http_route() for a route whose bodies may be larger than the server's
- * max_body (a form with photos): up to max_body bytes, for this route only. */
-int http_route_large(http_server *self, const char *method, const char *path, http_handler_fn fn, void *ctx,
-                     size_t max_body);
-
 /* Takes the pieces of a file field of a multipart body on a stream route,
  * as they arrive: field and filename as the client named them, len bytes
  * at off within the file. The text fields sent before the file are
@@ -121,9 +116,12 @@ int http_route_large(http_server *self, const char *method, const char *path, ht
 typedef int (*http_sink_fn)(void *ctx, http_request *req, const char *field, const char *filename,
                             const char *data, size_t len, uint64_t off);
 
-/* http_route_large() for a route whose files go to sink as they arrive,
- * never kept: the handler runs once the body is done, as any route's. The
- * sink and the handler share what the request carries (http_request_state). */
+/* http_route() for a route whose bodies may be larger than the server's
+ * max_body (a form with photos): up to max_body bytes (0: the server's), for
+ * this route only; and, unless sink is NULL, whose files go to sink as they
+ * arrive, never kept: the handler runs once the body is done, as any
+ * route's. The sink and the handler share what the request carries
+ * (http_request_state). */
 int http_route_stream(http_server *self, const char *method, const char *path, http_handler_fn fn,
                       http_sink_fn sink, void *ctx, size_t max_body);
 

@@ -89,10 +89,15 @@ int clock_zone_offset_min(const char *name, int64_t at_s)
     return (int)(tm.tm_gmtoff / 60);
 }
 
-void clock_local_hhmm(const char *epoch_s, char *out, size_t cap)
+void clock_local_until(const char *epoch_s, char out[CLOCK_UNTIL_LEN])
 {
-    struct tm tm;
-    time_t t = (time_t)strtoll(epoch_s, NULL, 10);
-    if (!*epoch_s || !localtime_r(&t, &tm) || strftime(out, cap, "%H:%M", &tm) == 0)
-        snprintf(out, cap, "%s", "");
+    struct tm tm, today;
+    time_t t = (time_t)strtoll(epoch_s, NULL, 10), now = time(NULL);
+    *out = '\0';
+    if (!*epoch_s || !localtime_r(&t, &tm) || !localtime_r(&now, &today))
+        return;
+    if (tm.tm_year == today.tm_year && tm.tm_yday == today.tm_yday)
+        snprintf(out, CLOCK_UNTIL_LEN, "%02d:%02d", tm.tm_hour, tm.tm_min);
+    else
+        snprintf(out, CLOCK_UNTIL_LEN, "%d月%d日 %02d:%02d", tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
 }

@@ -35,11 +35,14 @@ int clock_zone_name_ok(const char *name);
 /* 1 when clock_zone_name_ok(name) and the system's zone database has it. */
 int clock_zone_known(const char *name);
 
-/* The local time of day ("HH:MM", in the process's TZ) of a time given as
- * seconds since the epoch in text, as PostgreSQL's extract(epoch ...) gives
- * it; "" for "". The pages' sessions run in PostgreSQL's own zone, not the
- * city's, so a time they show is formatted here. */
-void clock_local_hhmm(const char *epoch_s, char *out, size_t cap);
+/* Until when something is held back, as people read it, in the process's
+ * TZ: "14:05" on today's date, else with the date, "12月8日 14:05" (a hold
+ * may last days: a bare time would say a time of today). The time is
+ * given as seconds since the epoch in text, as PostgreSQL's extract(epoch
+ * ...) gives it; "" for "". The pages' sessions run in PostgreSQL's own
+ * zone, not the city's, so a time they show is formatted here. */
+#define CLOCK_UNTIL_LEN 32
+void clock_local_until(const char *epoch_s, char out[CLOCK_UNTIL_LEN]);
 
 /* The zone's offset from UTC at the given time, in minutes (east positive).
  * The zone must be known (clock_zone_known). Sets TZ for a moment and puts it

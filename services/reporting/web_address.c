@@ -53,7 +53,7 @@ int web_address_held(PGconn *pg, const web_address_opts *o, const char *name, co
     if (held) {
         hold->failures = atoi(PQgetvalue(res, 0, H_FAILURES));
         hold->seconds = atoi(PQgetvalue(res, 0, H_SECONDS));
-        clock_local_hhmm(PQgetvalue(res, 0, H_UNTIL), hold->until, sizeof hold->until);
+        clock_local_until(PQgetvalue(res, 0, H_UNTIL), hold->until);
         log_warn("web: sign-in of %s from %s refused: %d failed sign-ins from that address within %d minutes; "
                  "refused so far: %s; held back until %s",
                  name, address, hold->failures, o->minutes, PQgetvalue(res, 0, H_REFUSED), hold->until);
@@ -71,8 +71,8 @@ int web_address_failed(PGconn *pg, const web_address_opts *o, const char *addres
     PGresult *res = db_query(pg, "count a failed sign-in of an address", SQL_FAILED, 3, params, err, errlen);
     if (!res)
         return -1;
-    char until[16];
-    clock_local_hhmm(PQgetvalue(res, 0, 1), until, sizeof until);
+    char until[CLOCK_UNTIL_LEN];
+    clock_local_until(PQgetvalue(res, 0, 1), until);
     if (atoi(PQgetvalue(res, 0, 0)) == o->failures)
         log_warn("web: sign-ins from %s held back until %s after %d failed sign-ins within %d minutes", address,
                  until, o->failures, o->minutes);

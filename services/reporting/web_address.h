@@ -25,6 +25,8 @@
 #include <libpq-fe.h>
 #include <stddef.h>
 
+#include "clock.h"
+
 typedef struct {
     int failures;               /* web.signin_address_failures: failed sign-ins of one address that hold it back */
     int minutes;                /* web.signin_address_minutes: within so long of the first; held back as long */
@@ -32,7 +34,7 @@ typedef struct {
 
 /* Until when a refusal lasts. */
 typedef struct {
-    char until[16];             /* the local time it ends ("14:05") */
+    char until[CLOCK_UNTIL_LEN];    /* the local time it ends ("14:05", clock_local_until) */
     int  seconds;               /* from now, for Retry-After (an address held back only) */
     int  failures;              /* the failures that hold the address back */
 } web_hold;

@@ -111,7 +111,7 @@ static void refused(PGconn *pg, const char *name, const char *address, const cha
 
 /* A wrong password for an existing user: counted, maybe locked. */
 static web_signin_end wrong(PGconn *pg, const web_session_opts *o, const char *name, const char *address,
-                            char until[16], char *err, size_t errlen)
+                            char until[CLOCK_UNTIL_LEN], char *err, size_t errlen)
 {
     char failures[16], minutes[16];
     snprintf(failures, sizeof failures, "%d", o->failures);
@@ -121,7 +121,7 @@ static web_signin_end wrong(PGconn *pg, const web_session_opts *o, const char *n
     if (!res)
         return WEB_SIGNIN_ERROR;
     int locked = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-    clock_local_hhmm(PQgetvalue(res, 0, 1), until, 16);
+    clock_local_until(PQgetvalue(res, 0, 1), until);
     PQclear(res);
     if (locked)
         log_warn("web: %s locked until %s after %d wrong passwords (last from %s)", name, until, o->failures,
@@ -164,7 +164,7 @@ static web_signin_end nobody(PGconn *pg, const char *name, const char *password,
 
 /* The sign-in t checked against its account: wrong, locked, refused or started. */
 static web_signin_end check(PGconn *pg, const web_session_opts *o, const web_signin_try *t,
-                            char token[AUTH_TOKEN_LEN + 1], char until[16], char *err, size_t errlen)
+                            char token[AUTH_TOKEN_LEN + 1], char until[CLOCK_UNTIL_LEN], char *err, size_t errlen)
 {
     const char *name = t->name, *password = t->password, *address = t->address;
     const char *params[] = {name};
@@ -177,7 +177,7 @@ static web_signin_end check(PGconn *pg, const web_session_opts *o, const web_sig
     if (PQntuples(res) != 1 || !*PQgetvalue(res, 0, U_HASH)) {
         end = nobody(pg, name, password, address, PQntuples(res) ? "no password set" : "no such user", err, errlen);
     } else if (strcmp(PQgetvalue(res, 0, U_LOCKED), "t") == 0) {
-        clock_local_hhmm(PQgetvalue(res, 0, U_UNTIL), until, 16);
+        clock_local_until(PQgetvalue(res, 0, U_UNTIL), until);
         refused(pg, name, address, "locked", err, errlen);
         end = WEB_SIGNIN_LOCKED;
     } else if (!auth_password_verify(PQgetvalue(res, 0, U_HASH), password)) {

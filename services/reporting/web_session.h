@@ -64,7 +64,7 @@ typedef struct {
  * new session's token (the cookie's value) in token, the browser's previous
  * session (t->previous, whoever's it was) ended and recorded as signed out;
  * WEB_SIGNIN_WRONG (wrong name or password, or a disabled user: one answer
- * for all), or WEB_SIGNIN_LOCKED with the local time it ends ("14:05") in
+ * for all), or WEB_SIGNIN_LOCKED with when it ends (clock_local_until) in
  * hold->until; WEB_SIGNIN_HELD when t->address is held back, with all of
  * *hold; or WEB_SIGNIN_ERROR. A WRONG or LOCKED end is counted against
  * t->address. err (empty first) says what failed: why for WEB_SIGNIN_ERROR,

@@ -31,6 +31,11 @@ api=$OPEN311
 # ---- Open311 POST: the api_key ----
 form=(--data-urlencode service_code=env.garbage --data-urlencode "description=小区门口垃圾桶满了"
       --data-urlencode "address_string=崂山区中韩街道")
+until_sql() {   # until_sql COLUMN: the SQL of until when it holds, as the page says it (clock_local_until)
+    echo "CASE WHEN ($1 AT TIME ZONE 'Asia/Shanghai')::date = (now() AT TIME ZONE 'Asia/Shanghai')::date
+                THEN to_char($1 AT TIME ZONE 'Asia/Shanghai', 'HH24:MI')
+                ELSE to_char($1 AT TIME ZONE 'Asia/Shanghai', 'FMMM月FMDD日 HH24:MI') END"
+}
 post() {    # post NAME CURL-ARGS...: the status; the body in $WEB_DIR/NAME.json
     local name=$1; shift
     curl -s -o "$WEB_DIR/$name.json" -D "$WEB_DIR/$name.headers" -w '%{http_code}' "$@" "$api"
@@ -178,7 +183,7 @@ check "… the user name kept in its field, only the password to type again" \
            grep -q 'name=\"password\"[^>]* autofocus' '$WEB_DIR/signin-answer.html' &&
            ! grep -q 'wrong-4' '$WEB_DIR/signin-answer.html'"
 check_eq "the fifth: 403, locked" 403 "$(web_signin "$lj" shazikou wrong-5)"
-lock_end=$(sql "SELECT to_char(locked_until AT TIME ZONE 'Asia/Shanghai', 'HH24:MI') FROM principals WHERE name = 'shazikou'")
+lock_end=$(sql "SELECT $(until_sql locked_until) FROM principals WHERE name = 'shazikou'")
 check "… saying until when, in the city's time ($lock_end), not the database's zone" \
     grep -q "账号已锁定，请于 $lock_end 后再试" "$WEB_DIR/signin-answer.html"
 check_eq "then the right password is refused too" 403 "$(web_signin "$lj" shazikou)"
@@ -225,7 +230,7 @@ check_eq "… what X-Forwarded-For claimed counted nowhere" 0 \
                  + (SELECT count(*) FROM auth_events WHERE address LIKE '198.51.100.%')")"
 wait_s=$(sed -n 's/^[Rr]etry-[Aa]fter: \([0-9]*\).*/\1/p' "$WEB_DIR/signin.headers")
 check "… with Retry-After in seconds ($wait_s: about 15 minutes)" test "${wait_s:-0}" -gt 800 -a "${wait_s:-0}" -le 900
-hold_end=$(sql "SELECT to_char(blocked_until AT TIME ZONE 'Asia/Shanghai', 'HH24:MI') FROM signin_addresses WHERE address = '127.0.0.2'")
+hold_end=$(sql "SELECT $(until_sql blocked_until) FROM signin_addresses WHERE address = '127.0.0.2'")
 check "… saying what happened and when to try again ($hold_end, the city's time), in Chinese" grep -q \
     "从这个网络地址（127.0.0.2）登录失败的次数太多（15 分钟内 10 次）。.*这里的登录暂停到 $hold_end，这之前密码对也登录不了" \
     "$WEB_DIR/signin-answer.html"

@@ -18,6 +18,7 @@
 
 #define MAX_HITS    64
 #define OFFICE_BASE 100000      /* automaton values: terms below, office words from here */
+#define PRIVATE_BASE 200000     /* … and words of employers that are not the state's from here */
 
 /* Words that name an office or an official, and whom they accuse: the street office of the place, a
  * department of the district by its kind (data/routing/dept_kinds.csv), or nobody in particular (""). The
@@ -55,6 +56,26 @@ static const struct {
 };
 #define NOFFICES (sizeof OFFICES / sizeof OFFICES[0])
 
+/* Employers that are not the state's: with one in its clause, the office words that name staff of
+ * anyone (GENERAL) are about them, not officials (物业工作人员态度恶劣, 开发商公司领导推诿), as a
+ * clause of 物业 or a shop's owner alone is; an office word that names the state (政府, 干部, 街道 …)
+ * beside them still accuses (政府部门和开发商互相推诿). */
+static const char *const PRIVATE[] = {
+    "物业", "公司", "开发商", "银行", "医院", "学校", "培训机构", "幼儿园", "超市", "商场", "商家",
+    "饭店", "酒店", "门店", "中介", "快递", "驾校", "房东", "老板",
+};
+#define NPRIVATE (sizeof PRIVATE / sizeof PRIVATE[0])
+static const char *const GENERAL[] = {"工作人员", "领导", "部门", "窗口"};
+
+/* Whether office word i names staff of any employer (GENERAL), not the state's alone. */
+static int general(size_t i)
+{
+    for (size_t g = 0; g < sizeof GENERAL / sizeof GENERAL[0]; g++)
+        if (strcmp(OFFICES[i].word, GENERAL[g]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Clause separators: 。！？；， and their ASCII forms (intake folds full-width ones), line ends, and a
  * space, which letters typed without punctuation put between clauses (a real one of the labelled
  * messages: "……工商局得以介入此事协调 仁和培训机构老师相互推诿 ……", 500 characters of one clause,
@@ -88,11 +109,13 @@ route_conduct *route_conduct_new(void)
         free(self);
         return NULL;
     }
+    int rc = 0;
     for (size_t i = 0; i < NOFFICES; i++)
-        if (route_ac_add(self->ac, OFFICES[i].word, strlen(OFFICES[i].word), (int32_t)(OFFICE_BASE + i)) != 0) {
-            route_conduct_destroy(&self);
-            return NULL;
-        }
+        rc |= route_ac_add(self->ac, OFFICES[i].word, strlen(OFFICES[i].word), (int32_t)(OFFICE_BASE + i));
+    for (size_t i = 0; i < NPRIVATE; i++)
+        rc |= route_ac_add(self->ac, PRIVATE[i], strlen(PRIVATE[i]), (int32_t)(PRIVATE_BASE + i));
+    if (rc != 0)
+        route_conduct_destroy(&self);
     return self;
 }
 
@@ -161,12 +184,13 @@ static void clause_of(const char *text, size_t len, size_t start, size_t end, si
 }
 
 /* Records the clause [from, to) of conduct term t if an office word lies inside it: the first that
- * names whom it accuses, else the first (街道工作人员 over the 工作人员 inside it, 环保局 over 领导). */
+ * names whom it accuses, else the first (街道工作人员 over the 工作人员 inside it, 环保局 over 领导);
+ * not when its office words name staff of anyone beside an employer not the state's (物业工作人员). */
 static void judge(const route_conduct *self, const hit_list *l, const hit *t, size_t from, size_t to,
                   route_conduct_result *out)
 {
     size_t best = 0;
-    int found = 0;
+    int found = 0, private = 0, state = 0;
     for (int k = 0; k < out->n; k++)
         if (out->hit[k].clause_start == from)
             return;                               /* this clause is already counted */
@@ -174,12 +198,17 @@ static void judge(const route_conduct *self, const hit_list *l, const hit *t, si
         const hit *o = &l->h[j];
         if (o->value < OFFICE_BASE || o->start < from || o->end > to)
             continue;
+        if (o->value >= PRIVATE_BASE) {
+            private = 1;
+            continue;
+        }
         size_t i = (size_t)(o->value - OFFICE_BASE);
         if (!found || (!*OFFICES[best].kind && *OFFICES[i].kind))
             best = i;
         found = 1;
+        state |= !general(i);
     }
-    if (!found || out->n >= ROUTE_CONDUCT_MAX)
+    if (!found || (private && !state) || out->n >= ROUTE_CONDUCT_MAX)
         return;
     out->hit[out->n++] = (route_conduct_hit){.term = self->terms[t->value], .office = OFFICES[best].word,
                                              .accused_kind = OFFICES[best].kind, .clause_start = from,

@@ -76,6 +76,18 @@ static void test_apart_accuses_nobody(void **state)
     assert_int_equal(r.n, 0);
     route_conduct_find(*state, "邻居推诿说垃圾不是他家的", &r);              /* no office at all */
     assert_int_equal(r.n, 0);
+    route_conduct_find(*state, "物业工作人员态度恶劣", &r);        /* staff, but not the state's */
+    assert_int_equal(r.n, 0);
+    route_conduct_find(*state, "开发商公司领导一直推诿", &r);
+    assert_int_equal(r.n, 0);
+    route_conduct_find(*state, "银行工作人员敷衍", &r);
+    assert_int_equal(r.n, 0);
+    route_conduct_find(*state, "物业和街道工作人员互相推诿", &r);   /* an office named: accused still */
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.hit[0].accused_kind, "street");
+    route_conduct_find(*state, "政府部门和开发商互相推诿", &r);     /* the state named */
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.hit[0].accused_kind, "");
     route_conduct_find(*state, NULL, &r);
     assert_int_equal(r.n, 0);
 }

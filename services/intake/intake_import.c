@@ -31,6 +31,7 @@
 #include "intake_row.h"
 #include "intake_sha.h"
 #include "intake_source.h"
+#include "intake_stopped.h"
 #include "intake_tickets.h"
 #include "intake_unmapped.h"
 #include "intake_zone.h"
@@ -109,7 +110,8 @@ typedef struct {
     int              copying;     /* a COPY into complaints is under way */
     int              unreadable;  /* the file could not be read on (damaged): importing it again
                                    * unchanged would stop at the same place */
-    int64_t          stored_rows; /* the file's rows up to the last committed batch */
+    intake_stopped   stored;      /* the import as of its last committed batch */
+    long             rejects_at;  /* the rejects file once the batch being stored wrote its own */
     int64_t          repeated;    /* the batch's rows whose ticket an earlier row of the file has */
 } import_run;
 
@@ -580,14 +582,16 @@ static int start_batch(import_run *r, const batch *b, char *why, size_t whylen)
         text_prefix(why, whylen, "数据库：开始这一批时出错：");
         goto fail;
     }
-    if (b->copied == 0)
-        return 0;
-    if (intake_zone_learn(r->zone, pg, why, whylen) < 0)
-        goto fail;
-    long fresh = probe(r, why, whylen);
-    if (fresh < 0 || reject_repeats(r, why, whylen) < 0 || reserve_ids(r, fresh, why, whylen) < 0)
-        goto fail;
-    if (fresh > 0 && queue_new_rows(r, why, whylen) < 0)
+    if (b->copied > 0) {
+        if (intake_zone_learn(r->zone, pg, why, whylen) < 0)
+            goto fail;
+        long fresh = probe(r, why, whylen);
+        if (fresh < 0 || reject_repeats(r, why, whylen) < 0 || reserve_ids(r, fresh, why, whylen) < 0)
+            goto fail;
+        if (fresh > 0 && queue_new_rows(r, why, whylen) < 0)
+            goto fail;
+    }
+    if (intake_rejects_mark(r->rejects, &r->rejects_at, why, whylen) < 0)   /* before the next batch's */
         goto fail;
     return 0;
 fail:
@@ -614,7 +618,7 @@ static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
     r->res->inserted = c.inserted;      /* counted once committed */
     r->res->duplicates = c.duplicates;
     r->res->repeated += r->repeated;
-    r->stored_rows = b->rows_total;
+    r->stored = (intake_stopped){.rows = b->rows_total, .rejected = b->rejected, .rejects_mark = r->rejects_at};
     committed(r);
     failpoint("import_before_enqueue");
     if (r->opt->progress)
@@ -709,32 +713,6 @@ static int open_import(import_run *r, const char *file_name, char *why, size_t w
     return begin_import(r, file_name, why, whylen);
 }
 
-/* After an import that failed part way: what of the file is stored, and how
- * to store the rest, after why — which, when the database went away, says
- * only that (PostgreSQL's words, about COPY lines and backends, go to the log).
- * A file that could not be read on has to be mended first: imported again
- * as it is, it would stop at the same place. */
-static void say_what_is_stored(const import_run *r, char *why, size_t whylen)
-{
-    int lost = PQstatus(r->opt->pg) != CONNECTION_OK;
-    const char *when = lost ? "等数据库恢复后" : "";
-    if (lost) {
-        log_warn("import %s: the database went away: %s", r->id, why);
-        snprintf(why, whylen, "导入中途数据库断开了（数据库的原话记在工单受理服务的日志里）");
-    }
-    size_t n = strlen(why);
-    if (n >= whylen - 1)
-        return;
-    if (r->stored_rows == 0) {
-        snprintf(why + n, whylen - n, "；这个文件一行也没有存%s", lost ? "：请等数据库恢复后重新导入" : "");
-        return;
-    }
-    const char *again = r->unreadable && !lost ? "按上面说的改好文件后再导入，照原样再导入会停在同一处"
-                                               : "再导入同一个文件存下其余的行";
-    snprintf(why + n, whylen - n, "；表头之后的前 %" PRId64 " 条记录已存（新存 %" PRId64 " 件），其余没有存：请%s%s"
-             "（已存的行算作重复，不会重复立案）", r->stored_rows, r->res->inserted, when, again);
-}
-
 int intake_import(const intake_import_opts *opt, const char *path, const char *file_name,
                   intake_result *res, char *err, size_t errlen)
 {
@@ -752,7 +730,7 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
         if (r.zone)
             intake_zone_note(r.zone, res);
         if (rc < 0 && res->import_id)
-            say_what_is_stored(&r, why, sizeof why);
+            intake_stopped_explain(&r.stored, opt->pg, r.id, r.unreadable, res, r.rejects, why, sizeof why);
         text_utf8_cut(why);
     }
     if (res->import_id) {

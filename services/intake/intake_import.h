@@ -107,8 +107,10 @@ typedef struct intake_result {
 /* Imports the file at path, recorded under file_name (NULL: path's base name).
  * Returns 0 when the whole file was read (status done), or -1 with what went
  * wrong in err, for a caller who names the file (never the path it was read
- * from; status failed when an imports row exists; *res holds the counts
- * committed so far). A dry run reads every row and fills the
+ * from), and what of it is stored and what to do next (intake_stopped.h).
+ * Status failed when an imports row exists; *res then holds the counts and
+ * the rejects file of the batches committed before (rows_total > 0: part
+ * of the file is stored). A dry run reads every row and fills the
  * counts, the warnings and the preview, and stores nothing: no imports row,
  * no rejects file, tickets not compared with those stored. */
 int intake_import(const intake_import_opts *opt, const char *path, const char *file_name,

@@ -140,6 +140,38 @@ int intake_rejects_write(intake_rejects *self, const intake_reject *rej, char *e
     return 0;
 }
 
+int intake_rejects_mark(intake_rejects *self, long *mark, char *err, size_t errlen)
+{
+    *mark = 0;
+    if (!self->fp)
+        return 0;
+    if (fflush(self->fp) != 0 || (*mark = ftell(self->fp)) < 0) {
+        snprintf(err, errlen, "拒收明细文件 %s：写入出错：%s", self->path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int intake_rejects_cut(intake_rejects *self, long mark, char *err, size_t errlen)
+{
+    if (!self->fp)
+        return 0;
+    if (mark == 0) {
+        fclose(self->fp);
+        self->fp = NULL;
+        int rc = unlink(self->path) < 0 && errno != ENOENT ? -1 : 0;
+        if (rc < 0)
+            snprintf(err, errlen, "拒收明细文件 %s：删不掉：%s", self->path, strerror(errno));
+        self->path[0] = '\0';
+        return rc;
+    }
+    if (fflush(self->fp) != 0 || ftruncate(fileno(self->fp), mark) < 0 || fseek(self->fp, mark, SEEK_SET) < 0) {
+        snprintf(err, errlen, "拒收明细文件 %s：截短出错：%s", self->path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int intake_rejects_close(intake_rejects *self, char *err, size_t errlen)
 {
     if (!self->fp)

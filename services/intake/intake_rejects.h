@@ -34,6 +34,14 @@ intake_rejects *intake_rejects_new(const char *dir, int64_t import_id);
 /* Appends one rejected row. 0, or -1 with the reason in err. */
 int intake_rejects_write(intake_rejects *self, const intake_reject *rej, char *err, size_t errlen);
 
+/* How much of the file is written so far (0 while no row was rejected), a
+ * place intake_rejects_cut() may go back to. 0, or -1 with err. */
+int intake_rejects_mark(intake_rejects *self, long *mark, char *err, size_t errlen);
+
+/* Drops what was written after mark (a mark of 0: the whole file, which
+ * is removed, so the path becomes ""). 0, or -1 with err. */
+int intake_rejects_cut(intake_rejects *self, long mark, char *err, size_t errlen);
+
 /* Flushes and closes the file (if one was written). 0, or -1 with err. */
 int intake_rejects_close(intake_rejects *self, char *err, size_t errlen);
 

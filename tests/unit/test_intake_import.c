@@ -388,6 +388,43 @@ static void test_xlsx_damaged_cells(void **state)
     assert_null(strstr(err, "再导入同一个文件"));
 }
 
+/* An import that stops part way answers with the stored part: its counts,
+ * and a rejects file of its rows only (the row rejected in the batch read
+ * ahead was in it, and counted); stopped in its first batch, none at all. */
+static void test_stopped_import_keeps_stored_part(void **state)
+{
+    (void)state;
+    char path[256], err[1024] = "";
+    intake_result res;
+    write_csv("stopped-rejects.csv", HEADER
+              "@40,2021-06-01 08:00,,,,a,,,\r\n"
+              "@41,昨天,,,,b,,,\r\n"
+              "@42,2021-06-01 08:02,,,,c,,,\r\n"
+              "@43,2021-06-01 08:03,,,,,,,\r\n"
+              "@44,2021-06-01 08:04,,,,e,,,\r\n", path);
+    intake_import_opts opt = fx.opt;
+    opt.batch_rows = 3;
+    fx.stop = 1;
+    assert_int_equal(intake_import(&opt, path, NULL, &res, err, sizeof err), -1);
+    fx.stop = 0;
+    assert_int_equal(res.rows_total, 3);
+    assert_int_equal(res.inserted, 2);
+    assert_int_equal(res.rejected, 1);
+    char *rej = slurp(res.rejects_path);
+    assert_non_null(strstr(rej, "\n3,3,来电时间,"));
+    assert_null(strstr(rej, "\n5,5,"));
+
+    write_xlsx("stopped-first.xlsx", "", "", XHEAD
+               "<row r=\"2\">" XCELL("A2", "@45") XCELL("B2", "昨天") XCELL("C2", "拒收") "</row>"
+               "<row r=\"3\">" XCELL("A3", "@46") "<c r=\"B3\"><v>1</x></c></row>", path);
+    assert_int_equal(intake_import(&opt, path, NULL, &res, err, sizeof err), -1);
+    assert_int_equal(res.rows_total, 0);
+    assert_string_equal(res.rejects_path, "");
+    char rejects[512];
+    snprintf(rejects, sizeof rejects, "%s/import-%lld-rejects.csv", opt.rejects_dir, (long long)res.import_id);
+    assert_int_equal(access(rejects, F_OK), -1);
+}
+
 /* A workbook in the 1904 date system (workbookPr date1904) has its serial
  * dates read from 1904: they were stored 1462 days early. */
 static void test_xlsx_date1904(void **state)
@@ -604,6 +641,7 @@ int main(void)
         cmocka_unit_test(test_reimport_changes_nothing),
         cmocka_unit_test(test_duplicates_across_imports_and_batches),
         cmocka_unit_test(test_stopped_import_finishes_on_rerun),
+        cmocka_unit_test(test_stopped_import_keeps_stored_part),
         cmocka_unit_test(test_missing_column_and_unreadable_file),
         cmocka_unit_test(test_summer_time_told),
         cmocka_unit_test(test_xlsx_damaged_cells),

@@ -12,6 +12,7 @@
 
 #include "bus.h"
 #include "svc.h"
+#include "text.h"
 
 /* The answer of another type than want, in err. -1. */
 static int unexpected(const Jiesu__Envelope *env, const char *want, char *err, size_t errlen)
@@ -88,14 +89,20 @@ void import_client_counts(FILE *f, const Jiesu__ImportReply *r)
                 (long long)r->rows_total, (long long)(r->rows_total - r->rejected), (long long)r->rejected);
         return;
     }
-    fprintf(f, "共 %lld 行，新存 %lld 件，重复 %lld 行", (long long)r->rows_total, (long long)r->inserted,
-            (long long)r->duplicates);
+    fprintf(f, "%s共 %lld 行，新存 %lld 件，重复 %lld 行", *r->failed ? "停下前导入的部分：" : "",
+            (long long)r->rows_total, (long long)r->inserted, (long long)r->duplicates);
     if (r->repeated > 0)
         fprintf(f, "（工单号已入库 %lld 行，文件里同一工单号又出现 %lld 行，只存了第一行）",
                 (long long)(r->duplicates - r->repeated), (long long)r->repeated);
     else
         fputs("（工单号已入库）", f);
     fprintf(f, "，拒收 %lld 行", (long long)r->rejected);
+}
+
+void import_client_failure(char out[IMPORT_CLIENT_FAILURE_BYTES], const Jiesu__ImportReply *r)
+{
+    snprintf(out, IMPORT_CLIENT_FAILURE_BYTES, "第 %lld 号导入没有做完：%s", (long long)r->import_id, r->failed);
+    text_utf8_cut(out);
 }
 
 void import_client_rejects_init(import_client_rejects *self, import_client_call_fn call, void *call_ctx,

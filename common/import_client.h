@@ -75,10 +75,20 @@ int import_client_finish(import_client *self, const void *data, size_t len, Jies
  * writes none: its first rejects are in its preview). */
 int import_client_has_rejects(const Jiesu__ImportReply *r);
 
-/* "共 5 行，新存 3 件，重复 2 行（…），拒收 0 行" (a dry run: 试导入，什么也没有存：…):
- * the duplicates stored before the import apart from the rows that repeat
- * a ticket of the file's own. */
+/* "共 5 行，新存 3 件，重复 2 行（…），拒收 0 行" (a dry run: 试导入，什么也没有存：…;
+ * an import that stopped part way: 停下前导入的部分：共 …): the duplicates
+ * stored before the import apart from the rows that repeat a ticket of the
+ * file's own. */
 void import_client_counts(FILE *f, const Jiesu__ImportReply *r);
+
+#define IMPORT_CLIENT_FAILURE_BYTES 8192
+
+/* An import that stopped part way (r->failed): "第 12 号导入没有做完：" and
+ * intake's words, what happened, what of the file is stored and what to do
+ * next, into out (text, to be escaped where it goes; cut on a character).
+ * Its counts (import_client_counts) and its rejects file are the stored
+ * part's, fetched as after a whole import. */
+void import_client_failure(char out[IMPORT_CLIENT_FAILURE_BYTES], const Jiesu__ImportReply *r);
 
 /* ---- the rejects file ---- */
 

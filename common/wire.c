@@ -16,7 +16,7 @@ static const wire_entry TABLE[] = {
     {"import.upload", M(import_upload), WIRE_REQUEST, "client", "a chunk of a clerk's file (intake)"},
     {"import.uploaded", M(upload_reply), WIRE_REPLY, "intake", "the chunk is stored: how much intake holds"},
     {"import.progress", M(import_progress), WIRE_REPLY, "intake", "interim: rows and bytes read so far"},
-    {"import.reply", M(import_reply), WIRE_REPLY, "intake", "the import's counts and rejects file"},
+    {"import.reply", M(import_reply), WIRE_REPLY, "intake", "the import's counts and rejects file (a stopped one: the stored part's)"},
     {"rejects.fetch", M(rejects_request), WIRE_REQUEST, "client", "a chunk of an import's rejects file (intake)"},
     {"rejects.chunk", M(rejects_chunk), WIRE_REPLY, "intake", "the chunk, the file's size and name"},
 

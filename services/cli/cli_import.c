@@ -9,7 +9,10 @@
  * or a profile file of the clerk's own, sent with the import; --dry-run
  * prints the mapping and the first rows as they would be stored. The rows
  * refused or repeated come back to this machine as a file beside the
- * imported one (cli_rejects.h); --rejects fetches them again.
+ * imported one (cli_rejects.h); --rejects fetches them again. An import
+ * that stopped part way says so first, with its number, what of the file
+ * is stored and what to do (intake's words), then the stored part's
+ * summary and rejects, and the command fails.
  *
  * The file's bytes travel over the bus ("import.upload", 1 MiB a chunk, each
  * acknowledged); the last chunk makes intake import the file, and the wait
@@ -83,6 +86,11 @@ static void print_summary(const char *file, const Jiesu__ImportReply *r, const w
 {
     if (!w->warned)
         print_warnings(file, r->warnings, r->n_warnings);
+    if (*r->failed) {
+        char failure[IMPORT_CLIENT_FAILURE_BYTES];
+        import_client_failure(failure, r);
+        printf("%s：%s\n", file, failure);
+    }
     printf("%s：", file);
     import_client_counts(stdout, r);
     const char *which = !r->repeated ? "拒收" : r->rejected ? "拒收和重复" : "重复";
@@ -180,6 +188,7 @@ static int send_file(upload *u, const char *file, const char *name)
     char local[PATH_MAX] = "";
     rc = import_client_has_rejects(reply) ? cli_rejects_fetch(u->ctx, reply->import_id, file, local, sizeof local) : 0;
     print_summary(file, reply, &u->watch, local);
+    rc = *reply->failed ? -1 : rc;
     jiesu__import_reply__free_unpacked(reply, NULL);
     return rc;
 }

@@ -126,7 +126,7 @@ static char *text(const char *s)
     return *s ? strdup(s) : (char *)protobuf_c_empty_string;
 }
 
-Jiesu__ImportReply *intake_reply_import(const intake_result *res, int dry_run)
+Jiesu__ImportReply *intake_reply_import(const intake_result *res, int dry_run, const char *failed)
 {
     Jiesu__ImportReply *r = malloc(sizeof *r);
     if (!r)
@@ -145,7 +145,8 @@ Jiesu__ImportReply *intake_reply_import(const intake_result *res, int dry_run)
     r->encoding = text(res->encoding);
     r->profile = text(res->profile);
     r->profile_how = text(res->profile_how);
-    int ok = r->rejects_path && r->sha256 && r->encoding && r->profile && r->profile_how
+    r->failed = text(failed ? failed : "");
+    int ok = r->failed && r->rejects_path && r->sha256 && r->encoding && r->profile && r->profile_how
              && put_warnings(&r->warnings, &r->n_warnings, res) == 0 && put_unmapped(r, res) == 0
              && put_texts(&r->notes, &r->n_notes, res->notes[0], res->nnotes, sizeof res->notes[0]) == 0
              && (!dry_run || put_preview(r, res) == 0);

@@ -9,7 +9,10 @@
  * published as "complaint.imported"; the clerk then fetches the import's
  * rejects file in "rejects.fetch" chunks (intake_fetch.c). The import itself
  * is intake_import.c; a signal during an import stops it after the current
- * batch. Single complaints also arrive over Open311 HTTP on intake.http_addr
+ * batch. An import that stopped part way, some of the file stored, is
+ * answered and published as "import.reply" too, saying why (failed), with
+ * its number and the stored part's counts and rejects file. Single
+ * complaints also arrive over Open311 HTTP on intake.http_addr
  * (intake_open311.c).
  */
 #include <stdio.h>
@@ -114,9 +117,10 @@ static int ensure_route(intake *in, service *s)
     return 0;
 }
 
-static void reply_import(service *s, const bus_request *req, const intake_result *res, int dry_run)
+static void reply_import(service *s, const bus_request *req, const intake_result *res, int dry_run,
+                         const char *failed)
 {
-    Jiesu__ImportReply *reply = intake_reply_import(res, dry_run);
+    Jiesu__ImportReply *reply = intake_reply_import(res, dry_run, failed);
     if (!reply) {
         bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "import answered: out of memory");
         return;
@@ -176,12 +180,13 @@ static void import_upload(service *s, const bus_request *req, const auth_princip
     opts.profile = last->profile;
     opts.profile_text = *last->profile_text ? last->profile_text : NULL;
     opts.dry_run = last->dry_run;
-    if (intake_import(&opts, st->path, st->file_name, &res, err, sizeof err) < 0) {
+    int rc = intake_import(&opts, st->path, st->file_name, &res, err, sizeof err);
+    if (rc < 0)
         log_error("import of %s by %s failed: %s", st->file_name, who->name, err);
+    if (rc < 0 && res.rows_total == 0)
         bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "%s", err);
-    } else {
-        reply_import(s, req, &res, opts.dry_run);
-    }
+    else
+        reply_import(s, req, &res, opts.dry_run, rc < 0 ? err : NULL);
 }
 
 static void on_upload(service *s, const bus_request *req, const auth_principal *who)

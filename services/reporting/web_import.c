@@ -281,10 +281,21 @@ static void form(FILE *f, const web_import *w, const web_user *u, const http_req
           "更大的文件用命令 jiesu import 导入。</p>\n", f);
 }
 
-/* The import's summary, as jiesu import prints it. */
+/* The import's summary, as jiesu import prints it: first, for an import
+ * that stopped part way, why and what to do, then its stored part's. */
 static void summary(FILE *f, const char *file, const Jiesu__ImportReply *r)
 {
-    fputs("<div class=\"msg ok\" role=\"status\"><p>", f);
+    if (*r->failed) {
+        char failure[IMPORT_CLIENT_FAILURE_BYTES];
+        import_client_failure(failure, r);
+        fputs("<div class=\"msg err\" role=\"alert\"><p>文件“", f);
+        text_html_escape(f, file);
+        fputs("”的", f);
+        text_html_escape(f, failure);
+        fputs("</p>", f);
+    } else {
+        fputs("<div class=\"msg ok\" role=\"status\"><p>", f);
+    }
     text_html_escape(f, file);
     fputs("：", f);
     import_client_counts(f, r);
@@ -321,7 +332,8 @@ static int has_rejects(char *const *cells)
 }
 
 /* web_html_cell_fn of the recent imports: the state in words, and beside
- * the rejected rows the link to them once the import is done. */
+ * the rejected rows the link to them once the import is over (done, or
+ * failed part way: the stored part's). */
 static int recent_cell(FILE *f, const void *ctx, const Jiesu__Table *t, size_t row, size_t col)
 {
     char *const *cells = t->rows[row]->cells;
@@ -333,7 +345,7 @@ static int recent_cell(FILE *f, const void *ctx, const Jiesu__Table *t, size_t r
         return 1;
     }
     text_html_escape(f, cells[C_REJECTED]);
-    if (strcmp(cells[C_STATE], "done") == 0 && has_rejects(cells)) {
+    if (strcmp(cells[C_STATE], "running") != 0 && has_rejects(cells)) {
         fputs(" <a href=\"/work/import/rejects?id=", f);
         text_html_escape(f, cells[C_ID]);
         fputs("\">拒收明细</a>", f);
@@ -409,7 +421,8 @@ void web_import_post(const web_import *w, PGconn *pg, const web_user *u, const h
     }
     if (reply)
         log_info("web: %s imported %s: import %" PRId64, u->who.name, up->file_name, reply->import_id);
-    page(w, pg, u, req, resp, up->status ? up->status : 200, up->status ? up->msg : NULL, up, reply);
+    int status = up->status ? up->status : reply && *reply->failed ? 409 : 200;
+    page(w, pg, u, req, resp, status, up->status ? up->msg : NULL, up, reply);
     if (reply)
         jiesu__import_reply__free_unpacked(reply, NULL);
 }

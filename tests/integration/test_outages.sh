@@ -12,8 +12,8 @@
 # connection the server had closed, and the pages' times stay the city's
 # local time (a reset connection starts in the server's zone, UTC here).
 # Stopped in the middle of an import: the
-# clerk is told which rows are stored; importing the file again stores the
-# rest, nothing twice.
+# clerk is told the import's number and which rows are stored; importing
+# the file again stores the rest, nothing twice.
 # Redis away (and back empty, the worst case): complaints are still filed
 # and imported (PostgreSQL is the record), every service answers `jiesu
 # status` at once, running, with Redis down (assignment also when started
@@ -223,6 +223,9 @@ check "… saying the database went away, how many records are stored and to imp
     grep -q "导入中途数据库断开了（数据库的原话记在工单受理服务的日志里）；表头之后的前 [0-9]* 条记录已存（新存 [0-9]* 件），其余没有存：请等数据库恢复后再导入同一个文件" "$dir/import-cut.out"
 check "… PostgreSQL's words in intake's log only" \
     sh -c "! grep -q 'COPY\|terminating\|server closed' '$dir/import-cut.out' && grep -q 'the database went away: ' '$HARNESS_DIR/intake.log'"
+check "… naming the import's number and the stored part's rows" \
+    sh -c "grep -q '^$dir/big.csv：第 $((last + 1)) 号导入没有做完：导入中途数据库断开了' '$dir/import-cut.out' &&
+           grep -q '^$dir/big.csv：停下前导入的部分：共 ${cut_n:-?} 行，新存 [0-9]* 件' '$dir/import-cut.out'"
 stack_start
 jiesu_as "$clerk_key" import "$dir/big.csv" >"$dir/import-again.out" 2>&1
 check "imported again: all 100,000 rows read, none rejected" grep -q "big.csv：共 100000 行，.*拒收 0 行" "$dir/import-again.out"

@@ -11,9 +11,10 @@
  * is intake_import.c; a signal during an import stops it after the current
  * batch. An import that stopped part way, some of the file stored, is
  * answered and published as "import.reply" too, saying why (failed), with
- * its number and the stored part's counts and rejects file. Single
- * complaints also arrive over Open311 HTTP on intake.http_addr
- * (intake_open311.c).
+ * its number and the stored part's counts and rejects file; its record is
+ * marked failed then, or, when the database went away, as soon as intake
+ * reaches it again (sweep_imports). Single complaints also arrive over
+ * Open311 HTTP on intake.http_addr (intake_open311.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "intake_import.h"
 #include "intake_open311.h"
 #include "intake_pick.h"
+#include "intake_record.h"
 #include "intake_profile.h"
 #include "intake_reply.h"
 #include "intake_upload.h"
@@ -40,6 +42,7 @@ typedef struct {
     intake_uploads     *uploads;        /* files being sent by clerks */
     unsigned            redis_epoch;    /* of the connection route is bound to */
     intake_import_opts  opts;
+    int                 sweep_owed;     /* an imports row may be left running (sweep_imports) */
     int                 utc_offset_min; /* local time of Open311 complaints */
     char                profiles_dir[1024];
 } intake;
@@ -117,6 +120,22 @@ static int ensure_route(intake *in, service *s)
     return 0;
 }
 
+/* Marks failed the imports left running by a process that no longer runs
+ * them: at start (a killed intake's) and after an import that failed, whose
+ * end may not have been recorded (the database gone), as soon as PostgreSQL
+ * answers; else such an import read as still running until the next one,
+ * and its rejects could not be fetched. */
+static void sweep_imports(intake *in, service *s)
+{
+    char err[600];
+    if (!in->sweep_owed || svc_ensure_pg(s, err, sizeof err) < 0)
+        return;
+    if (intake_record_fail_orphans(s->pg, err, sizeof err) < 0)
+        log_warn("marking imports that stopped as failed: %s", err);
+    else
+        in->sweep_owed = 0;
+}
+
 static void reply_import(service *s, const bus_request *req, const intake_result *res, int dry_run,
                          const char *failed)
 {
@@ -181,8 +200,10 @@ static void import_upload(service *s, const bus_request *req, const auth_princip
     opts.profile_text = *last->profile_text ? last->profile_text : NULL;
     opts.dry_run = last->dry_run;
     int rc = intake_import(&opts, st->path, st->file_name, &res, err, sizeof err);
-    if (rc < 0)
+    if (rc < 0) {
         log_error("import of %s by %s failed: %s", st->file_name, who->name, err);
+        in->sweep_owed |= res.import_id > 0;
+    }
     if (rc < 0 && res.rows_total == 0)
         bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "%s", err);
     else
@@ -222,6 +243,7 @@ static void on_rejects(service *s, const bus_request *req, const auth_principal 
     Jiesu__RejectsChunk chunk = JIESU__REJECTS_CHUNK__INIT;
     Jiesu__RejectsRequest *rq = BUS_UNPACK(rejects_request, req->env);
     uint8_t *buf = rq ? malloc(INTAKE_FETCH_CHUNK) : NULL;
+    sweep_imports(in, s);     /* an import that stopped is not "still running" */
     if (!rq || !buf) {
         bus_server_reply_error(s->server, req, rq ? SVC_ERR_INTERNAL : SVC_ERR_BAD_REQUEST, "%s",
                                rq ? "rejects.fetch: out of memory" : "rejects.fetch: malformed payload");
@@ -271,7 +293,7 @@ static const svc_route ROUTES[] = {{"import.upload", on_upload, AUTH_CLERK},
 
 int main(int argc, char **argv)
 {
-    intake in = {0};
+    intake in = {.sweep_owed = 1};
     service s;
     int rc = 1;
     if (svc_start(&s, "intake", argc, argv, ROUTES, &in) == 0 && start_uploads(&in, &s) == 0) {
@@ -283,6 +305,7 @@ int main(int argc, char **argv)
         rc = 0;
         while (!svc_stopping() && rc == 0) {
             rc = svc_poll(&s, 1000) < 0;
+            sweep_imports(&in, &s);
             intake_uploads_expire(in.uploads);
         }
         log_info("stopping");

@@ -12,8 +12,9 @@
 # connection the server had closed, and the pages' times stay the city's
 # local time (a reset connection starts in the server's zone, UTC here).
 # Stopped in the middle of an import: the
-# clerk is told the import's number and which rows are stored; importing
-# the file again stores the rest, nothing twice.
+# clerk is told the import's number and which rows are stored, the import is
+# recorded failed once the database is back; importing the file again
+# stores the rest, nothing twice.
 # Redis away (and back empty, the worst case): complaints are still filed
 # and imported (PostgreSQL is the record), every service answers `jiesu
 # status` at once, running, with Redis down (assignment also when started
@@ -227,6 +228,11 @@ check "… naming the import's number and the stored part's rows" \
     sh -c "grep -q '^$dir/big.csv：第 $((last + 1)) 号导入没有做完：导入中途数据库断开了' '$dir/import-cut.out' &&
            grep -q '^$dir/big.csv：停下前导入的部分：共 ${cut_n:-?} 行，新存 [0-9]* 件' '$dir/import-cut.out'"
 stack_start
+# Its end could not be recorded with the database away: intake records it
+# failed once the database is back, not at the next import.
+wait_for "the cut import recorded failed" 30 sql_eq "SELECT status FROM imports WHERE id = $last + 1" failed
+check_eq "back: the cut import is recorded failed, with its stored rows, before any other import" "failed ${cut_n:-?}" \
+    "$(sql "SELECT status || ' ' || rows_total FROM imports WHERE id = $last + 1")"
 jiesu_as "$clerk_key" import "$dir/big.csv" >"$dir/import-again.out" 2>&1
 check "imported again: all 100,000 rows read, none rejected" grep -q "big.csv：共 100000 行，.*拒收 0 行" "$dir/import-again.out"
 check_eq "… the cut one's record: failed after whole batches, before the file's end, as many as it said" \

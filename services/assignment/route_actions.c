@@ -310,10 +310,13 @@ static int co_handler(PGconn *pg, const route_action_req *req, target_unit *to, 
         return -1;
     snprintf(to->co, sizeof to->co, "%s", PQgetvalue(res, 0, CO_CODE));
     snprintf(to->co_name, sizeof to->co_name, "%s", PQgetvalue(res, 0, CO_NAME));
-    snprintf(to->ended, sizeof to->ended, "%s", PQgetvalue(res, 0, CO_ENDED));
+    int fits = snprintf(to->ended, sizeof to->ended, "%s", PQgetvalue(res, 0, CO_ENDED)) < (int)sizeof to->ended;
     snprintf(to->ended_names, sizeof to->ended_names, "%s", PQgetvalue(res, 0, CO_ENDED_NAMES));
     PQclear(res);
-    return 0;
+    if (!fits)      /* cut, the list would be no JSON: one co-handler an order has, by routing and dispatch */
+        snprintf(err, errlen, "dispatch: the order has more co-handlers than a reassignment can end at once (%s)",
+                 req->ticket_no);
+    return fits ? 0 : -1;
 }
 
 /* Which rule a dispatch takes, read from the order (locked until the

@@ -7,10 +7,14 @@
 #include <string.h>
 
 #include "db.h"
+#include "route_conduct.h"
 #include "route_say.h"
 
+/* The settled orders' text as the citizen wrote it, less the note a split
+ * letter's problem part reads where its accusation was (the model would
+ * learn the note's words as a category's). */
 static const char SQL_SETTLED[] =
-    "SELECT content, category FROM complaints"
+    "SELECT replace(content, '" ROUTE_CONDUCT_NOTE "', ' '), category FROM complaints"
     " WHERE status IN ('resolved', 'closed') AND category IS NOT NULL AND link_id IS NULL"
     "   AND category NOT IN (WITH RECURSIVE t AS (SELECT code FROM categories WHERE code = 'conduct'"
     "                        UNION ALL SELECT c.code FROM categories c JOIN t ON c.parent_code = t.code)"

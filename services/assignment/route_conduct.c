@@ -259,13 +259,26 @@ static int accuses(const route_conduct *self, const char *text, size_t len)
     return l.n == MAX_HITS;
 }
 
+/* Whether text has a sentence end (。！？ or an ASCII form) anywhere. */
+static int has_sentence_ends(const char *text)
+{
+    for (const char *const *s = SENTENCE_ENDS; *s; s++)
+        if (strstr(text, *s))
+            return 1;
+    return 0;
+}
+
 /* Where the sentence starting at text[at] ends: after its 。！？ (or ASCII form), or at its line end
- * (which stays out of it), or at len. */
-static size_t sentence_end(const char *text, size_t len, size_t at)
+ * (which stays out of it), or at len; after a space too when spaces end sentences (a letter typed
+ * with no sentence end at all, spaces between its phrases, was one sentence: a conduct term took
+ * the whole letter away from the problem's holder). */
+static size_t sentence_end(const char *text, size_t len, size_t at, int spaces_end)
 {
     for (size_t i = at; i < len; i++) {
         if (text[i] == '\n' || text[i] == '\r')
             return i;
+        if (spaces_end && text[i] == ' ')
+            return i + 1;
         for (const char *const *s = SENTENCE_ENDS; *s; s++)
             if (strncmp(text + i, *s, strlen(*s)) == 0)
                 return i + strlen(*s);
@@ -280,9 +293,9 @@ char *route_conduct_redact(const route_conduct *self, const char *text, const ch
     FILE *f = open_memstream(&out, &outlen);
     if (!f)
         return NULL;
-    int noted = 0;
+    int noted = 0, spaces_end = !has_sentence_ends(text);
     for (size_t at = 0, end; at < len; at = end) {
-        end = text[at] == '\n' || text[at] == '\r' ? at + 1 : sentence_end(text, len, at);
+        end = text[at] == '\n' || text[at] == '\r' ? at + 1 : sentence_end(text, len, at, spaces_end);
         if (accuses(self, text + at, end - at)) {
             if (!noted)
                 fputs(note, f);

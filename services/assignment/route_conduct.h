@@ -59,9 +59,10 @@ void route_conduct_find(const route_conduct *self, const char *text, route_condu
 /* What a reader of a split letter's problem part reads in place of its accusing sentences. */
 #define ROUTE_CONDUCT_NOTE "（反映工作人员作风的内容已转纪委监委办理）"
 
-/* text (not NULL) with every sentence (up to 。！？, their ASCII forms or a line end) that holds a
- * conduct term (accusing an office the rule names or not: the letter accuses) replaced by note, one note for sentences taken out one after another. A new string
- * the caller frees, or NULL when out of memory. */
+/* text (not NULL) with every sentence (up to 。！？, their ASCII forms or a line end; up to a space
+ * too in a text with no 。！？ at all) that holds a conduct term (accusing an office the rule names
+ * or not: the letter accuses) replaced by note, one note for sentences taken out one after another.
+ * A new string the caller frees, or NULL when out of memory. */
 char *route_conduct_redact(const route_conduct *self, const char *text, const char *note);
 
 void route_conduct_destroy(route_conduct **self);

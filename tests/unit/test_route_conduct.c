@@ -119,6 +119,8 @@ static void test_redact_takes_out_accusing_sentences(void **state)
     redacts_to(*state, "网格员敷衍\n路灯坏了\r\n城管推诿", "N\n路灯坏了\r\nN"); /* line ends stay */
     redacts_to(*state, "我给政府写过信。经区环保局多次推诿后，仍然有气味。", "我给政府写过信。N");  /* 局: no office word */
     redacts_to(*state, "交通局一直在敷衍我们，拖延时间。桥坏了", "N桥坏了");   /* the real letters' words */
+    redacts_to(*state, "工商局介入协调 城管推诿 桥坏了", "工商局介入协调 N桥坏了");  /* no 。！？: spaces end */
+    redacts_to(*state, "城管推诿 桥坏了。", "N");                 /* with one, a space does not */
     redacts_to(*state, "", "");
 }
 

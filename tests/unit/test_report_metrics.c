@@ -66,15 +66,21 @@ static report_settings equal_weights(void)
     return s;
 }
 
+static report_table *run_period(PGconn *pg, const report_period *p, const report_settings *s)
+{
+    char err[512] = "";
+    report_table *t = report_metrics_run(pg, "880100", "Asia/Shanghai", p, s, err, sizeof err);
+    if (!t)
+        fail_msg("report_metrics_run: %s", err);
+    return t;
+}
+
 static report_table *run_week(PGconn *pg, const char *week, const report_settings *s)
 {
     report_period p;
     char err[512] = "";
     assert_int_equal(report_period_week(&p, week, err, sizeof err), 0);
-    report_table *t = report_metrics_run(pg, "880100", "Asia/Shanghai", &p, s, err, sizeof err);
-    if (!t)
-        fail_msg("report_metrics_run: %s", err);
-    return t;
+    return run_period(pg, &p, s);
 }
 
 static const report_unit *unit(const report_table *t, const char *code)
@@ -438,9 +444,7 @@ static void test_resolution_rate_counts_decided_deadlines(void **state)
     report_period p;
     char err[512] = "";
     assert_int_equal(report_period_week_named(&p, "this", now, err, sizeof err), 0);
-    report_table *t = report_metrics_run(pg, "880100", "Asia/Shanghai", &p, &s, err, sizeof err);
-    if (!t)
-        fail_msg("report_metrics_run: %s", err);
+    report_table *t = run_period(pg, &p, &s);
     assert_int_equal(unit(t, NORTH)->n.assigned, 2);
     assert_int_equal(unit(t, NORTH)->n.resolved, 1);
     assert_true(report_rate_pct(unit(t, NORTH)->rate[RATE_RESOLUTION]) == 50.0);

@@ -100,9 +100,10 @@ enum { H_LIST, H_ROW_KIND, H_NAME, H_COUNT, H_PREV };
  * now for the others); a deadline or alert without a unit counts for the
  * order's active units. Each row shows its order's resolve deadline — the one
  * that fell due in the week, else the current cycle's — and its state at the
- * end of the week (or now, if earlier); late up to its fix, or up to the
- * pause of an order waiting now (暂停时已逾期, as the workbench says it: the
- * days of waiting are not late). */
+ * end of the week (or now, if earlier; paused only when it was waiting
+ * then); late up to its fix, or up to the pause of an order waiting since
+ * before then (暂停时已逾期, as the workbench says it: the days of waiting
+ * are not late). */
 /* One unit's rows of the week (u.id, in the lateral below): the stored ones
  * of its stored days (index report_overdue_days_unit) and the live ones. */
 #define UNIT_ROWS                                                                                          \
@@ -145,7 +146,7 @@ static const char ORDERS_SQL[] =
     "       coalesce(to_char(rd.due_at AT TIME ZONE $2, 'YYYY-MM-DD HH24:MI'), ''),"
     "       CASE WHEN rd.due_at IS NULL THEN ''"
     "            WHEN rd.met_at <= " OR_TN " THEN CASE WHEN rd.met_at > rd.due_at THEN 'late' ELSE 'on_time' END"
-    "            WHEN rd.paused_at IS NOT NULL THEN 'paused'"
+    "            WHEN rd.paused_at <= " OR_TN " THEN 'paused'"
     "            WHEN rd.due_at < " OR_TN " THEN 'overdue' ELSE 'open' END,"
     "       coalesce(extract(epoch FROM rd.due_at)::bigint, 0),"       /* late: to the fix, the pause or tn */
     "       coalesce(extract(epoch FROM least(rd.met_at, rd.paused_at, " OR_TN "))::bigint, 0),"

@@ -242,6 +242,29 @@ static void test_waiting_is_not_late(void **state)
     report_daily_free(&d);
 }
 
+/* A past week's list says each order's state at the week's end: FX-P3 fell
+ * due Thursday 11-19 09:10 unmet and was put to wait the Tuesday after, so
+ * W47 ended with it overdue (17.3 hours of work late by Friday's end); it
+ * read 暂停计时 there, as if it had been waiting then. */
+static void test_paused_after_the_week_was_overdue_in_it(void **state)
+{
+    PGconn *pg = *state;
+    exec_ok(pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status, category) VALUES"
+                " ('FX-P3', '2026-11-18 09:00+08', '样例路P3号', '样例', 'waiting', 'road')");
+    exec_ok(pg, "INSERT INTO assignments (complaint_id, unit_id, role, street_code, rule, reasons, created_at)"
+                " SELECT c.id, u.id, 'owner', u.code, 'fixture', 'fixture', '2026-11-18 09:10+08'"
+                " FROM complaints c, units u WHERE c.ticket_no = 'FX-P3' AND u.code = '" EAST "'");
+    exec_ok(pg, "INSERT INTO deadlines (complaint_id, kind, cycle, started_at, due_at, paused_at, unit_id)"
+                " SELECT c.id, 'resolve', 1, '2026-11-18 09:10+08', '2026-11-19 09:10+08', '2026-11-24 10:00+08', u.id"
+                " FROM complaints c JOIN units u ON u.code = '" EAST "' WHERE c.ticket_no = 'FX-P3'");
+    report_bulletin *b = build(pg, "2026-W47");
+    const report_order *p3 = order(b, "FX-P3");
+    assert_string_equal(p3->state, "overdue");
+    if (p3->hours_late < 17.3 || p3->hours_late > 17.4)
+        fail_msg("FX-P3 %.2f hours late, expected 17.33 (to the week's end)", p3->hours_late);
+    report_bulletin_free(&b);
+}
+
 /* The bulletin's page, written to a string the caller frees. */
 static char *page_of(const report_bulletin *b)
 {
@@ -421,6 +444,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hot_spots_beyond_ten, only_fixture_orders, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_orders_show_deadline_and_state, savepoint, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_waiting_is_not_late, savepoint, rollback_to_savepoint),
+        cmocka_unit_test_setup_teardown(test_paused_after_the_week_was_overdue_in_it, savepoint, rollback_to_savepoint),
         cmocka_unit_test(test_page_and_files_publish_one_figure),
         cmocka_unit_test(test_rungs_named_in_words),
         cmocka_unit_test(test_this_week_says_so_far),

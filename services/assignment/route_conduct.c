@@ -76,6 +76,21 @@ static int general(size_t i)
     return 0;
 }
 
+/* Conduct terms that demand something: an official's demand when what is demanded is not owed to the
+ * one demanding. What a citizen asks back (OWED) makes the demand his: of the real labelled messages,
+ * "多次找过……雨母乡政府索要拖欠的工资" asked a township for wages and was split as an accusation of it.
+ * What an official extorts (BRIBES) named first keeps it an accusation (索要好处费才退还押金), as a
+ * demand of neither does (村委会主任索要钱). */
+static const char *const DEMANDS[] = {"索要", "索取"};
+#define NDEMANDS (sizeof DEMANDS / sizeof DEMANDS[0])
+static const char *const OWED[] = {
+    "工资", "工钱", "薪", "血汗钱", "报酬", "欠款", "拖欠", "工程款", "货款", "赔偿", "补偿",
+    "押金", "保证金", "违约金", "退款", "退费", "发票", "说法",
+};
+#define NOWED (sizeof OWED / sizeof OWED[0])
+static const char *const BRIBES[] = {"好处", "红包", "钱财", "钱物", "财物", "礼", "回扣", "贿赂", "感谢费", "辛苦费"};
+#define NBRIBES (sizeof BRIBES / sizeof BRIBES[0])
+
 /* Clause separators: 。！？；， and their ASCII forms (intake folds full-width ones), line ends, and a
  * space, which letters typed without punctuation put between clauses (a real one of the labelled
  * messages: "……工商局得以介入此事协调 仁和培训机构老师相互推诿 ……", 500 characters of one clause,
@@ -183,6 +198,40 @@ static void clause_of(const char *text, size_t len, size_t start, size_t end, si
     *to = b;
 }
 
+/* Whether word is one of list[0, n). */
+static int listed(const char *word, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(word, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Where the first of words[0, n) starts in s[0, len), or len. */
+static size_t first_of(const char *s, size_t len, const char *const *words, size_t n)
+{
+    size_t best = len;
+    for (size_t i = 0; i < n; i++) {
+        const char *p = memmem(s, len, words[i], strlen(words[i]));
+        if (p && (size_t)(p - s) < best)
+            best = (size_t)(p - s);
+    }
+    return best;
+}
+
+/* Whether conduct term t of text[0, len) tells of conduct: not a demand of what is owed to the one
+ * demanding, the first such word after it in its clause (OWED) coming before any of an official's
+ * (BRIBES). */
+static int reports(const route_conduct *self, const char *text, size_t len, const hit *t)
+{
+    if (!listed(self->terms[t->value], DEMANDS, NDEMANDS))
+        return 1;
+    size_t from, to;
+    clause_of(text, len, t->start, t->end, &from, &to);
+    size_t rest = to - t->end, owed = first_of(text + t->end, rest, OWED, NOWED);
+    return owed == rest || first_of(text + t->end, rest, BRIBES, NBRIBES) < owed;
+}
+
 /* Records the clause [from, to) of conduct term t if an office word lies inside it: the first that
  * names whom it accuses, else the first (街道工作人员 over the 工作人员 inside it, 环保局 over 领导);
  * not when its office words name staff of anyone beside an employer not the state's (物业工作人员). */
@@ -223,7 +272,7 @@ static void find(const route_conduct *self, const char *text, size_t len, hit_li
     memset(out, 0, sizeof *out);
     route_ac_scan(self->ac, text, len, on_hit, l);
     for (size_t i = 0; i < l->n && out->n < ROUTE_CONDUCT_MAX; i++) {
-        if (l->h[i].value >= OFFICE_BASE)
+        if (l->h[i].value >= OFFICE_BASE || !reports(self, text, len, &l->h[i]))
             continue;
         size_t from, to;
         clause_of(text, len, l->h[i].start, l->h[i].end, &from, &to);
@@ -245,7 +294,8 @@ void route_conduct_find(const route_conduct *self, const char *text, route_condu
 
 /* Whether the sentence text[0, len) of a letter that accuses is taken out: it holds a conduct term,
  * whether or not an office word the routing rule knows is in its clause, or more words than one scan
- * keeps (the rest unread). Routing splits a letter on an accusing clause; once it has, a sentence of
+ * keeps (the rest unread); not for a term that does not tell of conduct (reports: a wage 索要 of the
+ * one owed it), which the problem's holder reads. Routing splits a letter on an accusing clause; once it has, a sentence of
  * the letter with 推诿 or 不作为 in it is about officials too, named as the office words do not
  * (of the 18 real letters split among the labelled messages, 11 sentences kept by the clause rule
  * said 交通局一直在敷衍我们, 经区市环保局多次推诿后, 相关部门踢皮球 …, to the office accused). */
@@ -254,7 +304,7 @@ static int accuses(const route_conduct *self, const char *text, size_t len)
     hit_list l = {.n = 0};
     route_ac_scan(self->ac, text, len, on_hit, &l);
     for (size_t i = 0; i < l.n; i++)
-        if (l.h[i].value < OFFICE_BASE)
+        if (l.h[i].value < OFFICE_BASE && reports(self, text, len, &l.h[i]))
             return 1;
     return l.n == MAX_HITS;
 }

@@ -6,7 +6,10 @@
  * in the same clause: the text between two of 。！？；， (or their ASCII
  * forms) or line ends. Anywhere in a long letter is not enough: "政府" in the
  * first paragraph and "不作为" in the fifth accuse nobody. Conduct words about
- * shop owners, neighbours or 物业 never count (those are not office words).
+ * shop owners, neighbours or 物业 never count (those are not office words),
+ * nor does a term that does not tell of conduct: a demand of what is owed to
+ * the one demanding (向乡政府索要拖欠的工资: the citizen asks; 索要好处费 still
+ * accuses).
  *
  * Each office word says which unit it accuses: the street office of the
  * place (街道办, 居委会, 村委会, 网格员: communities belong to their street),
@@ -60,8 +63,9 @@ void route_conduct_find(const route_conduct *self, const char *text, route_condu
 #define ROUTE_CONDUCT_NOTE "（反映工作人员作风的内容已转纪委监委办理）"
 
 /* text (not NULL) with every sentence (up to 。！？, their ASCII forms or a line end; up to a space
- * too in a text with no 。！？ at all) that holds a conduct term (accusing an office the rule names
- * or not: the letter accuses) replaced by note, one note for sentences taken out one after another.
+ * too in a text with no 。！？ at all) that holds a conduct term telling of conduct (accusing an office
+ * the rule names or not: the letter accuses) replaced by note, one note for sentences taken out one
+ * after another.
  * A new string the caller frees, or NULL when out of memory. */
 char *route_conduct_redact(const route_conduct *self, const char *text, const char *note);
 

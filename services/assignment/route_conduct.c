@@ -76,6 +76,12 @@ static int general(size_t i)
     return 0;
 }
 
+/* Words before a conduct term that forbid it rather than report it: a letter asking 各部门 "不要推诿"
+ * among its requests (one of the real labelled messages, asking when a second child's permit would be issued)
+ * accuses nobody; "不要再推诿" says they did, and still does. */
+static const char *const PLEAS[] = {"不要", "请勿", "切勿", "不得", "严禁", "杜绝"};
+#define NPLEAS (sizeof PLEAS / sizeof PLEAS[0])
+
 /* Conduct terms that demand something: an official's demand when what is demanded is not owed to the
  * one demanding. What a citizen asks back (OWED) makes the demand his: of the real labelled messages,
  * "多次找过……雨母乡政府索要拖欠的工资" asked a township for wages and was split as an accusation of it.
@@ -219,11 +225,16 @@ static size_t first_of(const char *s, size_t len, const char *const *words, size
     return best;
 }
 
-/* Whether conduct term t of text[0, len) tells of conduct: not a demand of what is owed to the one
- * demanding, the first such word after it in its clause (OWED) coming before any of an official's
- * (BRIBES). */
+/* Whether conduct term t of text[0, len) tells of conduct: not right after a word that forbids it
+ * (PLEAS), and a demand not of what is owed to the one demanding, the first such word after it in
+ * its clause (OWED) coming before any of an official's (BRIBES). */
 static int reports(const route_conduct *self, const char *text, size_t len, const hit *t)
 {
+    for (size_t i = 0; i < NPLEAS; i++) {
+        size_t k = strlen(PLEAS[i]);
+        if (t->start >= k && memcmp(text + t->start - k, PLEAS[i], k) == 0)
+            return 0;
+    }
     if (!listed(self->terms[t->value], DEMANDS, NDEMANDS))
         return 1;
     size_t from, to;
@@ -294,8 +305,8 @@ void route_conduct_find(const route_conduct *self, const char *text, route_condu
 
 /* Whether the sentence text[0, len) of a letter that accuses is taken out: it holds a conduct term,
  * whether or not an office word the routing rule knows is in its clause, or more words than one scan
- * keeps (the rest unread); not for a term that does not tell of conduct (reports: a wage 索要 of the
- * one owed it), which the problem's holder reads. Routing splits a letter on an accusing clause; once it has, a sentence of
+ * keeps (the rest unread); not for a term that does not tell of conduct (reports: 不要推诿, a wage
+ * 索要 of the one owed it), which the problem's holder reads. Routing splits a letter on an accusing clause; once it has, a sentence of
  * the letter with 推诿 or 不作为 in it is about officials too, named as the office words do not
  * (of the 18 real letters split among the labelled messages, 11 sentences kept by the clause rule
  * said 交通局一直在敷衍我们, 经区市环保局多次推诿后, 相关部门踢皮球 …, to the office accused). */

@@ -7,9 +7,9 @@
  * forms) or line ends. Anywhere in a long letter is not enough: "政府" in the
  * first paragraph and "不作为" in the fifth accuse nobody. Conduct words about
  * shop owners, neighbours or 物业 never count (those are not office words),
- * nor does a term that does not tell of conduct: a demand of what is owed to
- * the one demanding (向乡政府索要拖欠的工资: the citizen asks; 索要好处费 still
- * accuses).
+ * nor does a term that does not tell of conduct: one a plea forbids (不要推诿),
+ * a demand of what is owed to the one demanding (向乡政府索要拖欠的工资: the
+ * citizen asks; 索要好处费 still accuses).
  *
  * Each office word says which unit it accuses: the street office of the
  * place (街道办, 居委会, 村委会, 网格员: communities belong to their street),

@@ -12,7 +12,7 @@
 static int setup(void **state)
 {
     route_conduct *c = route_conduct_new();
-    const char *terms[] = {"不作为", "态度恶劣", "推诿", "吃拿卡要", "敷衍", "索要"};
+    const char *terms[] = {"不作为", "态度恶劣", "推诿", "吃拿卡要", "敷衍", "索要", "收受"};
     for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++)
         assert_int_equal(route_conduct_add_term(c, terms[i]), 0);
     assert_int_equal(route_conduct_build(c), 0);
@@ -116,6 +116,19 @@ static void test_demands_of_what_is_owed(void **state)
     }
 }
 
+/* A term right after a word forbidding it is a plea, not a report (one of the real labelled messages
+ * asked 各部门 "不要推诿" among its requests); 不要再推诿 says they did. */
+static void test_pleas_accuse_nobody(void **state)
+{
+    route_conduct_result r;
+    route_conduct_find(*state, "1、要像以前罚款一样迅速2、不要推诿3、办理流程请各部门计生的快点", &r);
+    assert_int_equal(r.n, 0);
+    route_conduct_find(*state, "干部严禁收受红包", &r);
+    assert_int_equal(r.n, 0);
+    route_conduct_find(*state, "街道办不要再推诿", &r);
+    assert_int_equal(r.n, 1);
+}
+
 static void test_every_accusing_clause(void **state)
 {
     route_conduct_result r;
@@ -146,6 +159,7 @@ static void test_redact_takes_out_accusing_sentences(void **state)
     redacts_to(*state, "工商局介入协调 城管推诿 桥坏了", "工商局介入协调 N桥坏了");  /* no 。！？: spaces end */
     redacts_to(*state, "城管推诿 桥坏了。", "N");                 /* with one, a space does not */
     redacts_to(*state, "找过乡政府索要拖欠的工资。城管吃拿卡要。", "找过乡政府索要拖欠的工资。N");  /* asks */
+    redacts_to(*state, "请各部门不要推诿。城管索要好处费。", "请各部门不要推诿。N");  /* a plea */
     redacts_to(*state, "", "");
 }
 
@@ -172,6 +186,7 @@ int main(void)
         cmocka_unit_test(test_departments_accused),
         cmocka_unit_test(test_apart_accuses_nobody),
         cmocka_unit_test(test_demands_of_what_is_owed),
+        cmocka_unit_test(test_pleas_accuse_nobody),
         cmocka_unit_test(test_every_accusing_clause),
         cmocka_unit_test(test_redact_takes_out_accusing_sentences),
         cmocka_unit_test(test_redact_has_no_limit),

@@ -22,8 +22,9 @@ static const wire_entry TABLE[] = {
 
     {"action.request", M(action_request), WIRE_REQUEST, "client", "a unit's, dispatcher's or callback agent's action (assignment)"},
     {"action.reply", M(action_reply), WIRE_REPLY, "assignment", "the order's status after the action"},
-    {"user.request", M(user_request), WIRE_REQUEST, "client", "an administrator's change or list of users (assignment)"},
-    {"user.reply", M(user_reply), WIRE_REPLY, "assignment", "what changed, the users, a new token"},
+    {"user.request", M(user_request), WIRE_REQUEST, "client",
+     "an administrator's change or list of users, or of the addresses held back from signing in (assignment)"},
+    {"user.reply", M(user_reply), WIRE_REPLY, "assignment", "what changed, the users, a new token, the addresses held back"},
     {"gazetteer.request", M(gazetteer_request), WIRE_REQUEST, "client", "an administrator's gazetteer edit (assignment)"},
     {"model.learn", M(learn_request), WIRE_REQUEST, "client", "train the text model from a file or settled orders (assignment)"},
     {"model.learned", M(learn_reply), WIRE_REPLY, "assignment", "the model stored, with its held-back figures"},

@@ -1,15 +1,18 @@
-/* users.c — the administrator's requests about users (see users.h).
+/* users.c — the administrator's requests about users, and about the
+ * addresses whose sign-ins are held back (see users.h).
  *
- * Each change is one statement: the change to `principals` and its
- * admin_events row together, so a user is never changed without the record
- * of who changed it. A refusal (unknown user, name taken, wrong unit for the
- * role) answers 409 with the reason; a database failure 500. The services'
+ * Each change is one statement: the change to `principals` (or to
+ * `signin_addresses`) and its admin_events row together, so a user is never
+ * changed, nor an address let in, without the record of who did it. A
+ * refusal (unknown user, name taken, wrong unit for the role, an address not
+ * held) answers 409 with the reason; a database failure 500. The services'
  * own principals are no users to change: their keys are made by `jiesu keys`
  * and registered by `jiesu migrate`, and an administrator who gave one a key,
  * a token or a password of their own would act as that service.
  */
 #include "users.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,7 @@
 
 #define ERR_REFUSED 409
 #define MAX_USERS 10000
+#define MAX_HOLDS 10000         /* as SQL_HOLDS's LIMIT */
 #define PASSWORD_MIN 8          /* characters, whenever a password is set */
 
 typedef struct {
@@ -451,6 +455,82 @@ static int op_list(users_call *c)
     return 0;
 }
 
+/* ---- addresses held back ---- */
+
+/* The addresses held back now (web_address.c holds them), the soonest
+ * released first; $1 the city's time zone. */
+static const char SQL_HOLDS[] =
+    "SELECT address, failures, refused, to_char(blocked_until AT TIME ZONE $1, 'MM-DD HH24:MI')"
+    "  FROM signin_addresses WHERE blocked_until > now() ORDER BY blocked_until, address LIMIT 10000";
+enum { H_ADDRESS, H_FAILURES, H_REFUSED, H_UNTIL };
+
+static int op_holds(users_call *c)
+{
+    const char *params[] = {config_str(c->cfg, "timezone")};
+    PGresult *res = db_query(c->pg, "user holds", SQL_HOLDS, 1, params, c->err, sizeof c->err);
+    if (!res)
+        return -1;
+    int n = PQntuples(res);
+    c->reply->holds = calloc((size_t)n + 1, sizeof *c->reply->holds);
+    for (int i = 0; c->reply->holds && i < n && i < MAX_HOLDS; i++) {
+        Jiesu__AddressHold *h = c->reply->holds[i] = malloc(sizeof *h);
+        if (!h)
+            break;
+        jiesu__address_hold__init(h);
+        h->address = dup_value(res, i, H_ADDRESS);
+        h->failures = atoi(PQgetvalue(res, i, H_FAILURES));
+        h->refused = atoi(PQgetvalue(res, i, H_REFUSED));
+        h->held_until = dup_value(res, i, H_UNTIL);
+        c->reply->n_holds++;
+    }
+    PQclear(res);
+    return 0;
+}
+
+/* $1 the address, $2 actor, $3 the city's time zone: its hold lifted, its
+ * row deleted so that its count starts afresh, as when a hold ends. */
+static const char SQL_RELEASE[] =
+    "WITH changed AS (DELETE FROM signin_addresses WHERE address = $1 AND blocked_until > now()"
+    "   RETURNING address AS name, failures, refused, blocked_until)"
+    AUDIT_EVENT("address.release", "jsonb_build_object('failures', failures, 'refused', refused,"
+                                   " 'until', blocked_until)")
+    " SELECT to_char(blocked_until AT TIME ZONE $3, 'MM-DD HH24:MI') FROM changed";
+
+/* The address as text into out, written as the sign-in pages record it
+ * (inet_ntop's, as http_client_address's): 0, or 1 with err saying why. */
+static int read_address(users_call *c, char out[INET6_ADDRSTRLEN])
+{
+    const char *text = c->rq->address;
+    unsigned char bin[16];
+    int family = inet_pton(AF_INET, text, bin) == 1 ? AF_INET : inet_pton(AF_INET6, text, bin) == 1 ? AF_INET6 : 0;
+    if (family && inet_ntop(family, bin, out, INET6_ADDRSTRLEN))
+        return 0;
+    if (!*text)
+        snprintf(c->err, sizeof c->err, "user release：没有给出地址");
+    else if (text_check(text, INET6_ADDRSTRLEN, "地址", c->err, sizeof c->err) == 0)
+        snprintf(c->err, sizeof c->err, "“%s”不是网络地址：写 IPv4 或 IPv6 地址，如 203.0.113.7"
+                 "（暂停登录的地址：jiesu user holds）", text);
+    return 1;
+}
+
+static int op_release(users_call *c)
+{
+    char address[INET6_ADDRSTRLEN];
+    if (read_address(c, address) != 0)
+        return 1;
+    const char *params[] = {address, c->who->name, config_str(c->cfg, "timezone")};
+    PGresult *res = NULL;
+    long rows = change(c, SQL_RELEASE, 3, params, &res);
+    if (rows == 1)
+        snprintf(c->message, sizeof c->message, "已解除地址 %s 的登录暂停（原定到 %s）：从这个地址现在就可以登录，"
+                 "登录失败从零重新计数", address, PQgetvalue(res, 0, 0));
+    else if (rows == 0)
+        snprintf(c->err, sizeof c->err, "地址 %s 现在没有暂停登录，没有可解除的（暂停登录的地址：jiesu user holds）",
+                 address);
+    PQclear(res);
+    return rows == 1 ? 0 : rows == -1 ? -1 : 1;
+}
+
 /* ---- the request ---- */
 
 static const struct {
@@ -460,6 +540,7 @@ static const struct {
 } OPS[] = {
     {"add", op_add, 1},       {"list", op_list, 0},   {"disable", op_disable, 1}, {"enable", op_enable, 1},
     {"key", op_key, 1},       {"token", op_token, 1}, {"password", op_password, 1}, {"move", op_move, 1},
+    {"holds", op_holds, 0},   {"release", op_release, 0},
 };
 
 static void free_reply(Jiesu__UserReply *reply)
@@ -473,6 +554,12 @@ static void free_reply(Jiesu__UserReply *reply)
         free(u);
     }
     free(reply->users);
+    for (size_t i = 0; i < reply->n_holds; i++) {
+        free(reply->holds[i]->address);
+        free(reply->holds[i]->held_until);
+        free(reply->holds[i]);
+    }
+    free(reply->holds);
 }
 
 /* 1 when the request names a user as a sign-in name may be written (UTF-8,
@@ -516,7 +603,7 @@ static void run_op(service *s, const bus_request *req, users_call *c)
             c->reply->token = c->token;
             c->reply->message = c->message;
             bus_server_reply(s->server, req, "user.reply", &c->reply->base);
-            log_info("user %s %s by %s", c->rq->op, c->rq->name, c->who->name);
+            log_info("user %s %s by %s", c->rq->op, *c->rq->address ? c->rq->address : c->rq->name, c->who->name);
         } else {
             if (rc == 1)
                 bus_server_reply_error(s->server, req, ERR_REFUSED, "%s", c->err);
@@ -526,7 +613,8 @@ static void run_op(service *s, const bus_request *req, users_call *c)
         return;
     }
     bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST,
-                           "user: unknown op '%s' (add, list, disable, enable, key, token, password, move)", c->rq->op);
+                           "user: unknown op '%s' (add, list, disable, enable, key, token, password, move, holds, "
+                           "release)", c->rq->op);
 }
 
 void users_request(service *s, const bus_request *req, const auth_principal *who)

@@ -1,4 +1,5 @@
-/* users.h — the administrator's requests about users, answered by the
+/* users.h — the administrator's requests about users, and about the
+ * addresses whose sign-ins to the pages are held back, answered by the
  * assignment service ("user.request" → "user.reply").
  *
  *   add       a person or program with one role (and, for handlers, campaign
@@ -11,6 +12,10 @@
  *   enable, key (a new public key), token (a new token), password
  *   move      another role, or another unit, or both: the role and unit are
  *             checked as for add, and take effect at the person's next request
+ *   holds     the addresses whose sign-ins are held back now after too many
+ *             failures (web_address.h): how many, the attempts refused since,
+ *             until when in the city's time
+ *   release   one such address's hold lifted early, its count started afresh
  *
  * Only administrators may (the route's roles); an administrator cannot
  * disable or move themselves. Every change is recorded in admin_events as done by

@@ -1,5 +1,6 @@
-/* cli_user.c — `jiesu user`: an administrator manages who may act, through
- * the assignment service's "user.request" (users.h).
+/* cli_user.c — `jiesu user`: an administrator manages who may act, and
+ * lets in sooner an address whose sign-ins are held back, through the
+ * assignment service's "user.request" (users.h).
  *
  *   jiesu user add NAME --role ROLE [--unit UNIT] [--display 张三] [--key-out FILE]
  *                  [--no-key] [--password-stdin] [--token] [--rate N]
@@ -11,6 +12,8 @@
  *   jiesu user move NAME --role ROLE [--unit UNIT] [--display 张三（北宅街道）]
  *                  another role or unit (its name and keys kept; a display name
  *                  ending in the old unit's name in （） takes the new one's)
+ *   jiesu user holds                           the addresses whose sign-ins to the pages are held back
+ *   jiesu user release ADDRESS                 one's hold lifted now
  *
  * A key pair is made here and its secret written to FILE (default
  * ./NAME.key, mode 0600, never overwritten), unless the user made their own
@@ -55,13 +58,16 @@ static void usage(void)
           "      jiesu user password 用户名          （密码从标准输入读）\n"
           "      jiesu user move 用户名 --role 角色 [--unit 单位] [--display 姓名]\n"
           "                      （换单位或换角色；账号、密钥、密码不变；显示名以“（原单位）”结尾的换成新单位）\n"
+          "      jiesu user holds                   （登录失败太多、暂停网页登录的地址）\n"
+          "      jiesu user release 地址            （现在就解除这个地址的登录暂停）\n"
           "角色：clerk 话务员、dispatcher 派单员、handler 承办人员、campaign 创城办、discipline 纪委监委、\n"
           "      callback 回访员、admin 系统管理员（handler、campaign 和 discipline 要写 --unit）\n",
           stderr);
 }
 
 /* The operations the service answers (users.c's OPS). */
-static const char *const OPS[] = {"add", "list", "disable", "enable", "key", "token", "password", "move"};
+static const char *const OPS[] = {"add", "list", "disable", "enable", "key", "token", "password", "move", "holds",
+                                  "release"};
 
 /* 1 when op is one of OPS, else 0 after saying which there are. */
 static int known_op(const char *op)
@@ -69,7 +75,7 @@ static int known_op(const char *op)
     for (size_t i = 0; i < sizeof OPS / sizeof OPS[0]; i++)
         if (strcmp(OPS[i], op) == 0)
             return 1;
-    cli_error("user：没有“%s”这个操作；有 add、list、disable、enable、key、token、password、move"
+    cli_error("user：没有“%s”这个操作；有 add、list、disable、enable、key、token、password、move、holds、release"
               "（有人离开：disable 停用）", op);
     return 0;
 }
@@ -172,13 +178,38 @@ static void print_users(const Jiesu__UserReply *r, const char *zone)
     cli_table_destroy(&t);
 }
 
+/* The addresses held back now, or that there are none, and how to lift a hold. */
+static void print_holds(const Jiesu__UserReply *r)
+{
+    static const char *const HEAD[] = {"地址", "登录失败", "已拒绝", "暂停到"};
+    if (r->n_holds == 0) {
+        printf("现在没有暂停登录的地址\n");
+        return;
+    }
+    cli_table *t = cli_table_new(4, "lrrl");
+    if (t)
+        cli_table_add(t, HEAD);
+    for (size_t i = 0; t && i < r->n_holds; i++) {
+        const Jiesu__AddressHold *h = r->holds[i];
+        char failures[16], refused[16];
+        snprintf(failures, sizeof failures, "%d", h->failures);
+        snprintf(refused, sizeof refused, "%d", h->refused);
+        const char *row[] = {h->address, failures, refused, h->held_until};
+        cli_table_add(t, row);
+    }
+    cli_table_print(t, stdout);
+    cli_table_destroy(&t);
+    printf("现在就解除一个地址的暂停：jiesu user release 地址\n");
+}
+
 /* Sends rq; prints what came back. 0 or 1. */
 static int send_request(cli_ctx *ctx, Jiesu__UserRequest *rq, const char *key_path)
 {
     char what[160], err[1024];
     Jiesu__Envelope *env = NULL;
     Jiesu__UserReply *reply = NULL;
-    snprintf(what, sizeof what, "user %s%s%s", rq->op, *rq->name ? " " : "", rq->name);
+    const char *subject = *rq->address ? rq->address : rq->name;
+    snprintf(what, sizeof what, "user %s%s%s", rq->op, *subject ? " " : "", subject);
     int timeout_ms = (int)(1000 * config_long(ctx->cfg, "cli.timeout_seconds"));
     if (cli_call(ctx, "assignment", what, "user.request", &rq->base, timeout_ms, USER_TRIES, 0, &env, err,
                  sizeof err) < 0)
@@ -189,6 +220,8 @@ static int send_request(cli_ctx *ctx, Jiesu__UserRequest *rq, const char *key_pa
     } else {
         if (strcmp(rq->op, "list") == 0)
             print_users(reply, config_str(ctx->cfg, "timezone"));
+        else if (strcmp(rq->op, "holds") == 0)
+            print_holds(reply);
         else
             printf("%s\n", reply->message);
         if (key_path)
@@ -219,12 +252,15 @@ int cli_user_main(cli_ctx *ctx, int argc, char **argv)
         usage();
         return 2;
     }
-    int named = strcmp(rq.op, "list") != 0;
+    int named = strcmp(rq.op, "list") != 0 && strcmp(rq.op, "holds") != 0;
     if ((named && (argc < 3 || argv[2][0] == '-')) || parse(argc, argv, named ? 3 : 2, &rq, &o) < 0) {
         usage();
         return 2;
     }
-    rq.name = named ? argv[2] : "";
+    if (strcmp(rq.op, "release") == 0)
+        rq.address = argv[2];
+    else
+        rq.name = named ? argv[2] : "";
     int wants_key = ((strcmp(rq.op, "add") == 0 && !o.no_key) || strcmp(rq.op, "key") == 0) && !o.public_key;
     if (o.public_key)
         rq.curve_key = (char *)o.public_key;

@@ -1,8 +1,8 @@
 /* report_audit.c — the administrators' record as people read it (`jiesu
  * audit`): what administrators changed (admin_events: users, keys, tokens,
- * passwords, the gazetteer, the holiday calendar, the routing model) and the
- * sign-ins to the pages (auth_events), newest first, for administrators
- * only. Both tables are written in codes (user.move, signin_failed, a
+ * passwords, the gazetteer, the holiday calendar, the routing model, the
+ * sign-in holds of addresses lifted) and the sign-ins to the pages
+ * (auth_events), newest first, for administrators only. Both tables are written in codes (user.move, signin_failed, a
  * sign-in name, a unit's number); this says who did what to whom in names
  * and words: 系统管理员（admin） 调整角色或单位 钟晓梅（zhong）
  * 承办人员（中韩街道）→承办人员（沙子口街道）.
@@ -42,7 +42,10 @@ static const char SQL_CHANGES[] =
     "         '恢复 ' || (e.detail->>'restored') || ' 条',"
     "         '新增或改动 ' || (e.detail->>'stored') || ' 天（给出 ' || (e.detail->>'given') || ' 天）',"
     "         '用 ' || (e.detail->>'source') || ' 的 ' || (e.detail->>'texts') || ' 条文本，宏平均 F1 '"
-    "           || to_char((e.detail->>'macro_f1')::float8, 'FM0.00'))"
+    "           || to_char((e.detail->>'macro_f1')::float8, 'FM0.00'),"
+    "         '登录失败 ' || (e.detail->>'failures') || ' 次后暂停到 '"
+    "           || to_char((e.detail->>'until')::timestamptz, 'MM-DD HH24:MI') || '，其间拒绝 '"
+    "           || (e.detail->>'refused') || ' 次')"
     "  FROM admin_events e"
     " WHERE $1::int IS NOT NULL AND ($2::text IS NULL OR e.actor = $2 OR e.subject = $2)"
     " ORDER BY e.id DESC LIMIT coalesce($3::int, 50)";
@@ -56,7 +59,7 @@ static const char SQL_SIGNINS[] =
     "                    WHEN 'address_blocked' THEN '拒绝（同一地址登录失败过多）' END AS 事件,"
     "       coalesce(nullif(e.address, ''), '—') AS 来自"
     "  FROM auth_events e"
-    " WHERE $1::int IS NOT NULL AND ($2::text IS NULL OR e.name = $2)"
+    " WHERE $1::int IS NOT NULL AND ($2::text IS NULL OR e.name = $2 OR e.address = $2)"
     " ORDER BY e.id DESC LIMIT coalesce($3::int, 50)";
 
 /* What each action of admin_events is called. */
@@ -68,6 +71,7 @@ static const struct {
     {"user.move", "调整角色或单位"}, {"gazetteer.add", "地名表添加"},    {"gazetteer.remove", "地名表删去"},
     {"gazetteer.restore", "地名表恢复"}, {"holidays.load", "载入节假日通知"}, {"holidays.add", "录入节假日"},
     {"model.learn", "训练派单模型"}, {"key.register", "登记 keys.dir 的新密钥"},
+    {"address.release", "解除地址的登录暂停"},
 };
 
 static const char *action_name(const char *code)

@@ -3,7 +3,8 @@
 # do not fit or a password is too short; moves a person to another unit or
 # role, which takes effect at their next request and is recorded as the
 # administrator's, a display name carrying the old unit's name taking the
-# new one's; an operation jiesu user does not have is refused in words.
+# new one's; an operation jiesu user does not have is refused in words;
+# lists the addresses held back from signing in and lets one in sooner.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_admin_users
@@ -98,7 +99,7 @@ check "… nor a service" grep -q "escalation 是系统服务" "$adm/move-servic
 jiesu user delete adm-short >"$adm/delete.out" 2>&1
 check_eq "jiesu user delete is a usage error" 2 $?
 check "… saying there is no such operation, which there are, and that a person who left is disabled" \
-    grep -q "jiesu: user：没有“delete”这个操作；有 add、list、disable、enable、key、token、password、move（有人离开：disable 停用）" \
+    grep -q "jiesu: user：没有“delete”这个操作；有 add、list、disable、enable、key、token、password、move、holds、release（有人离开：disable 停用）" \
     "$adm/delete.out"
 check "… not in the service's English" bash -c "! grep -q 'unknown op' '$adm/delete.out'"
 
@@ -143,6 +144,63 @@ jiesu audit --limit 1 >"$adm/audit-last.out" 2>&1
 check "jiesu audit lists the newest first" grep -q "启用用户" "$adm/audit-last.out"
 as_unit 370212002 jiesu audit >"$adm/audit-handler.out" 2>&1
 check "a handler may not read it" grep -q "只有系统管理员可以查看" "$adm/audit-handler.out"
+
+# 5b. The addresses held back from signing in to the pages (too many failed
+# sign-ins: web.signin_address_failures) are listed for an administrator,
+# who lets one in sooner; before, there was no command for either, and a
+# hold was lifted by deleting its row of signin_addresses by hand.
+sql "INSERT INTO signin_addresses (address, failures, first_at, blocked_until, refused) VALUES
+     ('203.0.113.9', 20, now(), now() + interval '15 minutes', 3),
+     ('2001:db8::7', 25, now(), now() + interval '2 days', 0),
+     ('203.0.113.10', 4, now(), NULL, 0),
+     ('203.0.113.11', 20, now() - interval '20 minutes', now() - interval '5 minutes', 1)" >/dev/null
+until_9=$(sql "SELECT to_char(blocked_until AT TIME ZONE 'Asia/Shanghai', 'MM-DD HH24:MI')
+               FROM signin_addresses WHERE address = '203.0.113.9'")
+TZ=UTC jiesu user holds >"$adm/holds.out" 2>&1
+check_eq "jiesu user holds answers the administrator" 0 $?
+check "… each address held back, its failures, the attempts refused, until when in the city's time ($until_9)" \
+    grep -qE "^203\.0\.113\.9 +20 +3 +$until_9$" "$adm/holds.out"
+check "… an IPv6 one held for days with its date" grep -qE "^2001:db8::7 +25 +0 +[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$" \
+    "$adm/holds.out"
+check "… not one counting failures but not held, nor one whose hold has ended" \
+    bash -c "! grep -qE '203\.0\.113\.1[01]' '$adm/holds.out'"
+check "… and how to lift a hold" grep -q "现在就解除一个地址的暂停：jiesu user release 地址" "$adm/holds.out"
+as_unit 370212002 jiesu user holds >"$adm/holds-handler.out" 2>&1
+check "a handler may not list them, and is told who may" \
+    grep -q "u-370212002 的角色是承办人员；只有系统管理员可以这样做" "$adm/holds-handler.out"
+as_role dispatcher jiesu user release 203.0.113.9 >"$adm/release-dispatcher.out" 2>&1
+check "a dispatcher may not lift a hold, and is told who may" \
+    grep -q "test-dispatcher 的角色是派单员；只有系统管理员可以这样做" "$adm/release-dispatcher.out"
+check_eq "… which stays" 1 "$(sql "SELECT count(*) FROM signin_addresses WHERE address = '203.0.113.9'")"
+jiesu user release 203.0.113.9 >"$adm/release.out" 2>&1
+check_eq "the administrator lifts the hold of 203.0.113.9" 0 $?
+check "… told so, until when it would have lasted, and that the address may sign in now" \
+    grep -q "已解除地址 203.0.113.9 的登录暂停（原定到 $until_9）：从这个地址现在就可以登录，登录失败从零重新计数" \
+    "$adm/release.out"
+check_eq "… its row gone: its count starts afresh" 0 "$(sql "SELECT count(*) FROM signin_addresses WHERE address = '203.0.113.9'")"
+check_eq "… recorded as the administrator's, with the failures and the refusals" "admin 203.0.113.9 20 3" \
+    "$(sql "SELECT actor || ' ' || subject || ' ' || (detail->>'failures') || ' ' || (detail->>'refused')
+            FROM admin_events WHERE action = 'address.release'")"
+jiesu audit 203.0.113.9 >"$adm/audit-release.out" 2>&1
+check "… which jiesu audit says in words" \
+    grep -qE "系统管理员（admin） +解除地址的登录暂停 +203\.0\.113\.9 +登录失败 20 次后暂停到 $until_9，其间拒绝 3 次" \
+    "$adm/audit-release.out"
+jiesu user release 2001:DB8:0::7 >"$adm/release-v6.out" 2>&1
+check "an IPv6 address is found however it is written" grep -q "已解除地址 2001:db8::7 的登录暂停" "$adm/release-v6.out"
+for a in 203.0.113.9 203.0.113.10 203.0.113.11; do
+    jiesu user release $a >"$adm/release-$a.out" 2>&1
+    check_eq "an address not held now ($a) is refused" 1 $?
+    check "… saying so and where the held ones are" \
+        grep -q "地址 $a 现在没有暂停登录，没有可解除的（暂停登录的地址：jiesu user holds）" "$adm/release-$a.out"
+done
+jiesu user release 203.0.113.999 >"$adm/release-bad.out" 2>&1
+check_eq "what is not an address is refused" 1 $?
+check "… saying so and how one is written" \
+    grep -q "“203.0.113.999”不是网络地址：写 IPv4 或 IPv6 地址，如 203.0.113.7" "$adm/release-bad.out"
+check_eq "a release is recorded only when a hold was lifted" 2 \
+    "$(sql "SELECT count(*) FROM admin_events WHERE action = 'address.release'")"
+jiesu user holds >"$adm/holds-none.out" 2>&1
+check "with none held, jiesu user holds says so" grep -q "现在没有暂停登录的地址" "$adm/holds-none.out"
 
 # 6. The first administrator's key, replaced with `jiesu user key admin`,
 # stays replaced: `jiesu migrate` (every `make run` runs it) registered

@@ -260,6 +260,18 @@ sql "UPDATE signin_addresses SET blocked_until = now() - interval '1 second' WHE
 check_eq "once the time is up the right password works from there again" 303 \
     "$(WEB_FROM=127.0.0.2 web_signin "$WEB_DIR/spray.jar" spray-11)"
 check_eq "… its count started afresh" 0 "$(sql "SELECT count(*) FROM signin_addresses WHERE address = '127.0.0.2'")"
+sql "INSERT INTO signin_addresses (address, failures, first_at, blocked_until)
+     VALUES ('127.0.0.3', 10, now(), now() + interval '15 minutes')" >/dev/null
+check_eq "an address held back: 429" 429 "$(WEB_FROM=127.0.0.3 web_signin "$WEB_DIR/released.jar" spray-11)"
+check "… whose hold an administrator lifts (jiesu user release; before, only by deleting its row by hand)" \
+    "$JIESU_BIN/jiesu" user release 127.0.0.3
+check_eq "… and the right password works from there at once" 303 \
+    "$(WEB_FROM=127.0.0.3 web_signin "$WEB_DIR/released.jar" spray-11)"
+"$JIESU_BIN/jiesu" audit 127.0.0.3 >"$WEB_DIR/audit-address.out" 2>&1
+check "jiesu audit ADDRESS shows the lift, by whom, and the sign-ins from there" sh -c "
+    grep -qE '系统管理员（admin） +解除地址的登录暂停 +127\.0\.0\.3 ' '$WEB_DIR/audit-address.out' &&
+    grep -qE 'spray-11 +拒绝（同一地址登录失败过多） +127\.0\.0\.3' '$WEB_DIR/audit-address.out' &&
+    grep -qE 'spray-11 +登录 +127\.0\.0\.3' '$WEB_DIR/audit-address.out'"
 
 # ---- sign-out, bearer tokens, disabling ----
 check_eq "sign-out without the CSRF token: 403" 403 \

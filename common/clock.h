@@ -42,6 +42,11 @@ int clock_zone_known(const char *name);
  * ...) gives it; "" for "". The pages' sessions run in PostgreSQL's own
  * zone, not the city's, so a time they show is formatted here. */
 #define CLOCK_UNTIL_LEN 32
+
+/* SQL: timestamptz ts rounded up to its minute, the time a hold is said to
+ * end wherever it is shown ("请于 14:05 后再试" for a hold ending at 14:04:30:
+ * trying at 14:04:45 would still be refused). Timestamps keep microseconds. */
+#define CLOCK_SQL_MINUTE_UP(ts) "date_trunc('minute', (" ts ") + interval '59.999999 seconds')"
 void clock_local_until(const char *epoch_s, char out[CLOCK_UNTIL_LEN]);
 
 /* The zone's offset from UTC at the given time, in minutes (east positive).

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "db.h"
 #include "log.h"
 #include "names.h"
@@ -406,7 +407,7 @@ static const char SQL_LIST[] =
     "SELECT p.name, p.display_name, p.role, coalesce(u.code, ''), coalesce(u.name, ''), p.curve_key IS NOT NULL,"
     "       p.password_hash IS NOT NULL, p.token_hash IS NOT NULL, p.disabled_at IS NOT NULL,"
     "       (extract(epoch FROM p.created_at) * 1000)::bigint, p.created_by,"
-    "       CASE WHEN p.locked_until > now() THEN to_char(p.locked_until AT TIME ZONE $2, 'MM-DD HH24:MI') ELSE '' END"
+    "       CASE WHEN p.locked_until > now() THEN to_char(" CLOCK_SQL_MINUTE_UP("p.locked_until") " AT TIME ZONE $2, 'MM-DD HH24:MI') ELSE '' END"
     "  FROM principals p LEFT JOIN units u ON u.id = p.unit_id"
     " WHERE $1 OR p.disabled_at IS NULL ORDER BY p.role = 'service', p.role, p.name LIMIT 10000";
 enum { L_NAME, L_DISPLAY, L_ROLE, L_UNIT_CODE, L_UNIT_NAME, L_KEY, L_PASSWORD, L_TOKEN, L_DISABLED, L_CREATED,
@@ -460,7 +461,7 @@ static int op_list(users_call *c)
 /* The addresses held back now (web_address.c holds them), the soonest
  * released first; $1 the city's time zone. */
 static const char SQL_HOLDS[] =
-    "SELECT address, failures, refused, to_char(blocked_until AT TIME ZONE $1, 'MM-DD HH24:MI')"
+    "SELECT address, failures, refused, to_char(" CLOCK_SQL_MINUTE_UP("blocked_until") " AT TIME ZONE $1, 'MM-DD HH24:MI')"
     "  FROM signin_addresses WHERE blocked_until > now() ORDER BY blocked_until, address LIMIT 10000";
 enum { H_ADDRESS, H_FAILURES, H_REFUSED, H_UNTIL };
 
@@ -494,7 +495,7 @@ static const char SQL_RELEASE[] =
     "   RETURNING address AS name, failures, refused, blocked_until)"
     AUDIT_EVENT("address.release", "jsonb_build_object('failures', failures, 'refused', refused,"
                                    " 'until', blocked_until)")
-    " SELECT to_char(blocked_until AT TIME ZONE $3, 'MM-DD HH24:MI') FROM changed";
+    " SELECT to_char(" CLOCK_SQL_MINUTE_UP("blocked_until") " AT TIME ZONE $3, 'MM-DD HH24:MI') FROM changed";
 
 /* The address as text into out, written as the sign-in pages record it
  * (inet_ntop's, as http_client_address's): 0, or 1 with err saying why. */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "names.h"
 
 /* A person by display name, with the sign-in name when it differs. */
@@ -44,7 +45,7 @@ static const char SQL_CHANGES[] =
     "         '用 ' || (e.detail->>'source') || ' 的 ' || (e.detail->>'texts') || ' 条文本，宏平均 F1 '"
     "           || to_char((e.detail->>'macro_f1')::float8, 'FM0.00'),"
     "         '登录失败 ' || (e.detail->>'failures') || ' 次后暂停到 '"
-    "           || to_char((e.detail->>'until')::timestamptz, 'MM-DD HH24:MI') || '，其间拒绝 '"
+    "           || to_char(" CLOCK_SQL_MINUTE_UP("(e.detail->>'until')::timestamptz") ", 'MM-DD HH24:MI') || '，其间拒绝 '"
     "           || (e.detail->>'refused') || ' 次')"
     "  FROM admin_events e"
     " WHERE $1::int IS NOT NULL AND ($2::text IS NULL OR e.actor = $2 OR e.subject = $2)"

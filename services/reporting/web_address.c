@@ -21,7 +21,7 @@ static const char SQL_HELD[] =
     "   WHERE blocked_until <= now() OR (blocked_until IS NULL AND first_at < now() - make_interval(mins => $3::int))"
     "), b AS ("
     "  UPDATE signin_addresses SET refused = refused + 1 WHERE address = $2 AND blocked_until > now()"
-    "  RETURNING failures, refused, extract(epoch FROM blocked_until)::bigint::text AS until,"
+    "  RETURNING failures, refused, extract(epoch FROM " CLOCK_SQL_MINUTE_UP("blocked_until") ")::bigint::text AS until,"
     "            ceil(extract(epoch FROM blocked_until - now()))::int AS seconds"
     "), e AS ("
     "  INSERT INTO auth_events (name, event, address, detail)"
@@ -38,7 +38,7 @@ static const char SQL_FAILED[] =
     " ON CONFLICT (address) DO UPDATE SET failures = s.failures + 1,"
     "   blocked_until = CASE WHEN s.failures + 1 >= $2::int"
     "                        THEN coalesce(s.blocked_until, now() + make_interval(mins => $3::int)) END"
-    " RETURNING failures, coalesce(extract(epoch FROM blocked_until)::bigint::text, '')";
+    " RETURNING failures, coalesce(extract(epoch FROM " CLOCK_SQL_MINUTE_UP("blocked_until") ")::bigint::text, '')";
 
 int web_address_held(PGconn *pg, const web_address_opts *o, const char *name, const char *address, web_hold *hold,
                      char *err, size_t errlen)

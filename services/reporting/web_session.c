@@ -15,7 +15,7 @@
 /* $1 name: id, password hash, locked now, when the lock ends (epoch seconds), disabled. */
 static const char SQL_USER[] =
     "SELECT id, coalesce(password_hash, ''), coalesce(locked_until > now(), false),"
-    "       coalesce(extract(epoch FROM locked_until)::bigint::text, ''), disabled_at IS NOT NULL"
+    "       coalesce(extract(epoch FROM " CLOCK_SQL_MINUTE_UP("locked_until") ")::bigint::text, ''), disabled_at IS NOT NULL"
     "  FROM principals WHERE name = $1";
 enum { U_ID, U_HASH, U_LOCKED, U_UNTIL, U_DISABLED };
 
@@ -29,7 +29,7 @@ static const char SQL_FAILED[] =
     "                        ELSE locked_until END,"
     "    failed_logins = CASE WHEN failed_logins + 1 >= $3::int THEN 0 ELSE failed_logins + 1 END"
     "  WHERE name = $1 AND disabled_at IS NULL"
-    "  RETURNING failed_logins = 0 AS locked, extract(epoch FROM locked_until)::bigint::text AS until"
+    "  RETURNING failed_logins = 0 AS locked, extract(epoch FROM " CLOCK_SQL_MINUTE_UP("locked_until") ")::bigint::text AS until"
     "), e AS ("
     "  INSERT INTO auth_events (name, event, address, detail)"
     "  SELECT $1, CASE WHEN coalesce((SELECT locked FROM f), false) THEN 'locked' ELSE 'signin_failed' END, $2,"

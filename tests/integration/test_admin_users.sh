@@ -154,11 +154,12 @@ sql "INSERT INTO signin_addresses (address, failures, first_at, blocked_until, r
      ('2001:db8::7', 25, now(), now() + interval '2 days', 0),
      ('203.0.113.10', 4, now(), NULL, 0),
      ('203.0.113.11', 20, now() - interval '20 minutes', now() - interval '5 minutes', 1)" >/dev/null
-until_9=$(sql "SELECT to_char(blocked_until AT TIME ZONE 'Asia/Shanghai', 'MM-DD HH24:MI')
+until_9=$(sql "SELECT to_char(date_trunc('minute', blocked_until + interval '59.999999 seconds') AT TIME ZONE 'Asia/Shanghai',
+                       'MM-DD HH24:MI')
                FROM signin_addresses WHERE address = '203.0.113.9'")
 TZ=UTC jiesu user holds >"$adm/holds.out" 2>&1
 check_eq "jiesu user holds answers the administrator" 0 $?
-check "… each address held back, its failures, the attempts refused, until when in the city's time ($until_9)" \
+check "… each address held back, its failures, the attempts refused, until when in the city's time, the minute it ends rounded up ($until_9)" \
     grep -qE "^203\.0\.113\.9 +20 +3 +$until_9$" "$adm/holds.out"
 check "… an IPv6 one held for days with its date" grep -qE "^2001:db8::7 +25 +0 +[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$" \
     "$adm/holds.out"

@@ -31,10 +31,11 @@ api=$OPEN311
 # ---- Open311 POST: the api_key ----
 form=(--data-urlencode service_code=env.garbage --data-urlencode "description=小区门口垃圾桶满了"
       --data-urlencode "address_string=崂山区中韩街道")
-until_sql() {   # until_sql COLUMN: the SQL of until when it holds, as the page says it (clock_local_until)
-    echo "CASE WHEN ($1 AT TIME ZONE 'Asia/Shanghai')::date = (now() AT TIME ZONE 'Asia/Shanghai')::date
-                THEN to_char($1 AT TIME ZONE 'Asia/Shanghai', 'HH24:MI')
-                ELSE to_char($1 AT TIME ZONE 'Asia/Shanghai', 'FMMM月FMDD日 HH24:MI') END"
+until_sql() {   # until_sql COLUMN: the SQL of until when it holds, as the page says it (clock_local_until):
+    local t="date_trunc('minute', $1 + interval '59.999999 seconds')"   # the minute it ends, rounded up
+    echo "CASE WHEN ($t AT TIME ZONE 'Asia/Shanghai')::date = (now() AT TIME ZONE 'Asia/Shanghai')::date
+                THEN to_char($t AT TIME ZONE 'Asia/Shanghai', 'HH24:MI')
+                ELSE to_char($t AT TIME ZONE 'Asia/Shanghai', 'FMMM月FMDD日 HH24:MI') END"
 }
 post() {    # post NAME CURL-ARGS...: the status; the body in $WEB_DIR/NAME.json
     local name=$1; shift

@@ -65,39 +65,78 @@ static void usage(void)
           stderr);
 }
 
-/* The operations the service answers (users.c's OPS). */
-static const char *const OPS[] = {"add", "list", "disable", "enable", "key", "token", "password", "move", "holds",
-                                  "release"};
+/* The operations the service answers (users.c's OPS), each with the
+ * options it uses: any other is refused, not ignored. */
+static const struct {
+    const char *op, *opts;
+} OPS[] = {
+    {"add", "--role --unit --display --key-out --public-key --no-key --password-stdin --token --rate"},
+    {"list", "--all"},
+    {"disable", ""},
+    {"enable", ""},
+    {"key", "--key-out --public-key"},
+    {"token", "--rate"},
+    {"password", ""},
+    {"move", "--role --unit --display"},
+    {"holds", ""},
+    {"release", ""},
+};
 
-/* 1 when op is one of OPS, else 0 after saying which there are. */
+/* The index of op in OPS, else -1 after saying which there are. */
 static int known_op(const char *op)
 {
     for (size_t i = 0; i < sizeof OPS / sizeof OPS[0]; i++)
-        if (strcmp(OPS[i], op) == 0)
-            return 1;
+        if (strcmp(OPS[i].op, op) == 0)
+            return (int)i;
     cli_error("user：没有“%s”这个操作；有 add、list、disable、enable、key、token、password、move、holds、release"
               "（有人离开：disable 停用）", op);
+    return -1;
+}
+
+/* 1 when operation k uses option a, else 0 after saying which it uses. */
+static int option_of(int k, const char *a)
+{
+    const char *opts = OPS[k].opts, *at = strstr(opts, a);
+    size_t len = strlen(a);
+    if (a[0] == '-' && at && (at == opts || at[-1] == ' ') && (at[len] == ' ' || at[len] == '\0'))
+        return 1;
+    if (a[0] != '-')
+        cli_error("user %s：多余的参数“%s”（一次只处理一个用户名或地址）", OPS[k].op, a);
+    else if (*opts)
+        cli_error("user %s 没有 %s 选项；它的选项：%s", OPS[k].op, a, opts);
+    else
+        cli_error("user %s 不带选项（给了 %s）", OPS[k].op, a);
     return 0;
 }
 
-/* Parses the options after "user OP [NAME]". 0 or -1 (usage). */
-static int parse(int argc, char **argv, int first, Jiesu__UserRequest *rq, user_opts *o)
+/* Parses the options after "user OP [NAME]" of operation k. 0, or -1 after
+ * saying what is wrong. */
+static int parse(int argc, char **argv, int first, int k, Jiesu__UserRequest *rq, user_opts *o)
 {
     for (int i = first; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--role") == 0 && v)
+        int valued = strcmp(a, "--role") == 0 || strcmp(a, "--unit") == 0 || strcmp(a, "--display") == 0 ||
+                     strcmp(a, "--key-out") == 0 || strcmp(a, "--public-key") == 0 || strcmp(a, "--rate") == 0;
+        if (!option_of(k, a))
+            return -1;
+        if (valued && !v) {
+            cli_error("user %s：%s 后面要写它的值", OPS[k].op, a);
+            return -1;
+        }
+        if (strcmp(a, "--role") == 0)
             rq->role = argv[++i];
-        else if (strcmp(a, "--unit") == 0 && v)
+        else if (strcmp(a, "--unit") == 0)
             rq->unit = argv[++i];
-        else if (strcmp(a, "--display") == 0 && v)
+        else if (strcmp(a, "--display") == 0)
             rq->display_name = argv[++i];
-        else if (strcmp(a, "--key-out") == 0 && v)
+        else if (strcmp(a, "--key-out") == 0)
             o->key_out = argv[++i];
-        else if (strcmp(a, "--public-key") == 0 && v)
+        else if (strcmp(a, "--public-key") == 0)
             o->public_key = argv[++i];
-        else if (strcmp(a, "--rate") == 0 && v && (rq->rate_per_minute = (int32_t)cli_count(v, 1, RATE_MAX)) > 0)
-            i++;
-        else if (strcmp(a, "--no-key") == 0)
+        else if (strcmp(a, "--rate") == 0 && (rq->rate_per_minute = (int32_t)cli_count(argv[++i], 1, RATE_MAX)) <= 0) {
+            cli_error("user %s：--rate 要写 1 到 %d 的整数（每分钟请求数），不是“%s”", OPS[k].op, RATE_MAX, argv[i]);
+            return -1;
+        } else if (strcmp(a, "--no-key") == 0)
             o->no_key = 1;
         else if (strcmp(a, "--password-stdin") == 0)
             o->password_stdin = 1;
@@ -105,8 +144,10 @@ static int parse(int argc, char **argv, int first, Jiesu__UserRequest *rq, user_
             rq->token = 1;
         else if (strcmp(a, "--all") == 0)
             rq->all = 1;
-        else
-            return -1;
+    }
+    if (o->key_out && o->public_key) {
+        cli_error("user %s：--key-out 和 --public-key 只能用一个（自己做的密钥只交公钥：--public-key）", OPS[k].op);
+        return -1;
     }
     return 0;
 }
@@ -248,15 +289,19 @@ int cli_user_main(cli_ctx *ctx, int argc, char **argv)
         return 2;
     }
     rq.op = argv[1];
-    if (!known_op(rq.op)) {
+    int k = known_op(rq.op);
+    if (k < 0) {
         usage();
         return 2;
     }
     int named = strcmp(rq.op, "list") != 0 && strcmp(rq.op, "holds") != 0;
-    if ((named && (argc < 3 || argv[2][0] == '-')) || parse(argc, argv, named ? 3 : 2, &rq, &o) < 0) {
+    if (named && (argc < 3 || argv[2][0] == '-')) {
+        cli_error("user %s：要写%s", rq.op, strcmp(rq.op, "release") == 0 ? "地址" : "用户名");
         usage();
         return 2;
     }
+    if (parse(argc, argv, named ? 3 : 2, k, &rq, &o) < 0)
+        return 2;
     if (strcmp(rq.op, "release") == 0)
         rq.address = argv[2];
     else

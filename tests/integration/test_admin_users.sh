@@ -103,6 +103,24 @@ check "… saying there is no such operation, which there are, and that a person
     "$adm/delete.out"
 check "… not in the service's English" bash -c "! grep -q 'unknown op' '$adm/delete.out'"
 
+# An option the operation does not use is refused, not ignored: before,
+# `jiesu user disable NAME --role admin` disabled the user and said nothing
+# of the role, and `--key-out` beside `--public-key` dropped the file named.
+jiesu user disable adm-short --role admin >"$adm/opt-disable.out" 2>&1
+check_eq "an option to an operation that takes none is a usage error" 2 $?
+check "… naming it" grep -q "jiesu: user disable 不带选项（给了 --role）" "$adm/opt-disable.out"
+check_eq "… and the user is not disabled" 0 "$(sql "SELECT count(*) FROM principals WHERE name = 'adm-short' AND disabled_at IS NOT NULL")"
+jiesu user token adm-short --all >"$adm/opt-token.out" 2>&1
+check_eq "an option of another operation is a usage error" 2 $?
+check "… saying which options the operation has" grep -q "jiesu: user token 没有 --all 选项；它的选项：--rate" "$adm/opt-token.out"
+jiesu user key adm-short --key-out "$adm/x.key" --public-key abc >"$adm/opt-key.out" 2>&1
+check_eq "--key-out with --public-key is a usage error" 2 $?
+check "… saying only one may be given" grep -q "只能用一个" "$adm/opt-key.out"
+jiesu user enable adm-short extra >"$adm/opt-extra.out" 2>&1
+check "a second name is refused, not ignored" grep -q "多余的参数“extra”" "$adm/opt-extra.out"
+jiesu user token adm-short --rate 0 >"$adm/opt-rate.out" 2>&1
+check "a rate that is no whole number from 1 says what it must be" grep -q -- "--rate 要写 1 到 1000000 的整数" "$adm/opt-rate.out"
+
 # 4b. Enabling a user who is neither disabled nor locked changes nothing and
 # records nothing; before, it answered 已启用用户 and wrote user.enable.
 jiesu user enable adm-short >"$adm/enable-enabled.out" 2>&1

@@ -7,6 +7,8 @@
  * vector per class, feature-major (w[feature × classes + class]) — the
  * layout route_model uses — except for two classes, where it keeps one
  * vector for the first label and the other class is its negation.
+ * Cross-validation's folds keep near-duplicates together (texts whose
+ * feature sets overlap by a Jaccard index of at least a threshold).
  */
 #include "route_learn.h"
 
@@ -510,4 +512,98 @@ route_model *route_learn_train(const route_learn_set *self, const route_learn_op
     }
     st->seconds = clock_mono_ms() / 1e3 - t0;
     return m;
+}
+
+/* ---- near-duplicates and folds, for cross-validation ---- */
+
+/* Whether a and b share at least need buckets (both in increasing order). */
+static int shares(const route_model_feats *a, const route_model_feats *b, size_t need)
+{
+    size_t i = 0, j = 0, both = 0;
+    while (both < need && i < a->n && j < b->n) {
+        size_t left = a->n - i < b->n - j ? a->n - i : b->n - j;
+        if (both + left < need)
+            return 0;
+        if (a->bucket[i] == b->bucket[j]) {
+            both++;
+            i++;
+            j++;
+        } else if (a->bucket[i] < b->bucket[j]) {
+            i++;
+        } else {
+            j++;
+        }
+    }
+    return both >= need;
+}
+
+static size_t root_of(size_t *parent, size_t i)
+{
+    while (parent[i] != i)
+        i = parent[i] = parent[parent[i]];
+    return i;
+}
+
+/* Joins the groups of every pair of texts whose buckets have a Jaccard index
+ * of at least t: |A ∩ B| >= t/(1+t) × (|A| + |B|), which a text can only reach
+ * with texts at most 1/t times its size. */
+static void join_near(const route_learn_set *s, double t, const keyed *by_size, size_t *parent)
+{
+    for (size_t p = 0; p < s->n; p++) {
+        const route_model_feats *a = &s->items[by_size[p].i].f;
+        for (size_t q = p + 1; q < s->n && t * (double)by_size[q].key <= (double)a->n; q++) {
+            const route_model_feats *b = &s->items[by_size[q].i].f;
+            size_t need = (size_t)ceil(t / (1 + t) * (double)(a->n + b->n) - 1e-9);
+            size_t x = root_of(parent, by_size[p].i), y = root_of(parent, by_size[q].i);
+            if (x != y && shares(a, b, need))
+                parent[x > y ? x : y] = x < y ? x : y;      /* a group's root is its first text */
+        }
+    }
+}
+
+long route_learn_set_near(const route_learn_set *self, double min_jaccard, size_t *group)
+{
+    keyed *by_size = malloc((self->n ? self->n : 1) * sizeof *by_size);
+    char *joined = calloc(self->n ? self->n : 1, 1);
+    long groups = -1;
+    if (!by_size || !joined || !(min_jaccard > 0 && min_jaccard <= 1))
+        goto done;
+    for (size_t i = 0; i < self->n; i++) {
+        by_size[i] = (keyed){self->items[i].f.n, i};
+        group[i] = i;
+    }
+    qsort(by_size, self->n, sizeof *by_size, cmp_keyed);
+    join_near(self, min_jaccard, by_size, group);
+    groups = 0;
+    for (size_t i = 0; i < self->n; i++) {
+        group[i] = root_of(group, i);
+        if (group[i] != i && !joined[group[i]]) {
+            joined[group[i]] = 1;
+            groups++;
+        }
+    }
+done:
+    free(by_size);
+    free(joined);
+    return groups;
+}
+
+int route_learn_set_folds(const route_learn_set *self, const size_t *group, int folds, int *fold_of)
+{
+    size_t *filled = folds > 0 ? calloc(self->nclasses * (size_t)folds + 1, sizeof *filled) : NULL;
+    if (!filled)
+        return -1;
+    for (size_t i = 0; i < self->n; i++) {
+        size_t *of_class = filled + (size_t)self->items[i].label * (size_t)folds;
+        int f = 0;
+        if (group && group[i] != i)
+            f = fold_of[group[i]];
+        else
+            for (int g = 1; g < folds; g++)
+                f = of_class[g] < of_class[f] ? g : f;
+        fold_of[i] = f;
+        of_class[f]++;
+    }
+    free(filled);
+    return 0;
 }

@@ -74,6 +74,26 @@ route_model *route_learn_train(const route_learn_set *self, const route_learn_op
 int route_learn_fold(const route_learn_set *self, const route_learn_opts *opts, const int *fold_of, int fold,
                      int *pred, char *err, size_t errlen);
 
+/* Near-duplicates of the set, for cross-validation that does not score a
+ * text on its own copy (a citizen writing twice, a letter sent to two
+ * offices): two texts are near-duplicates when their features (characters
+ * and character pairs, folded as the model folds them) have a Jaccard index
+ * of at least min_jaccard (0 < min_jaccard <= 1); a group is the texts
+ * linked by such pairs. group[i] (count() entries, the caller's) is the
+ * first text of i's group, i itself for a text with no near copy. Returns
+ * the number of groups of two texts or more; -1 when out of memory or for a
+ * bad min_jaccard. Compares every pair of texts whose sizes allow it: for a
+ * labelled file, not for a history of millions. */
+long route_learn_set_near(const route_learn_set *self, double min_jaccard, size_t *group);
+
+/* Stratified folds into fold_of[i] (0..folds-1, count() entries, the
+ * caller's): each class's texts are dealt round the folds in order, the
+ * first to fold 0; a text of a group (group from route_learn_set_near, or
+ * NULL for none) goes where the group's first text went, and the class's
+ * next text to the fold with fewest of the class. Without groups the i-th
+ * text of a class is in fold i mod folds. 0, or -1 when out of memory. */
+int route_learn_set_folds(const route_learn_set *self, const size_t *group, int folds, int *fold_of);
+
 /* Macro-F1 over classes present in truth of pred against truth (n items). */
 double route_learn_macro_f1(const int *truth, const int *pred, size_t n, size_t nclasses);
 

@@ -117,6 +117,42 @@ static void test_copies_held_back_together(void **state)
     route_learn_set_destroy(&s);
 }
 
+/* Cross-validation's folds: a letter written again with a word changed, or
+ * with other digits and spacing, goes to the fold of its first copy (else
+ * one copy is learned and the other scored on it); a letter sharing only its
+ * first half with it is another letter. Without groups, the i-th text of a
+ * class is in fold i mod 5. */
+static void test_near_copies_in_one_fold(void **state)
+{
+    (void)state;
+    static const char *const NOISE[6] = {
+        "我家楼下的烧烤店每天晚上营业到凌晨两点，油烟和噪音让全楼居民无法入睡，多次打电话投诉都没有结果，请有关部门尽快处理",
+        "我家楼下的烧烤店每天晚上营业到凌晨两点，隔壁工地也在半夜打桩施工，周末白天还有广场舞音响开得很大",
+        "我家楼下的烧烤店每天晚上营业到凌晨三点，油烟和噪音让全楼居民无法入睡，多次打电话投诉都没有结果，请有关部门尽快处理",
+        "广场舞音响太吵",
+        "装修噪声很大",
+        "我家 楼下的烧烤店每天晚上营业到凌晨两点，油烟和噪音让全楼居民无法入睡，多次打电话投诉都没有结果，请有关部门尽快处理！",
+    };
+    route_learn_set *s = route_learn_set_new(14);
+    assert_non_null(s);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(route_learn_set_add(s, NOISE[i], "noise", NULL), 0);
+    assert_int_equal(route_learn_set_add(s, "垃圾堆积没人清运", "env.garbage", NULL), 0);
+    size_t group[7];
+    int fold[7];
+    assert_int_equal(route_learn_set_near(s, 0.8, group), 1);
+    const size_t groups[7] = {0, 1, 0, 3, 4, 0, 6};
+    assert_memory_equal(group, groups, sizeof group);
+    assert_int_equal(route_learn_set_folds(s, group, 5, fold), 0);
+    const int together[7] = {0, 1, 0, 2, 3, 0, 0};
+    assert_memory_equal(fold, together, sizeof fold);
+    assert_int_equal(route_learn_set_folds(s, NULL, 5, fold), 0);
+    const int dealt[7] = {0, 1, 2, 3, 4, 0, 0};
+    assert_memory_equal(fold, dealt, sizeof fold);
+    assert_int_equal(route_learn_set_near(s, 0, group), -1);
+    route_learn_set_destroy(&s);
+}
+
 static void test_blob_round_trip(void **state)
 {
     (void)state;
@@ -324,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_features_fold_digits_and_case),
         cmocka_unit_test(test_trains_measures_and_classifies),
         cmocka_unit_test(test_copies_held_back_together),
+        cmocka_unit_test(test_near_copies_in_one_fold),
         cmocka_unit_test(test_unknown_labels_named_once),
         cmocka_unit_test(test_blob_round_trip),
         cmocka_unit_test(test_blob_claiming_more_than_it_holds),

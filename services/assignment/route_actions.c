@@ -16,6 +16,7 @@
 
 #include "db.h"
 #include "failpoint.h"
+#include "json.h"
 #include "names.h"
 #include "text.h"
 
@@ -390,19 +391,21 @@ static int refusal(const route_action_req *req, const action_rule *rule, PGresul
 
 /* The event detail: reason, the callback's result, a dispatch's unit and
  * co-handler (co, from to), the unit a reassignment took the order from
- * (from_unit) and the co-handlers it ended (co_ended). Escapes for JSON. */
-static void detail_json(char *buf, size_t cap, const route_action_req *req, const char *from_unit,
-                        const target_unit *to)
+ * (from_unit) and the co-handlers it ended (co_ended), what else the action
+ * did (note). */
+/* Appends text to buf (length n) escaped for a JSON string; the new length. */
+static size_t put_text(char *buf, size_t n, size_t cap, const char *text)
 {
-    size_t n = (size_t)snprintf(buf, cap, "{\"reason\":\"");
-    for (const char *p = req->reason; *p && n + 8 < cap; p++) {
-        if (*p == '"' || *p == '\\')
-            buf[n++] = '\\';
-        if ((unsigned char)*p < 0x20)
-            n += (size_t)snprintf(buf + n, cap - n, "\\u%04x", (unsigned char)*p);
-        else
-            buf[n++] = *p;
-    }
+    char esc[JSON_ESCAPE_MAX];
+    for (const char *p = text; *p && n + JSON_ESCAPE_MAX + 1 < cap; p++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s", json_escape_byte((unsigned char)*p, esc));
+    return n;
+}
+
+static void detail_json(char *buf, size_t cap, const route_action_req *req, const char *from_unit,
+                        const target_unit *to, const char *note)
+{
+    size_t n = put_text(buf, (size_t)snprintf(buf, cap, "{\"reason\":\""), cap, req->reason);
     if (strcmp(req->action, "callback") == 0)
         snprintf(buf + n, cap - n, "\",\"result\":\"%s\",\"satisfied\":%s}", req->result,
                  strcmp(req->result, "unsatisfied") != 0 ? "true" : "false");
@@ -416,6 +419,9 @@ static void detail_json(char *buf, size_t cap, const route_action_req *req, cons
             n += (size_t)snprintf(buf + n, cap - n, ",\"co_ended\":%s", to->ended);
         if (n < cap)
             snprintf(buf + n, cap - n, "}");
+    } else if (*note && n + 16 < cap) {
+        n = put_text(buf, n + (size_t)snprintf(buf + n, cap - n, "\",\"note\":\""), cap - 3, note);
+        snprintf(buf + n, cap - n, "\"}");
     } else
         snprintf(buf + n, cap - n, "\"}");
 }
@@ -438,14 +444,14 @@ static int apply_effects(PGconn *pg, const route_action_req *req, const action_r
 
 /* The move and its effects, in the open transaction; from_unit: the owner a
  * reassignment takes the order from, else ""; to: where a dispatch gives it
- * (its co-handler, those it ends), else NULL. 0, 1 (refused: err), -1
- * (database). */
+ * (its co-handler, those it ends), else NULL; note: what else it did, for
+ * its event, else "". 0, 1 (refused: err), -1 (database). */
 static int act(PGconn *pg, const route_action_req *req, const action_rule *rule, const char *from_unit,
-               const target_unit *to, route_action_result *out, char *err, size_t errlen)
+               const target_unit *to, const char *note, route_action_result *out, char *err, size_t errlen)
 {
     char detail[DETAIL_BYTES];
     const char *actor = *req->actor ? req->actor : *req->unit_code ? req->unit_code : "dispatch";
-    detail_json(detail, sizeof detail, req, from_unit, to);
+    detail_json(detail, sizeof detail, req, from_unit, to, note);
     char principal[16];
     snprintf(principal, sizeof principal, "%d", req->principal);
     const char *params[] = {req->ticket_no, rule->to, rule->from, req->unit_code, actor, rule->event, detail,
@@ -495,15 +501,91 @@ static int act_dispatch(PGconn *pg, const route_action_req *in, const action_rul
     if (unseen)
         r.principal = 0;    /* to discipline inspection, no unit holding it: dispatch_rule let it through */
     if (rule->fx != FX_REASSIGN) {
-        rc = act(pg, req, rule, "", to, out, err, errlen);
+        rc = act(pg, req, rule, "", to, "", out, err, errlen);
         if (rc == 0 && out->changed)
             snprintf(out->note, sizeof out->note, "已派单至%s%s", to->name, with);
         return rc;
     }
-    rc = act(pg, req, rule, from, to, out, err, errlen);
+    rc = act(pg, req, rule, from, to, "", out, err, errlen);
     out->reassigned = rc == 0;
     if (rc == 0)
         snprintf(out->note, sizeof out->note, "已从%s改派给%s%s", from_name, to->name, with);
+    return rc;
+}
+
+/* $1 ticket, $2 the principal acting or 0: the repeats escalation merged
+ * into the order (parent_id) that the unit holding it holds too, open and
+ * not waiting, that the principal may read; locked, so that they are still
+ * so when its resolve takes them (repeats_resolve). */
+static const char SQL_REPEATS[] =
+    "SELECT c.ticket_no FROM complaints p"
+    "  JOIN complaints c ON c.parent_id = p.id AND c.status IN ('dispatched', 'accepted')"
+    "  JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'"
+    "  JOIN assignments pa ON pa.complaint_id = p.id AND pa.active AND pa.role = 'owner' AND pa.unit_id = a.unit_id"
+    " WHERE p.ticket_no = $1 AND p.status IN ('dispatched', 'accepted')"
+    "   AND ($2::int = 0 OR principal_sees($2::int, c.id))"
+    " ORDER BY c.id FOR UPDATE OF c";
+
+/* Tickets named in a note, at most; the rest counted. */
+#define REPEATS_NAMED 10
+
+/* The repeats a resolve of req takes (SQL_REPEATS), locked; their count, or
+ * -1 (database: err). note gets what the resolve's event and answer say of
+ * them ("" for none). */
+static int repeats_find(PGconn *pg, const route_action_req *req, PGresult **res, char *note, size_t cap, char *err,
+                        size_t errlen)
+{
+    char principal[16];
+    snprintf(principal, sizeof principal, "%d", req->principal);
+    const char *params[] = {req->ticket_no, principal};
+    if (!(*res = db_query(pg, "merged repeats", SQL_REPEATS, 2, params, err, errlen)))
+        return -1;
+    int n = PQntuples(*res);
+    size_t len = (size_t)snprintf(note, cap, "%s", n ? "与之合并的重复工单 " : "");
+    for (int i = 0; i < n && i < REPEATS_NAMED && len < cap; i++)
+        len += (size_t)snprintf(note + len, cap - len, "%s%s", i ? "、" : "", PQgetvalue(*res, i, 0));
+    if (n && len < cap)
+        snprintf(note + len, cap - len, n > REPEATS_NAMED ? " 等 %d 件随之办结" : " 随之办结", n);
+    return n;
+}
+
+/* A resolve's merged repeats (repeats_find's rows) resolved with it, in its
+ * transaction: one problem at one place, handled once (合并办理). Each is
+ * moved as its own resolve by the same person, its history saying with
+ * which order; the photos stay on the order resolved. Codes as act(). */
+static int repeats_resolve(PGconn *pg, const route_action_req *req, const action_rule *rule, const PGresult *rows,
+                           char *err, size_t errlen)
+{
+    char reason[DETAIL_BYTES];
+    snprintf(reason, sizeof reason, "与工单 %s 合并办理，随之办结%s%s", req->ticket_no, *req->reason ? "：" : "",
+             req->reason);
+    int rc = 0;
+    for (int i = 0; i < PQntuples(rows) && rc == 0; i++) {
+        route_action_req r = *req;
+        route_action_result one;
+        r.ticket_no = PQgetvalue(rows, i, 0);
+        r.reason = reason;
+        r.in_tx = NULL;
+        rc = act(pg, &r, rule, "", NULL, "", &one, err, errlen);
+    }
+    return rc;
+}
+
+/* A resolve: the merged repeats found and locked, the order moved with its
+ * event naming them, then they. Codes as act(). */
+static int act_resolve(PGconn *pg, const route_action_req *in, const action_rule *rule, route_action_result *out,
+                       char *err, size_t errlen)
+{
+    char note[REPEATS_NAMED * (TICKET_CHARS + 3) + 96];
+    PGresult *rows = NULL;
+    if (repeats_find(pg, in, &rows, note, sizeof note, err, errlen) < 0)
+        return -1;
+    int rc = act(pg, in, rule, "", NULL, note, out, err, errlen);
+    if (rc == 0 && out->changed && *note) {
+        rc = repeats_resolve(pg, in, rule, rows, err, errlen);
+        snprintf(out->note, sizeof out->note, "%.24s；%.700s", names_action_done("resolve"), note);
+    }
+    PQclear(rows);
     return rc;
 }
 
@@ -527,8 +609,9 @@ int route_action(PGconn *pg, const route_action_req *in, route_action_result *ou
         snprintf(err, errlen, "%s %s: the database could not begin the change: %s", req->action, req->ticket_no, why);
         return -2;
     }
-    int rc = rule->fx == FX_DISPATCH ? act_dispatch(pg, req, rule, &to, out, err, errlen)
-                                     : act(pg, req, rule, "", NULL, out, err, errlen);
+    int rc = rule->fx == FX_DISPATCH    ? act_dispatch(pg, req, rule, &to, out, err, errlen)
+             : rule->fx == FX_MEET_BOTH ? act_resolve(pg, req, rule, out, err, errlen)
+                                        : act(pg, req, rule, "", NULL, "", out, err, errlen);
     if (rc == 0 && db_commit(pg, why, sizeof why) == 0) {
         failpoint("action_after_commit");
         return 0;

@@ -28,7 +28,10 @@
  *   resume    waiting → accepted
  *             (escalation pauses the deadlines of waiting and returned
  *             orders and moves them on by the working time paused)
- *   resolve   dispatched|accepted → resolved (both deadlines met)
+ *   resolve   dispatched|accepted → resolved (both deadlines met); the
+ *             repeats merged into the order (parent_id) that its unit holds,
+ *             dispatched or accepted, are resolved with it (合并办理), each
+ *             its own event saying with which order; note names them
  *   callback  resolved → closed when the citizen is satisfied (result
  *             satisfied or basic); unsatisfied reopens it: cycle + 1, status
  *             new, assignments end, and the caller enqueues it for routing,
@@ -77,7 +80,7 @@ typedef struct {
     int     reroute;          /* 1 when the order now waits for routing (returned, reopened) */
     int64_t at_ms;            /* when (database clock) */
     int     reassigned;       /* 1 when a dispatch took the order from the unit that held it */
-    char    note[768];        /* what a dispatch or a callback of 不满意 did, in words ("已派单至A，协办单位 C",
+    char    note[768];        /* what a dispatch, a resolve taking merged repeats or a callback of 不满意 did, in words ("已派单至A，协办单位 C",
                                * "已从A改派给B，协办单位 C，D不再协办", "不满意已记录，工单重新办理…"), else "" */
 } route_action_result;
 

@@ -535,6 +535,69 @@ static void test_reassign_moves_the_co_handler(void **state)
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active", id), 1);
 }
 
+/* An order of this run held by unit (owner) in status, merged into parent
+ * (0: none), with a resolve deadline unmet; its id, its ticket in ticket. */
+static long long held(fixture *f, const char *name, const char *status, const char *unit, long long parent,
+                      char *ticket, size_t cap)
+{
+    snprintf(ticket, cap, "%s-%s", f->tag, name);
+    long long id = fixture_num(f->pg, "INSERT INTO complaints (ticket_no, called_at, content, status, parent_id)"
+                                      " VALUES ('%s', now(), '路灯不亮', '%s', nullif(%lld, 0)) RETURNING id",
+                               ticket, status, parent);
+    fixture_exec(f->pg, "INSERT INTO assignments (complaint_id, unit_id, role, rule, reasons)"
+                        " SELECT %lld, id, 'owner', 'street', 'test' FROM units WHERE code = '%s'", id, unit);
+    fixture_exec(f->pg, "INSERT INTO deadlines (complaint_id, kind, due_at, started_at)"
+                        " VALUES (%lld, 'resolve', now() + interval '3 days', now())", id);
+    return id;
+}
+
+/* 1 when order id is in status, else 0. */
+static long long in_status(fixture *f, long long id, const char *status)
+{
+    return fixture_num(f->pg, "SELECT count(*) FROM complaints WHERE id = %lld AND status = '%s'", id, status);
+}
+
+/* Repeats escalation merged into an order are one problem at one place:
+ * resolving the order resolves those its unit holds too, open and not
+ * waiting, each recorded as a resolve by the same person saying with which
+ * order, the order's own event naming them; one waiting, or another unit's,
+ * is left as it is. Before, each
+ * repeat stayed open until resolved apart, and fell due unmet against the
+ * unit's 整改率 for a problem it had fixed. */
+static void test_resolve_takes_merged_repeats(void **state)
+{
+    fixture *f = *state;
+    route_action_result res;
+    char err[320] = "", p[128], a[128], b[128], w[128], o[128], want[512];
+    long long parent = held(f, "mp", "accepted", "370212001", 0, p, sizeof p);
+    long long accepted = held(f, "mp-a", "accepted", "370212001", parent, a, sizeof a);
+    long long dispatched = held(f, "mp-b", "dispatched", "370212001", parent, b, sizeof b);
+    long long waiting = held(f, "mp-w", "waiting", "370212001", parent, w, sizeof w);
+    long long other = held(f, "mp-o", "dispatched", "370212002", parent, o, sizeof o);
+    assert_int_equal(act(f, p, "resolve", "370212001", &res, err, sizeof err), 0);
+    snprintf(want, sizeof want, "已办结；与之合并的重复工单 %s、%s 随之办结", a, b);
+    assert_string_equal(res.note, want);
+    assert_int_equal(in_status(f, accepted, "resolved"), 1);
+    assert_int_equal(in_status(f, dispatched, "resolved"), 1);
+    assert_int_equal(in_status(f, waiting, "waiting"), 1);
+    assert_int_equal(in_status(f, other, "dispatched"), 1);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM deadlines WHERE complaint_id IN (%lld, %lld)"
+                                        " AND met_at IS NOT NULL", accepted, dispatched), 2);
+    snprintf(want, sizeof want, "与之合并的重复工单 %s、%s 随之办结", a, b);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"
+                                        " AND event = 'resolved' AND detail->>'note' = '%s'", parent, want), 1);
+    snprintf(want, sizeof want, "与工单 %s 合并办理，随之办结：现场已处理", p);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"
+                                        " AND event = 'resolved' AND actor = '370212001' AND detail->>'reason' = '%s'",
+                                 dispatched, want), 1);
+    /* again: nothing changes, nothing said of repeats */
+    assert_int_equal(act(f, p, "resolve", "370212001", &res, err, sizeof err), 0);
+    assert_int_equal(res.changed, 0);
+    assert_string_equal(res.note, "");
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"
+                                        " AND event = 'resolved'", accepted), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -552,6 +615,7 @@ int main(void)
         cmocka_unit_test(test_reassign_keeps_the_conduct_rule),
         cmocka_unit_test(test_reassign_moves_the_co_handler),
         cmocka_unit_test(test_hand_back_to_the_hotline),
+        cmocka_unit_test(test_resolve_takes_merged_repeats),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -30,15 +30,16 @@ typedef struct {
     const char *event;
     effect      fx;
     int         need_reason;
+    int         with_repeats;   /* the repeats merged into the order move with it (合并办理) */
 } action_rule;
 
 static const action_rule RULES[] = {
-    {"accept", "签收", "accepted", "{dispatched}", "accepted", FX_MEET_ACCEPT, 0},
+    {"accept", "签收", "accepted", "{dispatched}", "accepted", FX_MEET_ACCEPT, 0, 1},
     {"return", "退回", "returned", "{dispatched,accepted}", "returned", FX_RETURN, 1},
     {"progress", "填写进展", NULL, "{dispatched,accepted,waiting}", "progress", FX_NONE, 1},
     {"wait", "暂缓办理", "waiting", "{accepted}", "waiting", FX_NONE, 1},   /* the clock stops: say why */
     {"resume", "恢复办理", "accepted", "{waiting}", "resumed", FX_NONE, 0},
-    {"resolve", "办结", "resolved", "{dispatched,accepted}", "resolved", FX_MEET_BOTH, 0},
+    {"resolve", "办结", "resolved", "{dispatched,accepted}", "resolved", FX_MEET_BOTH, 0, 1},
     {"callback", "回访", "closed", "{resolved}", "callback", FX_CLOSE, 0},
     {"dispatch", "派单", "dispatched", "{manual,returned,new}", "routed", FX_DISPATCH, 0},
     /* not this district's business (another district's address, a matter no unit here handles): back to
@@ -513,52 +514,55 @@ static int act_dispatch(PGconn *pg, const route_action_req *in, const action_rul
     return rc;
 }
 
-/* $1 ticket, $2 the principal acting or 0: the repeats escalation merged
- * into the order (parent_id) that the unit holding it holds too, open and
- * not waiting, that the principal may read; locked, so that they are still
- * so when its resolve takes them (repeats_resolve). */
+/* $1 ticket, $2 the principal acting or 0, $3 the statuses the action moves
+ * from: the repeats escalation merged into the order (parent_id) that the
+ * unit holding it holds too, in one of those statuses, that the principal
+ * may read; locked, so that they are still so when the action takes them
+ * (repeats_act). */
 static const char SQL_REPEATS[] =
     "SELECT c.ticket_no FROM complaints p"
-    "  JOIN complaints c ON c.parent_id = p.id AND c.status IN ('dispatched', 'accepted')"
+    "  JOIN complaints c ON c.parent_id = p.id AND c.status = ANY($3::text[])"
     "  JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'"
     "  JOIN assignments pa ON pa.complaint_id = p.id AND pa.active AND pa.role = 'owner' AND pa.unit_id = a.unit_id"
-    " WHERE p.ticket_no = $1 AND p.status IN ('dispatched', 'accepted')"
+    " WHERE p.ticket_no = $1 AND p.status = ANY($3::text[])"
     "   AND ($2::int = 0 OR principal_sees($2::int, c.id))"
     " ORDER BY c.id FOR UPDATE OF c";
 
 /* Tickets named in a note, at most; the rest counted. */
 #define REPEATS_NAMED 10
 
-/* The repeats a resolve of req takes (SQL_REPEATS), locked; their count, or
- * -1 (database: err). note gets what the resolve's event and answer say of
+/* The repeats an action of req takes (SQL_REPEATS), locked; their count, or
+ * -1 (database: err). note gets what the action's event and answer say of
  * them ("" for none). */
-static int repeats_find(PGconn *pg, const route_action_req *req, PGresult **res, char *note, size_t cap, char *err,
-                        size_t errlen)
+static int repeats_find(PGconn *pg, const route_action_req *req, const action_rule *rule, PGresult **res,
+                        char *note, size_t cap, char *err, size_t errlen)
 {
     char principal[16];
     snprintf(principal, sizeof principal, "%d", req->principal);
-    const char *params[] = {req->ticket_no, principal};
-    if (!(*res = db_query(pg, "merged repeats", SQL_REPEATS, 2, params, err, errlen)))
+    const char *params[] = {req->ticket_no, principal, rule->from};
+    if (!(*res = db_query(pg, "merged repeats", SQL_REPEATS, 3, params, err, errlen)))
         return -1;
     int n = PQntuples(*res);
     size_t len = (size_t)snprintf(note, cap, "%s", n ? "与之合并的重复工单 " : "");
     for (int i = 0; i < n && i < REPEATS_NAMED && len < cap; i++)
         len += (size_t)snprintf(note + len, cap - len, "%s%s", i ? "、" : "", PQgetvalue(*res, i, 0));
+    if (n > REPEATS_NAMED && len < cap)
+        len += (size_t)snprintf(note + len, cap - len, " 等 %d 件", n);
     if (n && len < cap)
-        snprintf(note + len, cap - len, n > REPEATS_NAMED ? " 等 %d 件随之办结" : " 随之办结", n);
+        snprintf(note + len, cap - len, " 随之%s", rule->says);
     return n;
 }
 
-/* A resolve's merged repeats (repeats_find's rows) resolved with it, in its
+/* The merged repeats (repeats_find's rows) moved with the order, in its
  * transaction: one problem at one place, handled once (合并办理). Each is
- * moved as its own resolve by the same person, its history saying with
- * which order; the photos stay on the order resolved. Codes as act(). */
-static int repeats_resolve(PGconn *pg, const route_action_req *req, const action_rule *rule, const PGresult *rows,
-                           char *err, size_t errlen)
+ * moved as its own action by the same person, its history saying with
+ * which order; the photos stay on the order. Codes as act(). */
+static int repeats_act(PGconn *pg, const route_action_req *req, const action_rule *rule, const PGresult *rows,
+                       char *err, size_t errlen)
 {
     char reason[DETAIL_BYTES];
-    snprintf(reason, sizeof reason, "与工单 %s 合并办理，随之办结%s%s", req->ticket_no, *req->reason ? "：" : "",
-             req->reason);
+    snprintf(reason, sizeof reason, "与工单 %s 合并办理，随之%s%s%s", req->ticket_no, rule->says,
+             *req->reason ? "：" : "", req->reason);
     int rc = 0;
     for (int i = 0; i < PQntuples(rows) && rc == 0; i++) {
         route_action_req r = *req;
@@ -571,19 +575,19 @@ static int repeats_resolve(PGconn *pg, const route_action_req *req, const action
     return rc;
 }
 
-/* A resolve: the merged repeats found and locked, the order moved with its
- * event naming them, then they. Codes as act(). */
-static int act_resolve(PGconn *pg, const route_action_req *in, const action_rule *rule, route_action_result *out,
-                       char *err, size_t errlen)
+/* An action the merged repeats move with: they are found and locked, the
+ * order moved with its event naming them, then they. Codes as act(). */
+static int act_with_repeats(PGconn *pg, const route_action_req *in, const action_rule *rule,
+                            route_action_result *out, char *err, size_t errlen)
 {
     char note[REPEATS_NAMED * (TICKET_CHARS + 3) + 96];
     PGresult *rows = NULL;
-    if (repeats_find(pg, in, &rows, note, sizeof note, err, errlen) < 0)
+    if (repeats_find(pg, in, rule, &rows, note, sizeof note, err, errlen) < 0)
         return -1;
     int rc = act(pg, in, rule, "", NULL, note, out, err, errlen);
     if (rc == 0 && out->changed && *note) {
-        rc = repeats_resolve(pg, in, rule, rows, err, errlen);
-        snprintf(out->note, sizeof out->note, "%.24s；%.700s", names_action_done("resolve"), note);
+        rc = repeats_act(pg, in, rule, rows, err, errlen);
+        snprintf(out->note, sizeof out->note, "%.24s；%.700s", names_action_done(rule->action), note);
     }
     PQclear(rows);
     return rc;
@@ -610,7 +614,7 @@ int route_action(PGconn *pg, const route_action_req *in, route_action_result *ou
         return -2;
     }
     int rc = rule->fx == FX_DISPATCH    ? act_dispatch(pg, req, rule, &to, out, err, errlen)
-             : rule->fx == FX_MEET_BOTH ? act_resolve(pg, req, rule, out, err, errlen)
+             : rule->with_repeats      ? act_with_repeats(pg, req, rule, out, err, errlen)
                                         : act(pg, req, rule, "", NULL, "", out, err, errlen);
     if (rc == 0 && db_commit(pg, why, sizeof why) == 0) {
         failpoint("action_after_commit");

@@ -17,7 +17,8 @@
  *             the dispatcher may not read (a conduct complaint) is answered
  *             as no such order, unless no unit holds it and it goes to
  *             discipline inspection (arbitration of a conduct complaint)
- *   accept    dispatched → accepted (the accept deadline is met)
+ *   accept    dispatched → accepted (the accept deadline is met); the
+ *             merged repeats with it, as with resolve
  *   return    dispatched|accepted → returned, with a reason: the unit gives the
  *             order back; its assignments end, the return count of the
  *             cycle goes up, and the caller enqueues it so

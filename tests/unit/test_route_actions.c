@@ -558,10 +558,10 @@ static long long in_status(fixture *f, long long id, const char *status)
 }
 
 /* Repeats escalation merged into an order are one problem at one place:
- * resolving the order resolves those its unit holds too, open and not
- * waiting, each recorded as a resolve by the same person saying with which
- * order, the order's own event naming them; one waiting, or another unit's,
- * is left as it is. Before, each
+ * accepting or resolving the order accepts or resolves those its unit holds
+ * too that can be (dispatched; dispatched or accepted), each recorded as
+ * the same person's action saying with which order, the order's own event
+ * naming them; one waiting, or another unit's, is left as it is. Before, each
  * repeat stayed open until resolved apart, and fell due unmet against the
  * unit's 整改率 for a problem it had fixed. */
 static void test_resolve_takes_merged_repeats(void **state)
@@ -574,6 +574,13 @@ static void test_resolve_takes_merged_repeats(void **state)
     long long dispatched = held(f, "mp-b", "dispatched", "370212001", parent, b, sizeof b);
     long long waiting = held(f, "mp-w", "waiting", "370212001", parent, w, sizeof w);
     long long other = held(f, "mp-o", "dispatched", "370212002", parent, o, sizeof o);
+    fixture_exec(f->pg, "UPDATE complaints SET status = 'dispatched' WHERE id IN (%lld, %lld)", parent, accepted);
+    assert_int_equal(act(f, p, "accept", "370212001", &res, err, sizeof err), 0);
+    snprintf(want, sizeof want, "已签收；与之合并的重复工单 %s、%s 随之签收", a, b);
+    assert_string_equal(res.note, want);
+    assert_int_equal(in_status(f, dispatched, "accepted"), 1);
+    assert_int_equal(in_status(f, other, "dispatched"), 1);
+    fixture_exec(f->pg, "UPDATE complaints SET status = 'dispatched' WHERE id = %lld", dispatched);
     assert_int_equal(act(f, p, "resolve", "370212001", &res, err, sizeof err), 0);
     snprintf(want, sizeof want, "已办结；与之合并的重复工单 %s、%s 随之办结", a, b);
     assert_string_equal(res.note, want);

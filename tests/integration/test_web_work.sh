@@ -153,8 +153,19 @@ check_eq "… and nothing recorded" 0 \
             WHERE c.ticket_no = '$a' AND e.event = 'progress'")"
 
 # ---- accept, resolve with photos ----
+# A repeat of $a at its place, merged into it (as escalation's sweep does), 中韩's too: it is
+# accepted and resolved with $a (合并办理), and the page says so.
+rep=$(file "崂山区中韩街道海尔路178号" "海尔路178号门口垃圾桶又满了")
+wait_for "$rep routed" 30 routed "$rep"
+sql "UPDATE complaints SET parent_id = (SELECT id FROM complaints WHERE ticket_no = '$a') WHERE ticket_no = '$rep'" >/dev/null
 check_eq "中韩 accepts: 303 back to the order" 303 "$(act "$zj" "$a" accept)"
 check_eq "… accepted" accepted "$(status_of "$a")"
+landed "$zj"
+check "… the page saying the repeat merged into it was accepted with it" \
+    grep -q "已签收。与之合并的重复工单 $rep 随之签收。" "$WEB_DIR/landed.html"
+check_eq "… which it was, as the person" "accepted zhong" \
+    "$(sql "SELECT c.status || ' ' || e.actor FROM complaints c JOIN complaint_events e ON e.complaint_id = c.id
+            WHERE c.ticket_no = '$rep' AND e.event = 'accepted'")"
 check_eq "… recorded as the person, through the assignment service" "zhong" \
     "$(sql "SELECT e.actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$a' AND e.event = 'accepted'")"
 python3 "$REPO/tests/tools/make_png.py" "$WEB_DIR/before.png" 160 60 40
@@ -187,6 +198,7 @@ check_eq "中韩 resolves with photos before and after: 303" 303 \
     "$(act "$zj" "$a" resolve -F "reason=垃圾已清运，垃圾桶已更换" -F "photo_before=@$WEB_DIR/before.png" \
         -F "photo_after=@$WEB_DIR/after.png")"
 check_eq "… resolved" resolved "$(status_of "$a")"
+check_eq "… and the repeat merged into it with it" resolved "$(status_of "$rep")"
 check_eq "… both photos stored with their SHA-256, by the person" \
     "after $(sha256sum "$WEB_DIR/after.png" | cut -c1-64) zhong|before $(sha256sum "$WEB_DIR/before.png" | cut -c1-64) zhong" \
     "$(sql "SELECT string_agg(p.kind || ' ' || p.sha256 || ' ' || p.uploaded_by, '|' ORDER BY p.kind) FROM photos p JOIN complaints c ON c.id = p.complaint_id WHERE c.ticket_no = '$a'")"

@@ -390,10 +390,6 @@ static int refusal(const route_action_req *req, const action_rule *rule, PGresul
  * to 6 in JSON: \u001f) and the short rest. */
 #define DETAIL_BYTES (TEXT_NOTE_CHARS * 4 * 6 + 512)
 
-/* The event detail: reason, the callback's result, a dispatch's unit and
- * co-handler (co, from to), the unit a reassignment took the order from
- * (from_unit) and the co-handlers it ended (co_ended), what else the action
- * did (note). */
 /* Appends text to buf (length n) escaped for a JSON string; the new length. */
 static size_t put_text(char *buf, size_t n, size_t cap, const char *text)
 {
@@ -403,6 +399,10 @@ static size_t put_text(char *buf, size_t n, size_t cap, const char *text)
     return n;
 }
 
+/* The event detail: reason, the callback's result, a dispatch's unit and
+ * co-handler (co, from to), the unit a reassignment took the order from
+ * (from_unit) and the co-handlers it ended (co_ended), what else the action
+ * did (note). */
 static void detail_json(char *buf, size_t cap, const route_action_req *req, const char *from_unit,
                         const target_unit *to, const char *note)
 {

@@ -76,7 +76,7 @@ static const struct {
     {"enable", ""},
     {"key", "--key-out --public-key"},
     {"token", "--rate"},
-    {"password", ""},
+    {"password", "--password-stdin"},     /* read from standard input either way */
     {"move", "--role --unit --display"},
     {"holds", ""},
     {"release", ""},

@@ -190,25 +190,19 @@ static Jiesu__Table *profiles_table(const intake_profiles *set)
     return t;
 }
 
-static Jiesu__Table *profile_text_table(const intake_profile *p)
+/* One profile's text to copy, as a reply's note: a comment line saying what
+ * to do with it, then the text as written. (As a table it read 行 above the
+ * text and — for each blank line, neither of which a copy may hold.) */
+static char *profile_text_note(const intake_profile *p)
 {
-    static const char *const cols[] = {"行"};
-    size_t lines = 1;
-    for (const char *c = p->text; *c; c++)
-        lines += *c == '\n';
-    char title[PROFILE_NAME_MAX + 128];
-    snprintf(title, sizeof title, "%s.conf（复制一份，改好后用 --profile 模板文件.conf 导入）", p->name);
-    Jiesu__Table *t = table_new(title, "l", cols, 1, 0);
-    for (const char *line = p->text; t && *line;) {
-        size_t n = strcspn(line, "\n");
-        char *copy = strndup(line, n);
-        const char *cells[] = {copy ? copy : ""};
-        if (!copy || view_table_add(t, cells) < 0)
-            jiesu__table__free_unpacked(t, NULL), t = NULL;
-        free(copy);
-        line += n + (line[n] == '\n');
-    }
-    return t;
+    size_t len = strlen(p->text);
+    while (len > 0 && p->text[len - 1] == '\n')
+        len--;
+    char *note = NULL;
+    if (asprintf(&note, "# %s.conf：复制一份，改好后用 jiesu import --profile 模板文件.conf 导入\n%.*s", p->name,
+                 (int)len, p->text) < 0)
+        return NULL;
+    return note;
 }
 
 Jiesu__ViewReply *intake_reply_profiles(const intake_profiles *set, const char *name, char *why, size_t whylen)
@@ -220,12 +214,13 @@ Jiesu__ViewReply *intake_reply_profiles(const intake_profiles *set, const char *
     }
     Jiesu__ViewReply *r = malloc(sizeof *r);
     if (!r || !(jiesu__view_reply__init(r), r->tables = calloc(2, sizeof *r->tables))
-        || !(r->tables[r->n_tables++] = p ? profile_text_table(p) : profiles_table(set))) {
+        || (p ? !(r->note = profile_text_note(p))
+              : !(r->tables[r->n_tables++] = profiles_table(set))
+                    || !(r->note = strdup("表头只对得上一个模板的文件就按那个模板读；否则用 jiesu import --profile 模板名 文件")))) {
         snprintf(why, whylen, "内存不足");
         if (r)
             jiesu__view_reply__free_unpacked(r, NULL);
         return NULL;
     }
-    r->note = strdup(p ? "" : "表头只对得上一个模板的文件就按那个模板读；否则用 jiesu import --profile 模板名 文件");
     return r;
 }

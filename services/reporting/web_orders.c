@@ -319,6 +319,13 @@ static void filter_query(const http_request *req, char *out, size_t cap)
              category && !category[strspn(category, ok)] ? category : "");
 }
 
+/* 1 when k lists nothing until a ticket or a status is asked for (查询工单)
+ * and req asks for neither. */
+static int waits_to_be_asked(const list_kind *k, const http_request *req)
+{
+    return strcmp(k->statuses, "{}") == 0 && !param(req, "t") && !param(req, "status") && !param(req, "category");
+}
+
 /* An empty list said in words, with what to do: a ticket searched for, a
  * filter chosen, a list that lists nothing until asked (查询工单: a ticket or a status), or none
  * of the statuses it shows by default (named from k->statuses). */
@@ -332,7 +339,7 @@ static void empty_list(FILE *f, const list_kind *k, const http_request *req)
         fputs("”：请核对工单号是否完整（按整个工单号查找），或清空工单号再筛选。", f);
     } else if (param(req, "status") || param(req, "category")) {
         fputs("没有符合所选状态和分类的工单：换一个状态或分类再点“筛选”。", f);
-    } else if (strcmp(k->statuses, "{}") == 0) {
+    } else if (waits_to_be_asked(k, req)) {
         fprintf(f, "“%s”不预先列出工单：请输入工单号，或选择一个状态（可再选分类）后点“筛选”。", k->title);
     } else {
         snprintf(statuses, sizeof statuses, "%s", k->statuses + 1);
@@ -354,9 +361,10 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
     long long now = PQntuples(res) ? atoll(PQgetvalue(res, 0, L_NOW)) : 0;    /* escalation's clock */
     int manual = k->sql == SQL_HOTLINE && strcmp(k->statuses, "{manual}") == 0;
     long total = PQntuples(res) ? atol(PQgetvalue(res, 0, L_TOTAL)) : 0;
-    fprintf(f, "<p>共 <b class=\"total\">%ld</b> 件%s</p>\n", total,
-            total ? "，逾期的在前，其余按剩余工作时间排列；没有待完成时限的（待人工派单、已办结）按来电时间，早的在前。"
-                  : "。");
+    if (!waits_to_be_asked(k, req))     /* not 共 0 件 of a list that looked for nothing */
+        fprintf(f, "<p>共 <b class=\"total\">%ld</b> 件%s</p>\n", total,
+                total ? "，逾期的在前，其余按剩余工作时间排列；没有待完成时限的（待人工派单、已办结）按来电时间，早的在前。"
+                      : "。");
     if (orders_on_page(res) == 0 && page == 1) {
         empty_list(f, k, req);
         return;

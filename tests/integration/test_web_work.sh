@@ -84,6 +84,7 @@ check "… saying so and what to do, not an empty table" \
 web_get "$WEB_DIR/huawu.jar" /work >/dev/null
 check "a clerk's 查询工单 lists nothing until asked, and says how to ask" \
     grep -q '“查询工单”不预先列出工单：请输入工单号，或选择一个状态（可再选分类）后点“筛选”' "$WEB_DIR/body"
+check "… without a count of 0 orders (it looked for none)" sh -c "! grep -q 'class=\"total\"' '$WEB_DIR/body'"
 check_eq "… and finds an order by its ticket" 1 \
     "$(web_get "$WEB_DIR/huawu.jar" "/work?t=$a" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
 web_user guanli admin

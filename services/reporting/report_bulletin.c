@@ -194,7 +194,7 @@ const char *report_hot_key(report_hot_kind kind)
 const char *report_state_label(const char *state)
 {
     static const char *const STATES[][2] = {{"overdue", "超期未办结"}, {"late", "超期办结"}, {"on_time", "按期办结"},
-                                            {"open", "办理中"},       {"paused", "暂停计时"}};
+                                            {"open", "未到期"},         {"paused", "暂停计时"}};
     for (size_t i = 0; i < sizeof STATES / sizeof STATES[0]; i++)
         if (strcmp(STATES[i][0], state) == 0)
             return STATES[i][1];

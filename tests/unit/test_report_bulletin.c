@@ -173,7 +173,7 @@ static void test_orders_show_deadline_and_state(void **state)
     const report_order *e4 = order(b, "FX-E4"), *w4 = order(b, "FX-W4"), *w2 = order(b, "FX-W2");
     assert_string_equal(e4->due_at, "2026-11-24 09:10");
     assert_string_equal(e4->state, "open");
-    assert_string_equal(report_state_label(e4->state), "办理中");
+    assert_string_equal(report_state_label(e4->state), "未到期");
     assert_string_equal(e4->rung, "remind");
     assert_string_equal(w4->due_at, "2026-11-22 10:10");
     assert_string_equal(w4->state, "overdue");

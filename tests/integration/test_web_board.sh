@@ -74,6 +74,8 @@ check "no personal data: neither the caller's phone nor the text" \
 check_eq "the dashboard carries the board and its script" 200 "$(web_get "$WEB_DIR/chuangcheng.jar" "/?refresh=2")"
 check "… with data-refresh=2 and /api/board in it" \
     sh -c "grep -q 'data-refresh=\"2\"' '$WEB_DIR/body' && grep -q \"fetch('/api/board'\" '$WEB_DIR/body'"
+check "… and, for a browser that runs no script, what to do, not the address of its JSON" \
+    sh -c "grep -q '请在浏览器设置里允许本站运行脚本，再刷新本页' '$WEB_DIR/body' && ! grep -q '数据见 /api/board' '$WEB_DIR/body'"
 check "… naming open alerts 未确认告警, as jiesu alerts and the workbench name alerts, not 预警" \
     sh -c "grep -q '未确认告警' '$WEB_DIR/body' && ! grep -q '未确认预警' '$WEB_DIR/body'"
 web_user guanli admin

@@ -68,7 +68,7 @@ static Jiesu__Table *row_table(const intake_result *res, const intake_preview_ro
     snprintf(when, sizeof when, "%s (%s) = %s", p->value[COL_CALLED_AT], res->timezone, p->called_utc);
     cells[COL_CALLED_AT] = when;
     cols[COL_COUNT] = "附加信息";
-    cells[COL_COUNT] = p->extra;
+    cells[COL_COUNT] = strcmp(p->extra, "{}") == 0 ? "" : p->extra;     /* none reads —, not JSON's {} */
     Jiesu__Table *t = table_new(title, "ll", cols, COL_COUNT + 1, 1);
     if (t && view_table_add(t, cells) < 0)
         jiesu__table__free_unpacked(t, NULL), t = NULL;

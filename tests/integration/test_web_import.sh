@@ -156,6 +156,7 @@ check_eq "… none of them stored anything" 2 "$(sql "SELECT count(*) FROM compl
 before=$(imports)
 check_eq "a dry run" 200 "$(upload "$jar" "$WEB_DIR/calls.csv" dry_run=1)"
 check "… says nothing was stored" said 'calls.csv：试导入，什么也没有存：共 5 行'
+check "… a row with no column beyond the profile's shows 附加信息 —, not JSON's {}" said '<dt>附加信息</dt><dd>—</dd>'
 check_eq "… and stores nothing" "$before" "$(imports)"
 python3 - "$WEB_DIR/late.csv" <<'PY'
 import sys

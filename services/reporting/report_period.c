@@ -53,7 +53,8 @@ int report_period_week(report_period *p, const char *week, char *err, size_t err
     }
     long long monday = iso_week1_monday(y) + 7LL * (w - 1);
     if (w < 1 || monday >= iso_week1_monday(y + 1)) {
-        snprintf(err, errlen, "“%s”：%d 年没有第 %d 周", week, y, w);
+        snprintf(err, errlen, "“%s”：%d 年没有第 %d 周（只有第 1 至 %lld 周）", week, y, w,
+                 (iso_week1_monday(y + 1) - iso_week1_monday(y)) / 7);
         return -1;
     }
     fill(p, week, monday, 7);

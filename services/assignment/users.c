@@ -189,12 +189,16 @@ static int hash_password(users_call *c, char hash[AUTH_HASH_MAX])
     return 0;
 }
 
+/* A --public-key that is no key, and what to give instead. */
+#define BAD_PUBLIC_KEY "--public-key 不是公钥：要写那个人用 jiesu keys new 文件 生成密钥时打印的那一行（40 个字符）；" \
+                       "或不写 --public-key，用 --key-out 文件 由这里生成一对密钥交给他"
+
 /* The password hash, the token (made into c->token) and key checks for add. 0, 1 or -1. */
 static int prepare_secrets(users_call *c, char hash[AUTH_HASH_MAX], char token_hash[AUTH_TOKEN_HASH_LEN + 1])
 {
     hash[0] = token_hash[0] = '\0';
     if (*c->rq->curve_key && !keys_valid(c->rq->curve_key)) {
-        snprintf(c->err, sizeof c->err, "公钥应是 40 个字符的 Z85 编码");
+        snprintf(c->err, sizeof c->err, "%s", BAD_PUBLIC_KEY);
         return 1;
     }
     int rc = *c->rq->password ? hash_password(c, hash) : 0;
@@ -220,7 +224,8 @@ static int op_add(users_call *c)
     if (rc != 0)
         return rc;
     if (!*c->rq->curve_key && !*hash && !*token_hash) {
-        snprintf(c->err, sizeof c->err, "用户至少要有密钥、密码或令牌中的一样才能操作");
+        snprintf(c->err, sizeof c->err, "用户至少要有密钥、密码或令牌中的一样才能操作：去掉 --no-key（生成密钥），"
+                 "或加上 --password-stdin（网页登录的密码）或 --token（程序用的令牌）");
         return 1;
     }
     snprintf(rate, sizeof rate, "%d", c->rq->rate_per_minute > 0 ? c->rq->rate_per_minute : 0);
@@ -366,7 +371,7 @@ static int op_move(users_call *c)
 static int op_key(users_call *c)
 {
     if (!keys_valid(c->rq->curve_key)) {
-        snprintf(c->err, sizeof c->err, "公钥应是 40 个字符的 Z85 编码");
+        snprintf(c->err, sizeof c->err, "%s", BAD_PUBLIC_KEY);
         return 1;
     }
     const char *params[] = {c->rq->name, c->who->name, c->rq->curve_key};

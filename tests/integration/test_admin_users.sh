@@ -40,6 +40,12 @@ check_eq "characters are counted, not bytes: 4 Chinese characters (12 bytes) are
 check "… saying so" grep -q "密码至少要 8 个字符" "$adm/short.out"
 printf 'abcdefgh\n' | jiesu user add adm-short --role clerk --no-key --password-stdin >/dev/null 2>&1
 check_eq "one of 8 is taken" 1 "$(sql "SELECT count(*) FROM principals WHERE name = 'adm-short' AND password_hash IS NOT NULL")"
+jiesu user add adm-none --role clerk --no-key >"$adm/none.out" 2>&1
+check "a user with no key, password or token is refused saying which option gives one" \
+    grep -q "用户至少要有密钥、密码或令牌中的一样才能操作：去掉 --no-key（生成密钥），或加上 --password-stdin（网页登录的密码）或 --token（程序用的令牌）" "$adm/none.out"
+jiesu user add adm-none --role clerk --public-key abc >"$adm/badkey.out" 2>&1
+check "a --public-key that is no key: where the key comes from, not its encoding's name" \
+    sh -c "grep -q -- '--public-key 不是公钥：要写那个人用 jiesu keys new 文件 生成密钥时打印的那一行' '$adm/badkey.out' && ! grep -q Z85 '$adm/badkey.out'"
 
 # 3. A person changes units, or roles, keeping their sign-in name and key:
 # there was no way (`jiesu user move` was an unknown request, in English),

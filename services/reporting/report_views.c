@@ -83,7 +83,7 @@ static const view_section ORDER[] = {
      "                '—') AS 被投诉单位,"
      "       coalesce((SELECT '工单 ' || l.ticket_no || ' 的作风问题部分' FROM complaints l WHERE l.id = c.link_id),"
      "                (SELECT '作风问题部分为工单 ' || l.ticket_no || '（纪委监委办理）' FROM complaints l"
-     "                  WHERE l.link_id = c.id AND principal_sees($1::int, l.id)), '—') AS 作风问题,"
+     "                  WHERE l.link_id = c.id AND principal_sees($1::int, l.id)), '—') AS 拆分立单,"
      "       c.content AS 诉求内容"
      "  FROM complaints c LEFT JOIN categories cat ON cat.code = c.category"
      " WHERE c.id = " REPORT_SEEN_ORDER},

@@ -73,7 +73,7 @@ static const view_section ORDER[] = {
      "       coalesce(nullif(c.category_raw, ''), '—') AS 热线分类, coalesce(cat.name, '—') AS 分类,"
      "       coalesce(nullif(c.urgency, ''), '一般') AS 紧急程度,"
      "       c.cycle || '（本轮退回 ' || c.returns || ' 次）' AS 轮次,"
-     "       coalesce((SELECT i.file_name || ' 第 ' || c.source_row || ' 行（导入批次 ' || i.id || '）'"
+     "       coalesce((SELECT i.file_name || ' 第 ' || c.source_row || ' 行（第 ' || i.id || ' 号导入）'"
      "                   FROM imports i WHERE i.id = c.import_id),"
      "                CASE WHEN c.extra->>'source' = 'open311' THEN 'Open311 接口' END, '—') AS 来源,"
      "       coalesce(CASE WHEN (SELECT role FROM principals WHERE id = $1::int) = 'discipline'"

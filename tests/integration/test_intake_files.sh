@@ -122,8 +122,8 @@ as_role clerk jiesu import "$gbk_name" >"$files/gbkname.out" 2>&1
 check "a file named in GBK is imported" test $? -eq 0
 check_eq "… under its name read as GB18030" "崂山区工单.csv 1" "$(last_import "file_name || ' ' || inserted")"
 as_role dispatcher jiesu show N1 >"$files/show-n1.out" 2>&1
-check "jiesu show says where the order came from: the file, its row, the import" \
-    grep -q "来源 *崂山区工单.csv 第 2 行（导入批次 $(last_import id)）" "$files/show-n1.out"
+check "jiesu show says where the order came from: the file, its row, the import by its number (第 N 号导入, as jiesu import and the import page number it; it read 导入批次, not a batch)" \
+    grep -q "来源 *崂山区工单.csv 第 2 行（第 $(last_import id) 号导入）" "$files/show-n1.out"
 as_role clerk jiesu import "$files/没有这个.csv" >"$files/missing.out" 2>&1
 check "a file that is not there: refused, saying so in Chinese" \
     sh -c "test $? -ne 0 && grep -q '没有这个.csv：没有这个文件或目录' '$files/missing.out'"

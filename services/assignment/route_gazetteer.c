@@ -187,9 +187,9 @@ static void change(service *s, const bus_request *req, const Jiesu__GazetteerReq
                                " 街道` 列出全部）", rq->street, *rq->community ? "，或者社区 " : "",
                                rq->community, *rq->community ? " 不属于它" : "");
     else if (op != OP_ADD && gone == 0)
-        bus_server_reply_error(s->server, req, ERR_REFUSED, "%s没有%s地名条目 %s",
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "%s没有%s地名条目 %s（`jiesu gazetteer list %s` 列出它的条目）",
                                op == OP_RESTORE ? "" : rq->has_numbers ? "在这段门牌号上" : "",
-                               op == OP_RESTORE ? "被删去或替换的内置" : "", rq->name);
+                               op == OP_RESTORE ? "被删去或替换的内置" : "", rq->name, rq->name);
     else {
         done_message(rq, op, gone, kept, overlaps, msg, sizeof msg);
         log_info("%s", msg);

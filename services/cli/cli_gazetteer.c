@@ -29,7 +29,8 @@ static int usage(void)
                     "      jiesu gazetteer remove 名称 [--numbers 起-止]\n"
                     "      jiesu gazetteer restore 名称 [--numbers 起-止]   （恢复删去或替换的内置条目）\n"
                     "      jiesu gazetteer list [文字]   （文字：地名或街道办事处名称的一部分）\n"
-                    "街道：街道办事处的代码或名称（`jiesu units 街道`）\n");
+                    "街道：街道办事处的代码或名称（`jiesu units 街道`）\n"
+                    "起-止：门牌号的范围，如 --numbers 1-99（起不大于止，都是 0 到 1000000 之间的整数）\n");
     return 2;
 }
 

@@ -276,10 +276,16 @@ check "a place name of 51 characters is refused, saying the limit" grep -q "地�
 jiesu gazetteer add 樱桃大道 中韩街道 --numbers 450-700 >"$HARNESS_DIR/gazetteer-overlap.out" 2>&1
 check "an entry overlapping another street's numbers is refused" test $? -ne 0
 check "… naming the entry it overlaps" grep -q "北宅街道 (370212004) 1-500 号" "$HARNESS_DIR/gazetteer-overlap.out"
+jiesu gazetteer add 樱桃大道 中韩街道 --numbers 700-501 >"$HARNESS_DIR/gazetteer-backwards.out" 2>&1
+check_eq "numbers from the larger to the smaller: a usage error" 2 $?
+check "… saying how the range is written" grep -q -- "起-止：门牌号的范围，如 --numbers 1-99（起不大于止" "$HARNESS_DIR/gazetteer-backwards.out"
 jiesu gazetteer add 樱桃大道 中韩街道 --numbers 501-700 >/dev/null 2>&1
 check "the street by its name, numbers not overlapping: added" test $? -eq 0
 jiesu gazetteer remove 樱桃大道 --numbers 600-650 >"$HARNESS_DIR/gazetteer-remove.out" 2>&1
 check "remove takes the entry covering those numbers" grep -q "已删去 樱桃大道 的 1 个条目" "$HARNESS_DIR/gazetteer-remove.out"
+jiesu gazetteer remove 樱桃大道 --numbers 600-650 >"$HARNESS_DIR/gazetteer-remove-again.out" 2>&1
+check "removed again: nothing there, and where to see what is" \
+    grep -q "在这段门牌号上没有地名条目 樱桃大道（\`jiesu gazetteer list 樱桃大道\` 列出它的条目）" "$HARNESS_DIR/gazetteer-remove-again.out"
 check_eq "… and records who did it" "admin gazetteer.remove" \
     "$(sql "SELECT actor || ' ' || action FROM admin_events WHERE subject = '樱桃大道' ORDER BY id DESC LIMIT 1")"
 as_unit 370212001 jiesu gazetteer add 樱桃大道 370212001 --numbers 900-999 >"$HARNESS_DIR/gazetteer-handler.out" 2>&1

@@ -21,7 +21,8 @@
 
 #define TRIES 2             /* storing the same days again changes nothing */
 #define USAGE                                                                                                   \
-    "用法：jiesu holidays [load 文件 | add YYYY-MM-DD 名称 --off|--work]\n"
+    "用法：jiesu holidays [load 文件 | add YYYY-MM-DD 名称 --off|--work]\n"                                      \
+    "      （add 要写 --off 或 --work：--off 这一天放假，--work 这一天调休上班，如节前节后的周末）\n"
 
 /* Splits argv into the request. 0, or -1 (usage). The file's text, when one
  * is loaded, goes to *text (the caller frees it). */

@@ -242,6 +242,9 @@ check "jiesu status warns about the missing year" grep -q "^提醒（督办预�
 orders 1 HOL 1day 1day
 sql "UPDATE deadlines d SET started_at = '2031-12-31 17:00+08', due_at = '2032-01-01 17:00+08' FROM complaints c
      WHERE c.id = d.complaint_id AND c.ticket_no = 'HOL-1'" >/dev/null
+jiesu holidays add 2032-01-01 元旦 >"$esc_dir/holidays-which.out" 2>&1
+check_eq "a day added saying neither --off nor --work: a usage error" 2 $?
+check "… saying what each means" grep -q -- "add 要写 --off 或 --work：--off 这一天放假，--work 这一天调休上班" "$esc_dir/holidays-which.out"
 jiesu holidays add 2032-01-01 "$(printf '节%.0s' $(seq 16))" --off >"$esc_dir/holidays-long.out" 2>&1
 check "a day's name of 16 characters is refused, saying the limit" grep -q "节假日名称有 16 个字，最多 15 个" "$esc_dir/holidays-long.out"
 as_unit 370212001 jiesu holidays add 2032-01-01 元旦 --off >"$esc_dir/holidays-refused.out" 2>&1

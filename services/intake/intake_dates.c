@@ -24,12 +24,13 @@ static const struct {
     const char *name;
     unsigned    bit;
     const char *example;
+    const char *title;      /* as a clerk knows it */
 } FORMATS[] = {
-    {"ymd", DATES_YMD, "2022-05-01 00:00:03, 2022/5/1 0:00, 2022-05-01T00:00:03-04:00"},
-    {"cn", DATES_CN, "2022年5月1日 0时0分"},
-    {"mdy", DATES_MDY, "05/01/2022 12:00:03 AM"},
-    {"dmy", DATES_DMY, "01/05/2022 00:00:03"},
-    {"excel", DATES_EXCEL, "44682.0000347"},
+    {"ymd", DATES_YMD, "2022-05-01 00:00:03, 2022/5/1 0:00, 2022-05-01T00:00:03-04:00", "2022-05-01"},
+    {"cn", DATES_CN, "2022年5月1日 0时0分", "2022年5月1日"},
+    {"mdy", DATES_MDY, "05/01/2022 12:00:03 AM", "05/01/2022（月/日/年）"},
+    {"dmy", DATES_DMY, "01/05/2022 00:00:03", "01/05/2022（日/月/年）"},
+    {"excel", DATES_EXCEL, "44682.0000347", "Excel 日期数值"},
 };
 #define NFORMATS (sizeof FORMATS / sizeof FORMATS[0])
 
@@ -342,15 +343,15 @@ int intake_date_formats_parse(const char *list, unsigned *formats, char *why, si
     return 0;
 }
 
-void intake_date_formats_text(unsigned formats, int examples, char *out, size_t outlen)
+void intake_date_formats_text(unsigned formats, int keys, char *out, size_t outlen)
 {
     size_t n = 0;
     out[0] = '\0';
     for (size_t i = 0; i < NFORMATS; i++) {
         if (!(formats & FORMATS[i].bit) || n >= outlen)
             continue;
-        int w = examples ? snprintf(out + n, outlen - n, "%s%s (%s)", n ? "; " : "", FORMATS[i].name, FORMATS[i].example)
-                         : snprintf(out + n, outlen - n, "%s%s", n ? " " : "", FORMATS[i].name);
+        int w = keys ? snprintf(out + n, outlen - n, "%s%s (%s)", n ? "; " : "", FORMATS[i].name, FORMATS[i].example)
+                     : snprintf(out + n, outlen - n, "%s%s", n ? "、" : "", FORMATS[i].title);
         n += w > 0 ? (size_t)w : 0;
     }
 }

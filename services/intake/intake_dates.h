@@ -65,9 +65,10 @@ void intake_date_text(const intake_time *t, char out[32]);
  * both mdy and dmy). */
 int intake_date_formats_parse(const char *list, unsigned *formats, char *why, size_t whylen);
 
-/* The names of formats, with an example each when examples is set, for
- * messages: "ymd (2022-05-01 00:00:03 ...); mdy (05/01/2022 12:00:03 AM)",
- * else "ymd mdy". */
-void intake_date_formats_text(unsigned formats, int examples, char *out, size_t outlen);
+/* Formats as people read them. With keys set, the names a profile writes,
+ * an example each, for whoever writes one: "ymd (2022-05-01 00:00:03 ...);
+ * mdy (05/01/2022 12:00:03 AM)"; else by example alone, as the list of
+ * profiles shows them to a clerk: "2022-05-01、05/01/2022（月/日/年）". */
+void intake_date_formats_text(unsigned formats, int keys, char *out, size_t outlen);
 
 #endif

@@ -177,7 +177,7 @@ static Jiesu__Table *profiles_table(const intake_profiles *set)
     Jiesu__Table *t = table_new("导入模板", "lllllll", cols, 7, 0);
     for (size_t i = 0; t && i < intake_profiles_count(set); i++) {
         const intake_profile *p = intake_profiles_at(set, i);
-        char dates[64], tk[300], ca[300], co[300];
+        char dates[160], tk[300], ca[300], co[300];
         intake_date_formats_text(p->dates, 0, dates, sizeof dates);
         const char *cells[] = {p->name, p->timezone, dates,
                                intake_profile_alts_text(p, COL_TICKET_NO, tk, sizeof tk),

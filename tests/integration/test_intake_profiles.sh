@@ -243,6 +243,8 @@ check "intake still answers after all of it" test $? -eq 0
 check "… jiesu profiles describes each profile in Chinese, as a clerk reads it" \
     sh -c "grep -q '12345 热线工单导出（CSV 或 XLSX，UTF-8 或 GBK 编码）' '$dir/profiles.out' &&
            grep -q '纽约市 311 服务请求' '$dir/profiles.out' && ! grep -q ' or \\|service requests' '$dir/profiles.out'"
+check "… and their date formats by example, not the profile's keys" \
+    sh -c "grep -q '2022-05-01、2022年5月1日、Excel 日期数值' '$dir/profiles.out' && ! grep -q 'ymd' '$dir/profiles.out'"
 as_role clerk "$JIESU_BIN/jiesu" profiles 12345 >"$dir/profile-12345.out" 2>&1
 check "jiesu profiles 12345 prints a copy to save: a comment saying what to do, then the file as written" \
     sh -c "head -n 1 '$dir/profile-12345.out' | grep -q '^# 12345.conf：复制一份，改好后用 jiesu import --profile 模板文件.conf 导入' &&

@@ -239,7 +239,8 @@ static int check_unit(PGconn *pg, const route_action_req *req, target_unit *to, 
         snprintf(to->name, sizeof to->name, "%s", PQgetvalue(res, 0, U_NAME));
         to->discipline = strcmp(PQgetvalue(res, 0, U_DISCIPLINE), "t") == 0;
     } else if (res) {
-        snprintf(err, errlen, "没有代码或名称为“%s”的街道办事处、职能部门或纪委监委（`jiesu units` 列出全部单位）",
+        snprintf(err, errlen, "没有代码或名称为“%s”的街道办事处、职能部门或纪委监委"
+                 "（`jiesu units %s` 列出代码或名称含这几个字的单位，`jiesu units` 列出全部）", req->target_unit,
                  req->target_unit);
     }
     PQclear(res);

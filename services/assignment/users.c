@@ -164,7 +164,8 @@ static int check_role(users_call *c, auth_role *role, char unit_id[16])
         return -1;
     int found = PQntuples(res) == 1;
     if (!found)
-        snprintf(c->err, sizeof c->err, "没有代码或名称为“%s”的单位（`jiesu units` 列出全部单位）", unit);
+        snprintf(c->err, sizeof c->err, "没有代码或名称为“%s”的单位（`jiesu units %s` 列出代码或名称含这几个字的单位，"
+                 "`jiesu units` 列出全部）", unit, unit);
     int fits = found && unit_fits(c, *role, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
     if (fits) {
         snprintf(unit_id, 16, "%s", PQgetvalue(res, 0, 0));

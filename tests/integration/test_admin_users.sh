@@ -28,6 +28,9 @@ jiesu user add adm-kind --role discipline --unit 中韩街道 --token --no-key >
 check "an inspector of a street office likewise" \
     grep -q "中韩街道是街道办事处；纪委监委属于纪委监委：用 --unit 写明这样的单位" "$adm/kind2.out"
 check_eq "… and nobody is added" 0 "$(sql "SELECT count(*) FROM principals WHERE name = 'adm-kind'")"
+jiesu user add adm-kind --role handler --unit 中韩 --token --no-key >"$adm/kind3.out" 2>&1
+check "a unit named by part of its name: where to find the whole (jiesu units 中韩 lists 中韩街道)" \
+    grep -q "没有代码或名称为“中韩”的单位（\`jiesu units 中韩\` 列出代码或名称含这几个字的单位" "$adm/kind3.out"
 
 # 2. A password is at least 8 characters whenever it is set: a reset refused
 # a short one, and adding a user took one of 3.

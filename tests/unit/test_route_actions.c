@@ -248,6 +248,7 @@ static void test_dispatch_by_hand(void **state)
                             .accept_due_ms = now_ms + 3600000, .resolve_due_ms = now_ms + 86400000};
     assert_int_equal(route_action(f->pg, &req, &res, err, sizeof err), -1);
     assert_non_null(strstr(err, "没有代码或名称为“no-such-unit”的街道办事处、职能部门或纪委监委"));
+    assert_non_null(strstr(err, "（`jiesu units no-such-unit` 列出代码或名称含这几个字的单位"));  /* 中韩 for 中韩街道 */
     req.target_unit = "崂山区创城办";     /* listed by `jiesu units`, but holds no orders: said so, not "none" */
     assert_int_equal(route_action(f->pg, &req, &res, err, sizeof err), -1);
     assert_non_null(strstr(err, "崂山区创城办（"));

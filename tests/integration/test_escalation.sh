@@ -162,6 +162,8 @@ wait_for "assignment ready" 20 svc_ready assignment
 wait_for "reporting ready" 20 svc_ready reporting
 as_unit 370212.discipline jiesu alerts --all --rung accountability --limit 5000 >"$esc_dir/alerts.out" 2>&1
 check_eq "jiesu alerts lists the accountability alerts (and the dead one's)" "$((orders_all + 1))" "$(grep -c ' 问责预警 ' "$esc_dir/alerts.out")"
+check "… and says which of the alerts listed one may acknowledge (a unit's list holds the 督办 sent up about it too)" \
+    grep -q "确认告警：jiesu ack 编号（只能确认“发给”一栏是本单位的告警；发给上级的督办列在这里供知晓）" "$esc_dir/alerts.out"
 as_unit 370212.campaign jiesu alerts --all --rung accountability --limit 5000 >"$esc_dir/alerts-campaign.out" 2>&1
 check_eq "… which the campaign office does not see" 0 "$(grep -c ' 问责预警 ' "$esc_dir/alerts-campaign.out")"
 as_unit 370212.discipline jiesu alerts --rung bogus >"$esc_dir/alerts-bogus.out" 2>&1

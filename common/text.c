@@ -214,6 +214,11 @@ void text_mask_phone(char *dst, size_t cap, const char *phone)
         snprintf(dst, cap, "%s", phone && *phone ? "****" : "");
 }
 
+/* What hotlines write where a caller gave no name: no name to mask, and
+ * masked ("匿*") it would hide that the caller chose to stay unnamed. */
+static const char *const NO_NAME[] = {"匿名", "匿名用户", "匿名市民", "市民", "不详", "未知", "无",
+                                      "不愿透露", "不愿透露姓名", "未留姓名"};
+
 void text_mask_name(char *dst, size_t cap, const char *name)
 {
     if (cap == 0)
@@ -222,6 +227,13 @@ void text_mask_name(char *dst, size_t cap, const char *name)
     size_t len = name ? strlen(name) : 0;
     if (len == 0)
         return;
+    for (size_t i = 0; i < sizeof NO_NAME / sizeof NO_NAME[0]; i++) {
+        if (strcmp(name, NO_NAME[i]) == 0) {
+            if (len < cap)
+                memcpy(dst, name, len + 1);
+            return;
+        }
+    }
     unsigned cp;
     size_t first = utf8_decode((const unsigned char *)name, len, &cp);
     if (first == 0)

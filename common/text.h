@@ -45,7 +45,8 @@ const char *text_ticket(char *buf, size_t cap, const char *typed);
  * shorter numbers keep only their last 2. */
 void text_mask_phone(char *dst, size_t cap, const char *phone);
 
-/* Masks a name: keeps the first character ("张**"). */
+/* Masks a name: keeps the first character ("张**"); what hotlines write for
+ * no name (匿名, 市民, 不详 …) stays as it is. */
 void text_mask_name(char *dst, size_t cap, const char *name);
 
 /* Copies s into dst so a spreadsheet will not treat it as a formula: a leading

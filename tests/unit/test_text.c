@@ -204,6 +204,9 @@ static void test_mask_name(void **state)
     expect_name("𠀀雪", "𠀀*");                               /* 4-byte first character */
     expect_name("", "");
     expect_name(NULL, "");
+    expect_name("匿名", "匿名");                               /* no name: it read 匿*, a name hidden */
+    expect_name("不愿透露姓名", "不愿透露姓名");
+    expect_name("匿名者", "匿**");                           /* a name after all */
     char small[5];
     text_mask_name(small, sizeof small, "张三丰");
     assert_string_equal(small, "张*");                       /* 3 + 1 + NUL */

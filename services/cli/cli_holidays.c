@@ -100,7 +100,7 @@ int cli_holidays_main(cli_ctx *ctx, int argc, char **argv)
                  sizeof err) < 0)
         goto cleanup;
     if (strcmp(env->type, "holidays.reply") != 0 || !(reply = BUS_UNPACK(holidays_reply, env))) {
-        cli_error("holidays: escalation answered '%s', not a valid holidays.reply", env->type);
+        cli_unexpected("holidays", "escalation", env->type, "holidays.reply");
         goto cleanup;
     }
     print_reply(reply, *rq.json || rq.n_days);

@@ -201,13 +201,15 @@ static const view_section UNITS[] = {
 
 /* The imports the asking clerk ran, newest first ($2 how many, 20 unless
  * told): the workbench's import page lists them (web_import.c). The state
- * is its code (names_import_status); of the rows repeated, those repeating
- * a ticket of the file's own are in the rejects file with the rejected
- * ones ('' for an import before migration 055). */
+ * is its code (names_import_status), a failed import's reason intake's
+ * words, whole (NULL for the others); of the rows repeated, those
+ * repeating a ticket of the file's own are in the rejects file with the
+ * rejected ones ('' for an import before migration 055). */
 static const view_section IMPORTS[] = {
-    {"最近的导入", "llllrrrrr", NULL, 0,
+    {"最近的导入", "lllllrrrrr", NULL, 0,
      "SELECT i.id AS 编号, i.file_name AS 文件, to_char(i.started_at, " REPORT_TIME_FMT ") AS 导入时间,"
-     "       i.status AS 状态, i.rows_total AS 共, i.inserted AS 新存, i.duplicates AS 重复,"
+     "       i.status AS 状态, CASE WHEN i.status = 'failed' THEN i.error END AS 失败原因,"
+     "       i.rows_total AS 共, i.inserted AS 新存, i.duplicates AS 重复,"
      "       i.repeated AS 其中文件里重复, i.rejected AS 拒收"
      "  FROM imports i JOIN principals p ON p.id = $1::int AND i.imported_by = p.name"
      " ORDER BY i.started_at DESC, i.id DESC LIMIT coalesce($2::int, 20)"},

@@ -42,6 +42,7 @@ static const char CSS[] =
     ".photos{display:flex;flex-wrap:wrap;gap:8px}.photos img{max-width:240px;max-height:240px;border:1px solid #ccc}"
     ".signin{max-width:380px;margin:10vh auto}.signin form{display:flex;flex-direction:column;gap:12px}"
     ".hint{color:#666;font-size:14px}"
+    "details.whole summary{cursor:pointer;color:#1f6fb2}details.whole>div{white-space:pre-wrap}"
     "label.check{flex-direction:row;align-items:center;gap:8px}label.check>input{width:auto;min-height:0}"
     /* A phone (390 px): nothing wider than the screen, fields a thumb can use. */
     "@media (max-width:640px){body{font-size:15px}main{padding:8px;overflow-wrap:anywhere}.hide-phone{display:none}"

@@ -35,6 +35,7 @@
 #define HTML_TYPE "text/html; charset=utf-8"
 #define NAME_SHOWN 120      /* bytes of a file's name quoted in a message */
 #define RECENT "20"         /* imports listed */
+#define WHY_SHOWN 40        /* characters of a failed import's reason in the list, before 看全文 */
 
 /* One POST's upload, from its first piece to its answer. */
 typedef struct {
@@ -320,7 +321,7 @@ static void summary(FILE *f, const char *file, const Jiesu__ImportReply *r)
         web_html_table(f, r->preview[i], NULL, NULL);
 }
 
-enum { C_ID, C_FILE, C_TIME, C_STATE, C_TOTAL, C_STORED, C_REPEATED, C_OWN_REPEATS, C_REJECTED };
+enum { C_ID, C_FILE, C_TIME, C_STATE, C_WHY, C_TOTAL, C_STORED, C_REPEATED, C_OWN_REPEATS, C_REJECTED };
 
 /* Whether the import of row cells has a rejects file: rows rejected, or
  * repeating a ticket of the file's own (not those stored before it, which
@@ -331,17 +332,41 @@ static int has_rejects(char *const *cells)
     return atoll(cells[C_REJECTED]) > 0 || atoll(own) > 0;
 }
 
-/* web_html_cell_fn of the recent imports: the state in words, and beside
- * the rejected rows the link to them once the import is over (done, or
- * failed part way: the stored part's). */
+/* A failed import's reason in the list: its first line, shortened, and
+ * when that is not all of it, the whole under 看全文 (intake's words: what
+ * went wrong, the header's missing columns a line each, what to do). */
+static void failure(FILE *f, const char *why)
+{
+    char first[WHY_SHOWN * 4 + 4];
+    size_t line = strcspn(why, "\n");
+    snprintf(first, sizeof first, "%.*s", (int)(line < sizeof first ? line : sizeof first - 1), why);
+    text_utf8_cut(first);
+    text_shorten(first, sizeof first, WHY_SHOWN);
+    text_html_escape(f, first);
+    if (strcmp(first, why) == 0)
+        return;
+    fputs("<details class=\"whole\"><summary>看全文</summary><div>", f);
+    text_html_escape(f, why);
+    fputs("</div></details>", f);
+}
+
+/* web_html_cell_fn of the recent imports: the state in words, a failed
+ * import's reason, and beside the rejected rows the link to them once the
+ * import is over (done, or failed part way: the stored part's). */
 static int recent_cell(FILE *f, const void *ctx, const Jiesu__Table *t, size_t row, size_t col)
 {
     char *const *cells = t->rows[row]->cells;
     (void)ctx;
-    if (t->rows[row]->n_cells <= C_REJECTED || (col != C_STATE && col != C_REJECTED))
+    if (t->rows[row]->n_cells <= C_REJECTED || (col != C_STATE && col != C_WHY && col != C_REJECTED))
         return 0;
     if (col == C_STATE) {
         text_html_escape(f, names_import_status(cells[C_STATE]));
+        return 1;
+    }
+    if (col == C_WHY) {
+        if (!*cells[C_WHY])
+            return 0;
+        failure(f, cells[C_WHY]);
         return 1;
     }
     text_html_escape(f, cells[C_REJECTED]);

@@ -87,8 +87,8 @@ check_eq "the link downloads" 200 "$(curl -s -b "$jar" -o "$dir/web-rejects.csv"
 check "… intake's bytes, the stored part's refused rows" \
     sh -c "cmp '$dir/web-rejects.csv' '$(server_copy "$web_id")' && test \"\$(grep -c '' '$dir/web-rejects.csv')\" = 3"
 check_eq "the import page again" 200 "$(web_get "$jar" /work/import)"
-check "… lists the import as failed, with the link to its rejects" \
-    grep -q "<td data-label=\"编号\">$web_id</td>.*<td data-label=\"状态\">导入失败</td>.*/work/import/rejects?id=$web_id\"" \
+check "… lists the import as failed, the start of why, the whole under 看全文, the link to its rejects" \
+    grep -q "<td data-label=\"编号\">$web_id</td>.*<td data-label=\"状态\">导入失败</td><td data-label=\"失败原因\">文件按 GB18030（GBK）编码读，第 26 行起[^<]*…<details class=\"whole\"><summary>看全文</summary><div>文件按 GB18030.*（已存的行算作重复，不会重复立案）</div></details></td>.*/work/import/rejects?id=$web_id\"" \
     <(tr -d '\n' <"$WEB_DIR/body")
 check_eq "… each ticket still once" "17 17" "$(tickets)"
 

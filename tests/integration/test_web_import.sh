@@ -150,6 +150,20 @@ check "… saying which files are" said '“calls.txt”不是可以导入的文
 printf '编号,内容\r\n1,路灯不亮\r\n' >"$WEB_DIR/other.csv"
 check_eq "a file no profile reads is refused" 409 "$(upload "$jar" "$WEB_DIR/other.csv")"
 check "… in intake's words, as jiesu import says them" said '文件“other.csv”没有导入：.*导入模板'
+check_eq "the import page again" 200 "$(web_get "$jar" /work/import)"
+check "… lists it as failed with the start of why, the whole (a line a missing column, what to do) under 看全文" \
+    python3 - "$WEB_DIR/body" "$(sql "SELECT max(id) FROM imports WHERE file_name = 'other.csv'")" <<'PY'
+import html, re, sys
+page, id = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2]
+row = re.search(r'<tr><td data-label="编号">' + id + r'</td>(.*?)</tr>', page, re.S)
+cells = dict(re.findall(r'<td data-label="([^"]*)">(.*?)</td>', row.group(1), re.S)) if row else {}
+why = re.fullmatch(r'([^<]*)<details class="whole"><summary>看全文</summary><div>(.*)</div></details>',
+                   cells.get("失败原因", ""), re.S)
+ok = (cells.get("状态") == "导入失败" and why and why.group(1).startswith("没有哪个导入模板对得上表头")
+      and why.group(1).endswith("…") and len(why.group(1)) == 41
+      and "\n  来电时间" in html.unescape(why.group(2)) and "再用 --profile 模板文件.conf 导入" in why.group(2))
+sys.exit(0 if ok else f"row of import {id}: {cells}")
+PY
 check_eq "… none of them stored anything" 2 "$(sql "SELECT count(*) FROM complaints")"
 
 # --- a dry run; a file of several MiB, both ways in chunks --------------------

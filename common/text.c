@@ -281,6 +281,16 @@ int text_check(const char *s, size_t max_chars, const char *what, char *err, siz
     return 0;
 }
 
+int text_check_note(const char *s, const char *what, char *err, size_t errlen)
+{
+    if (text_check(s, TEXT_NOTE_CHARS, what, err, errlen) == 0)
+        return 0;
+    size_t n = strlen(err);
+    if (text_utf8_valid(s, strlen(s), NULL) && n < errlen)
+        snprintf(err + n, errlen - n, "：请删减到 %d 个字以内", TEXT_NOTE_CHARS);
+    return -1;
+}
+
 void text_utf8_cut(char *s)
 {
     size_t len = strlen(s), start = len;

@@ -82,6 +82,11 @@ void text_file_name(char *dst, size_t cap, const char *name);
  * reason, a note): every place that stores it keeps it whole. */
 #define TEXT_NOTE_CHARS 500
 
+/* text_check() of a person's free text (TEXT_NOTE_CHARS at most), named
+ * what as the form where it is typed names it; one too long is also told
+ * to be shortened: "退回原因有 612 个字，最多 500 个：请删减到 500 个字以内". */
+int text_check_note(const char *s, const char *what, char *err, size_t errlen);
+
 /* The most characters of a unit's code or name as someone types it (jiesu
  * dispatch, jiesu user add --unit): longer names no unit. */
 #define TEXT_UNIT_CHARS 40

@@ -30,26 +30,28 @@ typedef struct {
     const char *event;
     effect      fx;
     int         need_reason;
+    const char *field;      /* the reason as the workbench's form names it (web_order.c), NULL: none */
     int         with_repeats;   /* the repeats merged into the order move with it (合并办理) */
 } action_rule;
 
 static const action_rule RULES[] = {
-    {"accept", "签收", "accepted", "{dispatched}", "accepted", FX_MEET_ACCEPT, 0, 1},
-    {"return", "退回", "returned", "{dispatched,accepted}", "returned", FX_RETURN, 1},
-    {"progress", "填写进展", NULL, "{dispatched,accepted,waiting}", "progress", FX_NONE, 1},
-    {"wait", "暂缓办理", "waiting", "{accepted}", "waiting", FX_NONE, 1},   /* the clock stops: say why */
-    {"resume", "恢复办理", "accepted", "{waiting}", "resumed", FX_NONE, 0},
-    {"resolve", "办结", "resolved", "{dispatched,accepted}", "resolved", FX_MEET_BOTH, 0, 1},
-    {"callback", "回访", "closed", "{resolved}", "callback", FX_CLOSE, 0},
-    {"dispatch", "派单", "dispatched", "{manual,returned,new}", "routed", FX_DISPATCH, 0},
+    {"accept", "签收", "accepted", "{dispatched}", "accepted", FX_MEET_ACCEPT, 0, NULL, 1},
+    {"return", "退回", "returned", "{dispatched,accepted}", "returned", FX_RETURN, 1, "退回原因"},
+    {"progress", "填写进展", NULL, "{dispatched,accepted,waiting}", "progress", FX_NONE, 1, "进展说明"},
+    {"wait", "暂缓办理", "waiting", "{accepted}", "waiting", FX_NONE, 1, "暂缓原因"},   /* the clock stops: say why */
+    {"resume", "恢复办理", "accepted", "{waiting}", "resumed", FX_NONE, 0, NULL},
+    {"resolve", "办结", "resolved", "{dispatched,accepted}", "resolved", FX_MEET_BOTH, 0, "办结说明", 1},
+    {"callback", "回访", "closed", "{resolved}", "callback", FX_CLOSE, 0, "回访记录"},
+    /* the form names the reason 改派原因 when a unit holds the order: not known until it is read */
+    {"dispatch", "派单", "dispatched", "{manual,returned,new}", "routed", FX_DISPATCH, 0, "派单说明或改派原因"},
     /* not this district's business (another district's address, a matter no unit here handles): back to
        the city hotline, for good; no unit is given it, routing's decision (its reasons) stays its last */
-    {"handback", "退回热线", "handed_back", "{manual}", "handed_back", FX_NONE, 1},
+    {"handback", "退回热线", "handed_back", "{manual}", "handed_back", FX_NONE, 1, "退回热线的理由"},
 };
-static const action_rule REOPEN = {"callback", "回访", "new", "{resolved}", "callback", FX_REOPEN, 0};
+static const action_rule REOPEN = {"callback", "回访", "new", "{resolved}", "callback", FX_REOPEN, 0, "回访记录"};
 /* A dispatch of an order a unit already holds: taken from it, with a reason. */
 static const action_rule REASSIGN = {"dispatch", "改派", "dispatched", "{dispatched,accepted,waiting}", "reassigned",
-                                     FX_REASSIGN, 1};
+                                     FX_REASSIGN, 1, "改派原因"};
 
 /* $1 ticket, $2 new status or NULL, $3 allowed statuses, $4 unit code or '',
  * $5 actor, $6 event, $7 detail (jsonb), $8 the principal acting or 0. One
@@ -190,10 +192,10 @@ static int check_request(const route_action_req *req, const action_rule *rule, c
     if (text_check(req->target_unit, TEXT_UNIT_CHARS, "单位", err, errlen) < 0)
         return -1;
     if (rule->need_reason && !*req->reason) {
-        snprintf(err, errlen, "%s需要填写理由", rule->says);
+        snprintf(err, errlen, "%s需要写明%s，请填写后再提交", rule->says, rule->field);
         return -1;
     }
-    if (text_check(req->reason, TEXT_NOTE_CHARS, "理由或说明", err, errlen) < 0)
+    if (text_check_note(req->reason, rule->field ? rule->field : "说明", err, errlen) < 0)
         return -1;
     if (strcmp(req->action, "callback") == 0) {
         const char *result = names_callback_result(req->result);    /* the results there are, by code */
@@ -363,8 +365,8 @@ static int dispatch_rule(PGconn *pg, const route_action_req *req, const target_u
         snprintf(out->to, sizeof out->to, "%s", status);
         snprintf(out->note, sizeof out->note, "已在%s，未作改动", from_name);
     } else if (!*req->reason) {
-        snprintf(err, errlen, "工单 %s 在%s（%s，%s）：改派给%s需要填写理由，理由会被记录", req->ticket_no,
-                 from_name, from, names_status(status), to->name);
+        snprintf(err, errlen, "工单 %s 在%s（%s，%s）：改派给%s需要写明%s（会记入工单），请填写后再提交",
+                 req->ticket_no, from_name, from, names_status(status), to->name, REASSIGN.field);
         rc = 1;
     } else {
         *rule = &REASSIGN;

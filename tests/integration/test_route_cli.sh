@@ -111,7 +111,7 @@ check_eq "RC-3 has its two deadlines" 2 "$(sql "SELECT count(*) FROM deadlines d
 as_role dispatcher jiesu dispatch RC-3 中韩街道 >"$HARNESS_DIR/reassign-noreason.out" 2>&1
 check "dispatching an order a unit holds to another unit, without a reason, is refused" test $? -eq 1
 check "… saying who has it and that a reason is needed" \
-    grep -q "^jiesu: dispatch RC-3: 工单 RC-3 在北宅街道（370212004，待签收）：改派给中韩街道需要填写理由" \
+    grep -q "^jiesu: dispatch RC-3: 工单 RC-3 在北宅街道（370212004，待签收）：改派给中韩街道需要写明改派原因（会记入工单），请填写后再提交" \
     "$HARNESS_DIR/reassign-noreason.out"
 check "… naming the command once" bash -c "! grep -q 'dispatch RC-3: dispatch RC-3' '$HARNESS_DIR/reassign-noreason.out'"
 as_role dispatcher jiesu dispatch RC-3 中韩街道 "地址核实在中韩" >"$HARNESS_DIR/reassign.out" 2>&1
@@ -219,9 +219,10 @@ check_eq "RC-1 accepted" accepted "$(sql "SELECT status FROM complaints WHERE ti
 # when crossed; and it is UTF-8 (a GBK terminal's bytes are refused, not
 # handed to PostgreSQL).
 as_unit 370212001 jiesu progress RC-1 "$(printf '国%.0s' $(seq 501))" >"$HARNESS_DIR/long-note.out" 2>&1
-check "a note of 501 characters is refused, saying the limit" grep -q "理由或说明有 501 个字，最多 500 个" "$HARNESS_DIR/long-note.out"
+check "a note of 501 characters is refused, named as the workbench names it, saying the limit and to shorten it" \
+    grep -q "进展说明有 501 个字，最多 500 个：请删减到 500 个字以内" "$HARNESS_DIR/long-note.out"
 as_unit 370212001 jiesu progress RC-1 "$(printf '\xd5\xc5\xc8\xfd')" >"$HARNESS_DIR/gbk-note.out" 2>&1
-check "… and one that is not UTF-8" grep -q "理由或说明不是 UTF-8 文字" "$HARNESS_DIR/gbk-note.out"
+check "… and one that is not UTF-8" grep -q "进展说明不是 UTF-8 文字" "$HARNESS_DIR/gbk-note.out"
 as_unit 370212001 jiesu progress RC-1 "$(printf '国%.0s' $(seq 500))" >/dev/null 2>&1
 check_eq "… one of 500 is stored whole" 500 "$(sql "SELECT char_length(e.detail->>'reason') FROM complaint_events e
     JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = 'RC-1' AND e.event = 'progress'")"

@@ -77,7 +77,7 @@ check_eq "… nothing recorded, the order still waiting" "0 manual" "$(handed "$
 
 # ---- the dispatcher: a refusal keeps the reason typed ----
 check_eq "the dispatcher's 退回热线 without a reason: refused" 409 "$(act "$dj" "$out" handback -F reason=)"
-check "… saying a reason is needed" grep -q '退回热线需要填写理由' "$WEB_DIR/act.html"
+check "… saying the 退回热线的理由 the form asks for is needed" grep -q '未能办理：退回热线需要写明退回热线的理由，请填写后再提交' "$WEB_DIR/act.html"
 check_eq "a stale form: refused" 403 "$(curl -s -b "$dj" -o "$WEB_DIR/act.html" -w '%{http_code}' -F csrf=0000 \
     -F "t=$out" -F action=handback -F reason=地址在黄岛区长江中路 "$WEB_BASE/work/act")"
 check "… the page again, the reason as typed in the form" \

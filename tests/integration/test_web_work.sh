@@ -232,6 +232,8 @@ check "… not “no order ”" sh -c "grep -q '要看哪件工单' '$WEB_DIR/bo
 long=$(printf '居民不满意%.0s' $(seq 101))
 check_eq "a callback refused (a note over 500 characters): 409" 409 \
     "$(act "$cj" "$a" callback -F result=unsatisfied -F "reason=$long")"
+check "… saying how long the 回访记录 is, the limit, and to shorten it" \
+    grep -q "未能办理：回访记录有 505 个字，最多 500 个：请删减到 500 个字以内" "$WEB_DIR/act.html"
 check "… the page keeps 不满意 chosen, not the default 满意, and the note as typed" \
     sh -c "grep 'value=\"callback\"' '$WEB_DIR/act.html' | grep -q 'value=\"unsatisfied\" selected' &&
            grep -q 'name=\"reason\" value=\"$long\"' '$WEB_DIR/act.html'"
@@ -300,7 +302,8 @@ check "… the discipline inspection of no district told from the district's own
 check "… and is offered to reassign it (改派), the unit holding it marked, a reason required" \
     sh -c "grep -q '（现承办）' '$WEB_DIR/body' && grep -q '改派原因<input name=\"reason\" required>' '$WEB_DIR/body'"
 act "$dj" "$lost" dispatch -F unit=370212004 >/dev/null
-check "a reassignment without a reason is refused, saying a reason is needed" grep -q "需要填写理由" "$WEB_DIR/act.html"
+check "a reassignment without a reason is refused, naming the field as the form does" \
+    grep -q "未能办理：工单 $lost 在王哥庄街道（370212003，待签收）：改派给北宅街道需要写明改派原因" "$WEB_DIR/act.html"
 check_eq "… and the order stays" "370212003" \
     "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = '$lost' AND a.active AND a.role = 'owner'")"
 check_eq "with a reason it is reassigned to 北宅街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212004 -F reason=实为北宅辖区)"

@@ -20,6 +20,7 @@
 
 #include "fixture_laoshan.h"
 #include "route_actions.h"
+#include "text.h"
 
 typedef struct {
     PGconn *pg;
@@ -171,7 +172,7 @@ static void test_return_releases_the_order(void **state)
     char err[256] = "", ticket[128];
     long long id = dispatched(f, "ret", ticket, sizeof ticket);
     assert_int_equal(full_act(f, ticket, "return", "370212001", "", NULL, &res, err, sizeof err), -1);
-    assert_non_null(strstr(err, "需要填写理由"));
+    assert_string_equal(err, "退回需要写明退回原因，请填写后再提交");
     assert_int_equal(full_act(f, ticket, "return", "370212001", "不在本街道辖区", NULL, &res, err, sizeof err), 0);
     assert_int_equal(res.changed, 1);
     assert_int_equal(res.reroute, 1);
@@ -196,10 +197,17 @@ static void test_wait_resume_progress(void **state)
     assert_int_equal(full_act(f, ticket, "wait", "370212001", "", NULL, &res, err, sizeof err), -1);   /* not accepted */
     assert_int_equal(full_act(f, ticket, "accept", "370212001", "", NULL, &res, err, sizeof err), 0);
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM deadlines WHERE complaint_id = %lld AND met_at IS NOT NULL", id), 1);
+    assert_int_equal(full_act(f, ticket, "progress", "370212001", "", NULL, &res, err, sizeof err), -1);
+    assert_string_equal(err, "填写进展需要写明进展说明，请填写后再提交");    /* as the workbench's form names it */
+    char note[TEXT_NOTE_CHARS + 2];
+    memset(note, 'x', TEXT_NOTE_CHARS + 1);
+    note[TEXT_NOTE_CHARS + 1] = '\0';
+    assert_int_equal(full_act(f, ticket, "progress", "370212001", note, NULL, &res, err, sizeof err), -1);
+    assert_string_equal(err, "进展说明有 501 个字，最多 500 个：请删减到 500 个字以内");
     assert_int_equal(full_act(f, ticket, "progress", "370212001", "已联系环卫", NULL, &res, err, sizeof err), 0);
     assert_string_equal(res.to, "accepted");
     assert_int_equal(full_act(f, ticket, "wait", "370212001", "", NULL, &res, err, sizeof err), -1);   /* no reason */
-    assert_non_null(strstr(err, "暂缓办理需要填写理由"));
+    assert_string_equal(err, "暂缓办理需要写明暂缓原因，请填写后再提交");
     assert_int_equal(full_act(f, ticket, "wait", "370212001", "等待来电人提供照片", NULL, &res, err, sizeof err), 0);
     assert_string_equal(res.to, "waiting");
     assert_int_equal(full_act(f, ticket, "resume", "370212001", "", NULL, &res, err, sizeof err), 0);
@@ -299,7 +307,7 @@ static void test_hand_back_to_the_hotline(void **state)
     long long id = manual_order(f, "hb", "noise", "{}", ticket, sizeof ticket);
     route_action_req req = {.ticket_no = ticket, .action = "handback", .actor = "调度员丙", .reason = ""};
     assert_int_equal(route_action(f->pg, &req, &res, err, sizeof err), -1);
-    assert_string_equal(err, "退回热线需要填写理由");
+    assert_string_equal(err, "退回热线需要写明退回热线的理由，请填写后再提交");
     req.reason = "地址在黄岛区，非本区事项";
     assert_int_equal(route_action(f->pg, &req, &res, err, sizeof err), 0);
     assert_true(res.changed);
@@ -424,7 +432,7 @@ static void test_reassign(void **state)
     long long id = dispatched(f, "re", ticket, sizeof ticket);
     assert_int_equal(full_act(f, ticket, "accept", "370212001", "", NULL, &res, err, sizeof err), 0);
     assert_int_equal(reassign(f, ticket, "370212004", "", &res, err, sizeof err), -1);
-    assert_non_null(strstr(err, "在中韩街道（370212001，办理中）：改派给北宅街道需要填写理由"));
+    assert_non_null(strstr(err, "在中韩街道（370212001，办理中）：改派给北宅街道需要写明改派原因（会记入工单），请填写后再提交"));
     assert_int_equal(owner_count(f, id, "370212001"), 1);
 
     assert_int_equal(reassign(f, ticket, "中韩街道", "再派一次", &res, err, sizeof err), 0);

@@ -422,10 +422,26 @@ static void test_check(void **state)
     assert_string_equal(err, "理由不是 UTF-8 文字：请在 UTF-8 终端或网页里填写");
 }
 
+/* A note on an order or an alert: too long, it is told to be shortened. */
+static void test_check_note(void **state)
+{
+    (void)state;
+    char err[256] = "", note[TEXT_NOTE_CHARS * 3 + 4] = "";
+    for (int i = 0; i < TEXT_NOTE_CHARS; i++)
+        strcat(note, "国");
+    assert_int_equal(text_check_note(note, "退回原因", err, sizeof err), 0);
+    strcat(note, "国");
+    assert_int_equal(text_check_note(note, "退回原因", err, sizeof err), -1);
+    assert_string_equal(err, "退回原因有 501 个字，最多 500 个：请删减到 500 个字以内");
+    assert_int_equal(text_check_note("\xd5\xc5\xc8\xfd", "退回原因", err, sizeof err), -1);
+    assert_string_equal(err, "退回原因不是 UTF-8 文字：请在 UTF-8 终端或网页里填写");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_text),
+        cmocka_unit_test(test_check_note),
         cmocka_unit_test(test_invalid_text),
         cmocka_unit_test(test_char_count),
         cmocka_unit_test(test_normalize),

@@ -85,7 +85,7 @@ void esc_ack_request(service *s, const bus_request *req, const auth_principal *w
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "没有告警编号：请指明确认哪一条告警");
         goto cleanup;
     }
-    if (text_check(rq->note, TEXT_NOTE_CHARS, "确认说明", err, sizeof err) < 0) {
+    if (text_check_note(rq->note, "处理说明", err, sizeof err) < 0) {
         bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", err);
         goto cleanup;
     }

@@ -178,8 +178,8 @@ first=$(sql "SELECT min(id) FROM alerts WHERE rung = 'accountability'")
 as_unit 370212.campaign jiesu ack "$first" >"$esc_dir/ack-campaign.out" 2>&1
 check "an alert addressed to another unit cannot be acknowledged" grep -q "没有发给崂山区创城办的第 $first 号告警" "$esc_dir/ack-campaign.out"
 as_unit 370212.discipline jiesu ack "$first" "$(printf '谈%.0s' $(seq 501))" >"$esc_dir/ack-long.out" 2>&1
-check "an acknowledgement's note of 501 characters is refused, saying the limit" \
-    grep -q "确认说明有 501 个字，最多 500 个" "$esc_dir/ack-long.out"
+check "an acknowledgement's note of 501 characters is refused, named as the workbench names it, saying the limit and to shorten it" \
+    grep -q "处理说明有 501 个字，最多 500 个：请删减到 500 个字以内" "$esc_dir/ack-long.out"
 as_unit 370212.discipline jiesu ack "$first" "已约谈" >/dev/null 2>&1
 check "jiesu ack acknowledges, as the user of the key" test "$(sql "SELECT acked_by FROM alerts WHERE id = $first")" = u-370212.discipline
 check_eq "… and the order's history says who acknowledged which alert" "u-370212.discipline $first" \

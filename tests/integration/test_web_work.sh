@@ -354,7 +354,7 @@ long_note=$(printf '已通知物业%.0s' $(seq 101))
 check_eq "an acknowledgement refused (a note over 500 characters): 409" 409 \
     "$(curl -s -b "$zj" -o "$WEB_DIR/ack.html" -w '%{http_code}' --data "csrf=$csrf&id=$alert&note=$long_note" "$WEB_BASE/work/ack")"
 check "… the workbench again, saying why, the note as typed in that alert's form, and only there" \
-    sh -c "grep -q '未能确认告警：确认说明' '$WEB_DIR/ack.html' &&
+    sh -c "grep -q '未能确认告警：处理说明有 505 个字，最多 500 个：请删减到 500 个字以内' '$WEB_DIR/ack.html' &&
            grep -q 'name=\"id\" value=\"$alert\"><label>处理说明（可选）<input name=\"note\" value=\"$long_note\">' '$WEB_DIR/ack.html' &&
            [ \$(grep -c '$long_note' '$WEB_DIR/ack.html') = 1 ]"
 check_eq "an acknowledgement from a page opened before signing in again (its token stale): 403" 403 \

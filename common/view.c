@@ -228,6 +228,16 @@ static int check_call(service *s, const bus_request *req, const auth_principal *
     return -1;
 }
 
+/* Whether reply lists anything: a view's note says what to do with what
+ * it lists, and under "（无）" it would offer to act on nothing. */
+static int lists_something(const Jiesu__ViewReply *reply)
+{
+    for (size_t i = 0; i < reply->n_tables; i++)
+        if (reply->tables[i]->n_rows)
+            return 1;
+    return 0;
+}
+
 void view_answer(service *s, const bus_request *req, const auth_principal *who, const view_def *defs)
 {
     char err[512] = "", id[16];
@@ -251,7 +261,7 @@ void view_answer(service *s, const bus_request *req, const auth_principal *who, 
     int rc = svc_ensure_pg(s, err, sizeof err) == 0 && use_timezone(s, err, sizeof err) == 0
                  ? view_build(s->cfg, s->pg, def, params, 1 + def->max_args, reply, err, sizeof err) : -1;
     if (rc == 1) {
-        reply->note = def->note ? strdup(def->note) : NULL;
+        reply->note = def->note && lists_something(reply) ? strdup(def->note) : NULL;
         bus_server_reply(s->server, req, "view.reply", &reply->base);
     } else if (rc == 0) {
         bus_server_reply_error(s->server, req, ERR_NOT_FOUND, def->not_found, rq->n_args ? rq->args[0] : "");

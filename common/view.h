@@ -77,7 +77,8 @@ typedef struct {
     const char         *not_found;  /* when the first section has no row: printf format taking the
                                      * first argument ("no order %s that you may see"); NULL: an
                                      * empty table is an answer */
-    const char         *note;       /* printed after the tables, or NULL */
+    const char         *note;       /* printed after the tables when they list something (what
+                                     * to do with it: 确认告警：jiesu ack …), or NULL */
 } view_def;
 
 /* A cell's value as a person reads it: s, or "—" when s is NULL or empty (a

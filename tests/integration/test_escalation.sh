@@ -166,6 +166,8 @@ check "… and says which of the alerts listed one may acknowledge (a unit's lis
     grep -q "确认告警：jiesu ack 编号（只能确认“发给”一栏是本单位的告警；发给上级的督办列在这里供知晓）" "$esc_dir/alerts.out"
 as_unit 370212.campaign jiesu alerts --all --rung accountability --limit 5000 >"$esc_dir/alerts-campaign.out" 2>&1
 check_eq "… which the campaign office does not see" 0 "$(grep -c ' 问责预警 ' "$esc_dir/alerts-campaign.out")"
+check "… its list empty, with no word of acknowledging what is not there" \
+    sh -c "grep -q '（无）' '$esc_dir/alerts-campaign.out' && ! grep -q 'jiesu ack' '$esc_dir/alerts-campaign.out'"
 as_unit 370212.discipline jiesu alerts --rung bogus >"$esc_dir/alerts-bogus.out" 2>&1
 check_eq "jiesu alerts --rung with no such rung is a usage error" 2 "$?"
 check "… listing the rungs there are by name" grep -q "没有“bogus”这一级告警；级别有：催办、督办、问责预警、重复诉求、" "$esc_dir/alerts-bogus.out"

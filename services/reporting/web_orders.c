@@ -353,6 +353,28 @@ static void empty_list(FILE *f, const list_kind *k, const http_request *req)
     fputs("</p>\n", f);
 }
 
+/* Below a list of more than a page: which page of how many, and the links
+ * to the pages before and after it (keep: the filters, as a query). */
+static void pager(FILE *f, int page, int pages, const char *keep)
+{
+    if (pages < 2)
+        return;
+    fprintf(f, "<p class=\"pager\">第 %d 页，共 %d 页", page, pages);
+    if (page > 1)
+        fprintf(f, " <a href=\"/work?page=%d&amp;%s\">上一页</a>", page - 1, keep);
+    if (page < pages)
+        fprintf(f, " <a class=\"next\" href=\"/work?page=%d&amp;%s\">下一页</a>", page + 1, keep);
+    fputs("</p>\n", f);
+}
+
+/* A page past the last (a ?page= typed, or kept from a list since grown
+ * shorter): said so, with the way to the last page. */
+static void past_last(FILE *f, int page, int pages, const char *keep)
+{
+    fprintf(f, "<p class=\"msg empty\">没有第 %d 页：这个列表只有 %d 页。<a href=\"/work?page=%d&amp;%s\">看最后一页"
+            "（第 %d 页）</a></p>\n", page, pages, pages, keep, pages);
+}
+
 static void orders_table(FILE *f, const web_work *w, const list_kind *k, const http_request *req, PGresult *res,
                          int page)
 {
@@ -361,12 +383,17 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
     long long now = PQntuples(res) ? atoll(PQgetvalue(res, 0, L_NOW)) : 0;    /* escalation's clock */
     int manual = k->sql == SQL_HOTLINE && strcmp(k->statuses, "{manual}") == 0;
     long total = PQntuples(res) ? atol(PQgetvalue(res, 0, L_TOTAL)) : 0;
+    int pages = (int)((total + PAGE_ROWS - 1) / PAGE_ROWS);
     if (!waits_to_be_asked(k, req))     /* not 共 0 件 of a list that looked for nothing */
         fprintf(f, "<p>共 <b class=\"total\">%ld</b> 件%s</p>\n", total,
                 total ? "，逾期的在前，其余按剩余工作时间排列；没有待完成时限的（待人工派单、已办结）按来电时间，早的在前。"
                       : "。");
-    if (orders_on_page(res) == 0 && page == 1) {
+    if (total == 0) {
         empty_list(f, k, req);
+        return;
+    }
+    if (orders_on_page(res) == 0) {
+        past_last(f, page, pages, keep);
         return;
     }
     fputs("<div class=\"scroll list\"><table class=\"orders\"><thead><tr><th>工单号</th><th>状态</th><th>分类</th>"
@@ -377,10 +404,7 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
     for (int r = 0; r < orders_on_page(res); r++)
         order_row(f, w, res, r, now, manual);
     fputs("</tbody></table></div>\n", f);
-    if (page > 1)
-        fprintf(f, "<a href=\"/work?page=%d&amp;%s\">上一页</a> ", page - 1, keep);
-    if ((long)page * PAGE_ROWS < total)
-        fprintf(f, "<a class=\"next\" href=\"/work?page=%d&amp;%s\">下一页</a>", page + 1, keep);
+    pager(f, page, pages, keep);
 }
 
 /* The open alerts addressed to the person's unit, each with its ack button;

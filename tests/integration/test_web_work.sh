@@ -15,7 +15,8 @@
 # service itself, nothing recorded; a refused action's
 # form comes back as it was sent (the note, the callback result); a
 # person's session sent "on behalf" from any key but the web tier's is
-# refused by the assignment service itself.
+# refused by the assignment service itself; a list of more than a page says
+# which page of how many, and a page past the last says so and links the last.
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
@@ -489,4 +490,35 @@ web_get "$zj" /work >/dev/null
 check "… and it is off 中韩's list" sh -c "grep -q 'class=\"total\"' '$WEB_DIR/body' && ! grep -qF '崂山-A&amp;B+1#2/3?4%5' '$WEB_DIR/body'"
 check_eq "… which a search by its number does not find" 0 \
     "$(web_get "$zj" "/work?t=$enc" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
+
+# ---- a list of more than a page says which page of how many; a page past the last says so ----
+web_user jin handler 370212005
+jin=$WEB_DIR/jin.jar
+web_signin "$jin" jin >/dev/null
+called=$(TZ=Asia/Shanghai date -d '-10 min' '+%Y/%m/%d %H:%M')
+{
+    printf '工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度\n'
+    for i in $(seq 120); do
+        printf 'PG%03d,%s,王先生,13800000000,崂山区金家岭街道深圳路%d号,深圳路%d号门口垃圾桶满了,环境卫生-垃圾清运,一般\n' \
+            "$i" "$called" "$i" "$i"
+    done
+} >"$WEB_DIR/pages.csv"
+as_role clerk "$JIESU_BIN/jiesu" import "$WEB_DIR/pages.csv" >"$WEB_DIR/pages.out" 2>&1
+wait_for "120 orders routed to 金家岭街道" 60 \
+    sql_eq "SELECT count(*) FROM complaints WHERE ticket_no LIKE 'PG%' AND status = 'dispatched'" 120
+rows() { grep -o '<td class="ticket">' "$WEB_DIR/body" | wc -l; }
+page_link() { printf '<a%s href="/work?page=%d&amp;status=&amp;category=">' "${2:+ class=\"$2\"}" "$1"; }
+check_eq "金家岭's workbench: 120 orders" 120 \
+    "$(web_get "$jin" /work >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
+check_eq "… 50 on the first page" 50 "$(rows)"
+check "… which says it is page 1 of 3, and links the next" \
+    grep -qF "<p class=\"pager\">第 1 页，共 3 页 $(page_link 2 next)下一页</a></p>" "$WEB_DIR/body"
+check_eq "its last page" 200 "$(web_get "$jin" "/work?page=3")"
+check "… says it is page 3 of 3, and links only the one before" \
+    grep -qF "<p class=\"pager\">第 3 页，共 3 页 $(page_link 2)上一页</a></p>" "$WEB_DIR/body"
+check_eq "… the 20 left" 20 "$(rows)"
+check_eq "a page past the last, typed" 200 "$(web_get "$jin" "/work?page=9")"
+check "… says there is no such page, how many there are, and links the last" \
+    grep -qF "没有第 9 页：这个列表只有 3 页。$(page_link 3)看最后一页（第 3 页）</a>" "$WEB_DIR/body"
+check "… with no empty table under it" sh -c "! grep -q 'class=\"orders\"' '$WEB_DIR/body'"
 harness_services_stop

@@ -218,17 +218,6 @@ int64_t calendar_work_seconds_between(const calendar *self, int64_t a, int64_t b
     return total;
 }
 
-int calendar_year_known(const calendar *self, int year)
-{
-    if (year < 1970 || year > 9999)
-        return 0;
-    int32_t first = (int32_t)civil_days(year, 1, 1), last = (int32_t)civil_days(year, 12, 31);
-    for (size_t i = lower_bound(self, first); i < self->ndays && self->days[i].day <= last; i++)
-        if (self->days[i].off)
-            return 1;
-    return 0;
-}
-
 int calendar_local_year(const calendar *self, int64_t t)
 {
     int y, m, d;

@@ -50,11 +50,6 @@ int64_t calendar_add_work_days(const calendar *self, int64_t start, int days);
 /* Working seconds between a and b (0 when b <= a). */
 int64_t calendar_work_seconds_between(const calendar *self, int64_t a, int64_t b);
 
-/* 1 when at least one day off of local year `year` was given by
- * calendar_set_day(): that year's notice is on record. Without it every
- * weekday of the year counts as a working day (元旦 and 春节 included). */
-int calendar_year_known(const calendar *self, int year);
-
 /* The local calendar year of t. */
 int calendar_local_year(const calendar *self, int64_t t);
 

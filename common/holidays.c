@@ -39,27 +39,35 @@ static const char SQL_LOAD[] =
 enum { L_YEAR, L_MONTH, L_DAY, L_OFF };
 
 static const char SQL_YEARS[] =
-    "SELECT extract(year FROM day)::int, count(*) FILTER (WHERE off), count(*) FILTER (WHERE NOT off)"
-    "  FROM holidays GROUP BY 1 ORDER BY 1";
-enum { Y_YEAR, Y_OFF, Y_WORK };
+    "SELECT h.year, count(*) FILTER (WHERE h.off), count(*) FILTER (WHERE NOT h.off), bool_or(c.year IS NOT NULL)"
+    "  FROM (SELECT extract(year FROM day)::int AS year, off FROM holidays) h"
+    "  LEFT JOIN holiday_years c ON c.year = h.year"
+    " GROUP BY h.year ORDER BY h.year";
+enum { Y_YEAR, Y_OFF, Y_WORK, Y_COMPLETE };
+
+/* $1 year, $2 source. */
+static const char SQL_COMPLETE[] =
+    "INSERT INTO holiday_years (year, source) VALUES ($1::int, $2) ON CONFLICT (year) DO NOTHING";
 
 static const char SQL_VERSION[] =
     "SELECT count(*) || '@' || coalesce(extract(epoch FROM max(changed_at))::text, '') FROM holidays";
 
 /* $1 now (Unix seconds), $2 UTC offset in minutes. One row: the first year
- * from this one on without a day off, whether it is this year or next year
- * seen from November on, and its first instant. */
+ * from this one on not on record whole, whether it is this year or next year
+ * seen from November on, its first instant, and how many of its days are
+ * stored all the same. */
 static const char SQL_GAP[] =
     "WITH t AS (SELECT to_timestamp($1::double precision) AT TIME ZONE 'UTC'"
     "                  + make_interval(mins => $2::int) AS local),"
     " y AS (SELECT extract(year FROM local)::int AS this_year, extract(month FROM local)::int AS month FROM t),"
     " gap AS (SELECT min(g) AS year FROM y, generate_series(y.this_year, y.this_year + 50) g"
-    "          WHERE NOT EXISTS (SELECT 1 FROM holidays h WHERE h.off"
-    "                              AND h.day >= make_date(g, 1, 1) AND h.day < make_date(g + 1, 1, 1)))"
+    "          WHERE NOT EXISTS (SELECT 1 FROM holiday_years c WHERE c.year = g))"
     " SELECT gap.year, gap.year = y.this_year OR (gap.year = y.this_year + 1 AND y.month >= 11),"
-    "        make_timestamptz(gap.year, 1, 1, 0, 0, 0, 'UTC') - make_interval(mins => $2::int)"
+    "        make_timestamptz(gap.year, 1, 1, 0, 0, 0, 'UTC') - make_interval(mins => $2::int),"
+    "        (SELECT count(*) FROM holidays h"
+    "          WHERE h.day >= make_date(gap.year, 1, 1) AND h.day < make_date(gap.year + 1, 1, 1))"
     "   FROM gap, y";
-enum { G_YEAR, G_SOON, G_FROM };
+enum { G_YEAR, G_SOON, G_FROM, G_DAYS };
 
 /* $1 the gap year's first instant: the pending deadlines due then or later.
  * A query of its own so that the bound is known when it is planned: computed
@@ -302,13 +310,34 @@ char *holidays_read_text(const char *path, char *err, size_t errlen)
     return text;
 }
 
-/* Reads path and appends its days. 0 or -1 with err. */
-static int read_append(const char *path, holidays_day **days, size_t *n, char *err, size_t errlen)
+int holidays_notice_year(const char *text, const holidays_day *days, size_t n)
 {
+    int year = 0;
+    char prefix[8];
+    for (const char *p = text; (p = strstr(p, "\"year\"")) && !year; p += 6) {
+        long y = *skip_ws(p + 6) == ':' ? strtol(skip_ws(p + 6) + 1, NULL, 10) : 0;
+        year = y >= 1970 && y <= 9999 ? (int)y : 0;
+    }
+    if (!year)
+        return 0;
+    snprintf(prefix, sizeof prefix, "%04d-", year);
+    for (size_t i = 0; i < n; i++)
+        if (days[i].off && strncmp(days[i].date, prefix, 5) == 0)
+            return year;
+    return 0;
+}
+
+/* Reads path and appends its days; *year, when not NULL, gets the year it is
+ * the notice of (holidays_notice_year). 0 or -1 with err. */
+static int read_append(const char *path, holidays_day **days, size_t *n, int *year, char *err, size_t errlen)
+{
+    size_t before = *n;
     char *text = holidays_read_text(path, err, errlen);
     if (!text)
         return -1;
     int rc = parse_append(text, path, days, n, err, errlen);
+    if (rc == 0 && year)
+        *year = holidays_notice_year(text, *days + before, *n - before);
     free(text);
     return rc;
 }
@@ -317,7 +346,7 @@ int holidays_read_file(const char *path, holidays_day **days, size_t *n, char *e
 {
     *days = NULL;
     *n = 0;
-    if (read_append(path, days, n, err, errlen) == 0)
+    if (read_append(path, days, n, NULL, err, errlen) == 0)
         return 0;
     free(*days);
     *days = NULL;
@@ -330,31 +359,41 @@ static int is_year_file(const char *name)
     return strlen(name) == 9 && strspn(name, "0123456789") == 4 && strcmp(name + 4, ".json") == 0;
 }
 
-int holidays_read_dir(const char *dir, holidays_day **days, size_t *n, int *files, char *err, size_t errlen)
+int holidays_read_dir(const char *dir, holidays_day **days, size_t *n, int *files, int **years, size_t *nyears,
+                      char *err, size_t errlen)
 {
     struct dirent **list = NULL;
     int count = scandir(dir, &list, NULL, alphasort), rc = 0;
     *days = NULL;
     *n = 0;
     *files = 0;
+    *nyears = 0;
     if (count < 0) {
+        *years = NULL;
         snprintf(err, errlen, "%s：读不了这个目录", dir);
         return -1;
+    }
+    if (!(*years = calloc((size_t)count + 1, sizeof **years))) {
+        snprintf(err, errlen, "%s：内存不足", dir);
+        rc = -1;
     }
     for (int i = 0; i < count; i++) {
         if (rc == 0 && is_year_file(list[i]->d_name)) {
             char path[4096];
             snprintf(path, sizeof path, "%s/%s", dir, list[i]->d_name);
-            rc = read_append(path, days, n, err, errlen);
+            rc = read_append(path, days, n, &(*years)[*nyears], err, errlen);
             *files += rc == 0;
+            *nyears += rc == 0 && (*years)[*nyears] > 0;
         }
         free(list[i]);
     }
     free(list);
     if (rc != 0) {
         free(*days);
+        free(*years);
         *days = NULL;
-        *n = 0;
+        *years = NULL;
+        *n = *nyears = 0;
     }
     return rc;
 }
@@ -383,6 +422,19 @@ long holidays_store(PGconn *pg, const holidays_day *days, size_t n, const char *
     for (int i = 0; i < 3; i++)
         sqlarr_free(&a[i]);
     return ok ? changed : -1;
+}
+
+int holidays_complete(PGconn *pg, int year, const char *source, char *err, size_t errlen)
+{
+    char y[16], why[256];
+    long added = -1;
+    snprintf(y, sizeof y, "%d", year);
+    const char *params[] = {y, source};
+    if (db_command(pg, "complete a holiday year", SQL_COMPLETE, 2, params, &added, why, sizeof why) != 0) {
+        snprintf(err, errlen, "记下 %d 年的节假日安排已完整时 PostgreSQL 出错（它的原话：%s）", year, why);
+        return -1;
+    }
+    return added > 0;
 }
 
 long holidays_load(PGconn *pg, calendar *cal, char *err, size_t errlen)
@@ -432,7 +484,8 @@ int holidays_years(PGconn *pg, holidays_year **years, size_t *n, char *err, size
     }
     for (int i = 0; i < rows; i++)
         (*years)[(*n)++] = (holidays_year){atoi(PQgetvalue(res, i, Y_YEAR)), atoi(PQgetvalue(res, i, Y_OFF)),
-                                           atoi(PQgetvalue(res, i, Y_WORK))};
+                                           atoi(PQgetvalue(res, i, Y_WORK)),
+                                           strcmp(PQgetvalue(res, i, Y_COMPLETE), "t") == 0};
     PQclear(res);
     return 0;
 }
@@ -465,6 +518,7 @@ int holidays_gap_check(PGconn *pg, int64_t now_s, int utc_offset_min, holidays_g
     memset(gap, 0, sizeof *gap);
     gap->year = atoi(PQgetvalue(res, 0, G_YEAR));
     gap->soon = strcmp(PQgetvalue(res, 0, G_SOON), "t") == 0;
+    gap->days = atol(PQgetvalue(res, 0, G_DAYS));
     const char *from[] = {PQgetvalue(res, 0, G_FROM)};
     PGresult *pending = db_query(pg, "holidays gap pending", SQL_GAP_PENDING, 1, from, why, sizeof why);
     PQclear(res);
@@ -479,14 +533,18 @@ int holidays_gap_check(PGconn *pg, int64_t now_s, int utc_offset_min, holidays_g
 
 void holidays_gap_say(const holidays_gap *gap, char *buf, size_t cap)
 {
-    char pending[160] = "";
+    char pending[160] = "", state[256];
     if (gap->pending > 0)
         snprintf(pending, sizeof pending, "；有 %ld 个未到期的时限落在 %d 年或以后", gap->pending, gap->year);
+    if (gap->days > 0)
+        snprintf(state, sizeof state, "还没有载入完整：只录入了 %ld 天，其余的周一至周五一律按工作日算"
+                 "（没有录入的节日也不例外）", gap->days);
+    else
+        snprintf(state, sizeof state, "还没有载入：%d 年的周一至周五一律按工作日算（元旦、春节也不例外）", gap->year);
     snprintf(buf, cap,
-             "%d 年的国务院节假日安排还没有载入：%d 年的周一至周五一律按工作日算（元旦、春节也不例外）%s；"
-             "请载入国务院的放假通知：jiesu holidays load %d.json（holiday-cn 格式），"
-             "或逐日录入：jiesu holidays add 日期 名称 --off|--work",
-             gap->year, gap->year, pending, gap->year);
+             "%d 年的国务院节假日安排%s%s；请载入国务院的放假通知：jiesu holidays load %d.json（holiday-cn 格式），"
+             "或逐日录入（jiesu holidays add 日期 名称 --off|--work），全年录完后确认：jiesu holidays complete %d",
+             gap->year, state, pending, gap->year, gap->year);
 }
 
 int holidays_warning(PGconn *pg, int64_t now_s, int utc_offset_min, char *buf, size_t cap, char *err,

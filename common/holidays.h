@@ -5,13 +5,16 @@
  *
  *   - holidays_parse() / holidays_read_file() / holidays_read_dir(): days
  *     from holiday-cn text, a file, or every NNNN.json file of a directory;
+ *     holidays_notice_year(): the year a file is the whole notice of;
  *   - holidays_store(): days into the table (new or changed rows only);
+ *   - holidays_complete(): a year's calendar on record whole (table
+ *     holiday_years, migration 058): its notice stored, not a day of it;
  *   - holidays_load(): every stored day into a calendar;
  *   - holidays_calendar(): the working calendar whole (configured hours and
  *     every stored day), as routing, escalation and the reports count in;
  *   - holidays_version(): what changes whenever the table does;
- *   - holidays_gap_check(): the first year without a day off on record, from
- *     this year on, and whether that needs a warning now.
+ *   - holidays_gap_check(): the first year from this one on whose calendar is
+ *     not on record whole, and whether that needs a warning now.
  *
  * Day lists are malloc'd arrays the caller frees with free().
  */
@@ -46,9 +49,17 @@ char *holidays_read_text(const char *path, char *err, size_t errlen);
 /* holidays_parse() of one file. */
 int holidays_read_file(const char *path, holidays_day **days, size_t *n, char *err, size_t errlen);
 
+/* The year text (a holiday-cn file) is the whole notice of: its "year",
+ * when its days (days, n: holidays_parse() of it) hold a day off of that
+ * year; else 0 (2027.json before the notice came out: no days). */
+int holidays_notice_year(const char *text, const holidays_day *days, size_t n);
+
 /* holidays_parse() of every NNNN.json file of dir, in name order, appended
- * to one list; *files gets how many were read. 0 or -1 with err. */
-int holidays_read_dir(const char *dir, holidays_day **days, size_t *n, int *files, char *err, size_t errlen);
+ * to one list; *files gets how many were read, and *years (the caller frees
+ * it) the *nyears years they are the notice of (holidays_notice_year).
+ * 0 or -1 with err. */
+int holidays_read_dir(const char *dir, holidays_day **days, size_t *n, int *files, int **years, size_t *nyears,
+                      char *err, size_t errlen);
 
 /* 1 when date is a real YYYY-MM-DD date, else 0. */
 int holidays_valid_date(const char *date);
@@ -64,6 +75,12 @@ int holidays_apply(calendar *cal, const holidays_day *days, size_t n);
 long holidays_store(PGconn *pg, const holidays_day *days, size_t n, const char *source, int overwrite,
                     char *err, size_t errlen);
 
+/* Records in table holiday_years that year's calendar is stored whole, from
+ * source (a year recorded before keeps its first source). Runs in the
+ * caller's transaction, if any. 1 when recorded now, 0 when it was before,
+ * -1 with the reason in err. */
+int holidays_complete(PGconn *pg, int year, const char *source, char *err, size_t errlen);
+
 /* Sets every stored day on cal. Returns how many, or -1 with err. */
 long holidays_load(PGconn *pg, calendar *cal, char *err, size_t errlen);
 
@@ -77,6 +94,7 @@ typedef struct {
     int year;
     int days_off;
     int working_days;   /* adjusted working days (调休上班) */
+    int complete;       /* 1: its calendar is on record whole (holidays_complete) */
 } holidays_year;
 
 /* Every year with stored days, in order: *years (the caller frees it) and *n.
@@ -90,7 +108,8 @@ int holidays_version(PGconn *pg, char *buf, size_t cap, char *err, size_t errlen
 
 /* Where the calendar runs out. */
 typedef struct {
-    int  year;          /* the first year from this one on without a day off on record */
+    int  year;          /* the first year from this one on whose calendar is not on record whole */
+    long days;          /* days of it stored all the same (typed in one by one) */
     long pending;       /* pending deadlines (not met, ladder not done) due in it or later */
     int  soon;          /* it is this year, or next year and it is November or December */
 } holidays_gap;
@@ -101,9 +120,10 @@ typedef struct {
 int holidays_gap_check(PGconn *pg, int64_t now_s, int utc_offset_min, holidays_gap *gap, char *err,
                        size_t errlen);
 
-/* The warning for operators, in English, with what to do:
- * "no official holidays on record for 2027: ... load the State Council's notice:
- * jiesu holidays load 2027.json (holiday-cn format) or jiesu holidays add DATE NAME --off|--work". */
+/* The warning for operators, with what to do: "2027 年的国务院节假日安排还没有
+ * 载入：... jiesu holidays load 2027.json ..., or the days typed in with
+ * jiesu holidays add and then jiesu holidays complete 2027"; with some days
+ * stored, "还没有载入完整：只录入了 N 天", the rest counted as working days. */
 void holidays_gap_say(const holidays_gap *gap, char *buf, size_t cap);
 
 /* holidays_gap_check() then holidays_gap_say(): the warning due now in buf,

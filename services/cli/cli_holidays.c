@@ -6,6 +6,7 @@
  *   jiesu holidays load FILE                the State Council's notice as a holiday-cn JSON file
  *   jiesu holidays add DATE NAME --off|--work
  *                                           one day typed in: a day off, or an adjusted working day
+ *   jiesu holidays complete YEAR            the year's days are all typed in: its calendar is whole
  *
  * The tool only reads the file and sends its text; the service checks it.
  */
@@ -21,11 +22,12 @@
 
 #define TRIES 2             /* storing the same days again changes nothing */
 #define USAGE                                                                                                   \
-    "用法：jiesu holidays [load 文件 | add YYYY-MM-DD 名称 --off|--work]\n"                                      \
-    "      （add 要写 --off 或 --work：--off 这一天放假，--work 这一天调休上班，如节前节后的周末）\n"
+    "用法：jiesu holidays [load 文件 | add YYYY-MM-DD 名称 --off|--work | complete 年份]\n"                     \
+    "      （add 要写 --off 或 --work：--off 这一天放假，--work 这一天调休上班，如节前节后的周末；\n"           \
+    "       complete：这一年的放假和调休上班都已逐日录入，全年完整）\n"
 
-/* Splits argv into the request. 0, or -1 (usage). The file's text, when one
- * is loaded, goes to *text (the caller frees it). */
+/* Splits argv into the request. 0, -1 (usage), or -2 (said why). The file's
+ * text, when one is loaded, goes to *text (the caller frees it). */
 static int parse(int argc, char **argv, Jiesu__HolidaysRequest *rq, Jiesu__HolidayDay *day, char **text,
                  char *source, size_t cap)
 {
@@ -56,6 +58,14 @@ static int parse(int argc, char **argv, Jiesu__HolidaysRequest *rq, Jiesu__Holid
         rq->source = source;
         return 0;
     }
+    if (strcmp(args[0], "complete") == 0 && nargs == 2 && off < 0) {
+        if (strlen(args[1]) != 4 || strspn(args[1], "0123456789") != 4) {
+            cli_error("holidays complete：“%s”不是年份：请写四位数，如 jiesu holidays complete 2027", args[1]);
+            return -2;
+        }
+        rq->complete_year = atoi(args[1]);
+        return 0;
+    }
     if (strcmp(args[0], "add") != 0 || nargs != 3 || off < 0)
         return -1;
     day->date = (char *)args[1];
@@ -64,14 +74,17 @@ static int parse(int argc, char **argv, Jiesu__HolidaysRequest *rq, Jiesu__Holid
     return 0;
 }
 
-static void print_reply(const Jiesu__HolidaysReply *r, int changed)
+static void print_reply(const Jiesu__HolidaysRequest *rq, const Jiesu__HolidaysReply *r)
 {
-    if (changed)
+    if (rq->complete_year)
+        printf("已确认：%d 年的节假日安排全年完整\n", rq->complete_year);
+    else if (*rq->json || rq->n_days)
         printf("已存：新增或改动 %d 天，未变 %d 天；%lld 个未到期的时限重新计算\n", r->stored, r->unchanged,
                (long long)r->retimed);
-    printf("年份  放假天数  调休上班天数\n");
+    printf("年份  放假天数  调休上班天数  全年\n");
     for (size_t i = 0; i < r->n_years; i++)
-        printf("%4d  %8d  %12d\n", r->years[i]->year, r->years[i]->days_off, r->years[i]->working_days);
+        printf("%4d  %8d  %12d  %s\n", r->years[i]->year, r->years[i]->days_off, r->years[i]->working_days,
+               r->years[i]->complete ? "完整" : "不完整");
     if (*r->warning)
         printf("提醒：%s\n", r->warning);
 }
@@ -103,7 +116,7 @@ int cli_holidays_main(cli_ctx *ctx, int argc, char **argv)
         cli_unexpected("holidays", "escalation", env->type, "holidays.reply");
         goto cleanup;
     }
-    print_reply(reply, *rq.json || rq.n_days);
+    print_reply(&rq, reply);
     rc = 0;
 cleanup:
     if (reply)

@@ -3,10 +3,10 @@
  * the configured districts' regions and units (cli_seed.c), the routing data
  * (cli_routing.c), the bundled official holidays (calendar.dir, default
  * <data.dir>/holidays, into table holidays: days stored by an operator are
- * kept), registers the installation's keys (cli_keys.c) and analyzes the
- * tables PostgreSQL has never analyzed. Every step is safe to repeat (the
- * order and why: README.md). It says loudly when the calendar runs out
- * (common/holidays.h).
+ * kept; the year a file is the notice of is on record whole), registers the
+ * installation's keys (cli_keys.c) and analyzes the tables PostgreSQL has
+ * never analyzed. Every step is safe to repeat (the order and why:
+ * README.md). It says loudly when the calendar runs out (common/holidays.h).
  *
  * It connects as the schema's owner (pg.owner_conninfo; pg.conninfo when that
  * is not set), not as the services' role (pg.conninfo), which may only read
@@ -30,28 +30,33 @@
  * make run and compose start migrate once PostgreSQL answers. */
 #define CONNECT_WAIT_MS 2000
 
-/* Stores the bundled holiday files and says what the calendar holds. 0 or -1 (printed). */
+/* Stores the bundled holiday files, records the years they are the notice
+ * of as whole, and says what the calendar holds. 0 or -1 (printed). */
 static int load_holidays(const cli_ctx *ctx, PGconn *pg)
 {
     char dir[1024], err[1024] = "", warning[1024];
     holidays_day *days;
-    size_t n;
-    int files;
+    int files, *years;
+    size_t n, nyears;
     snprintf(dir, sizeof dir, "%s/holidays", config_str(ctx->cfg, "data.dir"));
     const char *from = *config_str(ctx->cfg, "calendar.dir") ? config_str(ctx->cfg, "calendar.dir") : dir;
-    if (holidays_read_dir(from, &days, &n, &files, err, sizeof err) < 0) {
+    if (holidays_read_dir(from, &days, &n, &files, &years, &nyears, err, sizeof err) < 0) {
         cli_error("migrate：载入节假日：%s", err);
         return -1;
     }
     long changed = holidays_store(pg, days, n, BUNDLED_SOURCE, 0, err, sizeof err);
+    int rc = changed < 0 ? -1 : 0;
+    for (size_t i = 0; i < nyears && rc == 0; i++)
+        rc = holidays_complete(pg, years[i], BUNDLED_SOURCE, err, sizeof err) < 0 ? -1 : 0;
     free(days);
-    if (changed < 0 || holidays_warning(pg, (int64_t)time(NULL),
-                                        config_utc_offset_min(ctx->cfg), warning,
-                                        sizeof warning, err, sizeof err) < 0) {
+    free(years);
+    if (rc < 0 || holidays_warning(pg, (int64_t)time(NULL), config_utc_offset_min(ctx->cfg), warning,
+                                   sizeof warning, err, sizeof err) < 0) {
         cli_error("migrate：载入节假日：%s", err);
         return -1;
     }
-    printf("节假日：%s 的 %d 个文件共 %zu 天（新增或改动 %ld 行）\n", from, files, n, changed);
+    printf("节假日：%s 的 %d 个文件共 %zu 天，其中 %zu 个是整年的通知（新增或改动 %ld 行）\n", from, files, n, nyears,
+           changed);
     if (*warning)
         printf("提醒：%s\n", warning);
     return 0;

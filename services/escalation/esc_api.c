@@ -12,13 +12,18 @@
 
 #define WARNING_BYTES 1024
 
-/* The request's days: the file's, then those typed in. 0, or -1 with err. */
-static int gather_days(const Jiesu__HolidaysRequest *rq, holidays_day **days, size_t *n, char *err, size_t errlen)
+/* The request's days: the file's, then those typed in; *year the year the
+ * file is the notice of (0: none). 0, or -1 with err. */
+static int gather_days(const Jiesu__HolidaysRequest *rq, holidays_day **days, size_t *n, int *year, char *err,
+                       size_t errlen)
 {
     *days = NULL;
     *n = 0;
+    *year = 0;
     if (*rq->json && holidays_parse(rq->json, *rq->source ? rq->source : "文件", days, n, err, errlen) < 0)
         return -1;
+    if (*rq->json)
+        *year = holidays_notice_year(rq->json, *days, *n);
     if (rq->n_days == 0)
         return 0;
     holidays_day *all = realloc(*days, (*n + rq->n_days) * sizeof *all);
@@ -65,12 +70,57 @@ static int describe(esc_engine *e, Jiesu__HolidaysReply *reply, holidays_year **
         (*items)[i].year = (*years)[i].year;
         (*items)[i].days_off = (*years)[i].days_off;
         (*items)[i].working_days = (*years)[i].working_days;
+        (*items)[i].complete = (*years)[i].complete;
         (*ptrs)[i] = &(*items)[i];
     }
     reply->n_years = n;
     reply->years = *ptrs;
     reply->warning = warning;
     return 0;
+}
+
+/* Refuses to record a year as whole that holds no day off: its notice was
+ * neither loaded nor typed in. 0, or -1 with err (*code 400 for a refusal). */
+static int check_complete(esc_engine *e, int year, int *code, char *err, size_t errlen)
+{
+    holidays_year *years;
+    size_t n;
+    int off = 0;
+    if (holidays_years(e->ctx.pg, &years, &n, err, errlen) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        off |= years[i].year == year && years[i].days_off > 0;
+    free(years);
+    if (off)
+        return 0;
+    *code = SVC_ERR_BAD_REQUEST;
+    snprintf(err, errlen, "%d 年还没有存入任何放假的日子，不能确认全年已录完：请载入国务院的放假通知"
+             "（jiesu holidays load %d.json），或先逐日录入（jiesu holidays add 日期 名称 --off|--work）", year, year);
+    return -1;
+}
+
+/* Stores the days (and the year their file is the notice of), or records the
+ * year the request says is complete. 0, or -1 with err (code: 400 or 500). */
+static int change(esc_engine *e, const Jiesu__HolidaysRequest *rq, const holidays_day *days, size_t n, int year,
+                  const esc_calendar_by *by, esc_calendar_stats *st, int *code, char *err, size_t errlen)
+{
+    *code = SVC_ERR_INTERNAL;
+    if (!rq->complete_year)
+        return esc_calendar_store(&e->calendar, &e->ctx, days, n, year, by, st, err, errlen);
+    if (check_complete(e, rq->complete_year, code, err, errlen) < 0)
+        return -1;
+    return esc_calendar_complete(&e->calendar, &e->ctx, rq->complete_year, by, st, err, errlen);
+}
+
+/* Who changes the calendar, how, and from where (into from, cap bytes). */
+static esc_calendar_by changed_by(const Jiesu__HolidaysRequest *rq, const auth_principal *who, char *from, size_t cap)
+{
+    if (rq->complete_year) {
+        snprintf(from, cap, "%d 年", rq->complete_year);
+        return (esc_calendar_by){who->name, "holidays.complete", from};
+    }
+    text_file_name(from, cap, *rq->source ? rq->source : "typed in");    /* a file's name, maybe GBK */
+    return (esc_calendar_by){who->name, *rq->json ? "holidays.load" : "holidays.add", from};
 }
 
 /* Stores what the request gives and answers. 0, or -1 with err (code: 400 or 500). */
@@ -85,21 +135,19 @@ static int serve(service *s, const Jiesu__HolidaysRequest *rq, const bus_request
     Jiesu__HolidaysReply reply = JIESU__HOLIDAYS_REPLY__INIT;
     esc_calendar_stats st;
     size_t n;
-    int rc = -1;
+    int rc = -1, year;
     *code = SVC_ERR_BAD_REQUEST;
-    text_file_name(from, sizeof from, *rq->source ? rq->source : "typed in");    /* a file's name, maybe GBK */
-    esc_calendar_by by = {who->name, *rq->json ? "holidays.load" : "holidays.add", from};
-    if (gather_days(rq, &days, &n, err, errlen) < 0)
+    esc_calendar_by by = changed_by(rq, who, from, sizeof from);
+    if (gather_days(rq, &days, &n, &year, err, errlen) < 0)
         goto cleanup;
-    if (n > 0 && who->role != AUTH_ADMIN) {
+    if ((n > 0 || rq->complete_year) && who->role != AUTH_ADMIN) {
         *code = SVC_ERR_FORBIDDEN;
         snprintf(err, errlen, "%s 的角色是%s；只有%s可以修改法定节假日日历", who->name,
                  auth_role_title(who->role), auth_role_title(AUTH_ADMIN));
         goto cleanup;
     }
-    *code = SVC_ERR_INTERNAL;
     e->ctx.pg = s->pg;
-    if (esc_calendar_store(&e->calendar, &e->ctx, days, n, &by, &st, err, errlen) < 0 ||
+    if (change(e, rq, days, n, year, &by, &st, code, err, errlen) < 0 ||
         describe(e, &reply, &years, &items, &ptrs, warning, err, errlen) < 0)
         goto cleanup;
     reply.stored = (int32_t)st.stored;

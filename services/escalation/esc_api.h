@@ -2,11 +2,14 @@
  *
  *   "holidays.request" (HolidaysRequest → HolidaysReply): stores the days of
  *   a holiday-cn file's text and the days typed in, through esc_calendar
- *   (which re-times the deadlines they change), and answers what is stored
- *   per year and whether the calendar runs out. A request with no days only
- *   answers. A bad file or date is refused with 400 naming the entry.
- *   Anyone may ask what is stored; only administrators store days, recorded
- *   with the administrator's name as the source's author.
+ *   (which re-times the deadlines they change), the year a file is the
+ *   notice of on record whole, and answers what is stored per year and
+ *   whether the calendar runs out. complete_year records a year typed in
+ *   day by day as whole instead (refused with 400 while it holds no day
+ *   off). A request with neither only answers. A bad file or date is refused
+ *   with 400 naming the entry. Anyone may ask what is stored; only
+ *   administrators change it, recorded with the administrator's name as the
+ *   source's author.
  *
  * The service's user pointer is its esc_engine.
  */

@@ -166,9 +166,12 @@ static const char SQL_RECORD[] =
     "        'days', jsonb_agg(jsonb_build_object('day', day, 'off', off, 'name', name) ORDER BY day))"
     "   FROM holidays WHERE source = $4 AND changed_at = now() HAVING count(*) > 0";
 
+/* $1 actor, $2 action, $3 subject (the year). */
+static const char SQL_RECORD_COMPLETE[] = "INSERT INTO admin_events (actor, action, subject) VALUES ($1, $2, $3)";
+
 /* The store inside its transaction: lock, old calendar, days and their
- * record, new calendar, re-timing. */
-static int store_locked(esc_calendar *self, PGconn *pg, const holidays_day *days, size_t n,
+ * record, the year on record whole, new calendar, re-timing. */
+static int store_locked(esc_calendar *self, PGconn *pg, const holidays_day *days, size_t n, int year,
                         const esc_calendar_by *by, esc_calendar_stats *st, calendar **out, char *err, size_t errlen)
 {
     char source[512], given[24];
@@ -179,7 +182,8 @@ static int store_locked(esc_calendar *self, PGconn *pg, const holidays_day *days
     if (db_exec(pg, "LOCK TABLE holidays IN SHARE ROW EXCLUSIVE MODE", err, errlen) != 0 ||
         !(old = holidays_calendar(pg, self->cfg, NULL, err, errlen)) ||
         (st->stored = holidays_store(pg, days, n, source, 1, err, errlen)) < 0 ||
-        db_command(pg, "record the holidays stored", SQL_RECORD, 5, record, NULL, err, errlen) != 0) {
+        db_command(pg, "record the holidays stored", SQL_RECORD, 5, record, NULL, err, errlen) != 0 ||
+        (year && (st->completed = holidays_complete(pg, year, source, err, errlen)) < 0)) {
         calendar_destroy(&old);
         return -1;
     }
@@ -194,7 +198,7 @@ static int store_locked(esc_calendar *self, PGconn *pg, const holidays_day *days
     return 0;
 }
 
-int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *days, size_t n,
+int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *days, size_t n, int year,
                        const esc_calendar_by *by, esc_calendar_stats *st, char *err, size_t errlen)
 {
     char version[64];
@@ -204,7 +208,7 @@ int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *day
     if (n == 0)
         return 0;
     if (db_begin(ctx->pg, err, errlen) != 0 ||
-        store_locked(self, ctx->pg, days, n, by, st, &cal, err, errlen) != 0 ||
+        store_locked(self, ctx->pg, days, n, year, by, st, &cal, err, errlen) != 0 ||
         holidays_version(ctx->pg, version, sizeof version, err, errlen) != 0 || db_commit(ctx->pg, err, errlen) != 0) {
         text_prefix(err, errlen, "storing %zu days from %s by %s: ", n, by->from, by->actor);
         db_rollback(ctx->pg);
@@ -215,6 +219,31 @@ int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *day
         install(self, ctx, cal, version);
         log_info("calendar: %ld days stored from %s by %s, %ld deadlines re-timed", st->stored, by->from, by->actor,
                  st->retimed);
+    }
+    if (st->completed)
+        self->next_warn_ms = 0;     /* say at once what the calendar lacks now */
+    return 0;
+}
+
+int esc_calendar_complete(esc_calendar *self, esc_ctx *ctx, int year, const esc_calendar_by *by,
+                          esc_calendar_stats *st, char *err, size_t errlen)
+{
+    char source[512];
+    const char *record[] = {by->actor, by->action, by->from};
+    snprintf(source, sizeof source, "confirmed by %s", by->actor);
+    memset(st, 0, sizeof *st);
+    if (db_begin(ctx->pg, err, errlen) != 0 ||
+        (st->completed = holidays_complete(ctx->pg, year, source, err, errlen)) < 0 ||
+        (st->completed && db_command(ctx->pg, "record the year completed", SQL_RECORD_COMPLETE, 3, record, NULL,
+                                     err, errlen) != 0) ||
+        db_commit(ctx->pg, err, errlen) != 0) {
+        text_prefix(err, errlen, "recording %d as complete by %s: ", year, by->actor);
+        db_rollback(ctx->pg);
+        return -1;
+    }
+    if (st->completed) {
+        self->next_warn_ms = 0;
+        log_info("calendar: %d on record whole, %s says", year, by->actor);
     }
     return 0;
 }

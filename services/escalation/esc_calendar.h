@@ -4,12 +4,15 @@
  *   - loads the calendar (working hours from calendar.*, days from table
  *     holidays) and loads it again whenever the table changed;
  *   - stores days an operator gives (the "holidays.request" of jiesu
- *     holidays, esc_api.c) and, in the same transaction, moves every deadline
+ *     holidays, esc_api.c), with the year a file is the notice of as on
+ *     record whole, and, in the same transaction, moves every deadline
  *     not yet met whose working time the new days change: its working time
  *     from started_at to due_at on the old calendar is counted again on the
  *     new one (2026-12-31 17:00 + 1 working day: 2027-01-01 17:00 before
  *     元旦 2027 was stored, 2027-01-04 17:00 after); a deadline still climbing
  *     its ladder is planned again from the new due_at;
+ *   - records a year typed in day by day as on record whole, when an
+ *     administrator says so (jiesu holidays complete);
  *   - warns in the log when the calendar runs out (holidays_gap_check): at
  *     start-up, after each change and every hour while it lasts.
  * Ownership: the calendar is the module's; ctx->cal is pointed at it after
@@ -38,6 +41,7 @@ typedef struct {
     long stored;                    /* days new or changed */
     long unchanged;                 /* days given that were already stored as given */
     long retimed;                   /* deadlines moved onto the new calendar */
+    int  completed;                 /* 1: the year given is on record whole from now on */
 } esc_calendar_stats;
 
 /* Checks the calendar.* keys. 0, or -1 with the reason in err. */
@@ -52,17 +56,24 @@ int esc_calendar_refresh(esc_calendar *self, esc_ctx *ctx, int64_t real_now_ms);
 /* Who stores days, and from where: the record of the change. */
 typedef struct {
     const char *actor;      /* the principal's name */
-    const char *action;     /* holidays.load (a file) or holidays.add (days typed in) */
-    const char *from;       /* the file's name, or "typed in" */
+    const char *action;     /* holidays.load (a file), holidays.add (days typed in), holidays.complete */
+    const char *from;       /* the file's name, "typed in", or the year completed ("2027 年") */
 } esc_calendar_by;
 
 /* Stores days (holidays.source "<from> by <actor>", overwriting what is
  * stored) and re-times the deadlines they change, in one transaction with an
  * admin_events row naming by->actor and the days that changed (none when
- * nothing did), then loads the new calendar. 0, or -1 with the reason in err
- * (nothing stored). */
-int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *days, size_t n,
+ * nothing did), then loads the new calendar. year, when not 0, is the year
+ * the days are the whole notice of (holidays_notice_year), on record whole
+ * from then on. 0, or -1 with the reason in err (nothing stored). */
+int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *days, size_t n, int year,
                        const esc_calendar_by *by, esc_calendar_stats *st, char *err, size_t errlen);
+
+/* Records year as on record whole (its days typed in, by->actor says), with
+ * an admin_events row when it was not before; st->completed says which. The
+ * caller checks that the year holds a day off. 0, or -1 with err. */
+int esc_calendar_complete(esc_calendar *self, esc_ctx *ctx, int year, const esc_calendar_by *by,
+                          esc_calendar_stats *st, char *err, size_t errlen);
 
 /* Frees the calendar. */
 void esc_calendar_finish(esc_calendar *self);

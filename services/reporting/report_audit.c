@@ -71,7 +71,7 @@ static const struct {
     {"user.key", "换密钥"},          {"user.token", "换令牌"},           {"user.password", "重设密码"},
     {"user.move", "调整角色或单位"}, {"gazetteer.add", "地名表添加"},    {"gazetteer.remove", "地名表删去"},
     {"gazetteer.restore", "地名表恢复"}, {"holidays.load", "载入节假日通知"}, {"holidays.add", "录入节假日"},
-    {"model.learn", "训练派单模型"}, {"key.register", "登记 keys.dir 的新密钥"},
+    {"holidays.complete", "确认节假日全年完整"}, {"model.learn", "训练派单模型"}, {"key.register", "登记 keys.dir 的新密钥"},
     {"address.release", "解除地址的登录暂停"},
 };
 

@@ -298,12 +298,15 @@ static void trend_chart(FILE *f, const report_table *const *weeks, size_t nweeks
 /* The calendar's warning: deadlines counted over holidays as working days. */
 static void calendar_warning(FILE *f, const holidays_gap *gap)
 {
-    fprintf(f, "<p class=\"warning\" id=\"calendar-warning\">节假日安排缺失：%d 年的国务院节假日安排尚未载入，"
-               "该年每个周一至周五（含元旦、春节）都按工作日计算办理时限", gap->year);
+    fprintf(f, "<p class=\"warning\" id=\"calendar-warning\">节假日安排缺失：%d 年的国务院节假日安排尚未载入", gap->year);
+    if (gap->days > 0)
+        fprintf(f, "完整（只录入了 %ld 天），该年其余的周一至周五都按工作日计算办理时限", gap->days);
+    else
+        fputs("，该年每个周一至周五（含元旦、春节）都按工作日计算办理时限", f);
     if (gap->pending > 0)
         fprintf(f, "；已有 %ld 个未到期时限落在 %d 年及以后", gap->pending, gap->year);
-    fprintf(f, "。请管理员载入通知：jiesu holidays load %d.json（或 jiesu holidays add 日期 名称 --off|--work）。</p>\n",
-            gap->year);
+    fprintf(f, "。请管理员载入通知：jiesu holidays load %d.json（或 jiesu holidays add 日期 名称 --off|--work "
+               "逐日录入，全年录完后 jiesu holidays complete %d）。</p>\n", gap->year, gap->year);
 }
 
 /* The page's figures for programs and analysts to download, as links that

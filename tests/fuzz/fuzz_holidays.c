@@ -5,8 +5,9 @@
  * The input is the file's text. Besides memory errors (ASan) and undefined
  * behaviour (UBSan), it checks what holidays.h promises: 0 with days whose
  * dates are real dates and whose names are UTF-8 when the text was (they go
- * into PostgreSQL), or -1 with a message that starts with the file's name
- * and no days.
+ * into PostgreSQL) and, when it is a year's notice (holidays_notice_year),
+ * a year they can be in, or -1 with a message that starts with the file's
+ * name and no days.
  *
  *   make fuzz FUZZ_TARGETS=holidays
  */
@@ -43,6 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check(days[i].off == 0 || days[i].off == 1, "a day is off or not");
             check(!valid || text_utf8_valid(days[i].name, strlen(days[i].name), NULL), "a day's name is UTF-8");
         }
+        int year = holidays_notice_year(text, days, n);
+        check(year == 0 || (year >= 1970 && year <= 9999), "a notice is of a year that has dates");
     } else {
         check(days == NULL && n == 0, "no days after a failure");
         check(strncmp(err, "f.json 第 ", strlen("f.json 第 ")) == 0, "the message names the file and line");

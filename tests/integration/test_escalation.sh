@@ -7,7 +7,9 @@
 # try and a dead one ends as failed; `jiesu alerts` and `jiesu ack`; the
 # official calendar: a year without holidays is warned about (log, `jiesu
 # status`), `jiesu holidays add` / `load` store days through the service and
-# re-time the deadlines they change; a webhook that hangs holds up no other
+# re-time the deadlines they change, and a year is whole (no longer warned
+# about) from its notice or `jiesu holidays complete`, not from one day of it;
+# a webhook that hangs holds up no other
 # unit's alerts, and two processes post to one address one at a time; the
 # reconciler's page and the paused deadlines read by index on statistics that
 # do not know their rows.
@@ -237,7 +239,7 @@ check "jiesu show: a deadline past its last rung reads 已到最后一级, not i
 # back at today, so the ladder of the deadline below is still to climb.
 set_clock 0 >/dev/null
 year=$(TZ=Asia/Shanghai date +%Y)
-sql "DELETE FROM holidays WHERE day >= make_date($year, 1, 1)" >/dev/null
+sql "DELETE FROM holidays WHERE day >= make_date($year, 1, 1); DELETE FROM holiday_years WHERE year >= $year" >/dev/null
 wait_for "escalation warns about the missing year" 10 grep -q "CALENDAR: $year 年的国务院节假日安排还没有载入" "$HARNESS_DIR/escalation.log"
 jiesu status >"$esc_dir/status.out" 2>&1
 check "jiesu status warns about the missing year" grep -q "^提醒（督办预警服务）：$year 年的国务院节假日安排还没有载入" "$esc_dir/status.out"
@@ -262,21 +264,42 @@ check_eq "stored as typed in, by whom" 1 "$(sql "SELECT count(*) FROM holidays W
 hol_event() { sql "SELECT action || ' ' || subject || ' ' || (detail->>'stored') || ' ' || (detail->'days'->0->>'day')
     FROM admin_events WHERE actor = 'admin' AND action LIKE 'holidays.%' ORDER BY id DESC LIMIT 1"; }
 check_eq "… and recorded as the administrator's in admin_events, with the day" "holidays.add typed in 1 2032-01-01" "$(hol_event)"
-# The notice as a holiday-cn file, for this year and the next: the gap is now
-# two years on, and the pending deadline in 2032 is what it warns about.
-printf '{"year": %d, "days": [{"name": "元旦", "date": "%d-01-01", "isOffDay": true},
- {"name": "元旦", "date": "%d-01-01", "isOffDay": true}]}' "$year" "$year" "$((year + 1))" >"$esc_dir/notice.json"
+# This year's notice as a holiday-cn file: the year is whole, and the next
+# one is what the calendar lacks.
+printf '{"year": %d, "days": [{"name": "元旦", "date": "%d-01-01", "isOffDay": true}]}' "$year" "$year" \
+    >"$esc_dir/notice.json"
 jiesu holidays load "$esc_dir/notice.json" >"$esc_dir/holidays-load.out" 2>&1
-check "jiesu holidays load stores the file" grep -q "已存：新增或改动 2 天" "$esc_dir/holidays-load.out"
-check_eq "… recorded as the administrator's load of that file" "holidays.load 文件 notice.json 2 $year-01-01" "$(hol_event)"
-check "… lists the years" grep -qE "^$year +1 +0$" "$esc_dir/holidays-load.out"
-check "… and warns about the deadline due after the calendar ends" grep -q "^提醒：.*有 1 个未到期的时限落在 $((year + 2)) 年或以后" "$esc_dir/holidays-load.out"
+check "jiesu holidays load stores the file" grep -q "已存：新增或改动 1 天" "$esc_dir/holidays-load.out"
+check_eq "… recorded as the administrator's load of that file" "holidays.load 文件 notice.json 1 $year-01-01" "$(hol_event)"
+check "… lists the years, the file's whole" grep -qE "^$year +1 +0 +完整$" "$esc_dir/holidays-load.out"
+check "… and warns about the next year" grep -q "^提醒：$((year + 1)) 年的国务院节假日安排还没有载入：" "$esc_dir/holidays-load.out"
 gbk_notice=$esc_dir/$(printf '放假通知.json' | iconv -f UTF-8 -t GB18030)
 cp "$esc_dir/notice.json" "$gbk_notice"
 jiesu holidays load "$gbk_notice" >"$esc_dir/holidays-gbk.out" 2>&1
 check "a file named in GBK loads too (its name is recorded as the days' source)" grep -q "^已存：" "$esc_dir/holidays-gbk.out"
 check_eq "the records stay when the days are stored again (holidays.source names only the last)" 2 \
     "$(sql "SELECT count(*) FROM admin_events WHERE actor = 'admin' AND action LIKE 'holidays.%'")"
+# One day of next year typed in counts (the deadlines are re-timed by it),
+# but the year is not whole: the warning stays, and says how to end it.
+next=$((year + 1))
+jiesu holidays add "$next-01-01" 元旦 --off >"$esc_dir/holidays-one.out" 2>&1
+check "one day of $next typed in is stored" grep -q "^已存：新增或改动 1 天" "$esc_dir/holidays-one.out"
+check "… and $next is still warned about, as not whole, saying what to do" \
+    grep -q "^提醒：$next 年的国务院节假日安排还没有载入完整：只录入了 1 天.*全年录完后确认：jiesu holidays complete $next$" \
+    "$esc_dir/holidays-one.out"
+check "… listed as not whole" grep -qE "^$next +1 +0 +不完整$" "$esc_dir/holidays-one.out"
+jiesu status >"$esc_dir/status-one.out" 2>&1
+check "… and jiesu status says so too" grep -q "^提醒（督办预警服务）：$next 年的国务院节假日安排还没有载入完整" "$esc_dir/status-one.out"
+jiesu holidays complete 2040 >"$esc_dir/holidays-complete-none.out" 2>&1
+check "a year holding no day off is not taken as whole, saying what to do first" \
+    grep -q "2040 年还没有存入任何放假的日子，不能确认全年已录完：请载入国务院的放假通知（jiesu holidays load 2040.json）" \
+    "$esc_dir/holidays-complete-none.out"
+jiesu holidays complete "$next" >"$esc_dir/holidays-complete.out" 2>&1
+check "jiesu holidays complete: $next is whole" grep -qE "^$next +1 +0 +完整$" "$esc_dir/holidays-complete.out"
+check "… the gap is two years on, and the deadline due after it is warned about" \
+    grep -q "^提醒：.*有 1 个未到期的时限落在 $((year + 2)) 年或以后" "$esc_dir/holidays-complete.out"
+check_eq "… recorded as the administrator's" "holidays.complete $next 年" \
+    "$(sql "SELECT action || ' ' || subject FROM admin_events WHERE actor = 'admin' ORDER BY id DESC LIMIT 1")"
 sql "UPDATE deadlines d SET met_at = now() FROM complaints c WHERE c.id = d.complaint_id AND c.ticket_no = 'HOL-1'" >/dev/null
 jiesu status >"$esc_dir/status2.out" 2>&1
 check "no warning once the calendar reaches far enough" bash -c "! grep -q 提醒 '$esc_dir/status2.out'"

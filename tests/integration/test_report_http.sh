@@ -182,12 +182,19 @@ check "… its notes in Chinese punctuation (样本不足：…，…)" \
            ! grep -q '样本不足:' '$HARNESS_DIR/dashboard.html'"
 # This year's official holidays missing (as 2027's were on 2026-12-03): the dashboard says so, on top.
 year=$(TZ=Asia/Shanghai date +%Y)
-sql "DELETE FROM holidays WHERE day >= make_date($year, 1, 1)" >/dev/null
+sql "DELETE FROM holidays WHERE day >= make_date($year, 1, 1); DELETE FROM holiday_years WHERE year >= $year" >/dev/null
 get '/?week=2026-W47' >/dev/null
 check "the dashboard warns, under its title, that this year's holidays are missing" \
     sh -c "grep -A1 '</h1>' '$HARNESS_DIR/http.body' | grep -q 'id=\"calendar-warning\">节假日安排缺失：$year 年的国务院节假日安排尚未载入，'"
 check "… and says how to load them, in Chinese punctuation" \
     grep -q "请管理员载入通知：jiesu holidays load $year.json（或 jiesu holidays add" "$HARNESS_DIR/http.body"
+# One day of it typed in does not make the year whole: the warning stays, saying so.
+sql "INSERT INTO holidays (day, off, name, source) VALUES (make_date($year, 1, 1), true, '元旦', 'typed in by admin')"
+get '/?week=2026-W47' >/dev/null
+check "… and with one day of it typed in, that the year is not whole and how to say it is" \
+    sh -c "grep -q '节假日安排缺失：$year 年的国务院节假日安排尚未载入完整（只录入了 1 天），该年其余的周一至周五都按工作日计算办理时限' '$HARNESS_DIR/http.body' &&
+           grep -q '全年录完后 jiesu holidays complete $year）' '$HARNESS_DIR/http.body'"
+sql "DELETE FROM holidays WHERE day = make_date($year, 1, 1)"
 
 # ---- kill -9: the service keeps no state of its own ----
 before=$(curl -s -H "Authorization: Bearer $reader" "$base/api/bulletin?week=2026-W47" | jq -c '[.units[] | {code, rank, composite}]')

@@ -27,14 +27,15 @@ static int setup(void **state)
     calendar *cal = calendar_new(480, 8 * 60 + 30, 17 * 60 + 30);
     char err[256];
     holidays_day *days;
-    size_t n;
-    int files;
+    size_t n, nyears;
+    int files, *years;
     assert_non_null(cal);
-    if (holidays_read_dir("data/holidays", &days, &n, &files, err, sizeof err) < 0)
+    if (holidays_read_dir("data/holidays", &days, &n, &files, &years, &nyears, err, sizeof err) < 0)
         fail_msg("%s", err);
     assert_true(n > 200);
     assert_int_equal(holidays_apply(cal, days, n), 0);
     free(days);
+    free(years);
     *state = cal;
     return 0;
 }

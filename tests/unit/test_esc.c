@@ -506,7 +506,8 @@ static long long records(fixture *f)
 /* 2027's notice was missing: a deadline of 1 working day from 2026-12-31
  * 17:00 fell due on 元旦 (2027-01-01 17:00). Storing 元旦 through escalation
  * moves it to 2027-01-04 17:00 and plans it again; a met deadline and one
- * the new days do not touch stay as they were. */
+ * the new days do not touch stay as they were. The year is whole once a
+ * file of its notice is stored, or an administrator says so. */
 static void test_stored_holidays_retime_deadlines(void **state)
 {
     fixture *f = *state;
@@ -527,8 +528,9 @@ static void test_stored_holidays_retime_deadlines(void **state)
     holidays_day days[] = {{"2027-01-01", 1, "元旦"}, {"2027-01-02", 1, "元旦"}, {"2027-01-03", 1, "元旦"}};
     esc_calendar_by by = {"test-holidays-admin", "holidays.load", "test 2027"};
     long long recorded = records(f);
-    assert_int_equal(esc_calendar_store(&c, &f->ctx, days, 3, &by, &st, err, sizeof err), 0);
+    assert_int_equal(esc_calendar_store(&c, &f->ctx, days, 3, 0, &by, &st, err, sizeof err), 0);
     assert_int_equal(st.stored, 3);
+    assert_int_equal(st.completed, 0);
     /* recorded, with the administrator's name, in the same transaction: lasting when the days are stored again */
     assert_int_equal(records(f), recorded + 1);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM (SELECT * FROM admin_events"
@@ -545,12 +547,27 @@ static void test_stored_holidays_retime_deadlines(void **state)
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM deadlines WHERE id = %lld"
                                             " AND due_at = '2027-01-01 17:00+08'", m), 1);
     assert_int_equal(due_ms(f, q), q_due);
-    /* stored again: nothing changes, nothing moves */
-    assert_int_equal(esc_calendar_store(&c, &f->ctx, days, 3, &by, &st, err, sizeof err), 0);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM holiday_years WHERE year = 2027"), 0);
+    /* stored again as 2027's notice: no day changes, nothing moves, the year is whole */
+    assert_int_equal(esc_calendar_store(&c, &f->ctx, days, 3, 2027, &by, &st, err, sizeof err), 0);
     assert_int_equal(st.stored, 0);
     assert_int_equal(st.unchanged, 3);
     assert_int_equal(st.retimed, 0);
-    assert_int_equal(records(f), recorded + 1);     /* nothing changed, nothing to record */
+    assert_int_equal(st.completed, 1);
+    assert_int_equal(records(f), recorded + 1);     /* no day changed, nothing to record */
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM holiday_years WHERE year = 2027"
+                                            " AND source = 'test 2027 by test-holidays-admin'"), 1);
+    /* an administrator saying a year is whole: recorded once */
+    esc_calendar_by says = {"test-holidays-admin", "holidays.complete", "2027 年"};
+    assert_int_equal(esc_calendar_complete(&c, &f->ctx, 2027, &says, &st, err, sizeof err), 0);
+    assert_int_equal(st.completed, 0);
+    assert_int_equal(records(f), recorded + 1);
+    says.from = "2029 年";
+    assert_int_equal(esc_calendar_complete(&c, &f->ctx, 2029, &says, &st, err, sizeof err), 0);
+    assert_int_equal(st.completed, 1);
+    assert_int_equal(records(f), recorded + 2);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM holiday_years WHERE year = 2029"
+                                            " AND source = 'confirmed by test-holidays-admin'"), 1);
     esc_calendar_finish(&c);
     f->ctx.cal = NULL;
     config_destroy(&cfg);
@@ -561,6 +578,7 @@ static int drop_test_holidays(void **state)
 {
     fixture *f = *state;
     fixture_exec(f->ctx.pg, "DELETE FROM holidays WHERE source = 'test 2027 by test-holidays-admin'");
+    fixture_exec(f->ctx.pg, "DELETE FROM holiday_years WHERE source LIKE '%% by test-holidays-admin'");
     f->ctx.cal = NULL;
     return reset_clock(state);
 }

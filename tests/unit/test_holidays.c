@@ -1,8 +1,10 @@
 /* test_holidays.c — the official holiday calendar as data: the bundled
- * holiday-cn files, what table holidays keeps when a file is stored again or
- * an operator's day meets a bundled one, the calendar loaded from it, and the
- * warning when it runs out: on 2026-12-03 the bundled files end with 2026
- * (2027.json is empty), so 2027 — 元旦 and 春节 — must be warned about now.
+ * holiday-cn files and the years they are the notice of, what table holidays
+ * keeps when a file is stored again or an operator's day meets a bundled one,
+ * the calendar loaded from it, and the warning when it runs out: on
+ * 2026-12-03 the bundled files end with 2026 (2027.json is empty), so 2027 —
+ * 元旦 and 春节 — must be warned about now, and still after one day of it is
+ * typed in, until the year is whole.
  *
  * Needs JIESU_TEST_PG (a migrated database: `jiesu migrate` stored the bundled
  * files). Every test runs in a transaction rolled back at its end.
@@ -47,8 +49,8 @@ static void test_bundled_files(void **state)
     (void)state;
     char err[256] = "";
     holidays_day *days;
-    size_t n;
-    int files;
+    size_t n, nyears;
+    int files, *years;
     assert_int_equal(holidays_read_file("data/holidays/2026.json", &days, &n, err, sizeof err), 0);
     assert_true(n > 30);
     assert_string_equal(days[0].date, "2026-01-01");
@@ -57,10 +59,41 @@ static void test_bundled_files(void **state)
     free(days);
     assert_int_equal(holidays_read_file("data/holidays/2027.json", &days, &n, err, sizeof err), 0);
     assert_int_equal(n, 0);                     /* the notice for 2027 is not out in the bundled source */
-    assert_int_equal(holidays_read_dir("data/holidays", &days, &n, &files, err, sizeof err), 0);
+    assert_int_equal(holidays_read_dir("data/holidays", &days, &n, &files, &years, &nyears, err, sizeof err), 0);
     assert_int_equal(files, 8);
     assert_true(n > 250);
+    assert_int_equal(nyears, 7);                /* 2020-2026: 2027.json holds no notice */
+    assert_int_equal(years[0], 2020);
+    assert_int_equal(years[6], 2026);
     free(days);
+    free(years);
+}
+
+/* A file is the whole notice of the year it names when it holds a day off
+ * of it: not of the year before, whose last days its 元旦 may begin on. */
+static void test_notice_year(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *json;
+        int year;
+    } CASES[] = {
+        {"{\"year\": 2024, \"days\": [{\"date\": \"2023-12-30\", \"isOffDay\": true},"
+         " {\"date\": \"2024-01-01\", \"isOffDay\": true}]}", 2024},
+        {"{\"year\": 2028, \"days\": [{\"date\": \"2027-12-31\", \"isOffDay\": true},"
+         " {\"date\": \"2028-02-12\", \"isOffDay\": false}]}", 0},
+        {"{\"year\": 2027, \"papers\": [], \"days\": []}", 0},
+        {"{\"days\": [{\"date\": \"2027-01-01\", \"isOffDay\": true}]}", 0},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        char err[256] = "";
+        holidays_day *days = NULL;
+        size_t n;
+        assert_int_equal(holidays_parse(CASES[i].json, "f.json", &days, &n, err, sizeof err), 0);
+        if (holidays_notice_year(CASES[i].json, days, n) != CASES[i].year)
+            fail_msg("case %zu: not the notice of %d", i, CASES[i].year);
+        free(days);
+    }
 }
 
 static void test_parse_refuses_what_is_not_a_day(void **state)
@@ -162,6 +195,10 @@ static void test_warning_when_the_calendar_runs_out(void **state)
     PGconn *pg = *state;
     char err[256] = "", say[1024];
     holidays_gap gap;
+    /* `jiesu migrate` made the bundled years whole, 2020-2026, not 2027 */
+    assert_int_equal(fixture_num(pg, "SELECT count(*) FROM holiday_years WHERE year BETWEEN 2020 AND 2026"
+                                     " AND source = 'bundled data/holidays'"), 7);
+    assert_int_equal(fixture_num(pg, "SELECT count(*) FROM holiday_years WHERE year >= 2027"), 0);
     fixture_exec(pg, "DELETE FROM holidays WHERE day >= '2027-01-01'");
     /* June 2026: 2027 is not due yet, and nothing pending falls in it */
     fixture_exec(pg, "UPDATE deadlines SET met_at = now() WHERE met_at IS NULL AND due_at >= '2027-01-01'");
@@ -176,6 +213,7 @@ static void test_warning_when_the_calendar_runs_out(void **state)
     holidays_gap_say(&gap, say, sizeof say);
     assert_non_null(strstr(say, "2027 年的国务院节假日安排还没有载入"));
     assert_non_null(strstr(say, "jiesu holidays load 2027.json"));
+    assert_non_null(strstr(say, "全年录完后确认：jiesu holidays complete 2027"));
     /* a pending deadline due in 2027 makes it a warning in June too; a met one does not */
     long long cid = fixture_num(pg, "INSERT INTO complaints (ticket_no, called_at, address, content, status)"
                                     " VALUES ('HOL-1', now(), '张村社区', '垃圾', 'accepted') RETURNING id");
@@ -187,15 +225,23 @@ static void test_warning_when_the_calendar_runs_out(void **state)
     assert_int_equal(gap.pending, 1);
     assert_int_equal(holidays_warning(pg, bj(2026, 6, 1, 12, 0), 480, say, sizeof say, err, sizeof err), 0);
     assert_non_null(strstr(say, "有 1 个未到期的时限落在 2027 年或以后"));
-    /* 2027's notice stored: the next gap is 2028, not due before November 2027 */
+    /* one day of 2027 typed in does not make the year whole: still warned, saying how to end it */
     holidays_day day = {"2027-01-01", 1, "元旦"};
     assert_int_equal(holidays_store(pg, &day, 1, "typed in", 1, err, sizeof err), 1);
+    assert_int_equal(holidays_warning(pg, bj(2026, 12, 3, 9, 0), 480, say, sizeof say, err, sizeof err), 0);
+    assert_non_null(strstr(say, "2027 年的国务院节假日安排还没有载入完整：只录入了 1 天，其余的周一至周五一律按工作日算"));
+    assert_non_null(strstr(say, "全年录完后确认：jiesu holidays complete 2027"));
+    /* 2027 on record whole: the next gap is 2028, not due before November 2027 */
+    assert_int_equal(holidays_complete(pg, 2027, "confirmed by 值班员", err, sizeof err), 1);
+    assert_int_equal(holidays_complete(pg, 2027, "file 2027.json", err, sizeof err), 0);
     assert_int_equal(holidays_warning(pg, bj(2026, 12, 3, 9, 0), 480, say, sizeof say, err, sizeof err), 0);
     assert_string_equal(say, "");
     assert_int_equal(holidays_gap_check(pg, bj(2027, 11, 1, 9, 0), 480, &gap, err, sizeof err), 1);
     assert_int_equal(gap.year, 2028);
+    assert_int_equal(gap.days, 0);
     /* the current year itself missing is always a warning */
     fixture_exec(pg, "DELETE FROM holidays WHERE day >= '2026-01-01'");
+    fixture_exec(pg, "DELETE FROM holiday_years WHERE year >= 2026");
     assert_int_equal(holidays_gap_check(pg, bj(2026, 3, 1, 9, 0), 480, &gap, err, sizeof err), 1);
     assert_int_equal(gap.year, 2026);
 }
@@ -204,6 +250,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bundled_files),
+        cmocka_unit_test(test_notice_year),
         cmocka_unit_test(test_parse_refuses_what_is_not_a_day),
         cmocka_unit_test(test_long_name_cut_at_a_character),
         cmocka_unit_test_setup_teardown(test_store_keeps_what_operators_stored, setup, teardown),

@@ -155,10 +155,12 @@ static int run_daily(doc_call *c)
 
 static int ranking_row(Jiesu__Table *t, const report_bulletin *b, const report_unit *u)
 {
-    char rank[16] = "", score[32] = "", change[32] = "";   /* none: "—" as every empty cell (view_value) */
+    char rank[32] = "", score[32] = "", change[32] = "";   /* none: "—" as every empty cell (view_value) */
     double d = report_bulletin_change(b, u);
-    if (u->thin_all || u->rank)
-        snprintf(rank, sizeof rank, u->thin_all ? REPORT_THIN : "%d", u->rank);
+    if (u->unranked)
+        snprintf(rank, sizeof rank, "%s", u->unranked);
+    else if (u->rank)
+        snprintf(rank, sizeof rank, "%d", u->rank);
     if (!isnan(u->composite))
         snprintf(score, sizeof score, "%.2f", u->composite);
     if (!isnan(d))

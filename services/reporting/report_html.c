@@ -64,6 +64,15 @@ static void cell_change(FILE *f, double d)
     fprintf(f, "<td class=\"%s\">%s%.2f</td>", d > 0 ? "up" : d < 0 ? "down" : "", d > 0 ? "+" : "", d);
 }
 
+/* u's rank, or in words why it has none (样本不足, 无可考核工单); "–" with no u. */
+static void cell_rank(FILE *f, const report_unit *u)
+{
+    if (u && u->unranked)
+        cell_text(f, u->unranked);
+    else
+        cell_num(f, u && u->rank ? u->rank : NAN, "%.0f");
+}
+
 static const char *kind_title(const char *kind)
 {
     return strcmp(kind, "dept") == 0 ? "部门" : "街道";
@@ -102,22 +111,21 @@ static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
             continue;
         const report_unit *p = report_bulletin_prev(b, u);
         fprintf(f, "<tr class=\"flag-%c\">", u->flag ? u->flag : 'N');
-        if (u->thin_all)
-            cell_text(f, REPORT_THIN);
-        else
-            cell_num(f, u->rank ? u->rank : NAN, "%.0f");
+        cell_rank(f, u);
         cell_text(f, u->name);
         cell_num(f, u->composite, "%.2f");
         cell_change(f, report_bulletin_change(b, u));
-        cell_num(f, p && p->rank ? p->rank : NAN, "%.0f");
+        cell_rank(f, p);
         for (int r = 0; r < RATE_COUNT; r++)
             cell_num(f, report_rate_pct(u->rate[r]), u->thin[r] ? "%.1f%%*" : "%.1f%%");
         cell_num(f, (double)u->overdue, "%.0f");
         fputs("</tr>\n", f);
     }
     fputs("</table></div>\n", f);
-    fprintf(f, "<p class=\"note\">* " REPORT_THIN "：不足 %ld 件的比率只作展示，不参与排名和综合得分。</p>\n",
-            b->cur->min_cases);
+    fprintf(f, "<p class=\"note\">* " REPORT_THIN "：不足 %ld 件的比率只作展示，不参与排名和综合得分。"
+               "排名写" REPORT_THIN "的单位，计入综合得分的比率都不足 %ld 件；写" REPORT_NO_CASES "的，"
+               "这些比率都没有一件：没有已签收、已办结或已到期的时限，也没有回访。</p>\n",
+            b->cur->min_cases, b->cur->min_cases);
 }
 
 static const char *flag_color(char flag)

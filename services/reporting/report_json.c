@@ -52,7 +52,11 @@ static void json_unit(FILE *f, const report_unit *u, const report_unit *prev)
     report_json_string(f, u->name);
     fprintf(f, ", \"kind\": \"%s\", \"rank\": ", u->kind);
     json_rank(f, u->rank);
-    fprintf(f, ", \"too_few_cases\": %s", u->thin_all ? "true" : "false");
+    fprintf(f, ", \"too_few_cases\": %s, \"unranked\": ", u->unranked && strcmp(u->unranked, REPORT_THIN) == 0 ? "true" : "false");
+    if (u->unranked)
+        report_json_string(f, u->unranked);
+    else
+        fputs("null", f);
     fprintf(f, ", \"flag\": %s, \"composite\": ", u->flag == 'R' ? "\"red\"" : u->flag == 'Y' ? "\"yellow\"" : "null");
     json_number(f, u->composite, "%.4f");
     fputs(", \"prev_composite\": ", f);

@@ -36,7 +36,9 @@
  *                         rounded to 0.01 (half up), the score as published
  * A rate on fewer cases (its denominator) than report.min_cases is shown
  * but not ranked and left out of the composite (样本不足); a unit none of
- * whose rates has enough cases is not ranked at all.
+ * whose rates counted in the composite (weight > 0) has enough cases is not
+ * ranked at all, and says why: 样本不足, or 无可考核工单 when none of them
+ * has a case.
  * Attribution: a deadline counts for its unit (deadlines.unit_id), else for
  * the order's active owner; a callback for the unit it names, else the
  * owner dispatched last before it: units are ranked on what they handled, and a
@@ -156,21 +158,24 @@ static double to_hundredths(double v)
 static void compute_rates(report_unit *u, const report_settings *s)
 {
     double sum = 0, wsum = 0;
-    int defined = 0, enough = 0;
+    int scored = 0;         /* rates the composite counts (weight > 0) that have a case */
     for (int i = 0; i < RATE_COUNT; i++) {
         long den = count_at(&u->n, RATE_PARTS[i].den);
         u->rate[i] = den > 0 ? (double)count_at(&u->n, RATE_PARTS[i].num) / (double)den : NAN;
         u->thin[i] = den > 0 && den < s->min_cases;
-        defined += den > 0;
-        enough += den > 0 && !u->thin[i];
-        if (isnan(u->rate[i]) || u->thin[i] || s->weight[i] <= 0)
+        if (isnan(u->rate[i]) || s->weight[i] <= 0)
+            continue;
+        scored++;
+        if (u->thin[i])
             continue;
         sum += s->weight[i] * (REPORT_RATES[i].higher_better ? u->rate[i] : 1 - u->rate[i]);
         wsum += s->weight[i];
     }
     u->overdue = u->n.due - u->n.on_time;
     u->composite = wsum > 0 ? to_hundredths(100 * sum / wsum) : NAN;
-    u->thin_all = defined > 0 && enough == 0;
+    /* Ranked by the composite, or said why not: a rate not in the composite
+     * (退单率, 重复率 by default) ranks no unit, on however many cases. */
+    u->unranked = wsum > 0 ? NULL : scored ? REPORT_THIN : REPORT_NO_CASES;
 }
 
 /* Ranks value(u) among the units of t of kind `kind`: 1 + the number of units

@@ -49,6 +49,8 @@ typedef struct {
 
 /* What a table shows in place of a rank on fewer cases than min_cases. */
 #define REPORT_THIN "样本不足"
+/* ... and in place of the rank of a unit none of whose scored rates has a case. */
+#define REPORT_NO_CASES "无可考核工单"
 
 typedef struct {
     char          code[32];
@@ -60,9 +62,11 @@ typedef struct {
                                            shown, not ranked, left out of the composite */
     long          overdue;
     double        composite;            /* 0..100 rounded to 0.01 (as published, ranked and flagged), NAN when
-                                           no rate is defined on enough cases */
+                                           no rate with a weight is defined on enough cases */
     int           rank;                 /* by composite among units of its kind, 1 = best; 0 = unranked */
-    int           thin_all;             /* 1: it has rates, but none on enough cases (样本不足 instead of a rank) */
+    const char   *unranked;             /* NULL when ranked, else why not, shown instead of the rank: REPORT_THIN
+                                           (the rates the composite counts, weight > 0, are on too few cases) or
+                                           REPORT_NO_CASES (none of them has a case) */
     int           rate_rank[RATE_COUNT];
     char          flag;                 /* 'R' red, 'Y' yellow (bottom of the table) or 0 */
 } report_unit;

@@ -54,23 +54,29 @@ static size_t rank_nrows(const report_bulletin *b)
     return b->cur->n;
 }
 
+/* u's rank, or in words why it has none (样本不足, 无可考核工单); empty with no u. */
+static void rank_cell(report_cell *c, const report_unit *u)
+{
+    if (u && u->unranked)
+        text(c, u->unranked);
+    else
+        num(c, u && u->rank ? u->rank : NAN);
+}
+
 static char rank_row(const report_bulletin *b, size_t i, report_cell *c)
 {
     const report_unit *u = &b->cur->units[i];
     const report_unit *p = report_bulletin_prev(b, u);
     double prev = p ? p->composite : NAN;
     text(&c[0], strcmp(u->kind, "dept") == 0 ? "部门" : "街道");
-    if (u->thin_all)
-        text(&c[1], REPORT_THIN);
-    else
-        num(&c[1], u->rank ? u->rank : NAN);
+    rank_cell(&c[1], u);
     text(&c[2], names_flag(u->flag));
     text(&c[3], u->code);
     text(&c[4], u->name);
     num(&c[5], rounded(u->composite, 100));
     num(&c[6], rounded(prev, 100));
     num(&c[7], report_bulletin_change(b, u));
-    num(&c[8], p && p->rank ? p->rank : NAN);
+    rank_cell(&c[8], p);
     num(&c[9], (double)u->overdue);
     for (int r = 0; r < RATE_COUNT; r++) {
         num(&c[RANK_FIXED + 2 * r], report_rate_pct(u->rate[r]));

@@ -28,8 +28,8 @@ jiesu bulletin --week 2026-W47 --out "$out" >"$HARNESS_DIR/bulletin.out" 2>&1
 check "jiesu bulletin --week 2026-W47 succeeds" test $? -eq 0
 check "… and names the weeks in words: 周通报 2026年第47周（…），与 2026年第46周 比较" \
     grep -q "^周通报 2026年第47周（2026-11-16 至 2026-11-22），与 2026年第46周 比较" "$HARNESS_DIR/bulletin.out"
-check "… a rank, figure or mark there is none of reads \"—\", as every empty cell, not – beside —" \
-    sh -c "grep -qE '^街道 +— +北街道 +— +— +—$' '$HARNESS_DIR/bulletin.out' && ! grep -q '–' '$HARNESS_DIR/bulletin.out'"
+check "… a unit not ranked says why (北街道: 无可考核工单); a figure or mark there is none of reads \"—\", as every empty cell, not – beside —" \
+    sh -c "grep -qE '^街道 +无可考核工单 +北街道 +— +— +—$' '$HARNESS_DIR/bulletin.out' && ! grep -q '–' '$HARNESS_DIR/bulletin.out'"
 check "… and heads the week-on-week change 环比（百分点）: a difference of scores, where +3.20 read as 3.2% more" \
     grep -qE '^类别 +排名 +单位 +综合得分 +环比（百分点） +标记$' "$HARNESS_DIR/bulletin.out"
 check_eq "… 东街道's change, in points (72.50 against 50)" "+22.50" \
@@ -52,9 +52,10 @@ check_eq "西街道 is last and flagged red" "3 红" "$(csv_field "$rank_csv" 88
 check_eq "东街道 week-on-week change (W46: 20*1 + 20*0 over 40 = 50)" 22.5 "$(csv_field "$rank_csv" 880100001 8)"
 check "the CSV heads the change as the table does: 环比（百分点）; the hot spots' a difference of orders, 环比（件）" \
     sh -c "head -1 '$rank_csv' | grep -q ',\"环比（百分点）\",' && head -1 '$out/bulletin-2026-W47-hotspots.csv' | grep -q ',\"环比（件）\"'"
-check_eq "北街道 has no orders: not ranked" "" "$(csv_field "$rank_csv" 880100004 2)"
+check_eq "北街道 has no orders: not ranked, and says why" "无可考核工单" "$(csv_field "$rank_csv" 880100004 2)"
 check_eq "市场监管局 ranks first of the departments" 1 "$(csv_field "$rank_csv" 880100-SJ 2)"
-check_eq "城管局 only co-handles: no rate of its own, not ranked" "" "$(csv_field "$rank_csv" 880100-CG 2)"
+check_eq "城管局 only co-handles: no rate of its own, not ranked, and says why" "无可考核工单" \
+    "$(csv_field "$rank_csv" 880100-CG 2)"
 # The reporting service builds the bulletin: started again with report.min_cases = 10.
 svc_kill9 reporting
 JIESU_REPORT_MIN_CASES=10 svc_start reporting
@@ -65,8 +66,9 @@ svc_start reporting
 wait_for "reporting ready again" 20 svc_ready reporting || cat "$HARNESS_DIR/reporting.log"
 # Ready says nothing of HTTP (a port it cannot bind, it runs on without): the checks below use it.
 wait_for "HTTP back" 20 curl -sf -H "Authorization: Bearer $reader" "$base/api/live" || cat "$HARNESS_DIR/reporting.log"
-check_eq "with report.min_cases = 10 no street has enough cases: 样本不足, not ranked" "true null" \
-    "$(jq -r '.units[] | select(.code == "880100003") | "\(.too_few_cases) \(.rank)"' "$HARNESS_DIR/bulletin-min10.json")"
+check_eq "with report.min_cases = 10 no street has enough cases: 样本不足, not ranked" "true 样本不足 null" \
+    "$(jq -r '.units[] | select(.code == "880100003") | "\(.too_few_cases) \(.unranked) \(.rank)"' \
+        "$HARNESS_DIR/bulletin-min10.json")"
 orders_csv=$out/bulletin-2026-W47-orders.csv
 check_eq "three overdue or escalated orders listed (E0, W2, W4)" 3 "$(($(grep -c '' "$orders_csv") - 1))"
 check "callers are masked in the orders list" grep -q '张\*\* 138\*\*\*\*5678' "$orders_csv"

@@ -437,6 +437,36 @@ static void test_change_says_what_it_is(void **state)
     report_bulletin_free(&b);
 }
 
+/* A unit not ranked says why, the same on the page and in the files: 北街道,
+ * without a case in W47, read "–" on the page and nothing in the files, and
+ * 南街道's rank of W46, a week without a case, "–" too. */
+static void test_unranked_says_why(void **state)
+{
+    report_bulletin *b = build(*state, "2026-W47");
+    report_cell cells[REPORT_SHEET_MAX_COLS];
+    size_t rank = column(&REPORT_SHEETS[0], "排名"), prev = column(&REPORT_SHEETS[0], "上周排名");
+    for (size_t i = 0; i < b->cur->n; i++) {
+        const char *code = b->cur->units[i].code;
+        REPORT_SHEETS[0].row(b, i, cells);
+        if (strcmp(code, NORTH) == 0) {
+            assert_false(cells[rank].is_num);
+            assert_string_equal(cells[rank].text, REPORT_NO_CASES);
+        } else if (strcmp(code, SOUTH) == 0) {
+            assert_false(cells[prev].is_num);
+            assert_string_equal(cells[prev].text, REPORT_NO_CASES);
+        }
+    }
+    char *html = page_of(b);
+    assert_non_null(strstr(html, "<td class=\"t\">" REPORT_NO_CASES "</td><td class=\"t\">北街道</td>"));
+    const char *south = strstr(html, "南街道</td>");
+    assert_non_null(south);
+    const char *end = strstr(south, "</tr>");
+    const char *why = strstr(south, REPORT_NO_CASES);
+    assert_true(why && why < end);
+    free(html);
+    report_bulletin_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -450,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_this_week_says_so_far),
         cmocka_unit_test(test_alerts_named_as_everywhere),
         cmocka_unit_test(test_change_says_what_it_is),
+        cmocka_unit_test(test_unranked_says_why),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

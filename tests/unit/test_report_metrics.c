@@ -483,19 +483,46 @@ static void test_too_few_cases(void **state)
     report_table t = {.units = units, .n = 4};
     report_metrics_compute(&t, &s);
     const report_unit *a = in(&t, "A"), *d = in(&t, "D");
-    assert_true(a->thin_all && a->thin[RATE_SATISFACTION]);
+    assert_string_equal(a->unranked, REPORT_THIN);
+    assert_true(a->thin[RATE_SATISFACTION]);
     assert_true(fabs(a->rate[RATE_SATISFACTION] - .8) < 1e-9);             /* still shown */
     assert_int_equal(a->rank, 0);
     assert_int_equal(a->rate_rank[RATE_SATISFACTION], 0);
     assert_int_equal(a->flag, 0);
     /* D: satisfaction on 5 callbacks left out; its composite is (20 × .8 + 20 × .8 + 30 × .8) / 70 */
-    assert_true(d->thin[RATE_SATISFACTION] && !d->thin_all);
+    assert_true(d->thin[RATE_SATISFACTION] && !d->unranked);
     assert_true(d->composite == 80.00);
     assert_int_equal(in(&t, "B")->rank, 1);
     assert_int_equal(in(&t, "C")->rank, 2);
     assert_int_equal(d->rank, 3);
     assert_int_equal(d->flag, 'R');
     assert_int_equal(in(&t, "C")->flag, 'Y');
+}
+
+/* A unit not ranked says why in every case: 中韩街道 read "–" where 王哥庄街道
+ * read 样本不足, its only rate on enough cases being 重复率 (20 orders called),
+ * which the composite does not count (weight 0); a unit with no case in any
+ * rate the composite counts reads 无可考核工单. */
+static void test_unranked_says_why(void **state)
+{
+    (void)state;
+    report_settings s = default_weights();
+    s.min_cases = 10;
+    report_unit units[] = {made("Z", 3, 4, 2, 4, 1, 2, 2, 3), made("N", 0, 0, 0, 0, 0, 0, 0, 0),
+                           made("B", 18, 20, 18, 20, 18, 20, 18, 20)};
+    units[0].n.called = units[1].n.called = 20;     /* 重复率 on 20 cases: shown, not scored */
+    report_table t = {.units = units, .n = 3};
+    report_metrics_compute(&t, &s);
+    const report_unit *z = in(&t, "Z"), *n = in(&t, "N");
+    assert_int_equal(z->rank, 0);
+    assert_true(!z->thin[RATE_REPEAT] && z->rate[RATE_REPEAT] == 0);
+    assert_non_null(z->unranked);
+    assert_string_equal(z->unranked, REPORT_THIN);
+    assert_int_equal(n->rank, 0);
+    assert_non_null(n->unranked);
+    assert_string_equal(n->unranked, REPORT_NO_CASES);
+    assert_null(in(&t, "B")->unranked);
+    assert_int_equal(in(&t, "B")->rank, 1);
 }
 
 static void test_periods(void **state)
@@ -586,6 +613,7 @@ int main(void)
         cmocka_unit_test(test_rates_equal_as_published_share_a_rank),
         cmocka_unit_test(test_flags_when_ranks_tie),
         cmocka_unit_test(test_too_few_cases),
+        cmocka_unit_test(test_unranked_says_why),
         cmocka_unit_test_setup_teardown(test_return_rate_counts_dispatches_returned, savepoint,
                                         rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_response_rate_counts_decided_acceptances, savepoint,

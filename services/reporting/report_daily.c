@@ -14,11 +14,12 @@
 #define DAY "$5::date"
 
 /* $1 districts, $2 start of the day, $3 its end, $4 min(end, now())
- * (report_bounds), $5 the day, $6 time zone. A deadline, event or alert
- * without a unit counts for the order's active units. A deadline whose clock
- * stopped before its due time (an order waiting or returned) is not due,
- * today or overdue (deadline_fell_due, migration 043): its due time moves
- * when the clock runs again.
+ * (report_bounds), $5 the day, $6 time zone. A deadline or event without a
+ * unit counts for the order's active units; an alert for the unit
+ * REPORT_ALERT_UNIT says, as in jiesu report and on the wall board. A
+ * deadline whose clock stopped before its due time (an order waiting or
+ * returned) is not due, today or overdue (deadline_fell_due, migration 043):
+ * its due time moves when the clock runs again.
  *
  * In progress and overdue come from the resolve deadlines of every day the
  * orders in progress started on, by the day they started (report_sheet_days,
@@ -77,26 +78,23 @@ static const char DAILY_SQL[] =
     "    SELECT e.complaint_id, eu.id AS unit_id FROM complaint_events e"
     "    LEFT JOIN units eu ON eu.code = e.detail->>'unit'"
     "    WHERE e.event = 'closed' AND e.at >= " T0 " AND e.at < " T1
-    "), x0 AS ("
-    "    SELECT x.complaint_id, x.unit_id FROM alerts x WHERE x.created_at >= " T0 " AND x.created_at < " T1
-    "), tagged AS ("
-    "    SELECT 'closed' AS what, complaint_id, unit_id FROM e0"
-    "    UNION ALL SELECT 'escalated', complaint_id, unit_id FROM x0"
     "), tg AS ("
-    "    SELECT what, unit_id FROM tagged WHERE unit_id IS NOT NULL"
+    "    SELECT unit_id FROM e0 WHERE unit_id IS NOT NULL"
     "    UNION ALL"
-    "    SELECT t.what, a.unit_id FROM tagged t"
-    "    JOIN assignments a ON a.complaint_id = t.complaint_id AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE t.unit_id IS NULL"
+    "    SELECT a.unit_id FROM e0"
+    "    JOIN assignments a ON a.complaint_id = e0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
+    "    WHERE e0.unit_id IS NULL"
     "), tga AS ("
-    "    SELECT unit_id, count(*) FILTER (WHERE what = 'closed') AS closed,"
-    "           count(*) FILTER (WHERE what = 'escalated') AS escalated"
-    "    FROM tg GROUP BY unit_id"
+    "    SELECT unit_id, count(*) AS closed FROM tg GROUP BY unit_id"
+    "), xa AS ("                 /* alerts raised on D, each for the unit it counts for */
+    "    SELECT " REPORT_ALERT_UNIT("x") " AS unit_id, count(*) AS escalated FROM alerts x"
+    "    WHERE x.created_at >= " T0 " AND x.created_at < " T1 " GROUP BY 1"
     ")"
     "SELECT u.code, u.name, coalesce(dla.new_orders, 0), coalesce(ip.in_progress, 0),"
     "       coalesce(dla.due_today, 0), coalesce(ip.overdue, 0) + coalesce(dla.due_late, 0), coalesce(tga.closed, 0),"
-    "       coalesce(tga.escalated, 0)"
+    "       coalesce(xa.escalated, 0)"
     "  FROM u LEFT JOIN dla ON dla.unit_id = u.id LEFT JOIN ip ON ip.unit_id = u.id LEFT JOIN tga ON tga.unit_id = u.id"
+    "  LEFT JOIN xa ON xa.unit_id = u.id"
     " ORDER BY u.code";
 
 static void read_row(report_daily_row *r, const PGresult *res, int i)

@@ -110,7 +110,7 @@ static int daily_row(Jiesu__Table *t, const char *name, const char *code, const 
 
 static Jiesu__Table *daily_table(const report_daily *d)
 {
-    /* of day D, which need not be today; every alert raised that day, acknowledged or not */
+    /* of day D, which need not be today; every alert raised that day on the street's orders, acknowledged or not */
     static const char *const HEAD[] = {"街道", "代码", "新派单", "在办", "当日到期", "超期", "销号", NAMES_ALERT "次数"};
     long sum[NCOUNTS] = {0};
     Jiesu__Table *t = view_table_new("一天一调度", "llrrrrrr", HEAD, 8);

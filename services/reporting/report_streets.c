@@ -11,7 +11,9 @@
  *              deadlines.cycle) either the resolve deadline has passed, or the
  *              order is still 'dispatched' and the accept deadline has passed;
  *              "passed" means due_at < now() on the database clock
- *   alerts   = alerts rows of those orders (any rung, any cycle)
+ *   alerts   = alerts on the orders called inside the scope's dates (any rung,
+ *              any cycle), each for the unit it counts for (REPORT_ALERT_UNIT,
+ *              report_query.h: as the daily sheet and the wall board count them)
  * and, over all orders in the scope whatever their street:
  *   manual   = status 'manual' (waiting in the manual dispatch queue)
  *   unrouted = status 'new' (not routed yet)
@@ -38,11 +40,10 @@ static const char REPORT_STREETS_SQL[] =
     "WITH streets AS ("
     "    SELECT u.id, u.code, u.name FROM units u JOIN regions r ON r.code = u.region_code"
     "    WHERE u.kind = 'street' AND r.parent_code = ANY (string_to_array(replace($1, ' ', ''), ','))"
-    "), owned AS ("                 /* from the streets' assignments: each order's alerts counted once */
+    "), owned AS ("                 /* from the streets' assignments */
     "    SELECT a.unit_id, c.status,"
     "           c.status IN ('dispatched', 'accepted')"
-    "             AND (dl.resolve_past OR (c.status = 'dispatched' AND dl.accept_past)) AS overdue,"
-    "           (SELECT count(*) FROM alerts al WHERE al.complaint_id = c.id) AS alerts"
+    "             AND (dl.resolve_past OR (c.status = 'dispatched' AND dl.accept_past)) AS overdue"
     "    FROM streets st"
     "    JOIN assignments a ON a.unit_id = st.id AND a.active AND a.role = 'owner'"
     "    JOIN complaints c ON c.id = a.complaint_id"
@@ -54,21 +55,23 @@ static const char REPORT_STREETS_SQL[] =
     "          AND d.cycle = (SELECT max(d2.cycle) FROM deadlines d2 WHERE d2.complaint_id = c.id)"
     "    ) dl ON true"
     "    WHERE " IN_DATES
+    "), alerted AS ("
+    "    SELECT " REPORT_ALERT_UNIT("al") " AS unit_id, count(*) AS alerts"
+    "    FROM alerts al JOIN complaints c ON c.id = al.complaint_id WHERE " IN_DATES " GROUP BY 1"
     "), per_street AS ("
-    "    SELECT st.code, st.name,"
+    "    SELECT st.id, st.code, st.name,"
     "           count(o.unit_id) AS total,"
     "           count(*) FILTER (WHERE o.status IN ('dispatched', 'accepted', 'waiting')) AS open,"
     "           count(*) FILTER (WHERE o.status IN ('resolved', 'closed')) AS resolved,"
-    "           count(*) FILTER (WHERE o.overdue) AS overdue,"
-    "           coalesce(sum(o.alerts), 0) AS alerts"
+    "           count(*) FILTER (WHERE o.overdue) AS overdue"
     "    FROM streets st LEFT JOIN owned o ON o.unit_id = st.id"
-    "    GROUP BY st.code, st.name"
+    "    GROUP BY st.id, st.code, st.name"
     ")"
-    "SELECT q.manual, q.unrouted, p.code, p.name, p.total, p.open, p.resolved, p.overdue, p.alerts"
+    "SELECT q.manual, q.unrouted, p.code, p.name, p.total, p.open, p.resolved, p.overdue, coalesce(x.alerts, 0)"
     "  FROM (SELECT count(*) FILTER (WHERE c.status = 'manual') AS manual,"     /* by complaints_status */
     "               count(*) FILTER (WHERE c.status = 'new') AS unrouted"
     "          FROM complaints c WHERE c.status IN ('new', 'manual') AND " IN_DATES ") q"
-    "  LEFT JOIN per_street p ON true"
+    "  LEFT JOIN per_street p ON true LEFT JOIN alerted x ON x.unit_id = p.id"
     " ORDER BY p.code";
 
 enum { COL_MANUAL, COL_UNROUTED, COL_CODE, COL_NAME, COL_TOTAL, COL_OPEN, COL_RESOLVED,

@@ -51,22 +51,19 @@ static const char SQL_BOARD[] =
     "), od AS MATERIALIZED ("
     "    SELECT id, ticket_no, category, category_raw, kind, due_at, coalesce(unit_id, " OWNER_OF("id") ") AS unit_id"
     "      FROM od0 WHERE id IN " SEEN_AMONG("SELECT id FROM od0")
-    "), al AS MATERIALIZED ("
+    "), al AS MATERIALIZED ("   /* about orders: an alert about a unit counts for none (REPORT_ALERT_UNIT) */
     "    SELECT a.id, a.rung, a.created_at, c.ticket_no, c.category, c.category_raw,"
-    "           coalesce(a.unit_id, " OWNER_OF("a.complaint_id") ") AS unit_id"
-    "      FROM alerts a LEFT JOIN complaints c ON c.id = a.complaint_id"
-    "     WHERE a.acked_at IS NULL"
-    "       AND CASE WHEN a.complaint_id IS NULL THEN a.target_unit_id = (SELECT unit_id FROM me)"
-    "                ELSE a.complaint_id IN " SEEN_AMONG(OPEN_ALERTS_ORDERS)
-    "                     AND " VIEW_ALERT_SHOWN("a", "(SELECT unit_id FROM me)") " END"
+    "           " REPORT_ALERT_UNIT("a") " AS unit_id"
+    "      FROM alerts a JOIN complaints c ON c.id = a.complaint_id"
+    "     WHERE a.acked_at IS NULL AND a.complaint_id IN " SEEN_AMONG(OPEN_ALERTS_ORDERS)
+    "       AND " VIEW_ALERT_SHOWN("a", "(SELECT unit_id FROM me)")
     "), x AS ("
     "    SELECT 'order' AS s, id, ticket_no, category, category_raw, kind AS what, due_at AS at, unit_id FROM od"
     "    UNION ALL"
     "    SELECT 'alert', id, ticket_no, category, category_raw, rung, created_at, unit_id FROM al"
     "), xu AS ("
     "    SELECT x.*, un.code, un.name AS unit_name, un.kind AS unit_kind,"
-    "           CASE WHEN x.ticket_no IS NULL THEN '' ELSE coalesce(k.name, nullif(x.category_raw, ''), '未分类')"
-    "           END AS category_name,"
+    "           coalesce(k.name, nullif(x.category_raw, ''), '未分类') AS category_name,"
     "           row_number() OVER (PARTITION BY x.s ORDER BY array_position(ARRAY['accountability', 'supervise'],"
     "                              x.what) NULLS LAST, x.at, x.id) AS rn"
     "      FROM x LEFT JOIN units un ON un.id = x.unit_id LEFT JOIN categories k ON k.code = x.category"
@@ -81,7 +78,7 @@ static const char SQL_BOARD[] =
     "SELECT 'unit', code, name, kind, '', overdue, alerts, '',"
     "       row_number() OVER (ORDER BY overdue DESC, alerts DESC, kind <> 'street', code) FROM n"
     " UNION ALL"
-    " SELECT s, coalesce(ticket_no, ''), coalesce(unit_name, '未定单位'), category_name, what,"
+    " SELECT s, ticket_no, coalesce(unit_name, '未定单位'), category_name, what,"
     "        CASE s WHEN 'order' THEN extract(epoch FROM at)::bigint ELSE id END, 0, to_char(at, 'MM-DD HH24:MI'), rn"
     "   FROM xu WHERE rn <= " DB_NUM(WEB_BOARD_ROWS)
     " UNION ALL"
@@ -281,8 +278,8 @@ static const char BOARD_JS[] =
     "' 件，尚未派单 '+d.queue.unrouted+' 件。':'';"
     "table('overdue',d.overdue,'当前无超期工单',function(o){return[[o.ticket],[o.unit],[o.overdue_for,'n'],"
     "[o.category],[o.deadline+' '+o.due_at]];});"
-    "table('alerts',d.alerts,'当前无未确认告警',function(a){return[[a.rung_name],[a.ticket||'—'],[a.unit],"
-    "[a.raised_at],[a.category||'—']];});"
+    "table('alerts',d.alerts,'当前无未确认告警',function(a){return[[a.rung_name],[a.ticket],[a.unit],"
+    "[a.raised_at],[a.category]];});"
     "box.querySelectorAll('.more').forEach(function(p){p.textContent=(d[p.dataset.list].length<"
     "(p.dataset.list==='overdue'?d.overdue_total:d.alerts_total))?'只列出前 '+d.listed_max+' 件。':'';});"
     "said.textContent='更新于 '+d.updated_at+'（每 '+every/1000+' 秒自动更新）';said.className='updated';}"

@@ -11,16 +11,18 @@
  * current cycle (accept or resolve) not met, not paused and past due on
  * escalation's clock (esc_now(): the clock alerts are raised by), counted once,
  * for the deadline's unit (else the order's owner); how long overdue in working
- * time (the official calendar, report_calendar.h). Open alert: not acknowledged, counted for
- * the unit it is about (else the order's owner; none: 未定单位).
+ * time (the official calendar, report_calendar.h). Open alert: not acknowledged, about an
+ * order, counted for the unit it counts for in every count of alerts (REPORT_ALERT_UNIT,
+ * report_query.h: the deadline's unit, else the order's owner; none: 未定单位); an alert
+ * about a unit (单位超期率过高) is on no row, as on the daily sheet and in jiesu report.
  *
  * Who sees what is the database's rule (principal_sees, migration 010): an
  * order the reader may not see is in no count; a handler sees its own unit's
  * row only; alerts of the remind and supervise rungs about orders the reader
  * sees, and the alerts addressed to the reader's own unit (discipline
- * inspection's accountability and pattern alerts) — about an order only when
- * the reader may see it (the campaign office is sent the supervise alert of a
- * conduct complaint, which it never sees). Every street office and
+ * inspection's accountability and pattern alerts) about an order the reader
+ * may see (the campaign office is sent the supervise alert of a conduct
+ * complaint, which it never sees). Every street office and
  * department of the reader's districts has a row, 0 or not, so a clear row is
  * an answer too. Orders with no unit yet (the manual queue, not routed) are
  * counted beside the table. No personal data: no caller, address or reason.

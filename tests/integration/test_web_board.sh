@@ -41,6 +41,11 @@ check "escalation raised them" supervised
 sql "UPDATE alerts SET acked_at = now(), acked_by = 'test' WHERE id = (SELECT a.id FROM alerts a
      JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = '$b1' AND a.rung = 'remind')" >/dev/null
 
+# An alert about a unit, not an order (单位超期率过高), sent to discipline inspection.
+sql "INSERT INTO alerts (rung, cycle, unit_id, target, target_unit_id, reason, subject)
+     SELECT 'unit_overdue', 1, u.id, 'discipline', t.id, '单位超期率过高：中韩街道（测试）', 'test-week'
+       FROM units u, units t WHERE u.code = '370212001' AND t.code = '370212.discipline'" >/dev/null
+
 web_user zhong handler 370212001
 web_user jiwei discipline 370212.discipline
 web_user paidan dispatcher
@@ -61,6 +66,9 @@ check "… but not the conduct complaint" sh -c "! grep -q '$conduct' '$WEB_DIR/
 check "discipline inspection sees it, overdue, on its own row" \
     jq -e --arg t "$conduct" '[.overdue[] | select(.ticket == $t and (.unit | test("纪委监委")))] | length == 1' \
     "$WEB_DIR/board-jiwei.json"
+check_eq "an alert about a unit (单位超期率过高) is no alert on its orders: on no row, in no list, as in 告警次数" \
+    "0 0" "$(jq -r '"\([.alerts[] | select(.ticket == "")] | length) \(.alerts_total - (.alerts | length))"' \
+            "$WEB_DIR/board-jiwei.json")"
 check_eq "the dispatcher sees the manual queue's order counted beside the units" 1 \
     "$(jq -r .queue.manual "$WEB_DIR/board-paidan.json")"
 check "the acknowledged alert is not open any more" \

@@ -4,8 +4,9 @@
  * week once (the manual queue, orders not routed yet, conduct complaints, a
  * merged repeat at its own place), category names instead of codes, the
  * listed orders' resolve deadline and its state in every row, its headings
- * naming alerts 告警 as every other page does, and time spent waiting never
- * counted as late (in the metrics, the list and the daily sheet).
+ * naming alerts 告警 as every other page does, time spent waiting never
+ * counted as late (in the metrics, the list and the daily sheet), and a
+ * unit's alerts counted alike on the daily sheet and in jiesu report.
  *
  * Needs JIESU_TEST_PG (a migrated database); what each test adds is rolled back after it.
  */
@@ -25,6 +26,7 @@
 #include "report_daily.h"
 #include "report_html.h"
 #include "report_sheet.h"
+#include "report_streets.h"
 
 /* The bulletin of period p in working time on the official calendar
  * (08:30–17:30, UTC+8, the stored holidays). NULL with err. */
@@ -437,6 +439,55 @@ static void test_change_says_what_it_is(void **state)
     report_bulletin_free(&b);
 }
 
+/* 西街道's alerts (告警次数) on the daily sheet of 11-22 and in jiesu report. */
+static void west_alerts(PGconn *pg, long *daily, long *report, long *east_report)
+{
+    report_period day;
+    char err[512] = "";
+    assert_int_equal(report_period_day(&day, "2026-11-22", err, sizeof err), 0);
+    report_daily *d = report_daily_run(pg, "880100", "Asia/Shanghai", &day, err, sizeof err);
+    if (!d)
+        fail_msg("report_daily_run: %s", err);
+    for (size_t i = 0; i < d->n; i++)
+        if (strcmp(d->rows[i].code, WEST) == 0)
+            *daily = d->rows[i].escalated;
+    report_daily_free(&d);
+    report_scope scope = {.districts = "880100", .timezone = "Asia/Shanghai"};
+    Jiesu__ReportReply *r = report_streets(pg, &scope, err, sizeof err);
+    if (!r)
+        fail_msg("report_streets: %s", err);
+    for (size_t i = 0; i < r->n_streets; i++) {
+        if (strcmp(r->streets[i]->street_code, WEST) == 0)
+            *report = r->streets[i]->alerts;
+        if (strcmp(r->streets[i]->street_code, EAST) == 0)
+            *east_report = r->streets[i]->alerts;
+    }
+    report_reply_free(&r);
+}
+
+/* The daily sheet and jiesu report count a unit's alerts by one rule
+ * (REPORT_ALERT_UNIT): the alerts about its orders, each for the unit whose
+ * deadline it climbed. On 11-22, beside W4's remind and supervise, 西街道 had
+ * a remind on a deadline of its own of FX-E4 (东街道's order now), and
+ * escalation found its overdue rate too high (单位超期率过高: about the
+ * unit, no order). The sheet counted that one too (4), and jiesu report
+ * counted E4's remind for 东, the order's owner now (西 3: W2's and W4's). */
+static void test_alerts_counted_alike(void **state)
+{
+    PGconn *pg = *state;
+    exec_ok(pg, "INSERT INTO alerts (complaint_id, rung, cycle, unit_id, target, subject, reason, created_at)"
+                " SELECT NULL, 'unit_overdue', 1, u.id, 'discipline', 'fixture', '单位超期率过高：西街道',"
+                " '2026-11-22 08:00+08' FROM units u WHERE u.code = '" WEST "'");
+    exec_ok(pg, "INSERT INTO alerts (complaint_id, rung, cycle, unit_id, target, reason, created_at)"
+                " SELECT c.id, 'remind', 1, u.id, 'fixture', 'fixture', '2026-11-22 12:00+08'"
+                " FROM complaints c, units u WHERE c.ticket_no = 'FX-E4' AND u.code = '" WEST "'");
+    long daily = -1, report = -1, east = -1;
+    west_alerts(pg, &daily, &report, &east);
+    if (daily != 3 || report != 4 || east != 1)
+        fail_msg("西街道's alerts: %ld on 11-22's sheet, %ld in jiesu report (东 %ld); expected 3 (W4's two, E4's),"
+                 " 4 (and W2's), 1 (E0's)", daily, report, east);
+}
+
 /* A unit not ranked says why, the same on the page and in the files: 北街道,
  * without a case in W47, read "–" on the page and nothing in the files, and
  * 南街道's rank of W46, a week without a case, "–" too. */
@@ -481,6 +532,7 @@ int main(void)
         cmocka_unit_test(test_alerts_named_as_everywhere),
         cmocka_unit_test(test_change_says_what_it_is),
         cmocka_unit_test(test_unranked_says_why),
+        cmocka_unit_test_setup_teardown(test_alerts_counted_alike, savepoint, rollback_to_savepoint),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

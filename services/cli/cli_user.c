@@ -31,6 +31,7 @@
 
 #include "auth.h"
 #include "bus.h"
+#include "cli_args.h"
 #include "cli_password.h"
 #include "cli_table.h"
 #include "clock.h"
@@ -93,50 +94,26 @@ static int known_op(const char *op)
     return -1;
 }
 
-/* 1 when operation k uses option a, else 0 after saying which it uses. */
-static int option_of(int k, const char *a)
-{
-    const char *opts = OPS[k].opts, *at = strstr(opts, a);
-    size_t len = strlen(a);
-    if (a[0] == '-' && at && (at == opts || at[-1] == ' ') && (at[len] == ' ' || at[len] == '\0'))
-        return 1;
-    if (a[0] != '-')
-        cli_error("user %s：多余的参数“%s”（一次只处理一个用户名或地址）", OPS[k].op, a);
-    else if (*opts)
-        cli_error("user %s 没有 %s 选项；它的选项：%s", OPS[k].op, a, opts);
-    else
-        cli_error("user %s 不带选项（给了 %s）", OPS[k].op, a);
-    return 0;
-}
-
-/* Parses the options after "user OP [NAME]" of operation k. 0, or -1 after
- * saying what is wrong. */
+/* Parses the options after "user OP [NAME]" of operation k, refusing any
+ * it does not use (cli_args.h). 0, or -1 after saying what is wrong. */
 static int parse(int argc, char **argv, int first, int k, Jiesu__UserRequest *rq, user_opts *o)
 {
+    char cmd[32];
+    const char *rate = NULL;
+    snprintf(cmd, sizeof cmd, "user %s", OPS[k].op);
     for (int i = first; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int valued = strcmp(a, "--role") == 0 || strcmp(a, "--unit") == 0 || strcmp(a, "--display") == 0 ||
-                     strcmp(a, "--key-out") == 0 || strcmp(a, "--public-key") == 0 || strcmp(a, "--rate") == 0;
-        if (!option_of(k, a))
+        const char *a = argv[i];
+        const char **slot = strcmp(a, "--role") == 0      ? (const char **)&rq->role
+                            : strcmp(a, "--unit") == 0    ? (const char **)&rq->unit
+                            : strcmp(a, "--display") == 0 ? (const char **)&rq->display_name
+                            : strcmp(a, "--key-out") == 0 ? &o->key_out
+                            : strcmp(a, "--public-key") == 0 ? &o->public_key
+                            : strcmp(a, "--rate") == 0    ? &rate
+                                                          : NULL;
+        if (!cli_args_option(cmd, OPS[k].opts, a, "（一次只处理一个用户名或地址）") ||
+            (slot && cli_args_value(cmd, argc, argv, &i, slot) < 0))
             return -1;
-        if (valued && !v) {
-            cli_error("user %s：%s 后面要写它的值", OPS[k].op, a);
-            return -1;
-        }
-        if (strcmp(a, "--role") == 0)
-            rq->role = argv[++i];
-        else if (strcmp(a, "--unit") == 0)
-            rq->unit = argv[++i];
-        else if (strcmp(a, "--display") == 0)
-            rq->display_name = argv[++i];
-        else if (strcmp(a, "--key-out") == 0)
-            o->key_out = argv[++i];
-        else if (strcmp(a, "--public-key") == 0)
-            o->public_key = argv[++i];
-        else if (strcmp(a, "--rate") == 0 && (rq->rate_per_minute = (int32_t)cli_count(argv[++i], 1, RATE_MAX)) <= 0) {
-            cli_error("user %s：--rate 要写 1 到 %d 的整数（每分钟请求数），不是“%s”", OPS[k].op, RATE_MAX, argv[i]);
-            return -1;
-        } else if (strcmp(a, "--no-key") == 0)
+        if (strcmp(a, "--no-key") == 0)
             o->no_key = 1;
         else if (strcmp(a, "--password-stdin") == 0)
             o->password_stdin = 1;
@@ -145,6 +122,8 @@ static int parse(int argc, char **argv, int first, int k, Jiesu__UserRequest *rq
         else if (strcmp(a, "--all") == 0)
             rq->all = 1;
     }
+    if (rate && (rq->rate_per_minute = (int32_t)cli_args_number(cmd, "--rate", rate, 1, RATE_MAX, "（每分钟请求数）")) < 0)
+        return -1;
     if (o->key_out && o->public_key) {
         cli_error("user %s：--key-out 和 --public-key 只能用一个（自己做的密钥只交公钥：--public-key）", OPS[k].op);
         return -1;

@@ -129,6 +129,10 @@ jiesu user enable adm-short extra >"$adm/opt-extra.out" 2>&1
 check "a second name is refused, not ignored" grep -q "多余的参数“extra”" "$adm/opt-extra.out"
 jiesu user token adm-short --rate 0 >"$adm/opt-rate.out" 2>&1
 check "a rate that is no whole number from 1 says what it must be" grep -q -- "--rate 要写 1 到 1000000 的整数" "$adm/opt-rate.out"
+jiesu user move adm-short --role handler --role admin >"$adm/opt-twice.out" 2>&1
+check_eq "an option given twice is a usage error, not the last one taken" 2 $?
+check "… saying both values" grep -q "jiesu: user move：--role 写了两次（“handler”和“admin”）；只能写一个" "$adm/opt-twice.out"
+check_eq "… and the user's role is not changed" 0 "$(sql "SELECT count(*) FROM principals WHERE name = 'adm-short' AND role = 'admin'")"
 
 # 4b. Enabling a user who is neither disabled nor locked changes nothing and
 # records nothing; before, it answered 已启用用户 and wrote user.enable.

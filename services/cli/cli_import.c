@@ -9,7 +9,9 @@
  * or a profile file of the clerk's own, sent with the import; --dry-run
  * prints the mapping and the first rows as they would be stored. The rows
  * refused or repeated come back to this machine as a file beside the
- * imported one (cli_rejects.h); --rejects fetches them again. An import
+ * imported one (cli_rejects.h); --rejects fetches them again. The options
+ * may stand before or after the files; one not known, or given twice, is
+ * refused before any file is sent. An import
  * that stopped part way says so first, with its number, what of the file
  * is stored and what to do (intake's words), then the stored part's
  * summary and rejects, and the command fails.
@@ -33,6 +35,7 @@
 #include <unistd.h>
 
 #include "bus.h"
+#include "cli_args.h"
 #include "cli_progress.h"
 #include "cli_rejects.h"
 #include "import_client.h"
@@ -44,6 +47,7 @@
 #define SENDS 3                 /* whole sends of one file when intake restarts under it */
 #define PROFILE_MAX_BYTES (256 * 1024)
 #define UNMAPPED_SHOWN 10
+#define IMPORT_OPTS "--profile --dry-run --rejects"
 
 /* How the files are to be imported (the command's options). */
 typedef struct {
@@ -256,33 +260,54 @@ static int is_profile_file(const char *v)
     return strchr(v, '/') || (n > 5 && strcmp(v + n - 5, ".conf") == 0);
 }
 
+/* The options anywhere among the files, the files moved to argv[1..]:
+ * their count, or -1 after saying what is wrong. *rejects is the import
+ * number of --rejects, which goes alone. */
+static int parse(int argc, char **argv, import_how *how, const char **rejects)
+{
+    int files = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || a[1] == '\0')
+            argv[1 + files++] = argv[i];
+        else if (!cli_args_option("import", IMPORT_OPTS, a, ""))
+            return -1;
+        else if (strcmp(a, "--dry-run") == 0)
+            how->dry_run = 1;
+        else if (cli_args_value("import", argc, argv, &i, strcmp(a, "--profile") == 0 ? &how->profile : rejects) < 0)
+            return -1;
+    }
+    if (*rejects && (files || how->dry_run || how->profile)) {
+        cli_error("import：--rejects 只和导入编号一起写（它取回已做的导入的拒收明细，不导入文件）");
+        return -1;
+    }
+    if (!*rejects && !files) {
+        cli_error("import：要写导入的文件");
+        return -1;
+    }
+    return files;
+}
+
 int cli_import_main(cli_ctx *ctx, int argc, char **argv)
 {
     import_how how = {0};
+    const char *rejects = NULL;
     char name[256];
-    int i = 1;
-    if (argc > 1 && strcmp(argv[1], "--rejects") == 0)
-        return cli_rejects_main(ctx, argc, argv);
-    for (; i < argc && argv[i][0] == '-'; i++) {
-        if (strcmp(argv[i], "--dry-run") == 0)
-            how.dry_run = 1;
-        else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc && !how.profile)
-            how.profile = argv[++i];
-        else
-            break;
-    }
-    if (i >= argc || argv[i][0] == '-') {
+    int files = parse(argc, argv, &how, &rejects);
+    if (files < 0) {
         fprintf(stderr, "用法：jiesu import [--profile 模板名|模板文件.conf] [--dry-run] 文件...\n"
                         "      jiesu import --rejects 导入编号\n");
         return 2;
     }
+    if (rejects)
+        return cli_rejects_main(ctx, rejects);
     if (how.profile && is_profile_file(how.profile) && read_profile(how.profile, &how, name, sizeof name) < 0)
         return 1;
     long secs = config_long(ctx->cfg, "cli.import_timeout_seconds");
     int import_timeout_ms = (int)((secs > 0 && secs < 86400 ? secs : 1800) * 1000);
     int timeout_ms = (int)(1000 * config_long(ctx->cfg, "cli.timeout_seconds"));
     int failed = 0;
-    for (; i < argc; i++)
+    for (int i = 1; i <= files; i++)
         failed += import_one(ctx, argv[i], &how, timeout_ms, import_timeout_ms) < 0;
     fflush(stdout);
     free(how.profile_text);

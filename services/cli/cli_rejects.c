@@ -165,12 +165,12 @@ int cli_rejects_fetch(cli_ctx *ctx, int64_t id, const char *beside, char *local,
     return rc;
 }
 
-int cli_rejects_main(cli_ctx *ctx, int argc, char **argv)
+int cli_rejects_main(cli_ctx *ctx, const char *typed)
 {
     char local[PATH_MAX];
-    long id = argc == 3 ? cli_count(argv[2], 1, LONG_MAX) : -1;
+    long id = cli_count(typed, 1, LONG_MAX);
     if (id < 0) {
-        fprintf(stderr, "用法：jiesu import --rejects 导入编号\n");
+        cli_error("import：--rejects 后面写导入编号（正整数，导入时汇总行里说的第几号），不是“%s”", typed);
         return 2;
     }
     if (cli_rejects_fetch(ctx, id, NULL, local, sizeof local) < 0)

@@ -27,7 +27,7 @@
  * recorded). 0 with the new file's path in local; -1 after printing why. */
 int cli_rejects_fetch(cli_ctx *ctx, int64_t id, const char *beside, char *local, size_t cap);
 
-/* `jiesu import --rejects 导入编号`: argv[1] is "--rejects". The exit status. */
-int cli_rejects_main(cli_ctx *ctx, int argc, char **argv);
+/* `jiesu import --rejects 导入编号`, id the number as typed. The exit status. */
+int cli_rejects_main(cli_ctx *ctx, const char *id);
 
 #endif

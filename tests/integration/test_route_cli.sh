@@ -45,6 +45,17 @@ printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,�
 as_role clerk jiesu import --dry-run "$HARNESS_DIR/route-cli-bad.csv" >"$HARNESS_DIR/route-cli-dry-bad.out" 2>&1
 check "a dry run names a row it would refuse in Chinese, by its row as the preview does, not 'row 2 (诉求内容)'" \
     grep -q '^第 2 行（诉求内容）：必填项为空（诉求内容）$' "$HARNESS_DIR/route-cli-dry-bad.out"
+# An option after the files is the import's: before, `jiesu import FILE
+# --dry-run` imported FILE for real, then failed on a file named --dry-run.
+printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
+    "RC-8,2026/10/1 9:25,孙先生,13800000008,崂山区张村社区6号,楼道灯坏了没人修,,一般" >"$HARNESS_DIR/route-cli-late.csv"
+as_role clerk jiesu import "$HARNESS_DIR/route-cli-late.csv" --dry-run >"$HARNESS_DIR/route-cli-late.out" 2>&1
+check_eq "--dry-run after the file: a dry run" 0 $?
+check_eq "… storing nothing" 0 "$(sql "SELECT count(*) FROM complaints WHERE ticket_no = 'RC-8'")"
+as_role clerk jiesu import "$HARNESS_DIR/route-cli-late.csv" --dry-rn >"$HARNESS_DIR/route-cli-late.out" 2>&1
+check_eq "an option import does not have: a usage error, no file sent" "2 0" "$? $(sql "SELECT count(*) FROM complaints WHERE ticket_no = 'RC-8'")"
+check "… naming it and those it has" \
+    grep -q "^jiesu: import 没有 --dry-rn 选项；它的选项：--profile --dry-run --rejects$" "$HARNESS_DIR/route-cli-late.out"
 
 check_eq "RC-1: owned by 中韩街道" "370212001" \
     "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-1' AND a.active AND a.role = 'owner'")"
@@ -464,3 +475,19 @@ check "… a unit's actions named as the order's page and its statuses name them
 "$JIESU_BIN/jiesu" help nope >"$HARNESS_DIR/help.out" 2>&1
 check_eq "… a command there is none of: exit 2" 2 $?
 check "… saying so" grep -q '没有命令“nope”' "$HARNESS_DIR/help.out"
+
+# ---- what a command does not take ----
+# An option a command does not use, one given twice or without its value, a
+# number that is none, a word too many or two options that exclude each
+# other: exit 2, saying what was given and what the command takes, before
+# anything is sent. Before, some were ignored (the later of two values, one
+# of two options that exclude each other, a word after `help CMD`) and the
+# rest refused with the usage alone.
+refused() {     # refused SAID ARGS...: jiesu ARGS exits 2 and says SAID on its own line
+    "$JIESU_BIN/jiesu" "${@:2}" >"$HARNESS_DIR/refused.out" 2>&1
+    [ $? -eq 2 ] && grep -qxF -- "jiesu: $1" "$HARNESS_DIR/refused.out"
+}
+check "import: --rejects beside a file" refused "import：--rejects 只和导入编号一起写（它取回已做的导入的拒收明细，不导入文件）" \
+    import --rejects 1 "$HARNESS_DIR/route-cli.csv"
+check "import: --rejects that is no number" refused "import：--rejects 后面写导入编号（正整数，导入时汇总行里说的第几号），不是“上一次”" \
+    import --rejects 上一次

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bus.h"
+#include "cli_args.h"
 
 #define ACK_TRIES 2
 
@@ -19,7 +20,10 @@ int cli_ack_main(cli_ctx *ctx, int argc, char **argv)
     Jiesu__Envelope *env = NULL;
     Jiesu__AckReply *reply = NULL;
     Jiesu__AckRequest rq = JIESU__ACK_REQUEST__INIT;
-    if (argc < 2 || argc > 3 || (rq.alert_id = strtoll(argv[1], &end, 10)) <= 0 || *end) {
+    int words = cli_args_words("ack", argc, argv, 1, 2, "告警编号");
+    if (words == 0 && ((rq.alert_id = strtoll(argv[1], &end, 10)) <= 0 || *end))
+        cli_error("ack：告警编号是 `jiesu alerts` 列出的正整数，不是“%s”", argv[1]);
+    if (words < 0 || rq.alert_id <= 0 || *end) {
         fprintf(stderr, "用法：jiesu ack 编号 [备注]   （编号：`jiesu alerts` 列出的告警编号）\n");
         return 2;
     }

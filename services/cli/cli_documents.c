@@ -5,6 +5,9 @@
  *   jiesu daily [--date YYYY-MM-DD] [--json]         today's dispatch sheet per street
  *   jiesu bulletin [--week last|this|YYYY-Www] (--out DIR | --json)   last week's bulletin,
  *                                                  this week's so far, or an ISO week's
+ *
+ * An option either does not take, one given twice, or --out with --json is
+ * refused (cli_args.h), before anything is asked.
  */
 #include "cli.h"
 
@@ -16,6 +19,7 @@
 #include <unistd.h>
 
 #include "bus.h"
+#include "cli_args.h"
 #include "report_period.h"
 #include "text.h"
 
@@ -109,36 +113,47 @@ int cli_daily_main(cli_ctx *ctx, int argc, char **argv)
 {
     const char *date = "", *format = "text";
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--date") == 0 && i + 1 < argc)
-            date = argv[++i];
-        else if (strcmp(argv[i], "--json") == 0)
-            format = "json";
-        else {
+        const char *a = argv[i];
+        if (!cli_args_option("daily", "--date --json", a, "（日期写在 --date 后面）") ||
+            (strcmp(a, "--date") == 0 && cli_args_value("daily", argc, argv, &i, &date) < 0)) {
             fprintf(stderr, "用法：jiesu daily [--date YYYY-MM-DD] [--json]\n");
             return 2;
         }
+        if (strcmp(a, "--json") == 0)
+            format = "json";
     }
     return fetch(ctx, "daily", date, format, NULL);
+}
+
+/* bulletin's options: 0, or -1 after saying what is wrong. */
+static int bulletin_args(int argc, char **argv, const char **week, const char **out, int *json)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!cli_args_option("bulletin", "--week --out --json", a, "（周写在 --week 后面，目录写在 --out 后面）") ||
+            (strcmp(a, "--json") != 0 && cli_args_value("bulletin", argc, argv, &i, strcmp(a, "--week") == 0 ? week : out) < 0))
+            return -1;
+        *json |= strcmp(a, "--json") == 0;
+    }
+    if (*out && *json) {
+        cli_error("bulletin：--out 和 --json 只能用一个（--out 把文件写进目录，--json 把数据打印出来）");
+        return -1;
+    }
+    if (!*out && !*json) {
+        cli_error("bulletin：要写 --out 目录（写出文件）或 --json（打印数据）");
+        return -1;
+    }
+    return 0;
 }
 
 int cli_bulletin_main(cli_ctx *ctx, int argc, char **argv)
 {
     const char *week = "", *out = NULL;
-    int json = 0, bad = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--week") == 0 && i + 1 < argc)
-            week = argv[++i];
-        else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
-            out = argv[++i];
-        else if (strcmp(argv[i], "--json") == 0)
-            json = 1;
-        else
-            bad = 1;
-    }
-    if (bad || (!out && !json)) {
+    int json = 0;
+    if (bulletin_args(argc, argv, &week, &out, &json) < 0) {
         fprintf(stderr, "用法：jiesu bulletin [--week last|this|YYYY-Www] (--out 目录 | --json)\n"
                         "      （默认上周：发通报的那一整周）\n");
         return 2;
     }
-    return fetch(ctx, "bulletin", week, json ? "json" : "files", json ? NULL : out);
+    return fetch(ctx, "bulletin", week, json ? "json" : "files", out);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bus.h"
+#include "cli_args.h"
 #include "text.h"
 
 #define PHONE_TRIES 1       /* each answer is recorded: not sent twice */
@@ -18,11 +19,11 @@
 int cli_phone_main(cli_ctx *ctx, int argc, char **argv)
 {
     char what[160], typed[256], err[1024];
-    const char *ticket = argc == 2 ? text_ticket(typed, sizeof typed, argv[1]) : NULL;
+    const char *ticket = NULL;
     Jiesu__Envelope *env = NULL;
     Jiesu__PhoneReply *reply = NULL;
     Jiesu__PhoneRequest rq = JIESU__PHONE_REQUEST__INIT;
-    if (!ticket || ticket[0] == '-') {
+    if (cli_args_words("phone", argc, argv, 1, 1, "工单号") < 0 || !(ticket = text_ticket(typed, sizeof typed, argv[1]))) {
         fprintf(stderr, "用法：jiesu phone 工单号   （来电人完整号码，打电话给来电人时用；每次查看都记入工单的处理记录）\n");
         return 2;
     }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bus.h"
+#include "cli_args.h"
 #include "cli_table.h"
 #include "names.h"
 #include "report_json.h"
@@ -21,22 +22,25 @@ typedef struct {
     int         json;
 } report_args;
 
+/* The options and the one kind there is. 0, or -1 after saying what is wrong. */
 static int parse_args(report_args *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
-    a->kind = "streets";
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0)
+        const char *w = argv[i];
+        if (strcmp(w, "streets") == 0 && !a->kind)
+            a->kind = w;
+        else if (w[0] != '-' && !a->kind) {
+            cli_error("report：没有“%s”这种汇总；只有 streets（各街道汇总，不写也是它）", w);
+            return -1;
+        } else if (!cli_args_option("report", "--json --from --to", w, ""))
+            return -1;
+        else if (strcmp(w, "--json") == 0)
             a->json = 1;
-        else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
-            a->from = argv[++i];
-        else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
-            a->to = argv[++i];
-        else if (strcmp(argv[i], "streets") == 0 && i == 1)
-            a->kind = argv[i];
-        else
+        else if (cli_args_value("report", argc, argv, &i, strcmp(w, "--from") == 0 ? &a->from : &a->to) < 0)
             return -1;
     }
+    a->kind = "streets";
     return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "bus.h"
+#include "cli_args.h"
 #include "cli_table.h"
 #include "clock.h"
 #include "svc.h"
@@ -146,7 +147,13 @@ static int print_lines(const status_line *lines)
 int cli_status_main(cli_ctx *ctx, int argc, char **argv)
 {
     status_line lines[NLINES];
-    long wait_s = argc == 1 ? 0 : argc == 3 && strcmp(argv[1], "--wait") == 0 ? cli_count(argv[2], 0, WAIT_MAX_S) : -1;
+    const char *wait = NULL;
+    long wait_s = 0;
+    for (int i = 1; i < argc && wait_s >= 0; i++)
+        if (!cli_args_option("status", "--wait", argv[i], "") || cli_args_value("status", argc, argv, &i, &wait) < 0)
+            wait_s = -1;
+    if (wait_s == 0 && wait)
+        wait_s = cli_args_number("status", "--wait", wait, 0, WAIT_MAX_S, "（秒数）");
     if (wait_s < 0) {
         fprintf(stderr, "用法：jiesu status [--wait 秒数（0 到 %d）]\n", WAIT_MAX_S);
         return 2;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "bus.h"
+#include "cli_args.h"
 #include "cli_table.h"
 #include "names.h"
 #include "text.h"
@@ -63,8 +64,8 @@ int cli_view(cli_ctx *ctx, const char *svc, const char *what, const char *name, 
 int cli_show_main(cli_ctx *ctx, int argc, char **argv)
 {
     char what[160], typed[256];
-    const char *ticket = argc == 2 ? text_ticket(typed, sizeof typed, argv[1]) : NULL;
-    if (!ticket || ticket[0] == '-') {
+    const char *ticket = NULL;
+    if (cli_args_words("show", argc, argv, 1, 1, "工单号") < 0 || !(ticket = text_ticket(typed, sizeof typed, argv[1]))) {
         fprintf(stderr, "用法：jiesu show 工单号\n");
         return 2;
     }
@@ -85,40 +86,55 @@ static const char *rung_code(const char *rung)
     return code;
 }
 
+/* The options of a list with --limit (opts names them all): each other's
+ * value into *other, whether --all into *all, --limit's checked. 0, or -1
+ * after saying what is wrong; words (up to one, into *word) when word is
+ * not NULL. */
+static int list_args(const char *cmd, const char *opts, int argc, char **argv, const char **word, const char **limit,
+                     const char **other, int *all)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (word && a[0] != '-' && !*word)
+            *word = a;
+        else if (!cli_args_option(cmd, opts, a, ""))
+            return -1;
+        else if (strcmp(a, "--all") == 0)
+            *all = 1;
+        else if (cli_args_value(cmd, argc, argv, &i, strcmp(a, "--limit") == 0 ? limit : other) < 0)
+            return -1;
+    }
+    return *limit && cli_args_number(cmd, "--limit", *limit, 1, VIEW_LIMIT_MAX, "（条数）") < 0 ? -1 : 0;
+}
+
 int cli_alerts_main(cli_ctx *ctx, int argc, char **argv)
 {
-    char *args[3] = {"", "", ""};       /* all, rung, limit */
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--all") == 0) {
-            args[0] = "all";
-        } else if (strcmp(argv[i], "--rung") == 0 && i + 1 < argc) {
-            if (!(args[1] = (char *)rung_code(argv[++i])))
-                return 2;
-        } else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc && cli_count(argv[i + 1], 1, VIEW_LIMIT_MAX) > 0) {
-            args[2] = argv[++i];
-        } else {
-            fprintf(stderr, "用法：jiesu alerts [--all] [--rung 级别] [--limit 条数（1 到 %d）]\n", VIEW_LIMIT_MAX);
-            return 2;
-        }
+    const char *limit = NULL, *rung = NULL;
+    int all = 0;
+    if (list_args("alerts", "--all --rung --limit", argc, argv, NULL, &limit, &rung, &all) < 0) {
+        fprintf(stderr, "用法：jiesu alerts [--all] [--rung 级别] [--limit 条数（1 到 %d）]\n", VIEW_LIMIT_MAX);
+        return 2;
     }
+    char *args[3] = {all ? "all" : "", "", limit ? (char *)limit : ""};     /* all, rung, limit */
+    if (rung && !(args[1] = (char *)rung_code(rung)))
+        return 2;
     return cli_view(ctx, "reporting", "alerts", "alerts", args, 3);
 }
 
 int cli_manual_main(cli_ctx *ctx, int argc, char **argv)
 {
-    char *args[1] = {""};
-    if (argc == 3 && strcmp(argv[1], "--limit") == 0 && cli_count(argv[2], 1, VIEW_LIMIT_MAX) > 0)
-        args[0] = argv[2];
-    else if (argc != 1) {
+    const char *limit = NULL;
+    if (list_args("manual", "--limit", argc, argv, NULL, &limit, NULL, NULL) < 0) {
         fprintf(stderr, "用法：jiesu manual [--limit 条数（1 到 %d）]\n", VIEW_LIMIT_MAX);
         return 2;
     }
+    char *args[1] = {limit ? (char *)limit : ""};
     return cli_view(ctx, "reporting", "manual", "manual", args, 1);
 }
 
 int cli_units_main(cli_ctx *ctx, int argc, char **argv)
 {
-    if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+    if (cli_args_words("units", argc, argv, 0, 1, "") < 0) {
         fprintf(stderr, "用法：jiesu units [文字]    （列出代码或名称含这段文字的单位）\n");
         return 2;
     }
@@ -127,24 +143,19 @@ int cli_units_main(cli_ctx *ctx, int argc, char **argv)
 
 int cli_audit_main(cli_ctx *ctx, int argc, char **argv)
 {
-    char *args[2] = {"", ""};       /* name, limit */
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc && cli_count(argv[i + 1], 1, VIEW_LIMIT_MAX) > 0) {
-            args[1] = argv[++i];
-        } else if (argv[i][0] != '-' && !*args[0]) {
-            args[0] = argv[i];
-        } else {
-            fprintf(stderr, "用法：jiesu audit [用户名] [--limit 条数（1 到 %d）]    （只看此人做的和对此人做的）\n",
-                    VIEW_LIMIT_MAX);
-            return 2;
-        }
+    const char *name = NULL, *limit = NULL;
+    if (list_args("audit", "--limit", argc, argv, &name, &limit, NULL, NULL) < 0) {
+        fprintf(stderr, "用法：jiesu audit [用户名] [--limit 条数（1 到 %d）]    （只看此人做的和对此人做的）\n",
+                VIEW_LIMIT_MAX);
+        return 2;
     }
+    char *args[2] = {name ? (char *)name : "", limit ? (char *)limit : ""};      /* name, limit */
     return cli_view(ctx, "reporting", "audit", "audit", args, 2);
 }
 
 int cli_profiles_main(cli_ctx *ctx, int argc, char **argv)
 {
-    if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+    if (cli_args_words("profiles", argc, argv, 0, 1, "") < 0) {
         fprintf(stderr, "用法：jiesu profiles [模板名]\n");
         return 2;
     }

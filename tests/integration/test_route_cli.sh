@@ -491,3 +491,20 @@ check "import: --rejects beside a file" refused "import：--rejects 只和导入
     import --rejects 1 "$HARNESS_DIR/route-cli.csv"
 check "import: --rejects that is no number" refused "import：--rejects 后面写导入编号（正整数，导入时汇总行里说的第几号），不是“上一次”" \
     import --rejects 上一次
+check "report: --from twice" refused "report：--from 写了两次（“2026-10-01”和“2026-11-01”）；只能写一个" \
+    report --from 2026-10-01 --from 2026-11-01
+check "report: an option of daily's" refused "report 没有 --date 选项；它的选项：--json --from --to" report --date 2026-10-01
+check "report: a summary there is none of, by name" refused "report：没有“weekly”这种汇总；只有 streets（各街道汇总，不写也是它）" report weekly
+check "daily: a date without --date" refused "daily：多余的参数“2026-11-20”（日期写在 --date 后面）" daily 2026-11-20
+check "bulletin: --out beside --json" refused "bulletin：--out 和 --json 只能用一个（--out 把文件写进目录，--json 把数据打印出来）" \
+    bulletin --out "$HARNESS_DIR/never" --json
+check "bulletin: --week without its week" refused "bulletin：--week 后面要写它的值" bulletin --json --week
+check "show: a second order" refused "show：多余的参数“RC-2”" show RC-1 RC-2
+check "phone: an option" refused "phone 不带选项（给了 --all）" phone RC-1 --all
+check "status: --wait that is no number" refused "status：--wait 要写 0 到 86400 的整数（秒数），不是“1m”" status --wait 1m
+check "manual: --all, which alerts has" refused "manual 没有 --all 选项；它的选项：--limit" manual --all
+check "alerts: --rung twice" refused "alerts：--rung 写了两次（“督办”和“催办”）；只能写一个" alerts --rung 督办 --rung 催办
+check "audit: --limit 0" refused "audit：--limit 要写 1 到 10000 的整数（条数），不是“0”" audit --limit 0
+check "units: two words" refused "units：多余的参数“街道”" units 中韩 街道
+check "profiles: an option" refused "profiles 不带选项（给了 --all）" profiles --all
+check "ack: no number" refused "ack：告警编号是 \`jiesu alerts\` 列出的正整数，不是“第一条”" ack 第一条

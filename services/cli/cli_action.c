@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "bus.h"
+#include "cli_args.h"
 #include "names.h"
 #include "text.h"
 
@@ -33,19 +34,20 @@ typedef struct {
     const char *name;
     int         text_args;      /* positional arguments after TICKET */
     int         text_required;  /* how many of them are required */
+    const char *need;           /* what the first of them is, as people call it */
     const char *usage;
 } action_cmd;
 
 static const action_cmd CMDS[] = {
-    {"accept", 0, 0, "accept 工单号"},
-    {"return", 1, 1, "return 工单号 理由"},
-    {"progress", 1, 1, "progress 工单号 进展"},
-    {"wait", 1, 1, "wait 工单号 理由"},
-    {"resume", 0, 0, "resume 工单号"},
-    {"resolve", 1, 0, "resolve 工单号 [说明]"},
-    {"callback", 2, 1, "callback 工单号 满意|基本满意|不满意 [备注]（不满意的工单重新办理）"},
-    {"dispatch", 2, 1, "dispatch 工单号 单位 [理由]"},
-    {"handback", 1, 1, "handback 工单号 理由（非本区事项退回热线）"},
+    {"accept", 0, 0, "", "accept 工单号"},
+    {"return", 1, 1, "理由", "return 工单号 理由"},
+    {"progress", 1, 1, "进展", "progress 工单号 进展"},
+    {"wait", 1, 1, "理由", "wait 工单号 理由"},
+    {"resume", 0, 0, "", "resume 工单号"},
+    {"resolve", 1, 0, "", "resolve 工单号 [说明]"},
+    {"callback", 2, 1, "回访结果", "callback 工单号 满意|基本满意|不满意 [备注]（不满意的工单重新办理）"},
+    {"dispatch", 2, 1, "单位", "dispatch 工单号 单位 [理由]"},
+    {"handback", 1, 1, "理由", "handback 工单号 理由（非本区事项退回热线）"},
 };
 
 static const action_cmd *find_cmd(const char *name)
@@ -57,29 +59,33 @@ static const action_cmd *find_cmd(const char *name)
 }
 
 /* Splits argv (after the command name) into TICKET (normalised into
- * typed, as imports store numbers), texts and options. 0 or -1 (usage). */
+ * typed, as imports store numbers) and texts; a word starting with "--"
+ * is an option, which none of them takes (a text may start with one "-").
+ * 0, or -1 after saying what is wrong. */
 static int parse(const action_cmd *c, int argc, char **argv, Jiesu__ActionRequest *rq, char typed[256])
 {
     const char *text[2] = {"", ""};
     int ntext = 0;
     rq->ticket_no = NULL;
     for (int i = 1; i < argc; i++) {
-        if (argv[i][0] == '-' && argv[i][1] == '-') {
-            return -1;
-        } else if (!rq->ticket_no) {
-            if (!(rq->ticket_no = (char *)text_ticket(typed, 256, argv[i])))
-                return -1;
-        } else if (ntext < c->text_args) {
-            text[ntext++] = argv[i];
-        } else {
+        if (strncmp(argv[i], "--", 2) == 0 || (rq->ticket_no && ntext == c->text_args)) {
+            cli_args_option(c->name, "", argv[i], "");
             return -1;
         }
+        if (rq->ticket_no)
+            text[ntext++] = argv[i];
+        else if (!(rq->ticket_no = (char *)text_ticket(typed, 256, argv[i])))
+            break;
     }
-    if (!rq->ticket_no || ntext < c->text_required)
+    if (!rq->ticket_no || ntext < c->text_required) {
+        cli_error("%s：要写%s", c->name, !rq->ticket_no ? "工单号" : c->need);
         return -1;
+    }
     if (strcmp(c->name, "callback") == 0) {
-        if (!(rq->result = (char *)names_callback_result(text[0])))
+        if (!(rq->result = (char *)names_callback_result(text[0]))) {
+            cli_error("callback：回访结果要写 满意、基本满意 或 不满意，不是“%s”", text[0]);
             return -1;
+        }
         rq->reason = (char *)text[1];
     } else if (strcmp(c->name, "dispatch") == 0) {
         rq->unit_code = (char *)text[0];

@@ -10,7 +10,8 @@
  * STREET is a street office's code or name. An entry whose numbers overlap
  * another of the same name is refused, naming it, unless --replace. A
  * shipped entry removed or replaced stays out (migrate does not load it
- * again) until restore puts it back.
+ * again) until restore puts it back. Each operation refuses an option it
+ * does not use (remove --landmark, list --numbers) and a word too many.
  */
 #include "cli.h"
 
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #include "bus.h"
+#include "cli_args.h"
 
 #define GAZETTEER_TRIES 1
 
@@ -51,22 +53,47 @@ static int parse_numbers(const char *s, Jiesu__GazetteerRequest *rq)
     return 0;
 }
 
-/* The options after NAME [STREET]. 0, or -1 (usage). */
-static int parse(int argc, char **argv, int first, Jiesu__GazetteerRequest *rq)
+/* The operations, the words each takes (NAME, STREET; list's TEXT) and its options. */
+static const struct {
+    const char *op, *words, *opts;
+    int         min, max;
+} OPS[] = {
+    {"add", "名称和街道", "--landmark --community --numbers --replace", 2, 2},
+    {"remove", "名称", "--numbers", 1, 1},
+    {"restore", "名称", "--numbers", 1, 1},
+    {"list", "", "", 0, 1},
+};
+
+/* The words and options after operation k, the words into words[]. Their
+ * count, or -1 after saying what is wrong. */
+static int parse(int argc, char **argv, int k, Jiesu__GazetteerRequest *rq, char **words)
 {
-    for (int i = first; i < argc; i++) {
-        if (strcmp(argv[i], "--landmark") == 0)
+    char cmd[32];
+    const char *numbers = NULL;
+    int n = 0;
+    snprintf(cmd, sizeof cmd, "gazetteer %s", OPS[k].op);
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' && n < OPS[k].max)
+            words[n++] = argv[i];
+        else if (!cli_args_option(cmd, OPS[k].opts, a, ""))
+            return -1;
+        else if (strcmp(a, "--landmark") == 0)
             rq->kind = "landmark";
-        else if (strcmp(argv[i], "--replace") == 0)
+        else if (strcmp(a, "--replace") == 0)
             rq->replace = 1;
-        else if (strcmp(argv[i], "--community") == 0 && i + 1 < argc)
-            rq->community = argv[++i];
-        else if (strcmp(argv[i], "--numbers") == 0 && i + 1 < argc && parse_numbers(argv[i + 1], rq) == 0)
-            i++;
-        else
+        else if (cli_args_value(cmd, argc, argv, &i, strcmp(a, "--numbers") == 0 ? &numbers : (const char **)&rq->community) < 0)
             return -1;
     }
-    return 0;
+    if (numbers && parse_numbers(numbers, rq) < 0) {
+        cli_error("%s：--numbers 要写门牌号的范围 起-止，不是“%s”", cmd, numbers);
+        return -1;
+    }
+    if (n < OPS[k].min) {
+        cli_error("%s：要写%s", cmd, OPS[k].words);
+        return -1;
+    }
+    return n;
 }
 
 static int send_change(cli_ctx *ctx, Jiesu__GazetteerRequest *rq)
@@ -95,17 +122,20 @@ static int send_change(cli_ctx *ctx, Jiesu__GazetteerRequest *rq)
 int cli_gazetteer_main(cli_ctx *ctx, int argc, char **argv)
 {
     Jiesu__GazetteerRequest rq = JIESU__GAZETTEER_REQUEST__INIT;
-    if (argc >= 2 && strcmp(argv[1], "list") == 0 && argc <= 3)
-        return cli_view(ctx, "assignment", "gazetteer list", "gazetteer", argv + 2, argc - 2);
-    int add = argc >= 4 && strcmp(argv[1], "add") == 0;
-    int remove = argc >= 3 && (strcmp(argv[1], "remove") == 0 || strcmp(argv[1], "restore") == 0);
-    if ((!add && !remove) || argv[2][0] == '-' || (add && argv[3][0] == '-'))
-        return usage();
-    rq.op = argv[1];
-    rq.name = argv[2];
-    rq.street = add ? argv[3] : "";
+    char *words[2] = {NULL, NULL};
+    int k = -1, n = -1;
+    for (size_t i = 0; argc >= 2 && i < sizeof OPS / sizeof OPS[0]; i++)
+        if (strcmp(argv[1], OPS[i].op) == 0)
+            k = (int)i;
+    if (argc >= 2 && k < 0)
+        cli_error("gazetteer：没有“%s”这个操作；有 add、remove、restore、list", argv[1]);
     rq.kind = "road";
-    if (parse(argc, argv, add ? 4 : 3, &rq) < 0 || (remove && (rq.replace || *rq.community)))
+    if (k < 0 || (n = parse(argc, argv, k, &rq, words)) < 0)
         return usage();
+    if (strcmp(OPS[k].op, "list") == 0)
+        return cli_view(ctx, "assignment", "gazetteer list", "gazetteer", words, n);
+    rq.op = argv[1];
+    rq.name = words[0];
+    rq.street = n > 1 ? words[1] : "";
     return send_change(ctx, &rq);
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "bus.h"
+#include "cli_args.h"
 #include "holidays.h"
 
 #define TRIES 2             /* storing the same days again changes nothing */
@@ -26,27 +27,71 @@
     "      （add 要写 --off 或 --work：--off 这一天放假，--work 这一天调休上班，如节前节后的周末；\n"           \
     "       complete：这一年的放假和调休上班都已逐日录入，全年完整）\n"
 
-/* Splits argv into the request. 0, -1 (usage), or -2 (said why). The file's
- * text, when one is loaded, goes to *text (the caller frees it). */
+/* The words and the day's --off or --work of argv: the count of words
+ * (the first four in args), or -1 after saying what is wrong. */
+static int split(int argc, char **argv, const char **args, const char **flag)
+{
+    int nargs = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int day = strcmp(a, "--off") == 0 || strcmp(a, "--work") == 0;
+        if (day && *flag && strcmp(*flag, a) != 0) {
+            cli_error("holidays add：--off 和 --work 只能用一个（--off 这一天放假，--work 这一天调休上班）");
+            return -1;
+        }
+        if (day)
+            *flag = a;
+        else if (a[0] == '-' && a[1]) {
+            cli_args_option("holidays", "--off --work", a, "");
+            return -1;
+        } else if (nargs++ < 4)
+            args[nargs - 1] = a;
+    }
+    return nargs;
+}
+
+/* The operation named args[0] with the n words given: 0 when they are
+ * right, else -1 after saying what is wrong. */
+static int check_op(const char **args, int n, const char *flag)
+{
+    static const struct {
+        const char *op, *need;
+    } OPS[] = {{"load", "文件"}, {"add", "日期和名称"}, {"complete", "年份"}};
+    int k = -1, add = n > 0 && strcmp(args[0], "add") == 0;
+    char cmd[32];
+    for (int i = 0; i < 3 && n > 0; i++)
+        k = strcmp(args[0], OPS[i].op) == 0 ? i : k;
+    if (n == 0 ? !flag : k >= 0 && n == (add ? 3 : 2) && (!flag == !add))
+        return 0;
+    if (n > 0 && k < 0) {
+        cli_error("holidays：没有“%s”这个操作；有 load、add、complete（不写：列出每年的天数）", args[0]);
+        return -1;
+    }
+    snprintf(cmd, sizeof cmd, "holidays %s", n ? args[0] : "");
+    if (flag && !add)
+        cli_error("%s：%s 只用于 add（录入一天）", n ? cmd : "holidays", flag);
+    else if (n > (add ? 3 : 2))
+        cli_error("%s：多余的参数“%s”", cmd, args[add ? 3 : 2]);
+    else if (n < (add ? 3 : 2))
+        cli_error("%s：要写%s", cmd, OPS[k].need);
+    else
+        cli_error("holidays add：要写 --off 或 --work");
+    return -1;
+}
+
+/* Splits argv into the request. 0, -1 (usage, said why), or -2 (said why).
+ * The file's text, when one is loaded, goes to *text (the caller frees it). */
 static int parse(int argc, char **argv, Jiesu__HolidaysRequest *rq, Jiesu__HolidayDay *day, char **text,
                  char *source, size_t cap)
 {
-    const char *args[3] = {NULL, NULL, NULL};
-    int nargs = 0, off = -1;
+    const char *args[4] = {NULL, NULL, NULL, NULL}, *flag = NULL;
     char err[512];
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--off") == 0 || strcmp(argv[i], "--work") == 0)
-            off = argv[i][2] == 'o';
-        else if (argv[i][0] == '-' && argv[i][1] == '-')
-            return -1;
-        else if (nargs < 3)
-            args[nargs++] = argv[i];
-        else
-            return -1;
-    }
+    int nargs = split(argc, argv, args, &flag);
+    if (nargs < 0 || check_op(args, nargs, flag) < 0)
+        return -1;
     if (nargs == 0)
-        return off < 0 ? 0 : -1;
-    if (strcmp(args[0], "load") == 0 && nargs == 2 && off < 0) {
+        return 0;
+    if (strcmp(args[0], "load") == 0) {
         if (!(*text = holidays_read_text(args[1], err, sizeof err))) {
             cli_error("holidays load: %s", err);
             return -2;
@@ -58,19 +103,17 @@ static int parse(int argc, char **argv, Jiesu__HolidaysRequest *rq, Jiesu__Holid
         rq->source = source;
         return 0;
     }
-    if (strcmp(args[0], "complete") == 0 && nargs == 2 && off < 0) {
+    if (strcmp(args[0], "complete") == 0) {
         if (strlen(args[1]) != 4 || strspn(args[1], "0123456789") != 4) {
             cli_error("holidays complete：“%s”不是年份：请写四位数，如 jiesu holidays complete 2027", args[1]);
-            return -2;
+            return -1;
         }
         rq->complete_year = atoi(args[1]);
         return 0;
     }
-    if (strcmp(args[0], "add") != 0 || nargs != 3 || off < 0)
-        return -1;
     day->date = (char *)args[1];
     day->name = (char *)args[2];
-    day->off = off;
+    day->off = strcmp(flag, "--off") == 0;
     return 0;
 }
 

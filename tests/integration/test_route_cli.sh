@@ -300,6 +300,14 @@ check "removed again: nothing there, and where to see what is" \
     grep -q "在这段门牌号上没有地名条目 樱桃大道（\`jiesu gazetteer list 樱桃大道\` 列出它的条目）" "$HARNESS_DIR/gazetteer-remove-again.out"
 check_eq "… and records who did it" "admin gazetteer.remove" \
     "$(sql "SELECT actor || ' ' || action FROM admin_events WHERE subject = '樱桃大道' ORDER BY id DESC LIMIT 1")"
+# An option of add given to remove is refused: before, --landmark was
+# ignored and the road's entries removed.
+removes() { sql "SELECT count(*) FROM admin_events WHERE subject = '樱桃大道' AND action = 'gazetteer.remove'"; }
+removed=$(removes)
+jiesu gazetteer remove 樱桃大道 --landmark >"$HARNESS_DIR/gazetteer-remove-opt.out" 2>&1
+check_eq "remove --landmark: a usage error" 2 $?
+check "… saying remove's only option" grep -q "jiesu: gazetteer remove 没有 --landmark 选项；它的选项：--numbers" "$HARNESS_DIR/gazetteer-remove-opt.out"
+check_eq "… and nothing removed" "$removed" "$(removes)"
 as_unit 370212001 jiesu gazetteer add 樱桃大道 370212001 --numbers 900-999 >"$HARNESS_DIR/gazetteer-handler.out" 2>&1
 check "a street office's handler may not edit the gazetteer" grep -q "只有系统管理员可以这样做" "$HARNESS_DIR/gazetteer-handler.out"
 check "jiesu gazetteer list shows the operator's entry" sh -c "'$JIESU_BIN/jiesu' gazetteer list 樱桃大道 | grep -q 人工添加"
@@ -508,3 +516,13 @@ check "audit: --limit 0" refused "audit：--limit 要写 1 到 10000 的整数�
 check "units: two words" refused "units：多余的参数“街道”" units 中韩 街道
 check "profiles: an option" refused "profiles 不带选项（给了 --all）" profiles --all
 check "ack: no number" refused "ack：告警编号是 \`jiesu alerts\` 列出的正整数，不是“第一条”" ack 第一条
+check "accept: an option" refused "accept 不带选项（给了 --force）" accept RC-1 --force
+check "return: no reason" refused "return：要写理由" return RC-1
+check "callback: a result there is none of" refused "callback：回访结果要写 满意、基本满意 或 不满意，不是“maybe”" callback RC-1 maybe
+check "gazetteer list: an option" refused "gazetteer list 不带选项（给了 --landmark）" gazetteer list --landmark
+check "gazetteer: an operation there is none of" refused "gazetteer：没有“delete”这个操作；有 add、remove、restore、list" gazetteer delete 樱桃大道
+check "holidays add: --off beside --work" refused "holidays add：--off 和 --work 只能用一个（--off 这一天放假，--work 这一天调休上班）" \
+    holidays add 2032-01-01 元旦 --off --work
+check "holidays load: --off" refused "holidays load：--off 只用于 add（录入一天）" holidays load 2032.json --off
+check "holidays complete: a year that is none" refused "holidays complete：“27”不是年份：请写四位数，如 jiesu holidays complete 2027" \
+    holidays complete 27

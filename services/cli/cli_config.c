@@ -7,12 +7,13 @@
 
 #include <stdio.h>
 
+#include "cli_args.h"
+
 int cli_config_main(cli_ctx *ctx, int argc, char **argv)
 {
     (void)ctx;
-    (void)argv;
-    if (argc != 1) {
-        cli_error("用法：jiesu config");
+    if (cli_args_words("config", argc, argv, 0, 0, "") < 0) {
+        fprintf(stderr, "用法：jiesu config\n");
         return 2;
     }
     config_print_markdown(stdout);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli_args.h"
 #include "db.h"
 #include "keys.h"
 #include "svc.h"
@@ -71,9 +72,10 @@ int cli_keys_main(cli_ctx *ctx, int argc, char **argv)
 {
     char who[128];
     int made = 0, rc;
-    if (argc == 3 && strcmp(argv[1], "new") == 0)
+    int pair = argc > 1 && strcmp(argv[1], "new") == 0;
+    if (pair && cli_args_words("keys new", argc - 1, argv + 1, 1, 1, "密钥文件的名称") == 0)
         return new_pair(argv[2]);
-    if (argc != 1) {
+    if (pair || cli_args_words("keys", argc, argv, 0, 0, "") < 0) {
         fprintf(stderr, "用法：jiesu keys            （在 keys.dir 里生成缺少的密钥对）\n"
                         "      jiesu keys new 文件    （生成一把自己的密钥对；打印它的公钥）\n");
         return 2;

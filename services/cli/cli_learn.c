@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "bus.h"
+#include "cli_args.h"
 #include "text.h"
 
 #define MAX_FILE_BYTES (15L * 1024 * 1024)
@@ -58,7 +59,7 @@ static void print_reply(const Jiesu__LearnReply *r)
 int cli_learn_main(cli_ctx *ctx, int argc, char **argv)
 {
     char err[1024], name_buf[4096];
-    if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+    if (cli_args_words("learn", argc, argv, 0, 1, "") < 0) {
         fprintf(stderr, "用法：jiesu learn [文件]\n");
         return 2;
     }

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli_args.h"
 #include "cli_routing.h"
 #include "cli_seed.h"
 #include "db.h"
@@ -192,8 +193,7 @@ int cli_migrate_main(cli_ctx *ctx, int argc, char **argv)
 {
     int applied = 0, rc = 1;
 
-    (void)argv;
-    if (argc != 1) {
+    if (cli_args_words("migrate", argc, argv, 0, 0, "") < 0) {
         fprintf(stderr, "用法：jiesu migrate\n");
         return 2;
     }

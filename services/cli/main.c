@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_args.h"
 #include "config.h"
 #include "log.h"
 
@@ -191,6 +192,8 @@ int main(int argc, char **argv)
     }
     const char *name = argv[optind], *next = optind + 1 < argc ? argv[optind + 1] : NULL;
     if (strcmp(name, "help") == 0) {
+        if (cli_args_words("help", argc - optind, argv + optind, 0, 1, "") < 0)
+            return 2;
         if (!next)
             usage(stdout);
         else if (command_help(next) != 0) {

@@ -526,3 +526,8 @@ check "holidays add: --off beside --work" refused "holidays add：--off 和 --wo
 check "holidays load: --off" refused "holidays load：--off 只用于 add（录入一天）" holidays load 2032.json --off
 check "holidays complete: a year that is none" refused "holidays complete：“27”不是年份：请写四位数，如 jiesu holidays complete 2027" \
     holidays complete 27
+check "keys new: two files" refused "keys new：多余的参数“b.key”" keys new a.key b.key
+check "learn: an option" refused "learn 不带选项（给了 --all）" learn --all
+check "config: a word" refused "config：多余的参数“web”" config web
+check "migrate: an option" refused "migrate 不带选项（给了 --force）" migrate --force
+check "help: a second command" refused "help：多余的参数“phone”" help show phone

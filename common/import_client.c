@@ -22,7 +22,7 @@ static int unexpected(const Jiesu__Envelope *env, const char *want, char *err, s
 }
 
 void import_client_init(import_client *self, import_client_call_fn call, void *call_ctx, const char *file_name,
-                        int64_t size, const char *profile, const char *profile_text, int dry_run)
+                        int64_t size, const char *profile, const char *profile_text, int dry_run, int from_page)
 {
     memset(self, 0, sizeof *self);
     self->call = call;
@@ -33,6 +33,7 @@ void import_client_init(import_client *self, import_client_call_fn call, void *c
     self->up.profile = (char *)(profile ? profile : "");
     self->up.profile_text = (char *)(profile_text ? profile_text : "");
     self->up.dry_run = dry_run;
+    self->up.from_page = from_page;
 }
 
 /* Sends the chunk of len bytes at self->sent. 0 with *env, or -1 with err. */

@@ -56,10 +56,12 @@ typedef struct {
 
 /* Starts an upload of file_name (size bytes, or IMPORT_CLIENT_SIZE_UNKNOWN)
  * read with profile ("" or NULL: the one its header fits; profile_text, a
- * profile of the clerk's own, or NULL) as a dry run or not. The strings are
- * borrowed until the upload ends. */
+ * profile of the clerk's own, or NULL) as a dry run or not; from_page: sent
+ * from the import page, so intake's advice names what the page offers
+ * rather than jiesu import's options. The strings are borrowed until the
+ * upload ends. */
 void import_client_init(import_client *self, import_client_call_fn call, void *call_ctx, const char *file_name,
-                        int64_t size, const char *profile, const char *profile_text, int dry_run);
+                        int64_t size, const char *profile, const char *profile_text, int dry_run, int from_page);
 
 /* Sends len bytes as the file's next (not its last). 0, or -1 with err
  * and self->code (IMPORT_CLIENT_GONE: intake lost the upload). */

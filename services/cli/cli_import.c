@@ -154,7 +154,8 @@ static int send_once(upload *u, const char *name, Jiesu__ImportReply **reply)
 {
     char err[1024];
     import_client c;
-    import_client_init(&c, call_intake, u, name, u->size, u->how->profile, u->how->profile_text, u->how->dry_run);
+    import_client_init(&c, call_intake, u, name, u->size, u->how->profile, u->how->profile_text, u->how->dry_run,
+                       0);
     for (;;) {
         ssize_t n = pread(u->fd, u->buf, CHUNK_BYTES, c.sent);
         if (n < 0) {

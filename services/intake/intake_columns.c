@@ -395,7 +395,31 @@ static int looks_like(const intake_columns *self, size_t col)
     return field;
 }
 
-int intake_columns_describe_ignored(const intake_columns *self, char *out, size_t outlen)
+/* How to use an unused column, after the list: at the terminal, the line to
+ * add to a copy of the profile (`f = A | B | col`, or `f = col`); on the
+ * page, whom to ask, the field named as people know it. */
+static void say_how_to_use(const intake_columns *self, intake_door door, int example, size_t example_col, char *out,
+                           size_t outlen, size_t *n)
+{
+    char alts[600];
+    const char *name = self->profile->name;
+    if (door == INTAKE_ON_PAGE && example >= 0)
+        put(out, outlen, n, "。要用上其中一列，请系统管理员在导入模板 %s 里把它对应到字段（如把“%s”对应到%s）；"
+            "不用的列写进模板的 extra 就只存不提醒", name, self->headers[example_col], TITLES[example]);
+    else if (door == INTAKE_ON_PAGE)
+        put(out, outlen, n, "。要用上其中一列，请系统管理员在导入模板 %s 里把它对应到一个字段；不用的列写进模板的 extra "
+            "就只存不提醒", name);
+    else if (example >= 0) {
+        int has = self->profile->fields[example].nalts > 0;
+        put(out, outlen, n, "。要用上其中一列，在模板的副本（jiesu profiles %s）里把它加到字段上，"
+            "如 `%s = %s%s%s`，再用 --profile 模板文件.conf 导入；把列写进 `extra =` 就只存不提醒", name,
+            NAMES[example], has ? intake_profile_alts_text(self->profile, (intake_field)example, alts, sizeof alts) : "",
+            has ? " | " : "", self->headers[example_col]);
+    } else
+        put(out, outlen, n, "。要用上其中一列，在模板的副本里把它对应到一个字段；把列写进 `extra =` 就只存不提醒");
+}
+
+int intake_columns_describe_ignored(const intake_columns *self, intake_door door, char *out, size_t outlen)
 {
     size_t n = 0;
     int count = 0, example = -1;
@@ -406,7 +430,9 @@ int intake_columns_describe_ignored(const intake_columns *self, char *out, size_
             continue;
         int f = looks_like(self, c);
         put(out, outlen, &n, "%s%s", count++ ? "、" : "", self->headers[c]);
-        if (f >= 0)
+        if (f >= 0 && door == INTAKE_ON_PAGE)
+            put(out, outlen, &n, "（像是%s）", TITLES[f]);
+        else if (f >= 0)
             put(out, outlen, &n, "（像是%s %s）", TITLES[f], NAMES[f]);
         if (f >= 0 && example < 0) {
             example = f;
@@ -415,24 +441,16 @@ int intake_columns_describe_ignored(const intake_columns *self, char *out, size_
     }
     if (count == 0)
         return 0;
-    char head[200], alts[600];
-    snprintf(head, sizeof head, "有 %d 列导入模板 %s 没有用上，只存进附加信息（extra）：", count,
-             self->profile->name);
+    char head[200];
+    snprintf(head, sizeof head, "有 %d 列导入模板 %s 没有用上，只存进附加信息%s：", count, self->profile->name,
+             door == INTAKE_ON_PAGE ? "" : "（extra）");
     size_t hl = strlen(head);
     if (hl + n + 1 < outlen) {
         memmove(out + hl, out, n + 1);
         memcpy(out, head, hl);
         n += hl;
     }
-    if (example >= 0) {     /* the field's alternatives so far, then the column: `f = A | B | col`, or `f = col` */
-        int has = self->profile->fields[example].nalts > 0;
-        put(out, outlen, &n, "。要用上其中一列，在模板的副本（jiesu profiles %s）里把它加到字段上，"
-            "如 `%s = %s%s%s`，再用 --profile 模板文件.conf 导入", self->profile->name, NAMES[example],
-            has ? intake_profile_alts_text(self->profile, (intake_field)example, alts, sizeof alts) : "",
-            has ? " | " : "", self->headers[example_col]);
-    }
-    put(out, outlen, &n, "%s；把列写进 `extra =` 就只存不提醒",
-        example >= 0 ? "" : "。要用上其中一列，在模板的副本里把它对应到一个字段");
+    say_how_to_use(self, door, example, example_col, out, outlen, &n);
     return count;
 }
 

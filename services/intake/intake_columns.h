@@ -19,6 +19,13 @@
 
 #include <stddef.h>
 
+/* Where a file was sent from, which decides what a message's advice teaches:
+ * jiesu import at a terminal (--profile, a profile's copy printed by jiesu
+ * profiles) or the workbench's import page, whose clerk picks a profile from
+ * its 导入模板 list, ticks 试导入 and sends no profile of their own; the
+ * profiles there are the administrator's to change. */
+typedef enum { INTAKE_AT_TERMINAL = 0, INTAKE_ON_PAGE } intake_door;
+
 typedef enum {
     COL_TICKET_NO = 0,   /* required */
     COL_CALLED_AT,       /* required */
@@ -59,9 +66,9 @@ double intake_columns_closeness(const intake_columns *self);
 void intake_columns_describe_missing(const intake_columns *self, char *out, size_t outlen);
 
 /* Columns no field uses and the profile does not list under extra, with the
- * field each looks like and how to map it; "" when there are none. The
- * number of such columns. */
-int intake_columns_describe_ignored(const intake_columns *self, char *out, size_t outlen);
+ * field each looks like and how to map it, as door's clerk can; "" when
+ * there are none. The number of such columns. */
+int intake_columns_describe_ignored(const intake_columns *self, intake_door door, char *out, size_t outlen);
 
 /* How many of the profile's alternatives for field f the file has (0: the
  * field is not in the file). A row takes the first whose first column is not

@@ -44,7 +44,8 @@ static int may_read(PGconn *pg, const auth_principal *who, int64_t id, char name
     }
     if (PQntuples(res) != 1) {
         *code = 404;
-        snprintf(err, errlen, "没有编号为 %" PRId64 " 的导入：请核对导入编号（jiesu import 取回拒收明细失败时会给出）", id);
+        snprintf(err, errlen, "没有编号为 %" PRId64 " 的导入：请点导入页面“最近的导入”里的拒收明细链接取回，"
+                 "或核对导入编号（jiesu import 取回拒收明细失败时会给出）", id);
     } else if (who->role != AUTH_ADMIN && strcmp(PQgetvalue(res, 0, I_BY), who->name) != 0) {
         *code = 403;
         snprintf(err, errlen, "第 %" PRId64 " 号导入不是 %s 做的：" WHO_MAY, id, who->name);

@@ -200,7 +200,8 @@ static void note_profile(import_run *r)
             }
         }
     }
-    if (intake_columns_describe_ignored(r->map, res->warnings[res->nwarnings], IMPORT_WARNING_BYTES) > 0)
+    if (intake_columns_describe_ignored(r->map, r->opt->door, res->warnings[res->nwarnings],
+                                        IMPORT_WARNING_BYTES) > 0)
         res->nwarnings++;
     if (intake_source_describe_unread(r->source, res->warnings[res->nwarnings], IMPORT_WARNING_BYTES))
         res->nwarnings++;
@@ -212,7 +213,7 @@ static void note_profile(import_run *r)
 static int read_header(import_run *r, char *why, size_t whylen)
 {
     csv_record rec;
-    intake_pick_opts po = {r->opt->profiles_dir, r->opt->profile, r->opt->profile_text};
+    intake_pick_opts po = {r->opt->profiles_dir, r->opt->profile, r->opt->profile_text, r->opt->door};
     if (header_record(r, &rec, NULL, why, whylen) < 0 || intake_pick(&po, &rec, &r->picked, why, whylen) < 0)
         return -1;
     r->map = r->picked.map;

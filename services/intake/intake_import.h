@@ -45,6 +45,7 @@ typedef struct {
     const char *profile;        /* the profile asked for; NULL or "": the one the header fits */
     const char *profile_text;   /* a profile sent with the file (named profile), or NULL */
     int         dry_run;        /* read and check the file, store nothing */
+    intake_door door;           /* where the file came from: what the messages' advice teaches */
     csv_options csv;            /* reader limits; zeros → defaults */
     const volatile sig_atomic_t *stop;  /* when set: stop after the current batch; may be NULL */
     const char *actor;          /* who imports (the clerk): the rows' 'imported' events and

@@ -5,8 +5,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOW_TO_MAP "在模板的副本里把这些字段对上文件的列（`jiesu profiles 模板名` 打印一份副本），再用 " \
-                   "--profile 模板文件.conf 导入；或用 --profile 模板名 指定一个现有模板"
+/* What to do about a header no profile reads, as the clerk at each door can. */
+static const char *const HOW_TO_MAP[] = {
+    [INTAKE_AT_TERMINAL] = "在模板的副本里把这些字段对上文件的列（`jiesu profiles 模板名` 打印一份副本），再用 "
+                           "--profile 模板文件.conf 导入；或用 --profile 模板名 指定一个现有模板",
+    [INTAKE_ON_PAGE]     = "请在“导入模板”里换一个列名对得上的模板（可以先勾“试导入”看它怎样读这个文件）；"
+                           "都对不上时，请系统管理员照这个文件的表头添加一个导入模板",
+};
+
+/* Naming one of several profiles the header fits. */
+static const char *const CHOOSE_ONE[] = {
+    [INTAKE_AT_TERMINAL] = "请用 --profile 模板名 指定用哪一个",
+    [INTAKE_ON_PAGE]     = "请在“导入模板”里选定用哪一个",
+};
+
+/* A profile asked for that is not there. */
+static const char *const NOT_THERE[] = {
+    [INTAKE_AT_TERMINAL] = "也可以用 --profile 模板文件.conf 附上自己的模板",
+    [INTAKE_ON_PAGE]     = "请刷新导入页面，在“导入模板”里重新选一个",
+};
 
 /* "a、b、c": the names of the directory's profiles. */
 static void names(const intake_profiles *set, char *out, size_t outlen)
@@ -21,8 +38,8 @@ static void names(const intake_profiles *set, char *out, size_t outlen)
 
 /* The header mapped through p: NULL with why when out of memory or when
  * required fields are missing. */
-static intake_columns *map_or_say(const intake_profile *p, const csv_record *header, const char *how, char *why,
-                                  size_t whylen)
+static intake_columns *map_or_say(const intake_profile *p, const csv_record *header, const char *how,
+                                  intake_door door, char *why, size_t whylen)
 {
     intake_columns *map = intake_columns_new(p, header->fields, header->lens, header->nfields);
     if (!map) {
@@ -33,14 +50,14 @@ static intake_columns *map_or_say(const intake_profile *p, const csv_record *hea
         return map;
     char missing[2400];
     intake_columns_describe_missing(map, missing, sizeof missing);
-    snprintf(why, whylen, "导入模板 %s（%s）对不上表头：缺 %d 个必填字段：\n%s\n" HOW_TO_MAP, p->name, how,
-             intake_columns_missing(map), missing);
+    snprintf(why, whylen, "导入模板 %s（%s）对不上表头：缺 %d 个必填字段：\n%s\n%s", p->name, how,
+             intake_columns_missing(map), missing, HOW_TO_MAP[door]);
     intake_columns_destroy(&map);
     return NULL;
 }
 
 /* No profile was named: the one whose required columns the header has. */
-static int pick_any(intake_picked *out, const csv_record *header, char *why, size_t whylen)
+static int pick_any(intake_picked *out, const csv_record *header, intake_door door, char *why, size_t whylen)
 {
     const intake_profile *fit = NULL, *closest = NULL;
     int fits = 0, best_missing = 1 << 20;
@@ -69,15 +86,15 @@ static int pick_any(intake_picked *out, const csv_record *header, char *why, siz
     }
     names(out->set, all, sizeof all);
     if (fits > 1) {
-        snprintf(why, whylen, "表头同时对得上 %d 个导入模板（%s）：请用 --profile 模板名 指定用哪一个", fits, fitting);
+        snprintf(why, whylen, "表头同时对得上 %d 个导入模板（%s）：%s", fits, fitting, CHOOSE_ONE[door]);
         return -1;
     }
     if (fits == 1) {
         snprintf(out->how, sizeof out->how, "按表头选定");
-        return (out->map = map_or_say(fit, header, out->how, why, whylen)) ? 0 : -1;
+        return (out->map = map_or_say(fit, header, out->how, door, why, whylen)) ? 0 : -1;
     }
     char closest_why[3000];
-    map_or_say(closest, header, "最接近的", closest_why, sizeof closest_why);
+    map_or_say(closest, header, "最接近的", door, closest_why, sizeof closest_why);
     snprintf(why, whylen, "没有哪个导入模板对得上表头（现有模板：%s）；%s", all, closest_why);
     return -1;
 }
@@ -86,34 +103,34 @@ int intake_pick(const intake_pick_opts *o, const csv_record *header, intake_pick
                 size_t whylen)
 {
     memset(out, 0, sizeof *out);
+    out->door = o->door;
     const char *name = o->name && *o->name ? o->name : NULL;
     if (o->text) {
         out->own = intake_profile_parse(name ? name : "sent", o->text, strlen(o->text), "随文件附上",
                                         why, whylen);
         snprintf(out->how, sizeof out->how, "随文件附上");
-        return out->own && (out->map = map_or_say(out->own, header, out->how, why, whylen)) ? 0 : -1;
+        return out->own && (out->map = map_or_say(out->own, header, out->how, o->door, why, whylen)) ? 0 : -1;
     }
     if (!(out->set = intake_profiles_load(o->dir, why, whylen)))
         return -1;
     if (!name)
-        return pick_any(out, header, why, whylen);
+        return pick_any(out, header, o->door, why, whylen);
     const intake_profile *p = intake_profiles_find(out->set, name);
     if (!p) {
         char all[600];
         names(out->set, all, sizeof all);
-        snprintf(why, whylen, "没有名为 %s 的导入模板（现有模板：%s；也可以用 --profile 模板文件.conf 附上自己的模板）",
-                 name, all);
+        snprintf(why, whylen, "没有名为 %s 的导入模板（现有模板：%s）：%s", name, all, NOT_THERE[o->door]);
         return -1;
     }
-    snprintf(out->how, sizeof out->how, "按 --profile 指定");
-    return (out->map = map_or_say(p, header, out->how, why, whylen)) ? 0 : -1;
+    snprintf(out->how, sizeof out->how, "%s", o->door == INTAKE_ON_PAGE ? "在导入页面选定" : "按 --profile 指定");
+    return (out->map = map_or_say(p, header, out->how, o->door, why, whylen)) ? 0 : -1;
 }
 
 int intake_pick_remap(intake_picked *p, const csv_record *header, char *why, size_t whylen)
 {
     const intake_profile *profile = intake_columns_profile(p->map);
     intake_columns_destroy(&p->map);
-    return (p->map = map_or_say(profile, header, p->how, why, whylen)) ? 0 : -1;
+    return (p->map = map_or_say(profile, header, p->how, p->door, why, whylen)) ? 0 : -1;
 }
 
 void intake_pick_free(intake_picked *p)

@@ -21,13 +21,15 @@ typedef struct {
     const char *dir;        /* the profiles directory */
     const char *name;       /* the profile asked for, or NULL / "" for any */
     const char *text;       /* a profile sent with the file (named name), or NULL */
+    intake_door door;       /* where the file came from: what the refusals teach */
 } intake_pick_opts;
 
 typedef struct {
     intake_profiles *set;       /* the directory's profiles, when read */
     intake_profile  *own;       /* the profile sent with the file */
     intake_columns  *map;       /* the header mapped through the chosen profile */
-    char             how[48];   /* "按 --profile 指定", "按表头选定", "随文件附上" */
+    intake_door      door;      /* the opts' */
+    char             how[48];   /* "按 --profile 指定" (on the page: "在导入页面选定"), "按表头选定", "随文件附上" */
 } intake_picked;
 
 /* Chooses the profile for header and maps it into *out. 0, or -1 with why

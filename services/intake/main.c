@@ -199,6 +199,7 @@ static void import_upload(service *s, const bus_request *req, const auth_princip
     opts.profile = last->profile;
     opts.profile_text = *last->profile_text ? last->profile_text : NULL;
     opts.dry_run = last->dry_run;
+    opts.door = last->from_page ? INTAKE_ON_PAGE : INTAKE_AT_TERMINAL;
     int rc = intake_import(&opts, st->path, st->file_name, &res, err, sizeof err);
     if (rc < 0) {
         log_error("import of %s by %s failed: %s", st->file_name, who->name, err);

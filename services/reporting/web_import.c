@@ -134,7 +134,7 @@ static int check_sender(upload *up, PGconn *pg, http_request *req)
     }
     const char *profile = http_param(req, "profile"), *dry = http_param(req, "dry_run");
     import_client_init(&up->up, call_intake, up, up->file_name, IMPORT_CLIENT_SIZE_UNKNOWN, profile, NULL,
-                       dry && *dry);
+                       dry && *dry, 1);
     log_info("web: %s sends %s to intake", u.who.name, up->file_name);
     return 0;
 }

@@ -158,7 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     intake_columns_describe_missing(map, msg, sizeof msg);
     check(strlen(msg) < sizeof msg, "message overflow");
     check((intake_columns_missing(map) == 0) == (msg[0] == '\0'), "missing fields and message disagree");
-    intake_columns_describe_ignored(map, msg, sizeof msg);
+    intake_columns_describe_ignored(map, INTAKE_AT_TERMINAL, msg, sizeof msg);
     if (intake_columns_missing(map) == 0 && nr > 0) {
         csv_options lim = {.max_field = 32767, .max_fields = MAX_FIELDS, .max_record = 1 << 22};
         intake_row *rows = intake_row_new(&lim);

@@ -9,8 +9,9 @@
 # another clerk is refused the rejects, a dispatcher the page, a form
 # without the token is refused, and so are a file over web.import_max_bytes
 # (saying the limit and that jiesu import takes it), a file of another
-# kind and a file intake cannot read (in intake's words), nothing stored
-# by any of them.
+# kind and a file intake cannot read (in intake's words, teaching what the
+# page offers rather than jiesu import's options), nothing stored by any of
+# them.
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
@@ -122,6 +123,9 @@ check "… saying whose they are and who may" \
     grep -q "第 $id 号导入不是 web-clerk-2 做的：拒收明细里有来电人的姓名和电话" "$WEB_DIR/body"
 check_eq "… whose recent imports are their own" 200 "$(web_get "$jar2" /work/import)"
 check "… none" grep -q '您还没有导入过文件' "$WEB_DIR/body"
+check_eq "the rejects of an import that is not there are refused" 404 "$(web_get "$jar" "/work/import/rejects?id=999999")"
+check "… saying where the page links them" \
+    grep -q '没有编号为 999999 的导入：请点导入页面“最近的导入”里的拒收明细链接取回' "$WEB_DIR/body"
 check_eq "a dispatcher signs in" 303 "$(web_signin "$jard" web-disp)"
 check_eq "… and is refused the page" 403 "$(web_get "$jard" /work/import)"
 check "… saying who may" grep -q 'web-disp 的角色是派单员，不能在工作台导入文件：只有话务员可以' "$WEB_DIR/body"
@@ -150,6 +154,9 @@ check "… saying which files are" said '“calls.txt”不是可以导入的文
 printf '编号,内容\r\n1,路灯不亮\r\n' >"$WEB_DIR/other.csv"
 check_eq "a file no profile reads is refused" 409 "$(upload "$jar" "$WEB_DIR/other.csv")"
 check "… in intake's words, as jiesu import says them" said '文件“other.csv”没有导入：.*导入模板'
+check "… teaching what the page offers (the 导入模板 list, 试导入), not jiesu import's options" \
+    sh -c "grep -q '请在“导入模板”里换一个列名对得上的模板（可以先勾“试导入”看它怎样读这个文件）' '$WEB_DIR/answer.html' &&
+           ! grep -q -- '--profile\|jiesu profiles' '$WEB_DIR/answer.html'"
 check_eq "the import page again" 200 "$(web_get "$jar" /work/import)"
 check "… lists it as failed with the start of why, the whole (a line a missing column, what to do) under 看全文" \
     python3 - "$WEB_DIR/body" "$(sql "SELECT max(id) FROM imports WHERE file_name = 'other.csv'")" <<'PY'
@@ -161,7 +168,8 @@ why = re.fullmatch(r'([^<]*)<details class="whole"><summary>看全文</summary><
                    cells.get("失败原因", ""), re.S)
 ok = (cells.get("状态") == "导入失败" and why and why.group(1).startswith("没有哪个导入模板对得上表头")
       and why.group(1).endswith("…") and len(why.group(1)) == 41
-      and "\n  来电时间" in html.unescape(why.group(2)) and "再用 --profile 模板文件.conf 导入" in why.group(2))
+      and "\n  来电时间" in html.unescape(why.group(2)) and "请系统管理员照这个文件的表头添加一个导入模板" in why.group(2)
+      and "--profile" not in why.group(2))
 sys.exit(0 if ok else f"row of import {id}: {cells}")
 PY
 check_eq "… none of them stored anything" 2 "$(sql "SELECT count(*) FROM complaints")"
@@ -172,6 +180,11 @@ check_eq "a dry run" 200 "$(upload "$jar" "$WEB_DIR/calls.csv" dry_run=1)"
 check "… says nothing was stored" said 'calls.csv：试导入，什么也没有存：共 5 行'
 check "… a row with no column beyond the profile's shows 附加信息 —, not JSON's {}" said '<dt>附加信息</dt><dd>—</dd>'
 check_eq "… and stores nothing" "$before" "$(imports)"
+printf '工单编号,来电时间,诉求内容,反映类别\r\n9001,2024-04-15 22:51,路灯不亮,城乡建设\r\n' >"$WEB_DIR/unused.csv"
+check_eq "a dry run of a file with a column the profile does not use" 200 "$(upload "$jar" "$WEB_DIR/unused.csv" dry_run=1)"
+check "… warns of it, the field named as people know it, the profile the administrator's to change" \
+    sh -c "grep -q '有 1 列导入模板 12345 没有用上，只存进附加信息：反映类别（像是诉求类别）。要用上其中一列，请系统管理员在导入模板 12345 里把它对应到字段（如把“反映类别”对应到诉求类别）' '$WEB_DIR/answer.html' &&
+           ! grep -q -- '--profile\|jiesu profiles' '$WEB_DIR/answer.html'"
 python3 - "$WEB_DIR/late.csv" <<'PY'
 import sys
 with open(sys.argv[1], "w", encoding="utf-8", newline="") as f:

@@ -55,7 +55,7 @@ static void test_chinese_headers(void **state)
     assert_string_equal(intake_columns_header(m, 5), "诉求内容");
     assert_int_equal(intake_columns_is_extra(m, 0), 0);
     char warn[1000];
-    assert_int_equal(intake_columns_describe_ignored(m, warn, sizeof warn), 0);
+    assert_int_equal(intake_columns_describe_ignored(m, INTAKE_AT_TERMINAL, warn, sizeof warn), 0);
     assert_string_equal(warn, "");
     intake_columns_destroy(&m);
     assert_null(m);
@@ -107,7 +107,7 @@ static void test_two_columns_for_one_field(void **state)
     assert_int_equal(intake_columns_alternatives(m, COL_TICKET_NO), 2);
     assert_int_equal(intake_columns_is_extra(m, 0), 1);
     char warn[1000];
-    assert_int_equal(intake_columns_describe_ignored(m, warn, sizeof warn), 0);
+    assert_int_equal(intake_columns_describe_ignored(m, INTAKE_AT_TERMINAL, warn, sizeof warn), 0);
     intake_columns_destroy(&m);
 }
 
@@ -117,12 +117,28 @@ static void test_unused_columns_warned_with_how_to_map(void **state)
     const char *h[] = {"工单编号", "来电时间", "诉求内容", "反映类别", "承办单位"};
     char warn[2000];
     intake_columns *m = map_of(h, 5);
-    assert_int_equal(intake_columns_describe_ignored(m, warn, sizeof warn), 2);
+    assert_int_equal(intake_columns_describe_ignored(m, INTAKE_AT_TERMINAL, warn, sizeof warn), 2);
     assert_non_null(strstr(warn, "有 2 列导入模板 12345 没有用上，只存进附加信息（extra）："
                                  "反映类别（像是诉求类别 category）、承办单位"));
     assert_non_null(strstr(warn, "`category = 诉求类型 | 问题类型 | 诉求分类 | 诉求类别 | category | service_name | 反映类别`"));
     assert_non_null(strstr(warn, "--profile 模板文件.conf"));
     assert_non_null(strstr(warn, "`extra =`"));
+    intake_columns_destroy(&m);
+}
+
+/* Sent from the import page: the field named as people know it, and the
+ * administrator, who keeps the profiles, asked to map the column; no copy
+ * of the profile, no --profile, which the page has not. */
+static void test_unused_columns_warned_on_the_page(void **state)
+{
+    (void)state;
+    const char *h[] = {"工单编号", "来电时间", "诉求内容", "反映类别", "承办单位"};
+    char warn[2000];
+    intake_columns *m = map_of(h, 5);
+    assert_int_equal(intake_columns_describe_ignored(m, INTAKE_ON_PAGE, warn, sizeof warn), 2);
+    assert_string_equal(warn, "有 2 列导入模板 12345 没有用上，只存进附加信息：反映类别（像是诉求类别）、承办单位。"
+                              "要用上其中一列，请系统管理员在导入模板 12345 里把它对应到字段（如把“反映类别”对应到诉求类别）；"
+                              "不用的列写进模板的 extra 就只存不提醒");
     intake_columns_destroy(&m);
 }
 
@@ -134,7 +150,7 @@ static void test_unused_column_not_likened_to_a_found_field(void **state)
     const char *h[] = {"工单编号", "来电时间", "诉求内容", "办结时间"};
     char warn[2000];
     intake_columns *m = map_of(h, 4);
-    assert_int_equal(intake_columns_describe_ignored(m, warn, sizeof warn), 1);
+    assert_int_equal(intake_columns_describe_ignored(m, INTAKE_AT_TERMINAL, warn, sizeof warn), 1);
     assert_non_null(strstr(warn, "没有用上，只存进附加信息（extra）：办结时间"));
     assert_null(strstr(warn, "像是来电时间"));
     assert_null(strstr(warn, "called_at ="));
@@ -149,7 +165,7 @@ static void test_unused_column_for_an_unmapped_field(void **state)
     char warn[2000];
     intake_columns *m = map_by("nyc311", h, 6);
     assert_non_null(m);
-    assert_int_equal(intake_columns_describe_ignored(m, warn, sizeof warn), 1);
+    assert_int_equal(intake_columns_describe_ignored(m, INTAKE_AT_TERMINAL, warn, sizeof warn), 1);
     assert_non_null(strstr(warn, "Caller Name（像是来电人 caller_name）"));
     assert_non_null(strstr(warn, "如 `caller_name = Caller Name`"));
     intake_columns_destroy(&m);
@@ -165,7 +181,7 @@ static void test_extra_by_the_name_begun(void **state)
     char warn[2000];
     intake_columns *m = map_by("nyc311", h, 8);
     assert_non_null(m);
-    assert_int_equal(intake_columns_describe_ignored(m, warn, sizeof warn), 1);
+    assert_int_equal(intake_columns_describe_ignored(m, INTAKE_AT_TERMINAL, warn, sizeof warn), 1);
     assert_non_null(strstr(warn, "没有用上，只存进附加信息（extra）：computed_note"));
     assert_null(strstr(warn, "computed_region"));
     assert_true(intake_columns_is_extra(m, 5) && intake_columns_is_extra(m, 6));
@@ -229,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_missing_required_columns_all_named),
         cmocka_unit_test(test_two_columns_for_one_field),
         cmocka_unit_test(test_unused_columns_warned_with_how_to_map),
+        cmocka_unit_test(test_unused_columns_warned_on_the_page),
         cmocka_unit_test(test_unused_column_not_likened_to_a_found_field),
         cmocka_unit_test(test_unused_column_for_an_unmapped_field),
         cmocka_unit_test(test_extra_by_the_name_begun),

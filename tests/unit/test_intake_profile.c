@@ -184,6 +184,38 @@ static void test_picked_by_header(void **state)
     intake_pick_free(&p);
 }
 
+/* Sent from the import page: the refusals teach its 导入模板 list and
+ * 试导入, not jiesu import's options, which the page does not have. */
+static void test_refusals_on_the_page(void **state)
+{
+    (void)state;
+    const char *wz[] = {"留言编号", "留言用户", "留言主题", "留言时间", "留言详情", "一级标签"};
+    const char *other[] = {"编号", "内容"};
+    size_t lens[8];
+    char why[4000] = "";
+    intake_pick_opts o = {.dir = PROFILES_DIR, .name = "nyc311", .door = INTAKE_ON_PAGE};
+    intake_picked p;
+    csv_record h = header_of(wz, 6, lens);
+    assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), -1);
+    assert_non_null(strstr(why, "导入模板 nyc311（在导入页面选定）对不上表头：缺 3 个必填字段"));
+    assert_non_null(strstr(why, "请在“导入模板”里换一个列名对得上的模板（可以先勾“试导入”看它怎样读这个文件）；"
+                                "都对不上时，请系统管理员照这个文件的表头添加一个导入模板"));
+    assert_null(strstr(why, "--profile"));
+    intake_pick_free(&p);
+    o.name = "nosuch";
+    assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), -1);
+    assert_non_null(strstr(why, "没有名为 nosuch 的导入模板（现有模板：12345、nyc311、wenzheng）：请刷新导入页面，"
+                                "在“导入模板”里重新选一个"));
+    intake_pick_free(&p);
+    o.name = NULL;
+    h = header_of(other, 2, lens);
+    assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), -1);
+    assert_non_null(strstr(why, "没有哪个导入模板对得上表头"));
+    assert_null(strstr(why, "--profile"));
+    assert_null(strstr(why, "jiesu profiles"));
+    intake_pick_free(&p);
+}
+
 /* NYC's header with its columns renamed (a clerk's version of the file):
  * no profile fits; the message names all three missing fields at once, with
  * the headers that look like each. */
@@ -237,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_loose_keys),
         cmocka_unit_test(test_picked_by_header),
         cmocka_unit_test(test_nothing_fits),
+        cmocka_unit_test(test_refusals_on_the_page),
         cmocka_unit_test(test_profile_sent_with_the_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

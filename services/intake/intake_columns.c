@@ -85,6 +85,15 @@ const char *intake_columns_field_title(intake_field f)
     return f < COL_COUNT ? TITLES[f] : "?";
 }
 
+const char *intake_columns_field_said(intake_field f, intake_door door, char out[INTAKE_FIELD_SAID_BYTES])
+{
+    if (door == INTAKE_ON_PAGE)
+        snprintf(out, INTAKE_FIELD_SAID_BYTES, "%s", intake_columns_field_title(f));
+    else
+        snprintf(out, INTAKE_FIELD_SAID_BYTES, "%s（%s）", intake_columns_field_title(f), intake_columns_field_name(f));
+    return out;
+}
+
 /* ---- looking alike ---- */
 
 /* Code points of a UTF-8 key (at most max). */
@@ -358,17 +367,18 @@ double intake_columns_closeness(const intake_columns *self)
     return sum;
 }
 
-void intake_columns_describe_missing(const intake_columns *self, char *out, size_t outlen)
+void intake_columns_describe_missing(const intake_columns *self, intake_door door, char *out, size_t outlen)
 {
     size_t n = 0;
     out[0] = '\0';
     for (int f = 0; f < COL_COUNT; f++) {
         if (!REQUIRED[f] || self->nalts[f])
             continue;
-        char alts[600];
+        char alts[600], field[INTAKE_FIELD_SAID_BYTES];
         size_t near[CLOSEST_MAX];
         size_t k = closest(self, (intake_field)f, near);
-        put(out, outlen, &n, "%s  %s（%s）：模板认的列 %s；文件里最像的列：", n ? "\n" : "", TITLES[f], NAMES[f],
+        put(out, outlen, &n, "%s  %s：模板认的列 %s；文件里最像的列：", n ? "\n" : "",
+            intake_columns_field_said((intake_field)f, door, field),
             intake_profile_alts_text(self->profile, (intake_field)f, alts, sizeof alts));
         for (size_t i = 0; i < k; i++)
             put(out, outlen, &n, "%s%s", i ? "、" : "", self->headers[near[i]]);

@@ -61,9 +61,9 @@ int intake_columns_found(const intake_columns *self);
  * fields (for naming the closest profile when none fits). */
 double intake_columns_closeness(const intake_columns *self);
 
-/* The missing required fields, a line each: "  called_at: accepted 来电时间 | 受理时间;
- * closest in the file: Created Date, Closed Date". */
-void intake_columns_describe_missing(const intake_columns *self, char *out, size_t outlen);
+/* The missing required fields, a line each, as door's clerk knows them:
+ * "  来电时间（called_at）：模板认的列 来电时间 | 受理时间；文件里最像的列：Created Date、Closed Date". */
+void intake_columns_describe_missing(const intake_columns *self, intake_door door, char *out, size_t outlen);
 
 /* Columns no field uses and the profile does not list under extra, with the
  * field each looks like and how to map it, as door's clerk can; "" when
@@ -101,6 +101,13 @@ const char *intake_columns_field_name(intake_field f);
 
 /* The Chinese name a clerk reads for a field ("工单编号", "来电时间", ...). */
 const char *intake_columns_field_title(intake_field f);
+
+#define INTAKE_FIELD_SAID_BYTES 64
+
+/* A field as door's clerk knows it, into out: "工单编号（ticket_no）" at the
+ * terminal, where a copy of the profile is written in its keys; "工单编号"
+ * on the import page, where no profile is written. out. */
+const char *intake_columns_field_said(intake_field f, intake_door door, char out[INTAKE_FIELD_SAID_BYTES]);
 
 /* 1 if column col is an extra (unmapped) column. */
 int intake_columns_is_extra(const intake_columns *self, size_t col);

@@ -49,7 +49,7 @@ static intake_columns *map_or_say(const intake_profile *p, const csv_record *hea
     if (intake_columns_missing(map) == 0)
         return map;
     char missing[2400];
-    intake_columns_describe_missing(map, missing, sizeof missing);
+    intake_columns_describe_missing(map, door, missing, sizeof missing);
     snprintf(why, whylen, "导入模板 %s（%s）对不上表头：缺 %d 个必填字段：\n%s\n%s", p->name, how,
              intake_columns_missing(map), missing, HOW_TO_MAP[door]);
     intake_columns_destroy(&map);

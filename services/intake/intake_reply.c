@@ -39,15 +39,18 @@ static int put_warnings(char ***out, size_t *n, const intake_result *res)
     return put_texts(out, n, res->warnings[0], res->nwarnings, sizeof res->warnings[0]);
 }
 
-static Jiesu__Table *mapping_table(const intake_result *res)
+/* The fields and the columns that give them, each field as door's clerk
+ * knows it (intake_columns_field_said). */
+static Jiesu__Table *mapping_table(const intake_result *res, intake_door door)
 {
-    static const char *const cols[] = {"字段", "模板里的键", "文件里的列"};
+    static const char *const cols[] = {"字段", "文件里的列"};
     char title[sizeof res->profile + sizeof res->profile_how + sizeof res->timezone + 64];
+    char field[INTAKE_FIELD_SAID_BYTES];
     snprintf(title, sizeof title, "导入模板 %s（%s），文件里的时间按 %s 时区读", res->profile, res->profile_how,
              res->timezone);
-    Jiesu__Table *t = table_new(title, "lll", cols, 3, 0);
+    Jiesu__Table *t = table_new(title, "ll", cols, 2, 0);
     for (int f = 0; t && f < COL_COUNT; f++) {
-        const char *cells[] = {intake_columns_field_title((intake_field)f), intake_columns_field_name((intake_field)f),
+        const char *cells[] = {intake_columns_field_said((intake_field)f, door, field),
                                res->mapping[f]};     /* none: "—", as every empty cell */
         if (view_table_add(t, cells) < 0)
             jiesu__table__free_unpacked(t, NULL), t = NULL;
@@ -87,10 +90,10 @@ static Jiesu__Table *rejects_table(const intake_result *res)
     return t;
 }
 
-static int put_preview(Jiesu__ImportReply *r, const intake_result *res)
+static int put_preview(Jiesu__ImportReply *r, const intake_result *res, intake_door door)
 {
     r->preview = calloc((size_t)res->npreview + 3, sizeof *r->preview);
-    if (!r->preview || !(r->preview[r->n_preview++] = mapping_table(res)))
+    if (!r->preview || !(r->preview[r->n_preview++] = mapping_table(res, door)))
         return -1;
     for (int i = 0; i < res->npreview; i++)
         if (!(r->preview[r->n_preview++] = row_table(res, &res->preview[i])))
@@ -126,7 +129,7 @@ static char *text(const char *s)
     return *s ? strdup(s) : (char *)protobuf_c_empty_string;
 }
 
-Jiesu__ImportReply *intake_reply_import(const intake_result *res, int dry_run, const char *failed)
+Jiesu__ImportReply *intake_reply_import(const intake_result *res, int dry_run, intake_door door, const char *failed)
 {
     Jiesu__ImportReply *r = malloc(sizeof *r);
     if (!r)
@@ -149,7 +152,7 @@ Jiesu__ImportReply *intake_reply_import(const intake_result *res, int dry_run, c
     int ok = r->failed && r->rejects_path && r->sha256 && r->encoding && r->profile && r->profile_how
              && put_warnings(&r->warnings, &r->n_warnings, res) == 0 && put_unmapped(r, res) == 0
              && put_texts(&r->notes, &r->n_notes, res->notes[0], res->nnotes, sizeof res->notes[0]) == 0
-             && (!dry_run || put_preview(r, res) == 0);
+             && (!dry_run || put_preview(r, res, door) == 0);
     if (!ok)
         jiesu__import_reply__free_unpacked(r, NULL);
     return ok ? r : NULL;

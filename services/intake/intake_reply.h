@@ -13,9 +13,10 @@
 #include "intake_profile.h"
 #include "jiesu.pb-c.h"
 
-/* The import.reply of res (dry_run: nothing was stored; failed: why the
- * import stopped part way, or NULL). NULL when out of memory. */
-Jiesu__ImportReply *intake_reply_import(const intake_result *res, int dry_run, const char *failed);
+/* The import.reply of res (dry_run: nothing was stored, its preview named
+ * as door's clerk knows the fields; failed: why the import stopped part
+ * way, or NULL). NULL when out of memory. */
+Jiesu__ImportReply *intake_reply_import(const intake_result *res, int dry_run, intake_door door, const char *failed);
 
 /* The import.progress sent once the header is mapped: profile and warnings. */
 Jiesu__ImportProgress *intake_reply_started(const intake_result *res);

@@ -136,10 +136,11 @@ static void sweep_imports(intake *in, service *s)
         in->sweep_owed = 0;
 }
 
-static void reply_import(service *s, const bus_request *req, const intake_result *res, int dry_run,
-                         const char *failed)
+static void reply_import(service *s, const bus_request *req, const intake_result *res,
+                         const intake_import_opts *opts, const char *failed)
 {
-    Jiesu__ImportReply *reply = intake_reply_import(res, dry_run, failed);
+    int dry_run = opts->dry_run;
+    Jiesu__ImportReply *reply = intake_reply_import(res, dry_run, opts->door, failed);
     if (!reply) {
         bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "import answered: out of memory");
         return;
@@ -208,7 +209,7 @@ static void import_upload(service *s, const bus_request *req, const auth_princip
     if (rc < 0 && res.rows_total == 0)
         bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "%s", err);
     else
-        reply_import(s, req, &res, opts.dry_run, rc < 0 ? err : NULL);
+        reply_import(s, req, &res, &opts, rc < 0 ? err : NULL);
 }
 
 static void on_upload(service *s, const bus_request *req, const auth_principal *who)

@@ -155,7 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     intake_columns *map = intake_columns_new(p, hf, hl, nh);
     check(map != NULL, "out of memory");
     char msg[4096];
-    intake_columns_describe_missing(map, msg, sizeof msg);
+    intake_columns_describe_missing(map, INTAKE_AT_TERMINAL, msg, sizeof msg);
     check(strlen(msg) < sizeof msg, "message overflow");
     check((intake_columns_missing(map) == 0) == (msg[0] == '\0'), "missing fields and message disagree");
     intake_columns_describe_ignored(map, INTAKE_AT_TERMINAL, msg, sizeof msg);

@@ -185,6 +185,9 @@ check_eq "a dry run of a file with a column the profile does not use" 200 "$(upl
 check "… warns of it, the field named as people know it, the profile the administrator's to change" \
     sh -c "grep -q '有 1 列导入模板 12345 没有用上，只存进附加信息：反映类别（像是诉求类别）。要用上其中一列，请系统管理员在导入模板 12345 里把它对应到字段（如把“反映类别”对应到诉求类别）' '$WEB_DIR/answer.html' &&
            ! grep -q -- '--profile\|jiesu profiles' '$WEB_DIR/answer.html'"
+check "… its mapping names each field as people know it, no profile key, nor does the reason of the file refused above" \
+    sh -c "grep -q '<td data-label=\"字段\">工单编号</td><td data-label=\"文件里的列\">工单编号</td>' '$WEB_DIR/answer.html' &&
+           ! grep -q '模板里的键\|>ticket_no<\|（ticket_no）\|category' '$WEB_DIR/answer.html'"
 python3 - "$WEB_DIR/late.csv" <<'PY'
 import sys
 with open(sys.argv[1], "w", encoding="utf-8", newline="") as f:

@@ -85,13 +85,17 @@ static void test_missing_required_columns_all_named(void **state)
     char why[2000];
     intake_columns *m = map_of(h, 3);
     assert_int_equal(intake_columns_missing(m), 3);
-    intake_columns_describe_missing(m, why, sizeof why);
+    intake_columns_describe_missing(m, INTAKE_AT_TERMINAL, why, sizeof why);
     assert_non_null(strstr(why, "工单编号（ticket_no）：模板认的列 工单编号 | 工单号 | ticket_no | service_request_id；"
                                 "文件里最像的列：编号"));
     assert_non_null(strstr(why, "来电时间（called_at）：模板认的列 来电时间"));
     assert_non_null(strstr(why, "没有相像的"));
     assert_non_null(strstr(why, "诉求内容（content）：模板认的列 诉求内容 | 内容 | 问题描述 | content | description；"
                                 "文件里最像的列：反映内容"));
+    intake_columns_describe_missing(m, INTAKE_ON_PAGE, why, sizeof why);     /* no profile key: the page writes none */
+    assert_non_null(strstr(why, "  工单编号：模板认的列 工单编号 | 工单号"));
+    assert_non_null(strstr(why, "\n  来电时间：模板认的列 来电时间"));
+    assert_null(strstr(why, "（ticket_no）"));
     intake_columns_destroy(&m);
 }
 

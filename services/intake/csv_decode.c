@@ -29,7 +29,7 @@ struct csv_decoder {
     int            fd;
     FILE          *fp;
     size_t         read_size;
-    char           errstr[256];
+    char           errstr[512];
     unsigned char *raw;
     size_t         rcap, rstart, rlen;
     size_t         ascii_end;     /* while pending: raw[rstart, ascii_end) is known to be ASCII */
@@ -101,7 +101,7 @@ static int fill_raw(csv_decoder *self)
         while (got < 0 && errno == EINTR);
     }
     if (got < 0) {
-        set_error(self, "read failed: %s", strerror(errno));
+        set_error(self, "读文件出错（%s）：请重新导入；一直如此请告知系统管理员", strerror(errno));
         return -1;
     }
     if (got == 0) {
@@ -192,12 +192,13 @@ static int choose_encoding(csv_decoder *self)
     }
     self->cd = iconv_open("UTF-8", "GB18030");
     if (self->cd == (iconv_t)-1) {
-        set_error(self, "input is neither UTF-8 nor convertible: iconv GB18030: %s", strerror(errno));
+        set_error(self, "文件不是 UTF-8 文本，工单受理服务又无法按 GB18030（GBK）转换（%s）：请在 Excel 里另存为“CSV UTF-8（逗号分隔）”"
+                  "后再导入，并告知系统管理员", strerror(errno));
         return -1;
     }
     self->dec = malloc(self->dcap);
     if (!self->dec) {
-        set_error(self, "out of memory");
+        set_error(self, "%s", CSV_NO_MEMORY);
         return -1;
     }
     self->enc = CSV_ENC_GB18030;
@@ -271,7 +272,8 @@ static int convert(csv_decoder *self)
         return 0;
     }
     if (why != EINVAL) {
-        set_error(self, "GB18030 conversion failed: %s", strerror(why));
+        set_error(self, "按 GB18030（GBK）转换文件时出错（%s）：请在 Excel 里另存为“CSV UTF-8（逗号分隔）”后再导入",
+                  strerror(why));
         return -1;
     }
     if (limit < self->rlen) {

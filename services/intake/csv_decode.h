@@ -23,6 +23,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* The reader's words when memory runs out (the clerk reads them). */
+#define CSV_NO_MEMORY "工单受理服务内存不足，文件没有读完：请过一会儿再导入；一直如此请告知系统管理员"
+
 typedef enum {
     CSV_ENC_UTF8 = 0,   /* UTF-8 without a byte order mark (or plain ASCII) */
     CSV_ENC_UTF8_BOM,   /* UTF-8 with a byte order mark, stripped */

@@ -30,7 +30,7 @@ typedef enum { P_FIELD_START, P_UNQUOTED, P_QUOTED, P_QUOTE } parse_state;
 struct csv_reader {
     csv_options    opt;
     csv_decoder   *in;
-    char           errstr[256];
+    char           errstr[512];
     int            failed;            /* csv_read() cannot go on */
 
     /* parsing */
@@ -497,7 +497,7 @@ int csv_read(csv_reader *self, csv_record *rec)
             return 1;
         }
     }
-    snprintf(self->errstr, sizeof self->errstr, "out of memory");
+    snprintf(self->errstr, sizeof self->errstr, "%s", CSV_NO_MEMORY);
     self->failed = 1;
     return -1;
 }

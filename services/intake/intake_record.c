@@ -38,8 +38,8 @@ int64_t intake_record_begin(PGconn *pg, const char *file_name, const char *sha25
     PGresult *res = db_query(pg, "intake record import", SQL_BEGIN, 3, params, why, whylen);
     if (!res || PQntuples(res) != 1) {
         if (res)
-            snprintf(why, whylen, "intake record import: no row returned");
-        text_prefix(why, whylen, "could not record the import in PostgreSQL: ");
+            snprintf(why, whylen, "数据库没有给出这次导入的编号");
+        text_prefix(why, whylen, "无法在数据库里登记这次导入，文件没有导入（请过一会儿再导入，一直如此请告知系统管理员）：");
         PQclear(res);
         return -1;
     }

@@ -10,6 +10,8 @@
 #include <openssl/evp.h>
 
 #define READ_BUF (1u << 20)
+#define NO_DIGEST "工单受理服务算不出文件的 SHA-256 指纹（内存不足，或加密库出错），文件没有导入：请过一会儿再导入；" \
+                  "一直如此请告知系统管理员"
 
 struct intake_sha {
     EVP_MD_CTX *md;
@@ -54,7 +56,7 @@ int intake_sha_fd(int fd, char out[65], char *why, size_t whylen)
     unsigned char *buf = malloc(READ_BUF);
     intake_sha *sha = intake_sha_new();
     if (!buf || !sha) {
-        snprintf(why, whylen, "SHA-256 unavailable");
+        snprintf(why, whylen, "%s", NO_DIGEST);
         goto cleanup;
     }
     for (;;) {
@@ -62,7 +64,7 @@ int intake_sha_fd(int fd, char out[65], char *why, size_t whylen)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            snprintf(why, whylen, "read failed: %s", strerror(errno));
+            snprintf(why, whylen, "读文件出错（%s）：请重新导入；一直如此请告知系统管理员", strerror(errno));
             goto cleanup;
         }
         if (n == 0)
@@ -71,7 +73,7 @@ int intake_sha_fd(int fd, char out[65], char *why, size_t whylen)
     }
     rc = intake_sha_hex(sha, out);
     if (rc < 0)
-        snprintf(why, whylen, "SHA-256 unavailable");
+        snprintf(why, whylen, "%s", NO_DIGEST);
 cleanup:
     intake_sha_destroy(&sha);
     free(buf);

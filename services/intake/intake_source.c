@@ -144,7 +144,7 @@ int intake_source_read(intake_source *self, csv_record *rec)
     long row_no;
     int got = xlsx_next_row(self->xlsx, &cells, &n, &row_no);
     if (got < 0)
-        snprintf(self->err, sizeof self->err, "XLSX: %s", xlsx_errstr(self->xlsx));
+        snprintf(self->err, sizeof self->err, "XLSX：%s", xlsx_errstr(self->xlsx));
     return got == 1 ? xlsx_record(self, cells, n, row_no, rec) : got;
 }
 

@@ -16,6 +16,7 @@
  * reaches it again (sweep_imports). Single complaints also arrive over
  * Open311 HTTP on intake.http_addr (intake_open311.c).
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,8 @@
 #include "svc.h"
 
 #define ERR_IMPORT_FAILED 500
+/* A request whose payload does not unpack: the sender's program is at fault. */
+#define MALFORMED "工单受理服务读不懂这个请求（发请求的程序和它的版本对不上？）：请告知系统管理员"
 
 typedef struct {
     queue              *route;
@@ -142,7 +145,11 @@ static void reply_import(service *s, const bus_request *req, const intake_result
     int dry_run = opts->dry_run;
     Jiesu__ImportReply *reply = intake_reply_import(res, dry_run, opts->door, failed);
     if (!reply) {
-        bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "import answered: out of memory");
+        log_error("import %" PRId64 " answered: out of memory", res->import_id);
+        bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "%s", dry_run
+                               ? "工单受理服务内存不足，写不出试导入的结果：请过一会儿再试导入"
+                               : "工单受理服务内存不足，写不出这次导入的结果：请看导入页面的“最近的导入”或 jiesu imports 里"
+                                 "它是否做完；再导入也无妨，已入库的工单不会重复入库");
         return;
     }
     bus_server_reply(s->server, req, "import.reply", &reply->base);
@@ -221,7 +228,7 @@ static void on_upload(service *s, const bus_request *req, const auth_principal *
     Jiesu__ImportUpload *rq = BUS_UNPACK(import_upload, req->env);
     int rc = rq ? intake_uploads_put(in->uploads, who->name, rq, &st, &code, err, sizeof err) : -1;
     if (rc < 0) {
-        bus_server_reply_error(s->server, req, code, "%s", rq ? err : "import.upload: malformed payload");
+        bus_server_reply_error(s->server, req, code, "%s", rq ? err : MALFORMED);
     } else if (rc == 0) {
         Jiesu__UploadReply reply = JIESU__UPLOAD_REPLY__INIT;
         reply.upload_id = st.id;
@@ -246,9 +253,10 @@ static void on_rejects(service *s, const bus_request *req, const auth_principal 
     Jiesu__RejectsRequest *rq = BUS_UNPACK(rejects_request, req->env);
     uint8_t *buf = rq ? malloc(INTAKE_FETCH_CHUNK) : NULL;
     sweep_imports(in, s);     /* an import that stopped is not "still running" */
-    if (!rq || !buf) {
-        bus_server_reply_error(s->server, req, rq ? SVC_ERR_INTERNAL : SVC_ERR_BAD_REQUEST, "%s",
-                               rq ? "rejects.fetch: out of memory" : "rejects.fetch: malformed payload");
+    if (!rq) {
+        bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", MALFORMED);
+    } else if (!buf) {
+        svc_reply_failed(s, req, SVC_ERR_INTERNAL, "rejects.fetch: out of memory");
     } else if (svc_ensure_pg(s, err, sizeof err) < 0 ||
                intake_fetch_rejects(s->pg, in->opts.rejects_dir, who, rq, &chunk, buf, name, &code, err,
                                     sizeof err) < 0) {
@@ -274,7 +282,7 @@ static void on_view(service *s, const bus_request *req, const auth_principal *wh
     Jiesu__ViewReply *reply = NULL;
     (void)who;
     if (!rq || strcmp(rq->name, "profiles") != 0 || rq->n_args > 1)
-        snprintf(why, sizeof why, "intake has one view: profiles [NAME]");
+        snprintf(why, sizeof why, "工单受理服务只给导入模板的视图（profiles [模板名]）：请用 jiesu profiles [模板名] 查看");
     else if ((set = intake_profiles_load(in->opts.profiles_dir, why, sizeof why)))
         reply = intake_reply_profiles(set, rq->n_args ? rq->args[0] : NULL, why, sizeof why);
     if (reply)

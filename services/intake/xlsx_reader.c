@@ -71,6 +71,9 @@ struct xlsx_reader {
     char          err[512];
 };
 
+/* After a part that does not unzip, with libzip's reason. */
+#define UNZIP_FAILED "%s 解压不了（%s）：文件可能已损坏，请在 Excel 里打开，另存为 Excel 工作簿（.xlsx）后再导入"
+
 static void set_err(xlsx_reader *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void set_err(xlsx_reader *self, const char *fmt, ...)
 {
@@ -150,7 +153,7 @@ static zip_file_t *open_member(xlsx_reader *self, const char *name, uint64_t *si
     }
     zip_file_t *f = zip_fopen(self->zip, name, 0);
     if (!f)
-        set_err(self, "%s: %s", name, zip_strerror(self->zip));
+        set_err(self, UNZIP_FAILED, name, zip_strerror(self->zip));
     *size = st.size;
     return f;
 }
@@ -203,7 +206,7 @@ static int feed_chunk(xlsx_reader *self, zip_file_t *f, XML_Parser p, uint64_t *
     }
     zip_int64_t n = zip_fread(f, chunk, CHUNK);
     if (n < 0) {
-        set_err(self, "%s: %s", name, zip_file_strerror(f));
+        set_err(self, UNZIP_FAILED, name, zip_file_strerror(f));
         return -1;
     }
     if ((uint64_t)n > *left) {
@@ -685,8 +688,8 @@ int xlsx_next_row(xlsx_reader *self, char ***cells, size_t *ncells, long *row_no
             return -1;
         if (self->eof)
             return 0;
-        int rc = self->suspended ? parsed(self, self->parser, XML_ResumeParser(self->parser), "worksheet")
-                                 : feed_chunk(self, self->sheet, self->parser, &self->sheet_left, "worksheet");
+        int rc = self->suspended ? parsed(self, self->parser, XML_ResumeParser(self->parser), self->sheet_part)
+                                 : feed_chunk(self, self->sheet, self->parser, &self->sheet_left, self->sheet_part);
         if (rc < 0 && self->nready == 0)
             return -1;              /* else the rows parsed before the error come out first */
         self->eof = rc == 0;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <iconv.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,7 +31,7 @@ typedef struct {
     uint64_t     quote_line[MAX_RECS];
     csv_encoding enc;
     int          rc;                /* last csv_read() result */
-    char         err[256];
+    char         err[512];
 } parsed;
 
 static void parsed_free(parsed *p)
@@ -610,6 +611,25 @@ static void test_ascii_file_reads_as_utf8(void **state)
     free(data);
 }
 
+/* A file that cannot be read (a directory here) is said in the clerk's
+ * words, what happened and what to do, the system's reason beside. */
+static void test_a_read_that_fails_said_in_chinese(void **state)
+{
+    (void)state;
+    int fd = open("/tmp", O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    csv_reader *rd = csv_reader_new(fd, NULL);
+    parsed p;
+    read_all(rd, &p);
+    assert_int_equal(p.rc, -1);
+    assert_non_null(strstr(p.err, "读文件出错（"));
+    assert_non_null(strstr(p.err, "）：请重新导入；一直如此请告知系统管理员"));
+    assert_null(strstr(p.err, "read failed"));
+    csv_reader_destroy(&rd);
+    close(fd);
+    parsed_free(&p);
+}
+
 static void test_reads_from_fd(void **state)
 {
     (void)state;
@@ -654,6 +674,7 @@ int main(void)
         cmocka_unit_test(test_multiline_quoted_field_kept),
         cmocka_unit_test(test_unclosed_quote_before_a_long_tail),
         cmocka_unit_test(test_reads_from_fd),
+        cmocka_unit_test(test_a_read_that_fails_said_in_chinese),
         cmocka_unit_test(test_ascii_file_reads_as_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

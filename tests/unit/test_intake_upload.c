@@ -4,7 +4,8 @@
  * is too large, is another user's, is unknown, or ends short of the size
  * declared is refused saying so, and the process goes on. A file whose
  * size its sender does not know (a browser's upload) is whole at its last
- * chunk, and held to the limit chunk by chunk. */
+ * chunk, and held to the limit chunk by chunk. A file that cannot be read
+ * to hash it is said in Chinese. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,11 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "import_client.h"
+#include "intake_sha.h"
 #include "intake_upload.h"
 
 #define MAX_BYTES 64
@@ -171,12 +174,28 @@ static void test_a_file_of_unknown_size(void **state)
     assert_int_equal(f->code, UPLOAD_TOO_BIG);
 }
 
+/* A file the import cannot read again to hash it (a directory here) is
+ * said in the clerk's words, what to do, the system's reason beside. */
+static void test_a_hash_that_fails_said_in_chinese(void **state)
+{
+    (void)state;
+    char sha[65], why[600] = "";
+    int fd = open("/tmp", O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    assert_int_equal(intake_sha_fd(fd, sha, why, sizeof why), -1);
+    close(fd);
+    assert_non_null(strstr(why, "读文件出错（"));
+    assert_non_null(strstr(why, "）：请重新导入；一直如此请告知系统管理员"));
+    assert_null(strstr(why, "read failed"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_a_file_in_order_and_a_chunk_again, setup, teardown),
         cmocka_unit_test_setup_teardown(test_what_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_file_of_unknown_size, setup, teardown),
+        cmocka_unit_test(test_a_hash_that_fails_said_in_chinese),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

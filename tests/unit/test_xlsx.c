@@ -232,6 +232,50 @@ static void test_bad_xml(void **state)
     unlink(path);
 }
 
+/* A sheet whose compressed bytes are damaged is said in the clerk's words:
+ * what happened and what to do, libzip's reason beside. */
+static void test_damaged_part(void **state)
+{
+    (void)state;
+    char path[256], err[512] = "";
+    tmp_path(path, sizeof path, "damaged.xlsx");
+    static char sheet[64 * 1024];
+    size_t len = 0;
+    len += (size_t)snprintf(sheet, sizeof sheet, "<worksheet><sheetData>");
+    for (int r = 1; len < sizeof sheet - 200; r++)
+        len += (size_t)snprintf(sheet + len, sizeof sheet - len, "<row r=\"%d\"><c r=\"A%d\"><v>%d</v></c></row>", r,
+                                r, r * 7919 % 10007);
+    len += (size_t)snprintf(sheet + len, sizeof sheet - len, "</sheetData></worksheet>");
+    write_raw(path, WORKBOOK, sheet, len, NULL);
+    FILE *fp = fopen(path, "r+b");
+    assert_non_null(fp);
+    static char zip[64 * 1024];
+    size_t n = fread(zip, 1, sizeof zip, fp);
+    const char *name = "xl/worksheets/sheet1.xml";
+    char *at = memmem(zip, n, name, strlen(name));
+    assert_non_null(at);
+    size_t data = (size_t)(at - zip) + strlen(name) + 40;   /* inside the compressed data */
+    memset(zip + data, 0xFF, 64);
+    assert_int_equal(fseek(fp, 0, SEEK_SET), 0);
+    assert_int_equal(fwrite(zip, 1, n, fp), n);
+    fclose(fp);
+    xlsx_reader *r = xlsx_open(path, NULL, err, sizeof err);
+    if (r) {
+        char **cells;
+        size_t ncells;
+        long row;
+        int got;
+        while ((got = xlsx_next_row(r, &cells, &ncells, &row)) == 1)
+            ;
+        assert_int_equal(got, -1);
+        snprintf(err, sizeof err, "%s", xlsx_errstr(r));
+        xlsx_close(&r);
+    }
+    if (!strstr(err, "xl/worksheets/sheet1.xml 解压不了（") || !strstr(err, "）：文件可能已损坏，请在 Excel 里打开"))
+        fail_msg("expected the damaged part said in Chinese, got '%s'", err);
+    unlink(path);
+}
+
 /* Reads the next row, expecting it to be row_no with ncells cells and the
  * given problem at column col. */
 static void expect_row(xlsx_reader *r, long row_no, size_t ncells, xlsx_problem problem, size_t col)
@@ -502,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_entity_expansion),
         cmocka_unit_test(test_not_xlsx),
         cmocka_unit_test(test_bad_xml),
+        cmocka_unit_test(test_damaged_part),
         cmocka_unit_test(test_damaged_cells),
         cmocka_unit_test(test_far_cells_memory),
         cmocka_unit_test(test_shared_strings_cost),

@@ -38,7 +38,7 @@ check "import of four complaints" test $? -eq 0
 wait_for "all four routed" 30 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
 as_role clerk jiesu import --dry-run "$csv" >"$HARNESS_DIR/route-cli-dry.out" 2>&1
 check "a dry run shows an empty field and a column the file lacks as \"—\", as \`jiesu show\` and the pages do" \
-    sh -c "grep -q '^经度  *lon  *—$' '$HARNESS_DIR/route-cli-dry.out' && grep -q '^诉求类别  *—$' '$HARNESS_DIR/route-cli-dry.out' &&
+    sh -c "grep -q '^经度（lon）  *—$' '$HARNESS_DIR/route-cli-dry.out' && grep -q '^诉求类别  *—$' '$HARNESS_DIR/route-cli-dry.out' &&
            ! grep -q '  -$' '$HARNESS_DIR/route-cli-dry.out'"
 printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
     "RC-9,2026/10/1 9:20,钱先生,13800000009,崂山区张村社区5号,,,一般" >"$HARNESS_DIR/route-cli-bad.csv"

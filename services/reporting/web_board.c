@@ -286,8 +286,10 @@ static const char BOARD_JS[] =
     "function load(){fetch('/api/board',{credentials:'same-origin',headers:{Accept:'application/json'}})"
     ".then(function(r){if(r.status===401)throw new Error('登录已过期，请重新登录');"
     "if(!r.ok)return r.json().catch(function(){return{};}).then(function(d){"
-    "throw new Error(d.error||('服务器应答 '+r.status));});return r.json();})"
-    ".then(show,function(e){said.textContent='更新失败（'+e.message+'），仍显示上次数据，'+every/1000+' 秒后重试';"
+    "throw new Error(d.error||(r.status>=502&&r.status<=504?'报表服务暂时不可用':'报表服务出错')+'，HTTP '+r.status);});"
+    "return r.json();})"   /* a fetch that reaches no server fails with the browser's English (Failed to fetch) */
+    ".then(show,function(e){said.textContent='更新失败（'+(e instanceof TypeError?'连不上报表服务，请检查网络':e.message)"
+    "+'），仍显示上次数据，'+every/1000+' 秒后重试';"
     "said.className='updated stale';})"
     ".then(function(){setTimeout(load,every);});}"
     "load();})();";

@@ -92,6 +92,25 @@ async function wall(browser) {
     after === before + 1 && await page.evaluate(() => window.notReloaded === true));
   ({ want, got } = await agrees(page));
   check('… and the figures still equal PostgreSQL\'s', got === want, `page:\n${got}\nPostgreSQL:\n${want}`);
+
+  // A read that fails is said in Chinese, the last figures kept: before, the network's failure read
+  // 更新失败（Failed to fetch）, the browser's English, and a proxy's 502 服务器应答 502.
+  const failed = (text) => page.waitForFunction((t) => {
+    const said = document.querySelector('#board .updated');
+    return said.classList.contains('stale') && said.textContent.includes(t);
+  }, text, { timeout: 20000 }).then(() => true, () => false);
+  await page.route('**/api/board', (r) => r.abort('failed'));
+  check('the network failing, the board says so in Chinese and keeps the last figures',
+    await failed('更新失败（连不上报表服务，请检查网络），仍显示上次数据'));
+  check('… its figures still there', (await shown(page)) === got);
+  await page.unroute('**/api/board');
+  await page.route('**/api/board', (r) => r.fulfill({ status: 502, contentType: 'text/html', body: '<h1>502</h1>' }));
+  check('a proxy answering 502, the board says the service is not reachable for now',
+    await failed('更新失败（报表服务暂时不可用，HTTP 502）'));
+  await page.unroute('**/api/board');
+  const again = await page.waitForFunction(() => document.querySelector('#board .updated').textContent.startsWith('更新于'),
+    null, { timeout: 20000 }).then(() => true, () => false);
+  check('… and it reads again by itself once the service answers', again);
   await context.close();
 }
 

@@ -50,7 +50,7 @@ web_token() {
     local name=$1 role=$2 unit=${3:-} rate=${4:-}
     "$JIESU_BIN/jiesu" user add "$name" --role "$role" ${unit:+--unit "$unit"} --token --no-key \
         ${rate:+--rate "$rate"} >"$WEB_DIR/user-$name.out" 2>&1
-    sed -n 's/^token: //p' "$WEB_DIR/user-$name.out"
+    sed -n 's/^令牌：//p' "$WEB_DIR/user-$name.out"
 }
 
 web_sql_token() {

@@ -247,7 +247,7 @@ static int send_request(cli_ctx *ctx, Jiesu__UserRequest *rq, const char *key_pa
         if (key_path)
             printf("密钥：%s（只交给 %s 本人；持有它就能以其身份操作：jiesu -k %s ...）\n", key_path, rq->name, key_path);
         if (*reply->token)
-            printf("token: %s\n（只显示这一次：%s 的 Open311 api_key / HTTP 持有者令牌）\n", reply->token,
+            printf("令牌：%s\n（只显示这一次：%s 的 Open311 api_key / HTTP 持有者令牌）\n", reply->token,
                    rq->name);
         rc = 0;
     }

@@ -21,7 +21,7 @@ check "intake holds a PostgreSQL connection for each of its 6 Open311 threads be
 o311=$HARNESS_DIR/open311
 rm -rf "$o311"; mkdir -p "$o311"
 "$JIESU_BIN/jiesu" user add open311-clerk --role clerk --token --no-key >"$o311/clerk.out"
-api_key=$(sed -n 's/^token: //p' "$o311/clerk.out")
+api_key=$(sed -n 's/^令牌：//p' "$o311/clerk.out")
 
 # post NAME FIELD=VALUE|-HHEADER...: POSTs the form, keeps the body in NAME.json, prints the status.
 post() {
@@ -75,7 +75,7 @@ check "… Open311 error JSON naming the key and the first ticket" \
 # words was taken for the first's, answered with its ticket and never filed (recorded as the first
 # clerk's), and one of other words was refused naming the first gateway's ticket.
 "$JIESU_BIN/jiesu" user add open311-other --role clerk --token --no-key >"$o311/other.out"
-other_key=$(sed -n 's/^token: //p' "$o311/other.out")
+other_key=$(sed -n 's/^令牌：//p' "$o311/other.out")
 status=$(api_key=$other_key post key4 "$key" service_code=order "description=夜市占道经营到凌晨" "address_string=崂山区中韩街道")
 other_ticket=$(jq -r '.[0].service_request_id' "$o311/key4.json")
 check "another clerk's request under the same key is filed: its own ticket" \
@@ -86,7 +86,7 @@ check_eq "… and sent again, the same ticket back" "$other_ticket" \
     "$(api_key=$other_key post key5 "$key" service_code=order "description=夜市占道经营到凌晨" "address_string=崂山区中韩街道" >/dev/null
        jq -r '.[0].service_request_id' "$o311/key5.json")"
 "$JIESU_BIN/jiesu" user add open311-third --role clerk --token --no-key >"$o311/third.out"
-third_key=$(sed -n 's/^token: //p' "$o311/third.out")
+third_key=$(sed -n 's/^令牌：//p' "$o311/third.out")
 check_eq "a third clerk's complaint of other words under that key: filed" 200 \
     "$(api_key=$third_key post key6 "$key" service_code=order "description=另一件事" "address_string=崂山区中韩街道")"
 check "… no word of the first clerk's ticket" sh -c "! grep -q '$keyed' '$o311/key6.json'"
@@ -158,7 +158,7 @@ load=$JIESU_BIN/../tools/open311_load
 check_eq "a --rate that is not a whole number is a usage error, nobody added" "2 0" \
     "$? $(sql "SELECT count(*) FROM principals WHERE name = 'open311-typo'")"
 "$JIESU_BIN/jiesu" user add open311-busy --role clerk --token --no-key --rate 1000 >"$o311/busy.out"
-busy_key=$(sed -n 's/^token: //p' "$o311/busy.out")
+busy_key=$(sed -n 's/^令牌：//p' "$o311/busy.out")
 "$load" "127.0.0.1:$http_port" 0 50 "$busy_key" --conns 10 --tag 并发 >"$o311/many.out" || true
 check_eq "50 POSTs at once over 10 connections: all answered 200" 50 "$(awk '$1 == 200' "$o311/many.out" | wc -l)"
 check_eq "… with 50 different tickets" 50 "$(awk '{ print $2 }' "$o311/many.out" | sort -u | grep -c '^W')"

@@ -221,7 +221,7 @@ person() {  # person NAME ROLE [UNIT]: a user whose key is $HARNESS_DIR/users/NA
     mkdir -p "$HARNESS_DIR/users"
     jiesu user add "$1" --role "$2" ${3:+--unit "$3"} --token --key-out "$HARNESS_DIR/users/$1.key" \
         >"$HARNESS_DIR/users/$1.out" 2>&1
-    sed -n 's/^token: //p' "$HARNESS_DIR/users/$1.out"
+    sed -n 's/^令牌：//p' "$HARNESS_DIR/users/$1.out"
 }
 declare -A token
 token[west]=$(person west handler 880100002)

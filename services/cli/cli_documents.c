@@ -3,7 +3,7 @@
  * sends it whole; this prints its summary, or its JSON, or writes its files.
  *
  *   jiesu daily [--date YYYY-MM-DD] [--json]         today's dispatch sheet per street
- *   jiesu bulletin [--week last|this|YYYY-Www] (--out DIR | --json)   last week's bulletin,
+ *   jiesu bulletin [--week 上周|本周|YYYY-Www] (--out DIR | --json)   last week's bulletin,
  *                                                  this week's so far, or an ISO week's
  *
  * An option either does not take, one given twice, or --out with --json is
@@ -151,7 +151,7 @@ int cli_bulletin_main(cli_ctx *ctx, int argc, char **argv)
     const char *week = "", *out = NULL;
     int json = 0;
     if (bulletin_args(argc, argv, &week, &out, &json) < 0) {
-        fprintf(stderr, "用法：jiesu bulletin [--week last|this|YYYY-Www] (--out 目录 | --json)\n"
+        fprintf(stderr, "用法：jiesu bulletin [--week 上周|本周|YYYY-Www] (--out 目录 | --json)\n"
                         "      （默认上周：发通报的那一整周）\n");
         return 2;
     }

@@ -48,7 +48,7 @@ int report_period_week(report_period *p, const char *week, char *err, size_t err
     int y, w, used = 0;
     if (!week || sscanf(week, "%4d-W%2d%n", &y, &w, &used) != 2 || used != 8 || strlen(week) != 8 ||
         y < 1971 || y > 9998) {
-        snprintf(err, errlen, "“%s”不是周次：请写 last（上周）、this（本周）或 YYYY-Www，如 2026-W47", week ? week : "");
+        snprintf(err, errlen, "“%s”不是周次：请写 上周（last）、本周（this）或 YYYY-Www，如 2026-W47", week ? week : "");
         return -1;
     }
     long long monday = iso_week1_monday(y) + 7LL * (w - 1);
@@ -63,9 +63,9 @@ int report_period_week(report_period *p, const char *week, char *err, size_t err
 
 int report_period_week_named(report_period *p, const char *name, long long now, char *err, size_t errlen)
 {
-    if (!name || !*name || strcmp(name, "last") == 0)
+    if (!name || !*name || strcmp(name, "last") == 0 || strcmp(name, "上周") == 0)
         report_period_current(p, now - 7 * DAY, 7);
-    else if (strcmp(name, "this") == 0)
+    else if (strcmp(name, "this") == 0 || strcmp(name, "本周") == 0)
         report_period_current(p, now, 7);
     else
         return report_period_week(p, name, err, errlen);

@@ -20,8 +20,8 @@ typedef struct {
  * 0, or -1 with what was wrong in err. */
 int report_period_week(report_period *p, const char *week, char *err, size_t errlen);
 
-/* The week a reader names: "last" or "" (last week, the default of the
- * bulletin), "this" (the current week), or an ISO week as
+/* The week a reader names: "上周", "last" or "" (last week, the default of
+ * the bulletin), "本周" or "this" (the current week), or an ISO week as
  * report_period_week() reads it. now: Unix time, read in the process's local
  * time zone. 0, or -1 with what was wrong in err. */
 int report_period_week_named(report_period *p, const char *name, long long now, char *err, size_t errlen);

@@ -26,7 +26,7 @@ jiesu() { "$JIESU_BIN/jiesu" "$@"; }
 jiesu --help >"$HARNESS_DIR/help.out" 2>&1
 check "jiesu --help prints the usage" test $? -eq 0
 check "… with the bulletin's weeks and the alerts' rungs" \
-    bash -c "grep -q 'bulletin \[--week last|this|YYYY-Www\]' '$HARNESS_DIR/help.out' && grep -q '级别：催办、督办、问责预警' '$HARNESS_DIR/help.out'"
+    bash -c "grep -q 'bulletin \[--week 上周|本周|YYYY-Www\]' '$HARNESS_DIR/help.out' && grep -q '级别：催办、督办、问责预警' '$HARNESS_DIR/help.out'"
 csv=$HARNESS_DIR/route-cli.csv
 printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
     "RC-1,2026/10/1 9:00,王先生,13800000001,崂山区张村社区3号楼,张村社区门口流动摊贩占道经营，垃圾遍地,,一般" \

@@ -90,7 +90,7 @@ check "the sample's calls end today or yesterday in Asia/Shanghai, not in Octobe
     test "$(awk -F, 'NR > 1 { print $2 }' "$clone/var/sample/complaints.csv" | grep -cE "$recent")" -ge 10
 check "the bulletin the closing lines suggest (last week's) counts complaints (ten a day: 70)" \
     test "$(hot_total)" -ge 60
-check "the closing lines suggest this week's too" grep -q "bulletin --week this --out var/bulletin" "$out/run.out"
+check "the closing lines suggest this week's too" grep -q "bulletin --week 本周 --out var/bulletin" "$out/run.out"
 if [ "$(TZ=Asia/Shanghai date +%u)" != 1 ]; then
     check "this week's bulletin counts the days so far" test "$(hot_total --week this)" -gt 0
 else

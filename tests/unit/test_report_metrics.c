@@ -548,7 +548,7 @@ static void test_periods(void **state)
     assert_int_equal(report_period_week(&p, "2025-W53", err, sizeof err), -1);
     assert_non_null(strstr(err, "2025 年没有第 53 周（只有第 1 至 52 周）"));      /* and which there are */
     assert_int_equal(report_period_week(&p, "2026-47", err, sizeof err), -1);
-    assert_non_null(strstr(err, "请写 last（上周）、this（本周）或 YYYY-Www"));
+    assert_non_null(strstr(err, "请写 上周（last）、本周（this）或 YYYY-Www"));
     assert_int_equal(report_period_day(&p, "2026-11-21", err, sizeof err), 0);
     assert_string_equal(p.to, "2026-11-22");
     assert_string_equal(report_period_name(&p, name, sizeof name), "2026年11月21日");
@@ -570,7 +570,11 @@ static void test_periods(void **state)
     assert_int_equal(report_period_week_named(&p, "2026-W40", 1795017600LL, err, sizeof err), 0);
     assert_string_equal(p.from, "2026-09-28");
     assert_int_equal(report_period_week_named(&p, "next", 1795017600LL, err, sizeof err), -1);
-    assert_non_null(strstr(err, "“next”不是周次：请写 last（上周）、this（本周）或 YYYY-Www"));
+    assert_non_null(strstr(err, "“next”不是周次：请写 上周（last）、本周（this）或 YYYY-Www"));
+    assert_int_equal(report_period_week_named(&p, "本周", 1795017600LL, err, sizeof err), 0);   /* as people say it */
+    assert_string_equal(p.label, "2026-W47");
+    assert_int_equal(report_period_week_named(&p, "上周", 1795017600LL, err, sizeof err), 0);
+    assert_string_equal(p.label, "2026-W46");
 }
 
 /* This week on a Monday: the week that began today, holding only today,

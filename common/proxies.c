@@ -143,6 +143,15 @@ static void write_address(const proxies_range *a, char *out, size_t cap)
         out[0] = '\0';
 }
 
+int proxies_address(const char *text, char *out, size_t cap)
+{
+    proxies_range a;
+    if (read_address(text, strlen(text), &a) < 0)
+        return -1;
+    write_address(&a, out, cap);
+    return 0;
+}
+
 /* An entry that is not an address stops the walk at the peer. Everything
  * to its right was written by trusted proxies, so one of them wrote it (or
  * passed on a header without appending to it: misconfigured), and nothing

@@ -44,6 +44,11 @@ int proxies_parse(proxies *self, const char *list, char *err, size_t errlen);
  * is within one of the ranges, else 0 (an unreadable address too). */
 int proxies_trusts(const proxies *self, const char *address);
 
+/* The canonical text of address text (an IPv6 address however it is
+ * written, ::ffff:a.b.c.d as a.b.c.d), as proxies_client writes a client's,
+ * into out (at least 46 bytes). 0, or -1 when text is not an address. */
+int proxies_address(const char *text, char *out, size_t cap);
+
 /* The address of the client behind peer (the TCP peer's address as text),
  * into out (at least 46 bytes, INET6_ADDRSTRLEN): peer itself unless it is
  * trusted; then the X-Forwarded-For entries — forwarded[0..n), the values of

@@ -21,6 +21,7 @@
 #include "db.h"
 #include "log.h"
 #include "names.h"
+#include "proxies.h"
 #include "text.h"
 
 #define ERR_REFUSED 409
@@ -504,13 +505,11 @@ static const char SQL_RELEASE[] =
     " SELECT to_char(" CLOCK_SQL_MINUTE_UP("blocked_until") " AT TIME ZONE $3, 'MM-DD HH24:MI') FROM changed";
 
 /* The address as text into out, written as the sign-in pages record it
- * (inet_ntop's, as http_client_address's): 0, or 1 with err saying why. */
+ * (proxies_address, the canonical text): 0, or 1 with err saying why. */
 static int read_address(users_call *c, char out[INET6_ADDRSTRLEN])
 {
     const char *text = c->rq->address;
-    unsigned char bin[16];
-    int family = inet_pton(AF_INET, text, bin) == 1 ? AF_INET : inet_pton(AF_INET6, text, bin) == 1 ? AF_INET6 : 0;
-    if (family && inet_ntop(family, bin, out, INET6_ADDRSTRLEN))
+    if (proxies_address(text, out, INET6_ADDRSTRLEN) == 0)
         return 0;
     if (!*text)
         snprintf(c->err, sizeof c->err, "user release：没有给出地址");

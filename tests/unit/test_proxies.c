@@ -125,12 +125,28 @@ static void test_walk(void **state)
     assert_string_equal(client(&none, "127.0.0.1", "203.0.113.7", NULL), "127.0.0.1");
 }
 
+/* An address typed by a person is written as the sign-in pages record it. */
+static void test_address(void **state)
+{
+    (void)state;
+    char out[64];
+    assert_int_equal(proxies_address("2001:DB8:0::7", out, sizeof out), 0);
+    assert_string_equal(out, "2001:db8::7");
+    assert_int_equal(proxies_address("::ffff:203.0.113.9", out, sizeof out), 0);
+    assert_string_equal(out, "203.0.113.9");
+    assert_int_equal(proxies_address("203.0.113.9", out, sizeof out), 0);
+    assert_string_equal(out, "203.0.113.9");
+    assert_int_equal(proxies_address("example.org", out, sizeof out), -1);
+    assert_int_equal(proxies_address("", out, sizeof out), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_trusts),
         cmocka_unit_test(test_walk),
+        cmocka_unit_test(test_address),
     };
     return cmocka_run_group_tests_name("proxies", tests, NULL, NULL);
 }

@@ -365,8 +365,8 @@ static const char SQL_OWNER[] =
     "SELECT u.name FROM assignments a JOIN units u ON u.id = a.unit_id"
     " WHERE a.complaint_id = " REPORT_SEEN_ORDER " AND a.active AND a.role = 'owner'";
 
-/* $3 the action's event: what else its last one did (the merged repeats
- * an accept or a resolve moved with the order: detail.note), else none. */
+/* $3 an action's event: what else its last one did (detail.note: the
+ * merged repeats an accept or a resolve moved with the order). */
 static const char SQL_DONE_TOO[] =
     "SELECT e.detail->>'note' FROM complaint_events e"
     " WHERE e.complaint_id = " REPORT_SEEN_ORDER " AND e.event = $3 ORDER BY e.id DESC LIMIT 1";
@@ -374,21 +374,19 @@ static const char SQL_DONE_TOO[] =
 /* The action done, in words, and what else it did ("已办结。与之合并的重复工单 … 随之办结。"). */
 static void done_too(PGconn *pg, const web_user *u, const char *ticket, const char *done, char *out, size_t cap)
 {
-    static const char *const EVENTS[][2] = {{"accept", "accepted"}, {"resolve", "resolved"}};
+    const char *event = strcmp(done, "accept") == 0 ? "accepted" : strcmp(done, "resolve") == 0 ? "resolved" : NULL;
     char id[16], err[512];
     int n = snprintf(out, cap, "%s。", names_action_done(done));
-    for (size_t i = 0; i < sizeof EVENTS / sizeof EVENTS[0]; i++) {
-        if (strcmp(EVENTS[i][0], done) != 0)
-            continue;
-        snprintf(id, sizeof id, "%d", u->who.id);
-        const char *params[] = {id, ticket, EVENTS[i][1]};
-        PGresult *res = db_query(pg, "what the action did", SQL_DONE_TOO, 3, params, err, sizeof err);
-        if (!res)
-            log_warn("workbench: what else the %s of order %s did not said: %s", done, ticket, err);
-        if (res && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) && n > 0 && (size_t)n < cap)
-            snprintf(out + n, cap - (size_t)n, "%s。", PQgetvalue(res, 0, 0));
-        PQclear(res);
-    }
+    if (!event || n <= 0 || (size_t)n >= cap)
+        return;
+    snprintf(id, sizeof id, "%d", u->who.id);
+    const char *params[] = {id, ticket, event};
+    PGresult *res = db_query(pg, "what the action did", SQL_DONE_TOO, 3, params, err, sizeof err);
+    if (!res)
+        log_warn("workbench: what else the %s of order %s did not said: %s", done, ticket, err);
+    if (res && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+        snprintf(out + n, cap - (size_t)n, "%s。", PQgetvalue(res, 0, 0));
+    PQclear(res);
 }
 
 /* What was done, in words: a dispatch names the unit now holding the order. */

@@ -92,11 +92,7 @@ ok = (cells.get("文件") == "calls.csv" and cells.get("导入时间") == when a
 sys.exit(0 if ok else f"row of import {id}: {cells}")
 PY
 
-{
-    printf '\xef\xbb\xbf工单编号,来电时间,诉求地址,诉求内容,来电人,联系电话\r\n'
-    printf 'WI1,2021-05-30 10:57,沙子口,路灯不亮,王芳,13800138000\r\n'
-    printf 'WI4,2021-05-30 12:00,中韩,井盖松动,孙丽,13600136000\r\n'
-} >"$WEB_DIR/again.csv"
+sed -n '1p;2p;6p' "$WEB_DIR/calls.csv" >"$WEB_DIR/again.csv"     # its header, WI1 and WI4: stored before
 check_eq "a file of orders stored before is imported" 200 "$(upload "$jar" "$WEB_DIR/again.csv")"
 again=$(sql "SELECT max(id) FROM imports")
 check_eq "… every row repeated, none of the file's own, none rejected" "2 2 0 0" \

@@ -73,10 +73,21 @@ static int put(fixture *f, const char *owner, const char *id, int64_t offset, co
     return intake_uploads_put(f->up, owner, &c, &f->st, &f->code, f->err, sizeof f->err);
 }
 
+/* The file at path holds want (a line of it). */
+static void assert_file_holds(const char *path, const char *want)
+{
+    char got[64] = "";
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(got, sizeof got, fp));
+    fclose(fp);
+    assert_string_equal(got, want);
+}
+
 static void test_a_file_in_order_and_a_chunk_again(void **state)
 {
     fixture *f = *state;
-    char id[33], got[8] = "";
+    char id[33];
     struct stat st;
     assert_int_equal(stat(f->dir, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0700);
@@ -87,11 +98,7 @@ static void test_a_file_in_order_and_a_chunk_again(void **state)
     assert_int_equal(put(f, "clerk", id, 2, "c", 1, 3), 1);
     assert_string_equal(f->st.file_name, "工单.csv");
     assert_string_equal(f->st.sha256, ABC_SHA256);
-    FILE *fp = fopen(f->st.path, "r");
-    assert_non_null(fp);
-    assert_non_null(fgets(got, sizeof got, fp));
-    fclose(fp);
-    assert_string_equal(got, "abc");
+    assert_file_holds(f->st.path, "abc");
     assert_int_equal(stat(f->st.path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);          /* callers' phone numbers */
     char path[sizeof f->st.path];
@@ -149,16 +156,12 @@ static void test_what_is_refused(void **state)
 static void test_a_file_of_unknown_size(void **state)
 {
     fixture *f = *state;
-    char id[33], got[8] = "";
+    char id[33];
     assert_int_equal(put(f, "clerk", "", 0, "ab", 0, IMPORT_CLIENT_SIZE_UNKNOWN), 0);
     snprintf(id, sizeof id, "%s", f->st.id);
     assert_int_equal(put(f, "clerk", id, 2, "c", 1, IMPORT_CLIENT_SIZE_UNKNOWN), 1);
     assert_string_equal(f->st.sha256, ABC_SHA256);
-    FILE *fp = fopen(f->st.path, "r");
-    assert_non_null(fp);
-    assert_non_null(fgets(got, sizeof got, fp));
-    fclose(fp);
-    assert_string_equal(got, "abc");
+    assert_file_holds(f->st.path, "abc");
     intake_uploads_done(f->up, id);
 
     /* held to intake.max_upload_bytes as it comes */

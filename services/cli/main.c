@@ -147,8 +147,8 @@ static int entry_names(const char *e, const char *name)
 }
 
 /* `jiesu CMD --help`, `jiesu help CMD`: the entries of COMMANDS_HELP naming
- * cmd, on stdout. 0, or -1 when none does. */
-static int command_help(const char *cmd)
+ * cmd, on out. 0, or -1 when none does. */
+static int command_help(const char *cmd, FILE *out)
 {
     int found = 0;
     for (const char *e = COMMANDS_HELP; *e;) {
@@ -158,12 +158,45 @@ static int command_help(const char *cmd)
         end = end ? end + 1 : e + strlen(e);
         if (entry_names(e, cmd)) {
             if (!found++)
-                printf("用法：jiesu [-c 配置文件] [-k 密钥文件] 命令 [参数...]，其中\n");
-            printf("%.*s", (int)(end - e), e);
+                fprintf(out, "用法：jiesu [-c 配置文件] [-k 密钥文件] 命令 [参数...]，其中\n");
+            fprintf(out, "%.*s", (int)(end - e), e);
         }
         e = end;
     }
     return found ? 0 : -1;
+}
+
+/* `jiesu help [CMD]` (argv from "help"): the usage, or CMD's entries, on
+ * stdout. A word more is refused as a command refuses one, help's own entry
+ * after it. The exit status. */
+static int help_main(int argc, char **argv)
+{
+    if (cli_args_words("help", argc, argv, 0, 1, "") < 0) {
+        command_help("help", stderr);
+        return 2;
+    }
+    if (argc < 2)
+        usage(stdout);
+    else if (command_help(argv[1], stdout) != 0) {
+        cli_error("没有命令“%s”（`jiesu help` 列出全部命令）", argv[1]);
+        return 2;
+    }
+    return 0;
+}
+
+/* `jiesu CMD --help` (argv from CMD, then "--help" or "-h"): CMD's entries,
+ * on stdout. A word after it is refused as `jiesu help CMD WORD` is ("import
+ * --help：多余的参数“foo”"), CMD's entries after it. The exit status. */
+static int help_of(int argc, char **argv)
+{
+    char said[64];
+    snprintf(said, sizeof said, "%s %s", argv[0], argv[1]);
+    if (cli_args_words(said, argc - 1, argv + 1, 0, 0, "") < 0) {
+        command_help(argv[0], stderr);
+        return 2;
+    }
+    command_help(argv[0], stdout);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -191,19 +224,8 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *name = argv[optind], *next = optind + 1 < argc ? argv[optind + 1] : NULL;
-    if (strcmp(name, "help") == 0) {
-        if (cli_args_words("help", argc - optind, argv + optind, 0, 1, "") < 0)
-            return 2;
-        if (!next)
-            usage(stdout);
-        else if (command_help(next) != 0) {
-            cli_error("没有命令“%s”（`jiesu help` 列出全部命令）", next);
-            return 2;
-        }
-        return 0;
-    }
-    if (next && (strcmp(next, "--help") == 0 || strcmp(next, "-h") == 0) && command_help(name) == 0)
-        return 0;
+    if (strcmp(name, "help") == 0)
+        return help_main(argc - optind, argv + optind);
     const cli_command *cmd = NULL;
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
         if (strcmp(COMMANDS[i].name, name) == 0)
@@ -212,6 +234,8 @@ int main(int argc, char **argv)
         cli_error("没有命令“%s”（`jiesu help` 列出全部命令）", name);
         return 2;
     }
+    if (next && (strcmp(next, "--help") == 0 || strcmp(next, "-h") == 0))
+        return help_of(argc - optind, argv + optind);
 
     ctx.cfg = config_new();
     if (!ctx.cfg) {

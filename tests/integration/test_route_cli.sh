@@ -472,6 +472,16 @@ for c in $commands; do
         grep -qE "^  ([^ ].*[ |,])?$c([ |,]|$)" "$HARNESS_DIR/help.out" || helped="$helped $c"
 done
 check_eq "every command answers --help with its own entry of \`jiesu help\`, exit 0 (none without)" "" "$helped"
+# A word after --help is refused as one after \`help CMD\` is: before, \`jiesu
+# import --help foo\` printed the help and ignored foo.
+unrefused=""
+for c in $commands; do
+    "$JIESU_BIN/jiesu" "$c" --help foo >"$HARNESS_DIR/help.out" 2>"$HARNESS_DIR/help.err"
+    [ $? -eq 2 ] && [ ! -s "$HARNESS_DIR/help.out" ] && [ "$(head -1 "$HARNESS_DIR/help.err")" = "jiesu: $c --help：多余的参数“foo”" ] &&
+        grep -qE "^  ([^ ].*[ |,])?$c([ |,]|$)" "$HARNESS_DIR/help.err" || unrefused="$unrefused $c"
+done
+check_eq "… every command refuses a word after --help: exit 2, one line naming it, then its entry, nothing on stdout (none without)" \
+    "" "$unrefused"
 check "… \`jiesu help gazetteer\` the same: its three entries" \
     test "$("$JIESU_BIN/jiesu" help gazetteer | grep -c '^  gazetteer ')" -eq 3
 check "… ack and alerts in the words of the alerts they list (确认 告警; 签收 is taking an order)" \
@@ -531,3 +541,5 @@ check "learn: an option" refused "learn 不带选项（给了 --all）" learn --
 check "config: a word" refused "config：多余的参数“web”" config web
 check "migrate: an option" refused "migrate 不带选项（给了 --force）" migrate --force
 check "help: a second command" refused "help：多余的参数“phone”" help show phone
+check "… then help's usage" grep -q '^  help \[命令\] ' "$HARNESS_DIR/refused.out"
+check "units -h: an option after it" refused "units -h 不带选项（给了 --all）" units -h --all

@@ -1,6 +1,7 @@
-/* cli_report.c — `jiesu report [streets] [--json] [--from DATE] [--to DATE]`:
+/* cli_report.c — `jiesu report [街道] [--json] [--from DATE] [--to DATE]`:
  * asks the reporting service for the per-street summary and prints it as an
- * aligned table with a total row, or as JSON.
+ * aligned table with a total row, or as JSON. 街道, the one summary there is
+ * (also when none is named), may be written streets too.
  */
 #include "cli.h"
 
@@ -22,16 +23,22 @@ typedef struct {
     int         json;
 } report_args;
 
+/* Whether w names the one summary there is: 街道, or its synonym streets. */
+static int names_streets(const char *w)
+{
+    return strcmp(w, "街道") == 0 || strcmp(w, "streets") == 0;
+}
+
 /* The options and the one kind there is. 0, or -1 after saying what is wrong. */
 static int parse_args(report_args *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
     for (int i = 1; i < argc; i++) {
         const char *w = argv[i];
-        if (strcmp(w, "streets") == 0 && !a->kind)
+        if (names_streets(w) && !a->kind)
             a->kind = w;
         else if (w[0] != '-' && !a->kind) {
-            cli_error("report：没有“%s”这种汇总；只有 streets（各街道汇总，不写也是它）", w);
+            cli_error("report：没有“%s”这种汇总；只有 街道（各街道汇总，不写也是它；也可写 streets）", w);
             return -1;
         } else if (!cli_args_option("report", "--json --from --to", w, ""))
             return -1;
@@ -95,7 +102,7 @@ int cli_report_main(cli_ctx *ctx, int argc, char **argv)
     int rc = 1;
 
     if (parse_args(&a, argc, argv) < 0) {
-        fprintf(stderr, "用法：jiesu report [streets] [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n");
+        fprintf(stderr, "用法：jiesu report [街道] [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n");
         return 2;
     }
     Jiesu__ReportRequest req = JIESU__REPORT_REQUEST__INIT;

@@ -24,7 +24,7 @@ int cli_ack_main(cli_ctx *ctx, int argc, char **argv)
     if (words == 0 && ((rq.alert_id = strtoll(argv[1], &end, 10)) <= 0 || *end))
         cli_error("ack：告警编号是 `jiesu alerts` 列出的正整数，不是“%s”", argv[1]);
     if (words < 0 || rq.alert_id <= 0 || *end) {
-        fprintf(stderr, "用法：jiesu ack 编号 [备注]   （编号：`jiesu alerts` 列出的告警编号）\n");
+        fprintf(stderr, "用法：jiesu ack 编号 [处理说明]   （编号：`jiesu alerts` 列出的告警编号）\n");
         return 2;
     }
     rq.note = argc == 3 ? argv[2] : "";

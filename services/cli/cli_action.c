@@ -35,19 +35,19 @@ typedef struct {
     int         text_args;      /* positional arguments after TICKET */
     int         text_required;  /* how many of them are required */
     const char *need;           /* what the first of them is, as people call it */
-    const char *usage;
+    const char *usage;          /* its texts named as the workbench's forms name them (web_order.c) */
 } action_cmd;
 
 static const action_cmd CMDS[] = {
     {"accept", 0, 0, "", "accept 工单号"},
-    {"return", 1, 1, "理由", "return 工单号 理由"},
-    {"progress", 1, 1, "进展", "progress 工单号 进展"},
-    {"wait", 1, 1, "理由", "wait 工单号 理由"},
+    {"return", 1, 1, "退回原因", "return 工单号 退回原因"},
+    {"progress", 1, 1, "进展说明", "progress 工单号 进展说明"},
+    {"wait", 1, 1, "暂缓原因", "wait 工单号 暂缓原因"},
     {"resume", 0, 0, "", "resume 工单号"},
-    {"resolve", 1, 0, "", "resolve 工单号 [说明]"},
-    {"callback", 2, 1, "回访结果", "callback 工单号 满意|基本满意|不满意 [备注]（不满意的工单重新办理）"},
-    {"dispatch", 2, 1, "单位", "dispatch 工单号 单位 [理由]"},
-    {"handback", 1, 1, "理由", "handback 工单号 理由（非本区事项退回热线）"},
+    {"resolve", 1, 0, "", "resolve 工单号 [办结说明]"},
+    {"callback", 2, 1, "回访结果", "callback 工单号 满意|基本满意|不满意 [回访记录]（不满意的工单重新办理）"},
+    {"dispatch", 2, 1, "单位", "dispatch 工单号 单位 [派单说明或改派原因]（改派须写改派原因）"},
+    {"handback", 1, 1, "退回热线的理由", "handback 工单号 退回热线的理由（非本区事项退回热线）"},
 };
 
 static const action_cmd *find_cmd(const char *name)

@@ -221,7 +221,7 @@ const view_def REPORT_VIEWS[] = {
     {"alerts", AUTH_HANDLER | AUTH_CAMPAIGN | AUTH_DISCIPLINE, 0, 3, "alerts [--all] [--rung 级别] [--limit 条数]",
      ALERTS, NULL, "确认告警：jiesu ack 编号（只能确认“发给”一栏是本单位的告警；发给上级的督办列在这里供知晓）"},
     {"manual", AUTH_DISPATCHER, 0, 1, "manual [--limit 条数]", MANUAL, NULL,
-     "派单：jiesu dispatch 工单号 单位 [理由]（单位写代码或名称，`jiesu units` 列出全部单位）"},
+     "派单：jiesu dispatch 工单号 单位 [派单说明]（单位写代码或名称，`jiesu units` 列出全部单位）"},
     {"audit", AUTH_ADMIN, 0, 2, "audit [用户名] [--limit 条数]", REPORT_AUDIT, NULL, NULL},
     {"imports", AUTH_CLERK, 0, 1, "imports [--limit 条数]", IMPORTS, NULL, NULL},
     {"units", AUTH_PEOPLE, 0, 1, "units [文字]", UNITS, "没有代码或名称含“%s”的单位：换几个字再找，或不带文字列出全部单位", NULL},

@@ -532,7 +532,21 @@ check "units: two words" refused "units：多余的参数“街道”" units 中
 check "profiles: an option" refused "profiles 不带选项（给了 --all）" profiles --all
 check "ack: no number" refused "ack：告警编号是 \`jiesu alerts\` 列出的正整数，不是“第一条”" ack 第一条
 check "accept: an option" refused "accept 不带选项（给了 --force）" accept RC-1 --force
-check "return: no reason" refused "return：要写理由" return RC-1
+check "return: no reason" refused "return：要写退回原因" return RC-1
+# An action's text is named as the workbench's form names it (web_order.c):
+# before, the usage lines called them 理由, 进展, 说明 and 备注.
+misnamed=""
+for pair in return:退回原因 progress:进展说明 wait:暂缓原因 resolve:办结说明 callback:回访记录 \
+    dispatch:派单说明或改派原因 handback:退回热线的理由 ack:处理说明; do
+    c=${pair%%:*} label=${pair#*:}
+    "$JIESU_BIN/jiesu" "$c" >"$HARNESS_DIR/refused.out" 2>&1
+    grep -q "^用法：jiesu $c .*$label" "$HARNESS_DIR/refused.out" &&
+        "$JIESU_BIN/jiesu" help "$c" | grep -qE "(^  |, )$c [^,]*$label" || misnamed="$misnamed $c"
+done
+check_eq "… every action's usage and its entry of jiesu help name its text as the form does (none otherwise)" "" "$misnamed"
+check "… and none of them says 理由, 进展, 说明 or 备注 alone" \
+    sh -c "! '$JIESU_BIN/jiesu' help | grep -E '^  (return|progress|wait|resolve|callback|dispatch|handback|ack|accept)' |
+           grep -qE '(工单号|单位|编号) \[?(理由|进展|说明|备注|文字)\]?([ ,]|$)'"
 check "callback: a result there is none of" refused "callback：回访结果要写 满意、基本满意 或 不满意，不是“maybe”" callback RC-1 maybe
 check "gazetteer list: an option" refused "gazetteer list 不带选项（给了 --landmark）" gazetteer list --landmark
 check "gazetteer: an operation there is none of" refused "gazetteer：没有“delete”这个操作；有 add、remove、restore、list" gazetteer delete 樱桃大道

@@ -167,11 +167,14 @@ int view_build(const config *cfg, PGconn *pg, const view_def *def, const char *c
         if (!res)
             return -1;
         const view_section *sec = &def->sections[i];
-        int none = i == 0 && def->not_found && PQntuples(res) == 0;
-        Jiesu__Table *t = none ? NULL : sec->table ? sec->table(cfg, pg, sec, res, err, errlen) : table_from(res, sec);
+        int none = i == 0 && def->not_found && PQntuples(res) == 0, left_out = sec->if_rows && PQntuples(res) == 0;
+        Jiesu__Table *t = none || left_out ? NULL
+                          : sec->table     ? sec->table(cfg, pg, sec, res, err, errlen) : table_from(res, sec);
         PQclear(res);
         if (none)
             return 0;
+        if (left_out)
+            continue;
         if (!t) {
             if (!sec->table)
                 snprintf(err, errlen, "out of memory");

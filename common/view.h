@@ -66,6 +66,8 @@ struct view_section {
     int         fields;     /* one record, printed as "column  value" lines */
     const char *sql;        /* $1 the principal's id, then the arguments ("" sent as NULL) */
     view_table_fn table;    /* NULL: the statement's columns, shown as cells says */
+    int         if_rows;    /* left out of the reply when its statement finds no row (a part
+                             * that answers only some calls: a street's communities) */
 };
 
 typedef struct {

@@ -6,7 +6,8 @@
  *   jiesu show TICKET                          one order (reporting)
  *   jiesu alerts [--all] [--rung RUNG] [--limit N]   alerts for your unit (reporting)
  *   jiesu manual [--limit N]                   the manual dispatch queue (reporting)
- *   jiesu units [TEXT]                         units, by code or name (reporting)
+ *   jiesu units [TEXT]                         units, by code or name; one street office
+ *                                              found, its communities too (reporting)
  *   jiesu audit [NAME] [--limit N]             what administrators changed, sign-ins (reporting)
  *   jiesu profiles [NAME]                      import profiles, or one's text (intake)
  */
@@ -135,7 +136,8 @@ int cli_manual_main(cli_ctx *ctx, int argc, char **argv)
 int cli_units_main(cli_ctx *ctx, int argc, char **argv)
 {
     if (cli_args_words("units", argc, argv, 0, 1, "") < 0) {
-        fprintf(stderr, "用法：jiesu units [文字]    （列出代码或名称含这段文字的单位）\n");
+        fprintf(stderr, "用法：jiesu units [文字]    （列出代码或名称含这段文字的单位；其中只有一个街道办事处时，\n"
+                        "      也列出它下辖的社区和村）\n");
         return 2;
     }
     return cli_view(ctx, "reporting", "units", "units", argv + 1, argc - 1);

@@ -1,7 +1,8 @@
 /* report_views.c — the reads people ask the reporting service for
  * ("view.request", common/view.h): one order with its routing reasons,
  * deadlines, alerts and history (`jiesu show`); open alerts (`jiesu alerts`);
- * the manual dispatch queue (`jiesu manual`); the units (`jiesu units`);
+ * the manual dispatch queue (`jiesu manual`); the units (`jiesu units`,
+ * report_units.c);
  * the administrators' record (`jiesu audit`, report_audit.c).
  *
  * Every statement keeps only what the asking principal ($1) may see: orders
@@ -23,6 +24,7 @@
 #include "names.h"
 #include "report_audit.h"
 #include "report_deadline.h"
+#include "report_units.h"
 
 /* ---- deadlines, in working time ---- */
 
@@ -189,16 +191,6 @@ static const view_section MANUAL[] = {
     {NULL},
 };
 
-/* Every unit; $2 narrows to codes or names containing it. */
-static const view_section UNITS[] = {
-    {"单位", "llll", "--u-", 0,
-     "SELECT u.code AS 代码, u.name AS 名称, u.kind AS 类别, coalesce(d.name, '') AS 所属区县"
-     "  FROM units u LEFT JOIN regions d ON d.code = left(u.region_code, 6)"
-     " WHERE $1::int IS NOT NULL AND ($2::text IS NULL OR u.code LIKE '%' || $2 || '%' OR u.name LIKE '%' || $2 || '%')"
-     " ORDER BY u.kind = 'street' DESC, u.kind, u.code"},
-    {NULL},
-};
-
 /* The imports the asking clerk ran, newest first ($2 how many, 20 unless
  * told): the workbench's import page lists them (web_import.c). The state
  * is its code (names_import_status), a failed import's reason intake's
@@ -224,6 +216,6 @@ const view_def REPORT_VIEWS[] = {
      "派单：jiesu dispatch 工单号 单位 [派单说明]（单位写代码或名称，`jiesu units` 列出全部单位）"},
     {"audit", AUTH_ADMIN, 0, 2, "audit [用户名] [--limit 条数]", REPORT_AUDIT, NULL, NULL},
     {"imports", AUTH_CLERK, 0, 1, "imports [--limit 条数]", IMPORTS, NULL, NULL},
-    {"units", AUTH_PEOPLE, 0, 1, "units [文字]", UNITS, "没有代码或名称含“%s”的单位：换几个字再找，或不带文字列出全部单位", NULL},
+    {"units", AUTH_PEOPLE, 0, 1, "units [文字]", REPORT_UNITS, "没有代码或名称含“%s”的单位：换几个字再找，或不带文字列出全部单位", NULL},
     {NULL},
 };

@@ -257,6 +257,26 @@ check "a view's argument typed in GBK is refused as such, not as the database's 
     grep -q "第 1 个参数不是 UTF-8 文字：请在 UTF-8 终端里输入（用法：jiesu units \[文字\]）" "$HARNESS_DIR/units-gbk.out"
 as_role dispatcher jiesu units 中韩 >"$HARNESS_DIR/units.out" 2>&1
 check "jiesu units 中韩: the street office of that name, by its code" grep -q '^370212001 *中韩街道 *街道办事处' "$HARNESS_DIR/units.out"
+# One street office found, its street's communities and villages follow
+# (regions under its street): before, no command listed them.
+zhonghan=$(sql "SELECT count(*) FROM regions WHERE parent_code = '370212001' AND level = 'community'")
+check "… and, one street office found, its street's communities, counted as what they are" \
+    grep -qx "中韩街道下辖的社区，共 $zhonghan 个：" "$HARNESS_DIR/units.out"
+check "… each by code, name and 社区 or 村" grep -qE '^370212001019 +张村社区居民委员会 +社区$' "$HARNESS_DIR/units.out"
+check_eq "… as many as the count says" "$zhonghan" "$(grep -cE '^370212001[0-9]{3} ' "$HARNESS_DIR/units.out")"
+as_role clerk jiesu units 街道 >"$HARNESS_DIR/units-streets.out" 2>&1
+check "several street offices found: the units alone (a clerk may ask: every role may)" \
+    sh -c "grep -q '^370212005 *金家岭街道' '$HARNESS_DIR/units-streets.out' && ! grep -q '下辖' '$HARNESS_DIR/units-streets.out'"
+as_unit 370212004 jiesu units 辛安 >"$HARNESS_DIR/units-empty.out" 2>&1
+check "a street the regions hold no community of: said why, not an empty list" \
+    grep -q '^辛安街道下辖的社区和村：区划数据里没有（载入的是国家统计局 2021 年的社区名录，其中没有街道代码 370211002 下的社区和村' \
+    "$HARNESS_DIR/units-empty.out"
+sql "INSERT INTO regions (code, name, short_name, level, parent_code)
+     VALUES ('370211002014', '前湾港西路社区居民委员会', '前湾港西路', 'community', '370211002'),
+            ('370211002901', '丁家大村村委会', '丁家大村', 'community', '370211002')" >/dev/null
+as_role callback jiesu units 辛安 >"$HARNESS_DIR/units-both.out" 2>&1
+check "a street of both: counted apart" grep -qx '辛安街道下辖的社区和村，共 2 个（社区 1 个，村 1 个）：' "$HARNESS_DIR/units-both.out"
+check "… a 村委会 named 村" grep -qE '^370211002901 +丁家大村村委会 +村$' "$HARNESS_DIR/units-both.out"
 as_role dispatcher jiesu units 火星 >"$HARNESS_DIR/units-none.out" 2>&1
 check_eq "… a text no unit holds: exit 1" 1 $?
 check "… saying so, and how to find one, not an empty table" \

@@ -117,13 +117,29 @@ static int parse(int argc, char **argv, Jiesu__HolidaysRequest *rq, Jiesu__Holid
     return 0;
 }
 
+/* What the request changed: the days stored, the year made whole; nothing
+ * (没有变化, and nothing recorded) when it changed neither. */
+static void print_change(const Jiesu__HolidaysRequest *rq, const Jiesu__HolidaysReply *r)
+{
+    if (!r->stored && !r->completed_year && rq->complete_year)
+        printf("没有变化：%d 年早已确认全年完整\n", rq->complete_year);
+    else if (!r->stored && !r->completed_year)
+        printf("没有变化：给出的 %d 天都已照样存着，也没有哪一年由此全年完整\n", r->unchanged);
+    else if (rq->complete_year)
+        printf("已确认：%d 年的节假日安排全年完整\n", rq->complete_year);
+    else {
+        printf("已存：新增或改动 %d 天，未变 %d 天；%lld 个未到期的时限重新计算", r->stored, r->unchanged,
+               (long long)r->retimed);
+        if (r->completed_year)
+            printf("；%d 年的节假日安排由此全年完整", r->completed_year);
+        putchar('\n');
+    }
+}
+
 static void print_reply(const Jiesu__HolidaysRequest *rq, const Jiesu__HolidaysReply *r)
 {
-    if (rq->complete_year)
-        printf("已确认：%d 年的节假日安排全年完整\n", rq->complete_year);
-    else if (*rq->json || rq->n_days)
-        printf("已存：新增或改动 %d 天，未变 %d 天；%lld 个未到期的时限重新计算\n", r->stored, r->unchanged,
-               (long long)r->retimed);
+    if (rq->complete_year || *rq->json || rq->n_days)
+        print_change(rq, r);
     printf("年份  放假天数  调休上班天数  全年\n");
     for (size_t i = 0; i < r->n_years; i++)
         printf("%4d  %8d  %12d  %s\n", r->years[i]->year, r->years[i]->days_off, r->years[i]->working_days,

@@ -153,6 +153,7 @@ static int serve(service *s, const Jiesu__HolidaysRequest *rq, const bus_request
     reply.stored = (int32_t)st.stored;
     reply.unchanged = (int32_t)st.unchanged;
     reply.retimed = st.retimed;
+    reply.completed_year = st.completed ? (rq->complete_year ? rq->complete_year : year) : 0;
     bus_server_reply(s->server, req, "holidays.reply", &reply.base);
     rc = 0;
 cleanup:

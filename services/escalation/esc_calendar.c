@@ -158,13 +158,33 @@ static long retime(const esc_calendar *self, PGconn *pg, const calendar *old, co
 }
 
 /* $1 actor, $2 action, $3 subject (the file, or "typed in"), $4 source as
- * stored, $5 days given. The days this transaction stored (changed_at is
- * its now()) in the administrators' record, with how many were given. */
+ * stored, $5 days given, $6 the year on record whole from now on (NULL:
+ * none). The administrators' record of a store that changed something: the
+ * days this transaction stored (changed_at is its now()), how many were
+ * given, the years they and $6 are of, and $6. A store that changed no day
+ * and made no year whole writes none. */
 static const char SQL_RECORD[] =
-    "INSERT INTO admin_events (actor, action, subject, detail)"
-    " SELECT $1, $2, $3, jsonb_build_object('given', $5::int, 'stored', count(*),"
-    "        'days', jsonb_agg(jsonb_build_object('day', day, 'off', off, 'name', name) ORDER BY day))"
-    "   FROM holidays WHERE source = $4 AND changed_at = now() HAVING count(*) > 0";
+    "WITH d AS (SELECT day, off, name FROM holidays WHERE source = $4 AND changed_at = now())"
+    " INSERT INTO admin_events (actor, action, subject, detail)"
+    " SELECT $1, $2, $3, jsonb_build_object('given', $5::int, 'stored', (SELECT count(*) FROM d),"
+    "        'years', (SELECT jsonb_agg(y ORDER BY y) FROM (SELECT extract(year FROM day)::int FROM d"
+    "                                                        UNION SELECT $6::int) AS t(y) WHERE y IS NOT NULL),"
+    "        'completed', $6::int,"
+    "        'days', coalesce((SELECT jsonb_agg(jsonb_build_object('day', day, 'off', off, 'name', name) ORDER BY day)"
+    "                            FROM d), '[]'))"
+    "  WHERE $6::int IS NOT NULL OR EXISTS (SELECT 1 FROM d)";
+
+/* Writes the record of a store of n days as source (SQL_RECORD); completed
+ * the year it made whole, or 0. 0, or -1 with err. */
+static int record_store(PGconn *pg, const esc_calendar_by *by, const char *source, size_t n, int completed,
+                        char *err, size_t errlen)
+{
+    char given[24], year[16];
+    snprintf(given, sizeof given, "%zu", n);
+    snprintf(year, sizeof year, "%d", completed);
+    const char *params[] = {by->actor, by->action, by->from, source, given, completed ? year : NULL};
+    return db_command(pg, "record the holidays stored", SQL_RECORD, 6, params, NULL, err, errlen);
+}
 
 /* $1 actor, $2 action, $3 subject (the year). */
 static const char SQL_RECORD_COMPLETE[] = "INSERT INTO admin_events (actor, action, subject) VALUES ($1, $2, $3)";
@@ -174,16 +194,14 @@ static const char SQL_RECORD_COMPLETE[] = "INSERT INTO admin_events (actor, acti
 static int store_locked(esc_calendar *self, PGconn *pg, const holidays_day *days, size_t n, int year,
                         const esc_calendar_by *by, esc_calendar_stats *st, calendar **out, char *err, size_t errlen)
 {
-    char source[512], given[24];
+    char source[512];
     snprintf(source, sizeof source, "%s by %s", by->from, by->actor);
-    snprintf(given, sizeof given, "%zu", n);
-    const char *record[] = {by->actor, by->action, by->from, source, given};
     calendar *old = NULL;
     if (db_exec(pg, "LOCK TABLE holidays IN SHARE ROW EXCLUSIVE MODE", err, errlen) != 0 ||
         !(old = holidays_calendar(pg, self->cfg, NULL, err, errlen)) ||
         (st->stored = holidays_store(pg, days, n, source, 1, err, errlen)) < 0 ||
-        db_command(pg, "record the holidays stored", SQL_RECORD, 5, record, NULL, err, errlen) != 0 ||
-        (year && (st->completed = holidays_complete(pg, year, source, err, errlen)) < 0)) {
+        (year && (st->completed = holidays_complete(pg, year, source, err, errlen)) < 0) ||
+        record_store(pg, by, source, n, st->completed ? year : 0, err, errlen) != 0) {
         calendar_destroy(&old);
         return -1;
     }

@@ -62,8 +62,9 @@ typedef struct {
 
 /* Stores days (holidays.source "<from> by <actor>", overwriting what is
  * stored) and re-times the deadlines they change, in one transaction with an
- * admin_events row naming by->actor and the days that changed (none when
- * nothing did), then loads the new calendar. year, when not 0, is the year
+ * admin_events row naming by->actor, the days that changed, their years and
+ * the year made whole (none when no day changed and no year became whole),
+ * then loads the new calendar. year, when not 0, is the year
  * the days are the whole notice of (holidays_notice_year), on record whole
  * from then on. 0, or -1 with the reason in err (nothing stored). */
 int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *days, size_t n, int year,

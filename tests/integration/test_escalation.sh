@@ -9,6 +9,8 @@
 # status`), `jiesu holidays add` / `load` store days through the service and
 # re-time the deadlines they change, and a year is whole (no longer warned
 # about) from its notice or `jiesu holidays complete`, not from one day of it;
+# each change, a year made whole too, is in `jiesu audit`, and a load that
+# changes nothing says 没有变化 and records nothing;
 # a webhook that hangs holds up no other
 # unit's alerts, and two processes post to one address one at a time; the
 # reconciler's page and the paused deadlines read by index on statistics that
@@ -276,8 +278,9 @@ check "… and warns about the next year" grep -q "^提醒：$((year + 1)) 年�
 gbk_notice=$esc_dir/$(printf '放假通知.json' | iconv -f UTF-8 -t GB18030)
 cp "$esc_dir/notice.json" "$gbk_notice"
 jiesu holidays load "$gbk_notice" >"$esc_dir/holidays-gbk.out" 2>&1
-check "a file named in GBK loads too (its name is recorded as the days' source)" grep -q "^已存：" "$esc_dir/holidays-gbk.out"
-check_eq "the records stay when the days are stored again (holidays.source names only the last)" 2 \
+check "a file named in GBK is read too; the same days again change nothing, and it says so" \
+    grep -q "^没有变化：给出的 1 天都已照样存着，也没有哪一年由此全年完整$" "$esc_dir/holidays-gbk.out"
+check_eq "… recording nothing: the records stay as they were" 2 \
     "$(sql "SELECT count(*) FROM admin_events WHERE actor = 'admin' AND action LIKE 'holidays.%'")"
 # One day of next year typed in counts (the deadlines are re-timed by it),
 # but the year is not whole: the warning stays, and says how to end it.
@@ -303,6 +306,25 @@ check_eq "… recorded as the administrator's" "holidays.complete $next 年" \
 sql "UPDATE deadlines d SET met_at = now() FROM complaints c WHERE c.id = d.complaint_id AND c.ticket_no = 'HOL-1'" >/dev/null
 jiesu status >"$esc_dir/status2.out" 2>&1
 check "no warning once the calendar reaches far enough" bash -c "! grep -q 提醒 '$esc_dir/status2.out'"
+# A year's days typed in, then its notice loaded: no day changes, but the
+# year becomes whole, and the administrators' record says who made it so.
+far=$((year + 2))
+jiesu holidays add "$far-01-01" 元旦 --off >/dev/null 2>&1
+printf '{"year": %d, "days": [{"name": "元旦", "date": "%d-01-01", "isOffDay": true}]}' "$far" "$far" >"$esc_dir/far.json"
+jiesu holidays load "$esc_dir/far.json" >"$esc_dir/holidays-far.out" 2>&1
+check "a notice of days stored already makes its year whole, and says so" \
+    grep -q "^已存：新增或改动 0 天，未变 1 天；0 个未到期的时限重新计算；$far 年的节假日安排由此全年完整$" "$esc_dir/holidays-far.out"
+check_eq "… recorded as the administrator's load, naming the year made whole" "holidays.load 文件 far.json 0 [$far] $far" \
+    "$(sql "SELECT action || ' ' || subject || ' ' || (detail->>'stored') || ' ' || (detail->>'years') || ' ' || (detail->>'completed')
+            FROM admin_events WHERE actor = 'admin' ORDER BY id DESC LIMIT 1")"
+jiesu audit --limit 1 >"$esc_dir/audit-far.out" 2>&1
+check "… which jiesu audit says in words" \
+    grep -qE "系统管理员（admin） +载入节假日通知 +文件 far\.json +$far 年：新增或改动 0 天（给出 1 天），$far 年由此全年完整$" \
+    "$esc_dir/audit-far.out"
+recorded=$(sql "SELECT count(*) FROM admin_events")
+jiesu holidays load "$esc_dir/far.json" >"$esc_dir/holidays-far2.out" 2>&1
+check "loaded again, it changes nothing and says so" grep -q "^没有变化：" "$esc_dir/holidays-far2.out"
+check_eq "… recording nothing" "$recorded" "$(sql "SELECT count(*) FROM admin_events")"
 printf '{"days": [{"date": "%d-02-30", "isOffDay": true}]}' "$year" >"$esc_dir/bad.json"
 jiesu holidays load "$esc_dir/bad.json" >"$esc_dir/holidays-bad.out" 2>&1
 check "a bad file is refused, naming the line and the entry" grep -q "文件 bad.json 第 1 行，第 1 天：缺少 \"date\" 或不是日期" "$esc_dir/holidays-bad.out"

@@ -9,7 +9,8 @@
  * met already never pauses or moves; a remind that would have fallen inside
  * a pause falls due when the unit has used its share of its own time; days
  * stored into the official calendar re-time the deadlines they change, and
- * admin_events records who stored which (a store changing nothing: no row).
+ * admin_events records who stored which and the year a store made whole (a
+ * store changing no day and making no year whole: no row).
  *
  * Needs JIESU_TEST_PG (a migrated database) and JIESU_TEST_REDIS. Each run
  * has its own ticket numbers and timers key; the clock offset is reset after
@@ -507,7 +508,8 @@ static long long records(fixture *f)
  * 17:00 fell due on 元旦 (2027-01-01 17:00). Storing 元旦 through escalation
  * moves it to 2027-01-04 17:00 and plans it again; a met deadline and one
  * the new days do not touch stay as they were. The year is whole once a
- * file of its notice is stored, or an administrator says so. */
+ * file of its notice is stored, or an administrator says so; either is
+ * recorded, even when no day changed. */
 static void test_stored_holidays_retime_deadlines(void **state)
 {
     fixture *f = *state;
@@ -554,18 +556,30 @@ static void test_stored_holidays_retime_deadlines(void **state)
     assert_int_equal(st.unchanged, 3);
     assert_int_equal(st.retimed, 0);
     assert_int_equal(st.completed, 1);
-    assert_int_equal(records(f), recorded + 1);     /* no day changed, nothing to record */
+    /* no day changed, but the year became whole: recorded, naming it */
+    assert_int_equal(records(f), recorded + 2);
+    assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM (SELECT * FROM admin_events"
+                                            " WHERE actor = 'test-holidays-admin' ORDER BY id DESC LIMIT 1) e"
+                                            " WHERE action = 'holidays.load' AND subject = 'test 2027'"
+                                            " AND detail->>'given' = '3' AND detail->>'stored' = '0'"
+                                            " AND detail->'years' = '[2027]' AND detail->>'completed' = '2027'"
+                                            " AND detail->'days' = '[]'"), 1);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM holiday_years WHERE year = 2027"
                                             " AND source = 'test 2027 by test-holidays-admin'"), 1);
+    /* stored again: no day changed and the year was whole already, nothing to record */
+    assert_int_equal(esc_calendar_store(&c, &f->ctx, days, 3, 2027, &by, &st, err, sizeof err), 0);
+    assert_int_equal(st.stored, 0);
+    assert_int_equal(st.completed, 0);
+    assert_int_equal(records(f), recorded + 2);
     /* an administrator saying a year is whole: recorded once */
     esc_calendar_by says = {"test-holidays-admin", "holidays.complete", "2027 年"};
     assert_int_equal(esc_calendar_complete(&c, &f->ctx, 2027, &says, &st, err, sizeof err), 0);
     assert_int_equal(st.completed, 0);
-    assert_int_equal(records(f), recorded + 1);
+    assert_int_equal(records(f), recorded + 2);
     says.from = "2029 年";
     assert_int_equal(esc_calendar_complete(&c, &f->ctx, 2029, &says, &st, err, sizeof err), 0);
     assert_int_equal(st.completed, 1);
-    assert_int_equal(records(f), recorded + 2);
+    assert_int_equal(records(f), recorded + 3);
     assert_int_equal(fixture_num(f->ctx.pg, "SELECT count(*) FROM holiday_years WHERE year = 2029"
                                             " AND source = 'confirmed by test-holidays-admin'"), 1);
     esc_calendar_finish(&c);

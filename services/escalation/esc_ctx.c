@@ -24,9 +24,6 @@ void esc_format_time(char *dst, size_t cap, int64_t ms, int offset_min)
 {
     time_t t = (time_t)(ms / 1000) + (time_t)offset_min * 60;
     struct tm tm;
-    int off = offset_min < 0 ? -offset_min : offset_min;
-    char day[32] = "?";
-    if (gmtime_r(&t, &tm))
-        strftime(day, sizeof day, "%Y-%m-%d %H:%M", &tm);
-    snprintf(dst, cap, "%s UTC%c%02d:%02d", day, offset_min < 0 ? '-' : '+', off / 60, off % 60);
+    if (!gmtime_r(&t, &tm) || strftime(dst, cap, "%Y-%m-%d %H:%M", &tm) == 0)
+        snprintf(dst, cap, "?");
 }

@@ -28,7 +28,7 @@ typedef struct {
     bus_pub        *pub;            /* NULL: publish nothing */
     const calendar *cal;            /* working time; NULL: every minute counts */
     const char     *webhook_url;    /* for targets without units.webhook_url; "" or NULL: none */
-    int             utc_offset_min; /* local time used in alert reasons (480 = UTC+8) */
+    int             utc_offset_min; /* the city's time used in alert reasons (480 = UTC+8) */
     char           *err;            /* where an esc_* call that fails writes why (errlen bytes), for the loop */
     size_t          errlen;         /* that called it to log; NULL, 0: nowhere. Owned by that loop. */
 } esc_ctx;
@@ -36,7 +36,10 @@ typedef struct {
 /* esc_now() in Unix ms, or -1 (the reason in ctx->err). */
 int64_t esc_now_ms(const esc_ctx *ctx);
 
-/* Formats Unix ms as local time "2026-11-22 10:00 UTC+08:00". */
+/* Formats Unix ms as the city's time as people read it, "2026-11-22 10:00"
+ * (offset_min east of UTC), with no offset beside it: the text of alert
+ * reasons. Machine-readable times (webhooks' created_at, the API's) stay
+ * ISO 8601 with their offset. */
 void esc_format_time(char *dst, size_t cap, int64_t ms, int offset_min);
 
 #endif

@@ -166,6 +166,18 @@ wait_for "assignment ready" 20 svc_ready assignment
 wait_for "reporting ready" 20 svc_ready reporting
 as_unit 370212.discipline jiesu alerts --all --rung accountability --limit 5000 >"$esc_dir/alerts.out" 2>&1
 check_eq "jiesu alerts lists the accountability alerts (and the dead one's)" "$((orders_all + 1))" "$(grep -c ' 问责预警 ' "$esc_dir/alerts.out")"
+check "… each reason saying its time as the city reads it, with no UTC+08:00 beside it" \
+    sh -c "grep -qE '办结时限 [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} 已到期，' '$esc_dir/alerts.out' && ! grep -q 'UTC' '$esc_dir/alerts.out'"
+# Migration 060 says the reasons stored before it so too (the alerts' own
+# text; the order's history, append-only, keeps them as they were raised).
+old_alert=$(sql "SELECT min(id) FROM alerts WHERE reason LIKE '%时限 ____-__-__ __:__ 已到期%'")
+said=$(sql "SELECT reason FROM alerts WHERE id = $old_alert")
+sql "UPDATE alerts SET reason = regexp_replace(reason, '(时限 [0-9-]+ [0-9:]+) ', '\\1 UTC+08:00 ') WHERE id = $old_alert" >/dev/null
+check "(an alert raised before, its time with UTC+08:00)" \
+    test "$(sql "SELECT count(*) FROM alerts WHERE id = $old_alert AND reason LIKE '%:__ UTC+08:00 已到期%'")" = 1
+sql "$(cat "$REPO"/db/migrations/060_*.sql)" >/dev/null
+check_eq "migration 060 rewrites it as the city reads it, nothing else of it changed" "$said" \
+    "$(sql "SELECT reason FROM alerts WHERE id = $old_alert")"
 check "… and says which of the alerts listed one may acknowledge (a unit's list holds the 督办 sent up about it too)" \
     grep -q "确认告警：jiesu ack 编号（只能确认“发给”一栏是本单位的告警；发给上级的督办列在这里供知晓）" "$esc_dir/alerts.out"
 as_unit 370212.campaign jiesu alerts --all --rung accountability --limit 5000 >"$esc_dir/alerts-campaign.out" 2>&1

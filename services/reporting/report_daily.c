@@ -15,8 +15,8 @@
 
 /* $1 districts, $2 start of the day, $3 its end, $4 min(end, now())
  * (report_bounds), $5 the day, $6 time zone. A deadline or event without a
- * unit counts for the order's active units; an alert for the unit
- * REPORT_ALERT_UNIT says, as in jiesu report and on the wall board. A
+ * unit counts for the order's active units; an alert for the unit it counts
+ * for (alerts_counted, migration 059), as in jiesu report and on the wall board. A
  * deadline whose clock stopped before its due time (an order waiting or
  * returned) is not due, today or overdue (deadline_fell_due, migration 043):
  * its due time moves when the clock runs again.
@@ -87,7 +87,7 @@ static const char DAILY_SQL[] =
     "), tga AS ("
     "    SELECT unit_id, count(*) AS closed FROM tg GROUP BY unit_id"
     "), xa AS ("                 /* alerts raised on D, each for the unit it counts for */
-    "    SELECT " REPORT_ALERT_UNIT("x") " AS unit_id, count(*) AS escalated FROM alerts x"
+    "    SELECT x.counts_for AS unit_id, count(*) AS escalated FROM alerts_counted x"
     "    WHERE x.created_at >= " T0 " AND x.created_at < " T1 " GROUP BY 1"
     ")"
     "SELECT u.code, u.name, coalesce(dla.new_orders, 0), coalesce(ip.in_progress, 0),"

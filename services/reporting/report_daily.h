@@ -9,8 +9,8 @@
  *   due_today    resolve deadlines due on D that had not been met when D began
  *   overdue      in_progress ones whose due time was before the end
  *   closed       `closed` events on D
- *   escalated    alerts raised on D about the street's orders (REPORT_ALERT_UNIT,
- *                report_query.h: as jiesu report and the wall board count them)
+ *   escalated    alerts raised on D about the street's orders (alerts_counted,
+ *                migration 059: as jiesu report and the wall board count them)
  * Deadlines and events are attributed to units as in report_metrics.c.
  * The rows are malloc'd; free them with report_daily_free().
  */

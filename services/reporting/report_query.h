@@ -1,8 +1,8 @@
 /* report_query.h — what every report's queries share: the period's bounds
  * computed once, one snapshot for a report of several queries, a query that
  * names itself and its period when it fails, and the SQL fragments for the
- * units in scope, the unit an alert counts for and the days stored or counted
- * live.
+ * units in scope and the days stored or counted live. The unit an alert
+ * counts for is the database's one rule: view alerts_counted (migration 059).
  */
 #ifndef JIESU_REPORT_QUERY_H
 #define JIESU_REPORT_QUERY_H
@@ -22,19 +22,6 @@
     "       OR (u.kind = 'dept' AND (u.region_code IS NULL"                                             \
     "           OR u.region_code = ANY (string_to_array(replace($1, ' ', ''), ','))))"                  \
     ")"
-
-/* The unit an alert a (an alerts row) counts for: the one rule of every
- * count of alerts by unit (告警次数 of the daily sheet and of jiesu report,
- * the wall board's 未确认告警). An alert about an order counts once, for the
- * unit it is about: the unit whose deadline it climbed (alerts.unit_id), else
- * (a repeat, rebound or bounce alert) the order's active owner. An alert
- * about no order (单位超期率过高: a unit's record of the last 7 days, for
- * discipline inspection) is NULL, no alert on the unit's orders: counted as
- * one, it made 中韩街道's 告警次数 39 on the daily sheet and 38 in jiesu report. */
-#define REPORT_ALERT_UNIT(a)                                                                            \
-    "CASE WHEN " a ".complaint_id IS NOT NULL THEN coalesce(" a ".unit_id,"                             \
-    " (SELECT ow.unit_id FROM assignments ow WHERE ow.complaint_id = " a ".complaint_id"                \
-    "   AND ow.active AND ow.role = 'owner' ORDER BY ow.id DESC LIMIT 1)) END"
 
 /* A period as instants, computed once by PostgreSQL so the report queries
  * compare plain timestamptz parameters (index bounds, nothing converted per row). */

@@ -12,8 +12,9 @@
  *              order is still 'dispatched' and the accept deadline has passed;
  *              "passed" means due_at < now() on the database clock
  *   alerts   = alerts on the orders called inside the scope's dates (any rung,
- *              any cycle), each for the unit it counts for (REPORT_ALERT_UNIT,
- *              report_query.h: as the daily sheet and the wall board count them)
+ *              any cycle), each for the unit it counts for (alerts_counted,
+ *              migration 059: as the daily sheet, the wall board and the
+ *              bulletin's list count them)
  * and, over all orders in the scope whatever their street:
  *   manual   = status 'manual' (waiting in the manual dispatch queue)
  *   unrouted = status 'new' (not routed yet)
@@ -56,8 +57,8 @@ static const char REPORT_STREETS_SQL[] =
     "    ) dl ON true"
     "    WHERE " IN_DATES
     "), alerted AS ("
-    "    SELECT " REPORT_ALERT_UNIT("al") " AS unit_id, count(*) AS alerts"
-    "    FROM alerts al JOIN complaints c ON c.id = al.complaint_id WHERE " IN_DATES " GROUP BY 1"
+    "    SELECT al.counts_for AS unit_id, count(*) AS alerts"
+    "    FROM alerts_counted al JOIN complaints c ON c.id = al.complaint_id WHERE " IN_DATES " GROUP BY 1"
     "), per_street AS ("
     "    SELECT st.id, st.code, st.name,"
     "           count(o.unit_id) AS total,"

@@ -51,10 +51,10 @@ static const char SQL_BOARD[] =
     "), od AS MATERIALIZED ("
     "    SELECT id, ticket_no, category, category_raw, kind, due_at, coalesce(unit_id, " OWNER_OF("id") ") AS unit_id"
     "      FROM od0 WHERE id IN " SEEN_AMONG("SELECT id FROM od0")
-    "), al AS MATERIALIZED ("   /* about orders: an alert about a unit counts for none (REPORT_ALERT_UNIT) */
+    "), al AS MATERIALIZED ("   /* about orders: an alert about a unit counts for none (alerts_counted) */
     "    SELECT a.id, a.rung, a.created_at, c.ticket_no, c.category, c.category_raw,"
-    "           " REPORT_ALERT_UNIT("a") " AS unit_id"
-    "      FROM alerts a JOIN complaints c ON c.id = a.complaint_id"
+    "           a.counts_for AS unit_id"
+    "      FROM alerts_counted a JOIN complaints c ON c.id = a.complaint_id"
     "     WHERE a.acked_at IS NULL AND a.complaint_id IN " SEEN_AMONG(OPEN_ALERTS_ORDERS)
     "       AND " VIEW_ALERT_SHOWN("a", "(SELECT unit_id FROM me)")
     "), x AS ("

@@ -12,8 +12,8 @@
  * escalation's clock (esc_now(): the clock alerts are raised by), counted once,
  * for the deadline's unit (else the order's owner); how long overdue in working
  * time (the official calendar, report_calendar.h). Open alert: not acknowledged, about an
- * order, counted for the unit it counts for in every count of alerts (REPORT_ALERT_UNIT,
- * report_query.h: the deadline's unit, else the order's owner; none: 未定单位); an alert
+ * order, counted for the unit it counts for in every count of alerts (alerts_counted,
+ * migration 059: the deadline's unit, else the order's owner; none: 未定单位); an alert
  * about a unit (单位超期率过高) is on no row, as on the daily sheet and in jiesu report.
  *
  * Who sees what is the database's rule (principal_sees, migration 010): an

@@ -6,7 +6,8 @@
  * listed orders' resolve deadline and its state in every row, its headings
  * naming alerts 告警 as every other page does, time spent waiting never
  * counted as late (in the metrics, the list and the daily sheet), and a
- * unit's alerts counted alike on the daily sheet and in jiesu report.
+ * unit's alerts counted alike on the daily sheet, in jiesu report and in the
+ * list.
  *
  * Needs JIESU_TEST_PG (a migrated database); what each test adds is rolled back after it.
  */
@@ -466,7 +467,7 @@ static void west_alerts(PGconn *pg, long *daily, long *report, long *east_report
 }
 
 /* The daily sheet and jiesu report count a unit's alerts by one rule
- * (REPORT_ALERT_UNIT): the alerts about its orders, each for the unit whose
+ * (alerts_counted, migration 059): the alerts about its orders, each for the unit whose
  * deadline it climbed. On 11-22, beside W4's remind and supervise, 西街道 had
  * a remind on a deadline of its own of FX-E4 (东街道's order now), and
  * escalation found its overdue rate too high (单位超期率过高: about the
@@ -486,6 +487,27 @@ static void test_alerts_counted_alike(void **state)
     if (daily != 3 || report != 4 || east != 1)
         fail_msg("西街道's alerts: %ld on 11-22's sheet, %ld in jiesu report (东 %ld); expected 3 (W4's two, E4's),"
                  " 4 (and W2's), 1 (E0's)", daily, report, east);
+}
+
+/* The list names an order under the unit its alert counts for, as every
+ * count of alerts does (alerts_counted, migration 059): a repeat alert on FX-S1 (南街道's,
+ * 城管局 co-handling) names no unit, so it counts for the owner, 南街道, only.
+ * The list put S1 under 南街道 and again under 城管局. */
+static void test_alert_listed_where_counted(void **state)
+{
+    PGconn *pg = *state;
+    exec_ok(pg, "INSERT INTO alerts (complaint_id, rung, cycle, unit_id, target, reason, created_at)"
+                " SELECT c.id, 'repeat', 1, NULL, 'fixture', 'fixture', '2026-11-19 11:00+08'"
+                " FROM complaints c WHERE c.ticket_no = 'FX-S1'");
+    report_bulletin *b = build(pg, "2026-W47");
+    char units[256] = "";
+    for (size_t i = 0; i < b->n_orders; i++)
+        if (strcmp(b->orders[i].ticket, "FX-S1") == 0)
+            snprintf(units + strlen(units), sizeof units - strlen(units), "%s%s", *units ? "," : "",
+                     b->orders[i].unit_code);
+    if (strcmp(units, SOUTH) != 0)
+        fail_msg("FX-S1 listed under %s; expected " SOUTH " (南街道, its owner) only", *units ? units : "no unit");
+    report_bulletin_free(&b);
 }
 
 /* A unit not ranked says why, the same on the page and in the files: 北街道,
@@ -533,6 +555,7 @@ int main(void)
         cmocka_unit_test(test_change_says_what_it_is),
         cmocka_unit_test(test_unranked_says_why),
         cmocka_unit_test_setup_teardown(test_alerts_counted_alike, savepoint, rollback_to_savepoint),
+        cmocka_unit_test_setup_teardown(test_alert_listed_where_counted, savepoint, rollback_to_savepoint),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -153,28 +153,37 @@ static int run_daily(doc_call *c)
 
 /* ---- the bulletin ---- */
 
+/* u's rank into out, or in words why it has none (样本不足, 无可考核工单);
+ * empty with no u ("—" as every empty cell, view_value). */
+static void rank_text(char *out, size_t cap, const report_unit *u)
+{
+    *out = '\0';
+    if (u && u->unranked)
+        snprintf(out, cap, "%s", u->unranked);
+    else if (u && u->rank)
+        snprintf(out, cap, "%d", u->rank);
+}
+
 static int ranking_row(Jiesu__Table *t, const report_bulletin *b, const report_unit *u)
 {
-    char rank[32] = "", score[32] = "", change[32] = "";   /* none: "—" as every empty cell (view_value) */
+    char rank[32], prev[32], score[32] = "", change[32] = "";   /* none: "—" as every empty cell (view_value) */
     double d = report_bulletin_change(b, u);
-    if (u->unranked)
-        snprintf(rank, sizeof rank, "%s", u->unranked);
-    else if (u->rank)
-        snprintf(rank, sizeof rank, "%d", u->rank);
+    rank_text(rank, sizeof rank, u);
+    rank_text(prev, sizeof prev, report_bulletin_prev(b, u));
     if (!isnan(u->composite))
         snprintf(score, sizeof score, "%.2f", u->composite);
     if (!isnan(d))
         snprintf(change, sizeof change, "%+.2f", d);
     const char *kind = strcmp(u->kind, "dept") == 0 ? "部门" : "街道";
-    const char *cells[] = {kind, rank, u->name, score, change, names_flag(u->flag)};
+    const char *cells[] = {kind, rank, u->name, score, change, prev, names_flag(u->flag)};
     return view_table_add(t, cells);
 }
 
 /* Streets and departments are ranked apart, each from 1: every row says which it is. */
 static Jiesu__Table *ranking_table(const report_bulletin *b)
 {
-    static const char *const HEAD[] = {"类别", "排名", "单位", "综合得分", REPORT_CHANGE_POINTS, "标记"};
-    Jiesu__Table *t = view_table_new("排名", "lrlrrl", HEAD, 6);
+    static const char *const HEAD[] = {"类别", "排名", "单位", "综合得分", REPORT_CHANGE_POINTS, "上周排名", "标记"};
+    Jiesu__Table *t = view_table_new("排名", "lrlrrrl", HEAD, 7);
     for (size_t i = 0; t && i < b->cur->n; i++)
         if (ranking_row(t, b, &b->cur->units[i]) < 0) {
             jiesu__table__free_unpacked(t, NULL);

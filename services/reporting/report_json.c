@@ -53,16 +53,15 @@ static void json_unit(FILE *f, const report_unit *u, const report_unit *prev)
     fprintf(f, ", \"kind\": \"%s\", \"rank\": ", u->kind);
     json_rank(f, u->rank);
     fprintf(f, ", \"too_few_cases\": %s, \"unranked\": ", u->unranked && strcmp(u->unranked, REPORT_THIN) == 0 ? "true" : "false");
-    if (u->unranked)
-        report_json_string(f, u->unranked);
-    else
-        fputs("null", f);
+    report_json_string(f, u->unranked);
     fprintf(f, ", \"flag\": %s, \"composite\": ", u->flag == 'R' ? "\"red\"" : u->flag == 'Y' ? "\"yellow\"" : "null");
     json_number(f, u->composite, "%.4f");
     fputs(", \"prev_composite\": ", f);
     json_number(f, prev ? prev->composite : NAN, "%.4f");
     fputs(", \"prev_rank\": ", f);
     json_rank(f, prev ? prev->rank : 0);
+    fputs(", \"prev_unranked\": ", f);      /* why last week's rank is none, as unranked says this week's */
+    report_json_string(f, prev ? prev->unranked : NULL);
     fprintf(f, ", \"overdue\": %ld", u->overdue);
     for (int r = 0; r < RATE_COUNT; r++) {
         fprintf(f, ", \"%s_rate\": ", REPORT_RATES[r].key);

@@ -29,9 +29,11 @@ check "jiesu bulletin --week 2026-W47 succeeds" test $? -eq 0
 check "… and names the weeks in words: 周通报 2026年第47周（…），与 2026年第46周 比较" \
     grep -q "^周通报 2026年第47周（2026-11-16 至 2026-11-22），与 2026年第46周 比较" "$HARNESS_DIR/bulletin.out"
 check "… a unit not ranked says why (北街道: 无可考核工单); a figure or mark there is none of reads \"—\", as every empty cell, not – beside —" \
-    sh -c "grep -qE '^街道 +无可考核工单 +北街道 +— +— +—$' '$HARNESS_DIR/bulletin.out' && ! grep -q '–' '$HARNESS_DIR/bulletin.out'"
+    sh -c "grep -qE '^街道 +无可考核工单 +北街道 +— +— +[^ ]+ +—$' '$HARNESS_DIR/bulletin.out' && ! grep -q '–' '$HARNESS_DIR/bulletin.out'"
 check "… and heads the week-on-week change 环比（百分点）: a difference of scores, where +3.20 read as 3.2% more" \
-    grep -qE '^类别 +排名 +单位 +综合得分 +环比（百分点） +标记$' "$HARNESS_DIR/bulletin.out"
+    grep -qE '^类别 +排名 +单位 +综合得分 +环比（百分点） +上周排名 +标记$' "$HARNESS_DIR/bulletin.out"
+check "… last week's rank beside, or why it had none, as on the page and in the files (南街道 in 2026-W46: 无可考核工单)" \
+    grep -qE '^街道 +1 +南街道 +86.67 +— +无可考核工单 +—$' "$HARNESS_DIR/bulletin.out"
 check_eq "… 东街道's change, in points (72.50 against 50)" "+22.50" \
     "$(grep -E '^街道 +[0-9]+ +东街道 ' "$HARNESS_DIR/bulletin.out" | awk '{print $5}')"
 check "… each row says whether a street or a department is ranked: both are ranked from 1 (南街道 1, 市场监管局 1)" \
@@ -114,6 +116,9 @@ check "… its columns named for the day asked, not today, and the alerts column
 get() { curl -s -o "$HARNESS_DIR/http.body" -w '%{http_code}' -H "Authorization: Bearer $reader" "$base$1"; }
 check_eq "GET /api/bulletin?week=2026-W47" 200 "$(get '/api/bulletin?week=2026-W47')"
 check_eq "the JSON bulletin ranks 南街道 first" 1 "$(jq '.units[] | select(.code == "880100003") | .rank' "$HARNESS_DIR/http.body")"
+check_eq "… and says why it had no rank the week before, as it says this week's (prev_unranked, unranked)" \
+    "null 无可考核工单 null" \
+    "$(jq -r '.units[] | select(.code == "880100003") | "\(.prev_rank) \(.prev_unranked) \(.unranked)"' "$HARNESS_DIR/http.body")"
 check_eq "the JSON bulletin's rectification rate of 东街道 (3 of 4)" 0.750000 \
     "$(jq -r '.units[] | select(.code == "880100001") | .rectification_rate' "$HARNESS_DIR/http.body" | xargs printf '%.6f')"
 check_eq "and agrees with the CLI's JSON" "$(jiesu bulletin --week 2026-W47 --json | jq -c '[.units[] | {code, rank, composite}]')" \

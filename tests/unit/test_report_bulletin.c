@@ -26,6 +26,7 @@
 #include "report_bulletin.h"
 #include "report_daily.h"
 #include "report_html.h"
+#include "report_json.h"
 #include "report_sheet.h"
 #include "report_streets.h"
 
@@ -510,9 +511,11 @@ static void test_alert_listed_where_counted(void **state)
     report_bulletin_free(&b);
 }
 
-/* A unit not ranked says why, the same on the page and in the files: 北街道,
- * without a case in W47, read "–" on the page and nothing in the files, and
- * 南街道's rank of W46, a week without a case, "–" too. */
+/* A unit not ranked says why, the same on the page, in the files and in the
+ * JSON: 北街道, without a case in W47, read "–" on the page and nothing in
+ * the files, and 南街道's rank of W46, a week without a case, "–" too; the
+ * JSON gave that rank as null (prev_rank) with no reason beside it, where
+ * this week's has one (unranked). */
 static void test_unranked_says_why(void **state)
 {
     report_bulletin *b = build(*state, "2026-W47");
@@ -537,6 +540,17 @@ static void test_unranked_says_why(void **state)
     const char *why = strstr(south, REPORT_NO_CASES);
     assert_true(why && why < end);
     free(html);
+    char *json = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&json, &len);
+    report_json_bulletin(f, b);
+    fclose(f);
+    const char *want = "\"prev_rank\": null, \"prev_unranked\": \"" REPORT_NO_CASES "\"";
+    south = strstr(json, "\"name\": \"南街道\"");
+    const char *prev_json = south ? strstr(south, "\"prev_rank\"") : NULL;
+    if (!prev_json || strncmp(prev_json, want, strlen(want)) != 0)
+        fail_msg("南街道's last week in the JSON: %.80s; expected %s", prev_json ? prev_json : "none", want);
+    free(json);
     report_bulletin_free(&b);
 }
 

@@ -20,6 +20,7 @@
 #define JIESU_CLI_H
 
 #include <libpq-fe.h>
+#include <stdint.h>
 #include <protobuf-c/protobuf-c.h>
 #include "config.h"
 #include "bus.h"
@@ -82,6 +83,11 @@ long cli_count(const char *s, long min, long max);
  * length in *len. NULL with errno set when it cannot be read; EFBIG when it
  * is longer than max bytes, its length still in *len. */
 char *cli_file_read(const char *path, long max, size_t *len);
+
+/* The day of Unix time at_s in time zone zone (the city's: the configured
+ * timezone, as every time the project shows, whatever the terminal's is),
+ * YYYY-MM-DD into out. (cli_ctx.c) */
+void cli_city_day(char out[11], int64_t at_s, const char *zone);
 
 /* Prints "jiesu: " and the message, and a newline, to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

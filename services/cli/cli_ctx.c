@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
 
 #include "bus.h"
@@ -45,6 +46,14 @@ long cli_count(const char *s, long min, long max)
     errno = 0;
     long n = strtol(s, &end, 10);
     return errno || end == s || *end || n < min || n > max ? -1 : n;
+}
+
+void cli_city_day(char out[11], int64_t at_s, const char *zone)
+{
+    time_t local = (time_t)(at_s + 60 * (int64_t)clock_zone_offset_min(zone, at_s));
+    struct tm tm;
+    gmtime_r(&local, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
 void cli_error(const char *fmt, ...)

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bus.h"
@@ -66,12 +67,15 @@ static int show(const Jiesu__DocumentReply *r, const char *format, const char *o
     return failed ? 1 : 0;
 }
 
-/* A period the service could not read is a usage error, told before asking. 0 or 2. */
-static int check_period(const char *kind, const char *period)
+/* A period the service would refuse is a usage error, told before asking:
+ * a day that is not one or is after today in the city's time zone (zone), a
+ * week that is not one. 0 or 2. */
+static int check_period(const char *kind, const char *period, const char *zone)
 {
-    char err[256];
+    char err[256], today[11];
     report_period p;
-    if (!*period || (strcmp(kind, "daily") == 0 ? report_period_day(&p, period, err, sizeof err)
+    cli_city_day(today, (int64_t)time(NULL), zone);
+    if (!*period || (strcmp(kind, "daily") == 0 ? report_period_day_until(&p, period, today, err, sizeof err)
                                                  : report_period_week_named(&p, period, 0, err, sizeof err)) == 0)
         return 0;
     cli_error("%s: %s", kind, err);
@@ -88,7 +92,7 @@ static int fetch(cli_ctx *ctx, const char *kind, const char *period, const char 
     rq.kind = (char *)kind;
     rq.period = (char *)period;
     rq.format = (char *)format;
-    if (check_period(kind, period) != 0)
+    if (check_period(kind, period, config_str(ctx->cfg, "timezone")) != 0)
         return 2;
     snprintf(what, sizeof what, "%s%s%s", kind, *period ? " " : "", period);
     if (out && mkdir(out, 0700) != 0 && errno != EEXIST) {

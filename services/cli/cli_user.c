@@ -27,14 +27,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "auth.h"
 #include "bus.h"
 #include "cli_args.h"
 #include "cli_password.h"
 #include "cli_table.h"
-#include "clock.h"
 #include "keys.h"
 #include "names.h"
 
@@ -162,17 +160,6 @@ static int make_key(const char *name, const char *path, keys_pair *kp)
     return 0;
 }
 
-/* The day a user was added, in the city's time zone (the configured
- * timezone), as every time the project shows, whatever the terminal's is. */
-static void added_day(char *buf, size_t cap, int64_t at_ms, const char *zone)
-{
-    int64_t s = at_ms / 1000;
-    time_t local = (time_t)(s + 60 * (int64_t)clock_zone_offset_min(zone, s));
-    struct tm tm;
-    gmtime_r(&local, &tm);
-    strftime(buf, cap, "%Y-%m-%d", &tm);
-}
-
 static void print_users(const Jiesu__UserReply *r, const char *zone)
 {
     static const char *const HEAD[] = {"账号", "姓名", "角色", "单位", "密钥", "密码", "令牌", "状态", "添加日期",
@@ -183,7 +170,7 @@ static void print_users(const Jiesu__UserReply *r, const char *zone)
     for (size_t i = 0; t && i < r->n_users; i++) {
         const Jiesu__UserInfo *u = r->users[i];
         char unit[256], added[32], state[96] = "有效";
-        added_day(added, sizeof added, u->created_at_ms, zone);
+        cli_city_day(added, u->created_at_ms / 1000, zone);     /* the day a user was added */
         if (u->disabled)
             snprintf(state, sizeof state, "已停用");
         else if (*u->locked_until)

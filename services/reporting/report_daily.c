@@ -106,6 +106,17 @@ static void read_row(report_daily_row *r, const PGresult *res, int i)
         *v[c] = strtol(PQgetvalue(res, i, 2 + c), NULL, 10);
 }
 
+int report_daily_day(report_period *p, const char *date, long long now, char *err, size_t errlen)
+{
+    report_period today;
+    report_period_current(&today, now, 1);
+    if (!date || !*date) {
+        *p = today;
+        return 0;
+    }
+    return report_period_day_until(p, date, today.from, err, errlen);
+}
+
 report_daily *report_daily_run(PGconn *pg, const char *districts, const char *tz, const report_period *p,
                                char *err, size_t errlen)
 {

@@ -34,6 +34,12 @@ typedef struct {
     size_t            n;
 } report_daily;
 
+/* The day a sheet is asked for (jiesu daily --date, /api/daily?date=): date,
+ * YYYY-MM-DD, up to today; none (NULL or ""): today. Today is the day of Unix
+ * time now in the process's time zone, the city's (the service sets TZ to its
+ * timezone). 0, or -1 with the reason in err (report_period_day_until). */
+int report_daily_day(report_period *p, const char *date, long long now, char *err, size_t errlen);
+
 /* The sheet of day p for the streets of districts. NULL with the reason in err. */
 report_daily *report_daily_run(PGconn *pg, const char *districts, const char *tz, const report_period *p,
                                char *err, size_t errlen);

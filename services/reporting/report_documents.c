@@ -135,8 +135,7 @@ static int run_daily(doc_call *c)
 {
     report_period p;
     char name[64];
-    if (*c->rq->period ? report_period_day(&p, c->rq->period, c->err, sizeof c->err) < 0
-                       : (report_period_current(&p, (long long)time(NULL), 1), 0))
+    if (report_daily_day(&p, c->rq->period, (long long)time(NULL), c->err, sizeof c->err) < 0)
         return -1;
     report_daily *d = report_daily_run(c->s->pg, c->sc.districts, c->tz, &p, c->err, sizeof c->err);
     if (!d)

@@ -409,14 +409,9 @@ static void on_daily(report_http *h, PGconn *pg, const web_user *u, const http_r
     char err[512] = "";
     if (scope_of(h, u, &sc, req, resp) < 0)
         return;
-    const char *date = http_param(req, "date");
-    if (date && *date) {
-        if (report_period_day(&p, date, err, sizeof err) < 0) {
-            web_html_fail(req, resp, 400, err);
-            return;
-        }
-    } else {
-        report_period_current(&p, (long long)time(NULL), 1);
+    if (report_daily_day(&p, http_param(req, "date"), (long long)time(NULL), err, sizeof err) < 0) {
+        web_html_fail(req, resp, 400, err);
+        return;
     }
     report_daily *d = report_daily_run(pg, sc.districts, h->tz, &p, err, sizeof err);
     if (!d) {

@@ -83,6 +83,17 @@ int report_period_day(report_period *p, const char *day, char *err, size_t errle
     return 0;
 }
 
+int report_period_day_until(report_period *p, const char *day, const char *today, char *err, size_t errlen)
+{
+    if (report_period_day(p, day, err, errlen) < 0)
+        return -1;
+    if (strcmp(p->from, today) > 0) {       /* YYYY-MM-DD compare as text */
+        snprintf(err, errlen, "“%s”晚于今天（%s）：请写今天或以前的日期", day, today);
+        return -1;
+    }
+    return 0;
+}
+
 /* Day numbers of the period's first day and length in days. */
 static void span(const report_period *p, long long *first, int *ndays)
 {

@@ -29,6 +29,12 @@ int report_period_week_named(report_period *p, const char *name, long long now, 
 /* One day, written YYYY-MM-DD. 0, or -1 with the reason in err. */
 int report_period_day(report_period *p, const char *day, char *err, size_t errlen);
 
+/* One day as report_period_day() reads it, no later than today (YYYY-MM-DD,
+ * in the city's time zone): a day to come has no figures yet, and the daily
+ * sheet counted today's as its. 0, or -1 with the reason in err (the day
+ * asked, and that today or an earlier day may be). */
+int report_period_day_until(report_period *p, const char *day, const char *today, char *err, size_t errlen);
+
 /* The period of the same length just before p (last week, yesterday). */
 void report_period_previous(report_period *prev, const report_period *p);
 

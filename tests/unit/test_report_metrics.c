@@ -55,8 +55,10 @@
 
 #include "config.h"
 #include "fixture_report_week.h"
+#include "report_daily.h"
 #include "report_metrics.h"
 #include "report_period.h"
+#include "report_streets.h"
 
 static report_settings equal_weights(void)
 {
@@ -577,6 +579,29 @@ static void test_periods(void **state)
     assert_string_equal(p.label, "2026-W46");
 }
 
+/* The daily sheet of a day to come is refused, saying which day was asked
+ * and what may be: today in the city's time zone, or before. At 23:59 there
+ * on 11-19 (15:59 UTC), 11-19 is today and 11-20 to come; the sheet of 11-20
+ * showed 11-19's figures as its own. */
+static void test_daily_not_a_day_to_come(void **state)
+{
+    (void)state;
+    report_period p;
+    char err[256] = "";
+    const long long late = 1795017600LL + 86340;      /* 2026-11-19 23:59 +08 */
+    setenv("TZ", "Asia/Shanghai", 1);
+    tzset();
+    assert_int_equal(report_daily_day(&p, "2026-11-19", late, err, sizeof err), 0);
+    assert_string_equal(p.to, "2026-11-20");
+    assert_int_equal(report_daily_day(&p, "2026-11-01", late, err, sizeof err), 0);
+    assert_int_equal(report_daily_day(&p, "", late, err, sizeof err), 0);       /* none: today */
+    assert_string_equal(p.label, "2026-11-19");
+    assert_int_equal(report_daily_day(&p, "2026-11-20", late, err, sizeof err), -1);
+    assert_string_equal(err, "“2026-11-20”晚于今天（2026-11-19）：请写今天或以前的日期");
+    assert_int_equal(report_daily_day(&p, "2026-11-31", late, err, sizeof err), -1);
+    assert_non_null(strstr(err, "“2026-11-31”" REPORT_NOT_A_DATE));
+}
+
 /* This week on a Monday: the week that began today, holding only today,
  * whatever the hour (00:00 there is still Sunday in UTC); a second earlier
  * it is last week's Sunday, the week's seventh day. */
@@ -627,6 +652,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_callback_counts_for_the_owner_it_judged, savepoint,
                                         rollback_to_savepoint),
         cmocka_unit_test(test_periods),
+        cmocka_unit_test(test_daily_not_a_day_to_come),
         cmocka_unit_test(test_this_week_on_a_monday),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

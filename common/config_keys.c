@@ -74,7 +74,8 @@ static const config_key INTAKE[] = {
     INT("intake.open311_rate_per_minute", "60", 1, 1000000,
         "一个 API 密钥每分钟最多提交几次 Open311 POST，除非它的用户另有 `rate_per_minute`"),
     TEXT("intake.rejects_dir", "var/rejects",
-         "拒收明细文件写在哪个目录（工单受理服务的机器上；`jiesu import` 再取回到话务员的机器，工作台的导入页供话务员下载）"),
+         "拒收明细文件写在哪个目录（工单受理服务的机器上，目录 0700，文件 0600，启动时把更宽的改回来；"
+         "`jiesu import` 再取回到话务员的机器，工作台的导入页供话务员下载）"),
     TEXT("intake.spool_dir", "var/spool", "话务员发来的文件在导入前存放在哪个目录（目录 0700，文件 0600）"),
     INT("intake.max_upload_bytes", "4294967296", 1, 1e15, "话务员发来的文件最大多少字节"),
     INT("intake.batch_rows", "50000", 1, 10000000,

@@ -2,12 +2,15 @@
  *
  * A rejects file quotes the rows it refused, callers' names and phone numbers
  * included: it is created 0600 (directories 0700) whatever the umask, and a
- * file left from an earlier run is made 0600 again when rewritten.
+ * file left from an earlier run is made 0600 again when rewritten. At start
+ * intake_rejects_secure() makes the directory 0700 again and every file in it
+ * 0600 that an older version or a wider umask left open to others.
  */
 #include "intake_rejects.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "text.h"
 
 struct intake_rejects {
@@ -48,6 +52,37 @@ static int make_dirs(const char *dir)
         *s = '/';
     }
     return mkdir(p, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Makes each regular file in d open to group or others 0600; how many. */
+static int secure_files(DIR *d)
+{
+    struct dirent *e;
+    struct stat st;
+    int n = 0;
+    while ((e = readdir(d)))
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+            (st.st_mode & 077) && fchmodat(dirfd(d), e->d_name, 0600, 0) == 0)
+            n++;
+    return n;
+}
+
+int intake_rejects_secure(const char *dir, char *err, size_t errlen)
+{
+    struct stat st;
+    DIR *d = NULL;
+    if (make_dirs(dir) < 0 || stat(dir, &st) < 0 || ((st.st_mode & 077) && chmod(dir, 0700) < 0) ||
+        !(d = opendir(dir))) {
+        snprintf(err, errlen, "rejects directory %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    int files = secure_files(d);
+    closedir(d);
+    if ((st.st_mode & 077) || files > 0)
+        log_warn("rejects directory %s: made 0700 (it was %03o) and %d file(s) in it 0600: an older version or a"
+                 " wider umask left callers' names and phone numbers readable by others", dir,
+                 (unsigned)(st.st_mode & 0777), files);
+    return 0;
 }
 
 int intake_rejects_path_of(char *out, size_t cap, const char *dir, int64_t import_id)

@@ -27,6 +27,11 @@ typedef struct intake_rejects intake_rejects;
  * when it does not fit in cap. */
 int intake_rejects_path_of(char *out, size_t cap, const char *dir, int64_t import_id);
 
+/* Makes dir (created when missing) 0700 and every file in it 0600 where an
+ * older version or a wider umask left them open to group or others, and
+ * logs what it changed. 0, or -1 with err. */
+int intake_rejects_secure(const char *dir, char *err, size_t errlen);
+
 /* A rejects file for import import_id under dir (created when missing).
  * Nothing is written yet. NULL when out of memory. */
 intake_rejects *intake_rejects_new(const char *dir, int64_t import_id);

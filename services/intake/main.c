@@ -29,6 +29,7 @@
 #include "intake_pick.h"
 #include "intake_record.h"
 #include "intake_profile.h"
+#include "intake_rejects.h"
 #include "intake_reply.h"
 #include "intake_upload.h"
 #include "log.h"
@@ -77,16 +78,20 @@ static void start_open311(intake *in, service *s)
         log_error("%s; running without it", err);
 }
 
-/* Where uploads are spooled, and how big one may be. 0 or -1 (logged). */
-static int start_uploads(intake *in, service *s)
+/* Where uploads are spooled, and how big one may be; the rejects directory
+ * made private again (a file an older version left open is closed). 0 or -1
+ * (logged). */
+static int start_files(intake *in, service *s)
 {
     char err[512];
     long long max = (long long)config_long(s->cfg, "intake.max_upload_bytes");
     in->uploads = intake_uploads_new(config_str(s->cfg, "intake.spool_dir"), max,
                                      err, sizeof err);
-    if (!in->uploads)
+    if (!in->uploads || intake_rejects_secure(config_str(s->cfg, "intake.rejects_dir"), err, sizeof err) < 0) {
         log_error("%s", err);
-    return in->uploads ? 0 : -1;
+        return -1;
+    }
+    return 0;
 }
 
 static void configure(intake *in, service *s)
@@ -306,7 +311,7 @@ int main(int argc, char **argv)
     intake in = {.sweep_owed = 1};
     service s;
     int rc = 1;
-    if (svc_start(&s, "intake", argc, argv, ROUTES, &in) == 0 && start_uploads(&in, &s) == 0) {
+    if (svc_start(&s, "intake", argc, argv, ROUTES, &in) == 0 && start_files(&in, &s) == 0) {
         configure(&in, &s);
         start_open311(&in, &s);
         if (ensure_route(&in, &s) < 0)

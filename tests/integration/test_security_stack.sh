@@ -5,7 +5,8 @@
 # commands without AUTH and keeps its password off its command line; secrets
 # are their owner's only, and Unix user nobody can neither read them nor get
 # in (as root only); a service started with umask 022 still writes its
-# rejects file 0600; after Redis restarts the services authenticate again and
+# rejects file 0600, and intake makes its rejects directory 0700 and an
+# older rejects file 0600 again at start; after Redis restarts the services authenticate again and
 # go on routing; each service names its PostgreSQL sessions.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
@@ -69,14 +70,25 @@ else
     echo "  skip the checks as Unix user nobody: they need root (runuser); run make test as root for them"
 fi
 
-# A service started with a careless umask still keeps its rejects file to itself.
+# A service started with a careless umask still keeps its rejects file to
+# itself, and closes what an older version left open: a rejects directory
+# 0755 (as an image's volume starts) and an earlier rejects file 0644.
+mkdir -p "$HARNESS_DIR/rejects"
+chmod 755 "$HARNESS_DIR/rejects"
+old_rejects=$HARNESS_DIR/rejects/import-0-rejects.csv
+printf '记录,文件行号,列,原因,原值\n1,2,联系电话,号码不对,13912345678\n' >"$old_rejects"
+chmod 644 "$old_rejects"
 umask 022
 harness_services_start
 umask 077
+check_eq "intake made the rejects directory 0700 and the older rejects file 0600" "700 600" \
+    "$(stat -c %a "$HARNESS_DIR/rejects") $(stat -c %a "$old_rejects")"
+check "... and logged that it did" grep -q "rejects directory .*made 0700 (it was 755) and 1 file(s) in it 0600" \
+    "$HARNESS_DIR/intake.log"
 csv=$HARNESS_DIR/security.csv
 printf '工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容\nS-1,not a date,王先生,13912345678,崂山区沙子口街道,路灯坏了\nS-2,2026-11-18 09:00:00,李女士,13812345678,崂山区沙子口街道南姜社区,垃圾桶满了\n' >"$csv"
 as_role clerk "$JIESU_BIN/jiesu" import "$csv" >"$HARNESS_DIR/security-import.out" 2>&1
-rejects=$(ls "$HARNESS_DIR"/rejects/*.csv 2>/dev/null | head -n 1)
+rejects=$(ls -t "$HARNESS_DIR"/rejects/*.csv 2>/dev/null | grep -v import-0-rejects | head -n 1)
 check "the bad row went to a rejects file" test -s "$rejects"
 check_eq "a service started with umask 022 writes its rejects file 0600" 600 "$(stat -c %a "$rejects" 2>/dev/null)"
 wait_for "the good row routed" 30 sql_eq "SELECT status <> 'new' FROM complaints WHERE ticket_no = 'S-2'" t

@@ -13,7 +13,8 @@
 # JIESU_RUN_REPORT_HTTP_PORT (7133). A port set there must be free; a default
 # one taken (by another checkout's make run, say) gives way to the next free
 # one, and the closing lines say which. The services talk over ipc:// sockets
-# under var/run/. Everything under var/ is its user's only (0700, files 0600).
+# under var/run/. Everything under var/ is its user's only (0700, files 0600),
+# made so again at each start (private_var).
 set -euo pipefail
 umask 077
 
@@ -86,8 +87,21 @@ clean) stop_services; "$REPO/scripts/stack.sh" clean "$STACK"; rm -rf "$VAR/run"
 *) die "用法：scripts/run.sh [stop|clean]" ;;
 esac
 
-mkdir -p "$VAR"
-[ "$(stat -c %a "$VAR")" = 700 ] || chmod -R go= "$VAR"    # var/ of an older checkout: make it private
+# Makes everything under var/ its user's only again, and says so: what an
+# older checkout, a service started by hand or a wider umask left open to
+# others (a log, Redis's files, a rejects file made 0644) stays so otherwise,
+# the umask only governing files made from now on.
+private_var() {
+    local open
+    mkdir -p "$VAR"
+    # (a test run under var/test may delete a file meanwhile: not an error)
+    open=$(find "$VAR" ! -type l ! -type s -perm /077 -print 2>/dev/null | wc -l)
+    [ "$open" = 0 ] && return 0
+    find "$VAR" ! -type l ! -type s -perm /077 -exec chmod go= {} + 2>/dev/null || true
+    echo "run: var/ 下有 $open 个文件或目录别的用户也能访问（旧版本或更宽的 umask 留下的），已改为只有 $(id -un) 能访问" >&2
+}
+
+private_var
 stop_all >/dev/null
 ok=0
 trap '[ $ok = 1 ] || { echo "run: make run 失败，正在停止它已启动的部分" >&2; stop_all >/dev/null 2>&1; }' EXIT

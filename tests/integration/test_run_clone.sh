@@ -11,8 +11,10 @@
 #     everything under var/ is private (0700, files 0600); as root the
 #     cluster lives in /var/lib/jiesu/<hash>, the postgres user's, and the
 #     private directory stays 0700; PostgreSQL's log of it holds no ERROR;
-#   - a second run restarts it; stop leaves nothing listening; clean deletes
-#     the cluster.
+#   - a second run restarts it, making private again (and saying so) what
+#     an older version left open under var/ (a log, Redis's files, the web
+#     passwords 0644 in a var/ still 0700); stop leaves nothing listening;
+#     clean deletes the cluster.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 priv=$(mktemp -d)
@@ -107,10 +109,15 @@ fi
 check_eq "PostgreSQL's log of the run holds no ERROR (a statement prepared once, with no failing first try)" "" \
     "$(grep -m 3 ' ERROR: ' "$(cat "$clone/var/stack/pg.home")/pg.log")"
 
-# 3. again, then stop and clean
+# 3. again, with files an older version left open (var/ itself still 0700), then stop and clean
+chmod 644 "$clone/var/log/intake.log" "$clone/var/secrets/web-passwords"
+chmod -R go+rX "$clone/var/stack/redis"
 clone_env "$clone/scripts/run.sh" >"$out/rerun.out" 2>&1
 rc=$?
 check_eq "a second run restarts it all" 0 "$rc"
+check_eq "... and makes what an older version left open under var/ private again" "" \
+    "$(find "$clone/var" ! -type l ! -type s -perm /077 -printf '%m %P\n' | head -n 5)"
+check "... saying so" grep -q "var/ 下有 [0-9]* 个文件或目录别的用户也能访问" "$out/rerun.out"
 check "... and it answers" clone_env JIESU_CONFIG="$clone/var/jiesu.conf" "$release/jiesu" status
 clone_env "$clone/scripts/run.sh" stop >"$out/stop.out" 2>&1
 check "stop: Redis no longer listens" port_closed "$redis_port"

@@ -2,7 +2,9 @@
  *
  * Keys are made by libzmq (zmq_curve_keypair, libsodium underneath). A
  * secret file is written to a temporary name created 0600 and renamed over
- * the old one, so no reader ever sees half a key or a key others could read.
+ * the old one, so no reader ever sees half a key or a key others could read;
+ * the temporary file is always a new one, so a file or link someone left at
+ * its name in a directory others may write never receives the secret.
  */
 #include "keys.h"
 
@@ -40,15 +42,18 @@ int keys_save(const char *path, const keys_pair *kp, int with_secret, const char
 {
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    /* A file of our own, new: never one (or a link to one) that was there */
+    unlink(tmp);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 && fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;     /* whatever the umask made of it */
     if (!f) {
         snprintf(err, errlen, "%s：%s", path, text_os_error(errno));
-        if (fd >= 0)
+        if (fd >= 0) {
             close(fd);
+            unlink(tmp);
+        }
         return -1;
     }
-    fchmod(fd, 0600);      /* whatever the umask made of it */
     fprintf(f, "# jiesu CURVE key of %s%s\npublic = %s\n", who,
             with_secret ? " (secret: keep this file to its owner, mode 0600)" : " (public)", kp->public_key);
     if (with_secret)

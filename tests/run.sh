@@ -170,7 +170,7 @@ if selected compose; then
             grep -q "set $var to a generated password.*docker/env.sh" "$HARNESS_DIR/compose.out"
     done
     compose_config >"$HARNESS_DIR/compose.yaml" 2>&1
-    check "… keys, passwords and start order as every container needs them (tests/tools/compose_check.py)" \
+    check "… keys, passwords, private directories and start order as every container needs them (tests/tools/compose_check.py)" \
         env $(cat "$compose_env") "$REPO/tests/tools/compose_check.py" "$REPO/docker/jiesu.conf" <"$HARNESS_DIR/compose.yaml"
 fi
 

@@ -10,6 +10,10 @@ in containers, and to start with no more than they need, checked on
 - the `keys` job writes that password file and runs `jiesu keys`; it runs
   before `migrate` (which registers the keys), `migrate` before every
   service;
+- the directories that hold secrets or callers' data (keys.dir,
+  intake.rejects_dir, intake.spool_dir) are absolute in docker/jiesu.conf
+  (not under the working directory, which the image does not make) and
+  made 0700 by docker/Dockerfile beside it (chmod 0700 in a RUN line);
 - PostgreSQL passwords: the services get the services' role's
   (PGPASSWORD), `migrate` the schema owner's, the `keys` job none, no
   jiesu container the superuser's; the PostgreSQL container gets the owner's and the services'
@@ -25,6 +29,7 @@ silently.
 import configparser
 import os
 import posixpath
+import re
 import sys
 
 import yaml
@@ -61,6 +66,30 @@ def conf_faults(conf):
         value = conf.get(section, key, fallback="")
         if posixpath.dirname(value) != keys_dir:
             yield f"docker/jiesu.conf: {section}.{key} '{value}' is not in keys.dir '{keys_dir}'"
+
+
+PRIVATE_DIRS = (("keys", "dir", "secret keys"), ("intake", "rejects_dir", "rejects files"),
+                ("intake", "spool_dir", "uploaded files"))
+
+
+def made_private(dockerfile):
+    """The paths the Dockerfile's commands make 0700 (chmod 0700 PATH...)."""
+    made = set()
+    for cmd in re.split(r"&&|;|\n", dockerfile.replace("\\\n", " ")):
+        words = cmd.split()
+        if words[:2] == ["chmod", "0700"]:
+            made.update(words[2:])
+    return made
+
+
+def private_dir_faults(conf, dockerfile):
+    made = made_private(dockerfile)
+    for section, key, what in PRIVATE_DIRS:
+        value = conf.get(section, key, fallback="")
+        if not posixpath.isabs(value):
+            yield f"docker/jiesu.conf: {section}.{key} '{value}' ({what}) is not an absolute path"
+        elif value not in made:
+            yield f"docker/Dockerfile: {section}.{key} {value} ({what}) is not made 0700"
 
 
 def keys_faults(compose, conf):
@@ -118,7 +147,9 @@ def main():
     conf = configparser.ConfigParser()
     conf.read(sys.argv[1], encoding="utf-8")
     compose = yaml.safe_load(sys.stdin)
-    found = [*conf_faults(conf), *keys_faults(compose, conf), *order_faults(compose),
+    with open(posixpath.join(posixpath.dirname(sys.argv[1]), "Dockerfile"), encoding="utf-8") as f:
+        dockerfile = f.read()
+    found = [*conf_faults(conf), *private_dir_faults(conf, dockerfile), *keys_faults(compose, conf), *order_faults(compose),
              *password_faults(compose, os.environ)]
     for f in found:
         print(f"compose.yaml: {f}")

@@ -167,7 +167,8 @@ int view_build(const config *cfg, PGconn *pg, const view_def *def, const char *c
         if (!res)
             return -1;
         const view_section *sec = &def->sections[i];
-        int none = i == 0 && def->not_found && PQntuples(res) == 0, left_out = sec->if_rows && PQntuples(res) == 0;
+        int left_out = sec->if_rows && PQntuples(res) == 0;
+        int none = i == 0 && def->not_found && !sec->if_rows && PQntuples(res) == 0;
         Jiesu__Table *t = none || left_out ? NULL
                           : sec->table     ? sec->table(cfg, pg, sec, res, err, errlen) : table_from(res, sec);
         PQclear(res);
@@ -182,7 +183,7 @@ int view_build(const config *cfg, PGconn *pg, const view_def *def, const char *c
         }
         reply->tables[reply->n_tables++] = t;
     }
-    return 1;
+    return def->not_found && reply->n_tables == 0 ? 0 : 1;
 }
 
 /* Sets this connection's time zone to `timezone`. 0 or -1 with err. */

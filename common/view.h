@@ -67,7 +67,10 @@ struct view_section {
     const char *sql;        /* $1 the principal's id, then the arguments ("" sent as NULL) */
     view_table_fn table;    /* NULL: the statement's columns, shown as cells says */
     int         if_rows;    /* left out of the reply when its statement finds no row (a part
-                             * that answers only some calls: a street's communities) */
+                             * that answers only some calls: a street's communities); a
+                             * first section so marked makes the view not found only when
+                             * every section is left out (the units, or else the
+                             * communities of that name) */
 };
 
 typedef struct {
@@ -76,9 +79,10 @@ typedef struct {
     int                 min_args, max_args;
     const char         *usage;      /* for the refusal of a wrong call: "show 工单号" */
     const view_section *sections;   /* ends with {NULL} */
-    const char         *not_found;  /* when the first section has no row: printf format taking the
-                                     * first argument ("no order %s that you may see"); NULL: an
-                                     * empty table is an answer */
+    const char         *not_found;  /* when the first section has no row (one marked if_rows: when
+                                     * no section has any): printf format taking the first
+                                     * argument ("no order %s that you may see"); NULL: an empty
+                                     * table is an answer */
     const char         *note;       /* printed after the tables when they list something (what
                                      * to do with it: 确认告警：jiesu ack …), or NULL */
 } view_def;
@@ -108,7 +112,7 @@ int view_table_add(Jiesu__Table *t, const char *const *cells);
 /* Runs def's sections on pg with params ($1 the principal's id, then the
  * arguments) into reply (initialised by the caller, freed with
  * jiesu__view_reply__free_unpacked), masked as each section says. 1 done, 0
- * when the first section found nothing and def->not_found is set, -1 with
+ * when def->not_found is set and the view found nothing (as it says), -1 with
  * err. For readers that are not the bus (the web pages). cfg is what
  * sections with a table function read (NULL when the view has none). */
 int view_build(const config *cfg, PGconn *pg, const view_def *def, const char *const *params, int nparams,

@@ -7,7 +7,8 @@
  *   jiesu alerts [--all] [--rung RUNG] [--limit N]   alerts for your unit (reporting)
  *   jiesu manual [--limit N]                   the manual dispatch queue (reporting)
  *   jiesu units [TEXT]                         units, by code or name; one street office
- *                                              found, its communities too (reporting)
+ *                                              found, its communities too; no unit found,
+ *                                              the communities of that name (reporting)
  *   jiesu audit [NAME] [--limit N]             what administrators changed, sign-ins (reporting)
  *   jiesu profiles [NAME]                      import profiles, or one's text (intake)
  */
@@ -49,7 +50,8 @@ int cli_view(cli_ctx *ctx, const char *svc, const char *what, const char *name, 
         cli_unexpected(what, svc, env->type, "view.reply");
     } else {
         for (size_t i = 0; i < reply->n_tables; i++)
-            cli_print_table(reply->tables[i], reply->n_tables > 1 && !reply->tables[i]->fields);
+            cli_print_table(reply->tables[i],
+                            (reply->n_tables > 1 || reply->tables[i]->titled) && !reply->tables[i]->fields);
         if (*reply->note)
             printf("%s\n", reply->note);
         rc = 0;
@@ -137,7 +139,7 @@ int cli_units_main(cli_ctx *ctx, int argc, char **argv)
 {
     if (cli_args_words("units", argc, argv, 0, 1, "") < 0) {
         fprintf(stderr, "用法：jiesu units [文字]    （列出代码或名称含这段文字的单位；其中只有一个街道办事处时，\n"
-                        "      也列出它下辖的社区和村）\n");
+                        "      也列出它下辖的社区和村；没有这样的单位时，列出名称含它的社区和村及所属街道办事处）\n");
         return 2;
     }
     return cli_view(ctx, "reporting", "units", "units", argv + 1, argc - 1);

@@ -281,6 +281,21 @@ as_role dispatcher jiesu units 火星 >"$HARNESS_DIR/units-none.out" 2>&1
 check_eq "… a text no unit holds: exit 1" 1 $?
 check "… saying so, and how to find one, not an empty table" \
     grep -q '没有代码或名称含“火星”的单位：换几个字再找，或不带文字列出全部单位' "$HARNESS_DIR/units-none.out"
+# A text no unit holds but a community's or village's name does: those of
+# that name, each with the street office that handles it and its district.
+# Before, 张村 was "not found", and a dispatcher who knew only the community
+# could not learn its street office.
+as_role dispatcher jiesu units 张村 >"$HARNESS_DIR/units-named.out" 2>&1
+check_eq "jiesu units 张村 (no unit, two communities): exit 0" 0 $?
+check "… under a title that counts them" \
+    grep -qx '没有代码或名称含“张村”的单位；名称含这几个字的社区，共 2 个，各由所属街道办事处受理：' "$HARNESS_DIR/units-named.out"
+check "… each with its street office and district" \
+    sh -c "grep -qE '^张村社区居民委员会 +社区 +中韩街道 +崂山区$' '$HARNESS_DIR/units-named.out' &&
+           grep -qE '^张村河南社区居民委员会 +社区 +中韩街道 +崂山区$' '$HARNESS_DIR/units-named.out'"
+as_role clerk jiesu units 丁家 >"$HARNESS_DIR/units-village.out" 2>&1
+check "… a village, for a clerk too (the door of jiesu units), of another district" \
+    sh -c "grep -qx '没有代码或名称含“丁家”的单位；名称含这几个字的村，共 1 个，各由所属街道办事处受理：' '$HARNESS_DIR/units-village.out' &&
+           grep -qE '^丁家大村村委会 +村 +辛安街道 +黄岛区$' '$HARNESS_DIR/units-village.out'"
 as_role dispatcher jiesu show RC-1 >"$HARNESS_DIR/show-rc1-resolved.out" 2>&1
 check "jiesu show: both deadlines of the resolved order met on time, in working time" \
     test "$(grep -cE '^(签收|办结) +1 .* 按时完成，提前 [0-9]' "$HARNESS_DIR/show-rc1-resolved.out")" -eq 2

@@ -188,13 +188,26 @@ static int help_main(int argc, char **argv)
     return 0;
 }
 
-/* `jiesu CMD --help` (argv from CMD, then "--help" or "-h"): CMD's entries,
- * on stdout. A word after it is refused as `jiesu help CMD WORD` is ("import
- * --help：多余的参数“foo”"), CMD's entries after it. The exit status. */
-static int help_of(int argc, char **argv)
+/* The index in argv[1..argc) of the first "--help" or "-h", or 0. */
+static int help_word(int argc, char **argv)
 {
-    char said[64];
-    snprintf(said, sizeof said, "%s %s", argv[0], argv[1]);
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return i;
+    return 0;
+}
+
+/* `jiesu CMD --help` (argv from CMD, its word at argv[at] "--help" or "-h",
+ * anywhere among CMD's words): CMD's entries, on stdout. Any other word is
+ * refused as `jiesu help CMD WORD` is ("import --help：多余的参数“foo”",
+ * whether foo came before or after it), CMD's entries after it. The exit
+ * status. */
+static int help_of(int argc, char **argv, int at)
+{
+    char said[64], *help = argv[at];
+    memmove(argv + 2, argv + 1, (size_t)(at - 1) * sizeof *argv);      /* CMD --help, then the others */
+    argv[1] = help;
+    snprintf(said, sizeof said, "%s %s", argv[0], help);
     if (cli_args_words(said, argc - 1, argv + 1, 0, 0, "") < 0) {
         command_help(argv[0], stderr);
         return 2;
@@ -227,7 +240,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    const char *name = argv[optind], *next = optind + 1 < argc ? argv[optind + 1] : NULL;
+    const char *name = argv[optind];
     if (strcmp(name, "help") == 0)
         return help_main(argc - optind, argv + optind);
     const cli_command *cmd = NULL;
@@ -238,8 +251,9 @@ int main(int argc, char **argv)
         cli_error("没有命令“%s”（`jiesu help` 列出全部命令）", name);
         return 2;
     }
-    if (next && (strcmp(next, "--help") == 0 || strcmp(next, "-h") == 0))
-        return help_of(argc - optind, argv + optind);
+    int help_at = help_word(argc - optind, argv + optind);
+    if (help_at)
+        return help_of(argc - optind, argv + optind, help_at);
 
     ctx.cfg = config_new();
     if (!ctx.cfg) {

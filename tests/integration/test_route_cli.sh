@@ -522,6 +522,19 @@ for c in $commands; do
 done
 check_eq "… every command refuses a word after --help: exit 2, one line naming it, then its entry, nothing on stdout (none without)" \
     "" "$unrefused"
+# --help or -h after another word is the command's help too, the word refused
+# as one after it is: before, \`jiesu import foo --help\` was refused as an
+# option import does not have.
+unhelped=""
+for c in $commands; do
+    for h in --help -h; do
+        "$JIESU_BIN/jiesu" "$c" foo "$h" >"$HARNESS_DIR/help.out" 2>"$HARNESS_DIR/help.err"
+        [ $? -eq 2 ] && [ ! -s "$HARNESS_DIR/help.out" ] && [ "$(head -1 "$HARNESS_DIR/help.err")" = "jiesu: $c $h：多余的参数“foo”" ] &&
+            grep -qE "^  ([^ ].*[ |,])?$c([ |,]|$)" "$HARNESS_DIR/help.err" || unhelped="$unhelped $c$h"
+    done
+done
+check_eq "… every command takes --help and -h after a word as its help, the word refused as after it (none without)" \
+    "" "$unhelped"
 check "… \`jiesu help gazetteer\` the same: its three entries" \
     test "$("$JIESU_BIN/jiesu" help gazetteer | grep -c '^  gazetteer ')" -eq 3
 check "… ack and alerts in the words of the alerts they list (确认 告警; 签收 is taking an order)" \
@@ -597,3 +610,5 @@ check "migrate: an option" refused "migrate 不带选项（给了 --force）" mi
 check "help: a second command" refused "help：多余的参数“phone”" help show phone
 check "… then help's usage" grep -q '^  help \[命令\] ' "$HARNESS_DIR/refused.out"
 check "units -h: an option after it" refused "units -h 不带选项（给了 --all）" units -h --all
+check "import --help between two words: the first named (its help after)" refused "import --help：多余的参数“a.csv”" \
+    import a.csv --help b.csv

@@ -156,7 +156,7 @@ static int header_record(import_run *r, csv_record *rec, const char *profile, ch
         return -1;
     }
     if (rec->status == CSV_ERR_ENCODING) {
-        intake_source_explain_header(r->source, rec, profile, why, whylen);
+        intake_source_explain_header(r->source, rec, profile, r->opt->door, why, whylen);
         return -1;
     }
     if (rec->status != CSV_OK) {
@@ -224,15 +224,19 @@ static int read_header(import_run *r, char *why, size_t whylen)
             return -1;
         r->map = r->picked.map;
     }
-    const char *zone[] = {intake_columns_profile(r->map)->timezone};
-    char pg_why[512];
+    const char *zone[] = {p->timezone};
+    char pg_why[512], problem[256];
     PGresult *ok = db_query(r->opt->pg, "intake check time zone", SQL_CHECK_ZONE, 1, zone, pg_why, sizeof pg_why);
     PQclear(ok);
-    if (!ok) {
+    if (!ok && r->opt->door == INTAKE_ON_PAGE) {
+        snprintf(problem, sizeof problem, "它写的时区“%s”不是有效的时区名，文件里的时间读不了", zone[0]);
+        intake_profile_say_broken(why, whylen, p->name, problem);
+    } else if (!ok) {
         snprintf(why, whylen, "导入模板 %s：时区 %s 不对：%s（应是 IANA 时区名，如 Asia/Shanghai 或"
-                 " America/New_York）", intake_columns_profile(r->map)->name, zone[0], pg_why);
-        return -1;
+                 " America/New_York）", p->name, zone[0], pg_why);
     }
+    if (!ok)
+        return -1;
     if (!(r->zone = intake_zone_new(zone[0]))) {
         snprintf(why, whylen, "内存不足");
         return -1;

@@ -111,8 +111,12 @@ int intake_pick(const intake_pick_opts *o, const csv_record *header, intake_pick
         snprintf(out->how, sizeof out->how, "随文件附上");
         return out->own && (out->map = map_or_say(out->own, header, out->how, o->door, why, whylen)) ? 0 : -1;
     }
-    if (!(out->set = intake_profiles_load(o->dir, why, whylen)))
+    intake_profile_fault fault;
+    if (!(out->set = intake_profiles_load(o->dir, &fault, why, whylen))) {
+        if (o->door == INTAKE_ON_PAGE && *fault.name)
+            intake_profile_say_broken(why, whylen, fault.name, fault.problem);
         return -1;
+    }
     if (!name)
         return pick_any(out, header, o->door, why, whylen);
     const intake_profile *p = intake_profiles_find(out->set, name);

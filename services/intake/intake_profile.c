@@ -298,23 +298,24 @@ static int name_ok(const char *name)
     return 1;
 }
 
-intake_profile *intake_profile_parse(const char *name, const char *text, size_t len, const char *origin,
-                                     char *why, size_t whylen)
+/* Profile text[0..len) named name, read from origin, or NULL with reason:
+ * what is wrong with it, without its name or origin. */
+static intake_profile *parse_text(const char *name, const char *text, size_t len, const char *origin, char *reason,
+                                  size_t reasonlen)
 {
-    char reason[400] = "";
     if (!name_ok(name)) {
-        say(why, whylen, "%s：“%s”不能做模板名（只可用字母、数字、_、-、.）", origin, name);
+        say(reason, reasonlen, "“%s”不能做模板名（只可用字母、数字、_、-、.）", name);
         return NULL;
     }
     intake_profile *self = calloc(1, sizeof *self);
     char *copy = strndup(text, len);
     int rc = self && copy && (self->origin = strdup(origin)) && (self->text = strndup(text, len)) ? 0 : -1;
     if (rc < 0)
-        snprintf(reason, sizeof reason, "内存不足");
+        snprintf(reason, reasonlen, "内存不足");
     else
         snprintf(self->name, sizeof self->name, "%s", name);
     if (rc == 0 && (strlen(copy) != len || !text_utf8_valid(copy, len, NULL))) {
-        snprintf(reason, sizeof reason, "不是 UTF-8 文本（或含 NUL 字节）：请把模板存成 UTF-8 编码");
+        snprintf(reason, reasonlen, "不是 UTF-8 文本（或含 NUL 字节）：请把模板存成 UTF-8 编码");
         rc = -1;
     }
     int line_no = 0;
@@ -326,23 +327,46 @@ intake_profile *intake_profile_parse(const char *name, const char *text, size_t 
         line_no++;
         char lwhy[300];
         if (parse_line(self, line, lwhy, sizeof lwhy) < 0) {
-            snprintf(reason, sizeof reason, "第 %d 行：%s", line_no, lwhy);
+            snprintf(reason, reasonlen, "第 %d 行：%s", line_no, lwhy);
             rc = -1;
         }
     }
     if (rc == 0)
-        rc = check_complete(self, reason, sizeof reason);
+        rc = check_complete(self, reason, reasonlen);
     for (int f = 0; rc == 0 && f < COL_COUNT; f++)
         if (!self->fields[f].join && !(self->fields[f].join = strdup(DEFAULT_JOIN))) {
-            snprintf(reason, sizeof reason, "内存不足");
+            snprintf(reason, reasonlen, "内存不足");
             rc = -1;
         }
     free(copy);
-    if (rc < 0) {
-        say(why, whylen, "导入模板 %s（%s）：%s", name, origin, reason);
+    if (rc < 0)
         intake_profile_destroy(&self);
-    }
     return self;
+}
+
+/* Why profile name read from origin is not one, reason saying what is wrong. */
+static void say_unparsed(char *why, size_t whylen, const char *name, const char *origin, const char *reason)
+{
+    if (name_ok(name))
+        say(why, whylen, "导入模板 %s（%s）：%s", name, origin, reason);
+    else
+        say(why, whylen, "%s：%s", origin, reason);
+}
+
+intake_profile *intake_profile_parse(const char *name, const char *text, size_t len, const char *origin,
+                                     char *why, size_t whylen)
+{
+    char reason[400] = "";
+    intake_profile *self = parse_text(name, text, len, origin, reason, sizeof reason);
+    if (!self)
+        say_unparsed(why, whylen, name, origin, reason);
+    return self;
+}
+
+void intake_profile_say_broken(char *why, size_t whylen, const char *name, const char *problem)
+{
+    say(why, whylen, "导入模板 %s 有问题：%s。模板只有系统管理员能改，导入页面上改不了："
+                     "请系统管理员修好导入模板 %s，再导入这个文件", name, problem, name);
 }
 
 char *intake_profile_alts_text(const intake_profile *self, intake_field f, char *out, size_t outlen)
@@ -372,28 +396,38 @@ static int by_name(const void *a, const void *b)
     return strcmp((*(intake_profile *const *)a)->name, (*(intake_profile *const *)b)->name);
 }
 
-/* Reads the profile file dir/file. NULL with why. */
-static intake_profile *load_file(const char *dir, const char *file, char *why, size_t whylen)
+/* Reads the profile file dir/file. NULL with why, and, fault not NULL, the
+ * profile's name and what is wrong in it. */
+static intake_profile *load_file(const char *dir, const char *file, intake_profile_fault *fault, char *why,
+                                 size_t whylen)
 {
-    char path[4096], name[PROFILE_NAME_MAX + 8];
+    char path[4096], name[PROFILE_NAME_MAX + 8], reason[400] = "";
     snprintf(path, sizeof path, "%s/%s", dir, file);
     snprintf(name, sizeof name, "%.*s", (int)(strlen(file) - strlen(".conf")), file);
     FILE *fp = fopen(path, "r");
-    if (!fp) {
-        say(why, whylen, "导入模板 %s：%s", path, strerror(errno));
-        return NULL;
-    }
-    char *text = malloc(PROFILE_MAX_BYTES + 1);
+    char *text = fp ? malloc(PROFILE_MAX_BYTES + 1) : NULL;
     size_t len = text ? fread(text, 1, PROFILE_MAX_BYTES + 1, fp) : 0;
     intake_profile *p = NULL;
-    if (!text)
+    int unparsed = 0;
+    if (!fp)
+        say(reason, sizeof reason, "%s", strerror(errno));
+    else if (!text)
         say(why, whylen, "内存不足");
     else if (ferror(fp) || len > PROFILE_MAX_BYTES)
-        say(why, whylen, "导入模板 %s：%s", path, ferror(fp) ? "读文件出错" : "超过 256 KiB");
+        say(reason, sizeof reason, "%s", ferror(fp) ? "读文件出错" : "超过 256 KiB");
     else
-        p = intake_profile_parse(name, text, len, path, why, whylen);
+        unparsed = !(p = parse_text(name, text, len, path, reason, sizeof reason));
+    if (unparsed)
+        say_unparsed(why, whylen, name, path, reason);
+    else if (!p && *reason)
+        say(why, whylen, "导入模板 %s：%s", path, reason);
+    if (!p && *reason && fault) {
+        snprintf(fault->name, sizeof fault->name, "%s", name);
+        snprintf(fault->problem, sizeof fault->problem, "%s", reason);
+    }
     free(text);
-    fclose(fp);
+    if (fp)
+        fclose(fp);
     return p;
 }
 
@@ -403,8 +437,10 @@ static int is_conf(const char *file)
     return n > 5 && file[0] != '.' && strcmp(file + n - 5, ".conf") == 0;
 }
 
-intake_profiles *intake_profiles_load(const char *dir, char *why, size_t whylen)
+intake_profiles *intake_profiles_load(const char *dir, intake_profile_fault *fault, char *why, size_t whylen)
 {
+    if (fault)
+        *fault->name = *fault->problem = '\0';
     DIR *d = opendir(dir);
     if (!d) {
         say(why, whylen, "导入模板目录 %s：%s（intake.profiles_dir）", dir, strerror(errno));
@@ -420,7 +456,7 @@ intake_profiles *intake_profiles_load(const char *dir, char *why, size_t whylen)
         if (self->n == PROFILES_MAX) {
             say(why, whylen, "导入模板目录 %s：模板超过 %d 个", dir, PROFILES_MAX);
             ok = 0;
-        } else if (!(self->all[self->n] = load_file(dir, e->d_name, why, whylen))) {
+        } else if (!(self->all[self->n] = load_file(dir, e->d_name, fault, why, whylen))) {
             ok = 0;
         } else {
             self->n++;

@@ -79,12 +79,24 @@ size_t intake_profile_key(const char *header, size_t len, char *out, size_t outl
  * columns with " + ". Returns out. */
 char *intake_profile_alts_text(const intake_profile *self, intake_field f, char *out, size_t outlen);
 
+/* Why profile name cannot be used, as the clerk on the workbench's import
+ * page is told it, who cannot edit a profile: it has problem (what is
+ * wrong in it: "第 3 行：编码“latin1”不认识…"), and an administrator is to
+ * fix it. The terminal says the same in its own words, how to fix it. */
+void intake_profile_say_broken(char *why, size_t whylen, const char *name, const char *problem);
+
 typedef struct intake_profiles intake_profiles;
+
+/* A profile of a directory that could not be read or parsed. */
+typedef struct {
+    char name[PROFILE_NAME_MAX + 8];    /* "" when no profile was at fault (the directory) */
+    char problem[400];                  /* what is wrong in it, its path left out */
+} intake_profile_fault;
 
 /* Every *.conf of dir, in name order. NULL with why when the directory
  * cannot be read, a profile is broken (its file and line named) or memory
- * ran out. */
-intake_profiles *intake_profiles_load(const char *dir, char *why, size_t whylen);
+ * ran out; then fault, when not NULL, names the broken profile. */
+intake_profiles *intake_profiles_load(const char *dir, intake_profile_fault *fault, char *why, size_t whylen);
 
 size_t intake_profiles_count(const intake_profiles *self);
 const intake_profile *intake_profiles_at(const intake_profiles *self, size_t i);

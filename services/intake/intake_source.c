@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "intake_profile.h"
 #include "text.h"
 #include "xlsx_reader.h"
 
@@ -158,8 +159,8 @@ const char *intake_source_format(const intake_source *self)
     return self->csv ? csv_encoding_name(csv_reader_encoding(self->csv)) : "XLSX";
 }
 
-void intake_source_explain_header(const intake_source *self, const csv_record *rec, const char *profile, char *why,
-                                  size_t whylen)
+void intake_source_explain_header(const intake_source *self, const csv_record *rec, const char *profile,
+                                  intake_door door, char *why, size_t whylen)
 {
     int nul;
     size_t col = rec->bad_field, at = csv_field_bad_char(rec, col, &nul);
@@ -167,6 +168,12 @@ void intake_source_explain_header(const intake_source *self, const csv_record *r
     int gb = strcmp(format, csv_encoding_name(CSV_ENC_GB18030)) == 0;
     const char *name = gb ? "GB18030（GBK）" : "UTF-8";
     char what[400];
+    if (profile && !nul && door == INTAKE_ON_PAGE) {
+        snprintf(what, sizeof what, "它规定文件按 %s 编码读，这个文件的表头行第 %zu 列第 %zu 个字符起却不是 %s 文本"
+                 "（文件是别的编码）", name, col + 1, at, name);
+        intake_profile_say_broken(why, whylen, profile, what);
+        return;
+    }
     if (nul)
         snprintf(what, sizeof what, "是空字符（文本文件里不会有：多半是旧版 Excel 工作簿 .xls，或没有字节顺序标记的 "
                  "UTF-16 文本）");

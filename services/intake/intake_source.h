@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "csv_reader.h"
+#include "intake_columns.h"
 
 typedef struct intake_source intake_source;
 
@@ -40,9 +41,11 @@ const char *intake_source_format(const intake_source *self);
 
 /* Why a header record whose text cannot be read (CSV_ERR_ENCODING) cannot
  * be: where, in which encoding and why that one (profile names the profile
- * whose encoding key chose it, NULL when detected), and what to do. */
-void intake_source_explain_header(const intake_source *self, const csv_record *rec, const char *profile, char *why,
-                                  size_t whylen);
+ * whose encoding key chose it, NULL when detected), and what to do, as the
+ * clerk at door can: on the import page, a profile's encoding is the
+ * administrator's to fix (intake_profile_say_broken). */
+void intake_source_explain_header(const intake_source *self, const csv_record *rec, const char *profile,
+                                  intake_door door, char *why, size_t whylen);
 
 /* What of the file is not read, for the clerk: a workbook's sheets after
  * the first, named, and how to import one. 1 with out filled, else 0. */

@@ -15,18 +15,21 @@
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
-web_stack jiesu_web_import "web.import_max_bytes = 4194304"
+profiles=$HARNESS_DIR/web-import-profiles      # the shipped ones, and some broken below
+rm -rf "$profiles"; mkdir -p "$profiles"; cp "$REPO"/data/profiles/*.conf "$profiles"
+web_stack jiesu_web_import "web.import_max_bytes = 4194304" "intake.profiles_dir = $profiles"
 web_user web-clerk clerk
 web_user web-clerk-2 clerk
 web_user web-disp dispatcher
 jar=$WEB_DIR/clerk.jar jar2=$WEB_DIR/clerk2.jar jard=$WEB_DIR/disp.jar
 imports() { sql "SELECT count(*) FROM imports"; }
 server_copy() { echo "$HARNESS_DIR/rejects/import-$1-rejects.csv"; }
-upload() {     # upload JAR FILE [FIELD=VALUE...]: the import form sent (with the page's token); prints the status
+upload() {     # upload JAR FILE [FIELD=VALUE...]: the import form sent (with the page's token, the
+               # profile $PROFILE chosen, none unless set); prints the status
     local jar=$1 file=$2 csrf; shift 2
     csrf=$(web_csrf "$jar" /work/import)
     curl -s -b "$jar" -o "$WEB_DIR/answer.html" -D "$WEB_DIR/answer.headers" -w '%{http_code}' \
-        -F "csrf=$csrf" -F "profile=" "${@/#/-F}" -F "file=@$file" "$WEB_BASE/work/import"
+        -F "csrf=$csrf" -F "profile=${PROFILE:-}" "${@/#/-F}" -F "file=@$file" "$WEB_BASE/work/import"
 }
 said() { grep -q -- "$1" "$WEB_DIR/answer.html"; }
 
@@ -169,6 +172,34 @@ ok = (cells.get("状态") == "导入失败" and why and why.group(1).startswith(
 sys.exit(0 if ok else f"row of import {id}: {cells}")
 PY
 check_eq "… none of them stored anything" 2 "$(sql "SELECT count(*) FROM complaints")"
+
+# --- a profile only an administrator can fix ---------------------------------
+# Its problem said, and to ask an administrator to fix it, never how to edit
+# the file (the page cannot) nor where it lies: before, the page said what
+# jiesu import says, the profile's path and what to write in it.
+broken() {     # broken NAME: the page's answer names profile NAME's problem and asks an administrator
+    said "导入模板 $1 有问题：.*。模板只有系统管理员能改，导入页面上改不了：请系统管理员修好导入模板 $1，再导入这个文件" &&
+        ! said "$profiles\|应是 IANA\|encoding = \|改为 auto\|另存为"
+}
+sed 's|^timezone = .*|timezone = Mars/Olympus|' "$profiles/12345.conf" >"$profiles/mars.conf"
+check_eq "a profile whose time zone is none" 409 "$(PROFILE=mars upload "$jar" "$WEB_DIR/calls.csv")"
+check "… is said to be wrong there, for an administrator to fix" said '导入模板 mars 有问题：它写的时区“Mars/Olympus”不是有效的时区名'
+check "… in those words alone" broken mars
+rm "$profiles/mars.conf"
+sed 's|^encoding = .*|encoding = utf-8|' "$profiles/12345.conf" >"$profiles/utf8.conf"
+printf '工单编号,来电时间,诉求内容\r\nWG1,2021-05-30 10:57,路灯不亮\r\n' | iconv -f UTF-8 -t GB18030 >"$WEB_DIR/gbk.csv"
+check_eq "a header not in the encoding its profile says" 409 "$(PROFILE=utf8 upload "$jar" "$WEB_DIR/gbk.csv")"
+check "… is the profile's to fix there" \
+    said '导入模板 utf8 有问题：它规定文件按 UTF-8 编码读，这个文件的表头行第 1 列第 1 个字符起却不是 UTF-8 文本'
+check "… in those words alone" broken utf8
+rm "$profiles/utf8.conf"
+printf 'timezone = Asia/Shanghai\ndates = ymd\nencoding = latin1\nticket_no = 工单编号\ncalled_at = 来电时间\ncontent = 诉求内容\n' \
+    >"$profiles/broken.conf"
+check_eq "a profile that does not parse" 409 "$(upload "$jar" "$WEB_DIR/calls.csv")"
+check "… is named with its line's problem" said '导入模板 broken 有问题：第 3 行：编码“latin1”不认识'
+check "… in those words alone" broken broken
+rm "$profiles/broken.conf"
+check_eq "… none of them stored anything either" 2 "$(sql "SELECT count(*) FROM complaints")"
 
 # --- a dry run; a file of several MiB, both ways in chunks --------------------
 before=$(imports)

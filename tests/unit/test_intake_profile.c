@@ -36,7 +36,7 @@ static void test_shipped_profiles(void **state)
 {
     (void)state;
     char why[600] = "";
-    intake_profiles *set = intake_profiles_load(PROFILES_DIR, why, sizeof why);
+    intake_profiles *set = intake_profiles_load(PROFILES_DIR, NULL, why, sizeof why);
     if (!set)
         fail_msg("%s", why);
     const intake_profile *cn = intake_profiles_find(set, "12345"), *nyc = intake_profiles_find(set, "nyc311");

@@ -11,6 +11,7 @@
 #include "db.h"
 #include "log.h"
 #include "mask.h"
+#include "names.h"
 #include "report_json.h"
 #include "text.h"
 
@@ -63,14 +64,17 @@ static const char LIST_SQL[] =
 static const char ONE_SQL[] =
     "SELECT " REQUEST_COLUMNS " FROM complaints c" OWNER_JOIN " WHERE c.ticket_no = $1 AND" PUBLISHED;
 
-/* The fields copied as they are stored. */
+/* The fields copied as they are stored, or named as people read them
+ * (status_notes: the order's status, 待签收, never its code). */
 static const struct {
     const char *key;
     int         col;
+    const char *(*named)(const char *code);     /* NULL: as stored */
 } PLAIN[] = {
-    {"service_request_id", R_TICKET},   {"status", R_STATUS},         {"status_notes", R_NOTES},
-    {"service_code", R_CODE},           {"service_name", R_NAME},     {"agency_responsible", R_AGENCY},
-    {"requested_datetime", R_CALLED},   {"updated_datetime", R_UPDATED},
+    {"service_request_id", R_TICKET, NULL},   {"status", R_STATUS, NULL},
+    {"status_notes", R_NOTES, names_status},  {"service_code", R_CODE, NULL},
+    {"service_name", R_NAME, NULL},           {"agency_responsible", R_AGENCY, NULL},
+    {"requested_datetime", R_CALLED, NULL},   {"updated_datetime", R_UPDATED, NULL},
 };
 
 /* An Open311 error body: [{"code": N, "description": "what: detail"}]. */
@@ -118,8 +122,9 @@ static void number_field(FILE *f, const char *key, const char *v)
 static void write_request(FILE *f, const PGresult *res, int row)
 {
     for (size_t i = 0; i < sizeof PLAIN / sizeof PLAIN[0]; i++) {
+        const char *v = col(res, row, PLAIN[i].col);
         fprintf(f, "%s\"%s\": ", i ? ", " : "{", PLAIN[i].key);
-        report_json_string(f, col(res, row, PLAIN[i].col));
+        report_json_string(f, v && PLAIN[i].named ? PLAIN[i].named(v) : v);
     }
     masked_field(f, "description", col(res, row, R_CONTENT), mask_public_text, NULL);
     masked_field(f, "address", col(res, row, R_ADDRESS), mask_address, col(res, row, R_PLACE));

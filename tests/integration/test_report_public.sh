@@ -92,6 +92,8 @@ check_eq "the GeoReport v2 fields are there" \
     "address,agency_responsible,description,lat,long,requested_datetime,service_code,service_name,service_request_id,status,status_notes,updated_datetime" \
     "$(jq -r '.[0] | keys | join(",")' "$body")"
 check_eq "no caller field or value" 0 "$(grep -c '赵六\|13800003333\|caller\|phone' "$body")"
+check_eq "status_notes says the order's state as people read it, not its code (dispatched)" "待签收" \
+    "$(jq -r '.[0].status_notes' "$body")"
 check_eq "an address that starts with its number gives the community" "东一社区居民委员会" \
     "$(get /requests/FX-P2.json >/dev/null; jq -r '.[0].address' "$body")"
 
@@ -105,6 +107,8 @@ check_eq "page 10 of 200 is the deepest" 200 "$(get '/requests.json?limit=200&pa
 check_eq "page=0 is refused" 400 "$(get '/requests.json?page=0')"
 check_eq "without limit a page holds at most 50" 200 "$(get '/requests.json')"
 check "… and here all 17" test "$(jq length "$body")" -eq 17
+check_eq "… none of whose status_notes is a status code (manual, accepted, resolved, closed …)" 0 \
+    "$(jq -r '.[].status_notes' "$body" | grep -c '[a-z]')"
 
 # ---- a failure of ours is logged, not shown: no table, column or role reaches the public ----
 svc_role=$(psql "$JIESU_PG_CONNINFO" -XtAc "SELECT current_user")

@@ -120,7 +120,7 @@ static const view_section ORDER[] = {
      "  FROM alerts al LEFT JOIN units u ON u.id = al.unit_id LEFT JOIN units t ON t.id = al.target_unit_id"
      " WHERE al.complaint_id = " REPORT_SEEN_ORDER " AND " VIEW_ALERT_SHOWN("al", VIEW_UNIT_OF("$1")) " ORDER BY al.id"},
     {"处理记录", "llll", "--et", 0,
-     "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS') AS 时间, person_name(e.actor) AS 操作人,"
+     "SELECT to_char(e.at, " REPORT_TIME_FMT ") AS 时间, person_name(e.actor) AS 操作人,"
      "       e.event AS 事件,"
      "       concat_ws(' ', CASE WHEN e.event IN ('routed', 'reassigned') THEN"
      "                        coalesce('从' || " UNIT_NAMED("from_unit") " || '改派', '派') || '给' || "

@@ -304,6 +304,11 @@ check "… none of them still counting down or overdue" \
 check "… its status, roles and events by their Chinese names, no code" \
     sh -c "grep -qE '^状态 +已办结待回访' '$HARNESS_DIR/show-rc1-resolved.out' && grep -qE '^主办 +中韩街道' '$HARNESS_DIR/show-rc1-resolved.out' &&
            grep -qE ' 办结 ' '$HARNESS_DIR/show-rc1-resolved.out' && ! grep -qwE 'resolved|owner|routed|imported' '$HARNESS_DIR/show-rc1-resolved.out'"
+# The rows of an order's 处理记录 as jiesu show prints them (under its title and column names).
+order_history() { sed -n '/^处理记录/,/^$/p' "$1" | tail -n +3 | sed '/^$/d'; }
+order_history "$HARNESS_DIR/show-rc1-resolved.out" >"$HARNESS_DIR/history-rc1.out"
+check_eq "… its six events each at the city's time to the minute, as every other time on the order (2026-12-07 09:00, no seconds)" "6 0" \
+    "$(grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}  ' "$HARNESS_DIR/history-rc1.out") $(grep -cE '^[0-9-]+ [0-9]{2}:[0-9]{2}:[0-9]{2}' "$HARNESS_DIR/history-rc1.out")"
 as_role callback jiesu callback RC-1 不满意 "第二天又来了" >"$HARNESS_DIR/callback.out" 2>&1
 check "an unsatisfied callback reopens" grep -q "RC-1：待派单" "$HARNESS_DIR/callback.out"
 check "… and says the callback was recorded and the order goes back to be handled, not only 回访已记录" \

@@ -159,6 +159,8 @@ as_role dispatcher jiesu show RC-3 >"$HARNESS_DIR/show-rc3.out" 2>&1
 check "the order's history says so, by the dispatcher, with the reason" \
     grep -qE "派单员 小赵 +改派 +从中韩街道改派给辛安街道，协办单位 黄岛区生态环境分局，崂山区生态环境分局不再协办 实为黄岛区辛安街道辖区" \
     "$HARNESS_DIR/show-rc3.out"
+check "… and why routing gave it to a dispatcher, where its 转人工派单 said nothing" \
+    grep -qE "自动派单服务 +转人工派单 +地址和诉求内容中都没有街道或社区名称；没有找到地点：转人工派单" "$HARNESS_DIR/show-rc3.out"
 
 as_unit 370212005 jiesu accept RC-1 >"$HARNESS_DIR/accept-wrong.out" 2>&1
 check "a unit that does not own the order cannot accept it" test $? -ne 0

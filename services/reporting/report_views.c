@@ -65,6 +65,16 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
  * NULL: the history says where a dispatch sent the order. */
 #define UNIT_NAMED(key) "(SELECT u.name FROM units u WHERE u.code = e.detail->>'" key "')"
 
+/* Who did an event, as people read them: their display name (person_name)
+ * and, for a person of a unit, the unit's name in （） unless the display
+ * name ends with it already (钟晓梅（中韩街道）; a dispatcher 派单员 小赵; a
+ * service 自动派单服务); an actor of no principal as stored. */
+#define ACTOR_NAMED                                                                                    \
+    "coalesce((SELECT p.display_name || CASE WHEN u.name IS NULL"                                      \
+    "                     OR right(p.display_name, char_length(u.name) + 2) = '（' || u.name || '）'" \
+    "                   THEN '' ELSE '（' || u.name || '）' END"                                        \
+    "            FROM principals p LEFT JOIN units u ON u.id = p.unit_id WHERE p.name = e.actor), e.actor)"
+
 /* One order, as `jiesu show` prints it and the workbench's order page shows
  * it (web_order.c): the same sections, the same names, the same masks. */
 static const view_section ORDER[] = {
@@ -123,7 +133,7 @@ static const view_section ORDER[] = {
      * reasons); the reason given, a callback's result, what else the action did (the repeats moved
      * with it); the order a repeat was merged into; the letter a conduct part was split from. */
     {"处理记录", "llll", "--et", 0,
-     "SELECT to_char(e.at, " REPORT_TIME_FMT ") AS 时间, person_name(e.actor) AS 操作人,"
+     "SELECT to_char(e.at, " REPORT_TIME_FMT ") AS 时间, " ACTOR_NAMED " AS 操作人,"
      "       e.event AS 事件,"
      "       concat_ws(' ', CASE WHEN e.event IN ('routed', 'reassigned') THEN"
      "                        coalesce('从' || " UNIT_NAMED("from_unit") " || '改派', '派') || '给' || "

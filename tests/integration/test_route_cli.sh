@@ -298,6 +298,7 @@ as_role clerk jiesu units 丁家 >"$HARNESS_DIR/units-village.out" 2>&1
 check "… a village, for a clerk too (the door of jiesu units), of another district" \
     sh -c "grep -qx '没有代码或名称含“丁家”的单位；名称含这几个字的村，共 1 个，各由所属街道办事处受理：' '$HARNESS_DIR/units-village.out' &&
            grep -qE '^丁家大村村委会 +村 +辛安街道 +黄岛区$' '$HARNESS_DIR/units-village.out'"
+sql "UPDATE principals SET display_name = '钟晓梅' WHERE name = 'u-370212001'" >/dev/null
 as_role dispatcher jiesu show RC-1 >"$HARNESS_DIR/show-rc1-resolved.out" 2>&1
 check "jiesu show: both deadlines of the resolved order met on time, in working time" \
     test "$(grep -cE '^(签收|办结) +1 .* 按时完成，提前 [0-9]' "$HARNESS_DIR/show-rc1-resolved.out")" -eq 2
@@ -311,6 +312,13 @@ order_history() { sed -n '/^处理记录/,/^$/p' "$1" | tail -n +3 | sed '/^$/d'
 order_history "$HARNESS_DIR/show-rc1-resolved.out" >"$HARNESS_DIR/history-rc1.out"
 check_eq "… its six events each at the city's time to the minute, as every other time on the order (2026-12-07 09:00, no seconds)" "6 0" \
     "$(grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}  ' "$HARNESS_DIR/history-rc1.out") $(grep -cE '^[0-9-]+ [0-9]{2}:[0-9]{2}:[0-9]{2}' "$HARNESS_DIR/history-rc1.out")"
+check_eq "… who did each: the handler by name and unit, as a street office tells its people apart, where the history gave the name alone" \
+    "test-clerk 自动派单服务 钟晓梅（中韩街道） 钟晓梅（中韩街道） 钟晓梅（中韩街道） 钟晓梅（中韩街道）" \
+    "$(awk '{print $3}' "$HARNESS_DIR/history-rc1.out" | tr '\n' ' ' | sed 's/ $//')"
+sql "UPDATE principals SET display_name = '钟晓梅（中韩街道）' WHERE name = 'u-370212001'" >/dev/null
+as_role dispatcher jiesu show RC-1 >"$HARNESS_DIR/show-rc1-named.out" 2>&1
+check_eq "… a display name that says the unit already, not twice" 4 \
+    "$(order_history "$HARNESS_DIR/show-rc1-named.out" | grep -c '^[0-9: -]* 钟晓梅（中韩街道） ')"
 as_role callback jiesu callback RC-1 不满意 "第二天又来了" >"$HARNESS_DIR/callback.out" 2>&1
 check "an unsatisfied callback reopens" grep -q "RC-1：待派单" "$HARNESS_DIR/callback.out"
 check "… and says the callback was recorded and the order goes back to be handled, not only 回访已记录" \

@@ -329,6 +329,10 @@ check_eq "RC-1 has new deadlines for cycle 2" 2 \
     "$(sql "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'RC-1' AND d.cycle = 2")"
 check_eq "RC-1's events tell its life" "imported routed accepted progress progress resolved callback reopened routed" \
     "$(sql "SELECT string_agg(event, ' ' ORDER BY e.id) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = 'RC-1'")"
+as_role dispatcher jiesu show RC-1 >"$HARNESS_DIR/show-rc1-reopened.out" 2>&1
+check "… its history: the callback's result, then what the agent wrote, where it read 第二天又来了 不满意" \
+    sh -c "grep -qE ' 回访 +不满意：第二天又来了' '$HARNESS_DIR/show-rc1-reopened.out' &&
+           grep -qE ' 重新办理 +不满意：第二天又来了' '$HARNESS_DIR/show-rc1-reopened.out'"
 as_role callback jiesu callback RC-1 maybe >"$HARNESS_DIR/callback-bad.out" 2>&1
 check_eq "a callback result other than 满意/基本满意/不满意 (or their codes) is a usage error" 2 "$?"
 check "… which names them" grep -q "callback 工单号 满意|基本满意|不满意" "$HARNESS_DIR/callback-bad.out"

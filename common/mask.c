@@ -441,6 +441,31 @@ int mask_public_text(char *dst, size_t cap, const char *s)
     return mask_all(dst, cap, s, 1);
 }
 
+#define NAME_BYTES 256       /* a longer name is no person's: left as it is */
+
+void mask_name_in(char *s, const char *name)
+{
+    char masked[NAME_BYTES];
+    size_t len = name ? strlen(name) : 0;
+    if (len == 0 || len >= sizeof masked || text_utf8_chars(name, len) < 2)
+        return;
+    text_mask_name(masked, sizeof masked, name);
+    size_t mlen = strlen(masked);
+    if (mlen == 0 || strcmp(masked, name) == 0)
+        return;
+    char *w = s;
+    for (const char *r = s; *r;) {
+        if (strncmp(r, name, len) == 0) {
+            memcpy(w, masked, mlen);        /* mlen <= len: the copy never passes what is read */
+            w += mlen;
+            r += len;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+}
+
 /* ---- addresses ---- */
 
 static const char *const NUMERALS[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十",

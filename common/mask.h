@@ -66,6 +66,12 @@ int mask_excerpt(char *dst, size_t cap, const char *s, size_t chars);
  * 海尔路178号3单元502室 → 海尔路*号*单元*室. */
 int mask_public_text(char *dst, size_t cap, const char *s);
 
+/* A name known from its field (the caller's) masked wherever the text s
+ * holds it, in place, as text_mask_name() masks the field: 赵六来电反映 →
+ * 赵*来电反映. A name of one character, or a word that is no name (匿名,
+ * 市民 …), changes nothing; masking never lengthens s. */
+void mask_name_in(char *s, const char *name);
+
 /* The part of an address that may be published: the text before its first
  * house, building, unit or room number — before the first digit or '#', or a
  * Chinese numeral or a Latin letter followed by one of the words above

@@ -31,9 +31,9 @@ static const char QUERY_LIMIT_SQL[] = "SET LOCAL statement_timeout = 2000";
     " c.status, coalesce(c.category, c.category_raw),"                                            \
     " coalesce(c.category_raw, (SELECT name FROM categories WHERE code = c.category), c.category),"        \
     " c.content, u.name, to_json(c.called_at) #>> '{}', to_json(c.updated_at) #>> '{}', c.address," \
-    " coalesce(cr.name, sr.name), round(c.lat::numeric, 3), round(c.lon::numeric, 3)"
+    " coalesce(cr.name, sr.name), round(c.lat::numeric, 3), round(c.lon::numeric, 3), c.caller_name"
 enum { R_TICKET, R_STATUS, R_NOTES, R_CODE, R_NAME, R_CONTENT, R_AGENCY, R_CALLED, R_UPDATED, R_ADDRESS,
-       R_PLACE, R_LAT, R_LON };
+       R_PLACE, R_LAT, R_LON, R_CALLER };
 
 #define OWNER_JOIN                                                                        \
     " LEFT JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'" \
@@ -100,15 +100,18 @@ static const char *col(const PGresult *res, int row, int c)
 }
 
 /* Writes "key": the masked copy of s (fn: mask_public_text or mask_address),
- * or fallback when that leaves nothing. Masking never lengthens a text. */
+ * the caller's name masked wherever it holds it (never published: 赵*), or
+ * fallback when that leaves nothing. Masking never lengthens a text. */
 static void masked_field(FILE *f, const char *key, const char *s, int (*fn)(char *, size_t, const char *),
-                         const char *fallback)
+                         const char *caller, const char *fallback)
 {
     size_t cap = s ? strlen(s) + 1 : 1;
     char *m = malloc(cap);
     fprintf(f, ", \"%s\": ", key);
-    if (m && s)
+    if (m && s) {
         fn(m, cap, s);
+        mask_name_in(m, caller);
+    }
     report_json_string(f, m && s && *m ? m : fallback);
     free(m);
 }
@@ -126,8 +129,9 @@ static void write_request(FILE *f, const PGresult *res, int row)
         fprintf(f, "%s\"%s\": ", i ? ", " : "{", PLAIN[i].key);
         report_json_string(f, v && PLAIN[i].named ? PLAIN[i].named(v) : v);
     }
-    masked_field(f, "description", col(res, row, R_CONTENT), mask_public_text, NULL);
-    masked_field(f, "address", col(res, row, R_ADDRESS), mask_address, col(res, row, R_PLACE));
+    const char *caller = col(res, row, R_CALLER);
+    masked_field(f, "description", col(res, row, R_CONTENT), mask_public_text, caller, NULL);
+    masked_field(f, "address", col(res, row, R_ADDRESS), mask_address, caller, col(res, row, R_PLACE));
     number_field(f, "lat", col(res, row, R_LAT));
     number_field(f, "long", col(res, row, R_LON));
     fputc('}', f);

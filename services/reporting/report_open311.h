@@ -14,7 +14,8 @@
  *     migration 013): not in lists, not under service_code=conduct, and by id
  *     it answers 404 exactly like a ticket that does not exist; nor a
  *     letter whose conduct part routing split off, which keeps its words;
- *   - never the caller's name or phone number;
+ *   - never the caller's name or phone number, nor the caller's name where
+ *     the description or address holds it (mask_name_in: 赵*来电反映);
  *   - description: mask_public_text — phone, ID and bank card numbers and
  *     every house, building, unit and room number masked;
  *   - address: mask_address — the address before its house number (a road,

@@ -25,7 +25,7 @@ INSERT INTO complaints (ticket_no, called_at, caller_name, caller_phone, address
  ('FX-P1', '2026-11-18 11:00+08', '赵六', '13800003333', '样例区海尔路178号3单元502室',
   '海尔路178号3单元502室门口堆放垃圾，联系电话138-1234-5678，身份证370212199001011234', 'dispatched', 'garbage', NULL,
   36.1234567, 120.4567891),
- ('FX-P2', '2026-11-18 12:00+08', '赵六', '13800003333', '12号楼', '楼道堆物', 'dispatched', 'garbage', NULL, NULL, NULL);
+ ('FX-P2', '2026-11-18 12:00+08', '赵六', '13800003333', '12号楼', '赵六来电反映楼道堆物', 'dispatched', 'garbage', NULL, NULL, NULL);
 UPDATE complaints SET parent_id = (SELECT id FROM complaints WHERE ticket_no = 'FX-C1') WHERE ticket_no = 'FX-C4';
 INSERT INTO assignments (complaint_id, unit_id, role, street_code, community_code, rule, reasons, active, cycle)
 SELECT c.id, u.id, 'owner', a.street, a.community, 'fixture', 'fixture', a.active, a.cycle
@@ -96,6 +96,8 @@ check_eq "status_notes says the order's state as people read it, not its code (d
     "$(jq -r '.[0].status_notes' "$body")"
 check_eq "an address that starts with its number gives the community" "东一社区居民委员会" \
     "$(get /requests/FX-P2.json >/dev/null; jq -r '.[0].address' "$body")"
+check_eq "… and a description that names the caller, written down as 赵六来电反映, masks the name as the field is masked" \
+    "赵*来电反映楼道堆物" "$(jq -r '.[0].description' "$body")"
 
 # ---- the page is capped ----
 check_eq "limit=1000 is refused" 400 "$(get '/requests.json?limit=1000')"

@@ -1,6 +1,7 @@
 /* test_mask.c — personal numbers masked inside free text in the shapes people
  * write them, the numbers that are not personal kept, house numbers hidden
- * for publication and addresses cut to what may be published. */
+ * for publication, a known name masked wherever a text holds it, and
+ * addresses cut to what may be published. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -240,6 +241,26 @@ static void test_excerpt_masked_before_the_cut(void **state)
     assert_string_equal(out, "路灯不亮");
 }
 
+static void test_known_name_masked_in_text(void **state)
+{
+    (void)state;
+    char s[128];
+    snprintf(s, sizeof s, "赵六来电反映楼道堆物，赵六说已反映多次");
+    mask_name_in(s, "赵六");
+    assert_string_equal(s, "赵*来电反映楼道堆物，赵*说已反映多次");
+    snprintf(s, sizeof s, "市民来电反映路灯不亮");
+    mask_name_in(s, "市民");          /* no name */
+    assert_string_equal(s, "市民来电反映路灯不亮");
+    mask_name_in(s, "路");            /* one character: not looked for */
+    assert_string_equal(s, "市民来电反映路灯不亮");
+    mask_name_in(s, "");
+    mask_name_in(s, NULL);
+    assert_string_equal(s, "市民来电反映路灯不亮");
+    snprintf(s, sizeof s, "Li Lei says");
+    mask_name_in(s, "Li Lei");
+    assert_string_equal(s, "L***** says");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_truncation_at_a_character),
         cmocka_unit_test(test_address_with_a_stray_byte),
         cmocka_unit_test(test_excerpt_masked_before_the_cut),
+        cmocka_unit_test(test_known_name_masked_in_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

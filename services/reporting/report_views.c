@@ -130,8 +130,9 @@ static const view_section ORDER[] = {
      "  FROM alerts al LEFT JOIN units u ON u.id = al.unit_id LEFT JOIN units t ON t.id = al.target_unit_id"
      " WHERE al.complaint_id = " REPORT_SEEN_ORDER " AND " VIEW_ALERT_SHOWN("al", VIEW_UNIT_OF("$1")) " ORDER BY al.id"},
     /* 说明: where a dispatch sent the order; why routing gave it to a dispatcher (转人工派单: its
-     * reasons); a callback's result before what the agent wrote (不满意：第二天又来了); the reason given, what else the action did (the repeats moved
-     * with it); the order a repeat was merged into; the letter a conduct part was split from. */
+     * reasons); a callback's result before what the agent wrote (不满意：第二天又来了); the reason
+     * given; what else the action did (the repeats moved with it); the order a repeat was merged
+     * into; the letter a conduct part was split from. Each part there is, one blank between. */
     {"处理记录", "llll", "--et", 0,
      "SELECT to_char(e.at, " REPORT_TIME_FMT ") AS 时间, " ACTOR_NAMED " AS 操作人,"
      "       e.event AS 事件,"
@@ -143,8 +144,9 @@ static const view_section ORDER[] = {
      "                                                   WITH ORDINALITY AS x(code, n)"
      "                                              JOIN units u ON u.code = x.code) || '不再协办', '') END,"
      "                 CASE WHEN e.event = 'manual' THEN e.detail->>'reasons' END,"
-     "                 concat_ws('：', CASE e.detail->>'result' WHEN 'satisfied' THEN '满意' WHEN 'basic' THEN '基本满意'"
-     "                                      WHEN 'unsatisfied' THEN '不满意' END, nullif(e.detail->>'reason', '')),"
+     "                 nullif(concat_ws('：', CASE e.detail->>'result' WHEN 'satisfied' THEN '满意'"
+     "                                             WHEN 'basic' THEN '基本满意' WHEN 'unsatisfied' THEN '不满意' END,"
+     "                                  nullif(e.detail->>'reason', '')), ''),"
      "                 nullif(e.detail->>'note', ''), '并入工单 ' || (e.detail->>'parent_ticket'),"
      "                 '由工单 ' || (SELECT l.ticket_no FROM complaints l"
      "                               WHERE l.id = (e.detail->>'conduct_part_of')::bigint) || ' 拆出的作风问题部分') AS 说明"

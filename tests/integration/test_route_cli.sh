@@ -485,6 +485,8 @@ wait_for "RC-7 split" 20 sql_eq "SELECT count(*) FROM complaints WHERE ticket_no
 as_unit 370212.discipline jiesu show RC-7-J >"$HARNESS_DIR/show-rc7j.out" 2>&1
 check "the conduct part's history reads 拆分立单 from RC-7, not its code" \
     bash -c "grep -q '拆分立单 *由工单 RC-7 拆出的作风问题部分' '$HARNESS_DIR/show-rc7j.out' && ! grep -qw 'created' '$HARNESS_DIR/show-rc7j.out'"
+check "… its 说明 starting with its first word, no blank before it (the column's two and no more)" \
+    grep -q '拆分立单  由工单 RC-7 拆出的作风问题部分' "$HARNESS_DIR/show-rc7j.out"
 check "… its field 拆分立单 names the letter it came from, not under 作风问题, which read — on a conduct complaint never split" \
     bash -c "grep -q '^拆分立单 *工单 RC-7 的作风问题部分$' '$HARNESS_DIR/show-rc7j.out' && ! grep -q '^作风问题 ' '$HARNESS_DIR/show-rc7j.out'"
 

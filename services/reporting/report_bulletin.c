@@ -97,8 +97,9 @@ enum { H_LIST, H_ROW_KIND, H_NAME, H_COUNT, H_PREV };
  * $5 the week's first day, $6 the day after it. The week's overdue resolve
  * deadlines and alerts per day, unit and order (report_overdue_facts,
  * migration 023: stored for the closed days nothing changed since, counted
- * now for the others); a deadline or alert without a unit counts for the
- * order's active units. Each row shows its order's resolve deadline — the one
+ * now for the others); a deadline or alert is listed under the unit it
+ * counts for in the metrics and every count of alerts (deadlines_counted,
+ * migration 062; alerts_counted, 059). Each row shows its order's resolve deadline — the one
  * that fell due in the week, else the current cycle's — and its state at the
  * end of the week (or now, if earlier; paused only when it was waiting
  * then); late up to its fix, or up to the pause of an order waiting since

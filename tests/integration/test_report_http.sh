@@ -303,20 +303,27 @@ for w in campaign discipline; do
     check_eq "… as /api/streets gives it" "$(web_json $w /api/streets)" "$(cli_json $w report)"
 done
 
-# ---- an order listed under its owner and its co-handler is one order in the bulletin's count ----
-# S2 (南街道, 城管局 co-handling) resolved an hour late: its deadline, without a unit, lists it under both; an
-# alert without a unit on it counts for 南街道 only, as every count of alerts (alerts_counted, migration 059), where
-# the list put it under 城管局 too. The alert as escalation raises it (with its event); the order stored when it
-# was called, as a real one is (one stored today has no fact before today).
+# ---- an order listed under two units is one order in the bulletin's count ----
+# S2 (南街道, 城管局 co-handling) resolved an hour late: its deadline, without a unit, lists it under 南街道, the unit
+# the metrics charge with it (deadlines_counted, migration 062), where the list put it under 城管局 too; an alert
+# without a unit on it (a repeat) counts for 南街道 only, as every count of alerts (alerts_counted, migration 059),
+# and a remind raised on a deadline 西街道 held before (its unit) for 西街道. The alerts as escalation raises them
+# (with their events); the order stored when it was called, as a real one is (one stored today has no fact before
+# today).
 sql "UPDATE complaints SET created_at = called_at WHERE ticket_no = 'FX-S2';
      UPDATE deadlines SET met_at = due_at + interval '1 hour'
       WHERE kind = 'resolve' AND complaint_id = (SELECT id FROM complaints WHERE ticket_no = 'FX-S2');
-     INSERT INTO alerts (complaint_id, rung, cycle, target, reason, created_at)
-     SELECT id, 'remind', 1, 'fixture', 'fixture', '2026-11-19 10:00+08' FROM complaints WHERE ticket_no = 'FX-S2';
+     INSERT INTO alerts (complaint_id, rung, cycle, unit_id, target, reason, created_at)
+     SELECT c.id, a.rung, 1, u.id, 'fixture', 'fixture', a.at::timestamptz
+       FROM complaints c, (VALUES ('repeat', NULL, '2026-11-19 10:00+08'),
+                                  ('remind', '880100002', '2026-11-19 11:00+08')) a(rung, unit, at)
+       LEFT JOIN units u ON u.code = a.unit WHERE c.ticket_no = 'FX-S2';
      INSERT INTO complaint_events (complaint_id, at, actor, event)
-     SELECT id, '2026-11-19 10:00+08', 'fixture', 'alert' FROM complaints WHERE ticket_no = 'FX-S2'" >/dev/null
+     SELECT id, a.at::timestamptz, 'fixture', 'alert' FROM complaints,
+            (VALUES ('2026-11-19 10:00+08'), ('2026-11-19 11:00+08')) a(at) WHERE ticket_no = 'FX-S2'" >/dev/null
 jiesu -k "$HARNESS_DIR/users/disp.key" bulletin --week 2026-W47 --out "$HARNESS_DIR/cohandled" >"$HARNESS_DIR/cohandled.out" 2>&1
-check_eq "S2 is listed under 南街道 and 城管局, its alert under 南街道 only (告警数)" "南街道:1 样例区城管局:0" \
+check_eq "S2 is listed under 南街道 (its late deadline, the alert without a unit) and 西街道 (its alert), not 城管局 (告警数)" \
+    "南街道:1 西街道:1" \
     "$(awk -F, '$2 == "\"FX-S2\"" { gsub(/"/, "", $1); sub(/\r$/, "", $10); print $1 ":" $10 }' "$HARNESS_DIR/cohandled/bulletin-2026-W47-orders.csv" | LC_ALL=C sort | xargs)"
 check "… and the bulletin counts the four orders listed once each (超期或被督办的工单 4 件), not its five rows" \
     grep -q "超期或被督办的工单 4 件" "$HARNESS_DIR/cohandled.out"

@@ -7,7 +7,7 @@
  * naming alerts 告警 as every other page does, time spent waiting never
  * counted as late (in the metrics, the list and the daily sheet), and a
  * unit's alerts counted alike on the daily sheet, in jiesu report and in the
- * list.
+ * list, and an overdue deadline listed under the unit the metrics charge.
  *
  * Needs JIESU_TEST_PG (a migrated database); what each test adds is rolled back after it.
  */
@@ -511,6 +511,27 @@ static void test_alert_listed_where_counted(void **state)
     report_bulletin_free(&b);
 }
 
+/* The list names an order under the unit its overdue deadline counts for in
+ * the ranked metrics (deadlines_counted, migration 062): FX-S1's resolve
+ * deadline has no unit (南街道's, 城管局 co-handling), so, met late, it is
+ * 南街道's late deadline (整改率) and 南街道's row of the list only. The list
+ * put S1 under 南街道 and again under 城管局, which no metric charged. */
+static void test_deadline_listed_where_counted(void **state)
+{
+    PGconn *pg = *state;
+    exec_ok(pg, "UPDATE deadlines d SET met_at = '2026-11-19 16:00+08' FROM complaints c"
+                " WHERE c.id = d.complaint_id AND c.ticket_no = 'FX-S1' AND d.kind = 'resolve'");
+    report_bulletin *b = build(pg, "2026-W47");
+    char units[256] = "";
+    for (size_t i = 0; i < b->n_orders; i++)
+        if (strcmp(b->orders[i].ticket, "FX-S1") == 0)
+            snprintf(units + strlen(units), sizeof units - strlen(units), "%s%s", *units ? "," : "",
+                     b->orders[i].unit_code);
+    if (strcmp(units, SOUTH) != 0)
+        fail_msg("FX-S1 listed under %s; expected " SOUTH " (南街道, its owner) only", *units ? units : "no unit");
+    report_bulletin_free(&b);
+}
+
 /* A unit not ranked says why, the same on the page, in the files and in the
  * JSON: 北街道, without a case in W47, read "–" on the page and nothing in
  * the files, and 南街道's rank of W46, a week without a case, "–" too; the
@@ -570,6 +591,7 @@ int main(void)
         cmocka_unit_test(test_unranked_says_why),
         cmocka_unit_test_setup_teardown(test_alerts_counted_alike, savepoint, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_alert_listed_where_counted, savepoint, rollback_to_savepoint),
+        cmocka_unit_test_setup_teardown(test_deadline_listed_where_counted, savepoint, rollback_to_savepoint),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

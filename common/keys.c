@@ -1,22 +1,21 @@
 /* keys.c — CURVE key pairs and their files (see keys.h).
  *
- * Keys are made by libzmq (zmq_curve_keypair, libsodium underneath). A
- * secret file is written to a temporary name created 0600 and renamed over
- * the old one, so no reader ever sees half a key or a key others could read;
- * the temporary file is always a new one, so a file or link someone left at
- * its name in a directory others may write never receives the secret.
+ * Keys are made by libzmq (zmq_curve_keypair, libsodium underneath). A key
+ * file is written whole through privfile_write (privfile.h): a new temporary
+ * file made 0600 and renamed over the old one, so no reader ever sees half a
+ * key or a key others could read, and a file or link someone left at either
+ * name in a directory others may write never receives the secret.
  */
 #include "keys.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <zmq.h>
 
+#include "privfile.h"
 #include "text.h"
 
 #define LINE_MAX_LEN 256
@@ -40,31 +39,18 @@ void keys_path(char *out, size_t cap, const char *dir, const char *name, const c
 
 int keys_save(const char *path, const keys_pair *kp, int with_secret, const char *who, char *err, size_t errlen)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    /* A file of our own, new: never one (or a link to one) that was there */
-    unlink(tmp);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    FILE *f = fd >= 0 && fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;     /* whatever the umask made of it */
-    if (!f) {
+    char *text = NULL;
+    int n = asprintf(&text, "# jiesu CURVE key of %s%s\npublic = %s\n%s%s%s", who,
+                     with_secret ? " (secret: keep this file to its owner, mode 0600)" : " (public)", kp->public_key,
+                     with_secret ? "secret = " : "", with_secret ? kp->secret_key : "", with_secret ? "\n" : "");
+    int rc = n < 0 ? -1 : privfile_write(path, text, (size_t)n);
+    if (rc < 0)
         snprintf(err, errlen, "%s：%s", path, text_os_error(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        return -1;
+    if (n >= 0) {
+        explicit_bzero(text, (size_t)n);     /* the secret stays in its file only */
+        free(text);
     }
-    fprintf(f, "# jiesu CURVE key of %s%s\npublic = %s\n", who,
-            with_secret ? " (secret: keep this file to its owner, mode 0600)" : " (public)", kp->public_key);
-    if (with_secret)
-        fprintf(f, "secret = %s\n", kp->secret_key);
-    int bad = fflush(f) != 0 || fsync(fd) != 0;
-    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s：%s", path, text_os_error(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    return rc;
 }
 
 /* Copies the value of a "name = value" line into out when its name is name. */

@@ -12,22 +12,23 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "bus.h"
 #include "cli_args.h"
+#include "privfile.h"
 #include "report_period.h"
 #include "text.h"
 
 #define DOC_TRIES 1
 #define DOC_TIMEOUT_MS 120000     /* a bulletin over millions of orders takes seconds */
 
-/* Writes one file of the document into dir (mode 0600, like everything jiesu writes). 0 or -1. */
+/* Writes one file of the document into dir (mode 0600, like everything jiesu
+ * writes) through a new temporary file renamed into place (privfile.h): a
+ * file or link already at its name is replaced, never written through. 0 or -1. */
 static int write_file(const char *dir, const Jiesu__DocFile *f)
 {
     char path[4096];
@@ -36,14 +37,10 @@ static int write_file(const char *dir, const Jiesu__DocFile *f)
         return -1;
     }
     snprintf(path, sizeof path, "%s/%s", dir, f->name);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    int ok = fd >= 0 && fchmod(fd, 0600) == 0 &&     /* a file there before keeps its mode otherwise */
-             write(fd, f->content.data, f->content.len) == (ssize_t)f->content.len;
-    if (fd >= 0 && close(fd) != 0)
-        ok = 0;
-    if (!ok)
-        cli_error("写 %s 出错：%s", path, text_os_error(errno));
-    return ok ? 0 : -1;
+    if (privfile_write(path, f->content.data, f->content.len) == 0)
+        return 0;
+    cli_error("写 %s 出错：%s", path, text_os_error(errno));
+    return -1;
 }
 
 /* Prints or writes what came back. 0 or 1. */

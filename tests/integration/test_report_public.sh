@@ -125,10 +125,15 @@ check_eq "granted again: 200" 200 "$(get '/requests.json')"
 # ---- the bulletin and the dashboard never name a conduct complaint ----
 out=$HARNESS_DIR/public-bulletin
 mkdir -p "$out"; : >"$out/bulletin-2026-W47-orders.csv"; chmod 644 "$out/bulletin-2026-W47-orders.csv"
+echo untouched >"$HARNESS_DIR/planted-target"
+ln -s "$HARNESS_DIR/planted-target" "$out/bulletin-2026-W47.html"    # a link someone planted at its name
 "$JIESU_BIN/jiesu" bulletin --week 2026-W47 --out "$out" >/dev/null 2>&1
 check "jiesu bulletin --week 2026-W47 succeeds" test -s "$out/bulletin-2026-W47-orders.csv"
 check_eq "… each file 0600, also one it wrote over that was open to others" "600 600 600 600 600" \
     "$(stat -c %a "$out"/bulletin-2026-W47* | tr '\n' ' ' | sed 's/ $//')"
+check "… a link planted at the page's name replaced by the page, not written through" \
+    sh -c "test -f '$out/bulletin-2026-W47.html' && ! test -L '$out/bulletin-2026-W47.html'"
+check_eq "… the file the link pointed to untouched" untouched "$(cat "$HARNESS_DIR/planted-target")"
 check_eq "the orders list names no conduct complaint (C3 was overdue at 东街道)" 0 \
     "$(cat "$out"/*.csv "$out"/*.html | grep -c "$conduct_words\|李\*\*")"
 check_eq "GET /api/bulletin?week=2026-W47 (a dispatcher's bearer token)" 200 "$(get_signed '/api/bulletin?week=2026-W47')"

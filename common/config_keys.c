@@ -76,7 +76,8 @@ static const config_key INTAKE[] = {
     TEXT("intake.rejects_dir", "var/rejects",
          "拒收明细文件写在哪个目录（工单受理服务的机器上，目录 0700，文件 0600，启动时把更宽的改回来；"
          "`jiesu import` 再取回到话务员的机器，工作台的导入页供话务员下载）"),
-    TEXT("intake.spool_dir", "var/spool", "话务员发来的文件在导入前存放在哪个目录（目录 0700，文件 0600）"),
+    TEXT("intake.spool_dir", "var/spool",
+         "话务员发来的文件在导入前存放在哪个目录（目录 0700，文件 0600；导入中途被杀掉留下的文件，下次启动时删除）"),
     INT("intake.max_upload_bytes", "4294967296", 1, 1e15, "话务员发来的文件最大多少字节"),
     INT("intake.batch_rows", "50000", 1, 10000000,
         "每批 COPY 的行数（每批一个事务；每批的 COPY 文本最多 64 MiB）"),

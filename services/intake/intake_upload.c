@@ -9,6 +9,16 @@
  * the spooled file never has to outlive a crash (the client sends it again).
  * A file whose size its sender does not know (a browser's upload, read as
  * it comes) is held to max_bytes chunk by chunk, and is whole at its last.
+ *
+ * Each spooled file is locked (flock, exclusive) by the process that made it
+ * from its first byte until it is removed: through its import too, which
+ * runs on it before intake_uploads_done. A process that dies (a crash, a
+ * kill -9 mid-import) leaves its file behind, but the kernel drops its lock;
+ * so at start intake removes every upload file no process holds locked
+ * (sweep_leftovers), which no running import, of this process or of another
+ * intake sharing the directory, can still be using. One empty and made in
+ * the last minute is left: another intake may have just made it and not yet
+ * locked it (it holds nothing then).
  */
 #include "intake_upload.h"
 
@@ -16,7 +26,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +40,8 @@
 #include "log.h"
 
 #define UPLOADS_MAX 16
+#define UPLOAD_PREFIX "upload-"
+#define UPLOAD_FRESH_S 60        /* an empty file younger than this may be another intake's, not locked yet */
 
 typedef struct {
     char    id[33];             /* "" when the slot is free */
@@ -46,6 +60,58 @@ struct intake_uploads {
     int64_t max_bytes;
     upload  slot[UPLOADS_MAX];
 };
+
+/* 1 when name is one intake gives a spooled file: "upload-" and an id. */
+static int upload_name(const char *name)
+{
+    size_t n = strlen(UPLOAD_PREFIX);
+    return strncmp(name, UPLOAD_PREFIX, n) == 0 && strlen(name + n) == 32 &&
+           strspn(name + n, "0123456789abcdef") == 32;
+}
+
+/* Removes file name of dir when no process holds it locked, unless it is
+ * empty and fresh. 1 when removed (its size added to *bytes), else 0. */
+static int sweep_one(int dfd, const char *dir, const char *name, long long *bytes)
+{
+    struct stat st;
+    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), gone = 0;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return 0;           /* gone meanwhile, not a file, or a running import's */
+    }
+    if (st.st_size > 0 || time(NULL) - st.st_mtime > UPLOAD_FRESH_S) {
+        gone = unlinkat(dfd, name, 0) == 0;
+        *bytes += gone ? (long long)st.st_size : 0;
+        if (!gone && errno != ENOENT)
+            log_warn("spool directory %s: cannot remove %s, left by an import cut off: %s", dir, name,
+                     strerror(errno));
+    }
+    close(fd);
+    return gone;
+}
+
+/* Removes the upload files left by imports cut off (intake killed or crashed
+ * while a clerk's file was spooled or imported): those no process holds
+ * locked. They hold callers' personal data, and nothing reads them again. */
+static void sweep_leftovers(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        log_warn("spool directory %s: cannot read it to remove what interrupted imports left: %s", dir,
+                 strerror(errno));
+        return;
+    }
+    int removed = 0;
+    long long bytes = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        removed += upload_name(e->d_name) && sweep_one(dirfd(d), dir, e->d_name, &bytes);
+    closedir(d);
+    if (removed > 0)
+        log_warn("spool directory %s: removed %d file(s) (%lld bytes) of uploads whose import was cut off"
+                 " (intake killed or crashed under it): no running intake held them", dir, removed, bytes);
+}
 
 intake_uploads *intake_uploads_new(const char *dir, int64_t max_bytes, char *err, size_t errlen)
 {
@@ -69,6 +135,7 @@ intake_uploads *intake_uploads_new(const char *dir, int64_t max_bytes, char *err
         return NULL;
     }
     snprintf(self->dir, sizeof self->dir, "%s", dir);
+    sweep_leftovers(self->dir);
     self->max_bytes = max_bytes;
     for (int i = 0; i < UPLOADS_MAX; i++)
         self->slot[i].fd = -1;
@@ -116,10 +183,12 @@ static upload *open_upload(intake_uploads *self, const char *owner, const Jiesu_
     }
     bus_new_id(u->id);
     snprintf(u->path, sizeof u->path, "%s/upload-%s", self->dir, u->id);
-    if ((u->fd = open(u->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+    /* locked as long as it is in use: another intake starting leaves it (sweep_leftovers) */
+    if ((u->fd = open(u->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0 || flock(u->fd, LOCK_EX) != 0) {
         *code = 500;
         snprintf(err, errlen, "暂存文件出错：%s：%s", u->path, strerror(errno));
-        u->path[0] = '\0';
+        if (u->fd < 0)
+            u->path[0] = '\0';     /* not made: nothing of ours to remove */
         forget(u);
         return NULL;
     }

@@ -9,7 +9,9 @@
  * a lost reply is recognised and ignored), may not exceed
  * intake.max_upload_bytes, is hashed as it arrives, and is removed when imported, or after
  * UPLOAD_IDLE_MS without a chunk. A restarted intake knows no upload: the
- * client starts the file again (code UPLOAD_GONE).
+ * client starts the file again (code UPLOAD_GONE). Its file is locked while
+ * in use, so intake_uploads_new removes the files an intake killed or
+ * crashed left (no process holds them), never a running one's.
  */
 #ifndef JIESU_INTAKE_UPLOAD_H
 #define JIESU_INTAKE_UPLOAD_H
@@ -25,8 +27,8 @@
 
 typedef struct intake_uploads intake_uploads;
 
-/* Uploads spooled in dir (created 0700 when missing), each at most max_bytes.
- * NULL with err. */
+/* Uploads spooled in dir (created 0700 when missing), each at most max_bytes;
+ * the files left in it by imports cut off are removed (logged). NULL with err. */
 intake_uploads *intake_uploads_new(const char *dir, int64_t max_bytes, char *err, size_t errlen);
 
 typedef struct {

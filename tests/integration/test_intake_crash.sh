@@ -6,7 +6,8 @@
 # complaint, one 'imported' event, one routing decision each), the killed
 # imports are recorded as interrupted, the command on a terminal draws the
 # progress bar (rows/s, ETA), and importing the file once more changes nothing.
-# Two intake processes importing one file at once store each row once.
+# Two intake processes importing one file at once store each row once. The
+# file a killed import left in the spool is removed when intake starts again.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_intake_crash
@@ -34,11 +35,17 @@ committed=$(sql "SELECT inserted FROM imports ORDER BY id DESC LIMIT 1")
 check_eq "killed mid-file, after three batches" $((3 * batch)) "$committed"
 check_eq "what was committed before the kill is all there" "$committed" "$(sql "SELECT count(*) FROM complaints")"
 svc_kill9 intake
+spooled() { find "$HARNESS_DIR/spool" -name 'upload-*' | wc -l; }
+left=$(spooled)
+check "the killed import left the clerk's file in the spool (callers' names and numbers)" test "$left" -ge 1
 
 # Killed after its fifth batch this time (two of them new rows), and restarted
 # while the command waits: the command's second try finishes the file.
 JIESU_FAILPOINT=import_before_enqueue:5 svc_start intake
 wait_for "intake ready again" 20 svc_ready intake
+check_eq "… which intake removed at start: no process held it" 0 "$(spooled)"
+check "… and said how many" grep -q "spool directory .*: removed $left file(s) ([0-9]* bytes) of uploads whose import was cut off" \
+    "$HARNESS_DIR/intake.log"
 script -qc "'$JIESU_BIN/jiesu' -k '$(user_key test-clerk clerk)' import '$crash/big.csv'" /dev/null >"$crash/second.out" 2>&1 &
 cli_pid=$!
 intake_dead() { ! kill -0 "$(cat "$HARNESS_DIR/intake.pid")" 2>/dev/null; }
@@ -58,6 +65,7 @@ check_eq "both killed imports are recorded as interrupted" 2 \
     "$(sql "SELECT count(*) FROM imports WHERE status = 'failed' AND error LIKE '导入中断%'")"
 as_role clerk "$JIESU_BIN/jiesu" import "$crash/big.csv" >"$crash/third.out" 2>&1
 check "importing the file once more inserts nothing" grep -q "big.csv：共 $rows 行，新存 0 件，重复 $rows 行" "$crash/third.out"
+check_eq "the spool holds no file once the imports are done" 0 "$(spooled)"
 wait_for "every complaint routed" 120 sql_eq "SELECT count(*) FROM complaints WHERE status = 'new'" 0
 check_eq "each routed exactly once" "$rows" \
     "$(sql "SELECT count(DISTINCT complaint_id) FROM assignments WHERE active AND role IN ('owner', 'manual') HAVING count(*) = count(DISTINCT complaint_id)")"

@@ -5,7 +5,8 @@
  * declared is refused saying so, and the process goes on. A file whose
  * size its sender does not know (a browser's upload) is whole at its last
  * chunk, and held to the limit chunk by chunk. A file that cannot be read
- * to hash it is said in Chinese. */
+ * to hash it is said in Chinese. A file an import cut off left is removed
+ * when intake starts, a running upload's never. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -177,6 +178,58 @@ static void test_a_file_of_unknown_size(void **state)
     assert_int_equal(f->code, UPLOAD_TOO_BIG);
 }
 
+/* Writes text to file name of dir, 0600 (an upload's file as intake leaves it). */
+static void plant(const char *dir, const char *name, const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+}
+
+static int present(const char *dir, const char *name)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return access(path, F_OK) == 0;
+}
+
+#define LEFT_BEHIND "upload-0123456789abcdef0123456789abcdef"
+#define JUST_MADE "upload-fedcba9876543210fedcba9876543210"
+
+/* A second intake starting on the same spool directory removes the file of
+ * an upload an intake killed mid-import left (no process holds it), and
+ * leaves a running upload's, an empty one just made (another intake's, not
+ * locked yet) and what is not an upload's. The left file stayed for good. */
+static void test_a_file_left_by_an_import_cut_off_is_removed(void **state)
+{
+    fixture *f = *state;
+    char id[33], live[sizeof f->st.path];
+    assert_int_equal(put(f, "clerk", "", 0, "ab", 0, 3), 0);
+    snprintf(id, sizeof id, "%s", f->st.id);
+    snprintf(live, sizeof live, "%s/upload-%s", f->dir, id);
+    plant(f->dir, LEFT_BEHIND, "张三,13812345678\n");
+    plant(f->dir, JUST_MADE, "");
+    plant(f->dir, "notes.txt", "x");
+    intake_uploads *other = intake_uploads_new(f->dir, MAX_BYTES, f->err, sizeof f->err);
+    assert_non_null(other);
+    intake_uploads_destroy(&other);
+    assert_false(present(f->dir, LEFT_BEHIND));
+    assert_int_equal(access(live, F_OK), 0);
+    assert_true(present(f->dir, JUST_MADE));
+    assert_true(present(f->dir, "notes.txt"));
+    assert_int_equal(put(f, "clerk", id, 2, "c", 1, 3), 1);      /* the running upload goes on */
+    assert_file_holds(f->st.path, "abc");
+    intake_uploads_done(f->up, id);
+    char path[128];
+    snprintf(path, sizeof path, "%s/" JUST_MADE, f->dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/notes.txt", f->dir);
+    unlink(path);
+}
+
 /* A file the import cannot read again to hash it (a directory here) is
  * said in the clerk's words, what to do, the system's reason beside. */
 static void test_a_hash_that_fails_said_in_chinese(void **state)
@@ -198,6 +251,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a_file_in_order_and_a_chunk_again, setup, teardown),
         cmocka_unit_test_setup_teardown(test_what_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_file_of_unknown_size, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_file_left_by_an_import_cut_off_is_removed, setup, teardown),
         cmocka_unit_test(test_a_hash_that_fails_said_in_chinese),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

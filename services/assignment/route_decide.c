@@ -84,7 +84,7 @@ static int combine(const route_decider *d, const char *text, route_cat_result *c
         say_cat(cat, &len, "；%s%s", terms.reason, cat->category == dc && cat->rule[0] == 'm' ? "（在模型所选分类之内）" : "");
     int unsure = strcmp(cat->rule, "model") == 0 && pm < d->min_prob;
     if (unsure)
-        say_cat(cat, &len, "；概率 %.2f 低于 %.2f：由派单员选择", pm, d->min_prob);
+        say_cat(cat, &len, "；模型概率 %.2f，低于自动派单所需的 %.2f：由派单员选择分类", pm, d->min_prob);
     return unsure;
 }
 
@@ -173,11 +173,12 @@ static void say_accusation(const route_conduct_result *cr, route_decision *out, 
     say(out, len, cr->n ? "，在同一分句" : "热线分类");
 }
 
-/* "；被投诉单位，不交其办理：沙子口街道（370212002）、城管（370212.zhifa）" */
+/* "；被投诉单位，不交其办理：沙子口街道、城管" — streets by their names, a department by the letter's word
+ * for it; the units' codes are in out->accused for the write, not in what people read. */
 static void say_accused(route_decision *out, size_t *len)
 {
     for (int k = 0; k < out->naccused; k++)
-        say(out, len, "%s%s（%s）", k ? "、" : "；被投诉单位，不交其办理：", out->accused_as[k], out->accused[k]);
+        say(out, len, "%s%s", k ? "、" : "；被投诉单位，不交其办理：", out->accused_as[k]);
 }
 
 /* To the discipline inspection of the district (else the one for a district not known). */
@@ -245,7 +246,7 @@ static void to_street(const route_decider *d, int unsure, const char *outside, r
     else if (!*out->place.street_code)
         to_manual(out, len, "没有找到地点");
     else if (out->place.score < d->min_score) {
-        say(out, len, "；得分 %.2f 低于 %.2f", out->place.score, d->min_score);
+        say(out, len, "；地点得分 %.2f，低于自动派单所需的 %.2f", out->place.score, d->min_score);
         to_manual(out, len, "地点依据不足");
     }
     say(out, len, "；%s", out->cat.reason);

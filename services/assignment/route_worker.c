@@ -91,6 +91,13 @@ enum { L_ID, L_TICKET, L_ADDRESS, L_CONTENT, L_CATEGORY, L_URGENCY, L_RETURNS, L
  * NULL for an order not split): the conduct part, which only discipline
  * inspection reads, has it whole, copied from the row as it was before
  * this statement. */
+/* The unit a decision named that the units table lacks, as people name it: a street office by its
+ * street's name, discipline inspection by its district's ("<district>.discipline"), not by codes. */
+#define OWNER_NAMED                                                                                        \
+    "CASE WHEN t.owner LIKE '%discipline'"                                                                 \
+    "     THEN coalesce((SELECT r.name FROM regions r WHERE r.code = split_part(t.owner, '.', 1)), '')"    \
+    "          || '纪委监委'"                                                                              \
+    "     ELSE coalesce((SELECT r.name FROM regions r WHERE r.code = t.owner), '承办的街道办事处') END"
 static const char SQL_WRITE[] =
     "WITH input AS ("
     "  SELECT t.idx, t.complaint_id, t.street_code, t.community_code, t.rule, t.score, t.category,"
@@ -99,10 +106,12 @@ static const char SQL_WRITE[] =
     "         u.id AS unit_id, u.code AS unit_code, u.name AS unit_name,"
     "         u.id IS NOT NULL AS dispatch, cu.id AS co_id, cu.code AS co_code,"
     "         CASE WHEN t.owner IS NOT NULL AND u.id IS NULL"
-    "              THEN t.reasons || '；没有单位 ' || t.owner || '，转人工派单'"
+    "              THEN t.reasons || '；系统中还没有' || " OWNER_NAMED " || '这个单位，转人工派单'"
     "              ELSE t.reasons END"
     "         || CASE WHEN cu.id IS NOT NULL THEN '；协办单位 ' || cu.name"
-    "                 WHEN t.co IS NOT NULL AND u.id IS NOT NULL THEN '；没有协办单位 ' || t.co ELSE '' END AS reasons"
+    "                 WHEN t.co IS NOT NULL AND u.id IS NOT NULL THEN '；系统中还没有主管“'"
+    "                      || coalesce((SELECT name FROM categories WHERE code = t.category), t.category)"
+    "                      || '”的部门，不设协办单位' ELSE '' END AS reasons"
     "  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[],"
     "              $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::boolean[], $14::bigint[],"
     "              $15::text[], $16::bigint[], $17::text[], $18::bigint[], $19::text[])"
@@ -287,8 +296,7 @@ static void decide_one(route_worker *self, PGresult *orders, int r)
     if (self->o.max_returns > 0 && returns >= self->o.max_returns) {
         size_t len = strlen(d->reasons);
         route_say(d->reasons, sizeof d->reasons, &len,
-                  "；已退回 %ld 次（assignment.max_returns %ld）：转人工仲裁", returns,
-                  self->o.max_returns);
+                  "；本轮退回已达 %ld 次（上限 %ld 次）：转人工派单，由派单员裁定", returns, self->o.max_returns);
         d->owner = ROUTE_TO_MANUAL;
         d->owner_code[0] = d->co_code[0] = '\0';
         d->rule = "arbitration";

@@ -79,6 +79,8 @@ check_eq "the owner's reasons name the co-handler by its name, not its code" 1 \
             AND a.role = 'owner' AND a.reasons LIKE '%；协办单位 崂山区综合行政执法局%' AND a.reasons NOT LIKE '%370212.%'")"
 as_unit 370212.discipline jiesu show RC-2 >"$HARNESS_DIR/show-rc2.out" 2>&1
 check "jiesu show explains the conduct rule" grep -q "被投诉单位，不交其办理" "$HARNESS_DIR/show-rc2.out"
+check "… naming the office accused as people know it, with no unit code (沙子口街道, not 沙子口街道（370212002）)" \
+    sh -c "grep -q '被投诉单位，不交其办理：沙子口街道' '$HARNESS_DIR/show-rc2.out' && ! grep -q '（370212' '$HARNESS_DIR/show-rc2.out'"
 
 as_unit 370212001 jiesu show RC-2 >"$HARNESS_DIR/show-rc2-street.out" 2>&1
 check "the street office a conduct complaint names cannot read it" grep -q "没有您可以查看的工单 RC-2" "$HARNESS_DIR/show-rc2-street.out"
@@ -220,6 +222,10 @@ as_unit 370212005 jiesu return RC-4 "不是我们的" >/dev/null 2>&1
 wait_for "RC-4 to arbitration" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'RC-4'" manual
 check_eq "after assignment.max_returns returns: manual arbitration" "arbitration" \
     "$(sql "SELECT a.rule FROM assignments a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-4' AND a.active")"
+as_role dispatcher jiesu manual >"$HARNESS_DIR/manual-rc4.out" 2>&1
+check "… which jiesu manual says as a dispatcher reads it, not by the setting's key" \
+    sh -c "grep -q '本轮退回已达 2 次（上限 2 次）：转人工派单，由派单员裁定' '$HARNESS_DIR/manual-rc4.out' &&
+           ! grep -q 'max_returns' '$HARNESS_DIR/manual-rc4.out'"
 
 sql "REVOKE INSERT ON complaint_events FROM $svc_role" >/dev/null
 as_unit 370212001 jiesu accept RC-1 >"$HARNESS_DIR/accept-failed.out" 2>&1

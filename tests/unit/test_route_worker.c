@@ -397,7 +397,8 @@ static void test_returned_order_rerouted_without_the_unit(void **state)
     route_one(f, w, id);             /* second return: manual arbitration */
     assert_string_equal(owner(f, id, buf, sizeof buf), "manual");
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active"
-                                        " AND rule = 'arbitration' AND reasons LIKE '%%已退回 2 次%%'", (long long)id), 1);
+                                        " AND rule = 'arbitration' AND reasons LIKE '%%本轮退回已达 2 次（上限 2 次）：转人工派单%%'"
+                                        " AND reasons NOT LIKE '%%max_returns%%'", (long long)id), 1);
     /* its deadlines run on, but blame no unit that gave it back */
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM deadlines WHERE complaint_id = %lld AND unit_id IS NULL",
                                  (long long)id), 2);
@@ -419,7 +420,8 @@ static void test_conduct_category_and_working_time(void **state)
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id"
                                         " WHERE a.complaint_id = %lld AND u.code = '370212002'", (long long)conduct), 0);
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND rule = 'conduct'"
-                                        " AND reasons LIKE '%%不交其办理%%'", (long long)conduct), 1);
+                                        " AND reasons LIKE '%%不交其办理：沙子口街道%%' AND reasons NOT LIKE '%%370212%%'",
+                                 (long long)conduct), 1);
     int64_t stall = complaint(f, "13", "new", "北宅街道", "门口很乱");
     fixture_exec(f->pg, "UPDATE complaints SET category_raw = '城市管理-占道经营', urgency = '紧急' WHERE id = %lld",
                  (long long)stall);

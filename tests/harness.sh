@@ -73,7 +73,7 @@ user_key() {
     if [ "$(sql "SELECT count(*) FROM principals WHERE name = '$name' AND disabled_at IS NULL")" != 1 ]; then
         rm -f "$file"
         "$JIESU_BIN/jiesu" -k "$JIESU_KEYS_DIR/admin.key" user add "$name" --role "$role" ${unit:+--unit "$unit"} \
-            --key-out "$file" >"$HARNESS_DIR/users/$name.out" 2>&1 || { cat "$HARNESS_DIR/users/$name.out" >&2; return 1; }
+            --display "$name" --key-out "$file" >"$HARNESS_DIR/users/$name.out" 2>&1 || { cat "$HARNESS_DIR/users/$name.out" >&2; return 1; }
     fi
     echo "$file"
 }

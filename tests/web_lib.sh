@@ -41,15 +41,15 @@ web_file() {
 }
 
 web_user() {     # web_user NAME ROLE [UNIT [DISPLAY-NAME]]
-    local name=$1 role=$2 unit=${3:-} display=${4:-}
+    local name=$1 role=$2 unit=${3:-} display=${4:-$1}
     printf 'pw-%s-pass\n' "$name" | "$JIESU_BIN/jiesu" user add "$name" --role "$role" ${unit:+--unit "$unit"} \
-        ${display:+--display "$display"} --password-stdin --no-key >"$WEB_DIR/user-$name.out" 2>&1
+        --display "$display" --password-stdin --no-key >"$WEB_DIR/user-$name.out" 2>&1
 }
 
 web_token() {
     local name=$1 role=$2 unit=${3:-} rate=${4:-}
-    "$JIESU_BIN/jiesu" user add "$name" --role "$role" ${unit:+--unit "$unit"} --token --no-key \
-        ${rate:+--rate "$rate"} >"$WEB_DIR/user-$name.out" 2>&1
+    "$JIESU_BIN/jiesu" user add "$name" --role "$role" ${unit:+--unit "$unit"} --display "$name" \
+        --token --no-key ${rate:+--rate "$rate"} >"$WEB_DIR/user-$name.out" 2>&1
     sed -n 's/^令牌：//p' "$WEB_DIR/user-$name.out"
 }
 

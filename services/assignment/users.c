@@ -213,11 +213,20 @@ static int prepare_secrets(users_call *c, char hash[AUTH_HASH_MAX], char token_h
     return 0;
 }
 
+/* Every user added is a person (the services are registered by `jiesu migrate`, not added), and every
+ * change they make is recorded under their display name: none given is refused, saying what to add. */
+#define NO_DISPLAY "要写明这个人的姓名：加上 --display 姓名（例：jiesu user add zhangsan --role handler " \
+                   "--unit 中韩街道 --display 张三）；处理记录和告警里显示的是姓名，不是账号"
+
 static int op_add(users_call *c)
 {
     char unit_id[16], hash[AUTH_HASH_MAX], token_hash[AUTH_TOKEN_HASH_LEN + 1], rate[16];
-    const char *display = *c->rq->display_name ? c->rq->display_name : c->rq->name;
+    const char *display = c->rq->display_name;
     auth_role role;
+    if (!*display) {
+        snprintf(c->err, sizeof c->err, "%s", NO_DISPLAY);
+        return 1;
+    }
     int rc = text_check(display, AUTH_DISPLAY_CHARS, "显示名", c->err, sizeof c->err) < 0;  /* whole wherever shown */
     if (rc == 0)
         rc = check_role(c, &role, unit_id);
@@ -259,6 +268,12 @@ static const char SQL_TOKEN[] =
     "WITH changed AS (UPDATE principals SET token_hash = $3,"
     "   rate_per_minute = coalesce(nullif($4, '0')::int, rate_per_minute) WHERE name = $1 RETURNING name)"
     AUDIT("user.token", "'{}'::jsonb");
+/* $3 the display name. */
+static const char SQL_DISPLAY[] =
+    "WITH was AS (SELECT id, display_name FROM principals WHERE name = $1),"
+    " changed AS (UPDATE principals p SET display_name = $3 FROM was WHERE p.id = was.id AND p.display_name <> $3"
+    "   RETURNING p.name, was.display_name AS was_display)"
+    AUDIT("user.display", "jsonb_build_object('display', $3::text, 'was_display', was_display)");
 /* $3 the password hash. */
 static const char SQL_PASSWORD[] =
     "WITH changed AS (UPDATE principals SET password_hash = $3, failed_logins = 0, locked_until = NULL"
@@ -302,14 +317,14 @@ enum { M_NAME, M_WAS_DISPLAY, M_DISPLAY };
 /* $1 the name: one row when there is such a user. */
 static const char SQL_NAMED[] = "SELECT name FROM principals WHERE name = $1";
 
-/* Runs sql ($1 name, $2 actor), which changes a user only when there is
- * something to change: a change says changed, a user it left as they were
- * is done already (done, nothing recorded), no such user is refused. The
- * formats take the name. 0, 1 or -1. */
-static int change_or_done(users_call *c, const char *sql, const char *changed, const char *done)
+/* Runs sql ($1 name, $2 actor, $3 value when not NULL), which changes a
+ * user only when there is something to change: a change says changed, a
+ * user it left as they were is done already (done, nothing recorded), no
+ * such user is refused. The formats take the name. 0, 1 or -1. */
+static int change_or_done(users_call *c, const char *sql, const char *value, const char *changed, const char *done)
 {
-    const char *params[] = {c->rq->name, c->who->name};
-    long rows = change(c, sql, 2, params, NULL);
+    const char *params[] = {c->rq->name, c->who->name, value};
+    long rows = change(c, sql, value ? 3 : 2, params, NULL);
     if (rows == 0) {
         int named = change_one(c, SQL_NAMED, 1, params, NULL);
         rows = named == 0 ? 0 : named == 1 ? -2 : -1;
@@ -325,12 +340,27 @@ static int op_disable(users_call *c)
         snprintf(c->err, sizeof c->err, "不能停用自己（可以请另一位管理员停用）");
         return 1;
     }
-    return change_or_done(c, SQL_DISABLE, "已停用用户 %s：从现在起拒绝其一切操作", "用户 %s 已经停用，不必再停用");
+    return change_or_done(c, SQL_DISABLE, NULL, "已停用用户 %s：从现在起拒绝其一切操作", "用户 %s 已经停用，不必再停用");
 }
 
 static int op_enable(users_call *c)
 {
-    return change_or_done(c, SQL_ENABLE, "已启用用户 %s", "用户 %s 没有停用，也没有锁定，不必启用");
+    return change_or_done(c, SQL_ENABLE, NULL, "已启用用户 %s", "用户 %s 没有停用，也没有锁定，不必启用");
+}
+
+/* A person's name as every record shows it, given (or corrected) after they were added: a user
+ * added before a name was required shows their sign-in name. Recorded with the name before. */
+static int op_display(users_call *c)
+{
+    if (!*c->rq->display_name) {
+        snprintf(c->err, sizeof c->err, "要写姓名：jiesu user display %s 姓名（例：jiesu user display %s 张三）",
+                 c->rq->name, c->rq->name);
+        return 1;
+    }
+    if (text_check(c->rq->display_name, AUTH_DISPLAY_CHARS, "显示名", c->err, sizeof c->err) < 0)
+        return 1;
+    return change_or_done(c, SQL_DISPLAY, c->rq->display_name, "用户 %s 的姓名已改好：此后的处理记录和告警按新姓名显示",
+                          "用户 %s 的姓名本来就是这样，不必改");
 }
 
 /* What a move did, said to the administrator: the role and unit now, and
@@ -546,6 +576,7 @@ static const struct {
 } OPS[] = {
     {"add", op_add, 1},       {"list", op_list, 0},   {"disable", op_disable, 1}, {"enable", op_enable, 1},
     {"key", op_key, 1},       {"token", op_token, 1}, {"password", op_password, 1}, {"move", op_move, 1},
+    {"display", op_display, 1},
     {"holds", op_holds, 0},   {"release", op_release, 0},
 };
 

@@ -4,6 +4,8 @@
  *
  *   add       a person or program with one role (and, for handlers, campaign
  *             offices and discipline inspectors, their unit, by code or name),
+ *             and the name every record shows of them (display_name, required:
+ *             a person's 姓名, a program's what it is),
  *             a CURVE public key for the bus, and optionally a password for
  *             signing in over HTTP and an API token (shown once)
  *   list      everyone (with `all`, the disabled too)
@@ -12,6 +14,8 @@
  *   enable, key (a new public key), token (a new token), password
  *   move      another role, or another unit, or both: the role and unit are
  *             checked as for add, and take effect at the person's next request
+ *   display   another display name (a user added before one was required
+ *             shows their sign-in name), recorded with the one before
  *   holds     the addresses whose sign-ins are held back now after too many
  *             failures (web_address.h): how many, the attempts refused since,
  *             until when in the city's time

@@ -2,7 +2,7 @@
  * lets in sooner an address whose sign-ins are held back, through the
  * assignment service's "user.request" (users.h).
  *
- *   jiesu user add NAME --role ROLE [--unit UNIT] [--display 张三] [--key-out FILE]
+ *   jiesu user add NAME --role ROLE [--unit UNIT] --display 张三 [--key-out FILE]
  *                  [--no-key] [--password-stdin] [--token] [--rate N]
  *   jiesu user list [--all]
  *   jiesu user disable|enable NAME
@@ -12,6 +12,7 @@
  *   jiesu user move NAME --role ROLE [--unit UNIT] [--display 张三（北宅街道）]
  *                  another role or unit (its name and keys kept; a display name
  *                  ending in the old unit's name in （） takes the new one's)
+ *   jiesu user display NAME 张三               another display name (the name records show)
  *   jiesu user holds                           the addresses whose sign-ins to the pages are held back
  *   jiesu user release ADDRESS                 one's hold lifted now
  *
@@ -48,7 +49,7 @@ typedef struct {
 
 static void usage(void)
 {
-    fputs("用法：jiesu user add 用户名 --role 角色 [--unit 单位] [--display 姓名] [--key-out 文件 | --public-key 公钥]\n"
+    fputs("用法：jiesu user add 用户名 --role 角色 [--unit 单位] --display 姓名 [--key-out 文件 | --public-key 公钥]\n"
           "                      [--no-key] [--password-stdin] [--token] [--rate 次数]\n"
           "      jiesu user list [--all]\n"
           "      jiesu user disable|enable 用户名\n"
@@ -57,6 +58,7 @@ static void usage(void)
           "      jiesu user password 用户名          （密码从标准输入读）\n"
           "      jiesu user move 用户名 --role 角色 [--unit 单位] [--display 姓名]\n"
           "                      （换单位或换角色；账号、密钥、密码不变；显示名以“（原单位）”结尾的换成新单位）\n"
+          "      jiesu user display 用户名 姓名      （填写或更改姓名：处理记录和告警里显示的是它）\n"
           "      jiesu user holds                   （登录失败太多、暂停网页登录的地址）\n"
           "      jiesu user release 地址            （现在就解除这个地址的登录暂停）\n"
           "角色：clerk 话务员、dispatcher 派单员、handler 承办人员、campaign 创城办、discipline 纪委监委、\n"
@@ -77,6 +79,7 @@ static const struct {
     {"token", "--rate"},
     {"password", "--password-stdin"},     /* read from standard input either way */
     {"move", "--role --unit --display"},
+    {"display", ""},                      /* the name follows the user's: jiesu user display NAME 张三 */
     {"holds", ""},
     {"release", ""},
 };
@@ -87,7 +90,7 @@ static int known_op(const char *op)
     for (size_t i = 0; i < sizeof OPS / sizeof OPS[0]; i++)
         if (strcmp(OPS[i].op, op) == 0)
             return (int)i;
-    cli_error("user：没有“%s”这个操作；有 add、list、disable、enable、key、token、password、move、holds、release"
+    cli_error("user：没有“%s”这个操作；有 add、list、disable、enable、key、token、password、move、display、holds、release"
               "（有人离开：disable 停用）", op);
     return -1;
 }
@@ -160,10 +163,15 @@ static int make_key(const char *name, const char *path, keys_pair *kp)
     return 0;
 }
 
+/* What the list shows for a display name that is the sign-in name: a user added before a name was required. */
+static const char UNNAMED[] = "（未填姓名）";
+
+/* The users, and how to give a name to those listed UNNAMED. */
 static void print_users(const Jiesu__UserReply *r, const char *zone)
 {
     static const char *const HEAD[] = {"账号", "姓名", "角色", "单位", "密钥", "密码", "令牌", "状态", "添加日期",
                                        "添加人"};
+    int unnamed = 0;
     cli_table *t = cli_table_new(10, "llllllllll");
     if (t)
         cli_table_add(t, HEAD);
@@ -176,13 +184,17 @@ static void print_users(const Jiesu__UserReply *r, const char *zone)
         else if (*u->locked_until)
             snprintf(state, sizeof state, "锁定至 %s（jiesu user enable 解锁）", u->locked_until);
         snprintf(unit, sizeof unit, "%s%s%s", u->unit_name, *u->unit_code ? " " : "", u->unit_code);
-        const char *row[] = {u->name, u->display_name, u->role_title, unit, u->has_key ? "有" : "—",
+        const char *named = strcmp(u->display_name, u->name) == 0 ? UNNAMED : u->display_name;
+        const char *row[] = {u->name, named, u->role_title, unit, u->has_key ? "有" : "—",
                              u->has_password ? "有" : "—", u->has_token ? "有" : "—",
                              state, added, names_actor(u->created_by)};
         cli_table_add(t, row);
+        unnamed += named == UNNAMED;
     }
     cli_table_print(t, stdout);
     cli_table_destroy(&t);
+    if (unnamed)
+        printf("%d 个用户%s：处理记录和告警里显示的是账号；填上姓名：jiesu user display 账号 姓名\n", unnamed, UNNAMED);
 }
 
 /* The addresses held back now, or that there are none, and how to lift a hold. */
@@ -266,7 +278,14 @@ int cli_user_main(cli_ctx *ctx, int argc, char **argv)
         usage();
         return 2;
     }
-    if (parse(argc, argv, named ? 3 : 2, k, &rq, &o) < 0)
+    int display = strcmp(rq.op, "display") == 0;
+    if (display && (argc < 4 || argv[3][0] == '-')) {
+        cli_error("user display：要写姓名，如 jiesu user display %s 张三", argv[2]);
+        return 2;
+    }
+    if (display)
+        rq.display_name = argv[3];
+    if (parse(argc, argv, named ? 3 + display : 2, k, &rq, &o) < 0)
         return 2;
     if (strcmp(rq.op, "release") == 0)
         rq.address = argv[2];

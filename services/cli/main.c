@@ -110,7 +110,7 @@ static const char COMMANDS_HELP[] =
     "  gazetteer remove|restore 名称 [--numbers 起-止]\n"
     "  gazetteer list [文字]   编辑或查看自动派单所用的道路/地标地名表；删去或替换的内置条目\n"
     "                          在恢复之前一直不用\n"
-    "  user add|list|disable|enable|key|token|password|move|holds|release ...\n"
+    "  user add|list|disable|enable|key|token|password|move|display|holds|release ...\n"
     "                          谁可以操作、是什么角色、属于哪个单位；暂停网页登录的地址，解除暂停\n"
     "                          （管理员；`jiesu user` 列出选项）\n"
     "  audit [用户名] [--limit 条数]\n"

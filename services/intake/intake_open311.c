@@ -545,7 +545,7 @@ static int key_refusal(auth_token_state st, const auth_principal *who, char *why
 {
     if (st == AUTH_TOKEN_UNKNOWN)
         snprintf(why, whylen, "api_key: not a registered key (an admin makes one with "
-                              "`jiesu user add NAME --role clerk --token`)");
+                              "`jiesu user add NAME --role clerk --display NAME --token`)");
     else if (st == AUTH_TOKEN_DISABLED)
         snprintf(why, whylen, "api_key: the key of %s, whose user is disabled; ask an admin", who->name);
     else if (who->role != AUTH_CLERK)

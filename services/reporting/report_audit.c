@@ -71,7 +71,8 @@ static const struct {
 } ACTIONS[] = {
     {"user.add", "添加用户"},        {"user.disable", "停用用户"},       {"user.enable", "启用用户"},
     {"user.key", "换密钥"},          {"user.token", "换令牌"},           {"user.password", "重设密码"},
-    {"user.move", "调整角色或单位"}, {"gazetteer.add", "地名表添加"},    {"gazetteer.remove", "地名表删去"},
+    {"user.move", "调整角色或单位"}, {"user.display", "填写或更改姓名"},
+    {"gazetteer.add", "地名表添加"},    {"gazetteer.remove", "地名表删去"},
     {"gazetteer.restore", "地名表恢复"}, {"holidays.load", "载入节假日通知"}, {"holidays.add", "录入节假日"},
     {"holidays.complete", "确认节假日全年完整"}, {"model.learn", "训练派单模型"}, {"key.register", "登记 keys.dir 的新密钥"},
     {"address.release", "解除地址的登录暂停"},
@@ -95,7 +96,7 @@ static void say_role(char *out, size_t cap, const char *role, const char *unit)
 }
 
 /* 说明 of row r: the role change of a move (and of the display name, when
- * it changed), the role given at an add, and whatever else the detail says. */
+ * it changed), a display name changed alone, the role given at an add, and whatever else the detail says. */
 static void say_detail(char *out, size_t cap, PGresult *res, int r)
 {
     char now[256], was[256];
@@ -108,6 +109,8 @@ static void say_detail(char *out, size_t cap, PGresult *res, int r)
     else if (*was)
         snprintf(out, cap, "%s→%s%s%s%s%s", was, now, *display ? "，显示名 " : "", was_display, *display ? "→" : "",
                  display);
+    else if (*display)                                  /* a display name given alone */
+        snprintf(out, cap, "显示名 %s→%s", was_display, display);
     else
         snprintf(out, cap, "%s", *rest ? rest : "—");
 }

@@ -20,7 +20,7 @@ check "intake holds a PostgreSQL connection for each of its 6 Open311 threads be
     test "$(ss -Htnp state established "( dport = :$pg_port )" | grep -c "pid=$(cat "$HARNESS_DIR/intake.pid"),")" -ge 7
 o311=$HARNESS_DIR/open311
 rm -rf "$o311"; mkdir -p "$o311"
-"$JIESU_BIN/jiesu" user add open311-clerk --role clerk --token --no-key >"$o311/clerk.out"
+"$JIESU_BIN/jiesu" user add open311-clerk --role clerk --display open311-clerk --token --no-key >"$o311/clerk.out"
 api_key=$(sed -n 's/^令牌：//p' "$o311/clerk.out")
 
 # post NAME FIELD=VALUE|-HHEADER...: POSTs the form, keeps the body in NAME.json, prints the status.
@@ -74,7 +74,7 @@ check "… Open311 error JSON naming the key and the first ticket" \
 # own complaint. Keys were one namespace for every clerk: the second gateway's complaint of the same
 # words was taken for the first's, answered with its ticket and never filed (recorded as the first
 # clerk's), and one of other words was refused naming the first gateway's ticket.
-"$JIESU_BIN/jiesu" user add open311-other --role clerk --token --no-key >"$o311/other.out"
+"$JIESU_BIN/jiesu" user add open311-other --role clerk --display open311-other --token --no-key >"$o311/other.out"
 other_key=$(sed -n 's/^令牌：//p' "$o311/other.out")
 status=$(api_key=$other_key post key4 "$key" service_code=order "description=夜市占道经营到凌晨" "address_string=崂山区中韩街道")
 other_ticket=$(jq -r '.[0].service_request_id' "$o311/key4.json")
@@ -85,7 +85,7 @@ check_eq "… recorded as that clerk's" open311-other \
 check_eq "… and sent again, the same ticket back" "$other_ticket" \
     "$(api_key=$other_key post key5 "$key" service_code=order "description=夜市占道经营到凌晨" "address_string=崂山区中韩街道" >/dev/null
        jq -r '.[0].service_request_id' "$o311/key5.json")"
-"$JIESU_BIN/jiesu" user add open311-third --role clerk --token --no-key >"$o311/third.out"
+"$JIESU_BIN/jiesu" user add open311-third --role clerk --display open311-third --token --no-key >"$o311/third.out"
 third_key=$(sed -n 's/^令牌：//p' "$o311/third.out")
 check_eq "a third clerk's complaint of other words under that key: filed" 200 \
     "$(api_key=$third_key post key6 "$key" service_code=order "description=另一件事" "address_string=崂山区中韩街道")"
@@ -154,10 +154,10 @@ check "intake still answers after them" "$JIESU_BIN/jiesu" status
 # a database connection of its own, and every one lands exactly once, its
 # answer naming its own complaint.
 load=$JIESU_BIN/../tools/open311_load
-"$JIESU_BIN/jiesu" user add open311-typo --role clerk --token --no-key --rate 1k >"$o311/typo.out" 2>&1
+"$JIESU_BIN/jiesu" user add open311-typo --role clerk --display open311-typo --token --no-key --rate 1k >"$o311/typo.out" 2>&1
 check_eq "a --rate that is not a whole number is a usage error, nobody added" "2 0" \
     "$? $(sql "SELECT count(*) FROM principals WHERE name = 'open311-typo'")"
-"$JIESU_BIN/jiesu" user add open311-busy --role clerk --token --no-key --rate 1000 >"$o311/busy.out"
+"$JIESU_BIN/jiesu" user add open311-busy --role clerk --display open311-busy --token --no-key --rate 1000 >"$o311/busy.out"
 busy_key=$(sed -n 's/^令牌：//p' "$o311/busy.out")
 "$load" "127.0.0.1:$http_port" 0 50 "$busy_key" --conns 10 --tag 并发 >"$o311/many.out" || true
 check_eq "50 POSTs at once over 10 connections: all answered 200" 50 "$(awk '$1 == 200' "$o311/many.out" | wc -l)"

@@ -46,7 +46,7 @@ check_eq "live routed: every order, whichever process routed it" $N "$(live rout
 check_eq "live imported: every imported order" $N "$(live imported)"
 
 # ---- an Open311 complaint counts as imported (and routed) ----
-"$JIESU_BIN/jiesu" user add live-clerk --role clerk --token --no-key >"$live_dir/clerk.out"
+"$JIESU_BIN/jiesu" user add live-clerk --role clerk --display live-clerk --token --no-key >"$live_dir/clerk.out"
 api_key=$(sed -n 's/^令牌：//p' "$live_dir/clerk.out")
 status=$(curl -s -o "$live_dir/open311.json" -w '%{http_code}' --data-urlencode "api_key=$api_key" \
     --data-urlencode service_code=env.garbage --data-urlencode "description=小区门口垃圾桶满了" \

@@ -235,7 +235,7 @@ wait_for "assignment ready" 20 svc_ready assignment || cat "$HARNESS_DIR/assignm
 wait_for "HTTP back for the scopes" 20 curl -sf -H "Authorization: Bearer $reader" "$base/api/live"
 person() {  # person NAME ROLE [UNIT]: a user whose key is $HARNESS_DIR/users/NAME.key; prints its API token
     mkdir -p "$HARNESS_DIR/users"
-    jiesu user add "$1" --role "$2" ${3:+--unit "$3"} --token --key-out "$HARNESS_DIR/users/$1.key" \
+    jiesu user add "$1" --role "$2" ${3:+--unit "$3"} --display "$1" --token --key-out "$HARNESS_DIR/users/$1.key" \
         >"$HARNESS_DIR/users/$1.out" 2>&1
     sed -n 's/^令牌：//p' "$HARNESS_DIR/users/$1.out"
 }

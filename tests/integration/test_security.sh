@@ -42,7 +42,7 @@ as_role clerk jiesu callback SEC-1 satisfied >"$sec/clerk-callback.out" 2>&1
 check "… nor record a callback" grep -q "test-clerk 的角色是话务员；只有纪委监委、回访员可以这样做" "$sec/clerk-callback.out"
 as_unit 370212001 jiesu dispatch SEC-1 370212005 >"$sec/handler-dispatch.out" 2>&1
 check "a handler cannot dispatch" grep -q "只有派单员可以这样做" "$sec/handler-dispatch.out"
-as_unit 370212001 jiesu user add mallory --role admin --key-out "$sec/mallory.key" >"$sec/escalate.out" 2>&1
+as_unit 370212001 jiesu user add mallory --role admin --display 马洛里 --key-out "$sec/mallory.key" >"$sec/escalate.out" 2>&1
 check "nor make itself an administrator" grep -q "只有系统管理员可以这样做" "$sec/escalate.out"
 check "… and no key file is left behind" test ! -e "$sec/mallory.key"
 as_unit 370212001 jiesu accept SEC-1 >/dev/null 2>&1
@@ -87,16 +87,16 @@ check "a display name of 41 characters is refused, saying the limit" grep -q "�
 jiesu user add sec-gbk --role clerk --token --no-key --display "$(printf '\xd5\xc5\xc8\xfd')" >"$sec/gbk.out" 2>&1
 check "… and one that is not UTF-8 (张三 in GBK)" grep -q "显示名不是 UTF-8 文字" "$sec/gbk.out"
 check_eq "… neither user is added" 0 "$(sql "SELECT count(*) FROM principals WHERE name IN ('sec-long', 'sec-gbk')")"
-jiesu user add 张三 --role clerk --token --no-key >"$sec/cjk-name.out" 2>&1
+jiesu user add 张三 --role clerk --display 张三 --token --no-key >"$sec/cjk-name.out" 2>&1
 check "a sign-in name in Chinese is refused, saying what a sign-in name may be" \
     grep -q "用户名“张三”不行：只可用小写字母、数字、.、_ 和 -，以字母或数字开头，最多 63 个（姓名用 --display）" "$sec/cjk-name.out"
-jiesu user add "$(printf '\xd5\xc5\xc8\xfd')" --role clerk --token --no-key >"$sec/gbk-name.out" 2>&1
+jiesu user add "$(printf '\xd5\xc5\xc8\xfd')" --role clerk --display 张三 --token --no-key >"$sec/gbk-name.out" 2>&1
 check "… and one typed in GBK, saying so" grep -q "用户名不是 UTF-8 文字" "$sec/gbk-name.out"
 jiesu user disable "$(printf '\xd5\xc5\xc8\xfd')" >"$sec/gbk-disable.out" 2>&1
 check "… as is a user to disable named in GBK, not as the database's failure" grep -q "用户名不是 UTF-8 文字" "$sec/gbk-disable.out"
-jiesu user add sec-unit --role handler --unit "$(printf '\xd6\xd0\xba\xab')" --token --no-key >"$sec/gbk-unit.out" 2>&1
+jiesu user add sec-unit --role handler --display 张三 --unit "$(printf '\xd6\xd0\xba\xab')" --token --no-key >"$sec/gbk-unit.out" 2>&1
 check "… and a unit typed in GBK (中韩)" grep -q "单位不是 UTF-8 文字" "$sec/gbk-unit.out"
-jiesu user add sec-norole --token --no-key >"$sec/norole.out" 2>&1
+jiesu user add sec-norole --display 张三 --token --no-key >"$sec/norole.out" 2>&1
 check "a user without --role is refused, saying to give one and which there are" \
     grep -q "请用 --role 写明角色：可用 clerk（话务员）" "$sec/norole.out"
 jiesu user add sec-forty --role clerk --token --no-key --display "$(printf '国%.0s' $(seq 40))" >/dev/null 2>&1

@@ -77,6 +77,14 @@ static const char SQL_LOAD[] =
 enum { L_ID, L_TICKET, L_ADDRESS, L_CONTENT, L_CATEGORY, L_URGENCY, L_RETURNS, L_RETURNED_BY, L_NOW_MS, L_HAS_COORDS,
        L_LON, L_LAT, L_CONDUCT_PART };
 
+/* The unit a decision named that the units table lacks, as people name it: a street office by its
+ * street's name, discipline inspection by its district's ("<district>.discipline"), not by codes. */
+#define OWNER_NAMED                                                                                        \
+    "CASE WHEN t.owner LIKE '%discipline'"                                                                 \
+    "     THEN coalesce((SELECT r.name FROM regions r WHERE r.code = split_part(t.owner, '.', 1)), '')"    \
+    "          || '纪委监委'"                                                                              \
+    "     ELSE coalesce((SELECT r.name FROM regions r WHERE r.code = t.owner), '承办的街道办事处') END"
+
 /* $1..$19 the batch's arrays. Returns three kinds of rows, in no order:
  * one per order that moved (idx, its 1-based position in the arrays, status,
  * unit code and name, reasons), one per deadline stored (id, due ms) and one
@@ -91,13 +99,6 @@ enum { L_ID, L_TICKET, L_ADDRESS, L_CONTENT, L_CATEGORY, L_URGENCY, L_RETURNS, L
  * NULL for an order not split): the conduct part, which only discipline
  * inspection reads, has it whole, copied from the row as it was before
  * this statement. */
-/* The unit a decision named that the units table lacks, as people name it: a street office by its
- * street's name, discipline inspection by its district's ("<district>.discipline"), not by codes. */
-#define OWNER_NAMED                                                                                        \
-    "CASE WHEN t.owner LIKE '%discipline'"                                                                 \
-    "     THEN coalesce((SELECT r.name FROM regions r WHERE r.code = split_part(t.owner, '.', 1)), '')"    \
-    "          || '纪委监委'"                                                                              \
-    "     ELSE coalesce((SELECT r.name FROM regions r WHERE r.code = t.owner), '承办的街道办事处') END"
 static const char SQL_WRITE[] =
     "WITH input AS ("
     "  SELECT t.idx, t.complaint_id, t.street_code, t.community_code, t.rule, t.score, t.category,"

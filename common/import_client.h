@@ -35,6 +35,7 @@
 #define IMPORT_CLIENT_GONE 410          /* intake's error code: the upload is not known (restarted): send again */
 #define IMPORT_CLIENT_SIZE_UNKNOWN (-1) /* the size of a file read as it comes */
 #define IMPORT_CLIENT_MISMATCH (-1)     /* the code of an answer intake should not have given: to fetch again */
+#define IMPORT_CLIENT_REFUSAL_BYTES 4096 /* intake's refusal of a file at most (the bus's error message's) */
 
 /* Sends msg ("import.upload" or "rejects.fetch", type) to intake. last: the
  * upload's last chunk, whose answer comes after the import (the wait is

@@ -152,7 +152,7 @@ static int call_intake(void *ctx, const char *type, const ProtobufCMessage *msg,
  * answer); 1 when intake lost the upload (send again); -1 after printing why. */
 static int send_once(upload *u, const char *name, Jiesu__ImportReply **reply)
 {
-    char err[1024];
+    char err[IMPORT_CLIENT_REFUSAL_BYTES];
     import_client c;
     import_client_init(&c, call_intake, u, name, u->size, u->how->profile, u->how->profile_text, u->how->dry_run,
                        0);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 /* What to do about a header no profile reads, as the clerk at each door can. */
 static const char *const HOW_TO_MAP[] = {
     [INTAKE_AT_TERMINAL] = "在模板的副本里把这些字段对上文件的列（`jiesu profiles 模板名` 打印一份副本），再用 "
@@ -56,6 +58,20 @@ static intake_columns *map_or_say(const intake_profile *p, const csv_record *hea
     return NULL;
 }
 
+/* Why no profile fits, none, and the profiles set aside, which the file
+ * may have been exported for. -1. */
+static int say_none_fits(const intake_profiles *set, intake_door door, const char *none, char *why, size_t whylen)
+{
+    char aside[3000];
+    size_t n = intake_profiles_faults_text(set, door, aside, sizeof aside);
+    if (!n)
+        snprintf(why, whylen, "%s", none);
+    else
+        snprintf(why, whylen, "%s\n另有 %zu 个导入模板有问题、暂不能用，这个文件也许正该用它导入：\n%s", none, n, aside);
+    text_utf8_cut(why);
+    return -1;
+}
+
 /* No profile was named: the one whose required columns the header has. */
 static int pick_any(intake_picked *out, const csv_record *header, intake_door door, char *why, size_t whylen)
 {
@@ -85,6 +101,8 @@ static int pick_any(intake_picked *out, const csv_record *header, intake_door do
         intake_columns_destroy(&map);
     }
     names(out->set, all, sizeof all);
+    if (fits == 0 && !closest)
+        return say_none_fits(out->set, door, "没有可用的导入模板", why, whylen);
     if (fits > 1) {
         snprintf(why, whylen, "表头同时对得上 %d 个导入模板（%s）：%s", fits, fitting, CHOOSE_ONE[door]);
         return -1;
@@ -93,10 +111,10 @@ static int pick_any(intake_picked *out, const csv_record *header, intake_door do
         snprintf(out->how, sizeof out->how, "按表头选定");
         return (out->map = map_or_say(fit, header, out->how, door, why, whylen)) ? 0 : -1;
     }
-    char closest_why[3000];
+    char closest_why[3000], none[3000 + 600 + 100];
     map_or_say(closest, header, "最接近的", door, closest_why, sizeof closest_why);
-    snprintf(why, whylen, "没有哪个导入模板对得上表头（现有模板：%s）；%s", all, closest_why);
-    return -1;
+    snprintf(none, sizeof none, "没有哪个导入模板对得上表头（现有模板：%s）；%s", all, closest_why);
+    return say_none_fits(out->set, door, none, why, whylen);
 }
 
 int intake_pick(const intake_pick_opts *o, const csv_record *header, intake_picked *out, char *why,
@@ -111,15 +129,16 @@ int intake_pick(const intake_pick_opts *o, const csv_record *header, intake_pick
         snprintf(out->how, sizeof out->how, "随文件附上");
         return out->own && (out->map = map_or_say(out->own, header, out->how, o->door, why, whylen)) ? 0 : -1;
     }
-    intake_profile_fault fault;
-    if (!(out->set = intake_profiles_load(o->dir, &fault, why, whylen))) {
-        if (o->door == INTAKE_ON_PAGE && *fault.name)
-            intake_profile_say_broken(why, whylen, fault.name, fault.problem);
+    if (!(out->set = intake_profiles_load(o->dir, why, whylen)))
         return -1;
-    }
     if (!name)
         return pick_any(out, header, o->door, why, whylen);
     const intake_profile *p = intake_profiles_find(out->set, name);
+    const intake_profile_fault *fault = p ? NULL : intake_profiles_fault_of(out->set, name);
+    if (fault) {
+        intake_profile_fault_text(fault, o->door, why, whylen);
+        return -1;
+    }
     if (!p) {
         char all[600];
         names(out->set, all, sizeof all);

@@ -5,7 +5,9 @@
  * tried on the header, and the one whose required columns the header has is
  * used, when exactly one has them. When none fits, the message names the
  * profile that came closest and every required field it lacks, with the
- * headers that look like it; when several fit, it names them.
+ * headers that look like it; when several fit, it names them. A profile of
+ * the directory that does not parse is set aside: never tried, refused when
+ * asked for by name (its problem said), and named when no profile fits.
  */
 #ifndef JIESU_INTAKE_PICK_H
 #define JIESU_INTAKE_PICK_H

@@ -387,8 +387,10 @@ char *intake_profile_alts_text(const intake_profile *self, intake_field f, char 
 /* ---- a directory of profiles ---- */
 
 struct intake_profiles {
-    intake_profile *all[PROFILES_MAX];
-    size_t          n;
+    intake_profile       *all[PROFILES_MAX];
+    size_t                n;
+    intake_profile_fault *faults;       /* the profiles set aside, nfaults of them */
+    size_t                nfaults;
 };
 
 static int by_name(const void *a, const void *b)
@@ -396,39 +398,41 @@ static int by_name(const void *a, const void *b)
     return strcmp((*(intake_profile *const *)a)->name, (*(intake_profile *const *)b)->name);
 }
 
-/* Reads the profile file dir/file. NULL with why, and, fault not NULL, the
- * profile's name and what is wrong in it. */
-static intake_profile *load_file(const char *dir, const char *file, intake_profile_fault *fault, char *why,
-                                 size_t whylen)
+static int fault_by_name(const void *a, const void *b)
 {
-    char path[4096], name[PROFILE_NAME_MAX + 8], reason[400] = "";
+    return strcmp(((const intake_profile_fault *)a)->name, ((const intake_profile_fault *)b)->name);
+}
+
+/* Reads the profile file dir/file into *out: 0 with the profile, or with
+ * *out NULL and fault saying why it is set aside; -1 with why when memory
+ * ran out. */
+static int load_file(const char *dir, const char *file, intake_profile **out, intake_profile_fault *fault,
+                     char *why, size_t whylen)
+{
+    char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    snprintf(name, sizeof name, "%.*s", (int)(strlen(file) - strlen(".conf")), file);
+    memset(fault, 0, sizeof *fault);
+    snprintf(fault->name, sizeof fault->name, "%.*s", (int)(strlen(file) - strlen(".conf")), file);
+    say(fault->path, sizeof fault->path, "%s", path);     /* cut: the file is opened by path */
     FILE *fp = fopen(path, "r");
     char *text = fp ? malloc(PROFILE_MAX_BYTES + 1) : NULL;
     size_t len = text ? fread(text, 1, PROFILE_MAX_BYTES + 1, fp) : 0;
-    intake_profile *p = NULL;
-    int unparsed = 0;
-    if (!fp)
-        say(reason, sizeof reason, "%s", strerror(errno));
-    else if (!text)
+    int rc = 0;
+    *out = NULL;
+    if (!fp) {
+        say(fault->problem, sizeof fault->problem, "%s", strerror(errno));
+    } else if (!text) {
         say(why, whylen, "内存不足");
-    else if (ferror(fp) || len > PROFILE_MAX_BYTES)
-        say(reason, sizeof reason, "%s", ferror(fp) ? "读文件出错" : "超过 256 KiB");
-    else
-        unparsed = !(p = parse_text(name, text, len, path, reason, sizeof reason));
-    if (unparsed)
-        say_unparsed(why, whylen, name, path, reason);
-    else if (!p && *reason)
-        say(why, whylen, "导入模板 %s：%s", path, reason);
-    if (!p && *reason && fault) {
-        snprintf(fault->name, sizeof fault->name, "%s", name);
-        snprintf(fault->problem, sizeof fault->problem, "%s", reason);
+        rc = -1;
+    } else if (ferror(fp) || len > PROFILE_MAX_BYTES) {
+        say(fault->problem, sizeof fault->problem, "%s", ferror(fp) ? "读文件出错" : "超过 256 KiB");
+    } else {
+        *out = parse_text(fault->name, text, len, path, fault->problem, sizeof fault->problem);
     }
     free(text);
     if (fp)
         fclose(fp);
-    return p;
+    return rc;
 }
 
 static int is_conf(const char *file)
@@ -437,10 +441,39 @@ static int is_conf(const char *file)
     return n > 5 && file[0] != '.' && strcmp(file + n - 5, ".conf") == 0;
 }
 
-intake_profiles *intake_profiles_load(const char *dir, intake_profile_fault *fault, char *why, size_t whylen)
+/* Keeps fault among the profiles set aside. 0, or -1 when memory ran out. */
+static int set_aside(intake_profiles *self, const intake_profile_fault *fault)
 {
-    if (fault)
-        *fault->name = *fault->problem = '\0';
+    intake_profile_fault *more = realloc(self->faults, (self->nfaults + 1) * sizeof *more);
+    if (!more)
+        return -1;
+    self->faults = more;
+    self->faults[self->nfaults++] = *fault;
+    return 0;
+}
+
+/* Reads file of dir into self: used, or set aside. 0, or -1 with why. */
+static int add_file(intake_profiles *self, const char *dir, const char *file, char *why, size_t whylen)
+{
+    intake_profile *p;
+    intake_profile_fault fault;
+    if (self->n + self->nfaults == PROFILES_MAX) {
+        say(why, whylen, "导入模板目录 %s：模板超过 %d 个", dir, PROFILES_MAX);
+        return -1;
+    }
+    if (load_file(dir, file, &p, &fault, why, whylen) < 0)
+        return -1;
+    if (!p && set_aside(self, &fault) < 0) {
+        say(why, whylen, "内存不足");
+        return -1;
+    }
+    if (p)
+        self->all[self->n++] = p;
+    return 0;
+}
+
+intake_profiles *intake_profiles_load(const char *dir, char *why, size_t whylen)
+{
     DIR *d = opendir(dir);
     if (!d) {
         say(why, whylen, "导入模板目录 %s：%s（intake.profiles_dir）", dir, strerror(errno));
@@ -450,20 +483,11 @@ intake_profiles *intake_profiles_load(const char *dir, intake_profile_fault *fau
     int ok = self != NULL;
     if (!ok)
         say(why, whylen, "内存不足");
-    for (struct dirent *e; ok && (e = readdir(d));) {
-        if (!is_conf(e->d_name))
-            continue;
-        if (self->n == PROFILES_MAX) {
-            say(why, whylen, "导入模板目录 %s：模板超过 %d 个", dir, PROFILES_MAX);
-            ok = 0;
-        } else if (!(self->all[self->n] = load_file(dir, e->d_name, fault, why, whylen))) {
-            ok = 0;
-        } else {
-            self->n++;
-        }
-    }
+    for (struct dirent *e; ok && (e = readdir(d));)
+        if (is_conf(e->d_name))
+            ok = add_file(self, dir, e->d_name, why, whylen) == 0;
     closedir(d);
-    if (ok && self->n == 0) {
+    if (ok && self->n + self->nfaults == 0) {
         say(why, whylen, "导入模板目录 %s 里没有 模板名.conf 文件", dir);
         ok = 0;
     }
@@ -472,6 +496,8 @@ intake_profiles *intake_profiles_load(const char *dir, intake_profile_fault *fau
         return NULL;
     }
     qsort(self->all, self->n, sizeof self->all[0], by_name);
+    if (self->nfaults)
+        qsort(self->faults, self->nfaults, sizeof self->faults[0], fault_by_name);
     return self;
 }
 
@@ -493,12 +519,56 @@ const intake_profile *intake_profiles_find(const intake_profiles *self, const ch
     return NULL;
 }
 
+size_t intake_profiles_set_aside(const intake_profiles *self)
+{
+    return self->nfaults;
+}
+
+const intake_profile_fault *intake_profiles_fault_at(const intake_profiles *self, size_t i)
+{
+    return i < self->nfaults ? &self->faults[i] : NULL;
+}
+
+const intake_profile_fault *intake_profiles_fault_of(const intake_profiles *self, const char *name)
+{
+    for (size_t i = 0; i < self->nfaults; i++)
+        if (strcmp(self->faults[i].name, name) == 0)
+            return &self->faults[i];
+    return NULL;
+}
+
+void intake_profile_fault_text(const intake_profile_fault *f, intake_door door, char *out, size_t outlen)
+{
+    if (door == INTAKE_ON_PAGE)
+        intake_profile_say_broken(out, outlen, f->name, f->problem);
+    else
+        say(out, outlen, "导入模板 %s 有问题，暂不能用：文件 %s：%s。改好这个文件即可，不必重启工单受理服务"
+                         "（每次导入都重新读模板）", f->name, f->path, f->problem);
+}
+
+size_t intake_profiles_faults_text(const intake_profiles *self, intake_door door, char *out, size_t outlen)
+{
+    size_t at = 0;
+    char line[1800];
+    if (outlen)
+        out[0] = '\0';
+    for (size_t i = 0; i < self->nfaults && at + 1 < outlen; i++) {
+        intake_profile_fault_text(&self->faults[i], door, line, sizeof line);
+        int w = snprintf(out + at, outlen - at, "%s%s", i ? "\n" : "", line);
+        at += w > 0 ? (size_t)w : 0;
+    }
+    if (outlen)
+        text_utf8_cut(out);
+    return self->nfaults;
+}
+
 void intake_profiles_destroy(intake_profiles **pself)
 {
     if (!pself || !*pself)
         return;
     for (size_t i = 0; i < (*pself)->n; i++)
         intake_profile_destroy(&(*pself)->all[i]);
+    free((*pself)->faults);
     free(*pself);
     *pself = NULL;
 }

@@ -22,8 +22,9 @@
  * finds "x_coordinate_state_plane".
  *
  * A profile set is every *.conf of a directory (intake.profiles_dir), read
- * anew for every import so an edited profile counts at once; a clerk may also
- * send a profile of their own with the file (jiesu import --profile F.conf).
+ * anew for every import so an edited profile counts at once; a file that
+ * does not parse is set aside with its problem, the others used. A clerk may
+ * also send a profile of their own with the file (jiesu import --profile F.conf).
  */
 #ifndef JIESU_INTAKE_PROFILE_H
 #define JIESU_INTAKE_PROFILE_H
@@ -87,21 +88,40 @@ void intake_profile_say_broken(char *why, size_t whylen, const char *name, const
 
 typedef struct intake_profiles intake_profiles;
 
-/* A profile of a directory that could not be read or parsed. */
+/* A profile of a directory set aside: its file could not be read or does
+ * not parse (an administrator's mistake in it). */
 typedef struct {
-    char name[PROFILE_NAME_MAX + 8];    /* "" when no profile was at fault (the directory) */
-    char problem[400];                  /* what is wrong in it, its path left out */
+    char name[PROFILE_NAME_MAX + 8];    /* its file's name without .conf */
+    char path[1024];                    /* its file */
+    char problem[400];                  /* what is wrong in it ("第 3 行：…"), its path left out */
 } intake_profile_fault;
 
-/* Every *.conf of dir, in name order. NULL with why when the directory
- * cannot be read, a profile is broken (its file and line named) or memory
- * ran out; then fault, when not NULL, names the broken profile. */
-intake_profiles *intake_profiles_load(const char *dir, intake_profile_fault *fault, char *why, size_t whylen);
+/* Every *.conf of dir, in name order: those that parse to be used, the
+ * others set aside with their problem (intake_profiles_set_aside), so one
+ * broken file stops no import of another layout. NULL with why only when
+ * the directory cannot be read, holds no *.conf or memory ran out. */
+intake_profiles *intake_profiles_load(const char *dir, char *why, size_t whylen);
 
 size_t intake_profiles_count(const intake_profiles *self);
 const intake_profile *intake_profiles_at(const intake_profiles *self, size_t i);
-/* The profile called name, or NULL. */
+/* The profile called name, or NULL (none, or set aside). */
 const intake_profile *intake_profiles_find(const intake_profiles *self, const char *name);
+
+/* The profiles set aside, in name order: how many, the i-th (NULL past the
+ * last), the one called name (NULL when none is). */
+size_t intake_profiles_set_aside(const intake_profiles *self);
+const intake_profile_fault *intake_profiles_fault_at(const intake_profiles *self, size_t i);
+const intake_profile_fault *intake_profiles_fault_of(const intake_profiles *self, const char *name);
+
+/* What a profile set aside is, as the clerk at door is told it: at the
+ * terminal its file, what is wrong and to fix it (no restart needed: every
+ * import reads the directory anew); on the import page, its problem and to
+ * ask an administrator (intake_profile_say_broken), its path left out. */
+void intake_profile_fault_text(const intake_profile_fault *f, intake_door door, char *out, size_t outlen);
+
+/* Every profile set aside, one intake_profile_fault_text() a line, into
+ * out ("" when none). Returns how many. */
+size_t intake_profiles_faults_text(const intake_profiles *self, intake_door door, char *out, size_t outlen);
 
 void intake_profiles_destroy(intake_profiles **self);
 

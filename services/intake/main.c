@@ -288,7 +288,7 @@ static void on_view(service *s, const bus_request *req, const auth_principal *wh
     (void)who;
     if (!rq || strcmp(rq->name, "profiles") != 0 || rq->n_args > 1)
         snprintf(why, sizeof why, "工单受理服务只给导入模板的视图（profiles [模板名]）：请用 jiesu profiles [模板名] 查看");
-    else if ((set = intake_profiles_load(in->opts.profiles_dir, NULL, why, sizeof why)))
+    else if ((set = intake_profiles_load(in->opts.profiles_dir, why, sizeof why)))
         reply = intake_reply_profiles(set, rq->n_args ? rq->args[0] : NULL, why, sizeof why);
     if (reply)
         bus_server_reply(s->server, req, "view.reply", &reply->base);

@@ -48,7 +48,7 @@ typedef struct {
     int64_t           taken;        /* bytes of the file taken */
     int               checked;      /* the first piece came: the sender was looked at */
     int               status;       /* 0 while all is well; else the answer's, with msg */
-    char              msg[1200];
+    char              msg[IMPORT_CLIENT_REFUSAL_BYTES + 200];   /* intake's refusal, the file named */
 } upload;
 
 static void upload_free(void *p)
@@ -159,7 +159,7 @@ static void say_failure(upload *up, int code, const char *err)
 /* Sends the full chunk. 0, or -1 with the refusal. */
 static int send_chunk(upload *up)
 {
-    char err[1024];
+    char err[IMPORT_CLIENT_REFUSAL_BYTES];
     if (import_client_send(&up->up, up->buf, up->held, err, sizeof err) < 0) {
         log_info("web: import of %s: chunk at %" PRId64 " refused: %s", up->file_name, up->up.sent, err);
         say_failure(up, up->up.code, err);
@@ -431,7 +431,7 @@ void web_import_page(const web_import *w, PGconn *pg, const web_user *u, const h
 void web_import_post(const web_import *w, PGconn *pg, const web_user *u, const http_request *req,
                      http_response *resp)
 {
-    char err[1024];
+    char err[IMPORT_CLIENT_REFUSAL_BYTES];
     Jiesu__ImportReply *reply = NULL;
     upload *up = http_request_state(req);
     if (!clerk_only(u, req, resp) || web_auth_csrf(u, req, resp) < 0)

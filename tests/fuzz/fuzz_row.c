@@ -47,7 +47,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     char why[600];
     (void)argc;
     (void)argv;
-    profiles = intake_profiles_load("data/profiles", NULL, why, sizeof why);
+    profiles = intake_profiles_load("data/profiles", why, sizeof why);
     if (!profiles) {
         fprintf(stderr, "fuzz_row: %s (run from the repository)\n", why);
         exit(1);

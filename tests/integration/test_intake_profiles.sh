@@ -10,11 +10,14 @@
 # time and its own (jiesu manual, show); and every message
 # a clerk acts on: all missing columns at once with the closest headers, the
 # unused columns, unmapped hotline categories (and routing's reason), a dry
-# run that stores nothing, a damaged file losing only its damaged rows.
+# run that stores nothing, a damaged file losing only its damaged rows; a
+# profile that does not parse set aside, the others used, until it is fixed.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_intake_profiles
-harness_services_start
+profiles=$HARNESS_DIR/intake-profiles      # the shipped ones, and one broken at the end
+rm -rf "$profiles"; mkdir -p "$profiles"; cp "$REPO"/data/profiles/*.conf "$profiles"
+harness_services_start "intake.profiles_dir = $profiles"
 jiesu() { as_role clerk "$JIESU_BIN/jiesu" "$@"; }
 dir=$HARNESS_DIR/intake_profiles
 rm -rf "$dir"; mkdir -p "$dir"
@@ -252,4 +255,26 @@ check "jiesu profiles 12345 prints a copy to save: a comment saying what to do, 
 "$JIESU_BIN/../tools/bus_call" "$(user_key test-clerk clerk)" intake view.request >"$dir/view.out" 2>&1
 check "a view intake has not is refused in Chinese, saying which it has" \
     grep -q '^error: 工单受理服务只给导入模板的视图（profiles \[模板名\]）：请用 jiesu profiles \[模板名\] 查看$' "$dir/view.out"
+
+# --- a profile that does not parse (an administrator's typo) ----------------
+# Set aside with its file, line and problem, the others used: before, every
+# import stopped on it, whatever the file's layout.
+printf 'timezone = America/New_York\ndates = mdy\nencoding = latin1\nticket_no = Key\ncalled_at = Opened\ncontent = Problem + Problem Detail\n' \
+    >"$profiles/typo.conf"
+typo="导入模板 typo 有问题，暂不能用：文件 $profiles/typo.conf：第 3 行：编码“latin1”不认识：可写 auto、utf-8 或 gb18030。改好这个文件即可，不必重启工单受理服务"
+printf '工单编号,来电时间,诉求内容\nT1,2024-04-16 08:00,井盖缺失\n' >"$dir/beside.csv"
+jiesu import "$dir/beside.csv" >"$dir/beside.out" 2>&1
+check "a file another profile fits imports beside a broken profile" \
+    grep -q "beside.csv：共 1 行，新存 1 件，.*导入模板 12345（按表头选定）" "$dir/beside.out"
+jiesu import --profile typo "$dir/renamed.csv" >"$dir/typo-named.out" 2>&1
+check "the broken profile named is refused" test $? -ne 0
+check "… with its file, line and what to write" grep -qF "$typo" "$dir/typo-named.out"
+jiesu import "$dir/renamed.csv" >"$dir/typo-none.out" 2>&1
+check "a file no usable profile fits is refused, the closest named" \
+    grep -q "renamed.csv：没有哪个导入模板对得上表头（现有模板：12345、nyc311、wenzheng）；导入模板 nyc311（最接近的）" "$dir/typo-none.out"
+check "… and the profile set aside, which it may have been exported for" sh -c \
+    "grep -q '^另有 1 个导入模板有问题、暂不能用，这个文件也许正该用它导入：$' '$dir/typo-none.out' && grep -qF '$typo' '$dir/typo-none.out'"
+sed -i 's/^encoding = latin1$/encoding = auto/' "$profiles/typo.conf"
+jiesu import --profile typo "$dir/renamed.csv" >"$dir/fixed.out" 2>&1
+check "fixed, it is used without restarting intake" grep -q "renamed.csv：共 1 行，新存 0 件，重复 1 行（工单号已入库）.*导入模板 typo（按 --profile 指定）" "$dir/fixed.out"
 harness_services_stop

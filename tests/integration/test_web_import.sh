@@ -11,7 +11,8 @@
 # (saying the limit and that jiesu import takes it), a file of another
 # kind and a file intake cannot read (in intake's words, teaching what the
 # page offers rather than jiesu import's options), nothing stored by any of
-# them.
+# them; a profile that does not parse is set aside, the others used, until
+# it is fixed.
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
@@ -193,11 +194,26 @@ check "… is the profile's to fix there" \
     said '导入模板 utf8 有问题：它规定文件按 UTF-8 编码读，这个文件的表头行第 1 列第 1 个字符起却不是 UTF-8 文本'
 check "… in those words alone" broken utf8
 rm "$profiles/utf8.conf"
-printf 'timezone = Asia/Shanghai\ndates = ymd\nencoding = latin1\nticket_no = 工单编号\ncalled_at = 来电时间\ncontent = 诉求内容\n' \
+# A profile that does not parse is set aside, the others used: before, every
+# upload stopped on it and the page could not list the profiles at all.
+printf 'timezone = Asia/Shanghai\ndates = ymd\nencoding = latin1\nticket_no = 编号\ncalled_at = 受理日期\ncontent = 事项\n' \
     >"$profiles/broken.conf"
-check_eq "a profile that does not parse" 409 "$(upload "$jar" "$WEB_DIR/calls.csv")"
+printf '编号,受理日期,事项\r\nSX1,2021-05-30 10:58,井盖缺失\r\n' >"$WEB_DIR/other.csv"
+check_eq "beside a profile that does not parse, the import page opens" 200 "$(web_get "$jar" /work/import)"
+check "… listing the others" grep -q '<option value="12345"' "$WEB_DIR/body"
+check_eq "a file another profile fits is read with it" 200 "$(upload "$jar" "$WEB_DIR/calls.csv" dry_run=1)"
+check "… the profile its header chose" said '导入模板 12345（按表头选定）'
+check_eq "the broken profile chosen" 409 "$(PROFILE=broken upload "$jar" "$WEB_DIR/calls.csv")"
 check "… is named with its line's problem" said '导入模板 broken 有问题：第 3 行：编码“latin1”不认识'
 check "… in those words alone" broken broken
+check_eq "a file no usable profile fits" 409 "$(upload "$jar" "$WEB_DIR/other.csv")"
+check "… names the broken one, which it may have been exported for" sh -c \
+    "grep -q '没有哪个导入模板对得上表头' '$WEB_DIR/answer.html' &&
+     grep -q '另有 1 个导入模板有问题、暂不能用，这个文件也许正该用它导入' '$WEB_DIR/answer.html'"
+check "… in those words alone" broken broken
+sed -i 's/^encoding = latin1$/encoding = auto/' "$profiles/broken.conf"
+check_eq "fixed, without restarting intake, it reads its file" 200 "$(upload "$jar" "$WEB_DIR/other.csv" dry_run=1)"
+check "… by its header" said '导入模板 broken（按表头选定）'
 rm "$profiles/broken.conf"
 check_eq "… none of them stored anything either" 2 "$(sql "SELECT count(*) FROM complaints")"
 

@@ -17,7 +17,7 @@ static int setup(void **state)
 {
     char why[600];
     (void)state;
-    set = intake_profiles_load("data/profiles", NULL, why, sizeof why);
+    set = intake_profiles_load("data/profiles", why, sizeof why);
     return set ? 0 : -1;
 }
 

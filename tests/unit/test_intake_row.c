@@ -30,7 +30,7 @@ static int setup(void **state)
     char err[256];
     for (int i = 0; i < NCOLS; i++)
         lens[i] = strlen(HEADER[i]);
-    fx.set = intake_profiles_load("data/profiles", NULL, err, sizeof err);
+    fx.set = intake_profiles_load("data/profiles", err, sizeof err);
     fx.map = fx.set ? intake_columns_new(intake_profiles_find(fx.set, "12345"), HEADER, lens, NCOLS) : NULL;
     csv_options lim = {.max_field = 32767, .max_fields = 1024, .max_record = 1 << 22};
     fx.rows = intake_row_new(&lim);

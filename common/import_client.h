@@ -37,6 +37,14 @@
 #define IMPORT_CLIENT_MISMATCH (-1)     /* the code of an answer intake should not have given: to fetch again */
 #define IMPORT_CLIENT_REFUSAL_BYTES 4096 /* intake's refusal of a file at most (the bus's error message's) */
 
+/* The table of intake's profiles view (view.request "profiles", `jiesu
+ * profiles`), which the import page reads for its 导入模板 list: a row a
+ * profile, its name, whether it can be used (IMPORT_PROFILE_USABLE, or why
+ * not in a word: set aside, its file broken), and its description, or for
+ * one set aside its problem ("第 3 行：…", no path). */
+enum { IMPORT_PROFILE_NAME, IMPORT_PROFILE_STATE, IMPORT_PROFILE_NOTE = 7, IMPORT_PROFILE_COLUMNS };
+#define IMPORT_PROFILE_USABLE "可用"
+
 /* Sends msg ("import.upload" or "rejects.fetch", type) to intake. last: the
  * upload's last chunk, whose answer comes after the import (the wait is
  * the silence between its progress reports). 0 with *reply (the caller's

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "import_client.h"
 #include "intake_dates.h"
 #include "view.h"
 
@@ -174,23 +175,50 @@ Jiesu__ImportProgress *intake_reply_started(const intake_result *res)
 
 /* ---- the profiles view ---- */
 
+/* t with the row cells added; NULL, t freed, when memory ran out (t NULL: NULL). */
+static Jiesu__Table *profiles_row(Jiesu__Table *t, const char *const cells[IMPORT_PROFILE_COLUMNS])
+{
+    if (t && view_table_add(t, cells) < 0)
+        jiesu__table__free_unpacked(t, NULL), t = NULL;
+    return t;
+}
+
+/* The profiles of set, those set aside after the others, each with its problem. */
 static Jiesu__Table *profiles_table(const intake_profiles *set)
 {
-    static const char *const cols[] = {"模板", "时区", "日期格式", "工单编号", "来电时间", "诉求内容", "说明"};
-    Jiesu__Table *t = table_new("导入模板", "lllllll", cols, 7, 0);
+    static const char *const cols[IMPORT_PROFILE_COLUMNS] = {
+        "模板", "能否使用", "时区", "日期格式", "工单编号", "来电时间", "诉求内容", "说明"};
+    Jiesu__Table *t = table_new("导入模板", "llllllll", cols, IMPORT_PROFILE_COLUMNS, 0);
     for (size_t i = 0; t && i < intake_profiles_count(set); i++) {
         const intake_profile *p = intake_profiles_at(set, i);
         char dates[160], tk[300], ca[300], co[300];
         intake_date_formats_text(p->dates, 0, dates, sizeof dates);
-        const char *cells[] = {p->name, p->timezone, dates,
+        const char *cells[] = {p->name, IMPORT_PROFILE_USABLE, p->timezone, dates,
                                intake_profile_alts_text(p, COL_TICKET_NO, tk, sizeof tk),
                                intake_profile_alts_text(p, COL_CALLED_AT, ca, sizeof ca),
                                intake_profile_alts_text(p, COL_CONTENT, co, sizeof co),
                                p->description ? p->description : ""};
-        if (view_table_add(t, cells) < 0)
-            jiesu__table__free_unpacked(t, NULL), t = NULL;
+        t = profiles_row(t, cells);
+    }
+    for (size_t i = 0; t && i < intake_profiles_set_aside(set); i++) {
+        const intake_profile_fault *f = intake_profiles_fault_at(set, i);
+        const char *cells[] = {f->name, "有问题，暂不能用", "", "", "", "", "", f->problem};
+        t = profiles_row(t, cells);
     }
     return t;
+}
+
+/* The note under the profiles: how one is chosen, then each profile set
+ * aside with its file and what to fix. NULL when out of memory. */
+static char *profiles_note(const intake_profiles *set)
+{
+    char aside[4000];
+    char *note = NULL;
+    intake_profiles_faults_text(set, INTAKE_AT_TERMINAL, aside, sizeof aside);
+    if (asprintf(&note, "表头只对得上一个模板的文件就按那个模板读；否则用 jiesu import --profile 模板名 文件%s%s",
+                 *aside ? "\n" : "", aside) < 0)
+        return NULL;
+    return note;
 }
 
 /* One profile's text to copy, as a reply's note: a comment line saying what
@@ -211,15 +239,18 @@ static char *profile_text_note(const intake_profile *p)
 Jiesu__ViewReply *intake_reply_profiles(const intake_profiles *set, const char *name, char *why, size_t whylen)
 {
     const intake_profile *p = name ? intake_profiles_find(set, name) : NULL;
-    if (name && !p) {
+    const intake_profile_fault *fault = name && !p ? intake_profiles_fault_of(set, name) : NULL;
+    if (fault)
+        intake_profile_fault_text(fault, INTAKE_AT_TERMINAL, why, whylen);
+    else if (name && !p)
         snprintf(why, whylen, "没有名为 %s 的导入模板（jiesu profiles 列出全部模板）", name);
+    if (name && !p)
         return NULL;
-    }
     Jiesu__ViewReply *r = malloc(sizeof *r);
     if (!r || !(jiesu__view_reply__init(r), r->tables = calloc(2, sizeof *r->tables))
         || (p ? !(r->note = profile_text_note(p))
               : !(r->tables[r->n_tables++] = profiles_table(set))
-                    || !(r->note = strdup("表头只对得上一个模板的文件就按那个模板读；否则用 jiesu import --profile 模板名 文件")))) {
+                    || !(r->note = profiles_note(set)))) {
         snprintf(why, whylen, "内存不足");
         if (r)
             jiesu__view_reply__free_unpacked(r, NULL);

@@ -21,9 +21,10 @@ Jiesu__ImportReply *intake_reply_import(const intake_result *res, int dry_run, i
 /* The import.progress sent once the header is mapped: profile and warnings. */
 Jiesu__ImportProgress *intake_reply_started(const intake_result *res);
 
-/* The profiles of set as a view: all of them, or the one called name (its
- * fields and its text, to copy into a profile of one's own). NULL with why
- * (no such profile, out of memory). */
+/* The profiles of set as a view: all of them, those set aside marked with
+ * their problem and, in the note, their file and what to fix; or the one
+ * called name (its fields and its text, to copy into a profile of one's
+ * own). NULL with why (no such profile, one set aside, out of memory). */
 Jiesu__ViewReply *intake_reply_profiles(const intake_profiles *set, const char *name, char *why, size_t whylen);
 
 #endif

@@ -277,11 +277,24 @@ static void on_rejects(service *s, const bus_request *req, const auth_principal 
         jiesu__rejects_request__free_unpacked(rq, NULL);
 }
 
+/* The ping's warning (`jiesu status`): import profiles set aside, each with
+ * its file and what is wrong, so an administrator learns of a broken one
+ * before a clerk's import needs it. */
+static void profiles_warning(service *s, char *out, size_t cap)
+{
+    intake *in = s->user;
+    char why[600];
+    intake_profiles *set = intake_profiles_load(in->opts.profiles_dir, why, sizeof why);
+    if (set)
+        intake_profiles_faults_text(set, INTAKE_AT_TERMINAL, out, cap);
+    intake_profiles_destroy(&set);
+}
+
 /* `jiesu profiles [NAME]`: the import profiles, or one of them, as a view. */
 static void on_view(service *s, const bus_request *req, const auth_principal *who)
 {
     intake *in = s->user;
-    char why[1024] = "";
+    char why[2000] = "";
     Jiesu__ViewRequest *rq = BUS_UNPACK(view_request, req->env);
     intake_profiles *set = NULL;
     Jiesu__ViewReply *reply = NULL;
@@ -313,6 +326,7 @@ int main(int argc, char **argv)
     int rc = 1;
     if (svc_start(&s, "intake", argc, argv, ROUTES, &in) == 0 && start_files(&in, &s) == 0) {
         configure(&in, &s);
+        s.warning = profiles_warning;
         start_open311(&in, &s);
         if (ensure_route(&in, &s) < 0)
             log_warn("starting without Redis; imports will still be routed by the reconciler");

@@ -225,8 +225,47 @@ static int clerk_only(const web_user *u, const http_request *req, http_response 
     return 0;
 }
 
+/* A profile of intake's profiles view as the form's option: a profile set
+ * aside (its file broken) shown, but not to be chosen. */
+static void profile_option(FILE *f, char *const *cells, const char *chosen)
+{
+    int usable = strcmp(cells[IMPORT_PROFILE_STATE], IMPORT_PROFILE_USABLE) == 0;
+    const char *name = cells[IMPORT_PROFILE_NAME], *note = cells[IMPORT_PROFILE_NOTE];
+    fputs("<option value=\"", f);
+    text_html_escape(f, name);
+    fprintf(f, "\"%s>", !usable ? " disabled" : chosen && strcmp(chosen, name) == 0 ? " selected" : "");
+    text_html_escape(f, name);
+    if (!usable) {
+        fputs("（有问题，暂不能用）", f);
+    } else if (*note) {
+        fputs("：", f);
+        text_html_escape(f, note);
+    }
+    fputs("</option>", f);
+}
+
+/* Each profile set aside, in a sentence under the list: its problem, and
+ * that an administrator is to fix it (the clerk cannot). */
+static void profile_problems(FILE *f, const Jiesu__Table *t)
+{
+    for (size_t i = 0; i < t->n_rows; i++) {
+        char *const *cells = t->rows[i]->cells;
+        if (t->rows[i]->n_cells < IMPORT_PROFILE_COLUMNS ||
+            strcmp(cells[IMPORT_PROFILE_STATE], IMPORT_PROFILE_USABLE) == 0)
+            continue;
+        fputs("<p class=\"hint\">导入模板 ", f);
+        text_html_escape(f, cells[IMPORT_PROFILE_NAME]);
+        fputs(" 有问题，暂不能用：", f);
+        text_html_escape(f, cells[IMPORT_PROFILE_NOTE]);
+        fputs("。模板只有系统管理员能改，导入页面上改不了：请系统管理员修好导入模板 ", f);
+        text_html_escape(f, cells[IMPORT_PROFILE_NAME]);
+        fputs("；修好后刷新这个页面就能选用。</p>", f);
+    }
+}
+
 /* The import profiles intake knows, as the form's options: first the
- * file's header deciding, as jiesu import does unless told. */
+ * file's header deciding, as jiesu import does unless told; those set
+ * aside named with their problem. */
 static void profile_options(FILE *f, const web_import *w, const web_user *u, const char *chosen)
 {
     char err[600];
@@ -242,22 +281,13 @@ static void profile_options(FILE *f, const web_import *w, const web_user *u, con
     else
         log_warn("web: import profiles for %s: %s", u->who.name, env ? env->type : err);
     const Jiesu__Table *t = r && r->n_tables ? r->tables[0] : NULL;
-    for (size_t i = 0; t && i < t->n_rows; i++) {
-        const Jiesu__Row *row = t->rows[i];
-        if (row->n_cells < 7)
-            continue;
-        fputs("<option value=\"", f);
-        text_html_escape(f, row->cells[0]);
-        fprintf(f, "\"%s>", chosen && strcmp(chosen, row->cells[0]) == 0 ? " selected" : "");
-        text_html_escape(f, row->cells[0]);
-        if (*row->cells[6]) {
-            fputs("：", f);
-            text_html_escape(f, row->cells[6]);
-        }
-        fputs("</option>", f);
-    }
+    for (size_t i = 0; t && i < t->n_rows; i++)
+        if (t->rows[i]->n_cells >= IMPORT_PROFILE_COLUMNS)
+            profile_option(f, t->rows[i]->cells, chosen);
     fputs("</select></label>", f);
-    if (!t)
+    if (t)
+        profile_problems(f, t);
+    else
         fputs("<p class=\"hint\">暂时读不到工单受理服务的导入模板，只能按文件的表头自动选择。</p>", f);
     if (r)
         jiesu__view_reply__free_unpacked(r, NULL);

@@ -258,7 +258,7 @@ check "a view intake has not is refused in Chinese, saying which it has" \
 
 # --- a profile that does not parse (an administrator's typo) ----------------
 # Set aside with its file, line and problem, the others used: before, every
-# import stopped on it, whatever the file's layout.
+# import stopped on it, whatever the file's layout, and jiesu profiles too.
 printf 'timezone = America/New_York\ndates = mdy\nencoding = latin1\nticket_no = Key\ncalled_at = Opened\ncontent = Problem + Problem Detail\n' \
     >"$profiles/typo.conf"
 typo="导入模板 typo 有问题，暂不能用：文件 $profiles/typo.conf：第 3 行：编码“latin1”不认识：可写 auto、utf-8 或 gb18030。改好这个文件即可，不必重启工单受理服务"
@@ -274,7 +274,22 @@ check "a file no usable profile fits is refused, the closest named" \
     grep -q "renamed.csv：没有哪个导入模板对得上表头（现有模板：12345、nyc311、wenzheng）；导入模板 nyc311（最接近的）" "$dir/typo-none.out"
 check "… and the profile set aside, which it may have been exported for" sh -c \
     "grep -q '^另有 1 个导入模板有问题、暂不能用，这个文件也许正该用它导入：$' '$dir/typo-none.out' && grep -qF '$typo' '$dir/typo-none.out'"
+jiesu profiles >"$dir/typo-profiles.out" 2>&1
+check "jiesu profiles lists the others and the broken one, unusable with its problem" sh -c \
+    "grep -q '^12345  *可用' '$dir/typo-profiles.out' &&
+     grep -q '^typo  *有问题，暂不能用 .*第 3 行：编码“latin1”不认识：可写 auto、utf-8 或 gb18030$' '$dir/typo-profiles.out' &&
+     grep -qF '$typo' '$dir/typo-profiles.out'"
+jiesu profiles typo >"$dir/typo-profile.out" 2>&1
+check "jiesu profiles typo is refused" test $? -ne 0
+check "… saying its problem" grep -qF "$typo" "$dir/typo-profile.out"
+"$JIESU_BIN/jiesu" status >"$dir/status.out" 2>&1
+check "jiesu status warns of it, before any import needs it" grep -qF "提醒（工单受理服务）：$typo" "$dir/status.out"
 sed -i 's/^encoding = latin1$/encoding = auto/' "$profiles/typo.conf"
+jiesu profiles >"$dir/fixed-profiles.out" 2>&1
+check "fixed, it is listed usable without restarting intake" sh -c \
+    "grep -q '^typo  *可用  *America/New_York' '$dir/fixed-profiles.out' && ! grep -q '有问题' '$dir/fixed-profiles.out'"
 jiesu import --profile typo "$dir/renamed.csv" >"$dir/fixed.out" 2>&1
-check "fixed, it is used without restarting intake" grep -q "renamed.csv：共 1 行，新存 0 件，重复 1 行（工单号已入库）.*导入模板 typo（按 --profile 指定）" "$dir/fixed.out"
+check "… and used" grep -q "renamed.csv：共 1 行，新存 0 件，重复 1 行（工单号已入库）.*导入模板 typo（按 --profile 指定）" "$dir/fixed.out"
+"$JIESU_BIN/jiesu" status >"$dir/fixed-status.out" 2>&1
+check "… and jiesu status no longer warns" sh -c "! grep -q '导入模板' '$dir/fixed-status.out'"
 harness_services_stop

@@ -11,8 +11,8 @@
 # (saying the limit and that jiesu import takes it), a file of another
 # kind and a file intake cannot read (in intake's words, teaching what the
 # page offers rather than jiesu import's options), nothing stored by any of
-# them; a profile that does not parse is set aside, the others used, until
-# it is fixed.
+# them; a profile that does not parse is listed as not to be chosen with its
+# problem, the others used, until it is fixed.
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
@@ -200,7 +200,13 @@ printf 'timezone = Asia/Shanghai\ndates = ymd\nencoding = latin1\nticket_no = �
     >"$profiles/broken.conf"
 printf '编号,受理日期,事项\r\nSX1,2021-05-30 10:58,井盖缺失\r\n' >"$WEB_DIR/other.csv"
 check_eq "beside a profile that does not parse, the import page opens" 200 "$(web_get "$jar" /work/import)"
-check "… listing the others" grep -q '<option value="12345"' "$WEB_DIR/body"
+check "… listing the profiles, the broken one not to be chosen" sh -c \
+    "grep -q '<option value=\"12345\"' '$WEB_DIR/body' &&
+     grep -q '<option value=\"broken\" disabled>broken（有问题，暂不能用）</option>' '$WEB_DIR/body'"
+check "… its problem in a sentence, for an administrator to fix" grep -q \
+    '导入模板 broken 有问题，暂不能用：第 3 行：编码“latin1”不认识：可写 auto、utf-8 或 gb18030。模板只有系统管理员能改，导入页面上改不了：请系统管理员修好导入模板 broken' \
+    "$WEB_DIR/body"
+check "… never its file" fails grep -q "$profiles" "$WEB_DIR/body"
 check_eq "a file another profile fits is read with it" 200 "$(upload "$jar" "$WEB_DIR/calls.csv" dry_run=1)"
 check "… the profile its header chose" said '导入模板 12345（按表头选定）'
 check_eq "the broken profile chosen" 409 "$(PROFILE=broken upload "$jar" "$WEB_DIR/calls.csv")"
@@ -212,7 +218,9 @@ check "… names the broken one, which it may have been exported for" sh -c \
      grep -q '另有 1 个导入模板有问题、暂不能用，这个文件也许正该用它导入' '$WEB_DIR/answer.html'"
 check "… in those words alone" broken broken
 sed -i 's/^encoding = latin1$/encoding = auto/' "$profiles/broken.conf"
-check_eq "fixed, without restarting intake, it reads its file" 200 "$(upload "$jar" "$WEB_DIR/other.csv" dry_run=1)"
+check_eq "fixed, without restarting intake" 200 "$(web_get "$jar" /work/import)"
+check "… it may be chosen" sh -c "grep -q '<option value=\"broken\">' '$WEB_DIR/body' && ! grep -q 'disabled\|（有问题，暂不能用）' '$WEB_DIR/body'"
+check_eq "… and reads its file" 200 "$(upload "$jar" "$WEB_DIR/other.csv" dry_run=1)"
 check "… by its header" said '导入模板 broken（按表头选定）'
 rm "$profiles/broken.conf"
 check_eq "… none of them stored anything either" 2 "$(sql "SELECT count(*) FROM complaints")"

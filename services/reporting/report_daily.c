@@ -14,12 +14,13 @@
 #define DAY "$5::date"
 
 /* $1 districts, $2 start of the day, $3 its end, $4 min(end, now())
- * (report_bounds), $5 the day, $6 time zone. A deadline or event without a
- * unit counts for the order's active units; an alert for the unit it counts
- * for (alerts_counted, migration 059), as in jiesu report and on the wall board. A
- * deadline whose clock stopped before its due time (an order waiting or
- * returned) is not due, today or overdue (deadline_fell_due, migration 043):
- * its due time moves when the clock runs again.
+ * (report_bounds), $5 the day, $6 time zone. Each deadline, closing and
+ * alert counts for the one unit it counts for (deadlines_counted, migration
+ * 062; closings_counted, 064; alerts_counted, 059): its own, else the order's
+ * active owner, never a co-handler, as in the bulletin, jiesu report and on
+ * the wall board. A deadline whose clock stopped before its due time (an
+ * order waiting or returned) is not due, today or overdue (deadline_fell_due,
+ * migration 043): its due time moves when the clock runs again.
  *
  * In progress and overdue come from the resolve deadlines of every day the
  * orders in progress started on, by the day they started (report_sheet_days,
@@ -50,42 +51,27 @@ static const char DAILY_SQL[] =
     "    SELECT unit_id, sum(open) FILTER (WHERE until_day > " DAY ") AS in_progress,"
     "           sum(open) FILTER (WHERE until_day > " DAY " AND due_day < timezone($6, " TE ")::date) AS overdue"
     "    FROM sheet GROUP BY unit_id"
-    "), d0 AS ("
-    "    SELECT d.complaint_id, d.unit_id, d.kind = 'accept' AND d.started_at >= " T0 " AS is_new,"
+    "), dl AS ("
+    "    SELECT d.counts_for AS unit_id, d.kind = 'accept' AND d.started_at >= " T0 " AS is_new,"
     "           d.kind = 'resolve' AND d.due_at >= " T0 " AND d.due_at < " T1 " AS due_today, false AS due_late"
-    "    FROM deadlines d"
+    "    FROM deadlines_counted d"
     "    WHERE ((d.kind = 'accept' AND d.started_at >= " T0 " AND d.started_at < " T1 ")"
     "           OR (d.kind = 'resolve' AND d.due_at >= " T0 " AND d.due_at < " T1 " AND d.started_at < " T1
     "               AND deadline_fell_due(d.paused_at, d.due_at)))"
     "      AND (d.met_at IS NULL OR d.met_at >= " T0 ")"
     "    UNION ALL"          /* due on the end's day before the end, open then */
-    "    SELECT d.complaint_id, d.unit_id, false, false, true FROM deadlines d"
+    "    SELECT d.counts_for, false, false, true FROM deadlines_counted d"
     "    JOIN complaints c ON c.id = d.complaint_id AND c.cycle = d.cycle"
     "    WHERE d.kind = 'resolve' AND d.due_at >= timezone($6, " TE ")::date::timestamp AT TIME ZONE $6"
     "      AND d.due_at < " TE " AND d.started_at < " TE " AND (d.met_at IS NULL OR d.met_at >= " TE ")"
     "      AND deadline_fell_due(d.paused_at, d.due_at)"
-    "), dl AS ("
-    "    SELECT unit_id, is_new, due_today, due_late FROM d0 WHERE unit_id IS NOT NULL"
-    "    UNION ALL"
-    "    SELECT a.unit_id, is_new, due_today, due_late FROM d0"
-    "    JOIN assignments a ON a.complaint_id = d0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE d0.unit_id IS NULL"
     "), dla AS ("
     "    SELECT unit_id, count(*) FILTER (WHERE is_new) AS new_orders,"
     "           count(*) FILTER (WHERE due_today) AS due_today, count(*) FILTER (WHERE due_late) AS due_late"
     "    FROM dl GROUP BY unit_id"
-    "), e0 AS ("
-    "    SELECT e.complaint_id, eu.id AS unit_id FROM complaint_events e"
-    "    LEFT JOIN units eu ON eu.code = e.detail->>'unit'"
-    "    WHERE e.event = 'closed' AND e.at >= " T0 " AND e.at < " T1
-    "), tg AS ("
-    "    SELECT unit_id FROM e0 WHERE unit_id IS NOT NULL"
-    "    UNION ALL"
-    "    SELECT a.unit_id FROM e0"
-    "    JOIN assignments a ON a.complaint_id = e0.complaint_id AND a.active AND a.role IN ('owner', 'co')"
-    "    WHERE e0.unit_id IS NULL"
-    "), tga AS ("
-    "    SELECT unit_id, count(*) AS closed FROM tg GROUP BY unit_id"
+    "), tga AS ("                /* orders closed on D, each for the unit it counts for */
+    "    SELECT e.counts_for AS unit_id, count(*) AS closed FROM closings_counted e"
+    "    WHERE e.at >= " T0 " AND e.at < " T1 " GROUP BY 1"
     "), xa AS ("                 /* alerts raised on D, each for the unit it counts for */
     "    SELECT x.counts_for AS unit_id, count(*) AS escalated FROM alerts_counted x"
     "    WHERE x.created_at >= " T0 " AND x.created_at < " T1 " GROUP BY 1"

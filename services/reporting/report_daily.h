@@ -8,10 +8,13 @@
  *                and not met by then (orders the street is working on at the end of D)
  *   due_today    resolve deadlines due on D that had not been met when D began
  *   overdue      in_progress ones whose due time was before the end
- *   closed       `closed` events on D
- *   escalated    alerts raised on D about the street's orders (alerts_counted,
- *                migration 059: as jiesu report and the wall board count them)
- * Deadlines and events are attributed to units as in report_metrics.c.
+ *   closed       `closed` events on D (orders closed, 销号)
+ *   escalated    alerts raised on D about the street's orders
+ * Each deadline, closing and alert counts for one unit, the one it counts for
+ * in the bulletin, jiesu report and on the wall board (deadlines_counted,
+ * closings_counted, alerts_counted: migrations 062, 064, 059): its own, else
+ * the order's active owner. An order a unit only co-handles counts nowhere
+ * in its row.
  * The rows are malloc'd; free them with report_daily_free().
  */
 #ifndef JIESU_REPORT_DAILY_H

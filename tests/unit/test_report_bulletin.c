@@ -7,7 +7,8 @@
  * naming alerts 告警 as every other page does, time spent waiting never
  * counted as late (in the metrics, the list and the daily sheet), and a
  * unit's alerts counted alike on the daily sheet, in jiesu report and in the
- * list, and an overdue deadline listed under the unit the metrics charge.
+ * list, an overdue deadline listed under the unit the metrics charge, and the
+ * daily sheet counting deadlines and closings for the units the bulletin does.
  *
  * Needs JIESU_TEST_PG (a migrated database); what each test adds is rolled back after it.
  */
@@ -490,6 +491,16 @@ static void test_alerts_counted_alike(void **state)
                  " 4 (and W2's), 1 (E0's)", daily, report, east);
 }
 
+/* The codes of the units the list names ticket under, comma-separated, into
+ * units (cap bytes). */
+static void listed_under(const report_bulletin *b, const char *ticket, char *units, size_t cap)
+{
+    *units = '\0';
+    for (size_t i = 0; i < b->n_orders; i++)
+        if (strcmp(b->orders[i].ticket, ticket) == 0)
+            snprintf(units + strlen(units), cap - strlen(units), "%s%s", *units ? "," : "", b->orders[i].unit_code);
+}
+
 /* The list names an order under the unit its alert counts for, as every
  * count of alerts does (alerts_counted, migration 059): a repeat alert on FX-S1 (南街道's,
  * 城管局 co-handling) names no unit, so it counts for the owner, 南街道, only.
@@ -501,11 +512,8 @@ static void test_alert_listed_where_counted(void **state)
                 " SELECT c.id, 'repeat', 1, NULL, 'fixture', 'fixture', '2026-11-19 11:00+08'"
                 " FROM complaints c WHERE c.ticket_no = 'FX-S1'");
     report_bulletin *b = build(pg, "2026-W47");
-    char units[256] = "";
-    for (size_t i = 0; i < b->n_orders; i++)
-        if (strcmp(b->orders[i].ticket, "FX-S1") == 0)
-            snprintf(units + strlen(units), sizeof units - strlen(units), "%s%s", *units ? "," : "",
-                     b->orders[i].unit_code);
+    char units[256];
+    listed_under(b, "FX-S1", units, sizeof units);
     if (strcmp(units, SOUTH) != 0)
         fail_msg("FX-S1 listed under %s; expected " SOUTH " (南街道, its owner) only", *units ? units : "no unit");
     report_bulletin_free(&b);
@@ -522,14 +530,81 @@ static void test_deadline_listed_where_counted(void **state)
     exec_ok(pg, "UPDATE deadlines d SET met_at = '2026-11-19 16:00+08' FROM complaints c"
                 " WHERE c.id = d.complaint_id AND c.ticket_no = 'FX-S1' AND d.kind = 'resolve'");
     report_bulletin *b = build(pg, "2026-W47");
-    char units[256] = "";
-    for (size_t i = 0; i < b->n_orders; i++)
-        if (strcmp(b->orders[i].ticket, "FX-S1") == 0)
-            snprintf(units + strlen(units), sizeof units - strlen(units), "%s%s", *units ? "," : "",
-                     b->orders[i].unit_code);
+    char units[256];
+    listed_under(b, "FX-S1", units, sizeof units);
     if (strcmp(units, SOUTH) != 0)
         fail_msg("FX-S1 listed under %s; expected " SOUTH " (南街道, its owner) only", *units ? units : "no unit");
     report_bulletin_free(&b);
+}
+
+/* The row of street code on day's sheet, into *row. */
+static void sheet_row(PGconn *pg, const char *day, const char *code, report_daily_row *row)
+{
+    report_period p;
+    char err[512] = "";
+    assert_int_equal(report_period_day(&p, day, err, sizeof err), 0);
+    report_daily *d = report_daily_run(pg, "880100", "Asia/Shanghai", &p, err, sizeof err);
+    if (!d)
+        fail_msg("report_daily_run: %s", err);
+    size_t i = 0;
+    while (i < d->n && strcmp(d->rows[i].code, code) != 0)
+        i++;
+    if (i == d->n)
+        fail_msg("no row of %s on the sheet of %s", code, day);
+    *row = d->rows[i];
+    report_daily_free(&d);
+}
+
+/* The daily sheet counts a deadline and a closing for the unit it counts for
+ * in the bulletin (deadlines_counted, closings_counted; migrations 062, 064):
+ * FX-S1 is 南街道's, co-handled by 城管局 and here by 北街道 too; its resolve
+ * deadline has no unit, falls due 11-19 14:10 and stays unmet, and the order
+ * is closed 11-20 (a closing naming no unit). On 11-19 every deadline of 南
+ * and 北 due that day is on the bulletin of that day, so the sheet's 当日到期
+ * and 超期 are the bulletin's due and overdue of each, and its list names S1
+ * under 南 only; 北's 销号 of 11-20 has no S1. The sheet counted S1 for 北
+ * too (in progress, due today, overdue, closed), and its stored rows held
+ * S1's and S2's deadlines for 城管局, which no figure of the bulletin did. */
+static void test_sheet_counts_where_bulletin_does(void **state)
+{
+    PGconn *pg = *state;
+    exec_ok(pg, "UPDATE deadlines d SET met_at = NULL FROM complaints c"
+                " WHERE c.id = d.complaint_id AND c.ticket_no = 'FX-S1' AND d.kind = 'resolve'");
+    exec_ok(pg, "INSERT INTO assignments (complaint_id, unit_id, role, rule, reasons, created_at)"
+                " SELECT c.id, u.id, 'co', 'fixture', 'fixture', '2026-11-16 14:10+08' FROM complaints c, units u"
+                " WHERE c.ticket_no = 'FX-S1' AND u.code = '" NORTH "'");
+    report_period day;
+    char err[512] = "", units[256];
+    assert_int_equal(report_period_day(&day, "2026-11-19", err, sizeof err), 0);
+    report_bulletin *b = build_period(pg, &day, err, sizeof err);
+    if (!b)
+        fail_msg("report_bulletin_build: %s", err);
+    const char *streets[] = {SOUTH, NORTH};
+    for (size_t i = 0; i < 2; i++) {
+        report_daily_row r;
+        sheet_row(pg, "2026-11-19", streets[i], &r);
+        const report_unit *u = report_table_find(b->cur, streets[i]);
+        assert_non_null(u);
+        if (r.due_today != u->n.due || r.overdue != u->overdue)
+            fail_msg("%s on 11-19: the sheet's due today %ld, overdue %ld (in progress %ld); the bulletin's due %ld,"
+                     " overdue %ld", r.name, r.due_today, r.overdue, r.in_progress, u->n.due, u->overdue);
+    }
+    listed_under(b, "FX-S1", units, sizeof units);
+    assert_string_equal(units, SOUTH);
+    report_bulletin_free(&b);
+    report_daily_row south, north;
+    sheet_row(pg, "2026-11-20", SOUTH, &south);
+    sheet_row(pg, "2026-11-20", NORTH, &north);
+    if (south.closed != 1 || north.closed != 0 || north.in_progress != 0)
+        fail_msg("closed on 11-20: 南街道 %ld, 北街道 %ld (in progress %ld); expected 1 (S1), 0, 0", south.closed,
+                 north.closed, north.in_progress);
+    PGresult *res = PQexec(pg, "SELECT count(*) FROM report_sheet_facts(ARRAY['2026-11-16', '2026-11-18']::date[],"
+                               " 'Asia/Shanghai') f JOIN units u ON u.id = f.unit_id WHERE u.code = '" CG "'");
+    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+    if (strcmp(PQgetvalue(res, 0, 0), "0") != 0)
+        fail_msg("城管局 has %s stored row(s) of the sheet for S1's and S2's deadlines; expected none",
+                 PQgetvalue(res, 0, 0));
+    PQclear(res);
 }
 
 /* A unit not ranked says why, the same on the page, in the files and in the
@@ -592,6 +667,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_alerts_counted_alike, savepoint, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_alert_listed_where_counted, savepoint, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_deadline_listed_where_counted, savepoint, rollback_to_savepoint),
+        cmocka_unit_test_setup_teardown(test_sheet_counts_where_bulletin_does, savepoint, rollback_to_savepoint),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -26,11 +26,6 @@
 #define WEB_BOARD_SECONDS 10        /* a read that takes longer is stopped (a thread and a connection each) */
 #define BOARD_LIMIT_SQL "SET LOCAL statement_timeout = " DB_NUM(WEB_BOARD_SECONDS) "000"
 
-/* The unit that owns order c now. */
-#define OWNER_OF(c)                                                                                     \
-    "(SELECT ow.unit_id FROM assignments ow WHERE ow.complaint_id = " c " AND ow.active AND ow.role = 'owner'"  \
-    "  ORDER BY ow.id DESC LIMIT 1)"
-
 #define SEEN_AMONG(ids) WEB_SEEN_AMONG("$2", ids)     /* of orders ids, those the reader may read */
 #define OPEN_ALERTS_ORDERS "SELECT complaint_id FROM alerts WHERE acked_at IS NULL AND complaint_id IS NOT NULL"
 #define QUEUE_STATUSES "status IN ('manual', 'new', 'returned')"
@@ -43,13 +38,13 @@ static const char SQL_BOARD[] =
     "WITH " REPORT_UNITS_IN_SCOPE ", me AS (SELECT unit_id FROM principals WHERE id = $2::int),"
     " od0 AS MATERIALIZED ("          /* each open order's earliest overdue deadline, before asking whether */
     "    SELECT c.id, c.ticket_no, c.category, c.category_raw, d.kind, d.due_at, d.unit_id"  /* the reader sees it */
-    "      FROM complaints c CROSS JOIN LATERAL ("
-    "           SELECT dl.kind, dl.due_at, dl.unit_id FROM deadlines dl"
+    "      FROM complaints c CROSS JOIN LATERAL ("      /* its unit: the one it counts for (deadlines_counted) */
+    "           SELECT dl.kind, dl.due_at, dl.counts_for AS unit_id FROM deadlines_counted dl"
     "            WHERE dl.complaint_id = c.id AND dl.cycle = c.cycle AND dl.met_at IS NULL AND dl.paused_at IS NULL"
     "              AND dl.due_at < (SELECT esc_now()) ORDER BY dl.due_at LIMIT 1) d"
     "     WHERE c.status IN ('dispatched', 'accepted', 'waiting')"
     "), od AS MATERIALIZED ("
-    "    SELECT id, ticket_no, category, category_raw, kind, due_at, coalesce(unit_id, " OWNER_OF("id") ") AS unit_id"
+    "    SELECT id, ticket_no, category, category_raw, kind, due_at, unit_id"
     "      FROM od0 WHERE id IN " SEEN_AMONG("SELECT id FROM od0")
     "), al AS MATERIALIZED ("   /* about orders: an alert about a unit counts for none (alerts_counted) */
     "    SELECT a.id, a.rung, a.created_at, c.ticket_no, c.category, c.category_raw,"

@@ -37,14 +37,16 @@ trap bench_cleanup EXIT
 bench_track() { BENCH_PIDS+=("$1"); }
 
 bench_stack() {
-    local name=$1 redis_port=$2 pg_port=$3 s; shift 3
+    local name=$1 redis_port=$2 pg_port=$3 s started; shift 3
     DIR=$REPO/var/bench/$name
     if [ "${BENCH_KEEP:-}" != 1 ] || [ ! -d "$DIR/stack" ]; then
         "$REPO/scripts/stack.sh" clean "$DIR/stack" >/dev/null 2>&1
         rm -rf "$DIR"
     fi
     mkdir -p "$DIR"
-    eval "$(env "$@" "$REPO/scripts/stack.sh" start "$DIR/stack" "$redis_port" "$pg_port")"
+    started=$(env "$@" "$REPO/scripts/stack.sh" start "$DIR/stack" "$redis_port" "$pg_port") ||
+        { echo "bench $name: 基准测试的 Redis 和 PostgreSQL 没能启动（原因见上；端口 $redis_port、$pg_port 被占用时，先停掉占用的那个）" >&2; exit 1; }
+    eval "$started"
     REDISCLI_AUTH=$(cat "$JIESU_REDIS_PASSWORD_FILE")
     BENCH_PG=$("$REPO/scripts/stack.sh" conninfo "$DIR/stack" admin)
     export REDISCLI_AUTH BENCH_PG

@@ -14,31 +14,18 @@
 
 #include "keys.h"
 #include "test_keys.h"
+#include "test_tmpdir.h"
 
-typedef struct {
-    char dir[64];
-    char path[PATH_MAX];
-} fixture;
+typedef test_tmpdir fixture;
 
 static int setup(void **state)
 {
-    fixture *fx = calloc(1, sizeof *fx);
-    snprintf(fx->dir, sizeof fx->dir, "/tmp/test_keys-XXXXXX");
-    if (!mkdtemp(fx->dir))
-        return -1;
-    snprintf(fx->path, sizeof fx->path, "%s/someone.key", fx->dir);
-    *state = fx;
-    return 0;
+    return test_tmpdir_setup(state, "test_keys", "someone.key");
 }
 
 static int teardown(void **state)
 {
-    fixture *fx = *state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-    int rc = system(cmd);
-    free(fx);
-    return rc == 0 ? 0 : -1;
+    return test_tmpdir_teardown(state);
 }
 
 static void test_secret_file_is_0600_whatever_the_umask(void **state)

@@ -125,6 +125,15 @@ int view_table_add(Jiesu__Table *t, const char *const *cells)
     return -1;
 }
 
+Jiesu__Table *view_table_row(Jiesu__Table *t, const char *const *cells)
+{
+    if (t && view_table_add(t, cells) < 0) {
+        jiesu__table__free_unpacked(t, NULL);
+        t = NULL;
+    }
+    return t;
+}
+
 /* The section's rows as a Table, masked; NULL when out of memory. */
 static Jiesu__Table *table_from(PGresult *res, const view_section *sec)
 {

@@ -109,6 +109,10 @@ int view_table_take_row(Jiesu__Table *t, char **cells);
 /* view_table_take_row() with copies of cells. 0 or -1. */
 int view_table_add(Jiesu__Table *t, const char *const *cells);
 
+/* t with a row of copies of cells added, for building a table row by row;
+ * NULL, t freed, when memory ran out (t NULL: NULL). */
+Jiesu__Table *view_table_row(Jiesu__Table *t, const char *const *cells);
+
 /* Runs def's sections on pg with params ($1 the principal's id, then the
  * arguments) into reply (initialised by the caller, freed with
  * jiesu__view_reply__free_unpacked), masked as each section says. 1 done, 0

@@ -53,8 +53,7 @@ static Jiesu__Table *mapping_table(const intake_result *res, intake_door door)
     for (int f = 0; t && f < COL_COUNT; f++) {
         const char *cells[] = {intake_columns_field_said((intake_field)f, door, field),
                                res->mapping[f]};     /* none: "—", as every empty cell */
-        if (view_table_add(t, cells) < 0)
-            jiesu__table__free_unpacked(t, NULL), t = NULL;
+        t = view_table_row(t, cells);
     }
     return t;
 }
@@ -74,9 +73,7 @@ static Jiesu__Table *row_table(const intake_result *res, const intake_preview_ro
     cols[COL_COUNT] = "附加信息";
     cells[COL_COUNT] = strcmp(p->extra, "{}") == 0 ? "" : p->extra;     /* none reads —, not JSON's {} */
     Jiesu__Table *t = table_new(title, "ll", cols, COL_COUNT + 1, 1);
-    if (t && view_table_add(t, cells) < 0)
-        jiesu__table__free_unpacked(t, NULL), t = NULL;
-    return t;
+    return view_table_row(t, cells);
 }
 
 static Jiesu__Table *rejects_table(const intake_result *res)
@@ -85,8 +82,7 @@ static Jiesu__Table *rejects_table(const intake_result *res)
     Jiesu__Table *t = table_new("最先拒收的几行", "l", cols, 1, 0);
     for (int i = 0; t && i < res->nrejects_shown; i++) {
         const char *cells[] = {res->rejects_shown[i]};
-        if (view_table_add(t, cells) < 0)
-            jiesu__table__free_unpacked(t, NULL), t = NULL;
+        t = view_table_row(t, cells);
     }
     return t;
 }
@@ -175,14 +171,6 @@ Jiesu__ImportProgress *intake_reply_started(const intake_result *res)
 
 /* ---- the profiles view ---- */
 
-/* t with the row cells added; NULL, t freed, when memory ran out (t NULL: NULL). */
-static Jiesu__Table *profiles_row(Jiesu__Table *t, const char *const cells[IMPORT_PROFILE_COLUMNS])
-{
-    if (t && view_table_add(t, cells) < 0)
-        jiesu__table__free_unpacked(t, NULL), t = NULL;
-    return t;
-}
-
 /* The profiles of set, those set aside after the others, each with its problem. */
 static Jiesu__Table *profiles_table(const intake_profiles *set)
 {
@@ -198,12 +186,12 @@ static Jiesu__Table *profiles_table(const intake_profiles *set)
                                intake_profile_alts_text(p, COL_CALLED_AT, ca, sizeof ca),
                                intake_profile_alts_text(p, COL_CONTENT, co, sizeof co),
                                p->description ? p->description : ""};
-        t = profiles_row(t, cells);
+        t = view_table_row(t, cells);
     }
     for (size_t i = 0; t && i < intake_profiles_set_aside(set); i++) {
         const intake_profile_fault *f = intake_profiles_fault_at(set, i);
         const char *cells[] = {f->name, "有问题，暂不能用", "", "", "", "", "", f->problem};
-        t = profiles_row(t, cells);
+        t = view_table_row(t, cells);
     }
     return t;
 }

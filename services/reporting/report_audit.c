@@ -134,10 +134,7 @@ static Jiesu__Table *changes_table(const config *cfg, PGconn *pg, const view_sec
         say_detail(detail, sizeof detail, res, r);
         const char *cells[] = {PQgetvalue(res, r, C_AT), actor_said(res, r),
                                action_name(PQgetvalue(res, r, C_ACTION)), PQgetvalue(res, r, C_SUBJECT), detail};
-        if (view_table_add(t, cells) < 0) {
-            jiesu__table__free_unpacked(t, NULL);
-            t = NULL;
-        }
+        t = view_table_row(t, cells);
     }
     if (!t)
         snprintf(err, errlen, "out of memory");

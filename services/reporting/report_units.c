@@ -96,10 +96,7 @@ static Jiesu__Table *rows_table(const char *title, const view_section *sec, cons
     for (int r = 0; t && rows && r < PQntuples(res); r++) {
         for (size_t c = 0; c < ncols; c++)
             cells[c] = PQgetvalue(res, r, cols[c]);
-        if (view_table_add(t, cells) < 0) {
-            jiesu__table__free_unpacked(t, NULL);
-            t = NULL;
-        }
+        t = view_table_row(t, cells);
     }
     if (!t)
         snprintf(err, errlen, "out of memory");

@@ -51,11 +51,8 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
         const char *cells[] = {names_deadline(PQgetvalue(res, r, D_KIND)), PQgetvalue(res, r, D_CYCLE),
                                PQgetvalue(res, r, D_UNIT), PQgetvalue(res, r, D_DUE), PQgetvalue(res, r, D_MET), state,
                                *rung ? names_rung(rung) : "—"};
-        if (view_table_add(t, cells) < 0) {
-            jiesu__table__free_unpacked(t, NULL);
-            t = NULL;
+        if (!(t = view_table_row(t, cells)))
             snprintf(err, errlen, "out of memory");
-        }
     }
     calendar_destroy(&cal);
     return t;

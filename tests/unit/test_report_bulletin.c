@@ -195,6 +195,24 @@ static void test_orders_show_deadline_and_state(void **state)
     report_bulletin_free(&b);
 }
 
+/* The row of street code on day's sheet, into *row. */
+static void sheet_row(PGconn *pg, const char *day, const char *code, report_daily_row *row)
+{
+    report_period p;
+    char err[512] = "";
+    assert_int_equal(report_period_day(&p, day, err, sizeof err), 0);
+    report_daily *d = report_daily_run(pg, "880100", "Asia/Shanghai", &p, err, sizeof err);
+    if (!d)
+        fail_msg("report_daily_run: %s", err);
+    size_t i = 0;
+    while (i < d->n && strcmp(d->rows[i].code, code) != 0)
+        i++;
+    if (i == d->n)
+        fail_msg("no row of %s on the sheet of %s", code, day);
+    *row = d->rows[i];
+    report_daily_free(&d);
+}
+
 /* Two orders of 东街道 waiting (暂缓办理), their resolve deadlines paused: P1
  * since Thursday 11-19 10:00, before its due time Friday 09:10, so not due
  * (its due time moves when the clock runs again); P2 since Thursday 15:00,
@@ -232,19 +250,11 @@ static void test_waiting_is_not_late(void **state)
         fail_msg("FX-P2 %.1f hours late, expected 5.8 (up to its pause)", p2->hours_late);
     report_bulletin_free(&b);
 
-    report_period day;
-    char err[512] = "";
-    assert_int_equal(report_period_day(&day, "2026-11-20", err, sizeof err), 0);
-    report_daily *d = report_daily_run(pg, "880100", "Asia/Shanghai", &day, err, sizeof err);
-    if (!d)
-        fail_msg("report_daily_run: %s", err);
-    for (size_t i = 0; i < d->n; i++) {
-        const report_daily_row *r = &d->rows[i];
-        if (strcmp(r->code, EAST) == 0 && (r->in_progress != 3 || r->due_today != 0 || r->overdue != 1))
-            fail_msg("东街道 on 11-20: in progress %ld, due today %ld, overdue %ld; expected 3, 0, 1 (P2 only)",
-                     r->in_progress, r->due_today, r->overdue);
-    }
-    report_daily_free(&d);
+    report_daily_row r;
+    sheet_row(pg, "2026-11-20", EAST, &r);
+    if (r.in_progress != 3 || r.due_today != 0 || r.overdue != 1)
+        fail_msg("东街道 on 11-20: in progress %ld, due today %ld, overdue %ld; expected 3, 0, 1 (P2 only)",
+                 r.in_progress, r.due_today, r.overdue);
 }
 
 /* A past week's list says each order's state at the week's end: FX-P3 fell
@@ -445,16 +455,10 @@ static void test_change_says_what_it_is(void **state)
 /* 西街道's alerts (告警次数) on the daily sheet of 11-22 and in jiesu report. */
 static void west_alerts(PGconn *pg, long *daily, long *report, long *east_report)
 {
-    report_period day;
     char err[512] = "";
-    assert_int_equal(report_period_day(&day, "2026-11-22", err, sizeof err), 0);
-    report_daily *d = report_daily_run(pg, "880100", "Asia/Shanghai", &day, err, sizeof err);
-    if (!d)
-        fail_msg("report_daily_run: %s", err);
-    for (size_t i = 0; i < d->n; i++)
-        if (strcmp(d->rows[i].code, WEST) == 0)
-            *daily = d->rows[i].escalated;
-    report_daily_free(&d);
+    report_daily_row row;
+    sheet_row(pg, "2026-11-22", WEST, &row);
+    *daily = row.escalated;
     report_scope scope = {.districts = "880100", .timezone = "Asia/Shanghai"};
     Jiesu__ReportReply *r = report_streets(pg, &scope, err, sizeof err);
     if (!r)
@@ -535,24 +539,6 @@ static void test_deadline_listed_where_counted(void **state)
     if (strcmp(units, SOUTH) != 0)
         fail_msg("FX-S1 listed under %s; expected " SOUTH " (南街道, its owner) only", *units ? units : "no unit");
     report_bulletin_free(&b);
-}
-
-/* The row of street code on day's sheet, into *row. */
-static void sheet_row(PGconn *pg, const char *day, const char *code, report_daily_row *row)
-{
-    report_period p;
-    char err[512] = "";
-    assert_int_equal(report_period_day(&p, day, err, sizeof err), 0);
-    report_daily *d = report_daily_run(pg, "880100", "Asia/Shanghai", &p, err, sizeof err);
-    if (!d)
-        fail_msg("report_daily_run: %s", err);
-    size_t i = 0;
-    while (i < d->n && strcmp(d->rows[i].code, code) != 0)
-        i++;
-    if (i == d->n)
-        fail_msg("no row of %s on the sheet of %s", code, day);
-    *row = d->rows[i];
-    report_daily_free(&d);
 }
 
 /* The daily sheet counts a deadline and a closing for the unit it counts for

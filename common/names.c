@@ -20,16 +20,16 @@ static const code_name STATUSES[] = {
 };
 
 /* The rungs an alert can have, the ladder's then the patterns'; then done. */
+#define NAMES_ROW(code, name) {code, name},
 static const code_name RUNGS[] = {
-    {"remind", "催办"},       {"supervise", "督办"}, {"accountability", "问责预警"}, {"repeat", "重复诉求"},
-    {"rebound", "反弹"},      {"bounce", "反复退单"}, {"unit_overdue", "单位超期率过高"},
+    NAMES_ALERT_RUNGS(NAMES_ROW)
     {"done", "已到最后一级"},   /* a deadline's ladder: no rung left to climb */
 };
 #define ALERT_RUNGS (COUNT(RUNGS) - 1)      /* all but done */
 
 static const code_name CALLBACKS[] = {{"satisfied", "满意"}, {"basic", "基本满意"}, {"unsatisfied", "不满意"}};
 
-static const code_name DEADLINES[] = {{"accept", "签收"}, {"resolve", "办结"}};
+static const code_name DEADLINES[] = {NAMES_DEADLINES(NAMES_ROW)};
 
 static const code_name ROLES[] = {
     {"owner", "主办"}, {"co", "协办"}, {"manual", "待人工派单"}, {"discipline", "纪委监委办理"},

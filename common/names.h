@@ -19,6 +19,21 @@
 /* 待签收 for "dispatched" … */
 const char *names_status(const char *status);
 
+/* The alert rungs, the ladder's then the patterns', and the deadlines'
+ * kinds, as X(code, name): the one list names_rung() and names_deadline()
+ * read and the SQL below is made from, so a statement that names them in a
+ * sentence (an acknowledgement in an order's history) says what C says. */
+#define NAMES_ALERT_RUNGS(X)                                                                        \
+    X("remind", "催办") X("supervise", "督办") X("accountability", "问责预警") X("repeat", "重复诉求") \
+    X("rebound", "反弹") X("bounce", "反复退单") X("unit_overdue", "单位超期率过高")
+#define NAMES_DEADLINES(X) X("accept", "签收") X("resolve", "办结")
+
+/* SQL giving the name of the code in expression e, the code itself when
+ * the list does not hold it: "(CASE e WHEN 'remind' THEN '催办' … ELSE e END)". */
+#define NAMES_SQL_WHEN(code, name) " WHEN '" code "' THEN '" name "'"
+#define NAMES_RUNG_SQL(e) "(CASE " e NAMES_ALERT_RUNGS(NAMES_SQL_WHEN) " ELSE " e " END)"
+#define NAMES_DEADLINE_SQL(e) "(CASE " e NAMES_DEADLINES(NAMES_SQL_WHEN) " ELSE " e " END)"
+
 /* 催办 for "remind" …; 已到最后一级 for "done", a deadline's ladder climbed to its end. */
 const char *names_rung(const char *rung);
 

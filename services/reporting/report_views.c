@@ -72,6 +72,16 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
     "                   THEN '' ELSE '（' || u.name || '）' END"                                        \
     "            FROM principals p LEFT JOIN units u ON u.id = p.unit_id WHERE p.name = e.actor), e.actor)"
 
+/* The alert an acknowledgement ('acked') was of, as people know it: its
+ * rung and, for a deadline's, which deadline of which round (督办（办结时限，
+ * 第 1 轮）); a pattern alert by its name (重复诉求). Named from names.h's
+ * one list, as the 告警 section's 级别 is. */
+#define ALERT_NAMED                                                                                        \
+    "(SELECT " NAMES_RUNG_SQL("al.rung") " || coalesce('（' || " NAMES_DEADLINE_SQL("d.kind") " || '时限，第 '" \
+    "         || al.cycle || ' 轮）', '')"                                                                      \
+    "    FROM alerts al LEFT JOIN deadlines d ON d.id = al.deadline_id"                                      \
+    "   WHERE al.id = (e.detail->>'alert_id')::bigint)"
+
 /* One order, as `jiesu show` prints it and the workbench's order page shows
  * it (web_order.c): the same sections, the same names, the same masks. */
 static const view_section ORDER[] = {
@@ -128,7 +138,8 @@ static const view_section ORDER[] = {
      " WHERE al.complaint_id = " REPORT_SEEN_ORDER " AND " VIEW_ALERT_SHOWN("al", VIEW_UNIT_OF("$1")) " ORDER BY al.id"},
     /* 说明: where a dispatch sent the order; why routing gave it to a dispatcher (转人工派单: its
      * reasons); a callback's result before what the agent wrote (不满意：第二天又来了); the reason
-     * given; what else the action did (the repeats moved with it); the order a repeat was merged
+     * given; the alert acknowledged before what was written with it (催办（签收时限，第 1 轮）：
+     * 已安排); what else the action did (the repeats moved with it); the order a repeat was merged
      * into; the letter a conduct part was split from. Each part there is, one blank between. */
     {"处理记录", "llll", "--et", 0,
      "SELECT to_char(e.at, " REPORT_TIME_FMT ") AS 时间, " ACTOR_NAMED " AS 操作人,"
@@ -144,7 +155,9 @@ static const view_section ORDER[] = {
      "                 nullif(concat_ws('：', CASE e.detail->>'result' WHEN 'satisfied' THEN '满意'"
      "                                             WHEN 'basic' THEN '基本满意' WHEN 'unsatisfied' THEN '不满意' END,"
      "                                  nullif(e.detail->>'reason', '')), ''),"
-     "                 nullif(e.detail->>'note', ''), '并入工单 ' || (e.detail->>'parent_ticket'),"
+     "                 CASE WHEN e.event = 'acked' THEN concat_ws('：', " ALERT_NAMED ", nullif(e.detail->>'note', ''))"
+     "                      ELSE nullif(e.detail->>'note', '') END,"
+     "                 '并入工单 ' || (e.detail->>'parent_ticket'),"
      "                 '由工单 ' || (SELECT l.ticket_no FROM complaints l"
      "                               WHERE l.id = (e.detail->>'conduct_part_of')::bigint) || ' 拆出的作风问题部分') AS 说明"
      "  FROM complaint_events e"

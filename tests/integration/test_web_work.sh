@@ -6,7 +6,8 @@
 # nor act on it; discipline inspection alone sees the conduct complaint; the
 # dispatcher dispatches from the manual queue and reassigns, with a reason
 # only; an alert is acknowledged on
-# the unit's page (a refused acknowledgement keeps the note typed); an order a dispatcher gives to discipline inspection takes
+# the unit's page (a refused acknowledgement keeps the note typed; the history names the alert
+# acknowledged); an order a dispatcher gives to discipline inspection takes
 # its alerts from the street office (`jiesu alerts`, acknowledging one on the
 # workbench or with `jiesu ack`), and one merged into a
 # conduct complaint leaves the office's list; what is not a JPEG or PNG, or
@@ -369,6 +370,8 @@ check_eq "中韩 acknowledges it: 303" 303 \
 check_eq "… acked by the person, through escalation" zhong "$(sql "SELECT acked_by FROM alerts WHERE id = $alert")"
 web_get "$zj" "/work/order?t=$alarm" >/dev/null
 check "… the order's alerts say who acknowledged it by name (钟晓梅 … 已确认)" grep -q '钟晓梅 [0-9-]* [0-9:]* 已确认' "$WEB_DIR/body"
+check "… its history says which alert was acknowledged (催办 of the 签收 deadline, round 1) beside the note" \
+    grep -q '催办（签收时限，第 1 轮）：已安排' "$WEB_DIR/body"
 web_get "$sj" /work >/dev/null
 check "沙子口's page never shows 中韩's order or its alert" sh -c "! grep -q '$alarm' '$WEB_DIR/body'"
 # Past the deadline: the supervise alert goes to the district's campaign office, acknowledged on its page.
@@ -386,6 +389,10 @@ check_eq "… still open" "" "$(sql "SELECT acked_by FROM alerts WHERE id = $ale
 csrf=$(web_csrf "$WEB_DIR/chuangcheng.jar" /work)
 curl -s -b "$WEB_DIR/chuangcheng.jar" -o /dev/null --data "csrf=$csrf&id=$alert" "$WEB_BASE/work/ack"
 check_eq "… and it acknowledges it there" chuangcheng "$(sql "SELECT acked_by FROM alerts WHERE id = $alert")"
+as_unit 370212001 "$JIESU_BIN/jiesu" show "$alarm" >"$WEB_DIR/show-acked.txt" 2>&1
+check "… \`jiesu show\` says which, as the page does (督办, no note written)" \
+    sh -c "grep -q '确认告警 *督办（签收时限，第 1 轮） *\$' '$WEB_DIR/show-acked.txt' &&
+           grep -q '确认告警 *催办（签收时限，第 1 轮）：已安排' '$WEB_DIR/show-acked.txt'"
 sql "UPDATE esc_clock SET offset_seconds = 0" >/dev/null
 # More open alerts than the page lists (a week of unit overdue rates, say): the heading counts them all.
 open_before=$(sql "SELECT count(*) FROM alerts WHERE acked_at IS NULL AND target_unit_id = (SELECT id FROM units WHERE code = '370212.campaign')")

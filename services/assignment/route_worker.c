@@ -85,6 +85,12 @@ enum { L_ID, L_TICKET, L_ADDRESS, L_CONTENT, L_CATEGORY, L_URGENCY, L_RETURNS, L
     "          || '纪委监委'"                                                                              \
     "     ELSE coalesce((SELECT r.name FROM regions r WHERE r.code = t.owner), '承办的街道办事处') END"
 
+/* The co-handler a decision named that the units table lacks, as people name it: the district's
+ * name and the department kind's ("<district>.zhifa": 崂山区综合行政执法局, as the unit is named). */
+#define CO_NAMED                                                                                            \
+    "coalesce((SELECT r.name FROM regions r WHERE r.code = split_part(t.co, '.', 1)), '')"                 \
+    " || coalesce((SELECT k.name FROM dept_kinds k WHERE k.code = split_part(t.co, '.', 2)), '部门')"
+
 /* $1..$19 the batch's arrays. Returns three kinds of rows, in no order:
  * one per order that moved (idx, its 1-based position in the arrays, status,
  * unit code and name, reasons), one per deadline stored (id, due ms) and one
@@ -112,7 +118,7 @@ static const char SQL_WRITE[] =
     "         || CASE WHEN cu.id IS NOT NULL THEN '；协办单位 ' || cu.name"
     "                 WHEN t.co IS NOT NULL AND u.id IS NOT NULL THEN '；系统中还没有主管“'"
     "                      || coalesce((SELECT name FROM categories WHERE code = t.category), t.category)"
-    "                      || '”的部门，不设协办单位' ELSE '' END AS reasons"
+    "                      || '”的' || " CO_NAMED " || '，不设协办单位' ELSE '' END AS reasons"
     "  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[],"
     "              $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::boolean[], $14::bigint[],"
     "              $15::text[], $16::bigint[], $17::text[], $18::bigint[], $19::text[])"

@@ -1,6 +1,7 @@
 /* test_route_worker.c — routing batches end to end over a real Redis stream
- * and PostgreSQL: decisions, statuses, deadlines, events, timers, published
- * events, re-delivery, idle entries of a dead consumer, and the reconciler.
+ * and PostgreSQL: decisions (a unit missing named in their reasons), statuses,
+ * deadlines, events, timers, published events, re-delivery, idle entries of
+ * a dead consumer, and the reconciler.
  *
  * Needs JIESU_TEST_PG (a migrated database) and JIESU_TEST_REDIS. Every run
  * uses ticket numbers and Redis keys of its own; complaint_events is
@@ -534,6 +535,63 @@ static void test_refused_order_holds_up_no_other(void **state)
     route_worker_destroy(&w);
 }
 
+/* Routes order id as the units table would be without the unit of code
+ * (its code set aside meanwhile, put back before anything is asserted). */
+static void route_without(fixture *f, route_worker *w, int64_t id, const char *code)
+{
+    route_batch_stats st;
+    fixture_exec(f->pg, "UPDATE units SET code = code || '-away' WHERE code = '%s'", code);
+    assert_int_equal(queue_add(f->q, &id, 1), 0);
+    int rc = route_worker_step(w, 1000, &st);
+    fixture_exec(f->pg, "UPDATE units SET code = '%s' WHERE code = '%s-away'", code, code);
+    assert_int_equal(rc, 0);
+    assert_int_equal(st.dispatched + st.manual, 1);
+}
+
+/* The reasons of order id's active assignment of role, as a dispatcher reads
+ * them (the order page, jiesu show, jiesu manual), end with end. */
+static void assert_reasons_end(fixture *f, int64_t id, const char *role, const char *end)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%lld", (long long)id);
+    const char *params[] = {num, role};
+    PGresult *r = PQexecParams(f->pg, "SELECT reasons FROM assignments WHERE complaint_id = $1::bigint AND active"
+                                      " AND role = $2", 2, NULL, params, NULL, NULL, 0);
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    assert_int_equal(PQntuples(r), 1);
+    const char *s = PQgetvalue(r, 0, 0);
+    size_t n = strlen(s), m = strlen(end);
+    if (n < m || strcmp(s + n - m, end) != 0)
+        fail_msg("the reasons read: %s\nnot ending: %s", s, end);
+    PQclear(r);
+}
+
+/* A decision naming a unit the units table lacks: a street office, the
+ * district's discipline inspection (the order goes to a dispatcher) or the
+ * category's department (dispatched without a co-handler), each named as
+ * people know it, never by its code. */
+static void test_unit_missing_named(void **state)
+{
+    fixture *f = *state;
+    char buf[64];
+    route_worker *w = route_worker_new(&f->opts);
+    int64_t street = complaint(f, "40", "new", "王哥庄街道港东村", "路灯不亮");
+    route_without(f, w, street, "370212003");
+    assert_string_equal(owner(f, street, buf, sizeof buf), "manual");
+    assert_reasons_end(f, street, "manual", "；系统中还没有王哥庄街道这个单位，转人工派单");
+    int64_t conduct = complaint(f, "41", "new", "沙子口街道", "沙子口街道办工作人员态度恶劣，办事推诿");
+    route_without(f, w, conduct, "370212.discipline");
+    assert_string_equal(owner(f, conduct, buf, sizeof buf), "manual");
+    assert_reasons_end(f, conduct, "manual", "；系统中还没有崂山区纪委监委这个单位，转人工派单");
+    int64_t co = complaint(f, "42", "new", "崂山区张村社区5号楼", "楼道堆放杂物");
+    route_without(f, w, co, "370212.zhifa");
+    assert_string_equal(owner(f, co, buf, sizeof buf), "370212001");
+    assert_reasons_end(f, co, "owner", "；系统中还没有主管“市容秩序”的崂山区综合行政执法局，不设协办单位");
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND role = 'co'",
+                                 (long long)co), 0);
+    route_worker_destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -546,6 +604,7 @@ int main(void)
         cmocka_unit_test(test_conduct_category_and_working_time),
         cmocka_unit_test(test_split_letter_links_a_conduct_part),
         cmocka_unit_test(test_refused_order_holds_up_no_other),
+        cmocka_unit_test(test_unit_missing_named),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -371,8 +371,7 @@ static void say_moved(users_call *c, auth_role role, const char *was, const char
     if (strcmp(was, now) != 0)
         snprintf(display, sizeof display, "显示名由“%s”改为“%s”", was, now);
     else
-        snprintf(display, sizeof display, "显示名“%s”未改（要改：jiesu user move %s … --display 新显示名）", now,
-                 c->rq->name);
+        snprintf(display, sizeof display, "显示名“%s”未改（要改：jiesu user display %s 姓名）", now, c->rq->name);
     snprintf(c->message, sizeof c->message, "用户 %s 现在是%s%s%s：从下一个操作起按新的角色和单位办理；%s",
              c->rq->name, c->unit_name, *c->unit_name ? "的" : "", auth_role_title(role), display);
 }

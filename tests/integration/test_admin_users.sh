@@ -63,8 +63,8 @@ check_eq "中韩街道's handler reads its order" 0 $?
 jiesu user move u-370212001 --role handler --unit 沙子口街道 >"$adm/move.out" 2>&1
 check_eq "the administrator moves the handler to 沙子口街道" 0 $?
 check "… and is told what they now are" grep -q "用户 u-370212001 现在是沙子口街道的承办人员" "$adm/move.out"
-check "… and that their display name, which names no unit, is as it was, and how to change it" \
-    grep -q "显示名“u-370212001”未改（要改：jiesu user move u-370212001 … --display 新显示名）" "$adm/move.out"
+check "… and that their display name, which names no unit, is as it was, and how to change it (user display)" \
+    grep -q "显示名“u-370212001”未改（要改：jiesu user display u-370212001 姓名）" "$adm/move.out"
 JIESU_CLI_KEY_FILE=$HARNESS_DIR/users/u-370212001.key jiesu show ADM-1 >"$adm/moved-show.out" 2>&1
 check "… whose next request, with the same key, no longer reads 中韩街道's order" \
     grep -q "没有您可以查看的工单 ADM-1" "$adm/moved-show.out"

@@ -472,11 +472,23 @@ static int add_file(intake_profiles *self, const char *dir, const char *file, ch
     return 0;
 }
 
+/* Why directory dir cannot be read (errno e), in words, and what to do. */
+static void say_unreadable(char *why, size_t whylen, const char *dir, int e)
+{
+    char what[200];
+    if (e == ENOENT || e == ENOTDIR || e == EACCES)
+        snprintf(what, sizeof what, "%s", e == ENOENT ? "不存在" : e == ENOTDIR ? "不是目录" : "不允许工单受理服务读取");
+    else
+        snprintf(what, sizeof what, "读不了（%s）", strerror(e));
+    say(why, whylen, "导入模板目录 %s %s：请管理员建好这个目录、放入导入模板（模板名.conf），或改正配置项 intake.profiles_dir",
+        dir, what);
+}
+
 intake_profiles *intake_profiles_load(const char *dir, char *why, size_t whylen)
 {
     DIR *d = opendir(dir);
     if (!d) {
-        say(why, whylen, "导入模板目录 %s：%s（intake.profiles_dir）", dir, strerror(errno));
+        say_unreadable(why, whylen, dir, errno);
         return NULL;
     }
     intake_profiles *self = calloc(1, sizeof *self);

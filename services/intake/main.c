@@ -278,16 +278,26 @@ static void on_rejects(service *s, const bus_request *req, const auth_principal 
 }
 
 /* The ping's warning (`jiesu status`): import profiles set aside, each with
- * its file and what is wrong, so an administrator learns of a broken one
- * before a clerk's import needs it. */
+ * its file and what is wrong, or the directory that cannot be read (no
+ * import can be made), so an administrator learns of it before a clerk's
+ * import needs it. */
 static void profiles_warning(service *s, char *out, size_t cap)
 {
     intake *in = s->user;
-    char why[600];
-    intake_profiles *set = intake_profiles_load(in->opts.profiles_dir, why, sizeof why);
+    intake_profiles *set = intake_profiles_load(in->opts.profiles_dir, out, cap);
     if (set)
         intake_profiles_faults_text(set, INTAKE_AT_TERMINAL, out, cap);
     intake_profiles_destroy(&set);
+}
+
+/* The warning at start, a log line each, as escalation logs the holiday
+ * calendar's: whoever starts intake reads there what jiesu status says. */
+static void log_profiles_warning(service *s)
+{
+    char warning[1024] = "", *save = NULL;
+    profiles_warning(s, warning, sizeof warning);
+    for (char *line = strtok_r(warning, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+        log_warn("%s", line);
 }
 
 /* `jiesu profiles [NAME]`: the import profiles, or one of them, as a view. */
@@ -327,6 +337,7 @@ int main(int argc, char **argv)
     if (svc_start(&s, "intake", argc, argv, ROUTES, &in) == 0 && start_files(&in, &s) == 0) {
         configure(&in, &s);
         s.warning = profiles_warning;
+        log_profiles_warning(&s);
         start_open311(&in, &s);
         if (ensure_route(&in, &s) < 0)
             log_warn("starting without Redis; imports will still be routed by the reconciler");

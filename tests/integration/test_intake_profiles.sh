@@ -11,7 +11,9 @@
 # a clerk acts on: all missing columns at once with the closest headers, the
 # unused columns, unmapped hotline categories (and routing's reason), a dry
 # run that stores nothing, a damaged file losing only its damaged rows; a
-# profile that does not parse set aside, the others used, until it is fixed.
+# profile that does not parse set aside, the others used, until it is fixed,
+# jiesu status and intake's log at start warning of it, as of a profiles
+# directory that is missing or no directory.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_intake_profiles
@@ -284,6 +286,9 @@ check "jiesu profiles typo is refused" test $? -ne 0
 check "… saying its problem" grep -qF "$typo" "$dir/typo-profile.out"
 "$JIESU_BIN/jiesu" status >"$dir/status.out" 2>&1
 check "jiesu status warns of it, before any import needs it" grep -qF "提醒（工单受理服务）：$typo" "$dir/status.out"
+svc_kill9 intake; svc_start intake
+wait_for "intake back" 20 svc_ready intake
+check "intake started again logs it, as jiesu status says it" grep -qF "$typo" "$HARNESS_DIR/intake.log"
 sed -i 's/^encoding = latin1$/encoding = auto/' "$profiles/typo.conf"
 jiesu profiles >"$dir/fixed-profiles.out" 2>&1
 check "fixed, it is listed usable without restarting intake" sh -c \
@@ -292,4 +297,22 @@ jiesu import --profile typo "$dir/renamed.csv" >"$dir/fixed.out" 2>&1
 check "… and used" grep -q "renamed.csv：共 1 行，新存 0 件，重复 1 行（工单号已入库）.*导入模板 typo（按 --profile 指定）" "$dir/fixed.out"
 "$JIESU_BIN/jiesu" status >"$dir/fixed-status.out" 2>&1
 check "… and jiesu status no longer warns" sh -c "! grep -q '导入模板' '$dir/fixed-status.out'"
+
+# --- the directory itself unreadable: no import can be made -----------------
+# jiesu status said nothing of it, nor did intake's log at start.
+unread="导入模板目录 $profiles %s：请管理员建好这个目录、放入导入模板（模板名.conf），或改正配置项 intake.profiles_dir"
+mv "$profiles" "$profiles.away"
+"$JIESU_BIN/jiesu" status >"$dir/gone-status.out" 2>&1
+check "jiesu status warns of a profiles directory that is not there" \
+    grep -qF "提醒（工单受理服务）：$(printf "$unread" 不存在)" "$dir/gone-status.out"
+svc_kill9 intake; svc_start intake
+wait_for "intake back" 20 svc_ready intake
+check "… and intake logs it when it starts" grep -qF "$(printf "$unread" 不存在)" "$HARNESS_DIR/intake.log"
+touch "$profiles"
+"$JIESU_BIN/jiesu" status >"$dir/file-status.out" 2>&1
+check "… and of one that is a file, not a directory" \
+    grep -qF "提醒（工单受理服务）：$(printf "$unread" 不是目录)" "$dir/file-status.out"
+rm -f "$profiles"; mv "$profiles.away" "$profiles"
+"$JIESU_BIN/jiesu" status >"$dir/back-status.out" 2>&1
+check "… and no more once it is back" sh -c "! grep -q '导入模板' '$dir/back-status.out'"
 harness_services_stop

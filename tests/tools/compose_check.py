@@ -14,6 +14,10 @@ in containers, and to start with no more than they need, checked on
   intake.rejects_dir, intake.spool_dir) are absolute in docker/jiesu.conf
   (not under the working directory, which the image does not make) and
   made 0700 by docker/Dockerfile beside it (chmod 0700 in a RUN line);
+- besides the keys, each container mounts what it uses and no more
+  (docker/README.md, "Files"): intake the rejects volume at
+  intake.rejects_dir, cli the imports directory; files go over the bus, so
+  intake has no imports directory and cli no rejects volume;
 - PostgreSQL passwords: the services get the services' role's
   (PGPASSWORD), `migrate` the schema owner's, the `keys` job none, no
   jiesu container the superuser's; the PostgreSQL container gets the owner's and the services'
@@ -111,6 +115,28 @@ def keys_faults(compose, conf):
         yield "keys: does not write redis.password_file and run `jiesu keys`"
 
 
+# Where cli reads the clerk's exports (and a profile of their own) from.
+IMPORTS_DIR = "/var/lib/jiesu/imports"
+
+
+def mount_targets(service):
+    """The targets the service mounts, the keys volume aside."""
+    for v in service.get("volumes", []):
+        source, target = v.split(":")[:2] if isinstance(v, str) else (v.get("source"), v.get("target"))
+        if source != "keys":
+            yield target
+
+
+def mount_faults(compose, conf):
+    needed = {"intake": {conf.get("intake", "rejects_dir", fallback="")}, "cli": {IMPORTS_DIR}}
+    for name, svc in sorted(jiesu_services(compose).items()):
+        has, wants = set(mount_targets(svc)), needed.get(name, set())
+        for target in sorted(has - wants):
+            yield f"{name}: mounts {target}, which it does not use (docker/README.md, \"Files\")"
+        for target in sorted(wants - has):
+            yield f"{name}: does not mount {target} (docker/README.md, \"Files\")"
+
+
 def order_faults(compose):
     for name, svc in sorted(jiesu_services(compose).items()):
         if name not in ("keys", "migrate") and "tools" not in svc.get("profiles", []):
@@ -149,8 +175,8 @@ def main():
     compose = yaml.safe_load(sys.stdin)
     with open(posixpath.join(posixpath.dirname(sys.argv[1]), "Dockerfile"), encoding="utf-8") as f:
         dockerfile = f.read()
-    found = [*conf_faults(conf), *private_dir_faults(conf, dockerfile), *keys_faults(compose, conf), *order_faults(compose),
-             *password_faults(compose, os.environ)]
+    found = [*conf_faults(conf), *private_dir_faults(conf, dockerfile), *keys_faults(compose, conf),
+             *mount_faults(compose, conf), *order_faults(compose), *password_faults(compose, os.environ)]
     for f in found:
         print(f"compose.yaml: {f}")
     return 1 if found else 0

@@ -29,7 +29,11 @@
 # as Debian's unprivileged 'postgres' user, in a directory that user owns
 # whatever the checkout's path and permissions (a 0700 home, say):
 # /var/lib/jiesu/<first 16 hex digits of the SHA-256 of DIR>/ (0700), named in
-# DIR/pg.home so that stop and clean find it. Otherwise the cluster is in DIR.
+# DIR/pg.home so that stop and clean find it, and naming DIR in its stack.dir
+# (the path alone) and checkout (a sentence; older versions wrote only that).
+# Otherwise the cluster is in DIR. As root, start first deletes the clusters
+# there whose DIR is gone (a CI clone removed, a worktree deleted): see
+# prune_clusters. STACK_CLUSTERS puts them elsewhere than /var/lib/jiesu (tests).
 # A cluster whose secrets are gone (DIR deleted, or set up before passwords) is
 # deleted and set up anew.
 # Set STACK_FAST=1 to turn off fsync (tests: a killed process still loses nothing,
@@ -45,6 +49,8 @@ die() { echo "stack: $*" >&2; exit 1; }
 
 is_root() { [ "$(id -u)" = 0 ]; }
 
+CLUSTERS=${STACK_CLUSTERS:-/var/lib/jiesu}      # as root, the clusters' directories
+
 pg_bin() {
     local d
     d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -57,10 +63,12 @@ as_pg() {
     if is_root; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
+dir_hash() { printf '%s' "$1" | sha256sum | cut -c1-16; }
+
 # Where the cluster of DIR lives (pg/ and pg.log): see the top of this file.
 pg_home_for() {
     if is_root; then
-        echo "/var/lib/jiesu/$(printf '%s' "$1" | sha256sum | cut -c1-16)"
+        echo "$CLUSTERS/$(dir_hash "$1")"
     else
         echo "$1"
     fi
@@ -179,9 +187,10 @@ HBA
 make_pg_home() {
     if is_root; then
         id postgres >/dev/null 2>&1 || die "没有 postgres 用户（安装 postgresql 软件包：make deps）"
-        install -d -m 0755 /var/lib/jiesu
+        install -d -m 0755 "$CLUSTERS"
         install -d -m 0700 -o postgres -g postgres "$PG_HOME"
         printf 'the PostgreSQL cluster of %s (scripts/stack.sh)\n' "$DIR" >"$PG_HOME/checkout"
+        printf '%s' "$DIR" >"$PG_HOME/stack.dir"
     fi
     echo "$PG_HOME" >"$DIR/pg.home"
 }
@@ -242,6 +251,51 @@ start_pg() {
     bootstrap_pg
 }
 
+# ---- Clusters left behind (as root) ----
+
+# file_text FILE: FILE's bytes into TEXT, a trailing newline included.
+file_text() { TEXT=$(cat -- "$1" && echo .) && TEXT=${TEXT%.}; }
+
+# recorded_dir HOME: the DIR whose cluster HOME is, into RECORDED: stack.dir,
+# or, from older versions, checkout's sentence. Fails when HOME has neither,
+# the sentence reads otherwise, or HOME is not named by the hash of that path.
+recorded_dir() {
+    local home=$1 head='the PostgreSQL cluster of ' tail=$' (scripts/stack.sh)\n'
+    if [ -f "$home/stack.dir" ]; then
+        file_text "$home/stack.dir" || return 1
+        RECORDED=$TEXT
+    else
+        file_text "$home/checkout" 2>/dev/null || return 1
+        [[ $TEXT == "$head"*"$tail" ]] || return 1
+        RECORDED=${TEXT#"$head"}; RECORDED=${RECORDED%"$tail"}
+    fi
+    [[ $RECORDED == /* ]] && [ "$(dir_hash "$RECORDED")" = "${home##*/}" ]
+}
+
+# postmaster_may_run HOME: HOME/pg/postmaster.pid names a live process (or cannot be read).
+postmaster_may_run() {
+    local pid
+    [ -e "$1/pg/postmaster.pid" ] || return 1
+    pid=$(head -n 1 "$1/pg/postmaster.pid" 2>/dev/null) && [[ $pid =~ ^[1-9][0-9]*$ ]] || return 0
+    ! proc_gone "$pid"
+}
+
+# Deletes the clusters in CLUSTERS whose recorded DIR exists no more (nor as a
+# dangling link) and whose postmaster is not running; anything else there (a
+# cluster of a DIR that exists, whoever's, a directory this script did not
+# make) stays. Says in one line how many it deleted and the space freed.
+prune_clusters() {
+    local home size n=0 bytes=0
+    for home in "$CLUSTERS"/*; do
+        [ -d "$home" ] && [ ! -L "$home" ] && recorded_dir "$home" || continue
+        if [ -e "$RECORDED" ] || [ -L "$RECORDED" ] || postmaster_may_run "$home"; then continue; fi
+        size=$(du -sb -- "$home" | cut -f1)
+        rm -rf -- "$home" || continue
+        n=$((n + 1)) bytes=$((bytes + size))
+    done
+    [ "$n" = 0 ] || echo "stack: 删除了 $CLUSTERS 下 $n 个 PostgreSQL 集群（它们所属的目录已不存在），腾出 $(numfmt --to=iec --suffix=B "$bytes") 磁盘空间" >&2
+}
+
 # Stops what this run started when it fails.
 on_exit() {
     local rc=$? what
@@ -272,6 +326,7 @@ start)
     [ $# -eq 4 ] || die "usage: stack.sh start DIR REDIS_PORT PG_PORT"
     chmod 700 "$DIR"
     PG_HOME=$(pg_home_for "$DIR")
+    if is_root; then prune_clusters; fi
     trap on_exit EXIT
     start_pg "$4"
     start_redis "$3"
@@ -302,7 +357,7 @@ clean)
     stop_redis
     stop_pg
     drop_pg "$PG_HOME"
-    case $PG_HOME in /var/lib/jiesu/????????????????) rm -rf "$PG_HOME" ;; esac
+    case $PG_HOME in "$CLUSTERS"/????????????????) rm -rf "$PG_HOME" ;; esac
     rm -rf "$DIR" "$SECRETS"
     ;;
 *) die "unknown command '$cmd'" ;;

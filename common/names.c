@@ -19,6 +19,19 @@ static const code_name STATUSES[] = {
     {"handed_back", "已退回热线"},   /* not this district's business: back to the city hotline, final */
 };
 
+/* The statuses as the public reads them (Open311's status_notes): what is
+ * happening to a citizen's request, not staff's words for it. A unit's
+ * 退回 gives the order to another (已退回 would read as refused), a 退回热线
+ * passes it to the hotline for another district or body; 签收 and 销号 are
+ * staff's words. new is never published: kept so no status reads as its code. */
+static const code_name PUBLIC_STATUSES[] = {
+    {"new", "已受理，正在安排承办单位"},     {"manual", "已受理，正在安排承办单位"},
+    {"dispatched", "已交承办单位，等待接收办理"}, {"accepted", "承办单位正在办理"},
+    {"waiting", "暂缓办理，条件具备后继续办理"}, {"returned", "正在重新安排承办单位"},
+    {"resolved", "已办结，等待回访"},         {"closed", "已办结，已回访"},
+    {"handed_back", "不属于本区办理的事项，已交回12345热线另行转办"},
+};
+
 /* The rungs an alert can have, the ladder's then the patterns'; then done. */
 #define NAMES_ROW(code, name) {code, name},
 static const code_name RUNGS[] = {
@@ -84,6 +97,11 @@ const char *names_import_status(const char *status)
 const char *names_status(const char *status)
 {
     return lookup(STATUSES, COUNT(STATUSES), status);
+}
+
+const char *names_status_public(const char *status)
+{
+    return lookup(PUBLIC_STATUSES, COUNT(PUBLIC_STATUSES), status);
 }
 
 const char *names_action_done(const char *action)

@@ -19,6 +19,10 @@
 /* 待签收 for "dispatched" … */
 const char *names_status(const char *status);
 
+/* The status as a citizen reads it in the public view (Open311's
+ * status_notes): 正在重新安排承办单位 for "returned", where staff read 已退回. */
+const char *names_status_public(const char *status);
+
 /* The alert rungs, the ladder's then the patterns', and the deadlines'
  * kinds, as X(code, name): the one list names_rung() and names_deadline()
  * read and the SQL below is made from, so a statement that names them in a

@@ -65,14 +65,15 @@ static const char ONE_SQL[] =
     "SELECT " REQUEST_COLUMNS " FROM complaints c" OWNER_JOIN " WHERE c.ticket_no = $1 AND" PUBLISHED;
 
 /* The fields copied as they are stored, or named as people read them
- * (status_notes: the order's status, 待签收, never its code). */
+ * (status_notes: the order's status as a citizen reads it, never its code
+ * nor staff's word: 正在重新安排承办单位, not 已退回). */
 static const struct {
     const char *key;
     int         col;
     const char *(*named)(const char *code);     /* NULL: as stored */
 } PLAIN[] = {
     {"service_request_id", R_TICKET, NULL},   {"status", R_STATUS, NULL},
-    {"status_notes", R_NOTES, names_status},  {"service_code", R_CODE, NULL},
+    {"status_notes", R_NOTES, names_status_public}, {"service_code", R_CODE, NULL},
     {"service_name", R_NAME, NULL},           {"agency_responsible", R_AGENCY, NULL},
     {"requested_datetime", R_CALLED, NULL},   {"updated_datetime", R_UPDATED, NULL},
 };

@@ -4,8 +4,8 @@
  *
  * What is published of a complaint (each request keeps the GeoReport v2
  * fields service_request_id = the ticket number, status "open" until the
- * order is resolved or closed, status_notes (the status as people read it,
- * 待签收), service_code, service_name,
+ * order is resolved or closed, status_notes (the status as a citizen reads
+ * it, names_status_public: 已交承办单位，等待接收办理), service_code, service_name,
  * description, agency_responsible, requested_datetime, updated_datetime,
  * address, lat, long):
  *   - only complaints routing has decided (status new is not shown: until

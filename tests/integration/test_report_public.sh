@@ -2,8 +2,8 @@
 # the fixture fortnight (tests/fixtures/report_week.sql) with complaints about
 # officials' conduct added: the public Open311 view never shows one (not by
 # list, service_code or id; 404 by id like an unknown ticket), never the
-# caller, masks the description, coarsens the address and coordinates and
-# caps the page; the bulletin and dashboard never name one. Sourced by
+# caller, masks the description, coarsens the address and coordinates,
+# says each status in a citizen's words and caps the page; the bulletin and dashboard never name one. Sourced by
 # tests/run.sh (tests/harness.sh).
 
 harness_fresh_db jiesu_public
@@ -92,12 +92,27 @@ check_eq "the GeoReport v2 fields are there" \
     "address,agency_responsible,description,lat,long,requested_datetime,service_code,service_name,service_request_id,status,status_notes,updated_datetime" \
     "$(jq -r '.[0] | keys | join(",")' "$body")"
 check_eq "no caller field or value" 0 "$(grep -c '赵六\|13800003333\|caller\|phone' "$body")"
-check_eq "status_notes says the order's state as people read it, not its code (dispatched)" "待签收" \
-    "$(jq -r '.[0].status_notes' "$body")"
+check_eq "status_notes says the order's state as a citizen reads it, not its code or staff's word (dispatched, 待签收)" \
+    "已交承办单位，等待接收办理" "$(jq -r '.[0].status_notes' "$body")"
 check_eq "an address that starts with its number gives the community" "东一社区居民委员会" \
     "$(get /requests/FX-P2.json >/dev/null; jq -r '.[0].address' "$body")"
 check_eq "… and a description that names the caller, written down as 赵六来电反映, masks the name as the field is masked" \
     "赵*来电反映楼道堆物" "$(jq -r '.[0].description' "$body")"
+
+# ---- every published status as a citizen reads it: an order a unit gave back
+# (退回, returned) is being given to another, not refused; status stays
+# GeoReport's open or closed ----
+for row in "manual|已受理，正在安排承办单位|open" "dispatched|已交承办单位，等待接收办理|open" \
+           "accepted|承办单位正在办理|open" "waiting|暂缓办理，条件具备后继续办理|open" \
+           "returned|正在重新安排承办单位|open" "resolved|已办结，等待回访|closed" "closed|已办结，已回访|closed" \
+           "handed_back|不属于本区办理的事项，已交回12345热线另行转办|closed"; do
+    IFS='|' read -r st notes open <<<"$row"
+    sql "UPDATE complaints SET status = '$st' WHERE ticket_no = 'FX-P2'" >/dev/null
+    get /requests/FX-P2.json >/dev/null
+    check_eq "an order $st reads to the public: $notes, $open" "$notes $open" \
+        "$(jq -r '.[0] | "\(.status_notes) \(.status)"' "$body")"
+done
+sql "UPDATE complaints SET status = 'dispatched' WHERE ticket_no = 'FX-P2'" >/dev/null
 
 # ---- the page is capped ----
 check_eq "limit=1000 is refused" 400 "$(get '/requests.json?limit=1000')"

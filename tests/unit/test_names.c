@@ -1,4 +1,5 @@
-/* test_names.c — the Chinese names people read for statuses, alert rungs,
+/* test_names.c — the Chinese names people read for statuses (staff's and
+ * the public's), alert rungs,
  * deadline kinds, assignment roles and rules, events, unit kinds, ranking
  * flags and the actor that is no person (jiesu migrate), and a code no
  * table knows shown as itself rather than as nothing; and, in the migrated
@@ -26,6 +27,8 @@ static const struct {
     {names_status, "resolved", "已办结待回访"}, {names_status, "closed", "已销号"},
     {names_status, "handed_back", "已退回热线"}, {names_event, "handed_back", "退回热线"},
     {names_status, "merged-later", "merged-later"},
+    {names_status_public, "returned", "正在重新安排承办单位"}, {names_status_public, "dispatched", "已交承办单位，等待接收办理"},
+    {names_status_public, "handed_back", "不属于本区办理的事项，已交回12345热线另行转办"},
     {names_rung, "remind", "催办"},           {names_rung, "supervise", "督办"},
     {names_rung, "accountability", "问责预警"}, {names_rung, "unit_overdue", "单位超期率过高"},
     {names_rung, "done", "已到最后一级"},     {names_rung, "", ""},
@@ -89,7 +92,8 @@ static void test_schema_codes_named(void **state)
         const char *table, *column;
         name_fn     fn;
     } COLUMNS[] = {
-        {"complaints", "status", names_status},   {"deadlines", "rung_next", names_rung},
+        {"complaints", "status", names_status},   {"complaints", "status", names_status_public},
+        {"deadlines", "rung_next", names_rung},
         {"deadlines", "kind", names_deadline},     {"assignments", "role", names_role},
         {"units", "kind", names_unit_kind},       {"imports", "status", names_import_status},
     };

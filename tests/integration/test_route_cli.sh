@@ -5,7 +5,8 @@
 # re-routed without it), and an unsatisfied callback reopens the order in a
 # new cycle with new deadlines; a road an operator adds to the gazetteer is
 # used for the next orders without a restart; `jiesu learn` trains the text
-# model from a labelled export written here and routing uses it at once; the
+# model from a labelled export written here and routing uses it at once (a
+# 12345 export too, read through its import profile beside a broken one); the
 # rules are loaded again beside routing, so a reload held up by a lock holds
 # up no order.
 # Sourced by tests/run.sh (uses tests/harness.sh).
@@ -20,7 +21,11 @@ check_eq "… none is left without statistics" 0 \
 check_eq "… so the planner expects the ladder's rows, not ten pages of them" \
     "$(sql "SELECT count(*) FROM esc_ladder")" \
     "$(sql "EXPLAIN SELECT * FROM esc_ladder" | grep -o 'rows=[0-9]*' | head -1 | cut -d= -f2)"
-harness_services_start "assignment.max_returns = 2" "assignment.reload_seconds = 1"
+# The import profiles a labelled export is read through (jiesu learn FILE):
+# the shipped ones, a broken one put beside them below.
+profiles=$HARNESS_DIR/route-cli-profiles
+rm -rf "$profiles"; mkdir -p "$profiles"; cp "$REPO"/data/profiles/*.conf "$profiles"
+harness_services_start "assignment.max_returns = 2" "assignment.reload_seconds = 1" "intake.profiles_dir = $profiles"
 
 jiesu() { "$JIESU_BIN/jiesu" "$@"; }
 jiesu --help >"$HARNESS_DIR/help.out" 2>&1
@@ -480,6 +485,24 @@ check "jiesu learn of an export whose every row an import would refuse fails" te
 check "… counting those rows and naming the first (row, column, why)" \
     grep -q "另有 2 行导入时会被拒收，没有用上：如第 2 行的留言时间：" "$HARNESS_DIR/learn-refused.out"
 check_eq "… and stores no model" 2 "$(sql "SELECT count(*) FROM models")"
+# An import profile that does not parse (an administrator's typo) is passed
+# over, the others used: a 12345 export is learned from as it is imported
+# (a row the import would refuse is skipped), where every file was refused
+# with the typo's problem. jiesu learn takes no profile's name (no option),
+# so the broken one cannot be asked for.
+printf 'timezone = Asia/Shanghai\ndates = ymd\nencoding = latin1\nticket_no = 工单编号\ncalled_at = 来电时间\ncontent = 诉求内容\n' \
+    >"$profiles/typo.conf"
+{
+    echo "工单编号,来电时间,诉求内容,诉求类型"
+    awk 'NR > 1 && NR <= 73 { print "LB-" NR - 1 ",2026/10/1 9:00," $0 }' "$learn"
+    echo "LB-73,昨天,井盖破损,城乡建设"
+} >"$HARNESS_DIR/learn-beside.csv"
+jiesu learn "$HARNESS_DIR/learn-beside.csv" >"$HARNESS_DIR/learn-beside.out" 2>&1
+check "beside a broken profile, a file a good one fits trains model v3" \
+    grep -q "^模型 v3，来自 learn-beside.csv（admin 训练）：72 条文本，3 个类别" "$HARNESS_DIR/learn-beside.out"
+check "… read through that profile: the row its import would refuse skipped, named" \
+    grep -q "^跳过 1 行：导入这个文件时它们会被拒收，没有用来训练（如第 74 行的来电时间：" "$HARNESS_DIR/learn-beside.out"
+rm "$profiles/typo.conf"
 
 # A letter that reports a problem and accuses officials is split; the conduct
 # part's history says how it came to be in Chinese.

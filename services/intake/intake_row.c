@@ -306,9 +306,9 @@ static int check_fields(intake_row *self, const intake_columns *map, const csv_r
                       "超出范围，或年份不在 1970-2099 年之间（如占位用的 01/01/1900）；请向原系统核对这一行的来电时间");
     if (got < 0) {
         char formats[300];
-        intake_date_formats_text(p->dates, 1, formats, sizeof formats);
-        return reject(rej, map, rec, column_of(map, COL_CALLED_AT), "不是导入配置 %s 接受的日期时间格式：%s",
-                      p->name, formats);
+        intake_date_formats_text(p->dates, 0, formats, sizeof formats);
+        return reject(rej, map, rec, column_of(map, COL_CALLED_AT), "不是导入模板 %s 认得的日期时间写法（%s，"
+                      "日期后可带时、分、秒）：请向原系统核对这一行的来电时间", p->name, formats);
     }
     intake_date_text(&self->called, self->when);
     if (coordinate(val[COL_LON], 180, self->lon) < 0)

@@ -136,9 +136,9 @@ static void test_rejections(void **state)
     expect_reject(fx, bad_time, 6, "来电时间", "格式对，却不是真实的日期时间：月、日、时、分、秒超出范围，或年份不在 "
                   "1970-2099 年之间");
     const char *no_time_at_all[] = {"1", "昨天", "", "", "", "x"};
-    expect_reject(fx, no_time_at_all, 6, "来电时间", "不是导入配置 12345 接受的日期时间格式：ymd (");
+    expect_reject(fx, no_time_at_all, 6, "来电时间", "不是导入模板 12345 认得的日期时间写法（2022-05-01、2022年5月1日、Excel 日期数值，日期后可带时、分、秒）：请向原系统核对这一行的来电时间");
     const char *us_time[] = {"1", "05/01/2022 12:00:03 AM", "", "", "", "x"};
-    expect_reject(fx, us_time, 6, "来电时间", "不是导入配置");
+    expect_reject(fx, us_time, 6, "来电时间", "不是导入模板 12345 认得的日期时间写法");
     const char *bad_lat[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "120.1", "91"};
     expect_reject(fx, bad_lat, 10, "纬度", "不是纬度");
     const char *bad_lon[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "东经120", ""};

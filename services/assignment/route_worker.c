@@ -77,20 +77,6 @@ static const char SQL_LOAD[] =
 enum { L_ID, L_TICKET, L_ADDRESS, L_CONTENT, L_CATEGORY, L_URGENCY, L_RETURNS, L_RETURNED_BY, L_NOW_MS, L_HAS_COORDS,
        L_LON, L_LAT, L_CONDUCT_PART };
 
-/* The unit a decision named that the units table lacks, as people name it: a street office by its
- * street's name, discipline inspection by its district's ("<district>.discipline"), not by codes. */
-#define OWNER_NAMED                                                                                        \
-    "CASE WHEN t.owner LIKE '%discipline'"                                                                 \
-    "     THEN coalesce((SELECT r.name FROM regions r WHERE r.code = split_part(t.owner, '.', 1)), '')"    \
-    "          || '纪委监委'"                                                                              \
-    "     ELSE coalesce((SELECT r.name FROM regions r WHERE r.code = t.owner), '承办的街道办事处') END"
-
-/* The co-handler a decision named that the units table lacks, as people name it: the district's
- * name and the department kind's ("<district>.zhifa": 崂山区综合行政执法局, as the unit is named). */
-#define CO_NAMED                                                                                            \
-    "coalesce((SELECT r.name FROM regions r WHERE r.code = split_part(t.co, '.', 1)), '')"                 \
-    " || coalesce((SELECT k.name FROM dept_kinds k WHERE k.code = split_part(t.co, '.', 2)), '部门')"
-
 /* $1..$19 the batch's arrays. Returns three kinds of rows, in no order:
  * one per order that moved (idx, its 1-based position in the arrays, status,
  * unit code and name, reasons), one per deadline stored (id, due ms) and one
@@ -112,13 +98,12 @@ static const char SQL_WRITE[] =
     "         t.started_ms, t.accept_rung, t.accept_rung_ms, t.resolve_rung, t.resolve_rung_ms, t.shown,"
     "         u.id AS unit_id, u.code AS unit_code, u.name AS unit_name,"
     "         u.id IS NOT NULL AS dispatch, cu.id AS co_id, cu.code AS co_code,"
-    "         CASE WHEN t.owner IS NOT NULL AND u.id IS NULL"
-    "              THEN t.reasons || '；系统中还没有' || " OWNER_NAMED " || '这个单位，转人工派单'"
+    "         CASE WHEN t.owner IS NOT NULL AND u.id IS NULL"     /* a unit missing: named (migration 065) */
+    "              THEN t.reasons || '；系统中还没有' || route_owner_named(t.owner) || '这个单位，转人工派单'"
     "              ELSE t.reasons END"
     "         || CASE WHEN cu.id IS NOT NULL THEN '；协办单位 ' || cu.name"
-    "                 WHEN t.co IS NOT NULL AND u.id IS NOT NULL THEN '；系统中还没有主管“'"
-    "                      || coalesce((SELECT name FROM categories WHERE code = t.category), t.category)"
-    "                      || '”的' || " CO_NAMED " || '，不设协办单位' ELSE '' END AS reasons"
+    "                 WHEN t.co IS NOT NULL AND u.id IS NOT NULL"
+    "                 THEN '；系统中还没有' || route_co_named(t.co, t.category) || '，不设协办单位' ELSE '' END AS reasons"
     "  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[],"
     "              $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::boolean[], $14::bigint[],"
     "              $15::text[], $16::bigint[], $17::text[], $18::bigint[], $19::text[])"

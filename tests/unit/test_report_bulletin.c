@@ -505,6 +505,17 @@ static void listed_under(const report_bulletin *b, const char *ticket, char *uni
             snprintf(units + strlen(units), cap - strlen(units), "%s%s", *units ? "," : "", b->orders[i].unit_code);
 }
 
+/* W47's list names FX-S1 under 南街道, its owner, and no other unit. */
+static void assert_s1_listed_under_owner(PGconn *pg)
+{
+    report_bulletin *b = build(pg, "2026-W47");
+    char units[256];
+    listed_under(b, "FX-S1", units, sizeof units);
+    if (strcmp(units, SOUTH) != 0)
+        fail_msg("FX-S1 listed under %s; expected " SOUTH " (南街道, its owner) only", *units ? units : "no unit");
+    report_bulletin_free(&b);
+}
+
 /* The list names an order under the unit its alert counts for, as every
  * count of alerts does (alerts_counted, migration 059): a repeat alert on FX-S1 (南街道's,
  * 城管局 co-handling) names no unit, so it counts for the owner, 南街道, only.
@@ -515,12 +526,7 @@ static void test_alert_listed_where_counted(void **state)
     exec_ok(pg, "INSERT INTO alerts (complaint_id, rung, cycle, unit_id, target, reason, created_at)"
                 " SELECT c.id, 'repeat', 1, NULL, 'fixture', 'fixture', '2026-11-19 11:00+08'"
                 " FROM complaints c WHERE c.ticket_no = 'FX-S1'");
-    report_bulletin *b = build(pg, "2026-W47");
-    char units[256];
-    listed_under(b, "FX-S1", units, sizeof units);
-    if (strcmp(units, SOUTH) != 0)
-        fail_msg("FX-S1 listed under %s; expected " SOUTH " (南街道, its owner) only", *units ? units : "no unit");
-    report_bulletin_free(&b);
+    assert_s1_listed_under_owner(pg);
 }
 
 /* The list names an order under the unit its overdue deadline counts for in
@@ -533,12 +539,7 @@ static void test_deadline_listed_where_counted(void **state)
     PGconn *pg = *state;
     exec_ok(pg, "UPDATE deadlines d SET met_at = '2026-11-19 16:00+08' FROM complaints c"
                 " WHERE c.id = d.complaint_id AND c.ticket_no = 'FX-S1' AND d.kind = 'resolve'");
-    report_bulletin *b = build(pg, "2026-W47");
-    char units[256];
-    listed_under(b, "FX-S1", units, sizeof units);
-    if (strcmp(units, SOUTH) != 0)
-        fail_msg("FX-S1 listed under %s; expected " SOUTH " (南街道, its owner) only", *units ? units : "no unit");
-    report_bulletin_free(&b);
+    assert_s1_listed_under_owner(pg);
 }
 
 /* The daily sheet counts a deadline and a closing for the unit it counts for

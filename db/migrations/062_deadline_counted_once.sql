@@ -131,18 +131,6 @@ $q$ USING days, tz;
 END $$;
 
 -- The stored days a resolve deadline without a unit fell due on unmet.
-DO $$
-DECLARE
-    st record;
-    todo date[];
-BEGIN
-    SELECT * INTO st FROM report_days_state;
-    IF st.tz IS NULL THEN
-        RETURN;
-    END IF;
-    todo := ARRAY(SELECT DISTINCT timezone(st.tz, d.due_at)::date FROM deadlines d
-                   WHERE d.kind = 'resolve' AND d.unit_id IS NULL AND (d.met_at IS NULL OR d.met_at > d.due_at)
-                     AND timezone(st.tz, d.due_at)::date <= st.through);
-    DELETE FROM report_overdue_days WHERE day = ANY (todo);
-    INSERT INTO report_overdue_days SELECT * FROM report_overdue_facts(todo, st.tz);
-END $$;
+SELECT report_days_recount('report_overdue_days', 'report_overdue_facts',
+                           ARRAY(SELECT d.due_at FROM deadlines d WHERE d.kind = 'resolve' AND d.unit_id IS NULL
+                                   AND (d.met_at IS NULL OR d.met_at > d.due_at)));

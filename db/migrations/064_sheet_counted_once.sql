@@ -55,18 +55,5 @@ $q$ USING days, tz;
 END $$;
 
 -- The stored days a resolve deadline without a unit started on.
-DO $$
-DECLARE
-    st record;
-    todo date[];
-BEGIN
-    SELECT * INTO st FROM report_days_state;
-    IF st.tz IS NULL THEN
-        RETURN;
-    END IF;
-    todo := ARRAY(SELECT DISTINCT timezone(st.tz, d.started_at)::date FROM deadlines d
-                   WHERE d.kind = 'resolve' AND d.unit_id IS NULL
-                     AND timezone(st.tz, d.started_at)::date <= st.through);
-    DELETE FROM report_sheet_days WHERE day = ANY (todo);
-    INSERT INTO report_sheet_days SELECT * FROM report_sheet_facts(todo, st.tz);
-END $$;
+SELECT report_days_recount('report_sheet_days', 'report_sheet_facts',
+                           ARRAY(SELECT d.started_at FROM deadlines d WHERE d.kind = 'resolve' AND d.unit_id IS NULL));

@@ -231,6 +231,20 @@ check "… and so does its list of overdue and escalated orders" \
 wait_for "rebuilt from nothing" 30 caught_up
 check "the rebuilt rows equal a full recount" stored_equals_recount
 
+# ---- a migration's recount of some days (report_days_recount, 059) ----
+# The stored list and sheet of the days RD-2 was called and fell due on,
+# taken away behind reporting's back (no event), are what a recount of
+# those moments puts back; the other days stay as they are.
+moments="ARRAY(SELECT c.called_at FROM complaints c WHERE c.ticket_no = 'RD-2'
+               UNION ALL SELECT d.due_at FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
+               WHERE c.ticket_no = 'RD-2')"
+sql "DELETE FROM report_overdue_days WHERE day IN (SELECT timezone('$TZ_REPORT', unnest($moments))::date);
+     DELETE FROM report_sheet_days WHERE day IN (SELECT timezone('$TZ_REPORT', unnest($moments))::date)" >/dev/null
+check "the stored list and sheet of RD-2's days taken away differ from a recount" fails stored_equals_recount
+sql "SELECT report_days_recount('report_overdue_days', 'report_overdue_facts', $moments);
+     SELECT report_days_recount('report_sheet_days', 'report_sheet_facts', $moments)" >/dev/null
+check "… and are put back by report_days_recount of those moments" stored_equals_recount
+
 # ---- a writer holding events open: the watermark is busy, said without an error ----
 # (an import's batch; an ERROR in PostgreSQL's log at every such round would
 # bury real faults: test_run_clone reads that log)

@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Writes all of data to fd. 0, or -1 with errno set. */
-static int write_all(int fd, const char *data, size_t len)
+int privfile_write_all(int fd, const void *buf, size_t len)
 {
+    const char *data = buf;
     while (len > 0) {
         ssize_t n = write(fd, data, len);
         if (n < 0 && errno == EINTR)
@@ -38,7 +38,7 @@ int privfile_write(const char *path, const void *data, size_t len)
     if (fd < 0)
         return -1;
     int ok = fchmod(fd, 0600) == 0 &&      /* whatever the umask made of it */
-             write_all(fd, data, len) == 0 && fsync(fd) == 0;
+             privfile_write_all(fd, data, len) == 0 && fsync(fd) == 0;
     int err = ok ? 0 : errno;
     if (close(fd) != 0 && ok) {
         ok = 0;

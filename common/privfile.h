@@ -17,4 +17,9 @@
  * temporary file is removed then, and whatever was at path is left as it was. */
 int privfile_write(const char *path, const void *data, size_t len);
 
+/* Writes all len bytes at data to fd, again after a short write or a signal.
+ * 0, or -1 with errno set. (A private file written piece by piece, as
+ * `jiesu import` writes the rejects file it fetches.) */
+int privfile_write_all(int fd, const void *data, size_t len);
+
 #endif

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "import_client.h"
+#include "privfile.h"
 #include "text.h"
 
 #define CHUNK_TRIES 3
@@ -110,17 +111,10 @@ static int create_local(fetch *f, const char *file_name)
  * after printing why. */
 static int put_chunk(fetch *f, const Jiesu__RejectsChunk *chunk)
 {
-    for (size_t done = 0; done < chunk->data.len;) {
-        ssize_t n = write(f->fd, chunk->data.data + done, chunk->data.len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            cli_error("%s：写 %s 出错：%s", f->what, f->path, text_os_error(errno));
-            return -1;
-        }
-        done += (size_t)n;
-    }
-    return 0;
+    if (privfile_write_all(f->fd, chunk->data.data, chunk->data.len) == 0)
+        return 0;
+    cli_error("%s：写 %s 出错：%s", f->what, f->path, text_os_error(errno));
+    return -1;
 }
 
 /* Fetches chunk after chunk into the local file. 0, or -1 after printing why. */

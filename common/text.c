@@ -435,8 +435,23 @@ const char *text_os_error(int err)
         return "路径中有一段不是目录";
     case ENOSPC:
         return "磁盘已满";
+    case EDQUOT:
+        return "超出了磁盘配额";
     case EROFS:
         return "文件系统只读";
+    case EFBIG:
+        return "文件太大，超出了文件系统允许的大小";
+    case EIO:
+        return "磁盘读写出错（磁盘或设备可能有故障，请告知系统管理员）";
+    case EMFILE:
+    case ENFILE:
+        return "打开的文件太多（请告知系统管理员）";
+    case ENOMEM:
+        return "内存不足";
+    case ENAMETOOLONG:
+        return "路径太长";
+    case ELOOP:
+        return "路径中的符号链接太多或成环";
     default:
         return strerror(err);
     }

@@ -194,7 +194,7 @@ long route_learn_file_read(const char *path, const char *profiles_dir, route_lea
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: %s", path, text_os_error(errno));
         return -1;
     }
     long n = read_rows(fd, path, profiles_dir, refused, fn, ctx, err, errlen);
@@ -221,7 +221,7 @@ long route_learn_file_read_bytes(const void *data, size_t len, const char *name,
         }
     }
     if (fd < 0 || lseek(fd, 0, SEEK_SET) != 0) {
-        snprintf(err, errlen, "%s：%zu 字节放不进内存（%s）", name, len, strerror(errno));
+        snprintf(err, errlen, "%s：%zu 字节放不进内存（%s）", name, len, text_os_error(errno));
         if (fd >= 0)
             close(fd);
         return -1;

@@ -101,7 +101,7 @@ static int fill_raw(csv_decoder *self)
         while (got < 0 && errno == EINTR);
     }
     if (got < 0) {
-        set_error(self, "读文件出错（%s）：请重新导入；一直如此请告知系统管理员", strerror(errno));
+        set_error(self, "读文件出错（%s）：请重新导入；一直如此请告知系统管理员", text_os_error(errno));
         return -1;
     }
     if (got == 0) {
@@ -193,7 +193,7 @@ static int choose_encoding(csv_decoder *self)
     self->cd = iconv_open("UTF-8", "GB18030");
     if (self->cd == (iconv_t)-1) {
         set_error(self, "文件不是 UTF-8 文本，工单受理服务又无法按 GB18030（GBK）转换（%s）：请在 Excel 里另存为“CSV UTF-8（逗号分隔）”"
-                  "后再导入，并告知系统管理员", strerror(errno));
+                  "后再导入，并告知系统管理员", text_os_error(errno));
         return -1;
     }
     self->dec = malloc(self->dcap);
@@ -273,7 +273,7 @@ static int convert(csv_decoder *self)
     }
     if (why != EINVAL) {
         set_error(self, "按 GB18030（GBK）转换文件时出错（%s）：请在 Excel 里另存为“CSV UTF-8（逗号分隔）”后再导入",
-                  strerror(why));
+                  text_os_error(why));
         return -1;
     }
     if (limit < self->rlen) {

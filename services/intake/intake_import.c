@@ -173,7 +173,7 @@ static int open_source(import_run *r, csv_encoding_choice encoding, char *why, s
     csv.encoding = encoding;
     intake_source_destroy(&r->source);
     if (lseek(r->fd, 0, SEEK_SET) < 0) {
-        snprintf(why, whylen, "无法从头重读文件：%s", strerror(errno));
+        snprintf(why, whylen, "无法从头重读文件：%s", text_os_error(errno));
         return -1;
     }
     return (r->source = intake_source_open(r->fd, r->path, &csv, why, whylen)) ? 0 : -1;
@@ -639,7 +639,7 @@ static int open_input(const char *path, int *fd, char *why, size_t whylen)
     struct stat st;
     *fd = open(path, O_RDONLY | O_CLOEXEC);
     if (*fd < 0 || fstat(*fd, &st) < 0) {
-        snprintf(why, whylen, "打不开文件：%s", strerror(errno));
+        snprintf(why, whylen, "打不开文件：%s", text_os_error(errno));
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
@@ -706,7 +706,7 @@ static int open_import(import_run *r, const char *file_name, char *why, size_t w
     } else if (intake_sha_fd(r->fd, r->res->sha256, why, whylen) < 0) {
         return -1;
     } else if (lseek(r->fd, 0, SEEK_SET) < 0) {
-        snprintf(why, whylen, "无法从头重读文件：%s", strerror(errno));
+        snprintf(why, whylen, "无法从头重读文件：%s", text_os_error(errno));
         return -1;
     }
     if (r->opt->dry_run)

@@ -420,7 +420,7 @@ static int load_file(const char *dir, const char *file, intake_profile **out, in
     int rc = 0;
     *out = NULL;
     if (!fp) {
-        say(fault->problem, sizeof fault->problem, "%s", strerror(errno));
+        say(fault->problem, sizeof fault->problem, "%s", text_os_error(errno));
     } else if (!text) {
         say(why, whylen, "内存不足");
         rc = -1;
@@ -479,7 +479,7 @@ static void say_unreadable(char *why, size_t whylen, const char *dir, int e)
     if (e == ENOENT || e == ENOTDIR || e == EACCES)
         snprintf(what, sizeof what, "%s", e == ENOENT ? "不存在" : e == ENOTDIR ? "不是目录" : "不允许工单受理服务读取");
     else
-        snprintf(what, sizeof what, "读不了（%s）", strerror(e));
+        snprintf(what, sizeof what, "读不了（%s）", text_os_error(e));
     say(why, whylen, "导入模板目录 %s %s：请管理员建好这个目录、放入导入模板（模板名.conf），或改正配置项 intake.profiles_dir",
         dir, what);
 }

@@ -101,7 +101,7 @@ static int open_file(intake_rejects *self, char *err, size_t errlen)
     int fd = -1;
     if (make_dirs(self->dir) < 0 || (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 ||
         fchmod(fd, 0600) < 0 || !(self->fp = fdopen(fd, "w"))) {
-        snprintf(err, errlen, "拒收明细文件 %s：%s", path, strerror(errno));
+        snprintf(err, errlen, "拒收明细文件 %s：%s", path, text_os_error(errno));
         if (fd >= 0)
             close(fd);
         return -1;
@@ -181,7 +181,7 @@ int intake_rejects_mark(intake_rejects *self, long *mark, char *err, size_t errl
     if (!self->fp)
         return 0;
     if (fflush(self->fp) != 0 || (*mark = ftell(self->fp)) < 0) {
-        snprintf(err, errlen, "拒收明细文件 %s：写入出错：%s", self->path, strerror(errno));
+        snprintf(err, errlen, "拒收明细文件 %s：写入出错：%s", self->path, text_os_error(errno));
         return -1;
     }
     return 0;
@@ -196,12 +196,12 @@ int intake_rejects_cut(intake_rejects *self, long mark, char *err, size_t errlen
         self->fp = NULL;
         int rc = unlink(self->path) < 0 && errno != ENOENT ? -1 : 0;
         if (rc < 0)
-            snprintf(err, errlen, "拒收明细文件 %s：删不掉：%s", self->path, strerror(errno));
+            snprintf(err, errlen, "拒收明细文件 %s：删不掉：%s", self->path, text_os_error(errno));
         self->path[0] = '\0';
         return rc;
     }
     if (fflush(self->fp) != 0 || ftruncate(fileno(self->fp), mark) < 0 || fseek(self->fp, mark, SEEK_SET) < 0) {
-        snprintf(err, errlen, "拒收明细文件 %s：截短出错：%s", self->path, strerror(errno));
+        snprintf(err, errlen, "拒收明细文件 %s：截短出错：%s", self->path, text_os_error(errno));
         return -1;
     }
     return 0;

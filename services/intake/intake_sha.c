@@ -9,6 +9,8 @@
 
 #include <openssl/evp.h>
 
+#include "text.h"
+
 #define READ_BUF (1u << 20)
 #define NO_DIGEST "工单受理服务算不出文件的 SHA-256 指纹（内存不足，或加密库出错），文件没有导入：请过一会儿再导入；" \
                   "一直如此请告知系统管理员"
@@ -64,7 +66,7 @@ int intake_sha_fd(int fd, char out[65], char *why, size_t whylen)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            snprintf(why, whylen, "读文件出错（%s）：请重新导入；一直如此请告知系统管理员", strerror(errno));
+            snprintf(why, whylen, "读文件出错（%s）：请重新导入；一直如此请告知系统管理员", text_os_error(errno));
             goto cleanup;
         }
         if (n == 0)

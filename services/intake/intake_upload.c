@@ -38,6 +38,7 @@
 #include "import_client.h"
 #include "intake_sha.h"
 #include "log.h"
+#include "text.h"
 
 #define UPLOADS_MAX 16
 #define UPLOAD_PREFIX "upload-"
@@ -186,7 +187,7 @@ static upload *open_upload(intake_uploads *self, const char *owner, const Jiesu_
     /* locked as long as it is in use: another intake starting leaves it (sweep_leftovers) */
     if ((u->fd = open(u->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0 || flock(u->fd, LOCK_EX) != 0) {
         *code = 500;
-        snprintf(err, errlen, "暂存文件出错：%s：%s", u->path, strerror(errno));
+        snprintf(err, errlen, "暂存文件出错：%s：%s", u->path, text_os_error(errno));
         if (u->fd < 0)
             u->path[0] = '\0';     /* not made: nothing of ours to remove */
         forget(u);
@@ -234,7 +235,7 @@ static int write_chunk(intake_uploads *self, upload *u, const Jiesu__ImportUploa
             continue;
         if (n <= 0) {
             *code = 507;
-            snprintf(err, errlen, "暂存文件出错：%s", strerror(errno));
+            snprintf(err, errlen, "暂存文件出错：%s", text_os_error(errno));
             return -1;
         }
         done += (size_t)n;

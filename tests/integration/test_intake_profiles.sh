@@ -297,6 +297,13 @@ jiesu import --profile typo "$dir/renamed.csv" >"$dir/fixed.out" 2>&1
 check "… and used" grep -q "renamed.csv：共 1 行，新存 0 件，重复 1 行（工单号已入库）.*导入模板 typo（按 --profile 指定）" "$dir/fixed.out"
 "$JIESU_BIN/jiesu" status >"$dir/fixed-status.out" 2>&1
 check "… and jiesu status no longer warns" sh -c "! grep -q '导入模板' '$dir/fixed-status.out'"
+# A template file intake cannot open says why in Chinese (it said the
+# system's English: Too many levels of symbolic links).
+ln -s loop.conf "$profiles/loop.conf"
+jiesu profiles >"$dir/loop-profiles.out" 2>&1
+check "a template that cannot be opened is set aside, why in Chinese" \
+    grep -q '^loop  *有问题，暂不能用 .*路径中的符号链接太多或成环$' "$dir/loop-profiles.out"
+rm -f "$profiles/loop.conf"
 
 # --- the directory itself unreadable: no import can be made -----------------
 # jiesu status said nothing of it, nor did intake's log at start.

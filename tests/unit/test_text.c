@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -437,6 +438,20 @@ static void test_check_note(void **state)
     assert_string_equal(err, "退回原因不是 UTF-8 文字：请在 UTF-8 终端或网页里填写");
 }
 
+/* The system's errors a person meets most (a full disk, a failing one, no
+ * permission) read in Chinese; any other keeps the system's own words. */
+static void test_os_error(void **state)
+{
+    (void)state;
+    assert_string_equal(text_os_error(ENOSPC), "磁盘已满");
+    assert_non_null(strstr(text_os_error(EIO), "磁盘读写出错"));
+    assert_non_null(strstr(text_os_error(EDQUOT), "磁盘配额"));
+    assert_non_null(strstr(text_os_error(EMFILE), "打开的文件太多"));
+    assert_non_null(strstr(text_os_error(EACCES), "没有权限"));
+    assert_string_equal(text_os_error(ENOMEM), "内存不足");
+    assert_string_equal(text_os_error(EXDEV), strerror(EXDEV));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -460,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_url_encode),
         cmocka_unit_test(test_html_escape),
         cmocka_unit_test(test_check),
+        cmocka_unit_test(test_os_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -166,6 +166,15 @@ static int make_key(const char *name, const char *path, keys_pair *kp)
 /* What the list shows for a display name that is the sign-in name: a user added before a name was required. */
 static const char UNNAMED[] = "（未填姓名）";
 
+/* What the list shows for a user's unit: its name; a unit without one said
+ * so in words, never by its code; "" for a role of no unit. */
+static const char *unit_named(const Jiesu__UserInfo *u)
+{
+    if (*u->unit_name)
+        return u->unit_name;
+    return *u->unit_code ? "（单位未登记名称）" : "";
+}
+
 /* The users, and how to give a name to those listed UNNAMED. */
 static void print_users(const Jiesu__UserReply *r, const char *zone)
 {
@@ -177,15 +186,14 @@ static void print_users(const Jiesu__UserReply *r, const char *zone)
         cli_table_add(t, HEAD);
     for (size_t i = 0; t && i < r->n_users; i++) {
         const Jiesu__UserInfo *u = r->users[i];
-        char unit[256], added[32], state[96] = "有效";
+        char added[32], state[96] = "有效";
         cli_city_day(added, u->created_at_ms / 1000, zone);     /* the day a user was added */
         if (u->disabled)
             snprintf(state, sizeof state, "已停用");
         else if (*u->locked_until)
             snprintf(state, sizeof state, "锁定至 %s（jiesu user enable 解锁）", u->locked_until);
-        snprintf(unit, sizeof unit, "%s%s%s", u->unit_name, *u->unit_code ? " " : "", u->unit_code);
         const char *named = strcmp(u->display_name, u->name) == 0 ? UNNAMED : u->display_name;
-        const char *row[] = {u->name, named, u->role_title, unit, u->has_key ? "有" : "—",
+        const char *row[] = {u->name, named, u->role_title, unit_named(u), u->has_key ? "有" : "—",
                              u->has_password ? "有" : "—", u->has_token ? "有" : "—",
                              state, added, names_actor(u->created_by)};
         cli_table_add(t, row);

@@ -127,6 +127,18 @@ jiesu audit adm-zhang >"$adm/audit-name.out" 2>&1
 check "… which jiesu audit says in words" grep -qE "填写或更改姓名 +张三（adm-zhang） +显示名 adm-zhang→张三" "$adm/audit-name.out"
 jiesu user list >"$adm/list-named.out" 2>&1
 check "… and the list shows it" grep -qE "^adm-zhang +张三 " "$adm/list-named.out"
+# A user's unit is listed by its name as people know it: before, beside its
+# code (沙子口街道 370212002, 崂山区纪委监委 370212.discipline).
+check "… and their unit by its name alone, no unit's code beside it" \
+    sh -c "grep -qE '^adm-zhang +张三 +承办人员 +沙子口街道 +' '$adm/list-named.out' &&
+           ! grep -qE '(街道|纪委监委) +370212' '$adm/list-named.out'"
+shazikou=$(sql "SELECT code FROM units WHERE name = '沙子口街道'")
+sql "UPDATE units SET name = '' WHERE code = '$shazikou'" >/dev/null
+jiesu user list >"$adm/list-unit-unnamed.out" 2>&1
+check "a unit without a name is said so in words, not shown by its code" \
+    sh -c "grep -qE '^adm-zhang +张三 +承办人员 +（单位未登记名称） ' '$adm/list-unit-unnamed.out' &&
+           ! grep -qE '^adm-zhang .*$shazikou' '$adm/list-unit-unnamed.out'"
+sql "UPDATE units SET name = '沙子口街道' WHERE code = '$shazikou'" >/dev/null
 jiesu user display adm-zhang >"$adm/display-none.out" 2>&1
 check_eq "jiesu user display without a name is a usage error" 2 $?
 check "… saying what to write" grep -q "user display：要写姓名，如 jiesu user display adm-zhang 张三" "$adm/display-none.out"

@@ -51,32 +51,32 @@ static int parse_args(report_args *a, int argc, char **argv)
     return 0;
 }
 
-/* Adds one table row: a name, a code and the six counts. */
-static int add_row(cli_table *t, const char *name, const char *code, const Jiesu__StreetSummary *s)
+/* Adds one table row: the street's name and its five counts. */
+static int add_row(cli_table *t, const char *name, const Jiesu__StreetSummary *s)
 {
     char n[5][24];
     const long long v[5] = {s->total, s->open, s->resolved, s->overdue, s->alerts};
     for (int i = 0; i < 5; i++)
         snprintf(n[i], sizeof n[i], "%lld", v[i]);
-    const char *cells[] = {name, code, n[0], n[1], n[2], n[3], n[4]};
+    const char *cells[] = {name, n[0], n[1], n[2], n[3], n[4]};
     return cli_table_add(t, cells);
 }
 
 static int print_table(FILE *out, const Jiesu__ReportReply *r, const report_args *a)
 {
-    static const char *const HEAD[] = {"街道", "代码", "工单", "在办", "已办结", "超期", NAMES_ALERT "次数"};
+    static const char *const HEAD[] = {"街道", "工单", "在办", "已办结", "超期", NAMES_ALERT "次数"};
     Jiesu__StreetSummary sum = JIESU__STREET_SUMMARY__INIT;
-    cli_table *t = cli_table_new(7, "llrrrrr");
+    cli_table *t = cli_table_new(6, "lrrrrr");
     int rc = -1;
 
     if (!t || cli_table_add(t, HEAD) < 0)
         goto cleanup;
     for (size_t i = 0; i < r->n_streets; i++) {
-        if (add_row(t, r->streets[i]->street_name, r->streets[i]->street_code, r->streets[i]) < 0)
+        if (add_row(t, r->streets[i]->street_name, r->streets[i]) < 0)
             goto cleanup;
         report_streets_add(&sum, r->streets[i]);
     }
-    if (cli_table_add_rule(t) < 0 || add_row(t, "合计", "", &sum) < 0)
+    if (cli_table_add_rule(t) < 0 || add_row(t, "合计", &sum) < 0)
         goto cleanup;
     if (a->from && a->to)
         fprintf(out, "来电时间 %s 至 %s 的工单\n", a->from, a->to);

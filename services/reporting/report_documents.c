@@ -99,32 +99,32 @@ static int add_table(doc_call *c, Jiesu__Table *t)
 
 #define NCOUNTS 6
 
-static int daily_row(Jiesu__Table *t, const char *name, const char *code, const long v[NCOUNTS])
+static int daily_row(Jiesu__Table *t, const char *name, const long v[NCOUNTS])
 {
     char n[NCOUNTS][24];
     for (int i = 0; i < NCOUNTS; i++)
         snprintf(n[i], sizeof n[i], "%ld", v[i]);
-    const char *cells[] = {name, code, n[0], n[1], n[2], n[3], n[4], n[5]};
+    const char *cells[] = {name, n[0], n[1], n[2], n[3], n[4], n[5]};
     return view_table_add(t, cells);
 }
 
 static Jiesu__Table *daily_table(const report_daily *d)
 {
     /* of day D, which need not be today; every alert raised that day on the street's orders, acknowledged or not */
-    static const char *const HEAD[] = {"街道", "代码", "新派单", "在办", "当日到期", "超期", "销号", NAMES_ALERT "次数"};
+    static const char *const HEAD[] = {"街道", "新派单", "在办", "当日到期", "超期", "销号", NAMES_ALERT "次数"};
     long sum[NCOUNTS] = {0};
-    Jiesu__Table *t = view_table_new("一天一调度", "llrrrrrr", HEAD, 8);
+    Jiesu__Table *t = view_table_new("一天一调度", "lrrrrrr", HEAD, 7);
     for (size_t i = 0; t && i < d->n; i++) {
         const report_daily_row *r = &d->rows[i];
         const long v[NCOUNTS] = {r->new_orders, r->in_progress, r->due_today, r->overdue, r->closed, r->escalated};
         for (int k = 0; k < NCOUNTS; k++)
             sum[k] += v[k];
-        if (daily_row(t, r->name, r->code, v) < 0) {
+        if (daily_row(t, r->name, v) < 0) {
             jiesu__table__free_unpacked(t, NULL);
             return NULL;
         }
     }
-    if (t && daily_row(t, "合计", "", sum) < 0) {
+    if (t && daily_row(t, "合计", sum) < 0) {
         jiesu__table__free_unpacked(t, NULL);
         return NULL;
     }

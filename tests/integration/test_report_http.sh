@@ -111,6 +111,12 @@ check_eq "daily 2026-11-22 西街道 (W4 falls due and overdue, two alerts)" "0 
 check "jiesu daily prints a table with a total row" sh -c "'$JIESU_BIN/jiesu' daily --date 2026-11-20 | grep -q '^合计'"
 check "… its columns named for the day asked, not today, and the alerts column for what it counts, every alert raised that day (当日到期, 告警次数)" \
     sh -c "'$JIESU_BIN/jiesu' daily --date 2026-11-20 | grep -q '新派单 *在办 *当日到期 *超期 *销号 *告警次数$'"
+# A street is named as people know it; its code (880100002), which the
+# table showed beside it in a column 代码, stays in --json alone.
+jiesu daily --date 2026-11-20 >"$HARNESS_DIR/daily.out" 2>&1
+check "… each street by its name, no column of codes" \
+    sh -c "grep -q '^街道 *新派单 ' '$HARNESS_DIR/daily.out' && grep -q '^西街道 *1 ' '$HARNESS_DIR/daily.out' &&
+           ! grep -q '代码\|880100' '$HARNESS_DIR/daily.out'"
 # A day to come has no figures yet: its sheet showed today's 在办 as that day's.
 # Today is named by the city's clock, which may turn midnight while this runs.
 today=$(TZ=Asia/Shanghai date +%F)
@@ -287,6 +293,10 @@ check_eq "the handler's jiesu report: its own street, no manual queue or unroute
     "$(jq -r '"\([.streets[].code] | join(",")) \(.manual) \(.unrouted)"' "$HARNESS_DIR/west-report.json")"
 check "… its table names the alerts column for what it counts, every alert raised (告警次数), not the open ones" \
     sh -c "'$JIESU_BIN/jiesu' -k '$HARNESS_DIR/users/west.key' report --from 2026-11-16 --to 2026-11-22 | grep -q '已办结 *超期 *告警次数'"
+jiesu -k "$HARNESS_DIR/users/west.key" report --from 2026-11-16 --to 2026-11-22 >"$HARNESS_DIR/west-report.out" 2>&1
+check "… its street by its name, no column of codes (the code is --json's)" \
+    sh -c "grep -q '^街道 *工单 ' '$HARNESS_DIR/west-report.out' && grep -q '^西街道 *[0-9]' '$HARNESS_DIR/west-report.out' &&
+           ! grep -q '代码\|880100' '$HARNESS_DIR/west-report.out'"
 check "… where the dispatcher's has the order waiting for a dispatcher (W1)" \
     jq -e '.manual > 0' <(cli_json disp report --from 2026-11-16 --to 2026-11-22)
 check_eq "… as /api/streets gives it" "$(web_json west '/api/streets?from=2026-11-16&to=2026-11-22')" \

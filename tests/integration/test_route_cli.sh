@@ -108,6 +108,9 @@ check "… with the complaint's first 30 characters, a phone number across the c
 as_unit 370212001 jiesu report >"$HARNESS_DIR/report-unit.out" 2>&1
 check "a street office's jiesu report: its street, and no manual queue counted 0 (the queue is not its to count)" \
     sh -c "grep -q '^中韩街道 ' '$HARNESS_DIR/report-unit.out' && ! grep -q '待人工派单' '$HARNESS_DIR/report-unit.out'"
+check "… named as people know it, its count beside its name: no column 代码 of 370212001" \
+    sh -c "grep -qE '^街道 +工单 ' '$HARNESS_DIR/report-unit.out' && grep -qE '^中韩街道 +[0-9]+ ' '$HARNESS_DIR/report-unit.out' &&
+           ! grep -q '代码\|370212001' '$HARNESS_DIR/report-unit.out'"
 as_role dispatcher jiesu report --from 2026-10-01 >"$HARNESS_DIR/report-from.out" 2>&1
 check "a dispatcher's counts the queue" grep -q '^待人工派单：[1-9]' "$HARNESS_DIR/report-from.out"
 check "… over calls from a day on, said so (not 至 nothing)" grep -q '^来电时间 2026-10-01 起的工单$' "$HARNESS_DIR/report-from.out"

@@ -230,7 +230,7 @@ static void say_skipped(const learn_rows *l, char *err, size_t errlen)
 
 void route_api_learn(service *s, const bus_request *req, const auth_principal *who)
 {
-    char err[1024] = "", source[512], name[256];
+    char err[4096] = "", source[512], name[256];   /* a refusal may name the import profiles set aside */
     route_api_state *st = s->user;
     route_learn_stats stats;
     route_model *m = NULL;

@@ -25,6 +25,7 @@ typedef struct {
     int           text, label;  /* column indices, -1 until found (label: -1 too when the profile's category is it) */
     intake_picked pick;         /* the profile the header fits; pick.map NULL: the header names above */
     intake_row   *row;          /* builds a row as an import does, when pick.map */
+    char          aside[3200];  /* when no profile fits, those set aside as an import names them ("" none) */
 } columns;
 
 static int header_in(const char *h, size_t len, const char *const *names)
@@ -62,6 +63,8 @@ static int by_profile(const csv_record *rec, const char *dir, const csv_options 
         int read = c->pick.set != NULL;
         if (!read)
             snprintf(err, errlen, "%s", why);
+        else
+            intake_pick_aside(c->pick.set, INTAKE_AT_TERMINAL, c->aside, sizeof c->aside);
         intake_pick_free(&c->pick);
         return read ? 0 : -1;
     }
@@ -89,7 +92,9 @@ static int find_columns(const csv_record *rec, const char *dir, const csv_option
     if (c->text >= 0 && (c->label >= 0 || (fits && intake_columns_index(c->pick.map, COL_CATEGORY) >= 0)))
         return 0;
     snprintf(err, errlen, "第一行（表头）里没有%s列：诉求内容列可以叫 诉求内容、内容、来电内容、留言详情、content，"
-             "类别列可以叫 诉求类型、问题类型、一级分类、一级标签、category、label", c->text < 0 ? "诉求内容" : "类别");
+             "类别列可以叫 诉求类型、问题类型、一级分类、一级标签、category、label%s%s", c->text < 0 ? "诉求内容" : "类别",
+             *c->aside ? "\n" : "", c->aside);
+    text_utf8_cut(err);
     return -1;
 }
 
@@ -184,7 +189,7 @@ static long read_rows(int fd, const char *path, const char *profiles_dir, route_
 /* Prefixes err with the file's name. */
 static void name_error(const char *name, char *err, size_t errlen)
 {
-    char tmp[1024];
+    char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s", err);
     snprintf(err, errlen, "%s：%s", name, tmp);
 }

@@ -58,7 +58,7 @@ static void print_reply(const Jiesu__LearnReply *r)
 
 int cli_learn_main(cli_ctx *ctx, int argc, char **argv)
 {
-    char err[1024], name_buf[4096];
+    char err[4096], name_buf[4096];
     if (cli_args_words("learn", argc, argv, 0, 1, "") < 0) {
         fprintf(stderr, "用法：jiesu learn [文件]\n");
         return 2;

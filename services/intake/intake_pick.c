@@ -58,16 +58,26 @@ static intake_columns *map_or_say(const intake_profile *p, const csv_record *hea
     return NULL;
 }
 
+size_t intake_pick_aside(const intake_profiles *set, intake_door door, char *out, size_t outlen)
+{
+    char aside[3000];
+    size_t n = intake_profiles_faults_text(set, door, aside, sizeof aside);
+    if (outlen)
+        out[0] = '\0';
+    if (n && outlen) {
+        snprintf(out, outlen, "另有 %zu 个导入模板有问题、暂不能用，这个文件也许正该用它导入：\n%s", n, aside);
+        text_utf8_cut(out);
+    }
+    return n;
+}
+
 /* Why no profile fits, none, and the profiles set aside, which the file
  * may have been exported for. -1. */
 static int say_none_fits(const intake_profiles *set, intake_door door, const char *none, char *why, size_t whylen)
 {
-    char aside[3000];
-    size_t n = intake_profiles_faults_text(set, door, aside, sizeof aside);
-    if (!n)
-        snprintf(why, whylen, "%s", none);
-    else
-        snprintf(why, whylen, "%s\n另有 %zu 个导入模板有问题、暂不能用，这个文件也许正该用它导入：\n%s", none, n, aside);
+    char aside[3200];
+    size_t n = intake_pick_aside(set, door, aside, sizeof aside);
+    snprintf(why, whylen, "%s%s%s", none, n ? "\n" : "", aside);
     text_utf8_cut(why);
     return -1;
 }

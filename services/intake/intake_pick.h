@@ -46,6 +46,13 @@ int intake_pick_remap(intake_picked *p, const csv_record *header, char *why, siz
 
 void intake_pick_free(intake_picked *p);
 
+/* The profiles of set set aside, as a refusal of a file no profile fits
+ * names them ("另有 1 个导入模板有问题、暂不能用，这个文件也许正该用它导入：" and
+ * each one's problem a line, as door's reader can fix it), into out; ""
+ * when there are none. Returns how many. A reader of the file other than
+ * an import (jiesu learn) says it in the same words. */
+size_t intake_pick_aside(const intake_profiles *set, intake_door door, char *out, size_t outlen);
+
 /* The profiles directory cfg names (intake.profiles_dir, else
  * <data.dir>/profiles), in buf when it is the latter. */
 const char *intake_pick_dir(const config *cfg, char *buf, size_t cap);

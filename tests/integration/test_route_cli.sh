@@ -505,6 +505,20 @@ check "beside a broken profile, a file a good one fits trains model v3" \
     grep -q "^模型 v3，来自 learn-beside.csv（admin 训练）：72 条文本，3 个类别" "$HARNESS_DIR/learn-beside.out"
 check "… read through that profile: the row its import would refuse skipped, named" \
     grep -q "^跳过 1 行：导入这个文件时它们会被拒收，没有用来训练（如第 74 行的来电时间：" "$HARNESS_DIR/learn-beside.out"
+# A file no usable profile fits is refused naming the broken one, as jiesu
+# import of it does (the file may have been exported for it); before, learn
+# said only which column its header lacked.
+printf '%s\n' "工单编号,诉求内容" "NB-1,井盖破损" >"$HARNESS_DIR/learn-nofit.csv"
+jiesu learn "$HARNESS_DIR/learn-nofit.csv" >"$HARNESS_DIR/learn-nofit.out" 2>&1
+check "beside a broken profile, a file no usable profile fits is refused" test $? -ne 0
+check "… naming the profile set aside and its problem, in jiesu import's words" \
+    sh -c "grep -q '第一行（表头）里没有类别列' '$HARNESS_DIR/learn-nofit.out' &&
+           grep -q '^另有 1 个导入模板有问题、暂不能用，这个文件也许正该用它导入：$' '$HARNESS_DIR/learn-nofit.out' &&
+           grep -qF '导入模板 typo 有问题，暂不能用：文件 $profiles/typo.conf：第 3 行：编码“latin1”不认识' '$HARNESS_DIR/learn-nofit.out'"
+as_role clerk jiesu import "$HARNESS_DIR/learn-nofit.csv" >"$HARNESS_DIR/import-nofit.out" 2>&1
+check "… the same two lines jiesu import of the file says" \
+    bash -c "n=0; while IFS= read -r l; do grep -qF \"\$l\" '$HARNESS_DIR/import-nofit.out' && n=\$((n + 1)); done \
+             < <(grep -A1 '^另有' '$HARNESS_DIR/learn-nofit.out'); test \$n = 2"
 rm "$profiles/typo.conf"
 
 # A letter that reports a problem and accuses officials is split; the conduct

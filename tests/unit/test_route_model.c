@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "route_category.h"
@@ -329,6 +330,40 @@ static void test_learns_the_text_an_import_routes(void **state)
     assert_string_equal(plain.text[0], "楼下噪音很大");
 }
 
+/* A file no usable import profile fits, beside one set aside as broken (an
+ * administrator's typo), is refused naming that one as an import of the
+ * file names it, in the same words: the file may have been exported for it.
+ * Before, learn said only which column the header lacked. */
+static void test_refusal_names_the_profile_set_aside(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/jiesu-learn-profiles-XXXXXX", path[600], err[4096];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/typo.conf", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("timezone = Asia/Shanghai\ndates = ymd\nencoding = latin1\nticket_no = 工单编号\ncalled_at = 来电时间\n"
+          "content = 诉求内容\n", f);
+    assert_int_equal(fclose(f), 0);
+    kept_rows k = {0};
+    route_learn_refused refused;
+    const char csv[] = "工单编号,诉求内容\r\n1,楼下噪音\r\n";
+    assert_int_equal(route_learn_file_read_bytes(csv, strlen(csv), "历史.csv", dir, &refused, keep_row, &k, err,
+                                                 sizeof err), -1);
+    char said[1200];
+    snprintf(said, sizeof said, "历史.csv：第一行（表头）里没有类别列：诉求内容列可以叫 诉求内容、内容、来电内容、留言详情、content，"
+             "类别列可以叫 诉求类型、问题类型、一级分类、一级标签、category、label\n"
+             "另有 1 个导入模板有问题、暂不能用，这个文件也许正该用它导入：\n"
+             "导入模板 typo 有问题，暂不能用：文件 %s：第 3 行：编码“latin1”不认识：可写 auto、utf-8 或 gb18030。"
+             "改好这个文件即可，不必重启工单受理服务（每次导入都重新读模板）", path);
+    assert_string_equal(err, said);
+    const char pairs[] = "content,label\r\n楼下噪音很大,环境保护\r\n";
+    assert_int_equal(route_learn_file_read_bytes(pairs, strlen(pairs), "集.csv", dir, &refused, keep_row, &k, err,
+                                                 sizeof err), 1);   /* a file learned from says nothing of it */
+    remove(path);
+    rmdir(dir);
+}
+
 /* Labels that name no category are counted, and a few named for the
  * operator each once: an export's English hotline types, most of them one
  * type, were named as "Noise - Residential、Noise - Street/Sidewalk、Noise -
@@ -368,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_reads_a_labelled_export),
         cmocka_unit_test(test_labels_as_imported),
         cmocka_unit_test(test_learns_the_text_an_import_routes),
+        cmocka_unit_test(test_refusal_names_the_profile_set_aside),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -365,8 +365,8 @@ static int dispatch_rule(PGconn *pg, const route_action_req *req, const target_u
         snprintf(out->to, sizeof out->to, "%s", status);
         snprintf(out->note, sizeof out->note, "已在%s，未作改动", from_name);
     } else if (!*req->reason) {
-        snprintf(err, errlen, "工单 %s 在%s（%s，%s）：改派给%s需要写明%s（会记入工单），请填写后再提交",
-                 req->ticket_no, from_name, from, names_status(status), to->name, REASSIGN.field);
+        snprintf(err, errlen, "工单 %s 在%s（%s）：改派给%s需要写明%s（会记入工单），请填写后再提交",
+                 req->ticket_no, from_name, names_status(status), to->name, REASSIGN.field);
         rc = 1;
     } else {
         *rule = &REASSIGN;

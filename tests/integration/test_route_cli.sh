@@ -137,7 +137,7 @@ check_eq "RC-3 has its two deadlines" 2 "$(sql "SELECT count(*) FROM deadlines d
 as_role dispatcher jiesu dispatch RC-3 中韩街道 >"$HARNESS_DIR/reassign-noreason.out" 2>&1
 check "dispatching an order a unit holds to another unit, without a reason, is refused" test $? -eq 1
 check "… saying who has it and that a reason is needed" \
-    grep -q "^jiesu: dispatch RC-3: 工单 RC-3 在北宅街道（370212004，待签收）：改派给中韩街道需要写明改派原因（会记入工单），请填写后再提交" \
+    grep -q "^jiesu: dispatch RC-3: 工单 RC-3 在北宅街道（待签收）：改派给中韩街道需要写明改派原因（会记入工单），请填写后再提交" \
     "$HARNESS_DIR/reassign-noreason.out"
 check "… naming the command once" bash -c "! grep -q 'dispatch RC-3: dispatch RC-3' '$HARNESS_DIR/reassign-noreason.out'"
 as_role dispatcher jiesu dispatch RC-3 中韩街道 "地址核实在中韩" >"$HARNESS_DIR/reassign.out" 2>&1

@@ -305,7 +305,7 @@ check "… and is offered to reassign it (改派), the unit holding it marked, a
     sh -c "grep -q '（现承办）' '$WEB_DIR/body' && grep -q '改派原因<input name=\"reason\" required>' '$WEB_DIR/body'"
 act "$dj" "$lost" dispatch -F unit=370212004 >/dev/null
 check "a reassignment without a reason is refused, naming the field as the form does" \
-    grep -q "未能办理：工单 $lost 在王哥庄街道（370212003，待签收）：改派给北宅街道需要写明改派原因" "$WEB_DIR/act.html"
+    grep -q "未能办理：工单 $lost 在王哥庄街道（待签收）：改派给北宅街道需要写明改派原因" "$WEB_DIR/act.html"
 check_eq "… and the order stays" "370212003" \
     "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = '$lost' AND a.active AND a.role = 'owner'")"
 check_eq "with a reason it is reassigned to 北宅街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212004 -F reason=实为北宅辖区)"

@@ -24,9 +24,9 @@
     "SELECT g.id FROM gazetteer g WHERE g.name = $1"                                                      \
     "   AND ($2::int IS NULL OR g.num_from IS NULL OR (g.num_from <= $3::int AND $2::int <= g.num_to))"
 
-/* An entry g of street r described for a person: street, numbers, source. */
+/* An entry g of street r described for a person: street (by its name), numbers, source. */
 #define DESCRIBED                                                                                         \
-    "r.name || ' (' || g.street_code || ') ' || coalesce(g.num_from || '-' || g.num_to || ' 号', '全部门牌')" \
+    "r.name || ' ' || coalesce(g.num_from || '-' || g.num_to || ' 号', '全部门牌')"                          \
     " || CASE WHEN g.source = 'shipped' THEN '，内置' ELSE '' END"
 
 /* The overlapping entries, described. */
@@ -235,12 +235,12 @@ static const view_section GAZETTEER[] = {
     {"地名表", "llllll", NULL, 0,
      "SELECT name AS 名称, CASE kind WHEN 'landmark' THEN '地标' ELSE '道路' END AS 类型, street AS 街道,"
      "       community AS 社区, numbers AS 门牌号, source AS 来源 FROM ("
-     "  SELECT g.name, g.kind, r.name || ' (' || g.street_code || ')' AS street, coalesce(c.name, '') AS community,"
+     "  SELECT g.name, g.kind, r.name AS street, coalesce(c.name, '') AS community,"
      "         coalesce(g.num_from || '-' || g.num_to, '全部') AS numbers,"
      "         CASE g.source WHEN 'shipped' THEN '内置' ELSE '人工添加' END AS source, g.num_from"
      "    FROM gazetteer g JOIN regions r ON r.code = g.street_code LEFT JOIN regions c ON c.code = g.community_code"
      "  UNION ALL"
-     "  SELECT w.name, w.kind, r.name || ' (' || w.street_code || ')', coalesce(c.name, ''),"
+     "  SELECT w.name, w.kind, r.name, coalesce(c.name, ''),"
      "         coalesce(w.num_from || '-' || w.num_to, '全部'), '内置，已被 ' || w.withdrawn_by"
      "         || ' 删去（restore 可以恢复）', w.num_from"
      "    FROM gazetteer_withdrawn w JOIN regions r ON r.code = w.street_code"

@@ -360,7 +360,8 @@ jiesu gazetteer add "$(printf '路%.0s' $(seq 51))" 中韩街道 >"$HARNESS_DIR/
 check "a place name of 51 characters is refused, saying the limit" grep -q "地名有 51 个字，最多 50 个" "$HARNESS_DIR/gazetteer-long.out"
 jiesu gazetteer add 樱桃大道 中韩街道 --numbers 450-700 >"$HARNESS_DIR/gazetteer-overlap.out" 2>&1
 check "an entry overlapping another street's numbers is refused" test $? -ne 0
-check "… naming the entry it overlaps" grep -q "北宅街道 (370212004) 1-500 号" "$HARNESS_DIR/gazetteer-overlap.out"
+check "… naming the entry it overlaps, its street by name (not 北宅街道 (370212004))" \
+    grep -q "：北宅街道 1-500 号。" "$HARNESS_DIR/gazetteer-overlap.out"
 jiesu gazetteer add 樱桃大道 中韩街道 --numbers 700-501 >"$HARNESS_DIR/gazetteer-backwards.out" 2>&1
 check_eq "numbers from the larger to the smaller: a usage error" 2 $?
 check "… saying how the range is written" grep -q -- "起-止：门牌号的范围，如 --numbers 1-99（起不大于止" "$HARNESS_DIR/gazetteer-backwards.out"
@@ -400,10 +401,10 @@ check_eq "RC-5 routed by the new gazetteer entry to 北宅街道" "370212004 gaz
 g=$HARNESS_DIR/gazetteer-shipped
 jiesu gazetteer add 九水东路 北宅街道 --numbers 1-99 >"$g-add.out" 2>&1
 check "an entry over a shipped one's numbers is refused without --replace" test $? -eq 1
-check "… naming the shipped entry" grep -q "中韩街道 (370212001) 1-99 号，内置" "$g-add.out"
+check "… naming the shipped entry" grep -q "：中韩街道 1-99 号，内置。" "$g-add.out"
 jiesu gazetteer add 九水东路 北宅街道 --numbers 1-99 --replace >"$g-replace.out" 2>&1
 check "with --replace it is added, saying what it replaces and that it stays out" \
-    grep -q "，替换了 中韩街道 (370212001) 1-99 号，内置（其中 1 个是内置的：.jiesu migrate. 不再载入" "$g-replace.out"
+    grep -q "，替换了 中韩街道 1-99 号，内置（其中 1 个是内置的：.jiesu migrate. 不再载入" "$g-replace.out"
 jiesu migrate >"$g-migrate.out" 2>&1
 check "jiesu migrate again" test $? -eq 0
 check "… says a shipped entry is left out" grep -q "1 个内置地名条目没有载入" "$g-migrate.out"
@@ -428,9 +429,11 @@ check "a migration PostgreSQL refuses: which file, PostgreSQL's words after, and
 check_eq "… and nothing of it recorded" 0 "$(sql "SELECT count(*) FROM schema_migrations WHERE version = 999")"
 jiesu gazetteer list 九水 >"$g-list.out" 2>&1
 check "list matches part of a name and shows the entry removed, by whom" grep -q "内置，已被 admin 删去" "$g-list.out"
+check "… each entry's street by its name, no code beside it (中韩街道, not 中韩街道 (370212001))" \
+    sh -c "grep -qE '^九水东路 +道路 +中韩街道 +— +1-99 +内置，已被' '$g-list.out' && ! grep -q '3702' '$g-list.out'"
 jiesu gazetteer restore 九水东路 >"$g-restore-refused.out" 2>&1
 check "restore is refused while an entry in use overlaps" test $? -eq 1
-check "… naming it" grep -q "北宅街道 (370212004) 1-99 号" "$g-restore-refused.out"
+check "… naming it" grep -q "：北宅街道 1-99 号。" "$g-restore-refused.out"
 jiesu gazetteer remove 九水东路 --numbers 1-50 >/dev/null 2>&1
 jiesu gazetteer restore 九水东路 >"$g-restore.out" 2>&1
 check "after the operator's entry is removed, restore puts the shipped one back" \

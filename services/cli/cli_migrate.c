@@ -136,7 +136,7 @@ static int load_data(const cli_ctx *ctx, PGconn *pg)
         cli_error("migrate：载入区划：%s", err);
         return -1;
     }
-    printf("区划 %s：%ld 个区、%ld 个街道、%ld 个社区（新增或改动 %ld 行）\n", districts, st.districts,
+    printf("区划（%s）：%ld 个区、%ld 个街道、%ld 个社区（新增或改动 %ld 行）\n", st.district_names, st.districts,
            st.streets, st.communities, st.regions_changed);
     if (st.skipped > 0)
         printf("  跳过 %ld 个社区：它们的街道代码不在 %s/streets.csv 里（国家统计局重新编过码）\n",

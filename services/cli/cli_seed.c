@@ -64,9 +64,10 @@ static const char SEED_TEMP_SQL[] =
     " parent_code text, nbs_year int) ON COMMIT DROP";
 
 static const char SEED_COUNT_SQL[] =
-    "SELECT count(DISTINCT code) FILTER (WHERE level = 'district'),"
-    "       count(DISTINCT code) FILTER (WHERE level = 'street'),"
-    "       count(DISTINCT code) FILTER (WHERE level = 'community') FROM seed_regions";
+    "SELECT count(*) FILTER (WHERE level = 'district'), count(*) FILTER (WHERE level = 'street'),"
+    "       count(*) FILTER (WHERE level = 'community'),"
+    "       coalesce(string_agg(name, '、' ORDER BY code) FILTER (WHERE level = 'district'), '')"
+    "  FROM (SELECT DISTINCT ON (code) code, name, level FROM seed_regions ORDER BY code, nbs_year DESC NULLS LAST) s";
 
 static const char SEED_REGIONS_SQL[] =
     "INSERT INTO regions (code, name, short_name, level, parent_code)"
@@ -405,6 +406,8 @@ static int seed_upsert(seed_run *run, cli_seed_stats *st, char *err, size_t errl
     st->districts = atol(PQgetvalue(res, 0, 0));
     st->streets = atol(PQgetvalue(res, 0, 1));
     st->communities = atol(PQgetvalue(res, 0, 2));
+    snprintf(st->district_names, sizeof st->district_names, "%s", PQgetvalue(res, 0, 3));
+    text_utf8_cut(st->district_names);
     PQclear(res);
     if (db_command(run->conn, "seed regions", SEED_REGIONS_SQL, 0, NULL, &st->regions_changed, why, sizeof why) < 0 ||
         db_command(run->conn, "seed units", SEED_UNITS_SQL, 0, NULL, &st->units_changed, why, sizeof why) < 0)

@@ -18,6 +18,7 @@ typedef struct {
     long regions_changed;                   /* regions rows inserted or updated */
     long units_changed;                     /* units rows inserted or updated */
     long skipped;                           /* communities whose street is not in streets.csv */
+    char district_names[256];               /* the districts read, by name: "崂山区、市南区" */
 } cli_seed_stats;
 
 /* Seeds the districts in `districts` (comma list of 6-digit NBS codes) from the

@@ -407,6 +407,8 @@ check "with --replace it is added, saying what it replaces and that it stays out
     grep -q "，替换了 中韩街道 1-99 号，内置（其中 1 个是内置的：.jiesu migrate. 不再载入" "$g-replace.out"
 jiesu migrate >"$g-migrate.out" 2>&1
 check "jiesu migrate again" test $? -eq 0
+check "… naming the districts it loaded as people know them (区划（崂山区）), not by their code (区划 370212)" \
+    sh -c "grep -q '^区划（崂山区）：1 个区、5 个街道' '$g-migrate.out' && ! grep -q 370212 '$g-migrate.out'"
 check "… says a shipped entry is left out" grep -q "1 个内置地名条目没有载入" "$g-migrate.out"
 check_eq "… and does not load it again (no overlap comes back)" "370212004 operator 1-99|370212004 shipped 100-999" \
     "$(sql "SELECT string_agg(street_code || ' ' || source || ' ' || num_from || '-' || num_to, '|' ORDER BY num_from) FROM gazetteer WHERE name = '九水东路'")"

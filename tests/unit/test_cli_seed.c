@@ -153,6 +153,7 @@ static void test_laoshan(void **state)
     assert_int_equal(st.streets, 5);
     assert_int_equal(st.communities, 167);
     assert_int_equal(st.skipped, 0);
+    assert_string_equal(st.district_names, "崂山区");       /* what jiesu migrate says it loaded, not 370212 */
     assert_int_equal(count(f->pg, "SELECT count(*) FROM regions WHERE code = '%s' AND level = 'district'", "370212"), 1);
     assert_int_equal(count(f->pg, "SELECT count(*) FROM regions WHERE parent_code = '%s' AND level = 'street'", "370212"), 5);
     assert_int_equal(count(f->pg, "SELECT count(*) FROM regions WHERE code LIKE '%s%%' AND level = 'community'", "370212"), 167);
@@ -204,6 +205,7 @@ static void test_hand_made_files(void **state)
     if (cli_seed_regions(f->pg, f->dir, f->d, &st, err, sizeof err) < 0)
         fail_msg("%s", err);
     assert_int_equal(st.districts, 1);                      /* listed twice: one district */
+    assert_string_equal(st.district_names, "新名区");       /* by its newest name */
     assert_int_equal(st.streets, 2);
     assert_int_equal(st.communities, 1);
     assert_int_equal(st.skipped, 1);                        /* 丁街道 is not in streets.csv */

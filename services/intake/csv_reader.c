@@ -11,6 +11,9 @@
  * the input is also kept (kept, at most max_record bytes); when the field
  * turns out broken (broken_quote()) the kept bytes become input again (back),
  * parsed before the decoder's, from the line after the quote's.
+ *
+ * The delimiter, unless told, is the header line's: that line is read ahead
+ * into back (choose_delimiter()) and then parsed from there like any other.
  */
 #include "csv_reader.h"
 
@@ -83,7 +86,6 @@ void csv_options_fill(csv_options *opt)
     if (!opt->max_field)  opt->max_field = DEFAULT_MAX_FIELD;
     if (!opt->max_fields) opt->max_fields = DEFAULT_MAX_FIELDS;
     if (!opt->max_record) opt->max_record = DEFAULT_MAX_RECORD;
-    if (!opt->delimiter)  opt->delimiter = ',';
 }
 
 static csv_reader *reader_new(int fd, FILE *fp, const csv_options *opt)
@@ -105,7 +107,8 @@ static csv_reader *reader_new(int fd, FILE *fp, const csv_options *opt)
         csv_reader_destroy(&self);
         return NULL;
     }
-    init_tables(self);
+    if (self->opt.delimiter)
+        init_tables(self);
     return self;
 }
 
@@ -461,10 +464,76 @@ static void consume(csv_reader *self, size_t n)
         csv_decoder_consume(self->in, n);
 }
 
+/* The header line as choose_delimiter() reads it, over chunks. */
+typedef struct {
+    int    quoted;      /* inside quotes */
+    int    seen;        /* a byte of the line seen (blank lines before it skipped) */
+    int    ended;       /* its line break reached */
+    size_t tabs, commas;
+} header_scan;
+
+/* Counts the tabs and commas outside quotes in p[0..n) up to the end of the
+ * header line. Returns the bytes looked at. */
+static size_t scan_header(header_scan *h, const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n && !h->ended) {
+        unsigned char c = p[i++];
+        if (c == '"')
+            h->quoted = !h->quoted;
+        if (h->quoted || c == '"')
+            h->seen = 1;
+        else if (c == '\n' || c == '\r')
+            h->ended = h->seen;
+        else {
+            h->seen = 1;
+            h->tabs += c == '\t';
+            h->commas += c == ',';
+        }
+    }
+    return i;
+}
+
+/* The delimiter when none was told: a tab when the header line has more
+ * tabs than commas outside quotes (a tab-separated .tsv or .txt, as Excel
+ * saves “文本文件（制表符分隔）”), else a comma. The line (max_record bytes
+ * at most) is read into back, to be parsed from there. 0, or -1 on a
+ * decoder failure or out of memory (errstr set). */
+static int choose_delimiter(csv_reader *self)
+{
+    header_scan h = {0};
+    while (!h.ended && self->back_len < self->opt.max_record) {
+        const unsigned char *p;
+        size_t n;
+        int r = csv_decoder_next(self->in, &p, &n);
+        if (r < 0) {
+            snprintf(self->errstr, sizeof self->errstr, "%s", csv_decoder_errstr(self->in));
+            return -1;
+        }
+        if (r == 0)
+            break;
+        n = scan_header(&h, p, n);
+        if (grow(&self->back, &self->back_cap, self->back_len + n) < 0) {
+            snprintf(self->errstr, sizeof self->errstr, "%s", CSV_NO_MEMORY);
+            return -1;
+        }
+        memcpy(self->back + self->back_len, p, n);
+        self->back_len += n;
+        csv_decoder_consume(self->in, n);
+    }
+    self->opt.delimiter = h.tabs > h.commas ? '\t' : ',';
+    init_tables(self);
+    return 0;
+}
+
 int csv_read(csv_reader *self, csv_record *rec)
 {
     if (self->failed)
         return -1;
+    if (!self->opt.delimiter && choose_delimiter(self) < 0) {
+        self->failed = 1;
+        return -1;
+    }
     for (;;) {
         const unsigned char *p;
         size_t n, used;

@@ -611,6 +611,55 @@ static void test_ascii_file_reads_as_utf8(void **state)
     free(data);
 }
 
+/* A tab-separated file (.tsv, .txt: Excel's “文本文件（制表符分隔）”, the
+ * 问政 platform's messages) is split at its tabs, as its header line says:
+ * a comma is text there, and so is a tab inside quotes. Before, the whole
+ * header was one column and no import profile fitted the file. */
+static const char TSV[] =
+    "\r\n留言编号\t留言主题\t留言详情\r\n"
+    "188006\t路灯不亮，晚上看不见\t\"\n\t\t\t小区路灯坏了,\n\t\t\t一个多月\"\r\n"
+    "188007\t\"噪音\"\t夜间施工,吵\r\n";
+
+static void check_tsv(const parsed *p)
+{
+    assert_int_equal(p->rc, 0);
+    assert_int_equal(p->n, 3);
+    assert_int_equal(p->nfields[0], 3);
+    assert_string_equal(p->field[0][0], "留言编号");
+    assert_int_equal(p->line_no[0], 2);
+    assert_string_equal(p->field[1][1], "路灯不亮，晚上看不见");
+    assert_string_equal(p->field[1][2], "\n\t\t\t小区路灯坏了,\n\t\t\t一个多月");
+    assert_string_equal(p->field[2][1], "噪音");
+    assert_string_equal(p->field[2][2], "夜间施工,吵");
+    assert_int_equal(p->line_no[2], 6);
+    for (size_t r = 0; r < p->n; r++)
+        assert_int_equal(p->status[r], CSV_OK);
+}
+
+static void test_tab_separated(void **state)
+{
+    (void)state;
+    parsed p;
+    for (size_t rs = 1; rs <= 9; rs++) {
+        parse_str(TSV, rs, &p);
+        check_tsv(&p);
+        parsed_free(&p);
+    }
+    size_t len;
+    char *gbk = to_gb18030(TSV, &len);
+    csv_options opt = {.read_size = 5};
+    parse_mem(gbk, len, &opt, &p);
+    check_tsv(&p);
+    assert_int_equal(p.enc, CSV_ENC_GB18030);
+    parsed_free(&p);
+    free(gbk);
+    parse_str("\"工单\t编号\",内容\tA\n1,2\n", 0, &p);     /* a CSV with a tab in its header */
+    assert_int_equal(p.nfields[0], 2);
+    assert_string_equal(p.field[0][0], "工单\t编号");
+    assert_string_equal(p.field[1][1], "2");
+    parsed_free(&p);
+}
+
 /* A file that cannot be read (a directory here) is said in the clerk's
  * words, what happened and what to do, the system's reason beside. */
 static void test_a_read_that_fails_said_in_chinese(void **state)
@@ -676,6 +725,7 @@ int main(void)
         cmocka_unit_test(test_reads_from_fd),
         cmocka_unit_test(test_a_read_that_fails_said_in_chinese),
         cmocka_unit_test(test_ascii_file_reads_as_utf8),
+        cmocka_unit_test(test_tab_separated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,24 +1,42 @@
 /* csv2xlsx.c — turns a CSV export into the XLSX workbook Excel would save
  * (one sheet, every cell a string, as hotline systems write them).
  *
- *   csv2xlsx IN.csv OUT.xlsx
+ *   csv2xlsx [--numbers] IN.csv OUT.xlsx
+ *
+ * With --numbers a cell that reads whole as a number is written as one, as a
+ * workbook saved by Excel keeps a number column (a message number) or a date
+ * and time (its serial day number, 43580.3973) once Excel has read them.
  *
  * Reads with the intake's own CSV reader (any encoding it detects) and writes
  * with libxlsxwriter in constant memory (inline strings), so big files work.
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "csv_reader.h"
 
+/* 1 with *v when the n bytes of s are a number and nothing else. */
+static int number(const char *s, size_t n, double *v)
+{
+    char *end;
+    if (n == 0 || n > 30 || strchr("+-.0123456789", s[0]) == NULL)
+        return 0;
+    *v = strtod(s, &end);
+    return end == s + n;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: csv2xlsx IN.csv OUT.xlsx\n");
+    int numbers = argc == 4 && strcmp(argv[1], "--numbers") == 0;
+    if (argc != 3 + numbers) {
+        fprintf(stderr, "usage: csv2xlsx [--numbers] IN.csv OUT.xlsx\n");
         return 2;
     }
+    argv += numbers;
     int fd = open(argv[1], O_RDONLY);
     if (fd < 0) {
         perror(argv[1]);
@@ -36,9 +54,13 @@ int main(int argc, char **argv)
     int got;
     lxw_row_t row = 0;
     while ((got = csv_read(in, &rec)) == 1) {
-        for (size_t c = 0; c < rec.nfields; c++)
-            if (rec.lens[c] > 0)
+        for (size_t c = 0; c < rec.nfields; c++) {
+            double v;
+            if (numbers && row > 0 && number(rec.fields[c], rec.lens[c], &v))
+                worksheet_write_number(ws, row, (lxw_col_t)c, v, NULL);
+            else if (rec.lens[c] > 0)
                 worksheet_write_string(ws, row, (lxw_col_t)c, rec.fields[c], NULL);
+        }
         row++;
     }
     if (got < 0)

@@ -102,11 +102,18 @@ static int too_large(upload *up)
                   size_text(max, sizeof max, up->w->max_bytes));
 }
 
-/* Whether name ends as the files jiesu import takes do: .csv, .xlsx, .zip. */
+/* The ends of the names of the files jiesu import takes: CSV, tab-separated
+ * text (.tsv, and .txt as Excel names it), workbooks, zips of them. */
+static const char *const IMPORTABLE[] = {".csv", ".tsv", ".txt", ".xlsx", ".zip"};
+
+/* Whether name ends as one of IMPORTABLE. */
 static int importable(const char *name)
 {
     const char *dot = strrchr(name, '.');
-    return dot && (strcasecmp(dot, ".csv") == 0 || strcasecmp(dot, ".xlsx") == 0 || strcasecmp(dot, ".zip") == 0);
+    for (size_t i = 0; dot && i < sizeof IMPORTABLE / sizeof IMPORTABLE[0]; i++)
+        if (strcasecmp(dot, IMPORTABLE[i]) == 0)
+            return 1;
+    return 0;
 }
 
 /* The sender, checked at the first piece: 0 to take the file, -1 not. */
@@ -123,7 +130,8 @@ static int check_sender(upload *up, PGconn *pg, http_request *req)
                       "请在导入页面上选择文件再点“导入”。");  /* the handler answers first when it is not a clerk's */
     http_request_unhurried(req);
     if (!importable(up->file_name))
-        return refuse(up, 400, "“%s”不是可以导入的文件：请选择热线导出的 .csv、.xlsx 文件，或装着它们的 .zip 文件。",
+        return refuse(up, 400, "“%s”不是可以导入的文件：请选择热线导出的 .csv、.xlsx 文件或制表符分隔的 .tsv、.txt 文件，"
+                      "或装着它们的 .zip 文件。",
                       up->file_name);
     if (length && strtoll(length, NULL, 10) > up->w->max_bytes + WEB_IMPORT_FORM_BYTES)
         return too_large(up);
@@ -304,8 +312,8 @@ static void form(FILE *f, const web_import *w, const web_user *u, const http_req
     profile_options(f, w, u, typed ? http_param(typed, "profile") : NULL);
     fprintf(f, "<label class=\"check\"><input type=\"checkbox\" name=\"dry_run\" value=\"1\"%s>试导入（不入库）：只看模板怎样读这个文件、"
             "前几行存成什么样、哪些行会被拒收</label>", dry && *dry ? " checked" : "");
-    fprintf(f, "<label>文件（热线导出的 .csv、.xlsx，或装着它们的 .zip；最大 %s）"
-            "<input type=\"file\" name=\"file\" accept=\".csv,.xlsx,.zip\" required></label>",
+    fprintf(f, "<label>文件（热线导出的 .csv、.xlsx 或制表符分隔的 .tsv、.txt，或装着它们的 .zip；最大 %s）"
+            "<input type=\"file\" name=\"file\" accept=\".csv,.tsv,.txt,.xlsx,.zip\" required></label>",
             size_text(max, sizeof max, w->max_bytes));
     fputs("<button type=\"submit\">导入</button></form>\n"
           "<p class=\"hint\">大文件要传一会儿、导一会儿（一百万行约半分钟）：点了“导入”请等页面显示结果，不要关闭。"

@@ -9,7 +9,7 @@
 # another clerk is refused the rejects, a dispatcher the page, a form
 # without the token is refused, and so are a file over web.import_max_bytes
 # (saying the limit and that jiesu import takes it), a file of another
-# kind and a file intake cannot read (in intake's words, teaching what the
+# kind (a tab-separated .txt is taken) and a file intake cannot read (in intake's words, teaching what the
 # page offers rather than jiesu import's options), nothing stored by any of
 # them; a profile that does not parse is listed as not to be chosen with its
 # problem, the others used, until it is fixed.
@@ -44,7 +44,7 @@ check "… the profiles intake knows, the header deciding unless one is chosen" 
     sh -c "grep -q '<option value=\"\">按文件的表头自动选择（默认）</option>' '$WEB_DIR/body' &&
            grep -q '<option value=\"12345\"' '$WEB_DIR/body' && grep -q '<option value=\"nyc311\"' '$WEB_DIR/body'"
 check "… the dry run and the file's kinds" \
-    sh -c "grep -q 'name=\"dry_run\"' '$WEB_DIR/body' && grep -q 'accept=\".csv,.xlsx,.zip\"' '$WEB_DIR/body'"
+    sh -c "grep -q 'name=\"dry_run\"' '$WEB_DIR/body' && grep -q 'accept=\".csv,.tsv,.txt,.xlsx,.zip\"' '$WEB_DIR/body'"
 check "… and says the clerk has imported nothing yet" grep -q '您还没有导入过文件' "$WEB_DIR/body"
 
 # --- a file with good and bad rows ------------------------------------------
@@ -148,9 +148,9 @@ head -c 5000000 /dev/zero | tr '\0' 'x' >"$WEB_DIR/huge.csv"
 check_eq "a file over web.import_max_bytes is refused" 413 "$(upload "$jar" "$WEB_DIR/huge.csv")"
 check "… saying the limit and that jiesu import takes it" \
     said '文件“huge.csv”超过了工作台导入的上限 4 MB（web.import_max_bytes），没有导入：更大的文件请用命令 jiesu import 导入'
-cp "$WEB_DIR/calls.csv" "$WEB_DIR/calls.txt"
-check_eq "a file of another kind is refused" 400 "$(upload "$jar" "$WEB_DIR/calls.txt")"
-check "… saying which files are" said '“calls.txt”不是可以导入的文件：请选择热线导出的 .csv、.xlsx 文件'
+cp "$WEB_DIR/calls.csv" "$WEB_DIR/calls.pdf"
+check_eq "a file of another kind is refused" 400 "$(upload "$jar" "$WEB_DIR/calls.pdf")"
+check "… saying which files are" said '“calls.pdf”不是可以导入的文件：请选择热线导出的 .csv、.xlsx 文件或制表符分隔的 .tsv、.txt 文件'
 printf '编号,内容\r\n1,路灯不亮\r\n' >"$WEB_DIR/other.csv"
 check_eq "a file no profile reads is refused" 409 "$(upload "$jar" "$WEB_DIR/other.csv")"
 check "… in intake's words, as jiesu import says them" said '文件“other.csv”没有导入：.*导入模板'
@@ -173,6 +173,7 @@ ok = (cells.get("状态") == "导入失败" and why and why.group(1).startswith(
 sys.exit(0 if ok else f"row of import {id}: {cells}")
 PY
 check_eq "… none of them stored anything" 2 "$(sql "SELECT count(*) FROM complaints")"
+
 
 # --- a profile only an administrator can fix ---------------------------------
 # Its problem said, and to ask an administrator to fix it, never how to edit
@@ -224,6 +225,12 @@ check_eq "… and reads its file" 200 "$(upload "$jar" "$WEB_DIR/other.csv" dry_
 check "… by its header" said '导入模板 broken（按表头选定）'
 rm "$profiles/broken.conf"
 check_eq "… none of them stored anything either" 2 "$(sql "SELECT count(*) FROM complaints")"
+# A tab-separated export (.tsv, or .txt as Excel names it) is taken as
+# jiesu import takes it; the page refused it as a file of another kind.
+printf '工单编号\t来电时间\t诉求内容\r\nWT1\t2021-05-30 10:58\t路灯不亮, 整条街都黑\r\n' >"$WEB_DIR/calls.txt"
+check_eq "a tab-separated .txt is taken" 200 "$(upload "$jar" "$WEB_DIR/calls.txt")"
+check "… and imported" said 'calls.txt：共 1 行，新存 1 件'
+check_eq "… split at its tabs" "路灯不亮, 整条街都黑" "$(sql "SELECT content FROM complaints WHERE ticket_no = 'WT1'")"
 
 # --- a dry run; a file of several MiB, both ways in chunks --------------------
 before=$(imports)

@@ -113,7 +113,7 @@ FUZZ_TARGETS := csv xlsx row text holidays route profile geo
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
               $(WARN) -Icommon -Iservices/intake -Iservices/assignment -Iservices/cli
 fuzz_csv_SRCS  := services/intake/csv_reader.c services/intake/csv_decode.c common/text.c
-fuzz_xlsx_SRCS := services/intake/xlsx_reader.c services/intake/intake_buf.c common/text.c
+fuzz_xlsx_SRCS := services/intake/xlsx_reader.c services/intake/xlsx_styles.c services/intake/intake_buf.c common/text.c
 fuzz_xlsx_LIBS := $(shell pkg-config --libs libzip expat 2>/dev/null)
 fuzz_row_SRCS  := services/intake/intake_row.c services/intake/intake_dates.c services/intake/intake_columns.c \
                   services/intake/intake_profile.c services/intake/intake_json.c services/intake/csv_reader.c \

@@ -92,6 +92,9 @@ typedef struct {
                                        cell and how to mend it); set by intake_source.c only */
     int                 date1904;   /* from a workbook whose serial dates count from 1904
                                        (intake_source.c): read with DATES_1904 */
+    const unsigned char *dates;     /* NULL, or per field: 1 for a workbook's cell showing its
+                                       number as a date, written as the date and time it shows,
+                                       2019-05-10 14:56:53 (intake_source.c) */
 } csv_record;
 
 typedef struct csv_reader csv_reader;

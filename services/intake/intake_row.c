@@ -281,6 +281,19 @@ static int header_again(const intake_row *self, const intake_columns *map)
     return 1;
 }
 
+/* 1 when the row's call time comes from a workbook's date cell, which
+ * intake_source.c wrote as 2019-05-10 14:56:53 whatever the profile's
+ * formats: a date, not text to be read in them. */
+static int from_date_cell(const intake_columns *map, const csv_record *rec)
+{
+    const int *cols;
+    size_t n = intake_columns_of(map, COL_CALLED_AT, alternative(map, rec, COL_CALLED_AT), &cols);
+    for (size_t i = 0; rec->dates && i < n; i++)
+        if ((size_t)cols[i] < rec->nfields && rec->dates[cols[i]])
+            return 1;
+    return 0;
+}
+
 /* Checks the fields; 0 when the row is good, else INTAKE_ROW_REJECTED. */
 static int check_fields(intake_row *self, const intake_columns *map, const csv_record *rec, intake_reject *rej)
 {
@@ -299,7 +312,7 @@ static int check_fields(intake_row *self, const intake_columns *map, const csv_r
     if (strlen(val[COL_TICKET_NO]) > TEXT_TICKET_MAX)
         return reject(rej, map, rec, tc, "工单编号超过 %d 字节", TEXT_TICKET_MAX);
     const intake_profile *p = intake_columns_profile(map);
-    unsigned dates = p->dates | (rec->date1904 ? DATES_1904 : 0);
+    unsigned dates = p->dates | (rec->date1904 ? DATES_1904 : 0) | (from_date_cell(map, rec) ? DATES_YMD : 0);
     int got = intake_date_parse(val[COL_CALLED_AT], strlen(val[COL_CALLED_AT]), dates, &self->called);
     if (got == DATE_NOT_REAL)
         return reject(rej, map, rec, column_of(map, COL_CALLED_AT), "格式对，却不是真实的日期时间：月、日、时、分、秒"

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "intake_dates.h"
 #include "intake_profile.h"
 #include "text.h"
 #include "xlsx_reader.h"
@@ -19,7 +20,10 @@ struct intake_source {
     csv_options  opt;
     csv_reader  *csv;           /* one of csv, xlsx */
     xlsx_reader *xlsx;
-    size_t      *lens;          /* XLSX: the current row's cell lengths */
+    size_t      *lens;          /* XLSX: the current row's cell lengths, */
+    const char **fields;        /* ... its cells, a date cell as shown */
+    unsigned char *dates;       /* ... 1 for a date cell */
+    char       (*shown)[32];    /* ... the date and time a date cell shows */
     size_t       cap;
     char         why[400];      /* XLSX: what is wrong with the current row's damaged cell */
     char         err[600];
@@ -104,29 +108,63 @@ static void cell_problem(intake_source *self, xlsx_problem problem, size_t col, 
     }
 }
 
+/* Makes the row arrays hold n cells. 0, or -1 when out of memory. */
+static int row_room(intake_source *self, size_t n)
+{
+    if (n <= self->cap)
+        return 0;
+    size_t *l = realloc(self->lens, n * sizeof *l);
+    if (l)
+        self->lens = l;
+    const char **f = l ? realloc(self->fields, n * sizeof *f) : NULL;
+    if (f)
+        self->fields = f;
+    unsigned char *d = f ? realloc(self->dates, n) : NULL;
+    if (d)
+        self->dates = d;
+    char (*s)[32] = d ? realloc(self->shown, n * sizeof *s) : NULL;
+    if (!s)
+        return -1;
+    self->shown = s;
+    self->cap = n;
+    return 0;
+}
+
+/* Cell i of the row as the workbook shows it: a number its style shows as
+ * a date as that date and time, 2019-05-10 14:56:53 (the serial read as a
+ * profile's excel format reads it), where it was the serial, 43595.6228,
+ * which nobody reads as a time in extra. */
+static const char *cell_shown(intake_source *self, char **cells, size_t i, int date1904)
+{
+    intake_time t;
+    self->dates[i] = xlsx_cell_is_date(self->xlsx, i)
+                     && intake_date_parse(cells[i], strlen(cells[i]), DATES_EXCEL | (date1904 ? DATES_1904 : 0), &t) == 0;
+    if (!self->dates[i])
+        return cells[i];
+    intake_date_text(&t, self->shown[i]);
+    return self->shown[i];
+}
+
 /* Fills rec from the XLSX row. 1, or -1 when out of memory. */
 static int xlsx_record(intake_source *self, char **cells, size_t n, long row_no, csv_record *rec)
 {
-    if (n > self->cap) {
-        size_t *l = realloc(self->lens, n * sizeof *l);
-        if (!l) {
-            snprintf(self->err, sizeof self->err, "第 %ld 行：内存不足", row_no);
-            return -1;
-        }
-        self->lens = l;
-        self->cap = n;
+    if (row_room(self, n) < 0) {
+        snprintf(self->err, sizeof self->err, "第 %ld 行：内存不足", row_no);
+        return -1;
     }
     memset(rec, 0, sizeof *rec);
     rec->nfields = n;
-    rec->fields = (const char *const *)cells;
+    rec->fields = self->fields;
     rec->lens = self->lens;
+    rec->dates = self->dates;
     rec->record_no = rec->line_no = (uint64_t)row_no;
     rec->date1904 = xlsx_date1904(self->xlsx);
     size_t col;
     xlsx_problem problem = xlsx_row_problem(self->xlsx, &col);
     for (size_t i = 0; i < n; i++) {
-        self->lens[i] = strlen(cells[i]);
-        if (!problem && text_utf8_chars(cells[i], self->lens[i]) > self->opt.max_field) {
+        self->fields[i] = cell_shown(self, cells, i, rec->date1904);
+        self->lens[i] = strlen(self->fields[i]);
+        if (!problem && text_utf8_chars(self->fields[i], self->lens[i]) > self->opt.max_field) {
             problem = XLSX_CELL_TOO_LONG;
             col = i;
         }
@@ -217,6 +255,9 @@ void intake_source_destroy(intake_source **pself)
     csv_reader_destroy(&self->csv);
     xlsx_close(&self->xlsx);
     free(self->lens);
+    free(self->fields);
+    free(self->dates);
+    free(self->shown);
     free(self);
     *pself = NULL;
 }

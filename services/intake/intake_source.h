@@ -9,9 +9,11 @@
  * out of order) gets the status a CSV field would (CSV_ERR_FIELD_TOO_LONG,
  * CSV_ERR_TOO_MANY_FIELDS, ...; CSV_ERR_CELL where CSV has none) with the
  * reason in rec->why: the cell's reference, what is wrong, what to do. The
- * row is rejected, the rest of the sheet read on. The reader's limits are
- * the CSV reader's: max_field characters a cell, max_fields columns,
- * max_record bytes a row.
+ * row is rejected, the rest of the sheet read on. A number its cell's style
+ * shows as a date comes as the date and time it shows, 2019-05-10 14:56:53,
+ * marked in rec->dates (its serial when it is no date of 1970-2099). The
+ * reader's limits are the CSV reader's: max_field characters a cell,
+ * max_fields columns, max_record bytes a row.
  */
 #ifndef JIESU_INTAKE_SOURCE_H
 #define JIESU_INTAKE_SOURCE_H

@@ -1,8 +1,8 @@
 /* xlsx_reader.c — streaming reader of an XLSX workbook's first sheet (see xlsx_reader.h).
  *
- * Three XML parts are read: xl/workbook.xml (first <sheet>'s r:id),
- * xl/_rels/workbook.xml.rels (that id's target part) and xl/sharedStrings.xml
- * (the string table cells of type "s" index into); then the sheet itself is fed
+ * Four XML parts are read: xl/workbook.xml (first <sheet>'s r:id), its _rels
+ * (that id's target part), xl/sharedStrings.xml (the string table cells of type
+ * "s" index into), xl/styles.xml (styles showing dates); then the sheet is fed
  * to expat 64 KiB at a time and completed rows are handed out one by one.
  *
  * Memory is counted as malloc takes it (string_cost()): the shared strings
@@ -22,6 +22,7 @@
 
 #include "intake_buf.h"
 #include "text.h"
+#include "xlsx_styles.h"
 
 #define CHUNK      65536
 #define HELD_BYTES (1u << 20)   /* completed rows held before parsing pauses */
@@ -34,6 +35,8 @@ typedef struct {
     size_t        cost;         /* what its cells take in memory */
     xlsx_problem  problem;      /* of its first damaged cell */
     size_t        bad_col;
+    unsigned char *dates;       /* NULL, or per cell (cap_dates): 1 for a number shown as a date */
+    size_t        cap_dates;
 } xrow;
 
 static char no_text[1];
@@ -44,6 +47,8 @@ struct xlsx_reader {
     uint64_t      sheet_left;       /* bytes the sheet may still decompress to */
     XML_Parser    parser;
     xlsx_limits   lim;
+    xlsx_styles  *styles;           /* which cell styles show dates */
+    long          cell_style;       /* s of the <c> being parsed */
     char        **sst;              /* shared strings */
     size_t        nsst, cap_sst;
     uint64_t      sst_bytes;        /* what they take in memory */
@@ -297,6 +302,20 @@ static int locate_sheet(xlsx_reader *self)
     return self->failed ? -1 : 0;
 }
 
+/* ---- styles.xml: which cell styles show dates ---- */
+
+static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    xlsx_reader *self = ud;
+    if (xlsx_styles_start(self->styles, local(name), attr(atts, "numFmtId"), attr(atts, "formatCode")) < 0)
+        set_err(self, "内存不足");
+}
+
+static void XMLCALL styles_end(void *ud, const XML_Char *name)
+{
+    xlsx_styles_end(((xlsx_reader *)ud)->styles, local(name));
+}
+
 /* What malloc takes for a string of len bytes (glibc: an 8-byte header,
  * 16-byte steps, 32 at least), as memory is counted against the limits. */
 static size_t string_cost(size_t len)
@@ -487,6 +506,24 @@ static int row_put(const xlsx_limits *lim, xrow *row, long col, const char *valu
     return 0;
 }
 
+/* Marks the row's stored cell col a number shown as a date. 0, or -1 out of memory. */
+static int row_date(xrow *row, long col)
+{
+    if ((size_t)col >= row->n || row->cells[col] == no_text)
+        return 0;                   /* not kept (past max_columns) */
+    if ((size_t)col >= row->cap_dates) {
+        unsigned char *p = realloc(row->dates, row->cap);
+        if (!p)
+            return -1;
+        memset(p + row->cap_dates, 0, row->cap - row->cap_dates);
+        row->cost += row->cap - row->cap_dates;
+        row->dates = p;
+        row->cap_dates = row->cap;
+    }
+    row->dates[col] = 1;
+    return 0;
+}
+
 /* Empties the row, keeping its cells array (its cost stays counted). */
 static void row_clear(xrow *row)
 {
@@ -494,14 +531,17 @@ static void row_clear(xrow *row)
         if (row->cells[i] != no_text)
             free(row->cells[i]);
     row->n = row->text_bytes = 0;
-    row->cost = row->cap * sizeof *row->cells;
+    row->cost = row->cap * sizeof *row->cells + row->cap_dates;
     row->problem = XLSX_ROW_OK;
+    if (row->dates)
+        memset(row->dates, 0, row->cap_dates);
 }
 
 static void row_free(xrow *row)
 {
     row_clear(row);
     free(row->cells);
+    free(row->dates);
     *row = (xrow){0};
 }
 
@@ -530,7 +570,7 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
     if (strcmp(n, "row") == 0) {
         row_start(self, attr(atts, "r"));
     } else if (strcmp(n, "c") == 0) {
-        const char *r = attr(atts, "r"), *t = attr(atts, "t");
+        const char *r = attr(atts, "r"), *t = attr(atts, "t"), *style = attr(atts, "s");
         /* Without r, the column after the previous cell's, even an empty
          * one: empty cells are not stored, so building.n would lag behind. */
         long col = r ? column_of(r) : self->prev_col + 1;
@@ -539,6 +579,7 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
         if (!self->cell_misplaced)
             self->prev_col = col;
         snprintf(self->cell_type, sizeof self->cell_type, "%s", t ? t : "n");
+        self->cell_style = style ? strtol(style, NULL, 10) : 0;
         text_reset(self);
     } else if (strcmp(n, "v") == 0 || (strcmp(n, "t") == 0 && !self->in_phonetic)) {
         self->in_value = 1;
@@ -602,7 +643,9 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
         self->in_phonetic = 0;
     } else if (strcmp(n, "c") == 0) {
         const char *v = cell_value(self);
-        if (v && v[0] && row_put(&self->lim, &self->building, self->cell_col, v) != 0)
+        int date = strcmp(self->cell_type, "n") == 0 && xlsx_styles_is_date(self->styles, self->cell_style);
+        if (v && v[0] && (row_put(&self->lim, &self->building, self->cell_col, v) != 0
+                          || (date && row_date(&self->building, self->cell_col) != 0)))
             set_err(self, "第 %ld 行：内存不足", self->building.row_no);
     } else if (strcmp(n, "row") == 0) {
         finish_row(self);
@@ -627,8 +670,9 @@ static xlsx_reader *open_zip(zip_t *zip, const char *name, const xlsx_limits *li
     if (!self->lim.max_shared_bytes) self->lim.max_shared_bytes = 512ULL << 20;
     if (!self->lim.max_columns || self->lim.max_columns > MAX_COLUMNS) self->lim.max_columns = MAX_COLUMNS;
     if (!self->lim.max_row_bytes) self->lim.max_row_bytes = 4u << 20;
-    if (locate_sheet(self) != 0 ||
-        parse_member(self, "xl/sharedStrings.xml", 0, sst_start, sst_end, text_chars) < 0)
+    if (!(self->styles = xlsx_styles_new()) || locate_sheet(self) != 0 ||
+        parse_member(self, "xl/sharedStrings.xml", 0, sst_start, sst_end, text_chars) < 0 ||
+        parse_member(self, "xl/styles.xml", 0, styles_start, styles_end, no_chars) < 0)
         goto fail;
     self->sheet = open_member(self, self->sheet_part, &self->sheet_left, 1);
     self->parser = self->sheet ? new_parser(self) : NULL;
@@ -713,6 +757,11 @@ size_t xlsx_sheets(const xlsx_reader *self, const char **first, const char **oth
     return self->nsheets;
 }
 
+int xlsx_cell_is_date(const xlsx_reader *self, size_t col)
+{
+    return col < self->current.cap_dates && self->current.dates[col];
+}
+
 xlsx_problem xlsx_row_problem(const xlsx_reader *self, size_t *col)
 {
     *col = self->current.bad_col;
@@ -744,6 +793,7 @@ void xlsx_close(xlsx_reader **pself)
     row_free(&self->building);
     row_free(&self->current);
     intake_buf_free(&self->text);
+    xlsx_styles_destroy(&self->styles);
     free(self);
     *pself = NULL;
 }

@@ -63,6 +63,10 @@ int xlsx_next_row(xlsx_reader *self, char ***cells, size_t *ncells, long *row_no
  * 0-based column of the cell at fault in *col. */
 xlsx_problem xlsx_row_problem(const xlsx_reader *self, size_t *col);
 
+/* 1 when cell col of the row last handed out is a number its style shows
+ * as a date or a time (its text is then the serial day, 43595.6228). */
+int xlsx_cell_is_date(const xlsx_reader *self, size_t col);
+
 /* 1 when the workbook counts serial dates from 1904 (workbookPr date1904),
  * else 0. */
 int xlsx_date1904(const xlsx_reader *self);

@@ -6,7 +6,8 @@
 # absent) by tests/tools/wenzheng_files.py, the labelled messages as a
 # workbook (numbers and Excel serial times) and as CSV UTF-8 with a BOM and
 # CRLF, the hot-issue messages (点赞数, 反对数, no label) tab-separated in
-# UTF-8 and in GB18030, the answered ones (答复意见, 答复时间) in GB18030:
+# UTF-8 and in GB18030, the answered ones (答复意见, 答复时间) in GB18030
+# and as a workbook whose times are date cells (kept as the times they show):
 # each picks the profile by its header, every row is stored or refused with
 # its row and what to do, no value is lost, the times are Shanghai's, and
 # routing decides every message.
@@ -48,7 +49,8 @@ if [ ! -f "$src" ]; then
 else
     python3 "$tool" make "$src" "$dir"
     "$JIESU_BIN/../tools/csv2xlsx" --numbers "$dir/附件2表.csv" "$dir/附件2.xlsx"
-    for f in 附件2.xlsx 附件2.csv 附件3.tsv 附件3.txt 附件4.csv; do
+    "$JIESU_BIN/../tools/csv2xlsx" --numbers "$dir/附件4表.csv" "$dir/附件4.xlsx"
+    for f in 附件2.xlsx 附件2.csv 附件3.tsv 附件3.txt 附件4.csv 附件4.xlsx; do
         jiesu import "$dir/$f" >"$dir/$f.out" 2>&1
         check "$f is imported" test $? -eq 0
     done
@@ -66,6 +68,8 @@ else
         grep -q "附件3.txt：共 30 行，新存 30 件，重复 0 行（工单号已入库），拒收 0 行，.*编码 GB18030，导入模板 wenzheng（按表头选定）" "$dir/附件3.txt.out"
     check "the answered messages in GB18030" \
         grep -q "附件4.csv：共 30 行，新存 30 件，重复 0 行（工单号已入库），拒收 0 行，.*编码 GB18030，导入模板 wenzheng（按表头选定）" "$dir/附件4.csv.out"
+    check "the answered messages as a workbook, their times date cells" \
+        grep -q "附件4.xlsx：共 30 行，新存 30 件，重复 0 行（工单号已入库），拒收 0 行，.*编码 XLSX，导入模板 wenzheng（按表头选定）" "$dir/附件4.xlsx.out"
     check "no column is said to be unused: the votes and replies are the profile's extra" \
         sh -c "! grep -q '没有用上' '$dir'/*.out"
     # Each value in a field or in extra, each time as Shanghai's in UTC
@@ -73,7 +77,11 @@ else
     wait_for "every message routed" 120 sql_eq "$undecided" 0
     stored >"$dir/stored.tsv"
     python3 "$tool" check "$dir" "$dir/stored.tsv" >"$dir/lost.out" 2>&1
-    check_eq "every message stored once, no value lost, every time right" "150 150 0" "$(tail -n 1 "$dir/lost.out")"
+    check_eq "every message stored once, no value lost, every time right" "180 180 0" "$(tail -n 1 "$dir/lost.out")"
+    # A date cell in extra is the date and time it shows, not its serial
+    # (43524.262234…), which nobody reads as a time.
+    check_eq "… a reply's time, a date cell of the workbook, kept as the time it shows" "2019-02-28 06:17:37" \
+        "$(sql "SELECT extra->>'答复时间' FROM complaints WHERE ticket_no = '3549'")"
     check_eq "… the first message's time, in UTC" "2019-01-01 16:05:07" \
         "$(sql "SELECT to_char(called_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM complaints WHERE ticket_no = '100000'")"
     check_eq "the import keeps the zone its times were read in" "Asia/Shanghai" \

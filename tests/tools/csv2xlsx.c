@@ -3,9 +3,10 @@
  *
  *   csv2xlsx [--numbers] IN.csv OUT.xlsx
  *
- * With --numbers a cell that reads whole as a number is written as one, as a
- * workbook saved by Excel keeps a number column (a message number) or a date
- * and time (its serial day number, 43580.3973) once Excel has read them.
+ * With --numbers the cells are written as Excel reads the CSV: one that
+ * reads whole as a number as a number (a message number, or a serial day
+ * number, 43580.3973, as it stands), a date and time (2019/4/25 9:32:09,
+ * 2019-04-25 09:32:09) as a date cell, its serial shown as yyyy/m/d h:mm:ss.
  *
  * Reads with the intake's own CSV reader (any encoding it detects) and writes
  * with libxlsxwriter in constant memory (inline strings), so big files work.
@@ -18,6 +19,7 @@
 #include <xlsxwriter.h>
 
 #include "csv_reader.h"
+#include "intake_dates.h"
 
 /* 1 with *v when the n bytes of s are a number and nothing else. */
 static int number(const char *s, size_t n, double *v)
@@ -27,6 +29,16 @@ static int number(const char *s, size_t n, double *v)
         return 0;
     *v = strtod(s, &end);
     return end == s + n;
+}
+
+/* 1 with *serial when the n bytes of s are a date and time as Excel reads one. */
+static int date_time(const char *s, size_t n, double *serial)
+{
+    intake_time t;
+    if (!memchr(s, ':', n) || intake_date_parse(s, n, DATES_YMD, &t) != 0 || t.has_offset)
+        return 0;
+    *serial = (double)intake_date_seconds(&t) / 86400 + 25569;     /* 25569: 1970-01-01 */
+    return 1;
 }
 
 int main(int argc, char **argv)
@@ -50,6 +62,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "csv2xlsx: cannot start %s\n", argv[2]);
         return 1;
     }
+    lxw_format *shown_as_date = workbook_add_format(wb);
+    format_set_num_format(shown_as_date, "yyyy/m/d h:mm:ss");
     csv_record rec;
     int got;
     lxw_row_t row = 0;
@@ -58,6 +72,8 @@ int main(int argc, char **argv)
             double v;
             if (numbers && row > 0 && number(rec.fields[c], rec.lens[c], &v))
                 worksheet_write_number(ws, row, (lxw_col_t)c, v, NULL);
+            else if (numbers && row > 0 && date_time(rec.fields[c], rec.lens[c], &v))
+                worksheet_write_number(ws, row, (lxw_col_t)c, v, shown_as_date);
             else if (rec.lens[c] > 0)
                 worksheet_write_string(ws, row, (lxw_col_t)c, rec.fields[c], NULL);
         }

@@ -1,7 +1,7 @@
 /* test_intake_row.c — row validation and normalisation through a profile:
  * Excel-mangled ticket numbers, missing fields, bad bytes and a row cut off
  * by the end of the file, fields joined from several columns (NYC 311), the
- * COPY line. (The date formats: test_intake_dates.c.) */
+ * COPY line, a workbook's date cell. (The date formats: test_intake_dates.c.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -320,6 +320,33 @@ static void test_joined_fields(void **state)
     intake_columns_destroy(&m);
 }
 
+/* A workbook's date cell comes as the date and time it shows
+ * (intake_source.c): read so whatever the profile's formats, here a
+ * day-first system's; the same text in a cell of text is not. */
+static void test_date_cell(void **state)
+{
+    fixture *fx = *state;
+    static const char conf[] = "timezone = Europe/Paris\ndates = dmy excel\n"
+                               "ticket_no = 工单编号\ncalled_at = 来电时间\ncontent = 诉求内容\n";
+    char why[256];
+    intake_profile *p = intake_profile_parse("dmy", conf, strlen(conf), "test", why, sizeof why);
+    assert_non_null(p);
+    const char *h[] = {"工单编号", "来电时间", "诉求内容"}, *row[] = {"D1", "2019-05-10 14:56:53", "路灯不亮"};
+    size_t lens[] = {12, 12, 12}, rl[] = {2, 19, 12};
+    intake_columns *m = intake_columns_new(p, h, lens, 3);
+    const unsigned char text[] = {0, 0, 0}, date[] = {0, 1, 0};
+    csv_record rec = {.nfields = 3, .fields = row, .lens = rl, .record_no = 2, .line_no = 2, .dates = date};
+    const char *line;
+    size_t len;
+    intake_reject rej;
+    assert_int_equal(intake_row_build(fx->rows, m, &rec, 1, &line, &len, &rej), INTAKE_ROW_OK);
+    assert_string_equal(intake_row_value(fx->rows, COL_CALLED_AT), "2019-05-10 14:56:53");
+    rec.dates = text;
+    assert_int_equal(intake_row_build(fx->rows, m, &rec, 1, &line, &len, &rej), INTAKE_ROW_REJECTED);
+    intake_columns_destroy(&m);
+    intake_profile_destroy(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_header_again),
         cmocka_unit_test(test_cut_off_last_row),
         cmocka_unit_test(test_joined_fields),
+        cmocka_unit_test(test_date_cell),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,4 +1,5 @@
-/* test_xlsx.c — XLSX reading: shared and inline strings, gaps, numbers;
+/* test_xlsx.c — XLSX reading: shared and inline strings, gaps, numbers and
+ * the numbers shown as dates;
  * hostile files (zip bomb, entity expansion, not a zip, broken XML) refused
  * with a reason; damaged cells marking their row only; memory flat. */
 #include <setjmp.h>
@@ -452,6 +453,46 @@ static void test_date1904(void **state)
     unlink(path);
 }
 
+/* A number its cell's style shows as a date (a custom format, a built-in
+ * one) is told from a plain number and from text that reads as a date: the
+ * workbook keeps all three numbers as serials. */
+static void test_date_cells(void **state)
+{
+    (void)state;
+    char path[256];
+    tmp_path(path, sizeof path, "dates.xlsx");
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "留言");
+    lxw_format *custom = workbook_add_format(wb), *builtin = workbook_add_format(wb);
+    format_set_num_format(custom, "yyyy/m/d h:mm:ss");
+    format_set_num_format_index(builtin, 14);
+    worksheet_write_string(ws, 0, 0, "留言时间", NULL);
+    worksheet_write_number(ws, 1, 0, 43595.6228, custom);
+    worksheet_write_number(ws, 1, 1, 43595, builtin);
+    worksheet_write_number(ws, 1, 2, 188006, NULL);
+    worksheet_write_string(ws, 1, 3, "2019/5/10 14:56:53", NULL);
+    worksheet_write_number(ws, 2, 2, 43595.6228, NULL);
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    xlsx_reader *r = open_ok(path, NULL);
+    char **cells;
+    size_t n;
+    long row;
+    assert_int_equal(xlsx_next_row(r, &cells, &n, &row), 1);
+    assert_false(xlsx_cell_is_date(r, 0));
+    assert_int_equal(xlsx_next_row(r, &cells, &n, &row), 1);
+    assert_string_equal(cells[0], "43595.6228");
+    assert_true(xlsx_cell_is_date(r, 0));
+    assert_true(xlsx_cell_is_date(r, 1));
+    assert_false(xlsx_cell_is_date(r, 2));
+    assert_false(xlsx_cell_is_date(r, 3));
+    assert_false(xlsx_cell_is_date(r, 99));
+    assert_int_equal(xlsx_next_row(r, &cells, &n, &row), 1);
+    assert_false(xlsx_cell_is_date(r, 0));
+    assert_false(xlsx_cell_is_date(r, 2));
+    xlsx_close(&r);
+    unlink(path);
+}
+
 /* Cells and rows without an r attribute follow the ones before them, empty
  * cells included: an empty cell once left no trace, so the next cell's value
  * landed in its column and every later field of the row one column left. */
@@ -553,6 +594,7 @@ int main(void)
         cmocka_unit_test(test_row_number_out_of_range),
         cmocka_unit_test(test_cells_without_reference),
         cmocka_unit_test(test_date1904),
+        cmocka_unit_test(test_date_cells),
         cmocka_unit_test(test_escaped_characters),
     };
     return cmocka_run_group_tests_name("xlsx", tests, NULL, NULL);

@@ -19,6 +19,7 @@
 #include "json.h"
 #include "names.h"
 #include "text.h"
+#include "unit_named.h"
 
 typedef enum { FX_NONE, FX_MEET_ACCEPT, FX_MEET_BOTH, FX_RETURN, FX_CLOSE, FX_REOPEN, FX_DISPATCH, FX_REASSIGN } effect;
 
@@ -208,13 +209,6 @@ static int check_request(const route_action_req *req, const action_rule *rule, c
     return 0;
 }
 
-/* The unit named $1 (code or name), those that can own orders first. */
-static const char SQL_UNIT[] =
-    "SELECT code, name, kind = 'discipline', kind IN ('street', 'dept', 'discipline'), kind FROM units"
-    " WHERE code = $1 OR name = $1"
-    " ORDER BY kind IN ('street', 'dept', 'discipline') DESC, code = $1 DESC LIMIT 1";
-enum { U_CODE, U_NAME, U_DISCIPLINE, U_OWNS, U_KIND };
-
 /* The unit a dispatch gives an order to. */
 typedef struct {
     char code[64];
@@ -226,27 +220,33 @@ typedef struct {
     char ended_names[256];  /* … by name: 崂山区综合行政执法局、… */
 } target_unit;
 
-/* A dispatch names a unit, by code or name, that exists and can own orders;
+/* The kinds of unit that own orders. */
+static int owns_orders(const char *kind)
+{
+    return strcmp(kind, "street") == 0 || strcmp(kind, "dept") == 0 || strcmp(kind, "discipline") == 0;
+}
+
+/* A dispatch names one unit (unit_named.h) that exists and can own orders;
  * it goes into *to. 0 or -1 with err. */
 static int check_unit(PGconn *pg, const route_action_req *req, target_unit *to, char *err, size_t errlen)
 {
-    const char *params[] = {req->target_unit};
-    PGresult *res = db_query(pg, "dispatch unit", SQL_UNIT, 1, params, err, errlen);
-    int named = res && PQntuples(res) == 1, found = named && strcmp(PQgetvalue(res, 0, U_OWNS), "t") == 0;
-    if (named && !found) {
-        snprintf(err, errlen, "%s（%s）是%s，不承办工单：请派给街道办事处、职能部门或纪委监委（`jiesu units` 列出全部单位）",
-                 PQgetvalue(res, 0, U_NAME), PQgetvalue(res, 0, U_CODE), names_unit_kind(PQgetvalue(res, 0, U_KIND)));
-    } else if (found) {
-        snprintf(to->code, sizeof to->code, "%s", PQgetvalue(res, 0, U_CODE));
-        snprintf(to->name, sizeof to->name, "%s", PQgetvalue(res, 0, U_NAME));
-        to->discipline = strcmp(PQgetvalue(res, 0, U_DISCIPLINE), "t") == 0;
-    } else if (res) {
+    unit_named u;
+    unit_named_found found = unit_named_find(pg, req->target_unit, &u, err, errlen);
+    if (found == UNIT_NAMED_NONE)
         snprintf(err, errlen, "没有代码或名称为“%s”的街道办事处、职能部门或纪委监委"
                  "（`jiesu units %s` 列出代码或名称含这几个字的单位，`jiesu units` 列出全部）", req->target_unit,
                  req->target_unit);
+    if (found != UNIT_NAMED_ONE)
+        return -1;
+    if (!owns_orders(u.kind)) {
+        snprintf(err, errlen, "%s（%s）是%s，不承办工单：请派给街道办事处、职能部门或纪委监委（`jiesu units` 列出全部单位）",
+                 u.name, u.code, names_unit_kind(u.kind));
+        return -1;
     }
-    PQclear(res);
-    return found ? 0 : -1;
+    snprintf(to->code, sizeof to->code, "%s", u.code);
+    snprintf(to->name, sizeof to->name, "%s", u.name);
+    to->discipline = strcmp(u.kind, "discipline") == 0;
+    return 0;
 }
 
 /* $1 ticket, $2 the principal acting or 0: the order, locked, with its

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "log.h"
 #include "text.h"
+#include "unit_named.h"
 
 #define ERR_REFUSED 409
 #define LIST_MAX 8
@@ -24,15 +25,16 @@
     "SELECT g.id FROM gazetteer g WHERE g.name = $1"                                                      \
     "   AND ($2::int IS NULL OR g.num_from IS NULL OR (g.num_from <= $3::int AND $2::int <= g.num_to))"
 
-/* An entry g of street r described for a person: street (by its name), numbers, source. */
+/* An entry g of street office so described for a person: the street office
+ * (by its name, as add takes it), numbers, source. */
 #define DESCRIBED                                                                                         \
-    "r.name || ' ' || coalesce(g.num_from || '-' || g.num_to || ' 号', '全部门牌')"                          \
+    "so.name || ' ' || coalesce(g.num_from || '-' || g.num_to || ' 号', '全部门牌')"                          \
     " || CASE WHEN g.source = 'shipped' THEN '，内置' ELSE '' END"
 
 /* The overlapping entries, described. */
 static const char SQL_OVERLAPS[] =
     "SELECT " DESCRIBED
-    "  FROM gazetteer g JOIN regions r ON r.code = g.street_code WHERE g.id IN (" OVERLAPS ") ORDER BY g.id";
+    "  FROM gazetteer g JOIN units so ON so.code = g.street_code WHERE g.id IN (" OVERLAPS ") ORDER BY g.id";
 
 /* A shipped entry an operator takes out is kept aside, so that `jiesu
  * migrate` does not load it again and `restore` can: follows a CTE "gone"
@@ -44,11 +46,11 @@ static const char SQL_OVERLAPS[] =
     "    FROM gone WHERE source = 'shipped'"                                                                   \
     "  ON CONFLICT (name, street_code, coalesce(num_from, -1)) DO NOTHING RETURNING 1"
 
-/* $1 name, $2/$3 numbers, $4 kind, $5 street code or name, $6 community, $7 actor, $8 replace.
+/* $1 name, $2/$3 numbers, $4 kind, $5 street code (find_street), $6 community, $7 actor, $8 replace.
  * One row: entries added (0 or 1), entries replaced, shipped ones of them kept aside. */
 static const char SQL_ADD[] =
     "WITH street AS ("
-    "  SELECT code FROM regions WHERE level = 'street' AND (code = $5 OR name = $5) ORDER BY code = $5 DESC LIMIT 1"
+    "  SELECT code FROM regions WHERE level = 'street' AND code = $5"
     "), gone AS ("
     "  DELETE FROM gazetteer WHERE $8::bool AND id IN (" OVERLAPS ") RETURNING *"
     WITHDRAW_GONE("$7")
@@ -83,7 +85,7 @@ static const char SQL_RESTORE_OVERLAPS[] =
     "SELECT DISTINCT " DESCRIBED
     "  FROM gazetteer_withdrawn w JOIN gazetteer g ON g.name = w.name"
     "   AND (g.num_from IS NULL OR w.num_from IS NULL OR (g.num_from <= w.num_to AND w.num_from <= g.num_to))"
-    "  JOIN regions r ON r.code = g.street_code WHERE " WITHDRAWN;
+    "  JOIN units so ON so.code = g.street_code WHERE " WITHDRAWN;
 
 /* $1 name, $2/$3 numbers, $4 actor. One row: 1, entries restored. */
 static const char SQL_RESTORE[] =
@@ -122,14 +124,15 @@ static int describe(PGconn *pg, const char *sql, const char *const *params, char
 typedef enum { OP_ADD, OP_REMOVE, OP_RESTORE } gazetteer_op;
 
 /* The answer to a change that was made: gone entries replaced, removed or
- * restored, kept of them shipped ones kept aside, replaced their description. */
-static void done_message(const Jiesu__GazetteerRequest *rq, gazetteer_op op, long gone, long kept,
-                         const char *replaced, char *msg, size_t cap)
+ * restored, kept of them shipped ones kept aside, replaced their description;
+ * street, an add's street office by name. */
+static void done_message(const Jiesu__GazetteerRequest *rq, gazetteer_op op, const char *street, long gone,
+                         long kept, const char *replaced, char *msg, size_t cap)
 {
     int n;
     if (op == OP_ADD)
         n = snprintf(msg, cap, "地名表：已添加%s %s → %s%s%s", strcmp(rq->kind, "landmark") == 0 ? "地标" : "道路",
-                     rq->name, rq->street, gone ? "，替换了 " : "", gone ? replaced : "");
+                     rq->name, street, gone ? "，替换了 " : "", gone ? replaced : "");
     else if (op == OP_REMOVE)
         n = snprintf(msg, cap, "地名表：已删去 %s 的 %ld 个条目", rq->name, gone);
     else
@@ -164,9 +167,26 @@ static int check_overlaps(service *s, const bus_request *req, const Jiesu__Gazet
     return -1;
 }
 
-/* Runs add, remove or restore; answers the client. */
+/* The street office an add names (unit_named.h) into *street. 0, or -1
+ * answered: a name two street offices share, or no street office's. */
+static int find_street(service *s, const bus_request *req, const Jiesu__GazetteerRequest *rq, unit_named *street)
+{
+    char err[1024];
+    unit_named_found found = unit_named_find(s->pg, rq->street, street, err, sizeof err);
+    int ok = found == UNIT_NAMED_ONE && strcmp(street->kind, "street") == 0;
+    if (found == UNIT_NAMED_FAILED)
+        svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
+    else if (found == UNIT_NAMED_SHARED)
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "%s", err);
+    else if (!ok)
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "“%s”不是已载入的街道办事处（`jiesu units 街道` 列出全部）",
+                               rq->street);
+    return ok ? 0 : -1;
+}
+
+/* Runs add, remove or restore; answers the client. street: an add's street office. */
 static void change(service *s, const bus_request *req, const Jiesu__GazetteerRequest *rq, const char *const *params,
-                   gazetteer_op op)
+                   gazetteer_op op, const unit_named *street)
 {
     char overlaps[1024], msg[1600], err[512] = "no row returned";
     if (check_overlaps(s, req, rq, op, params, overlaps, sizeof overlaps) < 0)
@@ -183,15 +203,14 @@ static void change(service *s, const bus_request *req, const Jiesu__GazetteerReq
     if (done < 0)
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
     else if (op == OP_ADD && done == 0)
-        bus_server_reply_error(s->server, req, ERR_REFUSED, "“%s”不是已载入的街道办事处%s%s%s（`jiesu units"
-                               " 街道` 列出全部）", rq->street, *rq->community ? "，或者社区 " : "",
-                               rq->community, *rq->community ? " 不属于它" : "");
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "社区 %s 不属于%s（`jiesu units %s` 列出它下辖的社区和村）",
+                               rq->community, street->name, street->name);
     else if (op != OP_ADD && gone == 0)
         bus_server_reply_error(s->server, req, ERR_REFUSED, "%s没有%s地名条目 %s（`jiesu gazetteer list %s` 列出它的条目）",
                                op == OP_RESTORE ? "" : rq->has_numbers ? "在这段门牌号上" : "",
                                op == OP_RESTORE ? "被删去或替换的内置" : "", rq->name, rq->name);
     else {
-        done_message(rq, op, gone, kept, overlaps, msg, sizeof msg);
+        done_message(rq, op, street->name, gone, kept, overlaps, msg, sizeof msg);
         log_info("%s", msg);
         reply_done(s, req, msg);
     }
@@ -217,13 +236,16 @@ void route_gazetteer_request(service *s, const bus_request *req, const auth_prin
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
         goto cleanup;
     }
+    unit_named street = {.name = ""};
+    if (add && find_street(s, req, rq, &street) < 0)
+        goto cleanup;
     snprintf(from, sizeof from, "%d", rq->num_from);
     snprintf(to, sizeof to, "%d", rq->num_to);
     const char *params[] = {rq->name, rq->has_numbers ? from : NULL, rq->has_numbers ? to : NULL,
                             add ? (strcmp(rq->kind, "landmark") == 0 ? "landmark" : "road") : NULL,
-                            add ? rq->street : NULL, add && *rq->community ? rq->community : NULL, who->name,
+                            add ? street.code : NULL, add && *rq->community ? rq->community : NULL, who->name,
                             rq->replace ? "true" : "false"};
-    change(s, req, rq, params, op);
+    change(s, req, rq, params, op, &street);
 cleanup:
     if (rq)
         jiesu__gazetteer_request__free_unpacked(rq, NULL);
@@ -235,15 +257,15 @@ static const view_section GAZETTEER[] = {
     {"地名表", "llllll", NULL, 0,
      "SELECT name AS 名称, CASE kind WHEN 'landmark' THEN '地标' ELSE '道路' END AS 类型, street AS 街道,"
      "       community AS 社区, numbers AS 门牌号, source AS 来源 FROM ("
-     "  SELECT g.name, g.kind, r.name AS street, coalesce(c.name, '') AS community,"
+     "  SELECT g.name, g.kind, so.name AS street, coalesce(c.name, '') AS community,"
      "         coalesce(g.num_from || '-' || g.num_to, '全部') AS numbers,"
      "         CASE g.source WHEN 'shipped' THEN '内置' ELSE '人工添加' END AS source, g.num_from"
-     "    FROM gazetteer g JOIN regions r ON r.code = g.street_code LEFT JOIN regions c ON c.code = g.community_code"
+     "    FROM gazetteer g JOIN units so ON so.code = g.street_code LEFT JOIN regions c ON c.code = g.community_code"
      "  UNION ALL"
-     "  SELECT w.name, w.kind, r.name, coalesce(c.name, ''),"
+     "  SELECT w.name, w.kind, so.name, coalesce(c.name, ''),"
      "         coalesce(w.num_from || '-' || w.num_to, '全部'), '内置，已被 ' || w.withdrawn_by"
      "         || ' 删去（restore 可以恢复）', w.num_from"
-     "    FROM gazetteer_withdrawn w JOIN regions r ON r.code = w.street_code"
+     "    FROM gazetteer_withdrawn w JOIN units so ON so.code = w.street_code"
      "    LEFT JOIN regions c ON c.code = w.community_code"
      " ) e WHERE $1::int IS NOT NULL AND ($2::text IS NULL OR name LIKE '%' || $2 || '%' OR street LIKE '%' || $2 || '%')"
      " ORDER BY name, num_from NULLS FIRST"},

@@ -2,7 +2,7 @@
  * routing reads ("gazetteer.request" to assignment; the list is the view
  * "gazetteer").
  *
- *   add     NAME → a street office (by code or name), optionally a community
+ *   add     NAME → a street office (by code or name: unit_named.h), optionally a community
  *           and a house-number range. Entries of the same name whose numbers
  *           overlap the new one (another street's, or a shipped one) are
  *           refused and named, unless replace is set: then they are removed

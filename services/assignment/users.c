@@ -23,6 +23,7 @@
 #include "names.h"
 #include "proxies.h"
 #include "text.h"
+#include "unit_named.h"
 
 #define ERR_REFUSED 409
 #define MAX_USERS 10000
@@ -103,9 +104,6 @@ static const char SQL_ADD[] =
     AUDIT("user.add", "jsonb_build_object('role', $4, 'unit', nullif($5, ''), 'key', $6 <> '',"
                       " 'password', $7 <> '', 'token', $8 <> '')");
 
-/* The unit named by code or name: id, kind, name. */
-static const char SQL_UNIT[] = "SELECT id, kind, name FROM units WHERE code = $1 OR name = $1 ORDER BY code = $1 DESC LIMIT 1";
-
 /* The kinds of unit each role of a unit works in, as the trigger of
  * migration 010 (principals_unit_kind) holds them, and how people say them. */
 static const struct {
@@ -160,20 +158,18 @@ static int check_role(users_call *c, auth_role *role, char unit_id[16])
         return 0;
     if (text_check(unit, TEXT_UNIT_CHARS, "单位", c->err, sizeof c->err) < 0)
         return 1;
-    PGresult *res = db_query(c->pg, "user unit", SQL_UNIT, 1, &unit, c->err, sizeof c->err);
-    if (!res)
+    unit_named u;
+    unit_named_found found = unit_named_find(c->pg, unit, &u, c->err, sizeof c->err);
+    if (found == UNIT_NAMED_FAILED)
         return -1;
-    int found = PQntuples(res) == 1;
-    if (!found)
+    if (found == UNIT_NAMED_NONE)
         snprintf(c->err, sizeof c->err, "没有代码或名称为“%s”的单位（`jiesu units %s` 列出代码或名称含这几个字的单位，"
                  "`jiesu units` 列出全部）", unit, unit);
-    int fits = found && unit_fits(c, *role, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
-    if (fits) {
-        snprintf(unit_id, 16, "%s", PQgetvalue(res, 0, 0));
-        snprintf(c->unit_name, sizeof c->unit_name, "%s", PQgetvalue(res, 0, 2));
-    }
-    PQclear(res);
-    return fits ? 0 : 1;
+    if (found != UNIT_NAMED_ONE || !unit_fits(c, *role, u.kind, u.name))
+        return 1;
+    snprintf(unit_id, 16, "%s", u.id);
+    snprintf(c->unit_name, sizeof c->unit_name, "%s", u.name);
+    return 0;
 }
 
 /* The hash of the request's password into hash, whenever a password is set

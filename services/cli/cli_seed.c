@@ -78,12 +78,20 @@ static const char SEED_REGIONS_SQL[] =
     " WHERE (regions.name, regions.short_name, regions.level, regions.parent_code)"
     "   IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.short_name, EXCLUDED.level, EXCLUDED.parent_code)";
 
-/* Street offices; each loaded district's campaign office and discipline
- * inspection (370212.campaign, 370212.discipline); and one of each for
- * orders whose district is not known. */
+/* Street offices, each by its street's name, and that of its district when
+ * another loaded street has the same name (市中街道 is a street of 乐陵市 and
+ * one of 禹城市: 市中街道（乐陵市）, 市中街道（禹城市）), so that every page,
+ * list and message naming a unit tells them apart, as the district in the
+ * names of the other units does (乐陵市纪委监委); each loaded district's
+ * campaign office and discipline inspection (370212.campaign,
+ * 370212.discipline); and one of each for orders whose district is not
+ * known. The streets are those of every district loaded, this time or
+ * before: one loaded now may share a name with one loaded then. */
 static const char SEED_UNITS_SQL[] =
     "INSERT INTO units (code, name, kind, region_code)"
-    " SELECT DISTINCT code, name, 'street', code FROM seed_regions WHERE level = 'street'"
+    " SELECT s.code, s.name || CASE WHEN count(*) OVER (PARTITION BY s.name) > 1"
+    "                              THEN coalesce('（' || d.name || '）', '') ELSE '' END, 'street', s.code"
+    "   FROM regions s LEFT JOIN regions d ON d.code = s.parent_code WHERE s.level = 'street'"
     " UNION ALL SELECT code || '.' || k.kind, name || k.suffix, k.kind, code FROM regions"
     "   CROSS JOIN (VALUES ('campaign', '创城办'), ('discipline', '纪委监委')) k(kind, suffix)"
     "   WHERE level = 'district'"

@@ -1,0 +1,78 @@
+# test_unit_names.sh — units as people name them, in an installation of two
+# districts that each have a street called 市中街道 (乐陵市 and 禹城市):
+# both street offices are named with their district (市中街道（乐陵市）)
+# wherever the system names them, and a command given the bare name
+# (`jiesu dispatch`, `jiesu user add/move --unit`, `jiesu gazetteer add`)
+# refuses it, naming both and how to name one, where before it picked one
+# silently.
+# Sourced by tests/run.sh (uses tests/harness.sh).
+
+export JIESU_REGIONS_DISTRICTS=371481,371482
+harness_fresh_db jiesu_unit_names
+harness_services_start
+jiesu() { "$JIESU_BIN/jiesu" "$@"; }
+un=$HARNESS_DIR/unit-names
+rm -rf "$un"; mkdir -p "$un"
+unit_of() { sql "SELECT coalesce(u.code, '') FROM principals p LEFT JOIN units u ON u.id = p.unit_id WHERE p.name = '$1'"; }
+
+check_eq "the two street offices of one name are named with their districts" \
+    "371481001 市中街道（乐陵市）|371482001 市中街道（禹城市）" \
+    "$(sql "SELECT string_agg(code || ' ' || name, '|' ORDER BY code) FROM units WHERE code IN ('371481001', '371482001')")"
+check_eq "… a street office whose name no other has keeps its name alone" "胡家街道" \
+    "$(sql "SELECT name FROM units WHERE code = '371481002'")"
+
+# ---- jiesu user add / move --unit ----
+jiesu user add un-h --role handler --unit 市中街道 --display 张三 --token --no-key >"$un/add-shared.out" 2>&1
+check_eq "user add --unit 市中街道 is refused" 1 $?
+check "… naming the two with their districts, and how to name one" \
+    grep -q "有 2 个单位叫“市中街道”：市中街道（乐陵市）、市中街道（禹城市）。写明是哪一个：写它的全称（如 市中街道（乐陵市）），或写它的代码（\`jiesu units 市中街道\` 列出）" \
+    "$un/add-shared.out"
+check_eq "… and nobody is added" 0 "$(sql "SELECT count(*) FROM principals WHERE name = 'un-h'")"
+jiesu user add un-h --role handler --unit "市中街道（乐陵市）" --display 张三 --token --no-key >"$un/add.out" 2>&1
+check_eq "user add --unit 市中街道（乐陵市）: a handler of 乐陵市's" "0 371481001" "$? $(unit_of un-h)"
+jiesu user move un-h --role handler --unit 市中街道 >"$un/move-shared.out" 2>&1
+check_eq "user move --unit 市中街道 is refused, the unit unchanged" "1 371481001" "$? $(unit_of un-h)"
+check "… naming the two" grep -q "市中街道（乐陵市）、市中街道（禹城市）" "$un/move-shared.out"
+jiesu user move un-h --role handler --unit "市中街道(禹城市)" >"$un/move.out" 2>&1
+check_eq "user move --unit 市中街道(禹城市), parentheses typed half-width: moved to 禹城市's" "0 371482001" \
+    "$? $(unit_of un-h)"
+jiesu user move un-h --role handler --unit 371481001 >"$un/move-code.out" 2>&1
+check_eq "… and by its code back to 乐陵市's" "0 371481001" "$? $(unit_of un-h)"
+jiesu user add un-h2 --role handler --unit 胡家街道 --display 李四 --token --no-key >"$un/add-own.out" 2>&1
+check_eq "a name no other unit has is taken as it was" "0 371481002" "$? $(unit_of un-h2)"
+
+# ---- jiesu gazetteer add ----
+jiesu gazetteer add 测试大道 市中街道 --numbers 1-99 >"$un/gaz-shared.out" 2>&1
+check "gazetteer add 测试大道 市中街道 is refused" test $? -ne 0
+check "… naming the two" grep -q "有 2 个单位叫“市中街道”：市中街道（乐陵市）、市中街道（禹城市）" "$un/gaz-shared.out"
+check_eq "… and nothing is added" 0 "$(sql "SELECT count(*) FROM gazetteer WHERE name = '测试大道'")"
+jiesu gazetteer add 测试大道 "市中街道（禹城市）" --numbers 1-99 >"$un/gaz.out" 2>&1
+check_eq "gazetteer add 测试大道 市中街道（禹城市）: 禹城市's street" "0 371482001" \
+    "$? $(sql "SELECT street_code FROM gazetteer WHERE name = '测试大道'")"
+check "… saying so by its name" grep -q "已添加道路 测试大道 → 市中街道（禹城市）" "$un/gaz.out"
+jiesu gazetteer list 测试大道 >"$un/gaz-list.out" 2>&1
+check "… and gazetteer list names it so, as add takes it" grep -q "^测试大道  *道路  *市中街道（禹城市）  " "$un/gaz-list.out"
+jiesu gazetteer add 测试大道 "市中街道（乐陵市）" --numbers 50-150 >"$un/gaz-overlap.out" 2>&1
+check "… as does the refusal of an entry overlapping it" grep -q "覆盖了同样的门牌号：市中街道（禹城市） 1-99 号" "$un/gaz-overlap.out"
+jiesu gazetteer add 测试二路 胡家街道 >"$un/gaz-own.out" 2>&1
+check "… a street of its own name by that name" grep -q "已添加道路 测试二路 → 胡家街道" "$un/gaz-own.out"
+
+# ---- jiesu dispatch ----
+printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
+    "UN-1,2026/10/1 9:10,张先生,13800000003,来电人未提供,楼下饭店油烟太大，排风扇对着我家窗户吹,,一般" >"$un/orders.csv"
+as_role clerk jiesu import "$un/orders.csv" >"$un/import.out" 2>&1
+wait_for "UN-1 in the manual queue" 30 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'UN-1'" manual
+as_role dispatcher jiesu dispatch UN-1 市中街道 >"$un/dispatch-shared.out" 2>&1
+check_eq "dispatch UN-1 市中街道 is refused, the order still waiting" "1 manual" \
+    "$? $(sql "SELECT status FROM complaints WHERE ticket_no = 'UN-1'")"
+check "… naming the two and how to name one" \
+    grep -q "有 2 个单位叫“市中街道”：市中街道（乐陵市）、市中街道（禹城市）。写明是哪一个" "$un/dispatch-shared.out"
+as_role dispatcher jiesu dispatch UN-1 "市中街道（乐陵市）" >"$un/dispatch.out" 2>&1
+check "dispatch UN-1 市中街道（乐陵市）: given to it, and said so by the name that tells it apart" \
+    grep -q "dispatch UN-1：待签收（已派单至市中街道（乐陵市）" "$un/dispatch.out"
+check_eq "… which holds it" "371481001" \
+    "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'UN-1' AND a.active AND a.role = 'owner'")"
+as_role dispatcher jiesu show UN-1 >"$un/show-dispatched.out" 2>&1
+check "… and its history names it so" grep -q "派给市中街道（乐陵市），协办单位 乐陵市生态环境分局" "$un/show-dispatched.out"
+
+harness_services_stop

@@ -69,10 +69,7 @@ static const code_name IMPORT_STATUSES[] = {{"running", "导入中"}, {"done", "
 /* Actors that are no person: jiesu migrate registering principals and keys. */
 static const code_name ACTORS[] = {{"migrate", "系统安装（jiesu migrate）"}};
 
-static const code_name UNIT_KINDS[] = {
-    {"street", "街道办事处"}, {"dept", "职能部门"}, {"campaign", "创城办"}, {"discipline", "纪委监委"},
-    {"dispatch", "派单中心"},   /* allowed by the schema (001), made by no seed */
-};
+static const code_name UNIT_KINDS[] = {NAMES_UNIT_KINDS(NAMES_ROW)};
 
 static const char *lookup(const code_name *t, size_t n, const char *code)
 {

@@ -83,8 +83,23 @@ const char *names_action_done(const char *action);
  * admin_events). Any other actor, a person's sign-in name, as itself. */
 const char *names_actor(const char *actor);
 
+/* The kinds of unit, as X(code, name): the one list names_unit_kind() reads
+ * and NAMES_ALERT_TARGET_SQL is made from. "dispatch" is allowed by the
+ * schema (001), made by no seed. */
+#define NAMES_UNIT_KINDS(X) \
+    X("street", "街道办事处") X("dept", "职能部门") X("campaign", "创城办") X("discipline", "纪委监委") \
+    X("dispatch", "派单中心")
+
 /* 街道办事处 for "street" …: a unit's kind. */
 const char *names_unit_kind(const char *kind);
+
+/* SQL naming the target of an alert (alerts.target) in expression e, said
+ * where the alert has no unit to go to (alerts.target_unit_id NULL: an order
+ * no unit holds yet, a district with no such office): 承办单位 for "unit"
+ * (the unit holding the order), else the unit kind's name (创城办 for
+ * "campaign", 纪委监委 for "discipline"). Before, the list showed the code. */
+#define NAMES_ALERT_TARGET_SQL(e) \
+    "(CASE " e " WHEN 'unit' THEN '承办单位'" NAMES_UNIT_KINDS(NAMES_SQL_WHEN) " ELSE " e " END)"
 
 /* 红 for a red flag ('R'), 黄 for a yellow one ('Y'), "" for none: a unit's
  * mark in the ranking (report_metrics.h). */

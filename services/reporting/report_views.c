@@ -96,7 +96,7 @@ static const view_section ORDER[] = {
      "                   FROM imports i WHERE i.id = c.import_id),"
      "                CASE WHEN c.extra->>'source' = 'open311' THEN 'Open311 接口' END, '—') AS 来源,"
      "       coalesce(CASE WHEN (SELECT role FROM principals WHERE id = $1::int) = 'discipline'"
-     "                     THEN (SELECT string_agg(coalesce(u.name, a.code), '、' ORDER BY a.n)"
+     "                     THEN (SELECT string_agg(coalesce(u.name, a.code || '（没有登记为单位）'), '、' ORDER BY a.n)"
      "                             FROM unnest(c.accused_units) WITH ORDINALITY AS a(code, n)"
      "                             LEFT JOIN units u ON u.code = a.code) || '（不交其办理）' END,"
      "                '—') AS 被投诉单位,"
@@ -130,7 +130,7 @@ static const view_section ORDER[] = {
      deadlines_table},
     {"告警", "llllrll", "-r----t", 0,
      "SELECT to_char(al.created_at, " REPORT_TIME_FMT ") AS 时间, al.rung AS 级别, coalesce(u.name, '—') AS 单位,"
-     "       coalesce(t.name, al.target) AS 发给, al.cycle AS 轮次,"
+     "       coalesce(t.name, " NAMES_ALERT_TARGET_SQL("al.target") ") AS 发给, al.cycle AS 轮次,"
      "       coalesce(person_name(al.acked_by) || ' ' || to_char(al.acked_at, " REPORT_TIME_FMT ") || ' 已确认',"
      "                '未确认') AS 确认,"
      "       al.reason AS 原因"
@@ -176,7 +176,8 @@ static const view_section ORDER[] = {
 static const view_section ALERTS[] = {
     {"告警", "rlllrlllll", "--r------t", 0,
      "SELECT a.id AS 编号, to_char(a.created_at, 'MM-DD HH24:MI') AS 时间, a.rung AS 级别,"
-     "       coalesce(c.ticket_no, u.name, a.subject) AS 事由, a.cycle AS 轮次, coalesce(t.name, a.target) AS 发给,"
+     "       coalesce(c.ticket_no, u.name, a.subject) AS 事由, a.cycle AS 轮次,"
+     "       coalesce(t.name, " NAMES_ALERT_TARGET_SQL("a.target") ") AS 发给,"
      "       coalesce((SELECT string_agg(CASE d.state WHEN 'delivered' THEN '已送达' WHEN 'failed' THEN '送达失败'"
      "                                   ELSE '待送达' END || '（' || d.attempts || ' 次）', ' ' ORDER BY d.id)"
      "                 FROM deliveries d WHERE d.alert_id = a.id), '—') AS 推送,"

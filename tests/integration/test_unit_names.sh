@@ -4,7 +4,9 @@
 # wherever the system names them, and a command given the bare name
 # (`jiesu dispatch`, `jiesu user add/move --unit`, `jiesu gazetteer add`)
 # refuses it, naming both and how to name one, where before it picked one
-# silently.
+# silently. Then what an alert list and an order's page say of an alert
+# sent to no unit in particular (发给 创城办, not campaign) and of an
+# accused unit the system does not have (被投诉单位).
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 export JIESU_REGIONS_DISTRICTS=371481,371482
@@ -74,5 +76,27 @@ check_eq "… which holds it" "371481001" \
     "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'UN-1' AND a.active AND a.role = 'owner'")"
 as_role dispatcher jiesu show UN-1 >"$un/show-dispatched.out" 2>&1
 check "… and its history names it so" grep -q "派给市中街道（乐陵市），协办单位 乐陵市生态环境分局" "$un/show-dispatched.out"
+
+# ---- 发给 and 被投诉单位 in words ----
+# An alert for a campaign office that found none to go to (no
+# target_unit_id, as in a district without one), one for the unit that
+# will handle an order no unit holds yet, and an accused unit the units
+# table does not have.
+sql "INSERT INTO alerts (complaint_id, rung, cycle, unit_id, target, reason)
+     SELECT c.id, r.rung, 1, CASE WHEN r.target = 'campaign' THEN u.id END, r.target, '测试'
+       FROM complaints c, units u, (VALUES ('supervise', 'campaign'), ('remind', 'unit')) r(rung, target)
+      WHERE c.ticket_no = 'UN-1' AND u.code = '371481001'" >/dev/null
+sql "UPDATE complaints SET accused_units = '{371481001,370212001}' WHERE ticket_no = 'UN-1'" >/dev/null
+as_unit 371481001 jiesu alerts >"$un/alerts.out" 2>&1
+check "jiesu alerts: an alert for a campaign office, none to send it to, says 发给 创城办" \
+    grep -q " 督办 .* 创城办 " "$un/alerts.out"
+check "… not the target's code" bash -c "! grep -q 'campaign' '$un/alerts.out'"
+as_role dispatcher jiesu show UN-1 >"$un/show.out" 2>&1
+check "jiesu show: the alerts say 发给 创城办 and 承办单位, not campaign and unit" \
+    bash -c "grep -q ' 督办 .* 创城办 ' '$un/show.out' && grep -q ' 催办 .* 承办单位 ' '$un/show.out' &&
+             ! grep -q 'campaign\| unit ' '$un/show.out'"
+as_unit 371481.discipline jiesu show UN-1 >"$un/show-discipline.out" 2>&1
+check "jiesu show to discipline inspection: an accused unit the system does not have is its code, said to be no unit" \
+    grep -q "被投诉单位  *市中街道（乐陵市）、370212001（没有登记为单位）（不交其办理）" "$un/show-discipline.out"
 
 harness_services_stop

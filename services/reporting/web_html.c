@@ -31,7 +31,8 @@ static const char CSS[] =
     "vertical-align:top}th{background:#eef2f6;white-space:nowrap}td.n{text-align:right;white-space:nowrap}td.k{white-space:nowrap}"
     "tr.overdue td{background:#fdecea}tr.soon td{background:#fff6e0}"
     ".card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px 16px;margin:12px 0}"
-    ".msg{padding:8px 12px;border-radius:6px;margin:8px 0}.msg.err{background:#fdecea;color:#8a1c12}"
+    /* a message's own lines stay lines (intake's refusal of a header: a missing field a line) */
+    ".msg{padding:8px 12px;border-radius:6px;margin:8px 0;white-space:pre-line}.msg.err{background:#fdecea;color:#8a1c12}"
     ".msg.ok{background:#e7f6ea;color:#1d5e2c}.msg.empty{background:#fff;border:1px solid #ddd}"
     "form.inline{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end;margin:8px 0}"
     "label{display:flex;flex-direction:column;font-size:14px;gap:2px;min-width:0;max-width:100%}"

@@ -5,7 +5,8 @@
 // resolves it with two photos; another street office cannot open it by URL;
 // discipline inspection sees the conduct complaint the accused street
 // cannot; the clerk imports a file on the import page (导入文件) and
-// downloads its rejects; five wrong passwords lock an account. On a phone (390×844) the
+// downloads its rejects, and reads why a file was refused line by line;
+// five wrong passwords lock an account. On a phone (390×844) the
 // sign-in page, every role's list, an order's page and the import page fit the screen, the
 // list shows each order's time left without sideways scrolling, the order's
 // forms are a thumb's size; at 1280 px the list stays a table. Screenshots
@@ -14,7 +15,8 @@
 //
 // Environment: WEB_BASE, CHROMIUM, SHOTS (a directory), TICKET_A (中韩's),
 // TICKET_B (沙子口's), TICKET_CONDUCT, PHOTO_BEFORE, PHOTO_AFTER, IMPORT_FILE (a CSV
-// of two good rows and one without content).
+// of two good rows and one without content), IMPORT_BAD (a CSV whose header no
+// profile reads).
 import { env, base, shots, PHONE, DESKTOP, LAPTOP, check, signIn, fitsPhone, firstCell, runSteps } from './lib.mjs';
 
 // Whether the cell c (firstCell) is on the screen as it opens: no scrolling.
@@ -156,6 +158,12 @@ async function clerkImports(browser) {
   await page.goto(`${base}/work/import`);
   check('… and the page lists the import', (await page.locator('table.rec').innerText()).includes('已导入'));
   await page.screenshot({ path: `${shots}/import-1280.png`, fullPage: true });
+  await page.setInputFiles('input[name=file]', env('IMPORT_BAD'));
+  await Promise.all([page.waitForLoadState('load'), page.click('form.action button[type=submit]')]);
+  const lines = (await page.locator('.msg.err').innerText()).split('\n').map((l) => l.trim());
+  check('a file whose header no profile reads: each missing field on a line of its own, as intake says it',
+    ['工单编号：', '来电时间：', '诉求内容：'].every((f) => lines.some((l) => l.startsWith(f))), lines.join(' ⏎ '));
+  await page.screenshot({ path: `${shots}/import-refused-1280.png`, fullPage: true });
   await context.close();
 }
 

@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "image.h"
 #include "log.h"
+#include "report_views.h"
 #include "svc.h"
 #include "text.h"
 #include "web_html.h"
@@ -112,8 +114,27 @@ static const char *done_as(const Jiesu__ActionRequest *rq, const Jiesu__Envelope
     return rq->action;
 }
 
-/* Sends rq (from req) for u; answers 303 back to the order, or the order
- * page with the refusal and the form as req filled it. */
+/* 1 when u may still read the order of ticket after acting on it: a return,
+ * or a dispatch to discipline inspection, takes it out of their sight. */
+static int still_seen(PGconn *pg, const web_user *u, const char *ticket)
+{
+    char id[16], err[512], typed[256];
+    snprintf(id, sizeof id, "%d", u->who.id);
+    const char *params[] = {id, text_ticket(typed, sizeof typed, ticket)};
+    if (!params[1])
+        return 1;
+    PGresult *res = db_query(pg, "the order still seen", "SELECT EXISTS " REPORT_SEEN_ORDER, 2, params, err,
+                             sizeof err);
+    if (!res)
+        log_warn("workbench: whether %s still sees order %s not known: %s", u->who.name, ticket, err);
+    int yes = !res || strcmp(PQgetvalue(res, 0, 0), "t") == 0;     /* not known: the order page says */
+    PQclear(res);
+    return yes;
+}
+
+/* Sends rq (from req) for u; answers 303 back to the order (to the
+ * workbench, saying what was done, when u may no longer read it), or the
+ * order page with the refusal and the form as req filled it. */
 static void send_action(const web_work *w, PGconn *pg, const web_user *u, const http_request *req,
                         Jiesu__ActionRequest *rq, http_response *resp)
 {
@@ -127,7 +148,8 @@ static void send_action(const web_work *w, PGconn *pg, const web_user *u, const 
         return;
     }
     text_url_encode(ticket, sizeof ticket, rq->ticket_no);
-    snprintf(location, sizeof location, "/work/order?t=%s&done=%s", ticket, done_as(rq, reply));
+    snprintf(location, sizeof location, still_seen(pg, u, rq->ticket_no) ? "/work/order?t=%s&done=%s"
+             : "/work?order=%s&done=%s", ticket, done_as(rq, reply));
     jiesu__envelope__free_unpacked(reply, NULL);
     web_auth_redirect(resp, location);
 }

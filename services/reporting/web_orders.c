@@ -524,10 +524,46 @@ static void list_page(const web_work *w, PGconn *pg, const web_user *u, const ht
     http_body_reply(&b, resp, status ? status : 200, HTML_TYPE);
 }
 
+/* $1 a person's name, $2 a ticket: whether they acted on that order (an
+ * event of theirs), which the page may then say they did without their
+ * reading it any more. */
+static const char SQL_ACTED_ON[] =
+    "SELECT EXISTS (SELECT 1 FROM complaints c JOIN complaint_events e ON e.complaint_id = c.id"
+    "                WHERE c.ticket_no = $2 AND e.actor = $1)";
+
+/* What the list is to say was done (its done=): an alert acknowledged, or
+ * an action on the order that it took out of the person's sight (order=
+ * the ticket: a return, a dispatch to discipline inspection), which the
+ * list no longer shows, when u acted on that order (a link made up with
+ * other words in order= says nothing); NULL for anything else. */
+static const char *done_said(PGconn *pg, const web_user *u, const http_request *req, char *out, size_t cap)
+{
+    char typed[256], err[512];
+    const char *done = http_param(req, "done"), *ticket = text_ticket(typed, sizeof typed, http_param(req, "order"));
+    if (!done)
+        return NULL;
+    if (strcmp(done, "ack") == 0)
+        return "告警已确认。";
+    const char *said = strcmp(done, "dispatch") == 0 ? "已派单" : strcmp(done, "reassign") == 0 ? "已改派"
+                     : names_action_done(done);
+    if (!ticket || strcmp(said, done) == 0)
+        return NULL;
+    const char *params[] = {u->who.name, ticket};
+    PGresult *res = db_query(pg, "the person's action", SQL_ACTED_ON, 2, params, err, sizeof err);
+    if (!res)
+        log_warn("workbench: whether %s acted on order %s not known: %s", u->who.name, ticket, err);
+    int acted = res && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    if (!acted)
+        return NULL;
+    snprintf(out, cap, "工单 %s：%s。它已不归您查看，所以不在下面的列表里了。", ticket, said);
+    return out;
+}
+
 void web_work_list(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
 {
-    const char *done = http_param(req, "done");
-    list_page(w, pg, u, req, 0, done && strcmp(done, "ack") == 0 ? "告警已确认。" : NULL, 1, NULL, resp);
+    char said[512];
+    list_page(w, pg, u, req, 0, done_said(pg, u, req, said, sizeof said), 1, NULL, resp);
 }
 
 void web_work_list_error(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, int status,

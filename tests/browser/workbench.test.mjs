@@ -6,7 +6,8 @@
 // discipline inspection sees the conduct complaint the accused street
 // cannot; the clerk imports a file on the import page (导入文件) and
 // downloads its rejects, and reads why a file was refused line by line;
-// five wrong passwords lock an account. On a phone (390×844) the
+// five wrong passwords lock an account; a street office returns an order and
+// lands on its workbench. On a phone (390×844) the
 // sign-in page, every role's list, an order's page and the import page fit the screen, the
 // list shows each order's time left without sideways scrolling, the order's
 // forms are a thumb's size; at 1280 px the list stays a table. Screenshots
@@ -14,9 +15,9 @@
 // "FAIL what: why" lines for the harness.
 //
 // Environment: WEB_BASE, CHROMIUM, SHOTS (a directory), TICKET_A (中韩's),
-// TICKET_B (沙子口's), TICKET_CONDUCT, PHOTO_BEFORE, PHOTO_AFTER, IMPORT_FILE (a CSV
-// of two good rows and one without content), IMPORT_BAD (a CSV whose header no
-// profile reads).
+// TICKET_B (沙子口's), TICKET_CONDUCT, TICKET_NOISE (中韩's, returned at the end),
+// PHOTO_BEFORE, PHOTO_AFTER, IMPORT_FILE (a CSV of two good rows and one
+// without content), IMPORT_BAD (a CSV whose header no profile reads).
 import { env, base, shots, PHONE, DESKTOP, LAPTOP, check, signIn, fitsPhone, firstCell, runSteps } from './lib.mjs';
 
 // Whether the cell c (firstCell) is on the screen as it opens: no scrolling.
@@ -167,6 +168,28 @@ async function clerkImports(browser) {
   await context.close();
 }
 
+// A street office returns an order on a phone: the order is no longer its
+// to read, so the page after it is its workbench saying what was done, not
+// an order page titled 没有这个工单 telling it to check the number.
+async function streetReturns(browser) {
+  const { context, page } = await signIn(browser, 'zhong', PHONE);
+  await page.goto(`${base}/work/order?t=${env('TICKET_NOISE')}`);
+  const back = page.locator('form.action:has(button[value=return])');
+  await back.locator('input[name=reason]').fill('工地属沙子口街道');
+  await Promise.all([page.waitForURL(/done=return/), back.locator('button[value=return]').click()]);
+  const said = await page.locator('.msg').first().innerText();
+  check('a street office that returns an order lands on its workbench, told it was returned',
+    new URL(page.url()).pathname === '/work' && said.includes(env('TICKET_NOISE')) && said.includes('已退回'),
+    `${page.url()}: ${said}`);
+  check('… not on a page titled 没有这个工单 asking to check the number',
+    !(await page.locator('h1').innerText()).includes('没有这个工单') && !(await page.content()).includes('请核对工单号'));
+  await fitsPhone(page, 'the workbench after a return');
+  await page.screenshot({ path: `${shots}/returned-phone.png`, fullPage: true });
+  await page.goto(`${base}/work?order=${encodeURIComponent('请致电4000000000核实')}&done=return`);
+  check('… a link made up with other words in its place says nothing', (await page.locator('.msg.ok').count()) === 0);
+  await context.close();
+}
+
 async function otherStreet(browser) {
   const { context, page } = await signIn(browser, 'sha', DESKTOP);
   const res = await page.goto(`${base}/work/order?t=${env('TICKET_A')}`);
@@ -218,4 +241,4 @@ async function lockout(browser) {
   await context.close();
 }
 
-await runSteps([signInPage, streetOffice, everyRole, clerkImports, otherStreet, discipline, lockout]);
+await runSteps([signInPage, streetOffice, everyRole, clerkImports, otherStreet, discipline, lockout, streetReturns]);

@@ -42,7 +42,7 @@ if browser_ready "the workbench"; then
         printf 'BR3,2021-05-30 12:00,中韩,井盖松动,孙丽,13600136000\r\n'
     } >"$WEB_DIR/calls.csv"
     printf '列一,列二,列三\r\nX1,2021-05-30 10:57,路灯不亮\r\n' >"$WEB_DIR/odd.csv"
-    browser_run workbench.test.mjs TICKET_A="$a" TICKET_B="$b" TICKET_CONDUCT="$conduct" \
+    browser_run workbench.test.mjs TICKET_A="$a" TICKET_B="$b" TICKET_CONDUCT="$conduct" TICKET_NOISE="$noise" \
         PHOTO_BEFORE="$WEB_DIR/before.png" PHOTO_AFTER="$WEB_DIR/after.png" IMPORT_FILE="$WEB_DIR/calls.csv" \
         IMPORT_BAD="$WEB_DIR/odd.csv"
     check_eq "the browser's import was the clerk's" "huawu 2" \
@@ -51,7 +51,8 @@ if browser_ready "the workbench"; then
     check "jiesu show: the order the browser resolved is resolved, by zhong, with its note" \
         sh -c "grep -q '已办结待回访' '$WEB_DIR/show.txt' && grep -q 'zhong' '$WEB_DIR/show.txt' && grep -q '垃圾已清运' '$WEB_DIR/show.txt'"
     for s in signin-phone workbench-phone order-accepted-phone order-phone order-desktop workbench-desktop \
-             discipline-desktop locked-phone import-phone import-done-phone import-1280 import-refused-1280; do
+             discipline-desktop locked-phone import-phone import-done-phone import-1280 import-refused-1280 \
+             returned-phone; do
         check "screenshot $s.png saved under var/" test -s "$HARNESS_ROOT/screenshots/$s.png"
     done
     for u in zhong jiwei chuangcheng paidan huifang huawu guanli; do

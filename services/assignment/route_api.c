@@ -156,6 +156,7 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
         reply.message = (char *)(*res.note ? res.note : res.changed ? names_action_done(rq->action)
                                                                   : "此前已办理，未作改动");
         reply.reassigned = res.reassigned;
+        reply.unchanged = !res.changed;
         bus_server_reply(s->server, req, "action.reply", &reply.base);
         if (res.reroute)
             enqueue(s, res.complaint_id);

@@ -91,23 +91,20 @@ static void say_refusal(int code, const char *err, const char *doing, char *out,
         snprintf(out, cap, "未能%s：%s", doing, err);
 }
 
-/* 1 when the assignment service's reply says a dispatch took the order
- * from the unit that held it. */
-static int reassigned(const Jiesu__Envelope *reply)
-{
-    Jiesu__ActionReply *r = strcmp(reply->type, "action.reply") == 0 ? BUS_UNPACK(action_reply, reply) : NULL;
-    int yes = r && r->reassigned;
-    if (r)
-        jiesu__action_reply__free_unpacked(r, NULL);
-    return yes;
-}
-
-/* What the order page is to say was done (its done=): a dispatch that took
- * the order from a unit "reassign", a callback of 不满意 "reopen" (the order
- * goes back to be handled), else the action. */
+/* What the order page is to say was done (its done=): nothing, when the
+ * assignment service's reply says the order was so already — "kept" for a
+ * dispatch to the unit holding it, else "same" —; a dispatch that took the
+ * order from a unit "reassign", a callback of 不满意 "reopen" (the order goes
+ * back to be handled), else the action. */
 static const char *done_as(const Jiesu__ActionRequest *rq, const Jiesu__Envelope *reply)
 {
-    if (strcmp(rq->action, "dispatch") == 0 && reassigned(reply))
+    Jiesu__ActionReply *r = strcmp(reply->type, "action.reply") == 0 ? BUS_UNPACK(action_reply, reply) : NULL;
+    int dispatch = strcmp(rq->action, "dispatch") == 0, unchanged = r && r->unchanged, moved = r && r->reassigned;
+    if (r)
+        jiesu__action_reply__free_unpacked(r, NULL);
+    if (unchanged)
+        return dispatch ? "kept" : "same";
+    if (dispatch && moved)
         return "reassign";
     if (strcmp(rq->action, "callback") == 0 && strcmp(rq->result, "unsatisfied") == 0)
         return "reopen";

@@ -353,12 +353,15 @@ static void respond(const web_work *w, PGconn *pg, const web_user *u, const char
     http_body_reply(&b, resp, status ? status : found ? found : 200, HTML_TYPE);
 }
 
-/* What a dispatch did, naming the unit that holds the order now ("%s");
- * the other actions are said as names_action_done() says them. */
+/* What a dispatch did, naming the unit that holds the order now ("%s"):
+ * one to the unit holding it already ("kept") did nothing; the other
+ * actions are said as names_action_done() says them, and one that found the
+ * order so already ("same") as the assignment service says it. */
 static const struct {
     const char *action;
     const char *said;
-} DISPATCHED[] = {{"dispatch", "已派单至%s。"}, {"reassign", "已改派至%s。"}};
+} DISPATCHED[] = {{"dispatch", "已派单至%s。"}, {"reassign", "已改派至%s。"},
+                  {"kept", "工单已在%s，未作改动：没有派单，也没有记录。要改派请在“派给”里选另一个单位。"}};
 
 /* The unit that owns the order now, by name, when u may see the order. */
 static const char SQL_OWNER[] =
@@ -394,6 +397,10 @@ static void done_note(PGconn *pg, const web_user *u, const char *ticket, const c
 {
     char err[512];
     *out = '\0';
+    if (done && strcmp(done, "same") == 0) {
+        snprintf(out, cap, "此前已办理，未作改动。");
+        return;
+    }
     if (done && strcmp(names_action_done(done), done) != 0) {   /* it has a word for the action */
         done_too(pg, u, ticket, done, out, cap);
         return;

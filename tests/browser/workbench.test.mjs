@@ -7,7 +7,8 @@
 // cannot; the clerk imports a file on the import page (导入文件) and
 // downloads its rejects, and reads why a file was refused line by line;
 // five wrong passwords lock an account; a street office returns an order and
-// lands on its workbench. On a phone (390×844) the
+// lands on its workbench; a dispatch to the unit holding the order says
+// nothing was done. On a phone (390×844) the
 // sign-in page, every role's list, an order's page and the import page fit the screen, the
 // list shows each order's time left without sideways scrolling, the order's
 // forms are a thumb's size; at 1280 px the list stays a table. Screenshots
@@ -190,6 +191,24 @@ async function streetReturns(browser) {
   await context.close();
 }
 
+// The dispatcher presses 改派 with the unit holding the order still chosen
+// (preselected, 现承办): nothing is done, and the page says so rather than
+// 已派单至 that unit, as if the order had been dispatched and the reason recorded.
+async function dispatchToHolder(browser) {
+  const { context, page } = await signIn(browser, 'paidan', DESKTOP);
+  await page.goto(`${base}/work/order?t=${env('TICKET_B')}`);
+  const chosen = await page.locator('select[name=unit] option:checked').innerText();
+  const events = await page.locator('table.rec').last().locator('tbody tr').count();
+  const form = page.locator('form.action:has(button[value=dispatch])');
+  await form.locator('input[name=reason]').fill('再派一次');
+  await Promise.all([page.waitForURL(/done=/), form.locator('button[value=dispatch]').click()]);
+  const said = await page.locator('.msg').first().innerText();
+  check(`改派 to the unit holding the order (${chosen}) says nothing was done`,
+    said.includes('未作改动') && !said.includes('已派单'), said);
+  check('… and its history has no event more', (await page.locator('table.rec').last().locator('tbody tr').count()) === events);
+  await context.close();
+}
+
 async function otherStreet(browser) {
   const { context, page } = await signIn(browser, 'sha', DESKTOP);
   const res = await page.goto(`${base}/work/order?t=${env('TICKET_A')}`);
@@ -241,4 +260,5 @@ async function lockout(browser) {
   await context.close();
 }
 
-await runSteps([signInPage, streetOffice, everyRole, clerkImports, otherStreet, discipline, lockout, streetReturns]);
+await runSteps([signInPage, streetOffice, everyRole, clerkImports, otherStreet, discipline, lockout, streetReturns,
+  dispatchToHolder]);

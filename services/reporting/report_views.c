@@ -64,11 +64,12 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
 
 /* Who did an event, as people read them: their display name (person_name)
  * and, for a person of a unit, the unit's name in （） unless the display
- * name ends with it already (钟晓梅（中韩街道）; a dispatcher 派单员 小赵; a
- * service 自动派单服务); an actor of no principal as stored. */
+ * name says it already, wherever (钟晓梅（中韩街道）, 中韩街道 承办员; a
+ * dispatcher 派单员 小赵; a service 自动派单服务); an actor of no principal
+ * as stored. */
 #define ACTOR_NAMED                                                                                    \
     "coalesce((SELECT p.display_name || CASE WHEN u.name IS NULL"                                      \
-    "                     OR right(p.display_name, char_length(u.name) + 2) = '（' || u.name || '）'" \
+    "                     OR strpos(p.display_name, u.name) > 0"                                        \
     "                   THEN '' ELSE '（' || u.name || '）' END"                                        \
     "            FROM principals p LEFT JOIN units u ON u.id = p.unit_id WHERE p.name = e.actor), e.actor)"
 

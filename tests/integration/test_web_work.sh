@@ -220,6 +220,13 @@ photo=$(sed -n 's/.*src="\/work\/photo?id=\([0-9]*\)" alt="整改后".*/\1/p' "$
 check "… the order shows both photos" test "$(grep -o 'src="/work/photo?id=[0-9]*"' "$WEB_DIR/body" | wc -l)" -eq 2
 check "… each by the name of who took it (钟晓梅), not the sign-in name" \
     test "$(grep -o '<figcaption>[^<]*钟晓梅 · ' "$WEB_DIR/body" | wc -l)" -eq 2
+# A display name that names its unit already anywhere in it (中韩街道 钟晓梅, as make run names
+# its handlers 中韩街道 承办员) reads once in the history: it read 中韩街道 钟晓梅（中韩街道）.
+sql "UPDATE principals SET display_name = '中韩街道 钟晓梅' WHERE name = 'zhong'" >/dev/null
+web_get "$cj" "/work/order?t=$a" >/dev/null
+check "… a display name that names the unit already (中韩街道 钟晓梅) is not followed by it again in the history" \
+    sh -c "grep -q '>中韩街道 钟晓梅<' '$WEB_DIR/body' && ! grep -q '中韩街道 钟晓梅（中韩街道）' '$WEB_DIR/body'"
+sql "UPDATE principals SET display_name = '钟晓梅' WHERE name = 'zhong'" >/dev/null
 curl -s -b "$cj" -o "$WEB_DIR/got.png" -D "$WEB_DIR/photo.headers" "$WEB_BASE/work/photo?id=$photo"
 check "… served as the same bytes, as image/png" \
     sh -c "cmp -s '$WEB_DIR/got.png' '$WEB_DIR/after.png' && grep -qi '^Content-Type: image/png' '$WEB_DIR/photo.headers'"

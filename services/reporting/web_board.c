@@ -33,7 +33,8 @@
 /* $1 districts, $2 principal, $3 the one unit's code (a handler) or NULL.
  * Columns: section, code or ticket, unit name, kind or category, deadline
  * kind or rung, n1 (overdue; due at; alert id; manual), n2 (alerts;
- * unrouted), time text, order within the section. */
+ * unrouted), time text, order within the section, the deadline kind an
+ * alert climbed (NULL for a pattern alert's: 重复诉求 …). */
 static const char SQL_BOARD[] =
     "WITH " REPORT_UNITS_IN_SCOPE ", me AS (SELECT unit_id FROM principals WHERE id = $2::int),"
     " od0 AS MATERIALIZED ("          /* each open order's earliest overdue deadline, before asking whether */
@@ -48,14 +49,15 @@ static const char SQL_BOARD[] =
     "      FROM od0 WHERE id IN " SEEN_AMONG("SELECT id FROM od0")
     "), al AS MATERIALIZED ("   /* about orders: an alert about a unit counts for none (alerts_counted) */
     "    SELECT a.id, a.rung, a.created_at, c.ticket_no, c.category, c.category_raw,"
-    "           a.counts_for AS unit_id"
+    "           a.counts_for AS unit_id, (SELECT d.kind FROM deadlines d WHERE d.id = a.deadline_id) AS deadline"
     "      FROM alerts_counted a JOIN complaints c ON c.id = a.complaint_id"
     "     WHERE a.acked_at IS NULL AND a.complaint_id IN " SEEN_AMONG(OPEN_ALERTS_ORDERS)
     "       AND " VIEW_ALERT_SHOWN("a", "(SELECT unit_id FROM me)")
     "), x AS ("
-    "    SELECT 'order' AS s, id, ticket_no, category, category_raw, kind AS what, due_at AS at, unit_id FROM od"
+    "    SELECT 'order' AS s, id, ticket_no, category, category_raw, kind AS what, due_at AS at, unit_id,"
+    "           NULL AS deadline FROM od"
     "    UNION ALL"
-    "    SELECT 'alert', id, ticket_no, category, category_raw, rung, created_at, unit_id FROM al"
+    "    SELECT 'alert', id, ticket_no, category, category_raw, rung, created_at, unit_id, deadline FROM al"
     "), xu AS ("
     "    SELECT x.*, un.code, un.name AS unit_name, un.kind AS unit_kind,"
     "           coalesce(k.name, nullif(x.category_raw, ''), '未分类') AS category_name,"
@@ -71,20 +73,21 @@ static const char SQL_BOARD[] =
     "     GROUP BY 1, 2, 3"
     ")"
     "SELECT 'unit', code, name, kind, '', overdue, alerts, '',"
-    "       row_number() OVER (ORDER BY overdue DESC, alerts DESC, kind <> 'street', code) FROM n"
+    "       row_number() OVER (ORDER BY overdue DESC, alerts DESC, kind <> 'street', code), NULL FROM n"
     " UNION ALL"
     " SELECT s, ticket_no, coalesce(unit_name, '未定单位'), category_name, what,"
-    "        CASE s WHEN 'order' THEN extract(epoch FROM at)::bigint ELSE id END, 0, to_char(at, 'MM-DD HH24:MI'), rn"
+    "        CASE s WHEN 'order' THEN extract(epoch FROM at)::bigint ELSE id END, 0, to_char(at, 'MM-DD HH24:MI'), rn,"
+    "        deadline"
     "   FROM xu WHERE rn <= " DB_NUM(WEB_BOARD_ROWS)
     " UNION ALL"
     " SELECT 'queue', '', '', '', '', count(*) FILTER (WHERE status = 'manual'), count(*) FILTER (WHERE status <> 'manual'),"
-    "        '', 0 FROM complaints"
+    "        '', 0, NULL FROM complaints"
     "  WHERE $3::text IS NULL AND " QUEUE_STATUSES " AND id IN " SEEN_AMONG("SELECT id FROM complaints WHERE " QUEUE_STATUSES)
     " HAVING $3::text IS NULL"
     " UNION ALL"
-    " SELECT 'now', '', '', '', '', extract(epoch FROM esc_now())::bigint, 0, to_char(now(), 'HH24:MI:SS'), 0"
+    " SELECT 'now', '', '', '', '', extract(epoch FROM esc_now())::bigint, 0, to_char(now(), 'HH24:MI:SS'), 0, NULL"
     " ORDER BY 1, 9";
-enum { B_SECTION, B_KEY, B_UNIT, B_KIND, B_WHAT, B_N1, B_N2, B_TIME, B_RANK };
+enum { B_SECTION, B_KEY, B_UNIT, B_KIND, B_WHAT, B_N1, B_N2, B_TIME, B_RANK, B_DEADLINE };
 
 static const char *col(const PGresult *res, int r, int c)
 {
@@ -154,6 +157,7 @@ static void alert_row(FILE *f, const PGresult *res, int r, const web_work *w, lo
     pair(f, "category", col(res, r, B_KIND), 0);
     pair(f, "rung", col(res, r, B_WHAT), 0);
     pair(f, "rung_name", names_rung(col(res, r, B_WHAT)), 0);
+    pair(f, "deadline", PQgetisnull(res, r, B_DEADLINE) ? "—" : names_deadline(col(res, r, B_DEADLINE)), 0);
     pair(f, "raised_at", col(res, r, B_TIME), 0);
 }
 
@@ -274,7 +278,7 @@ static const char BOARD_JS[] =
     "table('overdue',d.overdue,'当前无超期工单',function(o){return[[o.ticket],[o.unit],[o.overdue_for,'n'],"
     "[o.category],[o.deadline+' '+o.due_at]];});"
     "table('alerts',d.alerts,'当前无未确认告警',function(a){return[[a.rung_name],[a.ticket],[a.unit],"
-    "[a.raised_at],[a.category]];});"
+    "[a.deadline],[a.raised_at],[a.category]];});"
     "box.querySelectorAll('.more').forEach(function(p){p.textContent=(d[p.dataset.list].length<"
     "(p.dataset.list==='overdue'?d.overdue_total:d.alerts_total))?'只列出前 '+d.listed_max+' 件。':'';});"
     "said.textContent='更新于 '+d.updated_at+'（每 '+every/1000+' 秒自动更新）';said.className='updated';}"
@@ -306,7 +310,8 @@ void web_board_section(FILE *f, int refresh)
                "<th class=\"t\">类别</th><th class=\"t\">时限</th></tr></thead><tbody></tbody></table></div>"
                "<p class=\"note more\" data-list=\"overdue\"></p></div>\n"
                "<div><h3>未确认告警</h3><div class=\"wide\"><table class=\"alerts\"><thead><tr><th class=\"t\">级别</th>"
-               "<th class=\"t\">工单号</th><th class=\"t\">单位</th><th class=\"t\">发出时间</th><th class=\"t\">类别</th>"
+               "<th class=\"t\">工单号</th><th class=\"t\">单位</th><th class=\"t\">时限</th><th class=\"t\">发出时间</th>"
+               "<th class=\"t\">类别</th>"
                "</tr></thead><tbody></tbody></table></div><p class=\"note more\" data-list=\"alerts\"></p></div></div>\n"
                "</div>\n</section>\n<script>%s</script>\n",
             BOARD_CSS, refresh, BOARD_JS);

@@ -3,8 +3,9 @@
 // tests/integration/test_web_board.sh started and filled. The campaign
 // office's screen at 1920×1080: each unit's overdue orders and open alerts
 // equal PostgreSQL's counts of what it may see, the lists as long as the
-// counts, large type; then a new order is filed and made overdue and the
-// screen shows it without being reloaded. On a phone (390×844): the same
+// counts, large type, each open alert with the deadline it climbed; then a
+// new order is filed and made overdue and the screen shows it without being
+// reloaded. On a phone (390×844): the same
 // board, nothing scrolling sideways. The ranking tables below it at 390 and
 // 1280 px: no cell broken onto a second line (the box scrolls sideways
 // instead). Screenshots of both, and of a ranking table on the phone.
@@ -71,6 +72,13 @@ async function wall(browser) {
   check(`the overdue list is as long as the total (${listed}, ${total})`, String(listed) === total);
   const board = await page.locator('#board').innerText();
   check('rungs in Chinese, no codes', /督办/.test(board) && !/remind|supervise|env\.garbage/.test(board));
+  // Which deadline each open alert climbed: an order late to be accepted and then to be resolved
+  // has a 督办 of each, two rows alike (rung, ticket, unit, time, category) before.
+  const heads = await page.$$eval('#board table.alerts thead th', (ths) => ths.map((th) => th.textContent));
+  const kinds = await page.$$eval('#board table.alerts tbody tr', (rows, i) => rows.map((r) =>
+    (r.cells[i] || r.cells[0]).textContent), heads.indexOf('时限'));
+  check('each open alert names the deadline it climbed (签收: every order here is late to be accepted)',
+    heads.includes('时限') && kinds.length > 0 && kinds.every((k) => k === '签收'), `${heads.join(' ')}: ${kinds.join(' ')}`);
   const size = await page.$eval('#board table.units td', (td) => parseFloat(getComputedStyle(td).fontSize));
   check(`large type on a wall screen (${size} px)`, size >= 20);
   await page.screenshot({ path: `${shots}/board-desktop.png` });

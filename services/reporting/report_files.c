@@ -169,7 +169,7 @@ static int write_html(const report_bulletin *b, const char *dir, int *written, c
     FILE *f = open_tmp(path, err, errlen);
     if (!f)
         return -1;
-    report_html_bulletin(f, b);
+    report_html_bulletin(f, b, NULL);
     if (commit_file(f, path, err, errlen) < 0)
         return -1;
     (*written)++;

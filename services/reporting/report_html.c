@@ -253,11 +253,11 @@ static void period_line(FILE *f, const report_bulletin *b)
     fprintf(f, "；生成时间 %s。红色、黄色为综合得分排名末位；个人信息已脱敏。</p>\n", b->generated_at);
 }
 
-void report_html_bulletin(FILE *f, const report_bulletin *b)
+void report_html_bulletin(FILE *f, const report_bulletin *b, const char *bar)
 {
     char title[96], week[32];
     snprintf(title, sizeof title, "接诉即办工作周通报 %s", report_period_name(&b->cur->period, week, sizeof week));
-    page_start(f, title, NULL);
+    page_start(f, title, bar);
     period_line(f, b);
     static const char *const KINDS[] = {"street", "dept"};
     for (int k = 0; k < 2; k++) {

@@ -10,10 +10,11 @@
 #include "holidays.h"
 #include "report_bulletin.h"
 
-/* The printable bulletin: rankings by composite and by each rate with the
+/* The printable bulletin: bar (HTML: who is signed in, on the web; NULL in
+ * the files) at the top, rankings by composite and by each rate with the
  * week-on-week change and flags, charts, overdue and escalated orders by
  * unit, hot spots. */
-void report_html_bulletin(FILE *f, const report_bulletin *b);
+void report_html_bulletin(FILE *f, const report_bulletin *b, const char *bar);
 
 /* The dashboard: bar (HTML: who is signed in, or NULL) at the top, a
  * warning when the official holiday calendar runs out (gap; NULL: none),

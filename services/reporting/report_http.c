@@ -245,16 +245,6 @@ static void on_bulletin_json(report_http *h, PGconn *pg, const web_user *u, cons
     report_bulletin_free(&b);
 }
 
-static void on_bulletin_html(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
-                             http_response *resp)
-{
-    web_scope sc;
-    report_bulletin *b = bulletin_for(h, pg, u, req, 1, &sc, resp);
-    if (b)
-        respond_with(resp, HTML, report_html_bulletin, b);
-    report_bulletin_free(&b);
-}
-
 /* The composite of the trend_weeks weeks up to b's, oldest first, in sc:
  * b's own two weeks as the bulletin counted them, the others counted here
  * into owned (to be freed; NULL entries on failure). */
@@ -307,6 +297,32 @@ typedef struct {
     int              refresh;       /* the board's, in seconds */
 } dashboard_ctx;
 
+/* The bar of the people's pages (u: a web_user): the way to the others,
+ * who is signed in. */
+static void person_bar(FILE *f, const void *u)
+{
+    web_html_bar_css(f);
+    web_html_bar(f, u);
+}
+
+/* The bulletin's page: the printable bulletin, the person's bar above it
+ * (the way back to the workbench and the dashboard; not printed). */
+static void on_bulletin_html(report_http *h, PGconn *pg, const web_user *u, const http_request *req,
+                             http_response *resp)
+{
+    web_scope sc;
+    report_bulletin *b = bulletin_for(h, pg, u, req, 1, &sc, resp);
+    if (!b)
+        return;
+    char *bar = html_string(person_bar, u);
+    http_body m;
+    if (http_body_open(&m))
+        report_html_bulletin(m.f, b, bar);
+    http_body_reply(&m, resp, 200, HTML);
+    free(bar);
+    report_bulletin_free(&b);
+}
+
 /* The bar of the dashboard: who is signed in, and for discipline
  * inspection the conduct complaints its unit holds. */
 static void dashboard_bar(FILE *f, const void *ctx)
@@ -314,8 +330,7 @@ static void dashboard_bar(FILE *f, const void *ctx)
     const dashboard_ctx *d = ctx;
     long total, open;
     char err[512];
-    web_html_bar_css(f);
-    web_html_bar(f, d->u);
+    person_bar(f, d->u);
     int got = d->sc->unit_id ? web_scope_conduct(d->pg, d->sc, &total, &open, err, sizeof err) : -2;
     if (got == 0)
         fprintf(f, "<p class=\"conduct\">本单位受理的干部作风投诉：共 <b>%ld</b> 件，未办结 <b>%ld</b> 件"

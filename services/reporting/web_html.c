@@ -14,7 +14,8 @@
     ".bar a{color:#fff;text-decoration:none;font-weight:bold}.bar .who{margin-left:auto}"                      \
     ".bar form{display:inline;margin:0}"                                                                        \
     ".bar button{background:none;border:1px solid #fff;color:#fff;border-radius:4px;padding:2px 10px;font-size:14px}" \
-    "@media (max-width:640px){.bar{gap:6px 12px;padding:6px 8px}.bar button{min-height:40px;padding:4px 14px}}"
+    "@media (max-width:640px){.bar{gap:6px 12px;padding:6px 8px}.bar button{min-height:40px;padding:4px 14px}}" \
+    "@media print{.bar{display:none}}"
 
 /* Hidden from sight, read by screen readers (a table's header row on a phone). */
 #define UNSEEN "position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap"

@@ -8,9 +8,10 @@
 // downloads its rejects, and reads why a file was refused line by line;
 // five wrong passwords lock an account; a street office returns an order and
 // lands on its workbench; a dispatch to the unit holding the order says
-// nothing was done. On a phone (390×844) the
-// sign-in page, every role's list, an order's page and the import page fit the screen, the
-// list shows each order's time left without sideways scrolling, the order's
+// nothing was done; the bulletin opened from the bar leads back. On a phone
+// (390×844) the sign-in page, every role's list, an order's page and the
+// import page fit the screen, the list shows each order's time left without
+// sideways scrolling, the order's
 // forms are a thumb's size; at 1280 px the list stays a table. Screenshots
 // of every role's workbench at both sizes. Prints "ok   what" /
 // "FAIL what: why" lines for the harness.
@@ -191,6 +192,26 @@ async function streetReturns(browser) {
   await context.close();
 }
 
+// The campaign office opens 周通报 from its bar on a phone: the bulletin has
+// the bar too, the way back to the workbench (it had none: a dead end but
+// for the browser's back button), and prints without it.
+async function bulletinWayBack(browser) {
+  const { context, page } = await signIn(browser, 'chuangcheng', PHONE);
+  await Promise.all([page.waitForURL(/\/bulletin\.html$/), page.click('nav.bar a:text("周通报")')]);
+  const links = await page.locator('nav.bar a').allInnerTexts();
+  check('the bulletin opened from the bar has the bar: 工作台, 看板 and who is signed in',
+    links.includes('工作台') && links.includes('看板') && (await page.locator('nav.bar .who').count()) === 1, links.join(' '));
+  const [wide, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+  check(`… the page no wider than the phone (${wide} px of ${inner}; its tables scroll inside themselves)`, wide <= inner);
+  await page.screenshot({ path: `${shots}/bulletin-phone.png` });
+  await page.emulateMedia({ media: 'print' });
+  check('… a bar the bulletin does not print', !(await page.locator('nav.bar').isVisible()));
+  await page.emulateMedia({ media: 'screen' });
+  await Promise.all([page.waitForURL(/\/work$/), page.click('nav.bar a:text("工作台")')]);
+  check('… and 工作台 leads back to the workbench', new URL(page.url()).pathname === '/work');
+  await context.close();
+}
+
 // The dispatcher presses 改派 with the unit holding the order still chosen
 // (preselected, 现承办): nothing is done, and the page says so rather than
 // 已派单至 that unit, as if the order had been dispatched and the reason recorded.
@@ -261,4 +282,4 @@ async function lockout(browser) {
 }
 
 await runSteps([signInPage, streetOffice, everyRole, clerkImports, otherStreet, discipline, lockout, streetReturns,
-  dispatchToHolder]);
+  dispatchToHolder, bulletinWayBack]);

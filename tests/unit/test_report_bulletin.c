@@ -286,7 +286,7 @@ static char *page_of(const report_bulletin *b)
     char *html = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&html, &len);
-    report_html_bulletin(f, b);
+    report_html_bulletin(f, b, NULL);
     fclose(f);
     return html;
 }
@@ -340,7 +340,7 @@ static void period_line_of(const report_bulletin *b, char *line, size_t cap)
     char *html = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&html, &len);
-    report_html_bulletin(f, b);
+    report_html_bulletin(f, b, NULL);
     fclose(f);
     const char *at = strstr(html, "统计周期");
     assert_non_null(at);
@@ -395,7 +395,7 @@ static void test_alerts_named_as_everywhere(void **state)
     }
     report_bulletin *b = build(pg, "2026-W47");
     FILE *f = open_memstream(&html, &len);
-    report_html_bulletin(f, b);
+    report_html_bulletin(f, b, NULL);
     fclose(f);
     assert_non_null(strstr(html, "<h2>超期及告警工单（按单位）</h2>"));
     assert_non_null(strstr(html, ">最高告警</th><th>告警数</th>"));
@@ -438,7 +438,7 @@ static void test_change_says_what_it_is(void **state)
     assert_true(cells[col].is_num && cells[col].num == 22.5);
     column(&REPORT_SHEETS[2], "环比（件）");
     FILE *f = open_memstream(&html, &len);
-    report_html_bulletin(f, b);
+    report_html_bulletin(f, b, NULL);
     report_html_dashboard(f, b, NULL, 0, NULL, NULL, NULL, 0);
     fclose(f);
     const char *page = strstr(html, "<th>环比（百分点）</th>");

@@ -265,6 +265,9 @@ static void actions(FILE *f, PGconn *pg, const web_user *u, const char *ticket, 
         dispatch_form(f, pg, u, ticket, PQgetvalue(standing, 0, S_HOLDER), 1, typed);
     else if ((u->who.role & AUTH_CALLBACK) && strcmp(status, "resolved") == 0)
         callback_form(f, u, ticket, typed);
+    else if (u->who.role & (AUTH_CAMPAIGN | AUTH_CLERK))     /* whatever the status: they act on no order */
+        fprintf(f, "<p>%s的账号只查看工单，不办理：工单由承办单位办理%s。</p>", auth_role_title(u->who.role),
+                u->who.role & AUTH_CAMPAIGN ? "；发给本单位的告警在工作台确认" : "");
     else
         fprintf(f, "<p>当前状态（%s）下您无可办理的操作。</p>", names_status(status));
     fputs("</div>\n", f);

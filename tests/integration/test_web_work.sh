@@ -118,6 +118,15 @@ check_eq "the campaign office's workbench" 200 "$(web_get "$WEB_DIR/chuangcheng.
 check "… lists its district's orders, of both streets" sh -c "grep -q '$a' '$WEB_DIR/body' && grep -q '$b' '$WEB_DIR/body'"
 check "… but never the conduct complaint" sh -c "! grep -q '$conduct' '$WEB_DIR/body'"
 check_eq "… which it cannot open either" 404 "$(web_get "$WEB_DIR/chuangcheng.jar" "/work/order?t=$conduct")"
+# A role that never acts on an order is told so and where its part is, not that the order's status
+# allows nothing (当前状态（待签收）下您无可办理的操作, as if another status would).
+web_get "$WEB_DIR/chuangcheng.jar" "/work/order?t=$a" >/dev/null
+check "… a street's order it opens says it reads orders and acknowledges its alerts on the workbench, not 当前状态" \
+    sh -c "grep -q '创城办的账号只查看工单，不办理：工单由承办单位办理；发给本单位的告警在工作台确认' '$WEB_DIR/body' &&
+           ! grep -q '当前状态（' '$WEB_DIR/body'"
+web_get "$WEB_DIR/huawu.jar" "/work/order?t=$a" >/dev/null
+check "the clerk's likewise" sh -c "grep -q '话务员的账号只查看工单，不办理：工单由承办单位办理。' '$WEB_DIR/body' &&
+                                     ! grep -q '当前状态（' '$WEB_DIR/body'"
 
 # ---- one order, and the same by another street office's URL ----
 check_eq "中韩 opens its order" 200 "$(web_get "$zj" "/work/order?t=$a")"

@@ -271,6 +271,50 @@ const char *http_param(const http_request *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* The query string being written again (http_query): where, how much room. */
+typedef struct {
+    char  *out;
+    size_t cap, n;
+    int    full;
+} query_out;
+
+/* Appends one encoded part (a name or a value) after sep; full when it did not fit. */
+static void query_put(query_out *q, const char *sep, const char *part)
+{
+    size_t sl = strlen(sep), room = q->cap - q->n;
+    if (q->full || sl >= room) {
+        q->full = 1;
+        return;
+    }
+    memcpy(q->out + q->n, sep, sl + 1);
+    size_t len = text_url_encode(q->out + q->n + sl, room - sl, part);
+    if (len == (size_t)-1)
+        q->full = 1;
+    else
+        q->n += sl + len;
+}
+
+static enum MHD_Result argument_again(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    query_out *q = cls;
+    query_put(q, q->n ? "&" : "?", key);
+    if (value)
+        query_put(q, "=", value);
+    return q->full ? MHD_NO : MHD_YES;
+}
+
+size_t http_query(const http_request *req, char *out, size_t cap)
+{
+    query_out q = {out, cap, 0, cap == 0};
+    if (cap)
+        out[0] = '\0';
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, argument_again, &q);
+    if (q.full && cap)
+        out[0] = '\0';
+    return q.full ? (size_t)-1 : q.n;
+}
+
 static int is_text(const char *s, size_t len)
 {
     return !memchr(s, '\0', len) && text_utf8_valid(s, len, NULL);

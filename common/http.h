@@ -164,6 +164,12 @@ const char *http_path(const http_request *req);
 /* A query-string or form field, or NULL. Valid during the handler only. */
 const char *http_param(const http_request *req, const char *name);
 
+/* The request's query string written again into out: "?a=1&b=%E8%B7%AF",
+ * each name and value percent-encoded (text_url_encode), "" when it has
+ * none. Its length, or (size_t)-1 (out "") when it does not fit in cap: a
+ * page's own address, to come back to after signing in. */
+size_t http_query(const http_request *req, char *out, size_t cap);
+
 /* The name of the first query-string argument or form field (files apart)
  * that is not UTF-8 text without NUL bytes, or NULL when all are: what a
  * handler should refuse before the text reaches PostgreSQL or an answer. */

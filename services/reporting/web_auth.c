@@ -61,18 +61,22 @@ static int same_token(const char *a, const char *b)
     return n > 0 && b && strlen(b) == n && sodium_memcmp(a, b, n) == 0;
 }
 
-/* Sends the way to sign in: 303 for pages, 401 for JSON. */
+/* Sends the way to sign in: 303 for pages, 401 for JSON. A page's next is
+ * its whole address, the query too (an order's page is /work/order?t=…). */
 static void not_signed_in(const http_request *req, http_response *resp)
 {
     const char *path = http_path(req);
-    char next[NEXT_MAX], location[NEXT_MAX + 32];
+    char page[NEXT_MAX], next[NEXT_MAX], location[NEXT_MAX + 32];
     if (strncmp(path, "/api/", 5) == 0) {
         http_add_header(resp, "WWW-Authenticate", "Bearer realm=\"jiesu\"");
         http_reply(resp, 401, JSON, "{\"error\": \"请先登录：带上在 /signin 登录得到的会话 Cookie，或在 Authorization: Bearer "
                    "头里带上 API 令牌（管理员用 jiesu user token 用户名 生成）\"}\n");
         return;
     }
-    text_url_encode(next, sizeof next, path);      /* too long: "", and sign-in goes home */
+    size_t n = (size_t)snprintf(page, sizeof page, "%s", path);
+    if (n >= sizeof page || http_query(req, page + n, sizeof page - n) == (size_t)-1)
+        page[0] = '\0';                            /* too long: sign-in goes home */
+    text_url_encode(next, sizeof next, page);      /* too long: "", likewise */
     snprintf(location, sizeof location, "/signin?next=%s", next);
     web_auth_redirect(resp, location);
 }

@@ -106,6 +106,13 @@ check "… to /signin?next=/" grep -qi '^Location: /signin?next=/' "$WEB_DIR/hea
 check_eq "GET /api/bulletin without a session: 401" 401 "$(web_get "$jar" /api/bulletin)"
 check "… saying how to sign in, in Chinese" jq -e '.error | startswith("请先登录：带上在 /signin 登录得到的会话 Cookie")' "$WEB_DIR/body"
 check_eq "GET /bulletin.html without a session: 303" 303 "$(web_get "$jar" /bulletin.html)"
+# A link to an order (or a page of an order open when the session ended, reloaded): signing in
+# comes back to it, its query kept; it was next=/work/order, and signing in led to 要看哪件工单？
+check_eq "GET an order's page without a session: 303" 303 "$(web_get "$jar" '/work/order?t=T1&done=accept')"
+check "… to sign in with next that order's page, its ticket kept" \
+    grep -qi '^Location: /signin?next=/work/order%3Ft%3DT1%26done%3Daccept' "$WEB_DIR/headers"
+web_get "$jar" "$(sed -n 's/^[Ll]ocation: //p' "$WEB_DIR/headers" | tr -d '\r')" >/dev/null
+check "… whose form sends the person back there" grep -q 'name="next" value="/work/order?t=T1&amp;done=accept"' "$WEB_DIR/body"
 check_eq "the public Open311 GET needs no session" 200 "$(web_get "$jar" /requests.json)"
 
 web_user zhong handler 370212001

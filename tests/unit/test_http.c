@@ -152,6 +152,30 @@ static void test_routes_and_fields(void **state)
     assert_null(srv);
 }
 
+/* Answers the request's query string as http_query() writes it again, into ctx's bytes (a size_t). */
+static void query_again(void *ctx, const http_request *req, http_response *resp)
+{
+    char out[64];
+    size_t n = http_query(req, out, *(const size_t *)ctx);
+    http_reply(resp, 200, "text/plain", "%s|%s", n == (size_t)-1 ? "too long" : "fits", out);
+}
+
+static void test_query_written_again(void **state)
+{
+    (void)state;
+    static const size_t roomy = 64, tight = 12;
+    http_server *srv = server_new(1024);
+    assert_int_equal(http_route(srv, "GET", "/q", query_again, (void *)&roomy), 0);
+    assert_int_equal(http_route(srv, "GET", "/tight", query_again, (void *)&tight), 0);
+    int port = server_start(srv);
+    expect(port, "/q", NULL, 200, "fits|");
+    expect(port, "/q?t=T1&done=accept", NULL, 200, "fits|?t=T1&done=accept");
+    /* each name and value decoded, then encoded again as a URL's: a space, a &, Chinese */
+    expect(port, "/q?t=%E8%B7%AF%201&x=a%26b&flag", NULL, 200, "fits|?t=%E8%B7%AF%201&x=a%26b&flag");
+    expect(port, "/tight?t=T1&done=accept", NULL, 200, "too long|");
+    http_server_destroy(&srv);
+}
+
 /* Answers the length of field name, field q and the field given twice. */
 static void lengths(void *ctx, const http_request *req, http_response *resp)
 {
@@ -579,6 +603,7 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_routes_and_fields),
+        cmocka_unit_test(test_query_written_again),
         cmocka_unit_test(test_fields_given_twice),
         cmocka_unit_test(test_refusals_of_its_own),
         cmocka_unit_test(test_bad_address),

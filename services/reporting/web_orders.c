@@ -29,7 +29,9 @@
 #define HTML_TYPE "text/html; charset=utf-8"
 
 /* Every list: the person's orders with their current open deadline (the
- * earliest not yet met in the current cycle), then only the page's rows
+ * earliest not yet met in the current cycle, of an order a unit holds:
+ * one waiting for routing or in the manual queue has none, whatever a unit
+ * that returned it left unmet, as on the wall board), then only the page's rows
  * get their names, place and alerts (and, waiting for manual dispatch, the
  * start of the complaint: the dispatcher's queue shows it). $1 principal, $2 unit id, $3
  * district, $4 statuses shown by default, $5 one status or NULL, $6
@@ -42,6 +44,7 @@
     "    FROM assignments a JOIN complaints c ON c.id = a.complaint_id"                                            \
     "    LEFT JOIN LATERAL (SELECT dl.kind, dl.due_at, dl.paused_at FROM deadlines dl"                             \
     "                        WHERE dl.complaint_id = c.id AND dl.cycle = c.cycle AND dl.met_at IS NULL"            \
+    "                          AND c.status IN ('dispatched', 'accepted', 'waiting')"                              \
     "                        ORDER BY dl.due_at LIMIT 1) d ON true"
 #define LIST_TAIL                                                                                                \
     "     AND ($7::text IS NOT NULL OR CASE WHEN $5::text IS NULL THEN c.status = ANY ($4::text[])"               \

@@ -7,7 +7,8 @@
 // cannot; the clerk imports a file on the import page (导入文件) and
 // downloads its rejects, and reads why a file was refused line by line;
 // five wrong passwords lock an account; a street office returns an order and
-// lands on its workbench; a dispatch to the unit holding the order says
+// lands on its workbench, and the dispatcher's queue shows the order without
+// the street's deadline; a dispatch to the unit holding the order says
 // nothing was done; the bulletin opened from the bar leads back. On a phone
 // (390×844) the sign-in page, every role's list, an order's page and the
 // import page fit the screen, the list shows each order's time left without
@@ -192,6 +193,26 @@ async function streetReturns(browser) {
   await context.close();
 }
 
+// The order the street office returned waits in the manual queue (routing
+// gives it to no other street): no unit's deadline runs for it there, so the
+// dispatcher's list shows none (—), as for any order of the queue, where it
+// showed the street's 签收 and its time left or overdue.
+async function queueWithoutDeadline(browser) {
+  const { context, page } = await signIn(browser, 'paidan', DESKTOP);
+  const row = page.locator(`table.orders tbody tr:has(a:text("${env('TICKET_NOISE')}"))`);
+  for (const end = Date.now() + 20000; Date.now() < end && !(await row.count());) {
+    await page.waitForTimeout(250);     /* routing's answer to the return, then the list read again */
+    await page.goto(`${base}/work`);
+  }
+  const cells = await row.evaluate((tr) => {
+    const heads = [...tr.closest('table').querySelectorAll('thead th')].map((th) => th.textContent);
+    return ['期限', '剩余时间'].map((h) => tr.children[heads.indexOf(h)].textContent);
+  });
+  check(`the returned order waiting in the manual queue shows no deadline (${cells.join(' ')})`,
+    cells.every((c) => c === '—'));
+  await context.close();
+}
+
 // The campaign office opens 周通报 from its bar on a phone: the bulletin has
 // the bar too, the way back to the workbench (it had none: a dead end but
 // for the browser's back button), and prints without it.
@@ -282,4 +303,4 @@ async function lockout(browser) {
 }
 
 await runSteps([signInPage, streetOffice, everyRole, clerkImports, otherStreet, discipline, lockout, streetReturns,
-  dispatchToHolder, bulletinWayBack]);
+  queueWithoutDeadline, dispatchToHolder, bulletinWayBack]);

@@ -269,7 +269,7 @@ static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long lon
     fprintf(f, "<tr%s><td class=\"ticket\">", cls);
     order_link(f, PQgetvalue(res, r, L_TICKET));
     text_html_escape(f, PQgetvalue(res, r, L_TICKET));
-    fprintf(f, "</a></td><td class=\"k status\">%s%s</td><td class=\"about\">", names_status(PQgetvalue(res, r, L_STATUS)),
+    fprintf(f, "</a></td><td class=\"k status\">%s%s</td><td class=\"k about\">", names_status(PQgetvalue(res, r, L_STATUS)),
             strcmp(PQgetvalue(res, r, L_ROLE), "co") == 0 ? "（协办）" : "");
     web_html_value(f, PQgetvalue(res, r, L_CATEGORY));
     fputs("</td><td class=\"place\">", f);

@@ -8,8 +8,9 @@
 // downloads its rejects, and reads why a file was refused line by line;
 // five wrong passwords lock an account; a street office returns an order and
 // lands on its workbench, and the dispatcher's queue shows the order without
-// the street's deadline; a dispatch to the unit holding the order says
-// nothing was done; the bulletin opened from the bar leads back. On a phone
+// the street's deadline, at 1920 px each category on one line; a dispatch to
+// the unit holding the order says nothing was done; the bulletin opened from
+// the bar leads back. On a phone
 // (390×844) the sign-in page, every role's list, an order's page and the
 // import page fit the screen, the list shows each order's time left without
 // sideways scrolling, the order's
@@ -210,6 +211,17 @@ async function queueWithoutDeadline(browser) {
   });
   check(`the returned order waiting in the manual queue shows no deadline (${cells.join(' ')})`,
     cells.every((c) => c === '—'));
+  // At 1920×1080 the queue's short cells stay on one line beside what the callers said: 垃圾清运
+  // read 垃圾 / 清运, a community 西九水 / 社区居 / 民委员 / 会, squeezed by the two long columns.
+  const broken = await page.$$eval('table.orders tbody td', (tds) => tds.filter((td) => {
+    const heads = [...td.closest('table').querySelectorAll('thead th')].map((th) => th.textContent);
+    if (!['状态', '分类', '期限'].includes(heads[td.cellIndex])) return false;
+    const range = document.createRange();
+    range.selectNodeContents(td);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+  }).map((td) => td.textContent));
+  check('… at 1920 px each order\'s status and category on one line', broken.length === 0, broken.join('、'));
+  await page.screenshot({ path: `${shots}/queue-desktop.png` });
   await context.close();
 }
 

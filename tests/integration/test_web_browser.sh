@@ -52,7 +52,7 @@ if browser_ready "the workbench"; then
         sh -c "grep -q '已办结待回访' '$WEB_DIR/show.txt' && grep -q 'zhong' '$WEB_DIR/show.txt' && grep -q '垃圾已清运' '$WEB_DIR/show.txt'"
     for s in signin-phone workbench-phone order-accepted-phone order-phone order-desktop workbench-desktop \
              discipline-desktop locked-phone import-phone import-done-phone import-1280 import-refused-1280 \
-             returned-phone bulletin-phone; do
+             returned-phone bulletin-phone queue-desktop; do
         check "screenshot $s.png saved under var/" test -s "$HARNESS_ROOT/screenshots/$s.png"
     done
     for u in zhong jiwei chuangcheng paidan huifang huawu guanli; do

@@ -118,7 +118,11 @@ int cli_action_main(cli_ctx *ctx, int argc, char **argv)
         cli_unexpected(what, "assignment", env->type, "action.reply");
         goto cleanup;
     }
-    printf("%s：%s（%s）\n", what, names_status(reply->status), reply->message);
+    const char *status = names_status(reply->status);
+    if (strncmp(reply->message, status, strlen(status)) == 0)  /* 已退回，重新派单: the status said once */
+        printf("%s：%s\n", what, reply->message);
+    else
+        printf("%s：%s（%s）\n", what, status, reply->message);
     rc = 0;
 cleanup:
     if (reply)

@@ -221,8 +221,8 @@ check "… an unsatisfied one too" blind_same callback-reopen
 check_eq "… neither closed nor reopened it, nor recorded anything" "$rc2_before" "$(rc2_state)"
 as_unit 370212001 jiesu return " ＲＣ－４" "垃圾在金家岭一侧" >"$HARNESS_DIR/return.out" 2>&1
 check "jiesu return by the owner (the number typed full-width, as imports store it)" grep -q "return RC-4：已退回" "$HARNESS_DIR/return.out"
-check "… saying what it did and what comes next, not 已办理 (which reads as handled)" \
-    grep -q "return RC-4：已退回（已退回，重新派单）" "$HARNESS_DIR/return.out"
+check "… saying what it did and what comes next once, not 已办理 (which reads as handled) nor 已退回（已退回，…）" \
+    grep -qx "return RC-4：已退回，重新派单" "$HARNESS_DIR/return.out"
 wait_for "RC-4 re-routed" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'RC-4'" dispatched
 check_eq "RC-4 re-routed without the returning unit: 金家岭街道" "370212005" \
     "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-4' AND a.active AND a.role = 'owner'")"

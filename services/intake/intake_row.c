@@ -3,7 +3,10 @@
  * A row is checked in the order a person fixing the file would want: what the
  * CSV reader found wrong, stray fields, then each required field, then the
  * optional ones that have a format (coordinates). The first problem is the
- * one reported, with the column's header as the file names it.
+ * one reported, with the column's header as the file names it: in 列 and
+ * in the reason, which says what to do (a 问政 file's bad 留言时间 is its
+ * 留言时间, not the 来电时间 the system calls it). A field made of several
+ * columns is named by all of them, with its value as joined.
  */
 #include "intake_row.h"
 
@@ -18,6 +21,8 @@
 #include "intake_profile.h"
 #include "text.h"
 
+#define NAMED_BYTES 512
+
 struct intake_row {
     csv_options  limits;
     char        *norm;      /* normalised fields, each NUL-terminated */
@@ -31,6 +36,7 @@ struct intake_row {
     const char  *val[COL_COUNT];    /* the values of that line: in norm, or below */
     char         when[32], lon[32], lat[32];
     intake_time  called;            /* called_at as read */
+    char         named[NAMED_BYTES]; /* the columns of the field at fault, as the header names them */
 };
 
 intake_row *intake_row_new(const csv_options *limits)
@@ -94,6 +100,20 @@ int intake_is_scientific(const char *s)
 
 /* ---- rows ---- */
 
+static int vreject(intake_reject *rej, const intake_columns *map, const csv_record *rec, size_t col,
+                   const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+static int vreject(intake_reject *rej, const intake_columns *map, const csv_record *rec, size_t col,
+                   const char *fmt, va_list ap)
+{
+    vsnprintf(rej->reason, sizeof rej->reason, fmt, ap);
+    text_utf8_cut(rej->reason);
+    rej->column = intake_columns_header(map, col);
+    rej->value = col < rec->nfields ? rec->fields[col] : NULL;
+    rej->value_len = col < rec->nfields ? rec->lens[col] : 0;
+    return INTAKE_ROW_REJECTED;
+}
+
 static int reject(intake_reject *rej, const intake_columns *map, const csv_record *rec, size_t col,
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
@@ -102,11 +122,8 @@ static int reject(intake_reject *rej, const intake_columns *map, const csv_recor
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(rej->reason, sizeof rej->reason, fmt, ap);
+    vreject(rej, map, rec, col, fmt, ap);
     va_end(ap);
-    rej->column = intake_columns_header(map, col);
-    rej->value = col < rec->nfields ? rec->fields[col] : NULL;
-    rej->value_len = col < rec->nfields ? rec->lens[col] : 0;
     return INTAKE_ROW_REJECTED;
 }
 
@@ -261,11 +278,48 @@ static int coordinate(const char *s, double limit, char out[32])
     return 0;
 }
 
-/* The column to name when field f is at fault. */
+/* The column of field f, its first alternative's first (-1 when unmapped). */
 static size_t column_of(const intake_columns *map, intake_field f)
 {
     int c = intake_columns_index(map, f);
     return c >= 0 ? (size_t)c : (size_t)-1;
+}
+
+/* The columns of field f this row takes (cols), how many. */
+static size_t columns_taken(const intake_columns *map, const csv_record *rec, intake_field f, const int **cols)
+{
+    return intake_columns_of(map, f, alternative(map, rec, f), cols);
+}
+
+static int reject_field(intake_row *self, intake_reject *rej, const intake_columns *map, const csv_record *rec,
+                        intake_field f, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Rejects the row for field f, its columns named as the header names them
+ * in self->named ("留言详情"; "留言主题、留言详情" for a field of several),
+ * which the reason's arguments may give: 列 those columns, 原值 its value
+ * (of several columns, as joined). */
+static int reject_field(intake_row *self, intake_reject *rej, const intake_columns *map, const csv_record *rec,
+                        intake_field f, const char *fmt, ...)
+{
+    const int *cols;
+    size_t n = columns_taken(map, rec, f, &cols), at = 0;
+    self->named[0] = '\0';
+    for (size_t i = 0; i < n && at < sizeof self->named; i++) {
+        int w = snprintf(self->named + at, sizeof self->named - at, "%s%s", i ? "、" : "",
+                         intake_columns_header(map, (size_t)cols[i]));
+        at += w > 0 ? (size_t)w : 0;
+    }
+    text_utf8_cut(self->named);
+    va_list ap;
+    va_start(ap, fmt);
+    vreject(rej, map, rec, n ? (size_t)cols[0] : (size_t)-1, fmt, ap);
+    va_end(ap);
+    rej->column = self->named;
+    if (n > 1) {
+        rej->value = self->val[f];
+        rej->value_len = strlen(self->val[f]);
+    }
+    return INTAKE_ROW_REJECTED;
 }
 
 /* A row whose ticket number and call time are their columns' headers: the
@@ -298,36 +352,46 @@ static int from_date_cell(const intake_columns *map, const csv_record *rec)
 static int check_fields(intake_row *self, const intake_columns *map, const csv_record *rec, intake_reject *rej)
 {
     static const intake_field required[] = {COL_TICKET_NO, COL_CALLED_AT, COL_CONTENT};
-    const char **val = self->val;
+    const char **val = self->val, *named = self->named;     /* reject_field() names the field there */
+    const int *cols;
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!*val[required[i]])
-            return reject(rej, map, rec, column_of(map, required[i]), "必填项为空（%s）",
-                          intake_columns_field_title(required[i]));
+            return reject_field(self, rej, map, rec, required[i], "这一行的%s%s是空的：请在原系统补上%s后再导入这一行",
+                                named, columns_taken(map, rec, required[i], &cols) > 1 ? "都" : "",
+                                intake_columns_field_title(required[i]));
     if (header_again(self, map))
         return reject(rej, map, rec, column_of(map, COL_TICKET_NO), "这一行又是表头（几个导出文件首尾接在一起时"
                       "留下的）：它不是工单，没有导入，不用处理；其余行照常读取");
-    size_t tc = column_of(map, COL_TICKET_NO);
     if (intake_is_scientific(val[COL_TICKET_NO]))
-        return reject(rej, map, rec, tc, "工单编号是科学计数法（Excel 丢掉了其中的数字）：请把该列设为文本后重新导出");
+        return reject_field(self, rej, map, rec, COL_TICKET_NO, "%s是科学计数法（Excel 丢掉了其中的数字）：请把该列"
+                            "设为文本后重新导出", named);
     if (strlen(val[COL_TICKET_NO]) > TEXT_TICKET_MAX)
-        return reject(rej, map, rec, tc, "工单编号超过 %d 字节", TEXT_TICKET_MAX);
+        return reject_field(self, rej, map, rec, COL_TICKET_NO, "%s超过 %d 字节：请在原系统核对这一行的%s", named,
+                            TEXT_TICKET_MAX, named);
     const intake_profile *p = intake_columns_profile(map);
     unsigned dates = p->dates | (rec->date1904 ? DATES_1904 : 0) | (from_date_cell(map, rec) ? DATES_YMD : 0);
     int got = intake_date_parse(val[COL_CALLED_AT], strlen(val[COL_CALLED_AT]), dates, &self->called);
     if (got == DATE_NOT_REAL)
-        return reject(rej, map, rec, column_of(map, COL_CALLED_AT), "格式对，却不是真实的日期时间：月、日、时、分、秒"
-                      "超出范围，或年份不在 1970-2099 年之间（如占位用的 01/01/1900）；请向原系统核对这一行的来电时间");
+        return reject_field(self, rej, map, rec, COL_CALLED_AT, "格式对，却不是真实的日期时间：月、日、时、分、秒"
+                            "超出范围，或年份不在 1970-2099 年之间（如占位用的 01/01/1900）；请向原系统核对这一行的%s",
+                            named);
     if (got < 0) {
         char formats[300];
         intake_date_formats_text(p->dates, 0, formats, sizeof formats);
-        return reject(rej, map, rec, column_of(map, COL_CALLED_AT), "不是导入模板 %s 认得的日期时间写法（%s，"
-                      "日期后可带时、分、秒）：请向原系统核对这一行的来电时间", p->name, formats);
+        return reject_field(self, rej, map, rec, COL_CALLED_AT, "不是导入模板 %s 认得的日期时间写法（%s，"
+                            "日期后可带时、分、秒）：请向原系统核对这一行的%s", p->name, formats, named);
     }
     intake_date_text(&self->called, self->when);
-    if (coordinate(val[COL_LON], 180, self->lon) < 0)
-        return reject(rej, map, rec, column_of(map, COL_LON), "不是经度（-180 到 180 之间的数）");
-    if (coordinate(val[COL_LAT], 90, self->lat) < 0)
-        return reject(rej, map, rec, column_of(map, COL_LAT), "不是纬度（-90 到 90 之间的数）");
+    static const struct {
+        intake_field f;
+        double       limit;
+        const char  *what;
+    } coords[] = {{COL_LON, 180, "经度（-180 到 180 之间的数）"}, {COL_LAT, 90, "纬度（-90 到 90 之间的数）"}};
+    char *written[] = {self->lon, self->lat};
+    for (size_t i = 0; i < sizeof coords / sizeof coords[0]; i++)
+        if (coordinate(val[coords[i].f], coords[i].limit, written[i]) < 0)
+            return reject_field(self, rej, map, rec, coords[i].f, "%s不是%s：请改正或删掉这一行的%s后再导入这一行",
+                                named, coords[i].what, named);
     val[COL_CALLED_AT] = self->when;
     val[COL_LON] = self->lon;
     val[COL_LAT] = self->lat;

@@ -55,7 +55,7 @@ check_eq "the two batches are stored" "17 17" "$(tickets)"
 check "the rejects file is intake's bytes" cmp "$local_file" "$(server_copy "$id")"
 check "… the stored part's refused and repeated rows" \
     sh -c "grep -q '^4,4,来电时间,.*,昨天\$' '$local_file' && grep -q '^6,6,工单编号,工单编号重复：第 2 条记录也是这个编号' '$local_file' &&
-           grep -q '^16,16,诉求内容,必填项为空' '$local_file'"
+           grep -q '^16,16,诉求内容,这一行的诉求内容是空的' '$local_file'"
 check_eq "… and no row after it (read again with the rest)" 4 "$(grep -c '' "$local_file")"
 (cd "$dir/fetch" && as_role clerk "$JIESU_BIN/jiesu" import --rejects "$id") >"$dir/fetch.out" 2>&1
 check "jiesu import --rejects fetches the failed import's rejects" \

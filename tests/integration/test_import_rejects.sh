@@ -40,7 +40,7 @@ check "the local file has intake's bytes" cmp "$local_file" "$(server_copy "$id"
 check_eq "UTF-8 with a BOM and the columns of a rejects file" "$(printf '\xef\xbb\xbf记录,文件行号,列,原因,原值')" \
     "$(head -n 1 "$local_file")"
 check "the row whose call time is not one" grep -q '^3,3,来电时间,.*,昨天$' "$local_file"
-check "the row without content" grep -q '^4,4,诉求内容,必填项为空（诉求内容）' "$local_file"
+check "the row without content" grep -q '^4,4,诉求内容,这一行的诉求内容是空的：请在原系统补上诉求内容后再导入这一行' "$local_file"
 check "the repeated row, naming the one stored" grep -q '^5,5,工单编号,工单编号重复：第 2 条记录也是这个编号' "$local_file"
 check_eq "only those rows" 4 "$(grep -c '' "$local_file")"
 check "intake logs the fetch with who asked" grep -q "rejects of import $id (calls.csv, [0-9]* bytes) sent to test-clerk$" \
@@ -53,7 +53,7 @@ check "importing the file again succeeds" test $? -eq 0
 check "the clerk's own file is left as it was" sh -c "tail -n 1 '$local_file' | grep -qx 我的批注"
 check "the new rejects go to the next free name, which the summary gives" \
     grep -q "（拒收明细：$dir/clerk/calls.拒收明细-2.csv）" "$dir/again.out"
-check "… with the rows still refused" grep -q '^4,4,诉求内容,必填项为空（诉求内容）' "$dir/clerk/calls.拒收明细-2.csv"
+check "… with the rows still refused" grep -q '^4,4,诉求内容,这一行的诉求内容是空的：请在原系统补上诉求内容后再导入这一行' "$dir/clerk/calls.拒收明细-2.csv"
 
 # --- fetched again: the clerk and an administrator, no one else --------------
 (cd "$dir/again" && as_role clerk jiesu import --rejects "$id") >"$dir/fetch.out" 2>&1

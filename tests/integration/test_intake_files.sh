@@ -96,7 +96,7 @@ check_eq "rows, inserted, duplicates, rejected" "13 5 1 7" \
 rej=$(ls -t "$HARNESS_DIR"/rejects/*.csv | head -n 1)    # row (sheet row), line (where it starts), column, reason
 check "rejects: mangled ticket number with row and column" grep -q '^5,6,工单编号,工单编号是科学计数法' "$rej"
 check "rejects: a call time that is not one" grep -q '^6,7,来电时间,"\?不是导入模板 12345 认得的日期时间写法（2022-05-01、' "$rej"
-check "rejects: required content empty" grep -q '^7,8,诉求内容,必填项为空（诉求内容）' "$rej"
+check "rejects: required content empty" grep -q '^7,8,诉求内容,这一行的诉求内容是空的：请在原系统补上诉求内容后再导入这一行' "$rej"
 check "rejects: a field over the limit" grep -q '^8,9,诉求内容,超过 32767 个字符' "$rej"
 check "rejects: invalid UTF-8" grep -q '^9,10,诉求内容,.*UTF-8' "$rej"
 check "rejects: a formula in a value is defused in the rejects file" grep -q "^13,14,来电时间,.*,'=1+2\$" "$rej"

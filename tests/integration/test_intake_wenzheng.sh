@@ -43,6 +43,15 @@ check_eq "… split at its tabs: a comma is text, a quoted body keeps its lines 
     "楼道灯坏了：三单元楼道灯坏了, 晚上看不见 2020-01-06 04:09:38|噪音, 扰民：夜里施工 2019-04-25 01:32:09" \
     "$(sql "SELECT string_agg(content || ' ' || to_char(called_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), '|' ORDER BY ticket_no) FROM complaints WHERE ticket_no LIKE 'T-%'")"
 
+# A row refused names the columns as the file does (留言时间, where it said
+# 来电时间) and says what to do (an empty message was 必填项为空（诉求内容）).
+printf '留言编号\t留言用户\t留言主题\t留言时间\t留言详情\nT-3\tU3\t噪音\t2020/2/30 9:00:00\t夜里施工\nT-4\tU4\t\t2020-02-03 10:00:00\t \n' >"$dir/more.tsv"
+jiesu import "$dir/more.tsv" >"$dir/more.out" 2>&1
+check "a date that is no date names 留言时间" \
+    grep -q "^2,2,留言时间,格式对，却不是真实的日期时间.*请向原系统核对这一行的留言时间,2020/2/30 9:00:00$" "$dir/more.拒收明细.csv"
+check "an empty message names its two columns and says what to do" \
+    grep -q "^3,3,留言主题、留言详情,这一行的留言主题、留言详情都是空的：请在原系统补上诉求内容后再导入这一行,$" "$dir/more.拒收明细.csv"
+
 # --- the Teddy Cup's files, made from the real messages -----------------------
 if [ ! -f "$src" ]; then
     echo "  skip the Teddy Cup layouts: $src is not there (../shared/data/complaints)"
@@ -58,10 +67,10 @@ else
         grep -q "附件2.xlsx：共 30 行，新存 30 件，重复 0 行（工单号已入库），拒收 0 行，.*编码 XLSX，导入模板 wenzheng（按表头选定）" "$dir/附件2.xlsx.out"
     check "CSV UTF-8 with a BOM and CRLF: every message stored but the two that cannot be" \
         grep -q "附件2.csv：共 32 行，新存 30 件，重复 0 行（工单号已入库），拒收 2 行（拒收明细：$dir/附件2.拒收明细.csv），.*编码 UTF-8 BOM，导入模板 wenzheng（按表头选定）" "$dir/附件2.csv.out"
-    check "… the date that is no date refused by its row, to check it with the platform" \
-        grep -q "^32,[0-9]*,留言时间,格式对，却不是真实的日期时间.*请向原系统核对这一行的来电时间,2019/2/30 9:32:09" "$dir/附件2.拒收明细.csv"
-    check "… the message with neither subject nor body refused by its row, saying what is empty" \
-        grep -q "^33,[0-9]*,留言主题,必填项为空（诉求内容）," "$dir/附件2.拒收明细.csv"
+    check "… the date that is no date refused by its row, to check its 留言时间 with the platform" \
+        grep -q "^32,[0-9]*,留言时间,格式对，却不是真实的日期时间.*请向原系统核对这一行的留言时间,2019/2/30 9:32:09" "$dir/附件2.拒收明细.csv"
+    check "… the message with neither subject nor body refused by its row, saying which columns are empty and what to do" \
+        grep -q "^33,[0-9]*,留言主题、留言详情,这一行的留言主题、留言详情都是空的：请在原系统补上诉求内容后再导入这一行," "$dir/附件2.拒收明细.csv"
     check "the hot-issue messages, tab-separated in UTF-8 with a BOM" \
         grep -q "附件3.tsv：共 30 行，新存 30 件，重复 0 行（工单号已入库），拒收 0 行，.*编码 UTF-8 BOM，导入模板 wenzheng（按表头选定）" "$dir/附件3.tsv.out"
     check "… and in GB18030" \

@@ -49,7 +49,7 @@ printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,�
     "RC-9,2026/10/1 9:20,钱先生,13800000009,崂山区张村社区5号,,,一般" >"$HARNESS_DIR/route-cli-bad.csv"
 as_role clerk jiesu import --dry-run "$HARNESS_DIR/route-cli-bad.csv" >"$HARNESS_DIR/route-cli-dry-bad.out" 2>&1
 check "a dry run names a row it would refuse in Chinese, by its row as the preview does, not 'row 2 (诉求内容)'" \
-    grep -q '^第 2 行（诉求内容）：必填项为空（诉求内容）$' "$HARNESS_DIR/route-cli-dry-bad.out"
+    grep -q '^第 2 行（诉求内容）：这一行的诉求内容是空的：请在原系统补上诉求内容后再导入这一行$' "$HARNESS_DIR/route-cli-dry-bad.out"
 # An option after the files is the import's: before, `jiesu import FILE
 # --dry-run` imported FILE for real, then failed on a file named --dry-run.
 printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \

@@ -80,7 +80,7 @@ check "… as a CSV attachment named after the file" \
 check "… that the browser does not keep" grep -qi '^cache-control: no-store' "$WEB_DIR/rejects.headers"
 check "… intake's bytes" cmp "$WEB_DIR/rejects.csv" "$(server_copy "$id")"
 check "… the rejected rows and the repeated one" \
-    sh -c "grep -q '^3,3,来电时间,.*,昨天\$' '$WEB_DIR/rejects.csv' && grep -q '^4,4,诉求内容,必填项为空' '$WEB_DIR/rejects.csv' &&
+    sh -c "grep -q '^3,3,来电时间,.*,昨天\$' '$WEB_DIR/rejects.csv' && grep -q '^4,4,诉求内容,这一行的诉求内容是空的' '$WEB_DIR/rejects.csv' &&
            grep -q '^5,5,工单编号,工单编号重复' '$WEB_DIR/rejects.csv'"
 
 check_eq "the import page again" 200 "$(web_get "$jar" /work/import)"

@@ -1,7 +1,9 @@
 /* test_intake_row.c — row validation and normalisation through a profile:
  * Excel-mangled ticket numbers, missing fields, bad bytes and a row cut off
  * by the end of the file, fields joined from several columns (NYC 311), the
- * COPY line, a workbook's date cell. (The date formats: test_intake_dates.c.) */
+ * COPY line, a workbook's date cell; a refusal names the columns as the
+ * file's header has them (a 问政 export's 留言时间, 留言主题 and 留言详情)
+ * and says what to do. (The date formats: test_intake_dates.c.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -123,13 +125,13 @@ static void test_rejections(void **state)
 {
     fixture *fx = *state;
     const char *no_content[] = {"1", "2021-05-30 10:57", "", "", "", "  "};
-    expect_reject(fx, no_content, 6, "诉求内容", "必填项为空（诉求内容）");
+    expect_reject(fx, no_content, 6, "诉求内容", "这一行的诉求内容是空的：请在原系统补上诉求内容后再导入这一行");
     const char *no_ticket[] = {"", "2021-05-30 10:57", "", "", "", "x"};
-    expect_reject(fx, no_ticket, 6, "工单编号", "必填项为空（工单编号）");
+    expect_reject(fx, no_ticket, 6, "工单编号", "这一行的工单编号是空的：请在原系统补上工单编号后再导入这一行");
     const char *short_row[] = {"1", "2021-05-30 10:57"};
-    expect_reject(fx, short_row, 2, "诉求内容", "必填项为空（诉求内容）");
+    expect_reject(fx, short_row, 2, "诉求内容", "这一行的诉求内容是空的");
     const char *no_time[] = {"1", " ", "", "", "", "x"};
-    expect_reject(fx, no_time, 6, "来电时间", "必填项为空（来电时间）");
+    expect_reject(fx, no_time, 6, "来电时间", "这一行的来电时间是空的：请在原系统补上来电时间后再导入这一行");
     const char *excel_id[] = {"1.23457E+17", "2021-05-30 10:57", "", "", "", "x"};
     expect_reject(fx, excel_id, 6, "工单编号", "科学计数法");
     const char *bad_time[] = {"1", "2021-02-30 10:57", "", "", "", "x"};
@@ -140,7 +142,7 @@ static void test_rejections(void **state)
     const char *us_time[] = {"1", "05/01/2022 12:00:03 AM", "", "", "", "x"};
     expect_reject(fx, us_time, 6, "来电时间", "不是导入模板 12345 认得的日期时间写法");
     const char *bad_lat[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "120.1", "91"};
-    expect_reject(fx, bad_lat, 10, "纬度", "不是纬度");
+    expect_reject(fx, bad_lat, 10, "纬度", "纬度不是纬度（-90 到 90 之间的数）：请改正或删掉这一行的纬度后再导入这一行");
     const char *bad_lon[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "东经120", ""};
     expect_reject(fx, bad_lon, 10, "经度", "不是经度");
     const char *hex_lon[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "0x78", ""};
@@ -151,7 +153,7 @@ static void test_rejections(void **state)
     memset(long_id, '7', sizeof long_id - 1);
     long_id[sizeof long_id - 1] = '\0';
     const char *long_ticket[] = {long_id, "2021-05-30 10:57", "", "", "", "x"};
-    expect_reject(fx, long_ticket, 6, "工单编号", "工单编号超过 64 字节");
+    expect_reject(fx, long_ticket, 6, "工单编号", "工单编号超过 64 字节：请在原系统核对这一行的工单编号");
 }
 
 static void test_reader_verdicts_and_blank_rows(void **state)
@@ -320,6 +322,69 @@ static void test_joined_fields(void **state)
     intake_columns_destroy(&m);
 }
 
+/* Builds the fields of row 2 with map, which refuses it: its reason in rej. */
+static void refused(fixture *fx, const intake_columns *map, const char *const *fields, size_t n,
+                    intake_reject *rej)
+{
+    size_t lens[8];
+    const char *line;
+    size_t len;
+    for (size_t i = 0; i < n; i++)
+        lens[i] = strlen(fields[i]);
+    csv_record rec = {.nfields = n, .fields = fields, .lens = lens, .record_no = 2, .line_no = 2};
+    assert_int_equal(intake_row_build(fx->rows, map, &rec, 1, &line, &len, rej), INTAKE_ROW_REJECTED);
+}
+
+/* A 问政 export calls the call time 留言时间 and makes the content of two
+ * columns: a refusal names them so, in 列 and in its reason, and says what
+ * to do. Before, it said 来电时间, a column the file does not have, and an
+ * empty content was 必填项为空（诉求内容）, with nothing to do. */
+static void test_named_as_the_file_names_them(void **state)
+{
+    fixture *fx = *state;
+    const char *h[] = {"留言编号", "留言用户", "留言主题", "留言时间", "留言详情"};
+    size_t lens[5];
+    for (int i = 0; i < 5; i++)
+        lens[i] = strlen(h[i]);
+    intake_columns *m = intake_columns_new(intake_profiles_find(fx->set, "wenzheng"), h, lens, 5);
+    intake_reject rej;
+    const char *bad_time[] = {"3001", "A00021", "噪音", "2019/2/30 9:32:09", "夜里施工"};
+    refused(fx, m, bad_time, 5, &rej);
+    assert_string_equal(rej.column, "留言时间");
+    assert_non_null(strstr(rej.reason, "不是真实的日期时间"));
+    assert_non_null(strstr(rej.reason, "请向原系统核对这一行的留言时间"));
+    assert_null(strstr(rej.reason, "来电时间"));
+    const char *empty[] = {"3002", "A00022", "", "2019/2/3 9:32:09", " "};
+    refused(fx, m, empty, 5, &rej);
+    assert_string_equal(rej.column, "留言主题、留言详情");
+    assert_string_equal(rej.reason, "这一行的留言主题、留言详情都是空的：请在原系统补上诉求内容后再导入这一行");
+    const char *no_time[] = {"3003", "A00023", "噪音", "", "夜里施工"};
+    refused(fx, m, no_time, 5, &rej);
+    assert_string_equal(rej.reason, "这一行的留言时间是空的：请在原系统补上来电时间后再导入这一行");
+    intake_columns_destroy(&m);
+}
+
+/* A field whose profile names several columns the file all has is refused
+ * by the column the row takes: 受理时间 when 来电时间 is empty, with its
+ * value. Before, 列 named 来电时间 and 原值 was its empty value. */
+static void test_named_by_the_column_taken(void **state)
+{
+    fixture *fx = *state;
+    const char *h[] = {"工单编号", "来电时间", "受理时间", "诉求内容"};
+    size_t lens[4];
+    for (int i = 0; i < 4; i++)
+        lens[i] = strlen(h[i]);
+    intake_columns *m = intake_columns_new(intake_profiles_find(fx->set, "12345"), h, lens, 4);
+    intake_reject rej;
+    const char *row[] = {"1", "", "昨天", "x"};
+    refused(fx, m, row, 4, &rej);
+    assert_string_equal(rej.column, "受理时间");
+    assert_int_equal(rej.value_len, strlen("昨天"));
+    assert_memory_equal(rej.value, "昨天", rej.value_len);
+    assert_non_null(strstr(rej.reason, "请向原系统核对这一行的受理时间"));
+    intake_columns_destroy(&m);
+}
+
 /* A workbook's date cell comes as the date and time it shows
  * (intake_source.c): read so whatever the profile's formats, here a
  * day-first system's; the same text in a cell of text is not. */
@@ -361,6 +426,8 @@ int main(void)
         cmocka_unit_test(test_cut_off_last_row),
         cmocka_unit_test(test_joined_fields),
         cmocka_unit_test(test_date_cell),
+        cmocka_unit_test(test_named_as_the_file_names_them),
+        cmocka_unit_test(test_named_by_the_column_taken),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

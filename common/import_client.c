@@ -98,6 +98,8 @@ void import_client_counts(FILE *f, const Jiesu__ImportReply *r)
     else
         fputs("（工单号已入库）", f);
     fprintf(f, "，拒收 %lld 行", (long long)r->rejected);
+    if (r->clashed > 0)
+        fprintf(f, "，其中工单号已被另一件诉求占用的 %lld 行", (long long)r->clashed);
 }
 
 void import_client_failure(char out[IMPORT_CLIENT_FAILURE_BYTES], const Jiesu__ImportReply *r)

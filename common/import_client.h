@@ -89,7 +89,8 @@ int import_client_has_rejects(const Jiesu__ImportReply *r);
 /* "共 5 行，新存 3 件，重复 2 行（…），拒收 0 行" (a dry run: 试导入，什么也没有存：…;
  * an import that stopped part way: 停下前导入的部分：共 …): the duplicates
  * stored before the import apart from the rows that repeat a ticket of the
- * file's own. */
+ * file's own, and of the rejected the rows whose ticket is stored as
+ * another complaint. */
 void import_client_counts(FILE *f, const Jiesu__ImportReply *r);
 
 #define IMPORT_CLIENT_FAILURE_BYTES 8192

@@ -26,6 +26,7 @@
 #include "intake_columns.h"
 #include "intake_pick.h"
 #include "intake_preview.h"
+#include "intake_probe.h"
 #include "intake_record.h"
 #include "intake_rejects.h"
 #include "intake_row.h"
@@ -48,12 +49,6 @@
 
 /* Held by every import batch until its COMMIT (see above). */
 static const char SQL_BATCH_LOCK[] = "SELECT pg_advisory_xact_lock(" BATCH_LOCK ")";
-
-/* $1 the batch's tickets, $2 this import: the stored ones, each with the
- * file row this import stored it from (0: another import's). */
-static const char SQL_PROBE[] =
-    "SELECT ticket_no, CASE WHEN import_id = $2::bigint THEN source_row ELSE 0 END"
-    "  FROM complaints WHERE ticket_no = ANY($1::text[])";
 
 static const char SQL_IDS[] = "SELECT nextval('complaints_id_seq') FROM generate_series(1, $1::int)";
 
@@ -112,7 +107,7 @@ typedef struct {
                                    * unchanged would stop at the same place */
     intake_stopped   stored;      /* the import as of its last committed batch */
     long             rejects_at;  /* the rejects file once the batch being stored wrote its own */
-    int64_t          repeated;    /* the batch's rows whose ticket an earlier row of the file has */
+    intake_probed    probed;      /* the batch's rows new, repeating a row of the file, clashing */
 } import_run;
 
 /* Who the import's rows are recorded as imported by. */
@@ -279,7 +274,8 @@ static int take_row(import_run *r, const csv_record *rec, batch *b, char *why, s
     if (v == INTAKE_ROW_REJECTED)
         return intake_rejects_write(r->rejects, &rej, why, whylen) < 0 ? -1 : 1;
     if (intake_buf_add(&r->copy, line, len) < 0
-        || intake_tickets_add(r->tickets, intake_row_value(r->rows, COL_TICKET_NO), rec->record_no, rec->line_no) < 0) {
+        || intake_tickets_add(r->tickets, intake_row_value(r->rows, COL_TICKET_NO), rec->record_no, rec->line_no,
+                              intake_row_called(r->rows)) < 0) {
         snprintf(why, whylen, "第 %" PRIu64 " 行：内存不足", rec->record_no);
         return -1;
     }
@@ -407,59 +403,6 @@ static void committed(import_run *r)
 }
 
 
-/* Asks which tickets of the batch are stored and marks the new rows.
- * Their number, or -1 with why. */
-static long probe(import_run *r, char *why, size_t whylen)
-{
-    const char *params[] = {intake_tickets_literal(r->tickets), r->id};
-    char pg_why[512] = "内存不足";
-    PGresult *res = params[0] ? db_query(r->opt->pg, "intake probe tickets", SQL_PROBE, 2, params, pg_why,
-                                         sizeof pg_why)
-                              : NULL;
-    long fresh = -1;
-    if (res) {
-        int n = PQntuples(res);
-        const char **stored = malloc(((size_t)n + 1) * sizeof *stored);
-        uint64_t *from_row = malloc(((size_t)n + 1) * sizeof *from_row);
-        for (int i = 0; stored && from_row && i < n; i++) {
-            stored[i] = PQgetvalue(res, i, 0);
-            from_row[i] = strtoull(PQgetvalue(res, i, 1), NULL, 10);
-        }
-        fresh = stored && from_row ? intake_tickets_mark(r->tickets, stored, from_row, (size_t)n) : -1;
-        snprintf(pg_why, sizeof pg_why, "内存不足");
-        free(stored);
-        free(from_row);
-    }
-    PQclear(res);
-    if (fresh < 0)
-        snprintf(why, whylen, "向数据库查询这一批工单号是否已入库时出错：%s", pg_why);
-    return fresh;
-}
-
-/* The batch's rows whose ticket an earlier row of the file has go to the
- * rejects file too (they are counted as duplicates): the export has one
- * order twice, and only the first is stored. 0, or -1 with why. */
-static int reject_repeats(import_run *r, char *why, size_t whylen)
-{
-    const int *cols;
-    r->repeated = 0;
-    const char *column =
-        intake_columns_of(r->map, COL_TICKET_NO, 0, &cols) ? intake_columns_header(r->map, (size_t)cols[0]) : "";
-    for (size_t i = 0; i < intake_tickets_count(r->tickets); i++) {
-        intake_reject rej = {.column = column};
-        uint64_t first = intake_tickets_repeats(r->tickets, i, &rej.value, &rej.row, &rej.line);
-        if (!first)
-            continue;
-        rej.value_len = strlen(rej.value);
-        snprintf(rej.reason, sizeof rej.reason, "工单编号重复：第 %" PRIu64 " 条记录也是这个编号，只保存了那一条",
-                 first);
-        if (intake_rejects_write(r->rejects, &rej, why, whylen) < 0)
-            return -1;
-        r->repeated++;
-    }
-    return 0;
-}
-
 /* Reserves ids for the n new rows into r->ids and r->id_list. 0 or -1 with why. */
 static int reserve_ids(import_run *r, long n, char *why, size_t whylen)
 {
@@ -581,6 +524,7 @@ static int start_batch(import_run *r, const batch *b, char *why, size_t whylen)
 {
     PGconn *pg = r->opt->pg;
     r->n_ids = 0;
+    r->probed = (intake_probed){0};
     const char *zone[] = {r->res->timezone};
     if (db_begin(pg, why, whylen) < 0 || db_exec(pg, SQL_BATCH_LOCK, why, whylen) < 0
         || db_command(pg, "intake batch settings", SQL_BATCH_SETTINGS, 1, zone, NULL, why, whylen) < 0) {
@@ -590,10 +534,10 @@ static int start_batch(import_run *r, const batch *b, char *why, size_t whylen)
     if (b->copied > 0) {
         if (intake_zone_learn(r->zone, pg, why, whylen) < 0)
             goto fail;
-        long fresh = probe(r, why, whylen);
-        if (fresh < 0 || reject_repeats(r, why, whylen) < 0 || reserve_ids(r, fresh, why, whylen) < 0)
+        if (intake_probe(pg, r->id, r->tickets, r->map, r->rejects, &r->probed, why, whylen) < 0
+            || reserve_ids(r, r->probed.fresh, why, whylen) < 0)
             goto fail;
-        if (fresh > 0 && queue_new_rows(r, why, whylen) < 0)
+        if (r->probed.fresh > 0 && queue_new_rows(r, why, whylen) < 0)
             goto fail;
     }
     if (intake_rejects_mark(r->rejects, &r->rejects_at, why, whylen) < 0)   /* before the next batch's */
@@ -606,14 +550,17 @@ fail:
 
 /* Ends the COPY, stores the events, records the counts, commits; the new
  * ids are enqueued once the next batch's COPY is under way (stream_file()).
+ * A clashing row is refused: counted with the rows the reading refused.
  * 0, or -1 with why (the batch rolled back). */
 static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
 {
+    const intake_probed *p = &r->probed;
     if (r->n_ids > 0 && store_new_rows(r, why, whylen) < 0)
         goto fail;
     intake_record_counts c = {.rows_total = b->rows_total, .inserted = r->res->inserted + r->n_ids,
-                              .duplicates = r->res->duplicates + b->copied - r->n_ids, .rejected = b->rejected,
-                              .repeated = r->res->repeated + r->repeated,
+                              .duplicates = r->res->duplicates + b->copied - r->n_ids - p->clashed,
+                              .rejected = b->rejected + r->res->clashed + p->clashed,
+                              .repeated = r->res->repeated + p->repeated,
                               .bytes = b->bytes, .encoding = r->res->encoding, .profile = r->res->profile,
                               .timezone = r->res->timezone};
     if (intake_record_progress(r->opt->pg, r->id, &c, why, whylen) < 0 || db_commit(r->opt->pg, why, whylen) < 0) {
@@ -622,8 +569,9 @@ static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
     }
     r->res->inserted = c.inserted;      /* counted once committed */
     r->res->duplicates = c.duplicates;
-    r->res->repeated += r->repeated;
-    r->stored = (intake_stopped){.rows = b->rows_total, .rejected = b->rejected, .rejects_mark = r->rejects_at};
+    r->res->repeated = c.repeated;
+    r->res->clashed += p->clashed;
+    r->stored = (intake_stopped){.rows = b->rows_total, .rejected = c.rejected, .rejects_mark = r->rejects_at};
     committed(r);
     failpoint("import_before_enqueue");
     if (r->opt->progress)
@@ -730,6 +678,7 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
     file_name = name;       /* recorded: UTF-8 (a name from a Chinese Windows zip is GB18030) */
     if (open_import(&r, file_name, why, sizeof why) == 0) {
         rc = stream_file(&r, why, sizeof why);
+        res->rejected += rc == 0 ? res->clashed : 0;   /* a stopped import's are its stored part's (below) */
         enqueue(&r);    /* the last batch's, or the one before a failed start */
         note_unmapped(&r);
         if (r.zone)
@@ -756,10 +705,10 @@ int intake_import(const intake_import_opts *opt, const char *path, const char *f
     }
     else
         log_info("import %s file=%s profile=%s rows=%" PRId64 " inserted=%" PRId64 " duplicates=%" PRId64
-                 " rejected=%" PRId64 " unmapped_categories=%" PRId64 " zone_skipped=%" PRId64
+                 " rejected=%" PRId64 " clashed=%" PRId64 " unmapped_categories=%" PRId64 " zone_skipped=%" PRId64
                  " zone_repeated=%" PRId64 " encoding=%s ms=%" PRId64 "%s",
                  *r.id ? r.id : "-", file_name, res->profile, res->rows_total, res->inserted, res->duplicates,
-                 res->rejected, res->unmapped_rows, res->zone_skipped, res->zone_repeated, res->encoding,
+                 res->rejected, res->clashed, res->unmapped_rows, res->zone_skipped, res->zone_repeated, res->encoding,
                  res->elapsed_ms, opt->dry_run ? " (dry run)" : "");
     intake_rejects_destroy(&r.rejects);
     intake_row_destroy(&r.rows);

@@ -12,7 +12,9 @@
  * Idempotent: a ticket number already in `complaints` (from this file or an
  * earlier import) is counted as a duplicate and left alone, so importing a
  * file again leaves every row exactly once (the argument, and what a crash
- * leaves: README.md).
+ * leaves: README.md). A row whose ticket another import stored with another
+ * call time is another complaint under that number: left alone too, but
+ * refused, in the rejects file (intake_probe.h).
  */
 #ifndef JIESU_INTAKE_IMPORT_H
 #define JIESU_INTAKE_IMPORT_H
@@ -76,6 +78,8 @@ typedef struct intake_result {
     int64_t repeated;           /* of the duplicates: rows whose ticket an earlier row of the
                                  * file has (in the rejects file, naming that row) */
     int64_t rejected;
+    int64_t clashed;            /* of the rejected: rows whose ticket another import stored as
+                                 * another complaint, called at another time (intake_probe.h) */
     int64_t not_enqueued;       /* committed ids the routing stream refused (see .c) */
     char    sha256[65];
     char    encoding[16];

@@ -138,6 +138,7 @@ Jiesu__ImportReply *intake_reply_import(const intake_result *res, int dry_run, i
     r->duplicates = res->duplicates;
     r->repeated = res->repeated;
     r->rejected = res->rejected;
+    r->clashed = res->clashed;
     r->elapsed_ms = res->elapsed_ms;
     r->dry_run = dry_run;
     r->rejects_path = text(res->rejects_path);

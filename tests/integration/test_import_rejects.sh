@@ -52,8 +52,30 @@ as_role clerk jiesu import "$dir/clerk/calls.csv" >"$dir/again.out" 2>&1
 check "importing the file again succeeds" test $? -eq 0
 check "the clerk's own file is left as it was" sh -c "tail -n 1 '$local_file' | grep -qx 我的批注"
 check "the new rejects go to the next free name, which the summary gives" \
-    grep -q "（拒收明细：$dir/clerk/calls.拒收明细-2.csv）" "$dir/again.out"
+    grep -q "（拒收和重复明细：$dir/clerk/calls.拒收明细-2.csv）" "$dir/again.out"
 check "… with the rows still refused" grep -q '^4,4,诉求内容,这一行的诉求内容是空的：请在原系统补上诉求内容后再导入这一行' "$dir/clerk/calls.拒收明细-2.csv"
+check "… and R1 called at another time still listed as repeating row 2, the R1 stored (its call time is not R1's)" \
+    grep -q '^5,5,工单编号,工单编号重复：第 2 条记录也是这个编号' "$dir/clerk/calls.拒收明细-2.csv"
+
+# --- another complaint under a stored number ---------------------------------
+# R4 called at another time is another complaint numbered apart (another
+# system's series): refused, listed with the stored one's time and what to
+# do, and counted apart; R1 at its time is R1 exported again, counted only.
+# Before, both were counted as duplicates and nothing was listed.
+mkdir -p "$dir/clash"
+printf '工单编号,来电时间,诉求地址,诉求内容\nR4,2021-06-01 08:00,中韩,楼上漏水\nR1,2021/5/30 10:57,沙子口,路灯不亮\n' >"$dir/clash/calls.csv"
+as_role clerk jiesu import "$dir/clash/calls.csv" >"$dir/clash.out" 2>&1
+check "an import with another complaint under a stored number succeeds" test $? -eq 0
+check "… its summary counts it apart among the rejected" \
+    grep -q "calls.csv：共 2 行，新存 0 件，重复 1 行（工单号已入库），拒收 1 行，其中工单号已被另一件诉求占用的 1 行（拒收明细：$dir/clash/calls.拒收明细.csv）" "$dir/clash.out"
+check "… and lists it, saying what and what to do" \
+    grep -qx "2,2,工单编号,工单编号 R4 已由第 $id 号导入存为另一件诉求（来电时间 2021-05-30 12:00:00，与这一行的 2021-06-01 08:00:00 不同）：不是同一件诉求时，请在原系统核对工单编号，改正后再导入这一行,R4" \
+    "$dir/clash/calls.拒收明细.csv"
+check_eq "… only it" 2 "$(grep -c '' "$dir/clash/calls.拒收明细.csv")"
+check_eq "… stored nothing: R4 is still the complaint stored" "1 井盖松动" \
+    "$(sql "SELECT count(*) || ' ' || min(content) FROM complaints WHERE ticket_no = 'R4'")"
+check_eq "… recorded: one duplicate, one rejected" "0 1 1" \
+    "$(last_import "inserted || ' ' || duplicates || ' ' || rejected")"
 
 # --- fetched again: the clerk and an administrator, no one else --------------
 (cd "$dir/again" && as_role clerk jiesu import --rejects "$id") >"$dir/fetch.out" 2>&1

@@ -43,14 +43,27 @@ check_eq "… split at its tabs: a comma is text, a quoted body keeps its lines 
     "楼道灯坏了：三单元楼道灯坏了, 晚上看不见 2020-01-06 04:09:38|噪音, 扰民：夜里施工 2019-04-25 01:32:09" \
     "$(sql "SELECT string_agg(content || ' ' || to_char(called_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), '|' ORDER BY ticket_no) FROM complaints WHERE ticket_no LIKE 'T-%'")"
 
-# A row refused names the columns as the file does (留言时间, where it said
-# 来电时间) and says what to do (an empty message was 必填项为空（诉求内容）).
-printf '留言编号\t留言用户\t留言主题\t留言时间\t留言详情\nT-3\tU3\t噪音\t2020/2/30 9:00:00\t夜里施工\nT-4\tU4\t\t2020-02-03 10:00:00\t \n' >"$dir/more.tsv"
+# A message numbered T-1 from another series (the platform numbers each
+# export's messages its own way) is another message, not T-1 again: it is
+# refused and listed with what to do, in the file's words, where it was
+# counted as a duplicate and listed nowhere; T-2 at its time is T-2 again,
+# counted only. A row refused names the columns as the file does (留言时间,
+# where it said 来电时间) and says what to do (an empty message was
+# 必填项为空（诉求内容）).
+own=$(sql "SELECT max(id) FROM imports")
+printf '留言编号\t留言用户\t留言主题\t留言时间\t留言详情\nT-1\tU9\t路灯不亮\t2020-02-01 08:00:00\t小区路灯不亮\nT-3\tU3\t噪音\t2020/2/30 9:00:00\t夜里施工\nT-4\tU4\t\t2020-02-03 10:00:00\t \nT-2\tU2\t噪音, 扰民\t2019/4/25 9:32:09\t夜里施工\n' >"$dir/more.tsv"
 jiesu import "$dir/more.tsv" >"$dir/more.out" 2>&1
+check "another message under a stored number is refused and counted apart" \
+    grep -q "more.tsv：共 4 行，新存 0 件，重复 1 行（工单号已入库），拒收 3 行，其中工单号已被另一件诉求占用的 1 行（拒收明细：$dir/more.拒收明细.csv）" "$dir/more.out"
+check "… listed with the stored message's time and what to do, in the file's words" \
+    grep -qx "2,2,留言编号,留言编号 T-1 已由第 $own 号导入存为另一件诉求（留言时间 2020-01-06 12:09:38，与这一行的 2020-02-01 08:00:00 不同）：不是同一件诉求时，请在原系统核对留言编号，改正后再导入这一行,T-1" "$dir/more.拒收明细.csv"
+check_eq "… T-1 is still the message stored" "1 楼道灯坏了" \
+    "$(sql "SELECT count(*) || ' ' || min(split_part(content, '：', 1)) FROM complaints WHERE ticket_no = 'T-1'")"
 check "a date that is no date names 留言时间" \
-    grep -q "^2,2,留言时间,格式对，却不是真实的日期时间.*请向原系统核对这一行的留言时间,2020/2/30 9:00:00$" "$dir/more.拒收明细.csv"
+    grep -q "^3,3,留言时间,格式对，却不是真实的日期时间.*请向原系统核对这一行的留言时间,2020/2/30 9:00:00$" "$dir/more.拒收明细.csv"
 check "an empty message names its two columns and says what to do" \
-    grep -q "^3,3,留言主题、留言详情,这一行的留言主题、留言详情都是空的：请在原系统补上诉求内容后再导入这一行,$" "$dir/more.拒收明细.csv"
+    grep -q "^4,4,留言主题、留言详情,这一行的留言主题、留言详情都是空的：请在原系统补上诉求内容后再导入这一行,$" "$dir/more.拒收明细.csv"
+check_eq "… and no other row (T-2 again is counted only)" 4 "$(grep -c '' "$dir/more.拒收明细.csv")"
 
 # --- the Teddy Cup's files, made from the real messages -----------------------
 if [ ! -f "$src" ]; then

@@ -116,6 +116,15 @@ ok = (a.get("重复") == "2" and a.get("其中文件里重复") == "0" and a.get
 sys.exit(0 if ok else f"imports {again} and {first}: {a} {f}")
 PY
 
+# WI4 called at another time: another complaint under a stored number,
+# refused and counted apart in the page's summary, with its rejects linked.
+printf '工单编号,来电时间,诉求地址,诉求内容\nWI4,2021-06-01 08:00,中韩,楼上漏水\n' >"$WEB_DIR/clash.csv"
+check_eq "a file with another complaint under a stored number is imported" 200 "$(upload "$jar" "$WEB_DIR/clash.csv")"
+clash=$(sql "SELECT max(id) FROM imports")
+check "… the page counts it apart, as jiesu import does" \
+    said 'clash.csv：共 1 行，新存 0 件，重复 0 行（工单号已入库），拒收 1 行，其中工单号已被另一件诉求占用的 1 行'
+check "… and links the rejects" said "<a href=\"/work/import/rejects?id=$clash\">下载拒收明细</a>"
+
 # --- another clerk, a dispatcher, a form without its token --------------------
 check_eq "another clerk signs in" 303 "$(web_signin "$jar2" web-clerk-2)"
 check_eq "… and is refused the first clerk's rejects" 403 "$(web_get "$jar2" "/work/import/rejects?id=$id")"

@@ -1,7 +1,8 @@
 /* test_intake_import.c — whole imports against real PostgreSQL and Redis
  * (JIESU_TEST_PG, JIESU_TEST_REDIS; migrations applied): good rows kept, bad
  * rows in the rejects file with their reasons, duplicates counted and never
- * stored twice, re-imports changing nothing, an import stopped half-way and
+ * stored twice, re-imports changing nothing, another complaint carrying a
+ * stored number refused and listed, an import stopped half-way and
  * run again, imports of a dead process marked failed, ids on the routing stream. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -242,8 +243,10 @@ static void test_reimport_changes_nothing(void **state)
     assert_int_equal(intake_import(&fx.opt, path, "again.csv", &res, err, sizeof err), 0);
     assert_int_equal(res.inserted, 0);
     assert_int_equal(res.duplicates, 5);
-    assert_int_equal(res.repeated, 0);          /* every one stored before: none repeats this import's */
+    assert_int_equal(res.repeated, 1);          /* @1 of 13:00 is not the @1 stored: row 2 is, which it repeats */
     assert_int_equal(res.rejected, 3);
+    assert_int_equal(res.clashed, 0);
+    assert_non_null(strstr(slurp(res.rejects_path), "8,9,工单编号,工单编号重复：第 2 条记录也是这个编号"));
     assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no LIKE '%s%%'", fx.prefix), before);
     assert_int_equal(sql_long("SELECT count(DISTINCT sha256) FROM imports WHERE file_name IN "
                               "('first.csv', 'again.csv') AND sha256 = '%s'", res.sha256), 1);
@@ -256,7 +259,7 @@ static void test_duplicates_across_imports_and_batches(void **state)
     char path[256], err[512] = "";
     intake_result res;
     write_csv("second.csv", HEADER
-              "@1,2021-05-31 09:00,,,,又一次,,,\r\n"
+              "@1,2021-05-30 10:57,,,,又一次,,,\r\n"
               "@7,2021-05-31 09:01,,,,a,,,\r\n"
               "@8,2021-05-31 09:02,,,,b,,,\r\n"
               "@7,2021-05-31 09:03,,,,c,,,\r\n"
@@ -275,6 +278,41 @@ static void test_duplicates_across_imports_and_batches(void **state)
                               fx.prefix), 1);
     assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%s1' AND content = "
                               "'门口占道经营'", fx.prefix), 1);
+    assert_true(stream_matches_db());
+}
+
+/* A row whose ticket another import stored, called at another time, is
+ * another complaint (two systems numbering apart): not stored, listed with
+ * the stored one's time and what to do, counted as refused and apart; at
+ * the stored time it is the same one imported again, counted only. Before,
+ * both were counted as duplicates and neither listed. */
+static void test_other_complaint_with_a_stored_number(void **state)
+{
+    (void)state;
+    char path[256], err[512] = "", want[512];
+    intake_result res;
+    write_csv("clash.csv", HEADER
+              "@2,2021-05-30 11:00,,,,又一次,,,\r\n"
+              "@6,2021-06-02 08:15,,,,另一件诉求,,,\r\n"
+              "@99,2021-06-02 08:16,,,,新的,,,\r\n", path);
+    long stored_by = sql_long("SELECT import_id FROM complaints WHERE ticket_no = '%s6'", fx.prefix);
+    assert_int_equal(intake_import(&fx.opt, path, NULL, &res, err, sizeof err), 0);
+    assert_int_equal(res.rows_total, 3);
+    assert_int_equal(res.inserted, 1);
+    assert_int_equal(res.duplicates, 1);
+    assert_int_equal(res.rejected, 1);
+    assert_int_equal(res.clashed, 1);
+    assert_int_equal(sql_long("SELECT count(*) FROM imports WHERE id = %lld AND duplicates = 1 AND rejected = 1",
+                              (long long)res.import_id), 1);
+    char *rej = slurp(res.rejects_path);
+    snprintf(want, sizeof want, "3,3,工单编号,工单编号 %s6 已由第 %ld 号导入存为另一件诉求（来电时间 2021-05-30 "
+             "14:00:00，与这一行的 2021-06-02 08:15:00 不同）：不是同一件诉求时，请在原系统核对工单编号，改正后再导入"
+             "这一行,%s6", fx.prefix, stored_by, fx.prefix);
+    if (!strstr(rej, want))
+        fail_msg("rejects file:\n%s\nlacks\n%s", rej, want);
+    assert_null(strstr(rej, "\n2,2,"));
+    assert_int_equal(sql_long("SELECT count(*) FROM complaints WHERE ticket_no = '%s6' AND content = '垃圾未清运'",
+                              fx.prefix), 1);
     assert_true(stream_matches_db());
 }
 
@@ -640,6 +678,7 @@ int main(void)
         cmocka_unit_test(test_good_rows_kept_bad_rows_rejected),
         cmocka_unit_test(test_reimport_changes_nothing),
         cmocka_unit_test(test_duplicates_across_imports_and_batches),
+        cmocka_unit_test(test_other_complaint_with_a_stored_number),
         cmocka_unit_test(test_stopped_import_finishes_on_rerun),
         cmocka_unit_test(test_stopped_import_keeps_stored_part),
         cmocka_unit_test(test_missing_column_and_unreadable_file),

@@ -282,8 +282,9 @@ check "… a call of the city's own zone said as before, its zone kept too" \
 
 # A ticket twice in the file is not one "already stored": the summary tells
 # the two apart and names the file that lists the repeats, though no row
-# was rejected.
-printf 'Unique Key,Created Date,Complaint Type,Descriptor,Location Type\nZ2,05/01/2022 12:00:03 AM,Noise,Loud,Street\nR1,05/01/2022 12:00:04 AM,Noise,Loud,Street\nR1,05/01/2022 12:00:05 AM,Noise,Party,Street\n' >"$dir/repeat.csv"
+# was rejected. (Z2 is the complaint stored above, at its call time: the
+# same ticket at another time would be another complaint, refused.)
+printf 'Unique Key,Created Date,Complaint Type,Descriptor,Location Type\nZ2,03/13/2022 03:00:00 AM,Noise,Loud,Street\nR1,05/01/2022 12:00:04 AM,Noise,Loud,Street\nR1,05/01/2022 12:00:05 AM,Noise,Party,Street\n' >"$dir/repeat.csv"
 jiesu import "$dir/repeat.csv" >"$dir/repeat.out" 2>&1
 check "rows repeating a ticket of the file are told apart from tickets stored before, with the file that lists them" grep -q \
     "repeat.csv：共 3 行，新存 1 件，重复 2 行（工单号已入库 1 行，文件里同一工单号又出现 1 行，只存了第一行），拒收 0 行（重复明细：$dir/repeat.拒收明细.csv）" "$dir/repeat.out"

@@ -86,7 +86,7 @@ int import_client_has_rejects(const Jiesu__ImportReply *r)
 void import_client_counts(FILE *f, const Jiesu__ImportReply *r)
 {
     if (r->dry_run) {
-        fprintf(f, "试导入，什么也没有存：共 %lld 行，可存 %lld 行（没有核对工单号是否已入库），拒收 %lld 行",
+        fprintf(f, "试导入，什么也没有存：共 %lld 行，格式无误 %lld 行（工单号是否已入库、在文件里是否重复，正式导入时才核对），拒收 %lld 行",
                 (long long)r->rows_total, (long long)(r->rows_total - r->rejected), (long long)r->rejected);
         return;
     }

@@ -148,7 +148,7 @@ else
     before=$(sql "SELECT count(*) FROM imports")
     jiesu import --dry-run "$nyc" >"$dir/dry.out" 2>&1
     check "a dry run succeeds" test $? -eq 0
-    check "the dry run names the profile it picked" grep -q "nyc311_2022-05.csv：试导入，什么也没有存：共 924 行，可存 924 行.*导入模板 nyc311（按表头选定）" "$dir/dry.out"
+    check "the dry run names the profile it picked" grep -q "nyc311_2022-05.csv：试导入，什么也没有存：共 924 行，格式无误 924 行（工单号是否已入库、在文件里是否重复，正式导入时才核对）.*导入模板 nyc311（按表头选定）" "$dir/dry.out"
     check "the dry run shows the mapping, each field by its name with its key" grep -q "^诉求内容（content）  *Complaint Type + Descriptor + Location Type$" "$dir/dry.out"
     check "the dry run shows the first row as stored, its time in UTC" \
         grep -q "^来电时间  *2022-05-01 00:00:03 (America/New_York) = 2022-05-01 04:00:03 UTC$" "$dir/dry.out"

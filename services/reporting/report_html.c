@@ -24,7 +24,12 @@ static const char CSS[] =
     ".note{color:#666;font-size:12px}svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}"
     ".wide{overflow-x:auto;max-width:100%}.wide th,.wide td{white-space:nowrap}"   /* scrolls, never squeezed */
     ".warning{background:#c0392b;color:#fff;padding:10px 14px;font-size:15px;font-weight:bold}"
-    "@media print{body{margin:0}h2{page-break-after:avoid}table,svg{page-break-inside:avoid}}";
+    /* On paper nothing scrolls: a table that scrolled on the screen lost its
+     * right-hand columns there (超期数, 重复率), so its type is smaller, its
+     * headings wrap, and so do the orders' places and callers. */
+    "@media print{body{margin:0}h2{page-break-after:avoid}table,svg{page-break-inside:avoid}"
+    ".wide{overflow:visible}.wide table{font-size:11px}.wide th,.wide td{padding:2px 4px}"
+    ".wide th,table.orders td.t{white-space:normal}}";
 
 /* The page up to its <h1>; bar (HTML, or NULL) first in the body. */
 static void page_start(FILE *f, const char *title, const char *bar)
@@ -185,7 +190,7 @@ static void rate_rank_table(FILE *f, const report_bulletin *b, const char *kind)
 
 static void orders_table(FILE *f, const report_bulletin *b)
 {
-    fputs("<table class=\"orders\"><tr><th class=\"t\">工单号</th><th class=\"t\">类别</th><th class=\"t\">地点</th>"
+    fputs("<div class=\"wide\"><table class=\"orders\"><tr><th class=\"t\">工单号</th><th class=\"t\">类别</th><th class=\"t\">地点</th>"
           "<th class=\"t\">来电人</th><th class=\"t\">办结时限</th><th class=\"t\">状态</th><th>超时(工作小时)</th>"
           "<th class=\"t\">最高" NAMES_ALERT "</th><th>" NAMES_ALERT "数</th></tr>\n", f);
     for (size_t i = 0; i < b->n_orders; i++) {
@@ -209,7 +214,7 @@ static void orders_table(FILE *f, const report_bulletin *b)
     }
     if (b->n_orders == 0)
         fputs("<tr><td class=\"t\" colspan=\"9\">本周无超期或" NAMES_ALERT "工单</td></tr>\n", f);
-    fputs("</table>\n", f);
+    fputs("</table></div>\n", f);
 }
 
 /* The ranked rows as bars; the rest of the list (其他, the unplaced or

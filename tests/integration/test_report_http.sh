@@ -1,6 +1,7 @@
 # test_report_http.sh — the reports from the fixture fortnight
 # (tests/fixtures/report_week.sql) through the real tools: `jiesu bulletin`
-# writing CSV, XLSX and HTML (figures, masking, formula neutralising),
+# writing CSV, XLSX and HTML (figures, masking, formula neutralising; the page
+# on a phone and on A4 in Chromium, tests/browser/bulletin.test.mjs),
 # `jiesu daily`, the reporting service's HTTP JSON and Open311 endpoints, the
 # dashboard rendered in headless Chromium (screenshot and DOM), and a kill -9
 # of the service changing nothing. Sourced by tests/run.sh (tests/harness.sh).
@@ -93,6 +94,9 @@ check "the HTML bulletin has the ranking and inline SVG charts" \
 check_eq "the HTML loads nothing from outside" 0 "$(grep -c 'src=\|href=' "$html")"
 check "… and is titled 接诉即办工作周通报 2026年第47周, no ISO week code in it" \
     sh -c "grep -q '<title>接诉即办工作周通报 2026年第47周</title>' '$html' && ! grep -q '[0-9]-W[0-9]' '$html'"
+if browser_ready "the bulletin's page on a phone and on paper"; then
+    WEB_BASE=$base WEB_DIR=$HARNESS_DIR browser_run bulletin.test.mjs BULLETIN="$html"
+fi
 jiesu bulletin --week 2026-W60 --out "$out" >/dev/null 2>"$HARNESS_DIR/bulletin-bad.err"
 check_eq "a week that does not exist is a usage error" 2 "$?"
 check "... saying which" grep -q "2026 年没有第 60 周" "$HARNESS_DIR/bulletin-bad.err"

@@ -97,9 +97,21 @@ static int write_csvs(const report_bulletin *b, const char *dir, int *written, c
     return 0;
 }
 
+/* The workbook's formats: the header, the title, and a cell's by its row's
+ * flag (none, red, yellow) and its number's decimals (0, 1, 2). */
 typedef struct {
-    lxw_format *head, *red, *yellow, *plain;
+    lxw_format *head, *title, *cell[3][3];
 } xlsx_formats;
+
+#define XLSX_TITLE_ROW 0
+#define XLSX_HEAD_ROW 1
+#define XLSX_MAX_WIDTH 40   /* no column wider: a longer place shows its start, the cell holds it whole */
+
+static lxw_format *cell_format(const xlsx_formats *fm, char flag, const report_cell *cell)
+{
+    int decimals = cell->is_num && cell->decimals > 0 && cell->decimals < 3 ? cell->decimals : 0;
+    return fm->cell[flag == 'R' ? 1 : flag == 'Y' ? 2 : 0][decimals];
+}
 
 static void xlsx_cell(lxw_worksheet *ws, size_t r, size_t c, const report_cell *cell, lxw_format *fmt)
 {
@@ -111,31 +123,91 @@ static void xlsx_cell(lxw_worksheet *ws, size_t r, size_t c, const report_cell *
         worksheet_write_number(ws, (lxw_row_t)r, (lxw_col_t)c, cell->num, fmt);
 }
 
+/* How wide a cell reads, in Excel's character widths: a character of three
+ * or four bytes in UTF-8 (Chinese) is two; a number as the format shows it. */
+static double cell_width(const report_cell *cell)
+{
+    if (cell->is_num)
+        return isnan(cell->num) ? 0 : snprintf(NULL, 0, "%.*f", cell->decimals, cell->num);
+    double w = 0;
+    for (const unsigned char *p = (const unsigned char *)cell->text; *p; p++)
+        w += *p < 0x80 ? 1 : *p >= 0xE0 ? 2 : (*p & 0xC0) == 0xC0 ? 1 : 0;
+    return w;
+}
+
+static void widen(double *width, const report_cell *cell)
+{
+    double w = cell_width(cell) + 2;
+    if (w > *width)
+        *width = w > XLSX_MAX_WIDTH ? XLSX_MAX_WIDTH : w;
+}
+
+/* The week the workbook is of, above its tables: the file is passed on and
+ * opened apart from its name. */
+static void xlsx_title(lxw_worksheet *ws, const xlsx_formats *fm, const report_bulletin *b)
+{
+    char week[32], title[256];
+    const report_period *p = &b->cur->period;
+    int n = snprintf(title, sizeof title, "接诉即办工作周通报 %s（统计周期 %s 至 %s",
+                     report_period_name(p, week, sizeof week), p->from, p->last);
+    if (b->days_begun < 7 && n > 0 && (size_t)n < sizeof title)
+        n += snprintf(title + n, sizeof title - (size_t)n, "，本周至今：只含已过的 %d 天", b->days_begun);
+    if (n > 0 && (size_t)n < sizeof title)
+        snprintf(title + n, sizeof title - (size_t)n, "；生成时间 %s）", b->generated_at);
+    worksheet_write_string(ws, XLSX_TITLE_ROW, 0, title, fm->title);
+}
+
+/* The sheet as the CSV has it, but for the column of unit codes, which is
+ * for programs: a person reads the unit's name. */
 static void xlsx_sheet(lxw_workbook *wb, const xlsx_formats *fm, const report_bulletin *b, const report_sheet *sh)
 {
     report_cell cells[REPORT_SHEET_MAX_COLS];
+    double width[REPORT_SHEET_MAX_COLS] = {0};
     lxw_worksheet *ws = workbook_add_worksheet(wb, sh->title);
     size_t n = sh->ncols();
-    for (size_t c = 0; c < n; c++) {
+    xlsx_title(ws, fm, b);
+    for (size_t c = 0, x = 0; c < n; c++) {
         sh->header(c, &cells[c]);
-        xlsx_cell(ws, 0, c, &cells[c], fm->head);
+        if ((int)c != sh->codes) {
+            widen(&width[x], &cells[c]);
+            xlsx_cell(ws, XLSX_HEAD_ROW, x++, &cells[c], fm->head);
+        }
     }
-    worksheet_set_column(ws, 0, (lxw_col_t)(n - 1), 12, NULL);
-    worksheet_freeze_panes(ws, 1, 0);
+    worksheet_freeze_panes(ws, XLSX_HEAD_ROW + 1, 0);
     for (size_t r = 0; r < sh->nrows(b); r++) {
         char flag = sh->row(b, r, cells);
-        lxw_format *fmt = flag == 'R' ? fm->red : flag == 'Y' ? fm->yellow : fm->plain;
-        for (size_t c = 0; c < n; c++)
-            xlsx_cell(ws, r + 1, c, &cells[c], fmt);
+        for (size_t c = 0, x = 0; c < n; c++) {
+            if ((int)c == sh->codes)
+                continue;
+            widen(&width[x], &cells[c]);
+            xlsx_cell(ws, XLSX_HEAD_ROW + 1 + r, x++, &cells[c], cell_format(fm, flag, &cells[c]));
+        }
     }
+    for (size_t x = 0; x + (sh->codes >= 0) < n; x++)
+        worksheet_set_column(ws, (lxw_col_t)x, (lxw_col_t)x, width[x], NULL);
 }
 
-static lxw_format *bg_format(lxw_workbook *wb, int color)
+static lxw_format *cell_of(lxw_workbook *wb, int color, int decimals)
 {
+    static const char *const NUM[] = {"0", "0.0", "0.00"};
     lxw_format *f = workbook_add_format(wb);
     if (color >= 0)
         format_set_bg_color(f, (lxw_color_t)color);
+    format_set_num_format(f, NUM[decimals]);
     return f;
+}
+
+static void xlsx_formats_add(lxw_workbook *wb, xlsx_formats *fm)
+{
+    static const int BG[3] = {-1, FLAG_RED_BG, FLAG_YELLOW_BG};
+    fm->head = workbook_add_format(wb);
+    format_set_bold(fm->head);
+    format_set_text_wrap(fm->head);
+    fm->title = workbook_add_format(wb);
+    format_set_bold(fm->title);
+    for (int flag = 0; flag < 3; flag++)
+        for (int d = 0; d < 3; d++)
+            fm->cell[flag][d] = cell_of(wb, BG[flag], d);
 }
 
 static int write_xlsx(const report_bulletin *b, const char *dir, int *written, char *err, size_t errlen)
@@ -148,8 +220,8 @@ static int write_xlsx(const report_bulletin *b, const char *dir, int *written, c
         snprintf(err, errlen, "%s: cannot create the workbook", tmp);
         return -1;
     }
-    xlsx_formats fm = {bg_format(wb, -1), bg_format(wb, FLAG_RED_BG), bg_format(wb, FLAG_YELLOW_BG), NULL};
-    format_set_bold(fm.head);
+    xlsx_formats fm;
+    xlsx_formats_add(wb, &fm);
     for (size_t i = 0; i < REPORT_NSHEETS; i++)
         xlsx_sheet(wb, &fm, b, &REPORT_SHEETS[i]);
     lxw_error rc = workbook_close(wb);

@@ -14,10 +14,11 @@ static void text(report_cell *c, const char *s)
     text_defuse_formula(c->text, sizeof c->text, s ? s : "");
 }
 
-static void num(report_cell *c, double v)
+static void num(report_cell *c, double v, int decimals)
 {
     c->is_num = 1;
     c->num = v;
+    c->decimals = decimals;
     c->text[0] = '\0';
 }
 
@@ -31,6 +32,7 @@ static double rounded(double v, double scale)
 static const char *const RANK_HEAD[] = {"类别", "排名", "标记", "单位编码", "单位", "综合得分", "上周得分",
                                         REPORT_CHANGE_POINTS, "上周排名", "超期数"};
 #define RANK_FIXED (sizeof RANK_HEAD / sizeof RANK_HEAD[0])
+enum { RANK_CODE = 3 };     /* 单位编码 */
 
 static size_t rank_ncols(void)
 {
@@ -60,7 +62,7 @@ static void rank_cell(report_cell *c, const report_unit *u)
     if (u && u->unranked)
         text(c, u->unranked);
     else
-        num(c, u && u->rank ? u->rank : NAN);
+        num(c, u && u->rank ? u->rank : NAN, 0);
 }
 
 static char rank_row(const report_bulletin *b, size_t i, report_cell *c)
@@ -71,19 +73,19 @@ static char rank_row(const report_bulletin *b, size_t i, report_cell *c)
     text(&c[0], strcmp(u->kind, "dept") == 0 ? "部门" : "街道");
     rank_cell(&c[1], u);
     text(&c[2], names_flag(u->flag));
-    text(&c[3], u->code);
+    text(&c[RANK_CODE], u->code);
     text(&c[4], u->name);
-    num(&c[5], rounded(u->composite, 100));
-    num(&c[6], rounded(prev, 100));
-    num(&c[7], report_bulletin_change(b, u));
+    num(&c[5], rounded(u->composite, 100), 2);
+    num(&c[6], rounded(prev, 100), 2);
+    num(&c[7], report_bulletin_change(b, u), 2);
     rank_cell(&c[8], p);
-    num(&c[9], (double)u->overdue);
+    num(&c[9], (double)u->overdue, 0);
     for (int r = 0; r < RATE_COUNT; r++) {
-        num(&c[RANK_FIXED + 2 * r], report_rate_pct(u->rate[r]));
+        num(&c[RANK_FIXED + 2 * r], report_rate_pct(u->rate[r]), 1);
         if (u->thin[r])
             text(&c[RANK_FIXED + 2 * r + 1], REPORT_THIN);
         else
-            num(&c[RANK_FIXED + 2 * r + 1], u->rate_rank[r] ? u->rate_rank[r] : NAN);
+            num(&c[RANK_FIXED + 2 * r + 1], u->rate_rank[r] ? u->rate_rank[r] : NAN, 0);
     }
     return u->flag;
 }
@@ -118,9 +120,9 @@ static char order_row(const report_bulletin *b, size_t i, report_cell *c)
     text(&c[4], o->caller);
     text(&c[5], o->due_at);
     text(&c[6], report_state_label(o->state));
-    num(&c[7], o->hours_late > 0 ? o->hours_late : NAN);
+    num(&c[7], o->hours_late > 0 ? o->hours_late : NAN, 1);
     text(&c[8], names_rung(o->rung));
-    num(&c[9], (double)o->alerts);
+    num(&c[9], (double)o->alerts, 0);
     return strcmp(o->state, "overdue") == 0 ? 'R' : 0;
 }
 
@@ -149,15 +151,15 @@ static char hot_row(const report_bulletin *b, size_t i, report_cell *c)
     const report_hotspot *h = is_cat ? &b->categories[i] : &b->places[i - b->n_categories];
     text(&c[0], is_cat ? "类别" : "地点");
     text(&c[1], h->name);
-    num(&c[2], (double)h->count);
-    num(&c[3], (double)h->prev);
-    num(&c[4], (double)(h->count - h->prev));
+    num(&c[2], (double)h->count, 0);
+    num(&c[3], (double)h->prev, 0);
+    num(&c[4], (double)(h->count - h->prev), 0);
     return 0;
 }
 
 const report_sheet REPORT_SHEETS[] = {
-    {"ranking", "排名", rank_ncols, rank_header, rank_nrows, rank_row},
-    {"orders", "超期及" NAMES_ALERT "工单", order_ncols, order_header, order_nrows, order_row},
-    {"hotspots", "热点", hot_ncols, hot_header, hot_nrows, hot_row},
+    {"ranking", "排名", RANK_CODE, rank_ncols, rank_header, rank_nrows, rank_row},
+    {"orders", "超期及" NAMES_ALERT "工单", -1, order_ncols, order_header, order_nrows, order_row},
+    {"hotspots", "热点", -1, hot_ncols, hot_header, hot_nrows, hot_row},
 };
 const size_t REPORT_NSHEETS = sizeof REPORT_SHEETS / sizeof REPORT_SHEETS[0];

@@ -18,12 +18,15 @@
 typedef struct {
     int    is_num;      /* 1: num (NAN = empty cell); 0: text */
     double num;
+    int    decimals;    /* of num, as the page prints it: a workbook shows 96.70, not 96.7 */
     char   text[192];
 } report_cell;
 
 typedef struct {
     const char *name;                       /* file suffix / sheet name: "ranking", "orders", "hotspots" */
     const char *title;                      /* 排名, 超期及告警工单, 热点 */
+    int codes;                              /* the column of unit codes, for programs (the CSV)
+                                             * and not for people (the workbook); -1: none */
     size_t (*ncols)(void);
     void (*header)(size_t col, report_cell *cell);
     size_t (*nrows)(const report_bulletin *b);

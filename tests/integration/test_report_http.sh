@@ -88,6 +88,24 @@ check "the XLSX holds the formula-like text as a string" python3 -c '
 import sys, zipfile
 s = zipfile.ZipFile(sys.argv[1]).read("xl/sharedStrings.xml").decode()
 sys.exit(0 if "&apos;=HYPERLINK" in s or "'"'"'=HYPERLINK" in s else 1)' "$out/bulletin-2026-W47.xlsx"
+# The workbook as a person opens it: the week above the tables, a header row,
+# the unit by name (the CSV keeps 单位编码 for programs joining on it), columns
+# as wide as what they hold, figures as numbers shown as the page shows them.
+python3 "$REPO/tests/tools/xlsx_sheet.py" "$out/bulletin-2026-W47.xlsx" 1 >"$HARNESS_DIR/ranking-sheet.json"
+xlsx() { jq -r "$1" "$HARNESS_DIR/ranking-sheet.json"; }
+check "the XLSX names its week above the tables: 接诉即办工作周通报 2026年第47周（统计周期 2026-11-16 至 2026-11-22 …）" \
+    sh -c "jq -r '.cells[\"A1\"].text' '$HARNESS_DIR/ranking-sheet.json' | grep -q '^接诉即办工作周通报 2026年第47周（统计周期 2026-11-16 至 2026-11-22'"
+check_eq "… then a header row, frozen, naming each unit, not its code" "2 类别 排名 标记 单位 综合得分" \
+    "$(xlsx '[.frozen, (["A2", "B2", "C2", "D2", "E2"][] as $c | .cells[$c].text)] | join(" ")')"
+check_eq "… no unit's code in any cell of it (单位编码, 880100003)" 0 \
+    "$(xlsx '[.cells[] | .text // empty | select(. == "单位编码" or . == "880100003")] | length')"
+check "… its columns as wide as what they hold: 样例区市场监管局, 环比（百分点） (every column was 12)" \
+    jq -e '.widths.D >= 18 and .widths.G >= 16' "$HARNESS_DIR/ranking-sheet.json"
+check_eq "… 南街道's composite a number shown as the page shows it, 86.67 to two places; a rate to one" "86.67 0.00 0.0" \
+    "$(xlsx '[.cells | to_entries[] | select(.key | test("^D[0-9]+$")) | select(.value.text == "南街道") | .key[1:]][0] as $r
+             | "\(.cells["E" + $r].number) \(.cells["E" + $r].format) \(.cells["J" + $r].format)"')"
+check "… while the CSV, read by programs, keeps each unit's code beside its name" \
+    sh -c "head -1 '$rank_csv' | grep -q '\"单位编码\",\"单位\"' && grep -q '\"880100003\",\"南街道\"' '$rank_csv'"
 html=$out/bulletin-2026-W47.html
 check "the HTML bulletin has the ranking and inline SVG charts" \
     sh -c "grep -q 'class=\"ranking\"' '$html' && test \$(grep -c '<svg' '$html') -ge 3"

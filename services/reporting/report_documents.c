@@ -259,10 +259,13 @@ static int run_bulletin(doc_call *c)
     if (!b)
         return -1;
     web_scope_bulletin(&c->sc, b);
-    char cur[32], prev[32];     /* 2026年第47周: the title is read, the ISO code is typed (file names) */
+    /* 2026年第47周: the title is read, the ISO code is typed (file names); the
+     * orders listed by the page's heading, 超期及告警工单: an order with only a
+     * 催办 is one (超期或被督办 left it out in words) */
+    char cur[32], prev[32];
     c->reply->title = malloc(200);
     if (c->reply->title)
-        snprintf(c->reply->title, 200, "周通报 %s（%s 至 %s%s），与 %s 比较；超期或被督办的工单 %zu 件",
+        snprintf(c->reply->title, 200, "周通报 %s（%s 至 %s%s），与 %s 比较；超期及" NAMES_ALERT "工单 %zu 件",
                  report_period_name(&b->cur->period, cur, sizeof cur), b->cur->period.from, b->cur->period.last,
                  so_far(b, days, sizeof days), report_period_name(&b->prev->period, prev, sizeof prev),
                  report_bulletin_orders_listed(b));

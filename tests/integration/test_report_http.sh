@@ -74,6 +74,8 @@ check_eq "with report.min_cases = 10 no street has enough cases: 样本不足, n
         "$HARNESS_DIR/bulletin-min10.json")"
 orders_csv=$out/bulletin-2026-W47-orders.csv
 check_eq "three overdue or escalated orders listed (E0, W2, W4)" 3 "$(($(grep -c '' "$orders_csv") - 1))"
+check "… which the title counts by the list's name, 超期及告警工单 3 件: E0, listed for a 催办 alone, was never 被督办" \
+    sh -c "grep -q '\"FX-E0\",.*\"催办\",1' '$orders_csv' && head -1 '$HARNESS_DIR/bulletin.out' | grep -q '；超期及告警工单 3 件\$'"
 check "callers are masked in the orders list" grep -q '张\*\* 138\*\*\*\*5678' "$orders_csv"
 check "categories by their names, not codes (噪声扰民, not noise)" \
     sh -c "grep -q '\"噪声扰民\"' '$out/bulletin-2026-W47-hotspots.csv' && ! grep -q '\"noise\"' '$out'/*.csv"
@@ -357,6 +359,6 @@ jiesu -k "$HARNESS_DIR/users/disp.key" bulletin --week 2026-W47 --out "$HARNESS_
 check_eq "S2 is listed under 南街道 (its late deadline, the alert without a unit) and 西街道 (its alert), not 城管局 (告警数)" \
     "南街道:1 西街道:1" \
     "$(awk -F, '$2 == "\"FX-S2\"" { gsub(/"/, "", $1); sub(/\r$/, "", $10); print $1 ":" $10 }' "$HARNESS_DIR/cohandled/bulletin-2026-W47-orders.csv" | LC_ALL=C sort | xargs)"
-check "… and the bulletin counts the four orders listed once each (超期或被督办的工单 4 件), not its five rows" \
-    grep -q "超期或被督办的工单 4 件" "$HARNESS_DIR/cohandled.out"
+check "… and the bulletin counts the four orders listed once each (超期及告警工单 4 件), not its five rows" \
+    grep -q "超期及告警工单 4 件" "$HARNESS_DIR/cohandled.out"
 harness_services_stop

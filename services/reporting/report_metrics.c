@@ -312,9 +312,11 @@ report_table *report_metrics_run(PGconn *pg, const char *districts, const char *
     return t;
 }
 
+/* rate as a percentage to 0.1, half up as to_hundredths() rounds: 201/400
+ * (50.25%, whose thousandths are 502.49999999999994 as doubles) is 50.3. */
 double report_rate_pct(double rate)
 {
-    return isnan(rate) ? NAN : round(rate * 1000) / 10;
+    return isnan(rate) ? NAN : floor(rate * 1000 + 0.5 + 1e-6) / 10;
 }
 
 const report_unit *report_table_find(const report_table *t, const char *code)

@@ -297,6 +297,24 @@ static void test_rates_equal_as_published_share_a_rank(void **state)
     assert_int_equal(in(&t, "C")->rate_rank[RATE_SATISFACTION], 3);
 }
 
+/* A rate half-way between two tenths is published half up, whatever its
+ * double: 201/400 (50.25%) read 50.2 where 503/1000 read 50.3 beside it,
+ * and ranked below it; 203/400 (50.75%) read 50.7. */
+static void test_rates_rounded_half_up(void **state)
+{
+    (void)state;
+    report_settings s = default_weights();
+    report_unit units[] = {made("A", 1, 1, 1, 1, 201, 400, 1, 1), made("B", 1, 1, 1, 1, 503, 1000, 1, 1),
+                           made("C", 1, 1, 1, 1, 203, 400, 1, 1)};
+    report_table t = {.units = units, .n = 3};
+    report_metrics_compute(&t, &s);
+    assert_true(report_rate_pct(in(&t, "A")->rate[RATE_SATISFACTION]) == 50.3);
+    assert_true(report_rate_pct(in(&t, "C")->rate[RATE_SATISFACTION]) == 50.8);
+    assert_int_equal(in(&t, "A")->rate_rank[RATE_SATISFACTION], 2);
+    assert_int_equal(in(&t, "B")->rate_rank[RATE_SATISFACTION], 2);
+    assert_true(report_rate_pct(0.8125) == 81.3 && report_rate_pct(2.0 / 3) == 66.7 && report_rate_pct(0) == 0);
+}
+
 static void check_flags(const report_table *t, const char *want)
 {
     for (size_t i = 0; i < t->n; i++) {
@@ -640,6 +658,7 @@ int main(void)
         cmocka_unit_test(test_weights_from_config),
         cmocka_unit_test(test_equal_composites_share_a_rank),
         cmocka_unit_test(test_rates_equal_as_published_share_a_rank),
+        cmocka_unit_test(test_rates_rounded_half_up),
         cmocka_unit_test(test_flags_when_ranks_tie),
         cmocka_unit_test(test_too_few_cases),
         cmocka_unit_test(test_unranked_says_why),

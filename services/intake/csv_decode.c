@@ -1,10 +1,10 @@
 /* csv_decode.c — raw input to UTF-8 chunks for the CSV parser (see csv_decode.h).
  *
  * Unconsumed raw bytes are raw[rstart, rlen). While the input is UTF-8 (or
- * still only ASCII) chunks point straight into raw; once it is GB18030 they
- * point into dec, filled by iconv. Detection is lazy: ASCII is the same in
- * both encodings, so the choice is made at the first non-ASCII byte, on up to
- * SNIFF_BYTES of input from there.
+ * still only ASCII) chunks point straight into raw; once it is GB18030, or
+ * UTF-16 from its first bytes, they point into dec, filled by iconv.
+ * Detection is lazy: ASCII is the same in UTF-8 and GB18030, so the choice is
+ * made at the first non-ASCII byte, on up to SNIFF_BYTES of input from there.
  */
 #include "csv_decode.h"
 
@@ -23,7 +23,7 @@
 #define BAD_BYTE       0xFF     /* never valid in UTF-8: marks undecodable input */
 #define UTF8_RUN_MIXED 4        /* three-byte UTF-8 characters in a row: UTF-8 text in a GB18030 file */
 
-typedef enum { M_START, M_PENDING, M_UTF8, M_GB18030 } decode_mode;
+typedef enum { M_START, M_PENDING, M_UTF8, M_ICONV } decode_mode;
 
 struct csv_decoder {
     int            fd;
@@ -158,6 +158,25 @@ static int looks_utf8(const unsigned char *s, size_t len)
     return bad * UTF8_TOLERANCE <= good || good3 >= CJK_PER_BAD * bad;
 }
 
+/* Converts the rest of the input from enc (iconv's name from) into dec. 0 or -1. */
+static int start_iconv(csv_decoder *self, csv_encoding enc, const char *from)
+{
+    self->cd = iconv_open("UTF-8", from);
+    if (self->cd == (iconv_t)-1) {
+        set_error(self, "文件不是 UTF-8 文本，工单受理服务又无法按 %s 转换（%s）：请在 Excel 里另存为“CSV UTF-8（逗号分隔）”"
+                  "后再导入，并告知系统管理员", csv_encoding_title(enc), text_os_error(errno));
+        return -1;
+    }
+    self->dec = malloc(self->dcap);
+    if (!self->dec) {
+        set_error(self, "%s", CSV_NO_MEMORY);
+        return -1;
+    }
+    self->enc = enc;
+    self->mode = M_ICONV;
+    return 0;
+}
+
 static int start_decoding(csv_decoder *self)
 {
     if (fill_to(self, 3) < 0)
@@ -171,9 +190,9 @@ static int start_decoding(csv_decoder *self)
         return 0;
     }
     if (avail >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
-        set_error(self, "文件是 UTF-16 文本（Excel 另存为“Unicode 文本”就是这样）：请另存为 CSV（UTF-8 或 GBK）"
-                        "或 Excel 工作簿（.xlsx）后再导入");
-        return -1;
+        int le = s[0] == 0xFF;
+        self->rstart += 2;
+        return start_iconv(self, le ? CSV_ENC_UTF16LE : CSV_ENC_UTF16BE, le ? "UTF-16LE" : "UTF-16BE");
     }
     self->mode = M_PENDING;
     return 0;
@@ -190,20 +209,7 @@ static int choose_encoding(csv_decoder *self)
         self->mode = M_UTF8;
         return 0;
     }
-    self->cd = iconv_open("UTF-8", "GB18030");
-    if (self->cd == (iconv_t)-1) {
-        set_error(self, "文件不是 UTF-8 文本，工单受理服务又无法按 GB18030（GBK）转换（%s）：请在 Excel 里另存为“CSV UTF-8（逗号分隔）”"
-                  "后再导入，并告知系统管理员", text_os_error(errno));
-        return -1;
-    }
-    self->dec = malloc(self->dcap);
-    if (!self->dec) {
-        set_error(self, "%s", CSV_NO_MEMORY);
-        return -1;
-    }
-    self->enc = CSV_ENC_GB18030;
-    self->mode = M_GB18030;
-    return 0;
+    return start_iconv(self, CSV_ENC_GB18030, "GB18030");
 }
 
 static int is_cont(unsigned char c) { return c >= 0x80 && c <= 0xBF; }
@@ -242,14 +248,17 @@ static void mixed_scan(csv_decoder *self)
         self->lines = lines_at_run;
 }
 
-/* Converts raw input into dec, up to UTF-8 text found in it (mixed_scan),
- * where it stops with the error. Undecodable bytes become BAD_BYTE. 0 or -1. */
+/* Converts raw input into dec, up to UTF-8 text found in a GB18030 file
+ * (mixed_scan), where it stops with the error. Undecodable input becomes
+ * BAD_BYTE: a byte of GB18030, a code unit of UTF-16 (half a surrogate pair:
+ * skipping one byte would read every unit after it askew). 0 or -1. */
 static int convert(csv_decoder *self)
 {
     self->dstart = self->dlen = 0;
     if (self->rstart == self->rlen)
         return fill_raw(self) < 0 ? -1 : 0;
-    mixed_scan(self);
+    if (self->enc == CSV_ENC_GB18030)
+        mixed_scan(self);
     uint64_t base = self->nread - self->rlen;
     size_t limit = self->mixed_at ? (size_t)(self->mixed_at - base) : self->rlen;
     if (self->mixed_at && self->rstart >= limit) {
@@ -267,13 +276,14 @@ static int convert(csv_decoder *self)
     if (rc != (size_t)-1 || why == E2BIG || outleft == 0)
         return 0;
     if (why == EILSEQ) {
+        size_t unit = self->enc == CSV_ENC_GB18030 ? 1 : 2;
         self->dec[self->dlen++] = BAD_BYTE;
-        self->rstart++;
+        self->rstart += unit < self->rlen - self->rstart ? unit : self->rlen - self->rstart;
         return 0;
     }
     if (why != EINVAL) {
-        set_error(self, "按 GB18030（GBK）转换文件时出错（%s）：请在 Excel 里另存为“CSV UTF-8（逗号分隔）”后再导入",
-                  text_os_error(why));
+        set_error(self, "按 %s 转换文件时出错（%s）：请在 Excel 里另存为“CSV UTF-8（逗号分隔）”后再导入",
+                  csv_encoding_title(self->enc), text_os_error(why));
         return -1;
     }
     if (limit < self->rlen) {
@@ -281,7 +291,7 @@ static int convert(csv_decoder *self)
         self->rstart = limit;
         return 0;
     }
-    if (self->eof) {                 /* a character cut off by the end of input */
+    if (self->eof) {                 /* a character cut off by the end of input (an odd byte of UTF-16) */
         self->dec[self->dlen++] = BAD_BYTE;
         self->rstart = self->rlen;
         return 0;
@@ -298,7 +308,7 @@ int csv_decoder_next(csv_decoder *self, const unsigned char **p, size_t *n)
                 return -1;
             continue;
         }
-        if (self->mode == M_GB18030) {
+        if (self->mode == M_ICONV) {
             if (self->dstart < self->dlen) {
                 *p = self->dec + self->dstart;
                 *n = self->dlen - self->dstart;
@@ -339,7 +349,7 @@ int csv_decoder_next(csv_decoder *self, const unsigned char **p, size_t *n)
 
 void csv_decoder_consume(csv_decoder *self, size_t n)
 {
-    if (self->mode == M_GB18030)
+    if (self->mode == M_ICONV)
         self->dstart += n;
     else
         self->rstart += n;
@@ -355,9 +365,28 @@ const char *csv_encoding_name(csv_encoding enc)
     switch (enc) {
     case CSV_ENC_UTF8_BOM: return "UTF-8 BOM";
     case CSV_ENC_GB18030:  return "GB18030";
+    case CSV_ENC_UTF16LE:  return "UTF-16（小端）";
+    case CSV_ENC_UTF16BE:  return "UTF-16（大端）";
     case CSV_ENC_UTF8:     break;
     }
     return "UTF-8";
+}
+
+const char *csv_encoding_title(csv_encoding enc)
+{
+    switch (enc) {
+    case CSV_ENC_UTF8_BOM: return "UTF-8";
+    case CSV_ENC_GB18030:  return "GB18030（GBK）";
+    case CSV_ENC_UTF16LE:
+    case CSV_ENC_UTF16BE:
+    case CSV_ENC_UTF8:     break;
+    }
+    return csv_encoding_name(enc);
+}
+
+int csv_encoding_marked(csv_encoding enc)
+{
+    return enc == CSV_ENC_UTF8_BOM || enc == CSV_ENC_UTF16LE || enc == CSV_ENC_UTF16BE;
 }
 
 uint64_t csv_decoder_bytes(const csv_decoder *self)

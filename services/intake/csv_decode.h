@@ -11,10 +11,14 @@
  *      Chinese Windows), converted with iconv as it streams, sequences split
  *      across reads included. Bytes GB18030 cannot decode come out as 0xFF,
  *      which is never valid UTF-8, so the record holding them is flagged.
- * UTF-16 (a FF FE / FE FF mark) is refused with a clear error.
+ * UTF-16 with its byte order mark (FF FE little-endian, what Excel saves as
+ * “Unicode 文本”; FE FF big-endian, as some systems export) is converted with
+ * iconv the same way, the mark stripped: half a surrogate pair, or an odd
+ * byte at the end of the input, comes out as 0xFF and flags its record.
+ * UTF-16 without a mark is not told (its NUL bytes flag the header).
  *
  * A chunk may end anywhere, even inside a character. Memory: one read buffer
- * plus the detection window, and a conversion buffer for GB18030.
+ * plus the detection window, and a conversion buffer for GB18030 and UTF-16.
  */
 #ifndef JIESU_CSV_DECODE_H
 #define JIESU_CSV_DECODE_H
@@ -29,12 +33,15 @@
 typedef enum {
     CSV_ENC_UTF8 = 0,   /* UTF-8 without a byte order mark (or plain ASCII) */
     CSV_ENC_UTF8_BOM,   /* UTF-8 with a byte order mark, stripped */
-    CSV_ENC_GB18030     /* not UTF-8: decoded from GB18030 / GBK */
+    CSV_ENC_GB18030,    /* not UTF-8: decoded from GB18030 / GBK */
+    CSV_ENC_UTF16LE,    /* UTF-16 little-endian, its byte order mark stripped */
+    CSV_ENC_UTF16BE     /* UTF-16 big-endian, the same */
 } csv_encoding;
 
 /* What the input is taken to be: detected as above, or told (an import
  * profile that knows its system writes GBK, say). A byte order mark still
- * wins: UTF-8 with one is read as UTF-8, UTF-16 refused. */
+ * wins: UTF-8 with one is read as UTF-8, UTF-16 with one as UTF-16 (FF FE
+ * and FE FF start no UTF-8 or GB18030 text: the mark cannot be mistaken). */
 typedef enum {
     CSV_DETECT = 0,
     CSV_FORCE_UTF8,
@@ -57,8 +64,16 @@ void csv_decoder_consume(csv_decoder *self, size_t n);
 /* The encoding detected so far (CSV_ENC_UTF8 while only ASCII was seen). */
 csv_encoding csv_decoder_encoding(const csv_decoder *self);
 
-/* "UTF-8", "UTF-8 BOM" or "GB18030". */
+/* "UTF-8", "UTF-8 BOM", "GB18030", "UTF-16（小端）" or "UTF-16（大端）": the
+ * import's encoding as recorded and shown in its summary. */
 const char *csv_encoding_name(csv_encoding enc);
+
+/* The encoding as a sentence names it: "UTF-8" (with a mark or not),
+ * "GB18030（GBK）", "UTF-16（小端）" ... */
+const char *csv_encoding_title(csv_encoding enc);
+
+/* 1 for the encodings a byte order mark tells (UTF-8 BOM, UTF-16). */
+int csv_encoding_marked(csv_encoding enc);
 
 /* Raw bytes read so far. */
 uint64_t csv_decoder_bytes(const csv_decoder *self);

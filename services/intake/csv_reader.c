@@ -227,6 +227,7 @@ static void finish_record(csv_reader *self, csv_record *rec)
     if (self->cur.record_no == 1)
         self->header_fields = self->nfields;
     self->cur.nfields = self->nfields;
+    self->cur.encoding = csv_decoder_encoding(self->in);
     self->cur.fields = self->ptrs;
     self->cur.lens = self->lens;
     *rec = self->cur;
@@ -583,7 +584,7 @@ const char *csv_status_text(csv_status status)
     case CSV_ERR_RECORD_TOO_LONG:    return "一行太长";
     case CSV_ERR_TOO_MANY_FIELDS:    return "列太多";
     case CSV_ERR_UNTERMINATED_QUOTE: return "引号里的字段到文件末尾都没有闭合";
-    case CSV_ERR_ENCODING:           return "既不是有效的 UTF-8 也不是有效的 GB18030 文本";
+    case CSV_ERR_ENCODING:           return "不是有效的文本（UTF-8、GB18030 或 UTF-16）";
     case CSV_ERR_UNPAIRED_QUOTE:     return "引号没有配对";
     case CSV_ERR_CELL:               return "工作簿的单元格已损坏";
     case CSV_OK:                     break;

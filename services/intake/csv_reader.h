@@ -7,15 +7,15 @@
  * line it starts on, for messages.
  *
  * Encoding is detected while reading (csv_decode.h): a UTF-8 byte order mark
- * is stripped, UTF-8 is passed through, anything else is converted from
- * GB18030 / GBK; every field comes out as UTF-8.
+ * is stripped, UTF-8 is passed through, UTF-16 with its mark is converted
+ * from it, anything else from GB18030 / GBK; every field comes out as UTF-8.
  *
  * Bad records do not stop the reader: a field over the size limit, a record
  * over the byte limit, too many fields, or text that is not valid UTF-8
- * (bytes GB18030 cannot decode, NUL bytes, which are kept in the field so a
- * message can say where) set the record's status and the index of the field
- * concerned; the reader still consumes the record to its end and goes on with
- * the next one. So a record with status CSV_OK has every field valid UTF-8
+ * (bytes GB18030 cannot decode, half a surrogate pair or an odd last byte of
+ * UTF-16, NUL bytes, which are kept in the field so a message can say where)
+ * set the record's status and the index of the field concerned; the reader
+ * still consumes the record to its end and goes on with the next one. So a record with status CSV_OK has every field valid UTF-8
  * without NULs.
  *
  * Fields are separated by commas, or by tabs in a file whose header line
@@ -58,7 +58,7 @@ typedef enum {
     CSV_ERR_RECORD_TOO_LONG,    /* the record has more than max_record bytes */
     CSV_ERR_TOO_MANY_FIELDS,    /* more than max_fields fields */
     CSV_ERR_UNTERMINATED_QUOTE, /* a quoted field still open at the end of input */
-    CSV_ERR_ENCODING,           /* invalid UTF-8, undecodable GB18030 or a NUL byte */
+    CSV_ERR_ENCODING,           /* invalid UTF-8, undecodable GB18030 or UTF-16, or a NUL byte */
     CSV_ERR_UNPAIRED_QUOTE,     /* a quoted field over line breaks that does not end right */
     CSV_ERR_CELL                /* a workbook cell that cannot be read (intake_source.h) */
 } csv_status;
@@ -95,6 +95,8 @@ typedef struct {
     const unsigned char *dates;     /* NULL, or per field: 1 for a workbook's cell showing its
                                        number as a date, written as the date and time it shows,
                                        2019-05-10 14:56:53 (intake_source.c) */
+    csv_encoding        encoding;   /* what the record's text was read from (CSV_ENC_UTF8
+                                       for a workbook's): which a CSV_ERR_ENCODING is of */
 } csv_record;
 
 typedef struct csv_reader csv_reader;

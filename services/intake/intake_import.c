@@ -200,6 +200,9 @@ static void note_profile(import_run *r)
         res->nwarnings++;
     if (intake_source_describe_unread(r->source, res->warnings[res->nwarnings], IMPORT_WARNING_BYTES))
         res->nwarnings++;
+    if (intake_source_describe_marked(r->source, p->encoding, p->name, res->warnings[res->nwarnings],
+                                      IMPORT_WARNING_BYTES))
+        res->nwarnings++;
 }
 
 /* Reads the header, picks the profile and maps the columns through it; a

@@ -82,7 +82,7 @@ typedef struct intake_result {
                                  * another complaint, called at another time (intake_probe.h) */
     int64_t not_enqueued;       /* committed ids the routing stream refused (see .c) */
     char    sha256[65];
-    char    encoding[16];
+    char    encoding[32];       /* csv_encoding_name(), or "XLSX" */
     char    rejects_path[4096]; /* "" when no row was rejected */
     int64_t elapsed_ms;
     char    profile[64];        /* the import profile used */

@@ -7,7 +7,8 @@
  *   description = 纽约市 311 服务请求（NYC Open Data 数据集 erm2-nwe9）
  *   timezone    = America/New_York        # IANA name: local times in the file
  *   dates       = mdy ymd                 # formats, intake_dates.h; never both mdy and dmy
- *   encoding    = auto                    # auto | utf-8 | gb18030 (CSV only)
+ *   encoding    = auto                    # auto | utf-8 | gb18030 (CSV only; a byte order
+ *                                         # mark wins: UTF-8 or UTF-16 read as it says)
  *   ticket_no   = Unique Key | service_request_id     # alternatives: the first the file has
  *   content     = Complaint Type + Descriptor          # columns joined (empty ones left out)
  *   content.join = " - "                              # what joins them (default "; ")

@@ -147,6 +147,10 @@ static int reject_encoding(const intake_columns *map, const csv_record *rec, siz
     if (rec->cut && col + 1 == rec->nfields && at && at == text_utf8_chars(rec->fields[col], rec->lens[col]))
         return reject(rej, map, rec, col, "文件在本字段第 %zu 个字符处、一个字的中间结束：文件被截断了？"
                       "（文件其余部分照常读取；请重新导出这一行）", at);
+    if (rec->encoding == CSV_ENC_UTF16LE || rec->encoding == CSV_ENC_UTF16BE)
+        return reject(rej, map, rec, col, "本字段第 %zu 个字符不完整：文件是 UTF-16 文本，生僻字和表情符号"
+                      "在其中分成两半存，这里只有一半（这一行未导入，文件其余部分照常读取；请在 Excel 里"
+                      "改好或删掉这个字，另存后再导入这个文件即可，已存的行算作重复）", at);
     return reject(rej, map, rec, col, "本字段第 %zu 个字符起不是 UTF-8 或 GB18030 文本"
                   "（这一行未导入，文件其余部分照常读取）", at);
 }

@@ -197,15 +197,22 @@ const char *intake_source_format(const intake_source *self)
     return self->csv ? csv_encoding_name(csv_reader_encoding(self->csv)) : "XLSX";
 }
 
+/* The encoding the file is read in (CSV_ENC_UTF8 for a workbook's text). */
+static csv_encoding text_encoding(const intake_source *self)
+{
+    return self->csv ? csv_reader_encoding(self->csv) : CSV_ENC_UTF8;
+}
+
 void intake_source_explain_header(const intake_source *self, const csv_record *rec, const char *profile,
                                   intake_door door, char *why, size_t whylen)
 {
     int nul;
     size_t col = rec->bad_field, at = csv_field_bad_char(rec, col, &nul);
-    const char *format = intake_source_format(self);
-    int gb = strcmp(format, csv_encoding_name(CSV_ENC_GB18030)) == 0;
-    const char *name = gb ? "GB18030（GBK）" : "UTF-8";
+    csv_encoding enc = text_encoding(self);
+    const char *name = csv_encoding_title(enc);
     char what[400];
+    if (csv_encoding_marked(enc))
+        profile = NULL;             /* the byte order mark chose the encoding, not the profile */
     if (profile && !nul && door == INTAKE_ON_PAGE) {
         snprintf(what, sizeof what, "它规定文件按 %s 编码读，这个文件的表头行第 %zu 列第 %zu 个字符起却不是 %s 文本"
                  "（文件是别的编码）", name, col + 1, at, name);
@@ -217,13 +224,26 @@ void intake_source_explain_header(const intake_source *self, const csv_record *r
                  "UTF-16 文本）");
     else if (profile)
         snprintf(what, sizeof what, "起不是有效的 %s 文本（导入模板 %s 规定 encoding = %s；文件若是别的编码，"
-                 "请把这一项改为 auto）", name, profile, gb ? "gb18030" : "utf-8");
+                 "请把这一项改为 auto）", name, profile, enc == CSV_ENC_GB18030 ? "gb18030" : "utf-8");
+    else if (csv_encoding_marked(enc))
+        snprintf(what, sizeof what, "起不是有效的文本（文件开头的字节顺序标记表明编码是 %s）", name);
     else
-        snprintf(what, sizeof what, "起不是有效的 %s 文本（%s）", name,
-                 strcmp(format, csv_encoding_name(CSV_ENC_UTF8_BOM)) == 0 ? "文件开头有 UTF-8 的字节顺序标记"
-                                                                          : "编码是按文件内容识别的");
+        snprintf(what, sizeof what, "起不是有效的 %s 文本（编码是按文件内容识别的）", name);
     snprintf(why, whylen, "表头行第 %zu 列第 %zu 个字符%s：请在 Excel 里打开它，另存为“CSV UTF-8（逗号分隔）”"
              "或 Excel 工作簿（.xlsx）后再导入（旧版 .xls 工作簿不能直接导入）", col + 1, at, what);
+}
+
+int intake_source_describe_marked(const intake_source *self, csv_encoding_choice told, const char *profile,
+                                  char *out, size_t outlen)
+{
+    csv_encoding enc = text_encoding(self);
+    if (told == CSV_DETECT || !csv_encoding_marked(enc) || (told == CSV_FORCE_UTF8 && enc == CSV_ENC_UTF8_BOM))
+        return 0;
+    snprintf(out, outlen, "文件开头的字节顺序标记表明编码是 %s，就按它读了，没有按导入模板 %s 规定的 %s"
+             "（encoding = %s）读：标记不会错，不用处理", csv_encoding_title(enc), profile,
+             csv_encoding_title(told == CSV_FORCE_UTF8 ? CSV_ENC_UTF8 : CSV_ENC_GB18030),
+             told == CSV_FORCE_UTF8 ? "utf-8" : "gb18030");
+    return 1;
 }
 
 int intake_source_describe_unread(const intake_source *self, char *out, size_t outlen)

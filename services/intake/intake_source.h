@@ -49,6 +49,13 @@ const char *intake_source_format(const intake_source *self);
 void intake_source_explain_header(const intake_source *self, const csv_record *rec, const char *profile,
                                   intake_door door, char *why, size_t whylen);
 
+/* When the file's byte order mark overrode the encoding told by the encoding
+ * key of profile (UTF-16 with a mark where it says utf-8 or gb18030, UTF-8
+ * with one where it says gb18030): that the file was read as the mark says,
+ * for the clerk. 1 with out filled, else 0. */
+int intake_source_describe_marked(const intake_source *self, csv_encoding_choice told, const char *profile,
+                                  char *out, size_t outlen);
+
 /* What of the file is not read, for the clerk: a workbook's sheets after
  * the first, named, and how to import one. 1 with out filled, else 0. */
 int intake_source_describe_unread(const intake_source *self, char *out, size_t outlen);

@@ -1,7 +1,7 @@
 /* test_csv.c — the streaming CSV reader: RFC 4180 quoting, line breaks,
- * encodings (BOM, UTF-8, GB18030 via iconv), chunk boundaries, limits and
- * bad records the reader must report and get past, stray quotes that must
- * not swallow the rows after them. */
+ * encodings (BOM, UTF-8, GB18030 via iconv; UTF-16 in test_csv_utf16.c),
+ * chunk boundaries, limits and bad records the reader must report and get
+ * past, stray quotes that must not swallow the rows after them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -251,17 +251,6 @@ static void test_nul_byte_flags_record(void **state)
     assert_int_equal(csv_read(rd, &rec), 0);
     csv_reader_destroy(&rd);
     fclose(fp);
-}
-
-static void test_utf16_refused(void **state)
-{
-    (void)state;
-    static const char data[] = "\xFF\xFE" "a\0,\0b\0";
-    parsed p;
-    parse_mem(data, sizeof data - 1, NULL, &p);
-    assert_int_equal(p.rc, -1);
-    assert_non_null(strstr(p.err, "UTF-16"));
-    parsed_free(&p);
 }
 
 static void test_oversize_field_resynchronises(void **state)
@@ -601,7 +590,6 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8_later_flags_record),
         cmocka_unit_test(test_damaged_utf8_stays_utf8),
         cmocka_unit_test(test_nul_byte_flags_record),
-        cmocka_unit_test(test_utf16_refused),
         cmocka_unit_test(test_oversize_field_resynchronises),
         cmocka_unit_test(test_too_many_fields_and_long_record),
         cmocka_unit_test(test_unterminated_quote_at_eof),

@@ -2,7 +2,7 @@
  * an input read and copied out (parsed), text converted to another encoding
  * with iconv, and two inputs with their checks: Chinese rows with a line
  * break in a quoted field and a character beyond the BMP (CHINESE), a
- * tab-separated file (TSV). Included by test_csv.c.
+ * tab-separated file (TSV). Included by test_csv.c and test_csv_utf16.c.
  */
 #ifndef JIESU_TEST_CSV_FIXTURE_H
 #define JIESU_TEST_CSV_FIXTURE_H

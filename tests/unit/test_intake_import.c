@@ -670,6 +670,48 @@ static void test_unreadable_header_explained(void **state)
     assert_int_equal(intake_import(&opt, path, NULL, &res, err, sizeof err), -1);
     if (!strstr(err, "表头行第 2 列第 1 个字符是空字符") || !strstr(err, "UTF-16") || !strstr(err, ".xls"))
         fail_msg("%s", err);
+    static const char half[] = "\xFF\xFE" "a\0,\0\x00\xD8" "b\0\r\0\n\0";  /* half a pair: the mark's doing */
+    snprintf(path, sizeof path, "%s/utf16-half.csv", fx.dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(half, 1, sizeof half - 1, fp), sizeof half - 1);
+    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(intake_import(&opt, path, NULL, &res, err, sizeof err), -1);
+    if (!strstr(err, "表头行第 2 列第 1 个字符起不是有效的文本（文件开头的字节顺序标记表明编码是 UTF-16（小端））")
+        || strstr(err, "encoding = "))
+        fail_msg("%s", err);
+}
+
+/* A byte order mark wins over the encoding a profile names, and the clerk
+ * is told so: UTF-16 where it says utf-8, UTF-8 where it says gb18030. */
+static void test_mark_wins_over_profile(void **state)
+{
+    (void)state;
+    char path[256], err[1024] = "";
+    intake_result res;
+    static const struct { const char *to, *says, *read, *note; } cases[] = {
+        {"UTF-16LE", "utf-8", "UTF-16（小端）",
+         "文件开头的字节顺序标记表明编码是 UTF-16（小端），就按它读了，没有按导入模板 mine 规定的 UTF-8（encoding = utf-8）读"},
+        {"UTF-8", "gb18030", "UTF-8 BOM",
+         "文件开头的字节顺序标记表明编码是 UTF-8，就按它读了，没有按导入模板 mine 规定的 GB18030（GBK）（encoding = gb18030）读"}};
+    for (size_t i = 0; i < 2; i++) {
+        char text[512];
+        write_converted("marked.csv", cases[i].to, "\xEF\xBB\xBF工单编号\t来电时间\t诉求内容\r\nM1\t2021-06-05 09:00\t路灯不亮\r\n",
+                        path);
+        intake_import_opts opt = fx.opt;
+        opt.dry_run = 1;
+        opt.profile = "mine";
+        snprintf(text, sizeof text, "timezone = Asia/Shanghai\ndates = ymd\nencoding = %s\n"
+                 "ticket_no = 工单编号\ncalled_at = 来电时间\ncontent = 诉求内容\n", cases[i].says);
+        opt.profile_text = text;
+        if (intake_import(&opt, path, NULL, &res, err, sizeof err) != 0)
+            fail_msg("import failed: %s", err);
+        assert_string_equal(res.encoding, cases[i].read);
+        assert_int_equal(res.rejected, 0);
+        assert_int_equal(res.nwarnings, 1);
+        if (!strstr(res.warnings[0], cases[i].note) || !strstr(res.warnings[0], "不用处理"))
+            fail_msg("%s", res.warnings[0]);
+    }
 }
 
 int main(void)
@@ -691,6 +733,7 @@ int main(void)
         cmocka_unit_test(test_stray_quote_refuses_one_row),
         cmocka_unit_test(test_nul_byte_row),
         cmocka_unit_test(test_unreadable_header_explained),
+        cmocka_unit_test(test_mark_wins_over_profile),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -176,6 +176,16 @@ static void test_reader_verdicts_and_blank_rows(void **state)
     assert_int_equal(build(fx, bad_bytes, 6, CSV_ERR_ENCODING, 4, &line, &rej), INTAKE_ROW_REJECTED);
     assert_string_equal(rej.column, "诉求地址");
     assert_non_null(strstr(rej.reason, "本字段第 4 个字符起不是 UTF-8 或 GB18030 文本"));
+    size_t lens[6];                          /* half a surrogate pair of a UTF-16 file, said so */
+    for (int i = 0; i < 6; i++)
+        lens[i] = strlen(bad_bytes[i]);
+    csv_record half = {.nfields = 6, .fields = bad_bytes, .lens = lens, .record_no = 2, .line_no = 3,
+                       .status = CSV_ERR_ENCODING, .bad_field = 4, .encoding = CSV_ENC_UTF16LE};
+    size_t len;
+    assert_int_equal(intake_row_build(fx->rows, fx->map, &half, 7, &line, &len, &rej), INTAKE_ROW_REJECTED);
+    if (!strstr(rej.reason, "本字段第 4 个字符不完整：文件是 UTF-16 文本") || !strstr(rej.reason, "改好或删掉这个字")
+        || strstr(rej.reason, "GB18030"))
+        fail_msg("reason: %s", rej.reason);
     const char *blank[] = {"", " ", "", "\t"};
     assert_int_equal(build(fx, blank, 4, CSV_OK, 0, &line, &rej), INTAKE_ROW_EMPTY);
 }

@@ -141,27 +141,38 @@ static const char *district_of(const route_decision *out, const char *coords_dis
     return coords_district;
 }
 
+/* Records unit code as accused, named as, once. */
+static void accuse(route_decision *out, const char *code, const char *as)
+{
+    for (int j = 0; j < out->naccused; j++)
+        if (strcmp(out->accused[j], code) == 0)
+            return;
+    if (out->naccused < ROUTE_CONDUCT_MAX) {
+        out->accused_as[out->naccused] = as;
+        snprintf(out->accused[out->naccused++], ROUTE_UNIT_CODE_MAX, "%s", code);
+    }
+}
+
 /* Records the unit each accusing clause names, when it can be told (the street office of the place,
- * a department of its district). */
+ * a department of its district). A place whose name several districts have, untold, accuses the unit
+ * of each: the one accused is among them, and none of them is given the order. */
 static void fill_accused(const route_conduct_result *cr, const char *district, route_decision *out)
 {
     char code[ROUTE_UNIT_CODE_MAX];
+    const route_place_result *p = &out->place;
     for (int k = 0; k < cr->n; k++) {
         const char *kind = cr->hit[k].accused_kind, *as = cr->hit[k].office;
-        if (strcmp(kind, "street") == 0 && *out->place.street_code) {
-            snprintf(code, sizeof code, "%s", out->place.street_code);
-            as = out->place.street_name;
+        if (strcmp(kind, "street") == 0 && *p->street_code) {
+            accuse(out, p->street_code, p->street_name);
         } else if (*kind && strcmp(kind, "street") != 0 && district) {
             snprintf(code, sizeof code, "%s.%s", district, kind);
+            accuse(out, code, as);
         } else {
-            continue;
-        }
-        int seen = 0;
-        for (int j = 0; j < out->naccused && !seen; j++)
-            seen = strcmp(out->accused[j], code) == 0;
-        if (!seen) {
-            out->accused_as[out->naccused] = as;
-            snprintf(out->accused[out->naccused++], ROUTE_UNIT_CODE_MAX, "%s", code);
+            for (int s = 0; s < p->nsame && *kind; s++) {
+                snprintf(code, sizeof code, "%.*s.%s", DISTRICT_DIGITS, p->same[s], kind);
+                accuse(out, strcmp(kind, "street") == 0 ? p->same[s] : code,
+                       strcmp(kind, "street") == 0 ? p->same_said[s] : as);
+            }
         }
     }
 }
@@ -210,11 +221,11 @@ static const char *accused_as(const route_decision *out, const char *code)
     return NULL;
 }
 
-/* Sends the order to manual dispatch (once) with why. */
+/* Sends the order to manual dispatch (once) with why (NULL: the reasons said so last). */
 static void to_manual(route_decision *out, size_t *len, const char *why)
 {
     if (out->owner != ROUTE_TO_MANUAL)
-        say(out, len, "；%s：转人工派单", why);
+        say(out, len, "%s%s：转人工派单", why ? "；" : "", why ? why : "");
     out->owner = ROUTE_TO_MANUAL;
     out->owner_code[0] = out->co_code[0] = '\0';
 }
@@ -241,11 +252,14 @@ static void to_street(const route_decider *d, int unsure, const char *outside, r
     out->owner = ROUTE_TO_STREET;
     snprintf(out->owner_code, sizeof out->owner_code, "%s", out->place.street_code);
     say(out, len, "%s", out->place.reason);
-    if (outside)
+    if (outside) {
         to_manual(out, len, "不在本辖区");
-    else if (!*out->place.street_code)
+    } else if (!*out->place.street_code && out->place.nsame) {
+        say(out, len, "，无法判断是哪一个");
+        to_manual(out, len, NULL);
+    } else if (!*out->place.street_code) {
         to_manual(out, len, "没有找到地点");
-    else if (out->place.score < d->min_score) {
+    } else if (out->place.score < d->min_score) {
         say(out, len, "；地点得分 %.2f，低于自动派单所需的 %.2f", out->place.score, d->min_score);
         to_manual(out, len, "地点依据不足");
     }

@@ -55,8 +55,10 @@ void route_places_destroy(route_places **self)
 {
     if (!self || !*self)
         return;
-    for (size_t i = 0; i < (*self)->nplaces; i++)
+    for (size_t i = 0; i < (*self)->nplaces; i++) {
         free((*self)->places[i].name);
+        free((*self)->places[i].said);
+    }
     free((*self)->places);
     free((*self)->pats);
     free((*self)->ranges);
@@ -144,6 +146,7 @@ static int add_place(route_places *self, int level, const char *code, const char
     p->level = level;
     p->street = -1;
     p->ranges = -1;
+    p->district = -1;
 
     form_set f;
     f.n = 0;
@@ -151,6 +154,8 @@ static int add_place(route_places *self, int level, const char *code, const char
         street_forms(&f, name, p->name, short_name);
     else if (level == LEVEL_COMMUNITY)
         community_forms(&f, name, p->name, short_name);
+    else if (level == LEVEL_DISTRICT)
+        form_add(&f, FORM_FULL, name, "");
     else
         form_add(&f, FORM_GAZETTEER, name, "");
     int32_t idx = (int32_t)self->nplaces++;   /* kept even on failure below: destroy frees its name */
@@ -172,6 +177,11 @@ int route_places_add_community(route_places *self, const char *code, const char 
                                const char *short_name, const char *parent_code)
 {
     return add_place(self, LEVEL_COMMUNITY, code, name, short_name, parent_code);
+}
+
+int route_places_add_district(route_places *self, const char *code, const char *name)
+{
+    return strlen(code) == 6 ? add_place(self, LEVEL_DISTRICT, code, name, name, "") : -1;
 }
 
 /* The gazetteer place named name, or -1. */
@@ -254,6 +264,72 @@ static void gazetteer_street(route_places *self, place *p)
         self->nused++;
 }
 
+/* Each street's district place, when loaded. */
+static void street_districts(route_places *self)
+{
+    for (size_t d = 0; d < self->nplaces; d++)
+        if (self->places[d].level == LEVEL_DISTRICT)
+            for (size_t i = 0; i < self->nplaces; i++)
+                if (self->places[i].level == LEVEL_STREET && strncmp(self->places[i].code, self->places[d].code, 6) == 0)
+                    self->places[i].district = (int32_t)d;
+}
+
+/* Streets and communities by level and name. */
+static int cmp_named(const void *a, const void *b, void *ctx)
+{
+    const route_places *self = ctx;
+    const place *x = &self->places[*(const int32_t *)a], *y = &self->places[*(const int32_t *)b];
+    return x->level != y->level ? x->level - y->level : strcmp(x->name, y->name);
+}
+
+/* 1 if places run[0..n) lie in more than one district. */
+static int several_districts(const route_places *self, const int32_t *run, size_t n)
+{
+    for (size_t k = 1; k < n; k++)
+        if (strncmp(self->places[run[k]].code, self->places[run[0]].code, 6) != 0)
+            return 1;
+    return 0;
+}
+
+/* Says each place of run[0..n) with its district's name. 0 or -1 (out of memory). */
+static int say_districts(route_places *self, const int32_t *run, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        place *p = &self->places[run[k]];
+        int32_t d = self->places[p->street].district;
+        if (d >= 0 && asprintf(&p->said, "%s（%s）", p->name, self->places[d].name) < 0) {
+            p->said = NULL;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The name reasons say: a street's or community's name that a place of the same level in another loaded
+ * district has too is said with its district's (市中街道（乐陵市）, as `jiesu migrate` names its street office).
+ * 0 or -1 (out of memory). */
+static int name_shared(route_places *self)
+{
+    int32_t *order = malloc((self->nplaces ? self->nplaces : 1) * sizeof *order);
+    if (!order)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < self->nplaces; i++)
+        if ((self->places[i].level == LEVEL_STREET || self->places[i].level == LEVEL_COMMUNITY) &&
+            self->places[i].street >= 0)
+            order[n++] = (int32_t)i;
+    qsort_r(order, n, sizeof *order, cmp_named, self);
+    int rc = 0;
+    for (size_t i = 0, j; i < n && rc == 0; i = j) {
+        for (j = i + 1; j < n && cmp_named(&order[i], &order[j], self) == 0;)
+            j++;
+        if (several_districts(self, order + i, j - i))
+            rc = say_districts(self, order + i, j - i);
+    }
+    free(order);
+    return rc;
+}
+
 int route_places_build(route_places *self)
 {
     if (self->built)
@@ -280,7 +356,8 @@ int route_places_build(route_places *self)
         if (self->places[i].level == LEVEL_GAZETTEER)
             gazetteer_street(self, &self->places[i]);
     free(keys);
-    if (route_ac_build(self->ac) != 0)
+    street_districts(self);
+    if (name_shared(self) != 0 || route_ac_build(self->ac) != 0)
         return -1;
     self->built = 1;
     return 0;
@@ -290,7 +367,7 @@ const char *route_places_street_name(const route_places *self, const char *code)
 {
     for (size_t i = 0; i < self->nplaces; i++)
         if (self->places[i].level == LEVEL_STREET && strcmp(self->places[i].code, code) == 0)
-            return self->places[i].name;
+            return PLACE_SAID(&self->places[i]);
     return code;
 }
 
@@ -301,7 +378,7 @@ size_t route_places_count(const route_places *self)
 
 static const char SQL_REGIONS[] =
     "SELECT code, name, short_name, level, coalesce(parent_code, '') FROM regions"
-    " WHERE level IN ('street', 'community') ORDER BY code";
+    " WHERE level IN ('district', 'street', 'community') ORDER BY code";
 enum { R_CODE, R_NAME, R_SHORT_NAME, R_LEVEL, R_PARENT };
 
 static const char SQL_GAZETTEER[] =
@@ -309,7 +386,7 @@ static const char SQL_GAZETTEER[] =
     "       source = 'shipped' FROM gazetteer ORDER BY id";
 enum { GZ_NAME, GZ_STREET, GZ_COMMUNITY, GZ_FROM, GZ_TO, GZ_SHIPPED };
 
-/* Adds every street and community of `regions`. 0 or -1 with err. */
+/* Adds every district, street and community of `regions`. 0 or -1 with err. */
 static int load_regions(route_places *self, PGconn *pg, char *err, size_t errlen)
 {
     PGresult *res = db_query(pg, "load regions", SQL_REGIONS, 0, NULL, err, errlen);
@@ -319,9 +396,11 @@ static int load_regions(route_places *self, PGconn *pg, char *err, size_t errlen
     for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
         const char *code = PQgetvalue(res, r, R_CODE), *name = PQgetvalue(res, r, R_NAME);
         const char *short_name = PQgetvalue(res, r, R_SHORT_NAME);
-        rc = strcmp(PQgetvalue(res, r, R_LEVEL), "street") == 0
-                 ? route_places_add_street(self, code, name, short_name)
-                 : route_places_add_community(self, code, name, short_name, PQgetvalue(res, r, R_PARENT));
+        const char *level = PQgetvalue(res, r, R_LEVEL);
+        rc = strcmp(level, "district") == 0 ? route_places_add_district(self, code, name)
+             : strcmp(level, "street") == 0 ? route_places_add_street(self, code, name, short_name)
+                                             : route_places_add_community(self, code, name, short_name,
+                                                                          PQgetvalue(res, r, R_PARENT));
         if (rc != 0)
             snprintf(err, errlen, "regions: cannot add %s %s (empty name, code too long or out of memory)",
                      code, name);

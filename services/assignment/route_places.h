@@ -12,6 +12,11 @@
  *   - a place found only in the content through community or village names
  *     (青山村, 北村), with no street named, is proposed with a score under
  *     any dispatch bar: such names recur in other cities;
+ *   - a name places of several districts have (市中街道 of 乐陵市 and of 禹城市)
+ *     tells neither unless something else in the address or content tells
+ *     the district: its name (乐陵市), or a place of only one of them (a
+ *     road, a community, another street). Untold, no street is proposed
+ *     and the reason names every candidate with its district;
  *   - nothing found: no street, score 0 (manual dispatch).
  * The result carries the rule, a reason a dispatcher can read ("地址中匹配到社区
  * 张村社区 → 中韩街道") and a score in 0..1.
@@ -29,6 +34,7 @@
 
 #define ROUTE_CODE_MAX   16     /* NBS codes are at most 12 digits */
 #define ROUTE_REASON_MAX 512
+#define ROUTE_SAME_MAX   4      /* streets kept of a name several districts have */
 
 typedef struct route_places route_places;
 
@@ -40,6 +46,11 @@ typedef struct {
     char        reason[ROUTE_REASON_MAX];        /* why, for people; truncated at a character boundary */
     double      score;                           /* confidence, 0..1 */
     int         in_address;                      /* 1 when the address decided, 0 the content (or nothing) */
+    int         nsame;                           /* the deciding words are a name places of several districts
+                                                  * have and nothing tells which: their streets (street_code ""),
+                                                  * else 0 */
+    char        same[ROUTE_SAME_MAX][ROUTE_CODE_MAX];
+    const char *same_said[ROUTE_SAME_MAX];       /* those streets' names as reasons say them */
 } route_place_result;
 
 /* An empty set of places. NULL when out of memory. */
@@ -48,6 +59,11 @@ route_places *route_places_new(void);
 /* Adds a street: 9-digit code, NBS name (沙子口街道) and short name (沙子口).
  * 0, or -1 when out of memory, after build, or on an empty name or too long code. */
 int route_places_add_street(route_places *self, const char *code, const char *name, const char *short_name);
+
+/* Adds a district: 6-digit code and name (乐陵市). Its name in a complaint tells which of the places of a
+ * name several districts have is meant (乐陵市市中街道), and the reasons name such a place with its
+ * district's (市中街道（乐陵市）). 0 or -1 as above. */
+int route_places_add_district(route_places *self, const char *code, const char *name);
 
 /* Adds a community of the street parent_code (which may be added later).
  * Communities whose street never comes are dropped at build. 0 or -1 as above. */
@@ -70,12 +86,13 @@ int route_places_add_gazetteer_approx(route_places *self, const char *name, cons
 /* Resolves parents and builds the matcher. Call once. 0 or -1 (out of memory). */
 int route_places_build(route_places *self);
 
-/* Loads every street and community in the regions table, and the gazetteer
+/* Loads every district, street and community in the regions table, and the gazetteer
  * (shipped rows with house numbers as approximate ranges), and builds.
  * NULL with "regions: reason" in err on failure (or when no street is there). */
 route_places *route_places_load(PGconn *pg, char *err, size_t errlen);
 
-/* The name of the street with this code (中韩街道), or the code itself when it is not loaded. */
+/* The name of the street with this code as reasons say it (中韩街道, 市中街道（乐陵市） where another loaded
+ * district has a 市中街道), or the code itself when it is not loaded. */
 const char *route_places_street_name(const route_places *self, const char *code);
 
 /* Number of streets and communities in use (after build). */

@@ -10,7 +10,7 @@
 #include "route_ac.h"
 #include "route_places.h"
 
-enum { LEVEL_STREET, LEVEL_COMMUNITY, LEVEL_GAZETTEER };
+enum { LEVEL_STREET, LEVEL_COMMUNITY, LEVEL_GAZETTEER, LEVEL_DISTRICT };
 #define STREET_BY_NUMBER (-2)   /* a gazetteer place whose street depends on the house number */
 
 /* Written forms, weakest first: the order settles two hits on the same words. */
@@ -23,10 +23,16 @@ typedef struct {
     char    code[ROUTE_CODE_MAX];
     char    parent[ROUTE_CODE_MAX];   /* a community's street code */
     char   *name;                     /* display name: 中韩街道, 张村社区 */
+    char   *said;                     /* the name in reasons: name, with its district's when a place of
+                                       * another district has it too (市中街道（乐陵市）); NULL: name */
     int     level;
     int32_t street;                   /* index of its street (itself for a street); -1 if none */
     int32_t ranges;                   /* a gazetteer place's first range, -1 if none */
+    int32_t district;                 /* a street's district place, -1 if not loaded */
 } place;
+
+/* The name of place p as reasons say it. */
+#define PLACE_SAID(p) ((p)->said ? (p)->said : (p)->name)
 
 /* One gazetteer row: house numbers [from, to] (from < 0: the rest) of a road → street. */
 typedef struct {

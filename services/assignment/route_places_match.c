@@ -4,6 +4,10 @@
  * One Aho–Corasick pass per text collects the hits; hits inside longer hits
  * (or weaker forms of the same words meaning the same street) are dropped;
  * the rest are tallied per street and the street with the most mentions wins.
+ * A name places of several districts have (市中街道 of 乐陵市 and of 禹城市)
+ * keeps only the place of the district the rest of the complaint tells —
+ * by the district's name, or by a place only one district has —, else it
+ * decides nothing: no street is proposed and the reason names them all.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +26,9 @@ static const double FORM_SCORE[] = {0.85, 0.9, 0.9, 0.95, 1.0};
 #define CONTENT_FACTOR   0.8    /* the place is only in the content, not the address */
 #define VILLAGE_FACTOR   0.5    /* ... and only through community or village names */
 #define ROAD_FACTOR      0.6    /* the deciding words are a road name without a house number the tables cover */
+#define MAX_NAMED        8      /* district names kept per text */
+#define MAX_TOLD         8      /* districts a complaint tells */
+#define DISTRICT_DIGITS  6
 typedef struct {
     int32_t     place;
     place_form  form;
@@ -32,15 +39,32 @@ typedef struct {
     long        number;       /* house number after a road name, or -1 */
     int         covered;      /* a gazetteer range (or a row for every number) holds that number */
     int         approximate;  /* ... and it is a shipped range, right for the main stretch only */
+    int         told;         /* a name several districts have, settled by told district k; -1 */
 } hit;
+
+typedef struct {
+    int32_t place;            /* a district */
+    size_t  start, end;
+} named;
 
 typedef struct {
     const route_places *self;
     const char         *text;
+    const char         *where;    /* 地址, 诉求内容 */
     size_t              len;
     hit                 hits[MAX_HITS];
     size_t              n;
+    named               districts[MAX_NAMED];   /* district names in the text */
+    size_t              ndistricts;
 } hit_list;
+
+/* The districts a complaint tells, each by the first words that told it. */
+typedef struct {
+    const char     *code[MAX_TOLD];     /* a place's code: its first six digits are the district's */
+    const hit_list *by[MAX_TOLD];
+    size_t          start[MAX_TOLD], end[MAX_TOLD];
+    size_t          n;
+} told_set;
 
 /* What one text says about one street. */
 typedef struct {
@@ -132,10 +156,16 @@ static int on_hit(void *ctx, int32_t value, size_t start, size_t end)
     hit_list *h = ctx;
     const pattern *p = &h->self->pats[value];
     const place *pl = &h->self->places[p->place];
+    if (pl->level == LEVEL_DISTRICT) {
+        if (h->ndistricts < MAX_NAMED)
+            h->districts[h->ndistricts++] = (named){p->place, start, end};
+        return 0;
+    }
     if (pl->street == -1)
         return 0;                       /* a community or road whose street is not loaded */
     hit x = {.place = p->place, .form = p->form, .start = start, .end = end, .street = pl->street,
-             .community = pl->level == LEVEL_COMMUNITY ? pl->code : NULL, .range = -1, .number = -1};
+             .community = pl->level == LEVEL_COMMUNITY ? pl->code : NULL, .range = -1, .number = -1,
+             .told = -1};
     return pl->level == LEVEL_GAZETTEER ? gazetteer_hit(h, x) : push_hit(h, x);
 }
 
@@ -152,12 +182,24 @@ static int dominates(const hit *g, const hit *h)
            (gl == hl && g->number >= 0 && (h->form == FORM_COMMUNITY_SHORT || h->form == FORM_STREET_SHORT));
 }
 
+/* Keeps the hits not dropped. */
+static void keep_hits(hit_list *h, const unsigned char *drop)
+{
+    size_t keep = 0;
+    for (size_t i = 0; i < h->n; i++)
+        if (!drop[i])
+            h->hits[keep++] = h->hits[i];
+    h->n = keep;
+}
+
 /* Finds the places in text, without hits on the excluded streets. */
-static void scan(const route_places *self, const char *text, const route_exclude *ex, hit_list *h)
+static void scan(const route_places *self, const char *text, const char *where, const route_exclude *ex,
+                 hit_list *h)
 {
     h->self = self;
     h->text = text;
-    h->n = 0;
+    h->where = where;
+    h->n = h->ndistricts = 0;
     if (!text)
         return;
     h->len = strlen(text);
@@ -170,11 +212,146 @@ static void scan(const route_places *self, const char *text, const route_exclude
         for (size_t j = 0; j < h->n && !drop[i]; j++)
             drop[i] = j != i && dominates(&h->hits[j], &h->hits[i]);
     }
-    size_t keep = 0;
+    keep_hits(h, drop);
+}
+
+/* ---- names several districts have ---- */
+
+static const char *code_of(const hit_list *h, const hit *x)
+{
+    return h->self->places[x->street].code;
+}
+
+static int same_district(const char *a, const char *b)
+{
+    return strncmp(a, b, DISTRICT_DIGITS) == 0;
+}
+
+static int same_words(const hit *a, const hit *b)
+{
+    return a->start == b->start && a->end == b->end;
+}
+
+/* 1 if the words of hit i name another place too, in another district (市中街道 of 乐陵市 and of 禹城市;
+ * not a road crossing a district line, which is one place). */
+static int shared(const hit_list *h, size_t i)
+{
+    const hit *x = &h->hits[i];
+    for (size_t j = 0; j < h->n; j++)
+        if (same_words(&h->hits[j], x) && h->hits[j].place != x->place &&
+            !same_district(code_of(h, &h->hits[j]), code_of(h, x)))
+            return 1;
+    return 0;
+}
+
+static void tell(told_set *t, const char *code, const hit_list *h, size_t start, size_t end)
+{
+    for (size_t k = 0; k < t->n; k++)
+        if (same_district(t->code[k], code))
+            return;
+    if (t->n < MAX_TOLD) {
+        t->code[t->n] = code;
+        t->by[t->n] = h;
+        t->start[t->n] = start;
+        t->end[t->n++] = end;
+    }
+}
+
+/* The districts a text tells: those it names, and those of its places no other district has a namesake of. */
+static void gather(const hit_list *h, told_set *t)
+{
+    for (size_t k = 0; k < h->ndistricts; k++)
+        tell(t, h->self->places[h->districts[k].place].code, h, h->districts[k].start, h->districts[k].end);
     for (size_t i = 0; i < h->n; i++)
-        if (!drop[i])
-            h->hits[keep++] = h->hits[i];
-    h->n = keep;
+        if (!shared(h, i))
+            tell(t, code_of(h, &h->hits[i]), h, h->hits[i].start, h->hits[i].end);
+}
+
+/* The one told district among those the words of hit i name: its index in t, -1 when none or several. */
+static int told_among(const hit_list *h, size_t i, const told_set *t)
+{
+    int pick = -1;
+    for (size_t j = 0; j < h->n; j++)
+        for (size_t k = 0; k < t->n && same_words(&h->hits[j], &h->hits[i]); k++)
+            if (same_district(t->code[k], code_of(h, &h->hits[j]))) {
+                if (pick >= 0 && pick != (int)k)
+                    return -1;
+                pick = (int)k;
+            }
+    return pick;
+}
+
+/* Of each name several districts have, keeps the places of the one district the complaint tells. */
+static void settle(hit_list *h, const told_set *t)
+{
+    unsigned char drop[MAX_HITS] = {0};
+    for (size_t i = 0; i < h->n; i++) {
+        int k = shared(h, i) ? told_among(h, i, t) : -1;
+        if (k >= 0 && same_district(t->code[k], code_of(h, &h->hits[i])))
+            h->hits[i].told = k;
+        else if (k >= 0)
+            drop[i] = 1;
+    }
+    keep_hits(h, drop);
+}
+
+/* The first hit whose words name places of several districts, or h->n. */
+static size_t first_shared(const hit_list *h)
+{
+    size_t i = 0;
+    while (i < h->n && !shared(h, i))
+        i++;
+    return i;
+}
+
+/* The hits on the words of hit i, one per street, by street code: their indices into pick. Returns how many. */
+static size_t namesakes(const hit_list *h, size_t i, size_t *pick)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < h->n; j++) {
+        const hit *y = &h->hits[j];
+        size_t k = 0;
+        while (k < n && h->hits[pick[k]].street != y->street)
+            k++;
+        if (!same_words(y, &h->hits[i]) || k < n)
+            continue;
+        for (k = n++; k > 0 && strcmp(code_of(h, &h->hits[pick[k - 1]]), code_of(h, y)) > 0; k--)
+            pick[k] = pick[k - 1];
+        pick[k] = j;
+    }
+    return n;
+}
+
+/* "地址中的“市中街道”在乐陵市、禹城市各有一个": a name nothing tells the district of, its places' streets
+ * in out->same. A community or road is named with its street (乐陵市胡家街道). */
+static void say_same_name(const hit_list *h, size_t i, route_place_result *out, size_t *len)
+{
+    const route_places *self = h->self;
+    const hit *x = &h->hits[i];
+    size_t pick[MAX_HITS], n = namesakes(h, i, pick);
+    say(out, len, "%s中的“%.*s”在", h->where, (int)(x->end - x->start), h->text + x->start);
+    for (size_t k = 0; k < n && k < ROUTE_SAME_MAX; k++) {
+        const place *st = &self->places[h->hits[pick[k]].street];
+        say(out, len, "%s", k ? "、" : "");
+        if (st->district >= 0)
+            say(out, len, "%s", self->places[st->district].name);
+        if (st->district < 0 || self->places[h->hits[pick[k]].place].level != LEVEL_STREET)
+            say(out, len, "%s", st->name);
+        snprintf(out->same[k], sizeof out->same[k], "%s", st->code);
+        out->same_said[k] = PLACE_SAID(st);
+    }
+    out->nsame = n < ROUTE_SAME_MAX ? (int)n : ROUTE_SAME_MAX;
+    say(out, len, "%s各有一个", n > ROUTE_SAME_MAX ? "、…" : "");
+}
+
+/* "；“市中街道”不止一个区县有，按地址中的“乐陵市”判断": why a name several districts have means this place. */
+static void say_told(const hit_list *h, const hit *x, const told_set *t, route_place_result *out, size_t *len)
+{
+    if (x->told < 0)
+        return;
+    const hit_list *by = t->by[x->told];
+    say(out, len, "；“%.*s”不止一个区县有，按%s中的“%.*s”判断", (int)(x->end - x->start), h->text + x->start,
+        by->where, (int)(t->end[x->told] - t->start[x->told]), by->text + t->start[x->told]);
 }
 
 /* 1 if the words end like a road's name (泰州路 is a road and a community of 市南区). */
@@ -247,7 +424,7 @@ static void say_street(const route_places *self, const hit_list *h, const tally 
                        route_place_result *out, size_t *len)
 {
     const hit *b = &h->hits[t->best];
-    say(out, len, "%s（%.*s）", self->places[t->street].name, (int)(b->end - b->start), h->text + b->start);
+    say(out, len, "%s（%.*s）", PLACE_SAID(&self->places[t->street]), (int)(b->end - b->start), h->text + b->start);
 }
 
 /* "门牌库 海尔路 178号（号段 100-999）" */
@@ -272,12 +449,12 @@ static void say_match(const route_places *self, const hit_list *h, const tally *
     if (p->level == LEVEL_GAZETTEER) {
         say_gazetteer(self, b, out, len);
     } else {
-        say(out, len, "%s %s", p->level == LEVEL_COMMUNITY ? "社区" : "街道", p->name);
+        say(out, len, "%s %s", p->level == LEVEL_COMMUNITY ? "社区" : "街道", PLACE_SAID(p));
         if (strlen(p->name) != (size_t)mlen || memcmp(p->name, h->text + b->start, (size_t)mlen) != 0)
             say(out, len, "（写作“%.*s”）", mlen, h->text + b->start);
     }
     if (p->level != LEVEL_STREET)
-        say(out, len, " → %s", self->places[t->street].name);
+        say(out, len, " → %s", PLACE_SAID(&self->places[t->street]));
 }
 
 static void say_ambiguous(const route_places *self, const hit_list *h, const tally_set *ts,
@@ -288,8 +465,7 @@ static void say_ambiguous(const route_places *self, const hit_list *h, const tal
         say(out, len, "%s", k ? "、" : "");
         say_street(self, h, &ts->t[k], out, len);
     }
-    say(out, len, "%s；建议 %s", ts->n > LIST_STREETS ? "、…" : "",
-        self->places[w->street].name);
+    say(out, len, "%s；建议 %s", ts->n > LIST_STREETS ? "、…" : "", PLACE_SAID(&self->places[w->street]));
 }
 
 void route_places_match(const route_places *self, const char *address, const char *content,
@@ -303,11 +479,16 @@ void route_places_match_excluding(const route_places *self, const char *address,
 {
     hit_list ha, hc;
     tally_set ta, tc;
+    told_set told = {.n = 0};
     size_t len = 0;
     memset(out, 0, sizeof *out);
     out->street_name = "";
-    scan(self, address, ex, &ha);
-    scan(self, content, ex, &hc);
+    scan(self, address, "地址", ex, &ha);
+    scan(self, content, "诉求内容", ex, &hc);
+    gather(&ha, &told);
+    gather(&hc, &told);
+    settle(&ha, &told);
+    settle(&hc, &told);
     count_streets(&ha, &ta);
     count_streets(&hc, &tc);
     if (ta.n == 0 && tc.n == 0) {
@@ -324,7 +505,7 @@ void route_places_match_excluding(const route_places *self, const char *address,
     const tally *w = winner(h, ts);
     const place *street = &self->places[w->street];
     snprintf(out->street_code, sizeof out->street_code, "%s", street->code);
-    out->street_name = street->name;
+    out->street_name = PLACE_SAID(street);
     if (w->community >= 0)
         snprintf(out->community_code, sizeof out->community_code, "%s", h->hits[w->community].community);
     out->score = FORM_SCORE[h->hits[w->best].form] * (in_address ? 1.0 : CONTENT_FACTOR);
@@ -335,9 +516,16 @@ void route_places_match_excluding(const route_places *self, const char *address,
     if (road)
         out->score *= ROAD_FACTOR;
     if (ts->n > 1) {
+        size_t sh = first_shared(h);
         out->rule = "ambiguous";
         out->score *= AMBIGUOUS_FACTOR;
-        say_ambiguous(self, h, ts, w, where, out, &len);
+        if (sh == h->n) {
+            say_ambiguous(self, h, ts, w, where, out, &len);
+            return;
+        }
+        out->street_code[0] = out->community_code[0] = '\0';     /* the first of them would be a guess */
+        out->street_name = "";
+        say_same_name(h, sh, out, &len);
         return;
     }
     const hit *b = &h->hits[w->community >= 0 ? (size_t)w->community : w->best];
@@ -345,6 +533,7 @@ void route_places_match_excluding(const route_places *self, const char *address,
                 : w->community >= 0                             ? "community"
                                                                 : "street";
     say_match(self, h, w, where, out, &len);
+    say_told(h, b, &told, out, &len);
     if (villages_only)
         say(out, &len, "；只在诉求内容中提到社区或村名，没有地址或街道");
     if (road)

@@ -254,6 +254,81 @@ static void test_gazetteer_house_numbers(void **state)
     route_places_destroy(&p);
 }
 
+/* Two districts that each have a 市中街道 (乐陵市 and 禹城市, as NBS lists them), a village name both have,
+ * a community and a road only one has. */
+static route_places *same_names(void)
+{
+    route_places *p = route_places_new();
+    assert_int_equal(route_places_add_district(p, "371481", "乐陵市"), 0);
+    assert_int_equal(route_places_add_district(p, "371482", "禹城市"), 0);
+    assert_int_equal(route_places_add_street(p, "371481001", "市中街道", "市中"), 0);
+    assert_int_equal(route_places_add_street(p, "371481002", "胡家街道", "胡家"), 0);
+    assert_int_equal(route_places_add_street(p, "371482001", "市中街道", "市中"), 0);
+    assert_int_equal(route_places_add_street(p, "371482002", "禹兴街道", "禹兴"), 0);
+    assert_int_equal(route_places_add_community(p, "371481001001", "五一社区居民委员会", "五一", "371481001"), 0);
+    assert_int_equal(route_places_add_community(p, "371481002201", "张庄村村委会", "张庄", "371481002"), 0);
+    assert_int_equal(route_places_add_community(p, "371482002201", "张庄村村委会", "张庄", "371482002"), 0);
+    assert_int_equal(route_places_add_gazetteer(p, "测试大道", "371482001", "", 1, 99), 0);
+    assert_int_equal(route_places_build(p), 0);
+    return p;
+}
+
+/* A name places of two districts have tells neither: no street is proposed, the reason names both with
+ * their districts; before, the first loaded was proposed and the reason named both 市中街道 alike. */
+static void test_same_name_untold(void **state)
+{
+    (void)state;
+    route_places *p = same_names();
+    route_place_result r;
+    route_places_match(p, "市中街道菜市场门口", "油烟扰民", &r);
+    assert_string_equal(r.rule, "ambiguous");
+    assert_string_equal(r.street_code, "");
+    assert_string_equal(r.street_name, "");
+    assert_string_equal(r.reason, "地址中的“市中街道”在乐陵市、禹城市各有一个");
+    assert_int_equal(r.nsame, 2);
+    assert_string_equal(r.same[0], "371481001");
+    assert_string_equal(r.same_said[1], "市中街道（禹城市）");
+    route_places_match(p, "张庄村东头", NULL, &r);          /* a village of each: named with its street */
+    assert_string_equal(r.street_code, "");
+    assert_string_equal(r.reason, "地址中的“张庄村”在乐陵市胡家街道、禹城市禹兴街道各有一个");
+    route_places_match(p, NULL, "乐陵市和禹城市交界的市中街道", &r);   /* both districts named */
+    assert_string_equal(r.street_code, "");
+    assert_string_equal(r.reason, "诉求内容中的“市中街道”在乐陵市、禹城市各有一个");
+    route_places_match(p, "胡家街道", NULL, &r);            /* a name of one district, as before */
+    assert_string_equal(r.reason, "地址中匹配到街道 胡家街道");
+    route_places_destroy(&p);
+}
+
+/* The district's name, or a place only one district has, in the address or the content tells which. */
+static void test_same_name_told(void **state)
+{
+    (void)state;
+    route_places *p = same_names();
+    route_place_result r;
+    route_places_match(p, "乐陵市市中街道菜市场", NULL, &r);
+    assert_string_equal(r.street_code, "371481001");
+    assert_string_equal(r.rule, "street");
+    assert_true(r.score == 1.0);
+    assert_string_equal(r.street_name, "市中街道（乐陵市）");
+    assert_string_equal(r.reason, "地址中匹配到街道 市中街道（乐陵市）；“市中街道”不止一个区县有，按地址中的“乐陵市”判断");
+    assert_string_equal(route_places_street_name(p, "371482001"), "市中街道（禹城市）");
+    route_places_match(p, "市中街道菜市场", "禹城市这边的", &r);
+    assert_string_equal(r.street_code, "371482001");
+    assert_non_null(strstr(r.reason, "按诉求内容中的“禹城市”判断"));
+    route_places_match(p, "市中街道五一社区", NULL, &r);     /* a community of 乐陵市's only */
+    assert_string_equal(r.street_code, "371481001");
+    assert_string_equal(r.rule, "community");
+    assert_string_equal(r.reason, "地址中匹配到社区 五一社区 → 市中街道（乐陵市）");
+    route_places_match(p, "市中街道测试大道8号", NULL, &r);  /* a road of 禹城市's */
+    assert_string_equal(r.street_code, "371482001");
+    assert_string_equal(r.rule, "street");
+    assert_true(r.score == 1.0);
+    route_places_match(p, "禹兴街道张庄村", NULL, &r);       /* the village of the street named */
+    assert_string_equal(r.street_code, "371482002");
+    assert_string_equal(r.community_code, "371482002201");
+    route_places_destroy(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +345,8 @@ int main(void)
         cmocka_unit_test(test_long_reason_is_cut_cleanly),
         cmocka_unit_test(test_built_by_hand),
         cmocka_unit_test(test_gazetteer_house_numbers),
+        cmocka_unit_test(test_same_name_untold),
+        cmocka_unit_test(test_same_name_told),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,7 +1,8 @@
 /* test_route_decide.c — the decision on a letter that reports a problem and
  * accuses an office (split): the problem part, without the accusing clause,
  * is what the text model classifies, and the n-grams it shows as evidence
- * are whole characters of it. No database: the tables are built by hand. */
+ * are whole characters of it; and on a place whose name two districts have.
+ * No database: the tables are built by hand. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -95,10 +96,48 @@ static void test_split_problem_ends_whole(void **state)
     assert_non_null(strstr(out.cat.reason, "（主要依据字串：水。）"));
 }
 
+/* Two districts that each have a 市中街道: named alone, it is neither's — the order goes to a dispatcher
+ * saying so, and a conduct complaint about its office goes to discipline inspection of no district in
+ * particular, both offices accused. Before, both went to 乐陵市's, the first loaded. */
+static void test_same_name_is_neither(void **state)
+{
+    world *w = *state;
+    route_places *p = route_places_new();
+    assert_int_equal(route_places_add_district(p, "371481", "乐陵市"), 0);
+    assert_int_equal(route_places_add_district(p, "371482", "禹城市"), 0);
+    assert_int_equal(route_places_add_street(p, "371481001", "市中街道", "市中"), 0);
+    assert_int_equal(route_places_add_street(p, "371482001", "市中街道", "市中"), 0);
+    assert_int_equal(route_places_build(p), 0);
+    route_decider d = w->d;
+    d.places = p;
+    d.model = NULL;
+    route_decision out;
+    route_input in = {.address = "市中街道菜市场", .content = "楼顶漏水"};
+    route_decide(&d, &in, &out);
+    assert_int_equal(out.owner, ROUTE_TO_MANUAL);
+    assert_string_equal(out.place.street_code, "");
+    assert_non_null(strstr(out.reasons, "地址中的“市中街道”在乐陵市、禹城市各有一个，无法判断是哪一个：转人工派单"));
+    in = (route_input){.content = "市中街道的街道办不作为"};
+    route_decide(&d, &in, &out);
+    assert_int_equal(out.owner, ROUTE_TO_DISCIPLINE);
+    assert_string_equal(out.owner_code, "discipline");
+    assert_int_equal(out.naccused, 2);
+    assert_string_equal(out.accused[0], "371481001");
+    assert_string_equal(out.accused[1], "371482001");
+    assert_non_null(strstr(out.reasons, "被投诉单位，不交其办理：市中街道（乐陵市）、市中街道（禹城市）"));
+    in.address = "禹城市";
+    route_decide(&d, &in, &out);
+    assert_string_equal(out.owner_code, "371482.discipline");
+    assert_int_equal(out.naccused, 1);
+    assert_string_equal(out.accused[0], "371482001");
+    route_places_destroy(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_split_problem_ends_whole),
+        cmocka_unit_test(test_same_name_is_neither),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

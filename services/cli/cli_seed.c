@@ -7,7 +7,10 @@
  * (districts.csv lists a district once per NBS edition: the newest wins) and
  * count only rows that really changed (the DO UPDATE is skipped when nothing
  * differs). Communities whose street code no longer exists in streets.csv
- * (NBS renumbered the street) are skipped and counted.
+ * (NBS renumbered the street) are skipped and counted. The districts and
+ * streets of the other districts come too, for their names alone (table
+ * region_names): a code of one of them is then named in words where a page
+ * shows it (an accused office the system has no unit for).
  */
 #include "cli_seed.h"
 
@@ -61,22 +64,30 @@ typedef struct {
 
 static const char SEED_TEMP_SQL[] =
     "CREATE TEMP TABLE seed_regions (code text, name text, short_name text, level text,"
-    " parent_code text, nbs_year int) ON COMMIT DROP";
+    " parent_code text, nbs_year int, wanted boolean) ON COMMIT DROP";
 
 static const char SEED_COUNT_SQL[] =
     "SELECT count(*) FILTER (WHERE level = 'district'), count(*) FILTER (WHERE level = 'street'),"
     "       count(*) FILTER (WHERE level = 'community'),"
     "       coalesce(string_agg(name, '、' ORDER BY code) FILTER (WHERE level = 'district'), '')"
-    "  FROM (SELECT DISTINCT ON (code) code, name, level FROM seed_regions ORDER BY code, nbs_year DESC NULLS LAST) s";
+    "  FROM (SELECT DISTINCT ON (code) code, name, level FROM seed_regions WHERE wanted"
+    "         ORDER BY code, nbs_year DESC NULLS LAST) s";
 
 static const char SEED_REGIONS_SQL[] =
     "INSERT INTO regions (code, name, short_name, level, parent_code)"
     " SELECT DISTINCT ON (code) code, name, short_name, level, parent_code"
-    "   FROM seed_regions ORDER BY code, nbs_year DESC NULLS LAST"
+    "   FROM seed_regions WHERE wanted ORDER BY code, nbs_year DESC NULLS LAST"
     " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, short_name = EXCLUDED.short_name,"
     "   level = EXCLUDED.level, parent_code = EXCLUDED.parent_code"
     " WHERE (regions.name, regions.short_name, regions.level, regions.parent_code)"
     "   IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.short_name, EXCLUDED.level, EXCLUDED.parent_code)";
+
+/* Every district's and street's name, loaded or not (migration 069). */
+static const char SEED_NAMES_SQL[] =
+    "INSERT INTO region_names (code, name)"
+    " SELECT DISTINCT ON (code) code, name FROM seed_regions WHERE level IN ('district', 'street')"
+    "  ORDER BY code, nbs_year DESC NULLS LAST"
+    " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name WHERE region_names.name IS DISTINCT FROM EXCLUDED.name";
 
 /* Street offices, each by its street's name, and that of its district when
  * another loaded street has the same name (市中街道 is a street of 乐陵市 and
@@ -275,30 +286,32 @@ static int bad_row(const seed_file *f, char **col, const char *where, char *err,
     return -1;
 }
 
-/* Streams one data row of a configured district into the COPY. */
+/* Streams one data row of a configured district into the COPY; a district or street of another, sound,
+ * for its name. */
 static int seed_row(seed_run *run, const seed_file *f, char **col, const char *where,
                     char *err, size_t errlen)
 {
-    char line[4 * NAME_MAX_BYTES], short_name[NAME_MAX_BYTES];
+    char line[4 * NAME_MAX_BYTES], short_name[NAME_MAX_BYTES], ignored[8];
     size_t len = 0;
     int is_district = strcmp(f->level, "district") == 0, is_street = strcmp(f->level, "street") == 0;
     const char *parent = is_district ? NULL : col[C_PARENT];
     strset *seen = is_district ? &run->found : is_street ? &run->streets : NULL;
+    int wanted = strset_has(&run->wanted, col[f->district_col]);
 
-    if (!strset_has(&run->wanted, col[f->district_col]))
+    if (!wanted && (!seen || bad_row(f, col, where, ignored, sizeof ignored) < 0))
         return 0;
-    if (bad_row(f, col, where, err, errlen) < 0)
+    if (wanted && bad_row(f, col, where, err, errlen) < 0)
         return -1;
     if (!seen && !strset_has(&run->streets, parent)) {
         run->skipped++;     /* a community of a street NBS has since renumbered */
         return 0;
     }
-    if (seen && strset_add(seen, col[C_CODE]) < 0) {
+    if (seen && wanted && strset_add(seen, col[C_CODE]) < 0) {
         snprintf(err, errlen, "内存不足");
         return -1;
     }
     cli_seed_short_name(short_name, sizeof short_name, col[C_NAME], f->level);
-    const char *vals[] = {col[C_CODE], col[C_NAME], short_name, f->level, parent, col[C_YEAR]};
+    const char *vals[] = {col[C_CODE], col[C_NAME], short_name, f->level, parent, col[C_YEAR], wanted ? "t" : "f"};
     for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
         if (db_copy_escape(line, sizeof line - 1, &len, vals[i]) < 0) {     /* - 1: room for the separator */
             snprintf(err, errlen, "%s：这一行太长（最多 %d 字节）：核对它，" CLI_DATAFILE_FIX, where, 4 * NAME_MAX_BYTES);
@@ -418,7 +431,8 @@ static int seed_upsert(seed_run *run, cli_seed_stats *st, char *err, size_t errl
     text_utf8_cut(st->district_names);
     PQclear(res);
     if (db_command(run->conn, "seed regions", SEED_REGIONS_SQL, 0, NULL, &st->regions_changed, why, sizeof why) < 0 ||
-        db_command(run->conn, "seed units", SEED_UNITS_SQL, 0, NULL, &st->units_changed, why, sizeof why) < 0)
+        db_command(run->conn, "seed units", SEED_UNITS_SQL, 0, NULL, &st->units_changed, why, sizeof why) < 0 ||
+        db_command(run->conn, "seed region names", SEED_NAMES_SQL, 0, NULL, NULL, why, sizeof why) < 0)
         goto failed;
     st->skipped = run->skipped;
     return 0;

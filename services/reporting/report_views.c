@@ -97,7 +97,8 @@ static const view_section ORDER[] = {
      "                   FROM imports i WHERE i.id = c.import_id),"
      "                CASE WHEN c.extra->>'source' = 'open311' THEN 'Open311 接口' END, '—') AS 来源,"
      "       coalesce(CASE WHEN (SELECT role FROM principals WHERE id = $1::int) = 'discipline'"
-     "                     THEN (SELECT string_agg(coalesce(u.name, a.code || '（没有登记为单位）'), '、' ORDER BY a.n)"
+     "                     THEN (SELECT string_agg(coalesce(u.name, coalesce(unit_code_named(a.code), a.code)"
+     "                                                     || '（没有登记为单位）'), '、' ORDER BY a.n)"
      "                             FROM unnest(c.accused_units) WITH ORDINALITY AS a(code, n)"
      "                             LEFT JOIN units u ON u.code = a.code) || '（不交其办理）' END,"
      "                '—') AS 被投诉单位,"
@@ -108,10 +109,10 @@ static const view_section ORDER[] = {
      "  FROM complaints c LEFT JOIN categories cat ON cat.code = c.category"
      " WHERE c.id = " REPORT_SEEN_ORDER},
     {"派单决定与理由", "lllllll", "o--l--t", 0,
-     "SELECT a.role AS 角色, coalesce(u.name, '—') AS 单位, coalesce(rc.name, rs.name, '') AS 地点, a.rule AS 依据,"
+     "SELECT a.role AS 角色, coalesce(u.name, '—') AS 单位,"
+     "       coalesce(region_named(a.community_code), region_named(a.street_code), '') AS 地点, a.rule AS 依据,"
      "       to_char(a.score, 'FM0.00') AS 得分, to_char(a.created_at, " REPORT_TIME_FMT ") AS 时间, a.reasons AS 理由"
      "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
-     "  LEFT JOIN regions rs ON rs.code = a.street_code LEFT JOIN regions rc ON rc.code = a.community_code"
      " WHERE a.complaint_id = " REPORT_SEEN_ORDER " AND a.active ORDER BY a.id"},
     {"以往派单（退回、重新办理或改派之前）", "lrllll", "o--l-t", 0,
      "SELECT a.role AS 角色, a.cycle AS 轮次, coalesce(u.name, '—') AS 单位, a.rule AS 依据,"

@@ -6,7 +6,10 @@
 # refuses it, naming both and how to name one, where before it picked one
 # silently. Then what an alert list and an order's page say of an alert
 # sent to no unit in particular (发给 创城办, not campaign) and of an
-# accused unit the system does not have (被投诉单位).
+# accused unit the system does not have (被投诉单位), named in words when
+# its code can be read. Then routing: 市中街道 alone is neither street
+# (to the dispatcher, naming both with their districts), with its
+# district's name it is that district's, and the decision's 地点 says which.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 export JIESU_REGIONS_DISTRICTS=371481,371482
@@ -86,7 +89,8 @@ sql "INSERT INTO alerts (complaint_id, rung, cycle, unit_id, target, reason)
      SELECT c.id, r.rung, 1, CASE WHEN r.target = 'campaign' THEN u.id END, r.target, '测试'
        FROM complaints c, units u, (VALUES ('supervise', 'campaign'), ('remind', 'unit')) r(rung, target)
       WHERE c.ticket_no = 'UN-1' AND u.code = '371481001'" >/dev/null
-sql "UPDATE complaints SET accused_units = '{371481001,370212001}' WHERE ticket_no = 'UN-1'" >/dev/null
+sql "UPDATE complaints SET accused_units = '{371481001,370212001,370212.gongan,371482.discipline,999999999}'
+     WHERE ticket_no = 'UN-1'" >/dev/null
 as_unit 371481001 jiesu alerts >"$un/alerts.out" 2>&1
 check "jiesu alerts: an alert for a campaign office, none to send it to, says 发给 创城办" \
     grep -q " 督办 .* 创城办 " "$un/alerts.out"
@@ -96,7 +100,29 @@ check "jiesu show: the alerts say 发给 创城办 and 承办单位, not campaig
     bash -c "grep -q ' 督办 .* 创城办 ' '$un/show.out' && grep -q ' 催办 .* 承办单位 ' '$un/show.out' &&
              ! grep -q 'campaign\| unit ' '$un/show.out'"
 as_unit 371481.discipline jiesu show UN-1 >"$un/show-discipline.out" 2>&1
-check "jiesu show to discipline inspection: an accused unit the system does not have is its code, said to be no unit" \
-    grep -q "被投诉单位  *市中街道（乐陵市）、370212001（没有登记为单位）（不交其办理）" "$un/show-discipline.out"
+check "jiesu show to discipline inspection: an accused unit the system does not have is named in words, said to be no unit" \
+    grep -q "被投诉单位  *市中街道（乐陵市）、中韩街道（崂山区）（没有登记为单位）、崂山区公安分局（没有登记为单位）、" "$un/show-discipline.out"
+check "… a district's office by the district's name, one the system has by its own" \
+    grep -q "、崂山区公安分局（没有登记为单位）、禹城市纪委监委、999999999（没有登记为单位）（不交其办理）" "$un/show-discipline.out"
+
+# ---- routing a name both districts have ----
+printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
+    "UN-2,2026/10/1 9:20,张先生,13800000004,市中街道菜市场门口,楼下饭店油烟太大，排风扇对着我家窗户吹,,一般" \
+    "UN-3,2026/10/1 9:30,李女士,13800000005,乐陵市市中街道菜市场门口,楼下饭店油烟太大，排风扇对着我家窗户吹,,一般" \
+    >"$un/same-name.csv"
+as_role clerk jiesu import "$un/same-name.csv" >"$un/import-same-name.csv.out" 2>&1
+wait_for "UN-2 and UN-3 routed" 30 sql_eq \
+    "SELECT count(*) FROM complaints WHERE ticket_no IN ('UN-2', 'UN-3') AND status IN ('manual', 'dispatched')" 2
+check_eq "市中街道 alone: to the dispatcher, no street proposed" "manual " \
+    "$(sql "SELECT c.status || ' ' || coalesce(a.street_code, '') FROM complaints c JOIN assignments a ON a.complaint_id = c.id AND a.active WHERE c.ticket_no = 'UN-2'")"
+as_role dispatcher jiesu show UN-2 >"$un/show-same-name.out" 2>&1
+check "… saying why, both named with their districts" \
+    grep -q "地址中的“市中街道”在乐陵市、禹城市各有一个，无法判断是哪一个：转人工派单" "$un/show-same-name.out"
+check_eq "乐陵市市中街道: given to 乐陵市's" "dispatched 371481001" \
+    "$(sql "SELECT c.status || ' ' || u.code FROM complaints c JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner' JOIN units u ON u.id = a.unit_id WHERE c.ticket_no = 'UN-3'")"
+as_role dispatcher jiesu show UN-3 >"$un/show-told.out" 2>&1
+check "… its 地点 and reasons name it with its district" \
+    grep -q "主办  *市中街道（乐陵市）  *市中街道（乐陵市）  *街道名称 .*地址中匹配到街道 市中街道（乐陵市）；“市中街道”不止一个区县有，按地址中的“乐陵市”判断" \
+    "$un/show-told.out"
 
 harness_services_stop

@@ -1,9 +1,10 @@
 -- 069_named_in_words.sql — a place and a unit's code named in words, as
 -- people know them, where an order's page and `jiesu show` name them.
 --
---   region_names            every district and street of data/regions, loaded
---                           or not, by code: its name (`jiesu migrate` fills it
---                           beside regions, services/cli/cli_seed.c)
+--   region_names            every city, district and street of data/regions,
+--                           loaded or not, by code: its name (`jiesu migrate`
+--                           fills it beside regions, services/cli/cli_seed.c);
+--                           routing reads a loaded district's city there
 --   region_named(code)      a loaded district, street or community by its
 --                           name, with its district's when a place of the same
 --                           level in another loaded district has the same name
@@ -26,7 +27,7 @@
 -- district too (系统中还没有市中街道（乐陵市）这个单位).
 
 CREATE TABLE region_names (
-    code text PRIMARY KEY,          -- NBS code: 6 (district) or 9 (street) digits
+    code text PRIMARY KEY,          -- NBS code: 4 (city), 6 (district) or 9 (street) digits
     name text NOT NULL
 );
 

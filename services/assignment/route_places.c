@@ -154,7 +154,7 @@ static int add_place(route_places *self, int level, const char *code, const char
         street_forms(&f, name, p->name, short_name);
     else if (level == LEVEL_COMMUNITY)
         community_forms(&f, name, p->name, short_name);
-    else if (level == LEVEL_DISTRICT)
+    else if (level == LEVEL_DISTRICT || level == LEVEL_CITY)
         form_add(&f, FORM_FULL, name, "");
     else
         form_add(&f, FORM_GAZETTEER, name, "");
@@ -182,6 +182,11 @@ int route_places_add_community(route_places *self, const char *code, const char 
 int route_places_add_district(route_places *self, const char *code, const char *name)
 {
     return strlen(code) == 6 ? add_place(self, LEVEL_DISTRICT, code, name, name, "") : -1;
+}
+
+int route_places_add_city(route_places *self, const char *district_code, const char *name)
+{
+    return strlen(district_code) == 6 ? add_place(self, LEVEL_CITY, district_code, name, name, "") : -1;
 }
 
 /* The gazetteer place named name, or -1. */
@@ -381,6 +386,11 @@ static const char SQL_REGIONS[] =
     " WHERE level IN ('district', 'street', 'community') ORDER BY code";
 enum { R_CODE, R_NAME, R_SHORT_NAME, R_LEVEL, R_PARENT };
 
+/* Each loaded district's city, as `jiesu migrate` keeps its name (migration 069). */
+static const char SQL_CITIES[] =
+    "SELECT r.code, c.name FROM regions r JOIN region_names c ON c.code = left(r.code, 4)"
+    " WHERE r.level = 'district' ORDER BY r.code";
+
 static const char SQL_GAZETTEER[] =
     "SELECT name, street_code, coalesce(community_code, ''), coalesce(num_from, -1), coalesce(num_to, -1),"
     "       source = 'shipped' FROM gazetteer ORDER BY id";
@@ -405,6 +415,18 @@ static int load_regions(route_places *self, PGconn *pg, char *err, size_t errlen
             snprintf(err, errlen, "regions: cannot add %s %s (empty name, code too long or out of memory)",
                      code, name);
     }
+    PQclear(res);
+    return rc;
+}
+
+/* Adds every loaded district's city. 0 or -1 with err. */
+static int load_cities(route_places *self, PGconn *pg, char *err, size_t errlen)
+{
+    PGresult *res = db_query(pg, "load cities", SQL_CITIES, 0, NULL, err, errlen);
+    int rc = res ? 0 : -1;
+    for (int r = 0; res && r < PQntuples(res) && rc == 0; r++)
+        if ((rc = route_places_add_city(self, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1))) != 0)
+            snprintf(err, errlen, "regions: cannot add the city %s (out of memory)", PQgetvalue(res, r, 1));
     PQclear(res);
     return rc;
 }
@@ -435,7 +457,8 @@ route_places *route_places_load(PGconn *pg, char *err, size_t errlen)
         snprintf(err, errlen, "regions: out of memory");
         return NULL;
     }
-    if (load_regions(self, pg, err, errlen) != 0 || load_gazetteer(self, pg, err, errlen) != 0)
+    if (load_regions(self, pg, err, errlen) != 0 || load_cities(self, pg, err, errlen) != 0 ||
+        load_gazetteer(self, pg, err, errlen) != 0)
         goto fail;
     if (route_places_build(self) != 0) {
         snprintf(err, errlen, "regions: out of memory");

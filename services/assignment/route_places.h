@@ -15,7 +15,8 @@
  *   - a name places of several districts have (市中街道 of 乐陵市 and of 禹城市)
  *     tells neither unless something else in the address or content tells
  *     the district: its name (乐陵市), or a place of only one of them (a
- *     road, a community, another street). Untold, no street is proposed
+ *     road, a community, another street), else its city's name (德州市,
+ *     when the other lies in another city). Untold, no street is proposed
  *     and the reason names every candidate with its district;
  *   - nothing found: no street, score 0 (manual dispatch).
  * The result carries the rule, a reason a dispatcher can read ("地址中匹配到社区
@@ -65,6 +66,10 @@ int route_places_add_street(route_places *self, const char *code, const char *na
  * district's (市中街道（乐陵市）). 0 or -1 as above. */
 int route_places_add_district(route_places *self, const char *code, const char *name);
 
+/* Adds the city a loaded district lies in (德州市 for 371481): its name tells the district among places of
+ * one name in districts of two cities, when nothing names the district itself. 0 or -1 as above. */
+int route_places_add_city(route_places *self, const char *district_code, const char *name);
+
 /* Adds a community of the street parent_code (which may be added later).
  * Communities whose street never comes are dropped at build. 0 or -1 as above. */
 int route_places_add_community(route_places *self, const char *code, const char *name,
@@ -86,7 +91,7 @@ int route_places_add_gazetteer_approx(route_places *self, const char *name, cons
 /* Resolves parents and builds the matcher. Call once. 0 or -1 (out of memory). */
 int route_places_build(route_places *self);
 
-/* Loads every district, street and community in the regions table, and the gazetteer
+/* Loads every district, street and community in the regions table, the districts' cities (region_names), and the gazetteer
  * (shipped rows with house numbers as approximate ranges), and builds.
  * NULL with "regions: reason" in err on failure (or when no street is there). */
 route_places *route_places_load(PGconn *pg, char *err, size_t errlen);

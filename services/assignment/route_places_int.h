@@ -10,7 +10,7 @@
 #include "route_ac.h"
 #include "route_places.h"
 
-enum { LEVEL_STREET, LEVEL_COMMUNITY, LEVEL_GAZETTEER, LEVEL_DISTRICT };
+enum { LEVEL_STREET, LEVEL_COMMUNITY, LEVEL_GAZETTEER, LEVEL_DISTRICT, LEVEL_CITY };   /* a city: one per district */
 #define STREET_BY_NUMBER (-2)   /* a gazetteer place whose street depends on the house number */
 
 /* Written forms, weakest first: the order settles two hits on the same words. */

@@ -6,8 +6,9 @@
  * the rest are tallied per street and the street with the most mentions wins.
  * A name places of several districts have (市中街道 of 乐陵市 and of 禹城市)
  * keeps only the place of the district the rest of the complaint tells —
- * by the district's name, or by a place only one district has —, else it
- * decides nothing: no street is proposed and the reason names them all.
+ * by the district's name, or by a place only one district has; else by its
+ * city's name —, else it decides nothing: no street is proposed and the
+ * reason names them all.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,11 +40,12 @@ typedef struct {
     long        number;       /* house number after a road name, or -1 */
     int         covered;      /* a gazetteer range (or a row for every number) holds that number */
     int         approximate;  /* ... and it is a shipped range, right for the main stretch only */
-    int         told;         /* a name several districts have, settled by told district k; -1 */
+    int         told;         /* a name several districts have, settled by told district k of … */
+    const struct told_set *told_by;   /* … this set; NULL */
 } hit;
 
 typedef struct {
-    int32_t place;            /* a district */
+    int32_t place;            /* a district, or a district's city */
     size_t  start, end;
 } named;
 
@@ -56,10 +58,12 @@ typedef struct {
     size_t              n;
     named               districts[MAX_NAMED];   /* district names in the text */
     size_t              ndistricts;
+    named               cities[MAX_NAMED];      /* city names in the text: one per loaded district of the city */
+    size_t              ncities;
 } hit_list;
 
 /* The districts a complaint tells, each by the first words that told it. */
-typedef struct {
+typedef struct told_set {
     const char     *code[MAX_TOLD];     /* a place's code: its first six digits are the district's */
     const hit_list *by[MAX_TOLD];
     size_t          start[MAX_TOLD], end[MAX_TOLD];
@@ -156,16 +160,18 @@ static int on_hit(void *ctx, int32_t value, size_t start, size_t end)
     hit_list *h = ctx;
     const pattern *p = &h->self->pats[value];
     const place *pl = &h->self->places[p->place];
-    if (pl->level == LEVEL_DISTRICT) {
-        if (h->ndistricts < MAX_NAMED)
-            h->districts[h->ndistricts++] = (named){p->place, start, end};
+    if (pl->level == LEVEL_DISTRICT || pl->level == LEVEL_CITY) {
+        named *list = pl->level == LEVEL_CITY ? h->cities : h->districts;
+        size_t *n = pl->level == LEVEL_CITY ? &h->ncities : &h->ndistricts;
+        if (*n < MAX_NAMED)
+            list[(*n)++] = (named){p->place, start, end};
         return 0;
     }
     if (pl->street == -1)
         return 0;                       /* a community or road whose street is not loaded */
     hit x = {.place = p->place, .form = p->form, .start = start, .end = end, .street = pl->street,
              .community = pl->level == LEVEL_COMMUNITY ? pl->code : NULL, .range = -1, .number = -1,
-             .told = -1};
+             .told = -1, .told_by = NULL};
     return pl->level == LEVEL_GAZETTEER ? gazetteer_hit(h, x) : push_hit(h, x);
 }
 
@@ -199,7 +205,7 @@ static void scan(const route_places *self, const char *text, const char *where, 
     h->self = self;
     h->text = text;
     h->where = where;
-    h->n = h->ndistricts = 0;
+    h->n = h->ndistricts = h->ncities = 0;
     if (!text)
         return;
     h->len = strlen(text);
@@ -257,40 +263,62 @@ static void tell(told_set *t, const char *code, const hit_list *h, size_t start,
     }
 }
 
-/* The districts a text tells: those it names, and those of its places no other district has a namesake of. */
-static void gather(const hit_list *h, told_set *t)
+static void tell_named(told_set *t, const hit_list *h, const named *list, size_t n)
 {
-    for (size_t k = 0; k < h->ndistricts; k++)
-        tell(t, h->self->places[h->districts[k].place].code, h, h->districts[k].start, h->districts[k].end);
+    for (size_t k = 0; k < n; k++)
+        tell(t, h->self->places[list[k].place].code, h, list[k].start, list[k].end);
+}
+
+/* The districts a text tells: those it names, and those of its places no other district has a namesake of;
+ * apart, those of the cities it names. */
+static void gather(const hit_list *h, told_set *t, told_set *by_city)
+{
+    tell_named(t, h, h->districts, h->ndistricts);
+    tell_named(by_city, h, h->cities, h->ncities);
     for (size_t i = 0; i < h->n; i++)
         if (!shared(h, i))
             tell(t, code_of(h, &h->hits[i]), h, h->hits[i].start, h->hits[i].end);
 }
 
-/* The one told district among those the words of hit i name: its index in t, -1 when none or several. */
+#define TOLD_NONE    (-1)
+#define TOLD_SEVERAL (-2)
+
+/* The one told district among those the words of hit i name: its index in t, else TOLD_NONE or TOLD_SEVERAL. */
 static int told_among(const hit_list *h, size_t i, const told_set *t)
 {
-    int pick = -1;
+    int pick = TOLD_NONE;
     for (size_t j = 0; j < h->n; j++)
         for (size_t k = 0; k < t->n && same_words(&h->hits[j], &h->hits[i]); k++)
             if (same_district(t->code[k], code_of(h, &h->hits[j]))) {
                 if (pick >= 0 && pick != (int)k)
-                    return -1;
+                    return TOLD_SEVERAL;
                 pick = (int)k;
             }
     return pick;
 }
 
-/* Of each name several districts have, keeps the places of the one district the complaint tells. */
-static void settle(hit_list *h, const told_set *t)
+/* Of each name several districts have, keeps the places of the one district the complaint tells (by a
+ * city's name when nothing else tells one, and never against what else tells one). */
+static void settle(hit_list *h, const told_set *t, const told_set *by_city)
 {
     unsigned char drop[MAX_HITS] = {0};
     for (size_t i = 0; i < h->n; i++) {
-        int k = shared(h, i) ? told_among(h, i, t) : -1;
-        if (k >= 0 && same_district(t->code[k], code_of(h, &h->hits[i])))
+        const told_set *by = t;
+        int k = shared(h, i) ? told_among(h, i, t) : TOLD_SEVERAL, kc = TOLD_NONE;
+        if (k != TOLD_SEVERAL)
+            kc = told_among(h, i, by_city);
+        if (k == TOLD_NONE) {
+            k = kc;
+            by = by_city;
+        } else if (k >= 0 && kc >= 0 && !same_district(t->code[k], by_city->code[kc])) {
+            k = TOLD_SEVERAL;
+        }
+        if (k >= 0 && same_district(by->code[k], code_of(h, &h->hits[i]))) {
             h->hits[i].told = k;
-        else if (k >= 0)
+            h->hits[i].told_by = by;
+        } else if (k >= 0) {
             drop[i] = 1;
+        }
     }
     keep_hits(h, drop);
 }
@@ -345,10 +373,11 @@ static void say_same_name(const hit_list *h, size_t i, route_place_result *out, 
 }
 
 /* "；“市中街道”不止一个区县有，按地址中的“乐陵市”判断": why a name several districts have means this place. */
-static void say_told(const hit_list *h, const hit *x, const told_set *t, route_place_result *out, size_t *len)
+static void say_told(const hit_list *h, const hit *x, route_place_result *out, size_t *len)
 {
-    if (x->told < 0)
+    if (!x->told_by)
         return;
+    const told_set *t = x->told_by;
     const hit_list *by = t->by[x->told];
     say(out, len, "；“%.*s”不止一个区县有，按%s中的“%.*s”判断", (int)(x->end - x->start), h->text + x->start,
         by->where, (int)(t->end[x->told] - t->start[x->told]), by->text + t->start[x->told]);
@@ -479,16 +508,16 @@ void route_places_match_excluding(const route_places *self, const char *address,
 {
     hit_list ha, hc;
     tally_set ta, tc;
-    told_set told = {.n = 0};
+    told_set told = {.n = 0}, by_city = {.n = 0};
     size_t len = 0;
     memset(out, 0, sizeof *out);
     out->street_name = "";
     scan(self, address, "地址", ex, &ha);
     scan(self, content, "诉求内容", ex, &hc);
-    gather(&ha, &told);
-    gather(&hc, &told);
-    settle(&ha, &told);
-    settle(&hc, &told);
+    gather(&ha, &told, &by_city);
+    gather(&hc, &told, &by_city);
+    settle(&ha, &told, &by_city);
+    settle(&hc, &told, &by_city);
     count_streets(&ha, &ta);
     count_streets(&hc, &tc);
     if (ta.n == 0 && tc.n == 0) {
@@ -533,7 +562,7 @@ void route_places_match_excluding(const route_places *self, const char *address,
                 : w->community >= 0                             ? "community"
                                                                 : "street";
     say_match(self, h, w, where, out, &len);
-    say_told(h, b, &told, out, &len);
+    say_told(h, b, out, &len);
     if (villages_only)
         say(out, &len, "；只在诉求内容中提到社区或村名，没有地址或街道");
     if (road)

@@ -8,9 +8,10 @@
  * count only rows that really changed (the DO UPDATE is skipped when nothing
  * differs). Communities whose street code no longer exists in streets.csv
  * (NBS renumbered the street) are skipped and counted. The districts and
- * streets of the other districts come too, for their names alone (table
- * region_names): a code of one of them is then named in words where a page
- * shows it (an accused office the system has no unit for).
+ * streets of the other districts, and every district's city, come too, for
+ * their names alone (table region_names): a code of one of them is then
+ * named in words where a page shows it (an accused office the system has no
+ * unit for), and routing reads a loaded district's city by its name.
  */
 #include "cli_seed.h"
 
@@ -28,8 +29,8 @@
 #define NAME_MAX_BYTES 512
 
 /* Columns located by header name. */
-enum { C_CODE, C_NAME, C_PARENT, C_YEAR, C_DISTRICT, NCOLS };
-static const char *const COL_NAMES[NCOLS] = {"code", "name", "parent_code", "nbs_year", "district_code"};
+enum { C_CODE, C_NAME, C_PARENT, C_YEAR, C_DISTRICT, C_CITY, NCOLS };
+static const char *const COL_NAMES[NCOLS] = {"code", "name", "parent_code", "nbs_year", "district_code", "city_name"};
 
 #define COL(c) (1u << (c))
 
@@ -82,10 +83,10 @@ static const char SEED_REGIONS_SQL[] =
     " WHERE (regions.name, regions.short_name, regions.level, regions.parent_code)"
     "   IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.short_name, EXCLUDED.level, EXCLUDED.parent_code)";
 
-/* Every district's and street's name, loaded or not (migration 069). */
+/* Every city's, district's and street's name, loaded or not (migration 069). */
 static const char SEED_NAMES_SQL[] =
     "INSERT INTO region_names (code, name)"
-    " SELECT DISTINCT ON (code) code, name FROM seed_regions WHERE level IN ('district', 'street')"
+    " SELECT DISTINCT ON (code) code, name FROM seed_regions WHERE level IN ('city', 'district', 'street')"
     "  ORDER BY code, nbs_year DESC NULLS LAST"
     " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name WHERE region_names.name IS DISTINCT FROM EXCLUDED.name";
 
@@ -286,13 +287,42 @@ static int bad_row(const seed_file *f, char **col, const char *where, char *err,
     return -1;
 }
 
+/* Streams the values of one row into the COPY. */
+static int copy_row(seed_run *run, const char *const *vals, size_t n, const char *where, char *err, size_t errlen)
+{
+    char line[4 * NAME_MAX_BYTES], why[512];
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (db_copy_escape(line, sizeof line - 1, &len, vals[i]) < 0) {     /* - 1: room for the separator */
+            snprintf(err, errlen, "%s：这一行太长（最多 %d 字节）：核对它，" CLI_DATAFILE_FIX, where, 4 * NAME_MAX_BYTES);
+            return -1;
+        }
+        line[len++] = i + 1 < n ? '\t' : '\n';
+    }
+    if (db_copy_put(run->conn, line, len, why, sizeof why) < 0) {
+        snprintf(err, errlen, "%s：PostgreSQL 出错（它的原话：%s）", where, why);
+        return -1;
+    }
+    return 0;
+}
+
+/* A district's city, for its name: its code (the district's parent_code) and city_name, when the file
+ * has them. */
+static int seed_city(seed_run *run, char **col, const char *where, char *err, size_t errlen)
+{
+    if (!col[C_PARENT] || !col[C_CITY] || !*col[C_CITY] || !all_digits(col[C_PARENT], 4) ||
+        strlen(col[C_CITY]) >= NAME_MAX_BYTES)
+        return 0;
+    const char *vals[] = {col[C_PARENT], col[C_CITY], col[C_CITY], "city", NULL, col[C_YEAR], "f"};
+    return copy_row(run, vals, sizeof vals / sizeof vals[0], where, err, errlen);
+}
+
 /* Streams one data row of a configured district into the COPY; a district or street of another, sound,
- * for its name. */
+ * for its name, and a district's city. */
 static int seed_row(seed_run *run, const seed_file *f, char **col, const char *where,
                     char *err, size_t errlen)
 {
-    char line[4 * NAME_MAX_BYTES], short_name[NAME_MAX_BYTES], ignored[8];
-    size_t len = 0;
+    char short_name[NAME_MAX_BYTES], ignored[8];
     int is_district = strcmp(f->level, "district") == 0, is_street = strcmp(f->level, "street") == 0;
     const char *parent = is_district ? NULL : col[C_PARENT];
     strset *seen = is_district ? &run->found : is_street ? &run->streets : NULL;
@@ -301,6 +331,8 @@ static int seed_row(seed_run *run, const seed_file *f, char **col, const char *w
     if (!wanted && (!seen || bad_row(f, col, where, ignored, sizeof ignored) < 0))
         return 0;
     if (wanted && bad_row(f, col, where, err, errlen) < 0)
+        return -1;
+    if (is_district && seed_city(run, col, where, err, errlen) < 0)
         return -1;
     if (!seen && !strset_has(&run->streets, parent)) {
         run->skipped++;     /* a community of a street NBS has since renumbered */
@@ -312,19 +344,7 @@ static int seed_row(seed_run *run, const seed_file *f, char **col, const char *w
     }
     cli_seed_short_name(short_name, sizeof short_name, col[C_NAME], f->level);
     const char *vals[] = {col[C_CODE], col[C_NAME], short_name, f->level, parent, col[C_YEAR], wanted ? "t" : "f"};
-    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
-        if (db_copy_escape(line, sizeof line - 1, &len, vals[i]) < 0) {     /* - 1: room for the separator */
-            snprintf(err, errlen, "%s：这一行太长（最多 %d 字节）：核对它，" CLI_DATAFILE_FIX, where, 4 * NAME_MAX_BYTES);
-            return -1;
-        }
-        line[len++] = i + 1 < sizeof vals / sizeof vals[0] ? '\t' : '\n';
-    }
-    char why[512];
-    if (db_copy_put(run->conn, line, len, why, sizeof why) < 0) {
-        snprintf(err, errlen, "%s：PostgreSQL 出错（它的原话：%s）", where, why);
-        return -1;
-    }
-    return 0;
+    return copy_row(run, vals, sizeof vals / sizeof vals[0], where, err, errlen);
 }
 
 static int seed_file_rows(seed_run *run, const char *dir, const seed_file *f, char *err, size_t errlen)

@@ -329,6 +329,36 @@ static void test_same_name_told(void **state)
     route_places_destroy(&p);
 }
 
+/* A village name of a district of 德州市 and one of 青岛市: the city's name tells which, where it does not
+ * between two districts of one city. */
+static void test_same_name_told_by_city(void **state)
+{
+    (void)state;
+    route_places *p = route_places_new();
+    assert_int_equal(route_places_add_district(p, "371481", "乐陵市"), 0);
+    assert_int_equal(route_places_add_district(p, "370212", "崂山区"), 0);
+    assert_int_equal(route_places_add_city(p, "371481", "德州市"), 0);
+    assert_int_equal(route_places_add_city(p, "370212", "青岛市"), 0);
+    assert_int_equal(route_places_add_street(p, "371481002", "胡家街道", "胡家"), 0);
+    assert_int_equal(route_places_add_street(p, "370212001", "中韩街道", "中韩"), 0);
+    assert_int_equal(route_places_add_community(p, "371481002201", "张庄村村委会", "张庄", "371481002"), 0);
+    assert_int_equal(route_places_add_community(p, "370212001201", "张庄村村委会", "张庄", "370212001"), 0);
+    assert_int_equal(route_places_build(p), 0);
+    route_place_result r;
+    route_places_match(p, "张庄村", NULL, &r);
+    assert_string_equal(r.street_code, "");
+    route_places_match(p, "德州市张庄村", NULL, &r);
+    assert_string_equal(r.street_code, "371481002");
+    assert_string_equal(r.reason, "地址中匹配到社区 张庄村（乐陵市） → 胡家街道；“张庄村”不止一个区县有，按地址中的“德州市”判断");
+    route_places_match(p, "德州市张庄村", "离中韩街道不远", &r);     /* a place of 青岛市's tells more */
+    assert_string_equal(r.street_code, "");
+    route_places_destroy(&p);
+    p = same_names();
+    route_places_match(p, "德州市市中街道", NULL, &r);              /* both in 德州市 (no city added): neither */
+    assert_string_equal(r.street_code, "");
+    route_places_destroy(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_gazetteer_house_numbers),
         cmocka_unit_test(test_same_name_untold),
         cmocka_unit_test(test_same_name_told),
+        cmocka_unit_test(test_same_name_told_by_city),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

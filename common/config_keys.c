@@ -146,7 +146,7 @@ static const config_key REPORTING[] = {
     INT("report.flag_red", "1", 0, 1000, "同类参加排名的单位中，排在它后面的少于这个数，标红"),
     INT("report.flag_yellow", "2", 0, 1000, "……少于 `flag_red + flag_yellow` 个，标黄（见 README 的 Metrics 一节）"),
     INT("report.min_cases", "10", 1, 1000000,
-        "件数不到这么多的比率只作展示，不参与排名和综合得分（样本不足）"),
+        "件数不到这么多的比率只作展示，不参与排名，在综合得分中按同类单位合计的比率计（样本不足）"),
     INT("web.lockout_failures", "5", 1, 100, "连续输错几次密码锁定账号"),
     INT("web.lockout_minutes", "15", 1, 7 * 1440, "锁定多少分钟"),
     INT("web.session_minutes", "480", 1, 30 * 1440, "登录后多少分钟内有效"),

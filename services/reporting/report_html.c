@@ -127,7 +127,8 @@ static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
         fputs("</tr>\n", f);
     }
     fputs("</table></div>\n", f);
-    fprintf(f, "<p class=\"note\">* " REPORT_THIN "：不足 %ld 件的比率只作展示，不参与排名和综合得分。"
+    fprintf(f, "<p class=\"note\">* " REPORT_THIN "：不足 %ld 件的比率只作展示，不参与该项排名；"
+               "在综合得分中按同类单位（街道或部门）合计的比率计，不加分也不减分，同类单位都按同样几项比率计分。"
                "排名写" REPORT_THIN "的单位，计入综合得分的比率都不足 %ld 件；写" REPORT_NO_CASES "的，"
                "这些比率都没有一件：没有已签收、已办结或已到期的时限，也没有回访。</p>\n",
             b->cur->min_cases, b->cur->min_cases);

@@ -30,15 +30,21 @@
  *                         counts for the unit whose dispatch it ended, the owner
  *                         assignment active when it came)
  *   repeat rate         = repeats / called           (orders called in P with parent_id set)
- *   composite score     = 100 * sum(w_i * s_i) / sum(w_i) over the rates i that are
- *                         defined (denominator > 0), s_i = rate, or 1 - rate for the
+ *   composite score     = 100 * sum(w_i * s_i) / sum(w_i) over the rates i some unit
+ *                         of the kind has a case of, s_i = the unit's rate, or on
+ *                         fewer cases than report.min_cases (or none) the kind's
+ *                         pooled rate (sum of numerators / sum of denominators of
+ *                         the kind's units in the table), and 1 - that for the
  *                         return and repeat rates; w_i = report.weight.<rate>;
  *                         rounded to 0.01 (half up), the score as published
  * A rate on fewer cases (its denominator) than report.min_cases is shown
- * but not ranked and left out of the composite (样本不足); a unit none of
- * whose rates counted in the composite (weight > 0) has enough cases is not
- * ranked at all, and says why: 样本不足, or 无可考核工单 when none of them
- * has a case.
+ * but not ranked (样本不足), and counts in the composite at its kind's
+ * pooled rate, neither helping nor hurting the unit: so every unit of a kind
+ * is scored on the same rates (a street whose 满意率 had enough callbacks to
+ * count was ranked below streets ahead of it on no rate, scored without
+ * theirs). A unit none of whose rates counted in the composite (weight > 0)
+ * has enough cases is not ranked at all, and says why: 样本不足, or
+ * 无可考核工单 when none of them has a case.
  * Attribution: a deadline counts for its unit (deadlines.unit_id), else for
  * the order's active owner; a callback for the unit it names, else the
  * owner dispatched last before it: units are ranked on what they handled, and a
@@ -155,27 +161,65 @@ static double to_hundredths(double v)
     return floor(v * 100 + 0.5 + 1e-6) / 100;
 }
 
+/* The unit's rates, 样本不足 marks and overdue count from its counts. */
 static void compute_rates(report_unit *u, const report_settings *s)
 {
-    double sum = 0, wsum = 0;
-    int scored = 0;         /* rates the composite counts (weight > 0) that have a case */
     for (int i = 0; i < RATE_COUNT; i++) {
         long den = count_at(&u->n, RATE_PARTS[i].den);
         u->rate[i] = den > 0 ? (double)count_at(&u->n, RATE_PARTS[i].num) / (double)den : NAN;
         u->thin[i] = den > 0 && den < s->min_cases;
-        if (isnan(u->rate[i]) || s->weight[i] <= 0)
-            continue;
-        scored++;
-        if (u->thin[i])
-            continue;
-        sum += s->weight[i] * (REPORT_RATES[i].higher_better ? u->rate[i] : 1 - u->rate[i]);
-        wsum += s->weight[i];
     }
     u->overdue = u->n.due - u->n.on_time;
-    u->composite = wsum > 0 ? to_hundredths(100 * sum / wsum) : NAN;
+}
+
+/* Each rate pooled over the units of kind in t (the sum of their numerators
+ * over the sum of their denominators), NAN when none of them has a case. */
+static void pool_rates(const report_table *t, const char *kind, double pooled[RATE_COUNT])
+{
+    for (int i = 0; i < RATE_COUNT; i++) {
+        long num = 0, den = 0;
+        for (size_t j = 0; j < t->n; j++) {
+            if (strcmp(t->units[j].kind, kind) != 0)
+                continue;
+            num += count_at(&t->units[j].n, RATE_PARTS[i].num);
+            den += count_at(&t->units[j].n, RATE_PARTS[i].den);
+        }
+        pooled[i] = den > 0 ? (double)num / (double)den : NAN;
+    }
+}
+
+/* The composite of u, the only place it is computed (every page, file,
+ * rank, flag and week-on-week change reads u->composite): each rate the
+ * kind has a case of counts, u's own on enough cases, else the kind's
+ * pooled rate; NAN, and u->unranked says why, when none of u's own does. */
+static void score_unit(report_unit *u, const report_settings *s, const double pooled[RATE_COUNT])
+{
+    double sum = 0, wsum = 0;
+    int own = 0, cases = 0;     /* rates the composite counts (weight > 0) on enough cases; with a case */
+    for (int i = 0; i < RATE_COUNT; i++) {
+        if (s->weight[i] <= 0 || isnan(pooled[i]))
+            continue;
+        int enough = !isnan(u->rate[i]) && !u->thin[i];
+        own += enough;
+        cases += !isnan(u->rate[i]);
+        double rate = enough ? u->rate[i] : pooled[i];
+        sum += s->weight[i] * (REPORT_RATES[i].higher_better ? rate : 1 - rate);
+        wsum += s->weight[i];
+    }
+    u->composite = own ? to_hundredths(100 * sum / wsum) : NAN;
     /* Ranked by the composite, or said why not: a rate not in the composite
      * (退单率, 重复率 by default) ranks no unit, on however many cases. */
-    u->unranked = wsum > 0 ? NULL : scored ? REPORT_THIN : REPORT_NO_CASES;
+    u->unranked = own ? NULL : cases ? REPORT_THIN : REPORT_NO_CASES;
+}
+
+/* The composites of the units of kind in t, on the same rates for all. */
+static void score_kind(report_table *t, const char *kind, const report_settings *s)
+{
+    double pooled[RATE_COUNT];
+    pool_rates(t, kind, pooled);
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->units[i].kind, kind) == 0)
+            score_unit(&t->units[i], s, pooled);
 }
 
 /* Ranks value(u) among the units of t of kind `kind`: 1 + the number of units
@@ -267,6 +311,7 @@ void report_metrics_compute(report_table *t, const report_settings *s)
     for (size_t i = 0; i < t->n; i++)
         compute_rates(&t->units[i], s);
     for (int k = 0; k < 2; k++) {
+        score_kind(t, KINDS[k], s);
         rank_by(t, KINDS[k], 1, composite_of, 0, set_rank);
         for (int r = 0; r < RATE_COUNT; r++)
             rank_by(t, KINDS[k], REPORT_RATES[r].higher_better, rate_of, r, set_rate_rank);

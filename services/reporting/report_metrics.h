@@ -59,10 +59,12 @@ typedef struct {
     report_counts n;
     double        rate[RATE_COUNT];     /* 0..1, NAN when the denominator is 0 */
     unsigned char thin[RATE_COUNT];     /* 1: defined, but on fewer cases than report.min_cases (样本不足):
-                                           shown, not ranked, left out of the composite */
+                                           shown, not ranked, in the composite at its kind's pooled rate */
     long          overdue;
-    double        composite;            /* 0..100 rounded to 0.01 (as published, ranked and flagged), NAN when
-                                           no rate with a weight is defined on enough cases */
+    double        composite;            /* 0..100 rounded to 0.01 (as published, ranked and flagged), on the
+                                           same rates for every unit of its kind (a rate on too few cases at
+                                           the kind's pooled rate); NAN when no rate with a weight is defined
+                                           on enough cases */
     int           rank;                 /* by composite among units of its kind, 1 = best; 0 = unranked */
     const char   *unranked;             /* NULL when ranked, else why not, shown instead of the rank: REPORT_THIN
                                            (the rates the composite counts, weight > 0, are on too few cases) or
@@ -105,7 +107,8 @@ report_table *report_metrics_run(PGconn *pg, const char *districts, const char *
                                  const report_settings *s, char *err, size_t errlen);
 
 /* Fills rates, overdue, composite, ranks and flags from the counts and sorts
- * the units in table order. Called by
+ * the units in table order: the one place composites are computed, each
+ * against the pooled rates of its kind among t's units. Called by
  * report_metrics_run(); public so the formulas can be tested on their own. */
 void report_metrics_compute(report_table *t, const report_settings *s);
 

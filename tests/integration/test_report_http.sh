@@ -35,7 +35,7 @@ check "… and heads the week-on-week change 环比（百分点）: a difference
     grep -qE '^类别 +排名 +单位 +综合得分 +环比（百分点） +上周排名 +标记$' "$HARNESS_DIR/bulletin.out"
 check "… last week's rank beside, or why it had none, as on the page and in the files (南街道 in 2026-W46: 无可考核工单)" \
     grep -qE '^街道 +1 +南街道 +86.67 +— +无可考核工单 +—$' "$HARNESS_DIR/bulletin.out"
-check_eq "… 东街道's change, in points (72.50 against 50)" "+22.50" \
+check_eq "… 东街道's change, in points (72.50 against 80)" "-7.50" \
     "$(grep -E '^街道 +[0-9]+ +东街道 ' "$HARNESS_DIR/bulletin.out" | awk '{print $5}')"
 check "… each row says whether a street or a department is ranked: both are ranked from 1 (南街道 1, 市场监管局 1)" \
     sh -c "grep -qE '^街道 +1 +南街道 ' '$HARNESS_DIR/bulletin.out' && grep -qE '^部门 +1 +样例区市场监管局 ' '$HARNESS_DIR/bulletin.out'"
@@ -52,7 +52,7 @@ check_eq "南街道 ranks first" 1 "$(csv_field "$rank_csv" 880100003 2)"
 check_eq "南街道 composite" 86.67 "$(csv_field "$rank_csv" 880100003 6)"
 check_eq "东街道 composite" 72.5 "$(csv_field "$rank_csv" 880100001 6)"
 check_eq "西街道 is last and flagged red" "3 红" "$(csv_field "$rank_csv" 880100002 2) $(csv_field "$rank_csv" 880100002 3)"
-check_eq "东街道 week-on-week change (W46: 20*1 + 20*0 over 40 = 50)" 22.5 "$(csv_field "$rank_csv" 880100001 8)"
+check_eq "东街道 week-on-week change (W46: 20*1 + 20*0 + 30*1 + 30*1 = 80, no callback nor deadline due of its own: the streets' pooled 满意率 and 整改率)" -7.5 "$(csv_field "$rank_csv" 880100001 8)"
 check "the CSV heads the change as the table does: 环比（百分点）; the hot spots' a difference of orders, 环比（件）" \
     sh -c "head -1 '$rank_csv' | grep -q ',\"环比（百分点）\",' && head -1 '$out/bulletin-2026-W47-hotspots.csv' | grep -q ',\"环比（件）\"'"
 check_eq "北街道 has no orders: not ranked, and says why" "无可考核工单" "$(csv_field "$rank_csv" 880100004 2)"
@@ -226,7 +226,7 @@ check "… its data for programs offered as a download in words, the week it sho
     sh -c "grep -q '数据下载（JSON，供统计分析和其他系统读取）：<a href=\"/api/bulletin?week=2026-W47\">本页这一周的周通报</a>' '$HARNESS_DIR/dashboard.html' &&
            ! grep -q 'JSON: \|/api/bulletin?week=YYYY' '$HARNESS_DIR/dashboard.html'"
 check "… its notes in Chinese punctuation (样本不足：…，…)" \
-    sh -c "grep -q '样本不足：不足 [0-9]* 件的比率只作展示，不参与排名和综合得分' '$HARNESS_DIR/dashboard.html' &&
+    sh -c "grep -q '样本不足：不足 [0-9]* 件的比率只作展示，不参与该项排名；在综合得分中按同类单位（街道或部门）合计的比率计' '$HARNESS_DIR/dashboard.html' &&
            ! grep -q '样本不足:' '$HARNESS_DIR/dashboard.html'"
 # This year's official holidays missing (as 2027's were on 2026-12-03): the dashboard says so, on top.
 year=$(TZ=Asia/Shanghai date +%Y)

@@ -421,9 +421,10 @@ static size_t column(const report_sheet *s, const char *head)
  * made of percentages, in percentage points (百分点) on the printable page,
  * the dashboard and the ranking sheet (CSV and XLSX), where +3.20 read as
  * 3.2% more; the hot spots', of orders (件). By hand (weights 20/20/30/30):
- * 东街道 72.50 in W47, 50 in W46 (20 * 1 + 20 * 0 over 40: its response and
- * resolution rates), so +22.50 points, the same figure on the page and in
- * the files. */
+ * 东街道 72.50 in W47, 80 in W46 ((20 * 1 + 20 * 0 + 30 * 1 + 30 * 1) / 100:
+ * its response and resolution rates, and for want of callbacks and of
+ * deadlines due, the streets' pooled 满意率 and 整改率, 2 of 2 each), so
+ * -7.50 points, the same figure on the page and in the files. */
 static void test_change_says_what_it_is(void **state)
 {
     char *html = NULL;
@@ -435,7 +436,7 @@ static void test_change_says_what_it_is(void **state)
         east++;
     REPORT_SHEETS[0].row(b, east, cells);
     size_t col = column(&REPORT_SHEETS[0], "环比（百分点）");
-    assert_true(cells[col].is_num && cells[col].num == 22.5);
+    assert_true(cells[col].is_num && cells[col].num == -7.5);
     column(&REPORT_SHEETS[2], "环比（件）");
     FILE *f = open_memstream(&html, &len);
     report_html_bulletin(f, b, NULL);
@@ -447,7 +448,7 @@ static void test_change_says_what_it_is(void **state)
     assert_null(strstr(html, "<th>环比</th>"));
     const char *row = strstr(html, "东街道</td>");
     assert_non_null(row);
-    assert_non_null(strstr(row, "<td class=\"up\">+22.50</td>"));
+    assert_non_null(strstr(row, "<td class=\"down\">-7.50</td>"));
     free(html);
     report_bulletin_free(&b);
 }

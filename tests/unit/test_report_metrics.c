@@ -37,10 +37,12 @@
  *   Every rate of 城管 undefined, so unranked by each.
  *
  * 2026-W46 (11-09 .. 11-16): 东 dispatched 1 on time 1, assigned 1 resolved 0 (E0 met 11-17,
- * after the week), no callback, nothing due, called 1 -> rates 1, 0, -, -, 0, 0 ->
- * composite (1+0+1+1)/4 = 75.00; 西 (W0) and 北 (N0) every rate perfect -> 100; 南 nothing.
+ * after the week), no callback, nothing due, called 1 -> rates 1, 0, -, -, 0, 0;
+ * 西 (W0) and 北 (N0) every rate perfect (one case each) -> 100; 南 nothing. 东's
+ * satisfaction and rectification count at the streets' pooled rates, 2/2 and 2/2:
+ * composite (1+0+1+1+1+1)/6 = 83.33 (75.00 on its own four rates before).
  * With the default weights (20, 20, 30, 30, 0, 0) 东 in W47 scores
- * (20*.75 + 20*.75 + 30*.6667 + 30*.75) / 100 = 72.50.
+ * (20*.75 + 20*.75 + 30*.6667 + 30*.75) / 100 = 72.50, in W46 (20 + 0 + 30 + 30) / 100 = 80.00.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -199,7 +201,7 @@ static void test_previous_week_w46(void **state)
     report_table *t = run_week(*state, "2026-W46", &s);
     assert_counts(unit(t, EAST), (long[]){1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0});
     assert_rates(unit(t, EAST), (double[]){1, 0, -1, -1, 0, 0});
-    assert_near(75.0, unit(t, EAST)->composite);
+    assert_near(83.33, unit(t, EAST)->composite);
     assert_near(100.0, unit(t, WEST)->composite);
     assert_near(100.0, unit(t, NORTH)->composite);
     assert_true(isnan(unit(t, SOUTH)->composite));
@@ -491,8 +493,9 @@ static void test_callback_counts_for_the_owner_it_judged(void **state)
 }
 
 /* 城管局 was flagged red at 80 % on five callbacks: with report.min_cases
- * 10 that rate is shown but not ranked nor counted, and a unit with no rate
- * on enough cases gets 样本不足 instead of a rank (and no flag). */
+ * 10 that rate is shown but not ranked, and counts in the composite at the
+ * departments' pooled rate; a unit with no rate on enough cases gets 样本不足
+ * instead of a rank (and no flag). */
 static void test_too_few_cases(void **state)
 {
     (void)state;
@@ -509,14 +512,48 @@ static void test_too_few_cases(void **state)
     assert_int_equal(a->rank, 0);
     assert_int_equal(a->rate_rank[RATE_SATISFACTION], 0);
     assert_int_equal(a->flag, 0);
-    /* D: satisfaction on 5 callbacks left out; its composite is (20 × .8 + 20 × .8 + 30 × .8) / 70 */
+    /* D: satisfaction on 5 callbacks at the departments' 43 of 50 (.86):
+     * (20 × .8 + 20 × .8 + 30 × .86 + 30 × .8) / 100 */
     assert_true(d->thin[RATE_SATISFACTION] && !d->unranked);
-    assert_true(d->composite == 80.00);
+    assert_true(d->composite == 81.80);
     assert_int_equal(in(&t, "B")->rank, 1);
     assert_int_equal(in(&t, "C")->rank, 2);
     assert_int_equal(d->rank, 3);
     assert_int_equal(d->flag, 'R');
     assert_int_equal(in(&t, "C")->flag, 'Y');
+}
+
+/* Every ranked unit of a kind is scored on the same rates. Z, like 中韩街道
+ * with enough callbacks for its 满意率 (12 of 13, 92.3%) to count, scored
+ * 96.70 and was ranked below W, behind it on no rate, which scored 97.50 on
+ * its 响应率 and 解决率 alone, its five callbacks left out. A rate on too few
+ * cases counts at its kind's pooled rate (17 of 18 callbacks, 94.4%): W
+ * scores (20 × .95 + 20 × 1 + 30 × 17/18) / 70 = 96.19. No street has a
+ * deadline due, so 整改率 is left out for both; N, with no case, is not
+ * scored (at the pool on every rate it would be exactly average). */
+static void test_composite_scores_every_unit_on_the_same_rates(void **state)
+{
+    (void)state;
+    report_settings s = default_weights();
+    s.min_cases = 10;
+    report_unit units[] = {made("Z", 20, 20, 20, 20, 12, 13, 0, 0), made("W", 19, 20, 20, 20, 5, 5, 0, 0),
+                           made("N", 0, 0, 0, 0, 0, 0, 0, 0)};
+    for (size_t i = 0; i < 3; i++)
+        snprintf(units[i].kind, sizeof units[i].kind, "street");
+    report_table t = {.units = units, .n = 3};
+    report_metrics_compute(&t, &s);
+    const report_unit *z = in(&t, "Z"), *w = in(&t, "W");
+    for (int r = 0; r < RATE_COUNT; r++)        /* Z ahead of or level with W on every rate both are ranked on */
+        assert_true(!w->rate_rank[r] || (z->rate_rank[r] && z->rate_rank[r] <= w->rate_rank[r]));
+    assert_int_equal(z->rank, 1);
+    assert_int_equal(w->rank, 2);
+    assert_true(z->composite == 96.70);
+    assert_true(w->composite == 96.19);
+    assert_int_equal(z->flag, 0);
+    assert_int_equal(w->flag, 'R');
+    assert_true(w->thin[RATE_SATISFACTION] && w->rate[RATE_SATISFACTION] == 1);     /* published as its own */
+    assert_int_equal(in(&t, "N")->rank, 0);                 /* no case of its own: not scored as average */
+    assert_string_equal(in(&t, "N")->unranked, REPORT_NO_CASES);
 }
 
 /* A unit not ranked says why in every case: 中韩街道 read "–" where 王哥庄街道
@@ -661,6 +698,7 @@ int main(void)
         cmocka_unit_test(test_rates_rounded_half_up),
         cmocka_unit_test(test_flags_when_ranks_tie),
         cmocka_unit_test(test_too_few_cases),
+        cmocka_unit_test(test_composite_scores_every_unit_on_the_same_rates),
         cmocka_unit_test(test_unranked_says_why),
         cmocka_unit_test_setup_teardown(test_return_rate_counts_dispatches_returned, savepoint,
                                         rollback_to_savepoint),

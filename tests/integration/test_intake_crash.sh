@@ -92,8 +92,6 @@ awk -F, '/^[0-9]+,/ { print $1 }' "$both" | sort -u >"$crash/both.tickets"
 check_eq "… every ticket of the file stored" 0 \
     "$(psql "$JIESU_PG_CONNINFO" -XtAq -v ON_ERROR_STOP=1 -c "CREATE TEMP TABLE f (t text)" \
         -c "\\copy f FROM '$crash/both.tickets'" -c "SELECT count(*) FROM f WHERE t NOT IN (SELECT ticket_no FROM complaints)")"
-# (The generator's tickets of another seed can meet those of big.csv at
-# other call times: such rows are other complaints, refused by both alike.)
 check_eq "… the two imports inserted what was new between them, the rest counted as duplicates or refused" \
     "$(($(sql "SELECT count(*) FROM complaints") - before)) 40000" \
     "$(sql "SELECT sum(inserted) || ' ' || sum(inserted + duplicates + rejected) FROM (SELECT * FROM imports ORDER BY id DESC LIMIT 2) i")"

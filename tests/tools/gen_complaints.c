@@ -5,6 +5,9 @@
  *                  [--from YYYY-MM-DD] [--days N] [-o FILE] [ROWS [SEED]]
  *
  * Defaults: 300 rows, seed 1, 30 days from 2026-10-01, to standard output.
+ * A ticket is the call's date and the row's number, plus (SEED - 1) × 10^7:
+ * files of two seeds are other complaints, and never share a ticket (a
+ * stored ticket at another call time is refused as another complaint).
  * Columns: 工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度,
  * CRLF line ends, UTF-8 with a byte order mark (Excel's "CSV UTF-8") unless
  * --no-bom. Places use the real street offices of 崂山区, their short forms,
@@ -292,7 +295,7 @@ int main(int argc, char **argv)
         gmtime_r(&t, &tm);
         snprintf(prev, sizeof prev, "%s", ticket);
         snprintf(ticket, sizeof ticket, "%04d%02d%02d%07ld", tm.tm_year + 1900, tm.tm_mon + 1,
-                 tm.tm_mday, i + 1);
+                 tm.tm_mday, (long)(o.seed ? o.seed - 1 : 0) * 10000000L + i + 1);
         snprintf(when, sizeof when, "%d/%d/%d %d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
                  tm.tm_mday, tm.tm_hour, tm.tm_min);
         int topic = (int)pick(&r, N(TOPICS));

@@ -497,6 +497,45 @@ static void say_ambiguous(const route_places *self, const hit_list *h, const tal
     say(out, len, "%s；建议 %s", ts->n > LIST_STREETS ? "、…" : "", PLACE_SAID(&self->places[w->street]));
 }
 
+/* The text names several streets: the one most mentioned is proposed, or none when a name several
+ * districts have is among them and nothing tells which (the first of them would be a guess). */
+static void say_several(const route_places *self, const hit_list *h, const tally_set *ts, const tally *w,
+                        const char *where, route_place_result *out, size_t *len)
+{
+    size_t sh = first_shared(h);
+    out->rule = "ambiguous";
+    out->score *= AMBIGUOUS_FACTOR;
+    if (sh == h->n) {
+        say_ambiguous(self, h, ts, w, where, out, len);
+        return;
+    }
+    out->street_code[0] = out->community_code[0] = '\0';
+    out->street_name = "";
+    say_same_name(h, sh, out, len);
+}
+
+/* "；诉求内容提到 王哥庄街道（王哥庄）": the content names a street other than the address's w. */
+static void say_content_disagrees(const route_places *self, const hit_list *hc, const tally_set *tc, const tally *w,
+                                  route_place_result *out, size_t *len)
+{
+    for (size_t k = 0; k < tc->n; k++)
+        if (tc->t[k].street != w->street) {
+            out->score *= DISAGREE_FACTOR;
+            say(out, len, "；诉求内容提到 ");
+            say_street(self, hc, &tc->t[k], out, len);
+            return;
+        }
+}
+
+/* Neither text names a place (but for the streets excluded). */
+static void say_none(const route_exclude *ex, route_place_result *out, size_t *len)
+{
+    out->rule = "none";
+    say(out, len, "地址和诉求内容中都没有街道或社区名称");
+    if (ex && ex->n)
+        say(out, len, "（已退回过此单的 %zu 个街道除外）", ex->n);
+}
+
 void route_places_match(const route_places *self, const char *address, const char *content,
                         route_place_result *out)
 {
@@ -521,10 +560,7 @@ void route_places_match_excluding(const route_places *self, const char *address,
     count_streets(&ha, &ta);
     count_streets(&hc, &tc);
     if (ta.n == 0 && tc.n == 0) {
-        out->rule = "none";
-        say(out, &len, "地址和诉求内容中都没有街道或社区名称");
-        if (ex && ex->n)
-            say(out, &len, "（已退回过此单的 %zu 个街道除外）", ex->n);
+        say_none(ex, out, &len);
         return;
     }
     int in_address = ta.n > 0;
@@ -545,16 +581,7 @@ void route_places_match_excluding(const route_places *self, const char *address,
     if (road)
         out->score *= ROAD_FACTOR;
     if (ts->n > 1) {
-        size_t sh = first_shared(h);
-        out->rule = "ambiguous";
-        out->score *= AMBIGUOUS_FACTOR;
-        if (sh == h->n) {
-            say_ambiguous(self, h, ts, w, where, out, &len);
-            return;
-        }
-        out->street_code[0] = out->community_code[0] = '\0';     /* the first of them would be a guess */
-        out->street_name = "";
-        say_same_name(h, sh, out, &len);
+        say_several(self, h, ts, w, where, out, &len);
         return;
     }
     const hit *b = &h->hits[w->community >= 0 ? (size_t)w->community : w->best];
@@ -568,11 +595,6 @@ void route_places_match_excluding(const route_places *self, const char *address,
     if (road)
         say(out, &len, h->hits[w->best].approximate ? "；门牌号落在随系统提供的门牌库的近似号段内"
                                                     : "；只有路名，没有门牌库收录的门牌号");
-    for (size_t k = 0; in_address && k < tc.n; k++)
-        if (tc.t[k].street != w->street) {
-            out->score *= DISAGREE_FACTOR;
-            say(out, &len, "；诉求内容提到 ");
-            say_street(self, &hc, &tc.t[k], out, &len);
-            break;
-        }
+    if (in_address)
+        say_content_disagrees(self, &hc, &tc, w, out, &len);
 }

@@ -352,6 +352,27 @@ static int from_date_cell(const intake_columns *map, const csv_record *rec)
     return 0;
 }
 
+/* Reads the call time into self->called and self->when; 0, else INTAKE_ROW_REJECTED. */
+static int check_called(intake_row *self, const intake_columns *map, const csv_record *rec, intake_reject *rej)
+{
+    const char *val = self->val[COL_CALLED_AT], *named = self->named;   /* as in check_fields() */
+    const intake_profile *p = intake_columns_profile(map);
+    unsigned dates = p->dates | (rec->date1904 ? DATES_1904 : 0) | (from_date_cell(map, rec) ? DATES_YMD : 0);
+    int got = intake_date_parse(val, strlen(val), dates, &self->called);
+    if (got == DATE_NOT_REAL)
+        return reject_field(self, rej, map, rec, COL_CALLED_AT, "格式对，却不是真实的日期时间：月、日、时、分、秒"
+                            "超出范围，或年份不在 1970-2099 年之间（如占位用的 01/01/1900）；请向原系统核对这一行的%s",
+                            named);
+    if (got < 0) {
+        char formats[300];
+        intake_date_formats_text(p->dates, 0, formats, sizeof formats);
+        return reject_field(self, rej, map, rec, COL_CALLED_AT, "不是导入模板 %s 认得的日期时间写法（%s，"
+                            "日期后可带时、分、秒）：请向原系统核对这一行的%s", p->name, formats, named);
+    }
+    intake_date_text(&self->called, self->when);
+    return 0;
+}
+
 /* Checks the fields; 0 when the row is good, else INTAKE_ROW_REJECTED. */
 static int check_fields(intake_row *self, const intake_columns *map, const csv_record *rec, intake_reject *rej)
 {
@@ -372,20 +393,8 @@ static int check_fields(intake_row *self, const intake_columns *map, const csv_r
     if (strlen(val[COL_TICKET_NO]) > TEXT_TICKET_MAX)
         return reject_field(self, rej, map, rec, COL_TICKET_NO, "%s超过 %d 字节：请在原系统核对这一行的%s", named,
                             TEXT_TICKET_MAX, named);
-    const intake_profile *p = intake_columns_profile(map);
-    unsigned dates = p->dates | (rec->date1904 ? DATES_1904 : 0) | (from_date_cell(map, rec) ? DATES_YMD : 0);
-    int got = intake_date_parse(val[COL_CALLED_AT], strlen(val[COL_CALLED_AT]), dates, &self->called);
-    if (got == DATE_NOT_REAL)
-        return reject_field(self, rej, map, rec, COL_CALLED_AT, "格式对，却不是真实的日期时间：月、日、时、分、秒"
-                            "超出范围，或年份不在 1970-2099 年之间（如占位用的 01/01/1900）；请向原系统核对这一行的%s",
-                            named);
-    if (got < 0) {
-        char formats[300];
-        intake_date_formats_text(p->dates, 0, formats, sizeof formats);
-        return reject_field(self, rej, map, rec, COL_CALLED_AT, "不是导入模板 %s 认得的日期时间写法（%s，"
-                            "日期后可带时、分、秒）：请向原系统核对这一行的%s", p->name, formats, named);
-    }
-    intake_date_text(&self->called, self->when);
+    if (check_called(self, map, rec, rej) != 0)
+        return INTAKE_ROW_REJECTED;
     static const struct {
         intake_field f;
         double       limit;

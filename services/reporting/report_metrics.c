@@ -155,10 +155,17 @@ static void set_count(report_counts *n, size_t off, long v)
     *(long *)((char *)n + off) = v;
 }
 
+/* v rounded to a whole number, half up, a double a hair short of the half
+ * counting as the half: the one rounding of every figure published. */
+static double half_up(double v)
+{
+    return floor(v + 0.5 + 1e-6);
+}
+
 /* v rounded to 0.01, half up: 66.665 (stored as 66.66499...) gives 66.67. */
 static double to_hundredths(double v)
 {
-    return floor(v * 100 + 0.5 + 1e-6) / 100;
+    return half_up(v * 100) / 100;
 }
 
 /* The unit's rates, 样本不足 marks and overdue count from its counts. */
@@ -357,11 +364,11 @@ report_table *report_metrics_run(PGconn *pg, const char *districts, const char *
     return t;
 }
 
-/* rate as a percentage to 0.1, half up as to_hundredths() rounds: 201/400
+/* rate as a percentage to 0.1, half up as the composite is: 201/400
  * (50.25%, whose thousandths are 502.49999999999994 as doubles) is 50.3. */
 double report_rate_pct(double rate)
 {
-    return isnan(rate) ? NAN : floor(rate * 1000 + 0.5 + 1e-6) / 10;
+    return isnan(rate) ? NAN : half_up(rate * 1000) / 10;
 }
 
 const report_unit *report_table_find(const report_table *t, const char *code)

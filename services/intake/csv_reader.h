@@ -124,7 +124,8 @@ const char *csv_status_text(csv_status status);
  * whichever comes first (*nul says which); 0 when neither is in it. */
 size_t csv_field_bad_char(const csv_record *rec, size_t col, int *nul);
 
-/* Replaces the zeros in *opt by the defaults above. */
+/* Replaces the zero sizes and limits in *opt by the defaults above; a zero
+ * delimiter or encoding stays, for the file to tell as it is read. */
 void csv_options_fill(csv_options *opt);
 
 /* The limits in force (defaults filled in). */

@@ -439,7 +439,8 @@ static void test_check_note(void **state)
 }
 
 /* The system's errors a person meets most (a full disk, a failing one, no
- * permission) read in Chinese; any other keeps the system's own words. */
+ * permission, a quota, too many files open, a path too long or looping, a
+ * file too big) read in Chinese; any other keeps the system's own words. */
 static void test_os_error(void **state)
 {
     (void)state;
@@ -449,6 +450,10 @@ static void test_os_error(void **state)
     assert_non_null(strstr(text_os_error(EMFILE), "打开的文件太多"));
     assert_non_null(strstr(text_os_error(EACCES), "没有权限"));
     assert_string_equal(text_os_error(ENOMEM), "内存不足");
+    assert_string_equal(text_os_error(ENFILE), text_os_error(EMFILE));
+    assert_non_null(strstr(text_os_error(EFBIG), "文件太大"));
+    assert_string_equal(text_os_error(ENAMETOOLONG), "路径太长");
+    assert_non_null(strstr(text_os_error(ELOOP), "符号链接"));
     assert_string_equal(text_os_error(EXDEV), strerror(EXDEV));
 }
 

@@ -103,8 +103,9 @@ void text_prefix(char *buf, size_t cap, const char *fmt, ...) __attribute__((for
 
 /* What the system's error err (errno) means, for the person who reads it:
  * Chinese for a missing file, a permission, a full disk …; strerror() for
- * the rest. For the jiesu tool's messages and a key's or configuration
- * file's, which people read. */
+ * the rest. For every message people read: the jiesu tool's, an import's
+ * (its file, rejects file, upload, template), a key's or configuration
+ * file's; logs for administrators keep strerror(). */
 const char *text_os_error(int err);
 
 /* Writes s (NULL: nothing) into f with & < > " ' escaped, for HTML and SVG

@@ -187,7 +187,8 @@ static void xlsx_sheet(lxw_workbook *wb, const xlsx_formats *fm, const report_bu
         worksheet_set_column(ws, (lxw_col_t)x, (lxw_col_t)x, width[x], NULL);
 }
 
-static lxw_format *cell_of(lxw_workbook *wb, int color, int decimals)
+/* A new format of wb for a cell: its background (-1: none) and decimals shown. */
+static lxw_format *add_cell_format(lxw_workbook *wb, int color, int decimals)
 {
     static const char *const NUM[] = {"0", "0.0", "0.00"};
     lxw_format *f = workbook_add_format(wb);
@@ -207,7 +208,7 @@ static void xlsx_formats_add(lxw_workbook *wb, xlsx_formats *fm)
     format_set_bold(fm->title);
     for (int flag = 0; flag < 3; flag++)
         for (int d = 0; d < 3; d++)
-            fm->cell[flag][d] = cell_of(wb, BG[flag], d);
+            fm->cell[flag][d] = add_cell_format(wb, BG[flag], d);
 }
 
 static int write_xlsx(const report_bulletin *b, const char *dir, int *written, char *err, size_t errlen)

@@ -168,7 +168,7 @@ static const char UNNAMED[] = "（未填姓名）";
 
 /* What the list shows for a user's unit: its name; a unit without one said
  * so in words, never by its code; "" for a role of no unit. */
-static const char *unit_named(const Jiesu__UserInfo *u)
+static const char *unit_shown(const Jiesu__UserInfo *u)
 {
     if (*u->unit_name)
         return u->unit_name;
@@ -193,7 +193,7 @@ static void print_users(const Jiesu__UserReply *r, const char *zone)
         else if (*u->locked_until)
             snprintf(state, sizeof state, "锁定至 %s（jiesu user enable 解锁）", u->locked_until);
         const char *named = strcmp(u->display_name, u->name) == 0 ? UNNAMED : u->display_name;
-        const char *row[] = {u->name, named, u->role_title, unit_named(u), u->has_key ? "有" : "—",
+        const char *row[] = {u->name, named, u->role_title, unit_shown(u), u->has_key ? "有" : "—",
                              u->has_password ? "有" : "—", u->has_token ? "有" : "—",
                              state, added, names_actor(u->created_by)};
         cli_table_add(t, row);

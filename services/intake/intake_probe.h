@@ -40,7 +40,9 @@ typedef struct {
 /* Asks PostgreSQL, in the batch's transaction (its TimeZone the import's),
  * which tickets of t are stored (import_id: this import's id, as text),
  * marks t's rows and writes the repeats and clashes to rejects, naming the
- * columns as map has the file's header. 0 with *got, or -1 with why. */
+ * columns as map has the file's header. 0 with *got, or -1 with why. The
+ * stored tickets t's clashes point into are freed before it returns: ask
+ * intake_tickets_clash() of t only through the rejects written here. */
 int intake_probe(PGconn *pg, const char *import_id, intake_tickets *t, const intake_columns *map,
                  intake_rejects *rejects, intake_probed *got, char *why, size_t whylen);
 

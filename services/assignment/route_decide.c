@@ -8,7 +8,6 @@
 #include "text.h"
 
 #define DISCIPLINE_UNIT "discipline"     /* for a district not known: unit <district>.discipline otherwise */
-#define DISTRICT_DIGITS 6
 #define REST_MAX        8192             /* bytes of a letter's problem part looked at */
 #define REST_MIN        6                /* fewer bytes left beside the accusing clauses: no problem part */
 #define OUTSIDE_MAX     64
@@ -135,7 +134,7 @@ static const char *problem_text(const char *text, const route_conduct_result *cr
 static const char *district_of(const route_decision *out, const char *coords_district, char *buf)
 {
     if (*out->place.street_code) {
-        snprintf(buf, DISTRICT_DIGITS + 1, "%s", out->place.street_code);
+        snprintf(buf, ROUTE_DISTRICT_DIGITS + 1, "%s", out->place.street_code);
         return buf;
     }
     return coords_district;
@@ -169,7 +168,7 @@ static void fill_accused(const route_conduct_result *cr, const char *district, r
             accuse(out, code, as);
         } else {
             for (int s = 0; s < p->nsame && *kind; s++) {
-                snprintf(code, sizeof code, "%.*s.%s", DISTRICT_DIGITS, p->same[s], kind);
+                snprintf(code, sizeof code, "%.*s.%s", ROUTE_DISTRICT_DIGITS, p->same[s], kind);
                 accuse(out, strcmp(kind, "street") == 0 ? p->same[s] : code,
                        strcmp(kind, "street") == 0 ? p->same_said[s] : as);
             }
@@ -236,7 +235,7 @@ static void co_handler(const route_category *c, route_decision *out, size_t *len
 {
     if (out->owner != ROUTE_TO_STREET || !c || !*c->dept_kind)
         return;
-    snprintf(out->co_code, sizeof out->co_code, "%.*s.%s", DISTRICT_DIGITS, out->place.street_code, c->dept_kind);
+    snprintf(out->co_code, sizeof out->co_code, "%.*s.%s", ROUTE_DISTRICT_DIGITS, out->place.street_code, c->dept_kind);
     const char *as = accused_as(out, out->co_code);
     if (as) {
         say(out, len, "；协办单位（%s）被投诉：由派单员决定", as);
@@ -336,7 +335,7 @@ static const char *outside_named(const route_decider *d, const route_input *in, 
 
 void route_decide(const route_decider *d, const route_input *in, route_decision *out)
 {
-    char rest[REST_MAX], district_buf[DISTRICT_DIGITS + 1], outside_buf[OUTSIDE_MAX];
+    char rest[REST_MAX], district_buf[ROUTE_DISTRICT_DIGITS + 1], outside_buf[OUTSIDE_MAX];
     size_t len = 0;
     route_conduct_result cr;
     memset(out, 0, sizeof *out);

@@ -275,7 +275,8 @@ static void street_districts(route_places *self)
     for (size_t d = 0; d < self->nplaces; d++)
         if (self->places[d].level == LEVEL_DISTRICT)
             for (size_t i = 0; i < self->nplaces; i++)
-                if (self->places[i].level == LEVEL_STREET && strncmp(self->places[i].code, self->places[d].code, 6) == 0)
+                if (self->places[i].level == LEVEL_STREET
+                    && strncmp(self->places[i].code, self->places[d].code, ROUTE_DISTRICT_DIGITS) == 0)
                     self->places[i].district = (int32_t)d;
 }
 
@@ -291,7 +292,7 @@ static int cmp_named(const void *a, const void *b, void *ctx)
 static int several_districts(const route_places *self, const int32_t *run, size_t n)
 {
     for (size_t k = 1; k < n; k++)
-        if (strncmp(self->places[run[k]].code, self->places[run[0]].code, 6) != 0)
+        if (strncmp(self->places[run[k]].code, self->places[run[0]].code, ROUTE_DISTRICT_DIGITS) != 0)
             return 1;
     return 0;
 }

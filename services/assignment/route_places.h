@@ -34,6 +34,7 @@
 #include <stddef.h>
 
 #define ROUTE_CODE_MAX   16     /* NBS codes are at most 12 digits */
+#define ROUTE_DISTRICT_DIGITS 6 /* a place's code begins with its district's: 370212 of 370212001 */
 #define ROUTE_REASON_MAX 512
 #define ROUTE_SAME_MAX   4      /* streets kept of a name several districts have */
 

@@ -29,7 +29,6 @@ static const double FORM_SCORE[] = {0.85, 0.9, 0.9, 0.95, 1.0};
 #define ROAD_FACTOR      0.6    /* the deciding words are a road name without a house number the tables cover */
 #define MAX_NAMED        8      /* district names kept per text */
 #define MAX_TOLD         8      /* districts a complaint tells */
-#define DISTRICT_DIGITS  6
 typedef struct {
     int32_t     place;
     place_form  form;
@@ -212,7 +211,8 @@ static void scan(const route_places *self, const char *text, const char *where, 
     route_ac_scan(self->ac, text, h->len, on_hit, h);
     unsigned char drop[MAX_HITS] = {0};
     for (size_t i = 0; i < h->n; i++) {
-        drop[i] = ex && ex->district && strncmp(self->places[h->hits[i].street].code, ex->district, 6) != 0;
+        drop[i] = ex && ex->district
+                  && strncmp(self->places[h->hits[i].street].code, ex->district, ROUTE_DISTRICT_DIGITS) != 0;
         for (size_t k = 0; ex && k < ex->n && !drop[i]; k++)
             drop[i] = strcmp(self->places[h->hits[i].street].code, ex->street_codes[k]) == 0;
         for (size_t j = 0; j < h->n && !drop[i]; j++)
@@ -230,7 +230,7 @@ static const char *code_of(const hit_list *h, const hit *x)
 
 static int same_district(const char *a, const char *b)
 {
-    return strncmp(a, b, DISTRICT_DIGITS) == 0;
+    return strncmp(a, b, ROUTE_DISTRICT_DIGITS) == 0;
 }
 
 static int same_words(const hit *a, const hit *b)

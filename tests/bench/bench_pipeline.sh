@@ -65,16 +65,17 @@ stop_assignments() {
 }
 # Empty tables, stream and timers; the tables of the last round are gone.
 # Escalation runs on between rounds, and a sweep of its can deadlock with the
-# TRUNCATE (PostgreSQL then cancels one of the two): it is tried again.
+# TRUNCATE (PostgreSQL then cancels one of the two): it is tried again, and
+# PostgreSQL's words are shown only when the last try fails too.
 fresh() {
-    local try
+    local try why="$DIR/fresh.err"
     stop_assignments
     for try in 1 2 3 4 5; do
         psql "$BENCH_PG" -Xq -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" \
             -c "DROP TABLE IF EXISTS bench_same" -c "CREATE TABLE bench_same (LIKE complaints INCLUDING ALL)" \
-            -c "TRUNCATE complaints, imports, assignments, deadlines, complaint_events CASCADE" -c "CHECKPOINT" &&
-            break
-        [ "$try" = 5 ] && { echo "bench: tables not emptied" >&2; return 1; }
+            -c "TRUNCATE complaints, imports, assignments, deadlines, complaint_events CASCADE" -c "CHECKPOINT" \
+            2>"$why" && break
+        [ "$try" = 5 ] && { cat "$why" >&2; echo "bench: tables not emptied" >&2; return 1; }
     done
     rcli DEL "$STREAM" "$TIMERS" >/dev/null
 }

@@ -83,6 +83,11 @@ const char *names_action_done(const char *action);
  * admin_events). Any other actor, a person's sign-in name, as itself. */
 const char *names_actor(const char *actor);
 
+/* The statuses of an order a unit holds (待签收, 办理中, 暂缓办理), as an SQL
+ * list for "status IN ...": an order in hand, counted 在办, listed with its
+ * deadline, its caller's number readable by its handler. */
+#define NAMES_HELD_SQL "('dispatched', 'accepted', 'waiting')"
+
 /* The kinds of unit, as X(code, name): the one list names_unit_kind() reads
  * and NAMES_ALERT_TARGET_SQL is made from. "dispatch" is allowed by the
  * schema (001), made by no seed. */

@@ -39,7 +39,7 @@ static const char SQL_PHONE[] =
     "  SELECT o.id FROM o, me"
     "   WHERE (me.role = 'callback' AND o.status = 'resolved')"
     "      OR (me.role IN ('handler', 'discipline') AND o.part <> ''"
-    "          AND o.status IN ('dispatched', 'accepted', 'waiting'))"
+    "          AND o.status IN " NAMES_HELD_SQL ")"
     "      OR (me.role = 'discipline' AND o.part = 'owner' AND o.status = 'resolved')"
     "), shown AS ("
     "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"

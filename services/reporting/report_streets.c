@@ -30,6 +30,7 @@
 #include "bus.h"
 #include "clock.h"
 #include "db.h"
+#include "names.h"
 #include "report_query.h"
 #include "text.h"
 
@@ -62,7 +63,7 @@ static const char REPORT_STREETS_SQL[] =
     "), per_street AS ("
     "    SELECT st.id, st.code, st.name,"
     "           count(o.unit_id) AS total,"
-    "           count(*) FILTER (WHERE o.status IN ('dispatched', 'accepted', 'waiting')) AS open,"
+    "           count(*) FILTER (WHERE o.status IN " NAMES_HELD_SQL ") AS open,"
     "           count(*) FILTER (WHERE o.status IN ('resolved', 'closed')) AS resolved,"
     "           count(*) FILTER (WHERE o.overdue) AS overdue"
     "    FROM streets st LEFT JOIN owned o ON o.unit_id = st.id"

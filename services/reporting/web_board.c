@@ -43,7 +43,7 @@ static const char SQL_BOARD[] =
     "           SELECT dl.kind, dl.due_at, dl.counts_for AS unit_id FROM deadlines_counted dl"
     "            WHERE dl.complaint_id = c.id AND dl.cycle = c.cycle AND dl.met_at IS NULL AND dl.paused_at IS NULL"
     "              AND dl.due_at < (SELECT esc_now()) ORDER BY dl.due_at LIMIT 1) d"
-    "     WHERE c.status IN ('dispatched', 'accepted', 'waiting')"
+    "     WHERE c.status IN " NAMES_HELD_SQL
     "), od AS MATERIALIZED ("
     "    SELECT id, ticket_no, category, category_raw, kind, due_at, unit_id"
     "      FROM od0 WHERE id IN " SEEN_AMONG("SELECT id FROM od0")

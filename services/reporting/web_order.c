@@ -35,7 +35,7 @@ static const char SQL_STANDING[] =
     "                          ORDER BY a.role <> 'owner' LIMIT 1), ''),"
     "       coalesce((SELECT a.street_code FROM assignments a WHERE a.complaint_id = c.id AND a.active"
     "                  AND a.role = 'manual' LIMIT 1), ''),"
-    "       CASE WHEN c.status IN ('dispatched', 'accepted', 'waiting') THEN coalesce((SELECT u.code FROM assignments a"
+    "       CASE WHEN c.status IN " NAMES_HELD_SQL " THEN coalesce((SELECT u.code FROM assignments a"
     "            JOIN units u ON u.id = a.unit_id WHERE a.complaint_id = c.id AND a.active AND a.role = 'owner'), '')"
     "            ELSE '' END"
     "  FROM complaints c WHERE c.id = " REPORT_SEEN_ORDER;

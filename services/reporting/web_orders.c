@@ -44,7 +44,7 @@
     "    FROM assignments a JOIN complaints c ON c.id = a.complaint_id"                                            \
     "    LEFT JOIN LATERAL (SELECT dl.kind, dl.due_at, dl.paused_at FROM deadlines dl"                             \
     "                        WHERE dl.complaint_id = c.id AND dl.cycle = c.cycle AND dl.met_at IS NULL"            \
-    "                          AND c.status IN ('dispatched', 'accepted', 'waiting')"                              \
+    "                          AND c.status IN " NAMES_HELD_SQL                                              \
     "                        ORDER BY dl.due_at LIMIT 1) d ON true"
 #define LIST_TAIL                                                                                                \
     "     AND ($7::text IS NOT NULL OR CASE WHEN $5::text IS NULL THEN c.status = ANY ($4::text[])"               \

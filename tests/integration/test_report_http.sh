@@ -336,6 +336,17 @@ for w in campaign discipline; do
                '$JIESU_BIN/jiesu' -k '$HARNESS_DIR/users/$w.key' report --json | jq -e '(.streets | length > 0) and all(.streets[]; .code | startswith(\"370212\"))'"
     check_eq "… as /api/streets gives it" "$(web_json $w /api/streets)" "$(cli_json $w report)"
 done
+# The clerk reads every district, as the dispatcher does, at the terminal as on the dashboard. Before,
+# `jiesu bulletin` and `jiesu daily` refused it its role while /api/bulletin and /api/daily answered.
+token[clerk]=$(person clerk clerk)
+cli_json clerk bulletin --week 2026-W47 >"$HARNESS_DIR/clerk-bulletin.json"
+check "the clerk's jiesu bulletin: both districts' units" \
+    jq -e 'any(.units[]; .code | startswith("880100")) and any(.units[]; .code | startswith("370212"))' \
+    "$HARNESS_DIR/clerk-bulletin.json"
+check_eq "… as /api/bulletin gives it" "$(web_json clerk '/api/bulletin?week=2026-W47')" \
+    "$(cat "$HARNESS_DIR/clerk-bulletin.json")"
+check_eq "… its jiesu daily as /api/daily gives it" "$(web_json clerk '/api/daily?date=2026-11-20')" \
+    "$(cli_json clerk daily --date 2026-11-20)"
 
 # ---- an order listed under two units is one order in the bulletin's count ----
 # S2 (南街道, 城管局 co-handling) resolved an hour late: its deadline, without a unit, lists it under 南街道, the unit

@@ -584,6 +584,15 @@ for c in $commands; do
         grep -qE "^  ([^ ].*[ |,])?$c([ |,]|$)" "$HARNESS_DIR/help.out" || helped="$helped $c"
 done
 check_eq "every command answers --help with its own entry of \`jiesu help\`, exit 0 (none without)" "" "$helped"
+# Every command is in the README's list of them (The two commands), as a command or named beside
+# one (accept|resume, "also progress …", \`ack ID\`): before, \`jiesu phone\` and \`jiesu config\` were not.
+sed -n '/^export JIESU_CONFIG=/,/^```$/p' "$REPO/README.md" >"$HARNESS_DIR/readme-commands"
+unlisted=""
+for c in $commands; do
+    grep -qE "^\\\$J (-k [^ ]+ )?([a-z]+\|)*$c([ |]|\$)|(also|,) $c |#   $c |\`$c " "$HARNESS_DIR/readme-commands" ||
+        unlisted="$unlisted $c"
+done
+check_eq "… and is in the README's list of commands (none without)" "" "$unlisted"
 # A word after --help is refused as one after \`help CMD\` is: before, \`jiesu
 # import --help foo\` printed the help and ignored foo.
 unrefused=""

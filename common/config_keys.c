@@ -82,7 +82,8 @@ static const config_key INTAKE[] = {
     INT("intake.batch_rows", "50000", 1, 10000000,
         "每批 COPY 的行数（每批一个事务；每批的 COPY 文本最多 64 MiB）"),
     INT("intake.max_field_chars", "32767", 1, 10000000, "一个字段超过这么多字符，这一行拒收（Excel 单元格的上限）"),
-    TEXT("intake.profiles_dir", "", "导入模板（`名称.conf`）所在的目录；空：`<data.dir>/profiles`"),
+    TEXT("intake.profiles_dir", "",
+         "导入模板（`名称.conf`）所在的目录；空：`<data.dir>/profiles`（自动派单服务的 `jiesu learn 文件` 也按这里的模板读文件）"),
 };
 
 static const config_key ASSIGNMENT[] = {

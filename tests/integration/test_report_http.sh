@@ -253,6 +253,17 @@ wait_for "HTTP back" 20 curl -sf -H "Authorization: Bearer $reader" "$base/api/l
 check_eq "after kill -9 the bulletin is the same" "$before" \
     "$(curl -s -H "Authorization: Bearer $reader" "$base/api/bulletin?week=2026-W47" | jq -c '[.units[] | {code, rank, composite}]')"
 
+# ---- every HTTP route served is named in the README ----
+# Reporting's route table and intake's Open311 routes, each path as the README writes it (`/api/live`,
+# `POST /signout`, `/requests/{id}.json`): before, /api/streets and POST /work/ack were named nowhere.
+unnamed=""
+for p in $(grep -ohE '\{"(GET|POST)", "/[^"]*"' "$REPO/services/reporting/report_http.c" | sed -E 's/.*"(\/[^"]*)"/\1/') \
+         $(grep -ohE 'http_route\([^,]+, "(GET|POST)", "/[^"]*"' "$REPO"/services/intake/*.c | sed -E 's/.*"(\/[^"]*)"/\1/'); do
+    r=$(sed 's/\*/\\{id\\}/' <<<"$p")
+    grep -qE "(\`|(GET|POST) )$r([\`?#]|\.json|\$|[ ),])" "$REPO/README.md" || unnamed="$unnamed $p"
+done
+check_eq "every route reporting and intake serve is named in the README (none unnamed)" "" "$unnamed"
+
 # ---- each person reads the same at the terminal as on the web (web_scope.h) ----
 # Two districts served: 样例区 and 崂山区 (its units loaded by migrate, no orders). Users are added
 # through assignment; each has a key for `jiesu` and an API token for HTTP, so the same person

@@ -35,6 +35,17 @@
     "SELECT e.complaint_id FROM complaint_events e"                                                           \
     " WHERE e.event IN ('routed', 'manual', 'reopened') AND e.at >= " t
 
+/* Whether order x (with its parent xp, joined) is a conduct complaint, by the
+ * one rule (conduct_of, migration 029). A place's conduct complaints and its
+ * other orders are two groups: a conduct complaint is no repeat of the
+ * street's orders there, whatever its category (a dispatcher's hand leaves
+ * the street's), nor are they repeats of it. Merged together, the street's
+ * orders became conduct complaints by their parent, which the street holding
+ * them could no longer read or handle, or the campaign office's repeat alert
+ * counted a conduct complaint among the orders it reads. */
+#define CONDUCT(x, xp) "conduct_of(" x ", " xp ")"
+#define WITH_PARENT(x, xp) "complaints " x " LEFT JOIN complaints " xp " ON " xp ".id = " x ".parent_id"
+
 /* What a group of orders c at one place says: its parent (the first parent
  * already chosen, else the first order called), all its ids in call order,
  * those not merged yet, and how many of each. */
@@ -58,8 +69,9 @@
 
 /* Every group of the window. */
 static const char SQL_REPEAT[] = REPEAT_GROUPS(
-    "(SELECT " REPEAT_AGGREGATES ", c.category, c.address FROM complaints c"
-    "  WHERE " REPEAT_WINDOW("c") " AND " STILL_OURS("c") " GROUP BY c.category, c.address) g");
+    "(SELECT " REPEAT_AGGREGATES ", c.category, c.address FROM " WITH_PARENT("c", "cp")
+    "  WHERE " REPEAT_WINDOW("c") " AND " STILL_OURS("c")
+    "  GROUP BY c.category, c.address, " CONDUCT("c", "cp") ") g");
 
 /* The groups an order may have joined from $3 on: the places of the orders
  * JOINED_SINCE (by key, = ANY: joined, the planner read the whole window to
@@ -70,10 +82,10 @@ static const char SQL_REPEAT[] = REPEAT_GROUPS(
  * benchmark's 168,200 orders, against 47–53 ms so. */
 static const char SQL_REPEAT_CHANGED[] = REPEAT_GROUPS(
     "(SELECT t.category, t.address, a.* FROM"
-    "  (SELECT DISTINCT x.category, x.address FROM complaints x"
+    "  (SELECT DISTINCT x.category, x.address, " CONDUCT("x", "xp") " AS conduct FROM " WITH_PARENT("x", "xp")
     "    WHERE x.id = ANY (ARRAY(" JOINED_SINCE("$3::timestamptz") ")) AND " REPEAT_WINDOW("x") ") t"
-    "  CROSS JOIN LATERAL (SELECT " REPEAT_AGGREGATES " FROM complaints c"
-    "   WHERE c.category = t.category AND c.address = t.address"
+    "  CROSS JOIN LATERAL (SELECT " REPEAT_AGGREGATES " FROM " WITH_PARENT("c", "cp")
+    "   WHERE c.category = t.category AND c.address = t.address AND " CONDUCT("c", "cp") " = t.conduct"
     "     AND c.called_at >= " ESC_SQL_NOW " - make_interval(days => $1::int) AND " STILL_OURS("c") ") a) g");
 
 enum { R_PARENT, R_TICKET, R_CYCLE, R_ALL, R_UNMERGED, R_COUNT, R_CATEGORY, R_ADDRESS };

@@ -7,7 +7,7 @@
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_security
-harness_services_start "assignment.max_returns = 2"
+harness_services_start "assignment.max_returns = 2" "escalation.patterns_seconds = 1"
 
 jiesu() { "$JIESU_BIN/jiesu" "$@"; }
 sec=$HARNESS_DIR/security
@@ -156,6 +156,48 @@ as_role dispatcher jiesu dispatch SEC-3 370212001 "派回街道" >"$sec/sec3-bac
 check "a dispatcher dispatching it to a street office is refused, as for no such ticket (it is no longer theirs to read)" \
     grep -q "没有工单号为 SEC-3 的工单" "$sec/sec3-back.out"
 check_eq "… and it stays with discipline inspection" discipline "$(sec3_holders)"
+
+# 5c. Repeats at one place are merged by escalation's sweep, but a conduct
+# complaint (given to discipline inspection by hand: its category stays the
+# street's) is no repeat of the street's orders there. At place X it was
+# called first: the street's three later orders were merged into it, became
+# conduct complaints by its rule and left the street that held them unable
+# to read or handle them while their deadlines ran against it. At place Y it
+# was called after the street's: it was merged into the street's order, and
+# the campaign office's repeat alert counted it (4 单) beside those it reads.
+sec_csv() {     # sec_csv FILE (TICKET MINUTES_AGO PLACE)...: rows called that long ago, today
+    local out=$1 t m p; shift
+    printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" >"$out"
+    while [ $# -gt 0 ]; do
+        t=$1 m=$2 p=$3; shift 3
+        printf '%s\r\n' "$t,$(TZ=Asia/Shanghai date -d "$m minutes ago" '+%Y/%-m/%-d %H:%M'),钱先生,13800000009,崂山区张村社区${p}号楼,张村社区${p}号楼门口垃圾堆放多日没人清运,,一般" >>"$out"
+    done
+}
+sec_routed() { wait_for "$1 routed" 20 sql_eq "SELECT count(*) FROM complaints WHERE ticket_no LIKE 'SEC-R%' AND status IN ('new', 'manual')" 0; }
+sec_csv "$sec/r1.csv" SEC-RX1 50 8 SEC-RY1 50 9 SEC-RY2 45 9
+as_role clerk jiesu import "$sec/r1.csv" >/dev/null 2>&1
+sec_routed "SEC-RX1, SEC-RY1, SEC-RY2"
+as_role dispatcher jiesu dispatch SEC-RX1 370212.discipline "来电人补充：社区工作人员收了好处才肯清运" >/dev/null 2>&1
+as_role dispatcher jiesu dispatch SEC-RY2 370212.discipline "来电人补充：社区工作人员收了好处才肯清运" >/dev/null 2>&1
+check_eq "the dispatcher gives SEC-RX1 and SEC-RY2 to discipline inspection by hand" "discipline discipline" \
+    "$(sql "SELECT string_agg(u.kind, ' ') FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id
+            WHERE c.ticket_no IN ('SEC-RX1', 'SEC-RY2') AND a.active AND a.role = 'owner'")"
+sec_csv "$sec/r2.csv" SEC-RX2 40 8 SEC-RX3 35 8 SEC-RX4 30 8 SEC-RY3 40 9 SEC-RY4 35 9
+as_role clerk jiesu import "$sec/r2.csv" >/dev/null 2>&1
+sec_routed "the later orders at X and Y"
+wait_for "a repeat alert at each place" 30 sql_eq "SELECT count(DISTINCT c.address) FROM alerts a
+    JOIN complaints c ON c.id = a.complaint_id WHERE a.rung = 'repeat' AND c.ticket_no LIKE 'SEC-R%'" 2
+check_eq "neither conduct complaint is merged, nor anything merged into one" 0 \
+    "$(sql "SELECT count(*) FROM complaints c JOIN complaints k ON k.ticket_no IN ('SEC-RX1', 'SEC-RY2')
+            WHERE c.ticket_no LIKE 'SEC-R%' AND (c.parent_id = k.id OR c.id = k.id AND c.parent_id IS NOT NULL)")"
+zhong=$(user_key sec3-zhong handler 370212001)
+JIESU_CLI_KEY_FILE=$zhong jiesu show SEC-RX3 >"$sec/repeat-street.out" 2>&1
+check "the street office still reads its order at X" grep -q "^工单号 *SEC-RX3" "$sec/repeat-street.out"
+JIESU_CLI_KEY_FILE=$zhong jiesu accept SEC-RX3 >"$sec/repeat-accept.out" 2>&1
+check "… and accepts it" grep -q "accept SEC-RX3：办理中" "$sec/repeat-accept.out"
+as_unit 370212.campaign jiesu alerts >"$sec/repeat-campaign.out" 2>&1
+check "the campaign office's repeat alert at Y counts the street's 3 orders, not the conduct complaint" \
+    grep -q "崂山区张村社区9号楼 有 3 单" "$sec/repeat-campaign.out"
 
 # 6. Reading: only whom the rule lets see an order.
 as_unit 370212002 jiesu show SEC-2 >"$sec/accused-show.out" 2>&1

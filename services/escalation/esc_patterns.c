@@ -39,10 +39,11 @@
  * one rule (conduct_of, migration 029). A place's conduct complaints and its
  * other orders are two groups: a conduct complaint is no repeat of the
  * street's orders there, whatever its category (a dispatcher's hand leaves
- * the street's), nor are they repeats of it. Merged together, the street's
- * orders became conduct complaints by their parent, which the street holding
- * them could no longer read or handle, or the campaign office's repeat alert
- * counted a conduct complaint among the orders it reads. */
+ * the street's), nor are they repeats or rebounds of it. Merged together,
+ * the street's orders became conduct complaints by their parent, which the
+ * street holding them could no longer read or handle, or the campaign
+ * office's repeat alert counted a conduct complaint among the orders it
+ * reads; its rebound alert named one closed there. */
 #define CONDUCT(x, xp) "conduct_of(" x ", " xp ")"
 #define WITH_PARENT(x, xp) "complaints " x " LEFT JOIN complaints " xp " ON " xp ".id = " x ".parent_id"
 
@@ -121,20 +122,22 @@ static const char SQL_REPEAT_GROWN[] =
     " WHERE complaint_id = $1::bigint AND rung = 'repeat' AND cycle = $2::int AND subject = ''"
     "   AND orders <> $3::bigint[]";
 
-/* Orders called within $1 days after an order at the same place was closed,
- * with no rebound alert this cycle; $2 the UTC offset of the times said;
- * $3 NULL, or only the orders JOINED_SINCE then. */
+/* Orders called within $1 days after an order at the same place, a conduct
+ * complaint if they are one and else not (CONDUCT), was closed, with no
+ * rebound alert this cycle; $2 the UTC offset of the times said; $3 NULL, or
+ * only the orders JOINED_SINCE then. */
 static const char SQL_REBOUND[] =
     "SELECT DISTINCT ON (n.id) n.id, n.cycle, n.ticket_no, o.id, o.ticket_no,"
     "       coalesce((SELECT name FROM categories WHERE code = n.category), n.category), n.address,"
     "       to_char(o.closed_at AT TIME ZONE 'UTC' + make_interval(mins => $2::int), 'YYYY-MM-DD HH24:MI'),"
     "       to_char(n.called_at AT TIME ZONE 'UTC' + make_interval(mins => $2::int), 'YYYY-MM-DD HH24:MI')"
-    " FROM complaints n"
+    " FROM " WITH_PARENT("n", "np")
     " JOIN LATERAL ("
     "   SELECT o.id, o.ticket_no, coalesce((SELECT max(e.at) FROM complaint_events e"
     "                                        WHERE e.complaint_id = o.id AND e.event = 'closed'), o.updated_at) AS closed_at"
-    "   FROM complaints o WHERE o.category = n.category AND o.address = n.address AND o.status = 'closed'"
-    "     AND o.id <> n.id) o ON o.closed_at <= n.called_at AND o.closed_at >= n.called_at - make_interval(days => $1::int)"
+    "   FROM " WITH_PARENT("o", "op") " WHERE o.category = n.category AND o.address = n.address AND o.status = 'closed'"
+    "     AND o.id <> n.id AND " CONDUCT("o", "op") " = " CONDUCT("n", "np") ")"
+    " o ON o.closed_at <= n.called_at AND o.closed_at >= n.called_at - make_interval(days => $1::int)"
     " WHERE n.called_at >= " ESC_SQL_NOW " - make_interval(days => $1::int) AND " STILL_OURS("n")
     "   AND n.category IS NOT NULL AND n.address <> ''"
     "   AND ($3::timestamptz IS NULL OR n.id = ANY (ARRAY(" JOINED_SINCE("$3::timestamptz") ")))"

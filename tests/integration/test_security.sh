@@ -198,6 +198,26 @@ check "… and accepts it" grep -q "accept SEC-RX3：办理中" "$sec/repeat-acc
 as_unit 370212.campaign jiesu alerts >"$sec/repeat-campaign.out" 2>&1
 check "the campaign office's repeat alert at Y counts the street's 3 orders, not the conduct complaint" \
     grep -q "崂山区张村社区9号楼 有 3 单" "$sec/repeat-campaign.out"
+# Nor is an order at X a rebound of the conduct complaint closed there: the
+# campaign office's rebound alert named it (工单 SEC-RX1 于 … 销号), where the
+# street's own order closed there before it is the one to name.
+JIESU_CLI_KEY_FILE=$zhong jiesu resolve SEC-RX3 "已清运" >/dev/null 2>&1
+as_role callback jiesu callback SEC-RX3 满意 >/dev/null 2>&1
+for a in "accept SEC-RX1" "resolve SEC-RX1 已查实，责令退还" "callback SEC-RX1 满意"; do
+    as_unit 370212.discipline jiesu $a >>"$sec/rebound-discipline.out" 2>&1
+done
+check_eq "the street's order and then the conduct complaint at X closed" "closed closed" \
+    "$(sql "SELECT string_agg(status, ' ' ORDER BY ticket_no DESC) FROM complaints WHERE ticket_no IN ('SEC-RX1', 'SEC-RX3')")"
+wait_for "a call time to the second later than both closings" 5 sql_eq "SELECT date_trunc('second', clock_timestamp()) > max(e.at)
+    FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no IN ('SEC-RX1', 'SEC-RX3') AND e.event = 'closed'" t
+printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
+    "SEC-RX5,$(TZ=Asia/Shanghai date '+%Y/%-m/%-d %H:%M:%S'),钱先生,13800000009,崂山区张村社区8号楼,张村社区8号楼门口垃圾堆放多日没人清运,,一般" >"$sec/r3.csv"
+as_role clerk jiesu import "$sec/r3.csv" >/dev/null 2>&1
+wait_for "SEC-RX5's rebound alert" 30 sql_eq "SELECT count(*) FROM alerts a JOIN complaints c ON c.id = a.complaint_id
+    WHERE a.rung = 'rebound' AND c.ticket_no = 'SEC-RX5'" 1
+check "… it names the street's order closed there, not the conduct complaint" \
+    sql_eq "SELECT a.reason LIKE '%在工单 SEC-RX3 于%' FROM alerts a JOIN complaints c ON c.id = a.complaint_id
+            WHERE a.rung = 'rebound' AND c.ticket_no = 'SEC-RX5'" t
 
 # 6. Reading: only whom the rule lets see an order.
 as_unit 370212002 jiesu show SEC-2 >"$sec/accused-show.out" 2>&1

@@ -127,11 +127,25 @@ enum { A_ID, A_STATUS, A_OWNER, A_MOVED, A_NOW_MS };
     "        '主管“' || coalesce((SELECT name FROM categories WHERE code = c.category), c.category) || '”的部门', 1, c.cycle" \
     "   FROM complaints c JOIN units co ON co.code = $3::jsonb->>'co' WHERE c.id = $1::bigint" \
     "    AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.complaint_id = c.id AND a.active AND a.unit_id = co.id)"
+/* Given to discipline inspection, the order is a conduct complaint
+ * (conduct_of), and so would be the repeats escalation merged into it, by
+ * their parent: the street's orders at its place, held by the street, which
+ * could then neither read nor handle them while their deadlines ran. Those
+ * that are no conduct complaint themselves are merged into it no longer,
+ * each saying so in its history (unmerged), by whoever gave it. */
+#define UNMERGE_SQL \
+    "WITH parted AS (" \
+    "  UPDATE complaints c SET parent_id = NULL, updated_at = now() FROM complaints p" \
+    "   WHERE p.id = $1::bigint AND c.parent_id = p.id AND NOT conduct_of(c, NULL::complaints)" \
+    "     AND EXISTS (SELECT 1 FROM units WHERE code = $4 AND kind = 'discipline')" \
+    "  RETURNING c.id, p.ticket_no)" \
+    " INSERT INTO complaint_events (complaint_id, actor, event, detail)" \
+    " SELECT id, $2, 'unmerged', jsonb_build_object('parent_ticket', ticket_no) FROM parted"
 #define EVENT_SQL(ev) "INSERT INTO complaint_events (complaint_id, actor, event, detail) VALUES ($1::bigint, $2, '" ev "', $3::jsonb)"
 
 /* Effect statements, $1 = complaint id, $2 = actor, $3 = detail, $4 = target
  * unit, $5/$6 = accept/resolve due ms; NULL-terminated lists. */
-static const char *const FX_SQL[][5] = {
+static const char *const FX_SQL[][6] = {
     [FX_NONE] = {NULL},
     [FX_MEET_ACCEPT] = {"UPDATE deadlines SET met_at = now() WHERE " CYCLE_DEADLINES " AND kind = 'accept' AND met_at IS NULL", NULL},
     [FX_MEET_BOTH] = {"UPDATE deadlines SET met_at = now() WHERE " CYCLE_DEADLINES " AND met_at IS NULL", NULL},
@@ -139,8 +153,9 @@ static const char *const FX_SQL[][5] = {
     [FX_CLOSE] = {EVENT_SQL("closed"), NULL},
     [FX_REOPEN] = {RELEASE_SQL, "UPDATE complaints SET cycle = cycle + 1, returns = 0 WHERE id = $1::bigint",
                    EVENT_SQL("reopened"), NULL},
-    [FX_DISPATCH] = {RELEASE_SQL, OWNER_INSERT_SQL("人工派单"), CO_INSERT_SQL, NEW_DEADLINES_SQL, NULL},
-    [FX_REASSIGN] = {RELEASE_OWNER_SQL, OWNER_INSERT_SQL("人工改派"), CO_INSERT_SQL, NEW_DEADLINES_SQL, NULL},
+    [FX_DISPATCH] = {RELEASE_SQL, OWNER_INSERT_SQL("人工派单"), CO_INSERT_SQL, NEW_DEADLINES_SQL, UNMERGE_SQL, NULL},
+    [FX_REASSIGN] = {RELEASE_OWNER_SQL, OWNER_INSERT_SQL("人工改派"), CO_INSERT_SQL, NEW_DEADLINES_SQL, UNMERGE_SQL,
+                     NULL},
 };
 
 /* Runs one effect statement. Every parameter is sent as text (cast where

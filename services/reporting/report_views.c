@@ -142,7 +142,8 @@ static const view_section ORDER[] = {
      * reasons); a callback's result before what the agent wrote (不满意：第二天又来了); the reason
      * given; the alert acknowledged before what was written with it (催办（签收时限，第 1 轮）：
      * 已安排); what else the action did (the repeats moved with it); the order a repeat was merged
-     * into; the letter a conduct part was split from. Each part there is, one blank between. */
+     * into (or, given to discipline inspection since, is no longer: 不再并入工单); the letter a
+     * conduct part was split from. Each part there is, one blank between. */
     {"处理记录", "llll", "--et", 0,
      "SELECT to_char(e.at, " REPORT_TIME_FMT ") AS 时间, " ACTOR_NAMED " AS 操作人,"
      "       e.event AS 事件,"
@@ -159,7 +160,7 @@ static const view_section ORDER[] = {
      "                                  nullif(e.detail->>'reason', '')), ''),"
      "                 CASE WHEN e.event = 'acked' THEN concat_ws('：', " ALERT_NAMED ", nullif(e.detail->>'note', ''))"
      "                      ELSE nullif(e.detail->>'note', '') END,"
-     "                 '并入工单 ' || (e.detail->>'parent_ticket'),"
+     "                 CASE e.event WHEN 'unmerged' THEN '不再并入工单 ' ELSE '并入工单 ' END || (e.detail->>'parent_ticket'),"
      "                 '由工单 ' || (SELECT l.ticket_no FROM complaints l"
      "                               WHERE l.id = (e.detail->>'conduct_part_of')::bigint) || ' 拆出的作风问题部分') AS 说明"
      "  FROM complaint_events e"

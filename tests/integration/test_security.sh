@@ -218,6 +218,24 @@ wait_for "SEC-RX5's rebound alert" 30 sql_eq "SELECT count(*) FROM alerts a JOIN
 check "… it names the street's order closed there, not the conduct complaint" \
     sql_eq "SELECT a.reason LIKE '%在工单 SEC-RX3 于%' FROM alerts a JOIN complaints c ON c.id = a.complaint_id
             WHERE a.rung = 'rebound' AND c.ticket_no = 'SEC-RX5'" t
+# At place Z the street's three orders were merged first; then the dispatcher
+# gives the one they were merged into to discipline inspection (its caller
+# called again to accuse). The other two stay the street's: before, they were
+# conduct complaints by their parent, held by the street and unreadable to it.
+sec_csv "$sec/r4.csv" SEC-RZ1 50 7 SEC-RZ2 45 7 SEC-RZ3 40 7
+as_role clerk jiesu import "$sec/r4.csv" >/dev/null 2>&1
+wait_for "SEC-RZ2 and SEC-RZ3 merged into SEC-RZ1" 30 sql_eq "SELECT count(*) FROM complaints c JOIN complaints p
+    ON p.id = c.parent_id WHERE p.ticket_no = 'SEC-RZ1'" 2
+as_role dispatcher jiesu dispatch SEC-RZ1 370212.discipline "来电人再次来电：社区工作人员收了好处才肯清运" >/dev/null 2>&1
+check_eq "given SEC-RZ1 by hand, discipline inspection holds it" discipline \
+    "$(sql "SELECT u.kind FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id
+            WHERE c.ticket_no = 'SEC-RZ1' AND a.active AND a.role = 'owner'")"
+JIESU_CLI_KEY_FILE=$zhong jiesu show SEC-RZ2 >"$sec/unmerged-street.out" 2>&1
+check "the street office still reads SEC-RZ2" grep -q "^工单号 *SEC-RZ2" "$sec/unmerged-street.out"
+check "… whose history says, by the dispatcher, it is merged into SEC-RZ1 no longer" \
+    grep -qE "test-dispatcher +取消合并 +不再并入工单 SEC-RZ1" "$sec/unmerged-street.out"
+JIESU_CLI_KEY_FILE=$zhong jiesu accept SEC-RZ3 >"$sec/unmerged-accept.out" 2>&1
+check "… and accepts SEC-RZ3" grep -q "accept SEC-RZ3：办理中" "$sec/unmerged-accept.out"
 
 # 6. Reading: only whom the rule lets see an order.
 as_unit 370212002 jiesu show SEC-2 >"$sec/accused-show.out" 2>&1

@@ -57,7 +57,8 @@ static const action_rule REASSIGN = {"dispatch", "改派", "dispatched", "{dispa
 /* $1 ticket, $2 new status or NULL, $3 allowed statuses, $4 unit code or '',
  * $5 actor, $6 event, $7 detail (jsonb), $8 the principal acting or 0. One
  * row per ticket found that the principal may read (principal_sees): id,
- * status before, owner unit code, moved, now in ms. The event's unit is the
+ * status before, owner unit code, moved, now in ms, the owner's name and
+ * whether unit $4 co-handles the order (协办). The event's unit is the
  * acting unit's, else the owner's when it came: a callback judges the work
  * of the unit that held the order, and the satisfaction rate counts it for
  * that unit (README, Metrics) even when the callback reopens the order and
@@ -67,7 +68,7 @@ static const char SQL_ACT[] =
     "  SELECT id, status FROM complaints"
     "  WHERE ticket_no = $1 AND ($8::int = 0 OR principal_sees($8::int, id)) FOR UPDATE"
     "), owner AS ("
-    "  SELECT u.code FROM target t"
+    "  SELECT u.code, u.name FROM target t"
     "  JOIN assignments a ON a.complaint_id = t.id AND a.active AND a.role = 'owner'"
     "  JOIN units u ON u.id = a.unit_id"
     "), moved AS ("
@@ -82,9 +83,11 @@ static const char SQL_ACT[] =
     "  FROM moved m JOIN target t ON t.id = m.id"
     ")"
     " SELECT t.id, t.status, coalesce((SELECT code FROM owner), ''), EXISTS (SELECT 1 FROM moved),"
-    "        (extract(epoch FROM now()) * 1000)::bigint"
+    "        (extract(epoch FROM now()) * 1000)::bigint, coalesce((SELECT name FROM owner), ''),"
+    "        EXISTS (SELECT 1 FROM assignments a JOIN units u ON u.id = a.unit_id"
+    "                 WHERE a.complaint_id = t.id AND a.active AND a.role = 'co' AND u.code = $4)"
     " FROM target t";
-enum { A_ID, A_STATUS, A_OWNER, A_MOVED, A_NOW_MS };
+enum { A_ID, A_STATUS, A_OWNER, A_MOVED, A_NOW_MS, A_OWNER_NAME, A_CO };
 
 #define NFX_PARAMS 6
 #define ACT_PARAMS 8
@@ -390,10 +393,18 @@ static int dispatch_rule(PGconn *pg, const route_action_req *req, const target_u
     return rc;
 }
 
-/* Explains why the order found in res did not move; 0 if it already had moved. */
+/* Explains why the order found in res did not move; 0 if it already had moved.
+ * A co-handler (协办) reads the order, its owner on the page: it is told
+ * that the owner acts on it, and how its own part reaches the record. */
 static int refusal(const route_action_req *req, const action_rule *rule, PGresult *res, char *err, size_t errlen)
 {
     const char *status = PQgetvalue(res, 0, A_STATUS), *owner = PQgetvalue(res, 0, A_OWNER);
+    if (*req->unit_code && strcmp(owner, req->unit_code) != 0 && strcmp(PQgetvalue(res, 0, A_CO), "t") == 0) {
+        const char *name = PQgetvalue(res, 0, A_OWNER_NAME);
+        snprintf(err, errlen, "工单 %s 由%s主办，本单位协办：签收、退回、暂缓、办结和填写进展都由主办单位办理，"
+                 "协办单位不能%s；本单位协办的情况请告知%s，由它记入进展", req->ticket_no, name, rule->says, name);
+        return -1;
+    }
     if (*req->unit_code && strcmp(owner, req->unit_code) != 0) {
         snprintf(err, errlen, NOT_OURS, req->ticket_no);
         return -1;

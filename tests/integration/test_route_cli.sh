@@ -229,6 +229,14 @@ check "… saying what it did and what comes next once, not 已办理 (which rea
 wait_for "RC-4 re-routed" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'RC-4'" dispatched
 check_eq "RC-4 re-routed without the returning unit: 金家岭街道" "370212005" \
     "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-4' AND a.active AND a.role = 'owner'")"
+# RC-1's co-handler reads it (its unit's list, its page: 本单位协办此单) but
+# acts on nothing: before, it heard 没有可由本单位办理的工单 RC-1（工作台列出本单位的工单）
+# of an order its list has.
+as_unit 370212.zhifa jiesu accept RC-1 >"$HARNESS_DIR/accept-co.out" 2>&1
+check "the co-handler's accept is refused naming the unit that acts and what the co-handler does" grep -q \
+    "工单 RC-1 由中韩街道主办，本单位协办：签收、退回、暂缓、办结和填写进展都由主办单位办理，协办单位不能签收；本单位协办的情况请告知中韩街道，由它记入进展" \
+    "$HARNESS_DIR/accept-co.out"
+check_eq "… changing nothing" dispatched "$(sql "SELECT status FROM complaints WHERE ticket_no = 'RC-1'")"
 as_unit 370212005 jiesu return RC-4 "不是我们的" >/dev/null 2>&1
 wait_for "RC-4 to arbitration" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'RC-4'" manual
 check_eq "after assignment.max_returns returns: manual arbitration" "arbitration" \

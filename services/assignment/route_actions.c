@@ -415,6 +415,43 @@ static int refusal(const route_action_req *req, const action_rule *rule, PGresul
     return -1;
 }
 
+/* $1 ticket, $2 unit code: whether the unit's latest event on the order (an
+ * event names the unit that acted, or the one a dispatch gave the order to)
+ * is its return, and it holds the order no more. */
+static const char SQL_RETURNED[] =
+    "SELECT e.event = 'returned' AND NOT EXISTS (SELECT 1 FROM assignments a JOIN units u ON u.id = a.unit_id"
+    "                                             WHERE a.complaint_id = c.id AND a.active AND u.code = $2)"
+    "  FROM complaints c JOIN complaint_events e ON e.complaint_id = c.id AND e.detail->>'unit' = $2"
+    " WHERE c.ticket_no = $1 ORDER BY e.id DESC LIMIT 1";
+
+/* A return refused as for an order the unit does not hold (err says so)
+ * that the unit itself returned last: the same return sent again (a double
+ * tap, a retry whose answer was lost), answered as done before — the order
+ * left as its return left it, nothing recorded — and not as no order of
+ * theirs, which read as if the return had failed. 0 when so (*out says it),
+ * 1 refused as err says, -1 (database: err). */
+static int returned_before(PGconn *pg, const route_action_req *req, const action_rule *rule,
+                           route_action_result *out, char *err, size_t errlen)
+{
+    if (rule->fx != FX_RETURN || !*req->unit_code)
+        return 1;
+    char why[512];
+    const char *params[] = {req->ticket_no, req->unit_code};
+    PGresult *res = db_query(pg, "return: returned before", SQL_RETURNED, 2, params, why, sizeof why);
+    if (!res) {
+        snprintf(err, errlen, "%s", why);
+        return -1;
+    }
+    int again = PQntuples(res) && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    if (again) {
+        out->changed = 0;
+        snprintf(out->from, sizeof out->from, "%s", rule->to);
+        snprintf(out->to, sizeof out->to, "%s", rule->to);
+    }
+    return again ? 0 : 1;
+}
+
 /* Room for the reason whole (its characters of up to 4 bytes, each byte up
  * to 6 in JSON: \u001f) and the short rest. */
 #define DETAIL_BYTES (TEXT_NOTE_CHARS * 4 * 6 + 512)
@@ -490,13 +527,14 @@ static int act(PGconn *pg, const route_action_req *req, const action_rule *rule,
     if (!res)
         return -1;
     int rc = 1;
-    if (PQntuples(res) == 0) {
+    if (PQntuples(res) == 0)
         say_no_order(req, err, errlen);
+    else
+        out->changed = strcmp(PQgetvalue(res, 0, A_MOVED), "t") == 0;
+    if (PQntuples(res) == 0 || (!out->changed && refusal(req, rule, res, err, errlen) != 0)) {
+        rc = returned_before(pg, req, rule, out, err, errlen);
         goto cleanup;
     }
-    out->changed = strcmp(PQgetvalue(res, 0, A_MOVED), "t") == 0;
-    if (!out->changed && refusal(req, rule, res, err, errlen) != 0)
-        goto cleanup;
     out->complaint_id = strtoll(PQgetvalue(res, 0, A_ID), NULL, 10);
     snprintf(out->from, sizeof out->from, "%s", PQgetvalue(res, 0, A_STATUS));
     snprintf(out->to, sizeof out->to, "%s", rule->to ? rule->to : out->from);

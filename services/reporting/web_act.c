@@ -130,8 +130,10 @@ static int still_seen(PGconn *pg, const web_user *u, const char *ticket)
 }
 
 /* Sends rq (from req) for u; answers 303 back to the order (to the
- * workbench, saying what was done, when u may no longer read it), or the
- * order page with the refusal and the form as req filled it. */
+ * workbench, saying what was done, when u may no longer read it: the
+ * action, also when this request found it done — a 退回 sent twice, whose
+ * first took the order out of u's sight), or the order page with the
+ * refusal and the form as req filled it. */
 static void send_action(const web_work *w, PGconn *pg, const web_user *u, const http_request *req,
                         Jiesu__ActionRequest *rq, http_response *resp)
 {
@@ -145,8 +147,12 @@ static void send_action(const web_work *w, PGconn *pg, const web_user *u, const 
         return;
     }
     text_url_encode(ticket, sizeof ticket, rq->ticket_no);
-    snprintf(location, sizeof location, still_seen(pg, u, rq->ticket_no) ? "/work/order?t=%s&done=%s"
-             : "/work?order=%s&done=%s", ticket, done_as(rq, reply));
+    const char *done = done_as(rq, reply);
+    if (still_seen(pg, u, rq->ticket_no))
+        snprintf(location, sizeof location, "/work/order?t=%s&done=%s", ticket, done);
+    else    /* found done: by its twin, whose answer the browser dropped */
+        snprintf(location, sizeof location, "/work?order=%s&done=%s", ticket,
+                 strcmp(done, "same") == 0 || strcmp(done, "kept") == 0 ? rq->action : done);
     jiesu__envelope__free_unpacked(reply, NULL);
     web_auth_redirect(resp, location);
 }

@@ -229,6 +229,18 @@ check "… saying what it did and what comes next once, not 已办理 (which rea
 wait_for "RC-4 re-routed" 20 sql_eq "SELECT status FROM complaints WHERE ticket_no = 'RC-4'" dispatched
 check_eq "RC-4 re-routed without the returning unit: 金家岭街道" "370212005" \
     "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-4' AND a.active AND a.role = 'owner'")"
+# The same return sent again (its answer lost, or a double tap on the page):
+# before, 没有可由本单位办理的工单 RC-4, exit 1, as if the return had failed.
+rc4_events=$(sql "SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = 'RC-4'")
+as_unit 370212001 jiesu return RC-4 "垃圾在金家岭一侧" >"$HARNESS_DIR/return-again.out" 2>&1
+check_eq "the return sent again is answered done before, not refused" 0 $?
+check "… saying it was returned and nothing was done now" \
+    grep -qx "return RC-4：已退回（此前已办理，未作改动）" "$HARNESS_DIR/return-again.out"
+check_eq "… recording nothing, nor taking the order back" \
+    "$rc4_events 370212005" "$(sql "SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = 'RC-4'") $(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-4' AND a.active AND a.role = 'owner'")"
+as_unit 370212002 jiesu return RC-4 "不是我们的" >"$HARNESS_DIR/return-other.out" 2>&1
+check "another unit's return of it is still as of no order of theirs" \
+    grep -q "没有可由本单位办理的工单 RC-4（" "$HARNESS_DIR/return-other.out"
 # RC-1's co-handler reads it (its unit's list, its page: 本单位协办此单) but
 # acts on nothing: before, it heard 没有可由本单位办理的工单 RC-1（工作台列出本单位的工单）
 # of an order its list has.

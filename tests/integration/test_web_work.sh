@@ -544,4 +544,20 @@ check_eq "a page past the last, typed" 200 "$(web_get "$jin" "/work?page=9")"
 check "… says there is no such page, how many there are, and links the last" \
     grep -qF "没有第 9 页：这个列表只有 3 页。$(page_link 3)看最后一页（第 3 页）</a>" "$WEB_DIR/body"
 check "… with no empty table under it" sh -c "! grep -q 'class=\"orders\"' '$WEB_DIR/body'"
+
+# 退回 tapped twice (a slow phone): two POSTs of one form. The second found
+# the order gone from the unit and answered 没有这个工单 under 未能办理：没有可由
+# 本单位办理的工单 (409), as if the return had failed; it lands on the workbench
+# as the first does, saying the order was returned.
+csrf=$(web_csrf "$jin" "/work/order?t=PG120")
+for i in 1 2; do
+    curl -s -b "$jin" -o "$WEB_DIR/act.html" -D "$WEB_DIR/act.headers" -w '%{http_code}' -F "csrf=$csrf" -F t=PG120 \
+        -F action=return -F reason=垃圾桶归物业管理 "$WEB_BASE/work/act" >"$WEB_DIR/return-$i.status"
+done
+check_eq "退回 sent twice: both answered with the workbench" "303 303" "$(cat "$WEB_DIR/return-1.status") $(cat "$WEB_DIR/return-2.status")"
+landed "$jin"
+check "… the second saying the order was returned, and why it is not listed" \
+    grep -q "工单 PG120：已退回，重新派单。它已不归您查看，所以不在下面的列表里了。" "$WEB_DIR/landed.html"
+check_eq "… one return recorded" 1 \
+    "$(sql "SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = 'PG120' AND e.event = 'returned'")"
 harness_services_stop

@@ -39,8 +39,9 @@ static const action_rule RULES[] = {
     {"accept", "签收", "accepted", "{dispatched}", "accepted", FX_MEET_ACCEPT, 0, NULL, 1},
     {"return", "退回", "returned", "{dispatched,accepted}", "returned", FX_RETURN, 1, "退回原因"},
     {"progress", "填写进展", NULL, "{dispatched,accepted,waiting}", "progress", FX_NONE, 1, "进展说明"},
-    {"wait", "暂缓办理", "waiting", "{accepted}", "waiting", FX_NONE, 1, "暂缓原因"},   /* the clock stops: say why */
-    {"resume", "恢复办理", "accepted", "{waiting}", "resumed", FX_NONE, 0, NULL},
+    /* the clock stops: say why; the merged repeats' clocks with it (their pause is the order's) */
+    {"wait", "暂缓办理", "waiting", "{accepted}", "waiting", FX_NONE, 1, "暂缓原因", 1},
+    {"resume", "恢复办理", "accepted", "{waiting}", "resumed", FX_NONE, 0, NULL, 1},
     {"resolve", "办结", "resolved", "{dispatched,accepted}", "resolved", FX_MEET_BOTH, 0, "办结说明", 1},
     {"callback", "回访", "closed", "{resolved}", "callback", FX_CLOSE, 0, "回访记录"},
     /* the form names the reason 改派原因 when a unit holds the order: not known until it is read */

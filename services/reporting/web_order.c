@@ -372,15 +372,25 @@ static const char SQL_OWNER[] =
     " WHERE a.complaint_id = " REPORT_SEEN_ORDER " AND a.active AND a.role = 'owner'";
 
 /* $3 an action's event: what else its last one did (detail.note: the
- * merged repeats an accept or a resolve moved with the order). */
+ * merged repeats an accept, a wait, a resume or a resolve moved with the
+ * order). */
 static const char SQL_DONE_TOO[] =
     "SELECT e.detail->>'note' FROM complaint_events e"
     " WHERE e.complaint_id = " REPORT_SEEN_ORDER " AND e.event = $3 ORDER BY e.id DESC LIMIT 1";
 
+/* The actions the merged repeats move with (route_actions.c), and their events. */
+static const struct {
+    const char *action;
+    const char *event;
+} WITH_REPEATS[] = {{"accept", "accepted"}, {"wait", "waiting"}, {"resume", "resumed"}, {"resolve", "resolved"}};
+
 /* The action done, in words, and what else it did ("已办结。与之合并的重复工单 … 随之办结。"). */
 static void done_too(PGconn *pg, const web_user *u, const char *ticket, const char *done, char *out, size_t cap)
 {
-    const char *event = strcmp(done, "accept") == 0 ? "accepted" : strcmp(done, "resolve") == 0 ? "resolved" : NULL;
+    const char *event = NULL;
+    for (size_t i = 0; i < sizeof WITH_REPEATS / sizeof WITH_REPEATS[0]; i++)
+        if (strcmp(WITH_REPEATS[i].action, done) == 0)
+            event = WITH_REPEATS[i].event;
     char id[16], err[512];
     int n = snprintf(out, cap, "%s。", names_action_done(done));
     if (!event || n <= 0 || (size_t)n >= cap)

@@ -180,6 +180,22 @@ check_eq "… which it was, as the person" "accepted zhong" \
             WHERE c.ticket_no = '$rep' AND e.event = 'accepted'")"
 check_eq "… recorded as the person, through the assignment service" "zhong" \
     "$(sql "SELECT e.actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$a' AND e.event = 'accepted'")"
+# Put on hold (暂缓办理), the order's clock stops and so do its repeat's: before, the repeat stayed
+# 办理中, its deadline running to 催办, 督办 and 问责 while the unit waited, with a reason, on the one problem.
+check_eq "中韩 puts it on hold with a reason: 303" 303 "$(act "$zj" "$a" wait -F reason=等待环卫公司调配车辆)"
+landed "$zj"
+check "… the page saying the repeat merged into it waits with it" \
+    grep -q "已暂缓办理。与之合并的重复工单 $rep 随之暂缓办理。" "$WEB_DIR/landed.html"
+check_eq "… which it does, as the person, saying why" "waiting zhong 与工单 $a 合并办理，随之暂缓办理：等待环卫公司调配车辆" \
+    "$(sql "SELECT c.status || ' ' || e.actor || ' ' || (e.detail->>'reason') FROM complaints c
+            JOIN complaint_events e ON e.complaint_id = c.id WHERE c.ticket_no = '$rep' AND e.event = 'waiting'")"
+check "… its resolve deadline paused" wait_for "the repeat's resolve deadline paused" 10 \
+    sql_eq "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
+            WHERE c.ticket_no = '$rep' AND d.kind = 'resolve' AND d.paused_at IS NOT NULL" 1
+check_eq "中韩 resumes it: 303" 303 "$(act "$zj" "$a" resume)"
+landed "$zj"
+check "… the repeat with it" grep -q "已恢复办理。与之合并的重复工单 $rep 随之恢复办理。" "$WEB_DIR/landed.html"
+check_eq "… both 办理中 again" "accepted accepted" "$(status_of "$a") $(status_of "$rep")"
 python3 "$REPO/tests/tools/make_png.py" "$WEB_DIR/before.png" 160 60 40
 python3 "$REPO/tests/tools/make_png.py" "$WEB_DIR/after.png" 40 160 60
 printf 'not an image at all' >"$WEB_DIR/fake.jpg"

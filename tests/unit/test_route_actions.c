@@ -104,9 +104,10 @@ static void test_accept_then_resolve(void **state)
     assert_int_equal(res.changed, 1);
     assert_string_equal(res.from, "accepted");
     assert_int_equal(events(f, "resolved"), 1);
-    /* a resolved order cannot be accepted */
+    /* a resolved order cannot be accepted, and the unit is told what comes of it */
     assert_int_equal(act(f, f->ticket, "accept", "370212001", &res, err, sizeof err), -1);
-    snprintf(want, sizeof want, "工单 %s 状态为已办结待回访，不能签收", f->ticket);
+    snprintf(want, sizeof want, "工单 %s 状态为已办结待回访，不能签收：工单已办结，等待回访；回访不满意时工单重新办理，会再派单",
+             f->ticket);
     assert_string_equal(err, want);
 }
 
@@ -192,9 +193,12 @@ static void test_wait_resume_progress(void **state)
 {
     fixture *f = *state;
     route_action_result res;
-    char err[256] = "", ticket[128];
+    char err[256] = "", ticket[128], want[256];
     long long id = dispatched(f, "wait", ticket, sizeof ticket);
-    assert_int_equal(full_act(f, ticket, "wait", "370212001", "", NULL, &res, err, sizeof err), -1);   /* not accepted */
+    /* not accepted: a refusal that says what to do first (before: the status alone) */
+    assert_int_equal(full_act(f, ticket, "wait", "370212001", "等待来电人提供照片", NULL, &res, err, sizeof err), -1);
+    snprintf(want, sizeof want, "工单 %s 状态为待签收，不能暂缓办理：请先签收，再暂缓办理", ticket);
+    assert_string_equal(err, want);
     assert_int_equal(full_act(f, ticket, "accept", "370212001", "", NULL, &res, err, sizeof err), 0);
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM deadlines WHERE complaint_id = %lld AND met_at IS NOT NULL", id), 1);
     assert_int_equal(full_act(f, ticket, "progress", "370212001", "", NULL, &res, err, sizeof err), -1);
@@ -210,6 +214,10 @@ static void test_wait_resume_progress(void **state)
     assert_string_equal(err, "暂缓办理需要写明暂缓原因，请填写后再提交");
     assert_int_equal(full_act(f, ticket, "wait", "370212001", "等待来电人提供照片", NULL, &res, err, sizeof err), 0);
     assert_string_equal(res.to, "waiting");
+    /* on hold, it is resumed before it is resolved (another handler's stale page, jiesu resolve) */
+    assert_int_equal(full_act(f, ticket, "resolve", "370212001", "已清运", NULL, &res, err, sizeof err), -1);
+    snprintf(want, sizeof want, "工单 %s 状态为暂缓办理，不能办结：请先恢复办理，再办结", ticket);
+    assert_string_equal(err, want);
     assert_int_equal(full_act(f, ticket, "resume", "370212001", "", NULL, &res, err, sizeof err), 0);
     assert_string_equal(res.to, "accepted");
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"

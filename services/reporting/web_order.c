@@ -95,6 +95,8 @@ static int phone_hook(FILE *f, const void *ctx, const Jiesu__Table *t, size_t ro
     return 1;
 }
 
+/* The order's photos, each with who sent it, when, and the start of its
+ * SHA-256 as people call such a thing, 校验码 (the file as stored). */
 static void photos(FILE *f, PGresult *res)
 {
     fputs("<h2>整改前后照片</h2>\n", f);
@@ -108,7 +110,7 @@ static void photos(FILE *f, PGresult *res)
         fprintf(f, "<figure><img src=\"/work/photo?id=%s\" alt=\"%s\"><figcaption>%s · ", PQgetvalue(res, r, P_ID),
                 kind, kind);
         text_html_escape(f, PQgetvalue(res, r, P_BY));
-        fprintf(f, " · %s · SHA-256 %.12s…</figcaption></figure>", PQgetvalue(res, r, P_AT),
+        fprintf(f, " · %s · 校验码 %.12s…</figcaption></figure>", PQgetvalue(res, r, P_AT),
                 PQgetvalue(res, r, P_SHA256));
     }
     fputs("</div>\n", f);

@@ -245,6 +245,9 @@ photo=$(sed -n 's/.*src="\/work\/photo?id=\([0-9]*\)" alt="整改后".*/\1/p' "$
 check "… the order shows both photos" test "$(grep -o 'src="/work/photo?id=[0-9]*"' "$WEB_DIR/body" | wc -l)" -eq 2
 check "… each by the name of who took it (钟晓梅), not the sign-in name" \
     test "$(grep -o '<figcaption>[^<]*钟晓梅 · ' "$WEB_DIR/body" | wc -l)" -eq 2
+check "… each with its check code in words people read (校验码), not SHA-256" \
+    sh -c "grep -q '<figcaption>整改后 · [^<]* · 校验码 $(sha256sum "$WEB_DIR/after.png" | cut -c1-12)…</figcaption>' '$WEB_DIR/body' &&
+           ! grep -q 'SHA-256' '$WEB_DIR/body'"
 # A display name that names its unit already anywhere in it (中韩街道 钟晓梅, as make run names
 # its handlers 中韩街道 承办员) reads once in the history: it read 中韩街道 钟晓梅（中韩街道）.
 sql "UPDATE principals SET display_name = '中韩街道 钟晓梅' WHERE name = 'zhong'" >/dev/null

@@ -58,8 +58,11 @@ static const action_rule REASSIGN = {"dispatch", "改派", "dispatched", "{dispa
 /* $1 ticket, $2 new status or NULL, $3 allowed statuses, $4 unit code or '',
  * $5 actor, $6 event, $7 detail (jsonb), $8 the principal acting or 0. One
  * row per ticket found that the principal may read (principal_sees): id,
- * status before, owner unit code, moved, now in ms, the owner's name and
- * whether unit $4 co-handles the order (协办). The event's unit is the
+ * status before, owner unit code, moved, now in ms, the owner's name,
+ * whether unit $4 co-handles the order (协办) and whether an action that
+ * moves no status ($2 NULL: a progress note) is the order's last event
+ * again, by the same person with the same words (a double tap: not
+ * recorded twice). The event's unit is the
  * acting unit's, else the owner's when it came: a callback judges the work
  * of the unit that held the order, and the satisfaction rate counts it for
  * that unit (README, Metrics) even when the callback reopens the order and
@@ -72,9 +75,14 @@ static const char SQL_ACT[] =
     "  SELECT u.code, u.name FROM target t"
     "  JOIN assignments a ON a.complaint_id = t.id AND a.active AND a.role = 'owner'"
     "  JOIN units u ON u.id = a.unit_id"
+    "), again AS ("
+    "  SELECT 1 FROM target t, LATERAL (SELECT e.actor, e.event, e.detail FROM complaint_events e"
+    "                                    WHERE e.complaint_id = t.id ORDER BY e.id DESC LIMIT 1) l"
+    "  WHERE $2::text IS NULL AND l.actor = $5 AND l.event = $6 AND l.detail->>'reason' = $7::jsonb->>'reason'"
     "), moved AS ("
     "  UPDATE complaints c SET status = coalesce($2, c.status), updated_at = now() FROM target t"
     "  WHERE c.id = t.id AND c.status = ANY($3::text[]) AND ($4 = '' OR $4 IN (SELECT code FROM owner))"
+    "    AND NOT EXISTS (SELECT 1 FROM again)"
     "  RETURNING c.id"
     "), logged AS ("
     "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
@@ -86,9 +94,10 @@ static const char SQL_ACT[] =
     " SELECT t.id, t.status, coalesce((SELECT code FROM owner), ''), EXISTS (SELECT 1 FROM moved),"
     "        (extract(epoch FROM now()) * 1000)::bigint, coalesce((SELECT name FROM owner), ''),"
     "        EXISTS (SELECT 1 FROM assignments a JOIN units u ON u.id = a.unit_id"
-    "                 WHERE a.complaint_id = t.id AND a.active AND a.role = 'co' AND u.code = $4)"
+    "                 WHERE a.complaint_id = t.id AND a.active AND a.role = 'co' AND u.code = $4),"
+    "        EXISTS (SELECT 1 FROM again)"
     " FROM target t";
-enum { A_ID, A_STATUS, A_OWNER, A_MOVED, A_NOW_MS, A_OWNER_NAME, A_CO };
+enum { A_ID, A_STATUS, A_OWNER, A_MOVED, A_NOW_MS, A_OWNER_NAME, A_CO, A_AGAIN };
 
 #define NFX_PARAMS 6
 #define ACT_PARAMS 8
@@ -561,7 +570,8 @@ static int act(PGconn *pg, const route_action_req *req, const action_rule *rule,
         say_no_order(req, err, errlen);
     else
         out->changed = strcmp(PQgetvalue(res, 0, A_MOVED), "t") == 0;
-    if (PQntuples(res) == 0 || (!out->changed && refusal(req, rule, res, err, errlen) != 0)) {
+    int again = PQntuples(res) && strcmp(PQgetvalue(res, 0, A_AGAIN), "t") == 0;
+    if (PQntuples(res) == 0 || (!out->changed && !again && refusal(req, rule, res, err, errlen) != 0)) {
         rc = returned_before(pg, req, rule, out, err, errlen);
         goto cleanup;
     }

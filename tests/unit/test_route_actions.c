@@ -210,6 +210,11 @@ static void test_wait_resume_progress(void **state)
     assert_string_equal(err, "进展说明有 501 个字，最多 500 个：请删减到 500 个字以内");
     assert_int_equal(full_act(f, ticket, "progress", "370212001", "已联系环卫", NULL, &res, err, sizeof err), 0);
     assert_string_equal(res.to, "accepted");
+    /* the same note again by the same person (a double tap): done before, recorded once; before, twice */
+    assert_int_equal(full_act(f, ticket, "progress", "370212001", "已联系环卫", NULL, &res, err, sizeof err), 0);
+    assert_int_equal(res.changed, 0);
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"
+                                        " AND event = 'progress'", id), 1);
     assert_int_equal(full_act(f, ticket, "wait", "370212001", "", NULL, &res, err, sizeof err), -1);   /* no reason */
     assert_string_equal(err, "暂缓办理需要写明暂缓原因，请填写后再提交");
     assert_int_equal(full_act(f, ticket, "wait", "370212001", "等待来电人提供照片", NULL, &res, err, sizeof err), 0);

@@ -37,7 +37,8 @@ typedef struct {
 
 static const action_rule RULES[] = {
     {"accept", "签收", "accepted", "{dispatched}", "accepted", FX_MEET_ACCEPT, 0, NULL, 1},
-    {"return", "退回", "returned", "{dispatched,accepted}", "returned", FX_RETURN, 1, "退回原因"},
+    /* not this unit's business: nor are the repeats merged into the order, one problem at one place */
+    {"return", "退回", "returned", "{dispatched,accepted}", "returned", FX_RETURN, 1, "退回原因", 1},
     {"progress", "填写进展", NULL, "{dispatched,accepted,waiting}", "progress", FX_NONE, 1, "进展说明"},
     /* the clock stops: say why; the merged repeats' clocks with it (their pause is the order's) */
     {"wait", "暂缓办理", "waiting", "{accepted}", "waiting", FX_NONE, 1, "暂缓原因", 1},
@@ -663,9 +664,10 @@ static int repeats_find(PGconn *pg, const route_action_req *req, const action_ru
 /* The merged repeats (repeats_find's rows) moved with the order, in its
  * transaction: one problem at one place, handled once (合并办理). Each is
  * moved as its own action by the same person, its history saying with
- * which order; the photos stay on the order. Codes as act(). */
+ * which order; the photos stay on the order. Those a return sends back to
+ * routing go into out->rerouted. Codes as act(). */
 static int repeats_act(PGconn *pg, const route_action_req *req, const action_rule *rule, const PGresult *rows,
-                       char *err, size_t errlen)
+                       route_action_result *out, char *err, size_t errlen)
 {
     char reason[DETAIL_BYTES];
     snprintf(reason, sizeof reason, "与工单 %s 合并办理，随之%s%s%s", req->ticket_no, rule->says,
@@ -678,6 +680,8 @@ static int repeats_act(PGconn *pg, const route_action_req *req, const action_rul
         r.reason = reason;
         r.in_tx = NULL;
         rc = act(pg, &r, rule, "", NULL, "", &one, err, errlen);
+        if (rc == 0 && one.reroute && out->n_rerouted < ROUTE_REROUTED_MAX)
+            out->rerouted[out->n_rerouted++] = one.complaint_id;
     }
     return rc;
 }
@@ -693,7 +697,7 @@ static int act_with_repeats(PGconn *pg, const route_action_req *in, const action
         return -1;
     int rc = act(pg, in, rule, "", NULL, note, out, err, errlen);
     if (rc == 0 && out->changed && *note) {
-        rc = repeats_act(pg, in, rule, rows, err, errlen);
+        rc = repeats_act(pg, in, rule, rows, out, err, errlen);
         snprintf(out->note, sizeof out->note, "%.24s；%.700s", names_action_done(rule->action), note);
     }
     PQclear(rows);

@@ -73,12 +73,17 @@ typedef struct {
     void       *in_tx_ctx;
 } route_action_req;
 
+#define ROUTE_REROUTED_MAX 16
+
 typedef struct {
     int64_t complaint_id;
     char    from[16];         /* status before */
     char    to[16];           /* status after */
     int     changed;          /* 1 if this call moved the order, 0 if it already was there */
     int     reroute;          /* 1 when the order now waits for routing (returned, reopened) */
+    int64_t rerouted[ROUTE_REROUTED_MAX];   /* the merged repeats a return took with the order, which wait
+                                             * for routing too (more than these: the reconciler finds them) */
+    int     n_rerouted;
     int64_t at_ms;            /* when (database clock) */
     int     reassigned;       /* 1 when a dispatch took the order from the unit that held it */
     char    note[768];        /* what a dispatch, a resolve taking merged repeats or a callback of 不满意 did, in words ("已派单至A，协办单位 C",

@@ -160,6 +160,8 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
         bus_server_reply(s->server, req, "action.reply", &reply.base);
         if (res.reroute)
             enqueue(s, res.complaint_id);
+        for (int i = 0; i < res.n_rerouted; i++)
+            enqueue(s, res.rerouted[i]);
         if (res.changed)
             publish_move(s, req, rq, who, &res);
     }

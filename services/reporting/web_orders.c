@@ -527,12 +527,13 @@ static void list_page(const web_work *w, PGconn *pg, const web_user *u, const ht
     http_body_reply(&b, resp, status ? status : 200, HTML_TYPE);
 }
 
-/* $1 a person's name, $2 a ticket: whether they acted on that order (an
+/* $1 a person's name, $2 a ticket: a row when they acted on that order (an
  * event of theirs), which the page may then say they did without their
- * reading it any more. */
+ * reading it any more, with what else their last action did (detail.note:
+ * the merged repeats a return took with it), else NULL. */
 static const char SQL_ACTED_ON[] =
-    "SELECT EXISTS (SELECT 1 FROM complaints c JOIN complaint_events e ON e.complaint_id = c.id"
-    "                WHERE c.ticket_no = $2 AND e.actor = $1)";
+    "SELECT e.detail->>'note' FROM complaints c JOIN complaint_events e ON e.complaint_id = c.id"
+    " WHERE c.ticket_no = $2 AND e.actor = $1 ORDER BY e.id DESC LIMIT 1";
 
 /* What the list is to say was done (its done=): an alert acknowledged, or
  * an action on the order that it took out of the person's sight (order=
@@ -555,17 +556,17 @@ static const char *done_said(PGconn *pg, const web_user *u, const http_request *
     PGresult *res = db_query(pg, "the person's action", SQL_ACTED_ON, 2, params, err, sizeof err);
     if (!res)
         log_warn("workbench: whether %s acted on order %s not known: %s", u->who.name, ticket, err);
-    int acted = res && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    int acted = res && PQntuples(res) == 1;
+    const char *also = acted && !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : "";
+    if (acted)
+        snprintf(out, cap, "工单 %s：%s%s%s。它已不归您查看，所以不在下面的列表里了。", ticket, said, *also ? "；" : "", also);
     PQclear(res);
-    if (!acted)
-        return NULL;
-    snprintf(out, cap, "工单 %s：%s。它已不归您查看，所以不在下面的列表里了。", ticket, said);
-    return out;
+    return acted ? out : NULL;
 }
 
 void web_work_list(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
 {
-    char said[512];
+    char said[1536];     /* what was done, with the merged repeats it named (route_actions.c) */
     list_page(w, pg, u, req, 0, done_said(pg, u, req, said, sizeof said), 1, NULL, resp);
 }
 

@@ -564,6 +564,22 @@ check "… says there is no such page, how many there are, and links the last" \
     grep -qF "没有第 9 页：这个列表只有 3 页。$(page_link 3)看最后一页（第 3 页）</a>" "$WEB_DIR/body"
 check "… with no empty table under it" sh -c "! grep -q 'class=\"orders\"' '$WEB_DIR/body'"
 
+# A return takes the repeats merged into the order with it, as an accept does: not this unit's
+# business, nor are they (one problem at one place). Before, PG119 stayed 金家岭's, 待签收, its
+# deadlines running, while PG118 went to be routed again.
+sql "UPDATE complaints SET parent_id = (SELECT id FROM complaints WHERE ticket_no = 'PG118') WHERE ticket_no = 'PG119'" >/dev/null
+check_eq "金家岭 returns PG118, a repeat merged into it: 303" 303 "$(act "$jin" PG118 return -F reason=垃圾桶归物业管理)"
+landed "$jin"
+check "… the workbench saying the repeat went back with it" \
+    grep -q "工单 PG118：已退回，重新派单；与之合并的重复工单 PG119 随之退回。它已不归您查看" "$WEB_DIR/landed.html"
+check_eq "… which it did, as the person, saying why" "jin|与工单 PG118 合并办理，随之退回：垃圾桶归物业管理" \
+    "$(sql "SELECT e.actor || '|' || (e.detail->>'reason') FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
+            WHERE c.ticket_no = 'PG119' AND e.event = 'returned'")"
+check "… and is routed again at once, as the order is (not left for the reconciler)" wait_for "PG119 routed again" 8 \
+    sql_eq "SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
+            WHERE c.ticket_no = 'PG119' AND e.event IN ('routed', 'manual')
+              AND e.id > (SELECT max(r.id) FROM complaint_events r WHERE r.complaint_id = c.id AND r.event = 'returned')" 1
+
 # 退回 tapped twice (a slow phone): two POSTs of one form. The second found
 # the order gone from the unit and answered 没有这个工单 under 未能办理：没有可由
 # 本单位办理的工单 (409), as if the return had failed; it lands on the workbench

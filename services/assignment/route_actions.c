@@ -405,24 +405,28 @@ static int dispatch_rule(PGconn *pg, const route_action_req *req, const target_u
 }
 
 /* What to do first, or what comes of the order, when a unit's action is
- * refused in a status (one it moves from comes before: 待签收 is signed for
- * before it is put on hold, 暂缓办理 resumed before it is resolved or
- * returned); NULL: nothing to add. */
+ * refused in a status (an order on hold is resumed before it is resolved or
+ * returned; one not signed for is signed for before it is put on hold);
+ * NULL: nothing to add. */
 static const char *next_step(const char *status, const action_rule *rule)
 {
     static const struct {
         const char *status;
+        const char *action;     /* NULL: any */
         const char *next;
     } NEXT[] = {
-        {"dispatched", "请先签收，再%s"},
-        {"waiting", "请先恢复办理，再%s"},
-        {"resolved", "工单已办结，等待回访；回访不满意时工单重新办理，会再派单"},
-        {"closed", "工单已回访销号，不再办理"},
+        {"dispatched", "wait", "请先签收，再暂缓办理"},
+        {"dispatched", "resume", "工单没有暂缓，签收后即可办理"},
+        {"waiting", "accept", "工单已签收，正暂缓办理，条件具备后请恢复办理"},
+        {"waiting", "resolve", "请先恢复办理，再办结"},
+        {"waiting", "return", "请先恢复办理，再退回"},
+        {"resolved", NULL, "工单已办结，等待回访；回访不满意时工单重新办理，会再派单"},
+        {"closed", NULL, "工单已回访销号，不再办理"},
     };
     if (strcmp(rule->action, "callback") == 0)     /* discipline inspection's: its work is done first */
         return strcmp(status, "closed") != 0 ? "工单办结后才能回访" : NULL;
     for (size_t i = 0; i < sizeof NEXT / sizeof NEXT[0]; i++)
-        if (strcmp(NEXT[i].status, status) == 0)
+        if (strcmp(NEXT[i].status, status) == 0 && (!NEXT[i].action || strcmp(NEXT[i].action, rule->action) == 0))
             return NEXT[i].next;
     return NULL;
 }
@@ -447,11 +451,8 @@ static int refusal(const route_action_req *req, const action_rule *rule, PGresul
         return 0;
     int n = snprintf(err, errlen, "工单 %s 状态为%s，不能%s", req->ticket_no, names_status(status), rule->says);
     const char *next = *req->unit_code ? next_step(status, rule) : NULL;
-    if (next && n > 0 && (size_t)n < errlen) {
-        n += snprintf(err + n, errlen - (size_t)n, "：");
-        if ((size_t)n < errlen)
-            snprintf(err + n, errlen - (size_t)n, next, rule->says);
-    }
+    if (next && n > 0 && (size_t)n < errlen)
+        snprintf(err + n, errlen - (size_t)n, "：%s", next);
     return -1;
 }
 

@@ -223,6 +223,9 @@ static void test_wait_resume_progress(void **state)
     assert_int_equal(full_act(f, ticket, "resolve", "370212001", "已清运", NULL, &res, err, sizeof err), -1);
     snprintf(want, sizeof want, "工单 %s 状态为暂缓办理，不能办结：请先恢复办理，再办结", ticket);
     assert_string_equal(err, want);
+    assert_int_equal(full_act(f, ticket, "accept", "370212001", "", NULL, &res, err, sizeof err), -1);
+    snprintf(want, sizeof want, "工单 %s 状态为暂缓办理，不能签收：工单已签收，正暂缓办理，条件具备后请恢复办理", ticket);
+    assert_string_equal(err, want);
     assert_int_equal(full_act(f, ticket, "resume", "370212001", "", NULL, &res, err, sizeof err), 0);
     assert_string_equal(res.to, "accepted");
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"

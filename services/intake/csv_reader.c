@@ -470,10 +470,10 @@ typedef struct {
     int    quoted;      /* inside quotes */
     int    seen;        /* a byte of the line seen (blank lines before it skipped) */
     int    ended;       /* its line break reached */
-    size_t tabs, commas;
+    size_t tabs, commas, semicolons;
 } header_scan;
 
-/* Counts the tabs and commas outside quotes in p[0..n) up to the end of the
+/* Counts the tabs, commas and semicolons outside quotes in p[0..n) up to the end of the
  * header line. Returns the bytes looked at. */
 static size_t scan_header(header_scan *h, const unsigned char *p, size_t n)
 {
@@ -490,16 +490,27 @@ static size_t scan_header(header_scan *h, const unsigned char *p, size_t n)
             h->seen = 1;
             h->tabs += c == '\t';
             h->commas += c == ',';
+            h->semicolons += c == ';';
         }
     }
     return i;
 }
 
-/* The delimiter when none was told: a tab when the header line has more
- * tabs than commas outside quotes (a tab-separated .tsv or .txt, as Excel
- * saves “文本文件（制表符分隔）”), else a comma. The line (max_record bytes
- * at most) is read into back, to be parsed from there. 0, or -1 on a
- * decoder failure or out of memory (errstr set). */
+/* The one of the header line's tabs, semicolons and commas outside quotes
+ * there are most of: a tab-separated .tsv or .txt (as Excel saves
+ * “文本文件（制表符分隔）”), a CSV of semicolons (Excel's where a decimal
+ * comma is the custom, an open data portal's “CSV for Excel (Europe)”), else
+ * a comma, which also wins a tie. */
+static char header_delimiter(const header_scan *h)
+{
+    if (h->tabs > h->commas && h->tabs >= h->semicolons)
+        return '\t';
+    return h->semicolons > h->commas ? ';' : ',';
+}
+
+/* The delimiter when none was told, header_delimiter()'s. The line
+ * (max_record bytes at most) is read into back, to be parsed from there. 0,
+ * or -1 on a decoder failure or out of memory (errstr set). */
 static int choose_delimiter(csv_reader *self)
 {
     header_scan h = {0};
@@ -522,7 +533,7 @@ static int choose_delimiter(csv_reader *self)
         self->back_len += n;
         csv_decoder_consume(self->in, n);
     }
-    self->opt.delimiter = h.tabs > h.commas ? '\t' : ',';
+    self->opt.delimiter = header_delimiter(&h);
     init_tables(self);
     return 0;
 }

@@ -18,8 +18,8 @@
  * still consumes the record to its end and goes on with the next one. So a record with status CSV_OK has every field valid UTF-8
  * without NULs.
  *
- * Fields are separated by commas, or by tabs in a file whose header line
- * has more tabs than commas (csv_options.delimiter).
+ * Fields are separated by commas, or by tabs or semicolons in a file whose
+ * header line has more of them than commas (csv_options.delimiter).
  *
  * Quotes: a quoted field may hold line breaks (RFC 4180; what Excel writes
  * for a cell of several lines) and "" for a quote. A stray quote must not
@@ -68,8 +68,8 @@ typedef struct {
     size_t max_field;   /* characters per field; 0 → 32767 (an Excel cell) */
     size_t max_fields;  /* fields per record; 0 → 1024 */
     size_t max_record;  /* bytes per record; 0 → 4 MiB */
-    char   delimiter;   /* 0 → the header line's: '\t' when it has more tabs than
-                           commas outside quotes (a tab-separated .tsv or .txt), else ',' */
+    char   delimiter;   /* 0 → the header line's: of '\t', ';' and ',', the one it has
+                           most of outside quotes (a .tsv or .txt; Europe's CSV), ',' on a tie */
     csv_encoding_choice encoding;   /* CSV_DETECT (0), or the encoding the file is known to have */
 } csv_options;
 

@@ -536,6 +536,36 @@ static void test_tab_separated(void **state)
     parsed_free(&p);
 }
 
+/* A file separated by semicolons — Excel's CSV where a decimal comma is
+ * the custom (most of Europe), an open data portal's "CSV for Excel
+ * (Europe)" (Socrata) or its default export (OpenDataSoft) — is split at its
+ * semicolons, as its header line says: a comma is text there, and a
+ * semicolon inside quotes too. Before, the whole header was one column and
+ * no import profile fitted the file; a CSV whose header has more commas
+ * than semicolons is still split at its commas. */
+static void test_semicolon_separated(void **state)
+{
+    (void)state;
+    parsed p;
+    const char *nyc = "\xEF\xBB\xBFUnique Key;Created Date;Complaint Type;Location\r\n"
+                      "54049402;05/01/2022 12:00:03 AM;Noise - Residential;\"(40.83, -73.92)\"\r\n"
+                      "54046813;05/01/2022 12:00:09 AM;\"Noise; Street\";\r\n";
+    for (size_t rs = 1; rs <= 9; rs++) {
+        parse_str(nyc, rs, &p);
+        assert_int_equal(p.n, 3);
+        assert_int_equal(p.nfields[0], 4);
+        assert_string_equal(p.field[0][1], "Created Date");
+        assert_string_equal(p.field[1][3], "(40.83, -73.92)");
+        assert_string_equal(p.field[2][2], "Noise; Street");
+        assert_string_equal(p.field[2][3], "");
+        parsed_free(&p);
+    }
+    parse_str("\"工单;编号\",内容;A,B\n1,2,3\n", 0, &p);    /* a CSV with semicolons in its header */
+    assert_int_equal(p.nfields[0], 3);
+    assert_string_equal(p.field[0][1], "内容;A");
+    parsed_free(&p);
+}
+
 /* A file that cannot be read (a directory here) is said in the clerk's
  * words, what happened and what to do, the system's reason beside. */
 static void test_a_read_that_fails_said_in_chinese(void **state)
@@ -601,6 +631,7 @@ int main(void)
         cmocka_unit_test(test_a_read_that_fails_said_in_chinese),
         cmocka_unit_test(test_ascii_file_reads_as_utf8),
         cmocka_unit_test(test_tab_separated),
+        cmocka_unit_test(test_semicolon_separated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -343,15 +343,30 @@ int intake_date_formats_parse(const char *list, unsigned *formats, char *why, si
     return 0;
 }
 
-void intake_date_formats_text(unsigned formats, int keys, char *out, size_t outlen)
+unsigned intake_date_other_formats(const char *s, size_t len, unsigned formats)
+{
+    unsigned found = 0, excluded = formats;
+    excluded |= formats & DATES_MDY ? DATES_DMY : 0;
+    excluded |= formats & DATES_DMY ? DATES_MDY : 0;
+    for (size_t i = 0; i < NFORMATS; i++) {
+        intake_time t;
+        if (!(excluded & FORMATS[i].bit) && intake_date_parse(s, len, FORMATS[i].bit, &t) == 0)
+            found |= FORMATS[i].bit;
+    }
+    return found;
+}
+
+void intake_date_formats_text(unsigned formats, intake_dates_style style, char *out, size_t outlen)
 {
     size_t n = 0;
     out[0] = '\0';
     for (size_t i = 0; i < NFORMATS; i++) {
         if (!(formats & FORMATS[i].bit) || n >= outlen)
             continue;
-        int w = keys ? snprintf(out + n, outlen - n, "%s%s (%s)", n ? "; " : "", FORMATS[i].name, FORMATS[i].example)
-                     : snprintf(out + n, outlen - n, "%s%s", n ? "、" : "", FORMATS[i].title);
+        int w = style == DATES_AS_KEYS ? snprintf(out + n, outlen - n, "%s%s (%s)", n ? "; " : "", FORMATS[i].name,
+                                                  FORMATS[i].example)
+              : style == DATES_AS_NAMES ? snprintf(out + n, outlen - n, "%s%s", n ? " " : "", FORMATS[i].name)
+                                        : snprintf(out + n, outlen - n, "%s%s", n ? "、" : "", FORMATS[i].title);
         n += w > 0 ? (size_t)w : 0;
     }
 }

@@ -65,10 +65,21 @@ void intake_date_text(const intake_time *t, char out[32]);
  * both mdy and dmy). */
 int intake_date_formats_parse(const char *list, unsigned *formats, char *why, size_t whylen);
 
-/* Formats as people read them. With keys set, the names a profile writes,
- * an example each, for whoever writes one: "ymd (2022-05-01 00:00:03 ...);
- * mdy (05/01/2022 12:00:03 AM)"; else by example alone, as the list of
- * profiles shows them to a clerk: "2022-05-01、05/01/2022（月/日/年）". */
-void intake_date_formats_text(unsigned formats, int keys, char *out, size_t outlen);
+/* The formats, other than those of formats and the one of mdy and dmy they
+ * exclude, that read s[0..len) as a real date and time: what a value a
+ * profile cannot read is written in (0: none). */
+unsigned intake_date_other_formats(const char *s, size_t len, unsigned formats);
+
+/* How intake_date_formats_text() writes formats. */
+typedef enum {
+    DATES_AS_TITLES,    /* by example, as the list of profiles shows them to a
+                           clerk: "2022-05-01、05/01/2022（月/日/年）" */
+    DATES_AS_KEYS,      /* the names a profile writes, an example each, for whoever
+                           writes one: "ymd (2022-05-01 00:00:03 ...); mdy (05/01/2022 12:00:03 AM)" */
+    DATES_AS_NAMES      /* the names alone, as a profile's dates = line: "ymd mdy" */
+} intake_dates_style;
+
+/* Formats as people read them, in style. */
+void intake_date_formats_text(unsigned formats, intake_dates_style style, char *out, size_t outlen);
 
 #endif

@@ -181,7 +181,7 @@ static Jiesu__Table *profiles_table(const intake_profiles *set)
     for (size_t i = 0; t && i < intake_profiles_count(set); i++) {
         const intake_profile *p = intake_profiles_at(set, i);
         char dates[160], tk[300], ca[300], co[300];
-        intake_date_formats_text(p->dates, 0, dates, sizeof dates);
+        intake_date_formats_text(p->dates, DATES_AS_TITLES, dates, sizeof dates);
         const char *cells[] = {p->name, IMPORT_PROFILE_USABLE, p->timezone, dates,
                                intake_profile_alts_text(p, COL_TICKET_NO, tk, sizeof tk),
                                intake_profile_alts_text(p, COL_CALLED_AT, ca, sizeof ca),

@@ -352,6 +352,42 @@ static int from_date_cell(const intake_columns *map, const csv_record *rec)
     return 0;
 }
 
+/* Rejects a call time no format of the profile reads. When another format
+ * reads it, it is written so and the profile lacks that format (a copy of
+ * 12345's, ymd, for an American export's 05/01/2022 12:03:45 AM): the
+ * format is named with the profile's dates = line that would read it, to be
+ * written once, where checking each row with the exporting system (as for
+ * a value no format reads) would not have helped. mdy and dmy both reading
+ * it, the clerk is to ask which the system writes. */
+static int reject_unread_time(intake_row *self, const intake_columns *map, const csv_record *rec,
+                              intake_reject *rej)
+{
+    const char *val = self->val[COL_CALLED_AT], *named = self->named;   /* as in check_fields() */
+    const intake_profile *p = intake_columns_profile(map);
+    unsigned other = intake_date_other_formats(val, strlen(val), p->dates);
+    char have[60], mdy[40], dmy[40];
+    intake_date_formats_text(p->dates, DATES_AS_NAMES, have, sizeof have);
+    intake_date_formats_text(DATES_MDY, DATES_AS_TITLES, mdy, sizeof mdy);
+    intake_date_formats_text(DATES_DMY, DATES_AS_TITLES, dmy, sizeof dmy);
+    if ((other & (DATES_MDY | DATES_DMY)) == (DATES_MDY | DATES_DMY))
+        return reject_field(self, rej, map, rec, COL_CALLED_AT, "是“%s”或“%s”这种写法，导入模板 %s 的 dates = %s 里没有："
+                            "问清原系统先写月还是先写日，在模板的副本里写 dates = %s mdy 或 dates = %s dmy，"
+                            "用 --profile 模板文件.conf 再导入", mdy, dmy, p->name, have, have, have);
+    if (other) {
+        unsigned first = other & -other;
+        char title[60], name[20];
+        intake_date_formats_text(first, DATES_AS_TITLES, title, sizeof title);
+        intake_date_formats_text(first, DATES_AS_NAMES, name, sizeof name);
+        return reject_field(self, rej, map, rec, COL_CALLED_AT, "是“%s”这种写法，导入模板 %s 的 dates = %s 里没有："
+                            "文件里的时间都这样写的话，在模板的副本里写 dates = %s %s，用 --profile 模板文件.conf 再导入",
+                            title, p->name, have, have, name);
+    }
+    char formats[300];
+    intake_date_formats_text(p->dates, DATES_AS_TITLES, formats, sizeof formats);
+    return reject_field(self, rej, map, rec, COL_CALLED_AT, "不是导入模板 %s 认得的日期时间写法（%s，"
+                        "日期后可带时、分、秒）：请向原系统核对这一行的%s", p->name, formats, named);
+}
+
 /* Reads the call time into self->called and self->when; 0, else INTAKE_ROW_REJECTED. */
 static int check_called(intake_row *self, const intake_columns *map, const csv_record *rec, intake_reject *rej)
 {
@@ -363,12 +399,8 @@ static int check_called(intake_row *self, const intake_columns *map, const csv_r
         return reject_field(self, rej, map, rec, COL_CALLED_AT, "格式对，却不是真实的日期时间：月、日、时、分、秒"
                             "超出范围，或年份不在 1970-2099 年之间（如占位用的 01/01/1900）；请向原系统核对这一行的%s",
                             named);
-    if (got < 0) {
-        char formats[300];
-        intake_date_formats_text(p->dates, 0, formats, sizeof formats);
-        return reject_field(self, rej, map, rec, COL_CALLED_AT, "不是导入模板 %s 认得的日期时间写法（%s，"
-                            "日期后可带时、分、秒）：请向原系统核对这一行的%s", p->name, formats, named);
-    }
+    if (got < 0)
+        return reject_unread_time(self, map, rec, rej);
     intake_date_text(&self->called, self->when);
     return 0;
 }

@@ -2,7 +2,8 @@
 # 311's other download forms, as a clerk imports them (`as_role clerk jiesu
 # import`), each made here in its portal's real layout (headers, value and
 # time formats, encoding, separator) with plausible values: NYC Open Data's
-# "CSV for Excel (Europe)" (a byte order mark, CRLF, semicolons); each file
+# "CSV for Excel (Europe)" (a byte order mark, CRLF, semicolons), Chicago's
+# website export (US times of Chicago's clock); each file
 # either imports with nothing lost and its times right, or is refused saying
 # what, where and what to do next.
 # Sourced by tests/run.sh (uses tests/harness.sh).
@@ -38,5 +39,34 @@ check_eq "… each field from its column, 12:00:03 AM New York's (EDT) stored as
 check_eq "… a semicolon inside quotes is text, the other columns kept in extra" \
     "The Police Department responded; no action was necessary.|05/01/2022 12:07:46 AM|(40.81237834836466, -73.95240115039357)" \
     "$(sql "SELECT concat_ws('|', extra->>'Resolution Description', extra->>'Closed Date', extra->>'Location') FROM complaints WHERE ticket_no = '64046813'")"
+
+# --- Chicago 311 Service Requests (data.cityofchicago.org, v6vf-nfxy) -------
+# The website's export: upper-case snake names, US times of Chicago's clock.
+# The clerk's profile, copied from 12345's, keeps its dates = ymd cn excel:
+# every row was refused "请向原系统核对这一行的CREATED_DATE", sending the clerk
+# to the exporting system row by row; now each says the format the file
+# writes and the line that reads it.
+chi_head='SR_NUMBER,SR_TYPE,SR_SHORT_CODE,CREATED_DEPARTMENT,OWNER_DEPARTMENT,STATUS,ORIGIN,CREATED_DATE,LAST_MODIFIED_DATE,CLOSED_DATE,STREET_ADDRESS,CITY,STATE,ZIP_CODE,STREET_NUMBER,STREET_DIRECTION,STREET_NAME,STREET_TYPE,DUPLICATE,LEGACY_RECORD,LEGACY_SR_NUMBER,PARENT_SR_NUMBER,COMMUNITY_AREA,WARD,ELECTRICAL_DISTRICT,ELECTRICITY_GRID,POLICE_SECTOR,POLICE_DISTRICT,POLICE_BEAT,PRECINCT,SANITATION_DIVISION_DAYS,CREATED_HOUR,CREATED_DAY_OF_WEEK,CREATED_MONTH,X_COORDINATE,Y_COORDINATE,LATITUDE,LONGITUDE,LOCATION'
+printf '%s\n' "$chi_head" \
+    'SR22-01234567,Pothole in Street Complaint,PHF,,CDOT - Department of Transportation,Completed,Phone Call,05/01/2022 12:03:45 AM,05/03/2022 09:12:10 AM,05/03/2022 09:12:10 AM,1200 W 81ST ST,CHICAGO,IL,60620,1200,W,81ST,ST,false,false,,,71,21,,,,6,0622,,,0,1,5,1169584.23,1851122.01,41.74685764200721,-87.6536401592609,"(41.74685764200721, -87.6536401592609)"' \
+    'SR22-01234568,Street Light Out Complaint,SFD,,CDOT - Department of Transportation,Open,Internet,05/13/2022 01:15:02 PM,05/13/2022 01:15:02 PM,,3400 N CLARK ST,CHICAGO,IL,60657,3400,N,CLARK,ST,false,false,,,6,44,,,,19,1924,,,13,6,5,1169980.5,1923077.7,41.94311245,-87.65155033,"(41.94311245, -87.65155033)"' \
+    >"$dir/chicago.csv"
+printf '%s\n' 'description = 芝加哥 311 服务请求' 'timezone = America/Chicago' 'dates = ymd cn excel' \
+    'ticket_no = SR_NUMBER' 'called_at = CREATED_DATE' 'content = SR_TYPE' 'category = SR_TYPE' \
+    'address = STREET_ADDRESS + CITY + ZIP_CODE' 'address.join = ", "' 'lat = LATITUDE' 'lon = LONGITUDE' >"$dir/chicago.conf"
+jiesu import --dry-run --profile "$dir/chicago.conf" "$dir/chicago.csv" >"$dir/chicago-dry.out" 2>&1
+check "times in a format the clerk's profile does not name: the format, and the line that reads it" grep -q \
+    "^第 3 行（CREATED_DATE）：是“05/01/2022（月/日/年）”这种写法，导入模板 chicago 的 dates = ymd cn excel 里没有：文件里的时间都这样写的话，在模板的副本里写 dates = ymd cn excel mdy，用 --profile 模板文件.conf 再导入$" \
+    "$dir/chicago-dry.out"
+check "… a time both mdy and dmy read: ask the system which it writes" grep -q \
+    "^第 2 行（CREATED_DATE）：是“05/01/2022（月/日/年）”或“01/05/2022（日/月/年）”这种写法，.*问清原系统先写月还是先写日，在模板的副本里写 dates = ymd cn excel mdy 或 dates = ymd cn excel dmy" \
+    "$dir/chicago-dry.out"
+sed -i 's/^dates = .*/dates = ymd cn excel mdy/' "$dir/chicago.conf"
+jiesu import --profile "$dir/chicago.conf" "$dir/chicago.csv" >"$dir/chicago.out" 2>&1
+check "with the line written the file imports" \
+    grep -q "chicago.csv：共 2 行，新存 2 件，重复 0 行（工单号已入库），拒收 0 行，.*导入模板 chicago（随文件附上）" "$dir/chicago.out"
+check_eq "… 12:03:45 AM and 01:15:02 PM of Chicago's clock (CDT, UTC-5) stored right" \
+    "Pothole in Street Complaint|1200 W 81ST ST, CHICAGO, 60620|Pothole in Street Complaint|2022-05-01 05:03:45 2022-05-13 18:15:02" \
+    "$(stored SR22-01234567) $(sql "SELECT to_char(called_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM complaints WHERE ticket_no = 'SR22-01234568'")"
 
 harness_services_stop

@@ -164,10 +164,27 @@ static void test_format_lists(void **state)
     assert_int_equal(intake_date_formats_parse("ymd us", &f, why, sizeof why), -1);
     assert_non_null(strstr(why, "“us”"));
     assert_int_equal(intake_date_formats_parse(" , ", &f, why, sizeof why), -1);
-    intake_date_formats_text(DATES_MDY | DATES_YMD, 0, text, sizeof text);
+    intake_date_formats_text(DATES_MDY | DATES_YMD, DATES_AS_TITLES, text, sizeof text);
     assert_string_equal(text, "2022-05-01、05/01/2022（月/日/年）");     /* not the profile's keys, ymd mdy */
-    intake_date_formats_text(DATES_MDY, 1, text, sizeof text);
+    intake_date_formats_text(DATES_MDY, DATES_AS_KEYS, text, sizeof text);
     assert_string_equal(text, "mdy (05/01/2022 12:00:03 AM)");
+    intake_date_formats_text(DATES_EXCEL | DATES_YMD | DATES_CN, DATES_AS_NAMES, text, sizeof text);
+    assert_string_equal(text, "ymd cn excel");             /* as a profile's dates = line writes them */
+}
+
+/* Which formats, other than a profile's, read a value it cannot: what a
+ * refused call time is written in, for the clerk to add to the profile. A
+ * format the profile's excludes (dmy beside its mdy) is never offered. */
+static void test_other_formats(void **state)
+{
+    (void)state;
+    const char *us = "05/01/2022 12:03:45 AM", *iso = "2022-05-01T04:03:45Z", *day_first = "25/12/2022 08:00";
+    assert_int_equal(intake_date_other_formats(us, strlen(us), DATES_YMD), DATES_MDY | DATES_DMY);
+    assert_int_equal(intake_date_other_formats(us, strlen(us), DATES_YMD | DATES_DMY), 0);
+    assert_int_equal(intake_date_other_formats(iso, strlen(iso), DATES_MDY), DATES_YMD);
+    assert_int_equal(intake_date_other_formats(day_first, strlen(day_first), DATES_YMD | DATES_CN), DATES_DMY);
+    assert_int_equal(intake_date_other_formats("昨天", strlen("昨天"), DATES_YMD), 0);
+    assert_int_equal(intake_date_other_formats("1651377825", 10, DATES_YMD), 0);   /* seconds since 1970: none */
 }
 
 int main(void)
@@ -179,6 +196,7 @@ int main(void)
         cmocka_unit_test(test_excel_serials),
         cmocka_unit_test(test_never_a_date),
         cmocka_unit_test(test_format_lists),
+        cmocka_unit_test(test_other_formats),
         cmocka_unit_test(test_local_seconds),
         cmocka_unit_test(test_not_real_told_apart),
     };

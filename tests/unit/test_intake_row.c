@@ -139,8 +139,15 @@ static void test_rejections(void **state)
                   "1970-2099 年之间");
     const char *no_time_at_all[] = {"1", "昨天", "", "", "", "x"};
     expect_reject(fx, no_time_at_all, 6, "来电时间", "不是导入模板 12345 认得的日期时间写法（2022-05-01、2022年5月1日、Excel 日期数值，日期后可带时、分、秒）：请向原系统核对这一行的来电时间");
+    /* written in a format the profile does not name: that format, and the
+     * line to write in the profile, not to check the row with the system */
     const char *us_time[] = {"1", "05/01/2022 12:00:03 AM", "", "", "", "x"};
-    expect_reject(fx, us_time, 6, "来电时间", "不是导入模板 12345 认得的日期时间写法");
+    expect_reject(fx, us_time, 6, "来电时间", "是“05/01/2022（月/日/年）”或“01/05/2022（日/月/年）”这种写法，导入模板 "
+                  "12345 的 dates = ymd cn excel 里没有：问清原系统先写月还是先写日，在模板的副本里写 dates = ymd cn "
+                  "excel mdy 或 dates = ymd cn excel dmy，用 --profile 模板文件.conf 再导入");
+    const char *us_pm[] = {"1", "05/13/2022 01:15:33 PM", "", "", "", "x"};
+    expect_reject(fx, us_pm, 6, "来电时间", "是“05/01/2022（月/日/年）”这种写法，导入模板 12345 的 dates = ymd cn excel "
+                  "里没有：文件里的时间都这样写的话，在模板的副本里写 dates = ymd cn excel mdy，用 --profile 模板文件.conf 再导入");
     const char *bad_lat[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "120.1", "91"};
     expect_reject(fx, bad_lat, 10, "纬度", "纬度不是纬度（-90 到 90 之间的数）：请改正或删掉这一行的纬度后再导入这一行");
     const char *bad_lon[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "东经120", ""};

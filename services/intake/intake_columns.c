@@ -388,21 +388,24 @@ void intake_columns_describe_missing(const intake_columns *self, intake_door doo
 }
 
 /* The field column col looks most like among those the file has no column
- * for, or -1 (a 办结时间 beside 来电时间 is no call time). */
+ * for, or -1: none does, or one it has a column for looks as much like it (a
+ * 办结时间 beside 来电时间 is no call time, and a street's name beside the
+ * address, location_street_name or STREET_NAME, no caller's name, which its
+ * "name" alone suggested). */
 static int looks_like(const intake_columns *self, size_t col)
 {
-    double best = LIKE_MIN;
+    double best = LIKE_MIN, found = 0;
     int field = -1;
     for (int f = 0; f < COL_COUNT; f++) {
-        if (self->nalts[f])
-            continue;
         double s = score(self, col, (intake_field)f);
-        if (s >= best) {
+        if (self->nalts[f])
+            found = s > found ? s : found;
+        else if (s >= best) {
             best = s;
             field = f;
         }
     }
-    return field;
+    return field >= 0 && best > found ? field : -1;
 }
 
 /* How to use an unused column, after the list: at the terminal, the line to

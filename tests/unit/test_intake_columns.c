@@ -175,6 +175,32 @@ static void test_unused_column_for_an_unmapped_field(void **state)
     intake_columns_destroy(&m);
 }
 
+/* A column that looks as much like a field the file has as like one it
+ * lacks is offered for neither: Boston's location_street_name and Chicago's
+ * STREET_NAME, beside the address, were offered as the caller's name for
+ * their "name", the example line mapping them there. */
+static void test_street_name_no_caller_name(void **state)
+{
+    (void)state;
+    static const char boston[] = "timezone = America/New_York\ndates = ymd\nticket_no = case_enquiry_id\n"
+                                 "called_at = open_dt\ncontent = case_title\naddress = location\n";
+    char why[300], warn[2000];
+    intake_profile *p = intake_profile_parse("boston", boston, sizeof boston - 1, "boston.conf", why, sizeof why);
+    assert_non_null(p);
+    const char *h[] = {"case_enquiry_id", "open_dt", "case_title", "location", "location_street_name", "STREET_NAME",
+                       "neighborhood"};
+    size_t lens[7];
+    for (size_t i = 0; i < 7; i++)
+        lens[i] = strlen(h[i]);
+    intake_columns *m = intake_columns_new(p, h, lens, 7);
+    assert_non_null(m);
+    assert_int_equal(intake_columns_describe_ignored(m, INTAKE_AT_TERMINAL, warn, sizeof warn), 3);
+    assert_non_null(strstr(warn, "没有用上，只存进附加信息（extra）：location_street_name、STREET_NAME、neighborhood。"));
+    assert_null(strstr(warn, "caller_name"));
+    intake_columns_destroy(&m);
+    intake_profile_destroy(&p);
+}
+
 /* An extra name ending in '*' keeps every column so begun without a word:
  * the Socrata API's computed regions, whatever their ids. */
 static void test_extra_by_the_name_begun(void **state)
@@ -252,6 +278,7 @@ int main(void)
         cmocka_unit_test(test_unused_columns_warned_on_the_page),
         cmocka_unit_test(test_unused_column_not_likened_to_a_found_field),
         cmocka_unit_test(test_unused_column_for_an_unmapped_field),
+        cmocka_unit_test(test_street_name_no_caller_name),
         cmocka_unit_test(test_extra_by_the_name_begun),
         cmocka_unit_test(test_extra_json_escaped),
         cmocka_unit_test(test_repeated_headers_kept_apart),

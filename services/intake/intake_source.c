@@ -38,6 +38,34 @@ static int starts_with(int fd, const char *magic, size_t len)
     return n == (ssize_t)len && memcmp(head, magic, len) == 0;
 }
 
+/* The byte after the spaces and line breaks from p[i], or 0 at end. */
+static unsigned char after_spaces(const unsigned char *p, size_t n, size_t *i)
+{
+    while (*i < n && (p[*i] == ' ' || p[*i] == '\t' || p[*i] == '\r' || p[*i] == '\n'))
+        (*i)++;
+    return *i < n ? p[*i] : 0;
+}
+
+/* What the file at fd is when it is data but no table, as open data portals
+ * also export it (their JSON, the API's, a map's GeoJSON; their XML, RDF or
+ * RSS): "JSON", "XML", else NULL (a header such as [工单编号] is none). The
+ * offset is kept. */
+static const char *not_a_table(int fd)
+{
+    unsigned char head[64];
+    off_t at = lseek(fd, 0, SEEK_CUR);
+    ssize_t got = pread(fd, head, sizeof head, at < 0 ? 0 : at);
+    size_t n = got > 0 ? (size_t)got : 0, i = n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    unsigned char first = after_spaces(head, n, &i);
+    i++;
+    unsigned char next = first ? after_spaces(head, n, &i) : 0;
+    if ((first == '{' && (next == '"' || next == '}')) || (first == '[' && next && strchr("{[\"]", next)))
+        return "JSON";
+    if (first == '<' && (next == '?' || next == '!'))
+        return "XML";
+    return NULL;
+}
+
 intake_source *intake_source_open(int fd, const char *path, const csv_options *opt,
                                   char *why, size_t whylen)
 {
@@ -49,9 +77,13 @@ intake_source *intake_source_open(int fd, const char *path, const csv_options *o
     if (opt)
         self->opt = *opt;
     csv_options_fill(&self->opt);
+    const char *data;
     if (starts_with(fd, OLE2_MAGIC, 8)) {
         snprintf(why, whylen, "这是老式的 Excel 工作簿（.xls），读不了：请用 Excel 打开，另存为 Excel 工作簿（.xlsx）"
                  "或“CSV UTF-8（逗号分隔）”后再导入");
+    } else if ((data = not_a_table(fd))) {
+        snprintf(why, whylen, "这是 %s 文件（开放数据网站导出或接口下载的数据），不是表格，读不了：请在原网站改选 CSV 格式"
+                 "下载（导出里的 CSV），再导入", data);
     } else if (!starts_with(fd, ZIP_MAGIC, 4)) {
         if (!(self->csv = csv_reader_new(fd, &self->opt)))
             snprintf(why, whylen, "内存不足");

@@ -5,7 +5,7 @@
 # "CSV for Excel (Europe)" (a byte order mark, CRLF, semicolons), Chicago's
 # website export (US times of Chicago's clock); each file
 # either imports with nothing lost and its times right, or is refused saying
-# what, where and what to do next.
+# what, where and what to do next, as NYC's JSON and XML downloads are.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_intake_other311
@@ -68,5 +68,26 @@ check "with the line written the file imports" \
 check_eq "… 12:03:45 AM and 01:15:02 PM of Chicago's clock (CDT, UTC-5) stored right" \
     "Pothole in Street Complaint|1200 W 81ST ST, CHICAGO, 60620|Pothole in Street Complaint|2022-05-01 05:03:45 2022-05-13 18:15:02" \
     "$(stored SR22-01234567) $(sql "SELECT to_char(called_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM complaints WHERE ticket_no = 'SR22-01234568'")"
+
+# --- NYC 311 downloaded as JSON or XML: data, but no table ------------------
+# The portal's "Export → JSON" (rows.json: meta, then the rows as arrays),
+# the API's JSON (an object a row), a GeoJSON of a map export, the portal's
+# XML. Before, each was read as a CSV and refused as a header no profile
+# fitted, its closest "columns" pieces of JSON ({"unique_key": "54046813").
+printf '{"meta" : {"view" : {"id" : "erm2-nwe9", "name" : "311 Service Requests from 2010 to Present", "columns" : [{"id" : -1, "name" : "sid", "fieldName" : ":sid"}, {"id" : 1, "name" : "Unique Key", "fieldName" : "unique_key"}]}},\n"data" : [ [ "row-x7k2", "54049402" ] ] }\n' >"$dir/nyc_rows.json"
+printf '[{"unique_key":"54049402","created_date":"2022-05-01T00:00:03.000","agency":"NYPD","complaint_type":"Noise - Residential"}\n,{"unique_key":"54046813","created_date":"2022-05-01T00:00:09.000","agency":"NYPD","complaint_type":"Noise - Street/Sidewalk"}]\n' >"$dir/nyc_api.json"
+printf '\xef\xbb\xbf{\n  "type": "FeatureCollection",\n  "features": []\n}\n' >"$dir/nyc.geojson"
+printf '<?xml version="1.0" encoding="UTF-8"?><response><row><row _id="row-x7k2"><unique_key>54049402</unique_key></row></row></response>\n' >"$dir/nyc_rows.xml"
+for f in nyc_rows.json nyc_api.json nyc.geojson nyc_rows.xml; do
+    jiesu import "$dir/$f" >"$dir/$f.out" 2>&1
+    echo "rc=$?" >>"$dir/$f.out"
+done
+check "a JSON download is refused as one, not as a header, with where to get a table" sh -c \
+    "grep -q '^jiesu: 导入 $dir/nyc_rows.json：这是 JSON 文件（开放数据网站导出或接口下载的数据），不是表格，读不了：请在原网站改选 CSV 格式下载（导出里的 CSV），再导入；这个文件一行也没有存$' '$dir/nyc_rows.json.out' && grep -q '^rc=1$' '$dir/nyc_rows.json.out'"
+check "… the API's JSON and a GeoJSON (with a byte order mark) the same" sh -c \
+    "grep -q '：这是 JSON 文件' '$dir/nyc_api.json.out' && grep -q '：这是 JSON 文件' '$dir/nyc.geojson.out' && ! grep -q '对不上表头' '$dir/nyc_api.json.out'"
+check "… and an XML download as XML" grep -q "nyc_rows.xml：这是 XML 文件（开放数据网站导出或接口下载的数据），不是表格，读不了：请在原网站改选 CSV 格式下载" "$dir/nyc_rows.xml.out"
+check_eq "… each recorded failed, with why" "4 failed 这是 JSON 文件 这是 XML 文件" \
+    "$(sql "SELECT count(*) || ' ' || string_agg(DISTINCT status, ',') || ' ' || string_agg(DISTINCT split_part(error, '（', 1), ' ') FROM imports WHERE file_name ~ '^nyc(_rows|_api|)\.(json|geojson|xml)$'")"
 
 harness_services_stop

@@ -268,13 +268,20 @@ static int parse_line(intake_profile *self, char *line, char *why, size_t whylen
     return rc;
 }
 
-/* What every profile must say. 0 or -1 with why. */
+/* What every profile must say. 0 or -1 with why: a field left out, the line
+ * to add; the ticket number, that a file without one cannot be imported
+ * (Toronto's public 311 data has none), since it keeps each order once. */
 static int check_complete(const intake_profile *self, char *why, size_t whylen)
 {
     static const intake_field required[] = {COL_TICKET_NO, COL_CALLED_AT, COL_CONTENT};
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!self->fields[required[i]].nalts) {
-            say(why, whylen, "必填字段 %s 没有写对应的列", intake_columns_field_name(required[i]));
+            intake_field f = required[i];
+            char said[INTAKE_FIELD_SAID_BYTES];
+            say(why, whylen, "必填字段 %s没有写对应的列：加一行 `%s = 列名`（文件里放%s的列；几列合成的用 + 连起来）%s",
+                intake_columns_field_said(f, INTAKE_AT_TERMINAL, said), intake_columns_field_name(f),
+                intake_columns_field_title(f), f == COL_TICKET_NO ? "；文件里根本没有工单编号（如多伦多 311 的公开数据）"
+                "就导入不了：每件工单凭工单编号只存一次，同一个文件再导入也不会重复存" : "");
             return -1;
         }
     if (!self->timezone[0]) {

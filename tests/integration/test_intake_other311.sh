@@ -3,7 +3,8 @@
 # import`), each made here in its portal's real layout (headers, value and
 # time formats, encoding, separator) with plausible values: NYC Open Data's
 # "CSV for Excel (Europe)" (a byte order mark, CRLF, semicolons), Chicago's
-# website export (US times of Chicago's clock); each file
+# website export (US times of Chicago's clock), Toronto's (no ticket number);
+# each file
 # either imports with nothing lost and its times right, or is refused saying
 # what, where and what to do next, as NYC's JSON and XML downloads are.
 # Sourced by tests/run.sh (uses tests/harness.sh).
@@ -68,6 +69,22 @@ check "with the line written the file imports" \
 check_eq "… 12:03:45 AM and 01:15:02 PM of Chicago's clock (CDT, UTC-5) stored right" \
     "Pothole in Street Complaint|1200 W 81ST ST, CHICAGO, 60620|Pothole in Street Complaint|2022-05-01 05:03:45 2022-05-13 18:15:02" \
     "$(stored SR22-01234567) $(sql "SELECT to_char(called_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM complaints WHERE ticket_no = 'SR22-01234568'")"
+
+# --- Toronto 311 Service Requests (open.toronto.ca): no ticket number -------
+# Nine columns, the first the creation time with seven decimals of a second,
+# none a number of the request. The clerk's profile cannot name one: it is
+# refused saying the line to add, and that a file without one cannot be
+# imported, and why (before: 必填字段 ticket_no 没有写对应的列, no more).
+printf '%s\n' 'Creation Date,Status,First 3 Chars of Postal Code,Intersection Street 1,Intersection Street 2,Ward,Service Request Type,Division,Section' \
+    '2025-01-01 00:01:05.0000000,Completed,M8Y,Lakeshore Blvd W,,Etobicoke-Lakeshore (03),Road Pothole / Road Damage,Transportation Services,Road Operations' \
+    >"$dir/toronto.csv"
+printf '%s\n' 'timezone = America/Toronto' 'dates = ymd' 'called_at = Creation Date' \
+    'content = Service Request Type + Division + Section' 'address = Intersection Street 1 + Intersection Street 2' >"$dir/toronto.conf"
+jiesu import --profile "$dir/toronto.conf" "$dir/toronto.csv" >"$dir/toronto.out" 2>&1
+check "a profile naming no ticket number column is refused" test $? -ne 0
+check "… with the line to add, and why a file without one cannot be imported" grep -qF \
+    "导入模板 toronto（随文件附上）：必填字段 工单编号（ticket_no）没有写对应的列：加一行 \`ticket_no = 列名\`（文件里放工单编号的列；几列合成的用 + 连起来）；文件里根本没有工单编号（如多伦多 311 的公开数据）就导入不了：每件工单凭工单编号只存一次，同一个文件再导入也不会重复存" \
+    "$dir/toronto.out"
 
 # --- NYC 311 downloaded as JSON or XML: data, but no table ------------------
 # The portal's "Export → JSON" (rows.json: meta, then the rows as arrays),

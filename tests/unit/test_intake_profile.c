@@ -96,7 +96,14 @@ static void test_broken_profiles(void **state)
     snprintf(text, sizeof text, "%scontent = c\ntiket_no = x\n", base);
     refused(text, "第 6 行：不认识的键“tiket_no”");
     snprintf(text, sizeof text, "%s", base);
-    refused(text, "必填字段 content");
+    refused(text, "必填字段 诉求内容（content）没有写对应的列：加一行 `content = 列名`（文件里放诉求内容的列；"
+            "几列合成的用 + 连起来）");
+    /* A file with no ticket number at all (Toronto's public 311 data): the
+     * clerk is told it cannot be imported, and why. */
+    refused("timezone = America/Toronto\ndates = ymd\ncalled_at = Creation Date\ncontent = Service Request Type\n",
+            "必填字段 工单编号（ticket_no）没有写对应的列：加一行 `ticket_no = 列名`（文件里放工单编号的列；几列合成的用 + "
+            "连起来）；文件里根本没有工单编号（如多伦多 311 的公开数据）就导入不了：每件工单凭工单编号只存一次，"
+            "同一个文件再导入也不会重复存");
     refused("dates = ymd\nticket_no = a\ncalled_at = b\ncontent = c\n", "没有写 timezone");
     refused("timezone = UTC\nticket_no = a\ncalled_at = b\ncontent = c\n", "没有写 dates");
     refused("timezone = ../../etc/passwd\n", "不是 IANA 时区名");

@@ -361,6 +361,19 @@ void text_file_name(char *dst, size_t cap, const char *name)
         text_quote(dst, cap, name);
 }
 
+void text_appendf(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+{
+    if (*len >= cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(buf + *len, cap - *len, fmt, ap);
+    va_end(ap);
+    *len += w > 0 ? (size_t)w : 0;
+    if (*len >= cap)
+        *len = cap - 1;
+}
+
 void text_prefix(char *buf, size_t cap, const char *fmt, ...)
 {
     char head[512];

@@ -101,6 +101,11 @@ int text_check(const char *s, size_t max_chars, const char *what, char *err, siz
  * boundary when the whole does not fit. */
 void text_prefix(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Appends the formatted text to buf (of capacity cap) at *len, never past
+ * it: *len becomes the length held (cap - 1 once full). How a message is
+ * written a piece at a time. */
+void text_appendf(char *buf, size_t cap, size_t *len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /* What the system's error err (errno) means, for the person who reads it:
  * Chinese for a missing file, a permission, a full disk …; strerror() for
  * the rest. For every message people read: the jiesu tool's, an import's

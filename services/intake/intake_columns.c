@@ -4,7 +4,8 @@
  *
  * "Looks like" is a score of a header against a field: one point for each
  * word of the field's hints the header contains (HINTS below: 时间, date,
- * created ... for called_at), plus the bigram likeness (Dice coefficient over
+ * created ... for called_at; a name in camel case, CreatedDate, is words
+ * apart), plus the bigram likeness (Dice coefficient over
  * characters) of the header to the names the profile accepts. 诉求类别 scores
  * against category by both its 类别 and its likeness to 诉求类型.
  */
@@ -12,7 +13,6 @@
 #include "intake_json.h"
 #include "intake_profile.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +24,7 @@
 #define LIKE_MIN 0.5        /* a header scoring less does not look like the field */
 #define CLOSEST_MAX 3
 #define GRAMS_MAX 64
-#define HINTS_MAX 10
+#define HINTS_MAX 12
 
 static const char *const NAMES[COL_COUNT] = {
     "ticket_no", "called_at", "caller_name", "caller_phone", "address",
@@ -41,12 +41,12 @@ static const int REQUIRED[COL_COUNT] = {[COL_TICKET_NO] = 1, [COL_CALLED_AT] = 1
 /* Words that suggest a field, in any system's language (keys: lower case). */
 static const char *const HINTS[COL_COUNT][HINTS_MAX] = {
     [COL_TICKET_NO]    = {"编号", "单号", "key", "id", "number", "no", "ticket"},
-    [COL_CALLED_AT]    = {"时间", "日期", "date", "time", "created", "opened", "reported"},
+    [COL_CALLED_AT]    = {"时间", "日期", "date", "time", "datetime", "dt", "created", "opened", "open", "reported"},
     [COL_CALLER_NAME]  = {"姓名", "来电人", "联系人", "name", "caller"},
     [COL_CALLER_PHONE] = {"电话", "手机", "号码", "phone", "tel", "mobile"},
     [COL_ADDRESS]      = {"地址", "地点", "位置", "address", "location", "street"},
     [COL_CONTENT]      = {"内容", "描述", "诉求", "description", "descriptor", "complaint", "detail", "details",
-                          "problem", "text"},
+                          "problem", "text", "title"},
     [COL_CATEGORY]     = {"类型", "类别", "分类", "type", "category", "kind"},
     [COL_URGENCY]      = {"紧急", "urgency", "priority"},
     [COL_LON]          = {"经度", "longitude", "lon", "lng"},
@@ -131,20 +131,27 @@ static double likeness(const char *a, const char *b)
     return 2.0 * (double)common / (double)(na - 1 + nb - 1);
 }
 
-/* How much column col looks like field f (see the top of the file). */
-static double score(const intake_columns *self, size_t col, intake_field f)
+/* How many of field f's hints column col's header has. */
+static int hints_in(const intake_columns *self, size_t col, intake_field f)
 {
-    double s = 0, best = 0;
+    int n = 0;
     for (size_t h = 0; h < HINTS_MAX && HINTS[f][h]; h++) {
         const char *hint = HINTS[f][h];
         if ((unsigned char)hint[0] >= 0x80) {
-            s += strstr(self->keys[col], hint) != NULL;
+            n += strstr(self->keys[col], hint) != NULL;
         } else {
             char word[64];
             snprintf(word, sizeof word, " %s ", hint);
-            s += strstr(self->words[col], word) != NULL;
+            n += strstr(self->words[col], word) != NULL;
         }
     }
+    return n;
+}
+
+/* How much column col looks like field f (see the top of the file). */
+static double score(const intake_columns *self, size_t col, intake_field f)
+{
+    double s = hints_in(self, col, f), best = 0;
     const profile_field *pf = &self->profile->fields[f];
     for (size_t a = 0; a < pf->nalts; a++)
         for (size_t p = 0; p < pf->alts[a].nparts; p++) {
@@ -212,11 +219,21 @@ static void map_field(intake_columns *self, intake_field f)
     }
 }
 
+/* 1 when the capital s[i] begins a word of a name written in camel case:
+ * after a small letter or digit (CreatedDate, CaseID), or a capital before a
+ * small letter (SRNumber). */
+static int camel_break(const char *s, size_t i, size_t n)
+{
+    char before = i ? s[i - 1] : ' ', after = i + 1 < n ? s[i + 1] : ' ';
+    int small_before = (before >= 'a' && before <= 'z') || (before >= '0' && before <= '9');
+    return small_before || (before >= 'A' && before <= 'Z' && after >= 'a' && after <= 'z');
+}
+
 /* Fills the normalised header, key and words of column col. 0 or -1. */
 static int describe_column(intake_columns *self, size_t col, const char *h, size_t len)
 {
     size_t cap = len + 32;
-    char *norm = malloc(cap), *key = malloc(KEY_MAX), *words = malloc(cap + 2);
+    char *norm = malloc(cap), *key = malloc(KEY_MAX), *words = malloc(2 * cap + 2);
     self->headers[col] = norm;
     self->keys[col] = key;
     self->words[col] = words;
@@ -232,6 +249,8 @@ static int describe_column(intake_columns *self, size_t col, const char *h, size
     for (size_t i = 0; i < n; i++) {
         char c = norm[i];
         int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (unsigned char)c >= 0x80;
+        if (c >= 'A' && c <= 'Z' && words[w - 1] != ' ' && camel_break(norm, i, n))
+            words[w++] = ' ';
         if (c >= 'A' && c <= 'Z')
             words[w++] = (char)(c - 'A' + 'a');
         else if (alnum)
@@ -316,21 +335,6 @@ int intake_columns_found(const intake_columns *self)
     return n;
 }
 
-/* Appends to out at *n, never past outlen. */
-static void put(char *out, size_t outlen, size_t *n, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void put(char *out, size_t outlen, size_t *n, const char *fmt, ...)
-{
-    if (*n >= outlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(out + *n, outlen - *n, fmt, ap);
-    va_end(ap);
-    *n += w > 0 ? (size_t)w : 0;
-    if (*n >= outlen)
-        *n = outlen - 1;
-}
-
 /* The unused columns that look most like field f, best first, in cols. */
 static size_t closest(const intake_columns *self, intake_field f, size_t cols[CLOSEST_MAX])
 {
@@ -356,6 +360,29 @@ static size_t closest(const intake_columns *self, intake_field f, size_t cols[CL
     return k;
 }
 
+/* The words of column col's header. */
+static int words_in(const intake_columns *self, size_t col)
+{
+    int n = 0;
+    for (const char *w = self->words[col]; *w; w++)
+        n += w[0] == ' ' && w[1] && w[1] != ' ';
+    return n ? n : 1;
+}
+
+int intake_columns_likeliest(const intake_columns *self, intake_field f, const unsigned char *taken)
+{
+    int best = 0, best_words = 1, col = -1;
+    for (size_t c = 0; f < COL_COUNT && c < self->ncols; c++) {
+        int n = taken[c] || !self->keys[c][0] ? 0 : hints_in(self, c, f), w = words_in(self, c);
+        if (n > 0 && n * best_words > best * w) {
+            best = n;
+            best_words = w;
+            col = (int)c;
+        }
+    }
+    return col;
+}
+
 double intake_columns_closeness(const intake_columns *self)
 {
     double sum = intake_columns_found(self);
@@ -377,13 +404,13 @@ void intake_columns_describe_missing(const intake_columns *self, intake_door doo
         char alts[600], field[INTAKE_FIELD_SAID_BYTES];
         size_t near[CLOSEST_MAX];
         size_t k = closest(self, (intake_field)f, near);
-        put(out, outlen, &n, "%s  %s：模板认的列 %s；文件里最像的列：", n ? "\n" : "",
+        text_appendf(out, outlen, &n, "%s  %s：模板认的列 %s；文件里最像的列：", n ? "\n" : "",
             intake_columns_field_said((intake_field)f, door, field),
             intake_profile_alts_text(self->profile, (intake_field)f, alts, sizeof alts));
         for (size_t i = 0; i < k; i++)
-            put(out, outlen, &n, "%s%s", i ? "、" : "", self->headers[near[i]]);
+            text_appendf(out, outlen, &n, "%s%s", i ? "、" : "", self->headers[near[i]]);
         if (k == 0)
-            put(out, outlen, &n, "没有相像的");
+            text_appendf(out, outlen, &n, "没有相像的");
     }
 }
 
@@ -417,19 +444,19 @@ static void say_how_to_use(const intake_columns *self, intake_door door, int exa
     char alts[600];
     const char *name = self->profile->name;
     if (door == INTAKE_ON_PAGE && example >= 0)
-        put(out, outlen, n, "。要用上其中一列，请系统管理员在导入模板 %s 里把它对应到字段（如把“%s”对应到%s）；"
+        text_appendf(out, outlen, n, "。要用上其中一列，请系统管理员在导入模板 %s 里把它对应到字段（如把“%s”对应到%s）；"
             "不用的列写进模板的 extra 就只存不提醒", name, self->headers[example_col], TITLES[example]);
     else if (door == INTAKE_ON_PAGE)
-        put(out, outlen, n, "。要用上其中一列，请系统管理员在导入模板 %s 里把它对应到一个字段；不用的列写进模板的 extra "
+        text_appendf(out, outlen, n, "。要用上其中一列，请系统管理员在导入模板 %s 里把它对应到一个字段；不用的列写进模板的 extra "
             "就只存不提醒", name);
     else if (example >= 0) {
         int has = self->profile->fields[example].nalts > 0;
-        put(out, outlen, n, "。要用上其中一列，在模板的副本（jiesu profiles %s）里把它加到字段上，"
+        text_appendf(out, outlen, n, "。要用上其中一列，在模板的副本（jiesu profiles %s）里把它加到字段上，"
             "如 `%s = %s%s%s`，再用 --profile 模板文件.conf 导入；把列写进 `extra =` 就只存不提醒", name,
             NAMES[example], has ? intake_profile_alts_text(self->profile, (intake_field)example, alts, sizeof alts) : "",
             has ? " | " : "", self->headers[example_col]);
     } else
-        put(out, outlen, n, "。要用上其中一列，在模板的副本里把它对应到一个字段；把列写进 `extra =` 就只存不提醒");
+        text_appendf(out, outlen, n, "。要用上其中一列，在模板的副本里把它对应到一个字段；把列写进 `extra =` 就只存不提醒");
 }
 
 int intake_columns_describe_ignored(const intake_columns *self, intake_door door, char *out, size_t outlen)
@@ -442,11 +469,11 @@ int intake_columns_describe_ignored(const intake_columns *self, intake_door door
         if (self->used[c] || !self->keys[c][0])
             continue;
         int f = looks_like(self, c);
-        put(out, outlen, &n, "%s%s", count++ ? "、" : "", self->headers[c]);
+        text_appendf(out, outlen, &n, "%s%s", count++ ? "、" : "", self->headers[c]);
         if (f >= 0 && door == INTAKE_ON_PAGE)
-            put(out, outlen, &n, "（像是%s）", TITLES[f]);
+            text_appendf(out, outlen, &n, "（像是%s）", TITLES[f]);
         else if (f >= 0)
-            put(out, outlen, &n, "（像是%s %s）", TITLES[f], NAMES[f]);
+            text_appendf(out, outlen, &n, "（像是%s %s）", TITLES[f], NAMES[f]);
         if (f >= 0 && example < 0) {
             example = f;
             example_col = c;

@@ -61,6 +61,13 @@ int intake_columns_found(const intake_columns *self);
  * fields (for naming the closest profile when none fits). */
 double intake_columns_closeness(const intake_columns *self);
 
+/* Among the columns taken[c] leaves out (an array of intake_columns_count()
+ * flags), the one whose header's words most are words that suggest field f
+ * (SR_NUMBER, CaseID for the ticket; open_dt for the call time; Address
+ * before AddressVerified), the first of equals (exports put their main
+ * columns first: SR_TYPE before STREET_TYPE), or -1 when none has one. */
+int intake_columns_likeliest(const intake_columns *self, intake_field f, const unsigned char *taken);
+
 /* The missing required fields, a line each, as door's clerk knows them:
  * "  来电时间（called_at）：模板认的列 来电时间 | 受理时间；文件里最像的列：Created Date、Closed Date". */
 void intake_columns_describe_missing(const intake_columns *self, intake_door door, char *out, size_t outlen);

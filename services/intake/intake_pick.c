@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intake_draft.h"
 #include "text.h"
+
+#define DRAFT_BYTES 1600
 
 /* What to do about a header no profile reads, as the clerk at each door can. */
 static const char *const HOW_TO_MAP[] = {
@@ -82,6 +85,16 @@ static int say_none_fits(const intake_profiles *set, intake_door door, const cha
     return -1;
 }
 
+/* A first profile for header, from its columns and the closest profile p
+ * (intake_draft.h), into out. 0, or -1 when out of memory. */
+static int draft_for(const intake_profile *p, const csv_record *header, char *out, size_t outlen)
+{
+    intake_columns *map = intake_columns_new(p, header->fields, header->lens, header->nfields);
+    int rc = map ? intake_draft_write(map, out, outlen) : -1;
+    intake_columns_destroy(&map);
+    return rc;
+}
+
 /* No profile was named: the one whose required columns the header has. */
 static int pick_any(intake_picked *out, const csv_record *header, intake_door door, char *why, size_t whylen)
 {
@@ -121,9 +134,15 @@ static int pick_any(intake_picked *out, const csv_record *header, intake_door do
         snprintf(out->how, sizeof out->how, "按表头选定");
         return (out->map = map_or_say(fit, header, out->how, door, why, whylen)) ? 0 : -1;
     }
-    char closest_why[3000], none[3000 + 600 + 100];
+    char closest_why[3000], draft[DRAFT_BYTES] = "", none[3000 + 600 + 400 + DRAFT_BYTES];
     map_or_say(closest, header, "最接近的", door, closest_why, sizeof closest_why);
-    snprintf(none, sizeof none, "没有哪个导入模板对得上表头（现有模板：%s）；%s", all, closest_why);
+    if (door == INTAKE_AT_TERMINAL && draft_for(closest, header, draft, sizeof draft) < 0) {
+        snprintf(why, whylen, "对应 %zu 列时内存不足", header->nfields);
+        return -1;
+    }
+    snprintf(none, sizeof none, "没有哪个导入模板对得上表头（现有模板：%s）；%s%s%s", all, closest_why,
+             *draft ? "\n或者从这份照文件的表头写的模板改起：存成 模板名.conf，改好标了“改”的行，先用 jiesu import "
+                      "--dry-run --profile 模板名.conf 文件 看它怎样读，再导入：\n" : "", draft);
     return say_none_fits(out->set, door, none, why, whylen);
 }
 

@@ -52,6 +52,23 @@ printf '%s\n' "$chi_head" \
     'SR22-01234567,Pothole in Street Complaint,PHF,,CDOT - Department of Transportation,Completed,Phone Call,05/01/2022 12:03:45 AM,05/03/2022 09:12:10 AM,05/03/2022 09:12:10 AM,1200 W 81ST ST,CHICAGO,IL,60620,1200,W,81ST,ST,false,false,,,71,21,,,,6,0622,,,0,1,5,1169584.23,1851122.01,41.74685764200721,-87.6536401592609,"(41.74685764200721, -87.6536401592609)"' \
     'SR22-01234568,Street Light Out Complaint,SFD,,CDOT - Department of Transportation,Open,Internet,05/13/2022 01:15:02 PM,05/13/2022 01:15:02 PM,,3400 N CLARK ST,CHICAGO,IL,60657,3400,N,CLARK,ST,false,false,,,6,44,,,,19,1924,,,13,6,5,1169980.5,1923077.7,41.94311245,-87.65155033,"(41.94311245, -87.65155033)"' \
     >"$dir/chicago.csv"
+# No profile fits it: the refusal offers a first profile written from its
+# header (before: copy the closest shipped profile and rewrite it, its
+# New York time zone easily left as it was); saved, its time zone and dates
+# mended, it reads the file.
+jiesu import "$dir/chicago.csv" >"$dir/chicago-none.out" 2>&1
+check "a file no profile fits is refused" test $? -ne 0
+check "… offering a profile written from its header, the lines to mend marked" sh -c \
+    "grep -q '^或者从这份照文件的表头写的模板改起：存成 模板名.conf，改好标了“改”的行' '$dir/chicago-none.out' &&
+     grep -q '^timezone = America/New_York  # 改：文件里的时间是哪里的钟点' '$dir/chicago-none.out' &&
+     grep -q '^ticket_no = SR_NUMBER  # 最像工单编号的列；不对就改$' '$dir/chicago-none.out' &&
+     grep -q '^content = SR_TYPE  # 最像诉求内容的列；不对就改$' '$dir/chicago-none.out'"
+sed -n '/^或者从这份/,$p' "$dir/chicago-none.out" | tail -n +2 | sed -e 's/；这个文件一行也没有存$//' \
+    -e 's/^timezone = .*/timezone = America\/Chicago/' -e 's/^dates = .*/dates = mdy/' >"$dir/draft.conf"
+jiesu import --dry-run --profile "$dir/draft.conf" "$dir/chicago.csv" >"$dir/draft.out" 2>&1
+check "… which, its time zone and dates mended, reads every row" \
+    grep -q "chicago.csv：试导入，什么也没有存：共 2 行，格式无误 2 行.*导入模板 draft（随文件附上）" "$dir/draft.out"
+check "… its times Chicago's" grep -q "^来电时间  *2022-05-01 00:03:45 (America/Chicago) = 2022-05-01 05:03:45 UTC$" "$dir/draft.out"
 printf '%s\n' 'description = 芝加哥 311 服务请求' 'timezone = America/Chicago' 'dates = ymd cn excel' \
     'ticket_no = SR_NUMBER' 'called_at = CREATED_DATE' 'content = SR_TYPE' 'category = SR_TYPE' \
     'address = STREET_ADDRESS + CITY + ZIP_CODE' 'address.join = ", "' 'lat = LATITUDE' 'lon = LONGITUDE' >"$dir/chicago.conf"

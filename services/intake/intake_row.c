@@ -135,7 +135,10 @@ static int blank(const char *s, size_t len)
     return 1;
 }
 
-/* Bad bytes or a NUL in field col: where, and whether the file ends there. */
+/* Bad bytes or a NUL in field col: where, whether the file ends there, and
+ * what to do: the row exported again, or, where such rows are many (a file
+ * saved in another encoding: a CP1252 CSV of a Western Windows' Excel, read
+ * as UTF-8 or GB18030), the file saved as CSV UTF-8. */
 static int reject_encoding(const intake_columns *map, const csv_record *rec, size_t col, intake_reject *rej)
 {
     int nul;
@@ -151,8 +154,10 @@ static int reject_encoding(const intake_columns *map, const csv_record *rec, siz
         return reject(rej, map, rec, col, "本字段第 %zu 个字符不完整：文件是 UTF-16 文本，生僻字和表情符号"
                       "在其中分成两半存，这里只有一半（这一行未导入，文件其余部分照常读取；请在 Excel 里"
                       "改好或删掉这个字，另存后再导入这个文件即可，已存的行算作重复）", at);
-    return reject(rej, map, rec, col, "本字段第 %zu 个字符起不是 UTF-8 或 GB18030 文本"
-                  "（这一行未导入，文件其余部分照常读取）", at);
+    return reject(rej, map, rec, col, "本字段第 %zu 个字符起不是 %s 文本（这一行未导入，文件其余部分照常读取）："
+                  "请在原系统重新导出这一行；这样的行多，多半是文件用别的编码另存过（如西文 Windows 的 Excel 存的 CSV），"
+                  "请另存为“CSV UTF-8（逗号分隔）”后再导入，已存的行算作重复", at,
+                  rec->encoding == CSV_ENC_GB18030 ? "GB18030" : "UTF-8");
 }
 
 static int reject_csv(const intake_row *self, const intake_columns *map, const csv_record *rec,

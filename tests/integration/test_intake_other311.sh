@@ -41,6 +41,17 @@ check_eq "… a semicolon inside quotes is text, the other columns kept in extra
     "The Police Department responded; no action was necessary.|05/01/2022 12:07:46 AM|(40.81237834836466, -73.95240115039357)" \
     "$(sql "SELECT concat_ws('|', extra->>'Resolution Description', extra->>'Closed Date', extra->>'Location') FROM complaints WHERE ticket_no = '64046813'")"
 
+# The same export opened in Excel on a Western Windows and saved as its CSV
+# (Windows-1252: Ñ is one byte that is no UTF-8): the row is refused saying
+# what to do, where it only said the text was neither UTF-8 nor GB18030.
+printf '%s\r\n' "$(printf '%s' "$nyc_head" | tr ';' ',')" \
+    '64051838,05/01/2022 12:00:21 AM,,NYPD,New York City Police Department,Blocked Driveway,Partial Access,Street/Sidewalk,11214,8106 CALLE NI?O,CALLE NI?O,BROOKLYN,Closed,,BROOKLYN,40.611331690801165,-74.00202773560115,' |
+    sed 's/?/\xd1/g' >"$dir/nyc_cp1252.csv"
+jiesu import --dry-run "$dir/nyc_cp1252.csv" >"$dir/nyc_cp1252.out" 2>&1
+check "a row of a Windows-1252 CSV is refused with what to do" grep -q \
+    "^第 2 行（Incident Address）：本字段第 14 个字符起不是 UTF-8 文本（这一行未导入，文件其余部分照常读取）：请在原系统重新导出这一行；这样的行多，多半是文件用别的编码另存过（如西文 Windows 的 Excel 存的 CSV），请另存为“CSV UTF-8（逗号分隔）”后再导入" \
+    "$dir/nyc_cp1252.out"
+
 # --- Chicago 311 Service Requests (data.cityofchicago.org, v6vf-nfxy) -------
 # The website's export: upper-case snake names, US times of Chicago's clock.
 # The clerk's profile, copied from 12345's, keeps its dates = ymd cn excel:

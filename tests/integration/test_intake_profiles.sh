@@ -78,7 +78,7 @@ jiesu import "$dir/cut.csv" >"$dir/cut.out" 2>&1
 check "a cut-off file still imports" test $? -eq 0
 check_eq "its whole rows are stored, the damaged ones rejected" "4 2 2" "$(last_import "rows_total || ' ' || inserted || ' ' || rejected")"
 rej=$(ls -t "$HARNESS_DIR"/rejects/*.csv | head -n 1)
-check "rejects: bad bytes, with where they start" grep -q '^3,3,诉求内容,"\?本字段第 5 个字符起不是 UTF-8 或 GB18030 文本' "$rej"
+check "rejects: bad bytes, with where they start and what to do" grep -q '^3,3,诉求内容,"\?本字段第 5 个字符起不是 UTF-8 文本（这一行未导入，文件其余部分照常读取）：请在原系统重新导出这一行' "$rej"
 check "rejects: the cut-off last row, said to be cut off" grep -q '^5,5,诉求内容,文件在本字段第 6 个字符处、一个字的中间结束：文件被截断了？' "$rej"
 printf '工单编号,来电时间,诉求内容,诉求地址\nE1,2024-04-15 22:51,路灯不亮,沙子口\nE2,2024-04-15 22:52' >"$dir/short.csv"
 jiesu import "$dir/short.csv" >"$dir/short.out" 2>&1

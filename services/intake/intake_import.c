@@ -68,7 +68,9 @@ static const char SQL_BATCH_SETTINGS[] =
     "SELECT set_config('TimeZone', $1, true), set_config('plan_cache_mode', 'force_generic_plan', true)";
 
 /* A zone PostgreSQL does not know fails here, before any row is read. */
-static const char SQL_CHECK_ZONE[] = "SELECT now() AT TIME ZONE $1";
+/* The zone as each batch sets it (SQL_BATCH_SETTINGS): a zone's abbreviation
+ * such as CST, which AT TIME ZONE takes, is no TimeZone. */
+static const char SQL_CHECK_ZONE[] = "SELECT set_config('TimeZone', $1, true)";
 
 /* One batch as read from the file: how many good rows its COPY text holds
  * and the import's counts up to its last row. */
@@ -205,6 +207,31 @@ static void note_profile(import_run *r)
         res->nwarnings++;
 }
 
+/* Checks that PostgreSQL takes the zone of profile p as each batch sets it.
+ * 0, or -1 with why: a name it does not take (an abbreviation, CST), in the
+ * words of the door's clerk; another failure, PostgreSQL's. */
+static int check_zone(import_run *r, const intake_profile *p, char *why, size_t whylen)
+{
+    const char *zone[] = {p->timezone};
+    char pg_why[512], problem[256];
+    PGresult *res = db_prepared(r->opt->pg, "intake_check_zone", SQL_CHECK_ZONE, 1, zone);
+    int ok = res && PQresultStatus(res) == PGRES_TUPLES_OK, named = db_failed_with(res, DB_DATA_EXCEPTION);
+    PQclear(res);
+    if (ok)
+        return 0;
+    if (named && r->opt->door == INTAKE_ON_PAGE) {
+        snprintf(problem, sizeof problem, "它写的时区“%s”不是有效的时区名，文件里的时间读不了", zone[0]);
+        intake_profile_say_broken(why, whylen, p->name, problem);
+    } else if (named) {
+        snprintf(why, whylen, "导入模板 %s：时区“%s”不是时区名（CST、PST 这样的缩写有歧义，也不管夏令时：CST 既是中国标准时间，"
+                 "也是美国中部时间）：请写地区的时区名，如北京时间 Asia/Shanghai、芝加哥 America/Chicago、纽约 "
+                 "America/New_York", p->name, zone[0]);
+    } else {
+        snprintf(why, whylen, "数据库：核对导入模板 %s 的时区时出错：%s", p->name, db_error(r->opt->pg, pg_why, sizeof pg_why));
+    }
+    return -1;
+}
+
 /* Reads the header, picks the profile and maps the columns through it; a
  * profile that names the file's encoding has the file read again in it.
  * 0, or -1 with why. */
@@ -222,20 +249,9 @@ static int read_header(import_run *r, char *why, size_t whylen)
             return -1;
         r->map = r->picked.map;
     }
-    const char *zone[] = {p->timezone};
-    char pg_why[512], problem[256];
-    PGresult *ok = db_query(r->opt->pg, "intake check time zone", SQL_CHECK_ZONE, 1, zone, pg_why, sizeof pg_why);
-    PQclear(ok);
-    if (!ok && r->opt->door == INTAKE_ON_PAGE) {
-        snprintf(problem, sizeof problem, "它写的时区“%s”不是有效的时区名，文件里的时间读不了", zone[0]);
-        intake_profile_say_broken(why, whylen, p->name, problem);
-    } else if (!ok) {
-        snprintf(why, whylen, "导入模板 %s：时区 %s 不对：%s（应是 IANA 时区名，如 Asia/Shanghai 或"
-                 " America/New_York）", p->name, zone[0], pg_why);
-    }
-    if (!ok)
+    if (check_zone(r, p, why, whylen) < 0)
         return -1;
-    if (!(r->zone = intake_zone_new(zone[0]))) {
+    if (!(r->zone = intake_zone_new(p->timezone))) {
         snprintf(why, whylen, "内存不足");
         return -1;
     }

@@ -200,6 +200,41 @@ static int field_named(const char *key, size_t n)
     return -1;
 }
 
+/* Zone names of one offset all year that a clerk writes for a place that
+ * keeps summer time: the place's name to write instead. */
+static const struct {
+    const char *name, *offset, *place, *zone, *summer, *fixed;
+} ALL_YEAR[] = {
+    {"EST", "UTC-05:00", "纽约", "America/New_York", "UTC-04:00", "Etc/GMT+5"},
+    {"MST", "UTC-07:00", "丹佛", "America/Denver", "UTC-06:00", "Etc/GMT+7"},
+};
+
+/* 1 with why when PostgreSQL would read zone otherwise than its writer
+ * means: a POSIX offset (UTC+8, GMT-5: no '/', letters then a signed or bare
+ * number), whose sign is the other way round (UTC+8 is UTC-08:00, a Chinese
+ * export's times 16 hours off), or a zone of one offset all year written for
+ * a place that keeps summer time (EST for New York). 0 otherwise. */
+static int zone_misread(const char *zone, char *why, size_t whylen)
+{
+    for (size_t i = 0; i < sizeof ALL_YEAR / sizeof ALL_YEAR[0]; i++)
+        if (strcmp(zone, ALL_YEAR[i].name) == 0) {
+            say(why, whylen, "时区“%s”全年都是 %s，不管夏令时：%s的时间写 %s（夏天按 %s 读）；文件里的时间若真是全年不变的 "
+                "%s，写 %s", zone, ALL_YEAR[i].offset, ALL_YEAR[i].place, ALL_YEAR[i].zone, ALL_YEAR[i].summer,
+                ALL_YEAR[i].offset, ALL_YEAR[i].fixed);
+            return 1;
+        }
+    size_t letters = strspn(zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+    const char *p = zone + letters;
+    char sign = *p == '+' || *p == '-' ? *p++ : '+';
+    char *end;
+    long hours = strtol(p, &end, 10);
+    if (strchr(zone, '/') || letters < 2 || !isdigit((unsigned char)*p) || *end || hours == 0 || hours > 14)
+        return 0;
+    say(why, whylen, "时区“%s”会被读成 UTC%c%02ld:00（POSIX 的写法，东西颠倒），文件里的时间会差 %ld 小时：请写地区的时区名，"
+        "如北京时间 Asia/Shanghai、纽约 America/New_York", zone, sign == '+' ? '-' : '+', hours, 2 * hours);
+    return 1;
+}
+
 /* One "key = value" of the profile. 0 or -1 with why. */
 static int set_key(intake_profile *self, const char *key, const char *value, char *why, size_t whylen)
 {
@@ -220,6 +255,8 @@ static int set_key(intake_profile *self, const char *key, const char *value, cha
             say(why, whylen, "时区“%s”不是 IANA 时区名（如 Asia/Shanghai、America/New_York）", value);
             return -1;
         }
+        if (zone_misread(value, why, whylen))
+            return -1;
         snprintf(self->timezone, sizeof self->timezone, "%s", value);
         return 0;
     }

@@ -98,6 +98,24 @@ check_eq "… 12:03:45 AM and 01:15:02 PM of Chicago's clock (CDT, UTC-5) stored
     "Pothole in Street Complaint|1200 W 81ST ST, CHICAGO, 60620|Pothole in Street Complaint|2022-05-01 05:03:45 2022-05-13 18:15:02" \
     "$(stored SR22-01234567) $(sql "SELECT to_char(called_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM complaints WHERE ticket_no = 'SR22-01234568'")"
 
+# Time zones a clerk writes that PostgreSQL reads otherwise: CST (China's
+# standard time, or America's central?) passed the profile's check and the
+# import then failed in PostgreSQL's English (invalid value for parameter
+# "TimeZone"), its dry run showing "= ?" for every time; UTC+8 was read as
+# UTC-08:00 (POSIX), every time 16 hours off, without a word.
+sed 's/^timezone = .*/timezone = CST/' "$dir/chicago.conf" >"$dir/cst.conf"
+jiesu import --dry-run --profile "$dir/cst.conf" "$dir/chicago.csv" >"$dir/cst.out" 2>&1
+check "timezone = CST is refused before any row, in Chinese, with the names to write" sh -c \
+    "grep -q '导入模板 cst：时区“CST”不是时区名（CST、PST 这样的缩写有歧义，也不管夏令时：CST 既是中国标准时间，也是美国中部时间）：请写地区的时区名，如北京时间 Asia/Shanghai、芝加哥 America/Chicago' '$dir/cst.out' &&
+     ! grep -q 'TimeZone\|invalid\|= ?' '$dir/cst.out'"
+printf '%s\n' 'timezone = UTC+8' 'dates = ymd' 'ticket_no = 工单编号' 'called_at = 来电时间' 'content = 诉求内容' >"$dir/utc8.conf"
+printf '工单编号,来电时间,诉求内容\nU8-1,2024-04-15 22:51,路灯不亮\n' >"$dir/utc8.csv"
+jiesu import --profile "$dir/utc8.conf" "$dir/utc8.csv" >"$dir/utc8.out" 2>&1
+check "timezone = UTC+8 is refused saying how PostgreSQL would read it" grep -q \
+    "导入模板 utc8（随文件附上）：第 1 行：时区“UTC+8”会被读成 UTC-08:00（POSIX 的写法，东西颠倒），文件里的时间会差 16 小时：请写地区的时区名，如北京时间 Asia/Shanghai" \
+    "$dir/utc8.out"
+check_eq "… nothing stored 16 hours off" 0 "$(sql "SELECT count(*) FROM complaints WHERE ticket_no = 'U8-1'")"
+
 # --- Toronto 311 Service Requests (open.toronto.ca): no ticket number -------
 # Nine columns, the first the creation time with seven decimals of a second,
 # none a number of the request. The clerk's profile cannot name one: it is

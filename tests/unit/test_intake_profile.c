@@ -107,6 +107,24 @@ static void test_broken_profiles(void **state)
     refused("dates = ymd\nticket_no = a\ncalled_at = b\ncontent = c\n", "没有写 timezone");
     refused("timezone = UTC\nticket_no = a\ncalled_at = b\ncontent = c\n", "没有写 dates");
     refused("timezone = ../../etc/passwd\n", "不是 IANA 时区名");
+    /* names PostgreSQL reads otherwise than a clerk means: a POSIX offset,
+     * its sign the other way round (UTC+8 is read as UTC-08:00, a Chinese
+     * export's times 16 hours off), and a zone of one offset all year for
+     * a place that keeps summer time (EST for New York) */
+    refused("timezone = UTC+8\n", "时区“UTC+8”会被读成 UTC-08:00（POSIX 的写法，东西颠倒），文件里的时间会差 16 小时："
+            "请写地区的时区名，如北京时间 Asia/Shanghai、纽约 America/New_York");
+    refused("timezone = GMT-5\n", "时区“GMT-5”会被读成 UTC+05:00（POSIX 的写法，东西颠倒），文件里的时间会差 10 小时");
+    static const char *const still[] = {"EST5EDT", "Etc/GMT+5", "GMT0", "GMT+0", "UTC", "HST", "America/New_York"};
+    for (size_t i = 0; i < sizeof still / sizeof still[0]; i++) {
+        char why[300], ok[200];
+        snprintf(ok, sizeof ok, "timezone = %s\ndates = ymd\nticket_no = a\ncalled_at = b\ncontent = c\n", still[i]);
+        intake_profile *p = parse(ok, why, sizeof why);
+        if (!p)
+            fail_msg("timezone %s refused: %s", still[i], why);
+        intake_profile_destroy(&p);
+    }
+    refused("timezone = EST\n", "时区“EST”全年都是 UTC-05:00，不管夏令时：纽约的时间写 America/New_York（夏天按 UTC-04:00 读）；"
+            "文件里的时间若真是全年不变的 UTC-05:00，写 Etc/GMT+5");
     refused("timezone = UTC\ndates = mdy dmy\n", "mdy 和 dmy 同时写了");
     refused("timezone = UTC\ncontent = a | | b\n", "空列名");
     refused("timezone = UTC\ncontent = \"a\n", "引号没有闭合");

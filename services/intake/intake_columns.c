@@ -49,7 +49,7 @@ static const char *const HINTS[COL_COUNT][HINTS_MAX] = {
                           "problem", "text", "title"},
     [COL_CATEGORY]     = {"类型", "类别", "分类", "type", "category", "kind"},
     [COL_URGENCY]      = {"紧急", "urgency", "priority"},
-    [COL_LON]          = {"经度", "longitude", "lon", "lng"},
+    [COL_LON]          = {"经度", "longitude", "lon", "lng", "long"},
     [COL_LAT]          = {"纬度", "latitude", "lat"},
 };
 

@@ -1,6 +1,6 @@
 /* test_intake_draft.c — the first profile a refusal offers for a header no
  * profile fits, from the headers of other cities' 311 exports (Chicago,
- * Boston, Los Angeles, Toronto) through the profile that comes closest:
+ * Boston, Los Angeles, Austin, Toronto) through the profile that comes closest:
  * each field's likeliest column, the lines to mend marked, the caller's
  * fields never guessed, and the draft, once mended, a profile. */
 #include <setjmp.h>
@@ -115,6 +115,24 @@ static void test_los_angeles(void **state)
     assert_null(strstr(d, "caller_"));
 }
 
+/* Austin's API layout (sr_ before every name): the creation date before
+ * the status's, the longitude as the API names it, long. */
+static void test_austin(void **state)
+{
+    (void)state;
+    char d[1600];
+    draft_of("nyc311", "sr_number,sr_type_desc,sr_department_desc,sr_method_received_desc,sr_status_desc,"
+             "sr_status_date,sr_created_date,sr_updated_date,sr_closed_date,sr_location,sr_location_street_number,"
+             "sr_location_street_name,sr_location_city,sr_location_zip_code,sr_location_lat,sr_location_long,"
+             "sr_location_lat_long", d, sizeof d);
+    has_line(d, "ticket_no = sr_number  # 最像工单编号的列；不对就改");
+    has_line(d, "called_at = sr_created_date  # 最像来电时间的列；不对就改");
+    has_line(d, "content = sr_type_desc  # 最像诉求内容的列；不对就改");
+    has_line(d, "address = sr_location  # 最像诉求地址的列；不对就改");
+    has_line(d, "lat = sr_location_lat  # 最像纬度的列；不对就改");
+    has_line(d, "lon = sr_location_long  # 最像经度的列；不对就改");
+}
+
 /* Toronto's has no ticket number: the line says what to write, and that
  * such a file cannot be imported. */
 static void test_toronto_no_ticket(void **state)
@@ -150,6 +168,7 @@ int main(void)
         cmocka_unit_test(test_chicago),
         cmocka_unit_test(test_boston),
         cmocka_unit_test(test_los_angeles),
+        cmocka_unit_test(test_austin),
         cmocka_unit_test(test_toronto_no_ticket),
         cmocka_unit_test(test_mended_draft_parses),
     };

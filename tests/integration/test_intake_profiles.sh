@@ -300,6 +300,11 @@ as_role clerk "$JIESU_BIN/jiesu" profiles 12345 >"$dir/profile-12345.out" 2>&1
 check "jiesu profiles 12345 prints a copy to save: a comment saying what to do, then the file as written" \
     sh -c "head -n 1 '$dir/profile-12345.out' | grep -q '^# 12345.conf：复制一份，改好后用 jiesu import --profile 模板文件.conf 导入' &&
            tail -n +2 '$dir/profile-12345.out' | cmp -s - '$REPO/data/profiles/12345.conf'"
+for shipped in 12345 nyc311 wenzheng; do as_role clerk "$JIESU_BIN/jiesu" profiles "$shipped"; done >"$dir/copies.out" 2>&1
+check "… the copies' comments, which the clerk reads to write one, are Chinese (they were English)" python3 -c '
+import re, sys
+lines = [l for l in open(sys.argv[1], encoding="utf-8") if l.startswith("#")]
+sys.exit(not lines or any(not re.search("[\u4e00-\u9fff]", l) for l in lines))' "$dir/copies.out"
 "$JIESU_BIN/../tools/bus_call" "$(user_key test-clerk clerk)" intake view.request >"$dir/view.out" 2>&1
 check "a view intake has not is refused in Chinese, saying which it has" \
     grep -q '^error: 工单受理服务只给导入模板的视图（profiles \[模板名\]）：请用 jiesu profiles \[模板名\] 查看$' "$dir/view.out"

@@ -2,6 +2,7 @@
  * makes unreadable or leaves unread, in words for the clerk (see intake_source.h). */
 #include "intake_source.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,24 +47,30 @@ static unsigned char after_spaces(const unsigned char *p, size_t n, size_t *i)
     return *i < n ? p[*i] : 0;
 }
 
-/* What the file at fd is when it is data but no table, as open data portals
- * also export it (their JSON, the API's, a map's GeoJSON; their XML, RDF or
- * RSS): "JSON", "XML", else NULL (a header such as [工单编号] is none). The
- * offset is kept. */
-static const char *not_a_table(int fd)
+/* Why the file at fd, data but no table, cannot be imported, into why: as
+ * open data portals also export it (their JSON, the API's, a map's GeoJSON;
+ * their XML, RDF or RSS), or a web page saved where a download failed. 1
+ * then, else 0 (a header such as [工单编号] is none). The offset is kept. */
+static int not_a_table(int fd, char *why, size_t whylen)
 {
-    unsigned char head[64];
+    char head[65];
     off_t at = lseek(fd, 0, SEEK_CUR);
-    ssize_t got = pread(fd, head, sizeof head, at < 0 ? 0 : at);
+    ssize_t got = pread(fd, head, sizeof head - 1, at < 0 ? 0 : at);
     size_t n = got > 0 ? (size_t)got : 0, i = n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    unsigned char first = after_spaces(head, n, &i);
+    head[n] = '\0';
+    unsigned char first = after_spaces((unsigned char *)head, n, &i);
     i++;
-    unsigned char next = first ? after_spaces(head, n, &i) : 0;
-    if ((first == '{' && (next == '"' || next == '}')) || (first == '[' && next && strchr("{[\"]", next)))
-        return "JSON";
-    if (first == '<' && (next == '?' || next == '!'))
-        return "XML";
-    return NULL;
+    unsigned char next = first ? after_spaces((unsigned char *)head, n, &i) : 0;
+    const char *kind = (first == '{' && (next == '"' || next == '}')) || (first == '[' && next && strchr("{[\"]", next))
+                           ? "JSON"
+                       : first == '<' && (next == '?' || next == '!' || isalpha(next)) ? "XML" : NULL;
+    if (kind && strcmp(kind, "XML") == 0 && strcasestr(head, "html"))
+        snprintf(why, whylen, "这是网页（HTML），不是表格，读不了：下载多半没有成功，存下的是网站的页面；请在原网站重新下载 CSV "
+                 "格式的文件，再导入");
+    else if (kind)
+        snprintf(why, whylen, "这是 %s 文件（开放数据网站导出或接口下载的数据），不是表格，读不了：请在原网站改选 CSV 格式"
+                 "下载（导出里的 CSV），再导入", kind);
+    return kind != NULL;
 }
 
 intake_source *intake_source_open(int fd, const char *path, const csv_options *opt,
@@ -77,13 +84,11 @@ intake_source *intake_source_open(int fd, const char *path, const csv_options *o
     if (opt)
         self->opt = *opt;
     csv_options_fill(&self->opt);
-    const char *data;
     if (starts_with(fd, OLE2_MAGIC, 8)) {
         snprintf(why, whylen, "这是老式的 Excel 工作簿（.xls），读不了：请用 Excel 打开，另存为 Excel 工作簿（.xlsx）"
                  "或“CSV UTF-8（逗号分隔）”后再导入");
-    } else if ((data = not_a_table(fd))) {
-        snprintf(why, whylen, "这是 %s 文件（开放数据网站导出或接口下载的数据），不是表格，读不了：请在原网站改选 CSV 格式"
-                 "下载（导出里的 CSV），再导入", data);
+    } else if (not_a_table(fd, why, whylen)) {
+        /* why says what it is */
     } else if (!starts_with(fd, ZIP_MAGIC, 4)) {
         if (!(self->csv = csv_reader_new(fd, &self->opt)))
             snprintf(why, whylen, "内存不足");

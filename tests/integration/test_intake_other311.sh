@@ -150,6 +150,11 @@ check "a JSON download is refused as one, not as a header, with where to get a t
 check "… the API's JSON and a GeoJSON (with a byte order mark) the same" sh -c \
     "grep -q '：这是 JSON 文件' '$dir/nyc_api.json.out' && grep -q '：这是 JSON 文件' '$dir/nyc.geojson.out' && ! grep -q '对不上表头' '$dir/nyc_api.json.out'"
 check "… and an XML download as XML" grep -q "nyc_rows.xml：这是 XML 文件（开放数据网站导出或接口下载的数据），不是表格，读不了：请在原网站改选 CSV 格式下载" "$dir/nyc_rows.xml.out"
+printf '<!DOCTYPE html>\n<html lang="en"><head><title>311 Service Requests | NYC Open Data</title></head><body></body></html>\n' >"$dir/nyc_page.csv"
+jiesu import "$dir/nyc_page.csv" >"$dir/nyc_page.out" 2>&1
+check "… and a web page saved as the download, which failed, as a web page" grep -q \
+    "nyc_page.csv：这是网页（HTML），不是表格，读不了：下载多半没有成功，存下的是网站的页面；请在原网站重新下载 CSV 格式的文件，再导入" \
+    "$dir/nyc_page.out"
 check_eq "… each recorded failed, with why" "4 failed 这是 JSON 文件 这是 XML 文件" \
     "$(sql "SELECT count(*) || ' ' || string_agg(DISTINCT status, ',') || ' ' || string_agg(DISTINCT split_part(error, '（', 1), ' ') FROM imports WHERE file_name ~ '^nyc(_rows|_api|)\.(json|geojson|xml)$'")"
 

@@ -2,11 +2,14 @@
 # 311's other download forms, as a clerk imports them (`as_role clerk jiesu
 # import`), each made here in its portal's real layout (headers, value and
 # time formats, encoding, separator) with plausible values: NYC Open Data's
-# "CSV for Excel (Europe)" (a byte order mark, CRLF, semicolons), Chicago's
-# website export (US times of Chicago's clock), Toronto's (no ticket number);
-# each file
-# either imports with nothing lost and its times right, or is refused saying
-# what, where and what to do next, as NYC's JSON and XML downloads are.
+# "CSV for Excel (Europe)" (a byte order mark, CRLF, semicolons), "CSV for
+# Excel" and "TSV for Excel" (UTF-16), a row Excel saved as Windows-1252,
+# Chicago's website export (US times of Chicago's clock; no profile fits it,
+# and the refusal's first profile, mended, reads it), time zones a clerk
+# writes wrong (CST, UTC+8), Toronto's (no ticket number), NYC's JSON and
+# XML downloads and a web page saved in a failed download's stead. Each
+# file either imports with nothing lost and its times right, or is refused
+# saying what, where and what to do next.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_intake_other311
@@ -40,6 +43,17 @@ check_eq "… each field from its column, 12:00:03 AM New York's (EDT) stored as
 check_eq "… a semicolon inside quotes is text, the other columns kept in extra" \
     "The Police Department responded; no action was necessary.|05/01/2022 12:07:46 AM|(40.81237834836466, -73.95240115039357)" \
     "$(sql "SELECT concat_ws('|', extra->>'Resolution Description', extra->>'Closed Date', extra->>'Location') FROM complaints WHERE ticket_no = '64046813'")"
+
+# Its "CSV for Excel" (a byte order mark, CRLF, commas) and "TSV for Excel"
+# (UTF-16 little-endian after FF FE, tabs): both read as they are.
+sed -e 's/;\("[^"]*"\)\?/,\1/g' "$dir/nyc_europe.csv" | sed '2,$s/^64/74/' >"$dir/nyc_excel.csv"
+tr ',' '\t' <"$dir/nyc_excel.csv" | sed '2,$s/^74/84/' | tail -c +4 | iconv -f UTF-8 -t UTF-16LE |
+    { printf '\xff\xfe'; cat; } >"$dir/nyc_excel.tsv"
+for f in nyc_excel.csv nyc_excel.tsv; do jiesu import "$dir/$f" >"$dir/$f.out" 2>&1; done
+check "NYC's CSV for Excel and TSV for Excel pick nyc311 and store every row" sh -c \
+    "grep -q 'nyc_excel.csv：共 2 行，新存 2 件，.*编码 UTF-8 BOM，导入模板 nyc311（按表头选定）' '$dir/nyc_excel.csv.out' &&
+     grep -q 'nyc_excel.tsv：共 2 行，新存 2 件，.*编码 UTF-16（小端），导入模板 nyc311（按表头选定）' '$dir/nyc_excel.tsv.out'"
+check_eq "… the same values as the Europe form's" "$(stored 64049402)|$(stored 64049402)" "$(stored 74049402)|$(stored 84049402)"
 
 # The same export opened in Excel on a Western Windows and saved as its CSV
 # (Windows-1252: Ñ is one byte that is no UTF-8): the row is refused saying

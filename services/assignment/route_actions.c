@@ -353,6 +353,22 @@ static int co_handler(PGconn *pg, const route_action_req *req, target_unit *to, 
     return fits ? 0 : -1;
 }
 
+/* A dispatch from a page that showed another holder than the order has
+ * now (shown_holder): someone else dispatched, reassigned or returned it
+ * meanwhile. Their decision stands; the dispatcher is told what changed and
+ * to look again, where a 派单说明 would have become a 改派's reason. */
+static void say_moved_since(const route_action_req *req, const char *status, const char *holder_name,
+                            const target_unit *to, char *err, size_t errlen)
+{
+    if (*holder_name)
+        snprintf(err, errlen, "工单 %s 在您打开页面之后已由别人派给%s（%s），这次没有派单：请刷新工单页面看清现在的情况；"
+                 "仍要改派给%s，请在“改派”里写明改派原因再提交", req->ticket_no, holder_name, names_status(status),
+                 to->name);
+    else
+        snprintf(err, errlen, "工单 %s 在您打开页面之后有了变化（现在状态为%s），这次没有派单：请刷新工单页面看清现在的情况再派单",
+                 req->ticket_no, names_status(status));
+}
+
 /* Which rule a dispatch takes, read from the order (locked until the
  * transaction ends): a first dispatch; a reassignment, with a reason, of an
  * order a unit holds; nothing for a dispatch to the unit that has it (a
@@ -386,13 +402,16 @@ static int dispatch_rule(PGconn *pg, const route_action_req *req, const target_u
         snprintf(err, errlen, "工单 %s 状态为%s，不能改派（回访不满意时工单重新办理，由派单重新确定单位）",
                  req->ticket_no, names_status(status));
         rc = 1;
-    } else if (!status_in(status, HELD)) {
-        /* a first dispatch: *rule as it is */
-    } else if (strcmp(from, to->code) == 0) {
+    } else if (status_in(status, HELD) && strcmp(from, to->code) == 0) {
         *rule = NULL;
         snprintf(out->from, sizeof out->from, "%s", status);
         snprintf(out->to, sizeof out->to, "%s", status);
         snprintf(out->note, sizeof out->note, "已在%s，未作改动", from_name);
+    } else if (*req->shown_holder && strcmp(req->shown_holder, *from ? from : "none") != 0) {
+        say_moved_since(req, status, from_name, to, err, errlen);
+        rc = 1;
+    } else if (!status_in(status, HELD)) {
+        /* a first dispatch: *rule as it is */
     } else if (!*req->reason) {
         snprintf(err, errlen, "工单 %s 在%s（%s）：改派给%s需要写明%s（会记入工单），请填写后再提交",
                  req->ticket_no, from_name, names_status(status), to->name, REASSIGN.field);
@@ -708,7 +727,8 @@ static int act_with_repeats(PGconn *pg, const route_action_req *in, const action
 int route_action(PGconn *pg, const route_action_req *in, route_action_result *out, char *err, size_t errlen)
 {
     route_action_req r = *in, *req = &r;     /* NULL strings read as "" */
-    const char **fields[] = {&r.ticket_no, &r.action, &r.unit_code, &r.actor, &r.reason, &r.result, &r.target_unit};
+    const char **fields[] = {&r.ticket_no, &r.action, &r.unit_code, &r.actor, &r.reason, &r.result, &r.target_unit,
+                             &r.shown_holder};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (!*fields[i])
             *fields[i] = "";

@@ -12,7 +12,9 @@
  *             a department): any other co-handler's part ends, named in the
  *             event (co_ended), so a department of the district the order
  *             left neither reads nor acts on it any more. To the unit
- *             that has it: nothing changes. A resolved or closed order is
+ *             that has it: nothing changes. From the order page
+ *             (shown_holder): another holder than the page showed refuses
+ *             it, nothing done (two dispatchers at once). A resolved or closed order is
  *             refused, and so is any unit the conduct rule forbids. An order
  *             the dispatcher may not read (a conduct complaint) is answered
  *             as no such order, unless no unit holds it and it goes to
@@ -66,6 +68,8 @@ typedef struct {
     const char *result;       /* callback: satisfied | basic | unsatisfied */
     const char *target_unit;  /* dispatch: the unit code that gets the order */
     int64_t     accept_due_ms, resolve_due_ms;   /* dispatch: its deadlines */
+    const char *shown_holder; /* dispatch from the order page: the holder it showed (a unit code, "none");
+                               * another holding it now refuses the dispatch. "": not checked */
     /* More work in the action's transaction once the order has moved (the
      * photos of a resolve, say): 0, or -1 with a message in err, which
      * undoes the whole action. NULL: none. */

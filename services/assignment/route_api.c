@@ -137,6 +137,7 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
                            .unit_code = who->role & AUTH_UNIT_ROLES ? who->unit_code : "",
                            .principal = who->id, .actor = who->name, .reason = rq->reason, .result = rq->result,
                            .target_unit = dispatch ? rq->unit_code : "",
+                           .shown_holder = dispatch ? rq->shown_holder : "",
                            .in_tx = rq->n_photos ? photos_store : NULL, .in_tx_ctx = &photos};
     if (check_actor(s, req, rq, who) < 0 || check_photos(s, req, rq, &photos) < 0) {
         /* answered */

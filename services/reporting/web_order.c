@@ -207,7 +207,8 @@ static void unit_actions(FILE *f, const web_user *u, const char *ticket, const c
 
 /* The dispatcher's form: the units, routing's suggestion (or the unit that
  * holds it) marked and chosen, unless typed chose another. A reassignment
- * (held: a unit has the order) must say why. */
+ * (held: a unit has the order) must say why. The holder shown goes with
+ * the form: a dispatch that finds another is refused (route_actions.c). */
 static void dispatch_form(FILE *f, PGconn *pg, const web_user *u, const char *ticket, const char *suggested, int held,
                           const http_request *typed)
 {
@@ -226,7 +227,9 @@ static void dispatch_form(FILE *f, PGconn *pg, const web_user *u, const char *ti
         free(fields);
         return;
     }
-    fputs("<label>派给<select name=\"unit\">", m);
+    fputs("<input type=\"hidden\" name=\"holder\" value=\"", m);     /* as shown: route_actions.c checks it */
+    text_html_escape(m, held ? suggested : "none");
+    fputs("\"><label>派给<select name=\"unit\">", m);
     for (int r = 0; r < PQntuples(res); r++) {
         fputs("<option value=\"", m);
         text_html_escape(m, PQgetvalue(res, r, 0));

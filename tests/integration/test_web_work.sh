@@ -5,7 +5,8 @@
 # to the callback agent; another street office cannot open the order by URL
 # nor act on it; discipline inspection alone sees the conduct complaint; the
 # dispatcher dispatches from the manual queue and reassigns, with a reason
-# only; an alert is acknowledged on
+# only, and a second dispatcher's 派单 from a page opened before the first's
+# dispatch is refused, not made a 改派; an alert is acknowledged on
 # the unit's page (a refused acknowledgement keeps the note typed; the history names the alert
 # acknowledged); an order a dispatcher gives to discipline inspection takes
 # its alerts from the street office (`jiesu alerts`, acknowledging one on the
@@ -355,6 +356,27 @@ check "… and where routing sent an order, with its co-handler" \
 check_eq "… recorded as the dispatcher's, with the reason" "370212004 paidan 实为北宅辖区" \
     "$(sql "SELECT (SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.complaint_id = c.id AND a.active AND a.role = 'owner') || ' ' || e.actor || ' ' || (e.detail->>'reason') FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$lost' AND e.event = 'reassigned'")"
 check_eq "a handler cannot dispatch: refused 403" 403 "$(act "$zj" "$alarm" dispatch -F unit=370212002)"
+
+# ---- two dispatchers at once: the second's 派单 from a page opened before the first's is no 改派 ----
+web_user paidan2 dispatcher "" 派单员小周
+d2=$WEB_DIR/paidan2.jar
+web_signin "$d2" paidan2 >/dev/null
+both=$(file "某处" "路边有人乱倒建筑垃圾")
+wait_for "$both routed" 30 routed "$both"
+web_get "$d2" "/work/order?t=$both" >/dev/null
+shown=$(sed -n 's/.*name="holder" value="\([^"]*\)".*/\1/p' "$WEB_DIR/body")
+check_eq "the second dispatcher's page, opened while the order waits, shows no unit holding it" none "$shown"
+check_eq "the first dispatcher gives it to 王哥庄街道" 303 "$(act "$dj" "$both" dispatch -F unit=370212003 -F reason=来电人说在王哥庄)"
+check_eq "the second, from that page, sends it to 北宅街道 with a 派单说明: refused" 409 \
+    "$(act "$d2" "$both" dispatch -F unit=370212004 -F holder="$shown" -F reason=应是北宅)"
+check "… saying who holds it now and what to do" \
+    grep -q "工单 $both 在您打开页面之后已由别人派给王哥庄街道（待签收），这次没有派单：请刷新工单页面看清现在的情况；仍要改派给北宅街道，请在“改派”里写明改派原因再提交" "$WEB_DIR/act.html"
+check_eq "… the first's dispatch stands, no 改派 recorded" "370212003 0" \
+    "$(sql "SELECT (SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.complaint_id = c.id AND a.active AND a.role = 'owner') || ' ' || (SELECT count(*) FROM complaint_events e WHERE e.complaint_id = c.id AND e.event = 'reassigned') FROM complaints c WHERE c.ticket_no = '$both'")"
+act "$dj" "$both" dispatch -F unit=370212003 -F holder=none -F reason=来电人说在王哥庄 >/dev/null
+check "the first's form sent twice: nothing done, said so" grep -qi '^location: .*done=kept' "$WEB_DIR/act.headers"
+check_eq "the second, the page seen again, reassigns it with a reason" 303 \
+    "$(act "$d2" "$both" dispatch -F unit=370212004 -F holder=370212003 -F reason=应是北宅)"
 
 # ---- "on behalf" from any key but the web tier's: refused ----
 token=$(awk '$6 == "jiesu_session" {print $7}' "$zj")

@@ -205,16 +205,16 @@ static const view_section ALERTS[] = {
     "  LEFT JOIN categories cat ON cat.code = c.category" \
     " WHERE c.status = 'manual' AND principal_sees($1::int, c.id)"
 static const view_section MANUAL[] = {
-    {"待人工派单（来电早的在前）", "lllllrlrl", "--xx--l-t", 0,
-     "SELECT c.ticket_no AS 工单号, call_time(c, " REPORT_TIME_FMT ") AS 来电时间,"
+    {"待人工派单（特急、紧急的在前，同样紧急的来电早的在前）", "llllllrlrl", "---xx--l-t", 0,
+     "SELECT c.ticket_no AS 工单号, call_time(c, " REPORT_TIME_FMT ") AS 来电时间, c.urgency AS 紧急程度,"
      "       left(c.address, " DB_NUM(VIEW_EXCERPT_READ) ") AS 地址, left(c.content, " DB_NUM(VIEW_EXCERPT_READ) ") AS 诉求内容,"
      "       coalesce(cat.name, '—') AS 分类, c.returns AS 退回次数, a.rule AS 依据, to_char(a.score, 'FM0.00') AS 得分,"
      "       a.reasons AS 理由"
-     MANUAL_QUEUE " ORDER BY c.called_at, c.id LIMIT coalesce($2::int, 50)"},
+     MANUAL_QUEUE " ORDER BY " REPORT_URGENCY_RANK("c.urgency") ", c.called_at, c.id LIMIT coalesce($2::int, 50)"},
     {"队列", "l", NULL, 1,
-     "SELECT '共 ' || count(*) || ' 件，上面只列出来电最早的 ' || coalesce($2::int, 50) || ' 件：jiesu manual --limit '"
+     "SELECT '共 ' || count(*) || ' 件，上面只列出排在最前的 ' || coalesce($2::int, 50) || ' 件：jiesu manual --limit '"
      "       || least(count(*), " DB_NUM(VIEW_LIMIT_MAX) ")"
-     "       || CASE WHEN count(*) > " DB_NUM(VIEW_LIMIT_MAX) " THEN ' 列出最早的 ' || "
+     "       || CASE WHEN count(*) > " DB_NUM(VIEW_LIMIT_MAX) " THEN ' 列出排在最前的 ' || "
                     DB_NUM(VIEW_LIMIT_MAX) " || ' 件' ELSE ' 列出全部' END AS 待人工派单"
      MANUAL_QUEUE " HAVING count(*) > coalesce($2::int, 50)"},
     {NULL},

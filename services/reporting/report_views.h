@@ -17,6 +17,11 @@ extern const view_def REPORT_VIEWS[];
  * principal $1 may see it; and how they show a time. */
 #define REPORT_SEEN_ORDER "(SELECT id FROM complaints WHERE ticket_no = $2 AND principal_sees($1::int, id))"
 #define REPORT_TIME_FMT   "'YYYY-MM-DD HH24:MI'"
+/* How urgent an order of urgency u is: its accept deadline's factor
+ * (urgency_levels: 特急 ¼, 紧急 ½, 一般 1), the smaller the sooner; an
+ * urgency the table does not have counts as 一般. The manual queue puts
+ * the most urgent first (`jiesu manual`, the dispatcher's workbench). */
+#define REPORT_URGENCY_RANK(u) "coalesce((SELECT ul.accept_factor FROM urgency_levels ul WHERE ul.name = " u "), 1)"
 /* The order view's column of the caller's phone number (masked; the order
  * page offers the full one beside it: report_phone.h). */
 #define REPORT_PHONE_COLUMN "联系电话"

@@ -28,6 +28,11 @@
 #define CONTENT_CHARS 40    /* of the complaint shown in the dispatcher's queue (cut once masked) */
 #define HTML_TYPE "text/html; charset=utf-8"
 
+/* The list's order: overdue first, then by working time left (the due
+ * time); the orders with no deadline to meet after them, those waiting in
+ * the manual queue the most urgent first (a 特急 order has a quarter of a
+ * 一般 one's time once dispatched), then by call time. */
+#define LIST_ORDER(t) t "due_at NULLS LAST, " t "urgent NULLS LAST, " t "called_at, " t "id"
 /* Every list: the person's orders with their current open deadline (the
  * earliest not yet met in the current cycle, of an order a unit holds:
  * one waiting for routing or in the manual queue has none, whatever a unit
@@ -40,7 +45,9 @@
 #define LIST_HEAD                                                                                                \
     "WITH cand AS ("                                                                                               \
     "  SELECT c.id, c.ticket_no, c.status, c.category, c.category_raw, c.address, c.cycle, c.called_at,"           \
-    "         a.role, a.reasons, a.street_code, a.community_code, d.kind, d.due_at, d.paused_at"                   \
+    "         c.urgency,"                                                                                          \
+    "         a.role, a.reasons, a.street_code, a.community_code, d.kind, d.due_at, d.paused_at,"                  \
+    "         CASE WHEN c.status = 'manual' THEN " REPORT_URGENCY_RANK("c.urgency") " END AS urgent"                      \
     "    FROM assignments a JOIN complaints c ON c.id = a.complaint_id"                                            \
     "    LEFT JOIN LATERAL (SELECT dl.kind, dl.due_at, dl.paused_at FROM deadlines dl"                             \
     "                        WHERE dl.complaint_id = c.id AND dl.cycle = c.cycle AND dl.met_at IS NULL"            \
@@ -61,7 +68,7 @@
  * empty, so the count, the clock and the categories are always there. */
 #define LIST_PAGE                                                                                                \
     "), chosen AS (SELECT * FROM mine WHERE $6::text IS NULL OR category = $6)"                                   \
-    ", page AS (SELECT * FROM chosen ORDER BY due_at NULLS LAST, called_at, id LIMIT $8::int OFFSET $9::int)"    \
+    ", page AS (SELECT * FROM chosen ORDER BY " LIST_ORDER("") " LIMIT $8::int OFFSET $9::int)"                      \
     ", kinds AS (SELECT category, count(*) AS n FROM mine WHERE category IS NOT NULL GROUP BY category)"          \
     " SELECT p.ticket_no, p.status, coalesce(cat.name, nullif(p.category_raw, ''), '未分类'),"                    \
     "        coalesce(rc.name, rs.name, ''), p.address, coalesce(p.kind, ''),"                                     \
@@ -72,15 +79,16 @@
     "        extract(epoch FROM (SELECT esc_now()))::bigint,"                                                      \
     "        CASE WHEN p.status = 'manual' THEN"                                                                   \
     "          (SELECT left(x.content, " DB_NUM(VIEW_EXCERPT_READ) ") FROM complaints x WHERE x.id = p.id) END,"     \
-    "        CASE WHEN row_number() OVER (ORDER BY p.due_at NULLS LAST, p.called_at, p.id) = 1 THEN"              \
+    "        CASE WHEN row_number() OVER (ORDER BY " LIST_ORDER("p.") ") = 1 THEN"                                       \
     "          (SELECT array_agg(category ORDER BY category) FROM kinds) END,"                                     \
-    "        CASE WHEN row_number() OVER (ORDER BY p.due_at NULLS LAST, p.called_at, p.id) = 1 THEN"              \
-    "          (SELECT array_agg(n ORDER BY category) FROM kinds) END"                                             \
+    "        CASE WHEN row_number() OVER (ORDER BY " LIST_ORDER("p.") ") = 1 THEN"                                       \
+    "          (SELECT array_agg(n ORDER BY category) FROM kinds) END,"                                            \
+    "        CASE WHEN p.urgent < 1 THEN p.urgency END"                                                             \
     "   FROM (VALUES (1)) AS one (x) LEFT JOIN page p ON true LEFT JOIN categories cat ON cat.code = p.category"   \
     "   LEFT JOIN regions rs ON rs.code = p.street_code LEFT JOIN regions rc ON rc.code = p.community_code"       \
-    "  ORDER BY p.due_at NULLS LAST, p.called_at, p.id"
+    "  ORDER BY " LIST_ORDER("p.")
 enum { L_TICKET, L_STATUS, L_CATEGORY, L_PLACE, L_ADDRESS, L_KIND, L_DUE, L_PAUSED, L_ALERTS, L_ROLE, L_REASONS,
-       L_TOTAL, L_NOW, L_CONTENT, L_KINDS, L_KIND_COUNTS };
+       L_TOTAL, L_NOW, L_CONTENT, L_KINDS, L_KIND_COUNTS, L_URGENT };
 
 /* A unit's own orders: owner or co-handler (handlers, discipline inspection). */
 static const char SQL_UNIT[] = LIST_HEAD " WHERE a.unit_id = $2::int AND a.active" LIST_TAIL LIST_SEEN LIST_PAGE;
@@ -269,8 +277,14 @@ static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long lon
     fprintf(f, "<tr%s><td class=\"ticket\">", cls);
     order_link(f, PQgetvalue(res, r, L_TICKET));
     text_html_escape(f, PQgetvalue(res, r, L_TICKET));
-    fprintf(f, "</a></td><td class=\"k status\">%s%s</td><td class=\"k about\">", names_status(PQgetvalue(res, r, L_STATUS)),
+    fprintf(f, "</a></td><td class=\"k status\">%s%s", names_status(PQgetvalue(res, r, L_STATUS)),
             strcmp(PQgetvalue(res, r, L_ROLE), "co") == 0 ? "（协办）" : "");
+    if (*PQgetvalue(res, r, L_URGENT)) {    /* waiting for a dispatcher, and urgent: why it is near the top */
+        fputs("（<b class=\"urgent\">", f);
+        text_html_escape(f, PQgetvalue(res, r, L_URGENT));
+        fputs("</b>）", f);
+    }
+    fputs("</td><td class=\"k about\">", f);
     web_html_value(f, PQgetvalue(res, r, L_CATEGORY));
     fputs("</td><td class=\"place\">", f);
     web_html_value(f, *PQgetvalue(res, r, L_PLACE) ? PQgetvalue(res, r, L_PLACE) : PQgetvalue(res, r, L_ADDRESS));
@@ -389,7 +403,8 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
     int pages = (int)((total + PAGE_ROWS - 1) / PAGE_ROWS);
     if (!waits_to_be_asked(k, req))     /* not 共 0 件 of a list that looked for nothing */
         fprintf(f, "<p>共 <b class=\"total\">%ld</b> 件%s</p>\n", total,
-                total ? "，逾期的在前，其余按剩余工作时间排列；没有待完成时限的（待人工派单、已办结）按来电时间，早的在前。"
+                total ? "，逾期的在前，其余按剩余工作时间排列；没有待完成时限的（待人工派单、已办结）按来电时间，早的在前，"
+                        "待人工派单的特急、紧急工单排在最前。"
                       : "。");
     if (total == 0) {
         empty_list(f, k, req);

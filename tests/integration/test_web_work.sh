@@ -325,10 +325,20 @@ check "… its first 40 characters, a phone number across the cut masked whole" 
 queued=$(sql "SELECT count(*) FROM complaints WHERE status = 'manual'")
 as_role dispatcher "$JIESU_BIN/jiesu" manual --limit 1 >"$WEB_DIR/manual.out" 2>&1
 check "jiesu manual listing fewer than the $queued waiting says how many wait and how to list them all" \
-    grep -q "^待人工派单  共 $queued 件，上面只列出来电最早的 1 件：jiesu manual --limit $queued 列出全部$" "$WEB_DIR/manual.out"
+    grep -q "^待人工派单  共 $queued 件，上面只列出排在最前的 1 件：jiesu manual --limit $queued 列出全部$" "$WEB_DIR/manual.out"
 as_role dispatcher "$JIESU_BIN/jiesu" manual >"$WEB_DIR/manual.out" 2>&1
 check "… and nothing of the kind when it lists them all" sh -c "grep -q '$lost' '$WEB_DIR/manual.out' && ! grep -q '只列出' '$WEB_DIR/manual.out'"
 
+urgent=$(file "某处" "路口的井盖丢了，有人掉进去")
+wait_for "$urgent routed" 30 routed "$urgent"
+sql "UPDATE complaints SET urgency = '特急' WHERE ticket_no = '$urgent'" >/dev/null     # as an import of the hotline's stores it
+web_get "$dj" /work >/dev/null
+check_eq "the 特急 order called last heads the queue, its urgency beside its status" "$urgent 待人工派单（特急）" \
+    "$(web_column 工单号 | head -1) $(web_column 状态 | head -1)"
+check "… the 一般 ones unmarked" sh -c "! grep -q '（一般）' '$WEB_DIR/body'"
+as_role dispatcher "$JIESU_BIN/jiesu" manual --limit 1 >"$WEB_DIR/manual.out" 2>&1
+check "jiesu manual lists it first too, saying 特急" grep -q "^$urgent  .* 特急 " "$WEB_DIR/manual.out"
+as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$urgent" 370212003 >/dev/null 2>&1     # out of the queue
 check_eq "the dispatcher gives it to 王哥庄街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212003 -F reason=核实地址后派发)"
 check_eq "… dispatched, by the dispatcher" "dispatched paidan" \
     "$(status_of "$lost") $(sql "SELECT e.actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$lost' AND e.event = 'routed' ORDER BY e.id DESC LIMIT 1")"

@@ -512,6 +512,54 @@ static int returned_before(PGconn *pg, const route_action_req *req, const action
     return again ? 0 : 1;
 }
 
+/* $1 order id, $2 actor, $3 result: the order's last callback, when it
+ * came after its last resolve (the callback of this round): whether it is
+ * the one asked for again (same person, same result), who recorded it and
+ * its result. No row: none since the order was last resolved. */
+static const char SQL_CALLED_BACK[] =
+    "SELECT l.actor = $2 AND l.detail->>'result' = $3, person_name(l.actor), l.detail->>'result'"
+    "  FROM (SELECT actor, event, detail FROM complaint_events"
+    "         WHERE complaint_id = $1::bigint AND event IN ('callback', 'resolved') ORDER BY id DESC LIMIT 1) l"
+    " WHERE l.event = 'callback'";
+
+static const char *callback_result_name(const char *code)
+{
+    const char *c, *name;
+    for (size_t i = 0; (c = names_callback_nth(i, &name)); i++)
+        if (strcmp(c, code) == 0)
+            return name;
+    return code;
+}
+
+/* A callback that found the order no longer awaiting one (res, refused in
+ * err): 0 when it was this person's same callback, sent again (a double
+ * submit, a retry whose answer was lost: done, nothing to do), else 1 with
+ * err saying who called back and with what, when someone did; -1 database.
+ * Before, a 不满意 sent twice was refused as if never recorded (工单 X
+ * 状态为待签收，不能回访): the order had been reopened and routed again. */
+static int callback_again(PGconn *pg, const route_action_req *req, PGresult *res, char *err, size_t errlen)
+{
+    const char *status = PQgetvalue(res, 0, A_STATUS);
+    if (strcmp(status, "resolved") == 0 || (*req->unit_code && strcmp(PQgetvalue(res, 0, A_OWNER), req->unit_code) != 0))
+        return 1;
+    char why[512];
+    const char *params[] = {PQgetvalue(res, 0, A_ID), *req->actor ? req->actor : req->unit_code, req->result};
+    PGresult *last = db_query(pg, "the callback before", SQL_CALLED_BACK, 3, params, why, sizeof why);
+    if (!last) {
+        snprintf(err, errlen, "%s", why);
+        return -1;
+    }
+    int rc = 1;
+    if (PQntuples(last) && strcmp(PQgetvalue(last, 0, 0), "t") == 0)
+        rc = 0;
+    else if (PQntuples(last))
+        snprintf(err, errlen, "工单 %s 已由%s回访（%s），%s：这次回访没有记录；办理情况见工单的处理记录", req->ticket_no,
+                 PQgetvalue(last, 0, 1), callback_result_name(PQgetvalue(last, 0, 2)),
+                 strcmp(status, "closed") == 0 ? "已销号" : "工单已重新办理");
+    PQclear(last);
+    return rc;
+}
+
 /* Room for the reason whole (its characters of up to 4 bytes, each byte up
  * to 6 in JSON: \u001f) and the short rest. */
 #define DETAIL_BYTES (TEXT_NOTE_CHARS * 4 * 6 + 512)
@@ -592,13 +640,17 @@ static int act(PGconn *pg, const route_action_req *req, const action_rule *rule,
     else
         out->changed = strcmp(PQgetvalue(res, 0, A_MOVED), "t") == 0;
     int again = PQntuples(res) && strcmp(PQgetvalue(res, 0, A_AGAIN), "t") == 0;
-    if (PQntuples(res) == 0 || (!out->changed && !again && refusal(req, rule, res, err, errlen) != 0)) {
+    int refused = PQntuples(res) == 0 || (!out->changed && !again && refusal(req, rule, res, err, errlen) != 0);
+    if (refused && PQntuples(res) && strcmp(rule->action, "callback") == 0) {
+        if ((rc = callback_again(pg, req, res, err, errlen)) != 0)
+            goto cleanup;
+    } else if (refused) {
         rc = returned_before(pg, req, rule, out, err, errlen);
         goto cleanup;
     }
     out->complaint_id = strtoll(PQgetvalue(res, 0, A_ID), NULL, 10);
     snprintf(out->from, sizeof out->from, "%s", PQgetvalue(res, 0, A_STATUS));
-    snprintf(out->to, sizeof out->to, "%s", rule->to ? rule->to : out->from);
+    snprintf(out->to, sizeof out->to, "%s", out->changed && rule->to ? rule->to : out->from);   /* as it is now */
     out->at_ms = strtoll(PQgetvalue(res, 0, A_NOW_MS), NULL, 10);
     out->reroute = out->changed && (rule->fx == FX_RETURN || rule->fx == FX_REOPEN);
     if (out->changed && rule->fx == FX_REOPEN)

@@ -370,6 +370,15 @@ as_role dispatcher jiesu show RC-1 >"$HARNESS_DIR/show-rc1-reopened.out" 2>&1
 check "… its history: the callback's result, then what the agent wrote, where it read 第二天又来了 不满意" \
     sh -c "grep -qE ' 回访 +不满意：第二天又来了' '$HARNESS_DIR/show-rc1-reopened.out' &&
            grep -qE ' 重新办理 +不满意：第二天又来了' '$HARNESS_DIR/show-rc1-reopened.out'"
+as_role callback jiesu callback RC-1 不满意 "第二天又来了" >"$HARNESS_DIR/callback-again.out" 2>&1
+check_eq "the same callback sent again once RC-1 was routed again (a double submit): done, nothing recorded twice" \
+    "0 1" "$? $(sql "SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = 'RC-1' AND e.event = 'callback'")"
+check "… and said so, where it was refused as if never recorded (状态为待签收，不能回访)" \
+    grep -q "^callback RC-1：待签收（此前已办理，未作改动）$" "$HARNESS_DIR/callback-again.out"
+"$JIESU_BIN/jiesu" -k "$(user_key test-callback2 callback)" callback RC-1 满意 >"$HARNESS_DIR/callback-other.out" 2>&1
+check "another callback agent's: refused, saying who called back, with what, and where to look" \
+    grep -q "工单 RC-1 已由test-callback回访（不满意），工单已重新办理：这次回访没有记录；办理情况见工单的处理记录" \
+    "$HARNESS_DIR/callback-other.out"
 as_role callback jiesu callback RC-1 maybe >"$HARNESS_DIR/callback-bad.out" 2>&1
 check_eq "a callback result other than 满意/基本满意/不满意 (or their codes) is a usage error" 2 "$?"
 check "… which names them" grep -q "callback 工单号 满意|基本满意|不满意" "$HARNESS_DIR/callback-bad.out"

@@ -219,7 +219,8 @@ static int check_request(const route_action_req *req, const action_rule *rule, c
         snprintf(err, errlen, "没有给出单位：请写明接收工单的单位（`jiesu units` 列出全部单位）");
         return -1;
     }
-    if (text_check(req->target_unit, TEXT_UNIT_CHARS, "单位", err, errlen) < 0)
+    if (text_check(req->target_unit, TEXT_UNIT_CHARS, "单位", err, errlen) < 0 ||
+        text_check(req->category, TEXT_UNIT_CHARS, "分类", err, errlen) < 0)
         return -1;
     if (rule->need_reason && !*req->reason) {
         snprintf(err, errlen, "%s需要写明%s，请填写后再提交", rule->says, rule->field);
@@ -247,6 +248,10 @@ typedef struct {
     char co_name[128];
     char ended[256];    /* the co-handlers a reassignment ends (co_handler), a JSON array of codes, or "" */
     char ended_names[256];  /* … by name: 崂山区综合行政执法局、… */
+    char category[64];      /* the category the dispatch puts the order in (check_category), or "" */
+    char category_name[128];
+    int  recategorised;     /* 1: it was in another (category_from, "" for none) */
+    char category_from[64];
 } target_unit;
 
 /* The kinds of unit that own orders. */
@@ -275,6 +280,51 @@ static int check_unit(PGconn *pg, const route_action_req *req, target_unit *to, 
     snprintf(to->code, sizeof to->code, "%s", u.code);
     snprintf(to->name, sizeof to->name, "%s", u.name);
     to->discipline = strcmp(u.kind, "discipline") == 0;
+    return 0;
+}
+
+/* $1 the category as typed: the categories it names. */
+static const char SQL_CATEGORY[] =
+    "SELECT k.code, k.name FROM categories k WHERE " ROUTE_CATEGORY_NAMED("k", "$1") " ORDER BY k.code LIMIT 4";
+
+/* A dispatch's category names one category of the tree; it goes into *to.
+ * 0 or -1 with err (none, or several, with what to write). */
+static int check_category(PGconn *pg, const route_action_req *req, target_unit *to, char *err, size_t errlen)
+{
+    const char *params[] = {req->category};
+    PGresult *res = db_query(pg, "dispatch: the category", SQL_CATEGORY, 1, params, err, errlen);
+    if (!res)
+        return -1;
+    int n = PQntuples(res);
+    if (n == 1) {
+        snprintf(to->category, sizeof to->category, "%s", PQgetvalue(res, 0, 0));
+        snprintf(to->category_name, sizeof to->category_name, "%s", PQgetvalue(res, 0, 1));
+    } else if (n == 0)
+        snprintf(err, errlen, "没有名称或代码为“%s”的分类：请写分类的名称，如 垃圾清运、城乡建设/城乡规划/违章建筑（工单页面的“分类”可以选）",
+                 req->category);
+    else
+        snprintf(err, errlen, "“%s”是%s、%s%s的名称的一部分：请写完整的分类名称", req->category, PQgetvalue(res, 0, 1),
+                 PQgetvalue(res, 1, 1), n > 2 ? "等几个分类" : "两个分类");
+    PQclear(res);
+    return n == 1 ? 0 : -1;
+}
+
+/* $1 ticket, $2 category code: the order put in it, in the dispatch's
+ * transaction, before its co-handler is found (it follows the category);
+ * a row, with the category it had, only when it had another. */
+static const char SQL_RECATEGORISE[] =
+    "UPDATE complaints c SET category = $2 FROM (SELECT id, category FROM complaints WHERE ticket_no = $1) o"
+    " WHERE c.id = o.id AND o.category IS DISTINCT FROM $2 RETURNING coalesce(o.category, '')";
+
+static int recategorise(PGconn *pg, const route_action_req *req, target_unit *to, char *err, size_t errlen)
+{
+    const char *params[] = {req->ticket_no, to->category};
+    PGresult *res = db_query(pg, "dispatch: recategorise", SQL_RECATEGORISE, 2, params, err, errlen);
+    if (!res)
+        return -1;
+    if ((to->recategorised = PQntuples(res) == 1))
+        snprintf(to->category_from, sizeof to->category_from, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
     return 0;
 }
 
@@ -592,6 +642,9 @@ static void detail_json(char *buf, size_t cap, const route_action_req *req, cons
             n += (size_t)snprintf(buf + n, cap - n, ",\"co\":\"%s\"", to->co);
         if (*to->ended && n < cap)
             n += (size_t)snprintf(buf + n, cap - n, ",\"co_ended\":%s", to->ended);
+        if (to->recategorised && n < cap)
+            n += (size_t)snprintf(buf + n, cap - n, ",\"category\":\"%s\",\"category_from\":\"%s\"", to->category,
+                                  to->category_from);
         if (n < cap)
             snprintf(buf + n, cap - n, "}");
     } else if (*note && n + 16 < cap) {
@@ -673,12 +726,14 @@ static int act_dispatch(PGconn *pg, const route_action_req *in, const action_rul
     int rc = dispatch_rule(pg, req, to, &rule, &unseen, from, from_name, out, err, errlen);
     if (rc != 0 || !rule)
         return rc;
-    if (co_handler(pg, req, to, err, errlen) < 0)
+    if ((*to->category && recategorise(pg, req, to, err, errlen) < 0) || co_handler(pg, req, to, err, errlen) < 0)
         return -1;
     if (*to->co)
         snprintf(with, sizeof with, "，协办单位 %s", to->co_name);
     if (*to->ended)     /* a reassignment's: the co-handlers it no longer has */
         snprintf(with + strlen(with), sizeof with - strlen(with), "，%s不再协办", to->ended_names);
+    if (to->recategorised)
+        snprintf(with + strlen(with), sizeof with - strlen(with), "，分类改为%s", to->category_name);
     if (unseen)
         r.principal = 0;    /* to discipline inspection, no unit holding it: dispatch_rule let it through */
     if (rule->fx != FX_REASSIGN) {
@@ -780,15 +835,17 @@ int route_action(PGconn *pg, const route_action_req *in, route_action_result *ou
 {
     route_action_req r = *in, *req = &r;     /* NULL strings read as "" */
     const char **fields[] = {&r.ticket_no, &r.action, &r.unit_code, &r.actor, &r.reason, &r.result, &r.target_unit,
-                             &r.shown_holder};
+                             &r.shown_holder, &r.category};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (!*fields[i])
             *fields[i] = "";
     memset(out, 0, sizeof *out);
     target_unit to;
     const action_rule *rule = find_rule(req->action, req->result);
+    memset(&to, 0, sizeof to);
     if (check_request(req, rule, err, errlen) != 0 ||
-        (rule->fx == FX_DISPATCH && check_unit(pg, req, &to, err, errlen) != 0))
+        (rule->fx == FX_DISPATCH && check_unit(pg, req, &to, err, errlen) != 0) ||
+        (rule->fx == FX_DISPATCH && *req->category && check_category(pg, req, &to, err, errlen) != 0))
         return -1;
     if (rule->fx == FX_DISPATCH)
         r.target_unit = to.code;

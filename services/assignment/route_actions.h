@@ -55,6 +55,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The categories (alias k) text p names: by code, by name (城乡建设/城乡规划/违章建筑,
+ * 垃圾清运) or by its last part (违章建筑). A dispatch's category must name one. */
+#define ROUTE_CATEGORY_NAMED(k, p) \
+    "(" k ".code = " p " OR " k ".name = " p " OR right(" k ".name, length(" p ") + 1) = '/' || " p ")"
+
 typedef struct {
     const char *ticket_no;
     const char *action;       /* accept | return | progress | wait | resume | resolve | callback | dispatch | handback */
@@ -68,6 +73,8 @@ typedef struct {
     const char *result;       /* callback: satisfied | basic | unsatisfied */
     const char *target_unit;  /* dispatch: the unit code that gets the order */
     int64_t     accept_due_ms, resolve_due_ms;   /* dispatch: its deadlines */
+    const char *category;     /* dispatch: the category the order is put in (code or name, ROUTE_CATEGORY_NAMED),
+                               * the co-handler and deadlines following it; "": kept as it is */
     const char *shown_holder; /* dispatch from the order page: the holder it showed (a unit code, "none");
                                * another holding it now refuses the dispatch. "": not checked */
     /* More work in the action's transaction once the order has moved (the

@@ -48,19 +48,21 @@ static void enqueue(service *s, int64_t id)
     queue_destroy(&q);
 }
 
+/* $1 ticket, $2 the category a dispatch puts it in ('' keeps its own). */
 static const char SQL_LIMITS[] =
-    "SELECT coalesce(category, ''), coalesce(urgency, ''), (extract(epoch FROM now()) * 1000)::bigint"
+    "SELECT coalesce((SELECT k.code FROM categories k WHERE $2 <> '' AND " ROUTE_CATEGORY_NAMED("k", "$2") " LIMIT 1),"
+    "                category, ''), coalesce(urgency, ''), (extract(epoch FROM now()) * 1000)::bigint"
     "  FROM complaints WHERE ticket_no = $1";
 enum { DL_CATEGORY, DL_URGENCY, DL_NOW_MS };
 
-/* Deadlines for a dispatch by hand: the order's category and urgency limits
- * from now. 0 (none set when there is no such order: route_action says so,
+/* Deadlines for a dispatch by hand: the order's category (or the one the
+ * dispatch puts it in) and urgency limits from now. 0 (none set when there is no such order: route_action says so,
  * as it does of an order the dispatcher may not read), or -1 with err. */
 static int dispatch_deadlines(service *s, route_action_req *ar, char *err, size_t errlen)
 {
     const route_api_state *st = s->user;
-    const char *params[] = {ar->ticket_no};
-    PGresult *res = db_query(s->pg, "dispatch limits", SQL_LIMITS, 1, params, err, errlen);
+    const char *params[] = {ar->ticket_no, ar->category};
+    PGresult *res = db_query(s->pg, "dispatch limits", SQL_LIMITS, 2, params, err, errlen);
     if (!res)
         return -1;
     if (PQntuples(res) != 1) {
@@ -138,6 +140,7 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
                            .principal = who->id, .actor = who->name, .reason = rq->reason, .result = rq->result,
                            .target_unit = dispatch ? rq->unit_code : "",
                            .shown_holder = dispatch ? rq->shown_holder : "",
+                           .category = dispatch ? rq->category : "",
                            .in_tx = rq->n_photos ? photos_store : NULL, .in_tx_ctx = &photos};
     if (check_actor(s, req, rq, who) < 0 || check_photos(s, req, rq, &photos) < 0) {
         /* answered */

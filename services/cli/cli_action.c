@@ -8,7 +8,7 @@
  *   jiesu resume   TICKET
  *   jiesu resolve  TICKET [NOTE]
  *   jiesu callback TICKET 满意|基本满意|不满意 [NOTE] (or satisfied|basic|unsatisfied)
- *   jiesu dispatch TICKET UNIT [REASON]
+ *   jiesu dispatch TICKET UNIT [REASON] [--category CATEGORY]   (routing's category corrected)
  *   jiesu handback TICKET REASON   (退回热线: not this district's business)
  *
  * Who acts is the owner of the key the command runs with (-k KEYFILE): a
@@ -46,7 +46,8 @@ static const action_cmd CMDS[] = {
     {"resume", 0, 0, "", "resume 工单号"},
     {"resolve", 1, 0, "", "resolve 工单号 [办结说明]"},
     {"callback", 2, 1, "回访结果", "callback 工单号 满意|基本满意|不满意 [回访记录]（不满意的工单重新办理）"},
-    {"dispatch", 2, 1, "单位", "dispatch 工单号 单位 [派单说明或改派原因]（改派须写改派原因）"},
+    {"dispatch", 2, 1, "单位", "dispatch 工单号 单位 [派单说明或改派原因] [--category 分类]（改派须写改派原因；"
+                               "--category 改正派单建议的分类，协办单位和时限随之）"},
     {"handback", 1, 1, "退回热线的理由", "handback 工单号 退回热线的理由（非本区事项退回热线）"},
 };
 
@@ -60,7 +61,8 @@ static const action_cmd *find_cmd(const char *name)
 
 /* Splits argv (after the command name) into TICKET (normalised into
  * typed, as imports store numbers) and texts; a word starting with "--"
- * is an option, which none of them takes (a text may start with one "-").
+ * is an option, which only dispatch takes: --category CATEGORY (a text may
+ * start with one "-").
  * 0, or -1 after saying what is wrong. */
 static int parse(const action_cmd *c, int argc, char **argv, Jiesu__ActionRequest *rq, char typed[256])
 {
@@ -68,6 +70,10 @@ static int parse(const action_cmd *c, int argc, char **argv, Jiesu__ActionReques
     int ntext = 0;
     rq->ticket_no = NULL;
     for (int i = 1; i < argc; i++) {
+        if (strcmp(c->name, "dispatch") == 0 && strcmp(argv[i], "--category") == 0 && i + 1 < argc) {
+            rq->category = argv[++i];
+            continue;
+        }
         if (strncmp(argv[i], "--", 2) == 0 || (rq->ticket_no && ntext == c->text_args)) {
             cli_args_option(c->name, "", argv[i], "");
             return -1;

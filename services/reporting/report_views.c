@@ -61,6 +61,8 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
 /* The name of the unit whose code an event's detail holds under key, or
  * NULL: the history says where a dispatch sent the order. */
 #define UNIT_NAMED(key) "(SELECT u.name FROM units u WHERE u.code = e.detail->>'" key "')"
+/* … and of the category (a dispatcher's correction of routing's). */
+#define CATEGORY_NAMED(key) "(SELECT k.name FROM categories k WHERE k.code = e.detail->>'" key "')"
 
 /* Who did an event, as people read them: their display name (person_name)
  * and, for a person of a unit, the unit's name in （） unless the display
@@ -140,7 +142,7 @@ static const view_section ORDER[] = {
      " WHERE al.complaint_id = " REPORT_SEEN_ORDER " AND " VIEW_ALERT_SHOWN("al", VIEW_UNIT_OF("$1")) " ORDER BY al.id"},
     /* 说明: where a dispatch sent the order; why routing gave it to a dispatcher (转人工派单: its
      * reasons); a callback's result before what the agent wrote (不满意：第二天又来了); the reason
-     * given; the alert acknowledged before what was written with it (催办（签收时限，第 1 轮）：
+     * given (and the category a dispatcher put it in, 分类由…改为…); the alert acknowledged before what was written with it (催办（签收时限，第 1 轮）：
      * 已安排); what else the action did (the repeats moved with it); the order a repeat was merged
      * into (or, given to discipline inspection since, is no longer: 不再并入工单); the letter a
      * conduct part was split from. Each part there is, one blank between. */
@@ -153,7 +155,9 @@ static const view_section ORDER[] = {
      "                        || coalesce('，' || (SELECT string_agg(u.name, '、' ORDER BY x.n)"
      "                                              FROM jsonb_array_elements_text(e.detail->'co_ended')"
      "                                                   WITH ORDINALITY AS x(code, n)"
-     "                                              JOIN units u ON u.code = x.code) || '不再协办', '') END,"
+     "                                              JOIN units u ON u.code = x.code) || '不再协办', '')"
+     "                        || coalesce('，分类' || coalesce('由' || " CATEGORY_NAMED("category_from") " || '', '')"
+     "                                    || '改为' || " CATEGORY_NAMED("category") ", '') END,"
      "                 CASE WHEN e.event = 'manual' THEN e.detail->>'reasons' END,"
      "                 nullif(concat_ws('：', CASE e.detail->>'result' WHEN 'satisfied' THEN '满意'"
      "                                             WHEN 'basic' THEN '基本满意' WHEN 'unsatisfied' THEN '不满意' END,"

@@ -37,9 +37,10 @@ static const char SQL_STANDING[] =
     "                  AND a.role = 'manual' LIMIT 1), ''),"
     "       CASE WHEN c.status IN " NAMES_HELD_SQL " THEN coalesce((SELECT u.code FROM assignments a"
     "            JOIN units u ON u.id = a.unit_id WHERE a.complaint_id = c.id AND a.active AND a.role = 'owner'), '')"
-    "            ELSE '' END"
+    "            ELSE '' END,"
+    "       coalesce((SELECT k.name FROM categories k WHERE k.code = c.category), '')"
     "  FROM complaints c WHERE c.id = " REPORT_SEEN_ORDER;
-enum { S_STATUS, S_PART, S_SUGGESTED, S_HOLDER };   /* S_PART: the reader's unit's role in it (owner, co) or "" */
+enum { S_STATUS, S_PART, S_SUGGESTED, S_HOLDER, S_CATEGORY };   /* S_PART: the reader's unit's role in it (owner, co) or "" */
 
 static const char SQL_PHOTOS[] =
     "SELECT id, kind, sha256, person_name(uploaded_by), to_char(created_at, " REPORT_TIME_FMT ")"
@@ -52,6 +53,9 @@ enum { P_ID, P_KIND, P_SHA256, P_BY, P_AT };
 static const char SQL_UNITS[] =
     "SELECT code, name || CASE WHEN region_code IS NULL THEN '（区县不明的工单）' ELSE '' END FROM units"
     " WHERE kind IN ('street', 'dept', 'discipline') ORDER BY kind = 'street' DESC, code";
+
+/* The categories a dispatch may put an order in, by name (the dispatch form's list). */
+static const char SQL_CATEGORY_NAMES[] = "SELECT name FROM categories ORDER BY code";
 
 static const char SQL_PHOTO[] =
     "SELECT p.mime, p.data FROM photos p WHERE p.id = $2::bigint AND principal_sees($1::int, p.complaint_id)";
@@ -205,12 +209,38 @@ static void unit_actions(FILE *f, const web_user *u, const char *ticket, const c
     }
 }
 
+/* The dispatch form's 分类: empty keeps the order's category (named as
+ * the placeholder), a name from the list corrects routing's. */
+static void category_field(FILE *m, PGconn *pg, const char *category, const http_request *typed)
+{
+    const char *chosen = web_typed(typed, "action", "dispatch", "category");
+    char err[512];
+    PGresult *res = db_query(pg, "categories to dispatch in", SQL_CATEGORY_NAMES, 0, NULL, err, sizeof err);
+    if (!res) {
+        log_error("workbench: no categories offered to correct: %s", err);
+        return;
+    }
+    fputs("<label>分类（派单建议的分类不对时改正）<input name=\"category\" list=\"categories\" placeholder=\"不改：", m);
+    web_html_value(m, category);
+    fputs("\" value=\"", m);
+    text_html_escape(m, chosen ? chosen : "");
+    fputs("\"></label><datalist id=\"categories\">", m);
+    for (int r = 0; r < PQntuples(res); r++) {
+        fputs("<option value=\"", m);
+        text_html_escape(m, PQgetvalue(res, r, 0));
+        fputs("\">", m);
+    }
+    fputs("</datalist>", m);
+    PQclear(res);
+}
+
 /* The dispatcher's form: the units, routing's suggestion (or the unit that
  * holds it) marked and chosen, unless typed chose another. A reassignment
  * (held: a unit has the order) must say why. The holder shown goes with
- * the form: a dispatch that finds another is refused (route_actions.c). */
+ * the form: a dispatch that finds another is refused (route_actions.c).
+ * category: the order's, by name, corrected in category_field. */
 static void dispatch_form(FILE *f, PGconn *pg, const web_user *u, const char *ticket, const char *suggested, int held,
-                          const http_request *typed)
+                          const char *category, const http_request *typed)
 {
     const char *chosen = web_typed(typed, "action", "dispatch", "unit");
     char err[512];
@@ -240,6 +270,7 @@ static void dispatch_form(FILE *f, PGconn *pg, const web_user *u, const char *ti
     }
     fputs("</select></label>", m);
     PQclear(res);
+    category_field(m, pg, category, typed);
     if (fclose(m) == 0)
         action_form(f, u, ticket,
                     &(act_form){"dispatch", held ? "改派" : "派单", fields, held ? "改派原因" : "派单说明", held, NULL, 0},
@@ -262,12 +293,14 @@ static void actions(FILE *f, PGconn *pg, const web_user *u, const char *ticket, 
     else if (u->who.role & (AUTH_HANDLER | AUTH_DISCIPLINE))    /* discipline inspection reading its district's */
         fputs("<p>此单不由本单位承办：可查看，由承办单位办理；发给本单位的告警在工作台确认。</p>", f);
     else if ((u->who.role & AUTH_DISPATCHER) && (strcmp(status, "manual") == 0 || strcmp(status, "returned") == 0)) {
-        dispatch_form(f, pg, u, ticket, PQgetvalue(standing, 0, S_SUGGESTED), 0, typed);
+        dispatch_form(f, pg, u, ticket, PQgetvalue(standing, 0, S_SUGGESTED), 0, PQgetvalue(standing, 0, S_CATEGORY),
+                      typed);
         if (strcmp(status, "manual") == 0)
             action_form(f, u, ticket, &HANDBACK, typed);
     }
     else if ((u->who.role & AUTH_DISPATCHER) && *PQgetvalue(standing, 0, S_HOLDER))
-        dispatch_form(f, pg, u, ticket, PQgetvalue(standing, 0, S_HOLDER), 1, typed);
+        dispatch_form(f, pg, u, ticket, PQgetvalue(standing, 0, S_HOLDER), 1, PQgetvalue(standing, 0, S_CATEGORY),
+                      typed);
     else if ((u->who.role & AUTH_CALLBACK) && strcmp(status, "resolved") == 0)
         callback_form(f, u, ticket, typed);
     else if (u->who.role & (AUTH_CAMPAIGN | AUTH_CLERK))     /* whatever the status: they act on no order */

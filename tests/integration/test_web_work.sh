@@ -338,7 +338,21 @@ check_eq "the 特急 order called last heads the queue, its urgency beside its s
 check "… the 一般 ones unmarked" sh -c "! grep -q '（一般）' '$WEB_DIR/body'"
 as_role dispatcher "$JIESU_BIN/jiesu" manual --limit 1 >"$WEB_DIR/manual.out" 2>&1
 check "jiesu manual lists it first too, saying 特急" grep -q "^$urgent  .* 特急 " "$WEB_DIR/manual.out"
-as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$urgent" 370212003 >/dev/null 2>&1     # out of the queue
+# routing read a lost manhole cover as 垃圾清运 (the hotline's service code): the dispatcher corrects it
+web_get "$dj" "/work/order?t=$urgent" >/dev/null
+check "its page offers to correct routing's category, saying which it is" \
+    grep -q '分类（派单建议的分类不对时改正）<input name="category" list="categories" placeholder="不改：垃圾清运"' "$WEB_DIR/body"
+as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$urgent" 370212003 --category 井盖丢失 >"$WEB_DIR/recat.out" 2>&1
+check "jiesu dispatch --category naming no category: refused, saying what to write" \
+    grep -q '没有名称或代码为“井盖丢失”的分类：请写分类的名称' "$WEB_DIR/recat.out"
+check_eq "… nothing done" manual "$(status_of "$urgent")"
+check_eq "the page's dispatch with 分类 市政设施" 303 \
+    "$(act "$dj" "$urgent" dispatch -F unit=370212003 -F holder=none -F category=市政设施)"
+check_eq "… puts the order in it, its co-handler the category's department (not 环卫's)" "utility 370212.chengguan" \
+    "$(sql "SELECT c.category || ' ' || u.code FROM complaints c JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'co' JOIN units u ON u.id = a.unit_id WHERE c.ticket_no = '$urgent'")"
+landed "$dj"
+check "… and its history says so, as the dispatcher's" \
+    grep -q '>派给王哥庄街道，协办单位 崂山区城市管理局，分类由垃圾清运改为市政设施<' "$WEB_DIR/landed.html"
 check_eq "the dispatcher gives it to 王哥庄街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212003 -F reason=核实地址后派发)"
 check_eq "… dispatched, by the dispatcher" "dispatched paidan" \
     "$(status_of "$lost") $(sql "SELECT e.actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$lost' AND e.event = 'routed' ORDER BY e.id DESC LIMIT 1")"

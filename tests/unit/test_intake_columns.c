@@ -9,24 +9,7 @@
 #include <cmocka.h>
 
 #include "intake_columns.h"
-#include "intake_profile.h"
-
-static intake_profiles *set;
-
-static int setup(void **state)
-{
-    char why[600];
-    (void)state;
-    set = intake_profiles_load("data/profiles", why, sizeof why);
-    return set ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    intake_profiles_destroy(&set);
-    return 0;
-}
+#include "fixture_profiles.h"
 
 static intake_columns *map_by(const char *profile, const char *const *headers, size_t n)
 {
@@ -283,5 +266,5 @@ int main(void)
         cmocka_unit_test(test_extra_json_escaped),
         cmocka_unit_test(test_repeated_headers_kept_apart),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, profiles_setup, profiles_teardown);
 }

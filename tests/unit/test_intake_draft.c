@@ -11,25 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fixture_profiles.h"
 #include "intake_draft.h"
-#include "intake_profile.h"
-
-static intake_profiles *set;
-
-static int setup(void **state)
-{
-    char why[600];
-    (void)state;
-    set = intake_profiles_load("data/profiles", why, sizeof why);
-    return set ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    intake_profiles_destroy(&set);
-    return 0;
-}
 
 /* The draft of the header csv (comma-separated) through profile name. */
 static void draft_of(const char *name, const char *csv, char *out, size_t outlen)
@@ -172,5 +155,5 @@ int main(void)
         cmocka_unit_test(test_toronto_no_ticket),
         cmocka_unit_test(test_mended_draft_parses),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, profiles_setup, profiles_teardown);
 }

@@ -95,6 +95,7 @@ struct http_server {
     size_t             max_body;
     http_limits        limits;
     http_refusal_fn    refuse;
+    char               policy[HTTP_POLICY_MAX];     /* Content-Security-Policy of every answer */
     http_route_entry   routes[MAX_ROUTES];
     size_t             nroutes;
     pthread_mutex_t    lock;        /* guards conns, the records and the fields below */
@@ -153,6 +154,7 @@ http_server *http_server_new(const char *addr, size_t max_body, char *err, size_
     self->max_body = max_body;
     http_limits_load(&self->limits, NULL);
     self->refuse = http_refuse_json;
+    http_server_policy(self, HTTP_POLICY_NONE);
     pthread_mutex_init(&self->lock, NULL);
     clock_cond_init(&self->wake);
     return self;
@@ -433,7 +435,11 @@ static struct MHD_Response *response_of(http_response *resp)
                                            resp->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 }
 
-static enum MHD_Result send_response(struct MHD_Connection *conn, http_response *resp)
+/* Sends resp on conn with the headers every answer of self has: none kept
+ * by a cache (pages show callers' names and numbers), none read as another
+ * type, framed by no page (a button under a click meant for another
+ * site's), its address told no other site, only what self's policy allows. */
+static enum MHD_Result send_response(const http_server *self, struct MHD_Connection *conn, http_response *resp)
 {
     struct MHD_Response *r = response_of(resp);
     if (!r) {
@@ -446,6 +452,9 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, http_response 
     MHD_add_response_header(r, "Content-Type", resp->content_type ? resp->content_type : "text/plain; charset=utf-8");
     MHD_add_response_header(r, "Cache-Control", "no-store");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Content-Security-Policy", self->policy);
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");     /* browsers before frame-ancestors */
+    MHD_add_response_header(r, "Referrer-Policy", "same-origin");
     for (size_t i = 0; i < resp->nheaders; i++)
         MHD_add_response_header(r, resp->header_names[i], resp->header_values[i]);
     free_headers(resp);
@@ -469,7 +478,7 @@ static enum MHD_Result run_handler(http_server *self, http_request *req, int cro
         self->refuse(req, &resp, path_known ? 405 : 404, 0);
     else
         route->fn(route->ctx, req, &resp);
-    return send_response(req->conn, &resp);
+    return send_response(self, req->conn, &resp);
 }
 
 void http_refuse_json(const http_request *req, http_response *resp, int status, size_t n)
@@ -489,6 +498,11 @@ void http_refuse_json(const http_request *req, http_response *resp, int status, 
 void http_server_refusals(http_server *self, http_refusal_fn fn)
 {
     self->refuse = fn;
+}
+
+void http_server_policy(http_server *self, const char *policy)
+{
+    snprintf(self->policy, sizeof self->policy, "%s", policy);
 }
 
 /* ---- the request deadline ---- */

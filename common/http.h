@@ -147,6 +147,18 @@ void http_refuse_json(const http_request *req, http_response *resp, int status, 
 /* Answers the server's own refusals with fn (before http_server_start). */
 void http_server_refusals(http_server *self, http_refusal_fn fn);
 
+/* The Content-Security-Policy every answer of a server carries unless
+ * http_server_policy() says otherwise: nothing loaded, run or framed, for a
+ * server of data (JSON) and its error pages. Every answer also forbids
+ * framing (X-Frame-Options, for browsers that ignore frame-ancestors) and
+ * tells other sites no address (Referrer-Policy: same-origin). */
+#define HTTP_POLICY_NONE "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+#define HTTP_POLICY_MAX  512
+
+/* Sets the Content-Security-Policy of every answer of self (before
+ * http_server_start), cut at HTTP_POLICY_MAX - 1 bytes. */
+void http_server_policy(http_server *self, const char *policy);
+
 /* Sets the limits (before http_server_start; else the defaults apply). */
 void http_server_limits(http_server *self, const http_limits *limits);
 

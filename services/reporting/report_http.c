@@ -662,6 +662,7 @@ static int load(report_http *h, const config *cfg, char *err, size_t errlen)
 
 report_http *report_http_start(const config *cfg, const web_bus *bus, char *err, size_t errlen)
 {
+    char policy[HTTP_POLICY_MAX];
     report_http *h = calloc(1, sizeof *h);
     if (!h) {
         snprintf(err, errlen, "out of memory");
@@ -675,6 +676,8 @@ report_http *report_http_start(const config *cfg, const web_bus *bus, char *err,
         goto failed;
     http_server_limits(h->server, &h->limits);
     http_server_refusals(h->server, web_html_refuse);
+    web_board_policy(policy, sizeof policy);
+    http_server_policy(h->server, policy);
     if (add_routes(h) < 0) {
         snprintf(err, errlen, "too many HTTP routes");
         goto failed;

@@ -104,6 +104,11 @@ check "… whose script is the one the policy names" sh -c "
     curl -s -b '$WEB_DIR/paidan.jar' -D '$WEB_DIR/dash.headers' -o '$WEB_DIR/dash.html' '$WEB_BASE/'
     want=\$(sed -n 's:.*<script>\(.*\)</script>.*:\1:p' '$WEB_DIR/dash.html' | tr -d '\n' | openssl dgst -sha256 -binary | base64)
     grep -i '^content-security-policy:' '$WEB_DIR/dash.headers' | grep -q \"script-src 'sha256-\$want'\""
+curl -s -o /dev/null -D "$WEB_DIR/open311.headers" "${OPEN311%/requests.json}/services.json"
+check "Open311's door (intake), a server of JSON, allows a browser nothing" sh -c "
+    grep -i '^content-security-policy:' '$WEB_DIR/open311.headers' | grep -q \"default-src 'none'; frame-ancestors 'none'\" &&
+    grep -q -i '^x-frame-options: DENY' '$WEB_DIR/open311.headers'"
+
 if browser_ready "what the citizen wrote, in a browser"; then
     browser_run inject.test.mjs TICKET="$a" MANUAL="$m"
 fi

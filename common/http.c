@@ -23,7 +23,7 @@
  * "closed" notification, which libmicrohttpd sends before it closes the
  * descriptor — so the watcher never shuts down a reused descriptor.
  */
-#include "http.h"
+#include "http_int.h"
 #include "clock.h"
 #include "log.h"
 #include "text.h"
@@ -40,42 +40,10 @@
 #include <time.h>
 
 #define MAX_ROUTES 32
-#define MAX_FIELDS 64
 #define WATCH_TICK_MS 250           /* how late past its deadline a slow request may be cut */
 #define CUT_LOG_MS 60000            /* cut connections are logged at most once a minute, counted */
 #define MAX_FORWARDED 8             /* X-Forwarded-For headers read; more: the TCP peer is the client */
 
-typedef struct {
-    char            method[8];
-    char            path[128];
-    http_handler_fn fn;
-    http_sink_fn    sink;           /* NULL: files are kept as fields */
-    void           *ctx;
-    size_t          max_body;       /* 0: the server's */
-} http_route_entry;
-
-struct http_request {
-    struct http_server       *server;
-    struct MHD_Connection    *conn;
-    struct MHD_PostProcessor *post;
-    const char               *method;
-    const char               *path;
-    char                     *names[MAX_FIELDS];
-    char                     *values[MAX_FIELDS];      /* bytes, with a '\0' after them */
-    size_t                    lens[MAX_FIELDS];
-    char                     *filenames[MAX_FIELDS];   /* multipart: as the client named it, or NULL */
-    char                     *types[MAX_FIELDS];       /* multipart: its Content-Type, or NULL */
-    size_t                    nfields;
-    const char               *repeated;     /* the first form field sent twice, or NULL */
-    size_t                    body_bytes;
-    size_t                    max_body;     /* the route's, else the server's */
-    int                       too_large;
-    char                      client[INET6_ADDRSTRLEN];     /* http_client_address */
-    const http_route_entry   *stream;       /* a stream route's: its files go to its sink */
-    int                       sink_done;    /* the sink takes no more */
-    void                     *state;        /* http_request_set_state() */
-    void                    (*state_free)(void *);
-};
 
 /* One open connection, for the request deadline. Guarded by the server's lock. */
 typedef struct http_conn {
@@ -254,163 +222,6 @@ static enum MHD_Result on_post_field(void *cls, enum MHD_ValueKind kind, const c
     return MHD_YES;
 }
 
-void http_request_set_state(http_request *req, void *state, void (*free_fn)(void *))
-{
-    req->state = state;
-    req->state_free = free_fn;
-}
-
-void *http_request_state(const http_request *req)
-{
-    return req->state;
-}
-
-const char *http_param(const http_request *req, const char *name)
-{
-    for (size_t i = 0; i < req->nfields; i++)
-        if (strcmp(req->names[i], name) == 0)
-            return req->values[i];
-    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
-}
-
-/* The query string being written again (http_query): where, how much room. */
-typedef struct {
-    char  *out;
-    size_t cap, n;
-    int    full;
-} query_out;
-
-/* Appends one encoded part (a name or a value) after sep; full when it did not fit. */
-static void query_put(query_out *q, const char *sep, const char *part)
-{
-    size_t sl = strlen(sep), room = q->cap - q->n;
-    if (q->full || sl >= room) {
-        q->full = 1;
-        return;
-    }
-    memcpy(q->out + q->n, sep, sl + 1);
-    size_t len = text_url_encode(q->out + q->n + sl, room - sl, part);
-    if (len == (size_t)-1)
-        q->full = 1;
-    else
-        q->n += sl + len;
-}
-
-static enum MHD_Result argument_again(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-    (void)kind;
-    query_out *q = cls;
-    query_put(q, q->n ? "&" : "?", key);
-    if (value)
-        query_put(q, "=", value);
-    return q->full ? MHD_NO : MHD_YES;
-}
-
-size_t http_query(const http_request *req, char *out, size_t cap)
-{
-    query_out q = {out, cap, 0, cap == 0};
-    if (cap)
-        out[0] = '\0';
-    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, argument_again, &q);
-    if (q.full && cap)
-        out[0] = '\0';
-    return q.full ? (size_t)-1 : q.n;
-}
-
-static int is_text(const char *s, size_t len)
-{
-    return !memchr(s, '\0', len) && text_utf8_valid(s, len, NULL);
-}
-
-/* Stops at the first query-string argument that is not text, its name in *cls. */
-static enum MHD_Result argument_text(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
-                                     const char *value, size_t value_size)
-{
-    (void)kind;
-    if (is_text(key, key_size) && (!value || is_text(value, value_size)))
-        return MHD_YES;
-    *(const char **)cls = key;
-    return MHD_NO;
-}
-
-const char *http_text_fault(const http_request *req)
-{
-    const char *bad = NULL;
-    for (size_t i = 0; i < req->nfields && !bad; i++)
-        if (!req->filenames[i] && (!is_text(req->names[i], strlen(req->names[i])) ||
-                                   !is_text(req->values[i], req->lens[i])))
-            bad = req->names[i];
-    if (!bad)
-        MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, argument_text, &bad);
-    return bad;
-}
-
-/* Query-string arguments seen so far, for http_repeated_field. */
-typedef struct {
-    const char *names[MAX_FIELDS];
-    size_t      n;
-    const char *repeated;
-} arg_names;
-
-/* Stops at the first query-string argument whose name came before, in *cls. */
-static enum MHD_Result argument_once(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
-                                     const char *value, size_t value_size)
-{
-    (void)kind; (void)key_size; (void)value; (void)value_size;
-    arg_names *seen = cls;
-    for (size_t i = 0; i < seen->n; i++)
-        if (strcmp(seen->names[i], key) == 0) {
-            seen->repeated = key;
-            return MHD_NO;
-        }
-    if (seen->n < MAX_FIELDS)
-        seen->names[seen->n++] = key;
-    return MHD_YES;
-}
-
-const char *http_repeated_field(const http_request *req)
-{
-    if (req->repeated)
-        return req->repeated;
-    arg_names seen = {.n = 0, .repeated = NULL};
-    MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, argument_once, &seen);
-    return seen.repeated;
-}
-
-const char *http_header(const http_request *req, const char *name)
-{
-    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
-}
-
-const char *http_cookie(const http_request *req, const char *name)
-{
-    return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
-}
-
-const char *http_bearer(const http_request *req)
-{
-    const char *v = http_header(req, "Authorization");
-    if (!v || strncasecmp(v, "Bearer ", 7) != 0)
-        return NULL;
-    v += 7;
-    while (*v == ' ')
-        v++;
-    return *v ? v : NULL;
-}
-
-const char *http_field(const http_request *req, const char *name, size_t *len, const char **filename,
-                       const char **content_type)
-{
-    for (size_t i = 0; i < req->nfields; i++)
-        if (strcmp(req->names[i], name) == 0) {
-            *len = req->lens[i];
-            *filename = req->filenames[i] ? req->filenames[i] : "";
-            *content_type = req->types[i] ? req->types[i] : "";
-            return req->values[i];
-        }
-    return NULL;
-}
-
 static void free_headers(http_response *resp)
 {
     for (size_t i = 0; i < resp->nheaders; i++) {
@@ -420,8 +231,6 @@ static void free_headers(http_response *resp)
     resp->nheaders = 0;
 }
 
-const char *http_method(const http_request *req) { return req->method; }
-const char *http_path(const http_request *req) { return req->path; }
 
 #define READER_BLOCK (64 * 1024)
 

@@ -49,16 +49,27 @@ enum { R_TICKET, R_STATUS, R_NOTES, R_CODE, R_NAME, R_CONTENT, R_AGENCY, R_CALLE
     " c.status <> 'new' AND NOT complaint_for_discipline(c)"     \
     " AND NOT EXISTS (SELECT 1 FROM complaints j WHERE j.link_id = c.id)"
 
-/* $1 start, $2 end (timestamptz or NULL), $3 'open' / 'closed' / NULL, $4 service code or NULL,
- * $5 limit, $6 offset. */
+/* The items of a GeoReport comma-delimited list $n ("a,b, c"), blanks trimmed. */
+#define COMMA_LIST(n) "ARRAY(SELECT btrim(x) FROM unnest(string_to_array(" n "::text, ',')) x)"
+
+/* $1 start, $2 end (timestamptz or NULL), $3 'open' / 'closed' / NULL, $4 service codes
+ * (comma-delimited) or NULL, $5 limit, $6 offset. */
 static const char LIST_SQL[] =
     "SELECT " REQUEST_COLUMNS " FROM complaints c" OWNER_JOIN
     " WHERE" PUBLISHED
     "   AND ($1::timestamptz IS NULL OR c.called_at >= $1::timestamptz)"
     "   AND ($2::timestamptz IS NULL OR c.called_at <= $2::timestamptz)"
     "   AND ($3::text IS NULL OR (c.status IN " OPEN311_CLOSED ") = ($3 = 'closed'))"
-    "   AND ($4::text IS NULL OR coalesce(c.category, c.category_raw) = $4) AND $4 IS DISTINCT FROM 'conduct'"
+    "   AND ($4::text IS NULL OR coalesce(c.category, c.category_raw) = ANY(" COMMA_LIST("$4") "))"
+    "   AND $4 IS DISTINCT FROM 'conduct'"
     " ORDER BY c.called_at DESC, c.id DESC LIMIT $5::int OFFSET $6::int";
+
+/* $1 ticket numbers, comma-delimited: GeoReport's service_request_id, which
+ * overrides every other argument. */
+static const char IDS_SQL[] =
+    "SELECT " REQUEST_COLUMNS " FROM complaints c" OWNER_JOIN
+    " WHERE c.ticket_no = ANY(" COMMA_LIST("$1") ") AND" PUBLISHED
+    " ORDER BY c.called_at DESC, c.id DESC";
 
 /* $1 ticket number. */
 static const char ONE_SQL[] =
@@ -218,13 +229,58 @@ static int count_param(const http_request *req, const char *name, long def, long
     return -1;
 }
 
+/* The status filter of status, a comma-delimited list of open and closed:
+ * "open", "closed", or NULL for both or none. 0, or -1 having answered 400. */
+static int status_param(const char *status, const char **out, http_response *resp)
+{
+    int open = 0, closed = 0;
+    for (const char *p = status; p && *p;) {
+        size_t len = strcspn(p, ","), lead = strspn(p, " ");
+        size_t word = len > lead ? len - lead : 0;
+        while (word && p[lead + word - 1] == ' ')
+            word--;
+        if (word == 4 && strncmp(p + lead, "open", 4) == 0)
+            open = 1;
+        else if (word == 6 && strncmp(p + lead, "closed", 6) == 0)
+            closed = 1;
+        else {
+            open311_error(resp, 400, "status must be open or closed, or both: open,closed", status);
+            return -1;
+        }
+        p += len + (p[len] == ',');
+    }
+    *out = open == closed ? NULL : open ? "open" : "closed";
+    return 0;
+}
+
+/* GET /requests.json?service_request_id=A,B: those requests, whatever the
+ * other arguments say (GeoReport v2), at most OPEN311_MAX_LIMIT of them. */
+static void answer_ids(PGconn *pg, const char *ids, http_response *resp)
+{
+    size_t n = 1;
+    char what[96];
+    for (const char *p = ids; *p; p++)
+        n += *p == ',';
+    if (n > OPEN311_MAX_LIMIT) {
+        snprintf(what, sizeof what, "service_request_id may name at most %d requests", OPEN311_MAX_LIMIT);
+        open311_error(resp, 400, what, NULL);
+        return;
+    }
+    const char *params[1] = {ids};
+    answer(pg, IDS_SQL, 1, params, resp, 0);
+}
+
 void report_open311_list(PGconn *pg, const http_request *req, http_response *resp)
 {
     char limit_s[16], offset_s[16], what[160];
     long limit, page;
-    const char *status = param_or_null(req, "status"), *bad = http_text_fault(req);
+    const char *status, *ids = param_or_null(req, "service_request_id"), *bad = http_text_fault(req);
     if (bad) {
         open311_error(resp, 400, "a parameter is not UTF-8 text", bad);
+        return;
+    }
+    if (ids) {
+        answer_ids(pg, ids, resp);
         return;
     }
     if (count_param(req, "limit", OPEN311_DEFAULT_LIMIT, OPEN311_MAX_LIMIT, &limit, resp) < 0 ||
@@ -236,10 +292,8 @@ void report_open311_list(PGconn *pg, const http_request *req, http_response *res
         open311_error(resp, 400, what, param_or_null(req, "page"));
         return;
     }
-    if (status && strcmp(status, "open") != 0 && strcmp(status, "closed") != 0) {
-        open311_error(resp, 400, "status must be open or closed", status);
+    if (status_param(param_or_null(req, "status"), &status, resp) < 0)
         return;
-    }
     snprintf(limit_s, sizeof limit_s, "%ld", limit);
     snprintf(offset_s, sizeof offset_s, "%ld", (page - 1) * limit);
     const char *params[6] = {param_or_null(req, "start_date"), param_or_null(req, "end_date"), status,

@@ -36,8 +36,10 @@
 #define OPEN311_MAX_DEPTH 2000      /* page × limit at most: older requests by start_date/end_date */
 
 /* GET /requests.json, newest first, with the optional filters start_date,
- * end_date (ISO 8601), status (open|closed), service_code (category code),
- * limit (1..200, default 50) and page (1.., while page × limit ≤ 2,000).
+ * end_date (ISO 8601), status (open, closed or open,closed), service_code
+ * (category codes, comma-delimited), limit (1..200, default 50) and page
+ * (1.., while page × limit ≤ 2,000); or, with service_request_id (up to 200
+ * ticket numbers, comma-delimited), those requests whatever else is asked.
  * The connection's TimeZone gives the times' offsets. Each query may take
  * the database 2 s at most (then 503): an anonymous caller cannot make it
  * work longer. */

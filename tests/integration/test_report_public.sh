@@ -127,6 +127,27 @@ check "… and here all 17" test "$(jq length "$body")" -eq 17
 check_eq "… none of whose status_notes is a status code (manual, accepted, resolved, closed …)" 0 \
     "$(jq -r '.[].status_notes' "$body" | grep -c '[a-z]')"
 
+# ---- GeoReport's lists: service_request_id (a client asking after its own requests) overrides
+# every other argument; it, status and service_code are comma-delimited. Before, service_request_id
+# was ignored and the newest page of others' requests answered; status=open,closed was refused and
+# service_code=a,b listed nothing ----
+check_eq "GET /requests.json?service_request_id=FX-P1, FX-P2,FX-C1,FX-ZZ&limit=1&status=closed" 200 \
+    "$(get '/requests.json?service_request_id=FX-P1,%20FX-P2,FX-C1,FX-ZZ&limit=1&status=closed')"
+check_eq "… those requests whatever limit and status say; not the conduct complaint, nor a ticket that does not exist" \
+    "FX-P1 FX-P2" "$(jq -r '[.[].service_request_id] | sort | join(" ")' "$body")"
+check_eq "… 201 ids are too many: 400" 400 \
+    "$(get "/requests.json?service_request_id=$(seq -s, 1 201)")"
+get '/requests.json?limit=200' >/dev/null
+published=$(jq length "$body")
+two_codes=$(jq -r '[.[].service_code] | unique | .[0:2] | join(",")' "$body")
+of_two=$(jq --arg c "$two_codes" '[.[] | select(.service_code as $s | $c | split(",") | index($s))] | length' "$body")
+check_eq "status=open,closed lists both: all $published" "200 $published" \
+    "$(get '/requests.json?limit=200&status=open,closed') $(jq length "$body")"
+check_eq "status=open,shut: 400 naming what status takes" "400 true" \
+    "$(get '/requests.json?status=open,shut') $(jq '.[0].description | contains("open,closed")' "$body")"
+check_eq "service_code=$two_codes lists the requests of both ($of_two)" "200 $of_two" \
+    "$(get "/requests.json?limit=200&service_code=$two_codes") $(jq length "$body")"
+
 # ---- a failure of ours is logged, not shown: no table, column or role reaches the public ----
 svc_role=$(psql "$JIESU_PG_CONNINFO" -XtAc "SELECT current_user")
 sql "REVOKE SELECT ON regions FROM $svc_role" >/dev/null

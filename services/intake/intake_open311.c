@@ -223,9 +223,11 @@ static int take_key(const http_request *req, web_complaint *c, char *why, size_t
 }
 
 /* The service_code and its hotline category, read afresh (categories change
- * with `jiesu migrate`). 0, -1 with why, or VALIDATE_DB_FAILED (PostgreSQL's
- * reason in why). */
+ * with `jiesu migrate`). 0, -1 with why, VALIDATE_NO_SERVICE with why (a code
+ * no service has: GeoReport v2 answers it 404), or VALIDATE_DB_FAILED
+ * (PostgreSQL's reason in why). */
 #define VALIDATE_DB_FAILED (-2)
+#define VALIDATE_NO_SERVICE (-3)
 static int take_service(PGconn *pg, const http_request *req, web_complaint *c, char *why, size_t whylen)
 {
     const char *code = http_param(req, "service_code");
@@ -239,15 +241,14 @@ static int take_service(PGconn *pg, const http_request *req, web_complaint *c, c
         return VALIDATE_DB_FAILED;
     if (!code || !*code) {
         snprintf(why, whylen, "service_code: required (GET /services.json lists them)");
-    } else if (!found) {
+        return -1;
+    }
+    if (!found)
         snprintf(why, whylen, "service_code: '%s' is not a service (GET /services.json lists them)",
                  text_quote(shown, sizeof shown, code));
-    }
-    return found ? 0 : -1;
+    return found ? 0 : VALIDATE_NO_SERVICE;
 }
 
-/* Validates the form into *c. 0, -1 with "field: why", or VALIDATE_DB_FAILED
- * (with PostgreSQL's reason). */
 /* Every field text, each given once: a NUL byte (%00) would cut a value
  * short and a second value would be lost, silently. 0 or -1 with why. */
 static int take_fields_whole(const http_request *req, char *why, size_t whylen)
@@ -262,6 +263,8 @@ static int take_fields_whole(const http_request *req, char *why, size_t whylen)
     return bad || twice ? -1 : 0;
 }
 
+/* Validates the form into *c. 0, -1 with "field: why", VALIDATE_NO_SERVICE,
+ * or VALIDATE_DB_FAILED (with PostgreSQL's reason). */
 static int validate(const intake_open311 *self, PGconn *pg, const http_request *req, web_complaint *c,
                     char *why, size_t whylen)
 {
@@ -510,7 +513,7 @@ static void file_complaint(const intake_open311 *self, open311_link *l, const ht
         reply_db_failed(resp, l->pg, SERVICES_FAILED);
     } else if (rc < 0) {
         log_info("open311: request of %s refused: %s", clerk, why);
-        reply_error(resp, 400, why);
+        reply_error(resp, rc == VALIDATE_NO_SERVICE ? 404 : 400, why);
     } else {
         store_end end = store(self, l, c, clerk, ticket, sizeof ticket, why, sizeof why);
         answer_stored(resp, l->pg, c, clerk, end, ticket, why);

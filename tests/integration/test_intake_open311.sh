@@ -2,9 +2,10 @@
 # against the real intake service, checked with curl: the services list, a
 # complaint filed, stored once with its event and routed, sent again with its
 # Idempotency-Key and not filed twice, and every kind of bad request answered
-# 400 (409 for a reused key) with Open311 error JSON naming the field; 50
-# POSTs at once from 10 connections each filed once with its own ticket, 30
-# at once with one Idempotency-Key filed once. Every POST carries a clerk's
+# 400 (404 for a service_code no service has, 409 for a reused key) with
+# Open311 error JSON naming the field; 50 POSTs at once from 10 connections
+# each filed once with its own ticket, 30 at once with one Idempotency-Key
+# filed once. Every POST carries a clerk's
 # api_key (test_web_auth.sh tests the key itself).
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
@@ -92,17 +93,19 @@ check_eq "a third clerk's complaint of other words under that key: filed" 200 \
 check "… no word of the first clerk's ticket" sh -c "! grep -q '$keyed' '$o311/key6.json'"
 
 before=$(sql "SELECT count(*) FROM complaints")
-# bad NAME "what" EXPECTED-IN-DESCRIPTION FIELD=VALUE...
-bad() {
-    local name=$1 what=$2 want=$3; shift 3
+# bad_as STATUS NAME "what" EXPECTED-IN-DESCRIPTION FIELD=VALUE...: refused with STATUS.
+bad_as() {
+    local want_status=$1 name=$2 what=$3 want=$4; shift 4
     local status
     status=$(post "$name" "$@")
-    check_eq "$what: 400" 400 "$status"
+    check_eq "$what: $want_status" "$want_status" "$status"
     check "$what: Open311 error JSON naming '$want'" \
-        jq -e --arg w "$want" '.[0].code == 400 and (.[0].description | contains($w))' "$o311/$name.json"
+        jq -e --arg w "$want" --argjson s "$want_status" '.[0].code == $s and (.[0].description | contains($w))' "$o311/$name.json"
 }
+bad() { bad_as 400 "$@"; }
 bad nocode "no service_code" "service_code: required" "description=x" "address_string=a"
-bad unknown "unknown service_code" "service_code: 'nope' is not a service" service_code=nope "description=x" "address_string=a"
+bad_as 404 unknown "unknown service_code (GeoReport v2: not found)" "service_code: 'nope' is not a service" \
+    service_code=nope "description=x" "address_string=a"
 bad nodesc "no description" "description: required" service_code=env "address_string=a"
 bad blank "a description of blanks" "description: required" service_code=env "description=　 " "address_string=a"
 bad noloc "no location" "a location is required" service_code=env "description=x"
@@ -133,7 +136,7 @@ status=$(curl -s -o "$o311/twice.json" -w '%{http_code}' --data "api_key=$api_ke
 check_eq "a field given twice: 400, not its two values run together" 400 "$status"
 check "… the error names it" \
     jq -e '.[0].description == "description: given more than once; send each field once"' "$o311/twice.json"
-bad longcode "an unknown service_code past 64 bytes, quoted cut at a character" \
+bad_as 404 longcode "an unknown service_code past 64 bytes, quoted cut at a character" \
     "service_code: '$(printf 'x%.0s' $(seq 63))' is not a service" service_code="$(printf 'x%.0s' $(seq 63))国国" "description=x" "address_string=a"
 status=$(curl -s -o "$o311/json.json" -w '%{http_code}' -H "Authorization: Bearer $api_key" -H 'Content-Type: application/json' \
     --data '{"service_code": "env", "description": "x", "address_string": "a"}' "$api/requests.json")

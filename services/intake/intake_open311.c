@@ -34,8 +34,10 @@
 #define JSON_TYPE         "application/json; charset=utf-8"
 /* A failure of ours: the log says why, the client only that it failed (what
  * PostgreSQL says names tables, columns and roles). */
-#define SERVICES_FAILED   "the service list cannot be read now; try again later"
-#define DB_AWAY           "the database is out of reach for a moment; send this again in a few seconds"
+#define SERVICES_FAILED   "暂时读不出服务列表，请稍后再试"
+#define DB_AWAY           "数据库暂时连不上，请过几秒钟再发送一次"
+/* What a client whose text is in GBK (or another encoding) does about it. */
+#define SEND_UTF8         "GBK 等编码的文字请先转成 UTF-8 再发送"
 #define DB_AWAY_RETRY_S   "5"       /* Retry-After of a 503 while PostgreSQL is out of reach */
 
 /* A complaint's Idempotency-Key is its client's: stored after the name of
@@ -115,17 +117,17 @@ static int take_text(const http_request *req, const char *field, size_t max_char
     size_t len = v ? strlen(v) : 0;
     dst[0] = '\0';
     if (len && !text_utf8_valid(v, len, NULL)) {
-        snprintf(why, whylen, "%s: not valid UTF-8 text", field);
+        snprintf(why, whylen, "%s：不是 UTF-8 文字（" SEND_UTF8 "）", field);
         return -1;
     }
     if (len && text_utf8_chars(v, len) > max_chars) {
-        snprintf(why, whylen, "%s: longer than %zu characters", field, max_chars);
+        snprintf(why, whylen, "%s：超过 %zu 个字符，请删短后再发送", field, max_chars);
         return -1;
     }
     if (len)
         text_normalize(dst, cap, v, len);
     if (required && !dst[0]) {
-        snprintf(why, whylen, "%s: required", field);
+        snprintf(why, whylen, "%s：必填，不能为空", field);
         return -1;
     }
     return 0;
@@ -147,7 +149,7 @@ static int take_point(const http_request *req, web_complaint *c, char *why, size
         errno = 0;
         double d = strtod(v, &end);
         if (errno || *end || !isfinite(d) || fabs(d) > limit[i]) {
-            snprintf(why, whylen, "%s: '%s' is not a number between -%g and %g", name[i],
+            snprintf(why, whylen, "%s：“%s”不是 -%g 到 %g 之间的数（WGS84 经纬度，十进制度数）", name[i],
                      text_quote(shown, sizeof shown, v), limit[i], limit[i]);
             return -1;
         }
@@ -155,7 +157,7 @@ static int take_point(const http_request *req, web_complaint *c, char *why, size
         given++;
     }
     if (given == 1) {
-        snprintf(why, whylen, "lat, long: give both or neither");
+        snprintf(why, whylen, "lat、long：两个要么都填，要么都不填");
         return -1;
     }
     return 0;
@@ -166,7 +168,7 @@ static int take_phone(const http_request *req, web_complaint *c, char *why, size
     const char *v = http_param(req, "phone");
     size_t len = v ? strlen(v) : 0;
     if (len > 32 || (len && strspn(v, "0123456789+-() ") != len)) {
-        snprintf(why, whylen, "phone: only digits, spaces and + - ( ), at most 32");
+        snprintf(why, whylen, "phone：只能有数字、空格和 + - ( )，最多 32 个字符");
         return -1;
     }
     snprintf(c->phone, sizeof c->phone, "%s", len ? v : "");
@@ -215,7 +217,7 @@ static int take_key(const http_request *req, web_complaint *c, char *why, size_t
         if (v[i] < '!' || v[i] > '~')
             len = KEY_CHARS + 1;
     if (v && (len == 0 || len > KEY_CHARS)) {
-        snprintf(why, whylen, "Idempotency-Key: 1 to %d visible ASCII characters (a UUID, say)", KEY_CHARS);
+        snprintf(why, whylen, "Idempotency-Key：应是 1 到 %d 个可见 ASCII 字符（比如一个 UUID）", KEY_CHARS);
         return -1;
     }
     snprintf(c->key, sizeof c->key, "%s", v ? v : "");
@@ -233,18 +235,18 @@ static int take_service(PGconn *pg, const http_request *req, web_complaint *c, c
     const char *code = http_param(req, "service_code");
     char shown[65];
     if (code && !text_utf8_valid(code, strlen(code), NULL)) {     /* no service's: PostgreSQL would refuse it */
-        snprintf(why, whylen, "service_code: not valid UTF-8 text (GET /services.json lists the codes)");
+        snprintf(why, whylen, "service_code：不是 UTF-8 文字（可用的代码见 GET /services.json）");
         return -1;
     }
     int found = code && *code ? intake_services_category(pg, code, c->category, sizeof c->category, why, whylen) : 0;
     if (found < 0)
         return VALIDATE_DB_FAILED;
     if (!code || !*code) {
-        snprintf(why, whylen, "service_code: required (GET /services.json lists them)");
+        snprintf(why, whylen, "service_code：必填（可用的代码见 GET /services.json）");
         return -1;
     }
     if (!found)
-        snprintf(why, whylen, "service_code: '%s' is not a service (GET /services.json lists them)",
+        snprintf(why, whylen, "service_code：“%s”不是本系统的服务代码（可用的代码见 GET /services.json）",
                  text_quote(shown, sizeof shown, code));
     return found ? 0 : VALIDATE_NO_SERVICE;
 }
@@ -256,10 +258,10 @@ static int take_fields_whole(const http_request *req, char *why, size_t whylen)
     const char *bad = http_text_fault(req), *twice = http_repeated_field(req);
     char name[64];
     if (bad)
-        snprintf(why, whylen, "%s: not valid UTF-8 text, or holds a NUL byte (%%00)",
+        snprintf(why, whylen, "%s：不是 UTF-8 文字，或含有 NUL 字节（%%00）（" SEND_UTF8 "）",
                  text_quote(name, sizeof name, bad));
     else if (twice)
-        snprintf(why, whylen, "%s: given more than once; send each field once", text_quote(name, sizeof name, twice));
+        snprintf(why, whylen, "%s：出现了不止一次，每个字段只能发送一次", text_quote(name, sizeof name, twice));
     return bad || twice ? -1 : 0;
 }
 
@@ -282,7 +284,7 @@ static int validate(const intake_open311 *self, PGconn *pg, const http_request *
         take_key(req, c, why, whylen) < 0)
         return -1;
     if (!c->address[0] && !c->lat[0]) {
-        snprintf(why, whylen, "address_string or lat + long: a location is required");
+        snprintf(why, whylen, "address_string 或 lat + long：必须给出地点（地址文字，或经纬度）");
         return -1;
     }
     return 0;
@@ -477,17 +479,16 @@ static intake_services *services_now(PGconn *pg, http_response *resp)
 static void answer_stored(http_response *resp, PGconn *pg, const web_complaint *c, const char *clerk,
                           store_end end, const char *ticket, const char *err)
 {
-    char why[KEY_CHARS + 160];
+    char why[KEY_CHARS + 240];
     if (end == STORE_FAILED) {
         log_error("open311: a complaint of %s not stored: %s", clerk, err);
-        reply_db_failed(resp, pg, "the complaint could not be stored; send it again"
-                                  " (with the same Idempotency-Key it is never filed twice)");
+        reply_db_failed(resp, pg, "诉求没能保存，请再发送一次（带上同一个 Idempotency-Key 就不会重复立案）");
         return;
     }
     if (end == STORE_KEY_REUSED) {
         log_info("open311: Idempotency-Key %s reused for another complaint; refused", c->key);
-        snprintf(why, sizeof why, "Idempotency-Key: '%s' was used for complaint %s, which says something else",
-                 c->key, ticket);
+        snprintf(why, sizeof why, "Idempotency-Key：“%s”已用于工单 %s，那件诉求的内容与这次不同；"
+                 "另一件诉求请换一个新的 Idempotency-Key", c->key, ticket);
         reply_error(resp, 409, why);
         return;
     }
@@ -507,7 +508,7 @@ static void file_complaint(const intake_open311 *self, open311_link *l, const ht
     char why[512], ticket[64];
     int rc = c ? validate(self, l->pg, req, c, why, sizeof why) : 0;
     if (!c) {
-        reply_error(resp, 500, "out of memory");
+        reply_error(resp, 500, "服务器内存不足，请稍后再发送");
     } else if (rc == VALIDATE_DB_FAILED) {
         log_error("open311: %s", why);
         reply_db_failed(resp, l->pg, SERVICES_FAILED);
@@ -524,7 +525,7 @@ static void file_complaint(const intake_open311 *self, open311_link *l, const ht
 /* 0 when who may send one more request now, else -1 after answering 429. */
 static int within_rate(intake_open311 *self, const auth_principal *who, http_response *resp)
 {
-    char why[200], after[16];
+    char why[300], after[16];
     int per_minute = who->rate_per_minute > 0 ? who->rate_per_minute : self->opt.rate_per_minute, wait_s = 0;
     pthread_mutex_lock(&self->lock);
     int rc = ratelimit_take(self->rate, who->id, per_minute, clock_mono_ms(), &wait_s);
@@ -532,11 +533,11 @@ static int within_rate(intake_open311 *self, const auth_principal *who, http_res
     if (rc == 1)
         return 0;
     if (rc < 0) {
-        reply_error(resp, 500, "out of memory");
+        reply_error(resp, 500, "服务器内存不足，请稍后再发送");
         return -1;
     }
     snprintf(after, sizeof after, "%d", wait_s);
-    snprintf(why, sizeof why, "api_key of %s: its %d requests a minute are used up; send this one again in %d s",
+    snprintf(why, sizeof why, "api_key：%s 每分钟可提交 %d 件，额度已用完，请 %d 秒后再发送这一件",
              who->name, per_minute, wait_s);
     http_add_header(resp, "Retry-After", after);
     reply_error(resp, 429, why);
@@ -547,12 +548,12 @@ static int within_rate(intake_open311 *self, const auth_principal *who, http_res
 static int key_refusal(auth_token_state st, const auth_principal *who, char *why, size_t whylen)
 {
     if (st == AUTH_TOKEN_UNKNOWN)
-        snprintf(why, whylen, "api_key: not a registered key (an admin makes one with "
-                              "`jiesu user add NAME --role clerk --display NAME --token`)");
+        snprintf(why, whylen, "api_key：不是登记过的令牌（请管理员为话务员生成一个："
+                              "jiesu user add 用户名 --role clerk --display 名称 --token）");
     else if (st == AUTH_TOKEN_DISABLED)
-        snprintf(why, whylen, "api_key: the key of %s, whose user is disabled; ask an admin", who->name);
+        snprintf(why, whylen, "api_key：是 %s 的令牌，这个用户已停用；请找管理员", who->name);
     else if (who->role != AUTH_CLERK)
-        snprintf(why, whylen, "api_key: the key of %s (%s); only a clerk (%s) may file complaints", who->name,
+        snprintf(why, whylen, "api_key：是 %s（%s）的令牌；只有%s的令牌可以提交诉求", who->name,
                  auth_role_title(who->role), auth_role_title(AUTH_CLERK));
     else
         return 0;
@@ -572,14 +573,14 @@ static int admit_clerk(intake_open311 *self, PGconn *pg, const http_request *req
         key = http_bearer(req);
     if (!key) {
         http_add_header(resp, "WWW-Authenticate", "Bearer realm=\"jiesu Open311\"");
-        reply_error(resp, 401, "api_key: required (the API token of a clerk, as a form field or an "
-                               "Authorization: Bearer header)");
+        reply_error(resp, 401, "api_key：必填（话务员的 API 令牌，作为表单字段 api_key 发送，"
+                               "或放在请求头 Authorization: Bearer 里）");
         return -1;
     }
     auth_token_state st = auth_token_load(pg, key, who, err, sizeof err);
     if (st == AUTH_TOKEN_ERROR) {
         log_error("open311: %s", err);
-        reply_db_failed(resp, pg, "cannot check the api_key now; try again");
+        reply_db_failed(resp, pg, "暂时无法核对 api_key，请再试一次");
         return -1;
     }
     if (key_refusal(st, who, why, sizeof why) < 0) {
@@ -591,18 +592,43 @@ static int admit_clerk(intake_open311 *self, PGconn *pg, const http_request *req
     return within_rate(self, who, resp);
 }
 
-/* 0 when the body is a form (or there is none), else -1 after answering
- * 415: GeoReport v2 takes its fields as a form, not as JSON. */
+/* The charset a Content-Type names (charset=gbk, charset="GBK"), into
+ * name; "" when it names none. */
+static void type_charset(const char *type, char *name, size_t cap)
+{
+    const char *p = strcasestr(type, "charset=");
+    size_t len = 0;
+    name[0] = '\0';
+    if (!p)
+        return;
+    p += 8;
+    p += *p == '"';
+    while (p[len] && p[len] != '"' && p[len] != ';' && p[len] != ' ' && len + 1 < cap)
+        len++;
+    snprintf(name, cap, "%.*s", (int)len, p);
+}
+
+/* 0 when the body is a form in UTF-8 (or there is none), else -1 after
+ * answering 415: GeoReport v2 takes its fields as a form, not as JSON, and
+ * its text in UTF-8 — a form declared in GBK is refused as such, never read
+ * as UTF-8 (whose bytes GBK text may happen to be). */
 static int check_form(const http_request *req, http_response *resp)
 {
-    char why[400];
+    char why[480], charset[32];
     const char *type = http_header(req, "Content-Type");
-    if (!type || strncasecmp(type, "application/x-www-form-urlencoded", 33) == 0 ||
-        strncasecmp(type, "multipart/form-data", 19) == 0)
+    if (type && strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0 &&
+        strncasecmp(type, "multipart/form-data", 19) != 0) {
+        snprintf(why, sizeof why, "请求体是 %.80s：Open311（GeoReport v2）的字段要以表单发送"
+                 "（Content-Type: application/x-www-form-urlencoded; charset=utf-8，或 multipart/form-data），"
+                 "如 curl --data-urlencode service_code=… 所发", type);
+        reply_error(resp, 415, why);
+        return -1;
+    }
+    type_charset(type ? type : "", charset, sizeof charset);
+    if (!charset[0] || strcasecmp(charset, "utf-8") == 0 || strcasecmp(charset, "utf8") == 0)
         return 0;
-    snprintf(why, sizeof why, "the body is %.80s: Open311 (GeoReport v2) takes its fields as a form"
-             " (Content-Type: application/x-www-form-urlencoded, or multipart/form-data), as curl"
-             " --data-urlencode service_code=... sends them", type);
+    snprintf(why, sizeof why, "表单声明的字符集是 %s：Open311（GeoReport v2）只收 UTF-8，" SEND_UTF8
+             "（Content-Type: application/x-www-form-urlencoded; charset=utf-8）", charset);
     reply_error(resp, 415, why);
     return -1;
 }

@@ -7,8 +7,11 @@
  *                         description (required), address_string and/or
  *                         lat + long (one of them required), first_name,
  *                         last_name, phone, email, device_id, account_id,
- *                         media_url; answers 200 [{"service_request_id": ...}]
- *                         or 400 [{"code": 400, "description": "field: why"}];
+ *                         media_url, as a form in UTF-8 (else 415);
+ *                         answers 200 [{"service_request_id": ...}] or 400
+ *                         [{"code": 400, "description": "field：why"}] (why
+ *                         in Chinese: what the platform shows its user), 404
+ *                         for a service_code no service has;
  *                         401 without a key, 403 for a key that is unknown,
  *                         of a disabled user or not a clerk's, 429 with
  *                         Retry-After past the key's rate (principals.

@@ -56,6 +56,12 @@ status=$(post geo service_code=order "description=占道经营" lat=36.1 long=12
 check_eq "coordinates alone are a location" "200 36.1 120.6" \
     "$status $(sql "SELECT lat || ' ' || lon FROM complaints WHERE ticket_no = '$(jq -r '.[0].service_request_id' "$o311/geo.json")'")"
 
+check_eq "a form declared charset=\"UTF-8\" (as GeoReport v2 writes it): filed" 200 \
+    "$(curl -s -o /dev/null -w '%{http_code}' --data "api_key=$api_key" \
+        -H 'Content-Type: application/x-www-form-urlencoded; charset="UTF-8"' \
+        --data-urlencode service_code=env.garbage --data-urlencode address_string=崂山区 \
+        --data-urlencode description=声明了字符集的表单 "$api/requests.json")"
+
 # A client that lost the answer sends the same request again with the same
 # Idempotency-Key: the first ticket back, nothing filed twice; the key reused
 # for something else is refused.
@@ -103,51 +109,62 @@ bad_as() {
         jq -e --arg w "$want" --argjson s "$want_status" '.[0].code == $s and (.[0].description | contains($w))' "$o311/$name.json"
 }
 bad() { bad_as 400 "$@"; }
-bad nocode "no service_code" "service_code: required" "description=x" "address_string=a"
-bad_as 404 unknown "unknown service_code (GeoReport v2: not found)" "service_code: 'nope' is not a service" \
+bad nocode "no service_code" "service_code：必填（可用的代码见 GET /services.json）" "description=x" "address_string=a"
+bad_as 404 unknown "unknown service_code (GeoReport v2: not found)" "service_code：“nope”不是本系统的服务代码" \
     service_code=nope "description=x" "address_string=a"
-bad nodesc "no description" "description: required" service_code=env "address_string=a"
-bad blank "a description of blanks" "description: required" service_code=env "description=　 " "address_string=a"
-bad noloc "no location" "a location is required" service_code=env "description=x"
-bad badlat "lat not a number" "lat: 'north'" service_code=env "description=x" lat=north long=120
-bad farlat "lat out of range" "lat: '91'" service_code=env "description=x" lat=91 long=120
-bad onlylat "lat without long" "give both or neither" service_code=env "description=x" lat=36
-bad latwords "lat in words, quoted cut at a character (40 bytes)" "lat: '一二三四五六七八九十一二三' is not" \
+bad nodesc "no description" "description：必填" service_code=env "address_string=a"
+bad blank "a description of blanks" "description：必填" service_code=env "description=　 " "address_string=a"
+bad noloc "no location" "address_string 或 lat + long：必须给出地点" service_code=env "description=x"
+bad badlat "lat not a number" "lat：“north”不是 -90 到 90 之间的数" service_code=env "description=x" lat=north long=120
+bad farlat "lat out of range" "lat：“91”" service_code=env "description=x" lat=91 long=120
+bad onlylat "lat without long" "两个要么都填，要么都不填" service_code=env "description=x" lat=36
+bad latwords "lat in words, quoted cut at a character (40 bytes)" "lat：“一二三四五六七八九十一二三”不是" \
     service_code=env "description=x" lat=一二三四五六七八九十一二三四 long=120
 check "… the answer is UTF-8" iconv -f UTF-8 -t UTF-8 "$o311/latwords.json"
-bad phone "a phone that is not one" "phone:" service_code=env "description=x" "address_string=a" "phone=call me"
-bad long "a description over 4000 characters" "longer than 4000" service_code=env \
+bad phone "a phone that is not one" "phone：只能有数字" service_code=env "description=x" "address_string=a" "phone=call me"
+bad long "a description over 4000 characters" "超过 4000 个字符" service_code=env \
     "description=$(head -c 4001 /dev/zero | tr '\0' x)" "address_string=a"
-bad badkey "an Idempotency-Key with spaces" "Idempotency-Key: 1 to 200" "-HIdempotency-Key: two words" \
+bad badkey "an Idempotency-Key with spaces" "Idempotency-Key：应是 1 到 200 个可见 ASCII 字符" "-HIdempotency-Key: two words" \
     service_code=env "description=x" "address_string=a"
 status=$(curl -s -o "$o311/utf8.json" -w '%{http_code}' --data "api_key=$api_key" --data $'service_code=env&address_string=a&description=bad\xff' "$api/requests.json")
 check_eq "invalid UTF-8: 400" 400 "$status"
-check "invalid UTF-8: the error says so" jq -e '.[0].description | contains("not valid UTF-8")' "$o311/utf8.json"
+check "invalid UTF-8: the error says so" jq -e '.[0].description | contains("不是 UTF-8 文字") and contains("GBK 等编码的文字请先转成 UTF-8 再发送")' "$o311/utf8.json"
+# A platform whose text is GBK (a Chinese system's default): its body sent as it is, or declared so.
+gbk=$(printf '小区垃圾没人清运' | iconv -f UTF-8 -t GBK | od -An -tx1 | tr -d ' \n' | sed 's/../%&/g')
+status=$(curl -s -o "$o311/gbk.json" -w '%{http_code}' --data "api_key=$api_key" \
+    --data "service_code=env&address_string=a&description=$gbk" "$api/requests.json")
+check_eq "a description in GBK: 400, saying to send UTF-8" "400 true" \
+    "$status $(jq '.[0].description | contains("GBK 等编码的文字请先转成 UTF-8 再发送")' "$o311/gbk.json")"
+status=$(curl -s -o "$o311/gbk-declared.json" -w '%{http_code}' --data "api_key=$api_key" \
+    -H 'Content-Type: application/x-www-form-urlencoded; charset=GBK' \
+    --data "service_code=env&address_string=a&description=$gbk" "$api/requests.json")
+check_eq "a form declared charset=GBK: 415 naming it and what to send" "415 true" \
+    "$status $(jq '.[0].description | startswith("表单声明的字符集是 GBK：Open311（GeoReport v2）只收 UTF-8")' "$o311/gbk-declared.json")"
 status=$(curl -s -o "$o311/utf8-code.json" -w '%{http_code}' --data "api_key=$api_key" --data $'service_code=env\xff&address_string=a&description=x' "$api/requests.json")
 check_eq "a service_code that is not UTF-8: 400, not a failure of ours" 400 "$status"
-check "… the error says so" jq -e '.[0].description == "service_code: not valid UTF-8 text (GET /services.json lists the codes)"' "$o311/utf8-code.json"
+check "… the error says so" jq -e '.[0].description == "service_code：不是 UTF-8 文字（可用的代码见 GET /services.json）"' "$o311/utf8-code.json"
 status=$(curl -s -o "$o311/nul.json" -w '%{http_code}' --data "api_key=$api_key" \
     --data 'service_code=env&address_string=a&description=ab%00cd' "$api/requests.json")
 check_eq "a NUL byte (%00) in the description: 400, not the text cut short at it" 400 "$status"
 check "… the error names the field and the byte" \
-    jq -e '.[0].description == "description: not valid UTF-8 text, or holds a NUL byte (%00)"' "$o311/nul.json"
+    jq -e '.[0].description | startswith("description：不是 UTF-8 文字，或含有 NUL 字节（%00）")' "$o311/nul.json"
 status=$(curl -s -o "$o311/twice.json" -w '%{http_code}' --data "api_key=$api_key" \
     --data 'service_code=env&address_string=a&description=first&description=second' "$api/requests.json")
 check_eq "a field given twice: 400, not its two values run together" 400 "$status"
 check "… the error names it" \
-    jq -e '.[0].description == "description: given more than once; send each field once"' "$o311/twice.json"
+    jq -e '.[0].description == "description：出现了不止一次，每个字段只能发送一次"' "$o311/twice.json"
 bad_as 404 longcode "an unknown service_code past 64 bytes, quoted cut at a character" \
-    "service_code: '$(printf 'x%.0s' $(seq 63))' is not a service" service_code="$(printf 'x%.0s' $(seq 63))国国" "description=x" "address_string=a"
+    "service_code：“$(printf 'x%.0s' $(seq 63))”不是本系统的服务代码" service_code="$(printf 'x%.0s' $(seq 63))国国" "description=x" "address_string=a"
 status=$(curl -s -o "$o311/json.json" -w '%{http_code}' -H "Authorization: Bearer $api_key" -H 'Content-Type: application/json' \
     --data '{"service_code": "env", "description": "x", "address_string": "a"}' "$api/requests.json")
 check_eq "a JSON body: 415" 415 "$status"
 status=$(curl -s -o "$o311/gbk-type.json" -w '%{http_code}' -H "Authorization: Bearer $api_key" \
     -H $'Content-Type: text/\xd6\xd0' --data 'x' "$api/requests.json")
 check_eq "a Content-Type in GBK: 415" 415 "$status"
-check "… quoted as UTF-8, '?' for what is not" jq -e '.[0].description | startswith("the body is text/??:")' \
+check "… quoted as UTF-8, '?' for what is not" jq -e '.[0].description | startswith("请求体是 text/??：")' \
     "$o311/gbk-type.json"
 check "… saying a form is wanted, not that service_code is missing" \
-    jq -e '.[0].description | contains("application/json: Open311 (GeoReport v2) takes its fields as a form")' "$o311/json.json"
+    jq -e '.[0].description | contains("application/json：Open311（GeoReport v2）的字段要以表单发送")' "$o311/json.json"
 check_eq "GET /requests.json: 405" 405 "$(curl -s -o /dev/null -w '%{http_code}' "$api/requests.json")"
 check_eq "refused requests store nothing" "$before" "$(sql "SELECT count(*) FROM complaints")"
 check "intake still answers after them" "$JIESU_BIN/jiesu" status
@@ -185,7 +202,7 @@ svc_role=$(psql "$JIESU_PG_CONNINFO" -XtAc "SELECT current_user")
 sql "REVOKE SELECT ON categories FROM $svc_role" >/dev/null
 check_eq "GET /services.json while the categories cannot be read: 500" 500 \
     "$(curl -s -o "$o311/failed.json" -w '%{http_code}' "$api/services.json")"
-check_eq "… saying only that and what to do" "the service list cannot be read now; try again later" \
+check_eq "… saying only that and what to do" "暂时读不出服务列表，请稍后再试" \
     "$(jq -r '.[0].description' "$o311/failed.json")"
 check "… the log says why" grep -q "permission denied for table categories" "$HARNESS_DIR/intake.log"
 sql "GRANT SELECT ON categories TO $svc_role" >/dev/null

@@ -75,7 +75,7 @@ web_signin "$dir/c.jar" chuangcheng >/dev/null
 "$stack" stop-pg "$JIESU_STACK_DIR"
 check_eq "away: Open311 answers 503" 503 "$(post away "崂山区中韩街道海尔路1号" "停库时打来的投诉：路灯不亮")"
 check "… with Retry-After, saying the database is out of reach" \
-    sh -c "grep -qi '^Retry-After: 5' '$dir/away.headers' && grep -q 'database is out of reach' '$dir/away.json'"
+    sh -c "grep -qi '^Retry-After: 5' '$dir/away.headers' && grep -q '数据库暂时连不上，请过几秒钟再发送一次' '$dir/away.json'"
 check_eq "away: the dashboard answers 503" 503 "$(web_get "$dir/c.jar" /)"; cp "$dir/body" "$dir/away.html"
 check "… a page saying in Chinese that the database cannot be reached" \
     sh -c "grep -q '<h1>暂时无法显示</h1>' '$dir/away.html' && grep -q '暂时连不上数据库' '$dir/away.html'"

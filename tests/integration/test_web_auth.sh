@@ -49,14 +49,14 @@ gone=$(web_token clerk-gone clerk)
 before=$(sql "SELECT count(*) FROM complaints")
 
 check_eq "POST without api_key: 401" 401 "$(post nokey "${form[@]}")"
-check "… Open311 error JSON naming api_key" jq -e '.[0].code == 401 and (.[0].description | startswith("api_key: required"))' "$WEB_DIR/nokey.json"
+check "… Open311 error JSON naming api_key" jq -e '.[0].code == 401 and (.[0].description | startswith("api_key：必填"))' "$WEB_DIR/nokey.json"
 check "… and a WWW-Authenticate header" grep -qi '^WWW-Authenticate: Bearer' "$WEB_DIR/nokey.headers"
 check_eq "an unknown api_key: 403" 403 "$(post unknown "${form[@]}" --data-urlencode api_key=jsk_made_up)"
-check "… 'not a registered key'" jq -e '.[0].description | contains("not a registered key")' "$WEB_DIR/unknown.json"
+check "… 'not a registered key'" jq -e '.[0].description | contains("不是登记过的令牌")' "$WEB_DIR/unknown.json"
 check_eq "a disabled clerk's api_key: 403" 403 "$(post disabled "${form[@]}" --data-urlencode "api_key=$gone")"
-check "… naming the disabled user" jq -e '.[0].description | contains("clerk-gone") and contains("disabled")' "$WEB_DIR/disabled.json"
+check "… naming the disabled user" jq -e '.[0].description | contains("clerk-gone") and contains("已停用")' "$WEB_DIR/disabled.json"
 check_eq "a dispatcher's api_key: 403" 403 "$(post wrongrole "${form[@]}" --data-urlencode "api_key=$dispatcher")"
-check "… only a clerk (话务员) may file" jq -e '.[0].description | contains("disp-a") and contains("only a clerk (话务员)")' "$WEB_DIR/wrongrole.json"
+check "… only a clerk (话务员) may file" jq -e '.[0].description | contains("disp-a") and contains("只有话务员的令牌可以提交诉求")' "$WEB_DIR/wrongrole.json"
 check_eq "the refused POSTs stored nothing" "$before" "$(sql "SELECT count(*) FROM complaints")"
 
 check_eq "a clerk's api_key files: 200" 200 "$(post good "${form[@]}" --data-urlencode "api_key=$clerk")"
@@ -96,7 +96,7 @@ post slow1 "${form[@]}" --data-urlencode "api_key=$slow" >/dev/null
 check_eq "a key with its own rate of 1 a minute: the second POST 429" 429 \
     "$(post limited "${form[@]}" --data-urlencode "api_key=$slow")"
 check "… with Retry-After in seconds (about 60)" grep -qiE '^Retry-After: (59|60)' "$WEB_DIR/limited.headers"
-check "… saying when to send again" jq -e '.[0].description | contains("its 1 requests a minute are used up")' "$WEB_DIR/limited.json"
+check "… saying when to send again" jq -e '.[0].description | contains("每分钟可提交 1 件，额度已用完")' "$WEB_DIR/limited.json"
 check_eq "another clerk is not held back by it" 200 "$(post other "${form[@]}" --data-urlencode "api_key=$clerk")"
 
 # ---- the dashboard and JSON reports: signing in ----

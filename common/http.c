@@ -42,6 +42,7 @@
 #define MAX_ROUTES 32
 #define WATCH_TICK_MS 250           /* how late past its deadline a slow request may be cut */
 #define CUT_LOG_MS 60000            /* cut connections are logged at most once a minute, counted */
+#define JSON_UTF8 "application/json; charset=utf-8"
 #define MAX_FORWARDED 8             /* X-Forwarded-For headers read; more: the TCP peer is the client */
 
 
@@ -290,18 +291,27 @@ static enum MHD_Result run_handler(http_server *self, http_request *req, int cro
     return send_response(self, req->conn, &resp);
 }
 
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), t = strlen(tail);
+    return n >= t && strcmp(s + n - t, tail) == 0;
+}
+
 void http_refuse_json(const http_request *req, http_response *resp, int status, size_t n)
 {
-    (void)req;
     if (status == 413)
-        http_reply(resp, 413, "application/json", "[{\"code\":413,\"description\":\"request body over %zu bytes\"}]",
+        http_reply(resp, 413, JSON_UTF8, "[{\"code\":413,\"description\":\"请求体超过 %zu 字节，请删短后再发送\"}]",
                    n);
     else if (status == 503)
-        http_reply(resp, 503, "application/json", "[{\"code\":503,\"description\":\"%zu requests from your address "
-                   "are being answered already; send this one again when one is done\"}]", n);
+        http_reply(resp, 503, JSON_UTF8, "[{\"code\":503,\"description\":\"你的地址已有 %zu 个请求正在处理，"
+                   "请等其中一个答复后再发送这一个\"}]", n);
+    else if (status == 405)
+        http_reply(resp, 405, JSON_UTF8, "[{\"code\":405,\"description\":\"这个地址不接受 %s 请求\"}]",
+                   http_method(req));
     else
-        http_reply(resp, status, "application/json", "[{\"code\":%d,\"description\":\"%s\"}]", status,
-                   status == 405 ? "method not allowed" : "no such resource");
+        http_reply(resp, status, JSON_UTF8, "[{\"code\":%d,\"description\":\"%s\"}]", status,
+                   ends_with(http_path(req), ".xml") ? "这里只提供 JSON 格式：请把地址末尾的 .xml 换成 .json"
+                                                     : "没有这个地址");
 }
 
 void http_server_refusals(http_server *self, http_refusal_fn fn)

@@ -140,8 +140,10 @@ void http_request_unhurried(http_request *req);
  * bytes) or 503 (n requests of the client's address being answered). */
 typedef void (*http_refusal_fn)(const http_request *req, http_response *resp, int status, size_t n);
 
-/* Those refusals as Open311 errors ([{"code":404,"description":"no such
- * resource"}]): every server's, unless http_server_refusals() says otherwise. */
+/* Those refusals as Open311 errors ([{"code":404,"description":"没有这个地址"}],
+ * in Chinese: a platform shows its user GeoReport's description; a path
+ * ending .xml is told to ask for .json): every server's, unless
+ * http_server_refusals() says otherwise. */
 void http_refuse_json(const http_request *req, http_response *resp, int status, size_t n);
 
 /* Answers the server's own refusals with fn (before http_server_start). */

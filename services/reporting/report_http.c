@@ -120,7 +120,7 @@ static PGconn *pg_take(report_http *h, const http_request *req, http_response *r
     if (!pg && !(pg = pg_open(h, err, sizeof err))) {
         log_error("%s %s: %s", http_method(req), http_path(req), err);
         web_html_fail(req, resp, 503, strncmp(http_path(req), "/requests", 9) == 0
-                                          ? "the database cannot be reached now; try again later"
+                                          ? "暂时连不上数据库，请稍后再试"
                                           : "暂时连不上数据库，" WEB_READ_LATER);
     }
     return pg;

@@ -89,12 +89,13 @@ static const struct {
     {"requested_datetime", R_CALLED, NULL},   {"updated_datetime", R_UPDATED, NULL},
 };
 
-/* An Open311 error body: [{"code": N, "description": "what: detail"}]. */
+/* An Open311 error body: [{"code": N, "description": "what：detail"}], what
+ * in Chinese (GeoReport's description is what a platform shows its user). */
 static void open311_error(http_response *resp, int code, const char *what, const char *detail)
 {
     char msg[512];
     http_body b;
-    snprintf(msg, sizeof msg, "%s%s%.*s", what, detail ? ": " : "", detail ? (int)strcspn(detail, "\n") : 0,
+    snprintf(msg, sizeof msg, "%s%s%.*s", what, detail ? "：" : "", detail ? (int)strcspn(detail, "\n") : 0,
              detail ? detail : "");
     text_utf8_mend(msg);        /* it quotes the request (PostgreSQL's words on a parameter), maybe cut: JSON is UTF-8 */
     FILE *f = http_body_open(&b);
@@ -151,7 +152,7 @@ static void write_request(FILE *f, const PGresult *res, int row)
 
 /* Answered for a failure of ours: what failed goes to the log, never to the
  * public (PostgreSQL's message names tables, roles and columns). */
-#define SERVER_FAILED "database error; please try again later"
+#define SERVER_FAILED "数据库出错，请稍后再试"
 
 /* Answers a failed query: a data error in the parameters (a bad date, say)
  * is the caller's, 400, with PostgreSQL's words for it; a query over its
@@ -159,9 +160,10 @@ static void write_request(FILE *f, const PGresult *res, int row)
 static void query_failed(const PGresult *res, http_response *resp)
 {
     if (db_failed_with(res, DB_DATA_EXCEPTION))
-        open311_error(resp, 400, "bad parameter", PQresultErrorMessage(res));
+        open311_error(resp, 400, "参数不对（日期写成 ISO 8601，如 2026-11-17T00:00:00+08:00）",
+                      PQresultErrorMessage(res));
     else if (db_failed_with(res, DB_QUERY_CANCELED))
-        open311_error(resp, 503, "the query took too long; narrow it with start_date, end_date or service_code", NULL);
+        open311_error(resp, 503, "查询用时太长，请用 start_date、end_date 或 service_code 缩小范围", NULL);
     else {
         log_error("open311 GET: %.*s", (int)strcspn(PQresultErrorMessage(res), "\n"), PQresultErrorMessage(res));
         open311_error(resp, 500, SERVER_FAILED, NULL);
@@ -194,7 +196,7 @@ static void answer(PGconn *pg, const char *sql, int n, const char *const *params
     } else if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         query_failed(res, resp);
     } else if (PQntuples(res) == 0 && missing_is_404) {
-        open311_error(resp, 404, "no such service request", params[0]);
+        open311_error(resp, 404, "没有这件诉求", params[0]);
     } else {
         http_body b;
         FILE *f = http_body_open(&b);
@@ -220,11 +222,11 @@ static int count_param(const http_request *req, const char *name, long def, long
                        http_response *resp)
 {
     const char *v = param_or_null(req, name);
-    char *end = NULL, what[96];
+    char *end = NULL, what[128];
     *out = v ? strtol(v, &end, 10) : def;
     if (!v || (!*end && *out >= 1 && *out <= max))
         return 0;
-    snprintf(what, sizeof what, "%s must be a whole number from 1 to %ld", name, max);
+    snprintf(what, sizeof what, "%s 应是 1 到 %ld 之间的整数", name, max);
     open311_error(resp, 400, what, v);
     return -1;
 }
@@ -244,7 +246,7 @@ static int status_param(const char *status, const char **out, http_response *res
         else if (word == 6 && strncmp(p + lead, "closed", 6) == 0)
             closed = 1;
         else {
-            open311_error(resp, 400, "status must be open or closed, or both: open,closed", status);
+            open311_error(resp, 400, "status 只能是 open 或 closed，两者都要就写 open,closed", status);
             return -1;
         }
         p += len + (p[len] == ',');
@@ -262,7 +264,7 @@ static void answer_ids(PGconn *pg, const char *ids, http_response *resp)
     for (const char *p = ids; *p; p++)
         n += *p == ',';
     if (n > OPEN311_MAX_LIMIT) {
-        snprintf(what, sizeof what, "service_request_id may name at most %d requests", OPEN311_MAX_LIMIT);
+        snprintf(what, sizeof what, "service_request_id 一次最多列 %d 件", OPEN311_MAX_LIMIT);
         open311_error(resp, 400, what, NULL);
         return;
     }
@@ -272,11 +274,11 @@ static void answer_ids(PGconn *pg, const char *ids, http_response *resp)
 
 void report_open311_list(PGconn *pg, const http_request *req, http_response *resp)
 {
-    char limit_s[16], offset_s[16], what[160];
+    char limit_s[16], offset_s[16], what[200];
     long limit, page;
     const char *status, *ids = param_or_null(req, "service_request_id"), *bad = http_text_fault(req);
     if (bad) {
-        open311_error(resp, 400, "a parameter is not UTF-8 text", bad);
+        open311_error(resp, 400, "参数不是 UTF-8 文字", bad);
         return;
     }
     if (ids) {
@@ -287,7 +289,7 @@ void report_open311_list(PGconn *pg, const http_request *req, http_response *res
         count_param(req, "page", 1, OPEN311_MAX_DEPTH, &page, resp) < 0)
         return;
     if (page * limit > OPEN311_MAX_DEPTH) {
-        snprintf(what, sizeof what, "page × limit may be at most %d; ask for older requests with start_date and end_date",
+        snprintf(what, sizeof what, "page × limit 最多 %d；更早的诉求请用 start_date 和 end_date 按日期查询",
                  OPEN311_MAX_DEPTH);
         open311_error(resp, 400, what, param_or_null(req, "page"));
         return;
@@ -308,12 +310,12 @@ void report_open311_one(PGconn *pg, const http_request *req, http_response *resp
     const char *path = http_path(req);
     size_t len = strlen(path), pre = sizeof PREFIX - 1, suf = sizeof SUFFIX - 1;
     if (len <= pre + suf || strcmp(path + len - suf, SUFFIX) != 0 || len - pre - suf >= sizeof id) {
-        open311_error(resp, 404, "want /requests/{service_request_id}.json", path);
+        open311_error(resp, 404, "地址应是 /requests/{service_request_id}.json", path);
         return;
     }
     snprintf(id, sizeof id, "%.*s", (int)(len - pre - suf), path + pre);
     if (!text_utf8_valid(id, strlen(id), NULL)) {      /* no ticket's: PostgreSQL would refuse it */
-        open311_error(resp, 404, "no such service request (its id is not UTF-8 text)", NULL);
+        open311_error(resp, 404, "没有这件诉求（所给的编号不是 UTF-8 文字）", NULL);
         return;
     }
     const char *params[1] = {id};

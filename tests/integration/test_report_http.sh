@@ -196,7 +196,7 @@ check "… its description, PostgreSQL's words quoting it cut short, is UTF-8" i
 check_eq "a start_date in GBK is 400" 400 "$(get '/requests.json?start_date=%D6%D0')"
 check "… its description is UTF-8" iconv -f UTF-8 -t UTF-8 "$HARNESS_DIR/http.body"
 check "… and names the parameter, not PostgreSQL's words" \
-    jq -e '.[0].description == "a parameter is not UTF-8 text: start_date"' "$HARNESS_DIR/http.body"
+    jq -e '.[0].description == "参数不是 UTF-8 文字：start_date"' "$HARNESS_DIR/http.body"
 check_eq "a request id in GBK: 404, as for any id that is no ticket" 404 "$(get '/requests/%D6%D0.json')"
 
 # ---- the dashboard in headless Chromium ----

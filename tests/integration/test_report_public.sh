@@ -116,12 +116,14 @@ sql "UPDATE complaints SET status = 'dispatched' WHERE ticket_no = 'FX-P2'" >/de
 
 # ---- the page is capped ----
 check_eq "limit=1000 is refused" 400 "$(get '/requests.json?limit=1000')"
-check "… saying the range" grep -q '1 to 200' "$body"
+check "… saying the range" grep -q 'limit 应是 1 到 200 之间的整数' "$body"
 check_eq "limit=200 is the most" 200 "$(get '/requests.json?limit=200')"
 check_eq "page 11 of 200 (past 2,000 rows) is refused" 400 "$(get '/requests.json?limit=200&page=11')"
-check "… pointing to start_date and end_date" grep -q 'start_date and end_date' "$body"
+check "… pointing to start_date and end_date" grep -q '更早的诉求请用 start_date 和 end_date 按日期查询' "$body"
 check_eq "page 10 of 200 is the deepest" 200 "$(get '/requests.json?limit=200&page=10')"
 check_eq "page=0 is refused" 400 "$(get '/requests.json?page=0')"
+check_eq "a start_date that is no date: 400, saying in Chinese how to write one, then PostgreSQL's words" "400 true" \
+    "$(get '/requests.json?start_date=2026-13-01') $(jq '.[0].description | startswith("参数不对（日期写成 ISO 8601，如 2026-11-17T00:00:00+08:00）：")' "$body")"
 check_eq "without limit a page holds at most 50" 200 "$(get '/requests.json')"
 check "… and here all 17" test "$(jq length "$body")" -eq 17
 check_eq "… none of whose status_notes is a status code (manual, accepted, resolved, closed …)" 0 \
@@ -152,7 +154,7 @@ check_eq "service_code=$two_codes lists the requests of both ($of_two)" "200 $of
 svc_role=$(psql "$JIESU_PG_CONNINFO" -XtAc "SELECT current_user")
 sql "REVOKE SELECT ON regions FROM $svc_role" >/dev/null
 check_eq "the public view's query refused by PostgreSQL: 500" 500 "$(get '/requests.json')"
-check "… saying only that it failed and to try again" grep -q '"database error; please try again later"' "$body"
+check "… saying only that it failed and to try again" grep -q '"数据库出错，请稍后再试"' "$body"
 check "… nothing of PostgreSQL's message" sh -c "! grep -qi 'permission\|regions\|$svc_role' '$body'"
 check "… which the log keeps" grep -q "open311 GET: ERROR:  permission denied for table regions" "$HARNESS_DIR/reporting.log"
 sql "GRANT SELECT ON regions TO $svc_role" >/dev/null

@@ -218,7 +218,7 @@ check_eq "a page's address with a method it does not take: 405" 405 \
 check "… said in Chinese" grep -q '这个地址（/work/act）不接受 GET 请求' "$WEB_DIR/body"
 check_eq "Open311's paths keep Open311's errors" 405 \
     "$(curl -s -o "$WEB_DIR/body" -w '%{http_code}' -d x=1 "$WEB_BASE/requests.json")"
-check "… in its JSON" jq -e '.[0].description == "method not allowed"' "$WEB_DIR/body"
+check "… in its JSON" jq -e '.[0].description == "这个地址不接受 POST 请求"' "$WEB_DIR/body"
 check_eq "a sign-in without the form's CSRF token: 403" 403 \
     "$(curl -s -o /dev/null -w '%{http_code}' --data 'name=zhong&password=pw-zhong-pass' "$WEB_BASE/signin")"
 

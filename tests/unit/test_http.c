@@ -139,8 +139,10 @@ static void test_routes_and_fields(void **state)
     assert_int_equal(fetch(port, "/requests/42.json", NULL, NULL, &body), 200);
     assert_string_equal(body, "one GET /requests/42.json name=- q=-");
     free(body);
-    expect(port, "/nothing", NULL, 404, "[{\"code\":404,\"description\":\"no such resource\"}]");
-    expect(port, "/services.json", "a=b", 405, "[{\"code\":405,\"description\":\"method not allowed\"}]");
+    expect(port, "/nothing", NULL, 404, "[{\"code\":404,\"description\":\"没有这个地址\"}]");
+    expect(port, "/services.xml", NULL, 404,
+           "[{\"code\":404,\"description\":\"这里只提供 JSON 格式：请把地址末尾的 .xml 换成 .json\"}]");
+    expect(port, "/services.json", "a=b", 405, "[{\"code\":405,\"description\":\"这个地址不接受 POST 请求\"}]");
     char big[4096];
     memset(big, 'x', sizeof big - 1);
     big[sizeof big - 1] = '\0';
@@ -377,7 +379,7 @@ static void test_slow_handler_holds_up_no_one(void **state)
     slow_start(&g, &t);
 
     assert_int_equal(fetch_from("127.0.0.1", g.port, "/fast", NULL, NULL, &body), 503);
-    assert_non_null(strstr(body, "1 requests from your address are being answered"));
+    assert_non_null(strstr(body, "你的地址已有 1 个请求正在处理"));
     free(body);
     long long t0 = ms_now();
     assert_int_equal(fetch_from("127.0.0.2", g.port, "/fast", NULL, NULL, &body), 200);

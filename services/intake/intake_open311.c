@@ -28,6 +28,7 @@
 #define DESCRIPTION_CHARS 4000     /* Open311's limit on description */
 #define SHORT_CHARS       200      /* names, address, email ... */
 #define KEY_CHARS         200      /* Idempotency-Key */
+#define PHONE_CHARS       32
 #define REDIS_TIMEOUT_MS  2000
 #define PG_CONNECT_MS     2000     /* a handler's new connection */
 #define PG_START_MS       30000    /* the first, at start */
@@ -98,7 +99,7 @@ struct intake_open311 {
 typedef struct {
     char        category[256];  /* the hotline category of its service_code */
     char        name[2 * SHORT_CHARS * 4 + 1];
-    char        phone[64];
+    char        phone[PHONE_CHARS * 4 + 1];
     char        address[SHORT_CHARS * 4 + 1];
     char        content[DESCRIPTION_CHARS * 4 + 1];
     char        lon[32], lat[32];
@@ -163,15 +164,16 @@ static int take_point(const http_request *req, web_complaint *c, char *why, size
     return 0;
 }
 
+/* The caller's phone, normalised as the other fields are (full-width
+ * digits, as a Chinese input method types them, half-width; blanks around it
+ * trimmed), then digits, spaces and + - ( ) alone. 0 or -1 with why. */
 static int take_phone(const http_request *req, web_complaint *c, char *why, size_t whylen)
 {
-    const char *v = http_param(req, "phone");
-    size_t len = v ? strlen(v) : 0;
-    if (len > 32 || (len && strspn(v, "0123456789+-() ") != len)) {
-        snprintf(why, whylen, "phone：只能有数字、空格和 + - ( )，最多 32 个字符");
+    if (take_text(req, "phone", PHONE_CHARS, 0, c->phone, sizeof c->phone, why, whylen) < 0 ||
+        strspn(c->phone, "0123456789+-() ") != strlen(c->phone)) {
+        snprintf(why, whylen, "phone：只能有数字、空格和 + - ( )，最多 %d 个字符", PHONE_CHARS);
         return -1;
     }
-    snprintf(c->phone, sizeof c->phone, "%s", len ? v : "");
     return 0;
 }
 

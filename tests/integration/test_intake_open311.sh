@@ -62,6 +62,12 @@ check_eq "a form declared charset=\"UTF-8\" (as GeoReport v2 writes it): filed" 
         --data-urlencode service_code=env.garbage --data-urlencode address_string=崂山区 \
         --data-urlencode description=声明了字符集的表单 "$api/requests.json")"
 
+# A phone typed with a Chinese input method is in full-width digits, which every other field reads
+# half-width (so does an import): it was refused as "only digits, spaces and + - ( )".
+status=$(post wide service_code=env.garbage "description=全角数字的电话" "address_string=崂山区中韩街道" "phone= １３９－１２３４－５６７８ ")
+check_eq "a phone in full-width digits: filed, stored half-width and trimmed" "200 139-1234-5678" \
+    "$status $(sql "SELECT caller_phone FROM complaints WHERE ticket_no = '$(jq -r '.[0].service_request_id' "$o311/wide.json")'")"
+
 # A client that lost the answer sends the same request again with the same
 # Idempotency-Key: the first ticket back, nothing filed twice; the key reused
 # for something else is refused.

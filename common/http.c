@@ -291,14 +291,9 @@ static enum MHD_Result run_handler(http_server *self, http_request *req, int cro
     return send_response(self, req->conn, &resp);
 }
 
-static int ends_with(const char *s, const char *tail)
-{
-    size_t n = strlen(s), t = strlen(tail);
-    return n >= t && strcmp(s + n - t, tail) == 0;
-}
-
 void http_refuse_json(const http_request *req, http_response *resp, int status, size_t n)
 {
+    const char *dot = strrchr(http_path(req), '.');
     if (status == 413)
         http_reply(resp, 413, JSON_UTF8, "[{\"code\":413,\"description\":\"请求体超过 %zu 字节，请删短后再发送\"}]",
                    n);
@@ -310,8 +305,8 @@ void http_refuse_json(const http_request *req, http_response *resp, int status, 
                    http_method(req));
     else
         http_reply(resp, status, JSON_UTF8, "[{\"code\":%d,\"description\":\"%s\"}]", status,
-                   ends_with(http_path(req), ".xml") ? "这里只提供 JSON 格式：请把地址末尾的 .xml 换成 .json"
-                                                     : "没有这个地址");
+                   dot && strcmp(dot, ".xml") == 0 ? "这里只提供 JSON 格式：请把地址末尾的 .xml 换成 .json"
+                                                   : "没有这个地址");
 }
 
 void http_server_refusals(http_server *self, http_refusal_fn fn)

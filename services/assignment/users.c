@@ -291,7 +291,8 @@ static const char SQL_PASSWORD[] =
     "     ELSE was.display END"
 
 /* $3 the role, $4 the unit's id ('' for none), $5 the display name given
- * ('' for MOVED_DISPLAY's). The detail says what the person was and
+ * ('' for MOVED_DISPLAY's). A user who is that already, under that display
+ * name, is left as they were (no row). The detail says what the person was and
  * becomes, units by name, and their display name before and after when it
  * changed, for whoever reads the trail; the display names before and after
  * come back. */
@@ -300,7 +301,8 @@ static const char SQL_MOVE[] =
     "                    (SELECT name FROM units WHERE id = nullif($4, '')::int) AS new_unit"
     "   FROM principals p LEFT JOIN units u ON u.id = p.unit_id WHERE p.name = $1),"
     " changed AS (UPDATE principals p SET role = $3, unit_id = nullif($4, '')::int, display_name = " MOVED_DISPLAY
-    "   FROM was WHERE p.id = was.id"
+    "   FROM was WHERE p.id = was.id AND (p.role <> $3 OR p.unit_id IS DISTINCT FROM nullif($4, '')::int"
+    "                                     OR p.display_name <> " MOVED_DISPLAY ")"
     "   RETURNING p.name, was.role AS was_role, was.unit AS was_unit, was.new_unit, was.display AS was_display,"
     "             p.display_name AS display)"
     AUDIT_EVENT("user.move", "jsonb_build_object('role', $3, 'unit', new_unit, 'was_role', was_role, 'was_unit', was_unit)"
@@ -388,11 +390,14 @@ static int op_move(users_call *c)
         return rc;
     const char *params[] = {c->rq->name, c->who->name, auth_role_name(role), unit_id, display};
     PGresult *res = NULL;
-    rc = change_one(c, SQL_MOVE, 5, params, &res);
-    if (rc == 0)
+    long rows = change(c, SQL_MOVE, 5, params, &res);
+    if (rows == 1)
         say_moved(c, role, PQgetvalue(res, 0, M_WAS_DISPLAY), PQgetvalue(res, 0, M_DISPLAY));
     PQclear(res);
-    return rc;
+    if (rows == 0 && (rc = change_one(c, SQL_NAMED, 1, params, NULL)) == 0)   /* there already: done, nothing recorded */
+        snprintf(c->message, sizeof c->message, "用户 %s 已经是%s%s%s，不必调整", c->rq->name,
+                 c->unit_name, *c->unit_name ? "的" : "", auth_role_title(role));
+    return rows == 0 ? rc : rows == 1 ? 0 : rows == -1 ? -1 : 1;
 }
 
 static int op_key(users_call *c)

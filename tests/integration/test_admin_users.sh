@@ -76,6 +76,12 @@ check "… and a role of no unit named with one" grep -q "派单员不属于任�
 jiesu user move u-370212001 --role dispatcher >/dev/null 2>&1
 check_eq "… which without the unit is done" "dispatcher " \
     "$(sql "SELECT role || ' ' || coalesce(unit_id::text, '') FROM principals WHERE name = 'u-370212001'")"
+# A move to what the person already is changes nothing: it answered 现在是…
+# and recorded a move from 派单员 to 派单员.
+jiesu user move u-370212001 --role dispatcher >"$adm/move-same.out" 2>&1
+check_eq "a move to the role the person already has is done already, exit 0" 0 $?
+check "… saying there was nothing to change" grep -q "用户 u-370212001 已经是派单员，不必调整" "$adm/move-same.out"
+check_eq "… and recording nothing" 2 "$(sql "SELECT count(*) FROM admin_events WHERE action = 'user.move' AND subject = 'u-370212001'")"
 check_eq "the two moves are recorded as the administrator's, saying from what to what, units by name" \
     "admin handler 沙子口街道 handler 中韩街道|admin dispatcher  handler 沙子口街道" \
     "$(sql "SELECT string_agg(actor || ' ' || (detail->>'role') || ' ' || coalesce(detail->>'unit', '') || ' '

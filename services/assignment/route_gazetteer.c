@@ -184,6 +184,52 @@ static int find_street(service *s, const bus_request *req, const Jiesu__Gazettee
     return ok ? 0 : -1;
 }
 
+/* The communities and villages $1 names by code anywhere, or in street $2
+ * by name: whole (中韩社区居民委员会), short (中韩, 张村) or short with 社区
+ * (中韩社区), as people say them; those of the street first. */
+static const char SQL_COMMUNITY[] =
+    "SELECT c.code, c.name, c.parent_code = $2, coalesce(u.name, s.name, c.parent_code)"
+    "  FROM regions c LEFT JOIN regions s ON s.code = c.parent_code LEFT JOIN units u ON u.code = c.parent_code"
+    " WHERE c.level = 'community' AND (c.code = $1 OR (c.parent_code = $2"
+    "       AND (c.name = $1 OR c.short_name = $1 OR c.short_name || '社区' = $1)))"
+    " ORDER BY c.parent_code = $2 DESC, c.code LIMIT 2";
+enum { CM_CODE, CM_NAME, CM_HERE, CM_STREET };
+
+/* The code of the community or village an add names with --community, in
+ * its street office's street, into code. 0, or -1 answered: one of another
+ * street, two of that name, or none. */
+static int find_community(service *s, const bus_request *req, const Jiesu__GazetteerRequest *rq,
+                          const unit_named *street, char code[64])
+{
+    char err[512];
+    const char *params[] = {rq->community, street->code};
+    if (text_check(rq->community, NAME_CHARS, "社区", err, sizeof err) < 0) {
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "%s", err);
+        return -1;
+    }
+    PGresult *res = db_query(s->pg, "gazetteer community", SQL_COMMUNITY, 2, params, err, sizeof err);
+    if (!res) {
+        svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
+        return -1;
+    }
+    int n = PQntuples(res), here = n > 0 && *PQgetvalue(res, 0, CM_HERE) == 't';
+    if (here && n == 1)
+        snprintf(code, 64, "%s", PQgetvalue(res, 0, CM_CODE));
+    else if (here)
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "%s下辖的社区和村中有不止一个叫“%s”：%s %s、%s %s；"
+                               "用 --community 写它的代码", street->name, rq->community, PQgetvalue(res, 0, CM_NAME),
+                               PQgetvalue(res, 0, CM_CODE), PQgetvalue(res, 1, CM_NAME), PQgetvalue(res, 1, CM_CODE));
+    else if (n > 0)
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "%s %s 属于%s，不属于%s（`jiesu units %s` 列出%s下辖的社区和村）",
+                               rq->community, PQgetvalue(res, 0, CM_NAME), PQgetvalue(res, 0, CM_STREET), street->name,
+                               street->name, street->name);
+    else
+        bus_server_reply_error(s->server, req, ERR_REFUSED, "%s下辖的社区和村中没有代码或名称为“%s”的（`jiesu units %s` "
+                               "列出它们的代码和名称）", street->name, rq->community, street->name);
+    PQclear(res);
+    return here && n == 1 ? 0 : -1;
+}
+
 /* Runs add, remove or restore; answers the client. street: an add's street office. */
 static void change(service *s, const bus_request *req, const Jiesu__GazetteerRequest *rq, const char *const *params,
                    gazetteer_op op, const unit_named *street)
@@ -237,13 +283,15 @@ void route_gazetteer_request(service *s, const bus_request *req, const auth_prin
         goto cleanup;
     }
     unit_named street = {.name = ""};
-    if (add && find_street(s, req, rq, &street) < 0)
+    char community[64] = "";
+    if (add && (find_street(s, req, rq, &street) < 0 || (*rq->community &&
+                                                         find_community(s, req, rq, &street, community) < 0)))
         goto cleanup;
     snprintf(from, sizeof from, "%d", rq->num_from);
     snprintf(to, sizeof to, "%d", rq->num_to);
     const char *params[] = {rq->name, rq->has_numbers ? from : NULL, rq->has_numbers ? to : NULL,
                             add ? (strcmp(rq->kind, "landmark") == 0 ? "landmark" : "road") : NULL,
-                            add ? street.code : NULL, add && *rq->community ? rq->community : NULL, who->name,
+                            add ? street.code : NULL, *community ? community : NULL, who->name,
                             rq->replace ? "true" : "false"};
     change(s, req, rq, params, op, &street);
 cleanup:

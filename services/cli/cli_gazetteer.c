@@ -2,7 +2,7 @@
  * landmark gazetteer routing uses, through the assignment service
  * (route_gazetteer.h); dispatchers and administrators list it.
  *
- *   jiesu gazetteer add NAME STREET [--landmark] [--community CODE] [--numbers FROM-TO] [--replace]
+ *   jiesu gazetteer add NAME STREET [--landmark] [--community COMMUNITY] [--numbers FROM-TO] [--replace]
  *   jiesu gazetteer remove NAME [--numbers FROM-TO]
  *   jiesu gazetteer restore NAME [--numbers FROM-TO]
  *   jiesu gazetteer list [TEXT]
@@ -26,12 +26,13 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "用法：jiesu gazetteer add 名称 街道 [--landmark] [--community 代码] [--numbers 起-止]"
+    fprintf(stderr, "用法：jiesu gazetteer add 名称 街道 [--landmark] [--community 社区] [--numbers 起-止]"
                     " [--replace]\n"
                     "      jiesu gazetteer remove 名称 [--numbers 起-止]\n"
                     "      jiesu gazetteer restore 名称 [--numbers 起-止]   （恢复删去或替换的内置条目）\n"
                     "      jiesu gazetteer list [文字]   （文字：地名或街道办事处名称的一部分）\n"
                     "街道：街道办事处的代码或名称（`jiesu units 街道`）\n"
+                    "社区：这个街道下辖的社区或村，写代码或名称（中韩社区居民委员会、中韩社区；`jiesu units 街道名` 列出）\n"
                     "起-止：门牌号的范围，如 --numbers 1-99（起不大于止，都是 0 到 1000000 之间的整数）\n");
     return 2;
 }

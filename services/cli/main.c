@@ -107,7 +107,7 @@ static const char COMMANDS_HELP[] =
     "  callback 工单号 满意|基本满意|不满意 [回访记录]\n"
     "                          回访结果（满意、基本满意、不满意）；不满意的工单重新办理\n"
     "                          （回访员；干部作风投诉由办理它的纪委监委回访）\n"
-    "  gazetteer add 名称 街道 [--landmark] [--community 代码] [--numbers 起-止] [--replace]\n"
+    "  gazetteer add 名称 街道 [--landmark] [--community 社区] [--numbers 起-止] [--replace]\n"
     "  gazetteer remove|restore 名称 [--numbers 起-止]\n"
     "  gazetteer list [文字]   编辑或查看自动派单所用的道路/地标地名表；删去或替换的内置条目\n"
     "                          在恢复之前一直不用\n"

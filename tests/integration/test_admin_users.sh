@@ -4,7 +4,9 @@
 # role, which takes effect at their next request and is recorded as the
 # administrator's, a display name carrying the old unit's name taking the
 # new one's; an operation jiesu user does not have is refused in words;
-# lists the addresses held back from signing in and lets one in sooner.
+# lists the addresses held back from signing in and lets one in sooner;
+# adds a place of the gazetteer in a street's community, named as people
+# name it.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_admin_users
@@ -283,6 +285,24 @@ check_eq "a release is recorded only when a hold was lifted" 2 \
     "$(sql "SELECT count(*) FROM admin_events WHERE action = 'address.release'")"
 jiesu user holds >"$adm/holds-none.out" 2>&1
 check "with none held, jiesu user holds says so" grep -q "现在没有暂停登录的地址" "$adm/holds-none.out"
+
+# 5c. A place of the gazetteer in one of a street's communities, the
+# community named as people name it: --community took a code alone, and
+# 中韩社区 or 中韩社区居民委员会, of 中韩街道, was refused as not of 中韩街道.
+jiesu gazetteer add 新苑小区 中韩街道 --landmark --community 中韩社区 >"$adm/gaz-community.out" 2>&1
+check_eq "a landmark in 中韩街道's community named 中韩社区 is added" 0 $?
+check_eq "… in that community" 370212001001 "$(sql "SELECT community_code FROM gazetteer WHERE name = '新苑小区'")"
+jiesu gazetteer add 新苑二区 中韩街道 --community 中韩社区居民委员会 >/dev/null 2>&1
+check_eq "… and one named by the community's whole name" 370212001001 \
+    "$(sql "SELECT community_code FROM gazetteer WHERE name = '新苑二区'")"
+jiesu gazetteer add 新苑三区 中韩街道 --community 370212002001 >"$adm/gaz-other.out" 2>&1
+check_eq "a community of another street is refused" 1 $?
+check "… saying whose it is" grep -q "370212002001 流清河社区居民委员会 属于沙子口街道，不属于中韩街道" "$adm/gaz-other.out"
+jiesu gazetteer add 新苑三区 中韩街道 --community 流清河社区 >"$adm/gaz-none.out" 2>&1
+check "a name none of the street's communities has is refused, saying so and where they are listed" \
+    grep -q "中韩街道下辖的社区和村中没有代码或名称为“流清河社区”的（\`jiesu units 中韩街道\` 列出它们的代码和名称）" \
+    "$adm/gaz-none.out"
+check_eq "… and neither is added" 0 "$(sql "SELECT count(*) FROM gazetteer WHERE name = '新苑三区'")"
 
 # 6. The first administrator's key, replaced with `jiesu user key admin`,
 # stays replaced: `jiesu migrate` (every `make run` runs it) registered

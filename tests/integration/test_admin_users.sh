@@ -304,6 +304,14 @@ check "a name none of the street's communities has is refused, saying so and whe
     "$adm/gaz-none.out"
 check_eq "… and neither is added" 0 "$(sql "SELECT count(*) FROM gazetteer WHERE name = '新苑三区'")"
 
+# 5d. A day of the official calendar typed in is named in jiesu audit: it
+# said 新增或改动 1 天 of which day none, and a day typed wrong could not
+# be found there.
+jiesu holidays add 2041-01-07 元旦 --off >/dev/null 2>&1
+jiesu audit --limit 1 >"$adm/audit-holiday.out" 2>&1
+check "jiesu audit names the day typed in, its name and that it is a day off" \
+    grep -qE "录入节假日 +逐日录入 +2041-01-07 元旦放假，2041 年：新增或改动 1 天（给出 1 天）$" "$adm/audit-holiday.out"
+
 # 6. The first administrator's key, replaced with `jiesu user key admin`,
 # stays replaced: `jiesu migrate` (every `make run` runs it) registered
 # keys.dir's admin.pub again whenever it differed, so the replaced key —

@@ -102,7 +102,7 @@ static const char SQL_ADD[] =
     " VALUES ($1, $2, $3, $4, nullif($5, '')::int, nullif($6, ''), nullif($7, ''), nullif($8, ''),"
     "         nullif($9, '0')::int) RETURNING name)"
     AUDIT("user.add", "jsonb_build_object('role', $4, 'unit', nullif($5, ''), 'key', $6 <> '',"
-                      " 'password', $7 <> '', 'token', $8 <> '')");
+                      " 'password', $7 <> '', 'token', $8 <> '', 'rate', nullif($9, '0')::int)");
 
 /* The kinds of unit each role of a unit works in, as the trigger of
  * migration 010 (principals_unit_kind) holds them, and how people say them. */
@@ -259,11 +259,11 @@ static const char SQL_ENABLE[] =
 static const char SQL_KEY[] =
     "WITH changed AS (UPDATE principals SET curve_key = $3 WHERE name = $1 RETURNING name)"
     AUDIT("user.key", "'{}'::jsonb");
-/* $3 the token's hash, $4 rate per minute ('0': keep). */
+/* $3 the token's hash, $4 rate per minute ('0': keep; one given is recorded). */
 static const char SQL_TOKEN[] =
     "WITH changed AS (UPDATE principals SET token_hash = $3,"
     "   rate_per_minute = coalesce(nullif($4, '0')::int, rate_per_minute) WHERE name = $1 RETURNING name)"
-    AUDIT("user.token", "'{}'::jsonb");
+    AUDIT("user.token", "jsonb_strip_nulls(jsonb_build_object('rate', nullif($4, '0')::int))");
 /* $3 the display name. */
 static const char SQL_DISPLAY[] =
     "WITH was AS (SELECT id, display_name FROM principals WHERE name = $1),"

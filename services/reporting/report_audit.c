@@ -43,7 +43,7 @@ static const char SQL_CHANGES[] =
     "            FROM jsonb_array_elements(e.detail->'days') d WHERE e.action = 'holidays.add'),"
     "         '门牌 ' || (e.detail->>'from') || '-' || (e.detail->>'to'),"
     "         '替换 ' || nullif(e.detail->>'replaced', '0') || ' 条', '删去 ' || (e.detail->>'removed') || ' 条',"
-    "         '恢复 ' || (e.detail->>'restored') || ' 条',"
+    "         '恢复 ' || (e.detail->>'restored') || ' 条', 'Open311 每分钟最多提交 ' || (e.detail->>'rate') || ' 件',"
     "         coalesce((SELECT string_agg(y, '、' ORDER BY y) || ' 年：' FROM jsonb_array_elements_text(e.detail->'years') y), '')"
     "           || '新增或改动 ' || (e.detail->>'stored') || ' 天（给出 ' || (e.detail->>'given') || ' 天）',"
     "         (e.detail->>'completed') || ' 年由此全年完整',"
@@ -107,8 +107,8 @@ static void say_detail(char *out, size_t cap, PGresult *res, int r)
     const char *rest = PQgetvalue(res, r, C_REST), *secrets = PQgetvalue(res, r, C_SECRETS);
     say_role(now, sizeof now, PQgetvalue(res, r, C_ROLE), PQgetvalue(res, r, C_UNIT));
     say_role(was, sizeof was, PQgetvalue(res, r, C_WAS_ROLE), PQgetvalue(res, r, C_WAS_UNIT));
-    if (*secrets)                                       /* an add: the role and what it was given */
-        snprintf(out, cap, "%s，有%s", now, secrets);
+    if (*secrets)                                       /* an add: the role, what it was given, its rate */
+        snprintf(out, cap, "%s，有%s%s%s", now, secrets, *rest ? "，" : "", rest);
     else if (*was)
         snprintf(out, cap, "%s→%s%s%s%s%s", was, now, *display ? "，显示名 " : "", was_display, *display ? "→" : "",
                  display);

@@ -181,6 +181,15 @@ jiesu user enable adm-short extra >"$adm/opt-extra.out" 2>&1
 check "a second name is refused, not ignored" grep -q "多余的参数“extra”" "$adm/opt-extra.out"
 jiesu user token adm-short --rate 0 >"$adm/opt-rate.out" 2>&1
 check "a rate that is no whole number from 1 says what it must be" grep -q -- "--rate 要写 1 到 1000000 的整数" "$adm/opt-rate.out"
+# A token's rate of Open311 POSTs is recorded with it: it changed and
+# admin_events said nothing of it, at an add as at a new token.
+jiesu user token adm-short --rate 30 >/dev/null 2>&1
+jiesu audit adm-short --limit 1 >"$adm/audit-rate.out" 2>&1
+check "a new token's rate is in jiesu audit" grep -qE "换令牌 +张三（adm-short） +Open311 每分钟最多提交 30 件$" "$adm/audit-rate.out"
+jiesu user add adm-portal --display 区政务服务平台 --role clerk --no-key --token --rate 120 >/dev/null 2>&1
+jiesu audit adm-portal >"$adm/audit-portal.out" 2>&1
+check "… and an Open311 client's, added with one" \
+    grep -qE "添加用户 +区政务服务平台（adm-portal） +话务员，有令牌，Open311 每分钟最多提交 120 件$" "$adm/audit-portal.out"
 jiesu user move adm-short --role handler --role admin >"$adm/opt-twice.out" 2>&1
 check_eq "an option given twice is a usage error, not the last one taken" 2 $?
 check "… saying both values" grep -q "jiesu: user move：--role 写了两次（“handler”和“admin”）；只能写一个" "$adm/opt-twice.out"

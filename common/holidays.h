@@ -35,6 +35,9 @@ typedef struct {
     char name[64];          /* 元旦, 春节 ... ("" when not given) */
 } holidays_day;
 
+/* The source `jiesu migrate` stores the bundled notices (data/holidays) as. */
+#define HOLIDAYS_BUNDLED_SOURCE "bundled data/holidays"
+
 /* Days from the text of a holiday-cn file: every object of its "days" array
  * with "date", "isOffDay" and optionally "name". what names the text in
  * errors. Sets *days (the caller frees it; NULL when there are none) and *n.

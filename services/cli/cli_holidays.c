@@ -7,6 +7,7 @@
  *   jiesu holidays add DATE NAME --off|--work
  *                                           one day typed in: a day off, or an adjusted working day
  *   jiesu holidays complete YEAR            the year's days are all typed in: its calendar is whole
+ *   jiesu holidays remove DATE              a day stored by mistake taken out (an ordinary day again)
  *
  * The tool only reads the file and sends its text; the service checks it.
  */
@@ -21,11 +22,12 @@
 #include "cli_args.h"
 #include "holidays.h"
 
-#define TRIES 2             /* storing the same days again changes nothing */
+#define TRIES 2             /* storing the same days again changes nothing (a day taken out is not tried again) */
 #define USAGE                                                                                                   \
-    "用法：jiesu holidays [load 文件 | add YYYY-MM-DD 名称 --off|--work | complete 年份]\n"                     \
+    "用法：jiesu holidays [load 文件 | add YYYY-MM-DD 名称 --off|--work | complete 年份 | remove YYYY-MM-DD]\n" \
     "      （add 要写 --off 或 --work：--off 这一天放假，--work 这一天调休上班，如节前节后的周末；\n"           \
-    "       complete：这一年的放假和调休上班都已逐日录入，全年完整）\n"
+    "       complete：这一年的放假和调休上班都已逐日录入，全年完整；\n"                                       \
+    "       remove：删去误存的一天，它又按平常的日子算）\n"
 
 /* The words and the day's --off or --work of argv: the count of words
  * (the first four in args), or -1 after saying what is wrong. */
@@ -56,15 +58,15 @@ static int check_op(const char **args, int n, const char *flag)
 {
     static const struct {
         const char *op, *need;
-    } OPS[] = {{"load", "文件"}, {"add", "日期和名称"}, {"complete", "年份"}};
+    } OPS[] = {{"load", "文件"}, {"add", "日期和名称"}, {"complete", "年份"}, {"remove", "日期"}};
     int k = -1, add = n > 0 && strcmp(args[0], "add") == 0;
     char cmd[32];
-    for (int i = 0; i < 3 && n > 0; i++)
+    for (int i = 0; i < 4 && n > 0; i++)
         k = strcmp(args[0], OPS[i].op) == 0 ? i : k;
     if (n == 0 ? !flag : k >= 0 && n == (add ? 3 : 2) && (!flag == !add))
         return 0;
     if (n > 0 && k < 0) {
-        cli_error("holidays：没有“%s”这个操作；有 load、add、complete（不写：列出每年的天数）", args[0]);
+        cli_error("holidays：没有“%s”这个操作；有 load、add、complete、remove（不写：列出每年的天数）", args[0]);
         return -1;
     }
     snprintf(cmd, sizeof cmd, "holidays %s", n ? args[0] : "");
@@ -111,6 +113,10 @@ static int parse(int argc, char **argv, Jiesu__HolidaysRequest *rq, Jiesu__Holid
         rq->complete_year = atoi(args[1]);
         return 0;
     }
+    if (strcmp(args[0], "remove") == 0) {
+        rq->remove_date = (char *)args[1];      /* the service checks it is a date */
+        return 0;
+    }
     day->date = (char *)args[1];
     day->name = (char *)args[2];
     day->off = strcmp(flag, "--off") == 0;
@@ -121,7 +127,10 @@ static int parse(int argc, char **argv, Jiesu__HolidaysRequest *rq, Jiesu__Holid
  * (没有变化, and nothing recorded) when it changed neither. */
 static void print_change(const Jiesu__HolidaysRequest *rq, const Jiesu__HolidaysReply *r)
 {
-    if (!r->stored && !r->completed_year && rq->complete_year)
+    if (*rq->remove_date)
+        printf("已删去 %s 的安排：这一天又按平常的日子算（周一至周五上班，周六、周日休息）；%lld 个未到期的时限重新计算\n",
+               rq->remove_date, (long long)r->retimed);
+    else if (!r->stored && !r->completed_year && rq->complete_year)
         printf("没有变化：%d 年早已确认全年完整\n", rq->complete_year);
     else if (!r->stored && !r->completed_year)
         printf("没有变化：给出的 %d 天都已照样存着，也没有哪一年由此全年完整\n", r->unchanged);
@@ -138,7 +147,7 @@ static void print_change(const Jiesu__HolidaysRequest *rq, const Jiesu__Holidays
 
 static void print_reply(const Jiesu__HolidaysRequest *rq, const Jiesu__HolidaysReply *r)
 {
-    if (rq->complete_year || *rq->json || rq->n_days)
+    if (rq->complete_year || *rq->json || rq->n_days || *rq->remove_date)
         print_change(rq, r);
     printf("年份  放假天数  调休上班天数  全年\n");
     for (size_t i = 0; i < r->n_years; i++)
@@ -168,8 +177,8 @@ int cli_holidays_main(cli_ctx *ctx, int argc, char **argv)
     }
     int rc = 1;
     int timeout_ms = (int)(1000 * config_long(ctx->cfg, "cli.timeout_seconds"));
-    if (cli_call(ctx, "escalation", "holidays", "holidays.request", &rq.base, timeout_ms, TRIES, 0, &env, err,
-                 sizeof err) < 0)
+    if (cli_call(ctx, "escalation", "holidays", "holidays.request", &rq.base, timeout_ms, *rq.remove_date ? 1 : TRIES,
+                 0, &env, err, sizeof err) < 0)
         goto cleanup;
     if (strcmp(env->type, "holidays.reply") != 0 || !(reply = BUS_UNPACK(holidays_reply, env))) {
         cli_unexpected("holidays", "escalation", env->type, "holidays.reply");

@@ -26,7 +26,6 @@
 #include "db.h"
 #include "holidays.h"
 
-#define BUNDLED_SOURCE "bundled data/holidays"
 /* How long a server that does not answer is tried again (one restarting):
  * make run and compose start migrate once PostgreSQL answers. */
 #define CONNECT_WAIT_MS 2000
@@ -45,10 +44,10 @@ static int load_holidays(const cli_ctx *ctx, PGconn *pg)
         cli_error("migrate：载入节假日：%s", err);
         return -1;
     }
-    long changed = holidays_store(pg, days, n, BUNDLED_SOURCE, 0, err, sizeof err);
+    long changed = holidays_store(pg, days, n, HOLIDAYS_BUNDLED_SOURCE, 0, err, sizeof err);
     int rc = changed < 0 ? -1 : 0;
     for (size_t i = 0; i < nyears && rc == 0; i++)
-        rc = holidays_complete(pg, years[i], BUNDLED_SOURCE, err, sizeof err) < 0 ? -1 : 0;
+        rc = holidays_complete(pg, years[i], HOLIDAYS_BUNDLED_SOURCE, err, sizeof err) < 0 ? -1 : 0;
     free(days);
     free(years);
     if (rc < 0 || holidays_warning(pg, (int64_t)time(NULL), config_utc_offset_min(ctx->cfg), warning,

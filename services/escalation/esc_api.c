@@ -99,12 +99,18 @@ static int check_complete(esc_engine *e, int year, int *code, char *err, size_t 
     return -1;
 }
 
-/* Stores the days (and the year their file is the notice of), or records the
- * year the request says is complete. 0, or -1 with err (code: 400 or 500). */
+/* Stores the days (and the year their file is the notice of), takes out the
+ * day the request names, or records the year the request says is complete.
+ * 0, or -1 with err (code: 400 or 500). */
 static int change(esc_engine *e, const Jiesu__HolidaysRequest *rq, const holidays_day *days, size_t n, int year,
                   const esc_calendar_by *by, esc_calendar_stats *st, int *code, char *err, size_t errlen)
 {
     *code = SVC_ERR_INTERNAL;
+    if (*rq->remove_date) {
+        int rc = esc_calendar_remove(&e->calendar, &e->ctx, rq->remove_date, by, st, err, errlen);
+        *code = rc > 0 ? SVC_ERR_BAD_REQUEST : *code;
+        return rc == 0 ? 0 : -1;
+    }
     if (!rq->complete_year)
         return esc_calendar_store(&e->calendar, &e->ctx, days, n, year, by, st, err, errlen);
     if (check_complete(e, rq->complete_year, code, err, errlen) < 0)
@@ -118,6 +124,10 @@ static esc_calendar_by changed_by(const Jiesu__HolidaysRequest *rq, const auth_p
     if (rq->complete_year) {
         snprintf(from, cap, "%d 年", rq->complete_year);
         return (esc_calendar_by){who->name, "holidays.complete", from};
+    }
+    if (*rq->remove_date) {
+        snprintf(from, cap, "%s", rq->remove_date);
+        return (esc_calendar_by){who->name, "holidays.remove", from};
     }
     text_file_name(from, cap, *rq->source ? rq->source : "typed in");    /* a file's name, maybe GBK */
     return (esc_calendar_by){who->name, *rq->json ? "holidays.load" : "holidays.add", from};
@@ -140,7 +150,12 @@ static int serve(service *s, const Jiesu__HolidaysRequest *rq, const bus_request
     esc_calendar_by by = changed_by(rq, who, from, sizeof from);
     if (gather_days(rq, &days, &n, &year, err, errlen) < 0)
         goto cleanup;
-    if ((n > 0 || rq->complete_year) && who->role != AUTH_ADMIN) {
+    if (*rq->remove_date && !holidays_valid_date(rq->remove_date)) {
+        snprintf(err, errlen, "“%s”不是日期：请写 YYYY-MM-DD，如 2027-01-05", rq->remove_date);
+        text_utf8_cut(err);
+        goto cleanup;
+    }
+    if ((n > 0 || rq->complete_year || *rq->remove_date) && who->role != AUTH_ADMIN) {
         *code = SVC_ERR_FORBIDDEN;
         snprintf(err, errlen, "%s 的角色是%s；只有%s可以修改法定节假日日历", who->name,
                  auth_role_title(who->role), auth_role_title(AUTH_ADMIN));

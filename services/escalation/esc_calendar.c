@@ -186,6 +186,9 @@ static int record_store(PGconn *pg, const esc_calendar_by *by, const char *sourc
     return db_command(pg, "record the holidays stored", SQL_RECORD, 6, params, NULL, err, errlen);
 }
 
+/* Stores wait for one another: each re-times from the calendar the other left. */
+static const char SQL_LOCK[] = "LOCK TABLE holidays IN SHARE ROW EXCLUSIVE MODE";
+
 /* $1 actor, $2 action, $3 subject (the year). */
 static const char SQL_RECORD_COMPLETE[] = "INSERT INTO admin_events (actor, action, subject) VALUES ($1, $2, $3)";
 
@@ -197,7 +200,7 @@ static int store_locked(esc_calendar *self, PGconn *pg, const holidays_day *days
     char source[512];
     snprintf(source, sizeof source, "%s by %s", by->from, by->actor);
     calendar *old = NULL;
-    if (db_exec(pg, "LOCK TABLE holidays IN SHARE ROW EXCLUSIVE MODE", err, errlen) != 0 ||
+    if (db_exec(pg, SQL_LOCK, err, errlen) != 0 ||
         !(old = holidays_calendar(pg, self->cfg, NULL, err, errlen)) ||
         (st->stored = holidays_store(pg, days, n, source, 1, err, errlen)) < 0 ||
         (year && (st->completed = holidays_complete(pg, year, source, err, errlen)) < 0) ||
@@ -263,6 +266,79 @@ int esc_calendar_complete(esc_calendar *self, esc_ctx *ctx, int year, const esc_
         self->next_warn_ms = 0;
         log_info("calendar: %d on record whole, %s says", year, by->actor);
     }
+    return 0;
+}
+
+/* $1 actor, $2 action, $3 subject (the day), $4 the day, $5 the bundled
+ * notices' source. One row: the days taken out (0 or 1, recorded with the
+ * day as it was), and whether a bundled day stays stored there. */
+static const char SQL_REMOVE[] =
+    "WITH gone AS (DELETE FROM holidays WHERE day = $4::date AND source <> $5 RETURNING day, off, name),"
+    " ev AS (INSERT INTO admin_events (actor, action, subject, detail)"
+    "   SELECT $1, $2, $3, jsonb_build_object('days', jsonb_agg(jsonb_build_object('day', day, 'off', off, 'name', name)))"
+    "     FROM gone HAVING count(*) > 0)"
+    " SELECT (SELECT count(*) FROM gone), EXISTS (SELECT 1 FROM holidays WHERE day = $4::date AND source = $5)";
+
+/* Why a day is not taken out, into err: a bundled one, or none stored. */
+static void say_kept(const char *date, int bundled, char *err, size_t errlen)
+{
+    if (bundled)
+        snprintf(err, errlen, "%s 是随附的国务院通知（data/holidays）里的日子，jiesu migrate 每次都会再存入它，不能删去；"
+                 "它的放假或调休上班弄错了：jiesu holidays add %s 名称 --off 或 --work 改过来", date, date);
+    else
+        snprintf(err, errlen, "%s 没有存着放假或调休上班的安排，没有可删去的（每年存着的天数：jiesu holidays）", date);
+}
+
+/* The removal inside its transaction: lock, old calendar, the day and its
+ * record, new calendar, re-timing. 0, 1 (nothing to take out: err says
+ * why) or -1 with err. */
+static int remove_locked(esc_calendar *self, PGconn *pg, const holidays_day *day, const esc_calendar_by *by,
+                         esc_calendar_stats *st, calendar **out, char *err, size_t errlen)
+{
+    const char *params[] = {by->actor, by->action, by->from, day->date, HOLIDAYS_BUNDLED_SOURCE};
+    calendar *old = NULL;
+    PGresult *res = NULL;
+    int rc = -1;
+    if (db_exec(pg, SQL_LOCK, err, errlen) != 0 || !(old = holidays_calendar(pg, self->cfg, NULL, err, errlen)) ||
+        !(res = db_query(pg, "take out a holiday", SQL_REMOVE, 5, params, err, errlen)))
+        goto cleanup;
+    st->stored = atol(PQgetvalue(res, 0, 0));
+    if (st->stored == 0) {
+        say_kept(day->date, *PQgetvalue(res, 0, 1) == 't', err, errlen);
+        rc = 1;
+    } else if ((*out = holidays_calendar(pg, self->cfg, NULL, err, errlen)) &&
+               (st->retimed = retime(self, pg, old, *out, day, 1, err, errlen)) >= 0) {
+        rc = 0;
+    } else {
+        calendar_destroy(out);
+    }
+cleanup:
+    PQclear(res);
+    calendar_destroy(&old);
+    return rc;
+}
+
+int esc_calendar_remove(esc_calendar *self, esc_ctx *ctx, const char *date, const esc_calendar_by *by,
+                        esc_calendar_stats *st, char *err, size_t errlen)
+{
+    char version[64];
+    calendar *cal = NULL;
+    holidays_day day = {.off = 0};
+    memset(st, 0, sizeof *st);
+    snprintf(day.date, sizeof day.date, "%s", date);
+    int rc = db_begin(ctx->pg, err, errlen) != 0 ? -1 : remove_locked(self, ctx->pg, &day, by, st, &cal, err, errlen);
+    if (rc == 0 && (holidays_version(ctx->pg, version, sizeof version, err, errlen) != 0 ||
+                    db_commit(ctx->pg, err, errlen) != 0))
+        rc = -1;
+    if (rc != 0) {
+        if (rc < 0)
+            text_prefix(err, errlen, "taking out %s by %s: ", date, by->actor);
+        db_rollback(ctx->pg);
+        calendar_destroy(&cal);
+        return rc;
+    }
+    install(self, ctx, cal, version);
+    log_info("calendar: %s taken out by %s, %ld deadlines re-timed", date, by->actor, st->retimed);
     return 0;
 }
 

@@ -13,6 +13,8 @@
  *     its ladder is planned again from the new due_at;
  *   - records a year typed in day by day as on record whole, when an
  *     administrator says so (jiesu holidays complete);
+ *   - takes out a day an administrator stored by mistake (jiesu holidays
+ *     remove), re-timing the deadlines as a store does;
  *   - warns in the log when the calendar runs out (holidays_gap_check): at
  *     start-up, after each change and every hour while it lasts.
  * Ownership: the calendar is the module's; ctx->cal is pointed at it after
@@ -56,7 +58,8 @@ int esc_calendar_refresh(esc_calendar *self, esc_ctx *ctx, int64_t real_now_ms);
 /* Who stores days, and from where: the record of the change. */
 typedef struct {
     const char *actor;      /* the principal's name */
-    const char *action;     /* holidays.load (a file), holidays.add (days typed in), holidays.complete */
+    const char *action;     /* holidays.load (a file), holidays.add (days typed in), holidays.complete,
+                               holidays.remove */
     const char *from;       /* the file's name, "typed in", or the year completed ("2027 年") */
 } esc_calendar_by;
 
@@ -75,6 +78,15 @@ int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *day
  * caller checks that the year holds a day off. 0, or -1 with err. */
 int esc_calendar_complete(esc_calendar *self, esc_ctx *ctx, int year, const esc_calendar_by *by,
                           esc_calendar_stats *st, char *err, size_t errlen);
+
+/* Takes out the day date (YYYY-MM-DD) an administrator stored (loaded or
+ * typed in; the bundled notices' days `jiesu migrate` would store again
+ * stay) and re-times the deadlines it changes, in one transaction with an
+ * admin_events row (holidays.remove, the day as it was); st->stored is 1.
+ * 0; 1 when no such day is stored, or it is a bundled one (err says which
+ * and what to do); -1 with err. */
+int esc_calendar_remove(esc_calendar *self, esc_ctx *ctx, const char *date, const esc_calendar_by *by,
+                        esc_calendar_stats *st, char *err, size_t errlen);
 
 /* Frees the calendar. */
 void esc_calendar_finish(esc_calendar *self);

@@ -40,7 +40,7 @@ static const char SQL_CHANGES[] =
     "       concat_ws('，', (SELECT '交' || r.name FROM regions r WHERE r.code = e.detail->>'street'),"
     "         (SELECT string_agg((d->>'day') || ' ' || (d->>'name')"
     "                            || CASE WHEN (d->>'off')::boolean THEN '放假' ELSE '调休上班' END, '、')"
-    "            FROM jsonb_array_elements(e.detail->'days') d WHERE e.action = 'holidays.add'),"
+    "            FROM jsonb_array_elements(e.detail->'days') d WHERE e.action IN ('holidays.add', 'holidays.remove')),"
     "         '门牌 ' || (e.detail->>'from') || '-' || (e.detail->>'to'),"
     "         '替换 ' || nullif(e.detail->>'replaced', '0') || ' 条', '删去 ' || (e.detail->>'removed') || ' 条',"
     "         '恢复 ' || (e.detail->>'restored') || ' 条', 'Open311 每分钟最多提交 ' || (e.detail->>'rate') || ' 件',"
@@ -77,7 +77,7 @@ static const struct {
     {"user.move", "调整角色或单位"}, {"user.display", "填写或更改姓名"},
     {"gazetteer.add", "地名表添加"},    {"gazetteer.remove", "地名表删去"},
     {"gazetteer.restore", "地名表恢复"}, {"holidays.load", "载入节假日通知"}, {"holidays.add", "录入节假日"},
-    {"holidays.complete", "确认节假日全年完整"}, {"model.learn", "训练派单模型"}, {"key.register", "登记 keys.dir 的新密钥"},
+    {"holidays.complete", "确认节假日全年完整"}, {"holidays.remove", "删去节假日"}, {"model.learn", "训练派单模型"}, {"key.register", "登记 keys.dir 的新密钥"},
     {"address.release", "解除地址的登录暂停"},
 };
 

@@ -321,6 +321,41 @@ jiesu audit --limit 1 >"$adm/audit-holiday.out" 2>&1
 check "jiesu audit names the day typed in, its name and that it is a day off" \
     grep -qE "录入节假日 +逐日录入 +2041-01-07 元旦放假，2041 年：新增或改动 1 天（给出 1 天）$" "$adm/audit-holiday.out"
 
+# 5e. A day typed wrong is taken out, which makes it an ordinary day again:
+# there was no way, and a notice loaded after it left it stored (a load
+# adds and changes days, never takes one out).
+# A deadline of one working day from Friday 2041-01-04 17:30 falls due on
+# Tuesday while Monday the 7th is off, on Monday once it is not.
+held=$(sql "SELECT d.id FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
+            WHERE c.ticket_no = 'ADM-1' AND d.met_at IS NULL ORDER BY d.id LIMIT 1")
+sql "UPDATE deadlines SET started_at = '2041-01-04 17:30+08', due_at = '2041-01-08 17:30+08' WHERE id = $held" >/dev/null
+jiesu holidays remove 2041-01-07 >"$adm/holiday-remove.out" 2>&1
+check_eq "jiesu holidays remove takes out a day typed in" "0 0" \
+    "$? $(sql "SELECT count(*) FROM holidays WHERE day = '2041-01-07'")"
+check "… saying what the day is now and how many deadlines moved" \
+    grep -q "^已删去 2041-01-07 的安排：这一天又按平常的日子算（周一至周五上班，周六、周日休息）；1 个未到期的时限重新计算$" \
+    "$adm/holiday-remove.out"
+check_eq "… the deadline across it falling due a working day sooner, on Monday" "2041-01-07 17:30" \
+    "$(sql "SELECT to_char(due_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') FROM deadlines WHERE id = $held")"
+jiesu audit --limit 1 >"$adm/audit-holiday-remove.out" 2>&1
+check "… recorded as the administrator's, which jiesu audit says with the day as it was" \
+    grep -qE "系统管理员（admin） +删去节假日 +2041-01-07 +2041-01-07 元旦放假$" "$adm/audit-holiday-remove.out"
+jiesu holidays remove 2041-01-07 >"$adm/holiday-remove-again.out" 2>&1
+check_eq "a day not stored is refused" 1 $?
+check "… saying so and where the days are" \
+    grep -q "2041-01-07 没有存着放假或调休上班的安排，没有可删去的（每年存着的天数：jiesu holidays）" "$adm/holiday-remove-again.out"
+jiesu holidays remove 2026-10-01 >"$adm/holiday-remove-bundled.out" 2>&1
+check "a day of a bundled notice, which jiesu migrate stores again, is refused, saying how to correct it" \
+    grep -q "2026-10-01 是随附的国务院通知（data/holidays）里的日子，jiesu migrate 每次都会再存入它，不能删去；它的放假或调休上班弄错了：jiesu holidays add 2026-10-01 名称 --off 或 --work 改过来" \
+    "$adm/holiday-remove-bundled.out"
+check_eq "… and it stays" 1 "$(sql "SELECT count(*) FROM holidays WHERE day = '2026-10-01'")"
+jiesu holidays add 2041-01-07 元旦 --off >/dev/null 2>&1
+as_role dispatcher jiesu holidays remove 2041-01-07 >"$adm/holiday-remove-dispatcher.out" 2>&1
+check "only an administrator takes a day out" grep -q "只有系统管理员可以修改法定节假日日历" "$adm/holiday-remove-dispatcher.out"
+check_eq "… the day kept" 1 "$(sql "SELECT count(*) FROM holidays WHERE day = '2041-01-07'")"
+jiesu holidays remove 2041-02-30 >"$adm/holiday-remove-bad.out" 2>&1
+check "what is no date is refused saying how to write one" grep -q "“2041-02-30”不是日期：请写 YYYY-MM-DD" "$adm/holiday-remove-bad.out"
+
 # 6. The first administrator's key, replaced with `jiesu user key admin`,
 # stays replaced: `jiesu migrate` (every `make run` runs it) registered
 # keys.dir's admin.pub again whenever it differed, so the replaced key —

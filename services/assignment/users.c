@@ -474,11 +474,18 @@ static void fill_user(Jiesu__UserInfo *u, PGresult *res, int row)
     u->locked_until = dup_value(res, row, L_LOCKED);
 }
 
+/* The users a list without --all leaves out. */
+static const char SQL_DISABLED[] = "SELECT count(*) FROM principals WHERE disabled_at IS NOT NULL";
+
 static int op_list(users_call *c)
 {
     const char *params[] = {c->rq->all ? "true" : "false", config_str(c->cfg, "timezone")};
-    PGresult *res = db_query(c->pg, "user list", SQL_LIST, 2, params, c->err, sizeof c->err);
-    if (!res)
+    PGresult *res = c->rq->all ? NULL : db_query(c->pg, "disabled users", SQL_DISABLED, 0, NULL, c->err, sizeof c->err);
+    if (!c->rq->all && !res)
+        return -1;
+    c->reply->disabled_unlisted = res ? atoi(PQgetvalue(res, 0, 0)) : 0;
+    PQclear(res);
+    if (!(res = db_query(c->pg, "user list", SQL_LIST, 2, params, c->err, sizeof c->err)))
         return -1;
     int n = PQntuples(res);
     c->reply->users = calloc((size_t)n + 1, sizeof *c->reply->users);

@@ -203,6 +203,9 @@ static void print_users(const Jiesu__UserReply *r, const char *zone)
     cli_table_destroy(&t);
     if (unnamed)
         printf("%d 个用户%s：处理记录和告警里显示的是账号；填上姓名：jiesu user display 账号 姓名\n", unnamed, UNNAMED);
+    if (r->disabled_unlisted)
+        printf("另有 %d 个已停用的用户没有列出：jiesu user list --all 列出全部（重新启用：jiesu user enable 账号）\n",
+               r->disabled_unlisted);
 }
 
 /* The addresses held back now, or that there are none, and how to lift a hold. */

@@ -195,6 +195,18 @@ check_eq "an option given twice is a usage error, not the last one taken" 2 $?
 check "… saying both values" grep -q "jiesu: user move：--role 写了两次（“handler”和“admin”）；只能写一个" "$adm/opt-twice.out"
 check_eq "… and the user's role is not changed" 0 "$(sql "SELECT count(*) FROM principals WHERE name = 'adm-short' AND role = 'admin'")"
 
+# A disabled user is left out of jiesu user list, which said nothing of it:
+# an administrator looking for someone to enable again did not find them.
+jiesu user add adm-gone --display 离职者 --role clerk --no-key --token >/dev/null 2>&1
+jiesu user disable adm-gone >/dev/null 2>&1
+jiesu user list >"$adm/list-disabled.out" 2>&1
+check "jiesu user list leaves a disabled user out, saying how many it left out and how to list them" \
+    sh -c "! grep -q '^adm-gone ' '$adm/list-disabled.out' &&
+           grep -q '^另有 1 个已停用的用户没有列出：jiesu user list --all 列出全部（重新启用：jiesu user enable 账号）$' '$adm/list-disabled.out'"
+jiesu user list --all >"$adm/list-all.out" 2>&1
+check "… which --all lists, as disabled, saying nothing left out" \
+    sh -c "grep -qE '^adm-gone .* 已停用 ' '$adm/list-all.out' && ! grep -q 没有列出 '$adm/list-all.out'"
+
 # 4b. Enabling a user who is neither disabled nor locked changes nothing and
 # records nothing; before, it answered 已启用用户 and wrote user.enable.
 jiesu user enable adm-short >"$adm/enable-enabled.out" 2>&1

@@ -239,8 +239,9 @@ static int op_add(users_call *c)
     const char *params[] = {c->rq->name, c->who->name, display, auth_role_name(role), unit_id, c->rq->curve_key,
                             hash, token_hash, rate};
     long rows = change(c, SQL_ADD, 9, params, NULL);
-    if (rows == 1)
-        snprintf(c->message, sizeof c->message, "已添加用户 %s（%s）", c->rq->name, auth_role_title(role));
+    if (rows == 1)          /* the unit as check_role found it: 市中街道（乐陵市） for 市中街道 (乐陵市) */
+        snprintf(c->message, sizeof c->message, "已添加用户 %s：%s，%s%s%s", c->rq->name, display, c->unit_name,
+                 *c->unit_name ? "的" : "", auth_role_title(role));
     return rows == 1 ? 0 : rows == -1 ? -1 : 1;
 }
 

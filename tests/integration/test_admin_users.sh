@@ -92,7 +92,9 @@ check_eq "the two moves are recorded as the administrator's, saying from what to
 # A display name that carries the unit (张三（中韩街道）, as people are told
 # apart) carries the new one after a move: it kept the old, so every page
 # and alert said 中韩街道 of someone who now worked for 北宅街道.
-jiesu user add adm-zhang --role handler --unit 中韩街道 --display 张三（中韩街道） --token --no-key >/dev/null 2>&1
+jiesu user add adm-zhang --role handler --unit 370212001 --display 张三（中韩街道） --token --no-key >"$adm/add.out" 2>&1
+check "an add says who was added, by name, and what they are, their unit by name (given by its code)" \
+    grep -q "^已添加用户 adm-zhang：张三（中韩街道），中韩街道的承办人员$" "$adm/add.out"
 jiesu user move adm-zhang --role handler --unit 北宅街道 >"$adm/move-display.out" 2>&1
 check "a display name ending in the old unit's name in （） takes the new one's, and the administrator is told" \
     grep -q "用户 adm-zhang 现在是北宅街道的承办人员：从下一个操作起按新的角色和单位办理；显示名由“张三（中韩街道）”改为“张三（北宅街道）”" \
@@ -186,7 +188,8 @@ check "a rate that is no whole number from 1 says what it must be" grep -q -- "-
 jiesu user token adm-short --rate 30 >/dev/null 2>&1
 jiesu audit adm-short --limit 1 >"$adm/audit-rate.out" 2>&1
 check "a new token's rate is in jiesu audit" grep -qE "换令牌 +张三（adm-short） +Open311 每分钟最多提交 30 件$" "$adm/audit-rate.out"
-jiesu user add adm-portal --display 区政务服务平台 --role clerk --no-key --token --rate 120 >/dev/null 2>&1
+jiesu user add adm-portal --display 区政务服务平台 --role clerk --no-key --token --rate 120 >"$adm/add-portal.out" 2>&1
+check "… a role of no unit likewise" grep -q "^已添加用户 adm-portal：区政务服务平台，话务员$" "$adm/add-portal.out"
 jiesu audit adm-portal >"$adm/audit-portal.out" 2>&1
 check "… and an Open311 client's, added with one" \
     grep -qE "添加用户 +区政务服务平台（adm-portal） +话务员，有令牌，Open311 每分钟最多提交 120 件$" "$adm/audit-portal.out"

@@ -64,17 +64,24 @@ static const char SQL_ADD[] =
     "  SELECT $7, 'gazetteer.add', $1, jsonb_build_object('street', street_code, 'from', $2::int, 'to', $3::int,"
     "         'replaced', (SELECT count(*) FROM gone)) FROM added"
     ") SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM gone), (SELECT count(*) FROM kept)";
-/* The columns SQL_ADD, SQL_REMOVE and SQL_RESTORE answer with (SQL_RESTORE keeps none aside). */
-enum { G_DONE, G_GONE, G_KEPT };
+/* The columns SQL_ADD, SQL_REMOVE and SQL_RESTORE answer with (SQL_RESTORE keeps none aside; SQL_REMOVE
+ * alone says what it took out). */
+enum { G_DONE, G_GONE, G_KEPT, G_WHAT };
 
-/* $1 name, $2/$3 numbers, $4 actor. One row: 1, entries removed, shipped ones kept aside. */
+/* $1 name, $2/$3 numbers, $4 actor. One row: 1, entries removed, shipped ones kept aside, the entries
+ * removed described. The record holds each entry as it was, so that one added by mistake and
+ * removed by mistake can be added again as it was. */
 static const char SQL_REMOVE[] =
     "WITH gone AS (DELETE FROM gazetteer WHERE id IN (" OVERLAPS ") RETURNING *"
     WITHDRAW_GONE("$4")
     "), ev AS ("
     "  INSERT INTO admin_events (actor, action, subject, detail)"
-    "  SELECT $4, 'gazetteer.remove', $1, jsonb_build_object('removed', count(*)) FROM gone HAVING count(*) > 0"
-    ") SELECT 1, (SELECT count(*) FROM gone), (SELECT count(*) FROM kept)";
+    "  SELECT $4, 'gazetteer.remove', $1, jsonb_build_object('removed', count(*), 'entries',"
+    "         jsonb_agg(jsonb_build_object('street', street_code, 'from', num_from, 'to', num_to, 'kind', kind,"
+    "                                      'community', community_code, 'source', source) ORDER BY id))"
+    "    FROM gone HAVING count(*) > 0"
+    ") SELECT 1, (SELECT count(*) FROM gone), (SELECT count(*) FROM kept),"
+    "  (SELECT string_agg(" DESCRIBED ", '; ' ORDER BY g.id) FROM gone g JOIN units so ON so.code = g.street_code)";
 
 /* The shipped entries of $1 kept aside that cover numbers $2..$3 (NULL: all). */
 #define WITHDRAWN                                                                                         \
@@ -124,17 +131,19 @@ static int describe(PGconn *pg, const char *sql, const char *const *params, char
 typedef enum { OP_ADD, OP_REMOVE, OP_RESTORE } gazetteer_op;
 
 /* The answer to a change that was made: gone entries replaced, removed or
- * restored, kept of them shipped ones kept aside, replaced their description;
- * street, an add's street office by name. */
+ * restored, kept of them shipped ones kept aside, replaced and removed their
+ * description; street, an add's street office by name. */
 static void done_message(const Jiesu__GazetteerRequest *rq, gazetteer_op op, const char *street, long gone,
-                         long kept, const char *replaced, char *msg, size_t cap)
+                         long kept, const char *replaced, const char *removed, char *msg, size_t cap)
 {
     int n;
     if (op == OP_ADD)
         n = snprintf(msg, cap, "地名表：已添加%s %s → %s%s%s", strcmp(rq->kind, "landmark") == 0 ? "地标" : "道路",
                      rq->name, street, gone ? "，替换了 " : "", gone ? replaced : "");
     else if (op == OP_REMOVE)
-        n = snprintf(msg, cap, "地名表：已删去 %s 的 %ld 个条目", rq->name, gone);
+        n = snprintf(msg, cap, "地名表：已删去 %s 的 %ld 个条目：%s%s", rq->name, gone, removed,
+                     gone > kept ? "（人工添加的条目删去后要再用，照原样 jiesu gazetteer add；"
+                                   "jiesu audit 记着删去的每一条）" : "");
     else
         n = snprintf(msg, cap, "地名表：已恢复 %s 的 %ld 个内置条目", rq->name, gone);
     if (kept && n > 0 && (size_t)n < cap)
@@ -234,7 +243,7 @@ static int find_community(service *s, const bus_request *req, const Jiesu__Gazet
 static void change(service *s, const bus_request *req, const Jiesu__GazetteerRequest *rq, const char *const *params,
                    gazetteer_op op, const unit_named *street)
 {
-    char overlaps[1024], msg[1600], err[512] = "no row returned";
+    char overlaps[1024], removed[1024] = "", msg[2800], err[512] = "no row returned";
     if (check_overlaps(s, req, rq, op, params, overlaps, sizeof overlaps) < 0)
         return;
     const char *short_params[] = {params[0], params[1], params[2], params[6]};
@@ -245,6 +254,8 @@ static void change(service *s, const bus_request *req, const Jiesu__GazetteerReq
     long done = res && PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, G_DONE)) : -1;
     long gone = res && PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, G_GONE)) : 0;
     long kept = res && PQntuples(res) == 1 && PQnfields(res) > G_KEPT ? atol(PQgetvalue(res, 0, G_KEPT)) : 0;
+    if (res && PQntuples(res) == 1 && PQnfields(res) > G_WHAT)
+        text_utf8_cut(strncpy(removed, PQgetvalue(res, 0, G_WHAT), sizeof removed - 1));   /* many: cut whole */
     PQclear(res);
     if (done < 0)
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
@@ -256,7 +267,7 @@ static void change(service *s, const bus_request *req, const Jiesu__GazetteerReq
                                op == OP_RESTORE ? "" : rq->has_numbers ? "在这段门牌号上" : "",
                                op == OP_RESTORE ? "被删去或替换的内置" : "", rq->name, rq->name);
     else {
-        done_message(rq, op, street->name, gone, kept, overlaps, msg, sizeof msg);
+        done_message(rq, op, street->name, gone, kept, overlaps, removed, msg, sizeof msg);
         log_info("%s", msg);
         reply_done(s, req, msg);
     }

@@ -327,6 +327,16 @@ check "a name none of the street's communities has is refused, saying so and whe
     grep -q "中韩街道下辖的社区和村中没有代码或名称为“流清河社区”的（\`jiesu units 中韩街道\` 列出它们的代码和名称）" \
     "$adm/gaz-none.out"
 check_eq "… and neither is added" 0 "$(sql "SELECT count(*) FROM gazetteer WHERE name = '新苑三区'")"
+# An entry removed by mistake is added again as it was: the answer and the
+# record said 删去 1 条, not what, and an entry added by hand, unlike a
+# shipped one, has nothing to restore it from.
+jiesu gazetteer remove 新苑小区 >"$adm/gaz-remove.out" 2>&1
+check "a removal says which entries it took out, and how one added by hand comes back" \
+    grep -q "^地名表：已删去 新苑小区 的 1 个条目：中韩街道 全部门牌（人工添加的条目删去后要再用，照原样 jiesu gazetteer add；jiesu audit 记着删去的每一条）$" \
+    "$adm/gaz-remove.out"
+jiesu audit 新苑小区 --limit 1 >"$adm/audit-gaz-remove.out" 2>&1
+check "… and jiesu audit each as it was: street, numbers, community, kind" \
+    grep -qE "地名表删去 +新苑小区 +删去 1 条：中韩街道 全部门牌（中韩社区居民委员会），地标$" "$adm/audit-gaz-remove.out"
 
 # 5d. A day of the official calendar typed in is named in jiesu audit: it
 # said 新增或改动 1 天 of which day none, and a day typed wrong could not

@@ -62,7 +62,7 @@ static const char SQL_ADD[] =
     "), ev AS ("
     "  INSERT INTO admin_events (actor, action, subject, detail)"
     "  SELECT $7, 'gazetteer.add', $1, jsonb_build_object('street', street_code, 'from', $2::int, 'to', $3::int,"
-    "         'replaced', (SELECT count(*) FROM gone)) FROM added"
+    "         'replaced', (SELECT count(*) FROM gone), 'kind', $4::text, 'community', $6::text) FROM added"
     ") SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM gone), (SELECT count(*) FROM kept)";
 /* The columns SQL_ADD, SQL_REMOVE and SQL_RESTORE answer with (SQL_RESTORE keeps none aside; SQL_REMOVE
  * alone says what it took out). */

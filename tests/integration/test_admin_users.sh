@@ -316,6 +316,9 @@ check "with none held, jiesu user holds says so" grep -q "现在没有暂停登�
 jiesu gazetteer add 新苑小区 中韩街道 --landmark --community 中韩社区 >"$adm/gaz-community.out" 2>&1
 check_eq "a landmark in 中韩街道's community named 中韩社区 is added" 0 $?
 check_eq "… in that community" 370212001001 "$(sql "SELECT community_code FROM gazetteer WHERE name = '新苑小区'")"
+jiesu audit 新苑小区 >"$adm/audit-gaz-add.out" 2>&1
+check "… recorded with its community and that it is a landmark, which jiesu audit says" \
+    grep -qE "地名表添加 +新苑小区 +交中韩街道（中韩社区居民委员会），地标$" "$adm/audit-gaz-add.out"
 jiesu gazetteer add 新苑二区 中韩街道 --community 中韩社区居民委员会 >/dev/null 2>&1
 check_eq "… and one named by the community's whole name" 370212001001 \
     "$(sql "SELECT community_code FROM gazetteer WHERE name = '新苑二区'")"

@@ -3,11 +3,11 @@
  * assignment service's "user.request" (users.h).
  *
  *   jiesu user add NAME --role ROLE [--unit UNIT] --display 张三 [--key-out FILE]
- *                  [--no-key] [--password-stdin] [--token] [--rate N]
+ *                  [--no-key] [--password-stdin] [--token [--token-out FILE]] [--rate N]
  *   jiesu user list [--all]
  *   jiesu user disable|enable NAME
  *   jiesu user key NAME [--key-out FILE | --public-key KEY]   a new key (the old one is refused at once)
- *   jiesu user token NAME [--rate N]           a new API token (Open311 api_key, bearer)
+ *   jiesu user token NAME [--rate N] [--token-out FILE]   a new API token (Open311 api_key, bearer)
  *   jiesu user password NAME                   a new password, read from standard input
  *   jiesu user move NAME --role ROLE [--unit UNIT] [--display 张三（北宅街道）]
  *                  another role or unit (its name and keys kept; a display name
@@ -19,7 +19,9 @@
  * A key pair is made here and its secret written to FILE (default
  * ./NAME.key, mode 0600, never overwritten), unless the user made their own
  * (`jiesu keys new`) and gave its public key; only the public key goes to
- * the service. A token is printed once and never stored anywhere readable.
+ * the service. A token is printed once and never stored anywhere readable,
+ * or, with --token-out FILE, written to FILE alone (0600, never over an
+ * existing file): not on a screen or in a log others may see.
  */
 #include "cli.h"
 
@@ -36,6 +38,8 @@
 #include "cli_table.h"
 #include "keys.h"
 #include "names.h"
+#include "privfile.h"
+#include "text.h"
 
 #define USER_TRIES 1
 #define PASSWORD_MAX 256
@@ -43,6 +47,7 @@
 
 typedef struct {
     const char *key_out;
+    const char *token_out;      /* the new token goes there, not to standard output */
     const char *public_key;     /* a key the user made themselves (jiesu keys new) */
     int         no_key, password_stdin;
 } user_opts;
@@ -50,11 +55,12 @@ typedef struct {
 static void usage(void)
 {
     fputs("用法：jiesu user add 用户名 --role 角色 [--unit 单位] --display 姓名 [--key-out 文件 | --public-key 公钥]\n"
-          "                      [--no-key] [--password-stdin] [--token] [--rate 次数]\n"
+          "                      [--no-key] [--password-stdin] [--token [--token-out 文件]] [--rate 次数]\n"
           "      jiesu user list [--all]\n"
           "      jiesu user disable|enable 用户名\n"
           "      jiesu user key 用户名 [--key-out 文件 | --public-key 公钥]\n"
-          "      jiesu user token 用户名 [--rate 每分钟次数]\n"
+          "      jiesu user token 用户名 [--rate 每分钟次数] [--token-out 文件]\n"
+          "                      （令牌只显示这一次；--token-out：写到文件里（0600），不显示在屏幕上）\n"
           "      jiesu user password 用户名          （密码从标准输入读）\n"
           "      jiesu user move 用户名 --role 角色 [--unit 单位] [--display 姓名]\n"
           "                      （换单位或换角色；账号、密钥、密码不变；显示名以“（原单位）”结尾的换成新单位）\n"
@@ -71,12 +77,12 @@ static void usage(void)
 static const struct {
     const char *op, *opts;
 } OPS[] = {
-    {"add", "--role --unit --display --key-out --public-key --no-key --password-stdin --token --rate"},
+    {"add", "--role --unit --display --key-out --public-key --no-key --password-stdin --token --token-out --rate"},
     {"list", "--all"},
     {"disable", ""},
     {"enable", ""},
     {"key", "--key-out --public-key"},
-    {"token", "--rate"},
+    {"token", "--rate --token-out"},
     {"password", "--password-stdin"},     /* read from standard input either way */
     {"move", "--role --unit --display"},
     {"display", ""},                      /* the name follows the user's: jiesu user display NAME 张三 */
@@ -108,6 +114,7 @@ static int parse(int argc, char **argv, int first, int k, Jiesu__UserRequest *rq
                             : strcmp(a, "--unit") == 0    ? (const char **)&rq->unit
                             : strcmp(a, "--display") == 0 ? (const char **)&rq->display_name
                             : strcmp(a, "--key-out") == 0 ? &o->key_out
+                            : strcmp(a, "--token-out") == 0 ? &o->token_out
                             : strcmp(a, "--public-key") == 0 ? &o->public_key
                             : strcmp(a, "--rate") == 0    ? &rate
                                                           : NULL;
@@ -129,7 +136,22 @@ static int parse(int argc, char **argv, int first, int k, Jiesu__UserRequest *rq
         cli_error("user %s：--key-out 和 --public-key 只能用一个（自己做的密钥只交公钥：--public-key）", OPS[k].op);
         return -1;
     }
+    if (o->token_out && k == 0 && !rq->token) {
+        cli_error("user add：--token-out 是写令牌的文件，要和 --token 一起用");
+        return -1;
+    }
     return 0;
+}
+
+/* 0 when nothing is at path, which a new secret is to be written to; else
+ * -1 after saying so (a secret is never written over a file). */
+static int path_free(const char *path, const char *option)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    cli_error("user：%s 已存在；用 %s 文件 写到别处", path, option);
+    return -1;
 }
 
 /* Reads the password from standard input into buf (at a terminal, unseen).
@@ -150,11 +172,8 @@ static int read_password(const char *name, char *buf, size_t cap)
 static int make_key(const char *name, const char *path, keys_pair *kp)
 {
     char err[700], who[128];
-    struct stat st;
-    if (stat(path, &st) == 0) {
-        cli_error("user：%s 已存在；用 --key-out 文件 把新密钥写到别处", path);
+    if (path_free(path, "--key-out") < 0)
         return -1;
-    }
     snprintf(who, sizeof who, "user %s", name);
     if (keys_generate(kp) < 0 || keys_save(path, kp, 1, who, err, sizeof err) < 0) {
         cli_error("user：%s 的密钥：%s", name, kp->public_key[0] ? err : "这个 libzmq 不支持 CURVE");
@@ -232,8 +251,28 @@ static void print_holds(const Jiesu__UserReply *r)
     printf("现在就解除一个地址的暂停：jiesu user release 地址\n");
 }
 
+/* The new token, printed once or written to token_out (0600). 0, or 1
+ * after saying that it could not be written and what to do. */
+static int give_token(const char *token, const char *name, const char *token_out)
+{
+    char line[AUTH_TOKEN_LEN + 2];
+    if (!token_out) {
+        printf("令牌：%s\n（只显示这一次：%s 的 Open311 api_key / HTTP 持有者令牌）\n", token, name);
+        return 0;
+    }
+    int n = snprintf(line, sizeof line, "%s\n", token);
+    if (privfile_write(token_out, line, (size_t)n) == 0) {
+        printf("令牌：写在 %s（权限 0600；只此一份，不再显示：交给 %s 的使用者，作 Open311 api_key / HTTP 持有者令牌）\n",
+               token_out, name);
+        return 0;
+    }
+    cli_error("user：令牌没能写到 %s：%s；新令牌已生效、旧的已作废，这一个没有人知道：再换一个："
+              "jiesu user token %s --token-out 别的文件", token_out, text_os_error(errno), name);
+    return 1;
+}
+
 /* Sends rq; prints what came back. 0 or 1. */
-static int send_request(cli_ctx *ctx, Jiesu__UserRequest *rq, const char *key_path)
+static int send_request(cli_ctx *ctx, Jiesu__UserRequest *rq, const char *key_path, const char *token_out)
 {
     char what[160], err[1024];
     Jiesu__Envelope *env = NULL;
@@ -256,10 +295,7 @@ static int send_request(cli_ctx *ctx, Jiesu__UserRequest *rq, const char *key_pa
             printf("%s\n", reply->message);
         if (key_path)
             printf("密钥：%s（只交给 %s 本人；持有它就能以其身份操作：jiesu -k %s ...）\n", key_path, rq->name, key_path);
-        if (*reply->token)
-            printf("令牌：%s\n（只显示这一次：%s 的 Open311 api_key / HTTP 持有者令牌）\n", reply->token,
-                   rq->name);
-        rc = 0;
+        rc = *reply->token ? give_token(reply->token, rq->name, token_out) : 0;
     }
     if (reply)
         jiesu__user_reply__free_unpacked(reply, NULL);
@@ -317,7 +353,9 @@ int cli_user_main(cli_ctx *ctx, int argc, char **argv)
     if ((o.password_stdin || strcmp(rq.op, "password") == 0) && read_password(rq.name, password, sizeof password) < 0)
         return 1;
     rq.password = password;
-    int rc = send_request(ctx, &rq, wants_key ? key_path : NULL);
+    if (o.token_out && path_free(o.token_out, "--token-out") < 0)
+        return 1;
+    int rc = send_request(ctx, &rq, wants_key ? key_path : NULL, o.token_out);
     if (rc != 0 && wants_key)
         remove(key_path);           /* nobody registered it: do not leave a key that looks usable */
     return rc;

@@ -188,6 +188,20 @@ check "a rate that is no whole number from 1 says what it must be" grep -q -- "-
 jiesu user token adm-short --rate 30 >/dev/null 2>&1
 jiesu audit adm-short --limit 1 >"$adm/audit-rate.out" 2>&1
 check "a new token's rate is in jiesu audit" grep -qE "换令牌 +张三（adm-short） +Open311 每分钟最多提交 30 件$" "$adm/audit-rate.out"
+# A token need not stand on the screen, in its scrollback or a log:
+# --token-out writes it to a file of the administrator's alone, the way a
+# key is; before, it could only be printed.
+jiesu user token adm-short --token-out "$adm/short.token" >"$adm/token-out.out" 2>&1
+check_eq "jiesu user token --token-out writes the new token to a file" 0 $?
+check "… of mode 0600, holding the token registered" \
+    sh -c "[ \"\$(stat -c %a '$adm/short.token')\" = 600 ] &&
+           [ \"\$(tr -d '\n' <'$adm/short.token' | sha256sum | cut -c1-64)\" = \
+             '$(sql "SELECT token_hash FROM principals WHERE name = 'adm-short'")' ]"
+check "… printed nowhere, the answer saying where it is" \
+    sh -c "! grep -q jsk_ '$adm/token-out.out' && grep -q '^令牌：写在 $adm/short.token（权限 0600；只此一份' '$adm/token-out.out'"
+jiesu user token adm-short --token-out "$adm/short.token" >"$adm/token-out-again.out" 2>&1
+check_eq "… never over a file there" 1 $?
+check "… saying so and what to do" grep -q "short.token 已存在；用 --token-out 文件 写到别处" "$adm/token-out-again.out"
 jiesu user add adm-portal --display 区政务服务平台 --role clerk --no-key --token --rate 120 >"$adm/add-portal.out" 2>&1
 check "… a role of no unit likewise" grep -q "^已添加用户 adm-portal：区政务服务平台，话务员$" "$adm/add-portal.out"
 jiesu audit adm-portal >"$adm/audit-portal.out" 2>&1

@@ -25,6 +25,7 @@
  */
 #include "http_int.h"
 #include "clock.h"
+#include "georeport.h"
 #include "log.h"
 #include "text.h"
 
@@ -42,7 +43,6 @@
 #define MAX_ROUTES 32
 #define WATCH_TICK_MS 250           /* how late past its deadline a slow request may be cut */
 #define CUT_LOG_MS 60000            /* cut connections are logged at most once a minute, counted */
-#define JSON_UTF8 "application/json; charset=utf-8"
 #define MAX_FORWARDED 8             /* X-Forwarded-For headers read; more: the TCP peer is the client */
 
 
@@ -122,7 +122,7 @@ http_server *http_server_new(const char *addr, size_t max_body, char *err, size_
     self->port = (unsigned short)port;
     self->max_body = max_body;
     http_limits_load(&self->limits, NULL);
-    self->refuse = http_refuse_json;
+    self->refuse = georeport_refuse;
     http_server_policy(self, HTTP_POLICY_NONE);
     pthread_mutex_init(&self->lock, NULL);
     clock_cond_init(&self->wake);
@@ -289,24 +289,6 @@ static enum MHD_Result run_handler(http_server *self, http_request *req, int cro
     else
         route->fn(route->ctx, req, &resp);
     return send_response(self, req->conn, &resp);
-}
-
-void http_refuse_json(const http_request *req, http_response *resp, int status, size_t n)
-{
-    const char *dot = strrchr(http_path(req), '.');
-    if (status == 413)
-        http_reply(resp, 413, JSON_UTF8, "[{\"code\":413,\"description\":\"请求体超过 %zu 字节，请删短后再发送\"}]",
-                   n);
-    else if (status == 503)
-        http_reply(resp, 503, JSON_UTF8, "[{\"code\":503,\"description\":\"你的地址已有 %zu 个请求正在处理，"
-                   "请等其中一个答复后再发送这一个\"}]", n);
-    else if (status == 405)
-        http_reply(resp, 405, JSON_UTF8, "[{\"code\":405,\"description\":\"这个地址不接受 %s 请求\"}]",
-                   http_method(req));
-    else
-        http_reply(resp, status, JSON_UTF8, "[{\"code\":%d,\"description\":\"%s\"}]", status,
-                   dot && strcmp(dot, ".xml") == 0 ? "这里只提供 JSON 格式：请把地址末尾的 .xml 换成 .json"
-                                                   : "没有这个地址");
 }
 
 void http_server_refusals(http_server *self, http_refusal_fn fn)

@@ -140,13 +140,9 @@ void http_request_unhurried(http_request *req);
  * bytes) or 503 (n requests of the client's address being answered). */
 typedef void (*http_refusal_fn)(const http_request *req, http_response *resp, int status, size_t n);
 
-/* Those refusals as Open311 errors ([{"code":404,"description":"没有这个地址"}],
- * in Chinese: a platform shows its user GeoReport's description; a path
- * ending .xml is told to ask for .json): every server's, unless
- * http_server_refusals() says otherwise. */
-void http_refuse_json(const http_request *req, http_response *resp, int status, size_t n);
-
-/* Answers the server's own refusals with fn (before http_server_start). */
+/* Answers the server's own refusals with fn (before http_server_start);
+ * else they are Open311 errors in the format the path asks for
+ * (georeport_refuse). */
 void http_server_refusals(http_server *self, http_refusal_fn fn);
 
 /* The Content-Security-Policy every answer of a server carries unless

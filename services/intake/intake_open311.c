@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "clock.h"
 #include "db.h"
+#include "georeport.h"
 #include "http.h"
 #include "intake_json.h"
 #include "intake_services.h"
@@ -32,7 +33,6 @@
 #define REDIS_TIMEOUT_MS  2000
 #define PG_CONNECT_MS     2000     /* a handler's new connection */
 #define PG_START_MS       30000    /* the first, at start */
-#define JSON_TYPE         "application/json; charset=utf-8"
 /* A failure of ours: the log says why, the client only that it failed (what
  * PostgreSQL says names tables, columns and roles). */
 #define SERVICES_FAILED   "暂时读不出服务列表，请稍后再试"
@@ -434,72 +434,71 @@ static store_end store(const intake_open311 *self, open311_link *l, const web_co
     return STORE_NEW;
 }
 
-/* Answers status with why, which may quote what the client sent (a header of
- * any bytes, say): JSON text is UTF-8. */
-static void reply_error(http_response *resp, int status, const char *why)
+/* Answers status with why, in the format req's path asks for; why may
+ * quote what the client sent (a header of any bytes, say): the text is UTF-8. */
+static void reply_error(const http_request *req, http_response *resp, int status, const char *why)
 {
-    char body[1024], shown[512];
-    size_t n = 0;
-    char head[48];
-    snprintf(head, sizeof head, "[{\"code\":%d,\"description\":", status);
-    intake_json_raw(body, sizeof body, &n, head);
-    text_quote(shown, sizeof shown, why);
-    intake_json_string(body, sizeof body, &n, shown, strlen(shown));
-    intake_json_raw(body, sizeof body, &n, "}]");
-    intake_json_end(body, sizeof body, n);
-    http_reply(resp, status, JSON_TYPE, "%s", body);
+    char shown[512];
+    georeport_error(resp, georeport_format_of(http_path(req)), status, text_quote(shown, sizeof shown, why));
 }
 
 /* Answers a request PostgreSQL failed: 503 with Retry-After when the
  * connection is gone (the server stopped or restarted: the client sends it
  * again shortly), else 500 with what. */
-static void reply_db_failed(http_response *resp, PGconn *pg, const char *what)
+static void reply_db_failed(const http_request *req, http_response *resp, PGconn *pg, const char *what)
 {
     if (pg && PQstatus(pg) == CONNECTION_OK) {
-        reply_error(resp, 500, what);
+        reply_error(req, resp, 500, what);
         return;
     }
     http_add_header(resp, "Retry-After", DB_AWAY_RETRY_S);
-    reply_error(resp, 503, DB_AWAY);
+    reply_error(req, resp, 503, DB_AWAY);
 }
 
 /* The current services (categories change with `jiesu migrate`), or NULL
  * after answering 500 or 503. */
-static intake_services *services_now(PGconn *pg, http_response *resp)
+static intake_services *services_now(PGconn *pg, const http_request *req, http_response *resp)
 {
     char why[512];
     intake_services *services = intake_services_load(pg, why, sizeof why);
     if (!services) {
         log_error("open311: %s", why);
-        reply_db_failed(resp, pg, SERVICES_FAILED);
+        reply_db_failed(req, resp, pg, SERVICES_FAILED);
     }
     return services;
 }
 
 /* Answers a POST by how storing it went on pg (err: why it failed, logged
  * here; the client hears only that it failed). */
-static void answer_stored(http_response *resp, PGconn *pg, const web_complaint *c, const char *clerk,
-                          store_end end, const char *ticket, const char *err)
+static void answer_stored(const http_request *req, http_response *resp, PGconn *pg, const web_complaint *c,
+                          const char *clerk, store_end end, const char *ticket, const char *err)
 {
     char why[KEY_CHARS + 240];
+    http_body b;
+    georeport w;
     if (end == STORE_FAILED) {
         log_error("open311: a complaint of %s not stored: %s", clerk, err);
-        reply_db_failed(resp, pg, "诉求没能保存，请再发送一次（带上同一个 Idempotency-Key 就不会重复立案）");
+        reply_db_failed(req, resp, pg, "诉求没能保存，请再发送一次（带上同一个 Idempotency-Key 就不会重复立案）");
         return;
     }
     if (end == STORE_KEY_REUSED) {
         log_info("open311: Idempotency-Key %s reused for another complaint; refused", c->key);
         snprintf(why, sizeof why, "Idempotency-Key：“%s”已用于工单 %s，那件诉求的内容与这次不同；"
                  "另一件诉求请换一个新的 Idempotency-Key", c->key, ticket);
-        reply_error(resp, 409, why);
+        reply_error(req, resp, 409, why);
         return;
     }
     if (end == STORE_NEW)
         log_info("open311: complaint %s filed by %s (%s)", ticket, clerk, c->category);
     else
         log_info("open311: complaint %s sent again (Idempotency-Key %s): not filed twice", ticket, c->key);
-    http_reply(resp, 200, JSON_TYPE, "[{\"service_request_id\":\"%s\",\"service_notice\":\"\","
-               "\"account_id\":null}]", ticket);
+    georeport_begin(&w, http_body_open(&b), georeport_format_of(http_path(req)), "service_requests", "request");
+    georeport_item(&w);
+    georeport_text(&w, "service_request_id", ticket);
+    georeport_text(&w, "service_notice", "");
+    georeport_literal(&w, "account_id", NULL);
+    georeport_end(&w);
+    http_body_reply(&b, resp, 200, georeport_content_type(w.fmt));
 }
 
 /* Validates, stores and answers one POST /requests.json filed by clerk. */
@@ -510,22 +509,23 @@ static void file_complaint(const intake_open311 *self, open311_link *l, const ht
     char why[512], ticket[64];
     int rc = c ? validate(self, l->pg, req, c, why, sizeof why) : 0;
     if (!c) {
-        reply_error(resp, 500, "服务器内存不足，请稍后再发送");
+        reply_error(req, resp, 500, "服务器内存不足，请稍后再发送");
     } else if (rc == VALIDATE_DB_FAILED) {
         log_error("open311: %s", why);
-        reply_db_failed(resp, l->pg, SERVICES_FAILED);
+        reply_db_failed(req, resp, l->pg, SERVICES_FAILED);
     } else if (rc < 0) {
         log_info("open311: request of %s refused: %s", clerk, why);
-        reply_error(resp, rc == VALIDATE_NO_SERVICE ? 404 : 400, why);
+        reply_error(req, resp, rc == VALIDATE_NO_SERVICE ? 404 : 400, why);
     } else {
         store_end end = store(self, l, c, clerk, ticket, sizeof ticket, why, sizeof why);
-        answer_stored(resp, l->pg, c, clerk, end, ticket, why);
+        answer_stored(req, resp, l->pg, c, clerk, end, ticket, why);
     }
     free(c);
 }
 
 /* 0 when who may send one more request now, else -1 after answering 429. */
-static int within_rate(intake_open311 *self, const auth_principal *who, http_response *resp)
+static int within_rate(intake_open311 *self, const http_request *req, const auth_principal *who,
+                       http_response *resp)
 {
     char why[300], after[16];
     int per_minute = who->rate_per_minute > 0 ? who->rate_per_minute : self->opt.rate_per_minute, wait_s = 0;
@@ -535,14 +535,14 @@ static int within_rate(intake_open311 *self, const auth_principal *who, http_res
     if (rc == 1)
         return 0;
     if (rc < 0) {
-        reply_error(resp, 500, "服务器内存不足，请稍后再发送");
+        reply_error(req, resp, 500, "服务器内存不足，请稍后再发送");
         return -1;
     }
     snprintf(after, sizeof after, "%d", wait_s);
     snprintf(why, sizeof why, "api_key：%s 每分钟可提交 %d 件，额度已用完，请 %d 秒后再发送这一件",
              who->name, per_minute, wait_s);
     http_add_header(resp, "Retry-After", after);
-    reply_error(resp, 429, why);
+    reply_error(req, resp, 429, why);
     return -1;
 }
 
@@ -575,23 +575,23 @@ static int admit_clerk(intake_open311 *self, PGconn *pg, const http_request *req
         key = http_bearer(req);
     if (!key) {
         http_add_header(resp, "WWW-Authenticate", "Bearer realm=\"jiesu Open311\"");
-        reply_error(resp, 401, "api_key：必填（话务员的 API 令牌，作为表单字段 api_key 发送，"
+        reply_error(req, resp, 401, "api_key：必填（话务员的 API 令牌，作为表单字段 api_key 发送，"
                                "或放在请求头 Authorization: Bearer 里）");
         return -1;
     }
     auth_token_state st = auth_token_load(pg, key, who, err, sizeof err);
     if (st == AUTH_TOKEN_ERROR) {
         log_error("open311: %s", err);
-        reply_db_failed(resp, pg, "暂时无法核对 api_key，请再试一次");
+        reply_db_failed(req, resp, pg, "暂时无法核对 api_key，请再试一次");
         return -1;
     }
     if (key_refusal(st, who, why, sizeof why) < 0) {
         http_client_address(req, addr, sizeof addr);
         log_warn("open311: refused a POST from %s: %s", *addr ? addr : "?", why);
-        reply_error(resp, 403, why);
+        reply_error(req, resp, 403, why);
         return -1;
     }
-    return within_rate(self, who, resp);
+    return within_rate(self, req, who, resp);
 }
 
 /* The charset a Content-Type names (charset=gbk, charset="GBK"), into
@@ -623,7 +623,7 @@ static int check_form(const http_request *req, http_response *resp)
         snprintf(why, sizeof why, "请求体是 %.80s：Open311（GeoReport v2）的字段要以表单发送"
                  "（Content-Type: application/x-www-form-urlencoded; charset=utf-8，或 multipart/form-data），"
                  "如 curl --data-urlencode service_code=… 所发", type);
-        reply_error(resp, 415, why);
+        reply_error(req, resp, 415, why);
         return -1;
     }
     type_charset(type ? type : "", charset, sizeof charset);
@@ -631,16 +631,16 @@ static int check_form(const http_request *req, http_response *resp)
         return 0;
     snprintf(why, sizeof why, "表单声明的字符集是 %s：Open311（GeoReport v2）只收 UTF-8，" SEND_UTF8
              "（Content-Type: application/x-www-form-urlencoded; charset=utf-8）", charset);
-    reply_error(resp, 415, why);
+    reply_error(req, resp, 415, why);
     return -1;
 }
 
 /* A link for the request, or NULL after answering 503. */
-static open311_link *link_for(intake_open311 *self, http_response *resp)
+static open311_link *link_for(intake_open311 *self, const http_request *req, http_response *resp)
 {
     open311_link *l = link_take(self);
     if (!l)
-        reply_db_failed(resp, NULL, NULL);
+        reply_db_failed(req, resp, NULL, NULL);
     return l;
 }
 
@@ -648,7 +648,7 @@ static void on_post_request(void *ctx, const http_request *req, http_response *r
 {
     auth_principal clerk;
     open311_link *l;
-    if (check_form(req, resp) < 0 || !(l = link_for(ctx, resp)))
+    if (check_form(req, resp) < 0 || !(l = link_for(ctx, req, resp)))
         return;
     if (admit_clerk(ctx, l->pg, req, &clerk, resp) == 0)
         file_complaint(ctx, l, req, clerk.name, resp);
@@ -657,11 +657,16 @@ static void on_post_request(void *ctx, const http_request *req, http_response *r
 
 static void on_get_services(void *ctx, const http_request *req, http_response *resp)
 {
-    open311_link *l = link_for(ctx, resp);
-    intake_services *services = l ? services_now(l->pg, resp) : NULL;
-    (void)req;
-    if (services)
-        http_reply(resp, 200, JSON_TYPE, "%s", intake_services_json(services));
+    open311_link *l = link_for(ctx, req, resp);
+    intake_services *services = l ? services_now(l->pg, req, resp) : NULL;
+    http_body b;
+    georeport w;
+    if (services) {
+        georeport_begin(&w, http_body_open(&b), georeport_format_of(http_path(req)), "services", "service");
+        intake_services_write(services, &w);
+        georeport_end(&w);
+        http_body_reply(&b, resp, 200, georeport_content_type(w.fmt));
+    }
     intake_services_destroy(&services);
     if (l)
         link_give(ctx, l);
@@ -687,7 +692,9 @@ intake_open311 *intake_open311_start(const intake_open311_opts *opt, char *err, 
         goto fail;
     http_server_limits(self->http, opt->limits);
     if (http_route(self->http, "GET", "/services.json", on_get_services, self) < 0 ||
+        http_route(self->http, "GET", "/services.xml", on_get_services, self) < 0 ||
         http_route(self->http, "POST", "/requests.json", on_post_request, self) < 0 ||
+        http_route(self->http, "POST", "/requests.xml", on_post_request, self) < 0 ||
         http_server_start(self->http, why, sizeof why) < 0)
         goto fail;
     log_info("open311: listening on %s", opt->http_addr);

@@ -17,6 +17,10 @@
  *                         Retry-After past the key's rate (principals.
  *                         rate_per_minute, else rate_per_minute below)
  *
+ * Every path also ends .xml (GET /services.xml, POST /requests.xml): the
+ * same answer, status and Chinese error in GeoReport v2's XML (georeport.h),
+ * its required format, which FixMyStreet's client asks for.
+ *
  * A complaint is validated and normalised like an imported row (UTF-8, field
  * limits, full-width → half-width, whitespace), stored with a new 'W' ticket
  * number (006_intake.sql) and its 'imported' event, naming the clerk as its

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "db.h"
-#include "intake_json.h"
 
 /* The hotline category of category t: an alias the hotline uses, else the
  * category's name, which routing resolves too. */
@@ -29,35 +28,7 @@ enum { COL_CODE, COL_NAME, COL_GROUP, COL_CATEGORY };
 
 struct intake_services {
     PGresult *rows;     /* SQL_SERVICES' result */
-    char     *json;
 };
-
-/* Appends column col of row i as a JSON string. */
-static void json_value(const intake_services *self, int i, int col, char *dst, size_t cap, size_t *n)
-{
-    intake_json_string(dst, cap, n, PQgetvalue(self->rows, i, col), (size_t)PQgetlength(self->rows, i, col));
-}
-
-/* Writes the services list as Open311 JSON; returns the length it needs. */
-static size_t render(const intake_services *self, char *dst, size_t cap)
-{
-    size_t n = 0;
-    intake_json_char(dst, cap, &n, '[');
-    for (int i = 0; i < PQntuples(self->rows); i++) {
-        intake_json_raw(dst, cap, &n, i ? ",{\"service_code\":" : "{\"service_code\":");
-        json_value(self, i, COL_CODE, dst, cap, &n);
-        intake_json_raw(dst, cap, &n, ",\"service_name\":");
-        json_value(self, i, COL_NAME, dst, cap, &n);
-        intake_json_raw(dst, cap, &n, ",\"description\":");
-        json_value(self, i, COL_CATEGORY, dst, cap, &n);
-        intake_json_raw(dst, cap, &n, ",\"metadata\":false,\"type\":\"realtime\",\"keywords\":\"\",\"group\":");
-        json_value(self, i, COL_GROUP, dst, cap, &n);
-        intake_json_char(dst, cap, &n, '}');
-    }
-    intake_json_char(dst, cap, &n, ']');
-    intake_json_end(dst, cap, n);
-    return n;
-}
 
 intake_services *intake_services_load(PGconn *pg, char *err, size_t errlen)
 {
@@ -68,19 +39,21 @@ intake_services *intake_services_load(PGconn *pg, char *err, size_t errlen)
         intake_services_destroy(&self);
         return NULL;
     }
-    size_t len = render(self, NULL, 0);
-    if (!(self->json = malloc(len + 1))) {
-        snprintf(err, errlen, "out of memory");
-        intake_services_destroy(&self);
-        return NULL;
-    }
-    render(self, self->json, len + 1);
     return self;
 }
 
-const char *intake_services_json(const intake_services *self)
+void intake_services_write(const intake_services *self, georeport *w)
 {
-    return self->json;
+    for (int i = 0; i < PQntuples(self->rows); i++) {
+        georeport_item(w);
+        georeport_text(w, "service_code", PQgetvalue(self->rows, i, COL_CODE));
+        georeport_text(w, "service_name", PQgetvalue(self->rows, i, COL_NAME));
+        georeport_text(w, "description", PQgetvalue(self->rows, i, COL_CATEGORY));
+        georeport_literal(w, "metadata", "false");
+        georeport_text(w, "type", "realtime");
+        georeport_text(w, "keywords", "");
+        georeport_text(w, "group", PQgetvalue(self->rows, i, COL_GROUP));
+    }
 }
 
 int intake_services_category(PGconn *pg, const char *code, char *category, size_t cap, char *err, size_t errlen)
@@ -103,7 +76,6 @@ void intake_services_destroy(intake_services **pself)
     if (!pself || !*pself)
         return;
     PQclear((*pself)->rows);
-    free((*pself)->json);
     free(*pself);
     *pself = NULL;
 }

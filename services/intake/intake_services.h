@@ -15,13 +15,17 @@
 #include <libpq-fe.h>
 #include <stddef.h>
 
+#include "georeport.h"
+
 typedef struct intake_services intake_services;
 
 /* Reads the current list. NULL with the reason (PostgreSQL's) in err. */
 intake_services *intake_services_load(PGconn *pg, char *err, size_t errlen);
 
-/* The GET /services.json body (NUL-terminated, owned by the list). */
-const char *intake_services_json(const intake_services *self);
+/* Writes the list's services, one item each (service_code, service_name,
+ * description: the hotline category, metadata false, type realtime,
+ * keywords "", group), for GET /services.json and /services.xml. */
+void intake_services_write(const intake_services *self, georeport *w);
 
 /* The hotline category of service code into category (what POST needs,
  * read afresh without loading the list): 1, 0 when there is no such

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "georeport.h"
 #include "log.h"
 #include "report_json.h"
 #include "report_svg.h"
@@ -129,8 +130,12 @@ void web_html_end(FILE *f)
 void web_html_fail(const http_request *req, http_response *resp, int status, const char *msg)
 {
     const char *path = http_path(req);
-    int program = strncmp(path, "/api/", 5) == 0 || strncmp(path, "/requests", 9) == 0;
+    int program = strncmp(path, "/api/", 5) == 0;
     http_body b;
+    if (strncmp(path, "/requests", 9) == 0) {
+        georeport_error(resp, georeport_format_of(path), status, msg);
+        return;
+    }
     FILE *f = http_body_open(&b);
     if (f && program) {
         fputs("{\"error\": ", f);
@@ -151,7 +156,7 @@ void web_html_refuse(const http_request *req, http_response *resp, int status, s
     const char *path = http_path(req);
     char msg[512], shown[256] = "";
     if (strncmp(path, "/requests", 9) == 0) {
-        http_refuse_json(req, resp, status, n);
+        georeport_refuse(req, resp, status, n);
         return;
     }
     if (strlen(path) < sizeof shown && text_utf8_valid(path, strlen(path), NULL))

@@ -47,13 +47,14 @@ void web_html_csrf(FILE *f, const web_user *u);
 #define WEB_READ_LATER "请稍后刷新；一直如此请告知系统管理员（原因已记入报表服务的日志）。"
 
 /* Answers a request that failed, in the form its asker reads: {"error": msg}
- * to a program (paths under /api/, Open311's /requests), else a page saying
+ * to a program (paths under /api/), an Open311 error in the format its path
+ * asks for (JSON or XML, georeport.h) under /requests, else a page saying
  * msg with the way back to the start. */
 void web_html_fail(const http_request *req, http_response *resp, int status, const char *msg);
 
 /* The server's own refusals (http_refusal_fn: no such path, not this
  * method, a body too large, too many requests at once) in Chinese, as
- * web_html_fail() answers; Open311's paths keep Open311's errors. */
+ * web_html_fail() answers; Open311's paths keep Open311's errors (georeport_refuse). */
 void web_html_refuse(const http_request *req, http_response *resp, int status, size_t n);
 
 /* A read of ours that failed: err (PostgreSQL's words) to the log with the

@@ -24,21 +24,66 @@ rm -rf "$o311"; mkdir -p "$o311"
 "$JIESU_BIN/jiesu" user add open311-clerk --role clerk --display open311-clerk --token --no-key >"$o311/clerk.out"
 api_key=$(sed -n 's/^令牌：//p' "$o311/clerk.out")
 
-# post NAME FIELD=VALUE|-HHEADER...: POSTs the form, keeps the body in NAME.json, prints the status.
+# post NAME FIELD=VALUE|-HHEADER...: POSTs the form to /requests.$ext (json
+# unless ext=xml), keeps the body in NAME.$ext and the headers in NAME.head,
+# prints the status.
 post() {
-    local name=$1; shift
+    local name=$1 ext=${ext:-json}; shift
     local args=(--data-urlencode "api_key=$api_key") f
     for f in "$@"; do
         case $f in -H*) args+=(-H "${f#-H}") ;; *) args+=(--data-urlencode "$f") ;; esac
     done
-    curl -s -o "$o311/$name.json" -w '%{http_code}' "${args[@]}" "$api/requests.json"
+    curl -s -D "$o311/$name.head" -o "$o311/$name.$ext" -w '%{http_code}' "${args[@]}" "$api/requests.$ext"
 }
+# xml_type NAME: NAME.head says text/xml in UTF-8, as GeoReport v2 writes it.
+xml_type() { grep -qi '^content-type: text/xml; charset=utf-8' "$o311/$1.head"; }
 
 curl -s -o "$o311/services.json" "$api/services.json"
 check_eq "GET /services.json lists every category" "$(sql "SELECT count(*) FROM categories")" \
     "$(jq length "$o311/services.json")"
 check_eq "a service has code, name and group (its official class)" "垃圾清运 城乡建设" \
     "$(jq -r '.[] | select(.service_code == "env.garbage") | .service_name + " " + .group' "$o311/services.json")"
+
+# GeoReport v2's required format, the only one FixMyStreet's client asks
+# for: every path also ends .xml, its answer the .json one's, field by field,
+# read with an XML parser.
+check_eq "GET /services.xml: 200" 200 \
+    "$(curl -s -D "$o311/services.head" -o "$o311/services.xml" -w '%{http_code}' "$api/services.xml")"
+check "… text/xml; charset=utf-8" xml_type services
+check "… <services> of <service>, the same as /services.json's" \
+    georeport_same services service "$o311/services.xml" "$o311/services.json"
+marked='<b>垃圾桶 & "清运"</b> 没人管'
+check_eq "POST /requests.xml, a description with < & \": 200" 200 "$(ext=xml post xmlok service_code=env.garbage \
+    "description=$marked" "address_string=崂山区沙子口街道" "-HIdempotency-Key: xml-1")"
+check "… text/xml; charset=utf-8" xml_type xmlok
+check_eq "… the same complaint sent as .json with its Idempotency-Key: 200" 200 "$(post xmlok service_code=env.garbage \
+    "description=$marked" "address_string=崂山区沙子口街道" "-HIdempotency-Key: xml-1")"
+check "… <service_requests><request> of the same fields as .json's, its ticket" \
+    georeport_same service_requests request "$o311/xmlok.xml" "$o311/xmlok.json"
+check_eq "… the description stored as sent" "$marked" \
+    "$(sql "SELECT content FROM complaints WHERE ticket_no = '$(jq -r '.[0].service_request_id' "$o311/xmlok.json")'")"
+# xml_bad STATUS NAME "what" FIELD=VALUE|-HHEADER...: refused with STATUS as
+# .xml and as .json, the XML <errors> the JSON's.
+xml_bad() {
+    local want=$1 name=$2 what=$3; shift 3
+    check_eq "$what, as .xml: $want" "$want" "$(ext=xml post "$name" "$@")"
+    check "… text/xml; charset=utf-8" xml_type "$name"
+    check_eq "… as .json: $want" "$want" "$(post "$name" "$@")"
+    check "… <errors><error> with the code and Chinese description of .json's" \
+        georeport_same errors error "$o311/$name.xml" "$o311/$name.json"
+}
+xml_bad 404 xmlcode "a service_code of markup, quoted" 'service_code=<a&b"c>' "description=x" "address_string=a"
+check "… quoted whole" grep -q '“&lt;a&amp;b&quot;c&gt;”' "$o311/xmlcode.xml"
+xml_bad 400 xmlnodesc "no description" service_code=env "address_string=a"
+api_key= xml_bad 401 xmlnokey "no api_key" service_code=env "description=x" "address_string=a"
+api_key=not-a-key xml_bad 403 xmlbadkey "an unknown api_key" service_code=env "description=x" "address_string=a"
+for refused in "/requests 405" "/nothing 404"; do
+    read -r path code <<<"$refused"
+    check_eq "GET $path.xml: $code as <errors>, the .json one's" "$code $code true" \
+        "$(curl -s -o "$o311/refused.xml" -w '%{http_code}' "$api$path.xml") \
+$(curl -s -o "$o311/refused.json" -w '%{http_code}' "$api$path.json") \
+$(georeport_same errors error "$o311/refused.xml" "$o311/refused.json" && echo true)"
+done
 
 status=$(post ok service_code=env.garbage "description=小区门口垃圾桶满了，　三天没人清运" \
     "address_string=崂山区沙子口街道南姜社区" first_name=先生 last_name=王 phone=13912345678 email=w@example.com)
@@ -210,6 +255,9 @@ check_eq "GET /services.json while the categories cannot be read: 500" 500 \
     "$(curl -s -o "$o311/failed.json" -w '%{http_code}' "$api/services.json")"
 check_eq "… saying only that and what to do" "暂时读不出服务列表，请稍后再试" \
     "$(jq -r '.[0].description' "$o311/failed.json")"
+check_eq "… and so does /services.xml, as <errors>" "500 true" \
+    "$(curl -s -o "$o311/failed.xml" -w '%{http_code}' "$api/services.xml") \
+$(georeport_same errors error "$o311/failed.xml" "$o311/failed.json" && echo true)"
 check "… the log says why" grep -q "permission denied for table categories" "$HARNESS_DIR/intake.log"
 sql "GRANT SELECT ON categories TO $svc_role" >/dev/null
 check_eq "readable again: 200" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$api/services.json")"

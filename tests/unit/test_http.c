@@ -139,10 +139,11 @@ static void test_routes_and_fields(void **state)
     assert_int_equal(fetch(port, "/requests/42.json", NULL, NULL, &body), 200);
     assert_string_equal(body, "one GET /requests/42.json name=- q=-");
     free(body);
-    expect(port, "/nothing", NULL, 404, "[{\"code\":404,\"description\":\"没有这个地址\"}]");
+    expect(port, "/nothing", NULL, 404, "[{\"code\":404,\"description\":\"没有这个地址\"}]\n");
     expect(port, "/services.xml", NULL, 404,
-           "[{\"code\":404,\"description\":\"这里只提供 JSON 格式：请把地址末尾的 .xml 换成 .json\"}]");
-    expect(port, "/services.json", "a=b", 405, "[{\"code\":405,\"description\":\"这个地址不接受 POST 请求\"}]");
+           "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<errors>\n<error><code>404</code>"
+           "<description>没有这个地址</description></error>\n</errors>\n");
+    expect(port, "/services.json", "a=b", 405, "[{\"code\":405,\"description\":\"这个地址不接受 POST 请求\"}]\n");
     char big[4096];
     memset(big, 'x', sizeof big - 1);
     big[sizeof big - 1] = '\0';

@@ -68,17 +68,18 @@ sql_gt() { [ "$(sql "$1")" -gt "$2" ]; }
 # georeport_same LIST ITEM X.xml Y.json: the Open311 answer in X.xml, read
 # with a real XML parser, is <LIST> of <ITEM>s holding the fields of Y.json's
 # array, in its order, with its values (null is an empty element; numbers
-# and true/false as written). What differs goes to stderr.
+# and true/false as written; what XML 1.0 cannot hold, a control character
+# but tab, LF and CR, U+FFFD). What differs goes to stderr.
 georeport_same() {
     python3 - "$@" <<'PY'
-import json, sys
+import json, re, sys
 import xml.etree.ElementTree as ET
 lst, item, xml_file, json_file = sys.argv[1:5]
 root = ET.parse(xml_file).getroot()
 def text(v):
     if isinstance(v, bool):
         return "true" if v else "false"
-    return "" if v is None else str(v)
+    return "" if v is None else re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "\ufffd", str(v))
 got = [(e.tag, [(f.tag, f.text or "") for f in e]) for e in root]
 with open(json_file, encoding="utf-8") as f:
     rows = json.load(f, parse_float=str, parse_int=str)

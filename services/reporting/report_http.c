@@ -53,7 +53,7 @@ typedef struct {
     const route_def *def;
 } pg_route;
 
-#define NPG_ROUTES 21
+#define NPG_ROUTES 22
 
 struct report_http {
     http_server    *server;
@@ -613,13 +613,14 @@ static const route_def ROUTE_DEFS[NPG_ROUTES] = {
     {"GET", "/api/bulletin", on_bulletin_json, 1},   {"GET", "/bulletin.html", on_bulletin_html, 1},
     {"GET", "/api/daily", on_daily, 1},              {"GET", "/api/streets", on_streets, 1},
     {"GET", "/api/live", on_live, 1},                {"GET", "/requests.json", on_open311_list, 0},
-    {"GET", "/requests/*", on_open311_one, 0},       {"GET", "/signin", on_signin_page, 0},
-    {"POST", "/signin", on_signin, 0},               {"POST", "/signout", on_signout, 1},
-    {"GET", "/work", on_work, 1},                    {"GET", "/work/order", on_work_order, 1},
-    {"GET", "/work/photo", on_work_photo, 1},        {"POST", "/work/act", on_work_act, 1},
-    {"POST", "/work/ack", on_work_ack, 1},           {"GET", "/api/board", on_board, 1},
-    {"POST", "/work/phone", on_work_phone, 1},       {"GET", "/", on_dashboard, 1},
-    {"GET", "/work/import", on_work_import, 1},      {"POST", "/work/import", on_work_import_post, 1},
+    {"GET", "/requests.xml", on_open311_list, 0},    {"GET", "/requests/*", on_open311_one, 0},
+    {"GET", "/signin", on_signin_page, 0},           {"POST", "/signin", on_signin, 0},
+    {"POST", "/signout", on_signout, 1},             {"GET", "/work", on_work, 1},
+    {"GET", "/work/order", on_work_order, 1},        {"GET", "/work/photo", on_work_photo, 1},
+    {"POST", "/work/act", on_work_act, 1},           {"POST", "/work/ack", on_work_ack, 1},
+    {"GET", "/api/board", on_board, 1},              {"POST", "/work/phone", on_work_phone, 1},
+    {"GET", "/", on_dashboard, 1},                   {"GET", "/work/import", on_work_import, 1},
+    {"POST", "/work/import", on_work_import_post, 1},
     {"GET", "/work/import/rejects", on_work_import_rejects, 1},
 };
 

@@ -2,20 +2,18 @@
  *
  * PostgreSQL chooses the rows (what is published, the filters, the page) and
  * rounds the coordinates; the text is masked here, with common/mask, row by
- * row, and the JSON written with the reports' JSON strings. */
+ * row, and the answer written once, as JSON or XML (common/georeport). */
 #include "report_open311.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
+#include "georeport.h"
 #include "log.h"
 #include "mask.h"
 #include "names.h"
-#include "report_json.h"
 #include "text.h"
-
-#define JSON "application/json; charset=utf-8"
 
 /* An anonymous request costs the database at most this. */
 static const char QUERY_LIMIT_SQL[] = "SET LOCAL statement_timeout = 2000";
@@ -89,22 +87,16 @@ static const struct {
     {"requested_datetime", R_CALLED, NULL},   {"updated_datetime", R_UPDATED, NULL},
 };
 
-/* An Open311 error body: [{"code": N, "description": "what：detail"}], what
- * in Chinese (GeoReport's description is what a platform shows its user). */
-static void open311_error(http_response *resp, int code, const char *what, const char *detail)
+/* An Open311 error in fmt, description "what：detail", what in Chinese
+ * (GeoReport's description is what a platform shows its user). */
+static void open311_error(http_response *resp, georeport_format fmt, int code, const char *what,
+                          const char *detail)
 {
     char msg[512];
-    http_body b;
     snprintf(msg, sizeof msg, "%s%s%.*s", what, detail ? "：" : "", detail ? (int)strcspn(detail, "\n") : 0,
              detail ? detail : "");
-    text_utf8_mend(msg);        /* it quotes the request (PostgreSQL's words on a parameter), maybe cut: JSON is UTF-8 */
-    FILE *f = http_body_open(&b);
-    if (f) {
-        fprintf(f, "[{\"code\": %d, \"description\": ", code);
-        report_json_string(f, msg);
-        fputs("}]\n", f);
-    }
-    http_body_reply(&b, resp, code, JSON);
+    text_utf8_mend(msg);        /* it quotes the request (PostgreSQL's words on a parameter), maybe cut: the text is UTF-8 */
+    georeport_error(resp, fmt, code, msg);
 }
 
 static const char *col(const PGresult *res, int row, int c)
@@ -112,42 +104,36 @@ static const char *col(const PGresult *res, int row, int c)
     return PQgetisnull(res, row, c) ? NULL : PQgetvalue(res, row, c);
 }
 
-/* Writes "key": the masked copy of s (fn: mask_public_text or mask_address),
- * the caller's name masked wherever it holds it (never published: 赵*), or
- * fallback when that leaves nothing. Masking never lengthens a text. */
-static void masked_field(FILE *f, const char *key, const char *s, int (*fn)(char *, size_t, const char *),
+/* Writes field key: the masked copy of s (fn: mask_public_text or
+ * mask_address), the caller's name masked wherever it holds it (never
+ * published: 赵*), or fallback when that leaves nothing. Masking never
+ * lengthens a text. */
+static void masked_field(georeport *w, const char *key, const char *s, int (*fn)(char *, size_t, const char *),
                          const char *caller, const char *fallback)
 {
     size_t cap = s ? strlen(s) + 1 : 1;
     char *m = malloc(cap);
-    fprintf(f, ", \"%s\": ", key);
     if (m && s) {
         fn(m, cap, s);
         mask_name_in(m, caller);
     }
-    report_json_string(f, m && s && *m ? m : fallback);
+    georeport_text(w, key, m && s && *m ? m : fallback);
     free(m);
 }
 
-/* A rounded coordinate (PostgreSQL's numeric text is a JSON number), or null. */
-static void number_field(FILE *f, const char *key, const char *v)
+/* One request; lat and long are PostgreSQL's rounded numeric text, or null. */
+static void write_request(georeport *w, const PGresult *res, int row)
 {
-    fprintf(f, ", \"%s\": %s", key, v ? v : "null");
-}
-
-static void write_request(FILE *f, const PGresult *res, int row)
-{
+    georeport_item(w);
     for (size_t i = 0; i < sizeof PLAIN / sizeof PLAIN[0]; i++) {
         const char *v = col(res, row, PLAIN[i].col);
-        fprintf(f, "%s\"%s\": ", i ? ", " : "{", PLAIN[i].key);
-        report_json_string(f, v && PLAIN[i].named ? PLAIN[i].named(v) : v);
+        georeport_text(w, PLAIN[i].key, v && PLAIN[i].named ? PLAIN[i].named(v) : v);
     }
     const char *caller = col(res, row, R_CALLER);
-    masked_field(f, "description", col(res, row, R_CONTENT), mask_public_text, caller, NULL);
-    masked_field(f, "address", col(res, row, R_ADDRESS), mask_address, caller, col(res, row, R_PLACE));
-    number_field(f, "lat", col(res, row, R_LAT));
-    number_field(f, "long", col(res, row, R_LON));
-    fputc('}', f);
+    masked_field(w, "description", col(res, row, R_CONTENT), mask_public_text, caller, NULL);
+    masked_field(w, "address", col(res, row, R_ADDRESS), mask_address, caller, col(res, row, R_PLACE));
+    georeport_literal(w, "lat", col(res, row, R_LAT));
+    georeport_literal(w, "long", col(res, row, R_LON));
 }
 
 /* Answered for a failure of ours: what failed goes to the log, never to the
@@ -157,16 +143,16 @@ static void write_request(FILE *f, const PGresult *res, int row)
 /* Answers a failed query: a data error in the parameters (a bad date, say)
  * is the caller's, 400, with PostgreSQL's words for it; a query over its
  * time, 503; anything else ours, 500, logged. */
-static void query_failed(const PGresult *res, http_response *resp)
+static void query_failed(const PGresult *res, georeport_format fmt, http_response *resp)
 {
     if (db_failed_with(res, DB_DATA_EXCEPTION))
-        open311_error(resp, 400, "参数不对（日期写成 ISO 8601，如 2026-11-17T00:00:00+08:00）",
+        open311_error(resp, fmt, 400, "参数不对（日期写成 ISO 8601，如 2026-11-17T00:00:00+08:00）",
                       PQresultErrorMessage(res));
     else if (db_failed_with(res, DB_QUERY_CANCELED))
-        open311_error(resp, 503, "查询用时太长，请用 start_date、end_date 或 service_code 缩小范围", NULL);
+        open311_error(resp, fmt, 503, "查询用时太长，请用 start_date、end_date 或 service_code 缩小范围", NULL);
     else {
         log_error("open311 GET: %.*s", (int)strcspn(PQresultErrorMessage(res), "\n"), PQresultErrorMessage(res));
-        open311_error(resp, 500, SERVER_FAILED, NULL);
+        open311_error(resp, fmt, 500, SERVER_FAILED, NULL);
     }
 }
 
@@ -182,31 +168,29 @@ static PGresult *run_limited(PGconn *pg, const char *sql, int n, const char *con
     return res;
 }
 
-/* Runs sql and answers with its rows as a JSON array. With missing_is_404 no
- * row answers 404, worded alike for a ticket that does not exist and one that
- * is not published. */
-static void answer(PGconn *pg, const char *sql, int n, const char *const *params, http_response *resp,
-                   int missing_is_404)
+/* Runs sql and answers with its rows in fmt, <service_requests> of
+ * <request>s in XML. With missing_is_404 no row answers 404, worded alike
+ * for a ticket that does not exist and one that is not published. */
+static void answer(PGconn *pg, const char *sql, int n, const char *const *params, georeport_format fmt,
+                   http_response *resp, int missing_is_404)
 {
     char err[512];
     PGresult *res = run_limited(pg, sql, n, params, err, sizeof err);
     if (!res) {
         log_error("open311 GET: %s", err);
-        open311_error(resp, 500, SERVER_FAILED, NULL);
+        open311_error(resp, fmt, 500, SERVER_FAILED, NULL);
     } else if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        query_failed(res, resp);
+        query_failed(res, fmt, resp);
     } else if (PQntuples(res) == 0 && missing_is_404) {
-        open311_error(resp, 404, "没有这件诉求", params[0]);
+        open311_error(resp, fmt, 404, "没有这件诉求", params[0]);
     } else {
         http_body b;
-        FILE *f = http_body_open(&b);
-        for (int r = 0; f && r < PQntuples(res); r++) {
-            fputs(r ? ",\n " : "[", f);
-            write_request(f, res, r);
-        }
-        if (f)
-            fputs(PQntuples(res) ? "]\n" : "[]\n", f);
-        http_body_reply(&b, resp, 200, JSON);
+        georeport w;
+        georeport_begin(&w, http_body_open(&b), fmt, "service_requests", "request");
+        for (int r = 0; r < PQntuples(res); r++)
+            write_request(&w, res, r);
+        georeport_end(&w);
+        http_body_reply(&b, resp, 200, georeport_content_type(fmt));
     }
     PQclear(res);
 }
@@ -227,13 +211,13 @@ static int count_param(const http_request *req, const char *name, long def, long
     if (!v || (!*end && *out >= 1 && *out <= max))
         return 0;
     snprintf(what, sizeof what, "%s 应是 1 到 %ld 之间的整数", name, max);
-    open311_error(resp, 400, what, v);
+    open311_error(resp, georeport_format_of(http_path(req)), 400, what, v);
     return -1;
 }
 
 /* The status filter of status, a comma-delimited list of open and closed:
  * "open", "closed", or NULL for both or none. 0, or -1 having answered 400. */
-static int status_param(const char *status, const char **out, http_response *resp)
+static int status_param(const char *status, const char **out, georeport_format fmt, http_response *resp)
 {
     int open = 0, closed = 0;
     for (const char *p = status; p && *p;) {
@@ -246,7 +230,7 @@ static int status_param(const char *status, const char **out, http_response *res
         else if (word == 6 && strncmp(p + lead, "closed", 6) == 0)
             closed = 1;
         else {
-            open311_error(resp, 400, "status 只能是 open 或 closed，两者都要就写 open,closed", status);
+            open311_error(resp, fmt, 400, "status 只能是 open 或 closed，两者都要就写 open,closed", status);
             return -1;
         }
         p += len + (p[len] == ',');
@@ -257,7 +241,7 @@ static int status_param(const char *status, const char **out, http_response *res
 
 /* GET /requests.json?service_request_id=A,B: those requests, whatever the
  * other arguments say (GeoReport v2), at most OPEN311_MAX_LIMIT of them. */
-static void answer_ids(PGconn *pg, const char *ids, http_response *resp)
+static void answer_ids(PGconn *pg, const char *ids, georeport_format fmt, http_response *resp)
 {
     size_t n = 1;
     char what[96];
@@ -265,11 +249,11 @@ static void answer_ids(PGconn *pg, const char *ids, http_response *resp)
         n += *p == ',';
     if (n > OPEN311_MAX_LIMIT) {
         snprintf(what, sizeof what, "service_request_id 一次最多列 %d 件", OPEN311_MAX_LIMIT);
-        open311_error(resp, 400, what, NULL);
+        open311_error(resp, fmt, 400, what, NULL);
         return;
     }
     const char *params[1] = {ids};
-    answer(pg, IDS_SQL, 1, params, resp, 0);
+    answer(pg, IDS_SQL, 1, params, fmt, resp, 0);
 }
 
 void report_open311_list(PGconn *pg, const http_request *req, http_response *resp)
@@ -277,12 +261,13 @@ void report_open311_list(PGconn *pg, const http_request *req, http_response *res
     char limit_s[16], offset_s[16], what[200];
     long limit, page;
     const char *status, *ids = param_or_null(req, "service_request_id"), *bad = http_text_fault(req);
+    georeport_format fmt = georeport_format_of(http_path(req));
     if (bad) {
-        open311_error(resp, 400, "参数不是 UTF-8 文字", bad);
+        open311_error(resp, fmt, 400, "参数不是 UTF-8 文字", bad);
         return;
     }
     if (ids) {
-        answer_ids(pg, ids, resp);
+        answer_ids(pg, ids, fmt, resp);
         return;
     }
     if (count_param(req, "limit", OPEN311_DEFAULT_LIMIT, OPEN311_MAX_LIMIT, &limit, resp) < 0 ||
@@ -291,33 +276,34 @@ void report_open311_list(PGconn *pg, const http_request *req, http_response *res
     if (page * limit > OPEN311_MAX_DEPTH) {
         snprintf(what, sizeof what, "page × limit 最多 %d；更早的诉求请用 start_date 和 end_date 按日期查询",
                  OPEN311_MAX_DEPTH);
-        open311_error(resp, 400, what, param_or_null(req, "page"));
+        open311_error(resp, fmt, 400, what, param_or_null(req, "page"));
         return;
     }
-    if (status_param(param_or_null(req, "status"), &status, resp) < 0)
+    if (status_param(param_or_null(req, "status"), &status, fmt, resp) < 0)
         return;
     snprintf(limit_s, sizeof limit_s, "%ld", limit);
     snprintf(offset_s, sizeof offset_s, "%ld", (page - 1) * limit);
     const char *params[6] = {param_or_null(req, "start_date"), param_or_null(req, "end_date"), status,
                              param_or_null(req, "service_code"), limit_s, offset_s};
-    answer(pg, LIST_SQL, 6, params, resp, 0);
+    answer(pg, LIST_SQL, 6, params, fmt, resp, 0);
 }
 
 void report_open311_one(PGconn *pg, const http_request *req, http_response *resp)
 {
-    static const char PREFIX[] = "/requests/", SUFFIX[] = ".json";
+    static const char PREFIX[] = "/requests/";
     char id[128];
+    georeport_format fmt;
     const char *path = http_path(req);
-    size_t len = strlen(path), pre = sizeof PREFIX - 1, suf = sizeof SUFFIX - 1;
-    if (len <= pre + suf || strcmp(path + len - suf, SUFFIX) != 0 || len - pre - suf >= sizeof id) {
-        open311_error(resp, 404, "地址应是 /requests/{service_request_id}.json", path);
+    size_t len = strlen(path), pre = sizeof PREFIX - 1, suf = georeport_suffix(path, &fmt);
+    if (!suf || len <= pre + suf || len - pre - suf >= sizeof id) {
+        open311_error(resp, fmt, 404, "地址应是 /requests/{service_request_id}.json 或 .xml", path);
         return;
     }
     snprintf(id, sizeof id, "%.*s", (int)(len - pre - suf), path + pre);
     if (!text_utf8_valid(id, strlen(id), NULL)) {      /* no ticket's: PostgreSQL would refuse it */
-        open311_error(resp, 404, "没有这件诉求（所给的编号不是 UTF-8 文字）", NULL);
+        open311_error(resp, fmt, 404, "没有这件诉求（所给的编号不是 UTF-8 文字）", NULL);
         return;
     }
     const char *params[1] = {id};
-    answer(pg, ONE_SQL, 1, params, resp, 1);
+    answer(pg, ONE_SQL, 1, params, fmt, resp, 1);
 }

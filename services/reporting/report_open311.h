@@ -1,6 +1,9 @@
 /* report_open311.h — the public view: Open311 GeoReport v2 reads,
  * GET /requests.json and GET /requests/{service_request_id}.json, answered
  * from PostgreSQL for an anonymous caller — what a FixMyStreet would publish.
+ * A path ending .xml (GET /requests.xml, /requests/{id}.xml) has the same
+ * answer in GeoReport v2's XML (georeport.h), <service_requests> of
+ * <request>s, errors as <errors>.
  *
  * What is published of a complaint (each request keeps the GeoReport v2
  * fields service_request_id = the ticket number, status "open" until the
@@ -45,7 +48,7 @@
  * work longer. */
 void report_open311_list(PGconn *pg, const http_request *req, http_response *resp);
 
-/* GET /requests/{id}.json: a one-element array, or 404. */
+/* GET /requests/{id}.json or .xml: a list of one request, or 404. */
 void report_open311_one(PGconn *pg, const http_request *req, http_response *resp);
 
 #endif

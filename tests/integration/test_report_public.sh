@@ -114,6 +114,37 @@ for row in "manual|已受理，正在安排承办单位|open" "dispatched|已交
 done
 sql "UPDATE complaints SET status = 'dispatched' WHERE ticket_no = 'FX-P2'" >/dev/null
 
+# ---- GeoReport v2's required format, the only one FixMyStreet's client asks
+# for: every read also ends .xml, its answer the .json one's — the same
+# requests, fields, masking, statuses and Chinese errors — read with an XML
+# parser; a description of markup, quotes and a control character stays text ----
+xml_body=$HARNESS_DIR/public.xml
+get_xml() { curl -s -D "$xml_body.head" -o "$xml_body" -w '%{http_code}' "$base$1"; }
+sql "CREATE TABLE xml_saved AS SELECT id, content FROM complaints WHERE ticket_no = 'FX-P2'" >/dev/null
+sql "UPDATE complaints SET content = '<b>门口</b> 垃圾 & \"臭\" '' ]]>' || chr(1) || chr(13) || '赵六来电，电话13800003333'
+     WHERE ticket_no = 'FX-P2'" >/dev/null
+for q in "/requests.json?limit=200" "/requests.json?service_request_id=FX-P1,FX-P2,FX-C1" "/requests/FX-P2.json" \
+         "/requests.json?service_code=conduct"; do
+    check_eq "GET ${q/.json/.xml}: 200 as .json" "200 200" "$(get "$q") $(get_xml "${q/.json/.xml}")"
+    check "… text/xml; charset=utf-8" grep -qi '^content-type: text/xml; charset=utf-8' "$xml_body.head"
+    check "… <service_requests> of <request>s, field by field the .json one's" \
+        georeport_same service_requests request "$xml_body" "$body"
+done
+get_xml /requests/FX-P2.xml >/dev/null
+check "the markup of a description is escaped text" grep -qF '&lt;b&gt;门口&lt;/b&gt; 垃圾 &amp; &quot;臭&quot; &apos; ]]&gt;' "$xml_body"
+check "… its control character U+FFFD, its CR kept, the caller masked" python3 -c '
+import sys, xml.etree.ElementTree as E
+sys.exit("\ufffd\r赵*来电" not in E.parse(sys.argv[1]).find("request/description").text)' "$xml_body"
+check_eq "… no caller's name or phone in the XML" 0 "$(grep -c '赵六\|13800003333' "$xml_body")"
+sql "UPDATE complaints c SET content = s.content FROM xml_saved s WHERE c.id = s.id; DROP TABLE xml_saved" >/dev/null
+for q in "/requests/FX-C1.json 404" "/requests/FX-ZZ.json 404" "/requests.json?limit=1000 400" \
+         "/requests.json?status=shut 400" "/requests.json?start_date=2026-13-01 400"; do
+    read -r path code <<<"$q"
+    check_eq "GET ${path/.json/.xml}: $code as .json" "$code $code" "$(get "$path") $(get_xml "${path/.json/.xml}")"
+    check "… text/xml; charset=utf-8" grep -qi '^content-type: text/xml; charset=utf-8' "$xml_body.head"
+    check "… <errors><error>, the code and Chinese description of .json's" georeport_same errors error "$xml_body" "$body"
+done
+
 # ---- the page is capped ----
 check_eq "limit=1000 is refused" 400 "$(get '/requests.json?limit=1000')"
 check "… saying the range" grep -q 'limit 应是 1 到 200 之间的整数' "$body"

@@ -25,7 +25,6 @@
  */
 #include "http_int.h"
 #include "clock.h"
-#include "georeport.h"
 #include "log.h"
 #include "text.h"
 
@@ -102,6 +101,20 @@ void http_limits_load(http_limits *l, const config *cfg)
         log_warn("http.trusted_proxies: %s; no proxy is trusted", err);     /* config_check refuses it first */
 }
 
+/* The server's own refusals unless http_server_refusals() names another:
+ * the status and what it means, in plain text. */
+static void refuse_in_words(const http_request *req, http_response *resp, int status, size_t n)
+{
+    (void)req;
+    const char *type = "text/plain; charset=utf-8";
+    if (status == 413)
+        http_reply(resp, status, type, "413 请求体超过 %zu 字节，请删短后再发送\n", n);
+    else if (status == 503)
+        http_reply(resp, status, type, "503 你的地址已有 %zu 个请求正在处理，请等它们完成后再发送\n", n);
+    else
+        http_reply(resp, status, type, "%d %s\n", status, status == 405 ? "这个地址不接受这种请求" : "没有这个地址");
+}
+
 http_server *http_server_new(const char *addr, size_t max_body, char *err, size_t errlen)
 {
     const char *colon = strrchr(addr, ':');
@@ -122,7 +135,7 @@ http_server *http_server_new(const char *addr, size_t max_body, char *err, size_
     self->port = (unsigned short)port;
     self->max_body = max_body;
     http_limits_load(&self->limits, NULL);
-    self->refuse = georeport_refuse;
+    self->refuse = refuse_in_words;
     http_server_policy(self, HTTP_POLICY_NONE);
     pthread_mutex_init(&self->lock, NULL);
     clock_cond_init(&self->wake);

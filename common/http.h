@@ -140,9 +140,9 @@ void http_request_unhurried(http_request *req);
  * bytes) or 503 (n requests of the client's address being answered). */
 typedef void (*http_refusal_fn)(const http_request *req, http_response *resp, int status, size_t n);
 
-/* Answers the server's own refusals with fn (before http_server_start);
- * else they are Open311 errors in the format the path asks for
- * (georeport_refuse). */
+/* Answers the server's own refusals with fn (before http_server_start):
+ * an Open311 server's are Open311 errors (georeport_refuse), a server of
+ * pages its own; else a line of plain text, the status and what it means. */
 void http_server_refusals(http_server *self, http_refusal_fn fn);
 
 /* The Content-Security-Policy every answer of a server carries unless

@@ -691,6 +691,7 @@ intake_open311 *intake_open311_start(const intake_open311_opts *opt, char *err, 
     if (!(self->http = http_server_new(opt->http_addr, MAX_BODY, why, sizeof why)))
         goto fail;
     http_server_limits(self->http, opt->limits);
+    http_server_refusals(self->http, georeport_refuse);
     if (http_route(self->http, "GET", "/services.json", on_get_services, self) < 0 ||
         http_route(self->http, "GET", "/services.xml", on_get_services, self) < 0 ||
         http_route(self->http, "POST", "/requests.json", on_post_request, self) < 0 ||

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "georeport.h"
 #include "http.h"
 
 typedef struct {
@@ -123,6 +124,7 @@ static void test_routes_and_fields(void **state)
     assert_int_equal(http_route(srv, "GET", "/services.json", echo, "svc"), 0);
     assert_int_equal(http_route(srv, "POST", "/requests.json", echo, "post"), 0);
     assert_int_equal(http_route(srv, "GET", "/requests/*", echo, "one"), 0);
+    http_server_refusals(srv, georeport_refuse);
     int port = server_start(srv);
     assert_true(port > 0);
     char *body;
@@ -205,6 +207,18 @@ static void test_fields_given_twice(void **state)
     memset(big + 5, 'x', sizeof big - 6);
     big[sizeof big - 1] = '\0';
     expect(port, "/f", big, 200, "name=40000 q=- twice=-");
+    http_server_destroy(&srv);
+}
+
+/* A server given no way of its own: its refusals a line of plain text. */
+static void test_refusals_in_words(void **state)
+{
+    (void)state;
+    http_server *srv = server_new(64);
+    assert_int_equal(http_route(srv, "GET", "/page", echo, "page"), 0);
+    int port = server_start(srv);
+    expect(port, "/pgae", NULL, 404, "404 没有这个地址\n");
+    expect(port, "/page", "a=b", 405, "405 这个地址不接受这种请求\n");
     http_server_destroy(&srv);
 }
 
@@ -608,6 +622,7 @@ int main(void)
         cmocka_unit_test(test_routes_and_fields),
         cmocka_unit_test(test_query_written_again),
         cmocka_unit_test(test_fields_given_twice),
+        cmocka_unit_test(test_refusals_in_words),
         cmocka_unit_test(test_refusals_of_its_own),
         cmocka_unit_test(test_bad_address),
         cmocka_unit_test(test_limits_from_config),

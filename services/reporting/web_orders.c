@@ -46,7 +46,7 @@
     "WITH cand AS ("                                                                                               \
     "  SELECT c.id, c.ticket_no, c.status, c.category, c.category_raw, c.address, c.cycle, c.called_at,"           \
     "         c.urgency,"                                                                                          \
-    "         a.role, a.reasons, a.street_code, a.community_code, d.kind, d.due_at, d.paused_at,"                  \
+    "         a.role, a.unit_id AS holder, a.reasons, a.street_code, a.community_code, d.kind, d.due_at, d.paused_at,"                  \
     "         CASE WHEN c.status = 'manual' THEN " REPORT_URGENCY_RANK("c.urgency") " END AS urgent"                      \
     "    FROM assignments a JOIN complaints c ON c.id = a.complaint_id"                                            \
     "    LEFT JOIN LATERAL (SELECT dl.kind, dl.due_at, dl.paused_at FROM deadlines dl"                             \
@@ -65,7 +65,9 @@
 /* The page of the orders in category $6 (or of all), their count, and on
  * the first row, for the filter, the categories of the whole list (whatever
  * $6 is) with how many orders each has; one row of NULLs when the page is
- * empty, so the count, the clock and the categories are always there. */
+ * empty, so the count, the clock and the categories are always there; of
+ * a resolved or closed order, the unit holding it (which resolved it) and
+ * when it was last resolved ("<epoch> <local time>", the callback agent's). */
 #define LIST_PAGE                                                                                                \
     "), chosen AS (SELECT * FROM mine WHERE $6::text IS NULL OR category = $6)"                                   \
     ", page AS (SELECT * FROM chosen ORDER BY " LIST_ORDER("") " LIMIT $8::int OFFSET $9::int)"                      \
@@ -83,12 +85,16 @@
     "          (SELECT array_agg(category ORDER BY category) FROM kinds) END,"                                     \
     "        CASE WHEN row_number() OVER (ORDER BY " LIST_ORDER("p.") ") = 1 THEN"                                       \
     "          (SELECT array_agg(n ORDER BY category) FROM kinds) END,"                                            \
-    "        CASE WHEN p.urgent < 1 THEN p.urgency END"                                                             \
+    "        CASE WHEN p.urgent < 1 THEN p.urgency END,"                                                            \
+"        CASE WHEN p.status IN ('resolved', 'closed') THEN (SELECT h.name FROM units h WHERE h.id = p.holder) END," \
+"        (SELECT extract(epoch FROM e.at)::bigint::text || ' ' || to_char(e.at, " REPORT_TIME_FMT ")"              \
+"           FROM complaint_events e WHERE e.complaint_id = p.id AND e.event = 'resolved'"                          \
+"            AND p.status IN ('resolved', 'closed') ORDER BY e.id DESC LIMIT 1)"                                    \
     "   FROM (VALUES (1)) AS one (x) LEFT JOIN page p ON true LEFT JOIN categories cat ON cat.code = p.category"   \
     "   LEFT JOIN regions rs ON rs.code = p.street_code LEFT JOIN regions rc ON rc.code = p.community_code"       \
     "  ORDER BY " LIST_ORDER("p.")
 enum { L_TICKET, L_STATUS, L_CATEGORY, L_PLACE, L_ADDRESS, L_KIND, L_DUE, L_PAUSED, L_ALERTS, L_ROLE, L_REASONS,
-       L_TOTAL, L_NOW, L_CONTENT, L_KINDS, L_KIND_COUNTS, L_URGENT };
+       L_TOTAL, L_NOW, L_CONTENT, L_KINDS, L_KIND_COUNTS, L_URGENT, L_RESOLVER, L_RESOLVED };
 
 /* A unit's own orders: owner or co-handler (handlers, discipline inspection). */
 static const char SQL_UNIT[] = LIST_HEAD " WHERE a.unit_id = $2::int AND a.active" LIST_TAIL LIST_SEEN LIST_PAGE;
@@ -146,19 +152,21 @@ typedef struct {
     const char *search;         /* a ticket searched for: the statement, when the role reads more than its
                                    list (every order of the district: a street office's it was alerted
                                    about, one waiting for a dispatcher), else NULL: the list's own */
+    int         resolved;       /* 1: who resolved each order and when, how long it has waited (the
+                                   callback agent's: a resolved order has no deadline), not 期限 and 剩余时间 */
 } list_kind;
 
 static const list_kind LISTS[] = {
     {AUTH_HANDLER, "我的工单", SQL_UNIT, "{dispatched,accepted,waiting}", "dispatched,accepted,waiting,resolved,closed",
-     NULL},
+     NULL, 0},
     {AUTH_DISCIPLINE, "我的工单", SQL_UNIT, "{dispatched,accepted,waiting}",
-     "dispatched,accepted,waiting,resolved,closed", SQL_HOTLINE},
+     "dispatched,accepted,waiting,resolved,closed", SQL_HOTLINE, 0},
     {AUTH_CAMPAIGN, "本区工单", SQL_DISTRICT, "{dispatched,accepted,waiting}",
-     "dispatched,accepted,waiting,resolved,closed", SQL_HOTLINE},
-    {AUTH_DISPATCHER, "人工派单队列", SQL_HOTLINE, "{manual}", "manual,handed_back", NULL},
-    {AUTH_CALLBACK, "待回访工单", SQL_HOTLINE, "{resolved}", "resolved,closed", NULL},
+     "dispatched,accepted,waiting,resolved,closed", SQL_HOTLINE, 0},
+    {AUTH_DISPATCHER, "人工派单队列", SQL_HOTLINE, "{manual}", "manual,handed_back", NULL, 0},
+    {AUTH_CALLBACK, "待回访工单", SQL_HOTLINE, "{resolved}", "resolved,closed", NULL, 1},
     {AUTH_CLERK, "查询工单", SQL_HOTLINE, "{}",
-     "new,manual,dispatched,accepted,waiting,returned,resolved,closed,handed_back", NULL},
+     "new,manual,dispatched,accepted,waiting,returned,resolved,closed,handed_back", NULL, 0},
 };
 
 static const list_kind *list_for(auth_role role)
@@ -262,10 +270,41 @@ static void order_link(FILE *f, const char *ticket)
     fprintf(f, "<a href=\"/work/order?t=%s\">", url);
 }
 
+/* The two cells after the place in the callback agent's list: the unit
+ * that resolved the order and when, with how long it has waited for its
+ * callback (none once closed); — for what is not known. */
+static void resolved_cells(FILE *f, const web_work *w, PGresult *res, int r, long long now)
+{
+    char when[160] = "—", waited[96];
+    const char *at = PQgetvalue(res, r, L_RESOLVED), *local = strchr(at, ' ');
+    if (local && strcmp(PQgetvalue(res, r, L_STATUS), "resolved") == 0) {
+        web_time_waited(w, atoll(at), now, waited, sizeof waited);
+        snprintf(when, sizeof when, "%s（%s）", local + 1, waited);
+    } else if (local) {
+        snprintf(when, sizeof when, "%s", local + 1);
+    }
+    fputs("<td class=\"k due\">", f);
+    web_html_value(f, PQgetvalue(res, r, L_RESOLVER));
+    fputs("</td><td class=\"n left\">", f);
+    text_html_escape(f, when);
+    fputs("</td>", f);
+}
+
+/* The two cells after the place in the other lists: the deadline the
+ * order is to meet next and the working time left, or — and no line on a
+ * phone. */
+static void deadline_cells(FILE *f, PGresult *res, int r, const char *left)
+{
+    const char *due = PQgetvalue(res, r, L_DUE), *none = " none";
+    fprintf(f, "<td class=\"k due%s\">%s</td><td class=\"n left%s\">%s</td>", *due ? "" : none,
+            *due ? names_deadline(PQgetvalue(res, r, L_KIND)) : "—", *due ? "" : none, left);
+}
+
 /* One row of the list; each cell's class places it in the phone's card
- * (web_html.c): ticket, deadline and time left on the first line, then
- * what the order is about, where, its status and alerts. */
-static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long long now, int manual)
+ * (web_html.c): ticket, deadline and time left (the callback agent's: who
+ * resolved it and when) on the first line, then what the order is about,
+ * where, its status and alerts. */
+static void order_row(FILE *f, const web_work *w, const list_kind *k, PGresult *res, int r, long long now, int manual)
 {
     char left[96] = "—", masked[1024];
     const char *due = PQgetvalue(res, r, L_DUE), *alerts = PQgetvalue(res, r, L_ALERTS);
@@ -288,10 +327,12 @@ static void order_row(FILE *f, const web_work *w, PGresult *res, int r, long lon
     web_html_value(f, PQgetvalue(res, r, L_CATEGORY));
     fputs("</td><td class=\"place\">", f);
     web_html_value(f, *PQgetvalue(res, r, L_PLACE) ? PQgetvalue(res, r, L_PLACE) : PQgetvalue(res, r, L_ADDRESS));
-    const char *none = " none";     /* on a phone, no line for what is not there */
-    fprintf(f, "</td><td class=\"k due%s\">%s</td><td class=\"n left%s\">%s</td><td class=\"n alarm%s\">%s</td>",
-            *due ? "" : none, *due ? names_deadline(PQgetvalue(res, r, L_KIND)) : "—", *due ? "" : none, left,
-            strcmp(alerts, "0") == 0 ? none : "", alerts);
+    fputs("</td>", f);
+    if (k->resolved)
+        resolved_cells(f, w, res, r, now);
+    else
+        deadline_cells(f, res, r, left);
+    fprintf(f, "<td class=\"n alarm%s\">%s</td>", strcmp(alerts, "0") == 0 ? " none" : "", alerts);
     if (manual) {
         mask_excerpt(masked, sizeof masked, PQgetvalue(res, r, L_CONTENT), CONTENT_CHARS);
         fputs("<td class=\"said\">", f);
@@ -414,13 +455,13 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
         past_last(f, page, pages, keep);
         return;
     }
-    fputs("<div class=\"scroll list\"><table class=\"orders\"><thead><tr><th>工单号</th><th>状态</th><th>分类</th>"
-          "<th>地点</th><th>期限</th><th>剩余时间</th><th>告警次数</th>", f);
+    fprintf(f, "<div class=\"scroll list\"><table class=\"orders\"><thead><tr><th>工单号</th><th>状态</th><th>分类</th>"
+            "<th>地点</th>%s<th>告警次数</th>", k->resolved ? "<th>办结单位</th><th>办结时间</th>" : "<th>期限</th><th>剩余时间</th>");
     if (manual)
         fputs("<th>诉求内容</th><th class=\"hide-phone\">派单建议与原因</th>", f);
     fputs("</tr></thead><tbody>\n", f);
     for (int r = 0; r < orders_on_page(res); r++)
-        order_row(f, w, res, r, now, manual);
+        order_row(f, w, k, res, r, now, manual);
     fputs("</tbody></table></div>\n", f);
     pager(f, page, pages, keep);
 }

@@ -109,9 +109,11 @@ async function everyRole(browser) {
     await page.goto(`${base}${list}`);
     await fitsPhone(page, `${name}'s list on a phone`);
     const orders = await page.locator('table.orders tbody tr').count();
-    if (orders && (await firstCell(page, '期限')).text !== '—') {
-      const left = await firstCell(page, '剩余时间');
-      check(`… its first order's time left on the screen (${left.text})`, onScreen(left));
+    const callback = name === 'huifang';    /* its list says when each order was resolved, not a deadline */
+    if (orders && (callback || (await firstCell(page, '期限')).text !== '—')) {
+      const left = await firstCell(page, callback ? '办结时间' : '剩余时间');
+      check(`… its first order's ${callback ? 'resolve time and wait' : 'time left'} on the screen (${left.text})`,
+        onScreen(left));
     }
     await page.screenshot({ path: `${shots}/work-${name}-phone.png`, fullPage: true });
     const first = orders ? await page.locator('table.orders tbody tr td a').first().getAttribute('href') : null;

@@ -240,7 +240,10 @@ check "… and that it came through Open311" grep -q '来源 *Open311 接口' "$
 check_eq "the callback agent's list holds the resolved order" 200 "$(web_get "$cj" /work)"
 check "… $a in it" grep -q "$a" "$WEB_DIR/body"
 check "… saying it is in call order, as it is: a resolved order has no deadline left to be overdue or count down" \
-    eval "grep -q '没有待完成时限的（待人工派单、已办结）按来电时间，早的在前' '$WEB_DIR/body' && web_column_has 剩余时间 —"
+    grep -q '没有待完成时限的（待人工派单、已办结）按来电时间，早的在前' "$WEB_DIR/body"
+check "… with who resolved it and when, how long it has waited for its callback, not a deadline that reads — in every row" \
+    eval "web_column_has 办结单位 中韩街道 &&
+          web_column_has 办结时间 '20[0-9-]* [0-9:]*（已等 [^）]*）' && ! web_column 期限 >/dev/null 2>&1"
 web_get "$cj" "/work/order?t=$a" >/dev/null
 photo=$(sed -n 's/.*src="\/work\/photo?id=\([0-9]*\)" alt="整改后".*/\1/p' "$WEB_DIR/body" | head -1)
 check "… the order shows both photos" test "$(grep -o 'src="/work/photo?id=[0-9]*"' "$WEB_DIR/body" | wc -l)" -eq 2

@@ -292,12 +292,15 @@ static void resolved_cells(FILE *f, const web_work *w, PGresult *res, int r, lon
 
 /* The two cells after the place in the other lists: the deadline the
  * order is to meet next and the working time left, or — and no line on a
- * phone. */
+ * phone; a co-handler's is the lead unit's, which it cannot meet itself,
+ * and says so (主办单位签收). */
 static void deadline_cells(FILE *f, PGresult *res, int r, const char *left)
 {
     const char *due = PQgetvalue(res, r, L_DUE), *none = " none";
-    fprintf(f, "<td class=\"k due%s\">%s</td><td class=\"n left%s\">%s</td>", *due ? "" : none,
-            *due ? names_deadline(PQgetvalue(res, r, L_KIND)) : "—", *due ? "" : none, left);
+    int co = strcmp(PQgetvalue(res, r, L_ROLE), "co") == 0;
+    fprintf(f, "<td class=\"k due%s\">%s%s</td><td class=\"n left%s\">%s</td>", *due ? "" : none,
+            *due && co ? "主办单位" : "", *due ? names_deadline(PQgetvalue(res, r, L_KIND)) : "—", *due ? "" : none,
+            left);
 }
 
 /* One row of the list; each cell's class places it in the phone's card

@@ -356,6 +356,11 @@ check_eq "… puts the order in it, its co-handler the category's department (no
 landed "$dj"
 check "… and its history says so, as the dispatcher's" \
     grep -q '>派给王哥庄街道，协办单位 崂山区城市管理局，分类由垃圾清运改为市政设施<' "$WEB_DIR/landed.html"
+web_user chengguan handler 370212.chengguan
+web_signin "$WEB_DIR/chengguan.jar" chengguan >/dev/null
+web_get "$WEB_DIR/chengguan.jar" "/work?t=$urgent" >/dev/null
+check "the co-handler's list says the 签收 it cannot do is the lead unit's, not its own" \
+    eval "web_column_has 状态 '待签收（协办）' && web_column_has 期限 '主办单位签收'"
 check_eq "the dispatcher gives it to 王哥庄街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212003 -F reason=核实地址后派发)"
 check_eq "… dispatched, by the dispatcher" "dispatched paidan" \
     "$(status_of "$lost") $(sql "SELECT e.actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$lost' AND e.event = 'routed' ORDER BY e.id DESC LIMIT 1")"

@@ -352,7 +352,7 @@ static int order_page(FILE *f, const web_work *w, PGconn *pg, const web_user *u,
         log_error("workbench: order %s for %s: %s", ticket, u->who.name, err);
     }
     web_html_start(f, status == 404 ? "没有这个工单" : ticket, u);
-    if (note) {
+    if (note && !(note_ok && status == 404)) {  /* what was done, of an order the person reads only */
         fprintf(f, "<p class=\"msg %s\" role=\"status\">", note_ok ? "ok" : "err");
         text_html_escape(f, note);
         fputs("</p>\n", f);

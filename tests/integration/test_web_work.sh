@@ -268,6 +268,10 @@ check "… a page in Chinese with the way back, not a bare line" \
            grep -q '回到工作台' '$WEB_DIR/nophoto.html'"
 check_eq "a photo number past bigint is no photo (404), not a failure of ours" 404 \
     "$(curl -s -b "$cj" -o /dev/null -w '%{http_code}' "$WEB_BASE/work/photo?id=99999999999999999999999")"
+check_eq "a made-up link to an order the person does not read, with a done= of an action: 404" 404 \
+    "$(web_get "$cj" "/work/order?t=NO-SUCH-1&done=accept")"
+check "… no word of the action done above 没有这个工单" \
+    sh -c "grep -q '没有您可以查看的工单 NO-SUCH-1' '$WEB_DIR/body' && ! grep -q '已签收\|msg ok' '$WEB_DIR/body'"
 check_eq "the order page without a ticket: 400, saying how to find one" 400 "$(web_get "$cj" /work/order)"
 check "… not “no order ”" sh -c "grep -q '要看哪件工单' '$WEB_DIR/body' && ! grep -q '没有您可以查看的工单' '$WEB_DIR/body'"
 long=$(printf '居民不满意%.0s' $(seq 101))

@@ -313,14 +313,19 @@ static int recategorise(PGconn *pg, const route_action_req *req, target_unit *to
     return 0;
 }
 
-/* $1 ticket, $2 the principal acting or 0: the order, locked, with its
- * status, owner unit (code, name) and whether the principal may read it. */
+/* $1 ticket, $2 the principal acting or 0, $3 the actor, $4 the unit a
+ * dispatch gives it to: the order, locked, with its status, owner unit
+ * (code, name), whether the principal may read it and whether its last
+ * dispatch was the actor's to that unit. */
 static const char SQL_HOLDER[] =
-    "SELECT c.status, coalesce(u.code, ''), coalesce(u.name, ''), $2::int = 0 OR principal_sees($2::int, c.id)"
+    "SELECT c.status, coalesce(u.code, ''), coalesce(u.name, ''), $2::int = 0 OR principal_sees($2::int, c.id),"
+    "       coalesce((SELECT e.actor = $3 AND e.detail->>'unit' = $4 FROM complaint_events e"
+    "                  WHERE e.complaint_id = c.id AND e.event IN ('routed', 'reassigned')"
+    "                  ORDER BY e.id DESC LIMIT 1), false)"
     "  FROM complaints c LEFT JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'"
     "  LEFT JOIN units u ON u.id = a.unit_id"
     " WHERE c.ticket_no = $1 FOR UPDATE OF c";
-enum { H_STATUS, H_CODE, H_NAME, H_SEEN };
+enum { H_STATUS, H_CODE, H_NAME, H_SEEN, H_MINE };
 
 
 static int status_in(const char *status, const char *const *list)
@@ -397,9 +402,12 @@ static void say_moved_since(const route_action_req *req, const char *status, con
  * retry). A resolved or closed order is refused. An order the dispatcher
  * may not read is no order to them, save one no unit holds given to
  * discipline inspection (a conduct complaint in arbitration: *unseen = 1,
- * the move asks no read rule). 0 with *rule (NULL: nothing to do, *out says
- * so), 1 refused (err), -1 database. The owner taken from goes into from
- * (code) and from_name. */
+ * the move asks no read rule), and one their own last dispatch gave to the
+ * discipline inspection asked for now: the same dispatch sent again (a
+ * double submit, a retry whose answer was lost), done before, answered as
+ * their first was answered (待签收) and nothing more of it said. 0 with *rule
+ * (NULL: nothing to do, *out says so), 1 refused (err), -1 database. The
+ * owner taken from goes into from (code) and from_name. */
 static int dispatch_rule(PGconn *pg, const route_action_req *req, const target_unit *to, const action_rule **rule,
                          int *unseen, char from[64], char from_name[128], route_action_result *out, char *err,
                          size_t errlen)
@@ -408,8 +416,8 @@ static int dispatch_rule(PGconn *pg, const route_action_req *req, const target_u
     static const char *const DONE[] = {"resolved", "closed", NULL};
     char principal[16];
     snprintf(principal, sizeof principal, "%d", req->principal);
-    const char *params[] = {req->ticket_no, principal};
-    PGresult *res = db_query(pg, "dispatch: the order", SQL_HOLDER, 2, params, err, errlen);
+    const char *params[] = {req->ticket_no, principal, req->actor, to->code};
+    PGresult *res = db_query(pg, "dispatch: the order", SQL_HOLDER, 4, params, err, errlen);
     if (!res)
         return -1;
     int rc = 0;
@@ -417,7 +425,12 @@ static int dispatch_rule(PGconn *pg, const route_action_req *req, const target_u
     snprintf(from, 64, "%s", PQntuples(res) ? PQgetvalue(res, 0, H_CODE) : "");
     snprintf(from_name, 128, "%s", PQntuples(res) ? PQgetvalue(res, 0, H_NAME) : "");
     *unseen = PQntuples(res) && strcmp(PQgetvalue(res, 0, H_SEEN), "t") != 0;
-    if (*unseen && (!to->discipline || status_in(status, HELD) || status_in(status, DONE))) {
+    if (*unseen && to->discipline && strcmp(PQgetvalue(res, 0, H_MINE), "t") == 0) {
+        *rule = NULL;
+        snprintf(out->from, sizeof out->from, "%s", "dispatched");
+        snprintf(out->to, sizeof out->to, "%s", "dispatched");
+        snprintf(out->note, sizeof out->note, "此前已派单至%s，未作改动", to->name);
+    } else if (*unseen && (!to->discipline || status_in(status, HELD) || status_in(status, DONE))) {
         route_refused_no_order(req, err, errlen);
         rc = 1;
     } else if (status_in(status, DONE)) {

@@ -566,6 +566,17 @@ as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$alarm" 370212.discipline 反映
 check_eq "a dispatcher gives $alarm to discipline inspection" 1 \
     "$(sql "SELECT count(*) FROM assignments a JOIN complaints c ON c.id = a.complaint_id JOIN units u ON u.id = a.unit_id
             WHERE c.ticket_no = '$alarm' AND a.active AND u.code = '370212.discipline'")"
+events_of() { sql "SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$1'"; }
+events=$(events_of "$alarm")
+as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$alarm" 370212.discipline 反映的是街道工作人员作风问题 \
+    >"$WEB_DIR/to-discipline2.out" 2>&1
+check "the same jiesu dispatch again (its answer lost): done before, not 没有工单号为 … 的工单, though it reads the order no more" \
+    grep -q "^dispatch $alarm：待签收（此前已派单至崂山区纪委监委，未作改动）$" "$WEB_DIR/to-discipline2.out"
+check_eq "… nothing recorded" "$events" "$(events_of "$alarm")"
+act "$dj" "$alarm" dispatch -F unit=370212.discipline -F holder=none -F reason=作风问题 >/dev/null
+check "another dispatcher's dispatch of it there: as for no such order still (it gave the order nowhere)" \
+    grep -q "没有工单号为 $alarm 的工单" "$WEB_DIR/act.html"
+check_eq "… nothing recorded" "$events" "$(events_of "$alarm")"
 check_eq "中韩 can no longer open it: 404" 404 "$(web_get "$zj" "/work/order?t=$alarm")"
 check "… nor read its alerts with jiesu alerts --all" eval "zhong_alerts && ! grep -q '$alarm' '$WEB_DIR/zhong-alerts.txt'"
 as_unit 370212.campaign "$JIESU_BIN/jiesu" alerts --all >"$WEB_DIR/campaign-alerts.txt" 2>&1

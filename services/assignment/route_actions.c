@@ -41,6 +41,11 @@ static const action_rule REOPEN = {"callback", "回访", "new", "{resolved}", "c
 /* A dispatch of an order a unit already holds: taken from it, with a reason. */
 static const action_rule REASSIGN = {"dispatch", "改派", "dispatched", "{dispatched,accepted,waiting}", "reassigned",
                                      FX_REASSIGN, 1, "改派原因"};
+/* A dispatch with another category to the unit holding the order: it is
+ * dispatched to it again in that category, its co-handler and deadlines the
+ * category's, as a dispatch elsewhere would give them. */
+static const action_rule RECATEGORISE = {"dispatch", "改分类", "dispatched", "{dispatched,accepted,waiting}",
+                                         "reassigned", FX_RECATEGORISE, 0, "派单说明"};
 
 /* $1 ticket, $2 new status or NULL, $3 allowed statuses, $4 unit code or '',
  * $5 actor, $6 event, $7 detail (jsonb), $8 the principal acting or 0. One
@@ -155,6 +160,7 @@ static const char *const FX_SQL[][6] = {
     [FX_DISPATCH] = {RELEASE_SQL, OWNER_INSERT_SQL("人工派单"), CO_INSERT_SQL, NEW_DEADLINES_SQL, UNMERGE_SQL, NULL},
     [FX_REASSIGN] = {RELEASE_OWNER_SQL, OWNER_INSERT_SQL("人工改派"), CO_INSERT_SQL, NEW_DEADLINES_SQL, UNMERGE_SQL,
                      NULL},
+    [FX_RECATEGORISE] = {RELEASE_OWNER_SQL, OWNER_INSERT_SQL("人工改分类"), CO_INSERT_SQL, NEW_DEADLINES_SQL, NULL},
 };
 
 /* Runs one effect statement. Every parameter is sent as text (cast where
@@ -316,16 +322,16 @@ static int recategorise(PGconn *pg, const route_action_req *req, target_unit *to
 /* $1 ticket, $2 the principal acting or 0, $3 the actor, $4 the unit a
  * dispatch gives it to: the order, locked, with its status, owner unit
  * (code, name), whether the principal may read it and whether its last
- * dispatch was the actor's to that unit. */
+ * dispatch was the actor's to that unit, and its category (code or ''). */
 static const char SQL_HOLDER[] =
     "SELECT c.status, coalesce(u.code, ''), coalesce(u.name, ''), $2::int = 0 OR principal_sees($2::int, c.id),"
     "       coalesce((SELECT e.actor = $3 AND e.detail->>'unit' = $4 FROM complaint_events e"
     "                  WHERE e.complaint_id = c.id AND e.event IN ('routed', 'reassigned')"
-    "                  ORDER BY e.id DESC LIMIT 1), false)"
+    "                  ORDER BY e.id DESC LIMIT 1), false), coalesce(c.category, '')"
     "  FROM complaints c LEFT JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'"
     "  LEFT JOIN units u ON u.id = a.unit_id"
     " WHERE c.ticket_no = $1 FOR UPDATE OF c";
-enum { H_STATUS, H_CODE, H_NAME, H_SEEN, H_MINE };
+enum { H_STATUS, H_CODE, H_NAME, H_SEEN, H_MINE, H_CATEGORY };
 
 
 static int status_in(const char *status, const char *const *list)
@@ -398,8 +404,9 @@ static void say_moved_since(const route_action_req *req, const char *status, con
 
 /* Which rule a dispatch takes, read from the order (locked until the
  * transaction ends): a first dispatch; a reassignment, with a reason, of an
- * order a unit holds; nothing for a dispatch to the unit that has it (a
- * retry). A resolved or closed order is refused. An order the dispatcher
+ * order a unit holds; one to the unit that has it, with another category,
+ * a recategorisation (RECATEGORISE); nothing for one to the unit that has
+ * it else (a retry). A resolved or closed order is refused. An order the dispatcher
  * may not read is no order to them, save one no unit holds given to
  * discipline inspection (a conduct complaint in arbitration: *unseen = 1,
  * the move asks no read rule), and one their own last dispatch gave to the
@@ -437,6 +444,9 @@ static int dispatch_rule(PGconn *pg, const route_action_req *req, const target_u
         snprintf(err, errlen, "工单 %s 状态为%s，不能改派（回访不满意时工单重新办理，由派单重新确定单位）",
                  req->ticket_no, names_status(status));
         rc = 1;
+    } else if (status_in(status, HELD) && strcmp(from, to->code) == 0 && *to->category &&
+               strcmp(PQgetvalue(res, 0, H_CATEGORY), to->category) != 0) {
+        *rule = &RECATEGORISE;
     } else if (status_in(status, HELD) && strcmp(from, to->code) == 0) {
         *rule = NULL;
         snprintf(out->from, sizeof out->from, "%s", status);

@@ -9,7 +9,9 @@
 
 #include "route_actions.h"
 
-typedef enum { FX_NONE, FX_MEET_ACCEPT, FX_MEET_BOTH, FX_RETURN, FX_CLOSE, FX_REOPEN, FX_DISPATCH, FX_REASSIGN } effect;
+typedef enum {
+    FX_NONE, FX_MEET_ACCEPT, FX_MEET_BOTH, FX_RETURN, FX_CLOSE, FX_REOPEN, FX_DISPATCH, FX_REASSIGN, FX_RECATEGORISE
+} effect;
 
 typedef struct {
     const char *action;

@@ -365,6 +365,24 @@ web_signin "$WEB_DIR/chengguan.jar" chengguan >/dev/null
 web_get "$WEB_DIR/chengguan.jar" "/work?t=$urgent" >/dev/null
 check "the co-handler's list says the 签收 it cannot do is the lead unit's, not its own" \
     eval "web_column_has 状态 '待签收（协办）' && web_column_has 期限 '主办单位签收'"
+# 市政设施 was wrong after all: the dispatcher corrects it, the order staying with 王哥庄街道
+as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$urgent" 370212003 --category 垃圾清运 >"$WEB_DIR/recat2.out" 2>&1
+check "a dispatch to the unit holding it with a category: recategorised, not 未作改动, the co-handler following" \
+    grep -q "^dispatch $urgent：待签收（已派单至王哥庄街道，协办单位 [^，]*，崂山区城市管理局不再协办，分类改为垃圾清运）$" \
+    "$WEB_DIR/recat2.out"
+check_eq "… the order in 垃圾清运 at 王哥庄街道, 城管 no longer co-handling it, its deadlines from the dispatch" "env.garbage 370212003 false 2" \
+    "$(sql "SELECT c.category || ' ' || (SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id
+                                          WHERE a.complaint_id = c.id AND a.active AND a.role = 'owner') || ' ' ||
+                   EXISTS (SELECT 1 FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.complaint_id = c.id
+                            AND a.active AND u.code = '370212.chengguan') || ' ' ||
+                   (SELECT count(*) FROM deadlines d WHERE d.complaint_id = c.id AND d.started_at =
+                     (SELECT max(e.at) FROM complaint_events e WHERE e.complaint_id = c.id AND e.actor <> 'assignment'))
+              FROM complaints c WHERE c.ticket_no = '$urgent'")"
+as_role dispatcher "$JIESU_BIN/jiesu" show "$urgent" >"$WEB_DIR/recat2-show.out" 2>&1
+check "… recorded as the dispatcher's: its history says the category changed" \
+    grep -q "派给王哥庄街道，协办单位 [^，]*，崂山区城市管理局不再协办，分类由市政设施改为垃圾清运" "$WEB_DIR/recat2-show.out"
+as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$urgent" 370212003 --category 垃圾清运 >"$WEB_DIR/recat3.out" 2>&1
+check "… the same sent again: nothing done, said so" grep -q "已在王哥庄街道，未作改动" "$WEB_DIR/recat3.out"
 check_eq "the dispatcher gives it to 王哥庄街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212003 -F reason=核实地址后派发)"
 check_eq "… dispatched, by the dispatcher" "dispatched paidan" \
     "$(status_of "$lost") $(sql "SELECT e.actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$lost' AND e.event = 'routed' ORDER BY e.id DESC LIMIT 1")"

@@ -252,7 +252,8 @@ void route_api_learn(service *s, const bus_request *req, const auth_principal *w
     } else if (svc_ensure_pg(s, err, sizeof err) < 0) {
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
     } else if (learn_read(s, rq, name, &l, err, sizeof err) < 0 ||
-               !(m = route_learn_train(l.set, &(route_learn_opts){.holdout = 1}, &stats, err, sizeof err))) {
+               !(m = route_learn_train(l.set, &(route_learn_opts){.holdout = 1, .settled = !rq->file.len}, &stats, err,
+                                       sizeof err))) {
         say_skipped(&l, err, sizeof err);
         size_t len = strlen(err);
         if (!rq->file.len)      /* no rows to add or drop: what a dispatcher can do is wait, or give a file */

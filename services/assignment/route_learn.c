@@ -463,8 +463,9 @@ done:
     return m;
 }
 
-/* Refuses sets training cannot learn from. 0 or -1 with err. */
-static int check_set(const route_learn_set *s, char *err, size_t errlen)
+/* Refuses sets training cannot learn from (settled: of settled orders, see
+ * route_learn_opts). 0 or -1 with err. */
+static int check_set(const route_learn_set *s, int settled, char *err, size_t errlen)
 {
     size_t *count = calloc(s->nclasses ? s->nclasses : 1, sizeof *count);
     int rc = 0;
@@ -480,7 +481,9 @@ static int check_set(const route_learn_set *s, char *err, size_t errlen)
     }
     for (size_t c = 0; rc == 0 && c < s->nclasses; c++)
         if (count[c] < 2) {
-            snprintf(err, errlen, "类别 %s 只有 %zu 条文本：多给它几条，或者去掉这一类", class_name(s, c), count[c]);
+            snprintf(err, errlen, settled ? "类别 %s 只有 %zu 件已办结的工单，每一类至少要两件"
+                                          : "类别 %s 只有 %zu 条文本：多给它几条，或者去掉这一类",
+                     class_name(s, c), count[c]);
             rc = -1;
         }
     free(count);
@@ -493,7 +496,7 @@ route_model *route_learn_train(const route_learn_set *self, const route_learn_op
     double t0 = clock_mono_ms() / 1e3, c = opts->c > 0 ? opts->c : ROUTE_LEARN_C;
     route_model *m = NULL;
     *st = (route_learn_stats){.texts = self->n, .classes = self->nclasses, .temperature = 1.0};
-    if (check_set(self, err, errlen) != 0)
+    if (check_set(self, opts->settled, err, errlen) != 0)
         return NULL;
     if (opts->holdout)
         m = train_measured(self, c, st, err, errlen);

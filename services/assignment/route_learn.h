@@ -35,6 +35,8 @@ typedef struct route_learn_set route_learn_set;
 typedef struct {
     double   c;          /* inverse regularisation; 0: ROUTE_LEARN_C */
     int      holdout;    /* 1: measure on a held-back fifth (what the service does); 0: train on all, unmeasured */
+    int      settled;    /* 1: the texts are settled orders, which nobody adds or drops: a refusal does not
+                            offer to (a file's offers more rows of a category, or dropping it) */
 } route_learn_opts;
 
 #define ROUTE_LEARN_C 16.0

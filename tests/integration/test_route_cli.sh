@@ -516,6 +516,26 @@ check "jiesu learn from too few settled orders fails" test $? -ne 0
 check "… saying why, and what to do with orders one cannot add to: wait, or give a file" \
     sh -c "grep -q '至少要两个类别\|只有 1 条文本' '$HARNESS_DIR/learn-settled.out' &&
            grep -q '这些是已办结的工单：等它们多了再训练，或用已标注的导出文件训练（jiesu learn 文件）' '$HARNESS_DIR/learn-settled.out'"
+# Settled orders of two categories, one of them alone: the refusal says what a person can do with
+# orders nobody adds or drops; it offered to drop the category (去掉这一类).
+printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
+    "RC-L1,2026/10/2 9:00,周先生,13800000011,崂山区张村社区8号楼,8号楼门口垃圾三天没人清运,环境卫生-垃圾清运,一般" \
+    "RC-L2,2026/10/2 9:05,吴女士,13800000012,崂山区张村社区12号楼,12号楼后面垃圾堆积发臭,环境卫生-垃圾清运,一般" \
+    "RC-L3,2026/10/2 9:10,郑先生,13800000013,崂山区张村社区20号楼,20号楼门口流动摊贩占道经营,,一般" \
+    >"$HARNESS_DIR/settled.csv"
+as_role clerk jiesu import "$HARNESS_DIR/settled.csv" >"$HARNESS_DIR/settled-import.out" 2>&1
+wait_for "RC-L1 to RC-L3 routed" 30 sql_eq "SELECT count(*) FROM complaints WHERE ticket_no LIKE 'RC-L_' AND status = 'dispatched'" 3
+for t in RC-L1 RC-L2 RC-L3; do
+    as_unit "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id
+                    WHERE c.ticket_no = '$t' AND a.active AND a.role = 'owner'")" jiesu resolve "$t" 已处理 >/dev/null 2>&1
+done
+check_eq "three orders settled: two of one category, one of another" "2 1" \
+    "$(sql "SELECT string_agg(n::text, ' ' ORDER BY n DESC) FROM (SELECT count(*) AS n FROM complaints
+            WHERE ticket_no LIKE 'RC-L_' AND status = 'resolved' GROUP BY category) g")"
+jiesu learn >"$HARNESS_DIR/learn-few.out" 2>&1
+check "jiesu learn of them: refused, saying the category has one settled order, and to wait or give a file, not to drop it" \
+    sh -c "grep -q '只有 1 件已办结的工单，每一类至少要两件；这些是已办结的工单：等它们多了再训练，或用已标注的导出文件训练' \
+               '$HARNESS_DIR/learn-few.out' && ! grep -q '去掉' '$HARNESS_DIR/learn-few.out'"
 # A 问政 export is learned as it is imported (its profile fits): rows the
 # import would refuse are not learned from, and counted with the first named.
 printf '%s\r\n' "留言编号,留言用户,留言主题,留言时间,留言详情,一级标签" "1,A1,小区噪音,去年冬天,请处理,环境保护" \

@@ -223,7 +223,11 @@ static void test_refuses_what_it_cannot_learn(void **state)
     assert_non_null(strstr(err, "2 条文本只分了 1 个类别：至少要两个类别"));
     assert_int_equal(route_learn_set_add(s, "垃圾没人清", "env.garbage", "垃圾清运"), 0);
     assert_null(route_learn_train(s, &(route_learn_opts){.holdout = 1}, &st, err, sizeof err));
-    assert_non_null(strstr(err, "类别 垃圾清运 只有 1 条文本"));
+    assert_non_null(strstr(err, "类别 垃圾清运 只有 1 条文本：多给它几条，或者去掉这一类"));
+    /* settled orders: nobody adds or drops one, and the refusal offers neither */
+    assert_null(route_learn_train(s, &(route_learn_opts){.holdout = 1, .settled = 1}, &st, err, sizeof err));
+    assert_non_null(strstr(err, "类别 垃圾清运 只有 1 件已办结的工单，每一类至少要两件"));
+    assert_null(strstr(err, "去掉"));
     route_learn_set_destroy(&s);
     assert_null(route_learn_set_new(9));
 }

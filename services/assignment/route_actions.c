@@ -45,7 +45,7 @@ static const action_rule REASSIGN = {"dispatch", "改派", "dispatched", "{dispa
  * dispatched to it again in that category, its co-handler and deadlines the
  * category's, as a dispatch elsewhere would give them. */
 static const action_rule RECATEGORISE = {"dispatch", "改分类", "dispatched", "{dispatched,accepted,waiting}",
-                                         "reassigned", FX_RECATEGORISE, 0, "派单说明"};
+                                         "reassigned", FX_RECATEGORISE, 1, "改分类原因"};
 
 /* $1 ticket, $2 new status or NULL, $3 allowed statuses, $4 unit code or '',
  * $5 actor, $6 event, $7 detail (jsonb), $8 the principal acting or 0. One
@@ -446,7 +446,13 @@ static int dispatch_rule(PGconn *pg, const route_action_req *req, const target_u
         rc = 1;
     } else if (status_in(status, HELD) && strcmp(from, to->code) == 0 && *to->category &&
                strcmp(PQgetvalue(res, 0, H_CATEGORY), to->category) != 0) {
-        *rule = &RECATEGORISE;
+        if (*req->reason)
+            *rule = &RECATEGORISE;
+        else    /* its clocks start again: never unexplained, as a reassignment's */
+            snprintf(err, errlen, "工单 %s 在%s（%s）：改为“%s”会让它的时限从现在重新起算，需要写明%s（会记入工单），"
+                     "请填写后再提交", req->ticket_no, from_name, names_status(status), to->category_name,
+                     RECATEGORISE.field);
+        rc = !*req->reason;
     } else if (status_in(status, HELD) && strcmp(from, to->code) == 0) {
         *rule = NULL;
         snprintf(out->from, sizeof out->from, "%s", status);

@@ -366,7 +366,11 @@ web_get "$WEB_DIR/chengguan.jar" "/work?t=$urgent" >/dev/null
 check "the co-handler's list says the 签收 it cannot do is the lead unit's, not its own" \
     eval "web_column_has 状态 '待签收（协办）' && web_column_has 期限 '主办单位签收'"
 # 市政设施 was wrong after all: the dispatcher corrects it, the order staying with 王哥庄街道
-as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$urgent" 370212003 --category 垃圾清运 >"$WEB_DIR/recat2.out" 2>&1
+as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$urgent" 370212003 --category 垃圾清运 >"$WEB_DIR/recat1.out" 2>&1
+check "a recategorisation without a reason is refused, its clocks starting again being no silent matter" \
+    grep -q "改为“垃圾清运”会让它的时限从现在重新起算，需要写明改分类原因" "$WEB_DIR/recat1.out"
+as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$urgent" 370212003 核实为垃圾清运 --category 垃圾清运 \
+    >"$WEB_DIR/recat2.out" 2>&1
 check "a dispatch to the unit holding it with a category: recategorised, not 未作改动, the co-handler following" \
     grep -q "^dispatch $urgent：待签收（已派单至王哥庄街道，协办单位 [^，]*，崂山区城市管理局不再协办，分类改为垃圾清运）$" \
     "$WEB_DIR/recat2.out"

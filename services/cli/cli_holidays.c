@@ -8,6 +8,7 @@
  *                                           one day typed in: a day off, or an adjusted working day
  *   jiesu holidays complete YEAR            the year's days are all typed in: its calendar is whole
  *   jiesu holidays remove DATE              a day stored by mistake taken out (an ordinary day again)
+ *   jiesu holidays incomplete YEAR          a year confirmed whole by mistake taken back
  *
  * The tool only reads the file and sends its text; the service checks it.
  */
@@ -22,12 +23,14 @@
 #include "cli_args.h"
 #include "holidays.h"
 
-#define TRIES 2             /* storing the same days again changes nothing (a day taken out is not tried again) */
+#define TRIES 2             /* storing the same days again changes nothing (a day or a year taken back is not tried again) */
 #define USAGE                                                                                                   \
-    "用法：jiesu holidays [load 文件 | add YYYY-MM-DD 名称 --off|--work | complete 年份 | remove YYYY-MM-DD]\n" \
+    "用法：jiesu holidays [load 文件 | add YYYY-MM-DD 名称 --off|--work | complete 年份 | remove YYYY-MM-DD\n" \
+    "                     | incomplete 年份]\n"                                                            \
     "      （add 要写 --off 或 --work：--off 这一天放假，--work 这一天调休上班，如节前节后的周末；\n"           \
     "       complete：这一年的放假和调休上班都已逐日录入，全年完整；\n"                                       \
-    "       remove：删去误存的一天，它又按平常的日子算）\n"
+    "       remove：删去误存的一天，它又按平常的日子算；\n"                                                     \
+    "       incomplete：撤回误下的“全年完整”，这一年又算不完整）\n"
 
 /* The words and the day's --off or --work of argv: the count of words
  * (the first four in args), or -1 after saying what is wrong. */
@@ -58,15 +61,16 @@ static int check_op(const char **args, int n, const char *flag)
 {
     static const struct {
         const char *op, *need;
-    } OPS[] = {{"load", "文件"}, {"add", "日期和名称"}, {"complete", "年份"}, {"remove", "日期"}};
+    } OPS[] = {{"load", "文件"}, {"add", "日期和名称"}, {"complete", "年份"}, {"remove", "日期"},
+                 {"incomplete", "年份"}};
     int k = -1, add = n > 0 && strcmp(args[0], "add") == 0;
     char cmd[32];
-    for (int i = 0; i < 4 && n > 0; i++)
+    for (int i = 0; i < (int)(sizeof OPS / sizeof OPS[0]) && n > 0; i++)
         k = strcmp(args[0], OPS[i].op) == 0 ? i : k;
     if (n == 0 ? !flag : k >= 0 && n == (add ? 3 : 2) && (!flag == !add))
         return 0;
     if (n > 0 && k < 0) {
-        cli_error("holidays：没有“%s”这个操作；有 load、add、complete、remove（不写：列出每年的天数）", args[0]);
+        cli_error("holidays：没有“%s”这个操作；有 load、add、complete、remove、incomplete（不写：列出每年的天数）", args[0]);
         return -1;
     }
     snprintf(cmd, sizeof cmd, "holidays %s", n ? args[0] : "");
@@ -105,12 +109,12 @@ static int parse(int argc, char **argv, Jiesu__HolidaysRequest *rq, Jiesu__Holid
         rq->source = source;
         return 0;
     }
-    if (strcmp(args[0], "complete") == 0) {
+    if (strcmp(args[0], "complete") == 0 || strcmp(args[0], "incomplete") == 0) {
         if (strlen(args[1]) != 4 || strspn(args[1], "0123456789") != 4) {
-            cli_error("holidays complete：“%s”不是年份：请写四位数，如 jiesu holidays complete 2027", args[1]);
+            cli_error("holidays %s：“%s”不是年份：请写四位数，如 jiesu holidays %s 2027", args[0], args[1], args[0]);
             return -1;
         }
-        rq->complete_year = atoi(args[1]);
+        *(strcmp(args[0], "complete") == 0 ? &rq->complete_year : &rq->incomplete_year) = atoi(args[1]);
         return 0;
     }
     if (strcmp(args[0], "remove") == 0) {
@@ -127,7 +131,11 @@ static int parse(int argc, char **argv, Jiesu__HolidaysRequest *rq, Jiesu__Holid
  * (没有变化, and nothing recorded) when it changed neither. */
 static void print_change(const Jiesu__HolidaysRequest *rq, const Jiesu__HolidaysReply *r)
 {
-    if (*rq->remove_date)
+    if (rq->incomplete_year)
+        printf("已撤回：%d 年不再算全年完整，存着的日子不变；它没有存着的工作日又按平常的日子算，"
+               "日历用到这一年时又会提醒（录完后再 jiesu holidays complete %d）\n", rq->incomplete_year,
+               rq->incomplete_year);
+    else if (*rq->remove_date)
         printf("已删去 %s 的安排：这一天又按平常的日子算（周一至周五上班，周六、周日休息）；%lld 个未到期的时限重新计算\n",
                rq->remove_date, (long long)r->retimed);
     else if (!r->stored && !r->completed_year && rq->complete_year)
@@ -147,7 +155,7 @@ static void print_change(const Jiesu__HolidaysRequest *rq, const Jiesu__Holidays
 
 static void print_reply(const Jiesu__HolidaysRequest *rq, const Jiesu__HolidaysReply *r)
 {
-    if (rq->complete_year || *rq->json || rq->n_days || *rq->remove_date)
+    if (rq->complete_year || rq->incomplete_year || *rq->json || rq->n_days || *rq->remove_date)
         print_change(rq, r);
     printf("年份  放假天数  调休上班天数  全年\n");
     for (size_t i = 0; i < r->n_years; i++)
@@ -175,10 +183,10 @@ int cli_holidays_main(cli_ctx *ctx, int argc, char **argv)
         rq.n_days = 1;
         rq.days = days;
     }
-    int rc = 1;
+    int rc = 1, tries = *rq.remove_date || rq.incomplete_year ? 1 : TRIES;
     int timeout_ms = (int)(1000 * config_long(ctx->cfg, "cli.timeout_seconds"));
-    if (cli_call(ctx, "escalation", "holidays", "holidays.request", &rq.base, timeout_ms, *rq.remove_date ? 1 : TRIES,
-                 0, &env, err, sizeof err) < 0)
+    if (cli_call(ctx, "escalation", "holidays", "holidays.request", &rq.base, timeout_ms, tries, 0, &env, err,
+                 sizeof err) < 0)
         goto cleanup;
     if (strcmp(env->type, "holidays.reply") != 0 || !(reply = BUS_UNPACK(holidays_reply, env))) {
         cli_unexpected("holidays", "escalation", env->type, "holidays.reply");

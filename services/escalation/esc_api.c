@@ -100,12 +100,19 @@ static int check_complete(esc_engine *e, int year, int *code, char *err, size_t 
 }
 
 /* Stores the days (and the year their file is the notice of), takes out the
- * day the request names, or records the year the request says is complete.
+ * day the request names, records the year the request says is complete or
+ * takes back the one it says is not.
  * 0, or -1 with err (code: 400 or 500). */
 static int change(esc_engine *e, const Jiesu__HolidaysRequest *rq, const holidays_day *days, size_t n, int year,
                   const esc_calendar_by *by, esc_calendar_stats *st, int *code, char *err, size_t errlen)
 {
     *code = SVC_ERR_INTERNAL;
+    if (rq->incomplete_year) {
+        memset(st, 0, sizeof *st);
+        int rc = esc_calendar_incomplete(&e->calendar, &e->ctx, rq->incomplete_year, by, err, errlen);
+        *code = rc > 0 ? SVC_ERR_BAD_REQUEST : *code;
+        return rc == 0 ? 0 : -1;
+    }
     if (*rq->remove_date) {
         int rc = esc_calendar_remove(&e->calendar, &e->ctx, rq->remove_date, by, st, err, errlen);
         *code = rc > 0 ? SVC_ERR_BAD_REQUEST : *code;
@@ -121,9 +128,9 @@ static int change(esc_engine *e, const Jiesu__HolidaysRequest *rq, const holiday
 /* Who changes the calendar, how, and from where (into from, cap bytes). */
 static esc_calendar_by changed_by(const Jiesu__HolidaysRequest *rq, const auth_principal *who, char *from, size_t cap)
 {
-    if (rq->complete_year) {
-        snprintf(from, cap, "%d 年", rq->complete_year);
-        return (esc_calendar_by){who->name, "holidays.complete", from};
+    if (rq->complete_year || rq->incomplete_year) {
+        snprintf(from, cap, "%d 年", rq->complete_year ? rq->complete_year : rq->incomplete_year);
+        return (esc_calendar_by){who->name, rq->complete_year ? "holidays.complete" : "holidays.incomplete", from};
     }
     if (*rq->remove_date) {
         snprintf(from, cap, "%s", rq->remove_date);
@@ -155,7 +162,7 @@ static int serve(service *s, const Jiesu__HolidaysRequest *rq, const bus_request
         text_utf8_cut(err);
         goto cleanup;
     }
-    if ((n > 0 || rq->complete_year || *rq->remove_date) && who->role != AUTH_ADMIN) {
+    if ((n > 0 || rq->complete_year || rq->incomplete_year || *rq->remove_date) && who->role != AUTH_ADMIN) {
         *code = SVC_ERR_FORBIDDEN;
         snprintf(err, errlen, "%s 的角色是%s；只有%s可以修改法定节假日日历", who->name,
                  auth_role_title(who->role), auth_role_title(AUTH_ADMIN));

@@ -269,6 +269,45 @@ int esc_calendar_complete(esc_calendar *self, esc_ctx *ctx, int year, const esc_
     return 0;
 }
 
+/* $1 actor, $2 action, $3 subject (the year), $4 the year, $5 the bundled
+ * notices' source. One row: the years taken back (0 or 1, recorded), whether
+ * the year was on record whole, and whether it is a bundled notice's, which
+ * every jiesu migrate makes whole again (made whole by it, or holding a day
+ * off of it before December: 2023.json's 2022-12-31 is not 2022's notice). */
+static const char SQL_INCOMPLETE[] =
+    "WITH y AS (SELECT EXISTS (SELECT 1 FROM holiday_years WHERE year = $4::int) AS whole,"
+    "                  EXISTS (SELECT 1 FROM holiday_years WHERE year = $4::int AND source = $5)"
+    "                  OR EXISTS (SELECT 1 FROM holidays WHERE source = $5 AND off"
+    "                              AND day >= make_date($4::int, 1, 1) AND day < make_date($4::int, 12, 1)) AS bundled),"
+    " gone AS (DELETE FROM holiday_years WHERE year = $4::int AND NOT (SELECT bundled FROM y) RETURNING year),"
+    " ev AS (INSERT INTO admin_events (actor, action, subject) SELECT $1, $2, $3 FROM gone)"
+    " SELECT (SELECT count(*) FROM gone), whole, bundled FROM y";
+
+int esc_calendar_incomplete(esc_calendar *self, esc_ctx *ctx, int year, const esc_calendar_by *by, char *err,
+                            size_t errlen)
+{
+    char y[16];
+    snprintf(y, sizeof y, "%d", year);
+    const char *params[] = {by->actor, by->action, by->from, y, HOLIDAYS_BUNDLED_SOURCE};
+    PGresult *res = db_query(ctx->pg, "take back a year completed", SQL_INCOMPLETE, 5, params, err, errlen);
+    if (!res) {
+        text_prefix(err, errlen, "taking back %d as complete by %s: ", year, by->actor);
+        return -1;
+    }
+    int gone = atoi(PQgetvalue(res, 0, 0)), whole = *PQgetvalue(res, 0, 1) == 't';
+    PQclear(res);
+    if (!whole)
+        snprintf(err, errlen, "%d 年并没有确认全年完整，没有可撤回的（每年是否完整：jiesu holidays）", year);
+    else if (!gone)
+        snprintf(err, errlen, "%d 年的节假日是随附的国务院通知（data/holidays/%d.json），jiesu migrate 每次都会再确认它"
+                 "全年完整，不能撤回；哪一天弄错了：jiesu holidays add 日期 名称 --off 或 --work 改过来", year, year);
+    if (!gone)
+        return 1;
+    self->next_warn_ms = 0;     /* say at once what the calendar lacks now */
+    log_info("calendar: %d no longer on record whole, %s says", year, by->actor);
+    return 0;
+}
+
 /* $1 actor, $2 action, $3 subject (the day), $4 the day, $5 the bundled
  * notices' source. One row: the days taken out (0 or 1, recorded with the
  * day as it was), and whether a bundled day stays stored there. */

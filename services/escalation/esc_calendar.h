@@ -12,7 +12,8 @@
  *     元旦 2027 was stored, 2027-01-04 17:00 after); a deadline still climbing
  *     its ladder is planned again from the new due_at;
  *   - records a year typed in day by day as on record whole, when an
- *     administrator says so (jiesu holidays complete);
+ *     administrator says so (jiesu holidays complete), and takes that
+ *     back (jiesu holidays incomplete);
  *   - takes out a day an administrator stored by mistake (jiesu holidays
  *     remove), re-timing the deadlines as a store does;
  *   - warns in the log when the calendar runs out (holidays_gap_check): at
@@ -59,8 +60,8 @@ int esc_calendar_refresh(esc_calendar *self, esc_ctx *ctx, int64_t real_now_ms);
 typedef struct {
     const char *actor;      /* the principal's name */
     const char *action;     /* holidays.load (a file), holidays.add (days typed in), holidays.complete,
-                               holidays.remove */
-    const char *from;       /* the file's name, "typed in", or the year completed ("2027 年") */
+                               holidays.incomplete, holidays.remove */
+    const char *from;       /* the file's name, "typed in", or the year completed or taken back ("2027 年") */
 } esc_calendar_by;
 
 /* Stores days (holidays.source "<from> by <actor>", overwriting what is
@@ -78,6 +79,15 @@ int esc_calendar_store(esc_calendar *self, esc_ctx *ctx, const holidays_day *day
  * caller checks that the year holds a day off. 0, or -1 with err. */
 int esc_calendar_complete(esc_calendar *self, esc_ctx *ctx, int year, const esc_calendar_by *by,
                           esc_calendar_stats *st, char *err, size_t errlen);
+
+/* Takes back year as on record whole (an administrator's jiesu holidays
+ * complete by mistake), in one statement with an admin_events row
+ * (by->action); its days stay as stored, so no deadline moves, and the
+ * warning that its calendar is missing is said again. 0; 1 when the year is
+ * not on record whole or is a bundled notice's, which jiesu migrate makes
+ * whole again (err says which and what to do); -1 with err. */
+int esc_calendar_incomplete(esc_calendar *self, esc_ctx *ctx, int year, const esc_calendar_by *by, char *err,
+                            size_t errlen);
 
 /* Takes out the day date (YYYY-MM-DD) an administrator stored (loaded or
  * typed in; the bundled notices' days `jiesu migrate` would store again

@@ -86,7 +86,8 @@ static const struct {
     {"user.move", "调整角色或单位"}, {"user.display", "填写或更改姓名"},
     {"gazetteer.add", "地名表添加"},    {"gazetteer.remove", "地名表删去"},
     {"gazetteer.restore", "地名表恢复"}, {"holidays.load", "载入节假日通知"}, {"holidays.add", "录入节假日"},
-    {"holidays.complete", "确认节假日全年完整"}, {"holidays.remove", "删去节假日"}, {"model.learn", "训练派单模型"}, {"key.register", "登记 keys.dir 的新密钥"},
+    {"holidays.complete", "确认节假日全年完整"},
+    {"holidays.incomplete", "撤回节假日全年完整"}, {"holidays.remove", "删去节假日"}, {"model.learn", "训练派单模型"}, {"key.register", "登记 keys.dir 的新密钥"},
     {"address.release", "解除地址的登录暂停"},
 };
 

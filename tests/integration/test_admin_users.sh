@@ -398,6 +398,33 @@ check_eq "… the day kept" 1 "$(sql "SELECT count(*) FROM holidays WHERE day = 
 jiesu holidays remove 2041-02-30 >"$adm/holiday-remove-bad.out" 2>&1
 check "what is no date is refused saying how to write one" grep -q "“2041-02-30”不是日期：请写 YYYY-MM-DD" "$adm/holiday-remove-bad.out"
 
+# 5f. A year confirmed whole by mistake is taken back: jiesu holidays
+# complete could not be undone, and the warning that the year's calendar is
+# missing stayed silent for good.
+jiesu holidays complete 2041 >/dev/null 2>&1
+jiesu holidays incomplete 2041 >"$adm/holiday-incomplete.out" 2>&1
+check_eq "jiesu holidays incomplete takes back a year confirmed whole" "0 0" \
+    "$? $(sql "SELECT count(*) FROM holiday_years WHERE year = 2041")"
+check "… saying what that changes" \
+    grep -q "^已撤回：2041 年不再算全年完整，存着的日子不变；它没有存着的工作日又按平常的日子算，日历用到这一年时又会提醒（录完后再 jiesu holidays complete 2041）$" \
+    "$adm/holiday-incomplete.out"
+check "… and the year is listed 不完整" grep -qE "^2041 +1 +0 +不完整$" "$adm/holiday-incomplete.out"
+jiesu audit --limit 1 >"$adm/audit-incomplete.out" 2>&1
+check "… recorded as the administrator's, which jiesu audit says" \
+    grep -qE "系统管理员（admin） +撤回节假日全年完整 +2041 年 +—$" "$adm/audit-incomplete.out"
+jiesu holidays incomplete 2041 >"$adm/holiday-incomplete-again.out" 2>&1
+check_eq "a year not on record whole is refused" 1 $?
+check "… saying so" grep -q "2041 年并没有确认全年完整，没有可撤回的（每年是否完整：jiesu holidays）" \
+    "$adm/holiday-incomplete-again.out"
+jiesu holidays incomplete 2026 >"$adm/holiday-incomplete-bundled.out" 2>&1
+check "a year of a bundled notice, which jiesu migrate makes whole again, is refused, saying how to correct a day" \
+    grep -q "2026 年的节假日是随附的国务院通知（data/holidays/2026.json），jiesu migrate 每次都会再确认它全年完整，不能撤回；哪一天弄错了：jiesu holidays add 日期 名称 --off 或 --work 改过来" \
+    "$adm/holiday-incomplete-bundled.out"
+check_eq "… and it stays whole" 1 "$(sql "SELECT count(*) FROM holiday_years WHERE year = 2026")"
+as_role dispatcher jiesu holidays incomplete 2041 >"$adm/holiday-incomplete-dispatcher.out" 2>&1
+check "only an administrator takes a year back" grep -q "只有系统管理员可以修改法定节假日日历" \
+    "$adm/holiday-incomplete-dispatcher.out"
+
 # 6. The first administrator's key, replaced with `jiesu user key admin`,
 # stays replaced: `jiesu migrate` (every `make run` runs it) registered
 # keys.dir's admin.pub again whenever it differed, so the replaced key —

@@ -2,7 +2,8 @@
  * audit`): what administrators changed (admin_events: users, keys, tokens,
  * passwords, the gazetteer, the holiday calendar, the routing model, the
  * sign-in holds of addresses lifted) and the sign-ins to the pages
- * (auth_events), newest first, for administrators only. Both tables are written in codes (user.move, signin_failed, a
+ * (auth_events), newest first, for administrators only; looked up by a
+ * name that is no one's sign-in name, it says so and which name to use. Both tables are written in codes (user.move, signin_failed, a
  * sign-in name, a unit's number); this says who did what to whom in names
  * and words: 系统管理员（admin） 调整角色或单位 钟晓梅（zhong）
  * 承办人员（中韩街道）→承办人员（沙子口街道）.
@@ -76,6 +77,22 @@ static const char SQL_SIGNINS[] =
     "  FROM auth_events e"
     " WHERE $1::int IS NOT NULL AND ($2::text IS NULL OR e.name = $2 OR e.address = $2)"
     " ORDER BY e.id DESC LIMIT coalesce($3::int, 50)";
+
+/* $2, $3 as SQL_CHANGES. The record is kept by sign-in name: when $2 is none, a
+ * note naming the sign-in names of the people whose display name it is, or,
+ * when nothing in the record has it either, saying so and what is looked up.
+ * No row otherwise (a place, a day, an address found in the record). */
+static const char SQL_NOTE[] =
+    "SELECT CASE WHEN d.names IS NOT NULL"
+    "            THEN '“' || $2 || '”不是登录名，是 ' || d.names || ' 的姓名：按登录名查，如 jiesu audit ' || d.first"
+    "            ELSE '“' || $2 || '”不是哪个用户的登录名，记录里也没有它：jiesu audit 按登录名查人'"
+    "                 || '（jiesu user list 列出登录名），也按地名、日期、年份或地址查' END AS 提示"
+    "  FROM (SELECT string_agg(name, '、' ORDER BY name) AS names, min(name) AS first"
+    "          FROM principals WHERE display_name = $2) AS d"
+    " WHERE $1::int IS NOT NULL AND $2::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM principals WHERE name = $2)"
+    "   AND (d.names IS NOT NULL OR NOT EXISTS (SELECT 1 FROM admin_events WHERE actor = $2 OR subject = $2)"
+    "                               AND NOT EXISTS (SELECT 1 FROM auth_events WHERE name = $2 OR address = $2))"
+    " LIMIT coalesce($3::int, 50)";
 
 /* What each action of admin_events is called. */
 static const struct {
@@ -157,5 +174,6 @@ static Jiesu__Table *changes_table(const config *cfg, PGconn *pg, const view_sec
 const view_section REPORT_AUDIT[] = {
     {"管理操作（新的在前）", "lllll", NULL, 0, SQL_CHANGES, changes_table},
     {"网页登录（新的在前）", "llll", "----", 0, SQL_SIGNINS},
+    {"查的名字", "l", "-", 1, SQL_NOTE, NULL, 1},
     {NULL},
 };

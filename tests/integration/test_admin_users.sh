@@ -188,6 +188,19 @@ check "a rate that is no whole number from 1 says what it must be" grep -q -- "-
 jiesu user token adm-short --rate 30 >/dev/null 2>&1
 jiesu audit adm-short --limit 1 >"$adm/audit-rate.out" 2>&1
 check "a new token's rate is in jiesu audit" grep -qE "换令牌 +张三（adm-short） +Open311 每分钟最多提交 30 件$" "$adm/audit-rate.out"
+# jiesu audit looks a person up by sign-in name: by their display name, or a
+# name no one has, it answered （无） as if nothing had been done, without
+# saying so nor which name to use.
+jiesu audit 张三 >"$adm/audit-by-display.out" 2>&1
+check "jiesu audit of a display name names the sign-in names to use" \
+    grep -q "“张三”不是登录名，是 adm-short、adm-zhang 的姓名：按登录名查，如 jiesu audit adm-short" \
+    "$adm/audit-by-display.out"
+jiesu audit adm-nobody >"$adm/audit-unknown.out" 2>&1
+check "… and of a name no one has and nothing in the record, says so" \
+    grep -q "“adm-nobody”不是哪个用户的登录名，记录里也没有它：jiesu audit 按登录名查人（jiesu user list 列出登录名），也按地名、日期、年份或地址查" \
+    "$adm/audit-unknown.out"
+jiesu audit adm-short --limit 1 >"$adm/audit-signin-name.out" 2>&1
+check "… while a sign-in name gets no such note" bash -c "! grep -q '不是' '$adm/audit-signin-name.out'"
 # A token need not stand on the screen, in its scrollback or a log:
 # --token-out writes it to a file of the administrator's alone, the way a
 # key is; before, it could only be printed.

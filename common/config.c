@@ -464,8 +464,18 @@ static void print_row(FILE *out, const config_key *k)
             *k->def ? "`" : "", want, k->meaning);
 }
 
+/* The listing's first words: these are the defaults, and where a program's
+ * values in use are (the tool cannot read another process's file nor
+ * environment, and the listing is the README's, the same everywhere). */
+static const char LISTING_HEAD[] =
+    "这里列的是各键的默认值，不是在用的值。一个程序在用的值：它启动时读的配置文件（`-c 文件`，或环境变量"
+    " `JIESU_CONFIG` 指的文件）里写了的键用写的值，环境变量（`JIESU_` 加上大写的键名，点换成下划线，如 `redis.addr`"
+    " 的 `JIESU_REDIS_ADDR`）又优先于文件，都没有写的才用默认值。要知道一个服务在用的值，看启动它的那个配置文件和"
+    "环境变量。\n\n";
+
 void config_print_markdown(FILE *out)
 {
+    fputs(LISTING_HEAD, out);
     for (size_t t = 0; t < CONFIG_NTABLES; t++) {
         fprintf(out, "%s%s读取：\n\n| 键 | 默认值 | 可取的值 | 含义 |\n|---|---|---|---|\n", t ? "\n" : "",
                 CONFIG_TABLES[t].reader);

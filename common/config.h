@@ -98,7 +98,9 @@ int config_is_set(const config *self, const char *key);
 int config_utc_offset_min(const config *self);
 
 /* Every declared key as a Markdown table (key, default, what is allowed,
- * meaning), grouped by table, in Chinese for the administrators who set them:
+ * meaning), grouped by table, in Chinese for the administrators who set them,
+ * under a heading that says these are the defaults and where the values in
+ * use are:
  * `jiesu config`, and what the README's configuration section lists. */
 void config_print_markdown(FILE *out);
 

@@ -320,6 +320,23 @@ static void test_listing_in_chinese(void **state)
     free(listing);
 }
 
+/* `jiesu config` lists the defaults, not the values a program uses: its
+ * heading said only 每个程序读取 over a column 默认值, read as the settings
+ * in force; it says so first, and where the values in use are. */
+static void test_listing_says_it_lists_defaults(void **state)
+{
+    (void)state;
+    char *listing = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&listing, &len);
+    config_print_markdown(out);
+    fclose(out);
+    assert_true(strncmp(listing, "这里列的是各键的默认值，不是在用的值。", strlen("这里列的是各键的默认值，不是在用的值。")) == 0);
+    assert_non_null(strstr(listing, "`JIESU_CONFIG`"));
+    assert_non_null(strstr(listing, "`JIESU_REDIS_ADDR`"));
+    free(listing);
+}
+
 static void test_env_file(void **state)
 {
     fixture *f = *state;
@@ -369,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_tables_consistent),
         cmocka_unit_test(test_readme_lists_every_key),
         cmocka_unit_test(test_listing_in_chinese),
+        cmocka_unit_test(test_listing_says_it_lists_defaults),
         cmocka_unit_test_setup_teardown(test_env_file, setup, teardown),
         cmocka_unit_test(test_set_and_destroy),
     };

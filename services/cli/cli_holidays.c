@@ -23,7 +23,8 @@
 #include "cli_args.h"
 #include "holidays.h"
 
-#define TRIES 2             /* storing the same days again changes nothing (a day or a year taken back is not tried again) */
+#define TRIES 2             /* storing the same days again changes nothing (a day or a year taken
+                               back is not tried again) */
 #define USAGE                                                                                                   \
     "用法：jiesu holidays [load 文件 | add YYYY-MM-DD 名称 --off|--work | complete 年份 | remove YYYY-MM-DD\n" \
     "                     | incomplete 年份]\n"                                                            \

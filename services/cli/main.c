@@ -122,10 +122,12 @@ static const char COMMANDS_HELP[] =
     "  learn [文件]            用已标注的导出文件（有诉求内容和类别两列的 CSV 或 XLSX）或已办结的\n"
     "                          工单训练自动派单的文本模型；打印留出五分之一数据上的宏平均 F1\n"
     "                          （管理员、派单员）\n"
-    "  holidays [load 文件 | add YYYY-MM-DD 名称 --off|--work | complete 年份 | remove YYYY-MM-DD]\n"
+    "  holidays [load 文件 | add YYYY-MM-DD 名称 --off|--work | complete 年份 | remove YYYY-MM-DD\n"
+    "            | incomplete 年份]\n"
     "                          法定节假日日历（督办预警服务）：每年的天数、是否完整；管理员载入国务院\n"
     "                          通知（holiday-cn JSON），或逐日录入、录完一年后确认它完整（complete），\n"
-    "                          删去误存的一天（remove）；受影响的未到期时限重新计算\n"
+    "                          删去误存的一天（remove），撤回误下的全年完整（incomplete）；受影响的\n"
+    "                          未到期时限重新计算\n"
     "  config                  全部配置项：默认值、允许的值、含义\n"
     "  help [命令]             本说明，或一个命令的（也可写 jiesu 命令 --help）\n";
 

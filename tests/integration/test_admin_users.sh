@@ -434,6 +434,9 @@ check "a year of a bundled notice, which jiesu migrate makes whole again, is ref
     grep -q "2026 年的节假日是随附的国务院通知（data/holidays/2026.json），jiesu migrate 每次都会再确认它全年完整，不能撤回；哪一天弄错了：jiesu holidays add 日期 名称 --off 或 --work 改过来" \
     "$adm/holiday-incomplete-bundled.out"
 check_eq "… and it stays whole" 1 "$(sql "SELECT count(*) FROM holiday_years WHERE year = 2026")"
+jiesu help >"$adm/help.out" 2>&1
+check "jiesu help lists it with the other operations of jiesu holidays" \
+    grep -q "删去误存的一天（remove），撤回误下的全年完整（incomplete）" "$adm/help.out"
 as_role dispatcher jiesu holidays incomplete 2041 >"$adm/holiday-incomplete-dispatcher.out" 2>&1
 check "only an administrator takes a year back" grep -q "只有系统管理员可以修改法定节假日日历" \
     "$adm/holiday-incomplete-dispatcher.out"

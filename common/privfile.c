@@ -26,7 +26,10 @@ int privfile_write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
-int privfile_write(const char *path, const void *data, size_t len)
+/* Writes the file into "<path>.tmp<pid>" and puts it at path: renamed over
+ * whatever is there, or (!replace) linked there, refused with EEXIST when
+ * anything is. 0, or -1 with errno set, the temporary file removed. */
+static int write_placed(const char *path, const void *data, size_t len, int replace)
 {
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp) {
@@ -44,13 +47,25 @@ int privfile_write(const char *path, const void *data, size_t len)
         ok = 0;
         err = errno;
     }
-    if (ok && rename(tmp, path) != 0) {
+    if (ok && (replace ? rename(tmp, path) : link(tmp, path)) != 0) {
         ok = 0;
         err = errno;
     }
+    if (ok && !replace)
+        unlink(tmp);
     if (ok)
         return 0;
     unlink(tmp);
     errno = err;
     return -1;
+}
+
+int privfile_write(const char *path, const void *data, size_t len)
+{
+    return write_placed(path, data, len, 1);
+}
+
+int privfile_create(const char *path, const void *data, size_t len)
+{
+    return write_placed(path, data, len, 0);
 }

@@ -17,6 +17,11 @@
  * temporary file is removed then, and whatever was at path is left as it was. */
 int privfile_write(const char *path, const void *data, size_t len);
 
+/* As privfile_write, but never over a file: the file is linked at path,
+ * and -1 with errno EEXIST leaves whatever came there meanwhile as it was
+ * (a secret written once, where another writer may have put its own). */
+int privfile_create(const char *path, const void *data, size_t len);
+
 /* Writes all len bytes at data to fd, again after a short write or a signal.
  * 0, or -1 with errno set. (A private file written piece by piece, as
  * `jiesu import` writes the rejects file it fetches.) */

@@ -251,7 +251,8 @@ static void print_holds(const Jiesu__UserReply *r)
     printf("现在就解除一个地址的暂停：jiesu user release 地址\n");
 }
 
-/* The new token, printed once or written to token_out (0600). 0, or 1
+/* The new token, printed once or written to token_out (0600; never over a
+ * file that came there since path_free found the name free). 0, or 1
  * after saying that it could not be written and what to do. */
 static int give_token(const char *token, const char *name, const char *token_out)
 {
@@ -260,8 +261,8 @@ static int give_token(const char *token, const char *name, const char *token_out
         printf("令牌：%s\n（只显示这一次：%s 的 Open311 api_key / HTTP 持有者令牌）\n", token, name);
         return 0;
     }
-    int n = snprintf(line, sizeof line, "%s\n", token);
-    if (privfile_write(token_out, line, (size_t)n) == 0) {
+    snprintf(line, sizeof line, "%s\n", token);
+    if (privfile_create(token_out, line, strlen(line)) == 0) {
         printf("令牌：写在 %s（权限 0600；只此一份，不再显示：交给 %s 的使用者，作 Open311 api_key / HTTP 持有者令牌）\n",
                token_out, name);
         return 0;

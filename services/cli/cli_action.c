@@ -69,13 +69,15 @@ static int parse(const action_cmd *c, int argc, char **argv, Jiesu__ActionReques
     const char *text[2] = {"", ""};
     int ntext = 0;
     rq->ticket_no = NULL;
+    const char *opts = strcmp(c->name, "dispatch") == 0 ? "--category" : "";
     for (int i = 1; i < argc; i++) {
-        if (strcmp(c->name, "dispatch") == 0 && strcmp(argv[i], "--category") == 0 && i + 1 < argc) {
-            rq->category = argv[++i];
+        if (*opts && strcmp(argv[i], opts) == 0) {
+            if (cli_args_value(c->name, argc, argv, &i, (const char **)&rq->category) < 0)
+                return -1;
             continue;
         }
         if (strncmp(argv[i], "--", 2) == 0 || (rq->ticket_no && ntext == c->text_args)) {
-            cli_args_option(c->name, "", argv[i], "");
+            cli_args_option(c->name, opts, argv[i], "");
             return -1;
         }
         if (rq->ticket_no)

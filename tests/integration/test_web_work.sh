@@ -353,6 +353,17 @@ as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$urgent" 370212003 --category �
 check "jiesu dispatch --category naming no category: refused, saying what to write" \
     grep -q '没有名称或代码为“井盖丢失”的分类：请写分类的名称' "$WEB_DIR/recat.out"
 check_eq "… nothing done" manual "$(status_of "$urgent")"
+as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$urgent" 370212003 --category >"$WEB_DIR/recat.out" 2>&1
+check "jiesu dispatch --category with no category after it: refused saying so, not that dispatch takes no option" \
+    grep -q '^jiesu: dispatch：--category 后面要写它的值' "$WEB_DIR/recat.out"
+as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$urgent" 370212003 --categroy 市政设施 >"$WEB_DIR/recat.out" 2>&1
+check "… an option misspelt: refused naming dispatch's option" \
+    grep -q '^jiesu: dispatch 没有 --categroy 选项；它的选项：--category' "$WEB_DIR/recat.out"
+as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$urgent" 370212003 --category 市政设施 --category 垃圾清运 \
+    >"$WEB_DIR/recat.out" 2>&1
+check "… two categories: refused, the first not silently dropped" \
+    grep -q '^jiesu: dispatch：--category 写了两次（“市政设施”和“垃圾清运”）' "$WEB_DIR/recat.out"
+check_eq "… nothing done" manual "$(status_of "$urgent")"
 check_eq "the page's dispatch with 分类 市政设施" 303 \
     "$(act "$dj" "$urgent" dispatch -F unit=370212003 -F holder=none -F category=市政设施)"
 check_eq "… puts the order in it, its co-handler the category's department (not 环卫's)" "utility 370212.chengguan" \

@@ -272,8 +272,11 @@ static int give_token(const char *token, const char *name, const char *token_out
     return 1;
 }
 
-/* Sends rq; prints what came back. 0 or 1. */
-static int send_request(cli_ctx *ctx, Jiesu__UserRequest *rq, const char *key_path, const char *token_out)
+/* Sends rq; prints what came back. 0 or 1; *done is 1 when the service
+ * did it (a key sent with it is registered, even if the token it gave back
+ * could not be written). */
+static int send_request(cli_ctx *ctx, Jiesu__UserRequest *rq, const char *key_path, const char *token_out,
+                        int *done)
 {
     char what[160], err[1024];
     Jiesu__Envelope *env = NULL;
@@ -296,6 +299,7 @@ static int send_request(cli_ctx *ctx, Jiesu__UserRequest *rq, const char *key_pa
             printf("%s\n", reply->message);
         if (key_path)
             printf("密钥：%s（只交给 %s 本人；持有它就能以其身份操作：jiesu -k %s ...）\n", key_path, rq->name, key_path);
+        *done = 1;
         rc = *reply->token ? give_token(reply->token, rq->name, token_out) : 0;
     }
     if (reply)
@@ -342,6 +346,8 @@ int cli_user_main(cli_ctx *ctx, int argc, char **argv)
     int wants_key = ((strcmp(rq.op, "add") == 0 && !o.no_key) || strcmp(rq.op, "key") == 0) && !o.public_key;
     if (o.public_key)
         rq.curve_key = (char *)o.public_key;
+    if (o.token_out && path_free(o.token_out, "--token-out") < 0)
+        return 1;
     if (wants_key) {
         if (o.key_out)
             snprintf(key_path, sizeof key_path, "%s", o.key_out);
@@ -354,10 +360,8 @@ int cli_user_main(cli_ctx *ctx, int argc, char **argv)
     if ((o.password_stdin || strcmp(rq.op, "password") == 0) && read_password(rq.name, password, sizeof password) < 0)
         return 1;
     rq.password = password;
-    if (o.token_out && path_free(o.token_out, "--token-out") < 0)
-        return 1;
-    int rc = send_request(ctx, &rq, wants_key ? key_path : NULL, o.token_out);
-    if (rc != 0 && wants_key)
+    int done = 0, rc = send_request(ctx, &rq, wants_key ? key_path : NULL, o.token_out, &done);
+    if (!done && wants_key)
         remove(key_path);           /* nobody registered it: do not leave a key that looks usable */
     return rc;
 }

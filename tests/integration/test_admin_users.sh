@@ -220,6 +220,21 @@ check "… a role of no unit likewise" grep -q "^已添加用户 adm-portal：�
 jiesu audit adm-portal >"$adm/audit-portal.out" 2>&1
 check "… and an Open311 client's, added with one" \
     grep -qE "添加用户 +区政务服务平台（adm-portal） +话务员，有令牌，Open311 每分钟最多提交 120 件$" "$adm/audit-portal.out"
+# A key and a token at one add: the key is the person's once the user is
+# added, whatever comes of the token; before, a token not written removed
+# the key registered, and a token's file found taken left a key registered
+# nowhere that looked usable.
+jiesu user add adm-keytok --role clerk --display 李四 --key-out "$adm/keytok.key" --token \
+    --token-out "$adm/short.token" >"$adm/keytok-taken.out" 2>&1
+check "a token's file already there: refused saying so" grep -q "short.token 已存在" "$adm/keytok-taken.out"
+check_eq "… nobody added, and no key left behind that looks usable" "0 none" \
+    "$(sql "SELECT count(*) FROM principals WHERE name = 'adm-keytok'") $([ -e "$adm/keytok.key" ] && echo left || echo none)"
+jiesu user add adm-keytok --role clerk --display 李四 --key-out "$adm/keytok.key" --token \
+    --token-out "$adm/no-such-dir/keytok.token" >"$adm/keytok-lost.out" 2>&1
+check_eq "a token that could not be written: said (exit 1)" 1 $?
+check "… saying the token is lost and to make another" grep -q "令牌没能写到 $adm/no-such-dir/keytok.token" "$adm/keytok-lost.out"
+check "… the user added keeps the key it was registered with" \
+    grep -qxF "public = $(sql "SELECT curve_key FROM principals WHERE name = 'adm-keytok'")" "$adm/keytok.key"
 jiesu user move adm-short --role handler --role admin >"$adm/opt-twice.out" 2>&1
 check_eq "an option given twice is a usage error, not the last one taken" 2 $?
 check "… saying both values" grep -q "jiesu: user move：--role 写了两次（“handler”和“admin”）；只能写一个" "$adm/opt-twice.out"

@@ -4,7 +4,8 @@
  * temporary file beside its name and is renamed over it: a reader never sees
  * half of it, and a file or link someone left at the name, or at the
  * temporary one, in a directory others may write is replaced, never written
- * through (the file a link points to is not touched).
+ * through (the file a link points to is not touched). A secret written
+ * once (privfile_create) is linked at its name instead, never over anything.
  */
 #ifndef JIESU_PRIVFILE_H
 #define JIESU_PRIVFILE_H

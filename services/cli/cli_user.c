@@ -348,6 +348,9 @@ int cli_user_main(cli_ctx *ctx, int argc, char **argv)
         rq.curve_key = (char *)o.public_key;
     if (o.token_out && path_free(o.token_out, "--token-out") < 0)
         return 1;
+    /* the password first: a key written for a request that never goes would be left behind */
+    if ((o.password_stdin || strcmp(rq.op, "password") == 0) && read_password(rq.name, password, sizeof password) < 0)
+        return 1;
     if (wants_key) {
         if (o.key_out)
             snprintf(key_path, sizeof key_path, "%s", o.key_out);
@@ -357,8 +360,6 @@ int cli_user_main(cli_ctx *ctx, int argc, char **argv)
             return 1;
         rq.curve_key = kp.public_key;
     }
-    if ((o.password_stdin || strcmp(rq.op, "password") == 0) && read_password(rq.name, password, sizeof password) < 0)
-        return 1;
     rq.password = password;
     int done = 0, rc = send_request(ctx, &rq, wants_key ? key_path : NULL, o.token_out, &done);
     if (!done && wants_key)

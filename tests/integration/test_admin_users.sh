@@ -43,6 +43,11 @@ check_eq "… and nobody is added" 0 "$(sql "SELECT count(*) FROM principals WHE
 printf '我的密码\n' | jiesu user add adm-short --display 张三 --role clerk --no-key --password-stdin >"$adm/short.out" 2>&1
 check_eq "characters are counted, not bytes: 4 Chinese characters (12 bytes) are refused" 1 $?
 check "… saying so" grep -q "密码至少要 8 个字符" "$adm/short.out"
+printf '' | jiesu user add adm-nopass --display 张三 --role clerk --key-out "$adm/nopass.key" --password-stdin \
+    >"$adm/nopass.out" 2>&1
+check_eq "a new user whose password the standard input does not hold is refused" 1 $?
+check "… saying so" grep -q "标准输入里没有密码" "$adm/nopass.out"
+check "… and the key made for it is not left behind, registered to nobody" test ! -e "$adm/nopass.key"
 printf 'abcdefgh\n' | jiesu user add adm-short --display 张三 --role clerk --no-key --password-stdin >/dev/null 2>&1
 check_eq "one of 8 is taken" 1 "$(sql "SELECT count(*) FROM principals WHERE name = 'adm-short' AND password_hash IS NOT NULL")"
 jiesu user add adm-none --display 张三 --role clerk --no-key >"$adm/none.out" 2>&1

@@ -184,7 +184,8 @@ static void say_accusation(const route_conduct_result *cr, route_decision *out, 
 }
 
 /* "；被投诉单位，不交其办理：沙子口街道、城管" — streets by their names, a department by the letter's word
- * for it; the units' codes are in out->accused for the write, not in what people read. */
+ * for it; the units' codes are in out->accused for the write, not in what people read. Only the
+ * dispatcher and discipline inspection read the names (reasons_read, migration 082). */
 static void say_accused(route_decision *out, size_t *len)
 {
     for (int k = 0; k < out->naccused; k++)

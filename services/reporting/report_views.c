@@ -113,12 +113,12 @@ static const view_section ORDER[] = {
     {"派单决定与理由", "lllllll", "o--l--t", 0,
      "SELECT a.role AS 角色, coalesce(u.name, '—') AS 单位,"
      "       coalesce(region_named(a.community_code), region_named(a.street_code), '') AS 地点, a.rule AS 依据,"
-     "       to_char(a.score, 'FM0.00') AS 得分, to_char(a.created_at, " REPORT_TIME_FMT ") AS 时间, a.reasons AS 理由"
+     "       to_char(a.score, 'FM0.00') AS 得分, to_char(a.created_at, " REPORT_TIME_FMT ") AS 时间, reasons_read($1::int, a.reasons) AS 理由"
      "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
      " WHERE a.complaint_id = " REPORT_SEEN_ORDER " AND a.active ORDER BY a.id"},
     {"以往派单（退回、重新办理或改派之前）", "lrllll", "o--l-t", 0,
      "SELECT a.role AS 角色, a.cycle AS 轮次, coalesce(u.name, '—') AS 单位, a.rule AS 依据,"
-     "       to_char(a.created_at, " REPORT_TIME_FMT ") AS 时间, a.reasons AS 理由"
+     "       to_char(a.created_at, " REPORT_TIME_FMT ") AS 时间, reasons_read($1::int, a.reasons) AS 理由"
      "  FROM assignments a LEFT JOIN units u ON u.id = a.unit_id"
      " WHERE a.complaint_id = " REPORT_SEEN_ORDER " AND NOT a.active ORDER BY a.id"},
     {"办理时限", "lrlllll", NULL, 0,
@@ -158,7 +158,7 @@ static const view_section ORDER[] = {
      "                                              JOIN units u ON u.code = x.code) || '不再协办', '')"
      "                        || coalesce('，分类' || coalesce('由' || " CATEGORY_NAMED("category_from") " || '', '')"
      "                                    || '改为' || " CATEGORY_NAMED("category") ", '') END,"
-     "                 CASE WHEN e.event = 'manual' THEN e.detail->>'reasons' END,"
+     "                 CASE WHEN e.event = 'manual' THEN reasons_read($1::int, e.detail->>'reasons') END,"
      "                 nullif(concat_ws('：', CASE e.detail->>'result' WHEN 'satisfied' THEN '满意'"
      "                                             WHEN 'basic' THEN '基本满意' WHEN 'unsatisfied' THEN '不满意' END,"
      "                                  nullif(e.detail->>'reason', '')), ''),"
@@ -213,7 +213,7 @@ static const view_section MANUAL[] = {
      "SELECT c.ticket_no AS 工单号, call_time(c, " REPORT_TIME_FMT ") AS 来电时间, c.urgency AS 紧急程度,"
      "       left(c.address, " DB_NUM(VIEW_EXCERPT_READ) ") AS 地址, left(c.content, " DB_NUM(VIEW_EXCERPT_READ) ") AS 诉求内容,"
      "       coalesce(cat.name, '—') AS 分类, c.returns AS 退回次数, a.rule AS 依据, to_char(a.score, 'FM0.00') AS 得分,"
-     "       a.reasons AS 理由"
+     "       reasons_read($1::int, a.reasons) AS 理由"
      MANUAL_QUEUE " ORDER BY " REPORT_URGENCY_RANK("c.urgency") ", c.called_at, c.id LIMIT coalesce($2::int, 50)"},
     {"队列", "l", NULL, 1,
      "SELECT '共 ' || count(*) || ' 件，上面只列出排在最前的 ' || coalesce($2::int, 50) || ' 件：jiesu manual --limit '"

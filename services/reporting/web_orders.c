@@ -77,7 +77,7 @@
     "        coalesce(extract(epoch FROM p.due_at)::bigint::text, ''), p.paused_at IS NOT NULL,"                   \
     "        (SELECT count(*) FROM alerts al WHERE al.complaint_id = p.id AND al.cycle = p.cycle"                   \
     "            AND " VIEW_ALERT_SHOWN("al", VIEW_UNIT_OF("$1")) "),"                                                  \
-    "        p.role, coalesce(p.reasons, ''), (SELECT count(*) FROM chosen),"                                      \
+    "        p.role, coalesce(reasons_read($1::int, p.reasons), ''), (SELECT count(*) FROM chosen),"                                      \
     "        extract(epoch FROM (SELECT esc_now()))::bigint,"                                                      \
     "        CASE WHEN p.status = 'manual' THEN"                                                                   \
     "          (SELECT left(x.content, " DB_NUM(VIEW_EXCERPT_READ) ") FROM complaints x WHERE x.id = p.id) END,"     \

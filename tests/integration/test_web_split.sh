@@ -3,7 +3,8 @@
 # its problem part, as the street office holding it, the dispatcher, the
 # campaign office and anyone else read it (the order page, `jiesu show`, the
 # workbench's lists, `jiesu manual`), holds no word of the accusing sentences
-# but a note that they went to discipline inspection; its conduct part,
+# but a note that they went to discipline inspection, nor, but for the
+# dispatcher, the name of the office accused in its reasons; its conduct part,
 # which only discipline inspection reads, holds the whole letter. The public
 # view publishes neither; a client sending the letter again with its
 # Idempotency-Key after the split still hears its first ticket. A letter
@@ -69,6 +70,21 @@ as_role dispatcher "$JIESU_BIN/jiesu" manual >"$WEB_DIR/manual.out" 2>&1
 check "… and jiesu manual's" shows "$WEB_DIR/manual.out" "$b"
 as_role dispatcher "$JIESU_BIN/jiesu" show "$a" >"$WEB_DIR/paidan-a.show" 2>&1
 check "… and jiesu show of the road" shows "$WEB_DIR/paidan-a.show" 路面塌陷出现大坑
+
+# ---- who was accused, in the reasons: the dispatcher and discipline inspection alone ----
+named='被投诉单位，不交其办理：中韩街道'
+# unnamed FILE: the reasons say an accused office is not given it, not which
+unnamed() { grep -q '被投诉单位不交其办理（名称仅派单员和纪委监委可见）' "$1" && ! grep -q '不交其办理：' "$1"; }
+check "the dispatcher's page of the letter names the office accused in its reasons" grep -q "$named" "$WEB_DIR/paidan-b.html"
+as_role dispatcher "$JIESU_BIN/jiesu" show "$b" >"$WEB_DIR/paidan-b.show" 2>&1
+check "… and jiesu show" grep -q "$named" "$WEB_DIR/paidan-b.show"
+check_eq "the campaign office opens the page of the letter waiting for the dispatcher" 200 "$(page chuangcheng "$b" chuangcheng-b)"
+check "… its reasons and history say an accused office is not given it, not which" unnamed "$WEB_DIR/chuangcheng-b.html"
+as_role callback "$JIESU_BIN/jiesu" show "$b" >"$WEB_DIR/callback-b.show" 2>&1
+check "… and the callback agent's jiesu show" unnamed "$WEB_DIR/callback-b.show"
+check_eq "an accused co-handler is not named to the campaign office either" \
+    "协办单位被投诉（名称仅派单员和纪委监委可见）：由派单员决定" \
+    "$(sql "SELECT reasons_read(p.id, '协办单位（城管）被投诉：由派单员决定') FROM principals p WHERE p.name = 'chuangcheng'")"
 
 # ---- the conduct part: discipline inspection reads the whole letter ----
 check_eq "discipline inspection opens the conduct part's page" 200 "$(page jiwei "$a-J" jiwei-a)"

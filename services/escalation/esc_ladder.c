@@ -17,13 +17,14 @@
 #define PAUSE_BATCH 1000
 
 /* A deadline met already keeps its due_at: it never pauses. The orders
- * waiting or returned are read first, their deadlines then by key: as a
- * join, on tables a bulk import had filled before their first ANALYZE, the
- * planner walked every pending deadline into complaints (2.0 s for
- * 1,572,588 of them, every sweep; 27 ms this way). */
+ * waiting, returned or in the manual queue (ESC_PAUSED_STATUSES) are read
+ * first, their deadlines then by key: as a join, on tables a bulk import had
+ * filled before their first ANALYZE, the planner walked every pending
+ * deadline into complaints (2.0 s for 1,572,588 of them, every sweep; 27 ms
+ * this way). */
 static const char SQL_PAUSE[] =
     "UPDATE deadlines d SET paused_at = " ESC_SQL_NOW
-    " WHERE d.complaint_id = ANY (ARRAY(SELECT c.id FROM complaints c WHERE c.status IN ('waiting', 'returned')))"
+    " WHERE d.complaint_id = ANY (ARRAY(SELECT c.id FROM complaints c WHERE c.status IN " ESC_PAUSED_STATUSES "))"
     "   AND d.fired_at IS NULL AND d.paused_at IS NULL AND d.met_at IS NULL";
 
 /* The clock stood still from paused_at until now, or until the deadline was
@@ -36,7 +37,7 @@ static const char SQL_TO_RESUME[] =
     "       " ESC_SQL_MS("d.paused_at") ", " ESC_SQL_MS("least(" ESC_SQL_NOW ", coalesce(d.met_at, " ESC_SQL_NOW "))")
     " FROM deadlines d JOIN complaints c ON c.id = d.complaint_id"
     " WHERE d.id = ANY (ARRAY(SELECT deadlines_paused_ids())) AND d.paused_at IS NOT NULL"
-    "   AND c.status NOT IN ('waiting', 'returned')"
+    "   AND c.status NOT IN " ESC_PAUSED_STATUSES
     " ORDER BY d.id LIMIT $1::int FOR UPDATE OF d SKIP LOCKED";
 
 /* Clearing paused_at sends the deadline back to planning (trigger

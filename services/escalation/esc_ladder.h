@@ -1,7 +1,9 @@
 /* esc_ladder.h — escalation's side of the ladder (ladder.h): pausing and
  * resuming the clocks of deadlines, and arming their timers.
  *
- * Pausing: while its order is waiting or returned a deadline not met yet has
+ * Pausing: while its order is waiting, returned or in the manual queue (a
+ * unit returned it, no unit holds it: its deadlines are nobody's until a
+ * dispatcher gives it to one, and start again then) a deadline not met yet has
  * paused_at set and does not fire (a met deadline never pauses and never
  * moves); on resume due_at moves later by the working time the clock stood
  * still (until the resume, or until the deadline was met if that came
@@ -20,9 +22,10 @@
 #include "ladder.h"
 
 #define ESC_SQL_MS(col) "ceil(extract(epoch FROM " col ") * 1000)::bigint"
+#define ESC_PAUSED_STATUSES "('waiting', 'returned', 'manual')"   /* the order's clock stands still */
 #define ESC_MEMBER_BYTES LADDER_MEMBER_BYTES     /* a deadline id (a timer member without its "r") */
 
-/* Pauses the deadlines of orders now waiting or returned, resumes those of
+/* Pauses the deadlines of orders now in ESC_PAUSED_STATUSES, resumes those of
  * orders that left these states (moving due_at, re-arming). 0 or -1 (why in
  * ctx->err). */
 int esc_ladder_pause_sweep(const esc_ctx *ctx, long *paused, long *resumed);

@@ -28,7 +28,13 @@
 
 /* ---- deadlines, in working time ---- */
 
-enum { D_KIND, D_CYCLE, D_UNIT, D_DUE, D_MET, D_DUE_S, D_MET_S, D_PAUSED_S, D_PAUSED, D_NOW_S, D_RUNG };
+enum { D_KIND, D_CYCLE, D_UNIT, D_DUE, D_MET, D_DUE_S, D_MET_S, D_PAUSED_S, D_PAUSED, D_NOW_S, D_RUNG, D_NOBODYS };
+
+/* A deadline not met of an order no unit holds (waiting for routing or in
+ * the manual queue, a unit having returned it): nobody's, it does not run
+ * and starts again when the order is dispatched, as the lists and the wall
+ * board give such an order none. */
+#define NOBODYS_DEADLINE "无单位承办，不计时：派单后重新起算"
 
 /* The deadlines with their true state, counted on the official calendar as
  * escalation counts (report_deadline.h). */
@@ -46,11 +52,15 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
                              .paused = strtoll(PQgetvalue(res, r, D_PAUSED_S), NULL, 10),
                              .paused_text = PQgetvalue(res, r, D_PAUSED),
                              .now = strtoll(PQgetvalue(res, r, D_NOW_S), NULL, 10)};
-        report_deadline_state(state, sizeof state, cal, day_minutes, &d);
+        int nobodys = *PQgetvalue(res, r, D_NOBODYS) == 't';
+        if (nobodys)
+            snprintf(state, sizeof state, "%s", NOBODYS_DEADLINE);
+        else
+            report_deadline_state(state, sizeof state, cal, day_minutes, &d);
         const char *rung = PQgetvalue(res, r, D_RUNG);
         const char *cells[] = {names_deadline(PQgetvalue(res, r, D_KIND)), PQgetvalue(res, r, D_CYCLE),
-                               PQgetvalue(res, r, D_UNIT), PQgetvalue(res, r, D_DUE), PQgetvalue(res, r, D_MET), state,
-                               *rung ? names_rung(rung) : "—"};
+                               PQgetvalue(res, r, D_UNIT), nobodys ? "—" : PQgetvalue(res, r, D_DUE),
+                               PQgetvalue(res, r, D_MET), state, *rung && !nobodys ? names_rung(rung) : "—"};
         if (!(t = view_table_row(t, cells)))
             snprintf(err, errlen, "out of memory");
     }
@@ -128,8 +138,9 @@ static const view_section ORDER[] = {
      "       coalesce(extract(epoch FROM d.paused_at)::bigint, 0),"
      "       coalesce(to_char(d.paused_at, " REPORT_TIME_FMT "), ''),"
      "       extract(epoch FROM (SELECT esc_now()))::bigint,"
-     "       CASE WHEN d.met_at IS NULL THEN coalesce(d.rung_next, '') ELSE '' END"
-     "  FROM deadlines d LEFT JOIN units u ON u.id = d.unit_id"
+     "       CASE WHEN d.met_at IS NULL THEN coalesce(d.rung_next, '') ELSE '' END,"
+     "       d.met_at IS NULL AND d.cycle = c.cycle AND c.status IN ('new', 'manual', 'returned')"
+     "  FROM deadlines d JOIN complaints c ON c.id = d.complaint_id LEFT JOIN units u ON u.id = d.unit_id"
      " WHERE d.complaint_id = " REPORT_SEEN_ORDER " ORDER BY d.cycle, d.due_at",
      deadlines_table},
     {"告警", "llllrll", "-r----t", 0,

@@ -1,7 +1,9 @@
 # test_escalation.sh — the escalation service as it runs, with the clock moved
 # instead of slept: rungs fire within a second of due; everything overdue
-# fires at start-up; waiting stops the clock; kill -9 before and after an alert commit (also in
-# the middle of 2,000 deadlines fired in batches), a Redis
+# fires at start-up; waiting stops the clock, and so does the manual queue
+# for an order a unit returned (no alert, no deadline on its page); kill -9
+# before and after an alert commit (also in the middle of 2,000 deadlines
+# fired in batches), a Redis
 # FLUSHALL, and two escalation processes at once each end with every due
 # alert exactly once; webhooks that fail twice get every alert on the third
 # try and a dead one ends as failed; `jiesu alerts` and `jiesu ack`; the
@@ -81,6 +83,16 @@ check_eq "the deadline moved by the stopped time and fired after the resume, onc
             WHERE c.ticket_no = 'WAIT-1' AND a.rung = 'supervise' AND a.created_at > '$resumed_at' AND d.paused_at IS NULL")"
 sql "UPDATE complaints SET status = 'resolved' WHERE ticket_no = 'WAIT-1'" >/dev/null
 
+# 1c. An order a street office returned that waits in the manual queue is
+# nobody's until a dispatcher gives it to a unit, whose deadlines start again
+# then: its clock stands still, so no 催办 goes to no unit and no 督办 to the
+# campaign office (section 4 moves the clock 40 days on). It ran on before.
+orders 1 QUEUE 1hour 14days 370212001 manual
+sql "UPDATE deadlines SET unit_id = NULL WHERE complaint_id = (SELECT id FROM complaints WHERE ticket_no = 'QUEUE-1');
+     UPDATE assignments SET role = 'manual', unit_id = NULL, rule = 'arbitration'
+      WHERE complaint_id = (SELECT id FROM complaints WHERE ticket_no = 'QUEUE-1')" >/dev/null
+check "the manual queue's order: its clock stops" wait_for "its clock stopped" 10 sql_eq "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'QUEUE-1' AND d.paused_at IS NOT NULL" 1
+
 # 2. Down while 20 orders fall overdue; kill -9 before the first alert commit
 # (the batch of reminds is lost with the transaction) ...
 svc_kill9 escalation
@@ -137,6 +149,8 @@ total=$(sql "SELECT count(*) FROM alerts")
 check_eq "accountability goes to discipline inspection" "$orders_all" \
     "$(sql "SELECT count(*) FROM alerts a JOIN units u ON u.id = a.target_unit_id WHERE a.rung = 'accountability' AND u.kind = 'discipline'")"
 check_eq "never early by the escalation clock" 0 "$(alerts "AND clock_at < due_at")"
+check_eq "no alert about the order waiting in the manual queue, 40 days on" 0 \
+    "$(sql "SELECT count(*) FROM alerts a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'QUEUE-1'")"
 kill -TERM "$second"; wait "$second"
 check_eq "second escalation stopped cleanly" 0 "$?"
 
@@ -164,6 +178,9 @@ svc_start assignment
 svc_start reporting
 wait_for "assignment ready" 20 svc_ready assignment
 wait_for "reporting ready" 20 svc_ready reporting
+as_role dispatcher "$JIESU_BIN/jiesu" show QUEUE-1 >"$esc_dir/queue-show.out" 2>&1
+check "jiesu show (the order page's sections): the manual queue's order has no deadline running, nor a next rung" \
+    grep -qE "^ *办结 +1 +— +— +— +无单位承办，不计时：派单后重新起算 +—$" "$esc_dir/queue-show.out"
 as_unit 370212.discipline jiesu alerts --all --rung accountability --limit 5000 >"$esc_dir/alerts.out" 2>&1
 check_eq "jiesu alerts lists the accountability alerts (and the dead one's)" "$((orders_all + 1))" "$(grep -c ' 问责预警 ' "$esc_dir/alerts.out")"
 check "… each reason saying its time as the city reads it, with no UTC+08:00 beside it" \

@@ -400,7 +400,7 @@ static void test_returned_order_rerouted_without_the_unit(void **state)
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active"
                                         " AND rule = 'arbitration' AND reasons LIKE '%%本轮退回已达 2 次（上限 2 次）：转人工派单%%'"
                                         " AND reasons NOT LIKE '%%max_returns%%'", (long long)id), 1);
-    /* its deadlines run on, but blame no unit that gave it back */
+    /* its deadlines blame no unit that gave it back (escalation stops their clock in the manual queue) */
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM deadlines WHERE complaint_id = %lld AND unit_id IS NULL",
                                  (long long)id), 2);
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"

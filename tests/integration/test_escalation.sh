@@ -71,9 +71,11 @@ check_eq "every supervise within 1 s of its deadline, none early" 5 \
 
 # 1b. Waiting for the citizen stops the clock: nothing fires past the deadline
 # until the order is back at work, then the ladder goes on.
+# A sentinel at work, due a second after it, tells when it would have fired.
 orders 1 WAIT 14days 2seconds 370212001 waiting
 wait_for "the waiting order's clock stopped" 10 sql_eq "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'WAIT-1' AND d.paused_at IS NOT NULL" 1
-sleep 3
+orders 1 SENTINEL 14days 3seconds
+wait_for "the sentinel, due after it, supervised" 20 sql_eq "SELECT count(*) FROM alerts a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'SENTINEL-1' AND a.rung = 'supervise'" 1
 check_eq "no supervise alert while waiting, past the deadline" 0 \
     "$(sql "SELECT count(*) FROM alerts a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'WAIT-1' AND a.rung = 'supervise'")"
 resumed_at=$(sql "UPDATE complaints SET status = 'accepted' WHERE ticket_no = 'WAIT-1' RETURNING now()")
@@ -99,26 +101,26 @@ svc_kill9 escalation
 orders 20 DOWN 14days -1hour
 JIESU_FAILPOINT=before_commit:1 svc_start escalation
 wait_for "killed before the commit" 20 esc_dead
-check_eq "killed before a commit: nothing of its batch stored" 12 "$(alerts)"
+check_eq "killed before a commit: nothing of its batch stored" 14 "$(alerts)"
 # ... and kill -9 right after it (committed, not yet re-armed or published).
 svc_kill9 escalation
 JIESU_FAILPOINT=after_commit:1 svc_start escalation
 wait_for "killed after the commit" 20 esc_dead
-check "killed after a commit: its alerts stored" test "$(alerts)" -gt 12
+check "killed after a commit: its alerts stored" test "$(alerts)" -gt 14
 svc_kill9 escalation
 svc_start escalation
-wait_for "everything overdue fires at start-up" 30 sql_eq "SELECT count(*) FROM alerts WHERE deadline_id IS NOT NULL" 52
-check_eq "after both crashes: remind + supervise once per order (26 orders)" 52 "$(alerts)"
+wait_for "everything overdue fires at start-up" 30 sql_eq "SELECT count(*) FROM alerts WHERE deadline_id IS NOT NULL" 54
+check_eq "after both crashes: remind + supervise once per order (27 orders)" 54 "$(alerts)"
 
 # 3. Redis wiped while 10 planned orders wait: the reconciler re-arms them.
 orders 10 WIPE 14days 1hour
-wait_for "new deadlines planned and reminded" 20 sql_eq "SELECT count(*) FROM alerts WHERE rung = 'remind'" 36
+wait_for "new deadlines planned and reminded" 20 sql_eq "SELECT count(*) FROM alerts WHERE rung = 'remind'" 37
 redis-cli -p "$JIESU_STACK_REDIS_PORT" FLUSHALL >/dev/null
 set_clock 7200 >/dev/null
-wait_for "due alerts fire after FLUSHALL" 30 sql_eq "SELECT count(*) FROM alerts WHERE rung = 'supervise'" 36
-check_eq "after FLUSHALL: each supervise once" 36 "$(alerts "AND rung = 'supervise'")"
+wait_for "due alerts fire after FLUSHALL" 30 sql_eq "SELECT count(*) FROM alerts WHERE rung = 'supervise'" 37
+check_eq "after FLUSHALL: each supervise once" 37 "$(alerts "AND rung = 'supervise'")"
 
-# 4. Two escalation processes, 40 days later: accountability for the 35, and
+# 4. Two escalation processes, 40 days later: accountability for the 36, and
 # all three rungs for 150 new orders, once each. The first is stopped until
 # the second has fired (one process can do all of this alone in a second), then
 # both share what is left.
@@ -130,7 +132,7 @@ first=$(cat "$HARNESS_DIR/escalation.pid")
 posted_before=$(cat "$esc_dir/in_flight" 2>/dev/null | wc -l)
 kill -STOP "$first"
 orders 150 TWO 14days 2hours
-ladder=$((3 * (35 + 150) + 2)) orders_all=$((35 + 150))   # + the resolved waiting order's 2
+ladder=$((3 * (36 + 150) + 2)) orders_all=$((36 + 150))   # + the resolved waiting order's 2
 set_clock 3456000 >/dev/null
 check "the second escalation fires while the first is stopped" \
     wait_for "an alert from the second" 30 grep -q 'alert [0-9]* ' "$esc_dir/second.log"

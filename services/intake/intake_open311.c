@@ -37,6 +37,7 @@
  * PostgreSQL says names tables, columns and roles). */
 #define SERVICES_FAILED   "暂时读不出服务列表，请稍后再试"
 #define DB_AWAY           "数据库暂时连不上，请过几秒钟再发送一次"
+#define NO_MEMORY         "服务器内存不足，请稍后再发送"
 /* What a client whose text is in GBK (or another encoding) does about it. */
 #define SEND_UTF8         "GBK 等编码的文字请先转成 UTF-8 再发送"
 #define DB_AWAY_RETRY_S   "5"       /* Retry-After of a 503 while PostgreSQL is out of reach */
@@ -509,7 +510,7 @@ static void file_complaint(const intake_open311 *self, open311_link *l, const ht
     char why[512], ticket[64];
     int rc = c ? validate(self, l->pg, req, c, why, sizeof why) : 0;
     if (!c) {
-        reply_error(req, resp, 500, "服务器内存不足，请稍后再发送");
+        reply_error(req, resp, 500, NO_MEMORY);
     } else if (rc == VALIDATE_DB_FAILED) {
         log_error("open311: %s", why);
         reply_db_failed(req, resp, l->pg, SERVICES_FAILED);
@@ -535,7 +536,7 @@ static int within_rate(intake_open311 *self, const http_request *req, const auth
     if (rc == 1)
         return 0;
     if (rc < 0) {
-        reply_error(req, resp, 500, "服务器内存不足，请稍后再发送");
+        reply_error(req, resp, 500, NO_MEMORY);
         return -1;
     }
     snprintf(after, sizeof after, "%d", wait_s);

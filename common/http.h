@@ -151,7 +151,7 @@ void http_server_refusals(http_server *self, http_refusal_fn fn);
  * framing (X-Frame-Options, for browsers that ignore frame-ancestors) and
  * tells other sites no address (Referrer-Policy: same-origin). */
 #define HTTP_POLICY_NONE "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-#define HTTP_POLICY_MAX  512
+#define HTTP_POLICY_MAX  1024
 
 /* Sets the Content-Security-Policy of every answer of self (before
  * http_server_start), cut at HTTP_POLICY_MAX - 1 bytes. */

@@ -31,6 +31,11 @@ static const char CSS[] =
     ".wide{overflow:visible}.wide table{font-size:11px}.wide th,.wide td{padding:2px 4px}"
     ".wide th,table.orders td.t{white-space:normal}}";
 
+const char *report_html_style(void)
+{
+    return CSS;
+}
+
 /* The page up to its <h1>; bar (HTML, or NULL) first in the body. */
 static void page_start(FILE *f, const char *title, const char *bar)
 {

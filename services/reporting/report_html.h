@@ -10,6 +10,10 @@
 #include "holidays.h"
 #include "report_bulletin.h"
 
+/* The style sheet of the bulletin's and the dashboard's pages, as they
+ * carry it (web_policy.c allows it by its SHA-256). */
+const char *report_html_style(void);
+
 /* The printable bulletin: bar (HTML: who is signed in, on the web; NULL in
  * the files) at the top, rankings by composite and by each rate with the
  * week-on-week change and flags, charts, overdue and escalated orders by

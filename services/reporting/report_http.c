@@ -24,6 +24,7 @@
 #include "web_auth.h"
 #include "web_board.h"
 #include "web_html.h"
+#include "web_policy.h"
 #include "web_scope.h"
 #include "web_import.h"
 #include "web_work.h"
@@ -677,7 +678,7 @@ report_http *report_http_start(const config *cfg, const web_bus *bus, char *err,
         goto failed;
     http_server_limits(h->server, &h->limits);
     http_server_refusals(h->server, web_html_refuse);
-    web_board_policy(policy, sizeof policy);
+    web_policy(policy, sizeof policy);
     http_server_policy(h->server, policy);
     if (add_routes(h) < 0) {
         snprintf(err, errlen, "too many HTTP routes");

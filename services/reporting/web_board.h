@@ -44,12 +44,10 @@ void web_board_json(const web_work *w, PGconn *pg, const web_user *u, const web_
  * every refresh seconds, saying 更新于 HH:MM:SS. */
 void web_board_section(FILE *f, int refresh);
 
-/* The Content-Security-Policy of the reporting service's answers into out
- * (cap bytes, HTTP_POLICY_MAX is enough): the board's script the only one
- * to run (by its SHA-256, so a script a page was made to carry does not),
- * the pages' own styles, images and requests of this server, forms sent
- * here, no page of another site framing one. */
-void web_board_policy(char *out, size_t cap);
+/* The board's style sheet and script as web_board_section writes them
+ * (web_policy.c allows them by their SHA-256). */
+const char *web_board_css(void);
+const char *web_board_js(void);
 
 /* In its place for u, who reads no orders (an administrator): that the board
  * is not shown and why, rather than every count 0 (none overdue, it read). */

@@ -106,7 +106,17 @@ void web_html_bar(FILE *f, const web_user *u)
 
 void web_html_bar_css(FILE *f)
 {
-    fputs("<style>" BAR_CSS "</style>", f);
+    fprintf(f, "<style>%s</style>", web_html_bar_style());
+}
+
+const char *web_html_bar_style(void)
+{
+    return BAR_CSS;
+}
+
+const char *web_html_style(void)
+{
+    return CSS;
 }
 
 void web_html_start(FILE *f, const char *title, const web_user *u)

@@ -25,6 +25,11 @@ void web_html_end(FILE *f);
 void web_html_bar(FILE *f, const web_user *u);
 void web_html_bar_css(FILE *f);
 
+/* The style sheets web_html_start and web_html_bar_css write, as they write
+ * them (web_policy.c allows them by their SHA-256). */
+const char *web_html_style(void);
+const char *web_html_bar_style(void);
+
 /* A field's value as a person reads it (view_value(): "—" when s is empty),
  * escaped. For every field of an order shown on its page or in a list. */
 void web_html_value(FILE *f, const char *s);

@@ -12,7 +12,8 @@
 import { env, base, LAPTOP, check, signIn, runSteps } from './lib.mjs';
 
 // Opens path in page; what it did: dialogs opened, elements the citizen
-// wrote, the policy's refusals seen in the console.
+// wrote, the policy's refusals seen in the console, the page's own style
+// sheets (<style>) the policy let apply of how many it has.
 async function visit(page, path) {
   const dialogs = [], refused = [];
   const onDialog = (d) => { dialogs.push(d.message()); d.dismiss(); };
@@ -23,15 +24,20 @@ async function visit(page, path) {
   await page.waitForLoadState('load');
   const grown = await page.evaluate(() => document.querySelectorAll('img[src="x"], svg[onload]').length +
     [...document.querySelectorAll('b')].filter((b) => b.textContent === '某').length);
+  const styles = await page.evaluate(() => [...document.querySelectorAll('style')].map(
+    (s) => (s.sheet && s.sheet.cssRules.length > 0 ? 1 : 0)));
   page.off('dialog', onDialog);
   page.off('console', onConsole);
-  return { dialogs, refused, grown };
+  return { dialogs, refused, grown, styles };
 }
 
 function clean(what, r) {
   check(`${what}: no dialog opened`, r.dialogs.length === 0, r.dialogs.join(', '));
   check(`${what}: no element of the citizen's`, r.grown === 0, `${r.grown} found`);
   check(`${what}: nothing the page's policy refused`, r.refused.length === 0, r.refused.join(' | '));
+  const applied = r.styles.reduce((a, b) => a + b, 0);
+  check(`${what}: its own style sheets applied (${applied} of ${r.styles.length})`,
+    r.styles.length > 0 && applied === r.styles.length, JSON.stringify(r.styles));
 }
 
 async function handler(browser) {

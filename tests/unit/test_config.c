@@ -275,6 +275,21 @@ static void test_tables_consistent(void **state)
         fail_msg("a default is refused: %s", err);
 }
 
+/* What `jiesu config` prints (config_print_markdown), its length into *len
+ * unless NULL; the caller frees it. */
+static char *listing_made(size_t *len)
+{
+    char *listing = NULL;
+    size_t n = 0;
+    FILE *out = open_memstream(&listing, &n);
+    assert_non_null(out);
+    config_print_markdown(out);
+    fclose(out);
+    if (len)
+        *len = n;
+    return listing;
+}
+
 /* The README's configuration section is the tables' listing, word for word. */
 static void test_readme_lists_every_key(void **state)
 {
@@ -289,11 +304,8 @@ static void test_readme_lists_every_key(void **state)
     char *from = strstr(readme, BEGIN), *to = from ? strstr(from, END) : NULL;
     assert_non_null(to);
     from += strlen(BEGIN);
-    char *listing = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&listing, &len);
-    config_print_markdown(out);
-    fclose(out);
+    size_t len;
+    char *listing = listing_made(&len);
     if ((size_t)(to - from) != len || memcmp(from, listing, len) != 0)
         fail_msg("README.md's configuration table differs from common/config_keys.c: put the output of "
                  "`jiesu config` between the config-keys markers");
@@ -305,11 +317,7 @@ static void test_readme_lists_every_key(void **state)
 static void test_listing_in_chinese(void **state)
 {
     (void)state;
-    char *listing = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&listing, &len);
-    config_print_markdown(out);
-    fclose(out);
+    char *listing = listing_made(NULL);
     assert_non_null(strstr(listing, "每个程序读取：\n\n| 键 | 默认值 | 可取的值 | 含义 |\n"));
     assert_non_null(strstr(listing, "| `log.level` | `info` | debug/info/warn/error 之一 | 各服务的日志级别 |\n"));
     assert_non_null(strstr(listing, "| `escalation.repeat_count` | `3` | 2 到 1000 的整数 |"));
@@ -326,11 +334,7 @@ static void test_listing_in_chinese(void **state)
 static void test_listing_says_it_lists_defaults(void **state)
 {
     (void)state;
-    char *listing = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&listing, &len);
-    config_print_markdown(out);
-    fclose(out);
+    char *listing = listing_made(NULL);
     assert_true(strncmp(listing, "这里列的是各键的默认值，不是在用的值。", strlen("这里列的是各键的默认值，不是在用的值。")) == 0);
     assert_non_null(strstr(listing, "`JIESU_CONFIG`"));
     assert_non_null(strstr(listing, "`JIESU_REDIS_ADDR`"));

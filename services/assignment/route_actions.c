@@ -26,9 +26,10 @@ static const action_rule RULES[] = {
     /* not this unit's business: nor are the repeats merged into the order, one problem at one place */
     {"return", "退回", "returned", "{dispatched,accepted}", "returned", FX_RETURN, 1, "退回原因", 1},
     {"progress", "填写进展", NULL, "{dispatched,accepted,waiting}", "progress", FX_NONE, 1, "进展说明"},
-    /* the clock stops: say why; the merged repeats' clocks with it (their pause is the order's) */
-    {"wait", "暂缓办理", "waiting", "{accepted}", "waiting", FX_NONE, 1, "暂缓原因", 1},
-    {"resume", "恢复办理", "accepted", "{waiting}", "resumed", FX_NONE, 0, NULL, 1},
+    /* the clock stops: say why; the merged repeats' clocks with it (their pause is the order's), those
+       merged after the order was signed for signed for first (REPEATS_SIGNED), as on resuming it */
+    {"wait", "暂缓办理", "waiting", "{accepted}", "waiting", FX_NONE, 1, "暂缓原因", REPEATS_SIGNED},
+    {"resume", "恢复办理", "accepted", "{waiting}", "resumed", FX_NONE, 0, NULL, REPEATS_SIGNED},
     {"resolve", "办结", "resolved", "{dispatched,accepted}", "resolved", FX_MEET_BOTH, 0, "办结说明", 1},
     {"callback", "回访", "closed", "{resolved}", "callback", FX_CLOSE, 0, "回访记录"},
     /* the form names the reason 改派原因 when a unit holds the order: not known until it is read */
@@ -616,13 +617,15 @@ static int act_dispatch(PGconn *pg, const route_action_req *in, const action_rul
 }
 
 /* $1 ticket, $2 the principal acting or 0, $3 the statuses the action moves
- * from: the repeats escalation merged into the order (parent_id) that the
- * unit holding it holds too, in one of those statuses, that the principal
- * may read; locked, so that they are still so when the action takes them
+ * from, $4 whether 待签收 too (REPEATS_SIGNED): the repeats escalation
+ * merged into the order (parent_id) that the unit holding it holds too, in
+ * one of those statuses, that the principal may read, with their status;
+ * locked, so that they are still so when the action takes them
  * (repeats_act). */
 static const char SQL_REPEATS[] =
-    "SELECT c.ticket_no FROM complaints p"
-    "  JOIN complaints c ON c.parent_id = p.id AND c.status = ANY($3::text[])"
+    "SELECT c.ticket_no, c.status FROM complaints p"
+    "  JOIN complaints c ON c.parent_id = p.id"
+    "   AND (c.status = ANY($3::text[]) OR $4::bool AND c.status = 'dispatched')"
     "  JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'"
     "  JOIN assignments pa ON pa.complaint_id = p.id AND pa.active AND pa.role = 'owner' AND pa.unit_id = a.unit_id"
     " WHERE p.ticket_no = $1 AND p.status = ANY($3::text[])"
@@ -640,8 +643,8 @@ static int repeats_find(PGconn *pg, const route_action_req *req, const action_ru
 {
     char principal[16];
     snprintf(principal, sizeof principal, "%d", req->principal);
-    const char *params[] = {req->ticket_no, principal, rule->from};
-    if (!(*res = db_query(pg, "merged repeats", SQL_REPEATS, 3, params, err, errlen)))
+    const char *params[] = {req->ticket_no, principal, rule->from, rule->with_repeats == REPEATS_SIGNED ? "t" : "f"};
+    if (!(*res = db_query(pg, "merged repeats", SQL_REPEATS, 4, params, err, errlen)))
         return -1;
     int n = PQntuples(*res);
     size_t len = (size_t)snprintf(note, cap, "%s", n ? "与之合并的重复工单 " : "");
@@ -652,6 +655,27 @@ static int repeats_find(PGconn *pg, const route_action_req *req, const action_ru
     if (n && len < cap)
         snprintf(note + len, cap - len, " 随之%s", rule->says);
     return n;
+}
+
+/* One merged repeat moved with order (r its ticket and reason, status as
+ * found): one still 待签收, merged after the order was signed for, is
+ * signed for first, as the person, as signing for the order would have
+ * (REPEATS_SIGNED); then moved on by rule unless signing put it where the
+ * rule puts the order (办理中: a resume). Codes as act(). */
+static int repeat_act(PGconn *pg, const route_action_req *r, const char *order, const char *status,
+                      const action_rule *rule, route_action_result *one, char *err, size_t errlen)
+{
+    const action_rule *sign = find_rule("accept", "");
+    if (rule->with_repeats == REPEATS_SIGNED && strcmp(status, "dispatched") == 0) {
+        char reason[TICKET_CHARS + 64];
+        route_action_req s = *r;
+        snprintf(reason, sizeof reason, "与工单 %s 合并办理，随之%s", order, sign->says);
+        s.reason = reason;
+        int rc = act(pg, &s, sign, "", NULL, "", one, err, errlen);
+        if (rc != 0 || strcmp(rule->to, sign->to) == 0)
+            return rc;
+    }
+    return act(pg, r, rule, "", NULL, "", one, err, errlen);
 }
 
 /* The merged repeats (repeats_find's rows) moved with the order, in its
@@ -672,7 +696,7 @@ static int repeats_act(PGconn *pg, const route_action_req *req, const action_rul
         r.ticket_no = PQgetvalue(rows, i, 0);
         r.reason = reason;
         r.in_tx = NULL;
-        rc = act(pg, &r, rule, "", NULL, "", &one, err, errlen);
+        rc = repeat_act(pg, &r, req->ticket_no, PQgetvalue(rows, i, 1), rule, &one, err, errlen);
         if (rc == 0 && one.reroute && out->n_rerouted < ROUTE_REROUTED_MAX)
             out->rerouted[out->n_rerouted++] = one.complaint_id;
     }

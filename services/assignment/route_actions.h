@@ -27,8 +27,11 @@
  *             routing decides again without that unit (after
  *             assignment.max_returns returns: manual arbitration)
  *   progress  a note on an open order; the status stays
- *   wait      accepted → waiting (for the citizen)
- *   resume    waiting → accepted
+ *   wait      accepted → waiting (for the citizen); the merged repeats
+ *             with it, as with resolve, those its unit holds still
+ *             dispatched (merged after the order was signed for) signed
+ *             for first
+ *   resume    waiting → accepted; the merged repeats with it, likewise
  *             (escalation pauses the deadlines of waiting and returned
  *             orders and moves them on by the working time paused)
  *   resolve   dispatched|accepted → resolved (both deadlines met); the

@@ -22,8 +22,12 @@ typedef struct {
     effect      fx;
     int         need_reason;
     const char *field;      /* the reason as the workbench's form names it (web_order.c), NULL: none */
-    int         with_repeats;   /* the repeats merged into the order move with it (合并办理) */
+    int         with_repeats;   /* the repeats merged into the order move with it (合并办理): 1, those in
+                                   the statuses it moves from; REPEATS_SIGNED, those still 待签收 too
+                                   (merged after the order was signed for), signed for first */
 } action_rule;
+
+#define REPEATS_SIGNED 2
 
 /* The columns of the row SQL_ACT returns for the order it found. */
 enum { A_ID, A_STATUS, A_OWNER, A_MOVED, A_NOW_MS, A_OWNER_NAME, A_CO, A_AGAIN };

@@ -181,22 +181,41 @@ check_eq "… which it was, as the person" "accepted zhong" \
             WHERE c.ticket_no = '$rep' AND e.event = 'accepted'")"
 check_eq "… recorded as the person, through the assignment service" "zhong" \
     "$(sql "SELECT e.actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$a' AND e.event = 'accepted'")"
+# A repeat escalation's sweep merged after the order was signed for is 待签收 still.
+merge_into() { sql "UPDATE complaints SET parent_id = (SELECT id FROM complaints WHERE ticket_no = '$1') WHERE ticket_no = '$2'" >/dev/null; }
+late=$(file "崂山区中韩街道海尔路178号" "海尔路178号的垃圾桶还是满的")
+wait_for "$late routed" 30 routed "$late"
+merge_into "$a" "$late"
 # Put on hold (暂缓办理), the order's clock stops and so do its repeat's: before, the repeat stayed
 # 办理中, its deadline running to 催办, 督办 and 问责 while the unit waited, with a reason, on the one problem.
 check_eq "中韩 puts it on hold with a reason: 303" 303 "$(act "$zj" "$a" wait -F reason=等待环卫公司调配车辆)"
 landed "$zj"
-check "… the page saying the repeat merged into it waits with it" \
-    grep -q "已暂缓办理。与之合并的重复工单 $rep 随之暂缓办理。" "$WEB_DIR/landed.html"
+check "… the page saying the repeats merged into it wait with it" \
+    grep -q "已暂缓办理。与之合并的重复工单 $rep、$late 随之暂缓办理。" "$WEB_DIR/landed.html"
+# Before, the one merged late stayed 待签收, its clocks running on to 催办 and 督办 while the unit waited.
+events_of() { sql "SELECT string_agg(e.actor || ':' || e.event, ' ' ORDER BY e.id) FROM complaint_events e
+                   JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$1' AND e.event IN ('accepted', 'waiting')"; }
+check_eq "… the one merged after the order was signed for signed for first, then on hold, both as the person" \
+    "waiting zhong:accepted zhong:waiting" "$(status_of "$late") $(events_of "$late")"
+check_eq "… its signing saying why" "与工单 $a 合并办理，随之签收" \
+    "$(sql "SELECT e.detail->>'reason' FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
+            WHERE c.ticket_no = '$late' AND e.event = 'accepted'")"
 check_eq "… which it does, as the person, saying why" "waiting zhong 与工单 $a 合并办理，随之暂缓办理：等待环卫公司调配车辆" \
     "$(sql "SELECT c.status || ' ' || e.actor || ' ' || (e.detail->>'reason') FROM complaints c
             JOIN complaint_events e ON e.complaint_id = c.id WHERE c.ticket_no = '$rep' AND e.event = 'waiting'")"
 check "… its resolve deadline paused" wait_for "the repeat's resolve deadline paused" 10 \
     sql_eq "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
             WHERE c.ticket_no = '$rep' AND d.kind = 'resolve' AND d.paused_at IS NOT NULL" 1
+held=$(file "崂山区中韩街道海尔路178号" "海尔路178号垃圾桶满了好几天")
+wait_for "$held routed" 30 routed "$held"
+merge_into "$a" "$held"
 check_eq "中韩 resumes it: 303" 303 "$(act "$zj" "$a" resume)"
 landed "$zj"
-check "… the repeat with it" grep -q "已恢复办理。与之合并的重复工单 $rep 随之恢复办理。" "$WEB_DIR/landed.html"
-check_eq "… both 办理中 again" "accepted accepted" "$(status_of "$a") $(status_of "$rep")"
+check "… the repeats with it, one merged while it waited too" \
+    grep -q "已恢复办理。与之合并的重复工单 $rep、$late、$held 随之恢复办理。" "$WEB_DIR/landed.html"
+check_eq "… all 办理中 again, the one merged while it waited signed for by the person" \
+    "accepted accepted accepted accepted zhong:accepted" \
+    "$(status_of "$a") $(status_of "$rep") $(status_of "$late") $(status_of "$held") $(events_of "$held")"
 python3 "$REPO/tests/tools/make_png.py" "$WEB_DIR/before.png" 160 60 40
 python3 "$REPO/tests/tools/make_png.py" "$WEB_DIR/after.png" 40 160 60
 printf 'not an image at all' >"$WEB_DIR/fake.jpg"
@@ -227,7 +246,8 @@ check_eq "中韩 resolves with photos before and after: 303" 303 \
     "$(act "$zj" "$a" resolve -F "reason=垃圾已清运，垃圾桶已更换" -F "photo_before=@$WEB_DIR/before.png" \
         -F "photo_after=@$WEB_DIR/after.png")"
 check_eq "… resolved" resolved "$(status_of "$a")"
-check_eq "… and the repeat merged into it with it" resolved "$(status_of "$rep")"
+check_eq "… and the repeats merged into it with it" "resolved resolved resolved" \
+    "$(status_of "$rep") $(status_of "$late") $(status_of "$held")"
 check_eq "… both photos stored with their SHA-256, by the person" \
     "after $(sha256sum "$WEB_DIR/after.png" | cut -c1-64) zhong|before $(sha256sum "$WEB_DIR/before.png" | cut -c1-64) zhong" \
     "$(sql "SELECT string_agg(p.kind || ' ' || p.sha256 || ' ' || p.uploaded_by, '|' ORDER BY p.kind) FROM photos p JOIN complaints c ON c.id = p.complaint_id WHERE c.ticket_no = '$a'")"

@@ -63,6 +63,7 @@ static const code_name EVENTS[] = {
     {"phone_shown", "查看来电人完整号码"}, /* the full number shown to whoever calls the citizen */
     {"handed_back", "退回热线"},   /* a dispatcher gave an order not this district's back to the hotline */
     {"unmerged", "取消合并"},      /* a repeat no longer merged into an order given to discipline inspection */
+    {"recategorised", "调整分类"}, /* a dispatcher put an order in another category, at the unit holding it */
 };
 
 static const code_name IMPORT_STATUSES[] = {{"running", "导入中"}, {"done", "已导入"}, {"failed", "导入失败"}};

@@ -44,9 +44,10 @@ static const action_rule REASSIGN = {"dispatch", "改派", "dispatched", "{dispa
                                      FX_REASSIGN, 1, "改派原因"};
 /* A dispatch with another category to the unit holding the order: it is
  * dispatched to it again in that category, its co-handler and deadlines the
- * category's, as a dispatch elsewhere would give them. */
+ * category's, as a dispatch elsewhere would give them; its own event (调整分类:
+ * the categories from and to, the reason), no order routed nor taken from a unit. */
 static const action_rule RECATEGORISE = {"dispatch", "改分类", "dispatched", "{dispatched,accepted,waiting}",
-                                         "reassigned", FX_RECATEGORISE, 1, "改分类原因"};
+                                         "recategorised", FX_RECATEGORISE, 1, "改分类原因"};
 
 /* $1 ticket, $2 new status or NULL, $3 allowed statuses, $4 unit code or '',
  * $5 actor, $6 event, $7 detail (jsonb), $8 the principal acting or 0. One
@@ -327,7 +328,7 @@ static int recategorise(PGconn *pg, const route_action_req *req, target_unit *to
 static const char SQL_HOLDER[] =
     "SELECT c.status, coalesce(u.code, ''), coalesce(u.name, ''), $2::int = 0 OR principal_sees($2::int, c.id),"
     "       coalesce((SELECT e.actor = $3 AND e.detail->>'unit' = $4 FROM complaint_events e"
-    "                  WHERE e.complaint_id = c.id AND e.event IN ('routed', 'reassigned')"
+    "                  WHERE e.complaint_id = c.id AND e.event IN ('routed', 'reassigned', 'recategorised')"
     "                  ORDER BY e.id DESC LIMIT 1), false), coalesce(c.category, '')"
     "  FROM complaints c LEFT JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'"
     "  LEFT JOIN units u ON u.id = a.unit_id"

@@ -73,6 +73,9 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
 #define UNIT_NAMED(key) "(SELECT u.name FROM units u WHERE u.code = e.detail->>'" key "')"
 /* … and of the category (a dispatcher's correction of routing's). */
 #define CATEGORY_NAMED(key) "(SELECT k.name FROM categories k WHERE k.code = e.detail->>'" key "')"
+/* The category a dispatch put the order in (分类由市政设施改为垃圾清运), or NULL. */
+#define CATEGORY_CHANGE \
+    "('分类' || coalesce('由' || " CATEGORY_NAMED("category_from") ", '') || '改为' || " CATEGORY_NAMED("category") ")"
 
 /* Who did an event, as people read them: their display name (person_name)
  * and, for a person of a unit, the unit's name in （） unless the display
@@ -151,24 +154,26 @@ static const view_section ORDER[] = {
      "       al.reason AS 原因"
      "  FROM alerts al LEFT JOIN units u ON u.id = al.unit_id LEFT JOIN units t ON t.id = al.target_unit_id"
      " WHERE al.complaint_id = " REPORT_SEEN_ORDER " AND " VIEW_ALERT_SHOWN("al", VIEW_UNIT_OF("$1")) " ORDER BY al.id"},
-    /* 说明: where a dispatch sent the order; why routing gave it to a dispatcher (转人工派单: its
-     * reasons); a callback's result before what the agent wrote (不满意：第二天又来了); the reason
-     * given (and the category a dispatcher put it in, 分类由…改为…); the alert acknowledged before what was written with it (催办（签收时限，第 1 轮）：
+    /* 说明: where a dispatch sent the order, its co-handler and the category it put it in
+     * (分类由…改为…; a recategorisation, 调整分类, says that first); why routing gave it to a
+     * dispatcher (转人工派单: its reasons); a callback's result before what the agent wrote
+     * (不满意：第二天又来了); the reason given; the alert acknowledged before what was written with it (催办（签收时限，第 1 轮）：
      * 已安排); what else the action did (the repeats moved with it); the order a repeat was merged
      * into (or, given to discipline inspection since, is no longer: 不再并入工单); the letter a
      * conduct part was split from. Each part there is, one blank between. */
     {"处理记录", "llll", "--et", 0,
      "SELECT to_char(e.at, " REPORT_TIME_FMT ") AS 时间, " ACTOR_NAMED " AS 操作人,"
      "       e.event AS 事件,"
-     "       concat_ws(' ', CASE WHEN e.event IN ('routed', 'reassigned') THEN"
-     "                        coalesce('从' || " UNIT_NAMED("from_unit") " || '改派', '派') || '给' || "
-                               UNIT_NAMED("unit") " || coalesce('，协办单位 ' || " UNIT_NAMED("co") ", '')"
-     "                        || coalesce('，' || (SELECT string_agg(u.name, '、' ORDER BY x.n)"
-     "                                              FROM jsonb_array_elements_text(e.detail->'co_ended')"
-     "                                                   WITH ORDINALITY AS x(code, n)"
-     "                                              JOIN units u ON u.code = x.code) || '不再协办', '')"
-     "                        || coalesce('，分类' || coalesce('由' || " CATEGORY_NAMED("category_from") " || '', '')"
-     "                                    || '改为' || " CATEGORY_NAMED("category") ", '') END,"
+     "       concat_ws(' ', CASE WHEN e.event IN ('routed', 'reassigned', 'recategorised') THEN concat_ws('，',"
+     "                        CASE WHEN e.event <> 'recategorised' THEN"
+     "                          coalesce('从' || " UNIT_NAMED("from_unit") " || '改派', '派') || '给' || "
+                                 UNIT_NAMED("unit") " END,"
+     "                        CASE WHEN e.event = 'recategorised' THEN " CATEGORY_CHANGE " END,"
+     "                        '协办单位 ' || " UNIT_NAMED("co") ","
+     "                        (SELECT string_agg(u.name, '、' ORDER BY x.n)"
+     "                           FROM jsonb_array_elements_text(e.detail->'co_ended') WITH ORDINALITY AS x(code, n)"
+     "                           JOIN units u ON u.code = x.code) || '不再协办',"
+     "                        CASE WHEN e.event <> 'recategorised' THEN " CATEGORY_CHANGE " END) END,"
      "                 CASE WHEN e.event = 'manual' THEN reasons_read($1::int, e.detail->>'reasons') END,"
      "                 nullif(concat_ws('：', CASE e.detail->>'result' WHEN 'satisfied' THEN '满意'"
      "                                             WHEN 'basic' THEN '基本满意' WHEN 'unsatisfied' THEN '不满意' END,"

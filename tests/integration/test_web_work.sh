@@ -414,8 +414,17 @@ check_eq "… the order in 垃圾清运 at 王哥庄街道, 城管 no longer co-
                      (SELECT max(e.at) FROM complaint_events e WHERE e.complaint_id = c.id AND e.actor <> 'assignment'))
               FROM complaints c WHERE c.ticket_no = '$urgent'")"
 as_role dispatcher "$JIESU_BIN/jiesu" show "$urgent" >"$WEB_DIR/recat2-show.out" 2>&1
-check "… recorded as the dispatcher's: its history says the category changed" \
-    grep -q "派给王哥庄街道，协办单位 [^，]*，崂山区城市管理局不再协办，分类由市政设施改为垃圾清运" "$WEB_DIR/recat2-show.out"
+# Its own event, 调整分类, with the categories and the reason: it was recorded as a 改派 (reassigned), from no
+# unit to the one that held it, its history reading 派给王哥庄街道 as if the order had been dispatched again.
+check "… recorded as the dispatcher's 调整分类: its history says the category changed, the co-handler following, and why" \
+    grep -qE "调整分类 +分类由市政设施改为垃圾清运，协办单位 [^，]*，崂山区城市管理局不再协办 核实为垃圾清运" \
+    "$WEB_DIR/recat2-show.out"
+check_eq "… its event saying the categories from and to and the reason, no 派单 (routed) nor 改派 (reassigned)" \
+    "recategorised utility env.garbage 核实为垃圾清运" \
+    "$(sql "SELECT string_agg(e.event || ' ' || (e.detail->>'category_from') || ' ' || (e.detail->>'category') || ' '
+                              || (e.detail->>'reason'), '|')
+              FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
+             WHERE c.ticket_no = '$urgent' AND e.detail->>'category' = 'env.garbage'")"
 as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$urgent" 370212003 --category 垃圾清运 >"$WEB_DIR/recat3.out" 2>&1
 check "… the same sent again: nothing done, said so" grep -q "已在王哥庄街道，未作改动" "$WEB_DIR/recat3.out"
 check_eq "the dispatcher gives it to 王哥庄街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212003 -F reason=核实地址后派发)"

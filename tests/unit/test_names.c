@@ -41,6 +41,7 @@ static const struct {
     {names_event, "imported", "受理"},        {names_event, "routed", "派单"},
     {names_event, "reassigned", "改派"},      {names_event, "alert", "告警"},
     {names_event, "merged", "合并"},          {names_event, "created", "拆分立单"},
+    {names_event, "recategorised", "调整分类"},
     {names_event, "phone_shown", "查看来电人完整号码"}, {names_event, "unmerged", "取消合并"},
     {names_event, "signin", "signin"},
     {names_unit_kind, "street", "街道办事处"}, {names_unit_kind, "discipline", "纪委监委"},

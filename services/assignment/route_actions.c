@@ -324,16 +324,18 @@ static int recategorise(PGconn *pg, const route_action_req *req, target_unit *to
 /* $1 ticket, $2 the principal acting or 0, $3 the actor, $4 the unit a
  * dispatch gives it to: the order, locked, with its status, owner unit
  * (code, name), whether the principal may read it and whether its last
- * dispatch was the actor's to that unit, and its category (code or ''). */
+ * dispatch was the actor's to that unit, its category (code or ''), its
+ * urgency and the transaction's clock (ms). */
 static const char SQL_HOLDER[] =
     "SELECT c.status, coalesce(u.code, ''), coalesce(u.name, ''), $2::int = 0 OR principal_sees($2::int, c.id),"
     "       coalesce((SELECT e.actor = $3 AND e.detail->>'unit' = $4 FROM complaint_events e"
     "                  WHERE e.complaint_id = c.id AND e.event IN ('routed', 'reassigned', 'recategorised')"
-    "                  ORDER BY e.id DESC LIMIT 1), false), coalesce(c.category, '')"
+    "                  ORDER BY e.id DESC LIMIT 1), false), coalesce(c.category, ''),"
+    "       coalesce(c.urgency, ''), (extract(epoch FROM now()) * 1000)::bigint"
     "  FROM complaints c LEFT JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner'"
     "  LEFT JOIN units u ON u.id = a.unit_id"
     " WHERE c.ticket_no = $1 FOR UPDATE OF c";
-enum { H_STATUS, H_CODE, H_NAME, H_SEEN, H_MINE, H_CATEGORY };
+enum { H_STATUS, H_CODE, H_NAME, H_SEEN, H_MINE, H_CATEGORY, H_URGENCY, H_NOW_MS };
 
 
 static int status_in(const char *status, const char *const *list)
@@ -416,8 +418,10 @@ static void say_moved_since(const route_action_req *req, const char *status, con
  * double submit, a retry whose answer was lost), done before, answered as
  * their first was answered (待签收) and nothing more of it said. 0 with *rule
  * (NULL: nothing to do, *out says so), 1 refused (err), -1 database. The
- * owner taken from goes into from (code) and from_name. */
-static int dispatch_rule(PGconn *pg, const route_action_req *req, const target_unit *to, const action_rule **rule,
+ * owner taken from goes into from (code) and from_name; the deadlines
+ * (req->due) are read from the order as locked: another dispatcher's
+ * change of its category a moment before cannot give it the old one's. */
+static int dispatch_rule(PGconn *pg, route_action_req *req, const target_unit *to, const action_rule **rule,
                          int *unseen, char from[64], char from_name[128], route_action_result *out, char *err,
                          size_t errlen)
 {
@@ -434,6 +438,10 @@ static int dispatch_rule(PGconn *pg, const route_action_req *req, const target_u
     snprintf(from, 64, "%s", PQntuples(res) ? PQgetvalue(res, 0, H_CODE) : "");
     snprintf(from_name, 128, "%s", PQntuples(res) ? PQgetvalue(res, 0, H_NAME) : "");
     *unseen = PQntuples(res) && strcmp(PQgetvalue(res, 0, H_SEEN), "t") != 0;
+    if (PQntuples(res) && req->due)
+        req->due(req->due_ctx, *to->category ? to->category : PQgetvalue(res, 0, H_CATEGORY),
+                 PQgetvalue(res, 0, H_URGENCY), strtoll(PQgetvalue(res, 0, H_NOW_MS), NULL, 10), &req->accept_due_ms,
+                 &req->resolve_due_ms);
     if (*unseen && to->discipline && strcmp(PQgetvalue(res, 0, H_MINE), "t") == 0) {
         *rule = NULL;
         snprintf(out->from, sizeof out->from, "%s", "dispatched");

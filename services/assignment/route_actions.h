@@ -75,7 +75,14 @@ typedef struct {
     const char *reason;       /* free text (UTF-8, TEXT_NOTE_CHARS at most); required for return and progress */
     const char *result;       /* callback: satisfied | basic | unsatisfied */
     const char *target_unit;  /* dispatch: the unit code that gets the order */
-    int64_t     accept_due_ms, resolve_due_ms;   /* dispatch: its deadlines */
+    int64_t     accept_due_ms, resolve_due_ms;   /* dispatch: its deadlines, unless due gives them */
+    /* dispatch: its deadlines from the category the order is in (or the
+     * dispatch puts it in) and its urgency, read once the order is locked,
+     * now_ms the transaction's clock (the deadlines' start). NULL: the two
+     * above as given. */
+    void      (*due)(void *ctx, const char *category, const char *urgency, int64_t now_ms, int64_t *accept_due_ms,
+                     int64_t *resolve_due_ms);
+    void       *due_ctx;
     const char *category;     /* dispatch: the category the order is put in (code or name, ROUTE_CATEGORY_NAMED),
                                * the co-handler and deadlines following it; "": kept as it is */
     const char *shown_holder; /* dispatch from the order page: the holder it showed (a unit code, "none");

@@ -48,34 +48,17 @@ static void enqueue(service *s, int64_t id)
     queue_destroy(&q);
 }
 
-/* $1 ticket, $2 the category a dispatch puts it in ('' keeps its own). */
-static const char SQL_LIMITS[] =
-    "SELECT coalesce((SELECT k.code FROM categories k WHERE $2 <> '' AND " ROUTE_CATEGORY_NAMED("k", "$2") " LIMIT 1),"
-    "                category, ''), coalesce(urgency, ''), (extract(epoch FROM now()) * 1000)::bigint"
-    "  FROM complaints WHERE ticket_no = $1";
-enum { DL_CATEGORY, DL_URGENCY, DL_NOW_MS };
-
-/* Deadlines for a dispatch by hand: the order's category (or the one the
- * dispatch puts it in) and urgency limits from now. 0 (none set when there is no such order: route_action says so,
- * as it does of an order the dispatcher may not read), or -1 with err. */
-static int dispatch_deadlines(service *s, route_action_req *ar, char *err, size_t errlen)
+/* route_action_req.due: a dispatch by hand's deadlines, the limits of the
+ * order's category (or the one the dispatch puts it in) and urgency from
+ * now, read under the order's lock. */
+static void dispatch_due(void *ctx, const char *category, const char *urgency, int64_t now_ms, int64_t *accept_ms,
+                         int64_t *resolve_ms)
 {
-    const route_api_state *st = s->user;
-    const char *params[] = {ar->ticket_no, ar->category};
-    PGresult *res = db_query(s->pg, "dispatch limits", SQL_LIMITS, 2, params, err, errlen);
-    if (!res)
-        return -1;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return 0;
-    }
+    const route_api_state *st = ctx;
     long accept, resolve;
-    int64_t now = strtoll(PQgetvalue(res, 0, DL_NOW_MS), NULL, 10);
-    route_rules_limits(st->rules, PQgetvalue(res, 0, DL_CATEGORY), PQgetvalue(res, 0, DL_URGENCY), &accept, &resolve);
-    ar->accept_due_ms = route_rules_due_ms(st->rules, now, st->accept_seconds, accept);
-    ar->resolve_due_ms = route_rules_due_ms(st->rules, now, st->resolve_seconds, resolve);
-    PQclear(res);
-    return 0;
+    route_rules_limits(st->rules, category, urgency, &accept, &resolve);
+    *accept_ms = route_rules_due_ms(st->rules, now_ms, st->accept_seconds, accept);
+    *resolve_ms = route_rules_due_ms(st->rules, now_ms, st->resolve_seconds, resolve);
 }
 
 /* Who may take each action: a dispatcher dispatches and hands orders back
@@ -140,13 +123,12 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
                            .principal = who->id, .actor = who->name, .reason = rq->reason, .result = rq->result,
                            .target_unit = dispatch ? rq->unit_code : "",
                            .shown_holder = dispatch ? rq->shown_holder : "",
-                           .category = dispatch ? rq->category : "",
+                           .category = dispatch ? rq->category : "", .due = dispatch ? dispatch_due : NULL,
+                           .due_ctx = s->user,
                            .in_tx = rq->n_photos ? photos_store : NULL, .in_tx_ctx = &photos};
     if (check_actor(s, req, rq, who) < 0 || check_photos(s, req, rq, &photos) < 0) {
         /* answered */
     } else if (svc_ensure_pg(s, err, sizeof err) < 0) {
-        svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
-    } else if (dispatch && dispatch_deadlines(s, &ar, err, sizeof err) < 0) {
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
     } else if ((rc = route_action(s->pg, &ar, &res, err, sizeof err)) == -2) {
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);

@@ -174,6 +174,36 @@ check "the order's history says so, by the dispatcher, with the reason" \
     "$HARNESS_DIR/show-rc3.out"
 check "… and why routing gave it to a dispatcher, where its 转人工派单 said nothing" \
     grep -qE "自动派单服务 +转人工派单 +地址和诉求内容中都没有街道或社区名称；没有找到地点：转人工派单" "$HARNESS_DIR/show-rc3.out"
+# A dispatch's deadlines are the category's the order has under the dispatch's lock on it. Here its
+# category changes (垃圾清运, 2 working days to resolve, to 违法建设, 10) in a session standing in for
+# another dispatcher, which holds the order's row until the dispatch waits for it: before, the dispatch
+# read the category just outside its lock, and gave the order 垃圾清运's time limits in 违法建设.
+resolve_span() {
+    sql "SELECT extract(epoch FROM d.due_at - d.started_at)::bigint FROM deadlines d JOIN complaints c
+          ON c.id = d.complaint_id AND d.cycle = c.cycle WHERE c.ticket_no = 'RC-3' AND d.kind = 'resolve'"
+}
+sql "UPDATE complaints SET category = 'env.garbage' WHERE ticket_no = 'RC-3'" >/dev/null
+fifo=$HARNESS_DIR/recategorise.fifo
+rm -f "$fifo"; mkfifo "$fifo"
+PGAPPNAME=test_recategorise psql "$JIESU_PG_OWNER_CONNINFO" -XqAt <"$fifo" >/dev/null 2>&1 &
+other=$!
+exec 7>"$fifo"
+echo "BEGIN; UPDATE complaints SET category = 'building' WHERE ticket_no = 'RC-3';" >&7
+wait_for "the other session holding RC-3" 20 sql_eq "SELECT count(*) FROM pg_stat_activity
+    WHERE application_name = 'test_recategorise' AND state = 'idle in transaction'" 1
+as_role dispatcher jiesu dispatch RC-3 370212004 "核实后仍归北宅" >"$HARNESS_DIR/dispatch-locked.out" 2>&1 &
+dispatching=$!
+wait_for "the dispatch waiting for RC-3" 20 sql_eq "SELECT count(*) > 0 FROM pg_locks WHERE NOT granted" t
+echo "COMMIT;" >&7
+exec 7>&-
+wait "$dispatching"; wait "$other"
+check "a dispatch that waited for the order while its category changed is done" \
+    grep -q "dispatch RC-3：待签收（已从辛安街道改派给北宅街道" "$HARNESS_DIR/dispatch-locked.out"
+locked=$(resolve_span)
+as_role dispatcher jiesu dispatch RC-3 370212001 "核实后归中韩" >/dev/null 2>&1
+again=$(resolve_span)
+check "… its resolve deadline the new category's, as a dispatch after the change gives ($locked s against $again s from the dispatch)" \
+    test "$(( locked > again ? locked - again : again - locked ))" -lt 86400
 
 as_unit 370212005 jiesu accept RC-1 >"$HARNESS_DIR/accept-wrong.out" 2>&1
 check "a unit that does not own the order cannot accept it" test $? -ne 0

@@ -31,8 +31,12 @@
 /* The list's order: overdue first, then by working time left (the due
  * time); the orders with no deadline to meet after them, those waiting in
  * the manual queue the most urgent first (a 特急 order has a quarter of a
- * 一般 one's time once dispatched), then by call time. */
-#define LIST_ORDER(t) t "due_at NULLS LAST, " t "urgent NULLS LAST, " t "called_at, " t "id"
+ * 一般 one's time once dispatched), then those waiting for their callback
+ * the longest since they were resolved first (the callback agent's list:
+ * by call time, one resolved last week waited behind one called earlier
+ * and resolved an hour ago), then by call time. */
+#define LIST_ORDER(t) \
+    t "due_at NULLS LAST, " t "urgent NULLS LAST, " t "resolved_at NULLS LAST, " t "called_at, " t "id"
 /* Every list: the person's orders with their current open deadline (the
  * earliest not yet met in the current cycle, of an order a unit holds:
  * one waiting for routing or in the manual queue has none, whatever a unit
@@ -47,7 +51,9 @@
     "  SELECT c.id, c.ticket_no, c.status, c.category, c.category_raw, c.address, c.cycle, c.called_at,"           \
     "         c.urgency,"                                                                                          \
     "         a.role, a.unit_id AS holder, a.reasons, a.street_code, a.community_code, d.kind, d.due_at, d.paused_at,"                  \
-    "         CASE WHEN c.status = 'manual' THEN " REPORT_URGENCY_RANK("c.urgency") " END AS urgent"                      \
+    "         CASE WHEN c.status = 'manual' THEN " REPORT_URGENCY_RANK("c.urgency") " END AS urgent,"                     \
+    "         CASE WHEN c.status = 'resolved' THEN (SELECT e.at FROM complaint_events e WHERE e.complaint_id = c.id"   \
+    "                                                  AND e.event = 'resolved' ORDER BY e.id DESC LIMIT 1) END AS resolved_at" \
     "    FROM assignments a JOIN complaints c ON c.id = a.complaint_id"                                            \
     "    LEFT JOIN LATERAL (SELECT dl.kind, dl.due_at, dl.paused_at FROM deadlines dl"                             \
     "                        WHERE dl.complaint_id = c.id AND dl.cycle = c.cycle AND dl.met_at IS NULL"            \
@@ -447,9 +453,10 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
     int pages = (int)((total + PAGE_ROWS - 1) / PAGE_ROWS);
     if (!waits_to_be_asked(k, req))     /* not 共 0 件 of a list that looked for nothing */
         fprintf(f, "<p>共 <b class=\"total\">%ld</b> 件%s</p>\n", total,
-                total ? "，逾期的在前，其余按剩余工作时间排列；没有待完成时限的（待人工派单、已办结）按来电时间，早的在前，"
-                        "待人工派单的特急、紧急工单排在最前。"
-                      : "。");
+                !total        ? "。"
+                : k->resolved ? "，按办结后等待回访的时间排列，等得最久的在前（已销号的在后，按来电时间，早的在前）。"
+                              : "，逾期的在前，其余按剩余工作时间排列；没有待完成时限的：待人工派单的在前，特急、紧急工单"
+                                "排在最前，再是已办结待回访的，办结早的在前，其余按来电时间，早的在前。");
     if (total == 0) {
         empty_list(f, k, req);
         return;

@@ -257,10 +257,15 @@ check "jiesu show agrees: resolved, by 钟晓梅 (zhong's name), with the note" 
 check "… and that it came through Open311" grep -q '来源 *Open311 接口' "$WEB_DIR/show.txt"
 
 # ---- the callback agent sees the photos and records the callback ----
+as_unit 370212002 "$JIESU_BIN/jiesu" resolve "$b" 已清理 >/dev/null 2>&1     # called before $a's repeats, resolved after them
 check_eq "the callback agent's list holds the resolved order" 200 "$(web_get "$cj" /work)"
 check "… $a in it" grep -q "$a" "$WEB_DIR/body"
-check "… saying it is in call order, as it is: a resolved order has no deadline left to be overdue or count down" \
-    grep -q '没有待完成时限的（待人工派单、已办结）按来电时间，早的在前' "$WEB_DIR/body"
+# Longest waiting for its callback first: it was in call order, $b (called before $a's repeats, resolved after
+# them) before them, as if it had waited longer.
+check_eq "… the orders longest waiting since they were resolved first, not in call order" \
+    "$a $rep $late $held $b" "$(web_column 工单号 | xargs)"
+check "… saying so: a resolved order has no deadline left to be overdue or count down" \
+    grep -q '按办结后等待回访的时间排列，等得最久的在前' "$WEB_DIR/body"
 check "… with who resolved it and when, how long it has waited for its callback, not a deadline that reads — in every row" \
     eval "web_column_has 办结单位 中韩街道 &&
           web_column_has 办结时间 '20[0-9-]* [0-9:]*（已等 [^）]*）' && ! web_column 期限 >/dev/null 2>&1"
@@ -305,7 +310,6 @@ check "… the page keeps 不满意 chosen, not the default 满意, and the note
 check_eq "… and the order is still waiting for its callback" resolved "$(status_of "$a")"
 check_eq "the callback agent records 满意: 303" 303 "$(act "$cj" "$a" callback -F result=satisfied -F reason=居民满意)"
 check_eq "… the order is closed" closed "$(status_of "$a")"
-as_unit 370212002 "$JIESU_BIN/jiesu" resolve "$b" 已清理 >/dev/null 2>&1
 check_eq "the callback agent records 不满意 on 沙子口's resolved order: 303" 303 \
     "$(act "$cj" "$b" callback -F result=unsatisfied -F reason=垃圾又堆起来了)"
 landed "$cj"

@@ -188,6 +188,15 @@ static const view_section ORDER[] = {
      "   AND (e.event NOT IN ('alert', 'acked') OR EXISTS (SELECT 1 FROM alerts al"
      "        WHERE al.id = (e.detail->>'alert_id')::bigint AND " VIEW_ALERT_SHOWN("al", VIEW_UNIT_OF("$1")) "))"
      " ORDER BY e.id"},
+    /* as the page captions them (web_order.c), with the file's name and size; none: left out */
+    {REPORT_PHOTOS_TITLE, "lrlrlll", "-------", 0,
+     "SELECT CASE p.kind WHEN 'before' THEN '整改前' ELSE '整改后' END AS 照片, p.cycle AS 轮次,"
+     "       p.name AS 文件名, CASE WHEN p.size >= 1048576 THEN to_char(p.size / 1048576.0, 'FM9990.0') || ' MB'"
+     "                              ELSE ceil(p.size / 1024.0) || ' KB' END AS 大小,"
+     "       left(p.sha256, 12) || '…' AS 校验码, person_name(p.uploaded_by) AS 提交人,"
+     "       to_char(p.created_at, " REPORT_TIME_FMT ") AS 时间"
+     "  FROM photos p WHERE p.complaint_id = " REPORT_SEEN_ORDER " ORDER BY p.cycle, p.kind DESC, p.id",
+     NULL, 1},
     {NULL},
 };
 

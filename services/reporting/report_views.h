@@ -26,6 +26,11 @@ extern const view_def REPORT_VIEWS[];
  * page offers the full one beside it: report_phone.h). */
 #define REPORT_PHONE_COLUMN "联系电话"
 
+/* The order view's last section, its photos (`jiesu show`, which cannot show
+ * them, says where they are); the order page shows them instead, as images
+ * (web_order.c). */
+#define REPORT_PHOTOS_TITLE "整改前后照片（照片本身请在工作台打开这个工单查看）"
+
 /* What follows "没有您可以查看的工单 X" (jiesu show, the order page): the
  * next step, and why an order that exists may be answered so too (the
  * answer is the same whether it exists or not). */

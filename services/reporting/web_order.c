@@ -368,7 +368,8 @@ static int order_page(FILE *f, const web_work *w, PGconn *pg, const web_user *u,
         web_html_table(f, reply.tables[0], phone_hook, &cell);
         actions(f, pg, u, ticket, st, typed);
         for (size_t i = 1; i < reply.n_tables; i++)
-            web_html_table(f, reply.tables[i], NULL, NULL);
+            if (strcmp(reply.tables[i]->title, REPORT_PHOTOS_TITLE) != 0)  /* shown as images below */
+                web_html_table(f, reply.tables[i], NULL, NULL);
         photos(f, ph);
     }
     fputs("<p><a href=\"/work\">返回工作台</a></p>\n", f);

@@ -255,6 +255,11 @@ as_role dispatcher "$JIESU_BIN/jiesu" show "$a" >"$WEB_DIR/show.txt" 2>&1
 check "jiesu show agrees: resolved, by 钟晓梅 (zhong's name), with the note" \
     sh -c "grep -q '已办结待回访' '$WEB_DIR/show.txt' && grep -q '钟晓梅' '$WEB_DIR/show.txt' && grep -q '垃圾已清运' '$WEB_DIR/show.txt'"
 check "… and that it came through Open311" grep -q '来源 *Open311 接口' "$WEB_DIR/show.txt"
+# It listed no photo: whoever reads the order there could not tell it had any.
+check "… and its photos, as the page captions them, with their file names and sizes, and where to see them" \
+    sh -c "grep -q '^整改前后照片（照片本身请在工作台打开这个工单查看）' '$WEB_DIR/show.txt' &&
+           grep -qE '^整改后 +1 +after\.png +[0-9]+ KB +$(sha256sum "$WEB_DIR/after.png" | cut -c1-12)… +钟晓梅 +20[0-9-]+ [0-9:]+ *$' '$WEB_DIR/show.txt' &&
+           grep -qE '^整改前 +1 +before\.png +[0-9]+ KB +$(sha256sum "$WEB_DIR/before.png" | cut -c1-12)… +钟晓梅 ' '$WEB_DIR/show.txt'"
 
 # ---- the callback agent sees the photos and records the callback ----
 as_unit 370212002 "$JIESU_BIN/jiesu" resolve "$b" 已清理 >/dev/null 2>&1     # called before $a's repeats, resolved after them
@@ -272,6 +277,7 @@ check "… with who resolved it and when, how long it has waited for its callbac
 web_get "$cj" "/work/order?t=$a" >/dev/null
 photo=$(sed -n 's/.*src="\/work\/photo?id=\([0-9]*\)" alt="整改后".*/\1/p' "$WEB_DIR/body" | head -1)
 check "… the order shows both photos" test "$(grep -o 'src="/work/photo?id=[0-9]*"' "$WEB_DIR/body" | wc -l)" -eq 2
+check "… as images only, not the list \`jiesu show\` gives as well" sh -c "! grep -q '照片本身请在工作台' '$WEB_DIR/body'"
 check "… each by the name of who took it (钟晓梅), not the sign-in name" \
     test "$(grep -o '<figcaption>[^<]*钟晓梅 · ' "$WEB_DIR/body" | wc -l)" -eq 2
 check "… each with its check code in words people read (校验码), not SHA-256" \

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 
 #include "calendar.h"
+#include "civil.h"
 #include "db.h"
 #include "holidays.h"
 #include "names.h"
@@ -28,7 +29,8 @@
 
 /* ---- deadlines, in working time ---- */
 
-enum { D_KIND, D_CYCLE, D_UNIT, D_DUE, D_MET, D_DUE_S, D_MET_S, D_PAUSED_S, D_PAUSED, D_NOW_S, D_RUNG, D_NOBODYS };
+enum { D_KIND, D_CYCLE, D_UNIT, D_DUE, D_MET, D_DUE_S, D_MET_S, D_PAUSED_S, D_PAUSED, D_NOW_S, D_RUNG, D_NOBODYS,
+       D_RESUMED };
 
 /* A deadline not met of an order no unit holds (waiting for routing or in
  * the manual queue, a unit having returned it): nobody's, it does not run
@@ -36,13 +38,28 @@ enum { D_KIND, D_CYCLE, D_UNIT, D_DUE, D_MET, D_DUE_S, D_MET_S, D_PAUSED_S, D_PA
  * board give such an order none. */
 #define NOBODYS_DEADLINE "无单位承办，不计时：派单后重新起算"
 
+/* A deadline of an order back at work (恢复办理) a moment before escalation
+ * resumed its clock (esc_ladder.c, within about a second): as escalation
+ * will have it, due later by the working time it stood still, and running;
+ * its due time, in the city's time (UTC+offset_min), into due_text. */
+static void resumed_now(const calendar *cal, int offset_min, report_deadline *d, char due_text[32])
+{
+    int y, m, day;
+    d->due = calendar_add_work_seconds(cal, d->due, calendar_work_seconds_between(cal, d->paused, d->now));
+    d->paused = 0;
+    int64_t local = d->due + (int64_t)offset_min * 60, days = local / 86400 - (local % 86400 < 0);
+    int64_t second = local - days * 86400;
+    civil_date((long)days, &y, &m, &day);
+    snprintf(due_text, 32, "%04d-%02d-%02d %02d:%02d", y, m, day, (int)(second / 3600), (int)(second / 60 % 60));
+}
+
 /* The deadlines with their true state, counted on the official calendar as
  * escalation counts (report_deadline.h). */
 static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_section *sec, PGresult *res, char *err,
                                      size_t errlen)
 {
     static const char *const HEAD[] = {"时限", "轮次", "单位", "到期", "完成", "状态（按工作时间）", "下一级"};
-    char state[256];
+    char state[256], due_text[32];
     int day_minutes = 0;
     calendar *cal = holidays_calendar(pg, cfg, &day_minutes, err, errlen);
     Jiesu__Table *t = cal ? view_table_new(sec->title, sec->align, HEAD, 7) : NULL;
@@ -53,13 +70,16 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
                              .paused_text = PQgetvalue(res, r, D_PAUSED),
                              .now = strtoll(PQgetvalue(res, r, D_NOW_S), NULL, 10)};
         int nobodys = *PQgetvalue(res, r, D_NOBODYS) == 't';
+        snprintf(due_text, sizeof due_text, "%s", PQgetvalue(res, r, D_DUE));
+        if (*PQgetvalue(res, r, D_RESUMED) == 't')
+            resumed_now(cal, config_utc_offset_min(cfg), &d, due_text);
         if (nobodys)
             snprintf(state, sizeof state, "%s", NOBODYS_DEADLINE);
         else
             report_deadline_state(state, sizeof state, cal, day_minutes, &d);
         const char *rung = PQgetvalue(res, r, D_RUNG);
         const char *cells[] = {names_deadline(PQgetvalue(res, r, D_KIND)), PQgetvalue(res, r, D_CYCLE),
-                               PQgetvalue(res, r, D_UNIT), nobodys ? "—" : PQgetvalue(res, r, D_DUE),
+                               PQgetvalue(res, r, D_UNIT), nobodys ? "—" : due_text,
                                PQgetvalue(res, r, D_MET), state, *rung && !nobodys ? names_rung(rung) : "—"};
         if (!(t = view_table_row(t, cells)))
             snprintf(err, errlen, "out of memory");
@@ -138,12 +158,18 @@ static const view_section ORDER[] = {
      "SELECT d.kind, d.cycle, coalesce(u.name, '—'), to_char(d.due_at, " REPORT_TIME_FMT "),"
      "       coalesce(to_char(d.met_at, " REPORT_TIME_FMT "), '—'),"
      "       extract(epoch FROM d.due_at)::bigint, coalesce(extract(epoch FROM d.met_at)::bigint, 0),"
-     "       coalesce(extract(epoch FROM d.paused_at)::bigint, 0),"
-     "       coalesce(to_char(d.paused_at, " REPORT_TIME_FMT "), ''),"
+     "       coalesce(extract(epoch FROM p.at)::bigint, 0), coalesce(to_char(p.at, " REPORT_TIME_FMT "), ''),"
      "       extract(epoch FROM (SELECT esc_now()))::bigint,"
      "       CASE WHEN d.met_at IS NULL THEN coalesce(d.rung_next, '') ELSE '' END,"
-     "       d.met_at IS NULL AND d.cycle = c.cycle AND c.status IN ('new', 'manual', 'returned')"
+     "       d.met_at IS NULL AND d.cycle = c.cycle AND c.status IN ('new', 'manual', 'returned'),"
+     "       d.paused_at IS NOT NULL AND d.met_at IS NULL AND c.status NOT IN ('waiting', 'returned', 'manual')"
      "  FROM deadlines d JOIN complaints c ON c.id = d.complaint_id LEFT JOIN units u ON u.id = d.unit_id"
+     /* paused since the order was put on hold (暂缓办理), on the escalation clock, a moment before
+        escalation stopped the clock itself (esc_ladder.c); resumed, resumed_now() */
+     "  CROSS JOIN LATERAL (SELECT coalesce(d.paused_at,"
+     "      CASE WHEN c.status = 'waiting' AND d.cycle = c.cycle AND d.met_at IS NULL AND d.fired_at IS NULL THEN"
+     "        (SELECT max(e.at) + (esc_now() - now()) FROM complaint_events e"
+     "          WHERE e.complaint_id = c.id AND e.event = 'waiting') END) AS at) p"
      " WHERE d.complaint_id = " REPORT_SEEN_ORDER " ORDER BY d.cycle, d.due_at",
      deadlines_table},
     {"告警", "llllrll", "-r----t", 0,

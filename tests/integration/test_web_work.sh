@@ -192,6 +192,9 @@ check_eq "中韩 puts it on hold with a reason: 303" 303 "$(act "$zj" "$a" wait 
 landed "$zj"
 check "… the page saying the repeats merged into it wait with it" \
     grep -q "已暂缓办理。与之合并的重复工单 $rep、$late 随之暂缓办理。" "$WEB_DIR/landed.html"
+# The page it lands on shows the order's clock stopped, not running until escalation stops it (about a
+# second later): the page reads that from the order's status.
+check "… its 办结时限 paused from the hold on, at once" grep -q '<td[^>]*>[0-9-]* [0-9:]* 起暂停计时，剩余 [^<]*</td>' "$WEB_DIR/landed.html"
 # Before, the one merged late stayed 待签收, its clocks running on to 催办 and 督办 while the unit waited.
 events_of() { sql "SELECT string_agg(e.actor || ':' || e.event, ' ' ORDER BY e.id) FROM complaint_events e
                    JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$1' AND e.event IN ('accepted', 'waiting')"; }
@@ -213,6 +216,8 @@ check_eq "中韩 resumes it: 303" 303 "$(act "$zj" "$a" resume)"
 landed "$zj"
 check "… the repeats with it, one merged while it waited too" \
     grep -q "已恢复办理。与之合并的重复工单 $rep、$late、$held 随之恢复办理。" "$WEB_DIR/landed.html"
+check "… its 办结时限 running again at once, not paused until escalation resumes it" \
+    sh -c "grep -q '<td[^>]*>剩余 [^<]*</td>' '$WEB_DIR/landed.html' && ! grep -q '起暂停计时' '$WEB_DIR/landed.html'"
 check_eq "… all 办理中 again, the one merged while it waited signed for by the person" \
     "accepted accepted accepted accepted zhong:accepted" \
     "$(status_of "$a") $(status_of "$rep") $(status_of "$late") $(status_of "$held") $(events_of "$held")"

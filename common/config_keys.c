@@ -102,6 +102,9 @@ static const config_key ASSIGNMENT[] = {
     INT("assignment.photo_max_bytes", "4194304", 1, 1e9, "自动派单服务随办结保存的照片最大多少字节"),
     INT("assignment.photo_max_count", "9", 2, 100,
         "一次办结最多附几张照片（整改前后合计；工作台的表单整改前、整改后各一张，所以至少 2）；多了整个办结被拒绝，什么也不记"),
+    INT("assignment.extension_max_days", "30", 1, 366,
+        "申请延期（`jiesu extend`、工单页的申请延期）最多把办结时限延后几天（自然日，从现在的办结时限算起）；"
+        "更晚的申请被拒绝并说明最多延至哪一天"),
     INT("deadline.accept_seconds", "0", 0, 366 * DAY,
         "大于 0 时，签收时限一律是派单后这么多秒（自然时间，用于测试、演练）；0：按工作时间"),
     INT("deadline.resolve_seconds", "0", 0, 366 * DAY,

@@ -64,6 +64,9 @@ static const code_name EVENTS[] = {
     {"handed_back", "退回热线"},   /* a dispatcher gave an order not this district's back to the hotline */
     {"unmerged", "取消合并"},      /* a repeat no longer merged into an order given to discipline inspection */
     {"recategorised", "调整分类"}, /* a dispatcher put an order in another category, at the unit holding it */
+    {"extension_requested", "申请延期"},   /* the owner unit asked for a later 办结 deadline (migration 070) */
+    {"extension_approved", "批准延期"},    /* … and a dispatcher (or discipline inspection) moved it */
+    {"extension_rejected", "驳回延期"},    /* … or refused to, the deadline unchanged */
 };
 
 static const code_name IMPORT_STATUSES[] = {{"running", "导入中"}, {"done", "已导入"}, {"failed", "导入失败"}};
@@ -72,6 +75,8 @@ static const code_name IMPORT_STATUSES[] = {{"running", "导入中"}, {"done", "
 static const code_name ACTORS[] = {{"migrate", "系统安装（jiesu migrate）"}};
 
 static const code_name UNIT_KINDS[] = {NAMES_UNIT_KINDS(NAMES_ROW)};
+
+static const code_name EXTENSION_STATES[] = {NAMES_EXTENSION_STATES(NAMES_ROW)};
 
 static const char *lookup(const code_name *t, size_t n, const char *code)
 {
@@ -169,6 +174,11 @@ const char *names_event(const char *event)
 const char *names_actor(const char *actor)
 {
     return lookup(ACTORS, COUNT(ACTORS), actor);
+}
+
+const char *names_extension_state(const char *state)
+{
+    return lookup(EXTENSION_STATES, COUNT(EXTENSION_STATES), state);
 }
 
 const char *names_unit_kind(const char *kind)

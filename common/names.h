@@ -38,6 +38,16 @@ const char *names_status_public(const char *status);
 #define NAMES_RUNG_SQL(e) "(CASE " e NAMES_ALERT_RUNGS(NAMES_SQL_WHEN) " ELSE " e " END)"
 #define NAMES_DEADLINE_SQL(e) "(CASE " e NAMES_DEADLINES(NAMES_SQL_WHEN) " ELSE " e " END)"
 
+/* The states of a unit's request for more time (申请延期, migration 070), as
+ * X(code, name): the pages, `jiesu extensions` and `jiesu show` name them
+ * through NAMES_EXTENSION_SQL, names_extension_state() in C. */
+#define NAMES_EXTENSION_STATES(X) \
+    X("pending", "待审核") X("approved", "已批准") X("rejected", "已驳回") X("lapsed", "已失效")
+#define NAMES_EXTENSION_SQL(e) "(CASE " e NAMES_EXTENSION_STATES(NAMES_SQL_WHEN) " ELSE " e " END)"
+
+/* 待审核 for "pending" …; the code itself for any other. */
+const char *names_extension_state(const char *state);
+
 /* 催办 for "remind" …; 已到最后一级 for "done", a deadline's ladder climbed to its end. */
 const char *names_rung(const char *rung);
 

@@ -13,6 +13,7 @@
 #include "photos.h"
 #include "queue.h"
 #include "route_actions.h"
+#include "route_extend.h"
 #include "route_learn_db.h"
 #include "route_learn_file.h"
 #include "route_say.h"
@@ -64,13 +65,16 @@ static void dispatch_due(void *ctx, const char *category, const char *urgency, i
 /* Who may take each action: a dispatcher dispatches and hands orders back
  * to the hotline, a callback agent
  * records callbacks, the unit holding an order does the rest (as its own
- * unit, never one it names). Discipline inspection records the callbacks
+ * unit, never one it names), its requests for more time included. Discipline inspection records the callbacks
  * of the conduct complaints it holds, as their unit: no callback agent may
- * read them. */
+ * read them; and it decides their requests for more time, which no
+ * dispatcher reads, as a dispatcher decides the others'. */
 static auth_role action_roles(const char *action)
 {
     if (strcmp(action, "dispatch") == 0 || strcmp(action, "handback") == 0)
         return AUTH_DISPATCHER;
+    if (strcmp(action, "extension_approve") == 0 || strcmp(action, "extension_reject") == 0)
+        return AUTH_DISPATCHER | AUTH_DISCIPLINE;
     if (strcmp(action, "callback") == 0)
         return AUTH_CALLBACK | AUTH_DISCIPLINE;
     return AUTH_HANDLER | AUTH_DISCIPLINE;
@@ -107,6 +111,19 @@ static int check_photos(service *s, const bus_request *req, const Jiesu__ActionR
     return 0;
 }
 
+/* An extension request or decision (route_extend.h) of rq by who. As route_action(). */
+static int extend(service *s, const Jiesu__ActionRequest *rq, const auth_principal *who, route_action_result *res,
+                  char *err, size_t errlen)
+{
+    route_extend_req er = {.ticket_no = rq->ticket_no, .action = rq->action,
+                           .unit_code = who->role & AUTH_UNIT_ROLES ? who->unit_code : "", .principal = who->id,
+                           .actor = who->name, .reason = rq->reason, .due = rq->due,
+                           .day_end = config_str(s->cfg, "calendar.day_end"),
+                           .timezone = config_str(s->cfg, "timezone"),
+                           .max_days = config_long(s->cfg, "assignment.extension_max_days")};
+    return route_extend(s->pg, &er, res, err, errlen);
+}
+
 void route_api_action(service *s, const bus_request *req, const auth_principal *who)
 {
     char err[512] = "";
@@ -130,7 +147,8 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
         /* answered */
     } else if (svc_ensure_pg(s, err, sizeof err) < 0) {
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
-    } else if ((rc = route_action(s->pg, &ar, &res, err, sizeof err)) == -2) {
+    } else if ((rc = route_extend_is(rq->action) ? extend(s, rq, who, &res, err, sizeof err)
+                                                 : route_action(s->pg, &ar, &res, err, sizeof err)) == -2) {
         svc_reply_failed(s, req, SVC_ERR_INTERNAL, err);
     } else if (rc != 0) {
         log_info("refused %s of order %s by %s: %s", rq->action, rq->ticket_no, who->name, err);
@@ -148,7 +166,7 @@ void route_api_action(service *s, const bus_request *req, const auth_principal *
             enqueue(s, res.complaint_id);
         for (int i = 0; i < res.n_rerouted; i++)
             enqueue(s, res.rerouted[i]);
-        if (res.changed)
+        if (res.changed && !route_extend_is(rq->action))    /* an extension moves no status */
             publish_move(s, req, rq, who, &res);
     }
     jiesu__action_request__free_unpacked(rq, NULL);

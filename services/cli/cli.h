@@ -50,6 +50,7 @@ int cli_phone_main(cli_ctx *ctx, int argc, char **argv);
 int cli_status_main(cli_ctx *ctx, int argc, char **argv);
 int cli_gazetteer_main(cli_ctx *ctx, int argc, char **argv);
 int cli_manual_main(cli_ctx *ctx, int argc, char **argv);
+int cli_extensions_main(cli_ctx *ctx, int argc, char **argv);
 int cli_action_main(cli_ctx *ctx, int argc, char **argv);
 int cli_keys_main(cli_ctx *ctx, int argc, char **argv);
 int cli_user_main(cli_ctx *ctx, int argc, char **argv);

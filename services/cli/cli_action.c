@@ -10,11 +10,14 @@
  *   jiesu callback TICKET 满意|基本满意|不满意 [NOTE] (or satisfied|basic|unsatisfied)
  *   jiesu dispatch TICKET UNIT [REASON] [--category CATEGORY]   (routing's category corrected)
  *   jiesu handback TICKET REASON   (退回热线: not this district's business)
+ *   jiesu extend   TICKET DUE REASON   (申请延期: DUE the new 办结 deadline, route_due.h)
+ *   jiesu extension approve TICKET [NOTE] | reject TICKET REASON   (审核延期申请)
  *
  * Who acts is the owner of the key the command runs with (-k KEYFILE): a
  * handler acts for its own unit, which must hold the order; a dispatcher
- * dispatches and hands orders back to the hotline; a callback agent records callbacks (discipline inspection
- * those of the conduct complaints it holds). Nothing on the command
+ * dispatches and hands orders back to the hotline and decides the units' requests for more time; a callback
+ * agent records callbacks (discipline inspection those of the conduct complaints it holds, and decides
+ * their requests for more time). Nothing on the command
  * line can name another actor. Prints the order's new status, or the
  * service's reason for refusing.
  */
@@ -49,7 +52,22 @@ static const action_cmd CMDS[] = {
     {"dispatch", 2, 1, "单位", "dispatch 工单号 单位 [派单说明或改派原因] [--category 分类]（改派须写改派原因；"
                                "--category 改正派单建议的分类，协办单位和时限随之；改的是单位手上的工单时也须写原因）"},
     {"handback", 1, 1, "退回热线的理由", "handback 工单号 退回热线的理由（非本区事项退回热线）"},
+    {"extend", 2, 2, "新的办结时限和延期理由",
+     "extend 工单号 新的办结时限 延期理由（时限写日期，如 2026-12-20，当天下班时到期；或日期和时间，"
+     "如 \"2026-12-20 12:00\"）"},
+    {"extension approve", 1, 0, "", "extension approve 工单号 [审核说明]"},
+    {"extension reject", 1, 1, "驳回原因", "extension reject 工单号 驳回原因"},
 };
+
+/* The action a command asks of the assignment service: its name, or for
+ * `extension approve|reject` extension_approve|extension_reject. */
+static const char *action_of(const action_cmd *c, char buf[32])
+{
+    snprintf(buf, 32, "%s", c->name);
+    for (char *sp = strchr(buf, ' '); sp; sp = strchr(sp, ' '))
+        *sp = '_';
+    return buf;
+}
 
 static const action_cmd *find_cmd(const char *name)
 {
@@ -98,20 +116,47 @@ static int parse(const action_cmd *c, int argc, char **argv, Jiesu__ActionReques
     } else if (strcmp(c->name, "dispatch") == 0) {
         rq->unit_code = (char *)text[0];
         rq->reason = (char *)text[1];
+    } else if (strcmp(c->name, "extend") == 0) {
+        rq->due = (char *)text[0];
+        rq->reason = (char *)text[1];
     } else {
         rq->reason = (char *)text[0];
     }
     return 0;
 }
 
+/* `extension approve|reject …`: its command, argv moved to the word after
+ * extension; NULL after saying what to write. */
+static const action_cmd *extension_cmd(int *argc, char ***argv)
+{
+    char name[32];
+    const action_cmd *c = NULL;
+    if (*argc >= 2 && strlen((*argv)[1]) < 10) {
+        snprintf(name, sizeof name, "extension %s", (*argv)[1]);
+        c = find_cmd(name);
+    }
+    if (!c) {
+        cli_error("extension：要写 approve（批准）或 reject（驳回）%s%s%s", *argc >= 2 ? "，不是“" : "",
+                  *argc >= 2 ? (*argv)[1] : "", *argc >= 2 ? "”" : "");
+        fprintf(stderr, "用法：jiesu %s\n      jiesu %s\n", find_cmd("extension approve")->usage,
+                find_cmd("extension reject")->usage);
+        return NULL;
+    }
+    (*argc)--;
+    (*argv)++;
+    return c;
+}
+
 int cli_action_main(cli_ctx *ctx, int argc, char **argv)
 {
-    char what[512], err[1024], typed[256];
+    char what[512], err[1024], typed[256], action[32];
     Jiesu__Envelope *env = NULL;
     Jiesu__ActionReply *reply = NULL;
-    const action_cmd *c = find_cmd(argv[0]);
+    const action_cmd *c = strcmp(argv[0], "extension") == 0 ? extension_cmd(&argc, &argv) : find_cmd(argv[0]);
+    if (!c && strcmp(argv[0], "extension") == 0)
+        return 2;
     Jiesu__ActionRequest rq = JIESU__ACTION_REQUEST__INIT;
-    rq.action = (char *)argv[0];
+    rq.action = c ? (char *)action_of(c, action) : argv[0];
     if (!c || parse(c, argc, argv, &rq, typed) != 0) {
         fprintf(stderr, "用法：jiesu %s\n", c ? c->usage : "操作 工单号 ...");
         return 2;

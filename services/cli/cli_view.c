@@ -6,6 +6,8 @@
  *   jiesu show TICKET                          one order (reporting)
  *   jiesu alerts [--all] [--rung RUNG] [--limit N]   alerts for your unit (reporting)
  *   jiesu manual [--limit N]                   the manual dispatch queue (reporting)
+ *   jiesu extensions [--limit N]               requests for more time: those to decide, or
+ *                                              your unit's (reporting)
  *   jiesu units [TEXT]                         units, by code or name; one street office
  *                                              found, its communities too; no unit found,
  *                                              the communities of that name (reporting)
@@ -133,6 +135,17 @@ int cli_manual_main(cli_ctx *ctx, int argc, char **argv)
     }
     char *args[1] = {limit ? (char *)limit : ""};
     return cli_view(ctx, "reporting", "manual", "manual", args, 1);
+}
+
+int cli_extensions_main(cli_ctx *ctx, int argc, char **argv)
+{
+    const char *limit = NULL;
+    if (list_args("extensions", "--limit", argc, argv, NULL, &limit, NULL, NULL) < 0) {
+        fprintf(stderr, "用法：jiesu extensions [--limit 条数（1 到 %d）]\n", VIEW_LIMIT_MAX);
+        return 2;
+    }
+    char *args[1] = {limit ? (char *)limit : ""};
+    return cli_view(ctx, "reporting", "extensions", "extensions", args, 1);
 }
 
 int cli_units_main(cli_ctx *ctx, int argc, char **argv)

@@ -51,6 +51,9 @@ static const cli_command COMMANDS[] = {
     {"resolve", cli_action_main},
     {"callback", cli_action_main},
     {"handback", cli_action_main},
+    {"extend", cli_action_main},
+    {"extension", cli_action_main},
+    {"extensions", cli_extensions_main},
     {"learn", cli_learn_main},
     {"config", cli_config_main},
 };
@@ -101,6 +104,16 @@ static const char COMMANDS_HELP[] =
     "                          退回热线：待人工派单的工单不是本区的事（地址在别的区，或本区没有单位\n"
     "                          办理这类事项），以本人名义退回市热线，理由记入工单；工单状态为已退回热线，\n"
     "                          不再等待派单（派单员）\n"
+    "  extend 工单号 新的办结时限 延期理由\n"
+    "                          申请延期（主办单位，工单办理中时）：新的办结时限写日期（2026-12-20，当天下班时\n"
+    "                          到期）或日期和时间（\"2026-12-20 12:00\"），本市时间，最多比现在的办结时限晚\n"
+    "                          assignment.extension_max_days 天（默认 30）；逾期后不能申请；一件工单同一时间\n"
+    "                          只能有一份待审核的申请；审核之前时限照常计算\n"
+    "  extension approve 工单号 [审核说明], extension reject 工单号 驳回原因\n"
+    "                          审核延期申请（派单员；纪委监委审核它办理的作风投诉的，申请人本人除外）：\n"
+    "                          批准后办结时限即改为申请的时间，催办、督办、问责预警按新的时限；驳回须写原因\n"
+    "  extensions [--limit 条数]\n"
+    "                          延期申请：派单员、纪委监委看待审核的，承办单位看本单位的（含审核结果）\n"
     "  accept|resume 工单号, resolve 工单号 [办结说明]\n"
     "                          单位对自己工单的操作（以密钥所属用户的单位身份）：签收、恢复办理、办结\n"
     "  return 工单号 退回原因, progress 工单号 进展说明, wait 工单号 暂缓原因\n"

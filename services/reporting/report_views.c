@@ -2,7 +2,8 @@
  * ("view.request", common/view.h): one order with its routing reasons,
  * deadlines, alerts and history (`jiesu show`); open alerts (`jiesu alerts`);
  * the manual dispatch queue (`jiesu manual`); the units (`jiesu units`,
- * report_units.c);
+ * report_units.c); the requests for more time (`jiesu extensions`,
+ * report_extensions.c);
  * the administrators' record (`jiesu audit`, report_audit.c).
  *
  * Every statement keeps only what the asking principal ($1) may see: orders
@@ -25,6 +26,7 @@
 #include "names.h"
 #include "report_audit.h"
 #include "report_deadline.h"
+#include "report_extensions.h"
 #include "report_units.h"
 
 /* ---- deadlines, in working time ---- */
@@ -172,6 +174,7 @@ static const view_section ORDER[] = {
      "          WHERE e.complaint_id = c.id AND e.event = 'waiting') END) AS at) p"
      " WHERE d.complaint_id = " REPORT_SEEN_ORDER " ORDER BY d.cycle, d.due_at",
      deadlines_table},
+    {REPORT_ORDER_EXTENSIONS_SECTION},
     {"告警", "llllrll", "-r----t", 0,
      "SELECT to_char(al.created_at, " REPORT_TIME_FMT ") AS 时间, al.rung AS 级别, coalesce(u.name, '—') AS 单位,"
      "       coalesce(t.name, " NAMES_ALERT_TARGET_SQL("al.target") ") AS 发给, al.cycle AS 轮次,"
@@ -201,6 +204,7 @@ static const view_section ORDER[] = {
      "                           JOIN units u ON u.code = x.code) || '不再协办',"
      "                        CASE WHEN e.event <> 'recategorised' THEN " CATEGORY_CHANGE " END) END,"
      "                 CASE WHEN e.event = 'manual' THEN reasons_read($1::int, e.detail->>'reasons') END,"
+     "                 " REPORT_EXTENSION_SAID(REPORT_TIME_FMT) ","
      "                 nullif(concat_ws('：', CASE e.detail->>'result' WHEN 'satisfied' THEN '满意'"
      "                                             WHEN 'basic' THEN '基本满意' WHEN 'unsatisfied' THEN '不满意' END,"
      "                                  nullif(e.detail->>'reason', '')), ''),"
@@ -296,6 +300,8 @@ const view_def REPORT_VIEWS[] = {
     {"order", REPORT_ORDER_READERS, 1, 1, "show 工单号", ORDER, "没有您可以查看的工单 %s" REPORT_NOT_SEEN_HINT, NULL},
     {"alerts", AUTH_HANDLER | AUTH_CAMPAIGN | AUTH_DISCIPLINE, 0, 3, "alerts [--all] [--rung 级别] [--limit 条数]",
      ALERTS, NULL, "确认告警：jiesu ack 编号（只能确认“发给”一栏是本单位的告警；发给上级的督办列在这里供知晓）"},
+    {"extensions", AUTH_DISPATCHER | AUTH_DISCIPLINE | AUTH_HANDLER, 0, 1, "extensions [--limit 条数]",
+     REPORT_EXTENSIONS, NULL, REPORT_EXTENSIONS_NOTE},
     {"manual", AUTH_DISPATCHER, 0, 1, "manual [--limit 条数]", MANUAL, NULL,
      "派单：jiesu dispatch 工单号 单位 [派单说明]（单位写代码或名称，`jiesu units` 列出全部单位）"},
     {"audit", AUTH_ADMIN, 0, 2, "audit [用户名] [--limit 条数]", REPORT_AUDIT, NULL, NULL},

@@ -44,6 +44,9 @@ static const struct {
     {names_event, "recategorised", "调整分类"},
     {names_event, "phone_shown", "查看来电人完整号码"}, {names_event, "unmerged", "取消合并"},
     {names_event, "signin", "signin"},
+    {names_event, "extension_requested", "申请延期"}, {names_event, "extension_approved", "批准延期"},
+    {names_event, "extension_rejected", "驳回延期"},
+    {names_extension_state, "pending", "待审核"}, {names_extension_state, "lapsed", "已失效"},
     {names_unit_kind, "street", "街道办事处"}, {names_unit_kind, "discipline", "纪委监委"},
     {names_action_done, "progress", "进展已记录"}, {names_action_done, "return", "已退回，重新派单"},
     {names_action_done, "dispatch", "dispatch"},
@@ -97,6 +100,7 @@ static void test_schema_codes_named(void **state)
         {"deadlines", "rung_next", names_rung},
         {"deadlines", "kind", names_deadline},     {"assignments", "role", names_role},
         {"units", "kind", names_unit_kind},       {"imports", "status", names_import_status},
+        {"extension_requests", "state", names_extension_state},
     };
     char err[512];
     PGconn *pg = test_pg();

@@ -1,0 +1,28 @@
+/* report_extensions.c — the units' requests for more time as people read
+ * them (see report_extensions.h). A request reads its decision beside it:
+ * 待审核, 已批准 or 已驳回 by whom and when, or 已失效 when the order left
+ * the unit's hands before anyone decided (its status now in 工单状态).
+ */
+#include "report_extensions.h"
+
+#include "names.h"
+#include "report_views.h"
+
+/* The requests of the reader's list: those waiting, to a dispatcher and
+ * discipline inspection (principal_sees keeps each to the orders it reads:
+ * no dispatcher a conduct complaint's); a unit's own. */
+static const char SQL_LIST[] =
+    "SELECT c.ticket_no AS 工单号, c.status AS 工单状态, u.name AS 申请单位, person_name(r.requested_by) AS 申请人,"
+    "       to_char(r.requested_at, " REPORT_TIME_FMT ") AS 申请时间, to_char(r.due_from, " REPORT_TIME_FMT ") AS 原办结时限,"
+    "       to_char(r.due_to, " REPORT_TIME_FMT ") AS 申请延至, r.reason AS 延期理由, " REPORT_EXTENSION_DECIDED " AS 审核,"
+    "       r.note AS 审核说明"
+    "  FROM extension_requests r JOIN complaints c ON c.id = r.complaint_id JOIN units u ON u.id = r.unit_id"
+    "  JOIN principals p ON p.id = $1::int"
+    " WHERE (r.state = 'pending' AND p.role IN ('dispatcher', 'discipline') OR r.unit_id = p.unit_id)"
+    "   AND principal_sees($1::int, c.id)"
+    " ORDER BY r.state = 'pending' DESC, r.id DESC LIMIT coalesce($2::int, 50)";
+
+const view_section REPORT_EXTENSIONS[] = {
+    {"延期申请（待审核的在前）", "llllllllll", "-s-----t-t", 0, SQL_LIST},
+    {NULL},
+};

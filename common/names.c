@@ -91,6 +91,9 @@ static const code_name ACTIONS_DONE[] = {
     {"resolve", "已办结"},    {"return", "已退回，重新派单"}, {"callback", "回访已记录"},
     {"reopen", "不满意已记录，工单重新办理、重新派单"},     /* a callback of 不满意 */
     {"handback", "已退回热线，工单不再在人工派单队列中"},
+    {"extend", "延期申请已提交，等待审核"},    /* the service's answer says from when to when */
+    {"extension_approve", "已批准延期，办结时限已改为申请的时间"},
+    {"extension_reject", "已驳回延期申请，办结时限不变"},
 };
 
 const char *names_import_status(const char *status)

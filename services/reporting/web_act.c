@@ -188,6 +188,7 @@ void web_work_act(const web_work *w, PGconn *pg, const web_user *u, const http_r
     rq.unit_code = (char *)((v = http_param(req, "unit")) ? v : "");
     rq.shown_holder = (char *)((v = http_param(req, "holder")) ? v : "");   /* the dispatch form's */
     rq.category = (char *)((v = http_param(req, "category")) ? v : "");   /* … and its correction of routing's */
+    rq.due = (char *)((v = http_param(req, "due")) ? v : "");     /* 申请延期's new 办结 deadline, as typed */
     static const char *const FIELDS[2][2] = {{"photo_before", "before"}, {"photo_after", "after"}};
     for (int i = 0; i < 2; i++) {
         int got = take_photo(w, req, FIELDS[i][0], FIELDS[i][1], &photos[rq.n_photos], why, sizeof why);

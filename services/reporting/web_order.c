@@ -38,9 +38,16 @@ static const char SQL_STANDING[] =
     "       CASE WHEN c.status IN " NAMES_HELD_SQL " THEN coalesce((SELECT u.code FROM assignments a"
     "            JOIN units u ON u.id = a.unit_id WHERE a.complaint_id = c.id AND a.active AND a.role = 'owner'), '')"
     "            ELSE '' END,"
-    "       coalesce((SELECT k.name FROM categories k WHERE k.code = c.category), '')"
-    "  FROM complaints c WHERE c.id = " REPORT_SEEN_ORDER;
-enum { S_STATUS, S_PART, S_SUGGESTED, S_HOLDER, S_CATEGORY };   /* S_PART: the reader's unit's role in it (owner, co) or "" */
+    "       coalesce((SELECT k.name FROM categories k WHERE k.code = c.category), ''),"
+    "       coalesce(r.due_to, ''), coalesce(r.mine, false)"
+    "  FROM complaints c LEFT JOIN LATERAL (SELECT to_char(x.due_to, " REPORT_TIME_FMT ") AS due_to,"
+    "                                              x.requested_by = (SELECT name FROM principals WHERE id = $1::int) AS mine"
+    "                                         FROM extension_requests x WHERE x.complaint_id = c.id AND x.state = 'pending') r"
+    "    ON true"
+    " WHERE c.id = " REPORT_SEEN_ORDER;
+/* S_PART: the reader's unit's role in it (owner, co) or ""; S_ASKED: the time its waiting request for more time
+ * asks for, or "" (none waits); S_MINE: the reader made it. */
+enum { S_STATUS, S_PART, S_SUGGESTED, S_HOLDER, S_CATEGORY, S_ASKED, S_MINE };
 
 static const char SQL_PHOTOS[] =
     "SELECT id, kind, sha256, person_name(uploaded_by), to_char(created_at, " REPORT_TIME_FMT ")"
@@ -165,6 +172,55 @@ static const act_form RETURN = {"return", "退回（非本单位职责）", NULL
 /* The dispatcher's, for an order of the manual queue that is not this
  * district's business: back to the city hotline, for good. */
 static const act_form HANDBACK = {"handback", "退回热线（非本区事项）", NULL, "退回热线的理由", 1, NULL, 0};
+
+/* A dispatcher's decision on a request for more time (discipline
+ * inspection's, on a conduct complaint's): the reason a rejection's, required. */
+static const act_form APPROVE = {"extension_approve", "批准延期", NULL, "审核说明（可选）", 0, NULL, 0};
+static const act_form REJECT = {"extension_reject", "驳回延期申请", NULL, "驳回原因", 1, NULL, 0};
+
+/* The owner's 申请延期 of an order 办理中: the new 办结 deadline (the forms
+ * route_due.h reads) as typed before, and why; the service checks the rest. */
+static void extend_form(FILE *f, const web_user *u, const char *ticket, const http_request *typed)
+{
+    const char *again = web_typed(typed, "action", "extend", "due");
+    char *fields = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&fields, &len);
+    if (!m)
+        return;
+    fputs("<label>新的办结时限<input name=\"due\" required placeholder=\"2026-12-20 或 2026-12-20 12:00\"", m);
+    if (again) {
+        fputs(" value=\"", m);
+        text_html_escape(m, again);
+        fputc('"', m);
+    }
+    fputs("></label>", m);
+    if (fclose(m) == 0)
+        action_form(f, u, ticket, &(act_form){"extend", "申请延期", fields, "延期理由", 1, NULL, 0}, typed);
+    free(fields);
+}
+
+/* Where the order's request for more time stands for u: the owner asks
+ * (none waiting, the order 办理中), whoever decides is offered both
+ * decisions (never on their own request), the rest are told it waits. */
+static void extension(FILE *f, const web_user *u, const char *ticket, PGresult *standing, const http_request *typed)
+{
+    const char *asked = PQgetvalue(standing, 0, S_ASKED), *part = PQgetvalue(standing, 0, S_PART);
+    int owner = (u->who.role & (AUTH_HANDLER | AUTH_DISCIPLINE)) && strcmp(part, "owner") == 0;
+    int decides = (u->who.role & (AUTH_DISPATCHER | AUTH_DISCIPLINE)) && *PQgetvalue(standing, 0, S_MINE) != 't';
+    if (!*asked && owner && strcmp(PQgetvalue(standing, 0, S_STATUS), "accepted") == 0) {
+        extend_form(f, u, ticket, typed);
+        return;
+    }
+    if (!*asked || !(owner || decides))
+        return;
+    fprintf(f, "<p>延期申请待审核：申请把办结时限延至 %s（理由见下面的“延期申请”）%s。</p>", asked,
+            decides ? "" : "，由派单员审核（作风投诉由纪委监委审核）；审核之前时限照常计算");
+    if (decides) {
+        action_form(f, u, ticket, &APPROVE, typed);
+        action_form(f, u, ticket, &REJECT, typed);
+    }
+}
 
 /* The callback's form, the callback agent's and discipline inspection's
  * (for the conduct complaints it resolved): the results names.c knows, 满意
@@ -306,8 +362,9 @@ static void actions(FILE *f, PGconn *pg, const web_user *u, const char *ticket, 
     else if (u->who.role & (AUTH_CAMPAIGN | AUTH_CLERK))     /* whatever the status: they act on no order */
         fprintf(f, "<p>%s的账号只查看工单，不办理：工单由承办单位办理%s。</p>", auth_role_title(u->who.role),
                 u->who.role & AUTH_CAMPAIGN ? "；发给本单位的告警在工作台确认" : "");
-    else
+    else if (!*PQgetvalue(standing, 0, S_ASKED) || !(u->who.role & AUTH_DISPATCHER))
         fprintf(f, "<p>当前状态（%s）下您无可办理的操作。</p>", names_status(status));
+    extension(f, u, ticket, standing, typed);
     fputs("</div>\n", f);
 }
 

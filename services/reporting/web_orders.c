@@ -584,6 +584,7 @@ static void list_page(const web_work *w, PGconn *pg, const web_user *u, const ht
             fputs("</p>\n", f);
         }
         alerts_panel(f, pg, u, typed);
+        web_extensions_panel(f, w, pg, u);
         fputs("<h2>工单</h2>\n", f);
         filters(f, pg, k, req, res);
         orders_table(f, w, k, req, res, page);

@@ -75,6 +75,12 @@ void web_work_order_error(const web_work *w, PGconn *pg, const web_user *u, cons
 void web_work_list_error(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, int status,
                          const char *message, http_response *resp);
 
+/* The requests for more time on u's workbench (web_extensions.c): to a
+ * dispatcher those waiting for a decision (待审核的延期申请), to discipline
+ * inspection those and its unit's own, to a handler its unit's with their
+ * decisions (none: nothing shown); each ticket a link to its order page. */
+void web_extensions_panel(FILE *f, const web_work *w, PGconn *pg, const web_user *u);
+
 /* ---- shared by the pages (web_text.c) ---- */
 
 /* What the person typed in field of a form, when typed (the request of a

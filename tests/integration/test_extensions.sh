@@ -9,10 +9,13 @@
 # or decision sent again done before; discipline inspection deciding the
 # conduct complaints' requests, which no dispatcher reads; the history, the
 # order's 延期申请 and `jiesu extensions` naming who did what.
-# Sourced by tests/run.sh (uses tests/harness.sh).
+# On the workbench: the owner's form 申请延期 on the order page (an
+# unreadable time refused, what was typed kept), the dispatcher's list
+# 待审核的延期申请 and the approve and reject forms, the unit's list with the
+# decision. Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
-harness_fresh_db jiesu_extensions
-harness_services_start "escalation.reconcile_seconds = 2" "escalation.patterns_seconds = 3600"
+. "$REPO/tests/web_lib.sh"
+web_stack jiesu_extensions "escalation.reconcile_seconds = 2" "escalation.patterns_seconds = 3600"
 ext_dir=$HARNESS_DIR/extensions
 mkdir -p "$ext_dir"
 jiesu() { "$JIESU_BIN/jiesu" "$@"; }
@@ -164,5 +167,52 @@ user_key inspector2 discipline 370212.discipline >/dev/null
 JIESU_CLI_KEY_FILE=$HARNESS_DIR/users/inspector2.key jiesu extension approve EXT-7 "同意" >"$ext_dir/out" 2>&1
 check "another inspector approves it" said "extension approve EXT-7：办理中（已批准延期：办结时限由 "
 check_eq "… by that person" "extension_requested u-370212.discipline, extension_approved inspector2" "$(events EXT-7)"
+
+# 8. The workbench: the same doors, the same checks.
+act() {     # act JAR TICKET ACTION [CURL-ARGS...]: POSTs the action with the jar's CSRF token; prints the status
+    local jar=$1 t=$2 a=$3 csrf; shift 3
+    csrf=$(web_csrf "$jar" "/work/order?t=$t")
+    curl -s -b "$jar" -o "$WEB_DIR/act.html" -D "$WEB_DIR/act.headers" -w '%{http_code}' \
+        -F "csrf=$csrf" -F "t=$t" -F "action=$a" "$@" "$WEB_BASE/work/act"
+}
+body_has() { grep -qF -- "$1" "$WEB_DIR/body"; }
+web_user zhong handler 370212001 钟晓梅
+web_user paidan dispatcher "" 派单员小李
+for u in zhong paidan; do web_signin "$WEB_DIR/$u.jar" "$u" >/dev/null; done
+order EXT-8 accepted '2 days'
+old8=$(due EXT-8) new8=$(due EXT-8 "+ interval '1 day'")
+check_eq "the owner's order page" 200 "$(web_get "$WEB_DIR/zhong.jar" "/work/order?t=EXT-8")"
+check "… offers 申请延期: the new deadline and a required reason" \
+    sh -c "grep -q '<label>新的办结时限<input name=\"due\" required' '$WEB_DIR/body' &&
+           grep -q '<label>延期理由<input name=\"reason\" required' '$WEB_DIR/body' && grep -q '申请延期</button>' '$WEB_DIR/body'"
+web_get "$WEB_DIR/paidan.jar" "/work/order?t=EXT-8" >/dev/null
+check "… the dispatcher's page of it offers no decision, nothing waits" fails body_has 'value="extension_approve"'
+check_eq "an unreadable time from the page is refused" 409 "$(act "$WEB_DIR/zhong.jar" EXT-8 extend -F "due=下礼拜" -F "reason=等材料")"
+check "… saying the forms to write, what was typed kept" \
+    sh -c "grep -q '看不懂新的办结时限“下礼拜”' '$WEB_DIR/act.html' && grep -q 'value=\"下礼拜\"' '$WEB_DIR/act.html' &&
+           grep -q 'value=\"等材料\"' '$WEB_DIR/act.html'"
+check_eq "the request from the page" 303 "$(act "$WEB_DIR/zhong.jar" EXT-8 extend -F "due=$new8" -F "reason=等材料")"
+check_eq "… recorded as the person's" "extension_requested zhong" "$(events EXT-8)"
+web_get "$WEB_DIR/zhong.jar" "/work/order?t=EXT-8&done=extend" >/dev/null
+check "… the page says it waits, and offers no second request" \
+    sh -c "grep -q '延期申请已提交，等待审核' '$WEB_DIR/body' && grep -q '延期申请待审核：申请把办结时限延至 $new8' '$WEB_DIR/body' &&
+           ! grep -q 'value=\"extend\"' '$WEB_DIR/body'"
+web_get "$WEB_DIR/paidan.jar" /work >/dev/null
+check "the dispatcher's workbench lists 待审核的延期申请, the ticket a link to its page" \
+    sh -c "grep -q '<h2>待审核的延期申请</h2>' '$WEB_DIR/body' && grep -q 'href=\"/work/order?t=EXT-8\">EXT-8</a>' '$WEB_DIR/body'"
+web_get "$WEB_DIR/paidan.jar" "/work/order?t=EXT-8" >/dev/null
+check "… its page offers approval and rejection, the rejection's reason required" \
+    sh -c "grep -q '批准延期</button>' '$WEB_DIR/body' && grep -q '<label>驳回原因<input name=\"reason\" required' '$WEB_DIR/body'"
+check_eq "a rejection without its reason is refused" 409 "$(act "$WEB_DIR/paidan.jar" EXT-8 extension_reject -F "reason=")"
+check "… saying what to write" grep -q '驳回延期申请需要写明驳回原因，请填写后再提交' "$WEB_DIR/act.html"
+check_eq "the approval from the page" 303 "$(act "$WEB_DIR/paidan.jar" EXT-8 extension_approve -F "reason=同意")"
+check_eq "… the deadline moved" "$new8" "$(due EXT-8)"
+check_eq "… each event the person's" "extension_requested zhong, extension_approved paidan" "$(events EXT-8)"
+web_get "$WEB_DIR/zhong.jar" /work >/dev/null
+check "the unit's workbench: its request approved, by whom" \
+    sh -c "grep -q '<h2>本单位的延期申请</h2>' '$WEB_DIR/body' && grep -q '已批准（派单员小李 ' '$WEB_DIR/body'"
+web_get "$WEB_DIR/zhong.jar" "/work/order?t=EXT-8" >/dev/null
+check "… its page: the history in words, by name, the deadlines" \
+    sh -c "grep -q '批准延期' '$WEB_DIR/body' && grep -q '派单员小李' '$WEB_DIR/body' && grep -q '办结时限由 $old8 延至 $new8' '$WEB_DIR/body'"
 
 harness_services_stop

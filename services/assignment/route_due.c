@@ -86,6 +86,8 @@ int route_due_parse(const char *typed, const char *day_end, char out[ROUTE_DUE_T
         snprintf(err, errlen, "看不懂新的办结时限“%s”：请%s", text_quote(shown, sizeof shown, typed), ROUTE_DUE_FORMS);
         return -1;
     }
-    snprintf(out, ROUTE_DUE_TEXT, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d, h, mi, s);
+    char full[64];      /* each part checked in range above: 19 characters */
+    snprintf(full, sizeof full, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d, h, mi, s);
+    snprintf(out, ROUTE_DUE_TEXT, "%.19s", full);
     return 0;
 }

@@ -14,7 +14,9 @@
  *                      request, with an optional note: the order's resolve
  *                      deadline of its cycle moves to the time asked, in the
  *                      same transaction, and goes back to escalation's
- *                      planning (its rungs follow the new time)
+ *                      planning (its rungs follow the new time); the
+ *                      repeats merged into it that its unit holds move with
+ *                      it (合并办理: resolved with it), each its own event
  *   extension_reject   … or rejects it, with a reason: nothing but the
  *                      request changes
  * Nobody decides their own request. Each is one transaction with its event

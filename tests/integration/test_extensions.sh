@@ -79,14 +79,21 @@ as_unit 370212002 jiesu extend EXT-1 "$new" "别的街道" >"$ext_dir/out" 2>&1
 check "another unit hears of no order of theirs" said "没有可由本单位办理的工单 EXT-1"
 check_eq "none of them recorded anything" 1 "$(sql "SELECT count(*) FROM complaint_events WHERE event LIKE 'extension%'")"
 
-# 3. The dispatcher approves: the deadline moves now, and the ladder with it.
+# 3. The dispatcher approves: the deadline moves now, and the ladder with it;
+# a repeat merged into the order (合并办理: resolved with it) moves with it.
+order EXT-1R accepted '1 day'
+sql "UPDATE complaints SET parent_id = (SELECT id FROM complaints WHERE ticket_no = 'EXT-1') WHERE ticket_no = 'EXT-1R'" >/dev/null
 as_role dispatcher jiesu extensions >"$ext_dir/out" 2>&1
 check "the dispatcher's list has the waiting request" said "EXT-1"
 check "… with its reason and what to do" said "需协调燃气公司施工，预计两天"
 as_role dispatcher jiesu extension approve EXT-1 "同意，请按期办结" >"$ext_dir/out" 2>&1
 check_eq "the dispatcher approves" 0 $?
-check "… told the deadline moved" said "extension approve EXT-1：办理中（已批准延期：办结时限由 $old 延至 $new）"
+check "… told the deadline moved, and the merged repeat's with it" \
+    said "extension approve EXT-1：办理中（已批准延期：办结时限由 $old 延至 $new；与之合并的重复工单 1 件随之延期）"
 check_eq "… the 办结 deadline is the new one" "$new" "$(due EXT-1)"
+check_eq "… the repeat's too, its event the dispatcher's saying with which order" \
+    "$new extension_approved test-dispatcher 与工单 EXT-1 合并办理，随之延期" \
+    "$(due EXT-1R) $(sql "SELECT e.event || ' ' || e.actor || ' ' || (e.detail->>'note') FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = 'EXT-1R' AND e.event LIKE 'extension%'")"
 as_role dispatcher jiesu extension approve EXT-1 "同意，请按期办结" >"$ext_dir/out" 2>&1
 check "the same approval again: done before" said "extension approve EXT-1：办理中（此前已办理，未作改动）"
 user_key dispatcher2 dispatcher >/dev/null
@@ -96,7 +103,7 @@ check_eq "two events, each the person's" "extension_requested u-370212001, exten
 # The old deadline passes (the sentinel, due half an hour after it, fires its 督办 by then): EXT-1 none.
 set_clock $((86400 + 3600))
 wait_for "the sentinel's 督办, due after EXT-1's old deadline" 30 sql_eq "SELECT count(*) FROM alerts a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'SENTINEL' AND a.rung = 'supervise'" 1
-check_eq "no 督办 at the old deadline" 0 "$(supervised EXT-1)"
+check_eq "no 督办 at the old deadline, nor for the repeat" "0 0" "$(supervised EXT-1) $(supervised EXT-1R)"
 set_clock $((3 * 86400 + 3600))
 check "its 督办 at the new deadline" wait_for "EXT-1 supervised" 30 sql_eq "SELECT count(*) FROM alerts a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'EXT-1' AND a.rung = 'supervise'" 1
 check "… its reason naming the new deadline" \

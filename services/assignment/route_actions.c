@@ -730,6 +730,23 @@ static int act_with_repeats(PGconn *pg, const route_action_req *in, const action
     return rc;
 }
 
+/* One action being carried out (route_action_tx's ctx). */
+typedef struct {
+    const route_action_req *req;
+    const action_rule      *rule;
+    target_unit            *to;
+    route_action_result    *out;
+} action_call;
+
+/* The action's move, whichever it is, in the open transaction. Codes as act(). */
+static int act_any(PGconn *pg, void *ctx, char *err, size_t errlen)
+{
+    action_call *c = ctx;
+    return c->rule->fx == FX_DISPATCH ? act_dispatch(pg, c->req, c->rule, c->to, c->out, err, errlen)
+           : c->rule->with_repeats   ? act_with_repeats(pg, c->req, c->rule, c->out, err, errlen)
+                                      : act(pg, c->req, c->rule, "", NULL, "", c->out, err, errlen);
+}
+
 int route_action(PGconn *pg, const route_action_req *in, route_action_result *out, char *err, size_t errlen)
 {
     route_action_req r = *in, *req = &r;     /* NULL strings read as "" */
@@ -748,22 +765,27 @@ int route_action(PGconn *pg, const route_action_req *in, route_action_result *ou
         return -1;
     if (rule->fx == FX_DISPATCH)
         r.target_unit = to.code;
+    action_call call = {req, rule, &to, out};
+    return route_action_tx(pg, req->action, req->ticket_no, act_any, &call, err, errlen);
+}
+
+int route_action_tx(PGconn *pg, const char *action, const char *ticket, route_tx_fn fn, void *ctx, char *err,
+                    size_t errlen)
+{
     char why[256];
     if (db_begin(pg, why, sizeof why) != 0) {
-        snprintf(err, errlen, "%s %s: the database could not begin the change: %s", req->action, req->ticket_no, why);
+        snprintf(err, errlen, "%s %s: the database could not begin the change: %s", action, ticket, why);
         return -2;
     }
-    int rc = rule->fx == FX_DISPATCH    ? act_dispatch(pg, req, rule, &to, out, err, errlen)
-             : rule->with_repeats      ? act_with_repeats(pg, req, rule, out, err, errlen)
-                                        : act(pg, req, rule, "", NULL, "", out, err, errlen);
+    int rc = fn(pg, ctx, err, errlen);
     if (rc == 0 && db_commit(pg, why, sizeof why) == 0) {
         failpoint("action_after_commit");
         return 0;
     }
     if (rc == 0)    /* COMMIT refused */
-        snprintf(err, errlen, "%s %s: COMMIT refused, nothing stored: %s", req->action, req->ticket_no, why);
+        snprintf(err, errlen, "%s %s: COMMIT refused, nothing stored: %s", action, ticket, why);
     else if (rc < 0)
-        text_prefix(err, errlen, "%s %s: nothing stored: ", req->action, req->ticket_no);
+        text_prefix(err, errlen, "%s %s: nothing stored: ", action, ticket);
     db_rollback(pg);
     return rc > 0 ? -1 : -2;
 }

@@ -1,6 +1,7 @@
-/* route_actions_int.h — what route_actions.c and route_refused.c share: an
- * action's rule and the columns of the statement that acts (SQL_ACT in
- * route_actions.c). Private to those two files.
+/* route_actions_int.h — what route_actions.c, route_refused.c and
+ * route_extend.c share: an action's rule, the columns of the statement that
+ * acts (SQL_ACT in route_actions.c), what a unit hears of an order not its
+ * own, and the transaction every action is. Private to those files.
  */
 #ifndef JIESU_ROUTE_ACTIONS_INT_H
 #define JIESU_ROUTE_ACTIONS_INT_H
@@ -51,5 +52,14 @@ int route_refused_returned_before(PGconn *pg, const route_action_req *req, const
  * what, when someone did), -1 database. */
 int route_refused_callback_again(PGconn *pg, const route_action_req *req, PGresult *res, char *err,
                                  size_t errlen);
+
+/* Runs fn(pg, ctx, err, errlen) in a transaction of its own, for action
+ * on ticket (both named in err): fn returns 0 (done: committed), 1
+ * (refused: err says why to the person) or -1 (database: err). 0; -1
+ * refused, rolled back; -2 database, rolled back (err for the log). Every
+ * action and request for more time (route_extend.c) is one such. */
+typedef int (*route_tx_fn)(PGconn *pg, void *ctx, char *err, size_t errlen);
+int route_action_tx(PGconn *pg, const char *action, const char *ticket, route_tx_fn fn, void *ctx, char *err,
+                    size_t errlen);
 
 #endif

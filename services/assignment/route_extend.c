@@ -266,14 +266,22 @@ static PGresult *standing(PGconn *pg, const route_extend_req *req, const char *a
     return db_query(pg, "extension: the order", SQL_STANDING, X_PARAMS, params, err, errlen);
 }
 
-/* The request or decision in the open transaction. 0 (out), 1 refused
- * (err), -1 database (err). */
-static int act(PGconn *pg, const route_extend_req *req, const char *asked, route_action_result *out, char *err,
-               size_t errlen)
+/* The request or decision (route_extend_req ctx) in the open transaction.
+ * 0 (out), 1 refused (err), -1 database (err). */
+typedef struct {
+    const route_extend_req *req;
+    const char             *asked;
+    route_action_result    *out;
+} extend_call;
+
+static int act(PGconn *pg, void *ctx, char *err, size_t errlen)
 {
+    const extend_call *c = ctx;
+    const route_extend_req *req = c->req;
+    route_action_result *out = c->out;
     int asking = strcmp(req->action, "extend") == 0, approve = strcmp(req->action, "extension_approve") == 0;
     route_action_req as_action = {.ticket_no = req->ticket_no, .unit_code = asking ? req->unit_code : ""};
-    PGresult *st = standing(pg, req, asked, err, errlen);
+    PGresult *st = standing(pg, req, c->asked, err, errlen);
     if (!st)
         return -1;
     int rc = 1;
@@ -303,7 +311,7 @@ static int act(PGconn *pg, const route_extend_req *req, const char *asked, route
         rc = why > 0 ? 0 : 1;
         goto cleanup;
     }
-    rc = asking ? ask(pg, req, st, asked, out, err, errlen) : decide(pg, req, approve, st, out, err, errlen);
+    rc = asking ? ask(pg, req, st, c->asked, out, err, errlen) : decide(pg, req, approve, st, out, err, errlen);
 cleanup:
     PQclear(st);
     return rc;
@@ -311,21 +319,10 @@ cleanup:
 
 int route_extend(PGconn *pg, const route_extend_req *req, route_action_result *out, char *err, size_t errlen)
 {
-    char asked[ROUTE_DUE_TEXT] = "", why[256];
+    char asked[ROUTE_DUE_TEXT] = "";
     memset(out, 0, sizeof *out);
     if (check_request(req, asked, err, errlen) != 0)
         return -1;
-    if (db_begin(pg, why, sizeof why) != 0) {
-        snprintf(err, errlen, "%s %s: the database could not begin the change: %s", req->action, req->ticket_no, why);
-        return -2;
-    }
-    int rc = act(pg, req, asked, out, err, errlen);
-    if (rc == 0 && db_commit(pg, why, sizeof why) == 0)
-        return 0;
-    if (rc == 0)
-        snprintf(err, errlen, "%s %s: COMMIT refused, nothing stored: %s", req->action, req->ticket_no, why);
-    else if (rc < 0)
-        text_prefix(err, errlen, "%s %s: nothing stored: ", req->action, req->ticket_no);
-    db_rollback(pg);
-    return rc > 0 ? -1 : -2;
+    extend_call call = {req, asked, out};
+    return route_action_tx(pg, req->action, req->ticket_no, act, &call, err, errlen);
 }

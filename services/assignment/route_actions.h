@@ -48,6 +48,8 @@
  *             hotline for good; no unit is given it, and routing's
  *             decision (the assignment saying why it came to a dispatcher)
  *             stays its last, read by the lists of the hotline's people
+ * (A unit's request for more time and its decision, extend and
+ * extension_approve|reject, are route_extend.h's.)
  * One action is one transaction, recorded in complaint_events (who and why);
  * repeating one that already took effect changes nothing (README.md).
  */

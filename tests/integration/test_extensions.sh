@@ -77,6 +77,11 @@ check "the co-handler is told the lead unit asks" \
     said "工单 EXT-1 由中韩街道主办，本单位协办：延期由主办单位申请，协办单位不能申请延期；需要更多时间的，请告知中韩街道，由它申请"
 as_unit 370212002 jiesu extend EXT-1 "$new" "别的街道" >"$ext_dir/out" 2>&1
 check "another unit hears of no order of theirs" said "没有可由本单位办理的工单 EXT-1"
+as_unit 370212.campaign jiesu extensions >"$ext_dir/out" 2>&1
+check "a campaign office's list of requests is refused, saying who reads it" said "的角色是创城办；只有"
+jiesu extension accept EXT-1 >"$ext_dir/out" 2>&1
+check_eq "jiesu extension with neither approve nor reject: a usage error" 2 $?
+check "… saying what to write" said "extension：要写 approve（批准）或 reject（驳回），不是“accept”"
 check_eq "none of them recorded anything" 1 "$(sql "SELECT count(*) FROM complaint_events WHERE event LIKE 'extension%'")"
 
 # 3. The dispatcher approves: the deadline moves now, and the ladder with it;

@@ -37,6 +37,11 @@
 #define IMPORT_CLIENT_MISMATCH (-1)     /* the code of an answer intake should not have given: to fetch again */
 #define IMPORT_CLIENT_REFUSAL_BYTES 4096 /* intake's refusal of a file at most (the bus's error message's) */
 
+/* The first line of the profile intake drafts from a header no profile
+ * fits (services/intake/intake_draft.h), last in its refusal: the import
+ * page shows it and every line after it as a block to copy. */
+#define IMPORT_CLIENT_DRAFT_HEAD "# 导入模板草稿"
+
 /* The table of intake's profiles view (view.request "profiles", `jiesu
  * profiles`), which the import page reads for its 导入模板 list: a row a
  * profile, its name, whether it can be used (IMPORT_PROFILE_USABLE, or why

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "import_client.h"
 #include "intake_dates.h"
 #include "intake_profile.h"
 #include "text.h"
@@ -81,6 +82,7 @@ int intake_draft_write(const intake_columns *map, char *out, size_t outlen)
     intake_date_formats_text(p->dates, DATES_AS_NAMES, dates, sizeof dates);
     out[0] = '\0';
     text_appendf(out, outlen, &d.n,
+                 IMPORT_CLIENT_DRAFT_HEAD "：照文件的表头写成；标了“改”的行要改好，其余各行也核对一遍\n"
                  "timezone = %s  # 改：文件里的时间是哪里的钟点（IANA 时区名，如 America/Chicago；12345 热线是 Asia/Shanghai）\n"
                  "dates = %s  # 改：文件里时间的写法（ymd 2022-05-01，mdy 05/01/2022 月/日/年，dmy 日/月/年，cn 2022年5月1日，"
                  "excel 日期数值）\n", p->timezone, dates);

@@ -1,8 +1,10 @@
 /* intake_draft.h — a first import profile for a header no profile fits,
- * written from the file's own columns, for the refusal to print at the
- * terminal: the clerk saves it, mends the lines marked 改 and sends it with
- * the file (--profile 模板名.conf), where before they copied the closest
- * shipped profile and rewrote it, its time zone easily left as it was.
+ * written from the file's own columns, last in the refusal: at the
+ * terminal the clerk saves it, mends the lines marked 改 and sends it with
+ * the file (--profile 模板名.conf); the import page shows it in a block to
+ * copy for an administrator to install (it begins with
+ * IMPORT_CLIENT_DRAFT_HEAD, import_client.h). Before, the clerk copied the
+ * closest shipped profile and rewrote it, its time zone easily left as it was.
  *
  * Each field takes the columns the closest profile reads for it, else the
  * column that looks most like it (a column once; never guessed for the

@@ -5,10 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "import_client.h"
 #include "intake_draft.h"
 #include "text.h"
 
-#define DRAFT_BYTES 1600
+#define DRAFT_BYTES 2000
 
 /* What to do about a header no profile reads, as the clerk at each door can. */
 static const char *const HOW_TO_MAP[] = {
@@ -16,6 +17,17 @@ static const char *const HOW_TO_MAP[] = {
                            "--profile 模板文件.conf 导入；或用 --profile 模板名 指定一个现有模板",
     [INTAKE_ON_PAGE]     = "请在“导入模板”里换一个列名对得上的模板（可以先勾“试导入”看它怎样读这个文件）；"
                            "都对不上时，请系统管理员照这个文件的表头添加一个导入模板",
+};
+
+/* What to do with the first profile drafted from the file's header, which
+ * follows it (intake_draft.h): at the terminal the clerk saves and sends
+ * it; on the page, which takes no profile, an administrator installs it. */
+static const char *const DRAFT_HOW[] = {
+    [INTAKE_AT_TERMINAL] = "或者从这份照文件的表头写的模板改起：存成 模板名.conf，改好标了“改”的行，先用 jiesu import "
+                           "--dry-run --profile 模板名.conf 文件 看它怎样读，再导入：",
+    [INTAKE_ON_PAGE]     = "下面是照这个文件的表头写的导入模板草稿：请复制下来交给系统管理员（导入模板只有系统管理员能添加），"
+                           "由管理员改好标了“改”的行，存进导入模板目录（模板名.conf，不必重启服务）；"
+                           "之后刷新这个页面，在“导入模板”里选它，先勾“试导入”看它怎样读这个文件，再导入：",
 };
 
 /* Naming one of several profiles the header fits. */
@@ -74,13 +86,19 @@ size_t intake_pick_aside(const intake_profiles *set, intake_door door, char *out
     return n;
 }
 
-/* Why no profile fits, none, and the profiles set aside, which the file
- * may have been exported for. -1. */
-static int say_none_fits(const intake_profiles *set, intake_door door, const char *none, char *why, size_t whylen)
+/* Why no profile fits, none, the profiles set aside, which the file may
+ * have been exported for, and last, where it is easy to copy, the profile
+ * drafted from the header ("" when none), when the whole refusal fits what
+ * the bus carries: never a draft cut short. -1. */
+static int say_none_fits(const intake_profiles *set, intake_door door, const char *none, const char *draft,
+                         char *why, size_t whylen)
 {
     char aside[3200];
     size_t n = intake_pick_aside(set, door, aside, sizeof aside);
     snprintf(why, whylen, "%s%s%s", none, n ? "\n" : "", aside);
+    size_t len = strlen(why), cap = whylen < IMPORT_CLIENT_REFUSAL_BYTES ? whylen : IMPORT_CLIENT_REFUSAL_BYTES;
+    if (*draft && len + strlen(DRAFT_HOW[door]) + strlen(draft) + 2 < cap)
+        snprintf(why + len, whylen - len, "\n%s\n%s", DRAFT_HOW[door], draft);
     text_utf8_cut(why);
     return -1;
 }
@@ -125,7 +143,7 @@ static int pick_any(intake_picked *out, const csv_record *header, intake_door do
     }
     names(out->set, all, sizeof all);
     if (fits == 0 && !closest)
-        return say_none_fits(out->set, door, "没有可用的导入模板", why, whylen);
+        return say_none_fits(out->set, door, "没有可用的导入模板", "", why, whylen);
     if (fits > 1) {
         snprintf(why, whylen, "表头同时对得上 %d 个导入模板（%s）：%s", fits, fitting, CHOOSE_ONE[door]);
         return -1;
@@ -134,16 +152,14 @@ static int pick_any(intake_picked *out, const csv_record *header, intake_door do
         snprintf(out->how, sizeof out->how, "按表头选定");
         return (out->map = map_or_say(fit, header, out->how, door, why, whylen)) ? 0 : -1;
     }
-    char closest_why[3000], draft[DRAFT_BYTES] = "", none[3000 + 600 + 400 + DRAFT_BYTES];
+    char closest_why[3000], draft[DRAFT_BYTES], none[3000 + 700];
     map_or_say(closest, header, "最接近的", door, closest_why, sizeof closest_why);
-    if (door == INTAKE_AT_TERMINAL && draft_for(closest, header, draft, sizeof draft) < 0) {
+    if (draft_for(closest, header, draft, sizeof draft) < 0) {
         snprintf(why, whylen, "对应 %zu 列时内存不足", header->nfields);
         return -1;
     }
-    snprintf(none, sizeof none, "没有哪个导入模板对得上表头（现有模板：%s）；%s%s%s", all, closest_why,
-             *draft ? "\n或者从这份照文件的表头写的模板改起：存成 模板名.conf，改好标了“改”的行，先用 jiesu import "
-                      "--dry-run --profile 模板名.conf 文件 看它怎样读，再导入：\n" : "", draft);
-    return say_none_fits(out->set, door, none, why, whylen);
+    snprintf(none, sizeof none, "没有哪个导入模板对得上表头（现有模板：%s）；%s", all, closest_why);
+    return say_none_fits(out->set, door, none, draft, why, whylen);
 }
 
 int intake_pick(const intake_pick_opts *o, const csv_record *header, intake_picked *out, char *why,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "import_client.h"
 #include "log.h"
 
 /* The result and the rejects file as of the last commit. */
@@ -31,6 +32,8 @@ void intake_stopped_explain(const intake_stopped *st, PGconn *pg, const char *id
     size_t n = strlen(why);
     if (n >= whylen - 1)
         return;
+    if (st->rows == 0 && strstr(why, "\n" IMPORT_CLIENT_DRAFT_HEAD))
+        return;     /* a header refused: the profile drafted for it ends the words, whole, to be copied */
     if (st->rows == 0) {
         snprintf(why + n, whylen - n, "；这个文件一行也没有存%s", lost ? "：请等数据库恢复后重新导入" : "");
         return;

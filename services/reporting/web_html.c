@@ -36,6 +36,9 @@ static const char CSS[] =
     /* a message's own lines stay lines (intake's refusal of a header: a missing field a line) */
     ".msg{padding:8px 12px;border-radius:6px;margin:8px 0;white-space:pre-line}.msg.err{background:#fdecea;color:#8a1c12}"
     ".msg.ok{background:#e7f6ea;color:#1d5e2c}.msg.empty{background:#fff;border:1px solid #ddd}"
+    /* a profile drafted for the clerk to copy: its lines as they are, wrapped on a phone, selected whole */
+    "pre.draft{white-space:pre-wrap;overflow-wrap:anywhere;user-select:all;background:#fff;border:1px solid #ddd;"
+    "border-radius:6px;padding:8px 12px;margin:8px 0;font-size:14px}"
     "form.inline{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end;margin:8px 0}"
     "label{display:flex;flex-direction:column;font-size:14px;gap:2px;min-width:0;max-width:100%}"
     "input,select,textarea,button{font-size:16px;padding:6px 8px;border:1px solid #bbb;border-radius:4px;max-width:100%}"

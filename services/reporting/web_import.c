@@ -436,6 +436,25 @@ static void recent(FILE *f, PGconn *pg, const web_user *u, const http_request *r
     free(reply.tables);
 }
 
+/* Why the file was not imported; a profile intake drafted from its header,
+ * last in the refusal (import_client.h), in a block of its own that one
+ * click selects whole, for the clerk to copy to an administrator. */
+static void refused(FILE *f, const char *refusal)
+{
+    char said[IMPORT_CLIENT_REFUSAL_BYTES + 200];
+    const char *draft = strstr(refusal, "\n" IMPORT_CLIENT_DRAFT_HEAD);
+    int len = draft ? (int)(draft - refusal) : (int)strlen(refusal);
+    snprintf(said, sizeof said, "%.*s", len, refusal);
+    fputs("<p class=\"msg err\" role=\"alert\">", f);
+    text_html_escape(f, said);
+    fputs("</p>\n", f);
+    if (!draft)
+        return;
+    fputs("<pre class=\"draft\" aria-label=\"导入模板草稿\">", f);
+    text_html_escape(f, draft + 1);
+    fputs("</pre>\n", f);
+}
+
 /* The page at status: what came of an import (done, or why not: one of
  * the two, or neither), the form (as typed sent it), the recent imports. */
 static void page(const web_import *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp,
@@ -445,11 +464,8 @@ static void page(const web_import *w, PGconn *pg, const web_user *u, const http_
     FILE *f = http_body_open(&b);
     if (f) {
         web_html_start(f, "导入文件", u);
-        if (refusal) {
-            fputs("<p class=\"msg err\" role=\"alert\">", f);
-            text_html_escape(f, refusal);
-            fputs("</p>\n", f);
-        }
+        if (refusal)
+            refused(f, refusal);
         if (done)
             summary(f, up->file_name, done);
         form(f, w, u, strcmp(http_method(req), "POST") == 0 ? req : NULL);

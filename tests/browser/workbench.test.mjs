@@ -5,7 +5,8 @@
 // resolves it with two photos; another street office cannot open it by URL;
 // discipline inspection sees the conduct complaint the accused street
 // cannot; the clerk imports a file on the import page (导入文件) and
-// downloads its rejects, and reads why a file was refused line by line;
+// downloads its rejects, and reads why a file was refused line by line,
+// with the profile drafted from its header to copy for an administrator;
 // five wrong passwords lock an account; a street office returns an order and
 // lands on its workbench, and the dispatcher's queue shows the order without
 // the street's deadline, at 1920 px each category on one line; a dispatch to
@@ -170,6 +171,15 @@ async function clerkImports(browser) {
   const lines = (await page.locator('.msg.err').innerText()).split('\n').map((l) => l.trim());
   check('a file whose header no profile reads: each missing field on a line of its own, as intake says it',
     ['工单编号：', '来电时间：', '诉求内容：'].every((f) => lines.some((l) => l.startsWith(f))), lines.join(' ⏎ '));
+  const drafts = page.locator('pre.draft');
+  const draft = (await drafts.count()) === 1 ? await drafts.innerText() : '';
+  check('… and, as at the terminal, a profile drafted from its header in a block to copy, the lines to mend marked',
+    draft.startsWith('# 导入模板草稿') && /^timezone = \S+ {2}# 改：/m.test(draft) && /^content = 内容<b> {2}#/m.test(draft)
+    && !draft.includes('没有存'),
+    draft || `${await drafts.count()} blocks`);
+  check('… its header\'s markup shown as text, not taken as the page\'s', (await page.locator('pre.draft b').count()) === 0);
+  check('… saying who installs it and how', lines.some((l) => l.includes('交给系统管理员') && l.includes('导入模板目录')),
+    lines.join(' ⏎ '));
   await page.screenshot({ path: `${shots}/import-refused-1280.png`, fullPage: true });
   await context.close();
 }

@@ -88,7 +88,7 @@ check "… offering a profile written from its header, the lines to mend marked"
      grep -q '^timezone = America/New_York  # 改：文件里的时间是哪里的钟点' '$dir/chicago-none.out' &&
      grep -q '^ticket_no = SR_NUMBER  # 最像工单编号的列；不对就改$' '$dir/chicago-none.out' &&
      grep -q '^content = SR_TYPE  # 最像诉求内容的列；不对就改$' '$dir/chicago-none.out'"
-sed -n '/^或者从这份/,$p' "$dir/chicago-none.out" | tail -n +2 | sed -e 's/；这个文件一行也没有存$//' \
+sed -n '/^或者从这份/,$p' "$dir/chicago-none.out" | tail -n +2 | sed \
     -e 's/^timezone = .*/timezone = America\/Chicago/' -e 's/^dates = .*/dates = mdy/' >"$dir/draft.conf"
 jiesu import --dry-run --profile "$dir/draft.conf" "$dir/chicago.csv" >"$dir/draft.out" 2>&1
 check "… which, its time zone and dates mended, reads every row" \

@@ -41,7 +41,7 @@ if browser_ready "the workbench"; then
         printf 'BR2,2021-05-30 11:00,沙子口,,赵敏,13700137000\r\n'
         printf 'BR3,2021-05-30 12:00,中韩,井盖松动,孙丽,13600136000\r\n'
     } >"$WEB_DIR/calls.csv"
-    printf '列一,列二,列三\r\nX1,2021-05-30 10:57,路灯不亮\r\n' >"$WEB_DIR/odd.csv"
+    printf '列一,列二,内容<b>\r\nX1,2021-05-30 10:57,路灯不亮\r\n' >"$WEB_DIR/odd.csv"
     browser_run workbench.test.mjs TICKET_A="$a" TICKET_B="$b" TICKET_CONDUCT="$conduct" TICKET_NOISE="$noise" \
         PHOTO_BEFORE="$WEB_DIR/before.png" PHOTO_AFTER="$WEB_DIR/after.png" IMPORT_FILE="$WEB_DIR/calls.csv" \
         IMPORT_BAD="$WEB_DIR/odd.csv"

@@ -112,12 +112,12 @@ FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := csv xlsx row text holidays route profile geo
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
               $(WARN) -Icommon -Iservices/intake -Iservices/assignment -Iservices/cli
-fuzz_csv_SRCS  := services/intake/csv_reader.c services/intake/csv_decode.c common/text.c
+fuzz_csv_SRCS  := services/intake/csv_reader.c services/intake/csv_decode.c services/intake/csv_sniff.c common/text.c
 fuzz_xlsx_SRCS := services/intake/xlsx_reader.c services/intake/xlsx_styles.c services/intake/intake_buf.c common/text.c
 fuzz_xlsx_LIBS := $(shell pkg-config --libs libzip expat 2>/dev/null)
 fuzz_row_SRCS  := services/intake/intake_row.c services/intake/intake_dates.c services/intake/intake_columns.c \
                   services/intake/intake_profile.c services/intake/intake_json.c services/intake/csv_reader.c \
-                  services/intake/csv_decode.c common/civil.c common/clock.c common/db.c common/json.c common/log.c common/text.c
+                  services/intake/csv_decode.c services/intake/csv_sniff.c common/civil.c common/clock.c common/db.c common/json.c common/log.c common/text.c
 fuzz_row_LIBS  := -lpq -lm
 fuzz_text_SRCS := common/mask.c common/text.c
 fuzz_holidays_SRCS := common/holidays.c common/calendar.c common/civil.c common/config.c common/config_keys.c common/db.c common/proxies.c \
@@ -130,7 +130,7 @@ fuzz_route_SRCS := $(addprefix services/assignment/,route_decide.c route_places.
 fuzz_route_LIBS := -lpq -lm
 fuzz_geo_SRCS := services/assignment/route_geo.c services/assignment/route_mem.c common/text.c
 fuzz_profile_SRCS := services/intake/intake_profile.c services/intake/intake_dates.c services/intake/intake_columns.c \
-                     services/intake/intake_json.c services/intake/csv_decode.c common/civil.c common/clock.c \
+                     services/intake/intake_json.c services/intake/csv_decode.c services/intake/csv_sniff.c common/civil.c common/clock.c \
                      common/json.c common/text.c
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(fuzz_%_SRCS)
 	@mkdir -p $(@D)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csv_sniff.h"
 #include "text.h"
 
 #define SNIFF_BYTES    16384
@@ -29,7 +30,7 @@ struct csv_decoder {
     int            fd;
     FILE          *fp;
     size_t         read_size;
-    char           errstr[512];
+    char           errstr[1024];
     unsigned char *raw;
     size_t         rcap, rstart, rlen;
     size_t         ascii_end;     /* while pending: raw[rstart, ascii_end) is known to be ASCII */
@@ -198,18 +199,77 @@ static int start_decoding(csv_decoder *self)
     return 0;
 }
 
-/* Non-ASCII input at raw[rstart]: UTF-8 or GB18030, as told or on what follows. */
+/* What GB18030 or Windows-1252 (from, iconv's name) makes of s[0..n), into
+ * out: a byte it cannot read as '?'. */
+static void reading(const char *from, const unsigned char *s, size_t n, char *out, size_t outlen)
+{
+    iconv_t cd = iconv_open("UTF-8", from);
+    char *in = (char *)s, *o = out;
+    size_t inleft = n, outleft = outlen - 1;
+    while (cd != (iconv_t)-1 && inleft && outleft > 1 && iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1) {
+        if (errno == E2BIG)
+            break;
+        *o++ = '?';
+        outleft--;
+        in++;
+        inleft--;
+    }
+    *o = '\0';
+    if (cd != (iconv_t)-1)
+        iconv_close(cd);
+}
+
+/* 1 for an ASCII byte of a value's words: the context of a sample. */
+static int wordy(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7F && c != ',' && c != '"' && c != ';';
+}
+
+/* Refuses input s[0..n) that reads as GB18030 and as Windows-1252 alike
+ * (csv_sniff.h), showing both readings of a value at sn's sample. -1. */
+static int refuse_unsure(csv_decoder *self, const unsigned char *s, size_t n, const csv_sniff *sn)
+{
+    size_t from = sn->sample, to = sn->sample + 1;
+    while (from > 0 && sn->sample - from < 16 && wordy(s[from - 1]))
+        from--;
+    while (to < n && to - sn->sample < 16 && wordy(s[to]))
+        to++;
+    char western[80], chinese[80];
+    reading("WINDOWS-1252", s + from, to - from, western, sizeof western);
+    reading("GB18030", s + from, to - from, chinese, sizeof chinese);
+    set_error(self, "看不准文件的编码：它不是 UTF-8 文本，按 GB18030（GBK，中文 Windows 存的）读和按 Windows-1252（西文 "
+              "Windows 存的，Latin-1 也是）读都说得通，比如文件里的一处按 Windows-1252 读是“%s”，按 GB18030 读是“%s”；"
+              "读错了字会存成乱码，所以没有导入。请在导入模板里写明是哪一种：文件是中文写 encoding = gb18030，西文写 "
+              "encoding = windows-1252（模板由系统管理员改；命令行也可以在模板的副本里写，用 --profile 模板文件.conf 导入）；"
+              "或在 Excel 里另存为“CSV UTF-8（逗号分隔）”后再导入", western, chinese);
+    return -1;
+}
+
+/* Non-ASCII input at raw[rstart]: UTF-8, GB18030 or Windows-1252, as told
+ * or on what follows (refused when that cannot tell the last two apart). */
 static int choose_encoding(csv_decoder *self)
 {
     if (self->choice == CSV_DETECT && fill_to(self, SNIFF_BYTES) < 0)
         return -1;
+    const unsigned char *s = self->raw + self->rstart;
     size_t avail = self->rlen - self->rstart;
     size_t n = avail < SNIFF_BYTES ? avail : SNIFF_BYTES;
-    if (self->choice == CSV_FORCE_UTF8 || (self->choice == CSV_DETECT && looks_utf8(self->raw + self->rstart, n))) {
-        self->mode = M_UTF8;
-        return 0;
+    csv_sniff sn;
+    switch (self->choice) {
+    case CSV_FORCE_UTF8:    break;
+    case CSV_FORCE_GB18030: return start_iconv(self, CSV_ENC_GB18030, "GB18030");
+    case CSV_FORCE_CP1252:  return start_iconv(self, CSV_ENC_CP1252, "WINDOWS-1252");
+    case CSV_DETECT:
+        if (looks_utf8(s, n))
+            break;
+        switch (csv_sniff_legacy(s, n, &sn)) {
+        case CSV_SNIFF_CP1252:  return start_iconv(self, CSV_ENC_CP1252, "WINDOWS-1252");
+        case CSV_SNIFF_UNSURE:  return refuse_unsure(self, s, n, &sn);
+        case CSV_SNIFF_GB18030: return start_iconv(self, CSV_ENC_GB18030, "GB18030");
+        }
     }
-    return start_iconv(self, CSV_ENC_GB18030, "GB18030");
+    self->mode = M_UTF8;
+    return 0;
 }
 
 static int is_cont(unsigned char c) { return c >= 0x80 && c <= 0xBF; }
@@ -250,7 +310,7 @@ static void mixed_scan(csv_decoder *self)
 
 /* Converts raw input into dec, up to UTF-8 text found in a GB18030 file
  * (mixed_scan), where it stops with the error. Undecodable input becomes
- * BAD_BYTE: a byte of GB18030, a code unit of UTF-16 (half a surrogate pair:
+ * BAD_BYTE: a byte of GB18030 or Windows-1252, a code unit of UTF-16 (half a surrogate pair:
  * skipping one byte would read every unit after it askew). 0 or -1. */
 static int convert(csv_decoder *self)
 {
@@ -276,7 +336,7 @@ static int convert(csv_decoder *self)
     if (rc != (size_t)-1 || why == E2BIG || outleft == 0)
         return 0;
     if (why == EILSEQ) {
-        size_t unit = self->enc == CSV_ENC_GB18030 ? 1 : 2;
+        size_t unit = self->enc == CSV_ENC_UTF16LE || self->enc == CSV_ENC_UTF16BE ? 2 : 1;
         self->dec[self->dlen++] = BAD_BYTE;
         self->rstart += unit < self->rlen - self->rstart ? unit : self->rlen - self->rstart;
         return 0;
@@ -367,6 +427,7 @@ const char *csv_encoding_name(csv_encoding enc)
     case CSV_ENC_GB18030:  return "GB18030";
     case CSV_ENC_UTF16LE:  return "UTF-16（小端）";
     case CSV_ENC_UTF16BE:  return "UTF-16（大端）";
+    case CSV_ENC_CP1252:   return "Windows-1252";
     case CSV_ENC_UTF8:     break;
     }
     return "UTF-8";
@@ -377,11 +438,36 @@ const char *csv_encoding_title(csv_encoding enc)
     switch (enc) {
     case CSV_ENC_UTF8_BOM: return "UTF-8";
     case CSV_ENC_GB18030:  return "GB18030（GBK）";
+    case CSV_ENC_CP1252:   return "Windows-1252（西文）";
     case CSV_ENC_UTF16LE:
     case CSV_ENC_UTF16BE:
     case CSV_ENC_UTF8:     break;
     }
     return csv_encoding_name(enc);
+}
+
+const char *csv_encoding_key(csv_encoding enc)
+{
+    switch (enc) {
+    case CSV_ENC_GB18030: return "gb18030";
+    case CSV_ENC_CP1252:  return "windows-1252";
+    case CSV_ENC_UTF16LE:
+    case CSV_ENC_UTF16BE: return "";
+    case CSV_ENC_UTF8:
+    case CSV_ENC_UTF8_BOM: break;
+    }
+    return "utf-8";
+}
+
+csv_encoding csv_encoding_chosen(csv_encoding_choice choice)
+{
+    switch (choice) {
+    case CSV_FORCE_GB18030: return CSV_ENC_GB18030;
+    case CSV_FORCE_CP1252:  return CSV_ENC_CP1252;
+    case CSV_DETECT:
+    case CSV_FORCE_UTF8:    break;
+    }
+    return CSV_ENC_UTF8;
 }
 
 int csv_encoding_marked(csv_encoding enc)

@@ -7,10 +7,14 @@
  *      three-byte characters, so one broken cell does not turn a whole file
  *      into mojibake, and a character cut off at the end of the input does
  *      not count) means UTF-8; anything
- *      else means GB18030 (a superset of GBK/GB2312, what Excel writes on
- *      Chinese Windows), converted with iconv as it streams, sequences split
- *      across reads included. Bytes GB18030 cannot decode come out as 0xFF,
- *      which is never valid UTF-8, so the record holding them is flagged.
+ *      else is GB18030 (a superset of GBK/GB2312, what Excel writes on
+ *      Chinese Windows) or Windows-1252 (Western Windows; Latin-1 is its
+ *      subset), told by the shape of the bytes (csv_sniff.h), and where the
+ *      shapes leave it open the input is refused naming both and the
+ *      profile's line that chooses, never guessed. Either is converted with
+ *      iconv as it streams, sequences split across reads included. Bytes
+ *      the encoding cannot decode come out as 0xFF, which is never valid
+ *      UTF-8, so the record holding them is flagged.
  * UTF-16 with its byte order mark (FF FE little-endian, what Excel saves as
  * “Unicode 文本”; FE FF big-endian, as some systems export) is converted with
  * iconv the same way, the mark stripped: half a surrogate pair, or an odd
@@ -35,7 +39,8 @@ typedef enum {
     CSV_ENC_UTF8_BOM,   /* UTF-8 with a byte order mark, stripped */
     CSV_ENC_GB18030,    /* not UTF-8: decoded from GB18030 / GBK */
     CSV_ENC_UTF16LE,    /* UTF-16 little-endian, its byte order mark stripped */
-    CSV_ENC_UTF16BE     /* UTF-16 big-endian, the same */
+    CSV_ENC_UTF16BE,    /* UTF-16 big-endian, the same */
+    CSV_ENC_CP1252      /* not UTF-8: decoded from Windows-1252 (Latin-1 included) */
 } csv_encoding;
 
 /* What the input is taken to be: detected as above, or told (an import
@@ -45,7 +50,8 @@ typedef enum {
 typedef enum {
     CSV_DETECT = 0,
     CSV_FORCE_UTF8,
-    CSV_FORCE_GB18030
+    CSV_FORCE_GB18030,
+    CSV_FORCE_CP1252
 } csv_encoding_choice;
 
 typedef struct csv_decoder csv_decoder;
@@ -64,13 +70,20 @@ void csv_decoder_consume(csv_decoder *self, size_t n);
 /* The encoding detected so far (CSV_ENC_UTF8 while only ASCII was seen). */
 csv_encoding csv_decoder_encoding(const csv_decoder *self);
 
-/* "UTF-8", "UTF-8 BOM", "GB18030", "UTF-16（小端）" or "UTF-16（大端）": the
- * import's encoding as recorded and shown in its summary. */
+/* "UTF-8", "UTF-8 BOM", "GB18030", "UTF-16（小端）", "UTF-16（大端）" or
+ * "Windows-1252": the import's encoding as recorded and shown in its summary. */
 const char *csv_encoding_name(csv_encoding enc);
 
 /* The encoding as a sentence names it: "UTF-8" (with a mark or not),
  * "GB18030（GBK）", "UTF-16（小端）" ... */
 const char *csv_encoding_title(csv_encoding enc);
+
+/* The value of a profile's encoding key that reads enc: "utf-8",
+ * "gb18030", "windows-1252"; "" for UTF-16, which its mark tells. */
+const char *csv_encoding_key(csv_encoding enc);
+
+/* The encoding choice reads (CSV_ENC_UTF8 for CSV_DETECT). */
+csv_encoding csv_encoding_chosen(csv_encoding_choice choice);
 
 /* 1 for the encodings a byte order mark tells (UTF-8 BOM, UTF-16). */
 int csv_encoding_marked(csv_encoding enc);

@@ -33,7 +33,7 @@ typedef enum { P_FIELD_START, P_UNQUOTED, P_QUOTED, P_QUOTE } parse_state;
 struct csv_reader {
     csv_options    opt;
     csv_decoder   *in;
-    char           errstr[512];
+    char           errstr[1024];
     int            failed;            /* csv_read() cannot go on */
 
     /* parsing */

@@ -182,8 +182,10 @@ static int set_encoding(intake_profile *self, const char *v, char *why, size_t w
         self->encoding = CSV_FORCE_UTF8;
     else if (strcasecmp(v, "gb18030") == 0 || strcasecmp(v, "gbk") == 0 || strcasecmp(v, "gb2312") == 0)
         self->encoding = CSV_FORCE_GB18030;
+    else if (strcasecmp(v, "windows-1252") == 0 || strcasecmp(v, "cp1252") == 0)
+        self->encoding = CSV_FORCE_CP1252;
     else {
-        say(why, whylen, "编码“%s”不认识：可写 auto、utf-8 或 gb18030", v);
+        say(why, whylen, "编码“%s”不认识：可写 auto、utf-8、gb18030 或 windows-1252（西文，Latin-1 也按它读）", v);
         return -1;
     }
     return 0;

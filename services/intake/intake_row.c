@@ -157,7 +157,7 @@ static int reject_encoding(const intake_columns *map, const csv_record *rec, siz
     return reject(rej, map, rec, col, "本字段第 %zu 个字符起不是 %s 文本（这一行未导入，文件其余部分照常读取）："
                   "请在原系统重新导出这一行；这样的行多，多半是文件用别的编码另存过（如西文 Windows 的 Excel 存的 CSV），"
                   "请另存为“CSV UTF-8（逗号分隔）”后再导入，已存的行算作重复", at,
-                  rec->encoding == CSV_ENC_GB18030 ? "GB18030" : "UTF-8");
+                  csv_encoding_name(rec->encoding == CSV_ENC_UTF8_BOM ? CSV_ENC_UTF8 : rec->encoding));
 }
 
 static int reject_csv(const intake_row *self, const intake_columns *map, const csv_record *rec,

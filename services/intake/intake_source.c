@@ -261,7 +261,7 @@ void intake_source_explain_header(const intake_source *self, const csv_record *r
                  "UTF-16 文本）");
     else if (profile)
         snprintf(what, sizeof what, "起不是有效的 %s 文本（导入模板 %s 规定 encoding = %s；文件若是别的编码，"
-                 "请把这一项改为 auto）", name, profile, enc == CSV_ENC_GB18030 ? "gb18030" : "utf-8");
+                 "请把这一项改为 auto）", name, profile, csv_encoding_key(enc));
     else if (csv_encoding_marked(enc))
         snprintf(what, sizeof what, "起不是有效的文本（文件开头的字节顺序标记表明编码是 %s）", name);
     else
@@ -278,8 +278,7 @@ int intake_source_describe_marked(const intake_source *self, csv_encoding_choice
         return 0;
     snprintf(out, outlen, "文件开头的字节顺序标记表明编码是 %s，就按它读了，没有按导入模板 %s 规定的 %s"
              "（encoding = %s）读：标记不会错，不用处理", csv_encoding_title(enc), profile,
-             csv_encoding_title(told == CSV_FORCE_UTF8 ? CSV_ENC_UTF8 : CSV_ENC_GB18030),
-             told == CSV_FORCE_UTF8 ? "utf-8" : "gb18030");
+             csv_encoding_title(csv_encoding_chosen(told)), csv_encoding_key(csv_encoding_chosen(told)));
     return 1;
 }
 

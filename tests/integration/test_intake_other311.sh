@@ -3,7 +3,9 @@
 # import`), each made here in its portal's real layout (headers, value and
 # time formats, encoding, separator) with plausible values: NYC Open Data's
 # "CSV for Excel (Europe)" (a byte order mark, CRLF, semicolons), "CSV for
-# Excel" and "TSV for Excel" (UTF-16), a row Excel saved as Windows-1252,
+# Excel" and "TSV for Excel" (UTF-16), a row Excel saved as Windows-1252
+# (refused under nyc311's utf-8, read under encoding = auto; a GBK header
+# over such rows, refused as either),
 # Chicago's website export (US times of Chicago's clock; no profile fits it,
 # and the refusal's first profile, mended, reads it), time zones a clerk
 # writes wrong (CST, UTC+8), Toronto's (no ticket number), NYC's JSON and
@@ -65,6 +67,27 @@ jiesu import --dry-run "$dir/nyc_cp1252.csv" >"$dir/nyc_cp1252.out" 2>&1
 check "a row of a Windows-1252 CSV is refused with what to do" grep -q \
     "^第 2 行（Incident Address）：本字段第 14 个字符起不是 UTF-8 文本（这一行未导入，文件其余部分照常读取）：请在原系统重新导出这一行；这样的行多，多半是文件用别的编码另存过（如西文 Windows 的 Excel 存的 CSV），请另存为“CSV UTF-8（逗号分隔）”后再导入" \
     "$dir/nyc_cp1252.out"
+
+# With encoding = auto (a copy of nyc311 saying so) the same file is read as
+# Windows-1252, its Ñ stored as written: it was read as GB18030, where "ÑO"
+# is a valid pair, and stored as mojibake without a word.
+jiesu profiles nyc311 | sed 's/^encoding = .*/encoding = auto/' >"$dir/nyc_auto.conf"
+jiesu import --profile "$dir/nyc_auto.conf" "$dir/nyc_cp1252.csv" >"$dir/nyc_auto.out" 2>&1
+check "encoding = auto reads a Windows-1252 CSV as Windows-1252"     grep -q "nyc_cp1252.csv：共 1 行，新存 1 件，.*编码 Windows-1252，导入模板 nyc_auto（随文件附上）" "$dir/nyc_auto.out"
+check_eq "… its Spanish street name stored as written" "8106 CALLE NIÑO, BROOKLYN, 11214" \
+    "$(sql "SELECT address FROM complaints WHERE ticket_no = '64051838'")"
+# A GBK header over rows of Spanish street names in Windows-1252 reads both
+# ways: refused, both readings shown and the line to write, not guessed.
+{
+    printf '工单编号,来电时间,诉求地址,诉求内容\r\n' | iconv -f UTF-8 -t GBK
+    printf '%s\r\n' 'ES1,2022-05-01 08:00,8106 CALLE NIÑO,Ruido nocturno' 'ES2,2022-05-01 08:05,Calle Núñez de Balboa 12,Farola apagada' \
+        'ES3,2022-05-01 08:09,Travesía Peñalosa 3,Basura en la acera' | iconv -f UTF-8 -t WINDOWS-1252
+} >"$dir/both.csv"
+jiesu import "$dir/both.csv" >"$dir/both.out" 2>&1
+check "a file that reads as GB18030 and as Windows-1252 is refused" test $? -ne 0
+check "… showing both readings and the encoding line to write for each" sh -c \
+    "grep -q '看不准文件的编码.*按 Windows-1252 读是“8106 CALLE NIÑO”，按 GB18030 读是“8106 CALLE NI.*encoding = gb18030.*encoding = windows-1252' '$dir/both.out'"
+check_eq "… storing nothing" 0 "$(sql "SELECT count(*) FROM complaints WHERE ticket_no LIKE 'ES%'")"
 
 # --- Chicago 311 Service Requests (data.cityofchicago.org, v6vf-nfxy) -------
 # The website's export: upper-case snake names, US times of Chicago's clock.

@@ -314,7 +314,7 @@ check "a view intake has not is refused in Chinese, saying which it has" \
 # import stopped on it, whatever the file's layout, and jiesu profiles too.
 printf 'timezone = America/New_York\ndates = mdy\nencoding = latin1\nticket_no = Key\ncalled_at = Opened\ncontent = Problem + Problem Detail\n' \
     >"$profiles/typo.conf"
-typo="导入模板 typo 有问题，暂不能用：文件 $profiles/typo.conf：第 3 行：编码“latin1”不认识：可写 auto、utf-8 或 gb18030。改好这个文件即可，不必重启工单受理服务"
+typo="导入模板 typo 有问题，暂不能用：文件 $profiles/typo.conf：第 3 行：编码“latin1”不认识：可写 auto、utf-8、gb18030 或 windows-1252（西文，Latin-1 也按它读）。改好这个文件即可，不必重启工单受理服务"
 printf '工单编号,来电时间,诉求内容\nT1,2024-04-16 08:00,井盖缺失\n' >"$dir/beside.csv"
 jiesu import "$dir/beside.csv" >"$dir/beside.out" 2>&1
 check "a file another profile fits imports beside a broken profile" \
@@ -330,7 +330,7 @@ check "… and the profile set aside, which it may have been exported for" sh -c
 jiesu profiles >"$dir/typo-profiles.out" 2>&1
 check "jiesu profiles lists the others and the broken one, unusable with its problem" sh -c \
     "grep -q '^12345  *可用' '$dir/typo-profiles.out' &&
-     grep -q '^typo  *有问题，暂不能用 .*第 3 行：编码“latin1”不认识：可写 auto、utf-8 或 gb18030$' '$dir/typo-profiles.out' &&
+     grep -q '^typo  *有问题，暂不能用 .*第 3 行：编码“latin1”不认识：可写 auto、utf-8、gb18030 或 windows-1252（西文，Latin-1 也按它读）$' '$dir/typo-profiles.out' &&
      grep -qF '$typo' '$dir/typo-profiles.out'"
 jiesu profiles typo >"$dir/typo-profile.out" 2>&1
 check "jiesu profiles typo is refused" test $? -ne 0

@@ -214,7 +214,7 @@ check "… listing the profiles, the broken one not to be chosen" sh -c \
     "grep -q '<option value=\"12345\"' '$WEB_DIR/body' &&
      grep -q '<option value=\"broken\" disabled>broken（有问题，暂不能用）</option>' '$WEB_DIR/body'"
 check "… its problem in a sentence, for an administrator to fix" grep -q \
-    '导入模板 broken 有问题，暂不能用：第 3 行：编码“latin1”不认识：可写 auto、utf-8 或 gb18030。模板只有系统管理员能改，导入页面上改不了：请系统管理员修好导入模板 broken' \
+    '导入模板 broken 有问题，暂不能用：第 3 行：编码“latin1”不认识：可写 auto、utf-8、gb18030 或 windows-1252（西文，Latin-1 也按它读）。模板只有系统管理员能改，导入页面上改不了：请系统管理员修好导入模板 broken' \
     "$WEB_DIR/body"
 check "… never its file" fails grep -q "$profiles" "$WEB_DIR/body"
 check_eq "a file another profile fits is read with it" 200 "$(upload "$jar" "$WEB_DIR/calls.csv" dry_run=1)"

@@ -148,6 +148,60 @@ static void test_gb18030_with_utf8_rows(void **state)
     free(gb);
 }
 
+/* A US export saved by Excel on Western Windows (Windows-1252), read with
+ * encoding = auto: Spanish street names come out as written, where they
+ * were read as GB18030 ("NIÑO" is a valid GBK pair) and stored as mojibake,
+ * at every read size; told windows-1252, the same. */
+static void test_cp1252_detected_and_converted(void **state)
+{
+    (void)state;
+    size_t len;
+    char *w = converted("Unique Key,Incident Address,City\r\n64051838,8106 CALLE NIÑO,BROOKLYN\r\n"
+                        "64051839,Calle Núñez de Balboa 12,MADRID\r\n64051840,Travesía Peñalosa 3º,CÓRDOBA\r\n",
+                        "WINDOWS-1252", "", &len);
+    size_t sizes[] = {0, 1, 2, 7, 64};
+    for (size_t i = 0; i <= sizeof sizes / sizeof sizes[0]; i++) {
+        parsed p;
+        csv_options opt = {.read_size = i < 5 ? sizes[i] : 0, .encoding = i < 5 ? CSV_DETECT : CSV_FORCE_CP1252};
+        parse_mem(w, len, &opt, &p);
+        assert_int_equal(p.rc, 0);
+        assert_int_equal(p.enc, CSV_ENC_CP1252);
+        assert_string_equal(p.field[1][1], "8106 CALLE NIÑO");
+        assert_string_equal(p.field[2][1], "Calle Núñez de Balboa 12");
+        assert_string_equal(p.field[3][1], "Travesía Peñalosa 3º");
+        assert_string_equal(p.field[3][2], "CÓRDOBA");
+        parsed_free(&p);
+    }
+    assert_string_equal(csv_encoding_name(CSV_ENC_CP1252), "Windows-1252");
+    free(w);
+}
+
+/* A GBK header over Windows-1252 rows reads both ways: refused, both
+ * readings of a value shown and the profile's line for each, not guessed. */
+static void test_gb18030_or_cp1252_refused(void **state)
+{
+    (void)state;
+    size_t hlen, rlen;
+    char *head = to_gb18030("工单编号,来电时间,诉求地址,诉求内容\r\n", &hlen);
+    char *rows = converted("1,2022-05-01 00:03,8106 CALLE NIÑO,Ruido\r\n2,2022-05-01 00:04,Calle Núñez 12,Limpieza\r\n"
+                           "3,2022-05-01 00:05,Travesía Peñalosa 3,Señal\r\n", "WINDOWS-1252", "", &rlen);
+    char *both = malloc(hlen + rlen);
+    memcpy(both, head, hlen);
+    memcpy(both + hlen, rows, rlen);
+    parsed p;
+    parse_mem(both, hlen + rlen, NULL, &p);
+    assert_int_equal(p.rc, -1);
+    assert_int_equal(p.n, 0);
+    if (!strstr(p.err, "看不准文件的编码") || !strstr(p.err, "按 Windows-1252 读是“8106 CALLE NIÑO”")
+        || !strstr(p.err, "按 GB18030 读是“8106 CALLE NI") || !strstr(p.err, "encoding = gb18030")
+        || !strstr(p.err, "encoding = windows-1252"))
+        fail_msg("%s", p.err);
+    parsed_free(&p);
+    free(both);
+    free(rows);
+    free(head);
+}
+
 static void test_gb18030_undecodable_bytes(void **state)
 {
     (void)state;
@@ -627,6 +681,8 @@ int main(void)
         cmocka_unit_test(test_stray_quote_keeps_the_rows_after_it),
         cmocka_unit_test(test_multiline_quoted_field_kept),
         cmocka_unit_test(test_unclosed_quote_before_a_long_tail),
+        cmocka_unit_test(test_cp1252_detected_and_converted),
+        cmocka_unit_test(test_gb18030_or_cp1252_refused),
         cmocka_unit_test(test_reads_from_fd),
         cmocka_unit_test(test_a_read_that_fails_said_in_chinese),
         cmocka_unit_test(test_ascii_file_reads_as_utf8),

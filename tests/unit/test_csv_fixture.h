@@ -33,7 +33,7 @@ typedef struct {
     uint64_t     quote_line[MAX_RECS];
     csv_encoding enc;
     int          rc;                /* last csv_read() result */
-    char         err[512];
+    char         err[1024];
 } parsed;
 
 static inline void parsed_free(parsed *p)

@@ -325,7 +325,7 @@ static void test_broken_profile_set_aside(void **state)
     assert_non_null(f);
     snprintf(path, sizeof path, "%s/broken.conf", dir);
     assert_string_equal(f->path, path);
-    assert_string_equal(f->problem, "第 3 行：编码“latin1”不认识：可写 auto、utf-8 或 gb18030");
+    assert_string_equal(f->problem, "第 3 行：编码“latin1”不认识：可写 auto、utf-8、gb18030 或 windows-1252（西文，Latin-1 也按它读）");
     intake_profiles_destroy(&set);
 
     const char *cn[] = {"编号", "时间", "内容"}, *nyc[] = {"Key", "Opened", "Problem"};
@@ -340,14 +340,14 @@ static void test_broken_profile_set_aside(void **state)
     assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), -1);
     intake_pick_free(&p);
     char said[1200];
-    snprintf(said, sizeof said, "导入模板 broken 有问题，暂不能用：文件 %s：第 3 行：编码“latin1”不认识：可写 auto、utf-8 或 "
-             "gb18030。改好这个文件即可，不必重启工单受理服务", path);
+    snprintf(said, sizeof said, "导入模板 broken 有问题，暂不能用：文件 %s：第 3 行：编码“latin1”不认识：可写 auto、utf-8、"
+             "gb18030 或 windows-1252（西文，Latin-1 也按它读）。改好这个文件即可，不必重启工单受理服务", path);
     if (!strstr(why, said))
         fail_msg("%s", why);
     o.door = INTAKE_ON_PAGE;
     assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), -1);
     intake_pick_free(&p);
-    assert_string_equal(why, "导入模板 broken 有问题：第 3 行：编码“latin1”不认识：可写 auto、utf-8 或 gb18030。"
+    assert_string_equal(why, "导入模板 broken 有问题：第 3 行：编码“latin1”不认识：可写 auto、utf-8、gb18030 或 windows-1252（西文，Latin-1 也按它读）。"
                              "模板只有系统管理员能改，导入页面上改不了：请系统管理员修好导入模板 broken，再导入这个文件");
     o.name = NULL;
     o.door = INTAKE_AT_TERMINAL;

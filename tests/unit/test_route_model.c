@@ -354,11 +354,11 @@ static void test_refusal_names_the_profile_set_aside(void **state)
     const char csv[] = "工单编号,诉求内容\r\n1,楼下噪音\r\n";
     assert_int_equal(route_learn_file_read_bytes(csv, strlen(csv), "历史.csv", dir, &refused, keep_row, &k, err,
                                                  sizeof err), -1);
-    char said[1200];
+    char said[1600];
     snprintf(said, sizeof said, "历史.csv：第一行（表头）里没有类别列：诉求内容列可以叫 诉求内容、内容、来电内容、留言详情、content，"
              "类别列可以叫 诉求类型、问题类型、一级分类、一级标签、category、label\n"
              "另有 1 个导入模板有问题、暂不能用，这个文件也许正该用它导入：\n"
-             "导入模板 typo 有问题，暂不能用：文件 %s：第 3 行：编码“latin1”不认识：可写 auto、utf-8 或 gb18030。"
+             "导入模板 typo 有问题，暂不能用：文件 %s：第 3 行：编码“latin1”不认识：可写 auto、utf-8、gb18030 或 windows-1252（西文，Latin-1 也按它读）。"
              "改好这个文件即可，不必重启工单受理服务（每次导入都重新读模板）", path);
     assert_string_equal(err, said);
     const char pairs[] = "content,label\r\n楼下噪音很大,环境保护\r\n";

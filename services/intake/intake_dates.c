@@ -31,6 +31,7 @@ static const struct {
     {"mdy", DATES_MDY, "05/01/2022 12:00:03 AM", "05/01/2022（月/日/年）"},
     {"dmy", DATES_DMY, "01/05/2022 00:00:03", "01/05/2022（日/月/年）"},
     {"excel", DATES_EXCEL, "44682.0000347", "Excel 日期数值"},
+    {"epoch", DATES_EPOCH, "1651363203, 1651363203000", "1651363203（Unix 时间戳：1970-01-01 UTC 起的秒数或毫秒数）"},
 };
 #define NFORMATS (sizeof FORMATS / sizeof FORMATS[0])
 
@@ -124,6 +125,22 @@ static int parse_excel(cursor c, long shift, intake_time *t)
     t->mi = (int)(secs / 60 % 60);
     t->s = (int)(secs % 60);
     return t->y <= YEAR_MAX ? 0 : -1;
+}
+
+/* A Unix time: 9-10 digits of seconds since 1970-01-01 00:00:00 UTC, or
+ * 12-13 of milliseconds (the milliseconds dropped), an instant in UTC. */
+static int parse_epoch(cursor c, intake_time *t)
+{
+    long long v = 0;
+    int n = 0;
+    for (; c.p < c.end && *c.p >= '0' && *c.p <= '9' && n < 14; c.p++, n++)
+        v = v * 10 + (*c.p - '0');
+    if (c.p != c.end || !(n == 9 || n == 10 || n == 12 || n == 13))
+        return -1;
+    intake_date_from_seconds(n > 10 ? v / 1000 : v, t);
+    t->has_offset = 1;
+    t->offset_min = 0;
+    return 0;
 }
 
 /* " AM" / "PM" after a time of day: turns a 12-hour clock into 24. 0, or -1
@@ -262,6 +279,7 @@ static int try_format(cursor c, unsigned bit, unsigned formats, intake_time *t)
     case DATES_MDY:   r = parse_xxy(c, t, 1); break;
     case DATES_DMY:   r = parse_xxy(c, t, 0); break;
     case DATES_EXCEL: r = parse_excel(c, formats & DATES_1904 ? EXCEL_1904 : 0, t); break;
+    case DATES_EPOCH: r = parse_epoch(c, t); break;
     default:          break;
     }
     if (r != 0)
@@ -323,7 +341,7 @@ int intake_date_formats_parse(const char *list, unsigned *formats, char *why, si
         while (n > 0 && i < NFORMATS && (strlen(FORMATS[i].name) != n || strncmp(FORMATS[i].name, p, n) != 0))
             i++;
         if (n > 0 && i == NFORMATS) {
-            snprintf(why, whylen, "不认识的日期格式“%.*s”（可用：ymd cn mdy dmy excel）", (int)n, p);
+            snprintf(why, whylen, "不认识的日期格式“%.*s”（可用：ymd cn mdy dmy excel epoch）", (int)n, p);
             return -1;
         }
         if (n > 0)
@@ -332,7 +350,7 @@ int intake_date_formats_parse(const char *list, unsigned *formats, char *why, si
         p += strspn(p, " ,\t");
     }
     if (!*formats) {
-        snprintf(why, whylen, "没有写日期格式（ymd cn mdy dmy excel）");
+        snprintf(why, whylen, "没有写日期格式（ymd cn mdy dmy excel epoch）");
         return -1;
     }
     if ((*formats & DATES_MDY) && (*formats & DATES_DMY)) {
@@ -341,6 +359,20 @@ int intake_date_formats_parse(const char *list, unsigned *formats, char *why, si
         return -1;
     }
     return 0;
+}
+
+int intake_date_two_digit_year(const char *s, size_t len)
+{
+    cursor c = {s, s + len};
+    intake_time t = {0};
+    int a;
+    char sep;
+    skip_spaces(&c);
+    while (c.end > c.p && (c.end[-1] == ' ' || c.end[-1] == '\t'))
+        c.end--;
+    return take_digits(&c, 1, 2, &a) == 0 && (sep = take_one_of(&c, "/-.")) && take_digits(&c, 1, 2, &a) == 0
+        && take_one_of(&c, (char[]){sep, 0}) && take_digits(&c, 1, 2, &a) == 0
+        && take_time_of_day(&c, &t, 0, 0) == 0 && c.p == c.end;
 }
 
 unsigned intake_date_other_formats(const char *s, size_t len, unsigned formats)

@@ -16,6 +16,15 @@
  *          fraction the time of day), as a workbook stores a date cell; with
  *          DATES_1904 (a workbook set to the 1904 date system, as Excel for
  *          the Mac made them) days since 1904-01-01, 1462 days later
+ *   epoch  a Unix time: 1651363203 (9-10 digits: seconds since 1970-01-01
+ *          00:00:00 UTC) or 1651363203000 (12-13 digits: milliseconds, the
+ *          milliseconds dropped); an instant, so the profile's time zone
+ *          does not apply, as to a time with an offset. The digit counts
+ *          keep seconds and milliseconds apart for 1973-2099.
+ *
+ * Two-digit years (5/1/22) are read in none: the century is a guess, and
+ * so is which number is the year (22/5/1?); intake_date_two_digit_year()
+ * tells such a value, to be refused saying so.
  *
  * Hours are 0-23, or 1-12 with AM/PM (12 AM is midnight). Years 1970-2099.
  * A time without a zone is local time of the profile's time zone; the
@@ -34,6 +43,7 @@ enum {
     DATES_DMY   = 1 << 3,
     DATES_EXCEL = 1 << 4,
     DATES_1904  = 1 << 5,   /* not a format: excel serials count from 1904 (the workbook's) */
+    DATES_EPOCH = 1 << 6,
 };
 
 typedef struct {
@@ -69,6 +79,11 @@ int intake_date_formats_parse(const char *list, unsigned *formats, char *why, si
  * exclude, that read s[0..len) as a real date and time: what a value a
  * profile cannot read is written in (0: none). */
 unsigned intake_date_other_formats(const char *s, size_t len, unsigned formats);
+
+/* 1 when s[0..len) is a date whose year has two digits, three numbers of
+ * one or two digits (5/1/22, 01.05.22 08:30), a time of day after it or
+ * not: what no format reads, and the clerk is to be told why. */
+int intake_date_two_digit_year(const char *s, size_t len);
 
 /* How intake_date_formats_text() writes formats. */
 typedef enum {

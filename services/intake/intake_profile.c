@@ -328,7 +328,7 @@ static int check_complete(const intake_profile *self, char *why, size_t whylen)
         return -1;
     }
     if (!self->dates) {
-        say(why, whylen, "没有写 dates（文件里日期的格式：ymd cn mdy dmy excel）");
+        say(why, whylen, "没有写 dates（文件里日期的格式：ymd cn mdy dmy excel epoch）");
         return -1;
     }
     return 0;

@@ -374,6 +374,23 @@ static int reject_unread_time(intake_row *self, const intake_columns *map, const
     intake_date_formats_text(p->dates, DATES_AS_NAMES, have, sizeof have);
     intake_date_formats_text(DATES_MDY, DATES_AS_TITLES, mdy, sizeof mdy);
     intake_date_formats_text(DATES_DMY, DATES_AS_TITLES, dmy, sizeof dmy);
+    if (intake_date_two_digit_year(val, strlen(val)))
+        return reject_field(self, rej, map, rec, COL_CALLED_AT, "年份只写了两位（“%s”这样的写法）：是哪个世纪、哪个数是年，"
+                            "都只能猜，所以不读。请让原系统导出四位数年份的时间（如 2022-05-01 08:30 或 05/01/2022 08:30）；"
+                            "文件在 Excel 里打开、另存过的，多半是 Excel 按单元格格式写成了两位：把这一列的单元格格式设为 "
+                            "yyyy-mm-dd hh:mm 后再另存、导入", val);
+    if (other & DATES_EPOCH) {
+        intake_time t;
+        char utc[32];
+        intake_date_parse(val, strlen(val), DATES_EPOCH, &t);
+        intake_date_text(&t, utc);
+        utc[19] = '\0';
+        return reject_field(self, rej, map, rec, COL_CALLED_AT, "是 Unix 时间戳（1970-01-01 UTC 起的%s数，“%s”即 %s UTC），"
+                            "导入模板 %s 的 dates = %s 里没有这种写法：文件里的时间都这样写的话，在模板的副本里写 "
+                            "dates = %s epoch，用 --profile 模板文件.conf 再导入（时间戳本身就是 UTC 的时刻，不按模板的时区换算）；"
+                            "或请原系统导出看得懂的日期时间", strlen(val) > 10 ? "毫秒" : "秒", val, utc, p->name, have,
+                            have);
+    }
     if ((other & (DATES_MDY | DATES_DMY)) == (DATES_MDY | DATES_DMY))
         return reject_field(self, rej, map, rec, COL_CALLED_AT, "是“%s”或“%s”这种写法，导入模板 %s 的 dates = %s 里没有："
                             "问清原系统先写月还是先写日，在模板的副本里写 dates = %s mdy 或 dates = %s dmy，"

@@ -8,7 +8,7 @@
 # over such rows, refused as either),
 # Chicago's website export (US times of Chicago's clock; no profile fits it,
 # and the refusal's first profile, mended, reads it), time zones a clerk
-# writes wrong (CST, UTC+8), Toronto's (no ticket number), NYC's JSON and
+# writes wrong (CST, UTC+8), Unix times and two-digit years, Toronto's (no ticket number), NYC's JSON and
 # XML downloads and a web page saved in a failed download's stead. Each
 # file either imports with nothing lost and its times right, or is refused
 # saying what, where and what to do next.
@@ -134,6 +134,30 @@ check "with the line written the file imports" \
 check_eq "… 12:03:45 AM and 01:15:02 PM of Chicago's clock (CDT, UTC-5) stored right" \
     "Pothole in Street Complaint|1200 W 81ST ST, CHICAGO, 60620|Pothole in Street Complaint|2022-05-01 05:03:45 2022-05-13 18:15:02" \
     "$(stored SR22-01234567) $(sql "SELECT to_char(called_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM complaints WHERE ticket_no = 'SR22-01234568'")"
+
+# Unix times, as some systems' APIs write them, and two-digit years, as Excel
+# saves a sheet in its short date format: both got the refusal of a value in
+# no known format, to be checked with the system row by row. A Unix time is
+# named as one, with its instant and the line that reads it (dates = epoch,
+# read as UTC whatever the zone); a two-digit year, never read, says so and
+# to ask for four digits.
+printf '%s\n' 'SR22-0900001,Pothole in Street Complaint,1651363203,1200 W 81ST ST,CHICAGO,60620' \
+    'SR22-0900002,Street Light Out Complaint,1651363203123,3400 N CLARK ST,CHICAGO,60657' \
+    'SR22-0900003,Graffiti Removal Request,5/1/22 0:03,3400 N CLARK ST,CHICAGO,60657' |
+    { echo 'SR_NUMBER,SR_TYPE,CREATED_DATE,STREET_ADDRESS,CITY,ZIP_CODE'; cat; } >"$dir/epoch.csv"
+jiesu import --dry-run --profile "$dir/chicago.conf" "$dir/epoch.csv" >"$dir/epoch-dry.out" 2>&1
+check "a Unix time is refused as one, with its instant and the dates line that reads it" grep -q \
+    "^第 2 行（CREATED_DATE）：是 Unix 时间戳（1970-01-01 UTC 起的秒数，“1651363203”即 2022-05-01 00:00:03 UTC），导入模板 chicago 的 dates = ymd cn mdy excel 里没有这种写法：.*dates = ymd cn mdy excel epoch" \
+    "$dir/epoch-dry.out"
+check "… a two-digit year as one, asking for four digits" grep -q \
+    "^第 4 行（CREATED_DATE）：年份只写了两位（“5/1/22 0:03”这样的写法）.*请让原系统导出四位数年份的时间" "$dir/epoch-dry.out"
+sed 's/^dates = .*/dates = mdy epoch/' "$dir/chicago.conf" >"$dir/chicago_epoch.conf"
+jiesu import --profile "$dir/chicago_epoch.conf" "$dir/epoch.csv" >"$dir/epoch.out" 2>&1
+check "with dates = epoch the Unix times import, the two-digit year refused" \
+    grep -q "epoch.csv：共 3 行，新存 2 件，重复 0 行（工单号已入库），拒收 1 行（" "$dir/epoch.out"
+check_eq "… seconds and milliseconds the same UTC instant, whatever the profile's zone" \
+    "2022-05-01 00:00:03 2022-05-01 00:00:03" \
+    "$(sql "SELECT string_agg(to_char(called_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), ' ' ORDER BY ticket_no) FROM complaints WHERE ticket_no LIKE 'SR22-09%'")"
 
 # Time zones a clerk writes that PostgreSQL reads otherwise: CST (China's
 # standard time, or America's central?) passed the profile's check and the

@@ -1,6 +1,7 @@
 /* test_intake_dates.c — every date format hotline exports write, read only in
  * the formats a profile names; day and month never guessed; AM/PM; zones;
- * Excel serials; the text PostgreSQL is given. */
+ * Excel serials; Unix times; two-digit years told, never read; the text
+ * PostgreSQL is given. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,6 +32,38 @@ static void refuse(const char *in, unsigned formats)
         intake_date_text(&t, out);
         fail_msg("'%s' was read as %s", in, out);
     }
+}
+
+/* Unix times, named epoch: seconds or milliseconds by their digits, an
+ * instant in UTC; a number of other lengths, or before 1970-01-01 / after
+ * 2099, is none. */
+static void test_epoch(void **state)
+{
+    (void)state;
+    expect("1651363203", DATES_EPOCH, "2022-05-01 00:00:03+00:00");
+    expect(" 1651363203123 ", DATES_EPOCH, "2022-05-01 00:00:03+00:00");
+    expect("946684800", DATES_EPOCH, "2000-01-01 00:00:00+00:00");
+    refuse("16513632031", DATES_EPOCH);        /* 11 digits: seconds of 2493, or ms of 1970? */
+    refuse("4102444800", DATES_EPOCH);         /* 2100-01-01 */
+    refuse("1651363203.5", DATES_EPOCH);
+    refuse("1651363203", ALL);                 /* only where a profile names it */
+    refuse("44682", DATES_EPOCH);
+}
+
+/* Two-digit years: read in no format, told as such. */
+static void test_two_digit_years(void **state)
+{
+    (void)state;
+    const char *shortened[] = {"5/1/22", "05/01/22 12:03 AM", "01.05.22 08:30", "22-5-1", " 5/1/22 0:03:45 "};
+    for (size_t i = 0; i < sizeof shortened / sizeof shortened[0]; i++) {
+        refuse(shortened[i], ALL | DATES_DMY | DATES_EPOCH);
+        if (!intake_date_two_digit_year(shortened[i], strlen(shortened[i])))
+            fail_msg("'%s' not told as a two-digit year", shortened[i]);
+    }
+    const char *other[] = {"5/1/2022", "2022-05-01", "5/1/22x", "5/1-22", "1651363203", "昨天"};
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+        if (intake_date_two_digit_year(other[i], strlen(other[i])))
+            fail_msg("'%s' told as a two-digit year", other[i]);
 }
 
 static void test_ymd_and_iso(void **state)
@@ -184,13 +217,16 @@ static void test_other_formats(void **state)
     assert_int_equal(intake_date_other_formats(iso, strlen(iso), DATES_MDY), DATES_YMD);
     assert_int_equal(intake_date_other_formats(day_first, strlen(day_first), DATES_YMD | DATES_CN), DATES_DMY);
     assert_int_equal(intake_date_other_formats("昨天", strlen("昨天"), DATES_YMD), 0);
-    assert_int_equal(intake_date_other_formats("1651377825", 10, DATES_YMD), 0);   /* seconds since 1970: none */
+    assert_int_equal(intake_date_other_formats("1651377825", 10, DATES_YMD), DATES_EPOCH);   /* seconds since 1970 */
+    assert_int_equal(intake_date_other_formats("5/1/22", 6, DATES_YMD), 0);           /* a two-digit year: none */
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ymd_and_iso),
+        cmocka_unit_test(test_epoch),
+        cmocka_unit_test(test_two_digit_years),
         cmocka_unit_test(test_chinese),
         cmocka_unit_test(test_us_and_day_first),
         cmocka_unit_test(test_excel_serials),

@@ -148,6 +148,19 @@ static void test_rejections(void **state)
     const char *us_pm[] = {"1", "05/13/2022 01:15:33 PM", "", "", "", "x"};
     expect_reject(fx, us_pm, 6, "来电时间", "是“05/01/2022（月/日/年）”这种写法，导入模板 12345 的 dates = ymd cn excel "
                   "里没有：文件里的时间都这样写的话，在模板的副本里写 dates = ymd cn excel mdy，用 --profile 模板文件.conf 再导入");
+    /* a two-digit year: no format reads it, and why; a Unix time: what it
+     * is, the instant it names and the line that reads it */
+    const char *short_year[] = {"1", "5/1/22 0:03", "", "", "", "x"};
+    expect_reject(fx, short_year, 6, "来电时间", "年份只写了两位（“5/1/22 0:03”这样的写法）：是哪个世纪、哪个数是年，"
+                  "都只能猜，所以不读。请让原系统导出四位数年份的时间");
+    const char *dotted[] = {"1", "01.05.22", "", "", "", "x"};
+    expect_reject(fx, dotted, 6, "来电时间", "年份只写了两位");
+    const char *epoch[] = {"1", "1651363203", "", "", "", "x"};
+    expect_reject(fx, epoch, 6, "来电时间", "是 Unix 时间戳（1970-01-01 UTC 起的秒数，“1651363203”即 2022-05-01 00:00:03 "
+                  "UTC），导入模板 12345 的 dates = ymd cn excel 里没有这种写法：文件里的时间都这样写的话，在模板的副本里写 "
+                  "dates = ymd cn excel epoch，用 --profile 模板文件.conf 再导入");
+    const char *epoch_ms[] = {"1", "1651363203123", "", "", "", "x"};
+    expect_reject(fx, epoch_ms, 6, "来电时间", "毫秒数，“1651363203123”即 2022-05-01 00:00:03 UTC");
     const char *bad_lat[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "120.1", "91"};
     expect_reject(fx, bad_lat, 10, "纬度", "纬度不是纬度（-90 到 90 之间的数）：请改正或删掉这一行的纬度后再导入这一行");
     const char *bad_lon[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "东经120", ""};

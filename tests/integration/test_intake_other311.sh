@@ -6,7 +6,7 @@
 # Excel" and "TSV for Excel" (UTF-16), a row Excel saved as Windows-1252
 # (refused under nyc311's utf-8, read under encoding = auto; a GBK header
 # over such rows, refused as either),
-# Chicago's website export (US times of Chicago's clock; no profile fits it,
+# an Open311 (GeoReport v2) CSV, Chicago's website export (US times of Chicago's clock; no profile fits it,
 # and the refusal's first profile, mended, reads it), time zones a clerk
 # writes wrong (CST, UTC+8), Unix times and two-digit years, Toronto's (no ticket number), NYC's JSON and
 # XML downloads and a web page saved in a failed download's stead. Each
@@ -88,6 +88,24 @@ check "a file that reads as GB18030 and as Windows-1252 is refused" test $? -ne 
 check "… showing both readings and the encoding line to write for each" sh -c \
     "grep -q '看不准文件的编码.*按 Windows-1252 读是“8106 CALLE NIÑO”，按 GB18030 读是“8106 CALLE NI.*encoding = gb18030.*encoding = windows-1252' '$dir/both.out'"
 check_eq "… storing nothing" 0 "$(sql "SELECT count(*) FROM complaints WHERE ticket_no LIKE 'ES%'")"
+
+# --- Open311 (GeoReport v2): a city's requests in the standard's own fields ---
+# service_request_id, requested_datetime with its offset, service_code ...:
+# the 12345 profile took it by its service_request_id and requested_datetime
+# aliases, read under Asia/Shanghai; the open311 profile takes it, each time
+# read at its own offset (-04:00, Z).
+printf '%s\r\n' 'service_request_id,status,status_notes,service_name,service_code,description,agency_responsible,service_notice,requested_datetime,updated_datetime,expected_datetime,address,address_id,zipcode,lat,long,media_url' \
+    '638344,closed,Completed,Pothole Repair,4fd3b167e750846744000005,Large pothole in the right lane,Public Works,,2022-05-01T00:03:45-04:00,2022-05-03T09:12:10-04:00,,1200 W 81ST ST,,60620,41.7468576,-87.6536401,' \
+    '638345,open,,Street Light Out,4fd3b656e750846744000008,,Public Works,,2022-05-01T05:15:02Z,2022-05-01T05:15:02Z,,3400 N CLARK ST,,60657,41.9431124,-87.6515503,' \
+    >"$dir/georeport.csv"
+jiesu import "$dir/georeport.csv" >"$dir/georeport.out" 2>&1
+check "an Open311 (GeoReport v2) CSV picks the open311 profile by itself" \
+    grep -q "georeport.csv：共 2 行，新存 2 件，重复 0 行（工单号已入库），拒收 0 行，.*导入模板 open311（按表头选定）" "$dir/georeport.out"
+check_eq "… each time at its own offset (00:03:45-04:00 is 04:03:45 UTC), no description its service's name" \
+    "Large pothole in the right lane|1200 W 81ST ST|Pothole Repair|2022-05-01 04:03:45 Street Light Out|3400 N CLARK ST|Street Light Out|2022-05-01 05:15:02" \
+    "$(stored 638344) $(stored 638345)"
+check_eq "… its coordinates from lat and long, the other fields kept in extra" "41.7468576 -87.6536401 closed 2022-05-03T09:12:10-04:00" \
+    "$(sql "SELECT concat_ws(' ', lat, lon, extra->>'status', extra->>'updated_datetime') FROM complaints WHERE ticket_no = '638344'")"
 
 # --- Chicago 311 Service Requests (data.cityofchicago.org, v6vf-nfxy) -------
 # The website's export: upper-case snake names, US times of Chicago's clock.

@@ -31,7 +31,7 @@ nyc=$REPO/../shared/data/foreign/nyc311_2022-05.csv
 printf 'Key,Opened,Closed,Agency,Problem,Problem Detail,Incident Address\n1,05/01/2022 12:00:03 AM,,NYPD,Noise,Loud,1 MAIN ST\n' >"$dir/renamed.csv"
 jiesu import "$dir/renamed.csv" >"$dir/renamed.out" 2>&1
 check "a file no profile fits is refused" test $? -ne 0
-check "the refusal names the closest profile" grep -q "renamed.csv：没有哪个导入模板对得上表头（现有模板：12345、nyc311、wenzheng）；导入模板 nyc311（最接近的）" "$dir/renamed.out"
+check "the refusal names the closest profile" grep -q "renamed.csv：没有哪个导入模板对得上表头（现有模板：12345、nyc311、open311、wenzheng）；导入模板 nyc311（最接近的）" "$dir/renamed.out"
 check_eq "every missing field at once, each with its closest headers" 3 \
     "$(grep -c -e '^  工单编号（ticket_no）：模板认的列 Unique Key；文件里最像的列：Key$' \
                -e '^  来电时间（called_at）：模板认的列 Created Date；文件里最像的列：Opened$' \
@@ -324,7 +324,7 @@ check "the broken profile named is refused" test $? -ne 0
 check "… with its file, line and what to write" grep -qF "$typo" "$dir/typo-named.out"
 jiesu import "$dir/renamed.csv" >"$dir/typo-none.out" 2>&1
 check "a file no usable profile fits is refused, the closest named" \
-    grep -q "renamed.csv：没有哪个导入模板对得上表头（现有模板：12345、nyc311、wenzheng）；导入模板 nyc311（最接近的）" "$dir/typo-none.out"
+    grep -q "renamed.csv：没有哪个导入模板对得上表头（现有模板：12345、nyc311、open311、wenzheng）；导入模板 nyc311（最接近的）" "$dir/typo-none.out"
 check "… and the profile set aside, which it may have been exported for" sh -c \
     "grep -q '^另有 1 个导入模板有问题、暂不能用，这个文件也许正该用它导入：$' '$dir/typo-none.out' && grep -qF '$typo' '$dir/typo-none.out'"
 jiesu profiles >"$dir/typo-profiles.out" 2>&1

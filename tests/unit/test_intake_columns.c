@@ -69,7 +69,7 @@ static void test_missing_required_columns_all_named(void **state)
     intake_columns *m = map_of(h, 3);
     assert_int_equal(intake_columns_missing(m), 3);
     intake_columns_describe_missing(m, INTAKE_AT_TERMINAL, why, sizeof why);
-    assert_non_null(strstr(why, "工单编号（ticket_no）：模板认的列 工单编号 | 工单号 | ticket_no | service_request_id；"
+    assert_non_null(strstr(why, "工单编号（ticket_no）：模板认的列 工单编号 | 工单号 | ticket_no；"
                                 "文件里最像的列：编号"));
     assert_non_null(strstr(why, "来电时间（called_at）：模板认的列 来电时间"));
     assert_non_null(strstr(why, "没有相像的"));

@@ -208,7 +208,7 @@ static void test_picked_by_header(void **state)
     intake_pick_free(&p);
     o.name = "nosuch";
     assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), -1);
-    assert_non_null(strstr(why, "没有名为 nosuch 的导入模板（现有模板：12345、nyc311、wenzheng"));
+    assert_non_null(strstr(why, "没有名为 nosuch 的导入模板（现有模板：12345、nyc311、open311、wenzheng"));
     intake_pick_free(&p);
 }
 
@@ -232,7 +232,7 @@ static void test_refusals_on_the_page(void **state)
     intake_pick_free(&p);
     o.name = "nosuch";
     assert_int_equal(intake_pick(&o, &h, &p, why, sizeof why), -1);
-    assert_non_null(strstr(why, "没有名为 nosuch 的导入模板（现有模板：12345、nyc311、wenzheng）：请刷新导入页面，"
+    assert_non_null(strstr(why, "没有名为 nosuch 的导入模板（现有模板：12345、nyc311、open311、wenzheng）：请刷新导入页面，"
                                 "在“导入模板”里重新选一个"));
     intake_pick_free(&p);
     o.name = NULL;
@@ -258,7 +258,7 @@ static void test_nothing_fits(void **state)
     csv_record rec = header_of(h, 6, lens);
     assert_int_equal(intake_pick(&o, &rec, &p, why, sizeof why), -1);
     intake_pick_free(&p);
-    assert_non_null(strstr(why, "没有哪个导入模板对得上表头（现有模板：12345、nyc311、wenzheng）"));
+    assert_non_null(strstr(why, "没有哪个导入模板对得上表头（现有模板：12345、nyc311、open311、wenzheng）"));
     assert_non_null(strstr(why, "导入模板 nyc311（最接近的）对不上表头：缺 3 个必填字段"));
     assert_non_null(strstr(why, "工单编号（ticket_no）：模板认的列 Unique Key；文件里最像的列：Key"));
     assert_non_null(strstr(why, "来电时间（called_at）：模板认的列 Created Date；文件里最像的列：Created On\n"));

@@ -39,6 +39,7 @@ struct csv_decoder {
     decode_mode    mode;
     csv_encoding_choice choice;
     csv_encoding   enc;
+    int            unsure;        /* refused: GB18030 and Windows-1252 read it alike */
     iconv_t        cd;
     unsigned char *dec;
     size_t         dcap, dstart, dlen;
@@ -242,6 +243,7 @@ static int refuse_unsure(csv_decoder *self, const unsigned char *s, size_t n, co
               "读错了字会存成乱码，所以没有导入。请在导入模板里写明是哪一种：文件是中文写 encoding = gb18030，西文写 "
               "encoding = windows-1252（模板由系统管理员改；命令行也可以在模板的副本里写，用 --profile 模板文件.conf 导入）；"
               "或在 Excel 里另存为“CSV UTF-8（逗号分隔）”后再导入", western, chinese);
+    self->unsure = 1;
     return -1;
 }
 
@@ -473,6 +475,11 @@ csv_encoding csv_encoding_chosen(csv_encoding_choice choice)
 int csv_encoding_marked(csv_encoding enc)
 {
     return enc == CSV_ENC_UTF8_BOM || enc == CSV_ENC_UTF16LE || enc == CSV_ENC_UTF16BE;
+}
+
+int csv_decoder_unsure(const csv_decoder *self)
+{
+    return self->unsure;
 }
 
 uint64_t csv_decoder_bytes(const csv_decoder *self)

@@ -88,6 +88,10 @@ csv_encoding csv_encoding_chosen(csv_encoding_choice choice);
 /* 1 for the encodings a byte order mark tells (UTF-8 BOM, UTF-16). */
 int csv_encoding_marked(csv_encoding enc);
 
+/* 1 once the input was refused as reading as GB18030 and as Windows-1252
+ * alike (csv_sniff.h): a profile naming the encoding reads it. */
+int csv_decoder_unsure(const csv_decoder *self);
+
 /* Raw bytes read so far. */
 uint64_t csv_decoder_bytes(const csv_decoder *self);
 

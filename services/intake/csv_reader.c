@@ -588,6 +588,11 @@ csv_encoding csv_reader_encoding(const csv_reader *self)
     return csv_decoder_encoding(self->in);
 }
 
+int csv_reader_unsure(const csv_reader *self)
+{
+    return csv_decoder_unsure(self->in);
+}
+
 const char *csv_status_text(csv_status status)
 {
     switch (status) {

@@ -116,6 +116,10 @@ int csv_read(csv_reader *self, csv_record *rec);
 /* The encoding detected so far (CSV_ENC_UTF8 while only ASCII was seen). */
 csv_encoding csv_reader_encoding(const csv_reader *self);
 
+/* 1 when reading failed on an encoding detection could not settle
+ * (csv_decoder_unsure): the same file reads with the encoding told. */
+int csv_reader_unsure(const csv_reader *self);
+
 /* A short description of a record status, in Chinese ("字段太长" ...). */
 const char *csv_status_text(csv_status status);
 

@@ -176,6 +176,32 @@ static int open_source(import_run *r, csv_encoding_choice encoding, char *why, s
     return (r->source = intake_source_open(r->fd, r->path, &csv, why, whylen)) ? 0 : -1;
 }
 
+/* The header of a file detection could not tell the encoding of (GB18030
+ * or Windows-1252, csv_sniff.h), read in each in turn: the first whose
+ * profile (named, sent, or picked by that header) names an encoding goes
+ * on, and read_header reads the file in that encoding, as the refusal told
+ * the clerk to have it written; else the refusal (in read_header's why)
+ * stands. An encoding key was of no use where the header held the doubt.
+ * 0 or -1. */
+static int pick_as_told(import_run *r, const intake_pick_opts *po, csv_record *rec)
+{
+    static const csv_encoding_choice EITHER[] = {CSV_FORCE_GB18030, CSV_FORCE_CP1252};
+    char tried[6000];
+    for (size_t i = 0; i < sizeof EITHER / sizeof EITHER[0]; i++) {
+        if (open_source(r, EITHER[i], tried, sizeof tried) < 0 || header_record(r, rec, NULL, tried, sizeof tried) < 0
+            || intake_pick(po, rec, &r->picked, tried, sizeof tried) < 0) {
+            intake_pick_free(&r->picked);
+            continue;
+        }
+        if (intake_columns_profile(r->picked.map)->encoding != CSV_DETECT) {
+            r->unreadable = 0;
+            return 0;
+        }
+        intake_pick_free(&r->picked);
+    }
+    return -1;
+}
+
 /* What the result tells of the profile, and the warnings about the header. */
 static void note_profile(import_run *r)
 {
@@ -239,7 +265,12 @@ static int read_header(import_run *r, char *why, size_t whylen)
 {
     csv_record rec;
     intake_pick_opts po = {r->opt->profiles_dir, r->opt->profile, r->opt->profile_text, r->opt->door};
-    if (header_record(r, &rec, NULL, why, whylen) < 0 || intake_pick(&po, &rec, &r->picked, why, whylen) < 0)
+    int got = header_record(r, &rec, NULL, why, whylen);
+    if (got < 0 && intake_source_unsure(r->source))
+        got = pick_as_told(r, &po, &rec);
+    else if (got == 0)
+        got = intake_pick(&po, &rec, &r->picked, why, whylen);
+    if (got < 0)
         return -1;
     r->map = r->picked.map;
     const intake_profile *p = intake_columns_profile(r->map);

@@ -229,6 +229,11 @@ const char *intake_source_errstr(const intake_source *self)
     return self->csv ? csv_reader_errstr(self->csv) : self->err;
 }
 
+int intake_source_unsure(const intake_source *self)
+{
+    return self->csv && csv_reader_unsure(self->csv);
+}
+
 const char *intake_source_format(const intake_source *self)
 {
     return self->csv ? csv_encoding_name(csv_reader_encoding(self->csv)) : "XLSX";

@@ -38,6 +38,10 @@ int intake_source_read(intake_source *self, csv_record *rec);
 
 const char *intake_source_errstr(const intake_source *self);
 
+/* 1 when a CSV's reading failed because its encoding could not be told
+ * (csv_reader_unsure): opened again with the encoding named, it reads. */
+int intake_source_unsure(const intake_source *self);
+
 /* "XLSX", or the CSV encoding detected so far ("UTF-8", "GB18030" ...). */
 const char *intake_source_format(const intake_source *self);
 

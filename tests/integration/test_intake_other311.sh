@@ -88,6 +88,12 @@ check "a file that reads as GB18030 and as Windows-1252 is refused" test $? -ne 
 check "… showing both readings and the encoding line to write for each" sh -c \
     "grep -q '看不准文件的编码.*按 Windows-1252 读是“8106 CALLE NIÑO”，按 GB18030 读是“8106 CALLE NI.*encoding = gb18030.*encoding = windows-1252' '$dir/both.out'"
 check_eq "… storing nothing" 0 "$(sql "SELECT count(*) FROM complaints WHERE ticket_no LIKE 'ES%'")"
+# The line written as told, the file reads in that encoding, though the doubt
+# was in the header, read before any profile is chosen.
+jiesu profiles 12345 | sed 's/^encoding = .*/encoding = gb18030/' >"$dir/gbk.conf"
+jiesu import --dry-run --profile "$dir/gbk.conf" "$dir/both.csv" >"$dir/both-gbk.out" 2>&1
+check "… and with encoding = gb18030 written, read as GB18030" \
+    grep -q "both.csv：试导入，什么也没有存：共 3 行，格式无误 3 行.*编码 GB18030，导入模板 gbk（随文件附上）" "$dir/both-gbk.out"
 
 # --- Open311 (GeoReport v2): a city's requests in the standard's own fields ---
 # service_request_id, requested_datetime with its offset, service_code ...:

@@ -85,7 +85,7 @@ int intake_draft_write(const intake_columns *map, char *out, size_t outlen)
                  IMPORT_CLIENT_DRAFT_HEAD "：照文件的表头写成；标了“改”的行要改好，其余各行也核对一遍\n"
                  "timezone = %s  # 改：文件里的时间是哪里的钟点（IANA 时区名，如 America/Chicago；12345 热线是 Asia/Shanghai）\n"
                  "dates = %s  # 改：文件里时间的写法（ymd 2022-05-01，mdy 05/01/2022 月/日/年，dmy 日/月/年，cn 2022年5月1日，"
-                 "excel 日期数值）\n", p->timezone, dates);
+                 "excel 日期数值，epoch Unix 时间戳）\n", p->timezone, dates);
     for (size_t i = 0; i < sizeof ORDER / sizeof ORDER[0]; i++)
         put_field(&d, ORDER[i]);
     text_appendf(out, outlen, &d.n, "# 其余的列照样存进附加信息（extra），导入时列出；写一行 extra = 列名 | 列名 就不再提醒");

@@ -55,6 +55,7 @@ static void test_chicago(void **state)
              "LOCATION", d, sizeof d);
     assert_non_null(strstr(d, "timezone = America/New_York  # 改：文件里的时间是哪里的钟点"));
     assert_non_null(strstr(d, "\ndates = ymd mdy excel  # 改：文件里时间的写法"));
+    assert_non_null(strstr(d, "excel 日期数值，epoch Unix 时间戳）\n"));    /* every format a dates line may name */
     has_line(d, "ticket_no = SR_NUMBER  # 最像工单编号的列；不对就改");
     has_line(d, "called_at = CREATED_DATE");
     has_line(d, "category = SR_TYPE  # 最像诉求类别的列；不对就改");

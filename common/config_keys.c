@@ -135,6 +135,8 @@ static const config_key ESCALATION[] = {
     REAL("escalation.unit_overdue_rate", "0.3", 0, 1,
          "一个单位近 7 天到期的时限中超期的比例超过它：单位超期（`unit_overdue`）告警……"),
     INT("escalation.unit_overdue_min", "10", 1, 1000000, "……到期的时限至少要有这么多个"),
+    INT("escalation.hold_alert_days", "5", 1, 366,
+        "一件工单暂缓办理满这么多个工作日仍未恢复：向创城办发出暂缓过久（`long_wait`）告警，每次暂缓一次"),
 };
 
 static const config_key REPORTING[] = {

@@ -7,6 +7,8 @@
  *   escalation  "before_commit"      alerts of a firing inserted, not committed
  *               "after_commit"       committed, next rungs not armed, not published
  *               "delivery_after_send"  an alert sent to its channel, the outcome not recorded
+ *               "hold_before_commit"  alerts of holds too long inserted, not committed
+ *               "hold_after_commit"   committed, not published
  *   assignment  "route_before_ack"   a batch's decisions committed, stream entries not acknowledged
  *               "action_after_commit"  a person's action stored, not answered
  *   intake      "import_before_enqueue"  a batch committed, its ids not yet on the routing stream

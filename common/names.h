@@ -29,7 +29,8 @@ const char *names_status_public(const char *status);
  * sentence (an acknowledgement in an order's history) says what C says. */
 #define NAMES_ALERT_RUNGS(X)                                                                        \
     X("remind", "催办") X("supervise", "督办") X("accountability", "问责预警") X("repeat", "重复诉求") \
-    X("rebound", "反弹") X("bounce", "反复退单") X("unit_overdue", "单位超期率过高")
+    X("rebound", "反弹") X("bounce", "反复退单") X("unit_overdue", "单位超期率过高") \
+    X("long_wait", "暂缓过久")
 #define NAMES_DEADLINES(X) X("accept", "签收") X("resolve", "办结")
 
 /* SQL giving the name of the code in expression e, the code itself when

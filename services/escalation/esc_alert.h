@@ -23,9 +23,10 @@
 typedef struct {
     const char *complaint_id;   /* NULL for alerts about a unit (unit_overdue) */
     const char *deadline_id;    /* ladder rungs only */
-    const char *rung;           /* remind | supervise | accountability | repeat | rebound | bounce | unit_overdue */
+    const char *rung;           /* remind | supervise | accountability | repeat | rebound | bounce | unit_overdue
+                                   | long_wait (esc_holds.h) */
     const char *cycle;          /* the order's cycle ("1" when no order) */
-    const char *subject;        /* deadline kind, "" or "unit:<id>:<week>" */
+    const char *subject;        /* deadline kind, "", "unit:<id>:<week>" or "wait:<event id>" */
     const char *unit_id;        /* the unit responsible, or NULL */
     const char *target;         /* unit | campaign | discipline */
     const char *orders;         /* the orders behind it: "{12,15}" */

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "db.h"
+#include "esc_holds.h"
 #include "esc_ladder.h"
 #include "esc_timers.h"
 #include "log.h"
@@ -41,6 +42,7 @@ int esc_engine_init(esc_engine *e, const config *cfg, char *err, size_t errlen)
     e->ctx.webhook_url = config_str(cfg, "escalation.webhook_url");
     e->reconcile_ms = 1000 * config_long(cfg, "escalation.reconcile_seconds");
     e->patterns_ms = 1000 * config_long(cfg, "escalation.patterns_seconds");
+    e->hold_days = (int)config_long(cfg, "escalation.hold_alert_days");
     e->patterns = (esc_pattern_cfg){
         .repeat_count = (int)config_long(cfg, "escalation.repeat_count"),
         .repeat_window_days = (int)config_long(cfg, "escalation.repeat_window_days"),
@@ -160,17 +162,21 @@ static int reconcile(esc_engine *e, monotime_ms now, const volatile sig_atomic_t
     return 0;
 }
 
-/* Every SWEEP_MS: reloads a changed calendar, stops and restarts paused clocks. */
+/* Every SWEEP_MS: reloads a changed calendar, stops and restarts paused
+ * clocks, and raises the alerts of holds grown too long. */
 static int sweep(esc_engine *e, monotime_ms now)
 {
-    long paused = 0, resumed = 0;
+    long paused = 0, resumed = 0, long_holds = 0;
     if (now < e->next_sweep)
         return 0;
     if (esc_calendar_refresh(&e->calendar, &e->ctx, clock_wall_ms()) != 0 ||
-        esc_ladder_pause_sweep(&e->ctx, &paused, &resumed) != 0)
+        esc_ladder_pause_sweep(&e->ctx, &paused, &resumed) != 0 ||
+        esc_holds_sweep(&e->ctx, e->hold_days, &long_holds) != 0)
         return -1;
     if (paused || resumed)
         log_info("clocks stopped=%ld restarted=%ld", paused, resumed);
+    if (long_holds)
+        log_info("holds too long alerted=%ld", long_holds);
     e->next_sweep = now + SWEEP_MS;
     e->plan_backlog = 1;
     return 0;

@@ -4,9 +4,10 @@
  * (starting at the first tick, so everything overdue fires right after
  * start-up), a page at a time for at most RECONCILE_SLICE_MS per tick so a
  * million pending deadlines never hold up a timer that falls due;
- * every second reload the calendar if its days changed and stop or restart
- * paused clocks; plan new deadlines (every second, and on every tick while a
- * backlog remains, for at most PLAN_SLICE_MS); fire every due rung by
+ * every second reload the calendar if its days changed, stop or restart
+ * paused clocks and alert holds grown too long (esc_holds.h); plan new
+ * deadlines (every second, and on every tick while a backlog remains, for
+ * at most PLAN_SLICE_MS); fire every due rung by
  * esc_now() in batches (for at most FIRE_SLICE_MS, then the caller answers
  * requests and sees signals); every escalation.patterns_seconds start a run
  * of the pattern detectors, whose queries run on a connection of their own
@@ -59,6 +60,7 @@ typedef struct esc_engine_s {
     esc_pattern_run  pattern_run;   /* its queries on a connection of its own, opened by the first run */
     esc_deliver_cfg  deliver;
     long             reconcile_ms, patterns_ms;
+    int              hold_days;     /* escalation.hold_alert_days: a hold this long is alerted (esc_holds.h) */
     size_t           fire_batch;    /* timers claimed at once: grows and shrinks to take ~FIRE_BATCH_MS */
     int64_t          claimed_at;    /* esc_now() ms of the last claim; 0: none yet */
     int              plan_backlog;  /* planning goes on next tick */

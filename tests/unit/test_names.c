@@ -31,6 +31,7 @@ static const struct {
     {names_status_public, "handed_back", "不属于本区办理的事项，已交回12345热线另行转办"},
     {names_rung, "remind", "催办"},           {names_rung, "supervise", "督办"},
     {names_rung, "accountability", "问责预警"}, {names_rung, "unit_overdue", "单位超期率过高"},
+    {names_rung, "long_wait", "暂缓过久"},
     {names_rung, "done", "已到最后一级"},     {names_rung, "", ""},
     {names_deadline, "accept", "签收"},       {names_deadline, "resolve", "办结"},
     {names_deadline, "callback", "callback"},
@@ -77,11 +78,12 @@ static void test_rungs_and_callbacks_by_name_or_code(void **state)
     assert_string_equal(names_alert_rung("催办"), "remind");
     assert_string_equal(names_alert_rung("remind"), "remind");
     assert_string_equal(names_alert_rung("单位超期率过高"), "unit_overdue");
+    assert_string_equal(names_alert_rung("暂缓过久"), "long_wait");
     assert_null(names_alert_rung("已到最后一级"));          /* a deadline's state, no alert's */
     assert_null(names_alert_rung("done"));
     assert_null(names_alert_rung(""));
     names_alert_rungs_say(all, sizeof all);
-    assert_string_equal(all, "催办、督办、问责预警、重复诉求、反弹、反复退单、单位超期率过高");
+    assert_string_equal(all, "催办、督办、问责预警、重复诉求、反弹、反复退单、单位超期率过高、暂缓过久");
     names_alert_rungs_say(all, 8);                            /* cut at a character */
     assert_string_equal(all, "催办");
     assert_string_equal(names_callback_result("不满意"), "unsatisfied");

@@ -54,7 +54,7 @@ static int show(const Jiesu__DocumentReply *r, const char *format, const char *o
     }
     printf("%s\n", r->title);
     for (size_t i = 0; i < r->n_tables; i++)
-        cli_print_table(r->tables[i], 0);
+        cli_print_table(r->tables[i], r->tables[i]->titled);
     if (!out)
         return 0;
     for (size_t i = 0; i < r->n_files; i++)

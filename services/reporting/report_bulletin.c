@@ -327,7 +327,8 @@ report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const 
         !(b->prev = report_metrics_run(pg, districts, tz, &prev, s, err, errlen)) ||
         report_query_start(pg, p, tz, &cur_b, err, errlen) < 0 ||
         read_hotspots(b, pg, districts, tz, &prev, err, errlen) < 0 ||
-        read_orders(b, pg, districts, tz, &cur_b, cal, err, errlen) < 0)
+        read_orders(b, pg, districts, tz, &cur_b, cal, err, errlen) < 0 ||
+        report_metrics_holds(pg, districts, p, &cur_b, cal, &b->holds, &b->n_holds, err, errlen) < 0)
         report_bulletin_free(&b);
     report_snapshot_end(pg, began);
     return b;
@@ -363,6 +364,7 @@ void report_bulletin_free(report_bulletin **b)
     report_table_free(&(*b)->cur);
     report_table_free(&(*b)->prev);
     free((*b)->orders);
+    free((*b)->holds);
     free(*b);
     *b = NULL;
 }

@@ -1,7 +1,7 @@
 /* report_bulletin.h — everything the weekly bulletin (周通报) shows, read from
  * PostgreSQL: the ranked metrics of the week and of the week before, the
- * overdue and escalated orders by unit, and the hot spots by category and by
- * place. The writers (report_csv.c, report_xlsx.c, report_html.c,
+ * overdue and escalated orders by unit, the hot spots by category and by
+ * place, and the units' holds and requests for more time (暂缓与延期). The writers (report_csv.c, report_xlsx.c, report_html.c,
  * report_json.c) only format what is gathered here.
  *
  * Personal data is masked here, once: caller names and phone numbers never
@@ -71,6 +71,8 @@ typedef struct {
                                        handler (web_scope_bulletin); their lists are then empty */
     report_order   *orders;
     size_t          n_orders;
+    report_holds   *holds;          /* the units' holds and requests for more time (暂缓与延期) */
+    size_t          n_holds;
     char            generated_at[20];   /* local "YYYY-MM-DD HH:MI" */
     int             days_begun;         /* of the week's 7 days, begun when generated: this week on a
                                            Monday 1 (only today counted), a past week 7 */

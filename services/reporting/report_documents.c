@@ -191,6 +191,30 @@ static Jiesu__Table *ranking_table(const report_bulletin *b)
     return t;
 }
 
+/* The units' holds and requests for more time (暂缓与延期), titled: the second table of the summary. */
+static Jiesu__Table *holds_table(const report_bulletin *b)
+{
+    static const char *const HEAD[] = {"单位", "暂缓件数", "暂缓工作小时", "申请延期", "批准延期", "驳回延期"};
+    Jiesu__Table *t = view_table_new("暂缓与延期（按单位，暂缓时间长的在前；各列的统计口径见周通报页面）", "lrrrrr", HEAD, 6);
+    if (t)
+        t->titled = 1;
+    for (size_t i = 0; t && i < b->n_holds; i++) {
+        const report_holds *h = &b->holds[i];
+        char v[5][24];
+        snprintf(v[0], sizeof v[0], "%ld", h->holds);
+        snprintf(v[1], sizeof v[1], "%.1f", h->hold_hours);
+        snprintf(v[2], sizeof v[2], "%ld", h->asked);
+        snprintf(v[3], sizeof v[3], "%ld", h->approved);
+        snprintf(v[4], sizeof v[4], "%ld", h->rejected);
+        const char *cells[] = {h->name, v[0], v[1], v[2], v[3], v[4]};
+        if (view_table_add(t, cells) < 0) {
+            jiesu__table__free_unpacked(t, NULL);
+            return NULL;
+        }
+    }
+    return t;
+}
+
 /* Reads one regular file of dir into the reply and removes it. 0 or -1. */
 static int take_file(doc_call *c, const char *dir, const char *name)
 {
@@ -271,7 +295,7 @@ static int run_bulletin(doc_call *c)
                  report_bulletin_orders_listed(b));
     snprintf(name, sizeof name, "bulletin-%s.json", p.label);
     int rc = strcmp(c->rq->format, "json") == 0 ? add_written(c, name, write_bulletin, b)
-             : add_table(c, ranking_table(b)) < 0 ? -1
+             : add_table(c, ranking_table(b)) < 0 || add_table(c, holds_table(b)) < 0 ? -1
              : strcmp(c->rq->format, "files") == 0 ? add_bulletin_files(c, b) : 0;
     report_bulletin_free(&b);
     return rc;

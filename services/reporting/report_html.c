@@ -223,6 +223,27 @@ static void orders_table(FILE *f, const report_bulletin *b)
     fputs("</table></div>\n", f);
 }
 
+/* The units' holds and requests for more time, the longest on hold first, and what each column counts. */
+static void holds_table(FILE *f, const report_bulletin *b)
+{
+    fputs("<table class=\"holds\"><tr><th class=\"t\">单位</th><th>暂缓件数</th><th>暂缓工作小时</th>"
+          "<th>申请延期</th><th>批准延期</th><th>驳回延期</th></tr>\n", f);
+    for (size_t i = 0; i < b->n_holds; i++) {
+        const report_holds *h = &b->holds[i];
+        fputs("<tr>", f);
+        cell_text(f, h->name);
+        cell_num(f, (double)h->holds, "%.0f");
+        cell_num(f, h->hold_hours, "%.1f");
+        cell_num(f, (double)h->asked, "%.0f");
+        cell_num(f, (double)h->approved, "%.0f");
+        cell_num(f, (double)h->rejected, "%.0f");
+        fputs("</tr>\n", f);
+    }
+    if (b->n_holds == 0)
+        fputs("<tr><td class=\"t\" colspan=\"6\">本周没有暂缓办理或延期申请</td></tr>\n", f);
+    fputs("</table>\n<p class=\"note holds-note\">" REPORT_HOLDS_NOTE "</p>\n", f);
+}
+
 /* The ranked rows as bars; the rest of the list (其他, the unplaced or
  * unknown, 合计) as a line under the chart, so every order is accounted for. */
 static void hotspot_chart(FILE *f, const char *title, const report_hotspot *h, size_t n)
@@ -280,6 +301,8 @@ void report_html_bulletin(FILE *f, const report_bulletin *b, const char *bar)
     }
     fputs("<h2>超期及" NAMES_ALERT "工单（按单位）</h2>\n", f);
     orders_table(f, b);
+    fputs("<h2>暂缓与延期（按单位）</h2>\n", f);
+    holds_table(f, b);
     fputs("<h2>热点</h2>\n", f);
     if (!withheld(f, b)) {
         hotspot_chart(f, "热点类别（灰线为上周）", b->categories, b->n_categories);

@@ -89,6 +89,18 @@ static void json_order(FILE *f, const report_order *o)
     fprintf(f, ", \"hours_late\": %.1f, \"alerts\": %ld}", o->hours_late, o->alerts);
 }
 
+static void json_holds(FILE *f, const report_holds *h)
+{
+    fputs("{\"unit_code\": ", f);
+    report_json_string(f, h->code);
+    fputs(", \"unit\": ", f);
+    report_json_string(f, h->name);
+    fprintf(f, ", \"holds\": %ld, \"hold_hours\": ", h->holds);
+    json_number(f, h->hold_hours, "%.1f");
+    fprintf(f, ", \"extensions_asked\": %ld, \"extensions_approved\": %ld, \"extensions_rejected\": %ld}",
+            h->asked, h->approved, h->rejected);
+}
+
 static void json_hotspots(FILE *f, const report_hotspot *h, size_t n)
 {
     fputc('[', f);
@@ -117,6 +129,11 @@ void report_json_bulletin(FILE *f, const report_bulletin *b)
     for (size_t i = 0; i < b->n_orders; i++) {
         fputs(i ? ",\n  " : "\n  ", f);
         json_order(f, &b->orders[i]);
+    }
+    fputs("],\n \"holds\": [", f);
+    for (size_t i = 0; i < b->n_holds; i++) {
+        fputs(i ? ",\n  " : "\n  ", f);
+        json_holds(f, &b->holds[i]);
     }
     fputs("],\n \"hotspots\": {\"categories\": ", f);
     json_hotspots(f, b->categories, b->n_categories);

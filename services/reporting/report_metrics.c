@@ -387,3 +387,121 @@ void report_table_free(report_table **t)
     free(*t);
     *t = NULL;
 }
+
+/* ---- holds and requests for more time (暂缓与延期) ----
+ *
+ * Over P up to now ([t0, tn)), for each unit of the table:
+ *   holds       = 暂缓 events (complaint_events 'waiting') in P naming the
+ *                 unit (detail.unit: the order's unit, which put it on hold),
+ *                 but a merged repeat's put on hold with its order (its
+ *                 parent's 暂缓 event of the same transaction: the same at)
+ *   hold hours  = the working time (the official calendar) within P of each
+ *                 such hold, begun in P or before: from its 暂缓 event to the
+ *                 next event of the order leaving 暂缓办理 (detail.from
+ *                 'waiting': 恢复办理, 改派, 办结 …), or up to now while the
+ *                 order waits, to 0.1 hour
+ *   asked       = extension_requests of the unit requested in P
+ *   approved    = … approved in P (decided_at), whenever asked
+ *   rejected    = … rejected in P
+ * $1 districts, $2 t0, $3 tn. Each hold's span within P comes as two lists
+ * of Unix seconds (starts, ends), counted here on the calendar. */
+static const char HOLDS_SQL[] =
+    "WITH " REPORT_UNITS_IN_SCOPE ","
+    " w AS ("
+    "    SELECT un.id AS unit_id, e.at AS since,"
+    "           coalesce((SELECT min(x.at) FROM complaint_events x WHERE x.complaint_id = e.complaint_id"
+    "                       AND x.id > e.id AND x.detail->>'from' = 'waiting'),"
+    "                    CASE WHEN c.status = 'waiting' THEN $3::timestamptz ELSE e.at END) AS until"
+    "    FROM complaint_events e JOIN u un ON un.code = e.detail->>'unit' JOIN complaints c ON c.id = e.complaint_id"
+    "    WHERE e.event = 'waiting' AND e.at < $3::timestamptz"
+    "      AND NOT EXISTS (SELECT 1 FROM complaint_events pe WHERE pe.complaint_id = c.parent_id"
+    "                        AND pe.event = 'waiting' AND pe.at = e.at)"
+    "), h AS ("
+    "    SELECT unit_id, count(*) FILTER (WHERE since >= $2::timestamptz) AS holds,"
+    "           string_agg(floor(extract(epoch FROM greatest(since, $2::timestamptz)))::text, ',')"
+    "             FILTER (WHERE least(until, $3::timestamptz) > $2::timestamptz) AS froms,"
+    "           string_agg(floor(extract(epoch FROM least(until, $3::timestamptz)))::text, ',')"
+    "             FILTER (WHERE least(until, $3::timestamptz) > $2::timestamptz) AS tos"
+    "    FROM w GROUP BY unit_id"
+    "), x AS ("
+    "    SELECT r.unit_id,"
+    "           count(*) FILTER (WHERE r.requested_at >= $2::timestamptz AND r.requested_at < $3::timestamptz) AS asked,"
+    "           count(*) FILTER (WHERE r.state = 'approved' AND r.decided_at >= $2::timestamptz"
+    "                              AND r.decided_at < $3::timestamptz) AS approved,"
+    "           count(*) FILTER (WHERE r.state = 'rejected' AND r.decided_at >= $2::timestamptz"
+    "                              AND r.decided_at < $3::timestamptz) AS rejected"
+    "    FROM extension_requests r WHERE r.unit_id IN (SELECT id FROM u)"
+    "     AND (r.requested_at >= $2::timestamptz OR r.decided_at >= $2::timestamptz)"
+    "    GROUP BY r.unit_id"
+    ")"
+    "SELECT u.code, u.name, coalesce(h.holds, 0), coalesce(h.froms, ''), coalesce(h.tos, ''),"
+    "       coalesce(x.asked, 0), coalesce(x.approved, 0), coalesce(x.rejected, 0)"
+    "  FROM u LEFT JOIN h ON h.unit_id = u.id LEFT JOIN x ON x.unit_id = u.id"
+    " WHERE coalesce(h.holds, 0) + coalesce(x.asked, 0) + coalesce(x.approved, 0) + coalesce(x.rejected, 0) > 0"
+    "    OR h.froms IS NOT NULL";
+
+enum { HO_CODE, HO_NAME, HO_HOLDS, HO_FROMS, HO_TOS, HO_ASKED, HO_APPROVED, HO_REJECTED };
+
+/* The working hours of the spans froms[i]..tos[i] (comma lists of Unix
+ * seconds) on cal, to 0.1 (half up, as the bulletin's hours late). */
+static double hours_on_hold(const calendar *cal, const char *froms, const char *tos)
+{
+    long long seconds = 0;
+    const char *f = froms, *t = tos;
+    while (*f && *t) {
+        char *fe, *te;
+        long long a = strtoll(f, &fe, 10), b = strtoll(t, &te, 10);
+        if (fe == f || te == t)
+            break;
+        seconds += calendar_work_seconds_between(cal, a, b);
+        f = fe + (*fe == ',');
+        t = te + (*te == ',');
+    }
+    return (double)((seconds + 180) / 360) / 10;
+}
+
+static void read_holds(report_holds *h, const PGresult *res, int i, const calendar *cal)
+{
+    snprintf(h->code, sizeof h->code, "%s", PQgetvalue(res, i, HO_CODE));
+    snprintf(h->name, sizeof h->name, "%s", PQgetvalue(res, i, HO_NAME));
+    h->holds = strtol(PQgetvalue(res, i, HO_HOLDS), NULL, 10);
+    h->hold_hours = hours_on_hold(cal, PQgetvalue(res, i, HO_FROMS), PQgetvalue(res, i, HO_TOS));
+    h->asked = strtol(PQgetvalue(res, i, HO_ASKED), NULL, 10);
+    h->approved = strtol(PQgetvalue(res, i, HO_APPROVED), NULL, 10);
+    h->rejected = strtol(PQgetvalue(res, i, HO_REJECTED), NULL, 10);
+}
+
+/* The longest time on hold first, then the most holds, the most requests, the code. */
+static int holds_order(const void *pa, const void *pb)
+{
+    const report_holds *a = pa, *b = pb;
+    if (a->hold_hours != b->hold_hours)
+        return a->hold_hours > b->hold_hours ? -1 : 1;
+    if (a->holds != b->holds)
+        return a->holds > b->holds ? -1 : 1;
+    if (a->asked != b->asked)
+        return a->asked > b->asked ? -1 : 1;
+    return strcmp(a->code, b->code);
+}
+
+int report_metrics_holds(PGconn *pg, const char *districts, const report_period *p, const report_bounds *b,
+                         const calendar *cal, report_holds **out, size_t *n, char *err, size_t errlen)
+{
+    const char *params[3] = {districts, b->t0, b->tn};
+    *out = NULL;
+    *n = 0;
+    PGresult *res = report_query(pg, "holds and extensions", p, HOLDS_SQL, 3, params, err, errlen);
+    if (!res)
+        return -1;
+    int rows = PQntuples(res);
+    if (!(*out = calloc(rows > 0 ? (size_t)rows : 1, sizeof **out))) {
+        snprintf(err, errlen, "out of memory for %d units", rows);
+        PQclear(res);
+        return -1;
+    }
+    for (int i = 0; i < rows; i++)
+        read_holds(&(*out)[(*n)++], res, i, cal);
+    PQclear(res);
+    qsort(*out, *n, sizeof **out, holds_order);
+    return 0;
+}

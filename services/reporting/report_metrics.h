@@ -17,8 +17,10 @@
 #include <libpq-fe.h>
 #include <stddef.h>
 
+#include "calendar.h"
 #include "config.h"
 #include "report_period.h"
+#include "report_query.h"
 
 typedef enum {
     RATE_RESPONSE,          /* 响应率 */
@@ -120,5 +122,33 @@ double report_rate_pct(double rate);
 const report_unit *report_table_find(const report_table *t, const char *code);
 
 void report_table_free(report_table **t);
+
+/* What one unit's orders stood on hold (暂缓办理) and what it asked for more
+ * time (申请延期) in a period: counts beside the ranking, ranked on nothing
+ * (formulas in report_metrics.c, and in the README's Metrics section). */
+typedef struct {
+    char   code[32];
+    char   name[96];
+    long   holds;           /* orders it put on hold in P */
+    double hold_hours;      /* working hours its orders stood on hold within P, up to now, to 0.1 */
+    long   asked;           /* requests for more time it made in P */
+    long   approved;        /*   requests of its decided in P: approved */
+    long   rejected;        /*   … rejected */
+} report_holds;
+
+/* What each column counts, as every table of them says under it. */
+#define REPORT_HOLDS_NOTE                                                                                 \
+    "暂缓件数：本期内本单位暂缓办理的工单（与之合并、随之暂缓的重复工单不另计）；暂缓工作小时：本单位暂缓的工单" \
+    "在本期内停止计时的工作时间（按法定节假日和上下班时间计，截至生成时，本期以前开始的暂缓也计其在本期内的部分）；" \
+    "申请延期：本期内本单位提出的延期申请；批准延期、驳回延期：本期内审核的本单位延期申请。" \
+    "只列本期有暂缓或延期申请的单位，暂缓时间长的在前。"
+
+/* The units of districts (as report_metrics_run) with a hold or a request
+ * for more time in period p (bounds b, from report_query_start), working
+ * hours counted on cal; the longest time on hold first (then the most holds,
+ * the most requests, the code). *out is malloc'd (the caller frees it), *n
+ * its rows. 0, or -1 with the reason in err. */
+int report_metrics_holds(PGconn *pg, const char *districts, const report_period *p, const report_bounds *b,
+                         const calendar *cal, report_holds **out, size_t *n, char *err, size_t errlen);
 
 #endif

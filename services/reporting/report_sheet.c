@@ -157,9 +157,40 @@ static char hot_row(const report_bulletin *b, size_t i, report_cell *c)
     return 0;
 }
 
+static const char *const HOLDS_HEAD[] = {"单位编码", "单位", "暂缓件数", "暂缓工作小时", "申请延期", "批准延期", "驳回延期"};
+
+static size_t holds_ncols(void)
+{
+    return sizeof HOLDS_HEAD / sizeof HOLDS_HEAD[0];
+}
+
+static void holds_header(size_t col, report_cell *c)
+{
+    text(c, HOLDS_HEAD[col]);
+}
+
+static size_t holds_nrows(const report_bulletin *b)
+{
+    return b->n_holds;
+}
+
+static char holds_row(const report_bulletin *b, size_t i, report_cell *c)
+{
+    const report_holds *h = &b->holds[i];
+    text(&c[0], h->code);
+    text(&c[1], h->name);
+    num(&c[2], (double)h->holds, 0);
+    num(&c[3], h->hold_hours, 1);
+    num(&c[4], (double)h->asked, 0);
+    num(&c[5], (double)h->approved, 0);
+    num(&c[6], (double)h->rejected, 0);
+    return 0;
+}
+
 const report_sheet REPORT_SHEETS[] = {
     {"ranking", "排名", RANK_CODE, rank_ncols, rank_header, rank_nrows, rank_row},
     {"orders", "超期及" NAMES_ALERT "工单", -1, order_ncols, order_header, order_nrows, order_row},
     {"hotspots", "热点", -1, hot_ncols, hot_header, hot_nrows, hot_row},
+    {"holds", "暂缓与延期", 0, holds_ncols, holds_header, holds_nrows, holds_row},
 };
 const size_t REPORT_NSHEETS = sizeof REPORT_SHEETS / sizeof REPORT_SHEETS[0];

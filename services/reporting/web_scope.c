@@ -55,6 +55,11 @@ void web_scope_bulletin(const web_scope *s, report_bulletin *b)
         if (keeps(s, b->orders[i].unit_code))
             b->orders[kept++] = b->orders[i];
     b->n_orders = kept;
+    kept = 0;
+    for (size_t i = 0; i < b->n_holds; i++)
+        if (keeps(s, b->holds[i].code))
+            b->holds[kept++] = b->holds[i];
+    b->n_holds = kept;
     b->n_categories = b->n_places = 0;
     b->hot_withheld = 1;
 }

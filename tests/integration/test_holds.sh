@@ -120,3 +120,5 @@ check "the new hold, 20 days later, alerted" wait_for "a second alert" 20 sql_eq
 check "escalation swept again" swept
 check_eq "… once: the other holds not again" "2 1 1" \
     "$(for t in HOLD-1 HOLD-2 HOLD-3; do printf '%s ' "$(long_waits $t)"; done | sed 's/ $//')"
+
+harness_services_stop

@@ -85,7 +85,7 @@ check_eq "no caller name in any output" 0 "$(cat "$out"/*.csv "$out"/*.html | gr
 check "a formula-like cell is neutralised in the CSV" grep -q "\"'=HYPERLINK(\"\"http://x\"\")\"" "$orders_csv"
 check_eq "no cell starts a formula in any CSV" 0 "$(cat "$out"/*.csv | grep -c '\(^\|,\)"\?[=+@]')"
 xlsx_sheets=$(python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(sum(n.startswith("xl/worksheets/sheet") for n in z.namelist()))' "$out/bulletin-2026-W47.xlsx")
-check_eq "the XLSX is a workbook of three sheets" 3 "$xlsx_sheets"
+check_eq "the XLSX is a workbook of four sheets (排名, 超期及告警工单, 热点, 暂缓与延期)" 4 "$xlsx_sheets"
 check "the XLSX holds the formula-like text as a string" python3 -c '
 import sys, zipfile
 s = zipfile.ZipFile(sys.argv[1]).read("xl/sharedStrings.xml").decode()

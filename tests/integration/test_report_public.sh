@@ -198,7 +198,7 @@ echo untouched >"$HARNESS_DIR/planted-target"
 ln -s "$HARNESS_DIR/planted-target" "$out/bulletin-2026-W47.html"    # a link someone planted at its name
 "$JIESU_BIN/jiesu" bulletin --week 2026-W47 --out "$out" >/dev/null 2>&1
 check "jiesu bulletin --week 2026-W47 succeeds" test -s "$out/bulletin-2026-W47-orders.csv"
-check_eq "… each file 0600, also one it wrote over that was open to others" "600 600 600 600 600" \
+check_eq "… each file 0600, also one it wrote over that was open to others" "600 600 600 600 600 600" \
     "$(stat -c %a "$out"/bulletin-2026-W47* | tr '\n' ' ' | sed 's/ $//')"
 check "… a link planted at the page's name replaced by the page, not written through" \
     sh -c "test -f '$out/bulletin-2026-W47.html' && ! test -L '$out/bulletin-2026-W47.html'"

@@ -3,10 +3,10 @@
 # escalation.hold_alert_days (5) working days raises one alert 暂缓过久 to
 # the district's campaign office (a conduct complaint's to discipline
 # inspection), naming the unit, its reason (masked) and how long, listed by
-# `jiesu alerts` and on the wall board; none before; once per hold (a hold
-# after a resume is a new one); a merged repeat on hold with its order is
-# listed in the order's alert, not alerted apart; kill -9 before and after
-# the alerts' commit stores each alert once.
+# `jiesu alerts` and on the wall board, acknowledged by `jiesu ack`; none
+# before; once per hold (a hold after a resume is a new one); a merged
+# repeat on hold with its order is listed in the order's alert, not alerted
+# apart; kill -9 before and after the alerts' commit stores each alert once.
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
@@ -104,6 +104,11 @@ web_signin "$WEB_DIR/chuangcheng.jar" chuangcheng >/dev/null
 web_get "$WEB_DIR/chuangcheng.jar" /api/board >/dev/null
 check_eq "the wall board lists the campaign office's alert as 暂缓过久" "暂缓过久" \
     "$(jq -r '.alerts[] | select(.ticket == "HOLD-1") | .rung_name' "$WEB_DIR/body")"
+lw=$(sql "SELECT a.id FROM alerts a JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'HOLD-1' AND a.rung = 'long_wait'")
+as_unit 370212.campaign jiesu ack "$lw" "已电话督促中韩街道" >"$hold_dir/out" 2>&1
+check_eq "the campaign office acknowledges it (jiesu ack), the order's history saying so" "u-370212.campaign 1" \
+    "$(sql "SELECT acked_by || ' ' || (SELECT count(*) FROM complaint_events WHERE event = 'acked' AND (detail->>'alert_id')::bigint = $lw)
+            FROM alerts WHERE id = $lw")"
 
 # 4. Once per hold: resumed and put on hold again (the clock back to the
 # hold's time, as the events' own), HOLD-1 is alerted again only once the new

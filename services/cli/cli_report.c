@@ -1,6 +1,7 @@
 /* cli_report.c — `jiesu report [街道] [--json] [--from DATE] [--to DATE]`:
  * asks the reporting service for the per-street summary and prints it as an
- * aligned table with a total row, or as JSON. 街道, the one summary there is
+ * aligned table with a total row, then the streets' holds and requests for
+ * more time (暂缓与延期) as a second one with what each column counts, or as JSON. 街道, the one summary there is
  * (also when none is named), may be written streets too.
  */
 #include "cli.h"
@@ -13,6 +14,7 @@
 #include "cli_table.h"
 #include "names.h"
 #include "report_json.h"
+#include "report_metrics.h"
 #include "report_streets.h"
 
 #define REPORT_TRIES 2
@@ -62,6 +64,41 @@ static int add_row(cli_table *t, const char *name, const Jiesu__StreetSummary *s
     return cli_table_add(t, cells);
 }
 
+/* Adds one row of the second table: the street's holds and requests for more time. */
+static int add_holds_row(cli_table *t, const char *name, const Jiesu__StreetSummary *s)
+{
+    char n[5][24];
+    snprintf(n[0], sizeof n[0], "%lld", (long long)s->holds);
+    snprintf(n[1], sizeof n[1], "%.1f", s->hold_hours);
+    snprintf(n[2], sizeof n[2], "%lld", (long long)s->extensions_asked);
+    snprintf(n[3], sizeof n[3], "%lld", (long long)s->extensions_approved);
+    snprintf(n[4], sizeof n[4], "%lld", (long long)s->extensions_rejected);
+    const char *cells[] = {name, n[0], n[1], n[2], n[3], n[4]};
+    return cli_table_add(t, cells);
+}
+
+/* The streets' holds and requests for more time (暂缓与延期), the same rows and total, and what each column counts. */
+static int print_holds(FILE *out, const Jiesu__ReportReply *r, const Jiesu__StreetSummary *sum)
+{
+    static const char *const HEAD[] = {"街道", "暂缓件数", "暂缓工作小时", "申请延期", "批准延期", "驳回延期"};
+    cli_table *t = cli_table_new(6, "lrrrrr");
+    int rc = -1;
+    if (!t || cli_table_add(t, HEAD) < 0)
+        goto cleanup;
+    for (size_t i = 0; i < r->n_streets; i++)
+        if (add_holds_row(t, r->streets[i]->street_name, r->streets[i]) < 0)
+            goto cleanup;
+    if (cli_table_add_rule(t) < 0 || add_holds_row(t, "合计", sum) < 0)
+        goto cleanup;
+    fputs("\n暂缓与延期（本期：所给日期内发生的，不论工单何时来电；不给日期：至今全部）：\n", out);
+    cli_table_print(t, out);
+    fputs(REPORT_HOLDS_NOTE "\n", out);
+    rc = 0;
+cleanup:
+    cli_table_destroy(&t);
+    return rc;
+}
+
 static int print_table(FILE *out, const Jiesu__ReportReply *r, const report_args *a)
 {
     static const char *const HEAD[] = {"街道", "工单", "在办", "已办结", "超期", NAMES_ALERT "次数"};
@@ -85,7 +122,7 @@ static int print_table(FILE *out, const Jiesu__ReportReply *r, const report_args
     cli_table_print(t, out);
     if (!r->one_unit)       /* a unit's own streets: the queues are the dispatchers', not counted for it */
         fprintf(out, "\n待人工派单：%lld    尚未派单：%lld\n", (long long)r->manual, (long long)r->unrouted);
-    rc = 0;
+    rc = print_holds(out, r, &sum);
 cleanup:
     cli_table_destroy(&t);
     if (rc < 0)

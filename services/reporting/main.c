@@ -18,6 +18,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "holidays.h"
 #include "log.h"
 #include "report_days.h"
 #include "report_documents.h"
@@ -41,12 +42,23 @@ typedef struct {
     report_days *days;
 } reporting;
 
+/* The street summary, its time on hold counted on the calendar as table holidays stands now. */
+static Jiesu__ReportReply *streets_once(service *s, const report_scope *scope, char *err, size_t errlen)
+{
+    report_scope sc = *scope;
+    calendar *cal = holidays_calendar(s->pg, s->cfg, NULL, err, errlen);
+    sc.cal = cal;
+    Jiesu__ReportReply *reply = cal ? report_streets(s->pg, &sc, err, errlen) : NULL;
+    calendar_destroy(&cal);
+    return reply;
+}
+
 /* Runs the street summary, reconnecting once if the database connection broke. */
 static Jiesu__ReportReply *run_streets(service *s, const report_scope *scope, char *err, size_t errlen)
 {
-    Jiesu__ReportReply *reply = report_streets(s->pg, scope, err, errlen);
+    Jiesu__ReportReply *reply = streets_once(s, scope, err, errlen);
     if (!reply && PQstatus(s->pg) == CONNECTION_BAD && svc_ensure_pg(s, err, errlen) == 0)
-        reply = report_streets(s->pg, scope, err, errlen);
+        reply = streets_once(s, scope, err, errlen);
     return reply;
 }
 

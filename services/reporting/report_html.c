@@ -241,7 +241,7 @@ static void holds_table(FILE *f, const report_bulletin *b)
     }
     if (b->n_holds == 0)
         fputs("<tr><td class=\"t\" colspan=\"6\">本周没有暂缓办理或延期申请</td></tr>\n", f);
-    fputs("</table>\n<p class=\"note holds-note\">" REPORT_HOLDS_NOTE "</p>\n", f);
+    fputs("</table>\n<p class=\"note holds-note\">" REPORT_HOLDS_NOTE "只列本周有暂缓或延期申请的单位，暂缓时间长的在前。</p>\n", f);
 }
 
 /* The ranked rows as bars; the rest of the list (其他, the unplaced or

@@ -449,12 +449,15 @@ static void on_streets(report_http *h, PGconn *pg, const web_user *u, const http
     web_scope sc;
     if (scope_of(h, u, &sc, req, resp) < 0)
         return;
-    report_scope scope = {sc.districts, http_param(req, "from"), http_param(req, "to"), h->tz};
+    report_scope scope = {sc.districts, http_param(req, "from"), http_param(req, "to"), h->tz, NULL};
+    report_calendar_hold cal = {0};
     if (report_scope_check(&scope, err, sizeof err) < 0) {
         web_html_fail(req, resp, 400, err);
         return;
     }
-    Jiesu__ReportReply *r = report_streets(pg, &scope, err, sizeof err);
+    scope.cal = report_calendar_take(h->calendar, pg, &cal, err, sizeof err) < 0 ? NULL : cal.cal;
+    Jiesu__ReportReply *r = scope.cal ? report_streets(pg, &scope, err, sizeof err) : NULL;
+    report_calendar_give(h->calendar, &cal);
     if (!r) {
         web_html_read_failed(req, resp, "各街道的数据", err);
         return;

@@ -171,6 +171,10 @@ static void streets_counts(FILE *f, const Jiesu__StreetSummary *s)
                "\"overdue\": %lld, \"alerts\": %lld",
             (long long)s->total, (long long)s->routed, (long long)s->open, (long long)s->resolved,
             (long long)s->overdue, (long long)s->alerts);
+    fprintf(f, ", \"holds\": %lld, \"hold_hours\": ", (long long)s->holds);
+    json_number(f, round(s->hold_hours * 10) / 10, "%.1f");
+    fprintf(f, ", \"extensions_asked\": %lld, \"extensions_approved\": %lld, \"extensions_rejected\": %lld",
+            (long long)s->extensions_asked, (long long)s->extensions_approved, (long long)s->extensions_rejected);
 }
 
 void report_json_streets(FILE *f, const Jiesu__ReportReply *r, const char *from, const char *to)

@@ -140,8 +140,7 @@ typedef struct {
 #define REPORT_HOLDS_NOTE                                                                                 \
     "暂缓件数：本期内本单位暂缓办理的工单（与之合并、随之暂缓的重复工单不另计）；暂缓工作小时：本单位暂缓的工单" \
     "在本期内停止计时的工作时间（按法定节假日和上下班时间计，截至生成时，本期以前开始的暂缓也计其在本期内的部分）；" \
-    "申请延期：本期内本单位提出的延期申请；批准延期、驳回延期：本期内审核的本单位延期申请。" \
-    "只列本期有暂缓或延期申请的单位，暂缓时间长的在前。"
+    "申请延期：本期内本单位提出的延期申请；批准延期、驳回延期：本期内审核的本单位延期申请。"
 
 /* The units of districts (as report_metrics_run) with a hold or a request
  * for more time in period p (bounds b, from report_query_start), working

@@ -19,6 +19,10 @@
  *   manual   = status 'manual' (waiting in the manual dispatch queue)
  *   unrouted = status 'new' (not routed yet)
  * Every street unit of the districts gets a row, with zeros when it has no orders.
+ * Beside them, each street's holds and requests for more time within the
+ * dates (from the first day's start, or ever, up to the end of the last, or
+ * now), whenever the orders were called: report_metrics_holds, whose
+ * formulas are the bulletin's (report_metrics.c).
  */
 #include "report_streets.h"
 
@@ -31,6 +35,7 @@
 #include "clock.h"
 #include "db.h"
 #include "names.h"
+#include "report_metrics.h"
 #include "report_query.h"
 #include "text.h"
 
@@ -157,6 +162,46 @@ static int add_street(Jiesu__ReportReply *reply, const PGresult *res, int row)
     return 0;
 }
 
+/* The scope's dates as the instants report_metrics_holds() takes: from the
+ * first day's start (or ever) up to the day after the last (or now), never
+ * after now. $1 from, $2 to (NULL: no bound), $3 time zone. */
+static const char SQL_SCOPE_BOUNDS[] =
+    "SELECT coalesce($1::date::timestamp AT TIME ZONE $3, '-infinity'::timestamptz)::text,"
+    "       least(coalesce(($2::date + 1)::timestamp AT TIME ZONE $3, 'infinity'::timestamptz), now())::text";
+
+/* Each street's holds and requests for more time within the scope, into its
+ * summary (the departments' are the bulletin's). 0, or -1 with err. */
+static int add_holds(PGconn *conn, const report_scope *scope, const char *const params[4], Jiesu__ReportReply *reply,
+                     char *err, size_t errlen)
+{
+    const char *bp[] = {params[1], params[2], params[3]};
+    report_period p = {.label = "各街道汇总"};
+    report_bounds b = {""};
+    report_holds *h = NULL;
+    size_t n = 0;
+    PGresult *res = db_query(conn, "scope bounds", SQL_SCOPE_BOUNDS, 3, bp, err, errlen);
+    if (!res)
+        return -1;
+    snprintf(b.t0, sizeof b.t0, "%s", PQgetvalue(res, 0, 0));
+    snprintf(b.tn, sizeof b.tn, "%s", PQgetvalue(res, 0, 1));
+    PQclear(res);
+    if (report_metrics_holds(conn, params[0], &p, &b, scope->cal, &h, &n, err, errlen) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < reply->n_streets; j++) {
+            Jiesu__StreetSummary *s = reply->streets[j];
+            if (strcmp(s->street_code, h[i].code) != 0)
+                continue;
+            s->holds = h[i].holds;
+            s->hold_hours = h[i].hold_hours;
+            s->extensions_asked = h[i].asked;
+            s->extensions_approved = h[i].approved;
+            s->extensions_rejected = h[i].rejected;
+        }
+    free(h);
+    return 0;
+}
+
 Jiesu__ReportReply *report_streets(PGconn *conn, const report_scope *scope, char *err, size_t errlen)
 {
     Jiesu__ReportReply *reply = NULL;
@@ -193,6 +238,10 @@ Jiesu__ReportReply *report_streets(PGconn *conn, const report_scope *scope, char
             goto oom;
     }
     PQclear(res);
+    if (add_holds(conn, scope, params, reply, err, errlen) < 0) {
+        text_prefix(err, errlen, "the street summary: ");
+        report_reply_free(&reply);
+    }
     return reply;
 oom:
     snprintf(err, errlen, "out of memory building the street summary");
@@ -209,6 +258,11 @@ void report_streets_add(Jiesu__StreetSummary *sum, const Jiesu__StreetSummary *s
     sum->resolved += s->resolved;
     sum->overdue += s->overdue;
     sum->alerts += s->alerts;
+    sum->holds += s->holds;
+    sum->hold_hours += s->hold_hours;
+    sum->extensions_asked += s->extensions_asked;
+    sum->extensions_approved += s->extensions_approved;
+    sum->extensions_rejected += s->extensions_rejected;
 }
 
 void report_reply_free(Jiesu__ReportReply **reply)

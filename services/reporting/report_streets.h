@@ -2,8 +2,11 @@
  *
  * One row per street office (units of kind 'street') of the loaded districts,
  * counting the orders whose active owner assignment is that street, plus the
- * orders waiting in the manual dispatch queue and those not yet routed. The
- * formulas are written once, in report_streets.c (and in the README).
+ * orders waiting in the manual dispatch queue and those not yet routed, and
+ * beside them each street's holds and requests for more time within the
+ * scope's dates (暂缓与延期: report_metrics_holds, report_metrics.c). The
+ * formulas are written once, in report_streets.c and report_metrics.c (and
+ * in the README).
  *
  * The reply and everything it points to are malloc'd; the caller frees them
  * with report_reply_free().
@@ -13,6 +16,7 @@
 
 #include <libpq-fe.h>
 #include <stddef.h>
+#include "calendar.h"
 #include "jiesu.pb-c.h"
 
 typedef struct {
@@ -20,6 +24,7 @@ typedef struct {
     const char *from_date;  /* YYYY-MM-DD: orders called on or after that day; NULL or "" = no bound */
     const char *to_date;    /* YYYY-MM-DD: orders called on or before that day; NULL or "" = no bound */
     const char *timezone;   /* IANA zone the dates are days in ("Asia/Shanghai") */
+    const calendar *cal;    /* the working calendar the time on hold is counted in (borrowed) */
 } report_scope;
 
 /* What err says of a date that is not one. */

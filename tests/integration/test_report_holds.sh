@@ -7,7 +7,7 @@
 # counts its part in the week, one still going counts to the week's end, a
 # merged repeat put on hold with its order and a hold wholly before the week
 # count nothing; the longest time on hold first; a handler reads its unit's
-# row alone.
+# row alone. `jiesu report` shows the same per street within the dates given.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_report_holds
@@ -87,5 +87,24 @@ check "the page has the section and says what each column counts" \
 
 as_unit 370212002 jiesu bulletin --week 2026-W47 --json >"$out/u.json" 2>"$out/u.err"
 check_eq "a handler of 沙子口街道 reads its own row alone" "370212002" "$(jq -r '[.holds[].unit_code] | join(" ")' "$out/u.json")"
+
+# jiesu report: the same figures per street within the dates given, beside the street summary.
+as_role dispatcher jiesu report --from 2026-11-16 --to 2026-11-22 >"$out/r.out" 2>&1
+check_eq "jiesu report --from --to answers" 0 $?
+check "… with the table 暂缓与延期, saying what its dates count" \
+    sh -c "grep -q '^暂缓与延期（本期：所给日期内发生的' '$out/r.out' &&
+           grep -qE '^街道 +暂缓件数 +暂缓工作小时 +申请延期 +批准延期 +驳回延期$' '$out/r.out'"
+check "… 中韩街道's row, 沙子口街道's, a street with none, the total" \
+    sh -c "grep -qE '^中韩街道 +2 +29.5 +2 +2 +1$' '$out/r.out' && grep -qE '^沙子口街道 +1 +2.0 +0 +0 +0$' '$out/r.out' &&
+           grep -qE '^北宅街道 +0 +0.0 +0 +0 +0$' '$out/r.out' && grep -qE '^合计 +3 +31.5 +2 +2 +1$' '$out/r.out'"
+check "… and what each column counts" grep -q '暂缓工作小时：本单位暂缓的工单在本期内停止计时的工作时间' "$out/r.out"
+as_role dispatcher jiesu report --json --from 2026-11-16 --to 2026-11-22 >"$out/r.json" 2>&1
+check_eq "jiesu report --json: each street's and the total's" "2 29.5 2 2 1 / 3 31.5 2 2 1" \
+    "$(jq -r '(.streets[] | select(.code == "370212001")), .total
+              | "\(.holds) \(.hold_hours) \(.extensions_asked) \(.extensions_approved) \(.extensions_rejected)"' "$out/r.json" |
+       paste -sd/ | sed 's|/| / |')"
+as_role dispatcher jiesu report --from 2026-11-23 >"$out/r2.out" 2>&1
+check "dates after the week: only what went on after it (沙子口街道's request, H3 on hold since)" \
+    sh -c "grep -qE '^沙子口街道 +0 +0.0 +1 +1 +0$' '$out/r2.out' && grep -qE '^中韩街道 +0 +[1-9][0-9.]* +0 +0 +0$' '$out/r2.out'"
 
 harness_services_stop

@@ -162,10 +162,25 @@ static double half_up(double v)
     return floor(v + 0.5 + 1e-6);
 }
 
-/* v rounded to 0.01, half up: 66.665 (stored as 66.66499...) gives 66.67. */
+/* v (from 0 to top) in steps of 1/scale, rounded half up, but never to
+ * either end unless it is there: a figure short of the whole (4,998 orders
+ * of 5,000 on time, 99.96%) is not published as the whole (100.0%, read as
+ * "every one"), nor one above nothing (1 of 3,000, 0.03%) as nothing. */
+static double published(double v, double scale, double top)
+{
+    double r = half_up(v * scale) / scale;
+    if (r >= top && v < top)
+        return top - 1 / scale;
+    if (r <= 0 && v > 0)
+        return 1 / scale;
+    return r;
+}
+
+/* v rounded to 0.01, half up: 66.665 (stored as 66.66499...) gives 66.67;
+ * 99.996 gives 99.99, not 100.00. */
 static double to_hundredths(double v)
 {
-    return half_up(v * 100) / 100;
+    return published(v, 100, 100);
 }
 
 /* The unit's rates, 样本不足 marks and overdue count from its counts. */
@@ -365,10 +380,11 @@ report_table *report_metrics_run(PGconn *pg, const char *districts, const char *
 }
 
 /* rate as a percentage to 0.1, half up as the composite is: 201/400
- * (50.25%, whose thousandths are 502.49999999999994 as doubles) is 50.3. */
+ * (50.25%, whose thousandths are 502.49999999999994 as doubles) is 50.3;
+ * but 4,998/5,000 is 99.9, not 100.0, and 1/3,000 is 0.1, not 0.0. */
 double report_rate_pct(double rate)
 {
-    return isnan(rate) ? NAN : half_up(rate * 1000) / 10;
+    return isnan(rate) ? NAN : published(rate * 100, 10, 100);
 }
 
 const report_unit *report_table_find(const report_table *t, const char *code)

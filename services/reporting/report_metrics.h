@@ -63,7 +63,8 @@ typedef struct {
     unsigned char thin[RATE_COUNT];     /* 1: defined, but on fewer cases than report.min_cases (样本不足):
                                            shown, not ranked, in the composite at its kind's pooled rate */
     long          overdue;
-    double        composite;            /* 0..100 rounded to 0.01 (as published, ranked and flagged), on the
+    double        composite;            /* 0..100 rounded to 0.01 (as published, ranked and flagged;
+                                           100.00 only when it is), on the
                                            same rates for every unit of its kind (a rate on too few cases at
                                            the kind's pooled rate); NAN when no rate with a weight is defined
                                            on enough cases */
@@ -115,6 +116,7 @@ report_table *report_metrics_run(PGconn *pg, const char *districts, const char *
 void report_metrics_compute(report_table *t, const report_settings *s);
 
 /* A rate as published, a percentage to 0.1 rounded half up (13/16 is 81.3),
+ * never 100.0 short of every case nor 0.0 above none (99.96% is 99.9),
  * NAN for NAN: every page and file shows this one figure. */
 double report_rate_pct(double rate);
 

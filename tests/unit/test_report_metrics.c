@@ -317,6 +317,27 @@ static void test_rates_rounded_half_up(void **state)
     assert_true(report_rate_pct(0.8125) == 81.3 && report_rate_pct(2.0 / 3) == 66.7 && report_rate_pct(0) == 0);
 }
 
+/* A rate short of every case is never published as 100.0%, nor one above
+ * none as 0.0%: 3,999 of 4,000 accepted on time (99.975%) read 100.0%, as
+ * if every order had been, and ranked level with 500 of 500; its composite,
+ * 99.995, read 100.00 and ranked level too. */
+static void test_rates_short_of_whole_not_rounded_to_it(void **state)
+{
+    (void)state;
+    report_settings s = default_weights();
+    report_unit units[] = {made("A", 3999, 4000, 1, 1, 1, 1, 1, 1), made("B", 500, 500, 1, 1, 1, 1, 1, 1)};
+    report_table t = {.units = units, .n = 2};
+    report_metrics_compute(&t, &s);
+    assert_true(report_rate_pct(in(&t, "A")->rate[RATE_RESPONSE]) == 99.9);
+    assert_int_equal(in(&t, "A")->rate_rank[RATE_RESPONSE], 2);
+    assert_int_equal(in(&t, "B")->rate_rank[RATE_RESPONSE], 1);
+    assert_true(in(&t, "A")->composite == 99.99);    /* 100 - 20 * 0.00025 = 99.995 */
+    assert_int_equal(in(&t, "A")->rank, 2);
+    assert_true(in(&t, "B")->composite == 100);
+    assert_true(report_rate_pct(1.0 / 3000) == 0.1 && report_rate_pct(0.9996) == 99.9);
+    assert_true(report_rate_pct(1) == 100 && report_rate_pct(0) == 0 && report_rate_pct(0.9995) == 99.9);
+}
+
 static void check_flags(const report_table *t, const char *want)
 {
     for (size_t i = 0; i < t->n; i++) {
@@ -696,6 +717,7 @@ int main(void)
         cmocka_unit_test(test_equal_composites_share_a_rank),
         cmocka_unit_test(test_rates_equal_as_published_share_a_rank),
         cmocka_unit_test(test_rates_rounded_half_up),
+        cmocka_unit_test(test_rates_short_of_whole_not_rounded_to_it),
         cmocka_unit_test(test_flags_when_ranks_tie),
         cmocka_unit_test(test_too_few_cases),
         cmocka_unit_test(test_composite_scores_every_unit_on_the_same_rates),

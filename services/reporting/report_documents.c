@@ -152,23 +152,12 @@ static int run_daily(doc_call *c)
 
 /* ---- the bulletin ---- */
 
-/* u's rank into out, or in words why it has none (样本不足, 无可考核工单);
- * empty with no u ("—" as every empty cell, view_value). */
-static void rank_text(char *out, size_t cap, const report_unit *u)
-{
-    *out = '\0';
-    if (u && u->unranked)
-        snprintf(out, cap, "%s", u->unranked);
-    else if (u && u->rank)
-        snprintf(out, cap, "%d", u->rank);
-}
-
 static int ranking_row(Jiesu__Table *t, const report_bulletin *b, const report_unit *u)
 {
     char rank[32], prev[32], score[32] = "", change[32] = "";   /* none: "—" as every empty cell (view_value) */
     double d = report_bulletin_change(b, u);
-    rank_text(rank, sizeof rank, u);
-    rank_text(prev, sizeof prev, report_bulletin_prev(b, u));
+    report_rank_text(rank, sizeof rank, u);
+    report_rank_text(prev, sizeof prev, report_bulletin_prev(b, u));
     if (!isnan(u->composite))
         snprintf(score, sizeof score, "%.2f", u->composite);
     if (!isnan(d))

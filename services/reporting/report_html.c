@@ -74,13 +74,16 @@ static void cell_change(FILE *f, double d)
     fprintf(f, "<td class=\"%s\">%s%.2f</td>", d > 0 ? "up" : d < 0 ? "down" : "", d > 0 ? "+" : "", d);
 }
 
-/* u's rank, or in words why it has none (样本不足, 无可考核工单); "–" with no u. */
+/* u's rank (2, 2（并列）), or in words why it has none (样本不足,
+ * 无可考核工单); "–" with no u. */
 static void cell_rank(FILE *f, const report_unit *u)
 {
+    char rank[32];
+    report_rank_text(rank, sizeof rank, u);
     if (u && u->unranked)
-        cell_text(f, u->unranked);
+        cell_text(f, rank);
     else
-        cell_num(f, u && u->rank ? u->rank : NAN, "%.0f");
+        fprintf(f, "<td>%s</td>", *rank ? rank : "–");
 }
 
 static const char *kind_title(const char *kind)
@@ -132,7 +135,8 @@ static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
         fputs("</tr>\n", f);
     }
     fputs("</table></div>\n", f);
-    fprintf(f, "<p class=\"note\">* " REPORT_THIN "：不足 %ld 件的比率只作展示，不参与该项排名；"
+    fprintf(f, "<p class=\"note\">名次相同的单位并列（写作 2" REPORT_TIED "），按单位编码的顺序列出，先后不分高下。"
+               "–：没有可计算的工单。* " REPORT_THIN "：不足 %ld 件的比率只作展示，不参与该项排名；"
                "在综合得分中按同类单位（街道或部门）合计的比率计，不加分也不减分，同类单位都按同样几项比率计分。"
                "排名写" REPORT_THIN "的单位，计入综合得分的比率都不足 %ld 件；写" REPORT_NO_CASES "的，"
                "这些比率都没有一件：没有已签收、已办结或已到期的时限，也没有回访。</p>\n",

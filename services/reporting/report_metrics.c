@@ -291,6 +291,20 @@ static void set_rate_rank(report_unit *u, int which, int rank)
     u->rate_rank[which] = rank;
 }
 
+/* Marks the ranked units of kind whose rank another of the kind shares,
+ * before a reader's scope hides the other. */
+static void mark_ties(report_table *t, const char *kind)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        report_unit *u = &t->units[i];
+        if (strcmp(u->kind, kind) != 0)
+            continue;
+        u->tied = 0;
+        for (size_t j = 0; j < t->n && u->rank; j++)
+            u->tied |= j != i && t->units[j].rank == u->rank && strcmp(t->units[j].kind, kind) == 0;
+    }
+}
+
 /* The ranked units of the kind ranked below u. */
 static int ranked_below(const report_table *t, const report_unit *u)
 {
@@ -335,6 +349,7 @@ void report_metrics_compute(report_table *t, const report_settings *s)
     for (int k = 0; k < 2; k++) {
         score_kind(t, KINDS[k], s);
         rank_by(t, KINDS[k], 1, composite_of, 0, set_rank);
+        mark_ties(t, KINDS[k]);
         for (int r = 0; r < RATE_COUNT; r++)
             rank_by(t, KINDS[k], REPORT_RATES[r].higher_better, rate_of, r, set_rate_rank);
         flag_bottom(t, KINDS[k], s);
@@ -385,6 +400,16 @@ report_table *report_metrics_run(PGconn *pg, const char *districts, const char *
 double report_rate_pct(double rate)
 {
     return isnan(rate) ? NAN : published(rate * 100, 10, 100);
+}
+
+char *report_rank_text(char *out, size_t cap, const report_unit *u)
+{
+    *out = '\0';
+    if (u && u->unranked)
+        snprintf(out, cap, "%s", u->unranked);
+    else if (u && u->rank)
+        snprintf(out, cap, "%d%s", u->rank, u->tied ? REPORT_TIED : "");
+    return out;
 }
 
 const report_unit *report_table_find(const report_table *t, const char *code)

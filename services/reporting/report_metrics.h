@@ -53,6 +53,9 @@ typedef struct {
 #define REPORT_THIN "样本不足"
 /* ... and in place of the rank of a unit none of whose scored rates has a case. */
 #define REPORT_NO_CASES "无可考核工单"
+/* ... after a rank another unit of the kind shares: 2（并列）, where two 2s
+ * read as a misprint and the order of the two as a ranking. */
+#define REPORT_TIED "（并列）"
 
 typedef struct {
     char          code[32];
@@ -69,6 +72,7 @@ typedef struct {
                                            the kind's pooled rate); NAN when no rate with a weight is defined
                                            on enough cases */
     int           rank;                 /* by composite among units of its kind, 1 = best; 0 = unranked */
+    unsigned char tied;                 /* 1: another unit of its kind has that rank (并列), whoever may read it */
     const char   *unranked;             /* NULL when ranked, else why not, shown instead of the rank: REPORT_THIN
                                            (the rates the composite counts, weight > 0, are on too few cases) or
                                            REPORT_NO_CASES (none of them has a case) */
@@ -114,6 +118,11 @@ report_table *report_metrics_run(PGconn *pg, const char *districts, const char *
  * against the pooled rates of its kind among t's units. Called by
  * report_metrics_run(); public so the formulas can be tested on their own. */
 void report_metrics_compute(report_table *t, const report_settings *s);
+
+/* u's rank as published, into out: "2", "2（并列）" when another unit of
+ * its kind has it too, else why it has none (样本不足, 无可考核工单); ""
+ * with no u. Returns out. */
+char *report_rank_text(char *out, size_t cap, const report_unit *u);
 
 /* A rate as published, a percentage to 0.1 rounded half up (13/16 is 81.3),
  * never 100.0 short of every case nor 0.0 above none (99.96% is 99.9),

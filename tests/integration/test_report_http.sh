@@ -37,6 +37,14 @@ check "… last week's rank beside, or why it had none, as on the page and in th
     grep -qE '^街道 +1 +南街道 +86.67 +— +无可考核工单 +—$' "$HARNESS_DIR/bulletin.out"
 check_eq "… 东街道's change, in points (72.50 against 80)" "-7.50" \
     "$(grep -E '^街道 +[0-9]+ +东街道 ' "$HARNESS_DIR/bulletin.out" | awk '{print $5}')"
+# 2026-W46: 西街道 and 北街道 each did their one order on time, callback satisfied: 100 both.
+jiesu bulletin --week 2026-W46 --out "$HARNESS_DIR/w46" >"$HARNESS_DIR/bulletin-w46.out" 2>&1
+check "… a rank two units share says so, 1（并列）, this week's and last week's (西街道 and 北街道 at 100.00 in 2026-W46): two 1s read as a misprint" \
+    sh -c "grep -qE '^街道 +1（并列） +西街道 +100.00 ' '$HARNESS_DIR/bulletin-w46.out' &&
+           grep -qE '^街道 +1（并列） +北街道 +100.00 ' '$HARNESS_DIR/bulletin-w46.out' &&
+           grep -qE '^街道 +无可考核工单 +北街道 +— +— +1（并列） +—$' '$HARNESS_DIR/bulletin.out' &&
+           grep -qE '^街道 +[0-9]+ +西街道 +[0-9.]+ +[-+][0-9.]+ +1（并列） ' '$HARNESS_DIR/bulletin.out' &&
+           grep -q '<td>1（并列）</td><td class=\"t\">北街道</td>' '$HARNESS_DIR/w46/bulletin-2026-W46.html'"
 check "… each row says whether a street or a department is ranked: both are ranked from 1 (南街道 1, 市场监管局 1)" \
     sh -c "grep -qE '^街道 +1 +南街道 ' '$HARNESS_DIR/bulletin.out' && grep -qE '^部门 +1 +样例区市场监管局 ' '$HARNESS_DIR/bulletin.out'"
 for f in bulletin-2026-W47.html bulletin-2026-W47.xlsx bulletin-2026-W47-ranking.csv \
@@ -109,6 +117,8 @@ check_eq "… 南街道's composite a number shown as the page shows it, 86.67 t
 check "… while the CSV, read by programs, keeps each unit's code beside its name" \
     sh -c "head -1 '$rank_csv' | grep -q '\"单位编码\",\"单位\"' && grep -q '\"880100003\",\"南街道\"' '$rank_csv'"
 html=$out/bulletin-2026-W47.html
+check "… and that a shared rank is 并列, listed in the order of the units' codes" \
+    grep -q '名次相同的单位并列（写作 2（并列）），按单位编码的顺序列出' "$html"
 check "the HTML bulletin has the ranking and inline SVG charts" \
     sh -c "grep -q 'class=\"ranking\"' '$html' && test \$(grep -c '<svg' '$html') -ge 3"
 check_eq "the HTML loads nothing from outside" 0 "$(grep -c 'src=\|href=' "$html")"

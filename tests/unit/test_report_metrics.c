@@ -277,6 +277,11 @@ static void test_equal_composites_share_a_rank(void **state)
     assert_int_equal(in(&t, "B")->rank, 1);
     assert_true(in(&t, "A")->composite == 66.67 && in(&t, "B")->composite == 66.67);
     assert_int_equal(in(&t, "C")->rank, 3);
+    /* … and say so: 1（并列） twice, where two 1s read as a misprint */
+    char rank[32];
+    assert_string_equal(report_rank_text(rank, sizeof rank, in(&t, "A")), "1（并列）");
+    assert_string_equal(report_rank_text(rank, sizeof rank, in(&t, "B")), "1（并列）");
+    assert_string_equal(report_rank_text(rank, sizeof rank, in(&t, "C")), "3");
     assert_int_equal(in(&t, "A")->flag, 0);
     assert_int_equal(in(&t, "B")->flag, 0);
     assert_int_equal(in(&t, "C")->flag, 'R');

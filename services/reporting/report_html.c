@@ -143,6 +143,54 @@ static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
             b->cur->min_cases, b->cur->min_cases);
 }
 
+/* What each rate counts, in REPORT_RATES order: the README's formulas in words. */
+static const char *const RATE_MEANS[RATE_COUNT] = {
+    "按时签收的 ÷ 本期派给该单位、已签收或已过签收时限的工单",
+    "本期内办结的 ÷ 本期开始计办结时限、已办结或已过办结时限的工单",
+    "回访满意、基本满意的 ÷ 本期的回访（算给被回访时承办的单位）",
+    "按时办结的 ÷ 本期到期的办结时限（暂缓办理、暂停计时未到期的不算）",
+    "本期派给该单位、又在本期被它退回的 ÷ 本期派给该单位的",
+    "本期来电中并入先前工单的重复诉求 ÷ 本期来电",
+};
+
+/* The composite's formula in words: 响应率 × 20 + …（1 − 退单率）× 10. */
+static void composite_terms(FILE *f, const report_table *t)
+{
+    for (int r = 0, first = 1; r < RATE_COUNT; r++) {
+        if (t->weight[r] <= 0)
+            continue;
+        int better = REPORT_RATES[r].higher_better;
+        fprintf(f, "%s%s%s%s × %g", first ? "" : " + ", better ? "" : "（1 − ", REPORT_RATES[r].label,
+                better ? "" : "）", t->weight[r]);
+        first = 0;
+    }
+}
+
+/* "；退单率、重复率只作展示，不计入": the rates of weight 0, if any. */
+static void shown_only(FILE *f, const report_table *t)
+{
+    int n = 0;
+    for (int r = 0; r < RATE_COUNT; r++)
+        if (t->weight[r] <= 0)
+            fprintf(f, "%s%s", n++ ? "、" : "；", REPORT_RATES[r].label);
+    if (n)
+        fputs("只作展示，不计入", f);
+}
+
+/* Below the rankings: what each figure counts and how the composite is
+ * weighted (t's weights), so the reader need not ask what 整改率 is. */
+static void metrics_note(FILE *f, const report_table *t)
+{
+    fputs("<h2>指标说明</h2>\n<p class=\"note metrics\">", f);
+    for (int r = 0; r < RATE_COUNT; r++)
+        fprintf(f, "%s = %s；", REPORT_RATES[r].label, RATE_MEANS[r]);
+    fputs("超期数 = 本期到期、没有按时办结的办结时限件数。综合得分 = ", f);
+    composite_terms(f, t);
+    fputs("，除以权重之和，再乘 100（满分 100）；同类单位都没有工单的比率不计入", f);
+    shown_only(f, t);
+    fputs("。" REPORT_CHANGE_POINTS " = 本周综合得分 − 上周综合得分。</p>\n", f);
+}
+
 static const char *flag_color(char flag)
 {
     return flag == 'R' ? RED : flag == 'Y' ? YELLOW : GREEN;
@@ -303,6 +351,7 @@ void report_html_bulletin(FILE *f, const report_bulletin *b, const char *bar)
         fprintf(f, "<h2>%s分项指标排名</h2>\n", kind_title(KINDS[k]));
         rate_rank_table(f, b, KINDS[k]);
     }
+    metrics_note(f, b->cur);
     fputs("<h2>超期及" NAMES_ALERT "工单（按单位）</h2>\n", f);
     orders_table(f, b);
     fputs("<h2>暂缓与延期（按单位）</h2>\n", f);
@@ -381,6 +430,7 @@ void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table
     ranking_table(f, b, "street");
     fputs("<h2>部门排名</h2>\n", f);
     ranking_table(f, b, "dept");
+    metrics_note(f, b->cur);
     fputs("<h2>趋势</h2>\n", f);
     if (nweeks > 0)
         trend_chart(f, weeks, nweeks);

@@ -344,6 +344,7 @@ void report_metrics_compute(report_table *t, const report_settings *s)
 {
     static const char *const KINDS[] = {"street", "dept"};
     t->min_cases = s->min_cases;
+    memcpy(t->weight, s->weight, sizeof t->weight);
     for (size_t i = 0; i < t->n; i++)
         compute_rates(&t->units[i], s);
     for (int k = 0; k < 2; k++) {

@@ -85,6 +85,7 @@ typedef struct {
     report_unit  *units;        /* streets, then departments; each by composite rank (unranked last), then code */
     size_t        n;
     long          min_cases;    /* the settings' min_cases the ranks were made with */
+    double        weight[RATE_COUNT];   /* … and the composite's weights (the page says them) */
 } report_table;
 
 /* Weights of the composite score and the flag counts, from configuration. */

@@ -117,6 +117,11 @@ check_eq "… 南街道's composite a number shown as the page shows it, 86.67 t
 check "… while the CSV, read by programs, keeps each unit's code beside its name" \
     sh -c "head -1 '$rank_csv' | grep -q '\"单位编码\",\"单位\"' && grep -q '\"880100003\",\"南街道\"' '$rank_csv'"
 html=$out/bulletin-2026-W47.html
+check "… says what each figure counts and how the composite weighs them (指标说明): 整改率, 满意率 with 基本满意, the weights" \
+    sh -c "grep -q '<h2>指标说明</h2>' '$html' && grep -q '整改率 = 按时办结的 ÷ 本期到期的办结时限' '$html' &&
+           grep -q '满意率 = 回访满意、基本满意的' '$html' &&
+           grep -q '综合得分 = 响应率 × 20 + 解决率 × 20 + 满意率 × 30 + 整改率 × 30，除以权重之和' '$html' &&
+           grep -q '；退单率、重复率只作展示，不计入。' '$html'"
 check "… and that a shared rank is 并列, listed in the order of the units' codes" \
     grep -q '名次相同的单位并列（写作 2（并列）），按单位编码的顺序列出' "$html"
 check "the HTML bulletin has the ranking and inline SVG charts" \
@@ -226,6 +231,8 @@ chrome --dump-dom "$page" >"$HARNESS_DIR/dashboard.dom"
 check "the rendered DOM holds the ranking table with 南街道" \
     sh -c "grep -q 'class=\"ranking\"' '$HARNESS_DIR/dashboard.dom' && grep -q '南街道' '$HARNESS_DIR/dashboard.dom'"
 check "… which heads the change 环比（百分点）, as the bulletin does" grep -q '<th>环比（百分点）</th>' "$HARNESS_DIR/dashboard.dom"
+check "… and says what each figure counts below its tables, as the bulletin does (指标说明)" \
+    sh -c "grep -q '<h2>指标说明</h2>' '$HARNESS_DIR/dashboard.dom' && grep -q '响应率 = 按时签收的' '$HARNESS_DIR/dashboard.dom'"
 check "the rendered DOM holds the trend and category charts" \
     sh -c "grep -q '街道综合得分趋势' '$HARNESS_DIR/dashboard.dom' && grep -q 'class=\"series\"' '$HARNESS_DIR/dashboard.dom'"
 check "… its week named in words (2026年第47周, 第46周 on the trend), not by the ISO code 2026-W47" \

@@ -103,6 +103,17 @@ user_key() {
     echo "$file"
 }
 
+# The key file of a new user NAME of ROLE, added straight into the database:
+# for tests that run reporting without assignment, through which users are added.
+sql_user_key() {
+    local file=$HARNESS_DIR/users/$1.key
+    mkdir -p "$HARNESS_DIR/users"
+    "$JIESU_BIN/jiesu" keys new "$file" >"$HARNESS_DIR/users/$1.pub" 2>/dev/null || return 1
+    sql "INSERT INTO principals (name, display_name, role, curve_key, created_by)
+         VALUES ('$1', '$1', '$2', '$(head -1 "$HARNESS_DIR/users/$1.pub")', 'test')" >/dev/null || return 1
+    echo "$file"
+}
+
 # as_role clerk jiesu import F: the command acts as a user with that role.
 as_role() {
     local role=$1 key; shift

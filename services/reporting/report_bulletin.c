@@ -31,8 +31,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth.h"
 #include "db.h"
 #include "report_query.h"
+#include "report_views.h"
 #include "text.h"
 
 /* $1 districts, $2 the first day of the week before, $3 of the week, $4 the
@@ -355,6 +357,18 @@ size_t report_bulletin_orders_listed(const report_bulletin *b)
         n += j == i;
     }
     return n;
+}
+
+char *report_bulletin_orders_withheld(const report_bulletin *b, char *out, size_t cap)
+{
+    char roles[256];
+    *out = '\0';
+    if (!b->orders_withheld_from)
+        return out;
+    auth_roles_say(REPORT_ORDER_READERS, roles, sizeof roles);
+    snprintf(out, cap, "%s的账号不查看工单，这 %zu 件不列出（查看它们的是%s）", b->orders_withheld_from,
+             b->orders_withheld, roles);
+    return out;
 }
 
 void report_bulletin_free(report_bulletin **b)

@@ -73,6 +73,9 @@ typedef struct {
     size_t          n_orders;
     report_holds   *holds;          /* the units' holds and requests for more time (暂缓与延期) */
     size_t          n_holds;
+    const char     *orders_withheld_from;   /* the list left out for a reader of this role, who reads no
+                                               orders (系统管理员: web_scope_bulletin), else NULL */
+    size_t          orders_withheld;        /* … how many orders it held then */
     char            generated_at[20];   /* local "YYYY-MM-DD HH:MI" */
     int             days_begun;         /* of the week's 7 days, begun when generated: this week on a
                                            Monday 1 (only today counted), a past week 7 */
@@ -112,6 +115,11 @@ double report_bulletin_change(const report_bulletin *b, const report_unit *u);
  * unit it counts for (a deadline or alert without a unit: its owner and its
  * co-handlers), so it may take more than one row. */
 size_t report_bulletin_orders_listed(const report_bulletin *b);
+
+/* Why the orders' list is empty for this reader, into out, when it is left
+ * out (系统管理员的账号不查看工单，这 2 件不列出（查看它们的是话务员、…）),
+ * else "". Returns out. */
+char *report_bulletin_orders_withheld(const report_bulletin *b, char *out, size_t cap);
 
 void report_bulletin_free(report_bulletin **b);
 

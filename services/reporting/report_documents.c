@@ -275,13 +275,15 @@ static int run_bulletin(doc_call *c)
     /* 2026年第47周: the title is read, the ISO code is typed (file names); the
      * orders listed by the page's heading, 超期及告警工单: an order with only a
      * 催办 is one (超期或被督办 left it out in words) */
-    char cur[32], prev[32];
-    c->reply->title = malloc(200);
+    char cur[32], prev[32], why[512], held[520] = "";
+    if (*report_bulletin_orders_withheld(b, why, sizeof why))
+        snprintf(held, sizeof held, "（%s）", why);
+    c->reply->title = malloc(800);
     if (c->reply->title)
-        snprintf(c->reply->title, 200, "周通报 %s（%s 至 %s%s），与 %s 比较；超期及" NAMES_ALERT "工单 %zu 件",
+        snprintf(c->reply->title, 800, "周通报 %s（%s 至 %s%s），与 %s 比较；超期及" NAMES_ALERT "工单 %zu 件%s",
                  report_period_name(&b->cur->period, cur, sizeof cur), b->cur->period.from, b->cur->period.last,
                  so_far(b, days, sizeof days), report_period_name(&b->prev->period, prev, sizeof prev),
-                 report_bulletin_orders_listed(b));
+                 b->orders_withheld_from ? b->orders_withheld : report_bulletin_orders_listed(b), held);
     snprintf(name, sizeof name, "bulletin-%s.json", p.label);
     int rc = strcmp(c->rq->format, "json") == 0 ? add_written(c, name, write_bulletin, b)
              : add_table(c, ranking_table(b)) < 0 || add_table(c, holds_table(b)) < 0 ? -1

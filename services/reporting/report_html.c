@@ -248,6 +248,13 @@ static void rate_rank_table(FILE *f, const report_bulletin *b, const char *kind)
 
 static void orders_table(FILE *f, const report_bulletin *b)
 {
+    char why[512];
+    if (*report_bulletin_orders_withheld(b, why, sizeof why)) {
+        fputs("<p class=\"note withheld-orders\">", f);
+        text_html_escape(f, why);
+        fputs("。</p>\n", f);
+        return;
+    }
     fputs("<div class=\"wide\"><table class=\"orders\"><tr><th class=\"t\">工单号</th><th class=\"t\">类别</th><th class=\"t\">地点</th>"
           "<th class=\"t\">来电人</th><th class=\"t\">办结时限</th><th class=\"t\">状态</th><th>超时(工作小时)</th>"
           "<th class=\"t\">最高" NAMES_ALERT "</th><th>" NAMES_ALERT "数</th></tr>\n", f);

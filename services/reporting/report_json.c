@@ -125,7 +125,10 @@ void report_json_bulletin(FILE *f, const report_bulletin *b)
         fputs(i ? ",\n  " : "\n  ", f);
         json_unit(f, &b->cur->units[i], report_bulletin_prev(b, &b->cur->units[i]));
     }
-    fputs("],\n \"orders\": [", f);
+    fputs("],\n ", f);
+    if (b->orders_withheld_from)    /* the list left out for this reader (an administrator), and why */
+        fprintf(f, "\"orders_withheld\": %zu, ", b->orders_withheld);
+    fputs("\"orders\": [", f);
     for (size_t i = 0; i < b->n_orders; i++) {
         fputs(i ? ",\n  " : "\n  ", f);
         json_order(f, &b->orders[i]);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "report_views.h"
 
 /* The conduct complaints unit $1 holds: all, still open. */
 static const char SQL_CONDUCT[] =
@@ -21,6 +22,7 @@ int web_scope_for(const auth_principal *p, const char *configured, web_scope *ou
         return -1;
     int own_district = (p->role & AUTH_UNIT_ROLES) && *p->district;
     snprintf(out->districts, sizeof out->districts, "%s", own_district ? p->district : configured);
+    out->role = p->role;
     if (p->role == AUTH_HANDLER)
         snprintf(out->unit, sizeof out->unit, "%s", p->unit_code);
     if (p->role == AUTH_DISCIPLINE)
@@ -46,6 +48,11 @@ void web_scope_table(const web_scope *s, report_table *t)
 
 void web_scope_bulletin(const web_scope *s, report_bulletin *b)
 {
+    if (!(s->role & REPORT_ORDER_READERS)) {
+        b->orders_withheld = report_bulletin_orders_listed(b);
+        b->orders_withheld_from = auth_role_title(s->role);
+        b->n_orders = 0;
+    }
     if (!*s->unit)
         return;
     web_scope_table(s, b->cur);

@@ -11,6 +11,8 @@
  *   discipline inspection                      the units of its district, and
  *             the count of the conduct complaints its unit holds
  *   dispatcher, callback agent, clerk, admin   every configured district
+ * The bulletin's list of overdue and escalated orders goes to those who read
+ * orders (REPORT_ORDER_READERS): an administrator reads none, and is told so.
  * (the offices kept for orders whose district is unknown: every configured
  * district). No report names a conduct complaint to anyone (report_bulletin.h).
  */
@@ -28,6 +30,7 @@ typedef struct {
     char districts[256];    /* the districts whose units' figures are read */
     char unit[64];          /* "" every unit of those; else only this unit's rows */
     int  unit_id;           /* discipline inspection: its unit, whose conduct complaints are counted; else 0 */
+    auth_role role;         /* the reader's */
 } web_scope;
 
 /* What a principal who reads no reports is told. */

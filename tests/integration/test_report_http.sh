@@ -23,10 +23,23 @@ base=http://127.0.0.1:$http_port
 reader=$(web_sql_token report-reader dispatcher)
 out=$HARNESS_DIR/bulletin
 jiesu() { "$JIESU_BIN/jiesu" "$@"; }
+# The bulletin read as a dispatcher, who reads orders, its list of overdue
+# orders included; the administrator (jiesu's own key here) reads none.
+reading_key=$(sql_user_key bulletin-dispatcher dispatcher)
+reading() { "$JIESU_BIN/jiesu" -k "$reading_key" "$@"; }
 
 # ---- jiesu bulletin: the files and their figures (default weights 20/20/30/30/0/0) ----
-jiesu bulletin --week 2026-W47 --out "$out" >"$HARNESS_DIR/bulletin.out" 2>&1
+reading bulletin --week 2026-W47 --out "$out" >"$HARNESS_DIR/bulletin.out" 2>&1
 check "jiesu bulletin --week 2026-W47 succeeds" test $? -eq 0
+# The administrator reads no orders (the roles table; the wall board tells them so): the
+# bulletin's list of overdue and escalated orders, tickets, places and masked callers, was theirs.
+jiesu bulletin --week 2026-W47 --out "$HARNESS_DIR/admin-files" >"$HARNESS_DIR/admin-bulletin.out" 2>&1
+check "the administrator's bulletin lists no order and says why, counting them: 超期及告警工单 3 件（系统管理员的账号不查看工单，这 3 件不列出（查看它们的是…））" \
+    sh -c "head -1 '$HARNESS_DIR/admin-bulletin.out' | grep -q '；超期及告警工单 3 件（系统管理员的账号不查看工单，这 3 件不列出（查看它们的是话务员、派单员' &&
+           test \$(grep -c '' '$HARNESS_DIR/admin-files/bulletin-2026-W47-orders.csv') = 1 &&
+           ! grep -q 'FX-' '$HARNESS_DIR/admin-files/bulletin-2026-W47.html' &&
+           grep -q '<p class=\"note withheld-orders\">系统管理员的账号不查看工单，这 3 件不列出' '$HARNESS_DIR/admin-files/bulletin-2026-W47.html' &&
+           '$JIESU_BIN/jiesu' bulletin --week 2026-W47 --json | jq -e '.orders == [] and .orders_withheld == 3 and (.units | length) > 0'"
 check "… and names the weeks in words: 周通报 2026年第47周（…），与 2026年第46周 比较" \
     grep -q "^周通报 2026年第47周（2026-11-16 至 2026-11-22），与 2026年第46周 比较" "$HARNESS_DIR/bulletin.out"
 check "… a unit not ranked says why (北街道: 无可考核工单); a figure or mark there is none of reads \"—\", as every empty cell, not – beside —" \
@@ -38,7 +51,7 @@ check "… last week's rank beside, or why it had none, as on the page and in th
 check_eq "… 东街道's change, in points (72.50 against 80)" "-7.50" \
     "$(grep -E '^街道 +[0-9]+ +东街道 ' "$HARNESS_DIR/bulletin.out" | awk '{print $5}')"
 # 2026-W46: 西街道 and 北街道 each did their one order on time, callback satisfied: 100 both.
-jiesu bulletin --week 2026-W46 --out "$HARNESS_DIR/w46" >"$HARNESS_DIR/bulletin-w46.out" 2>&1
+reading bulletin --week 2026-W46 --out "$HARNESS_DIR/w46" >"$HARNESS_DIR/bulletin-w46.out" 2>&1
 check "… a rank two units share says so, 1（并列）, this week's and last week's (西街道 and 北街道 at 100.00 in 2026-W46): two 1s read as a misprint" \
     sh -c "grep -qE '^街道 +1（并列） +西街道 +100.00 ' '$HARNESS_DIR/bulletin-w46.out' &&
            grep -qE '^街道 +1（并列） +北街道 +100.00 ' '$HARNESS_DIR/bulletin-w46.out' &&
@@ -71,7 +84,7 @@ check_eq "城管局 only co-handles: no rate of its own, not ranked, and says wh
 svc_kill9 reporting
 JIESU_REPORT_MIN_CASES=10 svc_start reporting
 wait_for "reporting ready with min_cases 10" 20 svc_ready reporting || cat "$HARNESS_DIR/reporting.log"
-jiesu bulletin --week 2026-W47 --json >"$HARNESS_DIR/bulletin-min10.json" 2>&1
+reading bulletin --week 2026-W47 --json >"$HARNESS_DIR/bulletin-min10.json" 2>&1
 svc_kill9 reporting
 svc_start reporting
 wait_for "reporting ready again" 20 svc_ready reporting || cat "$HARNESS_DIR/reporting.log"
@@ -132,7 +145,7 @@ check "… and is titled 接诉即办工作周通报 2026年第47周, no ISO wee
 if browser_ready "the bulletin's page on a phone and on paper"; then
     WEB_BASE=$base WEB_DIR=$HARNESS_DIR browser_run bulletin.test.mjs BULLETIN="$html"
 fi
-jiesu bulletin --week 2026-W60 --out "$out" >/dev/null 2>"$HARNESS_DIR/bulletin-bad.err"
+reading bulletin --week 2026-W60 --out "$out" >/dev/null 2>"$HARNESS_DIR/bulletin-bad.err"
 check_eq "a week that does not exist is a usage error" 2 "$?"
 check "... saying which" grep -q "2026 年没有第 60 周" "$HARNESS_DIR/bulletin-bad.err"
 
@@ -175,7 +188,7 @@ check_eq "… and says why it had no rank the week before, as it says this week'
     "$(jq -r '.units[] | select(.code == "880100003") | "\(.prev_rank) \(.prev_unranked) \(.unranked)"' "$HARNESS_DIR/http.body")"
 check_eq "the JSON bulletin's rectification rate of 东街道 (3 of 4)" 0.750000 \
     "$(jq -r '.units[] | select(.code == "880100001") | .rectification_rate' "$HARNESS_DIR/http.body" | xargs printf '%.6f')"
-check_eq "and agrees with the CLI's JSON" "$(jiesu bulletin --week 2026-W47 --json | jq -c '[.units[] | {code, rank, composite}]')" \
+check_eq "and agrees with the CLI's JSON" "$(reading bulletin --week 2026-W47 --json | jq -c '[.units[] | {code, rank, composite}]')" \
     "$(jq -c '[.units[] | {code, rank, composite}]' "$HARNESS_DIR/http.body")"
 check_eq "GET /api/bulletin with a bad week is 400" 400 "$(get '/api/bulletin?week=2026-W99')"
 check "... with the reason" grep -q "没有第 99 周" "$HARNESS_DIR/http.body"

@@ -196,8 +196,9 @@ out=$HARNESS_DIR/public-bulletin
 mkdir -p "$out"; : >"$out/bulletin-2026-W47-orders.csv"; chmod 644 "$out/bulletin-2026-W47-orders.csv"
 echo untouched >"$HARNESS_DIR/planted-target"
 ln -s "$HARNESS_DIR/planted-target" "$out/bulletin-2026-W47.html"    # a link someone planted at its name
-"$JIESU_BIN/jiesu" bulletin --week 2026-W47 --out "$out" >/dev/null 2>&1
-check "jiesu bulletin --week 2026-W47 succeeds" test -s "$out/bulletin-2026-W47-orders.csv"
+"$JIESU_BIN/jiesu" -k "$(sql_user_key public-dispatcher dispatcher)" bulletin --week 2026-W47 --out "$out" >/dev/null 2>&1
+check "jiesu bulletin --week 2026-W47 succeeds (a dispatcher's: the administrator's lists no order)" \
+    sh -c "test -s '$out/bulletin-2026-W47-orders.csv' && grep -q 'FX-W2' '$out/bulletin-2026-W47-orders.csv'"
 check_eq "… each file 0600, also one it wrote over that was open to others" "600 600 600 600 600 600" \
     "$(stat -c %a "$out"/bulletin-2026-W47* | tr '\n' ' ' | sed 's/ $//')"
 check "… a link planted at the page's name replaced by the page, not written through" \

@@ -264,10 +264,12 @@ static void mask_caller(char *dst, size_t cap, const char *name, const char *pho
     snprintf(dst, cap, "%s%s%s", n, *n && *ph ? " " : "", ph);
 }
 
-/* Working hours from due to end (Unix seconds) on cal, to 0.1; 0 when not late. */
+/* Working hours from due to end (Unix seconds) on cal, to 0.1, and 0.1 at
+ * least when any: two working minutes late are not 0.0; 0 when not late. */
 static double hours_late(const calendar *cal, long long due, long long end)
 {
-    return due > 0 && end > due ? (double)((calendar_work_seconds_between(cal, due, end) + 180) / 360) / 10 : 0;
+    long long s = due > 0 && end > due ? calendar_work_seconds_between(cal, due, end) : 0;
+    return s <= 0 ? 0 : s < 360 ? 0.1 : (double)((s + 180) / 360) / 10;
 }
 
 static void read_order(report_order *o, const PGresult *res, int i, const calendar *cal)
@@ -357,6 +359,11 @@ size_t report_bulletin_orders_listed(const report_bulletin *b)
         n += j == i;
     }
     return n;
+}
+
+double report_order_late_shown(const report_order *o)
+{
+    return strcmp(o->state, "overdue") == 0 || strcmp(o->state, "late") == 0 ? o->hours_late : NAN;
 }
 
 char *report_bulletin_orders_withheld(const report_bulletin *b, char *out, size_t cap)

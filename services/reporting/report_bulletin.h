@@ -116,6 +116,11 @@ double report_bulletin_change(const report_bulletin *b, const report_unit *u);
  * co-handlers), so it may take more than one row. */
 size_t report_bulletin_orders_listed(const report_bulletin *b);
 
+/* o's 超时(工作小时) as every table shows it: its hours_late when its deadline
+ * was missed (overdue, late), 0.0 too (missed at night, no working hour
+ * since), else NAN ("–": not late). */
+double report_order_late_shown(const report_order *o);
+
 /* Why the orders' list is empty for this reader, into out, when it is left
  * out (系统管理员的账号不查看工单，这 2 件不列出（查看它们的是话务员、…）),
  * else "". Returns out. */

@@ -272,7 +272,7 @@ static void orders_table(FILE *f, const report_bulletin *b)
         cell_text(f, o->caller);
         cell_text(f, o->due_at);
         cell_text(f, report_state_label(o->state));
-        cell_num(f, o->hours_late > 0 ? o->hours_late : NAN, "%.1f");
+        cell_num(f, report_order_late_shown(o), "%.1f");
         cell_text(f, names_rung(o->rung));
         cell_num(f, (double)o->alerts, "%.0f");
         fputs("</tr>\n", f);

@@ -120,7 +120,7 @@ static char order_row(const report_bulletin *b, size_t i, report_cell *c)
     text(&c[4], o->caller);
     text(&c[5], o->due_at);
     text(&c[6], report_state_label(o->state));
-    num(&c[7], o->hours_late > 0 ? o->hours_late : NAN, 1);
+    num(&c[7], report_order_late_shown(o), 1);
     text(&c[8], names_rung(o->rung));
     num(&c[9], (double)o->alerts, 0);
     return strcmp(o->state, "overdue") == 0 ? 'R' : 0;

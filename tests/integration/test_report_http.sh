@@ -101,6 +101,8 @@ check "callers are masked in the orders list" grep -q '张\*\* 138\*\*\*\*5678' 
 check "categories by their names, not codes (噪声扰民, not noise)" \
     sh -c "grep -q '\"噪声扰民\"' '$out/bulletin-2026-W47-hotspots.csv' && ! grep -q '\"noise\"' '$out'/*.csv"
 check "every listed order has its deadline's state" sh -c "! grep -q ',\"\",\"\",' '$orders_csv'"
+check_eq "… and how late in working hours whenever it was late: W4, overdue since Sunday 10:10, 0 (it read empty, as an order on time)" \
+    "超期未办结 0" "$(awk -F, '$2 == "\"FX-W4\"" { gsub(/"/, "", $7); print $7, $8 }' "$orders_csv")"
 check_eq "no phone number in any output" 0 "$(cat "$out"/*.csv "$out"/*.html | grep -c 13812345678)"
 check_eq "no caller name in any output" 0 "$(cat "$out"/*.csv "$out"/*.html | grep -c 张三丰)"
 check "a formula-like cell is neutralised in the CSV" grep -q "\"'=HYPERLINK(\"\"http://x\"\")\"" "$orders_csv"

@@ -12,6 +12,7 @@
  *
  * Needs JIESU_TEST_PG (a migrated database); what each test adds is rolled back after it.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -188,10 +189,28 @@ static void test_orders_show_deadline_and_state(void **state)
     assert_true(w4->hours_late == 0);
     assert_true(w2->hours_late > 7.29 && w2->hours_late < 7.31);
     assert_string_equal(w2->state, "late");
+    /* … and every table shows W4's 0.0 working hours: "–" beside 超期未办结 read as not late */
+    assert_true(report_order_late_shown(w4) == 0);
+    assert_true(isnan(report_order_late_shown(e4)));
     assert_string_equal(w2->category, "噪声扰民");
     for (size_t i = 0; i < b->n_orders; i++)
         if (!b->orders[i].due_at[0] || !b->orders[i].state[0])
             fail_msg("order %s: due '%s', state '%s'", b->orders[i].ticket, b->orders[i].due_at, b->orders[i].state);
+    report_bulletin_free(&b);
+}
+
+/* An order fixed two working minutes late is 0.1 hours late, not 0.0 (nor
+ * "–", as if on time): W2 fixed at 10:12 on the Friday it fell due at 10:10. */
+static void test_minutes_late_not_rounded_away(void **state)
+{
+    PGconn *pg = *state;
+    exec_ok(pg, "UPDATE deadlines d SET met_at = d.due_at + interval '2 minutes' FROM complaints c"
+                " WHERE c.id = d.complaint_id AND c.ticket_no = 'FX-W2' AND d.kind = 'resolve'");
+    report_bulletin *b = build(pg, "2026-W47");
+    const report_order *w2 = order(b, "FX-W2");
+    assert_string_equal(w2->state, "late");
+    if (w2->hours_late != 0.1)
+        fail_msg("FX-W2 %.2f hours late, expected 0.1 (two working minutes)", w2->hours_late);
     report_bulletin_free(&b);
 }
 
@@ -653,6 +672,7 @@ int main(void)
         cmocka_unit_test(test_change_says_what_it_is),
         cmocka_unit_test(test_unranked_says_why),
         cmocka_unit_test_setup_teardown(test_alerts_counted_alike, savepoint, rollback_to_savepoint),
+        cmocka_unit_test_setup_teardown(test_minutes_late_not_rounded_away, savepoint, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_alert_listed_where_counted, savepoint, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_deadline_listed_where_counted, savepoint, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_sheet_counts_where_bulletin_does, savepoint, rollback_to_savepoint),

@@ -213,11 +213,26 @@ static void composite_chart(FILE *f, const report_bulletin *b, const char *kind)
         report_svg_bars(f, title, bars, n, 100, "%.2f");     /* the score as the table publishes it */
 }
 
+/* 1 when some unit of kind in b is ranked on some rate. */
+static int any_rate_ranked(const report_bulletin *b, const char *kind)
+{
+    for (size_t i = 0; i < b->cur->n; i++)
+        for (int r = 0; r < RATE_COUNT; r++)
+            if (strcmp(b->cur->units[i].kind, kind) == 0 && b->cur->units[i].rate_rank[r])
+                return 1;
+    return 0;
+}
+
 /* One table per kind: for each rate, the units in rank order ("1 南街道 100.0%"). */
 static void rate_rank_table(FILE *f, const report_bulletin *b, const char *kind)
 {
     if (none_of(f, b, kind))
         return;
+    if (!any_rate_ranked(b, kind)) {    /* a table of headings alone read as a page cut short */
+        fprintf(f, "<p class=\"note none-ranked\">本期没有哪个%s的哪项比率够 %ld 件，各项都不排名。</p>\n",
+                kind_title(kind), b->cur->min_cases);
+        return;
+    }
     fputs("<table class=\"rate-ranks\"><tr><th>名次</th>", f);
     for (int r = 0; r < RATE_COUNT; r++)
         fprintf(f, "<th class=\"t\">%s</th>", REPORT_RATES[r].label);

@@ -85,6 +85,7 @@ svc_kill9 reporting
 JIESU_REPORT_MIN_CASES=10 svc_start reporting
 wait_for "reporting ready with min_cases 10" 20 svc_ready reporting || cat "$HARNESS_DIR/reporting.log"
 reading bulletin --week 2026-W47 --json >"$HARNESS_DIR/bulletin-min10.json" 2>&1
+reading bulletin --week 2026-W47 --out "$HARNESS_DIR/min10" >/dev/null 2>&1
 svc_kill9 reporting
 svc_start reporting
 wait_for "reporting ready again" 20 svc_ready reporting || cat "$HARNESS_DIR/reporting.log"
@@ -93,6 +94,10 @@ wait_for "HTTP back" 20 curl -sf -H "Authorization: Bearer $reader" "$base/api/l
 check_eq "with report.min_cases = 10 no street has enough cases: 样本不足, not ranked" "true 样本不足 null" \
     "$(jq -r '.units[] | select(.code == "880100003") | "\(.too_few_cases) \(.unranked) \(.rank)"' \
         "$HARNESS_DIR/bulletin-min10.json")"
+check "… and the page says that no rate is ranked, where it showed the tables of 分项指标排名 with their headings alone" \
+    sh -c "grep -q '<p class=\"note none-ranked\">本期没有哪个街道的哪项比率够 10 件，各项都不排名。</p>' '$HARNESS_DIR/min10/bulletin-2026-W47.html' &&
+           ! grep -q 'class=\"rate-ranks\"' '$HARNESS_DIR/min10/bulletin-2026-W47.html' &&
+           grep -q 'class=\"rate-ranks\"' '$out/bulletin-2026-W47.html'"
 orders_csv=$out/bulletin-2026-W47-orders.csv
 check_eq "three overdue or escalated orders listed (E0, W2, W4)" 3 "$(($(grep -c '' "$orders_csv") - 1))"
 check "… which the title counts by the list's name, 超期及告警工单 3 件: E0, listed for a 催办 alone, was never 被督办" \

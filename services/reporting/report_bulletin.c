@@ -38,7 +38,9 @@
 #include "text.h"
 
 /* $1 districts, $2 the first day of the week before, $3 of the week, $4 the
- * day after the week, $5 time zone. w: the orders called per day by category
+ * day after the week, $5 time zone, $6 the day after the days of the week
+ * before compared (as many as the week has begun: $3 for a whole week).
+ * w: the orders called per day by category
  * and place (report_hot_facts, migration 020: stored for the closed days
  * nothing changed since, counted now for the others), and only then named
  * and matched to the scope. Rows: kind ('category' or 'place'), row kind
@@ -54,7 +56,7 @@ static const char HOTSPOTS_SQL[] =
     "), w AS MATERIALIZED ("
     "    SELECT day >= $3::date AS cur, manual, cat, category_raw, unit_id, community_code, street_code,"
     "           handed_back, sum(n) AS n"
-    "    FROM w0 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+    "    FROM w0 WHERE day >= $3::date OR day < $6::date GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
     "), o AS ("
     "    SELECT w.cur, w.n, coalesce(k.name, w.cat, w.category_raw) AS category,"
     "           CASE WHEN w.unit_id IS NOT NULL THEN coalesce(cr.name, sr.name, un.name) END AS place,"
@@ -235,12 +237,17 @@ static void add_total(report_hotspot *list, size_t *n)
     add_hotspot(list, n, HOT_TOTAL, "", count, prev);
 }
 
+/* The hot spots of the week beside the same days of the week before (prev):
+ * this week on a Tuesday beside last week's Monday and Tuesday, where it was
+ * beside all of last week and every row read as a fall. */
 static int read_hotspots(report_bulletin *b, PGconn *pg, const char *districts, const char *tz,
                          const report_period *prev, char *err, size_t errlen)
 {
     const report_period *p = &b->cur->period;
-    const char *params[5] = {districts, prev->from, p->from, p->to, tz};
-    PGresult *res = report_query(pg, "hot spots", p, HOTSPOTS_SQL, 5, params, err, errlen);
+    report_period same;
+    report_period_first_days(&same, prev, b->days_begun);
+    const char *params[6] = {districts, prev->from, p->from, p->to, tz, same.to};
+    PGresult *res = report_query(pg, "hot spots", p, HOTSPOTS_SQL, 6, params, err, errlen);
     if (!res)
         return -1;
     for (int i = 0; i < PQntuples(res); i++) {
@@ -359,6 +366,11 @@ size_t report_bulletin_orders_listed(const report_bulletin *b)
         n += j == i;
     }
     return n;
+}
+
+const char *report_hot_prev_title(const report_bulletin *b)
+{
+    return b->days_begun < 7 ? "上周同期" : "上周";
 }
 
 double report_order_late_shown(const report_order *o)

@@ -116,6 +116,10 @@ double report_bulletin_change(const report_bulletin *b, const report_unit *u);
  * co-handlers), so it may take more than one row. */
 size_t report_bulletin_orders_listed(const report_bulletin *b);
 
+/* What the hot spots' counts of the week before are headed: 上周, or for a
+ * week not over 上周同期 (as many of its days as the week has begun). */
+const char *report_hot_prev_title(const report_bulletin *b);
+
 /* o's 超时(工作小时) as every table shows it: its hours_late when its deadline
  * was missed (overdue, late), 0.0 too (missed at night, no working hour
  * since), else NAN ("–": not late). */

@@ -49,7 +49,7 @@ static void write_csv(FILE *f, const report_bulletin *b, const report_sheet *sh)
     size_t n = sh->ncols();
     fputs("\xEF\xBB\xBF", f);       /* so Excel reads the file as UTF-8 */
     for (size_t c = 0; c < n; c++)
-        sh->header(c, &cells[c]);
+        sh->header(b, c, &cells[c]);
     csv_line(f, cells, n);
     for (size_t r = 0; r < sh->nrows(b); r++) {
         sh->row(b, r, cells);
@@ -167,7 +167,7 @@ static void xlsx_sheet(lxw_workbook *wb, const xlsx_formats *fm, const report_bu
     size_t n = sh->ncols();
     xlsx_title(ws, fm, b);
     for (size_t c = 0, x = 0; c < n; c++) {
-        sh->header(c, &cells[c]);
+        sh->header(b, c, &cells[c]);
         if ((int)c != sh->codes) {
             widen(&width[x], &cells[c]);
             xlsx_cell(ws, XLSX_HEAD_ROW, x++, &cells[c], fm->head);

@@ -319,11 +319,15 @@ static void holds_table(FILE *f, const report_bulletin *b)
 }
 
 /* The ranked rows as bars; the rest of the list (其他, the unplaced or
- * unknown, 合计) as a line under the chart, so every order is accounted for. */
-static void hotspot_chart(FILE *f, const char *title, const report_hotspot *h, size_t n)
+ * unknown, 合计) as a line under the chart, so every order is accounted for;
+ * beside each count the week before's (上周, or 上周同期 for a week not over). */
+static void hotspot_chart(FILE *f, const report_bulletin *b, const char *what, const report_hotspot *h, size_t n)
 {
     report_bar bars[REPORT_HOTSPOT_ROWS];
     size_t nbars = 0;
+    const char *before = report_hot_prev_title(b);
+    char title[96];
+    snprintf(title, sizeof title, "%s（灰线为%s）", what, before);
     for (size_t i = 0; i < n; i++)
         if (h[i].kind == HOT_RANKED)
             bars[nbars++] = (report_bar){h[i].name, (double)h[i].count, (double)h[i].prev, NULL};
@@ -335,7 +339,8 @@ static void hotspot_chart(FILE *f, const char *title, const report_hotspot *h, s
     for (size_t i = 0, first = 1; i < n; i++) {
         if (h[i].kind == HOT_RANKED)
             continue;
-        fprintf(f, "%s%s %ld 件（上周 %ld）", first ? "" : "；", report_hot_label(h[i].kind), h[i].count, h[i].prev);
+        fprintf(f, "%s%s %ld 件（%s %ld）", first ? "" : "；", report_hot_label(h[i].kind), h[i].count, before,
+                h[i].prev);
         first = 0;
     }
     fputs("</p>\n", f);
@@ -355,7 +360,8 @@ static void period_line(FILE *f, const report_bulletin *b)
     const report_period *p = &b->cur->period;
     fprintf(f, "<p class=\"note period\">统计周期 %s 至 %s", p->from, p->last);
     if (b->days_begun < 7)
-        fprintf(f, "（本周至今：只含已过的 %d 天，截至生成时间）", b->days_begun);
+        fprintf(f, "（本周至今：只含已过的 %d 天，截至生成时间；热点与上周同期，即上周的前 %d 天比较）", b->days_begun,
+                b->days_begun);
     fprintf(f, "；生成时间 %s。红色、黄色为综合得分排名末位；个人信息已脱敏。</p>\n", b->generated_at);
 }
 
@@ -380,8 +386,8 @@ void report_html_bulletin(FILE *f, const report_bulletin *b, const char *bar)
     holds_table(f, b);
     fputs("<h2>热点</h2>\n", f);
     if (!withheld(f, b)) {
-        hotspot_chart(f, "热点类别（灰线为上周）", b->categories, b->n_categories);
-        hotspot_chart(f, "热点地点（灰线为上周）", b->places, b->n_places);
+        hotspot_chart(f, b, "热点类别", b->categories, b->n_categories);
+        hotspot_chart(f, b, "热点地点", b->places, b->n_places);
     }
     fputs("</body></html>\n", f);
 }
@@ -458,7 +464,7 @@ void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table
         trend_chart(f, weeks, nweeks);
     fputs("<h2>类别</h2>\n", f);
     if (!withheld(f, b))
-        hotspot_chart(f, "本周热点类别（灰线为上周）", b->categories, b->n_categories);
+        hotspot_chart(f, b, "本周热点类别", b->categories, b->n_categories);
     data_links(f, &b->cur->period, live);
     fputs("</body></html>\n", f);
 }

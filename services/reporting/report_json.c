@@ -138,7 +138,7 @@ void report_json_bulletin(FILE *f, const report_bulletin *b)
         fputs(i ? ",\n  " : "\n  ", f);
         json_holds(f, &b->holds[i]);
     }
-    fputs("],\n \"hotspots\": {\"categories\": ", f);
+    fprintf(f, "],\n \"hotspots\": {\"prev_days\": %d, \"categories\": ", b->days_begun < 7 ? b->days_begun : 7);
     json_hotspots(f, b->categories, b->n_categories);
     fputs(", \"places\": ", f);
     json_hotspots(f, b->places, b->n_places);

@@ -133,6 +133,14 @@ void report_period_previous(report_period *prev, const report_period *p)
     fill(prev, label, first - ndays, ndays);
 }
 
+void report_period_first_days(report_period *out, const report_period *p, int days)
+{
+    long long first;
+    int ndays;
+    span(p, &first, &ndays);
+    fill(out, p->label, first, days < 0 ? 0 : days < ndays ? days : ndays);
+}
+
 /* The day number of Unix time t in the process's local time zone. */
 static long long local_day(long long t)
 {

@@ -38,6 +38,11 @@ int report_period_day_until(report_period *p, const char *day, const char *today
 /* The period of the same length just before p (last week, yesterday). */
 void report_period_previous(report_period *prev, const report_period *p);
 
+/* The first days days of p (none for 0, all of them for more than it
+ * has), its label kept: last week's Monday and Tuesday, beside this week on
+ * a Tuesday. */
+void report_period_first_days(report_period *out, const report_period *p, int days);
+
 /* The ISO week (or day, when days is 1) containing Unix time t in the
  * process's local time zone. */
 void report_period_current(report_period *p, long long t, int days);

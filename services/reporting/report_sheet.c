@@ -39,8 +39,9 @@ static size_t rank_ncols(void)
     return RANK_FIXED + 2 * RATE_COUNT;
 }
 
-static void rank_header(size_t col, report_cell *c)
+static void rank_header(const report_bulletin *b, size_t col, report_cell *c)
 {
+    (void)b;
     char h[64];
     if (col < RANK_FIXED) {
         text(c, RANK_HEAD[col]);
@@ -100,8 +101,9 @@ static size_t order_ncols(void)
     return sizeof ORDER_HEAD / sizeof ORDER_HEAD[0];
 }
 
-static void order_header(size_t col, report_cell *c)
+static void order_header(const report_bulletin *b, size_t col, report_cell *c)
 {
+    (void)b;
     text(c, ORDER_HEAD[col]);
 }
 
@@ -128,16 +130,16 @@ static char order_row(const report_bulletin *b, size_t i, report_cell *c)
 
 /* ---- hot spots: categories, then places ---- */
 
-static const char *const HOT_HEAD[] = {"类型", "名称", "本周", "上周", REPORT_CHANGE_ORDERS};
+static const char *const HOT_HEAD[] = {"类型", "名称", "本周", NULL, REPORT_CHANGE_ORDERS};   /* NULL: 上周 or 上周同期 */
 
 static size_t hot_ncols(void)
 {
     return sizeof HOT_HEAD / sizeof HOT_HEAD[0];
 }
 
-static void hot_header(size_t col, report_cell *c)
+static void hot_header(const report_bulletin *b, size_t col, report_cell *c)
 {
-    text(c, HOT_HEAD[col]);
+    text(c, HOT_HEAD[col] ? HOT_HEAD[col] : report_hot_prev_title(b));
 }
 
 static size_t hot_nrows(const report_bulletin *b)

@@ -28,7 +28,7 @@ typedef struct {
     int codes;                              /* the column of unit codes, for programs (the CSV)
                                              * and not for people (the workbook); -1: none */
     size_t (*ncols)(void);
-    void (*header)(size_t col, report_cell *cell);
+    void (*header)(const report_bulletin *b, size_t col, report_cell *cell);
     size_t (*nrows)(const report_bulletin *b);
     /* Fills the cells of row i; returns the row's flag ('R', 'Y' or 0). */
     char (*row)(const report_bulletin *b, size_t i, report_cell *cells);

@@ -393,6 +393,38 @@ static void test_this_week_says_so_far(void **state)
     report_bulletin_free(&b);
 }
 
+/* This week's hot spots beside the same days of last week, headed so
+ * (上周同期): on a Tuesday, last week's Monday and Tuesday, where all of last
+ * week stood beside two days and every row read as a fall. H-MON was called
+ * on last week's Monday, H-SUN on its Sunday: counted only when this week
+ * has reached its Sunday too. */
+static void test_hot_spots_beside_same_days(void **state)
+{
+    PGconn *pg = *state;
+    char err[512] = "", sql[512];
+    report_period p, prev;
+    long long now = (long long)time(NULL);
+    report_period_current(&p, now, 7);
+    report_period_previous(&prev, &p);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO complaints (ticket_no, called_at, address, content, status, category) VALUES"
+             " ('H-MON', ('%s'::date + time '12:00') AT TIME ZONE 'Asia/Shanghai', '样例路', '垃圾', 'new', 'garbage'),"
+             " ('H-SUN', ('%s'::date + time '12:00') AT TIME ZONE 'Asia/Shanghai', '样例路', '垃圾', 'new', 'garbage')",
+             prev.from, prev.last);
+    exec_ok(pg, sql);
+    report_bulletin *b = build_period(pg, &p, err, sizeof err);
+    assert_non_null(b);
+    const report_hotspot *total = row(b->places, b->n_places, HOT_TOTAL, "");
+    assert_int_equal(total->prev, b->days_begun == 7 ? 2 : 1);
+    report_cell cell;
+    REPORT_SHEETS[2].header(b, 3, &cell);
+    assert_string_equal(cell.text, b->days_begun == 7 ? "上周" : "上周同期");
+    report_bulletin_free(&b);
+}
+
+/* A past week's bulletin, as far as the sheets' headings read one. */
+static const report_bulletin PAST_WEEK = {.days_begun = 7};
+
 /* The bulletin's files (every sheet's title and headings) and its printable
  * page say 告警 for alerts, as jiesu alerts, the daily sheet and the wall
  * board do: the orders' list read 超期及预警工单, 最高预警, 预警数. */
@@ -407,7 +439,7 @@ static void test_alerts_named_as_everywhere(void **state)
         if (strstr(s->title, "预警"))
             fail_msg("sheet %s: %s", s->name, s->title);
         for (size_t col = 0; col < s->ncols(); col++) {
-            s->header(col, &cell);
+            s->header(&PAST_WEEK, col, &cell);
             if (strstr(cell.text, "预警"))
                 fail_msg("sheet %s, column %zu: %s", s->name, col + 1, cell.text);
         }
@@ -428,7 +460,7 @@ static size_t column(const report_sheet *s, const char *head)
 {
     report_cell cell;
     for (size_t col = 0; col < s->ncols(); col++) {
-        s->header(col, &cell);
+        s->header(&PAST_WEEK, col, &cell);
         if (strcmp(cell.text, head) == 0)
             return col;
     }
@@ -673,6 +705,7 @@ int main(void)
         cmocka_unit_test(test_unranked_says_why),
         cmocka_unit_test_setup_teardown(test_alerts_counted_alike, savepoint, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_minutes_late_not_rounded_away, savepoint, rollback_to_savepoint),
+        cmocka_unit_test_setup_teardown(test_hot_spots_beside_same_days, savepoint, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_alert_listed_where_counted, savepoint, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_deadline_listed_where_counted, savepoint, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_sheet_counts_where_bulletin_does, savepoint, rollback_to_savepoint),

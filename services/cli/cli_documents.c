@@ -64,16 +64,25 @@ static int show(const Jiesu__DocumentReply *r, const char *format, const char *o
     return failed ? 1 : 0;
 }
 
+/* The week named period (its names: 上周, 本周 … as of no day in particular)
+ * if it has begun by today. 0 or -1 with err. */
+static int week_asked(report_period *p, const char *period, const char *today, char *err, size_t errlen)
+{
+    if (report_period_week_named(p, period, 0, err, errlen) < 0)
+        return -1;
+    return report_period_week_begun(p, today, err, errlen);
+}
+
 /* A period the service would refuse is a usage error, told before asking:
  * a day that is not one or is after today in the city's time zone (zone), a
- * week that is not one. 0 or 2. */
+ * week that is not one or begins after today. 0 or 2. */
 static int check_period(const char *kind, const char *period, const char *zone)
 {
     char err[256], today[11];
     report_period p;
     cli_city_day(today, (int64_t)time(NULL), zone);
     if (!*period || (strcmp(kind, "daily") == 0 ? report_period_day_until(&p, period, today, err, sizeof err)
-                                                 : report_period_week_named(&p, period, 0, err, sizeof err)) == 0)
+                                                 : week_asked(&p, period, today, err, sizeof err)) == 0)
         return 0;
     cli_error("%s: %s", kind, err);
     return 2;

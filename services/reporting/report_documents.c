@@ -261,7 +261,7 @@ static int run_bulletin(doc_call *c)
     report_period p;
     report_settings st;
     char name[64], days[40];
-    if (report_period_week_named(&p, c->rq->period, (long long)time(NULL), c->err, sizeof c->err) < 0)
+    if (report_period_week_asked(&p, c->rq->period, (long long)time(NULL), c->err, sizeof c->err) < 0)
         return -1;
     report_settings_load(&st, c->s->cfg);
     calendar *cal = holidays_calendar(c->s->pg, c->s->cfg, NULL, c->err, sizeof c->err);

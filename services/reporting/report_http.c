@@ -197,7 +197,7 @@ static int week_param(const http_request *req, int back, report_period *p, http_
     char err[256];
     const char *w = http_param(req, "week");
     if (w && *w) {
-        if (report_period_week_named(p, w, (long long)time(NULL), err, sizeof err) == 0)
+        if (report_period_week_asked(p, w, (long long)time(NULL), err, sizeof err) == 0)
             return 0;
         web_html_fail(req, resp, 400, err);
         return -1;

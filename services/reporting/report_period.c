@@ -123,6 +123,31 @@ static void label_for(char *out, size_t cap, long long first, int ndays)
         date_of(out, first);
 }
 
+int report_period_week_begun(const report_period *p, const char *today, char *err, size_t errlen)
+{
+    report_period day;
+    long long first;
+    int ndays;
+    char this_week[16];
+    if (strcmp(p->from, today) <= 0)       /* YYYY-MM-DD compare as text */
+        return 0;
+    if (report_period_day(&day, today, err, errlen) < 0)
+        return -1;
+    span(&day, &first, &ndays);
+    week_label(this_week, sizeof this_week, first - (first + 3) % 7);
+    snprintf(err, errlen, "%s（%s 至 %s）还没有开始：请写本周（%s）或以前的周", p->label, p->from, p->last, this_week);
+    return -1;
+}
+
+int report_period_week_asked(report_period *p, const char *name, long long now, char *err, size_t errlen)
+{
+    report_period today;
+    report_period_current(&today, now, 1);
+    if (report_period_week_named(p, name, now, err, errlen) < 0)
+        return -1;
+    return report_period_week_begun(p, today.from, err, errlen);
+}
+
 void report_period_previous(report_period *prev, const report_period *p)
 {
     long long first;

@@ -26,6 +26,16 @@ int report_period_week(report_period *p, const char *week, char *err, size_t err
  * time zone. 0, or -1 with what was wrong in err. */
 int report_period_week_named(report_period *p, const char *name, long long now, char *err, size_t errlen);
 
+/* 0 when p has begun by today (YYYY-MM-DD, in the city's time zone), else
+ * -1 with err saying so and naming this week: a week to come has no
+ * figures yet, and its bulletin read 无可考核工单 for every unit. */
+int report_period_week_begun(const report_period *p, const char *today, char *err, size_t errlen);
+
+/* The week a reader asks for, as report_period_week_named() reads it, if it
+ * has begun (report_period_week_begun, today by now in the local time
+ * zone). 0, or -1 with the reason in err. */
+int report_period_week_asked(report_period *p, const char *name, long long now, char *err, size_t errlen);
+
 /* One day, written YYYY-MM-DD. 0, or -1 with the reason in err. */
 int report_period_day(report_period *p, const char *day, char *err, size_t errlen);
 

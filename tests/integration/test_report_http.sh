@@ -155,6 +155,9 @@ fi
 reading bulletin --week 2026-W60 --out "$out" >/dev/null 2>"$HARNESS_DIR/bulletin-bad.err"
 check_eq "a week that does not exist is a usage error" 2 "$?"
 check "... saying which" grep -q "2026 年没有第 60 周" "$HARNESS_DIR/bulletin-bad.err"
+reading bulletin --week 2099-W01 --json >/dev/null 2>"$HARNESS_DIR/bulletin-later.err"
+check_eq "a week not begun is a usage error too, as a day to come is to jiesu daily: its bulletin read 无可考核工单 for every unit" 2 "$?"
+check "... saying which week may be" grep -q "2099-W01（2098-12-29 至 2099-01-04）还没有开始：请写本周（[0-9]\{4\}-W[0-9]\{2\}）或以前的周" "$HARNESS_DIR/bulletin-later.err"
 
 # ---- jiesu daily (hand-worked in tests/unit/test_report_metrics.c's fixture notes) ----
 jiesu daily --date 2026-11-20 --json >"$HARNESS_DIR/daily.json" 2>&1
@@ -199,6 +202,8 @@ check_eq "and agrees with the CLI's JSON" "$(reading bulletin --week 2026-W47 --
     "$(jq -c '[.units[] | {code, rank, composite}]' "$HARNESS_DIR/http.body")"
 check_eq "GET /api/bulletin with a bad week is 400" 400 "$(get '/api/bulletin?week=2026-W99')"
 check "... with the reason" grep -q "没有第 99 周" "$HARNESS_DIR/http.body"
+check_eq "GET /api/bulletin of a week not begun is 400" 400 "$(get '/api/bulletin?week=2099-W01')"
+check "... saying so" jq -e '.error | contains("2099-W01（2098-12-29 至 2099-01-04）还没有开始")' "$HARNESS_DIR/http.body"
 check_eq "GET /api/daily?date=2026-11-20" 200 "$(get '/api/daily?date=2026-11-20')"
 check_eq "the HTTP daily sheet equals the CLI's" "$(jq -c . "$HARNESS_DIR/daily.json")" "$(jq -c . "$HARNESS_DIR/http.body")"
 check_eq "GET /api/daily of a day to come is 400" 400 "$(get '/api/daily?date=2099-01-01')"

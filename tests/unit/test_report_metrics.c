@@ -654,6 +654,11 @@ static void test_periods(void **state)
     assert_string_equal(p.from, "2026-09-28");
     assert_int_equal(report_period_week_named(&p, "next", 1795017600LL, err, sizeof err), -1);
     assert_non_null(strstr(err, "“next”不是周次：请写 上周（last）、本周（this）或 YYYY-Www"));
+    /* a week not begun has no figures: its bulletin read 无可考核工单 for every unit */
+    assert_int_equal(report_period_week_asked(&p, "2026-W48", 1795017600LL, err, sizeof err), -1);
+    assert_string_equal(err, "2026-W48（2026-11-23 至 2026-11-29）还没有开始：请写本周（2026-W47）或以前的周");
+    assert_int_equal(report_period_week_asked(&p, "2026-W47", 1795017600LL, err, sizeof err), 0);
+    assert_int_equal(report_period_week_asked(&p, "本周", 1795017600LL, err, sizeof err), 0);
     assert_int_equal(report_period_week_named(&p, "本周", 1795017600LL, err, sizeof err), 0);   /* as people say it */
     assert_string_equal(p.label, "2026-W47");
     assert_int_equal(report_period_week_named(&p, "上周", 1795017600LL, err, sizeof err), 0);

@@ -256,6 +256,9 @@ chrome --dump-dom "$page" >"$HARNESS_DIR/dashboard.dom"
 check "the rendered DOM holds the ranking table with 南街道" \
     sh -c "grep -q 'class=\"ranking\"' '$HARNESS_DIR/dashboard.dom' && grep -q '南街道' '$HARNESS_DIR/dashboard.dom'"
 check "… which heads the change 环比（百分点）, as the bulletin does" grep -q '<th>环比（百分点）</th>' "$HARNESS_DIR/dashboard.dom"
+check "… and that a rate without a case (–) counts in the composite at its kind's pooled rate too, which moves every unit's score alike: 中韩街道, no deadline due, read 67.05 for two other streets' overdue orders" \
+    sh -c "grep -q '–：没有可计算的工单，在综合得分中同样按同类单位合计的比率计。' '$HARNESS_DIR/dashboard.dom' &&
+           grep -q '同类单位的综合得分一起低：综合得分比的是同一周同类单位的高下。' '$HARNESS_DIR/dashboard.dom'"
 check "… and says what each figure counts below its tables, as the bulletin does (指标说明)" \
     sh -c "grep -q '<h2>指标说明</h2>' '$HARNESS_DIR/dashboard.dom' && grep -q '响应率 = 按时签收的' '$HARNESS_DIR/dashboard.dom'"
 check "the rendered DOM holds the trend and category charts" \

@@ -293,7 +293,7 @@ cat <<TXT
   $(printf '%q' "$BIN/jiesu") -k var/keys/users/dispatcher.key show <工单号>   # 派单决定和理由
   $(printf '%q' "$BIN/jiesu") -k var/keys/users/h370212001.key alerts          # 一个街道办事处未确认的告警
   $(printf '%q' "$BIN/jiesu") daily                      # 今天各街道的派单表
-  $(printf '%q' "$BIN/jiesu") bulletin --out var/bulletin   # 上周的周通报（默认）：CSV、XLSX、HTML
-  $(printf '%q' "$BIN/jiesu") bulletin --week 本周 --out var/bulletin   # 本周至今
+  $(printf '%q' "$BIN/jiesu") -k var/keys/users/campaign.key bulletin --out var/bulletin   # 创城办看到的上周周通报（默认）：CSV、XLSX、HTML
+  $(printf '%q' "$BIN/jiesu") -k var/keys/users/campaign.key bulletin --week 本周 --out var/bulletin   # 本周至今
   make stop
 TXT

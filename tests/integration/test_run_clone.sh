@@ -93,6 +93,8 @@ check "the sample's calls end today or yesterday in Asia/Shanghai, not in Octobe
 check "the bulletin the closing lines suggest (last week's) counts complaints (ten a day: 70)" \
     test "$(hot_total)" -ge 60
 check "the closing lines suggest this week's too" grep -q "bulletin --week 本周 --out var/bulletin" "$out/run.out"
+check "… both as the campaign office reads them, its list of overdue orders in them (the administrator's key reads no orders: its bulletin lists none)" \
+    test "$(grep -c 'jiesu -k var/keys/users/campaign.key bulletin .*--out var/bulletin' "$out/run.out")" = 2
 if [ "$(TZ=Asia/Shanghai date +%u)" != 1 ]; then
     check "this week's bulletin counts the days so far" test "$(hot_total --week this)" -gt 0
 else

@@ -166,8 +166,9 @@ static size_t holds_ncols(void)
     return sizeof HOLDS_HEAD / sizeof HOLDS_HEAD[0];
 }
 
-static void holds_header(size_t col, report_cell *c)
+static void holds_header(const report_bulletin *b, size_t col, report_cell *c)
 {
+    (void)b;
     text(c, HOLDS_HEAD[col]);
 }
 

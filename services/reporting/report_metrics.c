@@ -445,18 +445,34 @@ void report_table_free(report_table **t)
  *   asked       = extension_requests of the unit requested in P
  *   approved    = … approved in P (decided_at), whenever asked
  *   rejected    = … rejected in P
+ * The holds read are those begun in P and those begun before still on at
+ * its start, each found by time (migration 074), never every hold ever.
  * $1 districts, $2 t0, $3 tn. Each hold's span within P comes as two lists
  * of Unix seconds (starts, ends), counted here on the calendar. */
 static const char HOLDS_SQL[] =
     "WITH " REPORT_UNITS_IN_SCOPE ","
-    " w AS ("
+    " s AS ("        /* the 暂缓 events of the holds within P (migration 074) */
+    "    SELECT e.id, e.complaint_id, e.at, e.detail FROM complaint_events e"
+    "     WHERE e.event = 'waiting' AND e.at >= $2::timestamptz AND e.at < $3::timestamptz"
+    "    UNION"         /* begun before P, left at or after its start */
+    "    SELECT b.id, b.complaint_id, b.at, b.detail FROM complaint_events l"
+    "      CROSS JOIN LATERAL (SELECT p.id, p.complaint_id, p.at, p.detail FROM complaint_events p"
+    "                           WHERE p.complaint_id = l.complaint_id AND p.id < l.id AND p.event = 'waiting'"
+    "                           ORDER BY p.id DESC LIMIT 1) b"
+    "     WHERE l.detail->>'from' = 'waiting' AND l.at >= $2::timestamptz AND b.at < $2::timestamptz"
+    "    UNION"         /* begun before P, on hold still */
+    "    SELECT b.id, b.complaint_id, b.at, b.detail FROM complaints oc"
+    "      CROSS JOIN LATERAL (SELECT p.id, p.complaint_id, p.at, p.detail FROM complaint_events p"
+    "                           WHERE p.complaint_id = oc.id AND p.event = 'waiting'"
+    "                           ORDER BY p.id DESC LIMIT 1) b"
+    "     WHERE oc.status = 'waiting' AND b.at < $2::timestamptz"
+    "), w AS ("
     "    SELECT un.id AS unit_id, e.at AS since,"
     "           coalesce((SELECT min(x.at) FROM complaint_events x WHERE x.complaint_id = e.complaint_id"
     "                       AND x.id > e.id AND x.detail->>'from' = 'waiting'),"
     "                    CASE WHEN c.status = 'waiting' THEN $3::timestamptz ELSE e.at END) AS until"
-    "    FROM complaint_events e JOIN u un ON un.code = e.detail->>'unit' JOIN complaints c ON c.id = e.complaint_id"
-    "    WHERE e.event = 'waiting' AND e.at < $3::timestamptz"
-    "      AND NOT EXISTS (SELECT 1 FROM complaint_events pe WHERE pe.complaint_id = c.parent_id"
+    "    FROM s e JOIN u un ON un.code = e.detail->>'unit' JOIN complaints c ON c.id = e.complaint_id"
+    "    WHERE NOT EXISTS (SELECT 1 FROM complaint_events pe WHERE pe.complaint_id = c.parent_id"
     "                        AND pe.event = 'waiting' AND pe.at = e.at)"
     "), h AS ("
     "    SELECT unit_id, count(*) FILTER (WHERE since >= $2::timestamptz) AS holds,"

@@ -466,7 +466,7 @@ static const char HOLDS_SQL[] =
     "                           WHERE p.complaint_id = oc.id AND p.event = 'waiting'"
     "                           ORDER BY p.id DESC LIMIT 1) b"
     "     WHERE oc.status = 'waiting' AND b.at < $2::timestamptz"
-    "), w AS ("
+    "), w AS MATERIALIZED ("      /* each hold's end found once, not at each use */
     "    SELECT un.id AS unit_id, e.at AS since,"
     "           coalesce((SELECT min(x.at) FROM complaint_events x WHERE x.complaint_id = e.complaint_id"
     "                       AND x.id > e.id AND x.detail->>'from' = 'waiting'),"

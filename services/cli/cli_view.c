@@ -126,26 +126,27 @@ int cli_alerts_main(cli_ctx *ctx, int argc, char **argv)
     return cli_view(ctx, "reporting", "alerts", "alerts", args, 3);
 }
 
-int cli_manual_main(cli_ctx *ctx, int argc, char **argv)
+/* A list whose only option is --limit (jiesu manual, jiesu extensions): the
+ * view of that name from reporting. */
+static int limited_list(cli_ctx *ctx, const char *name, int argc, char **argv)
 {
     const char *limit = NULL;
-    if (list_args("manual", "--limit", argc, argv, NULL, &limit, NULL, NULL) < 0) {
-        fprintf(stderr, "用法：jiesu manual [--limit 条数（1 到 %d）]\n", VIEW_LIMIT_MAX);
+    if (list_args(name, "--limit", argc, argv, NULL, &limit, NULL, NULL) < 0) {
+        fprintf(stderr, "用法：jiesu %s [--limit 条数（1 到 %d）]\n", name, VIEW_LIMIT_MAX);
         return 2;
     }
     char *args[1] = {limit ? (char *)limit : ""};
-    return cli_view(ctx, "reporting", "manual", "manual", args, 1);
+    return cli_view(ctx, "reporting", name, name, args, 1);
+}
+
+int cli_manual_main(cli_ctx *ctx, int argc, char **argv)
+{
+    return limited_list(ctx, "manual", argc, argv);
 }
 
 int cli_extensions_main(cli_ctx *ctx, int argc, char **argv)
 {
-    const char *limit = NULL;
-    if (list_args("extensions", "--limit", argc, argv, NULL, &limit, NULL, NULL) < 0) {
-        fprintf(stderr, "用法：jiesu extensions [--limit 条数（1 到 %d）]\n", VIEW_LIMIT_MAX);
-        return 2;
-    }
-    char *args[1] = {limit ? (char *)limit : ""};
-    return cli_view(ctx, "reporting", "extensions", "extensions", args, 1);
+    return limited_list(ctx, "extensions", argc, argv);
 }
 
 int cli_units_main(cli_ctx *ctx, int argc, char **argv)

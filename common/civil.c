@@ -1,6 +1,8 @@
 /* civil.c — day counts and calendar dates (see civil.h). */
 #include "civil.h"
 
+#include <stdio.h>
+
 long civil_days(int y, int m, int d)
 {
     y -= m <= 2;
@@ -22,4 +24,12 @@ void civil_date(long z, int *y, int *m, int *d)
     *d = (int)(doy - (153 * mp + 2) / 5 + 1);
     *m = (int)(mp < 10 ? mp + 3 : mp - 9);
     *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+void civil_format_minute(char *dst, size_t cap, int64_t t, int offset_min)
+{
+    int64_t local = t + (int64_t)offset_min * 60, day = local / 86400 - (local % 86400 < 0), second = local - day * 86400;
+    int y, m, d;
+    civil_date((long)day, &y, &m, &d);
+    snprintf(dst, cap, "%04d-%02d-%02d %02d:%02d", y, m, d, (int)(second / 3600), (int)(second / 60 % 60));
 }

@@ -1,9 +1,8 @@
-/* esc_ctx.c — the escalation clock and time formatting (see esc_ctx.h). */
+/* esc_ctx.c — the escalation clock (see esc_ctx.h). */
 #include "esc_ctx.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "db.h"
 #include "log.h"
@@ -20,10 +19,3 @@ int64_t esc_now_ms(const esc_ctx *ctx)
     return ms;
 }
 
-void esc_format_time(char *dst, size_t cap, int64_t ms, int offset_min)
-{
-    time_t t = (time_t)(ms / 1000) + (time_t)offset_min * 60;
-    struct tm tm;
-    if (!gmtime_r(&t, &tm) || strftime(dst, cap, "%Y-%m-%d %H:%M", &tm) == 0)
-        snprintf(dst, cap, "?");
-}

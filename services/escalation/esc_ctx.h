@@ -36,10 +36,4 @@ typedef struct {
 /* esc_now() in Unix ms, or -1 (the reason in ctx->err). */
 int64_t esc_now_ms(const esc_ctx *ctx);
 
-/* Formats Unix ms as the city's time as people read it, "2026-11-22 10:00"
- * (offset_min east of UTC), with no offset beside it: the text of alert
- * reasons. Machine-readable times (webhooks' created_at, the API's) stay
- * ISO 8601 with their offset. */
-void esc_format_time(char *dst, size_t cap, int64_t ms, int offset_min);
-
 #endif

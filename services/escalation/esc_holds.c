@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
 #include "db.h"
 #include "esc_alert.h"
 #include "esc_ladder.h"
@@ -69,7 +70,7 @@ static void add_alert(const esc_ctx *ctx, PGresult *res, int r, int hold_days, i
 {
     size_t i = k->n++;
     char since[32], said[ESC_REASON_BYTES / 2];
-    esc_format_time(since, sizeof since, strtoll(PQgetvalue(res, r, H_AT), NULL, 10), ctx->utc_offset_min);
+    civil_format_minute(since, sizeof since, strtoll(PQgetvalue(res, r, H_AT), NULL, 10) / 1000, ctx->utc_offset_min);
     mask_excerpt(said, sizeof said, PQgetvalue(res, r, H_REASON), REASON_CHARS);
     snprintf(k->reason[i], sizeof k->reason[i],
              "%s：%s 于 %s 将工单 %s 暂缓办理，至今已满 %d 个工作日未恢复办理（暂缓满 %d 个工作日即告警）；暂缓原因：“%s”",

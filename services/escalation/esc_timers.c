@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
 #include "db.h"
 #include "esc_alert.h"
 #include "esc_ladder.h"
@@ -150,7 +151,7 @@ static void format_reason(char *dst, size_t cap, const esc_ctx *ctx, const firin
 {
     char due[64], who[256];
     const char *rung = f->rung, *status = names_status(V(f, L_STATUS)), *task = names_deadline(V(f, L_KIND));
-    esc_format_time(due, sizeof due, f->span.due_ms, ctx->utc_offset_min);
+    civil_format_minute(due, sizeof due, f->span.due_ms / 1000, ctx->utc_offset_min);
     if (*V(f, L_UNIT_NAME))
         snprintf(who, sizeof who, "%s 尚未%s工单 %s", V(f, L_UNIT_NAME), task, V(f, L_TICKET));
     else

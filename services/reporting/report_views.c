@@ -46,13 +46,9 @@ enum { D_KIND, D_CYCLE, D_UNIT, D_DUE, D_MET, D_DUE_S, D_MET_S, D_PAUSED_S, D_PA
  * its due time, in the city's time (UTC+offset_min), into due_text. */
 static void resumed_now(const calendar *cal, int offset_min, report_deadline *d, char due_text[32])
 {
-    int y, m, day;
     d->due = calendar_add_work_seconds(cal, d->due, calendar_work_seconds_between(cal, d->paused, d->now));
     d->paused = 0;
-    int64_t local = d->due + (int64_t)offset_min * 60, days = local / 86400 - (local % 86400 < 0);
-    int64_t second = local - days * 86400;
-    civil_date((long)days, &y, &m, &day);
-    snprintf(due_text, 32, "%04d-%02d-%02d %02d:%02d", y, m, day, (int)(second / 3600), (int)(second / 60 % 60));
+    civil_format_minute(due_text, 32, d->due, offset_min);
 }
 
 /* The deadlines with their true state, counted on the official calendar as

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "calendar.h"
+#include "civil.h"
 #include "holidays.h"
 
 /* Unix time of a Beijing (UTC+8) local time. */
@@ -188,6 +189,22 @@ static void test_from_config(void **state)
     config_destroy(&cfg);
 }
 
+/* A Unix time as the city reads it, to the minute, before 1970 too (the
+ * day floored, not truncated toward zero). */
+static void test_format_minute(void **state)
+{
+    (void)state;
+    char t[32];
+    civil_format_minute(t, sizeof t, 1795312800, 480);      /* 2026-11-22 02:00 UTC */
+    assert_string_equal(t, "2026-11-22 10:00");
+    civil_format_minute(t, sizeof t, -1, 480);
+    assert_string_equal(t, "1970-01-01 07:59");
+    civil_format_minute(t, sizeof t, -60, 0);
+    assert_string_equal(t, "1969-12-31 23:59");
+    civil_format_minute(t, sizeof t, 1795312800, -300);
+    assert_string_equal(t, "2026-11-21 21:00");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -199,6 +216,7 @@ int main(void)
         cmocka_unit_test(test_seconds),
         cmocka_unit_test(test_year_missing),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_format_minute),
         cmocka_unit_test(test_from_config),
     };
     return cmocka_run_group_tests_name("calendar", tests, setup, teardown);

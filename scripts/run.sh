@@ -226,10 +226,18 @@ sample_moved() {
                                    $2 = d " " a[2] } }
         { print }' "$src" >"$dst"
 }
-mkdir -p "$VAR/sample"
-sample_moved "$REPO/data/sample/complaints.csv" "$VAR/sample/complaints.csv"
-rm -f "$VAR/sample/complaints.拒收明细"*.csv     # an earlier run's rejects, fetched beside the sample
-act_as clerk import "$VAR/sample/complaints.csv"
+# The sample is imported once: an earlier run's import holds its tickets, and
+# the same tickets moved to another day would be refused as taken by other
+# complaints (one row in each of them).
+first_ticket=$(awk -F, 'NR == 2 { print $1; exit }' "$REPO/data/sample/complaints.csv")
+if [ "$(psql "$pg_service" -XtAc "SELECT count(*) FROM complaints WHERE ticket_no = '$first_ticket'")" != 0 ]; then
+    echo "样例已在此前的 make run 导入（工单 $first_ticket 等已入库），这次不再导入；要按今天的日期重新导入：scripts/run.sh clean（删除全部数据和密钥），再 make run"
+else
+    mkdir -p "$VAR/sample"
+    sample_moved "$REPO/data/sample/complaints.csv" "$VAR/sample/complaints.csv"
+    rm -f "$VAR/sample/complaints.拒收明细"*.csv     # an earlier run's rejects, fetched beside the sample
+    act_as clerk import "$VAR/sample/complaints.csv"
+fi
 for _ in $(seq 100); do
     [ "$("$BIN/jiesu" report --json | jq '.unrouted')" = 0 ] && break
     sleep 0.2

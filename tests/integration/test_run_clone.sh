@@ -117,6 +117,10 @@ chmod -R go+rX "$clone/var/stack/redis"
 clone_env "$clone/scripts/run.sh" >"$out/rerun.out" 2>&1
 rc=$?
 check_eq "a second run restarts it all" 0 "$rc"
+check "... does not import the sample again, saying so and how to start afresh" \
+    grep -q "样例已在此前的 make run 导入（工单 202610010000001 等已入库），这次不再导入；要按今天的日期重新导入：scripts/run.sh clean" "$out/rerun.out"
+check_eq "... and refuses no row (the sample's tickets moved to another day were refused as taken)" "" \
+    "$(grep -m 1 '拒收' "$out/rerun.out")"
 check_eq "... and makes what an older version left open under var/ private again" "" \
     "$(find "$clone/var" ! -type l ! -type s -perm /077 -printf '%m %P\n' | head -n 5)"
 check "... saying so" grep -q "var/ 下有 [0-9]* 个文件或目录别的用户也能访问" "$out/rerun.out"

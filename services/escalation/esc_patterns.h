@@ -17,10 +17,13 @@
  *
  * Repeat groups and rebounds are looked for only where an order joined a
  * place since the last run that handled all it found: an order joins a
- * place (category, address) only when routing gives it its category
- * ('routed' or 'manual' event) or when it is reopened ('reopened'), each
- * event written by the transaction that makes the change and stamped with
- * its start (complaint_events.at). (A rebound's earlier order is closed
+ * place (category, address) when routing gives it its category ('routed'
+ * or 'manual' event), when a dispatcher puts it in another category
+ * ('recategorised' at the unit holding it, 'reassigned' when it goes to
+ * another unit, which also makes one given to discipline inspection a
+ * conduct complaint, of the place's other group) or when it is reopened
+ * ('reopened'), each event written by the transaction that makes the
+ * change and stamped with its start (complaint_events.at). (A rebound's earlier order is closed
  * before the new one is called: the new one's event comes after.) The
  * boundary of a run is the oldest start of the transactions in progress
  * when it begins (less a second), so an order routed, or an earlier one

@@ -76,12 +76,20 @@ static const char SQL_ASK[] =
     "    FROM r"
     ") SELECT " LOCAL("r.due_to") " FROM r";
 
+/* An approved deadline's new time (d0.new_due) and its extension, the time
+ * before it `from`; sent back to planning. */
+#define MOVED(from)                                                                                         \
+    "due_at = d0.new_due, extended_from = " from ", extended_to = d0.new_due, extended_at = esc_now(),"    \
+    " rung_next = NULL, rung_at = NULL, fired_at = NULL"
+
 /* $1 order id, $2 actor, $3 note, $4 time zone, $5 'approved' or
  * 'rejected', $6 the event: the order's waiting request decided, and, when
  * approved, its 办结 deadline moved to the time asked (never earlier than
  * it stands: a pause since may have moved it later) and sent back to
  * planning (rung_next NULL; fired_at NULL for a ladder climbed to its end),
- * escalation's sweep planning its rungs from the new time; the event. The
+ * escalation's sweep planning its rungs from the new time, under the key of
+ * the new deadline (extended_from/_to/_at, migration 083: a rung raised at
+ * the old time is raised again at the new); the event. The
  * repeats merged into the order (parent_id) that its unit holds, open, are
  * handled with it and resolved with it (合并办理): their 办结 deadlines due
  * before the new time move to it too, each with its event saying with which
@@ -97,7 +105,7 @@ static const char SQL_DECIDE[] =
     "    JOIN complaints c ON c.id = d.complaint_id AND d.cycle = c.cycle CROSS JOIN r"
     "   WHERE c.id = $1::bigint AND d.kind = 'resolve'"
     "), moved AS ("
-    "  UPDATE deadlines d SET due_at = d0.new_due, rung_next = NULL, rung_at = NULL, fired_at = NULL"
+    "  UPDATE deadlines d SET " MOVED("d0.due_at")
     "    FROM d0 WHERE d.id = d0.id AND $5::text = 'approved' AND d0.met_at IS NULL"
     "), rd AS ("
     "  SELECT d.id, d.complaint_id, d.due_at FROM complaints k"
@@ -108,7 +116,7 @@ static const char SQL_DECIDE[] =
     "   WHERE $5::text = 'approved' AND k.parent_id = $1::bigint AND k.status IN " NAMES_HELD_SQL
     "     AND d.due_at < d0.new_due"
     "), rmoved AS ("
-    "  UPDATE deadlines d SET due_at = d0.new_due, rung_next = NULL, rung_at = NULL, fired_at = NULL"
+    "  UPDATE deadlines d SET " MOVED("rd.due_at")
     "    FROM rd CROSS JOIN d0 WHERE d.id = rd.id"
     "), e AS ("
     "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"

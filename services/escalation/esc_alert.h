@@ -26,7 +26,8 @@ typedef struct {
     const char *rung;           /* remind | supervise | accountability | repeat | rebound | bounce | unit_overdue
                                    | long_wait (esc_holds.h) */
     const char *cycle;          /* the order's cycle ("1" when no order) */
-    const char *subject;        /* deadline kind, "", "unit:<id>:<week>" or "wait:<event id>" */
+    const char *subject;        /* deadline kind ("<kind>:extended:<new due, Unix s>" once an approved
+                                   extension moved it), "", "unit:<id>:<week>" or "wait:<event id>" */
     const char *unit_id;        /* the unit responsible, or NULL */
     const char *target;         /* unit | campaign | discipline */
     const char *orders;         /* the orders behind it: "{12,15}" */

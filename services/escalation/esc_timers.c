@@ -44,7 +44,9 @@ static const char SQL_LOCK[] =
     " SELECT d.id, d.complaint_id, d.kind, d.cycle, d.rung_next, d.paused_at IS NOT NULL,"
     "       d.met_at IS NULL AND d.cycle = c.cycle, " ESC_SQL_MS("d.started_at") ", " ESC_SQL_MS("d.due_at") ","
     "       " LADDER_SQL_SHARE ", " LADDER_SQL_DAYS ", c.status, c.ticket_no,"
-    "       u.id, coalesce(u.code, ''), coalesce(u.name, ''), d.paused_seconds * 1000"
+    "       u.id, coalesce(u.code, ''), coalesce(u.name, ''), d.paused_seconds * 1000,"
+    "       coalesce(" ESC_SQL_MS("d.extended_from") ", 0), coalesce(" ESC_SQL_MS("d.extended_to") ", 0),"
+    "       coalesce(" ESC_SQL_MS("d.extended_at") ", 0)"
     " FROM d CROSS JOIN o JOIN complaints c ON c.id = d.complaint_id AND c.id = ANY(o.ids)"
     " LEFT JOIN LATERAL (SELECT a.unit_id FROM assignments a"
     "   WHERE a.complaint_id = d.complaint_id AND a.active AND a.role = 'owner' LIMIT 1) a ON true"
@@ -62,7 +64,7 @@ static const char SQL_PICK_UNPLANNED[] =
     "  ORDER BY id LIMIT $2::int FOR UPDATE SKIP LOCKED) p";
 
 enum { L_ID, L_COMPLAINT, L_KIND, L_CYCLE, L_RUNG, L_PAUSED, L_UNMET, L_STARTED, L_DUE, L_SHARE, L_DAYS, L_STATUS,
-       L_TICKET, L_UNIT_ID, L_UNIT_CODE, L_UNIT_NAME, L_STOOD };
+       L_TICKET, L_UNIT_ID, L_UNIT_CODE, L_UNIT_NAME, L_STOOD, L_EXT_FROM, L_EXT_TO, L_EXT_AT };
 
 /* $1 ids, $2 their next rungs, $3 when those fall due (ms). */
 static const char SQL_ADVANCE[] =
@@ -128,7 +130,8 @@ typedef struct {
     const char *next;           /* the rung it moves to, NULL: stays */
     int64_t     arm_at;         /* -1: nothing to arm */
     int         raise;          /* its alert is in[] at this index + 1 (0: none) */
-    char        due_ms[24], orders[32];
+    int64_t     ext_from_ms, ext_to_ms, ext_at_ms;  /* an approved extension moved it (0: none) */
+    char        due_ms[24], orders[32], subject[48];
     char        reason[ESC_REASON_BYTES];
 } firing;
 
@@ -147,23 +150,38 @@ static int still_open(const firing *f)
     return strcmp(status, "resolved") != 0 && strcmp(status, "closed") != 0 && strcmp(status, "handed_back") != 0;
 }
 
+/* What an approved extension that moved the deadline adds after its time
+ * falling due, into ext: from when to when
+ * (（经批准延期，由 2026-12-09 17:30 延至 2026-12-11 17:30）); else "". */
+static void format_extended(char *ext, size_t cap, const esc_ctx *ctx, const firing *f)
+{
+    char from[32], to[32];
+    *ext = '\0';
+    if (!f->ext_to_ms)
+        return;
+    civil_format_minute(from, sizeof from, f->ext_from_ms / 1000, ctx->utc_offset_min);
+    civil_format_minute(to, sizeof to, f->ext_to_ms / 1000, ctx->utc_offset_min);
+    snprintf(ext, cap, "（经批准延期，由 %s 延至 %s）", from, to);
+}
+
 static void format_reason(char *dst, size_t cap, const esc_ctx *ctx, const firing *f)
 {
-    char due[64], who[256];
+    char due[64], ext[128], who[256];
     const char *rung = f->rung, *status = names_status(V(f, L_STATUS)), *task = names_deadline(V(f, L_KIND));
     civil_format_minute(due, sizeof due, f->span.due_ms / 1000, ctx->utc_offset_min);
+    format_extended(ext, sizeof ext, ctx, f);
     if (*V(f, L_UNIT_NAME))
         snprintf(who, sizeof who, "%s 尚未%s工单 %s", V(f, L_UNIT_NAME), task, V(f, L_TICKET));
     else
         snprintf(who, sizeof who, "工单 %s 没有承办单位，尚未%s", V(f, L_TICKET), task);
     if (strcmp(rung, "remind") == 0)
-        snprintf(dst, cap, "%s：%s时限已用 %.0f%%，%s 到期：%s（当前状态：%s）", names_rung(rung), task,
-                 f->span.remind_share * 100, due, who, status);
+        snprintf(dst, cap, "%s：%s时限已用 %.0f%%，%s 到期%s：%s（当前状态：%s）", names_rung(rung), task,
+                 f->span.remind_share * 100, due, ext, who, status);
     else if (strcmp(rung, "supervise") == 0)
-        snprintf(dst, cap, "%s：%s时限 %s 已到期：%s（当前状态：%s）", names_rung(rung), task, due, who, status);
+        snprintf(dst, cap, "%s：%s时限 %s 已到期%s：%s（当前状态：%s）", names_rung(rung), task, due, ext, who, status);
     else
-        snprintf(dst, cap, "%s：%s时限 %s 已到期，%d 个工作日后仍未完成：%s（当前状态：%s）", names_rung(rung), task,
-                 due, f->span.accountability_days, who, status);
+        snprintf(dst, cap, "%s：%s时限 %s 已到期%s，%d 个工作日后仍未完成：%s（当前状态：%s）", names_rung(rung),
+                 task, due, ext, f->span.accountability_days, who, status);
 }
 
 static const char *rung_target(const char *rung)
@@ -180,8 +198,12 @@ static void prepare_alert(const esc_ctx *ctx, firing *f, int64_t at, esc_alert_i
     format_reason(f->reason, sizeof f->reason, ctx, f);
     snprintf(f->due_ms, sizeof f->due_ms, "%lld", (long long)at);
     snprintf(f->orders, sizeof f->orders, "{%s}", V(f, L_COMPLAINT));
+    if (f->ext_to_ms)
+        snprintf(f->subject, sizeof f->subject, "%s:extended:%lld", V(f, L_KIND), (long long)(f->ext_to_ms / 1000));
+    else
+        snprintf(f->subject, sizeof f->subject, "%s", V(f, L_KIND));
     *in = (esc_alert_in){.complaint_id = V(f, L_COMPLAINT), .deadline_id = V(f, L_ID), .rung = rung,
-                         .cycle = V(f, L_CYCLE), .subject = V(f, L_KIND),
+                         .cycle = V(f, L_CYCLE), .subject = f->subject,
                          .unit_id = PQgetisnull(f->d, f->r, L_UNIT_ID) ? NULL : V(f, L_UNIT_ID),
                          .target = rung_target(rung), .orders = f->orders, .due_ms = f->due_ms,
                          .reason = f->reason, .ticket_no = V(f, L_TICKET), .unit_code = V(f, L_UNIT_CODE)};
@@ -200,6 +222,18 @@ static void wait_for_rung(firing *f, int64_t at, int planning, esc_fire_stats *s
     }
 }
 
+/* The first rung of a deadline not planned yet: that of its span, but
+ * after an approved extension not a remind whose time under the new
+ * deadline came before the approval (raised at it, it would come at once,
+ * not at its time). */
+static const char *first_rung(const esc_ctx *ctx, const firing *f)
+{
+    const char *rung = ladder_rung_first(ctx->cal, &f->span);
+    if (f->ext_to_ms && strcmp(rung, "remind") == 0 && ladder_rung_at(ctx->cal, rung, &f->span) <= f->ext_at_ms)
+        return ladder_rung_next(rung);
+    return rung;
+}
+
 /* Decides for one locked deadline: raise its rung's alert and move on, put
  * it back (not due yet), end its ladder (the order moved on), or leave it.
  * A deadline not planned yet stands at its first rung: planned and, when
@@ -211,7 +245,10 @@ static void decide(const esc_ctx *ctx, firing *f, int64_t now_ms, esc_fire_stats
     f->span = (ladder_span){.started_ms = strtoll(V(f, L_STARTED), NULL, 10), .due_ms = strtoll(V(f, L_DUE), NULL, 10),
                          .remind_share = atof(V(f, L_SHARE)), .accountability_days = atoi(V(f, L_DAYS)),
                          .paused_ms = strtoll(V(f, L_STOOD), NULL, 10)};
-    f->rung = *stored ? stored : ladder_rung_first(ctx->cal, &f->span);
+    f->ext_from_ms = strtoll(V(f, L_EXT_FROM), NULL, 10);
+    f->ext_to_ms = strtoll(V(f, L_EXT_TO), NULL, 10);
+    f->ext_at_ms = strtoll(V(f, L_EXT_AT), NULL, 10);
+    f->rung = *stored ? stored : first_rung(ctx, f);
     if (strcmp(stored, "done") == 0) {
         st->stale++;
     } else if (strcmp(V(f, L_PAUSED), "t") == 0) {

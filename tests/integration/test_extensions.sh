@@ -2,7 +2,10 @@
 # services: the owner unit asks (`jiesu extend`), a dispatcher approves and
 # the order's 办结 deadline moves in the same transaction, escalation's
 # ladder then following the new time (nothing at the old, its 督办 at the
-# new: the escalation clock moved, never slept); a rejection changes nothing
+# new: the escalation clock moved, never slept); approved after the old
+# deadline passed, the order overdue until the approval and counting down
+# after it (jiesu show, the order page, the unit's list), its 督办 and 问责预警 raised again for the new deadline,
+# named as after the extension, never early nor twice; a rejection changes nothing
 # but the record; each refusal (unreadable time, a second request, not later,
 # too late, overdue, status, a co-handler, another unit, one's own request,
 # nothing to decide, a lapsed request) and each role refused; the same request
@@ -226,5 +229,50 @@ check "the unit's workbench: its request approved, by whom" \
 web_get "$WEB_DIR/zhong.jar" "/work/order?t=EXT-8" >/dev/null
 check "… its page: the history in words, by name, the deadlines" \
     sh -c "grep -q '批准延期' '$WEB_DIR/body' && grep -q '派单员小李' '$WEB_DIR/body' && grep -q '办结时限由 $old8 延至 $new8' '$WEB_DIR/body'"
+
+# 9. Approved after the old deadline passed: between the two the order is overdue (its 督办 raised at
+# the old time); once approved the new deadline lies ahead and nothing says overdue;
+# at the new deadline, still not resolved, its 督办 is raised again, named as after the extension,
+# never before it nor twice (planned again: the alerts' key keeps it single), its 问责预警 the same.
+order EXT-9 accepted '1 day'
+order SENTINEL-9 accepted '71 hours'
+wait_for "escalation planned both" 20 sql_eq "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
+    WHERE c.ticket_no IN ('EXT-9', 'SENTINEL-9') AND d.rung_next IN ('supervise', 'accountability')" 2
+old9=$(due EXT-9) new9=$(due EXT-9 "+ interval '2 days'")
+rung_of() { sql "SELECT count(*) FROM alerts a JOIN complaints c ON c.id = a.complaint_id
+                 WHERE c.ticket_no = '$1' AND a.rung = '$2' ${3:+AND a.reason LIKE '$3'}"; }
+rung_is() { [ "$(rung_of "$1" "$2" "${4:-}")" = "$3" ]; }     # rung_is TICKET RUNG COUNT [REASON-LIKE]
+as_unit 370212001 jiesu extend EXT-9 "$new9" "等燃气公司施工" >/dev/null 2>&1
+set_clock $((86400 + 3600))
+check "not decided by the old deadline: its 督办 at the old time" wait_for "EXT-9 supervised" 30 rung_is EXT-9 supervise 1
+as_unit 370212001 jiesu show EXT-9 >"$ext_dir/out" 2>&1
+check "… jiesu show: the 办结 deadline overdue" said "已逾期 "
+web_get "$WEB_DIR/zhong.jar" /work >/dev/null
+check "… the unit's list: overdue" grep -q '<tr class="overdue"><td class="ticket"><a href="/work/order?t=EXT-9">' "$WEB_DIR/body"
+as_role dispatcher jiesu extension approve EXT-9 "同意" >"$ext_dir/out" 2>&1
+check "approved late" said "extension approve EXT-9：办理中（已批准延期：办结时限由 $old9 延至 $new9）"
+as_unit 370212001 jiesu show EXT-9 >"$ext_dir/out" 2>&1
+check "… jiesu show: time left, no longer overdue" bash -c "grep -q '剩余 ' '$ext_dir/out' && ! grep -q '已逾期 ' '$ext_dir/out'"
+web_get "$WEB_DIR/zhong.jar" "/work/order?t=EXT-9" >/dev/null
+check "… the order page the same" sh -c "grep -q '剩余 ' '$WEB_DIR/body' && ! grep -q '已逾期 ' '$WEB_DIR/body'"
+web_get "$WEB_DIR/zhong.jar" /work >/dev/null
+check "… the unit's list: not overdue" sh -c "grep -q '<a href=\"/work/order?t=EXT-9\">' '$WEB_DIR/body' &&
+    ! grep -q '<tr class=\"overdue\"><td class=\"ticket\"><a href=\"/work/order?t=EXT-9\">' '$WEB_DIR/body'"
+set_clock $((3 * 86400 - 1800))
+wait_for "the sentinel's 督办, half an hour before EXT-9's new deadline" 30 rung_is SENTINEL-9 supervise 1
+check_eq "no second 督办 before the new deadline, no 催办 again since the approval" "1 1" "$(rung_of EXT-9 supervise) $(rung_of EXT-9 remind)"
+set_clock $((3 * 86400 + 3600))
+check "still not resolved at the new deadline: its 督办 again" wait_for "EXT-9 supervised again" 30 rung_is EXT-9 supervise 2
+check_eq "… its reason saying the deadline was extended, from when to when" 1 \
+    "$(rung_of EXT-9 supervise "%办结时限 $new9 已到期%（经批准延期，由 $old9 延至 $new9）%")"
+sql "UPDATE deadlines d SET rung_next = NULL, rung_at = NULL FROM complaints c
+      WHERE c.id = d.complaint_id AND c.ticket_no = 'EXT-9'" >/dev/null
+wait_for "EXT-9 planned again" 30 sql_eq "SELECT d.rung_next FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
+    WHERE c.ticket_no = 'EXT-9'" accountability
+check_eq "… planned again, not raised twice" "2 1" "$(rung_of EXT-9 supervise) $(rung_of EXT-9 remind)"
+set_clock $((12 * 86400))
+check "its 问责预警 at its time after the new deadline, named so too" wait_for "EXT-9 accountability" 30 \
+    rung_is EXT-9 accountability 1 "%（经批准延期，由 $old9 延至 $new9）%"
+set_clock 0
 
 harness_services_stop

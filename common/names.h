@@ -46,6 +46,11 @@ const char *names_status_public(const char *status);
     X("pending", "待审核") X("approved", "已批准") X("rejected", "已驳回") X("lapsed", "已失效")
 #define NAMES_EXTENSION_SQL(e) "(CASE " e NAMES_EXTENSION_STATES(NAMES_SQL_WHEN) " ELSE " e " END)"
 
+/* What an approval of a request made after the deadline it moved had
+ * passed says beside the deadlines (the dispatcher's answer, the order's
+ * history): the order was overdue until then. */
+#define NAMES_EXTENDED_LATE "（批准时原办结时限已过）"
+
 /* 待审核 for "pending" …; the code itself for any other. */
 const char *names_extension_state(const char *state);
 

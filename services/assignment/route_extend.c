@@ -76,6 +76,9 @@ static const char SQL_ASK[] =
     "    FROM r"
     ") SELECT " LOCAL("r.due_to") " FROM r";
 
+/* Whether deadline d had passed: before esc_now(), or before its clock
+ * stopped (暂缓办理) when it is paused. */
+#define OVERDUE(d) d ".due_at <= coalesce(" d ".paused_at, esc_now())"
 /* An approved deadline's new time (d0.new_due) and its extension, the time
  * before it `from`; sent back to planning. */
 #define MOVED(from)                                                                                         \
@@ -89,26 +92,29 @@ static const char SQL_ASK[] =
  * planning (rung_next NULL; fired_at NULL for a ladder climbed to its end),
  * escalation's sweep planning its rungs from the new time, under the key of
  * the new deadline (extended_from/_to/_at, migration 083: a rung raised at
- * the old time is raised again at the new); the event. The
+ * the old time is raised again at the new); the event, saying whether the
+ * old deadline had passed (overdue: due before esc_now(), or before its
+ * clock stopped). The
  * repeats merged into the order (parent_id) that its unit holds, open, are
  * handled with it and resolved with it (合并办理): their 办结 deadlines due
  * before the new time move to it too, each with its event saying with which
  * order (as a pause takes their clocks with the order's). The deadline
- * before and after, as said, and how many repeats moved. */
+ * before and after, as said, how many repeats moved, and whether the order
+ * was overdue. */
 static const char SQL_DECIDE[] =
     "WITH r AS ("
     "  UPDATE extension_requests SET state = $5::text, decided_by = $2, decided_at = now(), note = $3::text"
     "   WHERE complaint_id = $1::bigint AND state = 'pending'"
     "  RETURNING id, unit_id, due_to, (SELECT code FROM units WHERE id = unit_id) AS unit"
     "), d0 AS ("
-    "  SELECT d.id, d.due_at, greatest(d.due_at, r.due_to) AS new_due, d.met_at FROM deadlines d"
-    "    JOIN complaints c ON c.id = d.complaint_id AND d.cycle = c.cycle CROSS JOIN r"
+    "  SELECT d.id, d.due_at, greatest(d.due_at, r.due_to) AS new_due, d.met_at, " OVERDUE("d") " AS overdue"
+    "    FROM deadlines d JOIN complaints c ON c.id = d.complaint_id AND d.cycle = c.cycle CROSS JOIN r"
     "   WHERE c.id = $1::bigint AND d.kind = 'resolve'"
     "), moved AS ("
     "  UPDATE deadlines d SET " MOVED("d0.due_at")
     "    FROM d0 WHERE d.id = d0.id AND $5::text = 'approved' AND d0.met_at IS NULL"
     "), rd AS ("
-    "  SELECT d.id, d.complaint_id, d.due_at FROM complaints k"
+    "  SELECT d.id, d.complaint_id, d.due_at, " OVERDUE("d") " AS overdue FROM complaints k"
     "    JOIN deadlines d ON d.complaint_id = k.id AND d.cycle = k.cycle AND d.kind = 'resolve' AND d.met_at IS NULL"
     "    JOIN assignments a ON a.complaint_id = k.id AND a.active AND a.role = 'owner'"
     "    JOIN assignments pa ON pa.complaint_id = $1::bigint AND pa.active AND pa.role = 'owner' AND pa.unit_id = a.unit_id"
@@ -122,15 +128,16 @@ static const char SQL_DECIDE[] =
     "  INSERT INTO complaint_events (complaint_id, actor, event, detail)"
     "  SELECT $1::bigint, $2, $6::text,"
     "         jsonb_build_object('request', r.id, 'unit', r.unit, 'reason', $3::text, 'due_from', d0.due_at,"
-    "                            'due_to', CASE WHEN $5::text = 'approved' THEN d0.new_due ELSE r.due_to END)"
+    "                            'due_to', CASE WHEN $5::text = 'approved' THEN d0.new_due ELSE r.due_to END,"
+    "                            'overdue', $5::text = 'approved' AND d0.overdue AND d0.met_at IS NULL)"
     "    FROM r CROSS JOIN d0"
     "  UNION ALL"
     "  SELECT rd.complaint_id, $2, $6::text,"
     "         jsonb_build_object('request', r.id, 'unit', r.unit, 'reason', $3::text, 'due_from', rd.due_at,"
-    "                            'due_to', d0.new_due, 'note', '与工单 ' || (SELECT ticket_no FROM complaints"
+    "                            'due_to', d0.new_due, 'overdue', rd.overdue, 'note', '与工单 ' || (SELECT ticket_no FROM complaints"
     "                                                                        WHERE id = $1::bigint) || ' 合并办理，随之延期')"
     "    FROM rd CROSS JOIN r CROSS JOIN d0"
-    ") SELECT " LOCAL("d0.due_at") ", " LOCAL("d0.new_due") ", (SELECT count(*) FROM rd) FROM d0";
+    ") SELECT " LOCAL("d0.due_at") ", " LOCAL("d0.new_due") ", (SELECT count(*) FROM rd), d0.overdue FROM d0";
 
 #define V(res, col) PQgetvalue((res), 0, (col))
 #define IS(res, col) (*V(res, col) == 't')
@@ -252,10 +259,11 @@ static int decide(PGconn *pg, const route_extend_req *req, int approve, PGresult
         return -1;
     const char *from = PQntuples(res) ? PQgetvalue(res, 0, 0) : "", *to = PQntuples(res) ? PQgetvalue(res, 0, 1) : "";
     const char *repeats = PQntuples(res) ? PQgetvalue(res, 0, 2) : "0";
+    int late = PQntuples(res) && *PQgetvalue(res, 0, 3) == 't';
     if (approve)
-        snprintf(out->note, sizeof out->note, "已批准延期：办结时限由 %s 延至 %s%s%s%s", from, to,
-                 strcmp(repeats, "0") != 0 ? "；与之合并的重复工单 " : "", strcmp(repeats, "0") != 0 ? repeats : "",
-                 strcmp(repeats, "0") != 0 ? " 件随之延期" : "");
+        snprintf(out->note, sizeof out->note, "已批准延期：办结时限由 %s 延至 %s%s%s%s%s", from, to,
+                 late ? NAMES_EXTENDED_LATE : "", strcmp(repeats, "0") != 0 ? "；与之合并的重复工单 " : "",
+                 strcmp(repeats, "0") != 0 ? repeats : "", strcmp(repeats, "0") != 0 ? " 件随之延期" : "");
     else
         snprintf(out->note, sizeof out->note, "已驳回延期申请（申请延至 %s）：办结时限仍为 %s", V(st, X_R_TO), from);
     PQclear(res);

@@ -40,12 +40,14 @@ extern const view_section REPORT_EXTENSIONS[];
     "或 jiesu extension reject 工单号 驳回原因；申请（主办单位）：jiesu extend 工单号 新的办结时限 延期理由"
 
 /* The history's words for an extension event e (complaint_events), NULL
- * for any other: what was asked or decided, the deadline before and after. */
+ * for any other: what was asked or decided, the deadline before and after,
+ * and an approval's that the old deadline had passed (NAMES_EXTENDED_LATE). */
 #define REPORT_EXTENSION_SAID(fmt)                                                                           \
     "CASE e.event WHEN 'extension_requested' THEN '申请把办结时限从 ' || to_char((e.detail->>'due_from')::timestamptz, " \
     fmt ") || ' 延至 ' || to_char((e.detail->>'due_to')::timestamptz, " fmt ")"                                \
     " WHEN 'extension_approved' THEN '办结时限由 ' || to_char((e.detail->>'due_from')::timestamptz, " fmt ")"     \
     "      || ' 延至 ' || to_char((e.detail->>'due_to')::timestamptz, " fmt ")"                                   \
+    "      || CASE WHEN (e.detail->>'overdue')::boolean THEN '" NAMES_EXTENDED_LATE "' ELSE '' END"              \
     " WHEN 'extension_rejected' THEN '不同意延至 ' || to_char((e.detail->>'due_to')::timestamptz, " fmt ")"        \
     "      || '，办结时限仍为 ' || to_char((e.detail->>'due_from')::timestamptz, " fmt ") END"
 

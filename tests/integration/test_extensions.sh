@@ -4,7 +4,8 @@
 # ladder then following the new time (nothing at the old, its 督办 at the
 # new: the escalation clock moved, never slept); approved after the old
 # deadline passed, the order overdue until the approval and counting down
-# after it (jiesu show, the order page, the unit's list), its 督办 and 问责预警 raised again for the new deadline,
+# after it (jiesu show, the order page, the unit's list), the history saying
+# it was overdue, its 督办 and 问责预警 raised again for the new deadline,
 # named as after the extension, never early nor twice; a rejection changes nothing
 # but the record; each refusal (unreadable time, a second request, not later,
 # too late, overdue, status, a co-handler, another unit, one's own request,
@@ -231,7 +232,7 @@ check "… its page: the history in words, by name, the deadlines" \
     sh -c "grep -q '批准延期' '$WEB_DIR/body' && grep -q '派单员小李' '$WEB_DIR/body' && grep -q '办结时限由 $old8 延至 $new8' '$WEB_DIR/body'"
 
 # 9. Approved after the old deadline passed: between the two the order is overdue (its 督办 raised at
-# the old time); once approved the new deadline lies ahead and nothing says overdue;
+# the old time); once approved the new deadline lies ahead and nothing says overdue but the history;
 # at the new deadline, still not resolved, its 督办 is raised again, named as after the extension,
 # never before it nor twice (planned again: the alerts' key keeps it single), its 问责预警 the same.
 order EXT-9 accepted '1 day'
@@ -250,11 +251,14 @@ check "… jiesu show: the 办结 deadline overdue" said "已逾期 "
 web_get "$WEB_DIR/zhong.jar" /work >/dev/null
 check "… the unit's list: overdue" grep -q '<tr class="overdue"><td class="ticket"><a href="/work/order?t=EXT-9">' "$WEB_DIR/body"
 as_role dispatcher jiesu extension approve EXT-9 "同意" >"$ext_dir/out" 2>&1
-check "approved late" said "extension approve EXT-9：办理中（已批准延期：办结时限由 $old9 延至 $new9）"
+check "approved late: the dispatcher told the old deadline had passed" \
+    said "extension approve EXT-9：办理中（已批准延期：办结时限由 $old9 延至 $new9（批准时原办结时限已过））"
 as_unit 370212001 jiesu show EXT-9 >"$ext_dir/out" 2>&1
 check "… jiesu show: time left, no longer overdue" bash -c "grep -q '剩余 ' '$ext_dir/out' && ! grep -q '已逾期 ' '$ext_dir/out'"
+check "… its history keeps that it was overdue" said "办结时限由 $old9 延至 $new9（批准时原办结时限已过）"
 web_get "$WEB_DIR/zhong.jar" "/work/order?t=EXT-9" >/dev/null
-check "… the order page the same" sh -c "grep -q '剩余 ' '$WEB_DIR/body' && ! grep -q '已逾期 ' '$WEB_DIR/body'"
+check "… the order page the same" sh -c "grep -q '剩余 ' '$WEB_DIR/body' && ! grep -q '已逾期 ' '$WEB_DIR/body' &&
+    grep -q '（批准时原办结时限已过）' '$WEB_DIR/body'"
 web_get "$WEB_DIR/zhong.jar" /work >/dev/null
 check "… the unit's list: not overdue" sh -c "grep -q '<a href=\"/work/order?t=EXT-9\">' '$WEB_DIR/body' &&
     ! grep -q '<tr class=\"overdue\"><td class=\"ticket\"><a href=\"/work/order?t=EXT-9\">' '$WEB_DIR/body'"

@@ -68,7 +68,7 @@ static int by_profile(const csv_record *rec, const char *dir, const csv_options 
         intake_pick_free(&c->pick);
         return read ? 0 : -1;
     }
-    if (!(c->row = intake_row_new(limits))) {
+    if (!(c->row = intake_row_new(limits, INTAKE_AT_TERMINAL))) {
         snprintf(err, errlen, "读表头时内存不足");
         return -1;
     }
@@ -176,7 +176,7 @@ static long read_rows(int fd, const char *path, const char *profiles_dir, route_
         rows++;
     }
     if (r < 0)
-        snprintf(err, errlen, "%s", intake_source_errstr(src));
+        intake_source_explain_error(src, INTAKE_AT_TERMINAL, err, errlen);
     long out = r == 0 && c.text >= 0 ? rows : -1;
     if (r == 0 && c.text < 0)
         snprintf(err, errlen, "文件是空的（连表头也没有）");

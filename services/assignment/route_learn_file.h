@@ -27,7 +27,7 @@
  * first of them (its row, column and reason, as an import names them). */
 typedef struct {
     long rows;
-    char first[512];
+    char first[800];
 } route_learn_refused;
 
 /* Called for each labelled row; non-zero stops the reading with an error. */

@@ -227,7 +227,8 @@ static int wordy(unsigned char c)
 }
 
 /* Refuses input s[0..n) that reads as GB18030 and as Windows-1252 alike
- * (csv_sniff.h), showing both readings of a value at sn's sample. -1. */
+ * (csv_sniff.h), showing both readings of a value at sn's sample; what to
+ * do, which depends on where the file came from, is intake_source.c's. -1. */
 static int refuse_unsure(csv_decoder *self, const unsigned char *s, size_t n, const csv_sniff *sn)
 {
     size_t from = sn->sample, to = sn->sample + 1;
@@ -240,9 +241,7 @@ static int refuse_unsure(csv_decoder *self, const unsigned char *s, size_t n, co
     reading("GB18030", s + from, to - from, chinese, sizeof chinese);
     set_error(self, "看不准文件的编码：它不是 UTF-8 文本，按 GB18030（GBK，中文 Windows 存的）读和按 Windows-1252（西文 "
               "Windows 存的，Latin-1 也是）读都说得通，比如文件里的一处按 Windows-1252 读是“%s”，按 GB18030 读是“%s”；"
-              "读错了字会存成乱码，所以没有导入。请在导入模板里写明是哪一种：文件是中文写 encoding = gb18030，西文写 "
-              "encoding = windows-1252（模板由系统管理员改；命令行也可以在模板的副本里写，用 --profile 模板文件.conf 导入）；"
-              "或在 Excel 里另存为“CSV UTF-8（逗号分隔）”后再导入", western, chinese);
+              "读错了字会存成乱码，所以没有导入", western, chinese);
     self->unsure = 1;
     return -1;
 }

@@ -135,7 +135,7 @@ static int next_record(import_run *r, csv_record *rec, char *why, size_t whylen)
 {
     int got = intake_source_read(r->source, rec);
     if (got < 0) {
-        snprintf(why, whylen, "%s", intake_source_errstr(r->source));
+        intake_source_explain_error(r->source, r->opt->door, why, whylen);
         r->unreadable = 1;
     }
     return got;
@@ -654,7 +654,7 @@ static int stream_file(import_run *r, char *why, size_t whylen)
     if (!(r->source = intake_source_open(r->fd, r->path, &opt->csv, why, whylen)))
         return -1;
     r->rejects = opt->dry_run ? NULL : intake_rejects_new(opt->rejects_dir, r->res->import_id);
-    r->rows = intake_row_new(intake_source_options(r->source));
+    r->rows = intake_row_new(intake_source_options(r->source), r->opt->door);
     r->tickets = intake_tickets_new();
     if ((!r->rejects && !opt->dry_run) || !r->rows || !r->tickets) {
         snprintf(why, whylen, "内存不足");

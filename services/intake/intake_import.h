@@ -106,7 +106,7 @@ typedef struct intake_result {
     int     npreview;
     intake_preview_row preview[IMPORT_PREVIEW_ROWS];
     int     nrejects_shown;             /* the first rejected rows: "第 7 行（来电时间）：why" */
-    char    rejects_shown[IMPORT_PREVIEW_ROWS][600];
+    char    rejects_shown[IMPORT_PREVIEW_ROWS][840];
 } intake_result;
 
 /* Imports the file at path, recorded under file_name (NULL: path's base name).

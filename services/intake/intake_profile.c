@@ -415,6 +415,15 @@ void intake_profile_say_broken(char *why, size_t whylen, const char *name, const
                      "请系统管理员修好导入模板 %s，再导入这个文件", name, problem, name);
 }
 
+void intake_profile_say_change(intake_door door, const char *name, const char *line, const char *what, char *out,
+                               size_t outlen)
+{
+    if (door == INTAKE_ON_PAGE)
+        say(out, outlen, "模板只有系统管理员能改，导入页面上改不了：请系统管理员让导入模板 %s %s，再导入这个文件", name, what);
+    else
+        say(out, outlen, "在模板的副本里写 %s，用 --profile 模板文件.conf 再导入", line);
+}
+
 char *intake_profile_alts_text(const intake_profile *self, intake_field f, char *out, size_t outlen)
 {
     size_t n = 0;

@@ -87,6 +87,15 @@ char *intake_profile_alts_text(const intake_profile *self, intake_field f, char 
  * fix it. The terminal says the same in its own words, how to fix it. */
 void intake_profile_say_broken(char *why, size_t whylen, const char *name, const char *problem);
 
+/* The end of a refusal that profile name would not make with line written
+ * in it ("dates = ymd cn excel mdy"; what: the change in words, "也读这种写法"),
+ * as the clerk at door is told it: at the terminal the line to write
+ * in a copy of the profile and how to import with the copy; on the page,
+ * who cannot edit a profile nor send one, to ask an administrator for the
+ * change (in the words of intake_profile_say_broken). The one text of both. */
+void intake_profile_say_change(intake_door door, const char *name, const char *line, const char *what, char *out,
+                               size_t outlen);
+
 typedef struct intake_profiles intake_profiles;
 
 /* A profile of a directory set aside: its file could not be read or does

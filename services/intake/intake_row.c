@@ -37,13 +37,15 @@ struct intake_row {
     char         when[32], lon[32], lat[32];
     intake_time  called;            /* called_at as read */
     char         named[NAMED_BYTES]; /* the columns of the field at fault, as the header names them */
+    intake_door  door;              /* whose clerk reads the reasons: what they teach */
 };
 
-intake_row *intake_row_new(const csv_options *limits)
+intake_row *intake_row_new(const csv_options *limits, intake_door door)
 {
     intake_row *self = calloc(1, sizeof *self);
     if (!self)
         return NULL;
+    self->door = door;
     if (limits)
         self->limits = *limits;
     return self;
@@ -357,20 +359,32 @@ static int from_date_cell(const intake_columns *map, const csv_record *rec)
     return 0;
 }
 
+/* "导入模板 12345 的 dates = ymd cn excel 里没有" at the terminal, where the
+ * clerk writes profiles; "导入模板 12345 不认" on the page, which names no key. */
+static const char *lacks(const intake_row *self, const intake_profile *p, const char *have, char out[160])
+{
+    if (self->door == INTAKE_ON_PAGE)
+        snprintf(out, 160, "导入模板 %s 不认", p->name);
+    else
+        snprintf(out, 160, "导入模板 %s 的 dates = %s 里没有", p->name, have);
+    return out;
+}
+
 /* Rejects a call time no format of the profile reads. When another format
  * reads it, it is written so and the profile lacks that format (a copy of
  * 12345's, ymd, for an American export's 05/01/2022 12:03:45 AM): the
  * format is named with the profile's dates = line that would read it, to be
- * written once, where checking each row with the exporting system (as for
- * a value no format reads) would not have helped. mdy and dmy both reading
- * it, the clerk is to ask which the system writes. */
+ * written once (on the page, the administrator asked to make the profile
+ * read it: intake_profile_say_change), where checking each row with the
+ * exporting system (as for a value no format reads) would not have helped.
+ * mdy and dmy both reading it, the clerk is to ask which the system writes. */
 static int reject_unread_time(intake_row *self, const intake_columns *map, const csv_record *rec,
                               intake_reject *rej)
 {
     const char *val = self->val[COL_CALLED_AT], *named = self->named;   /* as in check_fields() */
     const intake_profile *p = intake_columns_profile(map);
     unsigned other = intake_date_other_formats(val, strlen(val), p->dates);
-    char have[60], mdy[40], dmy[40];
+    char have[60], mdy[40], dmy[40], line[200], change[400], not_in[160];
     intake_date_formats_text(p->dates, DATES_AS_NAMES, have, sizeof have);
     intake_date_formats_text(DATES_MDY, DATES_AS_TITLES, mdy, sizeof mdy);
     intake_date_formats_text(DATES_DMY, DATES_AS_TITLES, dmy, sizeof dmy);
@@ -385,24 +399,28 @@ static int reject_unread_time(intake_row *self, const intake_columns *map, const
         intake_date_parse(val, strlen(val), DATES_EPOCH, &t);
         intake_date_text(&t, utc);
         utc[19] = '\0';
+        snprintf(line, sizeof line, "dates = %s epoch", have);
+        intake_profile_say_change(self->door, p->name, line, "也读 Unix 时间戳", change, sizeof change);
         return reject_field(self, rej, map, rec, COL_CALLED_AT, "是 Unix 时间戳（1970-01-01 UTC 起的%s数，“%s”即 %s UTC），"
-                            "导入模板 %s 的 dates = %s 里没有这种写法：文件里的时间都这样写的话，在模板的副本里写 "
-                            "dates = %s epoch，用 --profile 模板文件.conf 再导入（时间戳本身就是 UTC 的时刻，不按模板的时区换算）；"
-                            "或请原系统导出看得懂的日期时间", strlen(val) > 10 ? "毫秒" : "秒", val, utc, p->name, have,
-                            have);
+                            "%s这种写法：文件里的时间都这样写的话，%s（时间戳本身就是 UTC 的时刻，不按模板的时区换算）；"
+                            "或请原系统导出看得懂的日期时间", strlen(val) > 10 ? "毫秒" : "秒", val, utc,
+                            lacks(self, p, have, not_in), change);
     }
-    if ((other & (DATES_MDY | DATES_DMY)) == (DATES_MDY | DATES_DMY))
-        return reject_field(self, rej, map, rec, COL_CALLED_AT, "是“%s”或“%s”这种写法，导入模板 %s 的 dates = %s 里没有："
-                            "问清原系统先写月还是先写日，在模板的副本里写 dates = %s mdy 或 dates = %s dmy，"
-                            "用 --profile 模板文件.conf 再导入", mdy, dmy, p->name, have, have, have);
+    if ((other & (DATES_MDY | DATES_DMY)) == (DATES_MDY | DATES_DMY)) {
+        snprintf(line, sizeof line, "dates = %s mdy 或 dates = %s dmy", have, have);
+        intake_profile_say_change(self->door, p->name, line, "按原系统的写法读月和日", change, sizeof change);
+        return reject_field(self, rej, map, rec, COL_CALLED_AT, "是“%s”或“%s”这种写法，%s：问清原系统先写月还是先写日，%s",
+                            mdy, dmy, lacks(self, p, have, not_in), change);
+    }
     if (other) {
         unsigned first = other & -other;
         char title[60], name[20];
         intake_date_formats_text(first, DATES_AS_TITLES, title, sizeof title);
         intake_date_formats_text(first, DATES_AS_NAMES, name, sizeof name);
-        return reject_field(self, rej, map, rec, COL_CALLED_AT, "是“%s”这种写法，导入模板 %s 的 dates = %s 里没有："
-                            "文件里的时间都这样写的话，在模板的副本里写 dates = %s %s，用 --profile 模板文件.conf 再导入",
-                            title, p->name, have, have, name);
+        snprintf(line, sizeof line, "dates = %s %s", have, name);
+        intake_profile_say_change(self->door, p->name, line, "也读这种写法", change, sizeof change);
+        return reject_field(self, rej, map, rec, COL_CALLED_AT, "是“%s”这种写法，%s：文件里的时间都这样写的话，%s", title,
+                            lacks(self, p, have, not_in), change);
     }
     char formats[300];
     intake_date_formats_text(p->dates, DATES_AS_TITLES, formats, sizeof formats);

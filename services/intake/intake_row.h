@@ -41,16 +41,17 @@ typedef struct {
     uint64_t    row;            /* record number = spreadsheet row (header = 1) */
     uint64_t    line;           /* physical line the row starts on */
     const char *column;         /* header of the column at fault */
-    char        reason[400];
+    char        reason[640];
     const char *value;          /* the raw value at fault (NULL when none) */
     size_t      value_len;
 } intake_reject;
 
 typedef struct intake_row intake_row;
 
-/* A row builder; limits are the CSV reader's (for messages). NULL when out
- * of memory. */
-intake_row *intake_row_new(const csv_options *limits);
+/* A row builder; limits are the CSV reader's (for messages); door: where
+ * the file came from, what the reasons teach (a profile's line to write at
+ * the terminal, to ask an administrator on the page). NULL when out of memory. */
+intake_row *intake_row_new(const csv_options *limits, intake_door door);
 
 /* Builds the COPY line for record rec of import import_id, its columns
  * mapped by map (whose profile gives the date formats).

@@ -234,6 +234,22 @@ int intake_source_unsure(const intake_source *self)
     return self->csv && csv_reader_unsure(self->csv);
 }
 
+void intake_source_explain_error(const intake_source *self, intake_door door, char *why, size_t whylen)
+{
+    static const char *const UNSURE[] = {
+        [INTAKE_AT_TERMINAL] = "请在导入模板里写明是哪一种：文件是中文写 encoding = gb18030，西文写 encoding = windows-1252"
+                               "（模板由系统管理员改；命令行也可以在模板的副本里写，用 --profile 模板文件.conf 导入）；"
+                               "或在 Excel 里另存为“CSV UTF-8（逗号分隔）”后再导入",
+        [INTAKE_ON_PAGE]     = "请在 Excel 里打开它，另存为“CSV UTF-8（逗号分隔）”后再导入；或请系统管理员在导入这种文件的模板里"
+                               "写明文件的编码（中文还是西文），再在“导入模板”里选它导入这个文件（模板只有系统管理员能改，"
+                               "导入页面上改不了）"};
+    if (intake_source_unsure(self))
+        snprintf(why, whylen, "%s。%s", intake_source_errstr(self), UNSURE[door]);
+    else
+        snprintf(why, whylen, "%s", intake_source_errstr(self));
+    text_utf8_cut(why);
+}
+
 const char *intake_source_format(const intake_source *self)
 {
     return self->csv ? csv_encoding_name(csv_reader_encoding(self->csv)) : "XLSX";

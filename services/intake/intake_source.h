@@ -38,6 +38,13 @@ int intake_source_read(intake_source *self, csv_record *rec);
 
 const char *intake_source_errstr(const intake_source *self);
 
+/* Why the file cannot be read on, as the clerk at door is told it: the
+ * errstr, and for an encoding that could not be told (intake_source_unsure)
+ * what to do: at the terminal the profile's encoding line, written by an
+ * administrator or in a copy sent with --profile, or to save the file as
+ * CSV UTF-8; on the page, to save it so or ask an administrator. */
+void intake_source_explain_error(const intake_source *self, intake_door door, char *why, size_t whylen);
+
 /* 1 when a CSV's reading failed because its encoding could not be told
  * (csv_reader_unsure): opened again with the encoding named, it reads. */
 int intake_source_unsure(const intake_source *self);

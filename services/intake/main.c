@@ -151,10 +151,12 @@ static void reply_import(service *s, const bus_request *req, const intake_result
     Jiesu__ImportReply *reply = intake_reply_import(res, dry_run, opts->door, failed);
     if (!reply) {
         log_error("import %" PRId64 " answered: out of memory", res->import_id);
-        bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "%s", dry_run
-                               ? "工单受理服务内存不足，写不出试导入的结果：请过一会儿再试导入"
-                               : "工单受理服务内存不足，写不出这次导入的结果：请看导入页面的“最近的导入”或 jiesu imports 里"
-                                 "它是否做完；再导入也无妨，已入库的工单不会重复入库");
+        if (dry_run)
+            bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "工单受理服务内存不足，写不出试导入的结果：请过一会儿再试导入");
+        else
+            bus_server_reply_error(s->server, req, ERR_IMPORT_FAILED, "工单受理服务内存不足，写不出这次导入的结果：请看%s里"
+                                   "它是否做完；再导入也无妨，已入库的工单不会重复入库",
+                                   opts->door == INTAKE_ON_PAGE ? "导入页面的“最近的导入”" : " jiesu imports ");
         return;
     }
     bus_server_reply(s->server, req, "import.reply", &reply->base);

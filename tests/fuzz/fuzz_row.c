@@ -161,7 +161,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     intake_columns_describe_ignored(map, INTAKE_AT_TERMINAL, msg, sizeof msg);
     if (intake_columns_missing(map) == 0 && nr > 0) {
         csv_options lim = {.max_field = 32767, .max_fields = MAX_FIELDS, .max_record = 1 << 22};
-        intake_row *rows = intake_row_new(&lim);
+        intake_row *rows = intake_row_new(&lim, INTAKE_AT_TERMINAL);
         check(rows != NULL, "out of memory");
         csv_record rec = {.nfields = nr, .fields = rf, .lens = rl, .record_no = 2, .line_no = 2,
                           .status = bad < nr || (ctl & 0x40) ? CSV_ERR_ENCODING : CSV_OK,

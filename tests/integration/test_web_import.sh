@@ -183,7 +183,6 @@ sys.exit(0 if ok else f"row of import {id}: {cells}")
 PY
 check_eq "… none of them stored anything" 2 "$(sql "SELECT count(*) FROM complaints")"
 
-
 # --- a profile only an administrator can fix ---------------------------------
 # Its problem said, and to ask an administrator to fix it, never how to edit
 # the file (the page cannot) nor where it lies: before, the page said what
@@ -271,5 +270,36 @@ check "… intake's copy of the rejects is over a chunk" test "$(stat -c %s "$(s
 check_eq "… whose download" 200 "$(curl -s -b "$jar" -o "$WEB_DIR/late-rejects.csv" -w '%{http_code}' \
     "$WEB_BASE/work/import/rejects?id=$big")"
 check "… is intake's bytes" cmp "$WEB_DIR/late-rejects.csv" "$(server_copy "$big")"
+
+# A file whose encoding cannot be told, and rows whose call times the
+# profile does not read: the page's answer, the first rows refused and the
+# rejects file teach what the page offers (save the file as CSV UTF-8, ask
+# an administrator); before, they said the profile's lines to write in a
+# copy sent with --profile, beside the page's own instructions. (Last: the
+# recent imports on every page after it show its reasons.)
+terminal_words() {    # terminal_words FILE TEXT: the lines of FILE with TEXT (a message) say the terminal's words
+    grep -- "$2" "$1" | grep -q -- '--profile\|副本\|encoding =\|dates ='
+}
+{
+    printf '工单编号,来电时间,诉求地址,诉求内容\r\n' | iconv -f UTF-8 -t GBK
+    printf '%s\r\n' 'ES1,2022-05-01 08:00,8106 CALLE NIÑO,Ruido nocturno' 'ES2,2022-05-01 08:05,Calle Núñez 12,Farola' \
+        'ES3,2022-05-01 08:09,Travesía Peñalosa 3,Basura en la acera' | iconv -f UTF-8 -t WINDOWS-1252
+} >"$WEB_DIR/both.csv"
+check_eq "a file that reads as GB18030 and as Windows-1252 is refused" 409 "$(upload "$jar" "$WEB_DIR/both.csv")"
+check "… saying to save it as CSV UTF-8 or ask an administrator, as the page can" sh -c \
+    "grep -q '看不准文件的编码.*所以没有导入。请在 Excel 里打开它，另存为“CSV UTF-8（逗号分隔）”后再导入；或请系统管理员' '$WEB_DIR/answer.html'"
+check "… nothing to write in a profile nor an option" fails terminal_words "$WEB_DIR/answer.html" 看不准文件的编码
+printf '工单编号,来电时间,诉求内容\r\nWU1,05/13/2022 01:15:33 PM,路灯不亮\r\nWU2,1651363203,井盖松动\r\n' >"$WEB_DIR/us.csv"
+check_eq "a dry run of call times the profile does not read" 200 "$(upload "$jar" "$WEB_DIR/us.csv" dry_run=1)"
+check "… shows their rows refused, the profile the administrator's to change" sh -c \
+    "grep -q '是“05/01/2022（月/日/年）”这种写法，导入模板 12345 不认：文件里的时间都这样写的话，模板只有系统管理员能改，导入页面上改不了：请系统管理员让导入模板 12345 也读这种写法，再导入这个文件' '$WEB_DIR/answer.html' &&
+           grep -q '请系统管理员让导入模板 12345 也读 Unix 时间戳' '$WEB_DIR/answer.html'"
+check "… in those words alone" fails terminal_words "$WEB_DIR/answer.html" '导入模板 12345 不认'
+check_eq "imported, every row refused" 200 "$(upload "$jar" "$WEB_DIR/us.csv")"
+check_eq "… whose rejects download" 200 "$(curl -s -b "$jar" -o "$WEB_DIR/us-rejects.csv" -w '%{http_code}' \
+    "$WEB_BASE/work/import/rejects?id=$(sql "SELECT max(id) FROM imports")")"
+check "… in the page's words too" sh -c "grep -q '请系统管理员让导入模板 12345 也读这种写法' '$WEB_DIR/us-rejects.csv' &&
+                                         ! grep -q -- '--profile\|dates =' '$WEB_DIR/us-rejects.csv'"
+
 
 harness_services_stop

@@ -35,7 +35,7 @@ static int setup(void **state)
     fx.set = intake_profiles_load("data/profiles", err, sizeof err);
     fx.map = fx.set ? intake_columns_new(intake_profiles_find(fx.set, "12345"), HEADER, lens, NCOLS) : NULL;
     csv_options lim = {.max_field = 32767, .max_fields = 1024, .max_record = 1 << 22};
-    fx.rows = intake_row_new(&lim);
+    fx.rows = intake_row_new(&lim, INTAKE_AT_TERMINAL);
     *state = &fx;
     return fx.map && fx.rows ? 0 : -1;
 }
@@ -159,6 +159,7 @@ static void test_rejections(void **state)
     expect_reject(fx, epoch, 6, "来电时间", "是 Unix 时间戳（1970-01-01 UTC 起的秒数，“1651363203”即 2022-05-01 00:00:03 "
                   "UTC），导入模板 12345 的 dates = ymd cn excel 里没有这种写法：文件里的时间都这样写的话，在模板的副本里写 "
                   "dates = ymd cn excel epoch，用 --profile 模板文件.conf 再导入");
+    expect_reject(fx, epoch, 6, "来电时间", "不按模板的时区换算）；或请原系统导出看得懂的日期时间");   /* whole: it was cut */
     const char *epoch_ms[] = {"1", "1651363203123", "", "", "", "x"};
     expect_reject(fx, epoch_ms, 6, "来电时间", "毫秒数，“1651363203123”即 2022-05-01 00:00:03 UTC");
     const char *bad_lat[] = {"1", "2021-05-30 10:57", "", "", "", "x", "", "", "120.1", "91"};
@@ -174,6 +175,35 @@ static void test_rejections(void **state)
     long_id[sizeof long_id - 1] = '\0';
     const char *long_ticket[] = {long_id, "2021-05-30 10:57", "", "", "", "x"};
     expect_reject(fx, long_ticket, 6, "工单编号", "工单编号超过 64 字节：请在原系统核对这一行的工单编号");
+}
+
+/* A row from the workbench's import page: the clerk there writes no profile
+ * and sends none, so a call time the profile does not read asks an
+ * administrator to change it, naming no key, copy nor option (they read
+ * 在模板的副本里写 dates = …，用 --profile 模板文件.conf 再导入 there too). */
+static void test_reasons_on_page(void **state)
+{
+    fixture *fx = *state, page = *fx;
+    csv_options lim = {.max_field = 32767, .max_fields = 1024, .max_record = 1 << 22};
+    assert_non_null(page.rows = intake_row_new(&lim, INTAKE_ON_PAGE));
+    static const char *const times[] = {"05/01/2022 12:00:03 AM", "05/13/2022 01:15:33 PM", "1651363203"};
+    static const char *const asked[] = {
+        "是“05/01/2022（月/日/年）”或“01/05/2022（日/月/年）”这种写法，导入模板 12345 不认：问清原系统先写月还是先写日，"
+        "模板只有系统管理员能改，导入页面上改不了：请系统管理员让导入模板 12345 按原系统的写法读月和日，再导入这个文件",
+        "是“05/01/2022（月/日/年）”这种写法，导入模板 12345 不认：文件里的时间都这样写的话，模板只有系统管理员能改，"
+        "导入页面上改不了：请系统管理员让导入模板 12345 也读这种写法，再导入这个文件",
+        "导入模板 12345 不认这种写法：文件里的时间都这样写的话，模板只有系统管理员能改，导入页面上改不了：请系统管理员让"
+        "导入模板 12345 也读 Unix 时间戳，再导入这个文件（时间戳本身就是 UTC 的时刻，不按模板的时区换算）；"
+        "或请原系统导出看得懂的日期时间"};
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+        const char *row[] = {"1", times[i], "", "", "", "x"}, *line;
+        intake_reject rej;
+        assert_int_equal(build(&page, row, 6, CSV_OK, 0, &line, &rej), INTAKE_ROW_REJECTED);
+        if (!strstr(rej.reason, asked[i]) || strstr(rej.reason, "dates =") || strstr(rej.reason, "--profile")
+            || strstr(rej.reason, "副本"))
+            fail_msg("reason '%s' is not '%s'", rej.reason, asked[i]);
+    }
+    intake_row_destroy(&page.rows);
 }
 
 static void test_reader_verdicts_and_blank_rows(void **state)
@@ -452,6 +482,7 @@ int main(void)
         cmocka_unit_test(test_good_row_copy_line),
         cmocka_unit_test(test_normalised_escaped_and_nulls),
         cmocka_unit_test(test_rejections),
+        cmocka_unit_test(test_reasons_on_page),
         cmocka_unit_test(test_reader_verdicts_and_blank_rows),
         cmocka_unit_test(test_nul_byte_named),
         cmocka_unit_test(test_broken_quotes_named),

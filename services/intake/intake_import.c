@@ -612,7 +612,7 @@ static int finish_batch(import_run *r, const batch *b, char *why, size_t whylen)
                               .rejected = b->rejected + r->res->clashed + p->clashed,
                               .repeated = r->res->repeated + p->repeated,
                               .bytes = b->bytes, .encoding = r->res->encoding, .profile = r->res->profile,
-                              .timezone = r->res->timezone};
+                              .timezone = intake_zone_fits(r->zone) ? r->res->timezone : ""};
     if (intake_record_progress(r->opt->pg, r->id, &c, why, whylen) < 0 || db_commit(r->opt->pg, why, whylen) < 0) {
         text_prefix(why, whylen, "数据库：提交这一批时出错：");
         goto fail;

@@ -30,7 +30,8 @@
 
 #define INTAKE_BATCH_ROWS 50000
 #define IMPORT_WARNINGS_MAX 6
-#define IMPORT_NOTES_MAX 2          /* after the summary: rows whose local time the zone skips, repeats */
+#define IMPORT_NOTES_MAX 3          /* after the summary: rows whose local time the zone skips, repeats;
+                                       rows written with an offset the zone did not have (intake_zone.h) */
 #define IMPORT_WARNING_BYTES 4096
 #define IMPORT_UNMAPPED_SHOWN 20    /* unmapped category values named in the result */
 #define IMPORT_PREVIEW_ROWS 5       /* rows a dry run shows as they would be stored */
@@ -67,6 +68,7 @@ typedef struct {
     uint64_t row;                                   /* the file's row */
     char     value[COL_COUNT][PREVIEW_VALUE_BYTES]; /* each field as stored (cut) */
     char     called_utc[40];                        /* called_at as the stored instant, in UTC */
+    int      called_offset;                         /* called_at was written with its offset, read at it */
     char     extra[PREVIEW_VALUE_BYTES];
 } intake_preview_row;
 

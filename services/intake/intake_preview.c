@@ -34,6 +34,7 @@ void intake_preview_keep(intake_result *res, const intake_row *rows, uint64_t ro
         copy_cut(p->value[f], sizeof p->value[f], intake_row_value(rows, (intake_field)f));
     copy_cut(p->extra, sizeof p->extra, intake_row_extra(rows));
     snprintf(p->called_utc, sizeof p->called_utc, "?");
+    p->called_offset = intake_row_called(rows)->has_offset;
 }
 
 void intake_preview_keep_reject(intake_result *res, const intake_reject *rej)

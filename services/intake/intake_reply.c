@@ -47,7 +47,7 @@ static Jiesu__Table *mapping_table(const intake_result *res, intake_door door)
     static const char *const cols[] = {"字段", "文件里的列"};
     char title[sizeof res->profile + sizeof res->profile_how + sizeof res->timezone + 64];
     char field[INTAKE_FIELD_SAID_BYTES];
-    snprintf(title, sizeof title, "导入模板 %s（%s），文件里的时间按 %s 时区读", res->profile, res->profile_how,
+    snprintf(title, sizeof title, "导入模板 %s（%s），文件里不带时差的时间按 %s 时区读", res->profile, res->profile_how,
              res->timezone);
     Jiesu__Table *t = table_new(title, "ll", cols, 2, 0);
     for (int f = 0; t && f < COL_COUNT; f++) {
@@ -68,7 +68,10 @@ static Jiesu__Table *row_table(const intake_result *res, const intake_preview_ro
         cols[f] = intake_columns_field_title((intake_field)f);
         cells[f] = p->value[f];
     }
-    snprintf(when, sizeof when, "%s (%s) = %s", p->value[COL_CALLED_AT], res->timezone, p->called_utc);
+    if (p->called_offset)      /* read at its own offset, not in the profile's zone */
+        snprintf(when, sizeof when, "%s = %s", p->value[COL_CALLED_AT], p->called_utc);
+    else
+        snprintf(when, sizeof when, "%s (%s) = %s", p->value[COL_CALLED_AT], res->timezone, p->called_utc);
     cells[COL_CALLED_AT] = when;
     cols[COL_COUNT] = "附加信息";
     cells[COL_COUNT] = strcmp(p->extra, "{}") == 0 ? "" : p->extra;     /* none reads —, not JSON's {} */

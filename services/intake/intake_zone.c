@@ -7,9 +7,14 @@
  * then within a changed hour minute by minute (every change since 1970 falls
  * on a minute); the counts of generate_series are integers, so the planner
  * sees a few hundred rows and does not JIT-compile a query of milliseconds.
+ * With each year's changes comes its offset at the start (a "change" to
+ * the same offset, which skips and repeats nothing), so the zone's offset
+ * at any instant of the years asked is known: that of the last change
+ * before it. A time written with an offset is checked against it.
  */
 #include "intake_zone.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,14 +24,16 @@
 
 #define YEAR_FIRST 1970     /* the years intake_dates.h reads */
 #define YEAR_COUNT 130
-#define CHANGES_MAX (4 * YEAR_COUNT)    /* up to four a year (Morocco around Ramadan), every year */
+#define CHANGES_MAX (5 * YEAR_COUNT)    /* up to four a year (Morocco around Ramadan), every year, and its start */
+#define OFFSET_NONE INT_MIN             /* a local time of the zone: written without an offset */
 
 enum { YEAR_UNSEEN = 0, YEAR_WAITING, YEAR_KNOWN };
 
 /* $1 the zone, $2 the years: each change in them (and two days around)
- * as its instant, the offset before and the offset after, in seconds. */
+ * as its instant, the offset before and the offset after, in seconds; and
+ * the offset two days before each year, as a change from and to it. */
 static const char SQL_CHANGES[] =
-    "WITH d AS (SELECT y, t, (t AT TIME ZONE $1) - (t AT TIME ZONE 'UTC') AS off"
+    "WITH d AS (SELECT y, k, t, (t AT TIME ZONE $1) - (t AT TIME ZONE 'UTC') AS off"
     "             FROM unnest($2::int[]) y, generate_series(-2, 367) k,"
     "                  LATERAL (SELECT make_timestamptz(y, 1, 1, 0, 0, 0, 'UTC') + k * interval '1 day' AS t) s),"
     "     day AS (SELECT t FROM (SELECT t, off <> lag(off) OVER (PARTITION BY y ORDER BY t) AS moved FROM d) x"
@@ -39,7 +46,9 @@ static const char SQL_CHANGES[] =
     "             FROM hour, generate_series(0, 60) k, LATERAL (SELECT hour.t - k * interval '1 minute' AS t) s)"
     " SELECT DISTINCT extract(epoch FROM t)::bigint, extract(epoch FROM prev)::int, extract(epoch FROM off)::int"
     "   FROM (SELECT t, off, lag(off) OVER (PARTITION BY w ORDER BY t) AS prev FROM m) x"
-    "  WHERE off <> prev";
+    "  WHERE off <> prev"
+    " UNION ALL SELECT extract(epoch FROM t)::bigint, extract(epoch FROM off)::int, extract(epoch FROM off)::int"
+    "   FROM d WHERE k = -2";
 
 typedef struct {
     long long at;           /* the instant, UTC seconds */
@@ -49,6 +58,7 @@ typedef struct {
 typedef struct {
     long long local;
     uint64_t  row;
+    int       offset;       /* seconds east of UTC the row's time is written with, or OFFSET_NONE */
 } waiting;
 
 typedef struct {
@@ -66,6 +76,12 @@ struct intake_zone {
     waiting      *wait;
     size_t        nwait, wait_cap;
     found         kinds[ZONE_KINDS];
+    struct {                /* rows written with an offset the zone's clock did not have then */
+        int64_t   rows;
+        uint64_t  first_row;
+        long long first_local;
+        int       offset, zone_offset;
+    } unlike;
 };
 
 intake_zone *intake_zone_new(const char *zone)
@@ -107,14 +123,52 @@ static void sort_row(intake_zone *self, long long local, uint64_t row)
     }
 }
 
+/* The zone's offset at UTC instant at into *offset: the last change's at or
+ * before it (the years asked hold one at their start). 0, or -1 when no
+ * year asked holds the instant. */
+static int offset_at(const intake_zone *self, long long at, int *offset)
+{
+    long long last = LLONG_MIN;
+    for (size_t i = 0; i < self->nchanges; i++)
+        if (self->changes[i].at <= at && self->changes[i].at >= last) {
+            last = self->changes[i].at;
+            *offset = self->changes[i].after;
+        }
+    return last == LLONG_MIN ? -1 : 0;
+}
+
+/* Counts a row written with an offset the zone's clock did not have then. */
+static void check_offset(intake_zone *self, long long local, int offset, uint64_t row)
+{
+    int zone;
+    if (offset_at(self, local - offset, &zone) < 0 || zone == offset)
+        return;
+    self->unlike.rows++;
+    if (!self->unlike.first_row || row < self->unlike.first_row) {
+        self->unlike.first_row = row;
+        self->unlike.first_local = local;
+        self->unlike.offset = offset;
+        self->unlike.zone_offset = zone;
+    }
+}
+
+/* Sorts or checks a row of a year whose changes are known. */
+static void take_row(intake_zone *self, const waiting *w)
+{
+    if (w->offset == OFFSET_NONE)
+        sort_row(self, w->local, w->row);
+    else
+        check_offset(self, w->local, w->offset, w->row);
+}
+
 int intake_zone_see(intake_zone *self, const intake_time *t, uint64_t row)
 {
     int year = t->y - YEAR_FIRST;
-    if (t->has_offset || year < 0 || year >= YEAR_COUNT)
+    if (year < 0 || year >= YEAR_COUNT)
         return 0;
-    long long local = intake_date_seconds(t);
+    waiting seen = {intake_date_seconds(t), row, t->has_offset ? t->offset_min * 60 : OFFSET_NONE};
     if (self->years[year] == YEAR_KNOWN) {
-        sort_row(self, local, row);
+        take_row(self, &seen);
         return 0;
     }
     if (self->nwait == self->wait_cap) {
@@ -125,7 +179,7 @@ int intake_zone_see(intake_zone *self, const intake_time *t, uint64_t row)
         self->wait = w;
         self->wait_cap = cap;
     }
-    self->wait[self->nwait++] = (waiting){local, row};
+    self->wait[self->nwait++] = seen;
     self->years[year] = YEAR_WAITING;
     return 0;
 }
@@ -165,7 +219,7 @@ int intake_zone_learn(intake_zone *self, PGconn *pg, char *why, size_t whylen)
         if (self->years[y] == YEAR_WAITING)
             self->years[y] = YEAR_KNOWN;
     for (size_t i = 0; i < self->nwait; i++)
-        sort_row(self, self->wait[i].local, self->wait[i].row);
+        take_row(self, &self->wait[i]);
     self->nwait = 0;
     return 0;
 }
@@ -231,10 +285,34 @@ static int describe(const intake_zone *self, int kind, char *out, size_t outlen)
     return 1;
 }
 
+/* The note on the rows written with another zone's offset into out: 0 when
+ * there are none, else 1. */
+static int describe_unlike(const intake_zone *self, char *out, size_t outlen)
+{
+    if (!self->unlike.rows)
+        return 0;
+    char first[32], off[16], zone_off[16];
+    local_text(self->unlike.first_local, 0, first);
+    offset_text(self->unlike.offset, off);
+    offset_text(self->unlike.zone_offset, zone_off);
+    snprintf(out, outlen, "%lld 行的来电时间带的时差不是时区 %s 当时的时差（第 %llu 行的 %s 是 %s，%s 当时是 %s）："
+             "这些时间都按各自带的时差存了，时刻无误；这次导入因此不记时区，工单上的来电时间只按本市时间显示，"
+             "不另注“当地时间”", (long long)self->unlike.rows, self->zone, (unsigned long long)self->unlike.first_row,
+             first, off, self->zone, zone_off);
+    return 1;
+}
+
+int intake_zone_fits(const intake_zone *self)
+{
+    return self->unlike.rows == 0;
+}
+
 void intake_zone_note(const intake_zone *self, intake_result *res)
 {
     res->zone_skipped = self->kinds[ZONE_SKIPPED].rows;
     res->zone_repeated = self->kinds[ZONE_REPEATED].rows;
     for (int k = 0; k < ZONE_KINDS && res->nnotes < IMPORT_NOTES_MAX; k++)
         res->nnotes += describe(self, k, res->notes[res->nnotes], IMPORT_WARNING_BYTES);
+    if (res->nnotes < IMPORT_NOTES_MAX)
+        res->nnotes += describe_unlike(self, res->notes[res->nnotes], IMPORT_WARNING_BYTES);
 }

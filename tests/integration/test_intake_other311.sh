@@ -112,6 +112,33 @@ check_eq "… each time at its own offset (00:03:45-04:00 is 04:03:45 UTC), no d
     "$(stored 638344) $(stored 638345)"
 check_eq "… its coordinates from lat and long, the other fields kept in extra" "41.7468576 -87.6536401 closed 2022-05-03T09:12:10-04:00" \
     "$(sql "SELECT concat_ws(' ', lat, lon, extra->>'status', extra->>'updated_datetime') FROM complaints WHERE ticket_no = '638344'")"
+# The profile's zone, UTC, read none of its times: a time at -04:00 was not
+# on UTC's clock. The import recorded UTC, and the order page showed the
+# call made at 00:03 New York time as 04:03 当地时间 UTC; it records no zone
+# now, says why, and the call's time is the city's alone (a session of the
+# city's zone, as the pages and jiesu show have).
+check "… the clerk told the times were on another clock than the profile's zone, recorded none" grep -q \
+    "1 行的来电时间带的时差不是时区 UTC 当时的时差（第 2 行的 2022-05-01 00:03:45 是 UTC-04:00，UTC 当时是 UTC+00:00）：.*这次导入因此不记时区" \
+    "$dir/georeport.out"
+check_eq "… no zone recorded for the import, so no 当地时间 in UTC" "none|2022-05-01 12:03" \
+    "$(sql "SET TimeZone = 'Asia/Shanghai'; SELECT coalesce(i.timezone, 'none') || '|' || call_time(c, 'YYYY-MM-DD HH24:MI')
+              FROM complaints c JOIN imports i ON i.id = c.import_id WHERE c.ticket_no = '638344'")"
+jiesu import --dry-run "$dir/georeport.csv" >"$dir/georeport-dry.out" 2>&1
+check "… its dry run shows a time at its own offset without the profile's zone beside it, which read none" sh -c \
+    "grep -q '^来电时间  *2022-05-01 00:03:45-04:00 = 2022-05-01 04:03:45 UTC$' '$dir/georeport-dry.out' &&
+     grep -q '文件里不带时差的时间按 UTC 时区读' '$dir/georeport-dry.out'"
+# A copy naming the city whose clock the file's times are on keeps it, and
+# the order page shows the call on that clock too.
+jiesu profiles open311 | sed 's/^timezone = .*/timezone = America\/New_York/' >"$dir/open311_ny.conf"
+printf '%s\r\n' 'service_request_id,service_name,description,requested_datetime,address' \
+    '738344,Pothole Repair,Pothole on Broadway,2022-05-01T00:03:45-04:00,Broadway' \
+    '738345,Street Light Out,Dark corner,2022-01-15T18:20:00-05:00,5th Ave' >"$dir/georeport-ny.csv"
+jiesu import --profile "$dir/open311_ny.conf" "$dir/georeport-ny.csv" >"$dir/georeport-ny.out" 2>&1
+check_eq "a copy whose zone had each time's offset (summer and winter) records it, the call shown on its clock" \
+    "America/New_York|2022-05-01 12:03（当地时间 2022-05-01 00:03 America/New_York）" \
+    "$(sql "SET TimeZone = 'Asia/Shanghai'; SELECT coalesce(i.timezone, 'none') || '|' || call_time(c, 'YYYY-MM-DD HH24:MI')
+              FROM complaints c JOIN imports i ON i.id = c.import_id WHERE c.ticket_no = '738344'")"
+check "… and says nothing of another clock" fails grep -q '带的时差不是时区' "$dir/georeport-ny.out"
 
 # --- Chicago 311 Service Requests (data.cityofchicago.org, v6vf-nfxy) -------
 # The website's export: upper-case snake names, US times of Chicago's clock.

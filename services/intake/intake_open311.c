@@ -565,8 +565,9 @@ static int key_refusal(auth_token_state st, const auth_principal *who, char *why
 
 /* The clerk behind the request's api_key (the GeoReport v2 form field, or
  * an "Authorization: Bearer" header), within its rate. 0 with *who, or -1
- * after answering 401 (no key), 403 (unknown, disabled, not a clerk), 429
- * (over its rate), 500 or 503. */
+ * after answering 403 (no key, as GeoReport v2 answers a missing or
+ * invalid one, with WWW-Authenticate saying the header's form; a key
+ * unknown, disabled, not a clerk's), 429 (over its rate), 500 or 503. */
 static int admit_clerk(intake_open311 *self, PGconn *pg, const http_request *req, auth_principal *who,
                        http_response *resp)
 {
@@ -576,7 +577,7 @@ static int admit_clerk(intake_open311 *self, PGconn *pg, const http_request *req
         key = http_bearer(req);
     if (!key) {
         http_add_header(resp, "WWW-Authenticate", "Bearer realm=\"jiesu Open311\"");
-        reply_error(req, resp, 401, "api_key：必填（话务员的 API 令牌，作为表单字段 api_key 发送，"
+        reply_error(req, resp, 403, "api_key：必填（话务员的 API 令牌，作为表单字段 api_key 发送，"
                                "或放在请求头 Authorization: Bearer 里）");
         return -1;
     }

@@ -75,7 +75,7 @@ xml_bad() {
 xml_bad 404 xmlcode "a service_code of markup, quoted" 'service_code=<a&b"c>' "description=x" "address_string=a"
 check "… quoted whole" grep -q '“&lt;a&amp;b&quot;c&gt;”' "$o311/xmlcode.xml"
 xml_bad 400 xmlnodesc "no description" service_code=env "address_string=a"
-api_key= xml_bad 401 xmlnokey "no api_key" service_code=env "description=x" "address_string=a"
+api_key= xml_bad 403 xmlnokey "no api_key" service_code=env "description=x" "address_string=a"
 api_key=not-a-key xml_bad 403 xmlbadkey "an unknown api_key" service_code=env "description=x" "address_string=a"
 for refused in "/requests 405" "/nothing 404"; do
     read -r path code <<<"$refused"

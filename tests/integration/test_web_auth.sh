@@ -1,7 +1,8 @@
 # test_web_auth.sh — every HTTP door checks who is knocking, against the real
 # services with curl:
-#   Open311 POST (intake): no api_key 401, an unknown one, a disabled user's
-#   and a dispatcher's 403 with Open311 error JSON naming the problem; a
+#   Open311 POST (intake): no api_key, an unknown one, a disabled user's
+#   and a dispatcher's 403 with Open311 error JSON naming the problem (no
+#   api_key was 401: GeoReport v2 answers a missing or invalid one 403); a
 #   clerk's key (form field or Bearer) files, and the 'imported' event names
 #   the clerk; the flood that once filed 1,000 complaints in 6.4 s with any
 #   key: all 1,000 refused with a made-up key, and with a real one only its
@@ -48,8 +49,8 @@ gone=$(web_token clerk-gone clerk)
 "$JIESU_BIN/jiesu" user disable clerk-gone >/dev/null
 before=$(sql "SELECT count(*) FROM complaints")
 
-check_eq "POST without api_key: 401" 401 "$(post nokey "${form[@]}")"
-check "… Open311 error JSON naming api_key" jq -e '.[0].code == 401 and (.[0].description | startswith("api_key：必填"))' "$WEB_DIR/nokey.json"
+check_eq "POST without api_key: 403, as GeoReport v2 answers a missing key" 403 "$(post nokey "${form[@]}")"
+check "… Open311 error JSON naming api_key" jq -e '.[0].code == 403 and (.[0].description | startswith("api_key：必填"))' "$WEB_DIR/nokey.json"
 check "… and a WWW-Authenticate header" grep -qi '^WWW-Authenticate: Bearer' "$WEB_DIR/nokey.headers"
 check_eq "an unknown api_key: 403" 403 "$(post unknown "${form[@]}" --data-urlencode api_key=jsk_made_up)"
 check "… 'not a registered key'" jq -e '.[0].description | contains("不是登记过的令牌")' "$WEB_DIR/unknown.json"

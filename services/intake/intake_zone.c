@@ -140,7 +140,7 @@ static int offset_at(const intake_zone *self, long long at, int *offset)
 /* Counts a row written with an offset the zone's clock did not have then. */
 static void check_offset(intake_zone *self, long long local, int offset, uint64_t row)
 {
-    int zone;
+    int zone = 0;
     if (offset_at(self, local - offset, &zone) < 0 || zone == offset)
         return;
     self->unlike.rows++;

@@ -23,6 +23,12 @@ void report_deadline_span(char *buf, size_t cap, int64_t seconds, int day_minute
         snprintf(buf + n, cap - (size_t)n, n ? "%ld分" : "%ld分钟", minutes);
 }
 
+void report_deadline_resume(const calendar *cal, report_deadline *d)
+{
+    d->due = calendar_add_work_seconds(cal, d->due, calendar_work_seconds_between(cal, d->paused, d->now));
+    d->paused = 0;
+}
+
 void report_deadline_state(char *buf, size_t cap, const calendar *cal, int day_minutes, const report_deadline *d)
 {
     char span[64];

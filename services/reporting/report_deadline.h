@@ -8,6 +8,14 @@
  *
  * A working day is the calendar's (calendar.day_start to day_end). Pure: the
  * caller gives the times (Unix seconds) and owns every buffer.
+ *
+ * Whether a deadline's clock stands still is read from the order's status,
+ * not only from deadlines.paused_at, which escalation sets and clears in its
+ * sweep about a second after a hold or a resume (esc_ladder.c): the order
+ * page and the lists say 暂停计时 the moment the unit puts an order on hold
+ * and the running clock the moment it resumes it, one rule for both
+ * (REPORT_DEADLINE_PAUSED_AT, REPORT_DEADLINE_RESUMING,
+ * report_deadline_resume).
  */
 #ifndef JIESU_REPORT_DEADLINE_H
 #define JIESU_REPORT_DEADLINE_H
@@ -24,6 +32,28 @@ typedef struct {
     const char *paused_text;    /* paused in local time, "YYYY-MM-DD HH:MI" */
     int64_t     now;            /* the escalation clock (esc_now()) */
 } report_deadline;
+
+/* For the SQL of deadline d of order c (table aliases): since when its
+ * clock stands still, on escalation's clock (esc_now()), or NULL — since
+ * escalation stopped it, or, for a deadline of an order put on hold (暂缓办理)
+ * a moment before escalation stops it (one not fired: escalation stops no
+ * fired clock), since the hold. */
+#define REPORT_DEADLINE_PAUSED_AT(d, c)                                                                          \
+    "coalesce(" d ".paused_at,"                                                                                    \
+    " CASE WHEN " c ".status = 'waiting' AND " d ".cycle = " c ".cycle AND " d ".met_at IS NULL"                   \
+    "       AND " d ".fired_at IS NULL THEN"                                                                       \
+    "   (SELECT max(e.at) + (esc_now() - now()) FROM complaint_events e"                                           \
+    "     WHERE e.complaint_id = " c ".id AND e.event = 'waiting') END)"
+/* … and whether its order is back at work (恢复办理) while escalation has
+ * not yet restarted the clock: report_deadline_resume() counts it as
+ * escalation will. */
+#define REPORT_DEADLINE_RESUMING(d, c)                                                                           \
+    "(" d ".paused_at IS NOT NULL AND " d ".met_at IS NULL AND " c ".status NOT IN ('waiting', 'returned', 'manual'))"
+
+/* d (paused since d->paused), of an order back at work, as escalation will
+ * have it once it restarts the clock: due later by the working time it
+ * stood still until d->now, and running (d->paused = 0). */
+void report_deadline_resume(const calendar *cal, report_deadline *d);
 
 /* Working time as "1个工作日2小时5分", "3小时", "45分钟", or under a minute
  * "不到1分钟" (never "0分钟", which reads as none). */

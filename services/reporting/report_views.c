@@ -40,17 +40,6 @@ enum { D_KIND, D_CYCLE, D_UNIT, D_DUE, D_MET, D_DUE_S, D_MET_S, D_PAUSED_S, D_PA
  * board give such an order none. */
 #define NOBODYS_DEADLINE "无单位承办，不计时：派单后重新起算"
 
-/* A deadline of an order back at work (恢复办理) a moment before escalation
- * resumed its clock (esc_ladder.c, within about a second): as escalation
- * will have it, due later by the working time it stood still, and running;
- * its due time, in the city's time (UTC+offset_min), into due_text. */
-static void resumed_now(const calendar *cal, int offset_min, report_deadline *d, char due_text[32])
-{
-    d->due = calendar_add_work_seconds(cal, d->due, calendar_work_seconds_between(cal, d->paused, d->now));
-    d->paused = 0;
-    civil_format_minute(due_text, 32, d->due, offset_min);
-}
-
 /* The deadlines with their true state, counted on the official calendar as
  * escalation counts (report_deadline.h). */
 static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_section *sec, PGresult *res, char *err,
@@ -69,8 +58,10 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
                              .now = strtoll(PQgetvalue(res, r, D_NOW_S), NULL, 10)};
         int nobodys = *PQgetvalue(res, r, D_NOBODYS) == 't';
         snprintf(due_text, sizeof due_text, "%s", PQgetvalue(res, r, D_DUE));
-        if (*PQgetvalue(res, r, D_RESUMED) == 't')
-            resumed_now(cal, config_utc_offset_min(cfg), &d, due_text);
+        if (*PQgetvalue(res, r, D_RESUMED) == 't') {  /* as escalation will have it: report_deadline.h */
+            report_deadline_resume(cal, &d);
+            civil_format_minute(due_text, sizeof due_text, d.due, config_utc_offset_min(cfg));
+        }
         if (nobodys)
             snprintf(state, sizeof state, "%s", NOBODYS_DEADLINE);
         else
@@ -160,14 +151,10 @@ static const view_section ORDER[] = {
      "       extract(epoch FROM (SELECT esc_now()))::bigint,"
      "       CASE WHEN d.met_at IS NULL THEN coalesce(d.rung_next, '') ELSE '' END,"
      "       d.met_at IS NULL AND d.cycle = c.cycle AND c.status IN ('new', 'manual', 'returned'),"
-     "       d.paused_at IS NOT NULL AND d.met_at IS NULL AND c.status NOT IN ('waiting', 'returned', 'manual')"
+     "       " REPORT_DEADLINE_RESUMING("d", "c")
      "  FROM deadlines d JOIN complaints c ON c.id = d.complaint_id LEFT JOIN units u ON u.id = d.unit_id"
-     /* paused since the order was put on hold (暂缓办理), on the escalation clock, a moment before
-        escalation stopped the clock itself (esc_ladder.c); resumed, resumed_now() */
-     "  CROSS JOIN LATERAL (SELECT coalesce(d.paused_at,"
-     "      CASE WHEN c.status = 'waiting' AND d.cycle = c.cycle AND d.met_at IS NULL AND d.fired_at IS NULL THEN"
-     "        (SELECT max(e.at) + (esc_now() - now()) FROM complaint_events e"
-     "          WHERE e.complaint_id = c.id AND e.event = 'waiting') END) AS at) p"
+     /* its clock stopped by a hold a moment ago, or restarted: as the lists read it (report_deadline.h) */
+     "  CROSS JOIN LATERAL (SELECT " REPORT_DEADLINE_PAUSED_AT("d", "c") " AS at) p"
      " WHERE d.complaint_id = " REPORT_SEEN_ORDER " ORDER BY d.cycle, d.due_at",
      deadlines_table},
     {REPORT_ORDER_EXTENSIONS_SECTION},

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "mask.h"
 #include "names.h"
+#include "report_deadline.h"
 #include "report_views.h"
 #include "text.h"
 #include "view.h"
@@ -42,7 +43,9 @@
  * one waiting for routing or in the manual queue has none, whatever a unit
  * that returned it left unmet, as on the wall board), then only the page's rows
  * get their names, place and alerts (and, waiting for manual dispatch, the
- * start of the complaint: the dispatcher's queue shows it). $1 principal, $2 unit id, $3
+ * start of the complaint: the dispatcher's queue shows it). Whether the deadline's clock
+ * stands still is read as the order page reads it, from the order's status the moment
+ * it is put on hold or resumed (report_deadline.h). $1 principal, $2 unit id, $3
  * district, $4 statuses shown by default, $5 one status or NULL, $6
  * category or NULL, $7 ticket or NULL (found in any status: the clerk's
  * list shows none by default), $8 rows, $9 offset. */
@@ -50,12 +53,14 @@
     "WITH cand AS ("                                                                                               \
     "  SELECT c.id, c.ticket_no, c.status, c.category, c.category_raw, c.address, c.cycle, c.called_at,"           \
     "         c.urgency,"                                                                                          \
-    "         a.role, a.unit_id AS holder, a.reasons, a.street_code, a.community_code, d.kind, d.due_at, d.paused_at,"                  \
+    "         a.role, a.unit_id AS holder, a.reasons, a.street_code, a.community_code, d.kind, d.due_at,"           \
+    "         d.paused_at, d.resuming,"                                                                            \
     "         CASE WHEN c.status = 'manual' THEN " REPORT_URGENCY_RANK("c.urgency") " END AS urgent,"                     \
     "         CASE WHEN c.status = 'resolved' THEN (SELECT e.at FROM complaint_events e WHERE e.complaint_id = c.id"   \
     "                                                  AND e.event = 'resolved' ORDER BY e.id DESC LIMIT 1) END AS resolved_at" \
     "    FROM assignments a JOIN complaints c ON c.id = a.complaint_id"                                            \
-    "    LEFT JOIN LATERAL (SELECT dl.kind, dl.due_at, dl.paused_at FROM deadlines dl"                             \
+    "    LEFT JOIN LATERAL (SELECT dl.kind, dl.due_at, " REPORT_DEADLINE_PAUSED_AT("dl", "c") " AS paused_at,"    \
+    "                              " REPORT_DEADLINE_RESUMING("dl", "c") " AS resuming FROM deadlines dl"              \
     "                        WHERE dl.complaint_id = c.id AND dl.cycle = c.cycle AND dl.met_at IS NULL"            \
     "                          AND c.status IN " NAMES_HELD_SQL                                              \
     "                        ORDER BY dl.due_at LIMIT 1) d ON true"
@@ -80,7 +85,8 @@
     ", kinds AS (SELECT category, count(*) AS n FROM mine WHERE category IS NOT NULL GROUP BY category)"          \
     " SELECT p.ticket_no, p.status, coalesce(cat.name, nullif(p.category_raw, ''), '未分类'),"                    \
     "        coalesce(rc.name, rs.name, ''), p.address, coalesce(p.kind, ''),"                                     \
-    "        coalesce(extract(epoch FROM p.due_at)::bigint::text, ''), p.paused_at IS NOT NULL,"                   \
+    "        coalesce(extract(epoch FROM p.due_at)::bigint::text, ''), "                                         \
+    "        coalesce(extract(epoch FROM p.paused_at)::bigint::text, ''), p.resuming,"                               \
     "        (SELECT count(*) FROM alerts al WHERE al.complaint_id = p.id AND al.cycle = p.cycle"                   \
     "            AND " VIEW_ALERT_SHOWN("al", VIEW_UNIT_OF("$1")) "),"                                                  \
     "        p.role, coalesce(reasons_read($1::int, p.reasons), ''), (SELECT count(*) FROM chosen),"                                      \
@@ -99,7 +105,7 @@
     "   FROM (VALUES (1)) AS one (x) LEFT JOIN page p ON true LEFT JOIN categories cat ON cat.code = p.category"   \
     "   LEFT JOIN regions rs ON rs.code = p.street_code LEFT JOIN regions rc ON rc.code = p.community_code"       \
     "  ORDER BY " LIST_ORDER("p.")
-enum { L_TICKET, L_STATUS, L_CATEGORY, L_PLACE, L_ADDRESS, L_KIND, L_DUE, L_PAUSED, L_ALERTS, L_ROLE, L_REASONS,
+enum { L_TICKET, L_STATUS, L_CATEGORY, L_PLACE, L_ADDRESS, L_KIND, L_DUE, L_PAUSED, L_RESUMING, L_ALERTS, L_ROLE, L_REASONS,
        L_TOTAL, L_NOW, L_CONTENT, L_KINDS, L_KIND_COUNTS, L_URGENT, L_RESOLVER, L_RESOLVED };
 
 /* A unit's own orders: owner or co-handler (handlers, discipline inspection). */
@@ -317,8 +323,11 @@ static void order_row(FILE *f, const web_work *w, const list_kind *k, PGresult *
 {
     char left[96] = "—", masked[1024];
     const char *due = PQgetvalue(res, r, L_DUE), *alerts = PQgetvalue(res, r, L_ALERTS);
-    int paused = strcmp(PQgetvalue(res, r, L_PAUSED), "t") == 0;
-    long long due_s = *due ? atoll(due) : 0;
+    report_deadline d = {.due = atoll(due), .paused = atoll(PQgetvalue(res, r, L_PAUSED)), .now = now};
+    if (*due && *PQgetvalue(res, r, L_RESUMING) == 't')     /* as the order page reads it (report_deadline.h) */
+        report_deadline_resume(w->cal, &d);
+    int paused = d.paused != 0;
+    long long due_s = d.due;
     if (*due)
         web_time_left(w, due_s, paused, now, left, sizeof left);
     const char *cls = !*due || paused ? "" : due_s < now ? " class=\"overdue\"" : due_s - now < 3600 ? " class=\"soon\"" : "";

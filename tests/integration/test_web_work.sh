@@ -17,7 +17,9 @@
 # service itself, nothing recorded; a refused action's
 # form comes back as it was sent (the note, the callback result); a
 # person's session sent "on behalf" from any key but the web tier's is
-# refused by the assignment service itself; a list of more than a page says
+# refused by the assignment service itself; the lists, read in the second after
+# a hold or a resume (escalation held still), say the clock stopped or running
+# as the order page does; a list of more than a page says
 # which page of how many, and a page past the last says so and links the last.
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
@@ -186,10 +188,35 @@ merge_into() { sql "UPDATE complaints SET parent_id = (SELECT id FROM complaints
 late=$(file "崂山区中韩街道海尔路178号" "海尔路178号的垃圾桶还是满的")
 wait_for "$late routed" 30 routed "$late"
 merge_into "$a" "$late"
+# Escalation stops an order's clocks when it is put on hold, and restarts them when it is resumed, in
+# its sweep a second later: held still (SIGSTOP) between two of its transactions — none open, so
+# nothing it locked stands in an action's way — the pages are read in that second, as a person reads
+# them. esc_go lets it on.
+esc_pid=$(cat "$HARNESS_DIR/escalation.pid")
+esc_held() {
+    kill -STOP "$esc_pid"
+    sql_eq "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity s ON s.pid = l.pid
+            WHERE s.application_name = 'jiesu-escalation' AND l.locktype = 'virtualxid'" 0 ||
+        { kill -CONT "$esc_pid"; return 1; }
+}
+esc_go() { kill -CONT "$esc_pid"; }
+list_left() {   # list_left JAR [QUERY]: ticket and 剩余时间 of each row of the jar's workbench list
+    web_get "$1" "/work${2:+?$2}" >/dev/null
+    sed -n 's/.*<td class="ticket"><a [^>]*>\([^<]*\)<.*<td class="n left[^"]*">\([^<]*\)<.*/\1 \2/p' "$WEB_DIR/body"
+}
 # Put on hold (暂缓办理), the order's clock stops and so do its repeat's: before, the repeat stayed
 # 办理中, its deadline running to 催办, 督办 and 问责 while the unit waited, with a reason, on the one problem.
+wait_for "escalation held still between its transactions" 10 esc_held
 check_eq "中韩 puts it on hold with a reason: 303" 303 "$(act "$zj" "$a" wait -F reason=等待环卫公司调配车辆)"
 landed "$zj"
+# Its list, and a dispatcher's search, read at once: they said its clock ran (剩余 …) until escalation
+# stopped it, reading deadlines.paused_at alone, while the order's page said 暂停计时.
+check_eq "… 中韩's list saying its clock stopped at once, as the order page does" "$a 已暂停计时" \
+    "$(list_left "$zj" | grep "^$a ")"
+check_eq "… and so a dispatcher's search for it" "$a 已暂停计时" "$(list_left "$dj" "t=$a")"
+check_eq "… (read before escalation stopped its clock)" 0 \
+    "$(sql "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
+            WHERE c.ticket_no = '$a' AND d.paused_at IS NOT NULL")"
 check "… the page saying the repeats merged into it wait with it" \
     grep -q "已暂缓办理。与之合并的重复工单 $rep、$late 随之暂缓办理。" "$WEB_DIR/landed.html"
 # The page it lands on shows the order's clock stopped, not running until escalation stops it (about a
@@ -206,14 +233,24 @@ check_eq "… its signing saying why" "与工单 $a 合并办理，随之签收"
 check_eq "… which it does, as the person, saying why" "waiting zhong 与工单 $a 合并办理，随之暂缓办理：等待环卫公司调配车辆" \
     "$(sql "SELECT c.status || ' ' || e.actor || ' ' || (e.detail->>'reason') FROM complaints c
             JOIN complaint_events e ON e.complaint_id = c.id WHERE c.ticket_no = '$rep' AND e.event = 'waiting'")"
-check "… its resolve deadline paused" wait_for "the repeat's resolve deadline paused" 10 \
+esc_go
+check "… its resolve deadline paused, and the order's" wait_for "the resolve deadlines paused" 10 \
     sql_eq "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
-            WHERE c.ticket_no = '$rep' AND d.kind = 'resolve' AND d.paused_at IS NOT NULL" 1
+            WHERE c.ticket_no IN ('$rep', '$a') AND d.kind = 'resolve' AND d.paused_at IS NOT NULL" 2
 held=$(file "崂山区中韩街道海尔路178号" "海尔路178号垃圾桶满了好几天")
 wait_for "$held routed" 30 routed "$held"
 merge_into "$a" "$held"
+wait_for "escalation held still between its transactions" 10 esc_held
 check_eq "中韩 resumes it: 303" 303 "$(act "$zj" "$a" resume)"
 landed "$zj"
+# Read before escalation restarts the clock (paused_at still set), the list said 已暂停计时 a second on.
+left=$(list_left "$zj" | grep "^$a ")
+check_eq "… (read before escalation restarted its clock)" 1 \
+    "$(sql "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
+            WHERE c.ticket_no = '$a' AND d.kind = 'resolve' AND d.paused_at IS NOT NULL")"
+esc_go
+check "… its list saying its clock runs again at once, as the order page does: $left" \
+    eval '[ "${left#"$a 剩余 "}" != "$left" ]'
 check "… the repeats with it, one merged while it waited too" \
     grep -q "已恢复办理。与之合并的重复工单 $rep、$late、$held 随之恢复办理。" "$WEB_DIR/landed.html"
 check "… its 办结时限 running again at once, not paused until escalation resumes it" \

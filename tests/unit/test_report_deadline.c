@@ -47,6 +47,19 @@ static void test_states(void **state)
     calendar_destroy(&cal);
 }
 
+/* Resumed (恢复办理) a moment before escalation restarts its clock: due later by
+ * the working time it stood still, over the weekend counting none, and running. */
+static void test_resume(void **state)
+{
+    (void)state;
+    calendar *cal = calendar_new(480, 510, 1050);
+    report_deadline d = {.due = bj(20, 17, 0), .paused = bj(20, 16, 0), .now = bj(23, 9, 30)};
+    report_deadline_resume(cal, &d);    /* stood Friday 16:00–17:30, Monday 08:30–09:30: 2.5 hours */
+    assert_true(d.due == bj(23, 10, 30) && d.paused == 0);    /* 1 hour left, as when it stopped */
+    state_is(cal, d, "剩余 1小时");
+    calendar_destroy(&cal);
+}
+
 static void test_spans(void **state)
 {
     (void)state;
@@ -65,6 +78,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_states),
+        cmocka_unit_test(test_resume),
         cmocka_unit_test(test_spans),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

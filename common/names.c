@@ -116,6 +116,38 @@ const char *names_action_done(const char *action)
     return lookup(ACTIONS_DONE, COUNT(ACTIONS_DONE), action);
 }
 
+/* Appends to out (length n) fmt with arg when arg is not empty; the new length. */
+static size_t said_if(char *out, size_t n, size_t cap, const char *fmt, const char *arg)
+{
+    if (*arg && n < cap)
+        n += (size_t)snprintf(out + n, cap - n, fmt, arg);
+    return n;
+}
+
+void names_dispatch_said(char *out, size_t cap, const names_dispatch *d)
+{
+    int recat = strcmp(d->event, "recategorised") == 0, again = recat || strcmp(d->event, "reassigned") == 0;
+    char category[256] = "";
+    if (*d->category)
+        snprintf(category, sizeof category, "分类%s%s改为%s", *d->category_from ? "由" : "", d->category_from,
+                 d->category);
+    size_t n = 0;
+    if (recat)
+        n = (size_t)snprintf(out, cap, "%s，仍由%s承办，须重新签收", category, d->unit);
+    else if (again)
+        n = (size_t)snprintf(out, cap, "已从%s改派给%s", d->from_unit, d->unit);
+    else
+        n = (size_t)snprintf(out, cap, "已派单至%s", d->unit);
+    n = said_if(out, n, cap, "，协办单位 %s", d->co);
+    n = said_if(out, n, cap, "，%s不再协办", d->co_ended);
+    if (!recat)
+        n = said_if(out, n, cap, "，%s", category);
+    if (n < cap)    /* every dispatch gives the unit new deadlines (route_actions.c), in the order's category */
+        snprintf(out + n, cap - n, "，签收和办结时限%s%s从现在%s起算", *d->category ? "按" : "", d->category,
+                 again ? "重新" : "");
+    text_utf8_cut(out);
+}
+
 const char *names_rung(const char *rung)
 {
     return lookup(RUNGS, COUNT(RUNGS), rung);

@@ -93,6 +93,26 @@ const char *names_event(const char *event);
  * callback of 不满意, which sends the order back to be handled again. */
 const char *names_action_done(const char *action);
 
+/* What a dispatcher's dispatch did: its event ("routed" 派单, "reassigned"
+ * 改派, "recategorised" 调整分类 at the unit holding the order) and the
+ * names as people know them, "" where there is none. */
+typedef struct {
+    const char *event;
+    const char *unit;           /* the unit that holds the order now */
+    const char *from_unit;      /* a reassignment's: the unit it took the order from */
+    const char *co;             /* the co-handler it has */
+    const char *co_ended;       /* those it no longer has, 、 between */
+    const char *category;       /* the category it was put in, when it changed */
+    const char *category_from;  /* … the one it was in */
+} names_dispatch;
+
+/* What d did, in one sentence, said alike by `jiesu dispatch` and the order
+ * page after a dispatch: where the order is, its co-handlers, the category
+ * changed (分类由市政设施改为垃圾清运), and that its deadlines start from now,
+ * again where it had some (every dispatch gives the unit new ones, in the
+ * order's category): 已从北宅街道改派给中韩街道，…，签收和办结时限从现在重新起算. */
+void names_dispatch_said(char *out, size_t cap, const names_dispatch *d);
+
 /* 系统安装（jiesu migrate） for "migrate": the actor of what no person did,
  * stored under that name (the principals `jiesu migrate` registers at
  * installation, their created_by; the keys it registers, key.register in

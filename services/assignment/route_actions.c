@@ -245,6 +245,7 @@ typedef struct {
     char category_name[128];
     int  recategorised;     /* 1: it was in another (category_from, "" for none) */
     char category_from[64];
+    char category_from_name[128];
 } target_unit;
 
 /* The kinds of unit that own orders. */
@@ -304,10 +305,12 @@ static int check_category(PGconn *pg, const route_action_req *req, target_unit *
 
 /* $1 ticket, $2 category code: the order put in it, in the dispatch's
  * transaction, before its co-handler is found (it follows the category);
- * a row, with the category it had, only when it had another. */
+ * a row, with the category it had (code, name), only when it had another. */
 static const char SQL_RECATEGORISE[] =
     "UPDATE complaints c SET category = $2 FROM (SELECT id, category FROM complaints WHERE ticket_no = $1) o"
-    " WHERE c.id = o.id AND o.category IS DISTINCT FROM $2 RETURNING coalesce(o.category, '')";
+    " WHERE c.id = o.id AND o.category IS DISTINCT FROM $2"
+    " RETURNING coalesce(o.category, ''),"
+    "           coalesce((SELECT k.name FROM categories k WHERE k.code = o.category), o.category, '')";
 
 static int recategorise(PGconn *pg, const route_action_req *req, target_unit *to, char *err, size_t errlen)
 {
@@ -315,8 +318,10 @@ static int recategorise(PGconn *pg, const route_action_req *req, target_unit *to
     PGresult *res = db_query(pg, "dispatch: recategorise", SQL_RECATEGORISE, 2, params, err, errlen);
     if (!res)
         return -1;
-    if ((to->recategorised = PQntuples(res) == 1))
+    if ((to->recategorised = PQntuples(res) == 1)) {
         snprintf(to->category_from, sizeof to->category_from, "%s", PQgetvalue(res, 0, 0));
+        snprintf(to->category_from_name, sizeof to->category_from_name, "%s", PQgetvalue(res, 0, 1));
+    }
     PQclear(res);
     return 0;
 }
@@ -592,11 +597,12 @@ cleanup:
     return rc;
 }
 
-/* A dispatch: which one it is (dispatch_rule), then the move. Codes as act(). */
+/* A dispatch: which one it is (dispatch_rule), then the move, said as the
+ * order page says it (names_dispatch_said). Codes as act(). */
 static int act_dispatch(PGconn *pg, const route_action_req *in, const action_rule *rule, target_unit *to,
                         route_action_result *out, char *err, size_t errlen)
 {
-    char from[64], from_name[128], with[sizeof to->co_name + sizeof to->ended_names + 64] = "";
+    char from[64], from_name[128];
     int unseen = 0;
     route_action_req r = *in, *req = &r;
     int rc = dispatch_rule(pg, req, to, &rule, &unseen, from, from_name, out, err, errlen);
@@ -604,24 +610,15 @@ static int act_dispatch(PGconn *pg, const route_action_req *in, const action_rul
         return rc;
     if ((*to->category && recategorise(pg, req, to, err, errlen) < 0) || co_handler(pg, req, to, err, errlen) < 0)
         return -1;
-    if (*to->co)
-        snprintf(with, sizeof with, "，协办单位 %s", to->co_name);
-    if (*to->ended)     /* a reassignment's: the co-handlers it no longer has */
-        snprintf(with + strlen(with), sizeof with - strlen(with), "，%s不再协办", to->ended_names);
-    if (to->recategorised)
-        snprintf(with + strlen(with), sizeof with - strlen(with), "，分类改为%s", to->category_name);
     if (unseen)
         r.principal = 0;    /* to discipline inspection, no unit holding it: dispatch_rule let it through */
-    if (rule->fx != FX_REASSIGN) {
-        rc = act(pg, req, rule, "", to, "", out, err, errlen);
-        if (rc == 0 && out->changed)
-            snprintf(out->note, sizeof out->note, "已派单至%s%s", to->name, with);
-        return rc;
-    }
-    rc = act(pg, req, rule, from, to, "", out, err, errlen);
-    out->reassigned = rc == 0;
-    if (rc == 0)
-        snprintf(out->note, sizeof out->note, "已从%s改派给%s%s", from_name, to->name, with);
+    int moved = rule->fx == FX_REASSIGN;
+    rc = act(pg, req, rule, moved ? from : "", to, "", out, err, errlen);
+    out->reassigned = moved && rc == 0;
+    names_dispatch said = {rule->event, to->name, from_name, to->co_name, to->ended_names,
+                           to->recategorised ? to->category_name : "", to->category_from_name};
+    if (rc == 0 && (moved || out->changed))
+        names_dispatch_said(out->note, sizeof out->note, &said);
     return rc;
 }
 

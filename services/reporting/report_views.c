@@ -77,14 +77,10 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
     return t;
 }
 
-/* The name of the unit whose code an event's detail holds under key, or
- * NULL: the history says where a dispatch sent the order. */
-#define UNIT_NAMED(key) "(SELECT u.name FROM units u WHERE u.code = e.detail->>'" key "')"
-/* … and of the category (a dispatcher's correction of routing's). */
-#define CATEGORY_NAMED(key) "(SELECT k.name FROM categories k WHERE k.code = e.detail->>'" key "')"
 /* The category a dispatch put the order in (分类由市政设施改为垃圾清运), or NULL. */
-#define CATEGORY_CHANGE \
-    "('分类' || coalesce('由' || " CATEGORY_NAMED("category_from") ", '') || '改为' || " CATEGORY_NAMED("category") ")"
+#define CATEGORY_CHANGE                                                                                        \
+    "('分类' || coalesce('由' || " REPORT_CATEGORY_NAMED("category_from") ", '') || '改为' || "                   \
+    REPORT_CATEGORY_NAMED("category") ")"
 
 /* Who did an event, as people read them: their display name (person_name)
  * and, for a person of a unit, the unit's name in （） unless the display
@@ -178,13 +174,11 @@ static const view_section ORDER[] = {
      "       e.event AS 事件,"
      "       concat_ws(' ', CASE WHEN e.event IN ('routed', 'reassigned', 'recategorised') THEN concat_ws('，',"
      "                        CASE WHEN e.event <> 'recategorised' THEN"
-     "                          coalesce('从' || " UNIT_NAMED("from_unit") " || '改派', '派') || '给' || "
-                                 UNIT_NAMED("unit") " END,"
+     "                          coalesce('从' || " REPORT_UNIT_NAMED("from_unit") " || '改派', '派') || '给' || "
+                                 REPORT_UNIT_NAMED("unit") " END,"
      "                        CASE WHEN e.event = 'recategorised' THEN " CATEGORY_CHANGE " END,"
-     "                        '协办单位 ' || " UNIT_NAMED("co") ","
-     "                        (SELECT string_agg(u.name, '、' ORDER BY x.n)"
-     "                           FROM jsonb_array_elements_text(e.detail->'co_ended') WITH ORDINALITY AS x(code, n)"
-     "                           JOIN units u ON u.code = x.code) || '不再协办',"
+     "                        '协办单位 ' || " REPORT_UNIT_NAMED("co") ","
+     "                        " REPORT_CO_ENDED_NAMED " || '不再协办',"
      "                        CASE WHEN e.event <> 'recategorised' THEN " CATEGORY_CHANGE " END) END,"
      "                 CASE WHEN e.event = 'manual' THEN reasons_read($1::int, e.detail->>'reasons') END,"
      "                 " REPORT_EXTENSION_SAID(REPORT_TIME_FMT) ","

@@ -17,6 +17,17 @@ extern const view_def REPORT_VIEWS[];
  * principal $1 may see it; and how they show a time. */
 #define REPORT_SEEN_ORDER "(SELECT id FROM complaints WHERE ticket_no = $2 AND principal_sees($1::int, id))"
 #define REPORT_TIME_FMT   "'YYYY-MM-DD HH24:MI'"
+/* For the SQL of an order's events (complaint_events e): the name of the
+ * unit whose code e's detail holds under key, or NULL (where a dispatch sent
+ * the order); of the category (a dispatcher's correction of routing's); the
+ * co-handlers a reassignment ended, 、 between, or NULL. The history and
+ * the order page's answer to a dispatch (web_order.c) name them so. */
+#define REPORT_UNIT_NAMED(key)     "(SELECT u.name FROM units u WHERE u.code = e.detail->>'" key "')"
+#define REPORT_CATEGORY_NAMED(key) "(SELECT k.name FROM categories k WHERE k.code = e.detail->>'" key "')"
+#define REPORT_CO_ENDED_NAMED                                                                              \
+    "(SELECT string_agg(u.name, '、' ORDER BY x.n)"                                                        \
+    "   FROM jsonb_array_elements_text(e.detail->'co_ended') WITH ORDINALITY AS x(code, n)"                 \
+    "   JOIN units u ON u.code = x.code)"
 /* How urgent an order of urgency u is: its accept deadline's factor
  * (urgency_levels: 特急 ¼, 紧急 ½, 一般 1), the smaller the sooner; an
  * urgency the table does not have counts as 一般. The manual queue puts

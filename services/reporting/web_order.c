@@ -452,15 +452,11 @@ static void respond(const web_work *w, PGconn *pg, const web_user *u, const char
     http_body_reply(&b, resp, status ? status : found ? found : 200, HTML_TYPE);
 }
 
-/* What a dispatch did, naming the unit that holds the order now ("%s"):
- * one to the unit holding it already ("kept") did nothing; the other
- * actions are said as names_action_done() says them, and one that found the
- * order so already ("same") as the assignment service says it. */
-static const struct {
-    const char *action;
-    const char *said;
-} DISPATCHED[] = {{"dispatch", "已派单至%s。"}, {"reassign", "已改派至%s。"},
-                  {"kept", "工单已在%s，未作改动：没有派单，也没有记录。要改派请在“派给”里选另一个单位。"}};
+/* A dispatch to the unit holding the order already ("kept") did nothing,
+ * said naming it ("%s"); the other actions are said as names_action_done()
+ * says them, and one that found the order so already ("same") as the
+ * assignment service says it. */
+#define KEPT "工单已在%s，未作改动：没有派单，也没有记录。要改派请在“派给”里选另一个单位。"
 
 /* The unit that owns the order now, by name, when u may see the order. */
 static const char SQL_OWNER[] =
@@ -501,7 +497,8 @@ static void done_too(PGconn *pg, const web_user *u, const char *ticket, const ch
     PQclear(res);
 }
 
-/* What was done, in words: a dispatch names the unit now holding the order. */
+/* What was done, in words: a dispatch what it did, as `jiesu dispatch`
+ * answers it; one that did nothing names the unit holding the order. */
 static void done_note(PGconn *pg, const web_user *u, const char *ticket, const char *done, char *out, size_t cap)
 {
     char err[512];
@@ -514,16 +511,20 @@ static void done_note(PGconn *pg, const web_user *u, const char *ticket, const c
         done_too(pg, u, ticket, done, out, cap);
         return;
     }
-    for (size_t i = 0; done && i < sizeof DISPATCHED / sizeof DISPATCHED[0]; i++) {
-        if (strcmp(DISPATCHED[i].action, done) != 0)
-            continue;
-        PGresult *res = about(pg, "owner", SQL_OWNER, u, ticket, err, sizeof err);
-        if (!res)
-            log_warn("workbench: the unit now holding order %s not named: %s", ticket, err);
-        const char *unit = res && PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : "所选单位";
-        snprintf(out, cap, DISPATCHED[i].said, unit);
-        PQclear(res);
+    if (done && (strcmp(done, "dispatch") == 0 || strcmp(done, "reassign") == 0)) {
+        char said[768];
+        web_dispatch_said(pg, u, ticket, said, sizeof said);
+        if (*said)
+            snprintf(out, cap, "%s。", said);
+        return;
     }
+    if (!done || strcmp(done, "kept") != 0)
+        return;
+    PGresult *res = about(pg, "owner", SQL_OWNER, u, ticket, err, sizeof err);
+    if (!res)
+        log_warn("workbench: the unit now holding order %s not named: %s", ticket, err);
+    snprintf(out, cap, KEPT, res && PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : "所选单位");
+    PQclear(res);
 }
 
 void web_work_order(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)

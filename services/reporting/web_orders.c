@@ -618,14 +618,15 @@ static const char SQL_ACTED_ON[] =
  * other words in order= says nothing); NULL for anything else. */
 static const char *done_said(PGconn *pg, const web_user *u, const http_request *req, char *out, size_t cap)
 {
-    char typed[256], err[512];
+    char typed[256], err[512], dispatched[768] = "";
     const char *done = http_param(req, "done"), *ticket = text_ticket(typed, sizeof typed, http_param(req, "order"));
     if (!done)
         return NULL;
     if (strcmp(done, "ack") == 0)
         return "告警已确认。";
-    const char *said = strcmp(done, "dispatch") == 0 ? "已派单" : strcmp(done, "reassign") == 0 ? "已改派"
-                     : names_action_done(done);
+    if (ticket && (strcmp(done, "dispatch") == 0 || strcmp(done, "reassign") == 0))   /* where it went: */
+        web_dispatch_said(pg, u, ticket, dispatched, sizeof dispatched);   /* as jiesu dispatch says it */
+    const char *said = *dispatched ? dispatched : names_action_done(done);
     if (!ticket || strcmp(said, done) == 0)
         return NULL;
     const char *params[] = {u->who.name, ticket};

@@ -93,6 +93,11 @@ const char *web_typed(const http_request *typed, const char *key, const char *va
  * at due (Unix seconds) as of now, in working time (report_deadline_state). */
 void web_time_left(const web_work *w, long long due, int paused, long long now, char *out, size_t cap);
 
+/* What u's last dispatch of ticket did, in the words `jiesu dispatch`
+ * answered (names_dispatch_said: 已从北宅街道改派给中韩街道，…，签收和办结时限从现在重新起算),
+ * into out, no full stop; "" when u never dispatched it. */
+void web_dispatch_said(PGconn *pg, const web_user *u, const char *ticket, char *out, size_t cap);
+
 /* "已等 2小时5分": the working time from since to now (Unix seconds), as a
  * resolved order has waited for its callback. */
 void web_time_waited(const web_work *w, long long since, long long now, char *out, size_t cap);

@@ -128,7 +128,7 @@ check "… saying which unit" grep -q "no-such-unit" "$HARNESS_DIR/dispatch-bad.
 sql "UPDATE principals SET display_name = '派单员 小赵' WHERE name = 'test-dispatcher'" >/dev/null
 as_role dispatcher jiesu dispatch RC-3 370212004 "来电人补充：在北宅" >"$HARNESS_DIR/dispatch.out" 2>&1
 check "jiesu dispatch gives the manual order to 北宅街道, and its category's department the co-handler's part, as routing would" \
-    grep -q "dispatch RC-3：待签收（已派单至北宅街道，协办单位 崂山区生态环境分局）" "$HARNESS_DIR/dispatch.out"
+    grep -q "dispatch RC-3：待签收（已派单至北宅街道，协办单位 崂山区生态环境分局，签收和办结时限从现在起算）" "$HARNESS_DIR/dispatch.out"
 check_eq "… which co-handles it" "370212.huanbao" \
     "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-3' AND a.active AND a.role = 'co'")"
 check_eq "… its reason names the dispatcher as people read them, with the reason given" "人工派单（派单员 小赵）：来电人补充：在北宅" \
@@ -142,7 +142,7 @@ check "… saying who has it and that a reason is needed" \
 check "… naming the command once" bash -c "! grep -q 'dispatch RC-3: dispatch RC-3' '$HARNESS_DIR/reassign-noreason.out'"
 as_role dispatcher jiesu dispatch RC-3 中韩街道 "地址核实在中韩" >"$HARNESS_DIR/reassign.out" 2>&1
 check "with a reason it is reassigned, the unit given by name, the district's co-handler kept" \
-    grep -q "dispatch RC-3：待签收（已从北宅街道改派给中韩街道，协办单位 崂山区生态环境分局）" "$HARNESS_DIR/reassign.out"
+    grep -q "dispatch RC-3：待签收（已从北宅街道改派给中韩街道，协办单位 崂山区生态环境分局，签收和办结时限从现在重新起算）" "$HARNESS_DIR/reassign.out"
 check_eq "… the reason recorded as the dispatcher's" "test-dispatcher reassigned 地址核实在中韩 370212004" \
     "$(sql "SELECT e.actor || ' ' || e.event || ' ' || (e.detail->>'reason') || ' ' || (e.detail->>'from_unit') FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = 'RC-3' ORDER BY e.id DESC LIMIT 1")"
 as_role dispatcher jiesu dispatch RC-3 370212001 >"$HARNESS_DIR/reassign-same.out" 2>&1
@@ -162,7 +162,7 @@ check "… but takes no action on it, the owner's to take: its accept is refused
     grep -q "工单 RC-3 由中韩街道主办，本单位协办：.*协办单位不能签收" "$HARNESS_DIR/co-accept.out"
 as_role dispatcher jiesu dispatch RC-3 辛安街道 "实为黄岛区辛安街道辖区" >"$HARNESS_DIR/reassign-district.out" 2>&1
 check "reassigned to 黄岛区's 辛安街道, the dispatcher is told its department co-handles it and the old one no longer" \
-    grep -q "dispatch RC-3：待签收（已从中韩街道改派给辛安街道，协办单位 黄岛区生态环境分局，崂山区生态环境分局不再协办）" \
+    grep -q "dispatch RC-3：待签收（已从中韩街道改派给辛安街道，协办单位 黄岛区生态环境分局，崂山区生态环境分局不再协办，签收和办结时限从现在重新起算）" \
     "$HARNESS_DIR/reassign-district.out"
 check_eq "… which is so" "370211.huanbao" \
     "$(sql "SELECT string_agg(u.code, ' ') FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'RC-3' AND a.active AND a.role = 'co'")"

@@ -443,6 +443,11 @@ check_eq "… puts the order in it, its co-handler the category's department (no
 landed "$dj"
 check "… and its history says so, as the dispatcher's" \
     grep -q '>派给王哥庄街道，协办单位 崂山区城市管理局，分类由垃圾清运改为市政设施<' "$WEB_DIR/landed.html"
+# What a dispatch did is said alike on the page and by jiesu dispatch (names_dispatch_said): the page
+# said 已派单至王哥庄街道。 alone, the category changed and the co-handler unsaid.
+check "… the page it lands on saying where it went, the co-handler, the category changed and that its deadlines start now" \
+    grep -q '>已派单至王哥庄街道，协办单位 崂山区城市管理局，分类由垃圾清运改为市政设施，签收和办结时限按市政设施从现在起算。<' \
+    "$WEB_DIR/landed.html"
 web_user chengguan handler 370212.chengguan
 web_signin "$WEB_DIR/chengguan.jar" chengguan >/dev/null
 web_get "$WEB_DIR/chengguan.jar" "/work?t=$urgent" >/dev/null
@@ -454,8 +459,9 @@ check "a recategorisation without a reason is refused, its clocks starting again
     grep -q "改为“垃圾清运”会让它的时限从现在重新起算，需要写明改分类原因" "$WEB_DIR/recat1.out"
 as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$urgent" 370212003 核实为垃圾清运 --category 垃圾清运 \
     >"$WEB_DIR/recat2.out" 2>&1
-check "a dispatch to the unit holding it with a category: recategorised, not 未作改动, the co-handler following" \
-    grep -q "^dispatch $urgent：待签收（已派单至王哥庄街道，协办单位 [^，]*，崂山区城市管理局不再协办，分类改为垃圾清运）$" \
+# It answered 已派单至王哥庄街道，…，分类改为垃圾清运, as if the order had been sent there anew.
+check "a dispatch to the unit holding it with a category: recategorised, not 未作改动, said so, the co-handler following" \
+    grep -q "^dispatch $urgent：待签收（分类由市政设施改为垃圾清运，仍由王哥庄街道承办，须重新签收，协办单位 [^，]*，崂山区城市管理局不再协办，签收和办结时限按垃圾清运从现在重新起算）$" \
     "$WEB_DIR/recat2.out"
 check_eq "… the order in 垃圾清运 at 王哥庄街道, 城管 no longer co-handling it, its deadlines from the dispatch" "env.garbage 370212003 false 2" \
     "$(sql "SELECT c.category || ' ' || (SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id
@@ -479,11 +485,18 @@ check_eq "… its event saying the categories from and to and the reason, no 派
              WHERE c.ticket_no = '$urgent' AND e.detail->>'category' = 'env.garbage'")"
 as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$urgent" 370212003 --category 垃圾清运 >"$WEB_DIR/recat3.out" 2>&1
 check "… the same sent again: nothing done, said so" grep -q "已在王哥庄街道，未作改动" "$WEB_DIR/recat3.out"
+check_eq "the page's recategorisation, back to 市政设施, with its reason" 303 \
+    "$(act "$dj" "$urgent" dispatch -F unit=370212003 -F holder=370212003 -F category=市政设施 -F reason=确是井盖)"
+landed "$dj"
+check "… says what jiesu dispatch says: the category changed, the unit the same, its deadlines from now again (not 已派单至)" \
+    grep -q '>分类由垃圾清运改为市政设施，仍由王哥庄街道承办，须重新签收，协办单位 崂山区城市管理局，[^<]*不再协办，签收和办结时限按市政设施从现在重新起算。<' \
+    "$WEB_DIR/landed.html"
 check_eq "the dispatcher gives it to 王哥庄街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212003 -F reason=核实地址后派发)"
 check_eq "… dispatched, by the dispatcher" "dispatched paidan" \
     "$(status_of "$lost") $(sql "SELECT e.actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$lost' AND e.event = 'routed' ORDER BY e.id DESC LIMIT 1")"
 landed "$dj"
-check "… the page it is sent back to says where it went" grep -q '已派单至王哥庄街道。' "$WEB_DIR/landed.html"
+check "… the page it is sent back to says where it went, the co-handler, and that its deadlines start now" \
+    grep -q '>已派单至王哥庄街道，协办单位 [^，<]*，签收和办结时限从现在起算。<' "$WEB_DIR/landed.html"
 check_eq "the dispatcher opens it, now with 王哥庄街道" 200 "$(web_get "$dj" "/work/order?t=$lost")"
 check "… the discipline inspection of no district told from the district's own in the list of units" \
     sh -c "grep -q '>区纪委监委（区县不明的工单）</option>' '$WEB_DIR/body' && grep -q '>崂山区纪委监委</option>' '$WEB_DIR/body'"
@@ -497,7 +510,7 @@ check_eq "… and the order stays" "370212003" \
 check_eq "with a reason it is reassigned to 北宅街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212004 -F reason=实为北宅辖区)"
 landed "$dj"
 check "… the page it is sent back to says it was reassigned, and to whom (not just 已派单)" \
-    grep -q '已改派至北宅街道。' "$WEB_DIR/landed.html"
+    grep -q '>已从王哥庄街道改派给北宅街道，协办单位 [^，<]*，签收和办结时限从现在重新起算。<' "$WEB_DIR/landed.html"
 check "… its history says where each dispatch sent it, not 派单 — and 改派 with the co-handler it keeps and the reason" \
     sh -c "grep -q '>派给王哥庄街道，协办单位 [^<]* 核实地址后派发<' '$WEB_DIR/landed.html' &&
            grep -q '>从王哥庄街道改派给北宅街道，协办单位 [^<，]* 实为北宅辖区<' '$WEB_DIR/landed.html'"
@@ -527,6 +540,17 @@ act "$dj" "$both" dispatch -F unit=370212003 -F holder=none -F reason=来电人�
 check "the first's form sent twice: nothing done, said so" grep -qi '^location: .*done=kept' "$WEB_DIR/act.headers"
 check_eq "the second, the page seen again, reassigns it with a reason" 303 \
     "$(act "$d2" "$both" dispatch -F unit=370212004 -F holder=370212003 -F reason=应是北宅)"
+
+# A dispatch that takes the order out of the dispatcher's sight lands on the workbench saying where it
+# went, as jiesu dispatch says it: it said 已派单 alone.
+conduct2=$(file "某处" "办事窗口的工作人员刁难群众，要求送礼才办")
+wait_for "$conduct2 routed" 30 routed "$conduct2"
+check_eq "the dispatcher gives an order of the queue to discipline inspection: 303" 303 \
+    "$(act "$dj" "$conduct2" dispatch -F unit=370212.discipline -F holder=none -F reason=反映的是工作人员作风问题)"
+landed "$dj"
+check "… the workbench it lands on says where it went and that its deadlines start now, then why it is not listed" \
+    grep -q "工单 $conduct2：已派单至崂山区纪委监委，签收和办结时限从现在起算。它已不归您查看，所以不在下面的列表里了。" \
+    "$WEB_DIR/landed.html"
 
 # ---- "on behalf" from any key but the web tier's: refused ----
 token=$(awk '$6 == "jiesu_session" {print $7}' "$zj")

@@ -124,12 +124,43 @@ static void test_schema_codes_named(void **state)
     PQfinish(pg);
 }
 
+/* What a dispatch did, as `jiesu dispatch` answers it and the order page says it: where the order
+ * is, the co-handlers, the category changed, and its deadlines from now (again, where it had some). */
+static void test_dispatch_said(void **state)
+{
+    (void)state;
+    static const struct {
+        names_dispatch d;
+        const char    *said;
+    } SAID[] = {
+        {{"routed", "王哥庄街道", "", "崂山区城市管理局", "", "", ""},
+         "已派单至王哥庄街道，协办单位 崂山区城市管理局，签收和办结时限从现在起算"},
+        {{"routed", "王哥庄街道", "", "", "", "市政设施", "垃圾清运"},
+         "已派单至王哥庄街道，分类由垃圾清运改为市政设施，签收和办结时限按市政设施从现在起算"},
+        {{"routed", "王哥庄街道", "", "", "", "市政设施", ""},
+         "已派单至王哥庄街道，分类改为市政设施，签收和办结时限按市政设施从现在起算"},
+        {{"reassigned", "北宅街道", "王哥庄街道", "", "崂山区城市管理局", "", ""},
+         "已从王哥庄街道改派给北宅街道，崂山区城市管理局不再协办，签收和办结时限从现在重新起算"},
+        {{"reassigned", "北宅街道", "王哥庄街道", "", "", "垃圾清运", "市政设施"},
+         "已从王哥庄街道改派给北宅街道，分类由市政设施改为垃圾清运，签收和办结时限按垃圾清运从现在重新起算"},
+        {{"recategorised", "王哥庄街道", "", "崂山区环境卫生服务中心", "崂山区城市管理局", "垃圾清运", "市政设施"},
+         "分类由市政设施改为垃圾清运，仍由王哥庄街道承办，须重新签收，协办单位 崂山区环境卫生服务中心，"
+         "崂山区城市管理局不再协办，签收和办结时限按垃圾清运从现在重新起算"},
+    };
+    char out[768];
+    for (size_t i = 0; i < sizeof SAID / sizeof SAID[0]; i++) {
+        names_dispatch_said(out, sizeof out, &SAID[i].d);
+        assert_string_equal(out, SAID[i].said);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_rungs_and_callbacks_by_name_or_code),
         cmocka_unit_test(test_schema_codes_named),
+        cmocka_unit_test(test_dispatch_said),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -414,7 +414,7 @@ static void test_dispatch_to_a_street_adds_the_co_handler(void **state)
                                         " AND event = 'routed' AND detail->>'co' = '370212.zhifa'", id), 1);
     long long aid = manual_order(f, "co-accused", "order.stall", "{370212.zhifa}", accused, sizeof accused);
     assert_int_equal(dispatch_to(f, accused, "370212001", &res, err, sizeof err), 0);
-    assert_string_equal(res.note, "已派单至中韩街道");
+    assert_string_equal(res.note, "已派单至中韩街道，签收和办结时限从现在起算");
     assert_int_equal(co_count(f, aid, "370212.zhifa"), 0);
     long long did = manual_order(f, "co-dept", "order.stall", "{}", dept, sizeof dept);
     assert_int_equal(dispatch_to(f, dept, "370212.zhifa", &res, err, sizeof err), 0);
@@ -463,7 +463,7 @@ static void test_reassign(void **state)
     assert_int_equal(res.changed, 1);
     assert_string_equal(res.from, "accepted");
     assert_string_equal(res.to, "dispatched");
-    assert_string_equal(res.note, "已从中韩街道改派给北宅街道");
+    assert_string_equal(res.note, "已从中韩街道改派给北宅街道，签收和办结时限从现在重新起算");
     assert_int_equal(res.reassigned, 1);
     assert_int_equal(owner_count(f, id, "370212001"), 0);
     assert_int_equal(owner_count(f, id, "370212004"), 1);
@@ -550,13 +550,13 @@ static void test_reassign_moves_the_co_handler(void **state)
     assert_int_equal(co_count(f, id, "370212.zhifa"), 0);
     assert_int_equal(co_count(f, id, "370211.zhifa"), 1);
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM principal_seen(%lld, ARRAY[%lld])", bureau, id), 0);
-    assert_string_equal(res.note, "已从北宅街道改派给辛安街道，协办单位 黄岛区综合行政执法局，崂山区综合行政执法局不再协办");
+    assert_string_equal(res.note, "已从北宅街道改派给辛安街道，协办单位 黄岛区综合行政执法局，崂山区综合行政执法局不再协办，签收和办结时限从现在重新起算");
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld"
                                         " AND event = 'reassigned' AND actor = '调度员丙' AND detail->>'co' = '370211.zhifa'"
                                         " AND detail->'co_ended' = '[\"370212.zhifa\"]'", id), 1);
 
     assert_int_equal(reassign(f, ticket, "370211.zhifa", "由执法局主办", &res, err, sizeof err), 0);
-    assert_string_equal(res.note, "已从辛安街道改派给黄岛区综合行政执法局");
+    assert_string_equal(res.note, "已从辛安街道改派给黄岛区综合行政执法局，签收和办结时限从现在重新起算");
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM assignments WHERE complaint_id = %lld AND active", id), 1);
 }
 

@@ -317,6 +317,13 @@ static int act(PGconn *pg, void *ctx, char *err, size_t errlen)
             route_refused_no_order(&as_action, err, errlen);
         goto cleanup;
     }
+    if (!asking && *req->unit_code && *V(st, X_OWNER) && strcmp(V(st, X_OWNER), req->unit_code) != 0) {
+        /* discipline inspection decides its own conduct complaints' requests, no one else's (a request
+           with no owner left has lapsed: decide_refused says so) */
+        snprintf(err, errlen, "工单 %s 由%s办理，它的延期申请由%s审核：纪委监委只审核本单位办理的干部作风投诉的延期申请",
+                 req->ticket_no, V(st, X_OWNER_NAME), decider(V(st, X_OWNER_KIND)));
+        goto cleanup;
+    }
     if (asking && IS(st, X_SAME_ASK) && strcmp(V(st, X_R_STATE), "rejected") != 0 &&
         strcmp(V(st, X_R_STATE), "lapsed") != 0) {
         rc = 0;     /* the same request again, waiting or approved since: done before */

@@ -8,9 +8,11 @@
 #include "names.h"
 #include "report_views.h"
 
-/* The requests of the reader's list: those waiting, to a dispatcher and
- * discipline inspection (principal_sees keeps each to the orders it reads:
- * no dispatcher a conduct complaint's); a unit's own. */
+/* The requests of the reader's list: those waiting, to a dispatcher
+ * (principal_sees keeps each to the orders it reads: no conduct
+ * complaint's); a unit's own, discipline inspection's the ones it decides
+ * (its conduct complaints': not a street office's, a dispatcher's to
+ * decide, of an order it reads). */
 static const char SQL_LIST[] =
     "SELECT c.ticket_no AS 工单号, c.status AS 工单状态, u.name AS 申请单位, person_name(r.requested_by) AS 申请人,"
     "       to_char(r.requested_at, " REPORT_TIME_FMT ") AS 申请时间, to_char(r.due_from, " REPORT_TIME_FMT ") AS 原办结时限,"
@@ -18,7 +20,7 @@ static const char SQL_LIST[] =
     "       r.note AS 审核说明"
     "  FROM extension_requests r JOIN complaints c ON c.id = r.complaint_id JOIN units u ON u.id = r.unit_id"
     "  JOIN principals p ON p.id = $1::int"
-    " WHERE (r.state = 'pending' AND p.role IN ('dispatcher', 'discipline') OR r.unit_id = p.unit_id)"
+    " WHERE (r.state = 'pending' AND p.role = 'dispatcher' OR r.unit_id = p.unit_id)"
     "   AND principal_sees($1::int, c.id)"
     " ORDER BY r.state = 'pending' DESC, r.id DESC LIMIT coalesce($2::int, 50)";
 

@@ -201,13 +201,15 @@ static void extend_form(FILE *f, const web_user *u, const char *ticket, const ht
 }
 
 /* Where the order's request for more time stands for u: the owner asks
- * (none waiting, the order 办理中), whoever decides is offered both
+ * (none waiting, the order 办理中), whoever decides — a dispatcher, or
+ * discipline inspection of the conduct complaint it holds — is offered both
  * decisions (never on their own request), the rest are told it waits. */
 static void extension(FILE *f, const web_user *u, const char *ticket, PGresult *standing, const http_request *typed)
 {
     const char *asked = PQgetvalue(standing, 0, S_ASKED), *part = PQgetvalue(standing, 0, S_PART);
     int owner = (u->who.role & (AUTH_HANDLER | AUTH_DISCIPLINE)) && strcmp(part, "owner") == 0;
-    int decides = (u->who.role & (AUTH_DISPATCHER | AUTH_DISCIPLINE)) && *PQgetvalue(standing, 0, S_MINE) != 't';
+    int decides = ((u->who.role & AUTH_DISPATCHER) || ((u->who.role & AUTH_DISCIPLINE) && owner)) &&
+                  *PQgetvalue(standing, 0, S_MINE) != 't';
     if (!*asked && owner && strcmp(PQgetvalue(standing, 0, S_STATUS), "accepted") == 0) {
         extend_form(f, u, ticket, typed);
         return;

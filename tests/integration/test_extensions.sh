@@ -11,7 +11,8 @@
 # too late, overdue, status, a co-handler, another unit, one's own request,
 # nothing to decide, a lapsed request) and each role refused; the same request
 # or decision sent again done before; discipline inspection deciding the
-# conduct complaints' requests, which no dispatcher reads; the history, the
+# conduct complaints' requests, which no dispatcher reads, and no street office's
+# (neither listed to it, nor offered on the page, nor taken); the history, the
 # order's 延期申请 and `jiesu extensions` naming who did what.
 # On the workbench: the owner's form 申请延期 on the order page (an
 # unreadable time refused, what was typed kept), the dispatcher's list
@@ -184,6 +185,19 @@ JIESU_CLI_KEY_FILE=$HARNESS_DIR/users/inspector2.key jiesu extension approve EXT
 check "another inspector approves it" said "extension approve EXT-7：办理中（已批准延期：办结时限由 "
 check_eq "… by that person" "extension_requested u-370212.discipline, extension_approved inspector2" "$(events EXT-7)"
 
+# 7b. A street office's request is a dispatcher's to decide: discipline inspection, which reads the
+# district's orders, neither lists it nor decides it (an inspector's rejection was taken).
+order EXT-9 accepted '2 days'
+as_unit 370212001 jiesu extend EXT-9 "$(due EXT-9 "+ interval '1 day'")" "等材料" >/dev/null 2>&1
+as_unit 370212.discipline jiesu extensions >"$ext_dir/out" 2>&1
+check "discipline inspection's list of requests leaves a street office's out" fails said "EXT-9"
+as_unit 370212.discipline jiesu extension reject EXT-9 "不同意" >"$ext_dir/out" 2>&1
+check "… and its rejection is refused, saying who decides" \
+    said "工单 EXT-9 由中韩街道办理，它的延期申请由派单员审核：纪委监委只审核本单位办理的干部作风投诉的延期申请"
+check_eq "… nothing decided, nothing recorded" "pending: extension_requested u-370212001" \
+    "$(sql "SELECT r.state FROM extension_requests r JOIN complaints c ON c.id = r.complaint_id
+            WHERE c.ticket_no = 'EXT-9'"): $(events EXT-9)"
+
 # 8. The workbench: the same doors, the same checks.
 act() {     # act JAR TICKET ACTION [CURL-ARGS...]: POSTs the action with the jar's CSRF token; prints the status
     local jar=$1 t=$2 a=$3 csrf; shift 3
@@ -230,6 +244,13 @@ check "the unit's workbench: its request approved, by whom" \
 web_get "$WEB_DIR/zhong.jar" "/work/order?t=EXT-8" >/dev/null
 check "… its page: the history in words, by name, the deadlines" \
     sh -c "grep -q '批准延期' '$WEB_DIR/body' && grep -q '派单员小李' '$WEB_DIR/body' && grep -q '办结时限由 $old8 延至 $new8' '$WEB_DIR/body'"
+web_user jiwei discipline 370212.discipline
+web_signin "$WEB_DIR/jiwei.jar" jiwei >/dev/null
+web_get "$WEB_DIR/jiwei.jar" "/work/order?t=EXT-9" >/dev/null
+check "discipline inspection's page of a street office's order offers no decision on its request" \
+    fails body_has 'value="extension_approve"'
+web_get "$WEB_DIR/jiwei.jar" /work >/dev/null
+check "… nor does its workbench list the request" fails body_has 'EXT-9'
 
 # 9. Approved after the old deadline passed: between the two the order is overdue (its 督办 raised at
 # the old time); once approved the new deadline lies ahead and nothing says overdue but the history;

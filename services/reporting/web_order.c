@@ -216,8 +216,11 @@ static void extension(FILE *f, const web_user *u, const char *ticket, PGresult *
     }
     if (!*asked || !(owner || decides))
         return;
+    /* not deciding, an inspector is the one who asked (only it owns a conduct complaint) */
     fprintf(f, "<p>延期申请待审核：申请把办结时限延至 %s（理由见下面的“延期申请”）%s。</p>", asked,
-            decides ? "" : "，由派单员审核（作风投诉由纪委监委审核）；审核之前时限照常计算");
+            decides                            ? ""
+            : u->who.role & AUTH_DISCIPLINE ? "，由另一位纪委监委（申请人以外的人）审核；审核之前时限照常计算"
+                                            : "，由派单员审核；审核之前时限照常计算");
     if (decides) {
         action_form(f, u, ticket, &APPROVE, typed);
         action_form(f, u, ticket, &REJECT, typed);

@@ -251,6 +251,12 @@ check "discipline inspection's page of a street office's order offers no decisio
     fails body_has 'value="extension_approve"'
 web_get "$WEB_DIR/jiwei.jar" /work >/dev/null
 check "… nor does its workbench list the request" fails body_has 'EXT-9'
+order EXT-10 accepted '2 days' 370212.discipline conduct
+act "$WEB_DIR/jiwei.jar" EXT-10 extend -F "due=$(due EXT-10 "+ interval '1 day'")" -F "reason=需调取监控" >/dev/null
+web_get "$WEB_DIR/jiwei.jar" "/work/order?t=EXT-10" >/dev/null
+check "an inspector's own request on its page: another inspector decides (it read 由派单员审核)" \
+    sh -c "grep -q '由另一位纪委监委（申请人以外的人）审核；审核之前时限照常计算' '$WEB_DIR/body' &&
+           ! grep -q '由派单员审核' '$WEB_DIR/body'"
 
 # 9. Approved after the old deadline passed: between the two the order is overdue (its 督办 raised at
 # the old time); once approved the new deadline lies ahead and nothing says overdue but the history;

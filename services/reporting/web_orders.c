@@ -171,7 +171,8 @@ typedef struct {
 static const list_kind LISTS[] = {
     {AUTH_HANDLER, "我的工单", SQL_UNIT, "{dispatched,accepted,waiting}", "dispatched,accepted,waiting,resolved,closed",
      NULL, 0},
-    {AUTH_DISCIPLINE, "我的工单", SQL_UNIT, "{dispatched,accepted,waiting}",
+    /* discipline inspection calls back the conduct complaints it resolved (nobody else reads them) */
+    {AUTH_DISCIPLINE, "我的工单", SQL_UNIT, "{dispatched,accepted,waiting,resolved}",
      "dispatched,accepted,waiting,resolved,closed", SQL_HOTLINE, 0},
     {AUTH_CAMPAIGN, "本区工单", SQL_DISTRICT, "{dispatched,accepted,waiting}",
      "dispatched,accepted,waiting,resolved,closed", SQL_HOTLINE, 0},

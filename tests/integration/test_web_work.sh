@@ -374,6 +374,9 @@ check_eq "nor the dispatcher" 404 "$(web_get "$dj" "/work/order?t=$conduct")"
 check_eq "discipline inspection accepts it and resolves it: 303, 303" "303 303" \
     "$(act "$jj" "$conduct" accept) $(act "$jj" "$conduct" resolve -F reason=已查实，已批评教育)"
 check_eq "… which no callback agent may read: 404" 404 "$(web_get "$cj" "/work/order?t=$conduct")"
+web_get "$jj" /work >/dev/null
+check "… so discipline inspection's list keeps it, awaiting its callback (it left the list once resolved)" \
+    sh -c "grep -q '$conduct' '$WEB_DIR/body' && grep -q '已办结待回访' '$WEB_DIR/body'"
 web_get "$jj" "/work/order?t=$conduct" >/dev/null
 check "… so its page offers discipline inspection the callback, where it said nothing could be done" \
     sh -c "grep -q 'value=\"callback\"' '$WEB_DIR/body' && ! grep -q '无可办理的操作' '$WEB_DIR/body'"

@@ -212,6 +212,16 @@ static const view_section ORDER[] = {
  * alone: discipline inspection), about orders it may still see (an order
  * given to discipline inspection since: not); $2 'all' or NULL,
  * $3 rung or NULL, $4 limit. */
+#define ALERTS_OF_READER                                                                               \
+    "  FROM alerts a LEFT JOIN complaints c ON c.id = a.complaint_id"                                   \
+    "  LEFT JOIN units u ON u.id = a.unit_id LEFT JOIN units t ON t.id = a.target_unit_id"              \
+    "  JOIN principals p ON p.id = $1::int"                                                             \
+    "   AND (p.unit_id = a.target_unit_id OR p.unit_id = a.unit_id AND a.rung IN ('remind', 'supervise'))" \
+    " WHERE ($2::text = 'all' OR a.acked_at IS NULL) AND ($3::text IS NULL OR a.rung = $3::text)"      \
+    "   AND " VIEW_ALERT_SEEN("$1")
+/* The newest of them, and, when the limit left some out, how many there
+ * are and how to list them all: a discipline inspection with hundreds of
+ * accountability alerts read the newest 50 as if they were all. */
 static const view_section ALERTS[] = {
     {"告警", "rlllrlllll", "--r------t", 0,
      "SELECT a.id AS 编号, to_char(a.created_at, 'MM-DD HH24:MI') AS 时间, a.rung AS 级别,"
@@ -223,13 +233,16 @@ static const view_section ALERTS[] = {
      "       coalesce(person_name(a.acked_by) || ' ' || to_char(a.acked_at, 'MM-DD HH24:MI')"
      "                || coalesce('：' || a.ack_note, ''), '未确认') AS 确认,"
      "       coalesce(to_char(a.due_at, 'MM-DD HH24:MI'), '—') AS 到期, a.reason AS 原因"
-     "  FROM alerts a LEFT JOIN complaints c ON c.id = a.complaint_id"
-     "  LEFT JOIN units u ON u.id = a.unit_id LEFT JOIN units t ON t.id = a.target_unit_id"
-     "  JOIN principals p ON p.id = $1::int"
-     "   AND (p.unit_id = a.target_unit_id OR p.unit_id = a.unit_id AND a.rung IN ('remind', 'supervise'))"
-     " WHERE ($2::text = 'all' OR a.acked_at IS NULL) AND ($3::text IS NULL OR a.rung = $3::text)"
-     "   AND " VIEW_ALERT_SEEN("$1")
+     ALERTS_OF_READER
      " ORDER BY a.id DESC LIMIT coalesce($4::int, 50)"},
+    {"未列出的告警", "l", NULL, 1,
+     "SELECT '共 ' || count(*) || ' 条，上面只列出最新的 ' || coalesce($4::int, 50) || ' 条：jiesu alerts'"
+     "       || CASE WHEN $2::text = 'all' THEN ' --all' ELSE '' END"
+     "       || coalesce(' --rung ' || " NAMES_RUNG_SQL("$3::text") ", '')"
+     "       || ' --limit ' || least(count(*), " DB_NUM(VIEW_LIMIT_MAX) ")"
+     "       || CASE WHEN count(*) > " DB_NUM(VIEW_LIMIT_MAX) " THEN ' 列出最新的 ' || "
+                    DB_NUM(VIEW_LIMIT_MAX) " || ' 条' ELSE ' 列出全部' END AS 告警"
+     ALERTS_OF_READER " HAVING count(*) > coalesce($4::int, 50)", NULL, 1},
     {NULL},
 };
 

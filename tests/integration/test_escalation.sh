@@ -208,6 +208,11 @@ check_eq "jiesu alerts --rung with no such rung is a usage error" 2 "$?"
 check "… listing the rungs there are by name" grep -q "没有“bogus”这一级告警；级别有：催办、督办、问责预警、重复诉求、" "$esc_dir/alerts-bogus.out"
 as_unit 370212.discipline jiesu alerts --all --rung 问责预警 --limit 5000 >"$esc_dir/alerts-named.out" 2>&1
 check_eq "a rung may be given by its name: the same alerts" "$((orders_all + 1))" "$(grep -c ' 问责预警 ' "$esc_dir/alerts-named.out")"
+check "… a list its limit does not cut says nothing more" fails grep -q '上面只列出' "$esc_dir/alerts-named.out"
+as_unit 370212.discipline jiesu alerts --all --rung 问责预警 --limit 2 >"$esc_dir/alerts-few.out" 2>&1
+check "one its limit cuts says how many there are and how to list them all (it listed 2 as if they were all)" \
+    grep -q "共 $((orders_all + 1)) 条，上面只列出最新的 2 条：jiesu alerts --all --rung 问责预警 --limit $((orders_all + 1)) 列出全部" \
+    "$esc_dir/alerts-few.out"
 as_unit 370212.discipline jiesu alerts --limit 5x >"$esc_dir/alerts-limit.out" 2>&1
 check_eq "jiesu alerts --limit 5x is a usage error, not the database's" 2 "$?"
 check "… saying what a limit may be" grep -q "\-\-limit 条数（1 到 10000）" "$esc_dir/alerts-limit.out"

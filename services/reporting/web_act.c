@@ -205,6 +205,19 @@ void web_work_act(const web_work *w, PGconn *pg, const web_user *u, const http_r
     send_action(w, pg, u, req, &rq, resp);
 }
 
+/* After an acknowledgement: the workbench, searched by the ticket the form
+ * came from (its page's alerts: the rest of them to acknowledge), or all. */
+static void ack_done(const http_request *req, http_response *resp)
+{
+    char typed[256], url[3 * TEXT_TICKET_MAX + 32], to[3 * TEXT_TICKET_MAX + 64];
+    const char *ticket = text_ticket(typed, sizeof typed, http_param(req, "t"));
+    if (ticket && strlen(ticket) <= TEXT_TICKET_MAX) {
+        text_url_encode(url, sizeof url, ticket);
+        snprintf(to, sizeof to, "/work?t=%s&done=ack", url);
+    }
+    web_auth_redirect(resp, ticket && strlen(ticket) <= TEXT_TICKET_MAX ? to : "/work?done=ack");
+}
+
 void web_work_ack(const web_work *w, PGconn *pg, const web_user *u, const http_request *req, http_response *resp)
 {
     char err[600], said[700];
@@ -225,5 +238,5 @@ void web_work_ack(const web_work *w, PGconn *pg, const web_user *u, const http_r
         return;
     }
     jiesu__envelope__free_unpacked(reply, NULL);
-    web_auth_redirect(resp, "/work?done=ack");
+    ack_done(req, resp);
 }

@@ -339,6 +339,16 @@ static void dispatch_form(FILE *f, PGconn *pg, const web_user *u, const char *ti
     free(fields);
 }
 
+/* To the workbench searched by the order's ticket, whose alerts to the
+ * reader's unit it lists to acknowledge, however many newer ones the unit
+ * has (the workbench alone lists the newest 50). */
+static void alerts_link(FILE *f, const char *ticket)
+{
+    char url[3 * TEXT_TICKET_MAX + 1];
+    text_url_encode(url, sizeof url, ticket);
+    fprintf(f, "（<a href=\"/work?t=%s\">本单位关于这个工单的告警</a>）", url);
+}
+
 /* Every action u may take on the order now, the form of typed's action
  * (a refused request, or NULL) filled in as it was sent. */
 static void actions(FILE *f, PGconn *pg, const web_user *u, const char *ticket, PGresult *standing,
@@ -352,7 +362,11 @@ static void actions(FILE *f, PGconn *pg, const web_user *u, const char *ticket, 
     else if ((u->who.role & (AUTH_HANDLER | AUTH_DISCIPLINE)) && strcmp(part, "co") == 0)
         fputs("<p>本单位协办此单：可查看，由主办单位办理。</p>", f);
     else if (u->who.role & (AUTH_HANDLER | AUTH_DISCIPLINE))    /* discipline inspection reading its district's */
-        fputs("<p>此单不由本单位承办：可查看，由承办单位办理；发给本单位的告警在工作台确认。</p>", f);
+    {
+        fputs("<p>此单不由本单位承办：可查看，由承办单位办理；发给本单位的告警在工作台确认", f);
+        alerts_link(f, ticket);
+        fputs("。</p>", f);
+    }
     else if ((u->who.role & AUTH_DISPATCHER) && (strcmp(status, "manual") == 0 || strcmp(status, "returned") == 0)) {
         dispatch_form(f, pg, u, ticket, PQgetvalue(standing, 0, S_SUGGESTED), 0, PQgetvalue(standing, 0, S_CATEGORY),
                       typed);
@@ -364,9 +378,13 @@ static void actions(FILE *f, PGconn *pg, const web_user *u, const char *ticket, 
                       typed);
     else if ((u->who.role & AUTH_CALLBACK) && strcmp(status, "resolved") == 0)
         callback_form(f, u, ticket, typed);
-    else if (u->who.role & (AUTH_CAMPAIGN | AUTH_CLERK))     /* whatever the status: they act on no order */
-        fprintf(f, "<p>%s的账号只查看工单，不办理：工单由承办单位办理%s。</p>", auth_role_title(u->who.role),
+    else if (u->who.role & (AUTH_CAMPAIGN | AUTH_CLERK)) {     /* whatever the status: they act on no order */
+        fprintf(f, "<p>%s的账号只查看工单，不办理：工单由承办单位办理%s", auth_role_title(u->who.role),
                 u->who.role & AUTH_CAMPAIGN ? "；发给本单位的告警在工作台确认" : "");
+        if (u->who.role & AUTH_CAMPAIGN)
+            alerts_link(f, ticket);
+        fputs("。</p>", f);
+    }
     else if (!*PQgetvalue(standing, 0, S_ASKED) || !(u->who.role & AUTH_DISPATCHER))
         fprintf(f, "<p>当前状态（%s）下您无可办理的操作。</p>", names_status(status));
     extension(f, u, ticket, standing, typed);

@@ -119,15 +119,16 @@ static const char SQL_DISTRICT[] =
 static const char SQL_HOTLINE[] =
     LIST_HEAD " WHERE a.active AND a.role IN ('owner', 'manual')" LIST_TAIL LIST_SEEN LIST_PAGE;
 
-/* Open alerts addressed to unit $1 about what $2 may see, the newest
- * ALERTS_SHOWN, each with how many there are in all. */
+/* Open alerts addressed to unit $1 about what $2 may see (about ticket $3
+ * only, when given: a list searched by ticket, which the order's page
+ * links to), the newest ALERTS_SHOWN, each with how many there are in all. */
 #define ALERTS_SHOWN 50
 static const char SQL_ALERTS[] =
     "SELECT a.id, to_char(a.created_at, 'MM-DD HH24:MI'), a.rung, coalesce(c.ticket_no, ''),"
     "       coalesce(u.name, ''), a.reason, count(*) OVER ()"
     "  FROM alerts a LEFT JOIN complaints c ON c.id = a.complaint_id LEFT JOIN units u ON u.id = a.unit_id"
     " WHERE a.target_unit_id = $1::int AND a.acked_at IS NULL"
-    "   AND " VIEW_ALERT_SEEN("$2")
+    "   AND " VIEW_ALERT_SEEN("$2") " AND ($3::text IS NULL OR c.ticket_no = $3)"
     " ORDER BY a.id DESC LIMIT " DB_NUM(ALERTS_SHOWN);
 enum { A_ID, A_AT, A_RUNG, A_TICKET, A_UNIT, A_REASON, A_TOTAL };
 
@@ -486,24 +487,32 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
     pager(f, page, pages, keep);
 }
 
-/* The open alerts addressed to the person's unit, each with its ack button;
- * the note of typed's alert (a refused acknowledgement, or NULL) as sent. */
-static void alerts_panel(FILE *f, PGconn *pg, const web_user *u, const http_request *typed)
+/* The open alerts addressed to the person's unit (about the ticket req
+ * searches for, when it does), each with its ack button; the note of typed's
+ * alert (a refused acknowledgement, or NULL) as sent. */
+static void alerts_panel(FILE *f, PGconn *pg, const web_user *u, const http_request *req, const http_request *typed)
 {
-    char unit[16], id[16], masked[1024];
+    char unit[16], id[16], masked[1024], typed_ticket[256];
     if (!u->who.unit_id)
         return;
     snprintf(unit, sizeof unit, "%d", u->who.unit_id);
     snprintf(id, sizeof id, "%d", u->who.id);
-    const char *params[] = {unit, id};
+    const char *ticket = text_ticket(typed_ticket, sizeof typed_ticket, param(req, "t"));
+    const char *params[] = {unit, id, ticket};
     char err[512];
-    PGresult *res = db_query(pg, "unit alerts", SQL_ALERTS, 2, params, err, sizeof err);
+    PGresult *res = db_query(pg, "unit alerts", SQL_ALERTS, 3, params, err, sizeof err);
     if (!res) {
         log_error("workbench: the alerts of %s left out: %s", u->who.unit_name, err);
         return;
     }
     long total = PQntuples(res) ? atol(PQgetvalue(res, 0, A_TOTAL)) : 0;
-    fprintf(f, "<h2>本单位待确认告警（%ld）</h2>\n", total);
+    fputs("<h2>本单位", f);
+    if (ticket) {     /* those of the order searched for: any of them acknowledged here, however old */
+        fputs("关于工单 ", f);
+        text_html_escape(f, ticket);
+        fputs(" 的", f);
+    }
+    fprintf(f, "待确认告警（%ld）</h2>\n", total);
     if (total > PQntuples(res))
         fprintf(f, "<p class=\"note\">这里列出最新的 %d 条；全部见 jiesu alerts --limit %ld，确认后其余的会显示在这里。</p>\n",
                 PQntuples(res), total);
@@ -522,8 +531,13 @@ static void alerts_panel(FILE *f, PGconn *pg, const web_user *u, const http_requ
         const char *again = web_typed(typed, "id", PQgetvalue(res, r, A_ID), "note");
         fputs("<form class=\"inline\" method=\"post\" action=\"/work/ack\">", f);
         web_html_csrf(f, u);
-        fprintf(f, "<input type=\"hidden\" name=\"id\" value=\"%s\"><label>处理说明（可选）<input name=\"note\"",
-                PQgetvalue(res, r, A_ID));
+        fprintf(f, "<input type=\"hidden\" name=\"id\" value=\"%s\">", PQgetvalue(res, r, A_ID));
+        if (ticket) {   /* back to this order's alerts once acknowledged */
+            fputs("<input type=\"hidden\" name=\"t\" value=\"", f);
+            text_html_escape(f, ticket);
+            fputs("\">", f);
+        }
+        fputs("<label>处理说明（可选）<input name=\"note\"", f);
         if (again) {
             fputs(" value=\"", f);
             text_html_escape(f, again);
@@ -593,7 +607,7 @@ static void list_page(const web_work *w, PGconn *pg, const web_user *u, const ht
             text_html_escape(f, note);
             fputs("</p>\n", f);
         }
-        alerts_panel(f, pg, u, typed);
+        alerts_panel(f, pg, u, req, typed);
         web_extensions_panel(f, w, pg, u);
         fputs("<h2>工单</h2>\n", f);
         filters(f, pg, k, req, res);

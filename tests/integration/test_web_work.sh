@@ -387,8 +387,8 @@ check_eq "… the conduct complaint is closed, the callback recorded as the insp
                                    WHERE c.ticket_no = '$conduct' AND e.event = 'callback'")"
 check_eq "discipline inspection opens a street office's order of its district" 200 "$(web_get "$jj" "/work/order?t=$b")"
 check "… told it does not handle it and where its alerts are acknowledged, not that it co-handles it" \
-    sh -c "grep -q '此单不由本单位承办：可查看，由承办单位办理；发给本单位的告警在工作台确认。' '$WEB_DIR/body' &&
-           ! grep -q '本单位协办此单' '$WEB_DIR/body'"
+    sh -c "grep -q '此单不由本单位承办：可查看，由承办单位办理；发给本单位的告警在工作台确认（' '$WEB_DIR/body' &&
+           grep -q 'href=\"/work?t=$b\">本单位关于这个工单的告警</a>）。' '$WEB_DIR/body' && ! grep -q '本单位协办此单' '$WEB_DIR/body'"
 total_of() { web_get "$1" "/work?t=$2" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body"; }
 check_eq "… and finds it by its ticket on the workbench, where it was told there was no order it may read" 1 \
     "$(total_of "$jj" "$b")"
@@ -629,6 +629,12 @@ check "… \`jiesu show\` says which, as the page does (督办, no note written)
            grep -q '确认告警 *催办（签收时限，第 1 轮）：已安排' '$WEB_DIR/show-acked.txt'"
 sql "UPDATE esc_clock SET offset_seconds = 0" >/dev/null
 # More open alerts than the page lists (a week of unit overdue rates, say): the heading counts them all.
+# One about an order, older than them, is acknowledged from the order: its page links to the
+# workbench searched by its ticket, which lists that order's alerts (only the newest 50 were, and
+# an older one could be acknowledged on the web only after every newer one).
+older=$(sql "INSERT INTO alerts (complaint_id, rung, cycle, target, target_unit_id, reason, subject)
+             SELECT c.id, 'supervise', 9, 'campaign', t.id, '督办：测试（较早的一条）', 'older'
+               FROM complaints c, units t WHERE c.ticket_no = '$alarm' AND t.code = '370212.campaign' RETURNING id")
 open_before=$(sql "SELECT count(*) FROM alerts WHERE acked_at IS NULL AND target_unit_id = (SELECT id FROM units WHERE code = '370212.campaign')")
 sql "INSERT INTO alerts (rung, cycle, unit_id, target, target_unit_id, reason, subject)
      SELECT 'repeat', 1, NULL, 'campaign', t.id, '重复诉求：测试', 'many-' || i
@@ -637,6 +643,18 @@ web_get "$WEB_DIR/chuangcheng.jar" /work >/dev/null
 check "the campaign office's page counts its $((open_before + 60)) open alerts, lists the newest 50 and says where the rest are" \
     sh -c "grep -q '本单位待确认告警（$((open_before + 60))）' '$WEB_DIR/body' &&
            grep -q '这里列出最新的 50 条；全部见 jiesu alerts --limit $((open_before + 60))' '$WEB_DIR/body'"
+check "… not the older alert about $alarm among them" fails grep -q "name=\"id\" value=\"$older\"" "$WEB_DIR/body"
+web_get "$WEB_DIR/chuangcheng.jar" "/work/order?t=$alarm" >/dev/null
+check "… whose page links to the workbench searched by its ticket" \
+    grep -q "发给本单位的告警在工作台确认（<a href=\"/work?t=$alarm\">本单位关于这个工单的告警</a>）" "$WEB_DIR/body"
+web_get "$WEB_DIR/chuangcheng.jar" "/work?t=$alarm" >/dev/null
+check "… which lists that order's open alerts, the older one with its form (it listed the newest 50 of all)" \
+    sh -c "grep -q '本单位关于工单 $alarm 的待确认告警（1）' '$WEB_DIR/body' && grep -q 'name=\"id\" value=\"$older\"' '$WEB_DIR/body'"
+csrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$WEB_DIR/body" | head -1)
+curl -s -b "$WEB_DIR/chuangcheng.jar" -o /dev/null -D "$WEB_DIR/ack.headers" \
+    --data-urlencode "csrf=$csrf" --data-urlencode "id=$older" --data-urlencode "t=$alarm" "$WEB_BASE/work/ack"
+check_eq "… acknowledged there, by the person" chuangcheng "$(sql "SELECT acked_by FROM alerts WHERE id = $older")"
+check "… landing back on that order's alerts" grep -qi "^location: /work?t=$alarm&done=ack" "$WEB_DIR/ack.headers"
 sql "UPDATE alerts SET acked_at = now(), acked_by = 'test' WHERE subject LIKE 'many-%'" >/dev/null
 
 # ---- a ticket number as an export may write one: characters a URL must encode ----

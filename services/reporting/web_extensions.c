@@ -47,7 +47,7 @@ void web_extensions_panel(FILE *f, const web_work *w, PGconn *pg, const web_user
     if (t && (t->n_rows || deciders)) {
         Jiesu__Table shown = *t;
         shown.title = u->who.role & AUTH_DISPATCHER ? "待审核的延期申请"
-                    : deciders                      ? "延期申请（待审核的和本单位的）"
+                    : deciders                      ? "本单位的延期申请（由申请人以外的纪委监委审核）"
                                                     : "本单位的延期申请";
         web_html_table(f, &shown, ticket_link, NULL);
         fprintf(f, "<p class=\"note\">%s最新的 " PANEL_ROWS " 条，全部见 jiesu extensions。</p>\n",

@@ -257,6 +257,10 @@ web_get "$WEB_DIR/jiwei.jar" "/work/order?t=EXT-10" >/dev/null
 check "an inspector's own request on its page: another inspector decides (it read 由派单员审核)" \
     sh -c "grep -q '由另一位纪委监委（申请人以外的人）审核；审核之前时限照常计算' '$WEB_DIR/body' &&
            ! grep -q '由派单员审核' '$WEB_DIR/body'"
+web_get "$WEB_DIR/jiwei.jar" /work >/dev/null
+check "… its workbench lists it under its unit's requests, saying who decides (it read 待审核的和本单位的)" \
+    sh -c "grep -q '<h2>本单位的延期申请（由申请人以外的纪委监委审核）</h2>' '$WEB_DIR/body' &&
+           grep -q 'href=\"/work/order?t=EXT-10\">EXT-10</a>' '$WEB_DIR/body'"
 
 # 9. Approved after the old deadline passed: between the two the order is overdue (its 督办 raised at
 # the old time); once approved the new deadline lies ahead and nothing says overdue but the history;

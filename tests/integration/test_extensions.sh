@@ -187,16 +187,16 @@ check_eq "… by that person" "extension_requested u-370212.discipline, extensio
 
 # 7b. A street office's request is a dispatcher's to decide: discipline inspection, which reads the
 # district's orders, neither lists it nor decides it (an inspector's rejection was taken).
-order EXT-9 accepted '2 days'
-as_unit 370212001 jiesu extend EXT-9 "$(due EXT-9 "+ interval '1 day'")" "等材料" >/dev/null 2>&1
+order EXT-11 accepted '2 days'
+as_unit 370212001 jiesu extend EXT-11 "$(due EXT-11 "+ interval '1 day'")" "等材料" >/dev/null 2>&1
 as_unit 370212.discipline jiesu extensions >"$ext_dir/out" 2>&1
-check "discipline inspection's list of requests leaves a street office's out" fails said "EXT-9"
-as_unit 370212.discipline jiesu extension reject EXT-9 "不同意" >"$ext_dir/out" 2>&1
+check "discipline inspection's list of requests leaves a street office's out" fails said "EXT-11"
+as_unit 370212.discipline jiesu extension reject EXT-11 "不同意" >"$ext_dir/out" 2>&1
 check "… and its rejection is refused, saying who decides" \
-    said "工单 EXT-9 由中韩街道办理，它的延期申请由派单员审核：纪委监委只审核本单位办理的干部作风投诉的延期申请"
+    said "工单 EXT-11 由中韩街道办理，它的延期申请由派单员审核：纪委监委只审核本单位办理的干部作风投诉的延期申请"
 check_eq "… nothing decided, nothing recorded" "pending: extension_requested u-370212001" \
     "$(sql "SELECT r.state FROM extension_requests r JOIN complaints c ON c.id = r.complaint_id
-            WHERE c.ticket_no = 'EXT-9'"): $(events EXT-9)"
+            WHERE c.ticket_no = 'EXT-11'"): $(events EXT-11)"
 
 # 8. The workbench: the same doors, the same checks.
 act() {     # act JAR TICKET ACTION [CURL-ARGS...]: POSTs the action with the jar's CSRF token; prints the status

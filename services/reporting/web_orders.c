@@ -26,7 +26,7 @@
 #include "web_work.h"
 
 #define PAGE_ROWS 50
-#define CONTENT_CHARS 40    /* of the complaint shown in the dispatcher's queue (cut once masked) */
+#define CONTENT_CHARS 40    /* of the complaint shown in every list (cut once masked) */
 #define HTML_TYPE "text/html; charset=utf-8"
 
 /* The list's order: overdue first, then by working time left (the due
@@ -42,8 +42,8 @@
  * earliest not yet met in the current cycle, of an order a unit holds:
  * one waiting for routing or in the manual queue has none, whatever a unit
  * that returned it left unmet, as on the wall board), then only the page's rows
- * get their names, place and alerts (and, waiting for manual dispatch, the
- * start of the complaint: the dispatcher's queue shows it). Whether the deadline's clock
+ * get their names, place, alerts and the start of the complaint (what it is
+ * about, masked: a handler sees at a glance which to take first). Whether the deadline's clock
  * stands still is read as the order page reads it, from the order's status the moment
  * it is put on hold or resumed (report_deadline.h). $1 principal, $2 unit id, $3
  * district, $4 statuses shown by default, $5 one status or NULL, $6
@@ -91,8 +91,7 @@
     "            AND " VIEW_ALERT_SHOWN("al", VIEW_UNIT_OF("$1")) "),"                                                  \
     "        p.role, coalesce(reasons_read($1::int, p.reasons), ''), (SELECT count(*) FROM chosen),"                                      \
     "        extract(epoch FROM (SELECT esc_now()))::bigint,"                                                      \
-    "        CASE WHEN p.status = 'manual' THEN"                                                                   \
-    "          (SELECT left(x.content, " DB_NUM(VIEW_EXCERPT_READ) ") FROM complaints x WHERE x.id = p.id) END,"     \
+    "        (SELECT left(x.content, " DB_NUM(VIEW_EXCERPT_READ) ") FROM complaints x WHERE x.id = p.id),"             \
     "        CASE WHEN row_number() OVER (ORDER BY " LIST_ORDER("p.") ") = 1 THEN"                                       \
     "          (SELECT array_agg(category ORDER BY category) FROM kinds) END,"                                     \
     "        CASE WHEN row_number() OVER (ORDER BY " LIST_ORDER("p.") ") = 1 THEN"                                       \
@@ -353,12 +352,13 @@ static void order_row(FILE *f, const web_work *w, const list_kind *k, PGresult *
     else
         deadline_cells(f, res, r, left);
     fprintf(f, "<td class=\"n alarm%s\">%s</td>", strcmp(alerts, "0") == 0 ? " none" : "", alerts);
+    mask_excerpt(masked, sizeof masked, PQgetvalue(res, r, L_CONTENT), CONTENT_CHARS);
+    fputs("<td class=\"said\">", f);
+    web_html_value(f, masked);
+    fputs("</td>", f);
     if (manual) {
-        mask_excerpt(masked, sizeof masked, PQgetvalue(res, r, L_CONTENT), CONTENT_CHARS);
-        fputs("<td class=\"said\">", f);
-        web_html_value(f, masked);
         mask_text(masked, sizeof masked, PQgetvalue(res, r, L_REASONS));
-        fputs("</td><td class=\"hide-phone\">", f);
+        fputs("<td class=\"hide-phone\">", f);
         web_html_value(f, masked);
         fputs("</td>", f);
     }
@@ -466,8 +466,11 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
         fprintf(f, "<p>共 <b class=\"total\">%ld</b> 件%s</p>\n", total,
                 !total        ? "。"
                 : k->resolved ? "，按办结后等待回访的时间排列，等得最久的在前（已销号的在后，按来电时间，早的在前）。"
-                              : "，逾期的在前，其余按剩余工作时间排列；没有待完成时限的：待人工派单的在前，特急、紧急工单"
-                                "排在最前，再是已办结待回访的，办结早的在前，其余按来电时间，早的在前。");
+                : k->sql == SQL_HOTLINE
+                    ? "，逾期的在前，其余按剩余工作时间排列；没有待完成时限的：待人工派单的在前，特急、紧急工单"
+                      "排在最前，再是已办结待回访的，办结早的在前，其余按来电时间，早的在前。"
+                    : "，逾期的在前，其余按剩余工作时间排列；没有待完成时限的在后：已办结待回访的，办结早的在前，"
+                      "其余按来电时间，早的在前。");
     if (total == 0) {
         empty_list(f, k, req);
         return;
@@ -478,8 +481,9 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
     }
     fprintf(f, "<div class=\"scroll list\"><table class=\"orders\"><thead><tr><th>工单号</th><th>状态</th><th>分类</th>"
             "<th>地点</th>%s<th>告警次数</th>", k->resolved ? "<th>办结单位</th><th>办结时间</th>" : "<th>期限</th><th>剩余时间</th>");
+    fputs("<th>诉求内容</th>", f);
     if (manual)
-        fputs("<th>诉求内容</th><th class=\"hide-phone\">派单建议与原因</th>", f);
+        fputs("<th class=\"hide-phone\">派单建议与原因</th>", f);
     fputs("</tr></thead><tbody>\n", f);
     for (int r = 0; r < orders_on_page(res); r++)
         order_row(f, w, k, res, r, now, manual);

@@ -69,6 +69,8 @@ check "… with the category in Chinese and the working time left" \
 check "… each under its header: what is due, the time left, the alerts raised (告警次数: acknowledged or not, not 告警 beside 待确认告警)" \
     eval "web_column_has 期限 '签收\|办结' && web_column_has 剩余时间 '\(剩余\|已逾期\) .*' &&
           web_column_has 告警次数 '[0-9][0-9]*'"
+check "… and what each is about, the start of the complaint (only the dispatcher's queue showed it)" \
+    web_column_has 诉求内容 '海尔路178号门口垃圾桶满了三天没人清运'
 check_eq "a search by ticket finds one" "1" "$(web_get "$zj" "/work?t=$a" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
 wide=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(" " + "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in sys.argv[1]) + "\u3000"))' "$a")
 check_eq "… typed in full-width characters between spaces (a Chinese input method) too" "1" \

@@ -68,9 +68,21 @@ static const char SQL_CHANGES[] =
 enum { C_AT, C_ACTOR_CODE, C_ACTOR, C_ACTION, C_SUBJECT, C_ROLE, C_UNIT, C_WAS_ROLE, C_WAS_UNIT, C_WAS_DISPLAY,
        C_DISPLAY, C_SECRETS, C_REST };
 
+/* A refused sign-in is said by why it was refused (web_session.c records
+ * it): the right password of a disabled or locked account is no wrong one,
+ * and a name no account has no guess at anyone's password. A refusal
+ * recorded without why (older rows) was a wrong password. */
 static const char SQL_SIGNINS[] =
     "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS') AS 时间, " AUDIT_PERSON("e.name") " AS 用户,"
-    "       CASE e.event WHEN 'signin' THEN '登录' WHEN 'signin_failed' THEN '密码错误'"
+    "       CASE e.event WHEN 'signin' THEN '登录'"
+    "                    WHEN 'signin_failed' THEN CASE coalesce(e.detail->>'why', 'wrong password')"
+    "                         WHEN 'wrong password' THEN '密码错误'"
+    "                         WHEN 'user disabled' THEN '拒绝（账号已停用；密码是对的）'"
+    "                         WHEN 'locked' THEN '拒绝（账号锁定中，没有核对密码）'"
+    "                         WHEN 'no such user' THEN '没有这个账号'"
+    "                         WHEN 'no password set' THEN '拒绝（账号没有设网页登录密码）'"
+    "                         WHEN 'a name that is not UTF-8' THEN '没有这个账号（用户名不是 UTF-8 文字）'"
+    "                         ELSE '登录失败' END"
     "                    WHEN 'locked' THEN '锁定（连续输错密码）' WHEN 'signout' THEN '退出'"
     "                    WHEN 'address_blocked' THEN '拒绝（同一地址登录失败过多）' END AS 事件,"
     "       coalesce(nullif(e.address, ''), '—') AS 来自"

@@ -5,12 +5,12 @@
 # administrator's, a display name carrying the old unit's name taking the
 # new one's; an operation jiesu user does not have is refused in words;
 # lists the addresses held back from signing in and lets one in sooner;
-# adds a place of the gazetteer in a street's community, named as people
-# name it.
-# Sourced by tests/run.sh (uses tests/harness.sh).
+# reads each refused sign-in to the pages by why it was refused; adds a
+# place of the gazetteer in a street's community, named as people name it.
+# Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
-harness_fresh_db jiesu_admin_users
-harness_services_start
+. "$REPO/tests/web_lib.sh"
+web_stack jiesu_admin_users
 
 jiesu() { "$JIESU_BIN/jiesu" "$@"; }
 adm=$HARNESS_DIR/admin_users
@@ -298,6 +298,20 @@ jiesu audit --limit 1 >"$adm/audit-last.out" 2>&1
 check "jiesu audit lists the newest first" grep -q "启用用户" "$adm/audit-last.out"
 as_unit 370212002 jiesu audit >"$adm/audit-handler.out" 2>&1
 check "a handler may not read it" grep -q "只有系统管理员可以查看" "$adm/audit-handler.out"
+
+# 5a. A refused sign-in reads as why it was refused: every one read 密码错误,
+# so a person disabled who signed in with their right password looked like
+# someone guessing it, and a name no account has like a wrong password.
+web_user adm-left clerk "" 离职者甲
+jiesu user disable adm-left >/dev/null 2>&1
+web_signin "$WEB_DIR/left.jar" adm-left >/dev/null
+web_signin "$WEB_DIR/left.jar" adm-nobody >/dev/null
+jiesu audit adm-left >"$adm/audit-left.out" 2>&1
+check "jiesu audit says a disabled user's sign-in with the right password was refused as disabled" \
+    grep -qE "离职者甲（adm-left） +拒绝（账号已停用；密码是对的） +127\.0\.0\.1" "$adm/audit-left.out"
+check "… not as a wrong password" bash -c "! grep -q 密码错误 '$adm/audit-left.out'"
+jiesu audit adm-nobody >"$adm/audit-nobody.out" 2>&1
+check "… and a name no account has as such" grep -qE "adm-nobody +没有这个账号 +127\.0\.0\.1" "$adm/audit-nobody.out"
 
 # 5b. The addresses held back from signing in to the pages (too many failed
 # sign-ins: web.signin_address_failures) are listed for an administrator,

@@ -318,8 +318,9 @@ static void no_reply(const bus_client *self, int tries, int timeout_ms, try_end 
         snprintf(err, errlen, "%s 现在核对不了密钥，所以谁也不放进来：它连不上数据库（原因见它的日志）；"
                  "请过一分钟再试，一直这样就告诉系统管理员", server);
     else if (last == TRY_REFUSED)
-        snprintf(err, errlen, "与 %s 的 CURVE 握手失败：这边存的它的公钥（%.8s…）不是它的，"
-                 "或者它不用 CURVE（核对该服务的 .pub 文件）", server, self->server_key);
+        snprintf(err, errlen, "与 %s 的 CURVE 握手失败：这边存的它的公钥（%.8s…）不是它在用的密钥的："
+                 "它的密钥换过（jiesu keys、jiesu migrate）而它还没有重启，就重启它；否则核对 keys.dir 里它的 .pub 文件",
+                 server, self->server_key);
     else if (last == TRY_ABSENT && went_away)
         snprintf(err, errlen, "%s 在答复时断开了，%d 毫秒后还没回来（停了还是崩溃了？原因见它的日志）",
                  server, self->connect_wait_ms);

@@ -59,9 +59,12 @@ int cli_holidays_main(cli_ctx *ctx, int argc, char **argv);
 int cli_config_main(cli_ctx *ctx, int argc, char **argv);
 
 /* Registers the public keys in dir (the services', the first
- * administrator's) as principals; *registered counts the files found.
- * 0, or -1 with err. (cli_keys.c) */
-int cli_keys_register(PGconn *pg, const char *dir, int *registered, char *err, size_t errlen);
+ * administrator's) as principals; *registered counts the files found,
+ * replaced (cap bytes) names the services whose registered key a new one
+ * replaced (报表服务（reporting）、…; empty: none). 0, or -1 with err.
+ * (cli_keys.c) */
+int cli_keys_register(PGconn *pg, const char *dir, int *registered, char *replaced, size_t cap, char *err,
+                      size_t errlen);
 
 int cli_units_main(cli_ctx *ctx, int argc, char **argv);
 int cli_audit_main(cli_ctx *ctx, int argc, char **argv);

@@ -112,14 +112,16 @@ static const char SQL_REGISTER[] =
     " RETURNING name, xmax <> 0 AS replaced)"
     " INSERT INTO admin_events (actor, action, subject) SELECT 'migrate', 'key.register', name FROM r WHERE replaced";
 
-/* Registers name's public key from dir when its .pub file exists. 1 (registered or
- * unchanged), 0 (no file), -1 with err. */
+/* Registers name's public key from dir when its .pub file exists. 2 (a key
+ * registered before replaced), 1 (registered or unchanged), 0 (no file), -1
+ * with err. */
 static int register_one(PGconn *pg, const char *dir, const char *name, const char *display, const char *role,
                         char *err, size_t errlen)
 {
     char path[4096], why[700];
     keys_pair kp;
     struct stat st;
+    long replaced = 0;
     keys_path(path, sizeof path, dir, name, "pub");
     if (stat(path, &st) != 0)
         return 0;
@@ -128,24 +130,29 @@ static int register_one(PGconn *pg, const char *dir, const char *name, const cha
         return -1;
     }
     const char *params[] = {name, display, role, kp.public_key};
-    if (db_command(pg, "register key", SQL_REGISTER, 4, params, NULL, why, sizeof why) < 0) {
-        snprintf(err, errlen, "registering %s: %s", name, why);
+    if (db_command(pg, "register key", SQL_REGISTER, 4, params, &replaced, why, sizeof why) < 0) {
+        snprintf(err, errlen, "%s 的公钥没能登记：%s", name, why);
         return -1;
     }
-    return 1;
+    return replaced ? 2 : 1;
 }
 
-int cli_keys_register(PGconn *pg, const char *dir, int *registered, char *err, size_t errlen)
+int cli_keys_register(PGconn *pg, const char *dir, int *registered, char *replaced, size_t cap, char *err,
+                      size_t errlen)
 {
     int rc;
+    size_t len = 0;
     *registered = 0;
+    replaced[0] = '\0';
     for (size_t i = 0; svc_name(i); i++) {
         if ((rc = register_one(pg, dir, svc_name(i), svc_title(i), "service", err, errlen)) < 0)
             return -1;
-        *registered += rc;
+        *registered += rc > 0;
+        if (rc == 2)
+            text_appendf(replaced, cap, &len, "%s%s（%s）", len ? "、" : "", svc_title(i), svc_name(i));
     }
     if ((rc = register_one(pg, dir, ADMIN_NAME, "系统管理员", "admin", err, errlen)) < 0)
         return -1;
-    *registered += rc;
+    *registered += rc > 0;
     return 0;
 }

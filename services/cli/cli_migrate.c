@@ -153,11 +153,15 @@ static int load_data(const cli_ctx *ctx, PGconn *pg)
                "（`jiesu gazetteer list` 列出它们，`jiesu gazetteer restore 名称` 恢复其中一个）\n", rt.withdrawn);
     const char *keys_dir = config_str(ctx->cfg, "keys.dir");
     int keys = 0;
-    if (cli_keys_register(pg, keys_dir, &keys, err, sizeof err) < 0) {
+    char replaced[512];
+    if (cli_keys_register(pg, keys_dir, &keys, replaced, sizeof replaced, err, sizeof err) < 0) {
         cli_error("migrate：登记公钥：%s", err);
         return 1;
     }
     printf("密钥：从 %s 登记了 %d 把公钥%s\n", keys_dir, keys, keys ? "" : "（那里没有：`jiesu keys` 生成它们）");
+    if (*replaced)      /* a running service still holds the key replaced, now refused by the others */
+        printf("提醒：%s换了新密钥：已经在运行的要重启才用上新密钥（在那之前，别的服务拒绝它，"
+               "jiesu 和别的服务连它也握手失败）\n", replaced);
     return load_holidays(ctx, pg) < 0 ? 1 : 0;
 }
 

@@ -503,5 +503,16 @@ check_eq "… each recorded as jiesu migrate's, the first administrator's untouc
 jiesu -k "$adm/admin-new.key" audit escalation >"$adm/audit-keys.out" 2>&1
 check "… which jiesu audit names, its actor by the name jiesu user list gives it" \
     grep -qE "^[0-9: -]+ +系统安装（jiesu migrate） +登记 keys\.dir 的新密钥 +督办预警服务（escalation）" "$adm/audit-keys.out"
+# The services running hold the keys replaced, now refused by one another:
+# migrate said only 登记了 5 把公钥, and jiesu status of a service whose key
+# it no longer knows to check its .pub file, where restarting it is the cure.
+check "… saying which services' keys were replaced and that a running one is to be restarted" \
+    grep -q "^提醒：工单受理服务（intake）、自动派单服务（assignment）、督办预警服务（escalation）、报表服务（reporting）换了新密钥：已经在运行的要重启才用上新密钥" \
+    "$adm/migrate2.out"
+check "… which the first migrate, and one that replaced no service's key, do not say" \
+    bash -c "! grep -q 换了新密钥 '$HARNESS_DIR/migrate-jiesu_admin_users.log' '$adm/migrate.out'"
+JIESU_KEYS_DIR=$adm/keys2 jiesu -k "$adm/admin-new.key" status >"$adm/status-keys.out" 2>&1
+check "jiesu status of a service still running with its replaced key says to restart it" \
+    grep -q "报表服务.*握手失败.*而它还没有重启，就重启它" "$adm/status-keys.out"
 
 harness_services_stop

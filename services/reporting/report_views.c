@@ -82,16 +82,12 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
     "('分类' || coalesce('由' || " REPORT_CATEGORY_NAMED("category_from") ", '') || '改为' || "                   \
     REPORT_CATEGORY_NAMED("category") ")"
 
-/* Who did an event, as people read them: their display name (person_name)
- * and, for a person of a unit, the unit's name in （） unless the display
- * name says it already, wherever (钟晓梅（中韩街道）, 中韩街道 承办员; a
- * dispatcher 派单员 小赵; a service 自动派单服务); an actor of no principal
- * as stored. */
-#define ACTOR_NAMED                                                                                    \
-    "coalesce((SELECT p.display_name || CASE WHEN u.name IS NULL"                                      \
-    "                     OR strpos(p.display_name, u.name) > 0"                                        \
-    "                   THEN '' ELSE '（' || u.name || '）' END"                                        \
-    "            FROM principals p LEFT JOIN units u ON u.id = p.unit_id WHERE p.name = e.actor), e.actor)"
+/* Who did an event, as people read them: their display name and, for a
+ * person of a unit, the name of the unit they were in then, in （） unless
+ * the display name says it already (钟晓梅（中韩街道）, 中韩街道 承办员; a
+ * dispatcher 派单员 小赵; a service 自动派单服务), a person moved since
+ * named by the unit they did it for (migration 087). */
+#define ACTOR_NAMED "actor_named_at(e.actor, e.at)"
 
 /* The alert an acknowledgement ('acked') was of, as people know it: its
  * rung and, for a deadline's, which deadline of which round (督办（办结时限，

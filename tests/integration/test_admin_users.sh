@@ -67,6 +67,8 @@ wait_for "ADM-1 routed to 中韩街道" 30 sql_eq "SELECT count(*) FROM assignme
     JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'ADM-1' AND u.code = '370212001'" 1
 as_unit 370212001 jiesu show ADM-1 >/dev/null 2>&1
 check_eq "中韩街道's handler reads its order" 0 $?
+as_unit 370212001 jiesu accept ADM-1 >/dev/null 2>&1
+check_eq "… and accepts it" 0 $?
 jiesu user move u-370212001 --role handler --unit 沙子口街道 >"$adm/move.out" 2>&1
 check_eq "the administrator moves the handler to 沙子口街道" 0 $?
 check "… and is told what they now are" grep -q "用户 u-370212001 现在是沙子口街道的承办人员" "$adm/move.out"
@@ -94,6 +96,12 @@ check_eq "the two moves are recorded as the administrator's, saying from what to
     "$(sql "SELECT string_agg(actor || ' ' || (detail->>'role') || ' ' || coalesce(detail->>'unit', '') || ' '
             || (detail->>'was_role') || ' ' || (detail->>'was_unit'), '|' ORDER BY id)
             FROM admin_events WHERE action = 'user.move' AND subject = 'u-370212001'")"
+# The order's history names who accepted it by the unit they accepted it
+# for: it named everyone by the unit they are in now, so 中韩街道's order
+# read as accepted by someone of no unit (a dispatcher now), or of 沙子口街道.
+as_role dispatcher jiesu show ADM-1 >"$adm/moved-history.out" 2>&1
+check "the order's history names the moved handler by the unit they accepted it for" \
+    grep -qE "u-370212001（中韩街道） +签收" "$adm/moved-history.out"
 # A display name that carries the unit (张三（中韩街道）, as people are told
 # apart) carries the new one after a move: it kept the old, so every page
 # and alert said 中韩街道 of someone who now worked for 北宅街道.

@@ -1,5 +1,6 @@
 /* intake_fetch.c — reading an import's rejects file back for the person who
- * ran the import (see intake_fetch.h).
+ * ran the import, or an administrator, whose fetch is recorded in
+ * admin_events (`jiesu audit`) (see intake_fetch.h).
  *
  * Each chunk is checked afresh (the import's row, then the file), as every
  * request is answered for its principal as they are now: a clerk disabled
@@ -28,10 +29,19 @@ static const char SQL_IMPORT[] =
     "SELECT file_name, coalesce(imported_by, ''), status FROM imports WHERE id = $1::bigint";
 enum { I_FILE, I_BY, I_STATUS };
 
+/* An administrator's fetch of the rejects of an import not theirs (callers'
+ * names and numbers), recorded as theirs before its first chunk leaves, as
+ * every look at a caller's number is: $1 who, $2 whose import ('' none
+ * recorded), $3 its number, $4 its file, $5 the file's bytes. */
+static const char SQL_RECORD[] =
+    "INSERT INTO admin_events (actor, action, subject, detail)"
+    " VALUES ($1, 'rejects.fetch', $2, jsonb_build_object('import', $3::bigint, 'file', $4::text, 'bytes', $5::bigint))";
+
 /* Whether who may read import id's rejects: the import's row and its owner.
- * 0 with the file's name in name; -1 with code and err. */
-static int may_read(PGconn *pg, const auth_principal *who, int64_t id, char name[256], int *code, char *err,
-                    size_t errlen)
+ * 0 with the file's name in name and who ran the import in by ('' none
+ * recorded); -1 with code and err. */
+static int may_read(PGconn *pg, const auth_principal *who, int64_t id, char name[256], char by[128], int *code,
+                    char *err, size_t errlen)
 {
     char idtext[24];
     snprintf(idtext, sizeof idtext, "%" PRId64, id);
@@ -54,6 +64,7 @@ static int may_read(PGconn *pg, const auth_principal *who, int64_t id, char name
         snprintf(err, errlen, "第 %" PRId64 " 号导入还没有做完：做完后再取回拒收明细", id);
     } else {
         snprintf(name, 256, "%s", PQgetvalue(res, 0, I_FILE));
+        snprintf(by, 128, "%s", PQgetvalue(res, 0, I_BY));
         rc = 0;
     }
     PQclear(res);
@@ -112,11 +123,26 @@ static int read_chunk(const char *path, const Jiesu__RejectsRequest *rq, Jiesu__
     return 0;
 }
 
+/* Records who's fetch of import id's rejects (name, size bytes), run by
+ * by: 0, or -1 with code 500 and err (nothing is sent unrecorded). */
+static int record_fetch(PGconn *pg, const auth_principal *who, const char *by, int64_t id, const char *name,
+                        int64_t size, int *code, char *err, size_t errlen)
+{
+    char idtext[24], bytes[24];
+    snprintf(idtext, sizeof idtext, "%" PRId64, id);
+    snprintf(bytes, sizeof bytes, "%" PRId64, size);
+    const char *params[] = {who->name, by, idtext, name, bytes};
+    if (db_command(pg, "record a rejects fetch", SQL_RECORD, 5, params, NULL, err, errlen) == 0)
+        return 0;
+    *code = 500;
+    return -1;
+}
+
 int intake_fetch_rejects(PGconn *pg, const char *dir, const auth_principal *who, const Jiesu__RejectsRequest *rq,
                          Jiesu__RejectsChunk *out, uint8_t *buf, char name[256], int *code, char *err,
                          size_t errlen)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], by[128] = "";
     *name = '\0';
     if (rq->import_id <= 0 || rq->offset < 0) {
         *code = 400;
@@ -128,9 +154,11 @@ int intake_fetch_rejects(PGconn *pg, const char *dir, const auth_principal *who,
         snprintf(err, errlen, "拒收明细目录的路径太长：%.200s", dir);
         return -1;
     }
-    int rc = may_read(pg, who, rq->import_id, name, code, err, errlen);
+    int rc = may_read(pg, who, rq->import_id, name, by, code, err, errlen);
     if (rc == 0)
         rc = read_chunk(path, rq, out, buf, code, err, errlen);
+    if (rc == 0 && rq->offset == 0 && strcmp(by, who->name) != 0)    /* an administrator's, once a fetch */
+        rc = record_fetch(pg, who, by, rq->import_id, name, out->size, code, err, errlen);
     if (rc < 0 && *code != 500)
         log_info("rejects of import %" PRId64 " refused to %s: %s", rq->import_id, who->name, err);
     if (rc < 0)

@@ -1,7 +1,8 @@
 /* report_audit.c — the administrators' record as people read it (`jiesu
  * audit`): what administrators changed (admin_events: users, keys, tokens,
  * passwords, the gazetteer, the holiday calendar, the routing model, the
- * sign-in holds of addresses lifted) and the sign-ins to the pages
+ * sign-in holds of addresses lifted, the rejects files of others' imports
+ * fetched: what callers wrote) and the sign-ins to the pages
  * (auth_events), newest first, for administrators only; looked up by a
  * name that is no one's sign-in name, it says so and which name to use. Both tables are written in codes (user.move, signin_failed, a
  * sign-in name, a unit's number); this says who did what to whom in names
@@ -30,7 +31,8 @@ static const char SQL_CHANGES[] =
     "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS'),"
     "       e.actor, " AUDIT_PERSON("e.actor") ","
     "       e.action,"
-    "       CASE WHEN e.action LIKE 'user.%' OR e.action = 'key.register' THEN " AUDIT_PERSON("e.subject")
+    "       CASE WHEN e.action LIKE 'user.%' OR e.action IN ('key.register', 'rejects.fetch') THEN "
+    "              coalesce(nullif(" AUDIT_PERSON("e.subject") ", ''), '—')"
     "            WHEN e.subject = 'typed in' THEN '逐日录入' ELSE e.subject END,"
     "       coalesce(e.detail->>'role', ''), " AUDIT_UNIT("unit") ","
     "       coalesce(e.detail->>'was_role', ''), " AUDIT_UNIT("was_unit") ","
@@ -54,6 +56,7 @@ static const char SQL_CHANGES[] =
     "                                LEFT JOIN units u ON u.code = x->>'street' LEFT JOIN regions c ON c.code = x->>'community'),"
     "                               ''),"
     "         '恢复 ' || (e.detail->>'restored') || ' 条', 'Open311 每分钟最多提交 ' || (e.detail->>'rate') || ' 件',"
+    "         '第 ' || (e.detail->>'import') || ' 号导入（' || (e.detail->>'file') || '）的拒收明细',"
     "         coalesce((SELECT string_agg(y, '、' ORDER BY y) || ' 年：' FROM jsonb_array_elements_text(e.detail->'years') y), '')"
     "           || '新增或改动 ' || (e.detail->>'stored') || ' 天（给出 ' || (e.detail->>'given') || ' 天）',"
     "         (e.detail->>'completed') || ' 年由此全年完整',"
@@ -117,7 +120,7 @@ static const struct {
     {"gazetteer.restore", "地名表恢复"}, {"holidays.load", "载入节假日通知"}, {"holidays.add", "录入节假日"},
     {"holidays.complete", "确认节假日全年完整"},
     {"holidays.incomplete", "撤回节假日全年完整"}, {"holidays.remove", "删去节假日"}, {"model.learn", "训练派单模型"}, {"key.register", "登记 keys.dir 的新密钥"},
-    {"address.release", "解除地址的登录暂停"},
+    {"address.release", "解除地址的登录暂停"}, {"rejects.fetch", "取回别人导入的拒收明细"},
 };
 
 static const char *action_name(const char *code)

@@ -321,6 +321,24 @@ check "… not as a wrong password" bash -c "! grep -q 密码错误 '$adm/audit-
 jiesu audit adm-nobody >"$adm/audit-nobody.out" 2>&1
 check "… and a name no account has as such" grep -qE "adm-nobody +没有这个账号 +127\.0\.0\.1" "$adm/audit-nobody.out"
 
+# 5b. An administrator may fetch the rejects file of any import, and with it
+# what callers wrote in the rows refused: that was in intake's log alone,
+# where every look at a caller's number is recorded. Now jiesu audit has it,
+# under the clerk's name too, once a fetch; the clerk's own is their work.
+printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
+    "ADM-R1,2026/13/45 25:61,赵先生,13800000009,崂山区张村社区,路灯不亮,,一般" >"$adm/rejects.csv"
+as_role clerk jiesu import "$adm/rejects.csv" >"$adm/rejects-import.out" 2>&1
+rid=$(sql "SELECT max(id) FROM imports")
+(cd "$adm" && as_role clerk jiesu import --rejects "$rid") >/dev/null 2>&1
+mkdir -p "$adm/admin-rejects"
+(cd "$adm/admin-rejects" && jiesu import --rejects "$rid") >"$adm/admin-rejects.out" 2>&1
+check_eq "an administrator fetches a clerk's rejects file" "0 1" "$? $(grep -c 2026/13/45 "$adm"/admin-rejects/*.csv)"
+jiesu audit test-clerk >"$adm/audit-rejects.out" 2>&1
+check "… which jiesu audit records as theirs, of whose import, saying what it holds" \
+    grep -qE "系统管理员（admin） +取回别人导入的拒收明细 +test-clerk +第 $rid 号导入（[^）]*rejects\.csv）的拒收明细$" \
+    "$adm/audit-rejects.out"
+check_eq "… once a fetch, the clerk's own fetch not" 1 "$(sql "SELECT count(*) FROM admin_events WHERE action = 'rejects.fetch'")"
+
 # 5b. The addresses held back from signing in to the pages (too many failed
 # sign-ins: web.signin_address_failures) are listed for an administrator,
 # who lets one in sooner; before, there was no command for either, and a

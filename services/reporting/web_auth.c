@@ -99,6 +99,22 @@ int web_auth_who(PGconn *pg, const http_request *req, web_user *u)
     return found;
 }
 
+/* 1 when the request's bearer token is a disabled user's, answered 403
+ * saying so and whom to ask (as Open311 answers such an api_key), where "请先
+ * 登录" would send its program's keeper to make a token; 0 otherwise. */
+static int disabled_token(PGconn *pg, const http_request *req, http_response *resp)
+{
+    char err[512], msg[512];
+    auth_principal who;
+    const char *bearer = http_bearer(req);
+    if (!bearer || auth_token_load(pg, bearer, &who, err, sizeof err) != AUTH_TOKEN_DISABLED)
+        return 0;
+    snprintf(msg, sizeof msg, "这个 API 令牌是 %s 的，这个用户已停用：要再用，请系统管理员重新启用（jiesu user enable %s）",
+             who.name, who.name);
+    web_html_fail(req, resp, 403, msg);
+    return 1;
+}
+
 int web_auth_user(PGconn *pg, const http_request *req, web_user *u, http_response *resp)
 {
     int found = web_auth_who(pg, req, u);
@@ -106,11 +122,9 @@ int web_auth_user(PGconn *pg, const http_request *req, web_user *u, http_respons
         web_html_fail(req, resp, 503, "暂时无法核对登录身份，" WEB_READ_LATER);
         return -1;
     }
-    if (!found) {
+    if (!found && !disabled_token(pg, req, resp))
         not_signed_in(req, resp);
-        return -1;
-    }
-    return 0;
+    return found ? 0 : -1;
 }
 
 int web_auth_csrf_ok(const web_user *u, const http_request *req)

@@ -320,6 +320,16 @@ check "jiesu audit says a disabled user's sign-in with the right password was re
 check "… not as a wrong password" bash -c "! grep -q 密码错误 '$adm/audit-left.out'"
 jiesu audit adm-nobody >"$adm/audit-nobody.out" 2>&1
 check "… and a name no account has as such" grep -qE "adm-nobody +没有这个账号 +127\.0\.0\.1" "$adm/audit-nobody.out"
+# A program's token of a user disabled was answered 401 请先登录, telling
+# its keeper to have a token made: the pages now say whose it is, as Open311
+# does, that the user is disabled and who may enable them again.
+left_token=$(web_token adm-left-app clerk)
+jiesu user disable adm-left-app >/dev/null 2>&1
+check_eq "the JSON of a disabled user's token is refused 403" 403 \
+    "$(curl -s -o "$adm/left-token.json" -w '%{http_code}' -H "Authorization: Bearer $left_token" "$WEB_BASE/api/streets")"
+check "… saying whose token it is, that they are disabled, and how they are enabled again" \
+    jq -e '.error | startswith("这个 API 令牌是 adm-left-app 的，这个用户已停用：要再用，请系统管理员重新启用（jiesu user enable adm-left-app）")' \
+    "$adm/left-token.json"
 
 # 5b. An administrator may fetch the rejects file of any import, and with it
 # what callers wrote in the rows refused: that was in intake's log alone,

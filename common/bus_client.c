@@ -313,7 +313,8 @@ static void no_reply(const bus_client *self, int tries, int timeout_ms, try_end 
     const char *server = *self->title ? self->title : self->endpoint;
     if (last == TRY_REFUSED && self->refused == REFUSED_KEY)
         snprintf(err, errlen, "%s 拒绝了这把密钥（%.8s…）：它没有登记，或它的用户已停用"
-                 "（管理员用 `jiesu user list` 查看）", server, self->keys.public_key);
+                 "（管理员用 `jiesu user list` 查看），或它已换成新密钥（jiesu user key）：用新密钥文件（-k，"
+                 "或配置 cli.key_file）", server, self->keys.public_key);
     else if (last == TRY_REFUSED && self->refused == REFUSED_UNCHECKED)
         snprintf(err, errlen, "%s 现在核对不了密钥，所以谁也不放进来：它连不上数据库（原因见它的日志）；"
                  "请过一分钟再试，一直这样就告诉系统管理员", server);

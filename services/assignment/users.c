@@ -409,7 +409,10 @@ static int op_key(users_call *c)
     }
     const char *params[] = {c->rq->name, c->who->name, c->rq->curve_key};
     int rc = change_one(c, SQL_KEY, 3, params, NULL);
-    snprintf(c->message, sizeof c->message, "用户 %s 换了新密钥；旧密钥从现在起被拒绝", c->rq->name);
+    snprintf(c->message, sizeof c->message, "用户 %s 换了新密钥；旧密钥从现在起被拒绝%s", c->rq->name,
+             strcmp(c->rq->name, c->who->name) != 0 ? ""
+             : "。这是您自己的：您这次用的密钥已作废，以后的命令要用新密钥——把新密钥文件移到配置 cli.key_file "
+               "所指的文件（make run 的是 var/keys/admin.key），或每次写 jiesu -k 新密钥文件");
     return rc;
 }
 

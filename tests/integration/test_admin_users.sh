@@ -516,12 +516,20 @@ check "only an administrator takes a year back" grep -q "只有系统管理员�
 # keys.dir's admin.pub again whenever it differed, so the replaced key —
 # one that leaked, say — worked again after the next start, recorded nowhere.
 old_admin=$JIESU_KEYS_DIR/admin.key
-jiesu user key admin --key-out "$adm/admin-new.key" >/dev/null 2>&1
+jiesu user key admin --key-out "$adm/admin-new.key" >"$adm/admin-key.out" 2>&1
 check_eq "the administrator gives themselves a new key" 0 $?
+# … and is told that the key they used is void, and how to use the new one:
+# the next command was refused, naming jiesu user list, which their key no
+# longer ran either.
+check "… told it is their own, that the key they used is void and where the new one goes" \
+    grep -q "这是您自己的：您这次用的密钥已作废，以后的命令要用新密钥——把新密钥文件移到配置 cli.key_file 所指的文件" \
+    "$adm/admin-key.out"
 "$JIESU_BIN/jiesu" migrate >"$adm/migrate.out" 2>&1
 check_eq "jiesu migrate runs again" 0 $?
 jiesu -k "$old_admin" user list >"$adm/old-admin.out" 2>&1
 check "… and the replaced key is still refused" grep -q "拒绝了这把密钥" "$adm/old-admin.out"
+check "… the refusal saying a key replaced is refused and to use the new one" \
+    grep -q "或它已换成新密钥（jiesu user key）：用新密钥文件（-k，或配置 cli.key_file）" "$adm/old-admin.out"
 jiesu -k "$adm/admin-new.key" user list >/dev/null 2>&1
 check_eq "… the new one works" 0 $?
 

@@ -14,7 +14,7 @@
  * (its conduct complaints': not a street office's, a dispatcher's to
  * decide, of an order it reads). */
 static const char SQL_LIST[] =
-    "SELECT c.ticket_no AS 工单号, c.status AS 工单状态, u.name AS 申请单位, person_name(r.requested_by) AS 申请人,"
+    "SELECT c.ticket_no AS 工单号, c.status AS 工单状态, u.name AS 申请单位, person_named_at(r.requested_by, r.requested_at) AS 申请人,"
     "       to_char(r.requested_at, " REPORT_TIME_FMT ") AS 申请时间, to_char(r.due_from, " REPORT_TIME_FMT ") AS 原办结时限,"
     "       to_char(r.due_to, " REPORT_TIME_FMT ") AS 申请延至, r.reason AS 延期理由, " REPORT_EXTENSION_DECIDED " AS 审核,"
     "       r.note AS 审核说明"

@@ -17,7 +17,7 @@ extern const view_section REPORT_EXTENSIONS[];
 
 /* A request's decision: who decided, and when; a lapsed one when it lapsed. */
 #define REPORT_EXTENSION_DECIDED                                                                    \
-    NAMES_EXTENSION_SQL("r.state") " || coalesce('（' || person_name(r.decided_by) || ' ' ||"       \
+    NAMES_EXTENSION_SQL("r.state") " || coalesce('（' || person_named_at(r.decided_by, r.decided_at) || ' ' ||" \
     " to_char(r.decided_at, " REPORT_TIME_FMT ") || '）', '（' || to_char(r.decided_at, " REPORT_TIME_FMT \
     ") || '）', '')"
 
@@ -26,11 +26,11 @@ extern const view_section REPORT_EXTENSIONS[];
 #define REPORT_ORDER_EXTENSIONS_SECTION                                                                       \
     "延期申请", "lllllll", "----t-t", 0,                                                                       \
     "SELECT to_char(r.requested_at, " REPORT_TIME_FMT ") AS 申请时间,"                                          \
-    "       person_name(r.requested_by) || CASE WHEN strpos(person_name(r.requested_by), u.name) > 0 THEN ''"  \
-    "                                         ELSE '（' || u.name || '）' END AS 申请人,"                        \
+    "       n.said || CASE WHEN strpos(n.said, u.name) > 0 THEN '' ELSE '（' || u.name || '）' END AS 申请人,"     \
     "       to_char(r.due_from, " REPORT_TIME_FMT ") AS 原办结时限, to_char(r.due_to, " REPORT_TIME_FMT ") AS 申请延至," \
     "       r.reason AS 延期理由, " REPORT_EXTENSION_DECIDED " AS 审核, r.note AS 审核说明"                      \
     "  FROM extension_requests r JOIN units u ON u.id = r.unit_id"                                           \
+    "  CROSS JOIN LATERAL (SELECT person_named_at(r.requested_by, r.requested_at) AS said) n"              \
     " WHERE r.complaint_id = " REPORT_SEEN_ORDER " ORDER BY r.id",                                           \
     NULL, 1
 

@@ -153,7 +153,7 @@ static const view_section ORDER[] = {
     {"告警", "llllrll", "-r----t", 0,
      "SELECT to_char(al.created_at, " REPORT_TIME_FMT ") AS 时间, al.rung AS 级别, coalesce(u.name, '—') AS 单位,"
      "       coalesce(t.name, " NAMES_ALERT_TARGET_SQL("al.target") ") AS 发给, al.cycle AS 轮次,"
-     "       coalesce(person_name(al.acked_by) || ' ' || to_char(al.acked_at, " REPORT_TIME_FMT ") || ' 已确认',"
+     "       coalesce(person_named_at(al.acked_by, al.acked_at) || ' ' || to_char(al.acked_at, " REPORT_TIME_FMT ") || ' 已确认',"
      "                '未确认') AS 确认,"
      "       al.reason AS 原因"
      "  FROM alerts al LEFT JOIN units u ON u.id = al.unit_id LEFT JOIN units t ON t.id = al.target_unit_id"
@@ -196,7 +196,7 @@ static const view_section ORDER[] = {
      "SELECT CASE p.kind WHEN 'before' THEN '整改前' ELSE '整改后' END AS 照片, p.cycle AS 轮次,"
      "       p.name AS 文件名, CASE WHEN p.size >= 1048576 THEN to_char(p.size / 1048576.0, 'FM9990.0') || ' MB'"
      "                              ELSE ceil(p.size / 1024.0) || ' KB' END AS 大小,"
-     "       left(p.sha256, 12) || '…' AS 校验码, person_name(p.uploaded_by) AS 提交人,"
+     "       left(p.sha256, 12) || '…' AS 校验码, person_named_at(p.uploaded_by, p.created_at) AS 提交人,"
      "       to_char(p.created_at, " REPORT_TIME_FMT ") AS 时间"
      "  FROM photos p WHERE p.complaint_id = " REPORT_SEEN_ORDER " ORDER BY p.cycle, p.kind DESC, p.id",
      NULL, 1},
@@ -226,7 +226,7 @@ static const view_section ALERTS[] = {
      "       coalesce((SELECT string_agg(CASE d.state WHEN 'delivered' THEN '已送达' WHEN 'failed' THEN '送达失败'"
      "                                   ELSE '待送达' END || '（' || d.attempts || ' 次）', ' ' ORDER BY d.id)"
      "                 FROM deliveries d WHERE d.alert_id = a.id), '—') AS 推送,"
-     "       coalesce(person_name(a.acked_by) || ' ' || to_char(a.acked_at, 'MM-DD HH24:MI')"
+     "       coalesce(person_named_at(a.acked_by, a.acked_at) || ' ' || to_char(a.acked_at, 'MM-DD HH24:MI')"
      "                || coalesce('：' || a.ack_note, ''), '未确认') AS 确认,"
      "       coalesce(to_char(a.due_at, 'MM-DD HH24:MI'), '—') AS 到期, a.reason AS 原因"
      ALERTS_OF_READER

@@ -50,7 +50,7 @@ static const char SQL_STANDING[] =
 enum { S_STATUS, S_PART, S_SUGGESTED, S_HOLDER, S_CATEGORY, S_ASKED, S_MINE };
 
 static const char SQL_PHOTOS[] =
-    "SELECT id, kind, sha256, person_name(uploaded_by), to_char(created_at, " REPORT_TIME_FMT ")"
+    "SELECT id, kind, sha256, person_named_at(uploaded_by, created_at), to_char(created_at, " REPORT_TIME_FMT ")"
     "  FROM photos WHERE complaint_id = " REPORT_SEEN_ORDER " ORDER BY cycle, kind DESC, id";
 enum { P_ID, P_KIND, P_SHA256, P_BY, P_AT };
 

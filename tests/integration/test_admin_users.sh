@@ -124,6 +124,25 @@ jiesu user move admin --role clerk >"$adm/move-self.out" 2>&1
 check "an administrator cannot move themselves" grep -q "不能改自己的角色或单位" "$adm/move-self.out"
 jiesu user move escalation --role admin >"$adm/move-service.out" 2>&1
 check "… nor a service" grep -q "escalation 是系统服务" "$adm/move-service.out"
+# What a person whose name carries their unit (钱七（中韩街道）) did before a
+# move stays named with the unit they did it for: the order's request for
+# more time read 钱七（北宅街道）（中韩街道） after it, its history 钱七（北宅街道）.
+printf '%s\r\n' "工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度" \
+    "ADM-2,2026/10/1 9:10,钱女士,13800000003,崂山区张村社区5号楼,张村社区5号楼门前路灯不亮,,一般" >"$adm/in2.csv"
+as_role clerk jiesu import "$adm/in2.csv" >/dev/null 2>&1
+wait_for "ADM-2 routed to 中韩街道" 30 sql_eq "SELECT count(*) FROM assignments a JOIN units u ON u.id = a.unit_id
+    JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'ADM-2' AND u.code = '370212001' AND a.active" 1
+jiesu user add adm-qian --role handler --unit 中韩街道 --display 钱七（中韩街道） --key-out "$adm/qian.key" >/dev/null 2>&1
+JIESU_CLI_KEY_FILE=$adm/qian.key jiesu accept ADM-2 >/dev/null 2>&1
+later=$(sql "SELECT to_char(timezone('Asia/Shanghai', d.due_at + interval '2 days'), 'YYYY-MM-DD HH24:MI')
+             FROM deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE c.ticket_no = 'ADM-2' AND d.kind = 'resolve'")
+JIESU_CLI_KEY_FILE=$adm/qian.key jiesu extend ADM-2 "$later" "路灯电缆要等供电公司" >"$adm/qian-extend.out" 2>&1
+check_eq "a handler whose name carries their unit accepts an order and asks for more time" 0 $?
+jiesu user move adm-qian --role handler --unit 北宅街道 >/dev/null 2>&1
+as_role dispatcher jiesu show ADM-2 >"$adm/qian-show.out" 2>&1
+check "… moved, they are named in the order's history as of 中韩街道" grep -qE "钱七（中韩街道） +签收" "$adm/qian-show.out"
+check "… and in its request for more time, not with both units" \
+    sh -c "grep -qE '钱七（中韩街道） +20[0-9]{2}-' '$adm/qian-show.out' && ! grep -q 北宅街道 '$adm/qian-show.out'"
 
 # 3b. Every change is recorded as a person's, by their display name: a user
 # added without one read as their sign-in name (u-370212001（中韩街道）) in

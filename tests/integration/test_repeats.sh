@@ -60,9 +60,9 @@ check_eq "… and no repeat at the two places: two orders of 垃圾清运 each" 
 # 垃圾清运 to another street office (改派).
 a3_holder=$(holder RP-A3)
 as_role dispatcher jiesu dispatch RP-A3 "$a3_holder" 核实为垃圾清运 --category 垃圾清运 >"$rp/recat.out" 2>&1
-check "the dispatcher puts RP-A3 in 垃圾清运 at the unit holding it" grep -q "分类改为垃圾清运" "$rp/recat.out"
+check "the dispatcher puts RP-A3 in 垃圾清运 at the unit holding it" grep -q "分类由噪声扰民改为垃圾清运，仍由.*承办" "$rp/recat.out"
 as_role dispatcher jiesu dispatch RP-B3 370212002 核实为垃圾清运，由沙子口街道处理 --category 垃圾清运 >"$rp/reassign.out" 2>&1
-check "… and gives RP-B3 in 垃圾清运 to 沙子口街道" grep -q "改派给.*分类改为垃圾清运" "$rp/reassign.out"
+check "… and gives RP-B3 in 垃圾清运 to 沙子口街道" grep -q "改派给沙子口街道.*分类由噪声扰民改为垃圾清运" "$rp/reassign.out"
 check_eq "… the two now of 垃圾清运" "env.garbage env.garbage" "$(category RP-A3) $(category RP-B3)"
 
 # Three more of rubbish at a fourth place, imported after both: once they

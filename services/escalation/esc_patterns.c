@@ -31,13 +31,16 @@
  * them their category (their 'routed' or 'manual' event, written in the
  * same statement), a dispatcher put them in another (调整分类 at the unit
  * holding them, 'recategorised'; 改派 with a category, 'reassigned', which
- * also makes one given to discipline inspection a conduct complaint) or
- * they were reopened; each event is stamped with the start of the
+ * also makes one given to discipline inspection a conduct complaint), they
+ * were taken out of such an order's group (its repeats that are no conduct
+ * complaint, 'unmerged': a group of the street's orders at that place again)
+ * or they were reopened; each event is stamped with the start of the
  * transaction that wrote it. Found by complaint_events_event_at, one range
  * of it per kind: the events since, none of the rest. */
 #define JOINED_SINCE(t)                                                                                         \
     "SELECT e.complaint_id FROM complaint_events e"                                                           \
-    " WHERE e.event IN ('routed', 'manual', 'recategorised', 'reassigned', 'reopened') AND e.at >= " t
+    " WHERE e.event IN ('routed', 'manual', 'recategorised', 'reassigned', 'unmerged', 'reopened')"            \
+    "   AND e.at >= " t
 
 /* Whether order x (with its parent xp, joined) is a conduct complaint, by the
  * one rule (conduct_of, migration 029). A place's conduct complaints and its

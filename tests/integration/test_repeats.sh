@@ -3,7 +3,9 @@
 # another category after routing joins that category's group at its place
 # at the next run, whether it stays with the unit holding it (调整分类) or
 # goes to another (改派 with a category); before, it was seen there only at
-# the next hourly run, the repeat unmerged and unalerted up to an hour.
+# the next hourly run, the repeat unmerged and unalerted up to an hour. So
+# are the repeats taken back out of an order given to discipline inspection
+# (取消合并): the street's orders there are a group again at the next run.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_repeats
@@ -77,5 +79,27 @@ check_eq "… one repeat alert at each place to the campaign office, listing its
              WHERE a.rung = 'repeat' AND c.ticket_no IN ('RP-A1', 'RP-B1')")"
 as_unit 370212.campaign jiesu alerts >"$rp/campaign.out" 2>&1
 check "… which reads 3 单“垃圾清运”诉求 at 张村社区21号楼" grep -q "崂山区张村社区21号楼 有 3 单“垃圾清运”诉求" "$rp/campaign.out"
+
+# At a fifth place four of rubbish are merged into RP-D1, and the runs read that place no more (their
+# routing a second past, three at a seventh place merged after it); then the dispatcher gives RP-D1
+# to discipline inspection (the caller accused the street's staff): its three repeats, the street's
+# orders, are merged into it no longer, and are a group of their own there, merged into RP-D2 by the
+# next run, as the three imported after it at a sixth place are. Before, that group was read again
+# only by the hourly run over the whole window.
+rp_import "$rp/fifth.csv" RP-D1 14 25 "$GARBAGE" RP-D2 13 25 "$GARBAGE" RP-D3 12 25 "$GARBAGE" RP-D4 11 25 "$GARBAGE"
+wait_for "the four at the fifth place merged by the sweep" 30 sql_eq "$(merged_sql RP-D1)" "RP-D2 RP-D3 RP-D4"
+wait_for "a second past their routing" 5 sql_eq "SELECT clock_timestamp() > max(e.at) + interval '1 second'
+    FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no ~ '^RP-D' AND e.event = 'routed'" t
+rp_import "$rp/seventh.csv" RP-G1 6 27 "$GARBAGE" RP-G2 5 27 "$GARBAGE" RP-G3 4 27 "$GARBAGE"
+wait_for "the three at the seventh place merged by the sweep" 30 sql_eq "$(merged_sql RP-G1)" "RP-G2 RP-G3"
+as_role dispatcher jiesu dispatch RP-D1 370212.discipline 来电人反映街道工作人员收了好处才清运 >"$rp/discipline.out" 2>&1
+check_eq "given RP-D1 by hand, discipline inspection holds it, its three repeats merged into it no longer" \
+    "370212.discipline 3" "$(holder RP-D1) $(sql "SELECT count(*) FROM complaints c JOIN complaint_events e
+        ON e.complaint_id = c.id WHERE c.ticket_no IN ('RP-D2', 'RP-D3', 'RP-D4') AND c.parent_id IS NULL
+        AND e.event = 'unmerged'")"
+rp_import "$rp/sixth.csv" RP-F1 3 26 "$GARBAGE" RP-F2 2 26 "$GARBAGE" RP-F3 1 26 "$GARBAGE"
+wait_for "the three at the sixth place merged by the sweep" 30 sql_eq "$(merged_sql RP-F1)" "RP-F2 RP-F3"
+check_eq "… and by then RP-D3 and RP-D4 merged into RP-D2, the street's group at the fifth place" \
+    "RP-D3 RP-D4" "$(merged_into RP-D2)"
 
 harness_services_stop

@@ -21,6 +21,12 @@
 #                                    was NOT tested and why: never a silent pass
 #   browser_run SCRIPT [VAR=VALUE...] runs tests/browser/SCRIPT with WEB_BASE, CHROMIUM and SHOTS
 #                                    ($HARNESS_ROOT/screenshots), counting its ok / FAIL lines
+#   esc_held                         escalation held still (SIGSTOP) between two of its transactions
+#                                    (none open, so nothing it locked stands in an action's way;
+#                                    fails, letting it on, when one is): the pages read in the second
+#                                    after a hold or a resume, before its sweep stops or restarts the
+#                                    clocks, as a person reads them
+#   esc_go                           lets it on
 # $WEB_BASE is the reporting service's address, $WEB_DIR a scratch directory.
 
 web_stack() {
@@ -108,6 +114,17 @@ web_column_has() {
     local cells
     cells=$(web_column "$1") && grep -qx "$2" <<<"$cells"
 }
+
+esc_held() {
+    local pid
+    pid=$(cat "$HARNESS_DIR/escalation.pid")
+    kill -STOP "$pid"
+    sql_eq "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity s ON s.pid = l.pid
+            WHERE s.application_name = 'jiesu-escalation' AND l.locktype = 'virtualxid'" 0 ||
+        { kill -CONT "$pid"; return 1; }
+}
+
+esc_go() { kill -CONT "$(cat "$HARNESS_DIR/escalation.pid")"; }
 
 web_csrf() {
     web_get "$1" "$2" >/dev/null

@@ -13,9 +13,9 @@
  * not only from deadlines.paused_at, which escalation sets and clears in its
  * sweep about a second after a hold or a resume (esc_ladder.c): the order
  * page and the lists say 暂停计时 the moment the unit puts an order on hold
- * and the running clock the moment it resumes it, one rule for both
- * (REPORT_DEADLINE_PAUSED_AT, REPORT_DEADLINE_RESUMING,
- * report_deadline_resume).
+ * and the running clock the moment it resumes it, and the wall board counts
+ * it overdue or not alike, one rule for them all (REPORT_DEADLINE_PAUSED_AT,
+ * REPORT_DEADLINE_RESUMING, REPORT_DEADLINE_OVERDUE, report_deadline_resume).
  */
 #ifndef JIESU_REPORT_DEADLINE_H
 #define JIESU_REPORT_DEADLINE_H
@@ -49,6 +49,16 @@ typedef struct {
  * escalation will. */
 #define REPORT_DEADLINE_RESUMING(d, c)                                                                           \
     "(" d ".paused_at IS NOT NULL AND " d ".met_at IS NULL AND " c ".status NOT IN ('waiting', 'returned', 'manual'))"
+
+/* … and whether it is overdue now (esc_now()), as report_deadline_state()
+ * says it of the deadline read so: not met, its clock running and past due;
+ * or, back at work while escalation has not yet restarted the clock, put on
+ * hold past due — report_deadline_resume() moves it later by the working
+ * time it stood still, so it is overdue still, by what it was then, where
+ * one put on hold before it fell due has that time left again. */
+#define REPORT_DEADLINE_OVERDUE(d, c)                                                                            \
+    "(" d ".met_at IS NULL AND CASE WHEN " REPORT_DEADLINE_RESUMING(d, c) " THEN " d ".paused_at > " d ".due_at"   \
+    " ELSE " REPORT_DEADLINE_PAUSED_AT(d, c) " IS NULL AND " d ".due_at < (SELECT esc_now()) END)"
 
 /* d (paused since d->paused), of an order back at work, as escalation will
  * have it once it restarts the clock: due later by the working time it

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
+#include "config.h"
 #include "db.h"
 #include "log.h"
 #include "names.h"
@@ -32,20 +34,23 @@
 
 /* $1 districts, $2 principal, $3 the one unit's code (a handler) or NULL.
  * Columns: section, code or ticket, unit name, kind or category, deadline
- * kind or rung, n1 (overdue; due at; alert id; manual), n2 (alerts;
- * unrouted), time text, order within the section, the deadline kind an
- * alert climbed (NULL for a pattern alert's: 重复诉求 …). */
+ * kind or rung, n1 (overdue; due at; alert id; manual), n2 (alerts; paused
+ * at, of an order's deadline back at work a moment ago, else 0; unrouted),
+ * time text, order within the section, the deadline kind an alert climbed
+ * (NULL for a pattern alert's: 重复诉求 …). */
 static const char SQL_BOARD[] =
     "WITH " REPORT_UNITS_IN_SCOPE ", me AS (SELECT unit_id FROM principals WHERE id = $2::int),"
     " od0 AS MATERIALIZED ("          /* each open order's earliest overdue deadline, before asking whether */
-    "    SELECT c.id, c.ticket_no, c.category, c.category_raw, d.kind, d.due_at, d.unit_id"  /* the reader sees it */
-    "      FROM complaints c CROSS JOIN LATERAL ("      /* its unit: the one it counts for (deadlines_counted) */
-    "           SELECT dl.kind, dl.due_at, dl.counts_for AS unit_id FROM deadlines_counted dl"
-    "            WHERE dl.complaint_id = c.id AND dl.cycle = c.cycle AND dl.met_at IS NULL AND dl.paused_at IS NULL"
-    "              AND dl.due_at < (SELECT esc_now()) ORDER BY dl.due_at LIMIT 1) d"
+    "    SELECT c.id, c.ticket_no, c.category, c.category_raw, d.kind, d.due_at, d.paused_at, d.unit_id"
+    "      FROM complaints c CROSS JOIN LATERAL ("      /* the reader sees it; its unit: the one it counts for */
+    "           SELECT dl.kind, dl.due_at, dl.counts_for AS unit_id,"       /* (deadlines_counted); its clock */
+    "                  CASE WHEN " REPORT_DEADLINE_RESUMING("dl", "c") " THEN dl.paused_at END AS paused_at"
+    "             FROM deadlines_counted dl"      /* read as the order page reads it (report_deadline.h) */
+    "            WHERE dl.complaint_id = c.id AND dl.cycle = c.cycle AND " REPORT_DEADLINE_OVERDUE("dl", "c")
+    "            ORDER BY dl.due_at LIMIT 1) d"
     "     WHERE c.status IN " NAMES_HELD_SQL
     "), od AS MATERIALIZED ("
-    "    SELECT id, ticket_no, category, category_raw, kind, due_at, unit_id"
+    "    SELECT id, ticket_no, category, category_raw, kind, due_at, paused_at, unit_id"
     "      FROM od0 WHERE id IN " SEEN_AMONG("SELECT id FROM od0")
     "), al AS MATERIALIZED ("   /* about orders: an alert about a unit counts for none (alerts_counted) */
     "    SELECT a.id, a.rung, a.created_at, c.ticket_no, c.category, c.category_raw,"
@@ -55,9 +60,9 @@ static const char SQL_BOARD[] =
     "       AND " VIEW_ALERT_SHOWN("a", "(SELECT unit_id FROM me)")
     "), x AS ("
     "    SELECT 'order' AS s, id, ticket_no, category, category_raw, kind AS what, due_at AS at, unit_id,"
-    "           NULL AS deadline FROM od"
+    "           NULL AS deadline, paused_at FROM od"
     "    UNION ALL"
-    "    SELECT 'alert', id, ticket_no, category, category_raw, rung, created_at, unit_id, deadline FROM al"
+    "    SELECT 'alert', id, ticket_no, category, category_raw, rung, created_at, unit_id, deadline, NULL FROM al"
     "), xu AS ("
     "    SELECT x.*, un.code, un.name AS unit_name, un.kind AS unit_kind,"
     "           coalesce(k.name, nullif(x.category_raw, ''), '未分类') AS category_name,"
@@ -76,7 +81,8 @@ static const char SQL_BOARD[] =
     "       row_number() OVER (ORDER BY overdue DESC, alerts DESC, kind <> 'street', code), NULL FROM n"
     " UNION ALL"
     " SELECT s, ticket_no, coalesce(unit_name, '未定单位'), category_name, what,"
-    "        CASE s WHEN 'order' THEN extract(epoch FROM at)::bigint ELSE id END, 0, to_char(at, 'MM-DD HH24:MI'), rn,"
+    "        CASE s WHEN 'order' THEN extract(epoch FROM at)::bigint ELSE id END,"
+    "        coalesce(extract(epoch FROM paused_at)::bigint, 0), to_char(at, 'MM-DD HH24:MI'), rn,"
     "        deadline"
     "   FROM xu WHERE rn <= " DB_NUM(WEB_BOARD_ROWS)
     " UNION ALL"
@@ -133,16 +139,33 @@ static void unit_row(FILE *f, const PGresult *res, int r, const web_work *w, lon
     fprintf(f, ", \"overdue\": %lld, \"alerts\": %lld", num(res, r, B_N1), num(res, r, B_N2));
 }
 
+/* An overdue deadline's due time: as read, or, back at work a moment ago,
+ * as escalation will have it once it restarts the clock (report_deadline.h),
+ * in local time "MM-DD HH:MI" (due_at, 12 bytes and more). */
+static long long due_of(const PGresult *res, int r, const web_work *w, long long now, char *due_at, size_t cap)
+{
+    report_deadline d = {.due = num(res, r, B_N1), .paused = num(res, r, B_N2), .now = now};
+    char local[32];
+    if (!d.paused) {
+        snprintf(due_at, cap, "%s", col(res, r, B_TIME));
+        return d.due;
+    }
+    report_deadline_resume(w->cal, &d);
+    civil_format_minute(local, sizeof local, d.due, config_utc_offset_min(w->cfg));
+    snprintf(due_at, cap, "%s", local + 5);     /* without the year, as the rows read ("YYYY-MM-DD HH:MI") */
+    return d.due;
+}
+
 static void order_row(FILE *f, const PGresult *res, int r, const web_work *w, long long now)
 {
-    char span[64];
-    long long seconds = calendar_work_seconds_between(w->cal, num(res, r, B_N1), now);
+    char span[64], due_at[32];
+    long long seconds = calendar_work_seconds_between(w->cal, due_of(res, r, w, now, due_at, sizeof due_at), now);
     report_deadline_span(span, sizeof span, seconds, w->day_minutes);
     pair(f, "ticket", col(res, r, B_KEY), 1);
     pair(f, "unit", col(res, r, B_UNIT), 0);
     pair(f, "category", col(res, r, B_KIND), 0);
     pair(f, "deadline", names_deadline(col(res, r, B_WHAT)), 0);
-    pair(f, "due_at", col(res, r, B_TIME), 0);
+    pair(f, "due_at", due_at, 0);
     pair(f, "overdue_for", span, 0);
     fprintf(f, ", \"overdue_minutes\": %lld", seconds / 60);
 }

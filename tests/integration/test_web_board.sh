@@ -12,7 +12,10 @@
 # screenshots at 1920×1080 and 390×844 in var/test/screenshots.
 # Working time on the official calendar: the board, the list and the order
 # page count an overdue deadline across 端午节 alike, and a day off stored
-# by `jiesu holidays add` counts on their next request.
+# by `jiesu holidays add` counts on their next request. An order put on hold
+# (暂缓办理), or resumed, read in the second before escalation stops or
+# restarts its clock (escalation held still): no overdue order, or overdue
+# again, at once, as its page and the workbench's list say it.
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
@@ -99,6 +102,43 @@ if browser_ready "the wall board"; then
         check "screenshot $s.png saved under var/" test -s "$HARNESS_ROOT/screenshots/$s.png"
     done
 fi
+# ---- an order put on hold, then resumed, read before escalation stops or restarts its clock ----
+# a2, signed for, its resolve deadline 10 minutes past on escalation's clock, is put on hold: the board
+# read its clock from deadlines.paused_at alone, which escalation sets about a second later, and
+# listed it overdue meanwhile, where its page and 中韩's list said 暂停计时; resumed, it was missing
+# from the board for that second, though overdue again, by what it was when put on hold.
+paused_of() {       # paused_of TICKET: how many of its resolve deadlines have their clock stopped
+    sql "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
+         WHERE c.ticket_no = '$1' AND d.kind = 'resolve' AND d.paused_at IS NOT NULL"
+}
+paused_is() { [ "$(paused_of "$1")" = "$2" ]; }
+overdue_on_board() {    # overdue_on_board TICKET: 中韩's board lists it overdue to be resolved
+    board zhong
+    jq -e --arg t "$1" '[.overdue[] | select(.ticket == $t and .deadline == "办结")] | length == 1' \
+        "$WEB_DIR/board-zhong.json" >/dev/null
+}
+as_unit 370212001 "$JIESU_BIN/jiesu" accept "$a2" >"$WEB_DIR/accept.out" 2>&1
+sql "UPDATE deadlines SET due_at = esc_now() - interval '10 minutes'
+      WHERE kind = 'resolve' AND complaint_id = (SELECT id FROM complaints WHERE ticket_no = '$a2')" >/dev/null
+check "a2, signed for, is overdue to be resolved on 中韩's board" overdue_on_board "$a2"
+wait_for "escalation held still between its transactions" 10 esc_held
+as_unit 370212001 "$JIESU_BIN/jiesu" wait "$a2" 等待环卫公司调配车辆 >"$WEB_DIR/wait.out" 2>&1
+check "put on hold, it is no overdue order on the board at once, its clock stopped" fails overdue_on_board "$a2"
+check_eq "… (read before escalation stopped its clock)" "waiting 0" "$(sql "SELECT status FROM complaints
+    WHERE ticket_no = '$a2'") $(paused_of "$a2")"
+esc_go
+check "… which it does" wait_for "a2's clock stopped" 10 paused_is "$a2" 1
+wait_for "escalation held still between its transactions" 10 esc_held
+as_unit 370212001 "$JIESU_BIN/jiesu" resume "$a2" >"$WEB_DIR/resume.out" 2>&1
+check "resumed, it is overdue again on the board at once (put on hold overdue, it is overdue still)" \
+    overdue_on_board "$a2"
+check_eq "… (read before escalation restarted its clock)" "accepted 1" "$(sql "SELECT status FROM complaints
+    WHERE ticket_no = '$a2'") $(paused_of "$a2")"
+esc_go
+check "… as it is once escalation has restarted it" wait_for "a2's clock restarted, overdue" 10 \
+    sql_eq "SELECT count(*) FROM deadlines d JOIN complaints c ON c.id = d.complaint_id
+            WHERE c.ticket_no = '$a2' AND d.kind = 'resolve' AND d.paused_at IS NULL AND d.due_at < esc_now()" 1
+check "… and on the board" overdue_on_board "$a2"
 # ---- working time on the official calendar, and a day stored while the pages run ----
 # a1's accept deadline fell due on Thursday 2026-06-18 12:00; escalation's clock stands on Monday
 # 2026-06-22 12:00. Friday 06-19 is 端午节 (bundled 2026 notice): overdue by one working day

@@ -191,17 +191,8 @@ late=$(file "崂山区中韩街道海尔路178号" "海尔路178号的垃圾桶�
 wait_for "$late routed" 30 routed "$late"
 merge_into "$a" "$late"
 # Escalation stops an order's clocks when it is put on hold, and restarts them when it is resumed, in
-# its sweep a second later: held still (SIGSTOP) between two of its transactions — none open, so
-# nothing it locked stands in an action's way — the pages are read in that second, as a person reads
-# them. esc_go lets it on.
-esc_pid=$(cat "$HARNESS_DIR/escalation.pid")
-esc_held() {
-    kill -STOP "$esc_pid"
-    sql_eq "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity s ON s.pid = l.pid
-            WHERE s.application_name = 'jiesu-escalation' AND l.locktype = 'virtualxid'" 0 ||
-        { kill -CONT "$esc_pid"; return 1; }
-}
-esc_go() { kill -CONT "$esc_pid"; }
+# its sweep a second later: held still (esc_held, tests/web_lib.sh) between two of its transactions,
+# the pages are read in that second, as a person reads them. esc_go lets it on.
 list_left() {   # list_left JAR [QUERY]: ticket and 剩余时间 of each row of the jar's workbench list
     web_get "$1" "/work${2:+?$2}" >/dev/null
     sed -n 's/.*<td class="ticket"><a [^>]*>\([^<]*\)<.*<td class="n left[^"]*">\([^<]*\)<.*/\1 \2/p' "$WEB_DIR/body"

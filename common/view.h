@@ -49,7 +49,9 @@ typedef Jiesu__Table *(*view_table_fn)(const config *cfg, PGconn *pg, const view
  * on the order follows, and whatever is addressed to u. Accountability and
  * pattern alerts, their reasons and their acknowledgements' notes are their
  * target's (discipline inspection's, mostly): never the accused office's.
- * The wall board and an order's page and history ask it. */
+ * The wall board, an order's page and history, and the weekly bulletin's
+ * list of overdue and escalated orders (of its stored rows, which keep each
+ * alert's rung and target) ask it. */
 #define VIEW_ALERT_SHOWN(a, u) "(" a ".rung IN ('remind', 'supervise') OR " a ".target_unit_id = " u ")"
 /* The unit of principal p (a parameter such as "$1"), for VIEW_ALERT_SHOWN. */
 #define VIEW_UNIT_OF(p) "(SELECT unit_id FROM principals WHERE id = " p "::int)"

@@ -36,6 +36,7 @@
 #include "report_query.h"
 #include "report_views.h"
 #include "text.h"
+#include "view.h"
 
 /* $1 districts, $2 the first day of the week before, $3 of the week, $4 the
  * day after the week, $5 time zone, $6 the day after the days of the week
@@ -98,12 +99,16 @@ enum { H_LIST, H_ROW_KIND, H_NAME, H_COUNT, H_PREV };
 #define OR_TN "$4::timestamptz"
 
 /* $1 districts, $2 time zone, $3 row limit, $4 min(end of the week, now()),
- * $5 the week's first day, $6 the day after it. The week's overdue resolve
- * deadlines and alerts per day, unit and order (report_overdue_facts,
- * migration 023: stored for the closed days nothing changed since, counted
- * now for the others); a deadline or alert is listed under the unit it
+ * $5 the week's first day, $6 the day after it, $7 the reader's unit or
+ * NULL. The week's overdue resolve deadlines and alerts per day, unit and
+ * order (report_overdue_facts, migration 023, the alerts by rung and target
+ * since 092: stored for the closed days nothing changed since, counted now
+ * for the others); a deadline or alert is listed under the unit it
  * counts for in the metrics and every count of alerts (deadlines_counted,
- * migration 062; alerts_counted, 059). Each row shows its order's resolve deadline — the one
+ * migration 062; alerts_counted, 059), of the alerts only those shown to the
+ * reader, as on the wall board and the order's page (VIEW_ALERT_SHOWN: a
+ * street office never reads a 问责预警 meant for discipline inspection, nor
+ * an order listed for one alone). Each row shows its order's resolve deadline — the one
  * that fell due in the week, else the current cycle's — and its state at the
  * end of the week (or now, if earlier; paused only when it was waiting
  * then); late up to its fix, or up to the pause of an order waiting since
@@ -112,10 +117,11 @@ enum { H_LIST, H_ROW_KIND, H_NAME, H_COUNT, H_PREV };
 /* One unit's rows of the week (u.id, in the lateral below): the stored ones
  * of its stored days (index report_overdue_days_unit) and the live ones. */
 #define UNIT_ROWS                                                                                          \
-    "(SELECT o.complaint_id, o.due_at, o.met_at, o.alerts, o.rung FROM report_overdue_days o"               \
+    "(SELECT o.complaint_id, o.due_at, o.met_at, o.alerts, o.rung, o.target_unit_id FROM report_overdue_days o"  \
     " WHERE o.unit_id = u.id AND o.day >= $5::date AND o.day < $6::date"                                   \
     "   AND o.day IN (SELECT day FROM days WHERE stored)"                                                   \
-    " UNION ALL SELECT lw.complaint_id, lw.due_at, lw.met_at, lw.alerts, lw.rung FROM lw WHERE lw.unit_id = u.id)"
+    " UNION ALL SELECT lw.complaint_id, lw.due_at, lw.met_at, lw.alerts, lw.rung, lw.target_unit_id FROM lw"     \
+    "  WHERE lw.unit_id = u.id)"
 
 /* The list keeps its first $3 rows in the order of the units: the units are
  * read in that order, each one's rows sorted apart, and reading stops once
@@ -138,7 +144,7 @@ static const char ORDERS_SQL[] =
     "            SELECT w.complaint_id, sum(w.alerts) AS n,"
     "                   (array_agg(w.rung ORDER BY array_position(ARRAY['remind', 'supervise', 'accountability'],"
     "                                                             w.rung) DESC NULLS LAST))[1] AS rung"
-    "            FROM " UNIT_ROWS " w WHERE w.alerts > 0 GROUP BY 1"
+    "            FROM " UNIT_ROWS " w WHERE w.alerts > 0 AND " VIEW_ALERT_SHOWN("w", "$7::int") " GROUP BY 1"
     "        ) al ON al.complaint_id = ov.complaint_id"
     "        ORDER BY ov.due_at NULLS LAST, 1 LIMIT $3::int"
     "    ) r"
@@ -294,14 +300,16 @@ static void read_order(report_order *o, const PGresult *res, int i, const calend
     o->alerts = strtol(PQgetvalue(res, i, O_ALERTS), NULL, 10);
 }
 
-static int read_orders(report_bulletin *b, PGconn *pg, const char *districts, const char *tz,
+static int read_orders(report_bulletin *b, PGconn *pg, const char *districts, int reader_unit, const char *tz,
                        const report_bounds *cur, const calendar *cal, char *err, size_t errlen)
 {
     const report_period *p = &b->cur->period;
     char limit[16];
     snprintf(limit, sizeof limit, "%d", REPORT_MAX_ORDERS);
-    const char *params[6] = {districts, tz, limit, cur->tn, p->from, p->to};
-    PGresult *res = report_query(pg, "overdue orders", p, ORDERS_SQL, 6, params, err, errlen);
+    char unit[16];
+    snprintf(unit, sizeof unit, "%d", reader_unit);
+    const char *params[7] = {districts, tz, limit, cur->tn, p->from, p->to, reader_unit ? unit : NULL};
+    PGresult *res = report_query(pg, "overdue orders", p, ORDERS_SQL, 7, params, err, errlen);
     if (!res)
         return -1;
     int rows = PQntuples(res);
@@ -317,8 +325,9 @@ static int read_orders(report_bulletin *b, PGconn *pg, const char *districts, co
     return 0;
 }
 
-report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const char *tz, const report_period *p,
-                                       const report_settings *s, const calendar *cal, char *err, size_t errlen)
+report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, int reader_unit, const char *tz,
+                                       const report_period *p, const report_settings *s, const calendar *cal,
+                                       char *err, size_t errlen)
 {
     report_period prev;
     report_bounds cur_b;
@@ -338,7 +347,7 @@ report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const 
         !(b->prev = report_metrics_run(pg, districts, tz, &prev, s, err, errlen)) ||
         report_query_start(pg, p, tz, &cur_b, err, errlen) < 0 ||
         read_hotspots(b, pg, districts, tz, &prev, err, errlen) < 0 ||
-        read_orders(b, pg, districts, tz, &cur_b, cal, err, errlen) < 0 ||
+        read_orders(b, pg, districts, reader_unit, tz, &cur_b, cal, err, errlen) < 0 ||
         report_metrics_holds(pg, districts, p, &cur_b, cal, &b->holds, &b->n_holds, err, errlen) < 0)
         report_bulletin_free(&b);
     report_snapshot_end(pg, began);

@@ -56,8 +56,8 @@ typedef struct {
                                        "on_time", "open" (not due yet), "paused" (waiting), "" (none) */
     double hours_late;              /* working hours past the deadline on the official calendar (to the fix,
                                        or to the end of the week or now), to 0.1; 0 when not late */
-    char   rung[24];                /* highest alert rung raised in the week, or "" */
-    long   alerts;                  /* alerts raised in the week */
+    char   rung[24];                /* highest alert rung raised in the week, or "": of those shown */
+    long   alerts;                  /* alerts raised in the week: shown to the reader (report_bulletin_build) */
 } report_order;
 
 typedef struct {
@@ -83,9 +83,12 @@ typedef struct {
 
 /* Gathers the bulletin of period p (usually a week) for the units of
  * districts, days in time zone tz, lateness counted in working time on cal
- * (holidays_calendar()). NULL with the reason in err. */
-report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, const char *tz, const report_period *p,
-                                       const report_settings *s, const calendar *cal, char *err, size_t errlen);
+ * (holidays_calendar()); of the alerts on the orders listed, those shown to
+ * a reader of unit reader_unit (0: of none), as every view shows them
+ * (VIEW_ALERT_SHOWN, common/view.h). NULL with the reason in err. */
+report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, int reader_unit, const char *tz,
+                                       const report_period *p, const report_settings *s, const calendar *cal,
+                                       char *err, size_t errlen);
 
 /* The Chinese label of a row kind ("其他", "待人工派单" ...; "" for ranked
  * rows), and its key in JSON ("ranked", "other", "manual", "unrouted",

@@ -265,8 +265,8 @@ static int run_bulletin(doc_call *c)
         return -1;
     report_settings_load(&st, c->s->cfg);
     calendar *cal = holidays_calendar(c->s->pg, c->s->cfg, NULL, c->err, sizeof c->err);
-    report_bulletin *b = cal ? report_bulletin_build(c->s->pg, c->sc.districts, c->tz, &p, &st, cal, c->err,
-                                                     sizeof c->err)
+    report_bulletin *b = cal ? report_bulletin_build(c->s->pg, c->sc.districts, c->sc.reader_unit, c->tz, &p, &st,
+                                                     cal, c->err, sizeof c->err)
                              : NULL;
     calendar_destroy(&cal);
     if (!b)

@@ -216,8 +216,10 @@ static report_bulletin *bulletin_for(report_http *h, PGconn *pg, const web_user 
     char err[512] = "";
     if (scope_of(h, u, sc, req, resp) < 0 || week_param(req, back, &p, resp) < 0)
         return NULL;
-    report_bulletin *b = report_calendar_take(h->calendar, pg, &cal, err, sizeof err) < 0 ? NULL
-                         : report_bulletin_build(pg, sc->districts, h->tz, &p, &h->settings, cal.cal, err, sizeof err);
+    report_bulletin *b = report_calendar_take(h->calendar, pg, &cal, err, sizeof err) < 0
+                             ? NULL
+                             : report_bulletin_build(pg, sc->districts, sc->reader_unit, h->tz, &p, &h->settings,
+                                                     cal.cal, err, sizeof err);
     report_calendar_give(h->calendar, &cal);
     if (!b)
         web_html_read_failed(req, resp, "周通报的数据", err);

@@ -23,6 +23,7 @@ int web_scope_for(const auth_principal *p, const char *configured, web_scope *ou
     int own_district = (p->role & AUTH_UNIT_ROLES) && *p->district;
     snprintf(out->districts, sizeof out->districts, "%s", own_district ? p->district : configured);
     out->role = p->role;
+    out->reader_unit = p->unit_id;
     if (p->role == AUTH_HANDLER)
         snprintf(out->unit, sizeof out->unit, "%s", p->unit_code);
     if (p->role == AUTH_DISCIPLINE)

@@ -30,6 +30,7 @@ typedef struct {
     char districts[256];    /* the districts whose units' figures are read */
     char unit[64];          /* "" every unit of those; else only this unit's rows */
     int  unit_id;           /* discipline inspection: its unit, whose conduct complaints are counted; else 0 */
+    int  reader_unit;       /* the reader's own unit (0: none): the alerts it is shown (VIEW_ALERT_SHOWN) */
     auth_role role;         /* the reader's */
 } web_scope;
 

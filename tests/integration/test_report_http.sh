@@ -407,25 +407,55 @@ check_eq "… its jiesu daily as /api/daily gives it" "$(web_json clerk '/api/da
 # ---- an order listed under two units is one order in the bulletin's count ----
 # S2 (南街道, 城管局 co-handling) resolved an hour late: its deadline, without a unit, lists it under 南街道, the unit
 # the metrics charge with it (deadlines_counted, migration 062), where the list put it under 城管局 too; an alert
-# without a unit on it (a repeat) counts for 南街道 only, as every count of alerts (alerts_counted, migration 059),
-# and a remind raised on a deadline 西街道 held before (its unit) for 西街道. The alerts as escalation raises them
-# (with their events); the order stored when it was called, as a real one is (one stored today has no fact before
-# today).
+# without a unit on it (a repeat, to 样例区's campaign office, which reads it) counts for 南街道 only, as every count
+# of alerts (alerts_counted, migration 059), and a remind raised on a deadline 西街道 held before (its unit) for
+# 西街道. The alerts as escalation raises them (with their events); the order stored when it was called, as a real
+# one is (one stored today has no fact before today).
+sql "INSERT INTO units (code, name, kind, region_code) VALUES ('880100.campaign', '样例区创城办', 'campaign', '880100'),
+                                                             ('880100.discipline', '样例区纪委监委', 'discipline', '880100')" >/dev/null
+token[campaign880]=$(person campaign880 campaign 880100.campaign)
+token[discipline880]=$(person discipline880 discipline 880100.discipline)
 sql "UPDATE complaints SET created_at = called_at WHERE ticket_no = 'FX-S2';
      UPDATE deadlines SET met_at = due_at + interval '1 hour'
       WHERE kind = 'resolve' AND complaint_id = (SELECT id FROM complaints WHERE ticket_no = 'FX-S2');
-     INSERT INTO alerts (complaint_id, rung, cycle, unit_id, target, reason, created_at)
-     SELECT c.id, a.rung, 1, u.id, 'fixture', 'fixture', a.at::timestamptz
-       FROM complaints c, (VALUES ('repeat', NULL, '2026-11-19 10:00+08'),
-                                  ('remind', '880100002', '2026-11-19 11:00+08')) a(rung, unit, at)
-       LEFT JOIN units u ON u.code = a.unit WHERE c.ticket_no = 'FX-S2';
+     INSERT INTO alerts (complaint_id, rung, cycle, unit_id, target, target_unit_id, reason, created_at)
+     SELECT c.id, a.rung, 1, u.id, a.target, t.id, 'fixture', a.at::timestamptz
+       FROM complaints c, (VALUES ('repeat', NULL, 'campaign', '880100.campaign', '2026-11-19 10:00+08'),
+                                  ('remind', '880100002', 'unit', '880100002', '2026-11-19 11:00+08'))
+                          a(rung, unit, target, target_unit, at)
+       LEFT JOIN units u ON u.code = a.unit JOIN units t ON t.code = a.target_unit WHERE c.ticket_no = 'FX-S2';
      INSERT INTO complaint_events (complaint_id, at, actor, event)
      SELECT id, a.at::timestamptz, 'fixture', 'alert' FROM complaints,
             (VALUES ('2026-11-19 10:00+08'), ('2026-11-19 11:00+08')) a(at) WHERE ticket_no = 'FX-S2'" >/dev/null
-jiesu -k "$HARNESS_DIR/users/disp.key" bulletin --week 2026-W47 --out "$HARNESS_DIR/cohandled" >"$HARNESS_DIR/cohandled.out" 2>&1
+jiesu -k "$HARNESS_DIR/users/campaign880.key" bulletin --week 2026-W47 --out "$HARNESS_DIR/cohandled" \
+    >"$HARNESS_DIR/cohandled.out" 2>&1
 check_eq "S2 is listed under 南街道 (its late deadline, the alert without a unit) and 西街道 (its alert), not 城管局 (告警数)" \
     "南街道:1 西街道:1" \
     "$(awk -F, '$2 == "\"FX-S2\"" { gsub(/"/, "", $1); sub(/\r$/, "", $10); print $1 ":" $10 }' "$HARNESS_DIR/cohandled/bulletin-2026-W47-orders.csv" | LC_ALL=C sort | xargs)"
 check "… and the bulletin counts the four orders listed once each (超期及告警工单 4 件), not its five rows" \
     grep -q "超期及告警工单 4 件" "$HARNESS_DIR/cohandled.out"
+
+# ---- the list's 最高告警 and 告警数: the alerts its reader is shown, as on the board and the order's page ----
+# W4 (西街道's, 催办 and 督办 in the fixture) is given a 问责预警, which goes to discipline inspection: 西街道 read
+# its own order with 最高告警 问责预警 (3 alerts), an alert the wall board and the order's page keep from it.
+sql "UPDATE complaints SET created_at = called_at WHERE ticket_no = 'FX-W4';
+     INSERT INTO alerts (complaint_id, rung, cycle, unit_id, target, target_unit_id, reason, created_at)
+     SELECT c.id, 'accountability', 1, u.id, 'discipline', t.id, 'fixture', '2026-11-22 18:00+08'
+       FROM complaints c, units u, units t WHERE c.ticket_no = 'FX-W4' AND u.code = '880100002'
+        AND t.code = '880100.discipline';
+     INSERT INTO complaint_events (complaint_id, at, actor, event)
+     SELECT id, '2026-11-22 18:00+08', 'fixture', 'alert' FROM complaints WHERE ticket_no = 'FX-W4'" >/dev/null
+w4_rung() {     # w4_rung WHO: W4's highest alert and how many, in WHO's jiesu bulletin and on /api/bulletin
+    cli_json "$1" bulletin --week 2026-W47 >"$HARNESS_DIR/$1-rungs.json"
+    [ "$(web_json "$1" '/api/bulletin?week=2026-W47')" = "$(cat "$HARNESS_DIR/$1-rungs.json")" ] &&
+        jq -r '.orders[] | select(.ticket == "FX-W4") | "\(.rung) \(.alerts)"' "$HARNESS_DIR/$1-rungs.json"
+}
+check_eq "西街道 reads W4's 最高告警 督办 of the 2 alerts it is shown, at the terminal as on the web" "supervise 2" \
+    "$(w4_rung west)"
+check_eq "… as the dispatcher and the campaign office do" "supervise 2 supervise 2" "$(w4_rung disp) $(w4_rung campaign880)"
+check_eq "… and discipline inspection, to which the 问责预警 went, 问责预警 of 3" "accountability 3" "$(w4_rung discipline880)"
+jiesu -k "$HARNESS_DIR/users/west.key" bulletin --week 2026-W47 --out "$HARNESS_DIR/west-rungs" >/dev/null 2>&1
+check "… 西街道's files and page naming no 问责预警" \
+    sh -c "grep -q 'FX-W4' '$HARNESS_DIR/west-rungs/bulletin-2026-W47-orders.csv' &&
+           ! grep -q '问责预警' '$HARNESS_DIR/west-rungs/bulletin-2026-W47-orders.csv' '$HARNESS_DIR/west-rungs/bulletin-2026-W47.html'"
 harness_services_stop

@@ -7,8 +7,9 @@
  * naming alerts 告警 as every other page does, time spent waiting never
  * counted as late (in the metrics, the list and the daily sheet), and a
  * unit's alerts counted alike on the daily sheet, in jiesu report and in the
- * list, an overdue deadline listed under the unit the metrics charge, and the
- * daily sheet counting deadlines and closings for the units the bulletin does.
+ * list, an overdue deadline listed under the unit the metrics charge, the
+ * list's alerts those its reader is shown, and the daily sheet counting
+ * deadlines and closings for the units the bulletin does.
  *
  * Needs JIESU_TEST_PG (a migrated database); what each test adds is rolled back after it.
  */
@@ -34,25 +35,54 @@
 
 /* The bulletin of period p in working time on the official calendar
  * (08:30–17:30, UTC+8, the stored holidays). NULL with err. */
-static report_bulletin *build_period(PGconn *pg, const report_period *p, char *err, size_t errlen)
+static report_bulletin *build_period_for(PGconn *pg, const report_period *p, int reader_unit, char *err,
+                                         size_t errlen)
 {
     report_settings s = {.weight = {20, 20, 30, 30, 0, 0}, .red = 1, .yellow = 2, .min_cases = 1};
     calendar *cal = calendar_new(480, 510, 1050);
     assert_true(holidays_load(pg, cal, err, errlen) >= 0);
-    report_bulletin *b = report_bulletin_build(pg, "880100", "Asia/Shanghai", p, &s, cal, err, errlen);
+    report_bulletin *b = report_bulletin_build(pg, "880100", reader_unit, "Asia/Shanghai", p, &s, cal, err, errlen);
     calendar_destroy(&cal);
+    return b;
+}
+
+/* … read by a person of no unit (a dispatcher's). */
+static report_bulletin *build_period(PGconn *pg, const report_period *p, char *err, size_t errlen)
+{
+    return build_period_for(pg, p, 0, err, errlen);
+}
+
+/* The bulletin of week as a person of unit reader_unit reads it (0: of none). */
+static report_bulletin *build_for(PGconn *pg, const char *week, int reader_unit)
+{
+    report_period p;
+    char err[512] = "";
+    assert_int_equal(report_period_week(&p, week, err, sizeof err), 0);
+    report_bulletin *b = build_period_for(pg, &p, reader_unit, err, sizeof err);
+    if (!b)
+        fail_msg("report_bulletin_build: %s", err);
     return b;
 }
 
 static report_bulletin *build(PGconn *pg, const char *week)
 {
-    report_period p;
-    char err[512] = "";
-    assert_int_equal(report_period_week(&p, week, err, sizeof err), 0);
-    report_bulletin *b = build_period(pg, &p, err, sizeof err);
-    if (!b)
-        fail_msg("report_bulletin_build: %s", err);
-    return b;
+    return build_for(pg, week, 0);
+}
+
+/* The id of the unit of code, added as a unit of kind named name when not there. */
+static int unit_of(PGconn *pg, const char *code, const char *name, const char *kind)
+{
+    const char *params[] = {code, name, kind};
+    PGresult *res = PQexecParams(pg,
+                                 "WITH n AS (INSERT INTO units (code, name, kind, region_code)"
+                                 " SELECT $1, $2, $3, left($1, 6) WHERE NOT EXISTS (SELECT 1 FROM units WHERE code = $1)"
+                                 " RETURNING id) SELECT id FROM n UNION ALL SELECT id FROM units WHERE code = $1",
+                                 3, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+        fail_msg("unit %s: %s", code, PQerrorMessage(pg));
+    int id = atoi(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return id;
 }
 
 /* Other tests' orders called in the fortnight (imports not routed, say:
@@ -557,10 +587,11 @@ static void listed_under(const report_bulletin *b, const char *ticket, char *uni
             snprintf(units + strlen(units), cap - strlen(units), "%s%s", *units ? "," : "", b->orders[i].unit_code);
 }
 
-/* W47's list names FX-S1 under 南街道, its owner, and no other unit. */
-static void assert_s1_listed_under_owner(PGconn *pg)
+/* W47's list, read by a person of reader_unit (0: of none), names FX-S1
+ * under 南街道, its owner, and no other unit. */
+static void assert_s1_listed_under_owner(PGconn *pg, int reader_unit)
 {
-    report_bulletin *b = build(pg, "2026-W47");
+    report_bulletin *b = build_for(pg, "2026-W47", reader_unit);
     char units[256];
     listed_under(b, "FX-S1", units, sizeof units);
     if (strcmp(units, SOUTH) != 0)
@@ -571,14 +602,49 @@ static void assert_s1_listed_under_owner(PGconn *pg)
 /* The list names an order under the unit its alert counts for, as every
  * count of alerts does (alerts_counted, migration 059): a repeat alert on FX-S1 (南街道's,
  * 城管局 co-handling) names no unit, so it counts for the owner, 南街道, only.
- * The list put S1 under 南街道 and again under 城管局. */
+ * The list put S1 under 南街道 and again under 城管局. Read by the campaign
+ * office, to which the alert went (a repeat is its to read). */
 static void test_alert_listed_where_counted(void **state)
 {
     PGconn *pg = *state;
-    exec_ok(pg, "INSERT INTO alerts (complaint_id, rung, cycle, unit_id, target, reason, created_at)"
-                " SELECT c.id, 'repeat', 1, NULL, 'fixture', 'fixture', '2026-11-19 11:00+08'"
-                " FROM complaints c WHERE c.ticket_no = 'FX-S1'");
-    assert_s1_listed_under_owner(pg);
+    char sql[512];
+    int campaign = unit_of(pg, "880100.campaign", "样例区创城办", "campaign");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO alerts (complaint_id, rung, cycle, unit_id, target, target_unit_id, reason, created_at)"
+             " SELECT c.id, 'repeat', 1, NULL, 'campaign', %d, 'fixture', '2026-11-19 11:00+08'"
+             " FROM complaints c WHERE c.ticket_no = 'FX-S1'", campaign);
+    exec_ok(pg, sql);
+    assert_s1_listed_under_owner(pg, campaign);
+}
+
+/* Of an order's alerts, the list shows each reader those every view shows it
+ * (VIEW_ALERT_SHOWN): 西街道's FX-W4, with its 催办 and 督办, was given a
+ * 问责预警, which went to discipline inspection. 西街道 and a dispatcher read
+ * 最高告警 督办 of the two they are shown, discipline inspection 问责预警 of
+ * three. Before, all of them read 问责预警 of three: 西街道 an alert kept
+ * from it on its own order's page and the wall board. */
+static void test_highest_alert_shown_to_reader(void **state)
+{
+    PGconn *pg = *state;
+    char sql[512];
+    int discipline = unit_of(pg, "880100.discipline", "样例区纪委监委", "discipline");
+    int west = unit_of(pg, WEST, "", "street");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO alerts (complaint_id, rung, cycle, unit_id, target, target_unit_id, reason, created_at)"
+             " SELECT c.id, 'accountability', 1, %d, 'discipline', %d, 'fixture', '2026-11-22 18:00+08'"
+             " FROM complaints c WHERE c.ticket_no = 'FX-W4'", west, discipline);
+    exec_ok(pg, sql);
+    const int readers[] = {west, 0, discipline};
+    const char *const rung[] = {"supervise", "supervise", "accountability"};
+    const long alerts[] = {2, 2, 3};
+    for (size_t i = 0; i < 3; i++) {
+        report_bulletin *b = build_for(pg, "2026-W47", readers[i]);
+        const report_order *w4 = order(b, "FX-W4");
+        if (strcmp(w4->rung, rung[i]) != 0 || w4->alerts != alerts[i])
+            fail_msg("FX-W4 read by unit %d: %s of %ld alerts; expected %s of %ld", readers[i], w4->rung, w4->alerts,
+                     rung[i], alerts[i]);
+        report_bulletin_free(&b);
+    }
 }
 
 /* The list names an order under the unit its overdue deadline counts for in
@@ -591,7 +657,7 @@ static void test_deadline_listed_where_counted(void **state)
     PGconn *pg = *state;
     exec_ok(pg, "UPDATE deadlines d SET met_at = '2026-11-19 16:00+08' FROM complaints c"
                 " WHERE c.id = d.complaint_id AND c.ticket_no = 'FX-S1' AND d.kind = 'resolve'");
-    assert_s1_listed_under_owner(pg);
+    assert_s1_listed_under_owner(pg, 0);
 }
 
 /* The daily sheet counts a deadline and a closing for the unit it counts for
@@ -707,6 +773,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_minutes_late_not_rounded_away, savepoint, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_hot_spots_beside_same_days, savepoint, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_alert_listed_where_counted, savepoint, rollback_to_savepoint),
+        cmocka_unit_test_setup_teardown(test_highest_alert_shown_to_reader, savepoint, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_deadline_listed_where_counted, savepoint, rollback_to_savepoint),
         cmocka_unit_test_setup_teardown(test_sheet_counts_where_bulletin_does, savepoint, rollback_to_savepoint),
     };

@@ -40,7 +40,9 @@ static const code_name RUNGS[] = {
 };
 #define ALERT_RUNGS (COUNT(RUNGS) - 1)      /* all but done */
 
-static const code_name CALLBACKS[] = {{"satisfied", "满意"}, {"basic", "基本满意"}, {"unsatisfied", "不满意"}};
+/* The results of a callback; 未接通 last: the caller was not reached, nothing judged (no 回访 event). */
+static const code_name CALLBACKS[] = {{"satisfied", "满意"}, {"basic", "基本满意"}, {"unsatisfied", "不满意"},
+                                      {"unreached", "未接通"}};
 
 static const code_name DEADLINES[] = {NAMES_DEADLINES(NAMES_ROW)};
 
@@ -67,6 +69,7 @@ static const code_name EVENTS[] = {
     {"extension_requested", "申请延期"},   /* the owner unit asked for a later 办结 deadline (migration 070) */
     {"extension_approved", "批准延期"},    /* … and a dispatcher (or discipline inspection) moved it */
     {"extension_rejected", "驳回延期"},    /* … or refused to, the deadline unchanged */
+    {"callback_unreached", "回访未接通"},  /* the caller not reached: still awaiting the callback, tried again */
 };
 
 static const code_name IMPORT_STATUSES[] = {{"running", "导入中"}, {"done", "已导入"}, {"failed", "导入失败"}};
@@ -90,6 +93,7 @@ static const code_name ACTIONS_DONE[] = {
     {"accept", "已签收"},     {"progress", "进展已记录"}, {"wait", "已暂缓办理"}, {"resume", "已恢复办理"},
     {"resolve", "已办结"},    {"return", "已退回，重新派单"}, {"callback", "回访已记录"},
     {"reopen", "不满意已记录，工单重新办理、重新派单"},     /* a callback of 不满意 */
+    {"unreached", "未接通已记录，工单仍在待回访工单里，请稍后再打"},    /* a callback of 未接通 */
     {"handback", "已退回热线，工单不再在人工派单队列中"},
     {"extend", "延期申请已提交，等待审核"},    /* the service's answer says from when to when */
     {"extension_approve", "已批准延期，办结时限已改为申请的时间"},

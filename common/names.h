@@ -65,10 +65,11 @@ const char *names_alert_rung(const char *s);
 void names_alert_rungs_say(char *out, size_t cap);
 
 /* The code of the callback result s names, by its code or its Chinese name
- * ("满意" or "satisfied" → "satisfied"; 基本满意, 不满意), or NULL. */
+ * ("满意" or "satisfied" → "satisfied"; 基本满意, 不满意, 未接通: the
+ * caller not reached, the order still awaiting its callback), or NULL. */
 const char *names_callback_result(const char *s);
 
-/* The code of the i-th callback result (satisfied, basic, unsatisfied), its
+/* The code of the i-th callback result (satisfied, basic, unsatisfied, unreached), its
  * Chinese name in *name; NULL past the last: a form's choices. */
 const char *names_callback_nth(size_t i, const char **name);
 
@@ -90,7 +91,8 @@ const char *names_event(const char *event);
 /* 已签收 for "accept", 进展已记录 for "progress" …: what an action on an
  * order did, said to whoever did it (the command's answer, the page's note).
  * A dispatch has no word here: what it did names the unit; "reopen" is a
- * callback of 不满意, which sends the order back to be handled again. */
+ * callback of 不满意, which sends the order back to be handled again;
+ * "unreached" one of 未接通, which leaves it awaiting the callback. */
 const char *names_action_done(const char *action);
 
 /* What a dispatcher's dispatch did: its event ("routed" 派单, "reassigned"

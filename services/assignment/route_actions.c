@@ -39,6 +39,11 @@ static const action_rule RULES[] = {
     {"handback", "退回热线", "handed_back", "{manual}", "handed_back", FX_NONE, 1, "退回热线的理由"},
 };
 static const action_rule REOPEN = {"callback", "回访", "new", "{resolved}", "callback", FX_REOPEN, 0, "回访记录"};
+/* The caller not reached (未接通): nothing judged, so no 回访 (the rates count
+ * those), the order still awaiting its callback; each attempt its own event,
+ * the person's, counted on the callback agent's list. */
+static const action_rule UNREACHED = {"callback", "回访", "resolved", "{resolved}", "callback_unreached", FX_NONE, 0,
+                                      "回访记录"};
 /* A dispatch of an order a unit already holds: taken from it, with a reason. */
 static const action_rule REASSIGN = {"dispatch", "改派", "dispatched", "{dispatched,accepted,waiting}", "reassigned",
                                      FX_REASSIGN, 1, "改派原因"};
@@ -187,6 +192,8 @@ static const action_rule *find_rule(const char *action, const char *result)
 {
     if (strcmp(action, "callback") == 0 && strcmp(result, "unsatisfied") == 0)
         return &REOPEN;
+    if (strcmp(action, "callback") == 0 && strcmp(result, "unreached") == 0)
+        return &UNREACHED;
     for (size_t i = 0; i < sizeof RULES / sizeof RULES[0]; i++)
         if (strcmp(RULES[i].action, action) == 0)
             return &RULES[i];
@@ -224,7 +231,8 @@ static int check_request(const route_action_req *req, const action_rule *rule, c
     if (strcmp(req->action, "callback") == 0) {
         const char *result = names_callback_result(req->result);    /* the results there are, by code */
         if (!result || strcmp(result, req->result) != 0) {
-            snprintf(err, errlen, "回访结果“%s”应为 satisfied（满意）、basic（基本满意）或 unsatisfied（不满意）",
+            snprintf(err, errlen, "回访结果“%s”应为 satisfied（满意）、basic（基本满意）、unsatisfied（不满意）"
+                                  "或 unreached（未接通）",
                      req->result);
             return -1;
         }
@@ -511,7 +519,9 @@ static void detail_json(char *buf, size_t cap, const route_action_req *req, cons
                         const target_unit *to, const char *note)
 {
     size_t n = put_text(buf, (size_t)snprintf(buf, cap, "{\"reason\":\""), cap, req->reason);
-    if (strcmp(req->action, "callback") == 0)
+    if (strcmp(req->action, "callback") == 0 && strcmp(req->result, "unreached") == 0)
+        snprintf(buf + n, cap - n, "\",\"result\":\"unreached\"}");     /* nothing judged */
+    else if (strcmp(req->action, "callback") == 0)
         snprintf(buf + n, cap - n, "\",\"result\":\"%s\",\"satisfied\":%s}", req->result,
                  strcmp(req->result, "unsatisfied") != 0 ? "true" : "false");
     else if (to) {
@@ -587,8 +597,8 @@ static int act(PGconn *pg, const route_action_req *req, const action_rule *rule,
     snprintf(out->to, sizeof out->to, "%s", out->changed && rule->to ? rule->to : out->from);   /* as it is now */
     out->at_ms = strtoll(PQgetvalue(res, 0, A_NOW_MS), NULL, 10);
     out->reroute = out->changed && (rule->fx == FX_RETURN || rule->fx == FX_REOPEN);
-    if (out->changed && rule->fx == FX_REOPEN)
-        snprintf(out->note, sizeof out->note, "%s", names_action_done("reopen"));
+    if (out->changed && (rule->fx == FX_REOPEN || rule == &UNREACHED))
+        snprintf(out->note, sizeof out->note, "%s", names_action_done(rule == &UNREACHED ? "unreached" : "reopen"));
     rc = out->changed ? apply_effects(pg, req, rule, PQgetvalue(res, 0, A_ID), actor, detail, err, errlen) : 0;
     if (rc == 0 && out->changed && req->in_tx && req->in_tx(pg, out->complaint_id, req->in_tx_ctx, err, errlen) < 0)
         rc = 1;

@@ -7,7 +7,7 @@
  *   jiesu wait     TICKET REASON
  *   jiesu resume   TICKET
  *   jiesu resolve  TICKET [NOTE]
- *   jiesu callback TICKET 满意|基本满意|不满意 [NOTE] (or satisfied|basic|unsatisfied)
+ *   jiesu callback TICKET 满意|基本满意|不满意|未接通 [NOTE] (or satisfied|basic|unsatisfied|unreached)
  *   jiesu dispatch TICKET UNIT [REASON] [--category CATEGORY]   (routing's category corrected)
  *   jiesu handback TICKET REASON   (退回热线: not this district's business)
  *   jiesu extend   TICKET DUE REASON   (申请延期: DUE the new 办结 deadline, route_due.h)
@@ -48,7 +48,8 @@ static const action_cmd CMDS[] = {
     {"wait", 1, 1, "暂缓原因", "wait 工单号 暂缓原因"},
     {"resume", 0, 0, "", "resume 工单号"},
     {"resolve", 1, 0, "", "resolve 工单号 [办结说明]"},
-    {"callback", 2, 1, "回访结果", "callback 工单号 满意|基本满意|不满意 [回访记录]（不满意的工单重新办理）"},
+    {"callback", 2, 1, "回访结果", "callback 工单号 满意|基本满意|不满意|未接通 [回访记录]（不满意的工单重新办理；"
+                                  "未接通的仍待回访，稍后再打）"},
     {"dispatch", 2, 1, "单位", "dispatch 工单号 单位 [派单说明或改派原因] [--category 分类]（改派须写改派原因；"
                                "--category 改正派单建议的分类，协办单位和时限随之；改的是单位手上的工单时也须写原因）"},
     {"handback", 1, 1, "退回热线的理由", "handback 工单号 退回热线的理由（非本区事项退回热线）"},
@@ -109,7 +110,7 @@ static int parse(const action_cmd *c, int argc, char **argv, Jiesu__ActionReques
     }
     if (strcmp(c->name, "callback") == 0) {
         if (!(rq->result = (char *)names_callback_result(text[0]))) {
-            cli_error("callback：回访结果要写 满意、基本满意 或 不满意，不是“%s”", text[0]);
+            cli_error("callback：回访结果要写 满意、基本满意、不满意 或 未接通，不是“%s”", text[0]);
             return -1;
         }
         rq->reason = (char *)text[1];

@@ -95,7 +95,8 @@ static void say_refusal(int code, const char *err, const char *doing, char *out,
  * assignment service's reply says the order was so already — "kept" for a
  * dispatch to the unit holding it, else "same" —; a dispatch that took the
  * order from a unit "reassign", a callback of 不满意 "reopen" (the order goes
- * back to be handled), else the action. */
+ * back to be handled), one of 未接通 "unreached" (it waits to be called
+ * again), else the action. */
 static const char *done_as(const Jiesu__ActionRequest *rq, const Jiesu__Envelope *reply)
 {
     Jiesu__ActionReply *r = strcmp(reply->type, "action.reply") == 0 ? BUS_UNPACK(action_reply, reply) : NULL;
@@ -108,6 +109,8 @@ static const char *done_as(const Jiesu__ActionRequest *rq, const Jiesu__Envelope
         return "reassign";
     if (strcmp(rq->action, "callback") == 0 && strcmp(rq->result, "unsatisfied") == 0)
         return "reopen";
+    if (strcmp(rq->action, "callback") == 0 && strcmp(rq->result, "unreached") == 0)
+        return "unreached";
     return rq->action;
 }
 

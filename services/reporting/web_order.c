@@ -230,7 +230,7 @@ static void extension(FILE *f, const web_user *u, const char *ticket, PGresult *
 /* The callback's form, the callback agent's and discipline inspection's
  * (for the conduct complaints it resolved): the results names.c knows, 满意
  * first and chosen unless typed chose another; 不满意 says that the order is
- * reopened. */
+ * reopened, 未接通 that it stays to be called again. */
 static void callback_form(FILE *f, const web_user *u, const char *ticket, const http_request *typed)
 {
     const char *chosen = web_typed(typed, "action", "callback", "result"), *code, *name;
@@ -239,7 +239,9 @@ static void callback_form(FILE *f, const web_user *u, const char *ticket, const 
     for (size_t i = 0; (code = names_callback_nth(i, &name)) && at < sizeof select; i++)
         at += (size_t)snprintf(select + at, sizeof select - at, "<option value=\"%s\"%s>%s%s</option>", code,
                                chosen && strcmp(chosen, code) == 0 ? " selected" : "", name,
-                               strcmp(code, "unsatisfied") == 0 ? "（重新办理）" : "");
+                               strcmp(code, "unsatisfied") == 0  ? "（重新办理）"
+                               : strcmp(code, "unreached") == 0 ? "（稍后再打）"
+                                                                 : "");
     if (at < sizeof select)
         snprintf(select + at, sizeof select - at, "</select></label>");
     action_form(f, u, ticket, &(act_form){"callback", "记录回访", select, "回访记录", 0, NULL, 0}, typed);

@@ -78,7 +78,9 @@
  * $6 is) with how many orders each has; one row of NULLs when the page is
  * empty, so the count, the clock and the categories are always there; of
  * a resolved or closed order, the unit holding it (which resolved it) and
- * when it was last resolved ("<epoch> <local time>", the callback agent's). */
+ * when it was last resolved ("<epoch> <local time>", the callback agent's);
+ * of one awaiting its callback, the callers not reached since (未接通 2 次，
+ * 最近一次 …), or NULL. */
 #define LIST_PAGE                                                                                                \
     "), chosen AS (SELECT * FROM mine WHERE $6::text IS NULL OR category = $6)"                                   \
     ", page AS (SELECT * FROM chosen ORDER BY " LIST_ORDER("") " LIMIT $8::int OFFSET $9::int)"                      \
@@ -100,12 +102,16 @@
 "        CASE WHEN p.status IN ('resolved', 'closed') THEN (SELECT h.name FROM units h WHERE h.id = p.holder) END," \
 "        (SELECT extract(epoch FROM e.at)::bigint::text || ' ' || to_char(e.at, " REPORT_TIME_FMT ")"              \
 "           FROM complaint_events e WHERE e.complaint_id = p.id AND e.event = 'resolved'"                          \
-"            AND p.status IN ('resolved', 'closed') ORDER BY e.id DESC LIMIT 1)"                                    \
+"            AND p.status IN ('resolved', 'closed') ORDER BY e.id DESC LIMIT 1),"                                   \
+"        CASE WHEN p.status = 'resolved' THEN"                                                                 \
+"          (SELECT '未接通 ' || count(*) || ' 次，最近一次 ' || to_char(max(e.at), " REPORT_TIME_FMT ")"            \
+"             FROM complaint_events e WHERE e.complaint_id = p.id AND e.event = 'callback_unreached'"             \
+"              AND e.at >= p.resolved_at HAVING count(*) > 0) END"                                               \
     "   FROM (VALUES (1)) AS one (x) LEFT JOIN page p ON true LEFT JOIN categories cat ON cat.code = p.category"   \
     "   LEFT JOIN regions rs ON rs.code = p.street_code LEFT JOIN regions rc ON rc.code = p.community_code"       \
     "  ORDER BY " LIST_ORDER("p.")
 enum { L_TICKET, L_STATUS, L_CATEGORY, L_PLACE, L_ADDRESS, L_KIND, L_DUE, L_PAUSED, L_RESUMING, L_ALERTS, L_ROLE, L_REASONS,
-       L_TOTAL, L_NOW, L_CONTENT, L_KINDS, L_KIND_COUNTS, L_URGENT, L_RESOLVER, L_RESOLVED };
+       L_TOTAL, L_NOW, L_CONTENT, L_KINDS, L_KIND_COUNTS, L_URGENT, L_RESOLVER, L_RESOLVED, L_UNREACHED };
 
 /* A unit's own orders: owner or co-handler (handlers, discipline inspection). */
 static const char SQL_UNIT[] = LIST_HEAD " WHERE a.unit_id = $2::int AND a.active" LIST_TAIL LIST_SEEN LIST_PAGE;
@@ -337,6 +343,11 @@ static void order_row(FILE *f, const web_work *w, const list_kind *k, PGresult *
     text_html_escape(f, PQgetvalue(res, r, L_TICKET));
     fprintf(f, "</a></td><td class=\"k status\">%s%s", names_status(PQgetvalue(res, r, L_STATUS)),
             strcmp(PQgetvalue(res, r, L_ROLE), "co") == 0 ? "（协办）" : "");
+    if (*PQgetvalue(res, r, L_UNREACHED)) {     /* awaiting its callback, tried: the caller to be called again */
+        fputs("（", f);
+        text_html_escape(f, PQgetvalue(res, r, L_UNREACHED));
+        fputs("）", f);
+    }
     if (*PQgetvalue(res, r, L_URGENT)) {    /* waiting for a dispatcher, and urgent: why it is near the top */
         fputs("（<b class=\"urgent\">", f);
         text_html_escape(f, PQgetvalue(res, r, L_URGENT));

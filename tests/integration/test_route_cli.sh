@@ -758,7 +758,7 @@ check_eq "… every action's usage and its entry of jiesu help name its text as 
 check "… and none of them says 理由, 进展, 说明 or 备注 alone" \
     sh -c "! '$JIESU_BIN/jiesu' help | grep -E '^  (return|progress|wait|resolve|callback|dispatch|handback|ack|accept)' |
            grep -qE '(工单号|单位|编号) \[?(理由|进展|说明|备注|文字)\]?([ ,]|$)'"
-check "callback: a result there is none of" refused "callback：回访结果要写 满意、基本满意 或 不满意，不是“maybe”" callback RC-1 maybe
+check "callback: a result there is none of" refused "callback：回访结果要写 满意、基本满意、不满意 或 未接通，不是“maybe”" callback RC-1 maybe
 check "gazetteer list: an option" refused "gazetteer list 不带选项（给了 --landmark）" gazetteer list --landmark
 check "gazetteer: an operation there is none of" refused "gazetteer：没有“delete”这个操作；有 add、remove、restore、list" gazetteer delete 樱桃大道
 check "holidays add: --off beside --work" refused "holidays add：--off 和 --work 只能用一个（--off 这一天放假，--work 这一天调休上班）" \

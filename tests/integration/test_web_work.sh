@@ -349,6 +349,30 @@ check "… the page keeps 不满意 chosen, not the default 满意, and the note
     sh -c "grep 'value=\"callback\"' '$WEB_DIR/act.html' | grep -q 'value=\"unsatisfied\" selected' &&
            grep -q 'name=\"reason\" value=\"$long\"' '$WEB_DIR/act.html'"
 check_eq "… and the order is still waiting for its callback" resolved "$(status_of "$a")"
+# A caller not reached (未接通): before, the agent could record only 满意, 基本满意 or 不满意, so an order
+# whose caller did not answer was either judged unheard or left with nothing to show it was tried.
+check_eq "the callback agent records a caller not reached (未接通): 303" 303 \
+    "$(act "$cj" "$a" callback -F result=unreached -F reason=无人接听)"
+landed "$cj"
+check "… the page says so, and that the order waits to be called again" \
+    grep -q '未接通已记录，工单仍在待回访工单里，请稍后再打。' "$WEB_DIR/landed.html"
+as_role callback "$JIESU_BIN/jiesu" callback "$a" 未接通 关机 >"$WEB_DIR/unreached.out" 2>&1
+check "… and again at the terminal (jiesu callback T 未接通)" \
+    grep -q "^callback $a：已办结待回访（未接通已记录，工单仍在待回访工单里，请稍后再打）" "$WEB_DIR/unreached.out"
+check_eq "… still awaiting its callback, each attempt recorded as its person's and its unit's, judging nothing" \
+    "resolved huifang:无人接听:370212001: test-callback:关机:370212001:" \
+    "$(status_of "$a") $(sql "SELECT string_agg(e.actor || ':' || (e.detail->>'reason') || ':' || (e.detail->>'unit') || ':'
+                                              || coalesce(e.detail->>'satisfied', ''), ' ' ORDER BY e.id)
+                             FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
+                            WHERE c.ticket_no = '$a' AND e.event IN ('callback', 'callback_unreached')")"
+web_get "$cj" /work >/dev/null
+check "… the list keeps it, saying how often and when the caller was last tried" \
+    eval "web_column 状态 | grep -q '^已办结待回访（未接通 2 次，最近一次 20[0-9-]* [0-9:]*）$'"
+web_get "$cj" "/work/order?t=$a" >/dev/null
+check "… its history names each attempt in words, with what the agent wrote" \
+    sh -c "[ \$(grep -o '\"事件\">回访未接通<' '$WEB_DIR/body' | wc -l) = 2 ] && grep -q '\"说明\">无人接听<' '$WEB_DIR/body' &&
+           ! grep -q 'callback_unreached' '$WEB_DIR/body'"
+check "… the form offering 未接通 beside the verdicts" grep -q '<option value="unreached">未接通（稍后再打）</option>' "$WEB_DIR/body"
 check_eq "the callback agent records 满意: 303" 303 "$(act "$cj" "$a" callback -F result=satisfied -F reason=居民满意)"
 check_eq "… the order is closed" closed "$(status_of "$a")"
 check_eq "the callback agent records 不满意 on 沙子口's resolved order: 303" 303 \

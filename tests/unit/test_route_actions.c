@@ -240,8 +240,13 @@ static void test_callback(void **state)
     long long ida = dispatched(f, "cb-ok", a, sizeof a), idb = dispatched(f, "cb-no", b, sizeof b);
     assert_int_equal(full_act(f, a, "callback", "", "", "satisfied", &res, err, sizeof err), -1);   /* not resolved */
     assert_int_equal(full_act(f, a, "resolve", "370212001", "", NULL, &res, err, sizeof err), 0);
+    /* the caller not reached: still awaiting its callback, an attempt recorded, no verdict to count */
+    assert_int_equal(full_act(f, a, "callback", "", "关机", "unreached", &res, err, sizeof err), 0);
+    assert_string_equal(res.to, "resolved");
+    assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld AND"
+                                        " event = 'callback_unreached' AND detail->>'satisfied' IS NULL", ida), 1);
     assert_int_equal(full_act(f, a, "callback", "", "", "maybe", &res, err, sizeof err), -1);
-    assert_non_null(strstr(err, "应为 satisfied（满意）、basic（基本满意）或 unsatisfied（不满意）"));
+    assert_non_null(strstr(err, "应为 satisfied（满意）、basic（基本满意）、unsatisfied（不满意）或 unreached（未接通）"));
     assert_int_equal(full_act(f, a, "callback", "", "", "satisfied", &res, err, sizeof err), 0);
     assert_string_equal(res.to, "closed");
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld AND"

@@ -229,11 +229,12 @@ static int check_request(const route_action_req *req, const action_rule *rule, c
     if (text_check_note(req->reason, rule->field ? rule->field : "说明", err, errlen) < 0)
         return -1;
     if (strcmp(req->action, "callback") == 0) {
-        const char *result = names_callback_result(req->result);    /* the results there are, by code */
-        if (!result || strcmp(result, req->result) != 0) {
-            snprintf(err, errlen, "回访结果“%s”应为 satisfied（满意）、basic（基本满意）、unsatisfied（不满意）"
-                                  "或 unreached（未接通）",
-                     req->result);
+        if (!*req->result) {
+            snprintf(err, errlen, "没有选择回访结果：请选 满意、基本满意、不满意 或 未接通 再提交");
+            return -1;
+        }
+        if (!names_callback_result(req->result)) {      /* route_action took a name for its code */
+            snprintf(err, errlen, "回访结果“%s”不认识：应为 满意、基本满意、不满意 或 未接通", req->result);
             return -1;
         }
     }
@@ -764,6 +765,9 @@ int route_action(PGconn *pg, const route_action_req *in, route_action_result *ou
             *fields[i] = "";
     memset(out, 0, sizeof *out);
     target_unit to;
+    const char *result = strcmp(r.action, "callback") == 0 ? names_callback_result(r.result) : NULL;
+    if (result)
+        r.result = result;      /* 满意 or satisfied: stored, and read by find_rule, as its code */
     const action_rule *rule = find_rule(req->action, req->result);
     memset(&to, 0, sizeof to);
     if (check_request(req, rule, err, errlen) != 0 ||

@@ -228,14 +228,18 @@ static void extension(FILE *f, const web_user *u, const char *ticket, PGresult *
 }
 
 /* The callback's form, the callback agent's and discipline inspection's
- * (for the conduct complaints it resolved): the results names.c knows, 满意
- * first and chosen unless typed chose another; 不满意 says that the order is
- * reopened, 未接通 that it stays to be called again. */
+ * (for the conduct complaints it resolved): the results names.c knows, none
+ * chosen unless typed chose one (请选择, which the browser will not send: a
+ * result preselected was recorded by a slip, 满意 closing the order and
+ * counting for the unit); 不满意 says that the order is reopened, 未接通 that
+ * it stays to be called again. */
 static void callback_form(FILE *f, const web_user *u, const char *ticket, const http_request *typed)
 {
     const char *chosen = web_typed(typed, "action", "callback", "result"), *code, *name;
     char select[512];
-    size_t at = (size_t)snprintf(select, sizeof select, "<label>回访结果<select name=\"result\">");
+    size_t at = (size_t)snprintf(select, sizeof select,
+                                 "<label>回访结果<select name=\"result\" required><option value=\"\"%s>请选择</option>",
+                                 chosen && *chosen ? "" : " selected");
     for (size_t i = 0; (code = names_callback_nth(i, &name)) && at < sizeof select; i++)
         at += (size_t)snprintf(select + at, sizeof select - at, "<option value=\"%s\"%s>%s%s</option>", code,
                                chosen && strcmp(chosen, code) == 0 ? " selected" : "", name,

@@ -373,6 +373,15 @@ check "… its history names each attempt in words, with what the agent wrote" \
     sh -c "[ \$(grep -o '\"事件\">回访未接通<' '$WEB_DIR/body' | wc -l) = 2 ] && grep -q '\"说明\">无人接听<' '$WEB_DIR/body' &&
            ! grep -q 'callback_unreached' '$WEB_DIR/body'"
 check "… the form offering 未接通 beside the verdicts" grep -q '<option value="unreached">未接通（稍后再打）</option>' "$WEB_DIR/body"
+# 满意 was chosen in the form before anything was heard: a slip closed the order as satisfied, counted for the unit.
+check "… no result chosen before the agent chooses one (请选择, which the browser will not send)" \
+    sh -c "grep -q '<select name=\"result\" required><option value=\"\" selected>请选择</option>' '$WEB_DIR/body' &&
+           ! grep 'name=\"result\"' '$WEB_DIR/body' | grep -q 'value=\"[a-z][a-z]*\" selected'"
+check_eq "a callback sent without a result (a hand-made form): 409" 409 "$(act "$cj" "$a" callback -F reason=居民满意)"
+check "… saying to choose one, in words, no code" \
+    sh -c "grep -q '没有选择回访结果：请选 满意、基本满意、不满意 或 未接通 再提交' '$WEB_DIR/act.html' &&
+           ! grep -q 'satisfied（' '$WEB_DIR/act.html'"
+check_eq "… nothing recorded" resolved "$(status_of "$a")"
 check_eq "the callback agent records 满意: 303" 303 "$(act "$cj" "$a" callback -F result=satisfied -F reason=居民满意)"
 check_eq "… the order is closed" closed "$(status_of "$a")"
 check_eq "the callback agent records 不满意 on 沙子口's resolved order: 303" 303 \

@@ -246,8 +246,10 @@ static void test_callback(void **state)
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld AND"
                                         " event = 'callback_unreached' AND detail->>'satisfied' IS NULL", ida), 1);
     assert_int_equal(full_act(f, a, "callback", "", "", "maybe", &res, err, sizeof err), -1);
-    assert_non_null(strstr(err, "应为 satisfied（满意）、basic（基本满意）、unsatisfied（不满意）或 unreached（未接通）"));
-    assert_int_equal(full_act(f, a, "callback", "", "", "satisfied", &res, err, sizeof err), 0);
+    assert_non_null(strstr(err, "回访结果“maybe”不认识：应为 满意、基本满意、不满意 或 未接通"));   /* no codes */
+    assert_int_equal(full_act(f, a, "callback", "", "", "", &res, err, sizeof err), -1);   /* a form sent unchosen */
+    assert_non_null(strstr(err, "没有选择回访结果：请选 满意、基本满意、不满意 或 未接通 再提交"));
+    assert_int_equal(full_act(f, a, "callback", "", "", "满意", &res, err, sizeof err), 0);  /* by name: its code kept */
     assert_string_equal(res.to, "closed");
     assert_int_equal(fixture_num(f->pg, "SELECT count(*) FROM complaint_events WHERE complaint_id = %lld AND"
                                         " ((event = 'callback' AND detail->>'satisfied' = 'true') OR event = 'closed')", ida), 2);

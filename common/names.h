@@ -125,6 +125,8 @@ const char *names_actor(const char *actor);
  * list for "status IN ...": an order in hand, counted 在办, listed with its
  * deadline, its caller's number readable by its handler. */
 #define NAMES_HELD_SQL "('dispatched', 'accepted', 'waiting')"
+/* … and as an array literal, for "status = ANY ($1::text[])". */
+#define NAMES_HELD_ARRAY "{dispatched,accepted,waiting}"
 
 /* The kinds of unit, as X(code, name): the one list names_unit_kind() reads
  * and NAMES_ALERT_TARGET_SQL is made from. "dispatch" is allowed by the

@@ -129,14 +129,22 @@ static void section(FILE *f, const PGresult *res, const char *name, const web_wo
     fputc(']', f);
 }
 
+/* A unit's row; its "orders", the workbench's list of the unit's overdue
+ * orders (what its 超期工单 counts), which the page links its name to:
+ * none for 未定单位, no unit's. */
 static void unit_row(FILE *f, const PGresult *res, int r, const web_work *w, long long now)
 {
+    char url[256];
     (void)w;
     (void)now;
     pair(f, "code", col(res, r, B_KEY), 1);
     pair(f, "name", col(res, r, B_UNIT), 0);
     pair(f, "kind", col(res, r, B_KIND), 0);
     fprintf(f, ", \"overdue\": %lld, \"alerts\": %lld", num(res, r, B_N1), num(res, r, B_N2));
+    if (*col(res, r, B_KEY)) {
+        text_url_encode(url, sizeof url, col(res, r, B_KEY));
+        fprintf(f, ", \"orders\": \"/work?unit=%s&overdue=1\"", url);
+    }
 }
 
 /* An overdue deadline's due time: as read, or, back at work a moment ago,
@@ -281,9 +289,12 @@ static const char BOARD_JS[] =
     "(function(){"
     "var box=document.getElementById('board'),every=Number(box.dataset.refresh)*1000,"
     "said=box.querySelector('.updated');"
+    /* a cell [text, class, link]: a unit's name links to its overdue orders, a ticket to its page */
     "function row(tbody,cells,cls){var tr=document.createElement('tr');if(cls)tr.className=cls;"
-    "cells.forEach(function(c){var td=document.createElement('td');td.textContent=String(c[0]);"
+    "cells.forEach(function(c){var td=document.createElement('td'),to=td;if(c[2]){to=document.createElement('a');"
+    "to.href=c[2];td.appendChild(to);}to.textContent=String(c[0]);"
     "td.className=c[1]||'t';tr.appendChild(td);});tbody.appendChild(tr);return tr;}"
+    "function order(t){return t?'/work/order?t='+encodeURIComponent(t):'';}"
     "function table(name,rows,none,cells,hot){var body=box.querySelector('table.'+name+' tbody');"
     "body.replaceChildren();rows.forEach(function(r){var tr=row(body,cells(r),hot&&hot(r)?'hot':'');"
     "if(r.code!==undefined)tr.dataset.unit=r.code;});"
@@ -292,15 +303,15 @@ static const char BOARD_JS[] =
     "t.querySelector('b').textContent=n;t.querySelector('span').textContent=label;}"
     "function show(d){"
     "total('overdue',d.overdue_total,'超期工单');total('alerts',d.alerts_total,'未确认告警');"
-    "table('units',d.units,'无',function(u){return[[u.name],[u.overdue,'n overdue'],[u.alerts,'n alerts']];},"
+    "table('units',d.units,'无',function(u){return[[u.name,'t',u.orders],[u.overdue,'n overdue'],[u.alerts,'n alerts']];},"
     "function(u){return u.overdue>0;});"
     "var foot=box.querySelector('table.units tfoot');foot.replaceChildren();"
     "row(foot,[['合计'],[d.overdue_total,'n'],[d.alerts_total,'n']]);"
     "box.querySelector('.queue').textContent=d.queue?'尚无承办单位（不计超期）：待人工派单 '+d.queue.manual+"
     "' 件，尚未派单 '+d.queue.unrouted+' 件。':'';"
-    "table('overdue',d.overdue,'当前无超期工单',function(o){return[[o.ticket],[o.unit],[o.overdue_for,'n'],"
+    "table('overdue',d.overdue,'当前无超期工单',function(o){return[[o.ticket,'t',order(o.ticket)],[o.unit],[o.overdue_for,'n'],"
     "[o.category],[o.deadline+' '+o.due_at]];});"
-    "table('alerts',d.alerts,'当前无未确认告警',function(a){return[[a.rung_name],[a.ticket],[a.unit],"
+    "table('alerts',d.alerts,'当前无未确认告警',function(a){return[[a.rung_name],[a.ticket,'t',order(a.ticket)],[a.unit],"
     "[a.deadline],[a.raised_at],[a.category]];});"
     "box.querySelectorAll('.more').forEach(function(p){p.textContent=(d[p.dataset.list].length<"
     "(p.dataset.list==='overdue'?d.overdue_total:d.alerts_total))?'只列出前 '+d.listed_max+' 件。':'';});"

@@ -48,7 +48,10 @@
  * it is put on hold or resumed (report_deadline.h). $1 principal, $2 unit id, $3
  * district, $4 statuses shown by default, $5 one status or NULL, $6
  * category or NULL, $7 ticket or NULL (found in any status: the clerk's
- * list shows none by default), $8 rows, $9 offset. */
+ * list shows none by default), $8 rows, $9 offset, $10 the code of the unit
+ * owning the orders or NULL, $11 't' for the overdue alone (a deadline past
+ * due and running, as the wall board counts them) or NULL: the board's and
+ * the bulletin's figures of a unit drill down to these. */
 #define LIST_HEAD                                                                                                \
     "WITH cand AS ("                                                                                               \
     "  SELECT c.id, c.ticket_no, c.status, c.category, c.category_raw, c.address, c.cycle, c.called_at,"           \
@@ -68,6 +71,8 @@
     "     AND ($7::text IS NOT NULL OR CASE WHEN $5::text IS NULL THEN c.status = ANY ($4::text[])"               \
     "                                       ELSE c.status = $5 END)"                                                 \
     "     AND ($7::text IS NULL OR c.ticket_no = $7)"                                                              \
+    "     AND ($10::text IS NULL OR (a.role = 'owner' AND a.unit_id = (SELECT id FROM units WHERE code = $10)))"      \
+    "     AND ($11::text IS NULL OR (d.paused_at IS NULL AND d.due_at < (SELECT esc_now())))"                          \
     "     AND $1::int IS NOT NULL AND $2::int IS NOT NULL AND $3::text IS NOT NULL"
 /* Only what principal $1 may read of the list (asked once for all): a unit's
  * own list too, since an order it holds may have become a conduct complaint
@@ -175,12 +180,12 @@ typedef struct {
 } list_kind;
 
 static const list_kind LISTS[] = {
-    {AUTH_HANDLER, "我的工单", SQL_UNIT, "{dispatched,accepted,waiting}", "dispatched,accepted,waiting,resolved,closed",
+    {AUTH_HANDLER, "我的工单", SQL_UNIT, NAMES_HELD_ARRAY, "dispatched,accepted,waiting,resolved,closed",
      NULL, 0},
     /* discipline inspection calls back the conduct complaints it resolved (nobody else reads them) */
     {AUTH_DISCIPLINE, "我的工单", SQL_UNIT, "{dispatched,accepted,waiting,resolved}",
      "dispatched,accepted,waiting,resolved,closed", SQL_HOTLINE, 0},
-    {AUTH_CAMPAIGN, "本区工单", SQL_DISTRICT, "{dispatched,accepted,waiting}",
+    {AUTH_CAMPAIGN, "本区工单", SQL_DISTRICT, NAMES_HELD_ARRAY,
      "dispatched,accepted,waiting,resolved,closed", SQL_HOTLINE, 0},
     {AUTH_DISPATCHER, "人工派单队列", SQL_HOTLINE, "{manual}", "manual,handed_back", NULL, 0},
     {AUTH_CALLBACK, "待回访工单", SQL_HOTLINE, "{resolved}", "resolved,closed", NULL, 1},
@@ -222,6 +227,13 @@ static const char *param(const http_request *req, const char *name)
 {
     const char *v = http_param(req, name);
     return v && *v ? v : NULL;
+}
+
+/* Whether req narrows the list to the overdue orders (overdue=1: the wall
+ * board's 超期工单 of a unit link here). */
+static int overdue_only(const http_request *req)
+{
+    return param(req, "overdue") && strcmp(param(req, "overdue"), "0") != 0;
 }
 
 /* The category filter's options (SQL_CATEGORIES) for the list res, under
@@ -271,7 +283,14 @@ static void filters(FILE *f, PGconn *pg, const list_kind *k, const http_request 
                 names_status(c));
     fputs("</select></label><label>分类<select name=\"category\"><option value=\"\">全部</option>", f);
     int known = category_options(f, pg, list, category);
-    fputs("</select></label><label>工单号<input name=\"t\" value=\"", f);
+    fprintf(f, "</select></label><label><input type=\"checkbox\" name=\"overdue\" value=\"1\"%s>只看超期</label>",
+            overdue_only(req) ? " checked" : "");
+    if (param(req, "unit")) {   /* kept while the other filters change: cleared by the note's link */
+        fputs("<input type=\"hidden\" name=\"unit\" value=\"", f);
+        text_html_escape(f, param(req, "unit"));
+        fputs("\">", f);
+    }
+    fputs("<label>工单号<input name=\"t\" value=\"", f);
     text_html_escape(f, ticket ? ticket : "");
     fputs("\" size=\"16\"></label><button type=\"submit\">筛选</button></form>\n", f);
     if (!known) {
@@ -383,7 +402,12 @@ static int orders_on_page(PGresult *res)
     return PQntuples(res) > 0 && !PQgetisnull(res, 0, L_TICKET) ? PQntuples(res) : 0;
 }
 
-/* Runs the list's query for the page asked for. NULL with err. */
+/* Runs the list's query for the page asked for. A list narrowed to a unit's
+ * orders or to the overdue ones reads the orders units hold (待签收, 办理中,
+ * 暂缓办理) unless a status is chosen, whatever the list shows by default (a
+ * dispatcher's is the manual queue), and a unit's orders are looked for
+ * where a ticket is (discipline inspection reads its district's, its list
+ * only its own). NULL with err. */
 static PGresult *run_list(PGconn *pg, const list_kind *k, const web_user *u, const http_request *req, int page,
                           char *err, size_t errlen)
 {
@@ -393,26 +417,32 @@ static PGresult *run_list(PGconn *pg, const list_kind *k, const web_user *u, con
     snprintf(rows, sizeof rows, "%d", PAGE_ROWS);
     snprintf(offset, sizeof offset, "%d", (page - 1) * PAGE_ROWS);
     const char *ticket = text_ticket(typed, sizeof typed, param(req, "t"));
-    const char *params[] = {id, unit, u->who.district, k->statuses, ticket ? NULL : param(req, "status"),
-                            param(req, "category"), ticket, rows, offset};
-    return db_query(pg, k->title, ticket && k->search ? k->search : k->sql, 9, params, err, errlen);
+    const char *owner = ticket ? NULL : param(req, "unit"), *late = !ticket && overdue_only(req) ? "t" : NULL;
+    const char *params[] = {id, unit, u->who.district, owner || late ? NAMES_HELD_ARRAY : k->statuses,
+                            ticket ? NULL : param(req, "status"), param(req, "category"), ticket, rows, offset,
+                            owner, late};
+    return db_query(pg, k->title, (ticket || owner) && k->search ? k->search : k->sql, 11, params, err, errlen);
 }
 
 /* The filters of req as a query string for the page links: status and
- * category are codes ([a-z._]); anything else is left out. */
+ * category are codes ([a-z._]), a unit's code digits too (kept only when
+ * given); anything else is left out. */
 static void filter_query(const http_request *req, char *out, size_t cap)
 {
-    const char *status = param(req, "status"), *category = param(req, "category");
-    const char *ok = "abcdefghijklmnopqrstuvwxyz._";
-    snprintf(out, cap, "status=%s&amp;category=%s", status && !status[strspn(status, ok)] ? status : "",
-             category && !category[strspn(category, ok)] ? category : "");
+    const char *status = param(req, "status"), *category = param(req, "category"), *unit = param(req, "unit");
+    const char *ok = "abcdefghijklmnopqrstuvwxyz._", *code = "0123456789abcdefghijklmnopqrstuvwxyz._";
+    int kept = unit && !unit[strspn(unit, code)];
+    snprintf(out, cap, "status=%s&amp;category=%s%s%s%s", status && !status[strspn(status, ok)] ? status : "",
+             category && !category[strspn(category, ok)] ? category : "", kept ? "&amp;unit=" : "", kept ? unit : "",
+             overdue_only(req) ? "&amp;overdue=1" : "");
 }
 
 /* 1 when k lists nothing until a ticket or a status is asked for (查询工单)
  * and req asks for neither. */
 static int waits_to_be_asked(const list_kind *k, const http_request *req)
 {
-    return strcmp(k->statuses, "{}") == 0 && !param(req, "t") && !param(req, "status") && !param(req, "category");
+    return strcmp(k->statuses, "{}") == 0 && !param(req, "t") && !param(req, "status") && !param(req, "category") &&
+           !param(req, "unit") && !overdue_only(req);
 }
 
 /* An empty list said in words, with what to do: a ticket searched for, a
@@ -426,6 +456,8 @@ static void empty_list(FILE *f, const list_kind *k, const http_request *req)
         fputs("没有您可以查看的工单“", f);
         text_html_escape(f, param(req, "t"));
         fputs("”：请核对工单号是否完整（按整个工单号查找），或清空工单号再筛选。", f);
+    } else if (param(req, "unit") || overdue_only(req)) {
+        fputs("现在没有这样的工单（超期的工单签收、办结或暂缓办理后就不再算超期）：点上面的“看全部工单”。", f);
     } else if (param(req, "status") || param(req, "category")) {
         fputs("没有符合所选状态和分类的工单：换一个状态或分类再点“筛选”。", f);
     } else if (waits_to_be_asked(k, req)) {
@@ -440,6 +472,46 @@ static void empty_list(FILE *f, const list_kind *k, const http_request *req)
         fputs("的工单。", f);
     }
     fputs("</p>\n", f);
+}
+
+/* The name of the unit whose code is code, in name; 0 when none has it
+ * (or it could not be read: said in the log). */
+static int unit_name(PGconn *pg, const char *code, char *name, size_t cap)
+{
+    char err[512];
+    const char *params[] = {code};
+    PGresult *res = db_query(pg, "the unit's name", "SELECT name FROM units WHERE code = $1", 1, params, err, sizeof err);
+    if (!res)
+        log_warn("workbench: the name of unit %s not read: %s", code, err);
+    int found = res && PQntuples(res) == 1;
+    snprintf(name, cap, "%s", found ? PQgetvalue(res, 0, 0) : "");
+    PQclear(res);
+    return found;
+}
+
+/* Above a list narrowed to one unit's orders (unit=, the wall board's link
+ * from the unit's row) or to the overdue ones: what it lists, and the way
+ * back to the whole list; a code no unit has, said so. */
+static void narrowed(FILE *f, PGconn *pg, const http_request *req)
+{
+    const char *code = param(req, "unit");
+    char name[256];
+    if (param(req, "t") || (!code && !overdue_only(req)))
+        return;
+    if (code && !unit_name(pg, code, name, sizeof name)) {
+        fputs("<p class=\"msg err\">没有代码为“", f);
+        text_html_escape(f, code);
+        fputs("”的单位，下面没有工单：请从看板“按单位”一栏点单位名称进来，或<a href=\"/work\">看全部工单</a>。</p>\n", f);
+        return;
+    }
+    fputs("<p class=\"msg narrowed\">只列出", f);
+    if (code) {
+        fputs("<b>", f);
+        text_html_escape(f, name);
+        fputs("</b>承办的", f);
+    }
+    fprintf(f, "%s。<a href=\"/work\">看全部工单</a></p>\n",
+            overdue_only(req) ? "<b>超期</b>工单（签收或办结时限已过、仍在计时的）" : "工单");
 }
 
 /* Below a list of more than a page: which page of how many, and the links
@@ -467,7 +539,7 @@ static void past_last(FILE *f, int page, int pages, const char *keep)
 static void orders_table(FILE *f, const web_work *w, const list_kind *k, const http_request *req, PGresult *res,
                          int page)
 {
-    char keep[160];
+    char keep[320];
     filter_query(req, keep, sizeof keep);
     long long now = PQntuples(res) ? atoll(PQgetvalue(res, 0, L_NOW)) : 0;    /* escalation's clock */
     int manual = k->sql == SQL_HOTLINE && strcmp(k->statuses, "{manual}") == 0;
@@ -626,6 +698,7 @@ static void list_page(const web_work *w, PGconn *pg, const web_user *u, const ht
         web_extensions_panel(f, w, pg, u);
         fputs("<h2>工单</h2>\n", f);
         filters(f, pg, k, req, res);
+        narrowed(f, pg, req);
         orders_table(f, w, k, req, res, page);
         web_html_end(f);
     }

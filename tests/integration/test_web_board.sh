@@ -89,6 +89,33 @@ check "… and, for a browser that runs no script, what to do, not the address o
     sh -c "grep -q '请在浏览器设置里允许本站运行脚本，再刷新本页' '$WEB_DIR/body' && ! grep -q '数据见 /api/board' '$WEB_DIR/body'"
 check "… naming open alerts 未确认告警, as jiesu alerts and the workbench name alerts, not 预警" \
     sh -c "grep -q '未确认告警' '$WEB_DIR/body' && ! grep -q '未确认预警' '$WEB_DIR/body'"
+# ---- from a unit's row to its orders: the name links to the workbench's list of them ----
+listed() {      # listed JAR URL: the tickets of the workbench list at URL (not its alerts), sorted, on one line
+    web_get "$WEB_DIR/$1.jar" "$2" >/dev/null
+    web_column 工单号 2>/dev/null | sort | xargs
+}
+check_eq "the campaign office's board gives 中韩街道's row the list of its overdue orders" \
+    "/work?unit=370212001&overdue=1" \
+    "$(jq -r '.units[] | select(.code == "370212001") | .orders' "$WEB_DIR/board-chuangcheng.json")"
+check_eq "… which lists those its 超期工单 counts, and no other street's" \
+    "$(jq -r '.overdue[] | select(.unit == "中韩街道") | .ticket' "$WEB_DIR/board-chuangcheng.json" | sort | xargs)" \
+    "$(listed chuangcheng '/work?unit=370212001&overdue=1')"
+check_eq "… as many as the row says" "$(jq -r '.units[] | select(.code == "370212001") | .overdue' \
+    "$WEB_DIR/board-chuangcheng.json")" "$(grep -o 'class="total">[0-9]*' "$WEB_DIR/body" | sed 's/.*>//')"
+check "… saying whose they are and what it lists, with the way back to the whole list" \
+    sh -c "grep -q '只列出<b>中韩街道</b>承办的<b>超期</b>工单' '$WEB_DIR/body' && grep -q '<a href=\"/work\">看全部工单</a>' '$WEB_DIR/body'"
+check "… the filters keep the unit, and offer 只看超期, ticked" \
+    sh -c "grep -q 'name=\"unit\" value=\"370212001\"' '$WEB_DIR/body' && grep -q 'name=\"overdue\" value=\"1\" checked' '$WEB_DIR/body'"
+check_eq "沙子口街道's row: its one overdue order" "$b1" "$(listed chuangcheng \
+    "$(jq -r '.units[] | select(.code == "370212002") | .orders' "$WEB_DIR/board-chuangcheng.json")")"
+check_eq "the dispatcher's board links there too, and its list (the manual queue by default) lists them" \
+    "$(printf '%s\n' "$a1" "$a2" | sort | xargs)" "$(listed paidan \
+    "$(jq -r '.units[] | select(.code == "370212001") | .orders' "$WEB_DIR/board-paidan.json")")"
+check_eq "a code no unit has: nothing listed" "" "$(listed chuangcheng '/work?unit=999&overdue=1')"
+check "… and said so" grep -q '没有代码为“999”的单位' "$WEB_DIR/body"
+web_get "$WEB_DIR/chuangcheng.jar" "/?refresh=2" >/dev/null
+check "the board's page links each unit's name to that list and each ticket to its order's page" \
+    sh -c "grep -q \"\\[u.name,'t',u.orders\\]\" '$WEB_DIR/body' && grep -q \"'/work/order?t='\" '$WEB_DIR/body'"
 web_user guanli admin
 web_signin "$WEB_DIR/guanli.jar" guanli >/dev/null
 check_eq "the administrator's dashboard (it reads no orders)" 200 "$(web_get "$WEB_DIR/guanli.jar" /)"

@@ -54,6 +54,16 @@ static void cell_text(FILE *f, const char *s)
     fputs("</td>", f);
 }
 
+/* A ticket linking to its order's page on the workbench. */
+static void cell_order(FILE *f, const char *ticket)
+{
+    char url[256];
+    text_url_encode(url, sizeof url, ticket);
+    fprintf(f, "<td class=\"t\"><a href=\"/work/order?t=%s\">", url);
+    text_html_escape(f, ticket);
+    fputs("</a></td>", f);
+}
+
 static void cell_num(FILE *f, double v, const char *fmt)
 {
     fputs("<td>", f);
@@ -109,7 +119,21 @@ static int none_of(FILE *f, const report_bulletin *b, const char *kind)
     return 1;
 }
 
-static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
+/* A unit's 超期数; on the bulletin's page (links), when there are some, a
+ * link to the unit's rows in the list of overdue and escalated orders below. */
+static void cell_overdue(FILE *f, const report_unit *u, int links)
+{
+    if (!links || u->overdue <= 0) {
+        cell_num(f, (double)u->overdue, "%.0f");
+        return;
+    }
+    fputs("<td><a href=\"#orders-", f);
+    text_html_escape(f, u->code);
+    fprintf(f, "\" title=\"看这些工单\">%ld</a></td>", u->overdue);
+}
+
+/* The ranking of kind; links: 超期数 links to the orders listed below (the bulletin's page). */
+static void ranking_table(FILE *f, const report_bulletin *b, const char *kind, int links)
 {
     if (none_of(f, b, kind))
         return;
@@ -131,7 +155,7 @@ static void ranking_table(FILE *f, const report_bulletin *b, const char *kind)
         cell_rank(f, p);
         for (int r = 0; r < RATE_COUNT; r++)
             cell_num(f, report_rate_pct(u->rate[r]), u->thin[r] ? "%.1f%%*" : "%.1f%%");
-        cell_num(f, (double)u->overdue, "%.0f");
+        cell_overdue(f, u, links);
         fputs("</tr>\n", f);
     }
     fputs("</table></div>\n", f);
@@ -262,7 +286,10 @@ static void rate_rank_table(FILE *f, const report_bulletin *b, const char *kind)
     fputs("</table>\n", f);
 }
 
-static void orders_table(FILE *f, const report_bulletin *b)
+/* The overdue and escalated orders by unit, each unit's rows headed by its
+ * name (where its 超期数 links to); links: each ticket to its order's page
+ * (the bulletin's page on the web, not the files). */
+static void orders_table(FILE *f, const report_bulletin *b, int links)
 {
     char why[512];
     if (*report_bulletin_orders_withheld(b, why, sizeof why)) {
@@ -277,12 +304,17 @@ static void orders_table(FILE *f, const report_bulletin *b)
     for (size_t i = 0; i < b->n_orders; i++) {
         const report_order *o = &b->orders[i];
         if (i == 0 || strcmp(o->unit_code, b->orders[i - 1].unit_code) != 0) {
-            fputs("<tr class=\"unit\"><th colspan=\"9\">", f);
+            fputs("<tr class=\"unit\" id=\"orders-", f);
+            text_html_escape(f, o->unit_code);
+            fputs("\"><th colspan=\"9\">", f);
             text_html_escape(f, o->unit_name);
             fputs("</th></tr>\n", f);
         }
         fprintf(f, "<tr class=\"flag-%c\">", strcmp(o->state, "overdue") == 0 ? 'R' : 'N');
-        cell_text(f, o->ticket);
+        if (links)
+            cell_order(f, o->ticket);
+        else
+            cell_text(f, o->ticket);
         cell_text(f, o->category);
         cell_text(f, o->place);
         cell_text(f, o->caller);
@@ -370,19 +402,21 @@ void report_html_bulletin(FILE *f, const report_bulletin *b, const char *bar)
 {
     char title[96], week[32];
     snprintf(title, sizeof title, "接诉即办工作周通报 %s", report_period_name(&b->cur->period, week, sizeof week));
+    char why[512];
+    int links = bar && !*report_bulletin_orders_withheld(b, why, sizeof why);   /* the web's, with the orders */
     page_start(f, title, bar);
     period_line(f, b);
     static const char *const KINDS[] = {"street", "dept"};
     for (int k = 0; k < 2; k++) {
         fprintf(f, "<h2>%s综合排名</h2>\n", kind_title(KINDS[k]));
-        ranking_table(f, b, KINDS[k]);
+        ranking_table(f, b, KINDS[k], links);
         composite_chart(f, b, KINDS[k]);
         fprintf(f, "<h2>%s分项指标排名</h2>\n", kind_title(KINDS[k]));
         rate_rank_table(f, b, KINDS[k]);
     }
     metrics_note(f, b->cur);
     fputs("<h2>超期及" NAMES_ALERT "工单（按单位）</h2>\n", f);
-    orders_table(f, b);
+    orders_table(f, b, links);
     fputs("<h2>暂缓与延期（按单位）</h2>\n", f);
     holds_table(f, b);
     fputs("<h2>热点</h2>\n", f);
@@ -456,9 +490,9 @@ void report_html_dashboard(FILE *f, const report_bulletin *b, const report_table
     fputs(board ? board : "", f);
     period_line(f, b);
     fputs("<h2>街道排名</h2>\n", f);
-    ranking_table(f, b, "street");
+    ranking_table(f, b, "street", 0);
     fputs("<h2>部门排名</h2>\n", f);
-    ranking_table(f, b, "dept");
+    ranking_table(f, b, "dept", 0);
     metrics_note(f, b->cur);
     fputs("<h2>趋势</h2>\n", f);
     if (nweeks > 0)

@@ -211,4 +211,19 @@ check "… the same page" said '暂时无法读取周通报的数据，请稍后
 check "the reason is in the reporting service's log" grep -q "GET /bulletin.html: .*permission denied" "$HARNESS_DIR/reporting.log"
 sql "GRANT SELECT ON alerts TO $svc_role" >/dev/null
 sql "UPDATE esc_clock SET offset_seconds = 0" >/dev/null
+# ---- from the bulletin's 超期数 to the orders behind it ----
+# b1's resolve deadline fell due earlier today, unmet: 沙子口街道's 超期数 this week is 1.
+sql "UPDATE deadlines SET due_at = now() - (now() - date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai')
+                                                     AT TIME ZONE 'Asia/Shanghai') / 2
+      WHERE kind = 'resolve' AND complaint_id = (SELECT id FROM complaints WHERE ticket_no = '$b1')" >/dev/null
+check_eq "this week's bulletin on the web" 200 "$(web_get "$WEB_DIR/chuangcheng.jar" '/bulletin.html?week=this')"
+check "沙子口街道's 超期数 links to its rows of the list of overdue and escalated orders" \
+    grep -q '<a href="#orders-370212002" title="看这些工单">1</a>' "$WEB_DIR/body"
+check "… which are headed there by the unit's name" grep -q '<tr class="unit" id="orders-370212002"><th colspan="9">沙子口街道' \
+    "$WEB_DIR/body"
+check "… each ticket linking to its order's page" grep -q "<td class=\"t\"><a href=\"/work/order?t=$b1\">$b1</a></td>" \
+    "$WEB_DIR/body"
+as_unit 370212.campaign "$JIESU_BIN/jiesu" bulletin --week 本周 --out "$WEB_DIR/files" >/dev/null 2>&1
+check "the bulletin's file, read away from the workbench, has no link into it" \
+    sh -c "ls '$WEB_DIR'/files/bulletin-*.html >/dev/null && ! grep -q '/work/order\|href=\"#orders-' '$WEB_DIR'/files/bulletin-*.html"
 harness_services_stop

@@ -102,7 +102,7 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
 /* One order, as `jiesu show` prints it and the workbench's order page shows
  * it (web_order.c): the same sections, the same names, the same masks. */
 static const view_section ORDER[] = {
-    {"工单", "ll", "-s--npt-------t", 1,
+    {"工单", "ll", "-s--npt--------t", 1,
      "SELECT c.ticket_no AS 工单号, c.status AS 状态, to_char(c.updated_at, " REPORT_TIME_FMT ") AS 状态更新,"
      "       call_time(c, " REPORT_TIME_FMT ") AS 来电时间, coalesce(c.caller_name, '') AS 来电人,"
      "       coalesce(c.caller_phone, '') AS " REPORT_PHONE_COLUMN ", c.address AS 地址,"
@@ -121,6 +121,13 @@ static const view_section ORDER[] = {
      "       coalesce((SELECT '工单 ' || l.ticket_no || ' 的作风问题部分' FROM complaints l WHERE l.id = c.link_id),"
      "                (SELECT '作风问题部分为工单 ' || l.ticket_no || '（纪委监委办理）' FROM complaints l"
      "                  WHERE l.link_id = c.id AND principal_sees($1::int, l.id)), '—') AS 拆分立单,"
+     /* the orders a 重复诉求 alert counts (有 3 单…诉求，已合并为一单), those the reader sees */
+     "       coalesce((SELECT '已并入工单 ' || p.ticket_no FROM complaints p"
+     "                  WHERE p.id = c.parent_id AND principal_sees($1::int, p.id)),"
+     "                (SELECT string_agg(k.ticket_no, '、' ORDER BY k.called_at, k.id) || ' 并入本工单（连同本工单共 '"
+     "                        || count(*) + 1 || ' 单）'"
+     "                   FROM complaints k WHERE k.parent_id = c.id AND principal_sees($1::int, k.id)"
+     "                 HAVING count(*) > 0), '—') AS 重复诉求,"
      "       c.content AS 诉求内容"
      "  FROM complaints c LEFT JOIN categories cat ON cat.code = c.category"
      " WHERE c.id = " REPORT_SEEN_ORDER},

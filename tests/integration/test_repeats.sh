@@ -79,6 +79,11 @@ check_eq "… one repeat alert at each place to the campaign office, listing its
              WHERE a.rung = 'repeat' AND c.ticket_no IN ('RP-A1', 'RP-B1')")"
 as_unit 370212.campaign jiesu alerts >"$rp/campaign.out" 2>&1
 check "… which reads 3 单“垃圾清运”诉求 at 张村社区21号楼" grep -q "崂山区张村社区21号楼 有 3 单“垃圾清运”诉求" "$rp/campaign.out"
+as_unit 370212.campaign jiesu show RP-A1 >"$rp/show-a1.out" 2>&1
+check "from the alert to its orders: RP-A1 names the two merged into it, 3 单 with itself" \
+    grep -Eq "^重复诉求 +(RP-A2、RP-A3|RP-A3、RP-A2) 并入本工单（连同本工单共 3 单）$" "$rp/show-a1.out"
+as_unit 370212.campaign jiesu show RP-A3 >"$rp/show-a3.out" 2>&1
+check "… and RP-A3 the order it was merged into" grep -Eq "^重复诉求 +已并入工单 RP-A1$" "$rp/show-a3.out"
 
 # At a fifth place four of rubbish are merged into RP-D1, and the runs read that place no more (their
 # routing a second past, three at a seventh place merged after it); then the dispatcher gives RP-D1

@@ -70,6 +70,7 @@ static const char CSS[] =
     "td.due{order:2;margin-left:auto;color:#555}td.left{order:3;font-weight:bold}tr.overdue td.left{color:#a3190e}"
     "td.about{order:4;flex:1 0 100%}td.said{order:5;flex:1 0 100%;color:#444}"
     "td.place{order:6;flex:1 0 100%;color:#555;font-size:14px}td.status{order:7;font-size:14px}"
+    "td.unit{order:7;font-size:14px}td.unit a{position:relative;z-index:1}"
     "td.alarm{order:8;font-size:14px;color:#a3190e}td.alarm::before{content:'告警次数 '}"
     "table.orders td.none,table.orders td.hide-phone{display:none}"
     /* the order page's tables: a record a row, each cell named */

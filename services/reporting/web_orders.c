@@ -111,12 +111,15 @@
 "        CASE WHEN p.status = 'resolved' THEN"                                                                 \
 "          (SELECT '未接通 ' || count(*) || ' 次，最近一次 ' || to_char(max(e.at), " REPORT_TIME_FMT ")"            \
 "             FROM complaint_events e WHERE e.complaint_id = p.id AND e.event = 'callback_unreached'"             \
-"              AND e.at >= p.resolved_at HAVING count(*) > 0) END"                                               \
+"              AND e.at >= p.resolved_at HAVING count(*) > 0) END,"                                              \
+"        h.name, h.code"                                                                                         \
     "   FROM (VALUES (1)) AS one (x) LEFT JOIN page p ON true LEFT JOIN categories cat ON cat.code = p.category"   \
     "   LEFT JOIN regions rs ON rs.code = p.street_code LEFT JOIN regions rc ON rc.code = p.community_code"       \
+    "   LEFT JOIN units h ON h.id = p.holder"                                                                      \
     "  ORDER BY " LIST_ORDER("p.")
 enum { L_TICKET, L_STATUS, L_CATEGORY, L_PLACE, L_ADDRESS, L_KIND, L_DUE, L_PAUSED, L_RESUMING, L_ALERTS, L_ROLE, L_REASONS,
-       L_TOTAL, L_NOW, L_CONTENT, L_KINDS, L_KIND_COUNTS, L_URGENT, L_RESOLVER, L_RESOLVED, L_UNREACHED };
+       L_TOTAL, L_NOW, L_CONTENT, L_KINDS, L_KIND_COUNTS, L_URGENT, L_RESOLVER, L_RESOLVED, L_UNREACHED, L_HOLDER,
+       L_HOLDER_CODE };
 
 /* A unit's own orders: owner or co-handler (handlers, discipline inspection). */
 static const char SQL_UNIT[] = LIST_HEAD " WHERE a.unit_id = $2::int AND a.active" LIST_TAIL LIST_SEEN LIST_PAGE;
@@ -177,20 +180,22 @@ typedef struct {
                                    about, one waiting for a dispatcher), else NULL: the list's own */
     int         resolved;       /* 1: who resolved each order and when, how long it has waited (the
                                    callback agent's: a resolved order has no deadline), not 期限 and 剩余时间 */
+    int         units;          /* 1: the list spans units (a campaign office's): whose each order is,
+                                   the unit linking to its orders */
 } list_kind;
 
 static const list_kind LISTS[] = {
     {AUTH_HANDLER, "我的工单", SQL_UNIT, NAMES_HELD_ARRAY, "dispatched,accepted,waiting,resolved,closed",
-     NULL, 0},
+     NULL, 0, 0},
     /* discipline inspection calls back the conduct complaints it resolved (nobody else reads them) */
     {AUTH_DISCIPLINE, "我的工单", SQL_UNIT, "{dispatched,accepted,waiting,resolved}",
-     "dispatched,accepted,waiting,resolved,closed", SQL_HOTLINE, 0},
+     "dispatched,accepted,waiting,resolved,closed", SQL_HOTLINE, 0, 0},
     {AUTH_CAMPAIGN, "本区工单", SQL_DISTRICT, NAMES_HELD_ARRAY,
-     "dispatched,accepted,waiting,resolved,closed", SQL_HOTLINE, 0},
-    {AUTH_DISPATCHER, "人工派单队列", SQL_HOTLINE, "{manual}", "manual,handed_back", NULL, 0},
-    {AUTH_CALLBACK, "待回访工单", SQL_HOTLINE, "{resolved}", "resolved,closed", NULL, 1},
+     "dispatched,accepted,waiting,resolved,closed", SQL_HOTLINE, 0, 1},
+    {AUTH_DISPATCHER, "人工派单队列", SQL_HOTLINE, "{manual}", "manual,handed_back", NULL, 0, 0},
+    {AUTH_CALLBACK, "待回访工单", SQL_HOTLINE, "{resolved}", "resolved,closed", NULL, 1, 0},
     {AUTH_CLERK, "查询工单", SQL_HOTLINE, "{}",
-     "new,manual,dispatched,accepted,waiting,returned,resolved,closed,handed_back", NULL, 0},
+     "new,manual,dispatched,accepted,waiting,returned,resolved,closed,handed_back", NULL, 0, 0},
 };
 
 static const list_kind *list_for(auth_role role)
@@ -341,6 +346,23 @@ static void deadline_cells(FILE *f, PGresult *res, int r, const char *left)
             left);
 }
 
+/* The unit holding the order, linking to its orders (the list narrowed to
+ * it, unit=), in a list that spans units; — when none holds it. */
+static void holder_cell(FILE *f, PGresult *res, int r)
+{
+    char url[256];
+    fputs("<td class=\"k unit\">", f);
+    if (*PQgetvalue(res, r, L_HOLDER_CODE)) {
+        text_url_encode(url, sizeof url, PQgetvalue(res, r, L_HOLDER_CODE));
+        fprintf(f, "<a href=\"/work?unit=%s\">", url);
+        web_html_value(f, PQgetvalue(res, r, L_HOLDER));
+        fputs("</a>", f);
+    } else {
+        web_html_value(f, "");
+    }
+    fputs("</td>", f);
+}
+
 /* One row of the list; each cell's class places it in the phone's card
  * (web_html.c): ticket, deadline and time left (the callback agent's: who
  * resolved it and when) on the first line, then what the order is about,
@@ -360,7 +382,10 @@ static void order_row(FILE *f, const web_work *w, const list_kind *k, PGresult *
     fprintf(f, "<tr%s><td class=\"ticket\">", cls);
     order_link(f, PQgetvalue(res, r, L_TICKET));
     text_html_escape(f, PQgetvalue(res, r, L_TICKET));
-    fprintf(f, "</a></td><td class=\"k status\">%s%s", names_status(PQgetvalue(res, r, L_STATUS)),
+    fputs("</a></td>", f);
+    if (k->units)
+        holder_cell(f, res, r);
+    fprintf(f, "<td class=\"k status\">%s%s", names_status(PQgetvalue(res, r, L_STATUS)),
             strcmp(PQgetvalue(res, r, L_ROLE), "co") == 0 ? "（协办）" : "");
     if (*PQgetvalue(res, r, L_UNREACHED)) {     /* awaiting its callback, tried: the caller to be called again */
         fputs("（", f);
@@ -562,8 +587,9 @@ static void orders_table(FILE *f, const web_work *w, const list_kind *k, const h
         past_last(f, page, pages, keep);
         return;
     }
-    fprintf(f, "<div class=\"scroll list\"><table class=\"orders\"><thead><tr><th>工单号</th><th>状态</th><th>分类</th>"
-            "<th>地点</th>%s<th>告警次数</th>", k->resolved ? "<th>办结单位</th><th>办结时间</th>" : "<th>期限</th><th>剩余时间</th>");
+    fprintf(f, "<div class=\"scroll list\"><table class=\"orders\"><thead><tr><th>工单号</th>%s<th>状态</th><th>分类</th>"
+            "<th>地点</th>%s<th>告警次数</th>", k->units ? "<th>承办单位</th>" : "",
+            k->resolved ? "<th>办结单位</th><th>办结时间</th>" : "<th>期限</th><th>剩余时间</th>");
     fputs("<th>诉求内容</th>", f);
     if (manual)
         fputs("<th class=\"hide-phone\">派单建议与原因</th>", f);

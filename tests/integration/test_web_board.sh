@@ -113,6 +113,15 @@ check_eq "the dispatcher's board links there too, and its list (the manual queue
     "$(jq -r '.units[] | select(.code == "370212001") | .orders' "$WEB_DIR/board-paidan.json")")"
 check_eq "a code no unit has: nothing listed" "" "$(listed chuangcheng '/work?unit=999&overdue=1')"
 check "… and said so" grep -q '没有代码为“999”的单位' "$WEB_DIR/body"
+check_eq "the campaign office's list says whose each order is (承办单位), in the rows' order" \
+    "$(web_get "$WEB_DIR/chuangcheng.jar" /work >/dev/null
+       sql "SELECT string_agg(u.name, ' ' ORDER BY x.n) FROM unnest(string_to_array('$(web_column 工单号 | xargs)', ' '))
+                   WITH ORDINALITY AS x(t, n) JOIN complaints c ON c.ticket_no = x.t
+              JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'owner' JOIN units u ON u.id = a.unit_id")" \
+    "$(web_column 承办单位 | xargs)"
+check "… each unit linking to its orders" grep -q '<td class="k unit"><a href="/work?unit=370212001">中韩街道</a></td>' "$WEB_DIR/body"
+check_eq "… which lists 中韩街道's" "$(printf '%s\n' "$a1" "$a2" | sort | xargs)" "$(listed chuangcheng '/work?unit=370212001')"
+check "… and says so" grep -q '只列出<b>中韩街道</b>承办的工单。' "$WEB_DIR/body"
 web_get "$WEB_DIR/chuangcheng.jar" "/?refresh=2" >/dev/null
 check "the board's page links each unit's name to that list and each ticket to its order's page" \
     sh -c "grep -q \"\\[u.name,'t',u.orders\\]\" '$WEB_DIR/body' && grep -q \"'/work/order?t='\" '$WEB_DIR/body'"

@@ -46,6 +46,18 @@ web_file() {
         jq -r '.[0].service_request_id'
 }
 
+web_act() {     # web_act JAR TICKET ACTION [CURL-ARGS...]: POSTs the action from the order's page with the jar's CSRF token; prints the status
+    local jar=$1 t=$2 a=$3 csrf; shift 3
+    csrf=$(web_csrf "$jar" "/work/order?t=$t")
+    curl -s -b "$jar" -o "$WEB_DIR/act.html" -D "$WEB_DIR/act.headers" -w '%{http_code}' \
+        -F "csrf=$csrf" -F "t=$t" -F "action=$a" "$@" "$WEB_BASE/work/act"
+}
+
+web_landed() {  # web_landed JAR: the page the last web_act's 303 sent the browser to, into landed.html
+    curl -s -b "$1" -o "$WEB_DIR/landed.html" \
+        "$WEB_BASE$(sed -n 's/^[Ll]ocation: *\([^[:space:]]*\).*/\1/p' "$WEB_DIR/act.headers")"
+}
+
 web_user() {     # web_user NAME ROLE [UNIT [DISPLAY-NAME]]
     local name=$1 role=$2 unit=${3:-} display=${4:-$1}
     printf 'pw-%s-pass\n' "$name" | "$JIESU_BIN/jiesu" user add "$name" --role "$role" ${unit:+--unit "$unit"} \

@@ -199,12 +199,6 @@ check_eq "… nothing decided, nothing recorded" "pending: extension_requested u
             WHERE c.ticket_no = 'EXT-11'"): $(events EXT-11)"
 
 # 8. The workbench: the same doors, the same checks.
-act() {     # act JAR TICKET ACTION [CURL-ARGS...]: POSTs the action with the jar's CSRF token; prints the status
-    local jar=$1 t=$2 a=$3 csrf; shift 3
-    csrf=$(web_csrf "$jar" "/work/order?t=$t")
-    curl -s -b "$jar" -o "$WEB_DIR/act.html" -D "$WEB_DIR/act.headers" -w '%{http_code}' \
-        -F "csrf=$csrf" -F "t=$t" -F "action=$a" "$@" "$WEB_BASE/work/act"
-}
 body_has() { grep -qF -- "$1" "$WEB_DIR/body"; }
 web_user zhong handler 370212001 钟晓梅
 web_user paidan dispatcher "" 派单员小李
@@ -217,11 +211,11 @@ check "… offers 申请延期: the new deadline and a required reason" \
            grep -q '<label>延期理由<input name=\"reason\" required' '$WEB_DIR/body' && grep -q '申请延期</button>' '$WEB_DIR/body'"
 web_get "$WEB_DIR/paidan.jar" "/work/order?t=EXT-8" >/dev/null
 check "… the dispatcher's page of it offers no decision, nothing waits" fails body_has 'value="extension_approve"'
-check_eq "an unreadable time from the page is refused" 409 "$(act "$WEB_DIR/zhong.jar" EXT-8 extend -F "due=下礼拜" -F "reason=等材料")"
+check_eq "an unreadable time from the page is refused" 409 "$(web_act "$WEB_DIR/zhong.jar" EXT-8 extend -F "due=下礼拜" -F "reason=等材料")"
 check "… saying the forms to write, what was typed kept" \
     sh -c "grep -q '看不懂新的办结时限“下礼拜”' '$WEB_DIR/act.html' && grep -q 'value=\"下礼拜\"' '$WEB_DIR/act.html' &&
            grep -q 'value=\"等材料\"' '$WEB_DIR/act.html'"
-check_eq "the request from the page" 303 "$(act "$WEB_DIR/zhong.jar" EXT-8 extend -F "due=$new8" -F "reason=等材料")"
+check_eq "the request from the page" 303 "$(web_act "$WEB_DIR/zhong.jar" EXT-8 extend -F "due=$new8" -F "reason=等材料")"
 check_eq "… recorded as the person's" "extension_requested zhong" "$(events EXT-8)"
 web_get "$WEB_DIR/zhong.jar" "/work/order?t=EXT-8&done=extend" >/dev/null
 check "… the page says it waits, and offers no second request" \
@@ -233,9 +227,9 @@ check "the dispatcher's workbench lists 待审核的延期申请, the ticket a l
 web_get "$WEB_DIR/paidan.jar" "/work/order?t=EXT-8" >/dev/null
 check "… its page offers approval and rejection, the rejection's reason required" \
     sh -c "grep -q '批准延期</button>' '$WEB_DIR/body' && grep -q '<label>驳回原因<input name=\"reason\" required' '$WEB_DIR/body'"
-check_eq "a rejection without its reason is refused" 409 "$(act "$WEB_DIR/paidan.jar" EXT-8 extension_reject -F "reason=")"
+check_eq "a rejection without its reason is refused" 409 "$(web_act "$WEB_DIR/paidan.jar" EXT-8 extension_reject -F "reason=")"
 check "… saying what to write" grep -q '驳回延期申请需要写明驳回原因，请填写后再提交' "$WEB_DIR/act.html"
-check_eq "the approval from the page" 303 "$(act "$WEB_DIR/paidan.jar" EXT-8 extension_approve -F "reason=同意")"
+check_eq "the approval from the page" 303 "$(web_act "$WEB_DIR/paidan.jar" EXT-8 extension_approve -F "reason=同意")"
 check_eq "… the deadline moved" "$new8" "$(due EXT-8)"
 check_eq "… each event the person's" "extension_requested zhong, extension_approved paidan" "$(events EXT-8)"
 web_get "$WEB_DIR/zhong.jar" /work >/dev/null
@@ -252,7 +246,7 @@ check "discipline inspection's page of a street office's order offers no decisio
 web_get "$WEB_DIR/jiwei.jar" /work >/dev/null
 check "… nor does its workbench list the request" fails body_has 'EXT-9'
 order EXT-10 accepted '2 days' 370212.discipline conduct
-act "$WEB_DIR/jiwei.jar" EXT-10 extend -F "due=$(due EXT-10 "+ interval '1 day'")" -F "reason=需调取监控" >/dev/null
+web_act "$WEB_DIR/jiwei.jar" EXT-10 extend -F "due=$(due EXT-10 "+ interval '1 day'")" -F "reason=需调取监控" >/dev/null
 web_get "$WEB_DIR/jiwei.jar" "/work/order?t=EXT-10" >/dev/null
 check "an inspector's own request on its page: another inspector decides (it read 由派单员审核)" \
     sh -c "grep -q '由另一位纪委监委（申请人以外的人）审核；审核之前时限照常计算' '$WEB_DIR/body' &&

@@ -20,12 +20,6 @@ routed() { sql_eq "SELECT count(*) FROM complaints WHERE ticket_no = '$1' AND st
 status_of() { sql "SELECT status FROM complaints WHERE ticket_no = '$1'"; }
 handed() { sql "SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
                  WHERE c.ticket_no = '$1' AND e.event = 'handed_back'"; }
-act() {     # act JAR TICKET ACTION [CURL-ARGS...]: POSTs the action with the jar's CSRF token; prints the status
-    local jar=$1 t=$2 a=$3 csrf; shift 3
-    csrf=$(web_csrf "$jar" "/work/order?t=$t")
-    curl -s -b "$jar" -o "$WEB_DIR/act.html" -D "$WEB_DIR/act.headers" -w '%{http_code}' \
-        -F "csrf=$csrf" -F "t=$t" -F "action=$a" "$@" "$WEB_BASE/work/act"
-}
 
 a=$(web_file "$clerk" "崂山区中韩街道海尔路178号" "海尔路178号门口垃圾桶满了三天没人清运")
 out=$(web_file "$clerk" "青岛市黄岛区长江中路1号" "长江中路路边垃圾堆积没人清运")
@@ -62,7 +56,7 @@ check "… not on an order a unit holds (改派 only)" sh -c "! grep -q 'value=\
 # ---- refused to every other role, nothing recorded ----
 who='只有派单员可以这样做'
 for u in zhong huifang huawu chuangcheng; do
-    check_eq "$u's 退回热线 on the page: refused" 403 "$(act "$WEB_DIR/$u.jar" "$out" handback -F reason=不是本区的事)"
+    check_eq "$u's 退回热线 on the page: refused" 403 "$(web_act "$WEB_DIR/$u.jar" "$out" handback -F reason=不是本区的事)"
     check "… saying who may" grep -q "$u 的角色是.*；$who" "$WEB_DIR/act.html"
 done
 as_unit 370212001 "$JIESU_BIN/jiesu" handback "$out" 不是本区的事 >"$WEB_DIR/h-unit.out" 2>&1
@@ -76,7 +70,7 @@ done
 check_eq "… nothing recorded, the order still waiting" "0 manual" "$(handed "$out") $(status_of "$out")"
 
 # ---- the dispatcher: a refusal keeps the reason typed ----
-check_eq "the dispatcher's 退回热线 without a reason: refused" 409 "$(act "$dj" "$out" handback -F reason=)"
+check_eq "the dispatcher's 退回热线 without a reason: refused" 409 "$(web_act "$dj" "$out" handback -F reason=)"
 check "… saying the 退回热线的理由 the form asks for is needed" grep -q '未能办理：退回热线需要写明退回热线的理由，请填写后再提交' "$WEB_DIR/act.html"
 check_eq "a stale form: refused" 403 "$(curl -s -b "$dj" -o "$WEB_DIR/act.html" -w '%{http_code}' -F csrf=0000 \
     -F "t=$out" -F action=handback -F reason=地址在黄岛区长江中路 "$WEB_BASE/work/act")"
@@ -86,7 +80,7 @@ check_eq "… nothing recorded" "0 manual" "$(handed "$out") $(status_of "$out")
 
 # ---- handed back from the page ----
 check_eq "the dispatcher hands it back with a reason: 303 to the order" 303 \
-    "$(act "$dj" "$out" handback -F reason=地址在黄岛区长江中路，非本区事项)"
+    "$(web_act "$dj" "$out" handback -F reason=地址在黄岛区长江中路，非本区事项)"
 check "… to the order's page saying so" grep -qi "^location: /work/order?t=$out&done=handback" "$WEB_DIR/act.headers"
 web_get "$dj" "/work/order?t=$out&done=handback" >/dev/null
 check "… 已退回热线，工单不再在人工派单队列中。" grep -q '已退回热线，工单不再在人工派单队列中。' "$WEB_DIR/body"
@@ -110,7 +104,7 @@ check_eq "jiesu handback again: exit 0" 0 "$?"
 check "… answered done, nothing changed" grep -qx "handback $out：已退回热线（此前已办理，未作改动）" "$WEB_DIR/h-again.out"
 check_eq "… still one 退回热线 in its history" 1 "$(handed "$out")"
 check_eq "the page's form sent again: 303, nothing recorded" "303 1" \
-    "$(act "$dj" "$out" handback -F reason=又一次) $(handed "$out")"
+    "$(web_act "$dj" "$out" handback -F reason=又一次) $(handed "$out")"
 as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$out" 370212001 >"$WEB_DIR/d-after.out" 2>&1
 check_eq "a dispatch after it: exit 1" 1 "$?"
 check "… saying why" grep -q "工单 $out 状态为已退回热线，不能派单" "$WEB_DIR/d-after.out"

@@ -19,8 +19,8 @@
 # person's session sent "on behalf" from any key but the web tier's is
 # refused by the assignment service itself; the lists, read in the second after
 # a hold or a resume (escalation held still), say the clock stopped or running
-# as the order page does; a list of more than a page says
-# which page of how many, and a page past the last says so and links the last.
+# as the order page does (lists of more than a page, and a return taken
+# twice: test_web_pages.sh).
 # Sourced by tests/run.sh (uses tests/harness.sh, tests/web_lib.sh).
 
 . "$REPO/tests/web_lib.sh"
@@ -29,16 +29,6 @@ clerk=$(web_token work-clerk clerk)
 file() { web_file "$clerk" "$@"; }
 routed() { sql_eq "SELECT count(*) FROM complaints WHERE ticket_no = '$1' AND status <> 'new'" 1; }
 status_of() { sql "SELECT status FROM complaints WHERE ticket_no = '$1'"; }
-act() {     # act JAR TICKET ACTION [CURL-ARGS...]: POSTs the action with the jar's CSRF token; prints the status
-    local jar=$1 t=$2 a=$3 csrf; shift 3
-    csrf=$(web_csrf "$jar" "/work/order?t=$t")
-    curl -s -b "$jar" -o "$WEB_DIR/act.html" -D "$WEB_DIR/act.headers" -w '%{http_code}' \
-        -F "csrf=$csrf" -F "t=$t" -F "action=$a" "$@" "$WEB_BASE/work/act"
-}
-landed() {  # landed JAR: the page the last action's 303 sent the browser to, into landed.html
-    curl -s -b "$1" -o "$WEB_DIR/landed.html" \
-        "$WEB_BASE$(sed -n 's/^[Ll]ocation: *\([^[:space:]]*\).*/\1/p' "$WEB_DIR/act.headers")"
-}
 
 a=$(file "崂山区中韩街道海尔路178号" "海尔路178号门口垃圾桶满了三天没人清运")
 b=$(file "崂山区沙子口街道南姜社区" "南姜社区路边垃圾堆积")
@@ -175,9 +165,9 @@ check_eq "… and nothing recorded" 0 \
 rep=$(file "崂山区中韩街道海尔路178号" "海尔路178号门口垃圾桶又满了")
 wait_for "$rep routed" 30 routed "$rep"
 sql "UPDATE complaints SET parent_id = (SELECT id FROM complaints WHERE ticket_no = '$a') WHERE ticket_no = '$rep'" >/dev/null
-check_eq "中韩 accepts: 303 back to the order" 303 "$(act "$zj" "$a" accept)"
+check_eq "中韩 accepts: 303 back to the order" 303 "$(web_act "$zj" "$a" accept)"
 check_eq "… accepted" accepted "$(status_of "$a")"
-landed "$zj"
+web_landed "$zj"
 check "… the page saying the repeat merged into it was accepted with it" \
     grep -q "已签收。与之合并的重复工单 $rep 随之签收。" "$WEB_DIR/landed.html"
 check_eq "… which it was, as the person" "accepted zhong" \
@@ -200,8 +190,8 @@ list_left() {   # list_left JAR [QUERY]: ticket and 剩余时间 of each row of 
 # Put on hold (暂缓办理), the order's clock stops and so do its repeat's: before, the repeat stayed
 # 办理中, its deadline running to 催办, 督办 and 问责 while the unit waited, with a reason, on the one problem.
 wait_for "escalation held still between its transactions" 10 esc_held
-check_eq "中韩 puts it on hold with a reason: 303" 303 "$(act "$zj" "$a" wait -F reason=等待环卫公司调配车辆)"
-landed "$zj"
+check_eq "中韩 puts it on hold with a reason: 303" 303 "$(web_act "$zj" "$a" wait -F reason=等待环卫公司调配车辆)"
+web_landed "$zj"
 # Its list, and a dispatcher's search, read at once: they said its clock ran (剩余 …) until escalation
 # stopped it, reading deadlines.paused_at alone, while the order's page said 暂停计时.
 check_eq "… 中韩's list saying its clock stopped at once, as the order page does" "$a 已暂停计时" \
@@ -234,8 +224,8 @@ held=$(file "崂山区中韩街道海尔路178号" "海尔路178号垃圾桶满�
 wait_for "$held routed" 30 routed "$held"
 merge_into "$a" "$held"
 wait_for "escalation held still between its transactions" 10 esc_held
-check_eq "中韩 resumes it: 303" 303 "$(act "$zj" "$a" resume)"
-landed "$zj"
+check_eq "中韩 resumes it: 303" 303 "$(web_act "$zj" "$a" resume)"
+web_landed "$zj"
 # Read before escalation restarts the clock (paused_at still set), the list said 已暂停计时 a second on.
 left=$(list_left "$zj" | grep "^$a ")
 check_eq "… (read before escalation restarted its clock)" 1 \
@@ -255,12 +245,12 @@ python3 "$REPO/tests/tools/make_png.py" "$WEB_DIR/before.png" 160 60 40
 python3 "$REPO/tests/tools/make_png.py" "$WEB_DIR/after.png" 40 160 60
 printf 'not an image at all' >"$WEB_DIR/fake.jpg"
 check_eq "a 'photo' that is not an image: 400" 400 \
-    "$(act "$zj" "$a" resolve -F reason=已清运 -F "photo_before=@$WEB_DIR/fake.jpg;type=image/jpeg")"
+    "$(web_act "$zj" "$a" resolve -F reason=已清运 -F "photo_before=@$WEB_DIR/fake.jpg;type=image/jpeg")"
 check "… saying so" grep -q '不是 JPEG 或 PNG 图片' "$WEB_DIR/act.html"
 check_eq "… and the order is not resolved" accepted "$(status_of "$a")"
 { printf '\211PNG\r\n\032\n'; head -c 5000 /dev/urandom; } >"$WEB_DIR/huge.png"
 check_eq "a photo over web.photo_max_bytes: 400" 400 \
-    "$(act "$zj" "$a" resolve -F reason=已清运 -F "photo_after=@$WEB_DIR/huge.png")"
+    "$(web_act "$zj" "$a" resolve -F reason=已清运 -F "photo_after=@$WEB_DIR/huge.png")"
 check "… saying how large it is, the limit, and to make it smaller" \
     grep -q '整改后照片“huge.png”有 5 KB，超过每张 4 KB 的上限：请压缩后重新选择照片再办结（办结说明已保留）' "$WEB_DIR/act.html"
 check "… the note typed kept in the resolve form, and only there" \
@@ -278,7 +268,7 @@ check_eq "… the order unchanged, no photo and no event kept" "accepted 0 0" \
                                      (SELECT count(*) FROM complaint_events WHERE complaint_id = c.id AND event = 'resolved')
                               FROM complaints c WHERE c.ticket_no = '$a'" | tr '|' ' ')"
 check_eq "中韩 resolves with photos before and after: 303" 303 \
-    "$(act "$zj" "$a" resolve -F "reason=垃圾已清运，垃圾桶已更换" -F "photo_before=@$WEB_DIR/before.png" \
+    "$(web_act "$zj" "$a" resolve -F "reason=垃圾已清运，垃圾桶已更换" -F "photo_before=@$WEB_DIR/before.png" \
         -F "photo_after=@$WEB_DIR/after.png")"
 check_eq "… resolved" resolved "$(status_of "$a")"
 check_eq "… and the repeats merged into it with it" "resolved resolved resolved" \
@@ -342,7 +332,7 @@ check_eq "the order page without a ticket: 400, saying how to find one" 400 "$(w
 check "… not “no order ”" sh -c "grep -q '要看哪件工单' '$WEB_DIR/body' && ! grep -q '没有您可以查看的工单' '$WEB_DIR/body'"
 long=$(printf '居民不满意%.0s' $(seq 101))
 check_eq "a callback refused (a note over 500 characters): 409" 409 \
-    "$(act "$cj" "$a" callback -F result=unsatisfied -F "reason=$long")"
+    "$(web_act "$cj" "$a" callback -F result=unsatisfied -F "reason=$long")"
 check "… saying how long the 回访记录 is, the limit, and to shorten it" \
     grep -q "未能办理：回访记录有 505 个字，最多 500 个：请删减到 500 个字以内" "$WEB_DIR/act.html"
 check "… the page keeps 不满意 chosen, not the default 满意, and the note as typed" \
@@ -352,8 +342,8 @@ check_eq "… and the order is still waiting for its callback" resolved "$(statu
 # A caller not reached (未接通): before, the agent could record only 满意, 基本满意 or 不满意, so an order
 # whose caller did not answer was either judged unheard or left with nothing to show it was tried.
 check_eq "the callback agent records a caller not reached (未接通): 303" 303 \
-    "$(act "$cj" "$a" callback -F result=unreached -F reason=无人接听)"
-landed "$cj"
+    "$(web_act "$cj" "$a" callback -F result=unreached -F reason=无人接听)"
+web_landed "$cj"
 check "… the page says so, and that the order waits to be called again" \
     grep -q '未接通已记录，工单仍在待回访工单里，请稍后再打。' "$WEB_DIR/landed.html"
 as_role callback "$JIESU_BIN/jiesu" callback "$a" 未接通 关机 >"$WEB_DIR/unreached.out" 2>&1
@@ -377,16 +367,16 @@ check "… the form offering 未接通 beside the verdicts" grep -q '<option val
 check "… no result chosen before the agent chooses one (请选择, which the browser will not send)" \
     sh -c "grep -q '<select name=\"result\" required><option value=\"\" selected>请选择</option>' '$WEB_DIR/body' &&
            ! grep 'name=\"result\"' '$WEB_DIR/body' | grep -q 'value=\"[a-z][a-z]*\" selected'"
-check_eq "a callback sent without a result (a hand-made form): 409" 409 "$(act "$cj" "$a" callback -F reason=居民满意)"
+check_eq "a callback sent without a result (a hand-made form): 409" 409 "$(web_act "$cj" "$a" callback -F reason=居民满意)"
 check "… saying to choose one, in words, no code" \
     sh -c "grep -q '没有选择回访结果：请选 满意、基本满意、不满意 或 未接通 再提交' '$WEB_DIR/act.html' &&
            ! grep -q 'satisfied（' '$WEB_DIR/act.html'"
 check_eq "… nothing recorded" resolved "$(status_of "$a")"
-check_eq "the callback agent records 满意: 303" 303 "$(act "$cj" "$a" callback -F result=satisfied -F reason=居民满意)"
+check_eq "the callback agent records 满意: 303" 303 "$(web_act "$cj" "$a" callback -F result=satisfied -F reason=居民满意)"
 check_eq "… the order is closed" closed "$(status_of "$a")"
 check_eq "the callback agent records 不满意 on 沙子口's resolved order: 303" 303 \
-    "$(act "$cj" "$b" callback -F result=unsatisfied -F reason=垃圾又堆起来了)"
-landed "$cj"
+    "$(web_act "$cj" "$b" callback -F result=unsatisfied -F reason=垃圾又堆起来了)"
+web_landed "$cj"
 check "… the page says the order goes back to be handled, not only 回访已记录" \
     grep -q '不满意已记录，工单重新办理、重新派单。' "$WEB_DIR/landed.html"
 wait_for "$b routed again" 30 sql_eq "SELECT status || cycle FROM complaints WHERE ticket_no = '$b'" dispatched2
@@ -398,7 +388,7 @@ check "… it is on its list" grep -q "$conduct" "$WEB_DIR/body"
 check_eq "the street office it accuses cannot: 404" 404 "$(web_get "$zj" "/work/order?t=$conduct")"
 check_eq "nor the dispatcher" 404 "$(web_get "$dj" "/work/order?t=$conduct")"
 check_eq "discipline inspection accepts it and resolves it: 303, 303" "303 303" \
-    "$(act "$jj" "$conduct" accept) $(act "$jj" "$conduct" resolve -F reason=已查实，已批评教育)"
+    "$(web_act "$jj" "$conduct" accept) $(web_act "$jj" "$conduct" resolve -F reason=已查实，已批评教育)"
 check_eq "… which no callback agent may read: 404" 404 "$(web_get "$cj" "/work/order?t=$conduct")"
 web_get "$jj" /work >/dev/null
 check "… so discipline inspection's list keeps it, awaiting its callback (it left the list once resolved)" \
@@ -406,7 +396,7 @@ check "… so discipline inspection's list keeps it, awaiting its callback (it l
 web_get "$jj" "/work/order?t=$conduct" >/dev/null
 check "… so its page offers discipline inspection the callback, where it said nothing could be done" \
     sh -c "grep -q 'value=\"callback\"' '$WEB_DIR/body' && ! grep -q '无可办理的操作' '$WEB_DIR/body'"
-check_eq "discipline inspection records 满意: 303" 303 "$(act "$jj" "$conduct" callback -F result=satisfied -F reason=举报人满意)"
+check_eq "discipline inspection records 满意: 303" 303 "$(web_act "$jj" "$conduct" callback -F result=satisfied -F reason=举报人满意)"
 check_eq "… the conduct complaint is closed, the callback recorded as the inspector's for its unit" \
     "closed jiwei 370212.discipline" \
     "$(status_of "$conduct") $(sql "SELECT e.actor || ' ' || (e.detail->>'unit') FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
@@ -466,10 +456,10 @@ check "… two categories: refused, the first not silently dropped" \
     grep -q '^jiesu: dispatch：--category 写了两次（“市政设施”和“垃圾清运”）' "$WEB_DIR/recat.out"
 check_eq "… nothing done" manual "$(status_of "$urgent")"
 check_eq "the page's dispatch with 分类 市政设施" 303 \
-    "$(act "$dj" "$urgent" dispatch -F unit=370212003 -F holder=none -F category=市政设施)"
+    "$(web_act "$dj" "$urgent" dispatch -F unit=370212003 -F holder=none -F category=市政设施)"
 check_eq "… puts the order in it, its co-handler the category's department (not 环卫's)" "utility 370212.chengguan" \
     "$(sql "SELECT c.category || ' ' || u.code FROM complaints c JOIN assignments a ON a.complaint_id = c.id AND a.active AND a.role = 'co' JOIN units u ON u.id = a.unit_id WHERE c.ticket_no = '$urgent'")"
-landed "$dj"
+web_landed "$dj"
 check "… and its history says so, as the dispatcher's" \
     grep -q '>派给王哥庄街道，协办单位 崂山区城市管理局，分类由垃圾清运改为市政设施<' "$WEB_DIR/landed.html"
 # What a dispatch did is said alike on the page and by jiesu dispatch (names_dispatch_said): the page
@@ -515,15 +505,15 @@ check_eq "… its event saying the categories from and to and the reason, no 派
 as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$urgent" 370212003 --category 垃圾清运 >"$WEB_DIR/recat3.out" 2>&1
 check "… the same sent again: nothing done, said so" grep -q "已在王哥庄街道，未作改动" "$WEB_DIR/recat3.out"
 check_eq "the page's recategorisation, back to 市政设施, with its reason" 303 \
-    "$(act "$dj" "$urgent" dispatch -F unit=370212003 -F holder=370212003 -F category=市政设施 -F reason=确是井盖)"
-landed "$dj"
+    "$(web_act "$dj" "$urgent" dispatch -F unit=370212003 -F holder=370212003 -F category=市政设施 -F reason=确是井盖)"
+web_landed "$dj"
 check "… says what jiesu dispatch says: the category changed, the unit the same, its deadlines from now again (not 已派单至)" \
     grep -q '>分类由垃圾清运改为市政设施，仍由王哥庄街道承办，须重新签收，协办单位 崂山区城市管理局，[^<]*不再协办，签收和办结时限按市政设施从现在重新起算。<' \
     "$WEB_DIR/landed.html"
-check_eq "the dispatcher gives it to 王哥庄街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212003 -F reason=核实地址后派发)"
+check_eq "the dispatcher gives it to 王哥庄街道" 303 "$(web_act "$dj" "$lost" dispatch -F unit=370212003 -F reason=核实地址后派发)"
 check_eq "… dispatched, by the dispatcher" "dispatched paidan" \
     "$(status_of "$lost") $(sql "SELECT e.actor FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$lost' AND e.event = 'routed' ORDER BY e.id DESC LIMIT 1")"
-landed "$dj"
+web_landed "$dj"
 check "… the page it is sent back to says where it went, the co-handler, and that its deadlines start now" \
     grep -q '>已派单至王哥庄街道，协办单位 [^，<]*，签收和办结时限从现在起算。<' "$WEB_DIR/landed.html"
 check_eq "the dispatcher opens it, now with 王哥庄街道" 200 "$(web_get "$dj" "/work/order?t=$lost")"
@@ -531,13 +521,13 @@ check "… the discipline inspection of no district told from the district's own
     sh -c "grep -q '>区纪委监委（区县不明的工单）</option>' '$WEB_DIR/body' && grep -q '>崂山区纪委监委</option>' '$WEB_DIR/body'"
 check "… and is offered to reassign it (改派), the unit holding it marked, a reason required" \
     sh -c "grep -q '（现承办）' '$WEB_DIR/body' && grep -q '改派原因<input name=\"reason\" required>' '$WEB_DIR/body'"
-act "$dj" "$lost" dispatch -F unit=370212004 >/dev/null
+web_act "$dj" "$lost" dispatch -F unit=370212004 >/dev/null
 check "a reassignment without a reason is refused, naming the field as the form does" \
     grep -q "未能办理：工单 $lost 在王哥庄街道（待签收）：改派给北宅街道需要写明改派原因" "$WEB_DIR/act.html"
 check_eq "… and the order stays" "370212003" \
     "$(sql "SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = '$lost' AND a.active AND a.role = 'owner'")"
-check_eq "with a reason it is reassigned to 北宅街道" 303 "$(act "$dj" "$lost" dispatch -F unit=370212004 -F reason=实为北宅辖区)"
-landed "$dj"
+check_eq "with a reason it is reassigned to 北宅街道" 303 "$(web_act "$dj" "$lost" dispatch -F unit=370212004 -F reason=实为北宅辖区)"
+web_landed "$dj"
 check "… the page it is sent back to says it was reassigned, and to whom (not just 已派单)" \
     grep -q '>已从王哥庄街道改派给北宅街道，协办单位 [^，<]*，签收和办结时限从现在重新起算。<' "$WEB_DIR/landed.html"
 check "… its history says where each dispatch sent it, not 派单 — and 改派 with the co-handler it keeps and the reason" \
@@ -547,7 +537,7 @@ check "… and where routing sent an order, with its co-handler" \
     eval "web_get '$dj' '/work/order?t=$a' >/dev/null && grep -q '>派给中韩街道，协办单位 [^<]*<' '$WEB_DIR/body'"
 check_eq "… recorded as the dispatcher's, with the reason" "370212004 paidan 实为北宅辖区" \
     "$(sql "SELECT (SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.complaint_id = c.id AND a.active AND a.role = 'owner') || ' ' || e.actor || ' ' || (e.detail->>'reason') FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = '$lost' AND e.event = 'reassigned'")"
-check_eq "a handler cannot dispatch: refused 403" 403 "$(act "$zj" "$alarm" dispatch -F unit=370212002)"
+check_eq "a handler cannot dispatch: refused 403" 403 "$(web_act "$zj" "$alarm" dispatch -F unit=370212002)"
 
 # ---- two dispatchers at once: the second's 派单 from a page opened before the first's is no 改派 ----
 web_user paidan2 dispatcher "" 派单员小周
@@ -558,25 +548,25 @@ wait_for "$both routed" 30 routed "$both"
 web_get "$d2" "/work/order?t=$both" >/dev/null
 shown=$(sed -n 's/.*name="holder" value="\([^"]*\)".*/\1/p' "$WEB_DIR/body")
 check_eq "the second dispatcher's page, opened while the order waits, shows no unit holding it" none "$shown"
-check_eq "the first dispatcher gives it to 王哥庄街道" 303 "$(act "$dj" "$both" dispatch -F unit=370212003 -F reason=来电人说在王哥庄)"
+check_eq "the first dispatcher gives it to 王哥庄街道" 303 "$(web_act "$dj" "$both" dispatch -F unit=370212003 -F reason=来电人说在王哥庄)"
 check_eq "the second, from that page, sends it to 北宅街道 with a 派单说明: refused" 409 \
-    "$(act "$d2" "$both" dispatch -F unit=370212004 -F holder="$shown" -F reason=应是北宅)"
+    "$(web_act "$d2" "$both" dispatch -F unit=370212004 -F holder="$shown" -F reason=应是北宅)"
 check "… saying who holds it now and what to do" \
     grep -q "工单 $both 在您打开页面之后已由别人派给王哥庄街道（待签收），这次没有派单：请刷新工单页面看清现在的情况；仍要改派给北宅街道，请在“改派”里写明改派原因再提交" "$WEB_DIR/act.html"
 check_eq "… the first's dispatch stands, no 改派 recorded" "370212003 0" \
     "$(sql "SELECT (SELECT u.code FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.complaint_id = c.id AND a.active AND a.role = 'owner') || ' ' || (SELECT count(*) FROM complaint_events e WHERE e.complaint_id = c.id AND e.event = 'reassigned') FROM complaints c WHERE c.ticket_no = '$both'")"
-act "$dj" "$both" dispatch -F unit=370212003 -F holder=none -F reason=来电人说在王哥庄 >/dev/null
+web_act "$dj" "$both" dispatch -F unit=370212003 -F holder=none -F reason=来电人说在王哥庄 >/dev/null
 check "the first's form sent twice: nothing done, said so" grep -qi '^location: .*done=kept' "$WEB_DIR/act.headers"
 check_eq "the second, the page seen again, reassigns it with a reason" 303 \
-    "$(act "$d2" "$both" dispatch -F unit=370212004 -F holder=370212003 -F reason=应是北宅)"
+    "$(web_act "$d2" "$both" dispatch -F unit=370212004 -F holder=370212003 -F reason=应是北宅)"
 
 # A dispatch that takes the order out of the dispatcher's sight lands on the workbench saying where it
 # went, as jiesu dispatch says it: it said 已派单 alone.
 conduct2=$(file "某处" "办事窗口的工作人员刁难群众，要求送礼才办")
 wait_for "$conduct2 routed" 30 routed "$conduct2"
 check_eq "the dispatcher gives an order of the queue to discipline inspection: 303" 303 \
-    "$(act "$dj" "$conduct2" dispatch -F unit=370212.discipline -F holder=none -F reason=反映的是工作人员作风问题)"
-landed "$dj"
+    "$(web_act "$dj" "$conduct2" dispatch -F unit=370212.discipline -F holder=none -F reason=反映的是工作人员作风问题)"
+web_landed "$dj"
 check "… the workbench it lands on says where it went and that its deadlines start now, then why it is not listed" \
     grep -q "工单 $conduct2：已派单至崂山区纪委监委，签收和办结时限从现在起算。它已不归您查看，所以不在下面的列表里了。" \
     "$WEB_DIR/landed.html"
@@ -698,13 +688,13 @@ csrf=$(web_csrf "$zj" "/work/order?t=$enc")
 check_eq "中韩 accepts it on the page: 303" 303 "$(curl -s -b "$zj" -o "$WEB_DIR/act.html" -D "$WEB_DIR/act.headers" \
     -w '%{http_code}' -F "csrf=$csrf" -F "t=$odd" -F action=accept "$WEB_BASE/work/act")"
 check_eq "… accepted" accepted "$(status_of "$odd")"
-landed "$zj"
+web_landed "$zj"
 check "… and lands back on that order" grep -qF "崂山-A&amp;B+1#2/3?4%5" "$WEB_DIR/landed.html"
 
 # ---- the assignment service away: the page says so in Chinese, naming no socket ----
 svc_kill9 assignment
 asked=$EPOCHREALTIME
-check_eq "an action while the assignment service is down: 503" 503 "$(act "$zj" "$alarm" accept)"
+check_eq "an action while the assignment service is down: 503" 503 "$(web_act "$zj" "$alarm" accept)"
 waited=$(awk -v a="$asked" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
 check "… after web.connect_seconds (3 s), not the 10 s an answer is waited for (${waited} s)" \
     awk -v w="$waited" 'BEGIN { exit !(w < 8) }'
@@ -717,7 +707,7 @@ check_eq "… nothing moved" dispatched "$(status_of "$alarm")"
 JIESU_FAILPOINT=action_after_commit:1 svc_start assignment
 wait_for "assignment back" 20 svc_ready assignment
 check_eq "once it is back, the same action, the service dying before it answers: 503" 503 \
-    "$(act "$zj" "$alarm" accept)"
+    "$(web_act "$zj" "$alarm" accept)"
 check "… saying it got no answer and to look whether it took effect before trying again" \
     sh -c "grep -q '没有收到服务的应答' '$WEB_DIR/act.html' && grep -q '看这次办理是否已生效' '$WEB_DIR/act.html'"
 check_eq "… and it had: the order is accepted, once" "accepted 1" \
@@ -726,10 +716,10 @@ check_eq "… and it had: the order is accepted, once" "accepted 1" \
 svc_kill9 assignment
 svc_start assignment
 wait_for "assignment back" 20 svc_ready assignment
-check_eq "back again, accepting once more (the person did not look): already so, 303" 303 "$(act "$zj" "$alarm" accept)"
+check_eq "back again, accepting once more (the person did not look): already so, 303" 303 "$(web_act "$zj" "$alarm" accept)"
 check_eq "… stored once" 1 "$(sql "SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
                                          WHERE c.ticket_no = '$alarm' AND e.event = 'accepted'")"
-check_eq "… and the next action: 303" 303 "$(act "$zj" "$alarm" progress -F "reason=已派人到场")"
+check_eq "… and the next action: 303" 303 "$(web_act "$zj" "$alarm" progress -F "reason=已派人到场")"
 
 # ---- an order that becomes a conduct complaint leaves the street office's lists and alerts ----
 # Its page is 404 to the office then (principal_sees); its alerts and its place on the list went
@@ -758,7 +748,7 @@ as_role dispatcher "$JIESU_BIN/jiesu" dispatch "$alarm" 370212.discipline 反映
 check "the same jiesu dispatch again (its answer lost): done before, not 没有工单号为 … 的工单, though it reads the order no more" \
     grep -q "^dispatch $alarm：待签收（此前已派单至崂山区纪委监委，未作改动）$" "$WEB_DIR/to-discipline2.out"
 check_eq "… nothing recorded" "$events" "$(events_of "$alarm")"
-act "$dj" "$alarm" dispatch -F unit=370212.discipline -F holder=none -F reason=作风问题 >/dev/null
+web_act "$dj" "$alarm" dispatch -F unit=370212.discipline -F holder=none -F reason=作风问题 >/dev/null
 check "another dispatcher's dispatch of it there: as for no such order still (it gave the order nowhere)" \
     grep -q "没有工单号为 $alarm 的工单" "$WEB_DIR/act.html"
 check_eq "… nothing recorded" "$events" "$(events_of "$alarm")"
@@ -787,66 +777,4 @@ check "… and it is off 中韩's list" sh -c "grep -q 'class=\"total\"' '$WEB_D
 check_eq "… which a search by its number does not find" 0 \
     "$(web_get "$zj" "/work?t=$enc" >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
 
-# ---- a list of more than a page says which page of how many; a page past the last says so ----
-web_user jin handler 370212005
-jin=$WEB_DIR/jin.jar
-web_signin "$jin" jin >/dev/null
-called=$(TZ=Asia/Shanghai date -d '-10 min' '+%Y/%m/%d %H:%M')
-{
-    printf '工单编号,来电时间,来电人,联系电话,诉求地址,诉求内容,诉求类型,紧急程度\n'
-    for i in $(seq 120); do
-        printf 'PG%03d,%s,王先生,13800000000,崂山区金家岭街道深圳路%d号,深圳路%d号门口垃圾桶满了,环境卫生-垃圾清运,一般\n' \
-            "$i" "$called" "$i" "$i"
-    done
-} >"$WEB_DIR/pages.csv"
-as_role clerk "$JIESU_BIN/jiesu" import "$WEB_DIR/pages.csv" >"$WEB_DIR/pages.out" 2>&1
-wait_for "120 orders routed to 金家岭街道" 60 \
-    sql_eq "SELECT count(*) FROM complaints WHERE ticket_no LIKE 'PG%' AND status = 'dispatched'" 120
-rows() { grep -o '<td class="ticket">' "$WEB_DIR/body" | wc -l; }
-page_link() { printf '<a%s href="/work?page=%d&amp;status=&amp;category=">' "${2:+ class=\"$2\"}" "$1"; }
-check_eq "金家岭's workbench: 120 orders" 120 \
-    "$(web_get "$jin" /work >/dev/null; sed -n 's/.*class="total">\([0-9]*\)<.*/\1/p' "$WEB_DIR/body")"
-check_eq "… 50 on the first page" 50 "$(rows)"
-check "… which says it is page 1 of 3, and links the next" \
-    grep -qF "<p class=\"pager\">第 1 页，共 3 页 $(page_link 2 next)下一页</a></p>" "$WEB_DIR/body"
-check_eq "its last page" 200 "$(web_get "$jin" "/work?page=3")"
-check "… says it is page 3 of 3, and links only the one before" \
-    grep -qF "<p class=\"pager\">第 3 页，共 3 页 $(page_link 2)上一页</a></p>" "$WEB_DIR/body"
-check_eq "… the 20 left" 20 "$(rows)"
-check_eq "a page past the last, typed" 200 "$(web_get "$jin" "/work?page=9")"
-check "… says there is no such page, how many there are, and links the last" \
-    grep -qF "没有第 9 页：这个列表只有 3 页。$(page_link 3)看最后一页（第 3 页）</a>" "$WEB_DIR/body"
-check "… with no empty table under it" sh -c "! grep -q 'class=\"orders\"' '$WEB_DIR/body'"
-
-# A return takes the repeats merged into the order with it, as an accept does: not this unit's
-# business, nor are they (one problem at one place). Before, PG119 stayed 金家岭's, 待签收, its
-# deadlines running, while PG118 went to be routed again.
-sql "UPDATE complaints SET parent_id = (SELECT id FROM complaints WHERE ticket_no = 'PG118') WHERE ticket_no = 'PG119'" >/dev/null
-check_eq "金家岭 returns PG118, a repeat merged into it: 303" 303 "$(act "$jin" PG118 return -F reason=垃圾桶归物业管理)"
-landed "$jin"
-check "… the workbench saying the repeat went back with it" \
-    grep -q "工单 PG118：已退回，重新派单；与之合并的重复工单 PG119 随之退回。它已不归您查看" "$WEB_DIR/landed.html"
-check_eq "… which it did, as the person, saying why" "jin|与工单 PG118 合并办理，随之退回：垃圾桶归物业管理" \
-    "$(sql "SELECT e.actor || '|' || (e.detail->>'reason') FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
-            WHERE c.ticket_no = 'PG119' AND e.event = 'returned'")"
-check "… and is routed again at once, as the order is (not left for the reconciler)" wait_for "PG119 routed again" 8 \
-    sql_eq "SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
-            WHERE c.ticket_no = 'PG119' AND e.event IN ('routed', 'manual')
-              AND e.id > (SELECT max(r.id) FROM complaint_events r WHERE r.complaint_id = c.id AND r.event = 'returned')" 1
-
-# 退回 tapped twice (a slow phone): two POSTs of one form. The second found
-# the order gone from the unit and answered 没有这个工单 under 未能办理：没有可由
-# 本单位办理的工单 (409), as if the return had failed; it lands on the workbench
-# as the first does, saying the order was returned.
-csrf=$(web_csrf "$jin" "/work/order?t=PG120")
-for i in 1 2; do
-    curl -s -b "$jin" -o "$WEB_DIR/act.html" -D "$WEB_DIR/act.headers" -w '%{http_code}' -F "csrf=$csrf" -F t=PG120 \
-        -F action=return -F reason=垃圾桶归物业管理 "$WEB_BASE/work/act" >"$WEB_DIR/return-$i.status"
-done
-check_eq "退回 sent twice: both answered with the workbench" "303 303" "$(cat "$WEB_DIR/return-1.status") $(cat "$WEB_DIR/return-2.status")"
-landed "$jin"
-check "… the second saying the order was returned, and why it is not listed" \
-    grep -q "工单 PG120：已退回，重新派单。它已不归您查看，所以不在下面的列表里了。" "$WEB_DIR/landed.html"
-check_eq "… one return recorded" 1 \
-    "$(sql "SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.ticket_no = 'PG120' AND e.event = 'returned'")"
 harness_services_stop

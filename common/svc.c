@@ -313,7 +313,24 @@ static void answer_ping(service *s, const bus_request *req, const auth_principal
     if (s->warning)
         s->warning(s, warning, sizeof warning);
     pong.warning = warning;
+    pong.http_addr = s->http_addr;
+    pong.http_error = s->http_error;
     bus_server_reply(s->server, req, "pong", &pong.base);
+}
+
+void svc_http(service *s, const char *addr, int port)
+{
+    const char *colon = strrchr(addr, ':');
+    int host_len = colon ? (int)(colon - addr) : (int)strlen(addr);
+    s->http_error[0] = '\0';
+    if (port >= 0) {
+        snprintf(s->http_addr, sizeof s->http_addr, "%.*s:%d", host_len, addr, port);
+        return;
+    }
+    snprintf(s->http_addr, sizeof s->http_addr, "%s", addr);
+    snprintf(s->http_error, sizeof s->http_error,
+             "没有在监听：绑定不了这个地址（端口多半被别的程序占用了，原因见它的日志）；换一个空闲端口，再重启%s",
+             svc_title_of(s->name));
 }
 
 /* "ping, import.request, ..." for the error naming what this service answers. */

@@ -84,6 +84,8 @@ struct service {
     const svc_route *routes;    /* ends with {NULL, NULL, 0} */
     void            *user;      /* the service's own state, for its handlers */
     svc_warning_fn   warning;   /* set by a service with something to warn of in its pong; may be NULL */
+    char             http_addr[128];    /* its web server's address, "" when it serves none (svc_http) */
+    char             http_error[512];   /* why that server does not listen, "" when it does */
 };
 
 /* Parses -c FILE (else $JIESU_CONFIG), loads the config, starts logging,
@@ -92,6 +94,11 @@ struct service {
  * ZAP handler and binds the sockets.
  * 0, or -1 after logging why (svc_finish() still cleans up). */
 int svc_start(service *s, const char *name, int argc, char **argv, const svc_route *routes, void *user);
+
+/* Records the service's web server for its pong (`jiesu status`): listening on
+ * host:port (port: the one bound, as "host:0" binds any), or, when port < 0,
+ * not listening on addr, which could not be bound. */
+void svc_http(service *s, const char *addr, int port);
 
 /* The endpoint <name>.<what> ("router" or "pub") of a service, configured or
  * its default (tcp://127.0.0.1:7101 for intake's router). Owned by cfg. */

@@ -1,10 +1,14 @@
 /* cli_status.c — `jiesu status [--wait SECONDS]`: pings the four services
  * and prints one line each, by its Chinese name: 正常 or 不通, the round-trip time, where it was
  * reached and what answered; then PostgreSQL and Redis as the services see
- * them (the tool itself holds no password of either), and any WARNING a
- * service gives (escalation: the official holiday calendar running out).
- * Exit status 1 when anything is down. --wait keeps checking (quietly) until everything is up
- * or the time is over, then prints the last round: start-up scripts use it.
+ * them (the tool itself holds no password of either), then the web servers
+ * of those that serve one (Open311's, the dashboard's) as each says: listening
+ * on its address, or not (its port taken: the service runs on without it),
+ * and any WARNING a service gives (escalation: the official holiday calendar
+ * running out). Exit status 1 when anything is down. --wait keeps checking
+ * (quietly) until everything is up, a web server not listening (its service
+ * does not try again: waiting is no use) or the time is over, then prints the
+ * last round: start-up scripts use it.
  */
 #include "cli.h"
 
@@ -22,7 +26,8 @@
 #define PING_TIMEOUT_MS 1000
 #define WAIT_MAX_S      86400   /* --wait: seconds */
 #define NSERVICES 4
-#define NLINES (NSERVICES + 2)
+#define NSTORES 2
+#define NLINES (NSERVICES + NSTORES + NSERVICES)     /* services, stores, web servers */
 
 typedef struct {
     const char *name;
@@ -33,7 +38,14 @@ typedef struct {
     char        detail[512];
     char        pg[300], redis[300];    /* services: what they said of each */
     char        warning[1024];
+    char        http_addr[128], http_error[512];    /* services: their web server */
 } status_line;
+
+/* The web server of a service, as people know it. */
+static const char *web_title(const char *svc)
+{
+    return strcmp(svc, "intake") == 0 ? "Open311 接口" : strcmp(svc, "reporting") == 0 ? "大屏和工作台" : svc;
+}
 
 static void ping_service(cli_ctx *ctx, const char *svc, status_line *s)
 {
@@ -58,6 +70,8 @@ static void ping_service(cli_ctx *ctx, const char *svc, status_line *s)
         snprintf(s->pg, sizeof s->pg, "%s", pong->postgresql);
         snprintf(s->redis, sizeof s->redis, "%s", pong->redis);
         snprintf(s->warning, sizeof s->warning, "%s", pong->warning);
+        snprintf(s->http_addr, sizeof s->http_addr, "%s", pong->http_addr);
+        snprintf(s->http_error, sizeof s->http_error, "%s", pong->http_error);
         s->up = 1;
         jiesu__pong__free_unpacked(pong, NULL);
     } else {
@@ -94,11 +108,27 @@ static void store_line(status_line *out, const char *name, const char *where, co
         snprintf(out->detail, sizeof out->detail, "用它的 %d 个服务都说正常", using);
 }
 
-/* Checks every component once. Returns how many are down. */
-static int check_all(cli_ctx *ctx, status_line *lines)
+/* The line of svc's web server, as it said (svc answered, and serves one).
+ * Returns 1 when that server is not listening, which no waiting mends. */
+static int web_line(status_line *out, const status_line *svc)
+{
+    out->name = web_title(svc->name);
+    out->up = !*svc->http_error;
+    snprintf(out->where, sizeof out->where, "http://%s/", svc->http_addr);
+    if (out->up)
+        snprintf(out->detail, sizeof out->detail, "%s在这里监听", svc_title_of(svc->name));
+    else
+        snprintf(out->detail, sizeof out->detail, "%s", svc->http_error);
+    return !out->up;
+}
+
+/* Checks every component once: the lines, *n of them. Returns how many are
+ * down; *final is set when one of them is a web server not listening. */
+static int check_all(cli_ctx *ctx, status_line *lines, int *n, int *final)
 {
     int down = 0;
     memset(lines, 0, NLINES * sizeof *lines);
+    *final = 0;
     for (int i = 0; i < NSERVICES; i++) {
         int64_t t0 = clock_mono_ms();
         lines[i].name = svc_name((size_t)i);
@@ -107,19 +137,23 @@ static int check_all(cli_ctx *ctx, status_line *lines)
     }
     store_line(&lines[NSERVICES], "PostgreSQL", "（各服务所见）", lines, 0);
     store_line(&lines[NSERVICES + 1], "Redis", config_is_set(ctx->cfg, "redis.addr") ? config_str(ctx->cfg, "redis.addr") : "（经由各服务）", lines, 1);
-    for (int i = 0; i < NLINES; i++)
+    *n = NSERVICES + NSTORES;
+    for (int i = 0; i < NSERVICES; i++)
+        if (lines[i].up && *lines[i].http_addr)
+            *final |= web_line(&lines[(*n)++], &lines[i]);
+    for (int i = 0; i < *n; i++)
         down += !lines[i].up;
     return down;
 }
 
-static int print_lines(const status_line *lines)
+static int print_lines(const status_line *lines, int n)
 {
     cli_table *t = cli_table_new(5, "llrll");
     if (!t) {
         cli_error("status：内存不足");
         return -1;
     }
-    for (int i = 0; i < NLINES; i++) {
+    for (int i = 0; i < n; i++) {
         char ms[32] = "";
         if (lines[i].up && i < NSERVICES)
             snprintf(ms, sizeof ms, "%ld ms", lines[i].ms);
@@ -159,12 +193,12 @@ int cli_status_main(cli_ctx *ctx, int argc, char **argv)
         return 2;
     }
     int64_t deadline = clock_mono_ms() + wait_s * 1000;
-    int down;
-    while ((down = check_all(ctx, lines)) > 0 && clock_mono_ms() < deadline) {
+    int down, n, final;
+    while ((down = check_all(ctx, lines, &n, &final)) > 0 && !final && clock_mono_ms() < deadline) {
         struct timespec ts = {0, 250 * 1000000L};
         nanosleep(&ts, NULL);
     }
-    if (print_lines(lines) < 0)
+    if (print_lines(lines, n) < 0)
         return 1;
     return down ? 1 : 0;
 }

@@ -708,6 +708,11 @@ fail:
     return NULL;
 }
 
+int intake_open311_port(const intake_open311 *self)
+{
+    return self ? http_server_port(self->http) : -1;
+}
+
 void intake_open311_stop(intake_open311 **pself)
 {
     if (!pself || !*pself)

@@ -65,6 +65,9 @@ typedef struct intake_open311 intake_open311;
  * in opt must outlive the server. NULL with the reason in err. */
 intake_open311 *intake_open311_start(const intake_open311_opts *opt, char *err, size_t errlen);
 
+/* The port bound (tests bind port 0), or -1. */
+int intake_open311_port(const intake_open311 *self);
+
 /* Stops the server, closes its connections and sets *self to NULL. */
 void intake_open311_stop(intake_open311 **self);
 

@@ -53,7 +53,8 @@ typedef struct {
 
 /* Starts the Open311 server on intake.http_addr unless it is "off". Like
  * reporting's HTTP, a server that cannot start is logged and the service runs
- * on without it: file imports do not depend on it. */
+ * on without it: file imports do not depend on it; its pong says so
+ * (`jiesu status`). */
 static void start_open311(intake *in, service *s)
 {
     char err[700];
@@ -76,6 +77,7 @@ static void start_open311(intake *in, service *s)
     limits.threads = (unsigned)config_long(s->cfg, "intake.open311_threads");
     if (!(in->open311 = intake_open311_start(&o, err, sizeof err)))
         log_error("%s; running without it", err);
+    svc_http(s, o.http_addr, intake_open311_port(in->open311));
 }
 
 /* Where uploads are spooled, and how big one may be; the rejects directory

@@ -146,7 +146,8 @@ static int web_peers(service *s, web_bus *b)
 
 /* Serves HTTP when report.http_addr is not "off". A failure to bind is
  * logged and the service runs on without it: the requests over ZeroMQ and
- * the live counters do not depend on it. */
+ * the live counters do not depend on it. Its pong says so (`jiesu status`,
+ * which make run waits on). */
 static void start_http(reporting *r, service *s)
 {
     char err[512] = "";
@@ -159,6 +160,7 @@ static void start_http(reporting *r, service *s)
         log_info("http on %s (port %d)", addr, report_http_port(r->http));
     else
         log_error("http on %s: %s; serving without the dashboard", addr, err);
+    svc_http(s, addr, report_http_port(r->http));
 }
 
 /* Keeps the metrics' per-day counts up to date; without it the reports are

@@ -415,6 +415,23 @@ static void test_missing_file(void **state)
     svc_finish(&s);
 }
 
+/* The web server a pong names: the port bound when "host:0" asked for any,
+ * or the address it could not bind and why, naming the service. */
+static void test_http_state(void **state)
+{
+    service s = {.name = "reporting"};
+    (void)state;
+    svc_http(&s, "127.0.0.1:0", 41234);
+    assert_string_equal(s.http_addr, "127.0.0.1:41234");
+    assert_string_equal(s.http_error, "");
+    svc_http(&s, "127.0.0.1:7134", -1);
+    assert_string_equal(s.http_addr, "127.0.0.1:7134");
+    assert_non_null(strstr(s.http_error, "没有在监听"));
+    assert_non_null(strstr(s.http_error, "重启报表服务"));
+    svc_http(&s, "127.0.0.1:7134", 7134);
+    assert_string_equal(s.http_error, "");
+}
+
 int main(void)
 {
     unsetenv("JIESU_KEYS_DIR");     /* the environment would win over the file's keys.dir */
@@ -439,6 +456,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+        cmocka_unit_test(test_http_state),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,7 +12,11 @@
 # (15432), Open311 JIESU_RUN_INTAKE_HTTP_PORT (7103), dashboard
 # JIESU_RUN_REPORT_HTTP_PORT (7133). A port set there must be free; a default
 # one taken (by another checkout's make run, say) gives way to the next free
-# one, and the closing lines say which. The services talk over ipc:// sockets
+# one, and the closing lines say which. A port taken after that check, before
+# the server bound it (two checkouts starting at once), fails the run, which
+# then names the port and what to set (ports_taken); a run that passes has
+# every server on the port it prints (jiesu status says which web server does
+# not listen). The services talk over ipc:// sockets
 # under var/run/. Everything under var/ is its user's only (0700, files 0600),
 # made so again at each start (private_var).
 set -euo pipefail
@@ -46,15 +50,20 @@ stop_all() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# taken_text WHAT VAR PORT: what to do when PORT, set in $VAR, is taken.
+taken_text() { echo "$1 的端口 $3（$2）被别的程序占用了：把 $2 设成一个空闲端口"; }
+
 # choose_port WHAT VAR DEFAULT: the port $VAR names (refused when taken), else
 # DEFAULT when free, else the next free one above it not chosen already.
+# Each choice is kept in PICKED (what|var|port|set: $VAR named it or not).
 CHOSEN=" "
+PICKED=()
 choose_port() {
-    local what=$1 var=$2 def=$3 p
+    local what=$1 var=$2 def=$3 p set=0
     if [ -n "${!var:-}" ]; then
-        p=${!var}
+        p=${!var} set=1
         [[ $p =~ ^[0-9]+$ ]] && [ "$p" -ge 1 ] && [ "$p" -le 65535 ] || die "$var=$p 不是端口号（1 到 65535）"
-        port_free "$p" || die "$what 的端口 $p（$var）被别的程序占用了：把 $var 设成一个空闲端口"
+        port_free "$p" || die "$(taken_text "$what" "$var" "$p")"
     else
         for p in $(seq "$def" $((def + 100))) none; do
             [[ $CHOSEN == *" $p "* ]] || ! port_free "$p" || break
@@ -64,7 +73,27 @@ choose_port() {
                                   "（可用 $var 指定）" >&2
     fi
     CHOSEN="$CHOSEN$p "
+    PICKED+=("$what|$var|$p|$set")
     PORT=$p
+}
+
+# After a failed run has stopped its own servers: the ports it chose that
+# another program took after the check, named with what to set. Taken is a
+# port something still answers on, or a web server's that jiesu status
+# (STATUS) said did not listen.
+STATUS=""
+ports_taken() {
+    local entry what var p set
+    for entry in "${PICKED[@]}"; do
+        IFS='|' read -r what var p set <<<"$entry"
+        port_free "$p" && ! grep -q "不通 .*http://127\.0\.0\.1:$p/" <<<"$STATUS" && continue
+        if [ "$set" = 1 ]; then
+            echo "run: $(taken_text "$what" "$var" "$p")" >&2
+        else
+            printf 'run: %s 的端口 %s 在 make run 选定它之后被别的程序占用了（另一个目录的 make run 同时在启动？）：%s\n' \
+                "$what" "$p" "再运行 make run 会另选空闲端口，或者把 $var 设成一个空闲端口" >&2
+        fi
+    done
 }
 
 # Where the services' ipc sockets go: var/run, unless its path is too long for
@@ -104,7 +133,7 @@ private_var() {
 private_var
 stop_all >/dev/null
 ok=0
-trap '[ $ok = 1 ] || { echo "run: make run 失败，正在停止它已启动的部分" >&2; stop_all >/dev/null 2>&1; }' EXIT
+trap '[ $ok = 1 ] || { echo "run: make run 失败，正在停止它已启动的部分" >&2; stop_all >/dev/null 2>&1; ports_taken; }' EXIT
 
 choose_port Redis JIESU_RUN_REDIS_PORT 16379; redis_port=$PORT
 choose_port PostgreSQL JIESU_RUN_PG_PORT 15432; pg_port=$PORT
@@ -162,7 +191,7 @@ for s in $SERVICES; do
     "$BIN/jiesu-$s" >>"$VAR/log/$s.log" 2>&1 &
     echo $! >"$VAR/run/$s.pid"
 done
-"$BIN/jiesu" status --wait 20 >/dev/null || { "$BIN/jiesu" status; die "有服务没有启动起来（日志在 var/log/）"; }
+STATUS=$("$BIN/jiesu" status --wait 20) || { echo "$STATUS"; die "有服务没有启动起来或者网页没有在监听（见上面“不通”的一行；日志在 var/log/）"; }
 
 # The people of the demo, each with a key of their own (var/keys/users/):
 # a hotline clerk, a dispatcher, a callback agent, the district's campaign

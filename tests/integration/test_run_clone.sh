@@ -11,6 +11,12 @@
 #     everything under var/ is private (0700, files 0600); as root the
 #     cluster lives in /var/lib/jiesu/<hash>, the postgres user's, and the
 #     private directory stays 0700; PostgreSQL's log of it holds no ERROR;
+#   - a run after its dashboard's port was taken (var/jiesu.conf naming it)
+#     moves to another, which jiesu status names as listening; a port taken
+#     after make run's check, before the server bound it (held bound here,
+#     by a socket that does not listen), fails the run, whose jiesu status
+#     names the web server not listening, and whose last lines name the port
+#     and what to set, chosen or set with JIESU_RUN_INTAKE_HTTP_PORT;
 #   - a second run restarts it, making private again (and saying so) what
 #     an older version left open under var/ (a log, Redis's files, the web
 #     passwords 0644 in a var/ still 0700); stop leaves nothing listening;
@@ -43,6 +49,22 @@ s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.s
     held+=($!)
     wait_for "a listener on $1" 10 port_open "$1"
 }
+hold_bound() {     # keeps port $1 bound but not listening: taken, though a connection is refused
+    python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); open(sys.argv[2], "w").close(); time.sleep(600)' \
+        "$1" "$out/bound-$1" &
+    held+=($!)
+    wait_for "port $1 bound" 10 test -e "$out/bound-$1"
+}
+first_free() { local p=$1; while port_open "$p"; do p=$((p + 1)); done; echo "$p"; }   # make run's choice
+closing() {        # closing WHAT FILE: the address of WHAT (大屏, Redis, PostgreSQL, Open311) the closing lines name
+    case $1 in
+    大屏) sed -n 's/^ *大屏： *\(http:[^ ]*\).*/\1/p' "$2" ;;
+    Redis) sed -n 's/^ *Redis： *127\.0\.0\.1:\([0-9]*\).*/\1/p' "$2" ;;
+    PostgreSQL) sed -n 's/.*PostgreSQL：127\.0\.0\.1:\([0-9]*\).*/\1/p' "$2" ;;
+    Open311) sed -n 's/.*Open311：\(http:[^ ]*\).*/\1/p' "$2" ;;
+    esac
+}
 
 # 1. a start that fails after the servers are up
 rp=$(free_port); pp=$(free_port)
@@ -63,10 +85,10 @@ hold_port 7133
 clone_env "$clone/scripts/run.sh" >"$out/run.out" 2>&1
 rc=$?
 check_eq "the next run works" 0 "$rc"
-redis_port=$(sed -n 's/^ *Redis： *127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out/run.out")
-pg_port=$(sed -n 's/.*PostgreSQL：127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out/run.out")
-dashboard=$(sed -n 's/^ *大屏： *\(http:[^ ]*\).*/\1/p' "$out/run.out")
-open311=$(sed -n 's/.*Open311：\(http:[^ ]*\).*/\1/p' "$out/run.out")
+redis_port=$(closing Redis "$out/run.out")
+pg_port=$(closing PostgreSQL "$out/run.out")
+dashboard=$(closing 大屏 "$out/run.out")
+open311=$(closing Open311 "$out/run.out")
 check "the closing lines name Redis on a port other than the held 16379" test -n "$redis_port" -a "$redis_port" != 16379
 check "... and say why" grep -q "Redis 的端口 16379 已被占用" "$out/run.out"
 check "the demo's morning of the street offices' work ran, none of its actions refused" \
@@ -111,6 +133,48 @@ fi
 check_eq "PostgreSQL's log of the run holds no ERROR (a statement prepared once, with no failing first try)" "" \
     "$(grep -m 3 ' ERROR: ' "$(cat "$clone/var/stack/pg.home")/pg.log")"
 
+# 2b. its dashboard's port taken between that run and the next (var/jiesu.conf names it)
+clone_env "$clone/scripts/run.sh" stop >"$out/stop-before-taken.out" 2>&1
+taken=${dashboard#http://127.0.0.1:}; taken=${taken%/}
+hold_port "$taken"
+clone_env "$clone/scripts/run.sh" >"$out/run-taken.out" 2>&1
+rc=$?
+check_eq "a run after its dashboard's port $taken was taken works" 0 "$rc"
+dashboard=$(closing 大屏 "$out/run-taken.out")
+check "... its dashboard on another port, which answers" \
+    sh -c "test -n '$dashboard' -a '$dashboard' != 'http://127.0.0.1:$taken/' && curl -sf -o /dev/null '$dashboard'"
+clone_env JIESU_CONFIG="$clone/var/jiesu.conf" "$release/jiesu" status >"$out/status-taken.out" 2>&1
+check "jiesu status names the dashboard listening where the closing lines say" \
+    grep -q "^大屏和工作台 *正常 *$dashboard " "$out/status-taken.out"
+check "... and Open311 too" \
+    grep -q "^Open311 接口 *正常 *$(closing Open311 "$out/run-taken.out" | sed 's,services\.json$,,') " "$out/status-taken.out"
+
+# 2c. the port make run chooses for the dashboard taken after its check, before the server binds it
+clone_env "$clone/scripts/run.sh" stop >"$out/stop-before-race.out" 2>&1
+raced=$(first_free 7133)
+hold_bound "$raced"
+clone_env "$clone/scripts/run.sh" >"$out/run-raced.out" 2>&1
+rc=$?
+check "a run whose dashboard could not bind the port it chose fails" test "$rc" -ne 0
+check "... without the closing lines of a run that works" fails grep -q "各服务继续在后台运行" "$out/run-raced.out"
+check "... its jiesu status saying the dashboard does not listen there" \
+    grep -q "^大屏和工作台 *不通 *http://127\.0\.0\.1:$raced/ *没有在监听" "$out/run-raced.out"
+check "... its last line naming the port and what to do" \
+    sh -c "tail -n 1 '$out/run-raced.out' | grep -q '大屏 的端口 $raced 在 make run 选定它之后被别的程序占用了.*再运行 make run 会另选空闲端口，或者把 JIESU_RUN_REPORT_HTTP_PORT 设成一个空闲端口'"
+check "... and it stopped every service" test -z "$(ls "$clone/var/run/"*.pid 2>/dev/null)"
+kill "${held[-1]}"; wait "${held[-1]}" 2>/dev/null     # (else the next run would choose it too)
+
+# 2d. the same with Open311's port set (JIESU_RUN_INTAKE_HTTP_PORT)
+set_port=$(free_port)
+hold_bound "$set_port"
+clone_env JIESU_RUN_INTAKE_HTTP_PORT="$set_port" "$clone/scripts/run.sh" >"$out/run-set-raced.out" 2>&1
+rc=$?
+check "a run whose Open311 could not bind the port set for it fails" test "$rc" -ne 0
+check "... its jiesu status saying Open311 does not listen there" \
+    grep -q "^Open311 接口 *不通 *http://127\.0\.0\.1:$set_port/" "$out/run-set-raced.out"
+check "... its last line naming the port and what to set" \
+    sh -c "tail -n 1 '$out/run-set-raced.out' | grep -q 'Open311 接口 的端口 $set_port（JIESU_RUN_INTAKE_HTTP_PORT）被别的程序占用了：把 JIESU_RUN_INTAKE_HTTP_PORT 设成一个空闲端口'"
+
 # 3. again, with files an older version left open (var/ itself still 0700), then stop and clean
 chmod 644 "$clone/var/log/intake.log" "$clone/var/secrets/web-passwords"
 chmod -R go+rX "$clone/var/stack/redis"
@@ -125,6 +189,8 @@ check_eq "... and makes what an older version left open under var/ private again
     "$(find "$clone/var" ! -type l ! -type s -perm /077 -printf '%m %P\n' | head -n 5)"
 check "... saying so" grep -q "var/ 下有 [0-9]* 个文件或目录别的用户也能访问" "$out/rerun.out"
 check "... and it answers" clone_env JIESU_CONFIG="$clone/var/jiesu.conf" "$release/jiesu" status
+redis_port=$(closing Redis "$out/rerun.out"); pg_port=$(closing PostgreSQL "$out/rerun.out")
+dashboard=$(closing 大屏 "$out/rerun.out")
 clone_env "$clone/scripts/run.sh" stop >"$out/stop.out" 2>&1
 check "stop: Redis no longer listens" port_closed "$redis_port"
 check "stop: PostgreSQL no longer listens" port_closed "$pg_port"

@@ -77,10 +77,14 @@ static Jiesu__Table *deadlines_table(const config *cfg, PGconn *pg, const view_s
     return t;
 }
 
-/* The category a dispatch put the order in (分类由市政设施改为垃圾清运), or NULL. */
+/* The category a dispatcher put the order in (分类由市政设施改为垃圾清运), or
+ * NULL: a dispatch that changed it records where from (category_from,
+ * route_actions.c); routing's own events record the category it routed by
+ * (its reasons say how it read it), which is no change of anybody's. */
 #define CATEGORY_CHANGE                                                                                        \
-    "('分类' || coalesce('由' || " REPORT_CATEGORY_NAMED("category_from") ", '') || '改为' || "                   \
-    REPORT_CATEGORY_NAMED("category") ")"
+    "CASE WHEN e.detail ? 'category_from' THEN"                                                                \
+    " ('分类' || coalesce('由' || " REPORT_CATEGORY_NAMED("category_from") ", '') || '改为' || "                  \
+    REPORT_CATEGORY_NAMED("category") ") END"
 
 /* Who did an event, as people read them: their display name and, for a
  * person of a unit, the name of the unit they were in then, in （） unless

@@ -76,6 +76,9 @@ as_role dispatcher jiesu show RC-1 >"$HARNESS_DIR/show-rc1.out" 2>&1
 check "jiesu show prints the matched community and street" grep -q "地址中匹配到社区 张村社区 → 中韩街道" "$HARNESS_DIR/show-rc1.out"
 check "jiesu show prints the matched terms and category" grep -q "关键词 .*占道经营.* → 占道经营" "$HARNESS_DIR/show-rc1.out"
 check "jiesu show prints the co-handler" grep -q "崂山区综合行政执法局" "$HARNESS_DIR/show-rc1.out"
+check "… and its history says routing sent it, not that anyone changed its category (it read 分类改为占道经营)" \
+    sh -c "grep -q '自动派单服务 *派单 *派给中韩街道，协办单位 崂山区综合行政执法局' '$HARNESS_DIR/show-rc1.out' &&
+           ! grep -q '分类改为' '$HARNESS_DIR/show-rc1.out'"
 as_role dispatcher jiesu show "ＲＣ－１　" >"$HARNESS_DIR/show-rc1-wide.out" 2>&1
 check "… the same typed in full-width characters with a space after (a Chinese input method)" \
     test "$(cat "$HARNESS_DIR/show-rc1-wide.out")" = "$(cat "$HARNESS_DIR/show-rc1.out")"

@@ -288,7 +288,7 @@ static void filters(FILE *f, PGconn *pg, const list_kind *k, const http_request 
                 names_status(c));
     fputs("</select></label><label>分类<select name=\"category\"><option value=\"\">全部</option>", f);
     int known = category_options(f, pg, list, category);
-    fprintf(f, "</select></label><label><input type=\"checkbox\" name=\"overdue\" value=\"1\"%s>只看超期</label>",
+    fprintf(f, "</select></label><label class=\"check\"><input type=\"checkbox\" name=\"overdue\" value=\"1\"%s>只看超期</label>",
             overdue_only(req) ? " checked" : "");
     if (param(req, "unit")) {   /* kept while the other filters change: cleared by the note's link */
         fputs("<input type=\"hidden\" name=\"unit\" value=\"", f);

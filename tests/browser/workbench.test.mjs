@@ -58,6 +58,13 @@ async function streetOffice(browser) {
     !list.includes(env('TICKET_B')) && !list.includes(env('TICKET_CONDUCT')));
   await page.screenshot({ path: `${shots}/workbench-phone.png`, fullPage: true });
   await fitsPhone(page, 'the list on a phone');
+  const tick = await page.evaluate(() => {
+    const box = document.querySelector('input[name=overdue]').getBoundingClientRect();
+    const label = document.querySelector('input[name=overdue]').closest('label').getBoundingClientRect();
+    return { height: box.height, line: label.height };
+  });
+  check(`… its 只看超期 a tick box beside its words (box ${tick.height.toFixed(0)} px, the line ${tick.line.toFixed(0)} px;` +
+    ' it was a 44 px square above them)', tick.height < 30 && tick.line < 40);
   const left = await firstCell(page, '剩余时间');
   check(`… the first order's time left (${left.text}) is on the screen as it opens`, onScreen(left),
     `at ${left.left.toFixed(0)}–${left.right.toFixed(0)} px across, ${left.bottom.toFixed(0)} px down`);

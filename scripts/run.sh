@@ -33,14 +33,11 @@ SERVICES="intake assignment escalation reporting"
 
 die() { echo "run: $*" >&2; exit 1; }
 
+# Each service var/run/S.pid names, if that process still runs this
+# checkout's jiesu-S (proc_stop: a stale file's number may be another program's).
 stop_services() {
-    local s pid
-    for s in $SERVICES; do
-        [ -f "$VAR/run/$s.pid" ] || continue
-        pid=$(cat "$VAR/run/$s.pid")
-        kill -TERM "$pid" 2>/dev/null && proc_wait_gone "$pid" 15 || true
-        rm -f "$VAR/run/$s.pid"
-    done
+    local s
+    for s in $SERVICES; do proc_stop "$VAR/run/$s.pid" "$BIN/jiesu-$s"; done
 }
 
 stop_all() {

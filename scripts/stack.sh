@@ -113,16 +113,15 @@ redis_conf_string() { printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')";
 
 redis_up() { REDISCLI_AUTH=$(cat "$SECRETS/redis.password") redis-cli -p "$1" ping 2>/dev/null | grep -q PONG; }
 
-redis_running() { [ -f "$DIR/redis.pid" ] && ! proc_gone "$(cat "$DIR/redis.pid")"; }
-
-stop_redis() {
-    local pid
-    redis_running || { rm -f "$DIR/redis.pid"; return 0; }
-    pid=$(cat "$DIR/redis.pid")
-    kill "$pid" 2>/dev/null || true
-    proc_wait_gone "$pid" 15 || kill -9 "$pid" 2>/dev/null || true
-    rm -f "$DIR/redis.pid"
+# Our redis-server: the one redis.pid names, if that number is still a
+# redis-server on redis.port (its title names the port), not a stale file's.
+redis_exe() { command -v redis-server || echo redis-server; }
+redis_port_word() { echo ":$(cat "$DIR/redis.port" 2>/dev/null) "; }   # (the title, NULs as spaces, ends in one)
+redis_running() {
+    [ -f "$DIR/redis.pid" ] && proc_runs "$(cat "$DIR/redis.pid")" "$(redis_exe)" "$(redis_port_word)"
 }
+
+stop_redis() { proc_stop "$DIR/redis.pid" "$(redis_exe)" "$(redis_port_word)"; }
 
 start_redis() {
     local port=$1

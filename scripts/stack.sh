@@ -111,7 +111,33 @@ admin_psql() { psql "$(conninfo admin postgres)" -XqAt -v ON_ERROR_STOP=1 "$@"; 
 
 redis_conf_string() { printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')"; }
 
-redis_up() { REDISCLI_AUTH=$(cat "$SECRETS/redis.password") redis-cli -p "$1" ping 2>/dev/null | grep -q PONG; }
+# redis_ask PORT: AUTH with our password, then PING, on PORT, waiting at most
+# REDIS_WAIT seconds (redis-cli alone waits for ever on a program that takes
+# the connection and never answers): 0 when it is ours (OK, PONG), 1 when
+# nothing listens yet, 2 when nothing answered in time, 3 when a Redis
+# answers without taking our password (one with none, or another: not ours,
+# though its PING passes). Redis's answers, errors too, are on redis-cli's
+# standard output; a refused connection is said on its standard error. The
+# password goes on stdin, never on a command line.
+REDIS_WAIT=2
+redis_ask() {
+    local rc=0 said
+    said=$(printf 'AUTH %s\nPING\n' "$(cat "$SECRETS/redis.password")" |
+           timeout "$REDIS_WAIT" env -u REDISCLI_AUTH redis-cli -p "$1" 2>/dev/null) || rc=$?
+    [ "$said" != $'OK\nPONG' ] || return 0
+    [ "$rc" != 124 ] || return 2
+    [[ $said =~ PONG|WRONGPASS|ERR\ AUTH ]] && return 3
+    return 1
+}
+
+# redis_not_ours PORT CODE: what to do about PORT, whose answer (redis_ask) was CODE.
+redis_not_ours() {
+    local set="把 JIESU_RUN_REDIS_PORT 设成一个空闲端口（make run），或者停掉占用它的程序"
+    case $2 in
+    2) echo "端口 $1 上的程序接受了连接，却在 $REDIS_WAIT 秒内没有应答 Redis 的 PING：它不是这里的 redis-server；$set" ;;
+    3) echo "端口 $1 上的 Redis 不接受这里的密码（var/secrets/redis.password）：那是别的 Redis，不是这里启动的 redis-server；$set" ;;
+    esac
+}
 
 # Our redis-server: the one redis.pid names, if that number is still a
 # redis-server on redis.port (its title names the port), not a stale file's.
@@ -126,7 +152,7 @@ stop_redis() { proc_stop "$DIR/redis.pid" "$(redis_exe)" "$(redis_port_word)"; }
 start_redis() {
     local port=$1
     if redis_running; then
-        [ "$(cat "$DIR/redis.port" 2>/dev/null)" = "$port" ] && redis_up "$port" && return 0
+        [ "$(cat "$DIR/redis.port" 2>/dev/null)" = "$port" ] && redis_ask "$port" && return 0
         stop_redis
     fi
     mkdir -p "$DIR/redis"
@@ -148,8 +174,11 @@ save ""
 CONF
     redis-server "$DIR/redis.conf" || die "redis-server 没能在端口 $port 启动（见 $DIR/redis.log）"
     STARTED+=(redis)
-    for _ in $(seq 50); do
-        redis_up "$port" && return 0
+    local deadline=$((SECONDS + 10)) said
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        redis_ask "$port" && return 0
+        said=$?
+        [ "$said" = 1 ] || die "$(redis_not_ours "$port" "$said")"
         sleep 0.1
     done
     die "端口 $port 上的 redis-server 不应答 PING：$(tail -n 1 "$DIR/redis.log" 2>/dev/null)（见 $DIR/redis.log）"

@@ -534,3 +534,53 @@ int mask_address(char *dst, size_t cap, const char *address)
         dst[0] = '\0';
     return o.cut ? -1 : 0;
 }
+
+/* ---- URLs ---- */
+
+/* The '@' that ends the userinfo of the authority auth (len bytes), or NULL. */
+static const char *userinfo_end(const char *auth, size_t len)
+{
+    const char *at = NULL;
+    for (size_t i = 0; i < len; i++)
+        if (auth[i] == '@')
+            at = auth + i;
+    return at;
+}
+
+/* Copies the query or fragment s (at its '?', '&' or '#') with each value masked. */
+static void put_query(mask_out *o, const char *s)
+{
+    while (*s && !o->cut) {
+        put(o, s, 1);
+        if (*s == '#') {
+            if (s[1])
+                put(o, "***", 3);
+            return;
+        }
+        s++;
+        size_t len = strcspn(s, "&#"), name = strcspn(s, "=&#");
+        size_t kept = name < len ? name + 1 : 0;        /* the name and its '=' */
+        put(o, s, kept);
+        if (len > kept)
+            put(o, "***", 3);
+        s += len;
+    }
+}
+
+int mask_url(char *dst, size_t cap, const char *url)
+{
+    mask_out o = {dst, cap, 0, 0};
+    const char *s = url, *query = url + strcspn(url, "?#"), *auth = strstr(url, "://");
+    if (auth && auth < query) {
+        auth += 3;
+        const char *at = userinfo_end(auth, strcspn(auth, "/?#"));
+        if (at) {
+            put(&o, url, (size_t)(auth - url));
+            put(&o, "***", 3);
+            s = at;
+        }
+    }
+    put(&o, s, (size_t)(query - s));
+    put_query(&o, query);
+    return finish(&o);
+}

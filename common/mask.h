@@ -82,4 +82,15 @@ void mask_name_in(char *s, const char *name);
  * publishes the community or street instead. */
 int mask_address(char *dst, size_t cap, const char *address);
 
+/* A URL as it may be logged or shown: the value of every parameter of its
+ * query, a fragment and any userinfo (user:password@) become "***", since a
+ * webhook's access is often in them (钉钉's ?access_token=…, 企业微信's
+ * /send?key=…); the scheme, host, port and path stay, enough to tell which
+ * receiver it is:
+ *   dingtalk+https://u:p@oapi.dingtalk.com/robot/send?access_token=ab12
+ *   → dingtalk+https:// ***@oapi.dingtalk.com/robot/send?access_token=***
+ * (without the space). A parameter without '=' is masked whole. Returns as
+ * mask_text(). */
+int mask_url(char *dst, size_t cap, const char *url);
+
 #endif

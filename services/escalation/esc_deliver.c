@@ -100,8 +100,10 @@ static int deliver_one(const esc_ctx *ctx, const esc_deliver_cfg *cfg, PGresult 
         st->delivered++;
     } else if (strcmp(state, "failed") == 0) {
         st->failed++;
+        char shown[TEXT_BYTES];         /* its token (?access_token=…, ?key=…) stays out of the log */
+        mask_url(shown, sizeof shown, url);
         log_warn("alert %s: delivery to %s failed for good after %d attempts: %s", PQgetvalue(res, 0, D_ALERT),
-                 url, attempts, err);
+                 shown, attempts, err);
     } else {
         st->retried++;
     }

@@ -5,7 +5,8 @@
 # message), a 钉钉 group robot with a signed URL (timestamp + HMAC-SHA256 of
 # the unit's secret, verified), e-mail through SMTP (UTF-8 subject, both
 # recipients); a 钉钉 robot whose secret is wrong refuses every try, and the
-# delivery ends failed after the retries, kept and shown.
+# delivery ends failed after the retries, kept and shown, and logged without
+# the robot's token.
 # Sourced by tests/run.sh (uses tests/harness.sh).
 
 harness_fresh_db jiesu_channels
@@ -68,6 +69,9 @@ check_eq "… the robot said why (sign not match), three times" 3 \
 check_eq "… kept with its reason" 1 "$(sql "SELECT count(*) FROM deliveries d JOIN alerts a ON a.id = d.alert_id
     JOIN complaints c ON c.id = a.complaint_id WHERE c.ticket_no = 'CH-370212004' AND a.rung = 'remind'
     AND d.last_error LIKE '%sign not match%'")"
+check "… logged with its robot's access token masked (access_token=***), never the token" \
+    sh -c "grep -q 'delivery to dingtalk+$robots/dingtalk/robot/send?access_token=\*\*\* failed for good' '$HARNESS_DIR/escalation.log' &&
+           ! grep -q 't-bad' '$HARNESS_DIR/escalation.log'"
 
 # Killed between a send and its record: that one is sent again, no other. Three reminds for
 # 中韩's robot, due together; escalation kills itself as the second message leaves.

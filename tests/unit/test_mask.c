@@ -261,6 +261,25 @@ static void test_known_name_masked_in_text(void **state)
     assert_string_equal(s, "L***** says");
 }
 
+static void test_url_keeps_no_token(void **state)
+{
+    (void)state;
+    char out[256];
+    assert_int_equal(mask_url(out, sizeof out,
+                              "dingtalk+https://oapi.dingtalk.com/robot/send?access_token=ab12cd&timestamp=1#x"), 0);
+    assert_string_equal(out, "dingtalk+https://oapi.dingtalk.com/robot/send?access_token=***&timestamp=***#***");
+    mask_url(out, sizeof out, "wecom+https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6");
+    assert_string_equal(out, "wecom+https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***");
+    mask_url(out, sizeof out, "https://robot:s3cret@hooks.example.cn:8443/in?t0ken&a=&b=1");
+    assert_string_equal(out, "https://***@hooks.example.cn:8443/in?***&a=&b=***");
+    mask_url(out, sizeof out, "https://hooks.example.cn/a@b/in");      /* an '@' in the path is no userinfo */
+    assert_string_equal(out, "https://hooks.example.cn/a@b/in");
+    mask_url(out, sizeof out, "mailto:wang@jiesu.example.cn");
+    assert_string_equal(out, "mailto:wang@jiesu.example.cn");
+    assert_int_equal(mask_url(out, 20, "https://x.cn/send?key=123456"), -1);
+    assert_null(strstr(out, "123456"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_address_with_a_stray_byte),
         cmocka_unit_test(test_excerpt_masked_before_the_cut),
         cmocka_unit_test(test_known_name_masked_in_text),
+        cmocka_unit_test(test_url_keeps_no_token),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

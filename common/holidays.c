@@ -310,21 +310,76 @@ char *holidays_read_text(const char *path, char *err, size_t errlen)
     return text;
 }
 
+/* The number after the first top-level-looking "key": in text, or 0. */
+static long number_of(const char *text, const char *key)
+{
+    for (const char *p = text; (p = strstr(p, key)); p += strlen(key)) {
+        const char *v = skip_ws(p + strlen(key));
+        if (*v == ':')
+            return strtol(skip_ws(v + 1), NULL, 10);
+    }
+    return 0;
+}
+
+/* 1 when text has a "papers" array that names at least one paper. */
+static int has_papers(const char *text)
+{
+    for (const char *p = text; (p = strstr(p, "\"papers\"")); p += 8) {
+        const char *v = skip_ws(p + 8);
+        if (*v == ':' && *(v = skip_ws(v + 1)) == '[' && *skip_ws(v + 1) == '"')
+            return 1;
+    }
+    return 0;
+}
+
+/* The holidays every year's notice gives days off for, as its names hold them
+ * (a day may hold two: 国庆节、中秋节). */
+static const char *const OFFICIAL[] = {"元旦", "春节", "清明", "劳动节", "端午", "中秋", "国庆"};
+
+/* Appends "、name" (or "name" first) to buf. */
+static void add_word(char *buf, size_t cap, const char *name)
+{
+    size_t len = strlen(buf);
+    snprintf(buf + len, cap - len, "%s%s", len ? "、" : "", name);
+}
+
+int holidays_notice_check(const char *text, const holidays_day *days, size_t n, char *buf, size_t cap)
+{
+    char prefix[8], lacking[128] = "";
+    long y = number_of(text, "\"year\"");
+    int year = y >= 1970 && y <= 9999 ? (int)y : 0, off = 0;
+    buf[0] = '\0';
+    if (!year) {
+        snprintf(buf, cap, "没有写明是哪一年的通知（\"year\"）");
+        return 0;
+    }
+    snprintf(prefix, sizeof prefix, "%04d-", year);
+    for (size_t k = 0; k < sizeof OFFICIAL / sizeof OFFICIAL[0]; k++) {
+        int found = 0;
+        for (size_t i = 0; i < n && !found; i++)
+            found = days[i].off && strncmp(days[i].date, prefix, 5) == 0 && strstr(days[i].name, OFFICIAL[k]);
+        if (!found)
+            add_word(lacking, sizeof lacking, OFFICIAL[k]);
+    }
+    for (size_t i = 0; i < n; i++)
+        off += days[i].off && strncmp(days[i].date, prefix, 5) == 0;
+    if (!has_papers(text))
+        snprintf(buf, cap, "没有通知的出处（\"papers\"）");
+    if (*lacking) {
+        size_t len = strlen(buf);
+        if (off)
+            snprintf(buf + len, cap - len, "%s没有%s的放假日子", len ? "，" : "", lacking);
+        else
+            snprintf(buf + len, cap - len, "%s没有 %d 年放假的日子", len ? "，" : "", year);
+    }
+    return year;
+}
+
 int holidays_notice_year(const char *text, const holidays_day *days, size_t n)
 {
-    int year = 0;
-    char prefix[8];
-    for (const char *p = text; (p = strstr(p, "\"year\"")) && !year; p += 6) {
-        long y = *skip_ws(p + 6) == ':' ? strtol(skip_ws(p + 6) + 1, NULL, 10) : 0;
-        year = y >= 1970 && y <= 9999 ? (int)y : 0;
-    }
-    if (!year)
-        return 0;
-    snprintf(prefix, sizeof prefix, "%04d-", year);
-    for (size_t i = 0; i < n; i++)
-        if (days[i].off && strncmp(days[i].date, prefix, 5) == 0)
-            return year;
-    return 0;
+    char why[256];
+    int year = holidays_notice_check(text, days, n, why, sizeof why);
+    return *why ? 0 : year;
 }
 
 /* Reads path and appends its days; *year, when not NULL, gets the year it is

@@ -5,7 +5,8 @@
  *
  *   - holidays_parse() / holidays_read_file() / holidays_read_dir(): days
  *     from holiday-cn text, a file, or every NNNN.json file of a directory;
- *     holidays_notice_year(): the year a file is the whole notice of;
+ *     holidays_notice_year(): the year a file is the whole notice of, and
+ *     holidays_notice_check(): what keeps it from being one;
  *   - holidays_store(): days into the table (new or changed rows only);
  *   - holidays_complete(): a year's calendar on record whole (table
  *     holiday_years, migration 058): its notice stored, not a day of it;
@@ -52,10 +53,20 @@ char *holidays_read_text(const char *path, char *err, size_t errlen);
 /* holidays_parse() of one file. */
 int holidays_read_file(const char *path, holidays_day **days, size_t *n, char *err, size_t errlen);
 
-/* The year text (a holiday-cn file) is the whole notice of: its "year",
- * when its days (days, n: holidays_parse() of it) hold a day off of that
- * year; else 0 (2027.json before the notice came out: no days). */
+/* The year text (a holiday-cn file) is the whole notice of, by its own
+ * evidence: its "year", when it names the State Council's paper ("papers")
+ * and its days (days, n: holidays_parse() of it) give days off of that year
+ * for every official holiday (元旦、春节、清明、劳动节、端午、中秋、国庆, by
+ * name); else 0 (2027.json before the notice came out: no days; a file of
+ * one day an administrator tries: not the year's notice, which would have
+ * made every other weekday of it a working day). */
 int holidays_notice_year(const char *text, const holidays_day *days, size_t n);
+
+/* What keeps text from being a whole notice (holidays_notice_year), in words
+ * ("没有通知的出处（"papers"）" joined by "，" with "没有清明、劳动节的放假日子"), into
+ * buf of cap bytes, "" when nothing does. Returns the year it names ("year"),
+ * 0 when none. */
+int holidays_notice_check(const char *text, const holidays_day *days, size_t n, char *buf, size_t cap);
 
 /* holidays_parse() of every NNNN.json file of dir, in name order, appended
  * to one list; *files gets how many were read, and *years (the caller frees

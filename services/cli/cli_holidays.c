@@ -154,10 +154,35 @@ static void print_change(const Jiesu__HolidaysRequest *rq, const Jiesu__Holidays
     }
 }
 
+/* After a file that made no year whole: which year it names stays 不完整, why
+ * (holidays_notice_check) and how to confirm it once its days are all stored. */
+static void print_not_whole(const Jiesu__HolidaysRequest *rq, const Jiesu__HolidaysReply *r)
+{
+    char why[512], err[256];
+    holidays_day *days = NULL;
+    size_t n = 0;
+    if (holidays_parse(rq->json, "文件", &days, &n, err, sizeof err) < 0)
+        return;     /* the service took it: it parses the same */
+    int year = holidays_notice_check(rq->json, days, n, why, sizeof why);
+    free(days);
+    for (size_t i = 0; year && i < r->n_years; i++)
+        if (r->years[i]->year == year && r->years[i]->complete)
+            return;
+    if (year)
+        printf("这个文件不是 %d 年整年的放假通知（%s），%d 年仍然不完整：没有存的工作日照常上班。"
+               "%d 年放假和调休的日子都存好后，确认全年完整：jiesu holidays complete %d\n",
+               year, why, year, year, year);
+    else
+        printf("这个文件不是哪一年整年的放假通知（%s），它的日子所在的年份仍然不完整。"
+               "一年放假和调休的日子都存好后，确认全年完整：jiesu holidays complete 年份\n", why);
+}
+
 static void print_reply(const Jiesu__HolidaysRequest *rq, const Jiesu__HolidaysReply *r)
 {
     if (rq->complete_year || rq->incomplete_year || *rq->json || rq->n_days || *rq->remove_date)
         print_change(rq, r);
+    if (*rq->json && !r->completed_year)
+        print_not_whole(rq, r);
     printf("年份  放假天数  调休上班天数  全年\n");
     for (size_t i = 0; i < r->n_years; i++)
         printf("%4d  %8d  %12d  %s\n", r->years[i]->year, r->years[i]->days_off, r->years[i]->working_days,

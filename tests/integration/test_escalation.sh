@@ -302,20 +302,30 @@ check_eq "stored as typed in, by whom" 1 "$(sql "SELECT count(*) FROM holidays W
 hol_event() { sql "SELECT action || ' ' || subject || ' ' || (detail->>'stored') || ' ' || (detail->'days'->0->>'day')
     FROM admin_events WHERE actor = 'admin' AND action LIKE 'holidays.%' ORDER BY id DESC LIMIT 1"; }
 check_eq "… and recorded as the administrator's in admin_events, with the day" "holidays.add typed in 1 2032-01-01" "$(hol_event)"
+# whole_notice YEAR: a holiday-cn file of YEAR's whole notice, as the State
+# Council's are: its paper named, a day off for every official holiday.
+whole_notice() {
+    local d sep=""
+    printf '{"year": %d, "papers": ["https://www.gov.cn/zhengce/content/%d.htm"], "days": [' "$1" "$1"
+    for d in 01-01/元旦 02-10/春节 04-04/清明节 05-01/劳动节 06-10/端午节 09-17/中秋节 10-01/国庆节; do
+        printf '%s{"name": "%s", "date": "%d-%s", "isOffDay": true}' "$sep" "${d#*/}" "$1" "${d%/*}"
+        sep=", "
+    done
+    printf ']}\n'
+}
 # This year's notice as a holiday-cn file: the year is whole, and the next
 # one is what the calendar lacks.
-printf '{"year": %d, "days": [{"name": "元旦", "date": "%d-01-01", "isOffDay": true}]}' "$year" "$year" \
-    >"$esc_dir/notice.json"
+whole_notice "$year" >"$esc_dir/notice.json"
 jiesu holidays load "$esc_dir/notice.json" >"$esc_dir/holidays-load.out" 2>&1
-check "jiesu holidays load stores the file" grep -q "已存：新增或改动 1 天" "$esc_dir/holidays-load.out"
-check_eq "… recorded as the administrator's load of that file" "holidays.load 文件 notice.json 1 $year-01-01" "$(hol_event)"
-check "… lists the years, the file's whole" grep -qE "^$year +1 +0 +完整$" "$esc_dir/holidays-load.out"
+check "jiesu holidays load stores the file" grep -q "已存：新增或改动 7 天" "$esc_dir/holidays-load.out"
+check_eq "… recorded as the administrator's load of that file" "holidays.load 文件 notice.json 7 $year-01-01" "$(hol_event)"
+check "… lists the years, the file's whole" grep -qE "^$year +7 +0 +完整$" "$esc_dir/holidays-load.out"
 check "… and warns about the next year" grep -q "^提醒：$((year + 1)) 年的国务院节假日安排还没有载入：" "$esc_dir/holidays-load.out"
 gbk_notice=$esc_dir/$(printf '放假通知.json' | iconv -f UTF-8 -t GB18030)
 cp "$esc_dir/notice.json" "$gbk_notice"
 jiesu holidays load "$gbk_notice" >"$esc_dir/holidays-gbk.out" 2>&1
 check "a file named in GBK is read too; the same days again change nothing, and it says so" \
-    grep -q "^没有变化：给出的 1 天都已照样存着，也没有哪一年由此全年完整$" "$esc_dir/holidays-gbk.out"
+    grep -q "^没有变化：给出的 7 天都已照样存着，也没有哪一年由此全年完整$" "$esc_dir/holidays-gbk.out"
 check_eq "… recording nothing: the records stay as they were" 2 \
     "$(sql "SELECT count(*) FROM admin_events WHERE actor = 'admin' AND action LIKE 'holidays.%'")"
 # One day of next year typed in counts (the deadlines are re-timed by it),
@@ -342,20 +352,33 @@ check_eq "… recorded as the administrator's" "holidays.complete $next 年" \
 sql "UPDATE deadlines d SET met_at = now() FROM complaints c WHERE c.id = d.complaint_id AND c.ticket_no = 'HOL-1'" >/dev/null
 jiesu status >"$esc_dir/status2.out" 2>&1
 check "no warning once the calendar reaches far enough" bash -c "! grep -q 提醒 '$esc_dir/status2.out'"
-# A year's days typed in, then its notice loaded: no day changes, but the
-# year becomes whole, and the administrators' record says who made it so.
+# A day of a year typed in, then a file of that one day (an administrator
+# trying the command): the day is stored, but a file that is not the year's
+# whole notice by its own evidence does not make the year whole, which would
+# make every other weekday of it a working day; it says so and how to confirm.
 far=$((year + 2))
 jiesu holidays add "$far-01-01" 元旦 --off >/dev/null 2>&1
-printf '{"year": %d, "days": [{"name": "元旦", "date": "%d-01-01", "isOffDay": true}]}' "$far" "$far" >"$esc_dir/far.json"
+printf '{"year": %d, "days": [{"name": "元旦", "date": "%d-01-01", "isOffDay": true}]}' "$far" "$far" >"$esc_dir/far-one.json"
+jiesu holidays load "$esc_dir/far-one.json" >"$esc_dir/holidays-far-one.out" 2>&1
+check "a file of one day does not make its year whole" grep -q "^没有变化：给出的 1 天都已照样存着，也没有哪一年由此全年完整$" \
+    "$esc_dir/holidays-far-one.out"
+check "… listed as not whole" grep -qE "^$far +1 +0 +不完整$" "$esc_dir/holidays-far-one.out"
+check "… saying why, that the year stays not whole and how to confirm it" \
+    grep -q "^这个文件不是 $far 年整年的放假通知（没有通知的出处（\"papers\"），没有春节、清明、劳动节、端午、中秋、国庆的放假日子），$far 年仍然不完整.*确认全年完整：jiesu holidays complete $far$" \
+    "$esc_dir/holidays-far-one.out"
+# Then its notice: the day typed in stays, the others are added, and the
+# year becomes whole, and the administrators' record says who made it so.
+whole_notice "$far" >"$esc_dir/far.json"
 jiesu holidays load "$esc_dir/far.json" >"$esc_dir/holidays-far.out" 2>&1
-check "a notice of days stored already makes its year whole, and says so" \
-    grep -q "^已存：新增或改动 0 天，未变 1 天；0 个未到期的时限重新计算；$far 年的节假日安排由此全年完整$" "$esc_dir/holidays-far.out"
-check_eq "… recorded as the administrator's load, naming the year made whole" "holidays.load 文件 far.json 0 [$far] $far" \
+check "a notice with a day stored already makes its year whole, and says so" \
+    grep -q "^已存：新增或改动 6 天，未变 1 天；0 个未到期的时限重新计算；$far 年的节假日安排由此全年完整$" "$esc_dir/holidays-far.out"
+check "… and says nothing of a year not whole" fails grep -q "不是 $far 年整年的放假通知" "$esc_dir/holidays-far.out"
+check_eq "… recorded as the administrator's load, naming the year made whole" "holidays.load 文件 far.json 6 [$far] $far" \
     "$(sql "SELECT action || ' ' || subject || ' ' || (detail->>'stored') || ' ' || (detail->>'years') || ' ' || (detail->>'completed')
             FROM admin_events WHERE actor = 'admin' ORDER BY id DESC LIMIT 1")"
 jiesu audit --limit 1 >"$esc_dir/audit-far.out" 2>&1
 check "… which jiesu audit says in words" \
-    grep -qE "系统管理员（admin） +载入节假日通知 +文件 far\.json +$far 年：新增或改动 0 天（给出 1 天），$far 年由此全年完整$" \
+    grep -qE "系统管理员（admin） +载入节假日通知 +文件 far\.json +$far 年：新增或改动 6 天（给出 7 天），$far 年由此全年完整$" \
     "$esc_dir/audit-far.out"
 recorded=$(sql "SELECT count(*) FROM admin_events")
 jiesu holidays load "$esc_dir/far.json" >"$esc_dir/holidays-far2.out" 2>&1

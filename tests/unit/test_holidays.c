@@ -69,29 +69,48 @@ static void test_bundled_files(void **state)
     free(years);
 }
 
-/* A file is the whole notice of the year it names when it holds a day off
- * of it: not of the year before, whose last days its 元旦 may begin on. */
+/* The days off of a whole year's notice of 2024, after a day of 2023 (its
+ * 元旦 may begin on the last days of the year before). */
+#define DAYS_2024                                                                                     \
+    "{\"date\": \"2023-12-30\", \"isOffDay\": true, \"name\": \"元旦\"},"                              \
+    " {\"date\": \"2024-01-01\", \"isOffDay\": true, \"name\": \"元旦\"},"                             \
+    " {\"date\": \"2024-02-10\", \"isOffDay\": true, \"name\": \"春节\"},"                             \
+    " {\"date\": \"2024-04-04\", \"isOffDay\": true, \"name\": \"清明节\"},"                           \
+    " {\"date\": \"2024-05-01\", \"isOffDay\": true, \"name\": \"劳动节\"},"                           \
+    " {\"date\": \"2024-06-10\", \"isOffDay\": true, \"name\": \"端午节\"},"                           \
+    " {\"date\": \"2024-10-01\", \"isOffDay\": true, \"name\": \"国庆节、中秋节\"}"
+#define PAPERS "\"papers\": [\"https://www.gov.cn/zhengce/content/202310/content_6911527.htm\"]"
+
+/* A file is the whole notice of the year it names by its own evidence: it
+ * names its paper and gives days off of that year (not of the year before)
+ * for every official holiday. One day of it is not the year's notice. */
 static void test_notice_year(void **state)
 {
     (void)state;
     static const struct {
         const char *json;
         int year;
+        const char *why;
     } CASES[] = {
-        {"{\"year\": 2024, \"days\": [{\"date\": \"2023-12-30\", \"isOffDay\": true},"
-         " {\"date\": \"2024-01-01\", \"isOffDay\": true}]}", 2024},
+        {"{\"year\": 2024, " PAPERS ", \"days\": [" DAYS_2024 "]}", 2024, ""},
+        {"{\"year\": 2024, \"days\": [" DAYS_2024 "]}", 0, "没有通知的出处（\"papers\"）"},
+        {"{\"year\": 2024, " PAPERS ", \"days\": [{\"name\": \"元旦\", \"date\": \"2024-01-01\", \"isOffDay\": true}]}", 0,
+         "没有春节、清明、劳动节、端午、中秋、国庆的放假日子"},
         {"{\"year\": 2028, \"days\": [{\"date\": \"2027-12-31\", \"isOffDay\": true},"
-         " {\"date\": \"2028-02-12\", \"isOffDay\": false}]}", 0},
-        {"{\"year\": 2027, \"papers\": [], \"days\": []}", 0},
-        {"{\"days\": [{\"date\": \"2027-01-01\", \"isOffDay\": true}]}", 0},
+         " {\"date\": \"2028-02-12\", \"isOffDay\": false}]}", 0, "没有通知的出处（\"papers\"），没有 2028 年放假的日子"},
+        {"{\"year\": 2027, \"papers\": [], \"days\": []}", 0, "没有通知的出处（\"papers\"），没有 2027 年放假的日子"},
+        {"{\"days\": [{\"date\": \"2027-01-01\", \"isOffDay\": true}]}", 0, "没有写明是哪一年的通知（\"year\"）"},
     };
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
-        char err[256] = "";
+        char err[256] = "", why[256];
         holidays_day *days = NULL;
         size_t n;
         assert_int_equal(holidays_parse(CASES[i].json, "f.json", &days, &n, err, sizeof err), 0);
         if (holidays_notice_year(CASES[i].json, days, n) != CASES[i].year)
             fail_msg("case %zu: not the notice of %d", i, CASES[i].year);
+        holidays_notice_check(CASES[i].json, days, n, why, sizeof why);
+        if (strcmp(why, CASES[i].why) != 0)
+            fail_msg("case %zu: said \"%s\", not \"%s\"", i, why, CASES[i].why);
         free(days);
     }
 }

@@ -363,14 +363,16 @@ void route_decide(const route_decider *d, const route_input *in, route_decision 
     }
     if (conduct) {
         to_discipline(d, &cr, district, out, &len);
+        if (outside)                      /* the officials of another place: not this district's to judge */
+            to_manual(out, &len, "不在本辖区");
     } else {
         to_street(d, unsure, outside, out, &len);
-        if (outside)
-            say(out, &len, "；提到 %s，不在已加载的辖区内", outside);
-        if (out->split) {
-            say(out, &len, "；反映工作人员作风的内容另立关联工单交纪委监委");  /* its holder reads this: no words of it */
-            say_accused(out, &len);
-        }
+    }
+    if (outside)
+        say(out, &len, "；提到 %s，不在已加载的辖区内", outside);
+    if (out->split) {
+        say(out, &len, "；反映工作人员作风的内容另立关联工单交纪委监委");  /* its holder reads this: no words of it */
+        say_accused(out, &len);
     }
     if (in->has_coords)
         say(out, &len, "；坐标 %.5f,%.5f %s", in->lon, in->lat,

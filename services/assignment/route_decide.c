@@ -244,7 +244,7 @@ static void co_handler(const route_category *c, route_decision *out, size_t *len
     }
 }
 
-static void to_street(const route_decider *d, int unsure, const char *outside, route_decision *out, size_t *len)
+static void to_street(const route_decider *d, int unsure, int outside, route_decision *out, size_t *len)
 {
     const route_category *c = route_cat_get(d->cats, out->cat.category);
     out->rule = out->place.rule;
@@ -334,6 +334,14 @@ static const char *outside_named(const route_decider *d, const route_input *in, 
     return NULL;
 }
 
+/* 1 when the coordinates fall in no loaded district's boundary and nothing names a loaded place: a
+ * request of another city (NYC 311's export carries them), not one that merely lacks an address. */
+static int coords_outside(const route_decider *d, const route_input *in, const char *coords,
+                          const route_place_result *p)
+{
+    return in->has_coords && !coords && d->geo && route_geo_count(d->geo) > 0 && !*p->street_code && !p->nsame;
+}
+
 void route_decide(const route_decider *d, const route_input *in, route_decision *out)
 {
     char rest[REST_MAX], district_buf[ROUTE_DISTRICT_DIGITS + 1], outside_buf[OUTSIDE_MAX];
@@ -344,6 +352,7 @@ void route_decide(const route_decider *d, const route_input *in, route_decision 
     use_history(d, in, &out->place);
     const char *district = district_of(out, coords, district_buf);
     const char *outside = outside_named(d, in, out, outside_buf, sizeof outside_buf);
+    int away = outside || coords_outside(d, in, coords, &out->place);
     route_cat_classify(d->cats, in->category_raw, NULL, &out->cat);
     if (d->conduct_words)
         route_conduct_find(d->conduct_words, text, &cr);
@@ -363,10 +372,10 @@ void route_decide(const route_decider *d, const route_input *in, route_decision 
     }
     if (conduct) {
         to_discipline(d, &cr, district, out, &len);
-        if (outside)                      /* the officials of another place: not this district's to judge */
+        if (away)                         /* the officials of another place: not this district's to judge */
             to_manual(out, &len, "不在本辖区");
     } else {
-        to_street(d, unsure, outside, out, &len);
+        to_street(d, unsure, away, out, &len);
     }
     if (outside)
         say(out, &len, "；提到 %s，不在已加载的辖区内", outside);

@@ -14,12 +14,13 @@
  *      loaded boundary (route_places.h, route_geo.h); the address's own
  *      history (route_history.h) places an order nothing else does, or
  *      lowers the score when it names another street. A complaint naming a
- *      city, district or county outside the loaded ones is outside the
+ *      city, district or county outside the loaded ones, or naming no loaded
+ *      place with coordinates in no loaded boundary, is outside the
  *      jurisdiction: manual dispatch, with that reason (route_juris.h);
  *   3. units: a complaint about officials' conduct (route_conduct.h: a
  *      conduct term and an office in the same clause) goes to discipline
  *      inspection, and the offices it accuses are recorded and never given
- *      it. When the rest of the letter reports a problem, the decision is
+ *      it; one outside the jurisdiction waits for the dispatcher instead. When the rest of the letter reports a problem, the decision is
  *      split: the complaint keeps the problem, routed as usual but to the
  *      dispatcher when an accused office would own it, and `split` asks for
  *      a linked conduct order (route_worker.h); the reasons say so without

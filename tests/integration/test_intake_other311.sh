@@ -45,6 +45,19 @@ check_eq "… each field from its column, 12:00:03 AM New York's (EDT) stored as
 check_eq "… a semicolon inside quotes is text, the other columns kept in extra" \
     "The Police Department responded; no action was necessary.|05/01/2022 12:07:46 AM|(40.81237834836466, -73.95240115039357)" \
     "$(sql "SELECT concat_ws('|', extra->>'Resolution Description', extra->>'Closed Date', extra->>'Location') FROM complaints WHERE ticket_no = '64046813'")"
+# Its requests are New York's: their coordinates lie in no loaded district
+# and no place here is named, so each waits in the manual queue as 不在本辖区,
+# for the dispatcher to hand back to the hotline (退回热线), where the reason
+# said 没有找到地点, as of a local call that merely lacked an address.
+nyc_routed="SELECT count(*) FROM complaints c JOIN assignments a ON a.complaint_id = c.id AND a.active
+    WHERE c.ticket_no IN ('64049402', '64046813')"
+wait_for "the two requests routed" 60 sql_eq "$nyc_routed" 2
+check_eq "… each waits in the manual queue as outside the jurisdiction, its coordinates saying why" \
+    "manual 不在本辖区：转人工派单 在已加载的区界之外|manual 不在本辖区：转人工派单 在已加载的区界之外" \
+    "$(sql "SELECT string_agg(a.role || ' ' || coalesce(substring(a.reasons from '不在本辖区：转人工派单'), '') || ' ' ||
+                coalesce(substring(a.reasons from '在已加载的区界之外'), ''), '|' ORDER BY c.ticket_no)
+            FROM complaints c JOIN assignments a ON a.complaint_id = c.id AND a.active
+            WHERE c.ticket_no IN ('64049402', '64046813')")"
 
 # Its "CSV for Excel" (a byte order mark, CRLF, commas) and "TSV for Excel"
 # (UTF-16 little-endian after FF FE, tabs): both read as they are.

@@ -17,8 +17,9 @@
  * in 其他, so the rows add up to the total (合计).
  * Orders listed: an order of a unit in scope whose resolve deadline fell due
  * in the week (up to now) and was not met by it, or on which alerts were
- * raised in the week; one row per order and unit, each with its resolve
- * deadline (of the week's, else of its current cycle) and that deadline's
+ * raised in the week; one row per order and unit, each with the deadline it
+ * is listed for (the week's resolve deadline, else the one its highest alert
+ * was about, else its current cycle's resolve deadline) and that deadline's
  * state; never a complaint for discipline inspection (the rule of migration
  * 013, asked of the whole list by complaints_for_discipline, 024), which the
  * bulletin counts but does not name.
@@ -108,8 +109,11 @@ enum { H_LIST, H_ROW_KIND, H_NAME, H_COUNT, H_PREV };
  * migration 062; alerts_counted, 059), of the alerts only those shown to the
  * reader, as on the wall board and the order's page (VIEW_ALERT_SHOWN: a
  * street office never reads a 问责预警 meant for discipline inspection, nor
- * an order listed for one alone). Each row shows its order's resolve deadline — the one
- * that fell due in the week, else the current cycle's — and its state at the
+ * an order listed for one alone). Each row shows the deadline it is listed
+ * for — the resolve deadline that fell due in the week; for a row of alerts
+ * alone, the deadline its highest alert climbed (a late 签收's accept
+ * deadline, whose alerts read beside the resolve deadline's 未到期), else the
+ * current cycle's resolve deadline — and its state at the
  * end of the week (or now, if earlier; paused only when it was waiting
  * then); late up to its fix, or up to the pause of an order waiting since
  * before then (暂停时已逾期, as the workbench says it: the days of waiting
@@ -154,7 +158,7 @@ static const char ORDERS_SQL[] =
     "SELECT t.code, t.name, c.ticket_no, coalesce(k.name, c.category, c.category_raw, ''),"
     "       coalesce(c.caller_name, ''), coalesce(c.caller_phone, ''),"
     "       coalesce(cr.name, sr.name, ''),"
-    "       coalesce(to_char(rd.due_at AT TIME ZONE $2, 'YYYY-MM-DD HH24:MI'), ''),"
+    "       coalesce(rd.kind, ''), coalesce(to_char(rd.due_at AT TIME ZONE $2, 'YYYY-MM-DD HH24:MI'), ''),"
     "       CASE WHEN rd.due_at IS NULL THEN ''"
     "            WHEN rd.met_at <= " OR_TN " THEN CASE WHEN rd.met_at > rd.due_at THEN 'late' ELSE 'on_time' END"
     "            WHEN rd.paused_at <= " OR_TN " THEN 'paused'"
@@ -164,9 +168,12 @@ static const char ORDERS_SQL[] =
     "       coalesce(t.rung, ''), coalesce(t.n, 0)"
     "  FROM top t JOIN complaints c ON c.id = t.complaint_id"
     "  LEFT JOIN categories k ON k.code = c.category"
-    "  LEFT JOIN LATERAL (SELECT d.due_at, d.met_at, d.paused_at FROM deadlines d"   /* the week's, else the cycle's */
-    "                     WHERE d.complaint_id = c.id AND d.kind = 'resolve'"
-    "                       AND (d.due_at = t.due_at OR (t.due_at IS NULL AND d.cycle = c.cycle))"
+    "  LEFT JOIN LATERAL (SELECT a.deadline_id FROM alerts a"   /* an escalated row: its highest alert's deadline */
+    "                     WHERE t.due_at IS NULL AND a.complaint_id = c.id AND a.rung = t.rung"
+    "                       AND a.created_at < " OR_TN " ORDER BY a.created_at DESC LIMIT 1) ad ON true"
+    "  LEFT JOIN LATERAL (SELECT d.kind, d.due_at, d.met_at, d.paused_at FROM deadlines d"   /* else the week's, the cycle's */
+    "                     WHERE d.complaint_id = c.id AND CASE WHEN ad.deadline_id IS NOT NULL THEN d.id = ad.deadline_id"
+    "                       ELSE d.kind = 'resolve' AND (d.due_at = t.due_at OR (t.due_at IS NULL AND d.cycle = c.cycle)) END"
     "                     ORDER BY d.cycle DESC LIMIT 1) rd ON true"
     "  LEFT JOIN assignments oa ON oa.complaint_id = c.id AND oa.active AND oa.role = 'owner'"
     "  LEFT JOIN regions cr ON cr.code = oa.community_code"
@@ -174,7 +181,7 @@ static const char ORDERS_SQL[] =
     " WHERE c.id NOT IN (SELECT complaints_for_discipline(ARRAY(SELECT complaint_id FROM top)))"
     " ORDER BY t.kind = 'dept', t.code, t.due_at NULLS LAST, t.complaint_id";
 
-enum { O_UNIT_CODE, O_UNIT_NAME, O_TICKET, O_CATEGORY, O_CALLER_NAME, O_CALLER_PHONE, O_PLACE, O_DUE_AT, O_STATE,
+enum { O_UNIT_CODE, O_UNIT_NAME, O_TICKET, O_CATEGORY, O_CALLER_NAME, O_CALLER_PHONE, O_PLACE, O_DEADLINE, O_DUE_AT, O_STATE,
        O_DUE_S, O_END_S, O_RUNG, O_ALERTS };
 
 static void copy_col(char *dst, size_t cap, const PGresult *res, int row, int col)
@@ -202,14 +209,20 @@ const char *report_hot_key(report_hot_kind kind)
     return HOT_KINDS[kind];
 }
 
-const char *report_state_label(const char *state)
+const char *report_deadline_label(const char *deadline)
 {
-    static const char *const STATES[][2] = {{"overdue", "超期未办结"}, {"late", "超期办结"}, {"on_time", "按期办结"},
-                                            {"open", "未到期"},         {"paused", "暂停计时"}};
+    return strcmp(deadline, "accept") == 0 ? "签收" : strcmp(deadline, "resolve") == 0 ? "办结" : "";
+}
+
+const char *report_state_label(const char *deadline, const char *state)
+{
+    static const char *const STATES[][3] = {{"overdue", "超期未办结", "超期未签收"}, {"late", "超期办结", "超期签收"},
+                                            {"on_time", "按期办结", "按期签收"},     {"open", "未到期", "未到期"},
+                                            {"paused", "暂停计时", "暂停计时"}};
     for (size_t i = 0; i < sizeof STATES / sizeof STATES[0]; i++)
         if (strcmp(STATES[i][0], state) == 0)
-            return STATES[i][1];
-    return "无办结时限";
+            return STATES[i][strcmp(deadline, "accept") == 0 ? 2 : 1];
+    return "无时限";
 }
 
 static report_hot_kind hot_kind(const char *name)
@@ -293,6 +306,7 @@ static void read_order(report_order *o, const PGresult *res, int i, const calend
     copy_col(o->category, sizeof o->category, res, i, O_CATEGORY);
     mask_caller(o->caller, sizeof o->caller, PQgetvalue(res, i, O_CALLER_NAME), PQgetvalue(res, i, O_CALLER_PHONE));
     copy_col(o->place, sizeof o->place, res, i, O_PLACE);
+    copy_col(o->deadline, sizeof o->deadline, res, i, O_DEADLINE);
     copy_col(o->due_at, sizeof o->due_at, res, i, O_DUE_AT);
     copy_col(o->state, sizeof o->state, res, i, O_STATE);
     o->hours_late = hours_late(cal, atoll(PQgetvalue(res, i, O_DUE_S)), atoll(PQgetvalue(res, i, O_END_S)));

@@ -51,8 +51,10 @@ typedef struct {
     char   category[64];            /* its name (categories.name), else the code or the hotline's category */
     char   caller[96];              /* masked: "张** 138****5678" */
     char   place[128];
-    char   due_at[20];              /* its resolve deadline, local "YYYY-MM-DD HH:MI" ("" when it has none) */
-    char   state[16];               /* that deadline: "overdue" (open, past due), "late" (met after due),
+    char   deadline[8];             /* the deadline the row is about: "resolve" (fell due in the week, or none
+                                       other), "accept" (the one its highest alert climbed: a late 签收), "" */
+    char   due_at[20];              /* that deadline, local "YYYY-MM-DD HH:MI" ("" when it has none) */
+    char   state[16];               /* its state: "overdue" (open, past due), "late" (met after due),
                                        "on_time", "open" (not due yet), "paused" (waiting), "" (none) */
     double hours_late;              /* working hours past the deadline on the official calendar (to the fix,
                                        or to the end of the week or now), to 0.1; 0 when not late */
@@ -96,8 +98,12 @@ report_bulletin *report_bulletin_build(PGconn *pg, const char *districts, int re
 const char *report_hot_label(report_hot_kind kind);
 const char *report_hot_key(report_hot_kind kind);
 
-/* The Chinese name of an order's deadline state ("超期未办结" ..., "无办结时限" for ""). */
-const char *report_state_label(const char *state);
+/* The Chinese name of a row's deadline ("签收", "办结"; "" for none), and of
+ * that deadline's state, naming the deadline ("超期未签收", "超期未办结" ...,
+ * "无时限" for ""): an alert about a late 签收 never reads beside 未到期 of
+ * the resolve deadline. */
+const char *report_deadline_label(const char *deadline);
+const char *report_state_label(const char *deadline, const char *state);
 
 /* The same unit in the previous week's table, or NULL. */
 const report_unit *report_bulletin_prev(const report_bulletin *b, const report_unit *u);

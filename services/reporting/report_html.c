@@ -299,14 +299,14 @@ static void orders_table(FILE *f, const report_bulletin *b, int links)
         return;
     }
     fputs("<div class=\"wide\"><table class=\"orders\"><tr><th class=\"t\">工单号</th><th class=\"t\">类别</th><th class=\"t\">地点</th>"
-          "<th class=\"t\">来电人</th><th class=\"t\">办结时限</th><th class=\"t\">状态</th><th>超时(工作小时)</th>"
+          "<th class=\"t\">来电人</th><th class=\"t\">时限</th><th class=\"t\">到期时间</th><th class=\"t\">状态</th><th>超时(工作小时)</th>"
           "<th class=\"t\">最高" NAMES_ALERT "</th><th>" NAMES_ALERT "数</th></tr>\n", f);
     for (size_t i = 0; i < b->n_orders; i++) {
         const report_order *o = &b->orders[i];
         if (i == 0 || strcmp(o->unit_code, b->orders[i - 1].unit_code) != 0) {
             fputs("<tr class=\"unit\" id=\"orders-", f);
             text_html_escape(f, o->unit_code);
-            fputs("\"><th colspan=\"9\">", f);
+            fputs("\"><th colspan=\"10\">", f);
             text_html_escape(f, o->unit_name);
             fputs("</th></tr>\n", f);
         }
@@ -318,15 +318,16 @@ static void orders_table(FILE *f, const report_bulletin *b, int links)
         cell_text(f, o->category);
         cell_text(f, o->place);
         cell_text(f, o->caller);
+        cell_text(f, report_deadline_label(o->deadline));
         cell_text(f, o->due_at);
-        cell_text(f, report_state_label(o->state));
+        cell_text(f, report_state_label(o->deadline, o->state));
         cell_num(f, report_order_late_shown(o), "%.1f");
         cell_text(f, names_rung(o->rung));
         cell_num(f, (double)o->alerts, "%.0f");
         fputs("</tr>\n", f);
     }
     if (b->n_orders == 0)
-        fputs("<tr><td class=\"t\" colspan=\"9\">本周无超期或" NAMES_ALERT "工单</td></tr>\n", f);
+        fputs("<tr><td class=\"t\" colspan=\"10\">本周无超期或" NAMES_ALERT "工单</td></tr>\n", f);
     fputs("</table></div>\n", f);
 }
 

@@ -78,9 +78,9 @@ static void json_unit(FILE *f, const report_unit *u, const report_unit *prev)
 
 static void json_order(FILE *f, const report_order *o)
 {
-    const char *keys[] = {"unit_code", "unit", "ticket", "category", "caller", "place", "due_at", "state", "rung"};
+    const char *keys[] = {"unit_code", "unit", "ticket", "category", "caller", "place", "deadline", "due_at", "state", "rung"};
     const char *vals[] = {o->unit_code, o->unit_name, o->ticket, o->category, o->caller,
-                          o->place, o->due_at, o->state, o->rung};
+                          o->place, o->deadline, o->due_at, o->state, o->rung};
     fputc('{', f);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         fprintf(f, "%s\"%s\": ", i ? ", " : "", keys[i]);

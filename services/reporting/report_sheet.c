@@ -93,7 +93,7 @@ static char rank_row(const report_bulletin *b, size_t i, report_cell *c)
 
 /* ---- overdue and escalated orders, by unit ---- */
 
-static const char *const ORDER_HEAD[] = {"单位", "工单号", "类别", "地点", "来电人", "办结时限", "状态",
+static const char *const ORDER_HEAD[] = {"单位", "工单号", "类别", "地点", "来电人", "时限", "到期时间", "状态",
                                          "超时(工作小时)", "最高" NAMES_ALERT, NAMES_ALERT "数"};
 
 static size_t order_ncols(void)
@@ -120,11 +120,12 @@ static char order_row(const report_bulletin *b, size_t i, report_cell *c)
     text(&c[2], o->category);
     text(&c[3], o->place);
     text(&c[4], o->caller);
-    text(&c[5], o->due_at);
-    text(&c[6], report_state_label(o->state));
-    num(&c[7], report_order_late_shown(o), 1);
-    text(&c[8], names_rung(o->rung));
-    num(&c[9], (double)o->alerts, 0);
+    text(&c[5], report_deadline_label(o->deadline));
+    text(&c[6], o->due_at);
+    text(&c[7], report_state_label(o->deadline, o->state));
+    num(&c[8], report_order_late_shown(o), 1);
+    text(&c[9], names_rung(o->rung));
+    num(&c[10], (double)o->alerts, 0);
     return strcmp(o->state, "overdue") == 0 ? 'R' : 0;
 }
 

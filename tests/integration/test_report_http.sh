@@ -107,7 +107,7 @@ check "categories by their names, not codes (噪声扰民, not noise)" \
     sh -c "grep -q '\"噪声扰民\"' '$out/bulletin-2026-W47-hotspots.csv' && ! grep -q '\"noise\"' '$out'/*.csv"
 check "every listed order has its deadline's state" sh -c "! grep -q ',\"\",\"\",' '$orders_csv'"
 check_eq "… and how late in working hours whenever it was late: W4, overdue since Sunday 10:10, 0 (it read empty, as an order on time)" \
-    "超期未办结 0" "$(awk -F, '$2 == "\"FX-W4\"" { gsub(/"/, "", $7); print $7, $8 }' "$orders_csv")"
+    "超期未办结 0" "$(awk -F, '$2 == "\"FX-W4\"" { gsub(/"/, "", $8); print $8, $9 }' "$orders_csv")"
 check_eq "no phone number in any output" 0 "$(cat "$out"/*.csv "$out"/*.html | grep -c 13812345678)"
 check_eq "no caller name in any output" 0 "$(cat "$out"/*.csv "$out"/*.html | grep -c 张三丰)"
 check "a formula-like cell is neutralised in the CSV" grep -q "\"'=HYPERLINK(\"\"http://x\"\")\"" "$orders_csv"
@@ -431,7 +431,7 @@ jiesu -k "$HARNESS_DIR/users/campaign880.key" bulletin --week 2026-W47 --out "$H
     >"$HARNESS_DIR/cohandled.out" 2>&1
 check_eq "S2 is listed under 南街道 (its late deadline, the alert without a unit) and 西街道 (its alert), not 城管局 (告警数)" \
     "南街道:1 西街道:1" \
-    "$(awk -F, '$2 == "\"FX-S2\"" { gsub(/"/, "", $1); sub(/\r$/, "", $10); print $1 ":" $10 }' "$HARNESS_DIR/cohandled/bulletin-2026-W47-orders.csv" | LC_ALL=C sort | xargs)"
+    "$(awk -F, '$2 == "\"FX-S2\"" { gsub(/"/, "", $1); sub(/\r$/, "", $11); print $1 ":" $11 }' "$HARNESS_DIR/cohandled/bulletin-2026-W47-orders.csv" | LC_ALL=C sort | xargs)"
 check "… and the bulletin counts the four orders listed once each (超期及告警工单 4 件), not its five rows" \
     grep -q "超期及告警工单 4 件" "$HARNESS_DIR/cohandled.out"
 

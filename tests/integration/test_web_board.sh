@@ -228,7 +228,7 @@ sql "UPDATE deadlines SET due_at = now() - (now() - date_trunc('day', now() AT T
 check_eq "this week's bulletin on the web" 200 "$(web_get "$WEB_DIR/chuangcheng.jar" '/bulletin.html?week=this')"
 check "沙子口街道's 超期数 links to its rows of the list of overdue and escalated orders" \
     grep -q '<a href="#orders-370212002" title="看这些工单">1</a>' "$WEB_DIR/body"
-check "… which are headed there by the unit's name" grep -q '<tr class="unit" id="orders-370212002"><th colspan="9">沙子口街道' \
+check "… which are headed there by the unit's name" grep -q '<tr class="unit" id="orders-370212002"><th colspan="10">沙子口街道' \
     "$WEB_DIR/body"
 check "… each ticket linking to its order's page" grep -q "<td class=\"t\"><a href=\"/work/order?t=$b1\">$b1</a></td>" \
     "$WEB_DIR/body"

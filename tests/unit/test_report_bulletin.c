@@ -198,7 +198,7 @@ static const report_order *order(const report_bulletin *b, const char *ticket)
 
 /* Every listed order shows its resolve deadline and that deadline's state:
  * E4 is listed for an alert only (its deadline falls due the week after) and
- * had both columns blank. */
+ * had both columns blank; escalated for its 签收, it shows that deadline. */
 static void test_orders_show_deadline_and_state(void **state)
 {
     PGconn *pg = *state;
@@ -209,7 +209,7 @@ static void test_orders_show_deadline_and_state(void **state)
     const report_order *e4 = order(b, "FX-E4"), *w4 = order(b, "FX-W4"), *w2 = order(b, "FX-W2");
     assert_string_equal(e4->due_at, "2026-11-24 09:10");
     assert_string_equal(e4->state, "open");
-    assert_string_equal(report_state_label(e4->state), "未到期");
+    assert_string_equal(report_state_label(e4->deadline, e4->state), "未到期");
     assert_string_equal(e4->rung, "remind");
     assert_string_equal(w4->due_at, "2026-11-22 10:10");
     assert_string_equal(w4->state, "overdue");
@@ -226,6 +226,17 @@ static void test_orders_show_deadline_and_state(void **state)
     for (size_t i = 0; i < b->n_orders; i++)
         if (!b->orders[i].due_at[0] || !b->orders[i].state[0])
             fail_msg("order %s: due '%s', state '%s'", b->orders[i].ticket, b->orders[i].due_at, b->orders[i].state);
+    report_bulletin_free(&b);
+    /* E4 accepted at 14:00, due 11:10, and given a 督办 on that: the row is the 签收's, read 未到期 before */
+    exec_ok(pg, "WITH d AS (UPDATE deadlines d SET met_at = '2026-11-19 14:00+08' FROM complaints c WHERE c.id ="
+                " d.complaint_id AND c.ticket_no = 'FX-E4' AND d.kind = 'accept' RETURNING d.id, d.complaint_id)"
+                " INSERT INTO alerts (complaint_id, deadline_id, rung, cycle, target, reason, created_at)"
+                " SELECT complaint_id, id, 'supervise', 1, 'fixture', 'fixture', '2026-11-19 12:00+08' FROM d");
+    e4 = order(b = build(pg, "2026-W47"), "FX-E4");
+    assert_string_equal(report_deadline_label(e4->deadline), "签收");
+    assert_string_equal(e4->due_at, "2026-11-19 11:10");
+    assert_string_equal(report_state_label(e4->deadline, e4->state), "超期签收");
+    assert_true(fabs(report_order_late_shown(e4) - 2.8) < 0.01);
     report_bulletin_free(&b);
 }
 
@@ -374,7 +385,7 @@ static void test_rungs_named_in_words(void **state)
     const report_order *w4 = order(b, "FX-W4");
     report_cell cells[REPORT_SHEET_MAX_COLS];
     REPORT_SHEETS[1].row(b, (size_t)(w4 - b->orders), cells);
-    assert_string_equal(cells[8].text, "督办");
+    assert_string_equal(cells[9].text, "督办");
     char *html = page_of(b);
     assert_non_null(strstr(html, "<td class=\"t\">督办</td>"));
     assert_null(strstr(html, "supervise"));

@@ -1,8 +1,11 @@
-/* cli_report.c — `jiesu report [街道] [--json] [--from DATE] [--to DATE]`:
+/* cli_report.c — `jiesu report [单位] [--json] [--from DATE] [--to DATE]`:
  * asks the reporting service for the per-street summary and prints it as an
  * aligned table with a total row, then the streets' holds and requests for
- * more time (暂缓与延期) as a second one with what each column counts, or as JSON. 街道, the one summary there is
- * (also when none is named), may be written streets too.
+ * more time (暂缓与延期) as a second one with what each column counts, or as JSON.
+ * A street office named (by name or code, as jiesu dispatch names one) gets
+ * its row alone and the orders behind it: its overdue orders, then those on
+ * hold. The literal 街道 (or streets) names the summary of every street, as
+ * writing nothing does.
  */
 #include "cli.h"
 
@@ -21,6 +24,7 @@
 
 typedef struct {
     const char *kind;
+    const char *unit;           /* a street office named, or NULL */
     const char *from, *to;
     int         json;
 } report_args;
@@ -37,10 +41,12 @@ static int parse_args(report_args *a, int argc, char **argv)
     memset(a, 0, sizeof *a);
     for (int i = 1; i < argc; i++) {
         const char *w = argv[i];
-        if (names_streets(w) && !a->kind)
+        if (names_streets(w) && !a->kind && !a->unit)
             a->kind = w;
-        else if (w[0] != '-' && !a->kind) {
-            cli_error("report：没有“%s”这种汇总；只有 街道（各街道汇总，不写也是它；也可写 streets）", w);
+        else if (w[0] != '-' && !a->kind && !a->unit)
+            a->unit = w;
+        else if (w[0] != '-') {
+            cli_error("report：多余的参数“%s”：只写一个单位（或不写，各街道汇总）", w);
             return -1;
         } else if (!cli_args_option("report", "--json --from --to", w, ""))
             return -1;
@@ -88,11 +94,44 @@ static int print_holds(FILE *out, const Jiesu__ReportReply *r, const Jiesu__Stre
     for (size_t i = 0; i < r->n_streets; i++)
         if (add_holds_row(t, r->streets[i]->street_name, r->streets[i]) < 0)
             goto cleanup;
-    if (cli_table_add_rule(t) < 0 || add_holds_row(t, "合计", sum) < 0)
+    if (!*r->unit && (cli_table_add_rule(t) < 0 || add_holds_row(t, "合计", sum) < 0))
         goto cleanup;
     fputs("\n暂缓与延期（本期：所给日期内发生的，不论工单何时来电；不给日期：至今全部）：\n", out);
     cli_table_print(t, out);
     fputs(REPORT_HOLDS_NOTE "\n", out);
+    rc = 0;
+cleanup:
+    cli_table_destroy(&t);
+    return rc;
+}
+
+/* The unit's overdue orders (held 0) or those on hold (1), titled; nothing
+ * but the title's 无 when it has none. */
+static int print_orders(FILE *out, const Jiesu__ReportReply *r, int held)
+{
+    static const char *const HEAD[2][6] = {{"工单号", "类别", "地点", "时限", "到期时间", "超时(工作小时)"},
+                                           {"工单号", "类别", "地点", "暂缓起", "暂缓原因", NULL}};
+    cli_table *t = cli_table_new(held ? 5 : 6, held ? "lllll" : "lllllr");
+    size_t n = 0;
+    int rc = -1;
+    if (!t || cli_table_add(t, HEAD[held]) < 0)
+        goto cleanup;
+    for (size_t i = 0; i < r->n_orders; i++) {
+        const Jiesu__UnitOrder *o = r->orders[i];
+        char late[24];
+        snprintf(late, sizeof late, "%.1f", o->hours_late);
+        const char *cells[2][6] = {{o->ticket, o->category, o->place, strcmp(o->deadline, "accept") == 0 ? "签收" : "办结",
+                                    o->due_at, late},
+                                   {o->ticket, o->category, o->place, o->held_since, o->held_reason, NULL}};
+        if (o->held != held)
+            continue;
+        n++;
+        if (cli_table_add(t, cells[held]) < 0)
+            goto cleanup;
+    }
+    fprintf(out, "\n%s：%s\n", held ? "暂缓办理的工单（在办之中，暂停计时）" : "超期工单（签收或办结时限已过）", n ? "" : "无");
+    if (n)
+        cli_table_print(t, out);
     rc = 0;
 cleanup:
     cli_table_destroy(&t);
@@ -113,7 +152,7 @@ static int print_table(FILE *out, const Jiesu__ReportReply *r, const report_args
             goto cleanup;
         report_streets_add(&sum, r->streets[i]);
     }
-    if (cli_table_add_rule(t) < 0 || add_row(t, "合计", &sum) < 0)
+    if (!*r->unit && (cli_table_add_rule(t) < 0 || add_row(t, "合计", &sum) < 0))
         goto cleanup;
     if (a->from && a->to)
         fprintf(out, "来电时间 %s 至 %s 的工单\n", a->from, a->to);
@@ -122,6 +161,8 @@ static int print_table(FILE *out, const Jiesu__ReportReply *r, const report_args
     cli_table_print(t, out);
     if (!r->one_unit)       /* a unit's own streets: the queues are the dispatchers', not counted for it */
         fprintf(out, "\n待人工派单：%lld    尚未派单：%lld\n", (long long)r->manual, (long long)r->unrouted);
+    if (*r->unit && (print_orders(out, r, 0) < 0 || print_orders(out, r, 1) < 0))
+        goto cleanup;
     rc = print_holds(out, r, &sum);
 cleanup:
     cli_table_destroy(&t);
@@ -139,13 +180,14 @@ int cli_report_main(cli_ctx *ctx, int argc, char **argv)
     int rc = 1;
 
     if (parse_args(&a, argc, argv) < 0) {
-        fprintf(stderr, "用法：jiesu report [街道] [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n");
+        fprintf(stderr, "用法：jiesu report [单位名称或代码] [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n");
         return 2;
     }
     Jiesu__ReportRequest req = JIESU__REPORT_REQUEST__INIT;
     req.kind = (char *)a.kind;
     req.from_date = (char *)(a.from ? a.from : "");
     req.to_date = (char *)(a.to ? a.to : "");
+    req.unit = (char *)(a.unit ? a.unit : "");
     long secs = config_long(ctx->cfg, "cli.timeout_seconds");
     if (cli_call(ctx, "reporting", "report", "report.request", &req.base,
                  (int)(secs > 0 && secs < 3600 ? secs : 5) * 1000, REPORT_TRIES, 0, &env, err, sizeof err) < 0)

@@ -28,6 +28,7 @@
 #include "report_streets.h"
 #include "report_views.h"
 #include "svc.h"
+#include "unit_named.h"
 #include "web_scope.h"
 
 #define NSUBS 3
@@ -62,8 +63,50 @@ static Jiesu__ReportReply *run_streets(service *s, const report_scope *scope, ch
     return reply;
 }
 
+/* The street office text names (`jiesu report 单位`: unit_named.h) into
+ * scope, for who; "" none. 0, or -1 with err: the asker's to mend when
+ * *bad, else the database's. */
+static int unit_asked(service *s, const char *text, const auth_principal *who, report_scope *scope, unit_named *u,
+                      int *bad, char *err, size_t errlen)
+{
+    *bad = 1;
+    if (!*text)
+        return 0;
+    unit_named_found found = unit_named_find(s->pg, text, u, err, errlen);
+    if (found == UNIT_NAMED_FAILED)
+        *bad = 0;
+    else if (found == UNIT_NAMED_NONE)
+        snprintf(err, errlen, "没有叫“%s”的单位：`jiesu units %s` 查单位的名称和代码（不写单位是各街道汇总）", text, text);
+    else if (found == UNIT_NAMED_ONE && strcmp(u->kind, "street") != 0)
+        snprintf(err, errlen, "%s不是街道办事处：jiesu report 只汇总街道办事处；部门的超期工单和暂缓与延期见周通报（jiesu bulletin）",
+                 u->name);
+    else if (found == UNIT_NAMED_ONE) {
+        scope->unit_id = atoi(u->id);
+        scope->principal = who->id;
+        return 0;
+    }
+    return -1;
+}
+
+/* Keeps of r the row of u alone: 0, or -1 when the reader's scope left it out. */
+static int keep_unit(Jiesu__ReportReply *r, const unit_named *u)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < r->n_streets; i++) {
+        if (strcmp(r->streets[i]->street_code, u->code) == 0)
+            r->streets[kept++] = r->streets[i];
+        else
+            jiesu__street_summary__free_unpacked(r->streets[i], NULL);
+    }
+    r->n_streets = kept;
+    r->manual = r->unrouted = 0;
+    r->one_unit = 1;
+    return kept && (r->unit = strdup(u->code)) ? 0 : -1;
+}
+
 /* The street summary (`jiesu report`), of what who may read (web_scope.h),
- * as /api/streets gives it. */
+ * as /api/streets gives it; one street office's row and the orders behind
+ * it when one is named (only within that scope: a street office its own). */
 static void on_report(service *s, const bus_request *req, const auth_principal *who)
 {
     char err[512] = "";
@@ -82,11 +125,19 @@ static void on_report(service *s, const bus_request *req, const auth_principal *
         Jiesu__ReportReply *reply = NULL;
         report_scope scope = {.districts = sc.districts, .from_date = rq->from_date, .to_date = rq->to_date,
                               .timezone = config_str(s->cfg, "timezone")};
-        if (report_scope_check(&scope, err, sizeof err) < 0) {
-            bus_server_reply_error(s->server, req, SVC_ERR_BAD_REQUEST, "%s", err);
+        unit_named u = {0};
+        int bad = 1;
+        if (report_scope_check(&scope, err, sizeof err) < 0 ||
+            unit_asked(s, rq->unit, who, &scope, &u, &bad, err, sizeof err) < 0) {
+            bus_server_reply_error(s->server, req, bad ? SVC_ERR_BAD_REQUEST : SVC_ERR_INTERNAL, "%s", err);
         } else if ((reply = run_streets(s, &scope, err, sizeof err))) {
             web_scope_streets(&sc, reply);
-            bus_server_reply(s->server, req, "report.reply", &reply->base);
+            if (scope.unit_id && keep_unit(reply, &u) < 0)
+                bus_server_reply_error(s->server, req, SVC_ERR_FORBIDDEN,
+                                       "%s不在您可以查看的范围：街道办事处和职能部门只查看本单位的（jiesu report 不写单位即是），"
+                                       "创城办和纪委监委查看本区各街道的", u.name);
+            else
+                bus_server_reply(s->server, req, "report.reply", &reply->base);
             log_info("report streets rows=%zu manual=%lld unrouted=%lld", reply->n_streets,
                      (long long)reply->manual, (long long)reply->unrouted);
         } else {

@@ -290,9 +290,7 @@ static void mask_caller(char *dst, size_t cap, const char *name, const char *pho
     snprintf(dst, cap, "%s%s%s", n, *n && *ph ? " " : "", ph);
 }
 
-/* Working hours from due to end (Unix seconds) on cal, to 0.1, and 0.1 at
- * least when any: two working minutes late are not 0.0; 0 when not late. */
-static double hours_late(const calendar *cal, long long due, long long end)
+double report_hours_late(const calendar *cal, long long due, long long end)
 {
     long long s = due > 0 && end > due ? calendar_work_seconds_between(cal, due, end) : 0;
     return s <= 0 ? 0 : s < 360 ? 0.1 : (double)((s + 180) / 360) / 10;
@@ -309,7 +307,7 @@ static void read_order(report_order *o, const PGresult *res, int i, const calend
     copy_col(o->deadline, sizeof o->deadline, res, i, O_DEADLINE);
     copy_col(o->due_at, sizeof o->due_at, res, i, O_DUE_AT);
     copy_col(o->state, sizeof o->state, res, i, O_STATE);
-    o->hours_late = hours_late(cal, atoll(PQgetvalue(res, i, O_DUE_S)), atoll(PQgetvalue(res, i, O_END_S)));
+    o->hours_late = report_hours_late(cal, atoll(PQgetvalue(res, i, O_DUE_S)), atoll(PQgetvalue(res, i, O_END_S)));
     copy_col(o->rung, sizeof o->rung, res, i, O_RUNG);
     o->alerts = strtol(PQgetvalue(res, i, O_ALERTS), NULL, 10);
 }

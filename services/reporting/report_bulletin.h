@@ -129,6 +129,11 @@ size_t report_bulletin_orders_listed(const report_bulletin *b);
  * week not over 上周同期 (as many of its days as the week has begun). */
 const char *report_hot_prev_title(const report_bulletin *b);
 
+/* Working hours from due to end (Unix seconds) on cal, to 0.1, and 0.1 at
+ * least when any: two working minutes late are not 0.0; 0 when not late.
+ * The bulletin's list and `jiesu report 单位` count lateness so. */
+double report_hours_late(const calendar *cal, long long due, long long end);
+
 /* o's 超时(工作小时) as every table shows it: its hours_late when its deadline
  * was missed (overdue, late), 0.0 too (missed at night, no working hour
  * since), else NAN ("–": not late). */

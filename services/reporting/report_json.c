@@ -180,6 +180,31 @@ static void streets_counts(FILE *f, const Jiesu__StreetSummary *s)
             (long long)s->extensions_asked, (long long)s->extensions_approved, (long long)s->extensions_rejected);
 }
 
+/* The orders behind a unit's row (jiesu report 单位): overdue (held 0), or on hold (1). */
+static void json_unit_orders(FILE *f, const Jiesu__ReportReply *r, int held)
+{
+    const char *sep = "";
+    fputc('[', f);
+    for (size_t i = 0; i < r->n_orders; i++) {
+        const Jiesu__UnitOrder *o = r->orders[i];
+        if (o->held != held)
+            continue;
+        const char *keys[] = {"ticket", "category", "place", held ? "since" : "deadline", held ? "reason" : "due_at"};
+        const char *vals[] = {o->ticket, o->category, o->place, held ? o->held_since : o->deadline,
+                              held ? o->held_reason : o->due_at};
+        fputs(sep, f);
+        sep = ", ";
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            fprintf(f, "%s\"%s\": ", k ? ", " : "{", keys[k]);
+            report_json_string(f, vals[k]);
+        }
+        if (!held)
+            fprintf(f, ", \"hours_late\": %.1f", o->hours_late);
+        fputc('}', f);
+    }
+    fputc(']', f);
+}
+
 void report_json_streets(FILE *f, const Jiesu__ReportReply *r, const char *from, const char *to)
 {
     Jiesu__StreetSummary sum = JIESU__STREET_SUMMARY__INIT;
@@ -203,5 +228,12 @@ void report_json_streets(FILE *f, const Jiesu__ReportReply *r, const char *from,
     }
     fputs("],\n \"total\": {", f);
     streets_counts(f, &sum);
-    fprintf(f, "},\n \"manual\": %lld, \"unrouted\": %lld}\n", (long long)r->manual, (long long)r->unrouted);
+    fprintf(f, "},\n \"manual\": %lld, \"unrouted\": %lld", (long long)r->manual, (long long)r->unrouted);
+    if (*r->unit) {
+        fputs(",\n \"overdue_orders\": ", f);
+        json_unit_orders(f, r, 0);
+        fputs(",\n \"held_orders\": ", f);
+        json_unit_orders(f, r, 1);
+    }
+    fputs("}\n", f);
 }

@@ -22,7 +22,8 @@
  * Beside them, each street's holds and requests for more time within the
  * dates (from the first day's start, or ever, up to the end of the last, or
  * now), whenever the orders were called: report_metrics_holds, whose
- * formulas are the bulletin's (report_metrics.c).
+ * formulas are the bulletin's (report_metrics.c). A street office asked for
+ * gets the orders behind its figures too (report_unit_orders.c).
  */
 #include "report_streets.h"
 
@@ -37,6 +38,7 @@
 #include "names.h"
 #include "report_metrics.h"
 #include "report_query.h"
+#include "report_unit_orders.h"
 #include "text.h"
 
 /* $1 districts (comma list), $2 from date, $3 to date (inclusive), $4 time zone. */
@@ -238,7 +240,9 @@ Jiesu__ReportReply *report_streets(PGconn *conn, const report_scope *scope, char
             goto oom;
     }
     PQclear(res);
-    if (add_holds(conn, scope, params, reply, err, errlen) < 0) {
+    if (add_holds(conn, scope, params, reply, err, errlen) < 0 ||
+        (scope->unit_id && report_unit_orders(conn, scope->unit_id, scope->principal, params[1], params[2], params[3],
+                                              scope->cal, reply, err, errlen) < 0)) {
         text_prefix(err, errlen, "the street summary: ");
         report_reply_free(&reply);
     }

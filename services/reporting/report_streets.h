@@ -25,6 +25,8 @@ typedef struct {
     const char *to_date;    /* YYYY-MM-DD: orders called on or before that day; NULL or "" = no bound */
     const char *timezone;   /* IANA zone the dates are days in ("Asia/Shanghai") */
     const calendar *cal;    /* the working calendar the time on hold is counted in (borrowed) */
+    int unit_id;            /* a street office asked for (jiesu report 单位): its orders too (report_unit_orders.h); 0 none */
+    int principal;          /* … of those this principal may read */
 } report_scope;
 
 /* What err says of a date that is not one. */

@@ -118,8 +118,8 @@ as_role dispatcher jiesu report --from 2026-10-01 >"$HARNESS_DIR/report-from.out
 check "a dispatcher's counts the queue" grep -q '^待人工派单：[1-9]' "$HARNESS_DIR/report-from.out"
 check "… over calls from a day on, said so (not 至 nothing)" grep -q '^来电时间 2026-10-01 起的工单$' "$HARNESS_DIR/report-from.out"
 as_role dispatcher jiesu report weekly >"$HARNESS_DIR/report-kind.out" 2>&1
-check_eq "jiesu report of a summary there is none of: a usage error" 2 $?
-check "… saying how to ask, in Chinese" grep -q '^用法：jiesu report \[街道\]' "$HARNESS_DIR/report-kind.out"
+check_eq "jiesu report of a unit there is none of: refused" 1 $?
+check "… saying how to look units up, in Chinese" grep -q '没有叫“weekly”的单位：`jiesu units weekly`' "$HARNESS_DIR/report-kind.out"
 # The summary is named as people say it, 街道; streets stays its synonym.
 as_role dispatcher jiesu report 街道 --from 2026-10-01 >"$HARNESS_DIR/report-streets.out" 2>&1
 check_eq "jiesu report 街道: the per-street summary" "0 $(cat "$HARNESS_DIR/report-from.out")" "$? $(cat "$HARNESS_DIR/report-streets.out")"
@@ -731,7 +731,7 @@ check "import: --rejects that is no number" refused "import：--rejects 后面�
 check "report: --from twice" refused "report：--from 写了两次（“2026-10-01”和“2026-11-01”）；只能写一个" \
     report --from 2026-10-01 --from 2026-11-01
 check "report: an option of daily's" refused "report 没有 --date 选项；它的选项：--json --from --to" report --date 2026-10-01
-check "report: a summary there is none of, by name" refused "report：没有“weekly”这种汇总；只有 街道（各街道汇总，不写也是它；也可写 streets）" report weekly
+check "report: a second unit" refused "report：多余的参数“北宅街道”：只写一个单位（或不写，各街道汇总）" report 中韩街道 北宅街道
 check "daily: a date without --date" refused "daily：多余的参数“2026-11-20”（日期写在 --date 后面）" daily 2026-11-20
 check "bulletin: --out beside --json" refused "bulletin：--out 和 --json 只能用一个（--out 把文件写进目录，--json 把数据打印出来）" \
     bulletin --out "$HARNESS_DIR/never" --json

@@ -1,4 +1,4 @@
-/* unit_named.h — the one unit a person names: `jiesu dispatch 工单号 单位`
+/* unit_named.h — the one unit a person names: `jiesu dispatch 工单号 单位`, `jiesu report 单位`
  * (and the workbench's dispatch form), `jiesu user add/move --unit 单位`,
  * `jiesu gazetteer add 名称 街道`.
  *

@@ -100,11 +100,12 @@ scores() {
     discipline=$(sql "SELECT count(*) FROM bench_pred p JOIN assignments a ON a.complaint_id = p.id AND a.active
                       JOIN units u ON u.id = a.unit_id WHERE u.kind = 'discipline'")
     parts=$(sql "SELECT count(*) FROM complaints c JOIN bench_pred p ON p.id = c.link_id")
+    parts_waiting=$(sql "SELECT count(*) FROM complaints c JOIN bench_pred p ON p.id = c.link_id WHERE c.status = 'manual'")
     street=$(sql "SELECT count(*) FROM bench_pred p JOIN assignments a ON a.complaint_id = p.id AND a.active
                   JOIN units u ON u.id = a.unit_id WHERE u.kind = 'street'")
     manual=$(sql "SELECT count(*) FROM bench_pred WHERE status = 'manual'")
     echo "   routed to discipline inspection: $discipline of $total ($(awk -v a="$discipline" -v b="$total" 'BEGIN {printf "%.2f", 100 * a / b}')%, goal <= 0.5%)"
-    echo "   conduct parts split off for discipline inspection (the problem routed as usual): $parts"
+    echo "   conduct parts split off for discipline inspection (the problem routed as usual): $parts, of them waiting for a dispatcher (accusing officials of a place outside the district, or of none): $parts_waiting"
     echo "   dispatched to a street office: $street (goal: none); manual dispatch: $manual"
     sql "SELECT '     outside the jurisdiction: ' || count(*) FILTER (WHERE a.reasons LIKE '%不在本辖区：转人工派单%')
             || ', category unsure: ' || count(*) FILTER (WHERE a.reasons LIKE '%分类不确定：转人工派单%')

@@ -14,10 +14,12 @@ rport=$JIESU_STACK_REDIS_PORT
 pport=$(cat "$JIESU_STACK_DIR/pg.port")
 stack_start() { STACK_FAST=1 timeout 60 "$stack" start "$JIESU_STACK_DIR" "$rport" "$pport" >/dev/null 2>"$HARNESS_DIR/stack-$1.err"; }
 "$stack" stop-redis "$JIESU_STACK_DIR"
-wait_for "the stack's Redis down" 10 fails redis-cli -p "$rport" PING
+# down: nothing listens on the port (a PING refused for want of the password fails too)
+wait_for "the stack's Redis down" 10 fails bash -c "exec 3<>/dev/tcp/127.0.0.1/$rport"
 
 python3 -c 'import socket, sys, time
-s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(600)' "$rport" &
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(600)' "$rport" &
 silent=$!
 wait_for "a silent listener on $rport" 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$rport"
 began=$SECONDS

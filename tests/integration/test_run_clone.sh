@@ -45,16 +45,24 @@ held=()
 hold_port() {      # keeps a listener on port $1 when it is free
     port_open "$1" && return 0
     python3 -c 'import socket, sys, time
-s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(600)' "$1" &
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(600)' "$1" &
     held+=($!)
     wait_for "a listener on $1" 10 port_open "$1"
 }
 hold_bound() {     # keeps port $1 bound but not listening: taken, though a connection is refused
+    # (bound as most programs bind, without SO_REUSEADDR, which the servers set: a port a server
+    # closed a moment ago, its connections in TIME_WAIT for up to a minute, is taken once they end)
     python3 -c 'import socket, sys, time
-s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); open(sys.argv[2], "w").close(); time.sleep(600)' \
-        "$1" "$out/bound-$1" &
+s = socket.socket()
+for _ in range(700):
+    try:
+        s.bind(("127.0.0.1", int(sys.argv[1]))); break
+    except OSError:
+        time.sleep(0.1)
+open(sys.argv[2], "w").close(); time.sleep(600)' "$1" "$out/bound-$1" &
     held+=($!)
-    wait_for "port $1 bound" 10 test -e "$out/bound-$1"
+    wait_for "port $1 bound" 75 test -e "$out/bound-$1"
 }
 first_free() { local p=$1; while port_open "$p"; do p=$((p + 1)); done; echo "$p"; }   # make run's choice
 closing() {        # closing WHAT FILE: the address of WHAT (大屏, Redis, PostgreSQL, Open311) the closing lines name

@@ -11,6 +11,8 @@
  *              deadlines.cycle) either the resolve deadline has passed, or the
  *              order is still 'dispatched' and the accept deadline has passed;
  *              "passed" means due_at < now() on the database clock
+ *              (REPORT_OVERDUE_JOIN, report_streets.h: the orders behind it
+ *              are found by the same)
  *   alerts   = alerts on the orders called inside the scope's dates (any rung,
  *              any cycle), each for the unit it counts for (alerts_counted,
  *              migration 059: as the daily sheet, the wall board and the
@@ -50,19 +52,11 @@ static const char REPORT_STREETS_SQL[] =
     "    SELECT u.id, u.code, u.name FROM units u JOIN regions r ON r.code = u.region_code"
     "    WHERE u.kind = 'street' AND r.parent_code = ANY (string_to_array(replace($1, ' ', ''), ','))"
     "), owned AS ("                 /* from the streets' assignments */
-    "    SELECT a.unit_id, c.status,"
-    "           c.status IN ('dispatched', 'accepted')"
-    "             AND (dl.resolve_past OR (c.status = 'dispatched' AND dl.accept_past)) AS overdue"
+    "    SELECT a.unit_id, c.status, dl.kind IS NOT NULL AS overdue"
     "    FROM streets st"
     "    JOIN assignments a ON a.unit_id = st.id AND a.active AND a.role = 'owner'"
     "    JOIN complaints c ON c.id = a.complaint_id"
-    "    LEFT JOIN LATERAL ("
-    "        SELECT coalesce(bool_or(d.kind = 'resolve' AND d.due_at < now()), false) AS resolve_past,"
-    "               coalesce(bool_or(d.kind = 'accept' AND d.due_at < now()), false) AS accept_past"
-    "        FROM deadlines d"
-    "        WHERE d.complaint_id = c.id"
-    "          AND d.cycle = (SELECT max(d2.cycle) FROM deadlines d2 WHERE d2.complaint_id = c.id)"
-    "    ) dl ON true"
+    REPORT_OVERDUE_JOIN("c")
     "    WHERE " IN_DATES
     "), alerted AS ("
     "    SELECT al.counts_for AS unit_id, count(*) AS alerts"

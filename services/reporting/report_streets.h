@@ -29,6 +29,18 @@ typedef struct {
     int principal;          /* … of those this principal may read */
 } report_scope;
 
+/* The deadline that makes order c overdue (the summary's 超期): of an order
+ * dispatched or accepted (a waiting one's deadlines stand paused), in its
+ * current deadline cycle (its highest deadlines.cycle), the resolve deadline
+ * passed, or, still dispatched, the accept deadline passed (the 签收 named
+ * first: it is what is late); "passed" on the database clock. A LATERAL join
+ * giving dl.kind and dl.due_at, NULL when c is not overdue. */
+#define REPORT_OVERDUE_JOIN(c)                                                                                \
+    " LEFT JOIN LATERAL (SELECT d.kind, d.due_at FROM deadlines d WHERE d.complaint_id = " c ".id"            \
+    "   AND d.cycle = (SELECT max(d2.cycle) FROM deadlines d2 WHERE d2.complaint_id = " c ".id)"               \
+    "   AND d.due_at < now() AND (d.kind = 'resolve' OR " c ".status = 'dispatched')"                         \
+    " ORDER BY d.kind = 'accept' DESC LIMIT 1) dl ON " c ".status IN ('dispatched', 'accepted')"
+
 /* What err says of a date that is not one. */
 #define REPORT_NOT_A_DATE "不是日期：请写 YYYY-MM-DD，如 2026-12-05"
 

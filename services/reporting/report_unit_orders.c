@@ -1,9 +1,7 @@
 /* report_unit_orders.c — the orders behind a street office's row (see
  * report_unit_orders.h).
  *
- * Overdue as the summary's 超期: dispatched or accepted, and in the order's
- * current deadline cycle the resolve deadline past, or, still dispatched,
- * the accept deadline past (the 签收 named first: it is what is late). On
+ * Overdue as the summary's 超期, by the same rule (REPORT_OVERDUE_JOIN). On
  * hold: status waiting, since its last 暂缓办理 event, with the reason
  * written then. Overdue first, the longest overdue first, then on hold.
  */
@@ -16,6 +14,7 @@
 
 #include "db.h"
 #include "report_bulletin.h"
+#include "report_streets.h"
 
 /* $1 unit id, $2 principal, $3 from date or NULL, $4 to date or NULL, $5 time zone. */
 static const char SQL_UNIT_ORDERS[] =
@@ -26,10 +25,7 @@ static const char SQL_UNIT_ORDERS[] =
     "    LEFT JOIN categories k ON k.code = c.category"
     "    LEFT JOIN regions cr ON cr.code = a.community_code"
     "    LEFT JOIN regions sr ON sr.code = a.street_code"
-    "    LEFT JOIN LATERAL (SELECT d.kind, d.due_at FROM deadlines d WHERE d.complaint_id = c.id"
-    "                         AND d.cycle = (SELECT max(d2.cycle) FROM deadlines d2 WHERE d2.complaint_id = c.id)"
-    "                         AND d.due_at < now() AND (d.kind = 'resolve' OR c.status = 'dispatched')"
-    "                       ORDER BY d.kind = 'accept' DESC LIMIT 1) dl ON c.status IN ('dispatched', 'accepted')"
+    REPORT_OVERDUE_JOIN("c")
     "   WHERE a.unit_id = $1::int AND a.active AND a.role = 'owner'"
     "     AND (c.status = 'waiting' OR dl.kind IS NOT NULL)"
     "     AND ($3::date IS NULL OR c.called_at >= $3::date::timestamp AT TIME ZONE $5)"

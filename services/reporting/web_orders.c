@@ -49,9 +49,10 @@
  * district, $4 statuses shown by default, $5 one status or NULL, $6
  * category or NULL, $7 ticket or NULL (found in any status: the clerk's
  * list shows none by default), $8 rows, $9 offset, $10 the code of the unit
- * owning the orders or NULL, $11 't' for the overdue alone (a deadline past
- * due and running, as the wall board counts them) or NULL: the board's and
- * the bulletin's figures of a unit drill down to these. */
+ * owning the orders or NULL, $11 't' for the overdue alone (by the wall
+ * board's rule, REPORT_DEADLINE_OVERDUE: a deadline past due and running)
+ * or NULL: the board's and the bulletin's figures of a unit drill down to
+ * these. */
 #define LIST_HEAD                                                                                                \
     "WITH cand AS ("                                                                                               \
     "  SELECT c.id, c.ticket_no, c.status, c.category, c.category_raw, c.address, c.cycle, c.called_at,"           \
@@ -72,7 +73,8 @@
     "                                       ELSE c.status = $5 END)"                                                 \
     "     AND ($7::text IS NULL OR c.ticket_no = $7)"                                                              \
     "     AND ($10::text IS NULL OR (a.role = 'owner' AND a.unit_id = (SELECT id FROM units WHERE code = $10)))"      \
-    "     AND ($11::text IS NULL OR (d.paused_at IS NULL AND d.due_at < (SELECT esc_now())))"                          \
+    "     AND ($11::text IS NULL OR (c.status IN " NAMES_HELD_SQL " AND EXISTS (SELECT 1 FROM deadlines_counted dl"   \
+    "            WHERE dl.complaint_id = c.id AND dl.cycle = c.cycle AND " REPORT_DEADLINE_OVERDUE("dl", "c") ")))"    \
     "     AND $1::int IS NOT NULL AND $2::int IS NOT NULL AND $3::text IS NOT NULL"
 /* Only what principal $1 may read of the list (asked once for all): a unit's
  * own list too, since an order it holds may have become a conduct complaint

@@ -46,10 +46,10 @@ static void csv_line(FILE *f, const report_cell *cells, size_t n)
 static void write_csv(FILE *f, const report_bulletin *b, const report_sheet *sh)
 {
     report_cell cells[REPORT_SHEET_MAX_COLS];
-    size_t n = sh->ncols();
+    size_t n = report_sheet_ncols(sh);
     fputs("\xEF\xBB\xBF", f);       /* so Excel reads the file as UTF-8 */
     for (size_t c = 0; c < n; c++)
-        sh->header(b, c, &cells[c]);
+        report_sheet_header(sh, b, c, &cells[c]);
     csv_line(f, cells, n);
     for (size_t r = 0; r < sh->nrows(b); r++) {
         sh->row(b, r, cells);
@@ -164,10 +164,10 @@ static void xlsx_sheet(lxw_workbook *wb, const xlsx_formats *fm, const report_bu
     report_cell cells[REPORT_SHEET_MAX_COLS];
     double width[REPORT_SHEET_MAX_COLS] = {0};
     lxw_worksheet *ws = workbook_add_worksheet(wb, sh->title);
-    size_t n = sh->ncols();
+    size_t n = report_sheet_ncols(sh);
     xlsx_title(ws, fm, b);
     for (size_t c = 0, x = 0; c < n; c++) {
-        sh->header(b, c, &cells[c]);
+        report_sheet_header(sh, b, c, &cells[c]);
         if ((int)c != sh->codes) {
             widen(&width[x], &cells[c]);
             xlsx_cell(ws, XLSX_HEAD_ROW, x++, &cells[c], fm->head);

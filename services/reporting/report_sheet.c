@@ -34,19 +34,11 @@ static const char *const RANK_HEAD[] = {"类别", "排名", "标记", "单位编
 #define RANK_FIXED (sizeof RANK_HEAD / sizeof RANK_HEAD[0])
 enum { RANK_CODE = 3 };     /* 单位编码 */
 
-static size_t rank_ncols(void)
-{
-    return RANK_FIXED + 2 * RATE_COUNT;
-}
-
+/* After RANK_HEAD, each rate's value and rank. */
 static void rank_header(const report_bulletin *b, size_t col, report_cell *c)
 {
     (void)b;
     char h[64];
-    if (col < RANK_FIXED) {
-        text(c, RANK_HEAD[col]);
-        return;
-    }
     size_t r = (col - RANK_FIXED) / 2;
     snprintf(h, sizeof h, "%s%s", REPORT_RATES[r].label, (col - RANK_FIXED) % 2 ? "排名" : "(%)");
     text(c, h);
@@ -96,17 +88,6 @@ static char rank_row(const report_bulletin *b, size_t i, report_cell *c)
 static const char *const ORDER_HEAD[] = {"单位", "工单号", "类别", "地点", "来电人", "时限", "到期时间", "状态",
                                          "超时(工作小时)", "最高" NAMES_ALERT, NAMES_ALERT "数"};
 
-static size_t order_ncols(void)
-{
-    return sizeof ORDER_HEAD / sizeof ORDER_HEAD[0];
-}
-
-static void order_header(const report_bulletin *b, size_t col, report_cell *c)
-{
-    (void)b;
-    text(c, ORDER_HEAD[col]);
-}
-
 static size_t order_nrows(const report_bulletin *b)
 {
     return b->n_orders;
@@ -133,14 +114,10 @@ static char order_row(const report_bulletin *b, size_t i, report_cell *c)
 
 static const char *const HOT_HEAD[] = {"类型", "名称", "本周", NULL, REPORT_CHANGE_ORDERS};   /* NULL: 上周 or 上周同期 */
 
-static size_t hot_ncols(void)
-{
-    return sizeof HOT_HEAD / sizeof HOT_HEAD[0];
-}
-
 static void hot_header(const report_bulletin *b, size_t col, report_cell *c)
 {
-    text(c, HOT_HEAD[col] ? HOT_HEAD[col] : report_hot_prev_title(b));
+    (void)col;
+    text(c, report_hot_prev_title(b));
 }
 
 static size_t hot_nrows(const report_bulletin *b)
@@ -162,17 +139,6 @@ static char hot_row(const report_bulletin *b, size_t i, report_cell *c)
 
 static const char *const HOLDS_HEAD[] = {"单位编码", "单位", "暂缓件数", "暂缓工作小时", "申请延期", "批准延期", "驳回延期"};
 
-static size_t holds_ncols(void)
-{
-    return sizeof HOLDS_HEAD / sizeof HOLDS_HEAD[0];
-}
-
-static void holds_header(const report_bulletin *b, size_t col, report_cell *c)
-{
-    (void)b;
-    text(c, HOLDS_HEAD[col]);
-}
-
 static size_t holds_nrows(const report_bulletin *b)
 {
     return b->n_holds;
@@ -191,10 +157,24 @@ static char holds_row(const report_bulletin *b, size_t i, report_cell *c)
     return 0;
 }
 
+size_t report_sheet_ncols(const report_sheet *sh)
+{
+    return sh->nhead + sh->more;
+}
+
+void report_sheet_header(const report_sheet *sh, const report_bulletin *b, size_t col, report_cell *cell)
+{
+    if (col < sh->nhead && sh->head[col])
+        text(cell, sh->head[col]);
+    else
+        sh->header(b, col, cell);
+}
+
+#define HEAD(h) h, sizeof h / sizeof h[0]
 const report_sheet REPORT_SHEETS[] = {
-    {"ranking", "排名", RANK_CODE, rank_ncols, rank_header, rank_nrows, rank_row},
-    {"orders", "超期及" NAMES_ALERT "工单", -1, order_ncols, order_header, order_nrows, order_row},
-    {"hotspots", "热点", -1, hot_ncols, hot_header, hot_nrows, hot_row},
-    {"holds", "暂缓与延期", 0, holds_ncols, holds_header, holds_nrows, holds_row},
+    {"ranking", "排名", RANK_CODE, HEAD(RANK_HEAD), 2 * RATE_COUNT, rank_header, rank_nrows, rank_row},
+    {"orders", "超期及" NAMES_ALERT "工单", -1, HEAD(ORDER_HEAD), 0, NULL, order_nrows, order_row},
+    {"hotspots", "热点", -1, HEAD(HOT_HEAD), 0, hot_header, hot_nrows, hot_row},
+    {"holds", "暂缓与延期", 0, HEAD(HOLDS_HEAD), 0, NULL, holds_nrows, holds_row},
 };
 const size_t REPORT_NSHEETS = sizeof REPORT_SHEETS / sizeof REPORT_SHEETS[0];

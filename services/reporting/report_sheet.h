@@ -27,12 +27,20 @@ typedef struct {
     const char *title;                      /* 排名, 超期及告警工单, 热点 */
     int codes;                              /* the column of unit codes, for programs (the CSV)
                                              * and not for people (the workbook); -1: none */
-    size_t (*ncols)(void);
+    const char *const *head;                /* the headings of the first nhead columns */
+    size_t nhead;
+    size_t more;                            /* columns after those, named by header() */
+    /* Names column col that head leaves to it (one past nhead, or NULL in
+     * head); NULL when head names every column. */
     void (*header)(const report_bulletin *b, size_t col, report_cell *cell);
     size_t (*nrows)(const report_bulletin *b);
     /* Fills the cells of row i; returns the row's flag ('R', 'Y' or 0). */
     char (*row)(const report_bulletin *b, size_t i, report_cell *cells);
 } report_sheet;
+
+/* The sheet's columns, and the heading of column col into cell. */
+size_t report_sheet_ncols(const report_sheet *sh);
+void report_sheet_header(const report_sheet *sh, const report_bulletin *b, size_t col, report_cell *cell);
 
 extern const report_sheet REPORT_SHEETS[];
 extern const size_t REPORT_NSHEETS;

@@ -365,7 +365,7 @@ static void test_page_and_files_publish_one_figure(void **state)
     east->rate[RATE_SATISFACTION] = 13.0 / 16;
     report_cell cells[REPORT_SHEET_MAX_COLS];
     REPORT_SHEETS[0].row(b, (size_t)(east - b->cur->units), cells);
-    size_t col = REPORT_SHEETS[0].ncols() - 2 * (RATE_COUNT - RATE_SATISFACTION);
+    size_t col = report_sheet_ncols(&REPORT_SHEETS[0]) - 2 * (RATE_COUNT - RATE_SATISFACTION);
     assert_true(cells[col].is_num && cells[col].num == 81.3);
     char *html = page_of(b);
     const char *row = strstr(html, "东街道</td>");
@@ -458,7 +458,7 @@ static void test_hot_spots_beside_same_days(void **state)
     const report_hotspot *total = row(b->places, b->n_places, HOT_TOTAL, "");
     assert_int_equal(total->prev, b->days_begun == 7 ? 2 : 1);
     report_cell cell;
-    REPORT_SHEETS[2].header(b, 3, &cell);
+    report_sheet_header(&REPORT_SHEETS[2], b, 3, &cell);
     assert_string_equal(cell.text, b->days_begun == 7 ? "上周" : "上周同期");
     report_bulletin_free(&b);
 }
@@ -479,8 +479,8 @@ static void test_alerts_named_as_everywhere(void **state)
         const report_sheet *s = &REPORT_SHEETS[i];
         if (strstr(s->title, "预警"))
             fail_msg("sheet %s: %s", s->name, s->title);
-        for (size_t col = 0; col < s->ncols(); col++) {
-            s->header(&PAST_WEEK, col, &cell);
+        for (size_t col = 0; col < report_sheet_ncols(s); col++) {
+            report_sheet_header(s, &PAST_WEEK, col, &cell);
             if (strstr(cell.text, "预警"))
                 fail_msg("sheet %s, column %zu: %s", s->name, col + 1, cell.text);
         }
@@ -500,8 +500,8 @@ static void test_alerts_named_as_everywhere(void **state)
 static size_t column(const report_sheet *s, const char *head)
 {
     report_cell cell;
-    for (size_t col = 0; col < s->ncols(); col++) {
-        s->header(&PAST_WEEK, col, &cell);
+    for (size_t col = 0; col < report_sheet_ncols(s); col++) {
+        report_sheet_header(s, &PAST_WEEK, col, &cell);
         if (strcmp(cell.text, head) == 0)
             return col;
     }
